@@ -1,0 +1,239 @@
+"""govsoc.yaml: one validated configuration file, with secrets taken only from the environment.
+
+A file looks like this (every key is optional)::
+
+    data_dir: /var/lib/govsoc        # SQLite store, checkpoints, reports
+    inventory: inventory.yaml        # agencies, zones, information systems
+    store:
+      backend: sqlite                # or elasticsearch; default: elasticsearch if a URL is set
+      retention_days: 180            # Cybersecurity Law art. 21: keep logs at least six months
+      elasticsearch:
+        url: https://es.example:9200
+        index_prefix: govsoc
+    collectors:
+      timezone: Asia/Shanghai        # for syslog lines that carry no zone
+    reports:
+      lang: zh
+
+Environment: GOVSOC_CONFIG (the file), GOVSOC_HOME (data_dir when no file sets it),
+GOVSOC_ES_URL, GOVSOC_ES_CA, and the credentials GOVSOC_ES_API_KEY or GOVSOC_ES_USER with
+GOVSOC_ES_PASSWORD or GOVSOC_ES_PASSWORD_FILE. Credentials are never read from the file or from
+the command line, and never printed.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from govsoc.core.errors import ConfigError, Location
+from govsoc.core.yamlfile import load_yaml, locate
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ElasticsearchSettings(_Model):
+    """Where the Elasticsearch cluster is and how govsoc lays out its indices."""
+
+    url: str | None = None
+    index_prefix: str = Field(default="govsoc", pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    ca_certs: Path | None = None
+    verify_certs: bool = True
+    request_timeout: float = Field(default=30.0, gt=0)
+    number_of_replicas: int = Field(default=1, ge=0)
+    bulk_chunk_size: int = Field(default=2000, ge=1)
+
+
+class SqliteSettings(_Model):
+    """The embedded store: one SQLite file (WAL mode)."""
+
+    path: Path | None = None
+
+
+class StoreSettings(_Model):
+    """Which event store, and how long it keeps events."""
+
+    backend: Literal["sqlite", "elasticsearch"] | None = None
+    retention_days: int = Field(default=180, ge=1)
+    sqlite: SqliteSettings = SqliteSettings()
+    elasticsearch: ElasticsearchSettings = ElasticsearchSettings()
+
+
+class CollectorSettings(_Model):
+    """Defaults for collectors."""
+
+    timezone: str = "Asia/Shanghai"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Shanghai)")
+        return value
+
+
+class RuleSettings(_Model):
+    """Which Sigma rules detection runs."""
+
+    builtin: bool = True
+    paths: list[Path] = []
+
+
+class ReportSettings(_Model):
+    """Report defaults."""
+
+    lang: Literal["zh", "en"] = "zh"
+    output_dir: Path | None = None
+
+
+class Config(_Model):
+    """The whole validated configuration."""
+
+    data_dir: Path
+    inventory: Path | None = None
+    store: StoreSettings = StoreSettings()
+    collectors: CollectorSettings = CollectorSettings()
+    rules: RuleSettings = RuleSettings()
+    reports: ReportSettings = ReportSettings()
+    source: Path | None = Field(default=None, exclude=True)
+
+    @property
+    def backend(self) -> Literal["sqlite", "elasticsearch"]:
+        """The store in use: as configured, else Elasticsearch when a URL is set, else SQLite."""
+        if self.store.backend:
+            return self.store.backend
+        return "elasticsearch" if self.store.elasticsearch.url else "sqlite"
+
+    @property
+    def sqlite_path(self) -> Path:
+        """The SQLite database file."""
+        return self.store.sqlite.path or self.data_dir / "events.db"
+
+    @property
+    def report_dir(self) -> Path:
+        """Where reports are written by default."""
+        return self.reports.output_dir or self.data_dir / "reports"
+
+
+@dataclass(frozen=True, slots=True)
+class EsCredentials:
+    """Credentials for Elasticsearch, from the environment only. repr never shows secrets."""
+
+    api_key: str | None = None
+    user: str | None = None
+    password: str | None = None
+
+    def __repr__(self) -> str:
+        kind = "api_key" if self.api_key else "basic" if self.user else "none"
+        return f"EsCredentials({kind})"
+
+
+def default_data_dir(env: Mapping[str, str]) -> Path:
+    """GOVSOC_HOME, else $XDG_DATA_HOME/govsoc, else ~/.local/share/govsoc."""
+    if env.get("GOVSOC_HOME"):
+        return Path(env["GOVSOC_HOME"]).expanduser()
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base).expanduser() / "govsoc"
+
+
+def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """The configuration from ``path`` (or GOVSOC_CONFIG, or built-in defaults) plus environment.
+
+    Raises ConfigError naming the file, line, column and key of the first problem.
+    """
+    env = os.environ if env is None else env
+    if path is None and env.get("GOVSOC_CONFIG"):
+        path = Path(env["GOVSOC_CONFIG"])
+    data: dict[str, object] = {}
+    positions: dict[tuple[str | int, ...], tuple[int, int]] = {}
+    if path is not None:
+        raw, positions = load_yaml(path)
+        if raw is not None and not isinstance(raw, dict):
+            raise ConfigError("the configuration must be a mapping of keys", location=Location(path=str(path)))
+        data = dict(raw or {})
+    data.setdefault("data_dir", str(default_data_dir(env)))
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = locate(path, positions, tuple(first["loc"])) if path else Location(
+            field=".".join(str(k) for k in first["loc"]))
+        more = f" (+{e.error_count() - 1} more)" if e.error_count() > 1 else ""
+        raise ConfigError(f"{first['msg']}{more}", location=where) from e
+    if path is not None:
+        config = _resolve_relative(config, path.parent)
+    return _apply_env(config, env)
+
+
+def _resolve_relative(config: Config, base: Path) -> Config:
+    def fix(p: Path | None) -> Path | None:
+        return None if p is None else (p if p.expanduser().is_absolute() else base / p).expanduser()
+
+    es = config.store.elasticsearch
+    store = config.store.model_copy(update={
+        "sqlite": config.store.sqlite.model_copy(update={"path": fix(config.store.sqlite.path)}),
+        "elasticsearch": es.model_copy(update={"ca_certs": fix(es.ca_certs)}),
+    })
+    return config.model_copy(update={
+        "data_dir": fix(config.data_dir),
+        "inventory": fix(config.inventory),
+        "store": store,
+        "rules": config.rules.model_copy(update={"paths": [fix(p) for p in config.rules.paths]}),
+        "reports": config.reports.model_copy(update={"output_dir": fix(config.reports.output_dir)}),
+        "source": base,
+    })
+
+
+def _apply_env(config: Config, env: Mapping[str, str]) -> Config:
+    es = config.store.elasticsearch
+    update: dict[str, object] = {}
+    if env.get("GOVSOC_ES_URL"):
+        update["url"] = env["GOVSOC_ES_URL"]
+    if env.get("GOVSOC_ES_CA"):
+        update["ca_certs"] = Path(env["GOVSOC_ES_CA"])
+    if not update:
+        return config
+    store = config.store.model_copy(update={"elasticsearch": es.model_copy(update=update)})
+    return config.model_copy(update={"store": store})
+
+
+def es_credentials(env: Mapping[str, str] | None = None) -> EsCredentials:
+    """Elasticsearch credentials from GOVSOC_ES_API_KEY, or GOVSOC_ES_USER with
+    GOVSOC_ES_PASSWORD or GOVSOC_ES_PASSWORD_FILE (a file only its owner may read)."""
+    env = os.environ if env is None else env
+    if env.get("GOVSOC_ES_API_KEY"):
+        return EsCredentials(api_key=env["GOVSOC_ES_API_KEY"])
+    user = env.get("GOVSOC_ES_USER")
+    if not user:
+        return EsCredentials()
+    password = env.get("GOVSOC_ES_PASSWORD")
+    if password is None and env.get("GOVSOC_ES_PASSWORD_FILE"):
+        password = read_secret_file(Path(env["GOVSOC_ES_PASSWORD_FILE"]))
+    if password is None:
+        raise ConfigError("GOVSOC_ES_USER is set but neither GOVSOC_ES_PASSWORD nor GOVSOC_ES_PASSWORD_FILE")
+    return EsCredentials(user=user, password=password)
+
+
+def read_secret_file(path: Path) -> str:
+    """The first line of a secret file, refused when group or others may read it."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as e:
+        raise ConfigError(f"cannot read secret file: {e.strerror}", location=Location(path=str(path))) from e
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise ConfigError(
+            f"permissions {stat.filemode(mode)} are too open; run: chmod 600 {path}",
+            location=Location(path=str(path)),
+        )
+    return path.read_text(encoding="utf-8").splitlines()[0].strip() if path.stat().st_size else ""

@@ -1,0 +1,79 @@
+"""The one error tree of govsoc.
+
+Every error a user can meet is a GovsocError that knows where it happened::
+
+    GovsocError(msg, *, location)          root; str() is "<location> <msg>"
+    ├── ConfigError     govsoc.yaml, inventory.yaml, environment, command-line usage
+    ├── ParseError      a record a parser could not understand (file:line, field)
+    ├── RuleError       a Sigma rule that does not load, validate or convert
+    ├── StoreError      the event store refused, is unreachable or is misconfigured
+    ├── ProbeError      an active probe (TLS, TLCP, SSH) failed
+    └── ReportError     a report could not be rendered, signed or verified
+
+Bulk work (ingesting a file, loading a rule folder) collects these, counts them and goes on;
+the CLI prints one of them as one line on stderr and exits 2 for ConfigError.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Location:
+    """Where something is: a path, optionally a 1-based line and column, and a field or key."""
+
+    path: str | None = None
+    line: int | None = None
+    column: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        parts = []
+        if self.path:
+            where = self.path
+            if self.line is not None:
+                where += f":{self.line}"
+                if self.column is not None:
+                    where += f":{self.column}"
+            parts.append(where)
+        if self.field:
+            parts.append(self.field)
+        return " ".join(parts)
+
+
+class GovsocError(Exception):
+    """Root of govsoc's errors: a message and, where known, the location it concerns."""
+
+    def __init__(self, message: str, *, location: Location | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+    def __str__(self) -> str:
+        where = str(self.location) if self.location else ""
+        return f"{where}: {self.message}" if where else self.message
+
+
+class ConfigError(GovsocError):
+    """Invalid configuration, inventory, environment or command-line usage."""
+
+
+class ParseError(GovsocError):
+    """A record that a parser could not turn into an event."""
+
+
+class RuleError(GovsocError):
+    """A detection rule that cannot be loaded, validated or converted."""
+
+
+class StoreError(GovsocError):
+    """The event store failed, refused a request or is unreachable."""
+
+
+class ProbeError(GovsocError):
+    """An active probe could not complete."""
+
+
+class ReportError(GovsocError):
+    """A report could not be rendered, signed or verified."""

@@ -1,0 +1,119 @@
+"""The event: one ECS document with a deterministic id.
+
+Fields are held flat, under their dotted ECS names ("source.ip", "event.outcome"); stores
+receive the nested ECS document from :meth:`Event.to_document`. The id is derived from the
+event's origin (file + offset, flow key + start, exporter + sequence, ...) by :func:`make_id`,
+so storing the same event twice keeps one copy in every store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+#: Fields held as attributes of Event rather than in Event.fields.
+RESERVED = frozenset({"@timestamp", "event.id", "event.dataset"})
+
+
+def make_id(*parts: object) -> str:
+    """A stable 128-bit hex id from the parts that identify an origin.
+
+    The parts are joined with a separator that cannot occur in paths or keys, so that
+    ("a", "bc") and ("ab", "c") give different ids.
+    """
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8"))
+    return digest.hexdigest()[:32]
+
+
+def format_timestamp(ts: datetime) -> str:
+    """ISO 8601 in UTC with microseconds and a Z: the one form every store receives."""
+    return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def utc_day(ts: datetime) -> datetime:
+    """The start of the UTC day of ``ts``: retention and daily indices cut on these."""
+    return ts.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def parse_timestamp(text: str) -> datetime:
+    """Read what :func:`format_timestamp` writes (and other ISO 8601 forms) as aware UTC."""
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
+    """One normalised event.
+
+    ``timestamp`` is ECS ``@timestamp`` (aware), ``dataset`` is ``event.dataset`` and ``id`` is
+    ``event.id``; ``fields`` holds every other ECS or ``govsoc.*`` field by its dotted name.
+    """
+
+    id: str
+    timestamp: datetime
+    dataset: str
+    fields: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.timestamp.tzinfo is None:
+            raise ValueError(f"event {self.id}: timestamp must be timezone-aware")
+        clash = RESERVED.intersection(self.fields)
+        if clash:
+            raise ValueError(f"event {self.id}: {sorted(clash)} are attributes, not fields")
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The value of a dotted ECS field, including @timestamp, event.id and event.dataset."""
+        if name == "@timestamp":
+            return self.timestamp
+        if name == "event.id":
+            return self.id
+        if name == "event.dataset":
+            return self.dataset
+        return self.fields.get(name, default)
+
+    def to_document(self) -> dict[str, Any]:
+        """The nested ECS document that stores index."""
+        doc: dict[str, Any] = {"@timestamp": format_timestamp(self.timestamp)}
+        for name, value in sorted(self.fields.items()):
+            _put(doc, name, value)
+        _put(doc, "event.id", self.id)
+        _put(doc, "event.dataset", self.dataset)
+        return doc
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> Event:
+        """The event a store returns: the inverse of :meth:`to_document`."""
+        flat = dict(flatten(doc))
+        timestamp = parse_timestamp(str(flat.pop("@timestamp")))
+        return cls(
+            id=str(flat.pop("event.id")),
+            dataset=str(flat.pop("event.dataset")),
+            timestamp=timestamp,
+            fields=flat,
+        )
+
+
+def flatten(doc: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """Dotted names and leaf values of a nested document; lists are leaves."""
+    for key, value in doc.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping) and value:
+            yield from flatten(value, name + ".")
+        else:
+            yield name, value
+
+
+def _put(doc: dict[str, Any], name: str, value: Any) -> None:
+    *parents, leaf = name.split(".")
+    node = doc
+    for part in parents:
+        child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            raise ValueError(f"field {name!r} nests under the value of {part!r}")
+        node = child
+    node[leaf] = value

@@ -1,0 +1,118 @@
+"""The Store contract: what every event store (SQLite, Elasticsearch) offers the other stages.
+
+Writes are idempotent (the event id is the key), queries are half-open time ranges plus exact
+field terms, full text over ``message`` and an optional native condition (SQL for SQLite, Lucene
+query_string for Elasticsearch) that govsoc.rules backends produce from Sigma rules. Counting and
+aggregation happen inside the store, never by pulling every event into Python.
+"""
+
+from __future__ import annotations
+
+from abc import ABCMeta, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+from typing import Literal
+
+from govsoc.core.alert import Alert
+from govsoc.core.event import Event
+
+Scalar = str | int | float | bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Query:
+    """Which events to return.
+
+    ``start`` is inclusive and ``end`` exclusive. ``terms`` maps a dotted field to the values
+    it may equal (any of them; all fields must match); a multi-valued field matches when any
+    element does. ``text`` is a phrase searched in ``message``. ``native`` is a condition in
+    the store's own query language. Results come in time order, then by id.
+    """
+
+    start: datetime | None = None
+    end: datetime | None = None
+    terms: Mapping[str, tuple[Scalar, ...]] = field(default_factory=dict)
+    text: str | None = None
+    native: str | None = None
+    limit: int | None = None
+    order: Literal["asc", "desc"] = "asc"
+
+
+@dataclass(frozen=True, slots=True)
+class WriteReceipt:
+    """What a write did: events newly stored, ones already there, ones refused (with reasons)."""
+
+    created: int = 0
+    duplicates: int = 0
+    rejected: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def accepted(self) -> int:
+        """Events the store holds after the write (new or already there)."""
+        return self.created + self.duplicates
+
+    def __add__(self, other: WriteReceipt) -> WriteReceipt:
+        return WriteReceipt(self.created + other.created, self.duplicates + other.duplicates,
+                            self.rejected + other.rejected)
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    """One group of an aggregation: a field value and how many events have it."""
+
+    key: Scalar
+    count: int
+
+
+class Store(metaclass=ABCMeta):
+    """An event store. Use as a context manager, or call close()."""
+
+    #: "sqlite" or "elasticsearch": which native query language ``Query.native`` must be in.
+    kind: str
+
+    @abstractmethod
+    def write(self, events: Iterable[Event]) -> WriteReceipt:
+        """Store events; an event whose id is already stored is counted as a duplicate."""
+
+    @abstractmethod
+    def search(self, query: Query) -> Iterator[Event]:
+        """The events matching ``query``, in time order then id."""
+
+    @abstractmethod
+    def count(self, query: Query) -> int:
+        """How many events match ``query``."""
+
+    @abstractmethod
+    def aggregate(self, query: Query, field: str, size: int = 10) -> list[Bucket]:
+        """The ``size`` most frequent values of ``field`` among matching events, most frequent
+        first (ties by value); events lacking the field are not counted."""
+
+    @abstractmethod
+    def delete_before(self, cutoff: datetime) -> int:
+        """Retention: drop events older than ``cutoff``; returns how many were dropped.
+        Elasticsearch drops whole daily indices, so it counts the events in them."""
+
+    @abstractmethod
+    def write_alerts(self, alerts: Iterable[Alert]) -> WriteReceipt:
+        """Store alerts; an alert whose id is stored already is kept once."""
+
+    @abstractmethod
+    def alerts(self, *, rule_id: str | None = None, start: datetime | None = None,
+               end: datetime | None = None, limit: int | None = None) -> Iterator[Alert]:
+        """Stored alerts, oldest first, then by id."""
+
+    def refresh(self) -> None:
+        """Make every write so far visible to searches (a no-op where writes are at once)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections and files."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()

@@ -1,0 +1,309 @@
+"""The Elasticsearch event store, through the official client and its bulk helpers.
+
+Layout: daily indices per dataset, ``<prefix>-events-<dataset>-YYYY.MM.DD`` (UTC), all under one
+index template with ECS mappings (govsoc.core.ecs); alerts in ``<prefix>-alerts``. Every document's
+``_id`` is the event id and writes use ``create``, so re-sending an event is answered with a
+conflict and counted as a duplicate. Retention drops whole daily indices: no ILM, data streams or
+_delete_by_query, which the minimal distribution lacks and a full cluster does not need here.
+``@timestamp`` is date_nanos so that microsecond times order and filter exactly as in SQLite.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
+
+from govsoc.core.alert import Alert
+from govsoc.core.config import ElasticsearchSettings, EsCredentials
+from govsoc.core.ecs import FIELDS
+from govsoc.core.errors import Location, StoreError
+from govsoc.core.event import Event, format_timestamp, utc_day
+from govsoc.store.base import Bucket, Query, Store, WriteReceipt
+from govsoc.store.registry import stores
+
+_PAGE = 5000
+_DAY_SUFFIX = re.compile(r"-(\d{4})\.(\d{2})\.(\d{2})$")
+
+
+def _mapping_for(kind: str) -> dict[str, Any]:
+    if kind == "text":
+        return {"type": "text"}
+    if kind == "date":
+        return {"type": "date_nanos"}
+    if kind == "keyword":
+        return {"type": "keyword", "ignore_above": 8191}
+    return {"type": kind}
+
+
+def ecs_mappings() -> dict[str, Any]:
+    """Index mappings built from the ECS field table (nested ``properties``)."""
+    root: dict[str, Any] = {}
+    for name, kind in FIELDS.items():
+        node = root
+        *parents, leaf = name.split(".")
+        for part in parents:
+            node = node.setdefault(part, {"properties": {}})["properties"]
+        node[leaf] = _mapping_for(kind)
+    # The raw record is kept, not searched: it may be large and is never a query target.
+    root["event"]["properties"]["original"] = {"type": "keyword", "index": False, "doc_values": False}
+    return {
+        "dynamic_templates": [
+            {"strings_as_keyword": {"match_mapping_type": "string",
+                                    "mapping": {"type": "keyword", "ignore_above": 8191}}},
+        ],
+        "properties": root,
+    }
+
+
+ALERT_MAPPINGS: dict[str, Any] = {
+    "properties": {
+        "alert": {"properties": {"id": {"type": "keyword"}}},
+        "rule": {"properties": {"id": {"type": "keyword"}, "name": {"type": "keyword"},
+                                "author": {"type": "keyword"}, "reference": {"type": "keyword"}}},
+        "tags": {"type": "keyword"},
+        "event": {"properties": {"severity_name": {"type": "keyword"}, "kind": {"type": "keyword"},
+                                 "end": {"type": "date_nanos"}, "count": {"type": "long"},
+                                 "ids": {"type": "keyword"}}},
+        "@timestamp": {"type": "date_nanos"},
+        "group": {"type": "flattened"},
+        "context": {"type": "flattened"},
+    }
+}
+
+
+def index_safe(text: str) -> str:
+    """A dataset name made safe for an index name (lower case, no separators ES forbids)."""
+    return re.sub(r"[^a-z0-9_.]+", "_", text.lower()).strip("_.") or "unknown"
+
+
+@stores.register("elasticsearch")
+class ElasticsearchStore(Store):
+    """Events and alerts in an Elasticsearch cluster."""
+
+    kind = "elasticsearch"
+
+    def __init__(self, settings: ElasticsearchSettings, *, credentials: EsCredentials | None = None,
+                 retention_days: int = 180, client: Elasticsearch | None = None) -> None:
+        if not settings.url:
+            raise StoreError("no Elasticsearch URL configured")
+        self.settings = settings
+        self.retention_days = retention_days
+        self.prefix = settings.index_prefix
+        self._where = Location(path=_redact(settings.url))
+        credentials = credentials or EsCredentials()
+        auth: dict[str, Any] = {}
+        if credentials.api_key:
+            auth["api_key"] = credentials.api_key
+        elif credentials.user:
+            auth["basic_auth"] = (credentials.user, credentials.password or "")
+        self.client = client or Elasticsearch(
+            settings.url, ca_certs=str(settings.ca_certs) if settings.ca_certs else None,
+            verify_certs=settings.verify_certs, request_timeout=settings.request_timeout, **auth)
+        self._call(lambda: self.client.cluster.health(), "cannot reach the cluster")
+        self._install_templates()
+
+    # -- plumbing ----------------------------------------------------------------------------
+    def _call(self, fn: Any, what: str) -> Any:
+        try:
+            return fn()
+        except (ApiError, TransportError) as e:
+            raise StoreError(f"{what}: {_describe(e)}", location=self._where) from e
+
+    @property
+    def events_pattern(self) -> str:
+        """The index pattern that covers every events index."""
+        return f"{self.prefix}-events-*"
+
+    @property
+    def alerts_index(self) -> str:
+        """The alerts index."""
+        return f"{self.prefix}-alerts"
+
+    def index_for(self, event: Event) -> str:
+        """The daily index of an event's dataset and UTC day."""
+        return f"{self.prefix}-events-{index_safe(event.dataset)}-{event.timestamp.astimezone(UTC):%Y.%m.%d}"
+
+    def _install_templates(self) -> None:
+        settings = {"number_of_shards": 1, "number_of_replicas": self.settings.number_of_replicas}
+        self._call(lambda: self.client.indices.put_index_template(
+            name=f"{self.prefix}-events", index_patterns=[self.events_pattern], priority=200,
+            template={"settings": settings, "mappings": ecs_mappings()}), "cannot install the events template")
+        self._call(lambda: self.client.indices.put_index_template(
+            name=f"{self.prefix}-alerts", index_patterns=[self.alerts_index], priority=200,
+            template={"settings": settings, "mappings": ALERT_MAPPINGS}), "cannot install the alerts template")
+
+    # -- writing -----------------------------------------------------------------------------
+    def write(self, events: Iterable[Event]) -> WriteReceipt:
+        """Bulk-create events; conflicts (the id exists) are duplicates, other refusals rejects."""
+        actions = ({"_op_type": "create", "_index": self.index_for(e), "_id": e.id, "_source": e.to_document()}
+                   for e in events)
+        return self._bulk(actions)
+
+    def _bulk(self, actions: Iterable[dict[str, Any]]) -> WriteReceipt:
+        created = duplicates = 0
+        rejected: list[tuple[str, str]] = []
+        try:
+            for ok, item in helpers.streaming_bulk(
+                    self.client, actions, chunk_size=self.settings.bulk_chunk_size, raise_on_error=False,
+                    raise_on_exception=False, max_retries=3):
+                result = item["create"]
+                if ok:
+                    created += 1
+                elif result.get("status") == 409:
+                    duplicates += 1
+                else:
+                    error = result.get("error", {})
+                    reason = error.get("reason", str(error)) if isinstance(error, dict) else str(error)
+                    rejected.append((str(result.get("_id")), reason))
+        except (ApiError, TransportError) as e:
+            raise StoreError(f"bulk write failed: {_describe(e)}", location=self._where) from e
+        return WriteReceipt(created=created, duplicates=duplicates, rejected=tuple(rejected))
+
+    # -- reading -----------------------------------------------------------------------------
+    def _query(self, query: Query) -> dict[str, Any]:
+        filters: list[dict[str, Any]] = []
+        if query.start is not None or query.end is not None:
+            bounds = {}
+            if query.start is not None:
+                bounds["gte"] = format_timestamp(query.start)
+            if query.end is not None:
+                bounds["lt"] = format_timestamp(query.end)
+            filters.append({"range": {"@timestamp": bounds}})
+        for name, values in sorted(query.terms.items()):
+            filters.append({"terms": {name: list(values)}})
+        if query.text:
+            filters.append({"match_phrase": {"message": query.text}})
+        if query.native:
+            filters.append({"query_string": {"query": query.native, "default_field": "message"}})
+        return {"bool": {"filter": filters}} if filters else {"match_all": {}}
+
+    def search(self, query: Query) -> Iterator[Event]:
+        """Matching events in time order then id, paged with a point in time and search_after."""
+        for source in self._scan(self.events_pattern, self._query(query),
+                                 [("@timestamp", query.order), ("event.id", query.order)], query.limit):
+            yield Event.from_document(source)
+
+    def _scan(self, index: str, es_query: dict[str, Any], sort: list[tuple[str, str]],
+              limit: int | None) -> Iterator[dict[str, Any]]:
+        if not self._call(lambda: self.client.indices.exists(index=index, allow_no_indices=False),
+                          "cannot list indices"):
+            return
+        pit = self._call(lambda: self.client.open_point_in_time(index=index, keep_alive="2m",
+                                                                ignore_unavailable=True), "cannot open a point in time")
+        pit_id = pit["id"]
+        after: list[Any] | None = None
+        seen = 0
+        try:
+            while limit is None or seen < limit:
+                size = _PAGE if limit is None else min(_PAGE, limit - seen)
+                body = {"query": es_query, "size": size, "pit": {"id": pit_id, "keep_alive": "2m"},
+                        "sort": [{f: {"order": o}} for f, o in sort]}
+                if after is not None:
+                    body["search_after"] = after
+                page = self._call(lambda b=body: self.client.search(**b), "search failed")
+                pit_id = page.get("pit_id", pit_id)
+                hits = page["hits"]["hits"]
+                for hit in hits:
+                    yield hit["_source"]
+                seen += len(hits)
+                if len(hits) < size:
+                    break
+                after = hits[-1]["sort"]
+        finally:
+            try:
+                self.client.close_point_in_time(id=pit_id)
+            except (ApiError, TransportError):  # it expires by itself; nothing is lost
+                pass
+
+    def count(self, query: Query) -> int:
+        """How many events match."""
+        answer = self._call(lambda: self.client.count(index=self.events_pattern, query=self._query(query),
+                                                      allow_no_indices=True, ignore_unavailable=True),
+                            "count failed")
+        return int(answer["count"])
+
+    def aggregate(self, query: Query, field: str, size: int = 10) -> list[Bucket]:
+        """A terms aggregation ordered by count, then value, like the SQLite store."""
+        answer = self._call(lambda: self.client.search(
+            index=self.events_pattern, size=0, query=self._query(query), allow_no_indices=True,
+            ignore_unavailable=True,
+            aggs={"by": {"terms": {"field": field, "size": size, "shard_size": max(size * 20, 1000),
+                                   "order": [{"_count": "desc"}, {"_key": "asc"}]}}}), "aggregation failed")
+        buckets = answer.get("aggregations", {}).get("by", {}).get("buckets", [])
+        # Boolean keys come back as 1/0, as SQLite holds them.
+        return [Bucket(key=b["key"], count=int(b["doc_count"])) for b in buckets]
+
+    def delete_before(self, cutoff: datetime) -> int:
+        """Drop every daily events index of a UTC day before the cutoff's day."""
+        day = utc_day(cutoff)
+        indices = self._call(lambda: self.client.indices.get(index=self.events_pattern, allow_no_indices=True,
+                                                             expand_wildcards="open,closed"), "cannot list indices")
+        doomed = []
+        for name in indices:
+            match = _DAY_SUFFIX.search(name)
+            if match and datetime(*map(int, match.groups()), tzinfo=UTC) < day:
+                doomed.append(name)
+        if not doomed:
+            return 0
+        dropped = 0
+        for name in sorted(doomed):
+            dropped += int(self._call(lambda n=name: self.client.count(index=n), "count failed")["count"])
+            self._call(lambda n=name: self.client.indices.delete(index=n), "cannot delete index")
+        return dropped
+
+    # -- alerts ------------------------------------------------------------------------------
+    def write_alerts(self, alerts: Iterable[Alert]) -> WriteReceipt:
+        """Bulk-create alerts under their deterministic ids."""
+        receipt = self._bulk({"_op_type": "create", "_index": self.alerts_index, "_id": a.id,
+                              "_source": a.to_document()} for a in alerts)
+        self._call(lambda: self.client.indices.refresh(index=self.alerts_index, ignore_unavailable=True),
+                   "refresh failed")
+        return receipt
+
+    def alerts(self, *, rule_id: str | None = None, start: datetime | None = None,
+               end: datetime | None = None, limit: int | None = None) -> Iterator[Alert]:
+        """Stored alerts, oldest first, then by id."""
+        filters: list[dict[str, Any]] = []
+        if rule_id:
+            filters.append({"term": {"rule.id": rule_id}})
+        bounds = {k: format_timestamp(v) for k, v in (("gte", start), ("lt", end)) if v is not None}
+        if bounds:
+            filters.append({"range": {"@timestamp": bounds}})
+        for source in self._scan(self.alerts_index, {"bool": {"filter": filters}},
+                                 [("@timestamp", "asc"), ("alert.id", "asc")], limit):
+            yield Alert.from_document(source)
+
+    def refresh(self) -> None:
+        """Make all writes searchable."""
+        self._call(lambda: self.client.indices.refresh(index=f"{self.prefix}-*", ignore_unavailable=True,
+                                                       allow_no_indices=True), "refresh failed")
+
+    def drop_all(self) -> None:
+        """Delete every index of this prefix (tests and `govsoc store reset`)."""
+        for pattern in (self.events_pattern, self.alerts_index):
+            names = self._call(lambda p=pattern: self.client.indices.get(index=p, allow_no_indices=True,
+                                                                         ignore_unavailable=True), "cannot list")
+            for name in names:
+                self._call(lambda n=name: self.client.indices.delete(index=n), "cannot delete index")
+
+    def close(self) -> None:
+        """Close the client's connections."""
+        self.client.close()
+
+
+def _redact(url: str) -> str:
+    """A URL without any user:password part, safe to print."""
+    return re.sub(r"//[^/@]*@", "//", url)
+
+
+def _describe(e: Exception) -> str:
+    if isinstance(e, ApiError):
+        info = e.info if isinstance(e.info, dict) else {}
+        error = info.get("error", {})
+        reason = error.get("reason") if isinstance(error, dict) else error
+        return f"HTTP {e.meta.status} {reason or e.message}"
+    return type(e).__name__ + ": " + str(e).split("\n")[0]

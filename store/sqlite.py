@@ -1,0 +1,290 @@
+"""The embedded event store: one SQLite file in WAL mode, no server.
+
+Each event is kept whole as JSON (``doc``); the fields that rules and reports query most
+(govsoc.core.ecs.HOT) are generated, indexed columns over that JSON. A column per field would
+run into SQLite's 2,000-column limit on real, mixed data; generated columns keep the one-document
+model and still give indexed lookups. Every other field is read with json_each, which also gives
+ECS arrays "any element matches" semantics, the same as Elasticsearch. ``message`` has a trigram
+FTS5 index, so keyword rules and text search are substring matches, case-insensitive.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from govsoc.core.alert import Alert
+from govsoc.core.ecs import HOT, NUMERIC_TYPES, field_type
+from govsoc.core.errors import Location, StoreError
+from govsoc.core.event import Event, utc_day
+from govsoc.store.base import Bucket, Query, Scalar, Store, WriteReceipt
+from govsoc.store.registry import stores
+
+SCHEMA_VERSION = 1
+_BATCH = 5000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    ts INTEGER NOT NULL,
+    dataset TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    message TEXT GENERATED ALWAYS AS (json_extract(doc, '$.message')) VIRTUAL
+);
+CREATE INDEX IF NOT EXISTS events_ts ON events (ts, id);
+CREATE INDEX IF NOT EXISTS events_dataset_ts ON events (dataset, ts);
+CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
+    message, content='events', content_rowid='seq', tokenize='trigram');
+CREATE TRIGGER IF NOT EXISTS events_fts_insert AFTER INSERT ON events BEGIN
+    INSERT INTO events_fts (rowid, message) VALUES (new.seq, new.message);
+END;
+CREATE TRIGGER IF NOT EXISTS events_fts_delete AFTER DELETE ON events BEGIN
+    INSERT INTO events_fts (events_fts, rowid, message) VALUES ('delete', old.seq, old.message);
+END;
+CREATE TABLE IF NOT EXISTS alerts (
+    id TEXT PRIMARY KEY,
+    rule_id TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS alerts_rule_ts ON alerts (rule_id, ts);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def micros(ts: datetime) -> int:
+    """Microseconds since the epoch, the ``ts`` column's unit."""
+    delta = ts.astimezone(UTC) - datetime(1970, 1, 1, tzinfo=UTC)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def quote_ident(name: str) -> str:
+    """A double-quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def json_path(field: str) -> str:
+    """The SQLite JSON path of a dotted ECS field in the nested document."""
+    return "$." + ".".join('"' + part.replace('"', '\\"') + '"' for part in field.split("."))
+
+
+def field_sql(field: str) -> str | None:
+    """The column expression of a field with one value per event, or None when the field must
+    be read with json_each (not a generated column, possibly an array)."""
+    if field == "event.id":
+        return "id"
+    if field == "event.dataset":
+        return "dataset"
+    if field == "message":
+        return "message"
+    if field in HOT:
+        return quote_ident(field)
+    return None
+
+
+def sql_literal(field: str, value: Scalar) -> Scalar:
+    """A value cast to what the store holds for ``field`` (numbers stay numbers)."""
+    if field_type(field) in NUMERIC_TYPES and not isinstance(value, bool):
+        try:
+            return int(value) if float(value).is_integer() else float(value)
+        except (TypeError, ValueError):
+            return str(value)
+    if isinstance(value, bool):
+        return int(value)
+    return str(value)
+
+
+@stores.register("sqlite")
+class SqliteStore(Store):
+    """Events and alerts in one SQLite file."""
+
+    kind = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA busy_timeout=10000")
+            self._db.executescript(_SCHEMA)
+            self._add_hot_columns()
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        except (sqlite3.Error, OSError) as e:
+            raise StoreError(f"cannot open the SQLite store: {e}", location=Location(path=str(self.path))) from e
+
+    def _add_hot_columns(self) -> None:
+        # Generated columns can be added to an existing table, so a newer HOT list upgrades
+        # an older file in place.
+        present = {row[1] for row in self._db.execute("PRAGMA table_xinfo(events)")}
+        affinity = {"long": "INTEGER", "float": "REAL", "boolean": "INTEGER"}
+        for name in HOT:
+            if name in present:
+                continue
+            column = quote_ident(name)
+            sql_type = affinity.get(field_type(name), "TEXT")
+            self._db.execute(
+                f"ALTER TABLE events ADD COLUMN {column} {sql_type} "
+                f"GENERATED ALWAYS AS (json_extract(doc, '{json_path(name)}')) VIRTUAL")
+            index = quote_ident("events_" + name.replace(".", "_"))
+            self._db.execute(f"CREATE INDEX IF NOT EXISTS {index} ON events ({column}, ts)")
+
+    # -- writing -----------------------------------------------------------------------------
+    def write(self, events: Iterable[Event]) -> WriteReceipt:
+        """Insert events in batches; ids already present are counted as duplicates."""
+        receipt = WriteReceipt()
+        batch: list[tuple[str, int, str, str]] = []
+        rejected: list[tuple[str, str]] = []
+        for event in events:
+            try:
+                doc = json.dumps(event.to_document(), ensure_ascii=False, separators=(",", ":"))
+            except (TypeError, ValueError) as e:
+                rejected.append((event.id, f"not JSON-serialisable: {e}"))
+                continue
+            batch.append((event.id, micros(event.timestamp), event.dataset, doc))
+            if len(batch) >= _BATCH:
+                receipt += self._insert(batch)
+                batch = []
+        if batch:
+            receipt += self._insert(batch)
+        return receipt + WriteReceipt(rejected=tuple(rejected))
+
+    def _insert(self, rows: list[tuple[str, int, str, str]]) -> WriteReceipt:
+        try:
+            with self._transaction():
+                # executemany's rowcount sums sqlite3_changes(), which leaves out the FTS rows
+                # the trigger writes: it is the number of events newly inserted.
+                created = self._db.executemany(
+                    "INSERT OR IGNORE INTO events (id, ts, dataset, doc) VALUES (?, ?, ?, ?)", rows).rowcount
+        except sqlite3.Error as e:
+            raise StoreError(f"write failed: {e}", location=Location(path=str(self.path))) from e
+        return WriteReceipt(created=created, duplicates=len(rows) - created)
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+    # -- reading -----------------------------------------------------------------------------
+    def _where(self, query: Query) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if query.start is not None:
+            clauses.append("ts >= ?")
+            params.append(micros(query.start))
+        if query.end is not None:
+            clauses.append("ts < ?")
+            params.append(micros(query.end))
+        for name, values in sorted(query.terms.items()):
+            if not values:
+                clauses.append("0")
+                continue
+            marks = ", ".join("?" for _ in values)
+            column = field_sql(name)
+            if column is not None:
+                clauses.append(f"{column} IN ({marks})")
+            else:
+                clauses.append(f"EXISTS (SELECT 1 FROM json_each(events.doc, '{json_path(name)}') "
+                               f"WHERE json_each.value IN ({marks}))")
+            params.extend(sql_literal(name, v) for v in values)
+        if query.text:
+            if len(query.text) >= 3:
+                clauses.append("seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
+                params.append('"' + query.text.replace('"', '""') + '"')
+            else:  # the trigram index needs three characters
+                clauses.append("message LIKE ? ESCAPE '\\'")
+                params.append("%" + query.text.replace("\\", "\\\\").replace("%", "\\%")
+                              .replace("_", "\\_") + "%")
+        if query.native:
+            clauses.append(f"({query.native})")
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def _execute(self, sql: str, params: list[Any]) -> sqlite3.Cursor:
+        try:
+            return self._db.execute(sql, params)
+        except sqlite3.Error as e:
+            raise StoreError(f"query failed: {e}", location=Location(path=str(self.path))) from e
+
+    def search(self, query: Query) -> Iterator[Event]:
+        """Matching events in time order (then id)."""
+        where, params = self._where(query)
+        direction = "DESC" if query.order == "desc" else "ASC"
+        sql = f"SELECT doc FROM events{where} ORDER BY ts {direction}, id {direction}"
+        if query.limit is not None:
+            sql += f" LIMIT {int(query.limit)}"
+        for (doc,) in self._execute(sql, params):
+            yield Event.from_document(json.loads(doc))
+
+    def count(self, query: Query) -> int:
+        """How many events match."""
+        where, params = self._where(query)
+        return int(self._execute(f"SELECT COUNT(*) FROM events{where}", params).fetchone()[0])
+
+    def aggregate(self, query: Query, field: str, size: int = 10) -> list[Bucket]:
+        """Most frequent values of ``field``; ties are broken by the value."""
+        where, params = self._where(query)
+        column = field_sql(field)
+        if column is not None:
+            sql = (f"SELECT {column} AS k, COUNT(*) AS c FROM events{where} "
+                   f"{'AND' if where else 'WHERE'} {column} IS NOT NULL")
+        else:
+            sql = (f"SELECT je.value AS k, COUNT(DISTINCT events.seq) AS c FROM events, "
+                   f"json_each(events.doc, '{json_path(field)}') AS je{where} "
+                   f"{'AND' if where else 'WHERE'} je.value IS NOT NULL")
+        sql += f" GROUP BY k ORDER BY c DESC, k ASC LIMIT {int(size)}"
+        return [Bucket(key=k, count=int(c)) for k, c in self._execute(sql, params)]
+
+    def delete_before(self, cutoff: datetime) -> int:
+        """Drop events on UTC days before the cutoff's day (the same days Elasticsearch drops
+        as whole daily indices)."""
+        with self._transaction():
+            cursor = self._execute("DELETE FROM events WHERE ts < ?", [micros(utc_day(cutoff))])
+        return cursor.rowcount
+
+    # -- alerts ------------------------------------------------------------------------------
+    def write_alerts(self, alerts: Iterable[Alert]) -> WriteReceipt:
+        """Insert alerts; ids already present are kept once."""
+        rows = [(a.id, a.rule_id, micros(a.start), json.dumps(a.to_document(), ensure_ascii=False))
+                for a in alerts]
+        with self._transaction():
+            created = self._db.executemany("INSERT OR IGNORE INTO alerts VALUES (?, ?, ?, ?)", rows).rowcount
+        return WriteReceipt(created=created, duplicates=len(rows) - created)
+
+    def alerts(self, *, rule_id: str | None = None, start: datetime | None = None,
+               end: datetime | None = None, limit: int | None = None) -> Iterator[Alert]:
+        """Stored alerts, oldest first, then by id."""
+        clauses, params = [], []
+        for sql, value in (("rule_id = ?", rule_id),
+                           ("ts >= ?", micros(start) if start else None),
+                           ("ts < ?", micros(end) if end else None)):
+            if value is not None:
+                clauses.append(sql)
+                params.append(value)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        sql = f"SELECT doc FROM alerts{where} ORDER BY ts, id"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        for (doc,) in self._execute(sql, params):
+            yield Alert.from_document(json.loads(doc))
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on error (the connection is in autocommit mode,
+    so that WAL readers never wait on an implicit transaction)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        self._db.execute("ROLLBACK" if exc_type else "COMMIT")
