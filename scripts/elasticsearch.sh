@@ -45,6 +45,10 @@
 #   * `GET /` answers 400/405 on this distribution: health is checked with /_cluster/health.
 #   * elasticsearch-users reads the password from stdin when -p is not given, so the password
 #     never appears on a command line.
+#   * Elasticsearch writes its pid file (-p) only late in startup, and until `-d` has detached
+#     it the server is in the caller's process group (a harness that kills the group on exit
+#     kills a half-started node). Servers are therefore also found by their working directory,
+#     which ES sets to path.logs (/proc/PID/cwd), e.g. to stop a node that timed out.
 #   * The distribution has no bundled JDK and the JVM is picked by ES_JAVA_HOME only (JAVA_HOME
 #     just triggers a warning), and ES 9 needs a JDK with the jdk.incubator.vector module.
 set -euo pipefail
@@ -81,8 +85,9 @@ Run a real single-node Elasticsearch on 127.0.0.1 (no Docker) for govsoc tests.
 
 Commands:
   start [--secure]   provision if needed, start, wait for green/yellow health, then print
-                     'export GOVSOC_ES_...' lines on stdout (also saved to
-                     $STATE_DIR/<node>.env). No-op (prints the exports) if already healthy.
+                     'export GOVSOC_ES_...' lines on stdout, also saved for 'source'
+                     to STATE_DIR/<node>.env. If already healthy, only prints them.
+                     STATE_DIR=$STATE_DIR
   stop [--secure]    SIGTERM the node, SIGKILL after ${STOP_TIMEOUT}s; no-op if not running.
   status [--secure]  print cluster health and exit 0 if the node is up, exit 1 otherwise.
   fetch              only download and unpack the distribution (cache warm-up).
@@ -270,7 +275,7 @@ ensure_distribution() {
     if [[ ! -s "$zip" ]]; then
         require_tool mvn
         log "downloading Elasticsearch $ES_VERSION (integ-test-zip, ~95 MB) with Maven"
-        mvn -q -B dependency:get \
+        mvn -q -B -Dstyle.color=never dependency:get \
             "-Dartifact=org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip" \
             -Dtransitive=false >&2 \
             || die "Maven could not fetch Elasticsearch $ES_VERSION (is it on Maven Central?)"
@@ -351,6 +356,17 @@ select_node() {
     PID_FILE="$NODE_DIR/es.pid"
 }
 
+# A running node keeps the port it was started with, whatever GOVSOC_ES_*PORT says now:
+# read it back from its config so health checks and exports name the right URL.
+adopt_running_port() {
+    local port
+    port="$(sed -n 's/^http\.port: *//p' "$NODE_DIR/config/elasticsearch.yml" 2>/dev/null)"
+    if [[ -n "$port" && "$port" != "$HTTP_PORT" ]]; then
+        log "note: the running $NODE node listens on port $port, not $HTTP_PORT"
+        HTTP_PORT="$port"
+    fi
+}
+
 node_url() { printf '%s://127.0.0.1:%s\n' "$SCHEME" "$HTTP_PORT"; }
 password_file() { printf '%s\n' "$STATE_DIR/secure.password"; }
 ca_file() { printf '%s\n' "$STATE_DIR/secure-ca.crt"; }
@@ -359,14 +375,29 @@ ca_file() { printf '%s\n' "$STATE_DIR/secure-ca.crt"; }
 # file after a reboot may name an unrelated process that must not be killed).
 node_pid() {
     local pid
-    [[ -r "$PID_FILE" ]] || return 1
-    pid="$(tr -dc '0-9' <"$PID_FILE")"
-    [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- org.elasticsearch || return 1
-    # Plain and secure share one distribution (same command line): tell them apart by the
-    # server's working directory, which Elasticsearch sets to its path.logs.
-    [[ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" == "$NODE_DIR/logs" ]] || return 1
+    if [[ -r "$PID_FILE" ]]; then
+        pid="$(tr -dc '0-9' <"$PID_FILE")"
+        if [[ -n "$pid" ]] && is_node_server "$pid"; then
+            printf '%s\n' "$pid"
+            return 0
+        fi
+    fi
+    # No (valid) pid file: the server writes it only late in startup, and a half-started or
+    # orphaned server must still be found to be stopped. Look for it by working directory.
+    pid="$(find /proc -mindepth 2 -maxdepth 2 -name cwd -lname "$NODE_DIR/logs" 2>/dev/null \
+        | head -n 1 | cut -d/ -f3)"
+    [[ -n "$pid" ]] && is_node_server "$pid" || return 1
     printf '%s\n' "$pid"
+}
+
+# is_node_server PID: the process is alive, is Elasticsearch, and belongs to THIS node. Plain
+# and secure share one distribution (same command line), so they are told apart by the
+# server's working directory, which Elasticsearch sets to its path.logs.
+is_node_server() {
+    local pid="$1"
+    kill -0 "$pid" 2>/dev/null || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- org.elasticsearch || return 1
+    [[ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" == "$NODE_DIR/logs" ]]
 }
 
 # curl against the node; for the secure node the credentials go through a 0600 config file
@@ -556,6 +587,8 @@ es_tool() {
 }
 
 fix_ownership() {
+    # config/ holds the users file and the HTTPS key: nobody else needs to look inside.
+    chmod 0750 "$NODE_DIR/config"
     is_root || return 0
     # The config is small and rewritten each start; data/logs are only re-owned when the node
     # folder is not already the ES user's (big data dirs make chown -R slow).
@@ -565,7 +598,6 @@ fix_ownership() {
         chown -R "$ES_USER_NAME:$ES_USER_NAME" "$NODE_DIR/config"
         chown "$ES_USER_NAME:$ES_USER_NAME" "$NODE_DIR/logs" "$NODE_DIR/version"
     fi
-    chmod 0750 "$NODE_DIR/config"
 }
 
 # ---------------------------------------------------------------------------------------
@@ -618,6 +650,7 @@ cmd_start() {
     flock 9
 
     if node_pid >/dev/null; then
+        adopt_running_port
         if node_health >/dev/null || wait_healthy $(( $(date +%s) + START_TIMEOUT )); then
             log "Elasticsearch ($NODE) is already running at $(node_url)"
             print_exports
@@ -661,6 +694,9 @@ cmd_start() {
     if ! wait_healthy $(( t0 + START_TIMEOUT )) "$launcher"; then
         tail_logs
         log "stopping the half-started node"
+        # The launcher (runuser -> CLI JVM) first, so that it starts no server after we looked;
+        # then the server, found by its working directory since its pid file may not exist yet.
+        pkill -TERM -P "$launcher" 2>/dev/null || true
         stop_node >/dev/null 2>&1 || true
         die "Elasticsearch ($NODE) did not become healthy within ${START_TIMEOUT}s (GOVSOC_ES_START_TIMEOUT)"
     fi
@@ -704,6 +740,7 @@ cmd_stop() {
 cmd_status() {
     local health
     select_node "$1"
+    node_pid >/dev/null && adopt_running_port
     if node_pid >/dev/null && health="$(node_health)"; then
         printf '%s\n' "$health"
         return 0

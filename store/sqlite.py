@@ -10,7 +10,9 @@ FTS5 index, so keyword rules and text search are substring matches, case-insensi
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -113,6 +115,10 @@ class SqliteStore(Store):
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA busy_timeout=10000")
+            # Rule values match keyword fields case-sensitively, as Elasticsearch keyword fields
+            # do: the same rule must give the same alerts on both stores.
+            self._db.execute("PRAGMA case_sensitive_like=ON")
+            self._db.create_function("REGEXP", 2, _regexp, deterministic=True)
             self._db.executescript(_SCHEMA)
             self._add_hot_columns()
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
@@ -196,7 +202,7 @@ class SqliteStore(Store):
                 clauses.append("seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
                 params.append('"' + query.text.replace('"', '""') + '"')
             else:  # the trigram index needs three characters
-                clauses.append("message LIKE ? ESCAPE '\\'")
+                clauses.append("lower(message) LIKE lower(?) ESCAPE '\\'")
                 params.append("%" + query.text.replace("\\", "\\\\").replace("%", "\\%")
                               .replace("_", "\\_") + "%")
         if query.native:
@@ -274,6 +280,19 @@ class SqliteStore(Store):
     def close(self) -> None:
         """Close the database."""
         self._db.close()
+
+
+def _regexp(pattern: str, value: object) -> bool:
+    """SQLite's REGEXP operator (``value REGEXP pattern``), which pySigma's sqlite backend emits
+    for |re and SQLite leaves undefined; Python's re is close to the Lucene/Java flavour."""
+    if value is None:
+        return False
+    return _compiled(pattern).search(str(value)) is not None
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 class _Transaction:

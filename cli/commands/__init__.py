@@ -1,0 +1,5 @@
+"""The subcommands; importing this package attaches them to the `govsoc` group."""
+
+from __future__ import annotations
+
+from govsoc.cli.commands import config, demo, detect, ingest, query, report, retention  # noqa: F401

@@ -1,0 +1,44 @@
+"""`govsoc detect`: one detection pass over the stored events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from govsoc.cli.context import AppContext
+from govsoc.cli.main import cli
+from govsoc.cli.progress import progress
+from govsoc.cli.timeargs import TIME
+from govsoc.rules import BUILTIN_PACKS, DetectionSummary, detect as run_pass, load_rules
+
+
+def run_detect(app: AppContext, paths: tuple[Path, ...], builtin: bool, start: datetime | None = None,
+               end: datetime | None = None) -> DetectionSummary:
+    """Load the rules (built-in pack, configured paths, PATHS) and run one pass."""
+    sources = ([BUILTIN_PACKS] if builtin and app.config.rules.builtin else []) + list(app.config.rules.paths)
+    ruleset = load_rules([*sources, *paths])
+    for error in ruleset.errors:
+        click.echo(f"rule not loaded: {error}", err=True)
+    with progress() as bar:
+        task = bar.add_task("rules", total=len(ruleset))
+        summary = run_pass(app.store, ruleset, start=start, end=end, progress=lambda _t: bar.advance(task))
+    summary.failed[:0] = ruleset.errors
+    return summary
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--no-builtin", is_flag=True, help="Do not run the bundled rule packs.")
+@click.option("--from", "start", type=TIME, help="Only events at or after this time.")
+@click.option("--to", "end", type=TIME, help="Only events before this time.")
+@click.pass_obj
+def detect(app: AppContext, paths: tuple[Path, ...], no_builtin: bool, start: datetime | None,
+           end: datetime | None) -> None:
+    """Run Sigma rules (the bundled packs plus rule files or folders in PATHS) over the stored
+    events and store the alerts. Running it again does not duplicate alerts."""
+    summary = run_detect(app, paths, not no_builtin, start, end)
+    for error in summary.failed:
+        click.echo(f"rule failed: {error}", err=True)
+    click.echo(summary.line())

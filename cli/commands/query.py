@@ -1,0 +1,90 @@
+"""`govsoc events` and `govsoc alerts`: list what the store holds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+
+from govsoc.cli.context import AppContext
+from govsoc.cli.main import cli
+from govsoc.cli.output import FORMAT_OPTION, emit
+from govsoc.cli.timeargs import TIME
+from govsoc.core.event import format_timestamp
+from govsoc.store import Query
+
+EVENT_COLUMNS = (("@timestamp", "time"), ("event.dataset", "dataset"), ("host.name", "host"),
+                 ("event.action", "action"), ("event.outcome", "outcome"), ("source.ip", "source"),
+                 ("user.name", "user"), ("message", "message"))
+ALERT_COLUMNS = (("start", "start"), ("level", "level"), ("rule", "rule"), ("kind", "kind"),
+                 ("events", "events"), ("group", "group"), ("author", "author"), ("id", "id"))
+
+
+def _terms(pairs: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    terms: dict[str, list[str]] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{pair!r} is not FIELD=VALUE", param_hint="--where")
+        terms.setdefault(name.strip(), []).append(value)
+    return {k: tuple(v) for k, v in terms.items()}
+
+
+@cli.command()
+@click.option("--from", "start", type=TIME, help="Events at or after this time (ISO 8601, or 24h / 7d ago).")
+@click.option("--to", "end", type=TIME, help="Events before this time.")
+@click.option("--where", "-w", multiple=True, metavar="FIELD=VALUE",
+              help="Field equals value; repeat for more (same field: any of the values).")
+@click.option("--text", help="Phrase to find in the message.")
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--count", is_flag=True, help="Print only how many events match.")
+@click.option("--top", metavar="FIELD", help="Print the most frequent values of FIELD instead of events.")
+@FORMAT_OPTION
+@click.pass_obj
+def events(app: AppContext, start: datetime | None, end: datetime | None, where: tuple[str, ...],
+           text: str | None, limit: int, count: bool, top: str | None, fmt: str) -> None:
+    """Query stored events, newest first."""
+    query = Query(start=start, end=end, terms=_terms(where), text=text, limit=limit, order="desc")
+    if count:
+        click.echo(app.store.count(query))
+        return
+    if top:
+        buckets = app.store.aggregate(query, top, size=limit)
+        emit(({"value": b.key, "count": b.count} for b in buckets), (("value", top), ("count", "events")), fmt)
+        return
+    rows = []
+    for event in app.store.search(query):
+        doc = {"@timestamp": format_timestamp(event.timestamp), "event.id": event.id,
+               "event.dataset": event.dataset, **event.fields}
+        rows.append(doc if fmt == "json" else {k: doc.get(k) for k, _ in EVENT_COLUMNS})
+    emit(rows, EVENT_COLUMNS, fmt)
+
+
+@cli.command()
+@click.option("--rule", "rule_id", help="Only alerts of this rule id.")
+@click.option("--from", "start", type=TIME, help="Alerts starting at or after this time.")
+@click.option("--to", "end", type=TIME, help="Alerts starting before this time.")
+@click.option("--level", type=click.Choice(["informational", "low", "medium", "high", "critical"]),
+              help="Only alerts of at least this level.")
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=50, show_default=True)
+@FORMAT_OPTION
+@click.pass_obj
+def alerts(app: AppContext, rule_id: str | None, start: datetime | None, end: datetime | None,
+           level: str | None, limit: int, fmt: str) -> None:
+    """List stored alerts, oldest first. Rule authors are shown, as the Sigma rule licence asks."""
+    from govsoc.core.alert import LEVELS
+
+    floor = LEVELS.index(level) if level else 0
+    rows = []
+    for alert in app.store.alerts(rule_id=rule_id, start=start, end=end):
+        if LEVELS.index(alert.level) < floor:
+            continue
+        if fmt == "json":
+            rows.append(alert.to_document())
+        else:
+            rows.append({"start": format_timestamp(alert.start), "level": alert.level, "rule": alert.rule_title,
+                         "kind": alert.kind, "events": alert.event_count, "author": alert.author,
+                         "group": ", ".join(f"{k}={v}" for k, v in alert.group.items()), "id": alert.id})
+        if len(rows) >= limit:
+            break
+    emit(rows, ALERT_COLUMNS, fmt)

@@ -1,0 +1,16 @@
+"""Progress bars on stderr, shown only on a terminal so that logs and pipes stay clean."""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+
+def progress(*, bytes_mode: bool = False) -> Progress:
+    """A transient progress display on stderr (disabled when stderr is not a terminal)."""
+    columns = [TextColumn("{task.description}"), BarColumn()]
+    columns.append(DownloadColumn() if bytes_mode else TextColumn("{task.completed}/{task.total}"))
+    columns.append(TimeRemainingColumn())
+    return Progress(*columns, console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty())

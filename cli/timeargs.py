@@ -1,0 +1,35 @@
+"""Time options: ISO 8601 (``2025-12-10``, ``2025-12-10T06:00:00+08:00``) or relative (``24h``, ``7d``)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import click
+
+_RELATIVE = re.compile(r"^(\d+)([smhdw])$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+class TimeParam(click.ParamType):
+    """A point in time; naive times are read in the local time zone of the machine."""
+
+    name = "TIME"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        relative = _RELATIVE.match(text)
+        if relative:
+            return datetime.now(UTC) - timedelta(**{_UNITS[relative[2]]: int(relative[1])})
+        try:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            self.fail(f"{text!r} is not a time (use 2025-12-10, 2025-12-10T06:00:00+08:00 or 24h / 7d ago)",
+                      param, ctx)
+        return parsed if parsed.tzinfo else parsed.astimezone()
+
+
+TIME = TimeParam()

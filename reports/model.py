@@ -1,0 +1,109 @@
+"""The alert report model: one set of numbers that every renderer (HTML, JSON) shows.
+
+Figures are computed once, here, from the stored alerts; renderers only lay them out, so the HTML
+and the JSON of one report always agree.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from govsoc.classification.masking import mask_account
+from govsoc.core.alert import LEVELS, Alert
+from govsoc.core.event import format_timestamp
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlertRow:
+    """One alert as a report shows it."""
+
+    id: str
+    time: str
+    end: str
+    rule: str
+    rule_id: str
+    author: str
+    level: str
+    kind: str
+    events: int
+    source: str
+    user: str
+    host: str
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlertReport:
+    """An alert report over a period."""
+
+    title: str
+    lang: str
+    generated: str
+    store: str
+    period_start: str | None
+    period_end: str | None
+    masked: bool
+    by_level: dict[str, int]
+    by_rule: list[tuple[str, str, int]]
+    incidents: list[AlertRow] = field(default_factory=list)
+    matches: list[AlertRow] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        """All alerts in the report."""
+        return len(self.incidents) + len(self.matches)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain data (the JSON renderer's output)."""
+        return {
+            "title": self.title, "lang": self.lang, "generated": self.generated, "store": self.store,
+            "period": {"start": self.period_start, "end": self.period_end}, "masked": self.masked,
+            "total": self.total, "by_level": self.by_level,
+            "by_rule": [{"rule": r, "author": a, "alerts": n} for r, a, n in self.by_rule],
+            "incidents": [_row_dict(r) for r in self.incidents],
+            "matches": [_row_dict(r) for r in self.matches],
+        }
+
+
+def build_report(alerts: Iterable[Alert], *, store: str, lang: str = "zh", masked: bool = True,
+                 title: str | None = None, now: datetime | None = None) -> AlertReport:
+    """The report of ``alerts``: correlations first (incidents), then single matches, newest first."""
+    items = sorted(alerts, key=lambda a: (a.start, a.id), reverse=True)
+    levels = Counter(a.level for a in items)
+    rules = Counter((a.rule_title, a.author or "") for a in items)
+    rows = [_row(a, masked) for a in items]
+    return AlertReport(
+        title=title or ("安全告警报告" if lang == "zh" else "Security alert report"),
+        lang=lang,
+        generated=format_timestamp(now or datetime.now(UTC)),
+        store=store,
+        period_start=format_timestamp(items[-1].start) if items else None,
+        period_end=format_timestamp(max(a.end for a in items)) if items else None,
+        masked=masked,
+        by_level={level: levels.get(level, 0) for level in reversed(LEVELS)},
+        by_rule=sorted(((r, a, n) for (r, a), n in rules.items()), key=lambda x: (-x[2], x[0])),
+        incidents=[r for r in rows if r.kind == "correlation"],
+        matches=[r for r in rows if r.kind != "correlation"],
+    )
+
+
+def _row(alert: Alert, masked: bool) -> AlertRow:
+    context = alert.context
+    source = alert.group.get("source.ip") or context.get("source.ip") or ""
+    user = str(context.get("user.name") or "")
+    return AlertRow(
+        id=alert.id, time=format_timestamp(alert.start), end=format_timestamp(alert.end),
+        rule=alert.rule_title, rule_id=alert.rule_id, author=alert.author or "", level=alert.level,
+        kind=alert.kind, events=alert.event_count, source=str(source),
+        user=mask_account(user) if (user and masked) else user,
+        host=str(context.get("host.name") or ""), tags=alert.tags,
+    )
+
+
+def _row_dict(row: AlertRow) -> dict[str, Any]:
+    return {name: (list(value) if isinstance(value, tuple) else value)
+            for name in AlertRow.__slots__ for value in [getattr(row, name)]}

@@ -1,0 +1,40 @@
+"""The backend interface and its registry."""
+
+from __future__ import annotations
+
+import copy
+from abc import ABCMeta, abstractmethod
+from typing import Any
+
+from sigma.exceptions import SigmaError
+from sigma.rule import SigmaRule
+
+from govsoc.core.errors import RuleError
+from govsoc.core.registry import Registry
+
+
+class RuleBackend(metaclass=ABCMeta):
+    """Converts one Sigma rule into a condition in a store's native language."""
+
+    store_kind: str
+
+    def convert(self, rule: SigmaRule) -> str:
+        """The native condition; RuleError when the rule cannot be expressed.
+
+        pySigma's processing mutates the rule it converts, so each backend works on a copy:
+        the same loaded rule can then be converted for SQLite and for Elasticsearch.
+        """
+        try:
+            queries = self._backend().convert_rule(copy.deepcopy(rule))
+        except SigmaError as e:
+            raise RuleError(f"{self.store_kind}: {str(e).splitlines()[0]}") from e
+        if len(queries) != 1:
+            raise RuleError(f"{self.store_kind}: the rule converts to {len(queries)} queries, expected one")
+        return str(queries[0])
+
+    @abstractmethod
+    def _backend(self) -> Any:
+        """A fresh pySigma backend configured with the govsoc_ecs pipeline."""
+
+
+backends: Registry[type[RuleBackend]] = Registry("rule backend", "govsoc.backends")

@@ -1,0 +1,105 @@
+"""Sigma correlations as govsoc's own layer over the base rules' hits, independent of the store.
+
+One semantics on every store: sliding windows. For each group (the group-by values), every event
+opens a window of the rule's timespan; a window whose events meet the condition fires, and fired
+windows that share events (one burst) merge into one alert. Fixed buckets, as some backends use,
+miss a burst that straddles a bucket edge; overlapping windows reported one by one flood the
+analyst with copies of one burst. Implemented: event_count and value_count with gte/gt; temporal
+correlations and the other operators come with the detection issue and are refused with a
+RuleError until then, never run with a different meaning.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import timedelta
+from typing import Any
+
+from sigma.correlations import SigmaCorrelationConditionOperator as Op
+from sigma.correlations import SigmaCorrelationRule, SigmaCorrelationType
+
+from govsoc.core.alert import Alert
+from govsoc.core.errors import RuleError
+from govsoc.core.event import Event, make_id
+from govsoc.rules.metadata import rule_metadata
+
+SUPPORTED_TYPES = {SigmaCorrelationType.EVENT_COUNT, SigmaCorrelationType.VALUE_COUNT}
+SUPPORTED_OPS = {Op.GTE, Op.GT}
+
+
+def check_supported(rule: SigmaCorrelationRule) -> None:
+    """RuleError when the correlation uses a type or operator not implemented yet."""
+    if rule.type not in SUPPORTED_TYPES:
+        raise RuleError(f"correlation type {rule.type.value} is not supported yet (event_count, value_count are)")
+    if rule.condition.op not in SUPPORTED_OPS:
+        raise RuleError(f"correlation condition {rule.condition.op.name.lower()} is not supported yet (gte, gt are)")
+    if rule.type == SigmaCorrelationType.VALUE_COUNT and not rule.condition.fieldref:
+        raise RuleError("value_count needs condition.field")
+
+
+def correlate(rule: SigmaCorrelationRule, hits: Iterable[Event]) -> Iterator[Alert]:
+    """The alerts of a correlation rule over the hits of the rules it refers to."""
+    check_supported(rule)
+    group_by: Sequence[str] = tuple(rule.group_by or ())
+    groups: dict[tuple[Any, ...], list[Event]] = defaultdict(list)
+    for event in hits:
+        groups[tuple(_hashable(event.get(f)) for f in group_by)].append(event)
+    span = timedelta(seconds=rule.timespan.seconds)
+    threshold = rule.condition.count + (1 if rule.condition.op == Op.GT else 0)
+    value_field = rule.condition.fieldref if rule.type == SigmaCorrelationType.VALUE_COUNT else None
+    meta = rule_metadata(rule)
+    for key in sorted(groups, key=repr):
+        events = sorted(groups[key], key=lambda e: (e.timestamp, e.id))
+        for first, last in bursts(events, span, threshold, value_field):
+            members = events[first:last]
+            yield Alert(
+                id=make_id(meta.id, repr(key), members[0].id),
+                kind="correlation", start=members[0].timestamp, end=members[-1].timestamp,
+                event_ids=tuple(e.id for e in members), group=dict(zip(group_by, key, strict=True)),
+                context=event_context(members[0]), **meta.alert_fields())
+
+
+def bursts(events: Sequence[Event], span: timedelta, threshold: int,
+           value_field: str | None = None) -> Iterator[tuple[int, int]]:
+    """Index ranges [first, last) of merged fired windows over time-sorted events.
+
+    The window opened by event i holds the events j >= i with t_j - t_i <= span. It fires when it
+    holds ``threshold`` events (or distinct values of ``value_field``). Fired windows sharing an
+    event belong to one burst.
+    """
+    n = len(events)
+    end = 0
+    values: Counter[Any] = Counter()
+    current: tuple[int, int] | None = None
+    for start in range(n):
+        while end < n and events[end].timestamp - events[start].timestamp <= span:
+            if value_field is not None:
+                values[_hashable(events[end].get(value_field))] += 1
+            end += 1
+        size = len(values) - (1 if None in values else 0) if value_field is not None else end - start
+        if size >= threshold:
+            if current is not None and start < current[1]:
+                current = (current[0], max(current[1], end))
+            else:
+                if current is not None:
+                    yield current
+                current = (start, end)
+        if value_field is not None:
+            value = _hashable(events[start].get(value_field))
+            values[value] -= 1
+            if not values[value]:
+                del values[value]
+    if current is not None:
+        yield current
+
+
+def event_context(event: Event) -> dict[str, Any]:
+    """The asset context an alert shows: zone, agency, system and the host and peer involved."""
+    names = ("govsoc.zone", "govsoc.agency", "govsoc.system", "govsoc.dengbao_level", "host.name",
+             "source.ip", "user.name")
+    return {name: event.get(name) for name in names if event.get(name) is not None}
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value

@@ -1,0 +1,145 @@
+"""Load Sigma rules from files and folders, collecting every problem and going on.
+
+Single rules, multi-document collections and correlation rules load with pySigma. A broken file
+or rule becomes a RuleError that names the file, the line and the key it concerns (pySigma does
+not keep positions, so they are found again in the YAML node graph), and every other rule still
+loads. Correlation rules are resolved against all rules loaded together, across files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sigma.collection import SigmaCollection
+from sigma.correlations import SigmaCorrelationRule
+from sigma.exceptions import SigmaError
+from sigma.rule import SigmaRule
+
+from govsoc.core.errors import Location, RuleError
+
+BUILTIN_PACKS = Path(__file__).parent / "packs"
+_QUOTED = re.compile(r"'([^']+)'")
+
+
+@dataclass(slots=True)
+class RuleSet:
+    """Rules that loaded (with their files) and the problems of those that did not."""
+
+    rules: list[SigmaRule] = field(default_factory=list)
+    correlations: list[SigmaCorrelationRule] = field(default_factory=list)
+    errors: list[RuleError] = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.rules) + len(self.correlations)
+
+
+def rule_files(paths: Iterable[Path]) -> list[Path]:
+    """Every .yml/.yaml file under the given files and folders, sorted."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file()))
+        else:
+            found.append(path)
+    return found
+
+
+def load_rules(paths: Iterable[Path]) -> RuleSet:
+    """Load every rule under ``paths``; problems are collected in ``RuleSet.errors``."""
+    ruleset = RuleSet()
+    loaded: list[SigmaRule | SigmaCorrelationRule] = []
+    for path in rule_files(paths):
+        loaded.extend(_load_file(path, ruleset))
+    collection = SigmaCollection(loaded, resolve_references=False)
+    try:
+        collection.resolve_rule_references()
+    except SigmaError as e:
+        ruleset.errors.append(RuleError(f"correlation references: {e}"))
+    for rule in collection:
+        if isinstance(rule, SigmaCorrelationRule):
+            unresolved = [r.reference for r in rule.rules if not isinstance(r.rule, SigmaRule)]
+            if unresolved:
+                ruleset.errors.append(RuleError(
+                    f"correlation {rule.title!r} refers to rules that did not load: {', '.join(map(str, unresolved))}",
+                    location=Location(path=str(ruleset.files.get(str(rule.id), "")), field="correlation.rules")))
+                continue
+            ruleset.correlations.append(rule)
+        else:
+            ruleset.rules.append(rule)
+    return ruleset
+
+
+def _load_file(path: Path, ruleset: RuleSet) -> list[SigmaRule | SigmaCorrelationRule]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        ruleset.errors.append(RuleError(f"cannot read: {e}", location=Location(path=str(path))))
+        return []
+    try:
+        documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        data = list(yaml.safe_load_all(text))
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark
+        ruleset.errors.append(RuleError(f"invalid YAML: {e.problem}", location=Location(
+            path=str(path), line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None)))
+        return []
+    rules: list[SigmaRule | SigmaCorrelationRule] = []
+    for node, doc in zip(documents, data, strict=True):
+        if not isinstance(doc, dict):
+            continue
+        rule = _load_document(doc, path, node, ruleset)
+        if rule is not None:
+            rules.append(rule)
+    return rules
+
+
+def _load_document(doc: dict[str, Any], path: Path, node: yaml.Node,
+                   ruleset: RuleSet) -> SigmaRule | SigmaCorrelationRule | None:
+    try:
+        collection = SigmaCollection.from_dicts([doc], collect_errors=True, resolve_references=False)
+    except SigmaError as e:
+        ruleset.errors.append(_rule_error(e, path, node))
+        return None
+    rules = list(collection)
+    errors = [e for r in rules for e in getattr(r, "errors", [])] + list(getattr(collection, "errors", []))
+    if errors or not rules:
+        for e in errors or [SigmaError("not a Sigma rule")]:
+            ruleset.errors.append(_rule_error(e, path, node))
+        return None
+    rule = rules[0]
+    if rule.id is None:
+        ruleset.errors.append(RuleError("the rule has no id (alert ids are derived from it)",
+                                        location=Location(path=str(path), line=node.start_mark.line + 1, field="id")))
+        return None
+    ruleset.files[str(rule.id)] = path
+    return rule
+
+
+def _rule_error(error: Exception, path: Path, node: yaml.Node) -> RuleError:
+    """A RuleError at the key the message is about, or at the document's first line."""
+    message = str(error).split("\n")[0]
+    line, column, key = node.start_mark.line + 1, node.start_mark.column + 1, None
+    tokens = _QUOTED.findall(message)
+    for found_key, found_node in _keys(node, ()):
+        if any(token in found_key[-1] for token in tokens):
+            line, column = found_node.start_mark.line + 1, found_node.start_mark.column + 1
+            key = ".".join(found_key)
+            break
+    return RuleError(message, location=Location(path=str(path), line=line, column=column, field=key))
+
+
+def _keys(node: yaml.Node, prefix: tuple[str, ...]) -> Iterable[tuple[tuple[str, ...], yaml.Node]]:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = prefix + (str(key_node.value),)
+            yield key, key_node
+            yield from _keys(value_node, key)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _keys(item, prefix)
