@@ -111,12 +111,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-scratch_dir() {
-    if [[ -z "$SCRATCH" ]]; then
-        # mktemp -d makes it 0700: the curl credentials file inside stays private.
-        SCRATCH="$(mktemp -d "${TMPDIR:-/tmp}/govsoc-es.XXXXXX")"
-    fi
-    printf '%s\n' "$SCRATCH"
+# Made once in the main shell (not lazily: a $(...) subshell would make a new one each time
+# and the EXIT trap would never see it).
+make_scratch() {
+    # mktemp -d makes it 0700: the curl credentials file inside stays private.
+    SCRATCH="$(mktemp -d "${TMPDIR:-/tmp}/govsoc-es.XXXXXX")"
 }
 
 # ---------------------------------------------------------------------------------------
@@ -408,7 +407,7 @@ node_curl() {
     local args=(-sS --max-time 10 "$@")
     if [[ "$NODE" == secure ]]; then
         local creds
-        creds="$(scratch_dir)/curl-credentials"
+        creds="$SCRATCH/curl-credentials"
         if [[ ! -s "$creds" ]]; then
             [[ -r "$(password_file)" ]] || return 1
             local pw
@@ -518,7 +517,7 @@ ensure_certs() {
         return 0
     fi
     log "making a CA and an HTTPS certificate for 127.0.0.1/localhost"
-    work="$(scratch_dir)/certs"
+    work="$SCRATCH/certs"
     mkdir -p "$work"
     (
         umask 077
@@ -575,6 +574,7 @@ ensure_secure_user() {
         die "elasticsearch-users useradd failed"
     fi
     mv -f "$pwfile.tmp" "$pwfile"
+    rm -f "$SCRATCH/curl-credentials"   # made from the old password, if any
 }
 
 # Run one of the distribution's CLI tools as the ES user against this node's config.
@@ -770,6 +770,7 @@ main() {
         esac
         shift
     done
+    make_scratch
     case "$cmd" in
         start) cmd_start "$secure" ;;
         stop) cmd_stop "$secure" ;;

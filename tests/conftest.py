@@ -1,0 +1,114 @@
+"""Shared fixtures: real stores (SQLite in a temporary folder, Elasticsearch started by
+scripts/elasticsearch.sh or given by GOVSOC_ES_URL) and the shared corpus.
+
+Under CI=true a test that needs Elasticsearch fails when no node can be started; elsewhere it is
+skipped with the reason, so a developer without Java can still run the rest.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from govsoc.core.config import ElasticsearchSettings, EsCredentials, es_credentials
+from govsoc.store.base import Store
+from govsoc.store.sqlite import SqliteStore
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+ES_SCRIPT = ROOT / "scripts" / "elasticsearch.sh"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def need(condition: bool, reason: str) -> None:
+    """Fail under CI, skip elsewhere, when a real part a test needs is missing."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true and {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """The shared third-party corpus (loghub, SigmaHQ, Zeek traces)."""
+    need(CORPUS.is_dir(), f"the shared corpus is missing at {CORPUS}")
+    return CORPUS
+
+
+def _start_node(secure: bool) -> dict[str, str]:
+    args = [str(ES_SCRIPT), "start"] + (["--secure"] if secure else [])
+    try:
+        done = subprocess.run(args, capture_output=True, text=True, timeout=600, check=False)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        need(False, f"cannot start Elasticsearch with {ES_SCRIPT}: {e}")
+    tail = done.stderr.strip().splitlines()[-5:]
+    need(done.returncode == 0, f"scripts/elasticsearch.sh start failed: {' | '.join(tail)}")
+    env: dict[str, str] = {}
+    for line in done.stdout.splitlines():
+        line = line.strip()
+        if line.startswith("export ") and "=" in line:
+            key, _, value = line[len("export "):].partition("=")
+            env[key] = value.strip("'\"")
+    need("GOVSOC_ES_URL" in env, f"scripts/elasticsearch.sh printed no GOVSOC_ES_URL: {done.stdout[:200]}")
+    return env
+
+
+@pytest.fixture(scope="session")
+def es_env() -> dict[str, str]:
+    """How to reach a plain (no TLS, no auth) test node, or the cluster in GOVSOC_ES_URL."""
+    if os.environ.get("GOVSOC_ES_URL"):
+        return {k: v for k, v in os.environ.items() if k.startswith("GOVSOC_ES_")}
+    return _start_node(secure=False)
+
+
+@pytest.fixture(scope="session")
+def es_secure_env() -> dict[str, str]:
+    """A node that demands TLS (verified against its own CA) and a password."""
+    return _start_node(secure=True)
+
+
+def es_store(env: dict[str, str]) -> Iterator[Store]:
+    """An Elasticsearch store under a fresh index prefix, dropped afterwards."""
+    from govsoc.store.elasticsearch import ElasticsearchStore
+
+    settings = ElasticsearchSettings(url=env["GOVSOC_ES_URL"], index_prefix=f"govsoc-test-{uuid.uuid4().hex[:10]}",
+                                     number_of_replicas=0, ca_certs=env.get("GOVSOC_ES_CA"))
+    credentials = es_credentials(env) if env.get("GOVSOC_ES_USER") or env.get("GOVSOC_ES_API_KEY") \
+        else EsCredentials()
+    store = ElasticsearchStore(settings, credentials=credentials)
+    try:
+        yield store
+    finally:
+        store.drop_all()
+        store.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("elasticsearch", marks=pytest.mark.es)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """Each store implementation in turn: the contract tests run against both."""
+    if request.param == "sqlite":
+        sqlite = SqliteStore(tmp_path / "events.db")
+        yield sqlite
+        sqlite.close()
+    else:
+        yield from es_store(request.getfixturevalue("es_env"))
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[SqliteStore]:
+    """A SQLite store in a temporary folder."""
+    store = SqliteStore(tmp_path / "events.db")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def elastic_store(es_env: dict[str, str]) -> Iterator[Store]:
+    """An Elasticsearch store on the test node."""
+    yield from es_store(es_env)

@@ -1,0 +1,70 @@
+"""The asset inventory: longest-prefix zones and systems, enrichment, located errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from govsoc.core.errors import ConfigError
+from govsoc.core.inventory import AssetContext, Inventory
+
+INVENTORY = """\
+agencies:
+  - {id: dsj, name: 市大数据管理局}
+  - {id: gaj, name: 市公安局}
+zones:
+  - {name: 政务外网, kind: extranet, cidrs: [10.0.0.0/8]}
+  - {name: 政务云, kind: cloud, cidrs: [10.20.0.0/16, "fd00:20::/32"]}
+systems:
+  - name: 一网通办门户
+    agency: dsj
+    level: 3
+    addresses: [10.20.1.0/24]
+    hosts: [portal-web-01]
+  - name: 门户数据库
+    agency: dsj
+    level: 3
+    addresses: [10.20.1.10/32]
+"""
+
+
+@pytest.fixture
+def inventory(tmp_path: Path) -> Inventory:
+    path = tmp_path / "inventory.yaml"
+    path.write_text(INVENTORY, encoding="utf-8")
+    return Inventory.load(path)
+
+
+@pytest.mark.parametrize(("address", "host", "expected"), [
+    ("10.1.2.3", None, AssetContext(zone="政务外网")),                          # the wider zone
+    ("10.20.9.9", None, AssetContext(zone="政务云")),                            # the narrower zone wins
+    ("10.20.1.5", None, AssetContext("政务云", "市大数据管理局", "一网通办门户", 3)),  # a system's range
+    ("10.20.1.10", None, AssetContext("政务云", "市大数据管理局", "门户数据库", 3)),   # the /32 wins over /24
+    ("fd00:20::5", None, AssetContext(zone="政务云")),                           # IPv6
+    ("8.8.8.8", None, AssetContext(zone="internet")),                          # outside every zone
+    (None, "PORTAL-WEB-01", AssetContext("unknown", "市大数据管理局", "一网通办门户", 3)),  # host names, any case
+    ("not-an-ip", None, None),
+])
+def test_lookup(inventory: Inventory, address: str | None, host: str | None, expected: AssetContext | None) -> None:
+    assert inventory.lookup(address=address, host=host) == expected
+
+
+def test_enrich_describes_the_asset_and_the_source_zone(inventory: Inventory) -> None:
+    fields = {"source.ip": "203.0.113.9", "destination.ip": "10.20.1.5"}
+    assert inventory.enrich(fields) == {
+        "govsoc.zone": "政务云", "govsoc.agency": "市大数据管理局", "govsoc.system": "一网通办门户",
+        "govsoc.dengbao_level": 3, "govsoc.source_zone": "internet"}
+    assert inventory.enrich({"host.name": "other"}) == {}
+
+
+def test_errors_name_line_and_key(tmp_path: Path) -> None:
+    path = tmp_path / "inventory.yaml"
+    path.write_text(INVENTORY.replace("level: 3\n    addresses: [10.20.1.0/24]", "level: 9\n    addresses: [10.20.1.0/24]"),
+                    encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"^{path}:10:5 systems\.0\.level: .*less than or equal to 5"):
+        Inventory.load(path)
+    path.write_text(INVENTORY.replace("agency: dsj\n    level: 3\n    addresses: [10.20.1.0/24]",
+                                      "agency: nobody\n    level: 3\n    addresses: [10.20.1.0/24]"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown agency 'nobody'"):
+        Inventory.load(path)

@@ -1,0 +1,148 @@
+"""The Store contract, run against real SQLite and a real Elasticsearch node (one fixture)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from govsoc.core.alert import Alert
+from govsoc.core.event import Event, make_id
+from govsoc.store.base import Bucket, Query, Store
+
+T0 = datetime(2026, 3, 1, 8, 0, 0, 123456, tzinfo=UTC)
+
+
+def event(n: int, at: datetime, **fields: Any) -> Event:
+    """An event whose id comes from a made-up origin and sequence number."""
+    return Event(id=make_id("test", n), timestamp=at, dataset=fields.pop("dataset", "test.auth"),
+                 fields={k.replace("__", "."): v for k, v in fields.items()})
+
+
+def sample() -> list[Event]:
+    return [
+        event(1, T0, message="Failed password for root from 10.0.0.1", event__outcome="failure",
+              source__ip="10.0.0.1", user__name="root", event__category=["authentication"], source__port=22),
+        event(2, T0 + timedelta(minutes=1), message="Failed password for admin from 10.0.0.1",
+              event__outcome="failure", source__ip="10.0.0.1", user__name="admin",
+              event__category=["authentication"], source__port=2222),
+        event(3, T0 + timedelta(minutes=2), message="Accepted publickey for ops from 10.0.0.2",
+              event__outcome="success", source__ip="10.0.0.2", user__name="ops",
+              event__category=["authentication", "session"], source__port=22),
+        event(4, T0 + timedelta(days=1), message="connection closed by 192.168.1.9", source__ip="192.168.1.9",
+              event__category=["network"], dataset="test.net"),
+        event(5, T0 + timedelta(days=2), message="policy changed by admin", user__name="admin",
+              event__outcome="success", govsoc__zone="extranet", dataset="test.device"),
+    ]
+
+
+def test_write_then_write_again_keeps_one_copy(store: Store) -> None:
+    events = sample()
+    first = store.write(events)
+    second = store.write(events + [event(6, T0, message="new")])
+    store.refresh()
+    assert (first.created, first.duplicates, first.rejected) == (5, 0, ())
+    assert (second.created, second.duplicates) == (1, 5)
+    assert store.count(Query()) == 6
+
+
+def test_search_returns_the_same_events(store: Store) -> None:
+    events = sample()
+    store.write(events)
+    store.refresh()
+    assert list(store.search(Query())) == sorted(events, key=lambda e: (e.timestamp, e.id))
+    newest = list(store.search(Query(order="desc", limit=2)))
+    assert [e.id for e in newest] == [events[4].id, events[3].id]
+
+
+def test_query_by_time_range_is_half_open(store: Store) -> None:
+    store.write(sample())
+    store.refresh()
+    window = Query(start=T0 + timedelta(minutes=1), end=T0 + timedelta(days=1))
+    assert [e.id for e in store.search(window)] == [make_id("test", 2), make_id("test", 3)]
+    assert store.count(Query(start=T0 + timedelta(days=1))) == 2
+    # microsecond precision: an end just after the first event includes it, at it excludes it
+    assert store.count(Query(end=T0 + timedelta(microseconds=1))) == 1
+    assert store.count(Query(end=T0)) == 0
+
+
+@pytest.mark.parametrize(("terms", "expected"), [
+    ({"event.outcome": ("failure",)}, {1, 2}),                       # hot generated column
+    ({"user.name": ("admin", "ops")}, {2, 3, 5}),                    # any of several values
+    ({"event.outcome": ("success",), "user.name": ("admin",)}, {5}),  # all fields must match
+    ({"event.category": ("session",)}, {3}),                         # an element of an array
+    ({"source.port": (22,)}, {1, 3}),                                # numbers stay numbers
+    ({"source.port": ("2222",)}, {2}),                               # ... also given as text
+    ({"govsoc.zone": ("extranet",)}, {5}),                           # govsoc namespace
+    ({"event.dataset": ("test.net",)}, {4}),                         # dataset attribute
+    ({"user.name": ("Admin",)}, set()),                              # keyword values: exact case
+    ({"user.name": ()}, set()),                                      # no value matches nothing
+])
+def test_query_by_fields(store: Store, terms: dict[str, tuple[Any, ...]], expected: set[int]) -> None:
+    store.write(sample())
+    store.refresh()
+    found = {e.id for e in store.search(Query(terms=terms))}
+    assert found == {make_id("test", n) for n in expected}
+    assert store.count(Query(terms=terms)) == len(expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Failed password", {1, 2}),   # a phrase
+    ("failed PASSWORD", {1, 2}),   # case-insensitive, as Elasticsearch's text analysis is
+    ("publickey", {3}),
+    ("password for root", {1}),
+    ("no such words", set()),
+])
+def test_full_text_over_message(store: Store, text: str, expected: set[int]) -> None:
+    store.write(sample())
+    store.refresh()
+    assert {e.id for e in store.search(Query(text=text))} == {make_id("test", n) for n in expected}
+
+
+def test_count_and_aggregate_by_field(store: Store) -> None:
+    store.write(sample())
+    store.refresh()
+    assert store.aggregate(Query(), "user.name") == [Bucket("admin", 2), Bucket("ops", 1), Bucket("root", 1)]
+    assert store.aggregate(Query(), "event.category", size=2) == [Bucket("authentication", 3),
+                                                                   Bucket("network", 1)]
+    assert store.aggregate(Query(terms={"event.outcome": ("failure",)}), "source.port") == [
+        Bucket(22, 1), Bucket(2222, 1)]
+    assert store.aggregate(Query(), "event.dataset") == [Bucket("test.auth", 3), Bucket("test.device", 1),
+                                                        Bucket("test.net", 1)]
+    assert store.aggregate(Query(), "no.such.field") == []
+
+
+def test_retention_drops_whole_days_before_the_cutoff(store: Store) -> None:
+    store.write(sample())
+    store.refresh()
+    dropped = store.delete_before(T0 + timedelta(days=1, hours=10))  # keeps that whole day
+    store.refresh()
+    assert dropped == 3
+    assert {e.id for e in store.search(Query())} == {make_id("test", 4), make_id("test", 5)}
+    assert store.delete_before(T0) == 0
+
+
+def test_alerts_are_stored_once(store: Store) -> None:
+    alerts = [
+        Alert(id=make_id("rule", n), rule_id="r-1", rule_title="SSH brute force", level="high", kind="correlation",
+              start=T0 + timedelta(minutes=n), end=T0 + timedelta(minutes=n + 1),
+              event_ids=(make_id("test", 1), make_id("test", 2)), author="someone", tags=("attack.t1110",),
+              group={"source.ip": "10.0.0.1"}, context={"govsoc.zone": "extranet"})
+        for n in range(3)
+    ]
+    assert store.write_alerts(alerts).created == 3
+    again = store.write_alerts(alerts)
+    assert (again.created, again.duplicates) == (0, 3)
+    assert list(store.alerts()) == alerts
+    assert list(store.alerts(start=T0 + timedelta(minutes=1))) == alerts[1:]
+    assert list(store.alerts(rule_id="other")) == []
+
+
+def test_unicode_and_gbk_origin_text_round_trips(store: Store) -> None:
+    chinese = event(9, T0, message="用户 张三 登录失败 来自 10.1.1.1", user__name="张三",
+                    event__original="用户 张三 登录失败")
+    store.write([chinese])
+    store.refresh()
+    assert list(store.search(Query(text="登录失败"))) == [chinese]
+    assert list(store.search(Query(terms={"user.name": ("张三",)}))) == [chinese]
