@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from govsoc.core.errors import ConfigError, Location
-from govsoc.core.yamlfile import load_yaml, locate
+from govsoc.core.yamlfile import load_yaml, locate_validation_error
 
 
 class _Model(BaseModel):
@@ -167,7 +167,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
         config = Config.model_validate(data)
     except ValidationError as e:
         first = e.errors()[0]
-        where = locate(path, positions, tuple(first["loc"])) if path else Location(
+        where = locate_validation_error(path, positions, first) if path else Location(
             field=".".join(str(k) for k in first["loc"]))
         more = f" (+{e.error_count() - 1} more)" if e.error_count() > 1 else ""
         raise ConfigError(f"{first['msg']}{more}", location=where) from e

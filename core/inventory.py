@@ -32,7 +32,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from govsoc.core.errors import ConfigError
-from govsoc.core.yamlfile import load_yaml, locate
+from govsoc.core.yamlfile import load_yaml, locate_validation_error
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -123,7 +123,7 @@ class Inventory:
             return cls(InventoryModel.model_validate(data or {}))
         except ValidationError as e:
             first = e.errors()[0]
-            raise ConfigError(first["msg"], location=locate(path, positions, tuple(first["loc"]))) from e
+            raise ConfigError(first["msg"], location=locate_validation_error(path, positions, first)) from e
 
     def lookup(self, address: str | None = None, host: str | None = None) -> AssetContext | None:
         """The context of an address (by zone and system ranges) or a host name."""

@@ -1,0 +1,118 @@
+"""The `govsoc` command: help everywhere, one-line errors with exit 2, the thin path end to end."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from govsoc.cli import main
+from govsoc.cli.main import cli
+
+COMMANDS = sorted(cli.commands)
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own embedded store; no cluster, no user config."""
+    monkeypatch.setenv("GOVSOC_HOME", str(tmp_path / "home"))
+    for name in ("GOVSOC_CONFIG", "GOVSOC_ES_URL", "GOVSOC_ES_USER", "GOVSOC_ES_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path / "home"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("command", ["", *COMMANDS])
+def test_help_everywhere(capsys: pytest.CaptureFixture[str], command: str) -> None:
+    code, out, err = run(capsys, *([command] if command else []), "--help")
+    assert code == 0 and err == ""
+    assert out.startswith("Usage: govsoc")
+    if not command:
+        assert all(name in out for name in ("ingest", "events", "detect", "alerts", "report"))
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (("ingest", "/no/such/file.log"), "does not exist"),
+    (("ingest",), "Missing argument"),
+    (("events", "--limit", "0"), "--limit"),
+    (("events", "--from", "yesterday-ish"), "is not a time"),
+    (("events", "--where", "no-equals-sign"), "FIELD=VALUE"),
+    (("nosuchcommand",), "No such command"),
+    (("ingest", "--parser", "no.such", __file__), "unknown parser 'no.such'"),
+])
+def test_usage_errors_are_one_line_and_exit_2(capsys: pytest.CaptureFixture[str], args: tuple[str, ...],
+                                              words: str) -> None:
+    code, out, err = run(capsys, *args)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("govsoc: error: ")
+    assert words in err
+
+
+def test_invalid_config_is_one_line_naming_key_and_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    config = tmp_path / "govsoc.yaml"
+    config.write_text("data_dir: d\nstore:\n  backend: postgres\n", encoding="utf-8")
+    code, out, err = run(capsys, "--config", str(config), "events")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1
+    assert f"{config}:3:12 store.backend:" in err
+
+
+def test_console_script_exits_2_on_a_missing_file(tmp_path: Path) -> None:
+    exe = shutil.which("govsoc")
+    assert exe, "the govsoc console script is not installed (pip install -e .)"
+    env = {**os.environ, "GOVSOC_HOME": str(tmp_path)}
+    done = subprocess.run([exe, "ingest", str(tmp_path / "missing.log")], capture_output=True, text=True, env=env)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "missing.log" in done.stderr
+    module = subprocess.run([sys.executable, "-m", "govsoc.cli", "--version"], capture_output=True, text=True)
+    assert module.returncode == 0 and "govsoc" in module.stdout
+
+
+def test_thin_path_from_the_command_line(capsys: pytest.CaptureFixture[str], corpus: Path, home: Path,
+                                         tmp_path: Path) -> None:
+    log = corpus / "loghub/OpenSSH/OpenSSH_2k.log"
+    code, out, _ = run(capsys, "ingest", str(log))
+    assert code == 0 and "2000 accepted (2000 new, 0 already stored)" in out
+    code, out, _ = run(capsys, "ingest", str(log))
+    assert "(0 new, 2000 already stored)" in out
+    code, out, _ = run(capsys, "detect")
+    assert code == 0 and "534 alerts (534 new" in out
+    code, out, _ = run(capsys, "alerts", "--format", "json", "--level", "high", "--limit", "1000")
+    incidents = json.loads(out)
+    assert len(incidents) == 10
+    assert all(a["rule.author"] == "govsoc" and a["event.count"] >= 5 for a in incidents)
+    code, out, _ = run(capsys, "events", "--where", "event.outcome=success", "--where", "event.action=ssh_login",
+                       "--format", "json")
+    accepted = json.loads(out)
+    assert [(e["user"]["name"] if "user" in e else e["user.name"]) for e in accepted] == ["fztu"]
+    code, out, _ = run(capsys, "events", "--count", "--text", "POSSIBLE BREAK-IN ATTEMPT")
+    assert out.strip() == "85"
+    report = tmp_path / "r.html"
+    code, out, _ = run(capsys, "report", "-o", str(report))
+    html = report.read_text(encoding="utf-8")
+    assert code == 0 and out.strip() == str(report)
+    assert html.count("data-alert-id=") == 534
+    assert "安全告警报告" in html and "fztu" not in html  # Chinese by default, accounts masked
+    code, out, _ = run(capsys, "report", "-o", str(report), "--lang", "en", "--unmasked")
+    assert "Security alert report" in report.read_text(encoding="utf-8")
+
+
+def test_demo_runs_the_thin_path_on_the_embedded_default(capsys: pytest.CaptureFixture[str], corpus: Path,
+                                                         home: Path) -> None:
+    code, out, err = run(capsys, "demo", str(corpus / "loghub/OpenSSH/OpenSSH_2k.log"))
+    assert code == 0, err
+    assert "store: sqlite" in out and "534 alerts" in out
+    assert (home / "events.db").is_file()
+    assert (home / "reports" / "alerts.html").is_file()
