@@ -31,7 +31,7 @@ SUPPORTED_OPS = {Op.GTE, Op.GT}
 def check_supported(rule: SigmaCorrelationRule) -> None:
     """RuleError when the correlation uses a type or operator not implemented yet."""
     if rule.type not in SUPPORTED_TYPES:
-        raise RuleError(f"correlation type {rule.type.value} is not supported yet (event_count, value_count are)")
+        raise RuleError(f"correlation type {rule.type.name.lower()} is not supported yet (event_count, value_count are)")
     if rule.condition.op not in SUPPORTED_OPS:
         raise RuleError(f"correlation condition {rule.condition.op.name.lower()} is not supported yet (gte, gt are)")
     if rule.type == SigmaCorrelationType.VALUE_COUNT and not rule.condition.fieldref:

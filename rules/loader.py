@@ -57,21 +57,19 @@ def load_rules(paths: Iterable[Path]) -> RuleSet:
     for path in rule_files(paths):
         loaded.extend(_load_file(path, ruleset))
     collection = SigmaCollection(loaded, resolve_references=False)
-    try:
-        collection.resolve_rule_references()
-    except SigmaError as e:
-        ruleset.errors.append(RuleError(f"correlation references: {e}"))
     for rule in collection:
-        if isinstance(rule, SigmaCorrelationRule):
-            unresolved = [r.reference for r in rule.rules if not isinstance(r.rule, SigmaRule)]
-            if unresolved:
-                ruleset.errors.append(RuleError(
-                    f"correlation {rule.title!r} refers to rules that did not load: {', '.join(map(str, unresolved))}",
-                    location=Location(path=str(ruleset.files.get(str(rule.id), "")), field="correlation.rules")))
-                continue
-            ruleset.correlations.append(rule)
-        else:
+        if not isinstance(rule, SigmaCorrelationRule):
             ruleset.rules.append(rule)
+            continue
+        # Resolved one by one, so that one dangling reference does not stop other correlations.
+        try:
+            rule.resolve_rule_references(collection)
+        except SigmaError as e:
+            ruleset.errors.append(RuleError(
+                f"correlation {rule.title!r}: {str(e).splitlines()[0]}",
+                location=Location(path=str(ruleset.files.get(str(rule.id), "")), field="correlation.rules")))
+            continue
+        ruleset.correlations.append(rule)
     return ruleset
 
 
@@ -107,7 +105,8 @@ def _load_document(doc: dict[str, Any], path: Path, node: yaml.Node,
         ruleset.errors.append(_rule_error(e, path, node))
         return None
     rules = list(collection)
-    errors = [e for r in rules for e in getattr(r, "errors", [])] + list(getattr(collection, "errors", []))
+    # A rule's own errors are also listed on its collection: take them once.
+    errors = [e for r in rules for e in getattr(r, "errors", [])] or list(getattr(collection, "errors", []))
     if errors or not rules:
         for e in errors or [SigmaError("not a Sigma rule")]:
             ruleset.errors.append(_rule_error(e, path, node))

@@ -50,6 +50,9 @@ def ecs_mappings() -> dict[str, Any]:
         node[leaf] = _mapping_for(kind)
     # The raw record is kept, not searched: it may be large and is never a query target.
     root["event"]["properties"]["original"] = {"type": "keyword", "index": False, "doc_values": False}
+    # message.lc: the whole message lower-cased, for substring (wildcard) search, the semantics
+    # of Sigma keywords and of the SQLite store's trigram index.
+    root["message"]["fields"] = {"lc": {"type": "keyword", "normalizer": "govsoc_lowercase", "ignore_above": 32766}}
     return {
         "dynamic_templates": [
             {"strings_as_keyword": {"match_mapping_type": "string",
@@ -128,7 +131,8 @@ class ElasticsearchStore(Store):
         return f"{self.prefix}-events-{index_safe(event.dataset)}-{event.timestamp.astimezone(UTC):%Y.%m.%d}"
 
     def _install_templates(self) -> None:
-        settings = {"number_of_shards": 1, "number_of_replicas": self.settings.number_of_replicas}
+        settings = {"number_of_shards": 1, "number_of_replicas": self.settings.number_of_replicas,
+                    "analysis": {"normalizer": {"govsoc_lowercase": {"type": "custom", "filter": ["lowercase"]}}}}
         self._call(lambda: self.client.indices.put_index_template(
             name=f"{self.prefix}-events", index_patterns=[self.events_pattern], priority=200,
             template={"settings": settings, "mappings": ecs_mappings()}), "cannot install the events template")
@@ -176,9 +180,10 @@ class ElasticsearchStore(Store):
         for name, values in sorted(query.terms.items()):
             filters.append({"terms": {name: list(values)}})
         if query.text:
-            filters.append({"match_phrase": {"message": query.text}})
+            pattern = "*" + re.sub(r"([*?\\])", r"\\\1", query.text) + "*"
+            filters.append({"wildcard": {"message.lc": {"value": pattern, "case_insensitive": True}}})
         if query.native:
-            filters.append({"query_string": {"query": query.native, "default_field": "message"}})
+            filters.append({"query_string": {"query": query.native, "default_field": "message.lc"}})
         return {"bool": {"filter": filters}} if filters else {"match_all": {}}
 
     def search(self, query: Query) -> Iterator[Event]:

@@ -51,7 +51,9 @@ def parse_rfc3164(text: str, context: ParseContext) -> SyslogLine:
     month, day = _MONTHS[match["month"]], int(match["day"])
     reference = context.reference.astimezone(context.timezone)
     timestamp = None
-    for year in (reference.year, reference.year - 1, reference.year + 1):
+    # The latest year that puts the line no later than the reference; 29 February may need
+    # to go back to the last leap year.
+    for year in range(reference.year, reference.year - 8, -1):
         try:
             candidate = datetime(year, month, day, hour, minute, second, tzinfo=context.timezone)
         except ValueError:  # 29 February in a common year, 24:00:00, ...

@@ -1,0 +1,86 @@
+"""Linux auth parsing, checked line by line against loghub's hand-checked parse of OpenSSH_2k."""
+
+from __future__ import annotations
+
+import csv
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from govsoc.collectors.base import ParseContext, RawRecord
+from govsoc.collectors.files.lines import LineFileSource
+from govsoc.collectors.linux.auth import LinuxAuthParser, normalise_sshd
+
+CONTEXT = ParseContext(timezone=ZoneInfo("Asia/Shanghai"), reference=datetime(2026, 11, 25, tzinfo=UTC))
+
+
+def parse_line(text: str) -> dict[str, Any]:
+    record = RawRecord(data=text.encode(), origin="file:///t.log", offset=0, line=1)
+    (event,) = LinuxAuthParser().parse(record, CONTEXT)
+    return {"@timestamp": event.timestamp, **event.fields}
+
+
+def test_every_line_agrees_with_loghubs_structured_parse(corpus: Path) -> None:
+    folder = corpus / "loghub/OpenSSH"
+    with (folder / "OpenSSH_2k.log_structured.csv").open(encoding="utf-8") as handle:
+        truth = {int(row["LineId"]): row for row in csv.DictReader(handle)}
+    parser = LinuxAuthParser()
+    records = list(LineFileSource(folder / "OpenSSH_2k.log").records())
+    assert len(records) == len(truth) == 2000
+    unknown = []
+    for record in records:
+        (event,) = parser.parse(record, CONTEXT)
+        row = truth[record.line or 0]
+        local = event.timestamp.astimezone(ZoneInfo("Asia/Shanghai"))
+        assert (local.strftime("%b"), local.day, local.strftime("%H:%M:%S")) == (row["Date"], int(row["Day"]), row["Time"])
+        assert event.get("host.name") == row["Component"]          # loghub calls the host "Component"
+        assert event.get("process.pid") == int(row["Pid"])
+        assert event.get("message") == row["Content"].strip()
+        if event.get("event.action") is None:
+            unknown.append(row["EventTemplate"])
+    # every template but sshd's rare fatal write failure is normalised
+    assert unknown == ["fatal: Write failed: Connection reset by peer [preauth]"]
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    # a failed password for an existing account
+    ("Failed password for root from 5.36.59.76 port 42393 ssh2",
+     {"event.action": "ssh_login", "event.outcome": "failure", "user.name": "root", "source.ip": "5.36.59.76",
+      "source.port": 42393, "linux.auth.ssh.method": "password"}),
+    # invalid user: the user name is what was tried
+    ("Failed password for invalid user test9 from 52.80.34.196 port 36060 ssh2",
+     {"event.action": "ssh_login", "event.outcome": "failure", "user.name": "test9"}),
+    # a success
+    ("Accepted publickey for fztu from 119.137.62.142 port 49116 ssh2",
+     {"event.action": "ssh_login", "event.outcome": "success", "linux.auth.ssh.method": "publickey",
+      "event.type": ["start"]}),
+    # rsyslog's repeat reduction keeps the inner event and the count
+    ("message repeated 2 times: [ Failed password for root from 183.62.140.253 port 35112 ssh2]",
+     {"event.action": "ssh_login", "event.outcome": "failure", "event.count": 2, "source.ip": "183.62.140.253"}),
+    # PAM's rhost may be a name, not an address
+    ("pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=host.example  user=root",
+     {"event.action": "pam_authentication_failure", "source.domain": "host.example", "user.name": "root"}),
+    # IPv6 sources are normalised
+    ("Invalid user admin from 2001:DB8::1 port 22", {"event.action": "invalid_user", "source.ip": "2001:db8::1"}),
+    # the reverse-mapping warning names both the claimed name and the address
+    ("reverse mapping checking getaddrinfo for ns.example.com [173.234.31.186] failed - POSSIBLE BREAK-IN ATTEMPT!",
+     {"event.action": "reverse_mapping_failed", "source.domain": "ns.example.com", "source.ip": "173.234.31.186"}),
+    # an unknown message normalises to nothing (the event is still kept, with its message)
+    ("Server listening on 0.0.0.0 port 22.", {}),
+])
+def test_sshd_messages(message: str, expected: dict[str, Any]) -> None:
+    fields = normalise_sshd(message)
+    assert {k: fields.get(k) for k in expected} == expected
+    if not expected:
+        assert fields == {}
+
+
+def test_other_programs_and_gbk_lines_are_kept() -> None:
+    fields = parse_line("Dec 10 06:55:46 fw01 kernel: 丢弃 来自 10.0.0.1")
+    assert fields["process.name"] == "kernel" and "event.action" not in fields
+    record = RawRecord(data="Dec 10 06:55:46 sw01 sshd[1]: 用户登录失败".encode("gbk"), origin="o", offset=0)
+    (event,) = LinuxAuthParser().parse(record, CONTEXT)
+    assert event.get("message") == "用户登录失败"

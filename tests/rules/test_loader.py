@@ -1,0 +1,72 @@
+"""Rule loading: every problem reported with file, line and key; the other rules still load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from govsoc.rules import BUILTIN_PACKS, load_rules
+
+GOOD = """\
+title: Good rule
+id: 11111111-1111-4111-8111-111111111111
+name: good
+logsource: {product: linux, service: sshd}
+detection:
+  sel:
+    event.action: ssh_login
+  condition: sel
+level: low
+"""
+BAD_MODIFIER = """\
+title: Typo in a modifier
+id: 22222222-2222-4222-8222-222222222222
+logsource: {product: linux}
+detection:
+  sel:
+    user.name|contians: adm
+  condition: sel
+"""
+BAD_YAML = "title: [unclosed\nid: 3\n"
+NO_ID = "title: No id\nlogsource: {product: linux}\ndetection: {sel: {a: b}, condition: sel}\n"
+DANGLING = """\
+title: Correlation of a rule that does not exist
+id: 44444444-4444-4444-8444-444444444444
+correlation:
+  type: event_count
+  rules: [nowhere]
+  group-by: [source.ip]
+  timespan: 5m
+  condition: {gte: 2}
+"""
+
+
+def test_broken_rules_are_reported_and_the_rest_load(tmp_path: Path) -> None:
+    files = {"good.yml": GOOD + "---\n" + GOOD.replace("1111", "5555").replace("name: good", "name: good2"),
+             "modifier.yml": BAD_MODIFIER, "broken.yaml": BAD_YAML, "noid.yml": NO_ID, "dangling.yml": DANGLING,
+             "notes.txt": "ignored: not a rule file"}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    ruleset = load_rules([tmp_path])
+    assert sorted(r.title for r in ruleset.rules) == ["Good rule", "Good rule"]  # multi-document file
+    errors = sorted(str(e) for e in ruleset.errors)
+    assert len(errors) == 4
+    assert errors[0].startswith(f"{tmp_path}/broken.yaml:2:3: invalid YAML")
+    assert any(e.startswith(f"{tmp_path}/modifier.yml:6:5 detection.sel.user.name|contians:")
+               and "contians" in e for e in errors)
+    assert any(e.startswith(f"{tmp_path}/noid.yml:1 id:") for e in errors)
+    assert any("dangling.yml" in e and "nowhere" in e for e in errors)
+
+
+def test_builtin_pack_loads_cleanly() -> None:
+    ruleset = load_rules([BUILTIN_PACKS])
+    assert ruleset.errors == []
+    assert len(ruleset.rules) >= 1 and len(ruleset.correlations) >= 1
+    for rule in [*ruleset.rules, *ruleset.correlations]:
+        assert rule.id and rule.author and rule.level and rule.description
+
+
+def test_sigmahq_linux_rules_all_load(corpus: Path) -> None:
+    folder = corpus / "sigma/rules/linux"
+    ruleset = load_rules([folder])
+    assert ruleset.errors == []
+    assert len(ruleset.rules) == len(list(folder.rglob("*.yml"))) == 210
