@@ -12,7 +12,7 @@ _RELATIVE = re.compile(r"^(\d+)([smhdw])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
-class TimeParam(click.ParamType):
+class TimeParam(click.ParamType):  # type: ignore[type-arg,unused-ignore]
     """A point in time; naive times are read in the local time zone of the machine."""
 
     name = "TIME"

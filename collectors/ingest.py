@@ -20,7 +20,7 @@ from govsoc.collectors.files.lines import LineFileSource
 from govsoc.core.errors import GovsocError, Location
 from govsoc.core.event import Event, make_id
 from govsoc.core.inventory import Inventory
-from govsoc.store.base import Store, WriteReceipt
+from govsoc.core.sink import EventSink, WriteReceipt
 
 _BATCH = 5000
 
@@ -63,7 +63,7 @@ def failure_event(record: RawRecord, parser: Parser, error: GovsocError, fallbac
                  timestamp=record.received or fallback_time, fields=fields)
 
 
-def ingest_file(path: Path, *, parser_id: str, store: Store, inventory: Inventory | None = None,
+def ingest_file(path: Path, *, parser_id: str, store: EventSink, inventory: Inventory | None = None,
                 timezone: str = "Asia/Shanghai", rejects_dir: Path | None = None,
                 progress: Callable[[int], None] | None = None) -> IngestSummary:
     """Read, parse, enrich and store one log file."""

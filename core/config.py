@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from govsoc.core.errors import ConfigError, Location
-from govsoc.core.yamlfile import load_yaml, locate_validation_error
+from govsoc.core.yamlfile import Positions, load_yaml, locate_validation_error
 
 
 class _Model(BaseModel):
@@ -78,8 +78,8 @@ class CollectorSettings(_Model):
     def _known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Shanghai)")
+        except (ZoneInfoNotFoundError, ValueError) as e:
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Shanghai)") from e
         return value
 
 
@@ -156,7 +156,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
     if path is None and env.get("GOVSOC_CONFIG"):
         path = Path(env["GOVSOC_CONFIG"])
     data: dict[str, object] = {}
-    positions: dict[tuple[str | int, ...], tuple[int, int]] = {}
+    positions: Positions = {}
     if path is not None:
         raw, positions = load_yaml(path)
         if raw is not None and not isinstance(raw, dict):

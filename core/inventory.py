@@ -150,11 +150,10 @@ class Inventory:
         and the zone its source address is in."""
         out: dict[str, Any] = {}
         host_ip = fields.get("host.ip")
-        asset = self.lookup(
-            address=fields.get("destination.ip") or (host_ip[0] if isinstance(host_ip, list) and host_ip
-                                                      else host_ip),
-            host=fields.get("host.name"),
-        )
+        if isinstance(host_ip, list):
+            host_ip = host_ip[0] if host_ip else None
+        address = fields.get("destination.ip") or host_ip
+        asset = self.lookup(address=str(address) if address else None, host=fields.get("host.name"))
         if asset is not None:
             out["govsoc.zone"] = asset.zone
             if asset.agency:

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import timedelta
 from typing import Any
 
+from sigma.correlations import SigmaCorrelationCondition, SigmaCorrelationRule, SigmaCorrelationType
 from sigma.correlations import SigmaCorrelationConditionOperator as Op
-from sigma.correlations import SigmaCorrelationRule, SigmaCorrelationType
 
 from govsoc.core.alert import Alert
 from govsoc.core.errors import RuleError
@@ -28,26 +28,36 @@ SUPPORTED_TYPES = {SigmaCorrelationType.EVENT_COUNT, SigmaCorrelationType.VALUE_
 SUPPORTED_OPS = {Op.GTE, Op.GT}
 
 
-def check_supported(rule: SigmaCorrelationRule) -> None:
-    """RuleError when the correlation uses a type or operator not implemented yet."""
+def supported_condition(rule: SigmaCorrelationRule) -> tuple[SigmaCorrelationCondition, str | None]:
+    """The rule's condition and the field value_count counts; RuleError when the correlation
+    uses a type, operator or condition form not implemented yet."""
     if rule.type not in SUPPORTED_TYPES:
-        raise RuleError(f"correlation type {rule.type.name.lower()} is not supported yet (event_count, value_count are)")
-    if rule.condition.op not in SUPPORTED_OPS:
-        raise RuleError(f"correlation condition {rule.condition.op.name.lower()} is not supported yet (gte, gt are)")
-    if rule.type == SigmaCorrelationType.VALUE_COUNT and not rule.condition.fieldref:
-        raise RuleError("value_count needs condition.field")
+        raise RuleError(f"correlation type {rule.type.name.lower()} is not supported yet "
+                        "(event_count, value_count are)")
+    condition = rule.condition
+    if not isinstance(condition, SigmaCorrelationCondition):
+        raise RuleError("extended (boolean) correlation conditions are not supported yet")
+    if condition.op not in SUPPORTED_OPS:
+        raise RuleError(f"correlation condition {condition.op.name.lower()} is not supported yet (gte, gt are)")
+    if rule.type != SigmaCorrelationType.VALUE_COUNT:
+        return condition, None
+    field = condition.fieldref
+    if isinstance(field, list):
+        field = field[0] if len(field) == 1 else None
+    if not field:
+        raise RuleError("value_count needs exactly one condition.field")
+    return condition, field
 
 
 def correlate(rule: SigmaCorrelationRule, hits: Iterable[Event]) -> Iterator[Alert]:
     """The alerts of a correlation rule over the hits of the rules it refers to."""
-    check_supported(rule)
+    condition, value_field = supported_condition(rule)
     group_by: Sequence[str] = tuple(rule.group_by or ())
     groups: dict[tuple[Any, ...], list[Event]] = defaultdict(list)
     for event in hits:
         groups[tuple(_hashable(event.get(f)) for f in group_by)].append(event)
     span = timedelta(seconds=rule.timespan.seconds)
-    threshold = rule.condition.count + (1 if rule.condition.op == Op.GT else 0)
-    value_field = rule.condition.fieldref if rule.type == SigmaCorrelationType.VALUE_COUNT else None
+    threshold = condition.count + (1 if condition.op == Op.GT else 0)
     meta = rule_metadata(rule)
     for key in sorted(groups, key=repr):
         events = sorted(groups[key], key=lambda e: (e.timestamp, e.id))

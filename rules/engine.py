@@ -47,7 +47,7 @@ def generating_rules(ruleset: RuleSet) -> set[str]:
     """Ids of the base rules that raise alerts of their own."""
     referenced: dict[str, bool] = {}
     for corr in ruleset.correlations:
-        for ref in corr.rules:
+        for ref in corr.rules or ():
             rule_id = str(ref.rule.id)
             referenced[rule_id] = referenced.get(rule_id, False) or bool(corr.generate)
     return {str(r.id) for r in ruleset.rules if referenced.get(str(r.id), True)}
@@ -78,7 +78,7 @@ def detect(store: Store, ruleset: RuleSet, *, start: datetime | None = None, end
         summary.rules += 1
         if progress:
             progress(corr.title)
-        sources = [hits.get(str(ref.rule.id)) for ref in corr.rules]
+        sources = [hits.get(str(ref.rule.id)) for ref in corr.rules or ()]
         if any(s is None for s in sources):
             summary.failed.append(_located(RuleError("a rule it refers to failed"), corr, ruleset))
             continue

@@ -18,6 +18,7 @@ import yaml
 from sigma.collection import SigmaCollection
 from sigma.correlations import SigmaCorrelationRule
 from sigma.exceptions import SigmaError
+from sigma.filters import SigmaFilter
 from sigma.rule import SigmaRule
 
 from govsoc.core.errors import Location, RuleError
@@ -53,13 +54,15 @@ def rule_files(paths: Iterable[Path]) -> list[Path]:
 def load_rules(paths: Iterable[Path]) -> RuleSet:
     """Load every rule under ``paths``; problems are collected in ``RuleSet.errors``."""
     ruleset = RuleSet()
-    loaded: list[SigmaRule | SigmaCorrelationRule] = []
+    loaded: list[SigmaRule | SigmaCorrelationRule | SigmaFilter] = []
     for path in rule_files(paths):
         loaded.extend(_load_file(path, ruleset))
     collection = SigmaCollection(loaded, resolve_references=False)
     for rule in collection:
-        if not isinstance(rule, SigmaCorrelationRule):
+        if isinstance(rule, SigmaRule):
             ruleset.rules.append(rule)
+            continue
+        if not isinstance(rule, SigmaCorrelationRule):
             continue
         # Resolved one by one, so that one dangling reference does not stop other correlations.
         try:
@@ -108,10 +111,14 @@ def _load_document(doc: dict[str, Any], path: Path, node: yaml.Node,
     # A rule's own errors are also listed on its collection: take them once.
     errors = [e for r in rules for e in getattr(r, "errors", [])] or list(getattr(collection, "errors", []))
     if errors or not rules:
-        for e in errors or [SigmaError("not a Sigma rule")]:
-            ruleset.errors.append(_rule_error(e, path, node))
+        for error in errors or [SigmaError("not a Sigma rule")]:
+            ruleset.errors.append(_rule_error(error, path, node))
         return None
     rule = rules[0]
+    if not isinstance(rule, SigmaRule | SigmaCorrelationRule):
+        ruleset.errors.append(RuleError(f"{type(rule).__name__} documents are not supported yet",
+                                        location=Location(path=str(path), line=node.start_mark.line + 1)))
+        return None
     if rule.id is None:
         ruleset.errors.append(RuleError("the rule has no id (alert ids are derived from it)",
                                         location=Location(path=str(path), line=node.start_mark.line + 1, field="id")))

@@ -59,6 +59,6 @@ def govsoc_ecs_pipeline() -> ProcessingPipeline:
         )
         for (product, category, service), condition in LOGSOURCE_CONDITIONS.items()
     ]
-    items.append(ProcessingItem(identifier="govsoc_ecs_fields",
-                                transformation=FieldMappingTransformation(dict(FIELD_MAP))))
+    mapping: dict[str | None, str | list[str]] = {name: ecs for name, ecs in FIELD_MAP.items()}
+    items.append(ProcessingItem(identifier="govsoc_ecs_fields", transformation=FieldMappingTransformation(mapping)))
     return ProcessingPipeline(name="govsoc ECS", priority=20, items=items)

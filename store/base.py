@@ -17,6 +17,7 @@ from typing import Literal
 
 from govsoc.core.alert import Alert
 from govsoc.core.event import Event
+from govsoc.core.sink import WriteReceipt
 
 Scalar = str | int | float | bool
 
@@ -41,29 +42,14 @@ class Query:
 
 
 @dataclass(frozen=True, slots=True)
-class WriteReceipt:
-    """What a write did: events newly stored, ones already there, ones refused (with reasons)."""
-
-    created: int = 0
-    duplicates: int = 0
-    rejected: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def accepted(self) -> int:
-        """Events the store holds after the write (new or already there)."""
-        return self.created + self.duplicates
-
-    def __add__(self, other: WriteReceipt) -> WriteReceipt:
-        return WriteReceipt(self.created + other.created, self.duplicates + other.duplicates,
-                            self.rejected + other.rejected)
-
-
-@dataclass(frozen=True, slots=True)
 class Bucket:
     """One group of an aggregation: a field value and how many events have it."""
 
     key: Scalar
     count: int
+
+
+__all__ = ["Bucket", "Query", "Scalar", "Store", "WriteReceipt"]
 
 
 class Store(metaclass=ABCMeta):
@@ -103,7 +89,7 @@ class Store(metaclass=ABCMeta):
                end: datetime | None = None, limit: int | None = None) -> Iterator[Alert]:
         """Stored alerts, oldest first, then by id."""
 
-    def refresh(self) -> None:
+    def refresh(self) -> None:  # noqa: B027  (optional: most stores see their writes at once)
         """Make every write so far visible to searches (a no-op where writes are at once)."""
 
     @abstractmethod

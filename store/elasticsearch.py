@@ -103,9 +103,10 @@ class ElasticsearchStore(Store):
             auth["api_key"] = credentials.api_key
         elif credentials.user:
             auth["basic_auth"] = (credentials.user, credentials.password or "")
+        if settings.ca_certs:
+            auth["ca_certs"] = str(settings.ca_certs)
         self.client = client or Elasticsearch(
-            settings.url, ca_certs=str(settings.ca_certs) if settings.ca_certs else None,
-            verify_certs=settings.verify_certs, request_timeout=settings.request_timeout, **auth)
+            settings.url, verify_certs=settings.verify_certs, request_timeout=settings.request_timeout, **auth)
         self._call(lambda: self.client.cluster.health(), "cannot reach the cluster")
         self._install_templates()
 
@@ -250,7 +251,7 @@ class ElasticsearchStore(Store):
         doomed = []
         for name in indices:
             match = _DAY_SUFFIX.search(name)
-            if match and datetime(*map(int, match.groups()), tzinfo=UTC) < day:
+            if match and datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=UTC) < day:
                 doomed.append(name)
         if not doomed:
             return 0

@@ -11,7 +11,8 @@ from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
 from govsoc.cli.progress import progress
 from govsoc.cli.timeargs import TIME
-from govsoc.rules import BUILTIN_PACKS, DetectionSummary, detect as run_pass, load_rules
+from govsoc.rules import BUILTIN_PACKS, DetectionSummary, load_rules
+from govsoc.rules import detect as run_pass
 
 
 def run_detect(app: AppContext, paths: tuple[Path, ...], builtin: bool, start: datetime | None = None,

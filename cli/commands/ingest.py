@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import click
@@ -22,7 +23,7 @@ def run_ingest(app: AppContext, files: tuple[Path, ...], parser: str) -> list[In
             summaries.append(ingest_file(
                 path, parser_id=parser, store=app.store, inventory=app.inventory(),
                 timezone=app.config.collectors.timezone, rejects_dir=app.config.data_dir / "rejects",
-                progress=lambda n, t=task: bar.advance(t, n)))
+                progress=functools.partial(bar.advance, task)))
     return summaries
 
 

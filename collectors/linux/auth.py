@@ -53,10 +53,10 @@ def normalise_sshd(message: str) -> dict[str, Any]:
     """The ECS fields an sshd message carries (empty when the message is not in the table)."""
     repeated = REPEATED.match(message)
     if repeated:
-        fields = normalise_sshd(repeated["inner"])
-        if fields:
-            fields["event.count"] = int(repeated["times"])
-        return fields
+        inner = normalise_sshd(repeated["inner"])
+        if inner:
+            inner["event.count"] = int(repeated["times"])
+        return inner
     for rule in SSHD_MESSAGES:
         match = rule.pattern.match(message)
         if match is None:

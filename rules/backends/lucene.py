@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sigma.backends.elasticsearch import LuceneBackend
+from sigma.backends.elasticsearch.elasticsearch_lucene import LuceneBackend
 from sigma.conditions import ConditionFieldEqualsValueExpression
 from sigma.types import SigmaRegularExpression
 
@@ -18,7 +18,7 @@ from govsoc.rules.backends.base import RuleBackend, backends
 from govsoc.rules.pipeline import govsoc_ecs_pipeline
 
 
-class GovsocLuceneBackend(LuceneBackend):  # type: ignore[misc]
+class GovsocLuceneBackend(LuceneBackend):
     """pySigma's Lucene backend with Sigma's regular-expression semantics.
 
     Sigma's ``|re`` searches (matches anywhere, ``^``/``$`` anchor); a Lucene regexp must match
@@ -27,6 +27,8 @@ class GovsocLuceneBackend(LuceneBackend):  # type: ignore[misc]
     """
 
     def convert_condition_field_eq_val_re(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> Any:
+        if not isinstance(cond.value, SigmaRegularExpression):
+            return super().convert_condition_field_eq_val_re(cond, state)
         anchored = copy.copy(cond)
         anchored.value = SigmaRegularExpression(lucene_search_regexp(str(cond.value.regexp)), cond.value.flags)
         return super().convert_condition_field_eq_val_re(anchored, state)

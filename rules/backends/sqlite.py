@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sigma.backends.sqlite import sqliteBackend
+from sigma.backends.sqlite.sqlite import sqliteBackend
 from sigma.conditions import ConditionFieldEqualsValueExpression, ConditionValueExpression
 from sigma.types import SigmaString, SpecialChars
 
@@ -24,7 +24,7 @@ from govsoc.store.sqlite import field_sql, json_path
 _ELEMENT = "\x00element"  # stands for json_each's value while a condition on an array is built
 
 
-class GovsocSqliteBackend(sqliteBackend):  # type: ignore[misc]
+class GovsocSqliteBackend(sqliteBackend):
     """pySigma's sqlite backend, speaking govsoc's events table."""
 
     def escape_and_quote_field(self, field: str) -> str:
@@ -56,7 +56,9 @@ class GovsocSqliteBackend(sqliteBackend):  # type: ignore[misc]
                 f"WHERE {convert(inner, state)})")
 
     def convert_condition_val_str(self, cond: ConditionValueExpression, state: Any) -> str:
-        value: SigmaString = cond.value
+        value = cond.value
+        if not isinstance(value, SigmaString):
+            raise TypeError(f"a keyword must be a string, not {type(value).__name__}")
         plain = value.to_plain() if not value.contains_special() else None
         if plain is not None and len(plain) >= 3:
             phrase = '"' + plain.replace('"', '""') + '"'
@@ -94,4 +96,4 @@ class SqliteRuleBackend(RuleBackend):
     store_kind = "sqlite"
 
     def _backend(self) -> Any:
-        return GovsocSqliteBackend(govsoc_ecs_pipeline())
+        return GovsocSqliteBackend(govsoc_ecs_pipeline())  # type: ignore[no-untyped-call]

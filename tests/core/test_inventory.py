@@ -60,8 +60,8 @@ def test_enrich_describes_the_asset_and_the_source_zone(inventory: Inventory) ->
 
 def test_errors_name_line_and_key(tmp_path: Path) -> None:
     path = tmp_path / "inventory.yaml"
-    path.write_text(INVENTORY.replace("level: 3\n    addresses: [10.20.1.0/24]", "level: 9\n    addresses: [10.20.1.0/24]"),
-                    encoding="utf-8")
+    too_high = INVENTORY.replace("level: 3\n    addresses: [10.20.1.0/24]", "level: 9\n    addresses: [10.20.1.0/24]")
+    path.write_text(too_high, encoding="utf-8")
     with pytest.raises(ConfigError, match=rf"^{path}:10:12 systems\.0\.level: .*less than or equal to 5"):
         Inventory.load(path)
     path.write_text(INVENTORY.replace("agency: dsj\n    level: 3\n    addresses: [10.20.1.0/24]",

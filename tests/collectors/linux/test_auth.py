@@ -35,7 +35,8 @@ def test_every_line_agrees_with_loghubs_structured_parse(corpus: Path) -> None:
         (event,) = parser.parse(record, CONTEXT)
         row = truth[record.line or 0]
         local = event.timestamp.astimezone(ZoneInfo("Asia/Shanghai"))
-        assert (local.strftime("%b"), local.day, local.strftime("%H:%M:%S")) == (row["Date"], int(row["Day"]), row["Time"])
+        when = (local.strftime("%b"), local.day, local.strftime("%H:%M:%S"))
+        assert when == (row["Date"], int(row["Day"]), row["Time"])
         assert event.get("host.name") == row["Component"]          # loghub calls the host "Component"
         assert event.get("process.pid") == int(row["Pid"])
         assert event.get("message") == row["Content"].strip()

@@ -37,7 +37,8 @@ def test_year_and_zone(line: str, reference: datetime, expected: datetime) -> No
 
 
 def test_header_fields() -> None:
-    line = parse_rfc3164("<38>Dec 10 06:55:46 LabSZ sshd(pam_unix)[24200]: hello ", ctx(datetime(2026, 1, 1, tzinfo=UTC)))
+    text = "<38>Dec 10 06:55:46 LabSZ sshd(pam_unix)[24200]: hello "
+    line = parse_rfc3164(text, ctx(datetime(2026, 1, 1, tzinfo=UTC)))
     assert (line.priority, line.host, line.program, line.pid, line.message) == (38, "LabSZ", "sshd(pam_unix)",
                                                                                24200, "hello")
 

@@ -1,0 +1,43 @@
+"""Where events go: the write side of the store contract, which collectors may depend on.
+
+Collectors and stores sit side by side in the pipeline and do not import each other: the ingest
+pipeline writes to any EventSink, and every govsoc.store.Store is one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from govsoc.core.event import Event
+
+
+@dataclass(frozen=True, slots=True)
+class WriteReceipt:
+    """What a write did: events newly stored, ones already there, ones refused (with reasons)."""
+
+    created: int = 0
+    duplicates: int = 0
+    rejected: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def accepted(self) -> int:
+        """Events the store holds after the write (new or already there)."""
+        return self.created + self.duplicates
+
+    def __add__(self, other: WriteReceipt) -> WriteReceipt:
+        return WriteReceipt(self.created + other.created, self.duplicates + other.duplicates,
+                            self.rejected + other.rejected)
+
+
+class EventSink(Protocol):
+    """Something that stores events idempotently (by event id)."""
+
+    def write(self, events: Iterable[Event]) -> WriteReceipt:
+        """Store events; ids already stored count as duplicates."""
+        ...
+
+    def refresh(self) -> None:
+        """Make the writes so far visible to searches."""
+        ...
