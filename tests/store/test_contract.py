@@ -120,7 +120,14 @@ def test_retention_drops_whole_days_before_the_cutoff(store: Store) -> None:
     store.refresh()
     assert dropped == 3
     assert {e.id for e in store.search(Query())} == {make_id("test", 4), make_id("test", 5)}
+    # the full-text index forgets the dropped events and keeps the rest
+    assert store.count(Query(text="Failed password")) == 0
+    assert store.count(Query(text="policy changed")) == 1
     assert store.delete_before(T0) == 0
+    # events written after a deletion are searchable too
+    store.write([event(7, T0 + timedelta(days=3), message="Failed password again")])
+    store.refresh()
+    assert store.count(Query(text="Failed password")) == 1
 
 
 def test_alerts_are_stored_once(store: Store) -> None:

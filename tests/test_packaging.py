@@ -1,0 +1,81 @@
+"""Packaging and layering: one `govsoc` namespace, stages import downstream only, lint and types clean."""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+STAGES = ("core", "cli", "scheduler", "collectors", "store", "rules", "crypto_eval", "classification", "reports")
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    build = tmp_path_factory.mktemp("build-src")
+    # Build from a copy so that the checkout's own build/ folder (editable installs) is not reused.
+    source = build / "govsoc"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns("build", "dist", "*.egg-info", ".git",
+                                                                "__pycache__", ".*_cache"))
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                           "-w", str(out), str(source)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    (found,) = out.glob("govsoc-*.whl")
+    return found
+
+
+def test_wheel_has_govsoc_as_its_only_top_level_name(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    top = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
+    assert top == {"govsoc"}
+    assert not any(n == "govsoc/__init__.py" for n in names)  # a namespace package, as pySigma's sigma
+    for stage in STAGES:
+        assert f"govsoc/{stage}/__init__.py" in names
+        assert f"govsoc/{stage}/py.typed" in names
+    # data files travel with the code
+    assert "govsoc/rules/packs/egov/ssh_bruteforce.yml" in names
+    assert "govsoc/reports/templates/alerts.html.j2" in names
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "govsoc = govsoc.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_no_bare_stage_name_is_importable(stage: str, tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-c", f"import {stage}"], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode != 0 and "ModuleNotFoundError" in done.stderr
+    assert importlib.import_module(f"govsoc.{stage}").__doc__
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_public_api_is_what_all_says(stage: str) -> None:
+    module = importlib.import_module(f"govsoc.{stage}")
+    exported = getattr(module, "__all__", [])
+    for name in exported:
+        assert hasattr(module, name), f"govsoc.{stage}.__all__ names {name}, which it lacks"
+
+
+def run_tool(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_imports_point_downstream_only() -> None:
+    done = subprocess.run([shutil.which("lint-imports") or "lint-imports"], cwd=ROOT, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 kept, 0 broken" in done.stdout
+
+
+def test_ruff_is_clean() -> None:
+    done = run_tool("ruff", "check", ".")
+    assert done.returncode == 0, done.stdout
+
+
+def test_mypy_strict_is_clean() -> None:
+    done = run_tool("mypy", *STAGES)
+    assert done.returncode == 0, done.stdout
