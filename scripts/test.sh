@@ -13,6 +13,8 @@ cd "$(dirname "$0")/.."
 
 echo "== installing govsoc and its test dependencies" >&2
 python3 -m pip install --quiet --disable-pip-version-check -e '.[dev]' --config-settings editable_mode=strict
+# pyenv puts new console scripts (govsoc) on PATH only after a rehash
+if command -v pyenv >/dev/null 2>&1; then pyenv rehash || true; fi
 
 started=()
 stop_nodes() {
