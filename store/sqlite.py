@@ -68,9 +68,14 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def json_path(field: str) -> str:
-    """The SQLite JSON path of a dotted ECS field in the nested document."""
-    return "$." + ".".join('"' + part.replace('"', '\\"') + '"' for part in field.split("."))
+def json_path_sql(field: str) -> str:
+    """The JSON path of a dotted ECS field in the nested document, as a SQL string literal.
+
+    Field names come from users (--where, rule files), so the literal is escaped here, once,
+    for every caller: a quote in a name cannot end the literal.
+    """
+    path = "$." + ".".join('"' + part.replace('"', '\\"') + '"' for part in field.split("."))
+    return "'" + path.replace("'", "''") + "'"
 
 
 def field_sql(field: str) -> str | None:
@@ -135,7 +140,7 @@ class SqliteStore(Store):
             sql_type = affinity.get(field_type(name), "TEXT")
             self._db.execute(
                 f"ALTER TABLE events ADD COLUMN {column} {sql_type} "
-                f"GENERATED ALWAYS AS (json_extract(doc, '{json_path(name)}')) VIRTUAL")
+                f"GENERATED ALWAYS AS (json_extract(doc, {json_path_sql(name)})) VIRTUAL")
             index = quote_ident("events_" + name.replace(".", "_"))
             self._db.execute(f"CREATE INDEX IF NOT EXISTS {index} ON events ({column}, ts)")
 
@@ -196,7 +201,7 @@ class SqliteStore(Store):
             if column is not None:
                 clauses.append(f"{column} IN ({marks})")
             else:
-                clauses.append(f"EXISTS (SELECT 1 FROM json_each(events.doc, '{json_path(name)}') "
+                clauses.append(f"EXISTS (SELECT 1 FROM json_each(events.doc, {json_path_sql(name)}) "
                                f"WHERE json_each.value IN ({marks}))")
             params.extend(sql_literal(name, v) for v in values)
         if query.text:
@@ -241,7 +246,7 @@ class SqliteStore(Store):
                    f"{'AND' if where else 'WHERE'} {column} IS NOT NULL")
         else:
             sql = (f"SELECT je.value AS k, COUNT(DISTINCT events.seq) AS c FROM events, "
-                   f"json_each(events.doc, '{json_path(field)}') AS je{where} "
+                   f"json_each(events.doc, {json_path_sql(field)}) AS je{where} "
                    f"{'AND' if where else 'WHERE'} je.value IS NOT NULL")
         sql += f" GROUP BY k ORDER BY c DESC, k ASC LIMIT {int(size)}"
         return [Bucket(key=k, count=int(c)) for k, c in self._execute(sql, params)]

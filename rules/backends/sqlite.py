@@ -19,7 +19,7 @@ from sigma.types import SigmaString, SpecialChars
 from govsoc.core.ecs import ARRAYS
 from govsoc.rules.backends.base import RuleBackend, backends
 from govsoc.rules.pipeline import govsoc_ecs_pipeline
-from govsoc.store.sqlite import field_sql, json_path
+from govsoc.store.sqlite import field_sql, json_path_sql
 
 _ELEMENT = "\x00element"  # stands for json_each's value while a condition on an array is built
 
@@ -30,7 +30,7 @@ class GovsocSqliteBackend(sqliteBackend):
     def escape_and_quote_field(self, field: str) -> str:
         if field == _ELEMENT:
             return "je.value"
-        return field_sql(field) or f"json_extract(events.doc, '{json_path(field)}')"
+        return field_sql(field) or f"json_extract(events.doc, {json_path_sql(field)})"
 
     def convert_condition_field_eq_val(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> Any:
         if cond.field not in ARRAYS:
@@ -52,7 +52,7 @@ class GovsocSqliteBackend(sqliteBackend):
                 arg.field = _ELEMENT
         else:
             inner.field = _ELEMENT
-        return (f"EXISTS (SELECT 1 FROM json_each(events.doc, '{json_path(field)}') AS je "
+        return (f"EXISTS (SELECT 1 FROM json_each(events.doc, {json_path_sql(field)}) AS je "
                 f"WHERE {convert(inner, state)})")
 
     def convert_condition_val_str(self, cond: ConditionValueExpression, state: Any) -> str:

@@ -78,6 +78,7 @@ def test_query_by_time_range_is_half_open(store: Store) -> None:
     ({"event.dataset": ("test.net",)}, {4}),                         # dataset attribute
     ({"user.name": ("Admin",)}, set()),                              # keyword values: exact case
     ({"user.name": ()}, set()),                                      # no value matches nothing
+    ({"user'name": ("x') OR 1=1 --",)}, set()),                      # quotes in names and values are data
 ])
 def test_query_by_fields(store: Store, terms: dict[str, tuple[Any, ...]], expected: set[int]) -> None:
     store.write(sample())
