@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 from rich.console import Console
@@ -26,8 +29,14 @@ def emit(rows: Iterable[dict[str, Any]], columns: Sequence[tuple[str, str]], fmt
         table.add_column(header, overflow="fold")
     for item in items:
         table.add_row(*(_cell(item.get(key)) for key, _ in columns))
-    Console(soft_wrap=False).print(table)
+    # Piped output keeps whole rows rather than the 80 columns rich assumes without a terminal.
+    Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200).print(table)
     return len(items)
+
+
+def local_time(ts: datetime, zone: str) -> str:
+    """A time as analysts read it: in the configured zone (Asia/Shanghai), to the second."""
+    return ts.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _cell(value: Any) -> str:

@@ -68,19 +68,20 @@ class StoreSettings(_Model):
     elasticsearch: ElasticsearchSettings = ElasticsearchSettings()
 
 
+def _known_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as e:
+        raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Shanghai)") from e
+    return value
+
+
 class CollectorSettings(_Model):
     """Defaults for collectors."""
 
     timezone: str = "Asia/Shanghai"
 
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as e:
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Shanghai)") from e
-        return value
+    _zone = field_validator("timezone")(_known_zone)
 
 
 class RuleSettings(_Model):
@@ -95,6 +96,9 @@ class ReportSettings(_Model):
 
     lang: Literal["zh", "en"] = "zh"
     output_dir: Path | None = None
+    timezone: str = "Asia/Shanghai"
+
+    _zone = field_validator("timezone")(_known_zone)
 
 
 class Config(_Model):

@@ -11,10 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from govsoc.classification.masking import mask_account
 from govsoc.core.alert import LEVELS, Alert
-from govsoc.core.event import format_timestamp
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -42,6 +42,7 @@ class AlertReport:
 
     title: str
     lang: str
+    timezone: str
     generated: str
     store: str
     period_start: str | None
@@ -60,7 +61,8 @@ class AlertReport:
     def to_dict(self) -> dict[str, Any]:
         """The report as plain data (the JSON renderer's output)."""
         return {
-            "title": self.title, "lang": self.lang, "generated": self.generated, "store": self.store,
+            "title": self.title, "lang": self.lang, "timezone": self.timezone, "generated": self.generated,
+            "store": self.store,
             "period": {"start": self.period_start, "end": self.period_end}, "masked": self.masked,
             "total": self.total, "by_level": self.by_level,
             "by_rule": [{"rule": r, "author": a, "alerts": n} for r, a, n in self.by_rule],
@@ -70,19 +72,23 @@ class AlertReport:
 
 
 def build_report(alerts: Iterable[Alert], *, store: str, lang: str = "zh", masked: bool = True,
-                 title: str | None = None, now: datetime | None = None) -> AlertReport:
-    """The report of ``alerts``: correlations first (incidents), then single matches, newest first."""
+                 timezone: str = "Asia/Shanghai", title: str | None = None,
+                 now: datetime | None = None) -> AlertReport:
+    """The report of ``alerts``: correlations first (incidents), then single matches, newest first.
+    Times are ISO 8601 in ``timezone`` with their offset, readable by people and machines."""
+    zone = ZoneInfo(timezone)
     items = sorted(alerts, key=lambda a: (a.start, a.id), reverse=True)
     levels = Counter(a.level for a in items)
     rules = Counter((a.rule_title, a.author or "") for a in items)
-    rows = [_row(a, masked) for a in items]
+    rows = [_row(a, masked, zone) for a in items]
     return AlertReport(
         title=title or ("安全告警报告" if lang == "zh" else "Security alert report"),
         lang=lang,
-        generated=format_timestamp(now or datetime.now(UTC)),
+        timezone=timezone,
+        generated=_local(now or datetime.now(UTC), zone),
         store=store,
-        period_start=format_timestamp(items[-1].start) if items else None,
-        period_end=format_timestamp(max(a.end for a in items)) if items else None,
+        period_start=_local(items[-1].start, zone) if items else None,
+        period_end=_local(max(a.end for a in items), zone) if items else None,
         masked=masked,
         by_level={level: levels.get(level, 0) for level in reversed(LEVELS)},
         by_rule=sorted(((r, a, n) for (r, a), n in rules.items()), key=lambda x: (-x[2], x[0])),
@@ -91,12 +97,16 @@ def build_report(alerts: Iterable[Alert], *, store: str, lang: str = "zh", maske
     )
 
 
-def _row(alert: Alert, masked: bool) -> AlertRow:
+def _local(ts: datetime, zone: ZoneInfo) -> str:
+    return ts.astimezone(zone).isoformat(timespec="seconds")
+
+
+def _row(alert: Alert, masked: bool, zone: ZoneInfo) -> AlertRow:
     context = alert.context
     source = alert.group.get("source.ip") or context.get("source.ip") or ""
     user = str(context.get("user.name") or "")
     return AlertRow(
-        id=alert.id, time=format_timestamp(alert.start), end=format_timestamp(alert.end),
+        id=alert.id, time=_local(alert.start, zone), end=_local(alert.end, zone),
         rule=alert.rule_title, rule_id=alert.rule_id, author=alert.author or "", level=alert.level,
         kind=alert.kind, events=alert.event_count, source=str(source),
         user=mask_account(user) if (user and masked) else user,

@@ -48,6 +48,8 @@ class HtmlRenderer:
     def __init__(self) -> None:
         self._env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2", "html"]),
                                 undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        # "2025-12-10T06:55:46+08:00" -> "2025-12-10 06:55:46": the zone is stated once, in the header.
+        self._env.filters["clock"] = lambda iso: iso[:19].replace("T", " ") if iso else iso
 
     def render(self, report: AlertReport) -> bytes:
         labels = _labels(report.lang)

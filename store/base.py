@@ -86,8 +86,9 @@ class Store(metaclass=ABCMeta):
 
     @abstractmethod
     def alerts(self, *, rule_id: str | None = None, start: datetime | None = None,
-               end: datetime | None = None, limit: int | None = None) -> Iterator[Alert]:
-        """Stored alerts, oldest first, then by id."""
+               end: datetime | None = None, limit: int | None = None,
+               order: Literal["asc", "desc"] = "asc") -> Iterator[Alert]:
+        """Stored alerts by start time then id, oldest first (or newest first with "desc")."""
 
     def refresh(self) -> None:  # noqa: B027  (optional: most stores see their writes at once)
         """Make every write so far visible to searches (a no-op where writes are at once)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
@@ -271,8 +271,9 @@ class ElasticsearchStore(Store):
         return receipt
 
     def alerts(self, *, rule_id: str | None = None, start: datetime | None = None,
-               end: datetime | None = None, limit: int | None = None) -> Iterator[Alert]:
-        """Stored alerts, oldest first, then by id."""
+               end: datetime | None = None, limit: int | None = None,
+               order: Literal["asc", "desc"] = "asc") -> Iterator[Alert]:
+        """Stored alerts by start time then id."""
         filters: list[dict[str, Any]] = []
         if rule_id:
             filters.append({"term": {"rule.id": rule_id}})
@@ -280,7 +281,7 @@ class ElasticsearchStore(Store):
         if bounds:
             filters.append({"range": {"@timestamp": bounds}})
         for source in self._scan(self.alerts_index, {"bool": {"filter": filters}},
-                                 [("@timestamp", "asc"), ("alert.id", "asc")], limit):
+                                 [("@timestamp", order), ("alert.id", order)], limit):
             yield Alert.from_document(source)
 
     def refresh(self) -> None:

@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from govsoc.core.alert import Alert
 from govsoc.core.ecs import HOT, NUMERIC_TYPES, field_type
@@ -268,8 +268,9 @@ class SqliteStore(Store):
         return WriteReceipt(created=created, duplicates=len(rows) - created)
 
     def alerts(self, *, rule_id: str | None = None, start: datetime | None = None,
-               end: datetime | None = None, limit: int | None = None) -> Iterator[Alert]:
-        """Stored alerts, oldest first, then by id."""
+               end: datetime | None = None, limit: int | None = None,
+               order: Literal["asc", "desc"] = "asc") -> Iterator[Alert]:
+        """Stored alerts by start time then id."""
         clauses, params = [], []
         for sql, value in (("rule_id = ?", rule_id),
                            ("ts >= ?", micros(start) if start else None),
@@ -278,7 +279,8 @@ class SqliteStore(Store):
                 clauses.append(sql)
                 params.append(value)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        sql = f"SELECT doc FROM alerts{where} ORDER BY ts, id"
+        direction = "DESC" if order == "desc" else "ASC"
+        sql = f"SELECT doc FROM alerts{where} ORDER BY ts {direction}, id {direction}"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         for (doc,) in self._execute(sql, params):

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 import click
 
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
-from govsoc.cli.output import FORMAT_OPTION, emit
+from govsoc.cli.output import FORMAT_OPTION, emit, local_time
 from govsoc.cli.timeargs import TIME
+from govsoc.core.alert import LEVELS
 from govsoc.core.event import format_timestamp
 from govsoc.store import Query
 
-EVENT_COLUMNS = (("@timestamp", "time"), ("event.dataset", "dataset"), ("host.name", "host"),
+EVENT_COLUMNS = (("time", "time"), ("event.dataset", "dataset"), ("host.name", "host"),
                  ("event.action", "action"), ("event.outcome", "outcome"), ("source.ip", "source"),
                  ("user.name", "user"), ("message", "message"))
 ALERT_COLUMNS = (("start", "start"), ("level", "level"), ("rule", "rule"), ("kind", "kind"),
@@ -53,11 +55,14 @@ def events(app: AppContext, start: datetime | None, end: datetime | None, where:
         emit(({"value": b.key, "count": b.count} for b in buckets), (("value", top), ("count", "events")), fmt)
         return
     rows = []
+    zone = app.config.reports.timezone
     for event in app.store.search(query):
         doc = {"@timestamp": format_timestamp(event.timestamp), "event.id": event.id,
                "event.dataset": event.dataset, **event.fields}
-        rows.append(doc if fmt == "json" else {k: doc.get(k) for k, _ in EVENT_COLUMNS})
-    emit(rows, EVENT_COLUMNS, fmt)
+        if fmt != "json":
+            doc = {"time": local_time(event.timestamp, zone), **{k: doc.get(k) for k, _ in EVENT_COLUMNS[1:]}}
+        rows.append(doc)
+    emit(rows, EVENT_COLUMNS, fmt, title=f"events, newest first (times in {zone})")
 
 
 @cli.command()
@@ -67,24 +72,25 @@ def events(app: AppContext, start: datetime | None, end: datetime | None, where:
 @click.option("--level", type=click.Choice(["informational", "low", "medium", "high", "critical"]),
               help="Only alerts of at least this level.")
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--oldest-first", is_flag=True, help="List the oldest alerts first (default: newest first).")
 @FORMAT_OPTION
 @click.pass_obj
 def alerts(app: AppContext, rule_id: str | None, start: datetime | None, end: datetime | None,
-           level: str | None, limit: int, fmt: str) -> None:
-    """List stored alerts, oldest first. Rule authors are shown, as the Sigma rule licence asks."""
-    from govsoc.core.alert import LEVELS
-
+           level: str | None, limit: int, oldest_first: bool, fmt: str) -> None:
+    """List stored alerts, newest first. Rule authors are shown, as the Sigma rule licence asks."""
     floor = LEVELS.index(level) if level else 0
+    zone = app.config.reports.timezone
     rows = []
-    for alert in app.store.alerts(rule_id=rule_id, start=start, end=end):
+    order: Literal["asc", "desc"] = "asc" if oldest_first else "desc"
+    for alert in app.store.alerts(rule_id=rule_id, start=start, end=end, order=order):
         if LEVELS.index(alert.level) < floor:
             continue
         if fmt == "json":
             rows.append(alert.to_document())
         else:
-            rows.append({"start": format_timestamp(alert.start), "level": alert.level, "rule": alert.rule_title,
+            rows.append({"start": local_time(alert.start, zone), "level": alert.level, "rule": alert.rule_title,
                          "kind": alert.kind, "events": alert.event_count, "author": alert.author,
                          "group": ", ".join(f"{k}={v}" for k, v in alert.group.items()), "id": alert.id})
         if len(rows) >= limit:
             break
-    emit(rows, ALERT_COLUMNS, fmt)
+    emit(rows, ALERT_COLUMNS, fmt, title=f"alerts (times in {zone})")

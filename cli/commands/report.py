@@ -18,7 +18,8 @@ def write_report(app: AppContext, output: Path | None, fmt: str, lang: str | Non
     """Render the report of the stored alerts to ``output`` (default: the data folder)."""
     renderer = renderers.get(fmt)()
     report = build_report(app.store.alerts(start=start, end=end), store=app.store.kind,
-                          lang=lang or app.config.reports.lang, masked=not unmasked)
+                          lang=lang or app.config.reports.lang, masked=not unmasked,
+                          timezone=app.config.reports.timezone)
     target = output or app.config.report_dir / f"alerts{renderer.suffix}"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(renderer.render(report))

@@ -145,6 +145,7 @@ def test_alerts_are_stored_once(store: Store) -> None:
     assert list(store.alerts()) == alerts
     assert list(store.alerts(start=T0 + timedelta(minutes=1))) == alerts[1:]
     assert list(store.alerts(rule_id="other")) == []
+    assert list(store.alerts(order="desc", limit=2)) == alerts[::-1][:2]
 
 
 def test_unicode_and_gbk_origin_text_round_trips(store: Store) -> None:
