@@ -67,7 +67,7 @@ def correlate(rule: SigmaCorrelationRule, hits: Iterable[Event]) -> Iterator[Ale
                 id=make_id(meta.id, repr(key), members[0].id),
                 kind="correlation", start=members[0].timestamp, end=members[-1].timestamp,
                 event_ids=tuple(e.id for e in members), group=dict(zip(group_by, key, strict=True)),
-                context=event_context(members[0]), **meta.alert_fields())
+                context=event_context(members[0], actor=False), **meta.alert_fields())
 
 
 def bursts(events: Sequence[Event], span: timedelta, threshold: int,
@@ -104,10 +104,15 @@ def bursts(events: Sequence[Event], span: timedelta, threshold: int,
         yield current
 
 
-def event_context(event: Event) -> dict[str, Any]:
-    """The asset context an alert shows: zone, agency, system and the host and peer involved."""
-    names = ("govsoc.zone", "govsoc.agency", "govsoc.system", "govsoc.dengbao_level", "host.name",
-             "source.ip", "user.name")
+ASSET_FIELDS = ("govsoc.zone", "govsoc.agency", "govsoc.system", "govsoc.dengbao_level", "host.name")
+ACTOR_FIELDS = ("source.ip", "user.name")
+
+
+def event_context(event: Event, *, actor: bool = True) -> dict[str, Any]:
+    """The context an alert shows: the asset (zone, agency, system, host) and, for a single
+    event, who acted (source address, account). A correlation's actor is its group instead: its
+    first event's account says nothing about the other events of the burst."""
+    names = ASSET_FIELDS + (ACTOR_FIELDS if actor else ())
     return {name: event.get(name) for name in names if event.get(name) is not None}
 
 
