@@ -26,7 +26,9 @@ class RuleBackend(metaclass=ABCMeta):
         """
         try:
             queries = self._backend().convert_rule(copy.deepcopy(rule))
-        except SigmaError as e:
+        except (SigmaError, NotImplementedError, TypeError, ValueError) as e:
+            # pySigma backends raise more than SigmaError for what they cannot express: any of
+            # them fails this rule only, never the detection pass.
             raise RuleError(f"{self.store_kind}: {str(e).splitlines()[0]}") from e
         if len(queries) != 1:
             raise RuleError(f"{self.store_kind}: the rule converts to {len(queries)} queries, expected one")

@@ -68,6 +68,12 @@ class GovsocSqliteBackend(sqliteBackend):
         # search the message case-insensitively, as the FTS index and Elasticsearch's text do.
         return f"lower(message) LIKE lower({self._sql_string(pattern)}) ESCAPE '\\'"
 
+    def convert_condition_val_num(self, cond: ConditionValueExpression, state: Any) -> str:
+        # A number as a keyword is the digits searched in the message, as Lucene does.
+        as_text = copy.copy(cond)
+        as_text.value = SigmaString(str(cond.value))
+        return self.convert_condition_val_str(as_text, state)
+
     @staticmethod
     def _sql_string(text: str) -> str:
         return "'" + text.replace("'", "''") + "'"
