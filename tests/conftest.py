@@ -23,6 +23,10 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 ES_SCRIPT = ROOT / "scripts" / "elasticsearch.sh"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+#: The previous major, to show the pinned 8.19 client serves 8.x clusters as well as 9.x ones.
+#: Its own cache folder keeps it apart from the 9.x node; scripts/test.sh starts it the same way.
+ES8_NODE = {"GOVSOC_CACHE": str(Path.home() / ".cache" / "govsoc-es8"), "GOVSOC_ES_VERSION": "8.19.8",
+            "GOVSOC_ES_PORT": "19210", "GOVSOC_ES_TRANSPORT_PORT": "19310"}
 
 
 def need(condition: bool, reason: str) -> None:
@@ -41,10 +45,11 @@ def corpus() -> Path:
     return CORPUS
 
 
-def _start_node(secure: bool) -> dict[str, str]:
+def _start_node(secure: bool, overrides: dict[str, str] | None = None) -> dict[str, str]:
     args = [str(ES_SCRIPT), "start"] + (["--secure"] if secure else [])
     try:
-        done = subprocess.run(args, capture_output=True, text=True, timeout=600, check=False)
+        done = subprocess.run(args, capture_output=True, text=True, timeout=600, check=False,
+                              env={**os.environ, **(overrides or {})})
     except (OSError, subprocess.TimeoutExpired) as e:
         need(False, f"cannot start Elasticsearch with {ES_SCRIPT}: {e}")
     tail = done.stderr.strip().splitlines()[-5:]
@@ -65,6 +70,12 @@ def es_env() -> dict[str, str]:
     if os.environ.get("GOVSOC_ES_URL"):
         return {k: v for k, v in os.environ.items() if k.startswith("GOVSOC_ES_")}
     return _start_node(secure=False)
+
+
+@pytest.fixture(scope="session")
+def es8_env() -> dict[str, str]:
+    """A plain Elasticsearch 8.19 node (on Java 17)."""
+    return _start_node(secure=False, overrides=ES8_NODE)
 
 
 @pytest.fixture(scope="session")
@@ -89,15 +100,18 @@ def es_store(env: dict[str, str]) -> Iterator[Store]:
         store.close()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("elasticsearch", marks=pytest.mark.es)])
+@pytest.fixture(params=["sqlite", pytest.param("elasticsearch", marks=pytest.mark.es),
+                        pytest.param("elasticsearch-8", marks=pytest.mark.es)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """Each store implementation in turn: the contract tests run against both."""
+    """Each store implementation in turn: the contract tests run against SQLite and against
+    Elasticsearch 9 and 8 (the client is pinned to 8.19, which speaks to both)."""
     if request.param == "sqlite":
         sqlite = SqliteStore(tmp_path / "events.db")
         yield sqlite
         sqlite.close()
     else:
-        yield from es_store(request.getfixturevalue("es_env"))
+        fixture = "es_env" if request.param == "elasticsearch" else "es8_env"
+        yield from es_store(request.getfixturevalue(fixture))
 
 
 @pytest.fixture
@@ -108,7 +122,13 @@ def sqlite_store(tmp_path: Path) -> Iterator[SqliteStore]:
     store.close()
 
 
+@pytest.fixture(params=["9", "8"])
+def elastic_store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    """An Elasticsearch store on the 9.x test node, then on the 8.x one."""
+    yield from es_store(request.getfixturevalue("es_env" if request.param == "9" else "es8_env"))
+
+
 @pytest.fixture
-def elastic_store(es_env: dict[str, str]) -> Iterator[Store]:
-    """An Elasticsearch store on the test node."""
+def elastic9_store(es_env: dict[str, str]) -> Iterator[Store]:
+    """An Elasticsearch store on the 9.x test node only (for the longest tests)."""
     yield from es_store(es_env)

@@ -12,7 +12,6 @@ from govsoc.rules import load_rules
 from govsoc.rules.backends import backend_for
 from govsoc.store.base import Query, Store
 
-
 TRIGGERS = Path(__file__).resolve().parents[1] / "data/rules/sigmahq_linux_triggers.log"
 
 #: SigmaHQ rule file -> the lines of TRIGGERS it must match (1-based). Every other line is a
@@ -42,10 +41,10 @@ def matches_per_rule(store: Store, corpus: Path) -> dict[str, set[str]]:
 
 
 @pytest.mark.es
-def test_every_sigmahq_linux_rule_runs_and_agrees(sqlite_store: Store, elastic_store: Store,
+def test_every_sigmahq_linux_rule_runs_and_agrees(sqlite_store: Store, elastic9_store: Store,
                                                   corpus: Path) -> None:
     on_sqlite = matches_per_rule(sqlite_store, corpus)
-    on_elastic = matches_per_rule(elastic_store, corpus)
+    on_elastic = matches_per_rule(elastic9_store, corpus)
     disagreements = {rule: (len(on_sqlite[rule]), len(on_elastic[rule]))
                      for rule in on_sqlite if on_sqlite[rule] != on_elastic[rule]}
     assert disagreements == {}
