@@ -24,6 +24,7 @@ the command line, and never printed.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -141,6 +142,11 @@ class EsCredentials:
     def __repr__(self) -> str:
         kind = "api_key" if self.api_key else "basic" if self.user else "none"
         return f"EsCredentials({kind})"
+
+
+def redact_url(url: str) -> str:
+    """A URL without any user:password part, safe to print or log."""
+    return re.sub(r"//[^/@]*@", "//", url)
 
 
 def default_data_dir(env: Mapping[str, str]) -> Path:

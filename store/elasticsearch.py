@@ -18,7 +18,7 @@ from typing import Any, Literal
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
 from govsoc.core.alert import Alert
-from govsoc.core.config import ElasticsearchSettings, EsCredentials
+from govsoc.core.config import ElasticsearchSettings, EsCredentials, redact_url
 from govsoc.core.ecs import FIELDS
 from govsoc.core.errors import Location, StoreError
 from govsoc.core.event import Event, format_timestamp, utc_day
@@ -96,7 +96,7 @@ class ElasticsearchStore(Store):
         self.settings = settings
         self.retention_days = retention_days
         self.prefix = settings.index_prefix
-        self._where = Location(path=_redact(settings.url))
+        self._where = Location(path=redact_url(settings.url))
         credentials = credentials or EsCredentials()
         auth: dict[str, Any] = {}
         if credentials.api_key:
@@ -290,7 +290,7 @@ class ElasticsearchStore(Store):
                                                        allow_no_indices=True), "refresh failed")
 
     def drop_all(self) -> None:
-        """Delete every index of this prefix (tests and `govsoc store reset`)."""
+        """Delete every index of this prefix (the tests' clean-up)."""
         for pattern in (self.events_pattern, self.alerts_index):
             names = self._call(lambda p=pattern: self.client.indices.get(index=p, allow_no_indices=True,
                                                                          ignore_unavailable=True), "cannot list")
@@ -300,11 +300,6 @@ class ElasticsearchStore(Store):
     def close(self) -> None:
         """Close the client's connections."""
         self.client.close()
-
-
-def _redact(url: str) -> str:
-    """A URL without any user:password part, safe to print."""
-    return re.sub(r"//[^/@]*@", "//", url)
 
 
 def _describe(e: Exception) -> str:

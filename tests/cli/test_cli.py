@@ -117,3 +117,13 @@ def test_demo_runs_the_thin_path_on_the_embedded_default(capsys: pytest.CaptureF
     assert "store: sqlite" in out and "534 alerts" in out
     assert (home / "events.db").is_file()
     assert (home / "reports" / "alerts.html").is_file()
+
+
+def test_config_shows_no_secret(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOVSOC_ES_URL", "https://admin:pa55word@es.example:9200")
+    monkeypatch.setenv("GOVSOC_ES_USER", "govsoc")
+    monkeypatch.setenv("GOVSOC_ES_PASSWORD", "another-secret")
+    code, out, _ = run(capsys, "config")
+    assert code == 0
+    assert "https://es.example:9200" in out and "effective_backend: elasticsearch" in out
+    assert "pa55word" not in out and "another-secret" not in out

@@ -9,6 +9,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from govsoc.collectors.base import ParseContext, RawRecord
 from govsoc.collectors.files.lines import LineFileSource
@@ -85,3 +87,11 @@ def test_other_programs_and_gbk_lines_are_kept() -> None:
     record = RawRecord(data="Dec 10 06:55:46 sw01 sshd[1]: 用户登录失败".encode("gbk"), origin="o", offset=0)
     (event,) = LinuxAuthParser().parse(record, CONTEXT)
     assert event.get("message") == "用户登录失败"
+
+
+@given(st.text(max_size=300))
+def test_any_sshd_message_normalises_without_raising(message: str) -> None:
+    fields = normalise_sshd(message)
+    assert set(fields) <= {"event.action", "event.category", "event.type", "event.outcome", "user.name",
+                           "related.user", "source.ip", "source.address", "related.ip", "source.domain",
+                           "source.port", "linux.auth.ssh.method", "event.count"}
