@@ -1,7 +1,8 @@
 """Store benchmark: govsoc's SQLite and Elasticsearch stores beside plain baselines, one run.
 
-    python bench/store.py                 # 200,000 events, SQLite and (if reachable) Elasticsearch
-    python bench/store.py --events 50000 --no-es
+    python -m bench.store                 # from the repository root: 200,000 events, SQLite and
+                                          # (started if needed) Elasticsearch
+    python -m bench.store --events 50000 --no-es
 
 Baselines, measured in the same run on the same events:
   * sqlite-plain: sqlite3 executemany of the same JSON documents into a table with only a primary
