@@ -34,8 +34,10 @@ from govsoc.collectors import ingest_file
 from govsoc.collectors.base import ParseContext
 from govsoc.collectors.files.lines import LineFileSource
 from govsoc.collectors.linux.auth import LinuxAuthParser
+from govsoc.core.config import ElasticsearchSettings
 from govsoc.rules import BUILTIN_PACKS, detect, load_rules
 from govsoc.store.base import Query, Store
+from govsoc.store.elasticsearch import ElasticsearchStore
 from govsoc.store.sqlite import SqliteStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,9 +114,6 @@ def main() -> None:
 
             url = es_url()
             if url:
-                from govsoc.core.config import ElasticsearchSettings
-                from govsoc.store.elasticsearch import ElasticsearchStore
-
                 stores.append(("elasticsearch", ElasticsearchStore(ElasticsearchSettings(
                     url=url, index_prefix=f"govsoc-bench-{uuid.uuid4().hex[:6]}", number_of_replicas=0))))
         for name, store in stores:
@@ -130,7 +129,8 @@ def main() -> None:
             else:
                 table.add_row(name, "detect", f"{detection * 1000:,.0f} ms", "", "", "")
                 table.add_row(name, "results", f"{matches:,} matches, {incidents} bursts", "", "", "")
-                store.drop_all()  # type: ignore[attr-defined]  (ElasticsearchStore)
+                if isinstance(store, ElasticsearchStore):
+                    store.drop_all()
             store.close()
     Console(width=150).print(table)
 
