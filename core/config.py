@@ -111,7 +111,6 @@ class Config(_Model):
     collectors: CollectorSettings = CollectorSettings()
     rules: RuleSettings = RuleSettings()
     reports: ReportSettings = ReportSettings()
-    source: Path | None = Field(default=None, exclude=True)
 
     @property
     def backend(self) -> Literal["sqlite", "elasticsearch"]:
@@ -201,7 +200,6 @@ def _resolve_relative(config: Config, base: Path) -> Config:
         "store": store,
         "rules": config.rules.model_copy(update={"paths": [fix(p) for p in config.rules.paths]}),
         "reports": config.reports.model_copy(update={"output_dir": fix(config.reports.output_dir)}),
-        "source": base,
     })
 
 

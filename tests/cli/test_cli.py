@@ -127,3 +127,17 @@ def test_config_shows_no_secret(capsys: pytest.CaptureFixture[str], monkeypatch:
     assert code == 0
     assert "https://es.example:9200" in out and "effective_backend: elasticsearch" in out
     assert "pa55word" not in out and "another-secret" not in out
+
+
+def test_demo_finds_the_shared_sample_and_retention_drops_old_days(
+        capsys: pytest.CaptureFixture[str], corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(Path(__file__).resolve().parents[2])  # the checkout, with ../shared beside it
+    code, out, err = run(capsys, "demo")
+    assert code == 0, err
+    assert "OpenSSH_2k.log: 2000 records" in out
+    code, out, _ = run(capsys, "retention", "--days", "36500")  # a century: the 2025 sample stays
+    assert out.strip() == "kept 36500 days; dropped 0 events"
+    code, out, _ = run(capsys, "retention", "--days", "1")
+    assert out.strip() == "kept 1 days; dropped 2000 events"
+    code, out, _ = run(capsys, "events", "--count")
+    assert out.strip() == "0"
