@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from govsoc.cli import commands as _commands  # noqa: F401  (attaches the subcommands to the group)
 from govsoc.cli import main
 from govsoc.cli.main import cli
 
 COMMANDS = sorted(cli.commands)
+assert len(COMMANDS) >= 8, COMMANDS
 
 
 @pytest.fixture(autouse=True)
