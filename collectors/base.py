@@ -16,6 +16,9 @@ from zoneinfo import ZoneInfo
 from govsoc.core.event import Event
 from govsoc.core.registry import Registry
 
+#: The origin prefix of records read from files; the rest is the absolute path.
+FILE_ORIGIN = "file://"
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RawRecord:
@@ -26,6 +29,11 @@ class RawRecord:
     offset: int
     line: int | None = None
     received: datetime | None = None
+
+    @property
+    def file_path(self) -> str | None:
+        """The file the record was read from, when its origin is a file (``file://<path>``)."""
+        return self.origin[len(FILE_ORIGIN):] if self.origin.startswith(FILE_ORIGIN) else None
 
     def text(self) -> str:
         """The record decoded: UTF-8, else GB18030 (a superset of GBK), decided per record,

@@ -57,8 +57,8 @@ def failure_event(record: RawRecord, parser: Parser, error: GovsocError, fallbac
         "govsoc.parse_error": error.message,
         "log.offset": record.offset,
     }
-    if record.origin.startswith("file://"):
-        fields["log.file.path"] = record.origin[len("file://"):]
+    if record.file_path:
+        fields["log.file.path"] = record.file_path
     return Event(id=make_id(record.origin, record.offset), dataset=parser.dataset,
                  timestamp=record.received or fallback_time, fields=fields)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from govsoc.core.config import ElasticsearchSettings, EsCredentials, es_credentials
+from govsoc.core.config import ElasticsearchSettings, es_credentials
 from govsoc.store.base import Store
 from govsoc.store.sqlite import SqliteStore
 
@@ -90,9 +90,7 @@ def es_store(env: dict[str, str]) -> Iterator[Store]:
 
     settings = ElasticsearchSettings(url=env["GOVSOC_ES_URL"], index_prefix=f"govsoc-test-{uuid.uuid4().hex[:10]}",
                                      number_of_replicas=0, ca_certs=env.get("GOVSOC_ES_CA"))
-    credentials = es_credentials(env) if env.get("GOVSOC_ES_USER") or env.get("GOVSOC_ES_API_KEY") \
-        else EsCredentials()
-    store = ElasticsearchStore(settings, credentials=credentials)
+    store = ElasticsearchStore(settings, credentials=es_credentials(env))
     try:
         yield store
     finally:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from govsoc.cli.commands.detect import run_detect
+from govsoc.cli.commands.detect import echo_detection, run_detect
 from govsoc.cli.commands.ingest import run_ingest
 from govsoc.cli.commands.report import write_report
 from govsoc.cli.context import AppContext
@@ -41,6 +41,5 @@ def demo(app: AppContext, log: Path | None, output: Path | None) -> None:
     click.echo(f"store: {app.store.kind} ({app.config.sqlite_path if app.store.kind == 'sqlite' else 'cluster'})")
     for summary in run_ingest(app, (log,), "linux.auth"):
         click.echo(summary.line())
-    detection = run_detect(app, (), True)
-    click.echo(detection.line())
+    echo_detection(run_detect(app, (), True))
     click.echo(f"report: {write_report(app, output, 'html', None, False)}")

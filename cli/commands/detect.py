@@ -20,13 +20,18 @@ def run_detect(app: AppContext, paths: tuple[Path, ...], builtin: bool, start: d
     """Load the rules (built-in pack, configured paths, PATHS) and run one pass."""
     sources = ([BUILTIN_PACKS] if builtin and app.config.rules.builtin else []) + list(app.config.rules.paths)
     ruleset = load_rules([*sources, *paths])
-    for error in ruleset.errors:
-        click.echo(f"rule not loaded: {error}", err=True)
     with progress() as bar:
         task = bar.add_task("rules", total=len(ruleset))
         summary = run_pass(app.store, ruleset, start=start, end=end, progress=lambda _t: bar.advance(task))
     summary.failed[:0] = ruleset.errors
     return summary
+
+
+def echo_detection(summary: DetectionSummary) -> None:
+    """Each rule that did not load or run, on stderr, then the closing line."""
+    for error in summary.failed:
+        click.echo(f"rule failed: {error}", err=True)
+    click.echo(summary.line())
 
 
 @cli.command()
@@ -39,7 +44,4 @@ def detect(app: AppContext, paths: tuple[Path, ...], no_builtin: bool, start: da
            end: datetime | None) -> None:
     """Run Sigma rules (the bundled packs plus rule files or folders in PATHS) over the stored
     events and store the alerts. Running it again does not duplicate alerts."""
-    summary = run_detect(app, paths, not no_builtin, start, end)
-    for error in summary.failed:
-        click.echo(f"rule failed: {error}", err=True)
-    click.echo(summary.line())
+    echo_detection(run_detect(app, paths, not no_builtin, start, end))

@@ -17,11 +17,12 @@ def run_ingest(app: AppContext, files: tuple[Path, ...], parser: str) -> list[In
     """Ingest files with a progress bar; returns one summary per file."""
     parsers.get(parser)  # an unknown parser is a usage error before any file is read
     summaries = []
+    inventory = app.inventory()
     with progress(bytes_mode=True) as bar:
         for path in files:
             task = bar.add_task(path.name, total=path.stat().st_size)
             summaries.append(ingest_file(
-                path, parser_id=parser, store=app.store, inventory=app.inventory(),
+                path, parser_id=parser, store=app.store, inventory=inventory,
                 timezone=app.config.collectors.timezone, rejects_dir=app.config.data_dir / "rejects",
                 progress=functools.partial(bar.advance, task)))
     return summaries

@@ -69,7 +69,7 @@ def events(app: AppContext, start: datetime | None, end: datetime | None, where:
 @click.option("--rule", "rule_id", help="Only alerts of this rule id.")
 @click.option("--from", "start", type=TIME, help="Alerts starting at or after this time.")
 @click.option("--to", "end", type=TIME, help="Alerts starting before this time.")
-@click.option("--level", type=click.Choice(["informational", "low", "medium", "high", "critical"]),
+@click.option("--level", type=click.Choice(LEVELS),
               help="Only alerts of at least this level.")
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=50, show_default=True)
 @click.option("--oldest-first", is_flag=True, help="List the oldest alerts first (default: newest first).")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from govsoc.collectors.base import RawRecord
+from govsoc.collectors.base import FILE_ORIGIN, RawRecord
 from govsoc.core.errors import Location, ParseError
 
 _CHUNK = 1 << 20
@@ -24,7 +24,7 @@ class LineFileSource:
 
     def records(self) -> Iterator[RawRecord]:
         """Each line without its terminator."""
-        origin = "file://" + str(self.path.resolve())
+        origin = FILE_ORIGIN + str(self.path.resolve())
         try:
             handle = self.path.open("rb")
         except OSError as e:

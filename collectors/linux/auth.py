@@ -39,8 +39,8 @@ class LinuxAuthParser:
             "process.name": line.program.split("(")[0],
             "log.offset": record.offset,
         }
-        if record.origin.startswith("file://"):
-            fields["log.file.path"] = record.origin[len("file://"):]
+        if record.file_path:
+            fields["log.file.path"] = record.file_path
         if line.pid is not None:
             fields["process.pid"] = line.pid
         if fields["process.name"] == "sshd":

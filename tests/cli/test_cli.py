@@ -143,3 +143,15 @@ def test_demo_finds_the_shared_sample_and_retention_drops_old_days(
     assert out.strip() == "kept 1 days; dropped 2000 events"
     code, out, _ = run(capsys, "events", "--count")
     assert out.strip() == "0"
+
+
+def test_a_broken_rule_is_reported_once_and_the_others_run(capsys: pytest.CaptureFixture[str], corpus: Path,
+                                                           tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "broken.yml").write_text("title: [unclosed\n", encoding="utf-8")
+    run(capsys, "ingest", str(corpus / "loghub/OpenSSH/OpenSSH_2k.log"))
+    code, out, err = run(capsys, "detect", str(rules))
+    assert code == 0
+    assert err.count("broken.yml") == 1 and "invalid YAML" in err
+    assert "2 rules run, 1 failed; 534 alerts" in out  # the broken file never ran
