@@ -49,6 +49,16 @@ LOGSOURCE_CONDITIONS: Final[dict[tuple[str | None, str | None, str | None], dict
 }
 
 
+def ecs_field(name: str, rule: object | None = None) -> str:
+    """The ECS name govsoc stores a Sigma field under, for a rule's log source.
+
+    The one mapping every user of Sigma field names goes through (rule conversion, correlation
+    ``group-by`` and ``value_count`` fields); names without a mapping are already ECS names.
+    """
+    del rule  # the per-log-source tables come with the log-source work; today one table serves
+    return FIELD_MAP.get(name, name)
+
+
 def govsoc_ecs_pipeline() -> ProcessingPipeline:
     """The pipeline every govsoc backend applies."""
     items = [
