@@ -1,21 +1,116 @@
-"""The alert: what a detection rule found, with the evidence and attribution it needs.
+"""The alert: what a detection rule found, with the evidence and attribution it needs, and the
+triage state an analyst gives it.
 
 An alert's id is deterministic: rule id + matched event id for a single-event rule, rule id +
 group key + first event of the burst for a correlation, so running detection again over the
 same events never duplicates an alert. SigmaHQ's Detection Rule License asks that the rule's
 author be shown wherever matches are shown: the author travels with every alert.
+
+Fields fall in two families. *Detection* fields (times, event ids, evidence, context, the rule's
+attributes) are what a detection pass computes; a later pass that finds the same alert again
+replaces them. *Triage* fields (status, assignee, notes, the suppression count) are what analysts
+and suppression accumulate; a later pass keeps them (:meth:`Alert.with_triage_of`). Stores upsert
+by id with exactly that rule and answer with an :class:`AlertReceipt`.
+
+The evidence snapshot keeps up to :data:`EVIDENCE_LIMIT` events' key fields and raw lines inside
+the alert, so that an alert stays understandable after event retention has dropped its events.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from govsoc.core.event import format_timestamp, parse_timestamp
+from govsoc.core.event import Event, format_timestamp, parse_timestamp
 
 LEVELS = ("informational", "low", "medium", "high", "critical")
+#: Triage states, in the order an alert usually moves through them.
+STATUSES = ("open", "acknowledged", "closed", "false_positive")
+#: How many events an alert keeps a snapshot of.
+EVIDENCE_LIMIT = 10
+#: Longest raw line kept in a snapshot (characters); longer lines are cut and marked.
+EVIDENCE_ORIGINAL_MAX = 8192
+#: The fields a snapshot keeps besides time, dataset and the raw line: what an analyst reads first.
+EVIDENCE_FIELDS = (
+    "message", "event.action", "event.outcome", "event.category",
+    "source.ip", "source.port", "destination.ip", "destination.port",
+    "user.name", "host.name", "process.name", "process.command_line", "url.original",
+    "govsoc.system", "govsoc.zone",
+)
+
+__all__ = ["EVIDENCE_FIELDS", "EVIDENCE_LIMIT", "EVIDENCE_ORIGINAL_MAX", "LEVELS", "STATUSES", "Alert",
+           "AlertReceipt", "Evidence", "Note", "TriageChange", "evidence_of"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Note:
+    """One entry of an alert's notes history: who wrote what, when."""
+
+    author: str
+    time: datetime
+    text: str
+
+    def to_document(self) -> dict[str, Any]:
+        """The stored form."""
+        return {"author": self.author, "@timestamp": format_timestamp(self.time), "message": self.text}
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> Note:
+        """The inverse of :meth:`to_document`."""
+        return cls(author=str(doc["author"]), time=parse_timestamp(doc["@timestamp"]), text=str(doc["message"]))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Evidence:
+    """A snapshot of one event behind an alert: its time, key fields and raw line.
+
+    ``truncated`` says that ``original`` was cut to :data:`EVIDENCE_ORIGINAL_MAX` characters.
+    """
+
+    event_id: str
+    timestamp: datetime
+    dataset: str
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    original: str | None = None
+    truncated: bool = False
+
+    @classmethod
+    def of(cls, event: Event) -> Evidence:
+        """The snapshot of ``event``."""
+        original = event.get("event.original")
+        text = None if original is None else str(original)
+        cut = text is not None and len(text) > EVIDENCE_ORIGINAL_MAX
+        return cls(event_id=event.id, timestamp=event.timestamp, dataset=event.dataset,
+                   fields={name: event.get(name) for name in EVIDENCE_FIELDS if event.get(name) is not None},
+                   original=text[:EVIDENCE_ORIGINAL_MAX] if cut and text is not None else text, truncated=cut)
+
+    def to_document(self) -> dict[str, Any]:
+        """The stored form."""
+        doc: dict[str, Any] = {"event.id": self.event_id, "@timestamp": format_timestamp(self.timestamp),
+                               "event.dataset": self.dataset, "fields": dict(self.fields),
+                               "event.original": self.original}
+        if self.truncated:
+            doc["truncated"] = True
+        return doc
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any]) -> Evidence:
+        """The inverse of :meth:`to_document`."""
+        return cls(event_id=str(doc["event.id"]), timestamp=parse_timestamp(doc["@timestamp"]),
+                   dataset=str(doc["event.dataset"]), fields=dict(doc.get("fields") or {}),
+                   original=doc.get("event.original"), truncated=bool(doc.get("truncated", False)))
+
+
+def evidence_of(events: Iterable[Event], limit: int = EVIDENCE_LIMIT) -> tuple[Evidence, ...]:
+    """Snapshots of the first ``limit`` events (in the order given)."""
+    snapshot: list[Evidence] = []
+    for event in events:
+        if len(snapshot) >= limit:
+            break
+        snapshot.append(Evidence.of(event))
+    return tuple(snapshot)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -24,6 +119,7 @@ class Alert:
 
     ``kind`` is "match" (one event matched a rule) or "correlation" (a group of events met a
     correlation rule's condition within its timespan). ``start``/``end`` span the events.
+    ``suppressed`` counts the further matches that suppression folded into this alert.
     """
 
     id: str
@@ -39,16 +135,37 @@ class Alert:
     tags: tuple[str, ...] = ()
     group: Mapping[str, Any] = field(default_factory=dict)
     context: Mapping[str, Any] = field(default_factory=dict)
+    evidence: tuple[Evidence, ...] = ()
+    status: str = "open"
+    assignee: str | None = None
+    notes: tuple[Note, ...] = ()
+    suppressed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"alert {self.id}: status {self.status!r} is not one of {', '.join(STATUSES)}")
 
     @property
     def event_count(self) -> int:
         """How many events the alert rests on."""
         return len(self.event_ids)
 
+    def with_triage_of(self, stored: Alert) -> Alert:
+        """This alert's detection fields with ``stored``'s triage fields: what a store keeps when
+        a pass finds an alert it holds already. The suppression count never goes down (a later
+        pass may count fewer matches once retention dropped some)."""
+        return replace(self, status=stored.status, assignee=stored.assignee, notes=stored.notes,
+                       suppressed=max(self.suppressed, stored.suppressed))
+
     def to_document(self) -> dict[str, Any]:
         """The JSON document that stores keep (flat keys, times in ISO 8601 UTC)."""
         return {
             "alert.id": self.id,
+            "alert.status": self.status,
+            "alert.assignee": self.assignee,
+            "alert.notes": [n.to_document() for n in self.notes],
+            "alert.suppressed": self.suppressed,
+            "alert.evidence": [e.to_document() for e in self.evidence],
             "rule.id": self.rule_id,
             "rule.name": self.rule_title,
             "rule.author": self.author,
@@ -66,7 +183,8 @@ class Alert:
 
     @classmethod
     def from_document(cls, doc: Mapping[str, Any]) -> Alert:
-        """The inverse of :meth:`to_document`."""
+        """The inverse of :meth:`to_document` (documents written before triage fields existed
+        read as open, unassigned, without notes or evidence)."""
         return cls(
             id=doc["alert.id"],
             rule_id=doc["rule.id"],
@@ -81,4 +199,53 @@ class Alert:
             event_ids=tuple(doc["event.ids"]),
             group=dict(doc.get("group") or {}),
             context=dict(doc.get("context") or {}),
+            evidence=tuple(Evidence.from_document(e) for e in doc.get("alert.evidence") or ()),
+            status=doc.get("alert.status") or "open",
+            assignee=doc.get("alert.assignee"),
+            notes=tuple(Note.from_document(n) for n in doc.get("alert.notes") or ()),
+            suppressed=int(doc.get("alert.suppressed") or 0),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AlertReceipt:
+    """What an alert upsert did: alerts newly stored, stored ones whose detection fields changed,
+    stored ones left as they were, and ones refused (id, reason)."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: tuple[tuple[str, str], ...] = ()
+
+    def __add__(self, other: AlertReceipt) -> AlertReceipt:
+        return AlertReceipt(self.created + other.created, self.updated + other.updated,
+                            self.unchanged + other.unchanged, self.rejected + other.rejected)
+
+    def line(self) -> str:
+        """``3 new, 1 updated, 7 unchanged`` (and the refusals, when any)."""
+        text = f"{self.created} new, {self.updated} updated, {self.unchanged} unchanged"
+        return text + (f", {len(self.rejected)} refused" if self.rejected else "")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TriageChange:
+    """What an analyst does to one alert: a new status, a new assignee (``unassign`` clears it),
+    a note appended to the history. Stores apply it atomically with :meth:`apply`."""
+
+    status: str | None = None
+    assignee: str | None = None
+    unassign: bool = False
+    note: Note | None = None
+
+    def __post_init__(self) -> None:
+        if self.status is not None and self.status not in STATUSES:
+            raise ValueError(f"status {self.status!r} is not one of {', '.join(STATUSES)}")
+
+    def apply(self, alert: Alert) -> Alert:
+        """``alert`` with this change; detection fields untouched."""
+        return replace(
+            alert,
+            status=self.status or alert.status,
+            assignee=None if self.unassign else (self.assignee or alert.assignee),
+            notes=alert.notes + ((self.note,) if self.note is not None else ()),
         )

@@ -17,14 +17,14 @@ from datetime import datetime
 from sigma.correlations import SigmaCorrelationRule
 from sigma.rule import SigmaRule
 
-from govsoc.core.alert import Alert
+from govsoc.core.alert import Alert, AlertReceipt
 from govsoc.core.errors import GovsocError, Location, RuleError
 from govsoc.core.event import Event, make_id
 from govsoc.rules.backends import backend_for
 from govsoc.rules.correlate import correlate, event_context
 from govsoc.rules.loader import RuleSet
 from govsoc.rules.metadata import rule_metadata
-from govsoc.store.base import Query, Store, WriteReceipt
+from govsoc.store.base import Query, Store
 
 
 @dataclass(slots=True)
@@ -35,12 +35,12 @@ class DetectionSummary:
     failed: list[RuleError] = field(default_factory=list)
     matches: dict[str, int] = field(default_factory=dict)
     alerts: list[Alert] = field(default_factory=list)
-    receipt: WriteReceipt = field(default_factory=WriteReceipt)
+    receipt: AlertReceipt = field(default_factory=AlertReceipt)
 
     def line(self) -> str:
         """The closing line of a pass."""
         return (f"{self.rules} rules run, {len(self.failed)} failed; {len(self.alerts)} alerts "
-                f"({self.receipt.created} new, {self.receipt.duplicates} already stored)")
+                f"({self.receipt.line()})")
 
 
 def generating_rules(ruleset: RuleSet) -> set[str]:

@@ -15,7 +15,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Literal
 
-from govsoc.core.alert import Alert
+from govsoc.core.alert import Alert, AlertReceipt, TriageChange
 from govsoc.core.event import Event
 from govsoc.core.sink import WriteReceipt
 
@@ -49,7 +49,7 @@ class Bucket:
     count: int
 
 
-__all__ = ["Bucket", "Query", "Scalar", "Store", "WriteReceipt"]
+__all__ = ["AlertReceipt", "Bucket", "Query", "Scalar", "Store", "WriteReceipt"]
 
 
 class Store(metaclass=ABCMeta):
@@ -81,8 +81,21 @@ class Store(metaclass=ABCMeta):
         Elasticsearch drops whole daily indices, so it counts the events in them."""
 
     @abstractmethod
-    def write_alerts(self, alerts: Iterable[Alert]) -> WriteReceipt:
-        """Store alerts; an alert whose id is stored already is kept once."""
+    def write_alerts(self, alerts: Iterable[Alert]) -> AlertReceipt:
+        """Upsert alerts by id. A new id is created. A stored id gets the incoming alert's
+        detection fields (times, event ids, evidence, context, rule attributes) and keeps its
+        triage fields (status, assignee, notes, suppression count; see Alert.with_triage_of);
+        it counts as unchanged when that leaves the stored alert as it was. An id given twice in
+        one call is written once, as the last alert given with it."""
+
+    @abstractmethod
+    def alert(self, alert_id: str) -> Alert | None:
+        """The stored alert with this id, or None."""
+
+    @abstractmethod
+    def update_alert(self, alert_id: str, change: TriageChange) -> Alert:
+        """Apply a triage change to a stored alert atomically (a concurrent detection pass or
+        analyst cannot undo it) and return the result; StoreError when no such alert exists."""
 
     @abstractmethod
     def alerts(self, *, rule_id: str | None = None, start: datetime | None = None,

@@ -10,6 +10,7 @@ _delete_by_query, which the minimal distribution lacks and a full cluster does n
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -17,7 +18,7 @@ from typing import Any, Literal
 
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
-from govsoc.core.alert import Alert
+from govsoc.core.alert import Alert, AlertReceipt, TriageChange
 from govsoc.core.config import ElasticsearchSettings, EsCredentials, redact_url
 from govsoc.core.ecs import FIELDS
 from govsoc.core.errors import Location, StoreError
@@ -26,6 +27,8 @@ from govsoc.store.base import Bucket, Query, Store, WriteReceipt
 from govsoc.store.registry import stores
 
 _PAGE = 5000
+#: How often an alert upsert or triage change is retried after losing a race to another writer.
+_UPSERT_ROUNDS = 5
 _DAY_SUFFIX = re.compile(r"-(\d{4})\.(\d{2})\.(\d{2})$")
 
 
@@ -64,7 +67,13 @@ def ecs_mappings() -> dict[str, Any]:
 
 ALERT_MAPPINGS: dict[str, Any] = {
     "properties": {
-        "alert": {"properties": {"id": {"type": "keyword"}}},
+        "alert": {"properties": {
+            "id": {"type": "keyword"}, "status": {"type": "keyword"}, "assignee": {"type": "keyword"},
+            "suppressed": {"type": "long"},
+            "notes": {"properties": {"author": {"type": "keyword"}, "@timestamp": {"type": "date_nanos"},
+                                     "message": {"type": "text"}}},
+            # Snapshots of events are read with the alert, never searched: raw lines may be long.
+            "evidence": {"type": "object", "enabled": False}}},
         "rule": {"properties": {"id": {"type": "keyword"}, "name": {"type": "keyword"},
                                 "author": {"type": "keyword"}, "reference": {"type": "keyword"}}},
         "tags": {"type": "keyword"},
@@ -151,21 +160,13 @@ class ElasticsearchStore(Store):
     def _bulk(self, actions: Iterable[dict[str, Any]]) -> WriteReceipt:
         created = duplicates = 0
         rejected: list[tuple[str, str]] = []
-        try:
-            for ok, item in helpers.streaming_bulk(
-                    self.client, actions, chunk_size=self.settings.bulk_chunk_size, raise_on_error=False,
-                    raise_on_exception=False, max_retries=3):
-                result = item["create"]
-                if ok:
-                    created += 1
-                elif result.get("status") == 409:
-                    duplicates += 1
-                else:
-                    error = result.get("error", {})
-                    reason = error.get("reason", str(error)) if isinstance(error, dict) else str(error)
-                    rejected.append((str(result.get("_id")), reason))
-        except (ApiError, TransportError) as e:
-            raise StoreError(f"bulk write failed: {_describe(e)}", location=self._where) from e
+        for _, ok, result in self._bulk_results(actions):
+            if ok:
+                created += 1
+            elif result.get("status") == 409:
+                duplicates += 1
+            else:
+                rejected.append((str(result.get("_id")), _item_reason(result)))
         return WriteReceipt(created=created, duplicates=duplicates, rejected=tuple(rejected))
 
     # -- reading -----------------------------------------------------------------------------
@@ -262,13 +263,104 @@ class ElasticsearchStore(Store):
         return dropped
 
     # -- alerts ------------------------------------------------------------------------------
-    def write_alerts(self, alerts: Iterable[Alert]) -> WriteReceipt:
-        """Bulk-create alerts under their deterministic ids."""
-        receipt = self._bulk({"_op_type": "create", "_index": self.alerts_index, "_id": a.id,
-                              "_source": a.to_document()} for a in alerts)
+    def write_alerts(self, alerts: Iterable[Alert]) -> AlertReceipt:
+        """Upsert alerts by id, keeping stored triage fields (see Store.write_alerts).
+
+        Stored alerts are read with a realtime multi-get; new ones are written with ``create`` and
+        changed ones with ``index`` guarded by the sequence number that was read, so a concurrent
+        writer (an analyst's triage, another pass) is never overwritten: its conflict sends that
+        alert round again, merged with what is stored now.
+        """
+        pending = {a.id: a for a in alerts}
+        receipt = AlertReceipt()
+        for _ in range(_UPSERT_ROUNDS):
+            if not pending:
+                break
+            round_receipt, conflicted = self._upsert_round(list(pending.values()))
+            receipt += round_receipt
+            pending = {i: pending[i] for i in conflicted}
+        if pending:
+            receipt += AlertReceipt(rejected=tuple((i, "kept conflicting with concurrent writers")
+                                                   for i in sorted(pending)))
         self._call(lambda: self.client.indices.refresh(index=self.alerts_index, ignore_unavailable=True),
                    "refresh failed")
         return receipt
+
+    def _stored_alerts(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        if not ids or not self._call(lambda: self.client.indices.exists(index=self.alerts_index),
+                                     "cannot list indices"):
+            return {}
+        answer = self._call(lambda: self.client.mget(index=self.alerts_index, ids=ids, realtime=True),
+                            "cannot read alerts")
+        return {d["_id"]: d for d in answer["docs"] if d.get("found")}
+
+    def _upsert_round(self, batch: list[Alert]) -> tuple[AlertReceipt, list[str]]:
+        stored: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(batch), _PAGE):
+            stored.update(self._stored_alerts([a.id for a in batch[start:start + _PAGE]]))
+        actions: list[dict[str, Any]] = []
+        unchanged = 0
+        for alert in batch:
+            hit = stored.get(alert.id)
+            if hit is None:
+                actions.append({"_op_type": "create", "_index": self.alerts_index, "_id": alert.id,
+                                "_source": alert.to_document()})
+                continue
+            merged = alert.with_triage_of(Alert.from_document(hit["_source"]))
+            doc = json.loads(json.dumps(merged.to_document()))
+            if doc == hit["_source"]:
+                unchanged += 1
+                continue
+            actions.append({"_op_type": "index", "_index": self.alerts_index, "_id": alert.id, "_source": doc,
+                            "if_seq_no": hit["_seq_no"], "if_primary_term": hit["_primary_term"]})
+        created = updated = 0
+        conflicted: list[str] = []
+        rejected: list[tuple[str, str]] = []
+        for op, ok, result in self._bulk_results(actions):
+            if ok:
+                created += op == "create"
+                updated += op == "index"
+            elif result.get("status") == 409:
+                conflicted.append(str(result.get("_id")))
+            else:
+                rejected.append((str(result.get("_id")), _item_reason(result)))
+        return AlertReceipt(created=created, updated=updated, unchanged=unchanged,
+                            rejected=tuple(rejected)), conflicted
+
+    def _bulk_results(self, actions: Iterable[dict[str, Any]]) -> Iterator[tuple[str, bool, dict[str, Any]]]:
+        try:
+            for ok, item in helpers.streaming_bulk(
+                    self.client, actions, chunk_size=self.settings.bulk_chunk_size, raise_on_error=False,
+                    raise_on_exception=False, max_retries=3):
+                op, result = next(iter(item.items()))
+                yield op, ok, result
+        except (ApiError, TransportError) as e:
+            raise StoreError(f"bulk write failed: {_describe(e)}", location=self._where) from e
+
+    def alert(self, alert_id: str) -> Alert | None:
+        """The stored alert with this id, or None."""
+        hit = self._stored_alerts([alert_id]).get(alert_id)
+        return None if hit is None else Alert.from_document(hit["_source"])
+
+    def update_alert(self, alert_id: str, change: TriageChange) -> Alert:
+        """Apply a triage change, guarded by the sequence number read (retried on a conflict)."""
+        for _ in range(_UPSERT_ROUNDS):
+            hit = self._stored_alerts([alert_id]).get(alert_id)
+            if hit is None:
+                raise StoreError(f"no alert {alert_id!r}; list them with `govsoc alerts`", location=self._where)
+            changed = change.apply(Alert.from_document(hit["_source"]))
+            try:
+                self.client.index(index=self.alerts_index, id=alert_id, document=changed.to_document(),
+                                  if_seq_no=hit["_seq_no"], if_primary_term=hit["_primary_term"], refresh=True)
+            except ApiError as e:
+                if e.meta.status == 409:
+                    continue
+                raise StoreError(f"alert update failed: {_describe(e)}", location=self._where) from e
+            except TransportError as e:
+                raise StoreError(f"alert update failed: {_describe(e)}", location=self._where) from e
+            return changed
+        raise StoreError(f"alert {alert_id!r} kept changing under concurrent writers; try again",
+                         location=self._where)
 
     def alerts(self, *, rule_id: str | None = None, start: datetime | None = None,
                end: datetime | None = None, limit: int | None = None,
@@ -300,6 +392,12 @@ class ElasticsearchStore(Store):
     def close(self) -> None:
         """Close the client's connections."""
         self.client.close()
+
+
+def _item_reason(result: dict[str, Any]) -> str:
+    """Why Elasticsearch refused one bulk item."""
+    error = result.get("error", {})
+    return str(error.get("reason", error)) if isinstance(error, dict) else str(error)
 
 
 def _describe(e: Exception) -> str:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from govsoc.core.alert import Alert
+from govsoc.core.alert import Alert, AlertReceipt, TriageChange
 from govsoc.core.ecs import HOT, NUMERIC_TYPES, field_type
 from govsoc.core.errors import Location, StoreError
 from govsoc.core.event import Event, utc_day
@@ -28,6 +28,7 @@ from govsoc.store.registry import stores
 
 SCHEMA_VERSION = 1
 _BATCH = 5000
+_ALERT_BATCH = 500
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -259,13 +260,59 @@ class SqliteStore(Store):
         return cursor.rowcount
 
     # -- alerts ------------------------------------------------------------------------------
-    def write_alerts(self, alerts: Iterable[Alert]) -> WriteReceipt:
-        """Insert alerts; ids already present are kept once."""
-        rows = [(a.id, a.rule_id, micros(a.start), json.dumps(a.to_document(), ensure_ascii=False))
-                for a in alerts]
-        with self._transaction():
-            created = self._db.executemany("INSERT OR IGNORE INTO alerts VALUES (?, ?, ?, ?)", rows).rowcount
-        return WriteReceipt(created=created, duplicates=len(rows) - created)
+    def write_alerts(self, alerts: Iterable[Alert]) -> AlertReceipt:
+        """Upsert alerts by id, keeping stored triage fields (see Store.write_alerts)."""
+        latest = list({a.id: a for a in alerts}.values())  # an id given twice: the last one counts
+        receipt = AlertReceipt()
+        for start in range(0, len(latest), _ALERT_BATCH):
+            receipt += self._upsert_alerts(latest[start:start + _ALERT_BATCH])
+        return receipt
+
+    def _upsert_alerts(self, batch: list[Alert]) -> AlertReceipt:
+        created = updated = unchanged = 0
+        try:
+            with self._transaction():
+                ids = sorted({a.id for a in batch})
+                marks = ", ".join("?" for _ in ids)
+                stored: dict[str, str] = dict(self._db.execute(
+                    f"SELECT id, doc FROM alerts WHERE id IN ({marks})", ids).fetchall())
+                for alert in batch:
+                    old = stored.get(alert.id)
+                    merged = alert if old is None else alert.with_triage_of(Alert.from_document(json.loads(old)))
+                    doc = alert_json(merged)
+                    if old is None:
+                        self._db.execute("INSERT INTO alerts VALUES (?, ?, ?, ?)",
+                                         (merged.id, merged.rule_id, micros(merged.start), doc))
+                        created += 1
+                    elif doc == alert_json_text(old):
+                        unchanged += 1
+                        continue
+                    else:
+                        self._db.execute("UPDATE alerts SET rule_id = ?, ts = ?, doc = ? WHERE id = ?",
+                                         (merged.rule_id, micros(merged.start), doc, merged.id))
+                        updated += 1
+        except sqlite3.Error as e:
+            raise StoreError(f"alert write failed: {e}", location=Location(path=str(self.path))) from e
+        return AlertReceipt(created=created, updated=updated, unchanged=unchanged)
+
+    def alert(self, alert_id: str) -> Alert | None:
+        """The stored alert with this id, or None."""
+        row = self._execute("SELECT doc FROM alerts WHERE id = ?", [alert_id]).fetchone()
+        return None if row is None else Alert.from_document(json.loads(row[0]))
+
+    def update_alert(self, alert_id: str, change: TriageChange) -> Alert:
+        """Apply a triage change inside one write transaction."""
+        try:
+            with self._transaction():
+                row = self._db.execute("SELECT doc FROM alerts WHERE id = ?", (alert_id,)).fetchone()
+                if row is None:
+                    raise StoreError(f"no alert {alert_id!r}; list them with `govsoc alerts`",
+                                     location=Location(path=str(self.path)))
+                changed = change.apply(Alert.from_document(json.loads(row[0])))
+                self._db.execute("UPDATE alerts SET doc = ? WHERE id = ?", (alert_json(changed), alert_id))
+        except sqlite3.Error as e:
+            raise StoreError(f"alert update failed: {e}", location=Location(path=str(self.path))) from e
+        return changed
 
     def alerts(self, *, rule_id: str | None = None, start: datetime | None = None,
                end: datetime | None = None, limit: int | None = None,
@@ -289,6 +336,17 @@ class SqliteStore(Store):
     def close(self) -> None:
         """Close the database."""
         self._db.close()
+
+
+def alert_json(alert: Alert) -> str:
+    """The canonical stored text of an alert (sorted keys), so that equal alerts compare equal
+    as text."""
+    return json.dumps(alert.to_document(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def alert_json_text(text: str) -> str:
+    """Stored alert text in the canonical form of :func:`alert_json` (rows written before it)."""
+    return json.dumps(json.loads(text), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def _regexp(pattern: str, value: object) -> bool:

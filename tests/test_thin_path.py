@@ -72,7 +72,7 @@ def test_thin_path_on_sqlite_matches_loghub(sqlite_store: Store, log: Path, corp
             assert alert.end - alert.start <= timedelta(minutes=5) * alert.event_count
     # detection again stores nothing new
     again = detect(sqlite_store, load_rules([BUILTIN_PACKS]))
-    assert (again.receipt.created, again.receipt.duplicates) == (0, len(alerts))
+    assert (again.receipt.created, again.receipt.updated, again.receipt.unchanged) == (0, 0, len(alerts))
 
 
 @pytest.mark.es

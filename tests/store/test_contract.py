@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from govsoc.core.alert import Alert
+from govsoc.core.alert import Alert, AlertReceipt, Note, TriageChange, evidence_of
+from govsoc.core.errors import StoreError
 from govsoc.core.event import Event, make_id
 from govsoc.store.base import Bucket, Query, Store
 
@@ -131,22 +133,68 @@ def test_retention_drops_whole_days_before_the_cutoff(store: Store) -> None:
     assert store.count(Query(text="Failed password")) == 1
 
 
-def test_alerts_are_stored_once(store: Store) -> None:
-    alerts = [
+def sample_alerts() -> list[Alert]:
+    return [
         Alert(id=make_id("rule", n), rule_id="r-1", rule_title="SSH brute force", level="high", kind="correlation",
               start=T0 + timedelta(minutes=n), end=T0 + timedelta(minutes=n + 1),
               event_ids=(make_id("test", 1), make_id("test", 2)), author="someone", tags=("attack.t1110",),
-              group={"source.ip": "10.0.0.1"}, context={"govsoc.zone": "extranet"})
+              group={"source.ip": "10.0.0.1"}, context={"govsoc.zone": "extranet"},
+              evidence=evidence_of(sample()[:2]))
         for n in range(3)
     ]
-    assert store.write_alerts(alerts).created == 3
+
+
+def test_alerts_are_stored_once(store: Store) -> None:
+    alerts = sample_alerts()
+    assert store.write_alerts(alerts) == AlertReceipt(created=3)
     again = store.write_alerts(alerts)
-    assert (again.created, again.duplicates) == (0, 3)
+    assert again == AlertReceipt(unchanged=3)
     assert list(store.alerts()) == alerts
     assert list(store.alerts(start=T0 + timedelta(minutes=1))) == alerts[1:]
     assert list(store.alerts(rule_id="other")) == []
     assert list(store.alerts(order="desc", limit=2)) == alerts[::-1][:2]
+    assert store.alert(alerts[1].id) == alerts[1]
+    assert store.alert("no-such-alert") is None
 
+
+def test_alert_upsert_replaces_detection_fields_and_keeps_triage(store: Store) -> None:
+    first, second, third = sample_alerts()
+    store.write_alerts([first, second, third])
+    note = Note(author="analyst1", time=T0 + timedelta(hours=1), text="blocked at the firewall [fw-7]")
+    store.update_alert(first.id, TriageChange(status="acknowledged", assignee="analyst1", note=note))
+    # a later pass: the burst grew (a third event, a later end, a new snapshot and context) and
+    # suppression counted two more; the pass knows nothing of the triage
+    grown = replace(first, end=T0 + timedelta(minutes=9), event_ids=first.event_ids + (make_id("test", 3),),
+                    evidence=evidence_of(sample()[:3]), context={"govsoc.zone": "intranet"}, suppressed=2)
+    receipt = store.write_alerts([grown, second, replace(third, id=make_id("rule", 99))])
+    assert receipt == AlertReceipt(created=1, updated=1, unchanged=1)
+    stored = store.alert(first.id)
+    assert stored is not None
+    assert (stored.end, stored.event_ids, stored.event_count, stored.evidence, stored.context) == (
+        grown.end, grown.event_ids, 3, grown.evidence, {"govsoc.zone": "intranet"})
+    assert (stored.status, stored.assignee, stored.notes, stored.suppressed) == (
+        "acknowledged", "analyst1", (note,), 2)
+    # a pass that counts fewer suppressed matches (retention dropped some) never lowers the count
+    assert store.write_alerts([replace(grown, suppressed=1)]) == AlertReceipt(unchanged=1)
+    assert list(store.alerts(rule_id="r-1"))[0].suppressed == 2
+    # the same id twice in one call: the last one is written, once
+    twice = store.write_alerts([replace(third, end=T0 + timedelta(hours=2)),
+                                replace(third, end=T0 + timedelta(hours=3))])
+    assert twice == AlertReceipt(updated=1)
+    assert store.alert(third.id) == replace(third, end=T0 + timedelta(hours=3))
+
+
+def test_triage_changes_append_notes_and_survive_reading(store: Store) -> None:
+    alert = sample_alerts()[0]
+    store.write_alerts([alert])
+    notes = [Note(author=f"a{n}", time=T0 + timedelta(hours=n), text=f"note {n}") for n in range(3)]
+    for note in notes:
+        store.update_alert(alert.id, TriageChange(note=note))
+    closed = store.update_alert(alert.id, TriageChange(status="false_positive", unassign=True))
+    assert closed.notes == tuple(notes) and closed.status == "false_positive" and closed.assignee is None
+    assert store.alert(alert.id) == closed == list(store.alerts())[0]
+    with pytest.raises(StoreError, match="no alert"):
+        store.update_alert("no-such-alert", TriageChange(status="closed"))
 
 def test_unicode_and_gbk_origin_text_round_trips(store: Store) -> None:
     chinese = event(9, T0, message="用户 张三 登录失败 来自 10.1.1.1", user__name="张三",
