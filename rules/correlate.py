@@ -1,107 +1,232 @@
 """Sigma correlations as govsoc's own layer over the base rules' hits, independent of the store.
 
-One semantics on every store: sliding windows. For each group (the group-by values), every event
-opens a window of the rule's timespan; a window whose events meet the condition fires, and fired
-windows that share events (one burst) merge into one alert. Fixed buckets, as some backends use,
-miss a burst that straddles a bucket edge; overlapping windows reported one by one flood the
-analyst with copies of one burst. Implemented: event_count and value_count with gte/gt; temporal
-correlations and the other operators come with the detection issue and are refused with a
-RuleError until then, never run with a different meaning.
+Implements the Sigma correlation specification (v2): event_count, value_count, temporal and
+temporal_ordered; the operators gt, gte, lt, lte, eq and neq, several of them together as a range
+(``gt: 100`` + ``lte: 200``: pySigma accepts one, the loader keeps the others in
+``custom_attributes``, see :func:`split_range`); pySigma's extended (boolean) conditions for the
+temporal types; ``aliases``. The windowing (sliding windows, one alert per burst) is in
+govsoc.rules.windows. Field names in ``group-by``, aliases and ``field`` are Sigma names, mapped
+for each referenced rule's log source by govsoc.rules.pipeline.ecs_field, as the rules'
+detection fields are. An event that lacks a group-by field belongs to no group (it cannot be
+"the same user" as anything). Chained correlations and value_sum/avg/percentile/median are
+refused with a RuleError, never run with a different meaning.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import timedelta
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from sigma.correlations import SigmaCorrelationCondition, SigmaCorrelationRule, SigmaCorrelationType
+from sigma.correlations import (
+    CorrelationConditionAND,
+    CorrelationConditionNOT,
+    CorrelationConditionOR,
+    SigmaCorrelationCondition,
+    SigmaCorrelationRule,
+    SigmaCorrelationType,
+    SigmaExtendedCorrelationCondition,
+    SigmaRuleReference,
+)
 from sigma.correlations import SigmaCorrelationConditionOperator as Op
+from sigma.rule import SigmaRule
 
 from govsoc.core.alert import Alert
 from govsoc.core.errors import RuleError
 from govsoc.core.event import Event, make_id
 from govsoc.rules.metadata import rule_metadata
+from govsoc.rules.pipeline import ecs_field
+from govsoc.rules.windows import Item, WindowState, bursts, ordered_chain
 
-SUPPORTED_TYPES = {SigmaCorrelationType.EVENT_COUNT, SigmaCorrelationType.VALUE_COUNT}
-SUPPORTED_OPS = {Op.GTE, Op.GT}
-
-
-def supported_condition(rule: SigmaCorrelationRule) -> tuple[SigmaCorrelationCondition, str | None]:
-    """The rule's condition and the field value_count counts; RuleError when the correlation
-    uses a type, operator or condition form not implemented yet."""
-    if rule.type not in SUPPORTED_TYPES:
-        raise RuleError(f"correlation type {rule.type.name.lower()} is not supported yet "
-                        "(event_count, value_count are)")
-    condition = rule.condition
-    if not isinstance(condition, SigmaCorrelationCondition):
-        raise RuleError("extended (boolean) correlation conditions are not supported yet")
-    if condition.op not in SUPPORTED_OPS:
-        raise RuleError(f"correlation condition {condition.op.name.lower()} is not supported yet (gte, gt are)")
-    if rule.type != SigmaCorrelationType.VALUE_COUNT:
-        return condition, None
-    field = condition.fieldref
-    if isinstance(field, list):
-        field = field[0] if len(field) == 1 else None
-    if not field:
-        raise RuleError("value_count needs exactly one condition.field")
-    return condition, field
+#: Where the loader keeps a range condition (all its operators) that pySigma cannot hold.
+RANGE_ATTRIBUTE = "govsoc.condition"
+_OPS = {op.name.lower(): op for op in Op}
+_TEMPORAL = {SigmaCorrelationType.TEMPORAL, SigmaCorrelationType.TEMPORAL_ORDERED}
+_SUPPORTED = {SigmaCorrelationType.EVENT_COUNT, SigmaCorrelationType.VALUE_COUNT, *_TEMPORAL}
+_COMPARE = {
+    Op.GT: lambda a, b: a > b, Op.GTE: lambda a, b: a >= b, Op.LT: lambda a, b: a < b,
+    Op.LTE: lambda a, b: a <= b, Op.EQ: lambda a, b: a == b, Op.NEQ: lambda a, b: a != b,
+}
 
 
-def correlate(rule: SigmaCorrelationRule, hits: Iterable[Event]) -> Iterator[Alert]:
-    """The alerts of a correlation rule over the hits of the rules it refers to."""
-    condition, value_field = supported_condition(rule)
-    group_by: Sequence[str] = tuple(rule.group_by or ())
-    groups: dict[tuple[Any, ...], list[Event]] = defaultdict(list)
-    for event in hits:
-        groups[tuple(_hashable(event.get(f)) for f in group_by)].append(event)
-    span = timedelta(seconds=rule.timespan.seconds)
-    threshold = condition.count + (1 if condition.op == Op.GT else 0)
-    meta = rule_metadata(rule)
-    for key in sorted(groups, key=repr):
-        events = sorted(groups[key], key=lambda e: (e.timestamp, e.id))
-        for first, last in bursts(events, span, threshold, value_field):
-            members = events[first:last]
-            yield Alert(
-                id=make_id(meta.id, repr(key), members[0].id),
-                kind="correlation", start=members[0].timestamp, end=members[-1].timestamp,
-                event_ids=tuple(e.id for e in members), group=dict(zip(group_by, key, strict=True)),
-                context=event_context(members[0], actor=False), **meta.alert_fields())
+def split_range(doc: dict[str, Any]) -> dict[str, Any]:
+    """A correlation document pySigma can load: a condition with several operators (a range)
+    keeps its first one, and the whole condition goes to ``custom_attributes`` under
+    RANGE_ATTRIBUTE, where :func:`compile_correlation` reads it. Other documents are returned
+    as they are."""
+    corr = doc.get("correlation")
+    if not isinstance(corr, dict) or not isinstance(corr.get("condition"), dict):
+        return doc
+    condition: dict[str, Any] = corr["condition"]
+    ops = [k for k in condition if k in _OPS]
+    if len(ops) < 2:
+        return doc
+    kept = {k: v for k, v in condition.items() if k not in ops[1:]}
+    return {**doc, "correlation": {**corr, "condition": kept},
+            RANGE_ATTRIBUTE: {k: condition[k] for k in ops}}
 
 
-def bursts(events: Sequence[Event], span: timedelta, threshold: int,
-           value_field: str | None = None) -> Iterator[tuple[int, int]]:
-    """Index ranges [first, last) of merged fired windows over time-sorted events.
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """One rule a correlation refers to, with the ECS names of its group and value fields."""
 
-    The window opened by event i holds the events j >= i with t_j - t_i <= span. It fires when it
-    holds ``threshold`` events (or distinct values of ``value_field``). Fired windows sharing an
-    event belong to one burst.
-    """
-    n = len(events)
-    end = 0
-    values: Counter[Any] = Counter()
-    current: tuple[int, int] | None = None
-    for start in range(n):
-        while end < n and events[end].timestamp - events[start].timestamp <= span:
-            if value_field is not None:
-                values[_hashable(events[end].get(value_field))] += 1
-            end += 1
-        size = len(values) - (1 if None in values else 0) if value_field is not None else end - start
-        if size >= threshold:
-            if current is not None and start < current[1]:
-                current = (current[0], max(current[1], end))
-            else:
-                if current is not None:
-                    yield current
-                current = (start, end)
+    id: str
+    group_fields: tuple[str, ...]
+    value_field: str | None
+
+
+class Correlation:
+    """A correlation rule compiled for evaluation: refs, condition and windowing."""
+
+    def __init__(self, rule: SigmaCorrelationRule) -> None:
+        if rule.type not in _SUPPORTED:
+            raise RuleError(f"correlation type {rule.type.name.lower()} is not supported "
+                            "(event_count, value_count, temporal, temporal_ordered are)")
+        self.rule = rule
+        self.meta = rule_metadata(rule)
+        self.span = timedelta(seconds=rule.timespan.seconds)
+        self.group_by: tuple[str, ...] = tuple(rule.group_by or ())
+        self.ordered = rule.type == SigmaCorrelationType.TEMPORAL_ORDERED
+        self.expression = rule.condition.parsed if isinstance(rule.condition, SigmaExtendedCorrelationCondition) \
+            else None
+        self.conditions = _conditions(rule) if self.expression is None else ()
+        value_name = self._value_name()
+        references = list(rule.referenced_rules or rule.rules or ())
+        if not references:
+            raise RuleError("the correlation refers to no rule")
+        self._positions = {name: i for i, ref in enumerate(references) for name in _names(ref)}
+        self.refs = tuple(self._ref(ref, value_name) for ref in references)
+        self.monotone = (all(op in (Op.GT, Op.GTE) for op, _ in self.conditions)
+                         and not _has_not(self.expression))
+
+    def _value_name(self) -> str | None:
+        if self.rule.type != SigmaCorrelationType.VALUE_COUNT:
+            return None
+        assert isinstance(self.rule.condition, SigmaCorrelationCondition)
+        name = self.rule.condition.fieldref
+        if isinstance(name, list):
+            name = name[0] if len(name) == 1 else None
+        if not name:
+            raise RuleError("value_count needs exactly one condition.field")
+        return name
+
+    def _ref(self, ref: SigmaRuleReference, value_name: str | None) -> Ref:
+        base = ref.rule
+        if not isinstance(base, SigmaRule):
+            raise RuleError(f"it refers to the correlation {base.title!r}: chained correlations are not "
+                            "supported yet")
+        fields = tuple(ecs_field(self._aliased(name, ref), base) for name in self.group_by)
+        value = ecs_field(value_name, base) if value_name else None
+        return Ref(id=str(base.id), group_fields=fields, value_field=value)
+
+    def _aliased(self, name: str, ref: SigmaRuleReference) -> str:
+        alias = self.rule.aliases.aliases.get(name) if self.rule.aliases else None
+        if alias is None:
+            return name
+        for alias_ref, field_name in alias.mapping.items():
+            if alias_ref.reference in _names(ref):
+                return field_name
+        raise RuleError(f"alias {name!r} names no field for the rule {ref.reference!r}")
+
+    # -- grouping ----------------------------------------------------------------------------
+    def group_of(self, event: Event, ref: int) -> tuple[Any, ...] | None:
+        """The group key of an event matched by the ``ref``-th rule, None when it lacks a
+        group-by field."""
+        key = []
+        for name in self.refs[ref].group_fields:
+            value = event.get(name)
+            if value is None or value == []:
+                return None
+            key.append(_hashable(value))
+        return tuple(key)
+
+    def item(self, event: Event, refs: frozenset[int]) -> Item | None:
+        """The event as the windows see it, None when it adds nothing (value_count without the
+        field)."""
+        values: tuple[Any, ...] = ()
+        value_field = self.refs[min(refs)].value_field
         if value_field is not None:
-            value = _hashable(events[start].get(value_field))
-            values[value] -= 1
-            if not values[value]:
-                del values[value]
-    if current is not None:
-        yield current
+            raw = event.get(value_field)
+            elements = raw if isinstance(raw, list) else [raw]
+            values = tuple(_hashable(v) for v in elements if v is not None)
+            if not values:
+                return None
+        return Item(event=event, refs=refs, weight=_weight(event), values=values)
+
+    def group_dict(self, key: Sequence[Any]) -> dict[str, Any]:
+        """The group as an alert shows it (ECS names of the first rule, or the alias)."""
+        names = [name if name in (self.rule.aliases.aliases if self.rule.aliases else {}) else field
+                 for name, field in zip(self.group_by, self.refs[0].group_fields, strict=True)]
+        return dict(zip(names, key, strict=True))
+
+    # -- evaluation --------------------------------------------------------------------------
+    def fires(self, state: WindowState, items: Sequence[Item], start: int, end: int) -> bool:
+        """Whether the window items[start:end] meets the condition."""
+        if self.expression is not None:
+            present = frozenset(state.refs)
+            if not _evaluate(self.expression, present, self._positions):
+                return False
+            return not self.ordered or ordered_chain(items[start:end], len(self.refs), present) == len(present)
+        if self.rule.type == SigmaCorrelationType.EVENT_COUNT:
+            measure = state.weight
+        elif self.rule.type == SigmaCorrelationType.VALUE_COUNT:
+            measure = len(state.values)
+        elif self.ordered:
+            measure = ordered_chain(items[start:end], len(self.refs))
+        else:
+            measure = len(state.refs)
+        return all(_COMPARE[op](measure, count) for op, count in self.conditions)
+
+    def group_alerts(self, key: tuple[Any, ...], items: Sequence[Item],
+                     horizon: datetime | None = None) -> Iterator[Alert]:
+        """The alerts of one group, from its items sorted by time then id."""
+        for first, last in bursts(items, self.span, self.fires, monotone=self.monotone, horizon=horizon):
+            yield self.alert(key, [item.event for item in items[first:last]])
+
+    def alert(self, key: tuple[Any, ...], members: Sequence[Event], alert_id: str | None = None) -> Alert:
+        """The alert of one burst (``alert_id`` keeps the id of an alert it updates)."""
+        return Alert(
+            id=alert_id or make_id(self.meta.id, repr(key), members[0].id),
+            kind="correlation", start=members[0].timestamp, end=members[-1].timestamp,
+            event_ids=tuple(e.id for e in members), group=self.group_dict(key),
+            context=event_context(members[0], actor=False), **self.meta.alert_fields())
+
+    def items_by_group(self, hits: Mapping[str, Iterable[Event]]) -> dict[tuple[Any, ...], list[Item]]:
+        """Hits of the referenced rules (by rule id) as time-sorted items per group; an event
+        matched by several of the rules is one item."""
+        refs_of: dict[str, set[int]] = defaultdict(set)
+        events: dict[str, Event] = {}
+        for position, ref in enumerate(self.refs):
+            for event in hits.get(ref.id, ()):
+                refs_of[event.id].add(position)
+                events[event.id] = event
+        groups: dict[tuple[Any, ...], list[Item]] = defaultdict(list)
+        for event_id, positions in refs_of.items():
+            event = events[event_id]
+            key = self.group_of(event, min(positions))
+            item = self.item(event, frozenset(positions)) if key is not None else None
+            if key is not None and item is not None:
+                groups[key].append(item)
+        for items in groups.values():
+            items.sort(key=lambda i: (i.timestamp, i.event.id))
+        return groups
+
+
+def compile_correlation(rule: SigmaCorrelationRule) -> Correlation:
+    """The compiled correlation; RuleError when it uses what govsoc does not implement."""
+    return Correlation(rule)
+
+
+def correlate(rule: SigmaCorrelationRule | Correlation, hits: Mapping[str, Iterable[Event]], *,
+              horizon: datetime | None = None) -> Iterator[Alert]:
+    """The alerts of a correlation rule over the hits of the rules it refers to (rule id ->
+    events), judging windows that end before ``horizon`` only for non-monotone conditions."""
+    corr = rule if isinstance(rule, Correlation) else Correlation(rule)
+    groups = corr.items_by_group(hits)
+    for key in sorted(groups, key=repr):
+        yield from corr.group_alerts(key, groups[key], horizon)
 
 
 ASSET_FIELDS = ("govsoc.zone", "govsoc.agency", "govsoc.system", "govsoc.dengbao_level", "host.name")
@@ -114,6 +239,56 @@ def event_context(event: Event, *, actor: bool = True) -> dict[str, Any]:
     first event's account says nothing about the other events of the burst."""
     names = ASSET_FIELDS + (ACTOR_FIELDS if actor else ())
     return {name: event.get(name) for name in names if event.get(name) is not None}
+
+
+def _conditions(rule: SigmaCorrelationRule) -> tuple[tuple[Op, int], ...]:
+    raw = rule.custom_attributes.get(RANGE_ATTRIBUTE)
+    if isinstance(raw, dict):
+        try:
+            return tuple((_OPS[k], int(v)) for k, v in raw.items())
+        except (KeyError, TypeError, ValueError) as e:
+            raise RuleError(f"invalid correlation condition {raw!r}") from e
+    condition = rule.condition
+    assert isinstance(condition, SigmaCorrelationCondition)
+    return ((condition.op, condition.count),)
+
+
+def _names(ref: SigmaRuleReference) -> set[str]:
+    """The names a reference may use for its rule: the reference as written, id and name."""
+    rule = ref.rule
+    name = getattr(rule, "name", None)
+    return {ref.reference, str(rule.id), *([str(name)] if name else [])}
+
+
+def _evaluate(node: Any, present: frozenset[int], positions: Mapping[str, int]) -> bool:
+    if isinstance(node, SigmaRuleReference):
+        return positions[node.reference] in present
+    if isinstance(node, CorrelationConditionNOT):
+        return not _evaluate(node.args[0], present, positions)
+    if isinstance(node, CorrelationConditionAND):
+        return all(_evaluate(a, present, positions) for a in node.args)
+    if isinstance(node, CorrelationConditionOR):
+        return any(_evaluate(a, present, positions) for a in node.args)
+    raise RuleError(f"unknown extended condition element {type(node).__name__}")
+
+
+def _has_not(node: Any) -> bool:
+    if node is None or isinstance(node, SigmaRuleReference):
+        return False
+    return isinstance(node, CorrelationConditionNOT) or any(_has_not(a) for a in node.args)
+
+
+def _weight(event: Event) -> int:
+    """How many occurrences an event stands for: ECS event.count (``message repeated N
+    times``) when it is a positive integer, else one."""
+    count = event.get("event.count")
+    if isinstance(count, bool) or not isinstance(count, int | float | str):
+        return 1
+    try:
+        value = int(count)
+    except ValueError:
+        return 1
+    return value if value > 0 else 1
 
 
 def _hashable(value: Any) -> Any:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sigma.correlations import SigmaCorrelationRule
 from sigma.rule import SigmaRule
@@ -21,7 +21,7 @@ from govsoc.core.alert import Alert, AlertReceipt
 from govsoc.core.errors import GovsocError, Location, RuleError
 from govsoc.core.event import Event, make_id
 from govsoc.rules.backends import backend_for
-from govsoc.rules.correlate import correlate, event_context
+from govsoc.rules.correlate import compile_correlation, correlate, event_context
 from govsoc.rules.loader import RuleSet
 from govsoc.rules.metadata import rule_metadata
 from govsoc.store.base import Query, Store
@@ -47,7 +47,7 @@ def generating_rules(ruleset: RuleSet) -> set[str]:
     """Ids of the base rules that raise alerts of their own."""
     referenced: dict[str, bool] = {}
     for corr in ruleset.correlations:
-        for ref in corr.rules or ():
+        for ref in corr.referenced_rules or corr.rules or ():
             rule_id = str(ref.rule.id)
             referenced[rule_id] = referenced.get(rule_id, False) or bool(corr.generate)
     return {str(r.id) for r in ruleset.rules if referenced.get(str(r.id), True)}
@@ -74,17 +74,16 @@ def detect(store: Store, ruleset: RuleSet, *, start: datetime | None = None, end
         summary.matches[rule_id] = len(hits[rule_id])
         if rule_id in generating:
             summary.alerts.extend(match_alerts(rule, hits[rule_id]))
+    horizon = end or datetime.now(UTC)
     for corr in ruleset.correlations:
         summary.rules += 1
         if progress:
             progress(corr.title)
-        sources = [hits.get(str(ref.rule.id)) for ref in corr.rules or ()]
-        if any(s is None for s in sources):
-            summary.failed.append(_located(RuleError("a rule it refers to failed"), corr, ruleset))
-            continue
-        merged = {e.id: e for s in sources if s for e in s}
         try:
-            alerts = list(correlate(corr, merged.values()))
+            compiled = compile_correlation(corr)
+            if any(ref.id not in hits for ref in compiled.refs):
+                raise RuleError("a rule it refers to failed")
+            alerts = list(correlate(compiled, hits, horizon=horizon))
         except RuleError as e:
             summary.failed.append(_located(e, corr, ruleset))
             continue

@@ -22,6 +22,7 @@ from sigma.filters import SigmaFilter
 from sigma.rule import SigmaRule
 
 from govsoc.core.errors import Location, RuleError
+from govsoc.rules.correlate import split_range
 
 BUILTIN_PACKS = Path(__file__).parent / "packs"
 _QUOTED = re.compile(r"'([^']+)'")
@@ -103,7 +104,8 @@ def _load_file(path: Path, ruleset: RuleSet) -> list[SigmaRule | SigmaCorrelatio
 def _load_document(doc: dict[str, Any], path: Path, node: yaml.Node,
                    ruleset: RuleSet) -> SigmaRule | SigmaCorrelationRule | None:
     try:
-        collection = SigmaCollection.from_dicts([doc], collect_errors=True, resolve_references=False)
+        # A range condition (gt + lte) is valid Sigma that pySigma holds one operator of.
+        collection = SigmaCollection.from_dicts([split_range(doc)], collect_errors=True, resolve_references=False)
     except SigmaError as e:
         ruleset.errors.append(_rule_error(e, path, node))
         return None

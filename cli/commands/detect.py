@@ -1,4 +1,9 @@
-"""`govsoc detect`: one detection pass over the stored events."""
+"""`govsoc detect`: one detection pass over the stored events.
+
+Exit codes: 0 when every rule loaded and ran, EXIT_RULES_FAILED (3) when the pass ran but some
+rules failed to load, convert or run (their alerts may be missing: a scheduler or CI must be
+able to tell), 1 and 2 as every govsoc command (failure, usage or configuration error).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,9 @@ from govsoc.cli.progress import progress
 from govsoc.cli.timeargs import TIME
 from govsoc.rules import BUILTIN_PACKS, DetectionSummary, load_rules
 from govsoc.rules import detect as run_pass
+
+#: The pass ran, but at least one rule did not load or run.
+EXIT_RULES_FAILED = 3
 
 
 def run_detect(app: AppContext, paths: tuple[Path, ...], builtin: bool, start: datetime | None = None,
@@ -41,7 +49,13 @@ def echo_detection(summary: DetectionSummary) -> None:
 @click.option("--to", "end", type=TIME, help="Only events before this time.")
 @click.pass_obj
 def detect(app: AppContext, paths: tuple[Path, ...], no_builtin: bool, start: datetime | None,
-           end: datetime | None) -> None:
+           end: datetime | None) -> int:
     """Run Sigma rules (the bundled packs plus rule files or folders in PATHS) over the stored
-    events and store the alerts. Running it again does not duplicate alerts."""
-    echo_detection(run_detect(app, paths, not no_builtin, start, end))
+    events and store the alerts. Running it again does not duplicate alerts.
+
+    \b
+    Exit status: 0 every rule ran; 3 the pass ran but some rules failed
+    (listed on stderr); 1 failure; 2 usage or configuration error."""
+    summary = run_detect(app, paths, not no_builtin, start, end)
+    echo_detection(summary)
+    return EXIT_RULES_FAILED if summary.failed else 0

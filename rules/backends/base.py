@@ -24,8 +24,13 @@ class RuleBackend(metaclass=ABCMeta):
         pySigma's processing mutates the rule it converts, so each backend works on a copy:
         the same loaded rule can then be converted for SQLite and for Elasticsearch.
         """
+        work = copy.deepcopy(rule)
+        # A rule that a correlation refers to with ``generate: false`` has its output disabled
+        # by pySigma (it converts to nothing); govsoc still runs it, to feed the correlation,
+        # and decides itself whether its matches raise alerts (govsoc.rules.engine).
+        work._output = True
         try:
-            queries = self._backend().convert_rule(copy.deepcopy(rule))
+            queries = self._backend().convert_rule(work)
         except (SigmaError, NotImplementedError, TypeError, ValueError) as e:
             # pySigma backends raise more than SigmaError for what they cannot express: any of
             # them fails this rule only, never the detection pass.

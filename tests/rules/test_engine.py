@@ -1,0 +1,79 @@
+"""Detection passes on the real stores: correlations as the specification's default (generate
+omitted), repeated-message counts from real auth lines."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from govsoc.collectors.base import ParseContext, RawRecord
+from govsoc.collectors.linux.auth import LinuxAuthParser
+from govsoc.core.event import Event
+from govsoc.rules import BUILTIN_PACKS, detect, load_rules
+from govsoc.store.base import Store
+
+CONTEXT = ParseContext(timezone=ZoneInfo("UTC"), reference=datetime(2026, 12, 31, tzinfo=UTC))
+BRUTE_FORCE = "0b8e4d52-7c1a-4f3e-b6d9-5a2c8e1f4d70"
+FAILED_LOGIN = "6f7a1c3e-2b4d-4e8a-9c1f-0d5e7b9a3c21"
+
+
+def auth_events(lines: list[str]) -> list[Event]:
+    parser = LinuxAuthParser()
+    return [event for offset, line in enumerate(lines)
+            for event in parser.parse(RawRecord(data=line.encode(), origin="file:///auth.log", offset=offset),
+                                      CONTEXT)]
+
+
+def failures(source: str, seconds: list[int], user: str = "root") -> list[str]:
+    return [f"Dec 10 06:55:{s:02d} gate sshd[24200]: Failed password for {user} from {source} port 4{s:04d} ssh2"
+            for s in seconds]
+
+
+def test_repeated_messages_raise_the_brute_force_alert(store: Store) -> None:
+    # Seen: "message repeated 5 times" counted once, so six failures in 60 s raised nothing.
+    lines = failures("203.0.113.7", [0]) + [
+        "Dec 10 06:55:40 gate sshd[24200]: message repeated 5 times: [ Failed password for root from "
+        "203.0.113.7 port 40000 ssh2]"]
+    store.write(auth_events(lines))
+    store.refresh()
+    summary = detect(store, load_rules([BUILTIN_PACKS]))
+    assert summary.failed == []
+    (alert,) = [a for a in store.alerts() if a.rule_id == BRUTE_FORCE]
+    assert alert.event_count == 2 and alert.group == {"source.ip": "203.0.113.7"}
+
+
+CORRELATION_DEFAULT = """
+title: one failure
+id: 5a0c7d0e-0000-4000-8000-000000000001
+name: one_failure
+logsource: {product: linux, service: sshd}
+detection: {sel: {event.action: ssh_login, event.outcome: failure}, condition: sel}
+level: low
+---
+title: three failures per address
+id: 5a0c7d0e-0000-4000-8000-000000000002
+correlation:
+  type: event_count
+  rules: [one_failure]
+  group-by: [src_ip]
+  timespan: 1m
+  condition: {gte: 3}
+level: high
+"""
+
+
+def test_generate_omitted_runs_the_base_rule_without_its_own_alerts(store: Store, tmp_path: Path) -> None:
+    # Seen: the specification's default failed with "the rule converts to 0 queries" and "a rule
+    # it refers to failed". The base rule must still run (it feeds the correlation) but raise
+    # no alerts of its own.
+    (tmp_path / "rules.yml").write_text(CORRELATION_DEFAULT, encoding="utf-8")
+    store.write(auth_events(failures("198.51.100.1", [1, 2, 3]) + failures("198.51.100.2", [4])
+                            + failures("198.51.100.3", [5])))
+    store.refresh()
+    summary = detect(store, load_rules([tmp_path]))
+    assert summary.failed == []
+    alerts = list(store.alerts())
+    assert [(a.rule_title, a.event_count, a.group) for a in alerts] == [
+        ("three failures per address", 3, {"source.ip": "198.51.100.1"})]
+    assert summary.matches["5a0c7d0e-0000-4000-8000-000000000001"] == 5
