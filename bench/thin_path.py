@@ -67,7 +67,8 @@ def parse_only(log: Path) -> float:
 
 def run_govsoc(store: Store, log: Path) -> tuple[float, float, int, int]:
     began = time.perf_counter()
-    summary = ingest_file(log, parser_id="linux.auth", store=store)
+    with tempfile.TemporaryDirectory() as state:
+        summary = ingest_file(log, parser_id="linux.auth", store=store, data_dir=Path(state))
     ingest = time.perf_counter() - began
     ruleset = load_rules([BUILTIN_PACKS])
     began = time.perf_counter()

@@ -1,13 +1,17 @@
-"""govsoc.collectors: source -> parse -> normalise to ECS events.
+"""govsoc.collectors: source -> parse -> normalise to ECS events -> spool -> store.
 
-Parsers register under stable ids (``linux.auth``); :func:`ingest_file` runs a file through one
-of them into a store, keeping what it cannot parse as pipeline_error events.
+Parsers register under stable ids (``linux.auth``). :class:`Pipeline` runs any source through a
+parser into a store, keeping what it cannot parse as pipeline_error events, a checkpoint per
+source and a durable spool for when the store is down; :func:`ingest_file` is the one-file
+entry point.
 """
 
 from __future__ import annotations
 
 from govsoc.collectors import linux as _linux  # noqa: F401  (registers the Linux parsers)
-from govsoc.collectors.base import ParseContext, Parser, RawRecord, Source, parsers
-from govsoc.collectors.ingest import IngestSummary, ingest_file
+from govsoc.collectors.base import FlushingParser, ParseContext, Parser, RawRecord, Source, parsers
+from govsoc.collectors.pipeline import IngestOptions, Pipeline, ingest_file
+from govsoc.collectors.summary import IngestSummary
 
-__all__ = ["IngestSummary", "ParseContext", "Parser", "RawRecord", "Source", "ingest_file", "parsers"]
+__all__ = ["FlushingParser", "IngestOptions", "IngestSummary", "ParseContext", "Parser", "Pipeline", "RawRecord",
+           "Source", "ingest_file", "parsers"]

@@ -1,34 +1,56 @@
 """The collector interfaces: Source -> RawRecord -> Parser -> Event.
 
-A Source yields raw records that know their origin (file and byte offset, exporter and sequence);
-a Parser turns one record into zero or more normalised ECS events, or raises ParseError, and the
-ingest pipeline turns that error into a parse-failure event so that nothing is silently dropped.
+A Source yields raw records that know their origin (file and byte offset, exporter and sequence)
+and the position just after them, from which a later run resumes. A Parser turns one record
+into zero or more normalised ECS events, or raises ParseError; the ingest pipeline turns that
+error into a parse-failure event so that nothing is silently dropped. A parser that keeps state
+across records (flow assembly, multi-line records) also offers ``flush()``, which the pipeline
+calls at the end of a source and on a time-out.
+
+Event ids are given by the pipeline, not the parser (see :meth:`RawRecord.event_id`): the source
+identity, the record's position and a digest of the record's bytes, plus the event's index
+within the record when one record yields several events.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
-from govsoc.core.event import Event
+from govsoc.core.event import Event, make_id
 from govsoc.core.registry import Registry
 
 #: The origin prefix of records read from files; the rest is the absolute path.
 FILE_ORIGIN = "file://"
 
 
+def record_digest(data: bytes) -> str:
+    """The part of an event id that tells records at a reused position apart: sha1, 16 hex."""
+    return hashlib.sha1(data).hexdigest()[:16]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RawRecord:
-    """One record as read: its bytes and where they came from."""
+    """One record as read: its bytes, where they came from and where the next record starts.
+
+    ``identity`` is the source identity (for a file, its content fingerprint: stable across
+    rename, rotation and compression); ``offset`` is the record's position within it and
+    ``end`` the position a resumed read starts from. ``flags`` says what the reader did to the
+    record (``truncated`` over the size limit, ``partial`` an unterminated last line).
+    """
 
     data: bytes
     origin: str
     offset: int
     line: int | None = None
     received: datetime | None = None
+    identity: str | None = None
+    end: int | None = None
+    flags: tuple[str, ...] = ()
 
     @property
     def file_path(self) -> str | None:
@@ -43,18 +65,27 @@ class RawRecord:
         except UnicodeDecodeError:
             return self.data.decode("gb18030", errors="replace")
 
+    def event_id(self, index: int = 0) -> str:
+        """The id of the ``index``-th event of this record: identity, offset, record digest
+        (and the index from the second event on)."""
+        key = self.identity if self.identity is not None else self.origin
+        digest = record_digest(self.data)
+        return make_id(key, self.offset, digest) if index == 0 else make_id(key, self.offset, digest, index)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ParseContext:
-    """What a parser needs to know beyond the record: the time zone of zone-less timestamps
-    and a reference time for timestamps without a year (the file's modification time)."""
+    """What a parser needs to know beyond the record: the time zone of zone-less timestamps,
+    a reference time for timestamps without a year (the file's modification time) and, when
+    the user knows it, the year those timestamps are in."""
 
     timezone: ZoneInfo
     reference: datetime
+    year: int | None = None
 
 
 class Source(Protocol):
-    """Where records come from."""
+    """Where records come from: a file, a listening socket, a capture."""
 
     def records(self) -> Iterator[RawRecord]:
         """Every record, in order."""
@@ -68,6 +99,15 @@ class Parser(Protocol):
 
     def parse(self, record: RawRecord, context: ParseContext) -> Iterator[Event]:
         """The events in ``record``; raises ParseError when it does not understand it."""
+        ...
+
+
+@runtime_checkable
+class FlushingParser(Protocol):
+    """A parser that holds events across records (flows, multi-line records)."""
+
+    def flush(self, context: ParseContext) -> Iterator[Event]:
+        """The events still held: called at the end of a source and on a time-out."""
         ...
 
 

@@ -12,6 +12,13 @@ A file looks like this (every key is optional)::
         index_prefix: govsoc
     collectors:
       timezone: Asia/Shanghai        # for syslog lines that carry no zone
+      year: 2025                     # for lines without a year (default: inferred from mtime)
+      max_record_bytes: 1048576      # longer records are truncated and flagged
+      spool_max_bytes: 1073741824    # on-disk spool while the store is down
+      sources:                       # what `govsoc ingest` reads without arguments
+        - paths: [/var/log/auth.log*]
+          parser: linux.auth
+          timezone: Asia/Shanghai    # per-source overrides: timezone, year
     reports:
       lang: zh
 
@@ -77,10 +84,29 @@ def _known_zone(value: str) -> str:
     return value
 
 
+class SourceSettings(_Model):
+    """Files read by `govsoc ingest` without arguments, and overrides for files these globs match."""
+
+    paths: list[str] = Field(min_length=1)
+    parser: str = "linux.auth"
+    timezone: str | None = None
+    year: int | None = Field(default=None, ge=1970, le=2100)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        return None if value is None else _known_zone(value)
+
+
 class CollectorSettings(_Model):
-    """Defaults for collectors."""
+    """Defaults for collectors: time zone and year of zone-less, year-less times, the record
+    size limit, the spool's size and the configured sources."""
 
     timezone: str = "Asia/Shanghai"
+    year: int | None = Field(default=None, ge=1970, le=2100)
+    max_record_bytes: int = Field(default=1 << 20, ge=1024)
+    spool_max_bytes: int = Field(default=1 << 30, ge=1 << 20)
+    sources: list[SourceSettings] = []
 
     _zone = field_validator("timezone")(_known_zone)
 

@@ -6,7 +6,7 @@ pipeline writes to any EventSink, and every govsoc.store.Store is one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -36,6 +36,11 @@ class EventSink(Protocol):
 
     def write(self, events: Iterable[Event]) -> WriteReceipt:
         """Store events; ids already stored count as duplicates."""
+        ...
+
+    def delete(self, ids: Collection[str]) -> int:
+        """Remove the events with these ids (an unterminated line replaced by its completed
+        form); returns how many were there."""
         ...
 
     def refresh(self) -> None:

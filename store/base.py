@@ -9,7 +9,7 @@ aggregation happen inside the store, never by pulling every event into Python.
 from __future__ import annotations
 
 from abc import ABCMeta, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -61,6 +61,11 @@ class Store(metaclass=ABCMeta):
     @abstractmethod
     def write(self, events: Iterable[Event]) -> WriteReceipt:
         """Store events; an event whose id is already stored is counted as a duplicate."""
+
+    @abstractmethod
+    def delete(self, ids: Collection[str]) -> int:
+        """Remove the events with these ids; returns how many were stored. The ingest pipeline
+        uses it when a completed line replaces the partial copy a one-shot run stored."""
 
     @abstractmethod
     def search(self, query: Query) -> Iterator[Event]:

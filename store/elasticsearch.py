@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -168,6 +168,16 @@ class ElasticsearchStore(Store):
             else:
                 rejected.append((str(result.get("_id")), _item_reason(result)))
         return WriteReceipt(created=created, duplicates=duplicates, rejected=tuple(rejected))
+
+    def delete(self, ids: Collection[str]) -> int:
+        """Remove events by id, wherever their index (delete-by-query over the events pattern)."""
+        wanted = list(ids)
+        if not wanted:
+            return 0
+        done = self._call(lambda: self.client.delete_by_query(
+            index=self.events_pattern, query={"ids": {"values": wanted}}, refresh=True, conflicts="proceed",
+            allow_no_indices=True, ignore_unavailable=True), "delete failed")
+        return int(done.get("deleted", 0))
 
     # -- reading -----------------------------------------------------------------------------
     def _query(self, query: Query) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import functools
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -179,6 +179,20 @@ class SqliteStore(Store):
         except sqlite3.Error as e:
             raise StoreError(f"write failed: {e}", location=Location(path=str(self.path))) from e
         return WriteReceipt(created=created, duplicates=len(rows) - created)
+
+    def delete(self, ids: Collection[str]) -> int:
+        """Remove events by id (the FTS rows go with them through the delete trigger)."""
+        wanted = list(ids)
+        deleted = 0
+        try:
+            with self._transaction():
+                for start in range(0, len(wanted), 500):
+                    chunk = wanted[start:start + 500]
+                    deleted += self._db.execute(
+                        f"DELETE FROM events WHERE id IN ({','.join('?' * len(chunk))})", chunk).rowcount
+        except sqlite3.Error as e:
+            raise StoreError(f"delete failed: {e}", location=Location(path=str(self.path))) from e
+        return deleted
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)

@@ -20,8 +20,8 @@ from govsoc.store.base import Query, Store
 FAILED = re.compile(r"^(?:message repeated (\d+) times: \[ )?Failed \S+ for (?:invalid user )?.* from (\S+) port")
 
 
-def thin_path(store: Store, log: Path) -> list[Alert]:
-    summary = ingest_file(log, parser_id="linux.auth", store=store)
+def thin_path(store: Store, log: Path, state: Path) -> list[Alert]:
+    summary = ingest_file(log, parser_id="linux.auth", store=store, data_dir=state)
     assert (summary.records, summary.receipt.created, summary.parse_failures) == (2000, 2000, 0)
     result = detect(store, load_rules([BUILTIN_PACKS]))
     assert result.failed == []
@@ -63,8 +63,8 @@ def log(corpus: Path) -> Path:
     return corpus / "loghub/OpenSSH/OpenSSH_2k.log"
 
 
-def test_thin_path_on_sqlite_matches_loghub(sqlite_store: Store, log: Path, corpus: Path) -> None:
-    alerts = thin_path(sqlite_store, log)
+def test_thin_path_on_sqlite_matches_loghub(sqlite_store: Store, log: Path, corpus: Path, tmp_path: Path) -> None:
+    alerts = thin_path(sqlite_store, log, tmp_path / "state")
     failures, per_source = expected_from_loghub(corpus)
     kinds = Counter(a.kind for a in alerts)
     assert kinds["match"] == failures == 524
@@ -81,9 +81,9 @@ def test_thin_path_on_sqlite_matches_loghub(sqlite_store: Store, log: Path, corp
 
 @pytest.mark.es
 def test_thin_path_gives_identical_alerts_on_both_stores(sqlite_store: Store, elastic_store: Store,
-                                                           log: Path) -> None:
-    on_sqlite = thin_path(sqlite_store, log)
-    on_elastic = thin_path(elastic_store, log)
+                                                           log: Path, tmp_path: Path) -> None:
+    on_sqlite = thin_path(sqlite_store, log, tmp_path / "a")
+    on_elastic = thin_path(elastic_store, log, tmp_path / "b")
     assert len(on_sqlite) > 500
     assert on_sqlite == on_elastic
     assert sqlite_store.count(Query()) == elastic_store.count(Query()) == 2000

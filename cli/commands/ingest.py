@@ -1,8 +1,11 @@
-"""`govsoc ingest`: read log files into the store."""
+"""`govsoc ingest`: read log files (FILE, DIR or GLOB) into the store, once or following them."""
 
 from __future__ import annotations
 
-import functools
+import fnmatch
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -10,42 +13,143 @@ import click
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
 from govsoc.cli.progress import progress
-from govsoc.collectors import IngestSummary, ingest_file, parsers
+from govsoc.collectors import IngestOptions, IngestSummary, Pipeline, parsers
+from govsoc.collectors.files.discover import expand
+from govsoc.collectors.follow import Follower, finish_predecessors
+from govsoc.core.config import Config
+from govsoc.core.errors import ConfigError
 
 
-def run_ingest(app: AppContext, files: tuple[Path, ...], parser: str) -> list[IngestSummary]:
-    """Ingest files with a progress bar; returns one summary per file."""
-    parsers.get(parser)  # an unknown parser is a usage error before any file is read
-    summaries = []
-    inventory = app.inventory()
-    with progress(bytes_mode=True) as bar:
+def options_for(config: Config, path: Path, *, parser: str | None, timezone: str | None, year: int | None,
+                max_record_bytes: int | None) -> IngestOptions:
+    """How to read ``path``: command-line options, else the first configured source whose globs
+    match it, else the collector defaults."""
+    collectors = config.collectors
+    source = next((s for s in collectors.sources if any(fnmatch.fnmatch(str(path), p) for p in s.paths)), None)
+    return IngestOptions(
+        parser=parser or (source.parser if source else "linux.auth"),
+        timezone=timezone or (source.timezone if source and source.timezone else collectors.timezone),
+        year=year or (source.year if source and source.year else collectors.year),
+        max_record_bytes=max_record_bytes or collectors.max_record_bytes)
+
+
+def make_pipeline(app: AppContext, notice: Callable[[str], None] | None = None) -> Pipeline:
+    """The pipeline into the configured store, with checkpoints and spool in the data folder."""
+    config = app.config
+    return Pipeline(app.store, data_dir=config.data_dir, inventory=app.inventory(),
+                    spool_max_bytes=config.collectors.spool_max_bytes,
+                    notice=notice or (lambda m: click.echo(f"govsoc: {m}", err=True)))
+
+
+def run_ingest(app: AppContext, paths: tuple[str, ...], parser: str | None = None, *, timezone: str | None = None,
+               year: int | None = None, max_record_bytes: int | None = None) -> list[IngestSummary]:
+    """Ingest files once, each from its checkpoint, with a progress bar; one summary per file."""
+    if parser:
+        parsers.get(parser)  # an unknown parser is a usage error before any file is read
+    files = expand(paths or _configured(app.config))
+    pipeline = make_pipeline(app)
+    summaries: list[IngestSummary] = []
+    pipeline.drain()
+    with _bars(pipeline) as task_for:
         for path in files:
-            task = bar.add_task(path.name, total=path.stat().st_size)
-            summaries.append(ingest_file(
-                path, parser_id=parser, store=app.store, inventory=inventory,
-                timezone=app.config.collectors.timezone, rejects_dir=app.config.data_dir / "rejects",
-                progress=functools.partial(bar.advance, task)))
+            options = options_for(app.config, path, parser=parser, timezone=timezone, year=year,
+                                  max_record_bytes=max_record_bytes)
+            summaries.extend(finish_predecessors(pipeline, path, options))
+            task_for(path)
+            summaries.append(pipeline.ingest_file(path, options))
+    pipeline.drain()
     return summaries
 
 
+@contextmanager
+def _bars(pipeline: Pipeline) -> Iterator[Callable[[Path], None]]:
+    with progress(bytes_mode=True) as bar:
+        def task_for(path: Path) -> None:
+            task = bar.add_task(path.name, total=path.stat().st_size)
+            pipeline.progress = lambda n: bar.advance(task, n)
+        yield task_for
+    pipeline.progress = None
+
+
+def _configured(config: Config) -> tuple[str, ...]:
+    patterns = tuple(p for source in config.collectors.sources for p in source.paths)
+    if not patterns:
+        raise ConfigError("no FILES given and no collectors.sources configured")
+    return patterns
+
+
+def closing_line(summaries: list[IngestSummary], rejects_dir: Path) -> str:
+    """The run's last line: accepted, rejected and where the rejects went."""
+    accepted = sum(s.receipt.accepted + s.spooled for s in summaries)
+    rejected = sum(s.rejected for s in summaries)
+    return f"{accepted} accepted, {rejected} rejected → {rejects_dir if rejected else 'nothing to keep'}"
+
+
 @cli.command()
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
-@click.option("--parser", "-p", default="linux.auth", show_default=True,
-              help="Parser id for the files' format (see `govsoc ingest --list-parsers`).")
+@click.argument("paths", nargs=-1, metavar="[FILE|DIR|GLOB]...")
+@click.option("--parser", "-p", help="Parser id for the files' format (default linux.auth; see --list-parsers).")
+@click.option("--year", type=click.IntRange(1970, 2100), help="Year of timestamps that carry none (default: "
+              "inferred from the file's modification time).")
+@click.option("--timezone", "tz", help="IANA time zone of timestamps that carry none (default: collectors.timezone).")
+@click.option("--max-record-size", "max_record_bytes", type=click.IntRange(min=1024),
+              help="Longer records are truncated and flagged (bytes; default 1 MiB).")
+@click.option("--follow", "-f", is_flag=True, help="Keep reading the files as they grow, through rotation.")
+@click.option("--interval", type=click.FloatRange(min=0.05), default=1.0, show_default=True,
+              help="Seconds between polls with --follow.")
+@click.option("--stop-after", type=click.FloatRange(min=0), help="With --follow, stop after this many seconds.")
 @click.option("--list-parsers", is_flag=True, is_eager=True, expose_value=False,
               callback=lambda ctx, _p, v: _list_parsers(ctx) if v else None, help="List parser ids and exit.")
 @click.pass_obj
-def ingest(app: AppContext, files: tuple[Path, ...], parser: str) -> None:
-    """Read log FILES, normalise them to ECS events and store them.
+def ingest(app: AppContext, paths: tuple[str, ...], parser: str | None, year: int | None, tz: str | None,
+           max_record_bytes: int | None, follow: bool, interval: float, stop_after: float | None) -> None:
+    """Read log files, normalise them to ECS events and store them.
 
-    Lines no parser understands are kept as event.kind:pipeline_error events with the reason;
-    storing a file twice keeps one copy of each event.
+    Each file resumes where the last run stopped (an unchanged file costs nothing; a rotated or
+    gzip-compressed file is recognised by its content). Lines no parser understands are kept as
+    event.kind:pipeline_error events with the reason. Without PATHS, reads collectors.sources.
     """
-    for summary in run_ingest(app, files, parser):
+    if tz:
+        _check_zone(tz)
+    if follow:
+        _follow(app, paths, parser, year, tz, max_record_bytes, interval, stop_after)
+        return
+    summaries = run_ingest(app, paths, parser, timezone=tz, year=year, max_record_bytes=max_record_bytes)
+    for summary in summaries:
         click.echo(summary.line())
         for failure in summary.first_failures:
             click.echo(f"  unparsed: {failure}", err=True)
+    click.echo(closing_line(summaries, app.config.data_dir / "rejects"))
+
+
+def _follow(app: AppContext, paths: tuple[str, ...], parser: str | None, year: int | None, tz: str | None,
+            max_record_bytes: int | None, interval: float, stop_after: float | None) -> None:
+    if parser:
+        parsers.get(parser)
+    pipeline = make_pipeline(app)
+    follower = Follower(pipeline, paths or _configured(app.config), lambda p: options_for(
+        app.config, p, parser=parser, timezone=tz, year=year, max_record_bytes=max_record_bytes), interval)
+    seen: list[IngestSummary] = []
+
+    def report(summaries: list[IngestSummary]) -> None:
+        for summary in summaries:
+            if not summary.unchanged:
+                seen.append(summary)
+                click.echo(summary.line())
+
+    try:
+        follower.run(until=None if stop_after is None else time.monotonic() + stop_after, on_poll=report)
+    except KeyboardInterrupt:
+        pass
+    click.echo(closing_line(seen, app.config.data_dir / "rejects"))
+
+
+def _check_zone(name: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as e:
+        raise click.BadParameter(f"unknown time zone {name!r} (use an IANA name such as Asia/Shanghai)",
+                                 param_hint="--timezone") from e
 
 
 def _list_parsers(ctx: click.Context) -> None:

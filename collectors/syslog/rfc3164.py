@@ -1,9 +1,10 @@
 """BSD syslog lines (RFC 3164 section 4.1, as written by syslogd and rsyslog to files).
 
 ``[<PRI>]Mmm dd hh:mm:ss host program[pid]: message``. The timestamp has neither year nor zone:
-the zone comes from configuration (Asia/Shanghai by default) and the year is the one that puts
-the time closest before the reference time (the file's modification time), so December lines
-read in January land in the previous year, as syslog readers conventionally do.
+the zone comes from configuration (Asia/Shanghai by default, or per source) and the year is the
+one given (``--year``), else the one that puts the time closest before the reference time (the
+file's modification time), so December lines read in January land in the previous year, as
+syslog readers conventionally do.
 """
 
 from __future__ import annotations
@@ -49,18 +50,14 @@ def parse_rfc3164(text: str, context: ParseContext) -> SyslogLine:
         raise ParseError("not a BSD syslog line (expected 'Mmm dd hh:mm:ss host program[pid]: message')")
     hour, minute, second = (int(x) for x in match["time"].split(":"))
     month, day = _MONTHS[match["month"]], int(match["day"])
-    reference = context.reference.astimezone(context.timezone)
-    timestamp = None
-    # The latest year that puts the line no later than the reference; 29 February may need
-    # to go back to the last leap year.
-    for year in range(reference.year, reference.year - 8, -1):
+    timestamp: datetime | None
+    if context.year is not None:
         try:
-            candidate = datetime(year, month, day, hour, minute, second, tzinfo=context.timezone)
-        except ValueError:  # 29 February in a common year, 24:00:00, ...
-            continue
-        if candidate <= reference + _SLACK:
-            timestamp = candidate
-            break
+            timestamp = datetime(context.year, month, day, hour, minute, second, tzinfo=context.timezone)
+        except ValueError as e:
+            raise ParseError(f"impossible date {match['month']} {day} {match['time']} in {context.year}") from e
+    else:
+        timestamp = _infer_year(month, day, hour, minute, second, context)
     if timestamp is None:
         raise ParseError(f"impossible date {match['month']} {day} {match['time']}")
     pri = match["pri"]
@@ -74,3 +71,18 @@ def parse_rfc3164(text: str, context: ParseContext) -> SyslogLine:
         message=match["message"].rstrip(),
         priority=int(pri) if pri is not None else None,
     )
+
+
+def _infer_year(month: int, day: int, hour: int, minute: int, second: int,
+                context: ParseContext) -> datetime | None:
+    """The latest year that puts the line no later than the reference; 29 February may need to
+    go back to the last leap year."""
+    reference = context.reference.astimezone(context.timezone)
+    for year in range(reference.year, reference.year - 8, -1):
+        try:
+            candidate = datetime(year, month, day, hour, minute, second, tzinfo=context.timezone)
+        except ValueError:  # 29 February in a common year, 24:00:00, ...
+            continue
+        if candidate <= reference + _SLACK:
+            return candidate
+    return None

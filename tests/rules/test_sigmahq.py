@@ -3,6 +3,7 @@ runs, and finds exactly the same events on SQLite and on Elasticsearch."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -26,10 +27,11 @@ EXPECTED = {
 
 
 def matches_per_rule(store: Store, corpus: Path) -> dict[str, set[str]]:
-    for log in ("OpenSSH/OpenSSH_2k.log", "Linux/Linux_2k.log"):
-        summary = ingest_file(corpus / "loghub" / log, parser_id="linux.auth", store=store)
-        assert summary.receipt.created == 2000
-    assert ingest_file(TRIGGERS, parser_id="linux.auth", store=store).parse_failures == 0
+    with tempfile.TemporaryDirectory() as state:
+        for log in ("OpenSSH/OpenSSH_2k.log", "Linux/Linux_2k.log"):
+            summary = ingest_file(corpus / "loghub" / log, parser_id="linux.auth", store=store, data_dir=Path(state))
+            assert summary.receipt.created == 2000
+        assert ingest_file(TRIGGERS, parser_id="linux.auth", store=store, data_dir=Path(state)).parse_failures == 0
     ruleset = load_rules([corpus / "sigma/rules/linux"])
     assert ruleset.errors == [] and len(ruleset.rules) == 210
     backend = backend_for(store.kind)

@@ -1,0 +1,74 @@
+"""`govsoc status`: per source, what was read and what became of it, its checkpoint and lag."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from govsoc.cli.context import AppContext
+from govsoc.cli.main import cli
+from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
+from govsoc.collectors.files.identity import look
+from govsoc.collectors.spool import Spool
+from govsoc.core.errors import ParseError
+
+COLUMNS = ("records", "events", "created", "duplicates", "rejected", "dropped", "spooled", "parse_failures")
+
+
+def source_status(checkpoint: Checkpoint, now: datetime) -> dict[str, Any]:
+    """One source's row: counters, checkpoint, and lag (bytes not yet read, seconds since read)."""
+    lag_bytes: int | None = None
+    path = Path(checkpoint.path)
+    try:
+        view = look(path)
+        if view.prefix_fingerprint(checkpoint.fingerprint_bytes) == checkpoint.fingerprint and view.size is not None:
+            lag_bytes = max(0, view.size - checkpoint.offset)
+    except ParseError:
+        pass
+    updated = datetime.fromisoformat(checkpoint.updated) if checkpoint.updated else None
+    row: dict[str, Any] = {"source": checkpoint.path, "identity": checkpoint.identity, "parser": checkpoint.parser}
+    row.update({name: checkpoint.counters.get(name, 0) for name in COLUMNS})
+    row["stored"] = row["created"] + row["duplicates"]
+    row["accepted"] = row["stored"] + row["spooled"]
+    row.update({"checkpoint": checkpoint.offset, "line": checkpoint.line, "lag_bytes": lag_bytes,
+                "lag_seconds": round((now - updated).total_seconds(), 1) if updated else None,
+                "updated": checkpoint.updated,
+                "partial": checkpoint.partial is not None,
+                "truncated": checkpoint.counters.get("truncated", 0),
+                "nul_bytes_skipped": checkpoint.counters.get("nul_bytes_skipped", 0)})
+    return row
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_obj
+def status(app: AppContext, fmt: str) -> None:
+    """Per source: records read, events accepted, stored, rejected, dropped and spooled, the
+    checkpoint and the lag (bytes not yet read; "-" when the file was rotated away)."""
+    data_dir = app.config.data_dir
+    now = datetime.now(UTC)
+    rows = [source_status(c, now) for c in CheckpointStore(data_dir / "state" / "sources").all()]
+    spool = Spool(data_dir / "spool", app.config.collectors.spool_max_bytes)
+    spooled = {"pending_bytes": spool.pending_bytes(), "max_bytes": spool.max_bytes, "folder": str(spool.folder)}
+    if fmt == "json":
+        click.echo(json.dumps({"sources": rows, "spool": spooled}, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"sources ({len(rows)})")
+    for name in ("source", "records", "accepted", "stored", "rejected", "dropped", "spooled", "checkpoint", "lag"):
+        table.add_column(name, justify="left" if name == "source" else "right")
+    for row in rows:
+        lag = "-" if row["lag_bytes"] is None else f"{row['lag_bytes']} B, {row['lag_seconds']} s"
+        table.add_row(Text(row["source"]), str(row["records"]), str(row["accepted"]), str(row["stored"]),
+                      str(row["rejected"]), str(row["dropped"]), str(row["spooled"]),
+                      f"{row['checkpoint']} (line {row['line']})", lag)
+    console = Console(width=200) if not click.get_text_stream("stdout").isatty() else Console()
+    console.print(table)
+    click.echo(f"spool: {spooled['pending_bytes']} of {spooled['max_bytes']} bytes waiting for the store "
+               f"({spooled['folder']})")

@@ -1,0 +1,177 @@
+"""Checkpoints: per source, how far govsoc has read and what became of it.
+
+One JSON file per source identity under ``<data_dir>/state/sources/``, replaced atomically
+(write, fsync, rename) and only after the store or the durable spool acknowledged the records
+before the new position. A crash between the store's acknowledgement and the checkpoint means
+those records are read again; their ids are the same, so the store keeps them once.
+
+A file is matched to its checkpoint by the fingerprint of its first bytes (see
+collectors.files.identity). When several checkpoints share a fingerprint (a file truncated and
+rewritten with the same first bytes), the one whose content before its position still matches
+the file wins, same device and inode first, newest first; when none matches, the file is a new
+generation with a new identity.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from govsoc.collectors.files.identity import FINGERPRINT_BYTES, FileView, fingerprint, tail_digest
+from govsoc.core.errors import GovsocError, Location
+from govsoc.core.event import make_id
+
+#: Counters kept per source, shown by `govsoc status`.
+COUNTERS = ("records", "events", "created", "duplicates", "rejected", "dropped", "spooled",
+            "parse_failures", "truncated", "nul_bytes_skipped")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Partial:
+    """An unterminated last line that a one-shot run stored (flagged): its position, the digest
+    of its bytes and the ids of its events, deleted once the completed line is stored."""
+
+    offset: int
+    end: int
+    digest: str
+    ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Checkpoint:
+    """How far one source has been read and acknowledged."""
+
+    identity: str
+    fingerprint: str
+    fingerprint_bytes: int
+    path: str
+    offset: int = 0
+    line: int = 0
+    tail: str | None = None
+    size: int | None = None
+    device: int = 0
+    inode: int = 0
+    parser: str = ""
+    updated: str = ""
+    partial: Partial | None = None
+    #: Event ids of completed partial lines whose deletion the store has not yet acknowledged.
+    superseded: tuple[str, ...] = ()
+    counters: dict[str, int] = field(default_factory=dict)
+
+    def counted(self, **more: int) -> Checkpoint:
+        """A copy with counters increased."""
+        merged = dict(self.counters)
+        for name, value in more.items():
+            if value:
+                merged[name] = merged.get(name, 0) + value
+        return replace(self, counters=merged)
+
+    def to_json(self) -> dict[str, Any]:
+        """The checkpoint as stored."""
+        data = asdict(self)
+        data["superseded"] = list(self.superseded)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Checkpoint:
+        """The checkpoint from its stored form."""
+        data = dict(data)
+        partial = data.pop("partial", None)
+        data["superseded"] = tuple(data.get("superseded", ()))
+        return cls(partial=Partial(offset=partial["offset"], end=partial["end"], digest=partial["digest"],
+                                   ids=tuple(partial["ids"])) if partial else None, **data)
+
+
+class CheckpointStore:
+    """The checkpoints of every source, one file each under ``folder``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def _file(self, identity: str) -> Path:
+        return self.folder / f"{identity}.json"
+
+    def all(self) -> list[Checkpoint]:
+        """Every checkpoint, oldest update first."""
+        found = []
+        for path in sorted(self.folder.glob("*.json")):
+            try:
+                found.append(Checkpoint.from_json(json.loads(path.read_text(encoding="utf-8"))))
+            except (OSError, ValueError, TypeError, KeyError) as e:
+                raise GovsocError(f"unreadable checkpoint: {e} (delete it to read the source again)",
+                                  location=Location(path=str(path))) from e
+        return sorted(found, key=lambda c: c.updated)
+
+    def get(self, identity: str) -> Checkpoint | None:
+        """The checkpoint of one identity, if any."""
+        path = self._file(identity)
+        if not path.exists():
+            return None
+        return Checkpoint.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+    def save(self, checkpoint: Checkpoint) -> Checkpoint:
+        """Replace a checkpoint atomically and durably; returns it with its update time."""
+        checkpoint = replace(checkpoint, updated=datetime.now(UTC).isoformat(timespec="microseconds"))
+        target = self._file(checkpoint.identity)
+        temp = target.with_suffix(f".{os.getpid()}.tmp")
+        with temp.open("w", encoding="utf-8") as out:
+            json.dump(checkpoint.to_json(), out, ensure_ascii=False)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, target)
+        directory = os.open(self.folder, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+        return checkpoint
+
+    @contextlib.contextmanager
+    def lock(self, identity: str) -> Iterator[None]:
+        """Hold one source for this process: a second `govsoc ingest` of it waits here."""
+        with (self.folder / f"{identity}.lock").open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def match(self, view: FileView) -> Checkpoint | None:
+        """The checkpoint of the file ``view`` shows, or None when it is a file not seen before."""
+        candidates = [c for c in self.all() if view.prefix_fingerprint(c.fingerprint_bytes) == c.fingerprint]
+        consistent = [c for c in candidates if _consistent(c, view)]
+        if not consistent:
+            return None
+        same_inode = [c for c in consistent if (c.device, c.inode) == (view.device, view.inode)]
+        return (same_inode or consistent)[-1]
+
+    def register(self, view: FileView, parser: str) -> Checkpoint:
+        """A new checkpoint at position 0 for a file not seen before, saved before any of its
+        events is written so that its identity survives a crash."""
+        length = min(len(view.head), FINGERPRINT_BYTES)
+        print_ = fingerprint(view.head[:length])
+        identity = print_
+        generation = 0
+        while self.get(identity) is not None:  # same first bytes, different content: a new generation
+            generation += 1
+            identity = make_id(print_, "generation", generation)
+        return self.save(Checkpoint(identity=identity, fingerprint=print_, fingerprint_bytes=length,
+                                    path=str(view.path), size=view.size, device=view.device,
+                                    inode=view.inode, parser=parser))
+
+
+def _consistent(checkpoint: Checkpoint, view: FileView) -> bool:
+    """Whether the file still holds what was read up to the checkpoint's position."""
+    if view.compressed or view.size is None:
+        return True
+    if view.size < checkpoint.offset:
+        return False
+    return checkpoint.tail is None or tail_digest(view.path, checkpoint.offset) == checkpoint.tail

@@ -1,0 +1,108 @@
+"""Which file is this? Identity by content, as Filebeat's fingerprint file identity does.
+
+A file is known by a fingerprint of its first bytes (up to 1 KiB of its content; for a gzip
+file, of its decompressed content), so a renamed, rotated or compressed file keeps its identity
+and a re-created file gets a new one. Device and inode are kept as hints that break ties between
+files with the same first bytes. A file whose content before the last acknowledged position no
+longer matches what was read there (truncated, or truncated and rewritten) is a new file.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from govsoc.core.errors import Location, ParseError
+
+#: How many leading bytes identify a file (Filebeat's fingerprint default).
+FINGERPRINT_BYTES = 1024
+#: How many bytes before an acknowledged position are kept to recognise the same content again.
+TAIL_BYTES = 64
+#: How many leading bytes are read to tell text from binary.
+SNIFF_BYTES = 8192
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def fingerprint(data: bytes) -> str:
+    """The fingerprint of a file's first bytes: sha256, 32 hex digits."""
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FileView:
+    """What one look at a file shows: its first bytes, content size and hints."""
+
+    path: Path
+    head: bytes
+    size: int | None
+    compressed: bool
+    device: int
+    inode: int
+    mtime: float
+
+    def prefix_fingerprint(self, length: int) -> str | None:
+        """The fingerprint of the first ``length`` content bytes, or None when shorter."""
+        return fingerprint(self.head[:length]) if len(self.head) >= length else None
+
+
+def open_content(path: Path) -> BinaryIO:
+    """The file's content as a binary stream: decompressed when it is gzip (by magic, not name)."""
+    try:
+        raw = path.open("rb")
+        if raw.read(2) != _GZIP_MAGIC:
+            raw.seek(0)
+            return raw
+        raw.close()
+        return gzip.GzipFile(filename=path, mode="rb")  # type: ignore[return-value]
+    except OSError as e:
+        raise ParseError(f"cannot read: {e.strerror}", location=Location(path=str(path))) from e
+
+
+def look(path: Path) -> FileView:
+    """A view of ``path``: its first bytes and size (for gzip, from the trailer)."""
+    try:
+        st = path.stat()
+    except OSError as e:
+        raise ParseError(f"cannot read: {e.strerror}", location=Location(path=str(path))) from e
+    with open_content(path) as stream:
+        compressed = isinstance(stream, gzip.GzipFile)
+        try:
+            head = stream.read(SNIFF_BYTES)
+        except (OSError, EOFError) as e:
+            raise ParseError(f"cannot read: {e}", location=Location(path=str(path))) from e
+    size: int | None = st.st_size
+    if compressed:
+        size = _gzip_size(path)
+    return FileView(path=path, head=head, size=size, compressed=compressed, device=st.st_dev,
+                    inode=st.st_ino, mtime=st.st_mtime)
+
+
+def _gzip_size(path: Path) -> int | None:
+    """The uncompressed size a gzip trailer states (ISIZE, modulo 2**32), or None."""
+    try:
+        with path.open("rb") as raw:
+            raw.seek(-4, os.SEEK_END)
+            size: int = struct.unpack("<I", raw.read(4))[0]
+            return size
+    except (OSError, struct.error):
+        return None
+
+
+def tail_digest(path: Path, offset: int) -> str | None:
+    """The digest of the up to TAIL_BYTES content bytes before ``offset`` (plain files only;
+    None for gzip or when the file is shorter than ``offset``)."""
+    start = max(0, offset - TAIL_BYTES)
+    try:
+        with path.open("rb") as raw:
+            if raw.read(2) == _GZIP_MAGIC:
+                return None
+            raw.seek(start)
+            data = raw.read(offset - start)
+    except OSError:
+        return None
+    return fingerprint(data) if len(data) == offset - start else None

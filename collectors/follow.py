@@ -1,0 +1,86 @@
+"""Follow files as they grow, through rotation (`govsoc ingest --follow`).
+
+Each poll reads every followed path from its checkpoint, holding back an unterminated last line
+until it is completed. When the file at a path has a new identity (rename-and-create rotation,
+or copytruncate followed by new writes), the previous file's rest is finished first: it is found
+among the path's rotated siblings (``auth.log.1``, ``auth.log.1.gz``) by its content
+fingerprint, so lines written between the last poll and the rotation are not lost. The same
+happens in a one-shot run when a path rotated since the previous run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from govsoc.collectors.files.discover import expand, rotated_siblings
+from govsoc.collectors.files.identity import look
+from govsoc.collectors.pipeline import IngestOptions, Pipeline
+from govsoc.collectors.summary import IngestSummary
+from govsoc.core.errors import ParseError
+
+
+def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) -> list[IngestSummary]:
+    """Read to their end the files that were at ``path`` before its current one and were
+    rotated to a sibling name since."""
+    path = path.absolute()
+    try:
+        view = look(path)
+    except ParseError:
+        view = None
+    current = pipeline.checkpoints.match(view) if view is not None and view.head else None
+    previous = [c for c in pipeline.checkpoints.all()
+                if c.path == str(path) and (current is None or c.identity != current.identity)]
+    if not previous:
+        return []
+    done: list[IngestSummary] = []
+    wanted = {c.identity for c in previous}
+    for sibling in rotated_siblings(path):
+        try:
+            sibling_view = look(sibling)
+        except ParseError:
+            continue
+        match = pipeline.checkpoints.match(sibling_view) if sibling_view.head else None
+        if match is not None and match.identity in wanted:
+            wanted.discard(match.identity)
+            done.append(pipeline.ingest_file(sibling, replace(options, final=True)))
+    for checkpoint in previous:
+        if checkpoint.identity in wanted:  # rotated away beyond reach: say so once, stop looking
+            pipeline.notice(f"{path}: the file read before (checkpoint {checkpoint.identity[:12]}) was rotated "
+                            f"away; lines written to it after byte {checkpoint.offset} were not found")
+            pipeline.checkpoints.save(replace(checkpoint, path=f"{checkpoint.path} (rotated away)"))
+    return done
+
+
+class Follower:
+    """Polls paths (files or globs) and ingests what they gained."""
+
+    def __init__(self, pipeline: Pipeline, patterns: Iterable[str], options: Callable[[Path], IngestOptions],
+                 interval: float = 1.0) -> None:
+        self.pipeline = pipeline
+        self.patterns = list(patterns)
+        self.options = options
+        self.interval = interval
+
+    def poll(self) -> list[IngestSummary]:
+        """One pass over every followed file."""
+        summaries: list[IngestSummary] = []
+        for path in expand(self.patterns, missing_ok=True):
+            options = replace(self.options(path), final=False)
+            summaries.extend(finish_predecessors(self.pipeline, path, options))
+            try:
+                summaries.append(self.pipeline.ingest_file(path, options))
+            except ParseError as e:  # vanished between listing and reading: next poll
+                self.pipeline.notice(str(e))
+        self.pipeline.drain()
+        return summaries
+
+    def run(self, until: float | None = None, on_poll: Callable[[list[IngestSummary]], None] | None = None) -> None:
+        """Poll until interrupted or until the monotonic time ``until``."""
+        while until is None or time.monotonic() < until:
+            summaries = self.poll()
+            if on_poll is not None:
+                on_poll(summaries)
+            time.sleep(self.interval)

@@ -1,0 +1,376 @@
+"""The one ingest pipeline: source -> parser -> enrichment -> spool -> store, nothing dropped.
+
+Every source (files now; receivers and captures later) runs through :meth:`Pipeline.run`:
+records are parsed (a record no parser understands becomes an ``event.kind: pipeline_error``
+event that keeps the raw record and the reason, stamped with the record's own time when it
+carries one), given their ids (source identity, position, record digest, index within the
+record), enriched from the inventory and delivered in batches. A batch goes to the store; when
+the store is unreachable it goes to the durable spool (collectors.spool), and when the spool is
+full file sources wait and network sources count what they drop. Only then does the source's
+checkpoint advance (collectors.checkpoints), so a crash at any point re-reads at most one batch,
+which the store keeps once because the ids are the same.
+
+Files (collectors.files) are read from their checkpoint: an unchanged file costs one look at
+its first bytes; a rotated or compressed file keeps its identity; an unterminated last line is
+stored flagged ``partial`` by a one-shot run and replaced when it is completed.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from govsoc.collectors.base import FlushingParser, ParseContext, Parser, RawRecord, Source, parsers, record_digest
+from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore, Partial
+from govsoc.collectors.files.binary import sniff_binary
+from govsoc.collectors.files.identity import FileView, look, open_content, tail_digest
+from govsoc.collectors.files.lines import DEFAULT_MAX_RECORD_BYTES, ReadStats, read_lines
+from govsoc.collectors.spool import DEFAULT_MAX_BYTES, Spool
+from govsoc.collectors.summary import IngestSummary
+from govsoc.collectors.timestamps import find_time
+from govsoc.core.errors import GovsocError, StoreError
+from govsoc.core.event import Event
+from govsoc.core.inventory import Inventory
+from govsoc.core.sink import EventSink, WriteReceipt
+
+_REGISTRY_LOCK = "registry"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IngestOptions:
+    """How to read a source: its parser, time zone and year, the record size limit, and whether
+    the read is final (one-shot: take an unterminated last line) or follows a live file."""
+
+    parser: str = "linux.auth"
+    timezone: str = "Asia/Shanghai"
+    year: int | None = None
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+    final: bool = True
+    batch_size: int = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """Where one batch went."""
+
+    receipt: WriteReceipt = WriteReceipt()
+    spooled: int = 0
+    dropped: int = 0
+
+
+class Pipeline:
+    """Runs sources into a store through the spool, keeping checkpoints in ``data_dir``."""
+
+    def __init__(self, sink: EventSink, *, data_dir: Path, inventory: Inventory | None = None,
+                 spool_max_bytes: int = DEFAULT_MAX_BYTES, retry_seconds: float = 2.0,
+                 progress: Callable[[int], None] | None = None,
+                 notice: Callable[[str], None] | None = None) -> None:
+        self.sink = sink
+        self.inventory = inventory
+        self.checkpoints = CheckpointStore(Path(data_dir) / "state" / "sources")
+        self.spool = Spool(Path(data_dir) / "spool", spool_max_bytes)
+        self.rejects_dir = Path(data_dir) / "rejects"
+        self.retry_seconds = retry_seconds
+        self.progress = progress
+        self.notice = notice or (lambda _message: None)
+        self._down_since: float | None = None
+        self.corrupt_spool_records = 0
+
+    # -- delivery ----------------------------------------------------------------------------
+    def _store_usable(self) -> bool:
+        return self._down_since is None or time.monotonic() - self._down_since >= self.retry_seconds
+
+    def drain(self) -> int:
+        """Write what the spool holds to the store; returns how many events went (0 when the
+        store is still down)."""
+        if not self._store_usable() or self.spool.is_empty():
+            return 0
+        try:
+            result = self.spool.drain(self.sink)
+        except StoreError as e:
+            self._went_down(e)
+            return 0
+        self._down_since = None
+        if result.corrupt_records:
+            self.corrupt_spool_records += result.corrupt_records
+            self.notice(f"spool: {result.corrupt_records} damaged records ({result.corrupt_bytes} bytes) "
+                        f"skipped, not replayed")
+        return result.events
+
+    def _went_down(self, error: StoreError) -> None:
+        if self._down_since is None:
+            self.notice(f"store unavailable, spooling to {self.spool.folder}: {error}")
+        self._down_since = time.monotonic()
+
+    def deliver(self, events: list[Event], on_full: Literal["wait", "drop"] = "wait") -> Delivery:
+        """Store ``events``, or spool them when the store is down; when the spool is full, wait
+        for the store (file sources) or drop and count them (network sources)."""
+        if not events:
+            return Delivery()
+        while True:
+            self.drain()
+            if self._store_usable():
+                try:
+                    receipt = self.sink.write(events)
+                except StoreError as e:
+                    self._went_down(e)
+                else:
+                    self._down_since = None
+                    return Delivery(receipt=receipt)
+            if self.spool.append(events):
+                return Delivery(spooled=len(events))
+            if on_full == "drop":
+                return Delivery(dropped=len(events))
+            self.notice(f"spool full ({self.spool.max_bytes} bytes); waiting for the store")
+            time.sleep(self.retry_seconds)
+
+    # -- any source --------------------------------------------------------------------------
+    def events(self, records: Iterable[RawRecord], parser: Parser, context: ParseContext,
+               summary: IngestSummary) -> Iterator[tuple[RawRecord, list[Event]]]:
+        """Each record with its finished events (ids, flags, enrichment); parse failures become
+        pipeline_error events."""
+        for record in records:
+            summary.records += 1
+            try:
+                parsed = list(parser.parse(record, context))
+            except GovsocError as e:
+                summary.parse_failures += 1
+                if len(summary.first_failures) < 5:
+                    where = f"{record.file_path}:{record.line}" if record.line else record.origin
+                    summary.first_failures.append(f"{where}: {e.message}")
+                parsed = [failure_event(record, parser, e, context)]
+            finished = [self._finish(event, record, index) for index, event in enumerate(parsed)]
+            summary.events += len(finished)
+            yield record, finished
+
+    def _finish(self, event: Event, record: RawRecord, index: int) -> Event:
+        fields: dict[str, Any] = dict(event.fields)
+        if record.flags:
+            present = fields.get("govsoc.flags") or []
+            fields["govsoc.flags"] = [*present, *(f for f in record.flags if f not in present)]
+        if self.inventory is not None:
+            fields.update(self.inventory.enrich(fields))
+        return Event(id=record.event_id(index), timestamp=event.timestamp, dataset=event.dataset, fields=fields)
+
+    def run(self, source: Source, parser: Parser, context: ParseContext, summary: IngestSummary, *,
+            batch_size: int = 5000, on_full: Literal["wait", "drop"] = "wait",
+            acknowledged: Callable[[RawRecord | None, Delivery, list[Event]], None] | None = None) -> None:
+        """Run one source to its end: parse, deliver in batches, call ``acknowledged`` after each
+        batch (with its last record) so the caller can advance the source's checkpoint."""
+        batch: list[Event] = []
+        last: RawRecord | None = None
+        for record, finished in self.events(source.records(), parser, context, summary):
+            batch.extend(finished)
+            last = record
+            if len(batch) >= batch_size:
+                self._settle(batch, last, summary, on_full, acknowledged)
+                batch = []
+        if isinstance(parser, FlushingParser):
+            batch.extend(parser.flush(context))
+        self._settle(batch, last, summary, on_full, acknowledged)
+
+    def _settle(self, batch: list[Event], last: RawRecord | None, summary: IngestSummary,
+                on_full: Literal["wait", "drop"],
+                acknowledged: Callable[[RawRecord | None, Delivery, list[Event]], None] | None) -> None:
+        delivery = self.deliver(batch, on_full)
+        summary.receipt += delivery.receipt
+        summary.spooled += delivery.spooled
+        summary.dropped += delivery.dropped
+        if delivery.receipt.rejected:
+            summary.rejects_path = self._write_rejects(summary.source, batch, delivery.receipt)
+        if acknowledged is not None:
+            acknowledged(last, delivery, batch)
+
+    def _write_rejects(self, source: str, batch: list[Event], receipt: WriteReceipt) -> Path:
+        self.rejects_dir.mkdir(parents=True, exist_ok=True)
+        target = self.rejects_dir / f"{Path(source).name}.rejects.jsonl"
+        reasons = dict(receipt.rejected)
+        with target.open("a", encoding="utf-8") as out:
+            for event in batch:
+                if event.id in reasons:
+                    out.write(json.dumps({"id": event.id, "reason": reasons[event.id], "source": source,
+                                          "line": event.get("log.offset"), "original": event.get("event.original")},
+                                         ensure_ascii=False) + "\n")
+        return target
+
+    # -- files -------------------------------------------------------------------------------
+    def ingest_file(self, path: Path, options: IngestOptions | None = None) -> IngestSummary:
+        """Read ``path`` from its checkpoint to its end (see the module docstring)."""
+        options = options or IngestOptions()
+        path = Path(path).absolute()
+        parser = parsers.get(options.parser)()
+        summary = IngestSummary(source=str(path))
+        view = look(path)
+        if not view.head:
+            summary.unchanged = True
+            return summary
+        with self.checkpoints.lock(_REGISTRY_LOCK):
+            checkpoint = self.checkpoints.match(view)
+            if checkpoint is None:
+                summary.binary = sniff_binary(view.head)
+                if summary.binary:
+                    return summary
+                checkpoint = self.checkpoints.register(view, options.parser)
+        with self.checkpoints.lock(checkpoint.identity):
+            checkpoint = self.checkpoints.get(checkpoint.identity) or checkpoint
+            self._read_file(view, checkpoint, parser, options, summary)
+        self.sink.refresh()
+        return summary
+
+    def _read_file(self, view: FileView, checkpoint: Checkpoint, parser: Parser, options: IngestOptions,
+                   summary: IngestSummary) -> None:
+        summary.identity, summary.offset = checkpoint.identity, checkpoint.offset
+        if _unchanged(view, checkpoint):
+            summary.unchanged = True
+            self.checkpoints.save(replace(checkpoint, path=str(view.path), size=view.size, device=view.device,
+                                          inode=view.inode))
+            self._delete_superseded(checkpoint)
+            return
+        context = ParseContext(timezone=ZoneInfo(options.timezone), year=options.year,
+                               reference=datetime.fromtimestamp(view.mtime, tz=UTC))
+        stats = ReadStats()
+        tracker = _FileTracker(self, view, checkpoint, stats, summary)
+        with open_content(view.path) as stream:
+            records = read_lines(stream, origin=f"file://{view.path}", identity=checkpoint.identity,
+                                 start=checkpoint.offset, first_line=checkpoint.line,
+                                 max_bytes=options.max_record_bytes, final=options.final, stats=stats)
+            self.run(_Filtered(tracker.skip_known_partial(records)), parser, context, summary,
+                     batch_size=options.batch_size, acknowledged=tracker.acknowledged)
+        tracker.finish()
+        summary.truncated, summary.nul_bytes_skipped, summary.waiting = (stats.truncated, stats.nul_bytes_skipped,
+                                                                         stats.waiting)
+        self._delete_superseded(tracker.checkpoint)
+
+    def _delete_superseded(self, checkpoint: Checkpoint) -> None:
+        if not checkpoint.superseded or not self._store_usable():
+            return
+        try:
+            self.sink.delete(checkpoint.superseded)
+        except StoreError as e:
+            self._went_down(e)
+            return
+        self.checkpoints.save(replace(self.checkpoints.get(checkpoint.identity) or checkpoint, superseded=()))
+
+
+class _Filtered:
+    """A Source over an iterator of records."""
+
+    def __init__(self, records: Iterator[RawRecord]) -> None:
+        self._records = records
+
+    def records(self) -> Iterator[RawRecord]:
+        return self._records
+
+
+class _FileTracker:
+    """Advances a file's checkpoint as batches are acknowledged, and handles its partial line."""
+
+    def __init__(self, pipeline: Pipeline, view: FileView, checkpoint: Checkpoint, stats: ReadStats,
+                 summary: IngestSummary) -> None:
+        self.pipeline, self.view, self.checkpoint, self.stats, self.summary = (pipeline, view, checkpoint, stats,
+                                                                                summary)
+        self._counted = (0, 0, 0)
+
+    def skip_known_partial(self, records: Iterator[RawRecord]) -> Iterator[RawRecord]:
+        """Records, less a partial line that was already stored as it is now."""
+        known = self.checkpoint.partial
+        for record in records:
+            if (known is not None and "partial" in record.flags and record.offset == known.offset
+                    and record_digest(record.data) == known.digest):
+                continue
+            if self.pipeline.progress is not None and record.end is not None:
+                self.pipeline.progress(record.end - record.offset)
+            yield record
+
+    def acknowledged(self, last: RawRecord | None, delivery: Delivery, batch: list[Event]) -> None:
+        """The batch ending with ``last`` is in the store or the spool: move the checkpoint."""
+        checkpoint = self.checkpoint
+        if last is not None:
+            batch_ids = {e.id for e in batch}
+            partial, superseded = checkpoint.partial, checkpoint.superseded
+            if partial is not None and last.offset >= partial.offset:
+                # The partial line's position was read again, now complete (or grown): its
+                # stored copy goes, unless the completed line has the very same bytes (and id).
+                superseded = (*superseded, *(i for i in partial.ids if i not in batch_ids))
+                self.summary.replaced_partial += 1
+                partial = None
+            if "partial" in last.flags:
+                ids: list[str] = []
+                while last.event_id(len(ids)) in batch_ids:
+                    ids.append(last.event_id(len(ids)))
+                partial = Partial(offset=last.offset, end=last.end or last.offset, digest=record_digest(last.data),
+                                  ids=tuple(ids))
+                offset, line = last.offset, (last.line or 1) - 1
+                self.summary.partial += 1
+            else:
+                offset, line = last.end or last.offset, last.line or 0
+            checkpoint = replace(checkpoint, offset=offset, line=line, partial=partial, superseded=superseded)
+        summary = self.summary
+        now = (summary.records, summary.events, summary.parse_failures)
+        records, events, failures = (a - b for a, b in zip(now, self._counted, strict=True))
+        self._counted = now
+        checkpoint = checkpoint.counted(records=records, events=events, parse_failures=failures,
+                                        created=delivery.receipt.created, duplicates=delivery.receipt.duplicates,
+                                        rejected=len(delivery.receipt.rejected), spooled=delivery.spooled,
+                                        dropped=delivery.dropped)
+        self.checkpoint = self.pipeline.checkpoints.save(self._hinted(checkpoint))
+
+    def _hinted(self, checkpoint: Checkpoint) -> Checkpoint:
+        view = self.view
+        tail = None if view.compressed else tail_digest(view.path, checkpoint.offset)
+        return replace(checkpoint, path=str(view.path), size=view.size, device=view.device, inode=view.inode,
+                       tail=tail)
+
+    def finish(self) -> None:
+        """At the end of the file: past trailing blank lines, and the reader's counters."""
+        checkpoint = self.checkpoint
+        if checkpoint.partial is None and self.stats.consumed > checkpoint.offset:
+            checkpoint = replace(checkpoint, offset=self.stats.consumed, line=self.stats.lines)
+        checkpoint = checkpoint.counted(truncated=self.stats.truncated, nul_bytes_skipped=self.stats.nul_bytes_skipped)
+        self.checkpoint = self.pipeline.checkpoints.save(self._hinted(checkpoint))
+        self.summary.offset = self.checkpoint.offset
+
+
+def _unchanged(view: FileView, checkpoint: Checkpoint) -> bool:
+    if view.size is None:
+        return False
+    if checkpoint.partial is not None:
+        return view.size == checkpoint.partial.end
+    if view.compressed:
+        return view.size == checkpoint.offset % (1 << 32)
+    return view.size == checkpoint.offset
+
+
+def failure_event(record: RawRecord, parser: Parser, error: GovsocError, context: ParseContext) -> Event:
+    """The event that stands for a record its parser did not understand; its time is the first
+    known time form found in the record, else when it was received, else the reference time
+    (for a file, its modification time)."""
+    text = record.text()
+    fields: dict[str, Any] = {
+        "event.kind": "pipeline_error",
+        "event.original": text,
+        "message": text,
+        "error.message": error.message,
+        "govsoc.parse_error": error.message,
+        "log.offset": record.offset,
+    }
+    if record.file_path:
+        fields["log.file.path"] = record.file_path
+    timestamp = find_time(text, context) or record.received or context.reference
+    return Event(id=record.event_id(), dataset=parser.dataset, timestamp=timestamp, fields=fields)
+
+
+def ingest_file(path: Path, *, parser_id: str, store: EventSink, data_dir: Path,
+                inventory: Inventory | None = None, timezone: str = "Asia/Shanghai", year: int | None = None,
+                progress: Callable[[int], None] | None = None) -> IngestSummary:
+    """Read one log file from its checkpoint into ``store`` (one-shot; see :class:`Pipeline`)."""
+    pipeline = Pipeline(store, data_dir=data_dir, inventory=inventory, progress=progress)
+    summary = pipeline.ingest_file(path, IngestOptions(parser=parser_id, timezone=timezone, year=year))
+    pipeline.drain()
+    return summary

@@ -1,0 +1,60 @@
+"""What an ingest run did, per source: the numbers behind its closing line and `govsoc status`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from govsoc.core.sink import WriteReceipt
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    """The outcome of reading one source once."""
+
+    source: str
+    records: int = 0
+    events: int = 0
+    parse_failures: int = 0
+    receipt: WriteReceipt = field(default_factory=WriteReceipt)
+    spooled: int = 0
+    dropped: int = 0
+    truncated: int = 0
+    nul_bytes_skipped: int = 0
+    #: Bytes of an unterminated last line left for a later run (follow mode).
+    waiting: int = 0
+    #: A stored unterminated last line (one-shot), and completed ones whose partial copy went.
+    partial: int = 0
+    replaced_partial: int = 0
+    unchanged: bool = False
+    binary: str | None = None
+    identity: str | None = None
+    offset: int = 0
+    rejects_path: Path | None = None
+    first_failures: list[str] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> int:
+        """Events the store refused (written to the rejects file)."""
+        return len(self.receipt.rejected)
+
+    def line(self) -> str:
+        """The source's line: records, what became of them, and where the rejects went."""
+        if self.binary:
+            return f"{self.source}: not read: {self.binary} (choose a parser for its format with --parser)"
+        if self.unchanged and self.identity is None:
+            return f"{self.source}: empty, nothing to read"
+        if self.unchanged:
+            return f"{self.source}: unchanged since the last run (checkpoint at byte {self.offset})"
+        where = f" -> {self.rejects_path}" if self.rejects_path else ""
+        spooled = f", {self.spooled} spooled until the store answers" if self.spooled else ""
+        parts = [f"{self.source}: {self.records} records, {self.receipt.accepted} accepted "
+                 f"({self.receipt.created} new, {self.receipt.duplicates} already stored{spooled}), "
+                 f"{self.parse_failures} unparsed kept as pipeline_error events, {self.rejected} rejected{where}"]
+        notes = [(self.dropped, "dropped (spool full)"), (self.truncated, "over the record size limit, truncated"),
+                 (self.nul_bytes_skipped, "NUL padding bytes skipped"),
+                 (self.partial, "unterminated last line stored, flagged partial"),
+                 (self.replaced_partial, "completed line replaced its partial copy"),
+                 (self.waiting, "bytes of an unterminated last line left for later")]
+        parts += [f"{count} {what}" for count, what in notes if count]
+        return "; ".join(parts)

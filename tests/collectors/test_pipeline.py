@@ -1,0 +1,228 @@
+"""Regressions of issue 11 on the ingest side, each reproducing what was seen: rotation, multi-event
+records, unterminated lines, unchanged files, truncation, hostile input, time."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import time
+import tracemalloc
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from govsoc.collectors import IngestOptions, Pipeline
+from govsoc.collectors.base import ParseContext, RawRecord, parsers
+from govsoc.collectors.follow import finish_predecessors
+from govsoc.core.event import Event
+from govsoc.store.base import Query
+from govsoc.store.sqlite import SqliteStore
+
+
+def sshd(i: int, day: int = 10) -> bytes:
+    return f"Dec {day} 06:{i // 60 % 60:02d}:{i % 60:02d} LabSZ sshd[{i}]: Failed password for u{i} from 10.0.0.1 " \
+           f"port {i} ssh2\n".encode()
+
+
+def lines(start: int, count: int) -> bytes:
+    return b"".join(sshd(i) for i in range(start, start + count))
+
+
+@pytest.fixture
+def pipeline(tmp_path: Path, sqlite_store: SqliteStore) -> Pipeline:
+    return Pipeline(sqlite_store, data_dir=tmp_path / "state")
+
+
+def ingest(pipeline: Pipeline, path: Path, **options: object) -> tuple[int, int]:
+    summary = pipeline.ingest_file(path, IngestOptions(**options))  # type: ignore[arg-type]
+    return summary.receipt.created, summary.receipt.duplicates
+
+
+def test_rotation_keeps_every_line_once(tmp_path: Path, pipeline: Pipeline, sqlite_store: SqliteStore) -> None:
+    # seen: "989 new, 11 already stored" after mv + create, and auth.log.1 stored a second time
+    log = tmp_path / "auth.log"
+    log.write_bytes(lines(0, 1000))
+    assert ingest(pipeline, log) == (1000, 0)
+    log.rename(tmp_path / "auth.log.1")
+    log.write_bytes(lines(1000, 1000))
+    assert ingest(pipeline, log) == (1000, 0)
+    assert pipeline.ingest_file(tmp_path / "auth.log.1").unchanged
+    assert sqlite_store.count(Query()) == 2000
+
+
+def test_rotated_and_compressed_file_is_the_same_content(tmp_path: Path, pipeline: Pipeline,
+                                                          sqlite_store: SqliteStore) -> None:
+    log = tmp_path / "auth.log"
+    log.write_bytes(lines(0, 500))
+    assert ingest(pipeline, log) == (500, 0)
+    with log.open("ab") as out:
+        out.write(lines(500, 20))
+    with gzip.open(tmp_path / "auth.log.1.gz", "wb") as packed:
+        packed.write(log.read_bytes())
+    log.unlink()
+    # the .gz holds the 20 lines written after the last run: they, and only they, are new
+    assert ingest(pipeline, tmp_path / "auth.log.1.gz") == (20, 0)
+    assert pipeline.ingest_file(tmp_path / "auth.log.1.gz").unchanged
+    assert sqlite_store.count(Query()) == 520
+
+
+def test_truncated_and_rewritten_file_is_a_new_file(tmp_path: Path, pipeline: Pipeline,
+                                                    sqlite_store: SqliteStore) -> None:
+    # seen: "1 new, 1 already stored" and the first line missing from the store
+    log = tmp_path / "app.log"
+    log.write_bytes(sshd(1) + sshd(2))
+    assert ingest(pipeline, log) == (2, 0)
+    log.write_bytes(sshd(3) + sshd(4))
+    assert ingest(pipeline, log) == (2, 0)
+    log.write_bytes(sshd(3))  # truncated below the checkpoint, same first bytes
+    with log.open("ab") as out:
+        out.write(sshd(5) + sshd(6) + sshd(7))
+    assert ingest(pipeline, log) == (4, 0)
+    assert sqlite_store.count(Query()) == 8
+
+
+@parsers.register("test.three_per_record")
+class ThreePerRecordParser:
+    """Yields three events per record, all with the same naive id (as NetFlow packets do)."""
+
+    dataset = "test.three"
+
+    def parse(self, record: RawRecord, context: ParseContext) -> Iterator[Event]:
+        for n in range(3):
+            yield Event(id="same", timestamp=context.reference, dataset=self.dataset,
+                        fields={"message": f"{record.text()} #{n}"})
+
+
+def test_each_event_of_a_record_has_its_own_id(tmp_path: Path, pipeline: Pipeline, sqlite_store: SqliteStore) -> None:
+    # seen: "1 records, 3 accepted (1 new, 2 already stored)"
+    log = tmp_path / "flows.log"
+    log.write_bytes(b"one packet\n")
+    assert ingest(pipeline, log, parser="test.three_per_record") == (3, 0)
+    assert sqlite_store.count(Query()) == 3
+
+
+def test_completed_last_line_replaces_its_partial_copy(tmp_path: Path, pipeline: Pipeline,
+                                                       sqlite_store: SqliteStore) -> None:
+    # seen: "0 new, 2 already stored" and the completed line never stored
+    log = tmp_path / "auth.log"
+    log.write_bytes(sshd(1) + sshd(2)[:30])
+    first = pipeline.ingest_file(log)
+    assert (first.receipt.created, first.partial) == (2, 1)
+    assert sqlite_store.count(Query(terms={"govsoc.flags": ("partial",)})) == 1
+    assert pipeline.ingest_file(log).unchanged
+    with log.open("ab") as out:
+        out.write(sshd(2)[30:] + sshd(3))
+    second = pipeline.ingest_file(log)
+    assert (second.receipt.created, second.receipt.duplicates, second.replaced_partial) == (2, 0, 1)
+    stored = sorted(e.get("event.original") for e in sqlite_store.search(Query()))
+    assert stored == sorted(x.decode().rstrip("\n") for x in (sshd(1), sshd(2), sshd(3)))
+    assert sqlite_store.count(Query(terms={"govsoc.flags": ("partial",)})) == 0
+
+
+def test_follow_mode_waits_for_the_line_to_be_completed(tmp_path: Path, pipeline: Pipeline,
+                                                        sqlite_store: SqliteStore) -> None:
+    log = tmp_path / "auth.log"
+    log.write_bytes(sshd(1) + sshd(2)[:30])
+    waiting = pipeline.ingest_file(log, IngestOptions(final=False))
+    assert (waiting.receipt.created, waiting.waiting) == (1, 30)
+    with log.open("ab") as out:
+        out.write(sshd(2)[30:])
+    assert ingest(pipeline, log, final=False) == (1, 0)
+    assert sqlite_store.count(Query()) == 2
+
+
+def test_unchanged_file_costs_nothing(tmp_path: Path, pipeline: Pipeline) -> None:
+    # seen: 200,000 lines re-read and re-parsed in 37 s to add nothing
+    log = tmp_path / "big.log"
+    log.write_bytes(lines(0, 3600) * 56)  # ~200,000 lines
+    pipeline.ingest_file(log)
+    began = time.perf_counter()
+    again = pipeline.ingest_file(log)
+    assert again.unchanged and again.records == 0
+    assert time.perf_counter() - began < 0.5
+
+
+def test_binary_input_is_reported_once(tmp_path: Path, pipeline: Pipeline, sqlite_store: SqliteStore) -> None:
+    # seen: /bin/ls stored as 494 parse errors without a word that it is binary
+    ls = shutil.which("ls")
+    assert ls is not None
+    summary = pipeline.ingest_file(Path(ls).resolve())
+    assert summary.binary == "an ELF executable" and summary.records == 0
+    assert "not read: an ELF executable" in summary.line()
+    assert sqlite_store.count(Query()) == 0
+
+
+def test_nul_padding_takes_bounded_memory_and_loses_no_line(tmp_path: Path, pipeline: Pipeline,
+                                                           sqlite_store: SqliteStore) -> None:
+    # seen: a 50 MB run of NUL bytes took 11 GB of memory and the whole file was lost
+    log = tmp_path / "crashed.log"
+    with log.open("wb") as out:
+        out.write(sshd(1))
+        out.write(b"\x00" * (50 << 20))
+        out.write(sshd(2))
+    tracemalloc.start()
+    summary = pipeline.ingest_file(log)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 32 << 20
+    assert (summary.receipt.created, summary.nul_bytes_skipped, summary.parse_failures) == (2, 50 << 20, 0)
+    assert sqlite_store.count(Query()) == 2
+
+
+def test_long_record_is_truncated_and_flagged(tmp_path: Path, pipeline: Pipeline, sqlite_store: SqliteStore) -> None:
+    # seen: a 5 MB line stored whole
+    log = tmp_path / "long.log"
+    log.write_bytes(sshd(1)[:-1] + b"x" * (5 << 20) + b"\n" + sshd(2))
+    summary = pipeline.ingest_file(log, IngestOptions(max_record_bytes=4096))
+    assert (summary.records, summary.truncated) == (2, 1)
+    (flagged,) = sqlite_store.search(Query(terms={"govsoc.flags": ("truncated",)}))
+    assert len(flagged.get("event.original")) == 4096
+
+
+def test_year_and_zone_override_inference(tmp_path: Path, pipeline: Pipeline, sqlite_store: SqliteStore,
+                                          corpus: Path) -> None:
+    # seen: loghub's 2005 Linux_2k became 2026
+    summary = pipeline.ingest_file(corpus / "loghub/Linux/Linux_2k.log",
+                                   IngestOptions(year=2005, timezone="UTC"))
+    assert summary.receipt.created == 2000
+    years = {e.timestamp.year for e in sqlite_store.search(Query())}
+    assert years == {2005}
+    first = next(iter(sqlite_store.search(Query(limit=1))))
+    assert first.timestamp == datetime(2005, 6, 14, 15, 16, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    # ISO 8601 with a zone: taken as written
+    (b"2025-12-10T06:55:46+08:00 app: something odd", datetime(2025, 12, 9, 22, 55, 46, tzinfo=UTC)),
+    # Apache access log time
+    (b'1.2.3.4 - - [10/Oct/2024:13:55:36 -0700] "GET /"', datetime(2024, 10, 10, 20, 55, 36, tzinfo=UTC)),
+    # ctime form, zone from the source (UTC here)
+    (b"[Sun Dec 04 04:47:44 2005] [error] mod_jk", datetime(2005, 12, 4, 4, 47, 44, tzinfo=UTC)),
+])
+def test_parse_failures_take_the_lines_own_time(tmp_path: Path, pipeline: Pipeline, sqlite_store: SqliteStore,
+                                                line: bytes, expected: datetime) -> None:
+    # seen: parse-failure events stamped with the file's mtime although the line had a time
+    log = tmp_path / "odd.log"
+    log.write_bytes(line + b"\n")
+    os.utime(log, (0, 0))
+    assert pipeline.ingest_file(log, IngestOptions(timezone="UTC")).parse_failures == 1
+    (event,) = sqlite_store.search(Query())
+    assert event.timestamp == expected
+
+
+def test_a_one_shot_run_finishes_the_rotated_predecessor(tmp_path: Path, pipeline: Pipeline,
+                                                         sqlite_store: SqliteStore) -> None:
+    log = tmp_path / "auth.log"
+    log.write_bytes(lines(0, 100))
+    pipeline.ingest_file(log)
+    with log.open("ab") as out:
+        out.write(lines(100, 7))  # written after the run, before rotation
+    log.rename(tmp_path / "auth.log.1")
+    log.write_bytes(lines(200, 50))
+    done = finish_predecessors(pipeline, log, IngestOptions())
+    assert [s.receipt.created for s in done] == [7]
+    assert ingest(pipeline, log) == (50, 0)
+    assert sqlite_store.count(Query()) == 157
