@@ -10,6 +10,7 @@ a correlation refers to raises alerts of its own only when a correlation says ``
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ from govsoc.rules.backends import backend_for
 from govsoc.rules.correlate import compile_correlation, correlate, event_context
 from govsoc.rules.loader import RuleSet
 from govsoc.rules.metadata import rule_metadata
+from govsoc.rules.pipeline import rule_source_status
 from govsoc.store.base import Query, Store
 
 
@@ -33,14 +35,23 @@ class DetectionSummary:
 
     rules: int = 0
     failed: list[RuleError] = field(default_factory=list)
+    #: Rules not run because govsoc does not collect their log source: rule id -> the source needed.
+    no_source: dict[str, str] = field(default_factory=dict)
     matches: dict[str, int] = field(default_factory=dict)
     alerts: list[Alert] = field(default_factory=list)
     receipt: AlertReceipt = field(default_factory=AlertReceipt)
 
     def line(self) -> str:
-        """The closing line of a pass."""
-        return (f"{self.rules} rules run, {len(self.failed)} failed; {len(self.alerts)} alerts "
+        """The closing line of a pass: rules run, not run for want of their log source, failed."""
+        return (f"{self.rules} rules run, {len(self.no_source)} no source, {len(self.failed)} failed; "
+                f"{len(self.alerts)} alerts "
                 f"({self.receipt.line()})")
+
+    def no_source_lines(self) -> list[str]:
+        """One line per missing log source: how many rules need it, most needed first."""
+        needed = Counter(self.no_source.values())
+        return [f"no source: {count} rule{'s' if count != 1 else ''} need {needs}"
+                for needs, count in sorted(needed.items(), key=lambda item: (-item[1], item[0]))]
 
 
 def generating_rules(ruleset: RuleSet) -> set[str]:
@@ -62,6 +73,10 @@ def detect(store: Store, ruleset: RuleSet, *, start: datetime | None = None, end
     hits: dict[str, list[Event]] = {}
     for rule in ruleset.rules:
         rule_id = str(rule.id)
+        active, needs = rule_source_status(rule)
+        if not active:
+            summary.no_source[rule_id] = needs
+            continue
         summary.rules += 1
         if progress:
             progress(rule.title)
@@ -76,6 +91,10 @@ def detect(store: Store, ruleset: RuleSet, *, start: datetime | None = None, end
             summary.alerts.extend(match_alerts(rule, hits[rule_id]))
     horizon = end or datetime.now(UTC)
     for corr in ruleset.correlations:
+        active, needs = rule_source_status(corr)
+        if not active:
+            summary.no_source[str(corr.id)] = needs
+            continue
         summary.rules += 1
         if progress:
             progress(corr.title)

@@ -1,27 +1,54 @@
 """The govsoc_ecs processing pipeline: Sigma log sources and field names onto govsoc's ECS events.
 
-Applied before every backend, so a rule means the same on SQLite and on Elasticsearch. The tables
-below are data: FIELD_MAP renames generic Sigma/SigmaHQ field names to ECS; LOGSOURCE_CONDITIONS
-restricts a rule to the events of its log source (a keyword rule for sshd must not match
-web-server lines). The collectors and detection issues extend both tables.
+Applied before every backend, so a rule means the same on SQLite and on Elasticsearch. The log
+sources govsoc collects are tables (govsoc.rules.mappings: linux.py, ...): for each, the ECS
+condition that selects its events, added to every rule of that source, and its field names. A
+rule is matched to its table row by its exact (product, category, service), so a zeek or Cisco
+rule never runs over sshd lines; a rule whose log source has no row is "no source"
+(:func:`rule_source_status`) and the engine does not run it. Field names of sources without a
+table of their own go through FIELD_MAP, SigmaHQ's generic names.
+
+:func:`ecs_field` is the one way to map a Sigma field name for a rule (conversion, correlation
+``group-by`` and ``value_count`` fields).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Final
 
-from sigma.processing.conditions import LogsourceCondition
+from sigma.correlations import SigmaCorrelationRule
+from sigma.processing.conditions import IncludeFieldCondition, RuleProcessingCondition
 from sigma.processing.pipeline import ProcessingItem, ProcessingPipeline
-from sigma.processing.transformations import AddConditionTransformation, FieldMappingTransformation
+from sigma.processing.transformations import (
+    AddConditionTransformation,
+    AddFieldnamePrefixTransformation,
+    FieldMappingTransformation,
+)
+from sigma.rule import SigmaRule
 
+from govsoc.rules.mappings import LogSource, describe_logsource
+from govsoc.rules.mappings import linux as _linux
+
+__all__ = ["FIELD_MAP", "SOURCES", "TABLE", "LogsourceIn", "SourceTable", "ecs_field", "govsoc_ecs_pipeline",
+           "rule_logsource", "rule_source", "rule_source_status"]
+
+#: Every log source govsoc collects, from all tables. Add a product family's table here.
+SOURCES: Final[tuple[LogSource, ...]] = (*_linux.SOURCES,)
+
+#: SigmaHQ's generic field names -> ECS, for rules whose log source has no field table.
 FIELD_MAP: Final[dict[str, str]] = {
-    # linux / generic
     "User": "user.name",
     "user": "user.name",
     "Image": "process.executable",
     "CommandLine": "process.command_line",
     "ParentImage": "process.parent.executable",
+    "ParentCommandLine": "process.parent.command_line",
     "ProcessId": "process.pid",
+    "ParentProcessId": "process.parent.pid",
+    "CurrentDirectory": "process.working_directory",
+    "TargetFilename": "file.path",
     "Hostname": "host.name",
     "hostname": "host.name",
     # network
@@ -30,8 +57,10 @@ FIELD_MAP: Final[dict[str, str]] = {
     "dst_ip": "destination.ip",
     "dst_port": "destination.port",
     "SourceIp": "source.ip",
+    "SourcePort": "source.port",
     "DestinationIp": "destination.ip",
     "DestinationPort": "destination.port",
+    "DestinationHostname": "destination.domain",
     # web server (W3C names used by SigmaHQ web rules)
     "c-ip": "source.ip",
     "cs-method": "http.request.method",
@@ -42,33 +71,146 @@ FIELD_MAP: Final[dict[str, str]] = {
     "cs-referer": "http.request.referrer",
 }
 
-#: (product, category, service) -> the ECS condition that selects that log source's events.
-LOGSOURCE_CONDITIONS: Final[dict[tuple[str | None, str | None, str | None], dict[str, str]]] = {
-    ("linux", None, "sshd"): {"process.name": "sshd"},
-    ("linux", None, "auth"): {"event.dataset": "linux.auth"},
-}
+Rule = SigmaRule | SigmaCorrelationRule
 
 
-def ecs_field(name: str, rule: object | None = None) -> str:
+class SourceTable:
+    """Log-source rows (govsoc.rules.mappings) and what follows from them: which row a rule runs
+    over, how its field names map, and the pySigma pipeline that does both during conversion."""
+
+    def __init__(self, sources: Iterable[LogSource]) -> None:
+        self.sources = tuple(sources)
+        self._by_key = {s.key: s for s in self.sources}
+        if len(self._by_key) != len(self.sources):
+            raise ValueError("two log-source rows for the same (product, category, service)")
+
+    def source(self, rule: SigmaRule) -> LogSource | None:
+        """The collected log source a rule runs over, or None when govsoc does not collect it."""
+        return self._by_key.get(rule_logsource(rule))
+
+    def status(self, rule: Rule) -> tuple[bool, str]:
+        """See :func:`rule_source_status`."""
+        if isinstance(rule, SigmaCorrelationRule):
+            statuses = [self.status(ref.rule) for ref in rule.rules or () if _resolved(ref.rule)]
+            missing = sorted({needs for active, needs in statuses if not active})
+            if missing:
+                return False, "; ".join(missing)
+            return True, "; ".join(sorted({needs for _, needs in statuses}))
+        return self.source(rule) is not None, describe_logsource(*rule_logsource(rule))
+
+    def ecs_field(self, name: str, rule: Rule | None = None) -> str:
+        """See :func:`ecs_field`."""
+        if isinstance(rule, SigmaCorrelationRule):
+            mapped = [self.ecs_field(name, ref.rule) for ref in rule.rules or () if _resolved(ref.rule)]
+            return next((m for m in mapped if m != name), name)
+        source = self.source(rule) if isinstance(rule, SigmaRule) else None
+        if source is None or source.fields is None:
+            return FIELD_MAP.get(name, name)
+        if name in source.fields:
+            return source.fields[name]
+        if source.field_prefix and "." not in name:
+            return source.field_prefix + name
+        return name
+
+    def pipeline(self) -> ProcessingPipeline:
+        """The pySigma pipeline: each source's condition and field names, then FIELD_MAP for
+        rules whose source has no field table."""
+        items: list[ProcessingItem] = []
+        for source in self.sources:
+            items.extend(_source_items(source))
+        tabled = frozenset(s.key for s in self.sources if s.fields is not None)
+        items.append(ProcessingItem(identifier="govsoc_ecs_fields",
+                                    transformation=FieldMappingTransformation(_mapping(FIELD_MAP)),
+                                    rule_conditions=[LogsourceIn(keys=tabled)], rule_condition_negation=True))
+        return ProcessingPipeline(name="govsoc ECS", priority=20, items=items)
+
+
+#: The log sources govsoc collects, from every table.
+TABLE: Final[SourceTable] = SourceTable(SOURCES)
+
+
+def rule_logsource(rule: SigmaRule) -> tuple[str | None, str | None, str | None]:
+    """A rule's (product, category, service), lower-case."""
+    ls = rule.logsource
+    return (_lower(ls.product), _lower(ls.category), _lower(ls.service))
+
+
+def rule_source(rule: SigmaRule) -> LogSource | None:
+    """The collected log source a rule runs over, or None when govsoc does not collect it."""
+    return TABLE.source(rule)
+
+
+def rule_source_status(rule: Rule) -> tuple[bool, str]:
+    """Whether govsoc can run ``rule``, and the log source it needs.
+
+    Returns ``(True, "product: linux, service: sshd")`` for a rule whose log source govsoc
+    collects, ``(False, "product: linux, category: process_creation")`` for one it does not
+    (listed as "no source": never run, since it could never match). A correlation is active when
+    every rule it refers to is; otherwise it needs their missing sources (joined by "; ").
+    For ``govsoc detect`` and ``govsoc rules check``.
+    """
+    return TABLE.status(rule)
+
+
+def ecs_field(name: str, rule: Rule | None = None) -> str:
     """The ECS name govsoc stores a Sigma field under, for a rule's log source.
 
     The one mapping every user of Sigma field names goes through (rule conversion, correlation
-    ``group-by`` and ``value_count`` fields); names without a mapping are already ECS names.
+    ``group-by`` and ``value_count`` fields). For a correlation, the field is mapped as in the
+    first rule it refers to whose source maps it (Sigma's ``aliases`` rename per rule before
+    this). Names no table maps are ECS names already.
     """
-    del rule  # the per-log-source tables come with the log-source work; today one table serves
-    return FIELD_MAP.get(name, name)
+    return TABLE.ecs_field(name, rule)
+
+
+@dataclass
+class LogsourceIn(RuleProcessingCondition):
+    """True for a rule whose exact (product, category, service) is one of ``keys``.
+
+    pySigma's LogsourceCondition treats what it leaves out as "any": product: linux alone would
+    also select the auditd and process_creation rules, which govsoc does not collect.
+    """
+
+    keys: frozenset[tuple[str | None, str | None, str | None]] = field(default_factory=frozenset)
+
+    def match(self, rule: Rule) -> bool:
+        if isinstance(rule, SigmaCorrelationRule):
+            return any(self.match(ref.rule) for ref in rule.rules or () if _resolved(ref.rule))
+        return rule_logsource(rule) in self.keys
 
 
 def govsoc_ecs_pipeline() -> ProcessingPipeline:
-    """The pipeline every govsoc backend applies."""
-    items = [
-        ProcessingItem(
-            identifier=f"govsoc_logsource_{product}_{category}_{service}",
-            transformation=AddConditionTransformation(dict(condition)),
-            rule_conditions=[LogsourceCondition(product=product, category=category, service=service)],
-        )
-        for (product, category, service), condition in LOGSOURCE_CONDITIONS.items()
-    ]
-    mapping: dict[str | None, str | list[str]] = {name: ecs for name, ecs in FIELD_MAP.items()}
-    items.append(ProcessingItem(identifier="govsoc_ecs_fields", transformation=FieldMappingTransformation(mapping)))
-    return ProcessingPipeline(name="govsoc ECS", priority=20, items=items)
+    """The pipeline every govsoc backend applies (and sigma-cli's ``-p govsoc_ecs``)."""
+    return TABLE.pipeline()
+
+
+def _source_items(source: LogSource) -> Iterable[ProcessingItem]:
+    name = "_".join(part or "any" for part in source.key)
+
+    def only() -> list[RuleProcessingCondition]:
+        # A condition belongs to one processing item (pySigma sets its pipeline once).
+        return [LogsourceIn(keys=frozenset({source.key}))]
+
+    yield ProcessingItem(identifier=f"govsoc_logsource_{name}", rule_conditions=only(),
+                         transformation=AddConditionTransformation(dict(source.condition)))
+    if source.fields is not None:
+        yield ProcessingItem(identifier=f"govsoc_fields_{name}", rule_conditions=only(),
+                             transformation=FieldMappingTransformation(_mapping(source.fields)))
+    if source.field_prefix:
+        # Only names no table mapped and that are not dotted ECS names already.
+        yield ProcessingItem(identifier=f"govsoc_prefix_{name}", rule_conditions=only(),
+                             transformation=AddFieldnamePrefixTransformation(source.field_prefix),
+                             field_name_conditions=[IncludeFieldCondition(fields=[r"\w+\."], mode="re")],
+                             field_name_condition_negation=True)
+
+
+def _mapping(fields: Mapping[str, str]) -> dict[str | None, str | list[str]]:
+    return {name: ecs for name, ecs in fields.items()}
+
+
+def _resolved(rule: object) -> bool:
+    return isinstance(rule, SigmaRule | SigmaCorrelationRule)
+
+
+def _lower(value: str | None) -> str | None:
+    return value.lower() if value else None

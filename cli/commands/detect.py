@@ -36,9 +36,12 @@ def run_detect(app: AppContext, paths: tuple[Path, ...], builtin: bool, start: d
 
 
 def echo_detection(summary: DetectionSummary) -> None:
-    """Each rule that did not load or run, on stderr, then the closing line."""
+    """Each rule that did not load or run and the log sources rules lacked, on stderr, then the
+    closing line."""
     for error in summary.failed:
         click.echo(f"rule failed: {error}", err=True)
+    for line in summary.no_source_lines():
+        click.echo(line, err=True)
     click.echo(summary.line())
 
 

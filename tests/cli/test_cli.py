@@ -154,4 +154,4 @@ def test_a_broken_rule_is_reported_once_and_the_others_run(capsys: pytest.Captur
     code, out, err = run(capsys, "detect", str(rules))
     assert code == 3  # seen: a run with failed rules exited 0
     assert err.count("broken.yml") == 1 and "invalid YAML" in err
-    assert "2 rules run, 1 failed; 536 alerts" in out  # the broken file never ran
+    assert "2 rules run, 0 no source, 1 failed; 536 alerts" in out  # the broken file never ran

@@ -21,7 +21,7 @@ T0 = datetime(2026, 2, 1, tzinfo=UTC)
 
 def ev(n: int, **fields: Any) -> Event:
     return Event(id=make_id("b", n), timestamp=T0 + timedelta(seconds=n), dataset="linux.auth",
-                 fields={k.replace("__", "."): v for k, v in fields.items()})
+                 fields={"event.module": "linux", **{k.replace("__", "."): v for k, v in fields.items()}})
 
 
 EVENTS = [
