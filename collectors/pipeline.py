@@ -97,6 +97,7 @@ class Pipeline:
             self._went_down(e)
             return 0
         self._down_since = None
+        self.refresh()
         if result.corrupt_records:
             self.corrupt_spool_records += result.corrupt_records
             self.notice(f"spool: {result.corrupt_records} damaged records ({result.corrupt_bytes} bytes) "
@@ -220,8 +221,17 @@ class Pipeline:
         with self.checkpoints.lock(checkpoint.identity):
             checkpoint = self.checkpoints.get(checkpoint.identity) or checkpoint
             self._read_file(view, checkpoint, parser, options, summary)
-        self.sink.refresh()
+        self.refresh()
         return summary
+
+    def refresh(self) -> None:
+        """Make what was written searchable (nothing to do while the store is down)."""
+        if self._down_since is not None:
+            return
+        try:
+            self.sink.refresh()
+        except StoreError as e:
+            self._went_down(e)
 
     def _read_file(self, view: FileView, checkpoint: Checkpoint, parser: Parser, options: IngestOptions,
                    summary: IngestSummary) -> None:

@@ -56,7 +56,7 @@ class _Line:
 
 def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, start: int = 0,
                first_line: int = 0, max_bytes: int = DEFAULT_MAX_RECORD_BYTES, final: bool = True,
-               stats: ReadStats | None = None) -> Iterator[RawRecord]:
+               stats: ReadStats | None = None, chunk_size: int = _CHUNK) -> Iterator[RawRecord]:
     """The records of ``stream`` from content position ``start`` (line ``first_line`` + 1)."""
     stats = stats if stats is not None else ReadStats()
     if start:
@@ -81,7 +81,7 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
         return RawRecord(data=data, origin=origin, offset=offset, line=number, identity=identity,
                          end=end, flags=flags)
 
-    while chunk := stream.read(_CHUNK):
+    while chunk := stream.read(chunk_size):
         pos, size = 0, len(chunk)
         while pos < size:
             if line.data is None:

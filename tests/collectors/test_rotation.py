@@ -1,0 +1,125 @@
+"""Rotation with real logrotate (rename-and-create, copytruncate, delayed compression, two
+rotations between runs) and real `govsoc ingest` processes, one-shot and --follow: exact counts."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from govsoc.store.base import Query
+from govsoc.store.sqlite import SqliteStore
+from tests.conftest import need
+
+GOVSOC = str(Path(sys.executable).with_name("govsoc"))
+
+
+def write(log: Path, start: int, count: int) -> None:
+    with log.open("ab") as out:
+        for i in range(start, start + count):
+            out.write(f"Dec 10 07:{i // 60 % 60:02d}:{i % 60:02d} web1 sshd[{i}]: Failed password for u{i} from "
+                      f"10.1.0.{i % 250} port {i} ssh2\n".encode())
+
+
+def logrotate(folder: Path, log: Path, *options: str) -> None:
+    need(shutil.which("logrotate") is not None, "logrotate is not installed (apt-get install logrotate)")
+    conf = folder / "logrotate.conf"
+    conf.write_text(f"{log} {{\n  rotate 9\n  missingok\n" + "".join(f"  {o}\n" for o in options) + "}\n",
+                    encoding="utf-8")
+    subprocess.run(["logrotate", "-f", "-s", str(folder / "logrotate.state"), str(conf)], check=True,
+                   capture_output=True, timeout=60)
+
+
+def govsoc(home: Path, *args: str, timeout: float = 120) -> str:
+    done = subprocess.run([GOVSOC, *args], capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "GOVSOC_HOME": str(home), "GOVSOC_CONFIG": ""})
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def stored(home: Path) -> list[str]:
+    with SqliteStore(home / "events.db") as store:
+        return [str(e.get("event.original")) for e in store.search(Query())]
+
+
+def new_in(output: str) -> int:
+    """The new events of a one-shot run, from its per-file lines."""
+    return sum(int(line.split(" new,")[0].rsplit("(", 1)[1]) for line in output.splitlines() if " new," in line)
+
+
+@pytest.fixture
+def logs(tmp_path: Path) -> Path:
+    folder = tmp_path / "log"
+    folder.mkdir()
+    return folder
+
+
+@pytest.mark.parametrize("method", [("create",), ("copytruncate",)])
+def test_rotation_between_runs(tmp_path: Path, logs: Path, method: tuple[str, ...]) -> None:
+    log, home = logs / "auth.log", tmp_path / "home"
+    write(log, 0, 100)
+    assert new_in(govsoc(home, "ingest", str(log))) == 100
+    write(log, 100, 10)  # after the run, before the rotation
+    logrotate(logs, log, *method)
+    write(log, 110, 20)
+    # only the live path is named: the rest of the rotated file is found beside it
+    assert new_in(govsoc(home, "ingest", str(log))) == 30
+    assert new_in(govsoc(home, "ingest", str(logs / "auth.log*"))) == 0
+    assert len(stored(home)) == len(set(stored(home))) == 130
+
+
+def test_delayed_compression_and_two_rotations_between_runs(tmp_path: Path, logs: Path) -> None:
+    log, home = logs / "auth.log", tmp_path / "home"
+    pattern = str(logs / "auth.log*")
+    write(log, 0, 50)
+    assert new_in(govsoc(home, "ingest", pattern)) == 50
+    write(log, 50, 5)
+    logrotate(logs, log, "create", "compress", "delaycompress")
+    write(log, 55, 7)
+    logrotate(logs, log, "create", "compress", "delaycompress")  # auth.log.2.gz, auth.log.1, auth.log
+    write(log, 62, 9)
+    assert sorted(p.name for p in logs.glob("auth.log*")) == ["auth.log", "auth.log.1", "auth.log.2.gz"]
+    assert new_in(govsoc(home, "ingest", pattern)) == 21
+    logrotate(logs, log, "create", "compress", "delaycompress")  # everything compressed again: same content
+    out = govsoc(home, "ingest", pattern)
+    assert new_in(out) == 0 and "already stored" not in out.replace("0 already stored", "")
+    originals = stored(home)
+    assert len(originals) == len(set(originals)) == 71
+
+
+def test_follow_through_rename_and_copytruncate(tmp_path: Path, logs: Path) -> None:
+    log, home = logs / "auth.log", tmp_path / "home"
+    write(log, 0, 20)
+    follower = subprocess.Popen([GOVSOC, "ingest", "--follow", "--interval", "0.2", "--stop-after", "12", str(log)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env={**os.environ, "GOVSOC_HOME": str(home), "GOVSOC_CONFIG": ""})
+    try:
+        time.sleep(3)
+        write(log, 20, 10)
+        time.sleep(1)
+        write(log, 30, 3)
+        logrotate(logs, log, "create")  # rename and create, right after a write
+        write(log, 33, 12)
+        time.sleep(1.5)
+        write(log, 45, 4)
+        logrotate(logs, log, "copytruncate")
+        write(log, 49, 6)
+        with log.open("ab") as out:
+            out.write(b"Dec 10 08:00:00 web1 sshd[9]: half a li")  # completed later
+        time.sleep(1.5)
+        with log.open("ab") as out:
+            out.write(b"ne\n")
+        out_text, err_text = follower.communicate(timeout=60)
+    finally:
+        if follower.poll() is None:
+            follower.kill()
+    assert follower.returncode == 0, err_text
+    originals = stored(home)
+    assert len(originals) == len(set(originals)) == 56
+    assert "Dec 10 08:00:00 web1 sshd[9]: half a line" in originals
+    assert out_text.rstrip().endswith("56 accepted, 0 rejected → nothing to keep")
