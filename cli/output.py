@@ -1,8 +1,16 @@
-"""Listings as a table (rich) or JSON (--format json), to stdout."""
+"""Listings as a table (rich) or JSON (--format json), to stdout.
+
+Log text is data. Everything a table shows goes into a rich ``Text`` (never a markup string), so
+``[preauth]`` stays on screen and a user name ``[/bold]`` cannot break the output; control
+characters are shown as ``\\xNN`` so that an escape sequence in a log line cannot drive the
+terminal; and a value longer than a cell's limit is cut with a note saying how much was left
+out and where to read it whole (a 5 MB line is one cell, not 50,000 terminal lines).
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -12,9 +20,36 @@ from zoneinfo import ZoneInfo
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
                              show_default=True, help="Output as a table or as JSON.")
+#: Longest value a table cell shows, in characters.
+CELL_LIMIT = 500
+#: C0 controls except tab and newline, DEL and the C1 controls: shown, never sent to the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with terminal control characters written as ``\\xNN``."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def shown(value: Any, limit: int = CELL_LIMIT, *, whole: str = "--format json") -> Text:
+    """A value as safe terminal text: no markup, no control characters, at most ``limit``
+    characters plus a note of what was cut and ``whole``, where to read it all."""
+    text = as_text(value)
+    if len(text) > limit:
+        note = f" … [{len(text) - limit:,} more characters; {whole} shows all]"
+        return Text(printable(text[:limit])) + Text(note, style="dim")
+    return Text(printable(text))
+
+
+def console(*, stderr: bool = False) -> Console:
+    """A console that keeps whole rows when piped, rather than the 80 columns rich assumes
+    without a terminal. Print only Text or renderables built from Text to it."""
+    stream = sys.stderr if stderr else sys.stdout
+    return Console(soft_wrap=False, width=None if stream.isatty() else 200, stderr=stderr)
 
 
 def emit(rows: Iterable[dict[str, Any]], columns: Sequence[tuple[str, str]], fmt: str, *,
@@ -24,13 +59,12 @@ def emit(rows: Iterable[dict[str, Any]], columns: Sequence[tuple[str, str]], fmt
     if fmt == "json":
         click.echo(json.dumps(items, ensure_ascii=False, indent=2, default=str))
         return len(items)
-    table = Table(title=title, show_lines=False, header_style="bold")
+    table = Table(title=Text(title) if title else None, show_lines=False, header_style="bold")
     for _, header in columns:
-        table.add_column(header, overflow="fold")
+        table.add_column(Text(header), overflow="fold")
     for item in items:
-        table.add_row(*(_cell(item.get(key)) for key, _ in columns))
-    # Piped output keeps whole rows rather than the 80 columns rich assumes without a terminal.
-    Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200).print(table)
+        table.add_row(*(shown(item.get(key)) for key, _ in columns))
+    console().print(table)
     return len(items)
 
 
@@ -39,9 +73,10 @@ def local_time(ts: datetime, zone: str) -> str:
     return ts.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _cell(value: Any) -> str:
+def as_text(value: Any) -> str:
+    """A value as one line of text: lists joined with commas, None as nothing."""
     if value is None:
         return ""
     if isinstance(value, list | tuple):
-        return ", ".join(map(str, value))
+        return ", ".join(map(as_text, value))
     return str(value)

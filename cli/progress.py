@@ -10,7 +10,8 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 
 def progress(*, bytes_mode: bool = False) -> Progress:
     """A transient progress display on stderr (disabled when stderr is not a terminal)."""
-    columns = [TextColumn("{task.description}"), BarColumn()]
+    # Descriptions are file names and rule titles: data, never markup.
+    columns = [TextColumn("{task.description}", markup=False), BarColumn()]
     columns.append(DownloadColumn() if bytes_mode else TextColumn("{task.completed}/{task.total}"))
     columns.append(TimeRemainingColumn())
     return Progress(*columns, console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty())

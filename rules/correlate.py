@@ -33,7 +33,7 @@ from sigma.correlations import (
 from sigma.correlations import SigmaCorrelationConditionOperator as Op
 from sigma.rule import SigmaRule
 
-from govsoc.core.alert import Alert
+from govsoc.core.alert import Alert, evidence_of
 from govsoc.core.errors import RuleError
 from govsoc.core.event import Event, make_id
 from govsoc.rules.metadata import rule_metadata
@@ -191,7 +191,8 @@ class Correlation:
             id=alert_id or make_id(self.meta.id, repr(key), members[0].id),
             kind="correlation", start=members[0].timestamp, end=members[-1].timestamp,
             event_ids=tuple(e.id for e in members), group=self.group_dict(key),
-            context=event_context(members[0], actor=False), **self.meta.alert_fields())
+            context=event_context(members[0], actor=False), evidence=evidence_of(members),
+            **self.meta.alert_fields())
 
     def items_by_group(self, hits: Mapping[str, Iterable[Event]]) -> dict[tuple[Any, ...], list[Item]]:
         """Hits of the referenced rules (by rule id) as time-sorted items per group; an event

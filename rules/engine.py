@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from sigma.correlations import SigmaCorrelationRule
 from sigma.rule import SigmaRule
 
-from govsoc.core.alert import Alert, AlertReceipt
+from govsoc.core.alert import Alert, AlertReceipt, evidence_of
 from govsoc.core.errors import GovsocError, Location, RuleError
 from govsoc.core.event import Event, make_id
 from govsoc.rules.backends import backend_for
@@ -117,7 +117,8 @@ def match_alerts(rule: SigmaRule, events: list[Event]) -> Iterator[Alert]:
     meta = rule_metadata(rule)
     for event in events:
         yield Alert(id=make_id(meta.id, event.id), kind="match", start=event.timestamp, end=event.timestamp,
-                    event_ids=(event.id,), context=event_context(event), **meta.alert_fields())
+                    event_ids=(event.id,), context=event_context(event), evidence=evidence_of([event]),
+                    **meta.alert_fields())
 
 
 def _located(error: GovsocError, rule: SigmaRule | SigmaCorrelationRule, ruleset: RuleSet) -> RuleError:

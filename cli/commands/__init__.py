@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from govsoc.cli.commands import config, demo, detect, ingest, query, report, retention, status  # noqa: F401
+from govsoc.cli.commands import alerts, config, demo, detect, ingest, query, report, retention, status  # noqa: F401

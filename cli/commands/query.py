@@ -1,9 +1,8 @@
-"""`govsoc events` and `govsoc alerts`: list what the store holds."""
+"""`govsoc events`: list, count and rank the stored events (alerts: cli/commands/alerts.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 import click
 
@@ -11,15 +10,12 @@ from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
 from govsoc.cli.output import FORMAT_OPTION, emit, local_time
 from govsoc.cli.timeargs import TIME
-from govsoc.core.alert import LEVELS
 from govsoc.core.event import format_timestamp
 from govsoc.store import Query
 
 EVENT_COLUMNS = (("time", "time"), ("event.dataset", "dataset"), ("host.name", "host"),
                  ("event.action", "action"), ("event.outcome", "outcome"), ("source.ip", "source"),
                  ("user.name", "user"), ("message", "message"))
-ALERT_COLUMNS = (("start", "start"), ("level", "level"), ("rule", "rule"), ("kind", "kind"),
-                 ("events", "events"), ("group", "group"), ("author", "author"), ("id", "id"))
 
 
 def _terms(pairs: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
@@ -63,34 +59,3 @@ def events(app: AppContext, start: datetime | None, end: datetime | None, where:
             doc = {"time": local_time(event.timestamp, zone), **{k: doc.get(k) for k, _ in EVENT_COLUMNS[1:]}}
         rows.append(doc)
     emit(rows, EVENT_COLUMNS, fmt, title=f"events, newest first (times in {zone})")
-
-
-@cli.command()
-@click.option("--rule", "rule_id", help="Only alerts of this rule id.")
-@click.option("--from", "start", type=TIME, help="Alerts starting at or after this time.")
-@click.option("--to", "end", type=TIME, help="Alerts starting before this time.")
-@click.option("--level", type=click.Choice(LEVELS),
-              help="Only alerts of at least this level.")
-@click.option("--limit", "-n", type=click.IntRange(min=1), default=50, show_default=True)
-@click.option("--oldest-first", is_flag=True, help="List the oldest alerts first (default: newest first).")
-@FORMAT_OPTION
-@click.pass_obj
-def alerts(app: AppContext, rule_id: str | None, start: datetime | None, end: datetime | None,
-           level: str | None, limit: int, oldest_first: bool, fmt: str) -> None:
-    """List stored alerts, newest first. Rule authors are shown, as the Sigma rule licence asks."""
-    floor = LEVELS.index(level) if level else 0
-    zone = app.config.reports.timezone
-    rows = []
-    order: Literal["asc", "desc"] = "asc" if oldest_first else "desc"
-    for alert in app.store.alerts(rule_id=rule_id, start=start, end=end, order=order):
-        if LEVELS.index(alert.level) < floor:
-            continue
-        if fmt == "json":
-            rows.append(alert.to_document())
-        else:
-            rows.append({"start": local_time(alert.start, zone), "level": alert.level, "rule": alert.rule_title,
-                         "kind": alert.kind, "events": alert.event_count, "author": alert.author,
-                         "group": ", ".join(f"{k}={v}" for k, v in alert.group.items()), "id": alert.id})
-        if len(rows) >= limit:
-            break
-    emit(rows, ALERT_COLUMNS, fmt, title=f"alerts (times in {zone})")
