@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
+from govsoc.cli.output import console
 from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
 from govsoc.collectors.files.identity import look
 from govsoc.collectors.spool import Spool
@@ -68,7 +68,6 @@ def status(app: AppContext, fmt: str) -> None:
         table.add_row(Text(row["source"]), str(row["records"]), str(row["accepted"]), str(row["stored"]),
                       str(row["rejected"]), str(row["dropped"]), str(row["spooled"]),
                       f"{row['checkpoint']} (line {row['line']})", lag)
-    console = Console(width=200) if not click.get_text_stream("stdout").isatty() else Console()
-    console.print(table)
+    console().print(table)
     click.echo(f"spool: {spooled['pending_bytes']} of {spooled['max_bytes']} bytes waiting for the store "
                f"({spooled['folder']})")

@@ -15,15 +15,6 @@ from govsoc.cli.output import CELL_LIMIT, printable, shown
 SSHD = "Dec 10 07:{m:02d}:{s:02d} LabSZ sshd[24200]: {text}\n"
 
 
-@pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own embedded store; no cluster, no user config."""
-    monkeypatch.setenv("GOVSOC_HOME", str(tmp_path / "home"))
-    for name in ("GOVSOC_CONFIG", "GOVSOC_ES_URL", "GOVSOC_ES_USER", "GOVSOC_ES_API_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    return tmp_path / "home"
-
-
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     out, err = capsys.readouterr()
