@@ -122,13 +122,18 @@ FIELDS: Final[dict[str, str]] = {
     "govsoc.classification.tags": "keyword",
     "govsoc.classification.level": "keyword",
     "govsoc.parse_error": "keyword",
+    # what the store did to the event at write (govsoc.core.coercion): "type_error", "sanitized",
+    # and the ingest pipeline's own flags ("truncated", ...)
+    "govsoc.flags": "keyword",
+    # the exact bytes of event.original when they are not clean text (NUL, invalid UTF-8)
+    "govsoc.original_base64": "keyword",
     "error.message": "keyword",
 }
 
 ARRAYS: Final[frozenset[str]] = frozenset({
     "tags", "event.category", "event.type", "related.ip", "related.user", "process.args",
     "host.ip", "observer.ip", "tls.client.supported_ciphers", "dns.answers.data",
-    "govsoc.classification.tags",
+    "govsoc.classification.tags", "govsoc.flags",
 })
 
 HOT: Final[tuple[str, ...]] = (

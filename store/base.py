@@ -11,7 +11,7 @@ from __future__ import annotations
 from abc import ABCMeta, abstractmethod
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Literal
 
@@ -49,7 +49,17 @@ class Bucket:
     count: int
 
 
-__all__ = ["AlertReceipt", "Bucket", "Query", "Scalar", "Store", "WriteReceipt"]
+__all__ = ["AlertReceipt", "Bucket", "Query", "Scalar", "Store", "WriteReceipt", "week_start"]
+
+
+def week_start(ts: datetime) -> datetime:
+    """Midnight UTC of the Monday that starts the UTC ISO week of ``ts``.
+
+    Retention and the Elasticsearch layout cut on these: events of one week share an index,
+    and retention drops whole weeks before the cutoff's week, in every store alike.
+    """
+    day = ts.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return day - timedelta(days=day.weekday())
 
 
 class Store(metaclass=ABCMeta):
@@ -81,9 +91,11 @@ class Store(metaclass=ABCMeta):
         first (ties by value); events lacking the field are not counted."""
 
     @abstractmethod
-    def delete_before(self, cutoff: datetime) -> int:
-        """Retention: drop events older than ``cutoff``; returns how many were dropped.
-        Elasticsearch drops whole daily indices, so it counts the events in them."""
+    def delete_before(self, cutoff: datetime, *, dry_run: bool = False) -> int:
+        """Retention: drop the events of every UTC ISO week before the week of ``cutoff``
+        (events before ``week_start(cutoff)``) and return how many were dropped; with
+        ``dry_run`` count them and drop nothing. Alerts are not touched: they have their own
+        retention and keep an evidence snapshot of their events."""
 
     @abstractmethod
     def write_alerts(self, alerts: Iterable[Alert]) -> AlertReceipt:

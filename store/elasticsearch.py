@@ -1,11 +1,16 @@
 """The Elasticsearch event store, through the official client and its bulk helpers.
 
-Layout: daily indices per dataset, ``<prefix>-events-<dataset>-YYYY.MM.DD`` (UTC), all under one
-index template with ECS mappings (govsoc.core.ecs); alerts in ``<prefix>-alerts``. Every document's
-``_id`` is the event id and writes use ``create``, so re-sending an event is answered with a
-conflict and counted as a duplicate. Retention drops whole daily indices: no ILM, data streams or
-_delete_by_query, which the minimal distribution lacks and a full cluster does not need here.
-``@timestamp`` is date_nanos so that microsecond times order and filter exactly as in SQLite.
+Layout: one index per UTC ISO week of *event* time, shared by every dataset,
+``<prefix>-events-YYYY.MM.DD`` named after the week's Monday, all under one index template with
+ECS mappings (govsoc.core.ecs); alerts in ``<prefix>-alerts``. The shard count grows with weeks
+kept (26 for the default 180 days), not with datasets times days (daily indices per dataset gave
+50 datasets x 180 days = 9,000 shards, nine times the default per-node limit). Because the index
+follows from the event's own time, a re-sent event lands in the same index, and since every
+``_id`` is the event id and writes use ``create``, it is answered with a conflict and counted as
+a duplicate. Retention drops whole weeks of indices (store.base.week_start): no ILM, data streams
+or _delete_by_query, which the minimal distribution lacks. ``@timestamp`` is date_nanos so that
+microsecond times order and filter exactly as in SQLite. Values are coerced to their ECS types
+before they are sent (govsoc.core.coercion), so both stores hold the same values.
 """
 
 from __future__ import annotations
@@ -19,16 +24,20 @@ from typing import Any, Literal
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
 from govsoc.core.alert import Alert, AlertReceipt, TriageChange
+from govsoc.core.coercion import storable
 from govsoc.core.config import ElasticsearchSettings, EsCredentials, redact_url
 from govsoc.core.ecs import FIELDS
 from govsoc.core.errors import Location, StoreError
-from govsoc.core.event import Event, format_timestamp, utc_day
-from govsoc.store.base import Bucket, Query, Store, WriteReceipt
+from govsoc.core.event import Event, format_timestamp
+from govsoc.store.base import Bucket, Query, Store, WriteReceipt, week_start
 from govsoc.store.registry import stores
 
 _PAGE = 5000
 #: How often an alert upsert or triage change is retried after losing a race to another writer.
 _UPSERT_ROUNDS = 5
+#: Lucene refuses a term over 32,766 bytes, and ``ignore_above`` counts characters: 8,191
+#: characters of four UTF-8 bytes each (the worst case; CJK text takes three) still fit.
+KEYWORD_IGNORE_ABOVE = 32766 // 4
 _DAY_SUFFIX = re.compile(r"-(\d{4})\.(\d{2})\.(\d{2})$")
 
 
@@ -38,7 +47,7 @@ def _mapping_for(kind: str) -> dict[str, Any]:
     if kind == "date":
         return {"type": "date_nanos"}
     if kind == "keyword":
-        return {"type": "keyword", "ignore_above": 8191}
+        return {"type": "keyword", "ignore_above": KEYWORD_IGNORE_ABOVE}
     return {"type": kind}
 
 
@@ -55,11 +64,14 @@ def ecs_mappings() -> dict[str, Any]:
     root["event"]["properties"]["original"] = {"type": "keyword", "index": False, "doc_values": False}
     # message.lc: the whole message lower-cased, for substring (wildcard) search, the semantics
     # of Sigma keywords and of the SQLite store's trigram index.
-    root["message"]["fields"] = {"lc": {"type": "keyword", "normalizer": "govsoc_lowercase", "ignore_above": 32766}}
+    # Longer messages are stored and shown, but not found by substring search on this store.
+    root["message"]["fields"] = {"lc": {"type": "keyword", "normalizer": "govsoc_lowercase",
+                                        "ignore_above": KEYWORD_IGNORE_ABOVE}}
+    root["govsoc"]["properties"]["original_base64"] = {"type": "keyword", "index": False, "doc_values": False}
     return {
         "dynamic_templates": [
             {"strings_as_keyword": {"match_mapping_type": "string",
-                                    "mapping": {"type": "keyword", "ignore_above": 8191}}},
+                                    "mapping": {"type": "keyword", "ignore_above": KEYWORD_IGNORE_ABOVE}}},
         ],
         "properties": root,
     }
@@ -85,11 +97,6 @@ ALERT_MAPPINGS: dict[str, Any] = {
         "context": {"type": "flattened"},
     }
 }
-
-
-def index_safe(text: str) -> str:
-    """A dataset name made safe for an index name (lower case, no separators ES forbids)."""
-    return re.sub(r"[^a-z0-9_.]+", "_", text.lower()).strip("_.") or "unknown"
 
 
 @stores.register("elasticsearch")
@@ -137,8 +144,8 @@ class ElasticsearchStore(Store):
         return f"{self.prefix}-alerts"
 
     def index_for(self, event: Event) -> str:
-        """The daily index of an event's dataset and UTC day."""
-        return f"{self.prefix}-events-{index_safe(event.dataset)}-{event.timestamp.astimezone(UTC):%Y.%m.%d}"
+        """The weekly index of an event's time: the Monday of its UTC ISO week."""
+        return f"{self.prefix}-events-{week_start(event.timestamp):%Y.%m.%d}"
 
     def _install_templates(self) -> None:
         settings = {"number_of_shards": 1, "number_of_replicas": self.settings.number_of_replicas,
@@ -153,9 +160,13 @@ class ElasticsearchStore(Store):
     # -- writing -----------------------------------------------------------------------------
     def write(self, events: Iterable[Event]) -> WriteReceipt:
         """Bulk-create events; conflicts (the id exists) are duplicates, other refusals rejects."""
-        actions = ({"_op_type": "create", "_index": self.index_for(e), "_id": e.id, "_source": e.to_document()}
-                   for e in events)
-        return self._bulk(actions)
+        def actions() -> Iterator[dict[str, Any]]:
+            for event in events:
+                stored = storable(event, ingested=datetime.now(UTC))
+                yield {"_op_type": "create", "_index": self.index_for(stored), "_id": stored.id,
+                       "_source": stored.to_document()}
+
+        return self._bulk(actions())
 
     def _bulk(self, actions: Iterable[dict[str, Any]]) -> WriteReceipt:
         created = duplicates = 0
@@ -260,22 +271,23 @@ class ElasticsearchStore(Store):
         # Boolean keys come back as 1/0, as SQLite holds them.
         return [Bucket(key=b["key"], count=int(b["doc_count"])) for b in buckets]
 
-    def delete_before(self, cutoff: datetime) -> int:
-        """Drop every daily events index of a UTC day before the cutoff's day."""
-        day = utc_day(cutoff)
+    def delete_before(self, cutoff: datetime, *, dry_run: bool = False) -> int:
+        """Drop every events index of a week before the cutoff's week. Indices of the older
+        layout (one per dataset and day, named after the day) go by the same rule: whole days
+        before the cutoff's week."""
+        boundary = week_start(cutoff)
         indices = self._call(lambda: self.client.indices.get(index=self.events_pattern, allow_no_indices=True,
                                                              expand_wildcards="open,closed"), "cannot list indices")
         doomed = []
         for name in indices:
             match = _DAY_SUFFIX.search(name)
-            if match and datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=UTC) < day:
+            if match and datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=UTC) < boundary:
                 doomed.append(name)
-        if not doomed:
-            return 0
         dropped = 0
         for name in sorted(doomed):
             dropped += int(self._call(lambda n=name: self.client.count(index=n), "count failed")["count"])
-            self._call(lambda n=name: self.client.indices.delete(index=n), "cannot delete index")
+            if not dry_run:
+                self._call(lambda n=name: self.client.indices.delete(index=n), "cannot delete index")
         return dropped
 
     # -- alerts ------------------------------------------------------------------------------

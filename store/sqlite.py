@@ -14,23 +14,34 @@ import functools
 import json
 import re
 import sqlite3
-from collections.abc import Collection, Iterable, Iterator
+import time
+from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from govsoc.core.alert import Alert, AlertReceipt, TriageChange
+from govsoc.core.coercion import storable
 from govsoc.core.ecs import HOT, NUMERIC_TYPES, field_type
 from govsoc.core.errors import Location, StoreError
-from govsoc.core.event import Event, utc_day
-from govsoc.store.base import Bucket, Query, Scalar, Store, WriteReceipt
+from govsoc.core.event import Event
+from govsoc.store.base import Bucket, Query, Scalar, Store, WriteReceipt, week_start
 from govsoc.store.registry import stores
 
-SCHEMA_VERSION = 1
+#: Version 2: the FTS delete trigger skips events without a message (version 1 corrupted the
+#: index when retention deleted them), so version 1 files get their FTS index rebuilt on open.
+SCHEMA_VERSION = 2
+_T = TypeVar("_T")
 _BATCH = 5000
 _ALERT_BATCH = 500
+#: Rows per retention transaction: the write lock is never held long.
+_DELETE_CHUNK = 2000
+#: How long one statement waits for the write lock, and how long a write keeps retrying it
+#: (each retry restarts the whole, idempotent, batch) before it gives up with a StoreError.
+_BUSY_MS = 5000
+_RETRY_SECONDS = 300.0
 
-_SCHEMA = """
+_TABLES = """
 CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
@@ -41,12 +52,6 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_ts ON events (ts, id);
 CREATE INDEX IF NOT EXISTS events_dataset_ts ON events (dataset, ts);
-CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
-    message, content='events', content_rowid='seq', tokenize='trigram');
-DROP TRIGGER IF EXISTS events_fts_insert;
-CREATE TRIGGER IF NOT EXISTS events_fts_delete AFTER DELETE ON events BEGIN
-    INSERT INTO events_fts (events_fts, rowid, message) VALUES ('delete', old.seq, old.message);
-END;
 CREATE TABLE IF NOT EXISTS alerts (
     id TEXT PRIMARY KEY,
     rule_id TEXT NOT NULL,
@@ -56,6 +61,28 @@ CREATE TABLE IF NOT EXISTS alerts (
 CREATE INDEX IF NOT EXISTS alerts_rule_ts ON alerts (rule_id, ts);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+
+#: The FTS index holds exactly the events that have a message (written by _insert), so the
+#: delete trigger must skip the others: an FTS5 'delete' of a row it never indexed corrupts it.
+_FTS = """
+CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
+    message, content='events', content_rowid='seq', tokenize='trigram');
+DROP TRIGGER IF EXISTS events_fts_insert;
+DROP TRIGGER IF EXISTS events_fts_delete;
+CREATE TRIGGER events_fts_delete AFTER DELETE ON events WHEN old.message IS NOT NULL BEGIN
+    INSERT INTO events_fts (events_fts, rowid, message) VALUES ('delete', old.seq, old.message);
+END;
+"""
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The statements of a script, one by one (executescript would commit the transaction)."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending.strip()
+            pending = ""
 
 
 def micros(ts: datetime) -> int:
@@ -115,19 +142,56 @@ class SqliteStore(Store):
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                       timeout=_BUSY_MS / 1000)
+            self._db.execute(f"PRAGMA busy_timeout={_BUSY_MS}")
+            self._retrying(lambda: self._db.execute("PRAGMA journal_mode=WAL"))
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA busy_timeout=10000")
             # Rule values match keyword fields case-sensitively, as Elasticsearch keyword fields
             # do: the same rule must give the same alerts on both stores.
             self._db.execute("PRAGMA case_sensitive_like=ON")
             self._db.create_function("REGEXP", 2, _regexp, deterministic=True)
-            self._db.executescript(_SCHEMA)
-            self._add_hot_columns()
-            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            self._retrying(self._create_or_upgrade)
         except (sqlite3.Error, OSError) as e:
             raise StoreError(f"cannot open the SQLite store: {e}", location=Location(path=str(self.path))) from e
+
+    def _create_or_upgrade(self) -> None:
+        """Create the schema, or bring an older file up to this version, in one transaction
+        (two processes opening a new file at once do it once)."""
+        with self._transaction():
+            found = self._schema_version()
+            if found > SCHEMA_VERSION:
+                raise StoreError(
+                    f"this store file has schema version {found}, newer than this govsoc understands "
+                    f"({SCHEMA_VERSION}): upgrade govsoc (pip install -U govsoc), or set store.sqlite_path "
+                    f"to a new file", location=Location(path=str(self.path)))
+            for statement in _statements(_TABLES):
+                self._db.execute(statement)
+            if 0 < found < 2:
+                # Version 1 deleted unindexed rows from the FTS index, which may be corrupt:
+                # rebuild it from the events (one pass over the store, once).
+                self._db.execute("DROP TABLE IF EXISTS events_fts")
+            for statement in _statements(_FTS):
+                self._db.execute(statement)
+            if 0 < found < 2:
+                self._db.execute("INSERT INTO events_fts (rowid, message) SELECT seq, message FROM events "
+                                 "WHERE message IS NOT NULL")
+            self._add_hot_columns()
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def _schema_version(self) -> int:
+        """The version of an existing file; 0 for a new one (no meta table yet)."""
+        has_meta = self._db.execute("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'").fetchone()
+        if not has_meta:
+            has_events = self._db.execute(
+                "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'events'").fetchone()
+            return 1 if has_events else 0
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        try:
+            return int(row[0]) if row else 1
+        except ValueError:
+            raise StoreError(f"unreadable schema version {row[0]!r} in the store's meta table",
+                             location=Location(path=str(self.path))) from None
 
     def _add_hot_columns(self) -> None:
         # Generated columns can be added to an existing table, so a newer HOT list upgrades
@@ -147,17 +211,19 @@ class SqliteStore(Store):
 
     # -- writing -----------------------------------------------------------------------------
     def write(self, events: Iterable[Event]) -> WriteReceipt:
-        """Insert events in batches; ids already present are counted as duplicates."""
+        """Insert events in batches; ids already present are counted as duplicates. Values are
+        coerced to their ECS types and stamped with ``event.ingested`` (govsoc.core.coercion)."""
         receipt = WriteReceipt()
         batch: list[tuple[str, int, str, str]] = []
         rejected: list[tuple[str, str]] = []
         for event in events:
             try:
-                doc = json.dumps(event.to_document(), ensure_ascii=False, separators=(",", ":"))
+                stored = storable(event, ingested=datetime.now(UTC))
+                doc = json.dumps(stored.to_document(), ensure_ascii=False, separators=(",", ":"))
             except (TypeError, ValueError) as e:
-                rejected.append((event.id, f"not JSON-serialisable: {e}"))
+                rejected.append((event.id, f"not storable: {e}"))
                 continue
-            batch.append((event.id, micros(event.timestamp), event.dataset, doc))
+            batch.append((stored.id, micros(stored.timestamp), stored.dataset, doc))
             if len(batch) >= _BATCH:
                 receipt += self._insert(batch)
                 batch = []
@@ -166,7 +232,7 @@ class SqliteStore(Store):
         return receipt + WriteReceipt(rejected=tuple(rejected))
 
     def _insert(self, rows: list[tuple[str, int, str, str]]) -> WriteReceipt:
-        try:
+        def attempt() -> int:
             with self._transaction():
                 last = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0]
                 created = self._db.executemany(
@@ -176,6 +242,10 @@ class SqliteStore(Store):
                 # above the previous largest seq.
                 self._db.execute("INSERT INTO events_fts (rowid, message) SELECT seq, message FROM events "
                                  "WHERE seq > ? AND message IS NOT NULL", (last,))
+            return int(created)
+
+        try:
+            created = self._retrying(attempt)
         except sqlite3.Error as e:
             raise StoreError(f"write failed: {e}", location=Location(path=str(self.path))) from e
         return WriteReceipt(created=created, duplicates=len(rows) - created)
@@ -183,16 +253,36 @@ class SqliteStore(Store):
     def delete(self, ids: Collection[str]) -> int:
         """Remove events by id (the FTS rows go with them through the delete trigger)."""
         wanted = list(ids)
-        deleted = 0
-        try:
+
+        def attempt() -> int:
+            count = 0
             with self._transaction():
                 for start in range(0, len(wanted), 500):
                     chunk = wanted[start:start + 500]
-                    deleted += self._db.execute(
+                    count += self._db.execute(
                         f"DELETE FROM events WHERE id IN ({','.join('?' * len(chunk))})", chunk).rowcount
+            return count
+
+        try:
+            deleted = self._retrying(attempt)
         except sqlite3.Error as e:
             raise StoreError(f"delete failed: {e}", location=Location(path=str(self.path))) from e
         return deleted
+
+    def _retrying(self, attempt: Callable[[], _T]) -> _T:
+        """Run ``attempt`` (one whole transaction) again while another process holds the write
+        lock: a batch is idempotent, so a retry never stores an event twice, and no event is lost
+        to "database is locked". Gives up after _RETRY_SECONDS."""
+        deadline = time.monotonic() + _RETRY_SECONDS
+        pause = 0.01
+        while True:
+            try:
+                return attempt()
+            except sqlite3.OperationalError as e:
+                if not _is_busy(e) or time.monotonic() > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
@@ -266,12 +356,27 @@ class SqliteStore(Store):
         sql += f" GROUP BY k ORDER BY c DESC, k ASC LIMIT {int(size)}"
         return [Bucket(key=k, count=int(c)) for k, c in self._execute(sql, params)]
 
-    def delete_before(self, cutoff: datetime) -> int:
-        """Drop events on UTC days before the cutoff's day (the same days Elasticsearch drops
-        as whole daily indices)."""
-        with self._transaction():
-            cursor = self._execute("DELETE FROM events WHERE ts < ?", [micros(utc_day(cutoff))])
-        return cursor.rowcount
+    def delete_before(self, cutoff: datetime, *, dry_run: bool = False) -> int:
+        """Drop events before the cutoff's UTC ISO week (the weeks Elasticsearch drops as whole
+        indices), a few thousand rows per transaction so that writers never wait long."""
+        bound = micros(week_start(cutoff))
+        if dry_run:
+            return self.count(Query(end=week_start(cutoff)))
+
+        def chunk() -> int:
+            with self._transaction():
+                return int(self._db.execute(
+                    "DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE ts < ? LIMIT ?)",
+                    (bound, _DELETE_CHUNK)).rowcount)
+
+        dropped = 0
+        try:
+            while (done := self._retrying(chunk)) > 0:
+                dropped += done
+        except sqlite3.Error as e:
+            raise StoreError(f"retention failed after {dropped} events: {e}",
+                             location=Location(path=str(self.path))) from e
+        return dropped
 
     # -- alerts ------------------------------------------------------------------------------
     def write_alerts(self, alerts: Iterable[Alert]) -> AlertReceipt:
@@ -374,6 +479,13 @@ def _regexp(pattern: str, value: object) -> bool:
 @functools.lru_cache(maxsize=512)
 def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(error) or "busy" in str(error)
 
 
 class _Transaction:

@@ -1,4 +1,4 @@
-"""`govsoc retention`: drop events older than the retention period."""
+"""`govsoc retention`: drop events older than the retention period, or say what would go."""
 
 from __future__ import annotations
 
@@ -8,14 +8,22 @@ import click
 
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
+from govsoc.store.base import week_start
 
 
 @cli.command()
 @click.option("--days", type=click.IntRange(min=1),
               help="Keep this many days (default: store.retention_days, 180 — the Cybersecurity Law's six months).")
+@click.option("--dry-run", is_flag=True, help="Count what would be dropped; drop nothing.")
 @click.pass_obj
-def retention(app: AppContext, days: int | None) -> None:
-    """Drop events on days older than the retention period (whole days, UTC)."""
+def retention(app: AppContext, days: int | None, dry_run: bool) -> None:
+    """Drop events of whole UTC weeks (Monday to Sunday) that ended before the retention period
+    began, so at least --days are kept. Alerts are kept: they have their own retention."""
     keep = days or app.config.store.retention_days
-    dropped = app.store.delete_before(datetime.now(UTC) - timedelta(days=keep))
-    click.echo(f"kept {keep} days; dropped {dropped} events")
+    cutoff = datetime.now(UTC) - timedelta(days=keep)
+    boundary = f"{week_start(cutoff):%Y-%m-%d}"
+    dropped = app.store.delete_before(cutoff, dry_run=dry_run)
+    if dry_run:
+        click.echo(f"kept {keep} days; would drop {dropped} events before {boundary} (UTC); dropped nothing")
+    else:
+        click.echo(f"kept {keep} days; dropped {dropped} events before {boundary} (UTC); alerts kept")

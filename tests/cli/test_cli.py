@@ -129,9 +129,13 @@ def test_demo_finds_the_shared_sample_and_retention_drops_old_days(
     assert code == 0, err
     assert "OpenSSH_2k.log: 2000 records" in out
     code, out, _ = run(capsys, "retention", "--days", "36500")  # a century: the 2025 sample stays
-    assert out.strip() == "kept 36500 days; dropped 0 events"
+    assert out.startswith("kept 36500 days; dropped 0 events before ")
+    code, out, _ = run(capsys, "retention", "--days", "1", "--dry-run")  # counts, drops nothing
+    assert out.startswith("kept 1 days; would drop 2000 events before ") and "dropped nothing" in out
+    code, out, _ = run(capsys, "events", "--count")
+    assert out.strip() == "2000"
     code, out, _ = run(capsys, "retention", "--days", "1")
-    assert out.strip() == "kept 1 days; dropped 2000 events"
+    assert out.startswith("kept 1 days; dropped 2000 events before ") and "alerts kept" in out
     code, out, _ = run(capsys, "events", "--count")
     assert out.strip() == "0"
 

@@ -40,7 +40,9 @@ def test_every_line_is_stored_once_even_when_unparsed(tmp_path: Path, sqlite_sto
     assert (second.receipt.created, second.receipt.duplicates) == (0, 5)
     failures = list(sqlite_store.search(Query(terms={"event.kind": ("pipeline_error",)})))
     assert {e.get("event.original") for e in failures} == {"this line is not syslog at all",
-                                                           LINES[5].decode("gb18030", errors="replace")}
+                                                           # the store replaces NUL (bytes kept in base64)
+                                                           LINES[5].decode("gb18030", errors="replace")
+                                                           .replace("\x00", "\ufffd")}
     assert all(e.get("govsoc.parse_error") for e in failures)
     assert sqlite_store.count(Query(terms={"user.name": ("管理员",)})) == 1
 

@@ -1,0 +1,249 @@
+"""Write-time coercion: every value stored under its ECS type, in every store.
+
+Both stores call :func:`storable` on each event before writing it, so a value means the same in
+SQLite and in Elasticsearch: ``"1"`` under ``source.bytes`` (long) is stored as the number 1, and
+``"abc"`` there is not stored as text that a numeric comparison would then meet as text. A value
+that does not fit its type is moved out of the field, kept as text under
+``govsoc.malformed.<field>``, and the event is flagged (``govsoc.flags: type_error``, ``tags:
+_govsoc_type_error``); nothing is dropped silently.
+
+Strings are made storable too: a lone surrogate (which UTF-8 cannot encode and which made a whole
+batch fail) becomes U+FFFD, and so does a NUL character (SQLite's text functions and FTS stop at
+a NUL, hiding what follows from search and rules). When ``event.original`` changes this way, its
+exact original is kept as base64 in ``govsoc.original_base64``. Types are the table in
+govsoc.core.ecs; fields it does not list keep their JSON type.
+"""
+
+from __future__ import annotations
+
+import base64
+import ipaddress
+import json
+import math
+import re
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from govsoc.core.ecs import FIELDS
+from govsoc.core.event import Event, format_timestamp, parse_timestamp
+
+__all__ = ["MALFORMED", "SANITIZED_FLAG", "TYPE_ERROR_FLAG", "TYPE_ERROR_TAG", "clean_text", "coerce_fields",
+           "coerce_value", "storable"]
+
+#: The prefix under which a value that does not fit its field's type is kept (as text).
+MALFORMED = "govsoc.malformed."
+TYPE_ERROR_FLAG = "type_error"
+TYPE_ERROR_TAG = "_govsoc_type_error"
+#: Flag of an event one of whose strings had a NUL or a lone surrogate replaced.
+SANITIZED_FLAG = "sanitized"
+
+_LONG_MIN, _LONG_MAX = -(2**63), 2**63 - 1
+#: date_nanos, the Elasticsearch type of every ECS date here, holds 1970 to 2262.
+_DATE_MIN = datetime(1970, 1, 1, tzinfo=UTC)
+_DATE_MAX = datetime(2262, 4, 11, tzinfo=UTC)
+_UNSAFE = re.compile("[\x00\ud800-\udfff]")
+_REPLACEMENT = "\ufffd"
+
+
+class _Misfit(Exception):
+    """A value that does not fit its field's type."""
+
+
+def clean_text(text: str) -> str:
+    """``text`` with every NUL and lone surrogate replaced by U+FFFD (the rest kept)."""
+    if text.isascii() and "\x00" not in text:
+        return text
+    return _UNSAFE.sub(_REPLACEMENT, text)
+
+
+def _long(value: Any) -> int:
+    if isinstance(value, bool):
+        raise _Misfit
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        if not value.is_integer():  # Elasticsearch would truncate 1.5 to 1: a silent change
+            raise _Misfit
+        number = int(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            number = int(text, 10)
+        except ValueError:
+            as_float = _float(text)
+            if not as_float.is_integer():
+                raise _Misfit from None
+            number = int(as_float)
+    else:
+        raise _Misfit
+    if not _LONG_MIN <= number <= _LONG_MAX:
+        raise _Misfit
+    return number
+
+
+def _float(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise _Misfit
+    try:
+        number = float(value)
+    except (ValueError, OverflowError):
+        raise _Misfit from None
+    if not math.isfinite(number):
+        raise _Misfit
+    return number
+
+
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise _Misfit
+
+
+def _ip(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Misfit
+    try:
+        address = ipaddress.ip_address(value.strip())
+    except ValueError:
+        raise _Misfit from None
+    if getattr(address, "scope_id", None):  # fe80::1%eth0: Elasticsearch's ip type has no zone
+        raise _Misfit
+    return str(address)
+
+
+def _date(value: Any) -> str:
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+    elif isinstance(value, str):
+        try:
+            moment = parse_timestamp(value.strip())
+        except ValueError:
+            raise _Misfit from None
+    elif isinstance(value, int) and not isinstance(value, bool):  # epoch milliseconds, as ES reads them
+        try:
+            moment = datetime.fromtimestamp(value / 1000, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            raise _Misfit from None
+    else:
+        raise _Misfit
+    if not _DATE_MIN <= moment < _DATE_MAX:
+        raise _Misfit
+    return format_timestamp(moment)
+
+
+def _keyword(value: Any) -> str:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, bool):  # Elasticsearch indexes a boolean given to a keyword as "true"
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    raise _Misfit  # an object where a keyword belongs
+
+
+_CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    "long": _long, "float": _float, "boolean": _boolean, "ip": _ip, "date": _date,
+    "keyword": _keyword, "text": _keyword,
+}
+
+
+def coerce_value(kind: str, value: Any) -> Any:
+    """``value`` as an ECS ``kind`` (long, float, boolean, ip, date, keyword, text); raises
+    ValueError when it does not fit. Lists are coerced element by element."""
+    convert = _CONVERTERS.get(kind, _clean_any)
+    try:
+        if isinstance(value, list | tuple):
+            return [convert(v) for v in value]
+        return convert(value)
+    except _Misfit:
+        raise ValueError(f"{value!r} is not a {kind}") from None
+
+
+def _clean_any(value: Any) -> Any:
+    """A value of a field the table does not list: its strings cleaned, its type kept."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list | tuple):
+        return [_clean_any(v) for v in value]
+    if isinstance(value, Mapping):
+        return {clean_text(str(k)): _clean_any(v) for k, v in value.items()}
+    return value
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, str):
+        return clean_text(value)
+    return clean_text(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def coerce_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Every field coerced to its declared type; misfits moved to ``govsoc.malformed.<field>``
+    (a list keeps its fitting elements in place) and the event flagged."""
+    out: dict[str, Any] = {}
+    malformed: dict[str, Any] = {}
+    flags: list[str] = []
+    for name, value in fields.items():
+        if value is None:
+            continue
+        if not name.isascii():
+            name = clean_text(name)
+        kind = FIELDS.get(name)
+        convert = _CONVERTERS.get(kind, _clean_any) if kind else _clean_any
+        if isinstance(value, list | tuple) and kind:
+            kept, bad = [], []
+            for item in value:
+                try:
+                    kept.append(convert(item))
+                except _Misfit:
+                    bad.append(_as_text(item))
+            if kept:
+                out[name] = kept
+            if bad:
+                malformed[name] = bad
+            continue
+        try:
+            out[name] = convert(value)
+        except _Misfit:
+            malformed[name] = _as_text(value)
+    if malformed:
+        for name, value in malformed.items():
+            out[MALFORMED + name] = value
+        flags.append(TYPE_ERROR_FLAG)
+        out["tags"] = [*_listed(out.get("tags")), TYPE_ERROR_TAG]
+    original = fields.get("event.original")
+    if isinstance(original, str) and out.get("event.original") != original:
+        flags.append(SANITIZED_FLAG)
+        out.setdefault("govsoc.original_base64", _base64(original))
+    if flags:
+        out["govsoc.flags"] = [*_listed(out.get("govsoc.flags")), *flags]
+    return out
+
+
+def _listed(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def _base64(text: str) -> str:
+    """The bytes ``text`` was decoded from: surrogateescape undoes a lossless decode of
+    invalid UTF-8; any other lone surrogate is kept as its own (surrogatepass) bytes."""
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogatepass")
+    return base64.b64encode(raw).decode("ascii")
+
+
+def storable(event: Event, *, ingested: datetime) -> Event:
+    """The event as a store keeps it: fields coerced (see :func:`coerce_fields`), id and
+    dataset cleaned, and ``event.ingested`` set to ``ingested`` (UTC, microseconds)."""
+    fields = coerce_fields(event.fields)
+    fields["event.ingested"] = format_timestamp(ingested)
+    return Event(id=clean_text(event.id), timestamp=event.timestamp, dataset=clean_text(event.dataset),
+                 fields=fields)

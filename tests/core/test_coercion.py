@@ -1,0 +1,96 @@
+"""Write-time coercion to ECS types (govsoc.core.coercion), the one function both stores use."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from govsoc.core.coercion import clean_text, coerce_fields, coerce_value, storable
+from govsoc.core.event import Event
+
+
+@pytest.mark.parametrize(("kind", "value", "expected"), [
+    ("long", "1", 1),                          # numbers given as text become numbers
+    ("long", " 42 ", 42),                      # surrounding blanks are not part of the number
+    ("long", 7.0, 7),                          # an integral float is an integer
+    ("long", "7.0", 7),                        # ... also as text
+    ("long", -(2**63), -(2**63)),              # the smallest long fits
+    ("float", "0.5", 0.5),
+    ("float", 3, 3.0),
+    ("boolean", "TRUE", True),                 # Elasticsearch's own spelling, any case
+    ("boolean", 0, False),
+    ("ip", "10.0.0.1", "10.0.0.1"),
+    ("ip", "2001:DB8:0:0::1", "2001:db8::1"),  # one spelling per address, as Elasticsearch keeps it
+    ("date", "2026-03-01T08:00:00+08:00", "2026-03-01T00:00:00.000000Z"),  # to UTC, microseconds
+    ("date", datetime(2026, 3, 1, tzinfo=UTC), "2026-03-01T00:00:00.000000Z"),
+    ("date", 0, "1970-01-01T00:00:00.000000Z"),  # a number is epoch milliseconds, as ES reads it
+    ("keyword", 4624, "4624"),                 # Elasticsearch indexes a number given to a keyword as text
+    ("keyword", True, "true"),
+    ("keyword", ["a", 1], ["a", "1"]),         # arrays element by element
+])
+def test_values_that_fit_are_coerced(kind: str, value: Any, expected: Any) -> None:
+    assert coerce_value(kind, value) == expected
+
+
+@pytest.mark.parametrize(("kind", "value"), [
+    ("long", "abc"),            # the issue's case: text compared with numbers
+    ("long", 1.5),              # Elasticsearch would silently truncate it to 1
+    ("long", 2**63),            # out of range
+    ("long", True),             # a boolean is not a count
+    ("long", "0x10"),           # not decimal
+    ("float", "nan"),           # not finite: Elasticsearch refuses it
+    ("boolean", "yes"),
+    ("boolean", 2),
+    ("ip", "999.1.1.1"),
+    ("ip", "fe80::1%eth0"),     # a zone the ip type cannot hold
+    ("ip", 167772161),          # a number is not an address here
+    ("date", "yesterday"),
+    ("date", "1969-12-31T23:59:59Z"),  # before what date_nanos holds
+    ("keyword", {"a": 1}),      # an object where a keyword belongs
+])
+def test_values_that_do_not_fit_are_refused(kind: str, value: Any) -> None:
+    with pytest.raises(ValueError):
+        coerce_value(kind, value)
+
+
+def test_a_misfit_is_kept_under_malformed_and_flagged() -> None:
+    out = coerce_fields({"source.bytes": "abc", "destination.bytes": "12", "related.ip": ["10.0.0.1", "nope"],
+                         "tags": ["seen"], "custom.thing": 5})
+    assert out["destination.bytes"] == 12
+    assert "source.bytes" not in out
+    assert out["govsoc.malformed.source.bytes"] == "abc"
+    assert out["related.ip"] == ["10.0.0.1"]            # the fitting elements stay in place
+    assert out["govsoc.malformed.related.ip"] == ["nope"]
+    assert out["govsoc.flags"] == ["type_error"]
+    assert out["tags"] == ["seen", "_govsoc_type_error"]
+    assert out["custom.thing"] == 5                     # fields ECS does not list keep their type
+
+
+def test_nul_and_lone_surrogates_are_replaced_and_the_original_kept() -> None:
+    raw = b"sshd: user \xff\x00admin logged in"
+    original = raw.decode("utf-8", "surrogateescape")   # how a lossless decoder hands it over
+    out = coerce_fields({"event.original": original, "message": "a\x00b \ud800 c"})
+    assert out["message"] == "a\ufffdb \ufffd c"        # the text after the NUL is still there
+    assert out["event.original"] == "sshd: user \ufffd\ufffdadmin logged in"
+    assert base64.b64decode(out["govsoc.original_base64"]) == raw
+    assert out["govsoc.flags"] == ["sanitized"]
+    assert coerce_fields({"event.original": "clean"}) == {"event.original": "clean"}
+
+
+def test_storable_stamps_event_ingested() -> None:
+    event = Event(id="x\ud800", timestamp=datetime(2026, 3, 1, tzinfo=UTC), dataset="d", fields={"message": "m"})
+    stored = storable(event, ingested=datetime(2026, 3, 2, 1, 2, 3, 456789, tzinfo=UTC))
+    assert stored.fields["event.ingested"] == "2026-03-02T01:02:03.456789Z"
+    assert stored.id == "x\ufffd"
+
+
+@given(st.text())
+def test_clean_text_is_always_encodable_and_keeps_length(text: str) -> None:
+    cleaned = clean_text(text)
+    cleaned.encode("utf-8")
+    assert len(cleaned) == len(text) and "\x00" not in cleaned
