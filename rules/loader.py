@@ -36,6 +36,13 @@ class RuleSet:
     correlations: list[SigmaCorrelationRule] = field(default_factory=list)
     errors: list[RuleError] = field(default_factory=list)
     files: dict[str, Path] = field(default_factory=dict)
+    #: The line each rule's document starts on in its file (rule id -> line).
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def where(self, rule_id: str) -> str:
+        """``path:line`` of a loaded rule (empty when it came from no file)."""
+        path = self.files.get(rule_id)
+        return f"{path}:{self.lines[rule_id]}" if path is not None and rule_id in self.lines else str(path or "")
 
     def __len__(self) -> int:
         return len(self.rules) + len(self.correlations)
@@ -125,7 +132,18 @@ def _load_document(doc: dict[str, Any], path: Path, node: yaml.Node,
         ruleset.errors.append(RuleError("the rule has no id (alert ids are derived from it)",
                                         location=Location(path=str(path), line=node.start_mark.line + 1, field="id")))
         return None
-    ruleset.files[str(rule.id)] = path
+    rule_id, line = str(rule.id), node.start_mark.line + 1
+    if rule_id in ruleset.files:
+        # pySigma's IdentifierUniquenessValidator finds the same collision after loading; here it
+        # is refused while loading, so the two rules never share alert ids (one would silently
+        # lose its alerts to the other). The first file in sorted order keeps the id.
+        ruleset.errors.append(RuleError(
+            f"duplicate rule id {rule_id}: {rule.title!r} here and {ruleset.where(rule_id)}; this one is not "
+            "loaded (give it a new id: python -c 'import uuid; print(uuid.uuid4())')",
+            location=Location(path=str(path), line=line, field="id")))
+        return None
+    ruleset.files[rule_id] = path
+    ruleset.lines[rule_id] = line
     return rule
 
 

@@ -2,4 +2,15 @@
 
 from __future__ import annotations
 
-from govsoc.cli.commands import alerts, config, demo, detect, ingest, query, report, retention, status  # noqa: F401
+from govsoc.cli.commands import (  # noqa: F401
+    alerts,
+    config,
+    demo,
+    detect,
+    ingest,
+    query,
+    report,
+    retention,
+    rules,
+    status,
+)

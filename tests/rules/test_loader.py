@@ -70,3 +70,20 @@ def test_sigmahq_linux_rules_all_load(corpus: Path) -> None:
     ruleset = load_rules([folder])
     assert ruleset.errors == []
     assert len(ruleset.rules) == len(list(folder.rglob("*.yml"))) == 210
+
+
+def test_duplicate_rule_ids_are_refused_naming_both_files(tmp_path: Path) -> None:
+    # before: both loaded, and one rule's alerts were silently lost to the other's alert ids
+    (tmp_path / "a.yml").write_text(GOOD, encoding="utf-8")
+    copy = GOOD.replace("title: Good rule", "title: Copied rule").replace("name: good", "name: copied")
+    (tmp_path / "b.yml").write_text("title: Another\nid: 55555555-5555-4555-8555-555555555555\n"
+                                    "logsource: {product: linux}\ndetection: {sel: {a: b}, condition: sel}\n"
+                                    "---\n" + copy, encoding="utf-8")
+    ruleset = load_rules([tmp_path])
+    assert [r.title for r in ruleset.rules] == ["Good rule", "Another"]
+    assert len(ruleset.errors) == 1
+    message = str(ruleset.errors[0])
+    assert message.startswith(f"{tmp_path / 'b.yml'}:6")
+    assert "duplicate rule id 11111111-1111-4111-8111-111111111111" in message
+    assert f"{tmp_path / 'a.yml'}:1" in message and "'Copied rule'" in message
+    assert ruleset.where("55555555-5555-4555-8555-555555555555") == f"{tmp_path / 'b.yml'}:1"

@@ -1,0 +1,95 @@
+"""`govsoc rules`: rule health before and after detection.
+
+``govsoc rules check PATH...`` loads rules as ``detect`` would and says, per rule, whether it
+converts for each store, whether govsoc collects its log source (active) or not ("no source",
+with the source it needs), and for every rule that failed to load, its file:line and the reason.
+It exits EXIT_RULES_FAILED (3, as ``detect``) when any rule failed to load or convert, so a CI job
+can gate a rule repository on it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from govsoc.cli.commands.detect import EXIT_RULES_FAILED
+from govsoc.cli.context import AppContext
+from govsoc.cli.main import cli
+from govsoc.cli.output import FORMAT_OPTION, console, emit, printable
+from govsoc.rules import BUILTIN_PACKS, load_rules
+from govsoc.rules.health import STORE_KINDS, RuleHealth, check_rules
+
+CHECK_COLUMNS = (("status", "status"), ("title", "rule"), ("where", "file:line"),
+                 *((k, k) for k in STORE_KINDS), ("source", "log source"), ("id", "id"))
+
+
+@cli.group()
+def rules() -> None:
+    """Rule health: `rules check PATH...` before detection, `rules status` after it."""
+
+
+def _row(check: RuleHealth, where: str) -> dict[str, Any]:
+    converted = {kind: "converts" if check.converts(kind) else
+                 f"fails: {str(check.failures[kind]).removeprefix(kind + ': ')}" for kind in STORE_KINDS}
+    failed = not all(check.converts(kind) for kind in STORE_KINDS)
+    status = "failed" if failed else ("active" if check.active else "no source")
+    return {"status": status, "title": check.title, "where": where, **converted,
+            "source": check.source if check.active else f"needs {check.source}", "id": check.id,
+            "correlation": check.correlation}
+
+
+@rules.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--only-problems", is_flag=True, help="List only rules that failed or have no source.")
+@FORMAT_OPTION
+@click.pass_obj
+def check(app: AppContext, paths: tuple[Path, ...], only_problems: bool, fmt: str) -> int:
+    """Load and convert the rules in PATHS (default: those detect runs) without running them.
+
+    \b
+    Per rule: converted for each store (or why not), active or "no source" (the log
+    source it needs, which govsoc does not collect), failed with file:line and reason.
+    Exit status: 0 all loaded and converted; 3 some failed; 1, 2 as every command.
+    """
+    sources = list(paths) or ([BUILTIN_PACKS] if app.config.rules.builtin else []) + list(app.config.rules.paths)
+    ruleset = load_rules(sources)
+    rows = [_row(c, ruleset.where(c.id)) for c in check_rules(ruleset)]
+    rows += [{"status": "failed", "title": "(did not load)", "where": _where(e.location), "id": "",
+              **{kind: "" for kind in STORE_KINDS}, "source": "", "reason": e.message, "correlation": False}
+             for e in ruleset.errors]
+    summary = _summary(rows)
+    if fmt == "json":
+        click.echo(json.dumps({"summary": summary, "rules": rows}, ensure_ascii=False, indent=2))
+    else:
+        shown = [r for r in rows if r["status"] != "active"] if only_problems else rows
+        for row in shown:
+            if "reason" in row:
+                row["title"] = f"(did not load) {row['reason']}"
+        emit(shown, CHECK_COLUMNS, fmt, title=f"rules: {len(shown)} of {len(rows)}")
+        console().print(printable(_summary_line(summary)), markup=False, highlight=False)
+    return EXIT_RULES_FAILED if summary["failed"] else 0
+
+
+def _where(location: Any) -> str:
+    if location is None or not location.path:
+        return ""
+    return f"{location.path}:{location.line}" if location.line else str(location.path)
+
+
+def _summary(rows: list[dict[str, Any]]) -> dict[str, int]:
+    summary = {"loaded": sum(1 for r in rows if "reason" not in r),
+               "load_failed": sum(1 for r in rows if "reason" in r)}
+    for kind in STORE_KINDS:
+        summary[f"converted_{kind}"] = sum(1 for r in rows if r[kind] == "converts")
+    for status in ("active", "no source", "failed"):
+        summary[status.replace(" ", "_")] = sum(1 for r in rows if r["status"] == status)
+    return summary
+
+
+def _summary_line(summary: dict[str, int]) -> str:
+    converted = ", ".join(f"{summary[f'converted_{k}']} convert for {k}" for k in STORE_KINDS)
+    return (f"{summary['loaded']} loaded, {summary['load_failed']} did not load; {converted}; "
+            f"{summary['active']} active, {summary['no_source']} no source, {summary['failed']} failed")
