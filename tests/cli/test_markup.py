@@ -5,20 +5,16 @@ control sequence for the terminal, never 50,000 lines for one value (issue 12 "T
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from govsoc.cli import main
 from govsoc.cli.output import CELL_LIMIT, printable, shown
 
 SSHD = "Dec 10 07:{m:02d}:{s:02d} LabSZ sshd[24200]: {text}\n"
 
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+Run = Callable[..., tuple[int, str, str]]  # the `govsoc` fixture of tests/cli/conftest.py
 
 
 def write_log(path: Path, texts: list[str]) -> Path:
@@ -27,54 +23,54 @@ def write_log(path: Path, texts: list[str]) -> Path:
     return path
 
 
-def test_preauth_stays_on_screen_in_every_openssh_line(capsys: pytest.CaptureFixture[str], corpus: Path) -> None:
+def test_preauth_stays_on_screen_in_every_openssh_line(govsoc: Run, corpus: Path) -> None:
     # before: rich read "[preauth]" as a markup tag and dropped it from 618 of the 2,000 lines
     log = corpus / "loghub/OpenSSH/OpenSSH_2k.log"
     expected = log.read_text(encoding="utf-8").count("[preauth]")
     assert expected == 618
-    assert run(capsys, "ingest", str(log))[0] == 0
-    code, out, _ = run(capsys, "events", "--text", "[preauth]", "-n", "2000")
+    assert govsoc("ingest", str(log))[0] == 0
+    code, out, _ = govsoc("events", "--text", "[preauth]", "-n", "2000")
     assert code == 0
     assert out.count("[preauth]") == expected
 
 
 def test_a_user_named_like_a_closing_tag_does_not_break_events_or_alerts(
-        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        govsoc: Run, tmp_path: Path) -> None:
     # before: `govsoc events` failed with rich's MarkupError on a login attempt as "[/bold]"
     log = write_log(tmp_path / "auth.log", [
         "Failed password for invalid user [/bold] from 203.0.113.9 port 4242 ssh2",
         "Failed password for invalid user [red]root[/red] from 203.0.113.9 port 4243 ssh2",
     ])
-    assert run(capsys, "ingest", str(log))[0] == 0
-    code, out, err = run(capsys, "events")
+    assert govsoc("ingest", str(log))[0] == 0
+    code, out, err = govsoc("events")
     assert (code, err) == (0, "")
     assert "[/bold]" in out and "[red]root[/red]" in out
-    assert run(capsys, "detect")[0] == 0
-    code, out, err = run(capsys, "alerts")
+    assert govsoc("detect")[0] == 0
+    code, out, err = govsoc("alerts")
     assert (code, err) == (0, "")
     assert "[/bold]" in out and "[red]root[/red]" in out
     alert_id = re.search(r"\b([0-9a-f]{32})\b", out)
     assert alert_id is not None
-    code, out, _ = run(capsys, "alerts", "show", alert_id[1])
+    code, out, _ = govsoc("alerts", "show", alert_id[1])
     assert code == 0 and "invalid user [" in out and "203.0.113.9 port" in out
 
 
-def test_control_characters_are_shown_not_sent_to_the_terminal(capsys: pytest.CaptureFixture[str],
+def test_control_characters_are_shown_not_sent_to_the_terminal(govsoc: Run,
                                                                 tmp_path: Path) -> None:
     # an escape sequence in a log line would clear the analyst's screen or recolour it
     log = write_log(tmp_path / "auth.log", ["Invalid user evil\x1b[2J\x1b[31m from 203.0.113.7"])
-    assert run(capsys, "ingest", str(log))[0] == 0
-    code, out, _ = run(capsys, "events")
+    assert govsoc("ingest", str(log))[0] == 0
+    code, out, _ = govsoc("events")
     assert code == 0
     assert "\x1b" not in out
     assert "\\x1b[2J" in out
 
 
-def test_a_5_mb_line_is_one_cut_cell_with_a_note(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_a_5_mb_line_is_one_cut_cell_with_a_note(govsoc: Run, tmp_path: Path) -> None:
     # before: a 5 MB line was printed whole: 50,000 terminal lines
     log = write_log(tmp_path / "auth.log", ["Invalid user " + "A" * 5_000_000 + " from 203.0.113.7"])
-    assert run(capsys, "ingest", str(log))[0] == 0
-    code, out, _ = run(capsys, "events")
+    assert govsoc("ingest", str(log))[0] == 0
+    code, out, _ = govsoc("events")
     assert code == 0
     assert out.count("A") < 2 * CELL_LIMIT
     assert len(out.splitlines()) < 40
@@ -94,13 +90,13 @@ def test_printable(value: str, expected: str) -> None:
     assert shown(value).plain == expected
 
 
-def test_html_report_escapes_log_text(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_html_report_escapes_log_text(govsoc: Run, tmp_path: Path) -> None:
     log = write_log(tmp_path / "auth.log", [
         "Failed password for invalid user <script>alert(1)</script> from 203.0.113.9 port 4242 ssh2"])
-    assert run(capsys, "ingest", str(log))[0] == 0
-    assert run(capsys, "detect")[0] == 0
+    assert govsoc("ingest", str(log))[0] == 0
+    assert govsoc("detect")[0] == 0
     report = tmp_path / "r.html"
-    code, _, _ = run(capsys, "report", "-o", str(report), "--unmasked", "--lang", "en")
+    code, _, _ = govsoc("report", "-o", str(report), "--unmasked", "--lang", "en")
     html = report.read_text(encoding="utf-8")
     assert code == 0
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

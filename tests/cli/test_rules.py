@@ -4,11 +4,13 @@ and reason; duplicate ids refused naming both files (issue 12 "Rule health")."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from govsoc.cli import main
+Run = Callable[..., tuple[int, str, str]]  # the `govsoc` fixture of tests/cli/conftest.py
+
 
 RULE = """\
 title: {title}
@@ -48,15 +50,8 @@ def rules_dir(tmp_path: Path) -> Path:
     return folder
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_rules_check_json(capsys: pytest.CaptureFixture[str], rules_dir: Path) -> None:
-    code, out, _ = run(capsys, "rules", "check", str(rules_dir), "--format", "json")
+def test_rules_check_json(govsoc: Run, rules_dir: Path) -> None:
+    code, out, _ = govsoc("rules", "check", str(rules_dir), "--format", "json")
     assert code == 3
     answer = json.loads(out)
     by_where = {r["where"]: r for r in answer["rules"]}
@@ -76,22 +71,22 @@ def test_rules_check_json(capsys: pytest.CaptureFixture[str], rules_dir: Path) -
                                  "converted_elasticsearch": 2, "active": 1, "no_source": 1, "failed": 3}
 
 
-def test_rules_check_table_and_exit_codes(capsys: pytest.CaptureFixture[str], rules_dir: Path) -> None:
-    code, out, _ = run(capsys, "rules", "check", str(rules_dir), "--only-problems")
+def test_rules_check_table_and_exit_codes(govsoc: Run, rules_dir: Path) -> None:
+    code, out, _ = govsoc("rules", "check", str(rules_dir), "--only-problems")
     assert code == 3
     assert "rules: 4 of 5" in out and "Good rule" not in out
     assert "Cloud rule" in out and "no source" in out and "Placeholder rule" in out
     assert "3 loaded, 2 did not load; 2 convert for sqlite, 2 convert for elasticsearch; 1 active, " \
            "1 no source, 3 failed" in out
-    code, out, _ = run(capsys, "rules", "check")  # the bundled packs: all fine
+    code, out, _ = govsoc("rules", "check")  # the bundled packs: all fine
     assert code == 0 and "2 loaded, 0 did not load" in out and "2 active, 0 no source, 0 failed" in out
     (rules_dir / "typo.yml").unlink()
     (rules_dir / "expand.yml").unlink()
     (rules_dir / "zcopy.yml").unlink()
-    assert run(capsys, "rules", "check", str(rules_dir))[0] == 0  # a rule without source is no failure
+    assert govsoc("rules", "check", str(rules_dir))[0] == 0  # a rule without source is no failure
 
 
 @pytest.mark.parametrize("sub", ["check"])
-def test_rules_help(capsys: pytest.CaptureFixture[str], sub: str) -> None:
-    code, out, _ = run(capsys, "rules", sub, "--help")
+def test_rules_help(govsoc: Run, sub: str) -> None:
+    code, out, _ = govsoc("rules", sub, "--help")
     assert code == 0 and out.startswith(f"Usage: govsoc rules {sub}")
