@@ -23,10 +23,11 @@ from govsoc.store.base import Query, Store
 SIGMA = "sigma/rules"
 
 
-def ingest_loghub(store: Store, corpus: Path) -> None:
+def ingest_loghub(store: Store, corpus: Path, state: Path) -> None:
     """4,000 real sshd and syslog lines, as in the issue."""
     for log in ("OpenSSH/OpenSSH_2k.log", "Linux/Linux_2k.log"):
-        assert ingest_file(corpus / "loghub" / log, parser_id="linux.auth", store=store).receipt.created == 2000
+        summary = ingest_file(corpus / "loghub" / log, parser_id="linux.auth", store=store, data_dir=state)
+        assert summary.receipt.created == 2000
 
 
 def rule(text: str) -> SigmaRule:
@@ -35,10 +36,11 @@ def rule(text: str) -> SigmaRule:
     return found[0]
 
 
-def test_sigmahq_linux_rules_that_can_never_match_are_not_run(sqlite_store: Store, corpus: Path) -> None:
+def test_sigmahq_linux_rules_that_can_never_match_are_not_run(sqlite_store: Store, corpus: Path,
+                                                              tmp_path: Path) -> None:
     # Seen: 188 of the 210 SigmaHQ Linux rules (auditd, process_creation, file_event,
     # network_connection) can never match what govsoc stores, yet detect said "212 rules run".
-    ingest_loghub(sqlite_store, corpus)
+    ingest_loghub(sqlite_store, corpus, tmp_path)
     ruleset = load_rules([corpus / SIGMA / "linux"])
     assert len(ruleset.rules) == 210
     summary = detect(sqlite_store, ruleset)
@@ -53,12 +55,12 @@ def test_sigmahq_linux_rules_that_can_never_match_are_not_run(sqlite_store: Stor
 @pytest.mark.es
 @pytest.mark.parametrize("kind", ["sqlite", "elasticsearch"])
 def test_network_rules_raise_nothing_on_sshd_and_syslog_lines(kind: str, request: pytest.FixtureRequest,
-                                                              corpus: Path) -> None:
+                                                              corpus: Path, tmp_path: Path) -> None:
     # Seen: SigmaHQ's network rules over 4,000 sshd and syslog lines raised 4,061 alerts, 4,000 of
     # them "Publicly Accessible RDP Service" (zeek, `not id.orig_h|cidr`) and 61 from Cisco keyword
     # rules. govsoc collects neither zeek nor Cisco logs: none of these rules runs.
     store: Store = request.getfixturevalue("sqlite_store" if kind == "sqlite" else "elastic9_store")
-    ingest_loghub(store, corpus)
+    ingest_loghub(store, corpus, tmp_path)
     ruleset = load_rules([corpus / SIGMA / "network"])
     summary = detect(store, ruleset)
     assert summary.alerts == [] and summary.rules == 0 and summary.failed == []
