@@ -7,6 +7,7 @@ A file looks like this (every key is optional)::
     store:
       backend: sqlite                # or elasticsearch; default: elasticsearch if a URL is set
       retention_days: 180            # Cybersecurity Law art. 21: keep logs at least six months
+      alert_retention_days: 365      # alerts (with their evidence snapshots) outlive events
       elasticsearch:
         url: https://es.example:9200
         index_prefix: govsoc
@@ -72,6 +73,8 @@ class StoreSettings(_Model):
 
     backend: Literal["sqlite", "elasticsearch"] | None = None
     retention_days: int = Field(default=180, ge=1)
+    #: Alerts outlive their events (they keep an evidence snapshot): a year by default.
+    alert_retention_days: int = Field(default=365, ge=1)
     sqlite: SqliteSettings = SqliteSettings()
     elasticsearch: ElasticsearchSettings = ElasticsearchSettings()
 

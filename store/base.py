@@ -98,6 +98,12 @@ class Store(metaclass=ABCMeta):
         retention and keep an evidence snapshot of their events."""
 
     @abstractmethod
+    def delete_alerts_before(self, cutoff: datetime, *, dry_run: bool = False) -> int:
+        """Alert retention, apart from event retention: drop the alerts whose last event
+        (``event.end``) is before ``cutoff``, whatever their status, and return how many; with
+        ``dry_run`` count them and drop nothing."""
+
+    @abstractmethod
     def write_alerts(self, alerts: Iterable[Alert]) -> AlertReceipt:
         """Upsert alerts by id. A new id is created. A stored id gets the incoming alert's
         detection fields (times, event ids, evidence, context, rule attributes) and keeps its

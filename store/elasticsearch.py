@@ -291,6 +291,28 @@ class ElasticsearchStore(Store):
         return dropped
 
     # -- alerts ------------------------------------------------------------------------------
+    def delete_alerts_before(self, cutoff: datetime, *, dry_run: bool = False) -> int:
+        """Drop alerts whose last event is before ``cutoff``: their ids are read through a point
+        in time and deleted in bulk (no _delete_by_query, which the minimal distribution lacks)."""
+        expired = {"range": {"event.end": {"lt": format_timestamp(cutoff)}}}
+        if dry_run:
+            answer = self._call(lambda: self.client.count(index=self.alerts_index, query=expired,
+                                                          allow_no_indices=True, ignore_unavailable=True),
+                                "count failed")
+            return int(answer["count"])
+        ids = [doc["alert.id"] for doc in self._scan(self.alerts_index, expired, [("alert.id", "asc")], None)]
+        dropped = 0
+        for _, ok, result in self._bulk_results({"_op_type": "delete", "_index": self.alerts_index, "_id": i}
+                                                for i in ids):
+            if ok:
+                dropped += 1
+            elif result.get("status") != 404:  # already gone: another retention run
+                raise StoreError(f"cannot delete alert {result.get('_id')}: {_item_reason(result)}",
+                                 location=self._where)
+        self._call(lambda: self.client.indices.refresh(index=self.alerts_index, ignore_unavailable=True),
+                   "refresh failed")
+        return dropped
+
     def write_alerts(self, alerts: Iterable[Alert]) -> AlertReceipt:
         """Upsert alerts by id, keeping stored triage fields (see Store.write_alerts).
 

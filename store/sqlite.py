@@ -24,7 +24,7 @@ from govsoc.core.alert import Alert, AlertReceipt, TriageChange
 from govsoc.core.coercion import storable
 from govsoc.core.ecs import HOT, NUMERIC_TYPES, field_type
 from govsoc.core.errors import Location, StoreError
-from govsoc.core.event import Event
+from govsoc.core.event import Event, format_timestamp
 from govsoc.store.base import Bucket, Query, Scalar, Store, WriteReceipt, week_start
 from govsoc.store.registry import stores
 
@@ -379,6 +379,23 @@ class SqliteStore(Store):
         return dropped
 
     # -- alerts ------------------------------------------------------------------------------
+    def delete_alerts_before(self, cutoff: datetime, *, dry_run: bool = False) -> int:
+        """Drop alerts whose last event is before ``cutoff`` (stored times are fixed-width UTC
+        ISO 8601 text, so text order is time order)."""
+        where = """WHERE json_extract(doc, '$."event.end"') < ?"""
+        bound = [format_timestamp(cutoff)]
+        if dry_run:
+            return int(self._execute(f"SELECT COUNT(*) FROM alerts {where}", bound).fetchone()[0])
+
+        def delete() -> int:
+            with self._transaction():
+                return int(self._db.execute(f"DELETE FROM alerts {where}", bound).rowcount)
+
+        try:
+            return self._retrying(delete)
+        except sqlite3.Error as e:
+            raise StoreError(f"alert retention failed: {e}", location=Location(path=str(self.path))) from e
+
     def write_alerts(self, alerts: Iterable[Alert]) -> AlertReceipt:
         """Upsert alerts by id, keeping stored triage fields (see Store.write_alerts)."""
         latest = list({a.id: a for a in alerts}.values())  # an id given twice: the last one counts
@@ -388,30 +405,32 @@ class SqliteStore(Store):
         return receipt
 
     def _upsert_alerts(self, batch: list[Alert]) -> AlertReceipt:
-        created = updated = unchanged = 0
         try:
-            with self._transaction():
-                ids = sorted({a.id for a in batch})
-                marks = ", ".join("?" for _ in ids)
-                stored: dict[str, str] = dict(self._db.execute(
-                    f"SELECT id, doc FROM alerts WHERE id IN ({marks})", ids).fetchall())
-                for alert in batch:
-                    old = stored.get(alert.id)
-                    merged = alert if old is None else alert.with_triage_of(Alert.from_document(json.loads(old)))
-                    doc = alert_json(merged)
-                    if old is None:
-                        self._db.execute("INSERT INTO alerts VALUES (?, ?, ?, ?)",
-                                         (merged.id, merged.rule_id, micros(merged.start), doc))
-                        created += 1
-                    elif doc == alert_json_text(old):
-                        unchanged += 1
-                        continue
-                    else:
-                        self._db.execute("UPDATE alerts SET rule_id = ?, ts = ?, doc = ? WHERE id = ?",
-                                         (merged.rule_id, micros(merged.start), doc, merged.id))
-                        updated += 1
+            return self._retrying(lambda: self._upsert_transaction(batch))
         except sqlite3.Error as e:
             raise StoreError(f"alert write failed: {e}", location=Location(path=str(self.path))) from e
+
+    def _upsert_transaction(self, batch: list[Alert]) -> AlertReceipt:
+        created = updated = unchanged = 0
+        with self._transaction():
+            ids = sorted({a.id for a in batch})
+            marks = ", ".join("?" for _ in ids)
+            stored: dict[str, str] = dict(self._db.execute(
+                f"SELECT id, doc FROM alerts WHERE id IN ({marks})", ids).fetchall())
+            for alert in batch:
+                old = stored.get(alert.id)
+                merged = alert if old is None else alert.with_triage_of(Alert.from_document(json.loads(old)))
+                doc = alert_json(merged)
+                if old is None:
+                    self._db.execute("INSERT INTO alerts VALUES (?, ?, ?, ?)",
+                                     (merged.id, merged.rule_id, micros(merged.start), doc))
+                    created += 1
+                elif doc == alert_json_text(old):
+                    unchanged += 1
+                else:
+                    self._db.execute("UPDATE alerts SET rule_id = ?, ts = ?, doc = ? WHERE id = ?",
+                                     (merged.rule_id, micros(merged.start), doc, merged.id))
+                    updated += 1
         return AlertReceipt(created=created, updated=updated, unchanged=unchanged)
 
     def alert(self, alert_id: str) -> Alert | None:
@@ -421,7 +440,8 @@ class SqliteStore(Store):
 
     def update_alert(self, alert_id: str, change: TriageChange) -> Alert:
         """Apply a triage change inside one write transaction."""
-        try:
+
+        def attempt() -> Alert:
             with self._transaction():
                 row = self._db.execute("SELECT doc FROM alerts WHERE id = ?", (alert_id,)).fetchone()
                 if row is None:
@@ -429,9 +449,12 @@ class SqliteStore(Store):
                                      location=Location(path=str(self.path)))
                 changed = change.apply(Alert.from_document(json.loads(row[0])))
                 self._db.execute("UPDATE alerts SET doc = ? WHERE id = ?", (alert_json(changed), alert_id))
+            return changed
+
+        try:
+            return self._retrying(attempt)
         except sqlite3.Error as e:
             raise StoreError(f"alert update failed: {e}", location=Location(path=str(self.path))) from e
-        return changed
 
     def alerts(self, *, rule_id: str | None = None, start: datetime | None = None,
                end: datetime | None = None, limit: int | None = None,

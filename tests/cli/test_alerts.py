@@ -118,6 +118,22 @@ def test_triage_is_kept_when_detection_runs_again(govsoc: Run) -> None:
     assert code == 0 and re.search(rf"{incident}: open, assignee analyst2, 2 notes", out)
 
 
+def test_alerts_outlive_their_events_and_have_their_own_retention(govsoc: Run) -> None:
+    # before: retention deleted events and kept alerts that pointed at nothing, without a word
+    incident = str(listed(govsoc, "--rule", BRUTE_FORCE)[0]["alert.id"])
+    assert govsoc("alerts", "ack", incident, "-m", "seen")[0] == 0
+    code, out, _ = govsoc("retention", "--days", "1")
+    assert code == 0 and "dropped 7 events" in out and "alerts: kept 365 days; dropped 0 alerts" in out
+    assert govsoc("events", "--count")[1].strip() == "0"
+    code, out, _ = govsoc("alerts", "show", incident)
+    assert code == 0 and "status:     acknowledged" in out and "evidence: 6 of 6 events" in out
+    assert "raw: Dec 10 07:00:05 portal-web-01 sshd[24200]: Failed password for invalid user u5" in out
+    code, out, _ = govsoc("retention", "--days", "1", "--alert-days", "1", "--dry-run")
+    assert "would drop 8 alerts" in out and len(listed(govsoc)) == 8
+    code, out, _ = govsoc("retention", "--days", "1", "--alert-days", "1")
+    assert "dropped 8 alerts" in out and listed(govsoc) == []
+
+
 @pytest.mark.parametrize("sub", ["show", "ack", "close", "false-positive", "reopen", "assign", "note"])
 def test_subcommand_help(govsoc: Run, sub: str) -> None:
     code, out, _ = govsoc("alerts", sub, "--help")

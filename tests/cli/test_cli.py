@@ -134,8 +134,9 @@ def test_demo_finds_the_shared_sample_and_retention_drops_old_days(
     assert out.startswith("kept 1 days; would drop 2000 events before ") and "dropped nothing" in out
     code, out, _ = run(capsys, "events", "--count")
     assert out.strip() == "2000"
-    code, out, _ = run(capsys, "retention", "--days", "1")
-    assert out.startswith("kept 1 days; dropped 2000 events before ") and "alerts kept" in out
+    code, out, _ = run(capsys, "retention", "--days", "1", "--alert-days", "36500")
+    assert out.startswith("kept 1 days; dropped 2000 events before ")
+    assert "alerts: kept 36500 days; dropped 0 alerts" in out
     code, out, _ = run(capsys, "events", "--count")
     assert out.strip() == "0"
 

@@ -195,6 +195,23 @@ def test_alert_upsert_replaces_detection_fields_and_keeps_triage(store: Store) -
     assert store.alert(third.id) == replace(third, end=T0 + timedelta(hours=3))
 
 
+def test_alert_retention_is_apart_from_event_retention(store: Store) -> None:
+    alerts = sample_alerts()  # last events at T0 + 1, 2 and 3 minutes
+    store.write(sample())
+    store.write_alerts(alerts)
+    store.refresh()
+    store.delete_before(T0 + timedelta(days=30))
+    store.refresh()
+    assert store.count(Query()) == 0
+    assert list(store.alerts()) == alerts  # snapshots and all
+    cutoff = T0 + timedelta(minutes=2, microseconds=1)
+    assert store.delete_alerts_before(cutoff, dry_run=True) == 2
+    assert len(list(store.alerts())) == 3
+    assert store.delete_alerts_before(cutoff) == 2
+    assert list(store.alerts()) == alerts[2:]
+    assert store.delete_alerts_before(cutoff) == 0
+
+
 def test_triage_changes_append_notes_and_survive_reading(store: Store) -> None:
     alert = sample_alerts()[0]
     store.write_alerts([alert])
