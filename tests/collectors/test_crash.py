@@ -19,7 +19,7 @@ from govsoc.store.sqlite import SqliteStore
 
 GOVSOC = str(Path(sys.executable).with_name("govsoc"))
 #: Sized to finish in about two minutes on a shared CI machine; bench/ingest_resume.py runs 1,000,000.
-LINES = int(os.environ.get("GOVSOC_CRASH_TEST_LINES", "60000"))
+LINES = int(os.environ.get("GOVSOC_CRASH_TEST_LINES", "40000"))
 KILLS = 10
 
 

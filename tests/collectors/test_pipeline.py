@@ -137,13 +137,16 @@ def test_follow_mode_waits_for_the_line_to_be_completed(tmp_path: Path, pipeline
 
 def test_unchanged_file_costs_nothing(tmp_path: Path, pipeline: Pipeline) -> None:
     # seen: 200,000 lines re-read and re-parsed in 37 s to add nothing
+    # (bench/ingest_resume.py measures it at 1,000,000 lines)
     log = tmp_path / "big.log"
-    log.write_bytes(lines(0, 3600) * 56)  # ~200,000 lines
+    log.write_bytes(lines(0, 3600) * 2)
+    began = time.perf_counter()
     pipeline.ingest_file(log)
+    first = time.perf_counter() - began
     began = time.perf_counter()
     again = pipeline.ingest_file(log)
     assert again.unchanged and again.records == 0
-    assert time.perf_counter() - began < 0.5
+    assert time.perf_counter() - began < min(0.5, first / 20)
 
 
 def test_binary_input_is_reported_once(tmp_path: Path, pipeline: Pipeline, sqlite_store: SqliteStore) -> None:
