@@ -45,7 +45,7 @@ def test_ingest_detect_and_retention_at_the_same_time(tmp_path: Path) -> None:
     processes = [subprocess.Popen(c, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                  for c in commands]
     results = [p.communicate(timeout=600) for p in processes]
-    for command, process, (out, err) in zip(commands, processes, results, strict=True):
+    for command, process, (_out, err) in zip(commands, processes, results, strict=True):
         assert process.returncode == 0, f"{command[1:]}: {err}"
     assert "; dropped 2000 events before" in results[3][0]
     with SqliteStore(home / "events.db") as store:
