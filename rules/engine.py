@@ -1,32 +1,48 @@
 """One detection pass: every loaded rule against the store, alerts written back to it.
 
-Base rules are converted by the store's backend and run inside the store; correlations run over
-the base rules' hits (govsoc.rules.correlate). A rule that fails to convert or run is reported
-and counted, and every other rule still runs. Alert ids are deterministic, so a second pass over
-the same events stores no new alerts. Following the Sigma correlation specification, a rule that
-a correlation refers to raises alerts of its own only when a correlation says ``generate: true``
-(rules no correlation refers to always do).
+Passes are incremental. Each rule reads what the store received since its checkpoint, by ingest
+order (govsoc.store.base.Query.after/until), never by event time, so an event that arrives late
+is still read; the checkpoint advances only when the rule's pass succeeded, so a failed pass
+widens the next and its gap is recorded and shown (govsoc.rules.state). Hits stream from the
+store: single-event rules write their alerts in batches, and correlations keep only which groups
+received new hits, then judge those groups again over their event-time windows
+(govsoc.rules.regroup), so memory follows the batch, not the store. ``start``/``end`` (``detect
+--from/--to``) run a one-off pass over an event-time range instead, leaving checkpoints alone.
+
+A rule that fails to convert or run is reported and counted, and every other rule still runs;
+a correlation over a failed rule fails too. Following the Sigma correlation specification, a
+rule that a correlation refers to raises alerts of its own only when a correlation says
+``generate: true`` (rules no correlation refers to always do). Alert ids are deterministic and
+alerts are upserted, so passes that read an event twice never duplicate an alert.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterator
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sigma.correlations import SigmaCorrelationRule
 from sigma.rule import SigmaRule
 
 from govsoc.core.alert import Alert, AlertReceipt, evidence_of
 from govsoc.core.errors import GovsocError, Location, RuleError
-from govsoc.core.event import Event, make_id
+from govsoc.core.event import Event, format_timestamp, make_id, parse_timestamp
 from govsoc.rules.backends import backend_for
-from govsoc.rules.correlate import compile_correlation, correlate, event_context
+from govsoc.rules.correlate import Correlation, compile_correlation, event_context
 from govsoc.rules.loader import RuleSet
-from govsoc.rules.metadata import rule_metadata
+from govsoc.rules.metadata import RuleMetadata, rule_metadata
 from govsoc.rules.pipeline import rule_source_status
+from govsoc.rules.regroup import Key, Span, reevaluate
+from govsoc.rules.state import RuleState, load_state, save_state
 from govsoc.store.base import Query, Store
+
+#: Alerts written per store call.
+ALERT_BATCH = 1000
+_OWN = ""  # the consumer key of a rule's own match alerts (correlations use their rule id)
 
 
 @dataclass(slots=True)
@@ -38,14 +54,19 @@ class DetectionSummary:
     #: Rules not run because govsoc does not collect their log source: rule id -> the source needed.
     no_source: dict[str, str] = field(default_factory=dict)
     matches: dict[str, int] = field(default_factory=dict)
-    alerts: list[Alert] = field(default_factory=list)
+    kinds: Counter[str] = field(default_factory=Counter)
     receipt: AlertReceipt = field(default_factory=AlertReceipt)
+    gaps: list[str] = field(default_factory=list)
+
+    @property
+    def alerts(self) -> int:
+        """Alerts written (new, updated or unchanged)."""
+        return sum(self.kinds.values())
 
     def line(self) -> str:
         """The closing line of a pass: rules run, not run for want of their log source, failed."""
         return (f"{self.rules} rules run, {len(self.no_source)} no source, {len(self.failed)} failed; "
-                f"{len(self.alerts)} alerts "
-                f"({self.receipt.line()})")
+                f"{self.alerts} alerts ({self.receipt.line()})")
 
     def no_source_lines(self) -> list[str]:
         """One line per missing log source: how many rules need it, most needed first."""
@@ -66,59 +87,206 @@ def generating_rules(ruleset: RuleSet) -> set[str]:
 
 def detect(store: Store, ruleset: RuleSet, *, start: datetime | None = None, end: datetime | None = None,
            progress: Callable[[str], None] | None = None) -> DetectionSummary:
-    """Run every rule of ``ruleset`` over the events in [start, end) and store the alerts."""
-    backend = backend_for(store.kind)
-    summary = DetectionSummary()
-    generating = generating_rules(ruleset)
-    hits: dict[str, list[Event]] = {}
-    for rule in ruleset.rules:
+    """Run every rule of ``ruleset``: over what was stored since each rule's checkpoint, or, with
+    ``start``/``end``, over the events in [start, end); store the alerts."""
+    return DetectionPass(store, ruleset, start=start, end=end, progress=progress).run()
+
+
+class DetectionPass:
+    """The state of one pass (see the module docstring)."""
+
+    def __init__(self, store: Store, ruleset: RuleSet, *, start: datetime | None, end: datetime | None,
+                 progress: Callable[[str], None] | None) -> None:
+        self.store, self.ruleset, self.start, self.end, self.progress = store, ruleset, start, end, progress
+        self.ranged = start is not None or end is not None
+        self.backend = backend_for(store.kind)
+        self.summary = DetectionSummary()
+        self.now = datetime.now(UTC)
+        self.horizon = min(end, self.now) if end else self.now
+        self.until: str | None = None
+        self.natives: dict[str, str] = {}
+        self.failed_rules: set[str] = set()
+        self.compiled: dict[str, Correlation] = {}
+        self.new_groups: dict[str, dict[Key, Span]] = defaultdict(dict)
+        self.states: dict[str, RuleState] = {}
+
+    def run(self) -> DetectionSummary:
+        """Run the pass."""
+        self.store.refresh()
+        if not self.ranged:
+            self.until = self.store.position()
+        rules, correlations = self._unique()
+        for corr in correlations:
+            try:
+                self.compiled[str(corr.id)] = compile_correlation(corr)
+            except RuleError as e:
+                self._fail(corr, e, self._begin(corr))
+        generating = generating_rules(self.ruleset)
+        for rule in rules:
+            self._run_rule(rule, str(rule.id) in generating)
+        for corr in correlations:
+            if str(corr.id) in self.compiled:
+                self._run_correlation(corr, self.compiled[str(corr.id)])
+        return self.summary
+
+    def _unique(self) -> tuple[list[SigmaRule], list[SigmaCorrelationRule]]:
+        """The rules to run: those whose log source govsoc collects (the others are "no source"),
+        with their first use of an id; later rules with the same id are refused (run under one id,
+        their alerts would be merged and one rule's silently lost)."""
+        seen: set[str] = set()
+        kept: list[list[Any]] = [[], []]
+        groups: list[list[Any]] = [list(self.ruleset.rules), list(self.ruleset.correlations)]
+        for index, group in enumerate(groups):
+            for rule in group:
+                active, needs = rule_source_status(rule)
+                if not active:
+                    self.summary.no_source[str(rule.id)] = needs
+                    continue
+                if str(rule.id) in seen:
+                    self.summary.rules += 1
+                    self._fail(rule, RuleError(f"rule id {rule.id} is used by another rule: not run"), None)
+                    continue
+                seen.add(str(rule.id))
+                kept[index].append(rule)
+        return kept[0], kept[1]
+
+    # -- base rules --------------------------------------------------------------------------
+    def _run_rule(self, rule: SigmaRule, generating: bool) -> None:
         rule_id = str(rule.id)
-        active, needs = rule_source_status(rule)
-        if not active:
-            summary.no_source[rule_id] = needs
-            continue
-        summary.rules += 1
-        if progress:
-            progress(rule.title)
+        began = self._begin(rule)
+        positions = {corr_id: [i for i, ref in enumerate(corr.refs) if ref.id == rule_id][0]
+                     for corr_id, corr in self.compiled.items() if any(ref.id == rule_id for ref in corr.refs)}
+        consumers = ([_OWN] if generating else []) + sorted(positions)
         try:
-            native = backend.convert(rule)
-            hits[rule_id] = list(store.search(Query(native=native, start=start, end=end)))
+            native = self.backend.convert(rule)
+            self.natives[rule_id] = native
+            by_checkpoint: dict[str | None, list[str]] = defaultdict(list)
+            for consumer in consumers:
+                by_checkpoint[self._checkpoint(rule_id if consumer == _OWN else consumer)].append(consumer)
+            matches = 0
+            for checkpoint, group in by_checkpoint.items():
+                if not self.ranged and self.until is None:
+                    continue  # the store holds no event yet
+                query = Query(native=native, start=self.start, end=self.end, after=checkpoint, until=self.until)
+                matches += self._consume(rule, self.store.search(query), group, positions)
         except GovsocError as e:
-            summary.failed.append(_located(e, rule, ruleset))
-            continue
-        summary.matches[rule_id] = len(hits[rule_id])
-        if rule_id in generating:
-            summary.alerts.extend(match_alerts(rule, hits[rule_id]))
-    horizon = end or datetime.now(UTC)
-    for corr in ruleset.correlations:
-        active, needs = rule_source_status(corr)
-        if not active:
-            summary.no_source[str(corr.id)] = needs
-            continue
-        summary.rules += 1
-        if progress:
-            progress(corr.title)
+            self.failed_rules.add(rule_id)
+            if generating:
+                self._fail(rule, e, began)
+            else:
+                self.summary.failed.append(_located(e, rule, self.ruleset))
+            return
+        self.summary.matches[rule_id] = matches
+        if generating:
+            self._succeed(rule_id, rule.title, matches, began)
+
+    def _consume(self, rule: SigmaRule, hits: Iterable[Event], consumers: list[str],
+                 positions: dict[str, int]) -> int:
+        """Turn a rule's hits into match alerts (its own consumer) and new groups (correlations)."""
+        meta = rule_metadata(rule)
+        batch: list[Alert] = []
+        count = 0
+        for event in hits:
+            count += 1
+            for consumer in consumers:
+                if consumer == _OWN:
+                    batch.append(match_alert(meta, event))
+                    continue
+                key = self.compiled[consumer].group_of(event, positions[consumer])
+                if key is None:
+                    continue
+                span = self.new_groups[consumer].get(key)
+                if span is None:
+                    self.new_groups[consumer][key] = Span(event.timestamp, event.timestamp)
+                else:
+                    span.widen(event.timestamp)
+            if len(batch) >= ALERT_BATCH:
+                self._write(batch)
+                batch = []
+        self._write(batch)
+        return count
+
+    # -- correlations ------------------------------------------------------------------------
+    def _run_correlation(self, rule: SigmaCorrelationRule, corr: Correlation) -> None:
+        corr_id = str(rule.id)
+        began = self._begin(rule)
+        if any(ref.id in self.failed_rules or ref.id not in self.natives for ref in corr.refs):
+            self._fail(rule, RuleError("a rule it refers to failed"), began)
+            return
+        groups = self.new_groups.pop(corr_id, {})
+        state = None if self.ranged else self._state(corr_id)
+        for key, first, last in (state.pending if state else ()):
+            restored = tuple(tuple(v) if isinstance(v, list) else v for v in key)
+            span = groups.setdefault(restored, Span(parse_timestamp(first), parse_timestamp(last)))
+            span.widen(parse_timestamp(first))
+            span.widen(parse_timestamp(last))
+        written = 0
+        batch: list[Alert] = []
         try:
-            compiled = compile_correlation(corr)
-            if any(ref.id not in hits for ref in compiled.refs):
-                raise RuleError("a rule it refers to failed")
-            alerts = list(correlate(compiled, hits, horizon=horizon))
-        except RuleError as e:
-            summary.failed.append(_located(e, corr, ruleset))
-            continue
-        summary.matches[str(corr.id)] = len(alerts)
-        summary.alerts.extend(alerts)
-    summary.receipt = store.write_alerts(summary.alerts)
-    return summary
+            for alert in reevaluate(self.store, corr, self.natives, groups, until=self.until, horizon=self.horizon):
+                batch.append(alert)
+                written += 1
+                if len(batch) >= ALERT_BATCH:
+                    self._write(batch)
+                    batch = []
+            self._write(batch)
+        except GovsocError as e:
+            self._fail(rule, e, began)
+            return
+        self.summary.matches[corr_id] = written
+        if state is not None:
+            # Groups whose windows are still open are judged again by the next pass, even if no
+            # new hit reaches them: an upper bound can only be judged on a closed window.
+            state.pending = [[list(k), format_timestamp(s.first), format_timestamp(s.last)]
+                             for k, s in groups.items() if not corr.monotone and s.last + corr.span >= self.horizon]
+            self._succeed(corr_id, rule.title, written, began)
+
+    # -- bookkeeping -------------------------------------------------------------------------
+    def _begin(self, rule: SigmaRule | SigmaCorrelationRule) -> float:
+        self.summary.rules += 1
+        if self.progress:
+            self.progress(rule.title)
+        return time.perf_counter()
+
+    def _state(self, rule_id: str) -> RuleState:
+        if rule_id not in self.states:
+            self.states[rule_id] = load_state(self.store, rule_id)
+        return self.states[rule_id]
+
+    def _checkpoint(self, rule_id: str) -> str | None:
+        return None if self.ranged else self._state(rule_id).checkpoint
+
+    def _write(self, alerts: list[Alert]) -> None:
+        if alerts:
+            self.summary.receipt += self.store.write_alerts(alerts)
+            self.summary.kinds.update(a.kind for a in alerts)
+
+    def _fail(self, rule: SigmaRule | SigmaCorrelationRule, error: GovsocError, began: float | None) -> None:
+        located = _located(error, rule, self.ruleset)
+        self.summary.failed.append(located)
+        if self.ranged or began is None:
+            return
+        state = self._state(str(rule.id))
+        state.failed(self.now, error.message, time.perf_counter() - began)
+        save_state(self.store, state)
+        if state.open_gap:
+            self.summary.gaps.append(state.open_gap.line(rule.title))
+
+    def _succeed(self, rule_id: str, title: str, matches: int, began: float) -> None:
+        if self.ranged:
+            return
+        state = self._state(rule_id)
+        covered = state.succeeded(self.now, self.until, matches, time.perf_counter() - began)
+        save_state(self.store, state)
+        if covered:
+            self.summary.gaps.append(covered.line(title))
 
 
-def match_alerts(rule: SigmaRule, events: list[Event]) -> Iterator[Alert]:
-    """One alert per event that matched a single-event rule."""
-    meta = rule_metadata(rule)
-    for event in events:
-        yield Alert(id=make_id(meta.id, event.id), kind="match", start=event.timestamp, end=event.timestamp,
-                    event_ids=(event.id,), context=event_context(event), evidence=evidence_of([event]),
-                    **meta.alert_fields())
+def match_alert(meta: RuleMetadata, event: Event) -> Alert:
+    """The alert of one event that matched a single-event rule."""
+    return Alert(id=make_id(meta.id, event.id), kind="match", start=event.timestamp, end=event.timestamp,
+                 event_ids=(event.id,), context=event_context(event), evidence=evidence_of([event]),
+                 **meta.alert_fields())
 
 
 def _located(error: GovsocError, rule: SigmaRule | SigmaCorrelationRule, ruleset: RuleSet) -> RuleError:

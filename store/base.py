@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
-from typing import Literal
+from typing import Any, Literal
 
 from govsoc.core.alert import Alert, AlertReceipt, TriageChange
 from govsoc.core.event import Event
@@ -30,6 +30,12 @@ class Query:
     it may equal (any of them; all fields must match); a multi-valued field matches when any
     element does. ``text`` is a phrase searched in ``message``. ``native`` is a condition in
     the store's own query language. Results come in time order, then by id.
+
+    ``after`` (exclusive) and ``until`` (inclusive) bound the events by the order the store
+    received them, not by event time: they are opaque positions from :meth:`Store.position`, so
+    that an incremental pass reads exactly what was stored since the last one, late events
+    included. A store may return a little more than asked after ``after`` (Elasticsearch reads a
+    safety margin again, see its module); the callers' writes are idempotent.
     """
 
     start: datetime | None = None
@@ -39,6 +45,8 @@ class Query:
     native: str | None = None
     limit: int | None = None
     order: Literal["asc", "desc"] = "asc"
+    after: str | None = None
+    until: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +133,21 @@ class Store(metaclass=ABCMeta):
                end: datetime | None = None, limit: int | None = None,
                order: Literal["asc", "desc"] = "asc") -> Iterator[Alert]:
         """Stored alerts by start time then id, oldest first (or newest first with "desc")."""
+
+    @abstractmethod
+    def position(self) -> str | None:
+        """The ingest position up to which every event stored so far can be read (None when the
+        store holds no event): the ``until`` of an incremental pass, and the ``after`` of the next.
+        Opaque to callers, who only store it and hand it back."""
+
+    @abstractmethod
+    def get_state(self, key: str) -> dict[str, Any] | None:
+        """A small JSON document the detection engine keeps in the store (rule checkpoints), so
+        that the state travels with the events it describes; None when never written."""
+
+    @abstractmethod
+    def put_state(self, key: str, value: dict[str, Any]) -> None:
+        """Write a state document (replacing the previous one), readable at once."""
 
     def refresh(self) -> None:  # noqa: B027  (optional: most stores see their writes at once)
         """Make every write so far visible to searches (a no-op where writes are at once)."""

@@ -11,6 +11,13 @@ a duplicate. Retention drops whole weeks of indices (store.base.week_start): no 
 or _delete_by_query, which the minimal distribution lacks. ``@timestamp`` is date_nanos so that
 microsecond times order and filter exactly as in SQLite. Values are coerced to their ECS types
 before they are sent (govsoc.core.coercion), so both stores hold the same values.
+
+Ingest order is ``event.ingested``, stamped as each document is handed to a bulk request.
+Elasticsearch has no commit sequence: a document stamped before a reader's position may become
+searchable after the reader looked (a bulk still in flight, an index not yet refreshed), so
+``Query.after`` reads INGEST_MARGIN further back than asked. Documents read twice give the same
+alerts under the same ids (alerts are upserted by id), so the margin costs a little re-reading
+and never a duplicate. Engine state (rule checkpoints) is kept in ``<prefix>-state``.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Collection, Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
@@ -28,11 +35,15 @@ from govsoc.core.coercion import storable
 from govsoc.core.config import ElasticsearchSettings, EsCredentials, redact_url
 from govsoc.core.ecs import FIELDS
 from govsoc.core.errors import Location, StoreError
-from govsoc.core.event import Event, format_timestamp
+from govsoc.core.event import Event, format_timestamp, parse_timestamp
 from govsoc.store.base import Bucket, Query, Store, WriteReceipt, week_start
 from govsoc.store.registry import stores
 
 _PAGE = 5000
+#: How far back an incremental read reaches before its ``after`` position: longer than a bulk
+#: request stays in flight plus the refresh interval (1 s), and than the clock skew between the
+#: hosts that write and the host that detects.
+INGEST_MARGIN = timedelta(seconds=30)
 #: How often an alert upsert or triage change is retried after losing a race to another writer.
 _UPSERT_ROUNDS = 5
 #: Lucene refuses a term over 32,766 bytes, and ``ignore_above`` counts characters: 8,191
@@ -156,6 +167,10 @@ class ElasticsearchStore(Store):
         self._call(lambda: self.client.indices.put_index_template(
             name=f"{self.prefix}-alerts", index_patterns=[self.alerts_index], priority=200,
             template={"settings": settings, "mappings": ALERT_MAPPINGS}), "cannot install the alerts template")
+        self._call(lambda: self.client.indices.put_index_template(
+            name=f"{self.prefix}-state", index_patterns=[self.state_index], priority=200,
+            template={"settings": settings, "mappings": {"dynamic": False, "properties": {}}}),
+            "cannot install the state template")
 
     # -- writing -----------------------------------------------------------------------------
     def write(self, events: Iterable[Event]) -> WriteReceipt:
@@ -213,6 +228,13 @@ class ElasticsearchStore(Store):
             filters.append({"wildcard": {"message.lc": {"value": pattern, "case_insensitive": True}}})
         if query.native:
             filters.append({"query_string": {"query": query.native, "default_field": "message.lc"}})
+        ingested: dict[str, str] = {}
+        if query.after is not None:
+            ingested["gt"] = format_timestamp(_position(query.after) - INGEST_MARGIN)
+        if query.until is not None:
+            ingested["lte"] = format_timestamp(_position(query.until))
+        if ingested:
+            filters.append({"range": {"event.ingested": ingested}})
         return {"bool": {"filter": filters}} if filters else {"match_all": {}}
 
     def search(self, query: Query) -> Iterator[Event]:
@@ -431,9 +453,38 @@ class ElasticsearchStore(Store):
         self._call(lambda: self.client.indices.refresh(index=f"{self.prefix}-*", ignore_unavailable=True,
                                                        allow_no_indices=True), "refresh failed")
 
+    # -- ingest positions and engine state -----------------------------------------------------
+    def position(self) -> str | None:
+        """Now, on the clock that stamps ``event.ingested``: every event handed to the store
+        before this call is at or before it (see INGEST_MARGIN for those not yet searchable)."""
+        return format_timestamp(datetime.now(UTC))
+
+    @property
+    def state_index(self) -> str:
+        """The index of the engine's state documents."""
+        return f"{self.prefix}-state"
+
+    def get_state(self, key: str) -> dict[str, Any] | None:
+        """A state document (a realtime get: no refresh needed)."""
+        try:
+            found = self.client.get(index=self.state_index, id=key)
+        except ApiError as e:
+            if e.meta.status == 404:
+                return None
+            raise StoreError(f"cannot read state {key!r}: {_describe(e)}", location=self._where) from e
+        except TransportError as e:
+            raise StoreError(f"cannot read state {key!r}: {_describe(e)}", location=self._where) from e
+        return dict(json.loads(found["_source"]["value"]))
+
+    def put_state(self, key: str, value: dict[str, Any]) -> None:
+        """Write a state document; kept as a JSON string, so its fields never grow the mapping."""
+        self._call(lambda: self.client.index(index=self.state_index, id=key,
+                                             document={"value": json.dumps(value, ensure_ascii=False)}),
+                   "cannot write state")
+
     def drop_all(self) -> None:
         """Delete every index of this prefix (the tests' clean-up)."""
-        for pattern in (self.events_pattern, self.alerts_index):
+        for pattern in (self.events_pattern, self.alerts_index, self.state_index):
             names = self._call(lambda p=pattern: self.client.indices.get(index=p, allow_no_indices=True,
                                                                          ignore_unavailable=True), "cannot list")
             for name in names:
@@ -442,6 +493,14 @@ class ElasticsearchStore(Store):
     def close(self) -> None:
         """Close the client's connections."""
         self.client.close()
+
+
+def _position(position: str) -> datetime:
+    try:
+        return parse_timestamp(position)
+    except ValueError:
+        raise StoreError(f"{position!r} is not an ingest position of an Elasticsearch store (a position "
+                         "from another store?)") from None
 
 
 def _item_reason(result: dict[str, Any]) -> str:

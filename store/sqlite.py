@@ -319,6 +319,12 @@ class SqliteStore(Store):
                               .replace("_", "\\_") + "%")
         if query.native:
             clauses.append(f"({query.native})")
+        # Ingest order is the seq column: exact, so no margin is needed (writers commit whole
+        # batches under the write lock, so no smaller seq becomes visible after a larger one).
+        for sql, position in (("seq > ?", query.after), ("seq <= ?", query.until)):
+            if position is not None:
+                clauses.append(sql)
+                params.append(_seq(position))
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def _execute(self, sql: str, params: list[Any]) -> sqlite3.Cursor:
@@ -475,6 +481,26 @@ class SqliteStore(Store):
         for (doc,) in self._execute(sql, params):
             yield Alert.from_document(json.loads(doc))
 
+    # -- ingest positions and engine state -----------------------------------------------------
+    def position(self) -> str | None:
+        """The largest seq stored (seq is the order of arrival)."""
+        last = self._execute("SELECT MAX(seq) FROM events", []).fetchone()[0]
+        return None if last is None else str(last)
+
+    def get_state(self, key: str) -> dict[str, Any] | None:
+        """A state document from the meta table."""
+        row = self._execute("SELECT value FROM meta WHERE key = ?", ["state/" + key]).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def put_state(self, key: str, value: dict[str, Any]) -> None:
+        """Write a state document to the meta table."""
+        try:
+            with self._transaction():
+                self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                                 ("state/" + key, json.dumps(value, ensure_ascii=False)))
+        except sqlite3.Error as e:
+            raise StoreError(f"state write failed: {e}", location=Location(path=str(self.path))) from e
+
     def close(self) -> None:
         """Close the database."""
         self._db.close()
@@ -489,6 +515,14 @@ def alert_json(alert: Alert) -> str:
 def alert_json_text(text: str) -> str:
     """Stored alert text in the canonical form of :func:`alert_json` (rows written before it)."""
     return json.dumps(json.loads(text), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _seq(position: str) -> int:
+    try:
+        return int(position)
+    except ValueError:
+        raise StoreError(f"{position!r} is not an ingest position of a SQLite store (a position "
+                         "from another store?)") from None
 
 
 def _regexp(pattern: str, value: object) -> bool:

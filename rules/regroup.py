@@ -1,0 +1,115 @@
+"""Incremental correlation: re-evaluate only the groups that received new hits, over their
+event-time windows, and update the one alert of a burst instead of adding a second.
+
+A pass hands over, per correlation, the groups its new hits fell in with the event-time span
+[first, last] of those hits. Each group is judged again over the referenced rules' events in
+[first - 2 x timespan, last + timespan] (one timespan back for the windows that reach the new
+hits, another for the "quiet period" test of upper-bound conditions, see
+govsoc.rules.windows), read from the store in chunks of groups, so memory follows the chunk and
+never the store. A burst that the new hits extended, at either end, may start before what was
+read; it is matched with the stored alert of the same rule and group that it overlaps, and
+that alert is updated under its own id (events joined, times widened, triage kept by the store's
+upsert). ``detect --from`` that cuts into a burst lands in the same alert the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from govsoc.core.alert import Alert
+from govsoc.rules.correlate import Correlation
+from govsoc.store.base import Query, Store
+
+#: Groups judged per round of queries.
+CHUNK = 256
+#: How far before the events read a stored alert of the same burst may start and still be found:
+#: a burst that has lasted longer than this without a pause gets a second alert.
+LOOKBACK = timedelta(days=7)
+_TICK = timedelta(microseconds=1)
+
+Key = tuple[Any, ...]
+
+
+@dataclass(slots=True)
+class Span:
+    """The event-time extent of a group's new hits."""
+
+    first: datetime
+    last: datetime
+
+    def widen(self, when: datetime) -> None:
+        """Take one more hit's time in."""
+        self.first = min(self.first, when)
+        self.last = max(self.last, when)
+
+
+def reevaluate(store: Store, corr: Correlation, natives: Mapping[str, str], groups: Mapping[Key, Span], *,
+               until: str | None, horizon: datetime) -> Iterator[Alert]:
+    """The alerts (new or updated) of the bursts that the groups' new hits belong to."""
+    if not groups:
+        return
+    span = corr.span
+    keys = sorted(groups, key=lambda k: (groups[k].first, repr(k)))
+    lo = min(s.first for s in groups.values()) - 2 * span
+    hi = max(s.last for s in groups.values()) + span
+    stored = _stored_alerts(store, corr, lo - LOOKBACK, hi + _TICK)
+    for begin in range(0, len(keys), CHUNK):
+        chunk = keys[begin:begin + CHUNK]
+        items = corr.items_by_group(_hits(store, corr, natives, chunk, groups, until))
+        for key in chunk:
+            found = groups[key]
+            window = [i for i in items.get(key, ())
+                      if found.first - 2 * span <= i.timestamp <= found.last + span]
+            for alert in corr.group_alerts(key, window, horizon):
+                if alert.start <= found.last and alert.end >= found.first:
+                    yield _joined(alert, stored.get(_group_id(alert.group), []))
+
+
+def _hits(store: Store, corr: Correlation, natives: Mapping[str, str], chunk: Sequence[Key],
+          groups: Mapping[Key, Span], until: str | None) -> dict[str, list[Any]]:
+    """The referenced rules' events of the chunk's groups, by rule id."""
+    lo = min(groups[k].first for k in chunk) - 2 * corr.span
+    hi = max(groups[k].last for k in chunk) + corr.span + _TICK
+    hits: dict[str, list[Any]] = {}
+    for ref in corr.refs:
+        terms: dict[str, tuple[Any, ...]] = {}
+        if ref.group_fields and all(isinstance(k[0], str | int | float) for k in chunk):
+            # Narrow by the first group field in the store; the rest is checked per group.
+            terms[ref.group_fields[0]] = tuple(sorted({k[0] for k in chunk}, key=repr))
+        query = Query(native=natives[ref.id], start=lo, end=hi, terms=terms, until=until)
+        hits.setdefault(ref.id, []).extend(store.search(query))
+    return hits
+
+
+def _stored_alerts(store: Store, corr: Correlation, start: datetime, end: datetime) -> dict[str, list[Alert]]:
+    """The correlation's stored alerts that may overlap the bursts, by group."""
+    found: dict[str, list[Alert]] = {}
+    for alert in store.alerts(rule_id=corr.meta.id, start=start, end=end):
+        found.setdefault(_group_id(alert.group), []).append(alert)
+    return found
+
+
+def _group_id(group: Mapping[str, Any]) -> str:
+    # Stored groups come back from JSON (tuples as lists): compare in that form.
+    return json.dumps(dict(group), sort_keys=True, default=list)
+
+
+def _joined(alert: Alert, stored: list[Alert]) -> Alert:
+    """``alert`` under the id of the stored alert of the same burst, with its events joined."""
+    overlapping = [a for a in stored if a.start <= alert.end and a.end >= alert.start]
+    if not overlapping:
+        return alert
+    keep = min(overlapping, key=lambda a: (a.start, a.id))
+    ids = list(alert.event_ids)
+    seen = set(ids)
+    for other in overlapping:
+        extra = [i for i in other.event_ids if i not in seen]
+        seen.update(extra)
+        ids = extra + ids if other.start < alert.start else ids + extra
+    earlier = keep.start < alert.start
+    return replace(alert, id=keep.id, start=min(keep.start, alert.start), end=max(keep.end, alert.end),
+                   event_ids=tuple(ids), evidence=keep.evidence if earlier else alert.evidence)

@@ -1,0 +1,123 @@
+"""Per-rule detection state, kept in the store beside the events it describes.
+
+Each rule has a checkpoint: the ingest position (govsoc.store.base.Store.position) up to which
+its last successful pass read. The next pass reads from there, so a pass that failed or never
+ran widens the next one and no event is skipped, however late it arrived. What a failed pass
+left unread is recorded as a *gap* and shown until a later pass covers it: Kibana's detection
+engine silently skips the time of missed runs (elastic/kibana#172192); govsoc says so instead.
+A correlation also keeps its *pending* groups: groups whose windows were still open at the end
+of a pass, judged again by the next pass even if no new event reaches them (an upper bound such
+as "fewer than 3" can only be judged once its window has closed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from govsoc.core.event import format_timestamp, parse_timestamp
+from govsoc.store.base import Store
+
+#: Gaps kept per rule (the oldest are forgotten first).
+GAP_HISTORY = 20
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Gap:
+    """Ingest a rule did not read because its passes failed: from ``since`` (the first failed
+    pass), over ``passes`` passes, with the last reason; ``covered`` is the time of the pass that
+    read it after all (None while it is still open)."""
+
+    since: datetime
+    passes: int
+    reason: str
+    covered: datetime | None = None
+
+    def line(self, title: str) -> str:
+        """How detect and rules status show it."""
+        state = f"covered at {format_timestamp(self.covered)}" if self.covered else "still open"
+        return (f"gap: {title}: {self.passes} failed pass(es) since {format_timestamp(self.since)} "
+                f"({self.reason}); {state}")
+
+    def to_document(self) -> dict[str, Any]:
+        """The stored form."""
+        return {"since": format_timestamp(self.since), "passes": self.passes, "reason": self.reason,
+                "covered": format_timestamp(self.covered) if self.covered else None}
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> Gap:
+        """The inverse of :meth:`to_document`."""
+        return cls(since=parse_timestamp(doc["since"]), passes=int(doc["passes"]), reason=str(doc["reason"]),
+                   covered=parse_timestamp(doc["covered"]) if doc.get("covered") else None)
+
+
+@dataclass(slots=True, kw_only=True)
+class RuleState:
+    """What the engine remembers about one rule between passes."""
+
+    rule_id: str
+    checkpoint: str | None = None
+    last_run: datetime | None = None
+    duration: float = 0.0
+    matches: int = 0
+    error: str | None = None
+    gaps: list[Gap] = field(default_factory=list)
+    pending: list[list[Any]] = field(default_factory=list)
+
+    @property
+    def open_gap(self) -> Gap | None:
+        """The gap failed passes are adding to, if any."""
+        return self.gaps[-1] if self.gaps and self.gaps[-1].covered is None else None
+
+    def failed(self, when: datetime, reason: str, duration: float) -> None:
+        """Record a failed pass: the checkpoint stays, so the next pass reads this one's events."""
+        self.last_run, self.duration, self.error = when, duration, reason
+        gap = self.open_gap
+        if gap is None:
+            self.gaps = [*self.gaps, Gap(since=when, passes=1, reason=reason)][-GAP_HISTORY:]
+        else:
+            self.gaps[-1] = Gap(since=gap.since, passes=gap.passes + 1, reason=reason)
+
+    def succeeded(self, when: datetime, position: str | None, matches: int, duration: float) -> Gap | None:
+        """Record a successful pass up to ``position``; returns the gap it covered, if any."""
+        self.last_run, self.duration, self.matches, self.error = when, duration, matches, None
+        if position is not None:
+            self.checkpoint = position
+        gap = self.open_gap
+        if gap is None:
+            return None
+        self.gaps[-1] = Gap(since=gap.since, passes=gap.passes, reason=gap.reason, covered=when)
+        return self.gaps[-1]
+
+    def to_document(self) -> dict[str, Any]:
+        """The stored form."""
+        return {"rule_id": self.rule_id, "checkpoint": self.checkpoint,
+                "last_run": format_timestamp(self.last_run) if self.last_run else None,
+                "duration": self.duration, "matches": self.matches, "error": self.error,
+                "gaps": [g.to_document() for g in self.gaps], "pending": self.pending}
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> RuleState:
+        """The inverse of :meth:`to_document`."""
+        return cls(rule_id=str(doc["rule_id"]), checkpoint=doc.get("checkpoint"),
+                   last_run=parse_timestamp(doc["last_run"]) if doc.get("last_run") else None,
+                   duration=float(doc.get("duration") or 0.0), matches=int(doc.get("matches") or 0),
+                   error=doc.get("error"), gaps=[Gap.from_document(g) for g in doc.get("gaps") or ()],
+                   pending=list(doc.get("pending") or ()))
+
+
+def state_key(rule_id: str) -> str:
+    """The key of a rule's state document in the store."""
+    return f"rule-{rule_id}"
+
+
+def load_state(store: Store, rule_id: str) -> RuleState:
+    """A rule's state, or a fresh one (no checkpoint: its first pass reads everything)."""
+    doc = store.get_state(state_key(rule_id))
+    return RuleState(rule_id=rule_id) if doc is None else RuleState.from_document(doc)
+
+
+def save_state(store: Store, state: RuleState) -> None:
+    """Write a rule's state back."""
+    store.put_state(state_key(state.rule_id), state.to_document())
