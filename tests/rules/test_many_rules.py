@@ -102,7 +102,7 @@ def assert_every_rule_fires_on_its_event(store: Store, folder: Path, expected: i
     summary = detect(store, ruleset)
     assert (summary.rules, summary.failed, summary.no_source) == (expected, [], {})
     fired: dict[str, set[str]] = {}
-    for alert in summary.alerts:
+    for alert in store.alerts():
         fired.setdefault(alert.rule_id, set()).update(alert.event_ids)
     wrong = {}
     for rule in ruleset.rules:
