@@ -6,9 +6,11 @@ The floors, and why they are what they are (checked against the corpus, not copi
 - loaded 2,840: every file of the four folders holds one valid rule (2,840 .yml files).
 - SQLite 2,840: govsoc's SQLite backend expresses every SigmaHQ construct, keywords included
   (plain pySigma's sqlite backend refuses the 82 keyword rules).
-- Elasticsearch 2,824: 2,840 less 4 rules with ``|fieldref`` (grep: 4 files; Lucene cannot compare
-  two fields) and 12 of the 16 rules whose ``|re`` uses inline flags such as ``(?i)`` mid-pattern,
-  which Lucene regexps do not have.
+- Elasticsearch 2,821: 2,840 less 4 rules with ``|fieldref`` (grep: 4 files; Lucene cannot compare
+  two fields) and 15 rules whose ``|re`` Lucene's regexp cannot express with Sigma's meaning: 12 of
+  the 16 with inline flags such as ``(?i)`` (the other 4 have them where they can be lifted), 2
+  with ``\\b`` (no word boundaries in Lucene) and 1 with ``^`` inside an alternation. (Before the
+  Sigma-semantics work the Lucene backend let the last 3 through with another meaning: 2,824.)
 - active 22, all in rules/linux: the 15 ``product: linux`` keyword rules, sshd 1, syslog 2, cron,
   vsftpd, clamav and guacamole 1 each: the syslog lines govsoc's Linux collector reads. The other
   188 Linux rules need auditd, process creation, file or network events; every other folder
@@ -28,9 +30,9 @@ FOLDERS = ("rules", "rules-compliance", "rules-emerging-threats", "rules-threat-
 
 #: group -> column -> the least it may be.
 FLOORS: dict[str, dict[str, int]] = {
-    "total": {"loaded": 2840, "sqlite": 2840, "elasticsearch": 2824, "active": 22, "runs": 22},
+    "total": {"loaded": 2840, "sqlite": 2840, "elasticsearch": 2821, "active": 22, "runs": 22},
     "rules/linux": {"loaded": 210, "sqlite": 210, "elasticsearch": 210, "active": 22, "runs": 22},
-    "rules/windows": {"loaded": 2407, "sqlite": 2407, "elasticsearch": 2393},
+    "rules/windows": {"loaded": 2407, "sqlite": 2407, "elasticsearch": 2390},
     "rules/cloud": {"loaded": 83, "sqlite": 83, "elasticsearch": 82},
     "rules/web": {"loaded": 45, "sqlite": 45, "elasticsearch": 44},
     "rules/network": {"loaded": 53, "sqlite": 53, "elasticsearch": 53},
