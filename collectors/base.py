@@ -18,6 +18,7 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
@@ -109,6 +110,26 @@ class FlushingParser(Protocol):
     def flush(self, context: ParseContext) -> Iterator[Event]:
         """The events still held: called at the end of a source and on a time-out."""
         ...
+
+
+@runtime_checkable
+class RecordFileParser(Protocol):
+    """A parser of a file format that is not lines (EVTX): it brings the Source that reads such
+    a file into records. The pipeline reads the whole file each time; the records' ids do not
+    depend on the file, so a re-read stores nothing twice."""
+
+    def file_source(self, path: Path) -> Source:
+        """The records of the file at ``path``."""
+        ...
+
+
+#: File suffix -> the parser a file with it needs when none is named (--parser, configuration).
+SUFFIX_PARSERS: dict[str, str] = {".evtx": "windows.evtx"}
+
+
+def default_parser(path: Path, fallback: str = "linux.auth") -> str:
+    """The parser for ``path`` by its suffix, else ``fallback``."""
+    return SUFFIX_PARSERS.get(Path(path).suffix.lower(), fallback)
 
 
 #: Parser id -> parser class.

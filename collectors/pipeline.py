@@ -26,7 +26,16 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from govsoc.collectors.base import FlushingParser, ParseContext, Parser, RawRecord, Source, parsers, record_digest
+from govsoc.collectors.base import (
+    FlushingParser,
+    ParseContext,
+    Parser,
+    RawRecord,
+    RecordFileParser,
+    Source,
+    parsers,
+    record_digest,
+)
 from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore, Partial
 from govsoc.collectors.files.binary import sniff_binary
 from govsoc.collectors.files.identity import FileView, look, open_content, tail_digest
@@ -207,6 +216,8 @@ class Pipeline:
         path = Path(path).absolute()
         parser = parsers.get(options.parser)()
         summary = IngestSummary(source=str(path))
+        if isinstance(parser, RecordFileParser):
+            return self._ingest_record_file(path, parser, parser.file_source(path), options, summary)
         view = look(path)
         if not view.head:
             summary.unchanged = True
@@ -221,6 +232,16 @@ class Pipeline:
         with self.checkpoints.lock(checkpoint.identity):
             checkpoint = self.checkpoints.get(checkpoint.identity) or checkpoint
             self._read_file(view, checkpoint, parser, options, summary)
+        self.refresh()
+        return summary
+
+    def _ingest_record_file(self, path: Path, parser: Parser, source: Source, options: IngestOptions,
+                            summary: IngestSummary) -> IngestSummary:
+        """A file that is not lines (EVTX), read whole through its parser's own Source."""
+        context = ParseContext(timezone=ZoneInfo(options.timezone), year=options.year,
+                               reference=datetime.fromtimestamp(path.stat().st_mtime, tz=UTC))
+        self.run(source, parser, context, summary, batch_size=options.batch_size)
+        summary.unreadable = int(getattr(source, "unreadable", 0))
         self.refresh()
         return summary
 

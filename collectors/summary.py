@@ -27,6 +27,8 @@ class IngestSummary:
     partial: int = 0
     replaced_partial: int = 0
     unchanged: bool = False
+    #: Records of a binary format (EVTX) the reader could not decode (a damaged chunk).
+    unreadable: int = 0
     binary: str | None = None
     identity: str | None = None
     offset: int = 0
@@ -51,7 +53,8 @@ class IngestSummary:
         parts = [f"{self.source}: {self.records} records, {self.receipt.accepted} accepted "
                  f"({self.receipt.created} new, {self.receipt.duplicates} already stored{spooled}), "
                  f"{self.parse_failures} unparsed kept as pipeline_error events, {self.rejected} rejected{where}"]
-        notes = [(self.dropped, "dropped (spool full)"), (self.truncated, "over the record size limit, truncated"),
+        notes = [(self.unreadable, "records unreadable (damaged), skipped"),
+                 (self.dropped, "dropped (spool full)"), (self.truncated, "over the record size limit, truncated"),
                  (self.nul_bytes_skipped, "NUL padding bytes skipped"),
                  (self.partial, "unterminated last line stored, flagged partial"),
                  (self.replaced_partial, "completed line replaced its partial copy"),

@@ -14,6 +14,7 @@ from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
 from govsoc.cli.progress import progress
 from govsoc.collectors import IngestOptions, IngestSummary, Pipeline, parsers
+from govsoc.collectors.base import default_parser
 from govsoc.collectors.files.discover import expand
 from govsoc.collectors.follow import Follower, finish_predecessors
 from govsoc.core.config import Config
@@ -27,7 +28,7 @@ def options_for(config: Config, path: Path, *, parser: str | None, timezone: str
     collectors = config.collectors
     source = next((s for s in collectors.sources if any(fnmatch.fnmatch(str(path), p) for p in s.paths)), None)
     return IngestOptions(
-        parser=parser or (source.parser if source else "linux.auth"),
+        parser=parser or (source.parser if source else default_parser(path)),
         timezone=timezone or (source.timezone if source and source.timezone else collectors.timezone),
         year=year or (source.year if source and source.year else collectors.year),
         max_record_bytes=max_record_bytes or collectors.max_record_bytes)

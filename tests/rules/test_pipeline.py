@@ -17,7 +17,7 @@ from govsoc.collectors import ingest_file
 from govsoc.rules import detect, load_rules
 from govsoc.rules.backends import backend_for
 from govsoc.rules.backends.lucene import GovsocLuceneBackend
-from govsoc.rules.mappings import LogSource
+from govsoc.rules.mappings import LogSource, linux
 from govsoc.rules.pipeline import SOURCES, SourceTable, ecs_field, rule_source_status
 from govsoc.store.base import Query, Store
 
@@ -134,7 +134,7 @@ correlation:
 
 
 def test_fields_map_per_log_source_with_prefix_for_conversion_and_correlation() -> None:
-    table = SourceTable([*SOURCES, WINDOWS_LIKE])
+    table = SourceTable([*linux.SOURCES, WINDOWS_LIKE])
     rules = list(SigmaCollection.from_yaml(CORRELATION))
     base, corr = rules
     assert isinstance(base, SigmaRule) and isinstance(corr, SigmaCorrelationRule)
@@ -149,10 +149,11 @@ def test_fields_map_per_log_source_with_prefix_for_conversion_and_correlation() 
     alone = rule(CORRELATION.split("---")[0])  # converted on its own: no correlation refers to it
     query = str(GovsocLuceneBackend(table.pipeline()).convert_rule(alone)[0])
     assert re.fullmatch(r"winlog\.channel(\.caseless)?:[Ss]ecurity AND winlog\.event_id:4625", query), query
-    # The default table does not collect this source yet: generic names, and "no source".
-    assert ecs_field("User", base) == "user.name"
+    # The default table collects it (govsoc.rules.mappings.windows): event data names, not generic ones.
+    assert ecs_field("User", base) == "winlog.event_data.User"
+    assert ecs_field("IpAddress", corr) == "winlog.event_data.IpAddress"
     assert table.status(corr) == (True, "product: windows, service: security")
-    assert rule_source_status(corr) == (False, "product: windows, service: security")
+    assert rule_source_status(corr) == (True, "product: windows, service: security")
 
 
 def test_generic_names_map_for_linux_rules_and_correlations() -> None:
