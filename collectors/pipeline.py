@@ -276,6 +276,7 @@ class Pipeline:
         tracker.finish()
         summary.truncated, summary.nul_bytes_skipped, summary.waiting = (stats.truncated, stats.nul_bytes_skipped,
                                                                          stats.waiting)
+        summary.read_error = stats.error
         self._delete_superseded(tracker.checkpoint)
 
     def _delete_superseded(self, checkpoint: Checkpoint) -> None:

@@ -30,6 +30,9 @@ class IngestSummary:
     #: Records of a binary format (EVTX) the reader could not decode (a damaged chunk).
     unreadable: int = 0
     binary: str | None = None
+    #: Why the source could not be read at all, or not to its end (kept for a later run).
+    error: str | None = None
+    read_error: str | None = None
     identity: str | None = None
     offset: int = 0
     rejects_path: Path | None = None
@@ -42,6 +45,8 @@ class IngestSummary:
 
     def line(self) -> str:
         """The source's line: records, what became of them, and where the rejects went."""
+        if self.error:
+            return f"{self.source}: not read: {self.error}"
         if self.binary:
             return f"{self.source}: not read: {self.binary} (choose a parser for its format with --parser)"
         if self.unchanged and self.identity is None:
@@ -60,4 +65,6 @@ class IngestSummary:
                  (self.replaced_partial, "completed line replaced its partial copy"),
                  (self.waiting, "bytes of an unterminated last line left for later")]
         parts += [f"{count} {what}" for count, what in notes if count]
+        if self.read_error:
+            parts.append(f"stopped early, the rest is left for a later run: {self.read_error}")
         return "; ".join(parts)

@@ -12,13 +12,14 @@ import click
 
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
+from govsoc.cli.output import printable
 from govsoc.cli.progress import progress
 from govsoc.collectors import IngestOptions, IngestSummary, Pipeline, parsers
 from govsoc.collectors.base import default_parser
 from govsoc.collectors.files.discover import expand
 from govsoc.collectors.follow import Follower, finish_predecessors
 from govsoc.core.config import Config
-from govsoc.core.errors import ConfigError
+from govsoc.core.errors import ConfigError, ParseError
 
 
 def options_for(config: Config, path: Path, *, parser: str | None, timezone: str | None, year: int | None,
@@ -55,9 +56,12 @@ def run_ingest(app: AppContext, paths: tuple[str, ...], parser: str | None = Non
         for path in files:
             options = options_for(app.config, path, parser=parser, timezone=timezone, year=year,
                                   max_record_bytes=max_record_bytes)
-            summaries.extend(finish_predecessors(pipeline, path, options))
-            task_for(path)
-            summaries.append(pipeline.ingest_file(path, options))
+            try:
+                summaries.extend(finish_predecessors(pipeline, path, options))
+                task_for(path)
+                summaries.append(pipeline.ingest_file(path, options))
+            except ParseError as e:  # one unreadable file: say so, go on with the others
+                summaries.append(IngestSummary(source=str(path), error=e.message))
     pipeline.drain()
     return summaries
 
@@ -66,7 +70,7 @@ def run_ingest(app: AppContext, paths: tuple[str, ...], parser: str | None = Non
 def _bars(pipeline: Pipeline) -> Iterator[Callable[[Path], None]]:
     with progress(bytes_mode=True) as bar:
         def task_for(path: Path) -> None:
-            task = bar.add_task(path.name, total=path.stat().st_size)
+            task = bar.add_task(_one_line(path.name), total=path.stat().st_size)
             pipeline.progress = lambda n: bar.advance(task, n)
         yield task_for
     pipeline.progress = None
@@ -116,10 +120,13 @@ def ingest(app: AppContext, paths: tuple[str, ...], parser: str | None, year: in
         return
     summaries = run_ingest(app, paths, parser, timezone=tz, year=year, max_record_bytes=max_record_bytes)
     for summary in summaries:
-        click.echo(summary.line())
+        # File names and log lines are data: a name may hold a newline or a terminal escape.
+        click.echo(_one_line(summary.line()))
         for failure in summary.first_failures:
-            click.echo(f"  unparsed: {failure}", err=True)
-    click.echo(closing_line(summaries, app.config.data_dir / "rejects"))
+            click.echo(_one_line(f"  unparsed: {failure}"), err=True)
+    click.echo(_one_line(closing_line(summaries, app.config.data_dir / "rejects")))
+    if any(s.error for s in summaries):
+        raise click.exceptions.Exit(1)
 
 
 def _follow(app: AppContext, paths: tuple[str, ...], parser: str | None, year: int | None, tz: str | None,
@@ -135,13 +142,19 @@ def _follow(app: AppContext, paths: tuple[str, ...], parser: str | None, year: i
         for summary in summaries:
             if not summary.unchanged:
                 seen.append(summary)
-                click.echo(summary.line())
+                click.echo(_one_line(summary.line()))
 
     try:
         follower.run(until=None if stop_after is None else time.monotonic() + stop_after, on_poll=report)
     except KeyboardInterrupt:
         pass
-    click.echo(closing_line(seen, app.config.data_dir / "rejects"))
+    click.echo(_one_line(closing_line(seen, app.config.data_dir / "rejects")))
+
+
+def _one_line(text: str) -> str:
+    """``text`` safe for a terminal and on one line: file names and log lines are data and may
+    hold newlines or escape sequences."""
+    return printable(text).replace("\n", "\\x0a")
 
 
 def _check_zone(name: str) -> None:

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
-from govsoc.cli.output import console
+from govsoc.cli.output import console, printable
 from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
 from govsoc.collectors.files.identity import look
 from govsoc.collectors.spool import Spool
@@ -65,7 +65,7 @@ def status(app: AppContext, fmt: str) -> None:
         table.add_column(name, justify="left" if name == "source" else "right")
     for row in rows:
         lag = "-" if row["lag_bytes"] is None else f"{row['lag_bytes']} B, {row['lag_seconds']} s"
-        table.add_row(Text(row["source"]), str(row["records"]), str(row["accepted"]), str(row["stored"]),
+        table.add_row(Text(printable(row["source"])), str(row["records"]), str(row["accepted"]), str(row["stored"]),
                       str(row["rejected"]), str(row["dropped"]), str(row["spooled"]),
                       f"{row['checkpoint']} (line {row['line']})", lag)
     console().print(table)

@@ -3,14 +3,18 @@
 Memory stays bounded whatever the input: a line longer than the record size limit (1 MiB by
 default) keeps its first bytes and is flagged ``truncated``, the rest is skipped without being
 held; runs of NUL bytes at the start of a line (the padding a crash leaves in a log file) are
-skipped and counted. CRLF is handled; blank lines are skipped but counted. An unterminated last
-line is held back (it may still be being written) unless the read is final, when it is returned
-flagged ``partial``.
+skipped and counted, and a run of 16 or more inside a line ends it there: the text before is a
+line torn by the crash (flagged ``torn``), the text after the padding the next line, kept whole
+however long the padding. A read error (a gzip file still being written, or cut short) ends the
+read at the last complete line, with the reason in the stats. CRLF is handled; blank lines are
+skipped but counted. An unterminated last line is held back (it may still be being written)
+unless the read is final, when it is returned flagged ``partial``.
 """
 
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +27,9 @@ from govsoc.collectors.files.identity import open_content
 DEFAULT_MAX_RECORD_BYTES = 1 << 20
 _CHUNK = 1 << 20
 _NON_NUL = re.compile(rb"[^\x00]")
+#: A run of this many NUL bytes inside a line is crash padding, not text.
+PADDING_BYTES = 16
+_PAD = b"\x00" * PADDING_BYTES
 
 
 @dataclass(slots=True)
@@ -36,6 +43,8 @@ class ReadStats:
     #: The position after the last complete line read (blank ones included) and its number.
     consumed: int = 0
     lines: int = 0
+    #: Why the read stopped before the end of the content (a damaged or unfinished gzip file).
+    error: str | None = None
 
 
 @dataclass(slots=True)
@@ -45,6 +54,10 @@ class _Line:
     offset: int = -1
     data: bytearray | None = None
     length: int = 0
+    #: NUL bytes at the end of what was added so far (a padding run may span chunks).
+    zeros: int = 0
+    #: Ended by crash padding: the rest of its bytes are NULs up to the next line.
+    torn: bool = False
 
     def add(self, piece: bytes, cap: int) -> None:
         assert self.data is not None
@@ -52,6 +65,25 @@ class _Line:
         if room > 0:
             self.data += piece[:room]
         self.length += len(piece)
+
+    def feed(self, chunk: bytes, pos: int, stop: int, cap: int) -> tuple[int | None, int]:
+        """Add ``chunk[pos:stop]``; returns where crash padding begins in the chunk (the line is
+        then torn there) or None, and how many NUL bytes already added turned out to be padding."""
+        lead = len(chunk[pos:pos + PADDING_BYTES]) - len(chunk[pos:pos + PADDING_BYTES].lstrip(b"\x00"))
+        if self.zeros and self.zeros + min(lead, stop - pos) >= PADDING_BYTES:
+            dropped, self.length, self.zeros, self.torn = self.zeros, self.length - self.zeros, 0, True
+            assert self.data is not None
+            del self.data[self.length:]
+            return pos, dropped
+        pad = chunk.find(_PAD, pos, stop)
+        piece = chunk[pos:pad if pad >= 0 else stop]
+        self.add(piece, cap)
+        if pad >= 0:
+            self.zeros, self.torn = 0, True
+            return pad, 0
+        kept = len(piece.rstrip(b"\x00"))
+        self.zeros = self.zeros + len(piece) if kept == 0 else len(piece) - kept
+        return None, 0
 
 
 def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, start: int = 0,
@@ -67,7 +99,8 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
 
     stats.consumed, stats.lines = start, first_line
 
-    def emit(data: bytes, offset: int, end: int, length: int, flags: tuple[str, ...] = ()) -> RawRecord | None:
+    def emit(data: bytes, offset: int, end: int, length: int, flags: tuple[str, ...] = (),
+             line_number: int | None = None) -> RawRecord | None:
         if "partial" not in flags:
             stats.consumed, stats.lines = end, number
         if data.endswith(b"\r"):
@@ -78,12 +111,26 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
         if not data.strip():
             stats.blank_lines += 1
             return None
-        return RawRecord(data=data, origin=origin, offset=offset, line=number, identity=identity,
+        return RawRecord(data=data, origin=origin, offset=offset, line=line_number or number, identity=identity,
                          end=end, flags=flags)
 
-    while chunk := stream.read(chunk_size):
+    while chunk := _read(stream, chunk_size, stats):
         pos, size = 0, len(chunk)
+        padded = _PAD in chunk
         while pos < size:
+            if line.torn:  # skip the padding; the next byte that is not NUL starts the next line
+                found = _NON_NUL.search(chunk, pos)
+                stop = found.start() if found else size
+                stats.nul_bytes_skipped += stop - pos
+                pos = stop
+                if found is None:
+                    break
+                # The torn text and the line after the padding share one physical line number.
+                record = emit(bytes(line.data or b""), line.offset, base + pos, line.length, ("torn",), number + 1)
+                line = _Line()
+                if record is not None:
+                    yield record
+                continue
             if line.data is None:
                 if chunk[pos] == 0:  # crash padding before a line: skip, count
                     found = _NON_NUL.search(chunk, pos)
@@ -92,7 +139,7 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
                     pos = stop
                     continue
                 newline = chunk.find(b"\n", pos)
-                if newline >= 0:  # the common case: the whole line is in this chunk
+                if newline >= 0 and (not padded or chunk.find(_PAD, pos, newline) < 0):  # the common case
                     number += 1
                     record = emit(chunk[pos:min(newline, pos + max_bytes)], base + pos, base + newline + 1,
                                   newline - pos)
@@ -102,7 +149,11 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
                     continue
                 line = _Line(offset=base + pos, data=bytearray())
             newline = chunk.find(b"\n", pos)
-            line.add(chunk[pos:newline if newline >= 0 else size], max_bytes)
+            pad, dropped = line.feed(chunk, pos, newline if newline >= 0 else size, max_bytes)
+            stats.nul_bytes_skipped += dropped
+            if pad is not None:
+                pos = pad
+                continue
             if newline < 0:
                 break
             number += 1
@@ -113,13 +164,26 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
                 yield record
         base += size
     if line.data is not None:
-        if final:
+        if final and stats.error is None:  # after a read error the line may go on: wait for it
             number += 1
             record = emit(bytes(line.data), line.offset, base, line.length, ("partial",))
             if record is not None:
                 yield record
         else:
             stats.waiting = line.length
+
+
+def _read(stream: BinaryIO, size: int, stats: ReadStats) -> bytes:
+    """The next chunk, or b"" when the content ends or cannot be read further (the reason kept)."""
+    try:
+        # read1: one decompression step at a time, so a cut-short gzip stream gives every byte
+        # before the cut (read() would drop the last partly filled chunk with the error).
+        read = getattr(stream, "read1", stream.read)
+        data: bytes = read(size)
+        return data
+    except (EOFError, OSError, zlib.error) as e:  # gzip cut short or still being written; EIO
+        stats.error = f"content unreadable after byte {stats.consumed}: {e}"
+        return b""
 
 
 class LineFileSource:

@@ -3,7 +3,9 @@ model written independently of the reader says which), resumable from any record
 
 from __future__ import annotations
 
+import gzip
 import io
+import re
 import tracemalloc
 from collections.abc import Iterator
 
@@ -16,7 +18,8 @@ from govsoc.collectors.files.lines import ReadStats, read_lines
 
 
 def reference(content: bytes, max_bytes: int) -> list[tuple[int, bytes, bool, bool]]:
-    """(offset, data, truncated, partial) of each non-blank line, by plain splitting."""
+    """(offset, data, truncated, partial) of each non-blank line, by plain splitting: on newlines,
+    then on runs of 16 or more NUL bytes (crash padding ends a torn line; leading NULs skipped)."""
     out = []
     parts = content.split(b"\n")
     position = 0
@@ -24,12 +27,16 @@ def reference(content: bytes, max_bytes: int) -> list[tuple[int, bytes, bool, bo
         last = index == len(parts) - 1
         if last and not part:
             break
-        stripped = part.lstrip(b"\x00")
-        data = stripped[:max_bytes]
-        if data.endswith(b"\r"):
-            data = data[:-1]
-        if data.strip():
-            out.append((position + len(part) - len(stripped), data, len(stripped) > max_bytes, last))
+        pieces = [(m.start(), m.group()) for m in re.finditer(rb"(?:(?!\x00{16}).)+", part, re.DOTALL)] or [(0, b"")]
+        for number, (start, piece) in enumerate(pieces):
+            stripped = piece.lstrip(b"\x00")
+            data = stripped[:max_bytes]
+            if data.endswith(b"\r"):
+                data = data[:-1]
+            # partial: unterminated at the end of the content, nothing but padding after it
+            partial = last and not any(p.strip(b"\x00") for _, p in pieces[number + 1:])
+            if data.strip():
+                out.append((position + start + len(piece) - len(stripped), data, len(stripped) > max_bytes, partial))
         position += len(part) + 1
     return out
 
@@ -42,8 +49,8 @@ def read(content: bytes, *, max_bytes: int, chunk: int, start: int = 0, final: b
         yield r.offset, r.data, "truncated" in r.flags, "partial" in r.flags, r.end
 
 
-LINEISH = st.lists(st.sampled_from([b"a", b"bc ", b"\n", b"\r\n", b"\x00", b"\x00" * 9, b"\xff", b" ", b"x" * 40]),
-                   max_size=60).map(b"".join)
+LINEISH = st.lists(st.sampled_from([b"a", b"bc ", b"\n", b"\r\n", b"\x00", b"\x00" * 9, b"\x00" * 20, b"\xff", b" ",
+                                    b"x" * 40]), max_size=60).map(b"".join)
 
 
 @settings(max_examples=400, deadline=None)
@@ -89,3 +96,27 @@ def test_memory_stays_bounded_on_a_huge_unterminated_line() -> None:
 def test_binary_sniffing(head: bytes, verdict: str | None) -> None:
     found = sniff_binary(head)
     assert (found is None) if verdict is None else (found is not None and found.startswith(verdict))
+
+
+def test_crash_padding_after_a_torn_line_does_not_swallow_the_next_line() -> None:
+    # a crash cut a line short and left 5 MB of NUL bytes; logging went on after the padding
+    first, torn = b"Dec 10 06:55:46 h sshd[1]: one\n", b"Dec 10 06:55:47 h sshd[2]: tw"
+    after = b"Dec 10 07:00:00 h x: 3\n"
+    content = first + torn + b"\x00" * (5 << 20) + after
+    stats = ReadStats()
+    records = list(read_lines(io.BytesIO(content), origin="t", max_bytes=1 << 20, stats=stats))
+    assert [(r.data, r.flags, r.line) for r in records] == [(first[:-1], (), 1), (torn, ("torn",), 2),
+                                                            (after[:-1], (), 2)]
+    assert records[2].offset == len(content) - len(after) and stats.nul_bytes_skipped == 5 << 20
+
+
+def test_a_gzip_file_cut_short_gives_its_complete_lines_and_says_why() -> None:
+    # logrotate's delayed compression still writing auth.log.1.gz while govsoc reads it
+    lines = b"".join(b"Dec 10 06:55:%02d h sshd[%d]: line %d\n" % (n % 60, n, n) for n in range(20000))
+    cut = gzip.compress(lines)[:20000]
+    stats = ReadStats()
+    records = list(read_lines(gzip.GzipFile(fileobj=io.BytesIO(cut)), origin="t", stats=stats, chunk_size=4096))
+    assert stats.error is not None and "byte" in stats.error
+    assert records and all(r.flags == () for r in records)  # the torn last line is not taken
+    assert lines.startswith(b"".join(r.data + b"\n" for r in records))
+    assert stats.consumed == records[-1].end

@@ -1,0 +1,60 @@
+"""`govsoc ingest` on hostile input, as a stranger would try it: files it cannot read among
+files it can, a gzip file cut short, file names that hold newlines and terminal escapes."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from tests.cli.conftest import Run
+
+LINE = "Dec 10 06:55:{s:02d} LabSZ sshd[{n}]: Failed password for root from 10.0.0.{n} port 22 ssh2\n"
+
+
+def lines(count: int, start: int = 0) -> str:
+    return "".join(LINE.format(s=n % 60, n=n) for n in range(start, start + count))
+
+
+def test_one_unreadable_file_does_not_stop_the_others(govsoc: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    (folder / "a.log").write_text(lines(3))
+    (folder / "b.log.gz").write_bytes(b"\x1f\x8b" + b"not gzip at all" * 10)  # a damaged archive
+    (folder / "c.log").write_text(lines(4, 100))
+    code, out, _err = govsoc("ingest", str(folder))
+    assert code == 1
+    assert f"{folder / 'b.log.gz'}: not read: cannot read" in out
+    assert "a.log: 3 records" in out and "c.log: 4 records" in out
+    assert out.splitlines()[-1].startswith("7 accepted, 0 rejected")
+    assert govsoc("events", "--count")[1].strip() == "7"
+
+
+def test_a_gzip_file_cut_short_is_read_to_its_last_complete_line_then_finished(govsoc: Run, tmp_path: Path) -> None:
+    # logrotate's delayed compression still writing the archive: read what is there, finish later
+    text = lines(20000)
+    whole = gzip.compress(text.encode())
+    archive = tmp_path / "auth.log.1.gz"
+    archive.write_bytes(whole[:len(whole) // 2])
+    code, out, err = govsoc("ingest", str(archive))
+    assert code == 0, err
+    assert "stopped early, the rest is left for a later run" in out
+    first = int(govsoc("events", "--count")[1])
+    assert 0 < first < 20000
+    archive.write_bytes(whole)
+    assert govsoc("ingest", str(archive))[0] == 0
+    assert int(govsoc("events", "--count")[1]) == 20000
+
+
+def test_file_names_are_shown_as_data(govsoc: Run, tmp_path: Path) -> None:
+    hostile = tmp_path / "x\x1b]0;pwned\x07\x1b[31m\nred [bold].log"
+    hostile.write_text(lines(2))
+    code, out, _err = govsoc("ingest", str(hostile))
+    assert code == 0
+    assert "\x1b" not in out and "\x07" not in out
+    assert len(out.splitlines()) == 2  # the file's line and the closing line, a newline in a name notwithstanding
+    assert "\\x1b]0;pwned\\x07" in out and "[bold].log: 2 records" in out
+    status = json.loads(govsoc("status", "--format", "json")[1])
+    assert status["sources"][0]["source"] == str(hostile)  # JSON keeps the exact name
+    table = govsoc("status")[1]
+    assert "\x1b" not in table and "\x07" not in table
