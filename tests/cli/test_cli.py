@@ -151,3 +151,19 @@ def test_a_broken_rule_is_reported_once_and_the_others_run(capsys: pytest.Captur
     assert code == 3  # seen: a run with failed rules exited 0
     assert err.count("broken.yml") == 1 and "invalid YAML" in err
     assert "2 rules run, 0 no source, 1 failed; 536 alerts" in out  # the broken file never ran
+
+
+def test_a_failed_pass_shows_its_gap_until_a_pass_covers_it(capsys: pytest.CaptureFixture[str], corpus: Path,
+                                                            tmp_path: Path) -> None:
+    rule = ("title: root failures\nid: 3f0e6a52-0000-4000-8000-000000000001\n"
+            "logsource: {product: linux, service: sshd}\n"
+            "detection: {sel: {event.outcome: failure, user.name: root}, condition: sel}\n")
+    broken, fixed = tmp_path / "broken.yml", tmp_path / "fixed.yml"
+    broken.write_text(rule.replace("user.name: root", "user.name|expand: '%admins%'"), encoding="utf-8")
+    fixed.write_text(rule, encoding="utf-8")
+    run(capsys, "ingest", str(corpus / "loghub/OpenSSH/OpenSSH_2k.log"))
+    code, _, err = run(capsys, "detect", "--no-builtin", str(broken))
+    assert code == 3 and "gap: root failures: 1 failed pass(es)" in err and "still open" in err
+    code, out, err = run(capsys, "detect", "--no-builtin", str(fixed))
+    assert code == 0 and "gap: root failures: 1 failed pass(es)" in err and "covered at" in err
+    assert "1 rules run, 0 no source, 0 failed" in out
