@@ -137,7 +137,8 @@ class Pipeline:
                 return Delivery(spooled=len(events))
             if on_full == "drop":
                 return Delivery(dropped=len(events))
-            self.notice(f"spool full ({self.spool.max_bytes} bytes); waiting for the store")
+            self.notice(f"spool full ({self.spool.pending_bytes()} of {self.spool.max_bytes} bytes, or no room left "
+                        f"on its disk); waiting for the store")
             time.sleep(self.retry_seconds)
 
     # -- any source --------------------------------------------------------------------------

@@ -18,6 +18,7 @@ damaged is ever replayed as an event (the failure of Vector's disk buffer, vecto
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -168,11 +169,8 @@ class Spool:
             if target is None:
                 number = int(segments[-1].stem.split("-")[1]) + 1 if segments else 1
                 target = self.folder / f"segment-{number:012d}.spool"
-            with target.open("ab") as out:
-                out.write(blob)
-                out.flush()
-                os.fsync(out.fileno())
-        return True
+            return _append(target, blob)
+
 
     # -- draining ----------------------------------------------------------------------------
     def drain(self, sink: EventSink, batch: int = 5000) -> DrainResult:
@@ -203,6 +201,31 @@ class Spool:
                 path.unlink()
                 self._set_acked("", 0)
         return DrainResult(receipt, events, stats.corrupt_records, stats.corrupt_bytes)
+
+
+#: Write errors that mean "no room": the batch is refused as by a full spool, not lost.
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def _append(target: Path, blob: bytes) -> bool:
+    """Append ``blob`` durably; when the disk has no room, cut the segment back to where it was
+    (no torn record left to be reported as damage later) and return False."""
+    fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        start = os.fstat(fd).st_size
+        try:
+            view = memoryview(blob)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        except OSError as e:
+            if e.errno not in _NO_ROOM:
+                raise
+            os.ftruncate(fd, start)
+            return False
+    finally:
+        os.close(fd)
+    return True
 
 
 def _read_from(handle: BinaryIO, start: int) -> bytes:

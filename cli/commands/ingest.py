@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,6 +20,8 @@ from govsoc.collectors.files.discover import expand
 from govsoc.collectors.follow import Follower, finish_predecessors
 from govsoc.core.config import Config
 from govsoc.core.errors import ConfigError, ParseError
+from govsoc.core.event import Event
+from govsoc.core.sink import WriteReceipt
 
 
 def options_for(config: Config, path: Path, *, parser: str | None, timezone: str | None, year: int | None,
@@ -38,9 +40,30 @@ def options_for(config: Config, path: Path, *, parser: str | None, timezone: str
 def make_pipeline(app: AppContext, notice: Callable[[str], None] | None = None) -> Pipeline:
     """The pipeline into the configured store, with checkpoints and spool in the data folder."""
     config = app.config
-    return Pipeline(app.store, data_dir=config.data_dir, inventory=app.inventory(),
+    return Pipeline(_StoreOnUse(app), data_dir=config.data_dir, inventory=app.inventory(),
                     spool_max_bytes=config.collectors.spool_max_bytes,
                     notice=notice or (lambda m: click.echo(f"govsoc: {m}", err=True)))
+
+
+class _StoreOnUse:
+    """The configured store as an EventSink, opened at its first use and again after a failed
+    open: a store that is unreachable when the run starts is a store that is down, so the
+    pipeline spools (a StoreError from the open reaches it like one from a write)."""
+
+    def __init__(self, app: AppContext) -> None:
+        self._app = app
+
+    def write(self, events: Iterable[Event]) -> WriteReceipt:
+        """Write through the store, opening it first."""
+        return self._app.store.write(events)
+
+    def delete(self, ids: Collection[str]) -> int:
+        """Delete through the store, opening it first."""
+        return self._app.store.delete(ids)
+
+    def refresh(self) -> None:
+        """Refresh the store, opening it first."""
+        self._app.store.refresh()
 
 
 def run_ingest(app: AppContext, paths: tuple[str, ...], parser: str | None = None, *, timezone: str | None = None,

@@ -7,6 +7,8 @@ import gzip
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.cli.conftest import Run
 
 LINE = "Dec 10 06:55:{s:02d} LabSZ sshd[{n}]: Failed password for root from 10.0.0.{n} port 22 ssh2\n"
@@ -58,3 +60,25 @@ def test_file_names_are_shown_as_data(govsoc: Run, tmp_path: Path) -> None:
     assert status["sources"][0]["source"] == str(hostile)  # JSON keeps the exact name
     table = govsoc("status")[1]
     assert "\x1b" not in table and "\x07" not in table
+
+
+def test_a_store_that_cannot_be_opened_sends_the_run_to_the_spool(govsoc: Run, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # The store is down when the run starts (here: its folder cannot be created), not only in the
+    # middle of it: the lines go to the spool and the next run with a working store writes them.
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the store's folder should be")
+    config = tmp_path / "govsoc.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\nstore:\n  sqlite:\n    path: {blocker / 'events.db'}\n")
+    monkeypatch.setenv("GOVSOC_CONFIG", str(config))
+    log = tmp_path / "auth.log"
+    log.write_text(lines(50))
+    code, out, err = govsoc("ingest", str(log))
+    assert code == 0, err
+    assert "50 spooled until the store answers" in out and "store unavailable" in err
+    assert json.loads(govsoc("status", "--format", "json")[1])["spool"]["pending_bytes"] > 0
+    blocker.unlink()
+    code, out, _err = govsoc("ingest", str(log))
+    assert code == 0 and "unchanged" in out
+    assert govsoc("events", "--count")[1].strip() == "50"
+    assert json.loads(govsoc("status", "--format", "json")[1])["spool"]["pending_bytes"] == 0

@@ -4,6 +4,8 @@ replayed, and the store's absence sends batches to it and back."""
 from __future__ import annotations
 
 import struct
+import subprocess
+import sys
 import zlib
 from datetime import UTC, datetime
 from pathlib import Path
@@ -146,3 +148,34 @@ def test_sqlite_pipeline_drains_spool_before_new_batches(tmp_path: Path, sqlite_
     log.write_bytes(b"Dec 10 06:00:00 h sshd[1]: Failed password for a from 10.0.0.1 port 1 ssh2\n")
     pipeline.ingest_file(log)
     assert sqlite_store.count(Query()) == 3 and pipeline.spool.is_empty()
+
+
+def test_a_full_disk_refuses_the_batch_and_leaves_no_torn_record(tmp_path: Path) -> None:
+    """A real write refused by the kernel (RLIMIT_FSIZE, as a full disk would): the batch is
+    refused like a full spool (the caller waits or counts it dropped), nothing half-written stays
+    behind to be reported later as damage, and the records before are intact."""
+    script = f"""
+import resource, signal, sys
+from datetime import UTC, datetime
+from pathlib import Path
+from govsoc.collectors.spool import Spool, ScanStats, scan
+from govsoc.core.event import Event
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+spool = Spool(Path({str(tmp_path)!r}))
+batch = lambda b: [Event(id=f"e{{b}}-{{i}}", timestamp=datetime(2025, 12, 10, tzinfo=UTC), dataset="t",
+                         fields={{"message": "x" * 200}}) for i in range(100)]
+accepted = 0
+for b in range(20):
+    if not spool.append(batch(b)):
+        break
+    accepted += 100
+(segment,) = Path({str(tmp_path)!r}).glob("segment-*.spool")
+stats = ScanStats()
+found = sum(1 for _ in scan(segment.read_bytes(), stats))
+print(accepted, found, stats.corrupt_records, b)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    accepted, found, corrupt, stopped_at = map(int, done.stdout.split())
+    assert 0 < accepted == found and corrupt == 0 and stopped_at < 19
