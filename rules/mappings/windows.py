@@ -166,4 +166,8 @@ def _service_rows() -> list[LogSource]:
     return rows
 
 
-SOURCES: tuple[LogSource, ...] = (*_category_rows(), *_service_rows())
+#: ``product: windows`` alone (keyword rules such as SigmaHQ's Mimikatz keywords): any Windows event.
+ANY_WINDOWS_EVENT = LogSource(product="windows", condition={"winlog.channel": "*"}, collector=_PARSER,
+                              fields=SYSTEM_FIELDS, field_prefix=EVENT_DATA)
+
+SOURCES: tuple[LogSource, ...] = (ANY_WINDOWS_EVENT, *_category_rows(), *_service_rows())
