@@ -20,6 +20,10 @@ A file looks like this (every key is optional)::
         - paths: [/var/log/auth.log*]
           parser: linux.auth
           timezone: Asia/Shanghai    # per-source overrides: timezone, year
+    rules:
+      paths: [/etc/govsoc/rules]     # Sigma rules besides the bundled packs
+      suppress:                      # one alert with a count per source address and hour
+        - {rule: SSH Login Failed, by: [source.ip], window: 1h}
     reports:
       lang: zh
 
@@ -114,11 +118,21 @@ class CollectorSettings(_Model):
     _zone = field_validator("timezone")(_known_zone)
 
 
+class SuppressionSettings(_Model):
+    """Suppress a rule's matches that share the values of ``by`` within ``window`` into one alert
+    with a count (see govsoc.rules.suppress); ``rule`` is its id, name or title."""
+
+    rule: str
+    by: list[str] = Field(min_length=1, max_length=3)
+    window: str = Field(pattern=r"^[1-9][0-9]*[smhdMy]$")
+
+
 class RuleSettings(_Model):
-    """Which Sigma rules detection runs."""
+    """Which Sigma rules detection runs, and which of them suppress repeated matches."""
 
     builtin: bool = True
     paths: list[Path] = []
+    suppress: list[SuppressionSettings] = []
 
 
 class ReportSettings(_Model):

@@ -1,0 +1,167 @@
+"""Alert suppression: one alert, with a count, for the matches of a rule that share one to three
+field values within a time window (Elastic's alert suppression, made deterministic).
+
+A rule asks for it with a custom attribute (Sigma keeps unknown top-level keys)::
+
+    govsoc.suppress:
+      by: [source.ip, user.name]     # one to three fields; Sigma names are mapped as in the rule
+      window: 1h                     # a Sigma timespan: 30s, 5m, 1h, 1d
+
+or, for rules one does not edit (SigmaHQ), the configuration names them by id, name or title::
+
+    rules:
+      suppress:
+        - {rule: "SSH Login Failed", by: [source.ip], window: 1h}
+
+The configuration wins over the attribute. Windows are fixed, aligned to the epoch in UTC (a 1h
+window runs 10:00–11:00), so that every pass, full or incremental, puts a match in the same
+alert: its id is rule id + the field values + the window's start. For every (values, window)
+that received a new match, the pass counts the rule's matches in that window from the store
+again, so the alert's count is exact however the matches were spread over passes; the alert
+stands for the first match, keeps snapshots of the first few and counts the others as
+``suppressed``. A missing field is a value of its own (the matches that lack it are suppressed
+together).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sigma.correlations import SigmaCorrelationTimespan
+from sigma.exceptions import SigmaError
+from sigma.rule import SigmaRule
+
+from govsoc.core.alert import EVIDENCE_LIMIT, Alert, evidence_of
+from govsoc.core.errors import RuleError
+from govsoc.core.event import Event, format_timestamp, make_id
+from govsoc.rules.correlate import event_context
+from govsoc.rules.metadata import rule_metadata
+from govsoc.rules.pipeline import ecs_field
+from govsoc.store.base import Query, Scalar, Store
+
+__all__ = ["ATTRIBUTE", "Suppression", "Suppressor", "apply_configured", "suppression_of"]
+
+#: The rule's custom attribute that asks for suppression.
+ATTRIBUTE = "govsoc.suppress"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """Suppress a rule's matches by the values of ``by`` (ECS names) within ``window``."""
+
+    by: tuple[str, ...]
+    window: timedelta
+
+    def bucket(self, ts: datetime) -> datetime:
+        """The start of the window ``ts`` falls in."""
+        step = int(self.window.total_seconds() * 1_000_000)
+        offset = (ts.astimezone(UTC) - _EPOCH) // timedelta(microseconds=1)
+        return _EPOCH + timedelta(microseconds=offset - offset % step)
+
+
+def suppression_of(rule: SigmaRule) -> Suppression | None:
+    """The rule's suppression setting, or None; RuleError when it is malformed."""
+    setting = (rule.custom_attributes or {}).get(ATTRIBUTE)
+    if setting is None:
+        return None
+    if not isinstance(setting, Mapping):
+        raise RuleError(f"{ATTRIBUTE} must be a mapping with 'by' and 'window'")
+    by = setting.get("by")
+    fields = [by] if isinstance(by, str) else by
+    if not isinstance(fields, list) or not 1 <= len(fields) <= 3 or not all(isinstance(f, str) for f in fields):
+        raise RuleError(f"{ATTRIBUTE}.by must name one to three fields")
+    try:
+        seconds = SigmaCorrelationTimespan(str(setting.get("window", ""))).seconds
+    except SigmaError as e:
+        raise RuleError(f"{ATTRIBUTE}.window: {e} (a Sigma timespan such as 30s, 5m, 1h, 1d)") from e
+    return Suppression(by=tuple(ecs_field(f, rule) for f in fields), window=timedelta(seconds=seconds))
+
+
+def apply_configured(rules: Iterable[SigmaRule], entries: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Set the suppression that configuration entries (``rule``, ``by``, ``window``) give rules
+    named by id, name or title (any case). Returns the entries' rule names no rule answered to."""
+    unmatched = []
+    by_key: dict[str, list[SigmaRule]] = {}
+    for rule in rules:
+        for key in {str(rule.id), (rule.name or "").casefold(), rule.title.casefold()} - {""}:
+            by_key.setdefault(key, []).append(rule)
+    for entry in entries:
+        wanted = str(entry["rule"])
+        found = by_key.get(wanted) or by_key.get(wanted.casefold()) or []
+        for rule in found:
+            rule.custom_attributes = {**(rule.custom_attributes or {}),
+                                      ATTRIBUTE: {"by": list(entry["by"]), "window": entry["window"]}}
+        if not found:
+            unmatched.append(wanted)
+    return unmatched
+
+
+class Suppressor:
+    """Collects a pass's matches of one rule and gives the suppressed alerts they touch."""
+
+    def __init__(self, rule: SigmaRule, suppression: Suppression, store: Store, native: str) -> None:
+        self.rule = rule
+        self.suppression = suppression
+        self.store = store
+        self.native = native
+        self._touched: set[tuple[str, datetime]] = set()
+
+    def key(self, event: Event) -> tuple[Any, ...]:
+        """The suppression values of an event (lists as tuples, a missing field as None)."""
+        return tuple(_hashable(event.get(f)) for f in self.suppression.by)
+
+    def add(self, event: Event) -> None:
+        """Note a new match: its (values, window) will be counted again."""
+        self._touched.add((json.dumps(self.key(event), default=str), self.suppression.bucket(event.timestamp)))
+
+    def alerts(self) -> Iterator[Alert]:
+        """One alert per (values, window) touched by the pass, counted over the whole window."""
+        meta = rule_metadata(self.rule)
+        for values_text, start in sorted(self._touched):
+            values = tuple(_hashable(v) for v in json.loads(values_text))
+            window = self._recount(values, start)
+            if not window.evidence:  # gone meanwhile (retention): nothing to stand for
+                continue
+            first = window.evidence[0]
+            yield Alert(
+                id=make_id(meta.id, "suppressed", values_text, format_timestamp(start)), kind="match",
+                start=first.timestamp, end=window.last, event_ids=(first.id,),
+                group=dict(zip(self.suppression.by, values, strict=True)), context=event_context(first),
+                evidence=evidence_of(window.evidence), suppressed=window.total - 1, **meta.alert_fields())
+
+    def _recount(self, values: tuple[Any, ...], start: datetime) -> _Window:
+        terms: dict[str, tuple[Scalar, ...]] = {f: (v,) for f, v in zip(self.suppression.by, values, strict=True)
+                                                if isinstance(v, str | int | float | bool)}
+        query = Query(native=self.native, start=start, end=start + self.suppression.window, terms=terms)
+        if len(terms) == len(values):  # every value is a plain term: the store counts
+            evidence = list(self.store.search(replace(query, limit=EVIDENCE_LIMIT)))
+            latest = list(self.store.search(replace(query, limit=1, order="desc")))
+            if not evidence or not latest:
+                return _Window()
+            return _Window(evidence=evidence, last=latest[0].timestamp, total=self.store.count(query))
+        window = _Window()
+        for event in self.store.search(query):  # a missing or multi-valued field: compared here
+            if self.key(event) == values:
+                window.total += 1
+                window.last = event.timestamp
+                if len(window.evidence) < EVIDENCE_LIMIT:
+                    window.evidence.append(event)
+        return window
+
+
+@dataclass(slots=True)
+class _Window:
+    """What the store holds of one suppression window: the first matches, the last time, the count."""
+
+    evidence: list[Event] = field(default_factory=list)
+    last: datetime = _EPOCH
+    total: int = 0
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
