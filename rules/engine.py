@@ -12,8 +12,9 @@ received new hits, then judge those groups again over their event-time windows
 A rule that fails to convert or run is reported and counted, and every other rule still runs;
 a correlation over a failed rule fails too. Following the Sigma correlation specification, a
 rule that a correlation refers to raises alerts of its own only when a correlation says
-``generate: true`` (rules no correlation refers to always do). Alert ids are deterministic and
-alerts are upserted, so passes that read an event twice never duplicate an alert.
+``generate: true`` (rules no correlation refers to always do). A rule with suppression
+(govsoc.rules.suppress) raises one alert per suppression window instead of one per match. Alert
+ids are deterministic and alerts are upserted, so passes that read an event twice never duplicate an alert.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from govsoc.rules.metadata import RuleMetadata, rule_metadata
 from govsoc.rules.pipeline import rule_source_status
 from govsoc.rules.regroup import Key, Span, reevaluate
 from govsoc.rules.state import RuleState, load_state, save_state
+from govsoc.rules.suppress import Suppressor, suppression_of
 from govsoc.store.base import Query, Store
 
 #: Alerts written per store call.
@@ -160,6 +162,8 @@ class DetectionPass:
         try:
             native = self.backend.convert(rule)
             self.natives[rule_id] = native
+            suppression = suppression_of(rule) if generating else None
+            suppressor = None if suppression is None else Suppressor(rule, suppression, self.store, native)
             by_checkpoint: dict[str | None, list[str]] = defaultdict(list)
             for consumer in consumers:
                 by_checkpoint[self._checkpoint(rule_id if consumer == _OWN else consumer)].append(consumer)
@@ -168,7 +172,9 @@ class DetectionPass:
                 if not self.ranged and self.until is None:
                     continue  # the store holds no event yet
                 query = Query(native=native, start=self.start, end=self.end, after=checkpoint, until=self.until)
-                matches += self._consume(rule, self.store.search(query), group, positions)
+                matches += self._consume(rule, self.store.search(query), group, positions, suppressor)
+            if suppressor is not None:  # one alert per touched window, counted over the whole window
+                self._write(list(suppressor.alerts()))
         except GovsocError as e:
             self.failed_rules.add(rule_id)
             if generating:
@@ -181,8 +187,9 @@ class DetectionPass:
             self._succeed(rule_id, rule.title, matches, began)
 
     def _consume(self, rule: SigmaRule, hits: Iterable[Event], consumers: list[str],
-                 positions: dict[str, int]) -> int:
-        """Turn a rule's hits into match alerts (its own consumer) and new groups (correlations)."""
+                 positions: dict[str, int], suppressor: Suppressor | None = None) -> int:
+        """Turn a rule's hits into match alerts (its own consumer; with suppression, windows the
+        suppressor counts) and new groups (correlations)."""
         meta = rule_metadata(rule)
         batch: list[Alert] = []
         count = 0
@@ -190,7 +197,10 @@ class DetectionPass:
             count += 1
             for consumer in consumers:
                 if consumer == _OWN:
-                    batch.append(match_alert(meta, event))
+                    if suppressor is not None:
+                        suppressor.add(event)
+                    else:
+                        batch.append(match_alert(meta, event))
                     continue
                 key = self.compiled[consumer].group_of(event, positions[consumer])
                 if key is None:

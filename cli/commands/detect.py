@@ -18,6 +18,7 @@ from govsoc.cli.progress import progress
 from govsoc.cli.timeargs import TIME
 from govsoc.rules import BUILTIN_PACKS, DetectionSummary, load_rules
 from govsoc.rules import detect as run_pass
+from govsoc.rules.suppress import apply_configured
 
 #: The pass ran, but at least one rule did not load or run.
 EXIT_RULES_FAILED = 3
@@ -28,6 +29,9 @@ def run_detect(app: AppContext, paths: tuple[Path, ...], builtin: bool, start: d
     """Load the rules (built-in pack, configured paths, PATHS) and run one pass."""
     sources = ([BUILTIN_PACKS] if builtin and app.config.rules.builtin else []) + list(app.config.rules.paths)
     ruleset = load_rules([*sources, *paths])
+    entries = [entry.model_dump() for entry in app.config.rules.suppress]
+    for name in apply_configured(ruleset.rules, entries):
+        click.echo(f"govsoc: rules.suppress names no loaded rule: {name!r} (give its id, name or title)", err=True)
     with progress() as bar:
         task = bar.add_task("rules", total=len(ruleset))
         summary = run_pass(app.store, ruleset, start=start, end=end, progress=lambda _t: bar.advance(task))

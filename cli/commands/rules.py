@@ -1,5 +1,8 @@
 """`govsoc rules`: rule health before and after detection.
 
+``govsoc rules status`` shows, per rule, what the detection engine keeps in the store (see
+govsoc.rules.state): the last pass, its duration and matches, and the gaps failed passes left.
+
 ``govsoc rules check PATH...`` loads rules as ``detect`` would and says, per rule, whether it
 converts for each store, whether govsoc collects its log source (active) or not ("no source",
 with the source it needs), and for every rule that failed to load, its file:line and the reason.
@@ -14,13 +17,17 @@ from pathlib import Path
 from typing import Any
 
 import click
+from sigma.correlations import SigmaCorrelationRule
+from sigma.rule import SigmaRule
 
 from govsoc.cli.commands.detect import EXIT_RULES_FAILED
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
-from govsoc.cli.output import FORMAT_OPTION, console, emit, printable
+from govsoc.cli.output import FORMAT_OPTION, console, emit, local_time, printable
 from govsoc.rules import BUILTIN_PACKS, load_rules
 from govsoc.rules.health import STORE_KINDS, RuleHealth, check_rules
+from govsoc.rules.pipeline import rule_source_status
+from govsoc.rules.state import load_state
 
 CHECK_COLUMNS = (("status", "status"), ("title", "rule"), ("where", "file:line"),
                  *((k, k) for k in STORE_KINDS), ("source", "log source"), ("id", "id"))
@@ -93,3 +100,41 @@ def _summary_line(summary: dict[str, int]) -> str:
     converted = ", ".join(f"{summary[f'converted_{k}']} convert for {k}" for k in STORE_KINDS)
     return (f"{summary['loaded']} loaded, {summary['load_failed']} did not load; {converted}; "
             f"{summary['active']} active, {summary['no_source']} no source, {summary['failed']} failed")
+
+
+STATUS_COLUMNS = (("title", "rule"), ("state", "state"), ("last_run", "last run"), ("duration", "seconds"),
+                  ("matches", "matched (last pass)"), ("gaps", "gaps"), ("id", "id"))
+
+
+@rules.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@FORMAT_OPTION
+@click.pass_obj
+def status(app: AppContext, paths: tuple[Path, ...], fmt: str) -> None:
+    """Per rule detect runs (and rules in PATHS): its last pass, how long it took, what it
+    matched, and gaps: stretches of ingest that failed passes left unread (shown until a later
+    pass reads them)."""
+    sources = ([BUILTIN_PACKS] if app.config.rules.builtin else []) + list(app.config.rules.paths) + list(paths)
+    ruleset = load_rules(sources)
+    zone = app.config.reports.timezone
+    rows = []
+    every: list[SigmaRule | SigmaCorrelationRule] = [*ruleset.rules, *ruleset.correlations]
+    for rule in every:
+        active, needs = rule_source_status(rule)
+        state = load_state(app.store, str(rule.id))
+        open_gaps = [g for g in state.gaps if g.covered is None]
+        if fmt == "json":
+            rows.append({"title": rule.title, "active": active, "source": needs, **state.to_document()})
+            continue
+        if not active:
+            label = f"no source: needs {needs}"
+        elif state.last_run is None:
+            label = "never run"
+        else:
+            label = f"failed: {state.error}" if state.error else "ok"
+        gaps = "; ".join(g.line(rule.title).split(": ", 2)[-1] for g in open_gaps) or (
+            f"{len(state.gaps)} covered" if state.gaps else "")
+        rows.append({"title": rule.title, "state": label, "id": str(rule.id), "matches": state.matches,
+                     "last_run": local_time(state.last_run, zone) if state.last_run else "",
+                     "duration": f"{state.duration:.2f}" if state.last_run else "", "gaps": gaps})
+    emit(rows, STATUS_COLUMNS, fmt, title=f"rules: {len(rows)} (times in {zone})")

@@ -90,3 +90,55 @@ def test_rules_check_table_and_exit_codes(govsoc: Run, rules_dir: Path) -> None:
 def test_rules_help(govsoc: Run, sub: str) -> None:
     code, out, _ = govsoc("rules", sub, "--help")
     assert code == 0 and out.startswith(f"Usage: govsoc rules {sub}")
+
+
+def test_rules_status_shows_last_run_matches_and_gaps(govsoc: Run, tmp_path: Path) -> None:
+    log = tmp_path / "auth.log"
+    log.write_text("".join(f"Dec 10 07:00:0{n} portal-web-01 sshd[1]: Failed password for root from "
+                           f"203.0.113.9 port 400{n} ssh2\n" for n in range(3)), encoding="utf-8")
+    assert govsoc("ingest", str(log))[0] == 0
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    broken = RULE.format(**{**FILES["good.yml"], "selection": "event.action|expand: '%nowhere%'"})
+    (rules / "good.yml").write_text(broken, encoding="utf-8")
+    code, out, _ = govsoc("rules", "status", str(rules), "--format", "json")
+    mine = {r["rule_id"]: r for r in json.loads(out)}["11111111-1111-4111-8111-111111111111"]
+    assert (code, mine["last_run"], mine["gaps"]) == (0, None, [])
+    assert govsoc("detect", str(rules), "--no-builtin")[0] == 3  # the rule fails: a gap opens
+    code, out, _ = govsoc("rules", "status", str(rules), "--format", "json")
+    mine = {r["rule_id"]: r for r in json.loads(out)}["11111111-1111-4111-8111-111111111111"]
+    assert mine["last_run"] is not None and "placeholder" in mine["error"]
+    assert [(g["passes"], g["covered"]) for g in mine["gaps"]] == [(1, None)]
+    code, out, _ = govsoc("rules", "status", str(rules))
+    assert code == 0 and "failed:" in out and "still open" in out
+    (rules / "good.yml").write_text(RULE.format(**FILES["good.yml"]).replace(
+        "event.action: ssh_login", "event.outcome: failure"), encoding="utf-8")
+    assert govsoc("detect", str(rules), "--no-builtin")[0] == 0  # fixed: reads what the gap left
+    code, out, _ = govsoc("rules", "status", str(rules), "--format", "json")
+    mine = {r["rule_id"]: r for r in json.loads(out)}["11111111-1111-4111-8111-111111111111"]
+    assert (mine["error"], mine["matches"]) == (None, 3)
+    assert mine["gaps"][0]["covered"] is not None
+    code, out, _ = govsoc("rules", "status", str(rules))
+    assert "ok" in out and "1 covered" in out
+
+
+def test_configured_suppression_gives_one_alert_per_source_and_hour(govsoc: Run, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "govsoc.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\nrules:\n  suppress:\n"
+                      "    - {rule: SSH Login Failed, by: [source.ip], window: 1h}\n"
+                      "    - {rule: No Such Rule, by: [user.name], window: 5m}\n", encoding="utf-8")
+    monkeypatch.setenv("GOVSOC_CONFIG", str(config))
+    log = tmp_path / "auth.log"
+    log.write_text("".join(f"Dec 10 07:{m:02d}:00 portal-web-01 sshd[1]: Failed password for root from "
+                           f"{ip} port 4000 ssh2\n" for m, ip in
+                           [(1, "203.0.113.9"), (2, "203.0.113.9"), (3, "198.51.100.4"), (50, "203.0.113.9"),
+                            (59, "203.0.113.9"), (59, "203.0.113.9")]), encoding="utf-8")
+    assert govsoc("ingest", str(log))[0] == 0
+    code, _, err = govsoc("detect")
+    assert code == 0 and "'No Such Rule'" in err  # a suppression that names no rule is said
+    code, out, _ = govsoc("alerts", "--rule", "SSH Login Failed", "--format", "json")
+    counts = {a["group"]["source.ip"]: (a["alert.suppressed"], a["event.count"]) for a in json.loads(out)}
+    assert counts == {"203.0.113.9": (4, 1), "198.51.100.4": (0, 1)}
+    code, out, _ = govsoc("detect")
+    assert "0 new, 0 updated" in out
