@@ -44,6 +44,12 @@ trap stop_nodes EXIT
 # failure to start is reported once; the test fixtures find the nodes already running (and
 # under CI=true fail, not skip, if one is missing).
 start() {
+    # A node that was already up (another checkout's run, GOVSOC_KEEP_ES=1 before) is used but
+    # not stopped at the end: only the nodes this run started are its to stop.
+    if node "$1" status >/dev/null 2>&1; then
+        echo "== Elasticsearch ($1) is already running" >&2
+        return 0
+    fi
     echo "== starting Elasticsearch ($1)" >&2
     if node "$1" start >/dev/null; then started+=("$1"); fi
 }
