@@ -108,7 +108,7 @@ def _row(alert: Alert, masked: bool, zone: ZoneInfo) -> AlertRow:
     return AlertRow(
         id=alert.id, time=_local(alert.start, zone), end=_local(alert.end, zone),
         rule=alert.rule_title, rule_id=alert.rule_id, author=alert.author or "", level=alert.level,
-        kind=alert.kind, events=alert.event_count, source=str(source),
+        kind=alert.kind, events=alert.event_count + alert.suppressed, source=str(source),
         user=mask_account(user) if (user and masked) else user,
         host=str(context.get("host.name") or ""), tags=alert.tags,
     )

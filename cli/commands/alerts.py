@@ -34,7 +34,7 @@ ENTITIES = (("source", "source.ip"), ("user", "user.name"), ("host", "host.name"
 ALERT_COLUMNS = (("start", "start"), ("level", "level"), ("status", "status"), ("rule", "rule"),
                  *((f, h) for h, f in ENTITIES), ("events", "events"), ("assignee", "assignee"),
                  ("author", "author"), ("id", "id"))
-GROUP_FIELDS = ("rule", *(f for _, f in ENTITIES[:3]))
+GROUP_FIELDS = ("rule", *(f for _, f in ENTITIES))
 GROUP_COLUMNS = (("value", "value"), ("alerts", "alerts"), ("open", "open"), ("highest", "highest level"),
                  ("latest", "latest"))
 #: Longest raw line `alerts show` prints.

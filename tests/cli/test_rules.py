@@ -142,3 +142,6 @@ def test_configured_suppression_gives_one_alert_per_source_and_hour(govsoc: Run,
     assert counts == {"203.0.113.9": (4, 1), "198.51.100.4": (0, 1)}
     code, out, _ = govsoc("detect")
     assert "0 new, 0 updated" in out
+    report = tmp_path / "report.json"
+    assert govsoc("report", "--format", "json", "-o", str(report))[0] == 0
+    assert '"events": 5' in report.read_text(encoding="utf-8")  # the report counts what was suppressed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,6 +13,7 @@ from govsoc.core.alert import Alert, AlertReceipt, Note, TriageChange, evidence_
 from govsoc.core.errors import StoreError
 from govsoc.core.event import Event, make_id
 from govsoc.store.base import Bucket, Query, Store
+from govsoc.store.sqlite import SqliteStore
 
 T0 = datetime(2026, 3, 1, 8, 0, 0, 123456, tzinfo=UTC)
 
@@ -210,6 +212,43 @@ def test_alert_retention_is_apart_from_event_retention(store: Store) -> None:
     assert store.delete_alerts_before(cutoff) == 2
     assert list(store.alerts()) == alerts[2:]
     assert store.delete_alerts_before(cutoff) == 0
+
+
+def test_triage_and_detection_writing_at_once_lose_nothing(store: Store) -> None:
+    # an analyst's notes and a detection pass rewriting the same alert, from two connections
+    alert = sample_alerts()[0]
+    store.write_alerts([alert])
+    other = second_connection(store)
+    errors: list[BaseException] = []
+
+    def analyst() -> None:
+        try:
+            for n in range(15):
+                other.update_alert(alert.id, TriageChange(note=Note(author="a", time=T0, text=f"note {n}")))
+        except BaseException as e:  # reported by the main thread
+            errors.append(e)
+
+    thread = threading.Thread(target=analyst)
+    thread.start()
+    for n in range(15):
+        store.write_alerts([replace(alert, end=alert.end + timedelta(seconds=n + 1))])
+    thread.join()
+    other.close()
+    assert errors == []
+    stored = store.alert(alert.id)
+    assert stored is not None
+    assert [note.text for note in stored.notes] == [f"note {n}" for n in range(15)]
+    assert stored.end == alert.end + timedelta(seconds=15)
+
+
+def second_connection(store: Store) -> Store:
+    """Another store object on the same SQLite file or index prefix."""
+    if isinstance(store, SqliteStore):
+        return SqliteStore(store.path)
+    from govsoc.store.elasticsearch import ElasticsearchStore
+
+    assert isinstance(store, ElasticsearchStore)
+    return ElasticsearchStore(store.settings)
 
 
 def test_triage_changes_append_notes_and_survive_reading(store: Store) -> None:
