@@ -17,6 +17,7 @@ stored flagged ``partial`` by a one-shot run and replaced when it is completed.
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -165,6 +166,9 @@ class Pipeline:
         if record.flags:
             present = fields.get("govsoc.flags") or []
             fields["govsoc.flags"] = [*present, *(f for f in record.flags if f not in present)]
+        if "event.original" in fields and not _decodes_without_loss(record.data):
+            # the text had to replace bytes: keep them, so the original stays recoverable
+            fields.setdefault("govsoc.original_base64", base64.b64encode(record.data).decode("ascii"))
         if self.inventory is not None:
             fields.update(self.inventory.enrich(fields))
         return Event(id=record.event_id(index), timestamp=event.timestamp, dataset=event.dataset, fields=fields)
@@ -368,6 +372,17 @@ class _FileTracker:
         checkpoint = checkpoint.counted(truncated=self.stats.truncated, nul_bytes_skipped=self.stats.nul_bytes_skipped)
         self.checkpoint = self.pipeline.checkpoints.save(self._hinted(checkpoint))
         self.summary.offset = self.checkpoint.offset
+
+
+def _decodes_without_loss(data: bytes) -> bool:
+    """Whether RawRecord.text() keeps every byte: UTF-8, else GB18030 without replacements."""
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
 
 
 def _unchanged(view: FileView, checkpoint: Checkpoint) -> bool:

@@ -3,6 +3,7 @@ files it can, a gzip file cut short, file names that hold newlines and terminal 
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 from pathlib import Path
@@ -82,3 +83,16 @@ def test_a_store_that_cannot_be_opened_sends_the_run_to_the_spool(govsoc: Run, t
     assert code == 0 and "unchanged" in out
     assert govsoc("events", "--count")[1].strip() == "50"
     assert json.loads(govsoc("status", "--format", "json")[1])["spool"]["pending_bytes"] == 0
+
+
+def test_invalid_utf8_keeps_its_bytes_recoverable(govsoc: Run, tmp_path: Path) -> None:
+    # not UTF-8 and not GB18030 either: the text shown has U+FFFD, the exact bytes stay recoverable
+    raw = b"Dec 10 06:55:46 LabSZ sshd[1]: Failed password for r\xffoot\xed\xa0\x80 from 10.0.0.1 port 22 ssh2"
+    gbk = "Dec 10 06:55:47 LabSZ sshd[2]: 用户 张三 登录失败".encode("gbk")  # decodes without loss
+    log = tmp_path / "mixed.log"
+    log.write_bytes(raw + b"\n" + gbk + b"\n")
+    assert govsoc("ingest", str(log))[0] == 0
+    events = {e["log.offset"]: e for e in json.loads(govsoc("events", "--format", "json")[1])}
+    assert base64.b64decode(events[0]["govsoc.original_base64"]) == raw
+    assert "govsoc.original_base64" not in events[len(raw) + 1]
+    assert govsoc("events", "--text", "张三", "--count")[1].strip() == "1"

@@ -133,3 +133,18 @@ def test_concurrent_writers_and_retention_lose_nothing(tmp_path: Path) -> None:
     with SqliteStore(path) as store:
         assert store.count(Query(text="Failed password")) == WRITERS * PER_WRITER
     assert_intact(path)
+
+
+def test_a_full_database_says_so_and_the_store_stays_usable(tmp_path: Path) -> None:
+    # SQLite rolls a transaction back itself on "database or disk is full"; the store's own
+    # ROLLBACK then failed and hid the cause behind "cannot rollback - no transaction is active"
+    store = SqliteStore(tmp_path / "events.db")
+    pages = store._db.execute("PRAGMA page_count").fetchone()[0]
+    store._db.execute(f"PRAGMA max_page_count={pages + 50}")  # a real limit, as a full disk sets
+    batch = [Event(id=f"e{i}", timestamp=datetime(2025, 12, 10, tzinfo=UTC), dataset="t",
+                   fields={"message": f"line {i} " * 50}) for i in range(500)]
+    with pytest.raises(StoreError, match="full") as raised:
+        store.write(batch)
+    assert "cannot rollback" not in str(raised.value)
+    store._db.execute(f"PRAGMA max_page_count={1 << 30}")
+    assert store.write(batch).created == 500  # no transaction left open by the failure
