@@ -5,6 +5,7 @@ measured in the same run.
     python -m bench.detect                       # 1,000,000 events, SQLite and Elasticsearch
     python -m bench.detect --events 200000 --es-events 100000
     python -m bench.detect --no-es
+    python -m bench.detect --no-sqlite --events 200000   # Elasticsearch beside the baseline only
 
 Events: sshd logins (40 %), other syslog programs (20 %), nginx access (20 %) and zeek
 connections (20 %), generated from a fixed seed. Rules: 100 sshd rules of the shapes SigmaHQ
@@ -216,6 +217,7 @@ def main() -> None:
     parser.add_argument("--es-events", type=int, default=None, help="events for Elasticsearch (default --events)")
     parser.add_argument("--new", type=int, default=10_000)
     parser.add_argument("--no-es", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true", help="only Elasticsearch (and the baseline)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -231,8 +233,9 @@ def main() -> None:
         flat_table(folder / "flat.db", args.events, seed=1)
         seconds, rows = baseline(folder / "flat.db", rules)
         scan = (seconds, rows, args.events)
-        bench_store({"kind": "sqlite", "path": str(folder / "events.db"), "rules": str(rules)},
-                    args.events, args.new, table, scan)
+        if not args.no_sqlite:
+            bench_store({"kind": "sqlite", "path": str(folder / "events.db"), "rules": str(rules)},
+                        args.events, args.new, table, scan)
         if not args.no_es:
             from bench.store import es_url
 

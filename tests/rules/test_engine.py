@@ -77,3 +77,37 @@ def test_generate_omitted_runs_the_base_rule_without_its_own_alerts(store: Store
     assert [(a.rule_title, a.event_count, a.group) for a in alerts] == [
         ("three failures per address", 3, {"source.ip": "198.51.100.1"})]
     assert summary.matches["5a0c7d0e-0000-4000-8000-000000000001"] == 5
+
+
+ORDERED = """
+title: failure
+id: 5a0c7d0e-0000-4000-8000-000000000011
+name: failure
+logsource: {product: linux, service: sshd}
+detection: {sel: {event.action: ssh_login, event.outcome: failure}, condition: sel}
+---
+title: success
+id: 5a0c7d0e-0000-4000-8000-000000000012
+name: success
+logsource: {product: linux, service: sshd}
+detection: {sel: {event.action: ssh_login, event.outcome: success}, condition: sel}
+---
+title: failure then success for one account
+id: 5a0c7d0e-0000-4000-8000-000000000013
+correlation: {type: temporal_ordered, rules: [failure, success], group-by: [User], timespan: 1m}
+level: high
+"""
+
+
+def test_temporal_ordered_over_two_rules_on_the_store(store: Store, tmp_path: Path) -> None:
+    (tmp_path / "rules.yml").write_text(ORDERED, encoding="utf-8")
+    accepted = ("Dec 10 06:55:{s:02d} gate sshd[24200]: Accepted password for {user} from 198.51.100.9 "
+                "port 40001 ssh2")
+    lines = (failures("198.51.100.9", [1], user="alice") + [accepted.format(s=20, user="alice")]
+             + [accepted.format(s=2, user="bob")] + failures("198.51.100.9", [30], user="bob"))
+    store.write(auth_events(lines))
+    store.refresh()
+    summary = detect(store, load_rules([tmp_path]))
+    assert summary.failed == []
+    # alice failed, then logged in; bob logged in first, then failed: not in order.
+    assert [(a.group, a.event_count) for a in store.alerts()] == [({"user.name": "alice"}, 2)]
