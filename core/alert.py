@@ -41,7 +41,7 @@ EVIDENCE_FIELDS = (
 )
 
 __all__ = ["EVIDENCE_FIELDS", "EVIDENCE_LIMIT", "EVIDENCE_ORIGINAL_MAX", "LEVELS", "STATUSES", "Alert",
-           "AlertReceipt", "Evidence", "Note", "TriageChange", "evidence_of"]
+           "AlertReceipt", "Evidence", "Note", "TriageChange", "evidence_of", "keep_triage"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -205,6 +205,17 @@ class Alert:
             notes=tuple(Note.from_document(n) for n in doc.get("alert.notes") or ()),
             suppressed=int(doc.get("alert.suppressed") or 0),
         )
+
+
+def keep_triage(incoming: Mapping[str, Any], stored: Mapping[str, Any]) -> dict[str, Any]:
+    """:meth:`Alert.with_triage_of` on stored documents: ``incoming``'s detection fields with
+    ``stored``'s triage fields, without building either alert (stores upsert many at once)."""
+    doc = dict(incoming)
+    for key in ("alert.status", "alert.assignee", "alert.notes"):
+        if key in stored:
+            doc[key] = stored[key]
+    doc["alert.suppressed"] = max(int(incoming.get("alert.suppressed") or 0), int(stored.get("alert.suppressed") or 0))
+    return doc
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
-from govsoc.core.alert import Alert, AlertReceipt, TriageChange
+from govsoc.core.alert import Alert, AlertReceipt, TriageChange, keep_triage
 from govsoc.core.coercion import storable
 from govsoc.core.config import ElasticsearchSettings, EsCredentials, redact_url
 from govsoc.core.ecs import FIELDS
@@ -378,8 +378,7 @@ class ElasticsearchStore(Store):
                 actions.append({"_op_type": "create", "_index": self.alerts_index, "_id": alert.id,
                                 "_source": alert.to_document()})
                 continue
-            merged = alert.with_triage_of(Alert.from_document(hit["_source"]))
-            doc = json.loads(json.dumps(merged.to_document()))
+            doc = json.loads(json.dumps(keep_triage(alert.to_document(), hit["_source"])))
             if doc == hit["_source"]:
                 unchanged += 1
                 continue

@@ -15,12 +15,12 @@ import json
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from govsoc.core.alert import Alert, AlertReceipt, TriageChange
+from govsoc.core.alert import Alert, AlertReceipt, TriageChange, keep_triage
 from govsoc.core.coercion import storable
 from govsoc.core.ecs import HOT, NUMERIC_TYPES, field_type
 from govsoc.core.errors import Location, StoreError
@@ -440,17 +440,17 @@ class SqliteStore(Store):
                 f"SELECT id, doc FROM alerts WHERE id IN ({marks})", ids).fetchall())
             for alert in batch:
                 old = stored.get(alert.id)
-                merged = alert if old is None else alert.with_triage_of(Alert.from_document(json.loads(old)))
-                doc = alert_json(merged)
                 if old is None:
                     self._db.execute("INSERT INTO alerts VALUES (?, ?, ?, ?)",
-                                     (merged.id, merged.rule_id, micros(merged.start), doc))
+                                     (alert.id, alert.rule_id, micros(alert.start), alert_json(alert.to_document())))
                     created += 1
-                elif doc == alert_json_text(old):
+                    continue
+                doc = alert_json(keep_triage(alert.to_document(), json.loads(old)))
+                if doc == old or doc == alert_json(json.loads(old)):  # (rows of older versions: not canonical)
                     unchanged += 1
                 else:
                     self._db.execute("UPDATE alerts SET rule_id = ?, ts = ?, doc = ? WHERE id = ?",
-                                     (merged.rule_id, micros(merged.start), doc, merged.id))
+                                     (alert.rule_id, micros(alert.start), doc, alert.id))
                     updated += 1
         return AlertReceipt(created=created, updated=updated, unchanged=unchanged)
 
@@ -469,7 +469,8 @@ class SqliteStore(Store):
                     raise StoreError(f"no alert {alert_id!r}; list them with `govsoc alerts`",
                                      location=Location(path=str(self.path)))
                 changed = change.apply(Alert.from_document(json.loads(row[0])))
-                self._db.execute("UPDATE alerts SET doc = ? WHERE id = ?", (alert_json(changed), alert_id))
+                self._db.execute("UPDATE alerts SET doc = ? WHERE id = ?",
+                                 (alert_json(changed.to_document()), alert_id))
             return changed
 
         try:
@@ -531,15 +532,10 @@ class SqliteStore(Store):
         self._db.close()
 
 
-def alert_json(alert: Alert) -> str:
-    """The canonical stored text of an alert (sorted keys), so that equal alerts compare equal
-    as text."""
-    return json.dumps(alert.to_document(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def alert_json_text(text: str) -> str:
-    """Stored alert text in the canonical form of :func:`alert_json` (rows written before it)."""
-    return json.dumps(json.loads(text), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def alert_json(doc: Mapping[str, Any]) -> str:
+    """The canonical stored text of an alert document (sorted keys), so that equal alerts
+    compare equal as text."""
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def _seq(position: str) -> int:
