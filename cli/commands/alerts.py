@@ -187,7 +187,7 @@ def show(app: AppContext, alert_id: str, fmt: str) -> None:
                    style="bold"))
     for ev in alert.evidence:
         fields = "  ".join(f"{k}={as_text(v)}" for k, v in ev.fields.items() if k != "message")
-        out.print(Text(f"- {local_time(ev.timestamp, zone)}  {ev.dataset}  {ev.event_id}"))
+        out.print(Text(f"- {local_time(ev.timestamp, zone)}  ") + shown(f"{ev.dataset}  {ev.event_id}"))
         if fields:
             out.print(Text("    ") + shown(fields, RAW_LIMIT))
         if ev.original is not None:
