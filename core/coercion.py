@@ -29,7 +29,7 @@ from govsoc.core.ecs import FIELDS
 from govsoc.core.event import Event, format_timestamp, parse_timestamp
 
 __all__ = ["MALFORMED", "SANITIZED_FLAG", "TYPE_ERROR_FLAG", "TYPE_ERROR_TAG", "clean_text", "coerce_fields",
-           "coerce_value", "storable"]
+           "coerce_value", "storable", "stored_document"]
 
 #: The prefix under which a value that does not fit its field's type is kept (as text).
 MALFORMED = "govsoc.malformed."
@@ -104,9 +104,15 @@ def _boolean(value: Any) -> bool:
     raise _Misfit
 
 
+#: A dotted quad as ipaddress spells it (no leading zeros): such text is its own canonical form.
+_IPV4 = re.compile(r"(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)")
+
+
 def _ip(value: Any) -> str:
     if not isinstance(value, str):
         raise _Misfit
+    if _IPV4.fullmatch(value):
+        return value
     try:
         address = ipaddress.ip_address(value.strip())
     except ValueError:
@@ -181,6 +187,12 @@ def _as_text(value: Any) -> str:
     return clean_text(json.dumps(value, ensure_ascii=False, default=str))
 
 
+#: Field -> its converter, and the fields whose values are text (the common, fast case).
+_CONVERTER_OF: dict[str, Callable[[Any], Any]] = {name: _CONVERTERS.get(kind, _clean_any)
+                                                 for name, kind in FIELDS.items()}
+_TEXT_FIELDS = frozenset(name for name, kind in FIELDS.items() if kind in ("keyword", "text"))
+
+
 def coerce_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     """Every field coerced to its declared type; misfits moved to ``govsoc.malformed.<field>``
     (a list keeps its fitting elements in place) and the event flagged."""
@@ -192,9 +204,14 @@ def coerce_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
             continue
         if not name.isascii():
             name = clean_text(name)
-        kind = FIELDS.get(name)
-        convert = _CONVERTERS.get(kind, _clean_any) if kind else _clean_any
-        if isinstance(value, list | tuple) and kind:
+        if type(value) is str and (name in _TEXT_FIELDS or name not in _CONVERTER_OF):
+            out[name] = value if value.isascii() and "\x00" not in value else clean_text(value)
+            continue
+        convert = _CONVERTER_OF.get(name)
+        if convert is None:
+            out[name] = _clean_any(value)
+            continue
+        if isinstance(value, list | tuple):
             kept, bad = [], []
             for item in value:
                 try:
@@ -238,6 +255,37 @@ def _base64(text: str) -> str:
     except UnicodeEncodeError:
         raw = text.encode("utf-8", "surrogatepass")
     return base64.b64encode(raw).decode("ascii")
+
+
+def stored_document(event: Event, *, ingested: str) -> dict[str, Any]:
+    """The nested ECS document a store keeps for ``event``: :func:`storable`'s event as
+    Event.to_document gives it, built in one pass (this runs for every event written).
+    ``ingested`` is the write time as format_timestamp writes it (a batch shares one)."""
+    fields = coerce_fields(event.fields)
+    fields["event.ingested"] = ingested
+    fields["event.id"] = clean_text(event.id)
+    fields["event.dataset"] = clean_text(event.dataset)
+    doc: dict[str, Any] = {"@timestamp": format_timestamp(event.timestamp)}
+    for name, value in fields.items():
+        path = _PATHS.get(name)
+        if path is None:
+            if len(_PATHS) > 50_000:  # hostile input with ever new field names: stay bounded
+                _PATHS.clear()
+            path = _PATHS[name] = (tuple(name.split(".")[:-1]), name.rpartition(".")[2])
+        node = doc
+        for part in path[0]:
+            child = node.get(part)
+            if child is None:
+                child = node[part] = {}
+            elif type(child) is not dict:
+                raise ValueError(f"field {name!r} nests under the value of {part!r}")
+            node = child
+        node[path[1]] = value
+    return doc
+
+
+#: Dotted name -> (parent names, leaf name), the split done once per name.
+_PATHS: dict[str, tuple[tuple[str, ...], str]] = {}
 
 
 def storable(event: Event, *, ingested: datetime) -> Event:

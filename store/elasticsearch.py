@@ -31,7 +31,7 @@ from typing import Any, Literal
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
 from govsoc.core.alert import Alert, AlertReceipt, TriageChange, keep_triage
-from govsoc.core.coercion import storable
+from govsoc.core.coercion import clean_text, stored_document
 from govsoc.core.config import ElasticsearchSettings, EsCredentials, redact_url
 from govsoc.core.ecs import FIELDS
 from govsoc.core.errors import Location, StoreError
@@ -176,10 +176,11 @@ class ElasticsearchStore(Store):
     def write(self, events: Iterable[Event]) -> WriteReceipt:
         """Bulk-create events; conflicts (the id exists) are duplicates, other refusals rejects."""
         def actions() -> Iterator[dict[str, Any]]:
-            for event in events:
-                stored = storable(event, ingested=datetime.now(UTC))
-                yield {"_op_type": "create", "_index": self.index_for(stored), "_id": stored.id,
-                       "_source": stored.to_document()}
+            for n, event in enumerate(events):
+                if n % 500 == 0:  # stamped per bulk chunk (at most chunk_size documents apart)
+                    ingested = format_timestamp(datetime.now(UTC))
+                yield {"_op_type": "create", "_index": self.index_for(event), "_id": clean_text(event.id),
+                       "_source": stored_document(event, ingested=ingested)}
 
         return self._bulk(actions())
 

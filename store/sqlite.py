@@ -1,11 +1,12 @@
 """The embedded event store: one SQLite file in WAL mode, no server.
 
 Each event is kept whole as JSON (``doc``); the fields that rules and reports query most
-(govsoc.core.ecs.HOT) are generated, indexed columns over that JSON. A column per field would
-run into SQLite's 2,000-column limit on real, mixed data; generated columns keep the one-document
-model and still give indexed lookups. Every other field is read with json_each, which also gives
-ECS arrays "any element matches" semantics, the same as Elasticsearch. ``message`` has a trigram
-FTS5 index, so keyword rules and text search are substring matches, case-insensitive.
+(govsoc.core.ecs.HOT) are generated columns over that JSON, and those with many distinct values
+(ecs.INDEXED) have partial indexes. A column per field would run into SQLite's 2,000-column limit
+on real, mixed data; generated columns keep the one-document model and still give indexed lookups.
+Every other field is read with json_each, which also gives ECS arrays "any element matches"
+semantics, the same as Elasticsearch. ``message`` has a trigram FTS5 index, so text search is a
+substring match, case-insensitive.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from govsoc.core.alert import Alert, AlertReceipt, TriageChange, keep_triage
-from govsoc.core.coercion import storable
-from govsoc.core.ecs import HOT, NUMERIC_TYPES, field_type
+from govsoc.core.coercion import clean_text, stored_document
+from govsoc.core.ecs import HOT, INDEXED, NUMERIC_TYPES, field_type
 from govsoc.core.errors import Location, StoreError
 from govsoc.core.event import Event, format_timestamp
 from govsoc.store.base import Bucket, Query, Scalar, Store, WriteReceipt, week_start
@@ -30,7 +31,8 @@ from govsoc.store.registry import stores
 
 #: Version 2: the FTS delete trigger skips events without a message (version 1 corrupted the
 #: index when retention deleted them), so version 1 files get their FTS index rebuilt on open.
-SCHEMA_VERSION = 2
+#: Version 3: only ecs.INDEXED fields are indexed, with partial indexes (the store was 15x its log).
+SCHEMA_VERSION = 3
 _T = TypeVar("_T")
 _BATCH = 5000
 #: Ingest ranges up to this many events are read by seq (see SqliteStore._where).
@@ -149,6 +151,8 @@ class SqliteStore(Store):
             self._db.execute(f"PRAGMA busy_timeout={_BUSY_MS}")
             self._retrying(lambda: self._db.execute("PRAGMA journal_mode=WAL"))
             self._db.execute("PRAGMA synchronous=NORMAL")
+            # 64 MiB of page cache: the indexes of a large store stay in memory while it grows.
+            self._db.execute("PRAGMA cache_size=-65536")
             # Rule values match keyword fields case-sensitively, as Elasticsearch keyword fields
             # do: the same rule must give the same alerts on both stores.
             self._db.execute("PRAGMA case_sensitive_like=ON")
@@ -197,7 +201,7 @@ class SqliteStore(Store):
 
     def _add_hot_columns(self) -> None:
         # Generated columns can be added to an existing table, so a newer HOT list upgrades
-        # an older file in place.
+        # an older file in place; they take no space, only their indexes do.
         present = {row[1] for row in self._db.execute("PRAGMA table_xinfo(events)")}
         affinity = {"long": "INTEGER", "float": "REAL", "boolean": "INTEGER"}
         for name in HOT:
@@ -208,8 +212,21 @@ class SqliteStore(Store):
             self._db.execute(
                 f"ALTER TABLE events ADD COLUMN {column} {sql_type} "
                 f"GENERATED ALWAYS AS (json_extract(doc, {json_path_sql(name)})) VIRTUAL")
-            index = quote_ident("events_" + name.replace(".", "_"))
-            self._db.execute(f"CREATE INDEX IF NOT EXISTS {index} ON events ({column}, ts)")
+        wanted = {"events_" + name.replace(".", "_"): name for name in INDEXED}
+        for (index,) in self._db.execute(
+                "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events' "
+                "AND name NOT IN ('events_ts', 'events_dataset_ts') AND name NOT LIKE 'sqlite_%'").fetchall():
+            if index not in wanted or "WHERE" not in self._index_sql(index):
+                self._db.execute(f"DROP INDEX {quote_ident(index)}")
+        for index, name in wanted.items():
+            # Partial: "col = ?" and "col IN (...)" imply "col IS NOT NULL", so SQLite uses it.
+            column = quote_ident(name)
+            self._db.execute(f"CREATE INDEX IF NOT EXISTS {quote_ident(index)} ON events ({column}) "
+                             f"WHERE {column} IS NOT NULL")
+
+    def _index_sql(self, index: str) -> str:
+        row = self._db.execute("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?", (index,)).fetchone()
+        return str(row[0] or "") if row else ""
 
     # -- writing -----------------------------------------------------------------------------
     def write(self, events: Iterable[Event]) -> WriteReceipt:
@@ -218,17 +235,19 @@ class SqliteStore(Store):
         receipt = WriteReceipt()
         batch: list[tuple[str, int, str, str]] = []
         rejected: list[tuple[str, str]] = []
+        ingested = format_timestamp(datetime.now(UTC))
         for event in events:
             try:
-                stored = storable(event, ingested=datetime.now(UTC))
-                doc = json.dumps(stored.to_document(), ensure_ascii=False, separators=(",", ":"))
+                doc = json.dumps(stored_document(event, ingested=ingested), ensure_ascii=False,
+                                 separators=(",", ":"))
             except (TypeError, ValueError) as e:
                 rejected.append((event.id, f"not storable: {e}"))
                 continue
-            batch.append((stored.id, micros(stored.timestamp), stored.dataset, doc))
+            batch.append((clean_text(event.id), micros(event.timestamp), clean_text(event.dataset), doc))
             if len(batch) >= _BATCH:
                 receipt += self._insert(batch)
                 batch = []
+                ingested = format_timestamp(datetime.now(UTC))
         if batch:
             receipt += self._insert(batch)
         return receipt + WriteReceipt(rejected=tuple(rejected))

@@ -148,3 +148,24 @@ def test_a_full_database_says_so_and_the_store_stays_usable(tmp_path: Path) -> N
     assert "cannot rollback" not in str(raised.value)
     store._db.execute(f"PRAGMA max_page_count={1 << 30}")
     assert store.write(batch).created == 500  # no transaction left open by the failure
+
+
+def test_a_version_2_file_gets_partial_indexes_on_the_indexed_fields_only(tmp_path: Path) -> None:
+    path = tmp_path / "v2.db"
+    SqliteStore(path).close()
+    db = sqlite3.connect(path)
+    db.execute('CREATE INDEX events_event_outcome ON events ("event.outcome", ts)')  # as version 2 had
+    db.execute('DROP INDEX events_source_ip')
+    db.execute('CREATE INDEX events_source_ip ON events ("source.ip", ts)')
+    db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    db.commit()
+    db.close()
+    with SqliteStore(path) as store:
+        store.write([line(1, NOW)])
+        indexes = dict(store._db.execute("SELECT name, sql FROM sqlite_schema WHERE type = 'index' "
+                                         "AND name LIKE 'events_%'").fetchall())
+        plan = store._db.execute("EXPLAIN QUERY PLAN SELECT seq FROM events WHERE \"source.ip\" IN (?, ?)",
+                                 ("a", "b")).fetchall()
+    assert "events_event_outcome" not in indexes
+    assert indexes["events_source_ip"].endswith('WHERE "source.ip" IS NOT NULL')
+    assert "USING INDEX events_source_ip" in plan[0][3]

@@ -1,0 +1,215 @@
+"""Ingest benchmark (issue 11): sshd log file -> store, beside baselines measured in the same run.
+
+    python -m bench.ingest                      # 1,000,000 lines to SQLite, 200,000 to Elasticsearch
+    python -m bench.ingest --lines 200000 --no-es
+    python -m bench.ingest --es-lines 0         # SQLite only
+
+The log is generated from loghub's OpenSSH_2k sample (shared/corpus/loghub): each line is a
+sample line with a new time (20 lines a second), process id, addresses, port and user, so the
+store sees realistic variety rather than 2,000 lines repeated. Figures:
+
+* SQLite: lines/s of the public ingest entry point (collectors.pipeline.ingest_file) into a new
+  SqliteStore, beside parse-only (the same file through the same line source and parser, events
+  built and dropped); the rate over the first and last 100,000 lines (does it fall as the store
+  grows?); and the store's size beside the log's. Targets: >= 0.5x parse-only, last within 20 %
+  of first, size <= 4x the log.
+* Elasticsearch: docs/s of the same entry point into an ElasticsearchStore, beside the client's
+  own helpers.bulk of the very documents govsoc sends, into the same index names under another
+  prefix. Target: >= 0.7x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import tempfile
+import time
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from govsoc.collectors.base import ParseContext, parsers
+from govsoc.collectors.files.lines import LineFileSource
+from govsoc.collectors.pipeline import ingest_file
+from govsoc.core.coercion import stored_document
+from govsoc.core.event import Event, format_timestamp
+from govsoc.core.sink import WriteReceipt
+from govsoc.store.base import Query, Store
+from govsoc.store.sqlite import SqliteStore
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT.parent / "shared" / "corpus" / "loghub" / "OpenSSH" / "OpenSSH_2k.log"
+PARSER = "linux.auth"
+WINDOW = 100_000
+_IP = re.compile(r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b")
+_PID = re.compile(r"sshd\[\d+\]")
+_PORT = re.compile(r"port \d+")
+_USER = re.compile(r"(user |for )(?!invalid)([A-Za-z0-9_.-]+)")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def generate(lines: int, target: Path, seed: int = 11) -> None:
+    """Write ``lines`` sshd lines varied from the loghub sample (see the module docstring)."""
+    sample = [line[16:] for line in SAMPLE.read_text(encoding="utf-8").splitlines() if len(line) > 16]
+    rng = random.Random(seed)
+    users = [f"user{n}" for n in range(300)] + ["root", "admin", "oracle", "test", "git", "ubuntu"]
+    start = datetime(2025, 1, 6, tzinfo=UTC).timestamp()
+    with target.open("w", encoding="utf-8") as out:
+        for n in range(lines):
+            at = datetime.fromtimestamp(start + n / 20, tz=UTC)
+            text = rng.choice(sample)
+            text = _PID.sub(f"sshd[{rng.randrange(1000, 65000)}]", text)
+            text = _IP.sub(lambda _: f"{rng.randrange(1, 224)}.{rng.randrange(256)}.{rng.randrange(256)}."
+                                     f"{rng.randrange(1, 255)}", text)
+            text = _PORT.sub(f"port {rng.randrange(1024, 65536)}", text)
+            text = _USER.sub(lambda m: m[1] + rng.choice(users), text)
+            out.write(f"{_MONTHS[at.month - 1]} {at.day:2d} {at:%H:%M:%S} {text}\n")
+
+
+def parse_only(log: Path) -> tuple[float, float, int]:
+    """Wall and CPU seconds to read and parse every line into events that go nowhere, and the
+    event count."""
+    parser = parsers.get(PARSER)()
+    context = ParseContext(timezone=ZoneInfo("UTC"), reference=datetime(2025, 12, 31, tzinfo=UTC))
+    began, cpu = time.perf_counter(), time.process_time()
+    events = sum(len(list(parser.parse(record, context))) for record in LineFileSource(log).records())
+    return time.perf_counter() - began, time.process_time() - cpu, events
+
+
+class TimedSink:
+    """A store wrapper that notes (events written so far, seconds) after every batch."""
+
+    def __init__(self, store: Store) -> None:
+        self.store: Any = store
+        self.marks: list[tuple[int, float]] = [(0, 0.0)]
+        self._began = time.perf_counter()
+
+    def write(self, events: Iterable[Event]) -> WriteReceipt:
+        batch = list(events)
+        receipt: WriteReceipt = self.store.write(batch)
+        self.marks.append((self.marks[-1][0] + len(batch), time.perf_counter() - self._began))
+        return receipt
+
+    def refresh(self) -> None:
+        self.store.refresh()
+
+    def delete(self, ids: Any) -> int:  # the pipeline's partial-line replacement, when it needs it
+        return int(self.store.delete(ids))
+
+    def window_rate(self, first: bool) -> float:
+        """Events/s over the first (or last) WINDOW events written."""
+        total = self.marks[-1][0]
+        lo, hi = (0, min(WINDOW, total)) if first else (max(0, total - WINDOW), total)
+        return (hi - lo) / (self._at(hi) - self._at(lo))
+
+    def _at(self, count: int) -> float:
+        for (n0, t0), (n1, t1) in zip(self.marks, self.marks[1:], strict=False):
+            if n0 <= count <= n1:
+                return t0 + (t1 - t0) * ((count - n0) / (n1 - n0) if n1 > n0 else 0)
+        return self.marks[-1][1]
+
+
+def bench_sqlite(log: Path, folder: Path, lines: int) -> None:
+    t_parse, cpu_parse, events = parse_only(log)
+    db = folder / "events.db"
+    store = SqliteStore(db)
+    sink = TimedSink(store)
+    began, cpu = time.perf_counter(), time.process_time()
+    summary = ingest_file(log, parser_id=PARSER, store=sink, data_dir=folder / "data", timezone="UTC")
+    t_ingest, cpu_ingest = time.perf_counter() - began, time.process_time() - cpu
+    store.close()  # checkpoints the WAL into the file
+    assert summary.receipt.created == events, summary.line()
+    size = sum(p.stat().st_size for p in folder.glob("events.db*"))
+    parse_rate, ingest_rate = lines / t_parse, lines / t_ingest
+    first, last = sink.window_rate(first=True), sink.window_rate(first=False)
+    log_mb = log.stat().st_size / 1e6
+    print(f"file -> SQLite, {lines:,} sshd lines ({log_mb:.0f} MB)")
+    print(f"  parse-only (same source and parser)  {parse_rate:10,.0f} lines/s")
+    print(f"  govsoc ingest_file -> SqliteStore    {ingest_rate:10,.0f} lines/s   "
+          f"{ingest_rate / parse_rate:.2f}x parse-only (target >= 0.5x)")
+    print(f"  the same in CPU seconds of this process (steadier on a busy machine): parse-only "
+          f"{lines / cpu_parse:,.0f} lines/s, ingest {lines / cpu_ingest:,.0f} lines/s, "
+          f"{cpu_parse / cpu_ingest:.2f}x")
+    print(f"  first {WINDOW:,} lines {first:,.0f} ev/s, last {WINDOW:,} {last:,.0f} ev/s: "
+          f"last/first {last / first:.2f} (target >= 0.8)")
+    print(f"  store {size / 1e6:,.0f} MB = {size / log.stat().st_size:.2f}x the log (target <= 4x)")
+
+
+def _es_env() -> dict[str, str]:
+    if os.environ.get("GOVSOC_ES_URL"):
+        return {k: v for k, v in os.environ.items() if k.startswith("GOVSOC_ES_")}
+    import subprocess
+
+    done = subprocess.run([str(ROOT / "scripts" / "elasticsearch.sh"), "start"], capture_output=True, text=True,
+                          check=True, timeout=600)
+    env = {}
+    for line in done.stdout.splitlines():
+        if line.startswith("export ") and "=" in line:
+            key, _, value = line[len("export "):].partition("=")
+            env[key] = value.strip("'\"")
+    return env
+
+
+def bench_elasticsearch(log: Path, folder: Path, lines: int) -> None:
+    from elasticsearch import helpers
+
+    from govsoc.core.config import ElasticsearchSettings, es_credentials
+    from govsoc.store.elasticsearch import ElasticsearchStore
+
+    env = _es_env()
+    stores = []
+    for tag in ("govsoc", "raw"):
+        settings = ElasticsearchSettings(url=env["GOVSOC_ES_URL"], number_of_replicas=0,
+                                         index_prefix=f"bench-{tag}-{uuid.uuid4().hex[:8]}")
+        stores.append(ElasticsearchStore(settings, credentials=es_credentials(env)))
+    store, raw = stores
+    try:
+        began = time.perf_counter()
+        summary = ingest_file(log, parser_id=PARSER, store=store, data_dir=folder / "es-data", timezone="UTC")
+        t_govsoc = time.perf_counter() - began
+        # The baseline sends the very documents govsoc sent, built beforehand (not timed).
+        documents = [{"_op_type": "create", "_index": raw.index_for(e), "_id": e.id,
+                      "_source": stored_document(e, ingested=format_timestamp(datetime.now(UTC)))}
+                     for e in store.search(Query())]
+        began = time.perf_counter()
+        done, errors = helpers.bulk(raw.client, documents, chunk_size=store.settings.bulk_chunk_size,
+                                    raise_on_error=False, refresh=True)
+        t_raw = time.perf_counter() - began
+        assert summary.receipt.created == len(documents) == done and not errors, summary.line()
+        govsoc_rate, raw_rate = len(documents) / t_govsoc, len(documents) / t_raw
+        print(f"file -> Elasticsearch, {lines:,} sshd lines, {len(documents):,} documents")
+        print(f"  raw helpers.bulk of the same documents  {raw_rate:10,.0f} docs/s")
+        print(f"  govsoc ingest_file -> ElasticsearchStore {govsoc_rate:10,.0f} docs/s   "
+              f"{govsoc_rate / raw_rate:.2f}x raw bulk (target >= 0.7x)")
+    finally:
+        for s in stores:
+            s.drop_all()
+            s.close()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--lines", type=int, default=1_000_000, help="lines for the SQLite run")
+    ap.add_argument("--es-lines", type=int, default=200_000, help="lines for the Elasticsearch run (0: skip)")
+    ap.add_argument("--no-es", action="store_true", help="skip Elasticsearch")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="govsoc-bench-ingest-") as tmp:
+        folder = Path(tmp)
+        log = folder / "auth.log"
+        generate(args.lines, log)
+        (folder / "sqlite").mkdir()
+        bench_sqlite(log, folder / "sqlite", args.lines)
+        if not args.no_es and args.es_lines:
+            es_log = folder / "es-auth.log"
+            generate(args.es_lines, es_log, seed=12)
+            (folder / "es").mkdir()
+            bench_elasticsearch(es_log, folder / "es", args.es_lines)
+
+
+if __name__ == "__main__":
+    main()
