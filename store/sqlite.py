@@ -213,10 +213,10 @@ class SqliteStore(Store):
                 f"ALTER TABLE events ADD COLUMN {column} {sql_type} "
                 f"GENERATED ALWAYS AS (json_extract(doc, {json_path_sql(name)})) VIRTUAL")
         wanted = {"events_" + name.replace(".", "_"): name for name in INDEXED}
-        for (index,) in self._db.execute(
-                "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events' "
-                "AND name NOT IN ('events_ts', 'events_dataset_ts') AND name NOT LIKE 'sqlite_%'").fetchall():
-            if index not in wanted or "WHERE" not in self._index_sql(index):
+        # Version 2 indexed every HOT field in full: drop those indexes (only those).
+        for index in ("events_" + name.replace(".", "_") for name in HOT):
+            sql = self._index_sql(index)
+            if sql and (index not in wanted or "WHERE" not in sql):
                 self._db.execute(f"DROP INDEX {quote_ident(index)}")
         for index, name in wanted.items():
             # Partial: "col = ?" and "col IN (...)" imply "col IS NOT NULL", so SQLite uses it.
