@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Final
 
 from sigma.correlations import SigmaCorrelationRule
@@ -73,6 +74,7 @@ FIELD_MAP: Final[dict[str, str]] = {
 }
 
 Rule = SigmaRule | SigmaCorrelationRule
+Key = tuple[str | None, str | None, str | None]
 
 
 class SourceTable:
@@ -114,11 +116,27 @@ class SourceTable:
         return name
 
     def pipeline(self) -> ProcessingPipeline:
-        """The pySigma pipeline: each source's condition and field names, then FIELD_MAP for
-        rules whose source has no field table."""
-        items: list[ProcessingItem] = []
+        """The pySigma pipeline: each source's condition, then the field tables (one item per
+        distinct table or prefix, shared by the sources that have it: pySigma re-checks every
+        item for every rule), then FIELD_MAP for rules whose source has no field table."""
+        items = [_condition_item(source) for source in self.sources]
+        tables: dict[tuple[tuple[str, str], ...], set[Key]] = {}
+        prefixes: dict[str, set[Key]] = {}
         for source in self.sources:
-            items.extend(_source_items(source))
+            if source.fields is not None:
+                tables.setdefault(tuple(sorted(source.fields.items())), set()).add(source.key)
+            if source.field_prefix:
+                prefixes.setdefault(source.field_prefix, set()).add(source.key)
+        for n, (table, keys) in enumerate(tables.items()):
+            items.append(ProcessingItem(identifier=f"govsoc_fields_{n}", rule_conditions=[LogsourceIn(frozenset(keys))],
+                                        transformation=FieldMappingTransformation(_mapping(dict(table)))))
+        for prefix, keys in prefixes.items():
+            # Only names no table mapped and that are not dotted ECS names already.
+            items.append(ProcessingItem(identifier=f"govsoc_prefix_{prefix.rstrip('.')}",
+                                        rule_conditions=[LogsourceIn(frozenset(keys))],
+                                        transformation=AddFieldnamePrefixTransformation(prefix),
+                                        field_name_conditions=[IncludeFieldCondition(fields=[r"\w+\."], mode="re")],
+                                        field_name_condition_negation=True))
         tabled = frozenset(s.key for s in self.sources if s.fields is not None)
         items.append(ProcessingItem(identifier="govsoc_ecs_fields",
                                     transformation=FieldMappingTransformation(_mapping(FIELD_MAP)),
@@ -181,28 +199,24 @@ class LogsourceIn(RuleProcessingCondition):
 
 
 def govsoc_ecs_pipeline() -> ProcessingPipeline:
-    """The pipeline every govsoc backend applies (and sigma-cli's ``-p govsoc_ecs``)."""
+    """The pipeline every govsoc backend applies (and sigma-cli's ``-p govsoc_ecs``).
+
+    Built once and shared: pySigma re-binds a pipeline's items to each conversion (as when one
+    backend converts many rules), and building the items for every rule cost more than
+    converting it. Do not change the returned pipeline.
+    """
+    return _shared_pipeline()
+
+
+@cache
+def _shared_pipeline() -> ProcessingPipeline:
     return TABLE.pipeline()
 
 
-def _source_items(source: LogSource) -> Iterable[ProcessingItem]:
+def _condition_item(source: LogSource) -> ProcessingItem:
     name = "_".join(part or "any" for part in source.key)
-
-    def only() -> list[RuleProcessingCondition]:
-        # A condition belongs to one processing item (pySigma sets its pipeline once).
-        return [LogsourceIn(keys=frozenset({source.key}))]
-
-    yield ProcessingItem(identifier=f"govsoc_logsource_{name}", rule_conditions=only(),
-                         transformation=AddConditionTransformation(dict(source.condition)))
-    if source.fields is not None:
-        yield ProcessingItem(identifier=f"govsoc_fields_{name}", rule_conditions=only(),
-                             transformation=FieldMappingTransformation(_mapping(source.fields)))
-    if source.field_prefix:
-        # Only names no table mapped and that are not dotted ECS names already.
-        yield ProcessingItem(identifier=f"govsoc_prefix_{name}", rule_conditions=only(),
-                             transformation=AddFieldnamePrefixTransformation(source.field_prefix),
-                             field_name_conditions=[IncludeFieldCondition(fields=[r"\w+\."], mode="re")],
-                             field_name_condition_negation=True)
+    return ProcessingItem(identifier=f"govsoc_logsource_{name}", rule_conditions=[LogsourceIn(frozenset({source.key}))],
+                          transformation=AddConditionTransformation(dict(source.condition)))
 
 
 def _mapping(fields: Mapping[str, str]) -> dict[str | None, str | list[str]]:
