@@ -18,6 +18,8 @@ The floors, and why they are what they are (checked against the corpus, not copi
   produces (file_access 7 and file_rename 1, which Sysmon does not log; iis-configuration 4,
   ldap 1, smbserver-connectivity 1, channels outside pySigma's Windows table); with the 9
   emerging-threats and the 1 threat-hunting Windows rules, 2,425 active in total.
+- runs (active and converted for both stores): active less at most the 19 rules Lucene cannot
+  express, 2,406 in total; the same bound gives 2,374 for rules/windows.
 """
 
 from __future__ import annotations
@@ -33,9 +35,11 @@ FOLDERS = ("rules", "rules-compliance", "rules-emerging-threats", "rules-threat-
 
 #: group -> column -> the least it may be.
 FLOORS: dict[str, dict[str, int]] = {
-    "total": {"loaded": 2840, "sqlite": 2840, "elasticsearch": 2821, "active": 2425, "runs": 22},
+    "total": {"loaded": 2840, "sqlite": 2840, "elasticsearch": 2821, "active": 2425, "runs": 2406},
     "rules/linux": {"loaded": 210, "sqlite": 210, "elasticsearch": 210, "active": 22, "runs": 22},
-    "rules/windows": {"loaded": 2407, "sqlite": 2407, "elasticsearch": 2390, "active": 2393},
+    "rules/windows": {"loaded": 2407, "sqlite": 2407, "elasticsearch": 2390, "active": 2393, "runs": 2374},
+    "rules-emerging-threats": {"loaded": 9, "sqlite": 9, "elasticsearch": 9, "active": 9},
+    "rules-threat-hunting": {"loaded": 1, "sqlite": 1, "elasticsearch": 1, "active": 1},
     "rules/cloud": {"loaded": 83, "sqlite": 83, "elasticsearch": 82},
     "rules/web": {"loaded": 45, "sqlite": 45, "elasticsearch": 44},
     "rules/network": {"loaded": 53, "sqlite": 53, "elasticsearch": 53},
