@@ -3,6 +3,7 @@
     python -m bench.ingest                      # 1,000,000 lines to SQLite, 200,000 to Elasticsearch
     python -m bench.ingest --lines 200000 --no-es
     python -m bench.ingest --es-lines 0         # SQLite only
+    python -m bench.ingest --lines 0            # Elasticsearch only
 
 The log is generated from loghub's OpenSSH_2k sample (shared/corpus/loghub): each line is a
 sample line with a new time (20 lines a second), process id, addresses, port and user, so the
@@ -203,16 +204,17 @@ def bench_elasticsearch(log: Path, folder: Path, lines: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--lines", type=int, default=1_000_000, help="lines for the SQLite run")
+    ap.add_argument("--lines", type=int, default=1_000_000, help="lines for the SQLite run (0: skip)")
     ap.add_argument("--es-lines", type=int, default=200_000, help="lines for the Elasticsearch run (0: skip)")
     ap.add_argument("--no-es", action="store_true", help="skip Elasticsearch")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="govsoc-bench-ingest-") as tmp:
         folder = Path(tmp)
-        log = folder / "auth.log"
-        generate(args.lines, log)
-        (folder / "sqlite").mkdir()
-        bench_sqlite(log, folder / "sqlite", args.lines)
+        if args.lines:
+            log = folder / "auth.log"
+            generate(args.lines, log)
+            (folder / "sqlite").mkdir()
+            bench_sqlite(log, folder / "sqlite", args.lines)
         if not args.no_es and args.es_lines:
             es_log = folder / "es-auth.log"
             generate(args.es_lines, es_log, seed=12)
