@@ -5,15 +5,21 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
+
+from govsoc.cli.context import AppContext
+from govsoc.core.config import ReportSettings
+from govsoc.core.errors import GovsocError
 
 _RELATIVE = re.compile(r"^(\d+)([smhdw])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
 class TimeParam(click.ParamType):  # type: ignore[type-arg,unused-ignore]
-    """A point in time; naive times are read in the local time zone of the machine."""
+    """A point in time; naive times are read in the zone the tables print (reports.timezone,
+    Asia/Shanghai by default), so a time copied from `govsoc alerts` selects what it shows."""
 
     name = "TIME"
 
@@ -29,7 +35,17 @@ class TimeParam(click.ParamType):  # type: ignore[type-arg,unused-ignore]
         except ValueError:
             self.fail(f"{text!r} is not a time (use 2025-12-10, 2025-12-10T06:00:00+08:00 or 24h / 7d ago)",
                       param, ctx)
-        return parsed if parsed.tzinfo else parsed.astimezone()
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=_display_zone(ctx))
+
+
+def _display_zone(ctx: click.Context | None) -> ZoneInfo:
+    """The configured display zone; the default one when the configuration cannot be read (the
+    command reports that itself)."""
+    app = ctx.find_object(AppContext) if ctx else None
+    try:
+        return ZoneInfo((app.config.reports if app else ReportSettings()).timezone)
+    except GovsocError:
+        return ZoneInfo(ReportSettings().timezone)
 
 
 TIME = TimeParam()
