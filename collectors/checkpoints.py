@@ -95,20 +95,36 @@ class CheckpointStore:
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
+        # Parsed checkpoint files by name, with the (inode, mtime, size) they were parsed at: a
+        # saved checkpoint is a new file (rename), so a changed one is read again, and a folder of
+        # thousands of sources is not parsed whole for every file of a run. Own saves drop their
+        # entry; match() re-reads its candidates, so only the fingerprint is ever taken from here.
+        self._parsed: dict[str, tuple[tuple[int, int, int], Checkpoint]] = {}
 
     def _file(self, identity: str) -> Path:
         return self.folder / f"{identity}.json"
 
     def all(self) -> list[Checkpoint]:
         """Every checkpoint, oldest update first."""
-        found = []
-        for path in sorted(self.folder.glob("*.json")):
-            try:
-                found.append(Checkpoint.from_json(json.loads(path.read_text(encoding="utf-8"))))
-            except (OSError, ValueError, TypeError, KeyError) as e:
-                raise GovsocError(f"unreadable checkpoint: {e} (delete it to read the source again)",
-                                  location=Location(path=str(path))) from e
-        return sorted(found, key=lambda c: c.updated)
+        parsed: dict[str, tuple[tuple[int, int, int], Checkpoint]] = {}
+        with os.scandir(self.folder) as entries:
+            for entry in entries:
+                if not entry.name.endswith(".json"):
+                    continue
+                try:
+                    st = entry.stat()
+                    key = (st.st_ino, st.st_mtime_ns, st.st_size)
+                    known = self._parsed.get(entry.name)
+                    if known is None or known[0] != key:
+                        known = (key, Checkpoint.from_json(json.loads(Path(entry.path).read_text(encoding="utf-8"))))
+                except FileNotFoundError:
+                    continue
+                except (OSError, ValueError, TypeError, KeyError) as e:
+                    raise GovsocError(f"unreadable checkpoint: {e} (delete it to read the source again)",
+                                      location=Location(path=entry.path)) from e
+                parsed[entry.name] = known
+        self._parsed = parsed
+        return sorted((parsed[name][1] for name in sorted(parsed)), key=lambda c: c.updated)
 
     def get(self, identity: str) -> Checkpoint | None:
         """The checkpoint of one identity, if any."""
@@ -127,6 +143,7 @@ class CheckpointStore:
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp, target)
+        self._parsed.pop(target.name, None)  # a quick second save may reuse the inode, time and size
         directory = os.open(self.folder, os.O_RDONLY)
         try:
             os.fsync(directory)
@@ -146,7 +163,9 @@ class CheckpointStore:
 
     def match(self, view: FileView) -> Checkpoint | None:
         """The checkpoint of the file ``view`` shows, or None when it is a file not seen before."""
-        candidates = [c for c in self.all() if view.prefix_fingerprint(c.fingerprint_bytes) == c.fingerprint]
+        # The fingerprint of an identity never changes; the rest is read fresh for the few candidates.
+        candidates = [self.get(c.identity) or c for c in self.all()
+                      if view.prefix_fingerprint(c.fingerprint_bytes) == c.fingerprint]
         consistent = [c for c in candidates if _consistent(c, view)]
         if not consistent:
             return None
