@@ -93,7 +93,11 @@ def run_ingest(app: AppContext, paths: tuple[str, ...], parser: str | None = Non
 def _bars(pipeline: Pipeline) -> Iterator[Callable[[Path], None]]:
     with progress(bytes_mode=True) as bar:
         def task_for(path: Path) -> None:
-            task = bar.add_task(_one_line(path.name), total=path.stat().st_size)
+            try:
+                total: int | None = path.stat().st_size
+            except OSError:  # gone since it was listed: ingest_file says so
+                total = None
+            task = bar.add_task(_one_line(path.name), total=total)
             pipeline.progress = lambda n: bar.advance(task, n)
         yield task_for
     pipeline.progress = None

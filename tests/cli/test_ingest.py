@@ -124,3 +124,23 @@ def test_a_folder_of_many_files_does_not_reparse_every_checkpoint_per_file(
     code, out, _err = govsoc("ingest", str(folder))
     assert code == 0 and out.count("unchanged since the last run") == count
     assert first < 10 * count and parsed < 10 * count  # was about 1.5 * count**2 per run
+
+
+def test_a_file_that_vanishes_between_listing_and_reading_is_reported(govsoc: Run, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # Here the vanishing file is a spool segment, listed, then drained (and deleted) before it is
+    # read; a rotated .gz removed by logrotate while a run lists the folder is the same case.
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the store's folder should be")
+    data = tmp_path / "data"
+    config = tmp_path / "govsoc.yaml"
+    config.write_text(f"data_dir: {data}\nstore:\n  sqlite:\n    path: {blocker / 'events.db'}\n")
+    monkeypatch.setenv("GOVSOC_CONFIG", str(config))
+    log = tmp_path / "auth.log"
+    log.write_text(lines(5))
+    assert govsoc("ingest", str(log))[0] == 0  # spooled: the store cannot be opened
+    blocker.unlink()
+    code, out, err = govsoc("ingest", str(data / "spool"), str(log))
+    assert "internal error" not in err
+    assert code == 1 and "segment-" in out and "not read: cannot read" in out
+    assert govsoc("events", "--count")[1].strip() == "5"
