@@ -32,7 +32,7 @@
 #   GOVSOC_ES_JAVA_HOME       JDK to run it on (default: see pick_version_and_java)
 #   GOVSOC_ES_PORT            plain node HTTP port (19200); GOVSOC_ES_TRANSPORT_PORT (19300)
 #   GOVSOC_ES_SECURE_PORT     secure node HTTP port (19201); GOVSOC_ES_SECURE_TRANSPORT_PORT (19301)
-#   GOVSOC_ES_HEAP            JVM heap, -Xms = -Xmx (512m)
+#   GOVSOC_ES_HEAP            JVM heap, -Xms = -Xmx (1g: 512m ran out of memory under the suite's weekly indices and parallel work)
 #   GOVSOC_ES_START_TIMEOUT   seconds to wait for a green/yellow cluster (120)
 #   GOVSOC_ES_STOP_TIMEOUT    seconds between SIGTERM and SIGKILL (30)
 #
@@ -65,7 +65,7 @@ readonly STATE_DIR="$ES_BASE/state"
 readonly NODES_DIR="$ES_BASE/nodes"
 readonly START_TIMEOUT="${GOVSOC_ES_START_TIMEOUT:-120}"
 readonly STOP_TIMEOUT="${GOVSOC_ES_STOP_TIMEOUT:-30}"
-readonly HEAP="${GOVSOC_ES_HEAP:-512m}"
+readonly HEAP="${GOVSOC_ES_HEAP:-1g}"
 
 # Filled by pick_version_and_java / select_node.
 ES_VERSION="" ES_JAVA=""
