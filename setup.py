@@ -1,6 +1,7 @@
 """Package map only: each top-level stage folder is installed as govsoc.<folder>.
 Metadata lives in pyproject.toml; setuptools' declarative config cannot discover
-sub-packages under a renamed prefix, so this file computes them."""
+sub-packages under a renamed prefix, so this file computes them. One more folder,
+sigma_plugin, is the pySigma plugin that pySigma discovers in the sigma.pipelines namespace."""
 from pathlib import Path
 
 from setuptools import find_namespace_packages, setup
@@ -19,5 +20,8 @@ for stage in STAGES:
                 if p.is_file() and (p.suffix in DATA_SUFFIXES or p.name == "py.typed")]
         if data:
             package_data[pkg] = data
+
+package_dir["sigma.pipelines.govsoc"] = "sigma_plugin"
+packages.append("sigma.pipelines.govsoc")
 
 setup(package_dir=package_dir, packages=packages, package_data=package_data)

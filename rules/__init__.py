@@ -13,7 +13,10 @@ from __future__ import annotations
 from govsoc.rules.engine import DetectionSummary, detect
 from govsoc.rules.health import RuleHealth, check_rules
 from govsoc.rules.loader import BUILTIN_PACKS, RuleSet, load_rules
+from govsoc.rules.modifiers import register_modifiers
 from govsoc.rules.pipeline import ecs_field, rule_source_status
+
+register_modifiers()
 
 __all__ = ["BUILTIN_PACKS", "DetectionSummary", "RuleHealth", "RuleSet", "check_rules", "detect", "ecs_field",
            "load_rules", "rule_source_status"]

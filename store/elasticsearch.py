@@ -37,6 +37,7 @@ from govsoc.core.ecs import FIELDS
 from govsoc.core.errors import Location, StoreError
 from govsoc.core.event import Event, format_timestamp, parse_timestamp
 from govsoc.store.base import Bucket, Query, Store, WriteReceipt, week_start
+from govsoc.store.elasticsearch_query import CASELESS, SEARCH_TEXT_FIELD, with_search_text
 from govsoc.store.registry import stores
 
 _PAGE = 5000
@@ -58,8 +59,14 @@ def _mapping_for(kind: str) -> dict[str, Any]:
     if kind == "date":
         return {"type": "date_nanos"}
     if kind == "keyword":
-        return {"type": "keyword", "ignore_above": KEYWORD_IGNORE_ABOVE}
+        return _KEYWORD
     return {"type": kind}
+
+
+#: A keyword field with its ``.caseless`` sub-field (store/elasticsearch_query.py).
+_KEYWORD: dict[str, Any] = {
+    "type": "keyword", "ignore_above": KEYWORD_IGNORE_ABOVE,
+    "fields": {"caseless": {"type": "keyword", "normalizer": CASELESS, "ignore_above": KEYWORD_IGNORE_ABOVE}}}
 
 
 def ecs_mappings() -> dict[str, Any]:
@@ -73,16 +80,17 @@ def ecs_mappings() -> dict[str, Any]:
         node[leaf] = _mapping_for(kind)
     # The raw record is kept, not searched: it may be large and is never a query target.
     root["event"]["properties"]["original"] = {"type": "keyword", "index": False, "doc_values": False}
-    # message.lc: the whole message lower-cased, for substring (wildcard) search, the semantics
-    # of Sigma keywords and of the SQLite store's trigram index.
-    # Longer messages are stored and shown, but not found by substring search on this store.
-    root["message"]["fields"] = {"lc": {"type": "keyword", "normalizer": "govsoc_lowercase",
-                                        "ignore_above": KEYWORD_IGNORE_ABOVE}}
+    # Field conditions on message compare the whole message as a keyword: caselessly, or
+    # exactly for |cased (store/elasticsearch_query.py); keywords search SEARCH_TEXT_FIELD,
+    # which also finds text in messages longer than a keyword field indexes.
+    root["message"]["fields"] = {"caseless": _KEYWORD["fields"]["caseless"],
+                                 "exact": {"type": "keyword", "ignore_above": KEYWORD_IGNORE_ABOVE}}
+    root["govsoc"]["properties"]["search_text"] = {"type": "keyword", "normalizer": CASELESS}
     root["govsoc"]["properties"]["original_base64"] = {"type": "keyword", "index": False, "doc_values": False}
     return {
+        "_source": {"excludes": [SEARCH_TEXT_FIELD]},
         "dynamic_templates": [
-            {"strings_as_keyword": {"match_mapping_type": "string",
-                                    "mapping": {"type": "keyword", "ignore_above": KEYWORD_IGNORE_ABOVE}}},
+            {"strings_as_keyword": {"match_mapping_type": "string", "mapping": _KEYWORD}},
         ],
         "properties": root,
     }
@@ -160,7 +168,7 @@ class ElasticsearchStore(Store):
 
     def _install_templates(self) -> None:
         settings = {"number_of_shards": 1, "number_of_replicas": self.settings.number_of_replicas,
-                    "analysis": {"normalizer": {"govsoc_lowercase": {"type": "custom", "filter": ["lowercase"]}}}}
+                    "analysis": {"normalizer": {CASELESS: {"type": "custom", "filter": ["lowercase"]}}}}
         self._call(lambda: self.client.indices.put_index_template(
             name=f"{self.prefix}-events", index_patterns=[self.events_pattern], priority=200,
             template={"settings": settings, "mappings": ecs_mappings()}), "cannot install the events template")
@@ -180,7 +188,7 @@ class ElasticsearchStore(Store):
                 if n % 500 == 0:  # stamped per bulk chunk (at most chunk_size documents apart)
                     ingested = format_timestamp(datetime.now(UTC))
                 yield {"_op_type": "create", "_index": self.index_for(event), "_id": clean_text(event.id),
-                       "_source": stored_document(event, ingested=ingested)}
+                       "_source": with_search_text(stored_document(event, ingested=ingested))}
 
         return self._bulk(actions())
 
@@ -226,9 +234,9 @@ class ElasticsearchStore(Store):
             filters.append({"terms": {name: list(values)}})
         if query.text:
             pattern = "*" + re.sub(r"([*?\\])", r"\\\1", query.text) + "*"
-            filters.append({"wildcard": {"message.lc": {"value": pattern, "case_insensitive": True}}})
+            filters.append({"wildcard": {"message.caseless": {"value": pattern, "case_insensitive": True}}})
         if query.native:
-            filters.append({"query_string": {"query": query.native, "default_field": "message.lc"}})
+            filters.append({"query_string": {"query": query.native, "default_field": "message.caseless"}})
         ingested: dict[str, str] = {}
         if query.after is not None:
             ingested["gt"] = format_timestamp(_position(query.after) - INGEST_MARGIN)

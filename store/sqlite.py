@@ -11,9 +11,7 @@ substring match, case-insensitive.
 
 from __future__ import annotations
 
-import functools
 import json
-import re
 import sqlite3
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
@@ -28,6 +26,7 @@ from govsoc.core.errors import Location, StoreError
 from govsoc.core.event import Event, format_timestamp
 from govsoc.store.base import Bucket, Query, Scalar, Store, WriteReceipt, week_start
 from govsoc.store.registry import stores
+from govsoc.store.sqlite_query import column_sql, json_path_sql, quote_ident, register_functions
 
 #: Version 2: the FTS delete trigger skips events without a message (version 1 corrupted the
 #: index when retention deleted them), so version 1 files get their FTS index rebuilt on open.
@@ -95,33 +94,10 @@ def micros(ts: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
-def quote_ident(name: str) -> str:
-    """A double-quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def json_path_sql(field: str) -> str:
-    """The JSON path of a dotted ECS field in the nested document, as a SQL string literal.
-
-    Field names come from users (--where, rule files), so the literal is escaped here, once,
-    for every caller: a quote in a name cannot end the literal.
-    """
-    path = "$." + ".".join('"' + part.replace('"', '\\"') + '"' for part in field.split("."))
-    return "'" + path.replace("'", "''") + "'"
-
-
 def field_sql(field: str) -> str | None:
     """The column expression of a field with one value per event, or None when the field must
     be read with json_each (not a generated column, possibly an array)."""
-    if field == "event.id":
-        return "id"
-    if field == "event.dataset":
-        return "dataset"
-    if field == "message":
-        return "message"
-    if field in HOT:
-        return quote_ident(field)
-    return None
+    return column_sql(field)
 
 
 def sql_literal(field: str, value: Scalar) -> Scalar:
@@ -153,10 +129,10 @@ class SqliteStore(Store):
             self._db.execute("PRAGMA synchronous=NORMAL")
             # 64 MiB of page cache: the indexes of a large store stay in memory while it grows.
             self._db.execute("PRAGMA cache_size=-65536")
-            # Rule values match keyword fields case-sensitively, as Elasticsearch keyword fields
-            # do: the same rule must give the same alerts on both stores.
+            # LIKE is exact here; rules compare caselessly through govsoc_match, which folds
+            # as Elasticsearch's normalizer does (store/sqlite_query.py).
             self._db.execute("PRAGMA case_sensitive_like=ON")
-            self._db.create_function("REGEXP", 2, _regexp, deterministic=True)
+            register_functions(self._db)
             self._retrying(self._create_or_upgrade)
         except (sqlite3.Error, OSError) as e:
             raise StoreError(f"cannot open the SQLite store: {e}", location=Location(path=str(self.path))) from e
@@ -563,19 +539,6 @@ def _seq(position: str) -> int:
     except ValueError:
         raise StoreError(f"{position!r} is not an ingest position of a SQLite store (a position "
                          "from another store?)") from None
-
-
-def _regexp(pattern: str, value: object) -> bool:
-    """SQLite's REGEXP operator (``value REGEXP pattern``), which pySigma's sqlite backend emits
-    for |re and SQLite leaves undefined; Python's re is close to the Lucene/Java flavour."""
-    if value is None:
-        return False
-    return _compiled(pattern).search(str(value)) is not None
-
-
-@functools.lru_cache(maxsize=512)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
 
 
 def _is_busy(error: sqlite3.OperationalError) -> bool:

@@ -33,7 +33,10 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_has_govsoc_as_its_only_top_level_name(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     top = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
-    assert top == {"govsoc"}
+    # ... and the pySigma plugin, which pySigma finds only in its own sigma.pipelines namespace;
+    # the wheel must not make sigma or sigma.pipelines a regular package (that would hide pySigma).
+    assert top == {"govsoc", "sigma"}
+    assert {n for n in names if n.startswith("sigma/")} == {"sigma/pipelines/govsoc/__init__.py"}
     assert not any(n == "govsoc/__init__.py" for n in names)  # a namespace package, as pySigma's sigma
     for stage in STAGES:
         assert f"govsoc/{stage}/__init__.py" in names

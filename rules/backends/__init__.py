@@ -12,9 +12,8 @@ __all__ = ["RuleBackend", "SqliteRuleBackend", "backend_for"]
 
 
 def backend_for(store_kind: str) -> RuleBackend:
-    """The backend that converts rules for stores of ``store_kind``."""
-    if store_kind == "elasticsearch":
-        # Imported on demand: the Lucene backend ships with the `es` extra.
-        from govsoc.rules.backends import lucene  # noqa: F401
+    """The backend that converts rules for stores of ``store_kind``, found through the
+    ``govsoc.backends`` entry points (the Lucene backend is imported only when asked for: it
+    ships with the `es` extra). A new store adds its backend module and one entry point."""
     factory: type[RuleBackend] = backends.get(store_kind)
     return factory()

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import copy
 from abc import ABCMeta, abstractmethod
-from typing import Any
+from typing import Any, TypeVar
 
+from sigma.conditions import ConditionFieldEqualsValueExpression, ConditionValueExpression
 from sigma.exceptions import SigmaError
 from sigma.rule import SigmaRule
 
 from govsoc.core.errors import RuleError
 from govsoc.core.registry import Registry
+
+T = TypeVar("T")
+
+
+def value_of(cond: ConditionFieldEqualsValueExpression | ConditionValueExpression, kind: type[T]) -> T:
+    """The condition's value, which pySigma's dispatch guarantees is of ``kind``."""
+    if not isinstance(cond.value, kind):
+        raise TypeError(f"expected a {kind.__name__}, got {type(cond.value).__name__}")
+    return cond.value
 
 
 class RuleBackend(metaclass=ABCMeta):

@@ -1,94 +1,147 @@
 """Sigma -> SQL over the embedded store, with pySigma's sqlite backend.
 
-The backend is told how govsoc keeps events: hot fields are generated columns, other fields are
-read from the JSON document, and multi-valued (ECS array) fields match when any element does,
-through json_each. Keyword rules (values without a field), which pySigma's sqlite backend
-rejects, search ``message``: through the trigram FTS5 index when the keyword has no wildcard and
-three or more characters, else with LIKE. Both are substring matches, as Sigma keywords are.
+The backend reaches the store only through govsoc.store.sqlite_query, the SQL the store
+publishes for queries: field expressions, "any element" of a multi-valued field, and SQL
+functions for Sigma's string, CIDR and keyword matching. Strings compare caselessly unless
+``|cased`` (Sigma specification, modifiers appendix), with the folding Elasticsearch applies, so
+both stores give the same answer; keywords (values without a field), which pySigma's sqlite
+backend rejects, are searched in the message and in the raw record.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from sigma.backends.sqlite.sqlite import sqliteBackend
 from sigma.conditions import ConditionFieldEqualsValueExpression, ConditionValueExpression
-from sigma.types import SigmaString, SpecialChars
+from sigma.types import (
+    SigmaBool,
+    SigmaCasedString,
+    SigmaCIDRExpression,
+    SigmaFieldReference,
+    SigmaNumber,
+    SigmaRegularExpression,
+    SigmaString,
+    SpecialChars,
+)
 
-from govsoc.core.ecs import ARRAYS
-from govsoc.rules.backends.base import RuleBackend, backends
+from govsoc.core.caseless import fold
+from govsoc.core.ecs import ARRAYS, field_type
+from govsoc.core.errors import RuleError
+from govsoc.rules.backends.base import RuleBackend, backends, value_of
 from govsoc.rules.pipeline import govsoc_ecs_pipeline
-from govsoc.store.sqlite import field_sql, json_path_sql
+from govsoc.store.sqlite_query import (
+    ELEMENT,
+    any_element_sql,
+    cidr_sql,
+    field_expression,
+    fold_sql,
+    keyword_sql,
+    match_sql,
+    number_eq_sql,
+    regexp_sql,
+)
 
-_ELEMENT = "\x00element"  # stands for json_each's value while a condition on an array is built
+_ELEMENT = "\x00element"  # stands for one element of an array while a condition on it is built
+_ELEMENT_TYPES = (SigmaString, SigmaNumber, SigmaRegularExpression, SigmaCIDRExpression, SigmaBool)
+
+
+def search_regex(value: SigmaString, *, caseless: bool) -> str:
+    """A Sigma string (wildcards ``*``, ``?``, escapes already resolved by pySigma) as a Python
+    search pattern: anchored at each end that has no ``*``, literals folded when ``caseless``."""
+    parts = list(value.s)
+    head = not (parts and parts[0] == SpecialChars.WILDCARD_MULTI)
+    tail = not (parts and parts[-1] == SpecialChars.WILDCARD_MULTI)
+    while parts and parts[0] == SpecialChars.WILDCARD_MULTI:
+        parts.pop(0)
+    while parts and parts[-1] == SpecialChars.WILDCARD_MULTI:
+        parts.pop()
+    body = []
+    for part in parts:
+        if part == SpecialChars.WILDCARD_MULTI:
+            body.append(".*")
+        elif part == SpecialChars.WILDCARD_SINGLE:
+            body.append(".")
+        elif isinstance(part, str):
+            body.append(re.escape(fold(part) if caseless else part))
+        else:
+            raise RuleError(f"a placeholder is left in {value}: expand it in the pipeline")
+    return ("\\A" if head else "") + "".join(body) + ("\\Z" if tail else "")
 
 
 class GovsocSqliteBackend(sqliteBackend):
-    """pySigma's sqlite backend, speaking govsoc's events table."""
+    """pySigma's sqlite backend, speaking the store's published query surface."""
+
+    _array_field: str | None = None  # the field whose element is being converted
 
     def escape_and_quote_field(self, field: str) -> str:
-        if field == _ELEMENT:
-            return "je.value"
-        return field_sql(field) or f"json_extract(events.doc, {json_path_sql(field)})"
+        return ELEMENT if field == _ELEMENT else field_expression(field)
 
     def convert_condition_field_eq_val(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> Any:
-        if cond.field not in ARRAYS:
-            return super().convert_condition_field_eq_val(cond, state)
-        return self._any_element(cond, state, super().convert_condition_field_eq_val)
-
-    def convert_condition_as_in_expression(self, cond: Any, state: Any) -> Any:
-        field = cond.args[0].field
-        if field not in ARRAYS:
-            return super().convert_condition_as_in_expression(cond, state)
-        return self._any_element(cond, state, super().convert_condition_as_in_expression)
-
-    def _any_element(self, cond: Any, state: Any, convert: Any) -> str:
-        field = cond.field if hasattr(cond, "field") else cond.args[0].field
-        inner = copy.copy(cond)
-        if hasattr(inner, "args"):
-            inner.args = [copy.copy(a) for a in cond.args]
-            for arg in inner.args:
-                arg.field = _ELEMENT
-        else:
+        if cond.field in ARRAYS and isinstance(cond.value, _ELEMENT_TYPES):
+            inner = copy.copy(cond)
             inner.field = _ELEMENT
-        return (f"EXISTS (SELECT 1 FROM json_each(events.doc, {json_path_sql(field)}) AS je "
-                f"WHERE {convert(inner, state)})")
+            self._array_field = cond.field
+            try:
+                return any_element_sql(cond.field, str(super().convert_condition_field_eq_val(inner, state)))
+            finally:
+                self._array_field = None
+        return super().convert_condition_field_eq_val(cond, state)
+
+    def convert_condition_field_eq_val_str(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
+        field = self._array_field if cond.field == _ELEMENT else cond.field
+        value = value_of(cond, SigmaString)
+        if field_type(str(field)) == "ip" and not value.contains_special():
+            # An address equals another spelling of itself (2001:0db8::2 is 2001:db8::2), as
+            # Elasticsearch's ip type compares it.
+            return cidr_sql(self.escape_and_quote_field(cond.field), str(value.to_plain()))
+        return match_sql(self.escape_and_quote_field(cond.field), search_regex(value, caseless=True), caseless=True)
+
+    def convert_condition_field_eq_val_str_case_sensitive(self, cond: ConditionFieldEqualsValueExpression,
+                                                          state: Any) -> str:
+        value = value_of(cond, SigmaCasedString)
+        return match_sql(self.escape_and_quote_field(cond.field), search_regex(value, caseless=False),
+                         caseless=False)
+
+    def convert_condition_field_eq_val_num(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
+        return number_eq_sql(self.escape_and_quote_field(cond.field), value_of(cond, SigmaNumber).number)
+
+    def convert_condition_field_eq_val_re(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
+        value = value_of(cond, SigmaRegularExpression)
+        flags = "".join(sorted(value.sigma_to_re_flag[f] for f in value.flags))
+        return regexp_sql(self.escape_and_quote_field(cond.field),
+                          (f"(?{flags})" if flags else "") + str(value.regexp))
+
+    def convert_condition_field_eq_val_cidr(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
+        return cidr_sql(self.escape_and_quote_field(cond.field), str(value_of(cond, SigmaCIDRExpression).network))
+
+    def convert_condition_field_eq_field(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
+        ref = value_of(cond, SigmaFieldReference)
+        left = fold_sql(self.escape_and_quote_field(cond.field))
+        right = fold_sql(self.escape_and_quote_field(ref.field))
+        if ref.starts_with and ref.ends_with:
+            return f"instr({left}, {right}) > 0"
+        if ref.starts_with:
+            return f"substr({left}, 1, length({right})) = {right}"
+        if ref.ends_with:
+            return f"substr({left}, -length({right})) = {right}"
+        return f"{left} = {right}"
 
     def convert_condition_val_str(self, cond: ConditionValueExpression, state: Any) -> str:
         value = cond.value
         if not isinstance(value, SigmaString):
             raise TypeError(f"a keyword must be a string, not {type(value).__name__}")
-        plain = value.to_plain() if not value.contains_special() else None
-        if plain is not None and len(plain) >= 3:
-            phrase = '"' + plain.replace('"', '""') + '"'
-            return "seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH " + self._sql_string(phrase) + ")"
-        pattern = "%" + self._like_body(value) + "%"
-        # The store matches LIKE case-sensitively (as Elasticsearch matches keywords); keywords
-        # search the message case-insensitively, as the FTS index and Elasticsearch's text do.
-        return f"lower(message) LIKE lower({self._sql_string(pattern)}) ESCAPE '\\'"
+        # A keyword is found anywhere in the event's text: a substring, as *value* would be.
+        regex = search_regex(value, caseless=True).removeprefix("\\A").removesuffix("\\Z")
+        return keyword_sql(regex)
 
     def convert_condition_val_num(self, cond: ConditionValueExpression, state: Any) -> str:
-        # A number as a keyword is the digits searched in the message, as Lucene does.
+        # A number as a keyword is its digits searched in the text.
         as_text = copy.copy(cond)
         as_text.value = SigmaString(str(cond.value))
         return self.convert_condition_val_str(as_text, state)
-
-    @staticmethod
-    def _sql_string(text: str) -> str:
-        return "'" + text.replace("'", "''") + "'"
-
-    @staticmethod
-    def _like_body(value: SigmaString) -> str:
-        out = []
-        for part in value.s:
-            if part == SpecialChars.WILDCARD_MULTI:
-                out.append("%")
-            elif part == SpecialChars.WILDCARD_SINGLE:
-                out.append("_")
-            else:
-                out.append(str(part).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_"))
-        return "".join(out)
 
     def finalize_query_default(self, rule: Any, query: str, index: int, state: Any) -> str:
         # The store adds SELECT, time range and order: only the condition is wanted.

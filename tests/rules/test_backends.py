@@ -62,8 +62,9 @@ detection:
      "product: linux", {3}),
     # wildcards inside a value
     ("  s: {user.name: 'adm*r'}\n  condition: s", "product: linux", {2}),
-    # keyword values match case-sensitively on both stores ("Root" is not "root")
-    ("  s: {user.name: root}\n  condition: s", "product: linux", {1}),
+    # Sigma compares caselessly unless |cased: "Root" is "root" on both stores, and |cased tells them apart
+    ("  s: {user.name: root}\n  condition: s", "product: linux", {1, 3}),
+    ("  s: {user.name|cased: root}\n  condition: s", "product: linux", {1}),
     # an element of an ECS array
     ("  s: {event.category: session}\n  condition: s", "product: linux", {2}),
     ("  s: {event.category: [process, session]}\n  condition: s", "product: linux", {2, 3}),

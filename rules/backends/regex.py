@@ -1,0 +1,214 @@
+"""Sigma regular expressions as Lucene regexps.
+
+The Sigma specification (modifiers appendix, "Regular Expression") defines the flavour: PCRE
+with ``.``, the anchors ``^`` and ``$``, the quantifiers ``*``, ``+``, ``?``, ``{n,m}``, character
+classes, groups and alternation, and the flags ``i``, ``m`` and ``s``; other metacharacters are
+unsupported. A Sigma regexp searches (it matches anywhere unless anchored), as Python's
+``re.search`` does on the SQLite store; a Lucene regexp must match the whole term, has no
+anchors, no flags in its syntax, its ``.`` matches a newline, and ``@ & < > ~ #`` are operators.
+:func:`lucene_regexp` rewrites the one into the other and refuses what it cannot express.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from govsoc.core.caseless import fold
+
+__all__ = ["lucene_regexp"]
+
+#: Characters Lucene gives a meaning that PCRE does not: written escaped when meant literally.
+_LUCENE_ONLY: Final[str] = '@&<>~#"/'
+#: Escapes that keep their meaning in Lucene (character class shorthands).
+_SHORTHANDS: Final[str] = "dDwWsS"
+#: PCRE escapes that are one literal character.
+_CONTROL: Final[dict[str, str]] = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v"}
+_NOT_NEWLINE: Final[str] = "[^\n]"
+
+
+def lucene_regexp(pattern: str, *, ignore_case: bool = False, multiline: bool = False,
+                  dotall: bool = False) -> str:
+    """The Lucene regexp matching exactly the terms that ``pattern`` finds a match in.
+
+    With ``ignore_case`` the regexp is meant for a lower-cased (``.caseless``) field: its literal
+    letters are folded. Anchors may stand at the ends of the pattern, or as one alternative of a
+    group at an end (SigmaHQ writes ``(^|/)`` and ``(/|$)``). Raises ValueError for what the
+    Sigma flavour does not define.
+    """
+    flags = {"ignore_case": ignore_case, "dotall": dotall}
+    start_newline = "|.*\n" if multiline else ""
+    end_newline = "\n.*" if multiline else "\n"
+    head = tail = None
+    lead = _end_group(pattern, "^", leading=True)
+    if lead is not None:
+        alternatives, pattern = lead
+        head = "(" + "|".join(".*" + _body(a, **flags)[0] for a in alternatives) + start_newline + ")?"
+    trail = _end_group(pattern, "$", leading=False)
+    if trail is not None:
+        alternatives, pattern = trail
+        tail = "(" + "|".join(_body(a, **flags)[0] + ".*" for a in alternatives) + "|" + end_newline + ")?"
+    body, anchored_start, anchored_end = _body(pattern, **flags)
+    if head is None:
+        head = ("(.*\n)?" if multiline else "") if anchored_start else ".*"
+    if tail is None:
+        # PCRE's '$' matches at the end or before a final newline; with 'm' before any newline.
+        tail = ("(\n.*)?" if multiline else "\n?") if anchored_end else ".*"
+    return head + "(" + body + ")" + tail
+
+
+def _end_group(pattern: str, anchor: str, *, leading: bool) -> tuple[list[str], str] | None:
+    """A group at the start (end) of ``pattern`` with ``anchor`` as one alternative: the other
+    alternatives and the rest of the pattern, or None."""
+    groups = _top_level_groups(pattern)
+    if not groups:
+        return None
+    start, end = groups[0] if leading else groups[-1]
+    if (leading and start != 0) or (not leading and end != len(pattern) - 1):
+        return None
+    inner = pattern[start + 1:end]
+    alternatives = _split_alternatives(inner.removeprefix("?:"))
+    if anchor not in alternatives or len(alternatives) < 2:
+        return None
+    rest = pattern[end + 1:] if leading else pattern[:start]
+    return [a for a in alternatives if a != anchor], rest
+
+
+def _top_level_groups(pattern: str) -> list[tuple[int, int]]:
+    spans, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            i = _class_end(pattern, i)
+            continue
+        if char == "(":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                spans.append((start, i))
+        i += 1
+    return spans
+
+
+def _split_alternatives(text: str) -> list[str]:
+    parts, depth, last, i = [], 0, 0, 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            i = _class_end(text, i)
+            continue
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "|" and depth == 0:
+            parts.append(text[last:i])
+            last = i + 1
+        i += 1
+    return [*parts, text[last:]]
+
+
+def _class_end(text: str, i: int) -> int:
+    """The index after the character class that starts at ``i``."""
+    i += 1
+    if i < len(text) and text[i] == "^":
+        i += 1
+    first = True
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == "]" and not first:
+            return i + 1
+        first = False
+        i += 1
+    return i
+
+
+def _body(pattern: str, *, ignore_case: bool, dotall: bool) -> tuple[str, bool, bool]:
+    """The pattern without its end anchors, in Lucene syntax, and which ends were anchored."""
+    out: list[str] = []
+    i = 0
+    anchored_start = anchored_end = False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            token, i = _escape(pattern, i, ignore_case)
+            out.append(token)
+            continue
+        if char == "[":
+            token, i = _char_class(pattern, i, ignore_case)
+            out.append(token)
+            continue
+        if char == "^":
+            if i != 0:
+                raise ValueError("'^' is supported at the start of the pattern or of a group there only")
+            anchored_start = True
+        elif char == "$":
+            if i != len(pattern) - 1:
+                raise ValueError("'$' is supported at the end of the pattern or of a group there only")
+            anchored_end = True
+        elif char == "(":
+            if pattern.startswith("(?:", i):
+                i += 2
+            elif pattern.startswith("(?", i):
+                raise ValueError("only plain and (?:...) groups are supported")
+            out.append("(")
+        elif char == ".":
+            out.append("." if dotall else _NOT_NEWLINE)
+        elif char in ")|*+?{},":
+            out.append(char)
+        else:
+            out.append(_literal(char, ignore_case))
+        i += 1
+    return "".join(out), anchored_start, anchored_end
+
+
+def _literal(char: str, ignore_case: bool) -> str:
+    if ignore_case:
+        char = fold(char)
+    return "\\" + char if char in _LUCENE_ONLY else char
+
+
+def _escape(pattern: str, i: int, ignore_case: bool) -> tuple[str, int]:
+    if i + 1 >= len(pattern):
+        raise ValueError("a trailing backslash")
+    char = pattern[i + 1]
+    if char in _SHORTHANDS:
+        return "\\" + char, i + 2
+    if char in _CONTROL:
+        return _CONTROL[char], i + 2
+    if char.isalnum():
+        raise ValueError(f"the escape \\{char} is not part of the Sigma regular expression flavour")
+    return "\\" + char, i + 2
+
+
+def _char_class(pattern: str, i: int, ignore_case: bool) -> tuple[str, int]:
+    out = ["["]
+    i += 1
+    if i < len(pattern) and pattern[i] == "^":
+        out.append("^")
+        i += 1
+    first = True
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "]" and not first:
+            out.append("]")
+            return "".join(out), i + 1
+        first = False
+        if char == "\\":
+            token, i = _escape(pattern, i, ignore_case)
+            out.append(token)
+            continue
+        if char == "[":
+            raise ValueError("nested or POSIX classes are not supported")
+        if ignore_case:
+            char = fold(char)
+        out.append("\\" + char if char in _LUCENE_ONLY or char == "]" else char)
+        i += 1
+    raise ValueError("an unterminated character class")

@@ -1,0 +1,230 @@
+"""Sigma semantics, as the specification defines them, on every store.
+
+Each row is (rule fragment, event, expected): the event is stored, the rule is converted by the
+store's backend and run over that one event, and the answer must be the expected one on SQLite,
+on Elasticsearch 9 and on Elasticsearch 8. The expected values come from the Sigma specification
+("Spec" below: sigma-rules-specification.md v2.0.0; "Modifiers": sigma-appendix-modifiers.md
+v2.1.0), never from what a store answered. A row fails when any store gives another answer, so
+the stores can never drift apart; negative rows check that a store is not merely matching more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sigma.collection import SigmaCollection
+
+from govsoc.core.event import Event, make_id
+from govsoc.rules import load_rules  # noqa: F401  (registers the specification's modifiers)
+from govsoc.rules.backends import backend_for
+from govsoc.store.base import Query, Store
+from govsoc.store.sqlite import SqliteStore
+
+T0 = datetime(2026, 3, 2, tzinfo=UTC)
+LONG_LINE = "A" * 10_000 + " needle-in-haystack " + "B" * 10_000  # 20,020 characters
+NAMED_LINE = "Mar  1 08:00:07 ns1 named[3001]: denied AXFR from 192.0.2.1"
+
+# (detection fragment, event fields, expected). Field names are ECS; the rule's log source is
+# product: linux. The comment on each row says why the answer is what the specification says.
+ROWS: list[tuple[str, dict[str, Any], bool]] = [
+    # -- case: "Default Sigma behavior is case-insensitive matching" (Modifiers, cased)
+    ("process.command_line|contains: whoami", {"process.command_line": "WHOAMI /ALL"}, True),
+    ("user.name: ROOT", {"user.name": "root"}, True),
+    ("user.name: root", {"user.name": "Root"}, True),
+    # |cased: "Values are applied case sensitively"
+    ("user.name|cased: root", {"user.name": "Root"}, False),
+    ("user.name|cased: Root", {"user.name": "Root"}, True),
+    ("process.command_line|contains|cased: whoami", {"process.command_line": "WHOAMI /ALL"}, False),
+    ("process.command_line|contains|cased: WHOAMI", {"process.command_line": "WHOAMI /ALL"}, True),
+    # a field condition on message means what the keyword means: no case
+    ("message|contains: 'break-in attempt'", {"message": "POSSIBLE BREAK-IN ATTEMPT!"}, True),
+    ("message|cased: 'POSSIBLE BREAK-IN ATTEMPT!'", {"message": "POSSIBLE BREAK-IN ATTEMPT!"}, True),
+    ("message|contains|cased: 'break-in'", {"message": "POSSIBLE BREAK-IN ATTEMPT!"}, False),
+    # case-insensitive beyond ASCII: É and é are one letter in two cases
+    ("user.name: élodie", {"user.name": "ÉLODIE"}, True),
+    ("user.name|contains: 'ÉCOLE'", {"user.name": "prof.école"}, True),
+    ("user.name|cased: élodie", {"user.name": "ÉLODIE"}, False),
+    # CJK has no case: matched exactly, and equality is still the whole value
+    ("user.name: 管理员", {"user.name": "管理员"}, True),
+    ("user.name: 管理", {"user.name": "管理员"}, False),
+    ("message|contains: 登录失败", {"message": "用户 admin 登录失败 (LOGIN FAILED)"}, True),
+    # -- equality is the whole value unless a wildcard or modifier says otherwise (Spec, Wildcards)
+    ("user.name: adm", {"user.name": "admin"}, False),
+    ("user.name|startswith: adm", {"user.name": "ADMIN"}, True),
+    ("user.name|startswith: min", {"user.name": "admin"}, False),
+    ("process.executable|endswith: '.EXE'", {"process.executable": "C:\\Windows\\cmd.exe"}, True),
+    ("process.executable|endswith: cmd", {"process.executable": "C:\\Windows\\cmd.exe"}, False),
+    # -- wildcards: '*' any length, '?' exactly one character (Spec, Wildcards)
+    ("user.name: 'adm*r'", {"user.name": "administrator"}, True),
+    ("user.name: 'adm?n'", {"user.name": "ADMIN"}, True),
+    ("user.name: 'adm?n'", {"user.name": "admiin"}, False),
+    ("user.name: 'adm*'", {"user.name": "xadmin"}, False),
+    # -- escapes (Spec, Escaping): \* is a plain star, \\ before a wildcard a plain backslash
+    ("process.command_line: 'a\\*b'", {"process.command_line": "a*b"}, True),
+    ("process.command_line: 'a\\*b'", {"process.command_line": "axxb"}, False),
+    ("process.command_line: 'a*b'", {"process.command_line": "axxb"}, True),
+    ("process.command_line: 'a\\?c'", {"process.command_line": "abc"}, False),
+    # a plain backslash not followed by a wildcard is a backslash
+    ("process.executable: 'C:\\Windows\\System32\\cmd.exe'",
+     {"process.executable": "c:\\windows\\system32\\CMD.EXE"}, True),
+    # \\* : a backslash followed by a wildcard
+    ("process.command_line: 'x\\\\*'", {"process.command_line": "x\\anything"}, True),
+    # \\\* : a backslash and a plain star
+    ("process.command_line: 'x\\\\\\*'", {"process.command_line": "x\\*"}, True),
+    ("process.command_line: 'x\\\\\\*'", {"process.command_line": "x\\y"}, False),
+    # -- empty value '' (Spec, Special Field Values): equals the empty string only
+    ("user.domain: ''", {"user.domain": ""}, True),
+    ("user.domain: ''", {"user.name": "nobody"}, False),
+    # -- lists are OR; |all makes them AND (Modifiers, all)
+    ("user.name: [alice, bob]", {"user.name": "BOB"}, True),
+    ("user.name: [alice, bob]", {"user.name": "carol"}, False),
+    ("process.command_line|contains|all: [whoami, /all]", {"process.command_line": "WHOAMI /ALL"}, True),
+    ("process.command_line|contains|all: [whoami, /priv]", {"process.command_line": "WHOAMI /ALL"}, False),
+    # -- re: PCRE subset, case-sensitive by default, searches anywhere (Modifiers, re)
+    ("user.name|re: '^adm.*tor$'", {"user.name": "administrator"}, True),
+    ("user.name|re: 'ADMIN'", {"user.name": "admin"}, False),
+    ("user.name|re|i: 'ADMIN'", {"user.name": "sysadmin"}, True),
+    ("user.name|re|i: '^élodie$'", {"user.name": "ÉLODIE"}, True),
+    ("user.name|re: 'a[0-9]{2}z'", {"user.name": "xa42zx"}, True),
+    ("user.name|re: 'a[0-9]{2}z'", {"user.name": "xa4zx"}, False),
+    ("user.name|re: 'a@b'", {"user.name": "a@b"}, True),  # '@' is a plain character in PCRE
+    ("user.name|re: '(root|admin)$'", {"user.name": "notroot"}, True),
+    ("user.name|re: '^(root|admin)$'", {"user.name": "notroot"}, False),
+    # m: "^/$ match the start/end of line"; without it only of the value
+    ("message|re: '^second'", {"message": "first\nsecond"}, False),
+    ("message|re|m: '^second'", {"message": "first\nsecond"}, True),
+    ("message|re|m: 'first$'", {"message": "first\nsecond"}, True),
+    # s: "dot matches all characters, including the newline"; without it not the newline
+    ("message|re: 'first.second'", {"message": "first\nsecond"}, False),
+    ("message|re|s: 'first.second'", {"message": "first\nsecond"}, True),
+    # -- cidr, IPv4 and IPv6 (Modifiers, cidr)
+    ("source.ip|cidr: 10.0.0.0/8", {"source.ip": "10.1.2.3"}, True),
+    ("source.ip|cidr: 10.0.0.0/8", {"source.ip": "11.0.0.1"}, False),
+    ("source.ip|cidr: '2001:db8::/48'", {"source.ip": "2001:db8:1::1"}, False),  # outside the /48
+    ("source.ip|cidr: '2001:db8::/48'", {"source.ip": "2001:0db8::2"}, True),    # another spelling
+    ("related.ip|cidr: 192.168.0.0/16", {"related.ip": ["10.0.0.1", "192.168.1.1"]}, True),
+    ("source.ip: '2001:db8::2'", {"source.ip": "2001:0db8:0:0::2"}, True),     # one address
+    # -- windash: -, /, en dash, em dash, horizontal bar are interchangeable (Modifiers, windash)
+    ("process.command_line|windash|contains: ' -exec '", {"process.command_line": "find /exec x"}, True),
+    ("process.command_line|windash|contains: ' -exec '", {"process.command_line": "find \u2013exec x"}, True),
+    ("process.command_line|windash|contains: ' -exec '", {"process.command_line": "find exec x"}, False),
+    # -- encodings (Modifiers, Encoding)
+    ("process.command_line|base64|contains: whoami", {"process.command_line": "echo d2hvYW1p | base64 -d"}, True),
+    ("process.command_line|base64|contains: whoami", {"process.command_line": "echo d2hvYW1q | base64 -d"}, False),
+    ("process.command_line|base64offset|contains: whoami", {"process.command_line": "-e WHdob2FtaSAvYWxs"}, True),
+    ("process.command_line|wide|base64offset|contains: ping",
+     {"process.command_line": "powershell -enc cABpAG4AZwAgADEAMAAuADAALgAwAC4AMQA="}, True),
+    ("process.command_line|utf16le|base64offset|contains: ping",
+     {"process.command_line": "powershell -enc cABpAG4AZwAgADEAMAAuADAALgAwAC4AMQA="}, True),
+    ("process.command_line|utf16|base64|contains: cmd", {"process.command_line": "x //5jAG0AZAA= y"}, True),
+    ("process.command_line|utf16be|base64|contains: cmd", {"process.command_line": "x AGMAbQBk y"}, True),
+    ("process.command_line|utf16be|base64|contains: cmd", {"process.command_line": "x YwBtAGQA y"}, False),
+    # -- exists: presence of the field (Modifiers, exists); null: no value (Spec)
+    ("user.domain|exists: true", {"user.domain": "CORP"}, True),
+    ("user.domain|exists: true", {"user.name": "x"}, False),
+    ("user.domain|exists: false", {"user.name": "x"}, True),
+    ("user.domain|exists: false", {"user.domain": "CORP"}, False),
+    ("user.domain: null", {"user.name": "x"}, True),
+    ("user.domain: null", {"user.domain": "CORP"}, False),
+    ("user.domain: null", {"user.domain": None}, True),
+    # -- numbers compare as numbers on typed fields (Modifiers, Numeric Modifiers)
+    ("source.port|gt: 1024", {"source.port": 50022}, True),
+    ("source.port|lt: 1024", {"source.port": 50022}, False),
+    ("source.port|lte: 22", {"source.port": 22}, True),
+    ("source.port|gte: 23", {"source.port": 22}, False),
+    ("source.port|gt: 9", {"source.port": 10}, True),  # 10 > 9 as numbers (not as text)
+    ("source.port: 22", {"source.port": 22}, True),
+    ("source.port: 23", {"source.port": 22}, False),
+    ("event.code: 4625", {"event.code": "4625"}, True),  # a number matches a keyword's digits
+    ("http.response.status_code|gte: 500", {"http.response.status_code": 503}, True),
+    # -- multi-valued fields: any element (ECS arrays)
+    ("event.category: SESSION", {"event.category": ["authentication", "session"]}, True),
+    ("event.category|contains: auth", {"event.category": ["authentication"]}, True),
+    ("event.category: process", {"event.category": ["authentication"]}, False),
+    # -- keywords: "searching for keywords across an entire event" (Spec, Keywords search):
+    # the raw record as well as the message. SigmaHQ "Suspicious Named Error" quotes ' denied AXFR
+    # from ' with its leading space, which only the raw line has.
+    ("k: [' denied AXFR from ']", {"message": "denied AXFR from 192.0.2.1", "event.original": NAMED_LINE}, True),
+    ("k: [' denied AXFR from ']", {"message": "denied AXFR from 192.0.2.1"}, False),
+    ("k: ['break-in attempt']", {"message": "POSSIBLE BREAK-IN ATTEMPT!"}, True),
+    ("k: ['passw*root']", {"message": "Failed password for root from 10.1.2.3"}, True),
+    ("k: ['passw*root']", {"message": "root password changed"}, False),
+    ("k: {'|all': [password, root]}", {"message": "root password changed"}, True),
+    ("k: {'|all': [password, admin]}", {"message": "root password changed"}, False),
+    ("k: [NEEDLE-IN-HAYSTACK]", {"message": "x", "event.original": LONG_LINE}, True),
+    ("k: [needle-in-hayfield]", {"message": "x", "event.original": LONG_LINE}, False),
+    ("k: ['bbbb']", {"message": LONG_LINE}, True),  # the last characters of a 20,020-character line
+    # -- conditions: not, and, or (Spec, Condition)
+    ("s: {user.name: root}\n  f: {source.ip|cidr: 10.0.0.0/8}\n  condition: s and not f",
+     {"user.name": "ROOT", "source.ip": "10.0.0.5"}, False),
+    ("s: {user.name: root}\n  f: {source.ip|cidr: 10.0.0.0/8}\n  condition: s and not f",
+     {"user.name": "ROOT", "source.ip": "192.0.2.5"}, True),
+    ("s: {user.name: root}\n  f: {user.domain: null}\n  condition: s and not f",
+     {"user.name": "root", "user.domain": "CORP"}, True),
+    ("s: {user.name: root}\n  f: {user.domain|contains: corp}\n  condition: s and not f",
+     {"user.name": "root"}, True),  # a missing field does not contain anything
+]
+
+
+def rule_yaml(fragment: str) -> str:
+    body = fragment if "condition:" in fragment else (
+        fragment if fragment.startswith("k:") else f"s: {{{fragment}}}")
+    condition = "" if "condition:" in fragment else ("\n  condition: k" if fragment.startswith("k:")
+                                                     else "\n  condition: s")
+    return f"""
+title: semantics row
+id: 00000000-0000-4000-8000-0000000000aa
+logsource: {{product: linux}}
+detection:
+  {body}{condition}
+"""
+
+
+def row_event(n: int, fields: dict[str, Any]) -> Event:
+    return Event(id=make_id("semantics", n), timestamp=T0 + timedelta(seconds=n), dataset="linux.auth",
+                 fields=fields)
+
+
+STORES = ["sqlite", pytest.param("elasticsearch-9", marks=pytest.mark.es),
+          pytest.param("elasticsearch-8", marks=pytest.mark.es)]
+
+
+@pytest.fixture(scope="module", params=STORES)
+def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """One store per kind holding every row's event (written once: an index per row is slow)."""
+    from tests.conftest import es_store  # noqa: PLC0415  (the conftest's helper, not a fixture)
+
+    events = [row_event(n, fields) for n, (_, fields, _) in enumerate(ROWS)]
+    if request.param == "sqlite":
+        store: Store = SqliteStore(Path(tmp_path_factory.mktemp("semantics")) / "events.db")
+        store.write(events)
+        yield store
+        store.close()
+        return
+    env = request.getfixturevalue("es_env" if request.param == "elasticsearch-9" else "es8_env")
+    for es in es_store(env):
+        receipt = es.write(events)
+        assert receipt.rejected == () and receipt.created == len(events)
+        es.refresh()
+        yield es
+
+
+def test_the_table_is_large_and_two_sided() -> None:
+    assert len(ROWS) >= 60
+    assert sum(1 for *_, expected in ROWS if not expected) >= 20
+
+
+@pytest.mark.parametrize(("n", "fragment", "expected"),
+                         [pytest.param(n, f, e, id=f"{n}-{f[:40]}") for n, (f, _, e) in enumerate(ROWS)])
+def test_row(loaded: Store, n: int, fragment: str, expected: bool) -> None:
+    event_id = make_id("semantics", n)
+    # The event is there: a negative answer is about the rule, not a missing event.
+    assert loaded.count(Query(terms={"event.id": (event_id,)})) == 1
+    rule = list(SigmaCollection.from_yaml(rule_yaml(fragment)))[0]
+    native = backend_for(loaded.kind).convert(rule)
+    found = loaded.count(Query(terms={"event.id": (event_id,)}, native=native)) == 1
+    assert found is expected, native
