@@ -42,8 +42,10 @@ class GovsocLuceneBackend(LuceneBackend):
 
     def convert_condition_field_eq_expansion(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> Any:
         # pySigma-backend-elasticsearch 2.1 ORs the expansion itself instead of its values
-        # (windash, base64offset fail); the generic conversion ORs the values.
-        return super(LuceneBackend, self).convert_condition_field_eq_expansion(cond, state)
+        # (windash, base64offset fail); the generic conversion ORs the values, and the group
+        # keeps that OR inside an AND around it.
+        ored = super(LuceneBackend, self).convert_condition_field_eq_expansion(cond, state)
+        return self.group_expression.format(expr=ored)
 
     def convert_condition_field_eq_val_str(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> Any:
         caseless = copy.copy(cond)

@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from sigma.backends.sqlite.sqlite import sqliteBackend
-from sigma.conditions import ConditionFieldEqualsValueExpression, ConditionValueExpression
+from sigma.conditions import ConditionFieldEqualsValueExpression, ConditionOR, ConditionValueExpression
 from sigma.types import (
     SigmaBool,
     SigmaCasedString,
@@ -69,6 +69,11 @@ def search_regex(value: SigmaString, *, caseless: bool) -> str:
         else:
             raise RuleError(f"a placeholder is left in {value}: expand it in the pipeline")
     return ("\\A" if head else "") + "".join(body) + ("\\Z" if tail else "")
+
+
+def keyword_regex(value: SigmaString) -> str:
+    """A keyword as a search pattern: found anywhere in the text, as ``*value*`` would be."""
+    return search_regex(value, caseless=True).removeprefix("\\A").removesuffix("\\Z")
 
 
 class GovsocSqliteBackend(sqliteBackend):
@@ -129,13 +134,36 @@ class GovsocSqliteBackend(sqliteBackend):
             return f"substr({left}, -length({right})) = {right}"
         return f"{left} = {right}"
 
+    def convert_condition_or(self, cond: ConditionOR, state: Any) -> Any:
+        keywords = [arg.value for arg in cond.args
+                    if isinstance(arg, ConditionValueExpression) and isinstance(arg.value, SigmaString)]
+        if len(keywords) > 1 and len(keywords) == len(cond.args):
+            # A list of keywords is one search of each text for any of them (one pass, not one
+            # per keyword).
+            return keyword_sql("|".join(f"(?:{keyword_regex(k)})" for k in keywords))
+        values = self._one_field_strings(cond)
+        if values is not None:
+            # Values of one field (a list in the rule): one match with the alternatives.
+            field, strings = values
+            regex = "|".join(f"(?:{search_regex(v, caseless=True)})" for v in strings)
+            return match_sql(self.escape_and_quote_field(field), regex, caseless=True)
+        return super().convert_condition_or(cond, state)
+
+    @staticmethod
+    def _one_field_strings(cond: ConditionOR) -> tuple[str, list[SigmaString]] | None:
+        """The field and values when every operand compares one plain text field (not an array,
+        not an address) with a caseless string; else None."""
+        pairs = [(arg.field, arg.value) for arg in cond.args
+                 if isinstance(arg, ConditionFieldEqualsValueExpression) and type(arg.value) is SigmaString]
+        fields = {f for f, _ in pairs}
+        if len(cond.args) < 2 or len(pairs) != len(cond.args) or len(fields) != 1:
+            return None
+        field = str(next(iter(fields)))
+        strings = [v for _, v in pairs if isinstance(v, SigmaString)]
+        return None if field in ARRAYS or field == _ELEMENT or field_type(field) == "ip" else (field, strings)
+
     def convert_condition_val_str(self, cond: ConditionValueExpression, state: Any) -> str:
-        value = cond.value
-        if not isinstance(value, SigmaString):
-            raise TypeError(f"a keyword must be a string, not {type(value).__name__}")
-        # A keyword is found anywhere in the event's text: a substring, as *value* would be.
-        regex = search_regex(value, caseless=True).removeprefix("\\A").removesuffix("\\Z")
-        return keyword_sql(regex)
+        return keyword_sql(keyword_regex(value_of(cond, SigmaString)))
 
     def convert_condition_val_num(self, cond: ConditionValueExpression, state: Any) -> str:
         # A number as a keyword is its digits searched in the text.

@@ -96,14 +96,27 @@ def test_rule_matches_the_same_events_on_each_store(store: Store, detection: str
     assert found == {make_id("b", n) for n in expected}, native
 
 
-@pytest.mark.parametrize(("sigma", "lucene"), [
-    ("^adm.*tor$", "adm.*tor"),      # anchored both ends: Lucene's whole-term match
-    ("adm", ".*adm.*"),              # unanchored: anywhere in the value
-    ("^adm", "adm.*"),
-    ("tor$", ".*tor"),
-    ("a\\$", ".*a\\$.*"),            # an escaped dollar is a character, not an anchor
+@pytest.mark.parametrize(("sigma", "flags", "lucene"), [
+    ("^adm.*tor$", "", "(adm[^\n]*tor)\n?"),      # anchored: no padding; PCRE's $ allows a final newline
+    ("adm", "", ".*(adm).*"),                      # unanchored: anywhere in the value
+    ("^adm", "", "(adm).*"),
+    ("a\\$", "", ".*(a\\$).*"),                   # an escaped dollar is a character, not an anchor
+    ("a.b", "s", ".*(a.b).*"),                     # s: the dot takes a newline too
+    ("^b", "m", "(.*\n)?(b).*"),                   # m: ^ after any newline
+    ("ADMIN", "i", ".*(admin).*"),                 # i: folded, for the .caseless field
+    ("a@b#c", "", ".*(a\\@b\\#c).*"),              # Lucene operators written as characters
+    ("(^|/)x", "", "(.*\\/)?(x).*"),                 # SigmaHQ's anchor alternatives at the ends
+    ("x(/|$)", "", ".*(x)(\\/.*|\n)?"),
 ])
-def test_lucene_regexps_search_like_sigma(sigma: str, lucene: str) -> None:
-    from govsoc.rules.backends.lucene import lucene_search_regexp
+def test_lucene_regexps_search_like_sigma(sigma: str, flags: str, lucene: str) -> None:
+    from govsoc.rules.backends.regex import lucene_regexp
 
-    assert lucene_search_regexp(sigma) == lucene
+    assert lucene_regexp(sigma, ignore_case="i" in flags, multiline="m" in flags, dotall="s" in flags) == lucene
+
+
+@pytest.mark.parametrize("sigma", ["a\\bc", "x^y", "a$b", "(?=x)", "(?<n>x)", "[a"])
+def test_lucene_regexps_refuse_what_sigma_does_not_define(sigma: str) -> None:
+    from govsoc.rules.backends.regex import lucene_regexp
+
+    with pytest.raises(ValueError):
+        lucene_regexp(sigma)

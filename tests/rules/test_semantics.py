@@ -82,6 +82,8 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
     # -- lists are OR; |all makes them AND (Modifiers, all)
     ("user.name: [alice, bob]", {"user.name": "BOB"}, True),
     ("user.name: [alice, bob]", {"user.name": "carol"}, False),
+    ("user.name|startswith: [adm, root]", {"user.name": "xroot"}, False),
+    ("user.name|endswith: [adm, root]", {"user.name": "XROOT"}, True),
     ("process.command_line|contains|all: [whoami, /all]", {"process.command_line": "WHOAMI /ALL"}, True),
     ("process.command_line|contains|all: [whoami, /priv]", {"process.command_line": "WHOAMI /ALL"}, False),
     # -- re: PCRE subset, case-sensitive by default, searches anywhere (Modifiers, re)
@@ -112,6 +114,9 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
     ("process.command_line|windash|contains: ' -exec '", {"process.command_line": "find /exec x"}, True),
     ("process.command_line|windash|contains: ' -exec '", {"process.command_line": "find \u2013exec x"}, True),
     ("process.command_line|windash|contains: ' -exec '", {"process.command_line": "find exec x"}, False),
+    # an expansion is one condition: its alternatives stay inside the AND around it
+    ("user.name: bob, process.command_line|windash|contains: ' -exec '",
+     {"user.name": "alice", "process.command_line": "find /exec x"}, False),
     # -- encodings (Modifiers, Encoding)
     ("process.command_line|base64|contains: whoami", {"process.command_line": "echo d2hvYW1p | base64 -d"}, True),
     ("process.command_line|base64|contains: whoami", {"process.command_line": "echo d2hvYW1q | base64 -d"}, False),
@@ -185,8 +190,9 @@ detection:
 
 
 def row_event(n: int, fields: dict[str, Any]) -> Event:
+    # event.module: linux puts the event in the rules' log source (product: linux).
     return Event(id=make_id("semantics", n), timestamp=T0 + timedelta(seconds=n), dataset="linux.auth",
-                 fields=fields)
+                 fields={"event.module": "linux", **fields})
 
 
 STORES = ["sqlite", pytest.param("elasticsearch-9", marks=pytest.mark.es),
