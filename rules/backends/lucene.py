@@ -21,7 +21,7 @@ from sigma.types import SigmaRegularExpression, SigmaRegularExpressionFlag, Sigm
 from govsoc.core.caseless import fold
 from govsoc.core.errors import RuleError
 from govsoc.rules.backends.base import RuleBackend, backends, value_of
-from govsoc.rules.backends.regex import lucene_regexp
+from govsoc.rules.backends.regex import inline_flags, lucene_regexp
 from govsoc.rules.pipeline import govsoc_ecs_pipeline
 from govsoc.store.elasticsearch_query import SEARCH_TEXT_FIELD, search_field
 
@@ -61,7 +61,8 @@ class GovsocLuceneBackend(LuceneBackend):
 
     def convert_condition_field_eq_val_re(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
         value = value_of(cond, SigmaRegularExpression)
-        ignore_case = SigmaRegularExpressionFlag.IGNORECASE in value.flags
+        ignore_case = (SigmaRegularExpressionFlag.IGNORECASE in value.flags
+                       or "i" in inline_flags(str(value.regexp))[0])
         try:
             pattern = lucene_regexp(str(value.regexp), ignore_case=ignore_case,
                                     multiline=SigmaRegularExpressionFlag.MULTILINE in value.flags,

@@ -11,11 +11,12 @@ anchors, no flags in its syntax, its ``.`` matches a newline, and ``@ & < > ~ #`
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from govsoc.core.caseless import fold
 
-__all__ = ["lucene_regexp"]
+__all__ = ["inline_flags", "lucene_regexp"]
 
 #: Characters Lucene gives a meaning that PCRE does not: written escaped when meant literally.
 _LUCENE_ONLY: Final[str] = '@&<>~#"/'
@@ -24,6 +25,8 @@ _SHORTHANDS: Final[str] = "dDwWsS"
 #: PCRE escapes that are one literal character.
 _CONTROL: Final[dict[str, str]] = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v"}
 _NOT_NEWLINE: Final[str] = "[^\n]"
+_INLINE_FLAGS: Final[re.Pattern[str]] = re.compile(r"\(\?([a-zA-Z]+)\)")
+_QUANTIFIERS: Final[str] = "*+?}"
 
 
 def lucene_regexp(pattern: str, *, ignore_case: bool = False, multiline: bool = False,
@@ -35,6 +38,23 @@ def lucene_regexp(pattern: str, *, ignore_case: bool = False, multiline: bool = 
     group at an end (SigmaHQ writes ``(^|/)`` and ``(/|$)``). Raises ValueError for what the
     Sigma flavour does not define.
     """
+    inline = _INLINE_FLAGS.match(pattern)
+    if inline:
+        # SigmaHQ writes flags inline, as PCRE allows: (?i) at the start is the i modifier.
+        if set(inline[1]) - set("ims"):
+            raise ValueError(f"inline flags ({inline[0]}) beyond i, m and s are not supported")
+        ignore_case |= "i" in inline[1]
+        multiline |= "m" in inline[1]
+        dotall |= "s" in inline[1]
+        pattern = pattern[inline.end():]
+    options = {"ignore_case": ignore_case, "multiline": multiline, "dotall": dotall}
+    alternatives = _split_alternatives(pattern)
+    if len(alternatives) > 1:
+        # A search for A|B finds what a search for A or one for B finds.
+        return "(" + "|".join(lucene_regexp(a, **options) for a in alternatives) + ")"
+    spans = _top_level_groups(pattern)
+    if spans == [(0, len(pattern) - 1)] and not pattern.startswith("(?"):
+        return lucene_regexp(pattern[1:-1], **options)  # one group around everything
     flags = {"ignore_case": ignore_case, "dotall": dotall}
     start_newline = "|.*\n" if multiline else ""
     end_newline = "\n.*" if multiline else "\n"
@@ -54,6 +74,12 @@ def lucene_regexp(pattern: str, *, ignore_case: bool = False, multiline: bool = 
         # PCRE's '$' matches at the end or before a final newline; with 'm' before any newline.
         tail = ("(\n.*)?" if multiline else "\n?") if anchored_end else ".*"
     return head + "(" + body + ")" + tail
+
+
+def inline_flags(pattern: str) -> tuple[str, str]:
+    """The flags a pattern sets inline at its start (``(?i)...``) and the pattern without them."""
+    inline = _INLINE_FLAGS.match(pattern)
+    return (inline[1], pattern[inline.end():]) if inline else ("", pattern)
 
 
 def _end_group(pattern: str, anchor: str, *, leading: bool) -> tuple[list[str], str] | None:
@@ -135,15 +161,18 @@ def _body(pattern: str, *, ignore_case: bool, dotall: bool) -> tuple[str, bool, 
     out: list[str] = []
     i = 0
     anchored_start = anchored_end = False
+    quantified = False  # the previous token was a quantifier: a ? or + after it modifies it
     while i < len(pattern):
         char = pattern[i]
         if char == "\\":
             token, i = _escape(pattern, i, ignore_case)
             out.append(token)
+            quantified = False
             continue
         if char == "[":
             token, i = _char_class(pattern, i, ignore_case)
             out.append(token)
+            quantified = False
             continue
         if char == "^":
             if i != 0:
@@ -161,10 +190,15 @@ def _body(pattern: str, *, ignore_case: bool, dotall: bool) -> tuple[str, bool, 
             out.append("(")
         elif char == ".":
             out.append("." if dotall else _NOT_NEWLINE)
+        elif char in "?+" and quantified:
+            if char == "+":
+                raise ValueError("possessive quantifiers are not supported")
+            # a lazy quantifier matches the same strings as the greedy one before it
         elif char in ")|*+?{},":
             out.append(char)
         else:
             out.append(_literal(char, ignore_case))
+        quantified = char in _QUANTIFIERS and not quantified
         i += 1
     return "".join(out), anchored_start, anchored_end
 

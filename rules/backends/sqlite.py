@@ -31,6 +31,7 @@ from govsoc.core.caseless import fold
 from govsoc.core.ecs import ARRAYS, field_type
 from govsoc.core.errors import RuleError
 from govsoc.rules.backends.base import RuleBackend, backends, value_of
+from govsoc.rules.backends.regex import inline_flags
 from govsoc.rules.pipeline import govsoc_ecs_pipeline
 from govsoc.store.sqlite_query import (
     ELEMENT,
@@ -115,9 +116,10 @@ class GovsocSqliteBackend(sqliteBackend):
 
     def convert_condition_field_eq_val_re(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
         value = value_of(cond, SigmaRegularExpression)
-        flags = "".join(sorted(value.sigma_to_re_flag[f] for f in value.flags))
-        return regexp_sql(self.escape_and_quote_field(cond.field),
-                          (f"(?{flags})" if flags else "") + str(value.regexp))
+        # Flags from modifiers and flags the pattern sets inline at its start are one set.
+        inline, pattern = inline_flags(str(value.regexp))
+        flags = "".join(sorted({value.sigma_to_re_flag[f] for f in value.flags} | set(inline)))
+        return regexp_sql(self.escape_and_quote_field(cond.field), (f"(?{flags})" if flags else "") + pattern)
 
     def convert_condition_field_eq_val_cidr(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
         return cidr_sql(self.escape_and_quote_field(cond.field), str(value_of(cond, SigmaCIDRExpression).network))
