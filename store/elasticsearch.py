@@ -60,6 +60,9 @@ def _mapping_for(kind: str) -> dict[str, Any]:
         return {"type": "date_nanos"}
     if kind == "keyword":
         return _KEYWORD
+    if kind == "ip":
+        # An address also as text, for Sigma's string patterns (startswith: '10.') on it.
+        return {"type": "ip", "fields": {"caseless": _KEYWORD["fields"]["caseless"]}}
     return {"type": kind}
 
 

@@ -3,12 +3,13 @@
 
 Sigma compares strings caselessly unless ``|cased`` (Sigma specification, modifiers appendix).
 Every keyword field has a ``.caseless`` sub-field, the same value through a lowercase normalizer
-(ECS does the same for its ``.caseless`` multi-fields), and ``message`` has ``.caseless`` and
-``.exact`` keyword sub-fields. Keywords (values without a field) are searched in
-:data:`SEARCH_TEXT_FIELD`, which the store fills at write time with overlapping pieces of the
-message and the raw record: a keyword field is not indexed beyond ``ignore_above`` characters,
-so a 20,000-character line would otherwise be invisible to keyword rules. Any text up to
-:data:`SEARCH_SPAN` characters long lies wholly inside one piece.
+(ECS does the same for its ``.caseless`` multi-fields), ``message`` has ``.caseless`` and
+``.exact`` keyword sub-fields, and ip fields a ``.caseless`` one for string patterns.
+Keywords (values without a field) are searched in :data:`SEARCH_TEXT_FIELD`, which the store
+fills at write time with overlapping pieces of the message and the raw record: a keyword field
+is not indexed beyond ``ignore_above`` characters, so a 20,000-character line would otherwise be
+invisible to keyword rules. Any text up to :data:`SEARCH_SPAN` characters long lies wholly
+inside one piece.
 """
 
 from __future__ import annotations
@@ -30,14 +31,15 @@ _PIECE = 2 * SEARCH_SPAN  # characters; at 4 bytes each well under Lucene's 32,7
 _SOURCES: Final[tuple[str, ...]] = ("message", "event.original")
 
 
-def search_field(field: str, *, caseless: bool) -> str:
+def search_field(field: str, *, caseless: bool, pattern: bool = False) -> str:
     """The field a string condition on ``field`` searches: its ``.caseless`` sub-field, or the
     field itself (``message.exact`` for ``message``) for case-sensitive matching. Typed fields
-    (ip, numbers, dates, booleans) have no case and are searched as they are."""
+    (numbers, dates, booleans) have no case and are searched as they are; an ip field compares
+    addresses, and its text (``.caseless``) when the value is a ``pattern`` with wildcards."""
     kind = field_type(field)
     if kind == "text":
         return f"{field}.caseless" if caseless else f"{field}.exact"
-    if kind == "keyword" and caseless:
+    if (kind == "keyword" and caseless) or (kind == "ip" and pattern):
         return f"{field}.caseless"
     return field
 

@@ -49,8 +49,8 @@ class GovsocLuceneBackend(LuceneBackend):
 
     def convert_condition_field_eq_val_str(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> Any:
         caseless = copy.copy(cond)
-        caseless.field = search_field(cond.field, caseless=True)
         caseless.value = folded(value_of(cond, SigmaString))
+        caseless.field = search_field(cond.field, caseless=True, pattern=caseless.value.contains_special())
         return super().convert_condition_field_eq_val_str(caseless, state)
 
     def convert_condition_field_eq_val_str_case_sensitive(self, cond: ConditionFieldEqualsValueExpression,
