@@ -122,25 +122,30 @@ class Pipeline:
     def deliver(self, events: list[Event], on_full: Literal["wait", "drop"] = "wait") -> Delivery:
         """Store ``events``, or spool them when the store is down; when the spool is full, wait
         for the store (file sources) or drop and count them (network sources)."""
-        if not events:
-            return Delivery()
-        while True:
+        receipt, pending = WriteReceipt(), events
+        while pending:
             self.drain()
             if self._store_usable():
                 try:
-                    receipt = self.sink.write(events)
+                    written = self.sink.write(pending)
                 except StoreError as e:
                     self._went_down(e)
                 else:
                     self._down_since = None
-                    return Delivery(receipt=receipt)
-            if self.spool.append(events):
-                return Delivery(spooled=len(events))
+                    receipt += replace(written, retry=())
+                    if not written.retry:
+                        return Delivery(receipt=receipt)
+                    again = set(written.retry)
+                    pending = [e for e in pending if e.id in again]
+                    self._went_down(StoreError(f"the store asked to send {len(pending)} events again later"))
+            if self.spool.append(pending):
+                return Delivery(receipt=receipt, spooled=len(pending))
             if on_full == "drop":
-                return Delivery(dropped=len(events))
+                return Delivery(receipt=receipt, dropped=len(pending))
             self.notice(f"spool full ({self.spool.pending_bytes()} of {self.spool.max_bytes} bytes, or no room left "
                         f"on its disk); waiting for the store")
             time.sleep(self.retry_seconds)
+        return Delivery(receipt=receipt)
 
     # -- any source --------------------------------------------------------------------------
     def events(self, records: Iterable[RawRecord], parser: Parser, context: ParseContext,
@@ -179,18 +184,21 @@ class Pipeline:
         """Run one source to its end: parse, deliver in batches, call ``acknowledged`` after each
         batch (with its last record) so the caller can advance the source's checkpoint."""
         batch: list[Event] = []
+        where: dict[str, str] = {}  # event id -> file:line, for the rejects file
         last: RawRecord | None = None
         for record, finished in self.events(source.records(), parser, context, summary):
             batch.extend(finished)
+            place = f"{record.file_path}:{record.line}" if record.file_path and record.line else record.origin
+            where.update((e.id, place) for e in finished)
             last = record
             if len(batch) >= batch_size:
-                self._settle(batch, last, summary, on_full, acknowledged)
-                batch = []
+                self._settle(batch, where, last, summary, on_full, acknowledged)
+                batch, where = [], {}
         if isinstance(parser, FlushingParser):
             batch.extend(parser.flush(context))
-        self._settle(batch, last, summary, on_full, acknowledged)
+        self._settle(batch, where, last, summary, on_full, acknowledged)
 
-    def _settle(self, batch: list[Event], last: RawRecord | None, summary: IngestSummary,
+    def _settle(self, batch: list[Event], where: dict[str, str], last: RawRecord | None, summary: IngestSummary,
                 on_full: Literal["wait", "drop"],
                 acknowledged: Callable[[RawRecord | None, Delivery, list[Event]], None] | None) -> None:
         delivery = self.deliver(batch, on_full)
@@ -198,20 +206,22 @@ class Pipeline:
         summary.spooled += delivery.spooled
         summary.dropped += delivery.dropped
         if delivery.receipt.rejected:
-            summary.rejects_path = self._write_rejects(summary.source, batch, delivery.receipt)
+            summary.rejects_path = self._write_rejects(summary.source, batch, where, delivery.receipt)
+            for event_id, reason in delivery.receipt.rejected[:max(0, 5 - len(summary.first_rejects))]:
+                summary.first_rejects.append(f"{where.get(event_id, summary.source)}: {reason}")
         if acknowledged is not None:
             acknowledged(last, delivery, batch)
 
-    def _write_rejects(self, source: str, batch: list[Event], receipt: WriteReceipt) -> Path:
+    def _write_rejects(self, source: str, batch: list[Event], where: dict[str, str], receipt: WriteReceipt) -> Path:
         self.rejects_dir.mkdir(parents=True, exist_ok=True)
         target = self.rejects_dir / f"{Path(source).name}.rejects.jsonl"
         reasons = dict(receipt.rejected)
         with target.open("a", encoding="utf-8") as out:
             for event in batch:
                 if event.id in reasons:
-                    out.write(json.dumps({"id": event.id, "reason": reasons[event.id], "source": source,
-                                          "line": event.get("log.offset"), "original": event.get("event.original")},
-                                         ensure_ascii=False) + "\n")
+                    record = {"id": event.id, "reason": reasons[event.id], "at": where.get(event.id, source),
+                              "original": event.get("event.original")}
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
         return target
 
     # -- files -------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from govsoc.core.errors import StoreError
 from govsoc.core.event import Event, format_timestamp, parse_timestamp
 from govsoc.core.sink import EventSink, WriteReceipt
 
@@ -190,12 +191,12 @@ class Spool:
                     pending.append(decode(payload))
                     position = start + end
                     if len(pending) >= batch:
-                        receipt += sink.write(pending)
+                        receipt += _written(sink, pending)
                         events += len(pending)
                         self._set_acked(path.name, position)
                         pending = []
                 if pending:
-                    receipt += sink.write(pending)
+                    receipt += _written(sink, pending)
                     events += len(pending)
                 # Appends wait for the lock, so a drained segment can go whole.
                 path.unlink()
@@ -226,6 +227,15 @@ def _append(target: Path, blob: bytes) -> bool:
     finally:
         os.close(fd)
     return True
+
+
+def _written(sink: EventSink, events: list[Event]) -> WriteReceipt:
+    """Write a spooled batch; when the store asks for some of it again later, the batch stays
+    spooled (the part it took is then written again, which the store keeps once)."""
+    receipt = sink.write(events)
+    if receipt.retry:
+        raise StoreError(f"the store asked to send {len(receipt.retry)} spooled events again later")
+    return receipt
 
 
 def _read_from(handle: BinaryIO, start: int) -> bytes:

@@ -37,6 +37,8 @@ class IngestSummary:
     offset: int = 0
     rejects_path: Path | None = None
     first_failures: list[str] = field(default_factory=list)
+    #: The first events the store refused, as "file:line: reason".
+    first_rejects: list[str] = field(default_factory=list)
 
     @property
     def rejected(self) -> int:

@@ -15,11 +15,14 @@ from govsoc.core.event import Event
 
 @dataclass(frozen=True, slots=True)
 class WriteReceipt:
-    """What a write did: events newly stored, ones already there, ones refused (with reasons)."""
+    """What a write did: events newly stored, ones already there, ones refused (with reasons),
+    and ones the store could not take now and asks to be sent again later (overloaded,
+    recovering: HTTP 429 and 5xx), which the ingest pipeline spools."""
 
     created: int = 0
     duplicates: int = 0
     rejected: tuple[tuple[str, str], ...] = ()
+    retry: tuple[str, ...] = ()
 
     @property
     def accepted(self) -> int:
@@ -28,7 +31,7 @@ class WriteReceipt:
 
     def __add__(self, other: WriteReceipt) -> WriteReceipt:
         return WriteReceipt(self.created + other.created, self.duplicates + other.duplicates,
-                            self.rejected + other.rejected)
+                            self.rejected + other.rejected, self.retry + other.retry)
 
 
 class EventSink(Protocol):

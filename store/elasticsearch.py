@@ -198,14 +198,18 @@ class ElasticsearchStore(Store):
     def _bulk(self, actions: Iterable[dict[str, Any]]) -> WriteReceipt:
         created = duplicates = 0
         rejected: list[tuple[str, str]] = []
+        retry: list[str] = []
         for _, ok, result in self._bulk_results(actions):
+            status = int(result.get("status") or 0)
             if ok:
                 created += 1
-            elif result.get("status") == 409:
+            elif status == 409:
                 duplicates += 1
+            elif status == 429 or status >= 500:  # overloaded or recovering: send again later
+                retry.append(str(result.get("_id")))
             else:
                 rejected.append((str(result.get("_id")), _item_reason(result)))
-        return WriteReceipt(created=created, duplicates=duplicates, rejected=tuple(rejected))
+        return WriteReceipt(created=created, duplicates=duplicates, rejected=tuple(rejected), retry=tuple(retry))
 
     def delete(self, ids: Collection[str]) -> int:
         """Remove events by id, wherever their index: find them, then bulk-delete (the minimal

@@ -151,6 +151,8 @@ def ingest(app: AppContext, paths: tuple[str, ...], parser: str | None, year: in
         click.echo(_one_line(summary.line()))
         for failure in summary.first_failures:
             click.echo(_one_line(f"  unparsed: {failure}"), err=True)
+        for reject in summary.first_rejects:
+            click.echo(_one_line(f"  rejected: {reject}"), err=True)
     click.echo(_one_line(closing_line(summaries, app.config.data_dir / "rejects")))
     if any(s.error for s in summaries):
         raise click.exceptions.Exit(1)

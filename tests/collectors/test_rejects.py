@@ -38,7 +38,8 @@ def test_refused_events_go_to_the_rejects_file(elastic_store: Store, tmp_path: P
     assert summary.rejects_path == tmp_path / "rejects" / "ports.log.rejects.jsonl"
     assert f"1 rejected -> {summary.rejects_path}" in summary.line()
     (reject,) = [json.loads(line) for line in summary.rejects_path.read_text(encoding="utf-8").splitlines()]
-    assert reject["original"] == "b twenty-two"
+    assert reject["original"] == "b twenty-two" and reject["at"] == f"{log.absolute()}:2"
+    assert summary.first_rejects[0].startswith(f"{log.absolute()}:2: ")
     assert "test.port" in reject["reason"] and reject["id"] == make_id(
         fingerprint(log.read_bytes()), 5, record_digest(b"b twenty-two"))
     assert elastic_store.count(Query()) == 2

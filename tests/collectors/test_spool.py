@@ -179,3 +179,43 @@ print(accepted, found, stats.corrupt_records, b)
     assert done.returncode == 0, done.stderr
     accepted, found, corrupt, stopped_at = map(int, done.stdout.split())
     assert 0 < accepted == found and corrupt == 0 and stopped_at < 19
+
+
+class Refusing(Collecting):
+    """Takes every other event and asks for the rest again later (what Elasticsearch's 429 and
+    503 item statuses become), until it is told to recover."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.recovered = False
+
+    def write(self, events: object) -> WriteReceipt:
+        batch = list(events)  # type: ignore[call-overload]
+        if self.recovered:
+            return super().write(batch)
+        taken = batch[::2]
+        self.events.extend(taken)
+        return WriteReceipt(created=len(taken), retry=tuple(e.id for e in batch[1::2]))
+
+
+def test_events_the_store_asks_to_retry_are_spooled_then_written(tmp_path: Path) -> None:
+    sink = Refusing()
+    pipeline = Pipeline(sink, data_dir=tmp_path, retry_seconds=0)  # type: ignore[arg-type]
+    delivery = pipeline.deliver([event(n) for n in range(6)])
+    assert (delivery.receipt.created, delivery.spooled, delivery.receipt.retry) == (3, 3, ())
+    assert pipeline.drain() == 0  # still refusing: the spooled batch stays
+    sink.recovered = True
+    assert pipeline.drain() == 3
+    assert sorted({e.id for e in sink.events}) == [f"e{n}" for n in range(6)]  # a store keeps repeats once
+
+
+def test_a_full_spool_drops_network_events_and_counts_them(tmp_path: Path) -> None:
+    class Down(Collecting):
+        def write(self, events: object) -> WriteReceipt:
+            from govsoc.core.errors import StoreError
+            raise StoreError("connection refused")
+
+    pipeline = Pipeline(Down(), data_dir=tmp_path, spool_max_bytes=len(encode(event(1))) * 3)  # type: ignore[arg-type]
+    assert pipeline.deliver([event(1), event(2)], on_full="drop").spooled == 2
+    dropped = pipeline.deliver([event(3), event(4)], on_full="drop")
+    assert (dropped.spooled, dropped.dropped) == (0, 2)

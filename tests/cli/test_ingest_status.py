@@ -1,0 +1,49 @@
+"""`govsoc ingest FILE|DIR|GLOB` and `govsoc status`: counters, checkpoint and lag per source."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli.conftest import Run
+
+
+def sshd(i: int) -> bytes:
+    return f"Dec 10 06:00:{i % 60:02d} h sshd[{i}]: Failed password for u{i} from 10.0.0.{i % 250} port {i} ssh2\n" \
+        .encode()
+
+
+def test_status_shows_each_source(govsoc: Run, tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "a.log").write_bytes(b"".join(sshd(i) for i in range(30)) + b"not syslog\n")
+    (logs / "b.log").write_bytes(b"".join(sshd(i) for i in range(100, 110)))
+    code, out, _ = govsoc("ingest", str(logs / "*.log"))
+    assert code == 0 and out.endswith("41 accepted, 0 rejected → nothing to keep\n")
+    with (logs / "b.log").open("ab") as more:
+        more.write(sshd(111) + sshd(112))  # not read yet: lag
+    code, out, _ = govsoc("status", "--format", "json")
+    rows = {Path(r["source"]).name: r for r in json.loads(out)["sources"]}
+    a, b = rows["a.log"], rows["b.log"]
+    assert (a["records"], a["accepted"], a["stored"], a["parse_failures"], a["rejected"], a["spooled"]) == \
+        (31, 31, 31, 1, 0, 0)
+    assert (a["checkpoint"], a["lag_bytes"]) == ((logs / "a.log").stat().st_size, 0)
+    assert (b["records"], b["line"], b["lag_bytes"]) == (10, 10, len(sshd(111) + sshd(112)))
+    code, out, _ = govsoc("status")
+    assert code == 0 and "a.log" in out and "spool: 0 of" in out
+    code, out, _ = govsoc("ingest", str(logs))
+    assert "b.log: 2 records, 2 accepted (2 new" in out and "a.log: unchanged since the last run" in out
+
+
+def test_configured_sources_and_per_source_year(govsoc: Run, tmp_path: Path) -> None:
+    log = tmp_path / "old.log"
+    log.write_bytes(sshd(1))
+    config = tmp_path / "govsoc.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\ncollectors:\n  sources:\n"
+                      f"    - paths: ['{tmp_path}/*.log']\n      year: 2005\n      timezone: UTC\n", encoding="utf-8")
+    code, out, err = govsoc("--config", str(config), "ingest")
+    assert code == 0, err
+    code, out, _ = govsoc("--config", str(config), "events", "--format", "json", "--from", "2005-01-01T00:00:00Z",
+                          "--to", "2006-01-01T00:00:00Z")
+    (event,) = json.loads(out)
+    assert event["@timestamp"].startswith("2005-12-10T06:00:01")
