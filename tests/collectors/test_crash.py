@@ -51,7 +51,13 @@ def test_kill_9_at_random_points_stores_every_line_once(tmp_path: Path) -> None:
     for _kill in range(KILLS):
         process = subprocess.Popen([GOVSOC, "ingest", str(log)], env=env, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
-        time.sleep(chooser.uniform(1.0, 4.0))
+        # wait for the run to make progress (on a loaded machine the first batch takes a while),
+        # then kill it at a random moment of the next batch or the one after
+        before = offsets[-1] if offsets else 0
+        deadline = time.monotonic() + 300
+        while checkpoint_offset(home) <= before and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(chooser.uniform(0.0, 2.0))
         if process.poll() is not None:
             break
         process.send_signal(signal.SIGKILL)
