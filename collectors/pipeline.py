@@ -35,14 +35,14 @@ from govsoc.collectors.base import (
     RecordFileParser,
     Source,
     parsers,
-    record_digest,
 )
-from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore, Partial
+from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
 from govsoc.collectors.files.binary import sniff_binary
-from govsoc.collectors.files.identity import FileView, look, open_content, tail_digest
+from govsoc.collectors.files.identity import FileView, look, open_content
 from govsoc.collectors.files.lines import DEFAULT_MAX_RECORD_BYTES, ReadStats, read_lines
+from govsoc.collectors.files.tracker import FileTracker, unchanged
 from govsoc.collectors.spool import DEFAULT_MAX_BYTES, Spool
-from govsoc.collectors.summary import IngestSummary
+from govsoc.collectors.summary import Delivery, IngestSummary
 from govsoc.collectors.timestamps import find_time
 from govsoc.core.errors import GovsocError, StoreError
 from govsoc.core.event import Event
@@ -63,15 +63,6 @@ class IngestOptions:
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
     final: bool = True
     batch_size: int = 5000
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    """Where one batch went."""
-
-    receipt: WriteReceipt = WriteReceipt()
-    spooled: int = 0
-    dropped: int = 0
 
 
 class Pipeline:
@@ -272,7 +263,7 @@ class Pipeline:
     def _read_file(self, view: FileView, checkpoint: Checkpoint, parser: Parser, options: IngestOptions,
                    summary: IngestSummary) -> None:
         summary.identity, summary.offset = checkpoint.identity, checkpoint.offset
-        if _unchanged(view, checkpoint):
+        if unchanged(view, checkpoint):
             summary.unchanged = True
             self.checkpoints.save(replace(checkpoint, path=str(view.path), size=view.size, device=view.device,
                                           inode=view.inode))
@@ -281,7 +272,7 @@ class Pipeline:
         context = ParseContext(timezone=ZoneInfo(options.timezone), year=options.year,
                                reference=datetime.fromtimestamp(view.mtime, tz=UTC))
         stats = ReadStats()
-        tracker = _FileTracker(self, view, checkpoint, stats, summary)
+        tracker = FileTracker(self.checkpoints, view, checkpoint, stats, summary, self.progress)
         with open_content(view.path) as stream:
             records = read_lines(stream, origin=f"file://{view.path}", identity=checkpoint.identity,
                                  start=checkpoint.offset, first_line=checkpoint.line,
@@ -315,75 +306,6 @@ class _Filtered:
         return self._records
 
 
-class _FileTracker:
-    """Advances a file's checkpoint as batches are acknowledged, and handles its partial line."""
-
-    def __init__(self, pipeline: Pipeline, view: FileView, checkpoint: Checkpoint, stats: ReadStats,
-                 summary: IngestSummary) -> None:
-        self.pipeline, self.view, self.checkpoint, self.stats, self.summary = (pipeline, view, checkpoint, stats,
-                                                                                summary)
-        self._counted = (0, 0, 0)
-
-    def skip_known_partial(self, records: Iterator[RawRecord]) -> Iterator[RawRecord]:
-        """Records, less a partial line that was already stored as it is now."""
-        known = self.checkpoint.partial
-        for record in records:
-            if (known is not None and "partial" in record.flags and record.offset == known.offset
-                    and record_digest(record.data) == known.digest):
-                continue
-            if self.pipeline.progress is not None and record.end is not None:
-                self.pipeline.progress(record.end - record.offset)
-            yield record
-
-    def acknowledged(self, last: RawRecord | None, delivery: Delivery, batch: list[Event]) -> None:
-        """The batch ending with ``last`` is in the store or the spool: move the checkpoint."""
-        checkpoint = self.checkpoint
-        if last is not None:
-            batch_ids = {e.id for e in batch}
-            partial, superseded = checkpoint.partial, checkpoint.superseded
-            if partial is not None and last.offset >= partial.offset:
-                # The partial line's position was read again, now complete (or grown): its
-                # stored copy goes, unless the completed line has the very same bytes (and id).
-                superseded = (*superseded, *(i for i in partial.ids if i not in batch_ids))
-                self.summary.replaced_partial += 1
-                partial = None
-            if "partial" in last.flags:
-                ids: list[str] = []
-                while last.event_id(len(ids)) in batch_ids:
-                    ids.append(last.event_id(len(ids)))
-                partial = Partial(offset=last.offset, end=last.end or last.offset, digest=record_digest(last.data),
-                                  ids=tuple(ids))
-                offset, line = last.offset, (last.line or 1) - 1
-                self.summary.partial += 1
-            else:
-                offset, line = last.end or last.offset, last.line or 0
-            checkpoint = replace(checkpoint, offset=offset, line=line, partial=partial, superseded=superseded)
-        summary = self.summary
-        now = (summary.records, summary.events, summary.parse_failures)
-        records, events, failures = (a - b for a, b in zip(now, self._counted, strict=True))
-        self._counted = now
-        checkpoint = checkpoint.counted(records=records, events=events, parse_failures=failures,
-                                        created=delivery.receipt.created, duplicates=delivery.receipt.duplicates,
-                                        rejected=len(delivery.receipt.rejected), spooled=delivery.spooled,
-                                        dropped=delivery.dropped)
-        self.checkpoint = self.pipeline.checkpoints.save(self._hinted(checkpoint))
-
-    def _hinted(self, checkpoint: Checkpoint) -> Checkpoint:
-        view = self.view
-        tail = None if view.compressed else tail_digest(view.path, checkpoint.offset)
-        return replace(checkpoint, path=str(view.path), size=view.size, device=view.device, inode=view.inode,
-                       tail=tail)
-
-    def finish(self) -> None:
-        """At the end of the file: past trailing blank lines, and the reader's counters."""
-        checkpoint = self.checkpoint
-        if checkpoint.partial is None and self.stats.consumed > checkpoint.offset:
-            checkpoint = replace(checkpoint, offset=self.stats.consumed, line=self.stats.lines)
-        checkpoint = checkpoint.counted(truncated=self.stats.truncated, nul_bytes_skipped=self.stats.nul_bytes_skipped)
-        self.checkpoint = self.pipeline.checkpoints.save(self._hinted(checkpoint))
-        self.summary.offset = self.checkpoint.offset
-
-
 def _decodes_without_loss(data: bytes) -> bool:
     """Whether RawRecord.text() keeps every byte: UTF-8, else GB18030 without replacements."""
     for encoding in ("utf-8", "gb18030"):
@@ -393,16 +315,6 @@ def _decodes_without_loss(data: bytes) -> bool:
             continue
         return True
     return False
-
-
-def _unchanged(view: FileView, checkpoint: Checkpoint) -> bool:
-    if view.size is None:
-        return False
-    if checkpoint.partial is not None:
-        return view.size == checkpoint.partial.end
-    if view.compressed:
-        return view.size == checkpoint.offset % (1 << 32)
-    return view.size == checkpoint.offset
 
 
 def failure_event(record: RawRecord, parser: Parser, error: GovsocError, context: ParseContext) -> Event:

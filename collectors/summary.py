@@ -8,6 +8,15 @@ from pathlib import Path
 from govsoc.core.sink import WriteReceipt
 
 
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """Where one batch went: into the store (the receipt), the spool, or dropped."""
+
+    receipt: WriteReceipt = WriteReceipt()
+    spooled: int = 0
+    dropped: int = 0
+
+
 @dataclass(slots=True)
 class IngestSummary:
     """The outcome of reading one source once."""

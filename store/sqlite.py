@@ -515,10 +515,13 @@ class SqliteStore(Store):
 
     def put_state(self, key: str, value: dict[str, Any]) -> None:
         """Write a state document to the meta table."""
-        try:
+        def attempt() -> None:
             with self._transaction():
                 self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                  ("state/" + key, json.dumps(value, ensure_ascii=False)))
+
+        try:  # ingest and retention may hold the write lock: wait as event writes do
+            self._retrying(attempt)
         except sqlite3.Error as e:
             raise StoreError(f"state write failed: {e}", location=Location(path=str(self.path))) from e
 

@@ -1,0 +1,96 @@
+"""Following one file's checkpoint through a read: advanced as batches are acknowledged (by the
+store or the durable spool), never before, with the unterminated last line a one-shot run stored
+(``partial``) remembered so that its completed form replaces it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+
+from govsoc.collectors.base import RawRecord, record_digest
+from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore, Partial
+from govsoc.collectors.files.identity import FileView, tail_digest
+from govsoc.collectors.files.lines import ReadStats
+from govsoc.collectors.summary import Delivery, IngestSummary
+from govsoc.core.event import Event
+
+
+class FileTracker:
+    """Advances a file's checkpoint as batches are acknowledged, and handles its partial line."""
+
+    def __init__(self, checkpoints: CheckpointStore, view: FileView, checkpoint: Checkpoint, stats: ReadStats,
+                 summary: IngestSummary, progress: Callable[[int], None] | None = None) -> None:
+        self.checkpoints, self.view, self.checkpoint, self.stats, self.summary = (checkpoints, view, checkpoint,
+                                                                                   stats, summary)
+        self.progress = progress
+        self._counted = (0, 0, 0)
+
+    def skip_known_partial(self, records: Iterator[RawRecord]) -> Iterator[RawRecord]:
+        """Records, less a partial line that was already stored as it is now."""
+        known = self.checkpoint.partial
+        for record in records:
+            if (known is not None and "partial" in record.flags and record.offset == known.offset
+                    and record_digest(record.data) == known.digest):
+                continue
+            if self.progress is not None and record.end is not None:
+                self.progress(record.end - record.offset)
+            yield record
+
+    def acknowledged(self, last: RawRecord | None, delivery: Delivery, batch: list[Event]) -> None:
+        """The batch ending with ``last`` is in the store or the spool: move the checkpoint."""
+        checkpoint = self.checkpoint
+        if last is not None:
+            batch_ids = {e.id for e in batch}
+            partial, superseded = checkpoint.partial, checkpoint.superseded
+            if partial is not None and last.offset >= partial.offset:
+                # The partial line's position was read again, now complete (or grown): its
+                # stored copy goes, unless the completed line has the very same bytes (and id).
+                superseded = (*superseded, *(i for i in partial.ids if i not in batch_ids))
+                self.summary.replaced_partial += 1
+                partial = None
+            if "partial" in last.flags:
+                ids: list[str] = []
+                while last.event_id(len(ids)) in batch_ids:
+                    ids.append(last.event_id(len(ids)))
+                partial = Partial(offset=last.offset, end=last.end or last.offset, digest=record_digest(last.data),
+                                  ids=tuple(ids))
+                offset, line = last.offset, (last.line or 1) - 1
+                self.summary.partial += 1
+            else:
+                offset, line = last.end or last.offset, last.line or 0
+            checkpoint = replace(checkpoint, offset=offset, line=line, partial=partial, superseded=superseded)
+        summary = self.summary
+        now = (summary.records, summary.events, summary.parse_failures)
+        records, events, failures = (a - b for a, b in zip(now, self._counted, strict=True))
+        self._counted = now
+        checkpoint = checkpoint.counted(records=records, events=events, parse_failures=failures,
+                                        created=delivery.receipt.created, duplicates=delivery.receipt.duplicates,
+                                        rejected=len(delivery.receipt.rejected), spooled=delivery.spooled,
+                                        dropped=delivery.dropped)
+        self.checkpoint = self.checkpoints.save(self._hinted(checkpoint))
+
+    def _hinted(self, checkpoint: Checkpoint) -> Checkpoint:
+        view = self.view
+        tail = None if view.compressed else tail_digest(view.path, checkpoint.offset)
+        return replace(checkpoint, path=str(view.path), size=view.size, device=view.device, inode=view.inode,
+                       tail=tail)
+
+    def finish(self) -> None:
+        """At the end of the file: past trailing blank lines, and the reader's counters."""
+        checkpoint = self.checkpoint
+        if checkpoint.partial is None and self.stats.consumed > checkpoint.offset:
+            checkpoint = replace(checkpoint, offset=self.stats.consumed, line=self.stats.lines)
+        checkpoint = checkpoint.counted(truncated=self.stats.truncated, nul_bytes_skipped=self.stats.nul_bytes_skipped)
+        self.checkpoint = self.checkpoints.save(self._hinted(checkpoint))
+        self.summary.offset = self.checkpoint.offset
+
+
+def unchanged(view: FileView, checkpoint: Checkpoint) -> bool:
+    """Whether nothing was added to the file since its checkpoint (costs no read)."""
+    if view.size is None:
+        return False
+    if checkpoint.partial is not None:
+        return view.size == checkpoint.partial.end
+    if view.compressed:
+        return view.size == checkpoint.offset % (1 << 32)
+    return view.size == checkpoint.offset
