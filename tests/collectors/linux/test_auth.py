@@ -89,6 +89,25 @@ def test_other_programs_and_gbk_lines_are_kept() -> None:
     assert event.get("message") == "用户登录失败"
 
 
+@pytest.mark.parametrize(("line", "expected"), [
+    # loghub Linux_2k: PAM of Red Hat 9 era logs as "sshd(pam_unix)", without the module prefix
+    ("Jun 14 15:16:01 combo sshd(pam_unix)[19939]: authentication failure; logname= uid=0 euid=0 tty=NODEVssh "
+     "ruser= rhost=218.188.2.4 ",
+     {"process.name": "sshd", "event.action": "pam_authentication_failure", "event.outcome": "failure",
+      "source.ip": "218.188.2.4", "user.name": None}),
+    ("Jun 15 12:12:34 combo sshd(pam_unix)[23397]: authentication failure; logname= uid=0 euid=0 tty=NODEVssh "
+     "ruser= rhost=218.188.2.4  user=root",
+     {"event.outcome": "failure", "source.ip": "218.188.2.4", "user.name": "root"}),
+    ("Jun 15 02:04:59 combo sshd(pam_unix)[20892]: check pass; user unknown",
+     {"event.action": "pam_check_pass", "event.outcome": "failure"}),
+    ("Jun 17 07:07:00 combo sshd(pam_unix)[16843]: session opened for user test by (uid=509)",
+     {"event.action": "session_opened", "user.name": "test"}),
+])
+def test_old_pam_program_name_lines(line: str, expected: dict[str, Any]) -> None:
+    fields = parse_line(line)
+    assert {k: fields.get(k) for k in expected} == expected
+
+
 @given(st.text(max_size=300))
 def test_any_sshd_message_normalises_without_raising(message: str) -> None:
     fields = normalise_sshd(message)
