@@ -103,10 +103,13 @@ COUNT_DISAGREES: dict[str, str] = {
 #: Whether the store backends have Sigma's matching semantics (caseless strings, numbers against
 #: keyword fields, |fieldref): helper C's work, which brings govsoc.core.caseless. Until it is on
 #: main, the cases below fail for that reason alone (each checked: the values differ from the
-#: rule's only in letter case, or an EventID number meets event.code's string, or |fieldref);
+#: rule's only in letter case, or an EventID number meets event.code's string, or |fieldref, or
+#: an inline regexp flag);
 #: with it, all of them pass on SQLite (checked against C's branch).
 SIGMA_SEMANTICS = importlib.util.find_spec("govsoc.core.caseless") is not None
 NEEDS_SIGMA_SEMANTICS: frozenset[str] = frozenset({
+    # Elasticsearch only: main's Lucene backend refuses its (?i) regular expression.
+    "rules/windows/process_creation/proc_creation_win_curl_ntlm_hash_leak_attempt",
     "rules/windows/builtin/security/win_security_explicit_credential_local_logon",
     "rules/windows/builtin/security/win_security_susp_scheduled_task_delete_or_disable",
     "rules/windows/builtin/taskscheduler/win_taskscheduler_susp_schtasks_delete_or_disable",
@@ -134,20 +137,20 @@ NEEDS_SIGMA_SEMANTICS: frozenset[str] = frozenset({
     "rules-emerging-threats/2026/Exploits/RedSun/win_defender_exploit_redsun_tiering_engine_detected_as_eicar",
 })
 
-#: Cases that failed on Elasticsearch in a run with C's semantics (their cause not yet found:
-#: the shared node restarted during the diagnosis); |fieldref, which Lucene cannot express, is
-#: the cause of the first two.
+#: Cases that fail on Elasticsearch with Sigma's semantics (checked against C's branch on a private
+#: 9.2.4 node): |fieldref, which Lucene cannot express (the first two); a |re whose Lucene regexp
+#: the node refuses (HTTP 400, too complex to determinize).
 ELASTICSEARCH_OPEN: frozenset[str] = frozenset({
     "rules/windows/builtin/security/win_security_explicit_credential_local_logon",
     "rules/windows/process_creation/proc_creation_win_susp_cross_user_process_spawn",
-    "rules/windows/process_creation/proc_creation_win_curl_ntlm_hash_leak_attempt",
     "rules/windows/process_creation/proc_creation_win_hktl_wsass",
+})
+
+#: Not run on Elasticsearch: the rule's query (hundreds of ``*value*`` wildcards over the command
+#: line) exhausts the heap of a 512 MB test node, which dies with OutOfMemoryError in a search
+#: thread and takes every other test of the shared node with it. SQLite finds its match.
+ELASTICSEARCH_KILLS_NODE: frozenset[str] = frozenset({
     "rules-emerging-threats/2025/Malware/Shai-Hulud/proc_creation_win_mal_shai_hulud_malicious_npm_package_installation",
-    "rules-emerging-threats/2026/Exploits/CVE-2026-33829/proc_creation_win_exploit_cve_2026_33829",
-    "rules-emerging-threats/2026/Exploits/RedSun/file_event_win_exploit_redsun_indicators",
-    "rules-emerging-threats/2026/Exploits/RedSun/pipe_created_win_exploit_redsun_named_pipe",
-    "rules-emerging-threats/2026/Exploits/RedSun/win_defender_exploit_redsun_tiering_engine_detected_as_eicar",
-    "rules-threat-hunting/windows/image_load/image_load_win_werfaultsecure_dbgcore_dbghelp_load",
 })
 
 
@@ -160,8 +163,10 @@ def params(store: str) -> list[object]:
             marks.append(pytest.mark.xfail(strict=True, reason=COUNT_DISAGREES[case.name]))
         elif case.name in NEEDS_SIGMA_SEMANTICS and not SIGMA_SEMANTICS:
             marks.append(pytest.mark.xfail(reason="needs Sigma's caseless/typed matching (helper C, not on main)"))
+        elif store == "elasticsearch" and case.name in ELASTICSEARCH_KILLS_NODE:
+            marks.append(pytest.mark.skip(reason="its query runs a 512 MB Elasticsearch node out of heap"))
         elif store == "elasticsearch" and case.name in ELASTICSEARCH_OPEN:
-            marks.append(pytest.mark.xfail(reason="fails on Elasticsearch; cause open (see ELASTICSEARCH_OPEN)"))
+            marks.append(pytest.mark.xfail(reason="fails on Elasticsearch (see ELASTICSEARCH_OPEN)"))
         out.append(pytest.param(case, id=case.name, marks=marks))
     return out
 
@@ -220,7 +225,7 @@ def test_corpus_is_complete() -> None:
     """Every case names an existing rule and sample, and rule ids agree with info.yml."""
     assert len(CASES) >= 202
     names = {case.name for case in CASES}
-    assert set(COUNT_DISAGREES) | NEEDS_SIGMA_SEMANTICS | ELASTICSEARCH_OPEN <= names
+    assert set(COUNT_DISAGREES) | NEEDS_SIGMA_SEMANTICS | ELASTICSEARCH_OPEN | ELASTICSEARCH_KILLS_NODE <= names
     for case in CASES:
         assert case.rule.is_file() and case.sample.is_file(), case
         assert yaml.safe_load(case.rule.read_text(encoding="utf-8"))["id"] == case.rule_id, case
