@@ -25,6 +25,7 @@ from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
 from govsoc.cli.output import FORMAT_OPTION, console, emit, local_time, printable
 from govsoc.rules import BUILTIN_PACKS, load_rules
+from govsoc.rules.engine import generating_rules
 from govsoc.rules.health import STORE_KINDS, RuleHealth, check_rules
 from govsoc.rules.pipeline import rule_source_status
 from govsoc.rules.state import load_state
@@ -119,6 +120,7 @@ def status(app: AppContext, paths: tuple[Path, ...], fmt: str) -> None:
     zone = app.config.reports.timezone
     rows = []
     every: list[SigmaRule | SigmaCorrelationRule] = [*ruleset.rules, *ruleset.correlations]
+    generating = generating_rules(ruleset)
     for rule in every:
         active, needs = rule_source_status(rule)
         state = load_state(app.store, str(rule.id))
@@ -128,6 +130,8 @@ def status(app: AppContext, paths: tuple[Path, ...], fmt: str) -> None:
             continue
         if not active:
             label = f"no source: needs {needs}"
+        elif isinstance(rule, SigmaRule) and str(rule.id) not in generating:
+            label = "runs inside its correlations (no alerts of its own: see them)"
         elif state.last_run is None:
             label = "never run"
         else:
