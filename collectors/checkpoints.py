@@ -166,7 +166,7 @@ class CheckpointStore:
         # The fingerprint of an identity never changes; the rest is read fresh for the few candidates.
         candidates = [self.get(c.identity) or c for c in self.all()
                       if view.prefix_fingerprint(c.fingerprint_bytes) == c.fingerprint]
-        consistent = [c for c in candidates if _consistent(c, view)]
+        consistent = [c for c in candidates if _consistent(c, view) and not _still_elsewhere(c, view)]
         if not consistent:
             return None
         same_inode = [c for c in consistent if (c.device, c.inode) == (view.device, view.inode)]
@@ -185,6 +185,30 @@ class CheckpointStore:
         return self.save(Checkpoint(identity=identity, fingerprint=print_, fingerprint_bytes=length,
                                     path=str(view.path), size=view.size, device=view.device,
                                     inode=view.inode, parser=parser))
+
+
+def _still_elsewhere(checkpoint: Checkpoint, view: FileView) -> bool:
+    """Whether the file a checkpoint was made for is still there, as another file than ``view``.
+
+    Then ``view`` only shares its first bytes (a short file whose whole content is the start of
+    another, logs of one format with the same header lines) and is a file of its own: taking it
+    for the same file would skip its first lines as "already read". A renamed file keeps its
+    inode and a compressed copy outlives its original, so rotation still matches.
+    """
+    if (checkpoint.device, checkpoint.inode) == (view.device, view.inode):
+        return False
+    try:
+        st = os.stat(checkpoint.path)
+    except OSError:
+        return False
+    if (st.st_dev, st.st_ino) != (checkpoint.device, checkpoint.inode):
+        return False
+    try:
+        with open(checkpoint.path, "rb") as original:
+            head = original.read(checkpoint.fingerprint_bytes)
+    except OSError:
+        return False
+    return len(head) == checkpoint.fingerprint_bytes and fingerprint(head) == checkpoint.fingerprint
 
 
 def _consistent(checkpoint: Checkpoint, view: FileView) -> bool:
