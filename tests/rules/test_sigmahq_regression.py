@@ -11,7 +11,6 @@ never satisfy another's rule.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -100,46 +99,9 @@ COUNT_DISAGREES: dict[str, str] = {
 }
 
 
-#: Whether the store backends have Sigma's matching semantics (caseless strings, numbers against
-#: keyword fields, |fieldref): helper C's work, which brings govsoc.core.caseless. Until it is on
-#: main, the cases below fail for that reason alone (each checked: the values differ from the
-#: rule's only in letter case, or an EventID number meets event.code's string, or |fieldref, or
-#: an inline regexp flag);
-#: with it, all of them pass on SQLite (checked against C's branch).
-SIGMA_SEMANTICS = importlib.util.find_spec("govsoc.core.caseless") is not None
-NEEDS_SIGMA_SEMANTICS: frozenset[str] = frozenset({
-    # Elasticsearch only: main's Lucene backend refuses its (?i) regular expression.
-    "rules/windows/process_creation/proc_creation_win_curl_ntlm_hash_leak_attempt",
-    "rules/windows/builtin/security/win_security_explicit_credential_local_logon",
-    "rules/windows/builtin/security/win_security_susp_scheduled_task_delete_or_disable",
-    "rules/windows/builtin/taskscheduler/win_taskscheduler_susp_schtasks_delete_or_disable",
-    "rules/windows/builtin/wmi/win_wmi_activity_nteventlogfile_cleareventlog",
-    "rules/windows/file/file_event/file_event_win_susp_registry_hive_file_creation",
-    "rules/windows/process_access/proc_access_win_susp_dbgcore_dbghelp_load",
-    "rules/windows/process_access/proc_access_win_werfaultsecure_msmpeng_access",
-    "rules/windows/process_creation/proc_creation_win_autologger_session_registry_modification",
-    "rules/windows/process_creation/proc_creation_win_dism_remove",
-    "rules/windows/process_creation/proc_creation_win_explorer_folder_shortcut_via_shell_binary",
-    "rules/windows/process_creation/proc_creation_win_hh_chm_execution",
-    "rules/windows/process_creation/proc_creation_win_lolbin_systemsettingsadminflows_defender_disable",
-    "rules/windows/process_creation/proc_creation_win_reg_add_run_key",
-    "rules/windows/process_creation/proc_creation_win_reg_add_safeboot",
-    "rules/windows/process_creation/proc_creation_win_registry_special_accounts_hide_user",
-    "rules/windows/process_creation/proc_creation_win_susp_local_system_owner_account_discovery",
-    "rules/windows/process_creation/proc_creation_win_user_shell_folders_registry_modification",
-    "rules/windows/process_creation/proc_creation_win_wmic_recon_product",
-    "rules/windows/process_creation/proc_creation_win_wmic_recon_system_info_uncommon",
-    "rules/windows/process_creation/proc_creation_win_wmic_stdregprov_reg_modification",
-    "rules/windows/process_creation/proc_creation_win_wmic_uninstall_security_products",
-    "rules/windows/registry/registry_set/registry_set_disable_autologger_sessions",
-    "rules/windows/registry/registry_set/registry_set_special_accounts",
-    "rules/windows/sysmon/sysmon_config_modification",
-    "rules-emerging-threats/2026/Exploits/RedSun/win_defender_exploit_redsun_tiering_engine_detected_as_eicar",
-})
-
-#: Cases that fail on Elasticsearch with Sigma's semantics (checked against C's branch on a private
-#: 9.2.4 node): |fieldref, which Lucene cannot express (the first two); a |re whose Lucene regexp
-#: the node refuses (HTTP 400, too complex to determinize).
+#: Cases that fail on Elasticsearch (checked on a private 9.2.4 node): |fieldref, which Lucene
+#: cannot express (the first two); a |re whose Lucene regexp the node refuses (HTTP 400, too
+#: complex to determinize). Each is an expected failure there, strictly.
 ELASTICSEARCH_OPEN: frozenset[str] = frozenset({
     "rules/windows/builtin/security/win_security_explicit_credential_local_logon",
     "rules/windows/process_creation/proc_creation_win_susp_cross_user_process_spawn",
@@ -161,12 +123,10 @@ def params(store: str) -> list[object]:
         marks = []
         if case.name in COUNT_DISAGREES:
             marks.append(pytest.mark.xfail(strict=True, reason=COUNT_DISAGREES[case.name]))
-        elif case.name in NEEDS_SIGMA_SEMANTICS and not SIGMA_SEMANTICS:
-            marks.append(pytest.mark.xfail(reason="needs Sigma's caseless/typed matching (helper C, not on main)"))
         elif store == "elasticsearch" and case.name in ELASTICSEARCH_KILLS_NODE:
             marks.append(pytest.mark.skip(reason="its query runs a 512 MB Elasticsearch node out of heap"))
         elif store == "elasticsearch" and case.name in ELASTICSEARCH_OPEN:
-            marks.append(pytest.mark.xfail(reason="fails on Elasticsearch (see ELASTICSEARCH_OPEN)"))
+            marks.append(pytest.mark.xfail(strict=True, reason="fails on Elasticsearch (see ELASTICSEARCH_OPEN)"))
         out.append(pytest.param(case, id=case.name, marks=marks))
     return out
 
@@ -225,7 +185,7 @@ def test_corpus_is_complete() -> None:
     """Every case names an existing rule and sample, and rule ids agree with info.yml."""
     assert len(CASES) >= 202
     names = {case.name for case in CASES}
-    assert set(COUNT_DISAGREES) | NEEDS_SIGMA_SEMANTICS | ELASTICSEARCH_OPEN | ELASTICSEARCH_KILLS_NODE <= names
+    assert set(COUNT_DISAGREES) | ELASTICSEARCH_OPEN | ELASTICSEARCH_KILLS_NODE <= names
     for case in CASES:
         assert case.rule.is_file() and case.sample.is_file(), case
         assert yaml.safe_load(case.rule.read_text(encoding="utf-8"))["id"] == case.rule_id, case
