@@ -10,8 +10,8 @@ Log sources (pySigma's own tables where they exist):
   (sigma.pipelines.common, the table pysigma-pipeline-windows and the Elasticsearch backend's
   ``ecs_windows`` pipeline use).
 - ``category``: the Sysmon event ids of pysigma-pipeline-sysmon
-  (``sysmon_generic_logsource_eventid_mapping``; tests/rules/mappings/test_windows.py checks the
-  copy below against it), the PowerShell categories of pysigma-pipeline-windows, and
+  (``sysmon_generic_logsource_eventid_mapping``, copied: that package is not a dependency), the
+  PowerShell categories of pysigma-pipeline-windows, and
   ``process_creation`` from Security 4688 as well as Sysmon 1 (as SigmaHQ's own THOR log-source
   configuration has it). Sysmon and Security ids do not overlap, so channel and id lists ANDed
   select exactly those pairs.
