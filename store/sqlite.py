@@ -38,6 +38,8 @@ _BATCH = 5000
 _NARROW_RANGE = 100_000
 _ALERT_BATCH = 500
 #: Rows per retention transaction: the write lock is never held long.
+#: Rows per page of a search (one read statement each).
+_PAGE = 2000
 _DELETE_CHUNK = 2000
 #: How long one statement waits for the write lock, and how long a write keeps retrying it
 #: (each retry restarts the whole, idempotent, batch) before it gives up with a StoreError.
@@ -345,13 +347,33 @@ class SqliteStore(Store):
 
     def search(self, query: Query) -> Iterator[Event]:
         """Matching events in time order (then id)."""
+        # Read in pages, each a statement of its own (keyset paging on ts, id): a caller that
+        # writes while it iterates (detection stores alerts and rule state during a pass) must
+        # not hold one read snapshot open across its writes. Under WAL, a connection whose read
+        # snapshot is older than another process's commit can never take the write lock, and
+        # would wait out its busy timeout and fail ("database is locked").
         where, params = self._where(query)
         direction = "DESC" if query.order == "desc" else "ASC"
-        sql = f"SELECT doc FROM {self._table(query)}{where} ORDER BY ts {direction}, id {direction}"
-        if query.limit is not None:
-            sql += f" LIMIT {int(query.limit)}"
-        for (doc,) in self._execute(sql, params):
-            yield Event.from_document(json.loads(doc))
+        after = "<" if query.order == "desc" else ">"
+        table = self._table(query)
+        left = query.limit
+        last: tuple[int, str] | None = None
+        while left is None or left > 0:
+            size = _PAGE if left is None else min(_PAGE, left)
+            clauses, values = where, list(params)
+            if last is not None:
+                clauses = (f"{where} AND" if where else " WHERE") + f" (ts, id) {after} (?, ?)"
+                values.extend(last)
+            sql = (f"SELECT ts, id, doc FROM {table}{clauses} ORDER BY ts {direction}, id {direction} "
+                   f"LIMIT {int(size)}")
+            rows = self._execute(sql, values).fetchall()
+            for _ts, _id, doc in rows:
+                yield Event.from_document(json.loads(doc))
+            if len(rows) < size:
+                return
+            last = (rows[-1][0], rows[-1][1])
+            if left is not None:
+                left -= len(rows)
 
     def count(self, query: Query) -> int:
         """How many events match."""

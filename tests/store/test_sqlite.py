@@ -169,3 +169,28 @@ def test_a_version_2_file_gets_partial_indexes_on_the_indexed_fields_only(tmp_pa
     assert "events_event_outcome" not in indexes
     assert indexes["events_source_ip"].endswith('WHERE "source.ip" IS NOT NULL')
     assert "USING INDEX events_source_ip" in plan[0][3]
+
+
+def test_writing_while_reading_a_search_does_not_wait_on_a_stale_snapshot(tmp_path: Path) -> None:
+    # seen: `govsoc detect` beside `govsoc ingest` failed with "state write failed: database is
+    # locked". Detection writes alerts and rule state while it iterates a search; when the search
+    # held one read statement open, its WAL snapshot predated the other process's commits and
+    # the write lock could never be taken (SQLITE_BUSY_SNAPSHOT until the busy timeout ran out).
+    path = tmp_path / "events.db"
+    at = datetime(2026, 11, 30, tzinfo=UTC)
+    reader, other = SqliteStore(path), SqliteStore(path)
+    try:
+        reader.write(line(n, at + timedelta(seconds=n)) for n in range(5000))
+        seen = 0
+        for _event in reader.search(Query()):
+            seen += 1
+            if seen in (10, 2500):
+                other.write([line(10_000 + seen, at)])  # another process commits meanwhile
+                began = datetime.now(UTC)
+                reader.put_state("test", {"seen": seen})
+                assert datetime.now(UTC) - began < timedelta(seconds=5)
+        assert seen == 5000
+        assert reader.get_state("test") == {"seen": 2500}
+    finally:
+        reader.close()
+        other.close()
