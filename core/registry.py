@@ -8,7 +8,7 @@ plug-ins add themselves through the entry-point group named by the registry
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from typing import Generic, TypeVar
 
 from govsoc.core.errors import ConfigError
@@ -23,6 +23,10 @@ class Registry(Generic[T]):
         self.kind = kind
         self.entry_point_group = entry_point_group
         self._items: dict[str, T] = {}
+        # Plug-ins found but not imported yet: one is imported when it is asked for, so that a
+        # plug-in whose optional dependency is missing (the Elasticsearch rule backend without
+        # the `es` extra) costs nothing until it is used, and then says which extra it needs.
+        self._pending: dict[str, EntryPoint] = {}
         self._plugins_loaded = False
 
     def register(self, ident: str) -> Callable[[T], T]:
@@ -39,16 +43,24 @@ class Registry(Generic[T]):
     def get(self, ident: str) -> T:
         """The item registered under ``ident``; a ConfigError names the known ids otherwise."""
         self._load_plugins()
+        if ident not in self._items and ident in self._pending:
+            entry = self._pending[ident]
+            try:
+                self._items[ident] = entry.load()
+            except ImportError as e:
+                raise ConfigError(f"{self.kind} {ident!r} cannot be loaded: {e} (install the extra that "
+                                  f"provides it, e.g. pip install 'govsoc[es]')") from e
+            del self._pending[ident]
         try:
             return self._items[ident]
         except KeyError:
-            known = ", ".join(sorted(self._items)) or "none"
+            known = ", ".join(self.ids()) or "none"
             raise ConfigError(f"unknown {self.kind} {ident!r} (known: {known})") from None
 
     def ids(self) -> list[str]:
-        """Every registered id, sorted."""
+        """Every registered id, sorted (plug-ins included, whether imported yet or not)."""
         self._load_plugins()
-        return sorted(self._items)
+        return sorted(set(self._items) | set(self._pending))
 
     def _load_plugins(self) -> None:
         if self._plugins_loaded:
@@ -56,4 +68,4 @@ class Registry(Generic[T]):
         self._plugins_loaded = True
         for ep in entry_points(group=self.entry_point_group):
             if ep.name not in self._items:
-                self._items[ep.name] = ep.load()
+                self._pending[ep.name] = ep
