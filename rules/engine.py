@@ -37,7 +37,7 @@ from govsoc.rules.correlate import Correlation, compile_correlation, event_conte
 from govsoc.rules.loader import RuleSet
 from govsoc.rules.metadata import RuleMetadata, rule_metadata
 from govsoc.rules.pipeline import rule_source_status
-from govsoc.rules.regroup import Key, Span, reevaluate
+from govsoc.rules.regroup import Key, Span, reevaluate, retire
 from govsoc.rules.state import RuleState, load_state, save_state
 from govsoc.rules.suppress import Suppressor, suppression_of
 from govsoc.store.base import Query, Store
@@ -233,13 +233,16 @@ class DetectionPass:
         written = 0
         batch: list[Alert] = []
         try:
-            for alert in reevaluate(self.store, corr, self.natives, groups, until=self.until, horizon=self.horizon):
-                batch.append(alert)
+            absorbed: list[tuple[str, Alert]] = []
+            for joined in reevaluate(self.store, corr, self.natives, groups, until=self.until, horizon=self.horizon):
+                batch.append(joined.alert)
+                absorbed.extend((joined.alert.id, a) for a in joined.absorbed)
                 written += 1
                 if len(batch) >= ALERT_BATCH:
                     self._write(batch)
                     batch = []
             self._write(batch)
+            retire(self.store, absorbed)
         except GovsocError as e:
             self._fail(rule, e, began)
             return

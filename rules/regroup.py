@@ -17,10 +17,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from govsoc.core.alert import Alert
+from govsoc.core.alert import Alert, Note, TriageChange
 from govsoc.rules.correlate import Correlation
 from govsoc.store.base import Query, Store
 
@@ -47,8 +47,18 @@ class Span:
         self.last = max(self.last, when)
 
 
+@dataclass(frozen=True, slots=True)
+class Joined:
+    """A burst's alert (new, or a stored one updated under its id) and the other stored alerts
+    of the same rule and group that it now covers: bursts stored apart that a late event joined
+    into one. Those are retired, so that one burst keeps one alert."""
+
+    alert: Alert
+    absorbed: tuple[Alert, ...] = ()
+
+
 def reevaluate(store: Store, corr: Correlation, natives: Mapping[str, str], groups: Mapping[Key, Span], *,
-               until: str | None, horizon: datetime) -> Iterator[Alert]:
+               until: str | None, horizon: datetime) -> Iterator[Joined]:
     """The alerts (new or updated) of the bursts that the groups' new hits belong to."""
     if not groups:
         return
@@ -98,11 +108,12 @@ def _group_id(group: Mapping[str, Any]) -> str:
     return json.dumps(dict(group), sort_keys=True, default=list)
 
 
-def _joined(alert: Alert, stored: list[Alert]) -> Alert:
-    """``alert`` under the id of the stored alert of the same burst, with its events joined."""
+def _joined(alert: Alert, stored: list[Alert]) -> Joined:
+    """``alert`` under the id of the stored alert of the same burst, with its events joined, and
+    the other stored alerts it covers (to be retired)."""
     overlapping = [a for a in stored if a.start <= alert.end and a.end >= alert.start]
     if not overlapping:
-        return alert
+        return Joined(alert)
     keep = min(overlapping, key=lambda a: (a.start, a.id))
     ids = list(alert.event_ids)
     seen = set(ids)
@@ -111,5 +122,19 @@ def _joined(alert: Alert, stored: list[Alert]) -> Alert:
         seen.update(extra)
         ids = extra + ids if other.start < alert.start else ids + extra
     earlier = keep.start < alert.start
-    return replace(alert, id=keep.id, start=min(keep.start, alert.start), end=max(keep.end, alert.end),
-                   event_ids=tuple(ids), evidence=keep.evidence if earlier else alert.evidence)
+    merged = replace(alert, id=keep.id, start=min(keep.start, alert.start), end=max(keep.end, alert.end),
+                     event_ids=tuple(ids), evidence=keep.evidence if earlier else alert.evidence)
+    return Joined(merged, tuple(a for a in overlapping if a.id != keep.id))
+
+
+def retire(store: Store, absorbed: Sequence[tuple[str, Alert]]) -> None:
+    """Retire stored alerts that another alert of the same burst now covers (written first, so
+    their events are never out of every alert). What analysts did on a retired alert is kept:
+    its status, assignee and notes become a note on the alert that covers it."""
+    for keep_id, alert in absorbed:
+        if alert.status != "open" or alert.assignee or alert.notes:
+            said = "; ".join(f"{n.author}: {n.text}" for n in alert.notes)
+            text = (f"merged alert {alert.id} into this one (a late event joined the two bursts); it was "
+                    f"{alert.status}, assignee {alert.assignee or 'none'}" + (f"; its notes: {said}" if said else ""))
+            store.update_alert(keep_id, TriageChange(note=Note(author="govsoc", time=datetime.now(UTC), text=text)))
+    store.delete_alerts(alert.id for _, alert in absorbed)

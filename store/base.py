@@ -112,6 +112,11 @@ class Store(metaclass=ABCMeta):
         ``dry_run`` count them and drop nothing."""
 
     @abstractmethod
+    def delete_alerts(self, ids: Iterable[str]) -> int:
+        """Drop the alerts with these ids (detection retires an alert that a late event merged
+        into another); returns how many were dropped. Ids not stored are ignored."""
+
+    @abstractmethod
     def write_alerts(self, alerts: Iterable[Alert]) -> AlertReceipt:
         """Upsert alerts by id. A new id is created. A stored id gets the incoming alert's
         detection fields (times, event ids, evidence, context, rule attributes) and keeps its

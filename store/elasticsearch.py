@@ -351,6 +351,20 @@ class ElasticsearchStore(Store):
                    "refresh failed")
         return dropped
 
+    def delete_alerts(self, ids: Iterable[str]) -> int:
+        """Drop alerts by id, in bulk; an id not stored (404) is not an error."""
+        dropped = 0
+        for _, ok, result in self._bulk_results({"_op_type": "delete", "_index": self.alerts_index, "_id": i}
+                                                for i in sorted(set(ids))):
+            if ok:
+                dropped += 1
+            elif result.get("status") != 404:
+                raise StoreError(f"cannot delete alert {result.get('_id')}: {_item_reason(result)}",
+                                 location=self._where)
+        self._call(lambda: self.client.indices.refresh(index=self.alerts_index, ignore_unavailable=True),
+                   "refresh failed")
+        return dropped
+
     def write_alerts(self, alerts: Iterable[Alert]) -> AlertReceipt:
         """Upsert alerts by id, keeping stored triage fields (see Store.write_alerts).
 

@@ -434,6 +434,24 @@ class SqliteStore(Store):
         except sqlite3.Error as e:
             raise StoreError(f"alert retention failed: {e}", location=Location(path=str(self.path))) from e
 
+    def delete_alerts(self, ids: Iterable[str]) -> int:
+        """Drop alerts by id."""
+        wanted = sorted(set(ids))
+
+        def delete() -> int:
+            dropped = 0
+            with self._transaction():
+                for start in range(0, len(wanted), _ALERT_BATCH):
+                    chunk = wanted[start:start + _ALERT_BATCH]
+                    marks = ", ".join("?" for _ in chunk)
+                    dropped += int(self._db.execute(f"DELETE FROM alerts WHERE id IN ({marks})", chunk).rowcount)
+            return dropped
+
+        try:
+            return self._retrying(delete) if wanted else 0
+        except sqlite3.Error as e:
+            raise StoreError(f"alert delete failed: {e}", location=Location(path=str(self.path))) from e
+
     def write_alerts(self, alerts: Iterable[Alert]) -> AlertReceipt:
         """Upsert alerts by id, keeping stored triage fields (see Store.write_alerts)."""
         latest = list({a.id: a for a in alerts}.values())  # an id given twice: the last one counts
