@@ -12,6 +12,7 @@ anchors, no flags in its syntax, its ``.`` matches a newline, and ``@ & < > ~ #`
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Final
 
 from govsoc.core.caseless import fold
@@ -99,8 +100,10 @@ def _end_group(pattern: str, anchor: str, *, leading: bool) -> tuple[list[str], 
     return [a for a in alternatives if a != anchor], rest
 
 
-def _top_level_groups(pattern: str) -> list[tuple[int, int]]:
-    spans, depth, start, i = [], 0, 0, 0
+def _structure(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """Each character of ``pattern`` outside escapes and character classes, with its position
+    and the group depth before it: the one walk both helpers below share."""
+    depth, i = 0, 0
     while i < len(pattern):
         char = pattern[i]
         if char == "\\":
@@ -109,33 +112,27 @@ def _top_level_groups(pattern: str) -> list[tuple[int, int]]:
         if char == "[":
             i = _class_end(pattern, i)
             continue
-        if char == "(":
-            if depth == 0:
-                start = i
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                spans.append((start, i))
+        yield i, char, depth
+        depth += {"(": 1, ")": -1}.get(char, 0)
         i += 1
+
+
+def _top_level_groups(pattern: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for i, char, depth in _structure(pattern):
+        if char == "(" and depth == 0:
+            start = i
+        elif char == ")" and depth == 1:
+            spans.append((start, i))
     return spans
 
 
 def _split_alternatives(text: str) -> list[str]:
-    parts, depth, last, i = [], 0, 0, 0
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            i = _class_end(text, i)
-            continue
-        depth += {"(": 1, ")": -1}.get(char, 0)
+    parts, last = [], 0
+    for i, char, depth in _structure(text):
         if char == "|" and depth == 0:
             parts.append(text[last:i])
             last = i + 1
-        i += 1
     return [*parts, text[last:]]
 
 
