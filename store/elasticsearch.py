@@ -134,6 +134,7 @@ class ElasticsearchStore(Store):
         self.settings = settings
         self.retention_days = retention_days
         self.prefix = settings.index_prefix
+        self._alerts_dirty = False
         self._where = Location(path=redact_url(settings.url))
         credentials = credentials or EsCredentials()
         auth: dict[str, Any] = {}
@@ -254,26 +255,42 @@ class ElasticsearchStore(Store):
         return {"bool": {"filter": filters}} if filters else {"match_all": {}}
 
     def search(self, query: Query) -> Iterator[Event]:
-        """Matching events in time order then id, paged with a point in time and search_after."""
+        """Matching events in time order then id, paged with search_after."""
         for source in self._scan(self.events_pattern, self._query(query),
                                  [("@timestamp", query.order), ("event.id", query.order)], query.limit):
             yield Event.from_document(source)
 
     def _scan(self, index: str, es_query: dict[str, Any], sort: list[tuple[str, str]],
-              limit: int | None) -> Iterator[dict[str, Any]]:
-        if not self._call(lambda: self.client.indices.exists(index=index, allow_no_indices=False),
-                          "cannot list indices"):
-            return
-        pit = self._call(lambda: self.client.open_point_in_time(index=index, keep_alive="2m",
-                                                                ignore_unavailable=True), "cannot open a point in time")
-        pit_id = pit["id"]
+              limit: int | None, *, snapshot: bool = False) -> Iterator[dict[str, Any]]:
+        """Every hit's source, paged with search_after on a sort that is a total order (time or
+        key, then id).
+
+        Events are never changed once stored, so their pages need no point in time: each page
+        is one request instead of four (an exists check, opening and closing the point in time),
+        which dominated detection passes of many rules that find a few hits each. A later page
+        sees the index as refreshed by then, never less than a point in time opened at the start
+        would, and an event's sort keys never change, so no hit is skipped or returned twice.
+        Alerts are updated in place (a burst that grows moves its start), so their scans read a
+        ``snapshot``: one point in time for all pages.
+        """
+        pit_id: str | None = None
+        if snapshot:
+            if not self._call(lambda: self.client.indices.exists(index=index, allow_no_indices=False),
+                              "cannot list indices"):
+                return
+            pit_id = self._call(lambda: self.client.open_point_in_time(
+                index=index, keep_alive="2m", ignore_unavailable=True), "cannot open a point in time")["id"]
         after: list[Any] | None = None
         seen = 0
         try:
             while limit is None or seen < limit:
                 size = _PAGE if limit is None else min(_PAGE, limit - seen)
-                body = {"query": es_query, "size": size, "pit": {"id": pit_id, "keep_alive": "2m"},
-                        "sort": [{f: {"order": o}} for f, o in sort]}
+                body: dict[str, Any] = {"query": es_query, "size": size, "track_total_hits": False,
+                                        "sort": [{f: {"order": o}} for f, o in sort]}
+                if pit_id is None:
+                    body.update(index=index, allow_no_indices=True, ignore_unavailable=True)
+                else:
+                    body["pit"] = {"id": pit_id, "keep_alive": "2m"}
                 if after is not None:
                     body["search_after"] = after
                 page = self._call(lambda b=body: self.client.search(**b), "search failed")
@@ -286,10 +303,11 @@ class ElasticsearchStore(Store):
                     break
                 after = hits[-1]["sort"]
         finally:
-            try:
-                self.client.close_point_in_time(id=pit_id)
-            except (ApiError, TransportError):  # it expires by itself; nothing is lost
-                pass
+            if pit_id is not None:
+                try:
+                    self.client.close_point_in_time(id=pit_id)
+                except (ApiError, TransportError):  # it expires by itself; nothing is lost
+                    pass
 
     def count(self, query: Query) -> int:
         """How many events match."""
@@ -333,12 +351,14 @@ class ElasticsearchStore(Store):
         """Drop alerts whose last event is before ``cutoff``: their ids are read through a point
         in time and deleted in bulk (no _delete_by_query, which the minimal distribution lacks)."""
         expired = {"range": {"event.end": {"lt": format_timestamp(cutoff)}}}
+        self._refresh_alerts()
         if dry_run:
             answer = self._call(lambda: self.client.count(index=self.alerts_index, query=expired,
                                                           allow_no_indices=True, ignore_unavailable=True),
                                 "count failed")
             return int(answer["count"])
-        ids = [doc["alert.id"] for doc in self._scan(self.alerts_index, expired, [("alert.id", "asc")], None)]
+        ids = [doc["alert.id"] for doc in self._scan(self.alerts_index, expired, [("alert.id", "asc")], None,
+                                                     snapshot=True)]
         dropped = 0
         for _, ok, result in self._bulk_results({"_op_type": "delete", "_index": self.alerts_index, "_id": i}
                                                 for i in ids):
@@ -361,8 +381,7 @@ class ElasticsearchStore(Store):
             elif result.get("status") != 404:
                 raise StoreError(f"cannot delete alert {result.get('_id')}: {_item_reason(result)}",
                                  location=self._where)
-        self._call(lambda: self.client.indices.refresh(index=self.alerts_index, ignore_unavailable=True),
-                   "refresh failed")
+        self._alerts_dirty = True
         return dropped
 
     def write_alerts(self, alerts: Iterable[Alert]) -> AlertReceipt:
@@ -384,16 +403,18 @@ class ElasticsearchStore(Store):
         if pending:
             receipt += AlertReceipt(rejected=tuple((i, "kept conflicting with concurrent writers")
                                                    for i in sorted(pending)))
-        self._call(lambda: self.client.indices.refresh(index=self.alerts_index, ignore_unavailable=True),
-                   "refresh failed")
+        self._alerts_dirty = True  # searched after a refresh (_refresh_alerts); read by id at once
         return receipt
 
     def _stored_alerts(self, ids: list[str]) -> dict[str, dict[str, Any]]:
-        if not ids or not self._call(lambda: self.client.indices.exists(index=self.alerts_index),
-                                     "cannot list indices"):
+        if not ids:
             return {}
         answer = self._call(lambda: self.client.mget(index=self.alerts_index, ids=ids, realtime=True),
                             "cannot read alerts")
+        for doc in answer["docs"]:  # no alerts index yet: each id answers index_not_found
+            error = doc.get("error")
+            if error and not (isinstance(error, dict) and error.get("type") == "index_not_found_exception"):
+                raise StoreError(f"cannot read alert {doc.get('_id')}: {error}", location=self._where)
         return {d["_id"]: d for d in answer["docs"] if d.get("found")}
 
     def _upsert_round(self, batch: list[Alert]) -> tuple[AlertReceipt, list[str]]:
@@ -473,14 +494,24 @@ class ElasticsearchStore(Store):
         bounds = {k: format_timestamp(v) for k, v in (("gte", start), ("lt", end)) if v is not None}
         if bounds:
             filters.append({"range": {"@timestamp": bounds}})
+        self._refresh_alerts()
         for source in self._scan(self.alerts_index, {"bool": {"filter": filters}},
-                                 [("@timestamp", order), ("alert.id", order)], limit):
+                                 [("@timestamp", order), ("alert.id", order)], limit, snapshot=True):
             yield Alert.from_document(source)
 
     def refresh(self) -> None:
         """Make all writes searchable."""
         self._call(lambda: self.client.indices.refresh(index=f"{self.prefix}-*", ignore_unavailable=True,
                                                        allow_no_indices=True), "refresh failed")
+        self._alerts_dirty = False
+
+    def _refresh_alerts(self) -> None:
+        """Make this store's alert writes searchable before alerts are searched: writes leave
+        the refresh to the first search that needs it (one refresh per pass, not one per rule)."""
+        if self._alerts_dirty:
+            self._call(lambda: self.client.indices.refresh(index=self.alerts_index, ignore_unavailable=True),
+                       "refresh failed")
+            self._alerts_dirty = False
 
     # -- ingest positions and engine state -----------------------------------------------------
     def position(self) -> str | None:
@@ -520,7 +551,11 @@ class ElasticsearchStore(Store):
                 self._call(lambda n=name: self.client.indices.delete(index=n), "cannot delete index")
 
     def close(self) -> None:
-        """Close the client's connections."""
+        """Make alert writes searchable for other readers, then close the client's connections."""
+        try:
+            self._refresh_alerts()
+        except StoreError:  # the cluster is gone: its own refresh interval publishes them later
+            pass
         self.client.close()
 
 
