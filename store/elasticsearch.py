@@ -22,6 +22,7 @@ and never a duplicate. Engine state (rule checkpoints) is kept in ``<prefix>-sta
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Collection, Iterable, Iterator
@@ -37,7 +38,16 @@ from govsoc.core.ecs import FIELDS
 from govsoc.core.errors import Location, StoreError
 from govsoc.core.event import Event, format_timestamp, parse_timestamp
 from govsoc.store.base import Bucket, Query, Store, WriteReceipt, week_start
-from govsoc.store.elasticsearch_query import CASELESS, SEARCH_TEXT_FIELD, with_search_text
+from govsoc.store.elasticsearch_query import (
+    CASELESS,
+    KEYWORD_IGNORE_ABOVE,
+    SEARCH_TEXT_FIELD,
+    UNINDEXED_FIELD,
+    ExactNative,
+    decode_native,
+    unindexed_fields,
+    with_search_text,
+)
 from govsoc.store.registry import stores
 
 _PAGE = 5000
@@ -47,9 +57,9 @@ _PAGE = 5000
 INGEST_MARGIN = timedelta(seconds=30)
 #: How often an alert upsert or triage change is retried after losing a race to another writer.
 _UPSERT_ROUNDS = 5
-#: Lucene refuses a term over 32,766 bytes, and ``ignore_above`` counts characters: 8,191
-#: characters of four UTF-8 bytes each (the worst case; CJK text takes three) still fit.
-KEYWORD_IGNORE_ABOVE = 32766 // 4
+#: Candidates checked exactly at once (see _exact).
+_EXACT_BATCH = 1000
+__all__ = ["KEYWORD_IGNORE_ABOVE", "ElasticsearchStore", "ecs_mappings"]
 _DAY_SUFFIX = re.compile(r"-(\d{4})\.(\d{2})\.(\d{2})$")
 
 
@@ -89,9 +99,10 @@ def ecs_mappings() -> dict[str, Any]:
     root["message"]["fields"] = {"caseless": _KEYWORD["fields"]["caseless"],
                                  "exact": {"type": "keyword", "ignore_above": KEYWORD_IGNORE_ABOVE}}
     root["govsoc"]["properties"]["search_text"] = {"type": "keyword", "normalizer": CASELESS}
+    root["govsoc"]["properties"]["unindexed"] = {"type": "keyword"}
     root["govsoc"]["properties"]["original_base64"] = {"type": "keyword", "index": False, "doc_values": False}
     return {
-        "_source": {"excludes": [SEARCH_TEXT_FIELD]},
+        "_source": {"excludes": [SEARCH_TEXT_FIELD, UNINDEXED_FIELD]},
         "dynamic_templates": [
             {"strings_as_keyword": {"match_mapping_type": "string", "mapping": _KEYWORD}},
         ],
@@ -192,7 +203,7 @@ class ElasticsearchStore(Store):
                 if n % 500 == 0:  # stamped per bulk chunk (at most chunk_size documents apart)
                     ingested = format_timestamp(datetime.now(UTC))
                 yield {"_op_type": "create", "_index": self.index_for(event), "_id": clean_text(event.id),
-                       "_source": with_search_text(stored_document(event, ingested=ingested))}
+                       "_source": _indexed(stored_document(event, ingested=ingested))}
 
         return self._bulk(actions())
 
@@ -229,8 +240,14 @@ class ElasticsearchStore(Store):
         return deleted
 
     # -- reading -----------------------------------------------------------------------------
-    def _query(self, query: Query) -> dict[str, Any]:
+    def _query(self, query: Query, *, unindexed: bool | None = None) -> dict[str, Any]:
+        """The Query DSL of a query. An exact native (store/elasticsearch_query.py) gives its
+        Lucene query, which also admits documents with unindexed values unless it is only a
+        superset; ``unindexed`` True/False keeps only the documents with / without them, and
+        drops the Lucene query in the first case (their answer is the exact check's)."""
         filters: list[dict[str, Any]] = []
+        must_not: list[dict[str, Any]] = []
+        exact = decode_native(query.native) if query.native else None
         if query.start is not None or query.end is not None:
             bounds = {}
             if query.start is not None:
@@ -243,7 +260,18 @@ class ElasticsearchStore(Store):
         if query.text:
             pattern = "*" + re.sub(r"([*?\\])", r"\\\1", query.text) + "*"
             filters.append({"wildcard": {"message.caseless": {"value": pattern, "case_insensitive": True}}})
-        if query.native:
+        marked = {"exists": {"field": UNINDEXED_FIELD}}
+        if unindexed is True:
+            filters.append(marked)
+        elif unindexed is False:
+            must_not.append(marked)
+        if exact is not None:
+            lucene = {"query_string": {"query": exact.lucene, "default_field": "message.caseless"}}
+            if exact.superset or unindexed is False:
+                filters.append(lucene)
+            elif unindexed is None:
+                filters.append({"bool": {"should": [lucene, marked], "minimum_should_match": 1}})
+        elif query.native:
             filters.append({"query_string": {"query": query.native, "default_field": "message.caseless"}})
         ingested: dict[str, str] = {}
         if query.after is not None:
@@ -252,13 +280,26 @@ class ElasticsearchStore(Store):
             ingested["lte"] = format_timestamp(_position(query.until))
         if ingested:
             filters.append({"range": {"event.ingested": ingested}})
-        return {"bool": {"filter": filters}} if filters else {"match_all": {}}
+        if not filters and not must_not:
+            return {"match_all": {}}
+        return {"bool": {"filter": filters, **({"must_not": must_not} if must_not else {})}}
 
     def search(self, query: Query) -> Iterator[Event]:
         """Matching events in time order then id, paged with search_after."""
-        for source in self._scan(self.events_pattern, self._query(query),
-                                 [("@timestamp", query.order), ("event.id", query.order)], query.limit):
+        for source in self._sources(query):
             yield Event.from_document(source)
+
+    def _sources(self, query: Query) -> Iterator[dict[str, Any]]:
+        exact = decode_native(query.native) if query.native else None
+        sort: list[tuple[str, str]] = [("@timestamp", query.order), ("event.id", query.order)]
+        if exact is None:
+            yield from self._scan(self.events_pattern, self._query(query), sort, query.limit)
+            return
+        candidates = self._scan(self.events_pattern, self._query(query), sort, None)
+        for n, source in enumerate(_exact(candidates, exact)):
+            if query.limit is not None and n >= query.limit:
+                return
+            yield source
 
     def _scan(self, index: str, es_query: dict[str, Any], sort: list[tuple[str, str]],
               limit: int | None, *, snapshot: bool = False) -> Iterator[dict[str, Any]]:
@@ -311,13 +352,26 @@ class ElasticsearchStore(Store):
 
     def count(self, query: Query) -> int:
         """How many events match."""
-        answer = self._call(lambda: self.client.count(index=self.events_pattern, query=self._query(query),
+        exact = decode_native(query.native) if query.native else None
+        if exact is not None and exact.superset:
+            return sum(1 for _ in self._sources(query))
+        if exact is not None:  # counted by Elasticsearch, but for the documents checked exactly
+            checked = dataclasses.replace(query, limit=None)
+            sort = [("@timestamp", "asc"), ("event.id", "asc")]
+            long_ones = self._scan(self.events_pattern, self._query(checked, unindexed=True), sort, None)
+            return self._count(self._query(query, unindexed=False)) + sum(1 for _ in _exact(long_ones, exact))
+        return self._count(self._query(query))
+
+    def _count(self, es_query: dict[str, Any]) -> int:
+        answer = self._call(lambda: self.client.count(index=self.events_pattern, query=es_query,
                                                       allow_no_indices=True, ignore_unavailable=True),
                             "count failed")
         return int(answer["count"])
 
     def aggregate(self, query: Query, field: str, size: int = 10) -> list[Bucket]:
         """A terms aggregation ordered by count, then value, like the SQLite store."""
+        if query.native and decode_native(query.native) is not None:
+            return _count_values(self.search(query), field, size)
         answer = self._call(lambda: self.client.search(
             index=self.events_pattern, size=0, query=self._query(query), allow_no_indices=True,
             ignore_unavailable=True,
@@ -580,3 +634,67 @@ def _describe(e: Exception) -> str:
         reason = error.get("reason") if isinstance(error, dict) else error
         return f"HTTP {e.meta.status} {reason or e.message}"
     return type(e).__name__ + ": " + str(e).split("\n")[0]
+
+
+def _indexed(doc: dict[str, Any]) -> dict[str, Any]:
+    """A stored document as indexed: with its search text, and marked when a value is too long
+    for its keyword field (store/elasticsearch_query.py)."""
+    long_fields = unindexed_fields(doc)
+    if long_fields:
+        node = doc.get("govsoc")
+        doc = {**doc, "govsoc": {**(node if isinstance(node, dict) else {}), "unindexed": long_fields}}
+    return with_search_text(doc)
+
+
+def _exact(sources: Iterable[dict[str, Any]], exact: ExactNative) -> Iterator[dict[str, Any]]:
+    """The sources that satisfy an exact native, in their order: each one that the Lucene query
+    alone cannot decide (every one of a superset; else those with unindexed values) checked with
+    the rule's SQLite condition on an in-memory SQLite store, a batch at a time."""
+    batch: list[dict[str, Any]] = []
+    for source in sources:
+        batch.append(source)
+        if len(batch) >= _EXACT_BATCH:
+            yield from _exact_batch(batch, exact)
+            batch = []
+    yield from _exact_batch(batch, exact)
+
+
+def _exact_batch(batch: list[dict[str, Any]], exact: ExactNative) -> Iterator[dict[str, Any]]:
+    # The SQLite store imported here: only rules with an exact check need it.
+    from pathlib import Path
+
+    from govsoc.store.sqlite import SqliteStore
+
+    undecided = [s for s in batch if exact.superset or unindexed_fields(s)]
+    passed: set[str] = set()
+    if undecided:
+        memory = SqliteStore(Path(":memory:"))
+        try:
+            memory.write(Event.from_document(s) for s in undecided)
+            passed = {e.id for e in memory.search(Query(native=exact.sql))}
+        finally:
+            memory.close()
+        decided = {id(s) for s in undecided}
+    else:
+        decided = set()
+    for source in batch:
+        if id(source) not in decided or _event_id(source) in passed:
+            yield source
+
+
+def _event_id(source: dict[str, Any]) -> str:
+    event = source.get("event")
+    return str(event.get("id")) if isinstance(event, dict) else ""
+
+
+def _count_values(events: Iterable[Event], field: str, size: int) -> list[Bucket]:
+    """The most frequent values of a field among events, as a terms aggregation orders them."""
+    counts: dict[Any, int] = {}
+    for event in events:
+        value = event.get(field)
+        for item in value if isinstance(value, list) else [value]:
+            if item is not None:
+                key = int(item) if isinstance(item, bool) else item
+                counts[key] = counts.get(key, 0) + 1
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+    return [Bucket(key=k, count=c) for k, c in ordered[:size]]

@@ -10,16 +10,29 @@ fills at write time with overlapping pieces of the message and the raw record: a
 is not indexed beyond ``ignore_above`` characters, so a 20,000-character line would otherwise be
 invisible to keyword rules. Any text up to :data:`SEARCH_SPAN` characters long lies wholly
 inside one piece.
+
+Some rules Lucene cannot express (``|fieldref`` needs scripts, which the minimal distribution
+lacks; ``|re`` with ``\\b`` or lookarounds has no Lucene regexp), and a keyword field indexes no
+value over ``ignore_above`` characters, so a term query never finds a 20,000-character command
+line. For both, the backend sends an **exact native** (:func:`exact_native`): a Lucene query that
+is the rule itself or a provable superset of it, and the rule as a condition over the SQLite
+store's query surface. The store checks candidates with that condition (in an in-memory SQLite
+store, store/elasticsearch.py): every candidate of a superset, and otherwise only the documents
+holding a value too long to be indexed, which the store marks in :data:`UNINDEXED_FIELD` at write
+and adds to every candidate set. The answer is then the SQLite store's, by construction.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, Final
 
 from govsoc.core.ecs import field_type
 
-__all__ = ["CASELESS", "SEARCH_SPAN", "SEARCH_TEXT_FIELD", "search_field", "search_text", "with_search_text"]
+__all__ = ["CASELESS", "SEARCH_SPAN", "SEARCH_TEXT_FIELD", "UNINDEXED_FIELD", "ExactNative", "decode_native",
+           "exact_native", "search_field", "search_text", "unindexed_fields", "with_search_text"]
 
 #: The normalizer name the index template defines and every ``.caseless`` sub-field uses.
 CASELESS: Final[str] = "govsoc_lowercase"
@@ -29,6 +42,17 @@ SEARCH_TEXT_FIELD: Final[str] = "govsoc.search_text"
 SEARCH_SPAN: Final[int] = 2048
 _PIECE = 2 * SEARCH_SPAN  # characters; at 4 bytes each well under Lucene's 32,766-byte term limit
 _SOURCES: Final[tuple[str, ...]] = ("message", "event.original")
+#: Marks a document holding a value longer than a keyword field indexes (the names of those
+#: fields); indexed, kept out of ``_source`` like the search text.
+UNINDEXED_FIELD: Final[str] = "govsoc.unindexed"
+#: The longest value a keyword field indexes, in characters: Lucene refuses a term over 32,766
+#: bytes and ``ignore_above`` counts characters, so 8,191 characters of four UTF-8 bytes each.
+KEYWORD_IGNORE_ABOVE: Final[int] = 32766 // 4
+#: Fields whose long values do not matter: never searched as keywords (the raw record and its
+#: bytes are not indexed; the search text is cut into pieces short enough).
+_NOT_INDEXED: Final[frozenset[str]] = frozenset({"event.original", "govsoc.original_base64", SEARCH_TEXT_FIELD,
+                                                 UNINDEXED_FIELD})
+_EXACT_PREFIX: Final[str] = '{"govsoc_exact":'
 
 
 def search_field(field: str, *, caseless: bool, pattern: bool = False) -> str:
@@ -70,3 +94,49 @@ def _texts(doc: Mapping[str, Any]) -> Iterator[str]:
             node = node.get(part) if isinstance(node, Mapping) else None
         if isinstance(node, str) and node:
             yield node
+
+
+@dataclass(frozen=True, slots=True)
+class ExactNative:
+    """A rule for the Elasticsearch store with its exact check (see the module docstring)."""
+
+    #: A query_string: the rule itself, or a superset of it when ``superset``.
+    lucene: str
+    #: The rule as a condition over the SQLite store's query surface (govsoc.store.sqlite_query).
+    sql: str
+    #: Every candidate must be checked with ``sql`` (else only documents with unindexed values).
+    superset: bool
+
+
+def exact_native(lucene: str, sql: str, *, superset: bool) -> str:
+    """The ``Query.native`` text of a rule with an exact check."""
+    return _EXACT_PREFIX + json.dumps([lucene, sql, superset], ensure_ascii=False) + "}"
+
+
+def decode_native(native: str) -> ExactNative | None:
+    """The exact native a ``Query.native`` holds, or None for a plain query_string (no
+    query_string begins like an encoded one: ``{`` opens a range, never a quoted name)."""
+    if not native.startswith(_EXACT_PREFIX):
+        return None
+    lucene, sql, superset = json.loads(native[len(_EXACT_PREFIX):-1])
+    return ExactNative(lucene=str(lucene), sql=str(sql), superset=bool(superset))
+
+
+def unindexed_fields(doc: Mapping[str, Any]) -> list[str]:
+    """The dotted names of the fields of a nested document that hold a string longer than a
+    keyword field indexes (sorted, each once)."""
+    found: set[str] = set()
+    _walk(doc, "", found)
+    return sorted(found)
+
+
+def _walk(node: Any, name: str, found: set[str]) -> None:
+    if isinstance(node, str):
+        if len(node) > KEYWORD_IGNORE_ABOVE and name not in _NOT_INDEXED:
+            found.add(name)
+    elif isinstance(node, Mapping):
+        for key, value in node.items():
+            _walk(value, f"{name}.{key}" if name else str(key), found)
+    elif isinstance(node, list):
+        for value in node:
+            _walk(value, name, found)

@@ -7,6 +7,14 @@ text (the message and the raw record). Regular expressions are translated from t
 Sigma specification defines (modifiers appendix: ``.``, ``^``/``$``, quantifiers, classes,
 groups, alternation; flags ``i``, ``m``, ``s``) into Lucene's whole-term regexps, so that they
 search the way Python's ``re.search`` does on the SQLite store.
+
+What Lucene cannot say it does not guess at. A rule with a condition Lucene cannot express
+(``|fieldref``, which needs scripts the minimal distribution lacks; a ``|re`` with ``\\b`` or a
+lookaround) is sent as a superset: each such condition becomes "every document" where it counts
+positively and "no document" under an odd number of NOTs, so no match can be lost, and the
+store checks every candidate with the rule's SQLite condition. Every other rule carries that
+condition too, for the few documents whose values are too long for a keyword field to index
+(govsoc.store.elasticsearch_query, "exact native").
 """
 
 from __future__ import annotations
@@ -16,14 +24,21 @@ from typing import Any
 
 from sigma.backends.elasticsearch.elasticsearch_lucene import LuceneBackend
 from sigma.conditions import ConditionFieldEqualsValueExpression, ConditionValueExpression
+from sigma.exceptions import SigmaError
+from sigma.rule import SigmaRule
 from sigma.types import SigmaRegularExpression, SigmaRegularExpressionFlag, SigmaString, SpecialChars
 
 from govsoc.core.caseless import fold
 from govsoc.core.errors import RuleError
 from govsoc.rules.backends.base import RuleBackend, backends, value_of
 from govsoc.rules.backends.regex import inline_flags, lucene_regexp
+from govsoc.rules.backends.sqlite import SqliteRuleBackend
 from govsoc.rules.pipeline import govsoc_ecs_pipeline
-from govsoc.store.elasticsearch_query import SEARCH_TEXT_FIELD, search_field
+from govsoc.store.elasticsearch_query import SEARCH_TEXT_FIELD, exact_native, search_field
+
+#: Every document, and none (a purely negative group matches nothing in query_string).
+_EVERYTHING = "*:*"
+_NOTHING = "(NOT *:*)"
 
 
 def folded(value: SigmaString) -> SigmaString:
@@ -35,6 +50,36 @@ def folded(value: SigmaString) -> SigmaString:
 
 class GovsocLuceneBackend(LuceneBackend):
     """pySigma's Lucene backend with Sigma's case, regular-expression and keyword semantics."""
+
+    #: Convert what Lucene cannot express to a superset (see the module docstring) rather than fail.
+    superset = False
+    _negations = 0
+
+    def convert_condition_not(self, cond: Any, state: Any) -> Any:
+        self._negations += 1
+        try:
+            return super().convert_condition_not(cond, state)
+        finally:
+            self._negations -= 1
+
+    def convert_condition_field_eq_val(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> Any:
+        try:
+            return super().convert_condition_field_eq_val(cond, state)
+        except (RuleError, SigmaError, NotImplementedError) as e:
+            return self._inexpressible(e)
+
+    def convert_condition_val(self, cond: ConditionValueExpression, state: Any) -> Any:
+        try:
+            return super().convert_condition_val(cond, state)
+        except (RuleError, SigmaError, NotImplementedError) as e:
+            return self._inexpressible(e)
+
+    def _inexpressible(self, error: Exception) -> str:
+        """A condition Lucene cannot express: the error, or in superset mode whatever keeps
+        every match (everything where it counts positively, nothing where it is negated)."""
+        if not self.superset:
+            raise error
+        return _NOTHING if self._negations % 2 else _EVERYTHING
 
     def decide_convert_condition_as_in_expression(self, cond: Any, state: Any) -> bool:
         # Each value is converted on its own: cased and caseless values search different fields.
@@ -93,6 +138,30 @@ class LuceneRuleBackend(RuleBackend):
     """Rules for the Elasticsearch store."""
 
     store_kind = "elasticsearch"
+    _superset = False
+
+    def convert(self, rule: SigmaRule) -> str:
+        """The rule as Lucene, with its SQLite condition as the exact check when the SQLite
+        backend converts it (see the module docstring); a superset when only that way Lucene
+        can carry it."""
+        try:
+            sql: str | None = SqliteRuleBackend().convert(rule)
+        except RuleError:
+            sql = None
+        try:
+            lucene = super().convert(rule)
+        except RuleError:
+            if sql is None:
+                raise
+            self._superset = True
+            try:
+                lucene = super().convert(rule)
+            finally:
+                self._superset = False
+            return exact_native(lucene, sql, superset=True)
+        return lucene if sql is None else exact_native(lucene, sql, superset=False)
 
     def _backend(self) -> Any:
-        return GovsocLuceneBackend(govsoc_ecs_pipeline())
+        backend = GovsocLuceneBackend(govsoc_ecs_pipeline())
+        backend.superset = self._superset
+        return backend
