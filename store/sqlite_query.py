@@ -14,6 +14,9 @@ writes conditions over the expressions these functions return and over the SQL f
     IPv4-mapped IPv6 address counts as its IPv4 address, as Elasticsearch's ip type stores it).
 ``govsoc_fold(value)``
     The folded text of a value (field references compared caselessly).
+``govsoc_number(value)``
+    A value as a number: numbers as they are, text that spells a finite number as that number,
+    anything else NULL (Sigma's ``|lt``/``|gt`` compare numbers, also on text fields).
 ``REGEXP``
     ``value REGEXP pattern``: Python's re.search, for Sigma's ``|re``.
 """
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import math
 import re
 import sqlite3
 from typing import Final
@@ -31,7 +35,7 @@ from govsoc.core.ecs import HOT
 
 __all__ = [
     "ELEMENT", "any_element_sql", "cidr_sql", "field_expression", "fold_sql", "keyword_sql", "match_sql",
-    "number_eq_sql", "regexp_sql", "register_functions", "sql_string",
+    "number_eq_sql", "number_sql", "regexp_sql", "register_functions", "sql_string",
 ]
 
 #: The value of one element of a multi-valued field, inside :func:`any_element_sql`.
@@ -109,6 +113,11 @@ def fold_sql(expr: str) -> str:
     return f"govsoc_fold({expr})"
 
 
+def number_sql(expr: str) -> str:
+    """``expr`` as a number, or NULL when it is not one (see govsoc_number above)."""
+    return f"govsoc_number({expr})"
+
+
 def number_eq_sql(expr: str, number: int | float) -> str:
     """``expr`` equals a number, held as a number or as its digits (a keyword field)."""
     return f"({expr} = {number!r} OR {expr} = {sql_string(str(number))})"
@@ -124,6 +133,7 @@ def register_functions(db: sqlite3.Connection) -> None:
     db.create_function("govsoc_match", 3, _match, deterministic=True)
     db.create_function("govsoc_cidr", 2, _cidr, deterministic=True)
     db.create_function("govsoc_fold", 1, _fold, deterministic=True)
+    db.create_function("govsoc_number", 1, _number, deterministic=True)
     db.create_function("REGEXP", 2, _regexp, deterministic=True)
 
 
@@ -143,6 +153,25 @@ def _match(value: object, regex: str, caseless: int) -> bool:
 def _fold(value: object) -> str | None:
     text = _text(value)
     return None if text is None else fold(text)
+
+
+def _number(value: object) -> int | float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _regexp(pattern: str, value: object) -> bool:

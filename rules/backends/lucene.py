@@ -29,6 +29,7 @@ from sigma.rule import SigmaRule
 from sigma.types import SigmaRegularExpression, SigmaRegularExpressionFlag, SigmaString, SpecialChars
 
 from govsoc.core.caseless import fold
+from govsoc.core.ecs import NUMERIC_TYPES, field_type
 from govsoc.core.errors import RuleError
 from govsoc.rules.backends.base import RuleBackend, backends, value_of
 from govsoc.rules.backends.regex import inline_flags, lucene_regexp
@@ -67,6 +68,13 @@ class GovsocLuceneBackend(LuceneBackend):
             return super().convert_condition_field_eq_val(cond, state)
         except (RuleError, SigmaError, NotImplementedError) as e:
             return self._inexpressible(e)
+
+    def convert_condition_field_compare_op_val(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> Any:
+        # A range over a keyword field orders text ("9" > "50"); Sigma compares numbers, which
+        # only the numeric fields hold.
+        if field_type(str(cond.field)) not in NUMERIC_TYPES:
+            raise RuleError(f"elasticsearch: |lt/|gt on {cond.field}, a text field, would compare text")
+        return super().convert_condition_field_compare_op_val(cond, state)
 
     def convert_condition_val(self, cond: ConditionValueExpression, state: Any) -> Any:
         try:

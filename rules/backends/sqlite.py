@@ -20,6 +20,7 @@ from sigma.types import (
     SigmaBool,
     SigmaCasedString,
     SigmaCIDRExpression,
+    SigmaCompareExpression,
     SigmaFieldReference,
     SigmaNumber,
     SigmaRegularExpression,
@@ -28,7 +29,7 @@ from sigma.types import (
 )
 
 from govsoc.core.caseless import fold
-from govsoc.core.ecs import ARRAYS, field_type
+from govsoc.core.ecs import ARRAYS, NUMERIC_TYPES, field_type
 from govsoc.core.errors import RuleError
 from govsoc.rules.backends.base import RuleBackend, backends, value_of
 from govsoc.rules.backends.regex import inline_flags
@@ -42,6 +43,7 @@ from govsoc.store.sqlite_query import (
     keyword_sql,
     match_sql,
     number_eq_sql,
+    number_sql,
     regexp_sql,
 )
 
@@ -113,6 +115,16 @@ class GovsocSqliteBackend(sqliteBackend):
 
     def convert_condition_field_eq_val_num(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
         return number_eq_sql(self.escape_and_quote_field(cond.field), value_of(cond, SigmaNumber).number)
+
+    def convert_condition_field_compare_op_val(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> Any:
+        field = self._array_field if cond.field == _ELEMENT else cond.field
+        if field_type(str(field)) in NUMERIC_TYPES:
+            return super().convert_condition_field_compare_op_val(cond, state)
+        # Sigma compares numbers (Modifiers, lt/gt): a text field's value is compared as the number it
+        # spells, and a value that is no number is in no order with one (never as text: "9" > "50").
+        value = value_of(cond, SigmaCompareExpression)
+        number = value.number.number if isinstance(value.number, SigmaNumber) else value.number
+        return f"{number_sql(self.escape_and_quote_field(cond.field))} {self.compare_operators[value.op]} {number!r}"
 
     def convert_condition_field_eq_val_re(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
         value = value_of(cond, SigmaRegularExpression)

@@ -147,6 +147,13 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
     ("source.port|lte: 22", {"source.port": 22}, True),
     ("source.port|gte: 23", {"source.port": 22}, False),
     ("source.port|gt: 9", {"source.port": 10}, True),  # 10 > 9 as numbers (not as text)
+    # a text field compares as the number its value spells (Windows event data is all text)...
+    ("winlog.event_data.Count|gt: 5", {"winlog.event_data.Count": "10"}, True),
+    ("winlog.event_data.Count|lt: 50", {"winlog.event_data.Count": "9"}, True),  # as text "9" > "50"
+    ("winlog.event_data.Count|gte: 50", {"winlog.event_data.Count": "9"}, False),
+    # ... and a value that spells no number is in no order with one
+    ("winlog.event_data.Count|gt: 5", {"winlog.event_data.Count": "abc"}, False),
+    ("winlog.event_data.Count|lt: 5", {"winlog.event_data.Count": "abc"}, False),
     ("source.port: 22", {"source.port": 22}, True),
     ("source.port: 23", {"source.port": 22}, False),
     ("event.code: 4625", {"event.code": "4625"}, True),  # a number matches a keyword's digits
