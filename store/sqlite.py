@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -26,7 +26,14 @@ from govsoc.core.errors import Location, StoreError
 from govsoc.core.event import Event, format_timestamp
 from govsoc.store.base import Bucket, Query, Scalar, Store, WriteReceipt, week_start
 from govsoc.store.registry import stores
-from govsoc.store.sqlite_query import column_sql, json_path_sql, quote_ident, register_functions
+from govsoc.store.sqlite_batch import search_many
+from govsoc.store.sqlite_query import (
+    column_sql,
+    create_query_indexes,
+    json_path_sql,
+    quote_ident,
+    register_functions,
+)
 
 #: Version 2: the FTS delete trigger skips events without a message (version 1 corrupted the
 #: index when retention deleted them), so version 1 files get their FTS index rebuilt on open.
@@ -131,9 +138,6 @@ class SqliteStore(Store):
             self._db.execute("PRAGMA synchronous=NORMAL")
             # 64 MiB of page cache: the indexes of a large store stay in memory while it grows.
             self._db.execute("PRAGMA cache_size=-65536")
-            # LIKE is exact here; rules compare caselessly through govsoc_match, which folds
-            # as Elasticsearch's normalizer does (store/sqlite_query.py).
-            self._db.execute("PRAGMA case_sensitive_like=ON")
             register_functions(self._db)
             self._retrying(self._create_or_upgrade)
         except (sqlite3.Error, OSError) as e:
@@ -201,6 +205,7 @@ class SqliteStore(Store):
             column = quote_ident(name)
             self._db.execute(f"CREATE INDEX IF NOT EXISTS {quote_ident(index)} ON events ({column}) "
                              f"WHERE {column} IS NOT NULL")
+        create_query_indexes(self._db)  # the folded-value indexes rule prefilters use
 
     def _index_sql(self, index: str) -> str:
         row = self._db.execute("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?", (index,)).fetchone()
@@ -374,6 +379,11 @@ class SqliteStore(Store):
             last = (rows[-1][0], rows[-1][1])
             if left is not None:
                 left -= len(rows)
+
+    def search_many(self, queries: Sequence[Query]) -> list[Iterator[Event]]:
+        """The events of each query; queries that would each scan the same rows share one scan
+        (govsoc.store.sqlite_batch)."""
+        return search_many(self, queries)
 
     def count(self, query: Query) -> int:
         """How many events match."""

@@ -6,6 +6,14 @@ functions for Sigma's string, CIDR and keyword matching. Strings compare caseles
 ``|cased`` (Sigma specification, modifiers appendix), with the folding Elasticsearch applies, so
 both stores give the same answer; keywords (values without a field), which pySigma's sqlite
 backend rejects, are searched in the message and in the raw record.
+
+Speed without a change of meaning: every string and CIDR condition carries a native prefilter
+before its exact Python check (govsoc.store.sqlite_prefilter proves each a superset), and the
+whole rule is preceded by its **prefilter tree**: the rule's condition with each leaf replaced by
+its prefilter, ``NOT`` and leaves without one by "true", so it is a superset of the rule. SQLite
+then narrows the rows natively (through the dataset, address or folded-value indexes where the
+tree has such terms at its top level) and runs the Python checks on the candidates only:
+``prefilter_tree AND condition`` equals ``condition``.
 """
 
 from __future__ import annotations
@@ -15,7 +23,13 @@ import re
 from typing import Any
 
 from sigma.backends.sqlite.sqlite import sqliteBackend
-from sigma.conditions import ConditionFieldEqualsValueExpression, ConditionOR, ConditionValueExpression
+from sigma.conditions import (
+    ConditionAND,
+    ConditionFieldEqualsValueExpression,
+    ConditionNOT,
+    ConditionOR,
+    ConditionValueExpression,
+)
 from sigma.types import (
     SigmaBool,
     SigmaCasedString,
@@ -36,15 +50,23 @@ from govsoc.rules.backends.regex import inline_flags
 from govsoc.rules.pipeline import govsoc_ecs_pipeline
 from govsoc.store.sqlite_query import (
     ELEMENT,
+    Pattern,
+    Wildcard,
+    all_sql,
     any_element_sql,
+    any_sql,
+    cidr_prefilter_sql,
     cidr_sql,
     field_expression,
     fold_sql,
+    keyword_prefilter_sql,
     keyword_sql,
     match_sql,
     number_eq_sql,
     number_sql,
     regexp_sql,
+    text_match_sql,
+    text_prefilter_sql,
 )
 
 _ELEMENT = "\x00element"  # stands for one element of an array while a condition on it is built
@@ -74,6 +96,26 @@ def search_regex(value: SigmaString, *, caseless: bool) -> str:
     return ("\\A" if head else "") + "".join(body) + ("\\Z" if tail else "")
 
 
+def pattern_of(value: SigmaString) -> Pattern:
+    """A Sigma string as the store's pattern: literal text and wildcards."""
+    out: list[str | Wildcard] = []
+    for part in value.s:
+        if part == SpecialChars.WILDCARD_MULTI:
+            out.append(Wildcard.MANY)
+        elif part == SpecialChars.WILDCARD_SINGLE:
+            out.append(Wildcard.ONE)
+        elif isinstance(part, str):
+            out.append(part)
+        else:
+            raise RuleError(f"a placeholder is left in {value}: expand it in the pipeline")
+    return out
+
+
+def keyword_pattern(value: SigmaString) -> Pattern:
+    """A keyword as a pattern: found anywhere in the text."""
+    return [Wildcard.MANY, *pattern_of(value), Wildcard.MANY]
+
+
 def keyword_regex(value: SigmaString) -> str:
     """A keyword as a search pattern: found anywhere in the text, as ``*value*`` would be."""
     return search_regex(value, caseless=True).removeprefix("\\A").removesuffix("\\Z")
@@ -101,17 +143,20 @@ class GovsocSqliteBackend(sqliteBackend):
     def convert_condition_field_eq_val_str(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
         field = self._array_field if cond.field == _ELEMENT else cond.field
         value = value_of(cond, SigmaString)
+        expr = self.escape_and_quote_field(cond.field)
         if field_type(str(field)) == "ip" and not value.contains_special():
             # An address equals another spelling of itself (2001:0db8::2 is 2001:db8::2), as
             # Elasticsearch's ip type compares it.
-            return cidr_sql(self.escape_and_quote_field(cond.field), str(value.to_plain()))
-        return match_sql(self.escape_and_quote_field(cond.field), search_regex(value, caseless=True), caseless=True)
+            return cidr_sql(expr, str(value.to_plain()), field=str(field))
+        return text_match_sql(str(field), expr, [pattern_of(value)], search_regex(value, caseless=True),
+                              caseless=True)
 
     def convert_condition_field_eq_val_str_case_sensitive(self, cond: ConditionFieldEqualsValueExpression,
                                                           state: Any) -> str:
+        field = self._array_field if cond.field == _ELEMENT else cond.field
         value = value_of(cond, SigmaCasedString)
-        return match_sql(self.escape_and_quote_field(cond.field), search_regex(value, caseless=False),
-                         caseless=False)
+        return text_match_sql(str(field), self.escape_and_quote_field(cond.field), [pattern_of(value)],
+                              search_regex(value, caseless=False), caseless=False)
 
     def convert_condition_field_eq_val_num(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
         return number_eq_sql(self.escape_and_quote_field(cond.field), value_of(cond, SigmaNumber).number)
@@ -134,7 +179,9 @@ class GovsocSqliteBackend(sqliteBackend):
         return regexp_sql(self.escape_and_quote_field(cond.field), (f"(?{flags})" if flags else "") + pattern)
 
     def convert_condition_field_eq_val_cidr(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
-        return cidr_sql(self.escape_and_quote_field(cond.field), str(value_of(cond, SigmaCIDRExpression).network))
+        field = self._array_field if cond.field == _ELEMENT else cond.field
+        return cidr_sql(self.escape_and_quote_field(cond.field), str(value_of(cond, SigmaCIDRExpression).network),
+                        field=str(field))
 
     def convert_condition_field_eq_field(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
         ref = value_of(cond, SigmaFieldReference)
@@ -154,13 +201,15 @@ class GovsocSqliteBackend(sqliteBackend):
         if len(keywords) > 1 and len(keywords) == len(cond.args):
             # A list of keywords is one search of each text for any of them (one pass, not one
             # per keyword).
-            return keyword_sql("|".join(f"(?:{keyword_regex(k)})" for k in keywords))
+            return keyword_sql("|".join(f"(?:{keyword_regex(k)})" for k in keywords),
+                               [keyword_pattern(k) for k in keywords])
         values = self._one_field_strings(cond)
         if values is not None:
             # Values of one field (a list in the rule): one match with the alternatives.
             field, strings = values
             regex = "|".join(f"(?:{search_regex(v, caseless=True)})" for v in strings)
-            return match_sql(self.escape_and_quote_field(field), regex, caseless=True)
+            return text_match_sql(field, self.escape_and_quote_field(field), [pattern_of(v) for v in strings],
+                                  regex, caseless=True)
         return super().convert_condition_or(cond, state)
 
     @staticmethod
@@ -177,7 +226,8 @@ class GovsocSqliteBackend(sqliteBackend):
         return None if field in ARRAYS or field == _ELEMENT or field_type(field) == "ip" else (field, strings)
 
     def convert_condition_val_str(self, cond: ConditionValueExpression, state: Any) -> str:
-        return keyword_sql(keyword_regex(value_of(cond, SigmaString)))
+        value = value_of(cond, SigmaString)
+        return keyword_sql(keyword_regex(value), [keyword_pattern(value)])
 
     def convert_condition_val_num(self, cond: ConditionValueExpression, state: Any) -> str:
         # A number as a keyword is its digits searched in the text.
@@ -186,8 +236,53 @@ class GovsocSqliteBackend(sqliteBackend):
         return self.convert_condition_val_str(as_text, state)
 
     def finalize_query_default(self, rule: Any, query: str, index: int, state: Any) -> str:
-        # The store adds SELECT, time range and order: only the condition is wanted.
-        return query
+        # The store adds SELECT, time range and order: only the condition is wanted, after
+        # the rule's prefilter tree (see the module docstring).
+        conditions = rule.detection.parsed_condition
+        tree = self.prefilter(conditions[0].parsed, top=True) if len(conditions) == 1 else None
+        return f"({tree}) AND ({query})" if tree else query
+
+    def prefilter(self, cond: Any, *, top: bool = False) -> str | None:
+        """The prefilter tree of a parsed condition: a native superset of it; None for "true".
+
+        SQLite evaluates an AND's terms in the order written, so at the top the rule's own
+        detection comes before the log source's condition, which the pipeline put first and
+        which most events of a store satisfy."""
+        if isinstance(cond, ConditionAND):
+            parts = [p for p in (self.prefilter(arg) for arg in cond.args) if p]
+            return all_sql(parts[::-1] if top else parts) if parts else None
+        if isinstance(cond, ConditionOR):
+            values = self._one_field_strings(cond)
+            if values is not None:  # one field's alternatives: one prefilter, index terms merged
+                field, strings = values
+                return text_prefilter_sql(field, field_expression(field), [pattern_of(v) for v in strings],
+                                          caseless=True)
+            alternatives = [self.prefilter(arg) for arg in cond.args]
+            if not alternatives or any(a is None for a in alternatives):
+                return None
+            return any_sql([str(a) for a in alternatives])
+        if isinstance(cond, ConditionNOT):
+            return None  # a superset of NOT x is not made of a superset of x
+        return self._leaf_prefilter(cond)
+
+    @staticmethod
+    def _leaf_prefilter(cond: Any) -> str | None:
+        value = getattr(cond, "value", None)
+        if isinstance(cond, ConditionValueExpression):
+            return keyword_prefilter_sql([keyword_pattern(value)]) if type(value) is SigmaString else None
+        if not isinstance(cond, ConditionFieldEqualsValueExpression) or cond.field in ARRAYS:
+            return None
+        field = str(cond.field)
+        expr = field_expression(field)
+        if isinstance(value, SigmaCIDRExpression):
+            return cidr_prefilter_sql(expr, str(value.network)) if field_type(field) == "ip" else None
+        if type(value) is SigmaString and field_type(field) == "ip" and not value.contains_special():
+            return cidr_prefilter_sql(expr, str(value.to_plain()))
+        if type(value) in (SigmaString, SigmaCasedString):
+            return text_prefilter_sql(field, expr, [pattern_of(value)], caseless=type(value) is SigmaString)
+        if isinstance(value, SigmaNumber):
+            return number_eq_sql(expr, value.number)
+        return None
 
 
 @backends.register("sqlite")

@@ -1,0 +1,127 @@
+"""Many rule queries over the SQLite store in few scans (issue 12, detection speed).
+
+A detection pass asks one query per rule. A rule whose prefilter an index serves (a user name,
+an address range) reads a few rows through that index and runs alone. The others would each
+scan the same rows: every event of the pass's ingest range. :func:`search_many` runs those
+together, up to :data:`COMBINED` at a time, as one statement over the shared range::
+
+    SELECT seq, (rule 1), (rule 2), ... FROM events WHERE <range> AND ((rule 1) OR (rule 2) ...)
+
+so each row is read once for all of them, and keeps for each query only the sequence numbers
+of its matches (8 bytes each). Each query's iterator then reads its own events by those numbers,
+in the store's order (time, then id), exactly what :meth:`SqliteStore.search` would give.
+
+Meaning is unchanged: a row belongs to a query's answer exactly when that query's own condition
+is true on it (the SELECT list evaluates each condition itself; the OR only skips rows no
+condition accepts). Errors stay per query: when the combined statement fails (a rule's Python
+check raised, say), nothing has been returned yet, and each query runs alone, so only the query
+that fails reports the error.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from array import array
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Final
+
+from govsoc.core.errors import StoreError
+from govsoc.core.event import Event
+from govsoc.store.base import Query
+from govsoc.store.sqlite_prefilter import any_sql
+
+if TYPE_CHECKING:
+    from govsoc.store.sqlite import SqliteStore
+
+__all__ = ["COMBINED", "search_many"]
+
+#: Queries evaluated by one combined statement (bounds its size and SQLite's expression depth).
+COMBINED: Final[int] = 40
+#: Events read per statement when a query's iterator reads its matches by sequence number.
+_FETCH: Final[int] = 500
+#: A plan line of an access to the events table through an index that narrows it (not the
+#: time-order index walked in full, not the rowid range every query of a pass shares).
+_NARROWING = re.compile(r"^(?:SEARCH events USING (?:COVERING )?INDEX (?!events_ts\b)|MULTI-INDEX OR)")
+
+
+def search_many(store: SqliteStore, queries: Sequence[Query]) -> list[Iterator[Event]]:
+    """The events of each query, one iterator per query (see the module docstring)."""
+    results: dict[int, Iterator[Event]] = {}
+    groups: dict[tuple[str, tuple[object, ...]], list[int]] = {}
+    for index, query in enumerate(queries):
+        key = _scan_key(store, query)
+        if key is None:
+            results[index] = store.search(query)
+        else:
+            groups.setdefault(key, []).append(index)
+    for members in groups.values():
+        for start in range(0, len(members), COMBINED):
+            chunk = members[start:start + COMBINED]
+            if len(chunk) == 1:
+                results[chunk[0]] = store.search(queries[chunk[0]])
+                continue
+            combined = _Combined(store, [queries[i] for i in chunk])
+            for position, index in enumerate(chunk):
+                results[index] = combined.events(position)
+    return [results[index] for index in range(len(queries))]
+
+
+def _scan_key(store: SqliteStore, query: Query) -> tuple[str, tuple[object, ...]] | None:
+    """What a query shares with the others it can be combined with (its table and range), or
+    None when it must run alone: it has a limit or another order, or an index narrows it."""
+    if not query.native or query.limit is not None or query.order != "asc":
+        return None
+    table = store._table(query)
+    where, params = store._where(query)
+    try:
+        plan = [row[3] for row in store._execute(f"EXPLAIN QUERY PLAN SELECT seq FROM {table}{where}", params)]
+    except StoreError:
+        return None  # it reports its own error when run
+    if any(_NARROWING.match(line) for line in plan):
+        return None
+    shared, shared_params = store._where(replace(query, native=None))
+    return f"{table}{shared}", tuple(shared_params)
+
+
+class _Combined:
+    """One combined statement for several queries, run when the first of them is read."""
+
+    def __init__(self, store: SqliteStore, queries: list[Query]) -> None:
+        self.store, self.queries = store, queries
+        self.matches: list[array[int]] | None = None
+        self.failed = False
+
+    def events(self, position: int) -> Iterator[Event]:
+        """The events of the query at ``position``."""
+        if self.matches is None and not self.failed:
+            try:
+                self.matches = self._run()
+            except StoreError:
+                self.failed = True
+        if self.matches is None:
+            yield from self.store.search(self.queries[position])
+            return
+        seqs = self.matches[position]
+        for start in range(0, len(seqs), _FETCH):
+            chunk = ",".join(str(seq) for seq in seqs[start:start + _FETCH])
+            yield from self.store.search(Query(native=f"seq IN ({chunk})"))
+
+    def _run(self) -> list[array[int]]:
+        natives = [str(q.native) for q in self.queries]
+        table = self.store._table(self.queries[0])
+        where, params = self.store._where(replace(self.queries[0], native=any_sql(natives)))
+        flags = ", ".join(f"({native})" for native in natives)
+        matches = [array("q") for _ in natives]
+        # Read to the end before anything is returned: no read snapshot stays open while the
+        # caller writes alerts (see SqliteStore.search), and a failure leaves nothing half done.
+        cursor = self.store._execute(f"SELECT seq, {flags} FROM {table}{where} ORDER BY ts, id", params)
+        try:
+            for row in cursor:
+                for position, flag in enumerate(row[1:]):
+                    if flag:
+                        matches[position].append(row[0])
+        except sqlite3.Error as e:
+            raise StoreError(f"query failed: {e}") from e
+        return matches

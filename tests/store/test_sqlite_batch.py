@@ -1,0 +1,75 @@
+"""SqliteStore.search_many: queries that would each scan the same rows share one statement, and
+every query still gets exactly, and in the same order, what its own search gives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sigma.collection import SigmaCollection
+
+from govsoc.core.errors import StoreError
+from govsoc.core.event import Event, make_id
+from govsoc.rules.backends import backend_for
+from govsoc.store.base import Query
+from govsoc.store.sqlite import SqliteStore
+
+T0 = datetime(2026, 5, 1, tzinfo=UTC)
+DETECTIONS = [
+    "sel: {user.name: user007}",                     # a key-index lookup: runs alone
+    "sel: {source.ip|cidr: 10.2.0.0/16}",            # an address range: runs alone
+    "sel: {message|contains: tok1}",                 # a scan
+    "sel: {message|endswith: tok23}",                # a scan
+    "sel: {event.outcome: failure, message|contains: 'FOR USER00'}",  # a scan
+    "sel: {message|contains: no such text}",         # a scan that finds nothing
+]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SqliteStore]:
+    opened = SqliteStore(tmp_path_factory.mktemp("batch") / "events.db")
+    opened.write(Event(id=make_id("b", n), timestamp=T0 + timedelta(seconds=n % 500, microseconds=n),
+                       dataset="linux.auth",
+                       fields={"event.module": "linux", "process.name": "sshd",
+                               "event.outcome": "failure" if n % 2 else "success", "user.name": f"user{n % 40:03d}",
+                               "source.ip": f"10.{n % 4}.0.{n % 200 + 1}",
+                               "message": f"Failed password for user{n % 40:03d} tok{n % 97}"})
+                 for n in range(4000))
+    opened.refresh()
+    yield opened
+    opened.close()
+
+
+def natives() -> list[str]:
+    backend = backend_for("sqlite")
+    return [backend.convert(SigmaCollection.from_yaml(
+        f"title: t\nid: 00000000-0000-4000-8000-00000000000{i}\nlogsource: {{product: linux, service: sshd}}\n"
+        f"detection: {{{d}, condition: sel}}\n").rules[0]) for i, d in enumerate(DETECTIONS)]
+
+
+@pytest.mark.parametrize("after", [None, "3000"])  # a full pass; an incremental one (a narrow seq range)
+def test_each_query_gets_what_its_own_search_gives(store: SqliteStore, after: str | None) -> None:
+    queries = [Query(native=n, after=after, until=store.position()) for n in natives()]
+    statements: list[str] = []
+    store._db.set_trace_callback(statements.append)
+    try:
+        many = [[e.id for e in hits] for hits in store.search_many(queries)]
+    finally:
+        store._db.set_trace_callback(None)
+    alone = [[e.id for e in store.search(q)] for q in queries]
+    assert many == alone
+    assert all(alone[:5]) and alone[5] == []
+    combined = [s for s in statements if s.startswith("SELECT seq, ")]
+    assert len(combined) == 1, combined  # the four scans (and only they) shared one statement
+    assert combined[0].count("govsoc_match(message") >= 4
+
+
+def test_a_failing_query_fails_alone(store: SqliteStore) -> None:
+    # An invalid regular expression fails when SQLite first evaluates it, inside the combined scan.
+    bad = "message REGEXP '(unclosed'"
+    queries = [Query(native=n) for n in natives()[2:4]] + [Query(native=bad)]
+    results = store.search_many(queries)
+    assert [len(list(hits)) for hits in results[:2]] == [len(list(store.search(q))) for q in queries[:2]]
+    with pytest.raises(StoreError):
+        list(results[2])
