@@ -25,15 +25,21 @@ import sqlite3
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Final
+from typing import Any, Final, Protocol
 
 from govsoc.core.errors import StoreError
 from govsoc.core.event import Event
 from govsoc.store.base import Query
 from govsoc.store.sqlite_prefilter import any_sql
 
-if TYPE_CHECKING:
-    from govsoc.store.sqlite import SqliteStore
+
+class SqliteStore(Protocol):
+    """What this module uses of govsoc.store.sqlite.SqliteStore (which imports this module)."""
+
+    def search(self, query: Query) -> Iterator[Event]: ...
+    def _where(self, query: Query) -> tuple[str, list[Any]]: ...
+    def _table(self, query: Query) -> str: ...
+    def _execute(self, sql: str, params: list[Any]) -> sqlite3.Cursor: ...
 
 __all__ = ["COMBINED", "search_many"]
 

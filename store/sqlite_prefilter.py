@@ -54,8 +54,8 @@ from typing import Final, TypeAlias
 from govsoc.core.caseless import fold
 
 __all__ = [
-    "ASCII_FOLDS", "ASCII_FOLD_SOURCES", "Pattern", "Wildcard", "all_sql", "any_sql", "cidr_prefilter_sql", "glob_sql", "key_index_sql",
-    "key_of", "key_sql", "like_sql", "parse_network", "sql_string",
+    "ASCII_FOLDS", "ASCII_FOLD_SOURCES", "Pattern", "Wildcard", "all_sql", "any_sql", "cidr_prefilter_sql",
+    "glob_sql", "key_index_sql", "key_of", "key_sql", "like_sql", "parse_network", "sql_string",
 ]
 
 

@@ -61,7 +61,6 @@ from govsoc.store.sqlite_query import (
     fold_sql,
     keyword_prefilter_sql,
     keyword_sql,
-    match_sql,
     number_eq_sql,
     number_sql,
     regexp_sql,
@@ -278,7 +277,7 @@ class GovsocSqliteBackend(sqliteBackend):
             return cidr_prefilter_sql(expr, str(value.network)) if field_type(field) == "ip" else None
         if type(value) is SigmaString and field_type(field) == "ip" and not value.contains_special():
             return cidr_prefilter_sql(expr, str(value.to_plain()))
-        if type(value) in (SigmaString, SigmaCasedString):
+        if isinstance(value, SigmaString) and type(value) in (SigmaString, SigmaCasedString):
             return text_prefilter_sql(field, expr, [pattern_of(value)], caseless=type(value) is SigmaString)
         if isinstance(value, SigmaNumber):
             return number_eq_sql(expr, value.number)

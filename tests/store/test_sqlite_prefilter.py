@@ -14,7 +14,6 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings
@@ -112,11 +111,17 @@ def test_caseless_text_prefilter_admits_every_match(db: sqlite3.Connection, case
                                                     other: str) -> None:
     value, pattern = case
     for candidate in (value, other):
-        pre = text_prefilter_sql("user.name", "v", [pattern], caseless=True, indexed=False)
-        key = key_index_sql(key_sql("v"), pattern, caseless=True)
-        if _exact(candidate, pattern, caseless=True):
-            assert pre is None or _truth(db, pre, candidate), (candidate, pattern, pre)
-            assert key is None or _truth(db, key, candidate), (candidate, pattern, key)
+        _assert_admitted(db, candidate, pattern, caseless=True)
+
+
+def _assert_admitted(db: sqlite3.Connection, value: str, pattern: list[str | Wildcard], *, caseless: bool) -> None:
+    """When the exact check accepts ``value``, its LIKE/GLOB prefilter and its key-index term do."""
+    if not _exact(value, pattern, caseless=caseless):
+        return
+    pre = text_prefilter_sql("user.name", "v", [pattern], caseless=caseless, indexed=False)
+    key = key_index_sql(key_sql("v"), pattern, caseless=caseless)
+    assert pre is None or _truth(db, pre, value), (value, pattern, pre)
+    assert key is None or _truth(db, key, value), (value, pattern, key)
 
 
 @settings(max_examples=300, deadline=None)
@@ -125,12 +130,9 @@ def test_cased_text_prefilter_admits_every_match(db: sqlite3.Connection, pattern
                                                  data: st.DataObject) -> None:
     exact_value = "".join(data.draw(st.text(ALPHABET, max_size=3)) if p is Wildcard.MANY
                           else data.draw(st.sampled_from(ALPHABET)) if p is Wildcard.ONE else str(p) for p in pattern)
+    assert _exact(exact_value, pattern, caseless=False)
     for candidate in (exact_value, value):
-        pre = text_prefilter_sql("user.name", "v", [pattern], caseless=False, indexed=False)
-        key = key_index_sql(key_sql("v"), pattern, caseless=False)
-        if _exact(candidate, pattern, caseless=False):
-            assert pre is None or _truth(db, pre, candidate), (candidate, pattern, pre)
-            assert key is None or _truth(db, key, candidate), (candidate, pattern, key)
+        _assert_admitted(db, candidate, pattern, caseless=False)
 
 
 def test_key_sql_is_key_of(db: sqlite3.Connection) -> None:
