@@ -1,12 +1,13 @@
 """Resume benchmark: what re-reading costs once a file is in the store (issue 11: re-ingest of an
 unchanged 1,000,000-line file under 1 s).
 
-One command, `python -m bench.ingest_resume [--lines N]`: writes N sshd lines, ingests them once
-into a fresh SQLite store (beside the parse-only rate of the same file), then measures
-re-ingesting the unchanged file (in-process and as a `govsoc ingest` process), the same file
-rotated and gzip-compressed, and the file after 1,000 appended lines. The baseline for the
-resume steps is parsing the whole file without storing anything: the least an ingest that does
-not know where it stopped pays (before its store discards the duplicates).
+One command, `python -m bench.ingest_resume [--lines N] [--files M]`: writes N sshd lines, ingests
+them once into a fresh SQLite store (beside the parse-only rate of the same file), then measures
+re-ingesting the unchanged file (in-process and as a whole `govsoc ingest` process, start-up
+included), the same file rotated and gzip-compressed, and the file after 1,000 appended lines;
+then a folder of M small files, first ingested and then unchanged (`govsoc ingest DIR`). The
+baseline for the resume steps is parsing everything without storing anything: the least an
+ingest that does not know where it stopped pays (before its store discards the duplicates).
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ def parse_only(path: Path) -> None:
 def main() -> None:
     arguments = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     arguments.add_argument("--lines", type=int, default=1_000_000)
+    arguments.add_argument("--files", type=int, default=2_000, help="small files in the folder steps")
     args = arguments.parse_args()
     table = Table(title=f"govsoc resume, {args.lines:,} sshd lines")
     for column in ("step", "govsoc", "baseline", "baseline figure", "ratio"):
@@ -79,8 +81,8 @@ def main() -> None:
                       f"{floor * 1000:,.0f} ms", f"{floor / again:,.1f}x")
         env = {**os.environ, "GOVSOC_HOME": str(folder), "GOVSOC_CONFIG": ""}
         govsoc = str(Path(sys.executable).with_name("govsoc"))
-        process = timed(lambda: subprocess.run([govsoc, "ingest", str(log)], env=env, check=True,
-                                               capture_output=True))
+        process = min(timed(lambda: subprocess.run([govsoc, "ingest", str(log)], env=env, check=True,
+                                                   capture_output=True)) for _ in range(3))
         table.add_row("`govsoc ingest` unchanged (whole process)", f"{process * 1000:,.0f} ms", BASELINE,
                       f"{floor * 1000:,.0f} ms", f"{floor / process:,.1f}x")
         with gzip.open(folder / "auth.log.1.gz", "wb", compresslevel=1) as packed, log.open("rb") as plain:
@@ -97,9 +99,30 @@ def main() -> None:
         table.add_row("1,000 lines appended", f"{appended * 1000:,.1f} ms", BASELINE,
                       f"{floor * 1000:,.0f} ms", f"{floor / appended:,.1f}x")
         store.close()
+        folder_rows(table, folder / "many", args.files)
     Console(width=150).print(table)
     verdict = "meets" if again < 1.0 else "MISSES"
-    print(f"re-ingest of the unchanged file: {again:.3f} s ({verdict} the 1 s target)")
+    print(f"re-ingest of the unchanged file: {again:.3f} s in-process, {process:.3f} s as a whole `govsoc ingest` "
+          f"process ({verdict} the 1 s target{'' if process < 1.0 else ' in-process only'})")
+
+
+def folder_rows(table: Table, folder: Path, count: int) -> None:
+    """`govsoc ingest DIR` over ``count`` small files: first, then unchanged (whole processes)."""
+    logs = folder / "logs"
+    logs.mkdir(parents=True)
+    for n in range(count):
+        make_log(logs / f"host{n:05d}.log", n % 20 + 1, start=n * 20)
+    floor = timed(lambda: [parse_only(p) for p in sorted(logs.iterdir())])
+    env = {**os.environ, "GOVSOC_HOME": str(folder / "home"), "GOVSOC_CONFIG": ""}
+    govsoc = str(Path(sys.executable).with_name("govsoc"))
+    first = timed(lambda: subprocess.run([govsoc, "ingest", str(logs)], env=env, check=True, capture_output=True))
+    table.add_row(f"`govsoc ingest DIR`, {count:,} new small files", f"{first:,.2f} s", "parse only (no store)",
+                  f"{floor:,.2f} s", f"{floor / first:.2f}x")
+    again = min(timed(lambda: subprocess.run([govsoc, "ingest", str(logs)], env=env, check=True,
+                                             capture_output=True)) for _ in range(3))
+    table.add_row(f"`govsoc ingest DIR`, the {count:,} files unchanged", f"{again:,.2f} s "
+                  f"({again / count * 1000:.2f} ms/file)", "re-parse every file (no checkpoint)",
+                  f"{floor:,.2f} s", f"{floor / again:,.1f}x")
 
 
 if __name__ == "__main__":

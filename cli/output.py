@@ -10,7 +10,6 @@ out and where to read it whole (a 5 MB line is one cell, not 50,000 terminal lin
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -22,17 +21,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from govsoc.cli.terminal import printable as printable  # re-exported: listings import it from here
+
 FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
                              show_default=True, help="Output as a table or as JSON.")
 #: Longest value a table cell shows, in characters.
 CELL_LIMIT = 500
-#: C0 controls except tab and newline, DEL and the C1 controls: shown, never sent to the terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """``text`` with terminal control characters written as ``\\xNN``."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def shown(value: Any, limit: int = CELL_LIMIT, *, whole: str = "--format json") -> Text:

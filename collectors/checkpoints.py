@@ -18,6 +18,7 @@ import contextlib
 import fcntl
 import json
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
@@ -27,6 +28,10 @@ from typing import Any
 from govsoc.collectors.files.identity import FINGERPRINT_BYTES, FileView, fingerprint, tail_digest
 from govsoc.core.errors import GovsocError, Location
 from govsoc.core.event import make_id
+
+#: A folder listing taken within this many seconds of the folder's modification time is not
+#: trusted to show every change (file system times are stamped in coarse ticks).
+RACY_SECONDS = 1.0
 
 #: Counters kept per source, shown by `govsoc status`.
 COUNTERS = ("records", "events", "created", "duplicates", "rejected", "dropped", "spooled",
@@ -96,16 +101,28 @@ class CheckpointStore:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         # Parsed checkpoint files by name, with the (inode, mtime, size) they were parsed at: a
-        # saved checkpoint is a new file (rename), so a changed one is read again, and a folder of
-        # thousands of sources is not parsed whole for every file of a run. Own saves drop their
-        # entry; match() re-reads its candidates, so only the fingerprint is ever taken from here.
+        # saved checkpoint is a new file (rename), so a changed one is read again. Own saves drop
+        # their entry (a quick second save may reuse the inode, time and size).
         self._parsed: dict[str, tuple[tuple[int, int, int], Checkpoint]] = {}
+        # What match() needs of a checkpoint, its fingerprint, never changes for an identity:
+        # length -> fingerprint -> identities, listed again only when the folder changed (see
+        # _listing), so a folder of thousands of unchanged files costs a lookup per file, not a
+        # scan of every checkpoint per file. all() is kept the same way.
+        self._by_print: dict[int, dict[str, list[str]]] = {}
+        self._prints: dict[str, tuple[str, int]] = {}
+        self._prints_listed: int | None = None
+        self._all: list[Checkpoint] = []
+        self._all_listed: int | None = None
+        self._by_path: dict[str, list[Checkpoint]] = {}
 
     def _file(self, identity: str) -> Path:
         return self.folder / f"{identity}.json"
 
     def all(self) -> list[Checkpoint]:
         """Every checkpoint, oldest update first."""
+        listing = self._listing()
+        if listing is not None and listing == self._all_listed:
+            return self._all
         parsed: dict[str, tuple[tuple[int, int, int], Checkpoint]] = {}
         with os.scandir(self.folder) as entries:
             for entry in entries:
@@ -116,22 +133,65 @@ class CheckpointStore:
                     key = (st.st_ino, st.st_mtime_ns, st.st_size)
                     known = self._parsed.get(entry.name)
                     if known is None or known[0] != key:
-                        known = (key, Checkpoint.from_json(json.loads(Path(entry.path).read_text(encoding="utf-8"))))
+                        read = _read(Path(entry.path))
+                        if read is None:
+                            continue
+                        known = (key, read)
                 except FileNotFoundError:
                     continue
-                except (OSError, ValueError, TypeError, KeyError) as e:
-                    raise GovsocError(f"unreadable checkpoint: {e} (delete it to read the source again)",
-                                      location=Location(path=entry.path)) from e
                 parsed[entry.name] = known
         self._parsed = parsed
-        return sorted((parsed[name][1] for name in sorted(parsed)), key=lambda c: c.updated)
+        self._all = sorted((parsed[name][1] for name in sorted(parsed)), key=lambda c: c.updated)
+        self._all_listed = listing
+        self._by_path = {}
+        for checkpoint in self._all:
+            self._by_path.setdefault(checkpoint.path, []).append(checkpoint)
+        return self._all
+
+    def at_path(self, path: str) -> list[Checkpoint]:
+        """The checkpoints whose file was last seen at ``path``, oldest update first."""
+        self.all()
+        return list(self._by_path.get(path, ()))
+
+    def _listing(self) -> int | None:
+        """The folder's modification time now, or None when a listing taken now could miss a
+        change made later within the same time stamp (the folder changed within RACY_SECONDS).
+
+        Every save renames a new file into the folder, so an unchanged, settled time means no
+        checkpoint was added, replaced or removed: what was read at that time still holds.
+        """
+        mtime = os.stat(self.folder).st_mtime_ns
+        if time.time_ns() - mtime <= RACY_SECONDS * 1_000_000_000:
+            return None
+        return mtime
 
     def get(self, identity: str) -> Checkpoint | None:
         """The checkpoint of one identity, if any."""
-        path = self._file(identity)
-        if not path.exists():
-            return None
-        return Checkpoint.from_json(json.loads(path.read_text(encoding="utf-8")))
+        return _read(self._file(identity))
+
+    def _fingerprints(self) -> dict[int, dict[str, list[str]]]:
+        """Every checkpoint's identity by fingerprint length and fingerprint: the folder is
+        listed again when it changed (see _listing), and only names not seen before are read."""
+        listing = self._listing()
+        if listing is not None and listing == self._prints_listed:
+            return self._by_print
+        prints: dict[str, tuple[str, int]] = {}
+        for name in os.listdir(self.folder):
+            if not name.endswith(".json"):
+                continue
+            identity = name[:-len(".json")]
+            known = self._prints.get(identity)
+            if known is None:
+                checkpoint = self.get(identity)
+                if checkpoint is None:
+                    continue
+                known = (checkpoint.fingerprint, checkpoint.fingerprint_bytes)
+            prints[identity] = known
+        by_print: dict[int, dict[str, list[str]]] = {}
+        for identity, (print_, length) in prints.items():
+            by_print.setdefault(length, {}).setdefault(print_, []).append(identity)
+        self._prints, self._by_print, self._prints_listed = prints, by_print, listing
+        return by_print
 
     def save(self, checkpoint: Checkpoint) -> Checkpoint:
         """Replace a checkpoint atomically and durably; returns it with its update time."""
@@ -164,8 +224,14 @@ class CheckpointStore:
     def match(self, view: FileView) -> Checkpoint | None:
         """The checkpoint of the file ``view`` shows, or None when it is a file not seen before."""
         # The fingerprint of an identity never changes; the rest is read fresh for the few candidates.
-        candidates = [self.get(c.identity) or c for c in self.all()
-                      if view.prefix_fingerprint(c.fingerprint_bytes) == c.fingerprint]
+        candidates: list[Checkpoint] = []
+        for length, identities in self._fingerprints().items():
+            print_ = view.prefix_fingerprint(length)
+            for identity in identities.get(print_, []) if print_ is not None else []:
+                checkpoint = self.get(identity)
+                if checkpoint is not None:
+                    candidates.append(checkpoint)
+        candidates.sort(key=lambda c: c.updated)  # newest last
         consistent = [c for c in candidates if _consistent(c, view) and not _still_elsewhere(c, view)]
         if not consistent:
             return None
@@ -185,6 +251,21 @@ class CheckpointStore:
         return self.save(Checkpoint(identity=identity, fingerprint=print_, fingerprint_bytes=length,
                                     path=str(view.path), size=view.size, device=view.device,
                                     inode=view.inode, parser=parser))
+
+
+def _read(path: Path) -> Checkpoint | None:
+    """The checkpoint stored at ``path``, None when there is none; GovsocError when unreadable."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise GovsocError(f"unreadable checkpoint: {e.strerror}", location=Location(path=str(path))) from e
+    try:
+        return Checkpoint.from_json(json.loads(text))
+    except (ValueError, TypeError, KeyError, AttributeError) as e:
+        raise GovsocError(f"unreadable checkpoint: {e} (delete it to read the source again)",
+                          location=Location(path=str(path))) from e
 
 
 def _still_elsewhere(checkpoint: Checkpoint, view: FileView) -> bool:

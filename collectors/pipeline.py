@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 from govsoc.collectors.base import (
@@ -46,8 +46,10 @@ from govsoc.collectors.summary import Delivery, IngestSummary
 from govsoc.collectors.timestamps import find_time
 from govsoc.core.errors import GovsocError, StoreError
 from govsoc.core.event import Event
-from govsoc.core.inventory import Inventory
 from govsoc.core.sink import EventSink, WriteReceipt
+
+if TYPE_CHECKING:
+    from govsoc.core.inventory import Inventory
 
 _REGISTRY_LOCK = "registry"
 
@@ -238,7 +240,8 @@ class Pipeline:
         with self.checkpoints.lock(checkpoint.identity):
             checkpoint = self.checkpoints.get(checkpoint.identity) or checkpoint
             self._read_file(view, checkpoint, parser, options, summary)
-        self.refresh()
+        if not summary.unchanged:
+            self.refresh()
         return summary
 
     def _ingest_record_file(self, path: Path, parser: Parser, source: Source, options: IngestOptions,
@@ -265,8 +268,9 @@ class Pipeline:
         summary.identity, summary.offset = checkpoint.identity, checkpoint.offset
         if unchanged(view, checkpoint):
             summary.unchanged = True
-            self.checkpoints.save(replace(checkpoint, path=str(view.path), size=view.size, device=view.device,
-                                          inode=view.inode))
+            hinted = replace(checkpoint, path=str(view.path), size=view.size, device=view.device, inode=view.inode)
+            if hinted != checkpoint:  # renamed or moved: keep the hints current (a save costs two fsyncs)
+                self.checkpoints.save(hinted)
             self._delete_superseded(checkpoint)
             return
         context = ParseContext(timezone=ZoneInfo(options.timezone), year=options.year,
@@ -294,6 +298,7 @@ class Pipeline:
             self._went_down(e)
             return
         self.checkpoints.save(replace(self.checkpoints.get(checkpoint.identity) or checkpoint, superseded=()))
+        self.refresh()
 
 
 class _Filtered:

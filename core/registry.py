@@ -8,10 +8,12 @@ plug-ins add themselves through the entry-point group named by the registry
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib.metadata import EntryPoint, entry_points
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from govsoc.core.errors import ConfigError
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 T = TypeVar("T")
 
@@ -42,6 +44,8 @@ class Registry(Generic[T]):
 
     def get(self, ident: str) -> T:
         """The item registered under ``ident``; a ConfigError names the known ids otherwise."""
+        if ident in self._items:  # a plug-in never replaces a built-in id: no need to look for them
+            return self._items[ident]
         self._load_plugins()
         if ident not in self._items and ident in self._pending:
             entry = self._pending[ident]
@@ -66,6 +70,8 @@ class Registry(Generic[T]):
         if self._plugins_loaded:
             return
         self._plugins_loaded = True
+        from importlib.metadata import entry_points  # only when an id is not built in (saves CLI start-up)
+
         for ep in entry_points(group=self.entry_point_group):
             if ep.name not in self._items:
                 self._pending[ep.name] = ep

@@ -1,16 +1,2 @@
-"""The subcommands; importing this package attaches them to the `govsoc` group."""
-
-from __future__ import annotations
-
-from govsoc.cli.commands import (  # noqa: F401
-    alerts,
-    config,
-    demo,
-    detect,
-    ingest,
-    query,
-    report,
-    retention,
-    rules,
-    status,
-)
+"""The subcommands, one module each; importing a module attaches its commands to the `govsoc`
+group. govsoc.cli.main.COMMANDS names them, so that only the one that runs is imported."""

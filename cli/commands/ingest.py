@@ -5,15 +5,16 @@ from __future__ import annotations
 import fnmatch
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
-from govsoc.cli.output import printable
 from govsoc.cli.progress import progress
+from govsoc.cli.terminal import printable
 from govsoc.collectors import IngestOptions, IngestSummary, Pipeline, parsers
 from govsoc.collectors.base import default_parser
 from govsoc.collectors.files.discover import expand
@@ -22,6 +23,9 @@ from govsoc.core.config import Config
 from govsoc.core.errors import ConfigError, ParseError
 from govsoc.core.event import Event
 from govsoc.core.sink import WriteReceipt
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 
 def options_for(config: Config, path: Path, *, parser: str | None, timezone: str | None, year: int | None,
@@ -91,14 +95,26 @@ def run_ingest(app: AppContext, paths: tuple[str, ...], parser: str | None = Non
 
 @contextmanager
 def _bars(pipeline: Pipeline) -> Iterator[Callable[[Path], None]]:
-    with progress(bytes_mode=True) as bar:
+    """A progress bar per file read; the display (and rich) is started only when bytes are read,
+    so that a run over unchanged files starts no display at all."""
+    with ExitStack() as stack:
+        bar: Progress | None = None
+
         def task_for(path: Path) -> None:
-            try:
-                total: int | None = path.stat().st_size
-            except OSError:  # gone since it was listed: ingest_file says so
-                total = None
-            task = bar.add_task(_one_line(path.name), total=total)
-            pipeline.progress = lambda n: bar.advance(task, n)
+            task: TaskID | None = None
+
+            def advance(n: int) -> None:
+                nonlocal bar, task
+                if bar is None:
+                    bar = stack.enter_context(progress(bytes_mode=True))
+                if task is None:
+                    try:
+                        total: int | None = path.stat().st_size
+                    except OSError:  # gone since it was listed: ingest_file says so
+                        total = None
+                    task = bar.add_task(_one_line(path.name), total=total)
+                bar.advance(task, n)
+            pipeline.progress = advance
         yield task_for
     pipeline.progress = None
 

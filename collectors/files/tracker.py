@@ -80,8 +80,10 @@ class FileTracker:
         checkpoint = self.checkpoint
         if checkpoint.partial is None and self.stats.consumed > checkpoint.offset:
             checkpoint = replace(checkpoint, offset=self.stats.consumed, line=self.stats.lines)
-        checkpoint = checkpoint.counted(truncated=self.stats.truncated, nul_bytes_skipped=self.stats.nul_bytes_skipped)
-        self.checkpoint = self.checkpoints.save(self._hinted(checkpoint))
+        checkpoint = self._hinted(checkpoint.counted(truncated=self.stats.truncated,
+                                                     nul_bytes_skipped=self.stats.nul_bytes_skipped))
+        if checkpoint != self.checkpoint:  # the last batch's save often says it all already
+            self.checkpoint = self.checkpoints.save(checkpoint)
         self.summary.offset = self.checkpoint.offset
 
 
