@@ -33,7 +33,7 @@ def test_every_line_is_stored_once_even_when_unparsed(tmp_path: Path, sqlite_sto
     first = ingest_file(log, parser_id="linux.auth", store=sqlite_store, data_dir=tmp_path / "state")
     assert (first.records, first.events, first.parse_failures) == (5, 5, 2)
     assert first.receipt.created == 5 and first.receipt.rejected == ()
-    assert first.first_failures[0].startswith(f"{log}:2: not a BSD syslog line")
+    assert first.first_failures[0].startswith(f"{log}:2: not a syslog line")
     # a second run against the same state reads nothing; against fresh state, the ids repeat
     assert ingest_file(log, parser_id="linux.auth", store=sqlite_store, data_dir=tmp_path / "state").unchanged
     second = ingest_file(log, parser_id="linux.auth", store=sqlite_store, data_dir=tmp_path / "other")

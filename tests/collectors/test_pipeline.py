@@ -199,8 +199,9 @@ def test_year_and_zone_override_inference(tmp_path: Path, pipeline: Pipeline, sq
 
 
 @pytest.mark.parametrize(("line", "expected"), [
-    # ISO 8601 with a zone: taken as written
-    (b"2025-12-10T06:55:46+08:00 app: something odd", datetime(2025, 12, 9, 22, 55, 46, tzinfo=UTC)),
+    # ISO 8601 with a zone: taken as written (not at the start: a line that starts with one is
+    # syslog in rsyslog's default format)
+    (b"worker 3: 2025-12-10T06:55:46+08:00 something odd", datetime(2025, 12, 9, 22, 55, 46, tzinfo=UTC)),
     # Apache access log time
     (b'1.2.3.4 - - [10/Oct/2024:13:55:36 -0700] "GET /"', datetime(2024, 10, 10, 20, 55, 36, tzinfo=UTC)),
     # ctime form, zone from the source (UTC here)

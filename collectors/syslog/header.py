@@ -1,0 +1,116 @@
+"""One syslog header parser for every Linux log: RFC 3164, ISO 8601 (RFC 3339) timestamped BSD
+lines and RFC 5424, told apart by what follows the optional PRI:
+
+| after PRI    | layout                                                                  |
+|--------------|-------------------------------------------------------------------------|
+| ``1 ``       | RFC 5424 (collectors.syslog.rfc5424)                                    |
+| a digit      | ``2026-11-30T03:20:38.413282+08:00 host prog[pid]: msg``: rsyslog's     |
+|              | RSYSLOG_FileFormat (the default on current distributions), syslog-ng's  |
+|              | ISO format, ``journalctl -o short-iso``                                 |
+| a month name | ``Nov 30 03:20:38 host prog[pid]: msg`` (RFC 3164)                      |
+
+Speed: one precompiled expression per layout for the common line, and a per-parser cache of
+the BSD timestamps seen (many lines share a second, and BSD times need year inference); ISO
+times go through datetime.fromisoformat. bench/parsers.py measures the rate.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from govsoc.collectors.base import ParseContext
+from govsoc.collectors.syslog.line import SyslogLine, read_pri, read_tag
+from govsoc.collectors.syslog.rfc3164 import HEADER, MONTHS, bsd_time
+from govsoc.collectors.syslog.rfc3339 import TIMESTAMP, checked_time
+from govsoc.collectors.syslog.rfc5424 import parse_rfc5424
+from govsoc.core.errors import ParseError
+
+__all__ = ["SyslogHeaderParser", "SyslogLine", "parse_syslog"]
+
+# The common BSD line in one pass: timestamp text, host, program, pid, message. The host may be
+# empty (two spaces), as old sysklogd wrote "last message repeated" lines.
+_BSD = re.compile(r"((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} \d{2}:\d{2}:\d{2})(?: (\S+))? +"
+                  r"([^\s\[:]+(?:\([^)]*\))?)(?:\[(\d{1,10})\])?: ?(.*)", re.DOTALL | re.ASCII)
+# The common ISO line in one pass: timestamp text, host, program, pid, message.
+# The time is only roughly shaped here: checked_time validates it (fromisoformat, else the
+# strict rfc3339.TIMESTAMP).
+_ISO = re.compile(r"(\d{4}-\d\d-\d\d[T ][\d:.,]{8,18}(?:[Zz]|[+-][\d:]{4,5})?) +(\S+) +"
+                  r"([^\s\[:]+(?:\([^)]*\))?)(?:\[(\d{1,10})\])?: ?(.*)", re.DOTALL | re.ASCII)
+_ISO_HOST = re.compile(r" +(\S+) +", re.ASCII)
+_CACHE_SIZE = 4096
+
+
+class SyslogHeaderParser:
+    """Parses syslog headers of any of the three layouts, caching timestamps per context.
+
+    One instance per parser instance (the cache is not shared between threads).
+    """
+
+    __slots__ = ("_context", "_times")
+
+    def __init__(self) -> None:
+        self._context: ParseContext | None = None
+        self._times: dict[str, datetime] = {}
+
+    def parse(self, text: str, context: ParseContext) -> SyslogLine:
+        """The header fields and message of ``text``; raises ParseError when it is no syslog line."""
+        if context is not self._context:
+            self._context, self._times = context, {}
+        priority, pos = read_pri(text) if text.startswith("<") else (None, 0)
+        match = _BSD.match(text, pos)  # the most common line first: it fails at once on a digit
+        if match is not None:
+            stamp, host, program, pid, message = match.groups()
+            found = self._times.get(stamp)
+            return SyslogLine(found if found is not None else self._bsd_time(stamp, context), host, program,
+                              int(pid) if pid else None, message.rstrip(), priority)
+        if text[pos:pos + 1].isdigit():
+            if text.startswith("1 ", pos):
+                if priority is None:
+                    raise ParseError("an RFC 5424 message must start with PRI")
+                return parse_rfc5424(text, pos, priority, context.timezone)
+            return self._iso(text, pos, priority, context)
+        match = HEADER.match(text, pos)
+        if match is None:
+            raise ParseError("not a syslog line (expected 'Mmm dd hh:mm:ss host prog: msg', an ISO 8601 "
+                             "timestamp or an RFC 5424 header)")
+        program, number, message = read_tag(text, match.end())
+        stamp = f"{match[1]} {match[2]} {match[3]}:{match[4]}:{match[5]}"
+        return SyslogLine(self._bsd_time(stamp, context), match[6], program, number, message, priority)
+
+    def _iso(self, text: str, pos: int, priority: int | None, context: ParseContext) -> SyslogLine:
+        match = _ISO.match(text, pos)
+        if match is not None:
+            stamp, host, program, pid, message = match.groups()
+            return SyslogLine(self._iso_time(stamp, context), host, program, int(pid) if pid else None,
+                              message.rstrip(), priority, "iso8601")
+        stamp_match = TIMESTAMP.match(text, pos)
+        host_match = _ISO_HOST.match(text, stamp_match.end()) if stamp_match else None
+        if stamp_match is None or host_match is None:
+            raise ParseError("not a syslog line (expected 'YYYY-MM-DDThh:mm:ss[.frac][zone] host prog: msg')")
+        program, number, message = read_tag(text, host_match.end())
+        return SyslogLine(self._iso_time(stamp_match[0], context), host_match[1], program, number, message,
+                          priority, "iso8601")
+
+    def _bsd_time(self, stamp: str, context: ParseContext) -> datetime:
+        found = self._times.get(stamp)
+        if found is None:
+            month, day, clock = stamp.split()
+            hour, minute, second = clock.split(":")
+            found = bsd_time(MONTHS[month], int(day), int(hour), int(minute), int(second), context)
+            self._remember(stamp, found)
+        return found
+
+    def _iso_time(self, stamp: str, context: ParseContext) -> datetime:
+        # no cache: ISO times carry fractions, so nearly every line has its own
+        return checked_time(stamp, context.timezone)
+
+    def _remember(self, stamp: str, when: datetime) -> None:
+        if len(self._times) >= _CACHE_SIZE:
+            self._times.clear()
+        self._times[stamp] = when
+
+
+def parse_syslog(text: str, context: ParseContext) -> SyslogLine:
+    """One line, any layout, without a cache (use a SyslogHeaderParser for many lines)."""
+    return SyslogHeaderParser().parse(text, context)
