@@ -1,5 +1,5 @@
-"""Linux host logs: authentication (sshd, PAM) now; sudo, su, cron and netfilter come with the
-collectors issue."""
+"""Linux host logs: syslog lines (auth.log, secure, messages) of sshd, PAM, sudo, su, login,
+gdm, ftpd, klogind, systemd-logind, cron and the shadow-utils account tools, to ECS."""
 
 from __future__ import annotations
 

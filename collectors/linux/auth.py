@@ -1,93 +1,138 @@
-"""Linux authentication logs (/var/log/auth.log, /var/log/secure) to ECS.
+"""Linux syslog (/var/log/auth.log, /var/log/secure, /var/log/messages) to ECS.
 
-Source: BSD syslog lines (collectors.syslog.rfc3164). Normalised: sshd and PAM messages per the
-table in sshd_messages.py; any other program's line is kept as a generic event of the dataset
-(host, process, message) rather than dropped.
+Source: syslog lines in any of the header layouts of collectors.syslog.header (RFC 3164, ISO
+8601 timestamped, RFC 5424). Normalised: the programs of the message tables in this package
+(sshd_messages, pam_messages, account_messages, login_messages), chosen by the program name,
+then PAM's and login's tables for any program; a line of any other program, or a message no
+table knows, is kept as a generic event of the dataset (host, process, message), never dropped.
 """
 
 from __future__ import annotations
 
-import ipaddress
+import re
 from collections.abc import Iterator
 from typing import Any
 
-from govsoc.collectors.base import ParseContext, RawRecord, parsers
-from govsoc.collectors.linux.sshd_messages import REPEATED, SSHD_MESSAGES
-from govsoc.collectors.syslog.rfc3164 import parse_rfc3164
+from govsoc.collectors.base import FILE_ORIGIN, ParseContext, RawRecord, parsers
+from govsoc.collectors.linux.account_messages import ACCOUNTS
+from govsoc.collectors.linux.login_messages import LOGIN, TABLES
+from govsoc.collectors.linux.messages import MessageTable, add_related
+from govsoc.collectors.linux.pam_messages import PAM, PAM_PREFIX
+from govsoc.collectors.linux.sshd_messages import SSHD
+from govsoc.collectors.syslog.header import SyslogHeaderParser, SyslogLine
+from govsoc.collectors.syslog.line import FACILITIES, SEVERITIES
 from govsoc.core.event import Event, make_id
+
+_ACCOUNT_PROGRAMS = ("useradd", "userdel", "usermod", "groupadd", "groupdel", "groupmod", "gpasswd", "passwd",
+                     "chpasswd", "chage", "chfn", "newusers")
+#: Program name -> its tables, tried before the tables every program gets (PAM, login).
+PROGRAM_TABLES: dict[str, tuple[MessageTable, ...]] = {
+    "sshd": (SSHD,), "sshd-session": (SSHD,), "sshd-auth": (SSHD,),
+    **{name: (table,) for names, table in TABLES for name in names},
+    **{name: (ACCOUNTS,) for name in _ACCOUNT_PROGRAMS},
+}
+_ANY_PROGRAM = (PAM, LOGIN)
+_TABLES_OF = {name: tables + _ANY_PROGRAM for name, tables in PROGRAM_TABLES.items()}
+#: "message repeated N times: [ inner ]" wraps another message (rsyslog's repeat reduction).
+REPEATED = re.compile(r"message repeated (?P<times>\d+) times: \[ ?(?P<inner>.*?) ?\]$", re.DOTALL)
+# "sshd(pam_unix)": PAM of old releases logging under its own tag
+_LEGACY_PAM = re.compile(r"([\w.-]+)\((pam_[\w-]+)\)$")
+_PROCESS_NAME = re.compile(r"[\w.-]*[A-Za-z][\w.-]*")
 
 
 @parsers.register("linux.auth")
 class LinuxAuthParser:
-    """sshd / PAM authentication events from BSD syslog lines."""
+    """Linux syslog lines: authentication, sessions, privilege and account events to ECS."""
 
     dataset = "linux.auth"
 
+    def __init__(self) -> None:
+        self._header = SyslogHeaderParser()
+
     def parse(self, record: RawRecord, context: ParseContext) -> Iterator[Event]:
-        """One event per line; raises ParseError when the line is not BSD syslog."""
+        """One event per line; raises ParseError when the line is not syslog."""
         text = record.text()
-        line = parse_rfc3164(text, context)
-        fields: dict[str, Any] = {
-            "message": line.message,
-            "event.original": text,
-            "event.module": "linux",
-            "event.kind": "event",
-            "host.name": line.host,
-            "host.hostname": line.host,
-            "log.syslog.hostname": line.host,
-            "log.syslog.appname": line.program,
-            "process.name": line.program.split("(")[0],
-            "log.offset": record.offset,
-        }
-        if record.file_path:
-            fields["log.file.path"] = record.file_path
-        if line.pid is not None:
-            fields["process.pid"] = line.pid
-        if fields["process.name"] == "sshd":
-            fields.update(normalise_sshd(line.message))
-        yield Event(id=make_id(record.origin, record.offset), timestamp=line.timestamp,
-                    dataset=self.dataset, fields=fields)
+        line = self._header.parse(text, context)
+        fields = header_fields(line)
+        fields["event.original"] = text
+        fields["log.offset"] = record.offset
+        if record.origin.startswith(FILE_ORIGIN):
+            fields["log.file.path"] = record.origin[len(FILE_ORIGIN):]
+        if line.program is not None:
+            found = normalise(line.program, line.message)
+            if found:
+                fields.update(found)
+                add_related(fields)
+        # the pipeline gives the final id (RawRecord.event_id); this one only has to be unique
+        yield Event(id=make_id(record.origin, record.offset), dataset=self.dataset, fields=fields,
+                    timestamp=line.timestamp or record.received or context.reference)
 
 
-def normalise_sshd(message: str) -> dict[str, Any]:
-    """The ECS fields an sshd message carries (empty when the message is not in the table)."""
-    repeated = REPEATED.match(message)
+def header_fields(line: SyslogLine) -> dict[str, Any]:
+    """The ECS fields of a syslog header (``log.syslog.*``, host, process)."""
+    host, program = line.host, line.program
+    fields: dict[str, Any] = {"message": line.message, "event.module": "linux", "event.kind": "event"}
+    if host is not None:
+        fields["host.name"] = fields["host.hostname"] = fields["log.syslog.hostname"] = host
+        fields["related.hosts"] = [host]
+    if program is not None:
+        fields["log.syslog.appname"] = program
+        name = _NAMES.get(program)
+        if name is None:
+            match = _PROCESS_NAME.match(program.split("(", 1)[0].split(" ", 1)[0])
+            name = _NAMES[program] = match[0] if match else ""
+            if len(_NAMES) > 4096:
+                _NAMES.clear()
+        if name:
+            fields["process.name"] = name
+    if line.pid is not None:
+        fields["process.pid"] = line.pid
+    if line.priority is not None:
+        facility, severity = divmod(line.priority, 8)
+        fields.update({"log.syslog.priority": line.priority, "log.syslog.facility.code": facility,
+                       "log.syslog.facility.name": FACILITIES[facility], "log.syslog.severity.code": severity,
+                       "log.syslog.severity.name": SEVERITIES[severity]})
+    if line.layout == "rfc5424":
+        fields["log.syslog.version"] = "1"
+        for key, value in (("log.syslog.procid", line.procid), ("log.syslog.msgid", line.msgid)):
+            if value is not None:
+                fields[key] = value
+        if line.structured_data:
+            fields["log.syslog.structured_data"] = line.structured_data
+    return fields
+
+
+#: Program (TAG) -> process.name ("" when it has none, as "-- root"): few programs, many lines.
+_NAMES: dict[str, str] = {}
+
+
+def normalise(program: str, message: str) -> dict[str, Any]:
+    """The ECS fields a program's message carries (empty when no table knows it)."""
+    repeated = REPEATED.match(message) if message.startswith("message repeated") else None
     if repeated:
-        inner = normalise_sshd(repeated["inner"])
+        inner = normalise(program, repeated["inner"])
         if inner:
-            inner["event.count"] = int(repeated["times"])
+            inner["event.count"] = int(repeated["times"]) * inner.get("event.count", 1)
         return inner
-    for rule in SSHD_MESSAGES:
-        match = rule.pattern.match(message)
-        if match is None:
-            continue
-        found = {k: v for k, v in match.groupdict().items() if v}
-        fields: dict[str, Any] = {
-            "event.action": rule.action,
-            "event.category": list(rule.category),
-            "event.type": list(rule.type),
-        }
-        if rule.outcome:
-            fields["event.outcome"] = rule.outcome
-        if "user" in found:
-            fields["user.name"] = found["user"]
-            fields["related.user"] = [found["user"]]
-        address = found.get("ip") or found.get("rhost")
-        if address:
-            fields.update(_address(address))
-        if found.get("domain"):
-            fields["source.domain"] = found["domain"]
-        if "port" in found:
-            fields["source.port"] = int(found["port"])
-        if "method" in found:
-            fields["linux.auth.ssh.method"] = found["method"]
-        return fields
+    legacy = _LEGACY_PAM.match(program) if program.endswith(")") else None
+    if legacy is not None:
+        return _pam(message, legacy[2], legacy[1], None)
+    if message.startswith("pam_"):
+        prefix = PAM_PREFIX.match(message)
+        if prefix is not None:
+            return _pam(message[prefix.end():], *prefix.groups())
+    for table in _TABLES_OF.get(program, _ANY_PROGRAM):
+        found = table.normalise(message)
+        if found is not None:
+            return found
     return {}
 
 
-def _address(text: str) -> dict[str, Any]:
-    try:
-        ip = str(ipaddress.ip_address(text))
-    except ValueError:
-        return {"source.domain": text, "source.address": text}
-    return {"source.ip": ip, "source.address": text, "related.ip": [ip]}
+def _pam(message: str, module: str, service: str, kind: str | None) -> dict[str, Any]:
+    fields = PAM.normalise(message) or {}
+    fields["linux.auth.pam.module"] = module
+    if service:
+        fields["linux.auth.pam.service"] = service
+    if kind:
+        fields["linux.auth.pam.type"] = kind
+    return fields

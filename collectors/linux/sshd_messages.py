@@ -1,63 +1,59 @@
-"""sshd and its PAM messages as a table: pattern -> ECS action, outcome, category and type.
+"""sshd's own messages (OpenSSH 3.x to 9.x, ``sshd`` and ``sshd-session``) as a table.
 
-Action names follow Filebeat's system.auth module where one exists (ssh_login), so that
-dashboards and rules written for ECS read them. Patterns are matched in order; named groups
-``user``, ``ip``, ``port``, ``rhost`` and ``method`` become ECS fields.
+Actions: ``ssh_login`` for an accepted or failed authentication, as Elastic's system/auth
+integration writes it (its brute-force rules count those); the other shapes have govsoc's own
+``ssh_*`` actions. One deliberate difference from Elastic: ``Invalid user X from ...`` is
+``invalid_user``, not a second ``ssh_login`` failure, because sshd logs ``Failed password for
+invalid user X`` for the same attempt and a count of failures must not see it twice. PAM lines
+that sshd writes (``pam_unix(sshd:auth): ...``, ``PAM 2 more ...``) are in pam_messages.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from govsoc.collectors.linux.messages import MessageRule, MessageTable, rule
 
+_FROM = r"(?P<ip>[^\s\]]+?)(?: port (?P<port>\d+))?"
+_PREAUTH = r"(?: \[preauth\])?"
+_INVALID = r"(?P<invalid>invalid user )?"
+_AUTH_NET = ("authentication", "network")
 
-@dataclass(frozen=True, slots=True)
-class MessageRule:
-    """One known message shape and what it means in ECS."""
-
-    pattern: re.Pattern[str]
-    action: str
-    outcome: str | None
-    category: tuple[str, ...]
-    type: tuple[str, ...]
-
-
-def _rule(pattern: str, action: str, outcome: str | None, category: tuple[str, ...] = ("authentication",),
-          kind: tuple[str, ...] = ("info",)) -> MessageRule:
-    return MessageRule(re.compile(pattern), action, outcome, category, kind)
-
-
-_FROM = r"(?P<ip>\S+?)(?: port (?P<port>\d+))?"
-
-SSHD_MESSAGES: tuple[MessageRule, ...] = (
-    _rule(r"^Accepted (?P<method>\S+) for (?P<user>.+?) from " + _FROM + r"(?: ssh2)?(?::.*)?$",
-          "ssh_login", "success", kind=("start",)),
-    _rule(r"^Failed (?P<method>\S+) for (?:invalid user )?(?P<user>.*?) from " + _FROM + r"(?: ssh2)?$",
-          "ssh_login", "failure"),
-    _rule(r"^Invalid user (?P<user>.*?) from " + _FROM + r"$", "invalid_user", "failure"),
-    _rule(r"^input_userauth_request: invalid user (?P<user>.*?) \[preauth\]$", "invalid_user", "failure"),
-    # PAM of old releases logs as program "sshd(pam_unix)" without the "pam_unix(sshd:...)" prefix
-    _rule(r"^(?:pam_unix\(sshd:auth\): )?authentication failure;.*?rhost=(?P<rhost>\S*)(?:\s+user=(?P<user>\S+))?\s*$",
-          "pam_authentication_failure", "failure"),
-    _rule(r"^(?:pam_unix\(sshd:auth\): )?check pass; user unknown$", "pam_check_pass", "failure"),
-    _rule(r"^PAM (?P<count>\d+) more authentication failures?;.*?rhost=(?P<rhost>\S*)(?:\s+user=(?P<user>\S+))?\s*$",
-          "pam_authentication_failure", "failure"),
-    _rule(r"^PAM service\(sshd\) ignoring max retries; \d+ > \d+$", "pam_max_retries", "failure"),
-    _rule(r"^(?:pam_unix\(sshd:session\): )?session opened for user (?P<user>\S+)(?: by .*)?$",
-          "session_opened", "success", ("session",), ("start",)),
-    _rule(r"^(?:pam_unix\(sshd:session\): )?session closed for user (?P<user>\S+)$",
-          "session_closed", "success", ("session",), ("end",)),
-    _rule(r"^reverse mapping checking getaddrinfo for (?P<domain>\S+) \[(?P<ip>[^\]]+)\] failed"
-          r" - POSSIBLE BREAK-IN ATTEMPT!$", "reverse_mapping_failed", None, ("network",)),
-    _rule(r"^(?:error: )?Received disconnect from " + _FROM + r":\s*(?P<code>\d+):.*$",
-          "ssh_disconnect", None, ("network",), ("end",)),
-    _rule(r"^Disconnecting: Too many authentication failures for (?P<user>\S+)(?: \[preauth\])?$",
-          "ssh_too_many_failures", "failure"),
-    _rule(r"^Connection closed by " + _FROM + r"(?: \[preauth\])?$", "ssh_connection_closed", None,
-          ("network",), ("end",)),
-    _rule(r"^Did not receive identification string from " + _FROM + r"$", "ssh_no_identification", None,
-          ("network",)),
+SSHD_RULES: tuple[MessageRule, ...] = (
+    rule(r"^Accepted (?P<linux__auth__ssh__method>\S+) for (?P<user>.+?) from " + _FROM +
+         r"(?: ssh2)?(?:: (?P<linux__auth__ssh__signature>.*))?$",
+         "ssh_login", "success", ("authentication", "session")),
+    rule(r"^Failed (?P<linux__auth__ssh__method>\S+) for " + _INVALID + r"(?P<user>.*?) from " + _FROM +
+         r"(?: ssh2)?$", "ssh_login", "failure"),
+    rule(r"^Invalid user (?P<user>.*?) from " + _FROM + r"$", "invalid_user", "failure"),
+    rule(r"^input_userauth_request: invalid user (?P<user>.*?)" + _PREAUTH + r"$", "invalid_user", "failure"),
+    # OpenSSH >= 7.x: the client went away during authentication
+    rule(r"^(?:Connection closed by|Disconnected from) (?:authenticating user |" + _INVALID[:-1] + r")"
+         r"(?P<user>\S*) " + _FROM + _PREAUTH + r"$", "ssh_auth_aborted", "failure"),
+    rule(r"^(?:error: )?maximum authentication attempts exceeded for " + _INVALID + r"(?P<user>.*?) from " +
+         _FROM + r"(?: ssh2)?" + _PREAUTH + r"$", "ssh_max_attempts", "failure"),
+    rule(r"^Disconnecting (?:authenticating user |" + _INVALID[:-1] + r")(?P<user>\S+) " + _FROM +
+         r": Too many authentication failures" + _PREAUTH + r"$", "ssh_too_many_failures", "failure"),
+    rule(r"^Disconnecting: Too many authentication failures for " + _INVALID + r"(?P<user>\S+)" + _PREAUTH + r"$",
+         "ssh_too_many_failures", "failure"),
+    rule(r"^reverse mapping checking getaddrinfo for (?P<domain>\S+) \[(?P<ip>[^\]]+)\] failed"
+         r" - POSSIBLE BREAK-IN ATTEMPT!$", "reverse_mapping_failed", None, ("network",)),
+    rule(r"^(?:error: )?Received disconnect from " + _FROM + r":\s*(?P<linux__auth__ssh__disconnect_code>\d+):.*$",
+         "ssh_disconnect", None, ("network",), ("end",)),
+    rule(r"^Disconnected from user (?P<user>\S+) " + _FROM + r"$", "ssh_disconnect", None, ("session",), ("end",)),
+    rule(r"^Connection closed by " + _FROM + _PREAUTH + r"$", "ssh_connection_closed", None, ("network",), ("end",)),
+    rule(r"^Connection reset by " + _FROM + _PREAUTH + r"$", "ssh_connection_closed", None, ("network",), ("end",)),
+    rule(r"^Connection from " + _FROM + r" on \S+ port \d+(?: rdomain \S*)?$", "ssh_connection", None,
+         ("network",), ("start",)),
+    rule(r"^Did not receive identification string from " + _FROM + r"$", "ssh_no_identification", None,
+         ("network",)),
+    rule(r"^(?:error: )?kex_exchange_identification: .*$", "ssh_no_identification", None, ("network",)),
+    rule(r"^banner exchange: Connection from " + _FROM + r": .*$", "ssh_no_identification", None, ("network",)),
+    rule(r"^Unable to negotiate with " + _FROM + r": no matching (?P<linux__auth__ssh__negotiation>.+?) found\..*$",
+         "ssh_negotiation_failed", "failure", ("network",)),
+    rule(r"^(?:fatal: )?Timeout before authentication for " + _FROM + r"$", "ssh_timeout", "failure", _AUTH_NET),
+    rule(r"^error: PAM: (?P<error__message>.+?) for (?:illegal user |invalid user )?(?P<user>\S+) from " + _FROM +
+         r"$", "ssh_pam_error", "failure"),
+    rule(r"^subsystem request for (?P<linux__auth__ssh__subsystem>\S+) by user (?P<user>\S+).*$",
+         "ssh_subsystem", None, ("session",), ("info",)),
 )
 
-#: "message repeated N times: [ inner ]" wraps another message (rsyslog's repeat reduction).
-REPEATED = re.compile(r"^message repeated (?P<times>\d+) times: \[ ?(?P<inner>.*?) ?\]$")
+SSHD = MessageTable(SSHD_RULES)

@@ -24,7 +24,9 @@ SOURCES: tuple[LogSource, ...] = (
     LogSource(product="linux", service="syslog", condition=_LINUX, collector=_PARSER),
     # /var/log/auth.log and /var/log/secure: the linux.auth dataset.
     LogSource(product="linux", service="auth", condition={"event.dataset": "linux.auth"}, collector=_PARSER),
-    LogSource(product="linux", service="sshd", condition={**_LINUX, "process.name": "sshd"}, collector=_PARSER),
+    # OpenSSH 9.8 moved the per-connection work (and its log lines) to sshd-session.
+    LogSource(product="linux", service="sshd", condition={**_LINUX, "process.name": ["sshd", "sshd-session"]},
+              collector=_PARSER),
     # crontab(1) logs "(root) REPLACE (root)"; the daemon logs as cron, CRON (Debian) or crond.
     LogSource(product="linux", service="cron",
               condition={**_LINUX, "process.name": ["cron", "CRON", "crond", "crontab"]}, collector=_PARSER),

@@ -83,7 +83,8 @@ detection: {k: [error], condition: k}
 """)
     query = backend_for("elasticsearch").convert(sshd)
     # (a field may be queried through its caseless sub-field)
-    assert re.search(r"event\.module(\.caseless)?:linux AND process\.name(\.caseless)?:sshd", query), query
+    # (and sshd-session, which logs sshd's authentication since OpenSSH 9.8)
+    assert re.search(r"event\.module(\.caseless)?:linux AND \(?process\.name(\.caseless)?:sshd", query), query
 
 
 @pytest.mark.parametrize(("logsource", "expected"), [

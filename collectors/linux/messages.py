@@ -1,0 +1,170 @@
+"""Message tables for Linux programs: a message shape (regex) -> its ECS meaning.
+
+Each program's module (sshd_messages, pam_messages, account_messages, login_messages) declares
+a tuple of :class:`MessageRule`; :class:`MessageTable` finds the first rule that matches,
+trying only the rules whose leading word can match (a dict lookup, not a scan of the table).
+Named groups become ECS fields through :func:`captured_fields`:
+
+| group | field |
+|---|---|
+| ``user``, ``uid`` | ``user.name``, ``user.id`` |
+| ``effective``, ``target`` | ``user.effective.name``, ``user.target.name`` |
+| ``group``, ``gid`` | ``group.name``, ``group.id`` |
+| ``ip`` | ``source.address``, and ``source.ip`` (an address) or ``source.domain`` (a name), as Elastic does |
+| ``domain`` | ``source.domain`` (a name sshd or ftpd printed beside the address) |
+| ``port``, ``count`` | ``source.port``, ``event.count`` (integers) |
+| ``foruser``/``foruid``, ``byuser``/``byuid`` | PAM sessions, see :func:`_session_users` |
+| ``invalid`` | ``linux.auth.ssh.invalid_user: true`` (sshd's "invalid user") |
+| ``a__b__c`` | the field ``a.b.c`` as is (vendor namespace ``linux.auth.*``, ``error.message``) |
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+_SIMPLE = {"user": "user.name", "uid": "user.id", "effective": "user.effective.name", "target": "user.target.name",
+           "group": "group.name", "gid": "group.id", "domain": "source.domain"}
+_INTEGERS = {"port": "source.port", "count": "event.count"}
+_LEADING_WORD = re.compile(r"\^([A-Za-z][A-Za-z_-]*)(?=[ :(\\])")
+_MESSAGE_WORD = re.compile(r"[A-Za-z][A-Za-z_-]*")
+#: Pseudo user names that are not an actor: pam_unix prints getlogin(), "LOGIN" on a console.
+_NO_ACTOR = frozenset({"", "LOGIN"})
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRule:
+    """One known message shape and what it means in ECS."""
+
+    pattern: re.Pattern[str]
+    action: str
+    outcome: str | None
+    category: tuple[str, ...]
+    type: tuple[str, ...]
+    extra: tuple[tuple[str, Any], ...] = ()
+
+
+def rule(pattern: str, action: str, outcome: str | None, category: tuple[str, ...] = ("authentication",),
+         kind: tuple[str, ...] = ("info",), **extra: Any) -> MessageRule:
+    """A table row; ``extra`` holds constant fields, named with ``__`` for dots."""
+    return MessageRule(re.compile(pattern), action, outcome, category, kind,
+                       tuple((name.replace("__", "."), value) for name, value in extra.items()))
+
+
+class MessageTable:
+    """Rules tried in table order, narrowed by the message's leading word."""
+
+    def __init__(self, rules: Iterable[MessageRule]) -> None:
+        self.rules = tuple(rules)
+        words = {key for key in map(_key, self.rules) if key is not None}
+        # a message whose leading word is W can only match rules keyed W or not keyed at all
+        self._by_word = {word: tuple(r for r in self.rules if _key(r) in (word, None)) for word in words}
+        self._unkeyed = tuple(r for r in self.rules if _key(r) is None)
+
+    def normalise(self, message: str) -> dict[str, Any] | None:
+        """The ECS fields of the first matching rule, None when no rule matches."""
+        word = _MESSAGE_WORD.match(message)
+        candidates = self._by_word.get(word[0], self._unkeyed) if word else self._unkeyed
+        for item in candidates:
+            match = item.pattern.match(message)
+            if match is not None:
+                return meaning(item, match.groupdict())
+        return None
+
+
+def _key(item: MessageRule) -> str | None:
+    word = _LEADING_WORD.match(item.pattern.pattern)
+    return word[1] if word else None
+
+
+def meaning(item: MessageRule, groups: dict[str, str | None]) -> dict[str, Any]:
+    """The ECS fields of a matched rule: its categorisation, constants and captured values."""
+    fields: dict[str, Any] = {"event.action": item.action, "event.category": list(item.category),
+                              "event.type": list(item.type)}
+    if item.outcome:
+        fields["event.outcome"] = item.outcome
+    fields.update(item.extra)
+    fields.update(captured_fields(groups))
+    return fields
+
+
+def captured_fields(groups: dict[str, str | None]) -> dict[str, Any]:
+    """ECS fields of a match's named groups (see the module docstring); empty values are left out."""
+    fields: dict[str, Any] = {}
+    for name, value in groups.items():
+        if value is None or value == "":
+            continue
+        target = _TARGETS.get(name)
+        if target is None:
+            target = _TARGETS[name] = _target(name)
+        if target:
+            fields[target] = int(value) if name in _INTEGERS else True if name == "invalid" else value
+    if groups.get("foruser"):
+        fields.update(_session_users(groups))
+    ip = groups.get("ip")
+    if ip:
+        if fields.get("source.domain") == ip:  # a reverse lookup that gave the address back
+            del fields["source.domain"]
+        fields.update(source_address(ip))
+    return fields
+
+
+#: Group name -> ECS field ("" for the groups handled apart), filled as names are met.
+_TARGETS: dict[str, str] = {}
+_APART = frozenset({"foruser", "foruid", "byuser", "byuid", "ip"})
+
+
+def _target(name: str) -> str:
+    if name in _APART:
+        return ""
+    if name == "invalid":
+        return "linux.auth.ssh.invalid_user"
+    return _SIMPLE.get(name) or _INTEGERS.get(name) or (name.replace("__", ".") if "__" in name else "")
+
+
+def _session_users(groups: dict[str, str | None]) -> dict[str, Any]:
+    """``session opened for user F by B``: the actor B is ``user.name`` and F, whom the session
+    is for, ``user.effective.name``; without an actor (``by (uid=0)``, ``by LOGIN``) F is
+    ``user.name``. A uid printed after a name goes with that name."""
+    by = groups.get("byuser") or ""
+    if by in _NO_ACTOR:
+        fields = {"user.name": groups["foruser"]}
+        if groups.get("foruid"):
+            fields["user.id"] = groups["foruid"]
+        return fields
+    fields = {"user.name": by, "user.effective.name": groups["foruser"]}
+    if groups.get("byuid"):
+        fields["user.id"] = groups["byuid"]
+    if groups.get("foruid"):
+        fields["user.effective.id"] = groups["foruid"]
+    return fields
+
+
+def source_address(text: str) -> dict[str, Any]:
+    """``source.address`` and ``source.ip`` (normalised) or ``source.domain``."""
+    found = _ADDRESSES.get(text)
+    if found is None:
+        try:
+            found = {"source.address": text, "source.ip": str(ipaddress.ip_address(text))}
+        except ValueError:
+            found = {"source.address": text, "source.domain": text}
+        if len(_ADDRESSES) >= 4096:
+            _ADDRESSES.clear()
+        _ADDRESSES[text] = found
+    return dict(found)
+
+
+#: Address text -> its fields: a brute force repeats the same few addresses.
+_ADDRESSES: dict[str, dict[str, Any]] = {}
+
+
+def add_related(fields: dict[str, Any]) -> None:
+    """``related.user`` / ``related.ip`` from the user and source fields (as Elastic's pipeline)."""
+    users = [fields[f] for f in ("user.name", "user.effective.name", "user.target.name") if fields.get(f)]
+    if users:
+        fields["related.user"] = list(dict.fromkeys(users))
+    if fields.get("source.ip"):
+        fields["related.ip"] = [fields["source.ip"]]
