@@ -128,8 +128,11 @@ SUFFIX_PARSERS: dict[str, str] = {".evtx": "windows.evtx"}
 
 
 def default_parser(path: Path, fallback: str = "linux.auth") -> str:
-    """The parser for ``path`` by its suffix, else ``fallback``."""
-    return SUFFIX_PARSERS.get(Path(path).suffix.lower(), fallback)
+    """The parser for ``path`` when none is named: by its suffix, magic bytes or first lines
+    (collectors.detect), else ``fallback``."""
+    from govsoc.collectors.detect import detect_parser  # it imports the parsers, which import this module
+
+    return detect_parser(path, fallback)
 
 
 #: Parser id -> parser class.

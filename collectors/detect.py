@@ -1,0 +1,92 @@
+"""Which parser a file needs when none is named (no --parser, no configured source): by its
+suffix, then by its first lines.
+
+The recognisers are a table: parser id -> a test of one line. The file's first non-empty lines
+(at most SAMPLE_LINES, read through gzip when the file is compressed) are tested, and the parser
+that recognises most of them wins; a file nobody recognises gets the fallback (``linux.auth``),
+whose parse failures then say what was wrong. Within a syslog file, each line's header layout
+(RFC 3164, ISO 8601, RFC 5424) is decided per line by collectors.syslog.header, so a file that
+mixes them needs no choice here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from govsoc.collectors.base import SUFFIX_PARSERS, ParseContext
+from govsoc.collectors.files.binary import sniff_binary
+from govsoc.collectors.files.identity import open_content
+from govsoc.collectors.syslog.header import SyslogHeaderParser
+from govsoc.core.errors import GovsocError
+
+#: How many non-empty lines of a file's head are looked at, and how many bytes at most.
+SAMPLE_LINES = 20
+SAMPLE_BYTES = 64 * 1024
+_CONTEXT = ParseContext(timezone=ZoneInfo("UTC"), reference=datetime(2000, 1, 1, tzinfo=UTC))
+
+
+def _syslog(line: str) -> bool:
+    try:
+        SyslogHeaderParser().parse(line, _CONTEXT)
+    except GovsocError:
+        return False
+    return True
+
+
+def _winlogbeat(line: str) -> bool:
+    if not line.startswith("{"):
+        return False
+    try:
+        document = json.loads(line)
+    except ValueError:
+        return False
+    return isinstance(document, dict) and isinstance(document.get("winlog"), dict)
+
+
+#: Parser id -> whether one line is of its format; most specific first (ties go to the earlier).
+RECOGNISERS: tuple[tuple[str, Callable[[str], bool]], ...] = (
+    ("windows.winlogbeat", _winlogbeat),
+    ("linux.auth", _syslog),
+)
+#: Leading bytes -> parser, for record formats that are not lines.
+MAGIC_PARSERS: tuple[tuple[bytes, str], ...] = ((b"ElfFile\x00", "windows.evtx"),)
+
+
+def detect_parser(path: Path, fallback: str = "linux.auth") -> str:
+    """The parser id for ``path``: by suffix, by magic bytes, else by its first lines."""
+    by_suffix = SUFFIX_PARSERS.get(Path(path).suffix.lower())
+    if by_suffix is not None:
+        return by_suffix
+    head = _head(Path(path))
+    for magic, parser in MAGIC_PARSERS:
+        if head.startswith(magic):
+            return parser
+    if not head or sniff_binary(head) is not None:
+        return fallback
+    return detect_lines(head.decode("utf-8", errors="replace").splitlines(), fallback)
+
+
+def detect_lines(lines: list[str], fallback: str = "linux.auth") -> str:
+    """The parser that recognises most of the first non-empty ``lines``, else ``fallback``."""
+    sample = [line.strip("\r\n\x00") for line in lines if line.strip()][:SAMPLE_LINES]
+    best, best_count = fallback, 0
+    for parser, recognises in RECOGNISERS:
+        count = sum(1 for line in sample if recognises(line))
+        if count > best_count:
+            best, best_count = parser, count
+    return best
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with open_content(path) as stream:
+            head = stream.read(SAMPLE_BYTES)
+    except (GovsocError, OSError, EOFError):
+        return b""
+    if len(head) == SAMPLE_BYTES and b"\n" in head:  # drop a cut last line
+        head = head[:head.rindex(b"\n")]
+    return head
