@@ -39,6 +39,8 @@ _ISO = re.compile(r"(\d{4}-\d\d-\d\d[T ][\d:.,]{8,18}(?:[Zz]|[+-][\d:]{4,5})?) +
                   r"([^\s\[:]+(?:\([^)]*\))?)(?:\[(\d{1,10})\])?: ?(.*)", re.DOTALL | re.ASCII)
 _ISO_HOST = re.compile(r" +(\S+) +", re.ASCII)
 _CACHE_SIZE = 4096
+#: Builds a SyslogLine from a full tuple without the NamedTuple's Python-level __new__.
+_new = tuple.__new__
 
 
 class SyslogHeaderParser:
@@ -57,13 +59,22 @@ class SyslogHeaderParser:
         """The header fields and message of ``text``; raises ParseError when it is no syslog line."""
         if context is not self._context:
             self._context, self._times = context, {}
-        priority, pos = read_pri(text) if text.startswith("<") else (None, 0)
-        match = _BSD.match(text, pos)  # the most common line first: it fails at once on a digit
+        if text.startswith("<"):
+            priority, pos = read_pri(text)
+        else:
+            priority, pos = None, 0
+        # the common lines first, each expression fails at once on the others' first character
+        match = _BSD.match(text, pos)
         if match is not None:
             stamp, host, program, pid, message = match.groups()
-            found = self._times.get(stamp)
-            return SyslogLine(found if found is not None else self._bsd_time(stamp, context), host, program,
-                              int(pid) if pid else None, message.rstrip(), priority)
+            when = self._times.get(stamp) or self._bsd_time(stamp, context)
+            return _new(SyslogLine, (when, host, program, int(pid) if pid else None, message.rstrip(), priority,
+                                     "rfc3164", None, None, None))
+        match = _ISO.match(text, pos)
+        if match is not None:
+            stamp, host, program, pid, message = match.groups()
+            return _new(SyslogLine, (checked_time(stamp, context.timezone), host, program, int(pid) if pid else None,
+                                     message.rstrip(), priority, "iso8601", None, None, None))
         if text[pos:pos + 1].isdigit():
             if text.startswith("1 ", pos):
                 if priority is None:
@@ -79,17 +90,13 @@ class SyslogHeaderParser:
         return SyslogLine(self._bsd_time(stamp, context), match[6], program, number, message, priority)
 
     def _iso(self, text: str, pos: int, priority: int | None, context: ParseContext) -> SyslogLine:
-        match = _ISO.match(text, pos)
-        if match is not None:
-            stamp, host, program, pid, message = match.groups()
-            return SyslogLine(self._iso_time(stamp, context), host, program, int(pid) if pid else None,
-                              message.rstrip(), priority, "iso8601")
+        """An ISO line the one-pass expression did not take (a TAG with spaces, odd spacing)."""
         stamp_match = TIMESTAMP.match(text, pos)
         host_match = _ISO_HOST.match(text, stamp_match.end()) if stamp_match else None
         if stamp_match is None or host_match is None:
             raise ParseError("not a syslog line (expected 'YYYY-MM-DDThh:mm:ss[.frac][zone] host prog: msg')")
         program, number, message = read_tag(text, host_match.end())
-        return SyslogLine(self._iso_time(stamp_match[0], context), host_match[1], program, number, message,
+        return SyslogLine(checked_time(stamp_match[0], context.timezone), host_match[1], program, number, message,
                           priority, "iso8601")
 
     def _bsd_time(self, stamp: str, context: ParseContext) -> datetime:
@@ -100,10 +107,6 @@ class SyslogHeaderParser:
             found = bsd_time(MONTHS[month], int(day), int(hour), int(minute), int(second), context)
             self._remember(stamp, found)
         return found
-
-    def _iso_time(self, stamp: str, context: ParseContext) -> datetime:
-        # no cache: ISO times carry fractions, so nearly every line has its own
-        return checked_time(stamp, context.timezone)
 
     def _remember(self, stamp: str, when: datetime) -> None:
         if len(self._times) >= _CACHE_SIZE:

@@ -27,23 +27,29 @@ def parse_rfc5424(text: str, pos: int, priority: int, default_zone: tzinfo) -> S
     match = _HEADER.match(text, pos)
     if match is None:
         raise ParseError("not an RFC 5424 header (expected '1 TIMESTAMP HOST APP PROCID MSGID SD')")
-    stamp, host, app, procid, msgid = (None if value == "-" else value for value in match.groups())
-    timestamp = parse_rfc3339(stamp, default_zone) if stamp is not None else None
+    stamp, host, app, procid, msgid = match.groups()
+    timestamp = None if stamp == "-" else parse_rfc3339(stamp, default_zone)
     structured, end = _structured_data(text, match.end())
     if end < len(text) and text[end] != " ":
         raise ParseError("RFC 5424 STRUCTURED-DATA must be followed by a space or the end")
     message = text[end + 1:]
     if message.startswith("\ufeff"):
         message = message[1:]
-    pid = int(procid) if procid is not None and procid.isdigit() and len(procid) <= 10 else None
-    return SyslogLine(timestamp, host, app, pid, message.rstrip(), priority, "rfc5424", procid, msgid,
-                      structured or None)
+    pid = int(procid) if procid.isdigit() and len(procid) <= 10 else None
+    return _new(SyslogLine, (timestamp, None if host == "-" else host, None if app == "-" else app, pid,
+                             message.rstrip(), priority, "rfc5424", None if procid == "-" else procid,
+                             None if msgid == "-" else msgid, structured or None))
+
+
+#: Builds a SyslogLine from a full tuple without the NamedTuple's Python-level __new__.
+_new = tuple.__new__
+_NO_DATA: dict[str, dict[str, str]] = {}
 
 
 def _structured_data(text: str, pos: int) -> tuple[dict[str, dict[str, str]], int]:
     """The SD elements from ``pos`` and where they end."""
     if text.startswith("-", pos):
-        return {}, pos + 1
+        return _NO_DATA, pos + 1
     elements: dict[str, dict[str, str]] = {}
     while True:
         sd = _SD_ID.match(text, pos)
