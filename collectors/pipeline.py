@@ -41,7 +41,7 @@ from govsoc.collectors.files.binary import sniff_binary
 from govsoc.collectors.files.identity import FileView, look, open_content
 from govsoc.collectors.files.lines import DEFAULT_MAX_RECORD_BYTES, ReadStats, read_lines
 from govsoc.collectors.files.tracker import FileTracker, unchanged
-from govsoc.collectors.spool import DEFAULT_MAX_BYTES, Spool
+from govsoc.collectors.spool import DEFAULT_MAX_BYTES, DrainInterrupted, Spool
 from govsoc.collectors.summary import Delivery, IngestSummary
 from govsoc.collectors.timestamps import find_time
 from govsoc.core.errors import GovsocError, StoreError
@@ -84,6 +84,7 @@ class Pipeline:
         self.notice = notice or (lambda _message: None)
         self._down_since: float | None = None
         self.corrupt_spool_records = 0
+        self.drained = 0
 
     # -- delivery ----------------------------------------------------------------------------
     def _store_usable(self) -> bool:
@@ -91,16 +92,21 @@ class Pipeline:
 
     def drain(self) -> int:
         """Write what the spool holds to the store; returns how many events went (0 when the
-        store is still down)."""
+        store is still down). ``drained`` counts them over the pipeline's life."""
         if not self._store_usable() or self.spool.is_empty():
             return 0
         try:
             result = self.spool.drain(self.sink)
         except StoreError as e:
             self._went_down(e)
-            return 0
-        self._down_since = None
-        self.refresh()
+            if not isinstance(e, DrainInterrupted):
+                return 0
+            result = e.result
+        else:
+            self._down_since = None
+        self.drained += result.events
+        if result.events:
+            self.refresh()
         if result.corrupt_records:
             self.corrupt_spool_records += result.corrupt_records
             self.notice(f"spool: {result.corrupt_records} damaged records ({result.corrupt_bytes} bytes) "

@@ -5,8 +5,10 @@ the batch here (fsync'd) and advances the source's checkpoint; the spool drains 
 when it answers again, oldest first. The spool has a size limit: when it is full, file sources
 wait (back-pressure) and network sources count what they drop.
 
-Layout: ``<data_dir>/spool/segment-<n>.spool`` files of records, and ``acked.json``, the
-position up to which the store has acknowledged them. Each record is::
+Layout: ``<data_dir>/spool/segment-<n>.spool`` files of records, ``acked.json``, the position
+up to which the store has acknowledged them, and ``totals.json``, how many events were drained
+into the store and damaged records skipped over the spool's life (`govsoc status`). Each record
+is::
 
     magic "GSP1" | length (u32, big-endian) | crc32 of the payload (u32) | payload (JSON event)
 
@@ -25,7 +27,8 @@ import os
 import struct
 import zlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -109,6 +112,25 @@ class DrainResult:
     corrupt_bytes: int
 
 
+class DrainInterrupted(StoreError):
+    """The store failed in the middle of a drain: what went before stays drained (``result``),
+    the rest stays spooled."""
+
+    def __init__(self, cause: StoreError, result: DrainResult) -> None:
+        super().__init__(cause.message, location=cause.location)
+        self.result = result
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SpoolTotals:
+    """Over the spool's life: events drained into the store, damaged records skipped, and when
+    the last drain wrote something (ISO 8601, empty when never)."""
+
+    drained_events: int = 0
+    corrupt_records: int = 0
+    last_drained: str = ""
+
+
 class Spool:
     """A bounded, checksummed, on-disk queue of events in front of the store."""
 
@@ -145,6 +167,25 @@ class Spool:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
+    def totals(self) -> SpoolTotals:
+        """What was drained and skipped so far (see SpoolTotals)."""
+        try:
+            data = json.loads((self.folder / "totals.json").read_text(encoding="utf-8"))
+            return SpoolTotals(drained_events=int(data["drained_events"]), corrupt_records=int(data["corrupt_records"]),
+                               last_drained=str(data["last_drained"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return SpoolTotals()
+
+    def _add_totals(self, events: int, corrupt_records: int) -> None:
+        """Count a drain (called under the lock)."""
+        was = self.totals()
+        now = SpoolTotals(drained_events=was.drained_events + events,
+                          corrupt_records=was.corrupt_records + corrupt_records,
+                          last_drained=datetime.now(UTC).isoformat(timespec="seconds") if events else was.last_drained)
+        temp = self.folder / f"totals.{os.getpid()}.tmp"
+        temp.write_text(json.dumps(asdict(now)), encoding="utf-8")
+        os.replace(temp, self.folder / "totals.json")  # a count, not data: no fsync
+
     def pending_bytes(self) -> int:
         """Bytes of spooled records the store has not acknowledged."""
         segment, offset = self._acked()
@@ -180,27 +221,36 @@ class Spool:
         receipt, events = WriteReceipt(), 0
         stats = ScanStats()
         with self._locked():
-            for path in self._segments():
-                acked_segment, acked_offset = self._acked()
-                start = acked_offset if path.name == acked_segment else 0
-                with path.open("rb") as handle:
-                    data = _read_from(handle, start)
-                pending: list[Event] = []
-                position = start
-                for _begin, end, payload in scan(data, stats):
-                    pending.append(decode(payload))
-                    position = start + end
-                    if len(pending) >= batch:
+            try:
+                for path in self._segments():
+                    acked_segment, acked_offset = self._acked()
+                    start = acked_offset if path.name == acked_segment else 0
+                    with path.open("rb") as handle:
+                        data = _read_from(handle, start)
+                    pending: list[Event] = []
+                    position = start
+                    for _begin, end, payload in scan(data, stats):
+                        pending.append(decode(payload))
+                        position = start + end
+                        if len(pending) >= batch:
+                            receipt += _written(sink, pending)
+                            events += len(pending)
+                            self._set_acked(path.name, position)
+                            pending = []
+                    if pending:
                         receipt += _written(sink, pending)
                         events += len(pending)
-                        self._set_acked(path.name, position)
-                        pending = []
-                if pending:
-                    receipt += _written(sink, pending)
-                    events += len(pending)
-                # Appends wait for the lock, so a drained segment can go whole.
-                path.unlink()
-                self._set_acked("", 0)
+                    # Appends wait for the lock, so a drained segment can go whole.
+                    path.unlink()
+                    self._set_acked("", 0)
+            except StoreError as e:
+                # The failed batch and the damage after it are counted by the drain that takes them.
+                if events:
+                    self._add_totals(events, 0)
+                raise DrainInterrupted(e, DrainResult(receipt, events, stats.corrupt_records,
+                                                      stats.corrupt_bytes)) from e
+            if events or stats.corrupt_records:
+                self._add_totals(events, stats.corrupt_records)
         return DrainResult(receipt, events, stats.corrupt_records, stats.corrupt_bytes)
 
 

@@ -39,7 +39,7 @@ def demo(app: AppContext, log: Path | None, output: Path | None) -> None:
     if log is None:
         raise click.UsageError(f"no LOG given and no {SAMPLE} found above {Path.cwd()}")
     click.echo(f"store: {app.store.kind} ({app.config.sqlite_path if app.store.kind == 'sqlite' else 'cluster'})")
-    for summary in run_ingest(app, (str(log),), "linux.auth"):
+    for summary in run_ingest(app, (str(log),), "linux.auth").summaries:
         click.echo(summary.line())
     echo_detection(run_detect(app, (), True))
     click.echo(f"report: {write_report(app, output, 'html', None, False)}")

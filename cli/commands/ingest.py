@@ -6,6 +6,7 @@ import fnmatch
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,27 +71,38 @@ class _StoreOnUse:
         self._app.store.refresh()
 
 
+@dataclass(slots=True)
+class IngestRun:
+    """What one `govsoc ingest` did: a summary per file, the spooled events it drained into the
+    store, and the spooled bytes still waiting for the store at its end."""
+
+    summaries: list[IngestSummary] = field(default_factory=list)
+    drained: int = 0
+    spool_pending_bytes: int = 0
+
+
 def run_ingest(app: AppContext, paths: tuple[str, ...], parser: str | None = None, *, timezone: str | None = None,
-               year: int | None = None, max_record_bytes: int | None = None) -> list[IngestSummary]:
+               year: int | None = None, max_record_bytes: int | None = None) -> IngestRun:
     """Ingest files once, each from its checkpoint, with a progress bar; one summary per file."""
     if parser:
         parsers.get(parser)  # an unknown parser is a usage error before any file is read
     files = expand(paths or _configured(app.config))
     pipeline = make_pipeline(app)
-    summaries: list[IngestSummary] = []
+    run = IngestRun()
     pipeline.drain()
     with _bars(pipeline) as task_for:
         for path in files:
             options = options_for(app.config, path, parser=parser, timezone=timezone, year=year,
                                   max_record_bytes=max_record_bytes)
             try:
-                summaries.extend(finish_predecessors(pipeline, path, options))
+                run.summaries.extend(finish_predecessors(pipeline, path, options))
                 task_for(path)
-                summaries.append(pipeline.ingest_file(path, options))
+                run.summaries.append(pipeline.ingest_file(path, options))
             except ParseError as e:  # one unreadable file: say so, go on with the others
-                summaries.append(IngestSummary(source=str(path), error=e.message))
+                run.summaries.append(IngestSummary(source=str(path), error=e.message))
     pipeline.drain()
-    return summaries
+    run.drained, run.spool_pending_bytes = pipeline.drained, pipeline.spool.pending_bytes()
+    return run
 
 
 @contextmanager
@@ -126,11 +138,18 @@ def _configured(config: Config) -> tuple[str, ...]:
     return patterns
 
 
-def closing_line(summaries: list[IngestSummary], rejects_dir: Path) -> str:
-    """The run's last line: accepted, rejected and where the rejects went."""
+def closing_line(summaries: list[IngestSummary], rejects_dir: Path, *, drained: int = 0,
+                 spool_pending_bytes: int = 0) -> str:
+    """The run's last line: accepted, rejected and where the rejects went; then the spooled
+    events the run drained into the store and what still waits in the spool."""
     accepted = sum(s.receipt.accepted + s.spooled for s in summaries)
     rejected = sum(s.rejected for s in summaries)
-    return f"{accepted} accepted, {rejected} rejected → {rejects_dir if rejected else 'nothing to keep'}"
+    line = f"{accepted} accepted, {rejected} rejected → {rejects_dir if rejected else 'nothing to keep'}"
+    if drained:
+        line += f"; {drained} spooled events drained into the store"
+    if spool_pending_bytes:
+        line += f"; {spool_pending_bytes} bytes of events still spooled until the store answers (govsoc status)"
+    return line
 
 
 @cli.command()
@@ -161,16 +180,17 @@ def ingest(app: AppContext, paths: tuple[str, ...], parser: str | None, year: in
     if follow:
         _follow(app, paths, parser, year, tz, max_record_bytes, interval, stop_after)
         return
-    summaries = run_ingest(app, paths, parser, timezone=tz, year=year, max_record_bytes=max_record_bytes)
-    for summary in summaries:
+    run = run_ingest(app, paths, parser, timezone=tz, year=year, max_record_bytes=max_record_bytes)
+    for summary in run.summaries:
         # File names and log lines are data: a name may hold a newline or a terminal escape.
         click.echo(_one_line(summary.line()))
         for failure in summary.first_failures:
             click.echo(_one_line(f"  unparsed: {failure}"), err=True)
         for reject in summary.first_rejects:
             click.echo(_one_line(f"  rejected: {reject}"), err=True)
-    click.echo(_one_line(closing_line(summaries, app.config.data_dir / "rejects")))
-    if any(s.error for s in summaries):
+    click.echo(_one_line(closing_line(run.summaries, app.config.data_dir / "rejects", drained=run.drained,
+                                      spool_pending_bytes=run.spool_pending_bytes)))
+    if any(s.error for s in run.summaries):
         raise click.exceptions.Exit(1)
 
 
@@ -193,7 +213,8 @@ def _follow(app: AppContext, paths: tuple[str, ...], parser: str | None, year: i
         follower.run(until=None if stop_after is None else time.monotonic() + stop_after, on_poll=report)
     except KeyboardInterrupt:
         pass
-    click.echo(_one_line(closing_line(seen, app.config.data_dir / "rejects")))
+    click.echo(_one_line(closing_line(seen, app.config.data_dir / "rejects", drained=pipeline.drained,
+                                      spool_pending_bytes=pipeline.spool.pending_bytes())))
 
 
 def _one_line(text: str) -> str:

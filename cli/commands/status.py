@@ -26,10 +26,13 @@ def source_status(checkpoint: Checkpoint, now: datetime) -> dict[str, Any]:
     """One source's row: counters, checkpoint, and lag (bytes not yet read, seconds since read)."""
     lag_bytes: int | None = None
     path = Path(checkpoint.path)
+    # A stored unterminated last line is read: the checkpoint stays before it only so that its
+    # completed form replaces it. Lag starts after it.
+    read_to = checkpoint.partial.end if checkpoint.partial is not None else checkpoint.offset
     try:
         view = look(path)
         if view.prefix_fingerprint(checkpoint.fingerprint_bytes) == checkpoint.fingerprint and view.size is not None:
-            lag_bytes = max(0, view.size - checkpoint.offset)
+            lag_bytes = max(0, view.size - read_to)
     except ParseError:
         pass
     updated = datetime.fromisoformat(checkpoint.updated) if checkpoint.updated else None
@@ -51,12 +54,17 @@ def source_status(checkpoint: Checkpoint, now: datetime) -> dict[str, Any]:
 @click.pass_obj
 def status(app: AppContext, fmt: str) -> None:
     """Per source: records read, events accepted, stored, rejected, dropped and spooled, the
-    checkpoint and the lag (bytes not yet read; "-" when the file was rotated away)."""
+    checkpoint and the lag (bytes not yet read, and seconds since the checkpoint last moved; "-"
+    when the file was rotated away). Then the spool: bytes waiting for the store, and the events
+    drained from it into the store so far."""
     data_dir = app.config.data_dir
     now = datetime.now(UTC)
     rows = [source_status(c, now) for c in CheckpointStore(data_dir / "state" / "sources").all()]
     spool = Spool(data_dir / "spool", app.config.collectors.spool_max_bytes)
-    spooled = {"pending_bytes": spool.pending_bytes(), "max_bytes": spool.max_bytes, "folder": str(spool.folder)}
+    totals = spool.totals()
+    spooled = {"pending_bytes": spool.pending_bytes(), "max_bytes": spool.max_bytes, "folder": str(spool.folder),
+               "drained_events": totals.drained_events, "last_drained": totals.last_drained or None,
+               "corrupt_records": totals.corrupt_records}
     if fmt == "json":
         click.echo(json.dumps({"sources": rows, "spool": spooled}, ensure_ascii=False, indent=2))
         return
@@ -69,5 +77,8 @@ def status(app: AppContext, fmt: str) -> None:
                       str(row["rejected"]), str(row["dropped"]), str(row["spooled"]),
                       f"{row['checkpoint']} (line {row['line']})", lag)
     console().print(table)
-    click.echo(f"spool: {spooled['pending_bytes']} of {spooled['max_bytes']} bytes waiting for the store "
-               f"({spooled['folder']})")
+    drained = (f"; {totals.drained_events} spooled events drained into the store so far, the last at "
+               f"{totals.last_drained}" if totals.drained_events else "; nothing drained yet")
+    damaged = f"; {totals.corrupt_records} damaged records skipped" if totals.corrupt_records else ""
+    click.echo(printable(f"spool: {spooled['pending_bytes']} of {spooled['max_bytes']} bytes waiting for the store "
+                         f"({spooled['folder']}){drained}{damaged}"))

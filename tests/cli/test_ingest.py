@@ -77,12 +77,20 @@ def test_a_store_that_cannot_be_opened_sends_the_run_to_the_spool(govsoc: Run, t
     code, out, err = govsoc("ingest", str(log))
     assert code == 0, err
     assert "50 spooled until the store answers" in out and "store unavailable" in err
-    assert json.loads(govsoc("status", "--format", "json")[1])["spool"]["pending_bytes"] > 0
+    spool = json.loads(govsoc("status", "--format", "json")[1])["spool"]
+    assert spool["pending_bytes"] > 0 and spool["drained_events"] == 0
+    assert out.splitlines()[-1] == (f"50 accepted, 0 rejected → nothing to keep; {spool['pending_bytes']} bytes of "
+                                    f"events still spooled until the store answers (govsoc status)")
     blocker.unlink()
     code, out, _err = govsoc("ingest", str(log))
     assert code == 0 and "unchanged" in out
+    # the run's closing line and `govsoc status` say where the 50 events went
+    assert out.splitlines()[-1] == "0 accepted, 0 rejected → nothing to keep; 50 spooled events drained into the store"
     assert govsoc("events", "--count")[1].strip() == "50"
-    assert json.loads(govsoc("status", "--format", "json")[1])["spool"]["pending_bytes"] == 0
+    spool = json.loads(govsoc("status", "--format", "json")[1])["spool"]
+    assert (spool["pending_bytes"], spool["drained_events"], spool["corrupt_records"]) == (0, 50, 0)
+    assert spool["last_drained"]
+    assert "50 spooled events drained into the store so far" in govsoc("status")[1]
 
 
 def test_invalid_utf8_keeps_its_bytes_recoverable(govsoc: Run, tmp_path: Path) -> None:

@@ -47,3 +47,18 @@ def test_configured_sources_and_per_source_year(govsoc: Run, tmp_path: Path) -> 
                           "--to", "2006-01-01T00:00:00Z")
     (event,) = json.loads(out)
     assert event["@timestamp"].startswith("2005-12-10T06:00:01")
+
+
+def test_a_stored_unterminated_last_line_is_no_lag(govsoc: Run, tmp_path: Path) -> None:
+    # A one-shot run stores an unterminated last line (flagged partial) and keeps its checkpoint
+    # before it, so that the completed line replaces it: the line is read, not lag.
+    log = tmp_path / "auth.log"
+    log.write_bytes(sshd(1) + sshd(2).rstrip(b"\n"))
+    code, out, _ = govsoc("ingest", str(log))
+    assert code == 0 and "1 unterminated last line stored, flagged partial" in out
+    (row,) = json.loads(govsoc("status", "--format", "json")[1])["sources"]
+    assert (row["partial"], row["checkpoint"], row["lag_bytes"]) == (True, len(sshd(1)), 0)
+    with log.open("ab") as more:
+        more.write(b"\n" + sshd(3))  # the line completed and one more: lag is what is new
+    (row,) = json.loads(govsoc("status", "--format", "json")[1])["sources"]
+    assert row["lag_bytes"] == 1 + len(sshd(3))

@@ -219,3 +219,23 @@ def test_a_full_spool_drops_network_events_and_counts_them(tmp_path: Path) -> No
     assert pipeline.deliver([event(1), event(2)], on_full="drop").spooled == 2
     dropped = pipeline.deliver([event(3), event(4)], on_full="drop")
     assert (dropped.spooled, dropped.dropped) == (0, 2)
+
+
+def test_a_drain_cut_short_by_the_store_counts_what_it_drained(tmp_path: Path) -> None:
+    class FailsOnSecondBatch(Collecting):
+        def write(self, events: object) -> WriteReceipt:
+            from govsoc.core.errors import StoreError
+            if self.events:
+                raise StoreError("connection refused")
+            return super().write(events)
+
+    sink = FailsOnSecondBatch()
+    pipeline = Pipeline(sink, data_dir=tmp_path, retry_seconds=0)  # type: ignore[arg-type]
+    assert pipeline.spool.append([event(n) for n in range(7000)])  # drained in batches of 5,000
+    assert pipeline.drain() == 5000 and pipeline.drained == 5000
+    totals = pipeline.spool.totals()
+    assert (totals.drained_events, totals.corrupt_records) == (5000, 0) and totals.last_drained
+    rest = Collecting()
+    again = Pipeline(rest, data_dir=tmp_path)  # type: ignore[arg-type]
+    assert again.drain() == 2000 and [e.id for e in rest.events] == [f"e{n}" for n in range(5000, 7000)]
+    assert pipeline.spool.totals().drained_events == 7000 and pipeline.spool.is_empty()
