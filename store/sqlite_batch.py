@@ -118,7 +118,9 @@ class _Combined:
         natives = [str(q.native) for q in self.queries]
         table = self.store._table(self.queries[0])
         where, params = self.store._where(replace(self.queries[0], native=any_sql(natives)))
-        flags = ", ".join(f"({native})" for native in natives)
+        # CASE WHEN, not the bare condition: SQLite evaluates AND/OR in a result column without
+        # short-circuit (both sides, every Python check), but a CASE condition with it.
+        flags = ", ".join(f"CASE WHEN ({native}) THEN 1 END" for native in natives)
         matches = [array("q") for _ in natives]
         # Read to the end before anything is returned: no read snapshot stays open while the
         # caller writes alerts (see SqliteStore.search), and a failure leaves nothing half done.

@@ -43,7 +43,7 @@ from sigma.types import (
 )
 
 from govsoc.core.caseless import fold
-from govsoc.core.ecs import ARRAYS, NUMERIC_TYPES, field_type
+from govsoc.core.ecs import ARRAYS, INDEXED, NUMERIC_TYPES, field_type
 from govsoc.core.errors import RuleError
 from govsoc.rules.backends.base import RuleBackend, backends, value_of
 from govsoc.rules.backends.regex import inline_flags
@@ -246,10 +246,13 @@ class GovsocSqliteBackend(sqliteBackend):
 
         SQLite evaluates an AND's terms in the order written, so at the top the rule's own
         detection comes before the log source's condition, which the pipeline put first and
-        which most events of a store satisfy."""
+        which most events of a store satisfy, and within an AND a field of many distinct values
+        (ecs.INDEXED: names, addresses) comes first."""
         if isinstance(cond, ConditionAND):
-            parts = [p for p in (self.prefilter(arg) for arg in cond.args) if p]
-            return all_sql(parts[::-1] if top else parts) if parts else None
+            args = sorted(cond.args[::-1] if top else cond.args,
+                          key=lambda arg: str(getattr(arg, "field", None)) not in INDEXED)
+            parts = [p for p in (self.prefilter(arg) for arg in args) if p]
+            return all_sql(parts) if parts else None
         if isinstance(cond, ConditionOR):
             values = self._one_field_strings(cond)
             if values is not None:  # one field's alternatives: one prefilter, index terms merged
