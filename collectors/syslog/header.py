@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 
 from govsoc.collectors.base import ParseContext
 from govsoc.collectors.syslog.line import SyslogLine, read_pri, read_tag
@@ -38,6 +39,10 @@ _BSD = re.compile(r"((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2
 _ISO = re.compile(r"(\d{4}-\d\d-\d\d[T ][\d:.,]{8,18}(?:[Zz]|[+-][\d:]{4,5})?) +(\S+) +"
                   r"([^\s\[:]+(?:\([^)]*\))?)(?:\[(\d{1,10})\])?: ?(.*)", re.DOTALL | re.ASCII)
 _ISO_HOST = re.compile(r" +(\S+) +", re.ASCII)
+# The common RFC 5424 message in one pass: no structured data ("-"), an RFC 3339 time with its
+# zone (19 characters, then fraction and zone); anything else goes through rfc5424.
+_RFC5424_NIL_SD = re.compile(r"<(\d{1,3})>1 (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)) "
+                             r"(\S{1,255}) (\S{1,48}) (\S{1,128}) (\S{1,32}) -(?: (.*))?$", re.DOTALL | re.ASCII)
 _CACHE_SIZE = 4096
 #: Builds a SyslogLine from a full tuple without the NamedTuple's Python-level __new__.
 _new = tuple.__new__
@@ -60,6 +65,9 @@ class SyslogHeaderParser:
         if context is not self._context:
             self._context, self._times = context, {}
         if text.startswith("<"):
+            match = _RFC5424_NIL_SD.match(text)
+            if match is not None and int(match[1]) <= 191:
+                return _rfc5424_nil_sd(match.groups(), context)
             priority, pos = read_pri(text)
         else:
             priority, pos = None, 0
@@ -112,6 +120,17 @@ class SyslogHeaderParser:
         if len(self._times) >= _CACHE_SIZE:
             self._times.clear()
         self._times[stamp] = when
+
+
+def _rfc5424_nil_sd(groups: tuple[str | Any, ...], context: ParseContext) -> SyslogLine:
+    pri, stamp, host, app, procid, msgid, message = groups
+    message = message or ""
+    if message.startswith("\ufeff"):
+        message = message[1:]
+    return _new(SyslogLine, (checked_time(stamp, context.timezone), None if host == "-" else host,
+                             None if app == "-" else app, int(procid) if procid.isdigit() else None,
+                             message.rstrip(), int(pri), "rfc5424", None if procid == "-" else procid,
+                             None if msgid == "-" else msgid, None))
 
 
 def parse_syslog(text: str, context: ParseContext) -> SyslogLine:
