@@ -1,5 +1,6 @@
 """Linux host logs: syslog lines (auth.log, secure, messages) of sshd, PAM, sudo, su, login,
-gdm, ftpd, klogind, systemd-logind, cron and the shadow-utils account tools, to ECS."""
+gdm, ftpd, klogind, systemd-logind, cron and the shadow-utils account tools, and the kernel's
+netfilter LOG lines (iptables, nftables, ufw), to ECS."""
 
 from __future__ import annotations
 

@@ -3,8 +3,10 @@
 Source: syslog lines in any of the header layouts of collectors.syslog.header (RFC 3164, ISO
 8601 timestamped, RFC 5424). Normalised: the programs of the message tables in this package
 (sshd_messages, pam_messages, account_messages, login_messages), chosen by the program name,
-then PAM's and login's tables for any program; a line of any other program, or a message no
-table knows, is kept as a generic event of the dataset (host, process, message), never dropped.
+then PAM's and login's tables for any program; kernel netfilter LOG lines (iptables, nftables,
+ufw) go to collectors.linux.netfilter and the ``linux.iptables`` dataset. A line of any other
+program, or a message no table knows, is kept as a generic event of the dataset (host, process,
+message), never dropped.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from govsoc.collectors.base import FILE_ORIGIN, ParseContext, RawRecord, parsers
 from govsoc.collectors.linux.account_messages import ACCOUNTS
 from govsoc.collectors.linux.login_messages import LOGIN, TABLES
 from govsoc.collectors.linux.messages import MessageTable, add_related
+from govsoc.collectors.linux.netfilter import normalise_netfilter
 from govsoc.collectors.linux.pam_messages import PAM, PAM_PREFIX
 from govsoc.collectors.linux.sshd_messages import SSHD
 from govsoc.collectors.syslog.header import SyslogHeaderParser, SyslogLine
@@ -31,6 +34,8 @@ PROGRAM_TABLES: dict[str, tuple[MessageTable, ...]] = {
     **{name: (table,) for names, table in TABLES for name in names},
     **{name: (ACCOUNTS,) for name in _ACCOUNT_PROGRAMS},
 }
+#: The dataset of kernel netfilter LOG lines (iptables, nftables, ufw), as Elastic's iptables.log.
+NETFILTER_DATASET = "linux.iptables"
 _ANY_PROGRAM = (PAM, LOGIN)
 _TABLES_OF = {name: tables + _ANY_PROGRAM for name, tables in PROGRAM_TABLES.items()}
 #: "message repeated N times: [ inner ]" wraps another message (rsyslog's repeat reduction).
@@ -58,13 +63,19 @@ class LinuxAuthParser:
         fields["log.offset"] = record.offset
         if record.origin.startswith(FILE_ORIGIN):
             fields["log.file.path"] = record.origin[len(FILE_ORIGIN):]
-        if line.program is not None:
+        dataset = self.dataset
+        if line.program == "kernel" and "IN=" in line.message:
+            found = normalise_netfilter(line.message)
+            if found:
+                fields.update(found)
+                dataset = NETFILTER_DATASET
+        elif line.program is not None:
             found = normalise(line.program, line.message)
             if found:
                 fields.update(found)
                 add_related(fields)
         # the pipeline gives the final id (RawRecord.event_id); this one only has to be unique
-        yield Event(id=make_id(record.origin, record.offset), dataset=self.dataset, fields=fields,
+        yield Event(id=make_id(record.origin, record.offset), dataset=dataset, fields=fields,
                     timestamp=line.timestamp or record.received or context.reference)
 
 

@@ -1,0 +1,35 @@
+"""Community ID v1 flow hashes (https://github.com/corelight/community-id-spec), so that firewall
+logs, IDS alerts and flow records of one connection join on ``network.community_id``.
+
+``1:`` + base64(sha1(seed, lower endpoint address, higher endpoint address, protocol, 0,
+lower endpoint port, higher endpoint port)), with the endpoints ordered by (address, port) so
+both directions hash alike. Implemented for the port-bearing protocols (TCP, UDP, SCTP); ICMP's
+type/code pairing is not (None is returned, and no field is written).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import ipaddress
+import struct
+
+#: IANA protocol numbers whose flows are hashed.
+PORT_PROTOCOLS = {"tcp": 6, "udp": 17, "sctp": 132}
+
+
+def community_id(source: str, source_port: int, destination: str, destination_port: int, transport: str,
+                 seed: int = 0) -> str | None:
+    """The Community ID v1 of a flow, or None when it cannot be computed (an address that is
+    not one, mixed IP versions, a protocol without ports, a port out of range)."""
+    protocol = PORT_PROTOCOLS.get(transport)
+    try:
+        src, dst = ipaddress.ip_address(source).packed, ipaddress.ip_address(destination).packed
+    except ValueError:
+        return None
+    if protocol is None or len(src) != len(dst) or not (0 <= source_port < 65536 and 0 <= destination_port < 65536):
+        return None
+    if (src, source_port) > (dst, destination_port):
+        src, dst, source_port, destination_port = dst, src, destination_port, source_port
+    data = struct.pack("!H", seed) + src + dst + struct.pack("!BBHH", protocol, 0, source_port, destination_port)
+    return "1:" + base64.b64encode(hashlib.sha1(data).digest()).decode("ascii")
