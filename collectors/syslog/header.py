@@ -31,7 +31,9 @@ __all__ = ["SyslogHeaderParser", "SyslogLine", "parse_syslog"]
 
 # The common BSD line in one pass: timestamp text, host, program, pid, message. The host may be
 # empty (two spaces), as old sysklogd wrote "last message repeated" lines.
-_BSD = re.compile(r"((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} \d{2}:\d{2}:\d{2})(?: (\S+))? +"
+# The month name is checked on a cache miss (_bsd_time), not here: the expression is the
+# cheaper for it; a single-digit day with one space goes the slow way (rfc3164.HEADER).
+_BSD = re.compile(r"([A-Z][a-z][a-z] [ \d]\d \d\d:\d\d:\d\d)(?: (\S+))? +"
                   r"([^\s\[:]+(?:\([^)]*\))?)(?:\[(\d{1,10})\])?: ?(.*)", re.DOTALL | re.ASCII)
 # The common ISO line in one pass: timestamp text, host, program, pid, message.
 # The time is only roughly shaped here: checked_time validates it (fromisoformat, else the
@@ -46,6 +48,7 @@ _RFC5424_NIL_SD = re.compile(r"<(\d{1,3})>1 (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.
 _CACHE_SIZE = 4096
 #: Builds a SyslogLine from a full tuple without the NamedTuple's Python-level __new__.
 _new = tuple.__new__
+_fromisoformat = datetime.fromisoformat
 
 
 class SyslogHeaderParser:
@@ -81,8 +84,14 @@ class SyslogHeaderParser:
         match = _ISO.match(text, pos)
         if match is not None:
             stamp, host, program, pid, message = match.groups()
-            return _new(SyslogLine, (checked_time(stamp, context.timezone), host, program, int(pid) if pid else None,
-                                     message.rstrip(), priority, "iso8601", None, None, None))
+            try:
+                when = _fromisoformat(stamp)
+            except ValueError:
+                when = checked_time(stamp, context.timezone)
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=context.timezone)
+            return _new(SyslogLine, (when, host, program, int(pid) if pid else None, message.rstrip(), priority,
+                                     "iso8601", None, None, None))
         if text[pos:pos + 1].isdigit():
             if text.startswith("1 ", pos):
                 if priority is None:
@@ -112,6 +121,8 @@ class SyslogHeaderParser:
         if found is None:
             month, day, clock = stamp.split()
             hour, minute, second = clock.split(":")
+            if month not in MONTHS:
+                raise ParseError(f"not a month: {month!r} (expected 'Mmm dd hh:mm:ss host prog: msg')")
             found = bsd_time(MONTHS[month], int(day), int(hour), int(minute), int(second), context)
             self._remember(stamp, found)
         return found
