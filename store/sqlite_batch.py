@@ -5,10 +5,14 @@ an address range) reads a few rows through that index and runs alone. The others
 scan the same rows: every event of the pass's ingest range. :func:`search_many` runs those
 together, up to :data:`COMBINED` at a time, as one statement over the shared range::
 
-    SELECT seq, (rule 1), (rule 2), ... FROM events WHERE <range> AND ((rule 1) OR (rule 2) ...)
+    SELECT seq, CASE WHEN <rest 1> THEN 1 END, ... FROM events
+    WHERE <range> AND <shared> AND (<rest 1> OR <rest 2> ...) AND <shared Python checks>
 
 so each row is read once for all of them, and keeps for each query only the sequence numbers
-of its matches (8 bytes each). Each query's iterator then reads its own events by those numbers,
+of its matches (8 bytes each). ``<shared>`` are the conjuncts all the queries have (their log
+source's condition, typically; govsoc.store.sqlite_conjuncts), tested once per row, the native
+ones before the rules' own parts and those that call Python after them; queries are ordered so
+that those sharing conjuncts fall into one statement. Each query's iterator then reads its own events by those numbers,
 in the store's order (time, then id), exactly what :meth:`SqliteStore.search` would give.
 
 Meaning is unchanged: a row belongs to a query's answer exactly when that query's own condition
@@ -30,7 +34,8 @@ from typing import Any, Final, Protocol
 from govsoc.core.errors import StoreError
 from govsoc.core.event import Event
 from govsoc.store.base import Query
-from govsoc.store.sqlite_prefilter import any_sql
+from govsoc.store.sqlite_conjuncts import calls_python, conjuncts
+from govsoc.store.sqlite_prefilter import all_sql, any_sql
 
 
 class SqliteStore(Protocol):
@@ -44,7 +49,7 @@ class SqliteStore(Protocol):
 __all__ = ["COMBINED", "search_many"]
 
 #: Queries evaluated by one combined statement (bounds its size and SQLite's expression depth).
-COMBINED: Final[int] = 40
+COMBINED: Final[int] = 64
 #: Events read per statement when a query's iterator reads its matches by sequence number.
 _FETCH: Final[int] = 500
 #: A plan line of an access to the events table through an index that narrows it (not the
@@ -62,7 +67,13 @@ def search_many(store: SqliteStore, queries: Sequence[Query]) -> list[Iterator[E
             results[index] = store.search(query)
         else:
             groups.setdefault(key, []).append(index)
+    shared_counts: dict[str, int] = {}
     for members in groups.values():
+        for index in members:
+            for part in conjuncts(str(queries[index].native)):
+                shared_counts[part] = shared_counts.get(part, 0) + 1
+    for members in groups.values():
+        members.sort(key=lambda index: _shared_signature(queries[index], shared_counts))
         for start in range(0, len(members), COMBINED):
             chunk = members[start:start + COMBINED]
             if len(chunk) == 1:
@@ -72,6 +83,11 @@ def search_many(store: SqliteStore, queries: Sequence[Query]) -> list[Iterator[E
             for position, index in enumerate(chunk):
                 results[index] = combined.events(position)
     return [results[index] for index in range(len(queries))]
+
+
+def _shared_signature(query: Query, counts: dict[str, int]) -> tuple[str, ...]:
+    """The conjuncts a query shares with others, sorted: queries with the same sort together."""
+    return tuple(sorted(part for part in conjuncts(str(query.native)) if counts.get(part, 0) > 1))
 
 
 def _scan_key(store: SqliteStore, query: Query) -> tuple[str, tuple[object, ...]] | None:
@@ -115,13 +131,17 @@ class _Combined:
             yield from self.store.search(Query(native=f"seq IN ({chunk})"))
 
     def _run(self) -> list[array[int]]:
-        natives = [str(q.native) for q in self.queries]
+        parts = [conjuncts(str(q.native)) for q in self.queries]
+        shared = [c for c in parts[0] if all(c in p for p in parts[1:])]
+        rests = [all_sql(rest) if (rest := [c for c in p if c not in shared]) else "1" for p in parts]
+        condition = all_sql([*(c for c in shared if not calls_python(c)), any_sql(rests),
+                             *(c for c in shared if calls_python(c))])
         table = self.store._table(self.queries[0])
-        where, params = self.store._where(replace(self.queries[0], native=any_sql(natives)))
+        where, params = self.store._where(replace(self.queries[0], native=condition))
         # CASE WHEN, not the bare condition: SQLite evaluates AND/OR in a result column without
         # short-circuit (both sides, every Python check), but a CASE condition with it.
-        flags = ", ".join(f"CASE WHEN ({native}) THEN 1 END" for native in natives)
-        matches = [array("q") for _ in natives]
+        flags = ", ".join(f"CASE WHEN ({rest}) THEN 1 END" for rest in rests)
+        matches = [array("q") for _ in rests]
         # Read to the end before anything is returned: no read snapshot stays open while the
         # caller writes alerts (see SqliteStore.search), and a failure leaves nothing half done.
         cursor = self.store._execute(f"SELECT seq, {flags} FROM {table}{where} ORDER BY ts, id", params)

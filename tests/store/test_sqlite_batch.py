@@ -14,6 +14,7 @@ from govsoc.core.event import Event, make_id
 from govsoc.rules.backends import backend_for
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
+from govsoc.store.sqlite_conjuncts import conjuncts
 
 T0 = datetime(2026, 5, 1, tzinfo=UTC)
 DETECTIONS = [
@@ -48,15 +49,20 @@ def natives() -> list[str]:
         f"detection: {{{d}, condition: sel}}\n").rules[0]) for i, d in enumerate(DETECTIONS)]
 
 
-@pytest.mark.parametrize("after", [None, "3000"])  # a full pass; an incremental one (a narrow seq range)
-def test_each_query_gets_what_its_own_search_gives(store: SqliteStore, after: str | None) -> None:
-    queries = [Query(native=n, after=after, until=store.position()) for n in natives()]
+def traced_search_many(store: SqliteStore, queries: list[Query]) -> tuple[list[list[str]], list[str]]:
+    """The ids search_many gives per query, and the statements it ran."""
     statements: list[str] = []
     store._db.set_trace_callback(statements.append)
     try:
-        many = [[e.id for e in hits] for hits in store.search_many(queries)]
+        return [[e.id for e in hits] for hits in store.search_many(queries)], statements
     finally:
         store._db.set_trace_callback(None)
+
+
+@pytest.mark.parametrize("after", [None, "3000"])  # a full pass; an incremental one (a narrow seq range)
+def test_each_query_gets_what_its_own_search_gives(store: SqliteStore, after: str | None) -> None:
+    queries = [Query(native=n, after=after, until=store.position()) for n in natives()]
+    many, statements = traced_search_many(store, queries)
     alone = [[e.id for e in store.search(q)] for q in queries]
     assert many == alone
     assert all(alone[:5]) and alone[5] == []
@@ -73,3 +79,30 @@ def test_a_failing_query_fails_alone(store: SqliteStore) -> None:
     assert [len(list(hits)) for hits in results[:2]] == [len(list(store.search(q))) for q in queries[:2]]
     with pytest.raises(StoreError):
         list(results[2])
+
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    # nested ANDs flatten, enclosing parentheses go, a repeat is dropped
+    ("((a = 1 AND (b = 2)) AND (c OR d)) AND a = 1", ("a = 1", "b = 2", "c OR d")),
+    # an AND inside a string literal or a quoted identifier is text, not a conjunction
+    ("x = 'p AND q' AND \"f AND g\" = 1", ("x = 'p AND q'", '"f AND g" = 1')),
+    # a doubled quote stays inside its literal
+    ("x = 'it''s AND' AND y", ("x = 'it''s AND'", "y")),
+    # BETWEEN's AND is not a conjunction: the condition is kept whole
+    ("x BETWEEN 1 AND 2 AND y", ("x BETWEEN 1 AND 2 AND y",)),
+    # unbalanced text is kept whole
+    ("(a AND b", ("(a AND b",)),
+])
+def test_conjuncts(sql: str, expected: tuple[str, ...]) -> None:
+    assert conjuncts(sql) == expected
+
+
+def test_shared_conjuncts_are_tested_once_before_the_rules_own_parts(store: SqliteStore) -> None:
+    queries = [Query(native=n) for n in natives()[2:5]]
+    many, statements = traced_search_many(store, queries)
+    assert many == [[e.id for e in store.search(q)] for q in queries] and all(many)
+    combined = next(s for s in statements if s.startswith("SELECT seq, "))
+    where = combined[combined.index(" WHERE "):]
+    # the log source's Python check is shared: it appears once, after the rules' own parts
+    assert where.count('govsoc_match("event.module"') == 1
+    assert where.index('govsoc_match("event.module"') > where.index("govsoc_match(message")

@@ -1,0 +1,102 @@
+"""The top-level conjuncts of a SQL condition, as text (for combined rule scans).
+
+Rules of one log source share that source's condition (and often more). When several rules are
+evaluated in one scan (govsoc.store.sqlite_batch), the conjuncts every one of them has are
+tested once per row, before any rule's own part: a row that fails them costs nothing more.
+``a AND b AND c`` is true exactly when each of ``a``, ``b`` and ``c`` is, so splitting a
+condition into its top-level conjuncts, removing repeats and testing the common ones first
+changes no answer (in a WHERE clause, where false and NULL both reject a row).
+
+The splitter reads the SQL the query surface writes: string literals in single quotes, quoted
+identifiers in double quotes, parentheses, the keyword ``AND`` in upper case. A condition it
+cannot read with certainty (an unbalanced parenthesis or quote, ``BETWEEN ... AND``, a
+``CASE``) is kept whole, as one conjunct.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Final
+
+__all__ = ["MAX_SPLIT", "calls_python", "conjuncts"]
+
+MAX_SPLIT: Final[int] = 20_000
+
+#: SQL functions that call into Python (the query surface's and the layout's), and REGEXP.
+_PYTHON = re.compile(r"\bgovsoc_\w+\s*\(|\bREGEXP\b")
+_UNSPLITTABLE = re.compile(r"\b(?:BETWEEN|CASE)\b", re.IGNORECASE)
+
+
+def calls_python(sql: str) -> bool:
+    """Whether evaluating ``sql`` may call a Python function (costly per row)."""
+    return _PYTHON.search(sql) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def conjuncts(sql: str) -> tuple[str, ...]:
+    """The conjuncts of ``sql`` at its top level (nested ANDs flattened, repeats dropped); a
+    condition longer than :data:`MAX_SPLIT` characters is kept whole (reading it costs more than
+    sharing its parts saves)."""
+    text = sql.strip()
+    if len(text) > MAX_SPLIT or _UNSPLITTABLE.search(text):
+        return (text,)
+    structure = _structure(text)
+    if structure is None:
+        return (text,)
+    level, closing, quoted = structure
+    ands = [m.start() for m in re.finditer(" AND ", text) if not quoted[m.start()]]
+    out: list[str] = []
+    _split(text, 0, len(text), level, closing, ands, out)
+    return tuple(dict.fromkeys(out))
+
+
+def _split(text: str, start: int, end: int, level: list[int], closing: dict[int, int], ands: list[int],
+           out: list[str]) -> None:
+    while True:  # drop blanks and parentheses that enclose the whole range
+        while start < end and text[start] == " ":
+            start += 1
+        while end > start and text[end - 1] == " ":
+            end -= 1
+        if start < end and text[start] == "(" and closing.get(start) == end - 1:
+            start, end = start + 1, end - 1
+            continue
+        break
+    if start >= end:
+        return
+    base = level[start]
+    cuts = [i for i in ands if start <= i < end and level[i] == base]
+    if not cuts:
+        out.append(text[start:end])
+        return
+    for left, right in zip([start, *(c + len(" AND ") for c in cuts)], [*cuts, end], strict=True):
+        _split(text, left, right, level, closing, ands, out)
+
+
+def _structure(text: str) -> tuple[list[int], dict[int, int], list[bool]] | None:
+    """For each character, how many parentheses are open before it and whether it is inside a
+    quote, and where each opening parenthesis closes; None when quotes or parentheses do not
+    balance."""
+    level: list[int] = []
+    quoted: list[bool] = []
+    closing: dict[int, int] = {}
+    opened: list[int] = []
+    quote = ""
+    for index, char in enumerate(text):
+        level.append(len(opened))
+        quoted.append(bool(quote))
+        if quote:
+            if char == quote:  # a doubled quote closes and reopens: the same state after both
+                quote = ""
+            continue
+        if char in "'\"":
+            quote = char
+        elif char == "(":
+            opened.append(index)
+        elif char == ")":
+            if not opened:
+                return None
+            closing[opened.pop()] = index
+    if quote or opened:
+        return None
+    return level, closing, quoted
