@@ -71,7 +71,7 @@ class Pipeline:
     """Runs sources into a store through the spool, keeping checkpoints in ``data_dir``."""
 
     def __init__(self, sink: EventSink, *, data_dir: Path, inventory: Inventory | None = None,
-                 spool_max_bytes: int = DEFAULT_MAX_BYTES, retry_seconds: float = 2.0,
+                 spool_max_bytes: int = DEFAULT_MAX_BYTES, retry_seconds: float = 2.0, max_backoff: float = 30.0,
                  progress: Callable[[int], None] | None = None,
                  notice: Callable[[str], None] | None = None) -> None:
         self.sink = sink
@@ -83,12 +83,16 @@ class Pipeline:
         self.progress = progress
         self.notice = notice or (lambda _message: None)
         self._down_since: float | None = None
+        self.max_backoff = max(max_backoff, retry_seconds)
+        self._backoff = retry_seconds
+        self._retry_at = 0.0
         self.corrupt_spool_records = 0
         self.drained = 0
 
     # -- delivery ----------------------------------------------------------------------------
     def _store_usable(self) -> bool:
-        return self._down_since is None or time.monotonic() - self._down_since >= self.retry_seconds
+        """Whether to try the store now: it answered last time, or its back-off has run out."""
+        return self._down_since is None or time.monotonic() >= self._retry_at
 
     def drain(self) -> int:
         """Write what the spool holds to the store; returns how many events went (0 when the
@@ -103,7 +107,7 @@ class Pipeline:
                 return 0
             result = e.result
         else:
-            self._down_since = None
+            self._came_back()
         self.drained += result.events
         if result.events:
             self.refresh()
@@ -113,10 +117,23 @@ class Pipeline:
                         f"skipped, not replayed")
         return result.events
 
+    def _came_back(self) -> None:
+        if self._down_since is not None:
+            self.notice(f"store answers again after {time.monotonic() - self._down_since:.0f} s")
+        self._down_since = None
+
     def _went_down(self, error: StoreError) -> None:
+        """The store failed: batches go straight to the spool until the back-off runs out, then
+        one operation (a drain of the spool's oldest batch, or the next batch) tries it again.
+        Each failure in a row doubles the wait, up to max_backoff seconds: an unreachable host
+        costs a connect time-out per try, which must not be paid for every batch."""
+        now = time.monotonic()
         if self._down_since is None:
             self.notice(f"store unavailable, spooling to {self.spool.folder}: {error}")
-        self._down_since = time.monotonic()
+            self._down_since, self._backoff = now, self.retry_seconds
+        else:
+            self._backoff = min(self.max_backoff, max(self._backoff * 2, self.retry_seconds))
+        self._retry_at = now + self._backoff
 
     def deliver(self, events: list[Event], on_full: Literal["wait", "drop"] = "wait") -> Delivery:
         """Store ``events``, or spool them when the store is down; when the spool is full, wait
@@ -130,7 +147,7 @@ class Pipeline:
                 except StoreError as e:
                     self._went_down(e)
                 else:
-                    self._down_since = None
+                    self._came_back()
                     receipt += replace(written, retry=())
                     if not written.retry:
                         return Delivery(receipt=receipt)

@@ -3,9 +3,12 @@ replayed, and the store's absence sends batches to it and back."""
 
 from __future__ import annotations
 
+import socket
 import struct
 import subprocess
 import sys
+import threading
+import time
 import zlib
 from datetime import UTC, datetime
 from pathlib import Path
@@ -239,3 +242,65 @@ def test_a_drain_cut_short_by_the_store_counts_what_it_drained(tmp_path: Path) -
     again = Pipeline(rest, data_dir=tmp_path)  # type: ignore[arg-type]
     assert again.drain() == 2000 and [e.id for e in rest.events] == [f"e{n}" for n in range(5000, 7000)]
     assert pipeline.spool.totals().drained_events == 7000 and pipeline.spool.is_empty()
+
+
+class Silent:
+    """A listener that accepts connections and never answers: what an unreachable host costs
+    (a request time-out per try), counting the tries."""
+
+    def __init__(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0), backlog=128)
+        self.server.settimeout(0.1)
+        self.accepted: list[socket.socket] = []
+        self.running = True
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.getsockname()[1]}"
+
+    def _accept(self) -> None:
+        while self.running:
+            try:
+                self.accepted.append(self.server.accept()[0])
+            except TimeoutError:
+                continue
+
+    def close(self) -> None:
+        self.running = False
+        self.thread.join()
+        for connection in self.accepted:
+            connection.close()
+        self.server.close()
+
+
+@pytest.mark.es
+def test_a_store_that_does_not_answer_is_tried_once_per_backoff(tmp_path: Path, elastic9_store: Store) -> None:
+    """Seen: with the store down, every batch after a 2 s pause paid the store's time-out before
+    it went to the spool. Now the batches go straight to the spool and the store is tried again
+    after a back-off that doubles with each failure."""
+    from elasticsearch import Elasticsearch
+
+    silent = Silent()
+    real_client = elastic9_store.client  # type: ignore[attr-defined]
+    elastic9_store.client = Elasticsearch(silent.url, request_timeout=0.1, max_retries=0)  # type: ignore[attr-defined]
+    notices: list[str] = []
+    pipeline = Pipeline(elastic9_store, data_dir=tmp_path, retry_seconds=0.02, max_backoff=2.0,
+                        notice=notices.append)
+    spooled, n, began = 0, 0, time.monotonic()
+    try:
+        while time.monotonic() - began < 5:
+            spooled += pipeline.deliver([event(n + k) for k in range(20)]).spooled
+            n += 20
+    finally:
+        elastic9_store.client.close()  # type: ignore[attr-defined]
+        elastic9_store.client = real_client  # type: ignore[attr-defined]
+        silent.close()
+    assert spooled == n > 0
+    # A try every 0.02 s + 0.1 s time-out was over 20 tries in 5 s; a back-off doubling up to 2 s: 8.
+    assert len(silent.accepted) <= 12, len(silent.accepted)
+    assert sum("store unavailable" in m for m in notices) == 1
+    time.sleep(pipeline.max_backoff)  # the store answers again: the next try drains the spool
+    assert pipeline.drain() == n
+    assert notices[-1].startswith("store answers again after")
