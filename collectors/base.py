@@ -115,11 +115,32 @@ class FlushingParser(Protocol):
 @runtime_checkable
 class RecordFileParser(Protocol):
     """A parser of a file format that is not lines (EVTX): it brings the Source that reads such
-    a file into records. The pipeline reads the whole file each time; the records' ids do not
-    depend on the file, so a re-read stores nothing twice."""
+    a file into records. The records' ids do not depend on the file, so a re-read stores nothing
+    twice; when the source is also a ResumableSource, the pipeline keeps a checkpoint and reads
+    only what is new."""
 
     def file_source(self, path: Path) -> Source:
         """The records of the file at ``path``."""
+        ...
+
+
+@runtime_checkable
+class ResumableSource(Protocol):
+    """A record file source that can skip what an earlier read took: its records come in
+    increasing ``offset`` order, ``state()`` changes whenever the file does, and after
+    ``resume(offset, digest)`` it yields only records after ``offset`` (reading from the start
+    when the record at ``offset`` no longer has ``digest``: not the same file any more)."""
+
+    def state(self) -> str:
+        """A digest of the file's state: equal means nothing was added."""
+        ...
+
+    def resume(self, after: int, digest: str | None) -> None:
+        """Yield only records after position ``after``, whose record had ``digest``."""
+        ...
+
+    def records(self) -> Iterator[RawRecord]:
+        """Every record (after the resume position), in increasing offset order."""
         ...
 
 

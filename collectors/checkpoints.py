@@ -33,6 +33,9 @@ from govsoc.core.event import make_id
 #: trusted to show every change (file system times are stamped in coarse ticks).
 RACY_SECONDS = 1.0
 
+#: The fingerprint of record-file checkpoints (EVTX): they are found by path, never by content.
+RECORD_FILE = "record-file"
+
 #: Counters kept per source, shown by `govsoc status`.
 COUNTERS = ("records", "events", "created", "duplicates", "rejected", "dropped", "spooled",
             "parse_failures", "truncated", "nul_bytes_skipped")
@@ -69,6 +72,15 @@ class Checkpoint:
     #: Event ids of completed partial lines whose deletion the store has not yet acknowledged.
     superseded: tuple[str, ...] = ()
     counters: dict[str, int] = field(default_factory=dict)
+    #: For a record file (EVTX; fingerprint RECORD_FILE): the file's state when it was last read
+    #: to its end (equal now: unchanged). Its offset is the last record's position, ``tail``
+    #: that record's digest.
+    state: str | None = None
+
+    @property
+    def record_file(self) -> bool:
+        """Whether this is the checkpoint of a record file (EVTX), not of a line file."""
+        return self.fingerprint == RECORD_FILE
 
     def counted(self, **more: int) -> Checkpoint:
         """A copy with counters increased."""

@@ -32,7 +32,7 @@ def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) 
         view = None
     current = pipeline.checkpoints.match(view) if view is not None and view.head else None
     previous = [c for c in pipeline.checkpoints.at_path(str(path))
-                if current is None or c.identity != current.identity]
+                if not c.record_file and (current is None or c.identity != current.identity)]
     if not previous:
         return []
     done: list[IngestSummary] = []

@@ -33,6 +33,7 @@ from govsoc.collectors.base import (
     Parser,
     RawRecord,
     RecordFileParser,
+    ResumableSource,
     Source,
     parsers,
 )
@@ -40,7 +41,7 @@ from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
 from govsoc.collectors.files.binary import sniff_binary
 from govsoc.collectors.files.identity import FileView, look, open_content
 from govsoc.collectors.files.lines import DEFAULT_MAX_RECORD_BYTES, ReadStats, read_lines
-from govsoc.collectors.files.tracker import FileTracker, unchanged
+from govsoc.collectors.files.tracker import FileTracker, RecordFileTracker, unchanged
 from govsoc.collectors.spool import DEFAULT_MAX_BYTES, DrainInterrupted, Spool
 from govsoc.collectors.summary import Delivery, IngestSummary
 from govsoc.collectors.timestamps import find_time
@@ -269,10 +270,30 @@ class Pipeline:
 
     def _ingest_record_file(self, path: Path, parser: Parser, source: Source, options: IngestOptions,
                             summary: IngestSummary) -> IngestSummary:
-        """A file that is not lines (EVTX), read whole through its parser's own Source."""
+        """A file that is not lines (EVTX), read through its parser's own Source: from its
+        checkpoint when the source is resumable (an unchanged file costs a look at its header),
+        else whole (its record ids are stable, so nothing is stored twice)."""
         context = ParseContext(timezone=ZoneInfo(options.timezone), year=options.year,
                                reference=datetime.fromtimestamp(path.stat().st_mtime, tz=UTC))
-        self.run(source, parser, context, summary, batch_size=options.batch_size)
+        if not isinstance(source, ResumableSource):
+            self.run(source, parser, context, summary, batch_size=options.batch_size)
+            summary.unreadable = int(getattr(source, "unreadable", 0))
+            self.refresh()
+            return summary
+        summary.unit = "record"
+        tracker = RecordFileTracker(self.checkpoints, path, options.parser, summary)
+        with self.checkpoints.lock(tracker.checkpoint.identity):
+            tracker.checkpoint = self.checkpoints.get(tracker.checkpoint.identity) or tracker.checkpoint
+            checkpoint, state = tracker.checkpoint, source.state()
+            summary.identity, summary.offset = checkpoint.identity, checkpoint.offset
+            if checkpoint.state == state:
+                summary.unchanged = True
+                return summary
+            if checkpoint.offset:
+                source.resume(checkpoint.offset, checkpoint.tail)
+            self.run(source, parser, context, summary, batch_size=options.batch_size,
+                     acknowledged=tracker.acknowledged)
+            tracker.finish(state)
         summary.unreadable = int(getattr(source, "unreadable", 0))
         self.refresh()
         return summary

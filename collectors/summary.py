@@ -44,6 +44,8 @@ class IngestSummary:
     read_error: str | None = None
     identity: str | None = None
     offset: int = 0
+    #: What ``offset`` counts: bytes of a line file, or the record id of a record file (EVTX).
+    unit: str = "byte"
     rejects_path: Path | None = None
     first_failures: list[str] = field(default_factory=list)
     #: The first events the store refused, as "file:line: reason".
@@ -63,7 +65,7 @@ class IngestSummary:
         if self.unchanged and self.identity is None:
             return f"{self.source}: empty, nothing to read"
         if self.unchanged:
-            return f"{self.source}: unchanged since the last run (checkpoint at byte {self.offset})"
+            return f"{self.source}: unchanged since the last run (checkpoint at {self.unit} {self.offset})"
         where = f" -> {self.rejects_path}" if self.rejects_path else ""
         spooled = f", {self.spooled} spooled until the store answers" if self.spooled else ""
         parts = [f"{self.source}: {self.records} records, {self.receipt.accepted} accepted "

@@ -30,17 +30,19 @@ def source_status(checkpoint: Checkpoint, now: datetime) -> dict[str, Any]:
     # completed form replaces it. Lag starts after it.
     read_to = checkpoint.partial.end if checkpoint.partial is not None else checkpoint.offset
     try:
-        view = look(path)
-        if view.prefix_fingerprint(checkpoint.fingerprint_bytes) == checkpoint.fingerprint and view.size is not None:
-            lag_bytes = max(0, view.size - read_to)
+        view = None if checkpoint.record_file else look(path)  # EVTX: positions are record ids, not bytes
     except ParseError:
-        pass
+        view = None
+    if view is not None and view.size is not None and \
+            view.prefix_fingerprint(checkpoint.fingerprint_bytes) == checkpoint.fingerprint:
+        lag_bytes = max(0, view.size - read_to)
     updated = datetime.fromisoformat(checkpoint.updated) if checkpoint.updated else None
     row: dict[str, Any] = {"source": checkpoint.path, "identity": checkpoint.identity, "parser": checkpoint.parser}
     row.update({name: checkpoint.counters.get(name, 0) for name in COLUMNS})
     row["stored"] = row["created"] + row["duplicates"]
     row["accepted"] = row["stored"] + row["spooled"]
     row.update({"checkpoint": checkpoint.offset, "line": checkpoint.line, "lag_bytes": lag_bytes,
+                "unit": "record" if checkpoint.record_file else "byte",
                 "lag_seconds": round((now - updated).total_seconds(), 1) if updated else None,
                 "updated": checkpoint.updated,
                 "partial": checkpoint.partial is not None,
@@ -75,6 +77,7 @@ def status(app: AppContext, fmt: str) -> None:
         lag = "-" if row["lag_bytes"] is None else f"{row['lag_bytes']} B, {row['lag_seconds']} s"
         table.add_row(Text(printable(row["source"])), str(row["records"]), str(row["accepted"]), str(row["stored"]),
                       str(row["rejected"]), str(row["dropped"]), str(row["spooled"]),
+                      f"record {row['checkpoint']}" if row["unit"] == "record" else
                       f"{row['checkpoint']} (line {row['line']})", lag)
     console().print(table)
     drained = (f"; {totals.drained_events} spooled events drained into the store so far, the last at "

@@ -1,18 +1,20 @@
 """Following one file's checkpoint through a read: advanced as batches are acknowledged (by the
 store or the durable spool), never before, with the unterminated last line a one-shot run stored
-(``partial``) remembered so that its completed form replaces it."""
+(``partial``) remembered so that its completed form replaces it. A record file (EVTX) has its
+own, simpler tracker: its position is the last acknowledged record's id."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from pathlib import Path
 
 from govsoc.collectors.base import RawRecord, record_digest
-from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore, Partial
+from govsoc.collectors.checkpoints import RECORD_FILE, Checkpoint, CheckpointStore, Partial
 from govsoc.collectors.files.identity import FileView, tail_digest
 from govsoc.collectors.files.lines import ReadStats
 from govsoc.collectors.summary import Delivery, IngestSummary
-from govsoc.core.event import Event
+from govsoc.core.event import Event, make_id
 
 
 class FileTracker:
@@ -96,3 +98,36 @@ def unchanged(view: FileView, checkpoint: Checkpoint) -> bool:
     if view.compressed:
         return view.size == checkpoint.offset % (1 << 32)
     return view.size == checkpoint.offset
+
+
+class RecordFileTracker:
+    """The checkpoint of a record file (EVTX), found by the file's absolute path: the last
+    acknowledged record's position and digest, and the file's state once read to its end."""
+
+    def __init__(self, checkpoints: CheckpointStore, path: Path, parser: str, summary: IngestSummary) -> None:
+        self.checkpoints, self.summary = checkpoints, summary
+        identity = make_id(RECORD_FILE, str(path))
+        self.checkpoint = checkpoints.get(identity) or Checkpoint(
+            identity=identity, fingerprint=RECORD_FILE, fingerprint_bytes=0, path=str(path), parser=parser)
+        self._counted = (0, 0, 0)
+
+    def acknowledged(self, last: RawRecord | None, delivery: Delivery, batch: list[Event]) -> None:
+        """The batch ending with ``last`` is in the store or the spool: move the checkpoint."""
+        del batch
+        checkpoint = self.checkpoint
+        if last is not None:
+            checkpoint = replace(checkpoint, offset=last.offset, tail=record_digest(last.data))
+        summary = self.summary
+        now = (summary.records, summary.events, summary.parse_failures)
+        records, events, failures = (a - b for a, b in zip(now, self._counted, strict=True))
+        self._counted = now
+        self.checkpoint = self.checkpoints.save(checkpoint.counted(
+            records=records, events=events, parse_failures=failures, created=delivery.receipt.created,
+            duplicates=delivery.receipt.duplicates, rejected=len(delivery.receipt.rejected),
+            spooled=delivery.spooled, dropped=delivery.dropped))
+
+    def finish(self, state: str) -> None:
+        """Read to the end: remember the file's state as it was before the read (a file that
+        changed during it differs next time and is read from the checkpoint)."""
+        self.checkpoint = self.checkpoints.save(replace(self.checkpoint, state=state))
+        self.summary.offset = self.checkpoint.offset

@@ -4,17 +4,22 @@ Stage: collectors (source + parse). EVTX is a binary chunked format, not lines; 
 read with ``evtx`` (pyevtx-rs, the Rust EVTX parser's Python bindings), which renders each record
 as JSON (``Event.System``, ``Event.EventData`` / ``Event.UserData``, attributes under
 ``#attributes``). A record's position is its EventRecordID, so its event id is the same on every
-read of the file. The record JSON is kept as ``event.original``; normalisation follows Winlogbeat
-(collectors.windows.winlog).
+read of the file; the pipeline keeps the last acknowledged one as the file's checkpoint, and a
+later read decodes only the chunks after it. The record JSON is kept as ``event.original``;
+normalisation follows Winlogbeat (collectors.windows.winlog).
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import struct
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, BinaryIO
 
-from govsoc.collectors.base import FILE_ORIGIN, ParseContext, RawRecord, parsers
+from govsoc.collectors.base import FILE_ORIGIN, ParseContext, RawRecord, parsers, record_digest
 from govsoc.collectors.windows.winlog import DEFAULT_DATASET, normalise
 from govsoc.core.errors import Location, ParseError
 from govsoc.core.event import Event
@@ -30,17 +35,51 @@ EVTX_MAGIC = b"ElfFile\x00"
 RECORD_IDENTITY = "windows.evtx"
 
 
+#: EVTX layout: a 4 KiB file header, then 64 KiB chunks, each starting with "ElfChnk\0" and
+#: stating the first and last EventRecordID it holds (u64 at bytes 24 and 32).
+FILE_HEADER_BYTES = 4096
+CHUNK_BYTES = 65536
+CHUNK_MAGIC = b"ElfChnk\x00"
+_CHUNK_IDS = struct.Struct("<QQ")
+
+
 class EvtxFileSource:
-    """The event records of one EVTX file, in file order, origin ``file://<absolute path>``.
+    """The event records of one EVTX file in EventRecordID order, origin ``file://<absolute path>``.
 
     Records the EVTX reader cannot decode are skipped and counted in ``unreadable`` (with the
     first reasons in ``errors``), so one damaged chunk does not lose the rest of the file.
+
+    ``resume(after, digest)`` makes it a resumable source (collectors.base.ResumableSource): only
+    the chunks that hold records after EventRecordID ``after`` are decoded, provided the record
+    ``after`` is still there with the same content (``digest``); otherwise, as for a log that
+    was cleared or replaced, the whole file is read (its ids are stable: nothing is stored twice).
+    Chunks are read in EventRecordID order, so a wrapped ring (newest chunks before the oldest
+    in the file) still yields ids in order and a checkpoint is one id.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.unreadable = 0
         self.errors: list[str] = []
+        self._after = 0
+        self._digest: str | None = None
+        #: Whether the last records() resumed after a checkpoint (False: the whole file was read).
+        self.resumed = False
+
+    def resume(self, after: int, digest: str | None) -> None:
+        """Read only records after EventRecordID ``after``, whose record had ``digest``."""
+        self._after, self._digest = after, digest
+
+    def state(self) -> str:
+        """A digest of the file's header, size and modification time: equal means unchanged."""
+        location = Location(path=str(self.path))
+        try:
+            st = self.path.stat()
+            with self.path.open("rb") as handle:
+                header = handle.read(FILE_HEADER_BYTES)
+        except OSError as e:
+            raise ParseError(f"cannot read: {e.strerror}", location=location) from e
+        return hashlib.sha256(header + f"{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:32]
 
     def records(self) -> Iterator[RawRecord]:
         """One record per event: its JSON rendering, at offset = EventRecordID."""
@@ -53,13 +92,49 @@ class EvtxFileSource:
         location = Location(path=str(self.path))
         try:
             with self.path.open("rb") as handle:
-                magic = handle.read(len(EVTX_MAGIC))
+                header = handle.read(FILE_HEADER_BYTES)
+                chunks = _chunks(handle)
         except OSError as e:
             raise ParseError(f"cannot read: {e.strerror}", location=location) from e
-        if magic != EVTX_MAGIC:
+        if header[:len(EVTX_MAGIC)] != EVTX_MAGIC:
             raise ParseError("not an EVTX file (no ElfFile header)", location=location)
+        after = self._after if any(first <= self._after <= last for first, last, _ in chunks) else 0
+        self.resumed = after > 0
+        for record in self._read(evtx, self._stream(header, chunks, after), origin, location):
+            if record.offset < after:
+                continue
+            if record.offset == after:
+                if record_digest(record.data) != self._digest:  # not the log the checkpoint is of
+                    break
+                after = -1  # checked: every further record is new
+                continue
+            if after > 0:  # the checkpoint's record is not where its chunk says: read it all
+                break
+            yield record
+        else:
+            if after <= 0:
+                return
+        self.resumed = False
+        yield from self._read(evtx, self._stream(header, chunks, 0), origin, location)
+
+    def _stream(self, header: bytes, chunks: list[tuple[int, int, int]], after: int) -> str | BinaryIO:
+        """The file for the reader: its path, or its header and the chunks holding records from
+        ``after`` on, in EventRecordID order."""
+        wanted = sorted((first, position) for first, last, position in chunks if last >= after)
+        if after == 0 and [p for _, p in wanted] == sorted(p for _, _, p in chunks):
+            return str(self.path)
+        buffer = io.BytesIO()
+        buffer.write(header)
+        with self.path.open("rb") as handle:
+            for _, position in wanted:
+                handle.seek(position)
+                buffer.write(handle.read(CHUNK_BYTES))
+        buffer.seek(0)
+        return buffer
+
+    def _read(self, evtx: Any, stream: str | BinaryIO, origin: str, location: Location) -> Iterator[RawRecord]:
         try:
-            reader = evtx.PyEvtxParser(str(self.path))
+            reader = evtx.PyEvtxParser(stream)
         except (OSError, RuntimeError) as e:
             raise ParseError(f"cannot open EVTX: {e}", location=location) from e
         iterator = iter(reader.records_json())
@@ -77,6 +152,21 @@ class EvtxFileSource:
                 continue
             yield RawRecord(data=str(item["data"]).encode("utf-8"), origin=origin, identity=RECORD_IDENTITY,
                             offset=int(item["event_record_id"]))
+
+
+def _chunks(handle: BinaryIO) -> list[tuple[int, int, int]]:
+    """(first EventRecordID, last EventRecordID, file position) of every chunk with a header."""
+    found: list[tuple[int, int, int]] = []
+    position = FILE_HEADER_BYTES
+    while True:
+        handle.seek(position)
+        head = handle.read(40)
+        if len(head) < 40:
+            return found
+        if head[:len(CHUNK_MAGIC)] == CHUNK_MAGIC:
+            first, last = _CHUNK_IDS.unpack_from(head, 24)
+            found.append((first, last, position))
+        position += CHUNK_BYTES
 
 
 @parsers.register("windows.evtx")
