@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -38,7 +38,7 @@ from govsoc.rules.loader import RuleSet
 from govsoc.rules.metadata import RuleMetadata, rule_metadata
 from govsoc.rules.pipeline import rule_source_status
 from govsoc.rules.regroup import Key, Span, reevaluate, retire
-from govsoc.rules.state import RuleState, load_state, save_state
+from govsoc.rules.state import RuleState, load_states, save_states
 from govsoc.rules.suppress import Suppressor, suppression_of
 from govsoc.store.base import Query, Store
 
@@ -77,6 +77,19 @@ class DetectionSummary:
                 for needs, count in sorted(needed.items(), key=lambda item: (-item[1], item[0]))]
 
 
+@dataclass(slots=True)
+class _Plan:
+    """A base rule ready to run: who consumes its hits, and its searches (one per checkpoint)."""
+
+    rule: SigmaRule
+    generating: bool
+    began: float
+    positions: dict[str, int]
+    suppressor: Suppressor | None = None
+    groups: list[list[str]] = field(default_factory=list)
+    queries: list[Query] = field(default_factory=list)
+
+
 def generating_rules(ruleset: RuleSet) -> set[str]:
     """Ids of the base rules that raise alerts of their own."""
     referenced: dict[str, bool] = {}
@@ -111,6 +124,10 @@ class DetectionPass:
         self.compiled: dict[str, Correlation] = {}
         self.new_groups: dict[str, dict[Key, Span]] = defaultdict(dict)
         self.states: dict[str, RuleState] = {}
+        self.changed: set[str] = set()
+        #: Match alerts not yet written, and the rules whose alerts they complete.
+        self.buffered: list[Alert] = []
+        self.finished: list[tuple[_Plan, int, float]] = []
 
     def run(self) -> DetectionSummary:
         """Run the pass."""
@@ -118,17 +135,27 @@ class DetectionPass:
         if not self.ranged:
             self.until = self.store.position()
         rules, correlations = self._unique()
+        if not self.ranged:
+            self._load_states([str(r.id) for r in [*rules, *correlations]])
         for corr in correlations:
             try:
                 self.compiled[str(corr.id)] = compile_correlation(corr)
             except RuleError as e:
                 self._fail(corr, e, self._begin(corr))
         generating = generating_rules(self.ruleset)
-        for rule in rules:
-            self._run_rule(rule, str(rule.id) in generating)
+        planned = [plan for plan in (self._plan(rule, str(rule.id) in generating) for rule in rules) if plan]
+        # The store may fetch the first hits of many rules at once (one request for many rules).
+        results = iter(self.store.search_many([q for plan in planned for q in plan.queries]))
+        for plan in planned:
+            self._run_rule(plan, [next(results) for _ in plan.queries])
+        try:
+            self._flush()
+        except GovsocError:
+            pass  # the rules whose alerts it held are failed, with their gaps
         for corr in correlations:
             if str(corr.id) in self.compiled:
                 self._run_correlation(corr, self.compiled[str(corr.id)])
+        self._save_states()
         return self.summary
 
     def _unique(self) -> tuple[list[SigmaRule], list[SigmaCorrelationRule]]:
@@ -153,38 +180,76 @@ class DetectionPass:
         return kept[0], kept[1]
 
     # -- base rules --------------------------------------------------------------------------
-    def _run_rule(self, rule: SigmaRule, generating: bool) -> None:
+    def _plan(self, rule: SigmaRule, generating: bool) -> _Plan | None:
+        """Convert a rule and name its searches: one per distinct checkpoint of its consumers
+        (its own alerts, each correlation that refers to it); None when it failed."""
         rule_id = str(rule.id)
-        began = self._begin(rule)
-        positions = {corr_id: [i for i, ref in enumerate(corr.refs) if ref.id == rule_id][0]
-                     for corr_id, corr in self.compiled.items() if any(ref.id == rule_id for ref in corr.refs)}
-        consumers = ([_OWN] if generating else []) + sorted(positions)
+        plan = _Plan(rule=rule, generating=generating, began=self._begin(rule), positions={
+            corr_id: [i for i, ref in enumerate(corr.refs) if ref.id == rule_id][0]
+            for corr_id, corr in self.compiled.items() if any(ref.id == rule_id for ref in corr.refs)})
+        consumers = ([_OWN] if generating else []) + sorted(plan.positions)
         try:
             native = self.backend.convert(rule)
             self.natives[rule_id] = native
             suppression = suppression_of(rule) if generating else None
-            suppressor = None if suppression is None else Suppressor(rule, suppression, self.store, native)
-            by_checkpoint: dict[str | None, list[str]] = defaultdict(list)
-            for consumer in consumers:
-                by_checkpoint[self._checkpoint(rule_id if consumer == _OWN else consumer)].append(consumer)
-            matches = 0
-            for checkpoint, group in by_checkpoint.items():
-                if not self.ranged and self.until is None:
-                    continue  # the store holds no event yet
-                query = Query(native=native, start=self.start, end=self.end, after=checkpoint, until=self.until)
-                matches += self._consume(rule, self.store.search(query), group, positions, suppressor)
-            if suppressor is not None:  # one alert per touched window, counted over the whole window
-                self._write(list(suppressor.alerts()))
+            plan.suppressor = None if suppression is None else Suppressor(rule, suppression, self.store, native)
         except GovsocError as e:
-            self.failed_rules.add(rule_id)
-            if generating:
-                self._fail(rule, e, began)
-            else:
-                self.summary.failed.append(_located(e, rule, self.ruleset))
+            self._rule_failed(plan, e)
+            return None
+        by_checkpoint: dict[str | None, list[str]] = defaultdict(list)
+        for consumer in consumers:
+            by_checkpoint[self._checkpoint(rule_id if consumer == _OWN else consumer)].append(consumer)
+        for checkpoint, group in by_checkpoint.items():
+            if not self.ranged and self.until is None:
+                continue  # the store holds no event yet
+            plan.groups.append(group)
+            plan.queries.append(Query(native=native, start=self.start, end=self.end, after=checkpoint,
+                                      until=self.until))
+        return plan
+
+    def _run_rule(self, plan: _Plan, results: list[Iterator[Event]]) -> None:
+        """Consume a planned rule's hits. Its alerts join the pass's buffer; the rule counts as
+        succeeded (and its checkpoint may advance) once the buffer holding them was written."""
+        rule_id = str(plan.rule.id)
+        try:
+            matches = 0
+            for hits, group in zip(results, plan.groups, strict=True):
+                matches += self._consume(plan.rule, hits, group, plan.positions, plan.suppressor)
+            if plan.suppressor is not None:  # one alert per touched window, counted over the whole window
+                self._buffer(list(plan.suppressor.alerts()))
+        except GovsocError as e:
+            self._rule_failed(plan, e)
             return
         self.summary.matches[rule_id] = matches
-        if generating:
-            self._succeed(rule_id, rule.title, matches, began)
+        if plan.generating:
+            self.finished.append((plan, matches, time.perf_counter() - plan.began))
+
+    def _rule_failed(self, plan: _Plan, error: GovsocError) -> None:
+        self.failed_rules.add(str(plan.rule.id))
+        self.summary.matches.pop(str(plan.rule.id), None)
+        if plan.generating:
+            self._fail(plan.rule, error, plan.began)
+        else:
+            self.summary.failed.append(_located(error, plan.rule, self.ruleset))
+
+    def _buffer(self, alerts: list[Alert]) -> None:
+        self.buffered.extend(alerts)
+        if len(self.buffered) >= ALERT_BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write the buffered alerts; then the rules that finished meanwhile have succeeded, or,
+        when the write failed, have failed (and the error goes on to the rule being consumed)."""
+        alerts, self.buffered = self.buffered, []
+        finished, self.finished = self.finished, []
+        try:
+            self._write(alerts)
+        except GovsocError as e:
+            for plan, _, _ in finished:
+                self._rule_failed(plan, e)
+            raise
+        for plan, matches, duration in finished:
+            self._succeed(str(plan.rule.id), plan.rule.title, matches, duration)
 
     def _consume(self, rule: SigmaRule, hits: Iterable[Event], consumers: list[str],
                  positions: dict[str, int], suppressor: Suppressor | None = None) -> int:
@@ -211,9 +276,9 @@ class DetectionPass:
                 else:
                     span.widen(event.timestamp)
             if len(batch) >= ALERT_BATCH:
-                self._write(batch)
+                self._buffer(batch)
                 batch = []
-        self._write(batch)
+        self._buffer(batch)
         return count
 
     # -- correlations ------------------------------------------------------------------------
@@ -252,7 +317,7 @@ class DetectionPass:
             # new hit reaches them: an upper bound can only be judged on a closed window.
             state.pending = [[list(k), format_timestamp(s.first), format_timestamp(s.last)]
                              for k, s in groups.items() if not corr.monotone and s.last + corr.span >= self.horizon]
-            self._succeed(corr_id, rule.title, written, began)
+            self._succeed(corr_id, rule.title, written, time.perf_counter() - began)
 
     # -- bookkeeping -------------------------------------------------------------------------
     def _begin(self, rule: SigmaRule | SigmaCorrelationRule) -> float:
@@ -261,10 +326,21 @@ class DetectionPass:
             self.progress(rule.title)
         return time.perf_counter()
 
+    def _load_states(self, rule_ids: list[str]) -> None:
+        """Every rule's state, read in one call."""
+        self.states.update(load_states(self.store, rule_ids))
+
     def _state(self, rule_id: str) -> RuleState:
         if rule_id not in self.states:
-            self.states[rule_id] = load_state(self.store, rule_id)
+            self.states[rule_id] = load_states(self.store, [rule_id])[rule_id]
         return self.states[rule_id]
+
+    def _save_states(self) -> None:
+        """The states the pass changed, written in one call at its end: a pass that stops
+        before that leaves every checkpoint where it was, so the next pass reads its events
+        again (alerts are upserted by id: nothing is doubled)."""
+        save_states(self.store, [self.states[i] for i in sorted(self.changed)])
+        self.changed.clear()
 
     def _checkpoint(self, rule_id: str) -> str | None:
         return None if self.ranged else self._state(rule_id).checkpoint
@@ -281,16 +357,16 @@ class DetectionPass:
             return
         state = self._state(str(rule.id))
         state.failed(self.now, error.message, time.perf_counter() - began)
-        save_state(self.store, state)
+        self.changed.add(state.rule_id)
         if state.open_gap:
             self.summary.gaps.append(state.open_gap.line(rule.title))
 
-    def _succeed(self, rule_id: str, title: str, matches: int, began: float) -> None:
+    def _succeed(self, rule_id: str, title: str, matches: int, duration: float) -> None:
         if self.ranged:
             return
         state = self._state(rule_id)
-        covered = state.succeeded(self.now, self.until, matches, time.perf_counter() - began)
-        save_state(self.store, state)
+        covered = state.succeeded(self.now, self.until, matches, duration)
+        self.changed.add(rule_id)
         if covered:
             self.summary.gaps.append(covered.line(title))
 

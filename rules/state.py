@@ -114,10 +114,26 @@ def state_key(rule_id: str) -> str:
 
 def load_state(store: Store, rule_id: str) -> RuleState:
     """A rule's state, or a fresh one (no checkpoint: its first pass reads everything)."""
-    doc = store.get_state(state_key(rule_id))
+    return load_doc(rule_id, store.get_state(state_key(rule_id)))
+
+
+def load_states(store: Store, rule_ids: list[str]) -> dict[str, RuleState]:
+    """Many rules' states in one store call (a pass reads every rule's state at its start)."""
+    docs = store.get_states([state_key(i) for i in rule_ids])
+    return {i: load_doc(i, docs.get(state_key(i))) for i in rule_ids}
+
+
+def load_doc(rule_id: str, doc: dict[str, Any] | None) -> RuleState:
+    """A rule's state from its stored document, or a fresh one when there is none."""
     return RuleState(rule_id=rule_id) if doc is None else RuleState.from_document(doc)
 
 
 def save_state(store: Store, state: RuleState) -> None:
     """Write a rule's state back."""
-    store.put_state(state_key(state.rule_id), state.to_document())
+    save_states(store, [state])
+
+
+def save_states(store: Store, states: list[RuleState]) -> None:
+    """Write many rules' states back in one store call."""
+    if states:
+        store.put_states({state_key(s.rule_id): s.to_document() for s in states})

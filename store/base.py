@@ -9,7 +9,7 @@ aggregation happen inside the store, never by pulling every event into Python.
 from __future__ import annotations
 
 from abc import ABCMeta, abstractmethod
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -153,6 +153,22 @@ class Store(metaclass=ABCMeta):
     @abstractmethod
     def put_state(self, key: str, value: dict[str, Any]) -> None:
         """Write a state document (replacing the previous one), readable at once."""
+
+    def get_states(self, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Many state documents at once: key -> document, for the keys that were written."""
+        found = {key: self.get_state(key) for key in keys}
+        return {key: doc for key, doc in found.items() if doc is not None}
+
+    def put_states(self, values: Mapping[str, dict[str, Any]]) -> None:
+        """Write many state documents at once (each as :meth:`put_state` would)."""
+        for key, value in values.items():
+            self.put_state(key, value)
+
+    def search_many(self, queries: Sequence[Query]) -> list[Iterator[Event]]:
+        """The events of each query, as :meth:`search` gives them, one iterator per query.
+        Each is read on its own, in any order, and raises its own errors; a store may fetch
+        the first hits of several queries in one request (a detection pass of many rules)."""
+        return [self.search(query) for query in queries]
 
     def refresh(self) -> None:  # noqa: B027  (optional: most stores see their writes at once)
         """Make every write so far visible to searches (a no-op where writes are at once)."""

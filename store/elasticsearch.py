@@ -25,7 +25,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -38,6 +39,7 @@ from govsoc.core.ecs import FIELDS
 from govsoc.core.errors import Location, StoreError
 from govsoc.core.event import Event, format_timestamp, parse_timestamp
 from govsoc.store.base import Bucket, Query, Store, WriteReceipt, week_start
+from govsoc.store.elasticsearch_many import FIRST_PAGE, FirstPages, page_body
 from govsoc.store.elasticsearch_query import (
     CASELESS,
     KEYWORD_IGNORE_ABOVE,
@@ -55,6 +57,8 @@ _PAGE = 5000
 #: request stays in flight plus the refresh interval (1 s), and than the clock skew between the
 #: hosts that write and the host that detects.
 INGEST_MARGIN = timedelta(seconds=30)
+#: Threads that send bulk chunks of events at once (elasticsearch.helpers.parallel_bulk).
+_BULK_THREADS = 2
 #: How often an alert upsert or triage change is retried after losing a race to another writer.
 _UPSERT_ROUNDS = 5
 #: Candidates checked exactly at once (see _exact).
@@ -202,26 +206,32 @@ class ElasticsearchStore(Store):
             for n, event in enumerate(events):
                 if n % 500 == 0:  # stamped per bulk chunk (at most chunk_size documents apart)
                     ingested = format_timestamp(datetime.now(UTC))
-                yield {"_op_type": "create", "_index": self.index_for(event), "_id": clean_text(event.id),
-                       "_source": _indexed(stored_document(event, ingested=ingested))}
+                yield self.create_action(event, ingested)
 
         return self._bulk(actions())
 
+    def create_action(self, event: Event, ingested: str) -> dict[str, Any]:
+        """The bulk action that stores one event: ``create`` under its id in its week's index,
+        its document coerced to ECS types and with the search text keywords are found in."""
+        return {"_op_type": "create", "_index": self.index_for(event), "_id": clean_text(event.id),
+                "_source": _indexed(stored_document(event, ingested=ingested))}
+
     def _bulk(self, actions: Iterable[dict[str, Any]]) -> WriteReceipt:
-        created = duplicates = 0
-        rejected: list[tuple[str, str]] = []
-        retry: list[str] = []
-        for _, ok, result in self._bulk_results(actions):
-            status = int(result.get("status") or 0)
-            if ok:
-                created += 1
-            elif status == 409:
-                duplicates += 1
-            elif status == 429 or status >= 500:  # overloaded or recovering: send again later
-                retry.append(str(result.get("_id")))
-            else:
-                rejected.append((str(result.get("_id")), _item_reason(result)))
-        return WriteReceipt(created=created, duplicates=duplicates, rejected=tuple(rejected), retry=tuple(retry))
+        """Send the actions in chunks from _BULK_THREADS threads (the node indexes one chunk
+        while the next is built and sent); items the node refused as overloaded (429) or while
+        recovering (5xx) are sent once more with the client's backoff, and what it still refuses
+        is handed back for the caller to send again later (``retry``)."""
+        sent: dict[str, dict[str, Any]] = {}
+
+        def noted() -> Iterator[dict[str, Any]]:
+            for action in actions:
+                sent[str(action["_id"])] = action
+                yield action
+
+        first = _Tally.of(self._bulk_results(noted(), threads=_BULK_THREADS))
+        again = _Tally.of(self._bulk_results([sent[i] for i in first.retry])) if first.retry else _Tally()
+        return WriteReceipt(created=first.created + again.created, duplicates=first.duplicates + again.duplicates,
+                            rejected=tuple(first.rejected + again.rejected), retry=tuple(again.retry))
 
     def delete(self, ids: Collection[str]) -> int:
         """Remove events by id, wherever their index: find them, then bulk-delete (the minimal
@@ -289,6 +299,42 @@ class ElasticsearchStore(Store):
         for source in self._sources(query):
             yield Event.from_document(source)
 
+    def search_many(self, queries: Sequence[Query]) -> list[Iterator[Event]]:
+        """The events of each query; the first pages of many queries come from one ``_msearch``
+        request (store/elasticsearch_many.py)."""
+        bodies = [page_body(self._query(q), _event_sort(q), FIRST_PAGE if q.limit is None
+                            else min(FIRST_PAGE, q.limit), None) if self._prefetchable(q) else None
+                  for q in queries]
+        pages = FirstPages(self._msearch, self._refused, bodies)
+        return [self._continued(q, pages, i) if bodies[i] is not None else self.search(q)
+                for i, q in enumerate(queries)]
+
+    def _prefetchable(self, query: Query) -> bool:
+        """Whether a query's answer is its search's hits as they are (no exact check after)."""
+        return not query.native or decode_native(query.native) is None
+
+    def _msearch(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        header = {"index": self.events_pattern, "allow_no_indices": True, "ignore_unavailable": True}
+        searches = [line for body in bodies for line in (header, body)]
+        answer = self._call(lambda: self.client.msearch(searches=searches), "search failed")
+        return list(answer["responses"])
+
+    def _refused(self, response: dict[str, Any]) -> StoreError:
+        error = response.get("error")
+        reason = error.get("reason", error) if isinstance(error, dict) else error
+        return StoreError(f"search failed: HTTP {response.get('status')} {reason}", location=self._where)
+
+    def _continued(self, query: Query, pages: FirstPages, index: int) -> Iterator[Event]:
+        hits = pages.take(index)
+        for hit in hits:
+            yield Event.from_document(hit["_source"])
+        if len(hits) < pages.size(index) or (query.limit is not None and len(hits) >= query.limit):
+            return
+        rest = None if query.limit is None else query.limit - len(hits)
+        for source in self._scan(self.events_pattern, self._query(query), _event_sort(query), rest,
+                                 after=hits[-1]["sort"]):
+            yield Event.from_document(source)
+
     def _sources(self, query: Query) -> Iterator[dict[str, Any]]:
         exact = decode_native(query.native) if query.native else None
         sort: list[tuple[str, str]] = [("@timestamp", query.order), ("event.id", query.order)]
@@ -302,9 +348,10 @@ class ElasticsearchStore(Store):
             yield source
 
     def _scan(self, index: str, es_query: dict[str, Any], sort: list[tuple[str, str]],
-              limit: int | None, *, snapshot: bool = False) -> Iterator[dict[str, Any]]:
+              limit: int | None, *, snapshot: bool = False, after: list[Any] | None = None
+              ) -> Iterator[dict[str, Any]]:
         """Every hit's source, paged with search_after on a sort that is a total order (time or
-        key, then id).
+        key, then id), from after the sort values ``after``.
 
         Events are never changed once stored, so their pages need no point in time: each page
         is one request instead of four (an exists check, opening and closing the point in time),
@@ -321,19 +368,15 @@ class ElasticsearchStore(Store):
                 return
             pit_id = self._call(lambda: self.client.open_point_in_time(
                 index=index, keep_alive="2m", ignore_unavailable=True), "cannot open a point in time")["id"]
-        after: list[Any] | None = None
         seen = 0
         try:
             while limit is None or seen < limit:
                 size = _PAGE if limit is None else min(_PAGE, limit - seen)
-                body: dict[str, Any] = {"query": es_query, "size": size, "track_total_hits": False,
-                                        "sort": [{f: {"order": o}} for f, o in sort]}
+                body = page_body(es_query, sort, size, after)
                 if pit_id is None:
                     body.update(index=index, allow_no_indices=True, ignore_unavailable=True)
                 else:
                     body["pit"] = {"id": pit_id, "keep_alive": "2m"}
-                if after is not None:
-                    body["search_after"] = after
                 page = self._call(lambda b=body: self.client.search(**b), "search failed")
                 pit_id = page.get("pit_id", pit_id)
                 hits = page["hits"]["hits"]
@@ -441,17 +484,19 @@ class ElasticsearchStore(Store):
     def write_alerts(self, alerts: Iterable[Alert]) -> AlertReceipt:
         """Upsert alerts by id, keeping stored triage fields (see Store.write_alerts).
 
-        Stored alerts are read with a realtime multi-get; new ones are written with ``create`` and
-        changed ones with ``index`` guarded by the sequence number that was read, so a concurrent
+        Every alert is first written with ``create``, which stores a new id and answers a
+        conflict for a stored one (most alerts of a pass are new: one request instead of a read
+        and a write). Stored alerts are then read with a realtime multi-get, and changed ones
+        written with ``index`` guarded by the sequence number that was read, so a concurrent
         writer (an analyst's triage, another pass) is never overwritten: its conflict sends that
         alert round again, merged with what is stored now.
         """
         pending = {a.id: a for a in alerts}
         receipt = AlertReceipt()
-        for _ in range(_UPSERT_ROUNDS):
+        for round_ in range(1 + _UPSERT_ROUNDS):
             if not pending:
                 break
-            round_receipt, conflicted = self._upsert_round(list(pending.values()))
+            round_receipt, conflicted = self._upsert_round(list(pending.values()), read=round_ > 0)
             receipt += round_receipt
             pending = {i: pending[i] for i in conflicted}
         if pending:
@@ -471,9 +516,9 @@ class ElasticsearchStore(Store):
                 raise StoreError(f"cannot read alert {doc.get('_id')}: {error}", location=self._where)
         return {d["_id"]: d for d in answer["docs"] if d.get("found")}
 
-    def _upsert_round(self, batch: list[Alert]) -> tuple[AlertReceipt, list[str]]:
+    def _upsert_round(self, batch: list[Alert], *, read: bool) -> tuple[AlertReceipt, list[str]]:
         stored: dict[str, dict[str, Any]] = {}
-        for start in range(0, len(batch), _PAGE):
+        for start in range(0, len(batch) if read else 0, _PAGE):
             stored.update(self._stored_alerts([a.id for a in batch[start:start + _PAGE]]))
         actions: list[dict[str, Any]] = []
         unchanged = 0
@@ -503,11 +548,18 @@ class ElasticsearchStore(Store):
         return AlertReceipt(created=created, updated=updated, unchanged=unchanged,
                             rejected=tuple(rejected)), conflicted
 
-    def _bulk_results(self, actions: Iterable[dict[str, Any]]) -> Iterator[tuple[str, bool, dict[str, Any]]]:
+    def _bulk_results(self, actions: Iterable[dict[str, Any]], *,
+                      threads: int = 1) -> Iterator[tuple[str, bool, dict[str, Any]]]:
+        """Each item's (operation, ok, result); one thread retries overloaded items itself."""
+        if threads > 1:
+            results = helpers.parallel_bulk(self.client, actions, thread_count=threads, queue_size=threads,
+                                            chunk_size=self.settings.bulk_chunk_size, raise_on_error=False,
+                                            raise_on_exception=False)
+        else:
+            results = helpers.streaming_bulk(self.client, actions, chunk_size=self.settings.bulk_chunk_size,
+                                             raise_on_error=False, raise_on_exception=False, max_retries=3)
         try:
-            for ok, item in helpers.streaming_bulk(
-                    self.client, actions, chunk_size=self.settings.bulk_chunk_size, raise_on_error=False,
-                    raise_on_exception=False, max_retries=3):
+            for ok, item in results:
                 op, result = next(iter(item.items()))
                 yield op, ok, result
         except (ApiError, TransportError) as e:
@@ -590,6 +642,30 @@ class ElasticsearchStore(Store):
             raise StoreError(f"cannot read state {key!r}: {_describe(e)}", location=self._where) from e
         return dict(json.loads(found["_source"]["value"]))
 
+    def get_states(self, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Many state documents in one realtime multi-get."""
+        if not keys:
+            return {}
+        answer = self._call(lambda: self.client.mget(index=self.state_index, ids=list(keys), realtime=True),
+                            "cannot read state")
+        found: dict[str, dict[str, Any]] = {}
+        for doc in answer["docs"]:
+            error = doc.get("error")
+            if error and not (isinstance(error, dict) and error.get("type") == "index_not_found_exception"):
+                raise StoreError(f"cannot read state {doc.get('_id')!r}: {error}", location=self._where)
+            if doc.get("found"):
+                found[doc["_id"]] = dict(json.loads(doc["_source"]["value"]))
+        return found
+
+    def put_states(self, values: Mapping[str, dict[str, Any]]) -> None:
+        """Write many state documents in one bulk request (readable at once by id)."""
+        for _, ok, result in self._bulk_results(
+                {"_op_type": "index", "_index": self.state_index, "_id": key,
+                 "_source": {"value": json.dumps(value, ensure_ascii=False)}} for key, value in values.items()):
+            if not ok:
+                raise StoreError(f"cannot write state {result.get('_id')!r}: {_item_reason(result)}",
+                                 location=self._where)
+
     def put_state(self, key: str, value: dict[str, Any]) -> None:
         """Write a state document; kept as a JSON string, so its fields never grow the mapping."""
         self._call(lambda: self.client.index(index=self.state_index, id=key,
@@ -611,6 +687,37 @@ class ElasticsearchStore(Store):
         except StoreError:  # the cluster is gone: its own refresh interval publishes them later
             pass
         self.client.close()
+
+
+@dataclass(slots=True)
+class _Tally:
+    """What a bulk write of events did, item by item."""
+
+    created: int = 0
+    duplicates: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    retry: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, results: Iterable[tuple[str, bool, dict[str, Any]]]) -> _Tally:
+        """Count bulk results: a conflict (the id exists) is a duplicate, an overloaded or
+        recovering node (429, 5xx) asks for the item again, anything else rejects it."""
+        tally = cls()
+        for _, ok, result in results:
+            status = int(result.get("status") or 0)
+            if ok:
+                tally.created += 1
+            elif status == 409:
+                tally.duplicates += 1
+            elif status == 429 or status >= 500:
+                tally.retry.append(str(result.get("_id")))
+            else:
+                tally.rejected.append((str(result.get("_id")), _item_reason(result)))
+        return tally
+
+
+def _event_sort(query: Query) -> list[tuple[str, str]]:
+    return [("@timestamp", query.order), ("event.id", query.order)]
 
 
 def _position(position: str) -> datetime:

@@ -270,3 +270,46 @@ def test_unicode_and_gbk_origin_text_round_trips(store: Store) -> None:
     store.refresh()
     assert as_written(list(store.search(Query(text="登录失败")))) == [chinese]
     assert as_written(list(store.search(Query(terms={"user.name": ("张三",)})))) == [chinese]
+
+
+def test_search_many_gives_each_query_what_search_gives(store: Store) -> None:
+    """A detection pass searches for all its rules at once (Store.search_many; Elasticsearch
+    fetches their first pages through _msearch, 25 queries per request, 1,000 hits each): every
+    query still gets exactly search()'s events in search()'s order, across chunks of queries,
+    past a full first page, with limits, in either order, whatever order they are read in."""
+    many = [event(100 + n, T0 + timedelta(seconds=n), message=f"line {n}", user__name=f"u{n % 3}")
+            for n in range(1100)]
+    store.write(sample() + many)
+    store.refresh()
+    queries = [Query(terms={"user.name": (f"u{n % 3}",)}, limit=None if n % 4 else 7 * n + 1,
+                     order="desc" if n % 5 == 0 else "asc") for n in range(30)]
+    queries += [Query(), Query(order="desc", limit=1050), Query(text="password"), Query(terms={"user.name": ("x",)})]
+    answers = store.search_many(queries)
+    expected = [[e.id for e in store.search(q)] for q in queries]
+    assert len(expected[30]) == 1105 and len(expected[31]) == 1050 and len(expected[32]) == 2  # full pages
+    for n in [*range(len(queries) - 1, 27, -1), *range(28)]:  # the last chunk first, then the first
+        assert [e.id for e in answers[n]] == expected[n], queries[n]
+
+
+def test_a_refused_query_fails_alone_in_search_many(store: Store) -> None:
+    """One rule's query that the store refuses fails that rule only: its iterator raises, and the
+    queries fetched with it (one _msearch on Elasticsearch) still answer."""
+    store.write(sample())
+    store.refresh()
+    broken = "message.caseless:/[/" if store.kind == "elasticsearch" else "no_such_column = 1"
+    answers = store.search_many([Query(terms={"user.name": ("admin",)}), Query(native=broken), Query()])
+    with pytest.raises(StoreError):
+        list(answers[1])
+    assert len(list(answers[0])) == 2 and len(list(answers[2])) == 5
+
+
+def test_states_are_read_and_written_many_at_once(store: Store) -> None:
+    """A pass reads every rule's state in one call and writes the changed ones in one call, at
+    once readable one by one and together; keys never written are absent."""
+    assert store.get_states(["a"]) == {}  # nothing written yet (no state index on Elasticsearch)
+    store.put_states({"a": {"n": 1}, "b": {"n": [2, "二"], "gaps": []}})
+    store.put_state("c", {"n": 3})
+    store.put_states({"a": {"n": 4}})
+    assert store.get_states(["a", "b", "c", "missing"]) == {"a": {"n": 4}, "b": {"n": [2, "二"], "gaps": []},
+                                                           "c": {"n": 3}}
+    assert store.get_state("b") == {"n": [2, "二"], "gaps": []}

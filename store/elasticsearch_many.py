@@ -1,0 +1,77 @@
+"""Many searches of the Elasticsearch store in few requests: the first page of each query of a
+detection pass comes from one ``_msearch`` request per :data:`CHUNK` queries.
+
+A pass of many rules that find a few hits each was bound by requests, not by matching: one
+search per rule, each a round trip and a query phase of its own. ``_msearch`` sends a chunk of
+rules' searches at once and the node runs them side by side. Each query still gets exactly the
+hits :meth:`ElasticsearchStore.search` gives it, in the same order: the first page comes from the
+chunk's answer, and a query whose first page is full goes on alone with ``search_after``. An
+error of one query (a regexp the node refuses) is raised by that query's iterator only; a
+request that fails as a whole is tried again for the next query that needs it. Memory is at most
+one chunk of first pages (:data:`CHUNK` x :data:`FIRST_PAGE` hits).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+__all__ = ["CHUNK", "FIRST_PAGE", "FirstPages", "page_body"]
+
+#: Queries per ``_msearch`` request.
+CHUNK = 25
+#: Hits of each query in the shared request; a rule that finds more pages on alone.
+FIRST_PAGE = 1000
+
+Hit = dict[str, Any]
+
+
+def page_body(es_query: dict[str, Any], sort: Sequence[tuple[str, str]], size: int,
+              after: list[Any] | None) -> dict[str, Any]:
+    """One page of a search sorted on a total order, after the sort values of the last hit."""
+    body: dict[str, Any] = {"query": es_query, "size": size, "track_total_hits": False,
+                            "sort": [{f: {"order": o}} for f, o in sort]}
+    if after is not None:
+        body["search_after"] = after
+    return body
+
+
+class FirstPages:
+    """The first pages of a list of searches, fetched a chunk at a time when first asked for.
+
+    ``send`` runs one ``_msearch`` over search bodies and returns its responses (a response with
+    ``error`` for a search the node refused); ``refused`` turns such a response into the
+    exception the query's reader raises. A ``None`` body is a query read some other way.
+    """
+
+    def __init__(self, send: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
+                 refused: Callable[[dict[str, Any]], Exception], bodies: list[dict[str, Any] | None]) -> None:
+        self._send, self._refused, self._bodies = send, refused, bodies
+        self._pages: dict[int, list[Hit] | Exception] = {}
+        self._fetched: set[int] = set()
+
+    def size(self, index: int) -> int:
+        """The page size asked for query ``index``: a page this long may have more after it."""
+        body = self._bodies[index]
+        return 0 if body is None else int(body["size"])
+
+    def take(self, index: int) -> list[Hit]:
+        """The first page of query ``index`` (handed out once; its memory goes with it)."""
+        if index in self._fetched and index not in self._pages:
+            raise ValueError(f"the first page of search {index} was taken already")
+        if index not in self._pages:
+            self._fetch(index)
+        page = self._pages.pop(index)
+        if isinstance(page, Exception):
+            raise page
+        return page
+
+    def _fetch(self, index: int) -> None:
+        wanted = [i for i in range(index, len(self._bodies))
+                  if self._bodies[i] is not None and i not in self._fetched][:CHUNK]
+        responses = self._send([b for i in wanted if (b := self._bodies[i]) is not None])
+        if len(responses) != len(wanted):
+            raise ValueError(f"_msearch answered {len(responses)} searches of {len(wanted)}")
+        for i, response in zip(wanted, responses, strict=True):
+            self._pages[i] = self._refused(response) if "error" in response else response["hits"]["hits"]
+            self._fetched.add(i)
