@@ -30,7 +30,9 @@ def make_id(*parts: object) -> str:
 
 def format_timestamp(ts: datetime) -> str:
     """ISO 8601 in UTC with microseconds and a Z: the one form every store receives."""
-    return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat is the strftime form "%Y-%m-%dT%H:%M:%S.%fZ" in C, at a third of the cost (every
+    # event and alert written or read passes here); a UTC time ends in "+00:00".
+    return ts.astimezone(UTC).isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 def utc_day(ts: datetime) -> datetime:
@@ -88,7 +90,8 @@ class Event:
     @classmethod
     def from_document(cls, doc: Mapping[str, Any]) -> Event:
         """The event a store returns: the inverse of :meth:`to_document`."""
-        flat = dict(flatten(doc))
+        flat: dict[str, Any] = {}
+        _flatten_into(doc, "", flat)
         timestamp = parse_timestamp(str(flat.pop("@timestamp")))
         return cls(
             id=str(flat.pop("event.id")),
@@ -106,6 +109,19 @@ def flatten(doc: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any
             yield from flatten(value, name + ".")
         else:
             yield name, value
+
+
+#: Leaf types that need no Mapping check (an ABC check per value is slow).
+_LEAVES = (str, int, float, list, tuple)
+
+
+def _flatten_into(doc: Mapping[str, Any], prefix: str, out: dict[str, Any]) -> None:
+    """:func:`flatten` into a dict, without a generator per level (every event read passes here)."""
+    for key, value in doc.items():
+        if value and (isinstance(value, dict) or (not isinstance(value, _LEAVES) and isinstance(value, Mapping))):
+            _flatten_into(value, f"{prefix}{key}.", out)
+        else:
+            out[f"{prefix}{key}"] = value
 
 
 def _put(doc: dict[str, Any], name: str, value: Any) -> None:

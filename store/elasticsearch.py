@@ -204,7 +204,9 @@ class ElasticsearchStore(Store):
         """Bulk-create events; conflicts (the id exists) are duplicates, other refusals rejects."""
         def actions() -> Iterator[dict[str, Any]]:
             for n, event in enumerate(events):
-                if n % 500 == 0:  # stamped per bulk chunk (at most chunk_size documents apart)
+                # Stamped every 500 documents, a few chunks before they are sent (the threads'
+                # queue): seconds before they are searchable, well inside INGEST_MARGIN.
+                if n % 500 == 0:
                     ingested = format_timestamp(datetime.now(UTC))
                 yield self.create_action(event, ingested)
 
@@ -220,16 +222,26 @@ class ElasticsearchStore(Store):
         """Send the actions in chunks from _BULK_THREADS threads (the node indexes one chunk
         while the next is built and sent); items the node refused as overloaded (429) or while
         recovering (5xx) are sent once more with the client's backoff, and what it still refuses
-        is handed back for the caller to send again later (``retry``)."""
-        sent: dict[str, dict[str, Any]] = {}
+        is handed back for the caller to send again later (``retry``). Only the actions in
+        flight are held (and those to send again), whatever the caller passes."""
+        in_flight: dict[str, dict[str, Any]] = {}
 
         def noted() -> Iterator[dict[str, Any]]:
             for action in actions:
-                sent[str(action["_id"])] = action
+                in_flight[str(action["_id"])] = action
                 yield action
 
-        first = _Tally.of(self._bulk_results(noted(), threads=_BULK_THREADS))
-        again = _Tally.of(self._bulk_results([sent[i] for i in first.retry])) if first.retry else _Tally()
+        overloaded: list[dict[str, Any]] = []
+
+        def answered(results: Iterable[tuple[str, bool, dict[str, Any]]]) -> Iterator[tuple[str, bool, dict[str, Any]]]:
+            for op, ok, result in results:
+                action = in_flight.pop(str(result.get("_id")), None)
+                if action is not None and _overloaded(result):
+                    overloaded.append(action)
+                yield op, ok, result
+
+        first = _Tally.of(answered(self._bulk_results(noted(), threads=_BULK_THREADS)))
+        again = _Tally.of(self._bulk_results(overloaded)) if overloaded else _Tally()
         return WriteReceipt(created=first.created + again.created, duplicates=first.duplicates + again.duplicates,
                             rejected=tuple(first.rejected + again.rejected), retry=tuple(again.retry))
 
@@ -709,11 +721,17 @@ class _Tally:
                 tally.created += 1
             elif status == 409:
                 tally.duplicates += 1
-            elif status == 429 or status >= 500:
+            elif _overloaded(result):
                 tally.retry.append(str(result.get("_id")))
             else:
                 tally.rejected.append((str(result.get("_id")), _item_reason(result)))
         return tally
+
+
+def _overloaded(result: dict[str, Any]) -> bool:
+    """Whether the node refused an item for now (overloaded, or recovering), not for good."""
+    status = int(result.get("status") or 0)
+    return status == 429 or status >= 500
 
 
 def _event_sort(query: Query) -> list[tuple[str, str]]:

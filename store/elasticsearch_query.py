@@ -126,8 +126,33 @@ def unindexed_fields(doc: Mapping[str, Any]) -> list[str]:
     """The dotted names of the fields of a nested document that hold a string longer than a
     keyword field indexes (sorted, each once)."""
     found: set[str] = set()
-    _walk(doc, "", found)
+    if _any_long(doc):  # rare: only then are the names worked out
+        _walk(doc, "", found)
     return sorted(found)
+
+
+def _any_long(doc: Mapping[str, Any]) -> bool:
+    """Whether any string in the document is longer than a keyword field indexes: a loop
+    without names, since every event written is checked and almost none has one."""
+    stack: list[Any] = [doc]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is str:
+            if len(node) > KEYWORD_IGNORE_ABOVE:
+                return True
+        elif kind is dict:
+            stack.extend(node.values())
+        elif kind is list:
+            stack.extend(node)
+        elif isinstance(node, str):
+            if len(node) > KEYWORD_IGNORE_ABOVE:
+                return True
+        elif isinstance(node, Mapping):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
 
 
 def _walk(node: Any, name: str, found: set[str]) -> None:
