@@ -293,5 +293,12 @@ class SqliteRuleBackend(RuleBackend):
 
     store_kind = "sqlite"
 
+    _converter: GovsocSqliteBackend | None = None
+
     def _backend(self) -> Any:
-        return GovsocSqliteBackend(govsoc_ecs_pipeline())  # type: ignore[no-untyped-call]
+        # One pySigma backend for all the rules it converts, as pySigma converts a collection:
+        # building the processing pipeline was a third of a rule's conversion (which is most of
+        # an incremental pass), and the pipeline starts afresh for each rule it is applied to.
+        if self._converter is None:
+            self._converter = GovsocSqliteBackend(govsoc_ecs_pipeline())  # type: ignore[no-untyped-call]
+        return self._converter
