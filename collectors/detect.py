@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from govsoc.collectors.base import SUFFIX_PARSERS, ParseContext
 from govsoc.collectors.files.binary import sniff_binary
-from govsoc.collectors.files.identity import open_content
+from govsoc.collectors.files.identity import FileView, open_content
 from govsoc.collectors.syslog.header import SyslogHeaderParser
 from govsoc.core.errors import GovsocError
 
@@ -68,6 +68,16 @@ def detect_parser(path: Path, fallback: str = "linux.auth") -> str:
     if not head or sniff_binary(head) is not None:
         return fallback
     return detect_lines(head.decode("utf-8", errors="replace").splitlines(), fallback)
+
+
+def record_format(view: FileView) -> str | None:
+    """The parser of a record format that is not lines (EVTX) the file is in, by suffix or by
+    magic bytes; None for a line file. Cheap: the pipeline asks it of every file, before it
+    knows whether the file changed at all."""
+    by_suffix = SUFFIX_PARSERS.get(view.path.suffix.lower())
+    if by_suffix is not None:
+        return by_suffix
+    return next((parser for magic, parser in MAGIC_PARSERS if view.head.startswith(magic)), None)
 
 
 def detect_lines(lines: list[str], fallback: str = "linux.auth") -> str:

@@ -38,6 +38,7 @@ from govsoc.collectors.base import (
     parsers,
 )
 from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
+from govsoc.collectors.detect import detect_parser, record_format
 from govsoc.collectors.files.binary import sniff_binary
 from govsoc.collectors.files.identity import FileView, look, open_content
 from govsoc.collectors.files.lines import DEFAULT_MAX_RECORD_BYTES, ReadStats, read_lines
@@ -60,7 +61,8 @@ class IngestOptions:
     """How to read a source: its parser, time zone and year, the record size limit, and whether
     the read is final (one-shot: take an unterminated last line) or follows a live file."""
 
-    parser: str = "linux.auth"
+    #: None: the parser a known file was first read with, else detected (collectors.detect).
+    parser: str | None = "linux.auth"
     timezone: str = "Asia/Shanghai"
     year: int | None = None
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
@@ -246,11 +248,14 @@ class Pipeline:
         """Read ``path`` from its checkpoint to its end (see the module docstring)."""
         options = options or IngestOptions()
         path = Path(path).absolute()
-        parser = parsers.get(options.parser)()
         summary = IngestSummary(source=str(path))
-        if isinstance(parser, RecordFileParser):
-            return self._ingest_record_file(path, parser, parser.file_source(path), options, summary)
         view = look(path)
+        record_parser = options.parser or record_format(view)
+        if record_parser is not None:
+            parser = parsers.get(record_parser)()
+            if isinstance(parser, RecordFileParser):
+                return self._ingest_record_file(path, parser, parser.file_source(path),
+                                                replace(options, parser=record_parser), summary)
         if not view.head:
             summary.unchanged = True
             return summary
@@ -260,10 +265,10 @@ class Pipeline:
                 summary.binary = sniff_binary(view.head)
                 if summary.binary:
                     return summary
-                checkpoint = self.checkpoints.register(view, options.parser)
+                checkpoint = self.checkpoints.register(view, options.parser or detect_parser(path))
         with self.checkpoints.lock(checkpoint.identity):
             checkpoint = self.checkpoints.get(checkpoint.identity) or checkpoint
-            self._read_file(view, checkpoint, parser, options, summary)
+            self._read_file(view, checkpoint, options, summary)
         if not summary.unchanged:
             self.refresh()
         return summary
@@ -281,7 +286,7 @@ class Pipeline:
             self.refresh()
             return summary
         summary.unit = "record"
-        tracker = RecordFileTracker(self.checkpoints, path, options.parser, summary)
+        tracker = RecordFileTracker(self.checkpoints, path, options.parser or "", summary)
         with self.checkpoints.lock(tracker.checkpoint.identity):
             tracker.checkpoint = self.checkpoints.get(tracker.checkpoint.identity) or tracker.checkpoint
             checkpoint, state = tracker.checkpoint, source.state()
@@ -307,7 +312,7 @@ class Pipeline:
         except StoreError as e:
             self._went_down(e)
 
-    def _read_file(self, view: FileView, checkpoint: Checkpoint, parser: Parser, options: IngestOptions,
+    def _read_file(self, view: FileView, checkpoint: Checkpoint, options: IngestOptions,
                    summary: IngestSummary) -> None:
         summary.identity, summary.offset = checkpoint.identity, checkpoint.offset
         if unchanged(view, checkpoint):
@@ -317,6 +322,8 @@ class Pipeline:
                 self.checkpoints.save(hinted)
             self._delete_superseded(checkpoint)
             return
+        # Without a parser named, a file keeps the one chosen when it was first read.
+        parser = parsers.get(options.parser or checkpoint.parser or detect_parser(view.path))()
         context = ParseContext(timezone=ZoneInfo(options.timezone), year=options.year,
                                reference=datetime.fromtimestamp(view.mtime, tz=UTC))
         stats = ReadStats()

@@ -17,7 +17,6 @@ from govsoc.cli.main import cli
 from govsoc.cli.progress import progress
 from govsoc.cli.terminal import printable
 from govsoc.collectors import IngestOptions, IngestSummary, Pipeline, parsers
-from govsoc.collectors.base import default_parser
 from govsoc.collectors.files.discover import expand
 from govsoc.collectors.follow import Follower, finish_predecessors
 from govsoc.core.config import Config
@@ -32,11 +31,13 @@ if TYPE_CHECKING:
 def options_for(config: Config, path: Path, *, parser: str | None, timezone: str | None, year: int | None,
                 max_record_bytes: int | None) -> IngestOptions:
     """How to read ``path``: command-line options, else the first configured source whose globs
-    match it, else the collector defaults."""
+    match it, else the collector defaults (the parser: the one the file was first read with, or
+    detected from its suffix, magic bytes or first lines when it is new)."""
     collectors = config.collectors
     source = next((s for s in collectors.sources if any(fnmatch.fnmatch(str(path), p) for p in s.paths)), None)
     return IngestOptions(
-        parser=parser or (source.parser if source else default_parser(path)),
+        # None: a known file keeps its parser; a new one is detected when it is first read
+        parser=parser or (source.parser if source else None),
         timezone=timezone or (source.timezone if source and source.timezone else collectors.timezone),
         year=year or (source.year if source and source.year else collectors.year),
         max_record_bytes=max_record_bytes or collectors.max_record_bytes)

@@ -152,3 +152,21 @@ def test_a_file_that_vanishes_between_listing_and_reading_is_reported(govsoc: Ru
     assert "internal error" not in err
     assert code == 1 and "segment-" in out and "not read: cannot read" in out
     assert govsoc("events", "--count")[1].strip() == "5"
+
+
+def test_a_file_keeps_the_parser_it_was_first_read_with(govsoc: Run, tmp_path: Path) -> None:
+    # Without --parser, a known file is read on with the parser that read it first: detection
+    # (its first lines) runs for new files only, not for each of thousands of unchanged ones,
+    # and a file is never parsed half one way and half another.
+    log = tmp_path / "app.log"
+    log.write_text(lines(3))
+    code, out, _ = govsoc("ingest", "--parser", "windows.winlogbeat", str(log))
+    assert code == 0 and "3 unparsed kept as pipeline_error events" in out
+    with log.open("a") as more:
+        more.write(lines(1))
+    code, out, _ = govsoc("ingest", str(log))
+    assert code == 0 and "1 records" in out and "1 unparsed kept as pipeline_error events" in out
+    other = tmp_path / "other.log"
+    other.write_text(lines(2))  # a new file: detected (syslog), parsed as such
+    code, out, _ = govsoc("ingest", str(other))
+    assert code == 0 and "0 unparsed" in out
