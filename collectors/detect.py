@@ -12,6 +12,7 @@ mixes them needs no choice here.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,9 +48,17 @@ def _winlogbeat(line: str) -> bool:
     return isinstance(document, dict) and isinstance(document.get("winlog"), dict)
 
 
+_AUDIT = re.compile(r"(?:node=\S+ )?type=\S+ msg=audit\(\d+\.\d+:\d+\): ")
+
+
+def _auditd(line: str) -> bool:
+    return _AUDIT.match(line) is not None
+
+
 #: Parser id -> whether one line is of its format; most specific first (ties go to the earlier).
 RECOGNISERS: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("windows.winlogbeat", _winlogbeat),
+    ("linux.auditd", _auditd),
     ("linux.auth", _syslog),
 )
 #: Leading bytes -> parser, for record formats that are not lines.

@@ -22,8 +22,6 @@ from hypothesis import strategies as st
 from govsoc.collectors.base import ParseContext, RawRecord
 from govsoc.collectors.linux.auth import PROGRAM_TABLES, LinuxAuthParser
 from govsoc.collectors.linux.messages import MessageTable
-from govsoc.collectors.pipeline import failure_event
-from govsoc.core.errors import ParseError
 
 CONTEXT = ParseContext(timezone=ZoneInfo("UTC"), reference=datetime(2026, 11, 30, tzinfo=UTC))
 PARSER = LinuxAuthParser()
@@ -194,14 +192,3 @@ def test_table_shaped_junk_gives_an_event(program: str, message: str) -> None:
     if "event.action" in fields:
         assert set(fields["event.category"]) <= {"authentication", "session", "network", "process", "iam",
                                                  "configuration"}
-
-
-@given(st.binary(max_size=300))
-def test_arbitrary_bytes_give_events_or_parse_failure_events(data: bytes) -> None:
-    record = RawRecord(data=data, origin="file:///auth.log", offset=0)
-    try:
-        events = list(PARSER.parse(record, CONTEXT))
-    except ParseError as e:
-        events = [failure_event(record, PARSER, e, CONTEXT)]
-        assert events[0].get("event.kind") == "pipeline_error"
-    assert len(events) == 1 and events[0].get("event.original") == record.text()
