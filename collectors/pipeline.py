@@ -186,11 +186,15 @@ class Pipeline:
             yield record, finished
 
     def _finish(self, event: Event, record: RawRecord, index: int) -> Event:
+        lossless = "event.original" not in event.fields or _decodes_without_loss(record.data)
+        if not record.flags and lossless and self.inventory is None:  # nothing to add: no copy
+            return Event(id=record.event_id(index), timestamp=event.timestamp, dataset=event.dataset,
+                         fields=event.fields)
         fields: dict[str, Any] = dict(event.fields)
         if record.flags:
             present = fields.get("govsoc.flags") or []
             fields["govsoc.flags"] = [*present, *(f for f in record.flags if f not in present)]
-        if "event.original" in fields and not _decodes_without_loss(record.data):
+        if not lossless:
             # the text had to replace bytes: keep them, so the original stays recoverable
             fields.setdefault("govsoc.original_base64", base64.b64encode(record.data).decode("ascii"))
         if self.inventory is not None:
@@ -203,12 +207,14 @@ class Pipeline:
         """Run one source to its end: parse, deliver in batches, call ``acknowledged`` after each
         batch (with its last record) so the caller can advance the source's checkpoint."""
         batch: list[Event] = []
-        where: dict[str, str] = {}  # event id -> file:line, for the rejects file
+        # event id -> its record, whose file:line the rejects file names (worked out only then:
+        # this loop runs for every record)
+        where: dict[str, RawRecord] = {}
         last: RawRecord | None = None
         for record, finished in self.events(source.records(), parser, context, summary):
             batch.extend(finished)
-            place = f"{record.file_path}:{record.line}" if record.file_path and record.line else record.origin
-            where.update((e.id, place) for e in finished)
+            for event in finished:
+                where[event.id] = record
             last = record
             if len(batch) >= batch_size:
                 self._settle(batch, where, last, summary, on_full, acknowledged)
@@ -217,7 +223,7 @@ class Pipeline:
             batch.extend(parser.flush(context))
         self._settle(batch, where, last, summary, on_full, acknowledged)
 
-    def _settle(self, batch: list[Event], where: dict[str, str], last: RawRecord | None, summary: IngestSummary,
+    def _settle(self, batch: list[Event], where: dict[str, RawRecord], last: RawRecord | None, summary: IngestSummary,
                 on_full: Literal["wait", "drop"],
                 acknowledged: Callable[[RawRecord | None, Delivery, list[Event]], None] | None) -> None:
         delivery = self.deliver(batch, on_full)
@@ -227,18 +233,19 @@ class Pipeline:
         if delivery.receipt.rejected:
             summary.rejects_path = self._write_rejects(summary.source, batch, where, delivery.receipt)
             for event_id, reason in delivery.receipt.rejected[:max(0, 5 - len(summary.first_rejects))]:
-                summary.first_rejects.append(f"{where.get(event_id, summary.source)}: {reason}")
+                summary.first_rejects.append(f"{_place(where.get(event_id), summary.source)}: {reason}")
         if acknowledged is not None:
             acknowledged(last, delivery, batch)
 
-    def _write_rejects(self, source: str, batch: list[Event], where: dict[str, str], receipt: WriteReceipt) -> Path:
+    def _write_rejects(self, source: str, batch: list[Event], where: dict[str, RawRecord],
+                       receipt: WriteReceipt) -> Path:
         self.rejects_dir.mkdir(parents=True, exist_ok=True)
         target = self.rejects_dir / f"{Path(source).name}.rejects.jsonl"
         reasons = dict(receipt.rejected)
         with target.open("a", encoding="utf-8") as out:
             for event in batch:
                 if event.id in reasons:
-                    record = {"id": event.id, "reason": reasons[event.id], "at": where.get(event.id, source),
+                    record = {"id": event.id, "reason": reasons[event.id], "at": _place(where.get(event.id), source),
                               "original": event.get("event.original")}
                     out.write(json.dumps(record, ensure_ascii=False) + "\n")
         return target
@@ -350,6 +357,13 @@ class Pipeline:
             return
         self.checkpoints.save(replace(self.checkpoints.get(checkpoint.identity) or checkpoint, superseded=()))
         self.refresh()
+
+
+def _place(record: RawRecord | None, source: str) -> str:
+    """Where a record was read: file:line, else its origin (else the source's name)."""
+    if record is None:
+        return source
+    return f"{record.file_path}:{record.line}" if record.file_path and record.line else record.origin
 
 
 class _Filtered:

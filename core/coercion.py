@@ -193,13 +193,43 @@ _CONVERTER_OF: dict[str, Callable[[Any], Any]] = {name: _CONVERTERS.get(kind, _c
 _TEXT_FIELDS = frozenset(name for name, kind in FIELDS.items() if kind in ("keyword", "text"))
 
 
+#: Field -> how its values are checked on the fast path of coerce_fields.
+#: (_OTHER: a listed type without a fast path; a field the table does not list has none.)
+_OTHER, _TEXTUAL, _LONG_KIND, _IP_KIND = 0, 1, 2, 3
+_FAST_KIND: dict[str, int] = {
+    name: {"keyword": _TEXTUAL, "text": _TEXTUAL, "long": _LONG_KIND, "ip": _IP_KIND}.get(kind, _OTHER)
+    for name, kind in FIELDS.items()}
+
+
 def coerce_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     """Every field coerced to its declared type; misfits moved to ``govsoc.malformed.<field>``
     (a list keeps its fitting elements in place) and the event flagged."""
     out: dict[str, Any] = {}
     malformed: dict[str, Any] = {}
     flags: list[str] = []
+    kinds = _FAST_KIND
+    ipv4 = _IPV4.fullmatch
     for name, value in fields.items():
+        # The common cases first, inline (this runs for every field of every event): a value
+        # that is already what its converter gives (the converters' own first tests) is kept as
+        # it is, a list too (nothing downstream changes a stored list in place). An empty list
+        # is not: the general path drops it.
+        kind = kinds.get(name)
+        textual = kind == _TEXTUAL or (kind is None and name.isascii())
+        kind_of = type(value)
+        if kind_of is str:
+            if textual and value.isascii() and "\x00" not in value or kind == _IP_KIND and ipv4(value):
+                out[name] = value
+                continue
+        elif kind_of is int:
+            if kind == _LONG_KIND and _LONG_MIN <= value <= _LONG_MAX:
+                out[name] = value
+                continue
+        elif kind_of is list and value:
+            if textual and all(type(v) is str and v.isascii() and "\x00" not in v for v in value) \
+                    or kind == _IP_KIND and all(type(v) is str and ipv4(v) for v in value):
+                out[name] = value
+                continue
         if value is None:
             continue
         if not name.isascii():

@@ -1,17 +1,17 @@
 """The embedded event store: one SQLite file in WAL mode, no server.
 
-Each event is kept whole as JSON (``doc``); the fields that rules and reports query most
-(govsoc.core.ecs.HOT) are generated columns over that JSON, and those with many distinct values
-(ecs.INDEXED) have partial indexes. A column per field would run into SQLite's 2,000-column limit
-on real, mixed data; generated columns keep the one-document model and still give indexed lookups.
-Every other field is read with json_each, which also gives ECS arrays "any element matches"
-semantics, the same as Elasticsearch. ``message`` has a trigram FTS5 index, so text search is a
-substring match, case-insensitive.
+Each event is one row: the fields rules and reports query most are real columns, every other
+field is a compressed document, and nothing is stored twice (the layout, schema version 4, is
+described in govsoc.store.sqlite_layout; older files are upgraded when opened,
+govsoc.store.sqlite_migrate). Fields outside the columns are read through SQL functions that
+give ECS arrays "any element matches" semantics, the same as Elasticsearch. Text search
+(``Query.text``) is a caseless substring match over ``message``, scanned natively.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -20,71 +20,52 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from govsoc.core.alert import Alert, AlertReceipt, TriageChange, keep_triage
-from govsoc.core.coercion import clean_text, stored_document
-from govsoc.core.ecs import HOT, INDEXED, NUMERIC_TYPES, field_type
+from govsoc.core.caseless import fold
+from govsoc.core.ecs import NUMERIC_TYPES, field_type
 from govsoc.core.errors import Location, StoreError
 from govsoc.core.event import Event, format_timestamp
 from govsoc.store.base import Bucket, Query, Scalar, Store, WriteReceipt, week_start
 from govsoc.store.registry import stores
 from govsoc.store.sqlite_batch import search_many
-from govsoc.store.sqlite_query import (
-    column_sql,
-    create_query_indexes,
-    json_path_sql,
-    quote_ident,
-    register_functions,
+from govsoc.store.sqlite_layout import (
+    ID_TEXT,
+    INDEXES,
+    JSON_FUNCTION,
+    MESSAGE,
+    SCHEMA_VERSION,
+    SELECT,
+    TABLES,
+    Prepared,
+    field_call,
+    id_key,
+    insert_sql,
+    micros,
+    prepare,
+    register_layout_functions,
 )
+from govsoc.store.sqlite_migrate import upgrade_rows
+from govsoc.store.sqlite_query import column_sql, create_query_indexes, fold_sql, register_functions
 
-#: Version 2: the FTS delete trigger skips events without a message (version 1 corrupted the
-#: index when retention deleted them), so version 1 files get their FTS index rebuilt on open.
-#: Version 3: only ecs.INDEXED fields are indexed, with partial indexes (the store was 15x its log).
-SCHEMA_VERSION = 3
+__all__ = ["SCHEMA_VERSION", "SqliteStore", "alert_json", "field_sql", "micros", "sql_literal"]
+
 _T = TypeVar("_T")
 _BATCH = 5000
 #: Ingest ranges up to this many events are read by seq (see SqliteStore._where).
 _NARROW_RANGE = 100_000
 _ALERT_BATCH = 500
-#: Rows per retention transaction: the write lock is never held long.
 #: Rows per page of a search (one read statement each).
 _PAGE = 2000
+#: Rows per retention transaction: the write lock is never held long.
 _DELETE_CHUNK = 2000
 #: How long one statement waits for the write lock, and how long a write keeps retrying it
 #: (each retry restarts the whole, idempotent, batch) before it gives up with a StoreError.
 _BUSY_MS = 5000
 _RETRY_SECONDS = 300.0
-
-_TABLES = """
-CREATE TABLE IF NOT EXISTS events (
-    seq INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    ts INTEGER NOT NULL,
-    dataset TEXT NOT NULL,
-    doc TEXT NOT NULL,
-    message TEXT GENERATED ALWAYS AS (json_extract(doc, '$.message')) VIRTUAL
-);
-CREATE INDEX IF NOT EXISTS events_ts ON events (ts, id);
-CREATE INDEX IF NOT EXISTS events_dataset_ts ON events (dataset, ts);
-CREATE TABLE IF NOT EXISTS alerts (
-    id TEXT PRIMARY KEY,
-    rule_id TEXT NOT NULL,
-    ts INTEGER NOT NULL,
-    doc TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS alerts_rule_ts ON alerts (rule_id, ts);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
-
-#: The FTS index holds exactly the events that have a message (written by _insert), so the
-#: delete trigger must skip the others: an FTS5 'delete' of a row it never indexed corrupts it.
-_FTS = """
-CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
-    message, content='events', content_rowid='seq', tokenize='trigram');
-DROP TRIGGER IF EXISTS events_fts_insert;
-DROP TRIGGER IF EXISTS events_fts_delete;
-CREATE TRIGGER events_fts_delete AFTER DELETE ON events WHEN old.message IS NOT NULL BEGIN
-    INSERT INTO events_fts (events_fts, rowid, message) VALUES ('delete', old.seq, old.message);
-END;
-"""
+#: Non-ASCII code points whose fold is ASCII (U+0130 -> i, U+212A KELVIN SIGN -> k): a text
+#: holding one may match a folded ASCII phrase that lower() (ASCII only) cannot find in it.
+_ASCII_FOLDING = "".join(chr(c) for c in range(0x80, 0x110000)
+                         if not 0xD800 <= c < 0xE000 and fold(chr(c)).isascii())
+_ASCII_RUN = re.compile("[\x00-\x7f]+")
 
 
 def _statements(script: str) -> Iterator[str]:
@@ -97,15 +78,9 @@ def _statements(script: str) -> Iterator[str]:
             pending = ""
 
 
-def micros(ts: datetime) -> int:
-    """Microseconds since the epoch, the ``ts`` column's unit."""
-    delta = ts.astimezone(UTC) - datetime(1970, 1, 1, tzinfo=UTC)
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-
-
 def field_sql(field: str) -> str | None:
     """The column expression of a field with one value per event, or None when the field must
-    be read with json_each (not a generated column, possibly an array)."""
+    be read from the document (possibly an array)."""
     return column_sql(field)
 
 
@@ -139,6 +114,7 @@ class SqliteStore(Store):
             # 64 MiB of page cache: the indexes of a large store stay in memory while it grows.
             self._db.execute("PRAGMA cache_size=-65536")
             register_functions(self._db)
+            self._codec = register_layout_functions(self._db)
             self._retrying(self._create_or_upgrade)
         except (sqlite3.Error, OSError) as e:
             raise StoreError(f"cannot open the SQLite store: {e}", location=Location(path=str(self.path))) from e
@@ -153,27 +129,22 @@ class SqliteStore(Store):
                     f"this store file has schema version {found}, newer than this govsoc understands "
                     f"({SCHEMA_VERSION}): upgrade govsoc (pip install -U govsoc), or set store.sqlite_path "
                     f"to a new file", location=Location(path=str(self.path)))
-            for statement in _statements(_TABLES):
+            statements = list(_statements(TABLES))
+            if 0 < found < SCHEMA_VERSION and self._has_table("events"):
+                upgrade_rows(self._db, self._codec, statements)
+            for statement in [*statements, *INDEXES.values()]:
                 self._db.execute(statement)
-            if 0 < found < 2:
-                # Version 1 deleted unindexed rows from the FTS index, which may be corrupt:
-                # rebuild it from the events (one pass over the store, once).
-                self._db.execute("DROP TABLE IF EXISTS events_fts")
-            for statement in _statements(_FTS):
-                self._db.execute(statement)
-            if 0 < found < 2:
-                self._db.execute("INSERT INTO events_fts (rowid, message) SELECT seq, message FROM events "
-                                 "WHERE message IS NOT NULL")
-            self._add_hot_columns()
+            create_query_indexes(self._db)  # the folded-value indexes rule prefilters use
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def _has_table(self, name: str) -> bool:
+        return self._db.execute("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?",
+                                (name,)).fetchone() is not None
 
     def _schema_version(self) -> int:
         """The version of an existing file; 0 for a new one (no meta table yet)."""
-        has_meta = self._db.execute("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'").fetchone()
-        if not has_meta:
-            has_events = self._db.execute(
-                "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'events'").fetchone()
-            return 1 if has_events else 0
+        if not self._has_table("meta"):
+            return 1 if self._has_table("events") else 0
         row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         try:
             return int(row[0]) if row else 1
@@ -181,52 +152,20 @@ class SqliteStore(Store):
             raise StoreError(f"unreadable schema version {row[0]!r} in the store's meta table",
                              location=Location(path=str(self.path))) from None
 
-    def _add_hot_columns(self) -> None:
-        # Generated columns can be added to an existing table, so a newer HOT list upgrades
-        # an older file in place; they take no space, only their indexes do.
-        present = {row[1] for row in self._db.execute("PRAGMA table_xinfo(events)")}
-        affinity = {"long": "INTEGER", "float": "REAL", "boolean": "INTEGER"}
-        for name in HOT:
-            if name in present:
-                continue
-            column = quote_ident(name)
-            sql_type = affinity.get(field_type(name), "TEXT")
-            self._db.execute(
-                f"ALTER TABLE events ADD COLUMN {column} {sql_type} "
-                f"GENERATED ALWAYS AS (json_extract(doc, {json_path_sql(name)})) VIRTUAL")
-        wanted = {"events_" + name.replace(".", "_"): name for name in INDEXED}
-        # Version 2 indexed every HOT field in full: drop those indexes (only those).
-        for index in ("events_" + name.replace(".", "_") for name in HOT):
-            sql = self._index_sql(index)
-            if sql and (index not in wanted or "WHERE" not in sql):
-                self._db.execute(f"DROP INDEX {quote_ident(index)}")
-        for index, name in wanted.items():
-            # Partial: "col = ?" and "col IN (...)" imply "col IS NOT NULL", so SQLite uses it.
-            column = quote_ident(name)
-            self._db.execute(f"CREATE INDEX IF NOT EXISTS {quote_ident(index)} ON events ({column}) "
-                             f"WHERE {column} IS NOT NULL")
-        create_query_indexes(self._db)  # the folded-value indexes rule prefilters use
-
-    def _index_sql(self, index: str) -> str:
-        row = self._db.execute("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?", (index,)).fetchone()
-        return str(row[0] or "") if row else ""
-
     # -- writing -----------------------------------------------------------------------------
     def write(self, events: Iterable[Event]) -> WriteReceipt:
         """Insert events in batches; ids already present are counted as duplicates. Values are
         coerced to their ECS types and stamped with ``event.ingested`` (govsoc.core.coercion)."""
         receipt = WriteReceipt()
-        batch: list[tuple[str, int, str, str]] = []
+        batch: list[Prepared] = []
         rejected: list[tuple[str, str]] = []
         ingested = format_timestamp(datetime.now(UTC))
         for event in events:
             try:
-                doc = json.dumps(stored_document(event, ingested=ingested), ensure_ascii=False,
-                                 separators=(",", ":"))
+                batch.append(prepare(event, ingested))
             except (TypeError, ValueError) as e:
                 rejected.append((event.id, f"not storable: {e}"))
                 continue
-            batch.append((clean_text(event.id), micros(event.timestamp), clean_text(event.dataset), doc))
             if len(batch) >= _BATCH:
                 receipt += self._insert(batch)
                 batch = []
@@ -235,28 +174,34 @@ class SqliteStore(Store):
             receipt += self._insert(batch)
         return receipt + WriteReceipt(rejected=tuple(rejected))
 
-    def _insert(self, rows: list[tuple[str, int, str, str]]) -> WriteReceipt:
+    def _insert(self, batch: list[Prepared]) -> WriteReceipt:
+        def dictionaries() -> dict[tuple[str, ...], tuple[int, bytes]]:
+            with self._transaction():
+                chosen, made = self._codec.dictionaries(batch)
+            self._codec.remember(made)
+            return chosen
+
         def attempt() -> int:
             with self._transaction():
-                last = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0]
-                created = self._db.executemany(
-                    "INSERT OR IGNORE INTO events (id, ts, dataset, doc) VALUES (?, ?, ?, ?)", rows).rowcount
-                # The batch's messages go to the FTS index in one statement: three times faster
-                # than a per-row trigger (measured by bench/store.py). New rows are exactly those
-                # above the previous largest seq.
-                self._db.execute("INSERT INTO events_fts (rowid, message) SELECT seq, message FROM events "
-                                 "WHERE seq > ? AND message IS NOT NULL", (last,))
-            return int(created)
+                return sum(int(self._db.executemany(insert_sql(mask), rows).rowcount) for mask, rows in groups.items())
 
         try:
+            # New dictionaries are committed on their own (a batch that then fails leaves a few
+            # small unused ones), so that deflating happens outside the write lock.
+            groups: dict[int, list[tuple[Any, ...]]] = {}
+            for mask, values in self._codec.pack(batch, self._retrying(dictionaries)):
+                group = groups.get(mask)
+                if group is None:
+                    group = groups[mask] = []
+                group.append(values)
             created = self._retrying(attempt)
         except sqlite3.Error as e:
             raise StoreError(f"write failed: {e}", location=Location(path=str(self.path))) from e
-        return WriteReceipt(created=created, duplicates=len(rows) - created)
+        return WriteReceipt(created=created, duplicates=len(batch) - created)
 
     def delete(self, ids: Collection[str]) -> int:
-        """Remove events by id (the FTS rows go with them through the delete trigger)."""
-        wanted = list(ids)
+        """Remove events by id."""
+        wanted = [id_key(i) for i in ids]
 
         def attempt() -> int:
             count = 0
@@ -306,21 +251,21 @@ class SqliteStore(Store):
                 clauses.append("0")
                 continue
             marks = ", ".join("?" for _ in values)
+            if name == "event.id":  # the column holds the id's bytes: compare keys, use the index
+                clauses.append(f"id IN ({marks})")
+                params.extend(id_key(str(v)) for v in values)
+                continue
             column = field_sql(name)
             if column is not None:
                 clauses.append(f"{column} IN ({marks})")
             else:
-                clauses.append(f"EXISTS (SELECT 1 FROM json_each(events.doc, {json_path_sql(name)}) "
+                clauses.append(f"EXISTS (SELECT 1 FROM json_each({field_call(JSON_FUNCTION, name)}) "
                                f"WHERE json_each.value IN ({marks}))")
             params.extend(sql_literal(name, v) for v in values)
         if query.text:
-            if len(query.text) >= 3:
-                clauses.append("seq IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
-                params.append('"' + query.text.replace('"', '""') + '"')
-            else:  # the trigram index needs three characters
-                clauses.append("lower(message) LIKE lower(?) ESCAPE '\\'")
-                params.append("%" + query.text.replace("\\", "\\\\").replace("%", "\\%")
-                              .replace("_", "\\_") + "%")
+            clause, text_params = _text_sql(query.text)
+            clauses.append(clause)
+            params.extend(text_params)
         # Ingest order is the seq column: exact, so no margin is needed (writers commit whole
         # batches under the write lock, so no smaller seq becomes visible after a larger one).
         for sql, position in (("seq > ?", query.after), ("seq <= ?", query.until)):
@@ -358,25 +303,27 @@ class SqliteStore(Store):
         # snapshot is older than another process's commit can never take the write lock, and
         # would wait out its busy timeout and fail ("database is locked").
         where, params = self._where(query)
-        direction = "DESC" if query.order == "desc" else "ASC"
-        after = "<" if query.order == "desc" else ">"
+        desc = query.order == "desc"
+        direction = "DESC" if desc else "ASC"
         table = self._table(query)
         left = query.limit
         last: tuple[int, str] | None = None
+        # "ts >= ? AND (ts > ? OR id > ?)" rather than a row value, so that the ts index serves it.
+        after = "ts <= ? AND (ts < ? OR {id} < ?)" if desc else "ts >= ? AND (ts > ? OR {id} > ?)"
         while left is None or left > 0:
             size = _PAGE if left is None else min(_PAGE, left)
             clauses, values = where, list(params)
             if last is not None:
-                clauses = (f"{where} AND" if where else " WHERE") + f" (ts, id) {after} (?, ?)"
-                values.extend(last)
-            sql = (f"SELECT ts, id, doc FROM {table}{clauses} ORDER BY ts {direction}, id {direction} "
+                clauses = (f"{where} AND " if where else " WHERE ") + after.format(id=ID_TEXT)
+                values.extend((last[0], last[0], last[1]))
+            sql = (f"SELECT {SELECT}, {ID_TEXT} FROM {table}{clauses} ORDER BY ts {direction}, {ID_TEXT} {direction} "
                    f"LIMIT {int(size)}")
             rows = self._execute(sql, values).fetchall()
-            for _ts, _id, doc in rows:
-                yield Event.from_document(json.loads(doc))
+            for row in rows:
+                yield self._codec.event(row)
             if len(rows) < size:
                 return
-            last = (rows[-1][0], rows[-1][1])
+            last = (rows[-1][1], rows[-1][-1])
             if left is not None:
                 left -= len(rows)
 
@@ -398,9 +345,9 @@ class SqliteStore(Store):
             sql = (f"SELECT {column} AS k, COUNT(*) AS c FROM events{where} "
                    f"{'AND' if where else 'WHERE'} {column} IS NOT NULL")
         else:
-            sql = (f"SELECT je.value AS k, COUNT(DISTINCT events.seq) AS c FROM events, "
-                   f"json_each(events.doc, {json_path_sql(field)}) AS je{where} "
-                   f"{'AND' if where else 'WHERE'} je.value IS NOT NULL")
+            # The events are picked first, so that the condition's names never meet json_each's.
+            sql = (f"SELECT je.value AS k, COUNT(DISTINCT events.seq) AS c FROM (SELECT * FROM events{where}) "
+                   f"AS events, json_each({field_call(JSON_FUNCTION, field)}) AS je WHERE je.value IS NOT NULL")
         sql += f" GROUP BY k ORDER BY c DESC, k ASC LIMIT {int(size)}"
         return [Bucket(key=k, count=int(c)) for k, c in self._execute(sql, params)]
 
@@ -616,3 +563,21 @@ class _Transaction:
             self._db.execute("COMMIT")
         elif self._db.in_transaction:  # after "disk full" SQLite has rolled back already
             self._db.execute("ROLLBACK")
+
+
+def _text_sql(text: str) -> tuple[str, list[Any]]:
+    """``Query.text`` as SQL: ``message`` contains the phrase, caselessly (govsoc.core.caseless).
+
+    The exact test folds every candidate in Python; a native prefilter picks the candidates
+    first and provably keeps every match: the folded phrase's longest ASCII run must be in the
+    ASCII-lowered message (fold maps each code point to one code point, and an ASCII one only
+    from ASCII or from the few code points of _ASCII_FOLDING, which admit a message on their own).
+    """
+    folded = fold(text)
+    exact = f"instr({fold_sql(MESSAGE)}, ?) > 0"
+    run = max(_ASCII_RUN.findall(folded), key=len, default="")
+    if not run:
+        return exact, [folded]
+    return (f"(instr(lower({MESSAGE}), ?) > 0 OR {MESSAGE} GLOB ?) AND {exact}",
+            [run.lower(), f"*[{_ASCII_FOLDING}]*", folded])
+

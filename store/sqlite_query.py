@@ -26,6 +26,13 @@ exact condition), and :func:`text_prefilter_sql` / :func:`cidr_prefilter_sql` gi
 alone, which a backend ANDs in front of a whole rule so that SQLite narrows the rows natively, by
 an index where one fits (:data:`QUERY_INDEXES`, built-in expressions only), before any Python function runs. ``LIKE`` is
 ASCII-caseless on every connection (:func:`register_functions` sets it), as those prefilters need.
+
+The layout side (:func:`column_sql`, :func:`field_expression`, :func:`any_element_sql`) follows the
+row layout of govsoc.store.sqlite_layout: fields with a column (the HOT fields, ``event.id``,
+``event.dataset``) and ``message``, ``event.original`` and ``@timestamp`` are native expressions;
+any other field is read from the row's compressed document through ``govsoc_field`` /
+``govsoc_json``, which the store registers on its connection (the same values ``json_extract``
+gave on the version-3 document).
 """
 
 from __future__ import annotations
@@ -41,6 +48,16 @@ from typing import Final
 
 from govsoc.core.caseless import fold
 from govsoc.core.ecs import FIELDS, HOT, INDEXED, field_type
+from govsoc.store.sqlite_layout import (
+    FIELD_FUNCTION,
+    ID_TEXT,
+    JSON_FUNCTION,
+    MESSAGE,
+    ORIGINAL,
+    TIMESTAMP_TEXT,
+    field_call,
+    quote_ident,
+)
 from govsoc.store.sqlite_prefilter import (
     Pattern,
     Wildcard,
@@ -65,13 +82,20 @@ __all__ = [
 #: The value of one element of a multi-valued field, inside :func:`any_element_sql`.
 ELEMENT: Final[str] = "je.value"
 
+#: Fields computed from the row's own columns (see govsoc.store.sqlite_layout).
+_NATIVE: Final[dict[str, str]] = {
+    "event.id": ID_TEXT, "event.dataset": "dataset", "message": MESSAGE, "event.original": ORIGINAL,
+    "@timestamp": TIMESTAMP_TEXT,
+}
+
 #: Where keywords (Sigma values without a field) are searched: the text after the syslog header
 #: and the raw record, which still has the header (SigmaHQ keyword rules quote both).
 _KEYWORD_SOURCES: Final[tuple[str, ...]] = ("message", "event.original")
 
 
 def json_path_sql(field: str) -> str:
-    """The JSON path of a dotted ECS field in the nested document, as a SQL string literal.
+    """The JSON path of a dotted ECS field in a nested document (alerts keep one), as a SQL
+    string literal.
 
     Field names come from users (--where, rule files), so the literal is escaped here, once,
     for every caller: a quote in a name cannot end the literal.
@@ -80,36 +104,33 @@ def json_path_sql(field: str) -> str:
     return "'" + path.replace("'", "''") + "'"
 
 
-def quote_ident(name: str) -> str:
-    """A double-quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
 def column_sql(field: str) -> str | None:
-    """The column of a field with one value per event, or None when the field is read from the
-    document (not a generated column, possibly an array)."""
-    if field == "event.id":
-        return "id"
-    if field == "event.dataset":
-        return "dataset"
-    if field == "message":
-        return "message"
+    """The native expression of a field with one value per event held in the row itself (a
+    column, or message and @timestamp computed from columns), or None when the field is read from
+    the event's remaining-fields document (possibly an array)."""
+    special = _NATIVE.get(field)
+    if special is not None:
+        return special
     if field in HOT:
         return quote_ident(field)
     return None
 
 
 def field_expression(field: str) -> str:
-    """The SQL value of a field: its indexed column, or the value read from the document (an
-    array's JSON text; use :func:`any_element_sql` for "any element matches")."""
-    return column_sql(field) or f"json_extract(events.doc, {json_path_sql(field)})"
+    """The SQL value of a field: its column expression, or the value read from the document as
+    json_extract reads it (an array's JSON text; use :func:`any_element_sql` for "any element
+    matches")."""
+    return column_sql(field) or field_call(FIELD_FUNCTION, field)
 
 
 def any_element_sql(field: str, condition: str) -> str:
     """True when some element of ``field`` (or its one value) satisfies ``condition``, a SQL
     condition written over :data:`ELEMENT`."""
-    return (f"EXISTS (SELECT 1 FROM json_each(events.doc, {json_path_sql(field)}) AS je "
-            f"WHERE {condition})")
+    column = column_sql(field)
+    values = field_call(JSON_FUNCTION, field)
+    if column is not None:  # a list under a column field is kept in the document
+        values = f"coalesce({values}, iif({column} IS NULL, NULL, json_quote({column})))"
+    return f"EXISTS (SELECT 1 FROM json_each({values}) AS je WHERE {condition})"
 
 
 def match_sql(expr: str, regex: str, *, caseless: bool) -> str:

@@ -61,7 +61,7 @@ def code_strings(path: Path) -> list[tuple[int, str]]:
 
 def test_the_guard_knows_the_private_names(tmp_path: Path) -> None:
     names = sqlite_private_names(tmp_path)
-    assert {"events", "events_fts", "seq", "doc", "json_each"} <= names
+    assert {"events", "codecs", "seq", "doc", "json_each"} <= names
     assert {"caseless", "search_text"} <= elasticsearch_private_names()
 
 

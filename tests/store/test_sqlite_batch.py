@@ -15,6 +15,7 @@ from govsoc.rules.backends import backend_for
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
 from govsoc.store.sqlite_conjuncts import conjuncts
+from govsoc.store.sqlite_query import field_expression
 
 T0 = datetime(2026, 5, 1, tzinfo=UTC)
 DETECTIONS = [
@@ -68,12 +69,12 @@ def test_each_query_gets_what_its_own_search_gives(store: SqliteStore, after: st
     assert all(alone[:5]) and alone[5] == []
     combined = [s for s in statements if s.startswith("SELECT seq, ")]
     assert len(combined) == 1, combined  # the four scans (and only they) shared one statement
-    assert combined[0].count("govsoc_match(message") >= 4
+    assert combined[0].count(f"govsoc_match({field_expression('message')}") >= 4
 
 
 def test_a_failing_query_fails_alone(store: SqliteStore) -> None:
     # An invalid regular expression fails when SQLite first evaluates it, inside the combined scan.
-    bad = "message REGEXP '(unclosed'"
+    bad = f"{field_expression('message')} REGEXP '(unclosed'"
     queries = [Query(native=n) for n in natives()[2:4]] + [Query(native=bad)]
     results = store.search_many(queries)
     assert [len(list(hits)) for hits in results[:2]] == [len(list(store.search(q))) for q in queries[:2]]
@@ -105,4 +106,4 @@ def test_shared_conjuncts_are_tested_once_before_the_rules_own_parts(store: Sqli
     where = combined[combined.index(" WHERE "):]
     # the log source's Python check is shared: it appears once, after the rules' own parts
     assert where.count('govsoc_match("event.module"') == 1
-    assert where.index('govsoc_match("event.module"') > where.index("govsoc_match(message")
+    assert where.index('govsoc_match("event.module"') > where.index(f"govsoc_match({field_expression('message')}")

@@ -9,6 +9,7 @@ from typing import Any
 
 from govsoc.core.event import Event, make_id, parse_timestamp
 from govsoc.store.base import Query, Store
+from govsoc.store.sqlite_query import field_expression
 
 T0 = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)  # a Wednesday
 
@@ -43,7 +44,7 @@ def test_text_after_a_nul_is_searchable_and_the_original_recoverable(store: Stor
 
 
 #: A numeric comparison in each store's own query language: source.bytes > 4000.
-GREATER = {"sqlite": "json_extract(doc, '$.source.bytes') > 4000", "elasticsearch": "source.bytes:>4000"}
+GREATER = {"sqlite": f"{field_expression('source.bytes')} > 4000", "elasticsearch": "source.bytes:>4000"}
 
 
 def test_numbers_are_stored_as_numbers_and_misfits_set_aside(store: Store) -> None:

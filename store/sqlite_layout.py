@@ -1,0 +1,497 @@
+"""How the SQLite store lays an event out in a row (schema version 4), and how it reads it back.
+
+One row per event, every value stored once:
+
+``seq``
+    INTEGER PRIMARY KEY AUTOINCREMENT: the order of arrival, never reused (rule checkpoints and
+    ``Query.after``/``until`` are seqs).
+``id``
+    ``event.id``: the 16 bytes of a 32-hex-digit id (every id govsoc makes), else the text.
+    UNIQUE, which is how a duplicate is caught.
+``ts``
+    ``@timestamp`` in microseconds since the epoch.
+``dataset``
+    ``event.dataset``.
+``"event.original"``
+    The raw record, as text.
+``message_at`` / ``message_len`` / ``message_text``
+    ``message``: when it is a part of ``event.original`` (the text after a syslog header) only
+    where it starts is kept, and its length when it does not run to the end:
+    ``substr("event.original", message_at[, message_len])``; otherwise the text itself.
+HOT columns
+    Each field of govsoc.core.ecs.HOT in a real column named after it (written at insert, typed
+    by its ECS type), so that rules read them without decoding anything.
+``codec`` / ``doc``
+    Every other field: the flat ``{dotted name: value}`` JSON of the event's remaining fields,
+    deflated (raw zlib, 2 KiB window) against a dictionary that is the batch's sample documents
+    (table ``codecs``, one row per written batch of some size, shared by later small batches)
+    followed by the row's own ``event.original``. Values that repeat within a batch (file path,
+    ingest time, categories) and values that repeat the raw line (addresses, ports, user names,
+    pids) cost a few bits each; an sshd event's remaining 340 bytes of JSON take about 30.
+
+A value a column cannot hold exactly (a list, an object or a boolean under a HOT name) is kept
+in ``doc`` too, which takes precedence when the event is read back; its column holds what
+``json_extract`` gave for it in version 3 (JSON text, 1/0), so SQL over the column means what it
+meant. Fields in ``doc`` are read in SQL through deterministic functions registered on every
+connection (:func:`register_layout_functions`):
+
+``govsoc_field(codec, doc, original, path, [name, value, ...])``
+    The value at a dotted path, as ``json_extract`` on the version-3 document gave it: a scalar,
+    1/0 for a boolean, the JSON text of a list or object, NULL when absent. The trailing pairs
+    are the column fields under ``path`` (when ``path`` names an object such as ``source``).
+``govsoc_json(codec, doc, original, path, [name, value, ...])``
+    The same value as JSON text (NULL when absent), for ``json_each``: "any element matches".
+
+Indexes: ``id`` (unique), ``(ts, dataset)``, partial indexes over the columns of ecs.INDEXED
+(rows without the field cost nothing), and the rule backends' key indexes
+(govsoc.store.sqlite_query.QUERY_INDEXES). There is no full-text index (the trigram index
+cost twice the raw text): ``Query.text`` scans ``message`` natively with a fold-safe prefilter
+(see SqliteStore._where).
+
+Stage: store. Version-1 to version-3 files (one JSON document per row) are copied into this
+layout when opened (govsoc.store.sqlite_migrate).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import sqlite3
+import zlib
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+
+from govsoc.core.coercion import clean_text, coerce_fields
+from govsoc.core.ecs import HOT, INDEXED, field_type
+from govsoc.core.event import Event
+
+__all__ = [
+    "COLUMNS", "FIELD_FUNCTION", "ID_TEXT", "INDEXES", "JSON_FUNCTION", "MESSAGE",
+    "ORIGINAL", "SCHEMA_VERSION", "SELECT", "TABLES", "TIMESTAMP_TEXT", "Prepared", "RowCodec",
+    "column_fields_under", "field_call", "id_key", "id_text", "insert_sql", "micros", "prepare", "quote_ident",
+    "register_layout_functions", "split_fields", "timestamp",
+]
+
+SCHEMA_VERSION: Final = 4
+
+FIELD_FUNCTION: Final = "govsoc_field"
+JSON_FUNCTION: Final = "govsoc_json"
+
+
+def quote_ident(name: str) -> str:
+    """A double-quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+#: event.original's column, and the native expression of ``message``.
+ORIGINAL: Final = quote_ident("event.original")
+MESSAGE: Final = (f"coalesce(message_text, iif(message_len IS NULL, substr({ORIGINAL}, message_at), "
+                  f"substr({ORIGINAL}, message_at, message_len)))")
+#: ``event.id`` as text, whichever way the row holds it (hex of the 16 bytes is the id's text).
+ID_TEXT: Final = "iif(typeof(id) = 'blob', lower(hex(id)), id)"
+#: The arguments that locate a row's remaining fields, for the functions above.
+_DOC_ARGS: Final = f"events.codec, events.doc, events.{ORIGINAL}"
+
+_AFFINITY: Final = {"long": "INTEGER", "float": "REAL", "boolean": "INTEGER"}
+#: HOT field -> its column's declared type.
+COLUMNS: Final[dict[str, str]] = {name: _AFFINITY.get(field_type(name), "TEXT") for name in HOT}
+
+TABLES: Final = f"""
+CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id BLOB NOT NULL,
+    ts INTEGER NOT NULL,
+    dataset TEXT NOT NULL,
+    {ORIGINAL} TEXT,
+    message_at INTEGER,
+    message_len INTEGER,
+    message_text TEXT,
+    {", ".join(f"{quote_ident(name)} {kind}" for name, kind in COLUMNS.items())},
+    codec INTEGER,
+    doc BLOB
+);
+CREATE TABLE IF NOT EXISTS codecs (id INTEGER PRIMARY KEY, zdict BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS alerts (
+    id TEXT PRIMARY KEY,
+    rule_id TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS alerts_rule_ts ON alerts (rule_id, ts);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+#: Index name -> its definition (created after a version-3 file's rows are copied).
+INDEXES: Final[dict[str, str]] = {
+    "events_id": "CREATE UNIQUE INDEX IF NOT EXISTS events_id ON events (id)",
+    # Time order, with the dataset beside it: a dataset's events in a time range are found in
+    # this index without a second index of their own (which cost 30 bytes an event).
+    "events_ts": "CREATE INDEX IF NOT EXISTS events_ts ON events (ts, dataset)",
+    # Partial: "col = ?" and "col IN (...)" imply "col IS NOT NULL", so SQLite uses them.
+    **{f"events_{name.replace('.', '_')}": f"CREATE INDEX IF NOT EXISTS events_{name.replace('.', '_')} ON events "
+       f"({quote_ident(name)}) WHERE {quote_ident(name)} IS NOT NULL" for name in INDEXED},
+}
+
+#: Fields held in columns (besides HOT): what the row gives back for them.
+_SPECIAL: Final = frozenset({"event.original", "message"})
+_HEX_ID = re.compile("[0-9a-f]{32}")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: Deflate parameters: a 2 KiB window (the dictionary never needs more), a small hash table.
+_WBITS, _LEVEL, _MEMLEVEL = -11, 6, 4
+#: A dictionary is one document of a shape, at most this long; a shape gets a new one when a
+#: batch has this many documents of it (a dictionary costs its size once, and a fresh one knows
+#: the batch's ingest time and file), at most so many new ones a batch; cached dictionaries.
+_ZDICT_BYTES, _OWN_ZDICT_ROWS, _MAX_NEW_ZDICTS, _CACHE = 1536, 64, 64, 10_000
+
+
+def micros(ts: datetime) -> int:
+    """Microseconds since the epoch, the ``ts`` column's unit."""
+    delta = ts.astimezone(UTC) - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def id_key(event_id: str) -> bytes | str:
+    """What the ``id`` column holds for an event id."""
+    return bytes.fromhex(event_id) if len(event_id) == 32 and _HEX_ID.fullmatch(event_id) else event_id
+
+
+def id_text(key: bytes | str) -> str:
+    """The event id a stored ``id`` value stands for."""
+    return key.hex() if isinstance(key, bytes) else str(key)
+
+
+def column_fields_under(path: str) -> list[tuple[str, str]]:
+    """(field, column expression) of every column-held field below an object path (``source``
+    -> source.ip, ...), so that the object can be rebuilt whole."""
+    prefix = path + "."
+    found = [(name, quote_ident(name)) for name in HOT if name.startswith(prefix)]
+    if "event.original".startswith(prefix):
+        found.append(("event.original", ORIGINAL))
+    if "message".startswith(prefix):
+        found.append(("message", MESSAGE))
+    for name, column in (("event.id", ID_TEXT), ("event.dataset", "dataset")):
+        if name.startswith(prefix):
+            found.append((name, column))
+    return found
+
+
+def field_call(function: str, field: str) -> str:
+    """``function`` (FIELD_FUNCTION or JSON_FUNCTION) over a field held in ``doc``."""
+    pairs = "".join(f", {_literal(name)}, {column}" for name, column in column_fields_under(field))
+    return f"{function}({_DOC_ARGS}, {_literal(field)}{pairs})"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _column_value(value: Any) -> Any:
+    """What a column holds for a value it cannot hold exactly (json_extract's result)."""
+    if isinstance(value, bool):
+        return int(value)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+_SCALARS: Final = (str, int, float)
+_HOT_COUNT: Final = len(HOT)
+
+
+#: One encoder for every row (json.dumps with arguments builds a new one per call).
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+class RowCodec:
+    """Encodes events into rows and decodes rows back, for one connection (it caches the
+    compression dictionaries of the ``codecs`` table)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        self._zdicts: dict[int, bytes] = {}
+        self._by_shape: dict[tuple[str, ...], tuple[int, bytes]] = {}
+        self._last_key: tuple[Any, ...] | None = None
+        self._last_doc: dict[str, Any] = {}
+
+    # -- writing -------------------------------------------------------------------------------
+    def dictionaries(self, batch: Sequence[Prepared]) -> tuple[dict[tuple[str, ...], tuple[int, bytes]],
+                                                                 dict[tuple[str, ...], tuple[int, bytes]]]:
+        """The dictionary each shape (the names of the remaining fields) of a batch is deflated
+        against, and those of them made now: the first document of the shape in the batch, when
+        the shape is common in it or new to this connection (a row of ``codecs``), else the one
+        the shape had last. Runs inside a write transaction; :meth:`remember` the new ones once
+        it committed."""
+        counts: dict[tuple[str, ...], int] = {}
+        first: dict[tuple[str, ...], str] = {}
+        for item in batch:
+            shape = item[7]
+            if shape is not None:
+                counts[shape] = counts.get(shape, 0) + 1
+                if shape not in first:
+                    first[shape] = item[6]  # type: ignore[assignment]
+        chosen: dict[tuple[str, ...], tuple[int, bytes]] = {}
+        made: dict[tuple[str, ...], tuple[int, bytes]] = {}
+        for shape, count in sorted(counts.items(), key=lambda kv: -kv[1]):
+            known = self._by_shape.get(shape)
+            if known is not None and (count < _OWN_ZDICT_ROWS or len(made) >= _MAX_NEW_ZDICTS):
+                chosen[shape] = known
+            elif len(made) < _MAX_NEW_ZDICTS:
+                zdict = first[shape].encode("utf-8")[-_ZDICT_BYTES:]
+                codec_id = self._db.execute("INSERT INTO codecs (zdict) VALUES (?)", (zdict,)).lastrowid
+                assert codec_id is not None
+                chosen[shape] = made[shape] = (codec_id, zdict)
+        return chosen, made
+
+    def remember(self, made: Mapping[tuple[str, ...], tuple[int, bytes]]) -> None:
+        """Keep dictionaries that are committed for the next batches of their shapes."""
+        if len(self._by_shape) + len(made) > _CACHE:
+            self._by_shape.clear()
+        self._by_shape.update(made)
+        for codec_id, zdict in made.values():
+            self._zdicts[codec_id] = zdict
+
+    def pack(self, batch: Sequence[Prepared],
+             dictionaries: Mapping[tuple[str, ...], tuple[int, bytes]]) -> list[tuple[int, tuple[Any, ...]]]:
+        """(column mask, insert values) of each prepared event, in order: the values for
+        :func:`insert_sql` of that mask, the remaining fields deflated against the dictionary
+        of their shape followed by the row's own event.original."""
+        out = []
+        compressobj = zlib.compressobj
+        for key, ts, dataset, head, mask, hot, rest, shape in batch:
+            if rest is None:
+                out.append((mask, (key, ts, dataset, *head, None, None, *hot)))
+                continue
+            codec_id, zdict = dictionaries.get(shape, (None, b""))  # type: ignore[arg-type]
+            original = head[0]
+            if type(original) is str:
+                zdict += original.encode("utf-8")
+            packer = compressobj(_LEVEL, zlib.DEFLATED, _WBITS, _MEMLEVEL, zlib.Z_DEFAULT_STRATEGY, zdict)
+            blob = packer.compress(rest.encode("utf-8")) + packer.flush()
+            out.append((mask, (key, ts, dataset, *head, codec_id, blob, *hot)))
+        return out
+
+    # -- reading -------------------------------------------------------------------------------
+    def remaining(self, codec: int | None, doc: bytes | None, original: Any) -> dict[str, Any]:
+        """The fields a row keeps in ``doc`` (flat names), decoded once per row in a row."""
+        if doc is None:
+            return {}
+        key = (codec, doc, original)
+        if key == self._last_key:
+            return self._last_doc
+        zdict = self._zdicts.get(codec) if codec is not None else b""
+        if zdict is None:
+            found = self._db.execute("SELECT zdict FROM codecs WHERE id = ?", (codec,)).fetchone()
+            if len(self._zdicts) >= _CACHE:
+                self._zdicts.clear()
+            zdict = self._zdicts[codec] = bytes(found[0]) if found else b""  # type: ignore[index]
+        suffix = original.encode("utf-8") if type(original) is str else b""
+        text = zlib.decompressobj(_WBITS, zdict + suffix).decompress(doc)
+        fields: dict[str, Any] = json.loads(text)
+        self._last_key, self._last_doc = key, fields
+        return fields
+
+    def field(self, codec: int | None, doc: bytes | None, original: Any, path: str,
+              *pairs: Any) -> Any:
+        """govsoc_field: the value at ``path`` as json_extract gave it on a version-3 row."""
+        found = self._lookup(codec, doc, original, path, pairs)
+        if found is _ABSENT:
+            return None
+        if isinstance(found, bool):
+            return int(found)
+        if isinstance(found, list | dict):
+            return _dumps(found)
+        if isinstance(found, int) and not -(2**63) <= found < 2**63:
+            return float(found)
+        return found
+
+    def json(self, codec: int | None, doc: bytes | None, original: Any, path: str, *pairs: Any) -> str | None:
+        """govsoc_json: the value at ``path`` as JSON text (for json_each), NULL when absent."""
+        found = self._lookup(codec, doc, original, path, pairs)
+        return None if found is _ABSENT or found is None else _dumps(found)
+
+    def _lookup(self, codec: int | None, doc: bytes | None, original: Any, path: str,
+                pairs: Sequence[Any]) -> Any:
+        fields = self.remaining(codec, doc, original)
+        found = fields.get(path, _ABSENT)
+        if found is not _ABSENT:
+            return found
+        # A field whose value is an object (``winlog.event_data``) holds the path's parents.
+        parts = path.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            node = fields.get(".".join(parts[:cut]), _ABSENT)
+            if isinstance(node, dict):
+                for part in parts[cut:]:
+                    node = node.get(part, _ABSENT) if isinstance(node, dict) else _ABSENT
+                if node is not _ABSENT:
+                    return node
+        # ``path`` names an object: rebuilt from every field below it, as the document nested it.
+        prefix = path + "."
+        below = [(name, value) for name, value in fields.items() if name.startswith(prefix)]
+        below += [(pairs[i], pairs[i + 1]) for i in range(0, len(pairs), 2)
+                  if pairs[i + 1] is not None and pairs[i] not in fields]
+        if not below:
+            return _ABSENT
+        nested: dict[str, Any] = {}
+        for name, value in below:
+            *parents, leaf = name[len(prefix):].split(".")
+            node = nested
+            for part in parents:
+                child = node.setdefault(part, {})
+                node = child if isinstance(child, dict) else {}
+            node[leaf] = value
+        return nested
+
+    def event(self, row: Sequence[Any]) -> Event:
+        """The event of a row read with :data:`SELECT` (the document as written, coerced)."""
+        key, ts, dataset, original, message_at, message_len, message_text = row[:7]
+        fields: dict[str, Any] = {}
+        if original is not None:
+            fields["event.original"] = original
+        if message_text is not None:
+            fields["message"] = message_text
+        elif message_at is not None and original is not None:
+            fields["message"] = original[message_at - 1:None if message_len is None else message_at - 1 + message_len]
+        for name, value in zip(HOT, row[7:7 + _HOT_COUNT], strict=True):
+            if value is not None:
+                fields[name] = value
+        rest = self.remaining(row[7 + _HOT_COUNT], row[8 + _HOT_COUNT], original)
+        for name, value in rest.items():
+            if isinstance(value, dict) and value:
+                fields.pop(name, None)
+                fields.update(_flatten(value, name + "."))
+            else:
+                fields[name] = value
+        return Event(id=id_text(key), timestamp=timestamp(ts), dataset=dataset, fields=fields)
+
+
+_ABSENT: Final = object()
+#: An event ready for its row: id key, ts, dataset, (event.original, message_at, message_len,
+#: message_text), the mask of the HOT columns it has, their values, the remaining fields' JSON
+#: and their names (the shape that picks a compression dictionary).
+Prepared = tuple[bytes | str, int, str, tuple[Any, ...], int, tuple[Any, ...], str | None, tuple[str, ...] | None]
+
+
+def _flatten(value: Mapping[str, Any], prefix: str) -> Iterator[tuple[str, Any]]:
+    for key, item in value.items():
+        if isinstance(item, Mapping) and item:
+            yield from _flatten(item, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", item
+
+
+def timestamp(ts: int) -> datetime:
+    """The aware UTC time of a ``ts`` value."""
+    return _EPOCH + timedelta(microseconds=ts)
+
+
+_HOT_IDENTS: Final = tuple(quote_ident(name) for name in HOT)
+#: The columns a read takes, in order (:meth:`RowCodec.event`).
+_ROW_COLUMNS: Final = ["id", "ts", "dataset", ORIGINAL, "message_at", "message_len", "message_text",
+                       *_HOT_IDENTS, "codec", "doc"]
+SELECT: Final = ", ".join(_ROW_COLUMNS)
+_HEAD_COLUMNS: Final = ("id", "ts", "dataset", ORIGINAL, "message_at", "message_len", "message_text", "codec", "doc")
+
+
+@functools.lru_cache(maxsize=1024)
+def insert_sql(mask: int, *, with_seq: bool = False) -> str:
+    """The INSERT of rows whose HOT columns are those of ``mask`` (the others stay NULL: binding
+    only what a row has costs half as much as binding every column). ``with_seq``: the seq is
+    given first (an older file's rows keep theirs when copied); else a duplicate id is ignored."""
+    columns = [*(["seq"] if with_seq else []), *_HEAD_COLUMNS,
+               *(ident for slot, ident in enumerate(_HOT_IDENTS) if mask >> slot & 1)]
+    verb = "INSERT" if with_seq else "INSERT OR IGNORE"
+    return f"{verb} INTO events ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+
+
+def split_fields(fields: dict[str, Any]) -> tuple[tuple[Any, ...], int, tuple[Any, ...], str | None,
+                                                   tuple[str, ...] | None]:
+    """A coerced event's fields as its row: (event.original, message_at, message_len,
+    message_text), the mask and values of its HOT columns, and the JSON and names of the
+    remaining fields (None when nothing is left). ``fields`` is consumed."""
+    original = fields.pop("event.original", None)
+    message = fields.pop("message", None)
+    message_at = message_len = message_text = None
+    if original is not None and type(original) is not str:
+        fields["event.original"] = original  # kept exactly in doc, as under a HOT name
+        original = _column_value(original)
+    if message is not None:
+        if type(message) is str:
+            if original is not None and original.endswith(message):
+                message_at = len(original) - len(message) + 1
+            elif original is not None and message and (start := original.find(message)) >= 0:
+                message_at, message_len = start + 1, len(message)
+            else:
+                message_text = message
+        else:
+            fields["message"] = message
+            message_text = _column_value(message)
+    mask = 0
+    values: list[Any] = []
+    pop = fields.pop
+    for slot, name in _HOT_SLOTS:
+        value = pop(name, None)
+        if value is not None:
+            if type(value) not in _SCALARS:  # kept exactly in doc; the column holds what SQL saw in version 3
+                fields[name] = value
+                value = _column_value(value)
+            mask |= 1 << slot
+            values.append(value)
+    head = (original, message_at, message_len, message_text)
+    if not fields:
+        return head, mask, tuple(values), None, None
+    return head, mask, tuple(values), _dumps(fields), tuple(fields)
+
+
+#: (place among the HOT columns, HOT field).
+_HOT_SLOTS: Final = tuple(enumerate(HOT))
+
+
+def register_layout_functions(db: sqlite3.Connection) -> RowCodec:
+    """Install govsoc_field and govsoc_json on ``db``; returns the connection's codec."""
+    codec = RowCodec(db)
+    db.create_function(FIELD_FUNCTION, -1, codec.field, deterministic=True)
+    db.create_function(JSON_FUNCTION, -1, codec.json, deterministic=True)
+    return codec
+
+
+#: ``@timestamp`` as format_timestamp writes it, natively from ``ts`` (floor division, so that
+#: times before 1970 come out right too).
+TIMESTAMP_TEXT: Final = ("strftime('%Y-%m-%dT%H:%M:%S', (ts - ((ts % 1000000) + 1000000) % 1000000) / 1000000, "
+                         "'unixepoch') || printf('.%06dZ', ((ts % 1000000) + 1000000) % 1000000)")
+
+
+def prepare(event: Event, ingested: str) -> Prepared:
+    """An event coerced (govsoc.core.coercion), stamped with ``event.ingested`` and split into
+    its row; ValueError (or TypeError) when it cannot be stored."""
+    fields = coerce_fields(event.fields)
+    fields["event.ingested"] = ingested
+    check_nesting(fields)
+    return (id_key(clean_text(event.id)), micros(event.timestamp), clean_text(event.dataset),
+            *split_fields(fields))
+
+
+def check_nesting(fields: Mapping[str, Any]) -> None:
+    """ValueError when a field lies under another field's non-object value (``a`` = 1 beside
+    ``a.b``): the nested ECS document, and Elasticsearch, cannot hold both."""
+    names = tuple(fields)
+    pairs = _NESTING.get(names)
+    if pairs is None:
+        if len(_NESTING) > 10_000:  # hostile input with ever new field names: stay bounded
+            _NESTING.clear()
+        present = set(names)
+        pairs = _NESTING[names] = tuple(
+            (name, parent) for name in names if "." in name
+            for parent in _parents(name) if parent in present)
+    for name, parent in pairs:
+        if not isinstance(fields[parent], dict):
+            raise ValueError(f"field {name!r} nests under the value of {parent.rpartition('.')[2]!r}")
+
+
+def _parents(name: str) -> Iterator[str]:
+    parts = name.split(".")
+    for cut in range(1, len(parts)):
+        yield ".".join(parts[:cut])
+
+
+#: Field-name tuple -> (field, parent field) pairs of that shape, worked out once per shape.
+_NESTING: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}

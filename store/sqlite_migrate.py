@@ -1,0 +1,70 @@
+"""Upgrade of an older SQLite store file (schema versions 1 to 3) to the row layout of version 4.
+
+Versions 1 to 3 kept each event as one JSON document (``doc``) with generated columns over it
+and a trigram FTS index on ``message``. Opening such a file copies its events into the version-4
+table (govsoc.store.sqlite_layout) a few thousand rows at a time, keeping every event's ``seq``
+(rule checkpoints name seqs), then drops the old table, its FTS index and triggers. The copy runs
+inside the transaction that opens the store: a crash leaves the old file as it was, and memory
+stays bounded whatever the file's size. Alerts and meta are the same in every version.
+
+Stage: store.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from govsoc.core.event import flatten
+from govsoc.store.sqlite_layout import INDEXES, Prepared, RowCodec, id_key, insert_sql, quote_ident, split_fields
+
+__all__ = ["upgrade_rows"]
+
+_CHUNK = 5000
+_OLD = "events_v3"
+
+
+def upgrade_rows(db: sqlite3.Connection, codec: RowCodec, statements: list[str]) -> int:
+    """Copy a version 1-3 events table into the version-4 layout, inside the caller's
+    transaction; ``statements`` are the version-4 schema's statements. Returns the rows copied."""
+    for trigger in ("events_fts_insert", "events_fts_delete"):
+        db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    db.execute("DROP TABLE IF EXISTS events_fts")
+    old_indexes = [name for (name,) in db.execute(
+        "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL")]
+    for name in old_indexes:
+        db.execute(f"DROP INDEX {quote_ident(name)}")
+    db.execute(f"ALTER TABLE events RENAME TO {_OLD}")
+    for statement in statements:
+        db.execute(statement)
+    copied, last = 0, -(2**63)
+    while True:
+        rows = db.execute(f"SELECT seq, id, ts, dataset, doc FROM {_OLD} WHERE seq > ? ORDER BY seq LIMIT {_CHUNK}",
+                          (last,)).fetchall()
+        if not rows:
+            break
+        prepared = [_prepared(row) for row in rows]
+        chosen, made = codec.dictionaries(prepared)
+        codec.remember(made)  # (if the upgrade is rolled back, nothing of this file is used again)
+        groups: dict[int, list[tuple[Any, ...]]] = {}
+        for row, (mask, values) in zip(rows, codec.pack(prepared, chosen), strict=True):
+            groups.setdefault(mask, []).append((row[0], *values))
+        for mask, values_list in groups.items():
+            db.executemany(insert_sql(mask, with_seq=True), values_list)
+        copied += len(rows)
+        last = rows[-1][0]
+    db.execute(f"DROP TABLE {_OLD}")
+    for statement in INDEXES.values():
+        db.execute(statement)
+    return copied
+
+
+def _prepared(row: tuple[Any, ...]) -> Prepared:
+    """An old row as the version-4 write path prepares an event (its values were coerced when
+    first written; @timestamp, event.id and event.dataset are the row's own columns)."""
+    _seq, event_id, ts, dataset, doc = row
+    fields = dict(flatten(json.loads(doc)))
+    for name in ("@timestamp", "event.id", "event.dataset"):
+        fields.pop(name, None)
+    return (id_key(str(event_id)), int(ts), str(dataset), *split_fields(fields))
