@@ -9,10 +9,11 @@ together, up to :data:`COMBINED` at a time, as one statement over the shared ran
     WHERE <range> AND <shared> AND (<rest 1> OR <rest 2> ...) AND <shared Python checks>
 
 so each row is read once for all of them, and keeps for each query only the sequence numbers
-of its matches (8 bytes each). ``<shared>`` are the conjuncts all the queries have (their log
-source's condition, typically; govsoc.store.sqlite_conjuncts), tested once per row, the native
-ones before the rules' own parts and those that call Python after them; queries are ordered so
-that those sharing conjuncts fall into one statement. Each query's iterator then reads its own events by those numbers,
+of its matches (8 bytes each), in the order search() gives (time, then the id's text).
+``<shared>`` are the conjuncts all the queries have (their log source's condition, typically;
+govsoc.store.sqlite_conjuncts), tested once per row, the native ones before the rules' own parts
+and those that call Python after them; queries are ordered so that those sharing conjuncts fall
+into one statement. Each query's iterator then reads its own events by those numbers,
 in the store's order (time, then id), exactly what :meth:`SqliteStore.search` would give.
 
 Meaning is unchanged: a row belongs to a query's answer exactly when that query's own condition
@@ -35,6 +36,7 @@ from govsoc.core.errors import StoreError
 from govsoc.core.event import Event
 from govsoc.store.base import Query
 from govsoc.store.sqlite_conjuncts import calls_python, conjuncts
+from govsoc.store.sqlite_layout import ID_TEXT
 from govsoc.store.sqlite_prefilter import all_sql, any_sql
 
 
@@ -144,7 +146,7 @@ class _Combined:
         matches = [array("q") for _ in rests]
         # Read to the end before anything is returned: no read snapshot stays open while the
         # caller writes alerts (see SqliteStore.search), and a failure leaves nothing half done.
-        cursor = self.store._execute(f"SELECT seq, {flags} FROM {table}{where} ORDER BY ts, id", params)
+        cursor = self.store._execute(f"SELECT seq, {flags} FROM {table}{where} ORDER BY ts, {ID_TEXT}", params)
         try:
             for row in cursor:
                 for position, flag in enumerate(row[1:]):

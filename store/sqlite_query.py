@@ -88,6 +88,10 @@ _NATIVE: Final[dict[str, str]] = {
     "@timestamp": TIMESTAMP_TEXT,
 }
 
+#: Layout: columns whose texts contain every substring of a field's value. ``message`` is
+#: ``message_text`` or a part of ``event.original`` (govsoc.store.sqlite_layout).
+_CONTAINING: Final[dict[str, tuple[str, ...]]] = {"message": ("message_text", ORIGINAL)}
+
 #: Where keywords (Sigma values without a field) are searched: the text after the syslog header
 #: and the raw record, which still has the header (SigmaHQ keyword rules quote both).
 _KEYWORD_SOURCES: Final[tuple[str, ...]] = ("message", "event.original")
@@ -170,11 +174,16 @@ def text_prefilter_sql(field: str | None, expr: str, patterns: Sequence[Pattern]
     real_safe = field is None or _typed_text(field)
     texts = []
     for pattern in patterns:
-        text = (like_sql(expr, _folded(pattern), real_safe=real_safe) if caseless
-                else glob_sql(expr, pattern, real_safe=real_safe))
-        if text is None:
+        # A substring of message is a substring of one of its sources: plain columns, cheaper
+        # to read than message's own expression.
+        contained = len(pattern) > 1 and pattern[0] is Wildcard.MANY and pattern[-1] is Wildcard.MANY
+        sources = (_CONTAINING.get(field, (expr,)) if contained and field is not None and expr == column_sql(field)
+                   else (expr,))
+        alternatives = [like_sql(source, _folded(pattern), real_safe=real_safe) if caseless
+                        else glob_sql(source, pattern, real_safe=real_safe) for source in sources]
+        if any(a is None for a in alternatives):
             return None  # one alternative admits every value
-        texts.append(text)
+        texts.append(any_sql([str(a) for a in alternatives]))
     pre = any_sql(texts)
     if indexed and field in KEY_INDEXED and expr == column_sql(field):
         index_terms = [key_index_sql(key_sql(expr), p, caseless=caseless) for p in patterns]
@@ -220,8 +229,10 @@ def keyword_sql(regex: str, patterns: Sequence[Pattern] = ()) -> str:
 
 
 def keyword_prefilter_sql(patterns: Sequence[Pattern]) -> str | None:
-    """The native prefilter of a keyword search for ``patterns`` alone."""
-    terms = [text_prefilter_sql(f, field_expression(f), patterns, caseless=True) for f in _KEYWORD_SOURCES]
+    """The native prefilter of a keyword search for ``patterns`` (``*word*``) alone: each
+    pattern over every text that holds the keyword sources."""
+    texts = dict.fromkeys(text for f in _KEYWORD_SOURCES for text in _CONTAINING.get(f, (field_expression(f),)))
+    terms = [text_prefilter_sql(None, text, patterns, caseless=True) for text in texts]
     return None if any(t is None for t in terms) else any_sql([str(t) for t in terms])
 
 
