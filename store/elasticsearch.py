@@ -23,6 +23,7 @@ and never a duplicate. Engine state (rule checkpoints) is kept in ``<prefix>-sta
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -44,10 +45,9 @@ from govsoc.store.elasticsearch_query import (
     CASELESS,
     KEYWORD_IGNORE_ABOVE,
     SEARCH_TEXT_FIELD,
-    UNINDEXED_FIELD,
     ExactNative,
     decode_native,
-    unindexed_fields,
+    too_long,
     with_search_text,
 )
 from govsoc.store.registry import stores
@@ -61,8 +61,12 @@ INGEST_MARGIN = timedelta(seconds=30)
 _BULK_THREADS = 2
 #: How often an alert upsert or triage change is retried after losing a race to another writer.
 _UPSERT_ROUNDS = 5
-#: Candidates checked exactly at once (see _exact).
-_EXACT_BATCH = 1000
+#: Candidates checked in Python at once: the first batch is small, so that a search with a small
+#: limit checks few candidates; each next one is four times larger, up to the last size.
+_CHECK_BATCHES = (16, 64, 256, 1000)
+#: Documents holding a value that some field did not index (a keyword over ignore_above):
+#: Elasticsearch lists those fields in the ``_ignored`` metadata field, for documents of any age.
+_IGNORED: dict[str, Any] = {"exists": {"field": "_ignored"}}
 __all__ = ["KEYWORD_IGNORE_ABOVE", "ElasticsearchStore", "ecs_mappings"]
 _DAY_SUFFIX = re.compile(r"-(\d{4})\.(\d{2})\.(\d{2})$")
 
@@ -103,10 +107,9 @@ def ecs_mappings() -> dict[str, Any]:
     root["message"]["fields"] = {"caseless": _KEYWORD["fields"]["caseless"],
                                  "exact": {"type": "keyword", "ignore_above": KEYWORD_IGNORE_ABOVE}}
     root["govsoc"]["properties"]["search_text"] = {"type": "keyword", "normalizer": CASELESS}
-    root["govsoc"]["properties"]["unindexed"] = {"type": "keyword"}
     root["govsoc"]["properties"]["original_base64"] = {"type": "keyword", "index": False, "doc_values": False}
     return {
-        "_source": {"excludes": [SEARCH_TEXT_FIELD, UNINDEXED_FIELD]},
+        "_source": {"excludes": [SEARCH_TEXT_FIELD]},
         "dynamic_templates": [
             {"strings_as_keyword": {"match_mapping_type": "string", "mapping": _KEYWORD}},
         ],
@@ -216,7 +219,7 @@ class ElasticsearchStore(Store):
         """The bulk action that stores one event: ``create`` under its id in its week's index,
         its document coerced to ECS types and with the search text keywords are found in."""
         return {"_op_type": "create", "_index": self.index_for(event), "_id": clean_text(event.id),
-                "_source": _indexed(stored_document(event, ingested=ingested))}
+                "_source": with_search_text(stored_document(event, ingested=ingested))}
 
     def _bulk(self, actions: Iterable[dict[str, Any]]) -> WriteReceipt:
         """Send the actions in chunks from _BULK_THREADS threads (the node indexes one chunk
@@ -262,11 +265,15 @@ class ElasticsearchStore(Store):
         return deleted
 
     # -- reading -----------------------------------------------------------------------------
-    def _query(self, query: Query, *, unindexed: bool | None = None) -> dict[str, Any]:
-        """The Query DSL of a query. An exact native (store/elasticsearch_query.py) gives its
-        Lucene query, which also admits documents with unindexed values unless it is only a
-        superset; ``unindexed`` True/False keeps only the documents with / without them, and
-        drops the Lucene query in the first case (their answer is the exact check's)."""
+    def _query(self, query: Query, *, ignored: bool | None = None) -> dict[str, Any]:
+        """The Query DSL of a query; what it cannot decide alone goes to :class:`_Check`.
+
+        The documents that hold a value some field did not index (``_ignored``) are candidates
+        of every exact native (store/elasticsearch_query.py) and of every term too long to be
+        indexed. ``ignored`` True/False keeps only the documents with / without such a value
+        (the first kind are then decided by the check alone: their rule and long terms are left
+        out of the query).
+        """
         filters: list[dict[str, Any]] = []
         must_not: list[dict[str, Any]] = []
         exact = decode_native(query.native) if query.native else None
@@ -278,21 +285,24 @@ class ElasticsearchStore(Store):
                 bounds["lt"] = format_timestamp(query.end)
             filters.append({"range": {"@timestamp": bounds}})
         for name, values in sorted(query.terms.items()):
-            filters.append({"terms": {name: list(values)}})
+            short = [v for v in values if not too_long(v)]
+            if len(short) == len(values) or ignored is False:
+                filters.append({"terms": {name: short}})
+            elif ignored is None:  # a long value: its documents are candidates, compared by _Check
+                filters.append({"bool": {"should": [{"terms": {name: short}}, _IGNORED], "minimum_should_match": 1}})
         if query.text:
             pattern = "*" + re.sub(r"([*?\\])", r"\\\1", query.text) + "*"
             filters.append({"wildcard": {"message.caseless": {"value": pattern, "case_insensitive": True}}})
-        marked = {"exists": {"field": UNINDEXED_FIELD}}
-        if unindexed is True:
-            filters.append(marked)
-        elif unindexed is False:
-            must_not.append(marked)
+        if ignored is True:
+            filters.append(_IGNORED)
+        elif ignored is False:
+            must_not.append(_IGNORED)
         if exact is not None:
             lucene = {"query_string": {"query": exact.lucene, "default_field": "message.caseless"}}
-            if exact.superset or unindexed is False:
+            if exact.superset or ignored is False:
                 filters.append(lucene)
-            elif unindexed is None:
-                filters.append({"bool": {"should": [lucene, marked], "minimum_should_match": 1}})
+            elif ignored is None:
+                filters.append({"bool": {"should": [lucene, _IGNORED], "minimum_should_match": 1}})
         elif query.native:
             filters.append({"query_string": {"query": query.native, "default_field": "message.caseless"}})
         ingested: dict[str, str] = {}
@@ -322,8 +332,10 @@ class ElasticsearchStore(Store):
                 for i, q in enumerate(queries)]
 
     def _prefetchable(self, query: Query) -> bool:
-        """Whether a query's answer is its search's hits as they are (no exact check after)."""
-        return not query.native or decode_native(query.native) is None
+        """Whether a query's first page can come from the shared request: every one but those
+        whose every hit is checked (a superset: few candidates pass, it reads on at once)."""
+        check = _Check.of(query)
+        return check is None or not check.every_hit
 
     def _msearch(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
         header = {"index": self.events_pattern, "allow_no_indices": True, "ignore_unavailable": True}
@@ -338,32 +350,38 @@ class ElasticsearchStore(Store):
 
     def _continued(self, query: Query, pages: FirstPages, index: int) -> Iterator[Event]:
         hits = pages.take(index)
+        check = _Check.of(query)
+        if check is not None:  # the candidates go through the store's check (see _Check)
+            rest = [] if len(hits) < pages.size(index) else self._scan(
+                self.events_pattern, self._query(query), _event_sort(query), None, after=hits[-1]["sort"], hits=True)
+            for source in check.passing(itertools.chain(hits, rest), query.limit):
+                yield Event.from_document(source)
+            return
         for hit in hits:
             yield Event.from_document(hit["_source"])
         if len(hits) < pages.size(index) or (query.limit is not None and len(hits) >= query.limit):
             return
-        rest = None if query.limit is None else query.limit - len(hits)
-        for source in self._scan(self.events_pattern, self._query(query), _event_sort(query), rest,
+        rest_count = None if query.limit is None else query.limit - len(hits)
+        for source in self._scan(self.events_pattern, self._query(query), _event_sort(query), rest_count,
                                  after=hits[-1]["sort"]):
             yield Event.from_document(source)
 
     def _sources(self, query: Query) -> Iterator[dict[str, Any]]:
-        exact = decode_native(query.native) if query.native else None
         sort: list[tuple[str, str]] = [("@timestamp", query.order), ("event.id", query.order)]
-        if exact is None:
+        check = _Check.of(query)
+        if check is None:
             yield from self._scan(self.events_pattern, self._query(query), sort, query.limit)
             return
-        candidates = self._scan(self.events_pattern, self._query(query), sort, None)
-        for n, source in enumerate(_exact(candidates, exact)):
-            if query.limit is not None and n >= query.limit:
-                return
-            yield source
+        hits = self._scan(self.events_pattern, self._query(query), sort, None, hits=True,
+                          page=None if query.limit is None else max(4 * query.limit, 100))
+        yield from check.passing(hits, query.limit)
 
     def _scan(self, index: str, es_query: dict[str, Any], sort: list[tuple[str, str]],
-              limit: int | None, *, snapshot: bool = False, after: list[Any] | None = None
-              ) -> Iterator[dict[str, Any]]:
-        """Every hit's source, paged with search_after on a sort that is a total order (time or
-        key, then id), from after the sort values ``after``.
+              limit: int | None, *, snapshot: bool = False, after: list[Any] | None = None,
+              hits: bool = False, page: int | None = None) -> Iterator[dict[str, Any]]:
+        """Every hit's source (or the whole hit, with ``hits``), paged with search_after on a sort
+        that is a total order (time or key, then id), from after the sort values ``after``,
+        ``page`` hits a request (at most _PAGE).
 
         Events are never changed once stored, so their pages need no point in time: each page
         is one request instead of four (an exists check, opening and closing the point in time),
@@ -383,21 +401,21 @@ class ElasticsearchStore(Store):
         seen = 0
         try:
             while limit is None or seen < limit:
-                size = _PAGE if limit is None else min(_PAGE, limit - seen)
+                size = min(_PAGE, page or _PAGE) if limit is None else min(_PAGE, limit - seen)
                 body = page_body(es_query, sort, size, after)
                 if pit_id is None:
                     body.update(index=index, allow_no_indices=True, ignore_unavailable=True)
                 else:
                     body["pit"] = {"id": pit_id, "keep_alive": "2m"}
-                page = self._call(lambda b=body: self.client.search(**b), "search failed")
-                pit_id = page.get("pit_id", pit_id)
-                hits = page["hits"]["hits"]
-                for hit in hits:
-                    yield hit["_source"]
-                seen += len(hits)
-                if len(hits) < size:
+                answer = self._call(lambda b=body: self.client.search(**b), "search failed")
+                pit_id = answer.get("pit_id", pit_id)
+                found = answer["hits"]["hits"]
+                for hit in found:
+                    yield hit if hits else hit["_source"]
+                seen += len(found)
+                if len(found) < size:
                     break
-                after = hits[-1]["sort"]
+                after = found[-1]["sort"]
         finally:
             if pit_id is not None:
                 try:
@@ -407,15 +425,16 @@ class ElasticsearchStore(Store):
 
     def count(self, query: Query) -> int:
         """How many events match."""
-        exact = decode_native(query.native) if query.native else None
-        if exact is not None and exact.superset:
-            return sum(1 for _ in self._sources(query))
-        if exact is not None:  # counted by Elasticsearch, but for the documents checked exactly
-            checked = dataclasses.replace(query, limit=None)
-            sort = [("@timestamp", "asc"), ("event.id", "asc")]
-            long_ones = self._scan(self.events_pattern, self._query(checked, unindexed=True), sort, None)
-            return self._count(self._query(query, unindexed=False)) + sum(1 for _ in _exact(long_ones, exact))
-        return self._count(self._query(query))
+        check = _Check.of(query)
+        if check is None:
+            return self._count(self._query(query))
+        whole = dataclasses.replace(query, limit=None)
+        if check.every_hit:
+            return sum(1 for _ in self._sources(whole))
+        # Elasticsearch counts the documents it indexed whole; the others are checked one by one.
+        sort: list[tuple[str, str]] = [("@timestamp", "asc"), ("event.id", "asc")]
+        others = self._scan(self.events_pattern, self._query(whole, ignored=True), sort, None, hits=True)
+        return self._count(self._query(whole, ignored=False)) + sum(1 for _ in check.passing(others, None))
 
     def _count(self, es_query: dict[str, Any]) -> int:
         answer = self._call(lambda: self.client.count(index=self.events_pattern, query=es_query,
@@ -425,8 +444,8 @@ class ElasticsearchStore(Store):
 
     def aggregate(self, query: Query, field: str, size: int = 10) -> list[Bucket]:
         """A terms aggregation ordered by count, then value, like the SQLite store."""
-        if query.native and decode_native(query.native) is not None:
-            return _count_values(self.search(query), field, size)
+        if _Check.of(query) is not None:
+            return _count_values(self.search(dataclasses.replace(query, limit=None)), field, size)
         answer = self._call(lambda: self.client.search(
             index=self.events_pattern, size=0, query=self._query(query), allow_no_indices=True,
             ignore_unavailable=True,
@@ -691,6 +710,12 @@ class ElasticsearchStore(Store):
                                                                          ignore_unavailable=True), "cannot list")
             for name in names:
                 self._call(lambda n=name: self.client.indices.delete(index=n), "cannot delete index")
+        for template in (f"{self.prefix}-events", f"{self.prefix}-alerts", f"{self.prefix}-state"):
+            try:
+                self.client.indices.delete_index_template(name=template)
+            except ApiError as e:
+                if e.status_code != 404:
+                    raise StoreError(f"cannot delete index template {template}: {e}") from e
 
     def close(self) -> None:
         """Make alert writes searchable for other readers, then close the client's connections."""
@@ -761,55 +786,102 @@ def _describe(e: Exception) -> str:
     return type(e).__name__ + ": " + str(e).split("\n")[0]
 
 
-def _indexed(doc: dict[str, Any]) -> dict[str, Any]:
-    """A stored document as indexed: with its search text, and marked when a value is too long
-    for its keyword field (store/elasticsearch_query.py)."""
-    long_fields = unindexed_fields(doc)
-    if long_fields:
-        node = doc.get("govsoc")
-        doc = {**doc, "govsoc": {**(node if isinstance(node, dict) else {}), "unindexed": long_fields}}
-    return with_search_text(doc)
+class _Check:
+    """What a query asks that Elasticsearch cannot decide for some documents, checked here.
+
+    An exact native's rule (store/elasticsearch_query.py) is checked with its SQLite condition
+    on an in-memory SQLite store: for every candidate of a superset, and otherwise for the
+    candidates holding a value some field did not index (``_ignored``), which its Lucene query
+    cannot see. A term too long to be indexed is compared with the document's values, again for
+    the ``_ignored`` candidates only (the others matched the indexed terms exactly).
+    """
+
+    def __init__(self, exact: ExactNative | None, long_terms: dict[str, tuple[Any, ...]]) -> None:
+        self.exact = exact
+        self.long_terms = long_terms
+        #: Every hit needs the check (a superset), not only those with unindexed values.
+        self.every_hit = exact is not None and exact.superset
+
+    @classmethod
+    def of(cls, query: Query) -> _Check | None:
+        """The check a query needs, or None when Elasticsearch answers it alone."""
+        exact = decode_native(query.native) if query.native else None
+        long_terms = {name: tuple(values) for name, values in query.terms.items() if any(map(too_long, values))}
+        return cls(exact, long_terms) if exact is not None or long_terms else None
+
+    def passing(self, hits: Iterable[dict[str, Any]], limit: int | None) -> Iterator[dict[str, Any]]:
+        """The sources of the hits that pass, in their order, at most ``limit``; undecided hits are
+        checked in batches (small ones first: a small limit checks few), the others pass at once
+        when no undecided hit is before them."""
+        pending: list[tuple[dict[str, Any], bool]] = []
+        undecided = 0
+        sizes = iter(_CHECK_BATCHES)
+        size = next(sizes)
+        passed = 0
+        memory: Any = None
+        try:
+            for hit in hits:
+                needs = self.every_hit or "_ignored" in hit
+                if not needs and not pending:
+                    if limit is not None and passed >= limit:
+                        return
+                    passed += 1
+                    yield hit["_source"]
+                    continue
+                pending.append((hit, needs))
+                undecided += needs
+                if undecided >= size:
+                    memory = memory or _memory_store()
+                    for source in self._decide(pending, memory):
+                        if limit is not None and passed >= limit:
+                            return
+                        passed += 1
+                        yield source
+                    pending, undecided, size = [], 0, next(sizes, size)
+            if pending:
+                memory = memory or _memory_store()
+                for source in self._decide(pending, memory):
+                    if limit is not None and passed >= limit:
+                        return
+                    passed += 1
+                    yield source
+        finally:
+            if memory is not None:
+                memory.close()
+
+    def _decide(self, pending: list[tuple[dict[str, Any], bool]], memory: Any) -> Iterator[dict[str, Any]]:
+        checked = [hit["_source"] for hit, needs in pending if needs]
+        checked = [s for s in checked if all(_holds(s, name, values) for name, values in self.long_terms.items())]
+        accepted = {id(s) for s in checked}
+        if self.exact is not None and checked:
+            events = [Event.from_document(s) for s in checked]
+            memory.write(events)
+            try:
+                ok = {e.id for e in memory.search(Query(native=self.exact.sql))}
+            finally:
+                memory.delete([e.id for e in events])
+            accepted = {id(s) for s, e in zip(checked, events, strict=True) if e.id in ok}
+        for hit, needs in pending:
+            if not needs or id(hit["_source"]) in accepted:
+                yield hit["_source"]
 
 
-def _exact(sources: Iterable[dict[str, Any]], exact: ExactNative) -> Iterator[dict[str, Any]]:
-    """The sources that satisfy an exact native, in their order: each one that the Lucene query
-    alone cannot decide (every one of a superset; else those with unindexed values) checked with
-    the rule's SQLite condition on an in-memory SQLite store, a batch at a time."""
-    batch: list[dict[str, Any]] = []
-    for source in sources:
-        batch.append(source)
-        if len(batch) >= _EXACT_BATCH:
-            yield from _exact_batch(batch, exact)
-            batch = []
-    yield from _exact_batch(batch, exact)
-
-
-def _exact_batch(batch: list[dict[str, Any]], exact: ExactNative) -> Iterator[dict[str, Any]]:
-    # The SQLite store imported here: only rules with an exact check need it.
+def _memory_store() -> Any:
+    """An in-memory SQLite store for exact checks (imported here: only such queries need it)."""
     from pathlib import Path
 
     from govsoc.store.sqlite import SqliteStore
 
-    undecided = [s for s in batch if exact.superset or unindexed_fields(s)]
-    passed: set[str] = set()
-    if undecided:
-        memory = SqliteStore(Path(":memory:"))
-        try:
-            memory.write(Event.from_document(s) for s in undecided)
-            passed = {e.id for e in memory.search(Query(native=exact.sql))}
-        finally:
-            memory.close()
-        decided = {id(s) for s in undecided}
-    else:
-        decided = set()
-    for source in batch:
-        if id(source) not in decided or _event_id(source) in passed:
-            yield source
+    return SqliteStore(Path(":memory:"))
 
 
-def _event_id(source: dict[str, Any]) -> str:
-    event = source.get("event")
-    return str(event.get("id")) if isinstance(event, dict) else ""
+def _holds(source: Mapping[str, Any], name: str, values: Collection[Any]) -> bool:
+    """Whether a document's field (any element of it) equals one of ``values``, as a term does."""
+    node: Any = source
+    for part in name.split("."):
+        node = node.get(part) if isinstance(node, Mapping) else None
+    wanted = {str(v) for v in values}
+    return any(str(item) in wanted for item in (node if isinstance(node, list) else [node]) if item is not None)
 
 
 def _count_values(events: Iterable[Event], field: str, size: int) -> list[Bucket]:

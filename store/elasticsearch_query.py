@@ -12,14 +12,16 @@ invisible to keyword rules. Any text up to :data:`SEARCH_SPAN` characters long l
 inside one piece.
 
 Some rules Lucene cannot express (``|fieldref`` needs scripts, which the minimal distribution
-lacks; ``|re`` with ``\\b`` or lookarounds has no Lucene regexp), and a keyword field indexes no
-value over ``ignore_above`` characters, so a term query never finds a 20,000-character command
-line. For both, the backend sends an **exact native** (:func:`exact_native`): a Lucene query that
-is the rule itself or a provable superset of it, and the rule as a condition over the SQLite
-store's query surface. The store checks candidates with that condition (in an in-memory SQLite
-store, store/elasticsearch.py): every candidate of a superset, and otherwise only the documents
-holding a value too long to be indexed, which the store marks in :data:`UNINDEXED_FIELD` at write
-and adds to every candidate set. The answer is then the SQLite store's, by construction.
+lacks; ``|re`` with ``\\b`` or lookarounds has no Lucene regexp; a keyword whose ``*`` may span
+more than the pieces overlap; conditions on ``event.original``, which is not indexed), and a
+keyword field indexes no value over ``ignore_above`` characters, so a term query never finds a
+20,000-character command line. For both, the backend sends an **exact native**
+(:func:`exact_native`): a Lucene query that is the rule itself or a provable superset of it, and
+the rule as a condition over the SQLite store's query surface. The store checks candidates with
+that condition (in an in-memory SQLite store, store/elasticsearch.py): every candidate of a
+superset, and otherwise only the documents holding a value some field did not index, which
+Elasticsearch lists in their ``_ignored`` metadata field and which the store adds to every
+candidate set. The answer is then the SQLite store's, by construction.
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ from typing import Any, Final
 
 from govsoc.core.ecs import field_type
 
-__all__ = ["CASELESS", "SEARCH_SPAN", "SEARCH_TEXT_FIELD", "UNINDEXED_FIELD", "ExactNative", "decode_native",
-           "exact_native", "search_field", "search_text", "unindexed_fields", "with_search_text"]
+__all__ = ["CASELESS", "SEARCH_SPAN", "SEARCH_TEXT_FIELD", "ExactNative", "decode_native", "exact_native",
+           "search_field", "search_text", "too_long", "with_search_text"]
 
 #: The normalizer name the index template defines and every ``.caseless`` sub-field uses.
 CASELESS: Final[str] = "govsoc_lowercase"
@@ -42,16 +44,10 @@ SEARCH_TEXT_FIELD: Final[str] = "govsoc.search_text"
 SEARCH_SPAN: Final[int] = 2048
 _PIECE = 2 * SEARCH_SPAN  # characters; at 4 bytes each well under Lucene's 32,766-byte term limit
 _SOURCES: Final[tuple[str, ...]] = ("message", "event.original")
-#: Marks a document holding a value longer than a keyword field indexes (the names of those
-#: fields); indexed, kept out of ``_source`` like the search text.
-UNINDEXED_FIELD: Final[str] = "govsoc.unindexed"
-#: The longest value a keyword field indexes, in characters: Lucene refuses a term over 32,766
-#: bytes and ``ignore_above`` counts characters, so 8,191 characters of four UTF-8 bytes each.
+#: The longest value a keyword field indexes, in Java chars (UTF-16 code units, as
+#: ``ignore_above`` counts them): Lucene refuses a term over 32,766 bytes, and 8,191 such units
+#: take at most 32,764 bytes of UTF-8.
 KEYWORD_IGNORE_ABOVE: Final[int] = 32766 // 4
-#: Fields whose long values do not matter: never searched as keywords (the raw record and its
-#: bytes are not indexed; the search text is cut into pieces short enough).
-_NOT_INDEXED: Final[frozenset[str]] = frozenset({"event.original", "govsoc.original_base64", SEARCH_TEXT_FIELD,
-                                                 UNINDEXED_FIELD})
 _EXACT_PREFIX: Final[str] = '{"govsoc_exact":'
 
 
@@ -122,46 +118,8 @@ def decode_native(native: str) -> ExactNative | None:
     return ExactNative(lucene=str(lucene), sql=str(sql), superset=bool(superset))
 
 
-def unindexed_fields(doc: Mapping[str, Any]) -> list[str]:
-    """The dotted names of the fields of a nested document that hold a string longer than a
-    keyword field indexes (sorted, each once)."""
-    found: set[str] = set()
-    if _any_long(doc):  # rare: only then are the names worked out
-        _walk(doc, "", found)
-    return sorted(found)
-
-
-def _any_long(doc: Mapping[str, Any]) -> bool:
-    """Whether any string in the document is longer than a keyword field indexes: a loop
-    without names, since every event written is checked and almost none has one."""
-    stack: list[Any] = [doc]
-    while stack:
-        node = stack.pop()
-        kind = type(node)
-        if kind is str:
-            if len(node) > KEYWORD_IGNORE_ABOVE:
-                return True
-        elif kind is dict:
-            stack.extend(node.values())
-        elif kind is list:
-            stack.extend(node)
-        elif isinstance(node, str):
-            if len(node) > KEYWORD_IGNORE_ABOVE:
-                return True
-        elif isinstance(node, Mapping):
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return False
-
-
-def _walk(node: Any, name: str, found: set[str]) -> None:
-    if isinstance(node, str):
-        if len(node) > KEYWORD_IGNORE_ABOVE and name not in _NOT_INDEXED:
-            found.add(name)
-    elif isinstance(node, Mapping):
-        for key, value in node.items():
-            _walk(value, f"{name}.{key}" if name else str(key), found)
-    elif isinstance(node, list):
-        for value in node:
-            _walk(value, name, found)
+def too_long(value: Any) -> bool:
+    """Whether a value is a string longer than a keyword field indexes (in UTF-16 code units:
+    a character outside the Basic Multilingual Plane counts twice)."""
+    return isinstance(value, str) and len(value) > KEYWORD_IGNORE_ABOVE // 2 and \
+        len(value.encode("utf-16-le")) // 2 > KEYWORD_IGNORE_ABOVE

@@ -35,8 +35,10 @@ from govsoc.rules.backends.base import RuleBackend, backends, value_of
 from govsoc.rules.backends.regex import inline_flags, lucene_regexp
 from govsoc.rules.backends.sqlite import SqliteRuleBackend
 from govsoc.rules.pipeline import govsoc_ecs_pipeline
-from govsoc.store.elasticsearch_query import SEARCH_TEXT_FIELD, exact_native, search_field
+from govsoc.store.elasticsearch_query import SEARCH_SPAN, SEARCH_TEXT_FIELD, exact_native, search_field
 
+#: The raw record: stored, not indexed (store/elasticsearch.py), found through the search text.
+_NOT_INDEXED = "event.original"
 #: Every document, and none (a purely negative group matches nothing in query_string).
 _EVERYTHING = "*:*"
 _NOTHING = "(NOT *:*)"
@@ -65,6 +67,8 @@ class GovsocLuceneBackend(LuceneBackend):
 
     def convert_condition_field_eq_val(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> Any:
         try:
+            if cond.field == _NOT_INDEXED:
+                return self._raw_record(cond, state)
             return super().convert_condition_field_eq_val(cond, state)
         except (RuleError, SigmaError, NotImplementedError) as e:
             return self._inexpressible(e)
@@ -81,6 +85,37 @@ class GovsocLuceneBackend(LuceneBackend):
             return super().convert_condition_val(cond, state)
         except (RuleError, SigmaError, NotImplementedError) as e:
             return self._inexpressible(e)
+
+    def _raw_record(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
+        """A condition on the raw record, which the index keeps but does not search: a string is
+        the superset "each of its fixed parts somewhere in the search text" (which holds pieces of
+        the raw record), anything else every document; checked exactly either way."""
+        if not self.superset:
+            raise RuleError(f"elasticsearch: {_NOT_INDEXED} is stored, not indexed")
+        if isinstance(cond.value, SigmaString):
+            return self._fixed_parts(folded(cond.value), state)
+        return self._inexpressible(RuleError(f"elasticsearch: {_NOT_INDEXED} is not indexed"))
+
+    def _fixed_parts(self, value: SigmaString, state: Any) -> str:
+        """The superset of a string searched in the search text: each part between two ``*``
+        found in some piece (a part of at most SEARCH_SPAN characters lies wholly in one); under
+        an odd number of NOTs, no document."""
+        if self._negations % 2:
+            return _NOTHING
+        parts: list[list[Any]] = [[]]
+        for part in value.s:
+            if part == SpecialChars.WILDCARD_MULTI:
+                parts.append([])
+            else:
+                parts[-1].append(part)
+        field = self.escape_and_quote_field(SEARCH_TEXT_FIELD)
+        terms = []
+        for fixed in parts:
+            if fixed and _length(fixed) <= SEARCH_SPAN:
+                piece = SigmaString("")
+                piece.s = [SpecialChars.WILDCARD_MULTI, *fixed, SpecialChars.WILDCARD_MULTI]
+                terms.append(f"{field}:{super(LuceneBackend, self).convert_value_str(piece, state)}")
+        return "(" + " AND ".join(terms) + ")" if terms else _EVERYTHING
 
     def _inexpressible(self, error: Exception) -> str:
         """A condition Lucene cannot express: the error, or in superset mode whatever keeps
@@ -132,6 +167,11 @@ class GovsocLuceneBackend(LuceneBackend):
             value = SpecialChars.WILDCARD_MULTI + value
         if not value.endswith(SpecialChars.WILDCARD_MULTI):
             value = value + SpecialChars.WILDCARD_MULTI
+        if _length(value.s[1:-1]) > SEARCH_SPAN or SpecialChars.WILDCARD_MULTI in value.s[1:-1]:
+            # The match may be longer than the pieces overlap by: found in no single piece.
+            if not self.superset:
+                raise RuleError("elasticsearch: a keyword that may span more than one piece of the search text")
+            return self._fixed_parts(value, state)
         converted = super(LuceneBackend, self).convert_value_str(value, state)
         return f"{self.escape_and_quote_field(SEARCH_TEXT_FIELD)}:{converted}"
 
@@ -173,3 +213,9 @@ class LuceneRuleBackend(RuleBackend):
         backend = GovsocLuceneBackend(govsoc_ecs_pipeline())
         backend.superset = self._superset
         return backend
+
+
+def _length(parts: Any) -> int:
+    """How many characters the parts of a Sigma string stand for (a wildcard ``?`` one, a
+    ``*`` at least none)."""
+    return sum(len(p) if isinstance(p, str) else (0 if p == SpecialChars.WILDCARD_MULTI else 1) for p in parts)

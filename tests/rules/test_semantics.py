@@ -26,6 +26,8 @@ from govsoc.store.sqlite import SqliteStore
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
 LONG_LINE = "A" * 10_000 + " needle-in-haystack " + "B" * 10_000  # 20,020 characters
+# 5,007 code points but 10,007 UTF-16 code units: Elasticsearch's ignore_above counts Java chars.
+ASTRAL_LINE = "\U0001F600" * 5000 + " whoami"
 NAMED_LINE = "Mar  1 08:00:07 ns1 named[3001]: denied AXFR from 192.0.2.1"
 
 # (detection fragment, event fields, expected). Field names are ECS; the rule's log source is
@@ -215,6 +217,17 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
     ("s: {process.command_line|contains: needle-in-haystack}\n  condition: not s",
      {"process.command_line": LONG_LINE}, False),
     ("message|contains: 'needle-in-haystack bbb'", {"message": LONG_LINE}, True),
+    # a value is as long as its characters are many, whatever plane they come from: 5,000 emoji
+    # (outside the BMP) and a word are 5,007 characters, and still a value
+    ("process.command_line|endswith: ' whoami'", {"process.command_line": ASTRAL_LINE}, True),
+    ("s: {process.command_line|contains: whoami}\n  condition: not s", {"process.command_line": ASTRAL_LINE}, False),
+    # a keyword's '*' spans any length (Spec, Wildcards), also more than the 2,048 characters by
+    # which Elasticsearch's search-text pieces overlap (SigmaHQ: 'Trojan*FOUND', 'wget * - http* | sh')
+    ("k: ['Trojan*FOUND']", {"message": "Trojan." + "x" * 5000 + " FOUND"}, True),
+    ("k: ['Trojan*FOUND']", {"message": "clamd", "event.original": "Trojan." + "x" * 5000 + " FOUND"}, True),
+    ("k: ['Trojan*FOUND']\n  condition: not k", {"message": "Trojan." + "x" * 5000 + " FOUND"}, False),
+    # event.original is an ECS field like any other: a field condition on it is answered
+    ("event.original|contains: whoami", {"message": "x", "event.original": "cmd /c whoami"}, True),
 ]
 
 
