@@ -35,11 +35,11 @@ __all__ = ["SyslogHeaderParser", "SyslogLine", "parse_syslog"]
 # cheaper for it; a single-digit day with one space goes the slow way (rfc3164.HEADER).
 _BSD = re.compile(r"([A-Z][a-z][a-z] [ \d]\d \d\d:\d\d:\d\d)(?: (\S+))? +"
                   r"([^\s\[:]+(?:\([^)]*\))?)(?:\[(\d{1,10})\])?: ?(.*)", re.DOTALL | re.ASCII)
-# The common ISO line in one pass: timestamp text, host, program, pid, message.
-# The time is only roughly shaped here: checked_time validates it (fromisoformat, else the
-# strict rfc3339.TIMESTAMP).
-_ISO = re.compile(r"(\d{4}-\d\d-\d\d[T ][\d:.,]{8,18}(?:[Zz]|[+-][\d:]{4,5})?) +(\S+) +"
-                  r"([^\s\[:]+(?:\([^)]*\))?)(?:\[(\d{1,10})\])?: ?(.*)", re.DOTALL | re.ASCII)
+# The common ISO line in one pass: timestamp text, host, program, pid, message. The time is only
+# "a year, a dash, no space" here: datetime.fromisoformat, else the strict rfc3339.TIMESTAMP
+# (checked_time), decides whether it is one.
+_ISO = re.compile(r"(\d{4}-\S+) +(\S+) +([^\s\[:]+(?:\([^)]*\))?)(?:\[(\d{1,10})\])?: ?(.*)",
+                  re.DOTALL | re.ASCII)
 _ISO_HOST = re.compile(r" +(\S+) +", re.ASCII)
 # The common RFC 5424 message in one pass: no structured data ("-"), an RFC 3339 time with its
 # zone (19 characters, then fraction and zone); anything else goes through rfc5424.
@@ -82,7 +82,7 @@ class SyslogHeaderParser:
             return _new(SyslogLine, (when, host, program, int(pid) if pid else None, message.rstrip(), priority,
                                      "rfc3164", None, None, None))
         match = _ISO.match(text, pos)
-        if match is not None:
+        if match is not None and len(match[1]) > 10:  # a date alone: the time follows after a space
             stamp, host, program, pid, message = match.groups()
             try:
                 when = _fromisoformat(stamp)

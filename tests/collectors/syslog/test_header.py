@@ -65,6 +65,9 @@ PLUS2 = timezone(timedelta(hours=2))
     # composed: an ISO time without offset takes the source's zone; comma and 9 fraction digits
     ("2026-11-30 03:20:38,123456789 web01 nginx: up",
      dict(timestamp=datetime(2026, 11, 30, 3, 20, 38, 123456, tzinfo=SHANGHAI), host="web01", layout="iso8601")),
+    # composed: a space between date and time (syslog-ng, journalctl -o short-iso-precise differ)
+    ("2026-11-30 03:20:38 web01 sshd[8812]: x", dict(timestamp=datetime(2026, 11, 30, 3, 20, 38, tzinfo=SHANGHAI),
+                                                     host="web01", program="sshd", pid=8812)),
     # composed: offset without colon, PRI before an ISO line (rsyslog forwarding template)
     ("<86>2026-11-30T03:20:38+0800 gate sshd-session[8812]: x",
      dict(timestamp=datetime(2026, 11, 30, 3, 20, 38, tzinfo=timezone(timedelta(hours=8))), priority=86,
@@ -92,6 +95,7 @@ def test_layouts(line: str, expected: dict[str, object]) -> None:
     "2026-11-30T03:20:38",                                    # no host
     "Dec 10 06:55:46 fw01 no tag here",                      # no TAG (as before: not a syslog file line)
     "2025-12-10T06:55:46+08:00 INFO something happened",     # an application log, not syslog
+    "2026-11-30 03:20:38 sshd[8812]: x",                     # no host: refused, not read as midnight
 ])
 def test_not_syslog(line: str) -> None:
     with pytest.raises(ParseError):
