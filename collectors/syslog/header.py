@@ -41,10 +41,10 @@ _BSD = re.compile(r"([A-Z][a-z][a-z] [ \d]\d \d\d:\d\d:\d\d)(?: (\S+))? +"
 _ISO = re.compile(r"(\d{4}-\S+) +(\S+) +([^\s\[:]+(?:\([^)]*\))?)(?:\[(\d{1,10})\])?: ?(.*)",
                   re.DOTALL | re.ASCII)
 _ISO_HOST = re.compile(r" +(\S+) +", re.ASCII)
-# The common RFC 5424 message in one pass: no structured data ("-"), an RFC 3339 time with its
-# zone (19 characters, then fraction and zone); anything else goes through rfc5424.
-_RFC5424_NIL_SD = re.compile(r"<(\d{1,3})>1 (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)) "
-                             r"(\S{1,255}) (\S{1,48}) (\S{1,128}) (\S{1,32}) -(?: (.*))?$", re.DOTALL | re.ASCII)
+# The common RFC 5424 message in one pass: no structured data ("-"); its time is shaped here and
+# checked by _rfc5424_nil_sd (fromisoformat, with a zone); anything else goes through rfc5424.
+_RFC5424_NIL_SD = re.compile(r"<(\d{1,3})>1 (\d{4}-\d\d-\d\dT\S{8,24}) (\S{1,255}) (\S{1,48}) (\S{1,128}) (\S{1,32}) "
+                             r"-(?: (.*))?$", re.DOTALL | re.ASCII)
 _CACHE_SIZE = 4096
 #: Builds a SyslogLine from a full tuple without the NamedTuple's Python-level __new__.
 _new = tuple.__new__
@@ -70,7 +70,9 @@ class SyslogHeaderParser:
         if text.startswith("<"):
             match = _RFC5424_NIL_SD.match(text)
             if match is not None and int(match[1]) <= 191:
-                return _rfc5424_nil_sd(match.groups(), context)
+                line = _rfc5424_nil_sd(match.groups())
+                if line is not None:
+                    return line
             priority, pos = read_pri(text)
         else:
             priority, pos = None, 0
@@ -133,15 +135,22 @@ class SyslogHeaderParser:
         self._times[stamp] = when
 
 
-def _rfc5424_nil_sd(groups: tuple[str | Any, ...], context: ParseContext) -> SyslogLine:
+def _rfc5424_nil_sd(groups: tuple[str | Any, ...]) -> SyslogLine | None:
+    """The line of _RFC5424_NIL_SD's groups, None when its time is not RFC 3339 with a zone
+    (rfc5424 then says why)."""
     pri, stamp, host, app, procid, msgid, message = groups
+    try:
+        when = _fromisoformat(stamp)
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        return None
     message = message or ""
     if message.startswith("\ufeff"):
         message = message[1:]
-    return _new(SyslogLine, (checked_time(stamp, context.timezone), None if host == "-" else host,
-                             None if app == "-" else app, int(procid) if procid.isdigit() else None,
-                             message.rstrip(), int(pri), "rfc5424", None if procid == "-" else procid,
-                             None if msgid == "-" else msgid, None))
+    return _new(SyslogLine, (when, None if host == "-" else host, None if app == "-" else app,
+                             int(procid) if procid.isdigit() else None, message.rstrip(), int(pri), "rfc5424",
+                             None if procid == "-" else procid, None if msgid == "-" else msgid, None))
 
 
 def parse_syslog(text: str, context: ParseContext) -> SyslogLine:
