@@ -8,7 +8,7 @@ strings auditd does not trust (a path, a command line, an EXECVE argument), hex-
 hold a space, a quote or a control byte: those are decoded (UTF-8, GB18030 if that fails). One
 event per record, as Elastic's log integration does; the records of one syscall share
 ``auditd.log.sequence``. SigmaHQ's auditd rules name these keys (``type``, ``a0``, ``exe``,
-``SYSCALL``, ...): rules/mappings/linux.py maps them here.
+``SYSCALL``, ...); their log-source row is not in rules/mappings/linux.py yet (see there).
 """
 
 from __future__ import annotations

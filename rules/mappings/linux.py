@@ -6,9 +6,11 @@ SigmaHQ names Linux log sources after the file or the daemon (``service: sshd``,
 a daemon's lines are selected by its syslog program name. The rules of these sources are keyword
 rules over the line's text, so the generic field table serves them.
 
-auditd records come from the linux.auditd parser. Not collected yet, and therefore "no source":
-the process_creation, file_event and network_connection categories (they need Sysmon for Linux
-events, or auditd records joined into process events).
+Not collected yet, and therefore "no source": the process_creation, file_event and
+network_connection categories (they need auditd or Sysmon for Linux events), and auditd itself:
+the linux.auditd parser stores audit records (keys under ``auditd.log.*``, the type as
+``auditd.log.record_type``), but the 53 SigmaHQ auditd rules get their row here only together
+with a trigger and a near-miss record each in tests/rules/test_sigmahq_triggers.py.
 """
 
 from __future__ import annotations
@@ -38,10 +40,6 @@ SOURCES: tuple[LogSource, ...] = (
     LogSource(product="linux", service="clamav",
               condition={**_LINUX, "process.name": ["clamd", "clamonacc", "clamav-milter", "freshclam"]},
               collector=_PARSER),
-    # auditd's audit.log (the linux.auditd parser): SigmaHQ names the record's own keys (type,
-    # a0, exe, SYSCALL, ...), kept under auditd.log.* as Elastic's auditd integration keeps them.
-    LogSource(product="linux", service="auditd", condition={"event.dataset": "linux.auditd"},
-              collector="linux.auditd", fields={"type": "auditd.log.record_type"}, field_prefix="auditd.log."),
     # guacd logs "User ... joined connection ... (N users now present)".
     LogSource(product="linux", service="guacamole", condition={**_LINUX, "process.name": "guacd"},
               collector=_PARSER),

@@ -44,6 +44,6 @@ def test_sigma_convert_maps_fields_and_log_source(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     query = done.stdout.strip().splitlines()[-1]
     # The pipeline's log-source condition and ECS names, not the rule's Sigma names.
-    assert "process.name:sshd" in query, query
+    assert "process.name:(sshd OR sshd\\-session)" in query, query  # sshd-session: OpenSSH >= 9.8
     assert "process.command_line:*whoami*" in query and "source.ip:10.0.0.0\\/8" in query, query
     assert "CommandLine" not in query and "src_ip" not in query
