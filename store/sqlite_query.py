@@ -88,9 +88,11 @@ _NATIVE: Final[dict[str, str]] = {
     "@timestamp": TIMESTAMP_TEXT,
 }
 
-#: Layout: columns whose texts contain every substring of a field's value. ``message`` is
-#: ``message_text`` or a part of ``event.original`` (govsoc.store.sqlite_layout).
-_CONTAINING: Final[dict[str, tuple[str, ...]]] = {"message": ("message_text", ORIGINAL)}
+#: Layout: cheap expressions whose texts contain every substring of a field's value. ``message``
+#: is ``message_text`` when that is set, else a part of ``event.original``
+#: (govsoc.store.sqlite_layout), so the coalesce of the two holds it (one LIKE over plain columns
+#: instead of message's substr expression: a third of a 1M-event combined scan).
+_CONTAINING: Final[dict[str, tuple[str, ...]]] = {"message": (f"coalesce(message_text, {ORIGINAL})",)}
 
 #: Where keywords (Sigma values without a field) are searched: the text after the syslog header
 #: and the raw record, which still has the header (SigmaHQ keyword rules quote both).

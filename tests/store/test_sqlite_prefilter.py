@@ -14,6 +14,7 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings
@@ -282,3 +283,26 @@ def test_keywords_and_contains_keep_their_answer(store: SqliteStore) -> None:
     expected = {e.id for e in store.search(Query()) if "for kelvin" in fold(str(e.get("message")))
                 and e.get("process.name") == "sshd"}
     assert found == expected and found
+
+
+@pytest.mark.parametrize(("original", "message"), [
+    (None, "Failed password for ROOT"),                                    # message alone
+    ("Mar  1 08:00:07 h sshd[7]: Failed password for ROOT", "Failed password for ROOT"),  # a suffix of the line
+    ("Mar  1 08:00:07 h sshd[7]: Failed password for ROOT [x]", "Failed password for ROOT"),  # a part of it
+    ("Mar  1 08:00:07 h sshd[7]: something else", "Failed password for ROOT"),  # not in the line at all
+])
+def test_message_substrings_are_found_however_the_row_holds_message(tmp_path: Path, original: str | None,
+                                                                    message: str) -> None:
+    # The prefilter reads the row's columns behind message (govsoc.store.sqlite_layout), not its
+    # expression: each way the store may hold a message must still be found.
+    opened = SqliteStore(tmp_path / "m.db")
+    try:
+        fields = {"event.module": "linux", "process.name": "sshd", "message": message}
+        if original is not None:
+            fields["event.original"] = original
+        opened.write([Event(id=make_id("m", 1), timestamp=T0, dataset="linux.auth", fields=fields)])
+        rule = SigmaCollection.from_yaml(_rule("sel: {message|contains: 'password for root'}")).rules[0]
+        assert [e.get("message") for e in opened.search(Query(native=backend_for("sqlite").convert(rule)))] \
+            == [message]
+    finally:
+        opened.close()
