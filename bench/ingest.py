@@ -147,6 +147,21 @@ def bench_sqlite(log: Path, folder: Path, lines: int) -> None:
     print(f"  in CPU seconds: first {cpu_first:,.0f} ev/s, last {cpu_last:,.0f} ev/s: "
           f"last/first {cpu_last / cpu_first:.2f}")
     print(f"  store {size / 1e6:,.0f} MB = {size / log.stat().st_size:.2f}x the log (target <= 4x)")
+    print(f"  bytes per event: {_breakdown(db, events)}")
+
+
+def _breakdown(db: Path, events: int) -> str:
+    """Bytes per event of each table and index of the store (SQLite's dbstat), largest first."""
+    import sqlite3
+
+    check = sqlite3.connect(db)
+    try:
+        rows = check.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC").fetchall()
+    except sqlite3.Error as e:  # a SQLite built without dbstat
+        return f"(no dbstat: {e})"
+    finally:
+        check.close()
+    return ", ".join(f"{name} {total / events:,.0f}" for name, total in rows if total / events >= 1)
 
 
 def _es_env() -> dict[str, str]:

@@ -230,33 +230,7 @@ def coerce_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
                     or kind == _IP_KIND and all(type(v) is str and ipv4(v) for v in value):
                 out[name] = value
                 continue
-        if value is None:
-            continue
-        if not name.isascii():
-            name = clean_text(name)
-        if type(value) is str and (name in _TEXT_FIELDS or name not in _CONVERTER_OF):
-            out[name] = value if value.isascii() and "\x00" not in value else clean_text(value)
-            continue
-        convert = _CONVERTER_OF.get(name)
-        if convert is None:
-            out[name] = _clean_any(value)
-            continue
-        if isinstance(value, list | tuple):
-            kept, bad = [], []
-            for item in value:
-                try:
-                    kept.append(convert(item))
-                except _Misfit:
-                    bad.append(_as_text(item))
-            if kept:
-                out[name] = kept
-            if bad:
-                malformed[name] = bad
-            continue
-        try:
-            out[name] = convert(value)
-        except _Misfit:
-            malformed[name] = _as_text(value)
+        _coerce_one(name, value, out, malformed)
     if malformed:
         for name, value in malformed.items():
             out[MALFORMED + name] = value
@@ -269,6 +243,38 @@ def coerce_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     if flags:
         out["govsoc.flags"] = [*_listed(out.get("govsoc.flags")), *flags]
     return out
+
+
+def _coerce_one(name: str, value: Any, out: dict[str, Any], malformed: dict[str, Any]) -> None:
+    """The general path of coerce_fields for one field: its coerced value into ``out``, what
+    does not fit into ``malformed``."""
+    if value is None:
+        return
+    if not name.isascii():
+        name = clean_text(name)
+    if type(value) is str and (name in _TEXT_FIELDS or name not in _CONVERTER_OF):
+        out[name] = value if value.isascii() and "\x00" not in value else clean_text(value)
+        return
+    convert = _CONVERTER_OF.get(name)
+    if convert is None:
+        out[name] = _clean_any(value)
+        return
+    if isinstance(value, list | tuple):
+        kept, bad = [], []
+        for item in value:
+            try:
+                kept.append(convert(item))
+            except _Misfit:
+                bad.append(_as_text(item))
+        if kept:
+            out[name] = kept
+        if bad:
+            malformed[name] = bad
+        return
+    try:
+        out[name] = convert(value)
+    except _Misfit:
+        malformed[name] = _as_text(value)
 
 
 def _listed(value: Any) -> list[Any]:

@@ -430,12 +430,11 @@ class SqliteStore(Store):
             marks = ", ".join("?" for _ in ids)
             stored: dict[str, str] = dict(self._db.execute(
                 f"SELECT id, doc FROM alerts WHERE id IN ({marks})", ids).fetchall())
+            new: list[tuple[str, str, int, str]] = []
             for alert in batch:
                 old = stored.get(alert.id)
                 if old is None:
-                    self._db.execute("INSERT INTO alerts VALUES (?, ?, ?, ?)",
-                                     (alert.id, alert.rule_id, micros(alert.start), alert_json(alert.to_document())))
-                    created += 1
+                    new.append((alert.id, alert.rule_id, micros(alert.start), alert_json(alert.to_document())))
                     continue
                 doc = alert_json(keep_triage(alert.to_document(), json.loads(old)))
                 if doc == old or doc == alert_json(json.loads(old)):  # (rows of older versions: not canonical)
@@ -444,6 +443,9 @@ class SqliteStore(Store):
                     self._db.execute("UPDATE alerts SET rule_id = ?, ts = ?, doc = ? WHERE id = ?",
                                      (alert.rule_id, micros(alert.start), doc, alert.id))
                     updated += 1
+            if new:  # the alerts not stored yet, in one statement
+                created = len(new)
+                self._db.executemany("INSERT INTO alerts VALUES (?, ?, ?, ?)", new)
         return AlertReceipt(created=created, updated=updated, unchanged=unchanged)
 
     def alert(self, alert_id: str) -> Alert | None:
@@ -530,7 +532,11 @@ class SqliteStore(Store):
 def alert_json(doc: Mapping[str, Any]) -> str:
     """The canonical stored text of an alert document (sorted keys), so that equal alerts
     compare equal as text."""
-    return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _ALERT_JSON(doc)
+
+
+#: One encoder for every alert (json.dumps with arguments builds a new one per call).
+_ALERT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
 
 def _seq(position: str) -> int:

@@ -16,6 +16,7 @@ import json
 import sqlite3
 from typing import Any
 
+from govsoc.core.coercion import coerce_fields
 from govsoc.core.event import flatten
 from govsoc.store.sqlite_layout import INDEXES, Prepared, RowCodec, id_key, insert_sql, quote_ident, split_fields
 
@@ -61,10 +62,13 @@ def upgrade_rows(db: sqlite3.Connection, codec: RowCodec, statements: list[str])
 
 
 def _prepared(row: tuple[Any, ...]) -> Prepared:
-    """An old row as the version-4 write path prepares an event (its values were coerced when
-    first written; @timestamp, event.id and event.dataset are the row's own columns)."""
+    """An old row as the version-4 write path prepares an event. Its values are coerced again:
+    a no-op for version 3, which coerced at write, and the canonical forms for older rows (rule
+    prefilters compare addresses as canonical text). @timestamp, event.id and event.dataset are
+    the row's own columns."""
     _seq, event_id, ts, dataset, doc = row
-    fields = dict(flatten(json.loads(doc)))
+    flat = dict(flatten(json.loads(doc)))
     for name in ("@timestamp", "event.id", "event.dataset"):
-        fields.pop(name, None)
+        flat.pop(name, None)
+    fields = coerce_fields(flat)
     return (id_key(str(event_id)), int(ts), str(dataset), *split_fields(fields))

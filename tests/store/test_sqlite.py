@@ -73,7 +73,7 @@ def test_a_version_1_file_with_a_damaged_fts_index_is_upgraded(tmp_path: Path) -
     db = sqlite3.connect(path)
     db.executescript(V1_SCHEMA)
     for n, message in enumerate(["Failed password for root", None, "Accepted publickey for ops", None]):
-        doc = json.dumps({"message": message} if message else {"network": {"bytes": 1}})
+        doc = json.dumps({"message": message} if message else {"network": {"bytes": 1}, "source": {"ip": "010.0.0.1"}})
         db.execute("INSERT INTO events (id, ts, dataset, doc) VALUES (?, ?, 'x', ?)", (str(n), n, doc))
     db.execute("INSERT INTO events_fts (rowid, message) SELECT seq, message FROM events WHERE message IS NOT NULL")
     db.execute("DELETE FROM events WHERE id = '1'")  # version 1's trigger damages the index here
@@ -82,6 +82,9 @@ def test_a_version_1_file_with_a_damaged_fts_index_is_upgraded(tmp_path: Path) -
     with SqliteStore(path) as store:
         assert store.count(Query(text="password")) == 1
         assert store.count(Query(terms={"network.bytes": (1,)})) == 1
+        # version 1 did not coerce: the copy does (rule prefilters compare canonical addresses)
+        assert [e.get("govsoc.malformed.source.ip") for e in store.search(Query(terms={"network.bytes": (1,)}))] \
+            == ["010.0.0.1"]
         assert store.delete_before(datetime(2026, 1, 1, tzinfo=UTC)) == 3
     assert_intact(path)
     check = sqlite3.connect(path)
