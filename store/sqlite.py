@@ -32,6 +32,7 @@ from govsoc.store.sqlite_layout import (
     INDEXES,
     JSON_FUNCTION,
     MESSAGE,
+    ORIGINAL,
     SCHEMA_VERSION,
     SELECT,
     TABLES,
@@ -578,12 +579,15 @@ def _text_sql(text: str) -> tuple[str, list[Any]]:
     first and provably keeps every match: the folded phrase's longest ASCII run must be in the
     ASCII-lowered message (fold maps each code point to one code point, and an ASCII one only
     from ASCII or from the few code points of _ASCII_FOLDING, which admit a message on their own).
+    The prefilter reads the text that holds the message (its own column, or event.original, of
+    which it is then a part), so that no message is cut out of a row that fails it.
     """
     folded = fold(text)
     exact = f"instr({fold_sql(MESSAGE)}, ?) > 0"
     run = max(_ASCII_RUN.findall(folded), key=len, default="")
     if not run:
         return exact, [folded]
-    return (f"(instr(lower({MESSAGE}), ?) > 0 OR {MESSAGE} GLOB ?) AND {exact}",
+    holder = f"coalesce(message_text, {ORIGINAL})"
+    return (f"(instr(lower({holder}), ?) > 0 OR {holder} GLOB ?) AND {exact}",
             [run.lower(), f"*[{_ASCII_FOLDING}]*", folded])
 

@@ -23,11 +23,12 @@ HOT columns
     by its ECS type), so that rules read them without decoding anything.
 ``codec`` / ``doc``
     Every other field: the flat ``{dotted name: value}`` JSON of the event's remaining fields,
-    deflated (raw zlib, 2 KiB window) against a dictionary that is the batch's sample documents
-    (table ``codecs``, one row per written batch of some size, shared by later small batches)
-    followed by the row's own ``event.original``. Values that repeat within a batch (file path,
-    ingest time, categories) and values that repeat the raw line (addresses, ports, user names,
-    pids) cost a few bits each; an sshd event's remaining 340 bytes of JSON take about 30.
+    deflated (raw zlib, 2 KiB window) against a dictionary followed by the row's own
+    ``event.original``. The dictionary (table ``codecs``, row ``codec``) is one document of the
+    same shape (the same field names) from the same batch, or from an earlier one when the shape
+    is rare in the batch. Names, values that repeat within a batch (file path, ingest time,
+    categories) and values that repeat the raw line (addresses, ports, user names, pids) cost a
+    few bits each: an sshd event's remaining 340 bytes of JSON take about 30.
 
 A value a column cannot hold exactly (a list, an object or a boolean under a HOT name) is kept
 in ``doc`` too, which takes precedence when the event is read back; its column holds what

@@ -264,3 +264,20 @@ def test_writing_while_reading_a_search_does_not_wait_on_a_stale_snapshot(tmp_pa
     finally:
         reader.close()
         other.close()
+
+
+@pytest.mark.parametrize(("message", "text", "found"), [
+    ("Failed password for ROOT", "for root", True),          # ASCII caseless
+    ("\u0130STANBUL office login", "istanbul", True),        # U+0130 folds to ASCII i: not in lower()'s reach
+    ("\u212Aernel: oops", "KERNEL", True),                   # U+212A KELVIN SIGN folds to k
+    ("ÜBER den Wolken", "über", True),                      # no ASCII run longer than the rest: exact check only
+    ("Failed password for rooty", "for roots", False),       # a near miss
+])
+def test_text_search_is_caseless_past_what_lower_folds(sqlite_store: SqliteStore, message: str, text: str,
+                                                        found: bool) -> None:
+    raw = "Mar  4 10:00:00 host app: " + message
+    sqlite_store.write([Event(id=make_id("text", message), timestamp=NOW, dataset="t",
+                              fields={"event.original": raw, "message": message}),
+                        Event(id=make_id("text-own", message), timestamp=NOW, dataset="t",
+                              fields={"message": message})])  # (a message that is no part of an original)
+    assert sqlite_store.count(Query(text=text)) == (2 if found else 0)
