@@ -293,3 +293,5 @@ def test_row(loaded: Store, n: int, fragment: str, expected: bool) -> None:
     assert found is expected, native
     # search answers as count does (Elasticsearch's exact check runs on both paths)
     assert [e.id for e in loaded.search(query)] == ([event_id] if expected else []), native
+    # and so does a detection pass's search of many rules at once (Elasticsearch: _msearch)
+    assert [e.id for e in loaded.search_many([query, query])[1]] == ([event_id] if expected else []), native
