@@ -568,11 +568,11 @@ class ElasticsearchStore(Store):
         created = updated = 0
         conflicted: list[str] = []
         rejected: list[tuple[str, str]] = []
-        for op, ok, result in self._bulk_results(actions):
+        for op, ok, result in self._bulk_results(actions, threads=_BULK_THREADS):
             if ok:
                 created += op == "create"
                 updated += op == "index"
-            elif result.get("status") == 409:
+            elif result.get("status") == 409 or _overloaded(result):  # both go round again
                 conflicted.append(str(result.get("_id")))
             else:
                 rejected.append((str(result.get("_id")), _item_reason(result)))

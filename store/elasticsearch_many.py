@@ -8,7 +8,8 @@ hits :meth:`ElasticsearchStore.search` gives it, in the same order: the first pa
 chunk's answer, and a query whose first page is full goes on alone with ``search_after``. An
 error of one query (a regexp the node refuses) is raised by that query's iterator only; a
 request that fails as a whole is tried again for the next query that needs it. Memory is at most
-one chunk of first pages (:data:`CHUNK` x :data:`FIRST_PAGE` hits).
+one chunk of first pages (:data:`CHUNK` x :data:`FIRST_PAGE` hits), large enough that a rule of a
+few thousand hits needs no request of its own.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from typing import Any
 __all__ = ["CHUNK", "FIRST_PAGE", "FirstPages", "page_body"]
 
 #: Queries per ``_msearch`` request.
-CHUNK = 25
+CHUNK = 20
 #: Hits of each query in the shared request; a rule that finds more pages on alone.
-FIRST_PAGE = 1000
+FIRST_PAGE = 2500
 
 Hit = dict[str, Any]
 

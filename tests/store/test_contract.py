@@ -274,19 +274,19 @@ def test_unicode_and_gbk_origin_text_round_trips(store: Store) -> None:
 
 def test_search_many_gives_each_query_what_search_gives(store: Store) -> None:
     """A detection pass searches for all its rules at once (Store.search_many; Elasticsearch
-    fetches their first pages through _msearch, 25 queries per request, 1,000 hits each): every
+    fetches their first pages through _msearch, 20 queries per request, 2,500 hits each): every
     query still gets exactly search()'s events in search()'s order, across chunks of queries,
     past a full first page, with limits, in either order, whatever order they are read in."""
     many = [event(100 + n, T0 + timedelta(seconds=n), message=f"line {n}", user__name=f"u{n % 3}")
-            for n in range(1100)]
+            for n in range(2600)]
     store.write(sample() + many)
     store.refresh()
     queries = [Query(terms={"user.name": (f"u{n % 3}",)}, limit=None if n % 4 else 7 * n + 1,
                      order="desc" if n % 5 == 0 else "asc") for n in range(30)]
-    queries += [Query(), Query(order="desc", limit=1050), Query(text="password"), Query(terms={"user.name": ("x",)})]
+    queries += [Query(), Query(order="desc", limit=2550), Query(text="password"), Query(terms={"user.name": ("x",)})]
     answers = store.search_many(queries)
     expected = [[e.id for e in store.search(q)] for q in queries]
-    assert len(expected[30]) == 1105 and len(expected[31]) == 1050 and len(expected[32]) == 2  # full pages
+    assert len(expected[30]) == 2605 and len(expected[31]) == 2550 and len(expected[32]) == 2  # full pages
     for n in [*range(len(queries) - 1, 27, -1), *range(28)]:  # the last chunk first, then the first
         assert [e.id for e in answers[n]] == expected[n], queries[n]
 
