@@ -44,14 +44,13 @@ def conjuncts(sql: str) -> tuple[str, ...]:
     structure = _structure(text)
     if structure is None:
         return (text,)
-    level, closing, quoted = structure
-    ands = [m.start() for m in re.finditer(" AND ", text) if not quoted[m.start()]]
+    closing, ands = structure
     out: list[str] = []
-    _split(text, 0, len(text), level, closing, ands, out)
+    _split(text, 0, len(text), 0, closing, ands, out)
     return tuple(dict.fromkeys(out))
 
 
-def _split(text: str, start: int, end: int, level: list[int], closing: dict[int, int], ands: list[int],
+def _split(text: str, start: int, end: int, depth: int, closing: dict[int, int], ands: list[tuple[int, int]],
            out: list[str]) -> None:
     while True:  # drop blanks and parentheses that enclose the whole range
         while start < end and text[start] == " ":
@@ -59,44 +58,40 @@ def _split(text: str, start: int, end: int, level: list[int], closing: dict[int,
         while end > start and text[end - 1] == " ":
             end -= 1
         if start < end and text[start] == "(" and closing.get(start) == end - 1:
-            start, end = start + 1, end - 1
+            start, end, depth = start + 1, end - 1, depth + 1
             continue
         break
     if start >= end:
         return
-    base = level[start]
-    cuts = [i for i in ands if start <= i < end and level[i] == base]
+    cuts = [at for at, level in ands if start <= at < end and level == depth]
     if not cuts:
         out.append(text[start:end])
         return
     for left, right in zip([start, *(c + len(" AND ") for c in cuts)], [*cuts, end], strict=True):
-        _split(text, left, right, level, closing, ands, out)
+        _split(text, left, right, depth, closing, ands, out)
 
 
-def _structure(text: str) -> tuple[list[int], dict[int, int], list[bool]] | None:
-    """For each character, how many parentheses are open before it and whether it is inside a
-    quote, and where each opening parenthesis closes; None when quotes or parentheses do not
-    balance."""
-    level: list[int] = []
-    quoted: list[bool] = []
+#: What the splitter looks at: whole quoted literals (skipped), parentheses, the keyword AND, and
+#: a quote that opens no complete literal (the text is then not read at all).
+_TOKEN = re.compile(r"'[^']*(?:''[^']*)*'|\"(?:[^\"]|\"\")*\"|[()]| AND |['\"]")
+
+
+def _structure(text: str) -> tuple[dict[int, int], list[tuple[int, int]]] | None:
+    """Where each opening parenthesis closes, and each top-level-or-nested AND with its depth;
+    None when quotes or parentheses do not balance."""
     closing: dict[int, int] = {}
     opened: list[int] = []
-    quote = ""
-    for index, char in enumerate(text):
-        level.append(len(opened))
-        quoted.append(bool(quote))
-        if quote:
-            if char == quote:  # a doubled quote closes and reopens: the same state after both
-                quote = ""
-            continue
-        if char in "'\"":
-            quote = char
-        elif char == "(":
-            opened.append(index)
-        elif char == ")":
+    ands: list[tuple[int, int]] = []
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token == "(":
+            opened.append(match.start())
+        elif token == ")":
             if not opened:
                 return None
-            closing[opened.pop()] = index
-    if quote or opened:
-        return None
-    return level, closing, quoted
+            closing[opened.pop()] = match.start()
+        elif token == " AND ":
+            ands.append((match.start(), len(opened)))
+        elif len(token) == 1:  # a lone quote
+            return None
+    return (closing, ands) if not opened else None
