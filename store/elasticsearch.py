@@ -26,7 +26,7 @@ import dataclasses
 import itertools
 import json
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -810,41 +810,38 @@ class _Check:
         return cls(exact, long_terms) if exact is not None or long_terms else None
 
     def passing(self, hits: Iterable[dict[str, Any]], limit: int | None) -> Iterator[dict[str, Any]]:
-        """The sources of the hits that pass, in their order, at most ``limit``; undecided hits are
-        checked in batches (small ones first: a small limit checks few), the others pass at once
-        when no undecided hit is before them."""
+        """The sources of the hits that pass, in their order, at most ``limit`` (no hit after the
+        last one needed is read or checked)."""
+        decided = self._decided(hits)
+        try:
+            yield from itertools.islice(decided, limit)
+        finally:
+            decided.close()
+
+    def _decided(self, hits: Iterable[dict[str, Any]]) -> Generator[dict[str, Any], None, None]:
+        """The sources of the hits that pass, in their order: undecided hits are checked in
+        batches (small ones first: a small limit checks few), the others pass at once when no
+        undecided hit is before them."""
         pending: list[tuple[dict[str, Any], bool]] = []
         undecided = 0
         sizes = iter(_CHECK_BATCHES)
         size = next(sizes)
-        passed = 0
         memory: Any = None
         try:
             for hit in hits:
                 needs = self.every_hit or "_ignored" in hit
                 if not needs and not pending:
-                    if limit is not None and passed >= limit:
-                        return
-                    passed += 1
                     yield hit["_source"]
                     continue
                 pending.append((hit, needs))
                 undecided += needs
                 if undecided >= size:
                     memory = memory or _memory_store()
-                    for source in self._decide(pending, memory):
-                        if limit is not None and passed >= limit:
-                            return
-                        passed += 1
-                        yield source
+                    yield from self._decide(pending, memory)
                     pending, undecided, size = [], 0, next(sizes, size)
             if pending:
                 memory = memory or _memory_store()
-                for source in self._decide(pending, memory):
-                    if limit is not None and passed >= limit:
-                        return
-                    passed += 1
-                    yield source
+                yield from self._decide(pending, memory)
         finally:
             if memory is not None:
                 memory.close()
