@@ -13,12 +13,8 @@ cd "$(dirname "$0")/.."
 
 echo "== installing govsoc and its test dependencies" >&2
 python3 -m pip install --quiet --disable-pip-version-check -e '.[dev]' --config-settings editable_mode=strict
-# The rotation tests run the real logrotate (tests/collectors/test_rotation.py).
-if ! command -v logrotate >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
-    echo "== installing logrotate" >&2
-    sudo_cmd=""; if [[ $(id -u) != 0 ]]; then sudo_cmd="sudo"; fi
-    $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq logrotate >/dev/null
-fi
+# Debian packages the tests need (logrotate, capture tools, servers): one table, one script.
+./scripts/system-packages.sh
 # pyenv puts new console scripts (govsoc) on PATH only after a rehash
 if command -v pyenv >/dev/null 2>&1; then pyenv rehash || true; fi
 

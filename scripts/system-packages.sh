@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Debian packages the tests and the demo use, installed when one is missing (apt-get; root or sudo).
+# One line per package: the command that shows it is installed, the package, who needs it.
+# Stages add their lines here, never their own apt-get calls.
+#
+#   ./scripts/system-packages.sh          # install what is missing
+#   ./scripts/system-packages.sh --check  # list what is missing, exit 1 if anything is
+set -euo pipefail
+
+# command-or-path            package           used by
+PACKAGES=(
+    "logrotate               logrotate         tests/collectors/test_rotation.py (the real logrotate)"
+)
+
+missing=()
+for row in "${PACKAGES[@]}"; do
+    read -r probe package _ <<<"$row"
+    if [[ "$probe" == /* ]]; then
+        [[ -e "$probe" ]] && continue
+    elif command -v "$probe" >/dev/null 2>&1; then
+        continue
+    fi
+    missing+=("$package")
+done
+
+if [[ ${#missing[@]} == 0 ]]; then exit 0; fi
+if [[ "${1:-}" == --check ]]; then
+    printf 'missing: %s\n' "${missing[@]}" >&2
+    exit 1
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "system-packages.sh: no apt-get here; install these yourself: ${missing[*]}" >&2
+    exit 1
+fi
+sudo_cmd=""; if [[ $(id -u) != 0 ]]; then sudo_cmd="sudo"; fi
+echo "== installing Debian packages: ${missing[*]}" >&2
+$sudo_cmd apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
