@@ -55,10 +55,27 @@ def _auditd(line: str) -> bool:
     return _AUDIT.match(line) is not None
 
 
+_ZEEK_ROW = re.compile(r"\d{9,10}\.\d{6}\t")
+_ZEEK_HEADER = ("#separator", "#set_separator", "#empty_field", "#unset_field", "#path", "#fields", "#types")
+
+
+def _zeek(line: str) -> bool:
+    if line.startswith(_ZEEK_HEADER) or _ZEEK_ROW.match(line):
+        return True
+    if not line.startswith("{"):
+        return False
+    try:
+        document = json.loads(line)
+    except ValueError:
+        return False
+    return isinstance(document, dict) and "ts" in document and ("uid" in document or "_path" in document)
+
+
 #: Parser id -> whether one line is of its format; most specific first (ties go to the earlier).
 RECOGNISERS: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("windows.winlogbeat", _winlogbeat),
     ("linux.auditd", _auditd),
+    ("zeek", _zeek),
     ("linux.auth", _syslog),
 )
 #: Leading bytes -> parser, for record formats that are not lines.
