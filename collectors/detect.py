@@ -38,14 +38,20 @@ def _syslog(line: str) -> bool:
     return True
 
 
-def _winlogbeat(line: str) -> bool:
+def _json_object(line: str) -> dict[str, object] | None:
+    """The line as a JSON object, or None."""
     if not line.startswith("{"):
-        return False
+        return None
     try:
         document = json.loads(line)
     except ValueError:
-        return False
-    return isinstance(document, dict) and isinstance(document.get("winlog"), dict)
+        return None
+    return document if isinstance(document, dict) else None
+
+
+def _winlogbeat(line: str) -> bool:
+    document = _json_object(line)
+    return document is not None and isinstance(document.get("winlog"), dict)
 
 
 _AUDIT = re.compile(r"(?:node=\S+ )?type=\S+ msg=audit\(\d+\.\d+:\d+\): ")
@@ -62,13 +68,8 @@ _ZEEK_HEADER = ("#separator", "#set_separator", "#empty_field", "#unset_field", 
 def _zeek(line: str) -> bool:
     if line.startswith(_ZEEK_HEADER) or _ZEEK_ROW.match(line):
         return True
-    if not line.startswith("{"):
-        return False
-    try:
-        document = json.loads(line)
-    except ValueError:
-        return False
-    return isinstance(document, dict) and "ts" in document and ("uid" in document or "_path" in document)
+    document = _json_object(line)
+    return document is not None and "ts" in document and ("uid" in document or "_path" in document)
 
 
 #: Parser id -> whether one line is of its format; most specific first (ties go to the earlier).

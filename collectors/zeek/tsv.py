@@ -25,6 +25,10 @@ _SCALARS: dict[str, type] = {"count": int, "int": int, "port": int, "double": fl
                              "interval": float}
 
 
+#: Header directives whose value is one text (the ZeekHeader attribute of the same name).
+_TEXT_DIRECTIVES = frozenset({"set_separator", "empty_field", "unset_field", "path"})
+
+
 @dataclass(frozen=True, slots=True)
 class ZeekHeader:
     """What a log's header says: the separators, the log's path and its typed columns."""
@@ -60,20 +64,12 @@ def read_header_line(header: ZeekHeader, line: str) -> ZeekHeader:
         value = line[len("#separator"):].strip()
         return replace(header, separator=unescape(value) if value else "\t")
     key, _, rest = line[1:].partition(header.separator)
-    values = tuple(rest.split(header.separator)) if rest else ()
-    if key == "set_separator":
-        return replace(header, set_separator=rest)
-    if key == "empty_field":
-        return replace(header, empty_field=rest)
-    if key == "unset_field":
-        return replace(header, unset_field=rest)
-    if key == "path":
-        return replace(header, path=rest)
-    if key == "fields":
-        return replace(header, fields=values)
-    if key == "types":
-        return replace(header, types=values)
-    return header
+    changes: dict[str, Any] = {}
+    if key in _TEXT_DIRECTIVES:
+        changes[key] = rest
+    elif key in ("fields", "types"):
+        changes[key] = tuple(rest.split(header.separator)) if rest else ()
+    return replace(header, **changes)
 
 
 def decode_value(text: str, zeek_type: str, header: ZeekHeader, name: str) -> Any:
