@@ -10,6 +10,8 @@ set -euo pipefail
 # command-or-path            package           used by
 PACKAGES=(
     "logrotate               logrotate         tests/collectors/test_rotation.py (the real logrotate)"
+    "/usr/sbin/sshd          openssh-server    tests/collectors/protocols/test_ssh.py, crypto_eval SSH probes (a real sshd)"
+    "openssl                 openssl           tests: SM2 and SHA-1 certificates, openssl s_server TLS endpoints"
 )
 
 missing=()

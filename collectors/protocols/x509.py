@@ -1,0 +1,160 @@
+"""X.509 certificate facts for TLS/TLCP evidence, parsed with ``cryptography``.
+
+Subject, issuer, validity, the signature algorithm (SM2-with-SM3 is 1.2.156.10197.1.501, GM/T
+0006), key type and size, DNS names and key usage. ``cryptography`` loads SM2 certificates but
+refuses their public key ("Curve 1.2.156.10197.1.301 is not supported"), so the curve OID is read
+from the SubjectPublicKeyInfo with a small DER walk instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+from cryptography.x509.oid import ExtensionOID
+
+from govsoc.collectors.protocols.wire import Reader
+from govsoc.core.errors import Location, ParseError
+
+__all__ = ["CertificateInfo", "parse_certificate", "SIGNATURE_ALGORITHMS", "SM2_CURVE_OID", "SM2_SM3_OID"]
+
+SM2_CURVE_OID = "1.2.156.10197.1.301"
+SM2_SM3_OID = "1.2.156.10197.1.501"
+_EC_PUBLIC_KEY = "1.2.840.10045.2.1"
+
+#: Signature algorithm OID -> short name; the names say hash and key family.
+SIGNATURE_ALGORITHMS: dict[str, str] = {
+    "1.2.840.113549.1.1.4": "md5WithRSAEncryption", "1.2.840.113549.1.1.5": "sha1WithRSAEncryption",
+    "1.2.840.113549.1.1.11": "sha256WithRSAEncryption", "1.2.840.113549.1.1.12": "sha384WithRSAEncryption",
+    "1.2.840.113549.1.1.13": "sha512WithRSAEncryption", "1.2.840.113549.1.1.10": "rsassaPss",
+    "1.2.840.10045.4.1": "ecdsa-with-SHA1", "1.2.840.10045.4.3.2": "ecdsa-with-SHA256",
+    "1.2.840.10045.4.3.3": "ecdsa-with-SHA384", "1.2.840.10045.4.3.4": "ecdsa-with-SHA512",
+    "1.3.101.112": "ed25519", "1.3.101.113": "ed448", "1.2.840.10040.4.3": "dsa-with-SHA1",
+    "2.16.840.1.101.3.4.3.2": "dsa-with-SHA256", SM2_SM3_OID: "SM2-with-SM3",
+    "1.2.156.10197.1.504": "SM3-with-RSA",
+}
+
+_CURVES = {"secp256r1": 256, "secp384r1": 384, "secp521r1": 521, "secp256k1": 256, "secp224r1": 224,
+           "secp192r1": 192}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CertificateInfo:
+    """What evidence needs from one certificate."""
+
+    subject: str
+    issuer: str
+    serial: str
+    signature_algorithm_oid: str
+    signature_algorithm: str
+    key_type: str  # rsa, ec, sm2, ed25519, ed448, dsa, unknown
+    key_bits: int
+    curve: str | None
+    not_before: datetime
+    not_after: datetime
+    dns_names: tuple[str, ...]
+    key_usage: tuple[str, ...]
+    is_ca: bool
+    self_signed: bool
+    sha256: str
+
+    def valid_at(self, when: datetime) -> bool:
+        """Whether ``when`` (aware, UTC) lies in the validity period."""
+        return self.not_before <= when <= self.not_after
+
+
+def _spki_curve_oid(tbs: bytes) -> str | None:
+    """The namedCurve OID of an EC SubjectPublicKeyInfo, found by walking the TBSCertificate DER."""
+
+    def element(r: Reader) -> tuple[int, bytes]:
+        tag = r.uint(1)
+        first = r.uint(1)
+        length = first if first < 0x80 else r.uint(first & 0x7F)
+        return tag, r.take(length)
+
+    _, body = element(Reader(tbs, "x509.tbs"))
+    fields = Reader(body, "x509.tbs")
+    items = []
+    while fields.remaining:
+        items.append(element(fields))
+    offset = 1 if items and items[0][0] == 0xA0 else 0  # [0] version is optional
+    alg = Reader(items[offset + 5][1], "x509.spki")
+    _, alg_body = element(alg)
+    ids = Reader(alg_body, "x509.spki.algorithm")
+    tags = [element(ids) for _ in range(2)]
+    return _oid(tags[1][1]) if tags[1][0] == 0x06 else None
+
+
+def _oid(der: bytes) -> str:
+    parts = [der[0] // 40, der[0] % 40] if der[0] < 80 else [2, der[0] - 80]
+    value = 0
+    for byte in der[1:]:
+        value = value << 7 | byte & 0x7F
+        if not byte & 0x80:
+            parts.append(value)
+            value = 0
+    return ".".join(map(str, parts))
+
+
+def _key(cert: x509.Certificate) -> tuple[str, int, str | None]:
+    try:
+        key = cert.public_key()
+    except (ValueError, UnsupportedAlgorithm) as e:
+        if cert.public_key_algorithm_oid.dotted_string == _EC_PUBLIC_KEY:
+            try:
+                curve = _spki_curve_oid(cert.tbs_certificate_bytes)
+            except ParseError:
+                curve = None
+            if curve == SM2_CURVE_OID:
+                return "sm2", 256, "sm2p256v1"
+        raise ParseError(f"unsupported public key: {e}", location=Location(field="x509.spki")) from e
+    if isinstance(key, rsa.RSAPublicKey):
+        return "rsa", key.key_size, None
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        return "ec", key.curve.key_size, key.curve.name
+    if isinstance(key, ed25519.Ed25519PublicKey):
+        return "ed25519", 256, None
+    if isinstance(key, ed448.Ed448PublicKey):
+        return "ed448", 456, None
+    if isinstance(key, dsa.DSAPublicKey):
+        return "dsa", key.key_size, None
+    return "unknown", 0, None
+
+
+def _extension_facts(cert: x509.Certificate) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    exts = {e.oid: e.value for e in cert.extensions}
+    san = exts.get(ExtensionOID.SUBJECT_ALTERNATIVE_NAME)
+    names = tuple(san.get_values_for_type(x509.DNSName)) if isinstance(san, x509.SubjectAlternativeName) else ()
+    usage: list[str] = []
+    ku = exts.get(ExtensionOID.KEY_USAGE)
+    if isinstance(ku, x509.KeyUsage):
+        for attr in ("digital_signature", "content_commitment", "key_encipherment", "data_encipherment",
+                     "key_agreement", "key_cert_sign", "crl_sign"):
+            if getattr(ku, attr):
+                usage.append(attr)
+    bc = exts.get(ExtensionOID.BASIC_CONSTRAINTS)
+    return names, tuple(usage), isinstance(bc, x509.BasicConstraints) and bc.ca
+
+
+def parse_certificate(der: bytes) -> CertificateInfo:
+    """Facts of one DER certificate; ParseError when it is not one ``cryptography`` can read."""
+    try:
+        cert = x509.load_der_x509_certificate(der)
+        sig_oid = cert.signature_algorithm_oid.dotted_string
+        names, usage, is_ca = _extension_facts(cert)
+        subject, issuer = cert.subject.rfc4514_string(), cert.issuer.rfc4514_string()
+        not_before, not_after = cert.not_valid_before_utc, cert.not_valid_after_utc
+        serial = format(cert.serial_number, "x")
+    except ValueError as e:  # cryptography reports every malformed-DER case as ValueError
+        raise ParseError(f"not a readable X.509 certificate: {e}", location=Location(field="x509")) from e
+    key_type, key_bits, curve = _key(cert)
+    return CertificateInfo(
+        subject=subject, issuer=issuer, serial=serial, signature_algorithm_oid=sig_oid,
+        signature_algorithm=SIGNATURE_ALGORITHMS.get(sig_oid, sig_oid), key_type=key_type, key_bits=key_bits,
+        curve=curve, not_before=not_before, not_after=not_after, dns_names=names, key_usage=usage,
+        is_ca=is_ca, self_signed=cert.subject == cert.issuer, sha256=hashlib.sha256(der).hexdigest(),
+    )
