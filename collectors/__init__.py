@@ -9,6 +9,7 @@ entry point.
 from __future__ import annotations
 
 from govsoc.collectors import linux as _linux  # noqa: F401  (registers the Linux parsers)
+from govsoc.collectors import web as _web  # noqa: F401  (registers the web server parsers)
 from govsoc.collectors import windows as _windows  # noqa: F401  (registers the Windows parsers)
 from govsoc.collectors import zeek as _zeek  # noqa: F401  (registers the Zeek log parser)
 from govsoc.collectors.base import FlushingParser, ParseContext, Parser, RawRecord, Source, parsers

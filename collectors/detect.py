@@ -22,6 +22,7 @@ from govsoc.collectors.base import SUFFIX_PARSERS, ParseContext
 from govsoc.collectors.files.binary import sniff_binary
 from govsoc.collectors.files.identity import FileView, open_content
 from govsoc.collectors.syslog.header import SyslogHeaderParser
+from govsoc.collectors.web.access import LINE as _ACCESS_LINE
 from govsoc.core.errors import GovsocError
 
 #: How many non-empty lines of a file's head are looked at, and how many bytes at most.
@@ -72,13 +73,28 @@ def _zeek(line: str) -> bool:
     return document is not None and "ts" in document and ("uid" in document or "_path" in document)
 
 
+def _access(line: str) -> bool:
+    # common, combined and their variants: nginx writes them as Apache does (see PATH_HINTS)
+    return _ACCESS_LINE.match(line) is not None
+
+
+_NGINX_ERROR = re.compile(r"\d{4}/\d\d/\d\d \d\d:\d\d:\d\d \[\w+\] \d+#\d+: ")
+_APACHE_ERROR = re.compile(r"\[(?:[A-Z][a-z]{2} )?[A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d(?:\.\d+)? \d{4}\] \[[\w:]+\] ")
+
+
 #: Parser id -> whether one line is of its format; most specific first (ties go to the earlier).
 RECOGNISERS: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("windows.winlogbeat", _winlogbeat),
     ("linux.auditd", _auditd),
     ("zeek", _zeek),
+    ("apache.access", _access),
+    ("nginx.error", lambda line: _NGINX_ERROR.match(line) is not None),
+    ("apache.error", lambda line: _APACHE_ERROR.match(line) is not None),
     ("linux.auth", _syslog),
 )
+#: (parser the lines chose, word in the file's path) -> the parser instead: a combined access log
+#: is nginx's when it sits in an nginx folder or has nginx in its name.
+PATH_HINTS: dict[tuple[str, str], str] = {("apache.access", "nginx"): "nginx.access"}
 #: Leading bytes -> parser, for record formats that are not lines.
 MAGIC_PARSERS: tuple[tuple[bytes, str], ...] = ((b"ElfFile\x00", "windows.evtx"),)
 
@@ -94,7 +110,10 @@ def detect_parser(path: Path, fallback: str = "linux.auth") -> str:
             return parser
     if not head or sniff_binary(head) is not None:
         return fallback
-    return detect_lines(head.decode("utf-8", errors="replace").splitlines(), fallback)
+    found = detect_lines(head.decode("utf-8", errors="replace").splitlines(), fallback)
+    path_text = str(path).lower()
+    return next((hinted for (chosen, word), hinted in PATH_HINTS.items() if chosen == found and word in path_text),
+                found)
 
 
 def record_format(view: FileView) -> str | None:

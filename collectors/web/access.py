@@ -1,0 +1,185 @@
+"""Web server access logs (nginx and Apache httpd) to ECS, as Elastic's nginx and apache
+integrations write them.
+
+One expression reads every layout both servers ship, the NCSA common log format and what is
+built on it (nginx ``log_format``, Apache ``LogFormat``):
+
+| layout           | fields                                                                     |
+|------------------|----------------------------------------------------------------------------|
+| common           | ``%h %l %u %t "%r" %>s %b``                                                |
+| combined         | common + ``"%{Referer}i" "%{User-agent}i"`` (nginx's ``combined``)         |
+| nginx ``main``   | combined + ``"$http_x_forwarded_for"`` (the default in nginx.conf)         |
+| vhost_combined   | ``%v:%p`` (server name and port) in front of combined                      |
+
+``%h`` may be a list when nginx logs a proxied chain (``10.0.0.2, 10.0.0.1, 85.181.35.98``): the
+list is kept in ``<server>.access.remote_ip_list`` and ``source.address`` is its first public
+address, else its first, as Elastic's nginx pipeline does. Fields: ``source.*``, ``user.name``
+(``%u``), ``http.request.method`` / ``url.*`` / ``http.version`` (collectors.web.request),
+``http.response.status_code`` / ``.body.bytes``, ``http.request.referrer``,
+``user_agent.original``, ``network.forwarded_ip`` (the first address of X-Forwarded-For),
+``destination.domain`` / ``.ip`` / ``.port`` (the virtual host), ``related.ip`` / ``.user``;
+``event.category: [web]``, ``event.type: [access]``, ``event.outcome: failure`` for a status of
+400 or more, else ``success``. ``-`` means absent everywhere. A request line that is no request
+(``-``, empty, a TLS handshake on a plain HTTP port) is kept in ``<server>.access.request_line``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from govsoc.collectors.base import ParseContext, RawRecord, parsers
+from govsoc.collectors.web.request import request_fields
+from govsoc.core.errors import ParseError
+from govsoc.core.event import Event
+
+__all__ = ["ApacheAccessParser", "NginxAccessParser", "access_fields", "clf_time"]
+
+_QUOTED = r'"((?:[^"\\]|\\.)*)"'
+#: Groups: head (vhost, addresses, ident, user), time, request, status, bytes, referrer, agent,
+#: forwarded-for, and whatever a custom format adds after them.
+LINE = re.compile(r"([^\[]*?) \[(\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] " + _QUOTED +
+                  r" (\d{3}) (\d+|-)(?: " + _QUOTED + " " + _QUOTED + "(?: " + _QUOTED + ")?)?(.*)$", re.DOTALL)
+# A head that is not "address ident user" or "vhost address ident user": a proxied address list,
+# perhaps quoted (a CDN's X-Forwarded-For), after an optional virtual host.
+_HEAD = re.compile(r'(?:([^\s,"]+) )?("[^"]*"(?: \S+)*|\S.*?) (\S+) (\S+)', re.DOTALL)
+_ADDRESS_SPLIT = re.compile(r'[\s,"]+')
+_HOST_PORT = re.compile(r"(.+?)(?::(\d{1,5}))?$", re.DOTALL)
+_MONTHS = {m: i for i, m in enumerate(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1)}
+_TIMES: dict[str, datetime] = {}
+
+
+def clf_time(stamp: str) -> datetime:
+    """``10/Oct/2000:13:55:36 -0700`` (the common log format's ``%t``) as an aware time."""
+    found = _TIMES.get(stamp)
+    if found is None:
+        month = _MONTHS.get(stamp[3:6])
+        if month is None:
+            raise ParseError(f"not a month: {stamp[3:6]!r} in [{stamp}]")
+        try:
+            found = datetime.strptime(f"{stamp[7:11]}-{month:02d}-{stamp[:2]} {stamp[12:]}", "%Y-%m-%d %H:%M:%S %z")
+        except ValueError:
+            raise ParseError(f"impossible time [{stamp}]") from None
+        if len(_TIMES) >= 4096:
+            _TIMES.clear()
+        _TIMES[stamp] = found
+    return found
+
+
+def access_fields(text: str, server: str) -> tuple[datetime, dict[str, Any]]:
+    """The time and ECS fields of one access log line of ``server`` (``nginx`` or ``apache``);
+    raises ParseError when the line is not in a common-log-format layout."""
+    match = LINE.match(text)
+    if match is None:
+        raise ParseError(f"not a {server} access log line (expected 'host ident user [time] \"request\" status bytes')")
+    head, stamp, request, status, size, referrer, agent, forwarded, _rest = match.groups()
+    code = int(status)
+    fields: dict[str, Any] = {"event.kind": "event", "event.module": server, "event.category": ["web"],
+                              "event.type": ["access"], "event.outcome": "failure" if code >= 400 else "success",
+                              "http.response.status_code": code}
+    related: list[str] = []
+    _head(head, server, fields, related)
+    found = request_fields(request)
+    if found:
+        fields.update(found)
+    elif request and request != "-":
+        fields[f"{server}.access.request_line"] = request
+    if size != "-":
+        fields["http.response.body.bytes"] = int(size)
+    if referrer and referrer != "-":
+        fields["http.request.referrer"] = referrer
+    if agent and agent != "-":
+        fields["user_agent.original"] = agent
+    if forwarded and forwarded != "-":
+        first = _ip(forwarded.split(",", 1)[0].strip())
+        if first:
+            fields["network.forwarded_ip"] = first
+            related.append(first)
+    if related:
+        fields["related.ip"] = list(dict.fromkeys(related))
+    return clf_time(stamp), fields
+
+
+def _head(head: str, server: str, fields: dict[str, Any], related: list[str]) -> None:
+    """``[vhost[:port]] addresses ident user``."""
+    parts = head.split(" ")
+    if len(parts) in (3, 4) and "," not in head and '"' not in head:
+        vhost = parts[0] if len(parts) == 4 else None
+        addresses, user = [parts[-3]], parts[-1]
+    else:
+        match = _HEAD.fullmatch(head)
+        if match is None:
+            raise ParseError(f"no client address, ident and user before the time: {head!r}")
+        vhost, listed, _ident, user = match.groups()
+        addresses = [a for a in _ADDRESS_SPLIT.split(listed) if a]
+        if not addresses:
+            raise ParseError(f"no client address in {head!r}")
+        fields[f"{server}.access.remote_ip_list"] = addresses
+    if vhost:
+        _vhost(vhost, fields, related)
+    ips = [_ip(a) for a in addresses]
+    chosen = next((i for i, ip in enumerate(ips) if ip and ipaddress.ip_address(ip).is_global), 0)
+    fields["source.address"] = addresses[chosen]
+    if ips[chosen]:
+        fields["source.ip"] = ips[chosen]
+    related.extend(ip for ip in ips if ip)
+    if user != "-":
+        fields["user.name"] = user
+        fields["related.user"] = [user]
+
+
+def _vhost(vhost: str, fields: dict[str, Any], related: list[str]) -> None:
+    match = _HOST_PORT.match(vhost)
+    host, port = (match[1], match[2]) if match else (vhost, None)
+    ip = _ip(host)
+    if ip:
+        fields["destination.ip"] = ip
+        related.append(ip)
+    else:
+        fields["destination.domain"] = host
+    if port is not None and int(port) < 65536:
+        fields["destination.port"] = int(port)
+
+
+def _ip(text: str) -> str | None:
+    if not text or not (text[0].isdigit() or ":" in text):
+        return None
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
+
+
+class _AccessParser:
+    server = "web"
+    dataset = "web.access"
+
+    def parse(self, record: RawRecord, context: ParseContext) -> Iterator[Event]:
+        """One event per line; raises ParseError when the line is no access log line."""
+        text = record.text().rstrip("\r\n")
+        when, fields = access_fields(text, self.server)
+        fields["event.original"] = text
+        fields["log.offset"] = record.offset
+        if record.file_path:
+            fields["log.file.path"] = record.file_path
+        yield Event(id=record.event_id(), timestamp=when, dataset=self.dataset, fields=fields)
+
+
+@parsers.register("nginx.access")
+class NginxAccessParser(_AccessParser):
+    """nginx access logs: ``combined``, the default ``main`` format and common-log variants."""
+
+    server = "nginx"
+    dataset = "nginx.access"
+
+
+@parsers.register("apache.access")
+class ApacheAccessParser(_AccessParser):
+    """Apache httpd access logs: ``common``, ``combined``, ``vhost_combined``."""
+
+    server = "apache"
+    dataset = "apache.access"
