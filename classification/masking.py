@@ -1,16 +1,171 @@
-"""Masking (脱敏) of personal data shown in reports.
+"""Masking (脱敏) of personal data shown in reports, listings and inventories (stage: classification).
 
-Reports mask personal data unless the reader asks otherwise (--unmasked). The foundation masks
-account names; the classification issue adds ID numbers, phones, bank cards, names
-and postal addresses in the same style (keep the first character, hide the rest).
+The one module every listing uses. No national standard fixes the digit positions (GB/T 35273-2020
+only asks for display restriction); the rules follow the common practice of
+shared/reference/classification.md §8 (Hutool DesensitizedUtil, RuoYi, godlp MaskRules):
+
+=========  ============================  ==============================================
+rule       shows                         example
+=========  ============================  ==============================================
+id_card    region (6) + last 4           110101********1234   (birth date hidden)
+mobile     first 3 + last 4              138****5678
+landline   area code + last 2            0571****34
+bank_card  first 4 + last 4              6222 **** **** 1234
+name       first character               张**
+address    down to district/county       北京市朝阳区****
+email      first character of the user   d***@126.com
+plate      first 3 + last 1              苏D4***0
+document   first 2 + last 2              E1****78             (passports, permits)
+ipv4       network /24                   10.2.3.*
+ipv6       first 4 groups                2001:db8:1:2:*
+mac        first 3 octets (OUI)          AA:BB:CC:**:**:**
+gps        2 decimals (about 1 km)       39.91
+date       year                          1990-**-**
+account    first character               a***
+public     all (public register: USCC, organisation codes)
+generic    nothing                       ***
+=========  ============================  ==============================================
+
+A masked value never tells more than its rule: the number of stars is fixed, never the number of
+hidden characters (``root`` and ``administrator`` both show as ``r***``/``a***``), and a value too
+short for its rule shows as ``***``.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from typing import Final
+
+__all__ = ["mask", "mask_account", "MASK_RULES", "STARS"]
+
+STARS: Final = "***"
+#: The administrative part of an address: units up to the county (小区/社区/园区 are not districts).
+_ADDRESS_LEVELS: Final = re.compile(r"^(?:[^省市区县旗\d]{1,8}?(?:省|自治区|市|自治州|盟|地区|(?<![小社园])区|县|旗))+")
+_IPV4: Final = re.compile(r"^(\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}$")
+
 
 def mask_account(name: str) -> str:
-    """``admin`` -> ``a****``: enough to tell accounts apart in a list, not to read them."""
-    if len(name) <= 1:
-        return "*"
-    return name[0] + "*" * min(len(name) - 1, 8)
+    """``admin`` -> ``a***``: enough to tell most accounts apart in a list, not to read them;
+    the star count is fixed, so the length stays hidden."""
+    return name[0] + STARS if len(name) > 1 else STARS
 
+
+def _keep(head: int, tail: int, stars: str = "****", minimum: int = 0) -> Callable[[str], str]:
+    def rule(text: str) -> str:
+        if len(text) < max(minimum, head + tail + 2):
+            return STARS
+        return text[:head] + stars + (text[-tail:] if tail else "")
+
+    return rule
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit() or c in "Xx")
+
+
+def _id_card(text: str) -> str:
+    number = _digits(text)
+    if len(number) == 18:
+        return number[:6] + "********" + number[-4:]
+    if len(number) == 15:
+        return number[:6] + "******" + number[-3:]
+    return STARS
+
+
+def _mobile(text: str) -> str:
+    number = _digits(text)
+    if len(number) > 11 and number.startswith("86"):
+        number = number[2:]
+    return number[:3] + "****" + number[-4:] if len(number) == 11 else STARS
+
+
+def _landline(text: str) -> str:
+    number = _digits(text)
+    if len(number) < 9 or not number.startswith("0"):
+        return STARS
+    area = 3 if number[1] in "12" else 4
+    return number[:area] + "****" + number[-2:]
+
+
+def _bank_card(text: str) -> str:
+    number = _digits(text)
+    return f"{number[:4]} **** **** {number[-4:]}" if len(number) >= 12 else STARS
+
+
+def _name(text: str) -> str:
+    return text[0] + "**" if len(text) > 1 else STARS
+
+
+def _address(text: str) -> str:
+    m = _ADDRESS_LEVELS.match(text)
+    if m and m.end() < len(text):
+        return m.group() + "****"
+    return text[:2] + "****" if len(text) > 6 else STARS
+
+
+def _email(text: str) -> str:
+    user, at, domain = text.rpartition("@")
+    return user[0] + STARS + "@" + domain if at and user and domain else STARS
+
+
+def _ipv4(text: str) -> str:
+    m = _IPV4.match(text)
+    return m.group(1) + ".*" if m else STARS
+
+
+def _ipv6(text: str) -> str:
+    import ipaddress
+
+    try:
+        groups = ipaddress.IPv6Address(text).exploded.split(":")
+    except ValueError:
+        return STARS
+    return ":".join(g.lstrip("0") or "0" for g in groups[:4]) + ":*"
+
+
+def _mac(text: str) -> str:
+    hexes = re.sub(r"[^0-9A-Fa-f]", "", text).upper()
+    if len(hexes) != 12:
+        return STARS
+    return ":".join(hexes[i:i + 2] for i in (0, 2, 4)) + ":**:**:**"
+
+
+def _gps(text: str) -> str:
+    def coarse(m: re.Match[str]) -> str:
+        return f"{float(m.group()):.2f}"
+
+    coarse_text, count = re.subn(r"-?\d{1,3}\.\d+", coarse, text)
+    return coarse_text if count else STARS
+
+
+def _date(text: str) -> str:
+    m = re.match(r"((?:18|19|20)\d{2})", text)
+    return m.group(1) + "-**-**" if m else STARS
+
+
+#: rule id -> function. Recognizers name their rule (Recognizer.mask_rule).
+MASK_RULES: Final[dict[str, Callable[[str], str]]] = {
+    "id_card": _id_card,
+    "mobile": _mobile,
+    "landline": _landline,
+    "bank_card": _bank_card,
+    "name": _name,
+    "address": _address,
+    "email": _email,
+    "plate": _keep(3, 1, "***", minimum=7),
+    "document": _keep(2, 2, "****", minimum=7),
+    "ipv4": _ipv4,
+    "ipv6": _ipv6,
+    "mac": _mac,
+    "gps": _gps,
+    "date": _date,
+    "account": mask_account,
+    "public": lambda text: text,
+    "generic": lambda text: STARS,
+}
+
+
+def mask(rule: str, text: str) -> str:
+    """``text`` as rule ``rule`` displays it; an unknown rule hides everything."""
+    return MASK_RULES.get(rule, MASK_RULES["generic"])(text)

@@ -1,0 +1,169 @@
+"""The recognizer interface and its registry (stage: classification).
+
+A recognizer finds one kind of sensitive value in a string. As in Presidio's PatternRecognizer it
+is a PATTERNS table (name, regular expression, base score) plus one ``validate`` hook that
+decides whether a candidate is real (a check character, a real date, an allocated prefix) and says
+why. Every hit is a :class:`Match`: which recognizer, where, the masked value and the reason;
+the raw value never leaves the caller's hands through a Match.
+
+Adding a recognizer touches no other code: a class with ``@register("stable_id")`` in a module
+that ``govsoc.classification.recognizers`` imports, or a plug-in in the ``govsoc.recognizers``
+entry-point group. Grading defaults (category, personal-information class, level) travel on the
+class; schemes (grading YAML) may override them by id.
+
+Patterns are compiled with re.ASCII and never use ``\\b`` next to Chinese text: Python's ``re``
+treats CJK characters as word characters, so boundaries are written as look-arounds on ASCII
+letters and digits (shared/reference/classification.md §5).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import ClassVar, Final, Literal, TypeVar
+
+from govsoc.classification import masking
+from govsoc.core.registry import Registry
+
+__all__ = ["Pattern", "Match", "Recognizer", "recognizers", "register", "normalize", "PiClass", "CONTEXT_BOOST"]
+
+PiClass = Literal["none", "general", "sensitive"]
+
+#: Presidio's context enhancement: a context word raises a shape-only score by this much, to at
+#: least CONTEXT_FLOOR (LemmaContextAwareEnhancer defaults).
+CONTEXT_BOOST: Final = 0.35
+CONTEXT_FLOOR: Final = 0.4
+
+#: Left and right boundaries that work next to Chinese text (no \b).
+NOT_BEFORE: Final = r"(?<![0-9A-Za-z])"
+NOT_AFTER: Final = r"(?![0-9A-Za-z])"
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """One row of a PATTERNS table: a name for the reason text, the expression, a base score,
+    and whether it counts only with context (a bare 8-digit permit number, a 15-digit number)."""
+
+    name: str
+    regex: str
+    score: float
+    context_only: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Match:
+    """One validated hit: recognizer id, the span [start, end) in the scanned string, the
+    masked value, a score in 0..1 and a human-readable reason."""
+
+    recognizer: str
+    start: int
+    end: int
+    masked: str
+    score: float
+    reason: str
+
+
+def normalize(value: str) -> str:
+    """NFKC (full-width digits and letters to ASCII) when that keeps every offset; else the value."""
+    if value.isascii():
+        return value
+    folded = unicodedata.normalize("NFKC", value)
+    return folded if len(folded) == len(value) else value
+
+
+class Recognizer(ABC):
+    """Base of every recognizer: subclasses fill the class attributes and ``validate``."""
+
+    #: Stable id (also the registry key), e.g. ``cn_resident_id``.
+    id: ClassVar[str]
+    #: What it finds, in Chinese and English, for reasons and reports.
+    entity: ClassVar[str]
+    #: GB/T 35273 Annex A category (个人身份信息, 个人基本资料, ...) or an organisational one.
+    category: ClassVar[str]
+    pi_class: ClassVar[PiClass] = "general"
+    #: Default level on the internal scale (G1..G4, shared/reference/classification.md §3).
+    level: ClassVar[str] = "G3"
+    #: True when a check character backs the hit (GB 11643, GB 32100, Luhn ...).
+    checksum: ClassVar[bool] = False
+    #: True when a hit counts only with context (a column name or keyword): bare 8-digit
+    #: permit numbers, names, 15-digit legacy IDs. Set by itself when every pattern is
+    #: context_only.
+    needs_context: ClassVar[bool] = False
+    #: The masking rule of govsoc.classification.masking that displays a hit.
+    mask_rule: ClassVar[str] = "generic"
+    #: A cheap expression every hit contains: the scanner's prefilter.
+    TRIGGER: ClassVar[str]
+    PATTERNS: ClassVar[tuple[Pattern, ...]]
+    #: Characters removed from a candidate before ``validate`` (separators inside numbers).
+    STRIP: ClassVar[str] = " -"
+    #: Column-name and comment words that are context for this recognizer (lower-case; pinyin,
+    #: English, Chinese). Words the reference calls ambiguous (xm, dz, kh ...) go in WEAK_CONTEXT.
+    CONTEXT: ClassVar[tuple[str, ...]] = ()
+    WEAK_CONTEXT: ClassVar[tuple[str, ...]] = ()
+    FLAGS: ClassVar[int] = re.ASCII
+
+    _compiled: ClassVar[tuple[tuple[Pattern, re.Pattern[str]], ...]]
+    _strip_table: ClassVar[dict[int, None]]
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if "PATTERNS" in cls.__dict__:
+            cls._compiled = tuple((p, re.compile(p.regex, cls.FLAGS)) for p in cls.PATTERNS)
+            if all(p.context_only for p in cls.PATTERNS):
+                cls.needs_context = True
+        cls._strip_table = {ord(c): None for c in cls.STRIP}
+
+    @abstractmethod
+    def validate(self, candidate: str) -> str | None:
+        """Why ``candidate`` (separators removed, upper-case) is real, or None to drop it."""
+
+    def mask(self, text: str) -> str:
+        """The display form of a hit, by this recognizer's masking rule."""
+        return masking.mask(self.mask_rule, text)
+
+    def find(self, value: str, *, context: bool = False) -> Iterator[Match]:
+        """Every validated hit in ``value``. ``context`` says that a column name, comment or
+        nearby keyword names this kind of data; recognizers that need context find nothing
+        without it."""
+        if self.needs_context and not context:
+            return
+        text = normalize(value)
+        taken: list[tuple[int, int]] = []
+        for pattern, regex in self._compiled:
+            if pattern.context_only and not context:
+                continue
+            for m in regex.finditer(text):
+                start, end = m.span()
+                if any(start < e and s < end for s, e in taken):
+                    continue  # an earlier pattern of this recognizer already covers it
+                stripped = m.group().translate(self._strip_table)
+                why = self.validate(stripped.upper())
+                if why is None:
+                    continue
+                taken.append((start, end))
+                score = 1.0 if self.checksum else pattern.score
+                if context and not self.checksum:
+                    score = min(1.0, max(CONTEXT_FLOOR, score + CONTEXT_BOOST))
+                yield Match(recognizer=self.id, start=start, end=end, masked=self.mask(stripped), score=score,
+                            reason=f"{self.entity}: {pattern.name}; {why}" + ("; column context" if context else ""))
+
+
+#: id -> recognizer class; third parties add theirs through the ``govsoc.recognizers`` entry points.
+recognizers: Registry[type[Recognizer]] = Registry("recognizer", "govsoc.recognizers")
+
+
+R = TypeVar("R", bound=Recognizer)
+
+
+def register(ident: str) -> Callable[[type[R]], type[R]]:
+    """Class decorator: register a recognizer under ``ident`` and set its ``id``."""
+
+    def decorate(cls: type[R]) -> type[R]:
+        cls.id = ident
+        recognizers.register(ident)(cls)
+        return cls
+
+    return decorate

@@ -1,0 +1,22 @@
+"""The built-in recognizers (stage: classification). Importing this package registers them.
+
+Each module holds one family (identity documents, organisations, finance, contact, network,
+vehicles, locations, personal attributes, social insurance); see ``recognizers.ids()`` in
+:mod:`govsoc.classification.recognizer` for every id.
+"""
+
+from __future__ import annotations
+
+from govsoc.classification.recognizers import (  # noqa: F401  (imported for registration)
+    contact,
+    finance,
+    identity,
+    location,
+    network,
+    organisation,
+    person,
+    social,
+    vehicle,
+)
+
+__all__: list[str] = []

@@ -1,0 +1,109 @@
+"""Contact data (stage: classification; reference §5.4): mobile and landline numbers, e-mail,
+QQ numbers (context only)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from govsoc.classification.cn_codes import MOBILE_PREFIXES
+from govsoc.classification.recognizer import NOT_AFTER, NOT_BEFORE, Pattern, Recognizer, register
+
+__all__ = ["MobileRecognizer", "LandlineRecognizer", "EmailRecognizer", "QqRecognizer"]
+
+#: File and package names that look like e-mail addresses (icon@2x.png, pkg@1.2.3 has no TLD).
+_NOT_TLDS: Final = frozenset({"PNG", "JPG", "JPEG", "GIF", "SVG", "JS", "CSS", "PY", "TS", "WEBP", "ICO", "MAP",
+                              "JSON", "XML", "HTML", "LOCAL", "LOCALDOMAIN", "INTERNAL", "LAN"})
+
+
+@register("cn_mobile")
+class MobileRecognizer(Recognizer):
+    """手机号: 11 digits in an allocated segment, optionally +86 and 3-4-4 separators."""
+
+    entity = "手机号 mobile number"
+    category = "个人基本资料"
+    level = "G3"
+    mask_rule = "mobile"
+    TRIGGER = r"1\d\d"
+    STRIP = " -+"
+    PATTERNS = (Pattern("11-digit mobile", NOT_BEFORE + r"(?:(?:\+|00)86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}" + NOT_AFTER,
+                        0.6),)
+    CONTEXT = ("sjhm", "sjh", "shouji", "shoujihao", "lxdh", "mobile", "phone", "tel", "cellphone", "telephone",
+               "手机", "联系电话", "移动电话", "电话")
+    WEAK_CONTEXT = ("dh",)
+
+    def validate(self, candidate: str) -> str | None:
+        """The three-digit segment is allocated to a mobile network."""
+        number = candidate[-11:]
+        if len(candidate) not in (11, 13, 15) or number[:3] not in MOBILE_PREFIXES:
+            return None
+        return f"allocated mobile segment {number[:3]}"
+
+
+@register("cn_landline")
+class LandlineRecognizer(Recognizer):
+    """固定电话: area code (010, 02x, 0xxx) + 7 or 8 digits, optional extension."""
+
+    entity = "固定电话 landline number"
+    category = "个人基本资料"
+    level = "G2"
+    mask_rule = "landline"
+    TRIGGER = r"0\d\d"
+    STRIP = " ()"
+    PATTERNS = (Pattern("area code + number",
+                        NOT_BEFORE + r"(?:\(0\d{2,3}\)|0\d{2,3})[- ]?[2-9]\d{6,7}(?:-\d{1,6})?" + NOT_AFTER, 0.4),)
+    CONTEXT = ("gddh", "lxdh", "phone", "tel", "telephone", "fax", "座机", "固定电话", "联系电话", "电话", "传真")
+    WEAK_CONTEXT = ("dh",)
+
+    def validate(self, candidate: str) -> str | None:
+        """An area code in use (010, 020-029 but 026, 03xx-09xx) and a number of its length."""
+        parts = candidate.split("-")
+        if len(parts) == 3 or (len(parts) == 2 and len(parts[0]) in (3, 4)):
+            digits = parts[0] + parts[1]  # area-number[-extension]
+        else:
+            digits = parts[0]  # number[-extension]
+        if digits.startswith(("010", "02")):
+            area, rest = digits[:3], digits[3:]
+            ok = len(rest) == 8 and area != "026"
+        else:
+            area, rest = digits[:4], digits[4:]
+            ok = area[1] in "3456789" and len(rest) in (7, 8)
+        return f"area code {area}, {len(rest)}-digit number" if ok else None
+
+
+@register("email")
+class EmailRecognizer(Recognizer):
+    """E-mail addresses (RFC 5322 shapes in common use)."""
+
+    entity = "电子邮箱 e-mail address"
+    category = "个人基本资料"
+    level = "G2"
+    mask_rule = "email"
+    TRIGGER = "@"
+    STRIP = ""
+    PATTERNS = (Pattern("local@domain.tld", r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
+                        r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9-])", 0.7),)
+    CONTEXT = ("email", "e_mail", "mail", "yx", "dzyx", "邮箱", "电子邮件", "邮件")
+
+    def validate(self, candidate: str) -> str | None:
+        """A top-level domain that is not a file suffix, no '..' in the address."""
+        tld = candidate.rsplit(".", 1)[-1]
+        if tld in _NOT_TLDS or ".." in candidate or candidate.split("@")[0].endswith("."):
+            return None
+        return f"user@domain form, top-level domain .{tld.lower()}"
+
+
+@register("cn_qq")
+class QqRecognizer(Recognizer):
+    """QQ numbers: 5-11 digits, context only."""
+
+    entity = "QQ号 QQ number"
+    category = "网络身份标识信息"
+    level = "G2"
+    mask_rule = "document"
+    TRIGGER = r"\d{5}"
+    PATTERNS = (Pattern("5-11 digits", NOT_BEFORE + r"[1-9]\d{4,10}" + NOT_AFTER, 0.2, context_only=True),)
+    CONTEXT = ("qq", "qqh", "qq号")
+
+    def validate(self, candidate: str) -> str | None:
+        """The shape is all there is."""
+        return "digits (context)"

@@ -1,0 +1,41 @@
+"""Financial account numbers (stage: classification; reference §5.3).
+
+Bank card numbers: 13-19 digits, optionally in groups of four, with an issuer prefix and length
+of ISO/IEC 7812 (UnionPay 62/60, legacy domestic 9, the international schemes) and the Luhn
+check. A masked card (``6222****1234``) is not a card number.
+"""
+
+from __future__ import annotations
+
+from govsoc.classification.checksums import luhn_ok
+from govsoc.classification.cn_codes import card_issuer
+from govsoc.classification.recognizer import NOT_AFTER, NOT_BEFORE, Pattern, Recognizer, register
+
+__all__ = ["BankCardRecognizer"]
+
+
+@register("cn_bank_card")
+class BankCardRecognizer(Recognizer):
+    """银行卡号: issuer prefix + length + Luhn."""
+
+    entity = "银行卡号 bank card number"
+    category = "金融账户"
+    pi_class = "sensitive"
+    level = "G4"
+    checksum = True
+    mask_rule = "bank_card"
+    TRIGGER = r"\d{4}"
+    PATTERNS = (
+        Pattern("13-19 digits", NOT_BEFORE + r"\d{13,19}" + NOT_AFTER, 0.3),
+        Pattern("groups of four", NOT_BEFORE + r"\d{4}(?:[ -]\d{4}){2,3}(?:[ -]?\d{1,3})?" + NOT_AFTER, 0.3),
+    )
+    CONTEXT = ("yhkh", "yinhangka", "yhzh", "bank_card", "bankcard", "card_no", "cardno", "account_no", "acct",
+               "银行卡", "卡号", "银行账号", "账号")
+    WEAK_CONTEXT = ("kh",)
+
+    def validate(self, candidate: str) -> str | None:
+        """An issuer whose prefix and length fit, and the Luhn check."""
+        scheme = card_issuer(candidate)
+        if scheme is None or not luhn_ok(candidate):
+            return None
+        return f"{scheme} prefix and length ({len(candidate)} digits), Luhn check"

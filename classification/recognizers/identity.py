@@ -1,0 +1,209 @@
+"""Identity documents (stage: classification; shared/reference/classification.md §5.1).
+
+GB 11643-1999 citizen identity numbers (18 digits, MOD 11-2; the 15-digit first generation),
+the residence permits of Hong Kong, Macau and Taiwan residents (prefixes 81/82/83, same check),
+the 2023 foreign permanent resident ID card (first digit 9, same check), disability certificates
+(the holder's ID number + category + grade), officers' cards, passports and the travel permits.
+Number formats without a check character (passports, permits) count only with context.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Final
+
+from govsoc.classification.checksums import resident_id_ok
+from govsoc.classification.cn_codes import PROVINCE_CODES
+from govsoc.classification.recognizer import NOT_AFTER, NOT_BEFORE, Pattern, Recognizer, register
+
+__all__ = [
+    "ResidentIdRecognizer", "LegacyResidentIdRecognizer", "ForeignPermanentResidentIdRecognizer",
+    "DisabilityCertificateRecognizer", "MilitaryIdRecognizer", "PassportRecognizer", "HkMacauPermitRecognizer",
+    "TaiwanPermitRecognizer", "MainlandTravelPermitRecognizer", "birth_date",
+]
+
+_DATE8: Final = r"(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+_DATE6: Final = r"\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+ID18: Final = r"[1-8]\d{5}" + _DATE8 + r"\d{3}[0-9Xx]"
+_ID_CONTEXT: Final = ("sfzh", "sfzhm", "sfz", "shenfenzheng", "shenfenzhenghao", "zjhm", "zjh", "gmsfhm", "idcard",
+                      "id_card", "id_no", "idno", "cert_no", "certno", "identity", "身份证", "证件号", "公民身份号码",
+                      "身份號", "身分證")
+
+
+def birth_date(digits8: str) -> date | None:
+    """The date ``YYYYMMDD`` if it is a real calendar date no later than today, else None."""
+    try:
+        born = date(int(digits8[:4]), int(digits8[4:6]), int(digits8[6:8]))
+    except ValueError:
+        return None
+    return born if born <= date.today() else None
+
+
+def _why_id18(number: str, what: str) -> str | None:
+    if number[:2] not in PROVINCE_CODES:
+        return None
+    born = birth_date(number[6:14])
+    if born is None or not resident_id_ok(number):
+        return None
+    where = f"{what} region" if what else "region"
+    return f"{where} {number[:6]}, real birth date, GB 11643 MOD 11-2 check character {number[17]}"
+
+
+@register("cn_resident_id")
+class ResidentIdRecognizer(Recognizer):
+    """居民身份证号 (18 digits) and the Hong Kong / Macau / Taiwan residents' residence permits."""
+
+    entity = "居民身份证号 resident ID number"
+    category = "个人身份信息"
+    level = "G3"
+    checksum = True
+    mask_rule = "id_card"
+    TRIGGER = r"\d{6}"
+    PATTERNS = (Pattern("18-digit GB 11643 number", NOT_BEFORE + ID18 + NOT_AFTER, 0.5),)
+    CONTEXT = _ID_CONTEXT
+
+    def validate(self, candidate: str) -> str | None:
+        """Region prefix, real date of birth not in the future, MOD 11-2 check character."""
+        what = {"81": "HK residence permit", "82": "Macau residence permit",
+                "83": "Taiwan residence permit"}.get(candidate[:2], "")
+        return _why_id18(candidate, what)
+
+
+@register("cn_resident_id_15")
+class LegacyResidentIdRecognizer(Recognizer):
+    """First-generation 15-digit identity numbers (no check digit; born 19YY): context only."""
+
+    entity = "15位身份证号 legacy resident ID number"
+    category = "个人身份信息"
+    mask_rule = "id_card"
+    TRIGGER = r"\d{6}"
+    PATTERNS = (Pattern("15-digit first-generation number", NOT_BEFORE + r"[1-8]\d{5}" + _DATE6 + r"\d{3}" + NOT_AFTER,
+                        0.3, context_only=True),)
+    CONTEXT = _ID_CONTEXT
+
+    def validate(self, candidate: str) -> str | None:
+        """Region prefix and a real date of birth in 19YY."""
+        if candidate[:2] not in PROVINCE_CODES or birth_date("19" + candidate[6:12]) is None:
+            return None
+        return f"region {candidate[:6]}, real birth date 19{candidate[6:8]}, no check digit (context)"
+
+
+@register("cn_foreign_permanent_resident_id")
+class ForeignPermanentResidentIdRecognizer(Recognizer):
+    """外国人永久居留身份证 (2023 form): 9 + province + nationality + date of birth + seq + check."""
+
+    entity = "外国人永久居留身份证号 foreign permanent resident ID"
+    category = "个人身份信息"
+    checksum = True
+    mask_rule = "id_card"
+    TRIGGER = r"9\d{5}"
+    PATTERNS = (Pattern("18-digit 2023 card number",
+                        NOT_BEFORE + r"9\d{5}" + _DATE8 + r"\d{3}[0-9Xx]" + NOT_AFTER, 0.5),)
+    CONTEXT = ("永久居留", "永居证", "permanent_resident")
+
+    def validate(self, candidate: str) -> str | None:
+        """Issuing province, real date of birth, MOD 11-2 check character."""
+        if candidate[1:3] not in PROVINCE_CODES or birth_date(candidate[6:14]) is None:
+            return None
+        if not resident_id_ok(candidate):
+            return None
+        return f"issued in region {candidate[1:3]}, real birth date, MOD 11-2 check character {candidate[17]}"
+
+
+@register("cn_disability_certificate")
+class DisabilityCertificateRecognizer(Recognizer):
+    """残疾人证号: the holder's ID number, a disability category (1-7) and a grade (1-4)."""
+
+    entity = "残疾人证号 disability certificate number"
+    category = "特定身份"
+    pi_class = "sensitive"
+    level = "G4"
+    checksum = True
+    mask_rule = "id_card"
+    TRIGGER = r"\d{6}"
+    PATTERNS = (Pattern("ID number + category + grade", NOT_BEFORE + ID18 + r"[1-7][1-4]" + NOT_AFTER, 0.5),)
+    CONTEXT = ("残疾", "cjrzh", "disability")
+
+    def validate(self, candidate: str) -> str | None:
+        """The embedded ID number validates; category 1-7, grade 1-4."""
+        why = _why_id18(candidate[:18], "")
+        return None if why is None else f"{why}; category {candidate[18]} grade {candidate[19]}"
+
+
+@register("cn_military_id")
+class MilitaryIdRecognizer(Recognizer):
+    """军官证 / 士兵证 / 文职证: ``<字>字第<number>号`` (a format convention, not a standard)."""
+
+    entity = "军官证号 military ID"
+    category = "特定身份"
+    pi_class = "sensitive"
+    level = "G4"
+    mask_rule = "document"
+    FLAGS = 0
+    STRIP = ""
+    TRIGGER = "字第"
+    PATTERNS = (Pattern("<字>字第<number>号", r"[\u4e00-\u9fa5]字第[0-9A-Za-z]{4,8}号?", 0.6),)
+    CONTEXT = ("军官证", "士兵证", "jgz")
+
+    def validate(self, candidate: str) -> str | None:
+        """At least four digits in the number."""
+        return "军字第…号 form" if sum(c.isdigit() for c in candidate) >= 4 else None
+
+
+class _DocumentRecognizer(Recognizer):
+    """Document numbers without a check character: shape only, so context only."""
+
+    category = "个人身份信息"
+    mask_rule = "document"
+    TRIGGER = r"\d{7}"
+
+    def validate(self, candidate: str) -> str | None:
+        """The shape is all there is to check."""
+        return "number format (no check character; column or keyword context)"
+
+
+@register("cn_passport")
+class PassportRecognizer(_DocumentRecognizer):
+    """PRC passports (E + 8, E + letter + 7, G + 8, 14/15 + 7, SE/DE/PE + 7) and the HKSAR and
+    Macau SAR passports."""
+
+    entity = "护照号 passport number"
+    PATTERNS = (
+        Pattern("PRC e-passport", NOT_BEFORE + r"E(?:\d{8}|[A-HJ-NP-Z]\d{7})" + NOT_AFTER, 0.4, context_only=True),
+        Pattern("PRC passport (older)", NOT_BEFORE + r"(?:G\d{8}|1[45]\d{7})" + NOT_AFTER, 0.3, context_only=True),
+        Pattern("official/diplomatic passport", NOT_BEFORE + r"[SDP]E\d{7}" + NOT_AFTER, 0.4, context_only=True),
+        Pattern("HKSAR/Macau SAR passport", NOT_BEFORE + r"(?:[KH][0-9J]\d{7}|M[AB]\d{7})" + NOT_AFTER, 0.3,
+                context_only=True),
+    )
+    CONTEXT = ("hzhm", "hzh", "huzhao", "passport", "护照")
+
+
+@register("cn_hk_macau_permit")
+class HkMacauPermitRecognizer(_DocumentRecognizer):
+    """港澳居民来往内地通行证 (回乡证): H or M + 8 digits (+ 2 renewal digits)."""
+
+    entity = "回乡证号 HK/Macau residents' permit"
+    PATTERNS = (Pattern("H/M + 8 digits", NOT_BEFORE + r"[HM]\d{8}(?:\d{2})?" + NOT_AFTER, 0.4, context_only=True),)
+    CONTEXT = ("回乡证", "来往内地", "hxz", "home_return", "permit", "通行证", "txz")
+
+
+@register("cn_taiwan_permit")
+class TaiwanPermitRecognizer(_DocumentRecognizer):
+    """台湾居民来往大陆通行证 (台胞证): 8 digits (+ 2 renewal digits)."""
+
+    entity = "台胞证号 Taiwan compatriot permit"
+    PATTERNS = (Pattern("8 (+2) digits", NOT_BEFORE + r"\d{8}(?:\d{2})?" + NOT_AFTER, 0.2, context_only=True),)
+    CONTEXT = ("台胞证", "tbz", "mtp", "来往大陆")
+
+
+@register("cn_mainland_travel_permit")
+class MainlandTravelPermitRecognizer(_DocumentRecognizer):
+    """Mainland residents' permits: 往来港澳 (C + 8 digits, C + letter + 7, W + 8) and 往来台湾 (L/T + 8)."""
+
+    entity = "往来港澳台通行证号 mainland travel permit"
+    PATTERNS = (
+        Pattern("往来港澳 permit", NOT_BEFORE + r"(?:C\d{8}|C[A-HJ-NP-Z]\d{7}|W\d{8})" + NOT_AFTER, 0.4,
+                context_only=True),
+        Pattern("往来台湾 permit", NOT_BEFORE + r"[LT]\d{8}" + NOT_AFTER, 0.4, context_only=True),
+    )
+    CONTEXT = ("通行证", "txz", "txzh", "permit", "往来港澳", "往来台湾")

@@ -1,0 +1,82 @@
+"""Locations (stage: classification; reference §5.6): GPS coordinates and Chinese postal addresses.
+
+A coordinate pair inside China's bounding box with four or more decimals (about 11 m) is precise
+location, sensitive personal information (GB/T 45574-2025); a single coordinate counts only in a
+column named for it. An address is a chain of administrative units down to a street or building.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from govsoc.classification.cn_codes import ADDRESS_UNITS
+from govsoc.classification.recognizer import Pattern, Recognizer, register
+
+__all__ = ["GpsRecognizer", "AddressRecognizer"]
+
+_LON: Final = (73.4, 135.1)
+_LAT: Final = (3.8, 53.6)
+
+
+def _in_china(lat: float, lon: float) -> bool:
+    return _LAT[0] <= lat <= _LAT[1] and _LON[0] <= lon <= _LON[1]
+
+
+@register("gps")
+class GpsRecognizer(Recognizer):
+    """Latitude/longitude pairs inside China; single coordinates with column context."""
+
+    entity = "经纬度 GPS coordinates"
+    category = "个人位置信息"
+    pi_class = "sensitive"
+    level = "G4"
+    mask_rule = "gps"
+    STRIP = ""
+    TRIGGER = r"\d\.\d{4}"
+    PATTERNS = (
+        Pattern("coordinate pair", r"(?<![0-9.])\d{1,3}\.\d{4,}\s*[,，/ ]\s*\d{1,3}\.\d{4,}(?![0-9.])", 0.6),
+        Pattern("single coordinate", r"(?<![0-9.])-?\d{1,3}\.\d{4,}(?![0-9.])", 0.3, context_only=True),
+    )
+    CONTEXT = ("gps", "lng", "lon", "lat", "longitude", "latitude", "jd", "wd", "jwd", "经度", "纬度", "坐标",
+               "location", "定位")
+
+    def validate(self, candidate: str) -> str | None:
+        """Inside China's bounding box (either order), four or more decimals."""
+        numbers = [float(x) for x in re.findall(r"-?\d{1,3}\.\d+", candidate)]
+        if len(numbers) == 2:
+            a, b = numbers
+            if _in_china(a, b) or _in_china(b, a):
+                return "coordinate pair inside China, >= 4 decimals (precise)"
+            return None
+        value = numbers[0]
+        return "coordinate with >= 4 decimals (column context)" if -180 <= value <= 180 else None
+
+
+@register("cn_address")
+class AddressRecognizer(Recognizer):
+    """中文地址: administrative units (省/市/区/县 ...) followed by a street or building unit."""
+
+    entity = "地址 postal address"
+    category = "个人基本资料"
+    level = "G3"
+    mask_rule = "address"
+    FLAGS = 0
+    STRIP = ""
+    TRIGGER = "[省市区县旗镇乡]"
+    PATTERNS = (Pattern("省/市/区县 + street + number",
+                        r"[\u4e00-\u9fa5]{1,12}?(?:省|自治区|市|自治州|盟|地区|区|县|旗)"
+                        r"[\u4e00-\u9fa50-9A-Za-z\-－#（）()]{2,48}", 0.6),)
+    CONTEXT = ("dizhi", "zz", "jtzz", "hjdz", "xzz", "hjd", "address", "addr", "地址", "住址", "家庭住址", "户籍地",
+               "现住址", "居住地", "通讯地址")
+    WEAK_CONTEXT = ("dz",)
+
+    def validate(self, candidate: str) -> str | None:
+        """A street-level or building-level unit after the administrative ones, and a number or
+        a second unit (a bare '北京市朝阳区' is a region, not an address)."""
+        units = [u for u in ADDRESS_UNITS if u in candidate[2:]]
+        if not units:
+            return None
+        if not any(c.isdigit() for c in candidate) and len(units) < 2:
+            return None
+        return f"administrative units down to {units[0]}"

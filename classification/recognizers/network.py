@@ -1,0 +1,151 @@
+"""Network and device identifiers (stage: classification; reference §5.5): IPv4, IPv6, MAC,
+IMEI (Luhn, context), IMSI (460 + MNC, context), ICCID (8986 + Luhn)."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Final
+
+from govsoc.classification.checksums import luhn_ok
+from govsoc.classification.recognizer import NOT_AFTER, NOT_BEFORE, Pattern, Recognizer, register
+
+__all__ = ["Ipv4Recognizer", "Ipv6Recognizer", "MacRecognizer", "ImeiRecognizer", "ImsiRecognizer", "IccidRecognizer"]
+
+_MNC: Final = {"00": "China Mobile", "02": "China Mobile", "04": "China Mobile", "07": "China Mobile",
+               "08": "China Mobile", "01": "China Unicom", "06": "China Unicom", "09": "China Unicom",
+               "03": "China Telecom", "05": "China Telecom", "11": "China Telecom", "15": "China Broadnet",
+               "20": "China Tietong"}
+
+
+def _scope(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+    if address.is_loopback:
+        return "loopback"
+    if address.is_private:
+        return "private"
+    return "global" if address.is_global else "reserved"
+
+
+@register("ipv4")
+class Ipv4Recognizer(Recognizer):
+    """IPv4 addresses in dotted-quad form."""
+
+    entity = "IPv4地址 IPv4 address"
+    category = "网络身份标识信息"
+    level = "G2"
+    mask_rule = "ipv4"
+    TRIGGER = r"\d\.\d"
+    STRIP = ""
+    PATTERNS = (Pattern("dotted quad", r"(?<![0-9A-Za-z.])(?:\d{1,3}\.){3}\d{1,3}(?![0-9A-Za-z]|\.\d)", 0.6),)
+    CONTEXT = ("ip", "ip_addr", "ipaddr", "src_ip", "dst_ip", "client_ip", "x_forwarded_for", "ip地址")
+
+    def validate(self, candidate: str) -> str | None:
+        """Four octets of 0-255 without leading zeros."""
+        try:
+            address = ipaddress.IPv4Address(candidate)
+        except ValueError:
+            return None
+        return f"valid IPv4 ({_scope(address)})"
+
+
+@register("ipv6")
+class Ipv6Recognizer(Recognizer):
+    """IPv6 addresses (full, compressed, IPv4-suffixed)."""
+
+    entity = "IPv6地址 IPv6 address"
+    category = "网络身份标识信息"
+    level = "G2"
+    mask_rule = "ipv6"
+    TRIGGER = r"[0-9A-Fa-f]:[0-9A-Fa-f:]"
+    STRIP = ""
+    PATTERNS = (Pattern("IPv6", r"(?<![0-9A-Za-z:.])(?:[0-9A-Fa-f]{1,4}|:)?(?::[0-9A-Fa-f]{0,4}){2,7}"
+                        r"(?:(?<=:)\d{1,3}(?:\.\d{1,3}){3})?(?![0-9A-Za-z:])", 0.6),)
+    CONTEXT = ("ip", "ipv6", "src_ip", "dst_ip", "client_ip", "ip地址")
+
+    def validate(self, candidate: str) -> str | None:
+        """Parses as IPv6 and is not a time of day or a MAC address."""
+        if candidate.count(":") == 5 and "::" not in candidate:
+            return None  # six groups: a MAC address written with colons is never IPv6 without '::'
+        try:
+            address = ipaddress.IPv6Address(candidate)
+        except ValueError:
+            return None
+        return f"valid IPv6 ({_scope(address)})"
+
+
+@register("mac")
+class MacRecognizer(Recognizer):
+    """MAC addresses (colon, hyphen or Cisco dot notation); not all-zero, broadcast or multicast."""
+
+    entity = "MAC地址 MAC address"
+    category = "个人常用设备信息"
+    level = "G2"
+    mask_rule = "mac"
+    TRIGGER = r"[0-9A-Fa-f]{2}[:.-][0-9A-Fa-f]{2}"
+    STRIP = ""
+    PATTERNS = (
+        Pattern("xx:xx:xx:xx:xx:xx", r"(?<![0-9A-Za-z:-])[0-9A-Fa-f]{2}([:-])(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}"
+                r"(?![0-9A-Za-z:-])", 0.6),
+        Pattern("xxxx.xxxx.xxxx", NOT_BEFORE + r"[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}" + NOT_AFTER, 0.5),
+    )
+    CONTEXT = ("mac", "mac_addr", "macaddr", "mac地址", "物理地址")
+
+    def validate(self, candidate: str) -> str | None:
+        """A unicast address that is not all zeros."""
+        hexes = "".join(c for c in candidate if c not in ":-.")
+        if hexes == "0" * 12 or int(hexes[:2], 16) & 1:
+            return None
+        return "unicast MAC address"
+
+
+@register("imei")
+class ImeiRecognizer(Recognizer):
+    """IMEI: 15 digits passing Luhn; context only (15-digit IDs and registration numbers)."""
+
+    entity = "IMEI 设备识别码"
+    category = "个人常用设备信息"
+    level = "G2"
+    checksum = True
+    mask_rule = "document"
+    TRIGGER = r"\d{15}"
+    PATTERNS = (Pattern("15 digits", NOT_BEFORE + r"\d{15}" + NOT_AFTER, 0.3, context_only=True),)
+    CONTEXT = ("imei", "device_id", "设备号", "设备识别码")
+
+    def validate(self, candidate: str) -> str | None:
+        """The Luhn check digit."""
+        return "Luhn check digit" if luhn_ok(candidate) else None
+
+
+@register("imsi")
+class ImsiRecognizer(Recognizer):
+    """IMSI of a Chinese network: 460 + a network code + 10 digits; context only."""
+
+    entity = "IMSI 国际移动用户识别码"
+    category = "个人常用设备信息"
+    level = "G2"
+    mask_rule = "document"
+    TRIGGER = "460"
+    PATTERNS = (Pattern("460 + MNC + MSIN", NOT_BEFORE + r"460\d{12}" + NOT_AFTER, 0.3, context_only=True),)
+    CONTEXT = ("imsi",)
+
+    def validate(self, candidate: str) -> str | None:
+        """A mobile network code in use in China."""
+        network = _MNC.get(candidate[3:5])
+        return f"MCC 460, MNC {candidate[3:5]} ({network})" if network else None
+
+
+@register("iccid")
+class IccidRecognizer(Recognizer):
+    """ICCID of a Chinese SIM: 89 86 + 15-16 digits, Luhn over the whole number."""
+
+    entity = "ICCID SIM卡号"
+    category = "个人常用设备信息"
+    level = "G2"
+    checksum = True
+    mask_rule = "document"
+    TRIGGER = "8986"
+    PATTERNS = (Pattern("8986 + 15-16 digits", NOT_BEFORE + r"8986\d{15,16}" + NOT_AFTER, 0.5),)
+    CONTEXT = ("iccid", "sim")
+
+    def validate(self, candidate: str) -> str | None:
+        """The Luhn check digit."""
+        return "89 86 prefix, Luhn check digit" if luhn_ok(candidate) else None

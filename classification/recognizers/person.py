@@ -1,0 +1,76 @@
+"""Personal attributes (stage: classification; reference §5.7): Chinese person names and dates
+of birth. Both count only with context (a name column, a 出生日期 column): surnames are common
+characters (高度, 黄金, 周末) and every table has dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from govsoc.classification.cn_codes import COMPOUND_SURNAMES, NOT_NAMES, SINGLE_SURNAMES
+from govsoc.classification.recognizer import NOT_AFTER, NOT_BEFORE, Pattern, Recognizer, register
+
+__all__ = ["PersonNameRecognizer", "BirthDateRecognizer"]
+
+_HAN = r"[\u4e00-\u9fa5]"
+
+
+@register("cn_person_name")
+class PersonNameRecognizer(Recognizer):
+    """中文姓名: a known surname (single or compound) + one or two given-name characters, or a
+    minority name written with a middle dot; context only."""
+
+    entity = "姓名 person name"
+    category = "个人基本资料"
+    level = "G2"
+    mask_rule = "name"
+    FLAGS = 0
+    STRIP = ""
+    TRIGGER = _HAN
+    PATTERNS = (
+        Pattern("surname + given name", f"(?<!{_HAN}){_HAN}{{2,4}}(?!{_HAN})", 0.4, context_only=True),
+        Pattern("minority name", f"(?<!{_HAN}){_HAN}{{1,6}}[·•]{_HAN}{{1,8}}(?!{_HAN})", 0.4, context_only=True),
+    )
+    CONTEXT = ("xingming", "name", "real_name", "realname", "full_name", "姓名", "联系人", "法定代表人", "法人代表",
+               "申请人", "负责人", "患者", "xm")
+    WEAK_CONTEXT = ("xm",)
+
+    def validate(self, candidate: str) -> str | None:
+        """A surname from the list, not a common word."""
+        if "·" in candidate or "•" in candidate:
+            return "minority name with a middle dot"
+        if candidate in NOT_NAMES:
+            return None
+        if candidate[:2] in COMPOUND_SURNAMES and len(candidate) >= 3:
+            return f"compound surname {candidate[:2]}"
+        if candidate[0] in SINGLE_SURNAMES and len(candidate) <= 3:
+            return f"surname {candidate[0]}"
+        return None
+
+
+@register("cn_birth_date")
+class BirthDateRecognizer(Recognizer):
+    """出生日期: a real past date (YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD, YYYY年M月D日); context only."""
+
+    entity = "出生日期 date of birth"
+    category = "个人基本资料"
+    level = "G2"
+    mask_rule = "date"
+    FLAGS = 0
+    STRIP = ""
+    TRIGGER = r"(?:19|20)\d\d"
+    PATTERNS = (
+        Pattern("date", NOT_BEFORE + r"(?:19|20)\d{2}(?:[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{4})" + NOT_AFTER, 0.3,
+                context_only=True),
+    )
+    CONTEXT = ("csrq", "chushengriqi", "birthday", "birth_date", "birthdate", "dob", "出生日期", "生日")
+
+    def validate(self, candidate: str) -> str | None:
+        """A real calendar date in the past, after 1900."""
+        parts = [int(p) for p in candidate.replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-")
+                 .replace(".", "-").split("-") if p] if not candidate.isdigit() else \
+            [int(candidate[:4]), int(candidate[4:6]), int(candidate[6:8])]
+        try:
+            born = date(*parts[:3]) if len(parts) == 3 else None
+        except ValueError:
+            return None
+        return "real past date (column context)" if born and born <= date.today() else None

@@ -1,0 +1,53 @@
+"""Masking rules (shared/reference/classification.md §8): what each shows, and that no rule tells
+the length of what it hides."""
+
+from __future__ import annotations
+
+import pytest
+
+from govsoc.classification.masking import MASK_RULES, mask, mask_account
+
+
+@pytest.mark.parametrize("rule, value, shown", [
+    ("id_card", "11010519491231002X", "110105********002X"),   # the issue's 110101********1234 style
+    ("id_card", "110105491231002", "110105******002"),         # 15-digit legacy form hides the birth date too
+    ("mobile", "13812345678", "138****5678"),                  # the issue's example
+    ("mobile", "+86 138-1234-5678", "138****5678"),            # country code and separators do not shift it
+    ("landline", "0571-88123434", "0571****34"),               # 4-digit area code kept
+    ("landline", "010-62345678", "010****78"),                 # 3-digit area code kept
+    ("bank_card", "6222021234567890128", "6222 **** **** 0128"),
+    ("name", "张三", "张**"),                                   # two and three characters look alike
+    ("name", "张三丰", "张**"),
+    ("address", "北京市朝阳区建国路88号院3号楼", "北京市朝阳区****"),  # down to the district
+    ("email", "dave@126.com", "d***@126.com"),
+    ("plate", "苏D12340", "苏D1***0"),
+    ("ipv4", "10.2.3.4", "10.2.3.*"),
+    ("mac", "00:1a:2b:3c:4d:5e", "00:1A:2B:**:**:**"),
+    ("gps", "39.904211,116.407395", "39.90,116.41"),           # about 1 km
+    ("date", "1990-05-17", "1990-**-**"),
+    ("public", "91350100M000100Y43", "91350100M000100Y43"),    # public register codes stay readable
+    ("nonexistent", "secret", "***"),                          # an unknown rule hides everything
+])
+def test_rule_shows_what_the_reference_says(rule: str, value: str, shown: str) -> None:
+    assert mask(rule, value) == shown
+
+
+def test_accounts_do_not_reveal_their_length() -> None:
+    # the issue: `root` used to show as `r***`, four characters, its length
+    assert mask_account("root") == "r***"
+    assert len({len(mask_account(n)) for n in ("ab", "root", "administrator")}) == 1
+    assert mask_account("a") == "***"
+
+
+@pytest.mark.parametrize("rule", sorted(set(MASK_RULES) - {"public"}))
+def test_no_rule_gives_away_a_short_value(rule: str) -> None:
+    for value in ("", "a", "7", "张"):  # a one-character value: any character kept would be all of it
+        assert mask(rule, value) == "***"
+
+
+@pytest.mark.parametrize("rule, short, long", [
+    ("name", "王五", "欧阳娜娜"), ("bank_card", "6222021234567890", "6222021234567890128"),
+    ("document", "E1234567", "E12345678"), ("plate", "京A12345", "京AD12345"), ("account", "ab", "abcdefgh"),
+])
+def test_masked_length_is_fixed(rule: str, short: str, long: str) -> None:
+    assert len(mask(rule, short)) == len(mask(rule, long))

@@ -1,0 +1,157 @@
+"""Every recognizer on its positives and its traps (shared/reference/classification.md §5), and
+invariants over every registered recognizer."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from govsoc.classification.recognizer import recognizers
+from govsoc.classification.scanner import Scanner
+
+SCANNER = Scanner()
+# (recognizer, value, found?, context?)  -- one comment per row: why
+CASES = [
+    ("cn_resident_id", "11010519491231002X", True, False),        # reference vector, check character X
+    ("cn_resident_id", "身份证号11010519491231002X", True, False),  # no \b next to Chinese text
+    ("cn_resident_id", "11010519491231002x", True, False),        # lower-case x
+    ("cn_resident_id", "１１０１０５１９４９１２３１００２Ｘ", True, False),  # full-width digits (NFKC)
+    ("cn_resident_id", "110105194912310021", False, False),       # wrong check character
+    ("cn_resident_id", "110105194902300020", False, False),       # 30 February: no such date
+    ("cn_resident_id", "990105194912310028", False, False),       # region 99 does not exist
+    ("cn_resident_id", "110105********002X", False, False),       # already masked
+    ("cn_resident_id", "811234199001011235", False, False),       # HK permit prefix but check fails
+    ("cn_resident_id_15", "110105491231002", True, True),         # legacy 15 digits in an ID column
+    ("cn_resident_id_15", "110105491231002", False, False),       # ... but not without context
+    ("cn_foreign_permanent_resident_id", "931586199001011238", None, False),  # see test below (computed)
+    ("cn_disability_certificate", "11010519491231002X12", True, False),  # ID + category 1 + grade 2
+    ("cn_military_id", "军字第2001988号", True, False),             # the reference's example
+    ("cn_passport", "E12345678", True, True),                     # e-passport in a passport column
+    ("cn_passport", "E12345678", False, False),                   # SKU-like codes need context
+    ("cn_passport", "护照号E12345678", True, False),               # a keyword in the value is context
+    ("cn_hk_macau_permit", "H12345678", True, True),
+    ("cn_taiwan_permit", "12345678", True, True),
+    ("cn_mainland_travel_permit", "C12345678", True, True),
+    ("cn_uscc", "91350100M000100Y43", True, False),               # reference vector
+    ("cn_uscc", "91350100M000100Y44", False, False),              # wrong check character
+    ("cn_organisation_code", "71526726-X", True, False),          # hyphenated form stands alone
+    ("cn_organisation_code", "71526726X", False, False),          # bare 9 characters: context only
+    ("cn_organisation_code", "71526726X", True, True),
+    ("cn_business_registration_number", "330106000129004", True, True),   # MOD 11,10 vector
+    ("cn_business_registration_number", "330106000129005", False, True),  # check digit wrong
+    ("cn_legacy_tax_id", "44018171526726X", True, True),          # 440181 + 71526726-X (reference)
+    ("cn_real_estate_certificate", "京(2017)朝阳区不动产权第0012345号", True, False),
+    ("cn_real_estate_certificate", "京（2017）朝阳区不动产权第0012345号", True, False),  # full-width brackets
+    ("cn_real_estate_unit", "110105001001GB00001F00010001", True, False),
+    ("cn_bank_card", "6222021234567890128", True, False),         # UnionPay 19 digits, Luhn
+    ("cn_bank_card", "4111 1111 1111 1111", True, False),         # groups of four
+    ("cn_bank_card", "6222021234567890123", False, False),        # Luhn fails
+    ("cn_bank_card", "1234567812345670", False, False),           # Luhn passes, no issuer starts with 1
+    ("cn_bank_card", "6222****1234", False, False),               # masked card
+    ("cn_mobile", "13812345678", True, False),
+    ("cn_mobile", "+86 138-1234-5678", True, False),              # country code and 3-4-4 separators
+    ("cn_mobile", "手机13812345678", True, False),
+    ("cn_mobile", "15412345678", False, False),                   # 154 is not allocated
+    ("cn_mobile", "1381234567890", False, False),                 # 13 digits: a timestamp, not a phone
+    ("cn_landline", "010-62345678", True, False),
+    ("cn_landline", "(0571)88123434", True, False),
+    ("cn_landline", "026-62345678", False, False),                # 026 is not an area code
+    ("email", "dave@126.com", True, False),
+    ("email", "icon@2x.png", False, False),                       # a file name
+    ("email", "pkg@1.2.3", False, False),                         # a package pin
+    ("cn_qq", "123456789", True, True),
+    ("ipv4", "10.2.3.4", True, False),
+    ("ipv4", "1.2.3.4.5", False, False),                          # OID-like, five parts
+    ("ipv4", "256.1.1.1", False, False),
+    ("ipv6", "2001:db8::1", True, False),
+    ("ipv6", "12:30:45", False, False),                           # a time of day
+    ("mac", "00:1a:2b:3c:4d:5e", True, False),
+    ("mac", "001a.2b3c.4d5e", True, False),                       # Cisco notation
+    ("mac", "ff:ff:ff:ff:ff:ff", False, False),                   # broadcast
+    ("imei", "490154203237518", True, True),                      # reference vector (Luhn)
+    ("imsi", "460001234567890", True, True),
+    ("iccid", "8986001234567890120", None, False),                # computed below
+    ("cn_licence_plate", "京A12345", True, False),
+    ("cn_licence_plate", "粤B·D12345", True, False),               # new-energy, small car
+    ("cn_licence_plate", "黑X-66258", True, False),                # Faker's style
+    ("cn_licence_plate", "京东商城", False, False),
+    ("vin", "1M8GDM9AXKP042788", True, False),                    # ISO 3779 example
+    ("vin", "1M8GDM9A1KP042788", False, False),                   # check character wrong
+    ("gps", "39.904211,116.407395", True, False),                 # Beijing, precise
+    ("gps", "48.8566,2.3522", False, False),                      # Paris: outside China
+    ("gps", "116.407395", True, True),                            # one coordinate in a lng column
+    ("cn_address", "北京市朝阳区建国路88号院3号楼", True, False),
+    ("cn_address", "北京市公安局", False, False),                   # an organisation, no street
+    ("cn_person_name", "张三", True, True),
+    ("cn_person_name", "欧阳娜娜", True, True),                     # compound surname
+    ("cn_person_name", "阿卜杜·热合曼", True, True),                # minority name with a middle dot
+    ("cn_person_name", "黄金", False, True),                        # a word, not a name
+    ("cn_person_name", "张三", False, False),                       # names only with context
+    ("cn_birth_date", "1990-05-17", True, True),
+    ("cn_birth_date", "1990-02-30", False, True),
+    ("cn_social_security_number", "HKG012345678", True, False),
+    ("cn_social_security_number", "11010519491231002X", True, True),
+    ("cn_medical_insurance_number", "YB12345678", True, True),
+]
+
+
+def _with_check(rec: str, value: str) -> str:
+    """Complete rows whose check character is computed (marked None above)."""
+    from govsoc.classification.checksums import luhn_ok, resident_id_check_char
+
+    if rec == "cn_foreign_permanent_resident_id":
+        return value[:17] + resident_id_check_char(value[:17])
+    if rec == "iccid":
+        return next(value[:-1] + d for d in "0123456789" if luhn_ok(value[:-1] + d))
+    return value
+
+
+@pytest.mark.parametrize("rec, value, found, context", CASES)
+def test_case(rec: str, value: str, found: bool | None, context: bool) -> None:
+    value = _with_check(rec, value)
+    hits = SCANNER.scan(value, frozenset({rec}) if context else frozenset())
+    ids = [m.recognizer for m in hits]
+    assert (rec in ids) == (found is not False), (value, hits)
+
+
+def test_every_registered_recognizer_has_a_positive_row() -> None:
+    positive = {rec for rec, _, found, _ in CASES if found is not False}
+    assert set(recognizers.ids()) <= positive
+
+
+@pytest.mark.parametrize("ident", recognizers.ids() or ["none"])
+def test_recognizer_declares_what_grading_and_reports_need(ident: str) -> None:
+    cls = recognizers.get(ident)
+    assert cls.id == ident and cls.entity and cls.category
+    assert cls.level in {"G1", "G2", "G3", "G4"} and cls.pi_class in {"none", "general", "sensitive"}
+    assert cls.PATTERNS and re.compile(cls.TRIGGER)
+    for pattern in cls.PATTERNS:
+        assert r"\b" not in pattern.regex  # no \b next to Chinese text (reference §5)
+
+
+def test_a_hit_says_where_what_and_why() -> None:
+    (hit,) = SCANNER.scan("联系电话13812345678")
+    assert (hit.recognizer, hit.start, hit.end, hit.masked) == ("cn_mobile", 4, 15, "138****5678")
+    assert "segment 138" in hit.reason
+
+
+def test_overlaps_keep_the_stricter_recognizer() -> None:
+    # a Gansu ID number (62...) that also has a UnionPay prefix and passes Luhn is an ID number
+    from govsoc.classification.checksums import luhn_ok, resident_id_check_char
+
+    for seq in range(1000):
+        body = f"620102199001{seq // 10:02d}{seq:03d}"[:17]
+        number = body + resident_id_check_char(body)
+        if "X" not in number and luhn_ok(number) and SCANNER.scan(number):
+            assert [m.recognizer for m in SCANNER.scan(number)] == ["cn_resident_id"]
+            return
+    pytest.fail("no Luhn-passing Gansu ID number among 1000")
+
+
+@given(st.text(max_size=60))
+def test_any_text_gives_spans_inside_it(text: str) -> None:
+    for m in SCANNER.scan(text, frozenset(recognizers.ids())):
+        assert 0 <= m.start < m.end <= len(text) and m.masked and m.reason
