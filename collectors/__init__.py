@@ -8,6 +8,7 @@ entry point.
 
 from __future__ import annotations
 
+from govsoc.collectors import flows as _flows  # noqa: F401  (registers the pcap flow parser)
 from govsoc.collectors import linux as _linux  # noqa: F401  (registers the Linux parsers)
 from govsoc.collectors import web as _web  # noqa: F401  (registers the web server parsers)
 from govsoc.collectors import windows as _windows  # noqa: F401  (registers the Windows parsers)

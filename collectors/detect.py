@@ -96,7 +96,13 @@ RECOGNISERS: tuple[tuple[str, Callable[[str], bool]], ...] = (
 #: is nginx's when it sits in an nginx folder or has nginx in its name.
 PATH_HINTS: dict[tuple[str, str], str] = {("apache.access", "nginx"): "nginx.access"}
 #: Leading bytes -> parser, for record formats that are not lines.
-MAGIC_PARSERS: tuple[tuple[bytes, str], ...] = ((b"ElfFile\x00", "windows.evtx"),)
+MAGIC_PARSERS: tuple[tuple[bytes, str], ...] = (
+    (b"ElfFile\x00", "windows.evtx"),
+    # pcap (micro- and nanosecond, both byte orders) and pcapng: flows (collectors.flows)
+    (b"\xd4\xc3\xb2\xa1", "network.pcap"), (b"\xa1\xb2\xc3\xd4", "network.pcap"),
+    (b"\x4d\x3c\xb2\xa1", "network.pcap"), (b"\xa1\xb2\x3c\x4d", "network.pcap"),
+    (b"\x0a\x0d\x0d\x0a", "network.pcap"),
+)
 
 
 def detect_parser(path: Path, fallback: str = "linux.auth") -> str:

@@ -1,0 +1,387 @@
+"""Packet decoding, one packet at a time: link layer, VLAN/QinQ, MPLS, PPPoE, IPv4/IPv6 (with
+extension headers and fragments), TCP/UDP/ICMP, and the tunnels GRE (with ERSPAN and PPTP),
+IP-in-IP, VXLAN, Geneve, GTP-U, Teredo and AYIYA, whose inner packets are decoded in turn with
+the tunnel recorded (RFC 791, 8200, 9293, 768, 792/4443, 2784/2890/2637, 7348, 8926, 3GPP TS
+29.281, RFC 4380).
+
+The result is a list of :data:`Hit` tuples, one per IP packet met from the outside in (a VXLAN
+packet hits its outer UDP flow, then its inner flow), as Zeek counts them. Formats are tables:
+link types, EtherTypes and UDP tunnel ports map to the function that reads the next layer. This
+is the slow path: collectors.flows.batch reads the common case for whole chunks at once and
+hands everything else here, so both give the same hits.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable
+from typing import NamedTuple
+
+from govsoc.collectors.flows.pcap import Problems
+
+
+class Hit(NamedTuple):
+    """One IP packet's part in a flow. Ports are ICMP type and code for ICMP, 0 for other
+    protocols; ``ip_bytes`` is the IP total length, ``payload`` the transport payload length
+    (Zeek's counting); ``data`` the captured payload (may be shorter)."""
+
+    proto: int
+    src: bytes
+    sport: int
+    dst: bytes
+    dport: int
+    ip_bytes: int
+    payload: int
+    flags: int
+    seq: int
+    ack: int
+    window: int
+    data: bytes
+    vlan: tuple[int, ...]
+    tunnel: tuple[str, ...]
+
+
+class Undecodable(Exception):
+    """A packet (or a layer of it) that cannot be read; the message says why."""
+
+
+#: TCP's and UDP's IANA protocol numbers, and the ones read further.
+TCP, UDP, ICMP, ICMP6, GRE, IPIP, IPV6_IN_IP = 6, 17, 1, 58, 47, 4, 41
+#: IPv6 extension headers walked over to the transport (RFC 8200 4.; AH RFC 4302; mobility 6275).
+IPV6_EXTENSIONS = {0, 43, 60, 135, 139, 140}
+IPV6_FRAGMENT, IPV6_AH = 44, 51
+#: ICMP message type -> the type of its answer (Zeek pairs requests and replies as one flow).
+ICMP4_COUNTERPART = {8: 0, 0: 8, 13: 14, 14: 13, 15: 16, 16: 15, 17: 18, 18: 17, 10: 9, 9: 10}
+ICMP6_COUNTERPART = {128: 129, 129: 128, 133: 134, 134: 133, 135: 136, 136: 135, 130: 131, 131: 130}
+#: UDP destination (or source) port -> tunnel reader.
+UDP_TUNNEL_PORTS = {4789: "vxlan", 6081: "geneve", 2152: "gtpu", 3544: "teredo", 5072: "ayiya"}
+
+
+class Decoder:
+    """Decodes packets of any supported link type into hits; counts what it met."""
+
+    def __init__(self, problems: Problems | None = None) -> None:
+        self.problems = problems if problems is not None else Problems()
+        self.fragments = 0
+        self.not_ip = 0
+        #: (src, dst, ip id, proto) of IPv4/IPv6 first fragments -> their ports, for later fragments.
+        self._fragment_ports: dict[tuple[bytes, bytes, int, int], tuple[int, int]] = {}
+        self.linktypes: dict[int, Callable[[bytes, int, list[Hit], tuple[int, ...], tuple[str, ...]], None]] = {
+            1: self._ethernet, 101: self._raw, 12: self._raw, 14: self._raw, 228: self._ipv4_at, 229: self._ipv6_at,
+            113: self._sll, 276: self._sll2, 0: self._null, 108: self._loop, 9: self._ppp, 50: self._ppp,
+        }
+
+    def decode(self, linktype: int, packet: bytes, number: int = 0, offset: int = 0) -> list[Hit]:
+        """The hits of one packet (empty for a packet that carries no IP, such as ARP). A packet
+        that cannot be read is counted in ``problems`` with its number and the reason; the hits of
+        its outer layers, read before the damage, are kept."""
+        hits: list[Hit] = []
+        reader = self.linktypes.get(linktype)
+        if reader is None:
+            self.problems.add(number, offset, f"link type {linktype} not supported", f"link type {linktype}")
+            return hits
+        try:
+            reader(packet, 0, hits, (), ())
+        except Undecodable as e:
+            self.problems.add(number, offset, str(e), str(e).split(":")[0])
+        except (struct.error, IndexError):
+            self.problems.add(number, offset, "header cut short", "header cut short")
+        return hits
+
+    # -- link layers ---------------------------------------------------------------------------
+    def _ethernet(self, p: bytes, at: int, hits: list[Hit], vlan: tuple[int, ...], tunnel: tuple[str, ...]) -> None:
+        if len(p) < at + 14:
+            raise Undecodable("Ethernet header cut short")
+        self._ethertype(p, at + 14, struct.unpack_from("!H", p, at + 12)[0], hits, vlan, tunnel)
+
+    def _ethertype(self, p: bytes, at: int, ethertype: int, hits: list[Hit], vlan: tuple[int, ...],
+                   tunnel: tuple[str, ...]) -> None:
+        while ethertype in (0x8100, 0x88A8, 0x9100):
+            tci, ethertype = struct.unpack_from("!HH", p, at)
+            vlan = (*vlan, tci & 0xFFF)
+            at += 4
+        if ethertype == 0x0800:
+            self._ipv4(p, at, hits, vlan, tunnel)
+        elif ethertype == 0x86DD:
+            self._ipv6(p, at, hits, vlan, tunnel)
+        elif ethertype in (0x8847, 0x8848):  # MPLS: labels to the bottom of the stack, then IP by version
+            while not p[at + 2] & 1:
+                at += 4
+            self._by_version(p, at + 4, hits, vlan, tunnel)
+        elif ethertype == 0x8864:  # PPPoE session: 6-byte header, then a PPP protocol number
+            self._ppp_protocol(p, at + 8, struct.unpack_from("!H", p, at + 6)[0], hits, vlan, tunnel)
+        elif ethertype == 0x88E7:  # 802.1ah PBB: I-TAG, then the customer's Ethernet frame
+            self._ethernet(p, at + 4, hits, vlan, tunnel)
+        else:
+            self.not_ip += 1
+
+    def _raw(self, p: bytes, at: int, hits: list[Hit], vlan: tuple[int, ...], tunnel: tuple[str, ...]) -> None:
+        self._by_version(p, at, hits, vlan, tunnel)
+
+    def _by_version(self, p: bytes, at: int, hits: list[Hit], vlan: tuple[int, ...], tunnel: tuple[str, ...]) -> None:
+        version = p[at] >> 4
+        if version == 4:
+            self._ipv4(p, at, hits, vlan, tunnel)
+        elif version == 6:
+            self._ipv6(p, at, hits, vlan, tunnel)
+        else:
+            raise Undecodable(f"IP version {version}: not IPv4 or IPv6")
+
+    def _ipv4_at(self, p: bytes, at: int, hits: list[Hit], vlan: tuple[int, ...], tunnel: tuple[str, ...]) -> None:
+        self._ipv4(p, at, hits, vlan, tunnel)
+
+    def _ipv6_at(self, p: bytes, at: int, hits: list[Hit], vlan: tuple[int, ...], tunnel: tuple[str, ...]) -> None:
+        self._ipv6(p, at, hits, vlan, tunnel)
+
+    def _sll(self, p: bytes, at: int, hits: list[Hit], vlan: tuple[int, ...], tunnel: tuple[str, ...]) -> None:
+        self._ethertype(p, at + 16, struct.unpack_from("!H", p, at + 14)[0], hits, vlan, tunnel)
+
+    def _sll2(self, p: bytes, at: int, hits: list[Hit], vlan: tuple[int, ...], tunnel: tuple[str, ...]) -> None:
+        self._ethertype(p, at + 20, struct.unpack_from("!H", p, at)[0], hits, vlan, tunnel)
+
+    def _null(self, p: bytes, at: int, hits: list[Hit], vlan: tuple[int, ...], tunnel: tuple[str, ...]) -> None:
+        family = struct.unpack_from("<I", p, at)[0]
+        if family > 0xFFFF:  # written in the other byte order
+            family = struct.unpack_from(">I", p, at)[0]
+        self._family(p, at + 4, family, hits, vlan, tunnel)
+
+    def _loop(self, p: bytes, at: int, hits: list[Hit], vlan: tuple[int, ...], tunnel: tuple[str, ...]) -> None:
+        self._family(p, at + 4, struct.unpack_from(">I", p, at)[0], hits, vlan, tunnel)
+
+    def _family(self, p: bytes, at: int, family: int, hits: list[Hit], vlan: tuple[int, ...],
+                tunnel: tuple[str, ...]) -> None:
+        if family == 2:
+            self._ipv4(p, at, hits, vlan, tunnel)
+        elif family in (10, 24, 28, 30):  # AF_INET6 on Linux, NetBSD/OpenBSD, FreeBSD, macOS
+            self._ipv6(p, at, hits, vlan, tunnel)
+        else:
+            self.not_ip += 1
+
+    def _ppp(self, p: bytes, at: int, hits: list[Hit], vlan: tuple[int, ...], tunnel: tuple[str, ...]) -> None:
+        if p[at:at + 2] == b"\xff\x03":
+            at += 2
+        if p[at] & 1:  # protocol field compressed to one byte
+            self._ppp_protocol(p, at + 1, p[at], hits, vlan, tunnel)
+        else:
+            self._ppp_protocol(p, at + 2, struct.unpack_from("!H", p, at)[0], hits, vlan, tunnel)
+
+    def _ppp_protocol(self, p: bytes, at: int, protocol: int, hits: list[Hit], vlan: tuple[int, ...],
+                      tunnel: tuple[str, ...]) -> None:
+        if protocol == 0x0021:
+            self._ipv4(p, at, hits, vlan, tunnel)
+        elif protocol == 0x0057:
+            self._ipv6(p, at, hits, vlan, tunnel)
+        else:
+            self.not_ip += 1
+
+    # -- IP ------------------------------------------------------------------------------------
+    def _ipv4(self, p: bytes, at: int, hits: list[Hit], vlan: tuple[int, ...], tunnel: tuple[str, ...]) -> None:
+        if len(p) < at + 20:
+            raise Undecodable("IPv4 header cut short")
+        first, total, ident, fragment, proto = p[at], *struct.unpack_from("!HHH", p, at + 2), p[at + 9]
+        header = (first & 0x0F) * 4
+        if first >> 4 != 4:
+            raise Undecodable(f"IPv4 header: version {first >> 4}")
+        if header < 20:
+            raise Undecodable(f"IPv4 header length: {header} bytes, under 20")
+        if total == 0:  # segmentation offload: the capture shows the length
+            total = len(p) - at
+        if total < header:
+            raise Undecodable(f"IPv4 total length: {total} under its header length {header}")
+        if len(p) < at + header:
+            raise Undecodable("IPv4 options cut short")
+        src, dst = p[at + 12:at + 16], p[at + 16:at + 20]
+        offset, more = fragment & 0x1FFF, fragment & 0x2000
+        if offset or more:
+            self.fragments += 1
+            if offset:  # a later fragment: no transport header; counted with its first fragment's flow
+                ports = self._fragment_ports.get((src, dst, ident, proto))
+                if ports is not None:
+                    hits.append(Hit(proto, src, ports[0], dst, ports[1], total, total - header, 0, 0, 0, 0, b"",
+                                    vlan, tunnel))
+                return
+        end = min(len(p), at + total)
+        self._transport(p, at + header, end, proto, src, dst, total, total - header, hits, vlan, tunnel,
+                        (src, dst, ident, proto) if more else None)
+
+    def _ipv6(self, p: bytes, at: int, hits: list[Hit], vlan: tuple[int, ...], tunnel: tuple[str, ...]) -> None:
+        if len(p) < at + 40:
+            raise Undecodable("IPv6 header cut short")
+        if p[at] >> 4 != 6:
+            raise Undecodable(f"IPv6 header: version {p[at] >> 4}")
+        payload_length, proto = struct.unpack_from("!HB", p, at + 4)
+        src, dst = p[at + 8:at + 24], p[at + 24:at + 40]
+        total = payload_length + 40 if payload_length else len(p) - at  # 0: a jumbogram or offload
+        end = min(len(p), at + total)
+        here = at + 40
+        fragment_key = None
+        while proto in IPV6_EXTENSIONS or proto in (IPV6_FRAGMENT, IPV6_AH):
+            if here + 8 > end:
+                raise Undecodable("IPv6 extension header cut short")
+            following = p[here]
+            if proto == IPV6_FRAGMENT:
+                fragment, ident = struct.unpack_from("!HI", p, here + 2)
+                self.fragments += 1
+                if fragment & 0xFFF8:
+                    ports = self._fragment_ports.get((src, dst, ident, following))
+                    if ports is not None:
+                        hits.append(Hit(following, src, ports[0], dst, ports[1], total, end - here - 8, 0, 0, 0, 0, b"",
+                                        vlan, tunnel))
+                    return
+                if fragment & 1:
+                    fragment_key = (src, dst, ident, following)
+                here += 8
+            elif proto == IPV6_AH:
+                here += (p[here + 1] + 2) * 4
+            else:
+                here += (p[here + 1] + 1) * 8
+            proto = following
+        if here > end:
+            raise Undecodable("IPv6 extension header runs past the packet")
+        self._transport(p, here, end, proto, src, dst, total, total - (here - at), hits, vlan, tunnel, fragment_key)
+
+    def _transport(self, p: bytes, at: int, end: int, proto: int, src: bytes, dst: bytes, total: int,
+                   ip_payload: int, hits: list[Hit], vlan: tuple[int, ...], tunnel: tuple[str, ...],
+                   fragment_key: tuple[bytes, bytes, int, int] | None) -> None:
+        """The transport header at ``at``; ``end`` is where the IP packet's captured bytes stop,
+        ``total`` its length on the wire and ``ip_payload`` the part after the IP headers."""
+        if proto == TCP:
+            if end - at < 20:
+                raise Undecodable("TCP header cut short")
+            sport, dport, seq, ack, offset_flags, window = struct.unpack_from("!HHIIHH", p, at)
+            header = (offset_flags >> 12) * 4
+            if header < 20:
+                raise Undecodable(f"TCP header length: {header} bytes, under 20")
+            payload = ip_payload - header
+            if payload < 0:
+                raise Undecodable(f"TCP header length: {header} bytes, over the IP payload {ip_payload}")
+            hits.append(Hit(TCP, src, sport, dst, dport, total, payload, offset_flags & 0x1FF, seq, ack, window,
+                            p[at + header:end], vlan, tunnel))
+        elif proto == UDP:
+            if end - at < 8:
+                raise Undecodable("UDP header cut short")
+            sport, dport = struct.unpack_from("!HH", p, at)
+            payload = ip_payload - 8
+            if payload < 0:
+                raise Undecodable("UDP: IP payload under 8 bytes")
+            data = p[at + 8:end]
+            hits.append(Hit(UDP, src, sport, dst, dport, total, payload, 0, 0, 0, 0, data, vlan, tunnel))
+            kind = UDP_TUNNEL_PORTS.get(dport) or UDP_TUNNEL_PORTS.get(sport)
+            if kind is not None and fragment_key is None:
+                label = f"{kind} {_address(src)}:{sport} -> {_address(dst)}:{dport}"
+                self._udp_tunnel(kind, p, at + 8, end, hits, vlan, (*tunnel, label))
+        elif proto in (ICMP, ICMP6):
+            if end - at < 4:
+                raise Undecodable("ICMP header cut short")
+            icmp_type, code = p[at], p[at + 1]
+            counterparts = ICMP4_COUNTERPART if proto == ICMP else ICMP6_COUNTERPART
+            answer = counterparts.get(icmp_type)
+            reply = code if answer is None else answer
+            hits.append(Hit(proto, src, icmp_type, dst, reply, total, max(0, ip_payload - 8), 0, 0, 0, 0,
+                            p[at + 8:end], vlan, tunnel))
+        elif proto == GRE:
+            self._gre(p, at, end, src, dst, hits, vlan, tunnel)
+            return
+        elif proto in (IPIP, IPV6_IN_IP):
+            label = f"ip-in-ip {_address(src)} -> {_address(dst)}"
+            if proto == IPIP:
+                self._ipv4(p[:end], at, hits, vlan, (*tunnel, label))
+            else:
+                self._ipv6(p[:end], at, hits, vlan, (*tunnel, label))
+            return
+        else:
+            hits.append(Hit(proto, src, 0, dst, 0, total, 0, 0, 0, 0, 0, b"", vlan, tunnel))
+        if fragment_key is not None and hits:
+            self._fragment_ports[fragment_key] = (hits[-1].sport, hits[-1].dport)
+            if len(self._fragment_ports) > 4096:
+                self._fragment_ports.pop(next(iter(self._fragment_ports)))
+
+    # -- tunnels -------------------------------------------------------------------------------
+    def _gre(self, p: bytes, at: int, end: int, src: bytes, dst: bytes, hits: list[Hit], vlan: tuple[int, ...],
+             tunnel: tuple[str, ...]) -> None:
+        flags, protocol = struct.unpack_from("!HH", p, at)
+        version = flags & 7
+        here = at + 4
+        label = f"gre {_address(src)} -> {_address(dst)}"
+        if version == 0:
+            here += 4 * (bool(flags & 0x8000) or bool(flags & 0x4000)) + 4 * bool(flags & 0x2000) \
+                + 4 * bool(flags & 0x1000)
+        elif version == 1:  # PPTP's enhanced GRE (RFC 2637): key always, sequence and ack optional
+            here += 4 + 4 * bool(flags & 0x1000) + 4 * bool(flags & 0x0080)
+            if protocol == 0x880B:
+                if here < end:
+                    self._ppp(p[:end], here, hits, vlan, (*tunnel, label))
+                return
+        else:
+            raise Undecodable(f"GRE version {version}")
+        inner = (*tunnel, label)
+        if protocol == 0x6558:
+            self._ethernet(p[:end], here, hits, vlan, inner)
+        elif protocol == 0x88BE:  # ERSPAN type II: 8-byte header (type I has none when S is clear)
+            self._ethernet(p[:end], here + (8 if flags & 0x1000 else 0), hits, vlan, (*tunnel, "erspan"))
+        elif protocol == 0x22EB:  # ERSPAN type III: 12 bytes, 8 more when the O bit says so
+            optional = 8 if p[here + 11] & 1 else 0
+            self._ethernet(p[:end], here + 12 + optional, hits, vlan, (*tunnel, "erspan"))
+        elif protocol in (0x0800, 0x86DD):
+            self._ethertype(p[:end], here, protocol, hits, vlan, inner)
+        else:
+            self.not_ip += 1
+
+    def _udp_tunnel(self, kind: str, p: bytes, at: int, end: int, hits: list[Hit], vlan: tuple[int, ...],
+                    tunnel: tuple[str, ...]) -> None:
+        q = p[:end]
+        try:
+            if kind == "vxlan":
+                if end - at >= 8 and q[at] & 0x08:
+                    self._ethernet(q, at + 8, hits, vlan, tunnel)
+            elif kind == "geneve":
+                if end - at >= 8 and q[at] >> 6 == 0:
+                    options = (q[at] & 0x3F) * 4
+                    self._ethertype(q, at + 8 + options, struct.unpack_from("!H", q, at + 2)[0], hits, vlan, tunnel)
+            elif kind == "gtpu":
+                self._gtpu(q, at, hits, vlan, tunnel)
+            elif kind == "teredo":
+                self._teredo(q, at, hits, vlan, tunnel)
+            elif kind == "ayiya":
+                if end - at >= 8:
+                    header = 8 + (q[at] >> 4) * 4 + (q[at + 1] >> 4) * 4
+                    following = q[at + 2]
+                    if following == 41:
+                        self._ipv6(q, at + header, hits, vlan, tunnel)
+                    elif following == 4:
+                        self._ipv4(q, at + header, hits, vlan, tunnel)
+        except (Undecodable, struct.error, IndexError):
+            # not the tunnel after all (a port is only a hint): the outer flow stands alone
+            return
+
+    def _gtpu(self, p: bytes, at: int, hits: list[Hit], vlan: tuple[int, ...], tunnel: tuple[str, ...]) -> None:
+        flags, message = p[at], p[at + 1]
+        if flags >> 5 != 1 or message != 0xFF:  # GTPv1 G-PDU only
+            return
+        here = at + 8
+        if flags & 0x07:
+            next_extension = p[here + 3]
+            here += 4
+            while next_extension:
+                length = p[here] * 4
+                if not length:
+                    return
+                next_extension = p[here + length - 1]
+                here += length
+        self._by_version(p, here, hits, vlan, tunnel)
+
+    def _teredo(self, p: bytes, at: int, hits: list[Hit], vlan: tuple[int, ...], tunnel: tuple[str, ...]) -> None:
+        here = at
+        if p[here:here + 2] == b"\x00\x01":  # authentication indicator
+            here += 13 + p[here + 2] + p[here + 3]
+        if p[here:here + 2] == b"\x00\x00":  # origin indication
+            here += 8
+        if p[here] >> 4 == 6 and len(p) >= here + 40:
+            self._ipv6(p, here, hits, vlan, tunnel)
+
+
+def _address(raw: bytes) -> str:
+    """Text form of a 4- or 16-byte address."""
+    import ipaddress
+
+    return str(ipaddress.ip_address(raw))

@@ -1,0 +1,131 @@
+"""A finished flow as ECS fields (shared/reference/log-formats.md 14.2 and 17): ``source.*`` is
+the originator, ``destination.*`` the responder; ``source.bytes``/``destination.bytes`` are IP
+bytes (comparable with NetFlow octets) and the payload counts Zeek calls orig_bytes/resp_bytes
+are kept as ``govsoc.flow.*``, with Zeek's conn_state and history.
+
+The application protocol is recognised from the first payload bytes of each direction (a table
+of tests, first match wins); tunnels carry their own name.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+from typing import Any
+
+from govsoc.collectors.community_id import community_id
+from govsoc.collectors.flows.decode import ICMP, ICMP6, TCP, UDP
+from govsoc.collectors.flows.table import Flow
+
+TRANSPORTS = {TCP: "tcp", UDP: "udp", ICMP: "icmp", ICMP6: "ipv6-icmp", 132: "sctp", 47: "gre", 50: "esp"}
+#: conn_state -> event.outcome (log-formats.md 14.2).
+OUTCOMES = {"S0": "failure", "REJ": "failure", "RSTOS0": "failure", "SH": "failure", "S1": "success",
+            "SF": "success", "S2": "success", "S3": "success", "RSTO": "success", "RSTR": "success"}
+#: States in which the connection is over.
+ENDED = frozenset({"SF", "REJ", "RSTO", "RSTR", "RSTOS0", "RSTRH", "SH", "SHR"})
+_HTTP_REQUEST = re.compile(rb"^(GET|POST|HEAD|PUT|DELETE|OPTIONS|CONNECT|PATCH|TRACE) \S+ HTTP/1\.[01]\r?\n")
+
+
+def _tls(data: bytes) -> str | None:
+    if len(data) >= 6 and data[0] == 0x16 and data[5] in (1, 2):
+        if data[1:3] == b"\x01\x01":
+            return "tlcp"  # GB/T 38636 record version 0x0101
+        if data[1] == 3 and data[2] <= 4:
+            return "tls"
+    return None
+
+
+def _ssh(data: bytes) -> str | None:
+    return "ssh" if data.startswith(b"SSH-") else None
+
+
+def _http(data: bytes) -> str | None:
+    return "http" if _HTTP_REQUEST.match(data) or data.startswith(b"HTTP/1.") else None
+
+
+def _dns(data: bytes, port: int) -> str | None:
+    if port in (53, 5353, 5355) and len(data) >= 12:
+        questions = int.from_bytes(data[4:6], "big")
+        if questions <= 16 and data[2] & 0x78 == 0:  # standard query opcode
+            return "dns"
+    return None
+
+
+#: Payload tests, first match wins: (test of the first bytes of either direction).
+RECOGNISERS: tuple[Callable[[bytes], str | None], ...] = (_tls, _ssh, _http)
+
+
+def app_protocol(flow: Flow) -> str | None:
+    """The application protocol of ``flow``, when its first bytes or its tunnel say."""
+    for _, data in flow.samples:
+        for test in RECOGNISERS:
+            found = test(data)
+            if found is not None:
+                return found
+    if flow.proto == UDP:
+        for _, data in flow.samples:
+            found = _dns(data, flow.resp_port) or _dns(data, flow.orig_port)
+            if found:
+                return found
+        tunnel = {4789: "vxlan", 6081: "geneve", 2152: "gtpv1", 3544: "teredo", 5072: "ayiya", 123: "ntp"}
+        return tunnel.get(flow.resp_port)
+    return None
+
+
+def flow_fields(flow: Flow) -> dict[str, Any]:
+    """The ECS fields of ``flow`` (without @timestamp, which is its start)."""
+    src, dst = str(ipaddress.ip_address(flow.orig_addr)), str(ipaddress.ip_address(flow.resp_addr))
+    transport = TRANSPORTS.get(flow.proto, str(flow.proto))
+    orig_bytes, resp_bytes = flow.sizes()
+    state, history = flow.state_and_history()
+    fields: dict[str, Any] = {
+        "event.kind": "event",
+        "event.category": ["network"],
+        "event.type": ["connection", "end"] if state in ENDED else ["connection"],
+        "event.start": _iso(flow.start),
+        "event.end": _iso(flow.last),
+        "event.duration": flow.duration,
+        "network.transport": transport,
+        "network.iana_number": str(flow.proto),
+        "network.type": "ipv4" if len(flow.orig_addr) == 4 else "ipv6",
+        "network.packets": flow.orig_packets + flow.resp_packets,
+        "network.bytes": flow.orig_ip_bytes + flow.resp_ip_bytes,
+        "source.ip": src,
+        "source.packets": flow.orig_packets,
+        "source.bytes": flow.orig_ip_bytes,
+        "destination.ip": dst,
+        "destination.packets": flow.resp_packets,
+        "destination.bytes": flow.resp_ip_bytes,
+        "govsoc.flow.source_payload_bytes": orig_bytes,
+        "govsoc.flow.destination_payload_bytes": resp_bytes,
+        "govsoc.flow.conn_state": state,
+    }
+    if flow.proto in (ICMP, ICMP6):
+        fields["icmp.type"], fields["icmp.code_or_reply"] = flow.orig_port, flow.resp_port
+    elif flow.proto in (TCP, UDP, 132):
+        fields["source.port"], fields["destination.port"] = flow.orig_port, flow.resp_port
+        cid = community_id(src, flow.orig_port, dst, flow.resp_port, transport)
+        if cid is not None:
+            fields["network.community_id"] = cid
+    if history:
+        fields["govsoc.flow.history"] = history
+    if state in OUTCOMES:
+        fields["event.outcome"] = OUTCOMES[state]
+    protocol = app_protocol(flow)
+    if protocol is not None:
+        fields["network.protocol"] = protocol
+    if flow.vlan:
+        fields["network.vlan.id"] = str(flow.vlan[0])
+        if len(flow.vlan) > 1:
+            fields["network.inner.vlan.id"] = str(flow.vlan[1])
+    if flow.tunnel:
+        fields["govsoc.flow.tunnel"] = list(flow.tunnel)
+    return fields
+
+
+def _iso(ns: int) -> str:
+    from datetime import UTC, datetime
+
+    seconds, rest = divmod(ns, 1_000_000_000)
+    return datetime.fromtimestamp(seconds, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S") + f".{rest // 1000:06d}Z"

@@ -1,0 +1,386 @@
+"""pcap and pcapng capture files, read in constant memory (libpcap's file format,
+draft-ietf-opsawg-pcap; pcapng, draft-ietf-opsawg-pcapng).
+
+Both formats are read in blocks of :data:`BLOCK_BYTES`: a :class:`Chunk` holds one block's
+bytes and, per packet, where its data starts, its captured and original lengths, its time in
+nanoseconds and its link type, so that the batch decoder (collectors.flows.batch) can work on
+whole arrays and the per-packet decoder on one packet at a time. pcap in both byte orders with
+micro- or nanosecond times; pcapng with several sections and interfaces, each with its own link
+type, snap length, time resolution (``if_tsresol``) and offset (``if_tsoffset``); Enhanced,
+Simple and the obsolete Packet blocks.
+
+Damaged files never stop the read silently: each problem is a :class:`Problem` (packet number,
+file offset, reason), counted by reason, and the reader keeps every packet it can reach. A record
+length that cannot be right is skipped by resynchronising on the next plausible record header.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+#: Bytes read at a time; a chunk never holds more than this plus one record.
+BLOCK_BYTES = 4 << 20
+#: The largest packet libpcap itself accepts whatever the snap length says (MAXIMUM_SNAPLEN).
+MAX_PACKET = 262144
+#: How far to look for the next plausible record after a damaged one.
+RESYNC_WINDOW = 1 << 20
+#: The largest record or block read whatever the header says (memory stays bounded).
+MAX_BLOCK = 16 << 20
+#: Problems kept with their details (all are counted).
+MAX_PROBLEMS_KEPT = 1000
+
+#: pcap magic (as read little-endian) -> (byte order, nanosecond times).
+PCAP_MAGIC = {
+    0xA1B2C3D4: ("<", False), 0xD4C3B2A1: (">", False),
+    0xA1B23C4D: ("<", True), 0x4D3CB2A1: (">", True),
+}
+PCAPNG_SHB = 0x0A0D0D0A
+PCAPNG_BYTE_ORDER = 0x1A2B3C4D
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with a packet or the file: which packet (1-based; 0 = the file itself),
+    where in the file, and why."""
+
+    packet: int
+    offset: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"packet {self.packet} at byte {self.offset}: {self.reason}"
+
+
+@dataclass(slots=True)
+class Problems:
+    """Every problem counted by reason; the first MAX_PROBLEMS_KEPT kept in full."""
+
+    kept: list[Problem] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def add(self, packet: int, offset: int, reason: str, kind: str | None = None) -> None:
+        """Record one problem; ``kind`` (default: the reason) is what it is counted under."""
+        self.counts[kind or reason] += 1
+        if len(self.kept) < MAX_PROBLEMS_KEPT:
+            self.kept.append(Problem(packet, offset, reason))
+
+    @property
+    def total(self) -> int:
+        """How many problems there were."""
+        return sum(self.counts.values())
+
+
+@dataclass(slots=True)
+class Chunk:
+    """Packets whose bytes sit in one buffer. Lists are parallel, one entry per packet."""
+
+    data: bytes
+    first_number: int
+    starts: list[int] = field(default_factory=list)
+    caplens: list[int] = field(default_factory=list)
+    wirelens: list[int] = field(default_factory=list)
+    times: list[int] = field(default_factory=list)
+    linktypes: list[int] = field(default_factory=list)
+    offsets: list[int] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def packet(self, index: int) -> bytes:
+        """The captured bytes of the ``index``-th packet."""
+        start = self.starts[index]
+        return self.data[start:start + self.caplens[index]]
+
+
+class CaptureError(Exception):
+    """The file is not a capture this reader knows (raised before any packet is read)."""
+
+
+def capture_kind(head: bytes) -> str | None:
+    """``pcap`` or ``pcapng`` from a file's first bytes, else None."""
+    if len(head) >= 4:
+        if struct.unpack("<I", head[:4])[0] in PCAP_MAGIC:
+            return "pcap"
+        if struct.unpack("<I", head[:4])[0] == PCAPNG_SHB:
+            return "pcapng"
+    return None
+
+
+class CaptureReader:
+    """Reads a pcap or pcapng stream into chunks; ``problems`` says what was skipped and where.
+    ``packets`` counts the packets read, ``linktypes`` the link types met."""
+
+    def __init__(self, stream: BinaryIO, *, block_bytes: int = BLOCK_BYTES) -> None:
+        self.stream = stream
+        self.block_bytes = block_bytes
+        self.problems = Problems()
+        self.packets = 0
+        self.linktypes: set[int] = set()
+
+    def chunks(self) -> Iterator[Chunk]:
+        """Every packet of the capture, a block at a time."""
+        head = self.stream.read(4)
+        kind = capture_kind(head)
+        if kind is None:
+            raise CaptureError("not a pcap or pcapng file (unknown magic number)")
+        reader = _PcapChunks(self, head) if kind == "pcap" else _PcapngChunks(self, head)
+        yield from reader.read()
+
+
+class _Buffer:
+    """A window on the stream: ``data`` holds the bytes from file offset ``base`` on."""
+
+    def __init__(self, stream: BinaryIO, data: bytes, block_bytes: int) -> None:
+        self.stream, self.data, self.base, self.block_bytes = stream, data, 0, block_bytes
+        self.eof = False
+
+    def fill(self, position: int, need: int) -> int:
+        """Make ``need`` bytes from buffer position ``position`` available if the file has them,
+        dropping what lies before it; returns the new position of the same byte."""
+        if position + need <= len(self.data) or self.eof:
+            return position
+        self.base += position
+        self.data = self.data[position:]
+        while len(self.data) < need and not self.eof:
+            more = self.stream.read(max(self.block_bytes, need - len(self.data)))
+            if not more:
+                self.eof = True
+            self.data += more
+        return 0
+
+
+class _PcapChunks:
+    def __init__(self, owner: CaptureReader, magic: bytes) -> None:
+        self.owner = owner
+        self.magic = magic
+        self.last_seconds = 0
+
+    def read(self) -> Iterator[Chunk]:
+        owner = self.owner
+        header = self.magic + owner.stream.read(20)
+        if len(header) < 24:
+            owner.problems.add(0, 0, "file header cut short", "truncated file header")
+            return
+        order, nanos = PCAP_MAGIC[struct.unpack("<I", header[:4])[0]]
+        _, _, _, _, snaplen, linktype = struct.unpack(order + "HHiIII", header[4:])
+        linktype &= 0xFFFF  # the upper bits carry FCS information
+        owner.linktypes.add(linktype)
+        record = struct.Struct(order + "IIII")
+        scale = 1 if nanos else 1000
+        limit = min(max(snaplen, MAX_PACKET), MAX_BLOCK)
+        buffer = _Buffer(owner.stream, b"", owner.block_bytes)
+        buffer.base = 24  # the buffer starts after the file header
+        position, number, want = 0, owner.packets, 16
+        while True:
+            position = buffer.fill(position, want)
+            data = buffer.data
+            chunk = Chunk(data=data, first_number=number + 1)
+            end = len(data)
+            unpack = record.unpack_from
+            starts, caplens, wirelens, times, offsets = (chunk.starts, chunk.caplens, chunk.wirelens, chunk.times,
+                                                         chunk.offsets)
+            bad: str | None = None
+            want = 16
+            while position + 16 <= end:
+                seconds, fraction, caplen, wirelen = unpack(data, position)
+                if caplen > limit or (caplen > wirelen and caplen > snaplen) or (not nanos and fraction >= 1_000_000):
+                    bad = (f"record length {caplen} over the snap length {snaplen}" if caplen > limit
+                           else f"captured length {caplen} over the original length {wirelen}" if caplen > wirelen
+                           else f"microseconds {fraction} out of range")
+                    break
+                if position + 16 + caplen > end:
+                    want = 16 + caplen
+                    break
+                number += 1
+                starts.append(position + 16)
+                caplens.append(caplen)
+                wirelens.append(wirelen)
+                times.append(seconds * 1_000_000_000 + fraction * scale)
+                offsets.append(buffer.base + position)
+                position += 16 + caplen
+            if starts:
+                self.last_seconds = times[-1] // 1_000_000_000
+                chunk.linktypes = [linktype] * len(starts)
+                owner.packets = number
+                yield chunk
+            if bad is not None:
+                owner.problems.add(number + 1, buffer.base + position, bad, "bad record header")
+                position = self._resync(buffer, position, record, limit, nanos)
+                if position < 0:
+                    return
+                want = 16
+                continue
+            if buffer.eof:
+                if position < end:
+                    owner.problems.add(number + 1, buffer.base + position,
+                                       f"record cut short at the end of the file: {end - position} bytes left, "
+                                       f"{want} needed", "truncated record")
+                return
+
+    def _resync(self, buffer: _Buffer, position: int, record: struct.Struct, limit: int, nanos: bool) -> int:
+        """The position of the next plausible record (its header sane and followed by another
+        sane header or the end of the file), or -1."""
+        position = buffer.fill(position, RESYNC_WINDOW + 32 + limit)
+        data = buffer.data
+        previous = self.last_seconds
+        for candidate in range(position + 1, min(len(data) - 15, position + RESYNC_WINDOW)):
+            if _plausible(record, data, candidate, limit, nanos, previous):
+                caplen = record.unpack_from(data, candidate)[2]
+                after = candidate + 16 + caplen
+                if after == len(data) or (after + 16 <= len(data)
+                                          and _plausible(record, data, after, limit, nanos, previous)):
+                    self.owner.problems.add(self.owner.packets + 1, buffer.base + candidate,
+                                            f"resynchronised after skipping {candidate - position} bytes",
+                                            "bytes skipped")
+                    return candidate
+        self.owner.problems.add(self.owner.packets + 1, buffer.base + position,
+                                "no plausible record follows; the rest of the file is skipped", "rest skipped")
+        return -1
+
+
+def _plausible(record: struct.Struct, data: bytes, at: int, limit: int, nanos: bool, previous: int) -> bool:
+    seconds, fraction, caplen, wirelen = record.unpack_from(data, at)
+    if caplen > limit or caplen > wirelen or wirelen > MAX_BLOCK or (fraction >= (10**9 if nanos else 10**6)):
+        return False
+    return previous == 0 or abs(seconds - previous) < 86400 * 7
+
+
+class _PcapngChunks:
+    """pcapng: Section Header, Interface Description, Enhanced/Simple/obsolete Packet blocks;
+    every other block is skipped by its length."""
+
+    def __init__(self, owner: CaptureReader, magic: bytes) -> None:
+        self.owner = owner
+        self.magic = magic
+        self.order = "<"
+        #: per interface of the current section: (link type, snap length, ns per unit or None, shift, offset)
+        self.interfaces: list[tuple[int, int, int, int, int]] = []
+
+    def read(self) -> Iterator[Chunk]:
+        owner = self.owner
+        buffer = _Buffer(owner.stream, self.magic, owner.block_bytes)
+        position, number, want = 0, owner.packets, 12
+        while True:
+            position = buffer.fill(position, want)
+            data = buffer.data
+            chunk = Chunk(data=data, first_number=number + 1)
+            end = len(data)
+            stop: str | None = None
+            want = 12
+            while position + 12 <= end:
+                block_type = struct.unpack_from(self.order + "I", data, position)[0]
+                if block_type == PCAPNG_SHB:
+                    magic = data[position + 8:position + 12]
+                    if magic == b"\x4d\x3c\x2b\x1a":
+                        self.order = "<"
+                    elif magic == b"\x1a\x2b\x3c\x4d":
+                        self.order = ">"
+                    else:
+                        stop = "section header with an unknown byte-order magic"
+                        break
+                    self.interfaces = []
+                length = struct.unpack_from(self.order + "I", data, position + 4)[0]
+                if length < 12 or length % 4 or length > MAX_BLOCK:
+                    stop = f"block length {length} impossible"
+                    break
+                if position + length > end:
+                    want = length
+                    break
+                body = position + 8
+                if block_type == PCAPNG_SHB:
+                    pass
+                elif block_type == 1:
+                    self._interface(data, body, length - 12)
+                elif block_type in (6, 2, 3):
+                    packet = self._packet(block_type, data, body, length - 12, number + 1, buffer.base + position)
+                    if packet is not None:
+                        number += 1
+                        start, caplen, wirelen, ts, linktype = packet
+                        chunk.starts.append(start)
+                        chunk.caplens.append(caplen)
+                        chunk.wirelens.append(wirelen)
+                        chunk.times.append(ts)
+                        chunk.linktypes.append(linktype)
+                        chunk.offsets.append(buffer.base + position)
+                    else:
+                        number += 1
+                position += length
+            owner.packets = number
+            if chunk.starts:
+                yield chunk
+            if stop is not None:
+                owner.problems.add(number + 1, buffer.base + position, stop, "bad block header")
+                return
+            if buffer.eof:
+                if position < end:
+                    owner.problems.add(number + 1, buffer.base + position,
+                                       f"block cut short at the end of the file: {end - position} bytes left, "
+                                       f"{want} needed", "truncated block")
+                return
+
+    def _interface(self, data: bytes, body: int, size: int) -> None:
+        if size < 8:
+            self.owner.problems.add(0, body, "interface block too short", "bad interface block")
+            self.interfaces.append((-1, 0, 1000, 0, 0))
+            return
+        linktype, _, snaplen = struct.unpack_from(self.order + "HHI", data, body)
+        resolution, shift, offset = 1000, 0, 0  # default: microseconds
+        at, stop = body + 8, body + size
+        while at + 4 <= stop:
+            code, length = struct.unpack_from(self.order + "HH", data, at)
+            value = data[at + 4:at + 4 + length]
+            if code == 0:
+                break
+            if code == 9 and length >= 1:
+                resolution, shift = _resolution(value[0])
+            elif code == 14 and length >= 8:
+                offset = struct.unpack(self.order + "q", value[:8])[0]
+            at += 4 + ((length + 3) & ~3)
+        self.owner.linktypes.add(linktype)
+        self.interfaces.append((linktype, snaplen, resolution, shift, offset))
+
+    def _packet(self, block_type: int, data: bytes, body: int, size: int, number: int,
+                offset: int) -> tuple[int, int, int, int, int] | None:
+        problems = self.owner.problems
+        if block_type == 3:  # Simple Packet Block: interface 0, no time
+            if size < 4 or not self.interfaces:
+                problems.add(number, offset, "simple packet block without an interface", "bad packet block")
+                return None
+            wirelen = struct.unpack_from(self.order + "I", data, body)[0]
+            linktype, snaplen = self.interfaces[0][:2]
+            caplen = min(wirelen, size - 4, snaplen or wirelen)
+            return body + 4, caplen, wirelen, 0, linktype
+        if size < 20:
+            problems.add(number, offset, "packet block too short", "bad packet block")
+            return None
+        if block_type == 6:
+            interface, high, low, caplen, wirelen = struct.unpack_from(self.order + "IIIII", data, body)
+        else:
+            interface, _, high, low, caplen, wirelen = struct.unpack_from(self.order + "HHIIII", data, body)
+        if interface >= len(self.interfaces):
+            problems.add(number, offset, f"packet on interface {interface}, which was not described",
+                         "unknown interface")
+            return None
+        if caplen > size - 20:
+            problems.add(number, offset, f"captured length {caplen} over its block ({size - 20} bytes)",
+                         "bad packet block")
+            return None
+        linktype, _, resolution, shift, ts_offset = self.interfaces[interface]
+        units = (high << 32) | low
+        nanos = (units * 1_000_000_000 >> shift) if shift else units * resolution if resolution > 0 \
+            else units // -resolution
+        return body + 20, caplen, wirelen, nanos + ts_offset * 1_000_000_000, linktype
+
+
+def _resolution(value: int) -> tuple[int, int]:
+    """if_tsresol -> (nanoseconds per unit, or minus the units per nanosecond; binary shift)."""
+    if value & 0x80:
+        return 0, value & 0x7F
+    exponent = value & 0x7F
+    if exponent <= 9:
+        return 10 ** (9 - exponent), 0
+    return -(10 ** (exponent - 9)), 0

@@ -1,0 +1,229 @@
+"""The bidirectional flow table: packets (as collectors.flows.decode hits) in, finished flows
+out, with Zeek's conn.log meaning for every counter (shared/reference/log-formats.md 14.2).
+
+A flow is keyed by protocol and its two endpoints, whichever way a packet goes. The originator
+is the sender of the first packet, unless Zeek's heuristics say otherwise (a first TCP packet
+that is not a SYN, or a UDP packet, from a likely server port to an unlikely one; an ICMP reply).
+Packets and IP bytes are counted per direction; payload bytes come from TCP sequence numbers
+(collectors.flows.tcp) or, for UDP and ICMP, from the payload lengths.
+
+Flows end on a time-out (inactivity per protocol, as Zeek's defaults), when a closed or reset
+TCP connection sees a new SYN or stays quiet for ``close_delay``, and at the end of the capture
+(``flush``): none is lost. The first payload bytes of each direction are kept on the flow
+(``samples``) for the protocol decoders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from govsoc.collectors.flows.decode import ICMP, ICMP6, TCP, UDP, Hit
+from govsoc.collectors.flows.tcp import ACK, CLOSED, RESET, SYN, TcpConnection
+
+NS = 1_000_000_000
+#: Inactivity time-outs in seconds, Zeek's defaults (tcp/udp/icmp_inactivity_timeout).
+TIMEOUTS = {TCP: 300, UDP: 60, ICMP: 60, ICMP6: 60}
+OTHER_TIMEOUT = 60
+#: A closed or reset connection is kept this long for late packets (tcp_close_delay).
+CLOSE_DELAY = 5
+#: How often (in capture time) idle flows are looked for.
+SWEEP_SECONDS = 10
+#: Payload kept per direction for the protocol decoders: packets and bytes each.
+SAMPLE_PACKETS, SAMPLE_BYTES = 3, 4096
+#: Ports a server likely listens on (Zeek's likely_server_ports, from its analyzers' ports).
+LIKELY_SERVER_PORTS = frozenset({
+    20, 21, 22, 23, 25, 53, 67, 69, 80, 81, 88, 110, 111, 123, 135, 137, 138, 139, 143, 161, 162, 389, 443, 445,
+    465, 502, 514, 563, 587, 585, 614, 636, 989, 990, 992, 993, 994, 995, 1080, 1194, 1433, 1521, 1812, 1813, 1883,
+    2049, 2152, 2404, 3128, 3306, 3389, 3544, 4789, 5060, 5061, 5072, 5222, 5269, 5353, 5355, 5432, 5672, 6081,
+    6379, 6667, 6668, 6669, 8000, 8080, 8443, 8888, 9200, 20000, 27017, 47808,
+})
+#: ICMP replies: their sender is the responder.
+ICMP_REPLIES = {ICMP: frozenset({0, 14, 16, 18}), ICMP6: frozenset({129})}
+#: UDP ports of DNS-like protocols: a first message that is a response makes its sender the
+#: responder (Zeek's DNS analyzer flips such connections unless they go to a multicast group).
+DNS_PORTS = frozenset({53, 5353, 5355, 137})
+#: IP protocols that are not connections (Zeek has no session for them): IGMP, no next header.
+NOT_FLOWS = frozenset({2, 59})
+
+
+class Flow:
+    """One connection: its endpoints, counters per direction, times (ns) and TCP state."""
+
+    __slots__ = ("proto", "orig_addr", "orig_port", "resp_addr", "resp_port", "start", "last", "vlan", "tunnel",
+                 "tcp", "orig_packets", "orig_ip_bytes", "orig_payload", "resp_packets", "resp_ip_bytes",
+                 "resp_payload", "history", "samples", "sample_count", "closed_at", "first_number")
+
+    def __init__(self, hit: Hit, orig_is_src: bool, ts: int, number: int) -> None:
+        self.proto = hit.proto
+        if orig_is_src:
+            self.orig_addr, self.orig_port, self.resp_addr, self.resp_port = hit.src, hit.sport, hit.dst, hit.dport
+        else:
+            self.orig_addr, self.orig_port, self.resp_addr, self.resp_port = hit.dst, hit.dport, hit.src, hit.sport
+        self.start = self.last = ts
+        self.vlan, self.tunnel = hit.vlan, hit.tunnel
+        self.tcp = TcpConnection() if hit.proto == TCP else None
+        flipped = not orig_is_src
+        if flipped and self.tcp is not None:
+            self.tcp.history.append("^")
+        self.orig_packets = self.orig_ip_bytes = self.orig_payload = 0
+        self.resp_packets = self.resp_ip_bytes = self.resp_payload = 0
+        self.history = "^" if flipped and hit.proto == UDP else ""
+        self.samples: list[tuple[bool, bytes]] = []
+        self.sample_count = 0
+        self.closed_at = 0
+        self.first_number = number
+
+    @property
+    def duration(self) -> int:
+        """Nanoseconds from the first packet to the last."""
+        return self.last - self.start
+
+    def flip(self) -> None:
+        """Swap originator and responder (the TCP endpoints were swapped already)."""
+        self.orig_addr, self.orig_port, self.resp_addr, self.resp_port = (self.resp_addr, self.resp_port,
+                                                                          self.orig_addr, self.orig_port)
+        self.orig_packets, self.resp_packets = self.resp_packets, self.orig_packets
+        self.orig_ip_bytes, self.resp_ip_bytes = self.resp_ip_bytes, self.orig_ip_bytes
+        self.orig_payload, self.resp_payload = self.resp_payload, self.orig_payload
+        self.samples = [(not is_orig, data) for is_orig, data in self.samples]
+
+    def sizes(self) -> tuple[int, int]:
+        """Payload bytes (originator, responder): from sequence numbers for TCP."""
+        if self.tcp is not None:
+            return self.tcp.orig.size(self.tcp.resp), self.tcp.resp.size(self.tcp.orig)
+        return self.orig_payload, self.resp_payload
+
+    def state_and_history(self) -> tuple[str, str]:
+        """Zeek's conn_state and history."""
+        from govsoc.collectors.flows.tcp import conn_state
+
+        if self.tcp is not None:
+            history = "".join(self.tcp.history)
+            return conn_state(self.tcp.orig, self.tcp.resp, history), history
+        if self.proto == UDP:
+            o, r = self.orig_packets > 0, self.resp_packets > 0
+            return ("SF" if r else "S0") if o else ("SHR" if r else "OTH"), self.history
+        return "OTH", self.history
+
+
+def _orig_is_src(hit: Hit) -> bool:
+    """Whether the sender of a flow's first packet is its originator (Zeek's WantConnection)."""
+    proto = hit.proto
+    if proto == TCP:
+        if hit.flags & SYN and not hit.flags & ACK:
+            return True
+        if hit.sport in LIKELY_SERVER_PORTS:
+            if hit.dport in LIKELY_SERVER_PORTS:
+                return not (not hit.flags & SYN and hit.sport < hit.dport)
+            return False
+        return True
+    if proto == UDP:
+        if (hit.sport in DNS_PORTS or hit.dport in DNS_PORTS) and len(hit.data) >= 12 and hit.data[2] & 0x80:
+            return _multicast(hit.dst)
+        return not (hit.sport in LIKELY_SERVER_PORTS and hit.dport not in LIKELY_SERVER_PORTS)
+    if proto in ICMP_REPLIES:
+        return hit.sport not in ICMP_REPLIES[proto]
+    return True
+
+
+def _multicast(address: bytes) -> bool:
+    return (len(address) == 4 and 224 <= address[0] <= 239) or (len(address) == 16 and address[0] == 0xFF)
+
+
+def flow_key(hit: Hit) -> tuple[int, bytes, int, bytes, int]:
+    """The same key for both directions of a flow."""
+    a, b = (hit.src, hit.sport), (hit.dst, hit.dport)
+    if a <= b:
+        return hit.proto, hit.src, hit.sport, hit.dst, hit.dport
+    return hit.proto, hit.dst, hit.dport, hit.src, hit.sport
+
+
+class FlowTable:
+    """Folds hits into flows; ``finished()`` hands over the flows that ended."""
+
+    def __init__(self, *, timeouts: dict[int, int] | None = None, close_delay: int = CLOSE_DELAY) -> None:
+        self.flows: dict[tuple[int, bytes, int, bytes, int], Flow] = {}
+        self.timeouts = {proto: seconds * NS for proto, seconds in (timeouts or TIMEOUTS).items()}
+        self.close_delay = close_delay * NS
+        self.done: list[Flow] = []
+        self.next_sweep = 0
+        self.packets = 0
+
+    def add(self, hit: Hit, ts: int, number: int) -> None:
+        """Count one hit seen at ``ts`` (ns) in packet ``number``."""
+        if hit.proto in NOT_FLOWS:
+            return
+        key = flow_key(hit)
+        flow = self.flows.get(key)
+        if flow is not None and self._ended(flow, hit, ts):
+            self.done.append(self.flows.pop(key))
+            flow = None
+        if flow is None:
+            flow = self.flows[key] = Flow(hit, _orig_is_src(hit), ts, number)
+        is_orig = hit.src == flow.orig_addr and hit.sport == flow.orig_port
+        if hit.src == hit.dst and hit.sport == hit.dport:
+            is_orig = True
+        tcp = flow.tcp
+        if tcp is not None:
+            if not (tcp.orig.did_close and tcp.resp.did_close):
+                flow.last = ts
+            flipped, _ = tcp.segment(is_orig, hit.flags, hit.seq, hit.ack, hit.payload, hit.window)
+            if flipped:
+                flow.flip()
+                is_orig = not is_orig
+            if tcp.orig.did_close and tcp.resp.did_close or tcp.orig.state == RESET or tcp.resp.state == RESET:
+                if not flow.closed_at:
+                    flow.closed_at = ts
+        else:
+            flow.last = ts
+            if hit.proto == UDP:
+                if is_orig and "D" not in flow.history:
+                    flow.history += "D"
+                elif not is_orig and "d" not in flow.history:
+                    flow.history += "d"
+        if is_orig:
+            flow.orig_packets += 1
+            flow.orig_ip_bytes += hit.ip_bytes
+            flow.orig_payload += hit.payload
+        else:
+            flow.resp_packets += 1
+            flow.resp_ip_bytes += hit.ip_bytes
+            flow.resp_payload += hit.payload
+        if hit.data and flow.sample_count < 2 * SAMPLE_PACKETS:
+            flow.samples.append((is_orig, bytes(hit.data[:SAMPLE_BYTES])))
+            flow.sample_count += 1
+        if ts >= self.next_sweep:
+            self.sweep(ts)
+
+    def _ended(self, flow: Flow, hit: Hit, ts: int) -> bool:
+        """Whether ``flow`` is over before ``hit``: idle too long, or closed and then reused."""
+        if ts - flow.last > self.timeouts.get(flow.proto, OTHER_TIMEOUT * NS):
+            return True
+        tcp = flow.tcp
+        if tcp is None or not flow.closed_at:
+            return False
+        if ts - flow.closed_at > self.close_delay:
+            return True
+        return bool(hit.flags & SYN and not hit.flags & ACK and (tcp.orig.state in (CLOSED, RESET)
+                                                                  and tcp.resp.state in (CLOSED, RESET)))
+
+    def sweep(self, now: int) -> None:
+        """Move flows idle past their time-out (or closed past the close delay) to ``done``."""
+        self.next_sweep = now + SWEEP_SECONDS * NS
+        expired = [key for key, flow in self.flows.items()
+                   if now - flow.last > self.timeouts.get(flow.proto, OTHER_TIMEOUT * NS)
+                   or (flow.closed_at and now - flow.closed_at > self.close_delay)]
+        for key in expired:
+            self.done.append(self.flows.pop(key))
+
+    def finished(self) -> list[Flow]:
+        """The flows that ended since the last call, in the order they ended."""
+        done, self.done = self.done, []
+        return done
+
+    def flush(self) -> Iterator[Flow]:
+        """Every flow still open (the end of the capture), oldest first."""
+        yield from self.finished()
+        flows = sorted(self.flows.values(), key=lambda f: (f.start, f.first_number))
+        self.flows = {}
+        yield from flows

@@ -1,0 +1,174 @@
+"""pcap/pcapng reading (collectors.flows.pcap) and hostile input (issue 14, "Hostile input"):
+byte orders and time resolutions, several pcapng interfaces, files damaged on purpose, every
+file of the malformed-pcaps corpus, and arbitrary bytes."""
+
+from __future__ import annotations
+
+import io
+import json
+import struct
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from govsoc.collectors.flows.assemble import FlowAssembler
+from govsoc.collectors.flows.decode import Decoder
+from govsoc.collectors.flows.pcap import CaptureError, CaptureReader
+
+from .packets import ethernet, ipv4, pcap, pcapng, tcp, udp
+
+
+def _handshake() -> list[tuple[float, bytes]]:
+    """A whole TCP connection: 3-way handshake, 5 bytes each way, FIN exchange (RFC 9293)."""
+    a, b = "10.0.0.1", "10.0.0.2"
+    def frame(src: str, dst: str, segment: bytes) -> bytes:
+        return ethernet(ipv4(src, dst, 6, segment))
+    return [
+        (1.0, frame(a, b, tcp(40000, 80, 100, 0, "S"))),
+        (1.1, frame(b, a, tcp(80, 40000, 500, 101, "SA"))),
+        (1.2, frame(a, b, tcp(40000, 80, 101, 501, "A"))),
+        (1.3, frame(a, b, tcp(40000, 80, 101, 501, "PA", b"hello"))),
+        (1.4, frame(b, a, tcp(80, 40000, 501, 106, "PA", b"world"))),
+        (1.5, frame(a, b, tcp(40000, 80, 106, 506, "FA"))),
+        (1.6, frame(b, a, tcp(80, 40000, 506, 107, "FA"))),
+        (1.7, frame(a, b, tcp(40000, 80, 107, 507, "A"))),
+    ]
+
+
+def _flows(data: bytes) -> tuple[list[dict[str, object]], FlowAssembler]:
+    assembler = FlowAssembler(io.BytesIO(data))
+    out = []
+    for flow in assembler.flows():
+        state, history = flow.state_and_history()
+        out.append({"orig_pkts": flow.orig_packets, "resp_pkts": flow.resp_packets, "orig_ip": flow.orig_ip_bytes,
+                    "resp_ip": flow.resp_ip_bytes, "sizes": flow.sizes(), "state": state, "history": history,
+                    "start": flow.start, "end": flow.last})
+    return out, assembler
+
+
+@pytest.mark.parametrize(("order", "nanos"), [
+    ("<", False),  # the usual little-endian microsecond file
+    (">", False),  # written on a big-endian machine
+    ("<", True),   # nanosecond magic (a1b23c4d)
+    (">", True),   # both
+])
+def test_byte_orders_and_resolutions_give_the_same_connection(order: str, nanos: bool) -> None:
+    (flow,), assembler = _flows(pcap(_handshake(), order=order, nanos=nanos))
+    # IP bytes = 20 + 20 (+5 data) per segment; 5 payload bytes each way. The responder never
+    # sends a pure ACK (no "a"); Zeek stops a connection's clock once both sides have closed,
+    # so the originator's last ACK (1.7 s) does not move its end (1.6 s).
+    assert flow == {"orig_pkts": 5, "resp_pkts": 3, "orig_ip": 5 * 40 + 5, "resp_ip": 3 * 40 + 5, "sizes": (5, 5),
+                    "state": "SF", "history": "ShADdFf", "start": 1_000_000_000, "end": 1_600_000_000}
+    assert assembler.problems.total == 0
+
+
+def test_pcapng_interfaces_keep_their_link_types_and_resolutions() -> None:
+    frames = _handshake()
+    # interface 0: Ethernet, microseconds (tsresol 6); interface 1: raw IPv4 (228), nanoseconds (9)
+    packets = []
+    for index, (when, frame) in enumerate(frames):
+        if index % 2:
+            packets.append((1, round(when * 1e9), frame[14:]))
+        else:
+            packets.append((0, round(when * 1e6), frame))
+    for order in ("<", ">"):
+        (flow,), assembler = _flows(pcapng([(1, 6), (228, 9)], packets, order=order))
+        assert flow["state"] == "SF" and flow["sizes"] == (5, 5) and flow["end"] == 1_600_000_000
+        assert assembler.reader.linktypes == {1, 228}
+
+
+def test_a_file_cut_mid_record_keeps_every_whole_packet_and_says_where() -> None:
+    data = pcap(_handshake())
+    cut = data[:-10]
+    flows, assembler = _flows(cut)
+    assert sum(int(f["orig_pkts"]) + int(f["resp_pkts"]) for f in flows) == 7  # the 8th record is cut
+    (problem,) = assembler.problems.kept
+    assert problem.packet == 8 and "cut short" in problem.reason
+    assert problem.offset == len(data) - (16 + 54)  # the 8th record's header
+
+
+def test_a_corrupt_record_length_is_skipped_and_the_rest_read() -> None:
+    data = bytearray(pcap(_handshake()))
+    third = 24 + 2 * (16 + 54)  # records 1 and 2 are 54-byte frames (14 + 20 + 20)
+    struct.pack_into("<I", data, third + 8, 0x7FFFFFF0)  # record 3's captured length
+    flows, assembler = _flows(bytes(data))
+    counted = sum(int(f["orig_pkts"]) + int(f["resp_pkts"]) for f in flows)
+    assert counted == 7  # only the damaged record is lost
+    reasons = [p.reason for p in assembler.problems.kept]
+    assert assembler.problems.kept[0].packet == 3 and "over the snap length" in reasons[0]
+    assert any("resynchronised" in r for r in reasons)
+
+
+def test_a_snap_length_over_the_file_is_read() -> None:
+    # a snap length larger than any record (and than the file) is legal; records follow it
+    flows, assembler = _flows(pcap(_handshake(), snaplen=0x7FFFFFFF))
+    assert flows[0]["state"] == "SF" and assembler.problems.total == 0
+
+
+@pytest.mark.parametrize(("segment", "reason"), [
+    (ipv4("10.0.0.1", "10.0.0.2", 6, b"", ihl=4), "IPv4 header length"),   # IHL under 5 words
+    (ipv4("10.0.0.1", "10.0.0.2", 6, tcp(1, 2, 0, 0, "S"), total=10), "IPv4 total length"),  # shorter than IHL
+    (ipv4("10.0.0.1", "10.0.0.2", 6, tcp(1, 2, 0, 0, "S", offset=3)), "TCP header length"),  # data offset < 5
+    (ipv4("10.0.0.1", "10.0.0.2", 6, tcp(1, 2, 0, 0, "S")[:12]), "TCP header cut short"),
+    (ipv4("10.0.0.1", "10.0.0.2", 17, udp(1, 2, b"")[:4]), "UDP header cut short"),
+])
+def test_bad_ip_and_tcp_headers_are_reported_with_the_packet_number(segment: bytes, reason: str) -> None:
+    good = _handshake()
+    data = pcap([*good[:2], (1.15, ethernet(segment)), *good[2:]])
+    flows, assembler = _flows(data)
+    assert flows[0]["state"] == "SF"  # the connection around it is whole
+    (problem,) = assembler.problems.kept
+    assert problem.packet == 3 and reason in problem.reason
+
+
+def test_not_a_capture() -> None:
+    with pytest.raises(CaptureError):
+        list(CaptureReader(io.BytesIO(b"hello world")).chunks())
+
+
+def test_every_malformed_corpus_pcap_is_read_to_its_end_with_problems_counted(corpus: Path) -> None:
+    malformed = corpus / "malformed-pcaps"
+    index = json.loads((malformed / "index.json").read_text(encoding="utf-8"))
+    files = sorted(malformed.glob("*.pcap"))
+    assert len(files) >= 40 and index
+    problems = 0
+    for path in files:
+        began = time.monotonic()
+        with path.open("rb") as handle:
+            assembler = FlowAssembler(handle)
+            try:
+                list(assembler.flows())
+            except CaptureError:
+                continue  # not a capture at all: said once, nothing read
+        assert time.monotonic() - began < 5, path.name
+        for problem in assembler.problems.kept:
+            assert 0 <= problem.packet <= assembler.packets + 1 and problem.reason, (path.name, problem)
+        problems += assembler.problems.total
+    assert problems > 0  # these files are damaged: the reader must notice some of it
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=2048))
+def test_arbitrary_bytes_after_a_pcap_header(tail: bytes) -> None:
+    data = pcap([]) + tail
+    assembler = FlowAssembler(io.BytesIO(data))
+    list(assembler.flows())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=2048))
+def test_arbitrary_bytes_after_a_pcapng_header(tail: bytes) -> None:
+    data = pcapng([(1, 6)], []) + tail
+    list(FlowAssembler(io.BytesIO(data)).flows())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from([0, 1, 9, 12, 101, 108, 113, 228, 229, 276]), st.binary(max_size=300))
+def test_arbitrary_packets_through_every_link_type(linktype: int, packet: bytes) -> None:
+    decoder = Decoder()
+    hits = decoder.decode(linktype, packet, 1, 0)
+    for hit in hits:
+        assert hit.ip_bytes >= 0 and hit.payload >= 0
