@@ -12,6 +12,7 @@ PACKAGES=(
     "logrotate               logrotate         tests/collectors/test_rotation.py (the real logrotate)"
     "/usr/sbin/sshd          openssh-server    tests/collectors/protocols/test_ssh.py, crypto_eval SSH probes (a real sshd)"
     "openssl                 openssl           tests: SM2 and SHA-1 certificates, openssl s_server TLS endpoints"
+    "tshark                  tshark            tests/collectors/protocols (peer dissector for DNS/HTTP), live capture"
 )
 
 missing=()
