@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govsoc.collectors.protocols.dns import DnsError, DnsMessage, dns_ecs, dns_messages, dns_zeek, parse_dns
-from tests.collectors.protocols.tshark import tshark_rows
+from tests.collectors.protocols.tshark import tshark_rows, zeek_text_rows
 from tests.conftest import CORPUS
 
 ZEEK = CORPUS / "zeek"
@@ -52,16 +52,6 @@ def test_agrees_with_tshark(name: str) -> None:
             assert ours == row[field][:len(ours)], where
 
 
-def _zeek_rows(log: Path) -> list[dict[str, str]]:
-    fields: list[str] = []
-    rows = []
-    for line in log.read_text().splitlines():
-        if line.startswith("#fields"):
-            fields = line.split("\t")[1:]
-        elif line and not line.startswith("#"):
-            rows.append(dict(zip(fields, line.split("\t"), strict=True)))
-    return rows
-
 
 def _zeek_view(query: DnsMessage, reply: DnsMessage | None) -> dict[str, str]:
     """Our transaction in dns.log's text form (booleans T/F, '-' unset)."""
@@ -83,7 +73,7 @@ def test_agrees_with_zeek_dns_log(trace: str, baseline: str) -> None:
     messages = [m for _, m in _udp_dns(ZEEK / "traces" / trace)]
     replies = {(m.id, m.query): m for m in messages if m.response}
     ours = [_zeek_view(m, replies.get((m.id, m.query))) for m in messages if not m.response]
-    zeek = [{k: row[k] for k in ours[0]} for row in _zeek_rows(ZEEK / "baselines" / baseline / "dns.log")]
+    zeek = [{k: row[k] for k in ours[0]} for row in zeek_text_rows(ZEEK / "baselines" / baseline / "dns.log")]
     assert ours == zeek
 
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govsoc.collectors.protocols.http import HttpError, http_ecs, http_requests, http_responses
-from tests.collectors.protocols.tshark import tshark_rows
+from tests.collectors.protocols.tshark import tshark_rows, zeek_text_rows
 from tests.conftest import CORPUS
 
 ZEEK = CORPUS / "zeek"
@@ -31,18 +31,6 @@ def _directions(trace: Path) -> dict[tuple[str, bool], bytes]:
         streams.setdefault((stream, client), bytearray()).extend(bytes.fromhex(row["tcp.payload"][-1]))
     return {key: bytes(value) for key, value in streams.items()}
 
-
-def _zeek_rows(log: Path) -> list[dict[str, str]]:
-    fields: list[str] = []
-    rows = []
-    for line in log.read_text().splitlines():
-        if line.startswith("#fields"):
-            fields = line.split("\t")[1:]
-        elif line.startswith(("uid\t", "ts\t")):  # zeek-cut output: its first line names the columns
-            fields = line.split("\t")
-        elif line and not line.startswith("#"):
-            rows.append(dict(zip(fields, line.split("\t"), strict=True)))
-    return rows
 
 
 def _ours(trace: Path) -> list[dict[str, str]]:
@@ -98,7 +86,7 @@ COLUMNS = ("method", "host", "uri", "referrer", "version", "user_agent", "origin
 
 @pytest.mark.parametrize(("trace", "baseline"), BASELINES, ids=[b for _, b in BASELINES])
 def test_agrees_with_zeek_http_log(trace: str, baseline: str) -> None:
-    zeek = _zeek_rows(ZEEK / "baselines" / baseline / "http.log")
+    zeek = zeek_text_rows(ZEEK / "baselines" / baseline / "http.log")
     columns = [c for c in COLUMNS if c in zeek[0]]
     theirs = Counter(tuple(row[c] for c in columns) for row in zeek)
     ours = Counter(tuple(row[c] for c in columns) for row in _ours(ZEEK / "traces" / trace))

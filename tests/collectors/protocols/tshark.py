@@ -1,6 +1,7 @@
-"""Peer dissections for the protocol tests: tshark (Wireshark's dissector, Debian package
-tshark) reads a trace and prints the payloads and its own view of each packet, which the
-decoders under test are compared with. Under CI=true a missing tshark fails the test."""
+"""Peers for the protocol tests: tshark (Wireshark's dissector, Debian package tshark) reads a
+trace and prints the payloads and its own view of each packet, and Zeek's baseline logs are
+read as text; the decoders under test are compared with both. Under CI=true a missing tshark
+fails the test."""
 
 from __future__ import annotations
 
@@ -26,4 +27,19 @@ def tshark_rows(trace: Path, display_filter: str, fields: list[str]) -> list[dic
     for line in out.splitlines():
         values = line.split("\t")
         rows.append({name: [v for v in value.split(",") if v] for name, value in zip(fields, values, strict=True)})
+    return rows
+
+
+def zeek_text_rows(log: Path) -> list[dict[str, str]]:
+    """The rows of a Zeek baseline log as text ({column: cell}), from its ``#fields`` line or,
+    for zeek-cut output, its first line of column names."""
+    fields: list[str] = []
+    rows = []
+    for line in log.read_text().splitlines():
+        if line.startswith("#fields"):
+            fields = line.split("\t")[1:]
+        elif line.startswith(("uid\t", "ts\t")):
+            fields = line.split("\t")
+        elif line and not line.startswith("#"):
+            rows.append(dict(zip(fields, line.split("\t"), strict=True)))
     return rows
