@@ -1,6 +1,6 @@
-"""govsoc.crypto_eval: commercial-cryptography application evaluation (密评, GB/T 39786-2021).
+"""govsoc.crypto_eval: commercial-cryptography application evaluation (密评, GB/T 39786-2021 level 3).
 
-Stage placeholder in the foundation: probes, evidence, checks and scoring come with the 密评
-issue. The asset inventory (govsoc.core.inventory) already lists each system's 等保 level and
-service endpoints, which it will probe.
+catalogue.yml (the requirement items as data) and catalogue.py; scoring.py (量化评估规则 2023:
+D/A/K, Ra/Rk, units, layers, total, verdict); kat.py and sm2.py (SM2/SM3/SM4 known-answer tests and
+declared product samples). Probes, evidence, checks and the report section come with issue 16.
 """

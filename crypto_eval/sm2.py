@@ -1,0 +1,99 @@
+"""SM2 curve arithmetic (GB/T 32918.5 recommended curve) for what no library here offers.
+
+`cryptography` has no SM2 curve and gmssl keeps its point arithmetic private, so this module holds
+the short affine arithmetic needed for key generation, the RFC 8998 curveSM2 key share and the
+GM/T 0009 user hash Z_A; signatures themselves are made and verified with gmssl (kat.py), which
+cross-checks this arithmetic every time a round trip runs. Not constant-time: for probes and
+self-tests, never for protecting keys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+__all__ = ["P", "A", "B", "N", "G", "DEFAULT_ID", "Point", "add", "multiply", "public_key", "generate_private_key",
+           "encode_point", "decode_point", "user_hash", "message_digest"]
+
+P = int("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFF", 16)
+A = P - 3
+B = int("28E9FA9E9D9F5E344D5A9E4BCF6509A7F39789F515AB8F92DDBCBD414D940E93", 16)
+N = int("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123", 16)
+G = (int("32C4AE2C1F1981195F9904466A39C9948FE30BBFF2660BE1715A4589334C74C7", 16),
+     int("BC3736A2F4F6779C59BDCEE36B692153D0A9877CC62A474002DF32E52139F0A0", 16))
+#: GM/T 0009 default user ID for certificate and ordinary signatures.
+DEFAULT_ID = b"1234567812345678"
+
+Point = tuple[int, int] | None  # None is the point at infinity
+
+
+def add(p: Point, q: Point) -> Point:
+    """Point addition on the SM2 curve (affine coordinates)."""
+    if p is None:
+        return q
+    if q is None:
+        return p
+    if p[0] == q[0] and (p[1] + q[1]) % P == 0:
+        return None
+    if p == q:
+        slope = (3 * p[0] * p[0] + A) * pow(2 * p[1], -1, P) % P
+    else:
+        slope = (q[1] - p[1]) * pow(q[0] - p[0], -1, P) % P
+    x = (slope * slope - p[0] - q[0]) % P
+    return x, (slope * (p[0] - x) - p[1]) % P
+
+
+def multiply(k: int, point: Point = G) -> Point:
+    """k · point by double-and-add."""
+    result: Point = None
+    addend = point
+    while k:
+        if k & 1:
+            result = add(result, addend)
+        addend = add(addend, addend)
+        k >>= 1
+    return result
+
+
+def generate_private_key() -> int:
+    """A random private key d in [1, n-2] (GB/T 32918.1 6.1)."""
+    return secrets.randbelow(N - 2) + 1
+
+
+def public_key(d: int) -> tuple[int, int]:
+    """The public point d·G."""
+    point = multiply(d)
+    if point is None:
+        raise ValueError("private key is a multiple of the group order")
+    return point
+
+
+def encode_point(point: tuple[int, int]) -> bytes:
+    """Uncompressed encoding 04 ‖ X ‖ Y (65 bytes), as RFC 8998 key shares carry it."""
+    return b"\x04" + point[0].to_bytes(32, "big") + point[1].to_bytes(32, "big")
+
+
+def decode_point(data: bytes) -> tuple[int, int]:
+    """Decode an uncompressed point and check that it lies on the curve."""
+    if len(data) != 65 or data[0] != 4:
+        raise ValueError("not an uncompressed SM2 point")
+    x, y = int.from_bytes(data[1:33], "big"), int.from_bytes(data[33:], "big")
+    if x >= P or y >= P or (y * y - x * x * x - A * x - B) % P:
+        raise ValueError("point is not on the SM2 curve")
+    return x, y
+
+
+def _sm3(data: bytes) -> bytes:
+    return hashlib.new("sm3", data).digest()
+
+
+def user_hash(public: tuple[int, int], user_id: bytes = DEFAULT_ID) -> bytes:
+    """Z_A = SM3(ENTL_A ‖ ID_A ‖ a ‖ b ‖ x_G ‖ y_G ‖ x_A ‖ y_A) (GB/T 32918.2 5.5)."""
+    entl = (len(user_id) * 8).to_bytes(2, "big")
+    parts = [A, B, G[0], G[1], public[0], public[1]]
+    return _sm3(entl + user_id + b"".join(v.to_bytes(32, "big") for v in parts))
+
+
+def message_digest(public: tuple[int, int], message: bytes, user_id: bytes = DEFAULT_ID) -> bytes:
+    """e = SM3(Z_A ‖ M), the value an SM2 signature signs."""
+    return _sm3(user_hash(public, user_id) + message)
