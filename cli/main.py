@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "detect": "govsoc.cli.commands.detect",
     "events": "govsoc.cli.commands.query",
     "ingest": "govsoc.cli.commands.ingest",
+    "listen": "govsoc.cli.commands.listen",
     "report": "govsoc.cli.commands.report",
     "retention": "govsoc.cli.commands.retention",
     "rules": "govsoc.cli.commands.rules",

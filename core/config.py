@@ -20,6 +20,15 @@ A file looks like this (every key is optional)::
         - paths: [/var/log/auth.log*]
           parser: linux.auth
           timezone: Asia/Shanghai    # per-source overrides: timezone, year
+      receivers:                     # what `govsoc listen` serves without arguments
+        - name: devices-udp
+          transport: udp             # udp | tcp | tls (RFC 5426 / RFC 6587 / RFC 5425)
+          listen: 0.0.0.0:514
+          allow: [10.0.0.0/8]        # senders accepted (CIDRs); empty: every sender
+          senders:                   # per-sender overrides, most specific CIDR first
+            - match: [10.1.0.0/16]
+              timezone: UTC          # Huawei devices log in UTC by default
+              charset: gbk           # auto (UTF-8, else GB18030) | utf-8 | gbk
     rules:
       paths: [/etc/govsoc/rules]     # Sigma rules besides the bundled packs
       suppress:                      # one alert with a count per source address and hour
@@ -35,6 +44,7 @@ the command line, and never printed.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import stat
@@ -44,7 +54,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from govsoc.core.errors import ConfigError, Location
 from govsoc.core.yamlfile import Positions, load_yaml, locate_validation_error
@@ -114,8 +124,93 @@ class CollectorSettings(_Model):
     max_record_bytes: int = Field(default=1 << 20, ge=1024)
     spool_max_bytes: int = Field(default=1 << 30, ge=1 << 20)
     sources: list[SourceSettings] = []
+    receivers: list[ReceiverSettings] = []
 
     _zone = field_validator("timezone")(_known_zone)
+
+    @field_validator("receivers")
+    @classmethod
+    def _unique_names(cls, values: list[ReceiverSettings]) -> list[ReceiverSettings]:
+        names = [r.name for r in values]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"receiver names must be unique: {', '.join(twice)}")
+        return values
+
+
+def _network(value: str) -> str:
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError as e:
+        raise ValueError(f"not an address or network: {value!r} (use CIDR, e.g. 10.0.0.0/8)") from e
+    return value
+
+
+def _networks(values: list[str]) -> list[str]:
+    return [_network(v) for v in values]
+
+
+def _optional_zone(value: str | None) -> str | None:
+    return None if value is None else _known_zone(value)
+
+
+def _listen_address(value: str) -> str:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or int(port) > 65535:
+        raise ValueError(f"not HOST:PORT: {value!r} (e.g. 0.0.0.0:514, [::]:6514)")
+    return value
+
+
+class SenderSettings(_Model):
+    """Overrides for the senders in ``match`` (CIDRs): the zone of their zone-less times, the
+    parser of their messages (else detected per message) and their charset."""
+
+    match: list[str] = Field(min_length=1)
+    timezone: str | None = None
+    parser: str | None = None
+    charset: Literal["auto", "utf-8", "gbk"] | None = None
+
+    _zone = field_validator("timezone")(_optional_zone)
+    _match = field_validator("match")(_networks)
+
+
+class TlsSettings(_Model):
+    """The server certificate of a TLS receiver (RFC 5425) and, optionally, the CA whose client
+    certificates it requires."""
+
+    cert: Path
+    key: Path
+    client_ca: Path | None = None
+
+
+class ReceiverSettings(_Model):
+    """One syslog listener run by `govsoc listen` (and the scheduler daemon)."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+    transport: Literal["udp", "tcp", "tls"]
+    listen: str
+    parser: str = "auto"
+    charset: Literal["auto", "utf-8", "gbk"] = "auto"
+    timezone: str | None = None
+    max_message_bytes: int = Field(default=64 * 1024, ge=480, le=16 << 20)
+    allow: list[str] = []
+    senders: list[SenderSettings] = []
+    tls: TlsSettings | None = None
+    #: TCP/TLS: connections open at once, and seconds a connection may stay silent.
+    max_connections: int = Field(default=1024, ge=1)
+    idle_timeout: float = Field(default=600.0, gt=0)
+    #: UDP: the socket receive buffer asked for (the kernel caps it at net.core.rmem_max).
+    receive_buffer_bytes: int = Field(default=8 << 20, ge=1)
+
+    _zone = field_validator("timezone")(_optional_zone)
+    _allow = field_validator("allow")(_networks)
+    _listen = field_validator("listen")(_listen_address)
+
+    @model_validator(mode="after")
+    def _tls_needs_cert(self) -> ReceiverSettings:
+        if self.transport == "tls" and self.tls is None:
+            raise ValueError("a tls receiver needs tls: {cert: ..., key: ...}")
+        return self
 
 
 class SuppressionSettings(_Model):
@@ -237,8 +332,12 @@ def _resolve_relative(config: Config, base: Path) -> Config:
         "sqlite": config.store.sqlite.model_copy(update={"path": fix(config.store.sqlite.path)}),
         "elasticsearch": es.model_copy(update={"ca_certs": fix(es.ca_certs)}),
     })
+    receivers = [r if r.tls is None else r.model_copy(update={"tls": r.tls.model_copy(update={
+        "cert": fix(r.tls.cert), "key": fix(r.tls.key), "client_ca": fix(r.tls.client_ca)})})
+        for r in config.collectors.receivers]
     return config.model_copy(update={
         "data_dir": fix(config.data_dir),
+        "collectors": config.collectors.model_copy(update={"receivers": receivers}),
         "inventory": fix(config.inventory),
         "store": store,
         "rules": config.rules.model_copy(update={"paths": [fix(p) for p in config.rules.paths]}),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from govsoc.cli.main import cli
 from govsoc.cli.output import console, printable
 from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
 from govsoc.collectors.files.identity import look
+from govsoc.collectors.receivers import counters_folder, load_counters
 from govsoc.collectors.spool import Spool
 from govsoc.core.errors import ParseError
 
@@ -51,14 +53,63 @@ def source_status(checkpoint: Checkpoint, now: datetime) -> dict[str, Any]:
     return row
 
 
+def receiver_status(data: dict[str, Any]) -> dict[str, Any]:
+    """One receiver's row: its life counters, rejections by reason, and whether it runs now (its
+    process is alive and saved its counters within the last 10 seconds)."""
+    counters = {str(k): int(v) for k, v in data["counters"].items()}
+    rejected = {str(k): int(v) for k, v in (data.get("rejected") or {}).items()}
+    running = bool(data.get("running")) and _alive(data.get("pid")) and _recent(data.get("updated"), 10.0)
+    return {"name": str(data.get("name", "")), "transport": str(data.get("transport", "")),
+            "address": str(data.get("address") or data.get("listen", "")), "running": running,
+            "since": data.get("since"), "updated": data.get("updated"), **counters,
+            "rejected": sum(rejected.values()), "rejected_by_reason": rejected}
+
+
+def _alive(pid: object) -> bool:
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _recent(when: object, seconds: float) -> bool:
+    try:
+        at = datetime.fromisoformat(str(when))
+    except ValueError:
+        return False
+    return (datetime.now(UTC) - at).total_seconds() <= seconds
+
+
+def _receivers_table(receivers: list[dict[str, Any]]) -> Table:
+    table = Table(title=f"receivers ({len(receivers)})")
+    columns = ("receiver", "address", "state", "received", "accepted", "stored", "spooled", "rejected",
+               "kernel drops", "truncated", "charset fall-backs")
+    for name in columns:
+        table.add_column(name, justify="left" if name in ("receiver", "address", "state") else "right")
+    for row in receivers:
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(row["rejected_by_reason"].items()) if v)
+        table.add_row(Text(printable(f"{row['name']} ({row['transport']})")), Text(printable(row["address"])),
+                      "listening" if row["running"] else f"stopped {row['updated'] or ''}".strip(),
+                      str(row["received"]), str(row["accepted"]), str(row["stored"]), str(row["spooled"]),
+                      Text(f"{row['rejected']}" + (f" ({reasons})" if reasons else "")), str(row["kernel_drops"]),
+                      str(row["truncated"]), str(row["decoded_gb18030"] + row["decode_replaced"]))
+    return table
+
+
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_obj
 def status(app: AppContext, fmt: str) -> None:
     """Per source: records read, events accepted, stored, rejected, dropped and spooled, the
     checkpoint and the lag (bytes not yet read, and seconds since the checkpoint last moved; "-"
-    when the file was rotated away). Then the spool: bytes waiting for the store, and the events
-    drained from it into the store so far."""
+    when the file was rotated away). Per syslog receiver (`govsoc listen`): messages received,
+    accepted, stored, spooled, rejected by reason, dropped by the kernel, truncated. Then the
+    spool: bytes waiting for the store, and the events drained from it into the store so far."""
     data_dir = app.config.data_dir
     now = datetime.now(UTC)
     rows = [source_status(c, now) for c in CheckpointStore(data_dir / "state" / "sources").all()]
@@ -67,8 +118,10 @@ def status(app: AppContext, fmt: str) -> None:
     spooled = {"pending_bytes": spool.pending_bytes(), "max_bytes": spool.max_bytes, "folder": str(spool.folder),
                "drained_events": totals.drained_events, "last_drained": totals.last_drained or None,
                "corrupt_records": totals.corrupt_records}
+    receivers = [receiver_status(d) for d in load_counters(counters_folder(data_dir))]
     if fmt == "json":
-        click.echo(json.dumps({"sources": rows, "spool": spooled}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({"sources": rows, "receivers": receivers, "spool": spooled}, ensure_ascii=False,
+                              indent=2))
         return
     table = Table(title=f"sources ({len(rows)})")
     for name in ("source", "records", "accepted", "stored", "rejected", "dropped", "spooled", "checkpoint", "lag"):
@@ -80,6 +133,8 @@ def status(app: AppContext, fmt: str) -> None:
                       f"record {row['checkpoint']}" if row["unit"] == "record" else
                       f"{row['checkpoint']} (line {row['line']})", lag)
     console().print(table)
+    if receivers:
+        console().print(_receivers_table(receivers))
     drained = (f"; {totals.drained_events} spooled events drained into the store so far, the last at "
                f"{totals.last_drained}" if totals.drained_events else "; nothing drained yet")
     damaged = f"; {totals.corrupt_records} damaged records skipped" if totals.corrupt_records else ""

@@ -1,0 +1,151 @@
+"""`govsoc listen`: run syslog receivers (UDP, TCP, TLS) into the store until SIGTERM or Ctrl-C."""
+
+from __future__ import annotations
+
+import re
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+
+import click
+from pydantic import ValidationError
+
+from govsoc.cli.commands.ingest import make_pipeline
+from govsoc.cli.context import AppContext
+from govsoc.cli.main import cli
+from govsoc.cli.terminal import printable
+from govsoc.collectors import parsers
+from govsoc.collectors.receivers import ReceiverCounters, ReceiverSet
+from govsoc.core.config import ReceiverSettings, TlsSettings
+
+
+def _name(transport: str, listen: str) -> str:
+    host, _, port = listen.rpartition(":")
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", f"{transport}-{host.strip('[]')}-{port}")[:64]
+
+
+def command_line_receivers(udp: tuple[str, ...], tcp: tuple[str, ...], tls: tuple[str, ...], *,
+                           cert: Path | None, key: Path | None, client_ca: Path | None, allow: tuple[str, ...],
+                           parser: str, charset: str, timezone: str | None,
+                           max_message_bytes: int | None) -> Iterator[ReceiverSettings]:
+    """The receivers the options name, each named after its transport and address."""
+    if tls and (cert is None or key is None):
+        raise click.UsageError("--tls needs --cert and --key (the server certificate and its private key)")
+    common: dict[str, object] = {"allow": list(allow), "parser": parser, "charset": charset, "timezone": timezone}
+    if max_message_bytes is not None:
+        common["max_message_bytes"] = max_message_bytes
+    for transport, addresses in (("udp", udp), ("tcp", tcp), ("tls", tls)):
+        for listen in addresses:
+            extra: dict[str, object] = {}
+            if transport == "tls":
+                assert cert is not None and key is not None
+                extra["tls"] = TlsSettings(cert=cert, key=key, client_ca=client_ca)
+            try:
+                yield ReceiverSettings.model_validate({"name": _name(transport, listen), "transport": transport,
+                                                       "listen": listen, **common, **extra})
+            except ValidationError as e:
+                first = e.errors()[0]
+                raise click.BadParameter(str(first["msg"]), param_hint=f"--{transport} {listen}") from e
+
+
+def run_line(counters: ReceiverCounters) -> str:
+    """What one receiver did in this run, on one line."""
+    rejected = sum(counters.rejected.values())
+    reasons = ", ".join(f"{reason} {count}" for reason, count in sorted(counters.rejected.items()))
+    parts = [f"{counters.name} ({counters.transport} {counters.address}): {counters.received} received, "
+             f"{counters.accepted} accepted ({counters.stored} events stored, {counters.spooled} spooled until the "
+             f"store answers), {rejected} rejected{f' ({reasons})' if reasons else ''}"]
+    notes = [(counters.kernel_drops, "dropped by the kernel (receive buffer full)"),
+             (counters.dropped, "events dropped (store down and spool full at shutdown)"),
+             (counters.store_rejected, "events refused by the store (see the rejects folder)"),
+             (counters.truncated, "over the size limit, truncated"),
+             (counters.decoded_gb18030, "decoded as GB18030"),
+             (counters.decode_replaced, "undecodable, kept with replacement characters"),
+             (counters.parse_failures, "unparsed, kept as pipeline_error events"),
+             (counters.framing_errors, "framing errors")]
+    parts += [f"{count} {what}" for count, what in notes if count]
+    return printable("; ".join(parts))
+
+
+@cli.command()
+@click.option("--udp", multiple=True, metavar="HOST:PORT", help="Listen for syslog over UDP (RFC 5426), e.g. "
+              "0.0.0.0:514. Repeatable.")
+@click.option("--tcp", multiple=True, metavar="HOST:PORT", help="Listen for syslog over TCP (RFC 6587, octet "
+              "counting or newline framing, found per connection), e.g. 0.0.0.0:601.")
+@click.option("--tls", multiple=True, metavar="HOST:PORT", help="Listen for syslog over TLS (RFC 5425), e.g. "
+              "0.0.0.0:6514; needs --cert and --key.")
+@click.option("--cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="TLS server certificate (PEM, with its chain).")
+@click.option("--key", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Its private key (PEM).")
+@click.option("--client-ca", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Require client certificates issued by this CA (PEM).")
+@click.option("--allow", multiple=True, metavar="CIDR", help="Accept only these senders (repeatable; default: "
+              "every sender).")
+@click.option("--parser", "-p", default="auto", show_default=True,
+              help="Parser id for every message, or auto (found per message).")
+@click.option("--charset", type=click.Choice(["auto", "utf-8", "gbk"]), default="auto", show_default=True,
+              help="auto: UTF-8, else GB18030, decided per message.")
+@click.option("--timezone", "tz", help="IANA zone of times without one (default: collectors.timezone).")
+@click.option("--max-message-size", "max_message_bytes", type=click.IntRange(480, 16 << 20),
+              help="Longer messages are truncated and flagged [default: 65536].")
+@click.option("--stop-after", type=click.FloatRange(min=0), help="Stop after this many seconds.")
+@click.pass_obj
+def listen(app: AppContext, udp: tuple[str, ...], tcp: tuple[str, ...], tls: tuple[str, ...], cert: Path | None,
+           key: Path | None, client_ca: Path | None, allow: tuple[str, ...], parser: str, charset: str,
+           tz: str | None, max_message_bytes: int | None, stop_after: float | None) -> None:
+    """Receive syslog from devices and servers and store it, until SIGTERM or Ctrl-C.
+
+    Without --udp/--tcp/--tls, runs the receivers of collectors.receivers in govsoc.yaml (with
+    per-sender time zones, parsers and charsets). What was accepted is stored, or spooled while
+    the store is down; `govsoc status` shows each receiver's counters.
+    """
+    config = app.config
+    if parser != "auto":
+        parsers.get(parser)
+    if udp or tcp or tls:
+        settings = list(command_line_receivers(udp, tcp, tls, cert=cert, key=key, client_ca=client_ca, allow=allow,
+                                               parser=parser, charset=charset, timezone=tz,
+                                               max_message_bytes=max_message_bytes))
+    else:
+        settings = list(config.collectors.receivers)
+    if not settings:
+        raise click.UsageError("no receivers: name one (--udp 0.0.0.0:514, --tcp, --tls) or configure "
+                               "collectors.receivers in govsoc.yaml")
+    for receiver in settings:
+        if receiver.parser != "auto":
+            parsers.get(receiver.parser)
+        for sender in receiver.senders:
+            if sender.parser:
+                parsers.get(sender.parser)
+
+    def notice(message: str) -> None:
+        click.echo(printable(f"govsoc: {message}"), err=True)
+
+    receivers = ReceiverSet(settings, make_pipeline(app, notice), data_dir=config.data_dir,
+                            timezone=config.collectors.timezone, notice=notice)
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        receivers.start()
+        for one in settings:
+            allowed = ", ".join(one.allow) or "every sender"
+            notice(f"listening: {one.name} {one.transport} {receivers.addresses[one.name][0]}:"
+                   f"{receivers.addresses[one.name][1]} (allow: {allowed})")
+        deadline = None if stop_after is None else time.monotonic() + stop_after
+        while not stop.wait(0.2):
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+        notice("stopping: storing what was accepted")
+    finally:
+        receivers.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    for counters in receivers.counters:
+        click.echo(run_line(counters))

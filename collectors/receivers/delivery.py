@@ -1,0 +1,182 @@
+"""The delivery side of the receivers: decode, parse and store what the network side took in.
+
+One thread takes messages from the hand-off queue in batches, and for each message:
+
+1. decides its charset (collectors.syslog.charset; the sender's setting, else the receiver's);
+2. gives it a RawRecord whose ``identity`` is the receiver's run (receiver name and a random run
+   id) and whose ``offset`` is its receive sequence number, so its event id (RawRecord.event_id:
+   identity, sequence, digest of the bytes, index) is unique and fixed from then on;
+3. parses it with the sender's parser, or, with ``auto``, the parser whose recogniser takes the
+   message (collectors.detect, per message: one receiver hears many kinds of devices), in the
+   sender's time zone (Huawei devices log in UTC by default), with the receive time as the
+   reference for year-less times;
+4. delivers the events through Pipeline.deliver: to the store, else the spool.
+
+"Nothing twice" for a network stream: syslog carries no message id and TCP syslog no
+acknowledgement, so two identical messages are two events (a device that logs the same line
+twice did the thing twice) and cannot be told from a retransmission. What govsoc guarantees is
+that a message it accepted is stored at most once however often its batch is retried or
+replayed from the spool (the id travels with the event), and is stored at least once unless the
+process is killed while it sits in memory (at most one queue and one batch; SIGTERM flushes
+them) or, at shutdown, the store is down and the spool full (counted as ``dropped``).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from govsoc.collectors.base import ParseContext, Parser, RawRecord, parsers
+from govsoc.collectors.detect import detect_lines
+from govsoc.collectors.pipeline import Pipeline
+from govsoc.collectors.receivers.counters import ReceiverCounters
+from govsoc.collectors.receivers.handoff import Handoff, Message
+from govsoc.collectors.receivers.senders import SenderRules
+from govsoc.collectors.summary import IngestSummary
+from govsoc.collectors.syslog.charset import decode_message
+from govsoc.core.event import Event
+
+__all__ = ["DeliveryWorker", "ReceiverState"]
+
+#: The parser of a message no recogniser takes (its parse failure keeps it as pipeline_error).
+FALLBACK_PARSER = "linux.auth"
+
+
+@dataclass(slots=True)
+class ReceiverState:
+    """What the delivery side keeps per receiver: its counters, sender rules and sequence."""
+
+    name: str
+    transport: str
+    run_id: str
+    rules: SenderRules
+    counters: ReceiverCounters
+    sequence: int = 0
+    identity: str = ""
+    summary: IngestSummary = field(default_factory=lambda: IngestSummary(source=""))
+
+    def __post_init__(self) -> None:
+        self.identity = f"syslog-{self.transport}:{self.name}:{self.run_id}"
+        self.summary = IngestSummary(source=f"receiver {self.name}")
+
+
+class DeliveryWorker:
+    """Takes batches from the hand-off queue until stopped and the queue is empty."""
+
+    def __init__(self, pipeline: Pipeline, handoff: Handoff, *, rejects_dir: Path, batch_size: int = 2000,
+                 flush_seconds: float = 0.2, tick: Callable[[], None] = lambda: None,
+                 tick_seconds: float = 1.0) -> None:
+        self.pipeline, self.handoff, self.rejects_dir = pipeline, handoff, rejects_dir
+        self.batch_size, self.flush_seconds = batch_size, flush_seconds
+        self.tick, self.tick_seconds = tick, tick_seconds
+        self.stopping = threading.Event()
+        self._parsers: dict[str, Parser] = {}
+        self._contexts: dict[str, ParseContext] = {}
+        self._refresh_due = 0.0
+        self._stored_since_refresh = False
+
+    def run(self) -> None:
+        """The thread's body: deliver until ``stopping`` is set and nothing is left."""
+        next_tick = time.monotonic() + self.tick_seconds
+        while True:
+            messages = self.handoff.take(self.batch_size, self.flush_seconds)
+            if messages:
+                self.process(messages)
+            elif self.stopping.is_set() and not len(self.handoff):
+                break
+            else:
+                self.pipeline.drain()  # the store may be back: send what the spool holds
+            now = time.monotonic()
+            if self._stored_since_refresh and now >= self._refresh_due:
+                self.pipeline.refresh()
+                self._stored_since_refresh, self._refresh_due = False, now + 5.0
+            if now >= next_tick:
+                self.tick()
+                next_tick = now + self.tick_seconds
+        self.pipeline.drain()
+        self.pipeline.refresh()
+
+    def process(self, messages: list[Message]) -> None:
+        """Parse and deliver one batch (grouped by receiver: each has its own counters)."""
+        self._contexts = {}
+        groups: dict[int, tuple[ReceiverState, list[Event]]] = {}
+        for message in messages:
+            state: ReceiverState = message[0]
+            group = groups.get(id(state))
+            if group is None:
+                group = groups[id(state)] = (state, [])
+            group[1].extend(self._events(state, message))
+        for state, events in groups.values():
+            self._deliver(state, events)
+
+    def _events(self, state: ReceiverState, message: Message) -> list[Event]:
+        _key, host, port, data, flag, at = message
+        counters = state.counters
+        policy = state.rules.policy(host)
+        text, charset, replaced = decode_message(data, policy.charset)
+        if replaced:
+            counters.decode_replaced += 1
+        elif charset != "utf-8":
+            counters.decoded_gb18030 += 1
+            data = text.encode("utf-8")  # RawRecord.text() gives the decided text back
+        state.sequence += 1
+        shown_host = f"[{host}]" if ":" in host else host
+        record = RawRecord(data=data, origin=f"syslog+{state.transport}://{shown_host}:{port}", offset=state.sequence,
+                           identity=state.identity, received=datetime.fromtimestamp(at, UTC),
+                           flags=(flag,) if flag else ())
+        parser_id = policy.parser if policy.parser != "auto" else detect_lines([text], FALLBACK_PARSER)
+        parser = self._parsers.get(parser_id)
+        if parser is None:
+            parser = self._parsers[parser_id] = parsers.get(parser_id)()
+        context = self._contexts.get(policy.timezone.key)
+        if context is None:
+            context = self._contexts[policy.timezone.key] = ParseContext(timezone=policy.timezone,
+                                                                         reference=datetime.now(UTC))
+        summary = state.summary
+        failures = summary.parse_failures
+        extra = {"log.source.address": host, "govsoc.charset": charset, "govsoc.receiver": state.name}
+        events: list[Event] = []
+        for _record, finished in self.pipeline.events((record,), parser, context, summary):
+            for event in finished:
+                fields: dict[str, Any] = dict(event.fields)
+                fields.pop("log.offset", None)  # a receive sequence number, not a position in a log
+                fields.update(extra)
+                events.append(Event(id=event.id, timestamp=event.timestamp, dataset=event.dataset, fields=fields))
+        counters.parse_failures += summary.parse_failures - failures
+        counters.events += len(events)
+        return events
+
+    def _deliver(self, state: ReceiverState, events: list[Event]) -> None:
+        """Store or spool ``events``; while the store is down and the spool full, wait (the
+        queue fills and TCP senders are slowed) unless stopping, when they are counted dropped."""
+        while True:
+            delivery = self.pipeline.deliver(events, on_full="drop")
+            if not delivery.dropped or self.stopping.is_set():
+                break
+            deadline = time.monotonic() + self.pipeline.retry_seconds
+            while time.monotonic() < deadline and not self.stopping.is_set():
+                time.sleep(0.05)
+        counters = state.counters
+        counters.stored += delivery.receipt.accepted
+        counters.spooled += delivery.spooled
+        counters.dropped += delivery.dropped
+        if delivery.receipt.accepted:
+            self._stored_since_refresh = True
+        if delivery.receipt.rejected:
+            counters.store_rejected += len(delivery.receipt.rejected)
+            self._write_rejects(state, events, dict(delivery.receipt.rejected))
+
+    def _write_rejects(self, state: ReceiverState, events: list[Event], reasons: dict[str, str]) -> None:
+        self.rejects_dir.mkdir(parents=True, exist_ok=True)
+        with (self.rejects_dir / f"receiver-{state.name}.rejects.jsonl").open("a", encoding="utf-8") as out:
+            for event in events:
+                if event.id in reasons:
+                    out.write(json.dumps({"id": event.id, "reason": reasons[event.id],
+                                          "sender": event.get("log.source.address"),
+                                          "original": event.get("event.original")}, ensure_ascii=False) + "\n")

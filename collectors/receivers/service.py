@@ -1,0 +1,125 @@
+"""A set of syslog receivers with their delivery thread: what `govsoc listen` runs, and what the
+scheduler daemon runs beside its jobs.
+
+    receivers = ReceiverSet(settings, pipeline, data_dir=config.data_dir, timezone="Asia/Shanghai")
+    receivers.start()        # binds every listener (a GovsocError names the one that failed)
+    ...                      # receivers.addresses, receivers.counters
+    receivers.stop()         # stops listening, stores what was accepted, saves the counters
+
+Threads: one per UDP listener, one asyncio loop for every TCP and TLS listener, and one delivery
+thread (collectors.receivers.delivery) that owns the pipeline; they meet at the bounded hand-off
+queue (collectors.receivers.handoff). The counters are saved every second and at ``stop`` under
+``<data_dir>/state/receivers/`` for `govsoc status`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from govsoc.collectors.pipeline import Pipeline
+from govsoc.collectors.receivers.counters import ReceiverCounters
+from govsoc.collectors.receivers.delivery import DeliveryWorker, ReceiverState
+from govsoc.collectors.receivers.handoff import Handoff
+from govsoc.collectors.receivers.senders import SenderRules
+from govsoc.collectors.receivers.stream import StreamLoop, StreamReceiver
+from govsoc.collectors.receivers.udp import UdpReceiver
+from govsoc.core.config import ReceiverSettings
+
+__all__ = ["ReceiverSet", "counters_folder"]
+
+
+def counters_folder(data_dir: Path) -> Path:
+    """Where receivers keep their counters."""
+    return Path(data_dir) / "state" / "receivers"
+
+
+class ReceiverSet:
+    """Runs receivers into a pipeline (see the module docstring)."""
+
+    def __init__(self, settings: Sequence[ReceiverSettings], pipeline: Pipeline, *, data_dir: Path,
+                 timezone: str = "Asia/Shanghai", handoff: Handoff | None = None, batch_size: int = 2000,
+                 notice: Callable[[str], None] | None = None) -> None:
+        self.settings = list(settings)
+        self.pipeline = pipeline
+        self.folder = counters_folder(data_dir)
+        self.handoff = handoff or Handoff()
+        self.notice = notice or (lambda _message: None)
+        run_id = os.urandom(6).hex()
+        self.states = [ReceiverState(name=s.name, transport=s.transport, run_id=run_id,
+                                     rules=SenderRules(s, timezone),
+                                     counters=ReceiverCounters.resume(self.folder, s.name, s.transport, s.listen))
+                       for s in self.settings]
+        self.worker = DeliveryWorker(pipeline, self.handoff, rejects_dir=Path(data_dir) / "rejects",
+                                     batch_size=batch_size, tick=self.save)
+        self._udp: list[UdpReceiver] = []
+        self._streams: StreamLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._stopped = threading.Event()
+        self.addresses: dict[str, tuple[str, int]] = {}
+
+    @property
+    def counters(self) -> list[ReceiverCounters]:
+        """Each receiver's counters, in the order of the settings."""
+        return [state.counters for state in self.states]
+
+    def start(self) -> None:
+        """Bind every listener and start the threads; on a bind failure, what was started is
+        stopped again and the GovsocError propagates."""
+        try:
+            for settings, state in zip(self.settings, self.states, strict=True):
+                if settings.transport == "udp":
+                    udp = UdpReceiver(state, settings.listen, settings.max_message_bytes, state.rules,
+                                      state.counters, self.handoff, settings.receive_buffer_bytes)
+                    self.addresses[settings.name] = udp.start()
+                    self._udp.append(udp)
+                else:
+                    if self._streams is None:
+                        self._streams = StreamLoop()
+                        self.handoff.on_room = self._streams.resume_all
+                    stream = StreamReceiver(state, settings, state.rules, state.counters, self.handoff,
+                                            self._streams)
+                    self._streams.receivers.append(stream)
+                    self.addresses[settings.name] = stream.start()
+        except BaseException:
+            self._close_network(grace=0.0)
+            raise
+        self._thread = threading.Thread(target=self.worker.run, name="govsoc-receiver-delivery", daemon=True)
+        self._thread.start()
+        self.save()
+
+    def save(self, *, running: bool = True) -> None:
+        """Save every receiver's counters (kernel drops read now)."""
+        for udp in self._udp:
+            udp.kernel_drops()
+        if self._streams is not None and running:
+            self._streams.sync_counters()
+        for state in self.states:
+            state.counters.save(self.folder, running=running)
+
+    def _close_network(self, grace: float) -> None:
+        for udp in self._udp:
+            udp.stop()
+        if self._streams is not None:
+            self._streams.close(grace)
+
+    def stop(self, grace: float = 2.0, timeout: float = 30.0) -> None:
+        """Stop listening (open connections get ``grace`` seconds to finish what is in flight),
+        deliver everything accepted, save the counters. Safe to call twice."""
+        if self._stopped.is_set():
+            return
+        self._stopped.set()
+        self._close_network(grace)
+        self.worker.stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                self.notice(f"receivers: {len(self.handoff)} messages still queued after {timeout:.0f} s; "
+                            f"the store is slow or down")
+        self.save(running=False)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until ``stop`` was called (or ``timeout``); True when stopped."""
+        return self._stopped.wait(timeout)

@@ -1,0 +1,137 @@
+"""Syslog over UDP (RFC 5426): one message per datagram, read by a thread of its own.
+
+UDP has no acknowledgement and no back-pressure: what the receiver does not read in time, the
+kernel drops when the socket's receive buffer is full. Those drops are counted by the kernel per
+socket (the ``drops`` column of /proc/net/udp and /proc/net/udp6, found by the socket's inode)
+and reported as ``kernel_drops``, so a loss is always visible: ``received + kernel_drops`` is
+every datagram that reached the host. The receive buffer is enlarged (``SO_RCVBUF``, up to the
+kernel's net.core.rmem_max) to make drops rarer under bursts.
+
+A datagram longer than the size limit is cut to it (flagged ``truncated``): it is read into a
+buffer one byte longer than the limit, so a full buffer means the kernel cut the rest.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import socket
+import threading
+import time
+from pathlib import Path
+
+from govsoc.collectors.receivers.counters import ReceiverCounters
+from govsoc.collectors.receivers.handoff import Handoff
+from govsoc.collectors.receivers.senders import SenderRules
+from govsoc.collectors.syslog.framing import TRUNCATED, datagram_message
+from govsoc.core.errors import GovsocError
+
+__all__ = ["UdpReceiver", "bind_address", "socket_drops"]
+
+#: Receive buffer asked for; the kernel caps it at net.core.rmem_max.
+RECEIVE_BUFFER = 8 << 20
+_PROC_TABLES = (Path("/proc/net/udp"), Path("/proc/net/udp6"))
+
+
+def bind_address(listen: str) -> tuple[socket.AddressFamily, str, int]:
+    """The family, host and port of ``HOST:PORT`` (``[::]:514`` for IPv6)."""
+    host, _, port = listen.rpartition(":")
+    host = host.strip("[]")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return family, host, int(port)
+
+
+def socket_drops(sock: socket.socket) -> int | None:
+    """How many datagrams the kernel dropped for ``sock`` (None when /proc cannot tell)."""
+    inode = str(os.fstat(sock.fileno()).st_ino)
+    for table in _PROC_TABLES:
+        try:
+            lines = table.read_text(encoding="ascii").splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            columns = line.split()
+            if len(columns) >= 13 and columns[9] == inode:
+                return int(columns[-1])
+    return None
+
+
+class UdpReceiver:
+    """One UDP listener: binds at ``start``, reads until ``stop``, then reads what the socket
+    still holds before it closes."""
+
+    def __init__(self, key: object, listen: str, max_bytes: int, rules: SenderRules, counters: ReceiverCounters,
+                 handoff: Handoff, receive_buffer: int = RECEIVE_BUFFER) -> None:
+        self.key, self.listen, self.max_bytes, self.receive_buffer = key, listen, max_bytes, receive_buffer
+        self.rules, self.counters, self.handoff = rules, counters, handoff
+        self.sock: socket.socket | None = None
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._drops_at_start = 0
+
+    def start(self) -> tuple[str, int]:
+        """Bind and start reading; returns the bound host and port."""
+        family, host, port = bind_address(self.listen)
+        sock = socket.socket(family, socket.SOCK_DGRAM)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, self.receive_buffer)
+            sock.bind((host, port))
+        except OSError as e:
+            sock.close()
+            raise GovsocError(f"udp receiver {self.counters.name}: cannot listen on {self.listen}: {e.strerror}"
+                              f"{' (ports below 1024 need root or CAP_NET_BIND_SERVICE)' if port < 1024 else ''}"
+                              ) from e
+        sock.setblocking(False)
+        self.sock = sock
+        self._drops_at_start = socket_drops(sock) or 0
+        bound = sock.getsockname()
+        self.counters.address = f"[{bound[0]}]:{bound[1]}" if family == socket.AF_INET6 else f"{bound[0]}:{bound[1]}"
+        self._thread = threading.Thread(target=self._run, name=f"govsoc-udp-{self.counters.name}", daemon=True)
+        self._thread.start()
+        return bound[0], bound[1]
+
+    def kernel_drops(self) -> None:
+        """Read the socket's kernel drop count into the counters."""
+        if self.sock is not None and self.sock.fileno() >= 0:
+            drops = socket_drops(self.sock)
+            if drops is not None:
+                self.counters.kernel_drops = drops - self._drops_at_start
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop reading (after what the socket holds now) and close the socket."""
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        if self.sock is not None:
+            self.kernel_drops()
+            self.sock.close()
+
+    def _run(self) -> None:
+        assert self.sock is not None
+        sock, size, counters, handoff = self.sock, self.max_bytes, self.counters, self.handoff
+        allowed, key = self.rules.allowed, self.key
+        receive = sock.recvfrom
+        while True:
+            try:
+                data, peer = receive(size + 1)
+            except BlockingIOError:
+                if self._stopping.is_set():
+                    return  # the buffer is empty: everything that arrived before stop was read
+                select.select([sock], [], [], 0.2)
+                continue
+            except OSError:
+                return
+            counters.received += 1
+            counters.bytes += len(data)
+            host = peer[0]
+            if not allowed(host):
+                counters.reject("sender_not_allowed")
+                continue
+            flag = None
+            if len(data) > size:
+                data, flag = data[:size], TRUNCATED
+                counters.truncated += 1
+            if not handoff.offer((key, host, peer[1], datagram_message(data), flag, time.time())):
+                counters.reject("overload")
+            else:
+                counters.accepted += 1

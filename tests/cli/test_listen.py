@@ -1,0 +1,74 @@
+"""`govsoc listen` as administrators run it: a real process, real datagrams and streams, SIGTERM
+ends it within seconds with what was accepted stored, and `govsoc status` shows the counters."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from govsoc.cli import main
+
+LINE = b"<38>Nov 30 10:00:00 web01 sshd[7]: Failed password for root from 192.0.2.10 port %d ssh2"
+
+
+def _listening(process: subprocess.Popen[str], count: int) -> dict[str, tuple[str, int]]:
+    found: dict[str, tuple[str, int]] = {}
+    assert process.stderr is not None
+    while len(found) < count:
+        line = process.stderr.readline()
+        assert line, "govsoc listen ended before it listened"
+        match = re.search(r"listening: (\S+) (udp|tcp|tls) (\S+):(\d+)", line)
+        if match:
+            found[match[2]] = (match[3], int(match[4]))
+    return found
+
+
+def test_listen_stores_and_stops_on_sigterm(home: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    env = {**os.environ, "GOVSOC_HOME": str(home)}  # the fixture's fresh home, no configuration
+    process = subprocess.Popen([sys.executable, "-m", "govsoc.cli", "listen", "--udp", "127.0.0.1:0", "--tcp",
+                                "127.0.0.1:0", "--allow", "127.0.0.1/32"], env=env, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        addresses = _listening(process, 2)
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            for n in range(100):
+                udp.sendto(LINE % n, addresses["udp"])
+        with socket.create_connection(addresses["tcp"]) as tcp:
+            tcp.sendall(b"".join(LINE % n + b"\n" for n in range(100, 1100)))
+        time.sleep(0.5)
+        stopping = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+        assert time.monotonic() - stopping < 10
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert "100 received, 100 accepted (100 events stored" in out
+    assert "1000 received, 1000 accepted (1000 events stored" in out
+    capsys.readouterr()
+    assert main(["status", "--format", "json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert main(["events", "--count"]) == 0
+    counted = capsys.readouterr().out
+    receivers = {r["transport"]: r for r in status["receivers"]}
+    assert receivers["udp"]["received"] == receivers["udp"]["stored"] == 100
+    assert receivers["tcp"]["received"] == receivers["tcp"]["stored"] == 1000
+    assert receivers["tcp"]["running"] is False and receivers["tcp"]["connections"] == 1
+    assert "1100" in counted
+
+
+def test_listen_needs_a_receiver(govsoc) -> None:  # type: ignore[no-untyped-def]
+    code, _out, err = govsoc("listen")
+    assert code == 2 and "no receivers" in err and "collectors.receivers" in err
+    code, _out, err = govsoc("listen", "--tls", "127.0.0.1:0")
+    assert code == 2 and "--cert" in err
+    code, _out, err = govsoc("listen", "--udp", "nonsense")
+    assert code == 2 and "HOST:PORT" in err

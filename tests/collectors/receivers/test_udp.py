@@ -1,0 +1,143 @@
+"""Syslog over UDP (RFC 5426) on loopback: the three header layouts, charsets per message, the
+allow-list, per-sender time zones and parsers, the size limit, and loss that is counted."""
+
+from __future__ import annotations
+
+import socket
+import time
+from datetime import UTC, datetime
+
+from govsoc.collectors.receivers.udp import socket_drops
+from govsoc.store.base import Query
+
+from .conftest import Start, stored, udp_send
+
+# RFC 3164 section 5.4 / RFC 5424 section 6.5 examples, and rsyslog's RSYSLOG_FileFormat shape
+BSD = b"<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick on /dev/pts/8"
+RFC5424 = b"<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 - 'su root' failed for lonvick on /dev/pts/8"
+ISO = b"<38>2026-11-30T03:20:38.413282+08:00 web01 sshd[812]: Failed password for root from 192.0.2.10 port 50022 ssh2"
+
+
+def wait_for(predicate: object, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+def test_headers_charsets_and_fields(receivers: Start, store) -> None:  # type: ignore[no-untyped-def]
+    rs = receivers({"name": "udp", "transport": "udp", "listen": "127.0.0.1:0"})
+    gbk = "<190>Nov 30 10:00:00 fw01 sshd[1]: Failed password for 管理员 from 192.0.2.7 port 1 ssh2".encode("gbk")
+    udp_send(rs.addresses["udp"], BSD, RFC5424, ISO, gbk)
+    rs.stop()
+    events = {e.get("event.original"): e for e in stored(store)}
+    assert len(events) == 4
+    assert events[RFC5424.decode()].timestamp == datetime(2003, 10, 11, 22, 14, 15, 3000, tzinfo=UTC)
+    assert events[RFC5424.decode()].get("log.syslog.msgid") == "ID47"
+    iso = events[ISO.decode()]
+    assert iso.timestamp == datetime(2026, 11, 29, 19, 20, 38, 413282, tzinfo=UTC)
+    assert (iso.get("event.outcome"), iso.get("source.ip"), iso.get("user.name")) == ("failure", "192.0.2.10", "root")
+    chinese = events[gbk.decode("gb18030")]
+    assert chinese.get("user.name") == "管理员"
+    assert chinese.get("govsoc.charset") == "gb18030" and iso.get("govsoc.charset") == "utf-8"
+    assert chinese.get("log.source.address") == "127.0.0.1"
+    assert chinese.get("govsoc.receiver") == "udp"
+    counters = rs.counters[0]
+    assert (counters.received, counters.accepted, counters.stored, counters.decoded_gb18030) == (4, 4, 4, 1)
+
+
+def test_allow_list_and_per_sender_time_zone(receivers: Start, store) -> None:  # type: ignore[no-untyped-def]
+    rs = receivers({"name": "udp", "transport": "udp", "listen": "127.0.0.1:0",
+                    "allow": ["127.0.0.1/32", "127.0.0.2/32"],
+                    # Huawei devices log in UTC by default; the rest of the network in Beijing time
+                    "senders": [{"match": ["127.0.0.2/32"], "timezone": "UTC"}], "timezone": "Asia/Shanghai"})
+    line = b"<190>Nov 30 10:00:00 %s sshd[1]: Accepted password for bob from 192.0.2.1 port 2 ssh2"
+    udp_send(rs.addresses["udp"], line % b"local", source="127.0.0.1")
+    udp_send(rs.addresses["udp"], line % b"huawei", source="127.0.0.2")
+    udp_send(rs.addresses["udp"], line % b"intruder", source="127.0.0.3")
+    rs.stop()
+    by_host = {e.get("host.name"): e for e in stored(store)}
+    assert set(by_host) == {"local", "huawei"}
+    assert by_host["huawei"].timestamp - by_host["local"].timestamp == (
+        datetime(2000, 1, 1, 10) - datetime(2000, 1, 1, 2))  # 10:00 UTC is 8 h after 10:00 UTC+8
+    assert by_host["huawei"].timestamp.hour == 10
+    assert rs.counters[0].rejected == {"sender_not_allowed": 1}
+    assert (rs.counters[0].received, rs.counters[0].accepted) == (3, 2)
+
+
+def test_per_sender_parser_and_charset(receivers: Start, store) -> None:  # type: ignore[no-untyped-def]
+    # 你好 in UTF-8 is also valid GBK (浣犲ソ): a sender set to gbk is read as GBK
+    rs = receivers({"name": "udp", "transport": "udp", "listen": "127.0.0.1:0",
+                    "senders": [{"match": ["127.0.0.2"], "charset": "gbk", "parser": "linux.auditd"}]})
+    body = "<13>Nov 30 10:00:00 h p: 你好".encode()
+    udp_send(rs.addresses["udp"], body, source="127.0.0.1")
+    udp_send(rs.addresses["udp"], body, source="127.0.0.2")
+    rs.stop()
+    events = {e.get("log.source.address"): e for e in stored(store)}
+    assert events["127.0.0.1"].get("message") == "你好"
+    assert events["127.0.0.2"].get("event.original") == body.decode("gb18030")
+    assert events["127.0.0.2"].get("event.kind") == "pipeline_error"  # the auditd parser was forced on it
+    assert events["127.0.0.2"].dataset == "linux.auditd"
+
+
+def test_oversize_binary_and_hostile_datagrams(receivers: Start, store) -> None:  # type: ignore[no-untyped-def]
+    rs = receivers({"name": "udp", "transport": "udp", "listen": "127.0.0.1:0", "max_message_bytes": 1024})
+    big = b"<13>Nov 30 10:00:00 h p: " + b"A" * 60_000
+    hostile = b"<13>Nov 30 10:00:00 [/bold]\x1b[31m<script> p: x"
+    udp_send(rs.addresses["udp"], big, bytes(range(256)), b"", hostile)
+    rs.stop()
+    events = stored(store)
+    assert len(events) == 4  # nothing dropped: binary and empty messages are kept as pipeline_error events
+    cut = next(e for e in events if "truncated" in (e.get("govsoc.flags") or []))
+    assert len(cut.get("event.original")) == 1024
+    binary = next(e for e in events if e.get("govsoc.original_base64"))
+    assert binary.get("event.kind") == "pipeline_error"
+    assert any(e.get("host.name") == "[/bold]\x1b[31m<script>" for e in events)
+    assert (rs.counters[0].truncated, rs.counters[0].decode_replaced) == (1, 1)
+
+
+def test_event_ids_are_unique_per_message_and_stable_through_the_spool(receivers: Start, store) -> None:  # type: ignore[no-untyped-def]
+    rs = receivers({"name": "udp", "transport": "udp", "listen": "127.0.0.1:0"})
+    udp_send(rs.addresses["udp"], BSD, BSD, BSD)  # a device that logs the same line three times did it three times
+    rs.stop()
+    assert store.count(Query()) == 3
+    assert len({e.id for e in stored(store)}) == 3
+
+
+def test_udp_flood_loss_is_counted(receivers: Start, store) -> None:  # type: ignore[no-untyped-def]
+    """Every datagram sent is either received or counted by the kernel as dropped: a tiny
+    receive buffer and a burst make sure drops happen, so the count is tested, not assumed."""
+    rs = receivers({"name": "udp", "transport": "udp", "listen": "127.0.0.1:0", "receive_buffer_bytes": 4096})
+    sent = 30_000
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        for n in range(sent):
+            sock.sendto(b"<13>Nov 30 10:00:00 h flood[%d]: message %d" % (n, n), rs.addresses["udp"])
+    time.sleep(0.5)
+    rs.stop()
+    counters = rs.counters[0]
+    assert counters.kernel_drops > 0
+    assert counters.received + counters.kernel_drops == sent
+    assert counters.accepted == counters.received - sum(counters.rejected.values())
+    assert store.count(Query()) == counters.accepted == counters.stored
+
+
+def test_socket_drops_reads_the_kernel_table() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1)
+        sock.bind(("127.0.0.1", 0))
+        assert socket_drops(sock) == 0
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sender:
+            for _ in range(200):
+                sender.sendto(b"x" * 1000, sock.getsockname())
+        received = 0
+        sock.setblocking(False)
+        try:
+            while True:
+                sock.recv(2000)
+                received += 1
+        except BlockingIOError:
+            pass
+        assert received + (socket_drops(sock) or 0) == 200
+        assert received < 200

@@ -1,0 +1,36 @@
+"""Per-message charset: UTF-8, else GB18030 (log-formats.md section 2), with a per-sender override."""
+
+from __future__ import annotations
+
+import pytest
+
+from govsoc.collectors.syslog.charset import decode_message
+
+# 远程命令执行漏洞 ("remote command execution vulnerability"), the H3C IPS attack name whose GBK
+# bytes third-party repositories show as Latin-1 mojibake (log-formats.md section 2)
+NAME = "远程命令执行漏洞"
+
+
+@pytest.mark.parametrize(("data", "setting", "text", "charset", "replaced"), [
+    # UTF-8 firmware
+    (NAME.encode("utf-8"), "auto", NAME, "utf-8", False),
+    # GBK firmware: not valid UTF-8, so GB18030 (a superset of GBK)
+    (NAME.encode("gbk"), "auto", NAME, "gb18030", False),
+    # the Latin-1 view of those bytes is exactly what must not come out
+    (NAME.encode("gbk"), "auto", NAME, "gb18030", False),
+    # "浣犲ソ" is what GBK makes of the UTF-8 bytes of 你好; a sender set to gbk is read as GBK,
+    # since short bodies are valid in both
+    ("你好".encode(), "gbk", "你好".encode().decode("gb18030"), "gb18030", False),
+    # ... unless the message carries RFC 5424's UTF-8 BOM
+    (b"<13>1 - - - - - - \xef\xbb\xbf" + "你好".encode(), "gbk", "<13>1 - - - - - - \ufeff你好", "utf-8", False),
+    # neither: replacement characters, never Latin-1
+    (b"abc\xff\xff\xffdef", "auto", None, "gb18030", True),
+    # plain ASCII is UTF-8 whatever the setting says first (the codecs agree on it)
+    (b"<13>Nov 30 03:20:38 h p: x", "gbk", "<13>Nov 30 03:20:38 h p: x", "gb18030", False),
+])
+def test_decode(data: bytes, setting: str, text: str | None, charset: str, replaced: bool) -> None:
+    decoded = decode_message(data, setting)
+    assert (decoded.charset, decoded.replaced) == (charset, replaced)
+    if text is not None:
+        assert decoded.text == text
+    assert "Ô¶³Ì" not in decoded.text
