@@ -8,6 +8,7 @@ entry point.
 
 from __future__ import annotations
 
+from govsoc.collectors import devices as _devices  # noqa: F401  (registers the device parsers)
 from govsoc.collectors import flows as _flows  # noqa: F401  (registers the pcap flow parser)
 from govsoc.collectors import linux as _linux  # noqa: F401  (registers the Linux parsers)
 from govsoc.collectors import web as _web  # noqa: F401  (registers the web server parsers)
@@ -16,6 +17,7 @@ from govsoc.collectors import zeek as _zeek  # noqa: F401  (registers the Zeek l
 from govsoc.collectors.base import FlushingParser, ParseContext, Parser, RawRecord, Source, parsers
 from govsoc.collectors.pipeline import IngestOptions, Pipeline, ingest_file
 from govsoc.collectors.summary import IngestSummary
+from govsoc.collectors.syslog import mixed as _mixed  # noqa: F401  (registers syslog.mixed)
 
 __all__ = ["FlushingParser", "IngestOptions", "IngestSummary", "ParseContext", "Parser", "Pipeline", "RawRecord",
            "Source", "ingest_file", "parsers"]

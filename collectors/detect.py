@@ -1,12 +1,13 @@
 """Which parser a file needs when none is named (no --parser, no configured source): by its
-suffix, then by its first lines.
+suffix, then by its first lines; and which device parser one syslog line needs (line_parser).
 
 The recognisers are a table: parser id -> a test of one line. The file's first non-empty lines
 (at most SAMPLE_LINES, read through gzip when the file is compressed) are tested, and the parser
 that recognises most of them wins; a file nobody recognises gets the fallback (``linux.auth``),
 whose parse failures then say what was wrong. Within a syslog file, each line's header layout
 (RFC 3164, ISO 8601, RFC 5424) is decided per line by collectors.syslog.header, so a file that
-mixes them needs no choice here.
+mixes them needs no choice here; a file (or a receiver's stream) that mixes network devices and
+hosts is read by ``syslog.mixed`` (collectors.syslog.mixed), which asks line_parser per line.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from govsoc.collectors.base import SUFFIX_PARSERS, ParseContext
+from govsoc.collectors.devices.infocenter import MARKER as _INFOCENTER
 from govsoc.collectors.files.binary import sniff_binary
 from govsoc.collectors.files.identity import FileView, open_content
 from govsoc.collectors.syslog.header import SyslogHeaderParser
@@ -82,6 +84,42 @@ _NGINX_ERROR = re.compile(r"\d{4}/\d\d/\d\d \d\d:\d\d:\d\d \[\w+\] \d+#\d+: ")
 _APACHE_ERROR = re.compile(r"\[(?:[A-Z][a-z]{2} )?[A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d(?:\.\d+)? \d{4}\] \[[\w:]+\] ")
 
 
+#: Information-center format version (``%%vv``) -> vendor parser.
+INFOCENTER_VERSIONS = {"01": "huawei", "10": "h3c"}
+# H3C's log buffer / log file line: "%Mmm dd hh:mm:ss:mmm yyyy Sysname MODULE/LEVEL/DIGEST:"
+_H3C_BUFFER = re.compile(r"%[A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d:\d{3} \d{4} \S+ [A-Za-z][\w-]*/[0-7]/\w+:")
+_SANGFOR = re.compile(r"\s(?:fwlog|nat)(?:\[\d+\])?: \S+:")
+_HILLSTONE = re.compile(r"\w{10,20}\([^)]*\) [0-9a-fA-F]{8} (?:HillstoneNetworks#)?\w+@\w+:")
+_TOPSEC = re.compile(r'(?:^|\s)id=(?:tos |"(?:NGTOS|ngtos)")')
+_NSFOCUS = re.compile(r"time:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d;danger_degree:")
+
+
+def _infocenter(line: str) -> str | None:
+    marker = _INFOCENTER.search(line) if "%%" in line else None
+    if marker is not None:
+        return INFOCENTER_VERSIONS.get(marker[1])
+    return "h3c" if line.startswith("%") and _H3C_BUFFER.match(line) else None
+
+
+#: Device parser -> whether one line is of its format (ASCII cues only: GBK bodies may not decode).
+DEVICE_RECOGNISERS: tuple[tuple[str, Callable[[str], bool]], ...] = (
+    ("huawei", lambda line: _infocenter(line) == "huawei"),
+    ("h3c", lambda line: _infocenter(line) == "h3c"),
+    ("sangfor.af", lambda line: _SANGFOR.search(line) is not None),
+    ("hillstone.stoneos", lambda line: _HILLSTONE.search(line) is not None),
+    ("topsec.tos", lambda line: _TOPSEC.search(line) is not None),
+    ("nsfocus.ips", lambda line: _NSFOCUS.search(line) is not None),
+)
+#: The parsers of syslog lines: a file whose lines need more than one of them is read by
+#: syslog.mixed, which chooses per line (line_parser).
+SYSLOG_PARSERS = frozenset({"linux.auth", *(parser for parser, _ in DEVICE_RECOGNISERS)})
+
+
+def line_parser(line: str) -> str | None:
+    """The device parser of one syslog line, None when no device format recognises it."""
+    return next((parser for parser, recognises in DEVICE_RECOGNISERS if recognises(line)), None)
+
+
 #: Parser id -> whether one line is of its format; most specific first (ties go to the earlier).
 RECOGNISERS: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("windows.winlogbeat", _winlogbeat),
@@ -90,6 +128,7 @@ RECOGNISERS: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("apache.access", _access),
     ("nginx.error", lambda line: _NGINX_ERROR.match(line) is not None),
     ("apache.error", lambda line: _APACHE_ERROR.match(line) is not None),
+    *DEVICE_RECOGNISERS,
     ("linux.auth", _syslog),
 )
 #: (parser the lines chose, word in the file's path) -> the parser instead: a combined access log
@@ -116,7 +155,7 @@ def detect_parser(path: Path, fallback: str = "linux.auth") -> str:
             return parser
     if not head or sniff_binary(head) is not None:
         return fallback
-    found = detect_lines(head.decode("utf-8", errors="replace").splitlines(), fallback)
+    found = detect_lines([_decoded(line) for line in head.splitlines()], fallback)
     path_text = str(path).lower()
     return next((hinted for (chosen, word), hinted in PATH_HINTS.items() if chosen == found and word in path_text),
                 found)
@@ -140,7 +179,20 @@ def detect_lines(lines: list[str], fallback: str = "linux.auth") -> str:
         count = sum(1 for line in sample if recognises(line))
         if count > best_count:
             best, best_count = parser, count
+    if best in SYSLOG_PARSERS:  # a relay's file mixing devices and hosts: chosen per line
+        chosen = {line_parser(line) or ("linux.auth" if _syslog(line) else "") for line in sample}
+        chosen.discard("")
+        if len(chosen) > 1:
+            return "syslog.mixed"
     return best
+
+
+def _decoded(line: bytes) -> str:
+    """A line as RawRecord.text decodes it: UTF-8, else GB18030 (Chinese devices' GBK)."""
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("gb18030", errors="replace")
 
 
 def _head(path: Path) -> bytes:

@@ -1,0 +1,35 @@
+"""The event every device parser yields: its vendor's ECS fields plus what all devices share,
+``log.syslog.*`` from the PRI, ``observer.*`` (the reporting device), ``event.original``,
+``log.offset`` / ``log.file.path``, and the network completion of collectors.devices.network_fields.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from govsoc.collectors.base import ParseContext, RawRecord
+from govsoc.collectors.devices.network_fields import complete_network_fields
+from govsoc.collectors.syslog.line import FACILITIES, SEVERITIES
+from govsoc.core.event import Event
+
+__all__ = ["device_event"]
+
+
+def device_event(record: RawRecord, context: ParseContext, *, dataset: str, text: str, fields: dict[str, Any],
+                 priority: int | None, timestamp: datetime | None) -> Event:
+    """The Event of one device record (``fields`` is completed in place)."""
+    fields["event.original"] = text
+    fields.setdefault("event.kind", "event")
+    fields["event.module"] = dataset.split(".", 1)[0]
+    fields["log.offset"] = record.offset
+    if record.file_path:
+        fields["log.file.path"] = record.file_path
+    if priority is not None:
+        facility, severity = divmod(priority, 8)
+        fields.update({"log.syslog.priority": priority, "log.syslog.facility.code": facility,
+                       "log.syslog.facility.name": FACILITIES[facility], "log.syslog.severity.code": severity,
+                       "log.syslog.severity.name": SEVERITIES[severity]})
+    complete_network_fields(fields)
+    return Event(id=record.event_id(), dataset=dataset, fields=fields,
+                 timestamp=timestamp or record.received or context.reference)

@@ -1,0 +1,187 @@
+"""H3C Comware (switches, routers) and SecPath firewalls: information-center lines
+(collectors.devices.infocenter) to ECS (log-formats.md section 4).
+
+Firewall modules write ``FieldName(FieldID)=value;`` lists: they are read by the numeric id
+(FIELD_IDS), because the names' spelling varies between versions (``NatSrcIPAddr(1005)`` /
+``NATSrcIPAddr(1005)``); an id not in the table goes to ``h3c.<name>``. Other modules write
+sentences, matched by MESSAGES (logins, logouts, CLI commands). EVENTS classifies a module as
+Elastic's integrations do similar devices: FILTER policy hits (``allowed``/``denied`` from
+``Event(1048)``), SESSION / NAT session logs (``start``/``end``), IPS and ATK detections
+(``event.kind: alert``, ``intrusion_detection``, ``denied`` when ``Action(1053)`` reset, blocked
+or dropped). Attack names are often GBK Chinese: the record is decoded per record (UTF-8, else
+GB18030). Vendor header fields: ``h3c.module``, ``h3c.severity``, ``h3c.digest``,
+``h3c.serial_number``; the dataset is ``h3c.secpath`` for firewall modules, else ``h3c.comware``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from govsoc.collectors.base import ParseContext, RawRecord, parsers
+from govsoc.collectors.devices.device_event import device_event
+from govsoc.collectors.devices.infocenter import read_infocenter
+from govsoc.collectors.devices.network_fields import protocol_fields
+from govsoc.collectors.syslog.line import SEVERITIES
+from govsoc.core.event import Event
+
+__all__ = ["EVENTS", "FIELD_IDS", "MESSAGES", "H3cParser"]
+
+#: Field id -> ECS field (log-formats.md 4.2; values checked by network_fields).
+FIELD_IDS: dict[str, str] = {
+    "1001": "network.transport", "1002": "network.application", "1003": "source.ip", "1004": "source.port",
+    "1005": "source.nat.ip", "1006": "source.nat.port", "1007": "destination.ip", "1008": "destination.port",
+    "1009": "destination.nat.ip", "1010": "destination.nat.port", "1025": "observer.ingress.zone",
+    "1035": "observer.egress.zone", "1044": "source.packets", "1045": "destination.packets",
+    "1046": "source.bytes", "1047": "destination.bytes", "1048": "h3c.event", "1053": "h3c.action",
+    "1069": "h3c.match_count", "1072": "rule.ruleset", "1078": "rule.id", "1079": "rule.name",
+    "1087": "h3c.severity_level", "1088": "h3c.attack_name", "1089": "rule.id", "1090": "rule.category",
+    "1113": "user.name", "1075": "vulnerability.id",
+}
+#: Attack severity words (Severity(1087)) -> event.severity (1 low .. 4 critical; the scale is ours).
+SEVERITY_WORDS = {"low": 1, "medium": 2, "high": 3, "critical": 4}
+_AUTH, _CONF = ("authentication",), ("configuration",)
+#: Module -> (product, event.category, event.type, event.action, event.kind); the FILTER, SESSION,
+#: NAT and IPS types are refined from Event(1048) / Action(1053).
+EVENTS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], str, str]] = {
+    "FILTER": ("secpath", ("network",), ("connection",), "policy-match", "event"),
+    "SESSION": ("secpath", ("network",), ("connection",), "session", "event"),
+    "NAT": ("secpath", ("network",), ("connection",), "nat", "event"),
+    "IPS": ("secpath", ("network", "intrusion_detection"), ("info",), "intrusion-detected", "alert"),
+    "ATK": ("secpath", ("network", "intrusion_detection"), ("info",), "attack-detected", "alert"),
+    "BLS": ("secpath", ("network",), ("info",), "blacklist", "event"),
+}
+#: Sentence -> (event.category, event.type, event.action, event.outcome): SHELL's and LOGIN's.
+MESSAGES: tuple[tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...], str, str], ...] = (
+    (re.compile(r"(?P<user>\S+) logged in from (?P<from>\S+?)\.?$"), _AUTH, ("start",), "logged-in", "success"),
+    (re.compile(r"(?P<user>\S+) logged out from (?P<from>\S+?)\.?$"), _AUTH, ("end",), "logged-out", "success"),
+    (re.compile(r"(?P<user>\S+) failed to log ?in from (?P<from>\S+?)\.?$"), _AUTH, ("start",), "logon-failed",
+     "failure"),
+    (re.compile(r"-(?:Line|Task)=(?P<line>[^-]*)-IPAddr=(?P<from>[^-]*)-User=(?P<user>[^;]*); Command is (?P<cmd>.*)$"),
+     _CONF, ("change",), "command-executed", "success"),
+    (re.compile(r"-User=(?P<user>[^-]*)-IPAddr=(?P<from>[^;]*); Command (?P<cmd>.*) in view \S+ failed to be matched"),
+     _CONF, ("change",), "command-executed", "failure"),
+)
+_PAIR = re.compile(r"([A-Za-z_][\w]*)\((\d{4})\)=([^;]*)")
+_SOURCE_PART = re.compile(r"(?:-(?:DevIP|Slot|Chassis|Context)=[^;]*;? ?)+")
+_DENIED = ("deny", "drop", "reset", "block")
+_SNAKE = re.compile(r"[^a-z0-9]+")
+
+
+@parsers.register("h3c")
+class H3cParser:
+    """H3C Comware and SecPath information-center lines."""
+
+    dataset = "h3c.comware"
+
+    def __init__(self) -> None:
+        self._times: dict[str, datetime] = {}
+
+    def parse(self, record: RawRecord, context: ParseContext) -> Iterator[Event]:
+        """One event per line; raises ParseError when the line has no information-center marker."""
+        text = record.text().rstrip("\r\n\x00")
+        line = read_infocenter(text, context, self._times)
+        module = line.module.upper()
+        known = EVENTS.get(module)
+        product = known[0] if known else "comware"
+        fields: dict[str, Any] = {
+            "message": line.description, "event.code": f"{line.module}/{line.brief}", "h3c.module": line.module,
+            "h3c.severity": line.severity, "h3c.digest": line.brief, "log.level": SEVERITIES[line.severity],
+            "observer.vendor": "H3C", "observer.product": "SecPath" if product == "secpath" else "Comware",
+        }
+        if product == "secpath":
+            fields["observer.type"] = "firewall"
+        if line.host:
+            fields["observer.name"] = line.host
+        if line.serial:
+            fields["observer.serial_number"] = line.serial
+        description = line.description
+        source_part = _SOURCE_PART.match(description)
+        if source_part:
+            description = description[source_part.end():]
+        if known:
+            _, category, kinds, action, kind = known
+            fields.update({"event.category": list(category), "event.type": list(kinds), "event.action": action,
+                           "event.kind": kind})
+        if "(10" in description and _pairs(description, fields):
+            _refine(module, fields)
+        elif not _sentence(description, fields) and not known:
+            fields["event.action"] = _SNAKE.sub("-", line.brief.lower()).strip("-")
+        yield device_event(record, context, dataset=f"h3c.{product}", text=text, fields=fields,
+                           priority=line.priority, timestamp=line.timestamp)
+
+
+def _pairs(description: str, fields: dict[str, Any]) -> bool:
+    found = False
+    for name, ident, raw in _PAIR.findall(description):
+        value = raw.strip()
+        if not value or value == "--":
+            continue
+        found = True
+        target = FIELD_IDS.get(ident)
+        if target == "network.transport":
+            fields.update(protocol_fields(value))
+        elif target == "network.application":
+            fields[target] = value.lower()
+        elif target is not None:
+            fields.setdefault(target, value)
+        else:
+            fields.setdefault(f"h3c.{_SNAKE.sub('_', name.lower()).strip('_')}", value)
+    return found
+
+
+def _refine(module: str, fields: dict[str, Any]) -> None:
+    """FILTER/SESSION/NAT: the verdict and the session's phase from Event(1048); IPS/ATK: from
+    Action(1053); attack severity words to event.severity."""
+    event = str(fields.get("h3c.event", ""))
+    verb = _SNAKE.sub("-", re.sub(r"^\(\d+\)", "", event).lower()).strip("-")
+    if module == "FILTER" and verb:
+        allowed = verb.startswith("permit")
+        fields["event.type"] = ["connection", "allowed" if allowed else "denied"]
+        fields["event.action"] = "policy-permit" if allowed else "policy-deny"
+        fields["event.outcome"] = "success" if allowed else "failure"
+    elif module in ("SESSION", "NAT") and verb:
+        fields["event.action"] = verb
+        phase = "start" if "creat" in verb else "end" if ("delet" in verb or "age" in verb) else ""
+        if phase:
+            fields["event.type"] = ["connection", phase]
+    elif module in ("IPS", "ATK"):
+        attack = fields.pop("h3c.attack_name", None)
+        if attack:  # the signature that matched is the rule; the IPS policy is its ruleset
+            if "rule.name" in fields:
+                fields["rule.ruleset"] = fields["rule.name"]
+            fields["rule.name"] = attack
+        action = str(fields.get("h3c.action", "")).lower()
+        if action:
+            fields["event.type"] = ["denied"] if any(word in action for word in _DENIED) else ["allowed"]
+    severity = str(fields.get("h3c.severity_level", "")).lower()
+    if severity in SEVERITY_WORDS:
+        fields["event.severity"] = SEVERITY_WORDS[severity]
+
+
+def _sentence(description: str, fields: dict[str, Any]) -> bool:
+    for pattern, category, kinds, action, outcome in MESSAGES:
+        match = pattern.search(description)
+        if match is None:
+            continue
+        fields.update({"event.category": list(category), "event.type": list(kinds), "event.action": action,
+                       "event.outcome": outcome})
+        found = match.groupdict()
+        user = (found.get("user") or "").strip()
+        if user and user != "**":
+            fields["user.name"] = user
+        origin = (found.get("from") or "").strip()
+        if origin and origin[0].isdigit() or ":" in origin:
+            fields["source.ip"] = origin
+        elif origin and origin != "**":
+            fields["h3c.line"] = origin
+        if found.get("line"):
+            fields["h3c.line"] = found["line"]
+        if found.get("cmd"):
+            fields["process.command_line"] = found["cmd"].strip()
+            if found["cmd"].lstrip().lower().startswith(("dis ", "display ")):
+                fields["event.type"] = ["access"]
+        return True
+    return False

@@ -1,0 +1,150 @@
+"""Hillstone StoneOS firewalls to ECS (log-formats.md section 6):
+
+    <PRI>Mmm dd hh:mm:ss SERIAL(VSYS) MSGID [HillstoneNetworks#]CLASS@MODULE: text
+
+SERIAL is ``observer.serial_number``, VSYS ``hillstone.vsys``, MSGID (8 hex digits naming the
+message template) ``event.code``. Session and NAT texts (``Traffic@FLOW``) carry the 5-tuple as
+``a:p->b:p(PROTO)`` (or ``a:p(if)->b:p(if), Protocol PROTO``) and then ``name value`` items, read
+through ITEMS; ``session start`` / ``session end`` / ``policy deny`` give ``event.type``.
+``Event@MGMT`` administrator logins and logouts are ``authentication`` events (ADMIN). Messages
+often end with ``\\n\\0`` (the two characters or the bytes): both are stripped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from govsoc.collectors.base import ParseContext, RawRecord, parsers
+from govsoc.collectors.devices.device_event import device_event
+from govsoc.collectors.devices.envelope import read_envelope
+from govsoc.collectors.devices.network_fields import protocol_fields
+from govsoc.core.errors import ParseError
+from govsoc.core.event import Event, format_timestamp
+
+__all__ = ["ADMIN", "ITEMS", "HillstoneParser"]
+
+_HEADER = re.compile(r"(\w{10,20})\(([^)]*)\) ([0-9a-fA-F]{8}) (?:HillstoneNetworks#)?(\w+)@(\w+): ?")
+_TUPLE = re.compile(r"(?P<src>[0-9a-fA-F.:]+?):(?P<sport>\d+)(?:\((?P<in>[^)]*)\))?->(?P<dst>[0-9a-fA-F.:]+?)"
+                    r":(?P<dport>\d+)\((?P<third>[^)]*)\)")
+_TIME = r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)"
+#: Item of a session or NAT text -> (pattern, ECS fields of its groups).
+ITEMS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (re.compile(r"\bapplication ([^,]+)"), ("network.application",)),
+    (re.compile(r"\binterface ([^,\s]+)"), ("observer.ingress.interface.name",)),
+    (re.compile(r"\bvr ([^,\s]+)"), ("hillstone.vr",)),
+    (re.compile(r"\bpolicy (\d+)"), ("rule.id",)),
+    (re.compile(r"\buser ([^,\s@]+)@([^,\s]*)"), ("user.name", "user.domain")),
+    (re.compile(r"\bsend packets (\d+)"), ("source.packets",)),
+    (re.compile(r"\bsend bytes (\d+)"), ("source.bytes",)),
+    (re.compile(r"\breceive packets (\d+)"), ("destination.packets",)),
+    (re.compile(r"\breceive bytes (\d+)"), ("destination.bytes",)),
+    (re.compile(r"\bstart time " + _TIME), ("event.start",)),
+    (re.compile(r"\bclose time " + _TIME), ("event.end",)),
+    (re.compile(r"\bzone from (\S+) to ([^,\s]+)"), ("observer.ingress.zone", "observer.egress.zone")),
+    (re.compile(r"\bProtocol (\w+)"), ("network.transport",)),
+    (re.compile(r"\bsnat to ([0-9a-fA-F.:]+?):(\d+)"), ("source.nat.ip", "source.nat.port")),
+    (re.compile(r"\bdnat to ([0-9a-fA-F.:]+?):(\d+)"), ("destination.nat.ip", "destination.nat.port")),
+    (re.compile(r"\brule (\d+)"), ("rule.id",)),
+    (re.compile(r"session end[,.] ?([^,]+?)\s*$"), ("hillstone.close_reason",)),
+)
+#: Event@MGMT administrator texts -> (pattern, event.type, event.action, event.outcome)
+ADMIN: tuple[tuple[re.Pattern[str], str, str, str], ...] = (
+    (re.compile(r'Admin user "(?P<user>[^"]*)" logined through (?P<via>\w+)(?:, from (?P<ip>[0-9a-fA-F.:]+?):\d+'
+                r'| and the IP is (?P<ip2>[0-9a-fA-F.:]+?)\.?(?:$|,| ))'), "start", "logged-in", "success"),
+    (re.compile(r'Admin user "(?P<user>[^"]*)" attempted to login through (?P<via>\w+) failed'
+                r'(?:, and the IP is (?P<ip2>[0-9a-fA-F.:]+?)\.?$)?'), "start", "logon-failed", "failure"),
+    (re.compile(r'Admin user "(?P<user>[^"]*)" logout through (?P<via>\w+)(?:, the IP is (?P<ip2>[0-9a-fA-F.:]+?),)?'),
+     "end", "logged-out", "success"),
+)
+_UNSET = ("-", "UNKNOWN", "")
+# "\n\0" at the end, as the bytes (stripped with the line end) or escaped by a relay
+_ESCAPED_END = re.compile(r"(?:\\n)?(?:\\u0000|\\000|\\0)?$")
+
+
+@parsers.register("hillstone.stoneos")
+class HillstoneParser:
+    """Hillstone StoneOS syslog lines."""
+
+    dataset = "hillstone.stoneos"
+
+    def __init__(self) -> None:
+        self._times: dict[str, datetime] = {}
+
+    def parse(self, record: RawRecord, context: ParseContext) -> Iterator[Event]:
+        """One event per line; raises ParseError when the line has no ``SERIAL(VSYS) MSGID CLASS@MODULE:``."""
+        text = record.text().rstrip("\r\n\x00")
+        text = _ESCAPED_END.sub("", text).rstrip()
+        envelope = read_envelope(text, context, self._times)
+        header = _HEADER.search(text, envelope.end)
+        if header is None:
+            raise ParseError("not a Hillstone line (expected 'SERIAL(VSYS) MSGID CLASS@MODULE: text')")
+        serial, vsys, msgid, klass, module = header.groups()
+        body = text[header.end():].strip()
+        fields: dict[str, Any] = {"message": body, "observer.vendor": "Hillstone", "observer.product": "StoneOS",
+                                  "observer.type": "firewall", "observer.serial_number": serial,
+                                  "hillstone.vsys": vsys, "event.code": msgid.lower(), "hillstone.class": klass,
+                                  "hillstone.module": module}
+        if module == "FLOW" or body.startswith(("SESSION:", "NAT:")):
+            _flow(body, context, fields)
+        elif module == "MGMT":
+            _admin(body, fields)
+        else:
+            fields["event.action"] = f"{klass}-{module}".lower()
+        yield device_event(record, context, dataset=self.dataset, text=text, fields=fields,
+                           priority=envelope.priority, timestamp=envelope.timestamp)
+
+
+def _flow(body: str, context: ParseContext, fields: dict[str, Any]) -> None:
+    fields.update({"event.category": ["network"], "event.type": ["connection"]})
+    found = _TUPLE.search(body)
+    if found:
+        fields.update({"source.ip": found["src"], "source.port": found["sport"], "destination.ip": found["dst"],
+                       "destination.port": found["dport"]})
+        if found["in"]:  # "a:p(if)->b:p(if)": the parentheses hold the interfaces
+            fields["observer.ingress.interface.name"] = found["in"]
+            fields["observer.egress.interface.name"] = found["third"]
+        else:
+            fields.update(protocol_fields(found["third"]))
+    for pattern, names in ITEMS:
+        match = pattern.search(body)
+        if match is None:
+            continue
+        for name, value in zip(names, match.groups(), strict=True):
+            value = value.strip()
+            if value in _UNSET or name in fields:
+                continue
+            if name == "network.transport":
+                fields.update(protocol_fields(value))
+            elif name in ("event.start", "event.end"):
+                fields[name] = format_timestamp(datetime.fromisoformat(value).replace(tzinfo=context.timezone))
+            else:
+                fields[name] = value
+    kind = "NAT" if body.startswith("NAT:") else "session"
+    if "policy deny" in body:
+        fields.update({"event.type": ["connection", "denied"], "event.action": "policy-deny",
+                       "event.outcome": "failure"})
+    elif "session end" in body:
+        fields.update({"event.type": ["connection", "end"], "event.action": "session-end"})
+    elif "session start" in body:
+        fields.update({"event.type": ["connection", "start"], "event.action": "session-start"})
+    else:
+        fields["event.action"] = kind.lower()
+
+
+def _admin(body: str, fields: dict[str, Any]) -> None:
+    for pattern, kind, action, outcome in ADMIN:
+        match = pattern.search(body)
+        if match is None:
+            continue
+        found = match.groupdict()
+        fields.update({"event.category": ["authentication"], "event.type": [kind], "event.action": action,
+                       "event.outcome": outcome, "user.name": found["user"],
+                       "hillstone.access_method": found["via"]})
+        address = found.get("ip") or found.get("ip2")
+        if address:
+            fields["source.ip"] = address
+        return
+    fields["event.action"] = "event-mgmt"

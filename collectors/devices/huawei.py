@@ -1,0 +1,161 @@
+"""Huawei VRP (switches, routers) and USG / HiSecEngine firewalls: information-center lines
+(collectors.devices.infocenter) to ECS (log-formats.md section 3).
+
+The description is a sentence and ``(Key=Value, ...)`` (``SHELL/5/CMDRECORD``), or ``Key=Value,``
+lists (``SECLOG``), or ``key=value, `` lists with hyphenated keys (``POLICY``), after an optional
+VRP8 location (``CID=0x...;``). Keys are matched case- and punctuation-blind through KEYS; a key
+not in it goes to ``huawei.<vrp|usg>.<key>``. EVENTS classifies a (module, brief) as Elastic's
+integrations do similar devices (fortinet, cisco_asa, panw): logins (``event.category:
+authentication``), commands and saves (``configuration``), policy hits and sessions (``network``,
+``allowed``/``denied``, ``start``/``end``), IPS/AV detections (``event.kind: alert``,
+``intrusion_detection`` / ``malware``). A (module, brief) not in it is still an event, with
+``event.action`` the brief, lower-case and hyphenated. Vendor header fields: ``huawei.module``,
+``huawei.severity``, ``huawei.brief``, ``huawei.flag``, ``huawei.sequence``, ``event.code`` =
+``MODULE/BRIEF``; the dataset is ``huawei.usg`` for firewall modules, else ``huawei.vrp``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from govsoc.collectors.base import ParseContext, RawRecord, parsers
+from govsoc.collectors.devices.device_event import device_event
+from govsoc.collectors.devices.infocenter import read_infocenter
+from govsoc.collectors.devices.network_fields import protocol_fields
+from govsoc.collectors.syslog.line import SEVERITIES
+from govsoc.core.event import Event, format_timestamp
+
+__all__ = ["EVENTS", "KEYS", "HuaweiParser"]
+
+_AUTH, _CONF, _NET = ("authentication",), ("configuration",), ("network",)
+_IDS, _MALWARE = ("network", "intrusion_detection"), ("network", "malware")
+#: (module, brief or "*") -> (product, event.category, event.type, event.action, event.outcome, event.kind)
+EVENTS: dict[tuple[str, str], tuple[str, tuple[str, ...], tuple[str, ...], str, str | None, str]] = {
+    ("SHELL", "CMDRECORD"): ("vrp", _CONF, ("change",), "command-executed", "success", "event"),
+    ("SHELL", "DISPLAY_CMDRECORD"): ("vrp", _CONF, ("access",), "command-executed", "success", "event"),
+    ("SHELL", "CMDRECORDFAILED"): ("vrp", _CONF, ("change",), "command-executed", "failure", "event"),
+    ("SHELL", "LOGIN"): ("vrp", _AUTH, ("start",), "logged-in", "success", "event"),
+    ("SHELL", "LOGINFAILED"): ("vrp", _AUTH, ("start",), "logon-failed", "failure", "event"),
+    ("SHELL", "LOGIN_FAIL"): ("vrp", _AUTH, ("start",), "logon-failed", "failure", "event"),
+    ("SHELL", "LOGIN_FAIL_FOR_INPUT_TIMEOUT"): ("vrp", _AUTH, ("start",), "logon-failed", "failure", "event"),
+    ("SHELL", "LOGOUT"): ("vrp", _AUTH, ("end",), "logged-out", "success", "event"),
+    ("CLI", "LOGIN"): ("vrp", _AUTH, ("start",), "logged-in", "success", "event"),
+    ("SSH", "SSH_FAIL"): ("vrp", _AUTH, ("start",), "logon-failed", "failure", "event"),
+    ("SSH", "SSHS_IP_BLOCK_CLIENT"): ("vrp", _AUTH, ("info",), "client-blocked", "failure", "event"),
+    ("FTPS", "LOGIN_OK"): ("vrp", _AUTH, ("start",), "logged-in", "success", "event"),
+    ("FTPS", "LOGINFAILED"): ("vrp", _AUTH, ("start",), "logon-failed", "failure", "event"),
+    ("SNMP", "SNMP_FAIL"): ("vrp", _AUTH, ("start",), "logon-failed", "failure", "event"),
+    ("CFM", "SAVE"): ("vrp", _CONF, ("change",), "configuration-saved", "success", "event"),
+    ("POLICY", "POLICYPERMIT"): ("usg", _NET, ("connection", "allowed"), "policy-permit", "success", "event"),
+    ("POLICY", "POLICYDENY"): ("usg", _NET, ("connection", "denied"), "policy-deny", "failure", "event"),
+    ("SECLOG", "SESSION_BUILT"): ("usg", _NET, ("connection", "start"), "session-built", None, "event"),
+    ("SECLOG", "SESSION_TEARDOWN"): ("usg", _NET, ("connection", "end"), "session-teardown", None, "event"),
+    ("IPS", "*"): ("usg", _IDS, ("info",), "intrusion-detected", None, "alert"),
+    ("AV", "*"): ("usg", _MALWARE, ("info",), "virus-detected", None, "alert"),
+    ("URL", "FILTER"): ("usg", ("network", "web"), ("info",), "url-filtered", None, "event"),
+}
+#: Key, lower-case without '-' and '_' -> ECS field (values checked by network_fields).
+KEYS: dict[str, str] = {
+    "ip": "source.ip", "ipaddress": "source.ip", "sourceip": "source.ip", "srcip": "source.ip",
+    "username": "user.name", "user": "user.name", "command": "process.command_line",
+    "sourceport": "source.port", "srcport": "source.port", "destinationip": "destination.ip",
+    "dstip": "destination.ip", "destinationport": "destination.port", "dstport": "destination.port",
+    "sourcezone": "observer.ingress.zone", "srczone": "observer.ingress.zone",
+    "destinationzone": "observer.egress.zone", "dstzone": "observer.egress.zone",
+    "rulename": "rule.name", "signname": "rule.name", "signid": "rule.id", "policy": "rule.ruleset",
+    "category": "rule.category", "applicationname": "network.application", "application": "network.application",
+    "sourcenatip": "source.nat.ip", "sourcenatport": "source.nat.port", "destinationnatip": "destination.nat.ip",
+    "destinationnatport": "destination.nat.port", "sendpkts": "source.packets", "sendbytes": "source.bytes",
+    "rcvpkts": "destination.packets", "rcvbytes": "destination.bytes", "failedreason": "event.reason",
+    "reason": "event.reason", "vsys": "huawei.usg.vsys", "closereason": "huawei.usg.close_reason",
+    "task": "huawei.vrp.task", "vpnname": "huawei.vrp.vpn_name", "usertype": "huawei.vrp.user_type",
+    "authenticationmethod": "huawei.vrp.authentication_method", "times": "huawei.vrp.times",
+}
+#: Signature severity words -> event.severity (1 low .. 4 critical; the scale is ours).
+SEVERITY_WORDS = {"information": 1, "low": 1, "medium": 2, "high": 3, "critical": 4}
+_BLOCKED = ("block", "drop", "reset", "deny")
+_LOCATION = re.compile(r"(?:(?:CID|VS|VR|alarmID)=[^;\s]*;|\[[^\]]*\])*")
+_PAIR = re.compile(r'([A-Za-z][\w-]*)=("(?:[^"\\]|\\.)*"|[^,;)]*)')
+_SNAKE = re.compile(r"[^a-z0-9]+")
+_FIREWALL_MODULES = frozenset({"POLICY", "SECLOG", "IPS", "AV", "URL", "SECURITY", "NAT", "FWLOG", "FW-LOG"})
+
+
+@parsers.register("huawei")
+class HuaweiParser:
+    """Huawei VRP and USG information-center lines."""
+
+    dataset = "huawei.vrp"
+
+    def __init__(self) -> None:
+        self._times: dict[str, datetime] = {}
+
+    def parse(self, record: RawRecord, context: ParseContext) -> Iterator[Event]:
+        """One event per line; raises ParseError when the line has no information-center marker."""
+        text = record.text().rstrip("\r\n\x00")
+        line = read_infocenter(text, context, self._times)
+        known = EVENTS.get((line.module.upper(), line.brief.upper())) or EVENTS.get((line.module.upper(), "*"))
+        product = known[0] if known else ("usg" if line.module.upper() in _FIREWALL_MODULES else "vrp")
+        description = line.description
+        fields: dict[str, Any] = {
+            "message": description, "event.code": f"{line.module}/{line.brief}", "huawei.module": line.module,
+            "huawei.severity": line.severity, "huawei.brief": line.brief, "log.level": SEVERITIES[line.severity],
+            "observer.vendor": "Huawei", "observer.product": product.upper(),
+        }
+        if product == "usg":
+            fields["observer.type"] = "firewall"
+        if line.host:
+            fields["observer.name"] = line.host
+        if line.flag:
+            fields["huawei.flag"] = line.flag
+        if line.count is not None:
+            fields["huawei.sequence"] = line.count
+        _pairs(description, product, fields)
+        if known:
+            _, category, kinds, action, outcome, kind = known
+            fields.update({"event.category": list(category), "event.type": list(kinds), "event.action": action,
+                           "event.kind": kind})
+            if outcome:
+                fields["event.outcome"] = outcome
+            if kind == "alert":
+                _verdict(fields)
+        else:
+            fields["event.action"] = _SNAKE.sub("-", line.brief.lower()).strip("-")
+        yield device_event(record, context, dataset=f"huawei.{product}", text=text, fields=fields,
+                           priority=line.priority, timestamp=line.timestamp)
+
+
+def _pairs(description: str, product: str, fields: dict[str, Any]) -> None:
+    body = description[_LOCATION.match(description).end():]  # type: ignore[union-attr]
+    pairs = _PAIR.findall(body)
+    for i, (key, value) in enumerate(pairs):
+        value = value.strip()
+        if value.startswith('"') and value.endswith('"') and len(value) > 1:
+            value = value[1:-1]
+        elif i == len(pairs) - 1 and value.endswith(".") and body.rstrip().endswith("."):
+            value = value[:-1]  # the sentence's full stop after "rule-name=allow_web."
+        if not value:
+            continue
+        name = key.lower().replace("-", "").replace("_", "")
+        if name == "protocol":
+            fields.update(protocol_fields(value))
+        elif name in ("begintime", "endtime") and value.isdigit():
+            fields["event.start" if name == "begintime" else "event.end"] = format_timestamp(
+                datetime.fromtimestamp(int(value), UTC))
+        elif name == "severity":
+            fields[f"huawei.{product}.severity"] = value
+            if value.lower() in SEVERITY_WORDS:
+                fields["event.severity"] = SEVERITY_WORDS[value.lower()]
+        elif name == "action" and product == "usg":
+            fields["huawei.usg.action"] = value
+        else:
+            fields.setdefault(KEYS.get(name) or f"huawei.{product}.{_SNAKE.sub('_', key.lower()).strip('_')}", value)
+
+
+def _verdict(fields: dict[str, Any]) -> None:
+    """An IPS/AV alert's ``event.type``: denied when the device blocked it, else allowed."""
+    action = str(fields.get("huawei.usg.action", "")).lower()
+    if action:
+        fields["event.type"] = ["denied"] if any(word in action for word in _BLOCKED) else ["allowed"]

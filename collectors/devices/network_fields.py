@@ -1,0 +1,82 @@
+"""What every network or security device event gets once its vendor fields are mapped to ECS:
+addresses checked (a value that is no address is dropped, a host name goes to ``.domain``),
+ports and counters as numbers, the transport from a protocol number or name
+(``network.transport`` / ``.iana_number``), ``network.type``, the Community ID of a 5-tuple
+(collectors.community_id, so firewall sessions, IDS alerts and flows join) and ``related.*``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from govsoc.collectors.community_id import community_id
+
+__all__ = ["IANA_PROTOCOLS", "complete_network_fields", "protocol_fields"]
+
+#: IANA protocol numbers of the transports devices name.
+IANA_PROTOCOLS = {1: "icmp", 2: "igmp", 6: "tcp", 17: "udp", 47: "gre", 50: "esp", 51: "ah", 58: "ipv6-icmp",
+                  89: "ospf", 132: "sctp"}
+_NUMBERS = {name: number for number, name in IANA_PROTOCOLS.items()} | {"icmpv6": 58}
+_ADDRESSES = ("source.ip", "destination.ip", "source.nat.ip", "destination.nat.ip", "observer.ip", "client.ip")
+_INTEGERS = ("source.port", "destination.port", "source.nat.port", "destination.nat.port", "source.bytes",
+             "destination.bytes", "source.packets", "destination.packets", "network.bytes", "network.packets",
+             "event.severity")
+
+
+def protocol_fields(value: str) -> dict[str, Any]:
+    """``network.transport`` (and ``.iana_number`` when known) of ``6``, ``TCP``, ``udp``, ..."""
+    text = value.strip().lower()
+    if not text:
+        return {}
+    if text.isdigit():
+        number = int(text)
+        name = IANA_PROTOCOLS.get(number)
+        return {"network.iana_number": str(number), **({"network.transport": name} if name else {})}
+    number_of = _NUMBERS.get(text)
+    fields: dict[str, Any] = {"network.transport": text}
+    if number_of is not None:
+        fields["network.iana_number"] = str(number_of)
+    return fields
+
+
+def complete_network_fields(fields: dict[str, Any]) -> None:
+    """Check and complete ``fields`` in place (see the module docstring)."""
+    related: list[str] = []
+    for name in _ADDRESSES:
+        value = fields.get(name)
+        if value is None:
+            continue
+        try:
+            fields[name] = str(ipaddress.ip_address(str(value).strip()))
+            related.append(fields[name])
+        except ValueError:
+            del fields[name]
+            text = str(value).strip()
+            if name in ("source.ip", "destination.ip") and text and text not in ("-", "**", "(null)"):
+                fields[name.replace(".ip", ".address")] = text
+    for name in _INTEGERS:
+        value = fields.get(name)
+        if isinstance(value, str):
+            text = value.strip()
+            if text.isdigit() and (not name.endswith("port") or int(text) < 65536):
+                fields[name] = int(text)
+            else:
+                del fields[name]
+    source, destination = fields.get("source.ip"), fields.get("destination.ip")
+    if source and destination:
+        fields["network.type"] = "ipv6" if ":" in source else "ipv4"
+        sport, dport, transport = fields.get("source.port"), fields.get("destination.port"), \
+            fields.get("network.transport")
+        if isinstance(sport, int) and isinstance(dport, int) and transport:
+            found = community_id(source, sport, destination, dport, transport)
+            if found:
+                fields["network.community_id"] = found
+    if related:
+        fields["related.ip"] = list(dict.fromkeys(related + fields.get("related.ip", [])))
+    user = fields.get("user.name")
+    if user:
+        fields["related.user"] = [user]
+    name = fields.get("observer.name")
+    if name:
+        fields["related.hosts"] = [name]

@@ -1,0 +1,76 @@
+"""NSFOCUS (绿盟) NIPS / NIDS alerts to ECS (log-formats.md section 8.1):
+
+    <5>time:2020-05-10 12:30:34;danger_degree:1;breaking_sighn:1;event:[50083]<rule name>;src_addr:...
+
+``;``-separated ``key:value`` pairs. ``event:[ID]name`` is ``rule.id`` and ``rule.name`` (often
+Chinese); ``breaking_sighn`` (spelled so in the output) 1 means blocked: ``event.type: [denied]``,
+else ``[allowed]``; ``danger_degree`` is kept in ``nsfocus.danger_degree`` and as
+``event.severity`` (its scale is not documented publicly: samples show 1 to 5). Every line is an
+``event.kind: alert`` of ``event.category: [network, intrusion_detection]``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from govsoc.collectors.base import ParseContext, RawRecord, parsers
+from govsoc.collectors.devices.device_event import device_event
+from govsoc.collectors.devices.envelope import read_envelope
+from govsoc.core.errors import ParseError
+from govsoc.core.event import Event
+
+__all__ = ["KEYS", "NsfocusParser"]
+
+KEYS = {"src_addr": "source.ip", "src_port": "source.port", "dst_addr": "destination.ip",
+        "dst_port": "destination.port", "user": "user.name", "proto": "network.application"}
+_START = re.compile(r"time:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d);")
+_EVENT = re.compile(r"\[(\d+)\](.*)", re.DOTALL)
+
+
+@parsers.register("nsfocus.ips")
+class NsfocusParser:
+    """NSFOCUS NIPS / NIDS ``time:...;danger_degree:...`` alerts."""
+
+    dataset = "nsfocus.ips"
+
+    def __init__(self) -> None:
+        self._times: dict[str, datetime] = {}
+
+    def parse(self, record: RawRecord, context: ParseContext) -> Iterator[Event]:
+        """One alert per line; raises ParseError when the line has no ``time:...;`` pairs."""
+        text = record.text().rstrip("\r\n\x00")
+        envelope = read_envelope(text, context, self._times)
+        start = _START.search(text, envelope.end)
+        if start is None or "danger_degree:" not in text:
+            raise ParseError("not an NSFOCUS alert (expected 'time:YYYY-MM-DD hh:mm:ss;danger_degree:...')")
+        try:
+            when = datetime.fromisoformat(start[1]).replace(tzinfo=context.timezone)
+        except ValueError:
+            raise ParseError(f"impossible time {start[1]!r}") from None
+        fields: dict[str, Any] = {"event.kind": "alert", "event.category": ["network", "intrusion_detection"],
+                                  "event.type": ["info"], "event.action": "intrusion-detected",
+                                  "observer.vendor": "NSFOCUS", "observer.type": "ips"}
+        for part in text[start.end():].split(";"):
+            key, _, value = part.partition(":")
+            key, value = key.strip(), value.strip()
+            if not value:
+                continue
+            if key == "event":
+                found = _EVENT.match(value)
+                fields["rule.id"], fields["rule.name"] = (found[1], found[2].strip()) if found else (None, value)
+            elif key == "danger_degree":
+                fields["nsfocus.danger_degree"] = value
+                if value.isdigit():
+                    fields["event.severity"] = int(value)
+            elif key == "breaking_sighn":
+                fields["nsfocus.breaking_sighn"] = value
+                fields["event.type"] = ["denied"] if value == "1" else ["allowed"]
+            else:
+                fields.setdefault(KEYS.get(key) or f"nsfocus.{key}", value)
+        if fields.get("rule.id") is None:
+            fields.pop("rule.id", None)
+        yield device_event(record, context, dataset=self.dataset, text=text, fields=fields,
+                           priority=envelope.priority, timestamp=when)

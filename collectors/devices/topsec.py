@@ -1,0 +1,120 @@
+"""Topsec (天融信) TOS and NGTOS firewalls to ECS (log-formats.md section 7): WELF-like
+``key=value`` pairs, values with spaces in double quotes (NGTOS quotes them all), after an
+optional syslog envelope and host:
+
+    id=tos time="2016-04-06 16:53:11" fw=<device> pri=6 type=ac recorder=FW-NAT src=... dst=...
+
+``time`` is the event's time (zone-less: the source's zone). ``type`` names the family, classified
+through TYPES: ``ac`` / ``conn`` access control and sessions (``network``, ``allowed``/``denied``
+from ``rule=accept|deny``), ``mgmt`` administrator actions (``configuration``; ``result=0``
+success, else failure), ``system`` / ``sv_netacc`` logins (``authentication``), NGTOS threat
+types (``event.kind: alert``). KEYS maps the rest; a key not in it goes to ``topsec.<key>``.
+MAC addresses get ECS's ``AA-BB-CC-DD-EE-FF`` form. Device names (``fw=``) may be GBK Chinese.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from govsoc.collectors.base import ParseContext, RawRecord, parsers
+from govsoc.collectors.devices.device_event import device_event
+from govsoc.collectors.devices.envelope import read_envelope
+from govsoc.collectors.devices.network_fields import protocol_fields
+from govsoc.core.errors import ParseError
+from govsoc.core.event import Event
+
+__all__ = ["KEYS", "TYPES", "TopsecParser"]
+
+KEYS: dict[str, str] = {
+    "src": "source.ip", "dst": "destination.ip", "sport": "source.port", "dport": "destination.port",
+    "smac": "source.mac", "dmac": "destination.mac", "indev": "observer.ingress.interface.name",
+    "outdev": "observer.egress.interface.name", "user": "user.name", "policyid": "rule.id",
+    "policyname": "rule.name", "fw": "observer.name", "dev": "observer.name", "msg": "message",
+    "protoname": "network.application", "vip": "client.nat.ip", "attack_type": "rule.category",
+}
+_IDS = ("network", "intrusion_detection")
+#: type -> (event.category, event.type, event.action, event.kind)
+TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...], str, str]] = {
+    "ac": (("network",), ("connection",), "access-control", "event"),
+    "conn": (("network",), ("connection",), "connection", "event"),
+    "mgmt": (("configuration",), ("change",), "administration", "event"),
+    "system": (("authentication",), ("info",), "system", "event"),
+    "sv_netacc": (("authentication", "network"), ("start",), "ssl-vpn-access", "event"),
+    "dpi": (("network",), ("protocol",), "content-audit", "event"),
+    "僵尸网络": (_IDS, ("info",), "botnet-detected", "alert"),
+    "ips": (_IDS, ("info",), "intrusion-detected", "alert"),
+    "av": (("network", "malware"), ("info",), "virus-detected", "alert"),
+}
+_START = re.compile(r"(?:^|\s)id=")
+_PAIR = re.compile(r'([\w.-]+)=("(?:[^"\\]|\\.)*"|\S*)')
+_OPERATIONS = {"login": ("start", "logged-in"), "logout": ("end", "logged-out"), "connect": ("start", "connected")}
+
+
+@parsers.register("topsec.tos")
+class TopsecParser:
+    """Topsec TOS / NGTOS ``id=tos`` lines."""
+
+    dataset = "topsec.tos"
+
+    def __init__(self) -> None:
+        self._times: dict[str, datetime] = {}
+
+    def parse(self, record: RawRecord, context: ParseContext) -> Iterator[Event]:
+        """One event per line; raises ParseError when the line has no ``id=... time="..."``."""
+        text = record.text().rstrip("\r\n\x00")
+        envelope = read_envelope(text, context, self._times)
+        start = _START.search(text, envelope.end)
+        if start is None:
+            raise ParseError("not a Topsec line (expected 'id=tos time=\"...\" fw=... type=...')")
+        pairs = {key: value[1:-1] if value.startswith('"') and value.endswith('"') and len(value) > 1 else value
+                 for key, value in _PAIR.findall(text, start.end() - 3)}
+        stamp = pairs.get("time", "")
+        try:
+            when = datetime.fromisoformat(stamp).replace(tzinfo=context.timezone) if stamp else envelope.timestamp
+        except ValueError:
+            raise ParseError(f"time={stamp!r} is not 'YYYY-MM-DD hh:mm:ss'") from None
+        fields: dict[str, Any] = {"observer.vendor": "Topsec", "observer.product": pairs.get("id", "tos").upper(),
+                                  "observer.type": "firewall"}
+        for key, value in pairs.items():
+            if not value or value == "null" or key in ("time", "id"):
+                continue
+            target = KEYS.get(key)
+            if key == "proto" or key == "protocol":
+                fields.update(protocol_fields(value))
+            elif target in ("source.mac", "destination.mac"):
+                fields[target] = value.replace(":", "-").upper()
+            elif target is not None:
+                fields.setdefault(target, value)
+            else:
+                fields[f"topsec.{key}"] = value
+        _classify(pairs, text[start.end():], fields)
+        yield device_event(record, context, dataset=self.dataset, text=text, fields=fields,
+                           priority=envelope.priority, timestamp=when)
+
+
+def _classify(pairs: dict[str, str], body: str, fields: dict[str, Any]) -> None:
+    known = TYPES.get(pairs.get("type", "").lower()) or TYPES.get(pairs.get("type", ""))
+    if known:
+        category, kinds, action, kind = known
+        fields.update({"event.category": list(category), "event.type": list(kinds), "event.action": action,
+                       "event.kind": kind})
+    rule = pairs.get("rule", "").lower()
+    if rule in ("accept", "permit", "deny", "drop", "reject"):
+        allowed = rule in ("accept", "permit")
+        fields["event.type"] = ["connection", "allowed" if allowed else "denied"]
+        fields["event.outcome"] = "success" if allowed else "failure"
+    result = pairs.get("result")
+    if result is not None and result.lstrip("-").isdigit():
+        fields["event.outcome"] = "success" if int(result) == 0 else "failure"
+    operation = pairs.get("op", "").lower()
+    tail = pairs.get("msg", "") + " " + body.rsplit('"', 1)[-1]  # sv_netacc ends "... Login success"
+    for word, (kind_of, action) in _OPERATIONS.items():
+        if word in operation:
+            fields["event.type"], fields["event.action"] = [kind_of], action
+    if "success" in tail.lower() and "event.outcome" not in fields:
+        fields["event.outcome"] = "success"
+    if pairs.get("type") == "mgmt" and pairs.get("recorder") == "config":
+        fields["process.command_line"] = pairs.get("msg", "")

@@ -1,0 +1,52 @@
+"""H3C Comware and SecPath lines (real, see tests/data/collectors/devices/README.md), fields
+derived from H3C's information-center format and the field ids (log-formats.md section 4)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+Sample = Callable[[str, str], list[dict[str, Any]]]
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    # FILTER policy hit, H3C "date" time (year after the time)
+    (0, {"event.dataset": "h3c.secpath", "event.type": ["connection", "allowed"], "event.action": "policy-permit",
+         "source.ip": "172.16.100.151", "destination.port": 80, "network.transport": "tcp", "rule.id": "0",
+         "observer.ingress.zone": "Trust", "@timestamp": datetime(2018, 5, 5, 2, 59, 34, tzinfo=SHANGHAI)}),
+    # ISO time with Z from a relay that writes the device address first
+    (1, {"@timestamp": datetime.fromisoformat("2020-08-31T12:07:36+00:00"), "network.transport": "udp",
+         "destination.ip": "114.114.114.114", "rule.ruleset": "Trust-UnTrust"}),
+    # session log: NAT addresses, counters, lower-case module, "(8)Session created"
+    (2, {"event.type": ["connection", "start"], "event.action": "session-created", "source.nat.ip": "112.35.18.188",
+         "source.nat.port": 9460, "source.packets": 1, "source.bytes": 60, "destination.bytes": 0,
+         "h3c.module": "session"}),
+    # IPS alert that permitted and logged: allowed, LOW severity
+    (3, {"event.kind": "alert", "event.type": ["allowed"], "rule.name": "INFOMATION_GATHER__Robot_Spider_Crawler(Baidu)",
+         "rule.id": "23302", "rule.ruleset": "ips_wznetdttdxod5rofa2i3m6kk7u", "event.severity": 1}),
+    # IPS alert in GBK with "SN:" after %%10: the attack name decodes, reset -> denied
+    (4, {"observer.serial_number": "219801A2N89211Q0008N", "event.type": ["denied"], "event.severity": 4,
+         "rule.name": "CVE-2017-5638 Apache Struts2 S2-046 远程命令执行漏洞", "rule.category": "漏洞",
+         "vulnerability.id": "CVE-2017-5638", "user.name": "192.168.1.171"}),
+    # an unmatched CLI command: failure, the user as the device writes it
+    (5, {"event.category": ["configuration"], "event.outcome": "failure", "process.command_line": "dis object-policy",
+         "user.name": "admgbzwy@system(@context5)"}),
+    # a login from a line, not an address
+    (6, {"event.category": ["authentication"], "event.action": "logged-in", "h3c.line": "vty1", "source.ip": None}),
+    # the "-DevIP=...;" source part before the text
+    (7, {"user.name": "yicheng", "source.ip": "10.10.10.10", "observer.name": "DianXin-route"}),
+    # the log buffer form: no %%10, milliseconds
+    (8, {"event.outcome": "success", "user.name": "admin", "source.ip": "192.148.120.4", "h3c.severity": 5}),
+    # a display command is an access, not a change
+    (9, {"event.type": ["access"], "process.command_line": "display acl all", "h3c.line": "vt0"}),
+    # H3C's manual example: a blacklist entry ("--" means none)
+    (10, {"event.code": "BLS/BLS_ENTRY_ADD", "source.ip": "192.168.100.12", "h3c.dslitetunnelpeer": None}),
+])
+def test_h3c_lines(sample: Sample, line: int, expected: dict[str, Any]) -> None:
+    event = sample("h3c", "h3c.log")[line]
+    assert {k: event.get(k) for k in expected} == expected

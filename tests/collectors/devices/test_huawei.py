@@ -1,0 +1,71 @@
+"""Huawei VRP and USG lines (real, see tests/data/collectors/devices/README.md), fields derived
+from Huawei's information-center format and the meaning of each log (log-formats.md section 3)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from govsoc.collectors.community_id import community_id
+
+Sample = Callable[[str, str], list[dict[str, Any]]]
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    # CMDRECORD with FLAG and COUNT swapped ("[l](324)"), a command with parentheses in quotes
+    (0, {"event.category": ["configuration"], "event.type": ["change"], "user.name": "admin",
+         "source.ip": "192.168.1.178", "process.command_line": "log off (ssh user)", "huawei.sequence": 324,
+         "huawei.flag": "l", "huawei.vrp.task": "vt0", "observer.name": "Huawei", "event.dataset": "huawei.vrp"}),
+    # USG CMDRECORD: admin audit trail, Huawei's own year-bearing time
+    (1, {"event.action": "command-executed", "event.outcome": "success", "process.command_line": "action deny",
+         "source.ip": "4.1.93.42", "huawei.vrp.authentication_method": "Null",
+         "@timestamp": datetime(2017, 3, 29, 16, 6, 54, tzinfo=SHANGHAI)}),
+    # "Ip=**" is VRP's mask for a console session: no address
+    (2, {"source.ip": None, "source.address": None, "process.command_line": "rule name test"}),
+    # policy hit: 5-tuple, zones, rule without the sentence's full stop, protocol number
+    (3, {"event.dataset": "huawei.usg", "event.category": ["network"], "event.type": ["connection", "allowed"],
+         "event.action": "policy-permit", "network.iana_number": "17", "network.transport": "udp",
+         "source.port": 137, "destination.ip": "63.1.1.255", "observer.ingress.zone": "untrust",
+         "rule.name": "eeeee", "huawei.usg.vsys": "abc", "observer.type": "firewall"}),
+    # a relay's header in front of the device's: the device's ISO time and name count
+    (5, {"@timestamp": datetime(2020, 9, 9, 10, 5, 11, tzinfo=SHANGHAI), "observer.name": "FW-OUT-01",
+         "event.type": ["connection", "end"], "source.nat.ip": "84.10.61.54", "source.bytes": 74,
+         "destination.bytes": 120, "event.start": "2020-09-09T10:04:36.000000Z",
+         "huawei.usg.close_reason": "aged-out", "user.name": "jakub.gawinkowski"}),
+    # zone offset and DST in the header, VRP8's CID location before the text
+    (6, {"@timestamp": datetime(2022, 3, 26, 17, 6, 48, tzinfo=timezone(timedelta(hours=3))),
+         "observer.name": "IGW-HU-Test", "event.category": ["authentication"], "event.outcome": "failure",
+         "source.ip": "192.168.20.5", "huawei.vrp.vpn_name": "_public_"}),
+    # IPS: the signature is the rule, the policy its ruleset; blocked -> denied
+    (7, {"event.kind": "alert", "event.category": ["network", "intrusion_detection"], "event.type": ["denied"],
+         "rule.name": "ISC BIND VERSION Request", "rule.id": "249760", "rule.ruleset": "VPN_To_Local",
+         "rule.category": "Info-Disclosure", "event.severity": 1, "network.application": "DNS"}),
+    # a trojan signature, medium severity
+    (8, {"event.kind": "alert", "rule.name": "Mining Pool Domain DNS Request", "event.severity": 2,
+         "log.syslog.facility.name": "local7", "log.syslog.severity.code": 4}),
+])
+def test_huawei_lines(sample: Sample, line: int, expected: dict[str, Any]) -> None:
+    event = sample("huawei", "huawei.log")[line]
+    assert {k: event.get(k) for k in expected} == expected
+
+
+def test_every_line_is_an_event_with_the_header_split(sample: Sample) -> None:
+    events = sample("huawei", "huawei.log")
+    assert [e["event.code"] for e in events] == [
+        "SHELL/CMDRECORD", "SHELL/CMDRECORD", "SHELL/CMDRECORD", "POLICY/POLICYPERMIT", "SHELL/CMDRECORD",
+        "SECLOG/SESSION_TEARDOWN", "SSH/SSHS_IP_BLOCK_CLIENT", "IPS/DETECT", "IPS/TROJAN"]
+    assert all(e["observer.vendor"] == "Huawei" for e in events)
+    # BSD time without a year: the latest year not after the reference (2026-11-30)
+    assert events[0]["@timestamp"] == datetime(2026, 10, 4, 23, 46, 14, tzinfo=SHANGHAI)
+
+
+def test_the_community_id_joins_the_policy_hit_to_its_flow(sample: Sample) -> None:
+    hit = sample("huawei", "huawei.log")[3]
+    assert hit["network.community_id"] == community_id("63.1.1.8", 137, "63.1.1.255", 137, "udp")
+    assert hit["related.ip"] == ["63.1.1.8", "63.1.1.255"]
+    assert hit["@timestamp"].astimezone(UTC) == datetime(2017, 3, 29, 8, 23, 39, tzinfo=UTC)
