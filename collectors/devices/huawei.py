@@ -110,8 +110,8 @@ class HuaweiParser:
             fields["observer.name"] = line.host
         if line.flag:
             fields["huawei.flag"] = line.flag
-        if line.count is not None:
-            fields["huawei.sequence"] = line.count
+        if line.sequence is not None:
+            fields["huawei.sequence"] = line.sequence
         _pairs(description, product, fields)
         if known:
             _, category, kinds, action, outcome, kind = known

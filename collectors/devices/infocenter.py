@@ -42,7 +42,7 @@ class InfoCenterLine(NamedTuple):
     severity: int
     brief: str
     flag: str | None
-    count: int | None
+    sequence: int | None
     description: str
 
 

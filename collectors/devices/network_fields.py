@@ -77,6 +77,6 @@ def complete_network_fields(fields: dict[str, Any]) -> None:
     user = fields.get("user.name")
     if user:
         fields["related.user"] = [user]
-    name = fields.get("observer.name")
-    if name:
-        fields["related.hosts"] = [name]
+    observer = fields.get("observer.name")
+    if observer:
+        fields["related.hosts"] = [observer]

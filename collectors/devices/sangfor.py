@@ -119,8 +119,8 @@ def _classify(fields: dict[str, Any]) -> None:
                        "event.kind": kind})
     verdict = ACTIONS.get(str(fields.get("sangfor.action", "")).lower())
     if verdict:
-        kinds = [t for t in fields.get("event.type", []) if t not in ("info", "allowed", "denied")]
-        fields["event.type"] = [*kinds, verdict[0]]
+        phases = [t for t in fields.get("event.type", []) if t not in ("info", "allowed", "denied")]
+        fields["event.type"] = [*phases, verdict[0]]
         fields["event.outcome"] = verdict[1]
     vulnerability = fields.get("sangfor.vulnerability") or fields.get("sangfor.virus")
     if vulnerability:  # the signature that matched is the rule; the policy stays a ruleset

@@ -41,7 +41,8 @@ def test_each_line_is_recognised_alone() -> None:
 
 
 def test_a_relay_file_mixing_devices_and_hosts_is_read_line_by_line(tmp_path: Path) -> None:
-    lines = [(DATA / "huawei.log").read_bytes().splitlines()[3], (DATA / "sangfor_gbk.log").read_bytes().splitlines()[0],
+    lines = [(DATA / "huawei.log").read_bytes().splitlines()[3],
+             (DATA / "sangfor_gbk.log").read_bytes().splitlines()[0],
              (DATA / "hillstone.log").read_bytes().splitlines()[4],
              b"Nov 30 03:20:38 gate sshd[812]: Failed password for root from 198.51.100.7 port 40022 ssh2"]
     relay = tmp_path / "relay.log"

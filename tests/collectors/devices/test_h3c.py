@@ -27,7 +27,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
          "source.nat.port": 9460, "source.packets": 1, "source.bytes": 60, "destination.bytes": 0,
          "h3c.module": "session"}),
     # IPS alert that permitted and logged: allowed, LOW severity
-    (3, {"event.kind": "alert", "event.type": ["allowed"], "rule.name": "INFOMATION_GATHER__Robot_Spider_Crawler(Baidu)",
+    (3, {"event.kind": "alert", "event.type": ["allowed"],
+         "rule.name": "INFOMATION_GATHER__Robot_Spider_Crawler(Baidu)",
          "rule.id": "23302", "rule.ruleset": "ips_wznetdttdxod5rofa2i3m6kk7u", "event.severity": 1}),
     # IPS alert in GBK with "SN:" after %%10: the attack name decodes, reset -> denied
     (4, {"observer.serial_number": "219801A2N89211Q0008N", "event.type": ["denied"], "event.severity": 4,

@@ -20,7 +20,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
          "event.outcome": "failure", "user.name": "superman", "source.ip": "192.168.152.30",
          "process.command_line": "ar custom modify name FTP ports 'tcp|21 ';error -27007 : 对象不存在"}),
     # access control in GBK: Chinese device name, MACs in ECS form, accept -> allowed
-    (1, {"observer.name": "滨海公安外网防火墙", "event.type": ["connection", "allowed"], "source.mac": "74-25-8A-EB-F6-0E",
+    (1, {"observer.name": "滨海公安外网防火墙", "event.type": ["connection", "allowed"],
+         "source.mac": "74-25-8A-EB-F6-0E",
          "observer.egress.interface.name": "eth10", "rule.id": "8036", "user.name": None, "network.transport": "tcp"}),
     # tabs between pairs
     (2, {"observer.name": "滨海公安IDP-备", "destination.ip": "224.0.0.22", "rule.id": "8066"}),
