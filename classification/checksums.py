@@ -14,6 +14,7 @@ those of shared/reference/classification.md §5.8:
 
 from __future__ import annotations
 
+from operator import mul
 from typing import Final
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
 
 _RIC_WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _RIC_CHARS: Final = "10X98765432"
+_RIC_ZERO: Final = 48 * sum(_RIC_WEIGHTS)
 #: GB 32100 alphabet: digits and upper-case letters without I, O, S, V, Z (values 0..30).
 USCC_ALPHABET: Final = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_VALUE: Final = {c: i for i, c in enumerate(USCC_ALPHABET)}
@@ -43,7 +45,10 @@ def _digits(text: str) -> bool:
 
 def resident_id_check_char(body: str) -> str:
     """The MOD 11-2 check character of the first 17 digits of a citizen identity number."""
-    total = sum(int(d) * w for d, w in zip(body[:17], _RIC_WEIGHTS, strict=True))
+    if len(body) < 17:
+        raise ValueError("an identity number body has 17 digits")
+    # ASCII codes times the weights, less 48 ('0') times their sum: one C-level pass (hot path)
+    total = sum(map(mul, body[:17].encode("ascii"), _RIC_WEIGHTS)) - _RIC_ZERO
     return _RIC_CHARS[total % 11]
 
 

@@ -130,7 +130,7 @@ class Recognizer(ABC):
         without it."""
         if self.needs_context and not context:
             return
-        text = normalize(value)
+        text = value if value.isascii() else normalize(value)
         taken: list[tuple[int, int]] = []
         for pattern, regex in self._compiled:
             if pattern.context_only and not context:

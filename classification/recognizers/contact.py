@@ -23,7 +23,7 @@ class MobileRecognizer(Recognizer):
     category = "个人基本资料"
     level = "G3"
     mask_rule = "mobile"
-    TRIGGER = r"1\d\d"
+    TRIGGER = r"1[3-9]\d[- ]?\d{4}"
     STRIP = " -+"
     PATTERNS = (Pattern("11-digit mobile", NOT_BEFORE + r"(?:(?:\+|00)86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}" + NOT_AFTER,
                         0.6),)
@@ -47,16 +47,22 @@ class LandlineRecognizer(Recognizer):
     category = "个人基本资料"
     level = "G2"
     mask_rule = "landline"
-    TRIGGER = r"0\d\d"
-    STRIP = " ()"
-    PATTERNS = (Pattern("area code + number",
-                        NOT_BEFORE + r"(?:\(0\d{2,3}\)|0\d{2,3})[- ]?[2-9]\d{6,7}(?:-\d{1,6})?" + NOT_AFTER, 0.4),)
+    TRIGGER = r"0\d{2,3}\)?[- ]?[2-9]\d{5}"
+    STRIP = "()"
+    PATTERNS = (
+        Pattern("(area code) number or area code-number",
+                NOT_BEFORE + r"(?:\(0\d{2,3}\) ?|0\d{2,3}[- ])[2-9]\d{6,7}(?:-\d{1,6})?" + NOT_AFTER, 0.4),
+        # 11-12 digits starting with 0 without a separator are as often invoice codes (发票代码)
+        # and order numbers: only in a column named for phones
+        Pattern("area code and number run together", NOT_BEFORE + r"0\d{2,3}[2-9]\d{6,7}" + NOT_AFTER, 0.3,
+                context_only=True),
+    )
     CONTEXT = ("gddh", "lxdh", "phone", "tel", "telephone", "fax", "座机", "固定电话", "联系电话", "电话", "传真")
     WEAK_CONTEXT = ("dh",)
 
     def validate(self, candidate: str) -> str | None:
         """An area code in use (010, 020-029 but 026, 03xx-09xx) and a number of its length."""
-        parts = candidate.split("-")
+        parts = candidate.replace(" ", "-", 1).split("-") if " " in candidate else candidate.split("-")
         if len(parts) == 3 or (len(parts) == 2 and len(parts[0]) in (3, 4)):
             digits = parts[0] + parts[1]  # area-number[-extension]
         else:

@@ -7,11 +7,18 @@ check. A masked card (``6222****1234``) is not a card number.
 
 from __future__ import annotations
 
+import re
+
 from govsoc.classification.checksums import luhn_ok
 from govsoc.classification.cn_codes import card_issuer
 from govsoc.classification.recognizer import NOT_AFTER, NOT_BEFORE, Pattern, Recognizer, register
+from govsoc.classification.recognizers.identity import ID_SHAPED
 
 __all__ = ["BankCardRecognizer"]
+
+#: 16 digits starting with a date yymmdd of 2015-2030 in the Mastercard 2-series range: the
+#: common order-number layout (date + sequence), more often than a 2-series card in China.
+_DATED = re.compile(r"2[2-7](?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{10}$")
 
 
 @register("cn_bank_card")
@@ -24,7 +31,7 @@ class BankCardRecognizer(Recognizer):
     level = "G4"
     checksum = True
     mask_rule = "bank_card"
-    TRIGGER = r"\d{4}"
+    TRIGGER = r"\d{4}[ -]?\d{4}[ -]?\d{4}"
     PATTERNS = (
         Pattern("13-19 digits", NOT_BEFORE + r"\d{13,19}" + NOT_AFTER, 0.3),
         Pattern("groups of four", NOT_BEFORE + r"\d{4}(?:[ -]\d{4}){2,3}(?:[ -]?\d{1,3})?" + NOT_AFTER, 0.3),
@@ -37,5 +44,9 @@ class BankCardRecognizer(Recognizer):
         """An issuer whose prefix and length fit, and the Luhn check."""
         scheme = card_issuer(candidate)
         if scheme is None or not luhn_ok(candidate):
+            return None
+        if len(candidate) == 18 and ID_SHAPED.match(candidate):
+            return None  # region + a 19xx/20xx date: an ID number (even an invalid one), rarely a card
+        if scheme == "Mastercard" and _DATED.match(candidate):
             return None
         return f"{scheme} prefix and length ({len(candidate)} digits), Luhn check"

@@ -9,6 +9,8 @@ Number formats without a check character (passports, permits) count only with co
 
 from __future__ import annotations
 
+import re
+import time
 from datetime import date
 from typing import Final
 
@@ -19,7 +21,7 @@ from govsoc.classification.recognizer import NOT_AFTER, NOT_BEFORE, Pattern, Rec
 __all__ = [
     "ResidentIdRecognizer", "LegacyResidentIdRecognizer", "ForeignPermanentResidentIdRecognizer",
     "DisabilityCertificateRecognizer", "MilitaryIdRecognizer", "PassportRecognizer", "HkMacauPermitRecognizer",
-    "TaiwanPermitRecognizer", "MainlandTravelPermitRecognizer", "birth_date",
+    "TaiwanPermitRecognizer", "MainlandTravelPermitRecognizer", "birth_date", "ID_SHAPED",
 ]
 
 _DATE8: Final = r"(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
@@ -30,13 +32,30 @@ _ID_CONTEXT: Final = ("sfzh", "sfzhm", "sfz", "shenfenzheng", "shenfenzhenghao",
                       "身份號", "身分證")
 
 
+#: A region prefix and a 19xx/20xx month-day: the shape of an ID number, valid or not. Other
+#: 18-digit recognizers (cards, all-digit USCCs) leave such numbers alone.
+ID_SHAPED: Final = re.compile(r"(?:1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[1-3])\d{4}(?:19|20)\d{2}"
+                              r"(?:0[1-9]|1[0-2])(?:[0-2]\d|3[01])\d{3}[0-9X]$")
+
+
 def birth_date(digits8: str) -> date | None:
     """The date ``YYYYMMDD`` if it is a real calendar date no later than today, else None."""
     try:
         born = date(int(digits8[:4]), int(digits8[4:6]), int(digits8[6:8]))
     except ValueError:
         return None
-    return born if born <= date.today() else None
+    return born if born <= _today() else None
+
+
+_day: list[object] = [None, None]
+
+
+def _today() -> date:
+    # date.today() costs a system call and a conversion; ID validation asks it for every number
+    now = int(time.time()) // 3600
+    if _day[0] != now:
+        _day[0], _day[1] = now, date.today()
+    return _day[1]  # type: ignore[return-value]
 
 
 def _why_id18(number: str, what: str) -> str | None:
@@ -58,7 +77,7 @@ class ResidentIdRecognizer(Recognizer):
     level = "G3"
     checksum = True
     mask_rule = "id_card"
-    TRIGGER = r"\d{6}"
+    TRIGGER = r"\d{17}"
     PATTERNS = (Pattern("18-digit GB 11643 number", NOT_BEFORE + ID18 + NOT_AFTER, 0.5),)
     CONTEXT = _ID_CONTEXT
 
@@ -76,7 +95,7 @@ class LegacyResidentIdRecognizer(Recognizer):
     entity = "15位身份证号 legacy resident ID number"
     category = "个人身份信息"
     mask_rule = "id_card"
-    TRIGGER = r"\d{6}"
+    TRIGGER = r"\d{15}"
     PATTERNS = (Pattern("15-digit first-generation number", NOT_BEFORE + r"[1-8]\d{5}" + _DATE6 + r"\d{3}" + NOT_AFTER,
                         0.3, context_only=True),)
     CONTEXT = _ID_CONTEXT
@@ -96,7 +115,7 @@ class ForeignPermanentResidentIdRecognizer(Recognizer):
     category = "个人身份信息"
     checksum = True
     mask_rule = "id_card"
-    TRIGGER = r"9\d{5}"
+    TRIGGER = r"9\d{16}"
     PATTERNS = (Pattern("18-digit 2023 card number",
                         NOT_BEFORE + r"9\d{5}" + _DATE8 + r"\d{3}[0-9Xx]" + NOT_AFTER, 0.5),)
     CONTEXT = ("永久居留", "永居证", "permanent_resident")
@@ -120,7 +139,7 @@ class DisabilityCertificateRecognizer(Recognizer):
     level = "G4"
     checksum = True
     mask_rule = "id_card"
-    TRIGGER = r"\d{6}"
+    TRIGGER = r"\d{17}[\dXx]\d"
     PATTERNS = (Pattern("ID number + category + grade", NOT_BEFORE + ID18 + r"[1-7][1-4]" + NOT_AFTER, 0.5),)
     CONTEXT = ("残疾", "cjrzh", "disability")
 

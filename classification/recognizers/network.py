@@ -33,7 +33,7 @@ class Ipv4Recognizer(Recognizer):
     category = "网络身份标识信息"
     level = "G2"
     mask_rule = "ipv4"
-    TRIGGER = r"\d\.\d"
+    TRIGGER = r"\d\.\d{1,3}\.\d"
     STRIP = ""
     PATTERNS = (Pattern("dotted quad", r"(?<![0-9A-Za-z.])(?:\d{1,3}\.){3}\d{1,3}(?![0-9A-Za-z]|\.\d)", 0.6),)
     CONTEXT = ("ip", "ip_addr", "ipaddr", "src_ip", "dst_ip", "client_ip", "x_forwarded_for", "ip地址")

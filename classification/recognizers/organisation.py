@@ -12,6 +12,7 @@ from __future__ import annotations
 from govsoc.classification.checksums import organisation_code_ok, registration_number_ok, uscc_ok
 from govsoc.classification.cn_codes import PLATE_PROVINCES, PROVINCE_CODES
 from govsoc.classification.recognizer import NOT_AFTER, NOT_BEFORE, Pattern, Recognizer, register
+from govsoc.classification.recognizers.identity import ID_SHAPED
 
 __all__ = [
     "UsccRecognizer", "OrganisationCodeRecognizer", "RegistrationNumberRecognizer", "LegacyTaxIdRecognizer",
@@ -31,7 +32,7 @@ class UsccRecognizer(Recognizer):
     level = "G1"
     checksum = True
     mask_rule = "public"
-    TRIGGER = r"\d{6}"
+    TRIGGER = r"\d{7}[0-9A-Z]{9}"
     STRIP = ""
     PATTERNS = (Pattern("18-character GB 32100 code",
                         NOT_BEFORE + r"[1-9ANY][1-9]\d{6}" + _USCC_CHAR + r"{10}" + NOT_AFTER, 0.5),)
@@ -41,8 +42,8 @@ class UsccRecognizer(Recognizer):
         """Region prefix, embedded organisation code check and the MOD 31 check character."""
         if candidate[2:4] not in PROVINCE_CODES and candidate[2:4] != "10":  # 10xxxx: central registration
             return None
-        if not uscc_ok(candidate):
-            return None
+        if not uscc_ok(candidate) or ID_SHAPED.match(candidate):
+            return None  # an all-digit code shaped like an ID number is taken for one
         who = " (个体工商户: a natural person)" if candidate[:2] == "92" else ""
         return f"GB 32100 check character {candidate[17]} and GB 11714 code {candidate[8:17]}{who}"
 
@@ -102,9 +103,9 @@ class LegacyTaxIdRecognizer(Recognizer):
     level = "G1"
     checksum = True
     mask_rule = "public"
-    TRIGGER = r"\d{6}"
+    TRIGGER = r"\d{6}[0-9A-Z]{8}"
     STRIP = ""
-    PATTERNS = (Pattern("region + organisation code", NOT_BEFORE + r"[1-6]\d{5}[0-9A-Z]{8}[0-9X]" + NOT_AFTER, 0.3,
+    PATTERNS = (Pattern("region + organisation code", NOT_BEFORE + r"[1-8]\d{5}[0-9A-Z]{8}[0-9X]" + NOT_AFTER, 0.3,
                         context_only=True),)
     CONTEXT = ("nsrsbh", "税号", "纳税人识别号", "tax_no", "taxpayer")
 

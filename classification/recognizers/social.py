@@ -25,7 +25,7 @@ class SocialSecurityNumberRecognizer(Recognizer):
     level = "G3"
     mask_rule = "id_card"
     STRIP = ""
-    TRIGGER = r"\d{8}"
+    TRIGGER = r"[GCN]0\d{8}|\d{17}"
     PATTERNS = (
         Pattern("HK/Macau/Taiwan insured", NOT_BEFORE + r"(?:HKG|MAC|TWN)0\d{8}" + NOT_AFTER, 0.7),
         Pattern("citizen identity number", NOT_BEFORE + ID18 + NOT_AFTER, 0.5, context_only=True),

@@ -1,0 +1,417 @@
+"""The labelled evaluation set and its scores (stage: classification; issue 15 "Accuracy").
+
+Positives come from Faker's zh_CN provider where it has the type (resident IDs, names,
+addresses, mobiles, e-mail, plates, IPs, MACs, cards) and from generators written here from the
+standards where it has not (USCC and organisation codes with their check characters, UnionPay
+cards with real BINs and Luhn, VINs with their ISO 3779 check, permits, real-estate numbers).
+Negatives are adversarial: order numbers, timestamps, invoice codes and numbers, 18-digit
+strings with a wrong check character or an impossible date (with the check character made
+right), phone-like numbers in unallocated segments, card-like numbers failing Luhn, version
+strings, hashes, times of day, file names, common words that start with a surname.
+
+Faker is a development dependency (``pip install 'govsoc[dev]'``); everything else is product code.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Final
+
+from govsoc.classification.checksums import USCC_ALPHABET, luhn_ok, resident_id_check_char
+from govsoc.classification.cn_codes import PLATE_PROVINCES
+from govsoc.classification.columns import ColumnClassifier, ColumnSample
+from govsoc.classification.scanner import Scanner
+
+if TYPE_CHECKING:
+    from faker import Faker
+
+__all__ = ["Labelled", "Score", "labelled_values", "labelled_columns", "score_values", "score_columns",
+           "negative_false_positive_rate", "format_table"]
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    """One value, the recognizer that should find it (None: nothing should), and whether it is
+    scanned with that recognizer's context (a column name saying so)."""
+
+    value: str
+    label: str | None
+    context: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """Counts and the derived precision, recall and F1."""
+
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def precision(self) -> float:
+        """tp / (tp + fp); 1.0 when nothing was found."""
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        """tp / (tp + fn); 1.0 when nothing was to be found."""
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        """Harmonic mean of precision and recall."""
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _faker(seed: int) -> Faker:
+    try:
+        from faker import Faker
+    except ImportError as e:  # pragma: no cover - dev dependency
+        raise ImportError("the evaluation set needs Faker: pip install 'govsoc[dev]'") from e
+    fake = Faker("zh_CN")
+    fake.seed_instance(seed)
+    return fake
+
+
+def _digits(rng: random.Random, n: int) -> str:
+    return "".join(rng.choice("0123456789") for _ in range(n))
+
+
+def _luhn_complete(body: str) -> str:
+    return next(body + d for d in "0123456789" if luhn_ok(body + d))
+
+
+def _org_code(rng: random.Random) -> str:
+    body = _digits(rng, 8)
+    total = sum(int(c) * w for c, w in zip(body, (3, 7, 9, 10, 5, 8, 4, 2), strict=True))
+    check = 11 - total % 11
+    return body + ("X" if check == 10 else "0" if check == 11 else str(check))
+
+
+def _uscc(rng: random.Random, region: str) -> str:
+    body = rng.choice(("91", "92", "93", "11", "12", "51", "52")) + region + _org_code(rng)
+    total = sum(USCC_ALPHABET.index(c) * pow(3, i, 31) for i, c in enumerate(body))
+    return body + USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def _registration_number(rng: random.Random, region: str) -> str:
+    body = region + _digits(rng, 8)
+    for check in "0123456789":
+        p = 10
+        for d in body:
+            s = (p + int(d)) % 10 or 10
+            p = 2 * s % 11
+        if (p + int(check)) % 10 == 1:
+            return body + check
+    raise AssertionError("MOD 11,10 always has a check digit")
+
+
+_VIN_CHARS: Final = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
+
+
+def _vin(rng: random.Random) -> str:
+    from govsoc.classification.checksums import vin_ok
+
+    wmi = rng.choice(("LFV", "LSV", "LGB", "LVS", "LSG", "WDD", "1HG"))
+    body = wmi + "".join(rng.choice(_VIN_CHARS) for _ in range(5))
+    tail = rng.choice("ABCDEFGHJKLMNPRSTVWXY123456789") + rng.choice(_VIN_CHARS) + _digits(rng, 6)
+    return next(body + c + tail for c in "0123456789X" if vin_ok(body + c + tail))
+
+
+_UNIONPAY_BINS: Final = ("622202", "621700", "622848", "621226", "622588", "622609", "621483", "623058", "625965",
+                         "622700", "621661", "620522", "622260")
+_AREAS: Final = ("010", "021", "020", "022", "023", "024", "025", "027", "028", "029", "0571", "0755", "0591", "0731",
+                 "0871", "0898", "0951", "0991", "0451", "0311")
+_MILITARY: Final = "军政后装海空火武"
+
+
+def _positive_makers(fake: Faker, rng: random.Random) -> dict[str, tuple[bool, Callable[[], str]]]:
+    def ssn() -> str:
+        return str(fake.ssn())
+
+    def region() -> str:
+        return ssn()[:6]
+
+    def hk_permit() -> str:
+        body = rng.choice(("810000", "820000", "830000")) + ssn()[6:17]
+        return body + resident_id_check_char(body)
+
+    def foreign_pr() -> str:
+        body = "9" + rng.choice(("11", "31", "44", "32")) + rng.choice(("840", "826", "392", "410", "250")) + \
+            ssn()[6:14] + _digits(rng, 3)
+        return body + resident_id_check_char(body)
+
+    def card() -> str:
+        if rng.random() < 0.6:
+            number = _luhn_complete(rng.choice(_UNIONPAY_BINS) + _digits(rng, rng.choice((9, 12))))
+        else:
+            number = str(fake.credit_card_number(card_type=rng.choice(("visa", "mastercard", "unionpay"))))
+        if rng.random() < 0.2 and len(number) == 16:
+            return " ".join(number[i:i + 4] for i in range(0, 16, 4))
+        return number
+
+    def mobile() -> str:
+        number = str(fake.phone_number())
+        shape = rng.random()
+        if shape < 0.1:
+            return f"+86 {number[:3]}-{number[3:7]}-{number[7:]}"
+        if shape < 0.2:
+            return f"{number[:3]} {number[3:7]} {number[7:]}"
+        return number
+
+    def plate() -> str:
+        if rng.random() < 0.3:
+            serial = rng.choice("DF") + rng.choice("ABCDEFGHJK0123456789") + _digits(rng, 4)
+            return rng.choice(PLATE_PROVINCES) + rng.choice("ABCDEFGHJK") + serial
+        # Faker also issues office letters I and O, which GA 36-2018 never does: draw again
+        return next(p for p in iter(lambda: str(fake.license_plate()), None) if p[1] not in "IO")
+
+    def landline() -> str:
+        area = rng.choice(_AREAS)
+        # 010 and 02x areas dial 8-digit numbers; the others 7 or 8
+        number = rng.choice("2345678") + _digits(rng, 7 if len(area) == 3 or rng.random() < 0.5 else 6)
+        return rng.choice((f"{area}-{number}", f"({area}){number}", f"{area} {number}"))
+
+    def gps() -> str:
+        return f"{rng.uniform(18.2, 53.5):.6f},{rng.uniform(73.6, 134.7):.6f}"
+
+    def embedded(make: Callable[[], str], words: Sequence[str]) -> Callable[[], str]:
+        return lambda: (rng.choice(words) + make()) if rng.random() < 0.2 else make()
+
+    return {
+        "cn_resident_id": (False, embedded(lambda: hk_permit() if rng.random() < 0.05 else
+                                           (ssn().lower() if rng.random() < 0.05 else ssn()),
+                                           ("身份证号：", "证件号码 ", "sfzh="))),
+        "cn_resident_id_15": (True, lambda: (lambda s: s[:6] + s[8:17])(ssn())),
+        "cn_foreign_permanent_resident_id": (False, foreign_pr),
+        "cn_disability_certificate": (False, lambda: ssn() + rng.choice("1234567") + rng.choice("1234")),
+        "cn_military_id": (False, lambda: f"{rng.choice(_MILITARY)}字第{_digits(rng, rng.choice((6, 7)))}号"),
+        "cn_passport": (True, lambda: rng.choice(("E" + _digits(rng, 8), "E" + rng.choice("ABCDEFGH") + _digits(rng, 7),
+                                                  "G" + _digits(rng, 8)))),
+        "cn_hk_macau_permit": (True, lambda: rng.choice("HM") + _digits(rng, 8)),
+        "cn_taiwan_permit": (True, lambda: _digits(rng, 8)),
+        "cn_mainland_travel_permit": (True, lambda: rng.choice("CWLT") + _digits(rng, 8)),
+        "cn_uscc": (False, lambda: _uscc(rng, region())),
+        "cn_organisation_code": (False, lambda: (lambda c: c[:8] + "-" + c[8])(_org_code(rng))),
+        "cn_business_registration_number": (True, lambda: _registration_number(rng, region())),
+        "cn_legacy_tax_id": (True, lambda: region() + _org_code(rng)),
+        "cn_real_estate_certificate": (False, lambda: f"{rng.choice(PLATE_PROVINCES)}({rng.randint(2015, 2025)})"
+                                                      f"{fake.city_name()}不动产权第{_digits(rng, 7)}号"),
+        "cn_real_estate_unit": (False, lambda: region() + _digits(rng, 6) + rng.choice("GJZ") + rng.choice("ABCDSX")
+                                + _digits(rng, 5) + rng.choice("FLQW") + _digits(rng, 8)),
+        "cn_bank_card": (False, card),
+        "cn_mobile": (False, embedded(mobile, ("手机：", "tel:", "联系电话"))),
+        "cn_landline": (False, landline),
+        "email": (False, lambda: str(fake.email() if rng.random() < 0.5 else fake.free_email())),
+        "cn_qq": (True, lambda: str(rng.randint(10000, 3999999999))),
+        "ipv4": (False, lambda: str(fake.ipv4())),
+        "ipv6": (False, lambda: str(fake.ipv6())),
+        "mac": (False, lambda: str(fake.mac_address())),
+        "imei": (True, lambda: _luhn_complete(rng.choice(("35", "86", "01", "99")) + _digits(rng, 12))),
+        "imsi": (True, lambda: "460" + rng.choice(("00", "01", "02", "03", "11")) + _digits(rng, 10)),
+        "iccid": (False, lambda: _luhn_complete("8986" + _digits(rng, 14))),
+        "cn_licence_plate": (False, plate),
+        "vin": (False, lambda: _vin(rng)),
+        "gps": (False, gps),
+        "cn_address": (False, lambda: str(fake.address())),
+        "cn_person_name": (True, lambda: str(fake.name())),
+        "cn_birth_date": (True, lambda: fake.date_of_birth(minimum_age=1, maximum_age=95).strftime(
+            rng.choice(("%Y-%m-%d", "%Y%m%d", "%Y/%m/%d", "%Y年%m月%d日")))),
+        "cn_social_security_number": (False, lambda: rng.choice(("HKG", "MAC", "TWN")) + "0" + _digits(rng, 8)),
+        "cn_medical_insurance_number": (True, lambda: rng.choice(("", "YB", "M")) + _digits(rng, rng.randint(8, 12))),
+    }
+
+
+def _negative_makers(fake: Faker, rng: random.Random) -> dict[str, Callable[[], str]]:
+    def moment() -> datetime:
+        return datetime(2015, 1, 1) + timedelta(seconds=rng.randint(0, 11 * 365 * 86400))
+
+    def wrong_check() -> str:
+        number = str(fake.ssn())
+        return number[:17] + rng.choice([c for c in "0123456789X" if c != number[17]])
+
+    def impossible_date() -> str:
+        number = str(fake.ssn())
+        body = number[:10] + rng.choice(("0230", "0231", "1301", "0001", "0431", "1200", "0932")) + number[14:17]
+        return body + resident_id_check_char(body)
+
+    def future_birth() -> str:
+        body = str(fake.ssn())[:6] + (date.today() + timedelta(days=rng.randint(30, 3000))).strftime("%Y%m%d") + \
+            _digits(rng, 3)
+        return body + resident_id_check_char(body)
+
+    def unused_prefix_phone() -> str:
+        prefix = rng.choice(("140", "141", "142", "143", "144", "148", "154", "160", "161", "163", "164", "168", "169",
+                             "179", "194", "100", "110", "120", "127"))
+        return prefix + _digits(rng, 8)
+
+    def luhn_failing_card() -> str:
+        number = _luhn_complete(rng.choice(_UNIONPAY_BINS) + _digits(rng, rng.choice((9, 12))))
+        return number[:-1] + str((int(number[-1]) + rng.randint(1, 9)) % 10)
+
+    def order_number() -> str:
+        t = moment()
+        return rng.choice((t.strftime("%Y%m%d%H%M%S") + _digits(rng, rng.randint(4, 6)),
+                           "DD" + t.strftime("%Y%m%d") + _digits(rng, 8), _digits(rng, 12),
+                           t.strftime("%y%m%d") + _digits(rng, 10)))
+
+    def timestamp() -> str:
+        t = moment()
+        return rng.choice((str(int(t.timestamp())), str(int(t.timestamp() * 1000)), t.isoformat() + "Z",
+                           t.strftime("%Y-%m-%d %H:%M:%S"), t.strftime("%H:%M:%S"), t.strftime("%Y%m%d")))
+
+    def invoice() -> str:
+        return rng.choice((rng.choice(("0", "1")) + _digits(rng, 3) + str(rng.randint(15, 25)) + _digits(rng, 6),
+                           _digits(rng, 8), str(rng.randint(21, 25)) + _digits(rng, 18)))
+
+    def software() -> str:
+        return rng.choice((f"{rng.randint(0, 9)}.{rng.randint(0, 30)}.{rng.randint(0, 99)}",
+                           f"10.0.{rng.randint(10000, 26000)}.{rng.randint(1, 3000)}", fake.md5(), fake.sha1(),
+                           str(fake.uuid4()), f"icon@{rng.randint(2, 3)}x.png", f"{rng.randint(640, 3840)}x"
+                           f"{rng.randint(480, 2160)}", f"{rng.uniform(0, 9999):.2f}", f"pkg@{rng.randint(1, 9)}.0.1"))
+
+    def words() -> str:
+        return rng.choice((fake.sentence(), fake.word(), fake.company(), fake.job(), "黄金", "高度", "周末", "王者荣耀",
+                           "一万", "李子", "北京市公安局", "上海市卫生健康委员会", "市场监督管理", "区县统计"))
+
+    def wrong_uscc() -> str:
+        code = _uscc(rng, str(fake.ssn())[:6])
+        return code[:17] + rng.choice([c for c in USCC_ALPHABET if c != code[17]])
+
+    return {"order number": order_number, "timestamp": timestamp, "invoice code/number": invoice,
+            "ID with wrong check character": wrong_check, "ID with impossible date (check made right)": impossible_date,
+            "ID with a future birth date": future_birth, "phone-like, unallocated segment": unused_prefix_phone,
+            "card-like, Luhn fails": luhn_failing_card, "versions, hashes, files, amounts": software,
+            "text and look-alike words": words, "USCC with wrong check character": wrong_uscc}
+
+
+def labelled_values(seed: int = 15, per_type: int = 400) -> list[Labelled]:
+    """``per_type`` positives of every recognizer and ``per_type`` negatives of every negative kind."""
+    fake, rng = _faker(seed), random.Random(seed)
+    items: list[Labelled] = []
+    for label, (context, make) in _positive_makers(fake, rng).items():
+        items.extend(Labelled(make(), label, context) for _ in range(per_type))
+    for note, make_negative in _negative_makers(fake, rng).items():
+        items.extend(Labelled(make_negative(), None, False, note) for _ in range(per_type))
+    return items
+
+
+def score_values(scanner: Scanner, items: Sequence[Labelled]) -> dict[str, Score]:
+    """Per recognizer: a hit of the labelled recognizer is a TP, its absence a FN, any hit of a
+    recognizer on a value labelled otherwise (or negative) a FP for that recognizer."""
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    for item in items:
+        context = frozenset({item.label}) if item.context and item.label else frozenset()
+        found = {m.recognizer for m in scanner.scan(item.value, context)}
+        if item.label is not None:
+            if item.label in found:
+                tp[item.label] += 1
+            else:
+                fn[item.label] += 1
+        for other in found - {item.label}:
+            fp[other] += 1
+    labels = sorted(set(scanner.recognizers))
+    return {r: Score(tp[r], fp[r], fn[r]) for r in labels}
+
+
+def negative_false_positive_rate(scanner: Scanner, items: Sequence[Labelled]) -> tuple[float, dict[str, int]]:
+    """Share of negatives with any hit, and the hits by negative kind."""
+    negatives = [i for i in items if i.label is None]
+    hits: Counter[str] = Counter(i.note for i in negatives if scanner.scan(i.value))
+    return (sum(hits.values()) / len(negatives) if negatives else 0.0), dict(hits)
+
+
+#: Column names per label: pinyin abbreviations, English and Chinese names and comments.
+_COLUMN_NAMES: Final[dict[str, tuple[tuple[str, str], ...]]] = {
+    "cn_resident_id": (("sfzh", ""), ("gmsfhm", "公民身份号码"), ("id_card", ""), ("zjhm", "证件号码"),
+                       ("col_07", "身份证号"), ("cert_no", "")),
+    "cn_person_name": (("xm", "姓名"), ("name", ""), ("real_name", ""), ("lxr", "联系人"), ("xingming", "")),
+    "cn_mobile": (("sjhm", ""), ("lxdh", "联系电话"), ("mobile", ""), ("phone", "手机号"), ("c3", "手机号码")),
+    "cn_address": (("jtzz", "家庭住址"), ("address", ""), ("hjdz", "户籍地址"), ("dz", "")),
+    "cn_bank_card": (("yhkh", "银行卡号"), ("card_no", ""), ("bank_card", "")),
+    "email": (("email", ""), ("dzyx", "电子邮箱"), ("contact", "")),
+    "cn_licence_plate": (("cph", "车牌号"), ("hphm", "号牌号码"), ("plate", "")),
+    "cn_uscc": (("tyshxydm", "统一社会信用代码"), ("credit_code", ""), ("dwdm", "单位代码")),
+    "ipv4": (("src_ip", ""), ("client_ip", "客户端IP"), ("ip", "")),
+    "mac": (("mac", ""), ("device_mac", "设备MAC")),
+    "gps": (("location", "定位"), ("jwd", "经纬度")),
+    "cn_passport": (("hzhm", "护照号码"), ("passport_no", "")),
+    "cn_birth_date": (("csrq", "出生日期"), ("birthday", "")),
+    "vin": (("clsbdh", "车辆识别代号"), ("vin", "")),
+}
+_NEGATIVE_COLUMNS: Final = (
+    ("order_no", "订单号", "order number"), ("dh", "单号", "order number"), ("created_at", "创建时间", "timestamp"),
+    ("fpdm", "发票代码", "invoice code/number"), ("version", "", "versions, hashes, files, amounts"),
+    ("remark", "备注", "text and look-alike words"), ("xm", "项目名称", "company"), ("kh", "客户编号", "customer"),
+    ("username", "登录账号", "account"), ("city_id", "", "int"), ("product_name", "商品名称", "product"),
+    ("amount", "金额", "amount"), ("status", "状态", "status"), ("token", "", "hash"), ("address_id", "", "int"),
+)
+
+
+def labelled_columns(seed: int = 15, rows: int = 200) -> list[tuple[ColumnSample, str | None]]:
+    """Columns of ``rows`` values: every name variant of every labelled type (with 0-20 % empty
+    values and some junk mixed in), and negative columns whose names are traps."""
+    fake, rng = _faker(seed), random.Random(seed + 1)
+    positives, negatives = _positive_makers(fake, rng), _negative_makers(fake, rng)
+    extra: dict[str, Callable[[], str]] = {
+        "company": lambda: str(fake.company()), "customer": lambda: "KH" + _digits(rng, 8),
+        "account": lambda: str(fake.user_name()), "int": lambda: str(rng.randint(1, 5000)),
+        "product": lambda: rng.choice(("华为手机", "小米电视", "联想笔记本", "格力空调")) + str(rng.randint(1, 99)),
+        "amount": lambda: f"{rng.uniform(1, 99999):.2f}",
+        "status": lambda: rng.choice(("正常", "注销", "待审核", "1", "0")),
+        "hash": lambda: str(fake.sha256()),
+    }
+    columns: list[tuple[ColumnSample, str | None]] = []
+    for label, names in _COLUMN_NAMES.items():
+        make = positives[label][1]
+        for name, comment in names:
+            empty = rng.uniform(0.0, 0.2)
+            values = ["" if rng.random() < empty else (make() if rng.random() > 0.05 else str(fake.word()))
+                      for _ in range(rows)]
+            columns.append((ColumnSample(dataset="eval", field=name, comment=comment, values=values), label))
+    for name, comment, kind in _NEGATIVE_COLUMNS:
+        make_negative = negatives.get(kind) or extra[kind]
+        values = [make_negative() for _ in range(rows)]
+        if kind == "text and look-alike words":  # a remark column with a few phone numbers in it
+            values = [v if rng.random() > 0.05 else f"请联系{positives['cn_mobile'][1]()}" for v in values]
+        columns.append((ColumnSample(dataset="eval", field=name, comment=comment, values=values), None))
+    return columns
+
+
+def score_columns(classifier: ColumnClassifier,
+                  columns: Sequence[tuple[ColumnSample, str | None]]) -> tuple[Score, dict[str, Score]]:
+    """Micro-averaged column decisions, and per label (a tagged column of the wrong type counts as
+    a FP of the decided type and a FN of the label)."""
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    for sample, label in columns:
+        decided = classifier.decide(sample)
+        got = decided.recognizer if decided.status == "tagged" else None
+        if got == label and label is not None:
+            tp[label] += 1
+            continue
+        if got is not None:
+            fp[got] += 1
+        if label is not None:
+            fn[label] += 1
+    labels = sorted(set(tp) | set(fp) | set(fn))
+    total = Score(sum(tp.values()), sum(fp.values()), sum(fn.values()))
+    return total, {r: Score(tp[r], fp[r], fn[r]) for r in labels}
+
+
+def format_table(scores: dict[str, Score], checksum: frozenset[str] = frozenset()) -> str:
+    """A fixed-width table: recognizer, kind, TP, FP, FN, precision, recall, F1."""
+    lines = [f"{'recognizer':34} {'kind':8} {'TP':>5} {'FP':>4} {'FN':>4} {'prec':>6} {'recall':>6} {'F1':>6}"]
+    for name, s in scores.items():
+        kind = "checksum" if name in checksum else "shape"
+        lines.append(f"{name:34} {kind:8} {s.tp:5d} {s.fp:4d} {s.fn:4d} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}")
+    return "\n".join(lines)

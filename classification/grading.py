@@ -1,0 +1,169 @@
+"""Grading (分级) of column decisions and roll-up to tables and datasets (stage: classification).
+
+Three views of one finding (shared/reference/classification.md §2-§4):
+
+- GB/T 43697-2024: core > important > general data; general data split G4..G1 (Annex H).
+  govsoc never assigns 核心 or 重要 itself: a dataset holding sensitive personal information of
+  a large scale is flagged as a *candidate* for 重要数据 review (Annex G, §2.8).
+- PIPL art. 28: whether the personal information is sensitive (金融账户, 医疗健康, 行踪轨迹,
+  特定身份, 生物识别, 宗教信仰, minors under 14) -- each recognizer says so (``pi_class``).
+- A local scheme (YAML data under classification/schemes/, or a file of the same shape): labels
+  for the levels (浙江 L4..L1), per-recognizer overrides and combination rules (就高从严).
+
+A table's level is the highest of its columns, raised by the scheme's combination rules; a
+dataset's is the highest of its tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Final, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from govsoc.classification.columns import ColumnDecision
+from govsoc.classification.recognizer import recognizers
+from govsoc.core.errors import ConfigError
+from govsoc.core.yamlfile import load_yaml, locate_validation_error
+
+__all__ = ["LEVELS", "Scheme", "Grade", "TableGrade", "load_scheme", "grade_column", "grade_table", "rank",
+           "PIPL_SENSITIVE"]
+
+Level = Literal["CORE", "IMPORTANT", "G4", "G3", "G2", "G1"]
+#: Internal scale, highest first.
+LEVELS: Final[tuple[Level, ...]] = ("CORE", "IMPORTANT", "G4", "G3", "G2", "G1")
+#: PIPL art. 28 categories, the words reasons use.
+PIPL_SENSITIVE: Final = ("生物识别", "宗教信仰", "特定身份", "医疗健康", "金融账户", "行踪轨迹", "不满十四周岁未成年人")
+_PERSON: Final = ("cn_person_name",)
+
+
+def rank(level: str) -> int:
+    """Higher is more sensitive (G1 = 1 ... CORE = 6)."""
+    return len(LEVELS) - LEVELS.index(level)
+
+
+class _Override(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    level: Level | None = None
+    category: str | None = None
+
+
+class _Combination(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    when_all: list[str] = []
+    when_any_with_person: list[str] = []
+    level: Level
+    why: str
+
+
+class Scheme(BaseModel):
+    """A grading scheme as data: level labels, overrides by recognizer id, combination rules."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    title: str
+    labels: dict[Level, str]
+    overrides: dict[str, _Override] = {}
+    combinations: list[_Combination] = []
+    important_review_rows: int = 1_000_000
+
+    def label(self, level: str) -> str:
+        """The scheme's name for an internal level."""
+        return self.labels.get(level, level)  # type: ignore[call-overload, no-any-return]
+
+
+def load_scheme(name_or_path: str) -> Scheme:
+    """A built-in scheme by name (gbt43697, zhejiang) or a YAML file of the same shape."""
+    path = Path(name_or_path)
+    if not path.suffix:
+        ref = resources.files("govsoc.classification") / "schemes" / f"{name_or_path}.yaml"
+        if not ref.is_file():
+            known = sorted(p.name.removesuffix(".yaml") for p in (resources.files("govsoc.classification")
+                                                                  / "schemes").iterdir() if p.name.endswith(".yaml"))
+            raise ConfigError(f"unknown grading scheme {name_or_path!r} (built in: {', '.join(known)}; or a YAML path)")
+        path = Path(str(ref))
+    data, positions = load_yaml(path)
+    try:
+        scheme = Scheme.model_validate(data)
+    except ValidationError as e:
+        first = e.errors()[0]
+        raise ConfigError(first["msg"], location=locate_validation_error(path, positions, first)) from e
+    for ident in scheme.overrides:
+        recognizers.get(ident)  # a ConfigError naming the known ids for a typo
+    return scheme
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Grade:
+    """The grade of one tagged column."""
+
+    level: str
+    label: str
+    category: str
+    pi_class: str
+    pipl_sensitive: bool
+    basis: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TableGrade:
+    """A table's (or file's, or index's) roll-up: highest level, why, review flags."""
+
+    dataset: str
+    level: str
+    label: str
+    basis: str
+    sensitive_pi_fields: tuple[str, ...]
+    important_candidate: bool
+    important_reason: str
+
+
+def grade_column(decision: ColumnDecision, scheme: Scheme) -> Grade | None:
+    """The grade of a tagged (or suspected) column; None for columns holding nothing."""
+    if decision.recognizer is None:
+        return None
+    cls = recognizers.get(decision.recognizer)
+    override = scheme.overrides.get(cls.id)
+    level = override.level if override and override.level else cls.level
+    category = override.category if override and override.category else cls.category
+    sensitive = cls.pi_class == "sensitive"
+    basis = f"{cls.entity} -> {category}; default {cls.level}" + (f", {scheme.name} override {level}"
+                                                                  if level != cls.level else "")
+    if sensitive:
+        basis += "; PIPL art. 28 sensitive personal information"
+    return Grade(level=level, label=scheme.label(level), category=category, pi_class=cls.pi_class,
+                 pipl_sensitive=sensitive, basis=basis)
+
+
+def grade_table(dataset: str, decisions: Sequence[ColumnDecision], scheme: Scheme,
+                rows: int | None = None) -> TableGrade:
+    """Roll a table's columns up: the highest column level, raised by the scheme's combinations
+    (就高从严); flag it for 重要数据 review when it holds sensitive PI at the scheme's scale."""
+    graded = [(d, g) for d in decisions if d.status == "tagged" for g in [grade_column(d, scheme)] if g]
+    if not graded:
+        return TableGrade(dataset=dataset, level="G1", label=scheme.label("G1"),
+                          basis="no personal or sensitive data found", sensitive_pi_fields=(),
+                          important_candidate=False, important_reason="")
+    top_decision, top = max(graded, key=lambda x: rank(x[1].level))
+    level, basis = top.level, f"highest column {top_decision.field}: {top.label}"
+    present = {d.recognizer for d, _ in graded}
+    for rule in scheme.combinations:
+        hit = (rule.when_all and all(r in present for r in rule.when_all)) or \
+              (rule.when_any_with_person and present & set(_PERSON) and present & set(rule.when_any_with_person))
+        if hit and rank(rule.level) > rank(level):
+            level, basis = rule.level, f"{rule.why} -> {scheme.label(rule.level)}"
+    sensitive = tuple(d.field for d, g in graded if g.pipl_sensitive)
+    size = rows if rows is not None else max((d.rows or 0 for d, _ in graded), default=0)
+    candidate = bool(sensitive) and size >= scheme.important_review_rows
+    reason = (f"{size:,} rows of sensitive personal information ({', '.join(sensitive)}): review against "
+              "GB/T 43697 Annex G (重要数据识别)") if candidate else ""
+    return TableGrade(dataset=dataset, level=level, label=scheme.label(level), basis=basis,
+                      sensitive_pi_fields=sensitive, important_candidate=candidate, important_reason=reason)
+
+
+def roll_up(tables: Iterable[TableGrade]) -> str:
+    """The highest level among tables (a dataset's or a whole scan's level)."""
+    return max((t.level for t in tables), key=rank, default="G1")

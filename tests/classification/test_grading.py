@@ -1,0 +1,71 @@
+"""Grading: GB/T 43697 levels and labels, PIPL art. 28 sensitivity, the local scheme as data,
+combination rules (就高从严) and the roll-up to the table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from govsoc.classification.columns import ColumnDecision
+from govsoc.classification.grading import grade_column, grade_table, load_scheme, rank
+from govsoc.core.errors import ConfigError
+
+
+def tagged(field: str, recognizer: str, rows: int | None = None) -> ColumnDecision:
+    return ColumnDecision(dataset="t", field=field, comment="", status="tagged", recognizer=recognizer, entity="",
+                          confidence=1.0, reason="", sampled=10, hits=10, hit_ratio=1.0, name_match="none", rows=rows)
+
+
+def test_levels_order() -> None:
+    assert rank("CORE") > rank("IMPORTANT") > rank("G4") > rank("G3") > rank("G2") > rank("G1")
+
+
+def test_bank_card_is_pipl_sensitive_and_g4() -> None:
+    grade = grade_column(tagged("yhkh", "cn_bank_card"), load_scheme("gbt43697"))
+    assert grade is not None and grade.level == "G4" and grade.pipl_sensitive and "art. 28" in grade.basis
+    assert grade.label == "一般数据（4级）"
+
+
+def test_id_number_alone_is_not_sensitive_pi() -> None:
+    # TC260 2024 guide / GB/T 45574: an ID number alone is not sensitive personal information
+    grade = grade_column(tagged("sfzh", "cn_resident_id"), load_scheme("gbt43697"))
+    assert grade is not None and not grade.pipl_sensitive and grade.level == "G3"
+
+
+def test_table_rolls_up_to_its_highest_column_and_combinations_raise_it() -> None:
+    scheme = load_scheme("gbt43697")
+    assert grade_table("t", [tagged("ip", "ipv4"), tagged("sfzh", "cn_resident_id")], scheme).level == "G3"
+    # ID number with a name in one table: 就高从严 to G4
+    table = grade_table("t", [tagged("sfzh", "cn_resident_id"), tagged("xm", "cn_person_name")], scheme)
+    assert table.level == "G4" and "就高从严" in table.basis
+    assert grade_table("t", [], scheme).level == "G1"
+
+
+def test_zhejiang_scheme_relabels_and_overrides() -> None:
+    scheme = load_scheme("zhejiang")
+    grade = grade_column(tagged("sfzh", "cn_resident_id"), scheme)
+    assert grade is not None and grade.level == "G4" and grade.label == "L4 敏感数据"
+    assert scheme.label("G1") == "L1 不敏感数据"
+
+
+def test_large_sensitive_tables_are_flagged_for_important_data_review_never_assigned() -> None:
+    table = grade_table("t", [tagged("yhkh", "cn_bank_card", rows=2_000_000)], load_scheme("gbt43697"))
+    assert table.important_candidate and "Annex G" in table.important_reason
+    assert table.level == "G4"  # flagged, not graded 重要数据 by the machine
+
+
+def test_scheme_errors_point_at_the_yaml(tmp_path: Path) -> None:
+    bad = tmp_path / "s.yaml"
+    bad.write_text("name: x\ntitle: y\nlabels: {G4: a}\noverrides:\n  cn_resident_id: {level: G9}\n",
+                   encoding="utf-8")
+    with pytest.raises(ConfigError) as e:
+        load_scheme(str(bad))
+    assert "s.yaml:5" in str(e.value)
+    typo = tmp_path / "t.yaml"
+    typo.write_text("name: x\ntitle: y\nlabels: {G4: a}\noverrides:\n  cn_resident_idd: {level: G4}\n",
+                    encoding="utf-8")
+    with pytest.raises(ConfigError, match="cn_resident_idd"):
+        load_scheme(str(typo))
+    with pytest.raises(ConfigError, match="gbt43697"):
+        load_scheme("nonexistent")
