@@ -29,7 +29,7 @@ from typing import Any
 from sigma.correlations import SigmaCorrelationRule
 from sigma.rule import SigmaRule
 
-from govsoc.core.alert import Alert, AlertReceipt, evidence_of
+from govsoc.core.alert import Alert, AlertReceipt, Evidence
 from govsoc.core.errors import GovsocError, Location, RuleError
 from govsoc.core.event import Event, format_timestamp, make_id, parse_timestamp
 from govsoc.rules.backends import backend_for
@@ -256,6 +256,7 @@ class DetectionPass:
         """Turn a rule's hits into match alerts (its own consumer; with suppression, windows the
         suppressor counts) and new groups (correlations)."""
         meta = rule_metadata(rule)
+        fields = meta.alert_fields()
         batch: list[Alert] = []
         count = 0
         for event in hits:
@@ -265,7 +266,7 @@ class DetectionPass:
                     if suppressor is not None:
                         suppressor.add(event)
                     else:
-                        batch.append(match_alert(meta, event))
+                        batch.append(match_alert(meta, event, fields))
                     continue
                 key = self.compiled[consumer].group_of(event, positions[consumer])
                 if key is None:
@@ -371,11 +372,12 @@ class DetectionPass:
             self.summary.gaps.append(covered.line(title))
 
 
-def match_alert(meta: RuleMetadata, event: Event) -> Alert:
-    """The alert of one event that matched a single-event rule."""
+def match_alert(meta: RuleMetadata, event: Event, fields: dict[str, Any] | None = None) -> Alert:
+    """The alert of one event that matched a single-event rule (``fields``: the rule's
+    ``meta.alert_fields()``, computed once for all of a rule's alerts)."""
     return Alert(id=make_id(meta.id, event.id), kind="match", start=event.timestamp, end=event.timestamp,
-                 event_ids=(event.id,), context=event_context(event), evidence=evidence_of([event]),
-                 **meta.alert_fields())
+                 event_ids=(event.id,), context=event_context(event), evidence=(Evidence.of(event),),
+                 **(fields if fields is not None else meta.alert_fields()))
 
 
 def _located(error: GovsocError, rule: SigmaRule | SigmaCorrelationRule, ruleset: RuleSet) -> RuleError:

@@ -25,7 +25,7 @@ class RuleMetadata:
     tags: tuple[str, ...]
 
     def alert_fields(self) -> dict[str, Any]:
-        """Keyword arguments for Alert."""
+        """Keyword arguments for Alert (a new dict each call: callers may add to it)."""
         return {"rule_id": self.id, "rule_title": self.title, "level": self.level, "author": self.author,
                 "references": self.references, "tags": self.tags}
 

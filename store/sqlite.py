@@ -14,12 +14,12 @@ import json
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from govsoc.core.alert import Alert, AlertReceipt, TriageChange, keep_triage
+from govsoc.core.alert import Alert, AlertReceipt, TriageChange, document_json, keep_triage
 from govsoc.core.caseless import fold
 from govsoc.core.ecs import NUMERIC_TYPES, field_type
 from govsoc.core.errors import Location, StoreError
@@ -47,7 +47,7 @@ from govsoc.store.sqlite_layout import (
 from govsoc.store.sqlite_migrate import upgrade_rows
 from govsoc.store.sqlite_query import column_sql, create_query_indexes, fold_sql, register_functions
 
-__all__ = ["SCHEMA_VERSION", "SqliteStore", "alert_json", "field_sql", "micros", "sql_literal"]
+__all__ = ["SCHEMA_VERSION", "SqliteStore", "field_sql", "micros", "sql_literal"]
 
 _T = TypeVar("_T")
 _BATCH = 5000
@@ -439,10 +439,13 @@ class SqliteStore(Store):
             for alert in batch:
                 old = stored.get(alert.id)
                 if old is None:
-                    new.append((alert.id, alert.rule_id, micros(alert.start), alert_json(alert.to_document())))
+                    new.append((alert.id, alert.rule_id, micros(alert.start), alert.to_json()))
                     continue
-                doc = alert_json(keep_triage(alert.to_document(), json.loads(old)))
-                if doc == old or doc == alert_json(json.loads(old)):  # (rows of older versions: not canonical)
+                before = json.loads(old)
+                doc = document_json(keep_triage(alert.to_document(), before))
+                # Compared as values, not as text: rows written before keys came in the
+                # document's order (sorted) are equal documents too.
+                if json.loads(doc) == before:
                     unchanged += 1
                 else:
                     self._db.execute("UPDATE alerts SET rule_id = ?, ts = ?, doc = ? WHERE id = ?",
@@ -468,8 +471,7 @@ class SqliteStore(Store):
                     raise StoreError(f"no alert {alert_id!r}; list them with `govsoc alerts`",
                                      location=Location(path=str(self.path)))
                 changed = change.apply(Alert.from_document(json.loads(row[0])))
-                self._db.execute("UPDATE alerts SET doc = ? WHERE id = ?",
-                                 (alert_json(changed.to_document()), alert_id))
+                self._db.execute("UPDATE alerts SET doc = ? WHERE id = ?", (changed.to_json(), alert_id))
             return changed
 
         try:
@@ -532,16 +534,6 @@ class SqliteStore(Store):
     def close(self) -> None:
         """Close the database."""
         self._db.close()
-
-
-def alert_json(doc: Mapping[str, Any]) -> str:
-    """The canonical stored text of an alert document (sorted keys), so that equal alerts
-    compare equal as text."""
-    return _ALERT_JSON(doc)
-
-
-#: One encoder for every alert (json.dumps with arguments builds a new one per call).
-_ALERT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
 
 def _seq(position: str) -> int:
