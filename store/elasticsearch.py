@@ -556,8 +556,10 @@ class ElasticsearchStore(Store):
         for alert in batch:
             hit = stored.get(alert.id)
             if hit is None:
+                # The document as JSON text: the bulk helper sends text as it is, and orjson
+                # writes it at a tenth of the cost of the client's json.dumps.
                 actions.append({"_op_type": "create", "_index": self.alerts_index, "_id": alert.id,
-                                "_source": alert.to_document()})
+                                "_source": alert.to_json()})
                 continue
             doc = json.loads(json.dumps(keep_triage(alert.to_document(), hit["_source"])))
             if doc == hit["_source"]:
