@@ -8,9 +8,12 @@ entry point.
 
 from __future__ import annotations
 
+from govsoc.collectors import cloud as _cloud  # noqa: F401  (registers the cloud audit trail parsers)
 from govsoc.collectors import devices as _devices  # noqa: F401  (registers the device parsers)
 from govsoc.collectors import flows as _flows  # noqa: F401  (registers the pcap flow parser)
+from govsoc.collectors import kubernetes as _kubernetes  # noqa: F401  (registers the Kubernetes audit parser)
 from govsoc.collectors import linux as _linux  # noqa: F401  (registers the Linux parsers)
+from govsoc.collectors import suricata as _suricata  # noqa: F401  (registers the Suricata EVE parser)
 from govsoc.collectors import web as _web  # noqa: F401  (registers the web server parsers)
 from govsoc.collectors import windows as _windows  # noqa: F401  (registers the Windows parsers)
 from govsoc.collectors import zeek as _zeek  # noqa: F401  (registers the Zeek log parser)

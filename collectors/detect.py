@@ -120,8 +120,26 @@ def line_parser(line: str) -> str | None:
     return next((parser for parser, recognises in DEVICE_RECOGNISERS if recognises(line)), None)
 
 
+#: JSON log formats by the keys their records always have (read in the raw text, so that a record
+#: longer than the sample, a CloudTrail file of one line, is still recognised).
+JSON_KEYS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("aws.cloudtrail", ('"eventVersion"', '"eventSource"', '"awsRegion"')),
+    ("alibaba.actiontrail", ('"eventId"', '"acsRegion"')),
+    ("huaweicloud.cts", ('"trace_id"', '"trace_name"')),
+    ("kubernetes.audit", ('"audit.k8s.io/', '"auditID"')),
+    ("suricata.eve", ('"event_type"', '"timestamp"')),
+)
+
+
+def _json_keys(keys: tuple[str, ...]) -> Callable[[str], bool]:
+    def recognise(line: str) -> bool:
+        return line.startswith(("{", "[")) and all(key in line for key in keys)
+    return recognise
+
+
 #: Parser id -> whether one line is of its format; most specific first (ties go to the earlier).
 RECOGNISERS: tuple[tuple[str, Callable[[str], bool]], ...] = (
+    *((parser, _json_keys(keys)) for parser, keys in JSON_KEYS),
     ("windows.winlogbeat", _winlogbeat),
     ("linux.auditd", _auditd),
     ("zeek", _zeek),
