@@ -130,28 +130,46 @@ class HuaweiParser:
 def _pairs(description: str, product: str, fields: dict[str, Any]) -> None:
     body = description[_LOCATION.match(description).end():]  # type: ignore[union-attr]
     pairs = _PAIR.findall(body)
+    last = len(pairs) - 1
     for i, (key, value) in enumerate(pairs):
         value = value.strip()
         if value.startswith('"') and value.endswith('"') and len(value) > 1:
             value = value[1:-1]
-        elif i == len(pairs) - 1 and value.endswith(".") and body.rstrip().endswith("."):
+        elif i == last and value.endswith(".") and body.rstrip().endswith("."):
             value = value[:-1]  # the sentence's full stop after "rule-name=allow_web."
         if not value:
             continue
-        name = key.lower().replace("-", "").replace("_", "")
-        if name == "protocol":
+        target = _TARGETS.get((key, product)) or _target(key, product)
+        if target[0] != "@":
+            if target not in fields:
+                fields[target] = value
+        elif target == "@protocol":
             fields.update(protocol_fields(value))
-        elif name in ("begintime", "endtime") and value.isdigit():
-            fields["event.start" if name == "begintime" else "event.end"] = format_timestamp(
-                datetime.fromtimestamp(int(value), UTC))
-        elif name == "severity":
+        elif target in ("@begintime", "@endtime"):
+            if value.isdigit():
+                fields["event.start" if target == "@begintime" else "event.end"] = format_timestamp(
+                    datetime.fromtimestamp(int(value), UTC))
+        elif target == "@severity":
             fields[f"huawei.{product}.severity"] = value
             if value.lower() in SEVERITY_WORDS:
                 fields["event.severity"] = SEVERITY_WORDS[value.lower()]
-        elif name == "action" and product == "usg":
-            fields["huawei.usg.action"] = value
-        else:
-            fields.setdefault(KEYS.get(name) or f"huawei.{product}.{_SNAKE.sub('_', key.lower()).strip('_')}", value)
+
+
+#: Keys read otherwise than by copying: the transport, epoch times, severity words.
+_SPECIAL = {"protocol": "@protocol", "begintime": "@begintime", "endtime": "@endtime", "severity": "@severity"}
+#: (key as written, product) -> its field or special reading: few keys, many lines.
+_TARGETS: dict[tuple[str, str], str] = {}
+
+
+def _target(key: str, product: str) -> str:
+    name = key.lower().replace("-", "").replace("_", "")
+    if name == "action" and product == "usg":
+        target = "huawei.usg.action"
+    else:
+        target = _SPECIAL.get(name) or KEYS.get(name) or f"huawei.{product}.{_SNAKE.sub('_', key.lower()).strip('_')}"
+    if len(_TARGETS) < 4096:
+        _TARGETS[(key, product)] = target
+    return target
 
 
 def _verdict(fields: dict[str, Any]) -> None:

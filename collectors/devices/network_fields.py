@@ -7,9 +7,9 @@ ports and counters as numbers, the transport from a protocol number or name
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
+from govsoc.collectors.addresses import canonical_address
 from govsoc.collectors.community_id import community_id
 
 __all__ = ["IANA_PROTOCOLS", "complete_network_fields", "protocol_fields"]
@@ -47,12 +47,13 @@ def complete_network_fields(fields: dict[str, Any]) -> None:
         value = fields.get(name)
         if value is None:
             continue
-        try:
-            fields[name] = str(ipaddress.ip_address(str(value).strip()))
-            related.append(fields[name])
-        except ValueError:
+        text = str(value).strip()
+        address = canonical_address(text)
+        if address is not None:
+            fields[name] = address
+            related.append(address)
+        else:
             del fields[name]
-            text = str(value).strip()
             if name in ("source.ip", "destination.ip") and text and text not in ("-", "**", "(null)"):
                 fields[name.replace(".ip", ".address")] = text
     for name in _INTEGERS:

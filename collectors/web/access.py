@@ -25,12 +25,12 @@ address, else its first, as Elastic's nginx pipeline does. Fields: ``source.*``,
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from govsoc.collectors.addresses import canonical_address, is_public
 from govsoc.collectors.base import ParseContext, RawRecord, parsers
 from govsoc.collectors.web.request import request_fields
 from govsoc.core.errors import ParseError
@@ -122,7 +122,7 @@ def _head(head: str, server: str, fields: dict[str, Any], related: list[str]) ->
     if vhost:
         _vhost(vhost, fields, related)
     ips = [_ip(a) for a in addresses]
-    chosen = next((i for i, ip in enumerate(ips) if ip and ipaddress.ip_address(ip).is_global), 0)
+    chosen = next((i for i, ip in enumerate(ips) if ip and is_public(ip)), 0) if len(ips) > 1 else 0
     fields["source.address"] = addresses[chosen]
     if ips[chosen]:
         fields["source.ip"] = ips[chosen]
@@ -148,10 +148,7 @@ def _vhost(vhost: str, fields: dict[str, Any], related: list[str]) -> None:
 def _ip(text: str) -> str | None:
     if not text or not (text[0].isdigit() or ":" in text):
         return None
-    try:
-        return str(ipaddress.ip_address(text))
-    except ValueError:
-        return None
+    return canonical_address(text)
 
 
 class _AccessParser:

@@ -19,12 +19,12 @@ own, at the previous line's time, tagged ``multiline``.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from govsoc.collectors.addresses import canonical_address
 from govsoc.collectors.base import ParseContext, RawRecord, parsers
 from govsoc.collectors.web.request import request_fields
 from govsoc.core.errors import ParseError
@@ -52,17 +52,13 @@ def _address(text: str, fields: dict[str, Any]) -> None:
     host, port = text, None
     head, sep, tail = text.rpartition(":")
     if sep and tail.isdigit() and head and (head.count(":") == 0 or head.count(":") > 1):
-        try:
-            ipaddress.ip_address(head)
+        if canonical_address(head) is not None:
             host, port = head, int(tail)
-        except ValueError:
-            pass
     fields["source.address"] = host
-    try:
-        fields["source.ip"] = str(ipaddress.ip_address(host))
-        fields["related.ip"] = [fields["source.ip"]]
-    except ValueError:
-        pass
+    address = canonical_address(host)
+    if address is not None:
+        fields["source.ip"] = address
+        fields["related.ip"] = [address]
     if port is not None and port < 65536:
         fields["source.port"] = port
 
