@@ -2,5 +2,6 @@
 
 catalogue.yml (the requirement items as data) and catalogue.py; scoring.py (量化评估规则 2023:
 D/A/K, Ra/Rk, units, layers, total, verdict); kat.py and sm2.py (SM2/SM3/SM4 known-answer tests and
-declared product samples). Probes, evidence, checks and the report section come with issue 16.
+declared product samples); algorithms.py (A-factor classes and strengths); probes/ (TLS, TLCP,
+TLS 1.3-SM, SSH, cleartext services, the concurrent runner).
 """

@@ -11,6 +11,7 @@ set -euo pipefail
 PACKAGES=(
     "logrotate               logrotate         tests/collectors/test_rotation.py (the real logrotate)"
     "/usr/sbin/sshd          openssh-server    tests/collectors/protocols/test_ssh.py, crypto_eval SSH probes (a real sshd)"
+    "/usr/sbin/vsftpd        vsftpd            tests/crypto_eval/probes (a real cleartext FTP server)"
     "openssl                 openssl           tests: SM2 and SHA-1 certificates, openssl s_server TLS endpoints"
     "tshark                  tshark            tests/collectors/protocols (peer dissector for DNS/HTTP), live capture"
 )

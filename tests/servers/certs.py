@@ -73,3 +73,13 @@ def _openssl_cert(folder: Path, name: str, newkey: str, host: str, days: int) ->
                     "-addext", f"subjectAltName=DNS:{host}"], check=True, capture_output=True)
     der = x509.load_pem_x509_certificate(cert.read_bytes()).public_bytes(serialization.Encoding.DER)
     return CertFiles(cert=cert, key=key, der=der)
+
+
+def sm2_private_scalar(key: Path) -> int:
+    """The private scalar d of an SM2 key file, read from `openssl pkey -text` (cryptography cannot load SM2)."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        raise FileNotFoundError("openssl")
+    text = subprocess.run([openssl, "pkey", "-in", str(key), "-text", "-noout"], check=True, capture_output=True,
+                          text=True).stdout
+    return int("".join(text.split("priv:")[1].split("pub:")[0].split()).replace(":", ""), 16)

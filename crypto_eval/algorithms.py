@@ -1,0 +1,142 @@
+"""Algorithm classes for the A factor (reference §4.5) and security strengths for Ra (§2.2).
+
+Three classes: ``compliant`` (商用密码算法: SM2, SM3, SM4, SM9, ZUC ...), ``strong`` (sound but not
+approved: AES, RSA >= 2048, ECDSA/ECDH P-256+, X25519, SHA-2, ChaCha20 ... → A ✗ with Ra = 1) and
+``weak`` (RSA < 2048, DES, 3DES, RC4, MD5, SHA-1, SSL 2/3, TLS 1.0, SSH-1 → A ✗ with Ra 0.5/0.2 and
+a high-risk candidate). Strengths follow NIST SP 800-57 equivalents, the design choice the
+reference notes as prior art ([U]: the rules give bands, not a list).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Assessment", "classify_suite", "classify_certificate", "classify_ssh", "classify_version",
+           "SSH_WEAK", "weakest"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Assessment:
+    """One algorithm or technique: its class, security bits (for Ra) and why."""
+
+    name: str
+    klass: str  # compliant, strong, weak
+    bits: int
+    why: str
+
+
+def weakest(items: list[Assessment]) -> Assessment | None:
+    """The non-compliant assessment with the fewest bits (it sets Ra)."""
+    bad = [a for a in items if a.klass != "compliant"]
+    return min(bad, key=lambda a: a.bits) if bad else None
+
+
+# suite component -> (class, bits, why); the first matching pattern wins
+_SUITE_PARTS: list[tuple[str, str, int, str]] = [
+    (r"NULL", "weak", 0, "no encryption (NULL)"),
+    (r"EXPORT|_40_|DES40", "weak", 40, "export-grade cipher"),
+    (r"anon", "weak", 0, "anonymous key exchange: no server authentication"),
+    (r"RC4", "weak", 0, "RC4 (broken stream cipher)"),
+    (r"_DES_CBC_", "weak", 56, "single DES"),
+    (r"3DES", "weak", 112, "3DES (64-bit blocks, deprecated)"),
+    (r"_MD5$", "weak", 18, "MD5 MAC"),
+    (r"SHA1$", "weak", 63, "SHA-1"),
+    (r"(?<!SHA)_SHA$", "weak", 80, "HMAC-SHA1 record MAC (SHA-1 family, deprecated [U])"),
+    (r"IDEA|RC2|SEED|CAMELLIA", "strong", 128, "non-approved block cipher"),
+]
+
+
+def classify_suite(name: str) -> Assessment:
+    """The class of a negotiated cipher suite by its name (tls_names)."""
+    for pattern, klass, bits, why in _SUITE_PARTS:
+        if re.search(pattern, name):
+            if klass == "weak" and "RSA_SM4" in name and why.startswith("SHA-1"):
+                return Assessment(name=name, klass="weak", bits=63, why="TLCP RSA suite with SHA-1 MAC")
+            return Assessment(name=name, klass=klass, bits=bits, why=why)
+    if name.startswith("TLCP_"):
+        if "_RSA_" in name:
+            return Assessment(name=name, klass="strong", bits=112,
+                              why="TLCP with RSA key exchange: SM4/SM3 but RSA, not SM2 [U]")
+        return Assessment(name=name, klass="compliant", bits=128, why="TLCP suite with SM2/SM4/SM3 (GB/T 38636)")
+    if name in ("TLS_SM4_GCM_SM3", "TLS_SM4_CCM_SM3"):
+        return Assessment(name=name, klass="compliant", bits=128,
+                          why="RFC 8998 SM4/SM3 suite (technique compliance pending evaluator [U])")
+    if name.startswith("unknown"):
+        return Assessment(name=name, klass="weak", bits=0, why="unknown cipher suite")
+    return Assessment(name=name, klass="strong", bits=128,
+                      why="sound but not a 商用密码 algorithm (AES/ChaCha20, RSA/ECDHE)")
+
+
+def classify_version(name: str) -> Assessment:
+    """Protocol versions: SSL 2/3 and TLS 1.0 are deprecated techniques (high-risk list); TLS 1.1 is
+    weak too though the guide does not list it ([U]); TLCP is the GB/T 38636 technique."""
+    table = {
+        "SSLv2": ("weak", 0, "SSL 2.0 (deprecated technique, high-risk list)"),
+        "SSLv3": ("weak", 0, "SSL 3.0 (deprecated technique, high-risk list)"),
+        "TLSv10": ("weak", 63, "TLS 1.0 (deprecated technique, high-risk list)"),
+        "TLSv11": ("weak", 80, "TLS 1.1 (deprecated by RFC 8996; not in the 2021 guide's list [U])"),
+        "TLSv12": ("strong", 128, "TLS 1.2 (international technique)"),
+        "TLSv13": ("strong", 128, "TLS 1.3 (international technique)"),
+        "TLCP": ("compliant", 128, "TLCP (GB/T 38636-2020)"),
+    }
+    klass, bits, why = table.get(name, ("weak", 0, f"unknown protocol version {name}"))
+    return Assessment(name=name, klass=klass, bits=bits, why=why)
+
+
+def classify_certificate(signature_algorithm: str, key_type: str, key_bits: int) -> list[Assessment]:
+    """Signature hash and key of a certificate."""
+    out = []
+    sig = signature_algorithm.lower()
+    if "md5" in sig:
+        out.append(Assessment(name=signature_algorithm, klass="weak", bits=18, why="MD5 certificate signature"))
+    elif "sha1" in sig:
+        out.append(Assessment(name=signature_algorithm, klass="weak", bits=63, why="SHA-1 certificate signature"))
+    elif sig == "sm2-with-sm3":
+        out.append(Assessment(name=signature_algorithm, klass="compliant", bits=128, why="SM2-with-SM3 signature"))
+    else:
+        out.append(Assessment(name=signature_algorithm, klass="strong", bits=128, why="non-SM certificate signature"))
+    if key_type == "rsa":
+        bits = 112 if key_bits >= 2048 else (80 if key_bits >= 1024 else 40)
+        if key_bits >= 3072:
+            bits = 128
+        out.append(Assessment(name=f"RSA-{key_bits}", klass="strong" if key_bits >= 2048 else "weak", bits=bits,
+                              why="RSA key" + ("" if key_bits >= 2048 else " shorter than 2048 bits (high-risk list)")))
+    elif key_type == "sm2":
+        out.append(Assessment(name="SM2", klass="compliant", bits=128, why="SM2 key"))
+    elif key_type in ("ec", "ed25519", "ed448"):
+        bits = 128 if key_bits >= 256 else key_bits // 2
+        out.append(Assessment(name=f"{key_type}-{key_bits}", klass="strong" if bits >= 112 else "weak", bits=bits,
+                              why="elliptic-curve key (not SM2)"))
+    else:
+        out.append(Assessment(name=f"{key_type}-{key_bits}", klass="weak", bits=min(key_bits // 2, 80),
+                              why=f"{key_type} key"))
+    return out
+
+
+#: SSH algorithms that are weak: name pattern -> (bits, why). Others are strong (not SM: A ✗, Ra 1).
+SSH_WEAK: list[tuple[str, int, str]] = [
+    (r"^diffie-hellman-group1-sha1$", 63, "1024-bit DH group with SHA-1"),
+    (r"^diffie-hellman-group(14|-exchange)-sha1$", 63, "key exchange with SHA-1"),
+    (r"^rsa1024-sha1$", 63, "RSA-1024 key exchange with SHA-1"),
+    (r"^ssh-dss", 63, "DSA-1024 host key"),
+    (r"^ssh-rsa$", 63, "RSA host key signatures with SHA-1"),
+    (r"^(3des|des)", 56, "DES/3DES"),
+    (r"^(arcfour|rc4)", 0, "RC4"),
+    (r"^(blowfish|cast128|idea)", 64, "64-bit block cipher"),
+    (r"-cbc(@|$)", 80, "CBC mode in SSH (plaintext-recovery attacks)"),
+    (r"^hmac-md5", 18, "MD5 MAC"),
+    (r"^hmac-sha1", 63, "SHA-1 MAC"),
+    (r"^umac-64", 64, "64-bit MAC tag"),
+    (r"^none$", 0, "no protection"),
+]
+
+
+def classify_ssh(name: str) -> Assessment:
+    """One SSH algorithm name (kex, host key, cipher or MAC)."""
+    for pattern, bits, why in SSH_WEAK:
+        if re.search(pattern, name):
+            return Assessment(name=name, klass="weak", bits=bits, why=why)
+    if "sm4" in name or "sm3" in name or "sm2" in name:
+        return Assessment(name=name, klass="compliant", bits=128, why="SM algorithm")
+    return Assessment(name=name, klass="strong", bits=128, why="sound but not a 商用密码 algorithm")

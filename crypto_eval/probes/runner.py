@@ -1,0 +1,126 @@
+"""Runs the probes an endpoint calls for, for many endpoints at once, each under a time-out.
+
+``run_probes(targets)`` drives one asyncio loop: at most ``concurrency`` endpoints at a time,
+each endpoint's questions in sequence (servers such as TLCP gateways serve one connection at a
+time), every question under ``question_timeout`` and the endpoint as a whole under
+``endpoint_timeout``. ``on_done`` is called as each endpoint finishes (the CLI's progress bar).
+Which probes run follows the declared protocol; a bare "tcp" endpoint is sniffed first: its
+greeting tells SSH, telnet, FTP; silence means TLS, TLCP or HTTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from govsoc.crypto_eval.probes.cleartext import CleartextProbeResult, classify_greeting, probe_cleartext
+from govsoc.crypto_eval.probes.connection import exchange
+from govsoc.crypto_eval.probes.ssh import SshProbeResult, probe_ssh
+from govsoc.crypto_eval.probes.tlcp import TlcpProbeResult, Tls13SmProbeResult, probe_tlcp, probe_tls13_sm
+from govsoc.crypto_eval.probes.tls import TlsProbeResult, probe_tls
+
+__all__ = ["Target", "EndpointReport", "probe_endpoint", "run_probes", "TLS_PROTOCOLS", "CLEARTEXT_PROTOCOLS"]
+
+TLS_PROTOCOLS = frozenset({"https", "tls", "tlcp", "ssl", "ldaps", "imaps", "pop3s", "smtps", "ftps", "vpn"})
+CLEARTEXT_PROTOCOLS = frozenset({"telnet", "ftp", "http", "smtp", "pop3", "imap"})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Target:
+    """An endpoint to probe: address, port, declared protocol and the name to send as SNI."""
+
+    host: str
+    port: int
+    protocol: str = "tcp"
+    server_name: str | None = None
+
+    @property
+    def endpoint(self) -> str:
+        """host:port ([v6]:port for IPv6)."""
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EndpointReport:
+    """Every probe result for one endpoint."""
+
+    target: Target
+    tls: TlsProbeResult | None = None
+    tlcp: TlcpProbeResult | None = None
+    tls13_sm: Tls13SmProbeResult | None = None
+    ssh: SshProbeResult | None = None
+    cleartext: CleartextProbeResult | None = None
+    reachable: bool = True
+    timed_out: bool = False
+    seconds: float = 0.0
+
+
+async def _tls_family(target: Target, timeout: float) -> EndpointReport:
+    host, port, sni = target.host, target.port, target.server_name
+    result = await probe_tls(host, port, server_name=sni, timeout=timeout)
+    if not result.reachable:
+        return EndpointReport(target=target, tls=result, reachable=False)
+    tlcp = await probe_tlcp(host, port, server_name=sni, timeout=timeout)
+    sm = await probe_tls13_sm(host, port, server_name=sni, timeout=timeout)
+    cleartext = None
+    if not result.speaks_tls and not tlcp.supported and not sm.supported:
+        cleartext = await probe_cleartext(host, port, timeout=timeout, http_host=sni)
+    return EndpointReport(target=target, tls=result, tlcp=tlcp, tls13_sm=sm, cleartext=cleartext)
+
+
+async def _sniff(target: Target, timeout: float) -> EndpointReport:
+    greeting = await exchange(target.host, target.port, b"", timeout=min(timeout, 1.0))
+    if not greeting.connected:
+        return EndpointReport(target=target, reachable=False)
+    if greeting.received.startswith(b"SSH-"):
+        return EndpointReport(target=target, ssh=await probe_ssh(target.host, target.port, timeout=timeout))
+    if greeting.received:
+        service, login = classify_greeting(greeting.received)
+        return EndpointReport(target=target, cleartext=CleartextProbeResult(
+            endpoint=target.endpoint, reachable=True, service=service, login=login,
+            evidence=greeting.received[:120].decode("latin-1")))
+    return await _tls_family(target, timeout)
+
+
+async def probe_endpoint(target: Target, *, question_timeout: float = 3.0) -> EndpointReport:
+    """The probes the target's protocol calls for."""
+    protocol = target.protocol.lower()
+    if protocol in TLS_PROTOCOLS:
+        return await _tls_family(target, question_timeout)
+    if protocol == "ssh":
+        result = await probe_ssh(target.host, target.port, timeout=question_timeout)
+        return EndpointReport(target=target, ssh=result, reachable=result.reachable)
+    if protocol in CLEARTEXT_PROTOCOLS:
+        found = await probe_cleartext(target.host, target.port, timeout=question_timeout,
+                                      http_host=target.server_name)
+        return EndpointReport(target=target, cleartext=found, reachable=found.reachable)
+    return await _sniff(target, question_timeout)
+
+
+async def _run(targets: Sequence[Target], concurrency: int, question_timeout: float, endpoint_timeout: float,
+               on_done: Callable[[EndpointReport], None] | None) -> list[EndpointReport]:
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(target: Target) -> EndpointReport:
+        async with gate:
+            started = time.monotonic()
+            try:
+                report = await asyncio.wait_for(probe_endpoint(target, question_timeout=question_timeout),
+                                                endpoint_timeout)
+            except TimeoutError:
+                report = EndpointReport(target=target, timed_out=True)
+            report = replace(report, seconds=round(time.monotonic() - started, 3))
+        if on_done is not None:
+            on_done(report)
+        return report
+
+    return list(await asyncio.gather(*(one(t) for t in targets)))
+
+
+def run_probes(targets: Sequence[Target], *, concurrency: int = 64, question_timeout: float = 3.0,
+               endpoint_timeout: float = 30.0,
+               on_done: Callable[[EndpointReport], None] | None = None) -> list[EndpointReport]:
+    """Probe every target (results in the targets' order)."""
+    return asyncio.run(_run(targets, max(1, concurrency), question_timeout, endpoint_timeout, on_done))

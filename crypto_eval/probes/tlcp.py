@@ -1,0 +1,152 @@
+"""TLCP (GB/T 38636-2020) and TLS 1.3 + RFC 8998 ShangMi probes by crafted ClientHellos.
+
+TLCP: a minimal hello (record and client version 0x0101, SM suites, no extensions: real servers
+close on extensions outside a short list); when the server closes silently, once more with the
+three extensions they accept (server_name, supported_groups {curveSM2}, signature_algorithms
+{sm2sig_sm3}). A ServerHello in 0x0101 with the Certificate message gives the chosen suite and the
+signing and encryption certificates (in that order); protocol_version / insufficient_security
+alerts in 0x0101 records tell a TLCP port that refuses the offer.
+
+RFC 8998: a TLS 1.3 hello offering TLS_SM4_GCM_SM3 / TLS_SM4_CCM_SM3 with curveSM2 and
+sm2sig_sm3 and a real SM2 key share (crypto_eval.sm2). A ServerHello (suite 0x00C6/0x00C7, key
+share 0x0029) or a HelloRetryRequest asking for curveSM2 is support; a silent close is "refused,
+reason unknown" (such servers send no alert).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from govsoc.collectors.protocols import tls
+from govsoc.collectors.protocols.tls_names import TLCP_VERSION, suite_name, version_name
+from govsoc.collectors.protocols.x509 import CertificateInfo, parse_certificate
+from govsoc.core.errors import ParseError
+from govsoc.crypto_eval import sm2
+from govsoc.crypto_eval.probes.connection import exchange
+from govsoc.crypto_eval.probes.tls import read_server_flight, server_flight_done
+
+__all__ = ["TlcpProbeResult", "Tls13SmProbeResult", "probe_tlcp", "probe_tls13_sm", "TLCP_SUITES",
+           "tlcp_hello", "tls13_sm_hello"]
+
+#: The suites a TLCP probe offers, SM2 ones first (reference §4.2).
+TLCP_SUITES = (0xE053, 0xE013, 0xE051, 0xE011, 0xE019, 0xE059, 0xE01C, 0xE05A, 0xE001, 0xE003)
+CURVE_SM2, SM2SIG_SM3 = 0x0029, 0x0708
+_SM_TLS13_SUITES = (0x00C6, 0x00C7)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TlcpProbeResult:
+    """What a TLCP hello got back."""
+
+    endpoint: str
+    supported: bool
+    suite: str | None = None
+    signing_certificate: CertificateInfo | None = None
+    encryption_certificate: CertificateInfo | None = None
+    chain: tuple[CertificateInfo, ...] = ()
+    answer: str = ""  # server_hello, alert name, closed, timeout, unreachable, not TLCP
+    with_extensions: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tls13SmProbeResult:
+    """What an RFC 8998 TLS 1.3 hello got back."""
+
+    endpoint: str
+    supported: bool
+    suite: str | None = None
+    key_share_group: str | None = None
+    hello_retry: bool = False
+    answer: str = ""
+
+
+def tlcp_hello(with_extensions: bool = False, host: str | None = None) -> bytes:
+    """The TLCP probe hello, minimal or with the three accepted extensions."""
+    exts: list[tls.Extension] = []
+    if with_extensions:
+        exts = ([tls.ext_server_name(host)] if host else []) + [
+            tls.ext_supported_groups([CURVE_SM2]), tls.ext_signature_algorithms([SM2SIG_SM3])]
+    body = tls.encode_client_hello(version=TLCP_VERSION, random=os.urandom(32), cipher_suites=TLCP_SUITES,
+                                   extensions=exts, omit_extensions=not exts)
+    return tls.encode_record(22, TLCP_VERSION, tls.encode_handshake(1, body))
+
+
+def tls13_sm_hello(host: str | None = None, *, empty_key_share: bool = False) -> bytes:
+    """An RFC 8998 TLS 1.3 hello with a fresh SM2 key share (or an empty key_share list)."""
+    share = [] if empty_key_share else [(CURVE_SM2, sm2.encode_point(sm2.public_key(sm2.generate_private_key())))]
+    exts = ([tls.ext_server_name(host)] if host else []) + [
+        tls.ext_supported_versions([0x0304]), tls.ext_supported_groups([CURVE_SM2]),
+        tls.ext_signature_algorithms([SM2SIG_SM3]), tls.ext_key_share(share)]
+    body = tls.encode_client_hello(version=0x0303, random=os.urandom(32), cipher_suites=_SM_TLS13_SUITES,
+                                   extensions=exts, session_id=os.urandom(32))
+    return tls.encode_record(22, 0x0301, tls.encode_handshake(1, body))
+
+
+def _certificates(ders: tuple[bytes, ...]) -> tuple[CertificateInfo, ...]:
+    out = []
+    for der in ders:
+        try:
+            out.append(parse_certificate(der))
+        except ParseError:
+            continue
+    return tuple(out)
+
+
+async def _tlcp_once(host: str, port: int, timeout: float, with_extensions: bool, sni: str | None) -> TlcpProbeResult:
+    endpoint = f"{host}:{port}"
+    answer = await exchange(host, port, tlcp_hello(with_extensions, sni), timeout=timeout, enough=server_flight_done)
+    if not answer.connected:
+        return TlcpProbeResult(endpoint=endpoint, supported=False, answer="unreachable")
+    flight = read_server_flight(answer)
+    if flight.hello is not None and flight.hello.selected_version == TLCP_VERSION:
+        chain = _certificates(flight.certificates)
+        return TlcpProbeResult(endpoint=endpoint, supported=True, suite=suite_name(flight.hello.cipher_suite),
+                               signing_certificate=chain[0] if chain else None,
+                               encryption_certificate=chain[1] if len(chain) > 1 else None,
+                               chain=chain, answer="server_hello", with_extensions=with_extensions)
+    if flight.hello is not None:
+        what = f"server_hello {version_name(flight.hello.selected_version)}"
+    elif flight.alert:
+        what = flight.alert + (" (TLCP record)" if flight.alert_record_version == TLCP_VERSION else "")
+    elif flight.silent_close:
+        what = "closed"
+    elif flight.not_tls:
+        what = "not TLS/TLCP"
+    else:
+        what = "timeout" if answer.timed_out else (flight.error or "no answer")
+    return TlcpProbeResult(endpoint=endpoint, supported=False, answer=what, with_extensions=with_extensions)
+
+
+async def probe_tlcp(host: str, port: int, *, server_name: str | None = None, timeout: float = 3.0) -> TlcpProbeResult:
+    """Probe TLCP support; retries with SNI and SM extensions when the minimal hello is closed."""
+    first = await _tlcp_once(host, port, timeout, False, server_name)
+    if first.supported or first.answer != "closed":
+        return first
+    return await _tlcp_once(host, port, timeout, True, server_name)
+
+
+async def probe_tls13_sm(host: str, port: int, *, server_name: str | None = None,
+                         timeout: float = 3.0) -> Tls13SmProbeResult:
+    """Probe TLS 1.3 with the RFC 8998 SM suites and curveSM2."""
+    endpoint = f"{host}:{port}"
+    answer = await exchange(host, port, tls13_sm_hello(server_name), timeout=timeout, enough=server_flight_done)
+    if not answer.connected:
+        return Tls13SmProbeResult(endpoint=endpoint, supported=False, answer="unreachable")
+    flight = read_server_flight(answer)
+    hello = flight.hello
+    if hello is not None and hello.selected_version == 0x0304 and hello.cipher_suite in _SM_TLS13_SUITES:
+        group = "curveSM2" if hello.key_share_group == CURVE_SM2 else str(hello.key_share_group)
+        return Tls13SmProbeResult(endpoint=endpoint, supported=hello.key_share_group == CURVE_SM2,
+                                  suite=suite_name(hello.cipher_suite), key_share_group=group,
+                                  hello_retry=hello.is_hello_retry_request,
+                                  answer="hello_retry_request" if hello.is_hello_retry_request else "server_hello")
+    if hello is not None:
+        what = f"server_hello {version_name(hello.selected_version)} {suite_name(hello.cipher_suite)}"
+    elif flight.alert:
+        what = flight.alert
+    elif flight.silent_close:
+        what = "closed"
+    else:
+        what = "timeout" if answer.timed_out else (flight.error or "no answer")
+    return Tls13SmProbeResult(endpoint=endpoint, supported=False, answer=what)

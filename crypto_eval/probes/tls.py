@@ -1,0 +1,277 @@
+"""TLS probe: which versions a server accepts, the suite it selects for each, weak suites it still
+accepts, its certificate chain (signature algorithm, key, validity, host name), secure
+renegotiation and compression, from hand-built ClientHellos (collectors.protocols.tls).
+
+One hello per question and no handshake is completed: the ServerHello and, up to TLS 1.2, the
+plaintext Certificate answer everything asked here. A fatal alert in a 0x0101 record tells that
+the port speaks TLCP instead (reference appendix), which the TLCP probe then confirms.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from govsoc.collectors.protocols import tls
+from govsoc.collectors.protocols.tls_names import (
+    ALERTS,
+    CIPHER_SUITES,
+    SIGNATURE_SCHEMES,
+    TLCP_VERSION,
+    group_name,
+    suite_name,
+    version_name,
+)
+from govsoc.collectors.protocols.x509 import CertificateInfo, parse_certificate
+from govsoc.core.errors import ParseError
+from govsoc.crypto_eval.probes.connection import Exchange, exchange
+
+__all__ = ["VersionResult", "TlsProbeResult", "probe_tls", "server_flight_done", "read_server_flight",
+           "ServerFlight", "hostname_matches", "PROBED_VERSIONS"]
+
+PROBED_VERSIONS = (0x0304, 0x0303, 0x0302, 0x0301, 0x0300)
+_TLS13_SUITES = (0x1301, 0x1302, 0x1303, 0x1304, 0x1305)
+_WEAK_MARKERS = ("RC4", "DES", "NULL", "EXPORT", "anon", "_MD5")
+
+
+def _preference(code: int) -> tuple[bool, bool, bool, int]:
+    """A browser-like order: strong before weak, ECDHE before others, AEAD before CBC."""
+    name = CIPHER_SUITES[code]
+    return (any(m in name for m in _WEAK_MARKERS), "ECDHE" not in name,
+            "GCM" not in name and "CHACHA" not in name, code)
+
+
+_LEGACY_SUITES = tuple(sorted((c for c, n in CIPHER_SUITES.items()
+                               if not n.startswith(("TLCP_", "TLS_AES", "TLS_CHACHA20_POLY1305_SHA256", "TLS_SM4"))
+                               and c not in (0x0000, 0x00FF, 0x5600)), key=_preference))
+_WEAK_SUITES = tuple(c for c in _LEGACY_SUITES if any(m in CIPHER_SUITES[c] for m in _WEAK_MARKERS))
+_GROUPS = (29, 23, 24, 25, 256, 257)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ServerFlight:
+    """The server's answer to one ClientHello, decoded."""
+
+    hello: tls.ServerHello | None = None
+    certificates: tuple[bytes, ...] = ()
+    alert: str | None = None
+    alert_record_version: int | None = None
+    record_version: int | None = None
+    ecdhe_group: int | None = None
+    silent_close: bool = False
+    not_tls: bool = False
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VersionResult:
+    """The answer to a hello offering exactly one protocol version."""
+
+    version: str
+    accepted: bool
+    suite: str | None = None
+    group: str | None = None
+    refusal: str | None = None  # alert name, "closed", "timeout", or what the server chose instead
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TlsProbeResult:
+    """Everything the TLS probe learnt about one endpoint."""
+
+    endpoint: str
+    reachable: bool
+    speaks_tls: bool
+    versions: tuple[VersionResult, ...] = ()
+    weak_suites: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    chain: tuple[CertificateInfo, ...] = ()
+    hostname: str | None = None
+    hostname_ok: bool | None = None
+    chain_valid_now: bool | None = None
+    secure_renegotiation: bool | None = None
+    compression: bool | None = None
+    tlcp_hint: bool = False  # a TLS hello got an alert in a TLCP (0x0101) record
+    error: str | None = None
+
+    def accepted(self) -> list[VersionResult]:
+        """The versions the server accepted, newest first."""
+        return [v for v in self.versions if v.accepted]
+
+
+def server_flight_done(data: bytes) -> bool:
+    """Enough of a server's first flight: an alert, ServerHelloDone, or a TLS 1.3 / HRR ServerHello."""
+    try:
+        records, _ = tls.parse_records(data, lenient=True)
+    except ParseError:
+        return True
+    for record in records:
+        if record.content_type == 21:
+            return True
+    for kind, body in tls.iter_handshakes(records):
+        if kind == 14:
+            return True
+        if kind == 2:
+            try:
+                hello = tls.parse_server_hello(body)
+            except ParseError:
+                return True
+            if hello.selected_version == 0x0304 or hello.is_hello_retry_request:
+                return True
+    return False
+
+
+def read_server_flight(answer: Exchange) -> ServerFlight:
+    """Decode a server's first flight from an exchange."""
+    if not answer.received:
+        return ServerFlight(silent_close=answer.silent_close, error=answer.error or ("timeout" if answer.timed_out
+                                                                                       else None))
+    try:
+        records, _ = tls.parse_records(answer.received, lenient=True)
+    except ParseError as e:
+        return ServerFlight(not_tls=True, error=str(e))
+    alert = alert_version = None
+    for record in records:
+        if record.content_type == 21 and len(record.fragment) == 2:
+            try:
+                parsed = tls.parse_alert(record.fragment)
+            except ParseError:
+                continue
+            alert = ALERTS.get(parsed.description, f"alert-{parsed.description}")
+            alert_version = record.version
+    hello = None
+    certs: tuple[bytes, ...] = ()
+    group = None
+    try:
+        for kind, body in tls.iter_handshakes(records):
+            if kind == 2:
+                hello = tls.parse_server_hello(body)
+            elif kind == 11 and hello is not None and hello.selected_version != 0x0304:
+                certs = tls.parse_certificate_list(body)
+            elif kind == 12 and group is None:
+                group = tls.parse_ecdhe_curve(body)
+    except ParseError as e:
+        return ServerFlight(hello=hello, alert=alert, error=str(e), record_version=records[0].version)
+    return ServerFlight(hello=hello, certificates=certs, alert=alert, alert_record_version=alert_version,
+                        record_version=records[0].version if records else None, ecdhe_group=group)
+
+
+def _x25519_share() -> bytes:
+    return X25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def build_hello(version: int, host: str | None, suites: Sequence[int] | None = None,
+                compression: Sequence[int] = (0,)) -> bytes:
+    """A ClientHello record offering exactly ``version`` (TLS 1.3 through supported_versions)."""
+    exts = [tls.ext_server_name(host)] if host else []
+    exts += [tls.ext_supported_groups(_GROUPS), tls.Extension(type=11, data=b"\x01\x00"),
+             tls.ext_signature_algorithms(tuple(SIGNATURE_SCHEMES)), tls.ext_renegotiation_info()]
+    legacy = version
+    if version == 0x0304:
+        legacy = 0x0303
+        exts += [tls.ext_supported_versions([0x0304]), tls.ext_key_share([(29, _x25519_share())])]
+        suites = suites or _TLS13_SUITES
+    body = tls.encode_client_hello(version=legacy, random=os.urandom(32), cipher_suites=suites or _LEGACY_SUITES,
+                                   extensions=exts, session_id=os.urandom(32), compression_methods=compression)
+    return tls.encode_record(22, 0x0301, tls.encode_handshake(1, body))
+
+
+def hostname_matches(host: str, names: Sequence[str]) -> bool:
+    """RFC 6125 matching of a host name against DNS names (one left-most wildcard label)."""
+    host = host.lower().rstrip(".")
+    for name in names:
+        name = name.lower().rstrip(".")
+        if name == host:
+            return True
+        if name.startswith("*.") and "." in host and host.split(".", 1)[1] == name[2:]:
+            return True
+    return False
+
+
+def _refusal(flight: ServerFlight, version: int) -> str:
+    if flight.alert:
+        return flight.alert
+    if flight.hello is not None:
+        return f"server chose {version_name(flight.hello.selected_version)}"
+    if flight.silent_close:
+        return "closed"
+    return flight.error or "no answer"
+
+
+async def _ask(host: str, port: int, hello: bytes, timeout: float) -> ServerFlight:
+    return read_server_flight(await exchange(host, port, hello, timeout=timeout, enough=server_flight_done))
+
+
+async def probe_tls(host: str, port: int, *, server_name: str | None = None, timeout: float = 3.0) -> TlsProbeResult:
+    """Probe one endpoint's TLS versions, suites, chain, renegotiation and compression."""
+    endpoint = f"{host}:{port}"
+    sni = server_name or (host if not host.replace(".", "").isdigit() and ":" not in host else None)
+    results: list[VersionResult] = []
+    certs: tuple[bytes, ...] = ()
+    reneg = compression = None
+    reachable = speaks = tlcp_hint = False
+    for version in PROBED_VERSIONS:
+        hello_bytes = build_hello(version, sni, compression=(1, 0) if version < 0x0304 else (0,))
+        answer = await exchange(host, port, hello_bytes, timeout=timeout, enough=server_flight_done)
+        if not answer.connected and not reachable:
+            return TlsProbeResult(endpoint=endpoint, reachable=False, speaks_tls=False, error=answer.error)
+        reachable = True
+        flight = read_server_flight(answer)
+        if flight.not_tls and not speaks:
+            return TlsProbeResult(endpoint=endpoint, reachable=True, speaks_tls=False, error=flight.error)
+        speaks = speaks or flight.hello is not None or flight.alert is not None
+        tlcp_hint = tlcp_hint or TLCP_VERSION in (flight.alert_record_version, flight.record_version)
+        hello = flight.hello
+        if hello is not None and hello.selected_version == version and not hello.is_hello_retry_request:
+            group = hello.key_share_group if version == 0x0304 else flight.ecdhe_group
+            results.append(VersionResult(version=version_name(version), accepted=True,
+                                         suite=suite_name(hello.cipher_suite),
+                                         group=None if group is None else group_name(group)))
+            if version < 0x0304:
+                certs = certs or flight.certificates
+                reneg = hello.renegotiation_info if reneg is None else reneg or hello.renegotiation_info
+                compression = (hello.compression_method != 0) or bool(compression)
+        else:
+            results.append(VersionResult(version=version_name(version), accepted=False,
+                                         refusal=_refusal(flight, version)))
+    weak: dict[str, tuple[str, ...]] = {}
+    for result, version in zip(results, PROBED_VERSIONS, strict=True):
+        if result.accepted and version < 0x0304:
+            found = await _weak_suites(host, port, version, sni, timeout)
+            if found:
+                weak[result.version] = found
+    chain = _chain(certs)
+    leaf = chain[0] if chain else None
+    now = datetime.now(UTC)
+    return TlsProbeResult(
+        endpoint=endpoint, reachable=reachable, speaks_tls=speaks, versions=tuple(results), weak_suites=weak,
+        chain=chain, hostname=sni, hostname_ok=hostname_matches(sni, leaf.dns_names) if leaf and sni else None,
+        chain_valid_now=all(c.valid_at(now) for c in chain) if chain else None,
+        secure_renegotiation=reneg, compression=compression, tlcp_hint=tlcp_hint)
+
+
+def _chain(certs: tuple[bytes, ...]) -> tuple[CertificateInfo, ...]:
+    out = []
+    for der in certs:
+        try:
+            out.append(parse_certificate(der))
+        except ParseError:
+            continue
+    return tuple(out)
+
+
+async def _weak_suites(host: str, port: int, version: int, sni: str | None, timeout: float) -> tuple[str, ...]:
+    """Weak suites the server accepts at ``version``: offer only weak ones, remove each one chosen, repeat."""
+    offered = list(_WEAK_SUITES)
+    found: list[str] = []
+    while offered and len(found) < 8:
+        flight = await _ask(host, port, build_hello(version, sni, suites=offered), timeout)
+        hello = flight.hello
+        if hello is None or hello.selected_version != version or hello.cipher_suite not in offered:
+            break
+        found.append(suite_name(hello.cipher_suite))
+        offered.remove(hello.cipher_suite)
+    return tuple(found)

@@ -1,0 +1,105 @@
+"""Cleartext services for probe tests: Debian's vsftpd (a real FTP server), a telnet listener that
+negotiates options the way telnetd opens a session, and a plain-HTTP server with a login page."""
+
+from __future__ import annotations
+
+import http.server
+import shutil
+import socket
+import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.servers.listener import listening
+from tests.servers.sshd import free_port, wait_for_port
+
+VSFTPD = "/usr/sbin/vsftpd"
+#: What inetutils telnetd sends first: IAC DO TERMINAL-TYPE, DO TSPEED, DO XDISPLOC, DO NEW-ENVIRON.
+TELNETD_OPENING = bytes.fromhex("fffd18fffd20fffd23fffd27")
+
+
+@contextmanager
+def vsftpd(folder: Path) -> Iterator[int]:
+    """vsftpd in standalone mode on a free loopback port."""
+    if not Path(VSFTPD).exists():
+        raise FileNotFoundError(VSFTPD)
+    port = free_port()
+    empty = folder / "vsftpd-empty"
+    empty.mkdir(exist_ok=True)
+    conf = folder / f"vsftpd_{port}.conf"
+    conf.write_text(f"listen=YES\nlisten_ipv6=NO\nlisten_address=127.0.0.1\nlisten_port={port}\n"
+                    "anonymous_enable=NO\nlocal_enable=YES\nbackground=NO\nrun_as_launching_user=YES\n"
+                    f"secure_chroot_dir={empty}\n")
+    proc = subprocess.Popen([VSFTPD, str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@contextmanager
+def telnet_listener() -> Iterator[int]:
+    """A listener that opens like telnetd: option negotiation, then a login prompt."""
+    def handle(conn: socket.socket) -> None:
+        conn.sendall(TELNETD_OPENING)
+        conn.settimeout(1)
+        try:
+            conn.recv(100)
+        except TimeoutError:
+            pass
+    with listening(handle) as port:
+        yield port
+
+
+@contextmanager
+def silent_listener() -> Iterator[int]:
+    """Accepts, reads whatever comes and never answers (a black-holed service)."""
+    def handle(conn: socket.socket) -> None:
+        conn.settimeout(5)
+        try:
+            while conn.recv(4096):
+                pass
+        except TimeoutError:
+            pass
+    with listening(handle) as port:
+        yield port
+
+
+LOGIN_PAGE = (b"<html><body><form method=post action=/login><input name=user>"
+              b"<input type='password' name=pw></form></body></html>")
+
+
+@contextmanager
+def http_server(*, redirect_to_https: bool = False) -> Iterator[int]:
+    """http.server on a free port: a login form, or a 301 to https."""
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            if redirect_to_https:
+                self.send_response(301)
+                self.send_header("Location", f"https://{self.headers.get('Host', 'x')}/")
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(LOGIN_PAGE)))
+            self.end_headers()
+            self.wfile.write(LOGIN_PAGE)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield int(server.server_address[1])
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+__all__ = ["vsftpd", "telnet_listener", "silent_listener", "http_server", "shutil", "wait_for_port", "free_port"]

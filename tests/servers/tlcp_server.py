@@ -1,0 +1,158 @@
+"""A minimal TLCP (GB/T 38636) and TLS 1.3 + RFC 8998 test server, for probe tests only.
+
+No Debian or PyPI package ships either protocol, so this server answers ClientHellos the way
+shared/reference/crypto-eval.md's appendix says real SM implementations do:
+
+- TLCP hello (record/client version 0x0101), SM suites, no extension outside {server_name,
+  supported_groups, signature_algorithms}: ServerHello (0x0101, the server's own preference),
+  Certificate (signing certificate, then encryption certificate), ServerKeyExchange (an SM2
+  signature over client random ‖ server random ‖ encryption certificate), ServerHelloDone, each
+  in 0x0101 records. Any other extension: close with no bytes. No SM suite: fatal
+  insufficient_security in a 0x0101 record.
+- A TLS hello to a TLCP-only server: fatal protocol_version in a 0x0101 record (15 0101 0002 02 46).
+- TLS 1.3 hello with TLS_SM4_GCM_SM3, supported_groups {curveSM2}, signature_algorithms
+  {sm2sig_sm3}: an empty key_share gets a HelloRetryRequest for curveSM2; a valid 65-byte SM2
+  point gets a ServerHello (0x0303, 0x00C6, key_share curveSM2) followed by application_data
+  records (opaque bytes here: this server does not run the key schedule). Anything else: silent close.
+
+It handshakes no further than that first flight. Not part of the product.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from govsoc.collectors.protocols import tls
+from govsoc.collectors.protocols.tls_names import HRR_RANDOM, TLCP_VERSION
+from govsoc.core.errors import ParseError
+from govsoc.crypto_eval import kat, sm2
+from tests.servers.listener import listening
+
+SERVER_PREFERENCE = (0xE053, 0xE013, 0xE051, 0xE011)
+TLCP_EXTENSIONS_ACCEPTED = {0, 10, 13}
+
+
+@dataclass(frozen=True)
+class SmServerConfig:
+    mode: str  # "tlcp", "tls13sm" or "dual"
+    sign_cert: bytes
+    enc_cert: bytes
+    sign_key: int
+
+
+def _read_hello(conn: socket.socket) -> tuple[int, tls.ClientHello] | None:
+    data = b""
+    while True:
+        try:
+            records, _ = tls.parse_records(data)
+        except ParseError:
+            return None
+        for kind, body in tls.iter_handshakes(records):
+            if kind == 1:
+                try:
+                    return records[0].version, tls.parse_client_hello(body)
+                except ParseError:
+                    return None
+        chunk = conn.recv(65536)
+        if not chunk:
+            return None
+        data += chunk
+
+
+def _der_signature(rs: bytes) -> bytes:
+    def integer(value: bytes) -> bytes:
+        value = value.lstrip(b"\x00") or b"\x00"
+        if value[0] & 0x80:
+            value = b"\x00" + value
+        return b"\x02" + bytes([len(value)]) + value
+    body = integer(rs[:32]) + integer(rs[32:])
+    return b"\x30" + bytes([len(body)]) + body
+
+
+def _tlcp_flight(config: SmServerConfig, hello: tls.ClientHello) -> bytes:
+    if any(e.type not in TLCP_EXTENSIONS_ACCEPTED for e in hello.extensions):
+        return b""
+    common = [s for s in SERVER_PREFERENCE if s in hello.cipher_suites]
+    if not common:
+        return tls.encode_record(21, TLCP_VERSION, b"\x02\x47")
+    server_random = os.urandom(32)
+    enc = len(config.enc_cert).to_bytes(3, "big") + config.enc_cert
+    signature = _der_signature(kat.sm2_sign(config.sign_key, hello.random + server_random + enc))
+    messages = [
+        tls.encode_handshake(2, tls.encode_server_hello(version=TLCP_VERSION, random=server_random,
+                                                        cipher_suite=common[0], session_id=os.urandom(32))),
+        tls.encode_handshake(11, tls.encode_certificate_list([config.sign_cert, config.enc_cert])),
+        tls.encode_handshake(12, len(signature).to_bytes(2, "big") + signature),
+        tls.encode_handshake(14, b""),
+    ]
+    return b"".join(tls.encode_record(22, TLCP_VERSION, m) for m in messages)
+
+
+def _key_share(hello: tls.ClientHello) -> bytes | None:
+    data = next((e.data for e in hello.extensions if e.type == 51), None)
+    if data is None:
+        return None
+    pos, end = 2, len(data)
+    while pos + 4 <= end:
+        group, length = int.from_bytes(data[pos:pos + 2], "big"), int.from_bytes(data[pos + 2:pos + 4], "big")
+        if group == 0x0029:
+            return data[pos + 4:pos + 4 + length]
+        pos += 4 + length
+    return b""
+
+
+def _tls13_flight(hello: tls.ClientHello) -> bytes:
+    if (0x00C6 not in hello.cipher_suites or 0x0029 not in hello.supported_groups
+            or 0x0708 not in hello.signature_algorithms):
+        return b""
+    share = _key_share(hello)
+    versions = tls.ext_supported_versions([0x0304], server=True)
+    if not share:
+        retry = tls.encode_server_hello(version=0x0303, random=HRR_RANDOM, cipher_suite=0x00C6,
+                                        session_id=hello.session_id,
+                                        extensions=[versions, tls.ext_key_share([(0x0029, b"")], retry=True)])
+        return tls.encode_record(22, 0x0303, tls.encode_handshake(2, retry))
+    try:
+        sm2.decode_point(share)
+    except ValueError:
+        return b""
+    point = sm2.encode_point(sm2.public_key(sm2.generate_private_key()))
+    server_hello = tls.encode_server_hello(version=0x0303, random=os.urandom(32), cipher_suite=0x00C6,
+                                           session_id=hello.session_id,
+                                           extensions=[versions, tls.ext_key_share([(0x0029, point)], server=True)])
+    return (tls.encode_record(22, 0x0303, tls.encode_handshake(2, server_hello))
+            + tls.encode_record(20, 0x0303, b"\x01") + tls.encode_record(23, 0x0303, os.urandom(600)))
+
+
+def answer(config: SmServerConfig, record_version: int, hello: tls.ClientHello) -> bytes:
+    """The server's first flight for one ClientHello (empty: close without a byte)."""
+    is_tlcp = TLCP_VERSION in (record_version, hello.version)
+    if is_tlcp:
+        return _tlcp_flight(config, hello) if config.mode in ("tlcp", "dual") else b""
+    if 0x0304 in hello.supported_versions and config.mode in ("tls13sm", "dual"):
+        return _tls13_flight(hello)
+    if config.mode == "tlcp":
+        return tls.encode_record(21, TLCP_VERSION, b"\x02\x46")
+    return b""
+
+
+@contextmanager
+def sm_server(config: SmServerConfig) -> Iterator[int]:
+    """Serve on a free loopback port until the block ends; yields the port."""
+
+    def serve_one(conn: socket.socket) -> None:
+        conn.settimeout(5)
+        got = _read_hello(conn)
+        if got is not None:
+            flight = answer(config, *got)
+            if flight:
+                conn.sendall(flight)
+                conn.settimeout(1)
+                conn.recv(1)
+
+    with listening(serve_one) as port:
+        yield port
