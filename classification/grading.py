@@ -24,6 +24,7 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+import govsoc.classification.recognizers  # noqa: F401  (registers the built-ins that schemes name)
 from govsoc.classification.columns import ColumnDecision
 from govsoc.classification.recognizer import recognizers
 from govsoc.core.errors import ConfigError

@@ -27,6 +27,7 @@ EXIT_USAGE = 2
 #: Subcommand -> the module that defines it (and attaches it to the group when imported).
 COMMANDS: dict[str, str] = {
     "alerts": "govsoc.cli.commands.alerts",
+    "classify": "govsoc.cli.commands.classify",
     "config": "govsoc.cli.commands.config",
     "demo": "govsoc.cli.commands.demo",
     "detect": "govsoc.cli.commands.detect",

@@ -10,6 +10,7 @@ set -euo pipefail
 # command-or-path            package           used by
 PACKAGES=(
     "logrotate               logrotate         tests/collectors/test_rotation.py (the real logrotate)"
+    "/usr/lib/postgresql/15/bin/initdb postgresql tests/classification/test_sources.py (a real PostgreSQL server)"
     "/usr/sbin/sshd          openssh-server    tests/collectors/protocols/test_ssh.py, crypto_eval SSH probes (a real sshd)"
     "/usr/sbin/vsftpd        vsftpd            tests/crypto_eval/probes (a real cleartext FTP server)"
     "openssl                 openssl           tests: SM2 and SHA-1 certificates, openssl s_server TLS endpoints"

@@ -1,0 +1,161 @@
+"""The classification-and-grading inventory (数据分类分级清单) and its report section
+(stage: classification; shared/reference/classification.md §9).
+
+One record per field: where it is (dataset, table, field, comment), what it holds (recognizer,
+category, PI class), its level (internal G-scale and the scheme's label), confidence, the reason,
+masked examples and the audit trail (sample size, hits, hit ratio, runners-up, scheme). Tables
+carry their roll-up level and the 重要数据 review flag. :meth:`Inventory.to_dict` is the JSON
+written by ``govsoc classify``; :meth:`Inventory.section` is the model a report renderer lays out
+(reports/ imports classification, never the other way).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from govsoc.classification.columns import ColumnClassifier, ColumnDecision
+from govsoc.classification.grading import Scheme, grade_column, grade_table, rank
+from govsoc.classification.sources.base import TableSample
+
+__all__ = ["FieldRecord", "TableRecord", "Inventory", "ReportSection", "build_inventory"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FieldRecord:
+    """One field of the inventory."""
+
+    dataset: str
+    table: str
+    field: str
+    comment: str
+    status: str
+    recognizer: str | None
+    entity: str
+    category: str
+    pi_class: str
+    pipl_sensitive: bool
+    level: str
+    level_label: str
+    confidence: float
+    reason: str
+    masked_examples: tuple[str, ...]
+    sampled: int
+    hits: int
+    hit_ratio: float
+    runners_up: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TableRecord:
+    """One table (file, sheet, index) with its roll-up."""
+
+    dataset: str
+    table: str
+    rows: int | None
+    level: str
+    level_label: str
+    basis: str
+    important_candidate: bool
+    important_reason: str
+    fields: tuple[FieldRecord, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportSection:
+    """A report section as data: title, column headings, rows of text, notes."""
+
+    title: str
+    headings: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Inventory:
+    """The inventory of one scan."""
+
+    source: str
+    scheme: str
+    scheme_title: str
+    generated: str
+    sample_size: int
+    recognizers: tuple[str, ...]
+    tables: tuple[TableRecord, ...]
+
+    @property
+    def level(self) -> str:
+        """The highest level of all tables."""
+        return max((t.level for t in self.tables), key=rank, default="G1")
+
+    def summary(self) -> dict[str, Any]:
+        """Counts for the report's first lines."""
+        fields = [f for t in self.tables for f in t.fields]
+        levels = Counter(f.level for f in fields if f.status == "tagged")
+        return {"tables": len(self.tables), "fields": len(fields),
+                "tagged": sum(1 for f in fields if f.status == "tagged"),
+                "suspected": sum(1 for f in fields if f.status == "suspected"),
+                "pipl_sensitive_fields": sum(1 for f in fields if f.status == "tagged" and f.pipl_sensitive),
+                "by_level": {level: levels[level] for level in sorted(levels, key=rank, reverse=True)},
+                "level": self.level, "important_candidates": [t.table for t in self.tables if t.important_candidate]}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The inventory as JSON-ready data."""
+        return {"title": "数据分类分级清单", "source": self.source,
+                "scheme": {"name": self.scheme, "title": self.scheme_title}, "generated": self.generated,
+                "sample_size": self.sample_size, "recognizers": list(self.recognizers), "summary": self.summary(),
+                "tables": [_plain(asdict(t)) for t in self.tables]}
+
+    def section(self) -> ReportSection:
+        """The 数据分类分级清单 section: one row per field that holds something (masked examples only)."""
+        rows = tuple((t.dataset, t.table, f.field, f.category, f.level_label, f"{f.confidence:.2f}", f.reason,
+                      " ".join(f.masked_examples))
+                     for t in self.tables for f in t.fields if f.status != "none")
+        notes = tuple(f"{t.table}: {t.level_label} ({t.basis})" for t in self.tables) + \
+            tuple(f"{t.table}: {t.important_reason}" for t in self.tables if t.important_candidate)
+        return ReportSection(title=f"数据分类分级清单（{self.scheme_title}）",
+                             headings=("数据集", "表", "字段", "类别", "级别", "置信度", "依据", "脱敏示例"),
+                             rows=rows, notes=notes)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _field(table: TableSample, d: ColumnDecision, scheme: Scheme) -> FieldRecord:
+    grade = grade_column(d, scheme) if d.status != "none" else None
+    return FieldRecord(dataset=table.dataset, table=table.table, field=d.field, comment=d.comment, status=d.status,
+                       recognizer=d.recognizer, entity=d.entity, category=grade.category if grade else "",
+                       pi_class=grade.pi_class if grade else "none",
+                       pipl_sensitive=grade.pipl_sensitive if grade else False,
+                       level=grade.level if grade else "G1", level_label=grade.label if grade else scheme.label("G1"),
+                       confidence=d.confidence, reason=d.reason, masked_examples=d.masked_examples, sampled=d.sampled,
+                       hits=d.hits, hit_ratio=d.hit_ratio, runners_up=d.runners_up)
+
+
+def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Scheme, sample_size: int,
+                    classifier: ColumnClassifier | None = None,
+                    on_table: Callable[[TableSample], None] | None = None) -> Inventory:
+    """Decide and grade every column of every table."""
+    classifier = classifier or ColumnClassifier()
+    records: list[TableRecord] = []
+    for table in tables:
+        decisions = classifier.decide_all(table.columns)
+        rolled = grade_table(table.table, decisions, scheme, rows=table.rows)
+        records.append(TableRecord(dataset=table.dataset, table=table.table, rows=table.rows, level=rolled.level,
+                                   level_label=rolled.label, basis=rolled.basis,
+                                   important_candidate=rolled.important_candidate,
+                                   important_reason=rolled.important_reason,
+                                   fields=tuple(_field(table, d, scheme) for d in decisions)))
+        if on_table:
+            on_table(table)
+    return Inventory(source=source, scheme=scheme.name, scheme_title=scheme.title,
+                     generated=datetime.now(UTC).isoformat(timespec="seconds"), sample_size=sample_size,
+                     recognizers=tuple(sorted(classifier.scanner.recognizers)), tables=tuple(records))

@@ -1,0 +1,149 @@
+"""SQL databases through SQLAlchemy (stage: classification): SQLite, PostgreSQL, MySQL.
+
+Read-only, sampled. Every session is read-only at the server (SQLite ``mode=ro``; PostgreSQL
+``default_transaction_read_only=on``; MySQL ``SET SESSION TRANSACTION READ ONLY``) and every
+transaction is rolled back. Per table: the row count, the column names and comments (the
+best context there is: ``COMMENT ON COLUMN … IS '身份证号'``), and the first ``sample`` rows with
+a value in each column (``LIMIT``; not a random sample, to keep the load on production
+databases to one index-free scan of a few pages per column).
+
+Credentials never come from the command line: a DSN that carries a password is refused (``ps``
+shows every user the arguments); the password comes from GOVSOC_DB_PASSWORD or from
+GOVSOC_DB_PASSWORD_FILE (a file only its owner may read). Printed DSNs hide the password.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from govsoc.classification.columns import ColumnSample
+from govsoc.classification.sources.base import TableSample
+from govsoc.core.config import read_secret_file
+from govsoc.core.errors import ConfigError, GovsocError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL, Engine
+
+__all__ = ["SqlSource"]
+
+#: Dialect name -> the driver govsoc installs for it (extra `classify`).
+DRIVERS: Final = {"postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg", "mysql": "mysql+pymysql"}
+
+
+class SqlSource:
+    """Every table of a database's default (or given) schema."""
+
+    def __init__(self, dsn: str, *, sample: int, env: Mapping[str, str] | None = None,
+                 schema: str | None = None) -> None:
+        try:
+            from sqlalchemy.engine import make_url
+            from sqlalchemy.exc import ArgumentError
+        except ImportError as e:
+            raise ConfigError("databases need SQLAlchemy: pip install 'govsoc[classify]'") from e
+        env = os.environ if env is None else env
+        try:
+            url = make_url(dsn)
+        except ArgumentError as e:
+            raise ConfigError(f"not a database URL: {e}") from None
+        if url.password is not None:
+            raise ConfigError("a password in the DSN would be visible to every user of this machine (ps, shell "
+                              "history): remove it and set GOVSOC_DB_PASSWORD or GOVSOC_DB_PASSWORD_FILE")
+        password = env.get("GOVSOC_DB_PASSWORD")
+        if password is None and env.get("GOVSOC_DB_PASSWORD_FILE"):
+            password = read_secret_file(Path(env["GOVSOC_DB_PASSWORD_FILE"]))
+        backend = url.get_backend_name()
+        if url.drivername in DRIVERS:
+            url = url.set(drivername=DRIVERS[url.drivername])
+        if password is not None and backend != "sqlite":
+            url = url.set(password=password)
+        self.url: URL = url
+        self.backend = backend
+        self.sample = sample
+        self.schema = schema
+        self.name = url.render_as_string(hide_password=True)
+        self._engine: Engine | None = None
+
+    def _open(self) -> Engine:
+        if self._engine is None:
+            from sqlalchemy import create_engine, event
+
+            kwargs: dict[str, Any] = {}
+            if self.backend == "sqlite":
+                import sqlite3
+
+                database = self.url.database or ""
+                kwargs["creator"] = lambda: sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+            elif self.backend == "postgresql":
+                kwargs["connect_args"] = {"options": "-c default_transaction_read_only=on"}
+            engine = create_engine(self.url, **kwargs)
+            if self.backend == "mysql":
+                @event.listens_for(engine, "connect")
+                def _read_only(dbapi_connection: Any, _record: Any) -> None:
+                    with dbapi_connection.cursor() as cursor:
+                        cursor.execute("SET SESSION TRANSACTION READ ONLY")
+            self._engine = engine
+        return self._engine
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def _table_names(self) -> list[str]:
+        from sqlalchemy import inspect
+
+        return sorted(inspect(self._open()).get_table_names(schema=self.schema))
+
+    def count(self) -> int | None:
+        """The number of tables."""
+        return len(self._call(self._table_names))
+
+    def tables(self) -> Iterator[TableSample]:
+        """Every table, sampled."""
+        try:
+            for name in self._call(self._table_names):
+                yield self._call(lambda n=name: self._table(n))
+        finally:
+            self.close()
+
+    def _call(self, fn: Any) -> Any:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            return fn()
+        except SQLAlchemyError as e:
+            raise GovsocError(f"{self.name}: {type(e).__name__}: {str(e).splitlines()[0]}") from None
+
+    def _table(self, name: str) -> TableSample:
+        from sqlalchemy import MetaData, Table, func, inspect, select
+
+        engine = self._open()
+        inspector = inspect(engine)
+        columns = inspector.get_columns(name, schema=self.schema)
+        try:
+            comment = (inspector.get_table_comment(name, schema=self.schema) or {}).get("text") or ""
+        except NotImplementedError:
+            comment = ""
+        table = Table(name, MetaData(), schema=self.schema, autoload_with=engine)
+        samples: list[ColumnSample] = []
+        with engine.connect() as conn:
+            rows = conn.execute(select(func.count()).select_from(table)).scalar_one()
+            for column in columns:
+                col = table.c[column["name"]]
+                query = select(col).where(col.is_not(None)).limit(self.sample)
+                values = [_text(v) for (v,) in conn.execute(query)]
+                samples.append(ColumnSample(dataset=self.name, field=column["name"], table=name,
+                                            comment=column.get("comment") or "", rows=rows,
+                                            values=[v for v in values if v]))
+            conn.rollback()
+        return TableSample(dataset=self.name, table=name, rows=rows, columns=tuple(samples), comment=comment)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return ""  # binary columns: images, hashes; nothing a text recognizer reads
+    return str(value).strip()

@@ -1,0 +1,50 @@
+"""`govsoc classify`: the inventory JSON, masked listing, errors as one line (no secrets)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from govsoc.classification.checksums import resident_id_check_char
+from tests.cli.conftest import Run
+
+
+def _people(path: Path) -> list[str]:
+    bodies = [f"1101051970{(i % 12) + 1:02d}{(i % 28) + 1:02d}{i:03d}" for i in range(30)]
+    numbers = [b + resident_id_check_char(b) for b in bodies]
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["xm", "sfzh", "yhkh", "bz"])
+        for i, number in enumerate(numbers):
+            writer.writerow([["张伟", "王芳", "李娜"][i % 3], number, "6222021234567890128", "正常"])
+    return numbers
+
+
+def test_classify_writes_the_inventory_and_lists_masked_values(govsoc: Run, tmp_path: Path) -> None:
+    numbers = _people(tmp_path / "people.csv")
+    out = tmp_path / "inv.json"
+    code, stdout, stderr = govsoc("classify", str(tmp_path / "people.csv"), "-o", str(out), "--scheme", "zhejiang")
+    assert code == 0, stderr
+    inventory = json.loads(out.read_text(encoding="utf-8"))
+    (table,) = inventory["tables"]
+    fields = {f["field"]: f for f in table["fields"]}
+    assert fields["sfzh"]["recognizer"] == "cn_resident_id" and fields["sfzh"]["level_label"] == "L4 敏感数据"
+    assert fields["yhkh"]["recognizer"] == "cn_bank_card" and fields["yhkh"]["pipl_sensitive"]
+    assert fields["bz"]["status"] == "none"
+    assert table["level"] == "G4" and inventory["scheme"]["name"] == "zhejiang"
+    # no raw value anywhere: not in the listing, not in the JSON
+    text = stdout + out.read_text(encoding="utf-8")
+    assert not any(n in text for n in numbers) and "6222021234567890128" not in text
+    assert "110105********" in stdout and "6222 **** **** 0128" in stdout
+
+
+def test_classify_refuses_a_password_in_the_dsn(govsoc: Run) -> None:
+    code, stdout, stderr = govsoc("classify", "postgresql://u:hunter2@127.0.0.1:1/db")
+    assert code == 2 and "GOVSOC_DB_PASSWORD" in stderr and "hunter2" not in stderr + stdout
+
+
+def test_classify_unknown_scheme_names_the_built_ins(govsoc: Run, tmp_path: Path) -> None:
+    _people(tmp_path / "p.csv")
+    code, _, stderr = govsoc("classify", str(tmp_path / "p.csv"), "--scheme", "nowhere")
+    assert code == 2 and "gbt43697" in stderr and "zhejiang" in stderr
