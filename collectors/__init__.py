@@ -13,6 +13,7 @@ from govsoc.collectors import devices as _devices  # noqa: F401  (registers the 
 from govsoc.collectors import flows as _flows  # noqa: F401  (registers the pcap flow parser)
 from govsoc.collectors import kubernetes as _kubernetes  # noqa: F401  (registers the Kubernetes audit parser)
 from govsoc.collectors import linux as _linux  # noqa: F401  (registers the Linux parsers)
+from govsoc.collectors import netflow as _netflow  # noqa: F401  (registers the NetFlow/IPFIX parser)
 from govsoc.collectors import suricata as _suricata  # noqa: F401  (registers the Suricata EVE parser)
 from govsoc.collectors import web as _web  # noqa: F401  (registers the web server parsers)
 from govsoc.collectors import windows as _windows  # noqa: F401  (registers the Windows parsers)

@@ -1,0 +1,312 @@
+"""govsoc's NetFlow v5, v9 and IPFIX decoder: datagrams in, flow and options records out.
+
+Stage: collectors. Formats: NetFlow v5 (Cisco's header and 48-byte record, log-formats.md 16.1),
+NetFlow v9 (RFC 3954) and IPFIX (RFC 7011). One :class:`NetflowDecoder` holds the state of
+every exporter it hears: templates (collectors.netflow.templates, keyed by exporter and source
+id / observation domain), the sampling rate each exporter announced in options records, and
+data sets that arrived before their template. Those are held (at most ``pending_limit`` sets,
+for ``pending_seconds``) and decoded when the template comes; a set that waits too long or
+pushes the oldest out is reported, never silently dropped. Every problem is a :class:`Problem`
+naming the exporter, domain and reason, counted per reason in ``problems``; decoding goes on
+with the next set wherever the message's framing allows.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import struct
+import time
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, NoReturn
+
+from govsoc.collectors.netflow.templates import NetflowError, Template, TemplateCache, read_templates
+
+__all__ = ["DecodeResult", "ExportHeader", "FlowRecord", "NetflowDecoder", "Problem"]
+
+V5_HEADER = struct.Struct("!HHIIIIBBH")
+V5_RECORD = struct.Struct("!4s4s4sHHIIIIHHBBBBHHBBH")
+V9_HEADER = struct.Struct("!HHIIII")
+IPFIX_HEADER = struct.Struct("!HHIII")
+SET_HEADER = struct.Struct("!HH")
+#: v5 record fields, in wire order, by their IPFIX names (pads as None).
+V5_NAMES = ("source_ipv4_address", "destination_ipv4_address", "ip_next_hop_ipv4_address", "ingress_interface",
+            "egress_interface", "packet_delta_count", "octet_delta_count", "flow_start_sys_up_time",
+            "flow_end_sys_up_time", "source_transport_port", "destination_transport_port", None, "tcp_control_bits",
+            "protocol_identifier", "ip_class_of_service", "bgp_source_as_number", "bgp_destination_as_number",
+            "source_ipv4_prefix_length", "destination_ipv4_prefix_length", None)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExportHeader:
+    """What a message's header says: who sent it, when, and in which domain."""
+
+    exporter: str
+    version: int
+    domain: int
+    sequence: int
+    export_time: datetime
+    uptime_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FlowRecord:
+    """One decoded data record: its header, template, values by element name, and the sampling
+    rate in force for its exporter and domain (1: every packet counted)."""
+
+    header: ExportHeader
+    template_id: int
+    options: bool
+    values: dict[str, Any]
+    sampling: int = 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Problem:
+    """Something in a message that could not be decoded: where and why."""
+
+    exporter: str
+    domain: int | None
+    kind: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.exporter if self.domain is None else f"{self.exporter} domain {self.domain}"
+        return f"{where}: {self.reason}"
+
+
+@dataclass(slots=True)
+class DecodeResult:
+    """The records of one datagram (and of held sets its templates released), and its problems."""
+
+    records: list[FlowRecord] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Held:
+    header: ExportHeader
+    body: bytes
+    since: float
+
+
+class NetflowDecoder:
+    """Decodes the datagrams of any number of exporters (see the module docstring)."""
+
+    def __init__(self, *, template_lifetime: float = 1800.0, pending_limit: int = 4096,
+                 pending_seconds: float = 60.0) -> None:
+        self.templates = TemplateCache(template_lifetime)
+        self.pending_limit = pending_limit
+        self.pending_seconds = pending_seconds
+        self._pending: OrderedDict[tuple[str, int, int, int], _Held] = OrderedDict()
+        self._pending_serial = 0
+        #: (exporter, domain) -> sampling rate from options records
+        self.sampling: dict[tuple[str, int], int] = {}
+        #: (exporter, domain) -> systemInitTimeMilliseconds from options records (IPFIX)
+        self.system_init: dict[tuple[str, int], datetime] = {}
+        self.problems: Counter[str] = Counter()
+        self.messages: Counter[int] = Counter()
+        self.records = 0
+        #: data sets that had to wait for their template (most are released when it comes)
+        self.held = 0
+
+    # -- entry point --------------------------------------------------------------------------
+    def decode(self, datagram: bytes, exporter: str, now: float | None = None) -> DecodeResult:
+        """The records of one datagram from ``exporter`` (``address:port``). Raises
+        NetflowError when not even the header can be read; problems after it are reported in
+        the result and counted."""
+        now = time.monotonic() if now is None else now
+        result = DecodeResult()
+        if len(datagram) < 2:
+            self._count(NetflowError(f"{exporter}: datagram of {len(datagram)} bytes"), "short")
+        version = int.from_bytes(datagram[:2], "big")
+        if version == 5:
+            self._v5(datagram, exporter, result)
+        elif version == 9:
+            self._v9(datagram, exporter, result, now)
+        elif version == 10:
+            self._ipfix(datagram, exporter, result, now)
+        else:
+            self._count(NetflowError(f"{exporter}: version {version} is not NetFlow v5, v9 or IPFIX"), "version")
+        self.messages[version] += 1
+        self._expire_pending(now, result)
+        self.records += len(result.records)
+        for problem in result.problems:
+            self.problems[problem.kind] += 1
+        return result
+
+    def _count(self, error: NetflowError, kind: str) -> NoReturn:
+        self.problems[kind] += 1
+        raise error
+
+    # -- v5 -----------------------------------------------------------------------------------
+    def _v5(self, data: bytes, exporter: str, result: DecodeResult) -> None:
+        if len(data) < V5_HEADER.size:
+            self._count(NetflowError(f"{exporter}: v5 header cut ({len(data)} of 24 bytes)"), "short")
+        _, count, uptime, secs, nsecs, sequence, engine_type, engine_id, sampling = V5_HEADER.unpack_from(data)
+        header = ExportHeader(exporter=exporter, version=5, domain=engine_type << 8 | engine_id, sequence=sequence,
+                              export_time=_epoch(secs, nsecs / 1e9), uptime_ms=uptime)
+        fits = (len(data) - V5_HEADER.size) // V5_RECORD.size
+        if fits < count:
+            result.problems.append(Problem(exporter=exporter, domain=header.domain, kind="v5-count",
+                                           reason=f"v5 header counts {count} records, {fits} fit in "
+                                                  f"{len(data)} bytes; {count - fits} lost"))
+        rate = max(1, sampling & 0x3FFF)
+        for index in range(min(count, fits)):
+            raw = V5_RECORD.unpack_from(data, V5_HEADER.size + index * V5_RECORD.size)
+            values = {name: value for name, value in zip(V5_NAMES, raw, strict=True) if name is not None}
+            for name in ("source_ipv4_address", "destination_ipv4_address", "ip_next_hop_ipv4_address"):
+                values[name] = str(ipaddress.IPv4Address(values[name]))
+            if sampling:
+                values["sampling_interval"], values["sampler_mode"] = sampling & 0x3FFF, sampling >> 14
+            result.records.append(FlowRecord(header=header, template_id=0, options=False, values=values,
+                                             sampling=rate))
+
+    # -- v9 and IPFIX -------------------------------------------------------------------------
+    def _v9(self, data: bytes, exporter: str, result: DecodeResult, now: float) -> None:
+        if len(data) < V9_HEADER.size:
+            self._count(NetflowError(f"{exporter}: v9 header cut ({len(data)} of 20 bytes)"), "short")
+        _, _count, uptime, secs, sequence, source_id = V9_HEADER.unpack_from(data)
+        header = ExportHeader(exporter=exporter, version=9, domain=source_id, sequence=sequence,
+                              export_time=_epoch(secs), uptime_ms=uptime)
+        self._sets(data, V9_HEADER.size, header, result, now, template_sets=(0, 1))
+
+    def _ipfix(self, data: bytes, exporter: str, result: DecodeResult, now: float) -> None:
+        if len(data) < IPFIX_HEADER.size:
+            self._count(NetflowError(f"{exporter}: IPFIX header cut ({len(data)} of 16 bytes)"), "short")
+        _, length, secs, sequence, domain = IPFIX_HEADER.unpack_from(data)
+        header = ExportHeader(exporter=exporter, version=10, domain=domain, sequence=sequence,
+                              export_time=_epoch(secs))
+        if length != len(data):
+            result.problems.append(Problem(exporter=exporter, domain=domain, kind="message-length",
+                                           reason=f"IPFIX message length {length}, datagram {len(data)} bytes"))
+            data = data[:length] if length >= IPFIX_HEADER.size else data
+        self._sets(data, IPFIX_HEADER.size, header, result, now, template_sets=(2, 3))
+
+    def _sets(self, data: bytes, at: int, header: ExportHeader, result: DecodeResult, now: float,
+              template_sets: tuple[int, int]) -> None:
+        """Walk the sets of a message: templates learned, data decoded or held, problems noted."""
+        exporter, domain = header.exporter, header.domain
+        while len(data) - at >= SET_HEADER.size:
+            set_id, length = SET_HEADER.unpack_from(data, at)
+            if length < SET_HEADER.size or at + length > len(data):
+                if not any(data[at:]):  # v9 exporters may pad the message itself
+                    return
+                result.problems.append(Problem(exporter=exporter, domain=domain, kind="set-length",
+                                               reason=f"set {set_id} at byte {at}: length {length} does not fit "
+                                                      f"the {len(data) - at} bytes left; rest of message skipped"))
+                return
+            body = data[at + SET_HEADER.size:at + length]
+            at += length
+            try:
+                if set_id in template_sets:
+                    self._learn(body, set_id, set_id == template_sets[1], header, result, now)
+                elif set_id >= 256:
+                    self._data(set_id, body, header, result, now)
+                else:
+                    result.problems.append(Problem(exporter=exporter, domain=domain, kind="set-id",
+                                                   reason=f"set id {set_id} is reserved; {len(body)} bytes skipped"))
+            except NetflowError as e:
+                result.problems.append(Problem(exporter=exporter, domain=domain, kind="set", reason=e.message))
+
+    def _learn(self, body: bytes, set_id: int, options: bool, header: ExportHeader, result: DecodeResult,
+               now: float) -> None:
+        ipfix = header.version == 10
+        for template in read_templates(body, options=options, ipfix=ipfix):
+            if isinstance(template, int):
+                self.templates.withdraw(header.exporter, header.domain, template, options=options, set_id=set_id)
+                continue
+            self.templates.learn(header.exporter, header.domain, template, now)
+            self._release(header.exporter, header.domain, template, result, now)
+
+    def _data(self, template_id: int, body: bytes, header: ExportHeader, result: DecodeResult, now: float) -> None:
+        template = self.templates.get(header.exporter, header.domain, template_id, now)
+        if template is None:
+            self._hold(template_id, body, header, result, now)
+            return
+        self._records(template, body, header, result)
+
+    def _records(self, template: Template, body: bytes, header: ExportHeader, result: DecodeResult) -> None:
+        key = (header.exporter, header.domain)
+        for values in template.decode(body):
+            if template.options:
+                self._options(key, values)
+                result.records.append(FlowRecord(header=header, template_id=template.id, options=True,
+                                                 values=values))
+                continue
+            rate = _rate(values) or self.sampling.get(key, 1)
+            result.records.append(FlowRecord(header=header, template_id=template.id, options=False, values=values,
+                                             sampling=rate))
+
+    def _options(self, key: tuple[str, int], values: dict[str, Any]) -> None:
+        """Keep what an options record says about its exporter: sampling rate, boot time."""
+        rate = _rate(values)
+        if rate:
+            self.sampling[key] = rate
+        boot = values.get("system_init_time_milliseconds")
+        if isinstance(boot, datetime):
+            self.system_init[key] = boot
+
+    # -- data before its template -------------------------------------------------------------
+    def _hold(self, template_id: int, body: bytes, header: ExportHeader, result: DecodeResult, now: float) -> None:
+        self._pending_serial += 1
+        self._pending[(header.exporter, header.domain, template_id, self._pending_serial)] = _Held(header, body, now)
+        self.held += 1
+        while len(self._pending) > self.pending_limit:
+            (exporter, domain, tid, _), held = self._pending.popitem(last=False)
+            result.problems.append(Problem(exporter=exporter, domain=domain, kind="no-template",
+                                           reason=f"data set for template {tid} ({len(held.body)} bytes) dropped: "
+                                                  f"more than {self.pending_limit} sets wait for templates"))
+
+    def _release(self, exporter: str, domain: int, template: Template, result: DecodeResult, now: float) -> None:
+        if not self._pending:
+            return
+        ready = [k for k in self._pending if k[:3] == (exporter, domain, template.id)]
+        for key in ready:
+            held = self._pending.pop(key)
+            try:
+                self._records(template, held.body, held.header, result)
+            except NetflowError as e:
+                result.problems.append(Problem(exporter=exporter, domain=domain, kind="set", reason=e.message))
+
+    def _expire_pending(self, now: float, result: DecodeResult) -> None:
+        while self._pending:
+            key, held = next(iter(self._pending.items()))
+            if now - held.since <= self.pending_seconds:
+                return
+            del self._pending[key]
+            result.problems.append(Problem(exporter=key[0], domain=key[1], kind="no-template",
+                                           reason=f"data set for template {key[2]} ({len(held.body)} bytes) dropped: "
+                                                  f"no template within {self.pending_seconds:.0f} s"))
+
+    def flush(self) -> list[Problem]:
+        """Give up on every held set (the end of a run): each is reported and counted."""
+        problems = [Problem(exporter=k[0], domain=k[1], kind="no-template",
+                            reason=f"data set for template {k[2]} ({len(h.body)} bytes) never got its template")
+                    for k, h in self._pending.items()]
+        self._pending.clear()
+        self.problems["no-template"] += len(problems)
+        return problems
+
+    @property
+    def pending(self) -> int:
+        """How many data sets wait for their template."""
+        return len(self._pending)
+
+
+def _rate(values: dict[str, Any]) -> int | None:
+    """The sampling rate a record states: 1 in samplingInterval (34) or samplerRandomInterval
+    (50), or 1 in (interval + space) / interval from samplingPacketInterval/Space (305/306)."""
+    for name in ("sampling_interval", "sampler_random_interval"):
+        value = values.get(name)
+        if isinstance(value, int) and value > 1:
+            return value
+    interval, space = values.get("sampling_packet_interval"), values.get("sampling_packet_space")
+    if isinstance(interval, int) and isinstance(space, int) and interval > 0 and space > 0:
+        return max(1, round((interval + space) / interval))
+    return None
+
+
+def _epoch(seconds: int, fraction: float = 0.0) -> datetime:
+    return datetime.fromtimestamp(seconds + fraction, tz=UTC)

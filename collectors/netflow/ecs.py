@@ -1,0 +1,162 @@
+"""A decoded NetFlow/IPFIX record as ECS fields (log-formats.md 16; Elastic's NetFlow
+integration for the ``netflow.*`` names).
+
+Stage: collectors. ``source.*``/``destination.*`` from the addresses and ports, ``network.*``
+from protocol and counters, ``event.start``/``event.end`` from whichever times the record
+carries (absolute IPFIX times; else uptime-relative times against the header's uptime and
+export time, with the 32-bit wrap; else IPFIX's delta microseconds), ``observer.ip`` the
+exporter. Every element is also kept under ``netflow.<name>``, enterprise elements included.
+When the exporter samples (v5 header, an options record or the record itself), the counters in
+``network.*``/``source.*`` are scaled by the rate, ``netflow.sampling_rate`` says by how much and
+``netflow.scaled`` is true; ``netflow.octet_delta_count`` and friends keep what was exported.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from datetime import datetime, timedelta
+from typing import Any
+
+from govsoc.collectors.community_id import community_id
+from govsoc.collectors.netflow.decoder import FlowRecord
+from govsoc.core.event import format_timestamp
+
+TRANSPORTS = {1: "icmp", 2: "igmp", 6: "tcp", 17: "udp", 47: "gre", 50: "esp", 58: "ipv6-icmp", 132: "sctp"}
+#: element -> ECS field it is copied to as is (besides netflow.<element>).
+DIRECT = {
+    "source_transport_port": "source.port", "destination_transport_port": "destination.port",
+    "bgp_source_as_number": "source.as.number", "bgp_destination_as_number": "destination.as.number",
+    "source_mac_address": "source.mac", "destination_mac_address": "destination.mac",
+    "post_nat_source_ipv4_address": "source.nat.ip", "post_nat_destination_ipv4_address": "destination.nat.ip",
+    "post_nat_source_ipv6_address": "source.nat.ip", "post_nat_destination_ipv6_address": "destination.nat.ip",
+    "post_napt_source_transport_port": "source.nat.port",
+    "post_napt_destination_transport_port": "destination.nat.port",
+}
+#: element -> ECS field it is copied to as a string (ECS keyword fields).
+AS_TEXT = {"ingress_interface": "observer.ingress.interface.id", "egress_interface": "observer.egress.interface.id",
+           "vlan_id": "network.vlan.id"}
+WRAP = 1 << 32
+
+
+def _first(values: dict[str, Any], *names: str) -> Any:
+    return next((values[n] for n in names if values.get(n) is not None), None)
+
+
+def flow_times(record: FlowRecord, system_init: datetime | None = None) -> tuple[datetime | None, datetime | None]:
+    """The flow's start and end, from the first kind of time the record carries."""
+    values, header = record.values, record.header
+    start = _first(values, "flow_start_milliseconds", "flow_start_microseconds", "flow_start_nanoseconds",
+                   "flow_start_seconds")
+    end = _first(values, "flow_end_milliseconds", "flow_end_microseconds", "flow_end_nanoseconds",
+                 "flow_end_seconds")
+    if isinstance(start, datetime) or isinstance(end, datetime):
+        return (start if isinstance(start, datetime) else None), (end if isinstance(end, datetime) else None)
+    first, last = values.get("flow_start_sys_up_time"), values.get("flow_end_sys_up_time")
+    if isinstance(first, int) and isinstance(last, int):
+        boot = values.get("system_init_time_milliseconds", system_init)
+        if isinstance(boot, datetime):
+            return boot + timedelta(milliseconds=first), boot + timedelta(milliseconds=last)
+        if header.uptime_ms is not None:
+            # times are uptime ms; the header gives uptime and wall clock at export (mod 2**32)
+            return (header.export_time - timedelta(milliseconds=(header.uptime_ms - first) % WRAP),
+                    header.export_time - timedelta(milliseconds=(header.uptime_ms - last) % WRAP))
+    delta_start, delta_end = values.get("flow_start_delta_microseconds"), values.get("flow_end_delta_microseconds")
+    if isinstance(delta_start, int) and isinstance(delta_end, int):
+        return (header.export_time - timedelta(microseconds=delta_start),
+                header.export_time - timedelta(microseconds=delta_end))
+    return None, None
+
+
+def record_fields(record: FlowRecord, system_init: datetime | None = None) -> dict[str, Any]:
+    """The ECS fields of one record (flows and options records alike)."""
+    values, header = record.values, record.header
+    exporter_ip = header.exporter.rsplit(":", 1)[0].strip("[]")
+    fields: dict[str, Any] = {
+        "event.kind": "event" if not record.options else "state",
+        "event.category": ["network"],
+        "event.type": ["connection"] if not record.options else ["info"],
+        "event.module": "netflow",
+        "observer.ip": exporter_ip,
+        "netflow.type": "netflow_options" if record.options else "netflow_flow",
+        "netflow.exporter.address": header.exporter,
+        "netflow.exporter.version": header.version,
+        "netflow.exporter.timestamp": format_timestamp(header.export_time),
+        ("netflow.exporter.observation_domain_id" if header.version == 10 else "netflow.exporter.source_id"):
+            header.domain,
+    }
+    if header.uptime_ms is not None:
+        fields["netflow.exporter.uptime_millis"] = header.uptime_ms
+    if record.template_id:
+        fields["netflow.template_id"] = record.template_id
+    for name, value in values.items():
+        fields["netflow." + name] = format_timestamp(value) if isinstance(value, datetime) else value
+    if record.options:
+        return fields
+    _endpoints(values, fields)
+    _counters(record, fields)
+    start, end = flow_times(record, system_init)
+    if start is not None:
+        fields["event.start"] = format_timestamp(start)
+    if end is not None:
+        fields["event.end"] = format_timestamp(end)
+    if start is not None and end is not None and end >= start:
+        fields["event.duration"] = int((end - start).total_seconds() * 1e9)
+    return fields
+
+
+def _endpoints(values: dict[str, Any], fields: dict[str, Any]) -> None:
+    source = _first(values, "source_ipv4_address", "source_ipv6_address")
+    destination = _first(values, "destination_ipv4_address", "destination_ipv6_address")
+    if source is not None:
+        fields["source.ip"] = source
+    if destination is not None:
+        fields["destination.ip"] = destination
+    for name, ecs in DIRECT.items():
+        if name in values:
+            fields[ecs] = values[name]
+    for name, ecs in AS_TEXT.items():
+        if name in values:
+            fields[ecs] = str(values[name])
+    protocol = values.get("protocol_identifier")
+    if isinstance(protocol, int):
+        transport = TRANSPORTS.get(protocol, str(protocol))
+        fields["network.iana_number"] = str(protocol)
+        fields["network.transport"] = transport
+        sport, dport = values.get("source_transport_port"), values.get("destination_transport_port")
+        if isinstance(source, str) and isinstance(destination, str) and isinstance(sport, int) \
+                and isinstance(dport, int):
+            cid = community_id(source, sport, destination, dport, transport)
+            if cid is not None:
+                fields["network.community_id"] = cid
+    version = values.get("ip_version")
+    if version in (4, 6):
+        fields["network.type"] = f"ipv{version}"
+    elif isinstance(source, str):
+        try:
+            fields["network.type"] = f"ipv{ipaddress.ip_address(source).version}"
+        except ValueError:
+            pass
+    related = [ip for ip in (source, destination) if isinstance(ip, str)]
+    if related:
+        fields["related.ip"] = sorted(set(related))
+
+
+def _counters(record: FlowRecord, fields: dict[str, Any]) -> None:
+    values, rate = record.values, record.sampling
+    forward_bytes = _first(values, "octet_delta_count", "octet_total_count", "post_octet_delta_count")
+    forward_packets = _first(values, "packet_delta_count", "packet_total_count", "post_packet_delta_count")
+    reverse_bytes = _first(values, "reverse_octet_delta_count", "reverse_octet_total_count")
+    reverse_packets = _first(values, "reverse_packet_delta_count", "reverse_packet_total_count")
+    if rate > 1:
+        fields["netflow.sampling_rate"] = rate
+        fields["netflow.scaled"] = True
+    totals = {"bytes": 0, "packets": 0}
+    for side, count, kind in (("source", forward_bytes, "bytes"), ("source", forward_packets, "packets"),
+                              ("destination", reverse_bytes, "bytes"), ("destination", reverse_packets, "packets")):
+        if isinstance(count, int):
+            fields[f"{side}.{kind}"] = count * rate
+            totals[kind] += count * rate
+    if isinstance(forward_bytes, int):
+        fields["network.bytes"] = totals["bytes"]
+    if isinstance(forward_packets, int):
+        fields["network.packets"] = totals["packets"]

@@ -1,0 +1,86 @@
+"""The ``netflow`` parser: NetFlow v5/v9/IPFIX datagrams (one per record) to ECS flow events.
+
+Stage: collectors (parse + normalise). A record is one datagram as a receiver got it; its
+origin is ``udp://<exporter address>:<port>``, its offset the header's sequence number, so the
+pipeline's event ids (origin, offset, datagram digest, index) are the same whenever the same
+datagram is read again. The parser keeps one :class:`NetflowDecoder` (templates, sampling,
+held data sets) across records. A datagram with problems gives its good records and one
+``pipeline_error`` event that names the exporter and every reason; a datagram whose header
+cannot be read raises ParseError (the pipeline keeps it as a ``pipeline_error`` event too).
+Data sets still waiting for a template when the source ends are reported by ``flush()``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from govsoc.collectors.base import ParseContext, RawRecord, parsers
+from govsoc.collectors.netflow.decoder import NetflowDecoder, Problem
+from govsoc.collectors.netflow.ecs import record_fields
+from govsoc.core.event import Event, make_id
+
+DATASET = "netflow.log"
+#: The origin scheme of datagrams a UDP receiver read.
+UDP_ORIGIN = "udp://"
+
+
+def exporter_of(record: RawRecord) -> str:
+    """``address:port`` of the exporter that sent ``record``."""
+    return record.origin[len(UDP_ORIGIN):] if record.origin.startswith(UDP_ORIGIN) else record.origin
+
+
+@parsers.register("netflow")
+class NetflowParser:
+    """Datagrams to flow events, with one decoder's state across them."""
+
+    dataset = DATASET
+
+    def __init__(self, decoder: NetflowDecoder | None = None) -> None:
+        self.decoder = decoder or NetflowDecoder()
+
+    def parse(self, record: RawRecord, context: ParseContext) -> Iterator[Event]:
+        """The events of one datagram (see the module docstring); ids are the pipeline's."""
+        exporter = exporter_of(record)
+        result = self.decoder.decode(record.data, exporter, time.monotonic())
+        received = record.received or datetime.now(UTC)
+        for flow in result.records:
+            key = (exporter, flow.header.domain)
+            fields = record_fields(flow, self.decoder.system_init.get(key))
+            start = fields.get("event.start")
+            timestamp = datetime.fromisoformat(start.replace("Z", "+00:00")) if start else flow.header.export_time
+            yield Event(id="", timestamp=timestamp, dataset=DATASET, fields=fields)
+        if result.problems:
+            yield problem_event(result.problems, exporter, received, record.data)
+
+    def flush(self, context: ParseContext) -> Iterator[Event]:
+        """One event for the data sets that never got their template."""
+        problems = self.decoder.flush()
+        if problems:
+            exporters = sorted({p.exporter for p in problems})
+            for exporter in exporters:
+                mine = [p for p in problems if p.exporter == exporter]
+                event = problem_event(mine, exporter, datetime.now(UTC), b"")
+                # flush events have no record: their id is the exporter and the problems
+                yield Event(id=make_id("netflow-flush", exporter, *map(str, mine)), timestamp=event.timestamp,
+                            dataset=DATASET, fields=event.fields)
+
+
+def problem_event(problems: list[Problem], exporter: str, when: datetime, datagram: bytes) -> Event:
+    """A ``pipeline_error`` event naming the exporter and each problem's reason."""
+    reasons = [str(p) for p in problems]
+    fields: dict[str, Any] = {
+        "event.kind": "pipeline_error",
+        "event.module": "netflow",
+        "observer.ip": exporter.rsplit(":", 1)[0].strip("[]"),
+        "netflow.exporter.address": exporter,
+        "error.message": "; ".join(reasons),
+        "govsoc.parse_error": "; ".join(reasons),
+        "netflow.problems": sorted({p.kind for p in problems}),
+        "message": f"NetFlow from {exporter}: {len(problems)} problem(s): " + "; ".join(reasons),
+    }
+    if datagram:
+        fields["netflow.datagram_bytes"] = len(datagram)
+    return Event(id="", timestamp=when, dataset=DATASET, fields=fields)

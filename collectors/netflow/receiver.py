@@ -1,0 +1,157 @@
+"""The NetFlow/IPFIX UDP receiver: datagrams from exporters into the ingest pipeline.
+
+Stage: collectors (source). One socket, one :class:`NetflowParser` (its decoder keeps every
+exporter's templates), events delivered through :meth:`Pipeline.deliver` in batches of
+``batch_size`` or every ``flush_seconds``, whichever comes first: to the store, else the spool,
+and counted as dropped only when the spool is full (a network source cannot wait). A record's
+origin is ``udp://<exporter>:<port>`` and its offset the header's sequence number, so the event
+ids of a datagram are the same however often it arrives. Datagrams the kernel dropped before
+we read them (receive buffer full) are read from ``/proc/net/udp`` for this socket, and every
+decoding problem is counted per reason (``decoder.problems``) and stored as a
+``pipeline_error`` event naming the exporter.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import struct
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from govsoc.collectors.base import ParseContext, RawRecord
+from govsoc.collectors.netflow.parser import UDP_ORIGIN, NetflowParser
+from govsoc.collectors.summary import IngestSummary
+from govsoc.core.errors import ConfigError
+from govsoc.core.event import Event
+
+if TYPE_CHECKING:
+    from govsoc.collectors.pipeline import Pipeline
+
+#: Where the sequence number sits in each version's header (v5 counts flows, v9 packets,
+#: IPFIX data records).
+SEQUENCE_AT = {5: 16, 9: 12, 10: 8}
+#: Largest UDP payload.
+MAX_DATAGRAM = 65535
+
+
+def parse_endpoint(text: str) -> tuple[str, int]:
+    """``host:port`` (``[v6]:port`` for IPv6) as a (host, port) pair; ConfigError otherwise."""
+    host, colon, port = text.rpartition(":")
+    if not colon or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"{text!r} is not host:port (e.g. 127.0.0.1:2055)")
+    return host.strip("[]") or "0.0.0.0", int(port)
+
+
+def sequence_of(data: bytes) -> int | None:
+    """The header's sequence number of a NetFlow/IPFIX datagram, when it has one."""
+    if len(data) < 20:
+        return None
+    at = SEQUENCE_AT.get(int.from_bytes(data[:2], "big"))
+    return None if at is None else int(struct.unpack_from("!I", data, at)[0])
+
+
+@dataclass(slots=True)
+class ReceiverCounters:
+    """What a receiver saw: datagrams and bytes read, and what the kernel dropped."""
+
+    datagrams: int = 0
+    bytes: int = 0
+    kernel_drops: int = 0
+    exporters: set[str] = field(default_factory=set)
+
+
+class NetflowReceiver:
+    """A bound UDP socket that feeds NetFlow/IPFIX datagrams into a pipeline (module docstring)."""
+
+    def __init__(self, host: str, port: int, *, parser: NetflowParser | None = None,
+                 receive_buffer: int = 8 << 20) -> None:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.sock = socket.socket(family, socket.SOCK_DGRAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+        try:
+            self.sock.bind((host, port))
+        except OSError as e:
+            self.sock.close()
+            raise ConfigError(f"cannot listen on {host}:{port}: {e.strerror}") from e
+        self.address = self.sock.getsockname()[:2]
+        self.parser = parser or NetflowParser()
+        self.counters = ReceiverCounters()
+        self._offsets: dict[str, int] = {}
+
+    def close(self) -> None:
+        """Stop listening."""
+        self.sock.close()
+
+    def receive(self, timeout: float) -> RawRecord | None:
+        """The next datagram as a record, or None after ``timeout`` seconds without one."""
+        self.sock.settimeout(timeout)
+        try:
+            data, peer = self.sock.recvfrom(MAX_DATAGRAM)
+        except TimeoutError:
+            return None
+        exporter = f"[{peer[0]}]:{peer[1]}" if ":" in peer[0] else f"{peer[0]}:{peer[1]}"
+        self.counters.datagrams += 1
+        self.counters.bytes += len(data)
+        self.counters.exporters.add(exporter)
+        sequence = sequence_of(data)
+        if sequence is None:  # not NetFlow: number it by arrival, per exporter
+            sequence = self._offsets[exporter] = self._offsets.get(exporter, 0) + 1
+        return RawRecord(data=data, origin=UDP_ORIGIN + exporter, offset=sequence, received=datetime.now(UTC))
+
+    def serve(self, pipeline: Pipeline, *, stop: threading.Event | None = None, seconds: float | None = None,
+              batch_size: int = 2000, flush_seconds: float = 1.0) -> IngestSummary:
+        """Receive until ``stop`` is set or ``seconds`` have passed; returns what was done. Data
+        sets still waiting for a template at the end are reported (``parser.flush``)."""
+        summary = IngestSummary(source=f"{UDP_ORIGIN}{self.address[0]}:{self.address[1]}")
+        context = ParseContext(timezone=ZoneInfo("UTC"), reference=datetime.now(UTC))
+        stop = stop or threading.Event()
+        ends = None if seconds is None else time.monotonic() + seconds
+        batch: list[Event] = []
+        flushed = time.monotonic()
+        while not stop.is_set() and (ends is None or time.monotonic() < ends):
+            record = self.receive(0.2)
+            if record is not None:
+                for _, events in pipeline.events([record], self.parser, context, summary):
+                    batch.extend(events)
+            if batch and (len(batch) >= batch_size or time.monotonic() - flushed >= flush_seconds):
+                self._deliver(pipeline, batch, summary)
+                batch, flushed = [], time.monotonic()
+        while (record := self.receive(0.05)) is not None:  # what already arrived
+            for _, events in pipeline.events([record], self.parser, context, summary):
+                batch.extend(events)
+        batch.extend(self.parser.flush(context))
+        self._deliver(pipeline, batch, summary)
+        pipeline.refresh()
+        self.counters.kernel_drops = kernel_drops(self.sock)
+        return summary
+
+    @staticmethod
+    def _deliver(pipeline: Pipeline, batch: list[Event], summary: IngestSummary) -> None:
+        if not batch:
+            return
+        delivery = pipeline.deliver(batch, "drop")
+        summary.receipt += delivery.receipt
+        summary.spooled += delivery.spooled
+        summary.dropped += delivery.dropped
+
+
+def kernel_drops(sock: socket.socket, proc: Path = Path("/proc/net")) -> int:
+    """Datagrams the kernel dropped for ``sock`` (the ``drops`` column of /proc/net/udp[6] on
+    the line of the socket's inode); 0 where /proc is not Linux's."""
+    inode = str(os.fstat(sock.fileno()).st_ino)
+    for name in ("udp", "udp6"):
+        try:
+            lines = (proc / name).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            cells = line.split()
+            if len(cells) >= 13 and cells[9] == inode:
+                return int(cells[12])
+    return 0
