@@ -7,7 +7,8 @@ One thread takes messages from the hand-off queue in batches, and for each messa
    id) and whose ``offset`` is its receive sequence number, so its event id (RawRecord.event_id:
    identity, sequence, digest of the bytes, index) is unique and fixed from then on;
 3. parses it with the sender's parser, or, with ``auto``, the parser whose recogniser takes the
-   message (collectors.detect, per message: one receiver hears many kinds of devices), in the
+   message (collectors.detect, per message: one receiver hears many kinds of devices; see
+   auto_parser), in the
    sender's time zone (Huawei devices log in UTC by default), with the receive time as the
    reference for year-less times;
 4. delivers the events through Pipeline.deliver: to the store, else the spool.
@@ -33,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from govsoc.collectors.base import ParseContext, Parser, RawRecord, parsers
-from govsoc.collectors.detect import detect_lines
+from govsoc.collectors.detect import detect_lines, line_parser
 from govsoc.collectors.pipeline import Pipeline
 from govsoc.collectors.receivers.counters import ReceiverCounters
 from govsoc.collectors.receivers.handoff import Handoff, Message
@@ -42,7 +43,7 @@ from govsoc.collectors.summary import IngestSummary
 from govsoc.collectors.syslog.charset import decode_message
 from govsoc.core.event import Event
 
-__all__ = ["DeliveryWorker", "ReceiverState"]
+__all__ = ["DeliveryWorker", "ReceiverState", "auto_parser"]
 
 #: The parser of a message no recogniser takes (its parse failure keeps it as pipeline_error).
 FALLBACK_PARSER = "linux.auth"
@@ -64,6 +65,17 @@ class ReceiverState:
     def __post_init__(self) -> None:
         self.identity = f"syslog-{self.transport}:{self.name}:{self.run_id}"
         self.summary = IngestSummary(source=f"receiver {self.name}")
+
+
+def auto_parser(text: str) -> str:
+    """The parser of one message when none is configured: collectors.detect's choice for it as
+    a one-line file. A message that starts with a PRI can only be syslog, so for those only the
+    device recognisers are asked (as syslog.mixed does per line), else linux.auth; the other
+    recognisers (JSON, auditd, web logs: what a relay may forward without a header) only for
+    the rest."""
+    if text.startswith("<"):
+        return line_parser(text) or FALLBACK_PARSER
+    return detect_lines([text], FALLBACK_PARSER)
 
 
 class DeliveryWorker:
@@ -130,7 +142,7 @@ class DeliveryWorker:
         record = RawRecord(data=data, origin=f"syslog+{state.transport}://{shown_host}:{port}", offset=state.sequence,
                            identity=state.identity, received=datetime.fromtimestamp(at, UTC),
                            flags=(flag,) if flag else ())
-        parser_id = policy.parser if policy.parser != "auto" else detect_lines([text], FALLBACK_PARSER)
+        parser_id = policy.parser if policy.parser != "auto" else auto_parser(text)
         parser = self._parsers.get(parser_id)
         if parser is None:
             parser = self._parsers[parser_id] = parsers.get(parser_id)()

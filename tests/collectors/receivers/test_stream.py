@@ -31,6 +31,19 @@ def tcp(address: tuple[str, int], payload: bytes) -> None:
         sock.sendall(payload)
 
 
+def finish(raw: socket.socket) -> None:
+    """Close as a well-behaved sender does: FIN, then wait for the receiver to close (a TLS 1.3
+    client closing with the server's session tickets unread sends a reset, and the receiving
+    kernel then discards what it had not handed over yet)."""
+    raw.shutdown(socket.SHUT_WR)
+    raw.settimeout(10)
+    try:
+        while raw.recv(65536):
+            pass
+    except OSError:
+        pass
+
+
 def test_both_framings_found_per_connection(receivers: Start, store) -> None:  # type: ignore[no-untyped-def]
     rs = receivers({"name": "tcp", "transport": "tcp", "listen": "127.0.0.1:0"})
     multi = b"<13>Nov 30 10:00:00 app java[1]: Exception\n\tat a.b(C.java:1)"
@@ -113,6 +126,7 @@ def test_tls_octet_counting(receivers: Start, store, pki: Pki) -> None:  # type:
     with socket.create_connection(rs.addresses["tls"]) as raw, \
             client_context(pki).wrap_socket(raw, server_hostname="127.0.0.1") as tls:
         tls.sendall(octets(LINE % (1, 1, 1)) + octets(gbk))
+        finish(tls)
     rs.stop()
     assert sorted(e.get("user.name") for e in stored(store)) == ["root", "张三"]
     assert rs.counters[0].connections == 1
@@ -125,6 +139,7 @@ def test_tls_client_certificates(receivers: Start, store, pki: Pki) -> None:  # 
     with socket.create_connection(address) as raw, \
             client_context(pki, with_cert=True).wrap_socket(raw, server_hostname="127.0.0.1") as tls:
         tls.sendall(octets(LINE % (1, 1, 1)))
+        finish(tls)
     with socket.create_connection(address) as raw:  # plain TCP sent to the TLS port
         raw.settimeout(5)
         raw.sendall(octets(LINE % (2, 2, 2)))

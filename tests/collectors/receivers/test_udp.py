@@ -141,3 +141,22 @@ def test_socket_drops_reads_the_kernel_table() -> None:
             pass
         assert received + (socket_drops(sock) or 0) == 200
         assert received < 200
+
+
+def test_each_message_gets_its_parser(receivers: Start, store) -> None:  # type: ignore[no-untyped-def]
+    """One receiver hears firewalls, switches and servers: each message is read by the parser its
+    format needs (the real device samples of tests/data/collectors/devices, GBK included)."""
+    from pathlib import Path
+
+    devices = Path(__file__).parents[2] / "data" / "collectors" / "devices"
+    huawei = (devices / "huawei.log").read_bytes().splitlines()[0]
+    h3c = (devices / "h3c.log").read_bytes().splitlines()[0]
+    sangfor = (devices / "sangfor_gbk.log").read_bytes().splitlines()[0]
+    rs = receivers({"name": "udp", "transport": "udp", "listen": "127.0.0.1:0"})
+    udp_send(rs.addresses["udp"], huawei, h3c, sangfor, ISO)
+    rs.stop()
+    modules = {e.get("event.module"): e for e in stored(store)}
+    assert set(modules) == {"huawei", "h3c", "sangfor", "linux"}
+    assert "日志类型" in modules["sangfor"].get("event.original")
+    assert modules["sangfor"].get("govsoc.charset") == "gb18030"
+    assert all(e.get("event.kind") != "pipeline_error" for e in modules.values())
