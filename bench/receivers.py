@@ -54,9 +54,9 @@ def send(transport: str, host: str, port: int, count: int, cafile: str | None) -
     """Send ``count`` messages to ``host:port`` as fast as possible."""
     batch = messages(count)
     if transport == "udp":
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as datagrams:
             for message in batch:
-                sock.sendto(message, (host, port))
+                datagrams.sendto(message, (host, port))
         return
     raw = socket.create_connection((host, port))
     sock: socket.socket = raw
