@@ -31,13 +31,14 @@ from sigma.rule import SigmaRule
 
 from govsoc.rules.mappings import LogSource, describe_logsource
 from govsoc.rules.mappings import linux as _linux
+from govsoc.rules.mappings import web as _web
 from govsoc.rules.mappings import windows as _windows
 
 __all__ = ["FIELD_MAP", "SOURCES", "TABLE", "LogsourceIn", "SourceTable", "ecs_field", "govsoc_ecs_pipeline",
            "rule_logsource", "rule_source", "rule_source_status"]
 
 #: Every log source govsoc collects, from all tables. Add a product family's table here.
-SOURCES: Final[tuple[LogSource, ...]] = (*_linux.SOURCES, *_windows.SOURCES)
+SOURCES: Final[tuple[LogSource, ...]] = (*_linux.SOURCES, *_windows.SOURCES, *_web.SOURCES)
 
 #: SigmaHQ's generic field names -> ECS, for rules whose log source has no field table.
 FIELD_MAP: Final[dict[str, str]] = {

@@ -16,8 +16,10 @@ The floors, and why they are what they are (checked against the corpus, not copi
 - active 2,393 in rules/windows: all 2,407 but the 14 whose log source no Windows collector
   produces (file_access 7 and file_rename 1, which Sysmon does not log; iis-configuration 4,
   ldap 1, smbserver-connectivity 1, channels outside pySigma's Windows table); with the 9
-  emerging-threats and the 1 threat-hunting Windows rules, 2,425 active in total.
-- runs (active and converted for both stores) 2,425: every active rule; 2,393 in rules/windows.
+  emerging-threats and the 1 threat-hunting Windows rules, 2,425 active.
+- active 13 in rules/web: the 13 ``category: webserver`` rules (grep: 13 files), read over the nginx
+  and Apache access logs; 2,438 active in total.
+- runs (active and converted for both stores) 2,438: every active rule; 2,393 in rules/windows.
 """
 
 from __future__ import annotations
@@ -33,13 +35,13 @@ FOLDERS = ("rules", "rules-compliance", "rules-emerging-threats", "rules-threat-
 
 #: group -> column -> the least it may be.
 FLOORS: dict[str, dict[str, int]] = {
-    "total": {"loaded": 2840, "sqlite": 2840, "elasticsearch": 2840, "active": 2425, "runs": 2425},
+    "total": {"loaded": 2840, "sqlite": 2840, "elasticsearch": 2840, "active": 2438, "runs": 2438},
     "rules/linux": {"loaded": 210, "sqlite": 210, "elasticsearch": 210, "active": 22, "runs": 22},
     "rules/windows": {"loaded": 2407, "sqlite": 2407, "elasticsearch": 2407, "active": 2393, "runs": 2393},
     "rules-emerging-threats": {"loaded": 9, "sqlite": 9, "elasticsearch": 9, "active": 9},
     "rules-threat-hunting": {"loaded": 1, "sqlite": 1, "elasticsearch": 1, "active": 1},
     "rules/cloud": {"loaded": 83, "sqlite": 83, "elasticsearch": 83},
-    "rules/web": {"loaded": 45, "sqlite": 45, "elasticsearch": 45},
+    "rules/web": {"loaded": 45, "sqlite": 45, "elasticsearch": 45, "active": 13, "runs": 13},
     "rules/network": {"loaded": 53, "sqlite": 53, "elasticsearch": 53},
     "rules/application": {"loaded": 29, "sqlite": 29, "elasticsearch": 29},
 }
