@@ -43,10 +43,12 @@ def options_for(config: Config, path: Path, *, parser: str | None, timezone: str
         max_record_bytes=max_record_bytes or collectors.max_record_bytes)
 
 
-def make_pipeline(app: AppContext, notice: Callable[[str], None] | None = None) -> Pipeline:
-    """The pipeline into the configured store, with checkpoints and spool in the data folder."""
+def make_pipeline(app: AppContext, notice: Callable[[str], None] | None = None, *,
+                  data_dir: Path | None = None) -> Pipeline:
+    """The pipeline into the configured store, with checkpoints and spool in the data folder
+    (or in ``data_dir``: a pipeline run beside another one in the same process needs its own)."""
     config = app.config
-    return Pipeline(_StoreOnUse(app), data_dir=config.data_dir, inventory=app.inventory(),
+    return Pipeline(_StoreOnUse(app), data_dir=data_dir or config.data_dir, inventory=app.inventory(),
                     spool_max_bytes=config.collectors.spool_max_bytes,
                     notice=notice or (lambda m: click.echo(f"govsoc: {m}", err=True)))
 

@@ -6,7 +6,7 @@ import re
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 
@@ -17,7 +17,8 @@ from govsoc.cli.commands.ingest import make_pipeline
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
 from govsoc.cli.terminal import printable
-from govsoc.collectors import parsers
+from govsoc.collectors import IngestSummary, Pipeline, parsers
+from govsoc.collectors.netflow.receiver import NetflowReceiver, parse_endpoint
 from govsoc.collectors.receivers import ReceiverCounters, ReceiverSet
 from govsoc.core.config import ReceiverSettings, TlsSettings
 
@@ -91,11 +92,13 @@ def run_line(counters: ReceiverCounters) -> str:
 @click.option("--timezone", "tz", help="IANA zone of times without one (default: collectors.timezone).")
 @click.option("--max-message-size", "max_message_bytes", type=click.IntRange(480, 16 << 20),
               help="Longer messages are truncated and flagged [default: 65536].")
+@click.option("--netflow", multiple=True, metavar="HOST:PORT", help="Receive NetFlow v5/v9 and IPFIX over UDP, "
+              "e.g. 0.0.0.0:2055 (IPFIX's own port is 4739). Repeatable.")
 @click.option("--stop-after", type=click.FloatRange(min=0), help="Stop after this many seconds.")
 @click.pass_obj
 def listen(app: AppContext, udp: tuple[str, ...], tcp: tuple[str, ...], tls: tuple[str, ...], cert: Path | None,
            key: Path | None, client_ca: Path | None, allow: tuple[str, ...], parser: str, charset: str,
-           tz: str | None, max_message_bytes: int | None, stop_after: float | None) -> None:
+           tz: str | None, max_message_bytes: int | None, netflow: tuple[str, ...], stop_after: float | None) -> None:
     """Receive syslog from devices and servers and store it, until SIGTERM or Ctrl-C.
 
     Without --udp/--tcp/--tls, runs the receivers of collectors.receivers in govsoc.yaml (with
@@ -110,8 +113,8 @@ def listen(app: AppContext, udp: tuple[str, ...], tcp: tuple[str, ...], tls: tup
                                                parser=parser, charset=charset, timezone=tz,
                                                max_message_bytes=max_message_bytes))
     else:
-        settings = list(config.collectors.receivers)
-    if not settings:
+        settings = [] if netflow else list(config.collectors.receivers)
+    if not settings and not netflow:
         raise click.UsageError("no receivers: name one (--udp 0.0.0.0:514, --tcp, --tls) or configure "
                                "collectors.receivers in govsoc.yaml")
     for receiver in settings:
@@ -124,6 +127,7 @@ def listen(app: AppContext, udp: tuple[str, ...], tcp: tuple[str, ...], tls: tup
     def notice(message: str) -> None:
         click.echo(printable(f"govsoc: {message}"), err=True)
 
+    flows = NetflowReceivers(app, netflow, notice)
     receivers = ReceiverSet(settings, make_pipeline(app, notice), data_dir=config.data_dir,
                             timezone=config.collectors.timezone, notice=notice)
     stop = threading.Event()
@@ -134,6 +138,7 @@ def listen(app: AppContext, udp: tuple[str, ...], tcp: tuple[str, ...], tls: tup
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         receivers.start()
+        flows.start()
         for one in settings:
             allowed = ", ".join(one.allow) or "every sender"
             notice(f"listening: {one.name} {one.transport} {receivers.addresses[one.name][0]}:"
@@ -144,8 +149,58 @@ def listen(app: AppContext, udp: tuple[str, ...], tcp: tuple[str, ...], tls: tup
                 break
         notice("stopping: storing what was accepted")
     finally:
+        flows.stop()
         receivers.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     for counters in receivers.counters:
         click.echo(run_line(counters))
+    for line in flows.run_lines():
+        click.echo(line)
+
+
+class NetflowReceivers:
+    """The --netflow receivers of one run, each serving in a thread of its own into a pipeline
+    of its own (own store connection, spool and checkpoints under <data dir>/netflow/<port>),
+    so they never share state with the syslog receivers' delivery thread."""
+
+    def __init__(self, app: AppContext, listens: tuple[str, ...], notice: Callable[[str], None]) -> None:
+        self.notice = notice
+        self.receivers = [NetflowReceiver(*parse_endpoint(listen)) for listen in listens]
+        self.apps = [AppContext(config_path=app.config_path, verbose=app.verbose) for _ in listens]
+        self.summaries: list[IngestSummary] = []
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        """Start serving; say where."""
+        for receiver, app in zip(self.receivers, self.apps, strict=True):
+            host, port = receiver.address
+            pipeline = make_pipeline(app, self.notice, data_dir=app.config.data_dir / "netflow" / str(port))
+            thread = threading.Thread(target=self._serve, args=(receiver, pipeline), name=f"netflow-{port}")
+            thread.start()
+            self._threads.append(thread)
+            self.notice(f"listening: netflow udp {host}:{port} (NetFlow v5, v9, IPFIX)")
+
+    def _serve(self, receiver: NetflowReceiver, pipeline: Pipeline) -> None:
+        self.summaries.append(receiver.serve(pipeline, stop=self._stop))
+
+    def stop(self) -> None:
+        """Stop, storing what was received; close the sockets and stores."""
+        self._stop.set()
+        for thread in self._threads:
+            thread.join()
+        for receiver, app in zip(self.receivers, self.apps, strict=True):
+            receiver.close()
+            app.close()
+
+    def run_lines(self) -> Iterator[str]:
+        """One line per receiver: what it received, stored, and could not decode."""
+        for receiver, summary in zip(self.receivers, self.summaries, strict=False):
+            counters, decoder = receiver.counters, receiver.parser.decoder
+            problems = ", ".join(f"{kind} {n}" for kind, n in sorted(decoder.problems.items()) if n) or "none"
+            yield printable(f"netflow udp {receiver.address[0]}:{receiver.address[1]}: {counters.datagrams} "
+                            f"datagrams from {len(counters.exporters)} exporters, {decoder.records} records, "
+                            f"{summary.receipt.created} events stored, {summary.spooled} spooled, "
+                            f"{summary.dropped} dropped; {counters.kernel_drops} dropped by the kernel; "
+                            f"problems: {problems}")

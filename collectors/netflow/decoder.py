@@ -286,7 +286,8 @@ class NetflowDecoder:
                             reason=f"data set for template {k[2]} ({len(h.body)} bytes) never got its template")
                     for k, h in self._pending.items()]
         self._pending.clear()
-        self.problems["no-template"] += len(problems)
+        if problems:
+            self.problems["no-template"] += len(problems)
         return problems
 
     @property

@@ -13,19 +13,18 @@ decoding problem is counted per reason (``decoder.problems``) and stored as a
 
 from __future__ import annotations
 
-import os
 import socket
 import struct
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from govsoc.collectors.base import ParseContext, RawRecord
 from govsoc.collectors.netflow.parser import UDP_ORIGIN, NetflowParser
+from govsoc.collectors.receivers.udp import socket_drops
 from govsoc.collectors.summary import IngestSummary
 from govsoc.core.errors import ConfigError
 from govsoc.core.event import Event
@@ -41,9 +40,10 @@ MAX_DATAGRAM = 65535
 
 
 def parse_endpoint(text: str) -> tuple[str, int]:
-    """``host:port`` (``[v6]:port`` for IPv6) as a (host, port) pair; ConfigError otherwise."""
+    """``host:port`` (``[v6]:port`` for IPv6; port 0: any free one) as a (host, port) pair;
+    ConfigError otherwise."""
     host, colon, port = text.rpartition(":")
-    if not colon or not port.isdigit() or not 0 < int(port) < 65536:
+    if not colon or not port.isdigit() or not 0 <= int(port) < 65536:
         raise ConfigError(f"{text!r} is not host:port (e.g. 127.0.0.1:2055)")
     return host.strip("[]") or "0.0.0.0", int(port)
 
@@ -128,7 +128,7 @@ class NetflowReceiver:
         batch.extend(self.parser.flush(context))
         self._deliver(pipeline, batch, summary)
         pipeline.refresh()
-        self.counters.kernel_drops = kernel_drops(self.sock)
+        self.counters.kernel_drops = socket_drops(self.sock) or 0
         return summary
 
     @staticmethod
@@ -139,19 +139,3 @@ class NetflowReceiver:
         summary.receipt += delivery.receipt
         summary.spooled += delivery.spooled
         summary.dropped += delivery.dropped
-
-
-def kernel_drops(sock: socket.socket, proc: Path = Path("/proc/net")) -> int:
-    """Datagrams the kernel dropped for ``sock`` (the ``drops`` column of /proc/net/udp[6] on
-    the line of the socket's inode); 0 where /proc is not Linux's."""
-    inode = str(os.fstat(sock.fileno()).st_ino)
-    for name in ("udp", "udp6"):
-        try:
-            lines = (proc / name).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for line in lines:
-            cells = line.split()
-            if len(cells) >= 13 and cells[9] == inode:
-                return int(cells[12])
-    return 0

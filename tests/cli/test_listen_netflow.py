@@ -1,0 +1,50 @@
+"""`govsoc listen --netflow` as an administrator runs it: a real govsoc process receives the
+NetFlow v9 export of a real exporter (softflowd reading a Zeek trace) beside a syslog receiver,
+SIGTERM ends it with every record stored, and its closing line says what it received."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from govsoc.cli import main
+from tests.collectors.netflow.peers import softflowd_export
+from tests.conftest import CORPUS
+
+
+def test_listen_netflow_beside_syslog(home: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    env = {**os.environ, "GOVSOC_HOME": str(home)}
+    process = subprocess.Popen([sys.executable, "-m", "govsoc.cli", "listen", "--netflow", "127.0.0.1:0", "--udp",
+                                "127.0.0.1:0"], env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        found: dict[str, int] = {}
+        assert process.stderr is not None
+        while len(found) < 2:
+            line = process.stderr.readline()
+            assert line, "govsoc listen ended before it listened"
+            match = re.search(r"listening: (netflow udp|\S+ udp) \S+:(\d+)", line)
+            if match:
+                found["netflow" if match[1] == "netflow udp" else "syslog"] = int(match[2])
+        softflowd_export(CORPUS / "zeek" / "traces" / "wikipedia.pcap", "9", found["netflow"], tmp_path, "-a")
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            udp.sendto(b"<38>Nov 30 10:00:00 web01 sshd[7]: Accepted password for ops from 192.0.2.7 port 2 ssh2",
+                       ("127.0.0.1", found["syslog"]))
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    # softflowd's v9 export of this trace: 57 flow records (as nfcapd counts them, see
+    # tests/collectors/netflow/test_softflowd.py) and one options record (its sampling)
+    assert re.search(r"netflow udp 127\.0\.0\.1:\d+: 3 datagrams from 1 exporters, 58 records, 58 events stored, "
+                     r"0 spooled, 0 dropped; 0 dropped by the kernel; problems: none", out), out
+    assert "1 received, 1 accepted (1 events stored" in out
+    capsys.readouterr()
+    assert main(["events", "--count", "--where", "event.dataset=netflow.log"]) == 0
+    assert capsys.readouterr().out.strip() == "58"
