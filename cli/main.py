@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "alerts": "govsoc.cli.commands.alerts",
     "classify": "govsoc.cli.commands.classify",
     "config": "govsoc.cli.commands.config",
+    "crypto-eval": "govsoc.cli.commands.crypto_eval",
     "demo": "govsoc.cli.commands.demo",
     "detect": "govsoc.cli.commands.detect",
     "events": "govsoc.cli.commands.query",

@@ -16,9 +16,19 @@ cryptography; reports group by agency and system. Example::
         addresses: [172.16.10.0/24]
         hosts: [portal-web-01]
         endpoints:
-          - {host: 172.16.10.5, port: 443, protocol: https, kind: web}
+          - {host: 172.16.10.5, port: 443, protocol: https, kind: web, server_name: www.example.gov.cn}
+          - {host: 172.16.10.9, port: 22, protocol: ssh, kind: admin}
+        crypto:                       # the 密评 profile (GB/T 39786 level 3), declared by a person
+          products:
+            - {name: 服务器密码机, certificate_no: GM003312220230001, module_level: 2, used_for: [network, storage]}
+          key_management: {storage: 服务器密码机, keys_in_plaintext: false}
+          important_data: [鉴别数据, 个人信息]
+          declarations:
+            gbt39786.l3.8.5.a: {judgement: 符合, evidence: 《密码应用安全管理制度》v2.1}
+            gbt39786.l3.8.1.a: {judgement: 不适用, na_reason: 机房由政务云服务商负责, evidence: 云服务商密评报告}
 
-Addresses that fall in no listed zone are in the zone ``internet``.
+Addresses that fall in no listed zone are in the zone ``internet``. The crypto profile is
+checked by govsoc.crypto_eval: what is missing or contradicts a probe becomes a finding there.
 """
 
 from __future__ import annotations
@@ -57,12 +67,80 @@ class Zone(_Model):
 
 
 class Endpoint(_Model):
-    """A service endpoint of an information system."""
+    """A service endpoint of an information system.
+
+    ``kind``: web, api, admin, vpn, database or service; admin endpoints are remote-management
+    channels (GB/T 39786 8.3 b), the others communication channels (8.2). ``boundary``: whether
+    the channel crosses a network boundary (only those are 8.2 objects). ``expects``: protocols
+    the owner says the endpoint speaks (tls, tlcp, tls13-sm, ssh), compared with what a probe finds.
+    """
 
     host: str
     port: int = Field(ge=1, le=65535)
     protocol: str = "tcp"
     kind: str = "service"
+    server_name: str | None = None
+    boundary: bool = True
+    expects: list[str] = []
+
+
+Judgement = Literal["符合", "部分符合", "不符合", "不适用"]
+
+
+class ProductSample(_Model):
+    """A sample output a cryptographic product declares (hex), recomputed by crypto_eval.kat."""
+
+    algorithm: Literal["sm3", "sm4-ecb", "sm2-verify"]
+    output: str
+    input: str = ""
+    key: str = ""
+    public_key: str = ""
+    user_id: str = "31323334353637383132333435363738"
+
+
+class CryptoProduct(_Model):
+    """A commercial cryptographic product (商用密码产品) the system uses."""
+
+    name: str
+    vendor: str | None = None
+    model: str | None = None
+    certificate_no: str | None = None  # 商用密码产品认证证书编号
+    module_level: int | None = Field(default=None, ge=1, le=4)  # GB/T 37092 security level
+    algorithms: list[str] = []
+    used_for: list[str] = []  # layers (network, device, application, storage), item ids or host:port
+    samples: list[ProductSample] = []
+
+
+class KeyManagement(_Model):
+    """How keys are kept (GB/T 39786 Annex B lifecycle); None = not declared."""
+
+    storage: str | None = None
+    keys_in_plaintext: bool | None = None
+    lifecycle: dict[str, str] = {}  # 生成, 存储, 分发, 导入导出, 使用, 备份恢复, 归档, 销毁 -> how
+    rotation_days: int | None = Field(default=None, ge=1)
+
+
+class ItemDeclaration(_Model):
+    """What a person declares for one catalogue item: a judgement (management items, or technical
+    items no probe can see), or D/A/K for a technical item, with the evidence and any 不适用 reason
+    or accepted high-risk mitigation."""
+
+    judgement: Judgement | None = None
+    d: bool | None = None
+    a: bool | None = None
+    k: bool | None = None
+    evidence: str = ""
+    na_reason: str | None = None
+    mitigation: str | None = None
+
+
+class CryptoProfile(_Model):
+    """A system's declared cryptography for 密评 (GB/T 39786-2021)."""
+
+    products: list[CryptoProduct] = []
+    key_management: KeyManagement | None = None
+    important_data: list[str] = []
+    declarations: dict[str, ItemDeclaration] = {}
 
 
 class System(_Model):
@@ -74,6 +152,7 @@ class System(_Model):
     addresses: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
     hosts: list[str] = []
     endpoints: list[Endpoint] = []
+    crypto: CryptoProfile | None = None
 
 
 class InventoryModel(_Model):

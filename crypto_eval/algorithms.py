@@ -24,6 +24,7 @@ class Assessment:
     klass: str  # compliant, strong, weak
     bits: int
     why: str
+    high_risk: bool = False  # on the 2021 high-risk guide's list (MD5, DES, SHA-1, RSA < 2048, SSL, TLS 1.0 ...)
 
 
 def weakest(items: list[Assessment]) -> Assessment | None:
@@ -33,6 +34,7 @@ def weakest(items: list[Assessment]) -> Assessment | None:
 
 
 # suite component -> (class, bits, why); the first matching pattern wins
+_HIGH_RISK_SUITE = re.compile(r"NULL|EXPORT|_40_|DES40|anon|RC4|_DES_CBC_|_MD5$|SHA1$")
 _SUITE_PARTS: list[tuple[str, str, int, str]] = [
     (r"NULL", "weak", 0, "no encryption (NULL)"),
     (r"EXPORT|_40_|DES40", "weak", 40, "export-grade cipher"),
@@ -53,7 +55,8 @@ def classify_suite(name: str) -> Assessment:
         if re.search(pattern, name):
             if klass == "weak" and "RSA_SM4" in name and why.startswith("SHA-1"):
                 return Assessment(name=name, klass="weak", bits=63, why="TLCP RSA suite with SHA-1 MAC")
-            return Assessment(name=name, klass=klass, bits=bits, why=why)
+            return Assessment(name=name, klass=klass, bits=bits, why=why,
+                              high_risk=bool(_HIGH_RISK_SUITE.search(name)))
     if name.startswith("TLCP_"):
         if "_RSA_" in name:
             return Assessment(name=name, klass="strong", bits=112,
@@ -63,7 +66,7 @@ def classify_suite(name: str) -> Assessment:
         return Assessment(name=name, klass="compliant", bits=128,
                           why="RFC 8998 SM4/SM3 suite (technique compliance pending evaluator [U])")
     if name.startswith("unknown"):
-        return Assessment(name=name, klass="weak", bits=0, why="unknown cipher suite")
+        return Assessment(name=name, klass="weak", bits=0, why="unknown cipher suite", high_risk=True)
     return Assessment(name=name, klass="strong", bits=128,
                       why="sound but not a 商用密码 algorithm (AES/ChaCha20, RSA/ECDHE)")
 
@@ -81,7 +84,7 @@ def classify_version(name: str) -> Assessment:
         "TLCP": ("compliant", 128, "TLCP (GB/T 38636-2020)"),
     }
     klass, bits, why = table.get(name, ("weak", 0, f"unknown protocol version {name}"))
-    return Assessment(name=name, klass=klass, bits=bits, why=why)
+    return Assessment(name=name, klass=klass, bits=bits, why=why, high_risk="high-risk list" in why)
 
 
 def classify_certificate(signature_algorithm: str, key_type: str, key_bits: int) -> list[Assessment]:
@@ -89,9 +92,11 @@ def classify_certificate(signature_algorithm: str, key_type: str, key_bits: int)
     out = []
     sig = signature_algorithm.lower()
     if "md5" in sig:
-        out.append(Assessment(name=signature_algorithm, klass="weak", bits=18, why="MD5 certificate signature"))
+        out.append(Assessment(name=signature_algorithm, klass="weak", bits=18, why="MD5 certificate signature",
+                              high_risk=True))
     elif "sha1" in sig:
-        out.append(Assessment(name=signature_algorithm, klass="weak", bits=63, why="SHA-1 certificate signature"))
+        out.append(Assessment(name=signature_algorithm, klass="weak", bits=63, why="SHA-1 certificate signature",
+                              high_risk=True))
     elif sig == "sm2-with-sm3":
         out.append(Assessment(name=signature_algorithm, klass="compliant", bits=128, why="SM2-with-SM3 signature"))
     else:
@@ -101,7 +106,8 @@ def classify_certificate(signature_algorithm: str, key_type: str, key_bits: int)
         if key_bits >= 3072:
             bits = 128
         out.append(Assessment(name=f"RSA-{key_bits}", klass="strong" if key_bits >= 2048 else "weak", bits=bits,
-                              why="RSA key" + ("" if key_bits >= 2048 else " shorter than 2048 bits (high-risk list)")))
+                              why="RSA key" + ("" if key_bits >= 2048 else " shorter than 2048 bits (high-risk list)"),
+                              high_risk=key_bits < 2048))
     elif key_type == "sm2":
         out.append(Assessment(name="SM2", klass="compliant", bits=128, why="SM2 key"))
     elif key_type in ("ec", "ed25519", "ed448"):
@@ -114,29 +120,30 @@ def classify_certificate(signature_algorithm: str, key_type: str, key_bits: int)
     return out
 
 
-#: SSH algorithms that are weak: name pattern -> (bits, why). Others are strong (not SM: A ✗, Ra 1).
-SSH_WEAK: list[tuple[str, int, str]] = [
-    (r"^diffie-hellman-group1-sha1$", 63, "1024-bit DH group with SHA-1"),
-    (r"^diffie-hellman-group(14|-exchange)-sha1$", 63, "key exchange with SHA-1"),
-    (r"^rsa1024-sha1$", 63, "RSA-1024 key exchange with SHA-1"),
-    (r"^ssh-dss", 63, "DSA-1024 host key"),
-    (r"^ssh-rsa$", 63, "RSA host key signatures with SHA-1"),
-    (r"^(3des|des)", 56, "DES/3DES"),
-    (r"^(arcfour|rc4)", 0, "RC4"),
-    (r"^(blowfish|cast128|idea)", 64, "64-bit block cipher"),
-    (r"-cbc(@|$)", 80, "CBC mode in SSH (plaintext-recovery attacks)"),
-    (r"^hmac-md5", 18, "MD5 MAC"),
-    (r"^hmac-sha1", 63, "SHA-1 MAC"),
-    (r"^umac-64", 64, "64-bit MAC tag"),
-    (r"^none$", 0, "no protection"),
+#: SSH algorithms that are weak: name pattern -> (bits, why, on the high-risk list). Others are
+#: strong (not SM: A ✗, Ra 1). SHA-1 and MD5 uses count as the guide's insecure hash algorithms.
+SSH_WEAK: list[tuple[str, int, str, bool]] = [
+    (r"^diffie-hellman-group1-sha1$", 63, "1024-bit DH group with SHA-1", True),
+    (r"^diffie-hellman-group(14|-exchange)-sha1$", 63, "key exchange with SHA-1", True),
+    (r"^rsa1024-sha1$", 63, "RSA-1024 key exchange with SHA-1", True),
+    (r"^ssh-dss", 63, "DSA-1024 host key", True),
+    (r"^ssh-rsa$", 63, "RSA host key signatures with SHA-1", True),
+    (r"^(3des|des)", 56, "DES/3DES", True),
+    (r"^(arcfour|rc4)", 0, "RC4", True),
+    (r"^(blowfish|cast128|idea)", 64, "64-bit block cipher", False),
+    (r"-cbc(@|$)", 80, "CBC mode in SSH (plaintext-recovery attacks)", False),
+    (r"^hmac-md5", 18, "MD5 MAC", True),
+    (r"^hmac-sha1", 80, "SHA-1 MAC (HMAC-SHA1)", False),
+    (r"^umac-64", 64, "64-bit MAC tag", False),
+    (r"^none$", 0, "no protection", True),
 ]
 
 
 def classify_ssh(name: str) -> Assessment:
     """One SSH algorithm name (kex, host key, cipher or MAC)."""
-    for pattern, bits, why in SSH_WEAK:
+    for pattern, bits, why, high in SSH_WEAK:
         if re.search(pattern, name):
-            return Assessment(name=name, klass="weak", bits=bits, why=why)
+            return Assessment(name=name, klass="weak", bits=bits, why=why, high_risk=high)
     if "sm4" in name or "sm3" in name or "sm2" in name:
         return Assessment(name=name, klass="compliant", bits=128, why="SM algorithm")
     return Assessment(name=name, klass="strong", bits=128, why="sound but not a 商用密码 algorithm")

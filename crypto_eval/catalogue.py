@@ -46,6 +46,7 @@ class _Item(_M):
     evidence: list[str] = []
     checks: list[str]
     high_risk: _HighRisk | None = None
+    remediation: str = ""
 
 
 class _Layer(_M):
@@ -89,6 +90,7 @@ class Item:
     evidence: tuple[str, ...]
     checks: tuple[str, ...]
     high_risk: HighRisk | None
+    remediation: str
 
     @property
     def clause(self) -> str:
@@ -141,7 +143,8 @@ def _item(layer: str, raw: _Item) -> Item:
     risk = HighRisk(condition=raw.high_risk.condition, mitigation=raw.high_risk.mitigation) if raw.high_risk else None
     return Item(id=raw.id, unit=raw.unit, layer=layer, title=raw.title, title_en=raw.title_en,
                 protects=tuple(raw.protects), strength=raw.strength, weight=raw.weight, status=raw.status,
-                objects=tuple(raw.objects), evidence=tuple(raw.evidence), checks=tuple(raw.checks), high_risk=risk)
+                objects=tuple(raw.objects), evidence=tuple(raw.evidence), checks=tuple(raw.checks), high_risk=risk,
+                remediation=raw.remediation or f"按GB/T 39786-2021要求建立并落实：{raw.title}，保留执行记录")
 
 
 @cache

@@ -1,0 +1,82 @@
+"""`govsoc crypto-eval`: 密评 (GB/T 39786-2021 level 3) of the inventory's 等保三级 systems."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+from rich.text import Text
+
+from govsoc.cli.context import AppContext
+from govsoc.cli.main import cli
+from govsoc.cli.output import console, printable
+from govsoc.cli.progress import progress
+from govsoc.core.errors import ConfigError, GovsocError
+from govsoc.core.inventory import Inventory
+
+
+def _self_test() -> None:
+    from govsoc.crypto_eval.kat import run_kats
+
+    failed = [r for r in run_kats() if not r.passed]
+    if failed:
+        names = ", ".join(f"{r.name} (computed {r.computed[:40]})" for r in failed)
+        raise GovsocError(f"algorithm self-test failed: {names}; results would not be trustworthy")
+
+
+def _file_name(system: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in system) + ".json"
+
+
+@cli.command("crypto-eval")
+@click.option("--system", "system_name", help="Evaluate this system only (any level); default: every level-3 system.")
+@click.option("--inventory", "inventory_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="inventory.yaml to read (default: the one govsoc.yaml names).")
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for one JSON file per system (evaluation and Chinese report section).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--no-probe", is_flag=True, help="Use declarations only; send nothing over the network.")
+@click.option("--concurrency", type=click.IntRange(1, 1024), default=64, show_default=True)
+@click.option("--timeout", type=click.FloatRange(0.1, 60), default=3.0, show_default=True,
+              help="Seconds per probe question (an endpoint asks up to ~15).")
+@click.option("--self-test/--no-self-test", default=True, show_default=True,
+              help="Run the SM2/SM3/SM4 known-answer tests first.")
+@click.pass_obj
+def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path | None, output: Path | None, fmt: str,
+                no_probe: bool, concurrency: int, timeout: float, self_test: bool) -> None:
+    """Probe the systems' endpoints, score them per 量化评估规则 2023 and give the verdict."""
+    from govsoc.crypto_eval.evaluate import evaluate_inventory, systems_in_scope
+    from govsoc.crypto_eval.report import section, to_json
+
+    inventory = Inventory.load(inventory_path) if inventory_path else app.inventory()
+    if inventory is None:
+        raise ConfigError("no inventory: pass --inventory inventory.yaml or name one in govsoc.yaml (inventory:)")
+    systems = systems_in_scope(inventory.model, system_name)
+    if not systems:
+        raise ConfigError("the inventory lists no level-3 system (use --system NAME for another level)")
+    if self_test:
+        _self_test()
+    total = sum(len(s.endpoints) for s in systems)
+    with progress() as bar:
+        task = bar.add_task("probing endpoints", total=total)
+        results = evaluate_inventory(systems, probe=not no_probe, concurrency=concurrency, question_timeout=timeout,
+                                     endpoint_timeout=max(10.0, timeout * 16),
+                                     on_done=lambda _r: bar.advance(task))
+    documents: list[dict[str, Any]] = [{"evaluation": to_json(e), "section": section(e)} for e in results]
+    if output is not None:
+        output.mkdir(parents=True, exist_ok=True)
+        for e, doc in zip(results, documents, strict=True):
+            (output / _file_name(e.system)).write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+    if fmt == "json":
+        click.echo(json.dumps(documents, ensure_ascii=False, indent=2))
+        return
+    table = Table("system", "level", "total", "verdict", "high risk", "problems", "missing evidence")
+    for e in results:
+        table.add_row(Text(printable(e.system)), str(e.level), str(e.total) if e.total is not None else "—",
+                      Text(e.verdict or "需人工判定"), str(len(e.high_risk)), str(e.problems), str(e.missing))
+    console().print(table)
+    if output is not None:
+        click.echo(f"{len(results)} system(s) written to {output}", err=True)

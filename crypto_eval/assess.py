@@ -1,0 +1,162 @@
+"""From findings to scores: each object's D/A/K, unit (item), layer and total scores, the
+high-risk list and the verdict (scoring.py does the arithmetic of the 2023 rules).
+
+Per (item, object): NA → not applicable; D ✗ → 0; D ✓ → A from the A findings (Ra from the
+weakest), K from the K findings (Rk 1.2 only when every K gap carries it); a declared judgement
+(J) scores 1 / 0.5 / 0. Evidence from probes outranks a declaration for the same item: the
+declaration then stays as an INFO finding when it disagrees. Objects without evidence score 0 and
+are counted as missing evidence, which is not 不适用. High-risk findings are listed, with a
+declared mitigation when the item has one, and veto the verdict unless mitigated.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from govsoc.crypto_eval import scoring
+from govsoc.crypto_eval.catalogue import Item, Layer
+from govsoc.crypto_eval.checks import SystemContext
+from govsoc.crypto_eval.finding import Finding
+
+__all__ = ["ObjectResult", "ItemResult", "LayerResult", "SystemEvaluation", "assess"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ObjectResult:
+    """One evaluation object's factors and score."""
+
+    name: str
+    applicable: bool
+    score: Decimal | None
+    d: bool | None = None
+    a: bool | None = None
+    k: bool | None = None
+    ra: Decimal = Decimal(1)
+    rk: Decimal = Decimal(1)
+    missing: bool = False
+    provenance: str = "auto"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ItemResult:
+    """One catalogue item (测评单元): its objects, score (None = 不适用) and findings."""
+
+    item: Item
+    objects: tuple[ObjectResult, ...]
+    score: Decimal | None
+    findings: tuple[Finding, ...]
+
+    @property
+    def missing(self) -> bool:
+        """Whether some applicable object lacks evidence."""
+        return any(o.missing for o in self.objects if o.applicable)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LayerResult:
+    """One layer's items and weighted score (None = 不适用)."""
+
+    layer: Layer
+    items: tuple[ItemResult, ...]
+    score: Decimal | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SystemEvaluation:
+    """The evaluation of one system."""
+
+    system: str
+    level: int
+    layers: tuple[LayerResult, ...]
+    total: Decimal | None
+    verdict: str | None  # None: the total is undefined, a person must decide
+    high_risk: tuple[Finding, ...]
+    mitigated: tuple[tuple[Finding, str], ...]
+    problems: int
+    missing: int
+    findings: tuple[Finding, ...]
+
+
+def _object(name: str, findings: list[Finding]) -> ObjectResult:
+    scored = [f for f in findings if f.factor != "INFO"]
+    provenance = "declared" if all(f.provenance == "declared" for f in scored) else "auto"
+    if any(f.factor == "NA" for f in scored):
+        return ObjectResult(name=name, applicable=False, score=None, provenance=provenance)
+    judged = [f for f in scored if f.factor == "J"]
+    factors = {x: [f for f in scored if f.factor == x] for x in "DAK"}
+    if judged and not factors["D"]:
+        value = scoring.management_unit_score(judged[-1].judgement or "不符合")  # type: ignore[arg-type]
+        return ObjectResult(name=name, applicable=True, score=value, provenance=provenance)
+    if not factors["D"]:
+        return ObjectResult(name=name, applicable=True, score=scoring.q4(Decimal(0)), missing=True,
+                            provenance=provenance)
+    if any(not f.satisfied for f in factors["D"]):
+        return ObjectResult(name=name, applicable=True, score=scoring.q4(Decimal(0)), d=False, provenance=provenance)
+    a_bad = [f for f in factors["A"] if not f.satisfied]
+    k_bad = [f for f in factors["K"] if not f.satisfied]
+    ra = scoring.ra_for_bits(min(f.bits if f.bits is not None else 0 for f in a_bad)) if a_bad else Decimal(1)
+    rk = Decimal("1.2") if k_bad and all(f.rk == Decimal("1.2") for f in k_bad) else Decimal(1)
+    a, k = not a_bad and bool(factors["A"]), not k_bad and bool(factors["K"])
+    missing = not factors["A"] or not factors["K"]
+    return ObjectResult(name=name, applicable=True, score=scoring.object_score(True, a, k, ra, rk), d=True, a=a,
+                        k=k, ra=ra, rk=rk, missing=missing, provenance=provenance)
+
+
+def _item(item: Item, findings: list[Finding]) -> ItemResult:
+    auto = [f for f in findings if f.provenance != "declared" or f.factor == "K"]
+    declared = [f for f in findings if f.provenance == "declared" and f.factor != "K"]
+    if any(f.factor in ("D", "MISSING") and f.provenance != "declared" for f in auto) and declared:
+        # probes outrank declarations: keep the declaration as a note when it claims more than was seen
+        auto_bad = any(not f.satisfied for f in auto if f.factor == "D")
+        notes = [replace(f, factor="INFO", why=f"declaration contradicted by the probes: {f.why}", risk="中")
+                 for f in declared if f.factor in ("D", "J") and f.satisfied and auto_bad]
+        findings = [f for f in findings if f not in declared or f.factor in ("INFO", "NA")] + notes
+    by_object: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_object[f.object].append(f)
+    has_probed_objects = any(f.factor != "INFO" and f.object != "声明" for f in findings)
+    if has_probed_objects and all(f.factor in ("MISSING", "INFO") for f in by_object.get("声明", [])):
+        by_object.pop("声明", None)  # probes saw the objects: "not declared" is no gap then
+    objects = tuple(_object(name, fs) for name, fs in sorted(by_object.items())
+                    if any(f.factor != "INFO" for f in fs))
+    applicable = [o.score for o in objects if o.applicable and o.score is not None]
+    if not objects:
+        score: Decimal | None = scoring.q4(Decimal(0))
+        objects = (ObjectResult(name="-", applicable=True, score=score, missing=True),)
+    else:
+        score = scoring.unit_score(applicable)
+    return ItemResult(item=item, objects=objects, score=score, findings=tuple(findings))
+
+
+def assess(context: SystemContext, findings: list[Finding]) -> SystemEvaluation:
+    """Score one system from its findings."""
+    by_item: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_item[f.item].append(f)
+    layers = []
+    for layer in context.catalogue.layers:
+        items = tuple(_item(item, by_item.get(item.id, [])) for item in layer.items)
+        layers.append(LayerResult(layer=layer, items=items,
+                                  score=scoring.layer_score([(r.item.weight, r.score) for r in items])))
+    total = scoring.total_score([(x.layer.weight, x.score) for x in layers if x.layer.kind == "technical"],
+                                [(x.layer.weight, x.score) for x in layers if x.layer.kind == "management"])
+    declarations = context.system.crypto.declarations if context.system.crypto else {}
+    high: list[Finding] = []
+    mitigated: list[tuple[Finding, str]] = []
+    for f in findings:
+        if f.high_risk:
+            mitigation = declarations[f.item].mitigation if f.item in declarations else None
+            if mitigation:
+                mitigated.append((f, mitigation))
+            else:
+                high.append(f)
+    results = [r for x in layers for r in x.items]
+    problems = sum(1 for r in results if r.score is not None and r.score < 1) + len(high)
+    missing = sum(1 for r in results if r.missing)
+    verdict = None if total is None else scoring.verdict(total, high_risk=len(high), problems=problems,
+                                                          threshold=context.catalogue.threshold)
+    return SystemEvaluation(system=context.name, level=context.system.level, layers=tuple(layers), total=total,
+                            verdict=verdict, high_risk=tuple(high), mitigated=tuple(mitigated), problems=problems,
+                            missing=missing, findings=tuple(findings))

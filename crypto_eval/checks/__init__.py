@@ -1,0 +1,58 @@
+"""密评 checks: each turns evidence into findings for the catalogue items that name it.
+
+The shape is pySigma's validators: a check is built for one system (``SystemContext``), sees every
+piece of evidence in ``evaluate(evidence)`` (probe reports, passive observations) and returns its
+findings from ``finalize()``. Checks are registered by stable id (the ids catalogue.yml names in
+``checks``); third parties add theirs through the ``govsoc.checks`` entry-point group.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from govsoc.core.inventory import Endpoint, System
+from govsoc.core.registry import Registry
+from govsoc.crypto_eval.catalogue import Catalogue
+from govsoc.crypto_eval.finding import Finding
+
+__all__ = ["Check", "CHECKS", "SystemContext", "endpoint_key"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SystemContext:
+    """What every check of one system knows: the system, its level and the catalogue."""
+
+    system: System
+    catalogue: Catalogue
+    endpoints: tuple[Endpoint, ...] = field(default_factory=tuple)
+
+    @property
+    def name(self) -> str:
+        """The system's name."""
+        return self.system.name
+
+
+def endpoint_key(host: str, port: int) -> str:
+    """How findings name an endpoint object: host:port ([v6]:port)."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+class Check(Protocol):
+    """evaluate() each piece of evidence, then finalize() into findings."""
+
+    def evaluate(self, evidence: object) -> None:
+        """Take one piece of evidence (ignore kinds this check does not use)."""
+
+    def finalize(self) -> list[Finding]:
+        """The findings, once all evidence was seen."""
+
+
+class CheckFactory(Protocol):
+    """A check class: built from the system context."""
+
+    def __call__(self, context: SystemContext) -> Check:
+        """A check for one system."""
+
+
+CHECKS: Registry[CheckFactory] = Registry("check", "govsoc.checks")

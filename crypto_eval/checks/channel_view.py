@@ -1,0 +1,130 @@
+"""What one endpoint's probe report means for 密评: the protocol protecting the channel, whether
+cryptography is used effectively for authentication, confidentiality and integrity (D), and the
+algorithms and techniques in use (A), with the high-risk ones marked.
+
+A channel that offers TLCP or the RFC 8998 suites is judged on those (a 国密 client uses them);
+the international TLS it also accepts adds only its weak parts (a downgrade target) to A.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from govsoc.crypto_eval.algorithms import (
+    Assessment,
+    classify_certificate,
+    classify_ssh,
+    classify_suite,
+    classify_version,
+)
+from govsoc.crypto_eval.probes.runner import EndpointReport
+
+__all__ = ["ChannelView", "view_of"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChannelView:
+    """The 密评 reading of one endpoint."""
+
+    protocol: str  # TLCP, TLS1.3-SM, TLS, SSH, cleartext, unknown, unreachable
+    observed: str
+    authentication: tuple[bool, str] | None = None   # D for 8.2 a) / 8.3 b): (effective, why)
+    confidentiality: tuple[bool, str] | None = None  # D for 8.2 c) / 8.3 b)
+    integrity: tuple[bool, str] | None = None        # D for 8.2 b)
+    algorithms: tuple[Assessment, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _tls_parts(report: EndpointReport, sm: bool) -> tuple[list[Assessment], list[str], tuple[bool, str]]:
+    """A assessments, notes and the authentication D of the international TLS an endpoint accepts."""
+    assert report.tls is not None
+    tls = report.tls
+    out: list[Assessment] = []
+    for version in tls.accepted():
+        out.append(classify_version(version.version))
+        if version.suite:
+            out.append(classify_suite(version.suite))
+    out += [classify_suite(name) for names in tls.weak_suites.values() for name in names]
+    notes = []
+    auth = (True, "server authenticated by its certificate")
+    if tls.chain:
+        leaf = tls.chain[0]
+        out += classify_certificate(leaf.signature_algorithm, leaf.key_type, leaf.key_bits)
+        if tls.chain_valid_now is False:
+            auth = (False, f"certificate chain not valid now (leaf valid {leaf.not_before:%Y-%m-%d} to "
+                           f"{leaf.not_after:%Y-%m-%d})")
+        elif tls.hostname_ok is False:
+            auth = (False, f"certificate does not match host name {tls.hostname} (names: "
+                           f"{', '.join(leaf.dns_names) or leaf.subject})")
+        if leaf.self_signed:
+            notes.append("self-signed server certificate: its trust anchor must be declared")
+    elif tls.accepted():
+        notes.append("certificate not inspected (TLS 1.3 only: the certificate is encrypted)")
+    if any("anon" in (v.suite or "") for v in tls.accepted()):
+        auth = (False, "anonymous key exchange: the server is not authenticated")
+    if sm:  # only the weak parts of the international TLS count beside TLCP / RFC 8998
+        out = [a for a in out if a.klass == "weak"]
+    if tls.compression:
+        notes.append("TLS compression enabled (CRIME)")
+    if tls.secure_renegotiation is False:
+        notes.append("no secure renegotiation (RFC 5746)")
+    return out, notes, auth
+
+
+def view_of(report: EndpointReport) -> ChannelView:
+    """Read a probe report as a protected (or unprotected) channel."""
+    target = report.target.endpoint
+    if report.timed_out or not report.reachable:
+        return ChannelView(protocol="unreachable", observed=f"{target}: " + ("timed out" if report.timed_out
+                                                                           else "not reachable"))
+    if report.cleartext is not None and report.cleartext.service:
+        c = report.cleartext
+        why = f"{c.service} in the clear" + (" with a login" if c.login else "")
+        observed = f"{target}: {why}: {c.evidence}"
+        return ChannelView(protocol="cleartext", observed=observed, authentication=(False, why),
+                           confidentiality=(False, why), integrity=(False, why))
+    if report.ssh is not None and report.ssh.speaks_ssh:
+        s = report.ssh
+        if s.ssh1:
+            why = f"SSH-1 ({s.banner}): deprecated protocol (high-risk list)"
+            return ChannelView(protocol="SSH", observed=f"{target}: {s.banner}", authentication=(False, why),
+                               confidentiality=(False, why), integrity=(False, why))
+        ssh_algos = tuple(classify_ssh(name) for names in s.algorithms().values() for name in names)
+        ok = (True, f"SSH-2 ({s.banner})")
+        return ChannelView(protocol="SSH", observed=f"{target}: {s.banner}", authentication=ok, confidentiality=ok,
+                           integrity=ok, algorithms=ssh_algos)
+    tlcp = report.tlcp if report.tlcp and report.tlcp.supported else None
+    sm = report.tls13_sm if report.tls13_sm and report.tls13_sm.supported else None
+    tls_ok = report.tls is not None and bool(report.tls.accepted())
+    if not (tlcp or sm or tls_ok):
+        return ChannelView(protocol="unknown", observed=f"{target}: no TLS, TLCP, SSH or known cleartext service")
+    algos: list[Assessment] = []
+    notes: list[str] = []
+    parts = []
+    auth = (True, "server authenticated by its certificate")
+    if tlcp:
+        algos.append(classify_version("TLCP"))
+        algos.append(classify_suite(tlcp.suite or "unknown"))
+        for cert in (tlcp.signing_certificate, tlcp.encryption_certificate):
+            if cert is not None:
+                algos += classify_certificate(cert.signature_algorithm, cert.key_type, cert.key_bits)
+        if tlcp.encryption_certificate is None:
+            notes.append("TLCP server sent no separate encryption certificate")
+        parts.append(f"TLCP {tlcp.suite}")
+    if sm:
+        algos.append(classify_suite(sm.suite or "unknown"))
+        parts.append(f"TLS 1.3 {sm.suite} ({sm.key_share_group})")
+    if tls_ok:
+        tls_algos, tls_notes, tls_auth = _tls_parts(report, sm=bool(tlcp or sm))
+        algos += tls_algos
+        notes += tls_notes
+        if not (tlcp or sm):
+            auth = tls_auth
+        assert report.tls is not None
+        parts.append("TLS " + ", ".join(f"{v.version} {v.suite}" for v in report.tls.accepted()))
+    protocol = "TLCP" if tlcp else ("TLS1.3-SM" if sm else "TLS")
+    null = any("NULL" in a.name for a in algos)
+    conf = (False, "NULL cipher accepted") if null else (True, f"encrypted: {'; '.join(parts)}")
+    return ChannelView(protocol=protocol, observed=f"{target}: {'; '.join(parts)}", authentication=auth,
+                       confidentiality=conf, integrity=(True, "record MAC / AEAD"), algorithms=tuple(algos),
+                       notes=tuple(notes))

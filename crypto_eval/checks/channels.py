@@ -1,0 +1,149 @@
+"""Channel checks from active probes: network and communication channels (GB/T 39786 8.2 a-c, and
+8.4 d/f for the important data they carry) and remote-management channels (8.3 b).
+
+For every endpoint the probe report is read as a ChannelView (channel_view.py); D comes from
+whether the channel is protected effectively, A from the algorithms and techniques (Ra from the
+weakest non-compliant one), K from the declared products that do the cryptography (key_factor).
+"""
+
+from __future__ import annotations
+
+from govsoc.core.inventory import Endpoint
+from govsoc.crypto_eval.algorithms import weakest
+from govsoc.crypto_eval.checks import CHECKS, SystemContext, endpoint_key
+from govsoc.crypto_eval.checks.channel_view import ChannelView, view_of
+from govsoc.crypto_eval.checks.key_factor import key_findings
+from govsoc.crypto_eval.finding import Finding
+from govsoc.crypto_eval.probes.runner import EndpointReport
+
+__all__ = ["NetworkChannelCheck", "AdminChannelCheck", "channel_findings"]
+
+ADMIN_PROTOCOLS = frozenset({"ssh", "telnet", "ftp"})
+
+
+def is_admin(endpoint: Endpoint) -> bool:
+    """Remote-management channels: declared kind admin, or an SSH/telnet/FTP endpoint."""
+    return endpoint.kind == "admin" or endpoint.protocol.lower() in ADMIN_PROTOCOLS
+
+
+def channel_findings(context: SystemContext, item_id: str, obj: str, view: ChannelView, aspect: str,
+                     check: str, scope: str) -> list[Finding]:
+    """D, A and K findings of one item for one channel; ``aspect`` picks the D question."""
+    item = context.catalogue.item(item_id)
+
+    def finding(**kw: object) -> Finding:
+        return Finding(item=item_id, clause=item.clause, system=context.name, object=obj, check=check,
+                       **kw)  # type: ignore[arg-type]
+
+    if view.protocol == "unreachable":
+        return [finding(factor="MISSING", satisfied=False, observed=view.observed,
+                        why="the probe could not reach the endpoint: no evidence for this object", risk="中")]
+    if view.protocol == "unknown":
+        return [finding(factor="MISSING", satisfied=False, observed=view.observed,
+                        why="no recognised protocol answered: a person must say what protects this channel",
+                        risk="中")]
+    effective, why = getattr(view, aspect)
+    high = not effective and item.high_risk is not None
+    out = [finding(factor="D", satisfied=effective, observed=view.observed, why=why, risk=None if effective else "高"
+                   if high else "中", high_risk=high)]
+    if not effective:
+        return out
+    worst = weakest(list(view.algorithms))
+    if worst is None:
+        out.append(finding(factor="A", satisfied=True, observed=view.observed,
+                           why="商用密码 algorithms and techniques (" + view.protocol + ")"))
+    else:
+        risky = [a for a in view.algorithms if a.high_risk]
+        names = ", ".join(dict.fromkeys(a.name for a in view.algorithms if a.klass != "compliant"))
+        out.append(finding(factor="A", satisfied=False, observed=names, bits=worst.bits,
+                           why=f"weakest: {worst.name} ({worst.why}, {worst.bits} bits)",
+                           risk="高" if risky else "中", high_risk=bool(risky)))
+    out += [finding(factor="INFO", satisfied=False, observed=view.observed, why=note, risk="低")
+            for note in view.notes]
+    out += key_findings(context, item_id, obj, scope, check)
+    return out
+
+
+def _expect_findings(context: SystemContext, endpoint: Endpoint, view: ChannelView, item_id: str,
+                     check: str) -> list[Finding]:
+    found = {"tlcp": view.protocol == "TLCP" or "TLCP" in view.observed,
+             "tls13-sm": "TLS_SM4" in view.observed, "tls": "TLS " in view.observed or "TLSv" in view.observed,
+             "ssh": view.protocol == "SSH"}
+    item = context.catalogue.item(item_id)
+    return [Finding(item=item_id, clause=item.clause, system=context.name,
+                    object=endpoint_key(endpoint.host, endpoint.port), check=check, factor="INFO", satisfied=False,
+                    observed=view.observed, why=f"declared to speak {want}, the probe did not find it", risk="中")
+            for want in endpoint.expects if want in found and not found[want] and view.protocol != "unreachable"]
+
+
+class _ChannelCheck:
+    """Collects the reports of the system's endpoints this check concerns."""
+
+    check_id = ""
+
+    def __init__(self, context: SystemContext) -> None:
+        self.context = context
+        self.reports: dict[str, tuple[Endpoint, EndpointReport]] = {}
+
+    def wants(self, endpoint: Endpoint) -> bool:
+        raise NotImplementedError
+
+    def evaluate(self, evidence: object) -> None:
+        """Keep probe reports of this system's endpoints."""
+        if not isinstance(evidence, EndpointReport):
+            return
+        key = evidence.target.endpoint
+        for endpoint in self.context.endpoints:
+            if endpoint_key(endpoint.host, endpoint.port) == key and self.wants(endpoint):
+                self.reports[key] = (endpoint, evidence)
+
+
+@CHECKS.register("channel.network")
+class NetworkChannelCheck(_ChannelCheck):
+    """8.2 a) authentication, b) integrity, c) confidentiality of boundary channels; 8.4 d)/f) for
+    the declared important data they carry."""
+
+    check_id = "channel.network"
+    ITEMS = (("gbt39786.l3.8.2.a", "authentication"), ("gbt39786.l3.8.2.b", "integrity"),
+             ("gbt39786.l3.8.2.c", "confidentiality"))
+
+    def wants(self, endpoint: Endpoint) -> bool:
+        return endpoint.boundary and not is_admin(endpoint)
+
+    def finalize(self) -> list[Finding]:
+        """Findings per channel and per important-data class."""
+        out: list[Finding] = []
+        views = []
+        for key, (endpoint, report) in sorted(self.reports.items()):
+            view = view_of(report)
+            views.append(view)
+            for item_id, aspect in self.ITEMS:
+                out += channel_findings(self.context, item_id, key, view, aspect, self.check_id, "network")
+            out += _expect_findings(self.context, endpoint, view, "gbt39786.l3.8.2.a", self.check_id)
+        profile = self.context.system.crypto
+        data_classes = profile.important_data if profile and profile.important_data else []
+        for data in data_classes:
+            for view in views:
+                for item_id, aspect in (("gbt39786.l3.8.4.d", "confidentiality"), ("gbt39786.l3.8.4.f", "integrity")):
+                    out += channel_findings(self.context, item_id, data, view, aspect, self.check_id, "application")
+        return out
+
+
+@CHECKS.register("channel.admin")
+class AdminChannelCheck(_ChannelCheck):
+    """8.3 b): remote administration over protected channels only."""
+
+    check_id = "channel.admin"
+
+    def wants(self, endpoint: Endpoint) -> bool:
+        return is_admin(endpoint)
+
+    def finalize(self) -> list[Finding]:
+        """Findings per management channel."""
+        out: list[Finding] = []
+        for key, (endpoint, report) in sorted(self.reports.items()):
+            view = view_of(report)
+            out += channel_findings(self.context, "gbt39786.l3.8.3.b", key, view, "confidentiality",
+                                    self.check_id, "device")
+            out += _expect_findings(self.context, endpoint, view, "gbt39786.l3.8.3.b", self.check_id)
+        return out

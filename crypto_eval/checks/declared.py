@@ -1,0 +1,148 @@
+"""Checks of what people declare in the system's crypto profile (core.inventory.CryptoProfile):
+item declarations for technical items no probe sees, management judgements, and key management
+with the products' sample outputs recomputed (crypto_eval.kat). A missing or self-contradicting
+declaration is a finding, never an exception.
+"""
+
+from __future__ import annotations
+
+from govsoc.core.inventory import ItemDeclaration
+from govsoc.crypto_eval.catalogue import Item
+from govsoc.crypto_eval.checks import CHECKS, SystemContext
+from govsoc.crypto_eval.finding import Finding
+from govsoc.crypto_eval.kat import Sample, verify_sample
+
+__all__ = ["DeclaredItemCheck", "DeclaredManagementCheck", "DeclaredKeyManagementCheck", "DECLARED_OBJECT"]
+
+#: The object name of findings that come from a declaration rather than from one endpoint.
+DECLARED_OBJECT = "声明"
+
+
+def _declaration_findings(context: SystemContext, item: Item, decl: ItemDeclaration | None,
+                          check: str, management: bool) -> list[Finding]:
+    def f(factor: str, satisfied: bool, why: str, **kw: object) -> Finding:
+        return Finding(item=item.id, clause=item.clause, system=context.name, object=DECLARED_OBJECT, check=check,
+                       factor=factor, satisfied=satisfied, observed=decl.evidence if decl else "",  # type: ignore[arg-type]
+                       why=why, provenance="declared", **kw)  # type: ignore[arg-type]
+
+    if decl is None:
+        return [f("MISSING", False, "not declared: a person must supply the evidence for this item", risk="中")]
+    if decl.judgement == "不适用":
+        if not decl.na_reason:
+            return [f("MISSING", False, "declared 不适用 without a reason (the 密码应用方案 must argue it)",
+                      risk="中")]
+        return [f("NA", True, f"不适用: {decl.na_reason}")]
+    if not management and (decl.d is not None or decl.a is not None or decl.k is not None):
+        out = []
+        for factor, value in (("D", decl.d), ("A", decl.a), ("K", decl.k)):
+            if value is None:
+                out.append(f("MISSING", False, f"{factor} not declared", risk="低"))
+            else:
+                out.append(f(factor, value, f"declared {factor} {'✓' if value else '✗'}",
+                             bits=None if value or factor != "A" else 128, risk=None if value else "中"))
+        return out
+    if decl.judgement is None:
+        return [f("MISSING", False, "declaration has neither a judgement nor D/A/K", risk="中")]
+    ok = decl.judgement == "符合"
+    return [f("J", ok, f"declared {decl.judgement}", judgement=decl.judgement, risk=None if ok else "中")]
+
+
+def _declarations(context: SystemContext) -> dict[str, ItemDeclaration]:
+    return dict(context.system.crypto.declarations) if context.system.crypto else {}
+
+
+@CHECKS.register("declared.item")
+class DeclaredItemCheck:
+    """Technical items from declarations (physical, device, storage, ... what no probe can see)."""
+
+    def __init__(self, context: SystemContext) -> None:
+        self.context = context
+
+    def evaluate(self, evidence: object) -> None:
+        """Declarations are in the context; evidence is not needed."""
+
+    def finalize(self) -> list[Finding]:
+        """One or more findings per technical item that names this check."""
+        declared = _declarations(self.context)
+        out: list[Finding] = []
+        for layer in self.context.catalogue.layers:
+            if layer.kind != "technical":
+                continue
+            for item in layer.items:
+                if "declared.item" in item.checks:
+                    out += _declaration_findings(self.context, item, declared.get(item.id), "declared.item", False)
+        unknown = sorted(set(declared) - {i.id for i in self.context.catalogue.items()})
+        for ident in unknown:
+            out.append(Finding(item=ident, clause="-", system=self.context.name, object=DECLARED_OBJECT,
+                               check="declared.item", factor="INFO", satisfied=False, observed=ident,
+                               why="declaration names no catalogue item (typo?)", provenance="declared", risk="低"))
+        return out
+
+
+@CHECKS.register("declared.management")
+class DeclaredManagementCheck:
+    """Management items (8.5-8.8): judged directly from what a person declares."""
+
+    def __init__(self, context: SystemContext) -> None:
+        self.context = context
+
+    def evaluate(self, evidence: object) -> None:
+        """Declarations are in the context."""
+
+    def finalize(self) -> list[Finding]:
+        """One finding per management item."""
+        declared = _declarations(self.context)
+        return [f for layer in self.context.catalogue.layers if layer.kind == "management"
+                for item in layer.items
+                for f in _declaration_findings(self.context, item, declared.get(item.id), "declared.management",
+                                               True)]
+
+
+@CHECKS.register("declared.key_management")
+class DeclaredKeyManagementCheck:
+    """Key management and products: a declared key lifecycle, certified products, and sample
+    outputs that recompute (a product whose SM3/SM4/SM2 outputs are wrong is not doing SM)."""
+
+    ITEM = "gbt39786.l3.8.7.b"
+    STAGES = ("生成", "存储", "分发", "导入导出", "使用", "备份恢复", "归档", "销毁")
+
+    def __init__(self, context: SystemContext) -> None:
+        self.context = context
+
+    def evaluate(self, evidence: object) -> None:
+        """Declarations are in the context."""
+
+    def _f(self, obj: str, why: str, observed: str = "", risk: str = "中", high: bool = False,
+           satisfied: bool = False) -> Finding:
+        item = self.context.catalogue.item(self.ITEM)
+        return Finding(item=self.ITEM, clause=item.clause, system=self.context.name, object=obj,
+                       check="declared.key_management", factor="INFO", satisfied=satisfied, observed=observed,
+                       why=why, provenance="declared", risk=risk, high_risk=high)  # type: ignore[arg-type]
+
+    def finalize(self) -> list[Finding]:
+        """Findings on key management and products."""
+        profile = self.context.system.crypto
+        if profile is None:
+            return [self._f("密码应用", "no crypto profile declared for this level-3 system")]
+        out = []
+        km = profile.key_management
+        if km is None:
+            out.append(self._f("密钥管理", "key management not declared"))
+        else:
+            if km.keys_in_plaintext:
+                out.append(self._f("密钥管理", "keys kept in plaintext (Annex A serious key-management hazard)",
+                                   observed=km.storage or "", risk="高", high=True))
+            missing = [s for s in self.STAGES if s not in km.lifecycle]
+            if missing:
+                out.append(self._f("密钥管理", f"key lifecycle stages not declared: {', '.join(missing)}", risk="低"))
+        if not profile.products:
+            out.append(self._f("密码产品", "no cryptographic product declared"))
+        for product in profile.products:
+            if not product.certificate_no:
+                out.append(self._f(product.name, "no 商用密码产品认证证书 number declared", risk="高"))
+            for sample in product.samples:
+                ok, why = verify_sample(Sample(algorithm=sample.algorithm, output=sample.output, input=sample.input,
+                                               key=sample.key, public_key=sample.public_key, user_id=sample.user_id))
+                out.append(self._f(product.name, f"sample {sample.algorithm}: {why}", observed=sample.output[:64],
+                                   risk="低" if ok else "高", high=not ok, satisfied=ok))
+        return out

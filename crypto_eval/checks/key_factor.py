@@ -1,0 +1,60 @@
+"""The K factor (密钥管理安全性) of an object from the declared products and key management.
+
+K ✓ needs a product that covers the object (its ``used_for`` names the layer, the item or the
+endpoint), holds a 商用密码产品认证证书 and reaches GB/T 37092 level 2 (level 3 systems), and key
+management without the Annex A hazard of plaintext keys. A level-1 module with otherwise sound
+key management is K ✗ with Rk = 1.2 (量化评估规则 2023 Table 3).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from govsoc.core.inventory import CryptoProduct
+from govsoc.crypto_eval.checks import SystemContext
+from govsoc.crypto_eval.finding import Finding
+from govsoc.crypto_eval.scoring import rk_for
+
+__all__ = ["key_findings", "covering_products"]
+
+
+def covering_products(context: SystemContext, item_id: str, obj: str, scope: str) -> list[CryptoProduct]:
+    """Declared products whose ``used_for`` names this scope (layer), item or object."""
+    profile = context.system.crypto
+    if profile is None:
+        return []
+    return [p for p in profile.products if {scope, item_id, obj} & set(p.used_for)]
+
+
+def key_findings(context: SystemContext, item_id: str, obj: str, scope: str, check: str) -> list[Finding]:
+    """One K finding for the object."""
+    item = context.catalogue.item(item_id)
+    profile = context.system.crypto
+    products = covering_products(context, item_id, obj, scope)
+
+    def k(satisfied: bool, observed: str, why: str, rk: Decimal | None = None, risk: str | None = None,
+          high: bool = False) -> list[Finding]:
+        return [Finding(item=item_id, clause=item.clause, system=context.name, object=obj, check=check, factor="K",
+                        satisfied=satisfied, observed=observed, why=why, provenance="declared", rk=rk,
+                        risk=risk, high_risk=high)]  # type: ignore[arg-type]
+
+    if not products:
+        return k(False, f"no product declared for {scope}", "no certified cryptographic product is declared for "
+                 "this object: key management cannot be shown secure", risk="中")
+    names = ", ".join(p.name for p in products)
+    uncertified = [p.name for p in products if not p.certificate_no]
+    if uncertified:
+        return k(False, names, f"product without a 商用密码产品认证证书: {', '.join(uncertified)}", risk="高",
+                 high=scope == "network")
+    km = profile.key_management if profile else None
+    if km is not None and km.keys_in_plaintext:
+        return k(False, names, "keys kept in plaintext (Annex A serious key-management hazard)", risk="高", high=True)
+    levels = [p.module_level for p in products if p.module_level is not None]
+    if not levels:
+        return k(False, names, "GB/T 37092 security level of the products not declared", risk="中")
+    level = min(levels)
+    if level >= 2:
+        return k(True, f"{names} (GB/T 37092 level {level})", "certified products at level 2 or higher")
+    sound = km is not None and km.keys_in_plaintext is False
+    return k(False, f"{names} (GB/T 37092 level {level})", "module below GB/T 37092 level 2",
+             rk=rk_for(context.system.level, level, sound), risk="中")

@@ -1,0 +1,62 @@
+"""Evaluate 等保三级 systems of the asset inventory: probe their endpoints, run every check the
+catalogue names over the evidence, and score (assess.py).
+
+``targets_for(system)`` lists what to probe; ``evaluate_system(system, evidence)`` runs the checks
+over any evidence (probe reports, passive observations) and returns the SystemEvaluation;
+``evaluate_inventory`` does both for every level-3 system, probing all endpoints concurrently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+import govsoc.crypto_eval.checks.channels  # noqa: F401 - registers channel.network, channel.admin
+import govsoc.crypto_eval.checks.declared  # noqa: F401 - registers declared.*
+from govsoc.core.errors import ConfigError
+from govsoc.core.inventory import InventoryModel, System
+from govsoc.crypto_eval.assess import SystemEvaluation, assess
+from govsoc.crypto_eval.catalogue import Catalogue, load_catalogue
+from govsoc.crypto_eval.checks import CHECKS, SystemContext
+from govsoc.crypto_eval.probes.runner import EndpointReport, Target, run_probes
+
+__all__ = ["targets_for", "evaluate_system", "evaluate_inventory", "systems_in_scope"]
+
+
+def targets_for(system: System) -> list[Target]:
+    """The system's endpoints as probe targets."""
+    return [Target(host=e.host, port=e.port, protocol=e.protocol, server_name=e.server_name) for e in system.endpoints]
+
+
+def evaluate_system(system: System, evidence: Iterable[object], catalogue: Catalogue | None = None) -> SystemEvaluation:
+    """Run every check the catalogue names over the evidence and score the system."""
+    catalogue = catalogue or load_catalogue()
+    context = SystemContext(system=system, catalogue=catalogue, endpoints=tuple(system.endpoints))
+    check_ids = sorted({c for item in catalogue.items() for c in item.checks})
+    checks = [CHECKS.get(ident)(context) for ident in check_ids]
+    for piece in evidence:
+        for check in checks:
+            check.evaluate(piece)
+    return assess(context, [f for check in checks for f in check.finalize()])
+
+
+def systems_in_scope(model: InventoryModel, name: str | None = None) -> list[System]:
+    """Level-3 systems (or the named one, whatever its level); ConfigError when the name is unknown."""
+    if name is not None:
+        found = [s for s in model.systems if s.name == name]
+        if not found:
+            known = ", ".join(s.name for s in model.systems) or "none"
+            raise ConfigError(f"no system {name!r} in the inventory (systems: {known})")
+        return found
+    return [s for s in model.systems if s.level == 3]
+
+
+def evaluate_inventory(systems: Sequence[System], *, probe: bool = True, concurrency: int = 64,
+                       question_timeout: float = 3.0, endpoint_timeout: float = 30.0,
+                       extra_evidence: Iterable[object] = (),
+                       on_done: Callable[[EndpointReport], None] | None = None) -> list[SystemEvaluation]:
+    """Probe (unless ``probe`` is False) and evaluate each system."""
+    targets = {t.endpoint: t for s in systems for t in targets_for(s)} if probe else {}
+    reports = run_probes(list(targets.values()), concurrency=concurrency, question_timeout=question_timeout,
+                         endpoint_timeout=endpoint_timeout, on_done=on_done) if targets else []
+    extra = list(extra_evidence)
+    return [evaluate_system(s, [*reports, *extra]) for s in systems]

@@ -1,0 +1,97 @@
+"""The 密评 result as JSON and as a Chinese report-section model that reports/ renders.
+
+``to_json(evaluation)`` keeps every number as a string (Decimal, exact) and every finding with its
+clause and evidence. ``section(evaluation)`` is the 商用密码应用安全性评估 chapter: a summary
+(总分, 结论, 高风险项), then per layer and item the objects with D/A/K, the score, the evidence,
+the risk and the remediation advice (整改建议).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from govsoc.crypto_eval.assess import ItemResult, ObjectResult, SystemEvaluation
+from govsoc.crypto_eval.catalogue import STRENGTH_ZH
+
+__all__ = ["to_json", "section"]
+
+_MARK = {True: "✓", False: "✗", None: "—"}
+
+
+def _num(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _object_json(o: ObjectResult) -> dict[str, Any]:
+    return {"name": o.name, "applicable": o.applicable, "score": _num(o.score), "D": o.d, "A": o.a, "K": o.k,
+            "Ra": str(o.ra), "Rk": str(o.rk), "missing_evidence": o.missing, "provenance": o.provenance}
+
+
+def _item_json(r: ItemResult) -> dict[str, Any]:
+    return {"id": r.item.id, "unit": r.item.unit, "clause": r.item.clause, "title": r.item.title,
+            "strength": r.item.strength, "weight": str(r.item.weight), "score": _num(r.score),
+            "objects": [_object_json(o) for o in r.objects], "findings": [f.to_json() for f in r.findings]}
+
+
+def to_json(e: SystemEvaluation) -> dict[str, Any]:
+    """The whole evaluation, JSON-ready."""
+    return {
+        "system": e.system, "level": e.level, "total": _num(e.total), "verdict": e.verdict,
+        "high_risk": [f.to_json() for f in e.high_risk],
+        "mitigated": [{**f.to_json(), "mitigation": m} for f, m in e.mitigated],
+        "problems": e.problems, "missing_evidence": e.missing,
+        "layers": [{"id": x.layer.id, "name": x.layer.name, "kind": x.layer.kind, "weight": str(x.layer.weight),
+                    "score": _num(x.score), "items": [_item_json(r) for r in x.items]} for x in e.layers],
+    }
+
+
+def _risk(r: ItemResult) -> str:
+    risks = [f.risk for f in r.findings if f.risk and not (f.factor == "INFO" and f.satisfied)]
+    if any(f.high_risk for f in r.findings):
+        return "高"
+    for level in ("高", "中", "低"):
+        if level in risks and (r.score is None or r.score < 1 or level == "高"):
+            return level
+    return "无"
+
+
+def _evidence(r: ItemResult) -> list[str]:
+    out = []
+    for f in r.findings:
+        mark = "" if f.factor in ("INFO", "MISSING", "NA") else f"[{f.factor}{_MARK[f.satisfied]}] "
+        text = f"{mark}{f.object}：{f.why}"
+        if f.observed and f.observed not in f.why:
+            text += f"（观察：{f.observed}）"
+        out.append(text)
+    return out
+
+
+def section(e: SystemEvaluation) -> dict[str, Any]:
+    """The Chinese report-section model (plain data; reports/ renders it)."""
+    verdict = e.verdict or "需人工判定（总分无定义：一组层面全部不适用）"
+    summary = (f"{e.system}（等保{e.level}级）密评量化得分 {e.total if e.total is not None else '—'} 分，"
+               f"结论：{verdict}；高风险项 {len(e.high_risk)} 个，已缓解 {len(e.mitigated)} 个，"
+               f"存在问题的测评单元 {e.problems} 个，缺少证据 {e.missing} 个。")
+    layers = []
+    for x in e.layers:
+        items = []
+        for r in x.items:
+            items.append({
+                "条款": r.item.clause, "测评单元": r.item.unit, "要求": r.item.title,
+                "强度": STRENGTH_ZH[r.item.strength], "权重": str(r.item.weight),
+                "得分": "不适用" if r.score is None else str(r.score),
+                "对象": [{"名称": o.name, "D": _MARK[o.d], "A": _MARK[o.a], "K": _MARK[o.k],
+                          "得分": "不适用" if not o.applicable else _num(o.score),
+                          "来源": {"auto": "自动探测", "declared": "人工声明", "passive": "流量分析"}.get(
+                              o.provenance, o.provenance), "缺少证据": o.missing} for o in r.objects],
+                "证据": _evidence(r), "风险": _risk(r),
+                "整改建议": "" if r.score is None or (r.score == 1 and not r.missing) else r.item.remediation,
+            })
+        layers.append({"层面": x.layer.name, "权重": str(x.layer.weight),
+                       "得分": "不适用" if x.score is None else str(x.score), "测评单元": items})
+    return {"标题": f"商用密码应用安全性评估：{e.system}", "摘要": summary, "总分": _num(e.total), "结论": verdict,
+            "高风险项": [{"条款": f.clause, "对象": f.object, "问题": f.why, "观察": f.observed} for f in e.high_risk],
+            "已缓解高风险项": [{"条款": f.clause, "对象": f.object, "问题": f.why, "缓解措施": m}
+                               for f, m in e.mitigated],
+            "层面": layers}
