@@ -6,7 +6,8 @@ totals, and each record's addresses, ports, protocol, counters and start second,
 what nfdump read from nfcapd's files. Starts are compared with nfdump's for v5 and v9; for IPFIX
 nfdump 1.7.1 starts flows 1-3 s late (it does not apply softflowd's systemInitTimeMilliseconds
 to flowStartSysUpTime), so there each start is compared with the trace's own first packet of
-that flow (tshark): the flow nfdump starts at 19:06:09 has its first packet at 19:06:08.855."""
+that flow (tshark): the flow nfdump starts at 19:06:09 has its first packet at 19:06:08.855.
+Bidirectional IPFIX (RFC 5103) and sampled exports (softflowd -s) are compared too."""
 
 from __future__ import annotations
 
@@ -50,12 +51,17 @@ def _flows(store: SqliteStore) -> list[Event]:
     return list(store.search(Query(terms={"event.kind": ("event",), "netflow.type": ("netflow_flow",)})))
 
 
-def _ours(store: SqliteStore, field: str = "network") -> Counter[tuple[str, ...]]:
+def _ours(store: SqliteStore, *, scaled: bool = True) -> Counter[tuple[str, ...]]:
+    """Our flow events as nfdump rows: addresses, ports, protocol, packets and bytes each way
+    (as scaled by the sampling rate, or as exported), start second."""
+    names = (("source.packets", "source.bytes", "destination.packets", "destination.bytes") if scaled else
+             ("netflow.packet_delta_count", "netflow.octet_delta_count", "netflow.reverse_packet_delta_count",
+              "netflow.reverse_octet_delta_count"))
     rows: Counter[tuple[str, ...]] = Counter()
     for event in _flows(store):
         rows[(event.get("source.ip"), event.get("destination.ip"), str(event.get("source.port", 0)),
               str(event.get("destination.port", 0)), event.get("network.iana_number"),
-              str(event.get(f"{field}.packets")), str(event.get(f"{field}.bytes")),
+              *(str(event.get(name, 0)) for name in names),
               event.get("event.start")[:19].replace("T", " "))] += 1
     return rows
 
@@ -64,8 +70,8 @@ def _theirs(folder: Path) -> Counter[tuple[str, ...]]:
     # nfdump prints a flow that starts at the exporter's boot (First = 0 ms: with -a, softflowd's
     # first packet) as starting in 1970: such a row's start is not compared
     return Counter((row["sa"], row["da"], row["sp"], row["dp"], PROTOCOLS.get(row["pr"], row["pr"]),
-                    row["ipkt"], row["ibyt"], "" if row["ts"].startswith("1970-01-01") else row["ts"])
-                   for row in nfdump_records(folder))
+                    row["ipkt"], row["ibyt"], row["opkt"], row["obyt"],
+                    "" if row["ts"].startswith("1970-01-01") else row["ts"]) for row in nfdump_records(folder))
 
 
 def _unmatched(ours: Counter[tuple[str, ...]], theirs: Counter[tuple[str, ...]]) -> tuple[list[tuple[str, ...]], ...]:
@@ -80,39 +86,57 @@ def _unmatched(ours: Counter[tuple[str, ...]], theirs: Counter[tuple[str, ...]])
     return list(left.elements()), list(right.elements())
 
 
-def _starts_are_first_packets(flows: list[Event]) -> None:
-    """Each flow starts within a second before its first packet in the trace (softflowd keeps
-    times to the second in some paths)."""
+def _starts_are_first_packets(flows: list[Event], *, sampled: bool) -> None:
+    """Each flow starts within a second before its first packet in the trace (either way, for a
+    biflow); a sampled flow starts at a sampled packet, so never before its first one."""
     first: dict[tuple[str, ...], float] = {}
     for row in tshark_rows(TRACE, "tcp || udp", ["frame.time_epoch", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst",
                                                   "tcp.srcport", "udp.srcport", "tcp.dstport", "udp.dstport"]):
-        key = ((row["ip.src"] or row["ipv6.src"])[0], (row["ip.dst"] or row["ipv6.dst"])[0],
-               (row["tcp.srcport"] or row["udp.srcport"])[0], (row["tcp.dstport"] or row["udp.dstport"])[0])
-        first.setdefault(key, float(row["frame.time_epoch"][0]))
+        src, dst = (row["ip.src"] or row["ipv6.src"])[0], (row["ip.dst"] or row["ipv6.dst"])[0]
+        sport, dport = (row["tcp.srcport"] or row["udp.srcport"])[0], (row["tcp.dstport"] or row["udp.dstport"])[0]
+        first.setdefault((src, dst, sport, dport), float(row["frame.time_epoch"][0]))
     assert flows
     for event in flows:
-        key = (event.get("source.ip"), event.get("destination.ip"), str(event.get("source.port")),
-               str(event.get("destination.port")))
+        src, dst = event.get("source.ip"), event.get("destination.ip")
+        sport, dport = str(event.get("source.port")), str(event.get("destination.port"))
+        seen = min(first.get(key, float("inf")) for key in ((src, dst, sport, dport), (dst, src, dport, sport)))
         start = parse_timestamp(event.get("event.start")).timestamp()
-        assert 0 <= first[key] - start < 1.0, (key, first[key], start)
+        assert seen - 1.0 < start if sampled else 0 <= seen - start < 1.0, ((src, dst, sport, dport), seen, start)
 
 
-@pytest.mark.parametrize("version", ["5", "9", "10"])
-def test_totals_and_records_equal_nfcapd(version: str, tmp_path: Path) -> None:
+#: (NetFlow version, softflowd options, what nfcapd does with softflowd's 1-in-4 sampling)
+CASES = [
+    ("5", (), None),
+    ("9", (), None),
+    ("10", (), None),
+    ("10", ("-b",), None),  # RFC 5103 bidirectional records (reverse elements, enterprise 29305)
+    ("5", ("-s", "4"), "scales"),  # the v5 header's sampling interval: nfcapd scales the counters too
+    ("9", ("-s", "4"), "ignores"),  # an options record: nfcapd 1.7.1 leaves the counters as exported
+    ("10", ("-s", "4"), "ignores"),
+]
+
+
+@pytest.mark.parametrize(("version", "extra", "sampling"), CASES, ids=[f"v{v}{''.join(e)}" for v, e, _ in CASES])
+def test_totals_and_records_equal_nfcapd(version: str, extra: tuple[str, ...], sampling: str | None,
+                                          tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "events.db")
     try:
-        folder, receiver = _export(version, tmp_path, store)
+        folder, receiver = _export(version, tmp_path, store, *extra)
         theirs = nfdump_totals(folder)
-        ours = _ours(store)
-        assert theirs["flows"] > 20  # the trace holds dozens of flows: an empty export proves nothing
-        assert {"flows": sum(ours.values()), "packets": sum(int(k[5]) * n for k, n in ours.items()),
-                "bytes": sum(int(k[6]) * n for k, n in ours.items())} == theirs
+        ours = _ours(store, scaled=sampling != "ignores")
+        assert theirs["flows"] > 10  # the trace holds dozens of flows: an empty export proves nothing
+        assert {"flows": sum(ours.values()), "packets": sum((int(k[5]) + int(k[7])) * n for k, n in ours.items()),
+                "bytes": sum((int(k[6]) + int(k[8])) * n for k, n in ours.items())} == theirs
         if version == "10":
             without_start = Counter(k[:-1] for k in _theirs(folder).elements())
             assert Counter(k[:-1] for k in ours.elements()) == without_start
-            _starts_are_first_packets(_flows(store))
+            _starts_are_first_packets(_flows(store), sampled=sampling is not None)
         else:
             assert _unmatched(ours, _theirs(folder)) == ([], [])
+        if sampling:
+            for event in _flows(store):
+                assert event.get("netflow.sampling_rate") == 4 and event.get("netflow.scaled") is True
+                assert event.get("network.packets") == 4 * event.get("netflow.packet_delta_count")
         assert receiver.parser.decoder.problems == Counter()
         assert receiver.counters.kernel_drops == 0
         assert store.count(Query(terms={"event.kind": ("pipeline_error",)})) == 0
