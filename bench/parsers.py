@@ -66,6 +66,7 @@ RECORD_FAMILIES: dict[str, tuple[re.Pattern[str], list[tuple[str, tuple[Path, ..
         ("huawei", (DATA / "devices/huawei.log",)), ("h3c", (DATA / "devices/h3c.log",)),
         ("sangfor.af", (DATA / "devices/sangfor_gbk.log",)), ("hillstone.stoneos", (DATA / "devices/hillstone.log",)),
         ("topsec.tos", (DATA / "devices/topsec.log",)), ("nsfocus.ips", (DATA / "devices/nsfocus.log",)),
+        ("dbappsecurity.waf", (DATA / "devices/dbappsecurity.log",)),
         ("syslog.mixed", tuple(sorted((DATA / "devices").glob("*.log"))))]),
 }
 _MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",

@@ -91,6 +91,7 @@ _H3C_BUFFER = re.compile(r"%[A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d:\d{3} \d{4} \S
 _SANGFOR = re.compile(r"\s(?:fwlog|nat)(?:\[\d+\])?: \S+:")
 _HILLSTONE = re.compile(r"\w{10,20}\([^)]*\) [0-9a-fA-F]{8} (?:HillstoneNetworks#)?\w+@\w+:")
 _TOPSEC = re.compile(r'(?:^|\s)id=(?:tos |"(?:NGTOS|ngtos)")')
+_DBAPP = re.compile(r"\sDBAppWAF: ")
 _NSFOCUS = re.compile(r"time:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d;danger_degree:")
 
 
@@ -109,6 +110,7 @@ DEVICE_RECOGNISERS: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("hillstone.stoneos", lambda line: _HILLSTONE.search(line) is not None),
     ("topsec.tos", lambda line: _TOPSEC.search(line) is not None),
     ("nsfocus.ips", lambda line: _NSFOCUS.search(line) is not None),
+    ("dbappsecurity.waf", lambda line: _DBAPP.search(line) is not None),
 )
 #: The parsers of syslog lines: a file whose lines need more than one of them is read by
 #: syslog.mixed, which chooses per line (line_parser).

@@ -15,12 +15,14 @@ from govsoc.collectors.pipeline import failure_event
 from govsoc.core.errors import ParseError
 
 CONTEXT = ParseContext(timezone=ZoneInfo("UTC"), reference=datetime(2026, 11, 30, tzinfo=UTC))
-PARSERS = ["huawei", "h3c", "sangfor.af", "hillstone.stoneos", "topsec.tos", "nsfocus.ips", "syslog.mixed"]
+PARSERS = ["huawei", "h3c", "sangfor.af", "hillstone.stoneos", "topsec.tos", "nsfocus.ips", "dbappsecurity.waf",
+           "syslog.mixed"]
 #: bytes, and bytes that start like each family's records, so the deeper code is reached too
 PREFIXES = [b"", b"<190>Nov 23 2026 10:00:00 SW %%01SHELL/5/CMDRECORD(s)[1]:", b"<188>Nov 23 10:00:00 2026 FW "
             b"%%10IPS/4/IPS_IPV4_INTERZONE: Protocol(1001)=", b"<134>Nov 23 10:00:00 localhost fwlog: \xc8\xd5:",
             b"Nov 23 10:00:00 2812239202000738(root) 44243630 Traffic@FLOW: SESSION: 1.2.3.4:5->",
-            b'id=tos time="2026-11-23 10:00:00" ', b"<5>time:2026-11-23 10:00:00;danger_degree:"]
+            b'id=tos time="2026-11-23 10:00:00" ', b"<5>time:2026-11-23 10:00:00;danger_degree:",
+            "<178>Nov 23 10:00:00 h DBAppWAF: 发生时间/2026-11-23 10:00:00,URL地址/".encode("gbk")]
 
 
 @pytest.mark.parametrize("parser_id", PARSERS)

@@ -24,6 +24,7 @@ DATA = Path(__file__).parents[2] / "data" / "collectors" / "devices"
     ("hillstone.log", "hillstone.stoneos"),
     ("topsec.log", "topsec.tos"),
     ("nsfocus.log", "nsfocus.ips"),
+    ("dbappsecurity.log", "dbappsecurity.waf"),
 ])
 def test_device_files_are_recognised(name: str, expected: str) -> None:
     assert detect_parser(DATA / name) == expected
@@ -32,7 +33,7 @@ def test_device_files_are_recognised(name: str, expected: str) -> None:
 def test_each_line_is_recognised_alone() -> None:
     for name, expected in [("huawei.log", "huawei"), ("h3c.log", "h3c"), ("sangfor_gbk.log", "sangfor.af"),
                            ("hillstone.log", "hillstone.stoneos"), ("topsec.log", "topsec.tos"),
-                           ("nsfocus.log", "nsfocus.ips")]:
+                           ("nsfocus.log", "nsfocus.ips"), ("dbappsecurity.log", "dbappsecurity.waf")]:
         records = [RawRecord(data=line, origin="x", offset=0) for line in (DATA / name).read_bytes().splitlines()]
         assert {line_parser(record.text()) for record in records} == {expected}, name
     # a host's line is no device's

@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from govsoc.collectors.base import ParseContext, RawRecord
 from govsoc.collectors.community_id import community_id
+from govsoc.collectors.devices import HuaweiParser
 
 Sample = Callable[[str, str], list[dict[str, Any]]]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -69,3 +71,35 @@ def test_the_community_id_joins_the_policy_hit_to_its_flow(sample: Sample) -> No
     assert hit["network.community_id"] == community_id("63.1.1.8", 137, "63.1.1.255", 137, "udp")
     assert hit["related.ip"] == ["63.1.1.8", "63.1.1.255"]
     assert hit["@timestamp"].astimezone(UTC) == datetime(2017, 3, 29, 8, 23, 39, tzinfo=UTC)
+
+
+# composed: no public capture of these was found; each body is the Description that Huawei's Log
+# Reference gives for the (module, brief), with documentation addresses
+@pytest.mark.parametrize(("line", "expected"), [
+    # SHELL/5/LOGIN
+    ('<189>Nov 23 2026 10:00:00 SW-CORE-01 %%01SHELL/5/LOGIN(s)[7]:The user succeeded in logging in to VTY 0. '
+     '(UserType=VTY, UserName=admin, AuthenticationMethod="AAA", Ip=192.0.2.10, VpnName=)',
+     {"event.category": ["authentication"], "event.type": ["start"], "event.outcome": "success",
+      "user.name": "admin", "source.ip": "192.0.2.10", "huawei.vrp.user_type": "VTY"}),
+    # SHELL/4/LOGINFAILED: a brute-force rule counts these per source
+    ('<188>Nov 23 2026 10:00:01 SW-CORE-01 %%01SHELL/4/LOGINFAILED(s)[8]:Failed to login. (Ip=203.0.113.7, '
+     'UserName=root, Times=3, AccessType=SSH, VpnName=)',
+     {"event.outcome": "failure", "event.action": "logon-failed", "user.name": "root", "source.ip": "203.0.113.7",
+      "huawei.vrp.times": "3"}),
+    # SSH/4/SSH_FAIL with its reason
+    ('<188>Nov 23 2026 10:00:02 SW-CORE-01 %%01SSH/4/SSH_FAIL(s)[9]:Failed to login through SSH. (IP=203.0.113.7, '
+     'VpnInstanceName=, UserName=admin, Times=2, FailedReason=The password is incorrect)',
+     {"event.outcome": "failure", "source.ip": "203.0.113.7", "event.reason": "The password is incorrect"}),
+    # CFM/4/SAVE: the configuration saved
+    ("<188>Nov 23 2026 10:00:03 SW-CORE-01 %%01CFM/4/SAVE(s)[10]:The user chose Y when deciding whether to save "
+     "the configuration to the device.",
+     {"event.category": ["configuration"], "event.action": "configuration-saved", "event.outcome": "success"}),
+    # a module no table knows (interface state): still an event, the brief as its action
+    ("<187>Nov 23 2026 10:00:04 SW-CORE-01 %%01IFNET/3/LINK_STATE(l)[11]:The line protocol IP on the interface "
+     "GigabitEthernet0/0/1 has entered the DOWN state.",
+     {"event.action": "link-state", "event.category": None, "huawei.module": "IFNET", "log.level": "error"}),
+])
+def test_documented_vrp_login_and_save_messages(line: str, expected: dict[str, Any]) -> None:
+    context = ParseContext(timezone=SHANGHAI, reference=datetime(2026, 11, 30, tzinfo=UTC))
+    (event,) = HuaweiParser().parse(RawRecord(data=line.encode(), origin="x", offset=0), context)
+    assert {k: event.get(k) for k in expected} == expected
