@@ -24,6 +24,7 @@ them) or, at shutdown, the store is down and the spool full (counted as ``droppe
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 import time
@@ -35,12 +36,13 @@ from typing import Any
 
 from govsoc.collectors.base import ParseContext, Parser, RawRecord, parsers
 from govsoc.collectors.detect import detect_lines, line_parser
-from govsoc.collectors.pipeline import Pipeline
+from govsoc.collectors.pipeline import Pipeline, failure_event
 from govsoc.collectors.receivers.counters import ReceiverCounters
 from govsoc.collectors.receivers.handoff import Handoff, Message
 from govsoc.collectors.receivers.senders import SenderRules
 from govsoc.collectors.summary import IngestSummary
 from govsoc.collectors.syslog.charset import decode_message
+from govsoc.core.errors import ParseError
 from govsoc.core.event import Event
 
 __all__ = ["DeliveryWorker", "ReceiverState", "auto_parser"]
@@ -83,10 +85,10 @@ class DeliveryWorker:
 
     def __init__(self, pipeline: Pipeline, handoff: Handoff, *, rejects_dir: Path, batch_size: int = 2000,
                  flush_seconds: float = 0.2, tick: Callable[[], None] = lambda: None,
-                 tick_seconds: float = 1.0) -> None:
+                 tick_seconds: float = 1.0, notice: Callable[[str], None] = lambda _message: None) -> None:
         self.pipeline, self.handoff, self.rejects_dir = pipeline, handoff, rejects_dir
         self.batch_size, self.flush_seconds = batch_size, flush_seconds
-        self.tick, self.tick_seconds = tick, tick_seconds
+        self.tick, self.tick_seconds, self.notice = tick, tick_seconds, notice
         self.stopping = threading.Event()
         self._parsers: dict[str, Parser] = {}
         self._contexts: dict[str, ParseContext] = {}
@@ -99,7 +101,10 @@ class DeliveryWorker:
         while True:
             messages = self.handoff.take(self.batch_size, self.flush_seconds)
             if messages:
-                self.process(messages)
+                try:
+                    self.process(messages)
+                except Exception as e:  # noqa: BLE001  the receivers keep running; the loss is counted and said
+                    self._lost(messages, e)
             elif self.stopping.is_set() and not len(self.handoff):
                 break
             else:
@@ -123,11 +128,13 @@ class DeliveryWorker:
             group = groups.get(id(state))
             if group is None:
                 group = groups[id(state)] = (state, [])
-            group[1].extend(self._events(state, message))
+            group[1].extend(self.message_events(state, message))
         for state, events in groups.values():
             self._deliver(state, events)
 
-    def _events(self, state: ReceiverState, message: Message) -> list[Event]:
+    def message_events(self, state: ReceiverState, message: Message) -> list[Event]:
+        """The events of one received message (never none: what no parser understands, or what
+        makes a parser fail, is kept as a pipeline_error event)."""
         _key, host, port, data, flag, at = message
         counters = state.counters
         policy = state.rules.policy(host)
@@ -154,15 +161,34 @@ class DeliveryWorker:
         failures = summary.parse_failures
         extra = {"log.source.address": host, "govsoc.charset": charset, "govsoc.receiver": state.name}
         events: list[Event] = []
-        for _record, finished in self.pipeline.events((record,), parser, context, summary):
-            for event in finished:
-                fields: dict[str, Any] = dict(event.fields)
-                fields.pop("log.offset", None)  # a receive sequence number, not a position in a log
-                fields.update(extra)
-                events.append(Event(id=event.id, timestamp=event.timestamp, dataset=event.dataset, fields=fields))
+        try:
+            parsed = [event for _record, finished in self.pipeline.events((record,), parser, context, summary)
+                      for event in finished]
+        except Exception as e:  # noqa: BLE001  a parser's bug must not stop the receivers: the message is kept
+            summary.parse_failures += 1
+            error = ParseError(f"internal error in parser {parser_id}: {type(e).__name__}: {e}")
+            failed = failure_event(record, parser, error, context)
+            flags: dict[str, Any] = {"govsoc.flags": list(record.flags)} if record.flags else {}
+            if replaced:
+                flags["govsoc.original_base64"] = base64.b64encode(record.data).decode("ascii")
+            parsed = [Event(id=failed.id, timestamp=failed.timestamp, dataset=failed.dataset,
+                            fields={**failed.fields, **flags})]
+        for event in parsed:
+            fields: dict[str, Any] = dict(event.fields)
+            fields.pop("log.offset", None)  # a receive sequence number, not a position in a log
+            fields.update(extra)
+            events.append(Event(id=event.id, timestamp=event.timestamp, dataset=event.dataset, fields=fields))
         counters.parse_failures += summary.parse_failures - failures
         counters.events += len(events)
         return events
+
+    def _lost(self, messages: list[Message], error: Exception) -> None:
+        """A batch that failed in an unexpected way (a bug, a store error that is no
+        StoreError): counted as dropped per receiver and said, and the receivers go on."""
+        for message in messages:
+            state: ReceiverState = message[0]
+            state.counters.dropped += 1
+        self.notice(f"receivers: {len(messages)} messages lost to an internal error: {type(error).__name__}: {error}")
 
     def _deliver(self, state: ReceiverState, events: list[Event]) -> None:
         """Store or spool ``events``; while the store is down and the spool full, wait (the

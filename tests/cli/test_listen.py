@@ -72,3 +72,16 @@ def test_listen_needs_a_receiver(govsoc) -> None:  # type: ignore[no-untyped-def
     assert code == 2 and "--cert" in err
     code, _out, err = govsoc("listen", "--udp", "nonsense")
     assert code == 2 and "HOST:PORT" in err
+
+
+def test_listen_runs_the_configured_receivers(home: Path, tmp_path: Path, govsoc) -> None:  # type: ignore[no-untyped-def]
+    config = tmp_path / "govsoc.yaml"
+    config.write_text(f"data_dir: {home}\ncollectors:\n  receivers:\n"
+                      "    - {name: edge, transport: udp, listen: '127.0.0.1:0', allow: [10.0.0.0/8],\n"
+                      "       senders: [{match: [10.1.0.0/16], timezone: UTC, charset: gbk}]}\n", encoding="utf-8")
+    code, out, err = govsoc("--config", str(config), "listen", "--stop-after", "0.5")
+    assert code == 0, err
+    assert re.search(r"listening: edge udp 127\.0\.0\.1:\d+ \(allow: 10\.0\.0\.0/8\)", err)
+    assert out.startswith("edge (udp 127.0.0.1:")
+    code, out, _err = govsoc("--config", str(config), "status", "--format", "json")
+    assert [r["name"] for r in json.loads(out)["receivers"]] == ["edge"]

@@ -160,3 +160,24 @@ def test_each_message_gets_its_parser(receivers: Start, store) -> None:  # type:
     assert "日志类型" in modules["sangfor"].get("event.original")
     assert modules["sangfor"].get("govsoc.charset") == "gb18030"
     assert all(e.get("event.kind") != "pipeline_error" for e in modules.values())
+
+
+def test_ipv6_listeners(receivers: Start, store) -> None:  # type: ignore[no-untyped-def]
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        import pytest
+
+        pytest.skip("no IPv6 loopback on this machine")
+    rs = receivers({"name": "udp6", "transport": "udp", "listen": "[::1]:0", "allow": ["::1/128"]},
+                   {"name": "tcp6", "transport": "tcp", "listen": "[::1]:0"})
+    with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as sock:
+        sock.sendto(BSD, rs.addresses["udp6"][:2])
+    with socket.create_connection(rs.addresses["tcp6"][:2]) as sock:
+        sock.sendall(ISO + b"\n")
+    time.sleep(0.3)
+    rs.stop()
+    events = stored(store)
+    assert sorted(e.get("log.source.address") for e in events) == ["::1", "::1"]
+    assert {e.get("govsoc.receiver") for e in events} == {"udp6", "tcp6"}
