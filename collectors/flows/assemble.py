@@ -1,6 +1,10 @@
 """A capture stream to finished flows: reader -> decoders -> flow table, chunk by chunk.
 
-Memory stays bounded by one chunk (a few MiB) plus the open flows.
+Two engines give the same flows: the compiled one (collectors.flows.native, numba) decodes the
+common case and keeps the table in native code, handing other packets to the per-packet decoder;
+the pure-Python one (collectors.flows.table) decodes every packet in Python. ``engine="auto"``
+takes the compiled one when numba is installed. Memory stays bounded by one chunk (a few MiB)
+plus the open flows.
 """
 
 from __future__ import annotations
@@ -17,11 +21,22 @@ class FlowAssembler:
     """Reads one capture into flows; after ``flows()`` is exhausted, ``problems`` and the
     counters say what was read and what was skipped."""
 
-    def __init__(self, stream: BinaryIO, *, table: FlowTable | None = None) -> None:
+    def __init__(self, stream: BinaryIO, *, engine: str = "auto", table: FlowTable | None = None) -> None:
         self.reader = CaptureReader(stream)
         self.problems: Problems = self.reader.problems
         self.decoder = Decoder(self.problems)
         self.table = table or FlowTable()
+        if engine == "auto":
+            from govsoc.collectors.flows.native import available
+
+            engine = "native" if available() else "python"
+        self.engine = engine
+        if engine == "native":
+            from govsoc.collectors.flows.native import walker
+
+            self.reader.walker = walker()
+        #: packets the compiled kernel decoded itself (the others went through the Python decoder)
+        self.native_packets = 0
 
     @property
     def packets(self) -> int:
@@ -30,6 +45,9 @@ class FlowAssembler:
 
     def flows(self) -> Iterator[Flow]:
         """Each flow as it ends, then every flow still open at the end of the capture."""
+        if self.engine == "native":
+            yield from self._native()
+            return
         table, decode = self.table, self.decoder.decode
         add = table.add
         for chunk in self.reader.chunks():
@@ -42,3 +60,16 @@ class FlowAssembler:
                     add(hit, times[i], number)
             yield from table.finished()
         yield from table.flush()
+
+    def _native(self) -> Iterator[Flow]:
+        from govsoc.collectors.flows.native import NativeEngine
+
+        engine = NativeEngine()
+        out: list[Flow] = []
+        for chunk in self.reader.chunks():
+            engine.run(chunk, self.decoder.decode, out)
+            self.native_packets = engine.native_packets
+            yield from out
+            out.clear()
+        engine.flush(out)
+        yield from out

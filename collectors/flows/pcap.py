@@ -20,7 +20,7 @@ import struct
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 #: Bytes read at a time; a chunk never holds more than this plus one record.
 BLOCK_BYTES = 4 << 20
@@ -114,8 +114,10 @@ class CaptureReader:
     """Reads a pcap or pcapng stream into chunks; ``problems`` says what was skipped and where.
     ``packets`` counts the packets read, ``linktypes`` the link types met."""
 
-    def __init__(self, stream: BinaryIO, *, block_bytes: int = BLOCK_BYTES) -> None:
+    def __init__(self, stream: BinaryIO, *, block_bytes: int = BLOCK_BYTES, walker: Any = None) -> None:
         self.stream = stream
+        #: a compiled record walker (collectors.flows.native.walker): chunks then hold arrays
+        self.walker = walker
         self.block_bytes = block_bytes
         self.problems = Problems()
         self.packets = 0
@@ -185,7 +187,10 @@ class _PcapChunks:
                                                          chunk.offsets)
             bad: str | None = None
             want = 16
-            while position + 16 <= end:
+            if owner.walker is not None:
+                position, number, bad, want = self._walk(chunk, buffer, position, number, linktype, limit, snaplen,
+                                                         order, nanos)
+            while owner.walker is None and position + 16 <= end:
                 seconds, fraction, caplen, wirelen = unpack(data, position)
                 if caplen > limit or (caplen > wirelen and caplen > snaplen) or (not nanos and fraction >= 1_000_000):
                     bad = (f"record length {caplen} over the snap length {snaplen}" if caplen > limit
@@ -202,9 +207,10 @@ class _PcapChunks:
                 times.append(seconds * 1_000_000_000 + fraction * scale)
                 offsets.append(buffer.base + position)
                 position += 16 + caplen
-            if starts:
-                self.last_seconds = times[-1] // 1_000_000_000
-                chunk.linktypes = [linktype] * len(starts)
+            if len(chunk.starts):
+                self.last_seconds = int(chunk.times[-1]) // 1_000_000_000
+                if owner.walker is None:
+                    chunk.linktypes = [linktype] * len(starts)
                 owner.packets = number
                 yield chunk
             if bad is not None:
@@ -220,6 +226,29 @@ class _PcapChunks:
                                        f"record cut short at the end of the file: {end - position} bytes left, "
                                        f"{want} needed", "truncated record")
                 return
+
+    def _walk(self, chunk: Chunk, buffer: _Buffer, position: int, number: int, linktype: int, limit: int,
+              snaplen: int, order: str, nanos: bool) -> tuple[int, int, str | None, int]:
+        """The compiled walk over the buffer: the chunk's arrays filled, (position, packet number,
+        why the walk stopped at a bad header or None, bytes the next record needs)."""
+        import numpy as np
+
+        data = np.frombuffer(buffer.data, dtype=np.uint8)
+        room = max(1, (len(data) - position) // 16 + 1)
+        arrays = [np.empty(room, dtype=np.int64) for _ in range(5)]
+        count, position, status, want = self.owner.walker(data, position, order == "<", nanos, limit, snaplen,
+                                                          *arrays)
+        starts, caplens, wirelens, times, positions = (a[:count] for a in arrays)
+        chunk.starts, chunk.caplens, chunk.wirelens, chunk.times = starts, caplens, wirelens, times  # type: ignore[assignment]
+        chunk.offsets = positions + buffer.base  # type: ignore[assignment]
+        chunk.linktypes = np.full(count, linktype, dtype=np.int64)  # type: ignore[assignment]
+        bad = None
+        if status == 1:
+            seconds, fraction, caplen, wirelen = struct.unpack_from(order + "IIII", buffer.data, position)
+            bad = (f"record length {caplen} over the snap length {snaplen}" if caplen > limit
+                   else f"captured length {caplen} over the original length {wirelen}" if caplen > wirelen
+                   else f"microseconds {fraction} out of range")
+        return position, number + count, bad, want
 
     def _resync(self, buffer: _Buffer, position: int, record: struct.Struct, limit: int, nanos: bool) -> int:
         """The position of the next plausible record (its header sane and followed by another

@@ -1,0 +1,280 @@
+"""pcap -> flows benchmark (issue 14): packets per second and peak memory of govsoc's flow
+assembly beside scapy's rdpcap, dpkt, nfstream and a bare struct read loop, on the same
+generated capture, in one run.
+
+    python -m bench.flows                      # 1,000,000 packets (generated once, cached)
+    python -m bench.flows --packets 200000     # quicker
+    python -m bench.flows --scapy-packets 0    # leave scapy out
+
+The capture is generated here (deterministic): TCP connections with handshake, data both ways
+and FIN teardown, UDP DNS query/answer pairs, ICMP echoes, a share on 802.1Q VLANs and a share
+over IPv6, on Ethernet. Every contender runs in a child process of its own, so its peak
+resident memory (ru_maxrss) is its own. scapy's rdpcap holds every packet in memory and reads
+about 3,500 packets/s; it is timed on the first ``--scapy-packets`` packets of the same file
+(say so in the table) and its rate compared. The baselines come from the ``bench`` extra
+(``pip install 'govsoc[bench]'``); a missing one is printed as unavailable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import struct
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+CACHE = Path(os.environ.get("GOVSOC_BENCH_CACHE", Path.home() / ".cache" / "govsoc"))
+MAC = b"\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb"
+
+
+def _ipv4(src: bytes, dst: bytes, proto: int, payload: bytes) -> bytes:
+    return struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), 0, 0x4000, 64, proto, 0, src, dst) + payload
+
+
+def _ipv6(src: bytes, dst: bytes, proto: int, payload: bytes) -> bytes:
+    return struct.pack("!IHBB16s16s", 0x60000000, len(payload), proto, 64, src, dst) + payload
+
+
+def _frame(ip: bytes, v6: bool, vlan: int) -> bytes:
+    ethertype = b"\x86\xdd" if v6 else b"\x08\x00"
+    if vlan:
+        return MAC + struct.pack("!HH", 0x8100, vlan) + ethertype + ip
+    return MAC + ethertype + ip
+
+
+def _tcp(sport: int, dport: int, seq: int, ack: int, flags: int, data: bytes) -> bytes:
+    return struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 0x50, flags, 65535, 0, 0) + data
+
+
+def _connection(rng: random.Random, a: bytes, b: bytes, ip: Callable[[bytes, bytes, int, bytes], bytes], v6: bool,
+                vlan: int, payloads: list[bytes]) -> list[bytes]:
+    """One TCP connection's frames: handshake, data both ways, FIN teardown."""
+    frames: list[bytes] = []
+    sport, dport = rng.randrange(1024, 65535), rng.choice((80, 443, 22, 3306, 8080))
+    cs, ss = rng.randrange(1 << 32), rng.randrange(1 << 32)
+
+    def seg(src: bytes, dst: bytes, sp: int, dp: int, seq: int, ack: int, flags: int, data: bytes) -> None:
+        segment = _tcp(sp, dp, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF, flags, data)
+        frames.append(_frame(ip(src, dst, 6, segment), v6, vlan))
+
+    seg(a, b, sport, dport, cs, 0, 0x02, b"")
+    seg(b, a, dport, sport, ss, cs + 1, 0x12, b"")
+    seg(a, b, sport, dport, cs + 1, ss + 1, 0x10, b"")
+    c, s = cs + 1, ss + 1
+    for _ in range(rng.randrange(2, 60)):
+        data = rng.choice(payloads)
+        if rng.random() < 0.4:
+            seg(a, b, sport, dport, c, s, 0x18, data)
+            c += len(data)
+        else:
+            seg(b, a, dport, sport, s, c, 0x18, data)
+            s += len(data)
+    seg(a, b, sport, dport, c, s, 0x11, b"")
+    seg(b, a, dport, sport, s, c + 1, 0x11, b"")
+    seg(a, b, sport, dport, c + 1, s + 1, 0x10, b"")
+    return frames
+
+
+def generate(path: Path, packets: int, seed: int = 14) -> None:
+    """Write a capture of about ``packets`` packets to ``path``."""
+    rng = random.Random(seed)
+    out = path.open("wb")
+    out.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+    written, now = 0, 1_700_000_000.0
+    payloads = [bytes(rng.randrange(256) for _ in range(n)) for n in (0, 64, 200, 512, 1200, 1448)]
+    while written < packets:
+        now += rng.expovariate(2000)
+        v6, vlan = rng.random() < 0.2, (rng.choice((10, 20, 30)) if rng.random() < 0.3 else 0)
+        if v6:
+            a, b = b"\x20\x01\x0d\xb8" + rng.randbytes(12), b"\x20\x01\x0d\xb8" + rng.randbytes(12)
+            ip = _ipv6
+        else:
+            a, b = bytes([10, rng.randrange(256), rng.randrange(256), rng.randrange(1, 255)]), \
+                bytes([172, 16, rng.randrange(256), rng.randrange(1, 255)])
+            ip = _ipv4
+        kind = rng.random()
+        frames: list[bytes] = []
+        if kind < 0.8:  # a TCP connection
+            frames = _connection(rng, a, b, ip, v6, vlan, payloads)
+        elif kind < 0.97:  # DNS
+            sport = rng.randrange(1024, 65535)
+            query = (struct.pack("!HHHHHH", rng.randrange(65536), 0x0100, 1, 0, 0, 0)
+                     + b"\x07example\x03com\x00\x00\x01\x00\x01")
+            answer = (query[:2] + b"\x81\x80" + query[4:6] + b"\x00\x01" + query[8:]
+                      + b"\xc0\x0c\x00\x01\x00\x01\x00\x00\x0e\x10\x00\x04\x5d\xb8\xd8\x22")
+            frames.append(_frame(ip(a, b, 17, struct.pack("!HHHH", sport, 53, 8 + len(query), 0) + query), v6, vlan))
+            frames.append(_frame(ip(b, a, 17, struct.pack("!HHHH", 53, sport, 8 + len(answer), 0) + answer), v6, vlan))
+        else:  # ping (ICMPv4 only)
+            if v6:
+                continue
+            for sequence in range(4):
+                echo = struct.pack("!BBHHH", 8, 0, 0, 1, sequence) + bytes(56)
+                frames.append(_frame(_ipv4(a, b, 1, echo), False, vlan))
+                frames.append(_frame(_ipv4(b, a, 1, b"\x00" + echo[1:]), False, vlan))
+        for frame in frames:
+            if written >= packets:
+                break
+            now += rng.expovariate(50000)
+            seconds = int(now)
+            out.write(struct.pack("<IIII", seconds, int((now - seconds) * 1e6), len(frame), len(frame)) + frame)
+            written += 1
+    out.close()
+
+
+def capture(packets: int) -> Path:
+    """The cached generated capture of ``packets`` packets."""
+    path = CACHE / f"bench-flows-{packets}.pcap"
+    if not path.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".part")
+        generate(partial, packets)
+        partial.rename(path)
+    return path
+
+
+# -- contenders (each runs in its own child process) ----------------------------------------------
+def run_govsoc(path: Path, limit: int) -> tuple[int, int]:
+    from govsoc.collectors.flows.assemble import FlowAssembler
+
+    with path.open("rb") as handle:
+        assembler = FlowAssembler(handle)
+        flows = sum(1 for _ in assembler.flows())
+    return assembler.packets, flows
+
+
+def run_struct(path: Path, limit: int) -> tuple[int, int]:
+    """A bare read loop: blocks read, record headers unpacked, packets sliced, nothing decoded."""
+    record = struct.Struct("<IIII")
+    count = 0
+    with path.open("rb") as handle:
+        handle.read(24)
+        data, position = b"", 0
+        while True:
+            block = handle.read(4 << 20)
+            if not block:
+                break
+            data = data[position:] + block
+            position, end = 0, len(data)
+            while position + 16 <= end:
+                caplen = record.unpack_from(data, position)[2]
+                if position + 16 + caplen > end:
+                    break
+                _ = data[position + 16:position + 16 + caplen]
+                position += 16 + caplen
+                count += 1
+    return count, 0
+
+
+def run_dpkt(path: Path, limit: int) -> tuple[int, int]:
+    """dpkt's reader and decoders, packets counted into a 5-tuple table."""
+    import dpkt
+
+    flows: dict[tuple[object, ...], list[int]] = {}
+    count = 0
+    with path.open("rb") as handle:
+        for _, buf in dpkt.pcap.Reader(handle):
+            count += 1
+            ip = dpkt.ethernet.Ethernet(buf).data
+            if not isinstance(ip, (dpkt.ip.IP, dpkt.ip6.IP6)):
+                continue
+            transport = ip.data
+            ported = isinstance(transport, (dpkt.tcp.TCP, dpkt.udp.UDP))
+            ports = (transport.sport, transport.dport) if ported else (0, 0)
+            a, b = (ip.src, ports[0]), (ip.dst, ports[1])
+            key = (ip.p, *min(a, b), *max(a, b))
+            entry = flows.setdefault(key, [0, 0])
+            entry[0] += 1
+            entry[1] += len(buf)
+    return count, len(flows)
+
+
+def run_scapy(path: Path, limit: int) -> tuple[int, int]:
+    """scapy's rdpcap of the first ``limit`` packets (parsing only, as the issue measures it)."""
+    from scapy.utils import rdpcap
+
+    packets = rdpcap(str(path), count=limit)
+    return len(packets), 0
+
+
+def run_nfstream(path: Path, limit: int) -> tuple[int, int]:
+    """nfstream's C engine (bidirectional flows, no statistics, no payload dissection)."""
+    from nfstream import NFStreamer
+
+    flows = packets = 0
+    for flow in NFStreamer(source=str(path), n_dissections=0, statistical_analysis=False):
+        flows += 1
+        packets += flow.bidirectional_packets
+    return packets, flows
+
+
+CONTENDERS: dict[str, Callable[[Path, int], tuple[int, int]]] = {
+    "struct loop": run_struct, "govsoc": run_govsoc, "dpkt": run_dpkt, "nfstream": run_nfstream, "scapy": run_scapy,
+}
+
+
+def child(name: str, path: Path, limit: int) -> None:
+    """Run one contender and print its figures as JSON."""
+    began = time.perf_counter()
+    try:
+        packets, flows = CONTENDERS[name](path, limit)
+    except ImportError as e:
+        print(json.dumps({"unavailable": f"{type(e).__name__}: {e}"}))
+        return
+    seconds = time.perf_counter() - began
+    usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(json.dumps({"packets": packets, "flows": flows, "seconds": seconds, "peak_kib": usage}))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every contender on the same capture and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--packets", type=int, default=1_000_000)
+    parser.add_argument("--scapy-packets", type=int, default=50_000)
+    parser.add_argument("--only", action="append", help="run only these contenders")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    path = capture(args.packets)
+    if args.child:
+        child(args.child, path, args.scapy_packets)
+        return 0
+    size = path.stat().st_size
+    print(f"capture: {path} ({args.packets:,} packets, {size / 2**20:.0f} MiB)")
+    results: dict[str, dict[str, object]] = {}
+    for name in CONTENDERS:
+        if args.only and name not in args.only:
+            continue
+        if name == "scapy" and args.scapy_packets <= 0:
+            continue
+        command = [sys.executable, "-m", "bench.flows", "--packets", str(args.packets), "--scapy-packets",
+                   str(args.scapy_packets), "--child", name]
+        done = subprocess.run(command, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
+        try:
+            results[name] = json.loads(done.stdout.strip().splitlines()[-1])
+        except (IndexError, ValueError):
+            results[name] = {"unavailable": (done.stderr.strip().splitlines() or ["failed"])[-1]}
+    ours = results.get("govsoc", {})
+    our_rate = float(ours["packets"]) / float(ours["seconds"]) if "seconds" in ours else 0.0  # type: ignore[arg-type]
+    print(f"{'contender':<12} {'packets':>10} {'flows':>8} {'seconds':>8} {'packets/s':>11} {'peak MiB':>9} "
+          f"{'govsoc is':>10}")
+    for name, figures in results.items():
+        if "unavailable" in figures:
+            print(f"{name:<12} unavailable: {figures['unavailable']}")
+            continue
+        rate = float(figures["packets"]) / float(figures["seconds"])  # type: ignore[arg-type]
+        note = f"{our_rate / rate:.2f}x" if name != "govsoc" else ""
+        flows = f"{figures['flows']:,}" if figures["flows"] else "-"
+        print(f"{name:<12} {figures['packets']:>10,} {flows:>8} {float(figures['seconds']):>8.2f} "  # type: ignore[arg-type]
+              f"{rate:>11,.0f} {int(figures['peak_kib']) / 1024:>9.0f} {note:>10}")  # type: ignore[call-overload]
+    if "scapy" in results and "unavailable" not in results["scapy"]:
+        print(f"(scapy read the first {args.scapy_packets:,} packets only: rdpcap keeps every packet in memory)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,834 @@
+"""The fast path: the flow table and the common-case packet decoder compiled to native code
+with numba (a registry package, extra ``pcap``), over whole chunks of the capture at once.
+
+The kernel walks a chunk's packets in order. Ethernet (up to two VLAN tags), Linux cooked and
+raw-IP frames carrying IPv4 (unfragmented) or IPv6 (no extension header) with TCP or UDP are
+decoded and counted in native code; the kernel stops at any other packet (tunnels, fragments,
+ICMP, damage), which Python decodes with collectors.flows.decode and feeds back, one hit at a
+time, into the same native table, so each flow lives in one place and sees its packets in
+order. The table keeps Zeek's semantics exactly as collectors.flows.tcp and .table do (a test
+holds the two engines to the same flows on every corpus trace and on generated traffic).
+
+State is a set of arrays indexed by flow slot (two endpoint rows per slot: originator,
+responder); slots are reused through a free list, so memory follows the open flows, not the
+file. Finished flows come back as collectors.flows.table.Flow objects.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from govsoc.collectors.flows.decode import (
+    ICMP4_COUNTERPART,
+    ICMP6_COUNTERPART,
+    TCP,
+    UDP,
+    UDP_TUNNEL_PORTS,
+    Hit,
+)
+from govsoc.collectors.flows.table import (
+    CLOSE_DELAY,
+    DNS_PORTS,
+    ICMP_REPLIES,
+    LIKELY_SERVER_PORTS,
+    NOT_FLOWS,
+    NS,
+    OTHER_TIMEOUT,
+    SAMPLE_BYTES,
+    SAMPLE_PACKETS,
+    SWEEP_SECONDS,
+    TIMEOUTS,
+    Flow,
+)
+from govsoc.collectors.flows.tcp import Endpoint, TcpConnection
+
+#: the key type of the compiled flow dictionary (set by _compile, read by _new_table's compilation)
+KEY_TYPE: Any = None
+_numba: Any
+try:
+    import numba as _numba
+except ImportError:  # pragma: no cover - the pure-Python engine is used instead
+    _numba = None
+
+# endpoint fields (columns of the endpoint matrix)
+STATE, PREV, START, LAST, ACKS, FINS, RSTS, PKTS, IPB, PAY, RXC, RXT, W0C, W0T, LSYN, LFIN, LRST, DIDC = range(18)
+EP_FIELDS = 18
+# flow fields (columns of the flow matrix)
+(PROTO, OHI, OLO, RHI, RLO, OPORT, RPORT, FSTART, FLAST, CLOSED, FIRST, HSEEN, HLEN, VLAN0, VLAN1, NVLAN, V6, SAMPLES,
+ K0, K1, K2, K3, K4, FLIPPED) = range(24)
+FLOW_FIELDS = 24
+HISTORY_BYTES = 48
+_M = 0xFFFFFFFF
+V4_MARK = -1  # the high half of an IPv4 address (keeps v4 and v6 keys apart)
+INACTIVE, SYN_SENT, SYN_ACK_SENT, PARTIAL, ESTABLISHED, CLOSED_S, RESET = range(7)
+
+
+def available() -> bool:
+    """Whether numba is installed (the fast path can run)."""
+    return _numba is not None
+
+
+def _lookup(values: frozenset[int]) -> np.ndarray:
+    table = np.zeros(65536, dtype=np.uint8)
+    for value in values:
+        table[value] = 1
+    return table
+
+
+LIKELY = _lookup(LIKELY_SERVER_PORTS)
+DNS = _lookup(DNS_PORTS)
+TUNNEL = _lookup(frozenset(UDP_TUNNEL_PORTS))
+NOFLOW = _lookup(NOT_FLOWS)
+REPLIES = np.zeros((256, 256), dtype=np.uint8)  # [proto, icmp type]
+for _proto, _types in ICMP_REPLIES.items():
+    for _type in _types:
+        REPLIES[_proto, _type] = 1
+COUNTERPART = np.full((2, 256), -1, dtype=np.int64)  # [ICMPv6?, type] -> the answer's type
+for _row, _pairs in enumerate((ICMP4_COUNTERPART, ICMP6_COUNTERPART)):
+    for _type, _answer in _pairs.items():
+        COUNTERPART[_row, _type] = _answer
+TIMEOUT = np.full(256, OTHER_TIMEOUT * NS, dtype=np.int64)
+for _proto, _seconds in TIMEOUTS.items():
+    TIMEOUT[_proto] = _seconds * NS
+CSEQ, LIVE = FLOW_FIELDS, FLOW_FIELDS + 1
+FLOW_FIELDS += 2
+# control cells shared by the kernel and Python
+C_FREE, C_DONE, C_SWEEP, C_DELAY, C_CREATED, C_SAMPLES = range(6)
+# why the kernel returned
+R_END, R_SLOW, R_SWEEP = 0, 1, 2
+
+
+# -- the compiled functions (plain Python here; compiled by _compile()) ---------------------------
+def _sd(a: int, b: int) -> int:
+    d = (a - b) & 0xFFFFFFFF
+    if d & 0x80000000:
+        return d - 0x100000000
+    return d
+
+
+def _hist(F: Any, H: Any, slot: int, code: int) -> None:
+    n = F[slot, HLEN]
+    if n < HISTORY_BYTES:
+        H[slot, n] = code
+        F[slot, HLEN] = n + 1
+
+
+def _flip(F: Any, E: Any, H: Any, slot: int) -> None:
+    o, r = 2 * slot, 2 * slot + 1
+    for c in range(EP_FIELDS):
+        t = E[o, c]
+        E[o, c] = E[r, c]
+        E[r, c] = t
+    for a, b in ((OHI, RHI), (OLO, RLO), (OPORT, RPORT)):
+        t = F[slot, a]
+        F[slot, a] = F[slot, b]
+        F[slot, b] = t
+    F[slot, FLIPPED] ^= 1
+    _hist(F, H, slot, 94)
+
+
+def _check(F: Any, E: Any, H: Any, slot: int, side: int, mask: int, code: int) -> tuple[bool, int]:
+    if (code == 65 or code == 68) and F[slot, HLEN] == 1 and H[slot, 0] == 72:
+        _flip(F, E, H, slot)
+        H[slot, 0], H[slot, 1] = 94, 104
+        F[slot, HLEN] = 2
+        side = 1 - side
+    if side == 1:
+        mask <<= 16
+        code += 32
+    if F[slot, HSEEN] & mask:
+        return True, side
+    F[slot, HSEEN] |= mask
+    _hist(F, H, slot, code)
+    return False, side
+
+
+def _scaled(F: Any, E: Any, H: Any, slot: int, side: int, code: int, count: int, threshold: int) -> None:
+    e = 2 * slot + side
+    c = E[e, count] + 1
+    t = E[e, threshold]
+    if c == t:
+        _hist(F, H, slot, code if side == 0 else code + 32)
+        t *= 10
+    E[e, count] = c
+    E[e, threshold] = t
+
+
+def _state(E: Any, row: int, state: int) -> None:
+    if state != E[row, STATE]:
+        E[row, PREV] = E[row, STATE]
+        E[row, STATE] = state
+
+
+def _init(E: Any, row: int, seq: int, last: int) -> None:
+    E[row, START] = seq
+    E[row, ACKS] = seq
+    E[row, LAST] = last
+
+
+def _size(E: Any, row: int, peer: int) -> Any:
+    if (E[row, PREV] == SYN_SENT and E[row, STATE] == RESET and E[peer, STATE] == INACTIVE
+            and E[row, ACKS] != E[row, START] and E[row, ACKS] != ((E[row, START] + 1) & 0xFFFFFFFF)):
+        return 0
+    top = E[row, LAST] if _sd(E[row, LAST], E[row, ACKS]) > 0 else E[row, ACKS]
+    size = (top - E[row, START]) & 0xFFFFFFFF
+    if size:
+        size -= 1
+    if E[row, FINS] and size:
+        size -= 1
+    return size
+
+
+def _history_letters(F: Any, E: Any, H: Any, slot: int, side: int, flags: int, rel: int, length: int) -> int:
+    syn, fin, rst = flags & 2, flags & 1, flags & 4
+    bits = (1 if syn else 0) + (1 if fin else 0) + (1 if rst else 0)
+    if bits > 1:
+        if fin and rst:
+            side = _check(F, E, H, slot, side, 8, 73)[1]
+        else:
+            side = _check(F, E, H, slot, side, 64, 81)[1]
+    elif bits == 1:
+        if syn:
+            code = 72 if flags & 16 else 83
+            seen, side = _check(F, E, H, slot, side, 1, code)
+            e = 2 * slot + side
+            if seen and rel != E[e, LSYN]:
+                _hist(F, H, slot, code if side == 0 else code + 32)
+            E[e, LSYN] = rel
+        if fin:
+            seen, side = _check(F, E, H, slot, side, 2, 70)
+            e = 2 * slot + side
+            if seen and rel + length != E[e, LFIN]:
+                _hist(F, H, slot, 70 if side == 0 else 102)
+            E[e, LFIN] = rel + length
+        if rst:
+            seen, side = _check(F, E, H, slot, side, 4, 82)
+            e = 2 * slot + side
+            if seen and rel != E[e, LRST]:
+                _hist(F, H, slot, 82 if side == 0 else 114)
+            E[e, LRST] = rel
+    elif length:
+        side = _check(F, E, H, slot, side, 16, 68)[1]
+    elif flags & 16:
+        side = _check(F, E, H, slot, side, 32, 65)[1]
+    return side
+
+
+def _segment(F: Any, E: Any, H: Any, slot: int, side: int, flags: int, seq: int, ack: int, length: int,
+             window: int) -> int:
+    """collectors.flows.tcp.TcpConnection.segment on the arrays; returns the sender's side."""
+    syn, fin, rst, has_ack = flags & 2, flags & 1, flags & 4, flags & 16
+    sent_by_orig = side == 0
+    seg_len = length + (1 if syn else 0) + (1 if fin else 0) - (length if rst else 0)
+    past = (seq + seg_len) & 0xFFFFFFFF
+    e = 2 * slot + side
+    state = E[e, STATE]
+    if state == INACTIVE:
+        if syn:
+            _init(E, e, seq, past)
+        else:
+            _init(E, e, (seq - 1) & 0xFFFFFFFF, seq)
+    elif syn and (state == SYN_SENT or state == SYN_ACK_SENT or state == ESTABLISHED or state == PARTIAL):
+        if state == ESTABLISHED or state == PARTIAL or seq != E[e, START]:
+            _init(E, e, seq, past)
+    elif syn and state == RESET and E[e, PREV] == INACTIVE:
+        _init(E, e, seq, past)
+    rel = _sd(seq, E[e, START])
+    side = _history_letters(F, E, H, slot, side, flags, rel, length)
+    e, p = 2 * slot + side, 2 * slot + 1 - side
+    if window == 0 and not rst and E[p, STATE] != CLOSED_S and E[e, STATE] != RESET:
+        _scaled(F, E, H, slot, side, 87, W0C, W0T)
+    if fin:
+        E[e, FINS] += 1
+    if rst:
+        E[e, RSTS] += 1
+    if has_ack:
+        if E[p, STATE] == INACTIVE:
+            _init(E, p, (ack - 1) & 0xFFFFFFFF, (ack - 1) & 0xFFFFFFFF)
+        elif _sd(ack, E[p, START]) >= 0 and not rst:
+            delta = _sd(ack, E[p, ACKS])
+            if not (ack == 0 and delta > 1048576) and delta > 0:
+                E[p, ACKS] = ack
+    delta = _sd(past, E[e, LAST])
+    if (syn or rst) and (delta > 1048576 or delta < -1048576):
+        pass
+    elif fin and E[e, LAST] == ((E[e, START] + 1) & 0xFFFFFFFF):
+        E[e, LAST] = past
+    elif E[e, STATE] == RESET:
+        pass
+    elif delta > 0:
+        E[e, LAST] = past
+    elif length > 0:
+        _scaled(F, E, H, slot, side, 84, RXC, RXT)
+    return _machine(F, E, H, slot, side, sent_by_orig, flags, seq, length)
+
+
+def _machine(F: Any, E: Any, H: Any, slot: int, side: int, is_orig: bool, flags: int, seq: int, length: int) -> int:
+    syn, fin, rst, has_ack = flags & 2, flags & 1, flags & 4, flags & 16
+    e, p = 2 * slot + side, 2 * slot + 1 - side
+    state, close = E[e, STATE], False
+    if state == INACTIVE:
+        if syn:
+            if is_orig:
+                _state(E, e, SYN_ACK_SENT if has_ack else SYN_SENT)
+            else:
+                if not has_ack and E[p, STATE] == SYN_ACK_SENT and seq == E[e, START]:
+                    _flip(F, E, H, slot)
+                    side = 1 - side
+                    e, p = p, e
+                    _state(E, p, ESTABLISHED)
+                if E[p, STATE] == SYN_SENT:
+                    _state(E, p, ESTABLISHED)
+                _state(E, e, ESTABLISHED)
+        if fin:
+            _state(E, e, CLOSED_S)
+            close = True
+        if rst:
+            _state(E, e, RESET)
+            close = True
+        if E[e, STATE] == INACTIVE:
+            if not is_orig and length == 0 and E[2 * slot, STATE] == SYN_SENT:
+                pass
+            elif has_ack and E[p, STATE] == ESTABLISHED:
+                _state(E, e, ESTABLISHED)
+            else:
+                _state(E, e, PARTIAL)
+    elif state == SYN_SENT or state == SYN_ACK_SENT:
+        if fin:
+            _state(E, e, CLOSED_S)
+            close = True
+        if rst:
+            _state(E, e, RESET)
+            close = True
+    elif state == ESTABLISHED or state == PARTIAL:
+        if syn and state == PARTIAL and E[p, STATE] == INACTIVE and not has_ack:
+            _state(E, e, SYN_SENT)
+        if fin and not rst:
+            _state(E, e, CLOSED_S)
+            if E[p, STATE] == RESET and E[p, PREV] == CLOSED_S:
+                _state(E, p, CLOSED_S)
+            close = True
+        if rst:
+            _state(E, e, RESET)
+            close = True
+    elif state == CLOSED_S:
+        if rst and E[p, STATE] != CLOSED_S:
+            _state(E, e, RESET)
+            if not E[e, DIDC]:
+                close = True
+    if close:
+        E[e, DIDC] = 1
+    return side
+
+
+def _orig_is_src(proto: int, sport: int, dport: int, flags: int, dns_response: bool, dst_multicast: bool) -> bool:
+    if proto == 6:
+        if flags & 2 and not flags & 16:
+            return True
+        if LIKELY[sport]:
+            if LIKELY[dport]:
+                return not (not flags & 2 and sport < dport)
+            return False
+        return True
+    if proto == 17:
+        if (DNS[sport] or DNS[dport]) and dns_response:
+            return dst_multicast
+        return not (LIKELY[sport] and not LIKELY[dport])
+    if proto == 1 or proto == 58:
+        return not REPLIES[proto, sport]
+    return True
+
+
+def _end(F: Any, D: Any, C: Any, done: Any, slot: int) -> None:
+    D.pop((F[slot, K0], F[slot, K1], F[slot, K2], F[slot, K3], F[slot, K4]))
+    F[slot, LIVE] = 0
+    done[C[C_DONE]] = slot
+    C[C_DONE] += 1
+
+
+def _add(F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, proto: int, shi: int, slo: int, sport: int,
+         dhi: int, dlo: int, dport: int, v6: int, ip_bytes: int, payload: int, flags: int, seq: int, ack: int,
+         window: int, ts: int, number: int, dns_response: bool, dst_multicast: bool, vlan0: int, vlan1: int,
+         nvlan: int) -> tuple[int, int, bool]:
+    """collectors.flows.table.FlowTable.add on the arrays: (slot, sender's side, created)."""
+    if shi < dhi or (shi == dhi and (slo < dlo or (slo == dlo and sport <= dport))):
+        key = ((proto << 32) | (sport << 16) | dport, shi, slo, dhi, dlo)
+    else:
+        key = ((proto << 32) | (dport << 16) | sport, dhi, dlo, shi, slo)
+    slot = -1
+    if key in D:
+        slot = D[key]
+    if slot >= 0:
+        ended = ts - F[slot, FLAST] > TIMEOUT[F[slot, PROTO]]
+        if not ended and proto == 6 and F[slot, CLOSED]:
+            if ts - F[slot, CLOSED] > C[C_DELAY]:
+                ended = True
+            elif flags & 2 and not flags & 16:
+                so, sr = E[2 * slot, STATE], E[2 * slot + 1, STATE]
+                ended = (so == CLOSED_S or so == RESET) and (sr == CLOSED_S or sr == RESET)
+        if ended:
+            _end(F, D, C, done, slot)
+            slot = -1
+    created = slot < 0
+    if created:
+        C[C_FREE] -= 1
+        slot = free[C[C_FREE]]
+        F[slot, :] = 0
+        E[2 * slot:2 * slot + 2, :] = 0
+        for row in (2 * slot, 2 * slot + 1):
+            E[row, RXT] = 1
+            E[row, W0T] = 1
+            E[row, LSYN] = -1
+            E[row, LFIN] = -1
+            E[row, LRST] = -1
+        forward = _orig_is_src(proto, sport, dport, flags, dns_response, dst_multicast)
+        F[slot, PROTO] = proto
+        if forward:
+            F[slot, OHI], F[slot, OLO], F[slot, OPORT] = shi, slo, sport
+            F[slot, RHI], F[slot, RLO], F[slot, RPORT] = dhi, dlo, dport
+        else:
+            F[slot, OHI], F[slot, OLO], F[slot, OPORT] = dhi, dlo, dport
+            F[slot, RHI], F[slot, RLO], F[slot, RPORT] = shi, slo, sport
+            if proto == 6 or proto == 17:
+                _hist(F, H, slot, 94)
+        F[slot, FSTART] = ts
+        F[slot, FLAST] = ts
+        F[slot, FIRST] = number
+        F[slot, V6] = v6
+        F[slot, VLAN0], F[slot, VLAN1], F[slot, NVLAN] = vlan0, vlan1, nvlan
+        F[slot, K0], F[slot, K1], F[slot, K2], F[slot, K3], F[slot, K4] = key
+        F[slot, CSEQ] = C[C_CREATED]
+        F[slot, LIVE] = 1
+        C[C_CREATED] += 1
+        D[key] = slot
+    side = 0 if (shi == F[slot, OHI] and slo == F[slot, OLO] and sport == F[slot, OPORT]) else 1
+    if shi == dhi and slo == dlo and sport == dport:
+        side = 0
+    if proto == 6:
+        o, r = 2 * slot, 2 * slot + 1
+        if not (E[o, DIDC] and E[r, DIDC]):
+            F[slot, FLAST] = ts
+        side = _segment(F, E, H, slot, side, flags, seq, ack, payload, window)
+        if (E[o, DIDC] and E[r, DIDC]) or E[o, STATE] == RESET or E[r, STATE] == RESET:
+            if not F[slot, CLOSED]:
+                F[slot, CLOSED] = ts
+    else:
+        F[slot, FLAST] = ts
+        if proto == 17:
+            _udp_letter(F, H, slot, side)
+    e = 2 * slot + side
+    E[e, PKTS] += 1
+    E[e, IPB] += ip_bytes
+    E[e, PAY] += payload
+    return slot, side, created
+
+
+def _udp_letter(F: Any, H: Any, slot: int, side: int) -> None:
+    mask = 1 if side == 0 else 2
+    if not F[slot, HSEEN] & mask:
+        F[slot, HSEEN] |= mask
+        _hist(F, H, slot, 68 if side == 0 else 100)
+
+
+def _be16(b: Any, at: int) -> Any:
+    return (np.int64(b[at]) << 8) | np.int64(b[at + 1])
+
+
+def _be32(b: Any, at: int) -> Any:
+    return (np.int64(b[at]) << 24) | (np.int64(b[at + 1]) << 16) | (np.int64(b[at + 2]) << 8) | np.int64(b[at + 3])
+
+
+def _be64(b: Any, at: int) -> Any:
+    value: Any = 0
+    for k in range(8):
+        value = (value << 8) | np.int64(b[at + k])
+    return value
+
+
+def _kernel(b: Any, starts: Any, caplens: Any, times: Any, linktypes: Any, first_number: int, begin: int,
+            F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, samples: Any) -> tuple[int, int]:
+    """Count packets ``begin``... of a chunk; returns (next packet, why it stopped: the chunk's end,
+    a packet for the slow path, or a sweep of idle flows that is due)."""
+    for i in range(begin, len(starts)):
+        s, stop, lt = starts[i], starts[i] + caplens[i], linktypes[i]
+        vlan0 = vlan1 = nvlan = 0
+        proto: Any
+        if lt == 1 or lt == 113:
+            if lt == 1:
+                if stop - s < 14:
+                    return i, R_SLOW
+                et, off = _be16(b, s + 12), s + 14
+            else:
+                if stop - s < 16:
+                    return i, R_SLOW
+                et, off = _be16(b, s + 14), s + 16
+            while et == 0x8100 or et == 0x88A8 or et == 0x9100:
+                if nvlan == 2 or off + 4 > stop:
+                    return i, R_SLOW
+                if nvlan == 0:
+                    vlan0 = _be16(b, off) & 0xFFF
+                else:
+                    vlan1 = _be16(b, off) & 0xFFF
+                nvlan += 1
+                et, off = _be16(b, off + 2), off + 4
+        elif lt == 228:
+            et, off = 0x0800, s
+        elif lt == 229:
+            et, off = 0x86DD, s
+        elif lt == 101 or lt == 12 or lt == 14:
+            if stop - s < 1:
+                return i, R_SLOW
+            version = b[s] >> 4
+            et, off = (0x0800 if version == 4 else 0x86DD if version == 6 else 0), s
+        else:
+            return i, R_SLOW
+        if et == 0x0800:
+            if off + 20 > stop or b[off] >> 4 != 4:
+                return i, R_SLOW
+            ihl = (b[off] & 15) * 4
+            total = _be16(b, off + 2)
+            if ihl < 20 or total < ihl or off + ihl > stop or _be16(b, off + 6) & 0x3FFF:
+                return i, R_SLOW
+            proto = np.int64(b[off + 9])
+            v6, shi, slo, dhi, dlo = 0, V4_MARK, _be32(b, off + 12), V4_MARK, _be32(b, off + 16)
+            multicast = 224 <= b[off + 16] <= 239
+            l4, ip_payload = off + ihl, total - ihl
+        elif et == 0x86DD:
+            if off + 40 > stop or b[off] >> 4 != 6:
+                return i, R_SLOW
+            plen = _be16(b, off + 4)
+            if plen == 0:
+                return i, R_SLOW
+            total, proto = plen + 40, np.int64(b[off + 6])
+            v6, shi, slo, dhi, dlo = 1, _be64(b, off + 8), _be64(b, off + 16), _be64(b, off + 24), _be64(b, off + 32)
+            multicast = b[off + 24] == 0xFF
+            l4, ip_payload = off + 40, plen
+        else:
+            return i, R_SLOW
+        ipend = min(stop, off + total)
+        if proto == 6:
+            if ipend - l4 < 20:
+                return i, R_SLOW
+            sport, dport = _be16(b, l4), _be16(b, l4 + 2)
+            seq, ack = _be32(b, l4 + 4), _be32(b, l4 + 8)
+            offset_flags, window = _be16(b, l4 + 12), _be16(b, l4 + 14)
+            header = (offset_flags >> 12) * 4
+            payload = ip_payload - header
+            if header < 20 or payload < 0:
+                return i, R_SLOW
+            flags, data_at = offset_flags & 0x1FF, l4 + header
+        elif proto == 17:
+            if ipend - l4 < 8:
+                return i, R_SLOW
+            sport, dport = _be16(b, l4), _be16(b, l4 + 2)
+            payload = ip_payload - 8
+            if payload < 0 or TUNNEL[sport] or TUNNEL[dport]:
+                return i, R_SLOW
+            flags, seq, ack, window, data_at = 0, 0, 0, 0, l4 + 8
+        elif proto == 1 or proto == 58:
+            if ipend - l4 < 4:
+                return i, R_SLOW
+            sport, code = np.int64(b[l4]), np.int64(b[l4 + 1])
+            answer = COUNTERPART[1 if proto == 58 else 0, sport]
+            dport = code if answer < 0 else answer
+            payload = max(0, ip_payload - 8)
+            flags, seq, ack, window, data_at = 0, 0, 0, 0, l4 + 8
+        else:
+            return i, R_SLOW
+        captured = ipend - data_at
+        dns_response = proto == 17 and captured >= 12 and (b[data_at + 2] & 0x80) != 0
+        ts = times[i]
+        slot, side, created = _add(F, E, H, D, C, free, done, proto, shi, slo, sport, dhi, dlo, dport, v6, total,
+                                   payload, flags, seq, ack, window, ts, first_number + i, dns_response, multicast,
+                                   vlan0, vlan1, nvlan)
+        if captured > 0 and F[slot, SAMPLES] < 2 * SAMPLE_PACKETS:
+            n = C[C_SAMPLES]
+            samples[n, 0], samples[n, 1], samples[n, 2] = slot, side ^ F[slot, FLIPPED], data_at
+            samples[n, 3] = min(captured, SAMPLE_BYTES)
+            C[C_SAMPLES] = n + 1
+            F[slot, SAMPLES] += 1
+        if ts >= C[C_SWEEP]:
+            return i + 1, R_SWEEP
+    return len(starts), R_END
+
+
+def _add_hit(F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, proto: int, shi: int, slo: int,
+             sport: int, dhi: int, dlo: int, dport: int, v6: int, ip_bytes: int, payload: int, flags: int, seq: int,
+             ack: int, window: int, ts: int, number: int, dns_response: bool, dst_multicast: bool, vlan0: int,
+             vlan1: int, nvlan: int, has_data: bool) -> tuple[int, int, bool, bool]:
+    """One hit from the Python decoder: (slot, side, created, whether to keep a payload sample)."""
+    slot, side, created = _add(F, E, H, D, C, free, done, proto, shi, slo, sport, dhi, dlo, dport, v6, ip_bytes,
+                               payload, flags, seq, ack, window, ts, number, dns_response, dst_multicast, vlan0,
+                               vlan1, nvlan)
+    sample = has_data and F[slot, SAMPLES] < 2 * SAMPLE_PACKETS
+    if sample:
+        F[slot, SAMPLES] += 1
+    return slot, side, created, sample
+
+
+def _walk_pcap(b: Any, position: int, little: bool, nanos: bool, limit: int, snaplen: int, starts: Any,
+               caplens: Any, wirelens: Any, times: Any, positions: Any) -> tuple[int, int, int, int]:
+    """The pcap records in ``b`` from ``position``: (how many, where the next one starts, 0 when
+    the buffer ends or 1 at a record header that cannot be right, bytes the next record needs)."""
+    end, n, want = len(b), 0, 16
+    while position + 16 <= end:
+        if little:
+            seconds, fraction = _le32(b, position), _le32(b, position + 4)
+            caplen, wirelen = _le32(b, position + 8), _le32(b, position + 12)
+        else:
+            seconds, fraction = _be32(b, position), _be32(b, position + 4)
+            caplen, wirelen = _be32(b, position + 8), _be32(b, position + 12)
+        if caplen > limit or (caplen > wirelen and caplen > snaplen) or (not nanos and fraction >= 1000000):
+            return n, position, 1, 16
+        if position + 16 + caplen > end:
+            want = 16 + caplen
+            break
+        starts[n], caplens[n], wirelens[n], positions[n] = position + 16, caplen, wirelen, position
+        times[n] = seconds * 1000000000 + (fraction if nanos else fraction * 1000)
+        n += 1
+        position += 16 + caplen
+    return n, position, 0, want
+
+
+def _le32(b: Any, at: int) -> Any:
+    return (np.int64(b[at + 3]) << 24) | (np.int64(b[at + 2]) << 16) | (np.int64(b[at + 1]) << 8) | np.int64(b[at])
+
+
+def _new_table() -> Any:
+    return _numba.typed.Dict.empty(key_type=KEY_TYPE, value_type=_numba.types.int64)
+
+
+def _forget(F: Any, D: Any, slots: Any) -> None:
+    for slot in slots:
+        D.pop((F[slot, K0], F[slot, K1], F[slot, K2], F[slot, K3], F[slot, K4]))
+        F[slot, LIVE] = 0
+
+
+def walker() -> Any:
+    """The compiled pcap record walker (collectors.flows.pcap uses it when given)."""
+    return _compile()["_walk_pcap"]
+
+
+_COMPILED: dict[str, Any] = {}
+_NAMES = ("_new_table", "_forget", "_walk_pcap", "_le32", "_sd", "_hist", "_flip", "_check", "_scaled", "_state",
+          "_init", "_size", "_history_letters", "_segment", "_machine", "_orig_is_src", "_end", "_add", "_udp_letter",
+          "_be16", "_be32", "_be64", "_kernel", "_add_hit")
+
+
+def _compile() -> dict[str, Any]:
+    """Compile the functions above with numba (machine code cached on disk by numba)."""
+    if not _COMPILED:
+        module = globals()
+        module["KEY_TYPE"] = _numba.types.UniTuple(_numba.types.int64, 5)
+        for name in _NAMES:
+            module[name] = _numba.njit(cache=True)(module[name])
+        _COMPILED.update({name: module[name] for name in _NAMES})
+    return _COMPILED
+
+
+class NativeEngine:
+    """The compiled flow table over a capture's chunks (see the module docstring)."""
+
+    def __init__(self, *, capacity: int = 4096, close_delay: int = CLOSE_DELAY) -> None:
+        self.fn = _compile()
+        self.F = np.zeros((capacity, FLOW_FIELDS), dtype=np.int64)
+        self.E = np.zeros((2 * capacity, EP_FIELDS), dtype=np.int64)
+        self.H = np.zeros((capacity, HISTORY_BYTES), dtype=np.uint8)
+        self.free = np.arange(capacity - 1, -1, -1, dtype=np.int64)
+        self.C = np.zeros(8, dtype=np.int64)
+        self.C[C_FREE] = capacity
+        self.C[C_DELAY] = close_delay * NS
+        self.D = self.fn["_new_table"]()
+        self.done = np.zeros(1024, dtype=np.int64)
+        self.samples = np.zeros((1024, 4), dtype=np.int64)
+        self.sampled: dict[int, list[tuple[int, bytes]]] = {}
+        self.tunnels: dict[int, tuple[str, ...]] = {}
+        self.vlans: dict[int, tuple[int, ...]] = {}
+        self.native_packets = 0
+
+    # -- capacity ----------------------------------------------------------------------------
+    def _room(self, packets: int) -> None:
+        """Make sure ``packets`` new flows and ended flows fit."""
+        if len(self.done) < packets + 1:
+            self.done = np.zeros(2 * packets + 1, dtype=np.int64)
+            self.samples = np.zeros((2 * packets + 1, 4), dtype=np.int64)
+        if self.C[C_FREE] >= packets + 1:
+            return
+        old = len(self.F)
+        new = max(2 * old, old + packets + 1)
+        self.F = np.concatenate([self.F, np.zeros((new - old, FLOW_FIELDS), dtype=np.int64)])
+        self.E = np.concatenate([self.E, np.zeros((2 * (new - old), EP_FIELDS), dtype=np.int64)])
+        self.H = np.concatenate([self.H, np.zeros((new - old, HISTORY_BYTES), dtype=np.uint8)])
+        top = int(self.C[C_FREE])
+        free = np.zeros(new, dtype=np.int64)
+        free[:top] = self.free[:top]
+        added = np.arange(new - 1, old - 1, -1, dtype=np.int64)
+        free[top:top + len(added)] = added
+        self.free = free
+        self.C[C_FREE] = top + len(added)
+
+    # -- packets -----------------------------------------------------------------------------
+    def run(self, chunk: Any, decode: Any, out: list[Flow]) -> None:
+        """Count one chunk's packets; flows that ended go to ``out``, in the order they ended."""
+        data = np.frombuffer(chunk.data, dtype=np.uint8)
+        starts = np.asarray(chunk.starts, dtype=np.int64)
+        caplens = np.asarray(chunk.caplens, dtype=np.int64)
+        times = np.asarray(chunk.times, dtype=np.int64)
+        linktypes = np.asarray(chunk.linktypes, dtype=np.int64)
+        kernel, count = self.fn["_kernel"], len(starts)
+        i = 0
+        while i < count:
+            self._room(count - i)
+            self.C[C_DONE] = self.C[C_SAMPLES] = 0
+            stop, why = kernel(data, starts, caplens, times, linktypes, chunk.first_number, i, self.F, self.E,
+                               self.H, self.D, self.C, self.free, self.done, self.samples)
+            self.native_packets += stop - i
+            self._collect(chunk.data, out)
+            i = stop
+            if why == R_SWEEP:
+                self.sweep(int(times[i - 1]), out)
+            elif why == R_SLOW:
+                self._slow(chunk, i, decode, out)
+                i += 1
+
+    def _slow(self, chunk: Any, i: int, decode: Any, out: list[Flow]) -> None:
+        number, start, ts = chunk.first_number + i, chunk.starts[i], chunk.times[i]
+        for hit in decode(chunk.linktypes[i], chunk.data[start:start + chunk.caplens[i]], number, chunk.offsets[i]):
+            if hit.proto in NOT_FLOWS:
+                continue
+            self.add_hit(hit, ts, number, out)
+
+    def add_hit(self, hit: Hit, ts: int, number: int, out: list[Flow]) -> None:
+        """Count one hit of the per-packet decoder."""
+        self._room(1)
+        self.C[C_DONE] = self.C[C_SAMPLES] = 0
+        shi, slo = _halves(hit.src)
+        dhi, dlo = _halves(hit.dst)
+        vlan = hit.vlan
+        data = hit.data
+        dns_response = hit.proto == UDP and len(data) >= 12 and bool(data[2] & 0x80)
+        multicast = (len(hit.dst) == 4 and 224 <= hit.dst[0] <= 239) or (len(hit.dst) == 16 and hit.dst[0] == 0xFF)
+        slot, side, created, sample = self.fn["_add_hit"](
+            self.F, self.E, self.H, self.D, self.C, self.free, self.done, hit.proto, shi, slo, hit.sport, dhi, dlo,
+            hit.dport, int(len(hit.src) == 16), hit.ip_bytes, hit.payload, hit.flags, hit.seq, hit.ack, hit.window,
+            ts, number, dns_response, multicast, vlan[0] if vlan else 0, vlan[1] if len(vlan) > 1 else 0,
+            min(len(vlan), 2), bool(data))
+        self._collect(b"", out)
+        if created:
+            self.tunnels.pop(slot, None)
+            self.vlans.pop(slot, None)
+            if hit.tunnel:
+                self.tunnels[slot] = hit.tunnel
+            if len(vlan) > 2:
+                self.vlans[slot] = vlan
+        if sample:
+            self.sampled.setdefault(slot, []).append((side ^ int(self.F[slot, FLIPPED]), bytes(data[:SAMPLE_BYTES])))
+        if ts >= self.C[C_SWEEP]:
+            self.sweep(ts, out)
+
+    def _collect(self, data: bytes, out: list[Flow]) -> None:
+        """After a kernel call: keep its payload samples, hand over the flows it ended."""
+        sampled = self.sampled
+        for slot, tag, at, length in self.samples[:int(self.C[C_SAMPLES])].tolist():
+            sampled.setdefault(slot, []).append((tag, data[at:at + length]))
+        self._release(self.done[:int(self.C[C_DONE])].copy(), out)
+        self.C[C_DONE] = self.C[C_SAMPLES] = 0
+
+    def sweep(self, now: int, out: list[Flow]) -> None:
+        """End flows idle past their time-out or closed past the close delay (FlowTable.sweep)."""
+        self.C[C_SWEEP] = now + SWEEP_SECONDS * NS
+        F = self.F
+        live = F[:, LIVE] == 1
+        idle = now - F[:, FLAST] > TIMEOUT[F[:, PROTO]]
+        closed = (F[:, CLOSED] != 0) & (now - F[:, CLOSED] > self.C[C_DELAY])
+        slots = np.nonzero(live & (idle | closed))[0]
+        slots = slots[np.argsort(F[slots, CSEQ], kind="stable")]
+        self.fn["_forget"](self.F, self.D, slots)
+        self._release(slots, out)
+
+    def flush(self, out: list[Flow]) -> None:
+        """Every flow still open, oldest first (FlowTable.flush)."""
+        F = self.F
+        slots = np.nonzero(F[:, LIVE] == 1)[0]
+        slots = slots[np.lexsort((F[slots, CSEQ], F[slots, FIRST], F[slots, FSTART]))]
+        self.fn["_forget"](self.F, self.D, slots)
+        self._release(slots, out)
+
+    # -- back to Python ----------------------------------------------------------------------
+    def _release(self, slots: Any, out: list[Flow]) -> None:
+        """The Flows of ended slots, in order, to ``out``; the slots go back to the free list."""
+        if not len(slots):
+            return
+        slots = np.asarray(slots, dtype=np.int64)
+        rows = self.F[slots].tolist()
+        pairs = np.stack([self.E[2 * slots], self.E[2 * slots + 1]], axis=1).tolist()
+        histories = self.H[slots]
+        sampled, tunnels, vlans = self.sampled, self.tunnels, self.vlans
+        for index, slot in enumerate(slots.tolist()):
+            f = rows[index]
+            flow = _to_flow(f, pairs[index], histories[index, :f[HLEN]].tobytes())
+            flipped = f[FLIPPED]
+            flow.samples = [((tag ^ flipped) == 0, data) for tag, data in sampled.pop(slot, ())]
+            flow.sample_count = len(flow.samples)
+            if tunnels:
+                flow.tunnel = tunnels.pop(slot, ())
+            if vlans:
+                flow.vlan = vlans.pop(slot, flow.vlan)
+            out.append(flow)
+        top = int(self.C[C_FREE])
+        self.free[top:top + len(slots)] = slots
+        self.C[C_FREE] = top + len(slots)
+
+
+def _halves(address: bytes) -> tuple[int, int]:
+    """An address as the two int64 halves the kernel keys on (IPv4: a mark and the address)."""
+    if len(address) == 4:
+        return V4_MARK, int.from_bytes(address, "big")
+    return int.from_bytes(address[:8], "big", signed=True), int.from_bytes(address[8:], "big", signed=True)
+
+
+def _address(high: int, low: int, v6: int) -> bytes:
+    if not v6:
+        return int(low).to_bytes(4, "big")
+    return int(high).to_bytes(8, "big", signed=True) + int(low).to_bytes(8, "big", signed=True)
+
+
+def _to_flow(f: list[int], e: list[list[int]], h: bytes) -> Flow:
+    """A Flow from a slot's flow row, endpoint rows and history bytes."""
+    flow = Flow.__new__(Flow)
+    proto, v6 = f[PROTO], f[V6]
+    flow.proto = proto
+    flow.orig_addr, flow.orig_port = _address(f[OHI], f[OLO], v6), f[OPORT]
+    flow.resp_addr, flow.resp_port = _address(f[RHI], f[RLO], v6), f[RPORT]
+    flow.start, flow.last, flow.closed_at, flow.first_number = f[FSTART], f[FLAST], f[CLOSED], f[FIRST]
+    flow.vlan = (f[VLAN0], f[VLAN1])[:f[NVLAN]]
+    flow.tunnel = ()
+    history = h.decode("ascii")
+    orig, resp = (_endpoint(e[0], True), _endpoint(e[1], False))
+    flow.orig_packets, flow.orig_ip_bytes, flow.orig_payload = orig.packets, orig.ip_bytes, orig.payload
+    flow.resp_packets, flow.resp_ip_bytes, flow.resp_payload = resp.packets, resp.ip_bytes, resp.payload
+    if proto == TCP:
+        tcp = TcpConnection.__new__(TcpConnection)
+        tcp.orig, tcp.resp = orig, resp
+        tcp.history = list(history)
+        tcp.hist_seen = f[HSEEN]
+        tcp.flipped = bool(f[FLIPPED])
+        flow.tcp = tcp
+        flow.history = ""
+    else:
+        flow.tcp = None
+        flow.history = history if proto == UDP else ""
+    flow.samples, flow.sample_count = [], 0
+    return flow
+
+
+def _endpoint(row: list[int], is_orig: bool) -> Endpoint:
+    ep = Endpoint.__new__(Endpoint)
+    ep.is_orig = is_orig
+    (ep.state, ep.prev_state, ep.start_seq, ep.last_seq, ep.ack_seq, ep.fin_cnt, ep.rst_cnt, ep.packets, ep.ip_bytes,
+     ep.payload, ep.rxmt_cnt, ep.rxmt_thresh, ep.win0_cnt, ep.win0_thresh, ep.last_syn, ep.last_fin, ep.last_rst,
+     did_close) = row
+    ep.did_close = bool(did_close)
+    return ep

@@ -1,0 +1,84 @@
+"""The compiled fast path (collectors.flows.native) and the pure-Python slow path give the same
+flows, field for field and in the same order: over every Zeek corpus trace and malformed pcap,
+and over generated traffic in which one connection's packets alternate between the two paths."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from govsoc.collectors.flows.assemble import FlowAssembler
+from govsoc.collectors.flows.native import available
+
+from .packets import ethernet, ipv4, pcap, tcp, udp
+
+
+def _flows(data: bytes, engine: str) -> tuple[list[tuple[object, ...]], FlowAssembler]:
+    assembler = FlowAssembler(io.BytesIO(data), engine=engine)
+    out = []
+    for flow in assembler.flows():
+        state, history = flow.state_and_history()
+        out.append((flow.proto, flow.orig_addr, flow.orig_port, flow.resp_addr, flow.resp_port, flow.start, flow.last,
+                    flow.orig_packets, flow.resp_packets, flow.orig_ip_bytes, flow.resp_ip_bytes, flow.sizes(), state,
+                    history, tuple(flow.samples), flow.tunnel, flow.vlan, flow.first_number))
+    return out, assembler
+
+
+def test_numba_is_installed() -> None:
+    # the dev extra pulls in the pcap extra: without numba every capture takes the slow path
+    assert available()
+
+
+def test_both_engines_agree_on_every_corpus_capture(corpus: Path) -> None:
+    files = sorted((corpus / "zeek" / "traces").rglob("*.pcap*")) + sorted((corpus / "malformed-pcaps").glob("*.pcap"))
+    assert len(files) > 100
+    native_packets = 0
+    for path in files:
+        data = path.read_bytes()
+        slow, slow_run = _flows(data, "python")
+        fast, fast_run = _flows(data, "native")
+        assert fast == slow, path.name
+        assert fast_run.problems.counts == slow_run.problems.counts, path.name
+        native_packets += fast_run.native_packets
+    assert native_packets > 10000  # the kernel, not only the slow path, did the work
+
+
+def test_a_connection_whose_packets_alternate_between_the_paths() -> None:
+    a, b = "10.1.0.1", "10.2.0.2"
+    def frame(src: str, dst: str, segment: bytes, index: int) -> bytes:
+        # every third packet carries three VLAN tags (the kernel takes two): the slow path counts it
+        return ethernet(ipv4(src, dst, 6, segment), vlans=(1, 2, 3) if index % 3 == 0 else (7,))
+    packets, seq_a, seq_b = [], 1000, 9000
+    script = [(a, "S", 0), (b, "SA", 0), (a, "A", 0)] + [(a if i % 2 else b, "PA", 100 + i) for i in range(30)] + \
+        [(a, "FA", 0), (b, "FA", 0), (a, "A", 0)]
+    for index, (sender, flags, size) in enumerate(script):
+        data = bytes(size)
+        if sender == a:
+            ack = seq_b + (1 if index > 1 else 0)
+            segment = tcp(40000, 443, seq_a, ack if "A" in flags else 0, flags, data)
+            seq_a += size + ("S" in flags) + ("F" in flags)
+            packets.append((1.0 + index / 100, frame(a, b, segment, index)))
+        else:
+            segment = tcp(443, 40000, seq_b, seq_a, flags, data)
+            seq_b += size + ("S" in flags) + ("F" in flags)
+            packets.append((1.0 + index / 100, frame(b, a, segment, index)))
+    packets.append((2.0, ethernet(ipv4(a, "10.3.0.3", 17, udp(5000, 53, b"\x00" * 12)), vlans=(1, 2, 3))))
+    data = pcap(packets)
+    slow, _ = _flows(data, "python")
+    fast, run = _flows(data, "native")
+    assert fast == slow
+    assert 0 < run.native_packets < len(packets)
+    connection = next(f for f in fast if f[0] == 6)
+    # the responder sends data first after the handshake ("d" before "D") and never a pure ACK
+    assert connection[12] == "SF" and connection[13] == "ShAdDFf"
+
+
+@pytest.mark.parametrize("engine", ["python", "native"])
+def test_flows_that_outlive_a_time_out_are_split(engine: str) -> None:
+    # UDP's inactivity time-out is 60 s (Zeek's): two queries 61 s apart are two flows
+    query = ethernet(ipv4("10.0.0.1", "10.0.0.2", 17, udp(5000, 53, bytes(12))))
+    flows, _ = _flows(pcap([(1.0, query), (62.0, query), (63.0, query)]), engine)
+    assert [(f[7], f[5], f[6]) for f in flows] == [(1, 1_000_000_000, 1_000_000_000),
+                                                   (2, 62_000_000_000, 63_000_000_000)]
