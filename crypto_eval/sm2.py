@@ -43,16 +43,45 @@ def add(p: Point, q: Point) -> Point:
     return x, (slope * (p[0] - x) - p[1]) % P
 
 
+def _double(x: int, y: int, z: int) -> tuple[int, int, int]:
+    """Jacobian doubling for a = -3 (dbl-2001-b)."""
+    delta, gamma = z * z % P, y * y % P
+    beta = x * gamma % P
+    alpha = 3 * (x - delta) * (x + delta) % P
+    x3 = (alpha * alpha - 8 * beta) % P
+    z3 = ((y + z) * (y + z) - gamma - delta) % P
+    return x3, (alpha * (4 * beta - x3) - 8 * gamma * gamma) % P, z3
+
+
+def _add_affine(x1: int, y1: int, z1: int, x2: int, y2: int) -> tuple[int, int, int]:
+    """Jacobian + affine addition (madd-2004-hmv); the caller handles the point at infinity."""
+    z1z1 = z1 * z1 % P
+    h = (x2 * z1z1 - x1) % P
+    r = (y2 * z1 * z1z1 - y1) % P
+    if h == 0:
+        return _double(x1, y1, z1) if r == 0 else (1, 1, 0)
+    hh = h * h % P
+    hhh, v = h * hh % P, x1 * hh % P
+    x3 = (r * r - hhh - 2 * v) % P
+    return x3, (r * (v - x3) - y1 * hhh) % P, z1 * h % P
+
+
 def multiply(k: int, point: Point = G) -> Point:
-    """k · point by double-and-add."""
-    result: Point = None
-    addend = point
-    while k:
-        if k & 1:
-            result = add(result, addend)
-        addend = add(addend, addend)
-        k >>= 1
-    return result
+    """k · point by double-and-add in Jacobian coordinates (one inversion at the end)."""
+    k %= N
+    if point is None or k == 0:
+        return None
+    x, y, z = point[0], point[1], 1
+    for bit in bin(k)[3:]:
+        x, y, z = _double(x, y, z)
+        if bit == "1":
+            x, y, z = _add_affine(x, y, z, point[0], point[1])
+        if z == 0:
+            return None
+    if z == 0:
+        return None
+    zinv = pow(z, -1, P)
+    return x * zinv * zinv % P, y * zinv * zinv * zinv % P
 
 
 def generate_private_key() -> int:

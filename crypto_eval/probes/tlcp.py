@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cache
 
 from govsoc.collectors.protocols import tls
 from govsoc.collectors.protocols.tls_names import TLCP_VERSION, suite_name, version_name
@@ -72,9 +73,16 @@ def tlcp_hello(with_extensions: bool = False, host: str | None = None) -> bytes:
     return tls.encode_record(22, TLCP_VERSION, tls.encode_handshake(1, body))
 
 
+@cache
+def _key_share() -> bytes:
+    """One SM2 public point per process: the probe never completes a handshake, so the private
+    key is never used and a fresh point per hello would only cost time."""
+    return sm2.encode_point(sm2.public_key(sm2.generate_private_key()))
+
+
 def tls13_sm_hello(host: str | None = None, *, empty_key_share: bool = False) -> bytes:
-    """An RFC 8998 TLS 1.3 hello with a fresh SM2 key share (or an empty key_share list)."""
-    share = [] if empty_key_share else [(CURVE_SM2, sm2.encode_point(sm2.public_key(sm2.generate_private_key())))]
+    """An RFC 8998 TLS 1.3 hello with a valid SM2 key share (or an empty key_share list)."""
+    share = [] if empty_key_share else [(CURVE_SM2, _key_share())]
     exts = ([tls.ext_server_name(host)] if host else []) + [
         tls.ext_supported_versions([0x0304]), tls.ext_supported_groups([CURVE_SM2]),
         tls.ext_signature_algorithms([SM2SIG_SM3]), tls.ext_key_share(share)]

@@ -73,3 +73,13 @@ def _der_signature(der: bytes) -> tuple[int, int]:
 ])
 def test_declared_samples(sample: kat.Sample, ok: bool) -> None:
     assert kat.verify_sample(sample)[0] is ok
+
+
+def test_test_server_signatures_verify_under_gmssl() -> None:
+    """The TLCP test server's own SM2 signing (fast Jacobian arithmetic) agrees with gmssl."""
+    from tests.servers.tlcp_server import sm2_sign_fast
+
+    d = sm2.generate_private_key()
+    signature = sm2_sign_fast(d, b"client random + server random")
+    assert kat.sm2_verify(sm2.public_key(d), b"client random + server random", signature)
+    assert not kat.sm2_verify(sm2.public_key(d), b"another message", signature)

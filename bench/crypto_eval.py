@@ -1,0 +1,176 @@
+"""密评 probe benchmark (issue 16): 256 loopback endpoints probed concurrently beside the same
+endpoints probed one at a time, in the same run.
+
+    python -m bench.crypto_eval                    # 256 endpoints, concurrency 128
+    python -m bench.crypto_eval --endpoints 64     # quicker
+
+A separate server process (this module with --serve) listens on the endpoints: Python ssl
+servers (TLS 1.2 and 1.3, RSA), the TLCP / TLS 1.3-SM test server's answers (tests/servers;
+dual mode, real SM2 certificates from openssl) and cleartext telnet/FTP greetings, in the
+proportions 5 : 2 : 1. Every endpoint gets the probes its protocol calls for (TLS versions,
+weak suites, TLCP, RFC 8998; or the greeting), each question with a 3 s time-out. The target:
+the concurrent run finishes 256 endpoints in under 10 s. Both runs must recognise the same
+protocol on every endpoint (the table's last column). On loopback there is no network latency
+to overlap, so the speed-up over the sequential run is small (both processes are CPU-bound);
+against real networks, where every question waits a round trip or a time-out, it is what
+concurrency buys.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from govsoc.cli.progress import progress
+from govsoc.collectors.protocols import tls
+from govsoc.core.errors import ParseError
+from govsoc.crypto_eval.probes.runner import EndpointReport, Target, run_probes
+
+ROOT = Path(__file__).resolve().parents[1]
+FTP_GREETING = b"220 (vsFTPd 3.0.3)\r\n"
+
+
+async def _hello(reader: asyncio.StreamReader) -> tuple[int, tls.ClientHello] | None:
+    data = b""
+    while True:
+        try:
+            records, _ = tls.parse_records(data)
+        except ParseError:
+            return None
+        for kind, body in tls.iter_handshakes(records):
+            if kind == 1:
+                try:
+                    return records[0].version, tls.parse_client_hello(body)
+                except ParseError:
+                    return None
+        chunk = await reader.read(65536)
+        if not chunk:
+            return None
+        data += chunk
+
+
+async def _serve(count: int) -> None:
+    sys.path.insert(0, str(ROOT))
+    from tests.servers.certs import make_cert, make_sm2_cert, sm2_private_scalar
+    from tests.servers.tlcp_server import SmServerConfig, answer
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-crypto-eval-"))
+    cert = make_cert(folder, "rsa")
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert.cert, cert.key)
+    sign, enc = make_sm2_cert(folder, "sign"), make_sm2_cert(folder, "enc", usage="keyEncipherment")
+    config = SmServerConfig(mode="dual", sign_cert=sign.der, enc_cert=enc.der, sign_key=sm2_private_scalar(sign.key))
+    asyncio.get_running_loop().set_exception_handler(lambda loop, context: None)  # refused handshakes are normal
+
+    async def tls_conn(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            await asyncio.wait_for(reader.read(1), 5)
+        except (OSError, TimeoutError):
+            pass
+        writer.close()
+
+    async def sm_conn(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            got = await asyncio.wait_for(_hello(reader), 5)
+            flight = answer(config, *got) if got else b""
+            if flight:
+                writer.write(flight)
+                await writer.drain()
+                await asyncio.wait_for(reader.read(1), 1)
+        except (OSError, TimeoutError):
+            pass
+        writer.close()
+
+    async def greeting_conn(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(FTP_GREETING)
+        try:
+            await writer.drain()
+            await asyncio.wait_for(reader.read(1), 1)
+        except (OSError, TimeoutError):
+            pass
+        writer.close()
+
+    endpoints = []
+    for index in range(count):
+        kind = ("tls", "tls", "tls", "tls", "tls", "sm", "sm", "ftp")[index % 8]
+        if kind == "tls":
+            server = await asyncio.start_server(tls_conn, "127.0.0.1", 0, ssl=ctx, backlog=256)
+        elif kind == "sm":
+            server = await asyncio.start_server(sm_conn, "127.0.0.1", 0, backlog=256)
+        else:
+            server = await asyncio.start_server(greeting_conn, "127.0.0.1", 0, backlog=256)
+        endpoints.append({"port": server.sockets[0].getsockname()[1], "kind": kind})
+    print(json.dumps(endpoints), flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)  # until the parent closes stdin
+
+
+def _recognised(report: EndpointReport) -> str:
+    if report.timed_out or not report.reachable:
+        return "none"
+    if report.cleartext is not None and report.cleartext.service:
+        return report.cleartext.service
+    parts = []
+    if report.tls is not None and report.tls.accepted():
+        parts.append("tls")
+    if report.tlcp is not None and report.tlcp.supported:
+        parts.append("tlcp")
+    if report.tls13_sm is not None and report.tls13_sm.supported:
+        parts.append("tls13sm")
+    return "+".join(parts) or "unknown"
+
+
+def main() -> None:
+    """Run the benchmark and print its table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--endpoints", type=int, default=256)
+    parser.add_argument("--concurrency", type=int, default=128)
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        asyncio.run(_serve(args.serve))
+        return
+    server = subprocess.Popen([sys.executable, "-m", "bench.crypto_eval", "--serve", str(args.endpoints)],
+                              cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        endpoints = json.loads(server.stdout.readline())
+        protocols = {"tls": "https", "sm": "tlcp"}
+        targets = [Target(host="127.0.0.1", port=e["port"], protocol=protocols.get(e["kind"], "tcp"))
+                   for e in endpoints]
+        rows = []
+        found = {}
+        for mode, concurrency in (("sequential", 1), ("concurrent", args.concurrency)):
+            with progress() as bar:  # shown on a terminal only, as in `govsoc crypto-eval`
+                task = bar.add_task(f"{mode} probes", total=len(targets))
+                started = time.perf_counter()
+                reports = run_probes(targets, concurrency=concurrency, question_timeout=3.0, endpoint_timeout=60.0,
+                                     on_done=lambda _r, t=task: bar.advance(t))  # type: ignore[misc]
+                seconds = time.perf_counter() - started
+            found[mode] = [_recognised(r) for r in reports]
+            rows.append((mode, concurrency, seconds, Counter(found[mode])))
+        same = found["sequential"] == found["concurrent"]
+        print(f"{'run':<12}{'conc.':>6}{'endpoints':>10}{'seconds':>9}{'endp/s':>8}  recognised")
+        for mode, concurrency, seconds, counts in rows:
+            summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+            rate = len(targets) / seconds
+            print(f"{mode:<12}{concurrency:>6}{len(targets):>10}{seconds:>9.2f}{rate:>8.1f}  {summary}")
+        speedup = rows[0][2] / rows[1][2]
+        target_ok = rows[1][2] < 10.0 if len(targets) >= 256 else None
+        print(f"speed-up {speedup:.1f}x; same protocol found on every endpoint: {same}; "
+              f"target (256 endpoints < 10 s): {'met' if target_ok else 'not met' if target_ok is False else 'n/a'}")
+    finally:
+        if server.stdin:
+            server.stdin.close()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
