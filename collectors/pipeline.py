@@ -20,7 +20,7 @@ from __future__ import annotations
 import base64
 import json
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +46,7 @@ from govsoc.collectors.files.tracker import FileTracker, RecordFileTracker, unch
 from govsoc.collectors.spool import DEFAULT_MAX_BYTES, DrainInterrupted, Spool
 from govsoc.collectors.summary import Delivery, IngestSummary
 from govsoc.collectors.timestamps import find_time
+from govsoc.core.enrichment import Enricher
 from govsoc.core.errors import GovsocError, StoreError
 from govsoc.core.event import Event
 from govsoc.core.sink import EventSink, WriteReceipt
@@ -76,9 +77,11 @@ class Pipeline:
     def __init__(self, sink: EventSink, *, data_dir: Path, inventory: Inventory | None = None,
                  spool_max_bytes: int = DEFAULT_MAX_BYTES, retry_seconds: float = 2.0, max_backoff: float = 30.0,
                  progress: Callable[[int], None] | None = None,
-                 notice: Callable[[str], None] | None = None) -> None:
+                 notice: Callable[[str], None] | None = None, enrichers: Sequence[Enricher] = ()) -> None:
         self.sink = sink
         self.inventory = inventory
+        # given by the caller (govsoc.core.enrichment): classification tags and masks events here
+        self.enrichers = tuple(enrichers)
         self.checkpoints = CheckpointStore(Path(data_dir) / "state" / "sources")
         self.spool = Spool(Path(data_dir) / "spool", spool_max_bytes)
         self.rejects_dir = Path(data_dir) / "rejects"
@@ -187,7 +190,7 @@ class Pipeline:
 
     def _finish(self, event: Event, record: RawRecord, index: int) -> Event:
         lossless = "event.original" not in event.fields or _decodes_without_loss(record.data)
-        if not record.flags and lossless and self.inventory is None:  # nothing to add: no copy
+        if not record.flags and lossless and self.inventory is None and not self.enrichers:  # nothing to add
             return Event(id=record.event_id(index), timestamp=event.timestamp, dataset=event.dataset,
                          fields=event.fields)
         fields: dict[str, Any] = dict(event.fields)
@@ -199,6 +202,8 @@ class Pipeline:
             fields.setdefault("govsoc.original_base64", base64.b64encode(record.data).decode("ascii"))
         if self.inventory is not None:
             fields.update(self.inventory.enrich(fields))
+        for enricher in self.enrichers:
+            fields.update(enricher.enrich(fields, record.origin))
         return Event(id=record.event_id(index), timestamp=event.timestamp, dataset=event.dataset, fields=fields)
 
     def run(self, source: Source, parser: Parser, context: ParseContext, summary: IngestSummary, *,

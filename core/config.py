@@ -35,10 +35,14 @@ A file looks like this (every key is optional)::
         - {rule: SSH Login Failed, by: [source.ip], window: 1h}
     reports:
       lang: zh
+    classification:                  # ingest-time tagging of personal data (govsoc.classification.*)
+      tag_events: true
+      mask_sources: [/var/log/app/*] # masked before storage (ID 110105********002X) for these
 
 Environment: GOVSOC_CONFIG (the file), GOVSOC_HOME (data_dir when no file sets it),
 GOVSOC_ES_URL, GOVSOC_ES_CA, and the credentials GOVSOC_ES_API_KEY or GOVSOC_ES_USER with
-GOVSOC_ES_PASSWORD or GOVSOC_ES_PASSWORD_FILE. Credentials are never read from the file or from
+GOVSOC_ES_PASSWORD or GOVSOC_ES_PASSWORD_FILE; for `govsoc classify` of databases
+GOVSOC_DB_PASSWORD or GOVSOC_DB_PASSWORD_FILE. Credentials are never read from the file or from
 the command line, and never printed.
 """
 
@@ -240,6 +244,14 @@ class ReportSettings(_Model):
     _zone = field_validator("timezone")(_known_zone)
 
 
+class ClassificationSettings(_Model):
+    """Ingest-time classification: tag events carrying personal data (on by default) and mask it
+    before storage for the sources these globs match (paths or origins, fnmatch)."""
+
+    tag_events: bool = True
+    mask_sources: list[str] = []
+
+
 class Config(_Model):
     """The whole validated configuration."""
 
@@ -249,6 +261,7 @@ class Config(_Model):
     collectors: CollectorSettings = CollectorSettings()
     rules: RuleSettings = RuleSettings()
     reports: ReportSettings = ReportSettings()
+    classification: ClassificationSettings = ClassificationSettings()
 
     @property
     def backend(self) -> Literal["sqlite", "elasticsearch"]:

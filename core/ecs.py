@@ -123,6 +123,9 @@ FIELDS: Final[dict[str, str]] = {
     "govsoc.dengbao_level": "long",
     "govsoc.classification.tags": "keyword",
     "govsoc.classification.level": "keyword",
+    # which fields held the values, and what seeing them there means (personal data in motion)
+    "govsoc.classification.fields": "keyword",
+    "govsoc.classification.findings": "keyword",
     "govsoc.parse_error": "keyword",
     # what the store did to the event at write (govsoc.core.coercion): "type_error", "sanitized",
     # and the ingest pipeline's own flags ("truncated", ...)
@@ -135,7 +138,7 @@ FIELDS: Final[dict[str, str]] = {
 ARRAYS: Final[frozenset[str]] = frozenset({
     "tags", "event.category", "event.type", "related.ip", "related.user", "process.args",
     "host.ip", "observer.ip", "tls.client.supported_ciphers", "dns.answers.data",
-    "govsoc.classification.tags", "govsoc.flags",
+    "govsoc.classification.tags", "govsoc.classification.fields", "govsoc.classification.findings", "govsoc.flags",
 })
 
 HOT: Final[tuple[str, ...]] = (

@@ -20,6 +20,7 @@ from govsoc.collectors import IngestOptions, IngestSummary, Pipeline, parsers
 from govsoc.collectors.files.discover import expand
 from govsoc.collectors.follow import Follower, finish_predecessors
 from govsoc.core.config import Config
+from govsoc.core.enrichment import Enricher
 from govsoc.core.errors import ConfigError, ParseError
 from govsoc.core.event import Event
 from govsoc.core.sink import WriteReceipt
@@ -48,9 +49,14 @@ def make_pipeline(app: AppContext, notice: Callable[[str], None] | None = None, 
     """The pipeline into the configured store, with checkpoints and spool in the data folder
     (or in ``data_dir``: a pipeline run beside another one in the same process needs its own)."""
     config = app.config
+    enrichers: list[Enricher] = []
+    if config.classification.tag_events or config.classification.mask_sources:
+        from govsoc.classification.tagging import ClassificationTagger
+
+        enrichers.append(ClassificationTagger(mask_sources=config.classification.mask_sources))
     return Pipeline(_StoreOnUse(app), data_dir=data_dir or config.data_dir, inventory=app.inventory(),
                     spool_max_bytes=config.collectors.spool_max_bytes,
-                    notice=notice or (lambda m: click.echo(f"govsoc: {m}", err=True)))
+                    notice=notice or (lambda m: click.echo(f"govsoc: {m}", err=True)), enrichers=enrichers)
 
 
 class _StoreOnUse:

@@ -1,0 +1,117 @@
+"""Ingest-time classification: tag events that carry sensitive values, mask them before storage
+where asked, and name personal data seen in motion (stage: classification; issue 15 "Sources").
+
+A :class:`ClassificationTagger` is an enrichment hook (govsoc.core.enrichment.Enricher) that the
+CLI hands to the ingest pipeline. For each event it scans the text fields where personal data
+travels (message, URLs, referrers, request bodies) and sets:
+
+- ``govsoc.classification.tags``: the recognizer ids found (cn_resident_id, cn_mobile, ...);
+- ``govsoc.classification.level``: the highest default level among them (G1..G4);
+- ``govsoc.classification.fields``: which fields held them;
+- ``govsoc.classification.findings``: what seeing them there means, for detection rules and
+  reports: ``personal_data_in_url_query`` (an ID or phone number in a query string: logged by
+  every proxy and server on the way), ``personal_data_in_cleartext_http`` (plain http), and
+  ``personal_data_in_log_message``.
+
+For sources whose path or origin matches one of ``mask_sources`` (fnmatch globs), every hit is
+replaced by its masked form in the scanned fields and in ``event.original`` before the event is
+stored, and ``govsoc.flags`` gets ``masked``. Only the recognizers of AT_INGEST run by default.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final
+
+from govsoc.classification.grading import rank
+from govsoc.classification.recognizer import Match
+from govsoc.classification.scanner import Scanner
+
+__all__ = ["ClassificationTagger", "SCAN_FIELDS", "AT_INGEST"]
+
+#: Fields scanned on every event.
+SCAN_FIELDS: Final = ("message", "url.original", "url.full", "url.query", "http.request.referrer",
+                      "http.request.body.content", "error.message")
+_URL_FIELDS: Final = frozenset({"url.original", "url.full", "url.query", "http.request.referrer"})
+_LOG_FIELDS: Final = frozenset({"message", "error.message"})
+#: Recognizers run at ingest: the personal data that travels in URLs, forms and log messages.
+#: Machine identifiers (IP, MAC, IMEI) are the SOC's own fields on every event; organisation
+#: codes are public; the context-only ones find context in the text itself (护照号…).
+AT_INGEST: Final = ("cn_resident_id", "cn_mobile", "cn_bank_card", "email", "cn_passport", "cn_hk_macau_permit",
+                    "cn_mainland_travel_permit", "cn_social_security_number", "cn_disability_certificate")
+
+
+class ClassificationTagger:
+    """The enrichment hook; see the module docstring."""
+
+    def __init__(self, *, ids: Iterable[str] | None = None, mask_sources: Sequence[str] = (),
+                 fields: Sequence[str] = SCAN_FIELDS) -> None:
+        self.scanner = Scanner(AT_INGEST if ids is None else ids)
+        self.fields = tuple(fields)
+        self.mask_sources = tuple(mask_sources)
+        self._masking: dict[str, bool] = {}
+
+    def masks(self, source: str) -> bool:
+        """Whether events of ``source`` are masked before storage."""
+        if source not in self._masking:
+            path = source[len("file://"):] if source.startswith("file://") else source
+            self._masking[source] = any(fnmatch.fnmatch(path, g) or fnmatch.fnmatch(source, g)
+                                        for g in self.mask_sources)
+        return self._masking[source]
+
+    def enrich(self, fields: Mapping[str, Any], source: str) -> Mapping[str, Any]:
+        """The classification fields for one event (and masked texts for masked sources)."""
+        found: dict[str, list[Match]] = {}
+        scan = self.scanner.scan
+        for name in self.fields:
+            value = fields.get(name)
+            if isinstance(value, str) and value:
+                hits = scan(value)
+                if hits:
+                    found[name] = hits
+        if not found:
+            return {}
+        ids = sorted({m.recognizer for hits in found.values() for m in hits})
+        existing = fields.get("govsoc.classification.tags") or []
+        out: dict[str, Any] = {
+            "govsoc.classification.tags": sorted(set(existing) | set(ids)),
+            "govsoc.classification.level": max((self.scanner.recognizers[i].level for i in ids), key=rank),
+            "govsoc.classification.fields": sorted(found),
+            "govsoc.classification.findings": self._findings(fields, found),
+        }
+        if self.masks(source):
+            for name, hits in found.items():
+                out[name] = _masked(fields[name], hits)
+            original = fields.get("event.original")
+            if isinstance(original, str) and original:
+                out["event.original"] = _masked(original, scan(original))
+            flags = list(fields.get("govsoc.flags") or [])
+            out["govsoc.flags"] = [*flags, "masked"] if "masked" not in flags else flags
+        return out
+
+    @staticmethod
+    def _findings(fields: Mapping[str, Any], found: Mapping[str, list[Match]]) -> list[str]:
+        kinds = []
+        if any(_in_query(name, fields[name], hits) for name, hits in found.items() if name in _URL_FIELDS):
+            kinds.append("personal_data_in_url_query")
+        scheme = str(fields.get("url.scheme") or "").lower()
+        protocol = str(fields.get("network.protocol") or "").lower()
+        if (scheme == "http" or protocol == "http") and (set(found) & (_URL_FIELDS | {"http.request.body.content"})):
+            kinds.append("personal_data_in_cleartext_http")
+        if set(found) & _LOG_FIELDS:
+            kinds.append("personal_data_in_log_message")
+        return kinds
+
+
+def _in_query(name: str, value: str, hits: list[Match]) -> bool:
+    if name == "url.query":
+        return True
+    mark = value.find("?")
+    return mark >= 0 and any(m.start > mark for m in hits)
+
+
+def _masked(text: str, hits: Sequence[Match]) -> str:
+    for m in sorted(hits, key=lambda h: h.start, reverse=True):
+        text = text[:m.start] + m.masked + text[m.end:]
+    return text

@@ -1,0 +1,37 @@
+"""The ingest enrichment hook alone: tags, levels, findings, masking per source."""
+
+from __future__ import annotations
+
+from govsoc.classification.tagging import ClassificationTagger
+
+TAGGER = ClassificationTagger(mask_sources=["/secure/*", "udp://*"])
+ID = "11010519491231002X"
+
+
+def test_sshd_lines_carry_nothing_personal() -> None:
+    # machine identifiers (IPs) are the SOC's own fields, not tagged at ingest
+    assert TAGGER.enrich({"message": "Accepted password for root from 10.1.2.3 port 22 ssh2"}, "file:///a") == {}
+
+
+def test_an_id_number_in_a_log_message() -> None:
+    out = TAGGER.enrich({"message": f"核验失败 身份证号{ID}"}, "file:///var/log/app.log")
+    assert out["govsoc.classification.tags"] == ["cn_resident_id"]
+    assert out["govsoc.classification.findings"] == ["personal_data_in_log_message"]
+    assert "message" not in out  # not a masked source: the text is untouched
+
+
+def test_cleartext_http_body_and_masking_by_origin() -> None:
+    fields = {"http.request.body.content": "name=张三&mobile=13812345678", "network.protocol": "http",
+              "event.original": "POST /form mobile=13812345678"}
+    out = TAGGER.enrich(fields, "udp://10.0.0.5:514")
+    assert out["govsoc.classification.findings"] == ["personal_data_in_cleartext_http"]
+    assert out["http.request.body.content"] == "name=张三&mobile=138****5678"
+    assert out["event.original"] == "POST /form mobile=138****5678" and out["govsoc.flags"] == ["masked"]
+
+
+def test_a_bank_card_raises_the_level_and_keeps_existing_tags() -> None:
+    out = TAGGER.enrich({"message": "card 6222021234567890128", "govsoc.classification.tags": ["manual"]},
+                        "file:///secure/pay.log")
+    assert out["govsoc.classification.level"] == "G4"
+    assert out["govsoc.classification.tags"] == ["cn_bank_card", "manual"]
+    assert out["message"] == "card 6222 **** **** 0128"
