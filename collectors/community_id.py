@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import ipaddress
+import socket
 import struct
 
 #: IANA protocol numbers whose flows are hashed.
@@ -23,11 +23,28 @@ def community_id(source: str, source_port: int, destination: str, destination_po
     """The Community ID v1 of a flow, or None when it cannot be computed (an address that is
     not one, mixed IP versions, a protocol without ports, a port out of range)."""
     protocol = PORT_PROTOCOLS.get(transport)
-    try:
-        src, dst = ipaddress.ip_address(source).packed, ipaddress.ip_address(destination).packed
-    except ValueError:
+    if protocol is None:
         return None
-    if protocol is None or len(src) != len(dst) or not (0 <= source_port < 65536 and 0 <= destination_port < 65536):
+    src, dst = packed_address(source), packed_address(destination)
+    if src is None or dst is None:
+        return None
+    return community_id_packed(src, source_port, dst, destination_port, protocol, seed)
+
+
+def packed_address(text: str) -> bytes | None:
+    """The 4 or 16 bytes of an address in text form (inet_pton: a tenth of ipaddress's cost),
+    None when it is not one."""
+    try:
+        return socket.inet_pton(socket.AF_INET6 if ":" in text else socket.AF_INET, text)
+    except (OSError, ValueError):
+        return None
+
+
+def community_id_packed(src: bytes, source_port: int, dst: bytes, destination_port: int, protocol: int,
+                        seed: int = 0) -> str | None:
+    """:func:`community_id` of packed addresses and an IANA protocol number (flow decoders that
+    hold the bytes skip the text round trip)."""
+    if len(src) != len(dst) or not (0 <= source_port < 65536 and 0 <= destination_port < 65536):
         return None
     if (src, source_port) > (dst, destination_port):
         src, dst, source_port, destination_port = dst, src, destination_port, source_port

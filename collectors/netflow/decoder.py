@@ -13,7 +13,7 @@ with the next set wherever the message's framing allows.
 
 from __future__ import annotations
 
-import ipaddress
+import socket
 import struct
 import time
 from collections import Counter, OrderedDict
@@ -157,7 +157,7 @@ class NetflowDecoder:
             raw = V5_RECORD.unpack_from(data, V5_HEADER.size + index * V5_RECORD.size)
             values = {name: value for name, value in zip(V5_NAMES, raw, strict=True) if name is not None}
             for name in ("source_ipv4_address", "destination_ipv4_address", "ip_next_hop_ipv4_address"):
-                values[name] = str(ipaddress.IPv4Address(values[name]))
+                values[name] = socket.inet_ntoa(values[name])
             if sampling:
                 values["sampling_interval"], values["sampler_mode"] = sampling & 0x3FFF, sampling >> 14
             result.records.append(FlowRecord(header=header, template_id=0, options=False, values=values,

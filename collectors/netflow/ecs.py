@@ -13,11 +13,10 @@ When the exporter samples (v5 header, an options record or the record itself), t
 
 from __future__ import annotations
 
-import ipaddress
 from datetime import datetime, timedelta
 from typing import Any
 
-from govsoc.collectors.community_id import community_id
+from govsoc.collectors.community_id import PORT_PROTOCOLS, community_id_packed, packed_address
 from govsoc.collectors.netflow.decoder import FlowRecord
 from govsoc.core.event import format_timestamp
 
@@ -36,10 +35,16 @@ DIRECT = {
 AS_TEXT = {"ingress_interface": "observer.ingress.interface.id", "egress_interface": "observer.egress.interface.id",
            "vlan_id": "network.vlan.id"}
 WRAP = 1 << 32
+#: IANA numbers of the protocols Community ID hashes with ports.
+HASHED = frozenset(PORT_PROTOCOLS.values())
 
 
 def _first(values: dict[str, Any], *names: str) -> Any:
-    return next((values[n] for n in names if values.get(n) is not None), None)
+    for name in names:
+        value = values.get(name)
+        if value is not None:
+            return value
+    return None
 
 
 def flow_times(record: FlowRecord, system_init: datetime | None = None) -> tuple[datetime | None, datetime | None]:
@@ -105,8 +110,8 @@ def record_fields(record: FlowRecord, system_init: datetime | None = None) -> di
 
 
 def _endpoints(values: dict[str, Any], fields: dict[str, Any]) -> None:
-    source = _first(values, "source_ipv4_address", "source_ipv6_address")
-    destination = _first(values, "destination_ipv4_address", "destination_ipv6_address")
+    source = values.get("source_ipv4_address") or values.get("source_ipv6_address")
+    destination = values.get("destination_ipv4_address") or values.get("destination_ipv6_address")
     if source is not None:
         fields["source.ip"] = source
     if destination is not None:
@@ -119,26 +124,24 @@ def _endpoints(values: dict[str, Any], fields: dict[str, Any]) -> None:
             fields[ecs] = str(values[name])
     protocol = values.get("protocol_identifier")
     if isinstance(protocol, int):
-        transport = TRANSPORTS.get(protocol, str(protocol))
         fields["network.iana_number"] = str(protocol)
-        fields["network.transport"] = transport
+        fields["network.transport"] = TRANSPORTS.get(protocol, str(protocol))
         sport, dport = values.get("source_transport_port"), values.get("destination_transport_port")
-        if isinstance(source, str) and isinstance(destination, str) and isinstance(sport, int) \
-                and isinstance(dport, int):
-            cid = community_id(source, sport, destination, dport, transport)
+        if protocol in HASHED and isinstance(source, str) and isinstance(destination, str) \
+                and isinstance(sport, int) and isinstance(dport, int):
+            src, dst = packed_address(source), packed_address(destination)
+            cid = None if src is None or dst is None else community_id_packed(src, sport, dst, dport, protocol)
             if cid is not None:
                 fields["network.community_id"] = cid
     version = values.get("ip_version")
     if version in (4, 6):
         fields["network.type"] = f"ipv{version}"
     elif isinstance(source, str):
-        try:
-            fields["network.type"] = f"ipv{ipaddress.ip_address(source).version}"
-        except ValueError:
-            pass
-    related = [ip for ip in (source, destination) if isinstance(ip, str)]
-    if related:
-        fields["related.ip"] = sorted(set(related))
+        fields["network.type"] = "ipv6" if ":" in source else "ipv4"
+    if isinstance(source, str) and isinstance(destination, str):
+        fields["related.ip"] = sorted({source, destination})
+    elif isinstance(source, str) or isinstance(destination, str):
+        fields["related.ip"] = [source if isinstance(source, str) else destination]
 
 
 def _counters(record: FlowRecord, fields: dict[str, Any]) -> None:

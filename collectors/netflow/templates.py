@@ -92,10 +92,14 @@ class Template:
         if self.record is not None:
             size = self.record.size
             usable = len(body) - len(body) % size
-            names, converters = self.names, self.converters
+            names = self.names
+            conversions = [(index, names[index], convert) for index, convert in enumerate(self.converters)
+                           if convert is not None]
             for values in self.record.iter_unpack(body[:usable]):
-                yield {name: (value if convert is None else convert(value))
-                       for name, value, convert in zip(names, values, converters, strict=True)}
+                record = dict(zip(names, values, strict=True))
+                for index, name, convert in conversions:
+                    record[name] = convert(values[index])
+                yield record
             return
         yield from self._decode_variable(body)
 
