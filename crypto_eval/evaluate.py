@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import govsoc.crypto_eval.checks.channels  # noqa: F401 - registers channel.network, channel.admin
 import govsoc.crypto_eval.checks.declared  # noqa: F401 - registers declared.*
+import govsoc.crypto_eval.checks.traffic  # noqa: F401 - registers passive.flows
 from govsoc.core.errors import ConfigError
 from govsoc.core.inventory import InventoryModel, System
 from govsoc.crypto_eval.assess import SystemEvaluation, assess
@@ -36,7 +37,8 @@ def evaluate_system(system: System, evidence: Iterable[object], catalogue: Catal
     for piece in evidence:
         for check in checks:
             check.evaluate(piece)
-    return assess(context, [f for check in checks for f in check.finalize()])
+    findings = list(dict.fromkeys(f for check in checks for f in check.finalize()))  # probe and traffic may agree
+    return assess(context, findings)
 
 
 def systems_in_scope(model: InventoryModel, name: str | None = None) -> list[System]:

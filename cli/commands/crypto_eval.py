@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -44,9 +45,13 @@ def _file_name(system: str) -> str:
               help="Seconds per probe question (an endpoint asks up to ~15).")
 @click.option("--self-test/--no-self-test", default=True, show_default=True,
               help="Run the SM2/SM3/SM4 known-answer tests first.")
+@click.option("--passive/--no-passive", default=True, show_default=True,
+              help="Also use TLS/SSH/telnet/FTP traffic to the endpoints found in the event store (Zeek logs, flows).")
+@click.option("--days", type=click.IntRange(1, 3650), default=30, show_default=True,
+              help="How far back --passive looks.")
 @click.pass_obj
 def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path | None, output: Path | None, fmt: str,
-                no_probe: bool, concurrency: int, timeout: float, self_test: bool) -> None:
+                no_probe: bool, concurrency: int, timeout: float, self_test: bool, passive: bool, days: int) -> None:
     """Probe the systems' endpoints, score them per 量化评估规则 2023 and give the verdict."""
     from govsoc.crypto_eval.evaluate import evaluate_inventory, systems_in_scope
     from govsoc.crypto_eval.report import section, to_json
@@ -59,11 +64,17 @@ def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path |
         raise ConfigError("the inventory lists no level-3 system (use --system NAME for another level)")
     if self_test:
         _self_test()
+    observations: list[object] = []
+    if passive:
+        from govsoc.crypto_eval.passive import gather_passive
+
+        endpoints = sorted({(e.host, e.port) for s in systems for e in s.endpoints})
+        observations += gather_passive(app.store, endpoints, start=datetime.now(UTC) - timedelta(days=days))
     total = sum(len(s.endpoints) for s in systems)
     with progress() as bar:
         task = bar.add_task("probing endpoints", total=total)
         results = evaluate_inventory(systems, probe=not no_probe, concurrency=concurrency, question_timeout=timeout,
-                                     endpoint_timeout=max(10.0, timeout * 16),
+                                     endpoint_timeout=max(10.0, timeout * 16), extra_evidence=observations,
                                      on_done=lambda _r: bar.advance(task))
     documents: list[dict[str, Any]] = [{"evaluation": to_json(e), "section": section(e)} for e in results]
     if output is not None:

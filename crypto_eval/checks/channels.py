@@ -27,13 +27,13 @@ def is_admin(endpoint: Endpoint) -> bool:
 
 
 def channel_findings(context: SystemContext, item_id: str, obj: str, view: ChannelView, aspect: str,
-                     check: str, scope: str) -> list[Finding]:
+                     check: str, scope: str, provenance: str = "auto") -> list[Finding]:
     """D, A and K findings of one item for one channel; ``aspect`` picks the D question."""
     item = context.catalogue.item(item_id)
 
     def finding(**kw: object) -> Finding:
         return Finding(item=item_id, clause=item.clause, system=context.name, object=obj, check=check,
-                       **kw)  # type: ignore[arg-type]
+                       provenance=provenance, **kw)  # type: ignore[arg-type]
 
     if view.protocol == "unreachable":
         return [finding(factor="MISSING", satisfied=False, observed=view.observed,

@@ -46,3 +46,13 @@ def test_a_broken_catalogue_names_the_line(tmp_path: Path) -> None:
                    " weight: 1, status: C, checks: []}\n")
     with pytest.raises(ConfigError, match=r"cat.yml:11"):
         load_catalogue(bad)
+
+
+def test_every_named_check_is_registered() -> None:
+    import govsoc.crypto_eval.evaluate  # noqa: F401 - registers the built-in checks
+    from govsoc.crypto_eval.checks import CHECKS
+
+    named = {c for item in load_catalogue().items() for c in item.checks}
+    assert named == set(CHECKS.ids())
+    for item in load_catalogue().items():
+        assert item.remediation and item.clause.startswith("GB/T 39786-2021 8.")

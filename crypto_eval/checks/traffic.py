@@ -1,0 +1,79 @@
+"""The passive check: TLS, SSH and cleartext services seen in traffic to a system's endpoints
+(crypto_eval.passive observations), read as channels the way probe reports are. Traffic shows
+what clients really negotiate: a server whose probe shows TLS 1.2 but whose clients are seen on
+TLS 1.0 has a TLS 1.0 channel in use.
+"""
+
+from __future__ import annotations
+
+from govsoc.core.inventory import Endpoint
+from govsoc.crypto_eval.algorithms import Assessment, classify_ssh, classify_suite, classify_version
+from govsoc.crypto_eval.checks import CHECKS, SystemContext, endpoint_key
+from govsoc.crypto_eval.checks.channel_view import ChannelView
+from govsoc.crypto_eval.checks.channels import NetworkChannelCheck, channel_findings, is_admin
+from govsoc.crypto_eval.finding import Finding
+from govsoc.crypto_eval.passive import PassiveObservation
+
+__all__ = ["PassiveTrafficCheck", "view_of_observation"]
+
+
+def view_of_observation(obs: PassiveObservation) -> ChannelView:
+    """A passive observation as a channel."""
+    seen = f"{obs.endpoint}: seen in traffic ({obs.events} events)"
+    if obs.kind == "cleartext":
+        why = f"{obs.get('service')} in the clear seen in traffic"
+        return ChannelView(protocol="cleartext", observed=seen, authentication=(False, why),
+                           confidentiality=(False, why), integrity=(False, why))
+    algos: list[Assessment] = []
+    if obs.kind == "ssh":
+        server = obs.get("server") or ""
+        if obs.get("version") == "1" or (server.startswith("SSH-1.") and not server.startswith("SSH-1.99")):
+            why = f"SSH-1 seen in traffic ({server}): deprecated protocol (high-risk list)"
+            return ChannelView(protocol="SSH", observed=seen, authentication=(False, why),
+                               confidentiality=(False, why), integrity=(False, why))
+        algos = [classify_ssh(obs.get(k) or "") for k in ("kex_alg", "host_key_alg", "cipher_alg", "mac_alg")
+                 if obs.get(k)]
+        detail = ", ".join(f"{k} {obs.get(k)}" for k in ("cipher_alg", "mac_alg", "kex_alg") if obs.get(k))
+        ok = (True, f"SSH-2 seen in traffic: {detail}")
+        return ChannelView(protocol="SSH", observed=f"{seen}: {detail}", authentication=ok, confidentiality=ok,
+                           integrity=ok, algorithms=tuple(algos))
+    version, cipher = obs.get("version"), obs.get("cipher")
+    if version:
+        algos.append(classify_version(version))
+    if cipher:
+        algos.append(classify_suite(cipher))
+    null = bool(cipher and "NULL" in cipher)
+    text = f"{version or '?'} {cipher or '?'}"
+    return ChannelView(protocol="TLCP" if version == "TLCP" else "TLS", observed=f"{seen}: {text}",
+                       authentication=(not (cipher and "anon" in cipher), f"{text} seen in traffic"),
+                       confidentiality=(not null, f"{text} seen in traffic"),
+                       integrity=(True, f"{text} seen in traffic"), algorithms=tuple(algos))
+
+
+@CHECKS.register("passive.flows")
+class PassiveTrafficCheck:
+    """Findings from traffic seen to the system's endpoints (provenance "passive")."""
+
+    def __init__(self, context: SystemContext) -> None:
+        self.context = context
+        self.endpoints: dict[str, Endpoint] = {endpoint_key(e.host, e.port): e for e in context.endpoints}
+        self.seen: list[tuple[Endpoint, PassiveObservation]] = []
+
+    def evaluate(self, evidence: object) -> None:
+        """Keep observations of this system's endpoints."""
+        if isinstance(evidence, PassiveObservation) and evidence.endpoint in self.endpoints:
+            self.seen.append((self.endpoints[evidence.endpoint], evidence))
+
+    def finalize(self) -> list[Finding]:
+        """Channel findings per observation."""
+        out: list[Finding] = []
+        for endpoint, obs in self.seen:
+            view = view_of_observation(obs)
+            if is_admin(endpoint):
+                out += channel_findings(self.context, "gbt39786.l3.8.3.b", obs.endpoint, view, "confidentiality",
+                                        "passive.flows", "device", "passive")
+            elif endpoint.boundary:
+                for item_id, aspect in NetworkChannelCheck.ITEMS:
+                    out += channel_findings(self.context, item_id, obs.endpoint, view, aspect, "passive.flows",
+                                            "network", "passive")
+        return out

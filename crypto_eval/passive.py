@@ -1,0 +1,85 @@
+"""Passive evidence: TLS, SSH and cleartext-service facts already in the event store (Zeek ssl,
+ssh and conn logs mapped to ECS, and the TLS/SSH facts flows carry), grouped per server endpoint
+(destination address and port) so that checks can link them to the inventory's systems.
+
+The facts read: ``tls.version_protocol``/``tls.version`` and ``tls.cipher``; SSH banners and
+negotiated algorithms under ``zeek.ssh.*`` or ``ssh.*`` (client, server, cipher_alg, mac_alg,
+kex_alg, host_key_alg); ``network.protocol`` / ``zeek.connection.service`` of telnet and FTP.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from govsoc.core.event import Event
+from govsoc.store.base import Query, Store
+
+__all__ = ["PassiveObservation", "observations_from_events", "gather_passive", "CLEARTEXT_SERVICES"]
+
+CLEARTEXT_SERVICES = frozenset({"telnet", "ftp", "ftp-data", "pop3", "imap", "smtp"})
+_TLS_NAMES = {("ssl", "2.0"): "SSLv2", ("ssl", "3.0"): "SSLv3", ("tls", "1.0"): "TLSv10", ("tls", "1.1"): "TLSv11",
+              ("tls", "1.2"): "TLSv12", ("tls", "1.3"): "TLSv13", ("tlcp", "1.1"): "TLCP"}
+_SSH_KEYS = ("client", "server", "cipher_alg", "mac_alg", "kex_alg", "host_key_alg", "version")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PassiveObservation:
+    """One kind of traffic seen to one server endpoint, and how often."""
+
+    endpoint: str
+    kind: str  # tls, ssh, cleartext
+    details: tuple[tuple[str, str], ...]
+    events: int
+
+    def get(self, key: str) -> str | None:
+        """One detail (version, cipher, cipher_alg, service ...)."""
+        return dict(self.details).get(key)
+
+
+def _endpoint(fields: dict[str, Any]) -> str | None:
+    ip, port = fields.get("destination.ip"), fields.get("destination.port")
+    if ip is None or port is None:
+        return None
+    ip = ip[0] if isinstance(ip, list) and ip else ip
+    return f"[{ip}]:{port}" if ":" in str(ip) else f"{ip}:{port}"
+
+
+def _facts(fields: dict[str, Any]) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+    version = _TLS_NAMES.get((str(fields.get("tls.version_protocol", "")).lower(), str(fields.get("tls.version"))))
+    if version or fields.get("tls.cipher"):
+        details = {"version": version or fields.get("zeek.ssl.version"), "cipher": fields.get("tls.cipher")}
+        return "tls", tuple(sorted((k, str(v)) for k, v in details.items() if v))
+    ssh = {k: fields.get(f"zeek.ssh.{k}", fields.get(f"ssh.{k}")) for k in _SSH_KEYS}
+    if any(v is not None for v in ssh.values()):
+        return "ssh", tuple(sorted((k, str(v)) for k, v in ssh.items() if v is not None))
+    services = fields.get("zeek.connection.service") or fields.get("network.protocol")
+    for service in services if isinstance(services, list) else [services]:
+        if isinstance(service, str) and service.lower() in CLEARTEXT_SERVICES:
+            return "cleartext", (("service", service.lower()),)
+    return None
+
+
+def observations_from_events(events: Iterable[Event]) -> list[PassiveObservation]:
+    """Group events into observations per (endpoint, kind, details)."""
+    counts: Counter[tuple[str, str, tuple[tuple[str, str], ...]]] = Counter()
+    for event in events:
+        fields = dict(event.fields)
+        endpoint = _endpoint(fields)
+        facts = _facts(fields) if endpoint else None
+        if endpoint and facts:
+            counts[(endpoint, facts[0], facts[1])] += 1
+    return [PassiveObservation(endpoint=e, kind=k, details=d, events=n) for (e, k, d), n in sorted(counts.items())]
+
+
+def gather_passive(store: Store, endpoints: Sequence[tuple[str, int]], *, start: datetime | None = None,
+                   limit: int = 10_000) -> list[PassiveObservation]:
+    """Observations for these server endpoints from the store (at most ``limit`` events each)."""
+    out: list[PassiveObservation] = []
+    for host, port in endpoints:
+        query = Query(start=start, terms={"destination.ip": (host,), "destination.port": (port,)}, limit=limit)
+        out += observations_from_events(store.search(query))
+    return out

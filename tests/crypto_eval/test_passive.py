@@ -1,0 +1,52 @@
+"""Passive evidence from real Zeek logs (shared/corpus: Zeek's own test baselines) stored in a real
+SQLite store, linked to inventory systems by address and port, and scored."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from govsoc.collectors.zeek.ecs import ecs_fields
+from govsoc.collectors.zeek.tsv import read_log
+from govsoc.core.event import Event, make_id
+from govsoc.core.inventory import InventoryModel
+from govsoc.crypto_eval.evaluate import evaluate_system
+from govsoc.crypto_eval.passive import gather_passive
+from govsoc.store.sqlite import SqliteStore
+
+LOGS = ("zeek-tls/baselines/scripts.base.protocols.ssl.basic/ssl.log",        # TLSv10, RC4, to 74.125.224.79:443
+        "zeek/baselines/scripts.base.protocols.ssh.basic/ssh.log",            # hmac-md5 to 131.159.21.1:22
+        "zeek/baselines/scripts.base.protocols.ftp.ftp-ipv6/conn.log")       # FTP to [2001:470:4867:99::21]:21
+
+
+def _events(corpus: Path) -> list[Event]:
+    out = []
+    for number, name in enumerate(LOGS):
+        for index, row in enumerate(read_log(corpus / name, canonified=True)):
+            fields = ecs_fields(row["_path"], row)
+            out.append(Event(id=make_id(name, index), timestamp=datetime(2026, 11, 1, number, tzinfo=UTC),
+                             dataset=f"zeek.{row['_path']}", fields=fields))
+    return out
+
+
+def test_zeek_logs_become_findings(corpus: Path, tmp_path: Path) -> None:
+    with SqliteStore(tmp_path / "events.db") as store:
+        store.write(_events(corpus))
+        endpoints = [("74.125.224.79", 443), ("131.159.21.1", 22), ("2001:470:4867:99::21", 21)]
+        observations = gather_passive(store, endpoints)
+    kinds = {(o.endpoint, o.kind) for o in observations}
+    assert kinds == {("74.125.224.79:443", "tls"), ("131.159.21.1:22", "ssh"),
+                     ("[2001:470:4867:99::21]:21", "cleartext")}
+    tls = next(o for o in observations if o.kind == "tls")
+    assert tls.get("version") == "TLSv10" and tls.get("cipher") == "TLS_ECDHE_RSA_WITH_RC4_128_SHA"
+    model = InventoryModel.model_validate({"systems": [{"name": "外网门户", "level": 3, "endpoints": [
+        {"host": "74.125.224.79", "port": 443, "protocol": "https", "kind": "web"},
+        {"host": "131.159.21.1", "port": 22, "protocol": "ssh", "kind": "admin"},
+        {"host": "2001:470:4867:99::21", "port": 21, "protocol": "ftp", "kind": "admin"}]}]})
+    evaluation = evaluate_system(model.systems[0], observations)
+    high = {(f.item, f.object, f.factor) for f in evaluation.high_risk}
+    assert ("gbt39786.l3.8.2.c", "74.125.224.79:443", "A") in high           # TLS 1.0 and RC4 in use
+    assert ("gbt39786.l3.8.3.b", "131.159.21.1:22", "A") in high             # hmac-md5 negotiated
+    assert ("gbt39786.l3.8.3.b", "[2001:470:4867:99::21]:21", "D") in high   # FTP administration in the clear
+    assert all(f.provenance == "passive" for f in evaluation.findings if f.check == "passive.flows" and f.factor != "K")
+    assert evaluation.verdict == "不符合"
