@@ -112,10 +112,10 @@ def test_implausible_packet() -> None:
         ssh.parse_packets(b"\xff\xff\xff\xff\x04" + bytes(10))
 
 
-names = st.lists(st.from_regex(r"[a-z0-9@.+-]{1,20}", fullmatch=True), max_size=6).map(tuple)
+names = st.lists(st.text("abcdefghijklmnopqrstuvwxyz0123456789@.+-", min_size=1, max_size=20), max_size=6).map(tuple)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(lists=st.lists(names, min_size=10, max_size=10), follows=st.booleans())
 def test_kexinit_round_trip(lists: list[tuple[str, ...]], follows: bool) -> None:
     kex = ssh.KexInit(cookie=os.urandom(16), kex_algorithms=lists[0], server_host_key_algorithms=lists[1],

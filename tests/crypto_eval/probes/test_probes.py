@@ -143,11 +143,11 @@ def test_cleartext_services(tmp_path: Path) -> None:
     with telnet_listener() as port:
         telnet = asyncio.run(probe_cleartext("127.0.0.1", port))
     assert (telnet.service, telnet.login) == ("telnet", True)
-    with http_server() as port:
-        page = asyncio.run(probe_cleartext("127.0.0.1", port))
+    with http_server() as port:  # silent until asked: a short wait for a greeting is enough on loopback
+        page = asyncio.run(probe_cleartext("127.0.0.1", port, timeout=0.3))
     assert (page.service, page.login) == ("http-login", True)
     with http_server(redirect_to_https=True) as port:
-        redirect = asyncio.run(probe_cleartext("127.0.0.1", port))
+        redirect = asyncio.run(probe_cleartext("127.0.0.1", port, timeout=0.3))
     assert (redirect.service, redirect.login) == ("http", False) and "https://" in redirect.evidence
 
 
