@@ -203,8 +203,8 @@ class ReceiverSettings(_Model):
     #: TCP/TLS: connections open at once, and seconds a connection may stay silent.
     max_connections: int = Field(default=1024, ge=1)
     idle_timeout: float = Field(default=600.0, gt=0)
-    #: UDP: the socket receive buffer asked for (the kernel caps it at net.core.rmem_max).
-    receive_buffer_bytes: int = Field(default=8 << 20, ge=1)
+    #: UDP: the socket receive buffer asked for (beyond net.core.rmem_max only with CAP_NET_ADMIN).
+    receive_buffer_bytes: int = Field(default=32 << 20, ge=1)
 
     _zone = field_validator("timezone")(_optional_zone)
     _allow = field_validator("allow")(_networks)

@@ -58,11 +58,15 @@ def receiver_status(data: dict[str, Any]) -> dict[str, Any]:
     process is alive and saved its counters within the last 10 seconds)."""
     counters = {str(k): int(v) for k, v in data["counters"].items()}
     rejected = {str(k): int(v) for k, v in (data.get("rejected") or {}).items()}
-    running = bool(data.get("running")) and _alive(data.get("pid")) and _recent(data.get("updated"), 10.0)
+    # saved every second while it runs; a delivery thread held up by a slow store may save late
+    running = bool(data.get("running")) and _alive(data.get("pid")) and _recent(data.get("updated"), 120.0)
+    senders = {str(host): {"messages": int(v.get("messages", 0)), "bytes": int(v.get("bytes", 0)),
+                           "last_heard": str(v.get("last_heard", ""))}
+               for host, v in (data.get("senders") or {}).items() if isinstance(v, dict)}
     return {"name": str(data.get("name", "")), "transport": str(data.get("transport", "")),
             "address": str(data.get("address") or data.get("listen", "")), "running": running,
             "since": data.get("since"), "updated": data.get("updated"), **counters,
-            "rejected": sum(rejected.values()), "rejected_by_reason": rejected}
+            "rejected": sum(rejected.values()), "rejected_by_reason": rejected, "senders": senders}
 
 
 def _alive(pid: object) -> bool:
@@ -85,9 +89,27 @@ def _recent(when: object, seconds: float) -> bool:
     return (datetime.now(UTC) - at).total_seconds() <= seconds
 
 
+def _senders_table(receivers: list[dict[str, Any]], now: datetime) -> Table:
+    """Every sender of every receiver, the longest silent first: a device that stopped sending
+    is at the top."""
+    rows = [(row["name"], host, sender) for row in receivers for host, sender in row["senders"].items()]
+    rows.sort(key=lambda r: (r[2]["last_heard"], r[0], r[1]))
+    table = Table(title=f"senders ({len(rows)})")
+    for name in ("receiver", "sender", "messages", "bytes", "last heard", "silent for"):
+        table.add_column(name, justify="right" if name in ("messages", "bytes", "silent for") else "left")
+    for receiver, host, sender in rows:
+        try:
+            silent = f"{(now - datetime.fromisoformat(sender['last_heard'])).total_seconds():.0f} s"
+        except ValueError:
+            silent = "-"
+        table.add_row(Text(printable(receiver)), Text(printable(host)), str(sender["messages"]),
+                      str(sender["bytes"]), sender["last_heard"] or "-", silent)
+    return table
+
+
 def _receivers_table(receivers: list[dict[str, Any]]) -> Table:
     table = Table(title=f"receivers ({len(receivers)})")
-    columns = ("receiver", "address", "state", "received", "accepted", "stored", "spooled", "rejected",
+    columns = ("receiver", "address", "state", "senders", "received", "accepted", "stored", "spooled", "rejected",
                "kernel drops", "truncated", "charset fall-backs")
     for name in columns:
         table.add_column(name, justify="left" if name in ("receiver", "address", "state") else "right")
@@ -95,7 +117,8 @@ def _receivers_table(receivers: list[dict[str, Any]]) -> Table:
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(row["rejected_by_reason"].items()) if v)
         table.add_row(Text(printable(f"{row['name']} ({row['transport']})")), Text(printable(row["address"])),
                       "listening" if row["running"] else f"stopped {row['updated'] or ''}".strip(),
-                      str(row["received"]), str(row["accepted"]), str(row["stored"]), str(row["spooled"]),
+                      str(len(row["senders"])), str(row["received"]), str(row["accepted"]), str(row["stored"]),
+                      str(row["spooled"]),
                       Text(f"{row['rejected']}" + (f" ({reasons})" if reasons else "")), str(row["kernel_drops"]),
                       str(row["truncated"]), str(row["decoded_gb18030"] + row["decode_replaced"]))
     return table
@@ -103,12 +126,15 @@ def _receivers_table(receivers: list[dict[str, Any]]) -> Table:
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--senders", "show_senders", is_flag=True,
+              help="Also list each receiver's senders, the longest silent first.")
 @click.pass_obj
-def status(app: AppContext, fmt: str) -> None:
+def status(app: AppContext, fmt: str, show_senders: bool) -> None:
     """Per source: records read, events accepted, stored, rejected, dropped and spooled, the
     checkpoint and the lag (bytes not yet read, and seconds since the checkpoint last moved; "-"
     when the file was rotated away). Per syslog receiver (`govsoc listen`): messages received,
-    accepted, stored, spooled, rejected by reason, dropped by the kernel, truncated. Then the
+    accepted, stored, spooled, rejected by reason, dropped by the kernel, truncated, and with
+    --senders each sender's messages and when it was last heard. Then the
     spool: bytes waiting for the store, and the events drained from it into the store so far."""
     data_dir = app.config.data_dir
     now = datetime.now(UTC)
@@ -135,6 +161,8 @@ def status(app: AppContext, fmt: str) -> None:
     console().print(table)
     if receivers:
         console().print(_receivers_table(receivers))
+        if show_senders:
+            console().print(_senders_table(receivers, now))
     drained = (f"; {totals.drained_events} spooled events drained into the store so far, the last at "
                f"{totals.last_drained}" if totals.drained_events else "; nothing drained yet")
     damaged = f"; {totals.corrupt_records} damaged records skipped" if totals.corrupt_records else ""

@@ -109,7 +109,9 @@ class _Connection(asyncio.Protocol):
         self.last_data = self.receiver.last_activity = time.monotonic()
         counters = self.receiver.counters
         counters.bytes += len(data)
-        self._hand_off(self.framer.feed(data))
+        frames = self.framer.feed(data)
+        counters.heard(self.host, len(frames), len(data), time.time())
+        self._hand_off(frames)
 
     def _hand_off(self, frames: list[tuple[bytes, str | None]]) -> None:
         if not frames:

@@ -4,8 +4,9 @@ UDP has no acknowledgement and no back-pressure: what the receiver does not read
 kernel drops when the socket's receive buffer is full. Those drops are counted by the kernel per
 socket (the ``drops`` column of /proc/net/udp and /proc/net/udp6, found by the socket's inode)
 and reported as ``kernel_drops``, so a loss is always visible: ``received + kernel_drops`` is
-every datagram that reached the host. The receive buffer is enlarged (``SO_RCVBUF``, up to the
-kernel's net.core.rmem_max) to make drops rarer under bursts.
+every datagram that reached the host. The receive buffer is enlarged (32 MiB by default:
+``SO_RCVBUFFORCE`` when the process may, else ``SO_RCVBUF`` up to net.core.rmem_max) so that a
+burst fits while the reader waits for the interpreter or the CPU.
 
 A datagram longer than the size limit is cut to it (flagged ``truncated``): it is read into a
 buffer one byte longer than the limit, so a full buffer means the kernel cut the rest.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import os
 import select
 import socket
+import sys
 import threading
 import time
 from pathlib import Path
@@ -28,8 +30,12 @@ from govsoc.core.errors import GovsocError
 
 __all__ = ["UdpReceiver", "bind_address", "socket_drops"]
 
-#: Receive buffer asked for; the kernel caps it at net.core.rmem_max.
-RECEIVE_BUFFER = 8 << 20
+#: Receive buffer asked for (ReceiverSettings.receive_buffer_bytes): what a burst must fit in
+#: while the reader waits for the interpreter.
+RECEIVE_BUFFER = 32 << 20
+#: Linux's SO_RCVBUFFORCE (not in Python's socket module): a buffer above net.core.rmem_max,
+#: allowed with CAP_NET_ADMIN.
+_SO_RCVBUFFORCE = 33
 _PROC_TABLES = (Path("/proc/net/udp"), Path("/proc/net/udp6"))
 
 
@@ -56,6 +62,19 @@ def socket_drops(sock: socket.socket) -> int | None:
     return None
 
 
+def _receive_buffer(sock: socket.socket, size: int) -> None:
+    """Ask for a ``size``-byte receive buffer: forced past net.core.rmem_max when the process
+    may (root or CAP_NET_ADMIN), else as large as rmem_max allows (raise it with
+    ``sysctl -w net.core.rmem_max=33554432`` for bursty senders)."""
+    if sys.platform == "linux":
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, _SO_RCVBUFFORCE, size)
+            return
+        except PermissionError:
+            pass
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, size)
+
+
 class UdpReceiver:
     """One UDP listener: binds at ``start``, reads until ``stop``, then reads what the socket
     still holds before it closes."""
@@ -74,7 +93,7 @@ class UdpReceiver:
         family, host, port = bind_address(self.listen)
         sock = socket.socket(family, socket.SOCK_DGRAM)
         try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, self.receive_buffer)
+            _receive_buffer(sock, self.receive_buffer)
             sock.bind((host, port))
         except OSError as e:
             sock.close()
@@ -109,7 +128,7 @@ class UdpReceiver:
     def _run(self) -> None:
         assert self.sock is not None
         sock, size, counters, handoff = self.sock, self.max_bytes, self.counters, self.handoff
-        allowed, key = self.rules.allowed, self.key
+        allowed, key, heard = self.rules.allowed, self.key, counters.heard
         receive = sock.recvfrom
         while True:
             try:
@@ -124,6 +143,8 @@ class UdpReceiver:
             counters.received += 1
             counters.bytes += len(data)
             host = peer[0]
+            now = time.time()
+            heard(host, 1, len(data), now)
             if not allowed(host):
                 counters.reject("sender_not_allowed")
                 continue
@@ -131,7 +152,7 @@ class UdpReceiver:
             if len(data) > size:
                 data, flag = data[:size], TRUNCATED
                 counters.truncated += 1
-            if not handoff.offer((key, host, peer[1], datagram_message(data), flag, time.time())):
+            if not handoff.offer((key, host, peer[1], datagram_message(data), flag, now)):
                 counters.reject("overload")
             else:
                 counters.accepted += 1

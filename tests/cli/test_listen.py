@@ -63,6 +63,10 @@ def test_listen_stores_and_stops_on_sigterm(home: Path, capsys) -> None:  # type
     assert receivers["tcp"]["received"] == receivers["tcp"]["stored"] == 1000
     assert receivers["tcp"]["running"] is False and receivers["tcp"]["connections"] == 1
     assert "1100" in counted
+    assert receivers["udp"]["senders"]["127.0.0.1"]["messages"] == 100
+    assert receivers["tcp"]["senders"]["127.0.0.1"]["messages"] == 1000
+    assert main(["status", "--senders"]) == 0
+    assert "senders (2)" in capsys.readouterr().out
 
 
 def test_listen_needs_a_receiver(govsoc) -> None:  # type: ignore[no-untyped-def]

@@ -181,3 +181,21 @@ def test_ipv6_listeners(receivers: Start, store) -> None:  # type: ignore[no-unt
     events = stored(store)
     assert sorted(e.get("log.source.address") for e in events) == ["::1", "::1"]
     assert {e.get("govsoc.receiver") for e in events} == {"udp6", "tcp6"}
+
+
+def test_counters_add_up_over_runs_and_senders_are_bounded(receivers: Start, store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from govsoc.collectors.receivers import counters_folder, load_counters
+    from govsoc.collectors.receivers.counters import MAX_SENDERS, OTHER, ReceiverCounters
+
+    for _run in range(2):
+        rs = receivers({"name": "udp", "transport": "udp", "listen": "127.0.0.1:0"})
+        udp_send(rs.addresses["udp"], BSD, source="127.0.0.1")
+        udp_send(rs.addresses["udp"], BSD, BSD, source="127.0.0.2")
+        rs.stop()
+    (saved,) = load_counters(counters_folder(tmp_path))
+    assert saved["counters"]["received"] == saved["counters"]["stored"] == 6
+    assert {h: s["messages"] for h, s in saved["senders"].items()} == {"127.0.0.1": 2, "127.0.0.2": 4}
+    counters = ReceiverCounters(name="x", transport="udp", listen="")
+    for n in range(MAX_SENDERS + 10):  # spoofed source addresses: the table stays bounded
+        counters.heard(f"10.0.{n // 256}.{n % 256}", 1, 10, 1.0)
+    assert len(counters.senders) == MAX_SENDERS and counters.senders[OTHER][0] == 11
