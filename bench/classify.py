@@ -6,8 +6,10 @@ per column decision, false positives on the adversarial negatives).
     python -m bench.classify                    # 200,000 values per corpus, 3 rounds
     python -m bench.classify --values 20000     # quicker
 
-Corpora (both from govsoc.classification.evaluation, seeded):
+Corpora:
 
+* ``logs``: the messages of loghub's Linux, OpenSSH and Apache samples (shared/corpus/loghub,
+  real lines; the header before the message cut off): what ingest-time tagging scans.
 * ``ordinary``: values of non-sensitive columns plus the adversarial negatives (order numbers,
   timestamps, invoice codes, IDs with wrong check characters, unallocated phone segments, ...).
   These are digit-heavy on purpose: most values reach a trigger.
@@ -27,6 +29,7 @@ import gc
 import random
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from govsoc.classification.columns import ColumnClassifier
 from govsoc.classification.evaluation import (
@@ -42,14 +45,27 @@ from govsoc.classification.scanner import Scanner, scan_naive
 COMMON = ("cn_resident_id", "cn_mobile", "cn_bank_card", "email", "ipv4", "cn_uscc")
 
 
+LOGHUB = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "loghub"
+
+
+def log_messages() -> list[str]:
+    """The message part of every loghub sample line (after the ``program[pid]:`` or ``]`` header)."""
+    messages = []
+    for path in sorted(LOGHUB.glob("*/*_2k.log")):
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            head, sep, rest = line.partition("]: ") if "]: " in line else line.partition("] ")
+            messages.append(rest if sep else line)
+    return messages
+
+
 def corpora(size: int, seed: int = 15) -> dict[str, list[str]]:
-    """The two corpora, shuffled and repeated to ``size`` values each."""
+    """The corpora, shuffled and repeated to ``size`` values each."""
     columns = labelled_columns(seed=seed, rows=200)
     ordinary = [v for sample, label in columns if label is None for v in sample.values if v]
     ordinary += [item.value for item in labelled_values(seed=seed, per_type=200) if item.label is None]
     table = [v for sample, _ in columns for v in sample.values if v]
     out = {}
-    for name, values in (("ordinary", ordinary), ("table", table)):
+    for name, values in (("logs", log_messages()), ("ordinary", ordinary), ("table", table)):
         random.Random(seed).shuffle(values)
         out[name] = (values * (size // len(values) + 1))[:size]
     return out

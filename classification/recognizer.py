@@ -96,6 +96,12 @@ class Recognizer(ABC):
     mask_rule: ClassVar[str] = "generic"
     #: A cheap expression every hit contains: the scanner's prefilter.
     TRIGGER: ClassVar[str]
+    #: Faster prefilter where it can be said this way: substrings of the value's character
+    #: classes (digits -> 0, letters -> a, space and '-' -> s; see scanner.CLASSES) of which
+    #: every hit contains one ("0" * 17 for an ID number). None: the TRIGGER decides.
+    SHAPES: ClassVar[tuple[str, ...] | None] = None
+    #: True when every hit holds a Chinese character (plates, addresses, names): never on ASCII text.
+    NEEDS_NON_ASCII: ClassVar[bool] = False
     PATTERNS: ClassVar[tuple[Pattern, ...]]
     #: Characters removed from a candidate before ``validate`` (separators inside numbers).
     STRIP: ClassVar[str] = " -"

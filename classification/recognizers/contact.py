@@ -19,6 +19,8 @@ _NOT_TLDS: Final = frozenset({"PNG", "JPG", "JPEG", "GIF", "SVG", "JS", "CSS", "
 class MobileRecognizer(Recognizer):
     """手机号: 11 digits in an allocated segment, optionally +86 and 3-4-4 separators."""
 
+    SHAPES = ("0" * 11, "000s0000")
+
     entity = "手机号 mobile number"
     category = "个人基本资料"
     level = "G3"
@@ -42,6 +44,8 @@ class MobileRecognizer(Recognizer):
 @register("cn_landline")
 class LandlineRecognizer(Recognizer):
     """固定电话: area code (010, 02x, 0xxx) + 7 or 8 digits, optional extension."""
+
+    SHAPES = ("0000000",)
 
     entity = "固定电话 landline number"
     category = "个人基本资料"
@@ -80,6 +84,8 @@ class LandlineRecognizer(Recognizer):
 class EmailRecognizer(Recognizer):
     """E-mail addresses (RFC 5322 shapes in common use)."""
 
+    SHAPES = ("@",)
+
     entity = "电子邮箱 e-mail address"
     category = "个人基本资料"
     level = "G2"
@@ -101,6 +107,8 @@ class EmailRecognizer(Recognizer):
 @register("cn_qq")
 class QqRecognizer(Recognizer):
     """QQ numbers: 5-11 digits, context only."""
+
+    SHAPES = ("00000",)
 
     entity = "QQ号 QQ number"
     category = "网络身份标识信息"

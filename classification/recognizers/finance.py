@@ -25,6 +25,8 @@ _DATED = re.compile(r"2[2-7](?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{10}$")
 class BankCardRecognizer(Recognizer):
     """银行卡号: issuer prefix + length + Luhn."""
 
+    SHAPES = ("0" * 13, "0000s0000")
+
     entity = "银行卡号 bank card number"
     category = "金融账户"
     pi_class = "sensitive"

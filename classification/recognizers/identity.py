@@ -72,6 +72,8 @@ def _why_id18(number: str, what: str) -> str | None:
 class ResidentIdRecognizer(Recognizer):
     """居民身份证号 (18 digits) and the Hong Kong / Macau / Taiwan residents' residence permits."""
 
+    SHAPES = ("0" * 17,)
+
     entity = "居民身份证号 resident ID number"
     category = "个人身份信息"
     level = "G3"
@@ -92,6 +94,8 @@ class ResidentIdRecognizer(Recognizer):
 class LegacyResidentIdRecognizer(Recognizer):
     """First-generation 15-digit identity numbers (no check digit; born 19YY): context only."""
 
+    SHAPES = ("0" * 15,)
+
     entity = "15位身份证号 legacy resident ID number"
     category = "个人身份信息"
     mask_rule = "id_card"
@@ -110,6 +114,8 @@ class LegacyResidentIdRecognizer(Recognizer):
 @register("cn_foreign_permanent_resident_id")
 class ForeignPermanentResidentIdRecognizer(Recognizer):
     """外国人永久居留身份证 (2023 form): 9 + province + nationality + date of birth + seq + check."""
+
+    SHAPES = ("0" * 17,)
 
     entity = "外国人永久居留身份证号 foreign permanent resident ID"
     category = "个人身份信息"
@@ -133,6 +139,8 @@ class ForeignPermanentResidentIdRecognizer(Recognizer):
 class DisabilityCertificateRecognizer(Recognizer):
     """残疾人证号: the holder's ID number, a disability category (1-7) and a grade (1-4)."""
 
+    SHAPES = ("0" * 17,)
+
     entity = "残疾人证号 disability certificate number"
     category = "特定身份"
     pi_class = "sensitive"
@@ -153,6 +161,8 @@ class DisabilityCertificateRecognizer(Recognizer):
 class MilitaryIdRecognizer(Recognizer):
     """军官证 / 士兵证 / 文职证: ``<字>字第<number>号`` (a format convention, not a standard)."""
 
+    NEEDS_NON_ASCII = True
+
     entity = "军官证号 military ID"
     category = "特定身份"
     pi_class = "sensitive"
@@ -171,6 +181,8 @@ class MilitaryIdRecognizer(Recognizer):
 
 class _DocumentRecognizer(Recognizer):
     """Document numbers without a check character: shape only, so context only."""
+
+    SHAPES = ("0000000",)
 
     category = "个人身份信息"
     mask_rule = "document"
@@ -209,6 +221,8 @@ class HkMacauPermitRecognizer(_DocumentRecognizer):
 @register("cn_taiwan_permit")
 class TaiwanPermitRecognizer(_DocumentRecognizer):
     """台湾居民来往大陆通行证 (台胞证): 8 digits (+ 2 renewal digits)."""
+
+    SHAPES = ("0" * 8,)
 
     entity = "台胞证号 Taiwan compatriot permit"
     PATTERNS = (Pattern("8 (+2) digits", NOT_BEFORE + r"\d{8}(?:\d{2})?" + NOT_AFTER, 0.2, context_only=True),)

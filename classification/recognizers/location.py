@@ -27,6 +27,8 @@ def _in_china(lat: float, lon: float) -> bool:
 class GpsRecognizer(Recognizer):
     """Latitude/longitude pairs inside China; single coordinates with column context."""
 
+    SHAPES = ("0.0000",)
+
     entity = "经纬度 GPS coordinates"
     category = "个人位置信息"
     pi_class = "sensitive"
@@ -56,6 +58,8 @@ class GpsRecognizer(Recognizer):
 @register("cn_address")
 class AddressRecognizer(Recognizer):
     """中文地址: administrative units (省/市/区/县 ...) followed by a street or building unit."""
+
+    NEEDS_NON_ASCII = True
 
     entity = "地址 postal address"
     category = "个人基本资料"

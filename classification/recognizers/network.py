@@ -17,6 +17,15 @@ _MNC: Final = {"00": "China Mobile", "02": "China Mobile", "04": "China Mobile",
                "20": "China Tietong"}
 
 
+_V4_SCOPES: Final = {10: "private", 127: "loopback", 0: "reserved"}
+
+
+def _v4_scope(a: int, b: int) -> str:
+    if (a == 172 and 16 <= b <= 31) or (a == 192 and b == 168):
+        return "private"
+    return "shared (CGNAT)" if a == 100 and 64 <= b <= 127 else "global"
+
+
 def _scope(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
     if address.is_loopback:
         return "loopback"
@@ -29,6 +38,8 @@ def _scope(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
 class Ipv4Recognizer(Recognizer):
     """IPv4 addresses in dotted-quad form."""
 
+    SHAPES = ("0.0",)
+
     entity = "IPv4地址 IPv4 address"
     category = "网络身份标识信息"
     level = "G2"
@@ -39,17 +50,22 @@ class Ipv4Recognizer(Recognizer):
     CONTEXT = ("ip", "ip_addr", "ipaddr", "src_ip", "dst_ip", "client_ip", "x_forwarded_for", "ip地址")
 
     def validate(self, candidate: str) -> str | None:
-        """Four octets of 0-255 without leading zeros."""
-        try:
-            address = ipaddress.IPv4Address(candidate)
-        except ValueError:
+        """Four octets of 0-255 without leading zeros (what ipaddress accepts, without its cost:
+        log lines are full of addresses)."""
+        octets = candidate.split(".")
+        if any(len(o) > 1 and o[0] == "0" for o in octets):
             return None
-        return f"valid IPv4 ({_scope(address)})"
+        a, b, c, d = (int(o) for o in octets)
+        if max(a, b, c, d) > 255:
+            return None
+        return f"valid IPv4 ({_V4_SCOPES.get(a, 'global') if a not in (172, 192, 100) else _v4_scope(a, b)})"
 
 
 @register("ipv6")
 class Ipv6Recognizer(Recognizer):
     """IPv6 addresses (full, compressed, IPv4-suffixed)."""
+
+    SHAPES = (":",)
 
     entity = "IPv6地址 IPv6 address"
     category = "网络身份标识信息"
@@ -76,6 +92,8 @@ class Ipv6Recognizer(Recognizer):
 class MacRecognizer(Recognizer):
     """MAC addresses (colon, hyphen or Cisco dot notation); not all-zero, broadcast or multicast."""
 
+    SHAPES = (":", "s", ".")
+
     entity = "MAC地址 MAC address"
     category = "个人常用设备信息"
     level = "G2"
@@ -101,6 +119,8 @@ class MacRecognizer(Recognizer):
 class ImeiRecognizer(Recognizer):
     """IMEI: 15 digits passing Luhn; context only (15-digit IDs and registration numbers)."""
 
+    SHAPES = ("0" * 15,)
+
     entity = "IMEI 设备识别码"
     category = "个人常用设备信息"
     level = "G2"
@@ -119,6 +139,8 @@ class ImeiRecognizer(Recognizer):
 class ImsiRecognizer(Recognizer):
     """IMSI of a Chinese network: 460 + a network code + 10 digits; context only."""
 
+    SHAPES = ("0" * 15,)
+
     entity = "IMSI 国际移动用户识别码"
     category = "个人常用设备信息"
     level = "G2"
@@ -136,6 +158,8 @@ class ImsiRecognizer(Recognizer):
 @register("iccid")
 class IccidRecognizer(Recognizer):
     """ICCID of a Chinese SIM: 89 86 + 15-16 digits, Luhn over the whole number."""
+
+    SHAPES = ("0" * 19,)
 
     entity = "ICCID SIM卡号"
     category = "个人常用设备信息"

@@ -26,6 +26,8 @@ _USCC_CHAR = "[0-9A-HJ-NPQRTUWXY]"
 class UsccRecognizer(Recognizer):
     """统一社会信用代码 (GB 32100-2015)."""
 
+    SHAPES = ("0000000",)
+
     entity = "统一社会信用代码 unified social credit code"
     category = "组织数据"
     pi_class = "none"
@@ -52,6 +54,8 @@ class UsccRecognizer(Recognizer):
 class OrganisationCodeRecognizer(Recognizer):
     """组织机构代码 (GB 11714-1997): 8 characters + check; without its hyphen only with context."""
 
+    SHAPES = ("0000",)
+
     entity = "组织机构代码 organisation code"
     category = "组织数据"
     pi_class = "none"
@@ -76,6 +80,8 @@ class OrganisationCodeRecognizer(Recognizer):
 class RegistrationNumberRecognizer(Recognizer):
     """营业执照注册号 (15 digits, before 2015): context only, it collides with 15-digit IDs and IMEIs."""
 
+    SHAPES = ("0" * 15,)
+
     entity = "营业执照注册号 business registration number"
     category = "组织数据"
     pi_class = "none"
@@ -96,6 +102,8 @@ class RegistrationNumberRecognizer(Recognizer):
 @register("cn_legacy_tax_id")
 class LegacyTaxIdRecognizer(Recognizer):
     """Legacy 15-character taxpayer number: 6-digit region + 9-character organisation code (context only)."""
+
+    SHAPES = ("000000",)
 
     entity = "纳税人识别号(旧) legacy taxpayer number"
     category = "组织数据"
@@ -120,6 +128,8 @@ class LegacyTaxIdRecognizer(Recognizer):
 class RealEstateCertificateRecognizer(Recognizer):
     """不动产权证号: ``京(2017)朝阳区不动产权第0012345号`` (brackets may be full-width)."""
 
+    NEEDS_NON_ASCII = True
+
     entity = "不动产权证号 real-estate certificate number"
     category = "个人财产信息"
     pi_class = "sensitive"
@@ -142,6 +152,8 @@ class RealEstateCertificateRecognizer(Recognizer):
 @register("cn_real_estate_unit")
 class RealEstateUnitRecognizer(Recognizer):
     """不动产单元号: 28 characters, region + cadastral zone + parcel features + building unit."""
+
+    SHAPES = ("0" * 12,)
 
     entity = "不动产单元号 real-estate unit number"
     category = "自然资源/不动产"

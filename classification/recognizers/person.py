@@ -19,6 +19,8 @@ class PersonNameRecognizer(Recognizer):
     """中文姓名: a known surname (single or compound) + one or two given-name characters, or a
     minority name written with a middle dot; context only."""
 
+    NEEDS_NON_ASCII = True
+
     entity = "姓名 person name"
     category = "个人基本资料"
     level = "G2"
@@ -50,6 +52,8 @@ class PersonNameRecognizer(Recognizer):
 @register("cn_birth_date")
 class BirthDateRecognizer(Recognizer):
     """出生日期: a real past date (YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD, YYYY年M月D日); context only."""
+
+    SHAPES = ("0000",)
 
     entity = "出生日期 date of birth"
     category = "个人基本资料"

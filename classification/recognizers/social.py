@@ -20,6 +20,8 @@ _RESIDENT_ID = ResidentIdRecognizer()
 class SocialSecurityNumberRecognizer(Recognizer):
     """社会保障号码: the ID number (with context) or HKG/MAC/TWN + 0 + 8 digits."""
 
+    SHAPES = ("0" * 8,)
+
     entity = "社会保障号码 social security number"
     category = "个人身份信息"
     level = "G3"
@@ -47,6 +49,8 @@ class SocialSecurityNumberRecognizer(Recognizer):
 @register("cn_medical_insurance_number")
 class MedicalInsuranceNumberRecognizer(Recognizer):
     """医保号 / 医保卡号 / 病历号 / 住院号: regional formats, context only."""
+
+    SHAPES = ("000000",)
 
     entity = "医保号/病历号 medical insurance or record number"
     category = "医疗健康"

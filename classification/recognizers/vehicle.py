@@ -18,6 +18,8 @@ _PROVINCE = "[" + PLATE_PROVINCES + "]"
 class LicencePlateRecognizer(Recognizer):
     """车牌号: province + issuing-office letter + 5 characters (ordinary) or 6 (new energy)."""
 
+    NEEDS_NON_ASCII = True
+
     entity = "车牌号 licence plate"
     category = "车辆信息"
     level = "G3"
@@ -44,6 +46,8 @@ class LicencePlateRecognizer(Recognizer):
 @register("vin")
 class VinRecognizer(Recognizer):
     """车辆识别代号 (VIN): 17 characters without I, O, Q; position 9 is the check character."""
+
+    SHAPES = ("000",)
 
     entity = "车辆识别代号 VIN"
     category = "车辆信息"

@@ -155,3 +155,20 @@ def test_overlaps_keep_the_stricter_recognizer() -> None:
 def test_any_text_gives_spans_inside_it(text: str) -> None:
     for m in SCANNER.scan(text, frozenset(recognizers.ids())):
         assert 0 <= m.start < m.end <= len(text) and m.masked and m.reason
+
+
+def test_the_prefilter_loses_no_hit() -> None:
+    """Scanner.scan (shapes, triggers) finds exactly what every pattern on the value finds."""
+    from govsoc.classification.evaluation import labelled_values
+    from govsoc.classification.scanner import _resolve
+
+    def naive(value: str, context: frozenset[str]) -> list[object]:
+        found = [m for r in SCANNER.recognizers.values() for m in r.find(value, context=r.id in context)]
+        return list(_resolve(found, context)) if len(found) > 1 else list(found)
+
+    for item in labelled_values(seed=3, per_type=25):
+        context = frozenset({item.label}) if item.context and item.label else frozenset()
+        for value in (item.value, f"备注 {item.value}。", f"x={item.value}&y=1"):
+            assert SCANNER.scan(value, context) == naive(value, context), value
+            assert [h for _, h in SCANNER.scan_many([value], context)] == ([naive(value, context)]
+                                                                            if naive(value, context) else [])
