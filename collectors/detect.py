@@ -96,7 +96,7 @@ _NSFOCUS = re.compile(r"time:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d;danger_degree:")
 
 
 def _infocenter(line: str) -> str | None:
-    marker = _INFOCENTER.search(line) if "%%" in line else None
+    marker = _INFOCENTER.search(line) if "%" in line else None
     if marker is not None:
         return INFOCENTER_VERSIONS.get(marker[1])
     return "h3c" if line.startswith("%") and _H3C_BUFFER.match(line) else None

@@ -47,6 +47,12 @@ ITEMS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     ("close time ", re.compile(r"close time " + _TIME), ("event.end",)),
     ("zone from ", re.compile(r"zone from (\S+) to ([^,\s]+)"), ("observer.ingress.zone", "observer.egress.zone")),
     ("Protocol ", re.compile(r"Protocol (\w+)"), ("network.transport",)),
+    # older firmware: "srcip a, srcport n, dstip b, dstport n, protocol TCP" instead of the arrow
+    ("srcip ", re.compile(r"srcip ([0-9a-fA-F.:]+)"), ("source.ip",)),
+    ("srcport ", re.compile(r"srcport (\d+)"), ("source.port",)),
+    ("dstip ", re.compile(r"dstip ([0-9a-fA-F.:]+)"), ("destination.ip",)),
+    ("dstport ", re.compile(r"dstport (\d+)"), ("destination.port",)),
+    ("protocol ", re.compile(r"protocol (\w+)"), ("network.transport",)),
     ("snat to ", re.compile(r"snat to ([0-9a-fA-F.:]+?):(\d+)"), ("source.nat.ip", "source.nat.port")),
     ("dnat to ", re.compile(r"dnat to ([0-9a-fA-F.:]+?):(\d+)"), ("destination.nat.ip", "destination.nat.port")),
     ("rule ", re.compile(r"rule (\d+)"), ("rule.id",)),

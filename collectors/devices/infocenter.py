@@ -2,12 +2,12 @@
 
     <PRI>TIMESTAMP HOSTNAME %%vvMODULE/SEVERITY/BRIEF(FLAG)[COUNT]:[location;]DESCRIPTION
 
-``vv`` is the format version (``01`` Huawei, ``10`` H3C), FLAG ``l`` log, ``t`` trap, ``d``
-debug, ``s`` security, COUNT a serial number. H3C SecPath may put ``SN:<serial>`` after the
-version; H3C's log buffer and log file drop the ``%%vv`` (``%Mar 13 03:47:49:736 2013 Sysname
-BLS/5/BLS_ENTRY_ADD:``). The header in front is configurable on both, so the marker is found
-by searching, not by position, and the envelope (collectors.devices.envelope) and host are read
-from what precedes it.
+``vv`` is the format version (``01`` Huawei, ``10`` H3C; H3C's ``cmcc`` format has one ``%``), FLAG
+``l`` log, ``t`` trap, ``d`` debug, ``s`` security, COUNT a serial number. H3C SecPath may put
+``SN:<serial>`` after the version; H3C's log buffer and log file drop the ``%%vv`` (``%Mar 13
+03:47:49:736 2013 Sysname BLS/5/BLS_ENTRY_ADD:``). The header in front is configurable on both, so
+the marker is found by searching, not by position, and the envelope (collectors.devices.envelope)
+and host are read from what precedes it.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ __all__ = ["MARKER", "InfoCenterLine", "read_infocenter"]
 # a recent VRP)
 _TAIL = r"([A-Za-z][A-Za-z0-9_-]{0,31})/([0-7])/([A-Za-z0-9_]{1,64})(?:[(\[]([a-z])[)\]])?(?:[\[(](\d+)[\])])?: ?"
 #: ``%%vv[ SN:serial ]MODULE/SEVERITY/BRIEF(FLAG)[COUNT]:``
-MARKER = re.compile(r"%%(\d\d) ?(?:SN:(\S+) +)?" + _TAIL, re.ASCII)
+MARKER = re.compile(r"%%?(\d\d) ?(?:SN:(\S+) +)?" + _TAIL, re.ASCII)
 _BARE = re.compile(r"(\S+) +" + _TAIL, re.ASCII)
 
 

@@ -10,6 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from govsoc.collectors.base import ParseContext, RawRecord
+from govsoc.collectors.detect import line_parser
+from govsoc.collectors.devices import H3cParser
+
 Sample = Callable[[str, str], list[dict[str, Any]]]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -51,3 +55,14 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def test_h3c_lines(sample: Sample, line: int, expected: dict[str, Any]) -> None:
     event = sample("h3c", "h3c.log")[line]
     assert {k: event.get(k) for k in expected} == expected
+
+
+# composed after log-formats.md 4.1: H3C's "cmcc" log-host format has a single "%"
+def test_the_cmcc_format_with_one_percent_sign(sample: Sample) -> None:
+
+    line = "<189>Nov 23 10:00:00 2026 FW-H3C-01 %10SHELL/5/SHELL_LOGIN(l): admin logged in from 192.0.2.10."
+    context = ParseContext(timezone=SHANGHAI, reference=datetime(2026, 11, 30, tzinfo=SHANGHAI))
+    (event,) = H3cParser().parse(RawRecord(data=line.encode(), origin="x", offset=0), context)
+    assert (event.get("user.name"), event.get("source.ip"), event.get("observer.name")) == (
+        "admin", "192.0.2.10", "FW-H3C-01")
+    assert line_parser(line) == "h3c"

@@ -10,6 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from govsoc.collectors.base import ParseContext, RawRecord
+from govsoc.collectors.devices import HillstoneParser
+
 Sample = Callable[[str, str], list[dict[str, Any]]]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -40,3 +43,16 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def test_hillstone_lines(sample: Sample, line: int, expected: dict[str, Any]) -> None:
     event = sample("hillstone.stoneos", "hillstone.log")[line]
     assert {k: event.get(k) for k in expected} == expected
+
+
+# composed after log-formats.md section 6 ("older firmware uses srcip X, srcport N, ... comma lists")
+def test_older_firmware_comma_lists(sample: Sample) -> None:
+
+    line = ("<190>Nov 23 10:00:03 2812239202000738(root) 44243630 Traffic@FLOW: SESSION: srcip 10.1.2.3, "
+            "srcport 51544, dstip 198.51.100.7, dstport 443, protocol TCP, application HTTPS, policy 12, session end")
+    context = ParseContext(timezone=SHANGHAI, reference=datetime(2026, 11, 30, tzinfo=SHANGHAI))
+    (event,) = HillstoneParser().parse(RawRecord(data=line.encode(), origin="x", offset=0), context)
+    assert (event.get("source.ip"), event.get("source.port"), event.get("destination.ip"),
+            event.get("destination.port"), event.get("network.transport"), event.get("event.type")) == (
+        "10.1.2.3", 51544, "198.51.100.7", 443, "tcp", ["connection", "end"])
+    assert event.get("network.community_id")
