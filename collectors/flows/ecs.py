@@ -3,19 +3,18 @@ the originator, ``destination.*`` the responder; ``source.bytes``/``destination.
 bytes (comparable with NetFlow octets) and the payload counts Zeek calls orig_bytes/resp_bytes
 are kept as ``govsoc.flow.*``, with Zeek's conn_state and history.
 
-The application protocol is recognised from the first payload bytes of each direction (a table
-of tests, first match wins); tunnels carry their own name.
+The application protocol and its facts (TLS/TLCP, SSH, DNS, HTTP) come from the first payload
+bytes of each direction (collectors.flows.metadata); UDP tunnels and NTP are named by port.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import re
-from collections.abc import Callable
 from typing import Any
 
 from govsoc.collectors.community_id import community_id
 from govsoc.collectors.flows.decode import ICMP, ICMP6, TCP, UDP
+from govsoc.collectors.flows.metadata import protocol_fields
 from govsoc.collectors.flows.table import Flow
 
 TRANSPORTS = {TCP: "tcp", UDP: "udp", ICMP: "icmp", ICMP6: "ipv6-icmp", 132: "sctp", 47: "gre", 50: "esp"}
@@ -24,53 +23,8 @@ OUTCOMES = {"S0": "failure", "REJ": "failure", "RSTOS0": "failure", "SH": "failu
             "SF": "success", "S2": "success", "S3": "success", "RSTO": "success", "RSTR": "success"}
 #: States in which the connection is over.
 ENDED = frozenset({"SF", "REJ", "RSTO", "RSTR", "RSTOS0", "RSTRH", "SH", "SHR"})
-_HTTP_REQUEST = re.compile(rb"^(GET|POST|HEAD|PUT|DELETE|OPTIONS|CONNECT|PATCH|TRACE) \S+ HTTP/1\.[01]\r?\n")
-
-
-def _tls(data: bytes) -> str | None:
-    if len(data) >= 6 and data[0] == 0x16 and data[5] in (1, 2):
-        if data[1:3] == b"\x01\x01":
-            return "tlcp"  # GB/T 38636 record version 0x0101
-        if data[1] == 3 and data[2] <= 4:
-            return "tls"
-    return None
-
-
-def _ssh(data: bytes) -> str | None:
-    return "ssh" if data.startswith(b"SSH-") else None
-
-
-def _http(data: bytes) -> str | None:
-    return "http" if _HTTP_REQUEST.match(data) or data.startswith(b"HTTP/1.") else None
-
-
-def _dns(data: bytes, port: int) -> str | None:
-    if port in (53, 5353, 5355) and len(data) >= 12:
-        questions = int.from_bytes(data[4:6], "big")
-        if questions <= 16 and data[2] & 0x78 == 0:  # standard query opcode
-            return "dns"
-    return None
-
-
-#: Payload tests, first match wins: (test of the first bytes of either direction).
-RECOGNISERS: tuple[Callable[[bytes], str | None], ...] = (_tls, _ssh, _http)
-
-
-def app_protocol(flow: Flow) -> str | None:
-    """The application protocol of ``flow``, when its first bytes or its tunnel say."""
-    for _, data in flow.samples:
-        for test in RECOGNISERS:
-            found = test(data)
-            if found is not None:
-                return found
-    if flow.proto == UDP:
-        for _, data in flow.samples:
-            found = _dns(data, flow.resp_port) or _dns(data, flow.orig_port)
-            if found:
-                return found
-        tunnel = {4789: "vxlan", 6081: "geneve", 2152: "gtpv1", 3544: "teredo", 5072: "ayiya", 123: "ntp"}
-        return tunnel.get(flow.resp_port)
-    return None
+#: UDP ports whose flows carry a tunnel or a protocol named by its port alone.
+PORT_PROTOCOLS = {4789: "vxlan", 6081: "geneve", 2152: "gtpv1", 3544: "teredo", 5072: "ayiya", 123: "ntp"}
 
 
 def flow_fields(flow: Flow) -> dict[str, Any]:
@@ -112,9 +66,12 @@ def flow_fields(flow: Flow) -> dict[str, Any]:
         fields["govsoc.flow.history"] = history
     if state in OUTCOMES:
         fields["event.outcome"] = OUTCOMES[state]
-    protocol = app_protocol(flow)
+    protocol, facts = protocol_fields(flow)
+    if protocol is None and flow.proto == UDP:
+        protocol = PORT_PROTOCOLS.get(flow.resp_port)
     if protocol is not None:
         fields["network.protocol"] = protocol
+    fields.update(facts)
     if flow.vlan:
         fields["network.vlan.id"] = str(flow.vlan[0])
         if len(flow.vlan) > 1:

@@ -21,7 +21,9 @@ from typing import Any
 import numpy as np
 
 from govsoc.collectors.flows.decode import (
+    ICMP,
     ICMP4_COUNTERPART,
+    ICMP6,
     ICMP6_COUNTERPART,
     TCP,
     UDP,
@@ -37,6 +39,7 @@ from govsoc.collectors.flows.table import (
     NS,
     OTHER_TIMEOUT,
     SAMPLE_BYTES,
+    SAMPLE_LIMIT,
     SAMPLE_PACKETS,
     SWEEP_SECONDS,
     TIMEOUTS,
@@ -70,6 +73,25 @@ def available() -> bool:
     return _numba is not None
 
 
+# rows of the lookup matrix handed to the compiled functions (an argument, not a global: numba would
+# bake a global array into its on-disk cache, which would then outlive a change of the tables)
+K_LIKELY, K_DNS, K_TUNNEL, K_TIMEOUT, K_ANSWER4, K_ANSWER6, K_REPLY4, K_REPLY6 = range(8)
+
+
+def lookups() -> np.ndarray:
+    """The port, time-out and ICMP tables of collectors.flows.table/decode as one matrix."""
+    K = np.zeros((8, 65536), dtype=np.int64)
+    K[K_LIKELY] = LIKELY
+    K[K_DNS] = DNS
+    K[K_TUNNEL] = TUNNEL
+    K[K_TIMEOUT, :256] = TIMEOUT
+    K[K_ANSWER4, :256] = COUNTERPART[0]
+    K[K_ANSWER6, :256] = COUNTERPART[1]
+    K[K_REPLY4, :256] = REPLIES[ICMP]
+    K[K_REPLY6, :256] = REPLIES[ICMP6]
+    return K
+
+
 def _lookup(values: frozenset[int]) -> np.ndarray:
     table = np.zeros(65536, dtype=np.uint8)
     for value in values:
@@ -92,10 +114,10 @@ for _row, _pairs in enumerate((ICMP4_COUNTERPART, ICMP6_COUNTERPART)):
 TIMEOUT = np.full(256, OTHER_TIMEOUT * NS, dtype=np.int64)
 for _proto, _seconds in TIMEOUTS.items():
     TIMEOUT[_proto] = _seconds * NS
-CSEQ, LIVE = FLOW_FIELDS, FLOW_FIELDS + 1
-FLOW_FIELDS += 2
+CSEQ, LIVE, SBYTES = FLOW_FIELDS, FLOW_FIELDS + 1, FLOW_FIELDS + 2
+FLOW_FIELDS += 3
 # control cells shared by the kernel and Python
-C_FREE, C_DONE, C_SWEEP, C_DELAY, C_CREATED, C_SAMPLES = range(6)
+C_FREE, C_DONE, C_SWEEP, C_DELAY, C_CREATED, C_SAMPLES, C_SAMPLE_PACKETS, C_SAMPLE_BYTES, C_SAMPLE_LIMIT = range(9)
 # why the kernel returned
 R_END, R_SLOW, R_SWEEP = 0, 1, 2
 
@@ -323,21 +345,24 @@ def _machine(F: Any, E: Any, H: Any, slot: int, side: int, is_orig: bool, flags:
     return side
 
 
-def _orig_is_src(proto: int, sport: int, dport: int, flags: int, dns_response: bool, dst_multicast: bool) -> bool:
+def _orig_is_src(K: Any, proto: int, sport: int, dport: int, flags: int, dns_response: bool,
+                 dst_multicast: bool) -> bool:
     if proto == 6:
         if flags & 2 and not flags & 16:
             return True
-        if LIKELY[sport]:
-            if LIKELY[dport]:
+        if K[K_LIKELY, sport]:
+            if K[K_LIKELY, dport]:
                 return not (not flags & 2 and sport < dport)
             return False
         return True
     if proto == 17:
-        if (DNS[sport] or DNS[dport]) and dns_response:
+        if (K[K_DNS, sport] or K[K_DNS, dport]) and dns_response:
             return dst_multicast
-        return not (LIKELY[sport] and not LIKELY[dport])
-    if proto == 1 or proto == 58:
-        return not REPLIES[proto, sport]
+        return not (K[K_LIKELY, sport] and not K[K_LIKELY, dport])
+    if proto == 1:
+        return not K[K_REPLY4, sport]
+    if proto == 58:
+        return not K[K_REPLY6, sport]
     return True
 
 
@@ -348,8 +373,8 @@ def _end(F: Any, D: Any, C: Any, done: Any, slot: int) -> None:
     C[C_DONE] += 1
 
 
-def _add(F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, proto: int, shi: int, slo: int, sport: int,
-         dhi: int, dlo: int, dport: int, v6: int, ip_bytes: int, payload: int, flags: int, seq: int, ack: int,
+def _add(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, proto: int, shi: int, slo: int,
+         sport: int, dhi: int, dlo: int, dport: int, v6: int, ip_bytes: int, payload: int, flags: int, seq: int, ack: int,
          window: int, ts: int, number: int, dns_response: bool, dst_multicast: bool, vlan0: int, vlan1: int,
          nvlan: int) -> tuple[int, int, bool]:
     """collectors.flows.table.FlowTable.add on the arrays: (slot, sender's side, created)."""
@@ -361,7 +386,7 @@ def _add(F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, proto: in
     if key in D:
         slot = D[key]
     if slot >= 0:
-        ended = ts - F[slot, FLAST] > TIMEOUT[F[slot, PROTO]]
+        ended = ts - F[slot, FLAST] > K[K_TIMEOUT, F[slot, PROTO]]
         if not ended and proto == 6 and F[slot, CLOSED]:
             if ts - F[slot, CLOSED] > C[C_DELAY]:
                 ended = True
@@ -383,7 +408,7 @@ def _add(F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, proto: in
             E[row, LSYN] = -1
             E[row, LFIN] = -1
             E[row, LRST] = -1
-        forward = _orig_is_src(proto, sport, dport, flags, dns_response, dst_multicast)
+        forward = _orig_is_src(K, proto, sport, dport, flags, dns_response, dst_multicast)
         F[slot, PROTO] = proto
         if forward:
             F[slot, OHI], F[slot, OLO], F[slot, OPORT] = shi, slo, sport
@@ -447,7 +472,7 @@ def _be64(b: Any, at: int) -> Any:
     return value
 
 
-def _kernel(b: Any, starts: Any, caplens: Any, times: Any, linktypes: Any, first_number: int, begin: int,
+def _kernel(K: Any, b: Any, starts: Any, caplens: Any, times: Any, linktypes: Any, first_number: int, begin: int,
             F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, samples: Any) -> tuple[int, int]:
     """Count packets ``begin``... of a chunk; returns (next packet, why it stopped: the chunk's end,
     a packet for the slow path, or a sweep of idle flows that is due)."""
@@ -524,14 +549,14 @@ def _kernel(b: Any, starts: Any, caplens: Any, times: Any, linktypes: Any, first
                 return i, R_SLOW
             sport, dport = _be16(b, l4), _be16(b, l4 + 2)
             payload = ip_payload - 8
-            if payload < 0 or TUNNEL[sport] or TUNNEL[dport]:
+            if payload < 0 or K[K_TUNNEL, sport] or K[K_TUNNEL, dport]:
                 return i, R_SLOW
             flags, seq, ack, window, data_at = 0, 0, 0, 0, l4 + 8
         elif proto == 1 or proto == 58:
             if ipend - l4 < 4:
                 return i, R_SLOW
             sport, code = np.int64(b[l4]), np.int64(b[l4 + 1])
-            answer = COUNTERPART[1 if proto == 58 else 0, sport]
+            answer = K[K_ANSWER6 if proto == 58 else K_ANSWER4, sport]
             dport = code if answer < 0 else answer
             payload = max(0, ip_payload - 8)
             flags, seq, ack, window, data_at = 0, 0, 0, 0, l4 + 8
@@ -540,31 +565,34 @@ def _kernel(b: Any, starts: Any, caplens: Any, times: Any, linktypes: Any, first
         captured = ipend - data_at
         dns_response = proto == 17 and captured >= 12 and (b[data_at + 2] & 0x80) != 0
         ts = times[i]
-        slot, side, created = _add(F, E, H, D, C, free, done, proto, shi, slo, sport, dhi, dlo, dport, v6, total,
+        slot, side, created = _add(K, F, E, H, D, C, free, done, proto, shi, slo, sport, dhi, dlo, dport, v6, total,
                                    payload, flags, seq, ack, window, ts, first_number + i, dns_response, multicast,
                                    vlan0, vlan1, nvlan)
-        if captured > 0 and F[slot, SAMPLES] < 2 * SAMPLE_PACKETS:
+        if captured > 0 and F[slot, SAMPLES] < C[C_SAMPLE_PACKETS] and F[slot, SBYTES] < C[C_SAMPLE_LIMIT]:
             n = C[C_SAMPLES]
+            kept = min(captured, C[C_SAMPLE_BYTES])
             samples[n, 0], samples[n, 1], samples[n, 2] = slot, side ^ F[slot, FLIPPED], data_at
-            samples[n, 3] = min(captured, SAMPLE_BYTES)
+            samples[n, 3], samples[n, 4] = kept, seq
             C[C_SAMPLES] = n + 1
             F[slot, SAMPLES] += 1
+            F[slot, SBYTES] += kept
         if ts >= C[C_SWEEP]:
             return i + 1, R_SWEEP
     return len(starts), R_END
 
 
-def _add_hit(F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, proto: int, shi: int, slo: int,
+def _add_hit(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, proto: int, shi: int, slo: int,
              sport: int, dhi: int, dlo: int, dport: int, v6: int, ip_bytes: int, payload: int, flags: int, seq: int,
              ack: int, window: int, ts: int, number: int, dns_response: bool, dst_multicast: bool, vlan0: int,
-             vlan1: int, nvlan: int, has_data: bool) -> tuple[int, int, bool, bool]:
+             vlan1: int, nvlan: int, data_bytes: int) -> tuple[int, int, bool, bool]:
     """One hit from the Python decoder: (slot, side, created, whether to keep a payload sample)."""
-    slot, side, created = _add(F, E, H, D, C, free, done, proto, shi, slo, sport, dhi, dlo, dport, v6, ip_bytes,
+    slot, side, created = _add(K, F, E, H, D, C, free, done, proto, shi, slo, sport, dhi, dlo, dport, v6, ip_bytes,
                                payload, flags, seq, ack, window, ts, number, dns_response, dst_multicast, vlan0,
                                vlan1, nvlan)
-    sample = has_data and F[slot, SAMPLES] < 2 * SAMPLE_PACKETS
+    sample = data_bytes > 0 and F[slot, SAMPLES] < C[C_SAMPLE_PACKETS] and F[slot, SBYTES] < C[C_SAMPLE_LIMIT]
     if sample:
         F[slot, SAMPLES] += 1
+        F[slot, SBYTES] += min(data_bytes, C[C_SAMPLE_BYTES])
     return slot, side, created, sample
 
 
@@ -637,13 +665,16 @@ class NativeEngine:
         self.E = np.zeros((2 * capacity, EP_FIELDS), dtype=np.int64)
         self.H = np.zeros((capacity, HISTORY_BYTES), dtype=np.uint8)
         self.free = np.arange(capacity - 1, -1, -1, dtype=np.int64)
-        self.C = np.zeros(8, dtype=np.int64)
+        self.C = np.zeros(9, dtype=np.int64)
         self.C[C_FREE] = capacity
         self.C[C_DELAY] = close_delay * NS
+        self.C[C_SAMPLE_PACKETS], self.C[C_SAMPLE_BYTES] = SAMPLE_PACKETS, SAMPLE_BYTES
+        self.C[C_SAMPLE_LIMIT] = SAMPLE_LIMIT
+        self.K = lookups()
         self.D = self.fn["_new_table"]()
         self.done = np.zeros(1024, dtype=np.int64)
-        self.samples = np.zeros((1024, 4), dtype=np.int64)
-        self.sampled: dict[int, list[tuple[int, bytes]]] = {}
+        self.samples = np.zeros((1024, 5), dtype=np.int64)
+        self.sampled: dict[int, list[tuple[int, int, bytes]]] = {}
         self.tunnels: dict[int, tuple[str, ...]] = {}
         self.vlans: dict[int, tuple[int, ...]] = {}
         self.native_packets = 0
@@ -653,7 +684,7 @@ class NativeEngine:
         """Make sure ``packets`` new flows and ended flows fit."""
         if len(self.done) < packets + 1:
             self.done = np.zeros(2 * packets + 1, dtype=np.int64)
-            self.samples = np.zeros((2 * packets + 1, 4), dtype=np.int64)
+            self.samples = np.zeros((2 * packets + 1, 5), dtype=np.int64)
         if self.C[C_FREE] >= packets + 1:
             return
         old = len(self.F)
@@ -682,7 +713,7 @@ class NativeEngine:
         while i < count:
             self._room(count - i)
             self.C[C_DONE] = self.C[C_SAMPLES] = 0
-            stop, why = kernel(data, starts, caplens, times, linktypes, chunk.first_number, i, self.F, self.E,
+            stop, why = kernel(self.K, data, starts, caplens, times, linktypes, chunk.first_number, i, self.F, self.E,
                                self.H, self.D, self.C, self.free, self.done, self.samples)
             self.native_packets += stop - i
             self._collect(chunk.data, out)
@@ -711,10 +742,10 @@ class NativeEngine:
         dns_response = hit.proto == UDP and len(data) >= 12 and bool(data[2] & 0x80)
         multicast = (len(hit.dst) == 4 and 224 <= hit.dst[0] <= 239) or (len(hit.dst) == 16 and hit.dst[0] == 0xFF)
         slot, side, created, sample = self.fn["_add_hit"](
-            self.F, self.E, self.H, self.D, self.C, self.free, self.done, hit.proto, shi, slo, hit.sport, dhi, dlo,
-            hit.dport, int(len(hit.src) == 16), hit.ip_bytes, hit.payload, hit.flags, hit.seq, hit.ack, hit.window,
+            self.K, self.F, self.E, self.H, self.D, self.C, self.free, self.done, hit.proto, shi, slo, hit.sport, dhi,
+            dlo, hit.dport, int(len(hit.src) == 16), hit.ip_bytes, hit.payload, hit.flags, hit.seq, hit.ack, hit.window,
             ts, number, dns_response, multicast, vlan[0] if vlan else 0, vlan[1] if len(vlan) > 1 else 0,
-            min(len(vlan), 2), bool(data))
+            min(len(vlan), 2), len(data))
         self._collect(b"", out)
         if created:
             self.tunnels.pop(slot, None)
@@ -724,15 +755,16 @@ class NativeEngine:
             if len(vlan) > 2:
                 self.vlans[slot] = vlan
         if sample:
-            self.sampled.setdefault(slot, []).append((side ^ int(self.F[slot, FLIPPED]), bytes(data[:SAMPLE_BYTES])))
+            self.sampled.setdefault(slot, []).append((side ^ int(self.F[slot, FLIPPED]), hit.seq,
+                                                      bytes(data[:SAMPLE_BYTES])))
         if ts >= self.C[C_SWEEP]:
             self.sweep(ts, out)
 
     def _collect(self, data: bytes, out: list[Flow]) -> None:
         """After a kernel call: keep its payload samples, hand over the flows it ended."""
         sampled = self.sampled
-        for slot, tag, at, length in self.samples[:int(self.C[C_SAMPLES])].tolist():
-            sampled.setdefault(slot, []).append((tag, data[at:at + length]))
+        for slot, tag, at, length, seq in self.samples[:int(self.C[C_SAMPLES])].tolist():
+            sampled.setdefault(slot, []).append((tag, seq, data[at:at + length]))
         self._release(self.done[:int(self.C[C_DONE])].copy(), out)
         self.C[C_DONE] = self.C[C_SAMPLES] = 0
 
@@ -770,8 +802,9 @@ class NativeEngine:
             f = rows[index]
             flow = _to_flow(f, pairs[index], histories[index, :f[HLEN]].tobytes())
             flipped = f[FLIPPED]
-            flow.samples = [((tag ^ flipped) == 0, data) for tag, data in sampled.pop(slot, ())]
+            flow.samples = [((tag ^ flipped) == 0, seq, data) for tag, seq, data in sampled.pop(slot, ())]
             flow.sample_count = len(flow.samples)
+            flow.sample_bytes = f[SBYTES]
             if tunnels:
                 flow.tunnel = tunnels.pop(slot, ())
             if vlans:
@@ -820,7 +853,7 @@ def _to_flow(f: list[int], e: list[list[int]], h: bytes) -> Flow:
     else:
         flow.tcp = None
         flow.history = history if proto == UDP else ""
-    flow.samples, flow.sample_count = [], 0
+    flow.samples, flow.sample_count, flow.sample_bytes = [], 0, 0
     return flow
 
 

@@ -28,8 +28,10 @@ OTHER_TIMEOUT = 60
 CLOSE_DELAY = 5
 #: How often (in capture time) idle flows are looked for.
 SWEEP_SECONDS = 10
-#: Payload kept per direction for the protocol decoders: packets and bytes each.
-SAMPLE_PACKETS, SAMPLE_BYTES = 3, 4096
+#: Payload kept per flow for the protocol decoders (handshakes: TLS hellos and certificates, SSH
+#: banners and KEXINITs, the first DNS or HTTP exchange, after a STARTTLS chat): at most this many
+#: packets, this many bytes of each, and no packet once the flow has kept SAMPLE_LIMIT bytes.
+SAMPLE_PACKETS, SAMPLE_BYTES, SAMPLE_LIMIT = 48, 4096, 24576
 #: Ports a server likely listens on (Zeek's likely_server_ports, from its analyzers' ports).
 LIKELY_SERVER_PORTS = frozenset({
     20, 21, 22, 23, 25, 53, 67, 69, 80, 81, 88, 110, 111, 123, 135, 137, 138, 139, 143, 161, 162, 389, 443, 445,
@@ -51,7 +53,7 @@ class Flow:
 
     __slots__ = ("proto", "orig_addr", "orig_port", "resp_addr", "resp_port", "start", "last", "vlan", "tunnel",
                  "tcp", "orig_packets", "orig_ip_bytes", "orig_payload", "resp_packets", "resp_ip_bytes",
-                 "resp_payload", "history", "samples", "sample_count", "closed_at", "first_number")
+                 "resp_payload", "history", "samples", "sample_count", "sample_bytes", "closed_at", "first_number")
 
     def __init__(self, hit: Hit, orig_is_src: bool, ts: int, number: int) -> None:
         self.proto = hit.proto
@@ -68,8 +70,9 @@ class Flow:
         self.orig_packets = self.orig_ip_bytes = self.orig_payload = 0
         self.resp_packets = self.resp_ip_bytes = self.resp_payload = 0
         self.history = "^" if flipped and hit.proto == UDP else ""
-        self.samples: list[tuple[bool, bytes]] = []
-        self.sample_count = 0
+        #: (sent by the originator, TCP sequence number or 0, payload bytes) of the first packets
+        self.samples: list[tuple[bool, int, bytes]] = []
+        self.sample_count = self.sample_bytes = 0
         self.closed_at = 0
         self.first_number = number
 
@@ -85,7 +88,7 @@ class Flow:
         self.orig_packets, self.resp_packets = self.resp_packets, self.orig_packets
         self.orig_ip_bytes, self.resp_ip_bytes = self.resp_ip_bytes, self.orig_ip_bytes
         self.orig_payload, self.resp_payload = self.resp_payload, self.orig_payload
-        self.samples = [(not is_orig, data) for is_orig, data in self.samples]
+        self.samples = [(not is_orig, seq, data) for is_orig, seq, data in self.samples]
 
     def sizes(self) -> tuple[int, int]:
         """Payload bytes (originator, responder): from sequence numbers for TCP."""
@@ -189,9 +192,11 @@ class FlowTable:
             flow.resp_packets += 1
             flow.resp_ip_bytes += hit.ip_bytes
             flow.resp_payload += hit.payload
-        if hit.data and flow.sample_count < 2 * SAMPLE_PACKETS:
-            flow.samples.append((is_orig, bytes(hit.data[:SAMPLE_BYTES])))
+        if hit.data and flow.sample_count < SAMPLE_PACKETS and flow.sample_bytes < SAMPLE_LIMIT:
+            data = bytes(hit.data[:SAMPLE_BYTES])
+            flow.samples.append((is_orig, hit.seq, data))
             flow.sample_count += 1
+            flow.sample_bytes += len(data)
         if ts >= self.next_sweep:
             self.sweep(ts)
 

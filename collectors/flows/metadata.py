@@ -1,0 +1,178 @@
+"""Protocol facts on flows: the first payload bytes of each direction (reassembled in sequence
+order as far as they are contiguous) go through the protocol decoders of collectors.protocols,
+and what they say becomes ECS fields on the flow event:
+
+* TLS and TLCP (GB/T 38636) hellos and certificates: ``tls.*`` as ECS names them (version,
+  version_protocol ``tls`` or ``tlcp``, cipher, curve, client.server_name, client.supported_ciphers,
+  resumed, established, next_protocol, server.hash.sha256 and server.x509.*), with every
+  certificate of the chain under ``govsoc.tls.chain`` (TLCP sends a signing and an encryption
+  certificate) and Zeek's version label in ``govsoc.tls.zeek_version``;
+* SSH banners and negotiated algorithms: ``govsoc.ssh.*`` (ECS has no ssh field set);
+* DNS: the first query and its answer, ``dns.*``; HTTP: the first request and response,
+  ``http.*``, ``url.*``, ``user_agent.original``.
+
+A payload that does not decode adds nothing (the decoders raise ParseError only).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from govsoc.collectors.flows.decode import TCP, UDP
+from govsoc.collectors.flows.table import Flow
+from govsoc.collectors.protocols.dns import dns_ecs, dns_messages
+from govsoc.collectors.protocols.http import http_ecs, http_requests, http_responses
+from govsoc.collectors.protocols.ssh import ssh_session_facts
+from govsoc.collectors.protocols.tls_names import suite_name
+from govsoc.collectors.protocols.tls_session import looks_like_tls, tls_session_facts
+from govsoc.collectors.protocols.x509 import CertificateInfo
+from govsoc.core.errors import ParseError
+
+#: Zeek's version labels -> ECS tls.version_protocol and tls.version.
+TLS_VERSIONS = {"TLSv10": ("tls", "1.0"), "TLSv11": ("tls", "1.1"), "TLSv12": ("tls", "1.2"), "TLSv13": ("tls", "1.3"),
+                "SSLv3": ("ssl", "3.0"), "SSLv2": ("ssl", "2.0"), "TLCP": ("tlcp", "1.1"),
+                "DTLSv10": ("dtls", "1.0"), "DTLSv12": ("dtls", "1.2")}
+_HTTP_METHODS = (b"GET ", b"POST ", b"HEAD ", b"PUT ", b"DELETE ", b"OPTIONS ", b"CONNECT ", b"PATCH ", b"TRACE ")
+
+
+def stream(flow: Flow, from_orig: bool) -> bytes:
+    """The first bytes one side sent: TCP segments in sequence order up to the first gap
+    (retransmitted and overlapping bytes once); for other protocols the first datagram."""
+    parts = [(seq, data) for is_orig, seq, data in flow.samples if is_orig == from_orig]
+    if not parts:
+        return b""
+    if flow.proto != TCP:
+        return parts[0][1]
+    base = parts[0][0]
+    ordered = sorted((((seq - base + 0x80000000) & 0xFFFFFFFF) - 0x80000000, data) for seq, data in parts)
+    out = bytearray()
+    at = ordered[0][0]
+    for offset, data in ordered:
+        if offset > at:
+            break  # a gap: what follows cannot be placed
+        if offset + len(data) > at:
+            out += data[at - offset:]
+            at = offset + len(data)
+    return bytes(out)
+
+
+def protocol_fields(flow: Flow) -> tuple[str | None, dict[str, Any]]:
+    """(the application protocol, its ECS fields) of ``flow``, from its payload samples."""
+    client, server = stream(flow, True), stream(flow, False)
+    if not client and not server:
+        return None, {}
+    tls_client, tls_server = _tls_start(client, 1), _tls_start(server, 2)
+    if looks_like_tls(tls_client) or looks_like_tls(tls_server):
+        return _guard(lambda: _tls(tls_client, tls_server), "tls")
+    if client.startswith(b"SSH-") or server.startswith(b"SSH-"):
+        return _guard(lambda: _ssh(client, server), "ssh")
+    if client.startswith(_HTTP_METHODS) or server.startswith(b"HTTP/1."):
+        return _guard(lambda: _http(client, server), "http")
+    if flow.proto in (UDP, TCP) and ({flow.orig_port, flow.resp_port} & {53, 5353, 5355}):
+        return _guard(lambda: _dns(client, server, "udp" if flow.proto == UDP else "tcp"), "dns")
+    return None, {}
+
+
+def _tls_start(data: bytes, message: int) -> bytes:
+    """``data`` from its first TLS/TLCP handshake record holding ``message`` (1 ClientHello,
+    2 ServerHello) on: the bytes before it are a STARTTLS exchange (IMAP, POP3, SMTP, XMPP, LDAP,
+    FTP AUTH TLS, MySQL's SSL request)."""
+    at = data.find(b"\x16")
+    while 0 <= at <= len(data) - 6:
+        if data[at + 1] in (1, 3) and data[at + 2] <= 4 and data[at + 5] == message:
+            return data[at:]
+        at = data.find(b"\x16", at + 1)
+    return data
+
+
+def _ssh_head(data: bytes) -> bytes:
+    """The identification line and the first binary packet (the KEXINIT) of one side: what
+    follows is encrypted once the key exchange is over."""
+    end = data.find(b"\n")
+    if end < 0 or not data.startswith(b"SSH-2.0") and not data.startswith(b"SSH-1.99"):
+        return data[:end + 1] if end >= 0 else data
+    length = int.from_bytes(data[end + 1:end + 5], "big")
+    return data[:end + 5 + length]
+
+
+def _guard(read: Any, protocol: str) -> tuple[str | None, dict[str, Any]]:
+    try:
+        fields: dict[str, Any] = read()
+    except ParseError:
+        return (protocol if protocol in ("tls", "ssh") else None), {}
+    if protocol == "tls" and fields.get("tls.version_protocol") == "tlcp":
+        protocol = "tlcp"
+    return protocol, fields
+
+
+def _tls(client: bytes, server: bytes) -> dict[str, Any]:
+    facts = tls_session_facts(client, server)
+    fields: dict[str, Any] = {"tls.established": facts.established, "tls.resumed": facts.resumed}
+    if facts.version is not None:
+        fields["govsoc.tls.zeek_version"] = facts.version
+        if facts.version in TLS_VERSIONS:
+            fields["tls.version_protocol"], fields["tls.version"] = TLS_VERSIONS[facts.version]
+    for name, value in (("tls.cipher", facts.cipher), ("tls.curve", facts.curve),
+                        ("tls.client.server_name", facts.server_name), ("tls.next_protocol", facts.next_protocol),
+                        ("govsoc.tls.last_alert", facts.last_alert)):
+        if value is not None:
+            fields[name] = value
+    if facts.client_hello is not None:
+        fields["tls.client.supported_ciphers"] = [suite_name(code) for code in facts.client_hello.cipher_suites]
+    if facts.cert_chain_fps:
+        fields["tls.server.hash.sha256"] = facts.cert_chain_fps[0]
+    if facts.cert_chain:
+        fields.update(_x509("tls.server.x509.", facts.cert_chain[0]))
+        fields["govsoc.tls.chain"] = [_certificate(info) for info in facts.cert_chain]
+    return fields
+
+
+def _x509(prefix: str, info: CertificateInfo) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        prefix + "subject.distinguished_name": info.subject, prefix + "issuer.distinguished_name": info.issuer,
+        prefix + "serial_number": info.serial, prefix + "signature_algorithm": info.signature_algorithm,
+        prefix + "public_key_algorithm": info.key_type, prefix + "public_key_size": info.key_bits,
+        prefix + "not_before": info.not_before.isoformat(), prefix + "not_after": info.not_after.isoformat(),
+    }
+    if info.curve:
+        fields[prefix + "public_key_curve"] = info.curve
+    if info.dns_names:
+        fields[prefix + "alternative_names"] = list(info.dns_names)
+    return fields
+
+
+def _certificate(info: CertificateInfo) -> dict[str, Any]:
+    return {"subject": info.subject, "issuer": info.issuer, "serial": info.serial,
+            "signature_algorithm": info.signature_algorithm, "key_type": info.key_type, "key_bits": info.key_bits,
+            "not_before": info.not_before.isoformat(), "not_after": info.not_after.isoformat(),
+            "key_usage": list(info.key_usage), "sha256": info.sha256, "self_signed": info.self_signed}
+
+
+def _ssh(client: bytes, server: bytes) -> dict[str, Any]:
+    client, server = _ssh_head(client), _ssh_head(server)
+    try:
+        facts = ssh_session_facts(client, server)
+    except ParseError:  # a damaged or SSH-1 key exchange: the banners still say who spoke
+        facts = ssh_session_facts(client[:client.find(b"\n") + 1], server[:server.find(b"\n") + 1])
+    fields: dict[str, Any] = {}
+    for name, value in (("client", facts.client), ("server", facts.server), ("version", facts.version),
+                        ("kex_alg", facts.kex_alg), ("host_key_alg", facts.host_key_alg),
+                        ("cipher_alg", facts.cipher_alg), ("mac_alg", facts.mac_alg),
+                        ("compression_alg", facts.compression_alg), ("host_key", facts.host_key)):
+        if value is not None:
+            fields["govsoc.ssh." + name] = value if isinstance(value, (int, str)) else str(value)
+    return fields
+
+
+def _http(client: bytes, server: bytes) -> dict[str, Any]:
+    requests = http_requests(client) if client else []
+    responses = http_responses(server) if server else []
+    return http_ecs(requests[0] if requests else None, responses[0] if responses else None)
+
+
+def _dns(client: bytes, server: bytes, transport: Literal["udp", "tcp"]) -> dict[str, Any]:
+    queries = dns_messages(client, transport) if client else []
+    replies = dns_messages(server, transport) if server else []
+    query = next((m for m in queries if not m.response), None)
+    reply = next((m for m in replies if m.response), None)
+    return dns_ecs(query, reply)
