@@ -16,6 +16,7 @@ A payload that does not decode adds nothing (the decoders raise ParseError only)
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Literal
 
 from govsoc.collectors.flows.decode import TCP, UDP
@@ -97,7 +98,11 @@ def _ssh_head(data: bytes) -> bytes:
 
 def _guard(read: Any, protocol: str) -> tuple[str | None, dict[str, Any]]:
     try:
-        fields: dict[str, Any] = read()
+        with warnings.catch_warnings():
+            # captured certificates are often out of spec (a negative serial, say): that is a fact
+            # about the certificate, not something to warn the analyst's terminal about
+            warnings.simplefilter("ignore")
+            fields: dict[str, Any] = read()
     except ParseError:
         return (protocol if protocol in ("tls", "ssh") else None), {}
     if protocol == "tls" and fields.get("tls.version_protocol") == "tlcp":

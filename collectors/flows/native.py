@@ -374,8 +374,8 @@ def _end(F: Any, D: Any, C: Any, done: Any, slot: int) -> None:
 
 
 def _add(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, proto: int, shi: int, slo: int,
-         sport: int, dhi: int, dlo: int, dport: int, v6: int, ip_bytes: int, payload: int, flags: int, seq: int, ack: int,
-         window: int, ts: int, number: int, dns_response: bool, dst_multicast: bool, vlan0: int, vlan1: int,
+         sport: int, dhi: int, dlo: int, dport: int, v6: int, ip_bytes: int, payload: int, flags: int, seq: int,
+         ack: int, window: int, ts: int, number: int, dns_response: bool, dst_multicast: bool, vlan0: int, vlan1: int,
          nvlan: int) -> tuple[int, int, bool]:
     """collectors.flows.table.FlowTable.add on the arrays: (slot, sender's side, created)."""
     if shi < dhi or (shi == dhi and (slo < dlo or (slo == dlo and sport <= dport))):
