@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FTP_GREETING = b"220 (vsFTPd 3.0.3)\r\n"
 
 
-async def _hello(reader: asyncio.StreamReader) -> tuple[int, tls.ClientHello] | None:
+async def _hello(reader: asyncio.StreamReader) -> tuple[int, tls.ClientHello, bytes] | None:
     data = b""
     while True:
         try:
@@ -48,7 +48,7 @@ async def _hello(reader: asyncio.StreamReader) -> tuple[int, tls.ClientHello] | 
         for kind, body in tls.iter_handshakes(records):
             if kind == 1:
                 try:
-                    return records[0].version, tls.parse_client_hello(body)
+                    return records[0].version, tls.parse_client_hello(body), body
                 except ParseError:
                     return None
         chunk = await reader.read(65536)

@@ -61,14 +61,16 @@ class CertificateInfo:
     is_ca: bool
     self_signed: bool
     sha256: str
+    sm2_public_key: bytes | None = None  # 04 ‖ X ‖ Y of an SM2 key (cryptography cannot give it)
 
     def valid_at(self, when: datetime) -> bool:
         """Whether ``when`` (aware, UTC) lies in the validity period."""
         return self.not_before <= when <= self.not_after
 
 
-def _spki_curve_oid(tbs: bytes) -> str | None:
-    """The namedCurve OID of an EC SubjectPublicKeyInfo, found by walking the TBSCertificate DER."""
+def _spki_ec(tbs: bytes) -> tuple[str | None, bytes]:
+    """The namedCurve OID and the public point of an EC SubjectPublicKeyInfo, found by walking
+    the TBSCertificate DER."""
 
     def element(r: Reader) -> tuple[int, bytes]:
         tag = r.uint(1)
@@ -82,11 +84,13 @@ def _spki_curve_oid(tbs: bytes) -> str | None:
     while fields.remaining:
         items.append(element(fields))
     offset = 1 if items and items[0][0] == 0xA0 else 0  # [0] version is optional
-    alg = Reader(items[offset + 5][1], "x509.spki")
-    _, alg_body = element(alg)
+    spki = Reader(items[offset + 5][1], "x509.spki")
+    _, alg_body = element(spki)
+    tag, bits = element(spki)
     ids = Reader(alg_body, "x509.spki.algorithm")
     tags = [element(ids) for _ in range(2)]
-    return _oid(tags[1][1]) if tags[1][0] == 0x06 else None
+    point = bits[1:] if tag == 0x03 and bits[:1] == b"\x00" else b""  # BIT STRING, no unused bits
+    return (_oid(tags[1][1]) if tags[1][0] == 0x06 else None), point
 
 
 def _oid(der: bytes) -> str:
@@ -100,29 +104,29 @@ def _oid(der: bytes) -> str:
     return ".".join(map(str, parts))
 
 
-def _key(cert: x509.Certificate) -> tuple[str, int, str | None]:
+def _key(cert: x509.Certificate) -> tuple[str, int, str | None, bytes | None]:
     try:
         key = cert.public_key()
     except (ValueError, UnsupportedAlgorithm) as e:
         if cert.public_key_algorithm_oid.dotted_string == _EC_PUBLIC_KEY:
             try:
-                curve = _spki_curve_oid(cert.tbs_certificate_bytes)
+                curve, point = _spki_ec(cert.tbs_certificate_bytes)
             except ParseError:
-                curve = None
+                curve, point = None, b""
             if curve == SM2_CURVE_OID:
-                return "sm2", 256, "sm2p256v1"
+                return "sm2", 256, "sm2p256v1", point if len(point) == 65 else None
         raise ParseError(f"unsupported public key: {e}", location=Location(field="x509.spki")) from e
     if isinstance(key, rsa.RSAPublicKey):
-        return "rsa", key.key_size, None
+        return "rsa", key.key_size, None, None
     if isinstance(key, ec.EllipticCurvePublicKey):
-        return "ec", key.curve.key_size, key.curve.name
+        return "ec", key.curve.key_size, key.curve.name, None
     if isinstance(key, ed25519.Ed25519PublicKey):
-        return "ed25519", 256, None
+        return "ed25519", 256, None, None
     if isinstance(key, ed448.Ed448PublicKey):
-        return "ed448", 456, None
+        return "ed448", 456, None, None
     if isinstance(key, dsa.DSAPublicKey):
-        return "dsa", key.key_size, None
-    return "unknown", 0, None
+        return "dsa", key.key_size, None, None
+    return "unknown", 0, None, None
 
 
 def _extension_facts(cert: x509.Certificate) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
@@ -151,10 +155,11 @@ def parse_certificate(der: bytes) -> CertificateInfo:
         serial = format(cert.serial_number, "x")
     except ValueError as e:  # cryptography reports every malformed-DER case as ValueError
         raise ParseError(f"not a readable X.509 certificate: {e}", location=Location(field="x509")) from e
-    key_type, key_bits, curve = _key(cert)
+    key_type, key_bits, curve, sm2_point = _key(cert)
     return CertificateInfo(
         subject=subject, issuer=issuer, serial=serial, signature_algorithm_oid=sig_oid,
         signature_algorithm=SIGNATURE_ALGORITHMS.get(sig_oid, sig_oid), key_type=key_type, key_bits=key_bits,
         curve=curve, not_before=not_before, not_after=not_after, dns_names=names, key_usage=usage,
         is_ca=is_ca, self_signed=cert.subject == cert.issuer, sha256=hashlib.sha256(der).hexdigest(),
+        sm2_public_key=sm2_point,
     )

@@ -113,7 +113,12 @@ def view_of(report: EndpointReport) -> ChannelView:
         parts.append(f"TLCP {tlcp.suite}")
     if sm:
         algos.append(classify_suite(sm.suite or "unknown"))
-        parts.append(f"TLS 1.3 {sm.suite} ({sm.key_share_group})")
+        for cert in sm.chain[:1]:
+            algos += classify_certificate(cert.signature_algorithm, cert.key_type, cert.key_bits)
+        if sm.finished_ok is False or sm.signature_verified is False:
+            notes.append("TLS 1.3-SM server's Finished or CertificateVerify did not verify")
+        parts.append(f"TLS 1.3 {sm.suite} ({sm.key_share_group}"
+                     + (f", certificate {sm.chain[0].signature_algorithm}" if sm.chain else "") + ")")
     if tls_ok:
         tls_algos, tls_notes, tls_auth = _tls_parts(report, sm=bool(tlcp or sm))
         algos += tls_algos

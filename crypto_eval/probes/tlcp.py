@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import cache
+from typing import Any
 
 from govsoc.collectors.protocols import tls
-from govsoc.collectors.protocols.tls_names import TLCP_VERSION, suite_name, version_name
+from govsoc.collectors.protocols.tls_names import TLCP_VERSION, scheme_name, suite_name, version_name
 from govsoc.collectors.protocols.x509 import CertificateInfo, parse_certificate
 from govsoc.core.errors import ParseError
 from govsoc.crypto_eval import sm2
 from govsoc.crypto_eval.probes.connection import exchange
 from govsoc.crypto_eval.probes.tls import read_server_flight, server_flight_done
+from govsoc.crypto_eval.probes.tls13_flight import CERTIFICATE_VERIFY_ID, FlightReader
 
 __all__ = ["TlcpProbeResult", "Tls13SmProbeResult", "probe_tlcp", "probe_tls13_sm", "TLCP_SUITES",
            "tlcp_hello", "tls13_sm_hello"]
@@ -60,6 +61,10 @@ class Tls13SmProbeResult:
     key_share_group: str | None = None
     hello_retry: bool = False
     answer: str = ""
+    chain: tuple[CertificateInfo, ...] = ()    # decrypted from the server's encrypted flight
+    finished_ok: bool | None = None            # the server's Finished MAC under our derived keys
+    signature_verified: bool | None = None     # CertificateVerify (SM2, ID TLSv1.3+GM+Cipher+Suite)
+    signature_scheme: str | None = None
 
 
 def tlcp_hello(with_extensions: bool = False, host: str | None = None) -> bytes:
@@ -73,22 +78,16 @@ def tlcp_hello(with_extensions: bool = False, host: str | None = None) -> bytes:
     return tls.encode_record(22, TLCP_VERSION, tls.encode_handshake(1, body))
 
 
-@cache
-def _key_share() -> bytes:
-    """One SM2 public point per process: the probe never completes a handshake, so the private
-    key is never used and a fresh point per hello would only cost time."""
-    return sm2.encode_point(sm2.public_key(sm2.generate_private_key()))
-
-
-def tls13_sm_hello(host: str | None = None, *, empty_key_share: bool = False) -> bytes:
-    """An RFC 8998 TLS 1.3 hello with a valid SM2 key share (or an empty key_share list)."""
-    share = [] if empty_key_share else [(CURVE_SM2, _key_share())]
+def tls13_sm_hello(host: str | None = None, *, key_share: bytes | None = None) -> bytes:
+    """An RFC 8998 TLS 1.3 ClientHello handshake message with an SM2 key share (04 ‖ X ‖ Y), or an
+    empty key_share list (which asks a server for a HelloRetryRequest)."""
+    share = [(CURVE_SM2, key_share)] if key_share else []
     exts = ([tls.ext_server_name(host)] if host else []) + [
         tls.ext_supported_versions([0x0304]), tls.ext_supported_groups([CURVE_SM2]),
         tls.ext_signature_algorithms([SM2SIG_SM3]), tls.ext_key_share(share)]
     body = tls.encode_client_hello(version=0x0303, random=os.urandom(32), cipher_suites=_SM_TLS13_SUITES,
                                    extensions=exts, session_id=os.urandom(32))
-    return tls.encode_record(22, 0x0301, tls.encode_handshake(1, body))
+    return tls.encode_handshake(1, body)
 
 
 def _certificates(ders: tuple[bytes, ...]) -> tuple[CertificateInfo, ...]:
@@ -136,21 +135,27 @@ async def probe_tlcp(host: str, port: int, *, server_name: str | None = None, ti
 
 async def probe_tls13_sm(host: str, port: int, *, server_name: str | None = None,
                          timeout: float = 3.0) -> Tls13SmProbeResult:
-    """Probe TLS 1.3 with the RFC 8998 SM suites and curveSM2."""
+    """Probe TLS 1.3 with the RFC 8998 SM suites and curveSM2; on a ServerHello, decrypt the
+    server's flight to read its certificate and check its Finished and CertificateVerify."""
     endpoint = f"{host}:{port}"
-    answer = await exchange(host, port, tls13_sm_hello(server_name), timeout=timeout, enough=server_flight_done)
+    private = sm2.generate_private_key()
+    hello = tls13_sm_hello(server_name, key_share=sm2.encode_point(sm2.public_key(private)))
+    reader = FlightReader(private_key=private, client_hello=hello)
+    answer = await exchange(host, port, tls.encode_record(22, 0x0301, hello), timeout=timeout,
+                            enough=lambda data: server_flight_done(data) and reader.feed(data))
     if not answer.connected:
         return Tls13SmProbeResult(endpoint=endpoint, supported=False, answer="unreachable")
     flight = read_server_flight(answer)
-    hello = flight.hello
-    if hello is not None and hello.selected_version == 0x0304 and hello.cipher_suite in _SM_TLS13_SUITES:
-        group = "curveSM2" if hello.key_share_group == CURVE_SM2 else str(hello.key_share_group)
-        return Tls13SmProbeResult(endpoint=endpoint, supported=hello.key_share_group == CURVE_SM2,
-                                  suite=suite_name(hello.cipher_suite), key_share_group=group,
-                                  hello_retry=hello.is_hello_retry_request,
-                                  answer="hello_retry_request" if hello.is_hello_retry_request else "server_hello")
-    if hello is not None:
-        what = f"server_hello {version_name(hello.selected_version)} {suite_name(hello.cipher_suite)}"
+    sh = flight.hello
+    if sh is not None and sh.selected_version == 0x0304 and sh.cipher_suite in _SM_TLS13_SUITES:
+        group = "curveSM2" if sh.key_share_group == CURVE_SM2 else str(sh.key_share_group)
+        retry = sh.is_hello_retry_request
+        extra = {} if retry else _flight_facts(reader, answer.received)
+        return Tls13SmProbeResult(endpoint=endpoint, supported=sh.key_share_group == CURVE_SM2,
+                                  suite=suite_name(sh.cipher_suite), key_share_group=group, hello_retry=retry,
+                                  answer="hello_retry_request" if retry else "server_hello", **extra)
+    if sh is not None:
+        what = f"server_hello {version_name(sh.selected_version)} {suite_name(sh.cipher_suite)}"
     elif flight.alert:
         what = flight.alert
     elif flight.silent_close:
@@ -158,3 +163,39 @@ async def probe_tls13_sm(host: str, port: int, *, server_name: str | None = None
     else:
         what = "timeout" if answer.timed_out else (flight.error or "no answer")
     return Tls13SmProbeResult(endpoint=endpoint, supported=False, answer=what)
+
+
+def _flight_facts(reader: FlightReader, received: bytes) -> dict[str, Any]:
+    """Certificate chain, Finished and CertificateVerify checks of a decrypted flight."""
+    reader.feed(received)
+    try:
+        chain = _certificates(reader.certificates())
+    except ParseError:
+        chain = ()
+    verified = scheme = None
+    cv = reader.certificate_verify()
+    if cv is not None:
+        code, der, content = cv
+        scheme = scheme_name(code)
+        public = chain[0].sm2_public_key if chain else None
+        if public is not None and code == SM2SIG_SM3:
+            try:
+                verified = sm2.verify(sm2.decode_point(public), content, _raw_signature(der),
+                                      user_id=CERTIFICATE_VERIFY_ID)
+            except ValueError:
+                verified = None
+    return {"chain": chain, "finished_ok": reader.finished_ok(), "signature_verified": verified,
+            "signature_scheme": scheme}
+
+
+def _raw_signature(der: bytes) -> bytes:
+    """r ‖ s from a DER SEQUENCE of two INTEGERs (GM/T 0009)."""
+    if len(der) < 8 or der[0] != 0x30 or der[2] != 0x02:
+        raise ValueError("not a DER SM2 signature")
+    r_len = der[3]
+    r = int.from_bytes(der[4:4 + r_len], "big")
+    pos = 4 + r_len
+    if der[pos] != 0x02:
+        raise ValueError("not a DER SM2 signature")
+    s = int.from_bytes(der[pos + 2:pos + 2 + der[pos + 1]], "big")
+    return r.to_bytes(32, "big") + s.to_bytes(32, "big")

@@ -83,3 +83,15 @@ def test_test_server_signatures_verify_under_gmssl() -> None:
     signature = sm2_sign_fast(d, b"client random + server random")
     assert kat.sm2_verify(sm2.public_key(d), b"client random + server random", signature)
     assert not kat.sm2_verify(sm2.public_key(d), b"another message", signature)
+
+
+def test_own_verify_agrees_with_gmssl() -> None:
+    """crypto_eval.sm2.verify (used by the RFC 8998 probe) and gmssl agree, on the standard's
+    signature and on a tampered message; fixed-base (table) and generic multiplication agree."""
+    vector = bytes.fromhex(kat._SM2_RS)
+    for message, ok in ((b"message digest", True), (b"message digesT", False)):
+        assert sm2.verify(kat._PUB, message, vector) is ok
+        assert kat.sm2_verify(kat._PUB, message, vector) is ok
+    k = 0xABCDEF0123456789
+    assert sm2.multiply(k, sm2.multiply(2)) == sm2.multiply(2 * k)  # generic path on 2G vs the table on G
+    assert sm2.multiply(sm2.N - 1) == (sm2.G[0], (-sm2.G[1]) % sm2.P)

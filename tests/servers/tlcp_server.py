@@ -12,8 +12,10 @@ shared/reference/crypto-eval.md's appendix says real SM implementations do:
 - A TLS hello to a TLCP-only server: fatal protocol_version in a 0x0101 record (15 0101 0002 02 46).
 - TLS 1.3 hello with TLS_SM4_GCM_SM3, supported_groups {curveSM2}, signature_algorithms
   {sm2sig_sm3}: an empty key_share gets a HelloRetryRequest for curveSM2; a valid 65-byte SM2
-  point gets a ServerHello (0x0303, 0x00C6, key_share curveSM2) followed by application_data
-  records (opaque bytes here: this server does not run the key schedule). Anything else: silent close.
+  point gets a ServerHello (0x0303, 0x00C6, key_share curveSM2), a ChangeCipherSpec and the
+  encrypted flight (RFC 8446 key schedule with SM3, SM4-GCM records): EncryptedExtensions,
+  Certificate (the SM2 signing certificate), CertificateVerify (sm2sig_sm3, ID
+  "TLSv1.3+GM+Cipher+Suite") and Finished. Anything else: silent close.
 
 It handshakes no further than that first flight. Not part of the product.
 """
@@ -32,6 +34,8 @@ from govsoc.collectors.protocols import tls
 from govsoc.collectors.protocols.tls_names import HRR_RANDOM, TLCP_VERSION
 from govsoc.core.errors import ParseError
 from govsoc.crypto_eval import sm2
+from govsoc.crypto_eval.probes import tls13_keys as keys
+from govsoc.crypto_eval.probes.tls13_flight import CERTIFICATE_VERIFY_ID, certificate_verify_content
 from tests.servers.listener import listening
 
 SERVER_PREFERENCE = (0xE053, 0xE013, 0xE051, 0xE011)
@@ -46,7 +50,7 @@ class SmServerConfig:
     sign_key: int
 
 
-def _read_hello(conn: socket.socket) -> tuple[int, tls.ClientHello] | None:
+def _read_hello(conn: socket.socket) -> tuple[int, tls.ClientHello, bytes] | None:
     data = b""
     while True:
         try:
@@ -56,7 +60,7 @@ def _read_hello(conn: socket.socket) -> tuple[int, tls.ClientHello] | None:
         for kind, body in tls.iter_handshakes(records):
             if kind == 1:
                 try:
-                    return records[0].version, tls.parse_client_hello(body)
+                    return records[0].version, tls.parse_client_hello(body), body
                 except ParseError:
                     return None
         chunk = conn.recv(65536)
@@ -75,11 +79,11 @@ def _der_signature(rs: bytes) -> bytes:
     return b"\x30" + bytes([len(body)]) + body
 
 
-def sm2_sign_fast(d: int, message: bytes) -> bytes:
+def sm2_sign_fast(d: int, message: bytes, user_id: bytes = sm2.DEFAULT_ID) -> bytes:
     """SM2 signature r ‖ s (GB/T 32918.2 6.1) with crypto_eval.sm2's Jacobian arithmetic: the test
     server signs every hello and gmssl's arithmetic is slow. Tests check it verifies under gmssl."""
     public = _public(d)
-    e = int.from_bytes(sm2.message_digest(public, message), "big")
+    e = int.from_bytes(sm2.message_digest(public, message, user_id), "big")
     while True:
         k = secrets.randbelow(sm2.N - 1) + 1
         point = sm2.multiply(k)
@@ -95,11 +99,6 @@ def sm2_sign_fast(d: int, message: bytes) -> bytes:
 @cache
 def _public(d: int) -> tuple[int, int]:
     return sm2.public_key(d)
-
-
-@cache
-def _server_share() -> bytes:
-    return sm2.encode_point(sm2.public_key(sm2.generate_private_key()))
 
 
 def _tlcp_flight(config: SmServerConfig, hello: tls.ClientHello) -> bytes:
@@ -134,7 +133,7 @@ def _key_share(hello: tls.ClientHello) -> bytes | None:
     return b""
 
 
-def _tls13_flight(hello: tls.ClientHello) -> bytes:
+def _tls13_flight(config: SmServerConfig, hello: tls.ClientHello, raw_body: bytes) -> bytes:
     if (0x00C6 not in hello.cipher_suites or 0x0029 not in hello.supported_groups
             or 0x0708 not in hello.signature_algorithms):
         return b""
@@ -146,24 +145,43 @@ def _tls13_flight(hello: tls.ClientHello) -> bytes:
                                         extensions=[versions, tls.ext_key_share([(0x0029, b"")], retry=True)])
         return tls.encode_record(22, 0x0303, tls.encode_handshake(2, retry))
     try:
-        sm2.decode_point(share)
+        peer = sm2.decode_point(share)
     except ValueError:
         return b""
-    point = _server_share()
-    server_hello = tls.encode_server_hello(version=0x0303, random=os.urandom(32), cipher_suite=0x00C6,
-                                           session_id=hello.session_id,
-                                           extensions=[versions, tls.ext_key_share([(0x0029, point)], server=True)])
-    return (tls.encode_record(22, 0x0303, tls.encode_handshake(2, server_hello))
-            + tls.encode_record(20, 0x0303, b"\x01") + tls.encode_record(23, 0x0303, os.urandom(600)))
+    private = sm2.generate_private_key()
+    point = sm2.encode_point(sm2.public_key(private))
+    server_hello = tls.encode_handshake(2, tls.encode_server_hello(
+        version=0x0303, random=os.urandom(32), cipher_suite=0x00C6, session_id=hello.session_id,
+        extensions=[versions, tls.ext_key_share([(0x0029, point)], server=True)]))
+    return (tls.encode_record(22, 0x0303, server_hello) + tls.encode_record(20, 0x0303, b"\x01")
+            + _encrypted_flight(config, tls.encode_handshake(1, raw_body), server_hello, private, peer))
 
 
-def answer(config: SmServerConfig, record_version: int, hello: tls.ClientHello) -> bytes:
-    """The server's first flight for one ClientHello (empty: close without a byte)."""
+def _encrypted_flight(config: SmServerConfig, client_hello: bytes, server_hello: bytes, private: int,
+                      peer: tuple[int, int]) -> bytes:
+    """EncryptedExtensions, Certificate, CertificateVerify and Finished under SM4-GCM (RFC 8998)."""
+    shared = sm2.multiply(private, peer)
+    assert shared is not None
+    k = keys.handshake_keys("sm3", shared[0].to_bytes(32, "big"),
+                            keys.transcript_hash("sm3", client_hello, server_hello))
+    messages = [tls.encode_handshake(8, b"\x00\x00"),
+                tls.encode_handshake(11, tls.encode_certificate_list([config.sign_cert], tls13=True))]
+    content = certificate_verify_content(keys.transcript_hash("sm3", client_hello, server_hello, *messages))
+    signature = _der_signature(sm2_sign_fast(config.sign_key, content, CERTIFICATE_VERIFY_ID))
+    messages.append(tls.encode_handshake(15, b"\x07\x08" + len(signature).to_bytes(2, "big") + signature))
+    transcript = keys.transcript_hash("sm3", client_hello, server_hello, *messages)
+    messages.append(tls.encode_handshake(20, keys.finished_mac("sm3", k.server_secret, transcript)))
+    return keys.seal_record("sm4-gcm", k.server_key, k.server_iv, 0, 22, b"".join(messages))
+
+
+def answer(config: SmServerConfig, record_version: int, hello: tls.ClientHello, raw_body: bytes) -> bytes:
+    """The server's first flight for one ClientHello (``raw_body``: its bytes as sent, for the
+    TLS 1.3 transcript); empty: close without a byte."""
     is_tlcp = TLCP_VERSION in (record_version, hello.version)
     if is_tlcp:
         return _tlcp_flight(config, hello) if config.mode in ("tlcp", "dual") else b""
     if 0x0304 in hello.supported_versions and config.mode in ("tls13sm", "dual"):
-        return _tls13_flight(hello)
+        return _tls13_flight(config, hello, raw_body)
     if config.mode == "tlcp":
         return tls.encode_record(21, TLCP_VERSION, b"\x02\x46")
     return b""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,11 @@ def test_sm2_certificate_from_openssl(tmp_path: Path) -> None:
     assert info.signature_algorithm == "SM2-with-SM3"
     assert (info.key_type, info.key_bits, info.curve) == ("sm2", 256, "sm2p256v1")
     assert info.key_usage == ("key_encipherment",)
+    # the public point, which cryptography will not give for SM2, equals what openssl prints
+    text = subprocess.run(["openssl", "pkey", "-in", str(made.key), "-text", "-noout"], check=True,
+                          capture_output=True, text=True).stdout
+    printed = "".join(text.split("pub:")[1].split("ASN1 OID")[0].split()).replace(":", "")
+    assert info.sm2_public_key is not None and info.sm2_public_key.hex() == printed
 
 
 def test_not_a_certificate() -> None:

@@ -96,6 +96,9 @@ def test_tlcp_and_tls13_sm_recognised(sm_config: SmServerConfig, mode: str, tlcp
         assert t.encryption_certificate.key_usage == ("key_encipherment",)
     if sm:
         assert (s.suite, s.key_share_group, s.answer) == ("TLS_SM4_GCM_SM3", "curveSM2", "server_hello")
+        # the encrypted flight, decrypted with the probe's SM2 share: certificate, Finished, CertificateVerify
+        assert [c.signature_algorithm for c in s.chain] == ["SM2-with-SM3"] and s.chain[0].key_type == "sm2"
+        assert s.finished_ok is True and s.signature_verified is True and s.signature_scheme == "sm2sig_sm3"
     if mode == "tlcp":
         # a TLS hello to a TLCP-only server: protocol_version in a 0x0101 record
         assert plain.tlcp_hint and not plain.accepted() and s.answer == "protocol_version"

@@ -1,0 +1,119 @@
+"""Reading a TLS 1.3 server's encrypted flight with the probe's own key share (RFC 8998: curveSM2,
+SM3, SM4-GCM): ServerHello → SM2 ECDH → handshake keys → EncryptedExtensions, Certificate,
+CertificateVerify (SM2 with the ID "TLSv1.3+GM+Cipher+Suite"), Finished. The Finished MAC proves
+both sides derived the same keys; the certificate is what a passive observer can never see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from govsoc.collectors.protocols import tls
+from govsoc.core.errors import ParseError
+from govsoc.crypto_eval import sm2
+from govsoc.crypto_eval.probes import tls13_keys as keys
+
+__all__ = ["FlightReader", "CERTIFICATE_VERIFY_ID", "certificate_verify_content"]
+
+#: RFC 8998 3.2: the SM2 user ID of CertificateVerify signatures in TLS 1.3.
+CERTIFICATE_VERIFY_ID = b"TLSv1.3+GM+Cipher+Suite"
+
+
+def certificate_verify_content(transcript: bytes) -> bytes:
+    """What a server's CertificateVerify signs (RFC 8446 4.4.3), ``transcript`` = the hash so far."""
+    return b" " * 64 + b"TLS 1.3, server CertificateVerify" + b"\x00" + transcript
+
+
+@dataclass(slots=True)
+class FlightReader:
+    """Feeds on the bytes a server sent and decrypts its flight once the ServerHello is in."""
+
+    private_key: int
+    client_hello: bytes  # the ClientHello handshake message, header included
+    server_hello: tls.ServerHello | None = None
+    messages: list[tuple[int, bytes]] = field(default_factory=list)  # decrypted (type, body)
+    raw: list[bytes] = field(default_factory=list)                   # the same, header included
+    error: str | None = None
+    _keys: keys.HandshakeKeys | None = None
+    _sh_message: bytes = b""
+
+    def feed(self, data: bytes) -> bool:
+        """Read what arrived so far; True once the flight is complete (Finished) or cannot be read."""
+        self.messages, self.raw = [], []
+        try:
+            records, _ = tls.parse_records(data, lenient=True)
+        except ParseError as e:
+            self.error = str(e)
+            return True
+        encrypted = [r for r in records if r.content_type == 23]
+        if self._keys is None and not self._start(records):
+            return self.error is not None
+        assert self._keys is not None
+        buffer = b""
+        for sequence, record in enumerate(encrypted):
+            wire = bytes([23]) + record.version.to_bytes(2, "big") + len(record.fragment).to_bytes(2, "big")
+            try:
+                kind, content = keys.open_record("sm4-gcm", self._keys.server_key, self._keys.server_iv, sequence,
+                                                 wire + record.fragment)
+            except ValueError as e:
+                self.error = str(e)
+                return True
+            if kind == 22:
+                buffer += content
+        while len(buffer) >= 4:
+            length = int.from_bytes(buffer[1:4], "big")
+            if len(buffer) < 4 + length:
+                break
+            self.messages.append((buffer[0], buffer[4:4 + length]))
+            self.raw.append(buffer[:4 + length])
+            buffer = buffer[4 + length:]
+        return any(kind == 20 for kind, _ in self.messages)
+
+    def _start(self, records: list[tls.Record]) -> bool:
+        for kind, body in tls.iter_handshakes(records):
+            if kind != 2:
+                continue
+            hello = tls.parse_server_hello(body)
+            self.server_hello = hello
+            share = next((e.data for e in hello.extensions if e.type == 51), b"")
+            if hello.is_hello_retry_request or hello.key_share_group != 0x0029 or len(share) < 4:
+                self.error = "no curveSM2 key share in the ServerHello"
+                return False
+            try:
+                peer = sm2.decode_point(share[4:])
+            except ValueError as e:
+                self.error = f"server key share: {e}"
+                return False
+            point = sm2.multiply(self.private_key, peer)
+            if point is None:
+                self.error = "degenerate shared point"
+                return False
+            self._sh_message = tls.encode_handshake(2, body)
+            self._keys = keys.handshake_keys("sm3", point[0].to_bytes(32, "big"),
+                                             keys.transcript_hash("sm3", self.client_hello, self._sh_message))
+            return True
+        self.error = "no ServerHello"  # called once the answer is complete: an alert, or nothing usable
+        return False
+
+    def certificates(self) -> tuple[bytes, ...]:
+        """The DER certificates of the decrypted Certificate message."""
+        body = next((b for kind, b in self.messages if kind == 11), None)
+        return tls.parse_certificate_list(body, tls13=True) if body is not None else ()
+
+    def finished_ok(self) -> bool | None:
+        """Whether the server's Finished MAC checks out under the derived keys (None: not seen)."""
+        if self._keys is None:
+            return None
+        for index, (kind, body) in enumerate(self.messages):
+            if kind == 20:
+                transcript = keys.transcript_hash("sm3", self.client_hello, self._sh_message, *self.raw[:index])
+                return body == keys.finished_mac("sm3", self._keys.server_secret, transcript)
+        return None
+
+    def certificate_verify(self) -> tuple[int, bytes, bytes] | None:
+        """(scheme, signature, signed content) of the CertificateVerify, when present."""
+        for index, (kind, body) in enumerate(self.messages):
+            if kind == 15 and len(body) >= 4:
+                transcript = keys.transcript_hash("sm3", self.client_hello, self._sh_message, *self.raw[:index])
+                return int.from_bytes(body[:2], "big"), body[4:], certificate_verify_content(transcript)
+        return None
