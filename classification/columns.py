@@ -26,10 +26,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final, Literal
 
 from govsoc.classification.recognizer import Recognizer
+from govsoc.classification.recognizers.identity import MINOR
 from govsoc.classification.scanner import Scanner
 
 __all__ = ["ColumnSample", "ColumnDecision", "ColumnClassifier", "name_tokens", "SAMPLE_SIZE"]
@@ -100,6 +101,8 @@ class ColumnDecision:
     masked_examples: tuple[str, ...] = ()
     runners_up: tuple[tuple[str, float], ...] = ()
     rows: int | None = None
+    #: sampled values whose hit says its holder is under 14 (ID numbers: date of birth)
+    minors: int = 0
 
 
 @dataclass(slots=True)
@@ -136,8 +139,11 @@ class ColumnClassifier:
         values = [v for v in sample.values if v][:SAMPLE_SIZE]
         named = self.name_context(sample.field, sample.comment)
         counts: Counter[str] = Counter()
+        minors: Counter[str] = Counter()
         examples: dict[str, list[str]] = {}
         for _, hits in self.scanner.scan_many(values, frozenset(named)):
+            for ident in {m.recognizer for m in hits if MINOR in m.reason}:
+                minors[ident] += 1
             for ident in {m.recognizer for m in hits}:
                 counts[ident] += 1
                 shown = examples.setdefault(ident, [])
@@ -150,7 +156,7 @@ class ColumnClassifier:
             passing.sort(key=lambda c: (c.rec.checksum, c.name == "strong", c.hits), reverse=True)
             best = passing[0]
             runners = tuple((c.rec.id, round(c.hits / n, 3)) for c in passing[1:])
-            return self._tagged(sample, best, n, runners)
+            return replace(self._tagged(sample, best, n, runners), minors=minors[best.rec.id])
         strong = [i for i, how in named.items() if how == "strong"]
         if strong and (n == 0 or _opaque(values)):
             rec = self.scanner.recognizers[strong[0]]

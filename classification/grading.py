@@ -133,6 +133,10 @@ def grade_column(decision: ColumnDecision, scheme: Scheme) -> Grade | None:
     sensitive = cls.pi_class == "sensitive"
     basis = f"{cls.entity} -> {category}; default {cls.level}" + (f", {scheme.name} override {level}"
                                                                   if level != cls.level else "")
+    if decision.minors:
+        # PIPL art. 28: all personal information of a child under 14 is sensitive
+        sensitive, level = True, max(level, "G4", key=rank)
+        basis += f"; {decision.minors} of {decision.sampled} sampled holders are under 14"
     if sensitive:
         basis += "; PIPL art. 28 sensitive personal information"
     return Grade(level=level, label=scheme.label(level), category=category, pi_class=cls.pi_class,
@@ -151,12 +155,15 @@ def grade_table(dataset: str, decisions: Sequence[ColumnDecision], scheme: Schem
     top_decision, top = max(graded, key=lambda x: rank(x[1].level))
     level, basis = top.level, f"highest column {top_decision.field}: {top.label}"
     present = {d.recognizer for d, _ in graded}
+    minors = [d.field for d, _ in graded if d.minors]
+    if minors and rank("G4") > rank(level):
+        level, basis = "G4", f"holders under 14 in {', '.join(minors)}: all their PI is sensitive (PIPL art. 28)"
     for rule in scheme.combinations:
         hit = (rule.when_all and all(r in present for r in rule.when_all)) or \
               (rule.when_any_with_person and present & set(_PERSON) and present & set(rule.when_any_with_person))
         if hit and rank(rule.level) > rank(level):
             level, basis = rule.level, f"{rule.why} -> {scheme.label(rule.level)}"
-    sensitive = tuple(d.field for d, g in graded if g.pipl_sensitive)
+    sensitive = tuple(d.field for d, g in graded if g.pipl_sensitive or minors)
     size = rows if rows is not None else max((d.rows or 0 for d, _ in graded), default=0)
     candidate = bool(sensitive) and size >= scheme.important_review_rows
     reason = (f"{size:,} rows of sensitive personal information ({', '.join(sensitive)}): review against "

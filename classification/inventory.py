@@ -40,6 +40,7 @@ class FieldRecord:
     pipl_sensitive: bool
     level: str
     level_label: str
+    grade_basis: str
     confidence: float
     reason: str
     masked_examples: tuple[str, ...]
@@ -136,6 +137,7 @@ def _field(table: TableSample, d: ColumnDecision, scheme: Scheme) -> FieldRecord
                        pi_class=grade.pi_class if grade else "none",
                        pipl_sensitive=grade.pipl_sensitive if grade else False,
                        level=grade.level if grade else "G1", level_label=grade.label if grade else scheme.label("G1"),
+                       grade_basis=grade.basis if grade else "",
                        confidence=d.confidence, reason=d.reason, masked_examples=d.masked_examples, sampled=d.sampled,
                        hits=d.hits, hit_ratio=d.hit_ratio, runners_up=d.runners_up)
 

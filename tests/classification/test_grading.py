@@ -69,3 +69,24 @@ def test_scheme_errors_point_at_the_yaml(tmp_path: Path) -> None:
         load_scheme(str(typo))
     with pytest.raises(ConfigError, match="gbt43697"):
         load_scheme("nonexistent")
+
+
+def test_id_numbers_of_children_under_14_make_the_column_and_table_sensitive() -> None:
+    from datetime import date
+
+    from govsoc.classification.checksums import resident_id_check_char
+    from govsoc.classification.columns import ColumnClassifier, ColumnSample
+
+    young = date.today().year - 5  # five-year-olds: under 14 whatever today's date
+    bodies = [f"110105{young}0{m}1{m}{m:03d}" for m in range(1, 10)] + \
+             [f"1101051980{m:02d}15{m:03d}" for m in range(1, 12)]
+    numbers = [b + resident_id_check_char(b) for b in bodies]
+    decision = ColumnClassifier().decide(ColumnSample(dataset="t", field="sfzh", values=numbers))
+    assert (decision.recognizer, decision.minors, decision.sampled) == ("cn_resident_id", 9, 20)
+    scheme = load_scheme("gbt43697")
+    grade = grade_column(decision, scheme)
+    assert grade is not None and grade.pipl_sensitive and grade.level == "G4" and "under 14" in grade.basis
+    table = grade_table("t", [decision, tagged("xm", "cn_person_name")], scheme)
+    assert table.level == "G4" and set(table.sensitive_pi_fields) == {"sfzh", "xm"}
+    adults = ColumnClassifier().decide(ColumnSample(dataset="t", field="sfzh", values=numbers[9:]))
+    assert adults.minors == 0 and not grade_column(adults, scheme).pipl_sensitive  # type: ignore[union-attr]
