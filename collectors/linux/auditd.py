@@ -8,7 +8,9 @@ strings auditd does not trust (a path, a command line, an EXECVE argument), hex-
 hold a space, a quote or a control byte: those are decoded (UTF-8, GB18030 if that fails). One
 event per record, as Elastic's log integration does; the records of one syscall share
 ``auditd.log.sequence``. SigmaHQ's auditd rules name these keys (``type``, ``a0``, ``exe``,
-``SYSCALL``, ...); their log-source row is not in rules/mappings/linux.py yet (see there).
+``SYSCALL``, ...): rules/mappings/linux.py maps them (``service: auditd``). An EXECVE record's
+``message`` is its command line (the arguments decoded and joined), the text Sigma's keywords
+over executions look for; every other record's message is the record.
 """
 
 from __future__ import annotations
@@ -76,6 +78,10 @@ class LinuxAuditdParser:
         values = record_values(match["rest"], kind)
         fields.update({f"auditd.log.{key}": value for key, value in values.items()})
         fields.update(ecs_fields(kind, values))
+        if kind == "EXECVE" and "process.command_line" in fields:
+            # The text of an execution is its command line: Sigma keywords over EXECVE records
+            # ('--to-ports 42') read it; the record itself stays in event.original.
+            fields["message"] = fields["process.command_line"]
         timestamp = datetime.fromtimestamp(int(match["sec"]) + int(match["ms"]) / 1000, tz=UTC)
         yield Event(id=make_id(record.origin, record.offset), timestamp=timestamp, dataset=self.dataset,
                     fields=fields)

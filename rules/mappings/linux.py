@@ -6,11 +6,15 @@ SigmaHQ names Linux log sources after the file or the daemon (``service: sshd``,
 a daemon's lines are selected by its syslog program name. The rules of these sources are keyword
 rules over the line's text, so the generic field table serves them.
 
+``service: auditd`` is /var/log/audit/audit.log read by the linux.auditd parser: one event per
+audit record, every key of the record under ``auditd.log.<key>`` as auditd wrote it (``a0``,
+``exe``, ``name``, ``SYSCALL`` of the ENRICHED format), the record type as
+``auditd.log.record_type``. SigmaHQ's auditd rules name those keys and ``type``; each of them has
+a trigger and a near-miss record in tests/rules/test_sigmahq_triggers.py.
+
 Not collected yet, and therefore "no source": the process_creation, file_event and
-network_connection categories (they need auditd or Sysmon for Linux events), and auditd itself:
-the linux.auditd parser stores audit records (keys under ``auditd.log.*``, the type as
-``auditd.log.record_type``), but the 53 SigmaHQ auditd rules get their row here only together
-with a trigger and a near-miss record each in tests/rules/test_sigmahq_triggers.py.
+network_connection categories (they need Sysmon for Linux or Elastic Defend events; auditd's
+EXECVE records are not one process event each, and SigmaHQ writes separate rules for them).
 """
 
 from __future__ import annotations
@@ -40,6 +44,9 @@ SOURCES: tuple[LogSource, ...] = (
     LogSource(product="linux", service="clamav",
               condition={**_LINUX, "process.name": ["clamd", "clamonacc", "clamav-milter", "freshclam"]},
               collector=_PARSER),
+    # audit.log: a rule's fields are the record's own keys.
+    LogSource(product="linux", service="auditd", condition={"event.dataset": "linux.auditd"},
+              collector="linux.auditd", fields={"type": "auditd.log.record_type"}, field_prefix="auditd.log."),
     # guacd logs "User ... joined connection ... (N users now present)".
     LogSource(product="linux", service="guacamole", condition={**_LINUX, "process.name": "guacd"},
               collector=_PARSER),

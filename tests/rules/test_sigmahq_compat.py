@@ -10,16 +10,17 @@ The floors, and why they are what they are (checked against the corpus, not copi
   AWS; Lucene cannot compare two fields) and the 2 Windows rules whose ``|re`` uses ``\\b``, a word
   boundary Lucene regexps do not have (proc_creation_win_susp_obfuscated_ip_download/_via_cli), go
   to Elasticsearch as a superset checked exactly by the store (rules/backends/lucene.py).
-- active 22, all in rules/linux: the 15 ``product: linux`` keyword rules, sshd 1, syslog 2, cron,
-  vsftpd, clamav and guacamole 1 each: the syslog lines govsoc's Linux collector reads. The other
-  188 Linux rules need auditd, process creation, file or network events.
+- active 75, all in rules/linux: the 15 ``product: linux`` keyword rules, sshd 1, syslog 2, cron,
+  vsftpd, clamav and guacamole 1 each (the syslog lines govsoc's Linux collector reads) and the
+  53 auditd rules (audit.log records). The other 135 Linux rules need process creation, file or
+  network events.
 - active 2,393 in rules/windows: all 2,407 but the 14 whose log source no Windows collector
   produces (file_access 7 and file_rename 1, which Sysmon does not log; iis-configuration 4,
   ldap 1, smbserver-connectivity 1, channels outside pySigma's Windows table); with the 9
   emerging-threats and the 1 threat-hunting Windows rules, 2,425 active.
 - active 13 in rules/web: the 13 ``category: webserver`` rules (grep: 13 files), read over the nginx
-  and Apache access logs; 2,438 active in total.
-- runs (active and converted for both stores) 2,438: every active rule; 2,393 in rules/windows.
+  and Apache access logs; with the 53 auditd rules, 2,491 active in total.
+- runs (active and converted for both stores) 2,491: every active rule; 2,393 in rules/windows.
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ FOLDERS = ("rules", "rules-compliance", "rules-emerging-threats", "rules-threat-
 
 #: group -> column -> the least it may be.
 FLOORS: dict[str, dict[str, int]] = {
-    "total": {"loaded": 2840, "sqlite": 2840, "elasticsearch": 2840, "active": 2438, "runs": 2438},
-    "rules/linux": {"loaded": 210, "sqlite": 210, "elasticsearch": 210, "active": 22, "runs": 22},
+    "total": {"loaded": 2840, "sqlite": 2840, "elasticsearch": 2840, "active": 2491, "runs": 2491},
+    "rules/linux": {"loaded": 210, "sqlite": 210, "elasticsearch": 210, "active": 75, "runs": 75},
     "rules/windows": {"loaded": 2407, "sqlite": 2407, "elasticsearch": 2407, "active": 2393, "runs": 2393},
     "rules-emerging-threats": {"loaded": 9, "sqlite": 9, "elasticsearch": 9, "active": 9},
     "rules-threat-hunting": {"loaded": 1, "sqlite": 1, "elasticsearch": 1, "active": 1},

@@ -234,9 +234,9 @@ def test_the_tables_cover_fifty_distinct_rules(corpus: Path) -> None:
     assert len(set(names)) == len(names) >= 50
     ruleset = load_rules([corpus / LINUX])
     assert ruleset.errors == []
-    # Every rule of a collected Linux log source is in LINES.
+    # Every rule of a collected Linux log source is in LINES (auditd's, in test_sigmahq_auditd.py).
     active = {ruleset.files[str(r.id)].relative_to(corpus / LINUX).as_posix()
-              for r in ruleset.rules if rule_source_status(r)[0]}
+              for r in ruleset.rules if rule_source_status(r)[0] and r.logsource.service != "auditd"}
     assert active == {row.rule for row in LINES}
 
 
