@@ -9,7 +9,6 @@ when that fails, GB18030 (what Chinese Excel and WPS export).
 from __future__ import annotations
 
 import csv
-import io
 import json
 import random
 from collections.abc import Iterable, Iterator
@@ -100,14 +99,15 @@ class FileSource:
                 raise ConfigError(f"cannot read: {e}", location=Location(path=str(path))) from e
 
     def _delimited(self, path: Path, delimiter: str) -> Iterator[TableSample]:
-        data = path.read_bytes()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("gb18030")
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        header = next(reader, [])
-        rows, total = reservoir(reader, self.sample)
+        # streamed, never read whole (exports run to gigabytes); the charset is decided on the
+        # first MiB, and a stray undecodable byte further on becomes U+FFFD, not a failed scan
+        with path.open("rb") as raw:
+            head = raw.read(1 << 20)
+        encoding = "utf-8-sig" if _decodes(head, "utf-8") else "gb18030"
+        with path.open(encoding=encoding, errors="replace", newline="") as f:
+            reader = csv.reader(f, delimiter=delimiter)
+            header = next(reader, [])
+            rows, total = reservoir(reader, self.sample)
         yield TableSample(dataset=str(path), table=path.name, rows=total,
                           columns=_columns(str(path), header, rows, total))
 
@@ -144,6 +144,14 @@ class FileSource:
         from govsoc.classification.sources.sql import SqlSource
 
         yield from SqlSource(f"sqlite:///{path.resolve()}", sample=self.sample).tables()
+
+
+def _decodes(head: bytes, encoding: str) -> bool:
+    try:
+        head.decode(encoding)
+    except UnicodeDecodeError as e:
+        return e.start >= len(head) - 3  # only a character cut by the 1 MiB boundary
+    return True
 
 
 def _cell(value: object) -> str:
