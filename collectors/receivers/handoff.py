@@ -33,6 +33,8 @@ class Handoff:
         self._bytes = 0
         self._ready = threading.Condition()
         self._stream_paused = False
+        #: How many times streams were told to stop reading (back-pressure engaged).
+        self.pauses = 0
         self.on_room: Callable[[], None] = lambda: None
 
     def __len__(self) -> int:
@@ -57,6 +59,7 @@ class Handoff:
             self._ready.notify()
             full = len(self._items) >= self.max_messages or self._bytes >= self.max_bytes
             if full:
+                self.pauses += not self._stream_paused
                 self._stream_paused = True
         return full
 

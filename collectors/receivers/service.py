@@ -49,7 +49,7 @@ class ReceiverSet:
         self.settings = list(settings)
         self.pipeline = pipeline
         self.folder = counters_folder(data_dir)
-        self.handoff = handoff or Handoff()
+        self.handoff = handoff if handoff is not None else Handoff()  # (an empty one is falsy)
         self.notice = notice or (lambda _message: None)
         run_id = os.urandom(6).hex()
         self.states = [ReceiverState(name=s.name, transport=s.transport, run_id=run_id,

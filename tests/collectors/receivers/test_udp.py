@@ -160,6 +160,9 @@ def test_each_message_gets_its_parser(receivers: Start, store) -> None:  # type:
     assert "日志类型" in modules["sangfor"].get("event.original")
     assert modules["sangfor"].get("govsoc.charset") == "gb18030"
     assert all(e.get("event.kind") != "pipeline_error" for e in modules.values())
+    # the device that reported an event is its sender (log-formats.md section 0, observer.ip)
+    assert modules["huawei"].get("observer.ip") == modules["h3c"].get("observer.ip") == "127.0.0.1"
+    assert modules["linux"].get("observer.ip") is None
 
 
 def test_ipv6_listeners(receivers: Start, store) -> None:  # type: ignore[no-untyped-def]
