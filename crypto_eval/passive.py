@@ -4,7 +4,9 @@ ssh and conn logs mapped to ECS, and the TLS/SSH facts flows carry), grouped per
 
 The facts read: ``tls.version_protocol``/``tls.version`` and ``tls.cipher``; SSH banners and
 negotiated algorithms under ``zeek.ssh.*`` or ``ssh.*`` (client, server, cipher_alg, mac_alg,
-kex_alg, host_key_alg); ``network.protocol`` / ``zeek.connection.service`` of telnet and FTP.
+kex_alg, host_key_alg); ``network.protocol`` / ``zeek.connection.service`` of telnet and FTP;
+and personal data that classification found in plain HTTP (``govsoc.classification.findings``
+``personal_data_in_cleartext_http``, with the recognizer ids in ``govsoc.classification.tags``).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ class PassiveObservation:
     """One kind of traffic seen to one server endpoint, and how often."""
 
     endpoint: str
-    kind: str  # tls, ssh, cleartext
+    kind: str  # tls, ssh, cleartext, sensitive (personal data in plain HTTP)
     details: tuple[tuple[str, str], ...]
     events: int
 
@@ -56,6 +58,11 @@ def _facts(fields: dict[str, Any]) -> tuple[str, tuple[tuple[str, str], ...]] | 
     ssh = {k: fields.get(f"zeek.ssh.{k}", fields.get(f"ssh.{k}")) for k in _SSH_KEYS}
     if any(v is not None for v in ssh.values()):
         return "ssh", tuple(sorted((k, str(v)) for k, v in ssh.items() if v is not None))
+    findings = fields.get("govsoc.classification.findings") or []
+    if "personal_data_in_cleartext_http" in findings:
+        tags = fields.get("govsoc.classification.tags") or []
+        return "sensitive", (("data", ",".join(sorted(tags)) or "personal_data"),
+                             ("level", str(fields.get("govsoc.classification.level") or "")))
     services = fields.get("zeek.connection.service") or fields.get("network.protocol")
     for service in services if isinstance(services, list) else [services]:
         if isinstance(service, str) and service.lower() in CLEARTEXT_SERVICES:

@@ -66,6 +66,8 @@ def _tls_parts(report: EndpointReport, sm: bool) -> tuple[list[Assessment], list
         out = [a for a in out if a.klass == "weak"]
     if tls.compression:
         notes.append("TLS compression enabled (CRIME)")
+    if tls.client_certificate_requested:
+        notes.append("server requests client certificates (mutual authentication)")
     if tls.secure_renegotiation is False:
         notes.append("no secure renegotiation (RFC 5746)")
     return out, notes, auth
@@ -110,6 +112,8 @@ def view_of(report: EndpointReport) -> ChannelView:
                 algos += classify_certificate(cert.signature_algorithm, cert.key_type, cert.key_bits)
         if tlcp.encryption_certificate is None:
             notes.append("TLCP server sent no separate encryption certificate")
+        if tlcp.client_certificate_requested:
+            notes.append("TLCP server requests client certificates (mutual authentication)")
         parts.append(f"TLCP {tlcp.suite}")
     if sm:
         algos.append(classify_suite(sm.suite or "unknown"))

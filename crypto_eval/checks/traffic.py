@@ -20,6 +20,10 @@ __all__ = ["PassiveTrafficCheck", "view_of_observation"]
 def view_of_observation(obs: PassiveObservation) -> ChannelView:
     """A passive observation as a channel."""
     seen = f"{obs.endpoint}: seen in traffic ({obs.events} events)"
+    if obs.kind == "sensitive":
+        why = f"personal data ({obs.get('data')}, {obs.get('level')}) sent over plain HTTP"
+        return ChannelView(protocol="cleartext", observed=seen, authentication=(False, why),
+                           confidentiality=(False, why), integrity=(False, why))
     if obs.kind == "cleartext":
         why = f"{obs.get('service')} in the clear seen in traffic"
         return ChannelView(protocol="cleartext", observed=seen, authentication=(False, why),
@@ -73,7 +77,12 @@ class PassiveTrafficCheck:
                 out += channel_findings(self.context, "gbt39786.l3.8.3.b", obs.endpoint, view, "confidentiality",
                                         "passive.flows", "device", "passive")
             elif endpoint.boundary:
-                for item_id, aspect in NetworkChannelCheck.ITEMS:
+                items = NetworkChannelCheck.ITEMS if obs.kind != "sensitive" else NetworkChannelCheck.ITEMS[2:]
+                for item_id, aspect in items:
                     out += channel_findings(self.context, item_id, obs.endpoint, view, aspect, "passive.flows",
                                             "network", "passive")
+            if obs.kind == "sensitive":  # 8.4 d): the important data itself travelled in the clear
+                for data in (obs.get("data") or "personal_data").split(","):
+                    out += channel_findings(self.context, "gbt39786.l3.8.4.d", data, view, "confidentiality",
+                                            "passive.flows", "application", "passive")
         return out

@@ -49,6 +49,7 @@ class TlcpProbeResult:
     chain: tuple[CertificateInfo, ...] = ()
     answer: str = ""  # server_hello, alert name, closed, timeout, unreachable, not TLCP
     with_extensions: bool = False
+    client_certificate_requested: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -111,7 +112,8 @@ async def _tlcp_once(host: str, port: int, timeout: float, with_extensions: bool
         return TlcpProbeResult(endpoint=endpoint, supported=True, suite=suite_name(flight.hello.cipher_suite),
                                signing_certificate=chain[0] if chain else None,
                                encryption_certificate=chain[1] if len(chain) > 1 else None,
-                               chain=chain, answer="server_hello", with_extensions=with_extensions)
+                               chain=chain, answer="server_hello", with_extensions=with_extensions,
+                               client_certificate_requested=flight.client_certificate_requested)
     if flight.hello is not None:
         what = f"server_hello {version_name(flight.hello.selected_version)}"
     elif flight.alert:

@@ -63,6 +63,7 @@ class ServerFlight:
     alert_record_version: int | None = None
     record_version: int | None = None
     ecdhe_group: int | None = None
+    client_certificate_requested: bool = False
     silent_close: bool = False
     not_tls: bool = False
     error: str | None = None
@@ -95,6 +96,7 @@ class TlsProbeResult:
     secure_renegotiation: bool | None = None
     compression: bool | None = None
     tlcp_hint: bool = False  # a TLS hello got an alert in a TLCP (0x0101) record
+    client_certificate_requested: bool = False  # a CertificateRequest: mutual authentication
     error: str | None = None
 
     def accepted(self) -> list[VersionResult]:
@@ -145,8 +147,10 @@ def read_server_flight(answer: Exchange) -> ServerFlight:
     hello = None
     certs: tuple[bytes, ...] = ()
     group = None
+    asks_client = False
     try:
         for kind, body in tls.iter_handshakes(records):
+            asks_client = asks_client or kind == 13
             if kind == 2:
                 hello = tls.parse_server_hello(body)
             elif kind == 11 and hello is not None and hello.selected_version != 0x0304:
@@ -156,7 +160,8 @@ def read_server_flight(answer: Exchange) -> ServerFlight:
     except ParseError as e:
         return ServerFlight(hello=hello, alert=alert, error=str(e), record_version=records[0].version)
     return ServerFlight(hello=hello, certificates=certs, alert=alert, alert_record_version=alert_version,
-                        record_version=records[0].version if records else None, ecdhe_group=group)
+                        record_version=records[0].version if records else None, ecdhe_group=group,
+                        client_certificate_requested=asks_client)
 
 
 def _x25519_share() -> bytes:
@@ -212,7 +217,7 @@ async def probe_tls(host: str, port: int, *, server_name: str | None = None, tim
     results: list[VersionResult] = []
     certs: tuple[bytes, ...] = ()
     reneg = compression = None
-    reachable = speaks = tlcp_hint = False
+    reachable = speaks = tlcp_hint = asks_client = False
     for version in PROBED_VERSIONS:
         hello_bytes = build_hello(version, sni, compression=(1, 0) if version < 0x0304 else (0,))
         answer = await exchange(host, port, hello_bytes, timeout=timeout, enough=server_flight_done)
@@ -230,6 +235,7 @@ async def probe_tls(host: str, port: int, *, server_name: str | None = None, tim
             results.append(VersionResult(version=version_name(version), accepted=True,
                                          suite=suite_name(hello.cipher_suite),
                                          group=None if group is None else group_name(group)))
+            asks_client = asks_client or flight.client_certificate_requested
             if version < 0x0304:
                 certs = certs or flight.certificates
                 reneg = hello.renegotiation_info if reneg is None else reneg or hello.renegotiation_info
@@ -250,7 +256,8 @@ async def probe_tls(host: str, port: int, *, server_name: str | None = None, tim
         endpoint=endpoint, reachable=reachable, speaks_tls=speaks, versions=tuple(results), weak_suites=weak,
         chain=chain, hostname=sni, hostname_ok=hostname_matches(sni, leaf.dns_names) if leaf and sni else None,
         chain_valid_now=all(c.valid_at(now) for c in chain) if chain else None,
-        secure_renegotiation=reneg, compression=compression, tlcp_hint=tlcp_hint)
+        secure_renegotiation=reneg, compression=compression, tlcp_hint=tlcp_hint,
+        client_certificate_requested=asks_client)
 
 
 def _chain(certs: tuple[bytes, ...]) -> tuple[CertificateInfo, ...]:

@@ -50,3 +50,26 @@ def test_zeek_logs_become_findings(corpus: Path, tmp_path: Path) -> None:
     assert ("gbt39786.l3.8.3.b", "[2001:470:4867:99::21]:21", "D") in high   # FTP administration in the clear
     assert all(f.provenance == "passive" for f in evaluation.findings if f.check == "passive.flows" and f.factor != "K")
     assert evaluation.verdict == "不符合"
+
+
+def test_personal_data_in_plain_http(tmp_path: Path) -> None:
+    """An HTTP request carrying a resident ID, tagged by the real classification tagger at ingest,
+    is important data sent in the clear: 8.2 c) and 8.4 d) D ✗, high risk."""
+    from govsoc.classification.tagging import ClassificationTagger
+
+    fields = {"source.ip": "10.1.1.1", "source.port": 50000, "destination.ip": "10.2.2.2", "destination.port": 80,
+              "network.protocol": "http", "url.scheme": "http",
+              "url.original": "/query?sfzh=11010519491231002X&name=x"}  # GB 11643 example ID
+    fields.update(ClassificationTagger().enrich(fields, "flows"))
+    assert "personal_data_in_cleartext_http" in fields["govsoc.classification.findings"]
+    with SqliteStore(tmp_path / "events.db") as store:
+        store.write([Event(id=make_id("http", 1), timestamp=datetime(2026, 11, 1, tzinfo=UTC), dataset="flows",
+                           fields=fields)])
+        observations = gather_passive(store, [("10.2.2.2", 80)])
+    assert [(o.kind, o.get("data")) for o in observations] == [("sensitive", "cn_resident_id")]
+    model = InventoryModel.model_validate({"systems": [{"name": "办事系统", "level": 3, "endpoints": [
+        {"host": "10.2.2.2", "port": 80, "protocol": "http", "kind": "web"}]}]})
+    evaluation = evaluate_system(model.systems[0], observations)
+    high = {(f.item, f.object, f.factor) for f in evaluation.high_risk}
+    assert ("gbt39786.l3.8.2.c", "10.2.2.2:80", "D") in high
+    assert ("gbt39786.l3.8.4.d", "cn_resident_id", "D") in high

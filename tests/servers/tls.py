@@ -18,13 +18,17 @@ from tests.servers.sshd import free_port, wait_for_port
 
 @contextmanager
 def python_tls_server(cert: CertFiles, *, minimum: ssl.TLSVersion = ssl.TLSVersion.TLSv1_2,
-                      maximum: ssl.TLSVersion = ssl.TLSVersion.TLSv1_3, ciphers: str | None = None) -> Iterator[int]:
+                      maximum: ssl.TLSVersion = ssl.TLSVersion.TLSv1_3, ciphers: str | None = None,
+                      client_ca: CertFiles | None = None) -> Iterator[int]:
     """An ssl-module server answering handshakes on a free port until the block ends; yields the port."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     if ciphers:
         ctx.set_ciphers(ciphers)  # first: "@SECLEVEL=0" must be in force before a weak key is loaded
     ctx.load_cert_chain(cert.cert, cert.key)
     ctx.minimum_version, ctx.maximum_version = minimum, maximum
+    if client_ca is not None:  # ask for client certificates (CertificateRequest)
+        ctx.verify_mode = ssl.CERT_REQUIRED
+        ctx.load_verify_locations(client_ca.cert)
 
     def serve_one(conn: socket.socket) -> None:
         conn.settimeout(5)

@@ -40,6 +40,14 @@ def test_python_tls12_13_server_one_suite(rsa_cert: CertFiles) -> None:
     assert result.compression is False and not result.weak_suites and not result.tlcp_hint
 
 
+def test_client_certificate_request(rsa_cert: CertFiles) -> None:
+    with python_tls_server(rsa_cert, maximum=ssl.TLSVersion.TLSv1_2, client_ca=rsa_cert) as port:
+        asking = asyncio.run(probe_tls("127.0.0.1", port))
+    with python_tls_server(rsa_cert, maximum=ssl.TLSVersion.TLSv1_2) as port:
+        plain = asyncio.run(probe_tls("127.0.0.1", port))
+    assert asking.client_certificate_requested and not plain.client_certificate_requested
+
+
 def test_openssl_tls10_only_with_weak_suites(ecdsa_cert: CertFiles, openssl: str) -> None:
     with openssl_s_server(ecdsa_cert, ["-tls1", "-cipher", "ALL:@SECLEVEL=0"]) as port:
         result = asyncio.run(probe_tls("127.0.0.1", port, server_name="localhost"))
