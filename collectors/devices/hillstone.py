@@ -70,6 +70,7 @@ ADMIN: tuple[tuple[re.Pattern[str], str, str, str], ...] = (
 _UNSET = ("-", "UNKNOWN", "")
 # "\n\0" at the end, as the bytes (stripped with the line end) or escaped by a relay
 _ESCAPED_END = re.compile(r"(?:\\n)?(?:\\u0000|\\000|\\0)?$")
+_ESCAPED_ENDS = ("\\n", "\\0", "\\000", "\\u0000")
 
 
 @parsers.register("hillstone.stoneos")
@@ -84,7 +85,8 @@ class HillstoneParser:
     def parse(self, record: RawRecord, context: ParseContext) -> Iterator[Event]:
         """One event per line; raises ParseError when the line has no ``SERIAL(VSYS) MSGID CLASS@MODULE:``."""
         text = record.text().rstrip("\r\n\x00")
-        text = _ESCAPED_END.sub("", text).rstrip()
+        if text.endswith(_ESCAPED_ENDS):  # a $-anchored substitution would scan the whole line
+            text = _ESCAPED_END.sub("", text).rstrip()
         envelope = read_envelope(text, context, self._times)
         header = _HEADER.search(text, envelope.end)
         if header is None:

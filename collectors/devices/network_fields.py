@@ -19,9 +19,11 @@ IANA_PROTOCOLS = {1: "icmp", 2: "igmp", 6: "tcp", 17: "udp", 47: "gre", 50: "esp
                   89: "ospf", 132: "sctp"}
 _NUMBERS = {name: number for number, name in IANA_PROTOCOLS.items()} | {"icmpv6": 58}
 _ADDRESSES = ("source.ip", "destination.ip", "source.nat.ip", "destination.nat.ip", "observer.ip", "client.ip")
+_ADDRESS_NAMES = frozenset(_ADDRESSES)
 _INTEGERS = ("source.port", "destination.port", "source.nat.port", "destination.nat.port", "source.bytes",
              "destination.bytes", "source.packets", "destination.packets", "network.bytes", "network.packets",
              "event.severity")
+_CHECKED = frozenset((*_ADDRESSES, *_INTEGERS))
 
 
 def protocol_fields(value: str) -> dict[str, Any]:
@@ -42,28 +44,24 @@ def protocol_fields(value: str) -> dict[str, Any]:
 
 def complete_network_fields(fields: dict[str, Any]) -> None:
     """Check and complete ``fields`` in place (see the module docstring)."""
-    related: list[str] = []
-    for name in _ADDRESSES:
-        value = fields.get(name)
-        if value is None:
-            continue
-        text = str(value).strip()
-        address = canonical_address(text)
-        if address is not None:
-            fields[name] = address
-            related.append(address)
-        else:
-            del fields[name]
-            if name in ("source.ip", "destination.ip") and text and text not in ("-", "**", "(null)"):
-                fields[name.replace(".ip", ".address")] = text
-    for name in _INTEGERS:
-        value = fields.get(name)
-        if isinstance(value, str):
+    for name in _CHECKED.intersection(fields):
+        value = fields[name]
+        if name in _ADDRESS_NAMES:
+            text = str(value).strip()
+            address = canonical_address(text)
+            if address is not None:
+                fields[name] = address
+            else:
+                del fields[name]
+                if name in ("source.ip", "destination.ip") and text and text not in ("-", "**", "(null)"):
+                    fields[name.replace(".ip", ".address")] = text
+        elif isinstance(value, str):
             text = value.strip()
             if text.isdigit() and (not name.endswith("port") or int(text) < 65536):
                 fields[name] = int(text)
             else:
                 del fields[name]
+    related = [fields[name] for name in _ADDRESSES if name in fields]  # in a fixed order
     source, destination = fields.get("source.ip"), fields.get("destination.ip")
     if source and destination:
         fields["network.type"] = "ipv6" if ":" in source else "ipv4"
