@@ -267,6 +267,8 @@ class Decoder:
             data = p[at + 8:end]
             hits.append(Hit(UDP, src, sport, dst, dport, total, payload, 0, 0, 0, 0, data, vlan, tunnel))
             kind = UDP_TUNNEL_PORTS.get(dport) or UDP_TUNNEL_PORTS.get(sport)
+            if kind is None and teredo_payload(p, at + 8, end):
+                kind = "teredo"  # relays use any port: known by the IPv6 packet inside (RFC 4380 4.)
             if kind is not None and fragment_key is None:
                 label = f"{kind} {_address(src)}:{sport} -> {_address(dst)}:{dport}"
                 self._udp_tunnel(kind, p, at + 8, end, hits, vlan, (*tunnel, label))
@@ -342,14 +344,11 @@ class Decoder:
                 self._gtpu(q, at, hits, vlan, tunnel)
             elif kind == "teredo":
                 self._teredo(q, at, hits, vlan, tunnel)
-            elif kind == "ayiya":
-                if end - at >= 8:
-                    header = 8 + (q[at] >> 4) * 4 + (q[at + 1] >> 4) * 4
-                    following = q[at + 2]
-                    if following == 41:
-                        self._ipv6(q, at + header, hits, vlan, tunnel)
-                    elif following == 4:
-                        self._ipv4(q, at + header, hits, vlan, tunnel)
+            elif kind == "ayiya":  # identity 2^n bytes, signature 4n bytes; only "forward" (opcode 1) carries a packet
+                if end - at >= 8 and q[at + 2] & 0x0F == 1:
+                    header = 8 + (1 << (q[at] >> 4)) + (q[at + 1] >> 4) * 4
+                    if header < end - at:
+                        self._by_version(q, at + header, hits, vlan, tunnel)
         except (Undecodable, struct.error, IndexError):
             # not the tunnel after all (a port is only a hint): the outer flow stands alone
             return
@@ -378,6 +377,16 @@ class Decoder:
             here += 8
         if p[here] >> 4 == 6 and len(p) >= here + 40:
             self._ipv6(p, here, hits, vlan, tunnel)
+
+
+def teredo_payload(p: bytes, at: int, end: int) -> bool:
+    """Whether a UDP payload is a bare IPv6 packet to or from a Teredo address (2001:0::/32) whose
+    length fills the datagram: Teredo on a port other than 3544."""
+    if end - at < 40 or p[at] >> 4 != 6:
+        return False
+    if int.from_bytes(p[at + 4:at + 6], "big") + 40 != end - at:
+        return False
+    return p[at + 8:at + 12] == b"\x20\x01\x00\x00" or p[at + 24:at + 28] == b"\x20\x01\x00\x00"
 
 
 def _address(raw: bytes) -> str:

@@ -33,6 +33,7 @@ from govsoc.collectors.flows.decode import (
 from govsoc.collectors.flows.table import (
     CLOSE_DELAY,
     DNS_PORTS,
+    DNS_TIMEOUT,
     ICMP_REPLIES,
     LIKELY_SERVER_PORTS,
     NOT_FLOWS,
@@ -76,6 +77,7 @@ def available() -> bool:
 # rows of the lookup matrix handed to the compiled functions (an argument, not a global: numba would
 # bake a global array into its on-disk cache, which would then outlive a change of the tables)
 K_LIKELY, K_DNS, K_TUNNEL, K_TIMEOUT, K_ANSWER4, K_ANSWER6, K_REPLY4, K_REPLY6 = range(8)
+K_DNS_TIMEOUT = 256  # column of the time-out row holding DNS's
 
 
 def lookups() -> np.ndarray:
@@ -85,6 +87,7 @@ def lookups() -> np.ndarray:
     K[K_DNS] = DNS
     K[K_TUNNEL] = TUNNEL
     K[K_TIMEOUT, :256] = TIMEOUT
+    K[K_TIMEOUT, K_DNS_TIMEOUT] = DNS_TIMEOUT * NS
     K[K_ANSWER4, :256] = COUNTERPART[0]
     K[K_ANSWER6, :256] = COUNTERPART[1]
     K[K_REPLY4, :256] = REPLIES[ICMP]
@@ -114,8 +117,8 @@ for _row, _pairs in enumerate((ICMP4_COUNTERPART, ICMP6_COUNTERPART)):
 TIMEOUT = np.full(256, OTHER_TIMEOUT * NS, dtype=np.int64)
 for _proto, _seconds in TIMEOUTS.items():
     TIMEOUT[_proto] = _seconds * NS
-CSEQ, LIVE, SBYTES = FLOW_FIELDS, FLOW_FIELDS + 1, FLOW_FIELDS + 2
-FLOW_FIELDS += 3
+CSEQ, LIVE, SBYTES, TMO = FLOW_FIELDS, FLOW_FIELDS + 1, FLOW_FIELDS + 2, FLOW_FIELDS + 3
+FLOW_FIELDS += 4
 # control cells shared by the kernel and Python
 C_FREE, C_DONE, C_SWEEP, C_DELAY, C_CREATED, C_SAMPLES, C_SAMPLE_PACKETS, C_SAMPLE_BYTES, C_SAMPLE_LIMIT = range(9)
 # why the kernel returned
@@ -340,8 +343,11 @@ def _machine(F: Any, E: Any, H: Any, slot: int, side: int, is_orig: bool, flags:
             _state(E, e, RESET)
             if not E[e, DIDC]:
                 close = True
-    if close:
+    if close and not E[e, DIDC]:
         E[e, DIDC] = 1
+        if E[e, STATE] == RESET or E[p, DIDC] or E[p, STATE] == INACTIVE:  # Zeek's close_complete
+            if not F[slot, CLOSED]:
+                F[slot, CLOSED] = F[slot, FLAST]
     return side
 
 
@@ -386,7 +392,7 @@ def _add(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, p
     if key in D:
         slot = D[key]
     if slot >= 0:
-        ended = ts - F[slot, FLAST] > K[K_TIMEOUT, F[slot, PROTO]]
+        ended = ts - F[slot, FLAST] > F[slot, TMO]
         if not ended and proto == 6 and F[slot, CLOSED]:
             if ts - F[slot, CLOSED] > C[C_DELAY]:
                 ended = True
@@ -420,6 +426,8 @@ def _add(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, p
                 _hist(F, H, slot, 94)
         F[slot, FSTART] = ts
         F[slot, FLAST] = ts
+        dns = proto == 17 and (K[K_DNS, sport] or K[K_DNS, dport])
+        F[slot, TMO] = K[K_TIMEOUT, K_DNS_TIMEOUT] if dns else K[K_TIMEOUT, proto]
         F[slot, FIRST] = number
         F[slot, V6] = v6
         F[slot, VLAN0], F[slot, VLAN1], F[slot, NVLAN] = vlan0, vlan1, nvlan
@@ -436,9 +444,6 @@ def _add(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, p
         if not (E[o, DIDC] and E[r, DIDC]):
             F[slot, FLAST] = ts
         side = _segment(F, E, H, slot, side, flags, seq, ack, payload, window)
-        if (E[o, DIDC] and E[r, DIDC]) or E[o, STATE] == RESET or E[r, STATE] == RESET:
-            if not F[slot, CLOSED]:
-                F[slot, CLOSED] = ts
     else:
         F[slot, FLAST] = ts
         if proto == 17:
@@ -551,6 +556,11 @@ def _kernel(K: Any, b: Any, starts: Any, caplens: Any, times: Any, linktypes: An
             payload = ip_payload - 8
             if payload < 0 or K[K_TUNNEL, sport] or K[K_TUNNEL, dport]:
                 return i, R_SLOW
+            at = l4 + 8
+            if (ipend - at >= 40 and b[at] >> 4 == 6 and _be16(b, at + 4) + 40 == ipend - at
+                    and ((b[at + 8] == 0x20 and b[at + 9] == 1 and b[at + 10] == 0 and b[at + 11] == 0)
+                         or (b[at + 24] == 0x20 and b[at + 25] == 1 and b[at + 26] == 0 and b[at + 27] == 0))):
+                return i, R_SLOW  # Teredo on another port (decode.teredo_payload)
             flags, seq, ack, window, data_at = 0, 0, 0, 0, l4 + 8
         elif proto == 1 or proto == 58:
             if ipend - l4 < 4:
@@ -773,7 +783,7 @@ class NativeEngine:
         self.C[C_SWEEP] = now + SWEEP_SECONDS * NS
         F = self.F
         live = F[:, LIVE] == 1
-        idle = now - F[:, FLAST] > TIMEOUT[F[:, PROTO]]
+        idle = now - F[:, FLAST] > F[:, TMO]
         closed = (F[:, CLOSED] != 0) & (now - F[:, CLOSED] > self.C[C_DELAY])
         slots = np.nonzero(live & (idle | closed))[0]
         slots = slots[np.argsort(F[slots, CSEQ], kind="stable")]
@@ -836,6 +846,7 @@ def _to_flow(f: list[int], e: list[list[int]], h: bytes) -> Flow:
     flow.orig_addr, flow.orig_port = _address(f[OHI], f[OLO], v6), f[OPORT]
     flow.resp_addr, flow.resp_port = _address(f[RHI], f[RLO], v6), f[RPORT]
     flow.start, flow.last, flow.closed_at, flow.first_number = f[FSTART], f[FLAST], f[CLOSED], f[FIRST]
+    flow.timeout = f[TMO]
     flow.vlan = (f[VLAN0], f[VLAN1])[:f[NVLAN]]
     flow.tunnel = ()
     history = h.decode("ascii")

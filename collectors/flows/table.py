@@ -26,6 +26,8 @@ TIMEOUTS = {TCP: 300, UDP: 60, ICMP: 60, ICMP6: 60}
 OTHER_TIMEOUT = 60
 #: A closed or reset connection is kept this long for late packets (tcp_close_delay).
 CLOSE_DELAY = 5
+#: DNS over UDP ends sooner (Zeek's dns_session_timeout, set by its DNS analyzer on these ports).
+DNS_TIMEOUT = 10
 #: How often (in capture time) idle flows are looked for.
 SWEEP_SECONDS = 10
 #: Payload kept per flow for the protocol decoders (handshakes: TLS hellos and certificates, SSH
@@ -53,7 +55,8 @@ class Flow:
 
     __slots__ = ("proto", "orig_addr", "orig_port", "resp_addr", "resp_port", "start", "last", "vlan", "tunnel",
                  "tcp", "orig_packets", "orig_ip_bytes", "orig_payload", "resp_packets", "resp_ip_bytes",
-                 "resp_payload", "history", "samples", "sample_count", "sample_bytes", "closed_at", "first_number")
+                 "resp_payload", "history", "samples", "sample_count", "sample_bytes", "closed_at", "first_number",
+                 "timeout")
 
     def __init__(self, hit: Hit, orig_is_src: bool, ts: int, number: int) -> None:
         self.proto = hit.proto
@@ -75,6 +78,7 @@ class Flow:
         self.sample_count = self.sample_bytes = 0
         self.closed_at = 0
         self.first_number = number
+        self.timeout = 0
 
     @property
     def duration(self) -> int:
@@ -163,6 +167,8 @@ class FlowTable:
             flow = None
         if flow is None:
             flow = self.flows[key] = Flow(hit, _orig_is_src(hit), ts, number)
+            dns = hit.proto == UDP and (hit.sport in DNS_PORTS or hit.dport in DNS_PORTS)
+            flow.timeout = DNS_TIMEOUT * NS if dns else self.timeouts.get(hit.proto, OTHER_TIMEOUT * NS)
         is_orig = hit.src == flow.orig_addr and hit.sport == flow.orig_port
         if hit.src == hit.dst and hit.sport == hit.dport:
             is_orig = True
@@ -170,13 +176,12 @@ class FlowTable:
         if tcp is not None:
             if not (tcp.orig.did_close and tcp.resp.did_close):
                 flow.last = ts
-            flipped, _ = tcp.segment(is_orig, hit.flags, hit.seq, hit.ack, hit.payload, hit.window)
+            flipped, complete = tcp.segment(is_orig, hit.flags, hit.seq, hit.ack, hit.payload, hit.window)
             if flipped:
                 flow.flip()
                 is_orig = not is_orig
-            if tcp.orig.did_close and tcp.resp.did_close or tcp.orig.state == RESET or tcp.resp.state == RESET:
-                if not flow.closed_at:
-                    flow.closed_at = ts
+            if complete and not flow.closed_at:
+                flow.closed_at = flow.last
         else:
             flow.last = ts
             if hit.proto == UDP:
@@ -202,7 +207,7 @@ class FlowTable:
 
     def _ended(self, flow: Flow, hit: Hit, ts: int) -> bool:
         """Whether ``flow`` is over before ``hit``: idle too long, or closed and then reused."""
-        if ts - flow.last > self.timeouts.get(flow.proto, OTHER_TIMEOUT * NS):
+        if ts - flow.last > flow.timeout:
             return True
         tcp = flow.tcp
         if tcp is None or not flow.closed_at:
@@ -216,8 +221,7 @@ class FlowTable:
         """Move flows idle past their time-out (or closed past the close delay) to ``done``."""
         self.next_sweep = now + SWEEP_SECONDS * NS
         expired = [key for key, flow in self.flows.items()
-                   if now - flow.last > self.timeouts.get(flow.proto, OTHER_TIMEOUT * NS)
-                   or (flow.closed_at and now - flow.closed_at > self.close_delay)]
+                   if now - flow.last > flow.timeout or (flow.closed_at and now - flow.closed_at > self.close_delay)]
         for key in expired:
             self.done.append(self.flows.pop(key))
 

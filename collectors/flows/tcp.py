@@ -119,7 +119,9 @@ class TcpConnection:
     # -- one segment -------------------------------------------------------------------------
     def segment(self, is_orig: bool, flags: int, seq: int, ack: int, length: int, window: int) -> tuple[bool, bool]:
         """Process one segment (Zeek's TCPSessionAdapter::Process, less reassembly); returns
-        (whether the connection was flipped, whether this packet closed an endpoint)."""
+        (whether the connection was flipped, whether this packet completed its close: Zeek's
+        ConnectionClosed with close_complete, after which the connection is deleted once
+        tcp_close_delay has passed)."""
         ep, peer = (self.orig, self.resp) if is_orig else (self.resp, self.orig)
         before = self.flipped
         syn, fin, rst, has_ack = flags & SYN, flags & FIN, flags & RST, flags & ACK
@@ -143,9 +145,11 @@ class TcpConnection:
                     peer.ack_seq = ack
         delta_last = self._update_last_seq(ep, past, flags, length)
         close = self._state_machine(ep, peer, is_orig, flags, seq, ack, length, delta_last)
-        if close:
+        complete = False
+        if close and not ep.did_close:
             ep.did_close = True
-        return self.flipped != before, close
+            complete = ep.state == RESET or peer.did_close or peer.state == INACTIVE
+        return self.flipped != before, complete
 
     def _init_endpoint(self, ep: Endpoint, syn: int, seq: int, past: int) -> None:
         state = ep.state

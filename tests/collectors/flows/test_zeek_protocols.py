@@ -32,8 +32,6 @@ COLUMNS: dict[str, tuple[tuple[str, str, Any], ...]] = {
 }
 #: (trace, log) -> why govsoc's facts differ from Zeek's there.
 KNOWN: dict[tuple[str, str], str] = {
-    ("traces/tunnels/ayiya3.pcap", "http"): "AYIYA inner packets are not decoded (no inner flow; see the conn test)",
-    ("traces/tunnels/Teredo.pcap", "http"): "one Teredo-tunnelled connection is not decoded (no flow)",
     ("traces/mixed-vlan-mpls.pcap", "http"): "an HTTP/0.9 request line (no version): collectors.protocols.http "
                                              "does not read it",
     ("traces/http/deeply-nested-mime.pcap", "http"): "the response follows a request body larger than the payload a "
