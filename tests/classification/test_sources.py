@@ -148,3 +148,20 @@ def test_elasticsearch_index_is_sampled(es_env: dict[str, str]) -> None:
     finally:
         client.indices.delete(index=index, ignore_unavailable=True)
         client.close()
+
+
+def test_the_report_section_lists_fields_with_masked_examples_only(tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["xm", "sfzh", "sjhm", "sku"])
+        writer.writerows(ROWS)
+    source = open_source(str(path))
+    inventory = build_inventory(source.tables(), source=source.name, scheme=load_scheme("zhejiang"), sample_size=1000)
+    section = inventory.section()
+    assert section.headings == ("数据集", "表", "字段", "类别", "级别", "置信度", "依据", "脱敏示例")
+    assert [row[2] for row in section.rows] == ["xm", "sfzh", "sjhm"]  # sku holds nothing: not listed
+    assert all(len(row) == len(section.headings) for row in section.rows)
+    text = repr(section)
+    assert not any(number in text for number in ids(40)) and not any(phone in text for phone in PHONES)
+    assert "L4 敏感数据" in text and any("people.csv" in note for note in section.notes)
