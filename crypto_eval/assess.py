@@ -157,6 +157,8 @@ def assess(context: SystemContext, findings: list[Finding]) -> SystemEvaluation:
     missing = sum(1 for r in results if r.missing)
     verdict = None if total is None else scoring.verdict(total, high_risk=len(high), problems=problems,
                                                           threshold=context.catalogue.threshold)
+    known = {item.id for item in context.catalogue.items()}
+    everything = [f for r in results for f in r.findings] + [f for f in findings if f.item not in known]
     return SystemEvaluation(system=context.name, level=context.system.level, layers=tuple(layers), total=total,
                             verdict=verdict, high_risk=tuple(high), mitigated=tuple(mitigated), problems=problems,
-                            missing=missing, findings=tuple(findings))
+                            missing=missing, findings=tuple(everything))

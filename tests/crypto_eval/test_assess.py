@@ -1,0 +1,95 @@
+"""The assessment rules on declared profiles and probe results built as data (a pure-logic seam:
+the probes themselves are tested against real servers in tests/crypto_eval/probes)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from govsoc.core.inventory import InventoryModel
+from govsoc.crypto_eval.assess import SystemEvaluation
+from govsoc.crypto_eval.evaluate import evaluate_system
+from govsoc.crypto_eval.probes.cleartext import CleartextProbeResult
+from govsoc.crypto_eval.probes.runner import EndpointReport, Target
+from govsoc.crypto_eval.probes.ssh import SshProbeResult
+from govsoc.crypto_eval.probes.tlcp import TlcpProbeResult
+
+HOST = "10.0.0.5"
+
+
+def _system(crypto: dict[str, Any], endpoints: list[dict[str, Any]] | None = None) -> Any:
+    model = InventoryModel.model_validate({"systems": [{"name": "s", "level": 3, "crypto": crypto, "endpoints":
+                                                        endpoints if endpoints is not None else [
+                                                            {"host": HOST, "port": 443, "protocol": "tlcp",
+                                                             "kind": "web"}]}]})
+    return model.systems[0]
+
+
+def _tlcp_report() -> EndpointReport:
+    return EndpointReport(target=Target(host=HOST, port=443, protocol="tlcp"),
+                          tlcp=TlcpProbeResult(endpoint=f"{HOST}:443", supported=True, suite="TLCP_ECC_SM4_GCM_SM3",
+                                               answer="server_hello"))
+
+
+def _score(e: SystemEvaluation, item: str) -> Decimal | None:
+    return next(r.score for layer in e.layers for r in layer.items if r.item.id == item)
+
+
+def test_level1_module_gives_rk_1_2() -> None:
+    # D✓ A✓ K✗ only because the module is GB/T 37092 level 1, key management otherwise sound: 0.5 × 1.2
+    product = {"name": "网关", "certificate_no": "GM1", "module_level": 1, "used_for": ["network"]}
+    system = _system({"products": [product], "key_management": {"keys_in_plaintext": False}})
+    e = evaluate_system(system, [_tlcp_report()])
+    assert _score(e, "gbt39786.l3.8.2.c") == Decimal("0.6000")
+
+
+def test_uncertified_product_and_plaintext_keys_are_high_risk() -> None:
+    system = _system({"products": [{"name": "自研加密", "module_level": 2, "used_for": ["network"]}],
+                      "key_management": {"keys_in_plaintext": True}})
+    e = evaluate_system(system, [_tlcp_report()])
+    whys = {f.why for f in e.high_risk}
+    assert any("认证证书" in w for w in whys) and any("plaintext" in w for w in whys)
+    assert e.verdict == "不符合"
+
+
+def test_declared_mitigation_lifts_the_veto_but_stays_listed() -> None:
+    telnet = EndpointReport(target=Target(host=HOST, port=23, protocol="telnet"), cleartext=CleartextProbeResult(
+        endpoint=f"{HOST}:23", reachable=True, service="telnet", login=True, evidence="\xff\xfd\x18"))
+    endpoints = [{"host": HOST, "port": 23, "protocol": "telnet", "kind": "admin"}]
+    plain = evaluate_system(_system({}, endpoints), [telnet])
+    assert [f.item for f in plain.high_risk] == ["gbt39786.l3.8.3.b"] and plain.verdict == "不符合"
+    mitigated = evaluate_system(_system({"declarations": {"gbt39786.l3.8.3.b": {
+        "mitigation": "仅经国密SSL VPN访问管理网段"}}}, endpoints), [telnet])
+    assert not mitigated.high_risk and mitigated.mitigated[0][1] == "仅经国密SSL VPN访问管理网段"
+
+
+def test_declaration_contradicted_by_a_probe() -> None:
+    ssh1 = EndpointReport(target=Target(host=HOST, port=22, protocol="ssh"), ssh=SshProbeResult(
+        endpoint=f"{HOST}:22", reachable=True, speaks_ssh=True, banner="SSH-1.5-Old", ssh1=True))
+    system = _system({"declarations": {"gbt39786.l3.8.3.b": {"d": True, "a": True, "k": True}}},
+                     [{"host": HOST, "port": 22, "protocol": "ssh", "kind": "admin"}])
+    e = evaluate_system(system, [ssh1])
+    assert _score(e, "gbt39786.l3.8.3.b") == Decimal("0.0000")
+    assert any(f.factor == "INFO" and "contradicted" in f.why for f in e.findings)
+    assert any("SSH-1" in f.why for f in e.high_risk)
+
+
+def test_not_applicable_needs_a_reason() -> None:
+    system = _system({"declarations": {"gbt39786.l3.8.1.a": {"judgement": "不适用"},
+                                       "gbt39786.l3.8.1.b": {"judgement": "不适用", "na_reason": "云上机房"}}})
+    e = evaluate_system(system, [])
+    assert _score(e, "gbt39786.l3.8.1.a") == Decimal("0.0000")  # no reason: missing evidence, not 不适用
+    assert _score(e, "gbt39786.l3.8.1.b") is None
+
+
+def test_failing_product_sample_is_high_risk() -> None:
+    system = _system({"products": [{"name": "签名服务器", "certificate_no": "GM2", "module_level": 2,
+                                    "samples": [{"algorithm": "sm3", "input": "616263", "output": "00" * 32}]}]})
+    e = evaluate_system(system, [])
+    assert any("sample sm3" in f.why for f in e.high_risk)
+
+
+def test_no_profile_at_all() -> None:
+    model = InventoryModel.model_validate({"systems": [{"name": "裸系统", "level": 3}]})
+    e = evaluate_system(model.systems[0], [])
+    assert e.total == Decimal("0.00") and e.verdict == "不符合" and e.missing == 41
