@@ -49,8 +49,8 @@ _NOT_PERSON: Final = frozenset({"user", "username", "login", "account", "product
                                 "dept", "department", "project", "item", "goods", "table", "column", "app", "domain",
                                 "display", "nick", "nickname", "city", "province", "district", "street", "bank",
                                 "shop", "store", "brand", "model", "device", "server", "service", "task", "job"})
-#: Tokens that make an address-, phone- or card-named column something else (ids, counts, flags).
-_NOT_VALUES: Final = frozenset({"id", "type", "count", "num_of", "flag", "status", "code_type", "len", "length"})
+#: Last tokens that make an address-, phone- or card-named column something else (ids, counts, flags).
+_NOT_VALUES: Final = frozenset({"id", "type", "count", "flag", "status", "len", "length"})
 Status = Literal["tagged", "suspected", "none"]
 
 
@@ -130,7 +130,8 @@ class ColumnClassifier:
                 found[ident] = "weak"
         if "cn_person_name" in found and tokens & _NOT_PERSON:
             del found["cn_person_name"]
-        if tokens & _NOT_VALUES and len(tokens) > 1:
+        parts = joined.split("_")
+        if len(parts) > 1 and parts[-1] in _NOT_VALUES and not _says(("id_card", "id_no"), tokens, joined):
             found = {}  # address_id, phone_type, card_count: about the thing, not the thing
         return found
 

@@ -65,3 +65,16 @@ def test_checksum_beats_shape_and_keeps_runners_up() -> None:
     values = ids(20) + [f"u{i}@example.com" for i in range(15)]
     d = CLASSIFIER.decide(ColumnSample(dataset="t", field="contact", values=values))
     assert d.recognizer == "cn_resident_id" and [r for r, _ in d.runners_up] == ["email"]
+
+
+@pytest.mark.parametrize("names, expected", [
+    (("id_card",), "strong"),       # id as the first token is part of the name, not a suffix
+    (("id_no",), "strong"),
+    (("user_id_card",), "strong"),
+    (("address_id",), None),        # the id of an address row
+    (("phone_type",), None),        # what kind of phone, not a phone number
+])
+def test_name_context_suffixes(names: tuple[str, ...], expected: str | None) -> None:
+    named = CLASSIFIER.name_context(*names)
+    ident = "cn_address" if "address" in names[0] else "cn_mobile" if "phone" in names[0] else "cn_resident_id"
+    assert named.get(ident) == expected
