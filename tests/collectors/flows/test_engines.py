@@ -8,6 +8,8 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govsoc.collectors.flows.assemble import FlowAssembler
 from govsoc.collectors.flows.native import available
@@ -82,3 +84,25 @@ def test_flows_that_outlive_a_time_out_are_split(engine: str) -> None:
     flows, _ = _flows(pcap([(1.0, query), (62.0, query), (63.0, query)]), engine)
     assert [(f[7], f[5], f[6]) for f in flows] == [(1, 1_000_000_000, 1_000_000_000),
                                                    (2, 62_000_000_000, 63_000_000_000)]
+
+
+_FRAMES = st.one_of(
+    st.binary(max_size=120),  # anything at all
+    st.builds(lambda flags, seq, ack, size, sport, dport, vlans, cut: ethernet(
+        ipv4("10.0.0.1", "10.0.0.2", 6, tcp(sport, dport, seq, ack, flags, bytes(size))), vlans=vlans)[:cut],
+        st.sampled_from(["S", "SA", "A", "PA", "FA", "R", "RA", "SF", "SR", "FR"]), st.integers(0, 2**32 - 1),
+        st.integers(0, 2**32 - 1), st.integers(0, 60), st.sampled_from([80, 443, 40000]),
+        st.sampled_from([80, 443, 40000]), st.sampled_from([(), (5,), (5, 6), (5, 6, 7)]), st.integers(0, 200)),
+    st.builds(lambda sport, dport, data: ethernet(ipv4("10.0.0.2", "10.0.0.1", 17, udp(sport, dport, data))),
+              st.sampled_from([53, 3544, 4789, 5000]), st.sampled_from([53, 5000, 6081]), st.binary(max_size=60)),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 400), _FRAMES), max_size=30))
+def test_arbitrary_packets_give_the_same_flows_on_both_engines(frames: list[tuple[float, bytes]]) -> None:
+    data = pcap(sorted(frames, key=lambda item: item[0]))
+    slow, slow_run = _flows(data, "python")
+    fast, fast_run = _flows(data, "native")
+    assert fast == slow
+    assert fast_run.problems.counts == slow_run.problems.counts
