@@ -61,7 +61,13 @@ class EsSource:
         return len(self._indices())
 
     def tables(self) -> Iterator[TableSample]:
-        """One sample per concrete index."""
+        """One sample per concrete index (the client is closed at the end)."""
+        try:
+            yield from self._samples()
+        finally:
+            self.client.close()
+
+    def _samples(self) -> Iterator[TableSample]:
         for index in self._indices():
             try:
                 total = int(self.client.count(index=index)["count"])
