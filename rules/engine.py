@@ -33,6 +33,7 @@ from govsoc.core.alert import Alert, AlertReceipt, Evidence
 from govsoc.core.errors import GovsocError, Location, RuleError
 from govsoc.core.event import Event, format_timestamp, make_id, parse_timestamp
 from govsoc.rules.backends import backend_for
+from govsoc.rules.conversions import ConversionCache
 from govsoc.rules.correlate import Correlation, compile_correlation, event_context
 from govsoc.rules.loader import RuleSet
 from govsoc.rules.metadata import RuleMetadata, rule_metadata
@@ -128,6 +129,8 @@ class DetectionPass:
         #: Match alerts not yet written, and the rules whose alerts they complete.
         self.buffered: list[Alert] = []
         self.finished: list[tuple[_Plan, int, float]] = []
+        #: Native queries kept from earlier passes (govsoc.rules.conversions); not for ranged passes.
+        self.conversions: ConversionCache | None = None
 
     def run(self) -> DetectionSummary:
         """Run the pass."""
@@ -137,6 +140,8 @@ class DetectionPass:
         rules, correlations = self._unique()
         if not self.ranged:
             self._load_states([str(r.id) for r in [*rules, *correlations]])
+            self.conversions = ConversionCache(self.store, self.store.kind, type(self.backend).__qualname__,
+                                               [str(r.id) for r in rules])
         for corr in correlations:
             try:
                 self.compiled[str(corr.id)] = compile_correlation(corr)
@@ -155,6 +160,11 @@ class DetectionPass:
         for corr in correlations:
             if str(corr.id) in self.compiled:
                 self._run_correlation(corr, self.compiled[str(corr.id)])
+        if self.conversions is not None:
+            try:
+                self.conversions.save()
+            except GovsocError:
+                pass  # kept conversions only save time: the next pass converts again
         self._save_states()
         return self.summary
 
@@ -189,7 +199,8 @@ class DetectionPass:
             for corr_id, corr in self.compiled.items() if any(ref.id == rule_id for ref in corr.refs)})
         consumers = ([_OWN] if generating else []) + sorted(plan.positions)
         try:
-            native = self.backend.convert(rule)
+            native = (self.backend.convert(rule) if self.conversions is None
+                      else self.conversions.native(rule, self.backend.convert))
             self.natives[rule_id] = native
             suppression = suppression_of(rule) if generating else None
             plan.suppressor = None if suppression is None else Suppressor(rule, suppression, self.store, native)

