@@ -37,7 +37,7 @@ from govsoc.core.event import Event
 from govsoc.store.base import Query
 from govsoc.store.sqlite_conjuncts import calls_python, conjuncts
 from govsoc.store.sqlite_layout import ID_TEXT
-from govsoc.store.sqlite_prefilter import all_sql, any_sql
+from govsoc.store.sqlite_prefilter import all_sql, any_sql, sql_string
 
 
 class SqliteStore(Protocol):
@@ -48,7 +48,7 @@ class SqliteStore(Protocol):
     def _table(self, query: Query) -> str: ...
     def _execute(self, sql: str, params: list[Any]) -> sqlite3.Cursor: ...
 
-__all__ = ["COMBINED", "search_many"]
+__all__ = ["COMBINED", "common_fragment", "search_many"]
 
 #: Queries evaluated by one combined statement (bounds its size and SQLite's expression depth).
 COMBINED: Final[int] = 64
@@ -135,9 +135,11 @@ class _Combined:
     def _run(self) -> list[array[int]]:
         parts = [conjuncts(str(q.native)) for q in self.queries]
         shared = [c for c in parts[0] if all(c in p for p in parts[1:])]
-        rests = [all_sql(rest) if (rest := [c for c in p if c not in shared]) else "1" for p in parts]
-        condition = all_sql([*(c for c in shared if not calls_python(c)), any_sql(rests),
-                             *(c for c in shared if calls_python(c))])
+        own = [[c for c in p if c not in shared] for p in parts]
+        rests = [all_sql(rest) if rest else "1" for rest in own]
+        common = common_fragment(own)
+        condition = all_sql([*(c for c in shared if not calls_python(c)), *([common] if common else []),
+                             any_sql(rests), *(c for c in shared if calls_python(c))])
         table = self.store._table(self.queries[0])
         where, params = self.store._where(replace(self.queries[0], native=condition))
         # CASE WHEN, not the bare condition: SQLite evaluates AND/OR in a result column without
@@ -155,3 +157,106 @@ class _Combined:
         except sqlite3.Error as e:
             raise StoreError(f"query failed: {e}") from e
         return matches
+
+
+#: A top-level ``<expression> LIKE '<pattern>' ESCAPE '\\'`` conjunct over a plain expression
+#: (columns, functions, quoted names: no string literal, no AND/OR/NOT inside).
+_LIKE = re.compile(r"(?P<expr>[A-Za-z_\"][\w(),. \"]*?) LIKE '(?P<pattern>(?:[^']|'')*)' ESCAPE '\\'")
+_LOGIC = re.compile(r"\b(?:AND|OR|NOT|LIKE|GLOB)\b", re.IGNORECASE)
+#: The shortest fragment worth a test of its own (literal characters).
+_MIN_FRAGMENT = 3
+#: Longer LIKE patterns are not searched for fragments (the search is quadratic in them).
+_MAX_PATTERN = 200
+
+
+def common_fragment(rests: Sequence[Sequence[str]]) -> str | None:
+    """A LIKE that each of ``rests`` (the own top-level conjuncts of each query of a combined
+    scan) implies: the longest run of pattern characters that some LIKE conjunct of every
+    query, on one expression, contains. None when there is none of at least
+    :data:`_MIN_FRAGMENT` literal characters.
+
+    It is a superset of every query's own condition, tested once per row before their OR: a
+    value that matches ``%a<run>b%`` contains a match of ``<run>`` (``_`` in the run stands where
+    ``_`` stands in each pattern), so a row whose value matches no ``%<run>%`` fails that LIKE
+    conjunct of every query, and so every query (twenty message rules that look for
+    `` tok300``, `` tok305``, ... read each row once for `` to``, not twenty times).
+    """
+    likes = [_likes(rest) for rest in rests]
+    if not likes or any(not found for found in likes):
+        return None
+    best: tuple[int, str, tuple[str, ...]] | None = None
+    for expr in set.intersection(*(set(found) for found in likes)):
+        pieces = [[p for pattern in found[expr] for p in _pieces(pattern)] for found in likes]
+        run = _longest_shared(pieces)
+        literal = sum(1 for token in run if token != "_")
+        if literal >= _MIN_FRAGMENT and (best is None or literal > best[0]):
+            best = (literal, expr, run)
+    if best is None:
+        return None
+    _, expr, run = best
+    return f"{expr} LIKE {sql_string('%' + ''.join(run) + '%')} ESCAPE '\\'"
+
+
+def _likes(conjuncts_: Sequence[str]) -> dict[str, list[str]]:
+    """The LIKE conjuncts among ``conjuncts_``: expression -> patterns."""
+    found: dict[str, list[str]] = {}
+    for conjunct in conjuncts_:
+        text = conjunct.strip()
+        while text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
+            text = text[1:-1].strip()
+        match = _LIKE.fullmatch(text)
+        if match is None or _LOGIC.search(match["expr"]) or not _balanced(match["expr"]):
+            continue
+        pattern = match["pattern"].replace("''", "'")
+        if len(pattern) <= _MAX_PATTERN:
+            found.setdefault(match["expr"].strip(), []).append(pattern)
+    return found
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += (char == "(") - (char == ")")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _pieces(pattern: str) -> list[tuple[str, ...]]:
+    """A LIKE pattern's runs between ``%``: tokens, each an escaped character (``\\x``), ``_``,
+    or a character."""
+    pieces: list[tuple[str, ...]] = []
+    run: list[str] = []
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            run.append(pattern[index:index + 2])
+            index += 2
+            continue
+        if char == "%":
+            if run:
+                pieces.append(tuple(run))
+            run = []
+        else:
+            run.append(char)
+        index += 1
+    if run:
+        pieces.append(tuple(run))
+    return pieces
+
+
+def _longest_shared(pieces: list[list[tuple[str, ...]]]) -> tuple[str, ...]:
+    """The longest token run found inside some piece of every query (the first query's runs
+    are the candidates, longest first)."""
+    candidates = sorted({piece[i:j] for piece in pieces[0] for i in range(len(piece))
+                         for j in range(i + 1, len(piece) + 1)}, key=lambda run: (-len(run), run))
+    for run in candidates:
+        if all(any(_contains(piece, run) for piece in own) for own in pieces[1:]):
+            return run
+    return ()
+
+
+def _contains(piece: tuple[str, ...], run: tuple[str, ...]) -> bool:
+    size = len(run)
+    return any(piece[i:i + size] == run for i in range(len(piece) - size + 1))

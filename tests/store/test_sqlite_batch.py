@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sigma.collection import SigmaCollection
@@ -14,6 +15,7 @@ from govsoc.core.event import Event, make_id
 from govsoc.rules.backends import backend_for
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
+from govsoc.store.sqlite_batch import common_fragment
 from govsoc.store.sqlite_conjuncts import conjuncts
 from govsoc.store.sqlite_query import field_expression
 
@@ -107,3 +109,44 @@ def test_shared_conjuncts_are_tested_once_before_the_rules_own_parts(store: Sqli
     # the log source's Python check is shared: it appears once, after the rules' own parts
     assert where.count('govsoc_match("event.module"') == 1
     assert where.index('govsoc_match("event.module"') > where.index(f"govsoc_match({field_expression('message')}")
+
+
+@pytest.mark.parametrize(("rests", "expected"), [
+    # a run every query's LIKE on one expression contains: the longest, its `_` kept
+    ([["m LIKE '% to_300%' ESCAPE '\\'"], ["(m LIKE '% to_305%' ESCAPE '\\')", "govsoc_match(m, 'x', 1)"]],
+     "m LIKE '% to_30%' ESCAPE '\\'"),
+    # an escaped wildcard stays one literal character
+    ([["m LIKE 'a\\%bcd' ESCAPE '\\'"], ["m LIKE '%\\%bcd%' ESCAPE '\\'"]], "m LIKE '%\\%bcd%' ESCAPE '\\'"),
+    # runs on two different expressions prove nothing about either
+    ([["a LIKE 'xyz' ESCAPE '\\'"], ["b LIKE 'xyz' ESCAPE '\\'"]], None),
+    # a LIKE inside an OR is not implied by its query
+    ([["m LIKE 'abc' ESCAPE '\\'"], ["(m LIKE 'x' ESCAPE '\\') OR (m LIKE 'abc' ESCAPE '\\')"]], None),
+    # a query without any LIKE: nothing shared
+    ([["m LIKE 'abcdef' ESCAPE '\\'"], ["govsoc_match(m, 'abcdef', 1)"]], None),
+    # fewer than three literal characters in common: not worth a test
+    ([["m LIKE '%ab_x%' ESCAPE '\\'"], ["m LIKE '%ab_y%' ESCAPE '\\'"]], None),
+])
+def test_common_fragment(rests: list[list[str]], expected: str | None) -> None:
+    assert common_fragment(rests) == expected
+
+
+def test_rules_sharing_a_fragment_read_it_once_and_find_what_they_find_alone(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "events.db")
+    texts = ["Failed tok1", "FAILED TOK2 x", "failed to\u212a3", "failed tōk3", "failed tok4", "tok1 at start",
+             "FA\u0130LED tok2"]
+    store.write(Event(id=make_id("f", n), timestamp=T0 + timedelta(seconds=n), dataset="linux.auth",
+                      fields={"event.module": "linux", "process.name": "sshd", "message": text})
+                for n, text in enumerate(texts * 3))
+    backend = backend_for("sqlite")
+    queries = [Query(native=backend.convert(SigmaCollection.from_yaml(
+        f"title: t\nid: 00000000-0000-4000-8000-00000000010{i}\nlogsource: {{product: linux, service: sshd}}\n"
+        f"detection: {{sel: {{message|contains: 'ailed tok{i}'}}, condition: sel}}\n").rules[0]), until=store.position())
+        for i in range(1, 4)]
+    many, statements = traced_search_many(store, queries)
+    alone = [[e.id for e in store.search(q)] for q in queries]
+    assert many == alone
+    # Sigma's caseless match: TOK2 and the Kelvin sign (folds to k) match, ō does not; İ folds to i.
+    assert [len(ids) for ids in alone] == [3, 6, 3]
+    combined = [s for s in statements if s.startswith("SELECT seq, ")]
+    assert len(combined) == 1 and "LIKE '%a_led to_%'" in combined[0], combined
+    store.close()
