@@ -140,8 +140,8 @@ def test_rules_sharing_a_fragment_read_it_once_and_find_what_they_find_alone(tmp
     backend = backend_for("sqlite")
     queries = [Query(native=backend.convert(SigmaCollection.from_yaml(
         f"title: t\nid: 00000000-0000-4000-8000-00000000010{i}\nlogsource: {{product: linux, service: sshd}}\n"
-        f"detection: {{sel: {{message|contains: 'ailed tok{i}'}}, condition: sel}}\n").rules[0]), until=store.position())
-        for i in range(1, 4)]
+        f"detection: {{sel: {{message|contains: 'ailed tok{i}'}}, condition: sel}}\n").rules[0]),
+        until=store.position()) for i in range(1, 4)]
     many, statements = traced_search_many(store, queries)
     alone = [[e.id for e in store.search(q)] for q in queries]
     assert many == alone
