@@ -36,16 +36,16 @@ def weakest(items: list[Assessment]) -> Assessment | None:
 # suite component -> (class, bits, why); the first matching pattern wins
 _HIGH_RISK_SUITE = re.compile(r"NULL|EXPORT|_40_|DES40|anon|RC4|_DES_CBC_|_MD5$|SHA1$")
 _SUITE_PARTS: list[tuple[str, str, int, str]] = [
-    (r"NULL", "weak", 0, "no encryption (NULL)"),
-    (r"EXPORT|_40_|DES40", "weak", 40, "export-grade cipher"),
-    (r"anon", "weak", 0, "anonymous key exchange: no server authentication"),
-    (r"RC4", "weak", 0, "RC4 (broken stream cipher)"),
-    (r"_DES_CBC_", "weak", 56, "single DES"),
-    (r"3DES", "weak", 112, "3DES (64-bit blocks, deprecated)"),
-    (r"_MD5$", "weak", 18, "MD5 MAC"),
-    (r"SHA1$", "weak", 63, "SHA-1"),
-    (r"(?<!SHA)_SHA$", "weak", 80, "HMAC-SHA1 record MAC (SHA-1 family, deprecated [U])"),
-    (r"IDEA|RC2|SEED|CAMELLIA", "strong", 128, "non-approved block cipher"),
+    (r"NULL", "weak", 0, "不加密（NULL）"),
+    (r"EXPORT|_40_|DES40", "weak", 40, "出口级弱密码"),
+    (r"anon", "weak", 0, "匿名密钥交换，不鉴别服务端"),
+    (r"RC4", "weak", 0, "RC4（已被攻破的流密码）"),
+    (r"_DES_CBC_", "weak", 56, "DES"),
+    (r"3DES", "weak", 112, "3DES（64位分组，已弃用）"),
+    (r"_MD5$", "weak", 18, "MD5 消息鉴别码"),
+    (r"SHA1$", "weak", 63, "SHA-1 杂凑算法"),
+    (r"(?<!SHA)_SHA$", "weak", 80, "HMAC-SHA1 记录层MAC（SHA-1系列，已弃用）"),
+    (r"IDEA|RC2|SEED|CAMELLIA", "strong", 128, "非商用密码分组算法"),
 ]
 
 
@@ -54,37 +54,37 @@ def classify_suite(name: str) -> Assessment:
     for pattern, klass, bits, why in _SUITE_PARTS:
         if re.search(pattern, name):
             if klass == "weak" and "RSA_SM4" in name and why.startswith("SHA-1"):
-                return Assessment(name=name, klass="weak", bits=63, why="TLCP RSA suite with SHA-1 MAC")
+                return Assessment(name=name, klass="weak", bits=63, why="TLCP RSA套件使用SHA-1")
             return Assessment(name=name, klass=klass, bits=bits, why=why,
                               high_risk=bool(_HIGH_RISK_SUITE.search(name)))
     if name.startswith("TLCP_"):
         if "_RSA_" in name:
             return Assessment(name=name, klass="strong", bits=112,
-                              why="TLCP with RSA key exchange: SM4/SM3 but RSA, not SM2 [U]")
-        return Assessment(name=name, klass="compliant", bits=128, why="TLCP suite with SM2/SM4/SM3 (GB/T 38636)")
+                              why="TLCP RSA密钥交换：使用SM4/SM3但密钥交换为RSA而非SM2")
+        return Assessment(name=name, klass="compliant", bits=128, why="TLCP SM2/SM4/SM3 套件（GB/T 38636）")
     if name in ("TLS_SM4_GCM_SM3", "TLS_SM4_CCM_SM3"):
         return Assessment(name=name, klass="compliant", bits=128,
-                          why="RFC 8998 SM4/SM3 suite (technique compliance pending evaluator [U])")
+                          why="RFC 8998 SM4/SM3 套件（技术合规性待测评人员确认）")
     if name.startswith("unknown"):
-        return Assessment(name=name, klass="weak", bits=0, why="unknown cipher suite", high_risk=True)
+        return Assessment(name=name, klass="weak", bits=0, why="未知密码套件", high_risk=True)
     return Assessment(name=name, klass="strong", bits=128,
-                      why="sound but not a 商用密码 algorithm (AES/ChaCha20, RSA/ECDHE)")
+                      why="安全但非商用密码算法（AES/ChaCha20、RSA/ECDHE）")
 
 
 def classify_version(name: str) -> Assessment:
     """Protocol versions: SSL 2/3 and TLS 1.0 are deprecated techniques (high-risk list); TLS 1.1 is
     weak too though the guide does not list it ([U]); TLCP is the GB/T 38636 technique."""
     table = {
-        "SSLv2": ("weak", 0, "SSL 2.0 (deprecated technique, high-risk list)"),
-        "SSLv3": ("weak", 0, "SSL 3.0 (deprecated technique, high-risk list)"),
-        "TLSv10": ("weak", 63, "TLS 1.0 (deprecated technique, high-risk list)"),
-        "TLSv11": ("weak", 80, "TLS 1.1 (deprecated by RFC 8996; not in the 2021 guide's list [U])"),
-        "TLSv12": ("strong", 128, "TLS 1.2 (international technique)"),
-        "TLSv13": ("strong", 128, "TLS 1.3 (international technique)"),
-        "TLCP": ("compliant", 128, "TLCP (GB/T 38636-2020)"),
+        "SSLv2": ("weak", 0, "SSL 2.0（已废弃的密码技术，高风险）"),
+        "SSLv3": ("weak", 0, "SSL 3.0（已废弃的密码技术，高风险）"),
+        "TLSv10": ("weak", 63, "TLS 1.0（已废弃的密码技术，高风险）"),
+        "TLSv11": ("weak", 80, "TLS 1.1（RFC 8996 已弃用；2021版指引未列入）"),
+        "TLSv12": ("strong", 128, "TLS 1.2（国际通用技术，非国密）"),
+        "TLSv13": ("strong", 128, "TLS 1.3（国际通用技术，非国密）"),
+        "TLCP": ("compliant", 128, "TLCP（GB/T 38636-2020）"),
     }
-    klass, bits, why = table.get(name, ("weak", 0, f"unknown protocol version {name}"))
-    return Assessment(name=name, klass=klass, bits=bits, why=why, high_risk="high-risk list" in why)
+    klass, bits, why = table.get(name, ("weak", 0, f"未知协议版本 {name}"))
+    return Assessment(name=name, klass=klass, bits=bits, why=why, high_risk="高风险" in why)
 
 
 def classify_certificate(signature_algorithm: str, key_type: str, key_bits: int) -> list[Assessment]:
@@ -92,50 +92,50 @@ def classify_certificate(signature_algorithm: str, key_type: str, key_bits: int)
     out = []
     sig = signature_algorithm.lower()
     if "md5" in sig:
-        out.append(Assessment(name=signature_algorithm, klass="weak", bits=18, why="MD5 certificate signature",
+        out.append(Assessment(name=signature_algorithm, klass="weak", bits=18, why="MD5 证书签名",
                               high_risk=True))
     elif "sha1" in sig:
-        out.append(Assessment(name=signature_algorithm, klass="weak", bits=63, why="SHA-1 certificate signature",
+        out.append(Assessment(name=signature_algorithm, klass="weak", bits=63, why="SHA-1 证书签名",
                               high_risk=True))
     elif sig == "sm2-with-sm3":
-        out.append(Assessment(name=signature_algorithm, klass="compliant", bits=128, why="SM2-with-SM3 signature"))
+        out.append(Assessment(name=signature_algorithm, klass="compliant", bits=128, why="SM2-with-SM3 签名"))
     else:
-        out.append(Assessment(name=signature_algorithm, klass="strong", bits=128, why="non-SM certificate signature"))
+        out.append(Assessment(name=signature_algorithm, klass="strong", bits=128, why="非国密证书签名"))
     if key_type == "rsa":
         bits = 112 if key_bits >= 2048 else (80 if key_bits >= 1024 else 40)
         if key_bits >= 3072:
             bits = 128
         out.append(Assessment(name=f"RSA-{key_bits}", klass="strong" if key_bits >= 2048 else "weak", bits=bits,
-                              why="RSA key" + ("" if key_bits >= 2048 else " shorter than 2048 bits (high-risk list)"),
+                              why="RSA 密钥" + ("" if key_bits >= 2048 else "短于2048位（高风险）"),
                               high_risk=key_bits < 2048))
     elif key_type == "sm2":
-        out.append(Assessment(name="SM2", klass="compliant", bits=128, why="SM2 key"))
+        out.append(Assessment(name="SM2", klass="compliant", bits=128, why="SM2 密钥"))
     elif key_type in ("ec", "ed25519", "ed448"):
         bits = 128 if key_bits >= 256 else key_bits // 2
         out.append(Assessment(name=f"{key_type}-{key_bits}", klass="strong" if bits >= 112 else "weak", bits=bits,
-                              why="elliptic-curve key (not SM2)"))
+                              why="椭圆曲线密钥（非SM2）"))
     else:
         out.append(Assessment(name=f"{key_type}-{key_bits}", klass="weak", bits=min(key_bits // 2, 80),
-                              why=f"{key_type} key"))
+                              why=f"{key_type} 密钥"))
     return out
 
 
 #: SSH algorithms that are weak: name pattern -> (bits, why, on the high-risk list). Others are
 #: strong (not SM: A ✗, Ra 1). SHA-1 and MD5 uses count as the guide's insecure hash algorithms.
 SSH_WEAK: list[tuple[str, int, str, bool]] = [
-    (r"^diffie-hellman-group1-sha1$", 63, "1024-bit DH group with SHA-1", True),
-    (r"^diffie-hellman-group(14|-exchange)-sha1$", 63, "key exchange with SHA-1", True),
-    (r"^rsa1024-sha1$", 63, "RSA-1024 key exchange with SHA-1", True),
-    (r"^ssh-dss", 63, "DSA-1024 host key", True),
-    (r"^ssh-rsa$", 63, "RSA host key signatures with SHA-1", True),
+    (r"^diffie-hellman-group1-sha1$", 63, "1024位DH群与SHA-1", True),
+    (r"^diffie-hellman-group(14|-exchange)-sha1$", 63, "使用SHA-1的密钥交换", True),
+    (r"^rsa1024-sha1$", 63, "RSA-1024与SHA-1密钥交换", True),
+    (r"^ssh-dss", 63, "DSA-1024 主机密钥", True),
+    (r"^ssh-rsa$", 63, "RSA主机密钥使用SHA-1签名", True),
     (r"^(3des|des)", 56, "DES/3DES", True),
-    (r"^(arcfour|rc4)", 0, "RC4", True),
-    (r"^(blowfish|cast128|idea)", 64, "64-bit block cipher", False),
-    (r"-cbc(@|$)", 80, "CBC mode in SSH (plaintext-recovery attacks)", False),
-    (r"^hmac-md5", 18, "MD5 MAC", True),
-    (r"^hmac-sha1", 80, "SHA-1 MAC (HMAC-SHA1)", False),
-    (r"^umac-64", 64, "64-bit MAC tag", False),
-    (r"^none$", 0, "no protection", True),
+    (r"^(arcfour|rc4)", 0, "RC4 流密码", True),
+    (r"^(blowfish|cast128|idea)", 64, "64位分组密码", False),
+    (r"-cbc(@|$)", 80, "SSH中的CBC模式（明文恢复攻击）", False),
+    (r"^hmac-md5", 18, "MD5 消息鉴别码", True),
+    (r"^hmac-sha1", 80, "SHA-1 消息鉴别码（HMAC-SHA1）", False),
+    (r"^umac-64", 64, "64位MAC标签", False),
+    (r"^none$", 0, "无保护", True),
 ]
 
 
@@ -145,5 +145,5 @@ def classify_ssh(name: str) -> Assessment:
         if re.search(pattern, name):
             return Assessment(name=name, klass="weak", bits=bits, why=why, high_risk=high)
     if "sm4" in name or "sm3" in name or "sm2" in name:
-        return Assessment(name=name, klass="compliant", bits=128, why="SM algorithm")
-    return Assessment(name=name, klass="strong", bits=128, why="sound but not a 商用密码 algorithm")
+        return Assessment(name=name, klass="compliant", bits=128, why="国密算法")
+    return Assessment(name=name, klass="strong", bits=128, why="安全但非商用密码算法")

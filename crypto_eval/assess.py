@@ -110,7 +110,7 @@ def _item(item: Item, findings: list[Finding]) -> ItemResult:
     if any(f.factor in ("D", "MISSING") and f.provenance != "declared" for f in auto) and declared:
         # probes outrank declarations: keep the declaration as a note when it claims more than was seen
         auto_bad = any(not f.satisfied for f in auto if f.factor == "D")
-        notes = [replace(f, factor="INFO", why=f"declaration contradicted by the probes: {f.why}", risk="中")
+        notes = [replace(f, factor="INFO", why=f"声明与探测结果矛盾：{f.why}", risk="中")
                  for f in declared if f.factor in ("D", "J") and f.satisfied and auto_bad]
         findings = [f for f in findings if f not in declared or f.factor in ("INFO", "NA")] + notes
     by_object: dict[str, list[Finding]] = defaultdict(list)

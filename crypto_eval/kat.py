@@ -185,12 +185,12 @@ def verify_sample(sample: Sample) -> tuple[bool, str]:
             raw = bytes.fromhex(sample.public_key)
             point = sm2.decode_point(raw if len(raw) == 65 else b"\x04" + raw)
             ok = sm2_verify(point, data, bytes.fromhex(sample.output), user_id=bytes.fromhex(sample.user_id))
-            return ok, "SM2 signature verifies" if ok else "SM2 signature does not verify"
+            return ok, "SM2 签名验证通过" if ok else "SM2 签名验证失败"
         else:
-            return False, f"unknown sample algorithm {sample.algorithm!r}"
+            return False, f"未知样例算法 {sample.algorithm!r}"
     except ValueError as e:
-        return False, f"malformed sample: {e}"
+        return False, f"样例格式错误：{e}"
     ok = got == sample.output.lower()
     if ok:
-        return True, f"{sample.algorithm} output matches"
-    return False, f"{sample.algorithm} gives {got}, declared {sample.output}"
+        return True, f"{sample.algorithm} 输出一致"
+    return False, f"{sample.algorithm} 计算结果 {got}，声明为 {sample.output}"

@@ -46,30 +46,30 @@ def _tls_parts(report: EndpointReport, sm: bool) -> tuple[list[Assessment], list
             out.append(classify_suite(version.suite))
     out += [classify_suite(name) for names in tls.weak_suites.values() for name in names]
     notes = []
-    auth = (True, "server authenticated by its certificate")
+    auth = (True, "服务端以数字证书鉴别身份")
     if tls.chain:
         leaf = tls.chain[0]
         out += classify_certificate(leaf.signature_algorithm, leaf.key_type, leaf.key_bits)
         if tls.chain_valid_now is False:
-            auth = (False, f"certificate chain not valid now (leaf valid {leaf.not_before:%Y-%m-%d} to "
-                           f"{leaf.not_after:%Y-%m-%d})")
+            auth = (False, f"证书不在有效期内（有效期 {leaf.not_before:%Y-%m-%d} 至 "
+                           f"{leaf.not_after:%Y-%m-%d}），身份鉴别无效")
         elif tls.hostname_ok is False:
-            auth = (False, f"certificate does not match host name {tls.hostname} (names: "
+            auth = (False, f"证书与域名 {tls.hostname} 不符（证书名称："
                            f"{', '.join(leaf.dns_names) or leaf.subject})")
         if leaf.self_signed:
-            notes.append("self-signed server certificate: its trust anchor must be declared")
+            notes.append("服务端证书为自签名证书，需声明其信任根")
     elif tls.accepted():
-        notes.append("certificate not inspected (TLS 1.3 only: the certificate is encrypted)")
+        notes.append("未能查看证书（仅支持TLS 1.3，证书加密传输）")
     if any("anon" in (v.suite or "") for v in tls.accepted()):
-        auth = (False, "anonymous key exchange: the server is not authenticated")
+        auth = (False, "匿名密钥交换：未鉴别服务端身份")
     if sm:  # only the weak parts of the international TLS count beside TLCP / RFC 8998
         out = [a for a in out if a.klass == "weak"]
     if tls.compression:
-        notes.append("TLS compression enabled (CRIME)")
+        notes.append("启用了TLS压缩（CRIME风险）")
     if tls.client_certificate_requested:
-        notes.append("server requests client certificates (mutual authentication)")
+        notes.append("服务端要求客户端证书（双向身份鉴别）")
     if tls.secure_renegotiation is False:
-        notes.append("no secure renegotiation (RFC 5746)")
+        notes.append("不支持安全重协商（RFC 5746）")
     return out, notes, auth
 
 
@@ -77,33 +77,33 @@ def view_of(report: EndpointReport) -> ChannelView:
     """Read a probe report as a protected (or unprotected) channel."""
     target = report.target.endpoint
     if report.timed_out or not report.reachable:
-        return ChannelView(protocol="unreachable", observed=f"{target}: " + ("timed out" if report.timed_out
-                                                                           else "not reachable"))
+        return ChannelView(protocol="unreachable", observed=f"{target}: " + ("探测超时" if report.timed_out
+                                                                           else "无法连接"))
     if report.cleartext is not None and report.cleartext.service:
         c = report.cleartext
-        why = f"{c.service} in the clear" + (" with a login" if c.login else "")
+        why = f"{c.service} 明文传输" + ("，含登录口令" if c.login else "")
         observed = f"{target}: {why}: {c.evidence}"
         return ChannelView(protocol="cleartext", observed=observed, authentication=(False, why),
                            confidentiality=(False, why), integrity=(False, why))
     if report.ssh is not None and report.ssh.speaks_ssh:
         s = report.ssh
         if s.ssh1:
-            why = f"SSH-1 ({s.banner}): deprecated protocol (high-risk list)"
+            why = f"SSH-1（{s.banner}）：已废弃的密码协议（高风险）"
             return ChannelView(protocol="SSH", observed=f"{target}: {s.banner}", authentication=(False, why),
                                confidentiality=(False, why), integrity=(False, why))
         ssh_algos = tuple(classify_ssh(name) for names in s.algorithms().values() for name in names)
-        ok = (True, f"SSH-2 ({s.banner})")
+        ok = (True, f"SSH-2 加密通道（{s.banner}）")
         return ChannelView(protocol="SSH", observed=f"{target}: {s.banner}", authentication=ok, confidentiality=ok,
                            integrity=ok, algorithms=ssh_algos)
     tlcp = report.tlcp if report.tlcp and report.tlcp.supported else None
     sm = report.tls13_sm if report.tls13_sm and report.tls13_sm.supported else None
     tls_ok = report.tls is not None and bool(report.tls.accepted())
     if not (tlcp or sm or tls_ok):
-        return ChannelView(protocol="unknown", observed=f"{target}: no TLS, TLCP, SSH or known cleartext service")
+        return ChannelView(protocol="unknown", observed=f"{target}: 未发现TLS、TLCP、SSH或已知明文服务")
     algos: list[Assessment] = []
     notes: list[str] = []
     parts = []
-    auth = (True, "server authenticated by its certificate")
+    auth = (True, "服务端以数字证书鉴别身份")
     if tlcp:
         algos.append(classify_version("TLCP"))
         algos.append(classify_suite(tlcp.suite or "unknown"))
@@ -111,16 +111,16 @@ def view_of(report: EndpointReport) -> ChannelView:
             if cert is not None:
                 algos += classify_certificate(cert.signature_algorithm, cert.key_type, cert.key_bits)
         if tlcp.encryption_certificate is None:
-            notes.append("TLCP server sent no separate encryption certificate")
+            notes.append("TLCP服务端未发送独立的加密证书")
         if tlcp.client_certificate_requested:
-            notes.append("TLCP server requests client certificates (mutual authentication)")
+            notes.append("TLCP服务端要求客户端证书（双向身份鉴别）")
         parts.append(f"TLCP {tlcp.suite}")
     if sm:
         algos.append(classify_suite(sm.suite or "unknown"))
         for cert in sm.chain[:1]:
             algos += classify_certificate(cert.signature_algorithm, cert.key_type, cert.key_bits)
         if sm.finished_ok is False or sm.signature_verified is False:
-            notes.append("TLS 1.3-SM server's Finished or CertificateVerify did not verify")
+            notes.append("TLS 1.3国密服务端的Finished或CertificateVerify验证失败")
         parts.append(f"TLS 1.3 {sm.suite} ({sm.key_share_group}"
                      + (f", certificate {sm.chain[0].signature_algorithm}" if sm.chain else "") + ")")
     if tls_ok:
@@ -133,7 +133,7 @@ def view_of(report: EndpointReport) -> ChannelView:
         parts.append("TLS " + ", ".join(f"{v.version} {v.suite}" for v in report.tls.accepted()))
     protocol = "TLCP" if tlcp else ("TLS1.3-SM" if sm else "TLS")
     null = any("NULL" in a.name for a in algos)
-    conf = (False, "NULL cipher accepted") if null else (True, f"encrypted: {'; '.join(parts)}")
+    conf = (False, "接受NULL（不加密）套件") if null else (True, f"已加密：{'; '.join(parts)}")
     return ChannelView(protocol=protocol, observed=f"{target}: {'; '.join(parts)}", authentication=auth,
-                       confidentiality=conf, integrity=(True, "record MAC / AEAD"), algorithms=tuple(algos),
+                       confidentiality=conf, integrity=(True, "记录层MAC / AEAD 保护完整性"), algorithms=tuple(algos),
                        notes=tuple(notes))

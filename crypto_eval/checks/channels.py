@@ -37,10 +37,10 @@ def channel_findings(context: SystemContext, item_id: str, obj: str, view: Chann
 
     if view.protocol == "unreachable":
         return [finding(factor="MISSING", satisfied=False, observed=view.observed,
-                        why="the probe could not reach the endpoint: no evidence for this object", risk="中")]
+                        why="探测无法连接该端点：该对象缺少证据", risk="中")]
     if view.protocol == "unknown":
         return [finding(factor="MISSING", satisfied=False, observed=view.observed,
-                        why="no recognised protocol answered: a person must say what protects this channel",
+                        why="未识别出协议：需人工说明该信道的保护措施",
                         risk="中")]
     effective, why = getattr(view, aspect)
     high = not effective and item.high_risk is not None
@@ -51,12 +51,12 @@ def channel_findings(context: SystemContext, item_id: str, obj: str, view: Chann
     worst = weakest(list(view.algorithms))
     if worst is None:
         out.append(finding(factor="A", satisfied=True, observed=view.observed,
-                           why="商用密码 algorithms and techniques (" + view.protocol + ")"))
+                           why="采用商用密码算法和技术（" + view.protocol + "）"))
     else:
         risky = [a for a in view.algorithms if a.high_risk]
         names = ", ".join(dict.fromkeys(a.name for a in view.algorithms if a.klass != "compliant"))
         out.append(finding(factor="A", satisfied=False, observed=names, bits=worst.bits,
-                           why=f"weakest: {worst.name} ({worst.why}, {worst.bits} bits)",
+                           why=f"最弱：{worst.name}（{worst.why}，{worst.bits} 位安全强度）",
                            risk="高" if risky else "中", high_risk=bool(risky)))
     out += [finding(factor="INFO", satisfied=False, observed=view.observed, why=note, risk="低")
             for note in view.notes]
@@ -72,7 +72,7 @@ def _expect_findings(context: SystemContext, endpoint: Endpoint, view: ChannelVi
     item = context.catalogue.item(item_id)
     return [Finding(item=item_id, clause=item.clause, system=context.name,
                     object=endpoint_key(endpoint.host, endpoint.port), check=check, factor="INFO", satisfied=False,
-                    observed=view.observed, why=f"declared to speak {want}, the probe did not find it", risk="中")
+                    observed=view.observed, why=f"声明支持 {want}，探测未发现", risk="中")
             for want in endpoint.expects if want in found and not found[want] and view.protocol != "unreachable"]
 
 

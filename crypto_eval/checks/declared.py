@@ -26,25 +26,25 @@ def _declaration_findings(context: SystemContext, item: Item, decl: ItemDeclarat
                        why=why, provenance="declared", **kw)  # type: ignore[arg-type]
 
     if decl is None:
-        return [f("MISSING", False, "not declared: a person must supply the evidence for this item", risk="中")]
+        return [f("MISSING", False, "未声明：需人工提供该测评单元的证据", risk="中")]
     if decl.judgement == "不适用":
         if not decl.na_reason:
-            return [f("MISSING", False, "declared 不适用 without a reason (the 密码应用方案 must argue it)",
+            return [f("MISSING", False, "声明不适用但未说明理由（应在密码应用方案中论证）",
                       risk="中")]
-        return [f("NA", True, f"不适用: {decl.na_reason}")]
+        return [f("NA", True, f"不适用：{decl.na_reason}")]
     if not management and (decl.d is not None or decl.a is not None or decl.k is not None):
         out = []
         for factor, value in (("D", decl.d), ("A", decl.a), ("K", decl.k)):
             if value is None:
-                out.append(f("MISSING", False, f"{factor} not declared", risk="低"))
+                out.append(f("MISSING", False, f"未声明 {factor}", risk="低"))
             else:
-                out.append(f(factor, value, f"declared {factor} {'✓' if value else '✗'}",
+                out.append(f(factor, value, f"声明 {factor} {'✓' if value else '✗'}",
                              bits=None if value or factor != "A" else 128, risk=None if value else "中"))
         return out
     if decl.judgement is None:
-        return [f("MISSING", False, "declaration has neither a judgement nor D/A/K", risk="中")]
+        return [f("MISSING", False, "声明既无判定也无D/A/K", risk="中")]
     ok = decl.judgement == "符合"
-    return [f("J", ok, f"declared {decl.judgement}", judgement=decl.judgement, risk=None if ok else "中")]
+    return [f("J", ok, f"声明{decl.judgement}", judgement=decl.judgement, risk=None if ok else "中")]
 
 
 def _declarations(context: SystemContext) -> dict[str, ItemDeclaration]:
@@ -75,7 +75,7 @@ class DeclaredItemCheck:
         for ident in unknown:
             out.append(Finding(item=ident, clause="-", system=self.context.name, object=DECLARED_OBJECT,
                                check="declared.item", factor="INFO", satisfied=False, observed=ident,
-                               why="declaration names no catalogue item (typo?)", provenance="declared", risk="低"))
+                               why="声明的测评单元不在目录中（拼写错误？）", provenance="declared", risk="低"))
         return out
 
 
@@ -123,26 +123,26 @@ class DeclaredKeyManagementCheck:
         """Findings on key management and products."""
         profile = self.context.system.crypto
         if profile is None:
-            return [self._f("密码应用", "no crypto profile declared for this level-3 system")]
+            return [self._f("密码应用", "该三级系统未声明密码应用情况")]
         out = []
         km = profile.key_management
         if km is None:
-            out.append(self._f("密钥管理", "key management not declared"))
+            out.append(self._f("密钥管理", "未声明密钥管理"))
         else:
             if km.keys_in_plaintext:
-                out.append(self._f("密钥管理", "keys kept in plaintext (Annex A serious key-management hazard)",
+                out.append(self._f("密钥管理", "密钥明文存储（附录A 密钥管理严重隐患）",
                                    observed=km.storage or "", risk="高", high=True))
             missing = [s for s in self.STAGES if s not in km.lifecycle]
             if missing:
-                out.append(self._f("密钥管理", f"key lifecycle stages not declared: {', '.join(missing)}", risk="低"))
+                out.append(self._f("密钥管理", f"未声明的密钥生命周期环节：{', '.join(missing)}", risk="低"))
         if not profile.products:
-            out.append(self._f("密码产品", "no cryptographic product declared"))
+            out.append(self._f("密码产品", "未声明密码产品"))
         for product in profile.products:
             if not product.certificate_no:
-                out.append(self._f(product.name, "no 商用密码产品认证证书 number declared", risk="高"))
+                out.append(self._f(product.name, "未声明商用密码产品认证证书编号", risk="高"))
             for sample in product.samples:
                 ok, why = verify_sample(Sample(algorithm=sample.algorithm, output=sample.output, input=sample.input,
                                                key=sample.key, public_key=sample.public_key, user_id=sample.user_id))
-                out.append(self._f(product.name, f"sample {sample.algorithm}: {why}", observed=sample.output[:64],
+                out.append(self._f(product.name, f"样例 {sample.algorithm}：{why}", observed=sample.output[:64],
                                    risk="低" if ok else "高", high=not ok, satisfied=ok))
         return out

@@ -39,22 +39,22 @@ def key_findings(context: SystemContext, item_id: str, obj: str, scope: str, che
                         risk=risk, high_risk=high)]  # type: ignore[arg-type]
 
     if not products:
-        return k(False, f"no product declared for {scope}", "no certified cryptographic product is declared for "
-                 "this object: key management cannot be shown secure", risk="中")
+        return k(False, f"{scope} 未声明密码产品", "该对象未声明获得认证的密码产品，"
+                 "无法证明密钥管理安全", risk="中")
     names = ", ".join(p.name for p in products)
     uncertified = [p.name for p in products if not p.certificate_no]
     if uncertified:
-        return k(False, names, f"product without a 商用密码产品认证证书: {', '.join(uncertified)}", risk="高",
+        return k(False, names, f"密码产品无商用密码产品认证证书：{', '.join(uncertified)}", risk="高",
                  high=scope == "network")
     km = profile.key_management if profile else None
     if km is not None and km.keys_in_plaintext:
-        return k(False, names, "keys kept in plaintext (Annex A serious key-management hazard)", risk="高", high=True)
+        return k(False, names, "密钥明文存储（附录A 密钥管理严重隐患）", risk="高", high=True)
     levels = [p.module_level for p in products if p.module_level is not None]
     if not levels:
-        return k(False, names, "GB/T 37092 security level of the products not declared", risk="中")
+        return k(False, names, "未声明密码产品的GB/T 37092安全等级", risk="中")
     level = min(levels)
     if level >= 2:
-        return k(True, f"{names} (GB/T 37092 level {level})", "certified products at level 2 or higher")
+        return k(True, f"{names} (GB/T 37092 level {level})", "获得认证的密码产品，安全等级二级及以上")
     sound = km is not None and km.keys_in_plaintext is False
-    return k(False, f"{names} (GB/T 37092 level {level})", "module below GB/T 37092 level 2",
+    return k(False, f"{names} (GB/T 37092 level {level})", "密码模块低于GB/T 37092二级",
              rk=rk_for(context.system.level, level, sound), risk="中")

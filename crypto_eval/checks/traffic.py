@@ -19,26 +19,26 @@ __all__ = ["PassiveTrafficCheck", "view_of_observation"]
 
 def view_of_observation(obs: PassiveObservation) -> ChannelView:
     """A passive observation as a channel."""
-    seen = f"{obs.endpoint}: seen in traffic ({obs.events} events)"
+    seen = f"{obs.endpoint}: 流量中观察到（{obs.events} 条事件）"
     if obs.kind == "sensitive":
-        why = f"personal data ({obs.get('data')}, {obs.get('level')}) sent over plain HTTP"
+        why = f"个人信息（{obs.get('data')}，{obs.get('level')}）经明文HTTP传输"
         return ChannelView(protocol="cleartext", observed=seen, authentication=(False, why),
                            confidentiality=(False, why), integrity=(False, why))
     if obs.kind == "cleartext":
-        why = f"{obs.get('service')} in the clear seen in traffic"
+        why = f"流量中发现 {obs.get('service')} 明文传输"
         return ChannelView(protocol="cleartext", observed=seen, authentication=(False, why),
                            confidentiality=(False, why), integrity=(False, why))
     algos: list[Assessment] = []
     if obs.kind == "ssh":
         server = obs.get("server") or ""
         if obs.get("version") == "1" or (server.startswith("SSH-1.") and not server.startswith("SSH-1.99")):
-            why = f"SSH-1 seen in traffic ({server}): deprecated protocol (high-risk list)"
+            why = f"流量中发现SSH-1（{server}）：已废弃的密码协议（高风险）"
             return ChannelView(protocol="SSH", observed=seen, authentication=(False, why),
                                confidentiality=(False, why), integrity=(False, why))
         algos = [classify_ssh(obs.get(k) or "") for k in ("kex_alg", "host_key_alg", "cipher_alg", "mac_alg")
                  if obs.get(k)]
         detail = ", ".join(f"{k} {obs.get(k)}" for k in ("cipher_alg", "mac_alg", "kex_alg") if obs.get(k))
-        ok = (True, f"SSH-2 seen in traffic: {detail}")
+        ok = (True, f"流量中的SSH-2：{detail}")
         return ChannelView(protocol="SSH", observed=f"{seen}: {detail}", authentication=ok, confidentiality=ok,
                            integrity=ok, algorithms=tuple(algos))
     version, cipher = obs.get("version"), obs.get("cipher")
@@ -49,9 +49,9 @@ def view_of_observation(obs: PassiveObservation) -> ChannelView:
     null = bool(cipher and "NULL" in cipher)
     text = f"{version or '?'} {cipher or '?'}"
     return ChannelView(protocol="TLCP" if version == "TLCP" else "TLS", observed=f"{seen}: {text}",
-                       authentication=(not (cipher and "anon" in cipher), f"{text} seen in traffic"),
-                       confidentiality=(not null, f"{text} seen in traffic"),
-                       integrity=(True, f"{text} seen in traffic"), algorithms=tuple(algos))
+                       authentication=(not (cipher and "anon" in cipher), f"流量中的 {text}"),
+                       confidentiality=(not null, f"流量中的 {text}"),
+                       integrity=(True, f"流量中的 {text}"), algorithms=tuple(algos))
 
 
 @CHECKS.register("passive.flows")

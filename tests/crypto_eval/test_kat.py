@@ -45,7 +45,7 @@ def test_openssl_sm2_signature_verifies(tmp_path: Path) -> None:
     signature = r.to_bytes(32, "big") + s.to_bytes(32, "big")
     sample = kat.Sample(algorithm="sm2-verify", input=msg.read_bytes().hex(), public_key=pub_hex,
                         output=signature.hex())
-    assert kat.verify_sample(sample) == (True, "SM2 signature verifies")
+    assert kat.verify_sample(sample) == (True, "SM2 签名验证通过")
     bad = kat.Sample(algorithm="sm2-verify", input=b"other".hex(), public_key=pub_hex, output=signature.hex())
     assert kat.verify_sample(bad)[0] is False
 
