@@ -19,6 +19,7 @@ from typing import Any
 
 from govsoc.classification.columns import ColumnClassifier, ColumnDecision
 from govsoc.classification.grading import Scheme, grade_column, grade_table, rank
+from govsoc.classification.recognizer import recognizers
 from govsoc.classification.sources.base import TableSample
 
 __all__ = ["FieldRecord", "TableRecord", "Inventory", "ReportSection", "build_inventory"]
@@ -48,6 +49,10 @@ class FieldRecord:
     hits: int
     hit_ratio: float
     runners_up: tuple[tuple[str, float], ...]
+    #: the masking rule (classification.masking) that displays this field's values
+    mask_rule: str
+    #: auto until a person confirms or overrides the decision (reference §9)
+    review: str = "auto"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -139,7 +144,8 @@ def _field(table: TableSample, d: ColumnDecision, scheme: Scheme) -> FieldRecord
                        level=grade.level if grade else "G1", level_label=grade.label if grade else scheme.label("G1"),
                        grade_basis=grade.basis if grade else "",
                        confidence=d.confidence, reason=d.reason, masked_examples=d.masked_examples, sampled=d.sampled,
-                       hits=d.hits, hit_ratio=d.hit_ratio, runners_up=d.runners_up)
+                       hits=d.hits, hit_ratio=d.hit_ratio, runners_up=d.runners_up,
+                       mask_rule=recognizers.get(d.recognizer).mask_rule if d.recognizer else "")
 
 
 def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Scheme, sample_size: int,

@@ -32,6 +32,7 @@ def test_classify_writes_the_inventory_and_lists_masked_values(govsoc: Run, tmp_
     assert fields["sfzh"]["recognizer"] == "cn_resident_id" and fields["sfzh"]["level_label"] == "L4 敏感数据"
     assert fields["yhkh"]["recognizer"] == "cn_bank_card" and fields["yhkh"]["pipl_sensitive"]
     assert fields["bz"]["status"] == "none"
+    assert (fields["sfzh"]["mask_rule"], fields["sfzh"]["review"]) == ("id_card", "auto")
     assert table["level"] == "G4" and inventory["scheme"]["name"] == "zhejiang"
     # no raw value anywhere: not in the listing, not in the JSON
     text = stdout + out.read_text(encoding="utf-8")
