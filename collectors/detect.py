@@ -88,6 +88,10 @@ _APACHE_ERROR = re.compile(r"\[(?:[A-Z][a-z]{2} )?[A-Z][a-z]{2} +\d{1,2} \d\d:\d
 INFOCENTER_VERSIONS = {"01": "huawei", "10": "h3c"}
 # H3C's log buffer / log file line: "%Mmm dd hh:mm:ss:mmm yyyy Sysname MODULE/LEVEL/DIGEST:"
 _H3C_BUFFER = re.compile(r"%[A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d:\d{3} \d{4} \S+ [A-Za-z][\w-]*/[0-7]/\w+:")
+# Huawei's own date ("Mmm dd yyyy hh:mm:ss") then a host and MODULE/LEVEL/BRIEF: without "%%01",
+# as USG writes its configuration-change and trap logs
+_HUAWEI_BARE = re.compile(r"(?:<\d{1,3}>)?[A-Z][a-z]{2} +\d{1,2} \d{4} \d\d:\d\d:\d\d(?:[+-]\d\d:\d\d)? \S+ "
+                          r"[A-Z][A-Z0-9_-]*/[0-7]/\w+:")
 _SANGFOR = re.compile(r"\s(?:fwlog|nat)(?:\[\d+\])?: \S+:")
 _HILLSTONE = re.compile(r"\w{10,20}\([^)]*\) [0-9a-fA-F]{8} (?:HillstoneNetworks#)?\w+@\w+:")
 _TOPSEC = re.compile(r'(?:^|\s)id=(?:tos |"(?:NGTOS|ngtos)")')
@@ -99,7 +103,9 @@ def _infocenter(line: str) -> str | None:
     marker = _INFOCENTER.search(line) if "%" in line else None
     if marker is not None:
         return INFOCENTER_VERSIONS.get(marker[1])
-    return "h3c" if line.startswith("%") and _H3C_BUFFER.match(line) else None
+    if line.startswith("%") and _H3C_BUFFER.match(line):
+        return "h3c"
+    return "huawei" if _HUAWEI_BARE.match(line) else None
 
 
 #: Device parser -> whether one line is of its format (ASCII cues only: GBK bodies may not decode).

@@ -49,6 +49,7 @@ EVENTS: dict[tuple[str, str], tuple[str, tuple[str, ...], tuple[str, ...], str, 
     ("FTPS", "LOGINFAILED"): ("vrp", _AUTH, ("start",), "logon-failed", "failure", "event"),
     ("SNMP", "SNMP_FAIL"): ("vrp", _AUTH, ("start",), "logon-failed", "failure", "event"),
     ("CFM", "SAVE"): ("vrp", _CONF, ("change",), "configuration-saved", "success", "event"),
+    ("CONFIG", "CONFIGCHANGE"): ("usg", _CONF, ("change",), "configuration-changed", "success", "event"),
     ("POLICY", "POLICYPERMIT"): ("usg", _NET, ("connection", "allowed"), "policy-permit", "success", "event"),
     ("POLICY", "POLICYDENY"): ("usg", _NET, ("connection", "denied"), "policy-deny", "failure", "event"),
     ("SECLOG", "SESSION_BUILT"): ("usg", _NET, ("connection", "start"), "session-built", None, "event"),
@@ -73,6 +74,7 @@ KEYS: dict[str, str] = {
     "reason": "event.reason", "vsys": "huawei.usg.vsys", "closereason": "huawei.usg.close_reason",
     "task": "huawei.vrp.task", "vpnname": "huawei.vrp.vpn_name", "usertype": "huawei.vrp.user_type",
     "authenticationmethod": "huawei.vrp.authentication_method", "times": "huawei.vrp.times",
+    "terminalip": "source.ip", "vsysname": "huawei.usg.vsys", "vrf": "huawei.vrp.vpn_name",
 }
 #: Signature severity words -> event.severity (1 low .. 4 critical; the scale is ours).
 SEVERITY_WORDS = {"information": 1, "low": 1, "medium": 2, "high": 3, "critical": 4}
@@ -80,6 +82,7 @@ _BLOCKED = ("block", "drop", "reset", "deny")
 _LOCATION = re.compile(r"(?:(?:CID|VS|VR|alarmID)=[^;\s]*;|\[[^\]]*\])*")
 _PAIR = re.compile(r'([A-Za-z][\w-]*)=("(?:[^"\\]|\\.)*"|[^,;)]*)')
 _SNAKE = re.compile(r"[^a-z0-9]+")
+_COLON_PAIR = re.compile(r"(?:^|\s)(task|ip|user|vrf|command):(.*?)(?=\s(?:task|ip|user|vrf|command):|$)", re.DOTALL)
 _FIREWALL_MODULES = frozenset({"POLICY", "SECLOG", "IPS", "AV", "URL", "SECURITY", "NAT", "FWLOG", "FW-LOG"})
 
 
@@ -112,7 +115,10 @@ class HuaweiParser:
             fields["huawei.flag"] = line.flag
         if line.sequence is not None:
             fields["huawei.sequence"] = line.sequence
-        _pairs(description, product, fields)
+        if "=" in description:
+            _pairs(description, product, fields)
+        else:
+            _colon_pairs(description, product, fields)
         if known:
             _, category, kinds, action, outcome, kind = known
             fields.update({"event.category": list(category), "event.type": list(kinds), "event.action": action,
@@ -170,6 +176,19 @@ def _target(key: str, product: str) -> str:
     if len(_TARGETS) < 4096:
         _TARGETS[(key, product)] = target
     return target
+
+
+def _colon_pairs(description: str, product: str, fields: dict[str, Any]) -> None:
+    """Older USG firmware's ``task:HTPR ip:192.0.2.3 user:admin vrf:public command:...`` (the
+    command runs to the end, its full stop dropped)."""
+    for key, value in _COLON_PAIR.findall(description):
+        value = value.strip()
+        if key == "command" and value.endswith("."):
+            value = value[:-1]
+        if value:
+            target = _TARGETS.get((key, product)) or _target(key, product)
+            if target[0] != "@" and target not in fields:
+                fields[target] = value
 
 
 def _verdict(fields: dict[str, Any]) -> None:

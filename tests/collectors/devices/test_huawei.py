@@ -50,6 +50,13 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
     # a trojan signature, medium severity
     (8, {"event.kind": "alert", "rule.name": "Mining Pool Domain DNS Request", "event.severity": 2,
          "log.syslog.facility.name": "local7", "log.syslog.severity.code": 4}),
+    # a configuration change without "%%01": who, from where, what
+    (9, {"event.category": ["configuration"], "event.action": "configuration-changed", "user.name": "root",
+         "source.ip": "4.1.88.77", "huawei.usg.vsys": "aa", "huawei.usg.moduletype": "Security-Policy",
+         "huawei.usg.action": "ADD", "observer.name": "USG6000V2"}),
+    # older firmware's colon pairs; the command's full stop dropped
+    (10, {"user.name": "gwadmin", "source.ip": "192.168.0.3", "huawei.vrp.task": "HTPR",
+          "process.command_line": "undo info-center loghost source", "huawei.vrp.vpn_name": "public"}),
 ])
 def test_huawei_lines(sample: Sample, line: int, expected: dict[str, Any]) -> None:
     event = sample("huawei", "huawei.log")[line]
@@ -60,7 +67,8 @@ def test_every_line_is_an_event_with_the_header_split(sample: Sample) -> None:
     events = sample("huawei", "huawei.log")
     assert [e["event.code"] for e in events] == [
         "SHELL/CMDRECORD", "SHELL/CMDRECORD", "SHELL/CMDRECORD", "POLICY/POLICYPERMIT", "SHELL/CMDRECORD",
-        "SECLOG/SESSION_TEARDOWN", "SSH/SSHS_IP_BLOCK_CLIENT", "IPS/DETECT", "IPS/TROJAN"]
+        "SECLOG/SESSION_TEARDOWN", "SSH/SSHS_IP_BLOCK_CLIENT", "IPS/DETECT", "IPS/TROJAN", "CONFIG/CONFIGCHANGE",
+        "SHELL/CMDRECORD"]
     assert all(e["observer.vendor"] == "Huawei" for e in events)
     # BSD time without a year: the latest year not after the reference (2026-11-30)
     assert events[0]["@timestamp"] == datetime(2026, 10, 4, 23, 46, 14, tzinfo=SHANGHAI)
