@@ -27,6 +27,7 @@ EXIT_USAGE = 2
 #: Subcommand -> the module that defines it (and attaches it to the group when imported).
 COMMANDS: dict[str, str] = {
     "alerts": "govsoc.cli.commands.alerts",
+    "capture": "govsoc.cli.commands.capture",
     "classify": "govsoc.cli.commands.classify",
     "config": "govsoc.cli.commands.config",
     "crypto-eval": "govsoc.cli.commands.crypto_eval",

@@ -15,6 +15,8 @@ PACKAGES=(
     "/usr/sbin/vsftpd        vsftpd            tests/crypto_eval/probes (a real cleartext FTP server)"
     "openssl                 openssl           tests: SM2 and SHA-1 certificates, openssl s_server TLS endpoints"
     "tshark                  tshark            tests/collectors/protocols (peer dissector for DNS/HTTP), live capture"
+    "dumpcap                 tshark            govsoc capture, tests/collectors/flows/test_live.py (dumpcap comes with tshark)"
+    "ip                      iproute2          tests/collectors/flows/test_live.py (network namespace and veth pair)"
     "softflowd               softflowd         tests/collectors/netflow (a real NetFlow v5/v9/IPFIX exporter)"
     "nfcapd                  nfdump            tests/collectors/netflow (nfcapd/nfdump: the peer collector)"
 )

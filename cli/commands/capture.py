@@ -1,0 +1,63 @@
+"""`govsoc capture`: capture an interface live (dumpcap) into flow events until SIGTERM or Ctrl-C."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from datetime import UTC, datetime
+from types import FrameType
+from zoneinfo import ZoneInfo
+
+import click
+
+from govsoc.cli.commands.ingest import make_pipeline
+from govsoc.cli.context import AppContext
+from govsoc.cli.main import cli
+from govsoc.cli.terminal import printable
+from govsoc.collectors import IngestSummary, ParseContext, parsers
+from govsoc.collectors.flows.live import LiveCapture, LiveCaptureSource
+
+
+@cli.command()
+@click.option("--interface", "-i", required=True, help="Interface to capture (e.g. eth1, a SPAN or mirror port).")
+@click.option("--filter", "-f", "capture_filter", help="Capture filter (BPF syntax, e.g. 'not port 22').")
+@click.option("--netns", help="Capture inside this network namespace (ip netns).")
+@click.option("--batch", type=click.IntRange(min=1), default=200, show_default=True,
+              help="Flows stored together (all that remain are stored when the capture stops).")
+@click.option("--stop-after", type=click.FloatRange(min=0), help="Stop after this many seconds.")
+@click.pass_obj
+def capture(app: AppContext, interface: str, capture_filter: str | None, netns: str | None, batch: int,
+            stop_after: float | None) -> None:
+    """Capture an interface into bidirectional flow events (as `govsoc ingest x.pcap` gives),
+    until SIGTERM or Ctrl-C; flows still open then are stored too."""
+    live = LiveCapture(interface, capture_filter=capture_filter, netns=netns)
+
+    def notice(message: str) -> None:
+        click.echo(printable(f"govsoc: {message}"), err=True)
+
+    pipeline = make_pipeline(app, notice)
+    summary = IngestSummary(source=f"capture://{interface}")
+    context = ParseContext(timezone=ZoneInfo("UTC"), reference=datetime.now(UTC))
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        live.stop()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    timer = threading.Timer(stop_after, live.stop) if stop_after is not None else None
+    try:
+        live.start()
+        notice(f"capturing: {interface}")
+        if timer is not None:
+            timer.start()
+        pipeline.run(LiveCaptureSource(live), parsers.get("network.pcap")(), context, summary, batch_size=batch,
+                     on_full="drop")
+    finally:
+        if timer is not None:
+            timer.cancel()
+        live.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    packets = live.assembler.packets if live.assembler is not None else 0
+    click.echo(printable(f"capture {interface}: {packets} packets, {summary.records} flows, "
+                         f"{summary.receipt.created} events stored, {summary.spooled} spooled, {summary.dropped} "
+                         f"dropped; dumpcap: {' '.join(live.report.split())}"))

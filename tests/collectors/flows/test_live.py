@@ -1,0 +1,175 @@
+"""Live capture on a veth pair this test creates (one end in a network namespace of its own):
+real TCP, UDP and ICMP traffic crosses it while govsoc captures the interface through dumpcap
+and, independently, a second dumpcap writes a pcapng file of the same traffic. The flows of
+the live capture equal the flows of the file (addresses, ports, protocol, packets and bytes
+each way, Zeek's conn_state and history)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from govsoc.collectors.flows import FlowAssembler
+from govsoc.collectors.flows.live import LiveCapture
+from govsoc.collectors.flows.table import Flow
+from tests.conftest import need
+
+pytestmark = [pytest.mark.netns, pytest.mark.capture]
+HOST, PEER = "10.231.7.1", "10.231.7.2"
+#: runs in the namespace: a TCP server that answers each line, and a UDP echo
+SERVER = """
+import socket, threading
+def tcp():
+    s = socket.socket(); s.bind(("0.0.0.0", 8080)); s.listen()
+    while True:
+        c, _ = s.accept()
+        with c:
+            data = c.recv(65536)
+            c.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Length: 2\\r\\n\\r\\nok")
+def udp():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("0.0.0.0", 5353))
+    while True:
+        d, a = s.recvfrom(2048); s.sendto(d[::-1], a)
+threading.Thread(target=udp, daemon=True).start()
+print("ready", flush=True)
+tcp()
+"""
+
+
+def _ip(*args: str) -> None:
+    subprocess.run(["ip", *args], check=True, capture_output=True)
+
+
+@pytest.fixture
+def veth() -> Iterator[tuple[str, str]]:
+    """A veth pair: (our end, namespace), the namespace's end at PEER with a server running."""
+    need(os.geteuid() == 0 and shutil.which("ip") is not None, "creating a network namespace needs root and iproute2")
+    need(shutil.which("dumpcap") is not None, "dumpcap is missing (scripts/system-packages.sh installs tshark)")
+    tag = uuid.uuid4().hex[:6]
+    ns, ours, theirs = f"govsoc-{tag}", f"gsa{tag}", f"gsb{tag}"
+    _ip("netns", "add", ns)
+    server = None
+    try:
+        _ip("link", "add", ours, "type", "veth", "peer", "name", theirs)
+        _ip("link", "set", theirs, "netns", ns)
+        _ip("addr", "add", f"{HOST}/24", "dev", ours)
+        _ip("link", "set", ours, "up")
+        _ip("netns", "exec", ns, "ip", "addr", "add", f"{PEER}/24", "dev", theirs)
+        _ip("netns", "exec", ns, "ip", "link", "set", theirs, "up")
+        _ip("netns", "exec", ns, "ip", "link", "set", "lo", "up")
+        server = subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, "-c", SERVER], stdout=subprocess.PIPE,
+                                  text=True)
+        assert server.stdout is not None and server.stdout.readline().strip() == "ready"
+        yield ours, ns
+    finally:
+        if server is not None:
+            server.kill()
+            server.communicate()
+        subprocess.run(["ip", "link", "del", ours], capture_output=True)
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+
+
+def _traffic() -> None:
+    """Five HTTP-like TCP exchanges, ten UDP round trips, three ICMP echoes."""
+    for n in range(5):
+        with socket.create_connection((PEER, 8080), timeout=5) as conn:
+            conn.sendall(b"GET /%d HTTP/1.1\r\nHost: peer\r\n\r\n" % n)
+            while conn.recv(65536):
+                pass
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        udp.settimeout(5)
+        for n in range(10):
+            udp.sendto(b"query %d" % n, (PEER, 5353))
+            udp.recvfrom(2048)
+    with socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP) as icmp:
+        icmp.settimeout(5)
+        for n in range(3):  # echo requests (RFC 792), answered by the namespace's kernel
+            body = struct.pack("!HH", 0x6f76, n) + b"govsoc-ping"
+            checksum = _checksum(struct.pack("!BBH", 8, 0, 0) + body)
+            icmp.sendto(struct.pack("!BBH", 8, 0, checksum) + body, (PEER, 0))
+            icmp.recvfrom(2048)
+
+
+def _checksum(data: bytes) -> int:
+    total = sum(struct.unpack(f"!{len(data) // 2}H", data[:len(data) // 2 * 2])) + (data[-1] << 8 if len(data) % 2
+                                                                                    else 0)
+    total = (total >> 16) + (total & 0xFFFF)
+    return ~(total + (total >> 16)) & 0xFFFF
+
+
+def _key(flow: Flow) -> tuple[object, ...]:
+    state, history = flow.state_and_history()
+    return (flow.orig_addr, flow.orig_port, flow.resp_addr, flow.resp_port, flow.proto, flow.orig_packets,
+            flow.resp_packets, flow.orig_ip_bytes, flow.resp_ip_bytes, state, history)
+
+
+def test_live_capture_gives_the_flows_of_a_pcap_of_the_same_traffic(veth: tuple[str, str], tmp_path: Path) -> None:
+    interface, _ = veth
+    pcap = tmp_path / "same.pcapng"
+    # the peer capture: dumpcap writing a file of the same interface
+    # only the test's traffic: a new link's own IPv6 chatter (MLD, neighbour discovery) starts
+    # before the second capture does
+    only = f"host {PEER}"
+    recorder = LiveCapture(interface, capture_filter=only)  # dumpcap writing the file, as started by hand
+    recorder.args[recorder.args.index("-")] = str(pcap)
+    recorder.start()
+    live = LiveCapture(interface, capture_filter=only)
+    live.start()  # returns once dumpcap captures
+    flows: list[Flow] = []
+    reading = threading.Thread(target=lambda: flows.extend(live.flows()))
+    reading.start()
+    _traffic()
+    time.sleep(0.5)
+    live.stop()
+    recorder.stop()
+    assert recorder.process is not None
+    recorder.process.communicate(timeout=30)
+    reading.join(timeout=30)
+    assert not reading.is_alive()
+    with pcap.open("rb") as handle:
+        from_file = [_key(f) for f in FlowAssembler(handle).flows()]
+    ours = [_key(f) for f in flows]
+    tcp = [k for k in ours if k[4] == 6 and k[3] == 8080]
+    assert len(tcp) == 5 and all(k[9] == "SF" for k in tcp)  # five whole TCP exchanges
+    assert any(k[4] == 17 and k[3] == 5353 and k[5] == 10 and k[6] == 10 for k in ours)  # the UDP round trips
+    assert sorted(ours, key=repr) == sorted(from_file, key=repr)
+    assert any(k[4] == 1 and k[5] == 3 and k[6] == 3 for k in ours)  # the echoes and their replies
+    assert "Packets" in live.report
+
+
+def test_govsoc_capture_stores_the_flows(veth: tuple[str, str], tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    from govsoc.cli import main
+
+    interface, _ = veth
+    monkeypatch.setenv("GOVSOC_HOME", str(tmp_path / "home"))
+    env = {**os.environ, "GOVSOC_HOME": str(tmp_path / "home")}
+    process = subprocess.Popen([sys.executable, "-m", "govsoc.cli", "capture", "-i", interface, "--filter",
+                                f"host {PEER}"], env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert process.stderr is not None
+        assert "capturing:" in process.stderr.readline()  # said once dumpcap captures
+        _traffic()
+        time.sleep(0.5)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert "7 flows, 7 events stored" in out, out  # 5 TCP, 1 UDP, 1 ICMP
+    capsys.readouterr()
+    assert main(["events", "--count", "--where", "network.transport=tcp", "--where",
+                 "govsoc.flow.conn_state=SF"]) == 0
+    assert capsys.readouterr().out.strip() == "5"
