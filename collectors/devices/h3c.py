@@ -57,8 +57,11 @@ EVENTS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], str, str]] = {
 MESSAGES: tuple[tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...], str, str], ...] = (
     (re.compile(r"(?P<user>\S+) logged in from (?P<from>\S+?)\.?$"), _AUTH, ("start",), "logged-in", "success"),
     (re.compile(r"(?P<user>\S+) logged out from (?P<from>\S+?)\.?$"), _AUTH, ("end",), "logged-out", "success"),
-    (re.compile(r"(?P<user>\S+) failed to log ?in from (?P<from>\S+?)\.?$"), _AUTH, ("start",), "logon-failed",
-     "failure"),
+    # "admin failed to log in from 192.0.2.1.", "AUX user failed to log in on AUX0." (a line, no user)
+    (re.compile(r"(?:\w+ user|(?P<user>\S+)) failed to log ?in (?:from|on) (?P<from>\S+?)\.?$"), _AUTH, ("start",),
+     "logon-failed", "failure"),
+    (re.compile(r"SSH user (?P<user>\S+) \(IP: (?P<from>[^)]+)\) didn't pass (?P<reason>.+?)\.?$"), _AUTH,
+     ("start",), "logon-failed", "failure"),
     (re.compile(r"-(?:Line|Task)=(?P<line>[^-]*)-IPAddr=(?P<from>[^-]*)-User=(?P<user>[^;]*); Command is (?P<cmd>.*)$"),
      _CONF, ("change",), "command-executed", "success"),
     (re.compile(r"-User=(?P<user>[^-]*)-IPAddr=(?P<from>[^;]*); Command (?P<cmd>.*) in view \S+ failed to be matched"),
@@ -179,6 +182,8 @@ def _sentence(description: str, fields: dict[str, Any]) -> bool:
             fields["h3c.line"] = origin
         if found.get("line"):
             fields["h3c.line"] = found["line"]
+        if found.get("reason"):
+            fields["event.reason"] = found["reason"]
         if found.get("cmd"):
             fields["process.command_line"] = found["cmd"].strip()
             if found["cmd"].lstrip().lower().startswith(("dis ", "display ")):

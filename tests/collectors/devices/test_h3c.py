@@ -51,6 +51,13 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
     (9, {"event.type": ["access"], "process.command_line": "display acl all", "h3c.line": "vt0"}),
     # H3C's manual example: a blacklist entry ("--" means none)
     (10, {"event.code": "BLS/BLS_ENTRY_ADD", "source.ip": "192.168.100.12", "h3c.dslitetunnelpeer": None}),
+    # a console login failure: the user "a", from a line
+    (11, {"event.outcome": "failure", "event.action": "logon-failed", "user.name": "a", "h3c.line": "aux0"}),
+    # "AUX user" is the kind of line, not a user name
+    (12, {"event.outcome": "failure", "user.name": None, "h3c.line": "AUX0"}),
+    # an SSH public-key failure without a header: the reason kept, the time is the reference's
+    (13, {"event.outcome": "failure", "user.name": "ubuntu", "source.ip": "81.217.210.119",
+          "event.reason": "public key authentication for wrong public key", "observer.name": None}),
 ])
 def test_h3c_lines(sample: Sample, line: int, expected: dict[str, Any]) -> None:
     event = sample("h3c", "h3c.log")[line]
