@@ -18,9 +18,11 @@ stored flagged ``partial`` by a one-shot run and replaced when it is completed.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -171,21 +173,23 @@ class Pipeline:
 
     # -- any source --------------------------------------------------------------------------
     def events(self, records: Iterable[RawRecord], parser: Parser, context: ParseContext,
-               summary: IngestSummary) -> Iterator[tuple[RawRecord, list[Event]]]:
+               summary: IngestSummary, counts: ReadCounts | None = None) -> Iterator[tuple[RawRecord, list[Event]]]:
         """Each record with its finished events (ids, flags, enrichment); parse failures become
-        pipeline_error events."""
+        pipeline_error events. Records, events and failures are counted in ``counts`` (default:
+        the summary)."""
+        tally: ReadCounts | IngestSummary = summary if counts is None else counts
         for record in records:
-            summary.records += 1
+            tally.records += 1
             try:
                 parsed = list(parser.parse(record, context))
             except GovsocError as e:
-                summary.parse_failures += 1
+                tally.parse_failures += 1
                 if len(summary.first_failures) < 5:
                     where = f"{record.file_path}:{record.line}" if record.line else record.origin
                     summary.first_failures.append(f"{where}: {e.message}")
                 parsed = [failure_event(record, parser, e, context)]
             finished = [self._finish(event, record, index) for index, event in enumerate(parsed)]
-            summary.events += len(finished)
+            tally.events += len(finished)
             yield record, finished
 
     def _finish(self, event: Event, record: RawRecord, index: int) -> Event:
@@ -210,27 +214,40 @@ class Pipeline:
             batch_size: int = 5000, on_full: Literal["wait", "drop"] = "wait",
             acknowledged: Callable[[RawRecord | None, Delivery, list[Event]], None] | None = None) -> None:
         """Run one source to its end: parse, deliver in batches, call ``acknowledged`` after each
-        batch (with its last record) so the caller can advance the source's checkpoint."""
+        batch (with its last record) so the caller can advance the source's checkpoint.
+
+        A full batch is delivered (and acknowledged) on a second thread while this one parses
+        the next: one batch in flight, acknowledged in order, and run returns only after the
+        last one is. The store's own work then overlaps parsing (the SQLite store inserts in a
+        writer process; Elasticsearch answers over the network)."""
         batch: list[Event] = []
         # event id -> its record, whose file:line the rejects file names (worked out only then:
         # this loop runs for every record)
         where: dict[str, RawRecord] = {}
         last: RawRecord | None = None
-        for record, finished in self.events(source.records(), parser, context, summary):
-            batch.extend(finished)
-            for event in finished:
-                where[event.id] = record
-            last = record
-            if len(batch) >= batch_size:
-                self._settle(batch, where, last, summary, on_full, acknowledged)
-                batch, where = [], {}
-        if isinstance(parser, FlushingParser):
-            batch.extend(parser.flush(context))
-        self._settle(batch, where, last, summary, on_full, acknowledged)
+        # Counted here as records are read; the summary takes them when their batch is settled
+        # (the checkpoint's counts then never run ahead of what the store took).
+        read = ReadCounts(summary.records, summary.events, summary.parse_failures)
+        with _OneAhead() as ahead:
+            for record, finished in self.events(source.records(), parser, context, summary, read):
+                batch.extend(finished)
+                for event in finished:
+                    where[event.id] = record
+                last = record
+                if len(batch) >= batch_size:
+                    ahead.submit(functools.partial(self._settle, batch, where, last, summary, on_full, acknowledged,
+                                                   read.snapshot()), overlap=len(batch) >= _OVERLAP_MIN)
+                    batch, where = [], {}
+            if isinstance(parser, FlushingParser):
+                batch.extend(parser.flush(context))
+            ahead.submit(functools.partial(self._settle, batch, where, last, summary, on_full, acknowledged,
+                                           read.snapshot()), overlap=False)
 
     def _settle(self, batch: list[Event], where: dict[str, RawRecord], last: RawRecord | None, summary: IngestSummary,
                 on_full: Literal["wait", "drop"],
-                acknowledged: Callable[[RawRecord | None, Delivery, list[Event]], None] | None) -> None:
+                acknowledged: Callable[[RawRecord | None, Delivery, list[Event]], None] | None,
+                counts: tuple[int, int, int]) -> None:
+        summary.records, summary.events, summary.parse_failures = counts
         delivery = self.deliver(batch, on_full)
         summary.receipt += delivery.receipt
         summary.spooled += delivery.spooled
@@ -362,6 +379,62 @@ class Pipeline:
             return
         self.checkpoints.save(replace(self.checkpoints.get(checkpoint.identity) or checkpoint, superseded=()))
         self.refresh()
+
+
+@dataclass(slots=True)
+class ReadCounts:
+    """Records, events and parse failures read so far by one run (see Pipeline.run)."""
+
+    records: int = 0
+    events: int = 0
+    parse_failures: int = 0
+
+    def snapshot(self) -> tuple[int, int, int]:
+        """The counts now."""
+        return self.records, self.events, self.parse_failures
+
+
+#: Batches of at least this many events are delivered on the second thread; smaller ones (a
+#: short file, a receiver's trickle) inline, where a thread hand-over would cost more than it
+#: saves (and an in-process SQLite insert would trade the GIL with the parser row by row).
+_OVERLAP_MIN = 1000
+
+
+class _OneAhead:
+    """Runs settle steps in order, at most one of them on a second thread while the caller goes
+    on; leaving the ``with`` waits for it (and raises what it raised)."""
+
+    def __init__(self) -> None:
+        self._executor: ThreadPoolExecutor | None = None
+        self._pending: Future[None] | None = None
+
+    def __enter__(self) -> _OneAhead:
+        return self
+
+    def submit(self, step: Callable[[], None], *, overlap: bool) -> None:
+        """Run ``step`` after the one in flight: on the second thread, or here."""
+        self._wait()
+        if not overlap:
+            step()
+            return
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="govsoc-deliver")
+        self._pending = self._executor.submit(step)
+
+    def _wait(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        try:
+            if exc_type is None:
+                self._wait()
+            elif self._pending is not None:  # the caller failed: let the batch in flight finish
+                wait([self._pending])
+        finally:
+            if self._executor is not None:
+                self._executor.shutdown(wait=True)
 
 
 def _place(record: RawRecord | None, source: str) -> str:

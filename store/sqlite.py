@@ -10,6 +10,7 @@ give ECS arrays "any element matches" semantics, the same as Elasticsearch. Text
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sqlite3
@@ -36,21 +37,30 @@ from govsoc.store.sqlite_layout import (
     SCHEMA_VERSION,
     SELECT,
     TABLES,
+    Coerced,
     Prepared,
+    coerce_event,
     field_call,
     id_key,
+    id_text,
     insert_sql,
     micros,
     prepare,
     register_layout_functions,
+    split_row,
 )
 from govsoc.store.sqlite_migrate import upgrade_rows
 from govsoc.store.sqlite_query import column_sql, create_query_indexes, fold_sql, register_functions
+from govsoc.store.sqlite_writer import WriterProcess
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore", "field_sql", "micros", "sql_literal"]
 
 _T = TypeVar("_T")
 _BATCH = 5000
+#: Writes of at least this many events go through the writer process, in chunks of _CHUNK
+#: (each one transaction): the child inserts one while this process prepares the next.
+_PROCESS_MIN = 2000
+_CHUNK = 2500
 #: Ingest ranges up to this many events are read by seq (see SqliteStore._where).
 _NARROW_RANGE = 100_000
 _ALERT_BATCH = 500
@@ -62,10 +72,15 @@ _DELETE_CHUNK = 2000
 #: (each retry restarts the whole, idempotent, batch) before it gives up with a StoreError.
 _BUSY_MS = 5000
 _RETRY_SECONDS = 300.0
-#: Non-ASCII code points whose fold is ASCII (U+0130 -> i, U+212A KELVIN SIGN -> k): a text
-#: holding one may match a folded ASCII phrase that lower() (ASCII only) cannot find in it.
-_ASCII_FOLDING = "".join(chr(c) for c in range(0x80, 0x110000)
-                         if not 0xD800 <= c < 0xE000 and fold(chr(c)).isascii())
+@functools.cache
+def _ascii_folding() -> str:
+    """Non-ASCII code points whose fold is ASCII (U+0130 -> i, U+212A KELVIN SIGN -> k): a text
+    holding one may match a folded ASCII phrase that lower() (ASCII only) cannot find in it.
+    Worked out on first use (a pass over every code point: half a second of every process that
+    imports the store, the ingest writer's included, when done at import)."""
+    return "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000 and fold(chr(c)).isascii())
+
+
 _ASCII_RUN = re.compile("[\x00-\x7f]+")
 
 
@@ -103,8 +118,11 @@ class SqliteStore(Store):
 
     kind = "sqlite"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, writer_process: bool = True) -> None:
         self.path = Path(path)
+        #: Whether large writes go through a writer process (govsoc.store.sqlite_writer).
+        self._writer_wanted = writer_process
+        self._writer: WriterProcess | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
@@ -160,7 +178,36 @@ class SqliteStore(Store):
     # -- writing -----------------------------------------------------------------------------
     def write(self, events: Iterable[Event]) -> WriteReceipt:
         """Insert events in batches; ids already present are counted as duplicates. Values are
-        coerced to their ECS types and stamped with ``event.ingested`` (govsoc.core.coercion)."""
+        coerced to their ECS types and stamped with ``event.ingested`` (govsoc.core.coercion).
+        A large write is inserted by the writer process (govsoc.store.sqlite_writer): this one
+        coerces the events, a chunk at a time, while the child splits and inserts the chunk
+        before. Either way it returns once every row is committed."""
+        events = events if isinstance(events, list) else list(events)
+        writer = self._writer_for(len(events))
+        if writer is None:
+            return self._write_here(events)
+        receipt, chunk, rejected = WriteReceipt(), [], []
+        ingested = format_timestamp(datetime.now(UTC))
+        try:
+            for event in events:
+                try:
+                    chunk.append(coerce_event(event, ingested))
+                except (TypeError, ValueError) as e:
+                    rejected.append((event.id, f"not storable: {e}"))
+                    continue
+                if len(chunk) >= _CHUNK:
+                    writer.send(chunk)
+                    chunk = []
+            if chunk:
+                writer.send(chunk)
+            receipt = writer.wait()
+        except StoreError:
+            if not writer.alive():
+                self._stop_writer()  # the next large write starts a new one
+            raise
+        return receipt + WriteReceipt(rejected=tuple(rejected))
+
+    def _write_here(self, events: list[Event]) -> WriteReceipt:
         receipt = WriteReceipt()
         batch: list[Prepared] = []
         rejected: list[tuple[str, str]] = []
@@ -178,6 +225,43 @@ class SqliteStore(Store):
         if batch:
             receipt += self._insert(batch)
         return receipt + WriteReceipt(rejected=tuple(rejected))
+
+    def _writer_for(self, events: int) -> WriterProcess | None:
+        """The writer process for a write of ``events`` events (started on the first large
+        write), or None: small writes are inserted here (a process costs its start-up once)."""
+        if events < _PROCESS_MIN or not self._writer_wanted:
+            return None
+        if self._writer is not None and not self._writer.alive():  # ended between writes: replace it
+            self._stop_writer()
+        if self._writer is None:
+            try:
+                self._writer = WriterProcess(self.path)
+            except OSError:  # no interpreter to start (embedded, frozen): write here
+                self._writer_wanted = False
+        return self._writer
+
+    @property
+    def writer_pid(self) -> int | None:
+        """The process id of the writer process while one runs (started by the first large
+        write), else None."""
+        return self._writer.pid if self._writer is not None and self._writer.alive() else None
+
+    def _stop_writer(self) -> None:
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            writer.close()
+
+    def insert_coerced(self, rows: list[Coerced]) -> WriteReceipt:
+        """Split and insert events another process's write coerced (the writer process's
+        work)."""
+        batch: list[Prepared] = []
+        rejected: list[tuple[str, str]] = []
+        for row in rows:
+            try:
+                batch.append(split_row(row))
+            except (TypeError, ValueError) as e:
+                rejected.append((id_text(row[0]), f"not storable: {e}"))
+        return self._insert(batch) + WriteReceipt(rejected=tuple(rejected))
 
     def _insert(self, batch: list[Prepared]) -> WriteReceipt:
         def dictionaries() -> dict[tuple[str, ...], tuple[int, bytes]]:
@@ -532,7 +616,8 @@ class SqliteStore(Store):
             raise StoreError(f"state write failed: {e}", location=Location(path=str(self.path))) from e
 
     def close(self) -> None:
-        """Close the database."""
+        """Stop the writer process (after it committed what it was sent) and close the database."""
+        self._stop_writer()
         self._db.close()
 
 
@@ -574,7 +659,7 @@ def _text_sql(text: str) -> tuple[str, list[Any]]:
     The exact test folds every candidate in Python; a native prefilter picks the candidates
     first and provably keeps every match: the folded phrase's longest ASCII run must be in the
     ASCII-lowered message (fold maps each code point to one code point, and an ASCII one only
-    from ASCII or from the few code points of _ASCII_FOLDING, which admit a message on their own).
+    from ASCII or from the few code points of _ascii_folding(), which admit a message on their own).
     The prefilter reads the text that holds the message (its own column, or event.original, of
     which it is then a part), so that no message is cut out of a row that fails it.
     """
@@ -585,5 +670,5 @@ def _text_sql(text: str) -> tuple[str, list[Any]]:
         return exact, [folded]
     holder = f"coalesce(message_text, {ORIGINAL})"
     return (f"(instr(lower({holder}), ?) > 0 OR {holder} GLOB ?) AND {exact}",
-            [run.lower(), f"*[{_ASCII_FOLDING}]*", folded])
+            [run.lower(), f"*[{_ascii_folding()}]*", folded])
 

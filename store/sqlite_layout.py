@@ -64,15 +64,17 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
+import orjson
+
 from govsoc.core.coercion import clean_text, coerce_fields
 from govsoc.core.ecs import HOT, INDEXED, field_type
 from govsoc.core.event import Event
 
 __all__ = [
-    "COLUMNS", "FIELD_FUNCTION", "ID_TEXT", "INDEXES", "JSON_FUNCTION", "MESSAGE",
+    "COLUMNS", "Coerced", "FIELD_FUNCTION", "ID_TEXT", "INDEXES", "JSON_FUNCTION", "MESSAGE",
     "ORIGINAL", "SCHEMA_VERSION", "SELECT", "TABLES", "TIMESTAMP_TEXT", "Prepared", "RowCodec",
-    "column_fields_under", "field_call", "id_key", "id_text", "insert_sql", "micros", "prepare", "quote_ident",
-    "register_layout_functions", "split_fields", "timestamp",
+    "coerce_event", "column_fields_under", "field_call", "id_key", "id_text", "insert_sql", "micros", "prepare",
+    "quote_ident", "register_layout_functions", "split_fields", "split_row", "timestamp",
 ]
 
 SCHEMA_VERSION: Final = 4
@@ -223,7 +225,7 @@ class RowCodec:
         the shape had last. Runs inside a write transaction; :meth:`remember` the new ones once
         it committed."""
         counts: dict[tuple[str, ...], int] = {}
-        first: dict[tuple[str, ...], str] = {}
+        first: dict[tuple[str, ...], bytes] = {}
         for item in batch:
             shape = item[7]
             if shape is not None:
@@ -237,7 +239,7 @@ class RowCodec:
             if known is not None and (count < _OWN_ZDICT_ROWS or len(made) >= _MAX_NEW_ZDICTS):
                 chosen[shape] = known
             elif len(made) < _MAX_NEW_ZDICTS:
-                zdict = first[shape].encode("utf-8")[-_ZDICT_BYTES:]
+                zdict = first[shape][-_ZDICT_BYTES:]
                 codec_id = self._db.execute("INSERT INTO codecs (zdict) VALUES (?)", (zdict,)).lastrowid
                 assert codec_id is not None
                 chosen[shape] = made[shape] = (codec_id, zdict)
@@ -267,7 +269,7 @@ class RowCodec:
             if type(original) is str:
                 zdict += original.encode("utf-8")
             packer = compressobj(_LEVEL, zlib.DEFLATED, _WBITS, _MEMLEVEL, zlib.Z_DEFAULT_STRATEGY, zdict)
-            blob = packer.compress(rest.encode("utf-8")) + packer.flush()
+            blob = packer.compress(rest) + packer.flush()
             out.append((mask, (key, ts, dataset, *head, codec_id, blob, *hot)))
         return out
 
@@ -368,8 +370,8 @@ class RowCodec:
 _ABSENT: Final = object()
 #: An event ready for its row: id key, ts, dataset, (event.original, message_at, message_len,
 #: message_text), the mask of the HOT columns it has, their values, the remaining fields' JSON
-#: and their names (the shape that picks a compression dictionary).
-Prepared = tuple[bytes | str, int, str, tuple[Any, ...], int, tuple[Any, ...], str | None, tuple[str, ...] | None]
+#: (UTF-8) and their names (the shape that picks a compression dictionary).
+Prepared = tuple[bytes | str, int, str, tuple[Any, ...], int, tuple[Any, ...], bytes | None, tuple[str, ...] | None]
 
 
 def _flatten(value: Mapping[str, Any], prefix: str) -> Iterator[tuple[str, Any]]:
@@ -404,7 +406,7 @@ def insert_sql(mask: int, *, with_seq: bool = False) -> str:
     return f"{verb} INTO events ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
 
 
-def split_fields(fields: dict[str, Any]) -> tuple[tuple[Any, ...], int, tuple[Any, ...], str | None,
+def split_fields(fields: dict[str, Any]) -> tuple[tuple[Any, ...], int, tuple[Any, ...], bytes | None,
                                                    tuple[str, ...] | None]:
     """A coerced event's fields as its row: (event.original, message_at, message_len,
     message_text), the mask and values of its HOT columns, and the JSON and names of the
@@ -440,7 +442,20 @@ def split_fields(fields: dict[str, Any]) -> tuple[tuple[Any, ...], int, tuple[An
     head = (original, message_at, message_len, message_text)
     if not fields:
         return head, mask, tuple(values), None, None
-    return head, mask, tuple(values), _dumps(fields), tuple(fields)
+    return head, mask, tuple(values), _document(fields), tuple(fields)
+
+
+def _document(fields: dict[str, Any]) -> bytes:
+    """The remaining fields' JSON as UTF-8: orjson's (the json module's text, a few times
+    faster), else json's where orjson would differ: an integer beyond 64 bits or a key that is
+    not text (refused), NaN or infinity (written as null; a null is rare enough here to look
+    again). A lone surrogate (coercion replaces them) raises UnicodeEncodeError, a ValueError:
+    the event is refused, not the batch."""
+    try:
+        text = orjson.dumps(fields)
+    except orjson.JSONEncodeError:
+        return _dumps(fields).encode("utf-8")
+    return _dumps(fields).encode("utf-8") if b"null" in text else text
 
 
 #: (place among the HOT columns, HOT field).
@@ -464,11 +479,27 @@ TIMESTAMP_TEXT: Final = ("strftime('%Y-%m-%dT%H:%M:%S', (ts - ((ts % 1000000) + 
 def prepare(event: Event, ingested: str) -> Prepared:
     """An event coerced (govsoc.core.coercion), stamped with ``event.ingested`` and split into
     its row; ValueError (or TypeError) when it cannot be stored."""
+    return split_row(coerce_event(event, ingested))
+
+
+#: An event coerced for its row: id key, ts, dataset and its coerced, stamped fields.
+Coerced = tuple[bytes | str, int, str, dict[str, Any]]
+
+
+def coerce_event(event: Event, ingested: str) -> Coerced:
+    """The first half of :func:`prepare`: the event's values coerced and checked, stamped with
+    ``event.ingested``; ValueError (or TypeError) when it cannot be stored."""
     fields = coerce_fields(event.fields)
     fields["event.ingested"] = ingested
     check_nesting(fields)
-    return (id_key(clean_text(event.id)), micros(event.timestamp), clean_text(event.dataset),
-            *split_fields(fields))
+    return id_key(clean_text(event.id)), micros(event.timestamp), clean_text(event.dataset), fields
+
+
+def split_row(coerced: Coerced) -> Prepared:
+    """The second half of :func:`prepare`: a coerced event split into its row (its fields are
+    consumed); TypeError when a value has no JSON form."""
+    key, ts, dataset, fields = coerced
+    return (key, ts, dataset, *split_fields(fields))
 
 
 def check_nesting(fields: Mapping[str, Any]) -> None:

@@ -1,0 +1,144 @@
+"""The SQLite store's writer process (govsoc.store.sqlite_writer): a large write is inserted by
+a child process and must store exactly what the same write stores in-process, count duplicates
+and refusals the same way, and survive the child's death without losing or doubling events."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from govsoc.core.errors import StoreError
+from govsoc.core.event import Event, make_id
+from govsoc.store.base import Query
+from govsoc.store.sqlite import SqliteStore
+
+T0 = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
+#: Above the size at which a write goes through the writer process (sqlite._PROCESS_MIN), and
+#: not a multiple of its chunk, so that the last chunk is a short one.
+LARGE = 2_600
+
+
+def events(count: int, start: int = 0) -> list[Event]:
+    """Events of several shapes (dictionary per shape), with the values coercion changes or
+    sets aside, a lone surrogate, and every 500th one not storable (a field under a value)."""
+    made = []
+    for n in range(start, start + count):
+        line = f"Mar  4 12:00:{n % 60:02d} h{n % 5} sshd[{n}]: Failed password for u{n % 13} from 10.0.{n % 250}.1"
+        fields: dict[str, Any] = {"event.original": line, "message": line[28:], "host.name": f"h{n % 5}",
+                                  "user.name": f"u{n % 13}", "source.ip": f"10.0.{n % 250}.1",
+                                  "event.category": ["authentication"], "process.pid": str(n)}
+        if n % 3 == 1:
+            fields["source.bytes"] = "abc" if n % 2 else n  # a misfit set aside, or a number
+        if n % 7 == 2:
+            fields["message"] = "bad \ud83d half"  # replaced, the original kept
+        if n % 500 == 499:
+            fields.update({"labels": 1, "labels.x": "y"})  # refused: "labels.x" under a value
+        made.append(Event(id=make_id("writer", n), timestamp=T0 + timedelta(seconds=n), dataset="test.writer",
+                          fields=fields))
+    return made
+
+
+def documents(store: SqliteStore) -> dict[str, dict[str, Any]]:
+    """Every stored event as its document, less the write time."""
+    found = {}
+    for event in store.search(Query()):
+        doc = event.to_document()
+        doc["event"].pop("ingested")
+        found[event.id] = doc
+    return found
+
+
+def storable(batch: list[Event]) -> int:
+    return sum("labels" not in e.fields for e in batch)
+
+
+def test_a_large_write_stores_in_the_writer_process_what_a_write_here_stores(tmp_path: Path) -> None:
+    batch = events(LARGE)
+    refused = {e.id for e in batch if "labels" in e.fields}
+    child, here = SqliteStore(tmp_path / "child.db"), SqliteStore(tmp_path / "here.db", writer_process=False)
+    try:
+        receipt = child.write(batch)
+        assert child.writer_pid is not None and child.writer_pid != os.getpid()
+        assert here.write(batch) == receipt
+        assert (receipt.created, receipt.duplicates) == (storable(batch), 0)
+        assert {event_id for event_id, _ in receipt.rejected} == refused
+        assert here.writer_pid is None
+        assert documents(child) == documents(here)
+        # the same batch again: every storable event is a duplicate
+        again = child.write(batch)
+        assert (again.created, again.duplicates, len(again.rejected)) == (0, storable(batch), len(refused))
+    finally:
+        child.close()
+        here.close()
+
+
+def test_a_small_write_starts_no_process(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "events.db")
+    try:
+        assert store.write(events(10)).created == 10
+        assert store.writer_pid is None
+    finally:
+        store.close()
+
+
+def _kill(store: SqliteStore, pid: int) -> None:
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while store.writer_pid == pid and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def test_a_writer_killed_between_writes_is_replaced(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "events.db")
+    try:
+        first_batch, second_batch = events(LARGE), events(LARGE, start=LARGE)
+        store.write(first_batch)
+        first = store.writer_pid
+        assert first is not None
+        _kill(store, first)
+        assert store.write(second_batch).created == storable(second_batch)
+        assert store.writer_pid not in (None, first)
+        assert store.count(Query()) == storable(first_batch) + storable(second_batch)
+    finally:
+        store.close()
+
+
+def _kill_once_committed(path: Path, before: int, pid: int) -> None:
+    """SIGKILL the writer once its first chunk of the write is committed (read on a connection
+    of this test's own)."""
+    db = sqlite3.connect(path)
+    try:
+        deadline = time.monotonic() + 120
+        while db.execute("SELECT COUNT(*) FROM events").fetchone()[0] <= before and time.monotonic() < deadline:
+            time.sleep(0.005)
+    finally:
+        db.close()
+    os.kill(pid, signal.SIGKILL)
+
+
+def test_a_writer_killed_during_a_write_fails_it_and_the_retry_stores_it_once(tmp_path: Path) -> None:
+    batch, warm = events(20_000), events(LARGE, start=100_000)
+    store = SqliteStore(tmp_path / "events.db")
+    try:
+        store.write(warm)  # the writer runs
+        pid = store.writer_pid
+        assert pid is not None
+        killer = threading.Thread(target=_kill_once_committed, args=(tmp_path / "events.db", storable(warm), pid))
+        killer.start()
+        with pytest.raises(StoreError, match="writer process"):
+            store.write(batch)
+        killer.join()
+        assert 0 < store.count(Query()) - storable(warm) < storable(batch)  # some chunks were committed
+        receipt = store.write(batch)  # what the pipeline does: the batch again (from its spool)
+        assert receipt.created + receipt.duplicates == storable(batch)
+        assert store.count(Query()) == storable(batch) + storable(warm)
+    finally:
+        store.close()
