@@ -7,7 +7,8 @@ and what they say becomes ECS fields on the flow event:
   resumed, established, next_protocol, server.hash.sha256 and server.x509.*), with every
   certificate of the chain under ``govsoc.tls.chain`` (TLCP sends a signing and an encryption
   certificate) and Zeek's version label in ``govsoc.tls.zeek_version``;
-* SSH banners and negotiated algorithms: ``govsoc.ssh.*`` (ECS has no ssh field set);
+* SSH banners and negotiated algorithms: ``ssh.*`` as Zeek's ssh.log names them (ECS has no ssh
+  field set; crypto_eval reads these names);
 * DNS: the first query and its answer, ``dns.*``; HTTP: the first request and response,
   ``http.*``, ``url.*``, ``user_agent.original``.
 
@@ -165,7 +166,7 @@ def _ssh(client: bytes, server: bytes) -> dict[str, Any]:
                         ("cipher_alg", facts.cipher_alg), ("mac_alg", facts.mac_alg),
                         ("compression_alg", facts.compression_alg), ("host_key", facts.host_key)):
         if value is not None:
-            fields["govsoc.ssh." + name] = value if isinstance(value, (int, str)) else str(value)
+            fields["ssh." + name] = value if isinstance(value, (int, str)) else str(value)
     return fields
 
 

@@ -15,7 +15,7 @@ from govsoc.collectors.pipeline import IngestOptions
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
 
-from .zeek_log import read_zeek_log
+from .test_zeek_agreement import zeek_rows
 
 
 def test_govsoc_ingest_finds_a_pcap_by_its_magic_and_stores_it_once(corpus: Path, tmp_path: Path,
@@ -27,7 +27,8 @@ def test_govsoc_ingest_finds_a_pcap_by_its_magic_and_stores_it_once(corpus: Path
     monkeypatch.setenv("GOVSOC_HOME", str(tmp_path / "home"))
     for name in ("GOVSOC_CONFIG", "GOVSOC_ES_URL"):
         monkeypatch.delenv(name, raising=False)
-    connections = len(read_zeek_log(corpus / "zeek" / "baselines" / "scripts.base.protocols.ssh.basic" / "conn.log"))
+    baseline = corpus / "zeek" / "baselines" / "scripts.base.protocols.ssh.basic" / "conn.log"
+    connections = len(zeek_rows(baseline, "zeek-tsv"))
     assert main(["ingest", str(trace)]) == 0
     assert f"{connections} records, {connections} accepted ({connections} new" in capsys.readouterr().out
     assert main(["ingest", str(trace)]) == 0
@@ -42,7 +43,7 @@ def test_flow_events_carry_zeeks_counts_as_ecs(corpus: Path, tmp_path: Path) -> 
     trace = corpus / "zeek" / "traces" / "ssh" / "ssh.pcap"
     store = SqliteStore(tmp_path / "events.db")
     Pipeline(store, data_dir=tmp_path / "data").ingest_file(trace, IngestOptions(parser=None))
-    rows = read_zeek_log(corpus / "zeek" / "baselines" / "scripts.base.protocols.ssh.basic" / "conn.log")
+    rows = zeek_rows(corpus / "zeek" / "baselines" / "scripts.base.protocols.ssh.basic" / "conn.log", "zeek-tsv")
     row = next(r for r in rows if r["conn_state"] == "SF" and r["proto"] == "tcp")
     (event,) = store.search(Query(terms={"source.port": (int(row["id.orig_p"]),),
                                          "source.ip": (row["id.orig_h"],)}))

@@ -17,8 +17,7 @@ import pytest
 
 from govsoc.collectors.flows.assemble import FlowAssembler
 from govsoc.collectors.flows.table import Flow
-
-from .zeek_log import read_zeek_log
+from govsoc.collectors.zeek import read_log
 
 PROTO = {6: "tcp", 17: "udp", 1: "icmp", 58: "icmp"}
 CORE = ("orig_pkts", "resp_pkts", "orig_ip_bytes", "resp_ip_bytes", "orig_bytes", "resp_bytes", "conn_state")
@@ -62,7 +61,7 @@ def compare(corpus: Path, entry: dict[str, object]) -> tuple[int, int, list[str]
     root = corpus / "zeek"
     baselines = entry["baselines"]
     assert isinstance(baselines, dict)
-    rows = read_zeek_log(root / str(baselines["conn"]))
+    rows = zeek_rows(root / str(baselines["conn"]), "zeek-tsv")
     ours = _ours(root / str(entry["trace"]))
     agree, problems, histories = 0, [], []
     for row in rows:
@@ -81,6 +80,36 @@ def compare(corpus: Path, entry: dict[str, object]) -> tuple[int, int, list[str]
             histories.append(f"{key}: history {row.get('history')} / {mine['history']}")
     problems += [f"extra {key}" for key, left in ours.items() for _ in left]
     return agree, len(rows), problems, histories
+
+
+def zeek_rows(path: Path, form: str) -> list[dict[str, str]]:
+    """A Zeek baseline's rows through govsoc.collectors.zeek.read_log, values as Zeek prints
+    them ("-" unset, T/F, sets joined with commas), so they compare with govsoc's as text. A
+    zeek-cut baseline names its columns in its first row."""
+    columns: tuple[str, ...] = ()
+    if form == "zeek-cut":
+        with path.open(encoding="utf-8") as handle:
+            first = next(line for line in handle if line.strip() and not line.startswith("#"))
+            columns = tuple(first.rstrip("\n").split("\t"))
+    rows = []
+    for row in read_log(path, canonified=True, columns=columns):
+        text = {key: _text(value) for key, value in row.items() if key != "_path"}
+        if columns and tuple(text) == columns and list(text.values()) == list(columns):
+            continue  # the zeek-cut header row
+        rows.append(text)
+    return rows
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "T" if value else "F"
+    if isinstance(value, float):
+        return f"{value:.6f}"
+    if isinstance(value, list | tuple | set):
+        return ",".join(str(v) for v in value) if value else "(empty)"
+    return str(value)
 
 
 def _entries() -> list[dict[str, object]]:

@@ -16,15 +16,16 @@ import pytest
 from govsoc.collectors.flows.assemble import FlowAssembler
 from govsoc.collectors.flows.ecs import flow_fields
 
-from .zeek_log import read_zeek_log
+from .test_zeek_agreement import zeek_rows
 
 #: log -> (Zeek column, govsoc field, how Zeek writes govsoc's value)
 COLUMNS: dict[str, tuple[tuple[str, str, Any], ...]] = {
     "ssl": (("version", "govsoc.tls.zeek_version", str), ("cipher", "tls.cipher", str),
             ("server_name", "tls.client.server_name", str), ("established", "tls.established", lambda v: "TF"[not v])),
-    "ssh": (("client", "govsoc.ssh.client", str), ("server", "govsoc.ssh.server", str),
-            ("cipher_alg", "govsoc.ssh.cipher_alg", str), ("kex_alg", "govsoc.ssh.kex_alg", str),
-            ("host_key_alg", "govsoc.ssh.host_key_alg", str), ("mac_alg", "govsoc.ssh.mac_alg", str)),
+    "ssh": (("client", "ssh.client", str), ("server", "ssh.server", str), ("version", "ssh.version", str),
+            ("cipher_alg", "ssh.cipher_alg", str), ("kex_alg", "ssh.kex_alg", str),
+            ("host_key_alg", "ssh.host_key_alg", str), ("mac_alg", "ssh.mac_alg", str),
+            ("compression_alg", "ssh.compression_alg", str)),
     "dns": (("query", "dns.question.name", str), ("qtype_name", "dns.question.type", str),
             ("rcode_name", "dns.response_code", str)),
     "http": (("method", "http.request.method", str), ("status_code", "http.response.status_code", str),
@@ -57,7 +58,7 @@ def compare(corpus: Path, entry: dict[str, Any], log: str) -> tuple[int, int, li
     seen: set[tuple[str, str, str, str]] = set()
     agree = total = 0
     problems: list[str] = []
-    for row in read_zeek_log(root / entry["baselines"][log]):
+    for row in zeek_rows(root / entry["baselines"][log], entry["baseline_formats"][log]):
         if "id.orig_h" not in row:
             continue
         key = (row["id.orig_h"], row["id.orig_p"], row["id.resp_h"], row["id.resp_p"])
