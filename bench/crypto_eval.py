@@ -4,7 +4,8 @@ endpoints probed one at a time, in the same run.
     python -m bench.crypto_eval                    # 256 endpoints, concurrency 128
     python -m bench.crypto_eval --endpoints 64     # quicker
 
-A separate server process (this module with --serve) listens on the endpoints: Python ssl
+Separate server processes (this module with --serve; two by default, --servers) listen on the
+endpoints: Python ssl
 servers (TLS 1.2 and 1.3, RSA), the TLCP / TLS 1.3-SM test server's answers (tests/servers;
 dual mode, real SM2 certificates from openssl) and cleartext telnet/FTP greetings, in the
 proportions 5 : 2 : 1. Every endpoint gets the probes its protocol calls for (TLS versions,
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import resource
 import ssl
 import subprocess
 import sys
@@ -57,7 +59,7 @@ async def _hello(reader: asyncio.StreamReader) -> tuple[int, tls.ClientHello, by
         data += chunk
 
 
-async def _serve(count: int) -> None:
+async def _serve(count: int, offset: int) -> None:
     sys.path.insert(0, str(ROOT))
     from tests.servers.certs import make_cert, make_sm2_cert, sm2_private_scalar
     from tests.servers.tlcp_server import SmServerConfig, answer
@@ -99,7 +101,7 @@ async def _serve(count: int) -> None:
         writer.close()
 
     endpoints = []
-    for index in range(count):
+    for index in range(offset, offset + count):
         kind = ("tls", "tls", "tls", "tls", "tls", "sm", "sm", "ftp")[index % 8]
         if kind == "tls":
             server = await asyncio.start_server(tls_conn, "127.0.0.1", 0, ssl=ctx, backlog=256)
@@ -132,16 +134,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--endpoints", type=int, default=256)
     parser.add_argument("--concurrency", type=int, default=128)
+    parser.add_argument("--servers", type=int, default=2,
+                        help="server processes the endpoints are spread over (256 endpoints are many hosts)")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--offset", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        asyncio.run(_serve(args.serve))
+        asyncio.run(_serve(args.serve, args.offset))
         return
-    server = subprocess.Popen([sys.executable, "-m", "bench.crypto_eval", "--serve", str(args.endpoints)],
-                              cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    share = -(-args.endpoints // args.servers)
+    servers = [subprocess.Popen([sys.executable, "-m", "bench.crypto_eval", "--offset", str(start),
+                                 "--serve", str(min(share, args.endpoints - start))],
+                                cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+               for start in range(0, args.endpoints, share)]
     try:
-        assert server.stdout is not None
-        endpoints = json.loads(server.stdout.readline())
+        endpoints = []
+        for server in servers:
+            assert server.stdout is not None
+            endpoints += json.loads(server.stdout.readline())
         protocols = {"tls": "https", "sm": "tlcp"}
         targets = [Target(host="127.0.0.1", port=e["port"], protocol=protocols.get(e["kind"], "tcp"))
                    for e in endpoints]
@@ -150,26 +160,31 @@ def main() -> None:
         for mode, concurrency in (("sequential", 1), ("concurrent", args.concurrency)):
             with progress() as bar:  # shown on a terminal only, as in `govsoc crypto-eval`
                 task = bar.add_task(f"{mode} probes", total=len(targets))
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.process_time()
                 reports = run_probes(targets, concurrency=concurrency, question_timeout=3.0, endpoint_timeout=60.0,
                                      on_done=lambda _r, t=task: bar.advance(t))  # type: ignore[misc]
                 seconds = time.perf_counter() - started
+                cpu = time.process_time() - cpu
             found[mode] = [_recognised(r) for r in reports]
-            rows.append((mode, concurrency, seconds, Counter(found[mode])))
+            rows.append((mode, concurrency, seconds, cpu, Counter(found[mode])))
         same = found["sequential"] == found["concurrent"]
-        print(f"{'run':<12}{'conc.':>6}{'endpoints':>10}{'seconds':>9}{'endp/s':>8}  recognised")
-        for mode, concurrency, seconds, counts in rows:
+        print(f"{'run':<12}{'conc.':>6}{'endpoints':>10}{'seconds':>9}{'probe CPU s':>12}{'endp/s':>8}  recognised")
+        for mode, concurrency, seconds, cpu, counts in rows:
             summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
             rate = len(targets) / seconds
-            print(f"{mode:<12}{concurrency:>6}{len(targets):>10}{seconds:>9.2f}{rate:>8.1f}  {summary}")
+            print(f"{mode:<12}{concurrency:>6}{len(targets):>10}{seconds:>9.2f}{cpu:>12.2f}{rate:>8.1f}  {summary}")
         speedup = rows[0][2] / rows[1][2]
         target_ok = rows[1][2] < 10.0 if len(targets) >= 256 else None
         print(f"speed-up {speedup:.1f}x; same protocol found on every endpoint: {same}; "
               f"target (256 endpoints < 10 s): {'met' if target_ok else 'not met' if target_ok is False else 'n/a'}")
     finally:
-        if server.stdin:
-            server.stdin.close()
-        server.wait(timeout=30)
+        for server in servers:
+            if server.stdin:
+                server.stdin.close()
+            server.wait(timeout=30)
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(f"server processes' CPU over both runs: {used.ru_utime + used.ru_stime:.2f} s "
+          f"(the probes' own CPU is the table's column; the rest of the wall time is the machine's other load)")
 
 
 if __name__ == "__main__":
