@@ -82,7 +82,7 @@ async def _serve(count: int, offset: int) -> None:
     async def sm_conn(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             got = await asyncio.wait_for(_hello(reader), 5)
-            flight = answer(config, *got) if got else b""
+            flight = answer(config, *got[:3]) if got else b""
             if flight:
                 writer.write(flight)
                 await writer.drain()

@@ -10,6 +10,8 @@ shared/reference/crypto-eval.md's appendix says real SM implementations do:
   in 0x0101 records. Any other extension: close with no bytes. No SM suite: fatal
   insufficient_security in a 0x0101 record.
 - A TLS hello to a TLCP-only server: fatal protocol_version in a 0x0101 record (15 0101 0002 02 46).
+  In mode "tls+tlcp" (a gateway that switches on the hello's version) it goes to Python's ssl
+  module instead, so the port speaks both TLS and TLCP.
 - TLS 1.3 hello with TLS_SM4_GCM_SM3, supported_groups {curveSM2}, signature_algorithms
   {sm2sig_sm3}: an empty key_share gets a HelloRetryRequest for curveSM2; a valid 65-byte SM2
   point gets a ServerHello (0x0303, 0x00C6, key_share curveSM2), a ChangeCipherSpec and the
@@ -25,6 +27,7 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,13 +47,15 @@ TLCP_EXTENSIONS_ACCEPTED = {0, 10, 13}
 
 @dataclass(frozen=True)
 class SmServerConfig:
-    mode: str  # "tlcp", "tls13sm" or "dual"
+    mode: str  # "tlcp", "tls13sm", "dual" (TLCP + TLS 1.3-SM) or "tls+tlcp" (TLCP, else Python's TLS)
     sign_cert: bytes
     enc_cert: bytes
     sign_key: int
+    tls: ssl.SSLContext | None = None  # the international TLS side of "tls+tlcp"
 
 
-def _read_hello(conn: socket.socket) -> tuple[int, tls.ClientHello, bytes] | None:
+def _read_hello(conn: socket.socket) -> tuple[int, tls.ClientHello, bytes, bytes] | None:
+    """(record version, hello, hello body, every byte read) of the first ClientHello."""
     data = b""
     while True:
         try:
@@ -60,7 +65,7 @@ def _read_hello(conn: socket.socket) -> tuple[int, tls.ClientHello, bytes] | Non
         for kind, body in tls.iter_handshakes(records):
             if kind == 1:
                 try:
-                    return records[0].version, tls.parse_client_hello(body), body
+                    return records[0].version, tls.parse_client_hello(body), body, data
                 except ParseError:
                     return None
         chunk = conn.recv(65536)
@@ -179,12 +184,34 @@ def answer(config: SmServerConfig, record_version: int, hello: tls.ClientHello, 
     TLS 1.3 transcript); empty: close without a byte."""
     is_tlcp = TLCP_VERSION in (record_version, hello.version)
     if is_tlcp:
-        return _tlcp_flight(config, hello) if config.mode in ("tlcp", "dual") else b""
+        return _tlcp_flight(config, hello) if config.mode in ("tlcp", "dual", "tls+tlcp") else b""
     if 0x0304 in hello.supported_versions and config.mode in ("tls13sm", "dual"):
         return _tls13_flight(config, hello, raw_body)
     if config.mode == "tlcp":
         return tls.encode_record(21, TLCP_VERSION, b"\x02\x46")
     return b""
+
+
+def _relay_tls(conn: socket.socket, config: SmServerConfig, first: bytes) -> None:
+    """Answer an international TLS hello with Python's ssl module over memory BIOs."""
+    assert config.tls is not None
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls_side = config.tls.wrap_bio(incoming, outgoing, server_side=True)
+    incoming.write(first)
+    for _ in range(10):
+        try:
+            tls_side.do_handshake()
+            conn.sendall(outgoing.read())
+            return
+        except ssl.SSLWantReadError:
+            conn.sendall(outgoing.read())
+            more = conn.recv(65536)
+            if not more:
+                return
+            incoming.write(more)
+        except ssl.SSLError:
+            conn.sendall(outgoing.read())  # the alert, if any
+            return
 
 
 @contextmanager
@@ -194,8 +221,11 @@ def sm_server(config: SmServerConfig) -> Iterator[int]:
     def serve_one(conn: socket.socket) -> None:
         conn.settimeout(5)
         got = _read_hello(conn)
+        if got is not None and config.mode == "tls+tlcp" and TLCP_VERSION not in (got[0], got[1].version):
+            _relay_tls(conn, config, got[3])  # the gateway's "auto-switch": TLS hellos go to a TLS stack
+            return
         if got is not None:
-            flight = answer(config, *got)
+            flight = answer(config, *got[:3])
             if flight:
                 conn.sendall(flight)
                 conn.settimeout(1)

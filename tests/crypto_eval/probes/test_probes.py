@@ -116,6 +116,24 @@ def test_tlcp_and_tls13_sm_recognised(sm_config: SmServerConfig, mode: str, tlcp
         assert t.answer == "closed" and t.with_extensions  # retried with the accepted extensions
 
 
+def test_tls_and_tlcp_on_one_port(sm_config: SmServerConfig, rsa_cert: CertFiles) -> None:
+    """A gateway that switches on the hello's version speaks both; the channel is judged on TLCP."""
+    from govsoc.crypto_eval.checks.channel_view import view_of
+    from govsoc.crypto_eval.probes.runner import probe_endpoint
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(rsa_cert.cert, rsa_cert.key)
+    with sm_server(dataclasses.replace(sm_config, mode="tls+tlcp", tls=context)) as port:
+        report = asyncio.run(probe_endpoint(Target(host="127.0.0.1", port=port, protocol="https"),
+                                            question_timeout=2))
+    assert report.tls is not None and {v.version for v in report.tls.accepted()} == {"TLSv13", "TLSv12"}
+    assert report.tlcp is not None and report.tlcp.supported
+    assert report.tls13_sm is not None and not report.tls13_sm.supported
+    view = view_of(report)
+    assert view.protocol == "TLCP" and "TLS TLSv13" in view.observed
+    assert all(a.klass != "strong" for a in view.algorithms)  # the sound international TLS adds no A gap
+
+
 def test_tlcp_server_without_common_suite(sm_config: SmServerConfig) -> None:
     from govsoc.crypto_eval.probes import tlcp as tlcp_probe
 
