@@ -73,3 +73,17 @@ def test_personal_data_in_plain_http(tmp_path: Path) -> None:
     high = {(f.item, f.object, f.factor) for f in evaluation.high_risk}
     assert ("gbt39786.l3.8.2.c", "10.2.2.2:80", "D") in high
     assert ("gbt39786.l3.8.4.d", "cn_resident_id", "D") in high
+
+
+def test_pcap_flows_to_findings(corpus: Path, tmp_path: Path) -> None:
+    """A real trace through the whole passive path: pcap → flows (TLS facts by collectors.protocols)
+    → store → observation; version and cipher as Zeek's own ssl.log for the trace says."""
+    from govsoc.collectors.pipeline import ingest_file
+
+    trace = corpus / "zeek-tls/traces/tls/tls-conn-with-extensions.pcap"
+    (zeek,) = list(read_log(corpus / "zeek-tls/baselines/scripts.base.protocols.ssl.basic/ssl.log", canonified=True))
+    with SqliteStore(tmp_path / "events.db") as store:
+        ingest_file(trace, parser_id="network.pcap", store=store, data_dir=tmp_path)
+        observations = gather_passive(store, [(zeek["id.resp_h"], zeek["id.resp_p"])])
+    assert [(o.kind, o.get("version"), o.get("cipher")) for o in observations] == [
+        ("tls", zeek["version"], zeek["cipher"])]
