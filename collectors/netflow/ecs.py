@@ -14,10 +14,11 @@ When the exporter samples (v5 header, an options record or the record itself), t
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from govsoc.collectors.community_id import PORT_PROTOCOLS, community_id_packed, packed_address
-from govsoc.collectors.netflow.decoder import FlowRecord
+from govsoc.collectors.netflow.decoder import ExportHeader, FlowRecord
 from govsoc.core.event import format_timestamp
 
 TRANSPORTS = {1: "icmp", 2: "igmp", 6: "tcp", 17: "udp", 47: "gre", 50: "esp", 58: "ipv6-icmp", 132: "sctp"}
@@ -72,29 +73,48 @@ def flow_times(record: FlowRecord, system_init: datetime | None = None) -> tuple
     return None, None
 
 
+@lru_cache(maxsize=256)
+def _header_fields(header: ExportHeader) -> tuple[tuple[str, Any], ...]:
+    """The fields every record of one message shares (formatted once per message)."""
+    fields: list[tuple[str, Any]] = [
+        ("observer.ip", header.exporter.rsplit(":", 1)[0].strip("[]")),
+        ("netflow.exporter.address", header.exporter),
+        ("netflow.exporter.version", header.version),
+        ("netflow.exporter.timestamp", format_timestamp(header.export_time)),
+        ("netflow.exporter.observation_domain_id" if header.version == 10 else "netflow.exporter.source_id",
+         header.domain),
+    ]
+    if header.uptime_ms is not None:
+        fields.append(("netflow.exporter.uptime_millis", header.uptime_ms))
+    return tuple(fields)
+
+
+def _netflow_key(name: str) -> str:
+    key = _KEYS.get(name)
+    if key is None:
+        key = _KEYS[name] = "netflow." + name
+    return key
+
+
+#: element name -> its ``netflow.*`` field (built once per name, not per record)
+_KEYS: dict[str, str] = {}
+
+
 def record_fields(record: FlowRecord, system_init: datetime | None = None) -> dict[str, Any]:
     """The ECS fields of one record (flows and options records alike)."""
-    values, header = record.values, record.header
-    exporter_ip = header.exporter.rsplit(":", 1)[0].strip("[]")
+    values = record.values
     fields: dict[str, Any] = {
         "event.kind": "event" if not record.options else "state",
         "event.category": ["network"],
         "event.type": ["connection"] if not record.options else ["info"],
         "event.module": "netflow",
-        "observer.ip": exporter_ip,
         "netflow.type": "netflow_options" if record.options else "netflow_flow",
-        "netflow.exporter.address": header.exporter,
-        "netflow.exporter.version": header.version,
-        "netflow.exporter.timestamp": format_timestamp(header.export_time),
-        ("netflow.exporter.observation_domain_id" if header.version == 10 else "netflow.exporter.source_id"):
-            header.domain,
     }
-    if header.uptime_ms is not None:
-        fields["netflow.exporter.uptime_millis"] = header.uptime_ms
+    fields.update(_header_fields(record.header))
     if record.template_id:
         fields["netflow.template_id"] = record.template_id
     for name, value in values.items():
-        fields["netflow." + name] = format_timestamp(value) if isinstance(value, datetime) else value
+        fields[_netflow_key(name)] = format_timestamp(value) if isinstance(value, datetime) else value
     if record.options:
         return fields
     _endpoints(values, fields)
