@@ -36,6 +36,8 @@ RECEIVE_BUFFER = 32 << 20
 #: Linux's SO_RCVBUFFORCE (not in Python's socket module): a buffer above net.core.rmem_max,
 #: allowed with CAP_NET_ADMIN.
 _SO_RCVBUFFORCE = 33
+#: The largest UDP payload.
+MAX_DATAGRAM = 65535
 _PROC_TABLES = (Path("/proc/net/udp"), Path("/proc/net/udp6"))
 
 
@@ -127,7 +129,9 @@ class UdpReceiver:
 
     def _run(self) -> None:
         assert self.sock is not None
-        sock, size, counters, handoff = self.sock, self.max_bytes, self.counters, self.handoff
+        # a datagram holds at most 65,535 bytes: a larger limit needs no larger read buffer (recvfrom
+        # allocates its whole size for every datagram)
+        sock, size, counters, handoff = self.sock, min(self.max_bytes, MAX_DATAGRAM), self.counters, self.handoff
         allowed, key, heard = self.rules.allowed, self.key, counters.heard
         receive = sock.recvfrom
         while True:
