@@ -172,3 +172,20 @@ def test_the_prefilter_loses_no_hit() -> None:
             assert SCANNER.scan(value, context) == naive(value, context), value
             assert [h for _, h in SCANNER.scan_many([value], context)] == ([naive(value, context)]
                                                                             if naive(value, context) else [])
+
+
+def test_scan_many_in_chunks_finds_what_scan_finds_one_by_one() -> None:
+    """The chunked gate (join, translate, str.find) against the one-by-one scan, over a mixed
+    list longer than a chunk: positives, negatives, Chinese text, full-width digits, empties."""
+    from govsoc.classification.evaluation import labelled_values
+    from govsoc.classification.scanner import _CHUNK
+
+    values = [i.value for i in labelled_values(seed=4, per_type=20)]
+    values += ["", "a", "１３８１２３４５６７８", "身份证１１０１０５１９４９１２３１００２Ｘ", "x\x1fy",
+               "line\nbreak 13812345678"]
+    values = (values * (_CHUNK // len(values) + 2))[:_CHUNK + 500]
+    for ids in (None, ["cn_resident_id", "cn_mobile", "cn_bank_card", "email", "cn_uscc"]):
+        scanner = Scanner(ids)
+        expected = [(i, h) for i, v in enumerate(values) for h in [scanner.scan(v)] if h]
+        assert list(scanner.scan_many(values)) == expected
+        assert expected  # the list holds hits to find
