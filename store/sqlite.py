@@ -37,20 +37,16 @@ from govsoc.store.sqlite_layout import (
     SCHEMA_VERSION,
     SELECT,
     TABLES,
-    Coerced,
     Prepared,
-    coerce_event,
     field_call,
     id_key,
     id_text,
-    insert_sql,
     micros,
-    prepare,
     register_layout_functions,
-    split_row,
 )
 from govsoc.store.sqlite_migrate import upgrade_rows
 from govsoc.store.sqlite_query import column_sql, create_query_indexes, fold_sql, register_functions
+from govsoc.store.sqlite_rows import Coerced, coerce_event, insert_sql, prepare, split_row
 from govsoc.store.sqlite_writer import WriterProcess
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore", "field_sql", "micros", "sql_literal"]

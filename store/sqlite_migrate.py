@@ -18,7 +18,8 @@ from typing import Any
 
 from govsoc.core.coercion import coerce_fields
 from govsoc.core.event import flatten
-from govsoc.store.sqlite_layout import INDEXES, Prepared, RowCodec, id_key, insert_sql, quote_ident, split_fields
+from govsoc.store.sqlite_layout import INDEXES, Prepared, RowCodec, id_key, quote_ident
+from govsoc.store.sqlite_rows import insert_sql, split_fields
 
 __all__ = ["upgrade_rows"]
 

@@ -4,7 +4,7 @@ Stage: store (issue 11, ingest speed). Everything a write does to an event holds
 the connection: coercing its values, building its row (the JSON of the remaining fields, the
 deflated document), SQLite's B-tree and index updates. A thread cannot share that work with the
 parser, so a large write is split between two processes: the caller coerces the events
-(govsoc.store.sqlite_layout.coerce_event), a chunk at a time, and hands each chunk to a child
+(govsoc.store.sqlite_rows.coerce_event), a chunk at a time, and hands each chunk to a child
 process (:func:`main`, started with the store's path) that owns a second connection to the same
 file and splits, deflates and inserts it (split_row, then the store's insert). While the child
 inserts one chunk the caller coerces the next, and while it inserts the last chunk of a batch
@@ -20,7 +20,7 @@ killed), after committing the chunk in hand.
 
 Protocol, over the child's stdin and a private copy of its stdout: each message is a 4-byte
 big-endian length and a pickle. Parent -> child: a list of coerced events
-(govsoc.store.sqlite_layout.Coerced). Child -> parent, one per chunk: ``(WriteReceipt, None)``
+(govsoc.store.sqlite_rows.Coerced). Child -> parent, one per chunk: ``(WriteReceipt, None)``
 or ``(None, "the error")``. Both ends are the same interpreter and trust each other.
 """
 

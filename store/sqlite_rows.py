@@ -1,0 +1,161 @@
+"""Building the SQLite store's rows: the write half of the layout (govsoc.store.sqlite_layout).
+
+Stage: store. An event becomes a row in two steps, which the writer process
+(govsoc.store.sqlite_writer) runs in two processes: :func:`coerce_event` (values coerced to
+their ECS types, the event stamped and checked) and :func:`split_row` (the row's columns and the
+JSON of the remaining fields, which RowCodec.pack then deflates); :func:`prepare` is both.
+:func:`insert_sql` is the INSERT of a row with a given set of HOT columns.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any, Final
+
+import orjson
+
+from govsoc.core.coercion import clean_text, coerce_fields
+from govsoc.core.ecs import HOT
+from govsoc.core.event import Event
+from govsoc.store.sqlite_layout import ORIGINAL, Prepared, id_key, micros, quote_ident
+
+__all__ = ["Coerced", "check_nesting", "coerce_event", "insert_sql", "prepare", "split_fields", "split_row"]
+
+#: One encoder for every row (json.dumps with arguments builds a new one per call).
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_HOT_IDENTS: Final = tuple(quote_ident(name) for name in HOT)
+
+
+def _column_value(value: Any) -> Any:
+    """What a column holds for a value it cannot hold exactly (json_extract's result)."""
+    if isinstance(value, bool):
+        return int(value)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+_SCALARS: Final = (str, int, float)
+
+
+_HEAD_COLUMNS: Final = ("id", "ts", "dataset", ORIGINAL, "message_at", "message_len", "message_text", "codec", "doc")
+
+
+@functools.lru_cache(maxsize=1024)
+def insert_sql(mask: int, *, with_seq: bool = False) -> str:
+    """The INSERT of rows whose HOT columns are those of ``mask`` (the others stay NULL: binding
+    only what a row has costs half as much as binding every column). ``with_seq``: the seq is
+    given first (an older file's rows keep theirs when copied); else a duplicate id is ignored."""
+    columns = [*(["seq"] if with_seq else []), *_HEAD_COLUMNS,
+               *(ident for slot, ident in enumerate(_HOT_IDENTS) if mask >> slot & 1)]
+    verb = "INSERT" if with_seq else "INSERT OR IGNORE"
+    return f"{verb} INTO events ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+
+
+def split_fields(fields: dict[str, Any]) -> tuple[tuple[Any, ...], int, tuple[Any, ...], bytes | None,
+                                                   tuple[str, ...] | None]:
+    """A coerced event's fields as its row: (event.original, message_at, message_len,
+    message_text), the mask and values of its HOT columns, and the JSON and names of the
+    remaining fields (None when nothing is left). ``fields`` is consumed."""
+    original = fields.pop("event.original", None)
+    message = fields.pop("message", None)
+    message_at = message_len = message_text = None
+    if original is not None and type(original) is not str:
+        fields["event.original"] = original  # kept exactly in doc, as under a HOT name
+        original = _column_value(original)
+    if message is not None:
+        if type(message) is str:
+            if original is not None and original.endswith(message):
+                message_at = len(original) - len(message) + 1
+            elif original is not None and message and (start := original.find(message)) >= 0:
+                message_at, message_len = start + 1, len(message)
+            else:
+                message_text = message
+        else:
+            fields["message"] = message
+            message_text = _column_value(message)
+    mask = 0
+    values: list[Any] = []
+    pop = fields.pop
+    for slot, name in _HOT_SLOTS:
+        value = pop(name, None)
+        if value is not None:
+            if type(value) not in _SCALARS:  # kept exactly in doc; the column holds what SQL saw in version 3
+                fields[name] = value
+                value = _column_value(value)
+            mask |= 1 << slot
+            values.append(value)
+    head = (original, message_at, message_len, message_text)
+    if not fields:
+        return head, mask, tuple(values), None, None
+    return head, mask, tuple(values), _document(fields), tuple(fields)
+
+
+def _document(fields: dict[str, Any]) -> bytes:
+    """The remaining fields' JSON as UTF-8: orjson's (the json module's text, a few times
+    faster), else json's where orjson would differ: an integer beyond 64 bits or a key that is
+    not text (refused), NaN or infinity (written as null; a null is rare enough here to look
+    again). A lone surrogate (coercion replaces them) raises UnicodeEncodeError, a ValueError:
+    the event is refused, not the batch."""
+    try:
+        text = orjson.dumps(fields)
+    except orjson.JSONEncodeError:
+        return _dumps(fields).encode("utf-8")
+    return _dumps(fields).encode("utf-8") if b"null" in text else text
+
+
+#: (place among the HOT columns, HOT field).
+_HOT_SLOTS: Final = tuple(enumerate(HOT))
+
+
+def prepare(event: Event, ingested: str) -> Prepared:
+    """An event coerced (govsoc.core.coercion), stamped with ``event.ingested`` and split into
+    its row; ValueError (or TypeError) when it cannot be stored."""
+    return split_row(coerce_event(event, ingested))
+
+
+#: An event coerced for its row: id key, ts, dataset and its coerced, stamped fields.
+Coerced = tuple[bytes | str, int, str, dict[str, Any]]
+
+
+def coerce_event(event: Event, ingested: str) -> Coerced:
+    """The first half of :func:`prepare`: the event's values coerced and checked, stamped with
+    ``event.ingested``; ValueError (or TypeError) when it cannot be stored."""
+    fields = coerce_fields(event.fields)
+    fields["event.ingested"] = ingested
+    check_nesting(fields)
+    return id_key(clean_text(event.id)), micros(event.timestamp), clean_text(event.dataset), fields
+
+
+def split_row(coerced: Coerced) -> Prepared:
+    """The second half of :func:`prepare`: a coerced event split into its row (its fields are
+    consumed); TypeError when a value has no JSON form."""
+    key, ts, dataset, fields = coerced
+    return (key, ts, dataset, *split_fields(fields))
+
+
+def check_nesting(fields: Mapping[str, Any]) -> None:
+    """ValueError when a field lies under another field's non-object value (``a`` = 1 beside
+    ``a.b``): the nested ECS document, and Elasticsearch, cannot hold both."""
+    names = tuple(fields)
+    pairs = _NESTING.get(names)
+    if pairs is None:
+        if len(_NESTING) > 10_000:  # hostile input with ever new field names: stay bounded
+            _NESTING.clear()
+        present = set(names)
+        pairs = _NESTING[names] = tuple(
+            (name, parent) for name in names if "." in name
+            for parent in _parents(name) if parent in present)
+    for name, parent in pairs:
+        if not isinstance(fields[parent], dict):
+            raise ValueError(f"field {name!r} nests under the value of {parent.rpartition('.')[2]!r}")
+
+
+def _parents(name: str) -> Iterator[str]:
+    parts = name.split(".")
+    for cut in range(1, len(parts)):
+        yield ".".join(parts[:cut])
+
+
+#: Field-name tuple -> (field, parent field) pairs of that shape, worked out once per shape.
+_NESTING: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
