@@ -41,10 +41,14 @@ from govsoc.collectors.flows.table import (
     OTHER_TIMEOUT,
     SAMPLE_BYTES,
     SAMPLE_LIMIT,
+    SAMPLE_MAGIC,
     SAMPLE_PACKETS,
+    SAMPLE_PLAIN,
+    SAMPLE_PORTS,
     SWEEP_SECONDS,
     TIMEOUTS,
     Flow,
+    worth_sampling,
 )
 from govsoc.collectors.flows.tcp import Endpoint, TcpConnection
 
@@ -76,13 +80,17 @@ def available() -> bool:
 
 # rows of the lookup matrix handed to the compiled functions (an argument, not a global: numba would
 # bake a global array into its on-disk cache, which would then outlive a change of the tables)
-K_LIKELY, K_DNS, K_TUNNEL, K_TIMEOUT, K_ANSWER4, K_ANSWER6, K_REPLY4, K_REPLY6 = range(8)
+K_LIKELY, K_DNS, K_TUNNEL, K_TIMEOUT, K_ANSWER4, K_ANSWER6, K_REPLY4, K_REPLY6, K_SAMPLE_PORT, K_MAGIC = range(10)
 K_DNS_TIMEOUT = 256  # column of the time-out row holding DNS's
 
 
 def lookups() -> np.ndarray:
     """The port, time-out and ICMP tables of collectors.flows.table/decode as one matrix."""
-    K = np.zeros((8, 65536), dtype=np.int64)
+    K = np.zeros((10, 65536), dtype=np.int64)
+    K[K_SAMPLE_PORT] = _lookup(SAMPLE_PORTS)
+    for index, magic in enumerate(SAMPLE_MAGIC):
+        K[K_MAGIC, index] = int.from_bytes(magic, "big")
+    K[K_MAGIC, 65535] = len(SAMPLE_MAGIC)
     K[K_LIKELY] = LIKELY
     K[K_DNS] = DNS
     K[K_TUNNEL] = TUNNEL
@@ -117,10 +125,11 @@ for _row, _pairs in enumerate((ICMP4_COUNTERPART, ICMP6_COUNTERPART)):
 TIMEOUT = np.full(256, OTHER_TIMEOUT * NS, dtype=np.int64)
 for _proto, _seconds in TIMEOUTS.items():
     TIMEOUT[_proto] = _seconds * NS
-CSEQ, LIVE, SBYTES, TMO = FLOW_FIELDS, FLOW_FIELDS + 1, FLOW_FIELDS + 2, FLOW_FIELDS + 3
-FLOW_FIELDS += 4
+CSEQ, LIVE, SBYTES, TMO, SMAX = FLOW_FIELDS, FLOW_FIELDS + 1, FLOW_FIELDS + 2, FLOW_FIELDS + 3, FLOW_FIELDS + 4
+FLOW_FIELDS += 5
 # control cells shared by the kernel and Python
-C_FREE, C_DONE, C_SWEEP, C_DELAY, C_CREATED, C_SAMPLES, C_SAMPLE_PACKETS, C_SAMPLE_BYTES, C_SAMPLE_LIMIT = range(9)
+(C_FREE, C_DONE, C_SWEEP, C_DELAY, C_CREATED, C_SAMPLES, C_SAMPLE_PACKETS, C_SAMPLE_BYTES, C_SAMPLE_LIMIT,
+ C_SAMPLE_PLAIN) = range(10)
 # why the kernel returned
 R_END, R_SLOW, R_SWEEP = 0, 1, 2
 
@@ -432,6 +441,7 @@ def _add(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, p
         F[slot, V6] = v6
         F[slot, VLAN0], F[slot, VLAN1], F[slot, NVLAN] = vlan0, vlan1, nvlan
         F[slot, K0], F[slot, K1], F[slot, K2], F[slot, K3], F[slot, K4] = key
+        F[slot, SMAX] = C[C_SAMPLE_PLAIN]
         F[slot, CSEQ] = C[C_CREATED]
         F[slot, LIVE] = 1
         C[C_CREATED] += 1
@@ -578,7 +588,9 @@ def _kernel(K: Any, b: Any, starts: Any, caplens: Any, times: Any, linktypes: An
         slot, side, created = _add(K, F, E, H, D, C, free, done, proto, shi, slo, sport, dhi, dlo, dport, v6, total,
                                    payload, flags, seq, ack, window, ts, first_number + i, dns_response, multicast,
                                    vlan0, vlan1, nvlan)
-        if captured > 0 and F[slot, SAMPLES] < C[C_SAMPLE_PACKETS] and F[slot, SBYTES] < C[C_SAMPLE_LIMIT]:
+        if captured > 0 and F[slot, SAMPLES] < F[slot, SMAX] and F[slot, SBYTES] < C[C_SAMPLE_LIMIT]:
+            if F[slot, SAMPLES] < C[C_SAMPLE_PLAIN] and _worth(K, b, data_at, captured, sport, dport):
+                F[slot, SMAX] = C[C_SAMPLE_PACKETS]
             n = C[C_SAMPLES]
             kept = min(captured, C[C_SAMPLE_BYTES])
             samples[n, 0], samples[n, 1], samples[n, 2] = slot, side ^ F[slot, FLIPPED], data_at
@@ -591,16 +603,32 @@ def _kernel(K: Any, b: Any, starts: Any, caplens: Any, times: Any, linktypes: An
     return len(starts), R_END
 
 
+def _worth(K: Any, b: Any, at: int, n: int, sport: int, dport: int) -> bool:
+    """collectors.flows.table.worth_sampling on the chunk's bytes."""
+    if K[K_SAMPLE_PORT, sport] or K[K_SAMPLE_PORT, dport]:
+        return True
+    if n >= 2 and b[at] == 0x16 and (b[at + 1] == 1 or b[at + 1] == 3):
+        return True
+    if n >= 4:
+        word = _be32(b, at)
+        for index in range(K[K_MAGIC, 65535]):
+            if word == K[K_MAGIC, index]:
+                return True
+    return False
+
+
 def _add_hit(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, proto: int, shi: int, slo: int,
              sport: int, dhi: int, dlo: int, dport: int, v6: int, ip_bytes: int, payload: int, flags: int, seq: int,
              ack: int, window: int, ts: int, number: int, dns_response: bool, dst_multicast: bool, vlan0: int,
-             vlan1: int, nvlan: int, data_bytes: int) -> tuple[int, int, bool, bool]:
+             vlan1: int, nvlan: int, data_bytes: int, worth: bool) -> tuple[int, int, bool, bool]:
     """One hit from the Python decoder: (slot, side, created, whether to keep a payload sample)."""
     slot, side, created = _add(K, F, E, H, D, C, free, done, proto, shi, slo, sport, dhi, dlo, dport, v6, ip_bytes,
                                payload, flags, seq, ack, window, ts, number, dns_response, dst_multicast, vlan0,
                                vlan1, nvlan)
-    sample = data_bytes > 0 and F[slot, SAMPLES] < C[C_SAMPLE_PACKETS] and F[slot, SBYTES] < C[C_SAMPLE_LIMIT]
+    sample = data_bytes > 0 and F[slot, SAMPLES] < F[slot, SMAX] and F[slot, SBYTES] < C[C_SAMPLE_LIMIT]
     if sample:
+        if F[slot, SAMPLES] < C[C_SAMPLE_PLAIN] and worth:
+            F[slot, SMAX] = C[C_SAMPLE_PACKETS]
         F[slot, SAMPLES] += 1
         F[slot, SBYTES] += min(data_bytes, C[C_SAMPLE_BYTES])
     return slot, side, created, sample
@@ -652,7 +680,7 @@ def walker() -> Any:
 _COMPILED: dict[str, Any] = {}
 _NAMES = ("_new_table", "_forget", "_walk_pcap", "_le32", "_sd", "_hist", "_flip", "_check", "_scaled", "_state",
           "_init", "_size", "_history_letters", "_segment", "_machine", "_orig_is_src", "_end", "_add", "_udp_letter",
-          "_be16", "_be32", "_be64", "_kernel", "_add_hit")
+          "_be16", "_be32", "_be64", "_kernel", "_worth", "_add_hit")
 
 
 def _compile() -> dict[str, Any]:
@@ -675,11 +703,11 @@ class NativeEngine:
         self.E = np.zeros((2 * capacity, EP_FIELDS), dtype=np.int64)
         self.H = np.zeros((capacity, HISTORY_BYTES), dtype=np.uint8)
         self.free = np.arange(capacity - 1, -1, -1, dtype=np.int64)
-        self.C = np.zeros(9, dtype=np.int64)
+        self.C = np.zeros(10, dtype=np.int64)
         self.C[C_FREE] = capacity
         self.C[C_DELAY] = close_delay * NS
         self.C[C_SAMPLE_PACKETS], self.C[C_SAMPLE_BYTES] = SAMPLE_PACKETS, SAMPLE_BYTES
-        self.C[C_SAMPLE_LIMIT] = SAMPLE_LIMIT
+        self.C[C_SAMPLE_LIMIT], self.C[C_SAMPLE_PLAIN] = SAMPLE_LIMIT, SAMPLE_PLAIN
         self.K = lookups()
         self.D = self.fn["_new_table"]()
         self.done = np.zeros(1024, dtype=np.int64)
@@ -755,7 +783,7 @@ class NativeEngine:
             self.K, self.F, self.E, self.H, self.D, self.C, self.free, self.done, hit.proto, shi, slo, hit.sport, dhi,
             dlo, hit.dport, int(len(hit.src) == 16), hit.ip_bytes, hit.payload, hit.flags, hit.seq, hit.ack, hit.window,
             ts, number, dns_response, multicast, vlan[0] if vlan else 0, vlan[1] if len(vlan) > 1 else 0,
-            min(len(vlan), 2), len(data))
+            min(len(vlan), 2), len(data), bool(data) and worth_sampling(data, hit.sport, hit.dport))
         self._collect(b"", out)
         if created:
             self.tunnels.pop(slot, None)
@@ -814,7 +842,7 @@ class NativeEngine:
             flipped = f[FLIPPED]
             flow.samples = [((tag ^ flipped) == 0, seq, data) for tag, seq, data in sampled.pop(slot, ())]
             flow.sample_count = len(flow.samples)
-            flow.sample_bytes = f[SBYTES]
+            flow.sample_bytes, flow.sample_max = f[SBYTES], f[SMAX]
             if tunnels:
                 flow.tunnel = tunnels.pop(slot, ())
             if vlans:
@@ -864,7 +892,7 @@ def _to_flow(f: list[int], e: list[list[int]], h: bytes) -> Flow:
     else:
         flow.tcp = None
         flow.history = history if proto == UDP else ""
-    flow.samples, flow.sample_count, flow.sample_bytes = [], 0, 0
+    flow.samples, flow.sample_count, flow.sample_bytes, flow.sample_max = [], 0, 0, f[SMAX]
     return flow
 
 

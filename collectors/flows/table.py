@@ -34,6 +34,14 @@ SWEEP_SECONDS = 10
 #: banners and KEXINITs, the first DNS or HTTP exchange, after a STARTTLS chat): at most this many
 #: packets, this many bytes of each, and no packet once the flow has kept SAMPLE_LIMIT bytes.
 SAMPLE_PACKETS, SAMPLE_BYTES, SAMPLE_LIMIT = 48, 4096, 24576
+#: Packets kept of a flow none of whose first SAMPLE_PLAIN payload packets shows a protocol read
+#: from payload (so that bulk transfers cost no copying): enough to name it.
+SAMPLE_PLAIN = 2
+#: Ports whose protocols speak text before they turn to TLS (STARTTLS, AUTH TLS, MySQL's SSL
+#: request), and DNS over TCP: their flows are sampled in full whatever they start with.
+SAMPLE_PORTS = frozenset({21, 25, 53, 110, 143, 389, 587, 3306, 5222, 5269, 6667})
+#: First four payload bytes that announce SSH or HTTP (TLS is told by its record header).
+SAMPLE_MAGIC = (b"SSH-", b"GET ", b"POST", b"HEAD", b"PUT ", b"DELE", b"OPTI", b"CONN", b"PATC", b"TRAC", b"HTTP")
 #: Ports a server likely listens on (Zeek's likely_server_ports, from its analyzers' ports).
 LIKELY_SERVER_PORTS = frozenset({
     20, 21, 22, 23, 25, 53, 67, 69, 80, 81, 88, 110, 111, 123, 135, 137, 138, 139, 143, 161, 162, 389, 443, 445,
@@ -55,8 +63,8 @@ class Flow:
 
     __slots__ = ("proto", "orig_addr", "orig_port", "resp_addr", "resp_port", "start", "last", "vlan", "tunnel",
                  "tcp", "orig_packets", "orig_ip_bytes", "orig_payload", "resp_packets", "resp_ip_bytes",
-                 "resp_payload", "history", "samples", "sample_count", "sample_bytes", "closed_at", "first_number",
-                 "timeout")
+                 "resp_payload", "history", "samples", "sample_count", "sample_bytes", "sample_max", "closed_at",
+                 "first_number", "timeout")
 
     def __init__(self, hit: Hit, orig_is_src: bool, ts: int, number: int) -> None:
         self.proto = hit.proto
@@ -76,6 +84,7 @@ class Flow:
         #: (sent by the originator, TCP sequence number or 0, payload bytes) of the first packets
         self.samples: list[tuple[bool, int, bytes]] = []
         self.sample_count = self.sample_bytes = 0
+        self.sample_max = SAMPLE_PLAIN
         self.closed_at = 0
         self.first_number = number
         self.timeout = 0
@@ -131,6 +140,16 @@ def _orig_is_src(hit: Hit) -> bool:
     if proto in ICMP_REPLIES:
         return hit.sport not in ICMP_REPLIES[proto]
     return True
+
+
+def worth_sampling(data: bytes, sport: int, dport: int) -> bool:
+    """Whether a flow whose first payload is ``data`` is sampled in full (SAMPLE_PACKETS) rather
+    than named from its first packets (SAMPLE_PLAIN): TLS, SSH, HTTP, or a STARTTLS/DNS port."""
+    if sport in SAMPLE_PORTS or dport in SAMPLE_PORTS:
+        return True
+    if len(data) >= 2 and data[0] == 0x16 and data[1] in (1, 3):
+        return True
+    return len(data) >= 4 and bytes(data[:4]) in SAMPLE_MAGIC
 
 
 def _multicast(address: bytes) -> bool:
@@ -197,7 +216,9 @@ class FlowTable:
             flow.resp_packets += 1
             flow.resp_ip_bytes += hit.ip_bytes
             flow.resp_payload += hit.payload
-        if hit.data and flow.sample_count < SAMPLE_PACKETS and flow.sample_bytes < SAMPLE_LIMIT:
+        if hit.data and flow.sample_count < flow.sample_max and flow.sample_bytes < SAMPLE_LIMIT:
+            if flow.sample_count < SAMPLE_PLAIN and worth_sampling(hit.data, hit.sport, hit.dport):
+                flow.sample_max = SAMPLE_PACKETS
             data = bytes(hit.data[:SAMPLE_BYTES])
             flow.samples.append((is_orig, hit.seq, data))
             flow.sample_count += 1
