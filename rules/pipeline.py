@@ -14,6 +14,7 @@ table of their own go through FIELD_MAP, SigmaHQ's generic names.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -29,7 +30,8 @@ from sigma.processing.transformations import (
 )
 from sigma.rule import SigmaRule
 
-from govsoc.rules.mappings import LogSource, describe_logsource
+from govsoc.rules.mappings import ECS_ROOTS, LogSource, describe_logsource
+from govsoc.rules.mappings import kubernetes as _kubernetes
 from govsoc.rules.mappings import linux as _linux
 from govsoc.rules.mappings import web as _web
 from govsoc.rules.mappings import windows as _windows
@@ -38,7 +40,7 @@ __all__ = ["FIELD_MAP", "SOURCES", "TABLE", "LogsourceIn", "SourceTable", "ecs_f
            "rule_logsource", "rule_source", "rule_source_status"]
 
 #: Every log source govsoc collects, from all tables. Add a product family's table here.
-SOURCES: Final[tuple[LogSource, ...]] = (*_linux.SOURCES, *_windows.SOURCES, *_web.SOURCES)
+SOURCES: Final[tuple[LogSource, ...]] = (*_kubernetes.SOURCES, *_linux.SOURCES, *_windows.SOURCES, *_web.SOURCES)
 
 #: SigmaHQ's generic field names -> ECS, for rules whose log source has no field table.
 FIELD_MAP: Final[dict[str, str]] = {
@@ -112,7 +114,7 @@ class SourceTable:
             return FIELD_MAP.get(name, name)
         if name in source.fields:
             return source.fields[name]
-        if source.field_prefix and "." not in name:
+        if source.field_prefix and _prefixed(name, source):
             return source.field_prefix + name
         return name
 
@@ -122,21 +124,25 @@ class SourceTable:
         item for every rule), then FIELD_MAP for rules whose source has no field table."""
         items = [_condition_item(source) for source in self.sources]
         tables: dict[tuple[tuple[str, str], ...], set[Key]] = {}
-        prefixes: dict[str, set[Key]] = {}
+        prefixes: dict[tuple[str, bool], set[Key]] = {}
         for source in self.sources:
             if source.fields is not None:
                 tables.setdefault(tuple(sorted(source.fields.items())), set()).add(source.key)
             if source.field_prefix:
-                prefixes.setdefault(source.field_prefix, set()).add(source.key)
+                prefixes.setdefault((source.field_prefix, source.prefix_dotted), set()).add(source.key)
         for n, (table, keys) in enumerate(tables.items()):
             items.append(ProcessingItem(identifier=f"govsoc_fields_{n}", rule_conditions=[LogsourceIn(frozenset(keys))],
                                         transformation=FieldMappingTransformation(_mapping(dict(table)))))
-        for prefix, keys in prefixes.items():
-            # Only names no table mapped and that are not dotted ECS names already.
+        for (prefix, dotted), keys in prefixes.items():
+            # Only names no table mapped and that are not ECS names (any dotted name, unless the
+            # source's own names are dotted: then names under an ECS field set, or the prefix).
+            kept = _ECS_NAME if dotted else r"\w+\."
+            if dotted:
+                kept = f"(?:{kept}|{re.escape(prefix)})"
             items.append(ProcessingItem(identifier=f"govsoc_prefix_{prefix.rstrip('.')}",
                                         rule_conditions=[LogsourceIn(frozenset(keys))],
                                         transformation=AddFieldnamePrefixTransformation(prefix),
-                                        field_name_conditions=[IncludeFieldCondition(fields=[r"\w+\."], mode="re")],
+                                        field_name_conditions=[IncludeFieldCondition(fields=[kept], mode="re")],
                                         field_name_condition_negation=True))
         tabled = frozenset(s.key for s in self.sources if s.fields is not None)
         items.append(ProcessingItem(identifier="govsoc_ecs_fields",
@@ -218,6 +224,17 @@ def _condition_item(source: LogSource) -> ProcessingItem:
     name = "_".join(part or "any" for part in source.key)
     return ProcessingItem(identifier=f"govsoc_logsource_{name}", rule_conditions=[LogsourceIn(frozenset({source.key}))],
                           transformation=AddConditionTransformation(dict(source.condition)))
+
+
+#: A dotted name under an ECS field set (what a prefix_dotted source leaves as it is).
+_ECS_NAME = "(?:" + "|".join(sorted(ECS_ROOTS)) + r")\."
+
+
+def _prefixed(name: str, source: LogSource) -> bool:
+    """Whether the source's prefix goes before ``name`` (see LogSource.prefix_dotted)."""
+    if "." not in name:
+        return True
+    return source.prefix_dotted and not re.match(_ECS_NAME, name) and not name.startswith(str(source.field_prefix))
 
 
 def _mapping(fields: Mapping[str, str]) -> dict[str | None, str | list[str]]:

@@ -114,8 +114,13 @@ def ecs_mappings() -> dict[str, Any]:
     root["govsoc"]["properties"]["original_base64"] = {"type": "keyword", "index": False, "doc_values": False}
     return {
         "_source": {"excludes": [SEARCH_TEXT_FIELD]},
+        # Fields outside the ECS table are vendor fields (kubernetes.audit.*, aws.cloudtrail.*): the
+        # same key holds a number in one event and text in another (a status code 403, "ALLOW"),
+        # so every dynamic scalar is a keyword; a typed dynamic mapping would reject the event
+        # whose value disagrees with the first one seen.
         "dynamic_templates": [
-            {"strings_as_keyword": {"match_mapping_type": "string", "mapping": _KEYWORD}},
+            {f"{kind}s_as_keyword": {"match_mapping_type": kind, "mapping": _KEYWORD}}
+            for kind in ("string", "long", "double", "boolean")
         ],
         "properties": root,
     }

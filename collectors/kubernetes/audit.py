@@ -5,7 +5,9 @@ Stage: collectors (parse + normalise), per reference log-formats.md 12 and Elast
 audit integration. Every key of the event stays under ``kubernetes.audit.*`` (Sigma's Kubernetes
 rules name them: ``verb``, ``objectRef.resource``); the ECS fields below are filled besides them.
 ``requestObject`` and ``responseObject`` can hold Secrets: their values are not kept, only their
-kind, unless the source says otherwise (``keep_objects``). AKS's diagnostic wrapper
+kind, unless the source says otherwise (``keep_objects``); of a created pod, the host paths,
+added capabilities and privilege it asks for are kept (``hostPath``, ``capabilities``,
+``privileged``), which SigmaHQ's rules read. AKS's diagnostic wrapper
 (``properties.log``) is unwrapped.
 """
 
@@ -69,7 +71,7 @@ class KubernetesAuditParser:
             yield Event(id=record.event_id(index), timestamp=when, dataset=self.dataset, fields=fields)
 
     def _fields(self, doc: dict[str, Any]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
+        out: dict[str, Any] = pod_facts(doc.get("requestObject"))
         for key in OBJECTS:
             value = doc.pop(key, None)
             if isinstance(value, dict) and not self.keep_objects:
@@ -90,6 +92,38 @@ class KubernetesAuditParser:
         out.update(_categories(doc))
         out.update({"orchestrator.type": "kubernetes", "event.module": "kubernetes", "event.kind": "event"})
         return out
+
+
+def pod_facts(request: object) -> dict[str, Any]:
+    """What a created pod asks of its node, from the request object (kept though the object
+    itself is not): the host paths its volumes mount, the capabilities its containers add, and
+    whether one is privileged. Under the names SigmaHQ's rules read (``hostPath``,
+    ``capabilities``)."""
+    if not isinstance(request, dict) or request.get("kind") != "Pod":
+        return {}
+    spec: dict[str, Any] = request["spec"] if isinstance(request.get("spec"), dict) else {}
+    paths = [str(pick(v, "hostPath.path")) for v in _items(spec, "volumes") if pick(v, "hostPath.path")]
+    containers = [c for key in ("containers", "initContainers", "ephemeralContainers") for c in _items(spec, key)]
+    added = [str(cap) for c in containers for cap in _listed(pick(c, "securityContext.capabilities.add"))]
+    privileged = any(pick(c, "securityContext.privileged") is True for c in containers)
+    facts: dict[str, Any] = {}
+    if paths:
+        facts[PREFIX + "hostPath"] = paths
+    if added:
+        facts[PREFIX + "capabilities"] = added
+    if privileged:
+        facts[PREFIX + "privileged"] = True
+    return facts
+
+
+def _items(doc: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """The objects listed under ``key`` (nothing when it is not a list of objects)."""
+    value = doc.get(key)
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _listed(value: object) -> list[object]:
+    return value if isinstance(value, list) else []
 
 
 def _unwrapped(doc: dict[str, Any]) -> dict[str, Any]:

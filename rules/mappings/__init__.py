@@ -13,6 +13,10 @@ case-insensitively), how govsoc's collectors store its events:
   table (govsoc.rules.pipeline.FIELD_MAP) applies.
 - ``field_prefix``: a prefix for the source's field names that ``fields`` does not map and that
   are not dotted ECS names already (the Windows event data: ``winlog.event_data.``).
+- ``prefix_dotted``: the prefix also goes before dotted names, unless their first part is an ECS
+  field set (``ecs_roots``): the vendor's own nested names (Kubernetes' ``objectRef.resource``,
+  CloudTrail's ``userIdentity.type``) are kept under the vendor namespace as the vendor spells
+  them, while a rule written against ECS (``user.name``) keeps its names.
 - ``collector``: what produces the events (the parser id), shown by ``govsoc rules check``.
 
 Add a row only when a collector produces the events; everything else stays "no source".
@@ -23,7 +27,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["LogSource"]
+__all__ = ["ECS_ROOTS", "LogSource"]
+
+#: ECS field sets (ECS 8.x), the first part of an ECS field name: a dotted Sigma field starting
+#: with one of them is an ECS name, never a vendor's.
+ECS_ROOTS: frozenset[str] = frozenset({
+    "agent", "as", "client", "cloud", "container", "data_stream", "destination", "device", "dll", "dns", "ecs",
+    "email", "error", "event", "faas", "file", "group", "host", "http", "labels", "log", "network", "observer",
+    "orchestrator", "organization", "package", "process", "registry", "related", "rule", "server", "service",
+    "source", "span", "threat", "tls", "trace", "transaction", "url", "user", "user_agent", "vulnerability",
+    "govsoc",
+})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -37,6 +51,7 @@ class LogSource:
     collector: str
     fields: Mapping[str, str] | None = None
     field_prefix: str | None = None
+    prefix_dotted: bool = False
 
     @property
     def key(self) -> tuple[str | None, str | None, str | None]:
