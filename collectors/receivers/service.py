@@ -62,6 +62,7 @@ class ReceiverSet:
         self._streams: StreamLoop | None = None
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()
+        self._switch_interval: float | None = None
         self.addresses: dict[str, tuple[str, int]] = {}
 
     @property
@@ -76,7 +77,8 @@ class ReceiverSet:
             # The UDP reader must get the interpreter within half a millisecond, or the kernel
             # drops datagrams while the delivery thread parses (5 ms by default: a burst of
             # 100,000 datagrams/s overflows a 4 MiB receive buffer in that time).
-            sys.setswitchinterval(min(sys.getswitchinterval(), UDP_SWITCH_INTERVAL))
+            self._switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(self._switch_interval, UDP_SWITCH_INTERVAL))
         try:
             for settings, state in zip(self.settings, self.states, strict=True):
                 if settings.transport == "udp":
@@ -94,6 +96,8 @@ class ReceiverSet:
                     self.addresses[settings.name] = stream.start()
         except BaseException:
             self._close_network(grace=0.0)
+            if self._switch_interval is not None:
+                sys.setswitchinterval(self._switch_interval)
             raise
         self._thread = threading.Thread(target=self.worker.run, name="govsoc-receiver-delivery", daemon=True)
         self._thread.start()
@@ -128,6 +132,8 @@ class ReceiverSet:
                 self.notice(f"receivers: {len(self.handoff)} messages still queued after {timeout:.0f} s; "
                             f"the store is slow or down")
         self.save(running=False)
+        if self._switch_interval is not None:
+            sys.setswitchinterval(self._switch_interval)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until ``stop`` was called (or ``timeout``); True when stopped."""

@@ -107,13 +107,24 @@ def test_event_ids_are_unique_per_message_and_stable_through_the_spool(receivers
 
 
 def test_udp_flood_loss_is_counted(receivers: Start, store) -> None:  # type: ignore[no-untyped-def]
-    """Every datagram sent is either received or counted by the kernel as dropped: a tiny
-    receive buffer and a burst make sure drops happen, so the count is tested, not assumed."""
+    """Every datagram sent is either received or counted by the kernel as dropped. Drops are
+    made certain, so that the count is tested, not assumed: a receive buffer of a few datagrams,
+    a sender process at full speed, and this thread keeping the interpreter busy meanwhile (the
+    reader gets it every half millisecond)."""
+    import subprocess
+    import sys
+
     rs = receivers({"name": "udp", "transport": "udp", "listen": "127.0.0.1:0", "receive_buffer_bytes": 4096})
     sent = 30_000
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        for n in range(sent):
-            sock.sendto(b"<13>Nov 30 10:00:00 h flood[%d]: message %d" % (n, n), rs.addresses["udp"])
+    host, port = rs.addresses["udp"]
+    sender = subprocess.Popen([sys.executable, "-c", (
+        "import socket, sys\n"
+        "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        f"for n in range({sent}):\n"
+        f"    s.sendto(b'<13>Nov 30 10:00:00 h flood[%d]: message %d' % (n, n), ({host!r}, {port}))\n")])
+    while sender.poll() is None:
+        sum(range(10_000))
+    assert sender.returncode == 0
     time.sleep(0.5)
     rs.stop()
     counters = rs.counters[0]
