@@ -36,6 +36,10 @@ RECEIVE_BUFFER = 32 << 20
 #: Linux's SO_RCVBUFFORCE (not in Python's socket module): a buffer above net.core.rmem_max,
 #: allowed with CAP_NET_ADMIN.
 _SO_RCVBUFFORCE = 33
+#: At stop, the reader goes on while datagrams still arrive within STOP_QUIET seconds of each
+#: other, for at most STOP_GRACE seconds.
+STOP_QUIET = 0.1
+STOP_GRACE = 2.0
 #: The largest UDP payload.
 MAX_DATAGRAM = 65535
 _PROC_TABLES = (Path("/proc/net/udp"), Path("/proc/net/udp6"))
@@ -134,12 +138,19 @@ class UdpReceiver:
         sock, size, counters, handoff = self.sock, min(self.max_bytes, MAX_DATAGRAM), self.counters, self.handoff
         allowed, key, heard = self.rules.allowed, self.key, counters.heard
         receive = sock.recvfrom
+        stop_by: float | None = None
         while True:
             try:
                 data, peer = receive(size + 1)
             except BlockingIOError:
                 if self._stopping.is_set():
-                    return  # the buffer is empty: everything that arrived before stop was read
+                    # Loopback and local delivery can lag behind the sender's sendto: stop once the
+                    # socket stayed empty for QUIET seconds (or, under a flood, after GRACE).
+                    if stop_by is None:
+                        stop_by = time.monotonic() + STOP_GRACE
+                    if not select.select([sock], [], [], STOP_QUIET)[0] or time.monotonic() >= stop_by:
+                        return
+                    continue
                 select.select([sock], [], [], 0.2)
                 continue
             except OSError:
