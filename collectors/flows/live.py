@@ -53,8 +53,8 @@ class LiveCapture:
     """dumpcap on one interface, its pcapng read into flows (see the module docstring)."""
 
     def __init__(self, interface: str, *, capture_filter: str | None = None, snaplen: int | None = None,
-                 netns: str | None = None) -> None:
-        self.interface = interface
+                 netns: str | None = None, engine: str = "auto") -> None:
+        self.interface, self.engine = interface, engine
         if shutil.which("dumpcap") is None:
             raise ConfigError("dumpcap is missing: install Debian's tshark (scripts/system-packages.sh)")
         self.args = ["dumpcap", "-q", "-i", interface, "-w", "-"]  # pcapng is dumpcap's own format
@@ -89,7 +89,8 @@ class LiveCapture:
         if self.process is None:
             self.start()
         assert self.process is not None and self.process.stdout is not None
-        self.assembler = FlowAssembler(PipeStream(self.process.stdout.fileno()))  # type: ignore[arg-type]
+        self.assembler = FlowAssembler(PipeStream(self.process.stdout.fileno()),  # type: ignore[arg-type]
+                                       engine=self.engine)
         try:
             yield from self.assembler.flows()
         except CaptureError:
