@@ -453,10 +453,31 @@ class SqliteStore(Store):
         try:
             while (done := self._retrying(chunk)) > 0:
                 dropped += done
+            if dropped:
+                self._retrying(self.prune_codecs)
         except sqlite3.Error as e:
             raise StoreError(f"retention failed after {dropped} events: {e}",
                              location=Location(path=str(self.path))) from e
         return dropped
+
+    def prune_codecs(self) -> int:
+        """Delete the compression dictionaries no event uses any more (after retention), in one
+        write transaction; returns how many went.
+
+        Dictionary ids only grow, so every dictionary below the smallest one a row names is
+        unused. The newest is always kept, so that ids are never reused (connections cache
+        dictionaries by id). The floor is recorded in ``meta``: a writer (another process too)
+        takes the write lock before it picks dictionaries, reads the floor there and no longer
+        uses a cached dictionary below it, so no row can name a pruned one."""
+        with self._transaction():
+            low = self._db.execute("SELECT MIN(codec) FROM events").fetchone()[0]
+            newest = self._db.execute("SELECT MAX(id) FROM codecs").fetchone()[0]
+            if newest is None:
+                return 0
+            floor = int(newest) if low is None else min(int(low), int(newest))
+            pruned = int(self._db.execute("DELETE FROM codecs WHERE id < ?", (floor,)).rowcount)
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('codec_floor', ?)", (str(floor),))
+        return pruned
 
     # -- alerts ------------------------------------------------------------------------------
     def delete_alerts_before(self, cutoff: datetime, *, dry_run: bool = False) -> int:

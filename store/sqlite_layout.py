@@ -213,6 +213,9 @@ class RowCodec:
         the shape is common in it or new to this connection (a row of ``codecs``), else the one
         the shape had last. Runs inside a write transaction; :meth:`remember` the new ones once
         it committed."""
+        # below the floor: pruned (SqliteStore.prune_codecs, under this write lock), not reused
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'codec_floor'").fetchone()
+        floor = int(row[0]) if row else 0
         counts: dict[tuple[str, ...], int] = {}
         first: dict[tuple[str, ...], bytes] = {}
         for item in batch:
@@ -225,6 +228,8 @@ class RowCodec:
         made: dict[tuple[str, ...], tuple[int, bytes]] = {}
         for shape, count in sorted(counts.items(), key=lambda kv: -kv[1]):
             known = self._by_shape.get(shape)
+            if known is not None and known[0] < floor:
+                known = None
             if known is not None and (count < _OWN_ZDICT_ROWS or len(made) >= _MAX_NEW_ZDICTS):
                 chosen[shape] = known
             elif len(made) < _MAX_NEW_ZDICTS:
