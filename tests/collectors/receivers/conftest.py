@@ -126,3 +126,21 @@ def udp_send(address: tuple[str, int], *messages: bytes, source: str = "127.0.0.
         sock.bind((source, 0))
         for message in messages:
             sock.sendto(message, address)
+
+
+def settle(receivers: ReceiverSet, timeout: float = 60.0) -> None:
+    """Wait until the receivers have read everything sent so far: no connection open and no
+    new message for a third of a second (a loaded machine may lag well behind the senders)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    last, quiet_since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        received = sum(c.received for c in receivers.counters)
+        open_connections = any(s.connections for s in getattr(receivers._streams, "receivers", []))
+        if received != last or open_connections:
+            last, quiet_since = received, time.monotonic()
+        elif time.monotonic() - quiet_since > 0.33:
+            return
+        time.sleep(0.02)
+    raise AssertionError("the receivers did not settle")

@@ -17,7 +17,7 @@ from govsoc.core.event import Event
 from govsoc.core.sink import WriteReceipt
 from govsoc.store.base import Query
 
-from .conftest import Pki, Start, client_context, stored
+from .conftest import Pki, Start, client_context, settle, stored
 
 LINE = b"<38>Nov 30 10:00:%02d web01 sshd[%d]: Failed password for root from 192.0.2.10 port %d ssh2"
 
@@ -49,6 +49,7 @@ def test_both_framings_found_per_connection(receivers: Start, store) -> None:  #
     multi = b"<13>Nov 30 10:00:00 app java[1]: Exception\n\tat a.b(C.java:1)"
     tcp(rs.addresses["tcp"], octets(LINE % (1, 1, 1)) + octets(multi))  # octet counting (rsyslog, syslog-ng)
     tcp(rs.addresses["tcp"], LINE % (2, 2, 2) + b"\n" + LINE % (3, 3, 3) + b"\r\n")  # newline (logger --tcp)
+    settle(rs)
     rs.stop()
     originals = sorted(e.get("event.original") for e in stored(store))
     assert originals == sorted([(LINE % (1, 1, 1)).decode(), multi.decode(), (LINE % (2, 2, 2)).decode(),
@@ -64,6 +65,7 @@ def test_hostile_streams(receivers: Start, store) -> None:  # type: ignore[no-un
     tcp(address, big + b"\n" + LINE % (5, 5, 5) + b"\n")  # a 5 MB line, then a good one
     tcp(address, octets(LINE % (6, 6, 6)) + b"12x <13>junk" + octets(LINE % (7, 7, 7)))  # a bad count
     tcp(address, os.urandom(3000) + b"\n" + LINE % (8, 8, 8) + b"\n")  # binary, newline framed
+    settle(rs)
     rs.stop()
     events = stored(store)
     originals = {e.get("event.original") for e in events}

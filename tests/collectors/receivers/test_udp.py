@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from govsoc.collectors.receivers.udp import socket_drops
 from govsoc.store.base import Query
 
-from .conftest import Start, stored, udp_send
+from .conftest import Start, settle, stored, udp_send
 
 # RFC 3164 section 5.4 / RFC 5424 section 6.5 examples, and rsyslog's RSYSLOG_FileFormat shape
 BSD = b"<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick on /dev/pts/8"
@@ -31,6 +31,7 @@ def test_headers_charsets_and_fields(receivers: Start, store) -> None:  # type: 
     rs = receivers({"name": "udp", "transport": "udp", "listen": "127.0.0.1:0"})
     gbk = "<190>Nov 30 10:00:00 fw01 sshd[1]: Failed password for 管理员 from 192.0.2.7 port 1 ssh2".encode("gbk")
     udp_send(rs.addresses["udp"], BSD, RFC5424, ISO, gbk)
+    settle(rs)
     rs.stop()
     events = {e.get("event.original"): e for e in stored(store)}
     assert len(events) == 4
@@ -57,6 +58,7 @@ def test_allow_list_and_per_sender_time_zone(receivers: Start, store) -> None:  
     udp_send(rs.addresses["udp"], line % b"local", source="127.0.0.1")
     udp_send(rs.addresses["udp"], line % b"huawei", source="127.0.0.2")
     udp_send(rs.addresses["udp"], line % b"intruder", source="127.0.0.3")
+    settle(rs)
     rs.stop()
     by_host = {e.get("host.name"): e for e in stored(store)}
     assert set(by_host) == {"local", "huawei"}
@@ -74,6 +76,7 @@ def test_per_sender_parser_and_charset(receivers: Start, store) -> None:  # type
     body = "<13>Nov 30 10:00:00 h p: 你好".encode()
     udp_send(rs.addresses["udp"], body, source="127.0.0.1")
     udp_send(rs.addresses["udp"], body, source="127.0.0.2")
+    settle(rs)
     rs.stop()
     events = {e.get("log.source.address"): e for e in stored(store)}
     assert events["127.0.0.1"].get("message") == "你好"
@@ -87,6 +90,7 @@ def test_oversize_binary_and_hostile_datagrams(receivers: Start, store) -> None:
     big = b"<13>Nov 30 10:00:00 h p: " + b"A" * 60_000
     hostile = b"<13>Nov 30 10:00:00 [/bold]\x1b[31m<script> p: x"
     udp_send(rs.addresses["udp"], big, bytes(range(256)), b"", hostile)
+    settle(rs)
     rs.stop()
     events = stored(store)
     assert len(events) == 4  # nothing dropped: binary and empty messages are kept as pipeline_error events
@@ -101,6 +105,7 @@ def test_oversize_binary_and_hostile_datagrams(receivers: Start, store) -> None:
 def test_event_ids_are_unique_per_message_and_stable_through_the_spool(receivers: Start, store) -> None:  # type: ignore[no-untyped-def]
     rs = receivers({"name": "udp", "transport": "udp", "listen": "127.0.0.1:0"})
     udp_send(rs.addresses["udp"], BSD, BSD, BSD)  # a device that logs the same line three times did it three times
+    settle(rs)
     rs.stop()
     assert store.count(Query()) == 3
     assert len({e.id for e in stored(store)}) == 3
@@ -126,6 +131,7 @@ def test_udp_flood_loss_is_counted(receivers: Start, store) -> None:  # type: ig
         sum(range(10_000))
     assert sender.returncode == 0
     time.sleep(0.5)
+    settle(rs)
     rs.stop()
     counters = rs.counters[0]
     assert counters.kernel_drops > 0
@@ -165,6 +171,7 @@ def test_each_message_gets_its_parser(receivers: Start, store) -> None:  # type:
     sangfor = (devices / "sangfor_gbk.log").read_bytes().splitlines()[0]
     rs = receivers({"name": "udp", "transport": "udp", "listen": "127.0.0.1:0"})
     udp_send(rs.addresses["udp"], huawei, h3c, sangfor, ISO)
+    settle(rs)
     rs.stop()
     modules = {e.get("event.module"): e for e in stored(store)}
     assert set(modules) == {"huawei", "h3c", "sangfor", "linux"}
@@ -191,6 +198,7 @@ def test_ipv6_listeners(receivers: Start, store) -> None:  # type: ignore[no-unt
     with socket.create_connection(rs.addresses["tcp6"][:2]) as sock:
         sock.sendall(ISO + b"\n")
     time.sleep(0.3)
+    settle(rs)
     rs.stop()
     events = stored(store)
     assert sorted(e.get("log.source.address") for e in events) == ["::1", "::1"]
@@ -205,6 +213,7 @@ def test_counters_add_up_over_runs_and_senders_are_bounded(receivers: Start, sto
         rs = receivers({"name": "udp", "transport": "udp", "listen": "127.0.0.1:0"})
         udp_send(rs.addresses["udp"], BSD, source="127.0.0.1")
         udp_send(rs.addresses["udp"], BSD, BSD, source="127.0.0.2")
+        settle(rs)
         rs.stop()
     (saved,) = load_counters(counters_folder(tmp_path))
     assert saved["counters"]["received"] == saved["counters"]["stored"] == 6
