@@ -19,7 +19,7 @@ from govsoc.cli.main import cli
 from govsoc.cli.terminal import printable
 from govsoc.collectors import IngestSummary, Pipeline, parsers
 from govsoc.collectors.netflow.receiver import NetflowReceiver, parse_endpoint
-from govsoc.collectors.receivers import ReceiverCounters, ReceiverSet
+from govsoc.collectors.receivers import ReceiverCounters, ReceiverSet, counters_folder
 from govsoc.core.config import ReceiverSettings, TlsSettings
 
 
@@ -183,7 +183,24 @@ class NetflowReceivers:
             self.notice(f"listening: netflow udp {host}:{port} (NetFlow v5, v9, IPFIX)")
 
     def _serve(self, receiver: NetflowReceiver, pipeline: Pipeline) -> None:
-        self.summaries.append(receiver.serve(pipeline, stop=self._stop))
+        self.summaries.append(summary := receiver.serve(pipeline, stop=self._stop))
+        self._save(receiver, summary)
+
+    def _save(self, receiver: NetflowReceiver, summary: IngestSummary) -> None:
+        """The run's counters where `govsoc status` reads the receivers' (problems as rejects)."""
+        host, port = receiver.address
+        name = f"netflow-{host}-{port}".replace(":", "_")[:64]
+        folder = counters_folder(self.apps[0].config.data_dir)
+        counters = ReceiverCounters.resume(folder, name, "netflow", f"{host}:{port}")
+        counters.address = f"{host}:{port}"
+        decoder = receiver.parser.decoder
+        counters.received = counters.accepted = receiver.counters.datagrams
+        counters.bytes, counters.kernel_drops = receiver.counters.bytes, receiver.counters.kernel_drops
+        counters.events, counters.stored = summary.events, summary.receipt.created
+        counters.spooled, counters.dropped = summary.spooled, summary.dropped
+        counters.parse_failures = summary.parse_failures
+        counters.rejected = {kind: n for kind, n in decoder.problems.items() if n}
+        counters.save(folder, running=False)
 
     def stop(self) -> None:
         """Stop, storing what was received; close the sockets and stores."""

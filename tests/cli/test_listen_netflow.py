@@ -4,6 +4,7 @@ SIGTERM ends it with every record stored, and its closing line says what it rece
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -48,3 +49,7 @@ def test_listen_netflow_beside_syslog(home: Path, tmp_path: Path, capsys) -> Non
     capsys.readouterr()
     assert main(["events", "--count", "--where", "event.dataset=netflow.log"]) == 0
     assert capsys.readouterr().out.strip() == "58"
+    assert main(["status", "--format", "json"]) == 0
+    receivers = {r["transport"]: r for r in json.loads(capsys.readouterr().out)["receivers"]}
+    assert (receivers["netflow"]["received"], receivers["netflow"]["stored"], receivers["netflow"]["running"]) == (
+        3, 58, False)
