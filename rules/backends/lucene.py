@@ -42,6 +42,8 @@ _NOT_INDEXED = "event.original"
 #: Every document, and none (a purely negative group matches nothing in query_string).
 _EVERYTHING = "*:*"
 _NOTHING = "(NOT *:*)"
+#: The longest bounded repetition ({m,n}, n above this) sent to Elasticsearch as it is.
+_MAX_BOUNDED = 16
 
 
 def folded(value: SigmaString) -> SigmaString:
@@ -151,12 +153,22 @@ class GovsocLuceneBackend(LuceneBackend):
         value = value_of(cond, SigmaRegularExpression)
         ignore_case = (SigmaRegularExpressionFlag.IGNORECASE in value.flags
                        or "i" in inline_flags(str(value.regexp))[0])
+        options = {"ignore_case": ignore_case, "multiline": SigmaRegularExpressionFlag.MULTILINE in value.flags,
+                   "dotall": SigmaRegularExpressionFlag.DOTALL in value.flags}
         try:
-            pattern = lucene_regexp(str(value.regexp), ignore_case=ignore_case,
-                                    multiline=SigmaRegularExpressionFlag.MULTILINE in value.flags,
-                                    dotall=SigmaRegularExpressionFlag.DOTALL in value.flags)
+            pattern = lucene_regexp(str(value.regexp), **options)
+            relaxed = lucene_regexp(str(value.regexp), **options, relax_above=_MAX_BOUNDED)
         except ValueError as e:
             raise RuleError(f"elasticsearch: |re {str(value.regexp)!r}: {e}") from e
+        if relaxed != pattern:
+            # A long bounded repetition: the node would refuse the regexp as too complex to
+            # determinize. Sent as the superset with {m,}, every candidate checked exactly.
+            if not self.superset:
+                raise RuleError(f"elasticsearch: |re {str(value.regexp)!r}: a bounded repetition over "
+                                f"{_MAX_BOUNDED} is too complex for Elasticsearch")
+            if self._negations % 2:  # under NOT a superset would be a subset: keep every document
+                return _NOTHING
+            pattern = relaxed
         field = self.escape_and_quote_field(search_field(cond.field, caseless=ignore_case))
         return f"{field}:/{pattern}/"
 

@@ -28,16 +28,21 @@ _CONTROL: Final[dict[str, str]] = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "
 _NOT_NEWLINE: Final[str] = "[^\n]"
 _INLINE_FLAGS: Final[re.Pattern[str]] = re.compile(r"\(\?([a-zA-Z]+)\)")
 _QUANTIFIERS: Final[str] = "*+?}"
+_BOUNDED: Final[re.Pattern[str]] = re.compile(r"\{(\d+),(\d+)\}")
 
 
 def lucene_regexp(pattern: str, *, ignore_case: bool = False, multiline: bool = False,
-                  dotall: bool = False) -> str:
+                  dotall: bool = False, relax_above: int | None = None) -> str:
     """The Lucene regexp matching exactly the terms that ``pattern`` finds a match in.
 
     With ``ignore_case`` the regexp is meant for a lower-cased (``.caseless``) field: its literal
     letters are folded. Anchors may stand at the ends of the pattern, or as one alternative of a
     group at an end (SigmaHQ writes ``(^|/)`` and ``(/|$)``). Raises ValueError for what the
     Sigma flavour does not define.
+
+    ``relax_above``: a bounded repetition ``{m,n}`` with ``n`` above it is written ``{m,}``, and
+    the regexp matches a superset (Elasticsearch refuses to determinize ``[^"]{0,64}abc`` as
+    too complex; its caller then checks every candidate exactly).
     """
     inline = _INLINE_FLAGS.match(pattern)
     if inline:
@@ -48,7 +53,7 @@ def lucene_regexp(pattern: str, *, ignore_case: bool = False, multiline: bool = 
         multiline |= "m" in inline[1]
         dotall |= "s" in inline[1]
         pattern = pattern[inline.end():]
-    options = {"ignore_case": ignore_case, "multiline": multiline, "dotall": dotall}
+    options = {"ignore_case": ignore_case, "multiline": multiline, "dotall": dotall, "relax_above": relax_above}
     alternatives = _split_alternatives(pattern)
     if len(alternatives) > 1:
         # A search for A|B finds what a search for A or one for B finds.
@@ -56,7 +61,7 @@ def lucene_regexp(pattern: str, *, ignore_case: bool = False, multiline: bool = 
     spans = _top_level_groups(pattern)
     if spans == [(0, len(pattern) - 1)] and not pattern.startswith("(?"):
         return lucene_regexp(pattern[1:-1], **options)  # one group around everything
-    flags = {"ignore_case": ignore_case, "dotall": dotall}
+    flags = {"ignore_case": ignore_case, "dotall": dotall, "relax_above": relax_above}
     start_newline = "|.*\n" if multiline else ""
     end_newline = "\n.*" if multiline else "\n"
     head = tail = None
@@ -153,7 +158,7 @@ def _class_end(text: str, i: int) -> int:
     return i
 
 
-def _body(pattern: str, *, ignore_case: bool, dotall: bool) -> tuple[str, bool, bool]:
+def _body(pattern: str, *, ignore_case: bool, dotall: bool, relax_above: int | None = None) -> tuple[str, bool, bool]:
     """The pattern without its end anchors, in Lucene syntax, and which ends were anchored."""
     out: list[str] = []
     i = 0
@@ -191,6 +196,11 @@ def _body(pattern: str, *, ignore_case: bool, dotall: bool) -> tuple[str, bool, 
             if char == "+":
                 raise ValueError("possessive quantifiers are not supported")
             # a lazy quantifier matches the same strings as the greedy one before it
+        elif char == "{" and relax_above is not None and (bound := _BOUNDED.match(pattern, i)) is not None \
+                and int(bound[2]) > relax_above and int(bound[2]) != int(bound[1]):
+            out.append("{" + bound[1] + ",}")
+            i = bound.end() - 1  # at its '}': a quantifier, as the loop's end records
+            char = "}"
         elif char in ")|*+?{},":
             out.append(char)
         else:

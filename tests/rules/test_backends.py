@@ -120,3 +120,32 @@ def test_lucene_regexps_refuse_what_sigma_does_not_define(sigma: str) -> None:
 
     with pytest.raises(ValueError):
         lucene_regexp(sigma)
+
+
+@pytest.mark.parametrize(("sigma", "relaxed"), [
+    ('[^"]{0,64}x', '.*([^\\"]{0,}x).*'),    # a long bounded repetition: {m,} (a superset)
+    ("a{2,16}b{3}", ".*(a{2,16}b{3}).*"),      # short or exact repetitions stay as they are
+    ("a\\{1,99\\}", ".*(a\\{1,99\\}).*"),      # escaped braces are literal text
+])
+def test_lucene_regexps_relax_long_bounded_repetitions(sigma: str, relaxed: str) -> None:
+    from govsoc.rules.backends.regex import lucene_regexp
+
+    assert lucene_regexp(sigma, relax_above=16) == relaxed
+
+
+def test_a_long_bounded_repetition_goes_to_elasticsearch_as_a_checked_superset() -> None:
+    # SigmaHQ hktl_wsass: the node refuses [^"]{0,64}werfaultsecure as too complex to determinize.
+    from sigma.collection import SigmaCollection
+
+    from govsoc.rules.backends import backend_for
+    from govsoc.store.elasticsearch_query import decode_native
+
+    def native(detection: str) -> str:
+        return backend_for("elasticsearch").convert(SigmaCollection.from_yaml(
+            "title: t\nid: 00000000-0000-4000-8000-000000000001\nlogsource: {product: windows, category: "
+            f"process_creation}}\ndetection: {{{detection}}}\n").rules[0])
+
+    found = decode_native(native("sel: {CommandLine|re: '[^\"]{0,64}werfault'}, condition: sel"))
+    assert found is not None and found.superset and "{0,}werfault" in found.lucene
+    negated = decode_native(native("sel: {CommandLine|re: '[^\"]{0,64}werfault'}, condition: not sel"))
+    assert negated is not None and negated.superset and "werfault" not in negated.lucene  # NOT nothing
