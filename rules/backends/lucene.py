@@ -42,8 +42,9 @@ _NOT_INDEXED = "event.original"
 #: Every document, and none (a purely negative group matches nothing in query_string).
 _EVERYTHING = "*:*"
 _NOTHING = "(NOT *:*)"
-#: The longest bounded repetition ({m,n}, n above this) sent to Elasticsearch as it is.
-_MAX_BOUNDED = 16
+#: The longest bounded repetition ({m,n}, n above this) sent to Elasticsearch as it is: the node
+#: refused [^"]{0,64} before a word as too complex to determinize.
+_MAX_BOUNDED = 32
 
 
 def folded(value: SigmaString) -> SigmaString:
