@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Final
+from typing import Any, Final
 
 from govsoc.core.caseless import fold
 
@@ -53,7 +53,8 @@ def lucene_regexp(pattern: str, *, ignore_case: bool = False, multiline: bool = 
         multiline |= "m" in inline[1]
         dotall |= "s" in inline[1]
         pattern = pattern[inline.end():]
-    options = {"ignore_case": ignore_case, "multiline": multiline, "dotall": dotall, "relax_above": relax_above}
+    options: dict[str, Any] = {"ignore_case": ignore_case, "multiline": multiline, "dotall": dotall,
+                               "relax_above": relax_above}
     alternatives = _split_alternatives(pattern)
     if len(alternatives) > 1:
         # A search for A|B finds what a search for A or one for B finds.
@@ -61,7 +62,7 @@ def lucene_regexp(pattern: str, *, ignore_case: bool = False, multiline: bool = 
     spans = _top_level_groups(pattern)
     if spans == [(0, len(pattern) - 1)] and not pattern.startswith("(?"):
         return lucene_regexp(pattern[1:-1], **options)  # one group around everything
-    flags = {"ignore_case": ignore_case, "dotall": dotall, "relax_above": relax_above}
+    flags: dict[str, Any] = {"ignore_case": ignore_case, "dotall": dotall, "relax_above": relax_above}
     start_newline = "|.*\n" if multiline else ""
     end_newline = "\n.*" if multiline else "\n"
     head = tail = None
