@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from govsoc.core.config import ReceiverSettings
 
-__all__ = ["SenderPolicy", "SenderRules", "sender_address"]
+__all__ = ["SenderPolicy", "SenderRules", "plain_host", "sender_address"]
 
 _CACHE_LIMIT = 65536
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -33,6 +33,12 @@ class SenderPolicy:
     timezone: ZoneInfo
     parser: str
     charset: str
+
+
+def plain_host(host: str) -> str:
+    """``host`` as events show it: an IPv4 sender of a dual-stack listener (``::ffff:a.b.c.d``)
+    as its IPv4 address."""
+    return host[7:] if host.startswith("::ffff:") and "." in host else host
 
 
 def sender_address(host: str) -> Address | None:

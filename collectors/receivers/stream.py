@@ -16,6 +16,7 @@ time-out) are counted as ``tls_handshake`` rejections.
 from __future__ import annotations
 
 import asyncio
+import socket
 import ssl
 import threading
 import time
@@ -24,7 +25,7 @@ from typing import Any
 
 from govsoc.collectors.receivers.counters import ReceiverCounters
 from govsoc.collectors.receivers.handoff import Handoff, Message
-from govsoc.collectors.receivers.senders import SenderRules
+from govsoc.collectors.receivers.senders import SenderRules, plain_host
 from govsoc.collectors.receivers.udp import bind_address
 from govsoc.collectors.syslog.framing import FramingStats, StreamFramer
 from govsoc.core.config import ReceiverSettings
@@ -52,6 +53,21 @@ def tls_context(settings: ReceiverSettings) -> ssl.SSLContext:
     return context
 
 
+def _dual_stack(port: int) -> socket.socket:
+    """A listening socket on [::]:port that IPv4 senders reach too (as ::ffff:a.b.c.d)."""
+    sock = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        sock.bind(("::", port))
+        sock.listen(512)
+    except OSError:
+        sock.close()
+        raise
+    sock.setblocking(False)
+    return sock
+
+
 class _Connection(asyncio.Protocol):
     """One sender's connection."""
 
@@ -68,7 +84,7 @@ class _Connection(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         peer = transport.get_extra_info("peername") or ("", 0)
-        self.host, self.port = str(peer[0]), int(peer[1])
+        self.host, self.port = plain_host(str(peer[0])), int(peer[1])
         receiver = self.receiver
         if not receiver.rules.allowed(self.host):
             receiver.counters.reject("sender_not_allowed")
@@ -183,6 +199,8 @@ class StreamReceiver:
         _family, host, port = bind_address(self.settings.listen)
 
         async def serve() -> asyncio.Server:
+            if host == "::":  # every address of both families, as for UDP (asyncio would make it IPv6-only)
+                return await self.loop.create_server(lambda: _Connection(self), sock=_dual_stack(port))
             return await self.loop.create_server(lambda: _Connection(self), host, port, backlog=512,
                                                  reuse_address=True)
 

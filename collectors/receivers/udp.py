@@ -24,7 +24,7 @@ from pathlib import Path
 
 from govsoc.collectors.receivers.counters import ReceiverCounters
 from govsoc.collectors.receivers.handoff import Handoff
-from govsoc.collectors.receivers.senders import SenderRules
+from govsoc.collectors.receivers.senders import SenderRules, plain_host
 from govsoc.collectors.syslog.framing import TRUNCATED, datagram_message
 from govsoc.core.errors import GovsocError
 
@@ -139,6 +139,7 @@ class UdpReceiver:
         allowed, key, heard = self.rules.allowed, self.key, counters.heard
         receive = sock.recvfrom
         stop_by: float | None = None
+        dual = True if sock.family == socket.AF_INET6 else None  # v4 senders arrive as ::ffff:a.b.c.d
         while True:
             try:
                 data, peer = receive(size + 1)
@@ -157,7 +158,7 @@ class UdpReceiver:
                 return
             counters.received += 1
             counters.bytes += len(data)
-            host = peer[0]
+            host = peer[0] if dual is None else plain_host(peer[0])
             now = time.time()
             heard(host, 1, len(data), now)
             if not allowed(host):

@@ -222,3 +222,25 @@ def test_counters_add_up_over_runs_and_senders_are_bounded(receivers: Start, sto
     for n in range(MAX_SENDERS + 10):  # spoofed source addresses: the table stays bounded
         counters.heard(f"10.0.{n // 256}.{n % 256}", 1, 10, 1.0)
     assert len(counters.senders) == MAX_SENDERS and counters.senders[OTHER][0] == 11
+
+
+def test_dual_stack_listener_shows_ipv4_senders_as_ipv4(receivers: Start, store) -> None:  # type: ignore[no-untyped-def]
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as probe:
+            probe.bind(("::", 0))
+    except OSError:
+        import pytest
+
+        pytest.skip("no IPv6 on this machine")
+    rs = receivers({"name": "any", "transport": "udp", "listen": "[::]:0", "allow": ["127.0.0.0/8"],
+                    "senders": [{"match": ["127.0.0.2/32"], "timezone": "UTC"}]},
+                   {"name": "any-tcp", "transport": "tcp", "listen": "[::]:0", "allow": ["127.0.0.0/8"]})
+    udp_send(("127.0.0.1", rs.addresses["any"][1]), BSD, source="127.0.0.2")
+    with socket.create_connection(("127.0.0.1", rs.addresses["any-tcp"][1])) as sock:
+        sock.sendall(ISO + b"\n")
+    settle(rs)
+    rs.stop()
+    events = {e.get("govsoc.receiver"): e for e in stored(store)}
+    assert events["any"].get("log.source.address") == "127.0.0.2"  # not ::ffff:127.0.0.2
+    assert events["any-tcp"].get("log.source.address") == "127.0.0.1"
+    assert events["any"].timestamp.hour == 22  # the per-sender zone (UTC) matched the IPv4 address
