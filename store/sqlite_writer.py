@@ -31,6 +31,7 @@ import pickle
 import struct
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,7 @@ class WriterProcess:
         _widen(self._out)
         #: Sizes of the chunks sent and not answered yet, in order.
         self._sent: list[int] = []
+        self._finalizer = weakref.finalize(self, _end, self._process)
 
     @property
     def pid(self) -> int:
@@ -104,16 +106,24 @@ class WriterProcess:
 
     def close(self) -> None:
         """Close the child's input and wait for it to finish (it commits what it holds)."""
+        self._finalizer()
+
+
+def _end(process: subprocess.Popen[bytes]) -> None:
+    """End a writer child: its input closed, it exits once its chunk in hand is committed. Also
+    run when a store is dropped without close() and at exit, so that no child outlives its
+    store unwaited-for (Popen warns of a child still running when it is collected)."""
+    for stream in (process.stdin, process.stdout):
         try:
-            self._process.stdin.close()  # type: ignore[union-attr]
+            if stream is not None:
+                stream.close()
         except OSError:
             pass
-        try:
-            self._process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
-        self._process.stdout.close()  # type: ignore[union-attr]
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _widen(fd: int) -> None:

@@ -4,6 +4,7 @@ and refusals the same way, and survive the child's death without losing or doubl
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sqlite3
@@ -142,3 +143,16 @@ def test_a_writer_killed_during_a_write_fails_it_and_the_retry_stores_it_once(tm
         assert store.count(Query()) == storable(batch) + storable(warm)
     finally:
         store.close()
+
+
+def test_a_store_dropped_without_close_ends_its_writer(tmp_path: Path) -> None:
+    # The child is waited for when its store goes (no process left behind, no "subprocess is
+    # still running" warning, which this suite's filterwarnings=error would turn into a failure).
+    store = SqliteStore(tmp_path / "events.db")
+    store.write(events(LARGE))
+    pid = store.writer_pid
+    assert pid is not None
+    del store
+    gc.collect()
+    with pytest.raises(ProcessLookupError):  # ended and reaped, not a zombie
+        os.kill(pid, 0)
