@@ -1,0 +1,55 @@
+"""Compliance tags of govsoc's rule packs: 等保 2.0 (GB/T 22239-2019, level 3) controls and 密评
+(GB/T 39786-2021) items, written as Sigma tags beside the ATT&CK ones (rules/packs/README.md).
+
+- ``djbh.l3.<clause>.<item>``: a GB/T 22239-2019 level-3 requirement item, by the standard's own
+  clause number (section 8 is level 3; 8.1 the general requirements) and item letter, e.g.
+  ``djbh.l3.8.1.4.1.b`` = 8.1.4.1 身份鉴别 b) 登录失败处理. DJBH_CONTROLS lists the items the packs
+  may use; a tag outside it is an error (tests/rules/test_egov_rules.py).
+- ``mipin.<item id>``: a GB/T 39786-2021 level-3 item, named exactly as govsoc.crypto_eval's
+  catalogue (crypto_eval/catalogue.yml) names it, e.g. ``mipin.gbt39786.l3.8.3.b``.
+
+pySigma splits a tag at its first dot, so the namespace is ``djbh`` / ``mipin`` and the name the
+rest; alerts carry the tags as written (govsoc.rules.metadata).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+__all__ = ["DJBH_CONTROLS", "DJBH_NAMESPACE", "MIPIN_NAMESPACE", "compliance_tags"]
+
+DJBH_NAMESPACE = "djbh"
+MIPIN_NAMESPACE = "mipin"
+
+#: GB/T 22239-2019 level-3 items the packs use: tag name -> clause, control point and item (abridged).
+DJBH_CONTROLS: dict[str, str] = {
+    "l3.8.1.2.2.a": "8.1.2.2 通信传输 a) 采用校验技术或密码技术保证通信过程中数据的完整性",
+    "l3.8.1.2.2.b": "8.1.2.2 通信传输 b) 采用密码技术保证通信过程中数据的保密性",
+    "l3.8.1.3.1.a": "8.1.3.1 边界防护 a) 跨越边界的访问和数据流通过边界设备提供的受控接口进行通信",
+    "l3.8.1.3.2.a": "8.1.3.2 访问控制 a) 在网络边界或区域之间根据访问控制策略设置访问控制规则",
+    "l3.8.1.3.3.a": "8.1.3.3 入侵防范 a) 在关键网络节点处检测、防止或限制从外部发起的网络攻击行为",
+    "l3.8.1.3.5.a": "8.1.3.5 安全审计 a) 在网络边界、重要网络节点进行安全审计",
+    "l3.8.1.4.1.a": "8.1.4.1 身份鉴别 a) 对登录的用户进行身份标识和鉴别",
+    "l3.8.1.4.1.b": "8.1.4.1 身份鉴别 b) 具有登录失败处理功能（结束会话、限制非法登录次数、超时退出）",
+    "l3.8.1.4.1.c": "8.1.4.1 身份鉴别 c) 远程管理时采取必要措施防止鉴别信息在网络传输过程中被窃听",
+    "l3.8.1.4.1.d": "8.1.4.1 身份鉴别 d) 采用两种或两种以上组合的鉴别技术",
+    "l3.8.1.4.2.a": "8.1.4.2 访问控制 a) 对登录的用户分配账户和权限",
+    "l3.8.1.4.3.a": "8.1.4.3 安全审计 a) 启用安全审计功能，审计覆盖到每个用户",
+    "l3.8.1.4.3.c": "8.1.4.3 安全审计 c) 对审计记录进行保护，避免受到未预期的删除、修改或覆盖",
+    "l3.8.1.4.4.b": "8.1.4.4 入侵防范 b) 关闭不需要的系统服务、默认共享和高危端口",
+    "l3.8.1.4.4.c": "8.1.4.4 入侵防范 c) 通过设定终端接入方式或网络地址范围对网络管理终端进行限制",
+    "l3.8.1.5.1.a": "8.1.5.1 系统管理 a) 对系统管理员进行身份鉴别，通过特定的命令或操作界面进行系统管理操作并审计",
+}
+
+_TAG = re.compile(r"^(djbh|mipin)\.(.+)$")
+
+
+def compliance_tags(tags: Iterable[str]) -> dict[str, list[str]]:
+    """The 等保 and 密评 tags among ``tags`` (as ``namespace.name`` strings), by namespace."""
+    found: dict[str, list[str]] = {DJBH_NAMESPACE: [], MIPIN_NAMESPACE: []}
+    for tag in tags:
+        match = _TAG.match(tag.lower())
+        if match:
+            found[match.group(1)].append(match.group(2))
+    return found

@@ -1,0 +1,219 @@
+"""Every rule of govsoc's bundled packs (rules/packs), each with log lines that fire it and near
+misses that must not, and the corpus-wide invariants over the packs.
+
+The lines are written as the sources send them: Huawei and H3C information-centre lines ingested
+through the real ``syslog.mixed`` parser (which picks the huawei or h3c parser per line), Linux
+auth.log lines through ``linux.auth``; the real detection pass runs on SQLite and on
+Elasticsearch. Every (rule, kind) has its own host name and source address, so an alert is mapped
+back to the lines that made it. Base rules that correlations refer to (login failed / succeeded) raise alerts
+only through those correlations (``generate: false``), so they are run twice: alone (the base
+rule's own meaning) and with the whole pack (the correlations).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+from sigma.correlations import SigmaCorrelationRule
+
+from govsoc.collectors import ingest_file
+from govsoc.rules import check_rules, detect, load_rules, rule_source_status
+from govsoc.rules.compliance import DJBH_CONTROLS, compliance_tags
+from govsoc.rules.loader import BUILTIN_PACKS
+from govsoc.store.base import Query, Store
+
+PACK = BUILTIN_PACKS / "egov"
+#: A line template: {ts} the device's time stamp, {host} the device, {ip} the client address.
+Lines = tuple[tuple[int, str], ...]  # (seconds after the case's start, template)
+
+HW_FAIL = ("{ts} {host} %%01SHELL/4/LOGINFAILED(s)[1]:Failed to login. "
+           "(Ip={ip}, UserName={user}, Times=1, AccessType=SSH, VpnName=)")
+HW_LOGIN = ("{ts} {host} %%01SHELL/5/LOGIN(s)[2]:The user succeeded in logging in to VTY0. "
+            "(UserType={via}, UserName={user}, AuthenticationMethod=\"Password\", Ip={ip}, VpnName=)")
+HW_CMD = ("{ts} {host} %%01SHELL/5/CMDRECORD(s)[3]:Recorded command information. (Task=vt0, Ip={ip}, "
+          "VpnName=, User=admin, AuthenticationMethod=\"Local-user\", Command=\"{cmd}\")")
+HW_SAVE = ("{ts} {host} %%01CFM/4/SAVE(s)[4]:The user chose {answer} when deciding whether to save the "
+           "configuration to the device.")
+HW_POLICY = ("{ts} {host} CONFIG/4/CONFIGCHANGE:OID 1.3.6.1.4.1.2011.6.122.83.1.2.1 The configuration has "
+             "been changed.( UserName=root, TerminalIp={ip}, VsysName=public, ModuleType={module},  "
+             "ModuleObject=allow_rdp, Action=ADD, TargetObject=)")
+H3_FAIL = "<189>{h3ts} 2026 {host} %%10LOGIN/5/LOGIN_FAILED: {user} failed to log in from {ip}."
+H3_LOGIN = "<189>{h3ts} 2026 {host} %%10SHELL/5/SHELL_LOGIN: {user} logged in from {ip}."
+H3_CMD = "%{h3ts}:000 2026 {host} SHELL/6/SHELL_CMD: -Task=vt0-IPAddr={ip}-User=admin; Command is {cmd}"
+SSH_FAIL = "{h3ts} {host} sshd[4121]: Failed password for {user} from {ip} port 40022 ssh2"
+SSH_OK = "{h3ts} {host} sshd[4121]: Accepted password for {user} from {ip} port 40022 ssh2"
+PAM_FAIL = ("{h3ts} {host} {program}[4122]: pam_unix({program}:auth): authentication failure; logname= uid=0 "
+            "euid=0 tty=ftp ruser={user} rhost={ip}  user={user}")
+
+
+def burst(template: str, count: int, every: int, **values: str) -> Lines:
+    """``count`` copies of a line, ``every`` seconds apart."""
+    return tuple((i * every, template.format_map({**values, "ts": "{ts}", "h3ts": "{h3ts}", "host": "{host}",
+                                                  "ip": "{ip}"})) for i in range(count))
+
+
+def one(template: str, at: int = 0, **values: str) -> Lines:
+    return burst(template, 1, 0, **values) if at == 0 else ((at, burst(template, 1, 0, **values)[0][1]),)
+
+
+@dataclass(frozen=True)
+class Row:
+    """A rule of the pack: the lines that fire it and near misses (kind -> lines)."""
+
+    rule: str
+    hit: Lines
+    misses: dict[str, Lines]
+
+
+ADMIN = {"user": "admin"}
+ROWS = [
+    # base rule alone: a failure counts, a successful login is no failure
+    # sshd's failure counts; an accepted login does not
+    Row("ssh_failed_login.yml", one(SSH_FAIL, **ADMIN), {"accepted": one(SSH_OK, **ADMIN)}),
+    # 5 sshd failures in 80 s; 4 are below the threshold
+    Row("ssh_bruteforce.yml", burst(SSH_FAIL, 5, 20, **ADMIN), {"four": burst(SSH_FAIL, 4, 20, **ADMIN)}),
+    # PAM failure of vsftpd; the same PAM line inside sshd is counted by the SSH rules instead
+    Row("remote_auth_failure.yml", one(PAM_FAIL, program="vsftpd", **ADMIN),
+        {"in_sshd": one(PAM_FAIL, program="sshd", **ADMIN)}),
+    # 5 vsftpd PAM failures in 80 s; 5 inside sshd are not this rule's
+    Row("remote_bruteforce.yml", burst(PAM_FAIL, 5, 20, program="vsftpd", **ADMIN),
+        {"in_sshd": burst(PAM_FAIL, 5, 20, program="sshd", **ADMIN)}),
+    Row("huawei_login_failed.yml", one(HW_FAIL, **ADMIN), {"success": one(HW_LOGIN, via="SSH", **ADMIN)}),
+    # 5 failures in 80 s; 4 are below the threshold; 5 spread over 400 s never put 5 in one 5-minute window
+    Row("huawei_login_bruteforce.yml", burst(HW_FAIL, 5, 20, **ADMIN),
+        {"four": burst(HW_FAIL, 4, 20, **ADMIN), "spread": burst(HW_FAIL, 5, 100, **ADMIN)}),
+    # base rule alone: a success counts, a failure does not
+    Row("huawei_login_success.yml", one(HW_LOGIN, via="SSH", **ADMIN), {"failure": one(HW_FAIL, **ADMIN)}),
+    # failure then success; the reverse order, and a success under another user name, do not fire
+    Row("huawei_login_after_failure.yml", one(HW_FAIL, **ADMIN) + one(HW_LOGIN, 60, via="SSH", **ADMIN),
+        {"reversed": one(HW_LOGIN, via="SSH", **ADMIN) + one(HW_FAIL, 60, **ADMIN),
+         "other_user": one(HW_FAIL, user="guest") + one(HW_LOGIN, 60, via="SSH", **ADMIN)}),
+    # Telnet is cleartext administration; SSH is not
+    Row("huawei_telnet_login.yml", one(HW_LOGIN, via="Telnet", **ADMIN), {"ssh": one(HW_LOGIN, via="SSH", **ADMIN)}),
+    # "Y" saves the configuration, "N" does not
+    Row("huawei_config_saved.yml", one(HW_SAVE, answer="Y"), {"declined": one(HW_SAVE, answer="N")}),
+    # a security-policy change; displaying the policy changes nothing
+    Row("huawei_firewall_policy_changed.yml", one(HW_POLICY, module="Security-Policy"),
+        {"display": one(HW_CMD, cmd="display security-policy rule all")}),
+    # a new local user with a password; listing local users creates none
+    Row("huawei_local_user_created.yml", one(HW_CMD, cmd="local-user audit2 password irreversible-cipher ******"),
+        {"display": one(HW_CMD, cmd="display local-user")}),
+    # a log host removed; adding one is not
+    Row("huawei_logging_disabled.yml", one(HW_CMD, cmd="undo info-center loghost 10.1.1.5"),
+        {"added": one(HW_CMD, cmd="info-center loghost 10.1.1.6")}),
+    # base rule alone: "failed to log in" counts, "logged in" does not
+    Row("h3c_login_failed.yml", one(H3_FAIL, **ADMIN), {"success": one(H3_LOGIN, **ADMIN)}),
+    # 5 failures in 80 s; 4 are below the threshold
+    Row("h3c_login_bruteforce.yml", burst(H3_FAIL, 5, 20, **ADMIN), {"four": burst(H3_FAIL, 4, 20, **ADMIN)}),
+    # "local-user NAME class manage" creates a user; "display local-user" lists them
+    Row("h3c_local_user_created.yml", one(H3_CMD, cmd="local-user audit2 class manage"),
+        {"display": one(H3_CMD, cmd="display local-user")}),
+    # a log host removed; adding one is not
+    Row("h3c_logging_disabled.yml", one(H3_CMD, cmd="undo info-center loghost 10.1.1.5"),
+        {"added": one(H3_CMD, cmd="info-center loghost 10.1.1.6")}),
+]
+#: Base rules that a correlation refers to: their own meaning is tested in a pass without it.
+BASES = {"huawei_login_failed.yml", "huawei_login_success.yml", "h3c_login_failed.yml", "remote_auth_failure.yml"}
+#: Rows whose lines are Linux auth.log lines (the others are network devices').
+LINUX = {"ssh_failed_login.yml", "ssh_bruteforce.yml", "remote_auth_failure.yml", "remote_bruteforce.yml"}
+#: Safely in the past: auth.log lines carry no year, and one in the future would be read as last year's.
+START = datetime(2026, 11, 27, 16, 0, tzinfo=UTC)
+
+
+def write_logs(devices: Path, linux: Path) -> dict[str, tuple[str, str]]:
+    """The devices' syslog file and a Linux auth.log; returns host name -> (rule, kind)."""
+    owners: dict[str, tuple[str, str]] = {}
+    with devices.open("w", encoding="utf-8") as dev_out, linux.open("w", encoding="utf-8") as lnx_out:
+        for n, row in enumerate(ROWS):
+            out = lnx_out if row.rule in LINUX else dev_out
+            for k, (kind, lines) in enumerate([("hit", row.hit), *row.misses.items()]):
+                host, ip = f"EGOV-{n}-{k}", f"198.51.{n}.{k + 1}"
+                owners[host] = (row.rule, kind)
+                case_start = START + timedelta(hours=n, minutes=20 * k)
+                for offset, template in lines:
+                    when = case_start + timedelta(seconds=offset)
+                    local = when + timedelta(hours=8)  # Huawei lines carry +08:00; H3C lines are read as UTC
+                    out.write(template.format(ts=local.strftime("%b %d %Y %H:%M:%S+08:00"),
+                                              h3ts=when.strftime("%b %d %H:%M:%S"), host=host, ip=ip) + "\n")
+    return owners
+
+
+@pytest.mark.es
+@pytest.mark.parametrize("kind", ["sqlite", "elasticsearch"])
+def test_pack_rules_fire_on_their_lines_only(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    store: Store = request.getfixturevalue("sqlite_store" if kind == "sqlite" else "elastic9_store")
+    devices, linux = tmp_path / "devices.log", tmp_path / "auth.log"
+    owners = write_logs(devices, linux)
+    for log, parser in ((devices, "syslog.mixed"), (linux, "linux.auth")):
+        lines = len(log.read_text(encoding="utf-8").splitlines())
+        summary = ingest_file(log, parser_id=parser, store=store, data_dir=tmp_path / "state", timezone="UTC")
+        assert (summary.receipt.created, summary.parse_failures) == (lines, 0)
+    window = {"start": START - timedelta(days=1), "end": START + timedelta(days=2)}
+    bases = load_rules([PACK / rule for rule in sorted(BASES)])
+    whole = load_rules([PACK / row.rule for row in ROWS])
+    assert bases.errors == [] and whole.errors == []
+    for ruleset in (bases, whole):
+        result = detect(store, ruleset, **window)
+        assert (result.failed, result.no_source) == ([], {})
+    names = {**{k: v.name for k, v in bases.files.items()}, **{k: v.name for k, v in whole.files.items()}}
+    host = {e.id: e.get("observer.name") or e.get("host.hostname") for e in store.search(Query())}
+    fired: dict[str, set[str]] = {}
+    for alert in store.alerts():
+        rule = names[alert.rule_id]
+        fired.setdefault(rule, set()).update(owners[host[e]][1] for e in alert.event_ids
+                                             if owners[host[e]][0] == rule)
+    assert {row.rule: fired.get(row.rule, set()) for row in ROWS} == {row.rule: {"hit"} for row in ROWS}
+
+
+#: ATT&CK tactics as SigmaHQ writes them today (its rules use defense-impairment and stealth).
+TACTICS = {"reconnaissance", "resource-development", "initial-access", "execution", "persistence",
+           "privilege-escalation", "stealth", "defense-impairment", "defense-evasion", "credential-access",
+           "discovery", "lateral-movement", "collection", "command-and-control", "exfiltration", "impact"}
+TECHNIQUE = re.compile(r"^t\d{4}(\.\d{3})?$")
+CATALOGUE = Path(__file__).parents[2] / "crypto_eval" / "catalogue.yml"
+
+
+def catalogue_items() -> set[str]:
+    """The 密评 item ids of govsoc.crypto_eval's catalogue (read as data: rules may not import it)."""
+    data = yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))
+    return {item["id"] for layer in data["layers"] for item in layer.get("items", [])}
+
+
+def test_every_pack_rule_is_complete_tagged_collected_and_tested() -> None:
+    ruleset = load_rules([BUILTIN_PACKS])
+    assert ruleset.errors == []
+    rules = [*ruleset.rules, *ruleset.correlations]
+    files = {str(rule.id): ruleset.files[str(rule.id)] for rule in rules}
+    assert len(files) == len(rules) == len(list(BUILTIN_PACKS.rglob("*.yml")))  # one rule a file, ids unique
+    assert {path.name for path in files.values()} == {row.rule for row in ROWS}  # each has a test pair
+    health = {h.id: h for h in check_rules(ruleset)}
+    items = catalogue_items()
+    for rule in rules:
+        where = files[str(rule.id)].name
+        assert health[str(rule.id)].runs, (where, health[str(rule.id)].failures)  # converts on both stores
+        assert rule_source_status(rule)[0], where  # a log source govsoc collects
+        assert rule.author == "govsoc" and rule.level is not None and rule.date is not None, where
+        assert rule.title and rule.description and rule.references and rule.falsepositives, where
+        tags = [f"{t.namespace}.{t.name}" for t in rule.tags]
+        attack = [t.name for t in rule.tags if t.namespace == "attack"]
+        assert any(name in TACTICS for name in attack) and any(TECHNIQUE.match(n) for n in attack), where
+        assert all(name in TACTICS or TECHNIQUE.match(name) for name in attack), where
+        assert {t.namespace for t in rule.tags} <= {"attack", "djbh", "mipin"}, where
+        found = compliance_tags(tags)
+        assert set(found["djbh"]) <= set(DJBH_CONTROLS) and set(found["mipin"]) <= items, where
+        if isinstance(rule, SigmaCorrelationRule):
+            assert all(ref.rule is not None for ref in rule.rules), where
+
+
+def test_compliance_namespace_names_real_items() -> None:
+    # every 等保 item the table lists is a level-3 general requirement (8.1.x.y) with an item letter
+    assert all(re.fullmatch(r"l3\.8\.1\.\d\.\d\.[a-f]", name) for name in DJBH_CONTROLS)
+    # the 密评 items the pack uses exist in crypto_eval's catalogue as written there
+    assert {"gbt39786.l3.8.2.d", "gbt39786.l3.8.3.b"} <= catalogue_items()
+    assert compliance_tags(["attack.t1110", "djbh.l3.8.1.4.1.b", "mipin.gbt39786.l3.8.3.b"]) == {
+        "djbh": ["l3.8.1.4.1.b"], "mipin": ["gbt39786.l3.8.3.b"]}
