@@ -45,6 +45,28 @@ HW_POLICY = ("{ts} {host} CONFIG/4/CONFIGCHANGE:OID 1.3.6.1.4.1.2011.6.122.83.1.
 H3_FAIL = "<189>{h3ts} 2026 {host} %%10LOGIN/5/LOGIN_FAILED: {user} failed to log in from {ip}."
 H3_LOGIN = "<189>{h3ts} 2026 {host} %%10SHELL/5/SHELL_LOGIN: {user} logged in from {ip}."
 H3_CMD = "%{h3ts}:000 2026 {host} SHELL/6/SHELL_CMD: -Task=vt0-IPAddr={ip}-User=admin; Command is {cmd}"
+HW_PERMIT = ("{ts} {host} %%01POLICY/6/POLICYPERMIT(l):vsys=public, protocol=6, source-ip={ip}, source-port=51000, "
+             "destination-ip=10.10.1.5, destination-port={port}, time=2026/11/27 08:00:00, source-zone={zone}, "
+             "destination-zone=trust, rule-name=allow_in.")
+H3_FILTER = ("<190>{h3ts} 2026 {host} %%10FILTER/6/FILTER_ZONE_IPV4_EXECUTION: SrcZoneName(1025)={zone};"
+             "DstZoneName(1035)=Trust;Type(1067)=ACL;ObjectPolicy(1072)={zone}-Trust;RuleID(1078)=5;Protocol(1001)=TCP;"
+             "Application(1002)={app};SrcIPAddr(1003)={ip};SrcPort(1004)=51000;DstIPAddr(1007)=10.10.1.5;"
+             "DstPort(1008)={port};MatchCount(1069)=1;Event(1048)={verdict};")
+HW_IPS = ("{ts} {host} %%01IPS/4/DETECT(l)[142]:An intrusion was detected. (SyslogId=514265, VSys=\"public\", "
+          "Policy=\"Internet_In\", SrcIp={ip}, DstIp=10.10.1.5, SrcPort=36137, DstPort=80, "
+          "SrcZone=untrust, DstZone=dmz, User=\"unknown\", Protocol=TCP, Application=\"HTTP\", "
+          "Profile=\"default\", SignName=\"Apache Struts2 "
+          "Remote Code Execution\", SignId=249760, EventNum=1, Target=server, Severity=high, Os=all, "
+          "Category=Vulnerability, Reference=NA, Action={action})")
+H3_IPS = ("<188>{h3ts} 2026 {host} %%10IPS/4/IPS_IPV4_INTERZONE: Protocol(1001)=TCP; Application(1002)=http; "
+          "SrcIPAddr(1003)={ip}; SrcPort(1004)=55948; DstIPAddr(1007)=10.10.1.5; DstPort(1008)=80; "
+          "RcvVPNInstance(1042)=; SrcZoneName(1025)=Untrust; DstZoneName(1035)=DMZ; PolicyName(1079)=ips; "
+          "AttackName(1088)=CVE-2017-5638 "
+          "Apache Struts2 S2-046; AttackID(1089)=32374; Category(1090)=Vulnerability; Protection(1091)=WebServer; "
+          "SubProtection(1092)=Apache; Severity(1087)=CRITICAL; Action(1053)={action}; CVE(1075)=CVE-2017-5638; "
+          "BID(1076)=BID-96729; MSB(1077)=--; HitDirection(1115)=original; RealSrcIP(1100)=; SubCategory(1124)=RCE;")
+HW_BLOCKED = ("{ts} {host} %%01SSH/4/SSHS_IP_BLOCK_CLIENT(s):CID=0x8093043a;SSH client IP blocked due to "
+              "authentication failure in last 1 hour. (IpAddress={ip}, VpnName=_public_, BlockCount=1).")
 SSH_FAIL = "{h3ts} {host} sshd[4121]: Failed password for {user} from {ip} port 40022 ssh2"
 SSH_OK = "{h3ts} {host} sshd[4121]: Accepted password for {user} from {ip} port 40022 ssh2"
 PAM_FAIL = ("{h3ts} {host} {program}[4122]: pam_unix({program}:auth): authentication failure; logname= uid=0 "
@@ -106,6 +128,28 @@ ROWS = [
     # a log host removed; adding one is not
     Row("huawei_logging_disabled.yml", one(HW_CMD, cmd="undo info-center loghost 10.1.1.5"),
         {"added": one(HW_CMD, cmd="info-center loghost 10.1.1.6")}),
+    # RDP permitted from the untrusted zone; the same from the trusted zone, and HTTPS from outside, are not
+    Row("huawei_highrisk_port_from_untrust.yml", one(HW_PERMIT, port="3389", zone="untrust"),
+        {"trust": one(HW_PERMIT, port="3389", zone="trust"), "https": one(HW_PERMIT, port="443", zone="untrust")}),
+    # Telnet permitted (any zone); SSH is not cleartext
+    Row("huawei_cleartext_permitted.yml", one(HW_PERMIT, port="23", zone="trust"),
+        {"ssh": one(HW_PERMIT, port="22", zone="trust")}),
+    # an attack let through (Action=Alert); a blocked one is not
+    Row("huawei_ips_not_blocked.yml", one(HW_IPS, action="Alert"), {"blocked": one(HW_IPS, action="Block")}),
+    # the device blocked a guessing SSH client; a single failure is no block
+    Row("huawei_ssh_client_blocked.yml", one(HW_BLOCKED), {"failure": one(HW_FAIL, **ADMIN)}),
+    # Redis permitted from Untrust; denied, from Trust, or HTTPS are not
+    Row("h3c_highrisk_port_from_untrust.yml",
+        one(H3_FILTER, zone="Untrust", app="redis", port="6379", verdict="Permit"),
+        {"denied": one(H3_FILTER, zone="Untrust", app="redis", port="6379", verdict="Deny"),
+         "trust": one(H3_FILTER, zone="Trust", app="redis", port="6379", verdict="Permit"),
+         "https": one(H3_FILTER, zone="Untrust", app="https", port="443", verdict="Permit")}),
+    # Telnet recognised on a non-standard port; SSH on 22 is not cleartext
+    Row("h3c_cleartext_permitted.yml", one(H3_FILTER, zone="Trust", app="telnet", port="2323", verdict="Permit"),
+        {"ssh": one(H3_FILTER, zone="Trust", app="ssh", port="22", verdict="Permit")}),
+    # an attack let through ("Permit & Logging"); a reset one is not
+    Row("h3c_ips_not_blocked.yml", one(H3_IPS, action="Permit & Logging"),
+        {"reset": one(H3_IPS, action="Reset & Logging")}),
     # base rule alone: "failed to log in" counts, "logged in" does not
     Row("h3c_login_failed.yml", one(H3_FAIL, **ADMIN), {"success": one(H3_LOGIN, **ADMIN)}),
     # 5 failures in 80 s; 4 are below the threshold
