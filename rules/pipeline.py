@@ -31,6 +31,7 @@ from sigma.processing.transformations import (
 from sigma.rule import SigmaRule
 
 from govsoc.rules.mappings import ECS_ROOTS, LogSource, describe_logsource
+from govsoc.rules.mappings import alibaba as _alibaba
 from govsoc.rules.mappings import devices as _devices
 from govsoc.rules.mappings import kubernetes as _kubernetes
 from govsoc.rules.mappings import linux as _linux
@@ -42,7 +43,7 @@ __all__ = ["FIELD_MAP", "SOURCES", "TABLE", "LogsourceIn", "SourceTable", "ecs_f
 
 #: Every log source govsoc collects, from all tables. Add a product family's table here.
 SOURCES: Final[tuple[LogSource, ...]] = (*_kubernetes.SOURCES, *_linux.SOURCES, *_windows.SOURCES, *_web.SOURCES,
-                                         *_devices.SOURCES)
+                                         *_devices.SOURCES, *_alibaba.SOURCES)
 
 #: SigmaHQ's generic field names -> ECS, for rules whose log source has no field table.
 FIELD_MAP: Final[dict[str, str]] = {

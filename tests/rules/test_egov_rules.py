@@ -12,6 +12,7 @@ rule's own meaning) and with the whole pack (the correlations).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -67,6 +68,22 @@ H3_IPS = ("<188>{h3ts} 2026 {host} %%10IPS/4/IPS_IPV4_INTERZONE: Protocol(1001)=
           "BID(1076)=BID-96729; MSB(1077)=--; HitDirection(1115)=original; RealSrcIP(1100)=; SubCategory(1124)=RCE;")
 HW_BLOCKED = ("{ts} {host} %%01SSH/4/SSHS_IP_BLOCK_CLIENT(s):CID=0x8093043a;SSH client IP blocked due to "
               "authentication failure in last 1 hour. (IpAddress={ip}, VpnName=_public_, BlockCount=1).")
+
+
+def trail(name: str, error: str | None = None, **parameters: str) -> Lines:
+    """One Alibaba Cloud ActionTrail event (the API call ``name``) as ActionTrail delivers it to
+    OSS/SLS; __TS__, __HOST__ (the RAM user name here) and __IP__ are filled in per case."""
+    event = {"eventId": "__HOST__", "eventVersion": 1, "eventTime": "__TS__", "eventSource": "ecs.aliyuncs.com",
+             "eventName": name, "eventType": "ApiCall", "eventRW": "Write", "eventCategory": "Management",
+             "acsRegion": "cn-hangzhou", "serviceName": "Ecs", "sourceIpAddress": "__IP__", "userAgent": "aliyun-cli",
+             "userIdentity": {"type": "ram-user", "principalId": "2000000001", "accountId": "1000000001",
+                              "accessKeyId": "LTAI4G0000000001", "userName": "__HOST__"},
+             "requestId": "__HOST__", "apiVersion": "2014-05-26", "requestParameters": parameters}
+    if error:
+        event["errorCode"], event["errorMessage"] = error, "You are not authorized to do this action."
+    return ((0, json.dumps(event)),)
+
+
 SSH_FAIL = "{h3ts} {host} sshd[4121]: Failed password for {user} from {ip} port 40022 ssh2"
 SSH_OK = "{h3ts} {host} sshd[4121]: Accepted password for {user} from {ip} port 40022 ssh2"
 PAM_FAIL = ("{h3ts} {host} {program}[4122]: pam_unix({program}:auth): authentication failure; logname= uid=0 "
@@ -150,6 +167,21 @@ ROWS = [
     # an attack let through ("Permit & Logging"); a reset one is not
     Row("h3c_ips_not_blocked.yml", one(H3_IPS, action="Permit & Logging"),
         {"reset": one(H3_IPS, action="Reset & Logging")}),
+    # ActionTrail stopped; starting it is not
+    Row("alibaba_trail_stopped.yml", trail("StopLogging", Name="govtrail"),
+        {"started": trail("StartLogging", Name="govtrail"),
+         "refused": trail("StopLogging", error="NoPermission", Name="govtrail")}),
+    # inbound from 0.0.0.0/0; from the extranet range, or a drop rule for everyone, is not
+    Row("alibaba_security_group_open_to_world.yml",
+        trail("AuthorizeSecurityGroup", SecurityGroupId="sg-bp1", IpProtocol="tcp", PortRange="3389/3389",
+              SourceCidrIp="0.0.0.0/0"),
+        {"extranet": trail("AuthorizeSecurityGroup", SecurityGroupId="sg-bp1", IpProtocol="tcp",
+                           PortRange="3389/3389", SourceCidrIp="10.0.0.0/8"),
+         "drop": trail("AuthorizeSecurityGroup", SecurityGroupId="sg-bp1", IpProtocol="tcp", PortRange="3389/3389",
+                       SourceCidrIp="0.0.0.0/0", Policy="drop")}),
+    # a new AccessKey; listing them is not
+    Row("alibaba_access_key_created.yml", trail("CreateAccessKey", UserName="ops2"),
+        {"listed": trail("ListAccessKeys", UserName="ops2")}),
     # base rule alone: "failed to log in" counts, "logged in" does not
     Row("h3c_login_failed.yml", one(H3_FAIL, **ADMIN), {"success": one(H3_LOGIN, **ADMIN)}),
     # 5 failures in 80 s; 4 are below the threshold
@@ -165,16 +197,20 @@ ROWS = [
 BASES = {"huawei_login_failed.yml", "huawei_login_success.yml", "h3c_login_failed.yml", "remote_auth_failure.yml"}
 #: Rows whose lines are Linux auth.log lines (the others are network devices').
 LINUX = {"ssh_failed_login.yml", "ssh_bruteforce.yml", "remote_auth_failure.yml", "remote_bruteforce.yml"}
+#: Rows whose lines are Alibaba Cloud ActionTrail events (JSON, one a line).
+CLOUD = {"alibaba_trail_stopped.yml", "alibaba_security_group_open_to_world.yml", "alibaba_access_key_created.yml"}
 #: Safely in the past: auth.log lines carry no year, and one in the future would be read as last year's.
 START = datetime(2026, 11, 27, 16, 0, tzinfo=UTC)
 
 
-def write_logs(devices: Path, linux: Path) -> dict[str, tuple[str, str]]:
-    """The devices' syslog file and a Linux auth.log; returns host name -> (rule, kind)."""
+def write_logs(devices: Path, linux: Path, cloud: Path) -> dict[str, tuple[str, str]]:
+    """The devices' syslog file, a Linux auth.log and an ActionTrail file; returns host (or RAM
+    user) name -> (rule, kind)."""
     owners: dict[str, tuple[str, str]] = {}
-    with devices.open("w", encoding="utf-8") as dev_out, linux.open("w", encoding="utf-8") as lnx_out:
+    with (devices.open("w", encoding="utf-8") as dev_out, linux.open("w", encoding="utf-8") as lnx_out,
+          cloud.open("w", encoding="utf-8") as cloud_out):
         for n, row in enumerate(ROWS):
-            out = lnx_out if row.rule in LINUX else dev_out
+            out = lnx_out if row.rule in LINUX else cloud_out if row.rule in CLOUD else dev_out
             for k, (kind, lines) in enumerate([("hit", row.hit), *row.misses.items()]):
                 host, ip = f"EGOV-{n}-{k}", f"198.51.{n}.{k + 1}"
                 owners[host] = (row.rule, kind)
@@ -182,8 +218,13 @@ def write_logs(devices: Path, linux: Path) -> dict[str, tuple[str, str]]:
                 for offset, template in lines:
                     when = case_start + timedelta(seconds=offset)
                     local = when + timedelta(hours=8)  # Huawei lines carry +08:00; H3C lines are read as UTC
-                    out.write(template.format(ts=local.strftime("%b %d %Y %H:%M:%S+08:00"),
-                                              h3ts=when.strftime("%b %d %H:%M:%S"), host=host, ip=ip) + "\n")
+                    if row.rule in CLOUD:
+                        text = (template.replace("__TS__", when.strftime("%Y-%m-%dT%H:%M:%SZ"))
+                                .replace("__HOST__", host).replace("__IP__", ip))
+                    else:
+                        text = template.format(ts=local.strftime("%b %d %Y %H:%M:%S+08:00"),
+                                               h3ts=when.strftime("%b %d %H:%M:%S"), host=host, ip=ip)
+                    out.write(text + "\n")
     return owners
 
 
@@ -191,9 +232,9 @@ def write_logs(devices: Path, linux: Path) -> dict[str, tuple[str, str]]:
 @pytest.mark.parametrize("kind", ["sqlite", "elasticsearch"])
 def test_pack_rules_fire_on_their_lines_only(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
     store: Store = request.getfixturevalue("sqlite_store" if kind == "sqlite" else "elastic9_store")
-    devices, linux = tmp_path / "devices.log", tmp_path / "auth.log"
-    owners = write_logs(devices, linux)
-    for log, parser in ((devices, "syslog.mixed"), (linux, "linux.auth")):
+    devices, linux, cloud = tmp_path / "devices.log", tmp_path / "auth.log", tmp_path / "actiontrail.json"
+    owners = write_logs(devices, linux, cloud)
+    for log, parser in ((devices, "syslog.mixed"), (linux, "linux.auth"), (cloud, "alibaba.actiontrail")):
         lines = len(log.read_text(encoding="utf-8").splitlines())
         summary = ingest_file(log, parser_id=parser, store=store, data_dir=tmp_path / "state", timezone="UTC")
         assert (summary.receipt.created, summary.parse_failures) == (lines, 0)
@@ -205,7 +246,8 @@ def test_pack_rules_fire_on_their_lines_only(kind: str, request: pytest.FixtureR
         result = detect(store, ruleset, **window)
         assert (result.failed, result.no_source) == ([], {})
     names = {**{k: v.name for k, v in bases.files.items()}, **{k: v.name for k, v in whole.files.items()}}
-    host = {e.id: e.get("observer.name") or e.get("host.hostname") for e in store.search(Query())}
+    host = {e.id: e.get("observer.name") or e.get("host.hostname") or e.get("user.name")
+            for e in store.search(Query())}
     fired: dict[str, set[str]] = {}
     for alert in store.alerts():
         rule = names[alert.rule_id]
