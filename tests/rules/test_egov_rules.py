@@ -68,6 +68,24 @@ H3_IPS = ("<188>{h3ts} 2026 {host} %%10IPS/4/IPS_IPV4_INTERZONE: Protocol(1001)=
           "BID(1076)=BID-96729; MSB(1077)=--; HitDirection(1115)=original; RealSrcIP(1100)=; SubCategory(1124)=RCE;")
 HW_BLOCKED = ("{ts} {host} %%01SSH/4/SSHS_IP_BLOCK_CLIENT(s):CID=0x8093043a;SSH client IP blocked due to "
               "authentication failure in last 1 hour. (IpAddress={ip}, VpnName=_public_, BlockCount=1).")
+HW_HIT = ("{ts} {host} %%01POLICY/6/{brief}(l):vsys=public, protocol=6, source-ip={ip}, source-port=51000, "
+          "destination-ip={dst}, destination-port={port}, time=2026/11/27 08:00:00, source-zone=untrust, "
+          "destination-zone=trust, rule-name=edge.")
+H3_HIT = ("<190>{h3ts} 2026 {host} %%10FILTER/6/FILTER_ZONE_IPV4_EXECUTION: SrcZoneName(1025)=Untrust;"
+          "DstZoneName(1035)=Trust;Type(1067)=ACL;ObjectPolicy(1072)=Untrust-Trust;RuleID(1078)=5;Protocol(1001)=TCP;"
+          "Application(1002)=general_tcp;SrcIPAddr(1003)={ip};SrcPort(1004)=51000;DstIPAddr(1007)={dst};"
+          "DstPort(1008)={port};MatchCount(1069)=1;Event(1048)={verdict};")
+
+
+def series(template: str, count: int, every: int, vary: str, **values: str) -> Lines:
+    """``count`` connections ``every`` seconds apart, ``vary`` ("dst" or "port") different in each."""
+    return tuple((i * every, template.format_map({
+        **values, "ts": "{ts}", "h3ts": "{h3ts}", "host": "{host}", "ip": "{ip}",
+        **({"dst": f"10.20.0.{i + 1}"} if vary == "dst" else {"port": str(1000 + i)})})) for i in range(count))
+
+
+HW_DENY = {"brief": "POLICYDENY"}
+H3_DENY = {"verdict": "Deny"}
 
 
 def trail(name: str, error: str | None = None, **parameters: str) -> Lines:
@@ -167,6 +185,26 @@ ROWS = [
     # an attack let through ("Permit & Logging"); a reset one is not
     Row("h3c_ips_not_blocked.yml", one(H3_IPS, action="Permit & Logging"),
         {"reset": one(H3_IPS, action="Reset & Logging")}),
+    # base rule alone: a policy hit counts; an IPS detection is not a policy hit
+    Row("huawei_firewall_connection.yml", one(HW_HIT, brief="POLICYPERMIT", dst="10.20.0.1", port="443"),
+        {"ips": one(HW_IPS, action="Block")}),
+    # 20 addresses on port 445 in 40 s; 19 are too few; 20 over 100 s never put 20 in one minute
+    Row("huawei_horizontal_scan.yml", series(HW_HIT, 20, 2, "dst", port="445", **HW_DENY),
+        {"nineteen": series(HW_HIT, 19, 2, "dst", port="445", **HW_DENY),
+         "slow": series(HW_HIT, 20, 5, "dst", port="445", **HW_DENY)}),
+    # 20 ports of one address in 40 s; 19 are too few; 20 connections to one port are no scan
+    Row("huawei_vertical_scan.yml", series(HW_HIT, 20, 2, "port", dst="10.20.0.9", **HW_DENY),
+        {"nineteen": series(HW_HIT, 19, 2, "port", dst="10.20.0.9", **HW_DENY),
+         "one_port": burst(HW_HIT, 20, 2, dst="10.20.0.9", port="443", **HW_DENY)}),
+    # base rule alone: a policy hit counts; an IPS detection is not a policy hit
+    Row("h3c_firewall_connection.yml", one(H3_HIT, dst="10.20.0.1", port="443", verdict="Permit"),
+        {"ips": one(H3_IPS, action="Reset & Logging")}),
+    # 20 addresses on port 3389 in 40 s; 19 are too few
+    Row("h3c_horizontal_scan.yml", series(H3_HIT, 20, 2, "dst", port="3389", **H3_DENY),
+        {"nineteen": series(H3_HIT, 19, 2, "dst", port="3389", **H3_DENY)}),
+    # 20 ports of one address in 40 s; 20 connections to one port are no scan
+    Row("h3c_vertical_scan.yml", series(H3_HIT, 20, 2, "port", dst="10.20.0.9", **H3_DENY),
+        {"one_port": burst(H3_HIT, 20, 2, dst="10.20.0.9", port="443", **H3_DENY)}),
     # ActionTrail stopped; starting it is not
     Row("alibaba_trail_stopped.yml", trail("StopLogging", Name="govtrail"),
         {"started": trail("StartLogging", Name="govtrail"),
@@ -194,7 +232,8 @@ ROWS = [
         {"added": one(H3_CMD, cmd="info-center loghost 10.1.1.6")}),
 ]
 #: Base rules that a correlation refers to: their own meaning is tested in a pass without it.
-BASES = {"huawei_login_failed.yml", "huawei_login_success.yml", "h3c_login_failed.yml", "remote_auth_failure.yml"}
+BASES = {"huawei_login_failed.yml", "huawei_login_success.yml", "h3c_login_failed.yml", "remote_auth_failure.yml",
+         "huawei_firewall_connection.yml", "h3c_firewall_connection.yml"}
 #: Rows whose lines are Linux auth.log lines (the others are network devices').
 LINUX = {"ssh_failed_login.yml", "ssh_bruteforce.yml", "remote_auth_failure.yml", "remote_bruteforce.yml"}
 #: Rows whose lines are Alibaba Cloud ActionTrail events (JSON, one a line).
