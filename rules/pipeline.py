@@ -33,6 +33,7 @@ from sigma.rule import SigmaRule
 from govsoc.rules.mappings import ECS_ROOTS, LogSource, describe_logsource
 from govsoc.rules.mappings import alibaba as _alibaba
 from govsoc.rules.mappings import devices as _devices
+from govsoc.rules.mappings import flows as _flows
 from govsoc.rules.mappings import kubernetes as _kubernetes
 from govsoc.rules.mappings import linux as _linux
 from govsoc.rules.mappings import web as _web
@@ -43,7 +44,8 @@ __all__ = ["FIELD_MAP", "SOURCES", "TABLE", "LogsourceIn", "SourceTable", "ecs_f
 
 #: Every log source govsoc collects, from all tables. Add a product family's table here.
 SOURCES: Final[tuple[LogSource, ...]] = (*_kubernetes.SOURCES, *_linux.SOURCES, *_windows.SOURCES, *_web.SOURCES,
-                                         *_devices.SOURCES, *_alibaba.SOURCES)
+                                         *_devices.SOURCES, *_alibaba.SOURCES,
+                                         *_flows.SOURCES)
 
 #: SigmaHQ's generic field names -> ECS, for rules whose log source has no field table.
 FIELD_MAP: Final[dict[str, str]] = {

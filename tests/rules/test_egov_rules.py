@@ -125,6 +125,8 @@ class Row:
     rule: str
     hit: Lines
     misses: dict[str, Lines]
+    #: kind -> a trace of shared/corpus/zeek-tls (instead of lines): its flows are the case.
+    pcaps: dict[str, str] | None = None
 
 
 ADMIN = {"user": "admin"}
@@ -205,6 +207,16 @@ ROWS = [
     # 20 ports of one address in 40 s; 20 connections to one port are no scan
     Row("h3c_vertical_scan.yml", series(H3_HIT, 20, 2, "port", dst="10.20.0.9", **H3_DENY),
         {"one_port": burst(H3_HIT, 20, 2, dst="10.20.0.9", port="443", **H3_DENY)}),
+    # Zeek's tls1_1 trace is TLS 1.1 (its ssl.log: TLSv11); TLS 1.2 with a GCM suite is not weak
+    Row("flow_weak_tls_version.yml", (), {},
+        {"hit": "tls/tls1_1.pcap", "tls12": "tls/certificate-request-failed.pcap"}),
+    # TLS_RSA_WITH_RC4_128_MD5 (Zeek's tls1.2 trace); ECDHE with AES-128-CBC-SHA is not in the list
+    Row("flow_weak_tls_cipher.yml", (), {}, {"hit": "tls/tls1.2.pcap", "aes_cbc": "tls/tls1_1.pcap"}),
+    # a 1024-bit RSA certificate; 2048-bit RSA, and a 384-bit ECDSA key, are not weak
+    Row("flow_weak_rsa_certificate.yml", (), {},
+        {"hit": "tls/tls-conn-with-extensions.pcap", "rsa2048": "tls/tls1_1.pcap", "ecdsa": "tls/ecdsa-cert.pcap"}),
+    # sha1WithRSAEncryption; sha256WithRSAEncryption is not
+    Row("flow_sha1_certificate.yml", (), {}, {"hit": "tls/google-duplicate.pcap", "sha256": "tls/tls1_1.pcap"}),
     # ActionTrail stopped; starting it is not
     Row("alibaba_trail_stopped.yml", trail("StopLogging", Name="govtrail"),
         {"started": trail("StartLogging", Name="govtrail"),
@@ -238,6 +250,9 @@ BASES = {"huawei_login_failed.yml", "huawei_login_success.yml", "h3c_login_faile
 LINUX = {"ssh_failed_login.yml", "ssh_bruteforce.yml", "remote_auth_failure.yml", "remote_bruteforce.yml"}
 #: Rows whose lines are Alibaba Cloud ActionTrail events (JSON, one a line).
 CLOUD = {"alibaba_trail_stopped.yml", "alibaba_security_group_open_to_world.yml", "alibaba_access_key_created.yml"}
+#: Rows whose cases are packet traces (their flows are read by the network.pcap parser).
+PCAP = {"flow_weak_tls_version.yml", "flow_weak_tls_cipher.yml", "flow_weak_rsa_certificate.yml",
+        "flow_sha1_certificate.yml"}
 #: Safely in the past: auth.log lines carry no year, and one in the future would be read as last year's.
 START = datetime(2026, 11, 27, 16, 0, tzinfo=UTC)
 
@@ -269,7 +284,8 @@ def write_logs(devices: Path, linux: Path, cloud: Path) -> dict[str, tuple[str, 
 
 @pytest.mark.es
 @pytest.mark.parametrize("kind", ["sqlite", "elasticsearch"])
-def test_pack_rules_fire_on_their_lines_only(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+def test_pack_rules_fire_on_their_lines_only(kind: str, request: pytest.FixtureRequest, corpus: Path,
+                                             tmp_path: Path) -> None:
     store: Store = request.getfixturevalue("sqlite_store" if kind == "sqlite" else "elastic9_store")
     devices, linux, cloud = tmp_path / "devices.log", tmp_path / "auth.log", tmp_path / "actiontrail.json"
     owners = write_logs(devices, linux, cloud)
@@ -277,7 +293,16 @@ def test_pack_rules_fire_on_their_lines_only(kind: str, request: pytest.FixtureR
         lines = len(log.read_text(encoding="utf-8").splitlines())
         summary = ingest_file(log, parser_id=parser, store=store, data_dir=tmp_path / "state", timezone="UTC")
         assert (summary.receipt.created, summary.parse_failures) == (lines, 0)
-    window = {"start": START - timedelta(days=1), "end": START + timedelta(days=2)}
+    cases: dict[str, set[tuple[str, str]]] = {key: {owner} for key, owner in owners.items()}
+    traces = {trace: tmp_path / trace.replace("/", "-") for row in ROWS for trace in (row.pcaps or {}).values()}
+    for trace, copy in traces.items():  # one copy a trace: a flow read twice is stored once
+        copy.write_bytes((corpus / "zeek-tls" / "traces" / trace).read_bytes())
+        summary = ingest_file(copy, parser_id="network.pcap", store=store, data_dir=tmp_path / "state")
+        assert summary.receipt.created > 0 and summary.parse_failures == 0
+    for row in ROWS:
+        for case, trace in (row.pcaps or {}).items():
+            cases.setdefault(str(traces[trace]), set()).add((row.rule, case))
+    window = {"start": datetime(2000, 1, 1, tzinfo=UTC), "end": START + timedelta(days=2)}  # the traces are old
     bases = load_rules([PACK / rule for rule in sorted(BASES)])
     whole = load_rules([PACK / row.rule for row in ROWS])
     assert bases.errors == [] and whole.errors == []
@@ -285,13 +310,13 @@ def test_pack_rules_fire_on_their_lines_only(kind: str, request: pytest.FixtureR
         result = detect(store, ruleset, **window)
         assert (result.failed, result.no_source) == ([], {})
     names = {**{k: v.name for k, v in bases.files.items()}, **{k: v.name for k, v in whole.files.items()}}
-    host = {e.id: e.get("observer.name") or e.get("host.hostname") or e.get("user.name")
+    host = {e.id: e.get("observer.name") or e.get("host.hostname") or e.get("user.name") or e.get("log.file.path")
             for e in store.search(Query())}
     fired: dict[str, set[str]] = {}
     for alert in store.alerts():
         rule = names[alert.rule_id]
-        fired.setdefault(rule, set()).update(owners[host[e]][1] for e in alert.event_ids
-                                             if owners[host[e]][0] == rule)
+        fired.setdefault(rule, set()).update(case for e in alert.event_ids for owner, case in cases[host[e]]
+                                             if owner == rule)
     assert {row.rule: fired.get(row.rule, set()) for row in ROWS} == {row.rule: {"hit"} for row in ROWS}
 
 
