@@ -8,7 +8,9 @@ the international TLS it also accepts adds only its weak parts (a downgrade targ
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from govsoc.crypto_eval.algorithms import (
     Assessment,
@@ -17,7 +19,9 @@ from govsoc.crypto_eval.algorithms import (
     classify_suite,
     classify_version,
 )
-from govsoc.crypto_eval.probes.runner import EndpointReport
+from govsoc.collectors.protocols.x509 import CertificateInfo
+from govsoc.crypto_eval.probes.runner import EndpointReport, Target
+from govsoc.crypto_eval.probes.tls import hostname_matches
 
 __all__ = ["ChannelView", "view_of"]
 
@@ -73,7 +77,31 @@ def _tls_parts(report: EndpointReport, sm: bool) -> tuple[list[Assessment], list
     return out, notes, auth
 
 
-def view_of(report: EndpointReport) -> ChannelView:
+def _server_name(target: Target) -> str | None:
+    """The name a certificate must carry: the declared SNI, else the host when it is a name (as the probes send)."""
+    host = target.host
+    return target.server_name or (host if not host.replace(".", "").isdigit() and ":" not in host else None)
+
+
+def _certificate_auth(label: str, chain: Sequence[CertificateInfo], name: str | None,
+                      now: datetime) -> tuple[bool, str] | None:
+    """Why a TLCP / TLS 1.3-SM certificate chain does not authenticate the server (None: it does,
+    as far as validity and host name tell; the same tests as for TLS <= 1.2)."""
+    if not chain:
+        return None
+    leaf = chain[0]
+    expired = [c for c in chain if not c.valid_at(now)]
+    if expired:
+        c = expired[0]
+        return (False, f"{label}证书不在有效期内（{c.subject}，有效期 {c.not_before:%Y-%m-%d} 至 "
+                       f"{c.not_after:%Y-%m-%d}），身份鉴别无效")
+    if name is not None and not hostname_matches(name, leaf.dns_names):
+        return (False, f"{label}证书与域名 {name} 不符（证书名称：{', '.join(leaf.dns_names) or leaf.subject}），"
+                       "身份鉴别无效")
+    return None
+
+
+def view_of(report: EndpointReport, *, now: datetime | None = None) -> ChannelView:
     """Read a probe report as a protected (or unprotected) channel."""
     target = report.target.endpoint
     if report.timed_out or not report.reachable:
@@ -104,12 +132,19 @@ def view_of(report: EndpointReport) -> ChannelView:
     notes: list[str] = []
     parts = []
     auth = (True, "服务端以数字证书鉴别身份")
+    when = now or datetime.now(UTC)
+    name = _server_name(report.target)
+    failures: list[tuple[bool, str]] = []
     if tlcp:
         algos.append(classify_version("TLCP"))
         algos.append(classify_suite(tlcp.suite or "unknown"))
         for cert in (tlcp.signing_certificate, tlcp.encryption_certificate):
             if cert is not None:
                 algos += classify_certificate(cert.signature_algorithm, cert.key_type, cert.key_bits)
+        tlcp_chain = tlcp.chain or tuple(c for c in (tlcp.signing_certificate, tlcp.encryption_certificate) if c)
+        bad = _certificate_auth("TLCP", tlcp_chain, name, when)
+        if bad:
+            failures.append(bad)
         if tlcp.encryption_certificate is None:
             notes.append("TLCP服务端未发送独立的加密证书")
         if tlcp.client_certificate_requested:
@@ -120,7 +155,13 @@ def view_of(report: EndpointReport) -> ChannelView:
         for cert in sm.chain[:1]:
             algos += classify_certificate(cert.signature_algorithm, cert.key_type, cert.key_bits)
         if sm.finished_ok is False or sm.signature_verified is False:
-            notes.append("TLS 1.3国密服务端的Finished或CertificateVerify验证失败")
+            failed = "CertificateVerify签名" if sm.signature_verified is False else "Finished"
+            failures.append((False, f"TLS 1.3国密服务端的{failed}验证失败：服务端未证明持有证书私钥，"
+                                    "可被冒充，身份鉴别无效"))
+        else:
+            bad = _certificate_auth("TLS 1.3国密", sm.chain, name, when)
+            if bad:
+                failures.append(bad)
         parts.append(f"TLS 1.3 {sm.suite} ({sm.key_share_group}"
                      + (f", certificate {sm.chain[0].signature_algorithm}" if sm.chain else "") + ")")
     if tls_ok:
@@ -131,6 +172,8 @@ def view_of(report: EndpointReport) -> ChannelView:
             auth = tls_auth
         assert report.tls is not None
         parts.append("TLS " + ", ".join(f"{v.version} {v.suite}" for v in report.tls.accepted()))
+    if failures:
+        auth = failures[0]
     protocol = "TLCP" if tlcp else ("TLS1.3-SM" if sm else "TLS")
     null = any("NULL" in a.name for a in algos)
     conf = (False, "接受NULL（不加密）套件") if null else (True, f"已加密：{'; '.join(parts)}")

@@ -1,0 +1,87 @@
+"""Authentication (D of 8.2 a) of TLCP and TLS 1.3-SM channels: an expired certificate, a
+certificate for another host name, or a server that cannot prove it holds the certificate's key
+(failed CertificateVerify / Finished) make 身份鉴别 ineffective and high risk (reference §3), as for
+TLS <= 1.2. Certificates are real ones (tests/servers/certs); the probe results are built as data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from govsoc.collectors.protocols.x509 import CertificateInfo, parse_certificate
+from govsoc.core.inventory import InventoryModel
+from govsoc.crypto_eval.checks.channel_view import view_of
+from govsoc.crypto_eval.evaluate import evaluate_system
+from govsoc.crypto_eval.probes.runner import EndpointReport, Target
+from govsoc.crypto_eval.probes.tlcp import TlcpProbeResult, Tls13SmProbeResult
+from tests.servers.certs import make_cert
+
+HOST = "10.0.0.5"
+NAME = "portal.gov.test"
+
+
+@pytest.fixture(scope="module")
+def leaf(tmp_path_factory: pytest.TempPathFactory) -> CertificateInfo:
+    files = make_cert(tmp_path_factory.mktemp("auth-certs"), "portal", kind="ec", bits=256, host=NAME, days=30)
+    return parse_certificate(files.der)
+
+
+def _tlcp(leaf: CertificateInfo, server_name: str | None = NAME) -> EndpointReport:
+    return EndpointReport(target=Target(host=HOST, port=443, protocol="tlcp", server_name=server_name),
+                          tlcp=TlcpProbeResult(endpoint=f"{HOST}:443", supported=True, suite="TLCP_ECC_SM4_GCM_SM3",
+                                               signing_certificate=leaf, chain=(leaf,), answer="server_hello"))
+
+
+def _sm(leaf: CertificateInfo, *, verified: bool | None = True, finished: bool | None = True) -> EndpointReport:
+    return EndpointReport(target=Target(host=HOST, port=443, protocol="tls", server_name=NAME),
+                          tls13_sm=Tls13SmProbeResult(endpoint=f"{HOST}:443", supported=True,
+                                                      suite="TLS_SM4_GCM_SM3", key_share_group="curveSM2",
+                                                      chain=(leaf,), finished_ok=finished,
+                                                      signature_verified=verified))
+
+
+def test_valid_tlcp_certificate_authenticates(leaf: CertificateInfo) -> None:
+    view = view_of(_tlcp(leaf))
+    assert view.authentication is not None and view.authentication[0] is True
+
+
+def test_expired_tlcp_certificate_is_not_authentication(leaf: CertificateInfo) -> None:
+    later = leaf.not_after + dt.timedelta(days=1)
+    view = view_of(_tlcp(leaf), now=later)
+    assert view.authentication is not None and view.authentication[0] is False
+    assert "有效期" in view.authentication[1]
+
+
+def test_tlcp_certificate_for_another_host(leaf: CertificateInfo) -> None:
+    view = view_of(_tlcp(leaf, server_name="other.gov.test"))
+    assert view.authentication is not None and view.authentication[0] is False
+    assert "other.gov.test" in view.authentication[1]
+
+
+def test_expired_tls13_sm_certificate(leaf: CertificateInfo) -> None:
+    view = view_of(_sm(leaf), now=leaf.not_after + dt.timedelta(days=1))
+    assert view.protocol == "TLS1.3-SM" and view.authentication is not None and view.authentication[0] is False
+
+
+@pytest.mark.parametrize(("verified", "finished"), [(False, True), (None, False), (False, False)])
+def test_failed_proof_of_key_is_impersonation(leaf: CertificateInfo, verified: bool | None,
+                                              finished: bool | None) -> None:
+    view = view_of(_sm(leaf, verified=verified, finished=finished))
+    assert view.authentication is not None and view.authentication[0] is False
+    assert "冒充" in view.authentication[1]
+
+
+def test_wrong_host_tlcp_is_high_risk_in_the_evaluation(leaf: CertificateInfo) -> None:
+    model = InventoryModel.model_validate({"systems": [{"name": "s", "level": 3, "endpoints": [
+        {"host": HOST, "port": 443, "protocol": "tlcp", "kind": "web", "server_name": "other.gov.test"}]}]})
+    e = evaluate_system(model.systems[0], [_tlcp(leaf, server_name="other.gov.test")])
+    assert any(f.item == "gbt39786.l3.8.2.a" and f.factor == "D" and not f.satisfied for f in e.high_risk)
+    assert e.verdict == "不符合"
+
+
+def test_failed_certificate_verify_is_high_risk_in_the_evaluation(leaf: CertificateInfo) -> None:
+    model = InventoryModel.model_validate({"systems": [{"name": "s", "level": 3, "endpoints": [
+        {"host": HOST, "port": 443, "protocol": "tls", "kind": "web", "server_name": NAME}]}]})
+    e = evaluate_system(model.systems[0], [_sm(leaf, verified=False)])
+    assert any(f.item == "gbt39786.l3.8.2.a" and "冒充" in f.why for f in e.high_risk)
