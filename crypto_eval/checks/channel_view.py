@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from govsoc.collectors.protocols.x509 import CertificateInfo
 from govsoc.crypto_eval.algorithms import (
     Assessment,
     classify_certificate,
@@ -19,7 +20,6 @@ from govsoc.crypto_eval.algorithms import (
     classify_suite,
     classify_version,
 )
-from govsoc.collectors.protocols.x509 import CertificateInfo
 from govsoc.crypto_eval.probes.runner import EndpointReport, Target
 from govsoc.crypto_eval.probes.tls import hostname_matches
 
