@@ -30,7 +30,7 @@ __all__ = ["ChannelView", "view_of"]
 class ChannelView:
     """The 密评 reading of one endpoint."""
 
-    protocol: str  # TLCP, TLS1.3-SM, TLS, SSH, cleartext, unknown, unreachable
+    protocol: str  # TLCP, TLS1.3-SM, TLS, SSH, cleartext, unknown, unreachable, incomplete (no algorithms seen)
     observed: str
     authentication: tuple[bool, str] | None = None   # D for 8.2 a) / 8.3 b): (effective, why)
     confidentiality: tuple[bool, str] | None = None  # D for 8.2 c) / 8.3 b)
@@ -120,6 +120,9 @@ def view_of(report: EndpointReport, *, now: datetime | None = None) -> ChannelVi
             return ChannelView(protocol="SSH", observed=f"{target}: {s.banner}", authentication=(False, why),
                                confidentiality=(False, why), integrity=(False, why))
         ssh_algos = tuple(classify_ssh(name) for names in s.algorithms().values() for name in names)
+        if not ssh_algos:  # a banner and no (or an empty) KEXINIT: the algorithms were not seen
+            return ChannelView(protocol="incomplete", observed=f"{target}: {s.banner}",
+                               notes=("只收到SSH标识，未收到含算法列表的KEXINIT：算法未知，该对象缺少证据",))
         ok = (True, f"SSH-2 加密通道（{s.banner}）")
         return ChannelView(protocol="SSH", observed=f"{target}: {s.banner}", authentication=ok, confidentiality=ok,
                            integrity=ok, algorithms=ssh_algos)

@@ -42,6 +42,9 @@ def channel_findings(context: SystemContext, item_id: str, obj: str, view: Chann
         return [finding(factor="MISSING", satisfied=False, observed=view.observed,
                         why="未识别出协议：需人工说明该信道的保护措施",
                         risk="中")]
+    if view.protocol == "incomplete":
+        return [finding(factor="MISSING", satisfied=False, observed=view.observed,
+                        why="; ".join(view.notes) or "探测未得到完整的握手：该对象缺少证据", risk="中")]
     effective, why = getattr(view, aspect)
     high = not effective and item.high_risk is not None
     out = [finding(factor="D", satisfied=effective, observed=view.observed, why=why, risk=None if effective else "高"
@@ -49,7 +52,10 @@ def channel_findings(context: SystemContext, item_id: str, obj: str, view: Chann
     if not effective:
         return out
     worst = weakest(list(view.algorithms))
-    if worst is None:
+    if not view.algorithms:  # nothing seen is no evidence of compliance
+        out.append(finding(factor="MISSING", satisfied=False, observed=view.observed,
+                           why="未观察到所用算法：A 缺少证据", risk="中"))
+    elif worst is None:
         out.append(finding(factor="A", satisfied=True, observed=view.observed,
                            why="采用商用密码算法和技术（" + view.protocol + "）"))
     else:
@@ -68,7 +74,7 @@ def _expect_findings(context: SystemContext, endpoint: Endpoint, view: ChannelVi
                      check: str) -> list[Finding]:
     found = {"tlcp": view.protocol == "TLCP" or "TLCP" in view.observed,
              "tls13-sm": "TLS_SM4" in view.observed, "tls": "TLS " in view.observed or "TLSv" in view.observed,
-             "ssh": view.protocol == "SSH"}
+             "ssh": view.protocol == "SSH" or view.observed.split(": ", 1)[-1].startswith("SSH-")}
     item = context.catalogue.item(item_id)
     return [Finding(item=item_id, clause=item.clause, system=context.name,
                     object=endpoint_key(endpoint.host, endpoint.port), check=check, factor="INFO", satisfied=False,

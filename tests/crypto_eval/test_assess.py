@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from govsoc.collectors.protocols.ssh import KexInit
 from govsoc.core.inventory import InventoryModel
 from govsoc.crypto_eval.assess import SystemEvaluation
 from govsoc.crypto_eval.evaluate import evaluate_system
@@ -93,3 +94,26 @@ def test_no_profile_at_all() -> None:
     model = InventoryModel.model_validate({"systems": [{"name": "裸系统", "level": 3}]})
     e = evaluate_system(model.systems[0], [])
     assert e.total == Decimal("0.00") and e.verdict == "不符合" and e.missing == 41
+
+
+def _ssh_system() -> Any:
+    return _system({"products": [{"name": "堡垒机", "certificate_no": "GM3", "module_level": 2,
+                                  "used_for": ["device"]}]},
+                   [{"host": HOST, "port": 22, "protocol": "ssh", "kind": "admin"}])
+
+
+def test_ssh_without_kexinit_is_missing_evidence_not_compliant() -> None:
+    # a banner and then nothing (or a KEXINIT with empty lists): the algorithms were never seen, so
+    # A cannot be ✓ (weakest([]) is None only because there is nothing to judge)
+    empty = KexInit(cookie=bytes(16), kex_algorithms=(), server_host_key_algorithms=(),
+                    encryption_client_to_server=(), encryption_server_to_client=(), mac_client_to_server=(),
+                    mac_server_to_client=(), compression_client_to_server=(), compression_server_to_client=(),
+                    languages_client_to_server=(), languages_server_to_client=())
+    for kexinit in (None, empty):
+        report = EndpointReport(target=Target(host=HOST, port=22, protocol="ssh"), ssh=SshProbeResult(
+            endpoint=f"{HOST}:22", reachable=True, speaks_ssh=True, banner="SSH-2.0-OpenSSH_9.6", kexinit=kexinit))
+        e = evaluate_system(_ssh_system(), [report])
+        item = next(r for layer in e.layers for r in layer.items if r.item.id == "gbt39786.l3.8.3.b")
+        assert item.missing and item.score == Decimal("0.0000")
+        assert not any(f.factor == "A" and f.satisfied for f in item.findings)
+        assert any(f.factor == "MISSING" and "KEXINIT" in f.why for f in item.findings)
