@@ -6,7 +6,8 @@ weakest), K from the K findings (Rk 1.2 only when every K gap carries it); a dec
 (J) scores 1 / 0.5 / 0. Evidence from probes outranks a declaration for the same item: the
 declaration then stays as an INFO finding when it disagrees. Objects without evidence score 0 and
 are counted as missing evidence, which is not 不适用. High-risk findings are listed, with a
-declared mitigation when the item has one, and veto the verdict unless mitigated.
+declared mitigation when the item has one, and veto the verdict unless mitigated; an item the
+catalogue marks ``mitigation: "none"`` admits no mitigation (a declared one is refused, with a finding).
 """
 
 from __future__ import annotations
@@ -143,22 +144,32 @@ def assess(context: SystemContext, findings: list[Finding]) -> SystemEvaluation:
     total = scoring.total_score([(x.layer.weight, x.score) for x in layers if x.layer.kind == "technical"],
                                 [(x.layer.weight, x.score) for x in layers if x.layer.kind == "management"])
     declarations = context.system.crypto.declarations if context.system.crypto else {}
+    catalogued = {item.id: item for item in context.catalogue.items()}
     high: list[Finding] = []
     mitigated: list[tuple[Finding, str]] = []
+    refused: dict[str, Finding] = {}
     for f in findings:
         if f.high_risk:
             mitigation = declarations[f.item].mitigation if f.item in declarations else None
-            if mitigation:
+            item = catalogued.get(f.item)
+            allowed = item is None or item.high_risk is None or item.high_risk.mitigation.strip().lower() != "none"
+            if mitigation and allowed:
                 mitigated.append((f, mitigation))
             else:
                 high.append(f)
+                if mitigation and item is not None:  # the 高风险判定指引 admits no mitigation for this item
+                    refused.setdefault(f.item, Finding(
+                        item=f.item, clause=item.clause, system=context.name, object=f.object, check="assess",
+                        factor="INFO", satisfied=False, observed=mitigation, provenance="declared", risk="高",
+                        why="该测评单元的高风险不可通过缓解措施降低（高风险判定指引：无缓解措施），声明的缓解措施不予采纳"))
     results = [r for x in layers for r in x.items]
     problems = sum(1 for r in results if r.score is not None and r.score < 1) + len(high)
     missing = sum(1 for r in results if r.missing)
     verdict = None if total is None else scoring.verdict(total, high_risk=len(high), problems=problems,
                                                           threshold=context.catalogue.threshold)
     known = {item.id for item in context.catalogue.items()}
-    everything = [f for r in results for f in r.findings] + [f for f in findings if f.item not in known]
+    everything = ([f for r in results for f in r.findings] + [f for f in findings if f.item not in known]
+                  + list(refused.values()))
     return SystemEvaluation(system=context.name, level=context.system.level, layers=tuple(layers), total=total,
                             verdict=verdict, high_risk=tuple(high), mitigated=tuple(mitigated), problems=problems,
                             missing=missing, findings=tuple(everything))

@@ -117,3 +117,17 @@ def test_ssh_without_kexinit_is_missing_evidence_not_compliant() -> None:
         assert item.missing and item.score == Decimal("0.0000")
         assert not any(f.factor == "A" and f.satisfied for f in item.findings)
         assert any(f.factor == "MISSING" and "KEXINIT" in f.why for f in item.findings)
+
+
+def test_mitigation_refused_where_the_catalogue_admits_none() -> None:
+    # 8.2 a (身份鉴别) has no mitigation in the 高风险判定指引 (catalogue: mitigation "none"): a
+    # declared free-text mitigation must not lift it; 8.3 b (which has one) still may be mitigated
+    http = EndpointReport(target=Target(host=HOST, port=80, protocol="http"), cleartext=CleartextProbeResult(
+        endpoint=f"{HOST}:80", reachable=True, service="http", login=True, evidence="POST /login"))
+    endpoints = [{"host": HOST, "port": 80, "protocol": "http", "kind": "web"}]
+    e = evaluate_system(_system({"declarations": {"gbt39786.l3.8.2.a": {"mitigation": "已部署WAF"}}}, endpoints),
+                        [http])
+    assert "gbt39786.l3.8.2.a" in {f.item for f in e.high_risk} and e.verdict == "不符合"
+    assert not [f for f, _ in e.mitigated if f.item == "gbt39786.l3.8.2.a"]
+    assert any(f.item == "gbt39786.l3.8.2.a" and f.observed == "已部署WAF" and "不予采纳" in f.why
+               for f in e.findings)
