@@ -28,6 +28,10 @@ def _declaration_findings(context: SystemContext, item: Item, decl: ItemDeclarat
     if decl is None:
         return [f("MISSING", False, "未声明：需人工提供该测评单元的证据", risk="中")]
     if decl.judgement == "不适用":
+        if item.strength == "shall":  # reference §1 note (3): only 宜/可 items may be argued 不适用
+            why = (f"“应”条款（{item.clause}）不得声明为不适用"
+                   + (f"（所述理由：{decl.na_reason}）" if decl.na_reason else "") + "：按未提供证据计")
+            return [f("MISSING", False, why, risk="中"), f("INFO", False, why, risk="中")]
         if not decl.na_reason:
             return [f("MISSING", False, "声明不适用但未说明理由（应在密码应用方案中论证）",
                       risk="中")]
