@@ -32,6 +32,7 @@ from sigma.rule import SigmaRule
 
 from govsoc.rules.mappings import ECS_ROOTS, LogSource, describe_logsource
 from govsoc.rules.mappings import alibaba as _alibaba
+from govsoc.rules.mappings import aws as _aws
 from govsoc.rules.mappings import devices as _devices
 from govsoc.rules.mappings import flows as _flows
 from govsoc.rules.mappings import kubernetes as _kubernetes
@@ -43,8 +44,8 @@ __all__ = ["FIELD_MAP", "SOURCES", "TABLE", "LogsourceIn", "SourceTable", "ecs_f
            "rule_logsource", "rule_source", "rule_source_status"]
 
 #: Every log source govsoc collects, from all tables. Add a product family's table here.
-SOURCES: Final[tuple[LogSource, ...]] = (*_kubernetes.SOURCES, *_linux.SOURCES, *_windows.SOURCES, *_web.SOURCES,
-                                         *_devices.SOURCES, *_alibaba.SOURCES,
+SOURCES: Final[tuple[LogSource, ...]] = (*_aws.SOURCES, *_kubernetes.SOURCES, *_linux.SOURCES, *_windows.SOURCES,
+                                         *_web.SOURCES, *_devices.SOURCES, *_alibaba.SOURCES,
                                          *_flows.SOURCES)
 
 #: SigmaHQ's generic field names -> ECS, for rules whose log source has no field table.

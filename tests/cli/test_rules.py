@@ -26,9 +26,9 @@ FILES = {
     # an sshd rule: govsoc collects sshd, so it is active
     "good.yml": dict(title="Good rule", id="11111111-1111-4111-8111-111111111111",
                      logsource="{product: linux, service: sshd}", selection="event.action: ssh_login"),
-    # AWS CloudTrail: loads and converts, but govsoc collects no such source
+    # Azure activity logs: loads and converts, but govsoc collects no such source
     "cloud.yml": dict(title="Cloud rule", id="22222222-2222-4222-8222-222222222222",
-                      logsource="{product: aws, service: cloudtrail}", selection="eventName: ConsoleLogin"),
+                      logsource="{product: azure, service: activitylogs}", selection="operationName: x"),
     # a placeholder no pipeline fills: loads, converts for no store
     "expand.yml": dict(title="Placeholder rule", id="33333333-3333-4333-8333-333333333333",
                        logsource="{product: linux, service: sshd}", selection="user.name|expand: '%admins%'"),
@@ -60,7 +60,7 @@ def test_rules_check_json(govsoc: Run, rules_dir: Path) -> None:
         "zcopy.yml:1": "failed"}
     cloud = by_where[f"{rules_dir / 'cloud.yml'}:1"]
     assert (cloud["sqlite"], cloud["elasticsearch"], cloud["source"]) == (
-        "converts", "converts", "needs product: aws, service: cloudtrail")
+        "converts", "converts", "needs product: azure, service: activitylogs")
     expand = by_where[f"{rules_dir / 'expand.yml'}:1"]
     assert expand["sqlite"].startswith("fails: a placeholder is left in %admins%")
     assert by_where[f"{rules_dir / 'typo.yml'}:6"]["reason"] == "Unknown modifier 'contians'"

@@ -115,6 +115,28 @@ def test_a_cloudtrail_file_is_one_line_of_records_each_its_own_event() -> None:
     assert len({e["id"] for e in events}) == 2
 
 
+def test_cloudtrail_objects_are_also_kept_as_elastic_keeps_them() -> None:
+    # [composed] a task definition registered (a list of containers, a JSON true, a policy-like
+    # string) and its response: the whole objects as text in Java's map form, which Elastic's
+    # integration writes (its own docs dissect "documentName=%{document_name},"), their leaves
+    # under lists by path, booleans as the text its flattened keywords hold
+    record = json.loads(CONSOLE_OK) | {"eventName": "RegisterTaskDefinition", "eventSource": "ecs.amazonaws.com",
+                                       "requestParameters": {"family": "web", "containerDefinitions": [
+                                           {"name": "a", "essential": True, "command": ["sh", "-c", "id"]},
+                                           {"name": "b", "command": ["true"], "note": '{"Effect": "Allow"}'}]},
+                                       "responseElements": {"taskDefinition": {"revision": 3, "status": None}}}
+    (fields,) = parse("aws.cloudtrail", json.dumps(record))
+    assert fields["aws.cloudtrail.request_parameters"] == (
+        '{family=web, containerDefinitions=[{name=a, essential=true, command=[sh, -c, id]}, '
+        '{name=b, command=[true], note={"Effect": "Allow"}}]}')
+    assert fields["aws.cloudtrail.response_elements"] == "{taskDefinition={revision=3, status=null}}"
+    assert fields["aws.cloudtrail.requestParameters.containerDefinitions.command"] == ["sh", "-c", "id", "true"]
+    assert fields["aws.cloudtrail.requestParameters.containerDefinitions.essential"] == ["true"]
+    assert "aws.cloudtrail.requestParameters.containerDefinitions" not in fields
+    assert fields["aws.cloudtrail.responseElements.taskDefinition.revision"] == 3
+    assert fields["aws.cloudtrail.additionalEventData.MFAUsed"] == "No"
+
+
 def test_actiontrail_in_sls_sits_under_event() -> None:
     (fields,) = parse("alibaba.actiontrail", json.dumps({"__topic__": "actiontrail_event",
                                                           "event": json.loads(ACTIONTRAIL)}))
