@@ -39,6 +39,7 @@ from govsoc.rules.mappings import kubernetes as _kubernetes
 from govsoc.rules.mappings import linux as _linux
 from govsoc.rules.mappings import web as _web
 from govsoc.rules.mappings import windows as _windows
+from govsoc.rules.mappings import zeek as _zeek
 
 __all__ = ["FIELD_MAP", "SOURCES", "TABLE", "LogsourceIn", "SourceTable", "ecs_field", "govsoc_ecs_pipeline",
            "rule_logsource", "rule_source", "rule_source_status"]
@@ -46,7 +47,7 @@ __all__ = ["FIELD_MAP", "SOURCES", "TABLE", "LogsourceIn", "SourceTable", "ecs_f
 #: Every log source govsoc collects, from all tables. Add a product family's table here.
 SOURCES: Final[tuple[LogSource, ...]] = (*_aws.SOURCES, *_kubernetes.SOURCES, *_linux.SOURCES, *_windows.SOURCES,
                                          *_web.SOURCES, *_devices.SOURCES, *_alibaba.SOURCES,
-                                         *_flows.SOURCES)
+                                         *_flows.SOURCES, *_zeek.SOURCES)
 
 #: SigmaHQ's generic field names -> ECS, for rules whose log source has no field table.
 FIELD_MAP: Final[dict[str, str]] = {
@@ -131,11 +132,13 @@ class SourceTable:
         items = [_condition_item(source) for source in self.sources]
         tables: dict[tuple[tuple[str, str], ...], set[Key]] = {}
         prefixes: dict[tuple[str, bool], set[Key]] = {}
+        targets: dict[tuple[str, bool], set[str]] = {}
         for source in self.sources:
             if source.fields is not None:
                 tables.setdefault(tuple(sorted(source.fields.items())), set()).add(source.key)
             if source.field_prefix:
                 prefixes.setdefault((source.field_prefix, source.prefix_dotted), set()).add(source.key)
+                targets.setdefault((source.field_prefix, source.prefix_dotted), set()).update((source.fields or {}).values())
         for n, (table, keys) in enumerate(tables.items()):
             items.append(ProcessingItem(identifier=f"govsoc_fields_{n}", rule_conditions=[LogsourceIn(frozenset(keys))],
                                         transformation=FieldMappingTransformation(_mapping(dict(table)))))
@@ -144,7 +147,9 @@ class SourceTable:
             # source's own names are dotted: then names under an ECS field set, or the prefix).
             kept = _ECS_NAME if dotted else r"\w+\."
             if dotted:
-                kept = f"(?:{kept}|{re.escape(prefix)})"
+                # a name the table gave is final, also one in the vendor namespace (zeek.session_id)
+                given = "".join(f"|{re.escape(t)}$" for t in sorted(targets[(prefix, dotted)]))
+                kept = f"(?:{kept}|{re.escape(prefix)}{given})"
             items.append(ProcessingItem(identifier=f"govsoc_prefix_{prefix.rstrip('.')}",
                                         rule_conditions=[LogsourceIn(frozenset(keys))],
                                         transformation=AddFieldnamePrefixTransformation(prefix),
