@@ -138,7 +138,8 @@ class SourceTable:
                 tables.setdefault(tuple(sorted(source.fields.items())), set()).add(source.key)
             if source.field_prefix:
                 prefixes.setdefault((source.field_prefix, source.prefix_dotted), set()).add(source.key)
-                targets.setdefault((source.field_prefix, source.prefix_dotted), set()).update((source.fields or {}).values())
+                mapped = (source.fields or {}).values()
+                targets.setdefault((source.field_prefix, source.prefix_dotted), set()).update(mapped)
         for n, (table, keys) in enumerate(tables.items()):
             items.append(ProcessingItem(identifier=f"govsoc_fields_{n}", rule_conditions=[LogsourceIn(frozenset(keys))],
                                         transformation=FieldMappingTransformation(_mapping(dict(table)))))

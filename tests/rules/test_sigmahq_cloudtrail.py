@@ -136,7 +136,8 @@ ACCESS_KEY = {"accessKey": {"userName": "bob", "accessKeyId": "AKIAI44QH8DHBEXAM
 
 
 def rds_modify(pending: dict[str, Any]) -> dict[str, Any]:
-    return trail("ModifyDBInstance", "rds.amazonaws.com", request={"dBInstanceIdentifier": "orders", "applyImmediately": True},
+    return trail("ModifyDBInstance", "rds.amazonaws.com",
+                 request={"dBInstanceIdentifier": "orders", "applyImmediately": True},
                  response={"dBInstanceIdentifier": "orders", "dBInstanceStatus": "available",
                            "pendingModifiedValues": pending})
 
@@ -352,8 +353,9 @@ TRAILS = [
          "GetFindings"),
     # a snapshot shared by its permissions; reading them changes nothing
     Trail("aws_snapshot_backup_exfiltration.yml",
-          ec2("ModifySnapshotAttribute", request={"snapshotId": "snap-0abc", "attributeType": "CREATE_VOLUME_PERMISSION",
-                                                  "createVolumePermission": {"add": {"items": [{"userId": "444455556666"}]}}}),
+          ec2("ModifySnapshotAttribute", request={
+              "snapshotId": "snap-0abc", "attributeType": "CREATE_VOLUME_PERMISSION",
+              "createVolumePermission": {"add": {"items": [{"userId": "444455556666"}]}}}),
           ec2("MODIFYSNAPSHOTATTRIBUTE"), ec2("DescribeSnapshotAttribute")),
     # an external identity provider switched on for IAM Identity Center; describing directories is not
     same("aws_sso_idp_change.yml", "sso-directory.amazonaws.com", "EnableExternalIdPConfigurationForDirectory",
@@ -365,7 +367,8 @@ TRAILS = [
           ec2("DescribeInstances")),
     # TruffleHog validating a key (its agent inside the header); the CLI's whoami is not it
     Trail("aws_sts_getcalleridentity_trufflehog.yml",
-          trail("GetCallerIdentity", "sts.amazonaws.com", agent="TruffleHog aws-sdk-go/1.55.5 (go1.22.5; linux; amd64)"),
+          trail("GetCallerIdentity", "sts.amazonaws.com",
+                agent="TruffleHog aws-sdk-go/1.55.5 (go1.22.5; linux; amd64)"),
           trail("getcalleridentity", "STS.amazonaws.com", agent="trufflehog aws-sdk-go/1.55.5"),
           trail("GetCallerIdentity", "sts.amazonaws.com")),
     # an IAM user taking a session token; a role cannot, and an assumed role's call is another identity

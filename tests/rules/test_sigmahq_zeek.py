@@ -48,7 +48,8 @@ def smb(path: str, name: str, action: str = "SMB::FILE_OPEN") -> dict[str, Any]:
                **{"times.modified": 1796014700.0, "times.accessed": 1796014700.0})
 
 
-def dns(query: str, *, answers: list[str] | None = None, z: int = 0, qtype: str = "A", port: int = 53) -> dict[str, Any]:
+def dns(query: str, *, answers: list[str] | None = None, z: int = 0, qtype: str = "A", port: int = 53
+        ) -> dict[str, Any]:
     """A dns.log row of an answered query."""
     return row("dns", resp="10.20.0.53", port=port, proto="udp", trans_id=31415, rtt=0.0123, query=query,
                qclass=1, qclass_name="C_INTERNET", qtype=1 if qtype == "A" else 15, qtype_name=qtype, rcode=0,
