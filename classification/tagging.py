@@ -14,8 +14,9 @@ travels (message, URLs, referrers, request bodies) and sets:
   ``personal_data_in_log_message``.
 
 For sources whose path or origin matches one of ``mask_sources`` (fnmatch globs), every hit is
-replaced by its masked form in the scanned fields and in ``event.original`` before the event is
-stored, and ``govsoc.flags`` gets ``masked``. Only the recognizers of AT_INGEST run by default.
+replaced by its masked form before the event is stored, in every string and list-of-string field
+(the scanned ones, ``event.original`` and what parsers cut out of the message: user.name,
+related.user, url.path ...), and ``govsoc.flags`` gets ``masked``. Only the recognizers of AT_INGEST run by default.
 """
 
 from __future__ import annotations
@@ -70,8 +71,9 @@ class ClassificationTagger:
                 hits = scan(value)
                 if hits:
                     found[name] = hits
+        masking = self.masks(source)
         if not found:
-            return {}
+            return self._mask_all(fields, {}) if masking else {}
         ids = sorted({m.recognizer for hits in found.values() for m in hits})
         existing = fields.get("govsoc.classification.tags") or []
         out: dict[str, Any] = {
@@ -80,15 +82,46 @@ class ClassificationTagger:
             "govsoc.classification.fields": sorted(found),
             "govsoc.classification.findings": self._findings(fields, found),
         }
-        if self.masks(source):
-            for name, hits in found.items():
-                out[name] = _masked(fields[name], hits)
-            original = fields.get("event.original")
-            if isinstance(original, str) and original:
-                out["event.original"] = _masked(original, scan(original))
+        if masking:
+            out.update(self._mask_all(fields, found))
+        return out
+
+    def _mask_all(self, fields: Mapping[str, Any], found: Mapping[str, list[Match]]) -> dict[str, Any]:
+        """Every string (and list-of-string) field of a masked source's event with its hits
+        masked: the scanned fields by their hits, every other field (user.name, related.user,
+        url.path, event.original ...) by its own scan and by the raw values found in the scanned
+        fields (a parser may cut a value out of the message where alone it has no context)."""
+        raw: dict[str, str] = {}
+        for name, hits in found.items():
+            text = fields[name]
+            for m in hits:
+                raw.setdefault(text[m.start:m.end], m.masked)
+        longest_first = sorted(raw, key=len, reverse=True)
+        out: dict[str, Any] = {}
+        for name, value in fields.items():
+            if name.startswith("govsoc."):
+                continue
+            if isinstance(value, str):
+                masked = _masked(value, found[name]) if name in found else self._mask_text(value, longest_first, raw)
+                if masked != value:
+                    out[name] = masked
+            elif isinstance(value, list) and value and any(isinstance(v, str) for v in value):
+                items = [self._mask_text(v, longest_first, raw) if isinstance(v, str) else v for v in value]
+                if items != value:
+                    out[name] = items
+        if found or out:
             flags = list(fields.get("govsoc.flags") or [])
             out["govsoc.flags"] = [*flags, "masked"] if "masked" not in flags else flags
         return out
+
+    def _mask_text(self, text: str, longest_first: Sequence[str], raw: Mapping[str, str]) -> str:
+        if not text:
+            return text
+        text = _masked(text, self.scanner.scan(text))
+        for value in longest_first:
+            if value in text:
+                text = text.replace(value, raw[value])
+        return text
 
     @staticmethod
     def _findings(fields: Mapping[str, Any], found: Mapping[str, list[Match]]) -> list[str]:

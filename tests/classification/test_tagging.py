@@ -35,3 +35,24 @@ def test_a_bank_card_raises_the_level_and_keeps_existing_tags() -> None:
     assert out["govsoc.classification.level"] == "G4"
     assert out["govsoc.classification.tags"] == ["cn_bank_card", "manual"]
     assert out["message"] == "card 6222 **** **** 0128"
+
+
+def test_masking_covers_the_fields_parsers_cut_out_of_the_message() -> None:
+    # sshd's "invalid user" line: the parser puts the ID in user.name and related.user as well
+    line = f"Failed password for invalid user {ID} from 10.1.2.3 port 22 ssh2"
+    fields = {"message": line, "event.original": f"Nov 30 08:00:00 h sshd[1]: {line}", "user.name": ID,
+              "related.user": [ID], "related.ip": ["10.1.2.3"], "url.path": f"/u/{ID}/profile",
+              "source.port": 22}
+    out = TAGGER.enrich(fields, "file:///secure/auth.log")
+    masked = "110105********002X"
+    assert out["message"] == line.replace(ID, masked) and out["event.original"].endswith(line.replace(ID, masked))
+    assert out["user.name"] == masked and out["related.user"] == [masked]
+    assert out["url.path"] == f"/u/{masked}/profile"
+    assert "related.ip" not in out and "source.port" not in out and out["govsoc.flags"] == ["masked"]
+    stored = {**fields, **out}
+    assert not any(ID in str(v) for v in stored.values())
+
+
+def test_a_masked_source_masks_a_field_even_when_the_message_has_nothing() -> None:
+    out = TAGGER.enrich({"message": "login failed", "user.name": ID}, "file:///secure/auth.log")
+    assert out["user.name"] == "110105********002X" and out["govsoc.flags"] == ["masked"]
