@@ -23,6 +23,7 @@ import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import ClassVar, Final, Literal, TypeVar
 
 from govsoc.classification import masking
@@ -40,6 +41,10 @@ CONTEXT_FLOOR: Final = 0.4
 #: Left and right boundaries that work next to Chinese text (no \b).
 NOT_BEFORE: Final = r"(?<![0-9A-Za-z])"
 NOT_AFTER: Final = r"(?![0-9A-Za-z])"
+#: The same around a number, where a '.' followed by a digit belongs to the digit run: no hit
+#: inside a decimal ('latency=0.13812345678', '13812345678.5'); a full stop ends a number.
+NUMBER_BEFORE: Final = NOT_BEFORE + r"(?!(?<=\.)[0-9])"
+NUMBER_AFTER: Final = NOT_AFTER + r"(?!\.[0-9])"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +72,22 @@ class Match:
 
 
 def normalize(value: str) -> str:
-    """NFKC (full-width digits and letters to ASCII) when that keeps every offset; else the value."""
+    """NFKC (full-width digits and letters to ASCII) one character at a time, keeping every
+    offset: a character that NFKC turns into several ('……' into six dots, '™' into "TM", '½'
+    into "1⁄2") stays as it is, and switches folding off for nothing else in the value (folded,
+    it would also glue letters or digits onto a number beside it)."""
     if value.isascii():
         return value
     folded = unicodedata.normalize("NFKC", value)
-    return folded if len(folded) == len(value) else value
+    if len(folded) == len(value):
+        return folded  # the common case: nothing lengthened (or composed)
+    return "".join(c if c.isascii() else _fold(c) for c in value)
+
+
+@lru_cache(maxsize=4096)
+def _fold(c: str) -> str:
+    folded = unicodedata.normalize("NFKC", c)
+    return folded if len(folded) == 1 else c
 
 
 class Recognizer(ABC):

@@ -6,7 +6,15 @@ from __future__ import annotations
 from typing import Final
 
 from govsoc.classification.cn_codes import MOBILE_PREFIXES
-from govsoc.classification.recognizer import NOT_AFTER, NOT_BEFORE, Pattern, Recognizer, register
+from govsoc.classification.recognizer import (
+    NOT_AFTER,
+    NOT_BEFORE,
+    NUMBER_AFTER,
+    NUMBER_BEFORE,
+    Pattern,
+    Recognizer,
+    register,
+)
 
 __all__ = ["MobileRecognizer", "LandlineRecognizer", "EmailRecognizer", "QqRecognizer"]
 
@@ -27,8 +35,8 @@ class MobileRecognizer(Recognizer):
     mask_rule = "mobile"
     TRIGGER = r"1[3-9]\d[- ]?\d{4}"
     STRIP = " -+"
-    PATTERNS = (Pattern("11-digit mobile", NOT_BEFORE + r"(?:(?:\+|00)86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}" + NOT_AFTER,
-                        0.6),)
+    PATTERNS = (Pattern("11-digit mobile",
+                        NUMBER_BEFORE + r"(?:(?:\+|00)86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}" + NUMBER_AFTER, 0.6),)
     CONTEXT = ("sjhm", "sjh", "shouji", "shoujihao", "lxdh", "mobile", "phone", "tel", "cellphone", "telephone",
                "手机", "联系电话", "移动电话", "电话")
     WEAK_CONTEXT = ("dh",)

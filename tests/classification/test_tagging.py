@@ -56,3 +56,22 @@ def test_masking_covers_the_fields_parsers_cut_out_of_the_message() -> None:
 def test_a_masked_source_masks_a_field_even_when_the_message_has_nothing() -> None:
     out = TAGGER.enrich({"message": "login failed", "user.name": ID}, "file:///secure/auth.log")
     assert out["user.name"] == "110105********002X" and out["govsoc.flags"] == ["masked"]
+
+
+def test_full_width_numbers_next_to_a_character_nfkc_lengthens() -> None:
+    # '……' (NFKC: six dots), '™' and '½' lengthen under NFKC: the full-width ID and mobile
+    # number must still be found, and masked at their place in the original text
+    fw_id = ID.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    fw_mobile = "１３８１２３４５６７８"
+    text = f"核验失败……身份证号{fw_id}™ 手机{fw_mobile}½"
+    out = TAGGER.enrich({"message": text}, "file:///secure/app.log")
+    assert out["govsoc.classification.tags"] == ["cn_mobile", "cn_resident_id"]
+    assert out["message"] == "核验失败……身份证号110105********002X™ 手机138****5678½"
+
+
+def test_a_decimal_holds_no_mobile_number() -> None:
+    for text in ("latency=0.13812345678", "ratio 13812345678.5 s", "v=1.13812345678.2"):
+        assert TAGGER.enrich({"message": text}, "file:///secure/app.log") == {}, text
+    # a sentence's full stop is not a decimal point
+    out = TAGGER.enrich({"message": "call 13812345678. then 13912345678"}, "file:///secure/app.log")
+    assert out["message"] == "call 138****5678. then 139****5678"
