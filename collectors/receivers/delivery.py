@@ -93,6 +93,8 @@ class DeliveryWorker:
         self.batch_size, self.flush_seconds = batch_size, flush_seconds
         self.tick, self.tick_seconds, self.notice = tick, tick_seconds, notice
         self.stopping = threading.Event()
+        #: Set at stop when storing takes too long: what is left goes to the spool, not the store.
+        self.spill = threading.Event()
         self._parsers: dict[str, Parser] = {}
         self._contexts: dict[str, ParseContext] = {}
         self._refresh_due = 0.0
@@ -110,7 +112,7 @@ class DeliveryWorker:
                     self._lost(messages, e)
             elif self.stopping.is_set() and not len(self.handoff):
                 break
-            else:
+            elif not self.spill.is_set():
                 self.pipeline.drain()  # the store may be back: send what the spool holds
             now = time.monotonic()
             if self._stored_since_refresh and now >= self._refresh_due:
@@ -119,7 +121,8 @@ class DeliveryWorker:
             if now >= next_tick:
                 self.tick()
                 next_tick = now + self.tick_seconds
-        self.pipeline.drain()
+        if not self.spill.is_set():
+            self.pipeline.drain()
         self.pipeline.refresh()
 
     def process(self, messages: list[Message]) -> None:
@@ -197,7 +200,15 @@ class DeliveryWorker:
 
     def _deliver(self, state: ReceiverState, events: list[Event]) -> None:
         """Store or spool ``events``; while the store is down and the spool full, wait (the
-        queue fills and TCP senders are slowed) unless stopping, when they are counted dropped."""
+        queue fills and TCP senders are slowed) unless stopping, when they are counted dropped.
+        Once ``spill`` is set (stopping, and the store too slow) they go to the spool only."""
+        counters = state.counters
+        if self.spill.is_set():
+            if self.pipeline.spool.append(events):
+                counters.spooled += len(events)
+            else:
+                counters.dropped += len(events)
+            return
         while True:
             delivery = self.pipeline.deliver(events, on_full="drop")
             if not delivery.dropped or self.stopping.is_set():
@@ -205,7 +216,6 @@ class DeliveryWorker:
             deadline = time.monotonic() + self.pipeline.retry_seconds
             while time.monotonic() < deadline and not self.stopping.is_set():
                 time.sleep(0.05)
-        counters = state.counters
         counters.stored += delivery.receipt.accepted
         counters.spooled += delivery.spooled
         counters.dropped += delivery.dropped

@@ -4,7 +4,7 @@ scheduler daemon runs beside its jobs.
     receivers = ReceiverSet(settings, pipeline, data_dir=config.data_dir, timezone="Asia/Shanghai")
     receivers.start()        # binds every listener (a GovsocError names the one that failed)
     ...                      # receivers.addresses, receivers.counters
-    receivers.stop()         # stops listening, stores what was accepted, saves the counters
+    receivers.stop()         # stops listening, stores (or spools) what was accepted, saves the counters
 
 Threads: one per UDP listener, one asyncio loop for every TCP and TLS listener, and one delivery
 thread (collectors.receivers.delivery) that owns the pipeline; they meet at the bounded hand-off
@@ -95,7 +95,7 @@ class ReceiverSet:
                     self._streams.receivers.append(stream)
                     self.addresses[settings.name] = stream.start()
         except BaseException:
-            self._close_network(grace=0.0)
+            self._close_network()
             if self._switch_interval is not None:
                 sys.setswitchinterval(self._switch_interval)
             raise
@@ -112,25 +112,30 @@ class ReceiverSet:
         for state in self.states:
             state.counters.save(self.folder, running=running)
 
-    def _close_network(self, grace: float) -> None:
+    def _close_network(self) -> None:
         for udp in self._udp:
             udp.stop()
         if self._streams is not None:
-            self._streams.close(grace)
+            self._streams.close()
 
-    def stop(self, grace: float = 2.0, timeout: float = 30.0) -> None:
-        """Stop listening (open connections get ``grace`` seconds to finish what is in flight),
-        deliver everything accepted, save the counters. Safe to call twice."""
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop listening and reading at once (what senders' and our kernel still hold is not
+        accepted), try for ``timeout`` seconds to store what was accepted, then parse the rest
+        into the spool (replayed into the store on the next start; only what the full spool
+        cannot take is counted ``dropped``), wait for the delivery thread to end (the store may
+        be closed after this), save the counters. Safe to call twice."""
         if self._stopped.is_set():
             return
         self._stopped.set()
-        self._close_network(grace)
+        self._close_network()
         self.worker.stopping.set()
         if self._thread is not None:
             self._thread.join(timeout)
             if self._thread.is_alive():
-                self.notice(f"receivers: {len(self.handoff)} messages still queued after {timeout:.0f} s; "
-                            f"the store is slow or down")
+                self.notice(f"receivers: {len(self.handoff)} accepted messages not stored after {timeout:.0f} s; "
+                            f"spooling them")
+                self.worker.spill.set()
+                self._thread.join()
         self.save(running=False)
         if self._switch_interval is not None:
             sys.setswitchinterval(self._switch_interval)

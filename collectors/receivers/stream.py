@@ -122,6 +122,8 @@ class _Connection(asyncio.Protocol):
         receiver.counters.connections += 1
 
     def data_received(self, data: bytes) -> None:
+        if self.receiver.closing:  # stopping: not read, not accepted (a TLS shutdown may still deliver some)
+            return
         self.last_data = self.receiver.last_activity = time.monotonic()
         counters = self.receiver.counters
         counters.bytes += len(data)
@@ -137,8 +139,7 @@ class _Connection(asyncio.Protocol):
         messages: list[Message] = [(key, host, port, frame, flag, now) for frame, flag in frames]
         receiver.counters.received += len(messages)
         receiver.counters.accepted += len(messages)
-        if receiver.handoff.put(messages) and self.transport is not None and not self.paused and \
-                not receiver.closing:
+        if receiver.handoff.put(messages) and self.transport is not None and not self.paused:
             self.paused = True
             self.transport.pause_reading()
             receiver.paused.add(self)
@@ -191,7 +192,7 @@ class StreamReceiver:
         self.last_handshake_error = ""
         #: When a connection last opened or sent something (time.monotonic()).
         self.last_activity = 0.0
-        #: Set by close(): connections no longer pause (what senders sent is read before the end).
+        #: Set by close(): nothing more is read.
         self.closing = False
 
     def start(self) -> tuple[str, int]:
@@ -221,30 +222,23 @@ class StreamReceiver:
         counters.truncated, counters.framing_errors, counters.skipped_bytes = (stats.truncated, stats.framing_errors,
                                                                                stats.skipped_bytes)
 
-    async def close(self, grace: float) -> None:
-        """Stop: read what senders already sent (paused connections resume, connections
-        waiting in the accept queue are taken) until nothing arrived for a quarter of a second
-        or ``grace`` seconds passed, then stop accepting and close every connection (their
-        unfinished frames are kept, flagged)."""
+    async def close(self) -> None:
+        """Stop: stop accepting and reading at once (what the kernel still holds was not
+        accepted: the sender sees its connection reset), and close every connection; the
+        unfinished frame a connection had read is kept, flagged. Paused connections stay paused:
+        nothing more is read into the full hand-off queue."""
         self.closing = True
-        for connection in list(self.paused):
-            connection.resume()
-        self.paused.clear()
-        started = time.monotonic()
-        while time.monotonic() - started < grace:
-            await asyncio.sleep(0.05)
-            if time.monotonic() - self.last_activity >= 0.25 and time.monotonic() - started >= 0.25:
-                break
         if self.server is not None:
             self.server.close()
         for connection in list(self.connections):
             if connection.transport is not None:
-                connection.transport.close()
+                connection.transport.abort()
             elif connection.handshake is not None:
                 connection.handshake.cancel()
         await asyncio.sleep(0)
-        for connection in list(self.connections):  # closed transports report connection_lost soon
+        for connection in list(self.connections):  # aborted transports report connection_lost soon
             connection.connection_lost(None)
+        self.paused.clear()
         self.sync_counters()
 
 
@@ -282,10 +276,10 @@ class StreamLoop:
                 receiver.sync_counters()
         self.soon(sync)
 
-    def close(self, grace: float) -> None:
+    def close(self) -> None:
         """Close every listener and connection, then stop the loop."""
         async def close_all() -> None:
-            await asyncio.gather(*(receiver.close(grace) for receiver in self.receivers))
+            await asyncio.gather(*(receiver.close() for receiver in self.receivers))
         try:
             self.call(close_all())
         finally:
