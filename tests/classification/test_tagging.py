@@ -75,3 +75,14 @@ def test_a_decimal_holds_no_mobile_number() -> None:
     # a sentence's full stop is not a decimal point
     out = TAGGER.enrich({"message": "call 13812345678. then 13912345678"}, "file:///secure/app.log")
     assert out["message"] == "call 138****5678. then 139****5678"
+
+
+def test_a_percent_encoded_id_in_a_url_is_found_and_masked() -> None:
+    encoded = "".join(f"%{ord(c):02X}" for c in ID[:-1]) + "X"
+    url = f"/q?name=%E5%BC%A0&sfzh={encoded}&x=1"
+    out = TAGGER.enrich({"url.original": url, "url.query": url[3:],
+                         "event.original": f'"GET {url} HTTP/1.1" 200'}, "file:///secure/access.log")
+    assert out["govsoc.classification.tags"] == ["cn_resident_id"]
+    assert out["url.original"] == "/q?name=%E5%BC%A0&sfzh=110105********002X&x=1"
+    assert out["url.query"] == "name=%E5%BC%A0&sfzh=110105********002X&x=1"
+    assert out["event.original"] == '"GET /q?name=%E5%BC%A0&sfzh=110105********002X&x=1 HTTP/1.1" 200'
