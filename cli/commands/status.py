@@ -109,8 +109,8 @@ def _senders_table(receivers: list[dict[str, Any]], now: datetime) -> Table:
 
 def _receivers_table(receivers: list[dict[str, Any]]) -> Table:
     table = Table(title=f"receivers ({len(receivers)})")
-    columns = ("receiver", "address", "state", "senders", "received", "accepted", "stored", "spooled", "rejected",
-               "kernel drops", "truncated", "charset fall-backs")
+    columns = ("receiver", "address", "state", "senders", "received", "accepted", "stored", "spooled", "dropped",
+               "rejected", "kernel drops", "truncated", "charset fall-backs")
     for name in columns:
         table.add_column(name, justify="left" if name in ("receiver", "address", "state") else "right")
     for row in receivers:
@@ -118,7 +118,7 @@ def _receivers_table(receivers: list[dict[str, Any]]) -> Table:
         table.add_row(Text(printable(f"{row['name']} ({row['transport']})")), Text(printable(row["address"])),
                       "listening" if row["running"] else f"stopped {row['updated'] or ''}".strip(),
                       str(len(row["senders"])), str(row["received"]), str(row["accepted"]), str(row["stored"]),
-                      str(row["spooled"]),
+                      str(row["spooled"]), str(row.get("dropped", 0)),
                       Text(f"{row['rejected']}" + (f" ({reasons})" if reasons else "")), str(row["kernel_drops"]),
                       str(row["truncated"]), str(row["decoded_gb18030"] + row["decode_replaced"]))
     return table
@@ -133,7 +133,8 @@ def status(app: AppContext, fmt: str, show_senders: bool) -> None:
     """Per source: records read, events accepted, stored, rejected, dropped and spooled, the
     checkpoint and the lag (bytes not yet read, and seconds since the checkpoint last moved; "-"
     when the file was rotated away). Per syslog receiver (`govsoc listen`): messages received,
-    accepted, stored, spooled, rejected by reason, dropped by the kernel, truncated, and with
+    accepted, stored, spooled, dropped (the store down and the spool full at shutdown), rejected by
+    reason, dropped by the kernel, truncated, and with
     --senders each sender's messages and when it was last heard. Then the
     spool: bytes waiting for the store, and the events drained from it into the store so far."""
     data_dir = app.config.data_dir
