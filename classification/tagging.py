@@ -73,26 +73,30 @@ class ClassificationTagger:
                 hits = _scan_url(scan, value) if "%" in value and name in _URL_FIELDS else scan(value)
                 if hits:
                     found[name] = hits
-        masking = self.masks(source)
-        if not found:
-            return self._mask_all(fields, {}) if masking else {}
-        ids = sorted({m.recognizer for hits in found.values() for m in hits})
+        masked: dict[str, Any] = {}
+        elsewhere: dict[str, set[str]] = {}
+        if self.masks(source):
+            masked = self._mask_all(fields, found, elsewhere)
+        if not found and not elsewhere:
+            return masked
+        ids = sorted({m.recognizer for hits in found.values() for m in hits}.union(*elsewhere.values()))
         existing = fields.get("govsoc.classification.tags") or []
         out: dict[str, Any] = {
             "govsoc.classification.tags": sorted(set(existing) | set(ids)),
             "govsoc.classification.level": max((self.scanner.recognizers[i].level for i in ids), key=rank),
-            "govsoc.classification.fields": sorted(found),
+            "govsoc.classification.fields": sorted(set(found) | set(elsewhere)),
             "govsoc.classification.findings": self._findings(fields, found),
         }
-        if masking:
-            out.update(self._mask_all(fields, found))
+        out.update(masked)
         return out
 
-    def _mask_all(self, fields: Mapping[str, Any], found: Mapping[str, list[Match]]) -> dict[str, Any]:
+    def _mask_all(self, fields: Mapping[str, Any], found: Mapping[str, list[Match]],
+                  elsewhere: dict[str, set[str]]) -> dict[str, Any]:
         """Every string (and list-of-string) field of a masked source's event with its hits
         masked: the scanned fields by their hits, every other field (user.name, related.user,
         url.path, event.original ...) by its own scan and by the raw values found in the scanned
-        fields (a parser may cut a value out of the message where alone it has no context)."""
+        fields (a parser may cut a value out of the message where alone it has no context).
+        ``elsewhere`` gets, per other field (event.original aside), the recognizers its own scan found."""
         raw: dict[str, str] = {}
         for name, hits in found.items():
             text = fields[name]
@@ -103,23 +107,29 @@ class ClassificationTagger:
         for name, value in fields.items():
             if name.startswith("govsoc."):
                 continue
+            seen: set[str] = set()
             if isinstance(value, str):
-                masked = _masked(value, found[name]) if name in found else self._mask_text(value, longest_first, raw)
+                masked = (_masked(value, found[name]) if name in found
+                          else self._mask_text(value, longest_first, raw, seen))
                 if masked != value:
                     out[name] = masked
             elif isinstance(value, list) and value and any(isinstance(v, str) for v in value):
-                items = [self._mask_text(v, longest_first, raw) if isinstance(v, str) else v for v in value]
+                items = [self._mask_text(v, longest_first, raw, seen) if isinstance(v, str) else v for v in value]
                 if items != value:
                     out[name] = items
+            if seen and name != "event.original":
+                elsewhere[name] = seen
         if found or out:
             flags = list(fields.get("govsoc.flags") or [])
             out["govsoc.flags"] = [*flags, "masked"] if "masked" not in flags else flags
         return out
 
-    def _mask_text(self, text: str, longest_first: Sequence[str], raw: Mapping[str, str]) -> str:
+    def _mask_text(self, text: str, longest_first: Sequence[str], raw: Mapping[str, str], seen: set[str]) -> str:
         if not text:
             return text
-        text = _masked(text, self.scanner.scan(text))
+        hits = self.scanner.scan(text)
+        seen.update(m.recognizer for m in hits)
+        text = _masked(text, hits)
         for value in longest_first:
             if value in text:
                 text = text.replace(value, raw[value])

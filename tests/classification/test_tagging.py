@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from govsoc.classification.grading import rank
 from govsoc.classification.tagging import ClassificationTagger
 
 TAGGER = ClassificationTagger(mask_sources=["/secure/*", "udp://*"])
@@ -54,8 +55,15 @@ def test_masking_covers_the_fields_parsers_cut_out_of_the_message() -> None:
 
 
 def test_a_masked_source_masks_a_field_even_when_the_message_has_nothing() -> None:
-    out = TAGGER.enrich({"message": "login failed", "user.name": ID}, "file:///secure/auth.log")
-    assert out["user.name"] == "110105********002X" and out["govsoc.flags"] == ["masked"]
+    out = TAGGER.enrich({"message": "login failed", "user.name": ID, "client.phone": "13812345678"},
+                        "file:///secure/auth.log")
+    assert out["user.name"] == "110105********002X" and out["client.phone"] == "138****5678"
+    assert out["govsoc.flags"] == ["masked"]
+    # and the event says what it carried (tagged), as when the message holds it
+    assert out["govsoc.classification.tags"] == ["cn_mobile", "cn_resident_id"]
+    assert out["govsoc.classification.fields"] == ["client.phone", "user.name"]
+    levels = [TAGGER.scanner.recognizers[i].level for i in ("cn_mobile", "cn_resident_id")]
+    assert out["govsoc.classification.level"] == max(levels, key=rank)
 
 
 def test_full_width_numbers_next_to_a_character_nfkc_lengthens() -> None:
