@@ -45,7 +45,9 @@ def test_alerts_grouped_by_a_long_value_are_not_lost(store: Store, tmp_path: Pat
     (tmp_path / "rules.yml").write_text(RULES)
     ruleset = load_rules([tmp_path])
     assert ruleset.errors == []
-    start = datetime.now(UTC) - timedelta(hours=2)
+    # Suppression windows are aligned to the clock (10:00-11:00): four minutes from :05 stay in
+    # one window whatever the hour the test runs at (from now-2h they straddled one at hh:57).
+    start = datetime.now(UTC).replace(minute=5, second=0, microsecond=0) - timedelta(hours=2)
     store.write([Event(id=make_id("long-group", n), timestamp=start + timedelta(minutes=n), dataset="linux.auth",
                        fields={"event.module": "linux", "process.command_line": LONG}) for n in range(4)])
     store.refresh()
