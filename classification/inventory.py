@@ -20,7 +20,7 @@ from typing import Any
 from govsoc.classification.columns import ColumnClassifier, ColumnDecision
 from govsoc.classification.grading import Scheme, grade_column, grade_table, rank
 from govsoc.classification.recognizer import recognizers
-from govsoc.classification.sources.base import TableSample
+from govsoc.classification.sources.base import Skipped, TableSample
 
 __all__ = ["FieldRecord", "TableRecord", "Inventory", "ReportSection", "build_inventory"]
 
@@ -91,6 +91,9 @@ class Inventory:
     sample_size: int
     recognizers: tuple[str, ...]
     tables: tuple[TableRecord, ...]
+    #: parts of the source left unclassified (first few per table) and how many in all
+    skipped: tuple[Skipped, ...] = ()
+    skipped_count: int = 0
 
     @property
     def level(self) -> str:
@@ -106,14 +109,17 @@ class Inventory:
                 "suspected": sum(1 for f in fields if f.status == "suspected"),
                 "pipl_sensitive_fields": sum(1 for f in fields if f.status == "tagged" and f.pipl_sensitive),
                 "by_level": {level: levels[level] for level in sorted(levels, key=rank, reverse=True)},
-                "level": self.level, "important_candidates": [t.table for t in self.tables if t.important_candidate]}
+                "level": self.level, "important_candidates": [t.table for t in self.tables if t.important_candidate],
+                "skipped": self.skipped_count}
 
     def to_dict(self) -> dict[str, Any]:
         """The inventory as JSON-ready data."""
         return {"title": "数据分类分级清单", "source": self.source,
                 "scheme": {"name": self.scheme, "title": self.scheme_title}, "generated": self.generated,
                 "sample_size": self.sample_size, "recognizers": list(self.recognizers), "summary": self.summary(),
-                "tables": [_plain(asdict(t)) for t in self.tables]}
+                "tables": [_plain(asdict(t)) for t in self.tables],
+                "skipped": [{"path": s.location.path, "line": s.location.line, "column": s.location.column,
+                             "field": s.location.field, "reason": s.reason} for s in self.skipped]}
 
     def section(self) -> ReportSection:
         """The 数据分类分级清单 section: one row per field that holds something (masked examples only)."""
@@ -154,7 +160,15 @@ def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Schem
     """Decide and grade every column of every table."""
     classifier = classifier or ColumnClassifier()
     records: list[TableRecord] = []
+    skipped: list[Skipped] = []
+    skipped_count = 0
     for table in tables:
+        skipped.extend(table.skipped)
+        skipped_count += table.skipped_count
+        if not table.readable:
+            if on_table:
+                on_table(table)
+            continue
         decisions = classifier.decide_all(table.columns)
         rolled = grade_table(table.table, decisions, scheme, rows=table.rows)
         records.append(TableRecord(dataset=table.dataset, table=table.table, rows=table.rows, level=rolled.level,
@@ -166,4 +180,5 @@ def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Schem
             on_table(table)
     return Inventory(source=source, scheme=scheme.name, scheme_title=scheme.title,
                      generated=datetime.now(UTC).isoformat(timespec="seconds"), sample_size=sample_size,
-                     recognizers=tuple(sorted(classifier.scanner.recognizers)), tables=tuple(records))
+                     recognizers=tuple(sorted(classifier.scanner.recognizers)), tables=tuple(records),
+                     skipped=tuple(skipped), skipped_count=skipped_count)

@@ -7,19 +7,37 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from govsoc.classification.columns import ColumnSample
+from govsoc.core.errors import Location
 
-__all__ = ["TableSample", "Source"]
+__all__ = ["TableSample", "Source", "Skipped"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Skipped:
+    """A part of a source left unclassified (a cell over the size limit, a line that is not JSON,
+    a file that cannot be read): where it is and why. Bulk work reports these and goes on."""
+
+    location: Location
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.reason}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TableSample:
-    """One table's sampled columns. ``rows`` is the table's size (None when unknown)."""
+    """One table's sampled columns. ``rows`` is the table's size (None when unknown).
+    ``skipped`` lists what was left out (at most a few per table) and ``skipped_count`` counts
+    all of it; ``readable`` is False for a file that could not be read at all (no columns)."""
 
     dataset: str
     table: str
     rows: int | None
     columns: tuple[ColumnSample, ...]
     comment: str = ""
+    skipped: tuple[Skipped, ...] = ()
+    skipped_count: int = 0
+    readable: bool = True
 
 
 class Source(Protocol):

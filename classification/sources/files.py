@@ -4,6 +4,12 @@ Each file is one table (each sheet, for XLSX; each table, for SQLite). Rows are 
 seeded reservoir (Algorithm R) so that a large file's sample covers it all, not its head, and
 the same file gives the same sample twice. CSV/TSV are read as UTF-8 (with or without BOM) or,
 when that fails, GB18030 (what Chinese Excel and WPS export).
+
+Bulk work goes on past bad parts: a cell over MAX_CELL characters (128 KiB, the csv module's own
+default limit: a blob, a base64 attachment, a log dump) is left out of the sample, reported with its
+file, line and column and counted; a sampled JSON line that does not parse likewise; a quoted field
+that runs past READ_LIMIT (an unclosed quote) ends the file's reading there, keeping the rows read;
+a file of a folder that cannot be read at all is reported and the other files are classified.
 """
 
 from __future__ import annotations
@@ -12,19 +18,53 @@ import csv
 import json
 import random
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
 from govsoc.classification.columns import ColumnSample
-from govsoc.classification.sources.base import TableSample
-from govsoc.core.errors import ConfigError, Location
+from govsoc.classification.sources.base import Skipped, TableSample
+from govsoc.core.errors import ConfigError, GovsocError, Location
 
-__all__ = ["FileSource", "SUFFIXES", "flatten", "reservoir", "record_columns"]
+__all__ = ["FileSource", "SUFFIXES", "flatten", "reservoir", "record_columns", "MAX_CELL", "READ_LIMIT"]
 
 #: suffix -> reader name
 SUFFIXES: Final = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx",
                    ".db": "sqlite", ".sqlite": "sqlite", ".sqlite3": "sqlite"}
 SEED: Final = 15
+#: Longest cell (characters) that is sampled; longer ones are reported and left out.
+MAX_CELL: Final = 128 * 1024
+#: Longest field the CSV reader accepts at all (memory bound for an unclosed quote).
+READ_LIMIT: Final = 16 * 1024 * 1024
+#: Skipped parts listed per table (all are counted).
+LISTED: Final = 20
+
+
+@dataclass(slots=True)
+class _Skips:
+    """The skipped parts of one file: the first LISTED kept, all counted."""
+
+    path: str
+    listed: list[Skipped] = field(default_factory=list)
+    count: int = 0
+
+    def add(self, reason: str, *, line: int | None = None, column: int | None = None,
+            name: str | None = None) -> None:
+        self.count += 1
+        if len(self.listed) < LISTED:
+            self.listed.append(Skipped(location=Location(path=self.path, line=line, column=column, field=name),
+                                       reason=reason))
+
+
+@contextmanager
+def _field_limit(limit: int) -> Iterator[None]:
+    # csv.field_size_limit is process-wide: raised only while a file is read
+    before = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
 
 
 def reservoir(items: Iterable[Any], size: int, seed: int = SEED) -> tuple[list[Any], int]:
@@ -90,13 +130,20 @@ class FileSource:
         return len(self._files())
 
     def tables(self) -> Iterator[TableSample]:
-        """Every file's tables."""
+        """Every file's tables. A file named alone that cannot be read raises ConfigError; in a
+        folder it is reported (an unreadable TableSample) and the other files are read."""
         for path in self._files():
             kind = SUFFIXES[path.suffix.lower()]
             try:
                 yield from getattr(self, f"_{kind}")(path)
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError, csv.Error) as e:
-                raise ConfigError(f"cannot read: {e}", location=Location(path=str(path))) from e
+            except (OSError, ValueError, csv.Error, GovsocError) as e:
+                if self.path.is_file():
+                    if isinstance(e, GovsocError):
+                        raise
+                    raise ConfigError(f"cannot read: {e}", location=Location(path=str(path))) from e
+                why = e.message if isinstance(e, GovsocError) else f"cannot read: {e}"
+                yield TableSample(dataset=str(path), table=path.name, rows=None, columns=(), readable=False,
+                                  skipped=(Skipped(location=Location(path=str(path)), reason=why),), skipped_count=1)
 
     def _delimited(self, path: Path, delimiter: str) -> Iterator[TableSample]:
         # streamed, never read whole (exports run to gigabytes); the charset is decided on the
@@ -104,12 +151,14 @@ class FileSource:
         with path.open("rb") as raw:
             head = raw.read(1 << 20)
         encoding = "utf-8-sig" if _decodes(head, "utf-8") else "gb18030"
-        with path.open(encoding=encoding, errors="replace", newline="") as f:
+        skips = _Skips(str(path))
+        with path.open(encoding=encoding, errors="replace", newline="") as f, _field_limit(READ_LIMIT):
             reader = csv.reader(f, delimiter=delimiter)
             header = next(reader, [])
-            rows, total = reservoir(reader, self.sample)
+            rows, total = reservoir(_rows(reader, header, skips), self.sample)
         yield TableSample(dataset=str(path), table=path.name, rows=total,
-                          columns=_columns(str(path), header, rows, total))
+                          columns=_columns(str(path), header, rows, total), skipped=tuple(skips.listed),
+                          skipped_count=skips.count)
 
     def _csv(self, path: Path) -> Iterator[TableSample]:
         return self._delimited(path, ",")
@@ -118,18 +167,32 @@ class FileSource:
         return self._delimited(path, "\t")
 
     def _jsonl(self, path: Path) -> Iterator[TableSample]:
+        skips = _Skips(str(path))
         with path.open(encoding="utf-8") as f:
-            lines, total = reservoir((line for line in f if line.strip()), self.sample)
-        records = [r for r in (json.loads(line) for line in lines) if isinstance(r, dict)]
+            lines, total = reservoir(_long_lines_cut(f, skips), self.sample)
+        records: list[dict[str, Any]] = []
+        for number, line in lines:
+            try:
+                record = json.loads(line) if isinstance(line, str) else line
+            except json.JSONDecodeError as e:
+                skips.add(f"not JSON: {e.msg}", line=number, column=e.colno)
+                continue
+            if isinstance(record, dict):
+                records.append(record)
         yield TableSample(dataset=str(path), table=path.name, rows=total,
-                          columns=record_columns(records, str(path), total))
+                          columns=record_columns(records, str(path), total), skipped=tuple(skips.listed),
+                          skipped_count=skips.count)
 
     def _xlsx(self, path: Path) -> Iterator[TableSample]:
         try:
             import openpyxl
         except ImportError as e:
             raise ConfigError("XLSX files need openpyxl: pip install 'govsoc[classify]'") from e
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as e:  # zipfile.BadZipFile, KeyError, InvalidFileException: openpyxl has no one root
+            raise ConfigError(f"not a readable XLSX workbook: {type(e).__name__}: {e}",
+                              location=Location(path=str(path))) from e
         try:
             for sheet in book.worksheets:
                 cells = ([_cell(c) for c in row] for row in sheet.iter_rows(values_only=True))
@@ -144,6 +207,56 @@ class FileSource:
         from govsoc.classification.sources.sql import SqlSource
 
         yield from SqlSource(f"sqlite:///{path.resolve()}", sample=self.sample).tables()
+
+
+def _rows(reader: Any, header: list[str], skips: _Skips) -> Iterator[list[str]]:
+    """The reader's rows with cells over MAX_CELL blanked (each reported at the line its record
+    starts on); a field past READ_LIMIT ends the file there."""
+    line = reader.line_num + 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            skips.add(f"{e}: the rest of the file is not read (an unclosed quote?)", line=line)
+            return
+        if row and max(map(len, row)) > MAX_CELL:
+            for i, cell in enumerate(row):
+                if len(cell) > MAX_CELL:
+                    skips.add(f"cell of {len(cell):,} characters (over {MAX_CELL // 1024} KiB): not classified",
+                              line=line, column=i + 1, name=header[i] if i < len(header) else None)
+                    row[i] = ""
+        yield row
+        line = reader.line_num + 1
+
+
+def _long_lines_cut(lines: Iterable[str], skips: _Skips) -> Iterator[tuple[int, str | dict[str, Any]]]:
+    """(line number, line) for every non-blank line; a line longer than MAX_CELL is parsed here
+    and comes as its record without the values over MAX_CELL (each reported by its path)."""
+    for number, line in enumerate(lines, 1):
+        if len(line) <= MAX_CELL:
+            if line.strip():
+                yield number, line
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            skips.add(f"not JSON: {e.msg}", line=number, column=e.colno)
+            continue
+        yield number, _without_long(record, "", number, skips)
+
+
+def _without_long(value: Any, path: str, line: int, skips: _Skips) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_long(v, f"{path}.{k}" if path else str(k), line, skips) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_long(v, f"{path}[]", line, skips) for v in value]
+    if isinstance(value, str) and len(value) > MAX_CELL:
+        skips.add(f"value of {len(value):,} characters (over {MAX_CELL // 1024} KiB): not classified",
+                  line=line, name=path)
+        return None
+    return value
 
 
 def _decodes(head: bytes, encoding: str) -> bool:

@@ -55,6 +55,12 @@ def classify(app: AppContext, target: str, output: Path | None, scheme: str, sam
             if f.status != "none":
                 click.echo(f"  {f.field}\t{f.status}\t{f.entity}\t{f.level_label}\t{f.confidence:.2f}\t"
                            f"{' '.join(f.masked_examples)}")
+    for skipped in inventory.skipped:
+        click.echo(f"govsoc: skipped {skipped}", err=True)
+    if inventory.skipped_count > len(inventory.skipped):
+        click.echo(f"govsoc: skipped {inventory.skipped_count - len(inventory.skipped)} more (counted, not listed)",
+                   err=True)
     summary = inventory.summary()
     click.echo(f"{summary['tables']} tables, {summary['fields']} fields: {summary['tagged']} tagged, "
-               f"{summary['suspected']} suspected, highest {grading.label(inventory.level)} -> {target_file}")
+               f"{summary['suspected']} suspected, {inventory.skipped_count} skipped, "
+               f"highest {grading.label(inventory.level)} -> {target_file}")

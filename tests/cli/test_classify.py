@@ -49,3 +49,20 @@ def test_classify_unknown_scheme_names_the_built_ins(govsoc: Run, tmp_path: Path
     _people(tmp_path / "p.csv")
     code, _, stderr = govsoc("classify", str(tmp_path / "p.csv"), "--scheme", "nowhere")
     assert code == 2 and "gbt43697" in stderr and "zhejiang" in stderr
+
+
+def test_classify_a_folder_past_an_oversized_cell(govsoc: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    numbers = _people(folder / "b.csv")
+    with (folder / "a.csv").open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([["id", "attachment"], ["1", "QUJD" * 40_000], ["2", "x"]])
+    out = tmp_path / "inv.json"
+    code, stdout, stderr = govsoc("classify", str(folder), "-o", str(out))
+    assert code == 0, stderr
+    assert f"skipped {folder / 'a.csv'}:2:2 attachment: cell of 160,000 characters" in stderr
+    inventory = json.loads(out.read_text(encoding="utf-8"))
+    assert inventory["summary"]["skipped"] == 1 and "1 skipped" in stdout
+    (b,) = [t for t in inventory["tables"] if t["table"] == "b.csv"]
+    assert {f["field"]: f["recognizer"] for f in b["fields"]}["sfzh"] == "cn_resident_id"
+    assert not any(n in stdout + stderr for n in numbers)

@@ -1,0 +1,83 @@
+"""Bulk classification goes on past bad parts (issue 15 review): a cell over 128 KiB, a line that
+is not JSON, an unclosed quote, an unreadable file of a folder are reported with file, line and
+column, counted, and the rest of the file and of the folder is classified."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from govsoc.classification.grading import load_scheme
+from govsoc.classification.inventory import Inventory, build_inventory
+from govsoc.classification.sources import open_source
+from govsoc.classification.sources.files import MAX_CELL
+from govsoc.core.errors import ConfigError
+from tests.classification.test_sources import EXPECTED, ROWS
+
+BLOB = "A" * (MAX_CELL + 1)  # one character over the limit: what the csv module refused (131072)
+
+
+def _scan(target: Path) -> Inventory:
+    source = open_source(str(target))
+    return build_inventory(source.tables(), source=source.name, scheme=load_scheme("gbt43697"), sample_size=1000)
+
+
+def _tagged(inventory: Inventory, table: str) -> dict[str, str | None]:
+    (found,) = [t for t in inventory.tables if t.table == table]
+    return {f.field: f.recognizer for f in found.fields if f.status == "tagged"}
+
+
+@pytest.mark.parametrize("suffix,delimiter", [(".csv", ","), (".tsv", "\t")])
+def test_an_oversized_cell_is_reported_and_the_folder_classified(tmp_path: Path, suffix: str, delimiter: str) -> None:
+    with (tmp_path / f"big{suffix}").open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, delimiter=delimiter)
+        writer.writerow(["xm", "sfzh", "sjhm", "sku"])
+        writer.writerows(ROWS[:10])
+        writer.writerow([*ROWS[10][:3], BLOB])  # record 12 of the file (line 12, column 4 'sku')
+        writer.writerows(ROWS[11:])
+    with (tmp_path / "z.csv").open("w", newline="", encoding="utf-8") as f:  # after it in the folder
+        csv.writer(f).writerows([["xm", "sfzh", "sjhm", "sku"], *ROWS])
+    inventory = _scan(tmp_path)
+    assert _tagged(inventory, f"big{suffix}") == EXPECTED  # every row, the oversized one's other cells too
+    assert _tagged(inventory, "z.csv") == EXPECTED
+    (skipped,) = inventory.skipped
+    assert (skipped.location.path, skipped.location.line, skipped.location.column, skipped.location.field) == (
+        str(tmp_path / f"big{suffix}"), 12, 4, "sku")
+    assert inventory.skipped_count == 1 and inventory.to_dict()["summary"]["skipped"] == 1
+    assert csv.field_size_limit() == 131072  # the process-wide limit is put back
+
+
+def test_jsonl_long_values_and_broken_lines_are_reported(tmp_path: Path) -> None:
+    lines = [json.dumps({"xm": name, "sfzh": number, "sjhm": phone}, ensure_ascii=False)
+             for name, number, phone, _ in ROWS]
+    lines[4] = json.dumps({"xm": ROWS[4][0], "sfzh": ROWS[4][1], "sjhm": ROWS[4][2], "doc": {"pdf": BLOB}})
+    lines[7] = '{"xm": "张伟", "sfzh": '  # cut off
+    (tmp_path / "p.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    inventory = _scan(tmp_path)
+    assert _tagged(inventory, "p.jsonl") == EXPECTED
+    where = sorted((s.location.line, s.location.field) for s in inventory.skipped)
+    assert where == [(5, "doc.pdf"), (8, None)] and inventory.skipped_count == 2
+
+
+def test_an_unclosed_quote_keeps_the_rows_before_it(tmp_path: Path) -> None:
+    body = "xm,sfzh,sjhm,sku\n" + "".join(",".join(r) + "\n" for r in ROWS)
+    (tmp_path / "q.csv").write_text(body + 'x,"' + "y" * (17 << 20) + "\n", encoding="utf-8")
+    inventory = _scan(tmp_path / "q.csv")
+    assert _tagged(inventory, "q.csv") == EXPECTED
+    (skipped,) = inventory.skipped
+    assert skipped.location.line == len(ROWS) + 2 and "not read" in skipped.reason
+
+
+def test_an_unreadable_file_of_a_folder_is_reported_and_the_others_classified(tmp_path: Path) -> None:
+    (tmp_path / "a.xlsx").write_bytes(b"not a workbook")
+    with (tmp_path / "b.csv").open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([["xm", "sfzh", "sjhm", "sku"], *ROWS])
+    inventory = _scan(tmp_path)
+    assert [t.table for t in inventory.tables] == ["b.csv"] and _tagged(inventory, "b.csv") == EXPECTED
+    (skipped,) = inventory.skipped
+    assert skipped.location.path == str(tmp_path / "a.xlsx") and "XLSX" in skipped.reason
+    with pytest.raises(ConfigError, match="XLSX"):  # named alone, the file is the whole job: an error
+        _scan(tmp_path / "a.xlsx")
