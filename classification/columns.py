@@ -19,6 +19,12 @@ kh 卡号/客户, dh 电话/单号) are weak: they enable context-only recognize
 Among candidates the one with a passing check character wins, then the name match, then the
 higher ratio; the others stay as runners-up. Each decision carries a confidence and a reason a
 person can check.
+
+A field name can be data (a JSON object keyed by phone numbers, the first row of a CSV file without
+a header): names are shown masked like values, in the decision, its reason and everything built on
+it. Every recognizer that needs no context masks what it finds in the name; and when the name does
+not name the column's kind but holds one of the column's own values (张伟 heading a column of
+names), the column's recognizer masks it as well.
 """
 
 from __future__ import annotations
@@ -29,13 +35,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Final, Literal
 
-from govsoc.classification.recognizer import Recognizer
+from govsoc.classification.recognizer import Recognizer, masked_text
 from govsoc.classification.recognizers.identity import MINOR
 from govsoc.classification.scanner import Scanner
 
 __all__ = ["ColumnSample", "ColumnDecision", "ColumnClassifier", "name_tokens", "SAMPLE_SIZE"]
 
 SAMPLE_SIZE: Final = 1000
+#: Path separators of a field name (JSON paths): each segment is scanned alone.
+_SEGMENTS: Final = re.compile(r"(\.|\[\])")
 STRONG_RATIO: Final = 0.10
 STRONG_RATIO_NAMED: Final = 0.02
 SHAPE_RATIO: Final = 0.30
@@ -135,10 +143,47 @@ class ColumnClassifier:
             found = {}  # address_id, phone_type, card_count: about the thing, not the thing
         return found
 
+    def shown_name(self, name: str, recognizer: str | None = None) -> str:
+        """``name`` as it may be printed: what any recognizer finds in it without context masked,
+        and, with ``recognizer`` (the column's kind, which the name does not name), what that one
+        finds in it with context (a person's name heading a column of names). Dotted paths are
+        scanned segment by segment (``by_phone.13800138000.name``: a '.' before digits is no decimal)."""
+        parts = _SEGMENTS.split(name)
+        shown = [self._shown_part(part, recognizer) if i % 2 == 0 and part else part for i, part in enumerate(parts)]
+        return "".join(shown)
+
+    def _shown_part(self, part: str, recognizer: str | None) -> str:
+        recs = self.scanner.recognizers
+        # a keyword gives context to what surrounds it, and never is the value (申请人, 联系人)
+        hits = [m for m in self.scanner.scan(part) if part[m.start:m.end] not in recs[m.recognizer].CONTEXT]
+        if recognizer is not None:
+            extra = [m for m in self.scanner.recognizers[recognizer].find(part, context=True)
+                     if all(m.end <= h.start or h.end <= m.start for h in hits)]
+            hits = [*hits, *extra]
+        return masked_text(part, hits) if hits else part
+
     def decide(self, sample: ColumnSample) -> ColumnDecision:
-        """The decision for one column."""
+        """The decision for one column (its field name shown masked, see the module docstring).
+        A name that names nothing but is itself a value of a context-only kind (张伟 heading a
+        column of names: a file without a header row) gives that kind its context."""
+        decision = self._decide(sample, {})
+        if decision.status != "tagged" and not self.name_context(sample.field, sample.comment):
+            kinds = [i for i, r in self.scanner.recognizers.items()
+                     if r.needs_context and not sample.field.isascii() and any(r.find(sample.field, context=True))]
+            retry = self._decide(sample, dict.fromkeys(kinds, "weak")) if kinds else decision
+            if retry.status == "tagged" and retry.recognizer in kinds:
+                heading_is_value = f"the heading '{sample.field}' is one of them (no header row?)"
+                decision = replace(retry, reason=retry.reason.replace(f"the name '{sample.field}' may say so",
+                                                                      heading_is_value))
+        strong = decision.status == "tagged" and decision.name_match == "strong"
+        shown = self.shown_name(sample.field, None if strong else decision.recognizer)
+        if shown == sample.field:
+            return decision
+        return replace(decision, field=shown, reason=decision.reason.replace(f"'{sample.field}'", f"'{shown}'"))
+
+    def _decide(self, sample: ColumnSample, heading: dict[str, Literal["strong", "weak"]]) -> ColumnDecision:
         values = [v for v in sample.values if v][:SAMPLE_SIZE]
-        named = self.name_context(sample.field, sample.comment)
+        named = {**self.name_context(sample.field, sample.comment), **heading}
         counts: Counter[str] = Counter()
         minors: Counter[str] = Counter()
         examples: dict[str, list[str]] = {}

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import ClassVar, Final, Literal, TypeVar
@@ -29,7 +29,8 @@ from typing import ClassVar, Final, Literal, TypeVar
 from govsoc.classification import masking
 from govsoc.core.registry import Registry
 
-__all__ = ["Pattern", "Match", "Recognizer", "recognizers", "register", "normalize", "PiClass", "CONTEXT_BOOST"]
+__all__ = ["Pattern", "Match", "Recognizer", "recognizers", "register", "normalize", "PiClass", "CONTEXT_BOOST",
+           "masked_text"]
 
 PiClass = Literal["none", "general", "sensitive"]
 
@@ -69,6 +70,13 @@ class Match:
     masked: str
     score: float
     reason: str
+
+
+def masked_text(text: str, hits: Iterable[Match]) -> str:
+    """``text`` with every hit's span replaced by its masked form (hits must not overlap)."""
+    for m in sorted(hits, key=lambda h: h.start, reverse=True):
+        text = text[:m.start] + m.masked + text[m.end:]
+    return text
 
 
 def normalize(value: str) -> str:

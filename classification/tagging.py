@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from govsoc.classification.grading import rank
-from govsoc.classification.recognizer import Match
+from govsoc.classification.recognizer import Match, masked_text
 from govsoc.classification.scanner import Scanner
 
 __all__ = ["ClassificationTagger", "SCAN_FIELDS", "AT_INGEST"]
@@ -109,7 +109,7 @@ class ClassificationTagger:
                 continue
             seen: set[str] = set()
             if isinstance(value, str):
-                masked = (_masked(value, found[name]) if name in found
+                masked = (masked_text(value, found[name]) if name in found
                           else self._mask_text(value, longest_first, raw, seen))
                 if masked != value:
                     out[name] = masked
@@ -129,7 +129,7 @@ class ClassificationTagger:
             return text
         hits = self.scanner.scan(text)
         seen.update(m.recognizer for m in hits)
-        text = _masked(text, hits)
+        text = masked_text(text, hits)
         for value in longest_first:
             if value in text:
                 text = text.replace(value, raw[value])
@@ -191,9 +191,3 @@ def _in_query(name: str, value: str, hits: list[Match]) -> bool:
         return True
     mark = value.find("?")
     return mark >= 0 and any(m.start > mark for m in hits)
-
-
-def _masked(text: str, hits: Sequence[Match]) -> str:
-    for m in sorted(hits, key=lambda h: h.start, reverse=True):
-        text = text[:m.start] + m.masked + text[m.end:]
-    return text

@@ -10,6 +10,10 @@ default limit: a blob, a base64 attachment, a log dump) is left out of the sampl
 file, line and column and counted; a sampled JSON line that does not parse likewise; a quoted field
 that runs past READ_LIMIT (an unclosed quote) ends the file's reading there, keeping the rows read;
 a file of a folder that cannot be read at all is reported and the other files are classified.
+
+A first row in which a recognizer finds a value (an ID number, a phone number, an e-mail address:
+nothing a heading holds) is data, not a header: the columns are named column_1, column_2 ... and the
+row is sampled with the others. Field names in skip reports are masked like values.
 """
 
 from __future__ import annotations
@@ -20,10 +24,14 @@ import random
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Any, Final
 
 from govsoc.classification.columns import ColumnSample
+from govsoc.classification.recognizer import masked_text
+from govsoc.classification.scanner import Scanner
 from govsoc.classification.sources.base import Skipped, TableSample
 from govsoc.core.errors import ConfigError, GovsocError, Location
 
@@ -53,8 +61,23 @@ class _Skips:
             name: str | None = None) -> None:
         self.count += 1
         if len(self.listed) < LISTED:
-            self.listed.append(Skipped(location=Location(path=self.path, line=line, column=column, field=name),
+            shown = None if name is None else masked_text(name, _scanner().scan(name))
+            self.listed.append(Skipped(location=Location(path=self.path, line=line, column=column, field=shown),
                                        reason=reason))
+
+
+@lru_cache(maxsize=1)
+def _scanner() -> Scanner:
+    return Scanner()
+
+
+def _header(first: list[str]) -> tuple[list[str], list[list[str]]]:
+    """(column names, data rows before the reader's next row): the first row is the header unless
+    a recognizer finds a value in it."""
+    scan = _scanner().scan
+    if any(cell and scan(cell) for cell in first):
+        return [f"column_{i + 1}" for i in range(len(first))], [first]
+    return first, []
 
 
 @contextmanager
@@ -154,8 +177,11 @@ class FileSource:
         skips = _Skips(str(path))
         with path.open(encoding=encoding, errors="replace", newline="") as f, _field_limit(READ_LIMIT):
             reader = csv.reader(f, delimiter=delimiter)
-            header = next(reader, [])
-            rows, total = reservoir(_rows(reader, header, skips), self.sample)
+            names: list[str] = []  # filled once the first row is known: skip reports name the column
+            rows_read = _rows(reader, names, skips)
+            header, data = _header(next(rows_read, []))
+            names.extend(header)
+            rows, total = reservoir(chain(data, rows_read), self.sample)
         yield TableSample(dataset=str(path), table=path.name, rows=total,
                           columns=_columns(str(path), header, rows, total), skipped=tuple(skips.listed),
                           skipped_count=skips.count)
@@ -196,8 +222,8 @@ class FileSource:
         try:
             for sheet in book.worksheets:
                 cells = ([_cell(c) for c in row] for row in sheet.iter_rows(values_only=True))
-                header = next(cells, [])
-                rows, total = reservoir(cells, self.sample)
+                header, data = _header(next(cells, []))
+                rows, total = reservoir(chain(data, cells), self.sample)
                 yield TableSample(dataset=str(path), table=f"{path.name}:{sheet.title}", rows=total,
                                   columns=_columns(str(path), header, rows, total))
         finally:
