@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -92,28 +94,51 @@ def test_delayed_compression_and_two_rotations_between_runs(tmp_path: Path, logs
     assert len(originals) == len(set(originals)) == 71
 
 
+def wait_for(home: Path, what: str, done: Callable[[list[str]], bool], follower: subprocess.Popen[str],
+             timeout: float = 120.0) -> None:
+    """Wait until the follower has stored what ``done`` looks for (polling the store it writes,
+    never a fixed sleep: a loaded machine may take many times longer than an idle one)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert follower.poll() is None, f"the follower ended before it stored {what}"
+        if (home / "events.db").exists() and done(stored(home)):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"the follower did not store {what} within {timeout:.0f} s")
+
+
 def test_follow_through_rename_and_copytruncate(tmp_path: Path, logs: Path) -> None:
+    """Each step waits until the follower stored what was written before it (the stored count),
+    so the rotations happen after the follower read the file, as the steps intend, however slow
+    the machine; the follower is then interrupted (Ctrl-C) and prints its closing line."""
     log, home = logs / "auth.log", tmp_path / "home"
     write(log, 0, 20)
-    follower = subprocess.Popen([GOVSOC, "ingest", "--follow", "--interval", "0.2", "--stop-after", "12", str(log)],
+    follower = subprocess.Popen([GOVSOC, "ingest", "--follow", "--interval", "0.2", "--stop-after", "600", str(log)],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 env={**os.environ, "GOVSOC_HOME": str(home), "GOVSOC_CONFIG": ""})
+
+    def count(n: int) -> Callable[[list[str]], bool]:
+        return lambda originals: len(originals) >= n
+
     try:
-        time.sleep(3)
+        wait_for(home, "the first 20 lines", count(20), follower)
         write(log, 20, 10)
-        time.sleep(1)
+        wait_for(home, "30 lines", count(30), follower)
         write(log, 30, 3)
-        logrotate(logs, log, "create")  # rename and create, right after a write
+        logrotate(logs, log, "create")  # rename and create, right after a write (not read yet)
         write(log, 33, 12)
-        time.sleep(1.5)
+        wait_for(home, "45 lines", count(45), follower)
         write(log, 45, 4)
         logrotate(logs, log, "copytruncate")
         write(log, 49, 6)
         with log.open("ab") as out:
             out.write(b"Dec 10 08:00:00 web1 sshd[9]: half a li")  # completed later
-        time.sleep(1.5)
+        wait_for(home, "55 lines", count(55), follower)
         with log.open("ab") as out:
             out.write(b"ne\n")
+        wait_for(home, "the completed line", lambda originals: "Dec 10 08:00:00 web1 sshd[9]: half a line"
+                 in originals, follower)
+        follower.send_signal(signal.SIGINT)
         out_text, err_text = follower.communicate(timeout=60)
     finally:
         if follower.poll() is None:
