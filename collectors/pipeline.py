@@ -163,9 +163,9 @@ class Pipeline:
                     pending = [e for e in pending if e.id in again]
                     self._went_down(StoreError(f"the store asked to send {len(pending)} events again later"))
             if self.spool.append(pending):
-                return Delivery(receipt=receipt, spooled=len(pending))
+                return Delivery(receipt=receipt, spooled=len(pending), held=tuple(e.id for e in pending))
             if on_full == "drop":
-                return Delivery(receipt=receipt, dropped=len(pending))
+                return Delivery(receipt=receipt, dropped=len(pending), held=tuple(e.id for e in pending))
             self.notice(f"spool full ({self.spool.pending_bytes()} of {self.spool.max_bytes} bytes, or no room left "
                         f"on its disk); waiting for the store")
             time.sleep(self.retry_seconds)

@@ -15,6 +15,8 @@ class Delivery:
     receipt: WriteReceipt = WriteReceipt()
     spooled: int = 0
     dropped: int = 0
+    #: The ids of the events spooled or dropped (the batch's events not in the receipt).
+    held: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

@@ -56,12 +56,14 @@ def run_line(counters: ReceiverCounters) -> str:
     """What one receiver did in this run, on one line."""
     rejected = sum(counters.rejected.values())
     reasons = ", ".join(f"{reason} {count}" for reason, count in sorted(counters.rejected.items()))
+    refused = ", ".join(f"{reason} {count}" for reason, count in sorted(counters.refused.items()))
     parts = [f"{counters.name} ({counters.transport} {counters.address}): {counters.received} received, "
-             f"{counters.accepted} accepted ({counters.stored} events stored, {counters.spooled} spooled until the "
+             f"{counters.accepted} accepted ({counters.stored} stored, {counters.spooled} spooled until the "
              f"store answers), {rejected} rejected{f' ({reasons})' if reasons else ''}"]
-    notes = [(counters.kernel_drops, "dropped by the kernel (receive buffer full)"),
-             (counters.dropped, "events dropped (store down and spool full at shutdown)"),
-             (counters.store_rejected, "events refused by the store (see the rejects folder)"),
+    notes = [(sum(counters.refused.values()), f"connections refused ({refused})"),
+             (counters.kernel_drops, "dropped by the kernel (receive buffer full)"),
+             (counters.dropped, "dropped (store down and spool full at shutdown)"),
+             (counters.store_rejected, "refused by the store (see the rejects folder)"),
              (counters.truncated, "over the size limit, truncated"),
              (counters.decoded_gb18030, "decoded as GB18030"),
              (counters.decode_replaced, "undecodable, kept with replacement characters"),
@@ -75,7 +77,7 @@ def run_line(counters: ReceiverCounters) -> str:
 @click.option("--udp", multiple=True, metavar="HOST:PORT", help="Listen for syslog over UDP (RFC 5426), e.g. "
               "0.0.0.0:514. Repeatable.")
 @click.option("--tcp", multiple=True, metavar="HOST:PORT", help="Listen for syslog over TCP (RFC 6587, octet "
-              "counting or newline framing, found per connection), e.g. 0.0.0.0:601.")
+              "counting or newline framing, found per frame), e.g. 0.0.0.0:601.")
 @click.option("--tls", multiple=True, metavar="HOST:PORT", help="Listen for syslog over TLS (RFC 5425), e.g. "
               "0.0.0.0:6514; needs --cert and --key.")
 @click.option("--cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),

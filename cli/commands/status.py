@@ -17,10 +17,12 @@ from govsoc.cli.main import cli
 from govsoc.cli.output import console, printable
 from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
 from govsoc.collectors.files.identity import look
-from govsoc.collectors.receivers import counters_folder, load_counters
+from govsoc.collectors.receivers import OUTCOMES, counters_folder, load_counters
 from govsoc.collectors.spool import Spool
 from govsoc.core.errors import ParseError
 
+#: Per sender: messages received, then what became of them (received = rejected + the OUTCOMES).
+SENDER_COUNTS = ("messages", "bytes", "rejected", *OUTCOMES)
 COLUMNS = ("records", "events", "created", "duplicates", "rejected", "dropped", "spooled", "parse_failures")
 
 
@@ -55,18 +57,25 @@ def source_status(checkpoint: Checkpoint, now: datetime) -> dict[str, Any]:
 
 def receiver_status(data: dict[str, Any]) -> dict[str, Any]:
     """One receiver's row: its life counters, rejections by reason, and whether it runs now (its
-    process is alive and saved its counters within the last 10 seconds)."""
+    process is alive and saved its counters within the last 2 minutes) and listens (its thread
+    and socket are alive: a listener that died while the process runs on is shown as such)."""
     counters = {str(k): int(v) for k, v in data["counters"].items()}
     rejected = {str(k): int(v) for k, v in (data.get("rejected") or {}).items()}
+    refused = {str(k): int(v) for k, v in (data.get("refused") or {}).items()}
     # saved every second while it runs; a delivery thread held up by a slow store may save late
     running = bool(data.get("running")) and _alive(data.get("pid")) and _recent(data.get("updated"), 120.0)
-    senders = {str(host): {"messages": int(v.get("messages", 0)), "bytes": int(v.get("bytes", 0)),
-                           "last_heard": str(v.get("last_heard", ""))}
+    listening = running and bool(data.get("listening", True))
+    senders = {str(host): {name: int(v.get(name, 0)) for name in SENDER_COUNTS} | {
+               "last_heard": str(v.get("last_heard", ""))}
                for host, v in (data.get("senders") or {}).items() if isinstance(v, dict)}
+    ended = sum(counters.get(name, 0) for name in OUTCOMES)
     return {"name": str(data.get("name", "")), "transport": str(data.get("transport", "")),
             "address": str(data.get("address") or data.get("listen", "")), "running": running,
+            "listening": listening, "problem": str(data.get("problem") or "") if running else "",
             "since": data.get("since"), "updated": data.get("updated"), **counters,
-            "rejected": sum(rejected.values()), "rejected_by_reason": rejected, "senders": senders}
+            "rejected": sum(rejected.values()), "rejected_by_reason": rejected,
+            "in_flight": max(0, counters.get("accepted", 0) - ended),
+            "refused_connections": sum(refused.values()), "refused_by_reason": refused, "senders": senders}
 
 
 def _alive(pid: object) -> bool:
@@ -95,32 +104,47 @@ def _senders_table(receivers: list[dict[str, Any]], now: datetime) -> Table:
     rows = [(row["name"], host, sender) for row in receivers for host, sender in row["senders"].items()]
     rows.sort(key=lambda r: (r[2]["last_heard"], r[0], r[1]))
     table = Table(title=f"senders ({len(rows)})")
-    for name in ("receiver", "sender", "messages", "bytes", "last heard", "silent for"):
-        table.add_column(name, justify="right" if name in ("messages", "bytes", "silent for") else "left")
+    numbers = ("messages", "bytes", "stored", "spooled", "rejected", "dropped")
+    for name in ("receiver", "sender", *numbers, "last heard", "silent for"):
+        table.add_column(name, justify="right" if name in (*numbers, "silent for") else "left")
     for receiver, host, sender in rows:
         try:
             silent = f"{(now - datetime.fromisoformat(sender['last_heard'])).total_seconds():.0f} s"
         except ValueError:
             silent = "-"
         table.add_row(Text(printable(receiver)), Text(printable(host)), str(sender["messages"]),
-                      str(sender["bytes"]), sender["last_heard"] or "-", silent)
+                      str(sender["bytes"]), str(sender["stored"]), str(sender["spooled"]),
+                      str(sender["rejected"] + sender["store_rejected"]), str(sender["dropped"]),
+                      sender["last_heard"] or "-", silent)
     return table
+
+
+def _state(row: dict[str, Any]) -> str:
+    if row["listening"]:
+        return "listening"
+    if row["running"]:
+        return f"NOT LISTENING: {row['problem'] or 'its listener ended'}"
+    return f"stopped {row['updated'] or ''}".strip()
 
 
 def _receivers_table(receivers: list[dict[str, Any]]) -> Table:
     table = Table(title=f"receivers ({len(receivers)})")
     columns = ("receiver", "address", "state", "senders", "received", "accepted", "stored", "spooled", "dropped",
-               "rejected", "kernel drops", "truncated", "charset fall-backs")
+               "rejected", "refused connections", "kernel drops", "truncated", "charset fall-backs")
     for name in columns:
         table.add_column(name, justify="left" if name in ("receiver", "address", "state") else "right")
     for row in receivers:
-        reasons = ", ".join(f"{k} {v}" for k, v in sorted(row["rejected_by_reason"].items()) if v)
+        by_reason = {**row["rejected_by_reason"], "store": row.get("store_rejected", 0)}
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(by_reason.items()) if v)
+        refused = ", ".join(f"{k} {v}" for k, v in sorted(row["refused_by_reason"].items()) if v)
         table.add_row(Text(printable(f"{row['name']} ({row['transport']})")), Text(printable(row["address"])),
-                      "listening" if row["running"] else f"stopped {row['updated'] or ''}".strip(),
+                      Text(printable(_state(row))),
                       str(len(row["senders"])), str(row["received"]), str(row["accepted"]), str(row["stored"]),
                       str(row["spooled"]), str(row.get("dropped", 0)),
-                      Text(f"{row['rejected']}" + (f" ({reasons})" if reasons else "")), str(row["kernel_drops"]),
-                      str(row["truncated"]), str(row["decoded_gb18030"] + row["decode_replaced"]))
+                      Text(f"{row['rejected'] + row.get('store_rejected', 0)}" + (f" ({reasons})" if reasons else "")),
+                      Text(f"{row['refused_connections']}" + (f" ({refused})" if refused else "")),
+                      str(row["kernel_drops"]), str(row["truncated"]),
+                      str(row["decoded_gb18030"] + row["decode_replaced"]))
     return table
 
 
@@ -132,10 +156,12 @@ def _receivers_table(receivers: list[dict[str, Any]]) -> Table:
 def status(app: AppContext, fmt: str, show_senders: bool) -> None:
     """Per source: records read, events accepted, stored, rejected, dropped and spooled, the
     checkpoint and the lag (bytes not yet read, and seconds since the checkpoint last moved; "-"
-    when the file was rotated away). Per syslog receiver (`govsoc listen`): messages received,
+    when the file was rotated away). Per syslog receiver (`govsoc listen`): whether it listens
+    (NOT LISTENING when its thread or socket died while the process runs on), messages received,
     accepted, stored, spooled, dropped (the store down and the spool full at shutdown), rejected by
-    reason, dropped by the kernel, truncated, and with
-    --senders each sender's messages and when it was last heard. Then the
+    reason (received = stored + spooled + dropped + rejected once nothing is in flight),
+    connections refused, dropped by the kernel, truncated, and with --senders the same per
+    sender and when it was last heard. Then the
     spool: bytes waiting for the store, and the events drained from it into the store so far."""
     data_dir = app.config.data_dir
     now = datetime.now(UTC)

@@ -8,9 +8,16 @@ ingest pipeline (collectors.pipeline) through the same delivery and spool as fil
 
 from __future__ import annotations
 
-from govsoc.collectors.receivers.counters import COUNTERS, REJECT_REASONS, ReceiverCounters, load_counters
+from govsoc.collectors.receivers.counters import (
+    COUNTERS,
+    OUTCOMES,
+    REFUSE_REASONS,
+    REJECT_REASONS,
+    ReceiverCounters,
+    load_counters,
+)
 from govsoc.collectors.receivers.handoff import Handoff
 from govsoc.collectors.receivers.service import ReceiverSet, counters_folder
 
-__all__ = ["COUNTERS", "REJECT_REASONS", "Handoff", "ReceiverCounters", "ReceiverSet", "counters_folder",
-           "load_counters"]
+__all__ = ["COUNTERS", "OUTCOMES", "REFUSE_REASONS", "REJECT_REASONS", "Handoff", "ReceiverCounters", "ReceiverSet",
+           "counters_folder", "load_counters"]

@@ -40,7 +40,7 @@ from typing import Any
 from govsoc.collectors.base import ParseContext, Parser, RawRecord, parsers
 from govsoc.collectors.detect import detect_lines, line_parser
 from govsoc.collectors.pipeline import Pipeline, failure_event
-from govsoc.collectors.receivers.counters import ReceiverCounters
+from govsoc.collectors.receivers.counters import OUTCOMES, ReceiverCounters
 from govsoc.collectors.receivers.handoff import Handoff, Message
 from govsoc.collectors.receivers.senders import SenderRules
 from govsoc.collectors.summary import IngestSummary
@@ -50,6 +50,8 @@ from govsoc.core.event import Event
 
 __all__ = ["DeliveryWorker", "ReceiverState", "auto_parser"]
 
+STORED, SPOOLED, STORE_REJECTED, DROPPED = (OUTCOMES.index(name) for name in
+                                            ("stored", "spooled", "store_rejected", "dropped"))
 #: The parser of a message no recogniser takes (its parse failure keeps it as pipeline_error).
 FALLBACK_PARSER = "linux.auth"
 
@@ -108,8 +110,12 @@ class DeliveryWorker:
             if messages:
                 try:
                     self.process(messages)
-                except Exception as e:  # noqa: BLE001  the receivers keep running; the loss is counted and said
-                    self._lost(messages, e)
+                except Exception as e:  # noqa: BLE001  (parsing failed) the receivers keep running; the loss is counted
+                    lost: dict[int, tuple[ReceiverState, list[tuple[str, int]]]] = {}
+                    for message in messages:
+                        lost.setdefault(id(message[0]), (message[0], []))[1].append((message[1], 0))
+                    for state, senders in lost.values():
+                        self._lost(state, senders, e)
             elif self.stopping.is_set() and not len(self.handoff):
                 break
             elif not self.spill.is_set():
@@ -126,17 +132,23 @@ class DeliveryWorker:
         self.pipeline.refresh()
 
     def process(self, messages: list[Message]) -> None:
-        """Parse and deliver one batch (grouped by receiver: each has its own counters)."""
+        """Parse and deliver one batch (grouped by receiver: each has its own counters). Each
+        message's outcome is counted for its receiver and its sender (counters module)."""
         self._contexts = {}
-        groups: dict[int, tuple[ReceiverState, list[Event]]] = {}
+        groups: dict[int, tuple[ReceiverState, list[Event], list[tuple[str, int]]]] = {}
         for message in messages:
             state: ReceiverState = message[0]
             group = groups.get(id(state))
             if group is None:
-                group = groups[id(state)] = (state, [])
-            group[1].extend(self.message_events(state, message))
-        for state, events in groups.values():
-            self._deliver(state, events)
+                group = groups[id(state)] = (state, [], [])
+            events = self.message_events(state, message)
+            group[1].extend(events)
+            group[2].append((message[1], len(events)))
+        for state, events, senders in groups.values():
+            try:
+                self._deliver(state, events, senders)
+            except Exception as e:  # noqa: BLE001  the receivers keep running; the loss is counted and said
+                self._lost(state, senders, e)
 
     def message_events(self, state: ReceiverState, message: Message) -> list[Event]:
         """The events of one received message (never none: what no parser understands, or what
@@ -190,24 +202,23 @@ class DeliveryWorker:
         counters.events += len(events)
         return events
 
-    def _lost(self, messages: list[Message], error: Exception) -> None:
-        """A batch that failed in an unexpected way (a bug, a store error that is no
-        StoreError): counted as dropped per receiver and said, and the receivers go on."""
-        for message in messages:
-            state: ReceiverState = message[0]
-            state.counters.dropped += 1
-        self.notice(f"receivers: {len(messages)} messages lost to an internal error: {type(error).__name__}: {error}")
+    def _lost(self, state: ReceiverState, senders: list[tuple[str, int]], error: Exception) -> None:
+        """Messages whose delivery failed in an unexpected way (a bug, a store error that is no
+        StoreError): counted as dropped, and said; the receivers go on."""
+        for host, _events in senders:
+            state.counters.ended(host, DROPPED)
+        state.counters.dropped += len(senders)
+        self.notice(f"receivers: {len(senders)} messages of {state.name} lost to an internal error: "
+                    f"{type(error).__name__}: {error}")
 
-    def _deliver(self, state: ReceiverState, events: list[Event]) -> None:
-        """Store or spool ``events``; while the store is down and the spool full, wait (the
-        queue fills and TCP senders are slowed) unless stopping, when they are counted dropped.
-        Once ``spill`` is set (stopping, and the store too slow) they go to the spool only."""
-        counters = state.counters
+    def _deliver(self, state: ReceiverState, events: list[Event], senders: list[tuple[str, int]]) -> None:
+        """Store or spool ``events`` (the events of ``senders``' messages: (host, number of
+        events), in order); while the store is down and the spool full, wait (the queue fills
+        and TCP senders are slowed) unless stopping, when they are counted dropped. Once
+        ``spill`` is set (stopping, and the store too slow) they go to the spool only."""
         if self.spill.is_set():
-            if self.pipeline.spool.append(events):
-                counters.spooled += len(events)
-            else:
-                counters.dropped += len(events)
+            outcome = SPOOLED if self.pipeline.spool.append(events) else DROPPED
+            self._count(state, senders, events, outcome=outcome)
             return
         while True:
             delivery = self.pipeline.deliver(events, on_full="drop")
@@ -216,14 +227,40 @@ class DeliveryWorker:
             deadline = time.monotonic() + self.pipeline.retry_seconds
             while time.monotonic() < deadline and not self.stopping.is_set():
                 time.sleep(0.05)
-        counters.stored += delivery.receipt.accepted
-        counters.spooled += delivery.spooled
-        counters.dropped += delivery.dropped
         if delivery.receipt.accepted:
             self._stored_since_refresh = True
-        if delivery.receipt.rejected:
-            counters.store_rejected += len(delivery.receipt.rejected)
-            self._write_rejects(state, events, dict(delivery.receipt.rejected))
+        reasons = dict(delivery.receipt.rejected)
+        self._count(state, senders, events, refused=set(reasons), held=set(delivery.held),
+                    held_as=SPOOLED if delivery.spooled else DROPPED)
+        if reasons:
+            self._write_rejects(state, events, reasons)
+
+    @staticmethod
+    def _count(state: ReceiverState, senders: list[tuple[str, int]], events: list[Event], *,
+               outcome: int | None = None, refused: set[str] | frozenset[str] = frozenset(),
+               held: set[str] | frozenset[str] = frozenset(), held_as: int = SPOOLED) -> None:
+        """Count each message once, for its receiver and its sender: ``outcome`` for all, or per
+        message the worst of its events' fates (refused by the store, held in the spool or
+        dropped, else stored)."""
+        counters = state.counters
+        tally: dict[tuple[str, int], int] = {}
+        position = 0
+        for host, count in senders:
+            fate = outcome
+            if fate is None:
+                ids = [event.id for event in events[position:position + count]]
+                fate = STORE_REJECTED if refused and any(i in refused for i in ids) else \
+                    held_as if held and any(i in held for i in ids) else STORED
+            position += count
+            tally[host, fate] = tally.get((host, fate), 0) + 1
+        totals = [0] * len(OUTCOMES)
+        for (host, fate), messages in tally.items():
+            counters.ended(host, fate, messages)
+            totals[fate] += messages
+        counters.stored += totals[STORED]
+        counters.spooled += totals[SPOOLED]
+        counters.store_rejected += totals[STORE_REJECTED]
+        counters.dropped += totals[DROPPED]
 
     def _write_rejects(self, state: ReceiverState, events: list[Event], reasons: dict[str, str]) -> None:
         self.rejects_dir.mkdir(parents=True, exist_ok=True)

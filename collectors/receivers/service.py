@@ -109,8 +109,23 @@ class ReceiverSet:
             udp.kernel_drops()
         if self._streams is not None and running:
             self._streams.sync_counters()
+        if running:
+            self._check_listeners()
         for state in self.states:
             state.counters.save(self.folder, running=running)
+
+    def _check_listeners(self) -> None:
+        """Mark a listener whose thread or socket died as not listening (`govsoc status` shows
+        it, and the run says it once): the process runs on, but that port hears nothing."""
+        streams = self._streams.receivers if self._streams is not None else []
+        listeners: list[UdpReceiver | StreamReceiver] = [*self._udp, *streams]
+        for listener in listeners:
+            counters = listener.counters
+            problem = listener.problem()
+            if problem and not counters.problem:
+                self.notice(f"receiver {counters.name} ({counters.transport} {counters.address}) is not listening "
+                            f"any more: {problem}")
+            counters.listening, counters.problem = not problem, problem
 
     def _close_network(self) -> None:
         for udp in self._udp:

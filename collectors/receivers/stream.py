@@ -1,7 +1,7 @@
 """Syslog over TCP (RFC 6587) and TLS (RFC 5425): listeners on one asyncio loop in a thread.
 
 Each connection has its own framer (collectors.syslog.framing: octet counting or newline
-framing, decided by its first frame) and hands its messages to the delivery thread. When the
+framing, decided per frame) and hands its messages to the delivery thread. When the
 hand-off queue is full the connection stops reading, so TCP's flow control slows the sender and
 nothing it sent is lost; reading resumes when the queue has room again.
 
@@ -87,11 +87,11 @@ class _Connection(asyncio.Protocol):
         self.host, self.port = plain_host(str(peer[0])), int(peer[1])
         receiver = self.receiver
         if not receiver.rules.allowed(self.host):
-            receiver.counters.reject("sender_not_allowed")
+            receiver.counters.refuse("sender_not_allowed")
             transport.abort()
             return
         if len(receiver.connections) >= receiver.settings.max_connections:
-            receiver.counters.reject("too_many_connections")
+            receiver.counters.refuse("too_many_connections")
             transport.abort()
             return
         receiver.connections.add(self)
@@ -109,7 +109,7 @@ class _Connection(asyncio.Protocol):
             secured = await receiver.loop.start_tls(transport, self, context, server_side=True,
                                                     ssl_handshake_timeout=HANDSHAKE_SECONDS)
         except (OSError, TimeoutError, ConnectionError) as e:  # ssl.SSLError is an OSError
-            receiver.counters.reject("tls_handshake")
+            receiver.counters.refuse("tls_handshake")
             receiver.last_handshake_error = str(e)
             transport.abort()
             self.connection_lost(None)
@@ -127,9 +127,8 @@ class _Connection(asyncio.Protocol):
         self.last_data = self.receiver.last_activity = time.monotonic()
         counters = self.receiver.counters
         counters.bytes += len(data)
-        frames = self.framer.feed(data)
-        counters.heard(self.host, len(frames), len(data), time.time())
-        self._hand_off(frames)
+        counters.heard(self.host, 0, len(data), time.time())
+        self._hand_off(self.framer.feed(data))
 
     def _hand_off(self, frames: list[tuple[bytes, str | None]]) -> None:
         if not frames:
@@ -137,8 +136,10 @@ class _Connection(asyncio.Protocol):
         receiver, now = self.receiver, time.time()
         key, host, port = receiver.key, self.host, self.port
         messages: list[Message] = [(key, host, port, frame, flag, now) for frame, flag in frames]
-        receiver.counters.received += len(messages)
-        receiver.counters.accepted += len(messages)
+        counters = receiver.counters
+        counters.heard(host, len(messages), 0, now)  # here, so the frames a close completes count too
+        counters.received += len(messages)
+        counters.accepted += len(messages)
         if receiver.handoff.put(messages) and self.transport is not None and not self.paused:
             self.paused = True
             self.transport.pause_reading()
@@ -216,6 +217,18 @@ class StreamReceiver:
         self.counters.address = f"[{bound[0]}]:{bound[1]}" if ":" in bound[0] else f"{bound[0]}:{bound[1]}"
         return bound[0], bound[1]
 
+    def problem(self) -> str:
+        """Why this listener no longer accepts connections ("" while it does): its loop's
+        thread ended, or its server or listening socket was closed under it."""
+        if not self.stream_loop.alive():
+            return "its event loop thread ended"
+        server = self.server
+        if server is None or not server.is_serving():
+            return "it stopped serving"
+        if any(sock.fileno() < 0 for sock in server.sockets):
+            return "its listening socket was closed"
+        return ""
+
     def sync_counters(self) -> None:
         """Copy the framing counts into the receiver's counters (on the loop's thread)."""
         stats, counters = self.framing, self.counters
@@ -250,6 +263,10 @@ class StreamLoop:
         self.receivers: list[StreamReceiver] = []
         self._thread = threading.Thread(target=self.loop.run_forever, name="govsoc-stream-receivers", daemon=True)
         self._thread.start()
+
+    def alive(self) -> bool:
+        """Whether the loop's thread still runs."""
+        return self._thread.is_alive() and self.loop.is_running()
 
     def call(self, coroutine: Any) -> Any:
         """Run ``coroutine`` on the loop and wait for its result."""

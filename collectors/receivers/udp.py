@@ -93,6 +93,8 @@ class UdpReceiver:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._drops_at_start = 0
+        #: Why the reader ended before ``stop`` ("" while it runs).
+        self.error = ""
 
     def start(self) -> tuple[str, int]:
         """Bind and start reading; returns the bound host and port."""
@@ -115,10 +117,20 @@ class UdpReceiver:
         self._thread.start()
         return bound[0], bound[1]
 
+    def problem(self) -> str:
+        """Why this listener no longer reads ("" while it does): its thread ended (its socket
+        failed or was closed under it) before ``stop``."""
+        if self._stopping.is_set() or self._thread is None or self._thread.is_alive():
+            return ""
+        return self.error or "its reader thread ended"
+
     def kernel_drops(self) -> None:
         """Read the socket's kernel drop count into the counters."""
         if self.sock is not None and self.sock.fileno() >= 0:
-            drops = socket_drops(self.sock)
+            try:
+                drops = socket_drops(self.sock)
+            except OSError:  # the socket was closed meanwhile
+                return
             if drops is not None:
                 self.counters.kernel_drops = drops - self._drops_at_start
 
@@ -132,6 +144,12 @@ class UdpReceiver:
             self.sock.close()
 
     def _run(self) -> None:
+        try:
+            self._read()
+        except Exception as e:  # noqa: BLE001  said by problem() in the counters and `govsoc status`
+            self.error = f"its reader failed: {type(e).__name__}: {e}"
+
+    def _read(self) -> None:
         assert self.sock is not None
         # a datagram holds at most 65,535 bytes: a larger limit needs no larger read buffer (recvfrom
         # allocates its whole size for every datagram)
@@ -154,7 +172,8 @@ class UdpReceiver:
                     continue
                 select.select([sock], [], [], 0.2)
                 continue
-            except OSError:
+            except OSError as e:
+                self.error = f"reading its socket failed: {e.strerror or e}"
                 return
             counters.received += 1
             counters.bytes += len(data)
@@ -162,13 +181,13 @@ class UdpReceiver:
             now = time.time()
             heard(host, 1, len(data), now)
             if not allowed(host):
-                counters.reject("sender_not_allowed")
+                counters.reject("sender_not_allowed", host)
                 continue
             flag = None
             if len(data) > size:
                 data, flag = data[:size], TRUNCATED
                 counters.truncated += 1
             if not handoff.offer((key, host, peer[1], datagram_message(data), flag, now)):
-                counters.reject("overload")
+                counters.reject("overload", host)
             else:
                 counters.accepted += 1

@@ -10,10 +10,19 @@ Two framings exist, and a sender never says which it uses:
 |                    | LF (some send CRLF or NUL)          | default omfwd                               |
 |                    | (RFC 6587 3.4.2)                    |                                             |
 
-The framing is decided once per connection, by its first frame: a first digit 1-9, up to ten
-digits and a space open an octet-counted connection; anything else (``<PRI>``, or a device that
-sends no PRI at all) a non-transparent one. A connection keeps its framing: a message without a
-PRI that happens to begin with "12 " would otherwise be cut at the wrong place.
+The framing is decided by each frame's first bytes, as rsyslog's imtcp does (RFC 6587 names
+both framings and no rule that a sender keeps one; a relay that forwards several devices over
+one connection may mix them). A connection's first frame sets its framing; then:
+
+- in an octet-counted connection, a frame that starts with ``<`` (a PRI) is a non-transparent
+  frame, up to its trailer; the frame after it is read by its own first byte again;
+- in a newline-framed connection, a frame that starts with ``MSG-LEN SP <`` (a count followed by
+  a PRI) is octet-counted. A bare count is not enough there: a message without a PRI that
+  happens to begin with "12 " would otherwise be cut at the wrong place.
+
+syslog-ng decides once per connection instead and closes the connection at a frame that does
+not fit; either way nothing may go silently: a frame neither framing explains is a framing error,
+counted with its bytes.
 
 Every frame is at most ``max_bytes`` long, and memory per connection stays bounded whatever the
 peer sends:
@@ -25,7 +34,8 @@ peer sends:
   (``truncated``) and the rest up to the next trailer is skipped;
 - in an octet-counted connection, a frame that does not start with a valid count (letters, a
   leading zero, more than ten digits) is a framing error: the bytes up to the next
-  ``MSG-LEN SP <`` are skipped and counted, and framing resumes there.
+  ``MSG-LEN SP <`` (or the next ``<`` after a trailer: a newline-framed message) are skipped
+  and counted, and framing resumes there.
 
 LF, NUL and a CR before either are trailers; empty frames (a CRLF pair, ``\\n\\0``) are skipped.
 In an octet-counted connection, trailers between frames (some senders add LF) are skipped too.
@@ -42,7 +52,9 @@ __all__ = ["TORN", "TRUNCATED", "FramingStats", "StreamFramer", "datagram_messag
 # then a space.
 _COUNT = re.compile(rb"[1-9][0-9]{0,9} ")
 # Where an octet-counted frame may start again after a framing error: a count, a space, a PRI.
-_RESYNC = re.compile(rb"(?<![0-9])[1-9][0-9]{0,9} <")
+_RESYNC = re.compile(rb"(?<![0-9])[1-9][0-9]{0,9} <|(?<=[\n\x00])<")
+# A newline-framed connection switches to octet counting only for a count followed by a PRI.
+_COUNTED_PRI = re.compile(rb"[1-9][0-9]{0,9} <")
 _MAX_COUNT_BYTES = 11
 _TRAILERS = b"\r\n\x00"
 _DIGITS = b"0123456789"
@@ -59,6 +71,8 @@ class FramingStats:
     truncated: int = 0
     framing_errors: int = 0
     skipped_bytes: int = 0
+    #: Frames in the other framing than the one before them on their connection.
+    switches: int = 0
 
 
 class StreamFramer:
@@ -100,9 +114,15 @@ class StreamFramer:
                     self._buffer = data
                     return []
             self.mode = "octet" if _COUNT.match(data) else "newline"
-        if self.mode == "octet":
-            return self._octets(data)
-        return self._lines(data)
+        frames: list[tuple[bytes, str | None]] = []
+        while True:
+            rest = self._octets(data, frames) if self.mode == "octet" else self._lines(data, frames)
+            if rest is None:
+                return frames
+            # the frame at the start of ``rest`` is in the other framing
+            self.mode = "newline" if self.mode == "octet" else "octet"
+            self.stats.switches += 1
+            data = rest
 
     def close(self) -> list[tuple[bytes, str | None]]:
         """What the peer left when it closed: an unterminated last message (kept; many senders
@@ -129,22 +149,26 @@ class StreamFramer:
         return [(rest, flag)]
 
     # -- non-transparent framing ------------------------------------------------------------
-    def _lines(self, data: bytes) -> list[tuple[bytes, str | None]]:
+    def _lines(self, data: bytes, frames: list[tuple[bytes, str | None]]) -> bytes | None:
+        """Newline frames of ``data`` into ``frames``; the bytes from an octet-counted frame's
+        start on when one begins (None otherwise: the rest stays buffered)."""
         if self._discarding:
             cut = _first_trailer(data)
             if cut < 0:
                 self.stats.skipped_bytes += len(data)
-                return []
+                return None
             self.stats.skipped_bytes += cut
             data, self._discarding = data[cut:], False
-        buffer = self._buffer + data if self._buffer else data
-        if b"\x00" in buffer:
-            buffer = buffer.replace(b"\x00", b"\n")
+        original = self._buffer + data if self._buffer else data
+        self._buffer = b""
+        buffer = original.replace(b"\x00", b"\n") if b"\x00" in original else original
         parts = buffer.split(b"\n")
         rest = parts.pop()
-        frames: list[tuple[bytes, str | None]] = []
-        limit = self.max_bytes
+        limit, start = self.max_bytes, 0
         for part in parts:
+            if part[:1].isdigit() and _COUNTED_PRI.match(part):
+                return original[start:]
+            start += len(part) + 1
             if part.endswith(b"\r"):
                 part = part[:-1]
             if not part:
@@ -155,18 +179,21 @@ class StreamFramer:
                 frames.append((part[:limit], TRUNCATED))
             else:
                 frames.append((part, None))
+        if rest[:1].isdigit() and _COUNTED_PRI.match(rest):
+            return original[start:]
         if len(rest) > limit:
             self.stats.truncated += 1
             self.stats.skipped_bytes += len(rest) - limit
             frames.append((rest[:limit], TRUNCATED))
             rest, self._discarding = b"", True
-        self._buffer = rest
-        return frames
+        self._buffer = original[start:] if rest else b""
+        return None
 
     # -- octet counting ----------------------------------------------------------------------
-    def _octets(self, data: bytes) -> list[tuple[bytes, str | None]]:
+    def _octets(self, data: bytes, frames: list[tuple[bytes, str | None]]) -> bytes | None:
+        """Octet-counted frames of ``data`` into ``frames``; the bytes from a newline frame's
+        start on when one begins (None otherwise: the rest stays buffered)."""
         buffer = self._buffer + data if self._buffer else data
-        frames: list[tuple[bytes, str | None]] = []
         pos, size, limit = 0, len(buffer), self.max_bytes
         while True:
             if self._skip:
@@ -184,6 +211,9 @@ class StreamFramer:
                 pos += 1
             if pos >= size:
                 break
+            if buffer[pos] == 60:  # "<": a PRI, so a newline-framed message (rsyslog's rule)
+                self._buffer = b""
+                return buffer[pos:]
             match = _COUNT.match(buffer, pos)
             if match is None:
                 head = buffer[pos:pos + _MAX_COUNT_BYTES]
@@ -207,7 +237,7 @@ class StreamFramer:
             frames.append((buffer[start:start + length], None))
             pos = start + length
         self._buffer = buffer[pos:]
-        return frames
+        return None
 
     def _resync(self, buffer: bytes, pos: int) -> int:
         """Skip to the next ``MSG-LEN SP <`` (not preceded by a digit) after a framing error;

@@ -51,8 +51,8 @@ def test_listen_stores_and_stops_on_sigterm(home: Path, capsys) -> None:  # type
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0, err
-    assert "100 received, 100 accepted (100 events stored" in out
-    assert "1000 received, 1000 accepted (1000 events stored" in out
+    assert "100 received, 100 accepted (100 stored" in out
+    assert "1000 received, 1000 accepted (1000 stored" in out
     capsys.readouterr()
     assert main(["status", "--format", "json"]) == 0
     status = json.loads(capsys.readouterr().out)
@@ -89,3 +89,44 @@ def test_listen_runs_the_configured_receivers(home: Path, tmp_path: Path, govsoc
     assert out.startswith("edge (udp 127.0.0.1:")
     code, out, _err = govsoc("--config", str(config), "status", "--format", "json")
     assert [r["name"] for r in json.loads(out)["receivers"]] == ["edge"]
+
+
+def test_a_dead_listener_is_not_shown_as_listening(home: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The process runs on, but one listener's socket was closed under its thread (UDP) and the
+    other's server stopped (TCP): `govsoc status` says so instead of "listening"."""
+    from govsoc.collectors import Pipeline
+    from govsoc.collectors.receivers import ReceiverSet
+    from govsoc.core.config import ReceiverSettings
+    from govsoc.store.sqlite import SqliteStore
+
+    home.mkdir(parents=True, exist_ok=True)
+    store = SqliteStore(home / "events.db")
+    settings = [ReceiverSettings(name=name, transport=transport, listen="127.0.0.1:0")
+                for name, transport in (("udp", "udp"), ("tcp", "tcp"), ("healthy", "udp"))]
+    notices: list[str] = []
+    receivers = ReceiverSet(settings, Pipeline(store, data_dir=home), data_dir=home, notice=notices.append)
+    receivers.start()
+    try:
+        udp = next(r for r in receivers._udp if r.counters.name == "udp")
+        assert udp.sock is not None
+        udp.sock.close()
+        streams = receivers._streams
+        assert streams is not None and streams.receivers[0].server is not None
+        streams.loop.call_soon_threadsafe(streams.receivers[0].server.close)
+        deadline = time.monotonic() + 30
+        while len(notices) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        capsys.readouterr()
+        assert main(["status", "--format", "json"]) == 0
+        rows = {r["name"]: r for r in json.loads(capsys.readouterr().out)["receivers"]}
+        assert rows["healthy"]["listening"] is True and rows["healthy"]["running"] is True
+        for name in ("udp", "tcp"):
+            assert rows[name]["running"] is True and rows[name]["listening"] is False, rows[name]
+            assert rows[name]["problem"]
+        assert main(["status"]) == 0
+        table = capsys.readouterr().out
+        assert table.count("NOT LISTENING") == 2 and table.count("listening") == 1
+        assert sorted(n.split(" (")[0] for n in notices) == ["receiver tcp", "receiver udp"]
+    finally:
+        receivers.stop()
+        store.close()

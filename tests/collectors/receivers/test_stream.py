@@ -115,7 +115,7 @@ def test_allow_list_and_connection_limit(receivers: Start, store) -> None:  # ty
                 pass
     rs.stop()
     assert [e.get("event.original") for e in stored(store)] == [(LINE % (2, 2, 2)).decode()]
-    assert rs.counters[0].rejected == {"sender_not_allowed": 1, "too_many_connections": 1}
+    assert rs.counters[0].refused == {"sender_not_allowed": 1, "too_many_connections": 1}
 
 
 def test_tls_octet_counting(receivers: Start, store, pki: Pki) -> None:  # type: ignore[no-untyped-def]
@@ -161,7 +161,7 @@ def test_tls_client_certificates(receivers: Start, store, pki: Pki) -> None:  # 
     time.sleep(0.3)
     rs.stop()
     assert [e.get("event.original") for e in stored(store)] == [(LINE % (1, 1, 1)).decode()]
-    assert rs.counters[0].rejected.get("tls_handshake") == 2
+    assert rs.counters[0].refused.get("tls_handshake") == 2
 
 
 class Outage:

@@ -126,3 +126,37 @@ def test_arbitrary_bytes_never_crash_and_stay_bounded(data: bytes, chunk: int) -
         assert len(framer._buffer) <= 480 + chunk + 12
     frames += framer.close()
     assert all(len(frame) <= 480 for frame, _flag in frames)
+
+
+@pytest.mark.parametrize(("stream", "expected", "switches"), [
+    # an octet-counted frame, then a newline-framed one on the same connection (a relay forwarding
+    # two senders; rsyslog's imtcp reads each frame by its first byte): both kept
+    (b"%d %s%s\n" % (len(A), A, B), [(A, None), (B, None)], 1),
+    # and back: newline, counted (a count followed by a PRI), newline
+    (b"%s\n%d %s%s\n" % (A, len(B), B, A), [(A, None), (B, None), (A, None)], 2),
+    # a counted frame holding LF after a newline frame stays whole
+    (b"%s\n%d %s\nx" % (B, len(A) + 2, A), [(B, None), (A + b"\nx", None)], 1),
+    # a newline frame ended by NUL between counted frames
+    (b"%d %s%s\x00%d %s" % (len(A), A, B, len(A), A), [(A, None), (B, None), (A, None)], 2),
+])
+def test_mixed_framings_on_one_connection(stream: bytes, expected: list, switches: int) -> None:
+    for chunk in (None, 1, 7):
+        frames, framer = frames_of(stream, chunk=chunk)
+        assert frames == expected
+        assert framer.stats.framing_errors == 0 and framer.stats.skipped_bytes == 0
+        assert framer.stats.switches == switches
+
+
+def test_a_newline_message_after_a_framing_error_is_kept() -> None:
+    # garbage ends with LF and a newline-framed message follows: resynchronised on its PRI
+    stream = b"%d %s" % (len(A), A) + b"\xff\xfe junk\n" + B + b"\n" + b"%d %s" % (len(A), A)
+    for chunk in (None, 1, 5):
+        frames, framer = frames_of(stream, chunk=chunk)
+        assert frames == [(A, None), (B, None), (A, None)]
+        assert framer.stats.framing_errors == 1 and framer.stats.skipped_bytes == len(b"\xff\xfe junk\n")
+
+
+def test_a_message_without_pri_that_starts_with_a_number_stays_one_line() -> None:
+    # newline framing switches only for a count followed by a PRI
+    frames, _framer = frames_of(b"%s\n12 records copied\n" % A)
+    assert frames == [(A, None), (b"12 records copied", None)]
