@@ -6,7 +6,8 @@ from pathlib import Path
 
 from setuptools import find_namespace_packages, setup
 
-STAGES = ("core", "cli", "scheduler", "collectors", "store", "rules", "crypto_eval", "classification", "reports")
+STAGES = ("core", "cli", "scheduler", "collectors", "store", "rules", "crypto_eval", "classification", "reports",
+          "demo")
 DATA_SUFFIXES = {".yml", ".yaml", ".j2", ".html", ".css", ".json", ".csv", ".ttf", ".otf", ".txt", ".md", ".sql"}
 
 package_dir = {f"govsoc.{stage}": stage for stage in STAGES}

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-STAGES = ("core", "cli", "scheduler", "collectors", "store", "rules", "crypto_eval", "classification", "reports")
+STAGES = ("core", "cli", "scheduler", "collectors", "store", "rules", "crypto_eval", "classification", "reports",
+          "demo")
 
 
 @pytest.fixture(scope="module")
