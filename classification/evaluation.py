@@ -135,6 +135,13 @@ def _positive_makers(fake: Faker, rng: random.Random) -> dict[str, tuple[bool, C
     def ssn() -> str:
         return str(fake.ssn())
 
+    def resident_id() -> str:
+        number = ssn()
+        if rng.random() < 0.15:  # as written on forms: 110101 19900307 7715, 110101-19900307-7715
+            sep = rng.choice(" -")
+            return f"{number[:6]}{sep}{number[6:14]}{sep}{number[14:]}"
+        return number
+
     def region() -> str:
         return ssn()[:6]
 
@@ -176,6 +183,8 @@ def _positive_makers(fake: Faker, rng: random.Random) -> dict[str, tuple[bool, C
         area = rng.choice(_AREAS)
         # 010 and 02x areas dial 8-digit numbers; the others 7 or 8
         number = rng.choice("2345678") + _digits(rng, 7 if len(area) == 3 or rng.random() < 0.5 else 6)
+        if rng.random() < 0.2:  # the local number in groups: 010 6552 9988, 0755-888 6666
+            number = number[:-4] + rng.choice(" -") + number[-4:]
         return rng.choice((f"{area}-{number}", f"({area}){number}", f"{area} {number}"))
 
     def gps() -> str:
@@ -186,7 +195,7 @@ def _positive_makers(fake: Faker, rng: random.Random) -> dict[str, tuple[bool, C
 
     return {
         "cn_resident_id": (False, embedded(lambda: hk_permit() if rng.random() < 0.05 else
-                                           (ssn().lower() if rng.random() < 0.05 else ssn()),
+                                           (ssn().lower() if rng.random() < 0.05 else resident_id()),
                                            ("身份证号：", "证件号码 ", "sfzh="))),
         "cn_resident_id_15": (True, lambda: (lambda s: s[:6] + s[8:17])(ssn())),
         "cn_foreign_permanent_resident_id": (False, foreign_pr),
@@ -280,6 +289,33 @@ def _negative_makers(fake: Faker, rng: random.Random) -> dict[str, Callable[[], 
         return rng.choice((fake.sentence(), fake.word(), fake.company(), fake.job(), "黄金", "高度", "周末", "王者荣耀",
                            "一万", "李子", "北京市公安局", "上海市卫生健康委员会", "市场监督管理", "区县统计"))
 
+    def grouped(number: str, cuts: Sequence[int]) -> str:
+        sep = rng.choice(" -")
+        edges = [0, *cuts, len(number)]
+        return sep.join(number[a:b] for a, b in zip(edges, edges[1:], strict=False))
+
+    def in_groups() -> str:
+        """Look-alikes written in groups, as people write IDs, phones and cards."""
+        kind = rng.randrange(8)
+        if kind == 0:
+            return grouped(wrong_check(), (6, 14))
+        if kind == 1:
+            return grouped(impossible_date(), (6, 14))
+        if kind == 2:  # a region no province has, check character made right
+            body = rng.choice(("00", "19", "39", "49", "55", "68", "72", "90", "99")) + _digits(rng, 4) + \
+                moment().strftime("%Y%m%d").replace("20", "19", 1) + _digits(rng, 3)
+            return grouped(body + resident_id_check_char(body), (6, 14))
+        if kind == 3:
+            return grouped(unused_prefix_phone(), (3, 7))
+        if kind == 4:
+            card = luhn_failing_card()
+            return grouped(card, range(4, len(card), 4))
+        if kind == 5:  # service hotlines: companies, not persons
+            return rng.choice(("400", "800")) + rng.choice("- ") + _digits(rng, 3) + "-" + _digits(rng, 4)
+        if kind == 6:  # ISBN-13 of a Chinese publisher
+            return f"978-7-{rng.randint(100, 999)}-{_digits(rng, 5)}-{rng.randint(0, 9)}"
+        return moment().strftime(rng.choice(("%Y %m%d %H%M %S00", "%Y%m%d %H%M%S %f", "%Y-%m%d-%H%M-%S00")))
+
     def wrong_uscc() -> str:
         code = _uscc(rng, str(fake.ssn())[:6])
         return code[:17] + rng.choice([c for c in USCC_ALPHABET if c != code[17]])
@@ -288,7 +324,8 @@ def _negative_makers(fake: Faker, rng: random.Random) -> dict[str, Callable[[], 
             "ID with wrong check character": wrong_check, "ID with impossible date (check made right)": impossible_date,
             "ID with a future birth date": future_birth, "phone-like, unallocated segment": unused_prefix_phone,
             "card-like, Luhn fails": luhn_failing_card, "versions, hashes, files, amounts": software,
-            "text and look-alike words": words, "USCC with wrong check character": wrong_uscc}
+            "text and look-alike words": words, "USCC with wrong check character": wrong_uscc,
+            "look-alikes in groups (ID 6-8-4, phone 3-4-4, card 4-4-4-4)": in_groups}
 
 
 def labelled_values(seed: int = 15, per_type: int = 400) -> list[Labelled]:

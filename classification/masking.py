@@ -75,8 +75,8 @@ def _id_card(text: str) -> str:
 
 def _mobile(text: str) -> str:
     number = _digits(text)
-    if len(number) > 11 and number.startswith("86"):
-        number = number[2:]
+    if len(number) > 11 and number.startswith(("86", "0086")):
+        number = number[-11:]
     return number[:3] + "****" + number[-4:] if len(number) == 11 else STARS
 
 

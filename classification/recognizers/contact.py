@@ -3,6 +3,7 @@ QQ numbers (context only)."""
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from govsoc.classification.cn_codes import MOBILE_PREFIXES
@@ -53,7 +54,8 @@ class MobileRecognizer(Recognizer):
 class LandlineRecognizer(Recognizer):
     """固定电话: area code (010, 02x, 0xxx) + 7 or 8 digits, optional extension."""
 
-    SHAPES = ("0000000",)
+    # local numbers are also written in groups: 010 6552 9988, (0571) 8888-6666, 0755-888 6666
+    SHAPES = ("0000000", "000s0000")
 
     entity = "固定电话 landline number"
     category = "个人基本资料"
@@ -63,7 +65,9 @@ class LandlineRecognizer(Recognizer):
     STRIP = "()"
     PATTERNS = (
         Pattern("(area code) number or area code-number",
-                NOT_BEFORE + r"(?:\(0\d{2,3}\) ?|0\d{2,3}[- ])[2-9]\d{6,7}(?:-\d{1,6})?" + NOT_AFTER, 0.4),
+                # not one group of a longer run of groups (2020-0609-2357-1500, card 6226 0938 7892 2064)
+                NOT_BEFORE + r"(?<![0-9][- ])(?:\(0\d{2,3}\) ?|0\d{2,3}[- ])[2-9](?:\d{6,7}|\d{2,3}[- ]\d{4})"
+                r"(?:-\d{1,6})?" + NOT_AFTER + r"(?![- ][0-9])", 0.4),
         # 11-12 digits starting with 0 without a separator are as often invoice codes (发票代码)
         # and order numbers: only in a column named for phones
         Pattern("area code and number run together", NOT_BEFORE + r"0\d{2,3}[2-9]\d{6,7}" + NOT_AFTER, 0.3,
@@ -73,19 +77,25 @@ class LandlineRecognizer(Recognizer):
     WEAK_CONTEXT = ("dh",)
 
     def validate(self, candidate: str) -> str | None:
-        """An area code in use (010, 020-029 but 026, 03xx-09xx) and a number of its length."""
-        parts = candidate.replace(" ", "-", 1).split("-") if " " in candidate else candidate.split("-")
-        if len(parts) == 3 or (len(parts) == 2 and len(parts[0]) in (3, 4)):
-            digits = parts[0] + parts[1]  # area-number[-extension]
-        else:
-            digits = parts[0]  # number[-extension]
-        if digits.startswith(("010", "02")):
-            area, rest = digits[:3], digits[3:]
-            ok = len(rest) == 8 and area != "026"
-        else:
-            area, rest = digits[:4], digits[4:]
-            ok = area[1] in "3456789" and len(rest) in (7, 8)
-        return f"area code {area}, {len(rest)}-digit number" if ok else None
+        """An area code in use (010, 020-029 but 026, 03xx-09xx) and a number of its length; a
+        last group that makes the number too long is its extension."""
+        groups = [g for g in re.split(r"[- ]", candidate) if g]
+        why = _landline("".join(groups))
+        if why is None and len(groups) > 2:
+            why = _landline("".join(groups[:-1]))  # area-number-extension
+        if why is None and len(groups) == 2 and len(groups[0]) > 4:
+            why = _landline(groups[0])  # run together-extension
+        return why
+
+
+def _landline(digits: str) -> str | None:
+    if digits.startswith(("010", "02")):
+        area, rest = digits[:3], digits[3:]
+        ok = len(rest) == 8 and area != "026"
+    else:
+        area, rest = digits[:4], digits[4:]
+        ok = len(area) == 4 and area[1] in "3456789" and len(rest) in (7, 8)
+    return f"area code {area}, {len(rest)}-digit number" if ok else None
 
 
 @register("email")

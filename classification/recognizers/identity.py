@@ -27,6 +27,8 @@ __all__ = [
 _DATE8: Final = r"(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 _DATE6: Final = r"\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 ID18: Final = r"[1-8]\d{5}" + _DATE8 + r"\d{3}[0-9Xx]"
+#: The same in 6-8-4 groups, one separator (a space or a hyphen) used twice.
+ID18_GROUPED: Final = r"[1-8]\d{5}(?P<sep>[ -])" + _DATE8 + r"(?P=sep)\d{3}[0-9Xx]"
 _ID_CONTEXT: Final = ("sfzh", "sfzhm", "sfz", "shenfenzheng", "shenfenzhenghao", "zjhm", "zjh", "gmsfhm", "idcard",
                       "id_card", "id_no", "idno", "cert_no", "certno", "identity", "身份证", "证件号", "公民身份号码",
                       "身份號", "身分證")
@@ -87,7 +89,8 @@ def _why_id18(number: str, what: str) -> str | None:
 class ResidentIdRecognizer(Recognizer):
     """居民身份证号 (18 digits) and the Hong Kong / Macau / Taiwan residents' residence permits."""
 
-    SHAPES = ("0" * 17,)
+    # written on forms and in letters as region, date of birth and sequence apart: 6-8-4
+    SHAPES = ("0" * 17, "000000s00000000s000")
 
     entity = "居民身份证号 resident ID number"
     category = "个人身份信息"
@@ -95,7 +98,8 @@ class ResidentIdRecognizer(Recognizer):
     checksum = True
     mask_rule = "id_card"
     TRIGGER = r"\d{17}"
-    PATTERNS = (Pattern("18-digit GB 11643 number", NOT_BEFORE + ID18 + NOT_AFTER, 0.5),)
+    PATTERNS = (Pattern("18-digit GB 11643 number", NOT_BEFORE + ID18 + NOT_AFTER, 0.5),
+                Pattern("18-digit GB 11643 number in 6-8-4 groups", NOT_BEFORE + ID18_GROUPED + NOT_AFTER, 0.5))
     CONTEXT = _ID_CONTEXT
 
     def validate(self, candidate: str) -> str | None:

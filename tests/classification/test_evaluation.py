@@ -54,3 +54,16 @@ def test_the_negatives_are_hard() -> None:
               if any(regex.search(i.value) for r in SCANNER.recognizers.values() if not r.needs_context
                      for _, regex in r._compiled)]
     assert len(shaped) / len(negatives) > 0.5
+
+
+def test_look_alikes_in_groups_are_hard_negatives(items: list) -> None:  # type: ignore[type-arg]
+    """IDs, phones and cards written in groups are found (the positives hold such forms); numbers in
+    groups that fail a check, an allocation or a date (and hotlines, ISBNs, grouped timestamps) are not."""
+    grouped = [i for i in items if i.label is None and i.note.startswith("look-alikes in groups")]
+    assert len(grouped) == 250
+    assert [i.value for i in grouped if SCANNER.scan(i.value)] == []
+    shaped = [i for i in grouped if any(regex.search(i.value) for r in SCANNER.recognizers.values()
+                                        if not r.needs_context for _, regex in r._compiled)]
+    assert len(shaped) / len(grouped) > 0.5
+    spaced_ids = [i for i in items if i.label == "cn_resident_id" and len(i.value.split()) == 3]
+    assert spaced_ids and all("cn_resident_id" in {m.recognizer for m in SCANNER.scan(i.value)} for i in spaced_ids)

@@ -13,6 +13,8 @@ from govsoc.classification.masking import MASK_RULES, mask, mask_account
     ("id_card", "110105491231002", "110105******002"),         # 15-digit legacy form hides the birth date too
     ("mobile", "13812345678", "138****5678"),                  # the example
     ("mobile", "+86 138-1234-5678", "138****5678"),            # country code and separators do not shift it
+    ("mobile", "0086 138 1234 5678", "138****5678"),           # 0086 as dialled from abroad (was '***')
+    ("id_card", "110105 19491231 002X", "110105********002X"),  # 6-8-4 groups: the digits, not the spaces
     ("landline", "0571-88123434", "0571****34"),               # 4-digit area code kept
     ("landline", "010-62345678", "010****78"),                 # 3-digit area code kept
     ("bank_card", "6222021234567890128", "6222 **** **** 0128"),

@@ -24,6 +24,12 @@ CASES = [
     ("cn_resident_id", "990105194912310028", False, False),       # region 99 does not exist
     ("cn_resident_id", "110105********002X", False, False),       # already masked
     ("cn_resident_id", "811234199001011235", False, False),       # HK permit prefix but check fails
+    ("cn_resident_id", "110105 19491231 002X", True, False),      # 6-8-4 as written on forms
+    ("cn_resident_id", "证件号：110105-19491231-002X。", True, False),  # hyphens, inside Chinese text
+    ("cn_resident_id", "110105 19491231 0021", False, False),     # grouped, wrong check character
+    ("cn_resident_id", "110105 19490230 0020", False, False),     # grouped, 30 February
+    ("cn_resident_id", "110105-19491231 002X", False, False),     # two different separators: no one writes that
+    ("cn_resident_id", "2021 110105 19491231 002X", True, False),  # a number before it, apart, does not hide it
     ("cn_resident_id_15", "110105491231002", True, True),         # legacy 15 digits in an ID column
     ("cn_resident_id_15", "110105491231002", False, False),       # ... but not without context
     ("cn_foreign_permanent_resident_id", "931586199001011238", None, False),  # see test below (computed)
@@ -59,6 +65,14 @@ CASES = [
     ("cn_landline", "010-62345678", True, False),
     ("cn_landline", "(0571)88123434", True, False),
     ("cn_landline", "026-62345678", False, False),                # 026 is not an area code
+    ("cn_landline", "010 6234 5678", True, False),                # the local number in groups of four
+    ("cn_landline", "(0571) 8812-3434", True, False),
+    ("cn_landline", "0755-888 6666", True, False),                # 3-4 local groups (7-digit number)
+    ("cn_landline", "2020-0609-2357-1500", False, False),         # one group of a date-time run is no number
+    ("cn_landline", "6226 0938 7892 2064", False, False),         # nor is a group of a card-like number
+    ("cn_mobile", "0086 138 0013 8000", True, False),             # 0086 and spaces
+    ("cn_mobile", "140-1234-5678", False, False),                 # grouped, 140 not allocated
+    ("cn_bank_card", "6222 0212 3456 7890 127", False, False),    # grouped, Luhn fails
     ("email", "dave@126.com", True, False),
     ("email", "icon@2x.png", False, False),                       # a file name
     ("email", "pkg@1.2.3", False, False),                         # a package pin
