@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 
 from govsoc.cli.context import AppContext
+from govsoc.cli.terminal import printable
 from govsoc.core.errors import ConfigError, GovsocError
 
 EXIT_FAILURE = 1
@@ -119,5 +120,6 @@ def _report(error: BaseException, verbose: bool, prefix: str = "") -> None:
 
 
 def _error(message: str) -> None:
-    flat = " ".join(message.split())
+    # error texts quote file names, DSNs and values: data, whose control characters are shown
+    flat = printable(" ".join(message.split()))
     click.echo(f"govsoc: error: {flat}", err=True)

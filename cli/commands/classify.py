@@ -10,6 +10,13 @@ import click
 
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
+from govsoc.cli.terminal import printable
+
+
+def _shown(text: str) -> str:
+    """A name or value inside a line: controls shown as \\xNN, and tab and newline too, so that a
+    column named 'a\\tb' cannot shift the listing's columns or start a line of its own."""
+    return printable(text).replace("\t", "\\t").replace("\n", "\\n")
 
 
 @cli.command()
@@ -42,25 +49,27 @@ def classify(app: AppContext, target: str, output: Path | None, scheme: str, sam
         es_url = os.environ.get("GOVSOC_ES_URL") or app.config.store.elasticsearch.url
     source = open_source(target, sample=sample, es_url=es_url)
     with progress() as bar:
-        task = bar.add_task(f"classify {source.name}", total=source.count())
+        task = bar.add_task(_shown(f"classify {source.name}"), total=source.count())
         inventory = build_inventory(source.tables(), source=source.name, scheme=grading, sample_size=sample,
                                     on_table=lambda _t: bar.advance(task))
     target_file = output or app.config.report_dir / "classification.json"
     target_file.parent.mkdir(parents=True, exist_ok=True)
     target_file.write_text(json.dumps(inventory.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    # every name below is data (file, sheet, table, column names; scheme labels from a YAML file):
+    # printed through _shown, never as markup or control sequences
     for table in inventory.tables:
-        click.echo(f"{table.table}  rows={table.rows if table.rows is not None else '?'}  {table.level_label}"
-                   + ("  [重要数据 review]" if table.important_candidate else ""))
+        click.echo(f"{_shown(table.table)}  rows={table.rows if table.rows is not None else '?'}  "
+                   f"{_shown(table.level_label)}" + ("  [重要数据 review]" if table.important_candidate else ""))
         for f in table.fields:
             if f.status != "none":
-                click.echo(f"  {f.field}\t{f.status}\t{f.entity}\t{f.level_label}\t{f.confidence:.2f}\t"
-                           f"{' '.join(f.masked_examples)}")
+                cells = (f.field, f.status, f.entity, f.level_label, f"{f.confidence:.2f}", " ".join(f.masked_examples))
+                click.echo("  " + "\t".join(_shown(c) for c in cells))
     for skipped in inventory.skipped:
-        click.echo(f"govsoc: skipped {skipped}", err=True)
+        click.echo(f"govsoc: skipped {_shown(str(skipped))}", err=True)
     if inventory.skipped_count > len(inventory.skipped):
         click.echo(f"govsoc: skipped {inventory.skipped_count - len(inventory.skipped)} more (counted, not listed)",
                    err=True)
     summary = inventory.summary()
     click.echo(f"{summary['tables']} tables, {summary['fields']} fields: {summary['tagged']} tagged, "
                f"{summary['suspected']} suspected, {inventory.skipped_count} skipped, "
-               f"highest {grading.label(inventory.level)} -> {target_file}")
+               f"highest {_shown(grading.label(inventory.level))} -> {_shown(str(target_file))}")

@@ -66,3 +66,26 @@ def test_classify_a_folder_past_an_oversized_cell(govsoc: Run, tmp_path: Path) -
     (b,) = [t for t in inventory["tables"] if t["table"] == "b.csv"]
     assert {f["field"]: f["recognizer"] for f in b["fields"]}["sfzh"] == "cn_resident_id"
     assert not any(n in stdout + stderr for n in numbers)
+
+
+def test_classify_shows_control_characters_in_names_never_sends_them(govsoc: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    numbers = _people(tmp_path / "p.csv")
+    hostile = ["\x1b[2J\x1b]0;owned\x07sfzh", "sfzh\tfake\nline", "[bold red]sfzh[/bold red]", "\x9bsfzh"]
+    with (folder / "\x1b[31mred.csv").open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(hostile)
+        writer.writerows([n] * len(hostile) for n in numbers)
+    (folder / "\x1b[1mbad.xlsx").write_bytes(b"not a workbook")  # reported on stderr
+    code, stdout, stderr = govsoc("classify", str(folder), "-o", str(tmp_path / "inv.json"))
+    assert code == 0, stderr
+    for text in (stdout, stderr):
+        assert not any(c in text for c in "\x1b\x07\x9b")
+    assert "\\x1b[31mred.csv" in stdout and "\\x1b[1mbad.xlsx" in stderr
+    lines = stdout.splitlines()
+    assert "  \\x1b[2J\\x1b]0;owned\\x07sfzh\t" in stdout and "  sfzh\\tfake\\nline\t" in stdout
+    assert "  [bold red]sfzh[/bold red]\t" in stdout  # no markup is interpreted: printed as written
+    assert sum(1 for line in lines if line.startswith("  ")) == len(hostile)  # one line per field, no more
+    code, _, stderr = govsoc("classify", str(tmp_path / "\x1b[2Jnowhere"))
+    assert code == 2 and "\x1b" not in stderr and "\\x1b[2Jnowhere" in stderr
