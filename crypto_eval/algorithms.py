@@ -21,7 +21,7 @@ class Assessment:
     """One algorithm or technique: its class, security bits (for Ra) and why."""
 
     name: str
-    klass: str  # compliant, strong, weak
+    klass: str  # compliant, strong, weak; misused: a compliant algorithm used against its standard
     bits: int
     why: str
     high_risk: bool = False  # on the 2021 high-risk guide's list (MD5, DES, SHA-1, RSA < 2048, SSL, TLS 1.0 ...)
@@ -139,11 +139,25 @@ SSH_WEAK: list[tuple[str, int, str, bool]] = [
 ]
 
 
+#: SM algorithms in SSH names (vendor spellings: sm4-cbc, sm4-ctr, sm4-gcm@..., hmac-sm3, sm2, sm2-sm3).
+_SSH_SM = re.compile(r"(^|[-@])(sm2|sm3|sm4)([-@]|$)")
+
+
 def classify_ssh(name: str) -> Assessment:
-    """One SSH algorithm name (kex, host key, cipher or MAC)."""
+    """One SSH algorithm name (kex, host key, cipher or MAC).
+
+    SM2/SM3/SM4 names are compliant whatever their mode: SM4 is the approved block cipher (GB/T
+    32907) and CBC one of its standard modes (GB/T 17964-2021 分组密码算法的工作模式), listed with
+    CTR/GCM/CCM among the 商用密码算法 the A factor accepts (reference §4.5); the 2021 high-risk
+    guide lists algorithms (MD5, DES, SHA-1, RSA < 2048) and techniques (SSH 1.0, SSL, TLS 1.0),
+    no block-cipher mode. What is wrong with CBC in SSH is the binary packet protocol's
+    encrypt-and-MAC (the plaintext-recovery attack of Albrecht, Paterson and Watson 2009,
+    CVE-2008-5161), a property of SSH's use of any CBC cipher, not of SM4's strength: channel_view
+    notes it as advice (prefer sm4-ctr/sm4-gcm or an encrypt-then-MAC mode) without lowering A.
+    Non-SM CBC ciphers stay in SSH_WEAK (they are non-compliant anyway; the attack sets their Ra)."""
+    if _SSH_SM.search(name.lower()) and not re.search(r"sha1|md5", name.lower()):
+        return Assessment(name=name, klass="compliant", bits=128, why="国密算法（SM2/SM3/SM4）")
     for pattern, bits, why, high in SSH_WEAK:
         if re.search(pattern, name):
             return Assessment(name=name, klass="weak", bits=bits, why=why, high_risk=high)
-    if "sm4" in name or "sm3" in name or "sm2" in name:
-        return Assessment(name=name, klass="compliant", bits=128, why="国密算法")
     return Assessment(name=name, klass="strong", bits=128, why="安全但非商用密码算法")

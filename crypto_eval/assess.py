@@ -19,9 +19,10 @@ from decimal import Decimal
 from govsoc.crypto_eval import scoring
 from govsoc.crypto_eval.catalogue import Item, Layer
 from govsoc.crypto_eval.checks import SystemContext
+from govsoc.crypto_eval.checks.declared import DECLARED_OBJECT
 from govsoc.crypto_eval.finding import Finding
 
-__all__ = ["ObjectResult", "ItemResult", "LayerResult", "SystemEvaluation", "assess"]
+__all__ = ["ObjectResult", "ItemResult", "LayerResult", "SystemEvaluation", "assess", "level_note"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -78,6 +79,25 @@ class SystemEvaluation:
     problems: int
     missing: int
     findings: tuple[Finding, ...]
+    catalogue_level: int = 3
+    level_note: str | None = None  # set when the system's 等保 level is not the catalogue's
+
+    @property
+    def level_mismatch(self) -> bool:
+        """Whether the system was scored against another level's requirements than its own."""
+        return self.level != self.catalogue_level
+
+
+def level_note(system_level: int, catalogue_level: int) -> str | None:
+    """Why a verdict does not apply when a system is scored against another level: GB/T 39786-2021
+    gives each level its own chapter (第一至第四级: 第6至第9章; 通用要求 第5章) and knows no level 5."""
+    if system_level == catalogue_level:
+        return None
+    chapter = {1: 6, 2: 7, 3: 8, 4: 9}
+    own = (f"其适用要求为GB/T 39786-2021第{system_level}级（第{chapter[system_level]}章）"
+           if system_level in chapter else "GB/T 39786-2021只规定第一至第四级要求，第五级系统的要求须另行确定")
+    return (f"该系统定级为等保{system_level}级，本次按GB/T 39786-2021第{catalogue_level}级要求"
+            f"（第{chapter.get(catalogue_level, '?')}章）评分；{own}。此得分和结论不是该系统的密评结论，仅供参考")
 
 
 def _object(name: str, findings: list[Finding]) -> ObjectResult:
@@ -105,21 +125,49 @@ def _object(name: str, findings: list[Finding]) -> ObjectResult:
                         k=k, ra=ra, rk=rk, missing=missing, provenance=provenance)
 
 
+def _declared(f: Finding) -> bool:
+    """A finding from the item's declaration (object 声明), not from a probe or the key check."""
+    return f.provenance == "declared" and f.object == DECLARED_OBJECT and f.check.startswith("declared.")
+
+
+def _stand_in(findings: list[Finding]) -> list[Finding]:
+    """Objects a probe could not see (unreachable, unknown protocol, incomplete) take the item's
+    declaration instead of scoring 0: a dead endpoint must not wipe out what a person declared.
+    The declaration then counts for that object (provenance declared) with a note that no probe
+    confirmed it."""
+    declared = [f for f in findings if _declared(f) and f.factor in ("D", "A", "K", "J")]
+    seen = {f.object for f in findings if f.factor == "D" and not _declared(f)}
+    unseen = sorted({f.object for f in findings if f.factor == "MISSING" and not _declared(f)} - seen)
+    if not declared or not unseen:
+        return findings
+    out = [f for f in findings if not (f.object in unseen and f.factor == "MISSING")]
+    for obj in unseen:
+        why = next(f.why for f in findings if f.object == obj and f.factor == "MISSING")
+        out += [replace(f, object=obj) for f in declared]
+        out.append(replace(declared[0], object=obj, factor="INFO", satisfied=False, risk="中", judgement=None,
+                           why=f"探测未取得证据（{why}）：按人工声明评分，需测评人员现场核实"))
+    return out
+
+
 def _item(item: Item, findings: list[Finding]) -> ItemResult:
-    auto = [f for f in findings if f.provenance != "declared" or f.factor == "K"]
-    declared = [f for f in findings if f.provenance == "declared" and f.factor != "K"]
-    if any(f.factor in ("D", "MISSING") and f.provenance != "declared" for f in auto) and declared:
+    findings = _stand_in(findings)
+    declared = [f for f in findings if _declared(f)]
+    observed = [f for f in findings if f.factor == "D" and f.provenance != "declared"]
+    if observed and declared:
         # probes outrank declarations: keep the declaration as a note when it claims more than was seen
-        auto_bad = any(not f.satisfied for f in auto if f.factor == "D")
+        auto_bad = any(not f.satisfied for f in observed)
         notes = [replace(f, factor="INFO", why=f"声明与探测结果矛盾：{f.why}", risk="中")
                  for f in declared if f.factor in ("D", "J") and f.satisfied and auto_bad]
         findings = [f for f in findings if f not in declared or f.factor in ("INFO", "NA")] + notes
     by_object: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         by_object[f.object].append(f)
-    has_probed_objects = any(f.factor != "INFO" and f.object != "声明" for f in findings)
-    if has_probed_objects and all(f.factor in ("MISSING", "INFO") for f in by_object.get("声明", [])):
-        by_object.pop("声明", None)  # probes saw the objects: "not declared" is no gap then
+    has_probed_objects = any(f.factor != "INFO" and f.object != DECLARED_OBJECT for f in findings)
+    if has_probed_objects and all(f.factor in ("MISSING", "INFO") or _declared(f)
+                                  for f in by_object.get(DECLARED_OBJECT, [])):
+        # probes saw the objects (or the declaration already stands in for each unseen one): the
+        # 声明 object is then no object of its own
+        by_object.pop(DECLARED_OBJECT, None)
     objects = tuple(_object(name, fs) for name, fs in sorted(by_object.items())
                     if any(f.factor != "INFO" for f in fs))
     applicable = [o.score for o in objects if o.applicable and o.score is not None]
@@ -172,4 +220,5 @@ def assess(context: SystemContext, findings: list[Finding]) -> SystemEvaluation:
                   + list(refused.values()))
     return SystemEvaluation(system=context.name, level=context.system.level, layers=tuple(layers), total=total,
                             verdict=verdict, high_risk=tuple(high), mitigated=tuple(mitigated), problems=problems,
-                            missing=missing, findings=tuple(everything))
+                            missing=missing, findings=tuple(everything), catalogue_level=context.catalogue.level,
+                            level_note=level_note(context.system.level, context.catalogue.level))

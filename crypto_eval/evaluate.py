@@ -3,7 +3,10 @@ catalogue names over the evidence, and score (assess.py).
 
 ``targets_for(system)`` lists what to probe; ``evaluate_system(system, evidence)`` runs the checks
 over any evidence (probe reports, passive observations) and returns the SystemEvaluation;
-``evaluate_inventory`` does both for every level-3 system, probing all endpoints concurrently.
+``evaluate_inventory`` does both for every level-3 system, probing all endpoints concurrently:
+an endpoint listed more than once (by two systems, or twice by one) is probed once, and every
+listing gets the report; the same address asked with another host name (SNI) or protocol is
+another probe (``unique_targets``).
 """
 
 from __future__ import annotations
@@ -20,12 +23,18 @@ from govsoc.crypto_eval.catalogue import Catalogue, load_catalogue
 from govsoc.crypto_eval.checks import CHECKS, SystemContext
 from govsoc.crypto_eval.probes.runner import EndpointReport, Target, run_probes
 
-__all__ = ["targets_for", "evaluate_system", "evaluate_inventory", "systems_in_scope"]
+__all__ = ["targets_for", "unique_targets", "evaluate_system", "evaluate_inventory", "systems_in_scope"]
 
 
 def targets_for(system: System) -> list[Target]:
     """The system's endpoints as probe targets."""
-    return [Target(host=e.host, port=e.port, protocol=e.protocol, server_name=e.server_name) for e in system.endpoints]
+    return [Target(host=e.host, port=e.port, protocol=e.protocol.lower(), server_name=e.server_name)
+            for e in system.endpoints]
+
+
+def unique_targets(systems: Sequence[System]) -> list[Target]:
+    """Every distinct probe the systems call for, in inventory order (a duplicate listing is one probe)."""
+    return list(dict.fromkeys(t for s in systems for t in targets_for(s)))
 
 
 def evaluate_system(system: System, evidence: Iterable[object], catalogue: Catalogue | None = None) -> SystemEvaluation:
@@ -42,14 +51,22 @@ def evaluate_system(system: System, evidence: Iterable[object], catalogue: Catal
 
 
 def systems_in_scope(model: InventoryModel, name: str | None = None) -> list[System]:
-    """Level-3 systems (or the named one, whatever its level); ConfigError when the name is unknown."""
+    """Level-3 systems (or the named one, whatever its level: its evaluation then says it was scored
+    against level 3); ConfigError when the name is unknown or two systems share a name (results are
+    kept per system name)."""
     if name is not None:
         found = [s for s in model.systems if s.name == name]
         if not found:
             known = ", ".join(s.name for s in model.systems) or "none"
             raise ConfigError(f"no system {name!r} in the inventory (systems: {known})")
-        return found
-    return [s for s in model.systems if s.level == 3]
+    else:
+        found = [s for s in model.systems if s.level == 3]
+    names = [s.name for s in found]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ConfigError(f"the inventory names more than one system {twice[0]!r}: system names must be unique "
+                          "(each system's 密评 result is saved under its name)")
+    return found
 
 
 def evaluate_inventory(systems: Sequence[System], *, probe: bool = True, concurrency: int = 64,
@@ -57,8 +74,8 @@ def evaluate_inventory(systems: Sequence[System], *, probe: bool = True, concurr
                        extra_evidence: Iterable[object] = (),
                        on_done: Callable[[EndpointReport], None] | None = None) -> list[SystemEvaluation]:
     """Probe (unless ``probe`` is False) and evaluate each system."""
-    targets = {t.endpoint: t for s in systems for t in targets_for(s)} if probe else {}
-    reports = run_probes(list(targets.values()), concurrency=concurrency, question_timeout=question_timeout,
+    targets = unique_targets(systems) if probe else []
+    reports = run_probes(targets, concurrency=concurrency, question_timeout=question_timeout,
                          endpoint_timeout=endpoint_timeout, on_done=on_done) if targets else []
     extra = list(extra_evidence)
     return [evaluate_system(s, [*reports, *extra]) for s in systems]

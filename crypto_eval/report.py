@@ -1,20 +1,37 @@
 """The 密评 result as JSON and as a Chinese report-section model that reports/ renders.
 
 ``to_json(evaluation)`` keeps every number as a string (Decimal, exact) and every finding with its
-clause and evidence. ``section(evaluation)`` is the 商用密码应用安全性评估 chapter: a summary
+clause and evidence. ``save_results`` writes one such JSON per system to a folder (the saved-results
+contract: ``<data dir>/results/crypto_eval/<system>.json``, named by ``result_file_name``, the newest
+run of a system replacing its file); ``load_results`` reads a folder back for the reports.
+``section(evaluation)`` is the 商用密码应用安全性评估 chapter: a summary
 (总分, 结论, 高风险项), then per layer and item the objects with D/A/K, the score, the evidence,
 the risk and the remediation advice (整改建议).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import os
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from govsoc.crypto_eval.assess import ItemResult, ObjectResult, SystemEvaluation
 from govsoc.crypto_eval.catalogue import STRENGTH_ZH
 
-__all__ = ["to_json", "section"]
+__all__ = ["to_json", "section", "result_file_name", "save_results", "load_results", "RESULTS_SUBDIR"]
+
+log = logging.getLogger(__name__)
+
+#: Where under the data directory the saved evaluations live.
+RESULTS_SUBDIR = Path("results", "crypto_eval")
+_HASHED = re.compile(r"-[0-9a-f]{16}$")
 
 _MARK = {True: "✓", False: "✗", None: "—"}
 
@@ -37,7 +54,8 @@ def _item_json(r: ItemResult) -> dict[str, Any]:
 def to_json(e: SystemEvaluation) -> dict[str, Any]:
     """The whole evaluation, JSON-ready."""
     return {
-        "system": e.system, "level": e.level, "total": _num(e.total), "verdict": e.verdict,
+        "system": e.system, "level": e.level, "catalogue_level": e.catalogue_level, "level_note": e.level_note,
+        "total": _num(e.total), "verdict": e.verdict,
         "high_risk": [f.to_json() for f in e.high_risk],
         "mitigated": [{**f.to_json(), "mitigation": m} for f, m in e.mitigated],
         "problems": e.problems, "missing_evidence": e.missing,
@@ -73,6 +91,8 @@ def section(e: SystemEvaluation) -> dict[str, Any]:
     summary = (f"{e.system}（等保{e.level}级）密评量化得分 {e.total if e.total is not None else '—'} 分，"
                f"结论：{verdict}；高风险项 {len(e.high_risk)} 个，已缓解 {len(e.mitigated)} 个，"
                f"存在问题的测评单元 {e.problems} 个，缺少证据 {e.missing} 个。")
+    if e.level_note:
+        summary = f"注意：{e.level_note}。" + summary
     layers = []
     for x in e.layers:
         items = []
@@ -91,7 +111,62 @@ def section(e: SystemEvaluation) -> dict[str, Any]:
         layers.append({"层面": x.layer.name, "权重": str(x.layer.weight),
                        "得分": "不适用" if x.score is None else str(x.score), "测评单元": items})
     return {"标题": f"商用密码应用安全性评估：{e.system}", "摘要": summary, "总分": _num(e.total), "结论": verdict,
+            "评估依据": f"GB/T 39786-2021 第{e.catalogue_level}级", "定级不符": e.level_note,
             "高风险项": [{"条款": f.clause, "对象": f.object, "问题": f.why, "观察": f.observed} for f in e.high_risk],
             "已缓解高风险项": [{"条款": f.clause, "对象": f.object, "问题": f.why, "缓解措施": m}
                                for f, m in e.mitigated],
             "层面": layers}
+
+
+def result_file_name(system: str) -> str:
+    """A file name for a system's result that no other system name maps to: the name itself when it
+    is plain (letters, digits, '-', '_'; Chinese included), else a readable part and 16 hex digits
+    of its SHA-256 (so "a/b", "a b" and "a_b" are three files, and a plain name that looks hashed
+    is hashed too)."""
+    plain = (bool(system) and all(c.isalnum() or c in "-_" for c in system) and len(system.encode()) <= 120
+             and not _HASHED.search(system))
+    if plain:
+        return f"{system}.json"
+    readable = "".join(c if c.isalnum() or c in "-_" else "_" for c in system)[:40]
+    return f"{readable}-{hashlib.sha256(system.encode('utf-8')).hexdigest()[:16]}.json"
+
+
+def save_results(evaluations: Iterable[SystemEvaluation], folder: Path, *,
+                 now: datetime | None = None) -> list[Path]:
+    """Write each evaluation's JSON (with ``evaluated_at``) to ``folder``, atomically per file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
+    written = []
+    for e in evaluations:
+        path = folder / result_file_name(e.system)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        partial.write_text(json.dumps({**to_json(e), "evaluated_at": stamp}, ensure_ascii=False, indent=2),
+                           encoding="utf-8")
+        partial.replace(path)
+        written.append(path)
+    return written
+
+
+def load_results(folder: Path) -> list[dict[str, Any]]:
+    """Every saved evaluation in ``folder`` (also ``-o`` files, whose evaluation sits under
+    "evaluation"), one per system, the newest ``evaluated_at`` winning; sorted by system name.
+    Unreadable files are logged and skipped. A missing folder is no result."""
+    if not folder.is_dir():
+        return []
+    newest: dict[str, dict[str, Any]] = {}
+    for path in sorted(folder.glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            log.warning("skipped %s: %s", path, e)
+            continue
+        if isinstance(data, dict) and isinstance(data.get("evaluation"), dict):
+            data = data["evaluation"]
+        if not (isinstance(data, dict) and isinstance(data.get("system"), str)
+                and isinstance(data.get("layers"), list)):
+            log.warning("skipped %s: not a 密评 evaluation", path)
+            continue
+        held = newest.get(data["system"])
+        if held is None or str(data.get("evaluated_at", "")) >= str(held.get("evaluated_at", "")):
+            newest[data["system"]] = data
+    return [newest[name] for name in sorted(newest)]

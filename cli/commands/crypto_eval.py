@@ -28,16 +28,13 @@ def _self_test() -> None:
         raise GovsocError(f"algorithm self-test failed: {names}; results would not be trustworthy")
 
 
-def _file_name(system: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in system) + ".json"
-
-
 @cli.command("crypto-eval")
 @click.option("--system", "system_name", help="Evaluate this system only (any level); default: every level-3 system.")
 @click.option("--inventory", "inventory_path", type=click.Path(dir_okay=False, path_type=Path),
               help="inventory.yaml to read (default: the one govsoc.yaml names).")
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for one JSON file per system (evaluation and Chinese report section).")
+              help="Also write one JSON file per system here (evaluation and Chinese report section); results are "
+                   "always saved under <data dir>/results/crypto_eval/.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--no-probe", is_flag=True, help="Use declarations only; send nothing over the network.")
 @click.option("--concurrency", type=click.IntRange(1, 1024), default=64, show_default=True)
@@ -53,8 +50,8 @@ def _file_name(system: str) -> str:
 def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path | None, output: Path | None, fmt: str,
                 no_probe: bool, concurrency: int, timeout: float, self_test: bool, passive: bool, days: int) -> None:
     """Probe the systems' endpoints, score them per 量化评估规则 2023 and give the verdict."""
-    from govsoc.crypto_eval.evaluate import evaluate_inventory, systems_in_scope
-    from govsoc.crypto_eval.report import section, to_json
+    from govsoc.crypto_eval.evaluate import evaluate_inventory, systems_in_scope, unique_targets
+    from govsoc.crypto_eval.report import RESULTS_SUBDIR, result_file_name, save_results, section, to_json
 
     inventory = Inventory.load(inventory_path) if inventory_path else app.inventory()
     if inventory is None:
@@ -70,7 +67,7 @@ def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path |
 
         endpoints = sorted({(e.host, e.port) for s in systems for e in s.endpoints})
         observations += gather_passive(app.store, endpoints, start=datetime.now(UTC) - timedelta(days=days))
-    total = sum(len(s.endpoints) for s in systems)
+    total = 0 if no_probe else len(unique_targets(systems))  # a duplicate listing is probed once
     with progress() as bar:
         task = bar.add_task("probing endpoints", total=total)
         results = evaluate_inventory(systems, probe=not no_probe, concurrency=concurrency, question_timeout=timeout,
@@ -80,14 +77,23 @@ def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path |
     if output is not None:
         output.mkdir(parents=True, exist_ok=True)
         for e, doc in zip(results, documents, strict=True):
-            (output / _file_name(e.system)).write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+            text = json.dumps(doc, ensure_ascii=False, indent=2)
+            (output / result_file_name(e.system)).write_text(text, encoding="utf-8")
+    saved = save_results(results, app.config.data_dir / RESULTS_SUBDIR)
+    for e in results:
+        if e.level_note:
+            click.echo(f"govsoc: warning: {printable(e.system)}: level {e.level} system scored against "
+                       f"GB/T 39786-2021 level {e.catalogue_level}; the verdict is not its 密评 conclusion", err=True)
+    where = f"{output} and {saved[0].parent}" if output is not None else str(saved[0].parent) if saved else "-"
+    click.echo(f"{len(results)} system(s) evaluated, results saved to {where}", err=True)
     if fmt == "json":
         click.echo(json.dumps(documents, ensure_ascii=False, indent=2))
         return
     table = Table("system", "level", "total", "verdict", "high risk", "problems", "missing evidence")
     for e in results:
-        table.add_row(Text(printable(e.system)), str(e.level), str(e.total) if e.total is not None else "—",
-                      Text(e.verdict or "需人工判定"), str(len(e.high_risk)), str(e.problems), str(e.missing))
+        level = str(e.level) if not e.level_mismatch else f"{e.level} (scored as {e.catalogue_level})"
+        verdict = e.verdict or "需人工判定"
+        table.add_row(Text(printable(e.system)), Text(level), str(e.total) if e.total is not None else "—",
+                      Text(verdict if not e.level_mismatch else f"{verdict}（仅供参考）"), str(len(e.high_risk)),
+                      str(e.problems), str(e.missing))
     console().print(table)
-    if output is not None:
-        click.echo(f"{len(results)} system(s) written to {output}", err=True)

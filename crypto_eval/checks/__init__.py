@@ -16,7 +16,7 @@ from govsoc.core.registry import Registry
 from govsoc.crypto_eval.catalogue import Catalogue
 from govsoc.crypto_eval.finding import Finding
 
-__all__ = ["Check", "CHECKS", "SystemContext", "endpoint_key"]
+__all__ = ["Check", "CHECKS", "SystemContext", "endpoint_key", "object_name", "same_target"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -36,6 +36,26 @@ class SystemContext:
 def endpoint_key(host: str, port: int) -> str:
     """How findings name an endpoint object: host:port ([v6]:port)."""
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def same_target(endpoint: Endpoint, host: str, port: int, protocol: str, server_name: str | None) -> bool:
+    """Whether a probe of (host, port, protocol, SNI) is the probe of this inventory endpoint: the
+    same address and port asked the same way (two systems behind one gateway address with different
+    host names are two probes, each judged on its own certificate)."""
+    return (endpoint.host == host and endpoint.port == port and endpoint.protocol.lower() == protocol.lower()
+            and endpoint.server_name == server_name)
+
+
+def object_name(context: SystemContext, endpoint: Endpoint) -> str:
+    """The evaluation object an endpoint is: host:port, with the host name (SNI) and protocol added
+    when the system lists the same host:port more than once in different ways, so that each
+    listing keeps its own evidence."""
+    key = endpoint_key(endpoint.host, endpoint.port)
+    twins = {(e.protocol.lower(), e.server_name) for e in context.endpoints
+             if endpoint_key(e.host, e.port) == key}
+    if len(twins) < 2:
+        return key
+    return f"{key} ({endpoint.server_name or '-'}, {endpoint.protocol.lower()})"
 
 
 class Check(Protocol):

@@ -101,13 +101,54 @@ def _certificate_auth(label: str, chain: Sequence[CertificateInfo], name: str | 
     return None
 
 
+#: GB/T 38636-2020 (after GM/T 0024): the server sends two certificates, the signing one first
+#: (its key signs ServerKeyExchange: key usage digitalSignature) and the encryption one second (its
+#: key decrypts the pre-master secret of the ECC suites: keyEncipherment or dataEncipherment; the
+#: ECDHE suites use it in the key agreement: keyAgreement as well). Separate keys: the encryption
+#: key pair comes from a key-management centre, the signing one is the holder's own. A certificate
+#: without the keyUsage extension has neither usage here: in the dual-certificate system the
+#: usage is what tells the two apart (RFC 5280's "absent means any use" does not carry over).
+SIGNING_USAGE = frozenset({"digital_signature"})
+ENCRYPTION_USAGE = frozenset({"key_encipherment", "data_encipherment"})
+ECDHE_ENCRYPTION_USAGE = ENCRYPTION_USAGE | {"key_agreement"}
+
+
+def _usage_text(cert: CertificateInfo) -> str:
+    return ", ".join(cert.key_usage) if cert.key_usage else "无密钥用法扩展"
+
+
+def _signing_usage(cert: CertificateInfo | None) -> tuple[bool, str] | None:
+    """Authentication fails when the certificate the server signs with is not certified for signing."""
+    if cert is None or SIGNING_USAGE & set(cert.key_usage):
+        return None
+    swapped = " （签名证书与加密证书的顺序可能颠倒）" if ENCRYPTION_USAGE & set(cert.key_usage) else ""
+    return (False, f"TLCP签名证书的密钥用法不含digitalSignature（{_usage_text(cert)}）：服务端以未被认证用于签名的"
+                   f"密钥证明身份，不符合GB/T 38636双证书要求，身份鉴别无效{swapped}")
+
+
+def _encryption_usage(sign: CertificateInfo | None, enc: CertificateInfo | None, suite: str) -> Assessment | None:
+    """A non-compliant technique when the encryption certificate cannot encipher keys or shares the
+    signing key (A ✗; the key is still SM2, so Ra stays 1)."""
+    if enc is None:
+        return None
+    allowed = ECDHE_ENCRYPTION_USAGE if "ECDHE" in suite else ENCRYPTION_USAGE
+    if not allowed & set(enc.key_usage):
+        return Assessment(name="TLCP加密证书密钥用法", klass="misused", bits=128,
+                          why=f"TLCP加密证书的密钥用法不含keyEncipherment/dataEncipherment（{_usage_text(enc)}），"
+                              "不符合GB/T 38636双证书要求")
+    if sign is not None and sign.sm2_public_key is not None and sign.sm2_public_key == enc.sm2_public_key:
+        return Assessment(name="TLCP双证书同一密钥", klass="misused", bits=128,
+                          why="TLCP签名证书与加密证书使用同一密钥对，不符合双证书体系（加密密钥应由密钥管理中心产生）")
+    return None
+
+
 def view_of(report: EndpointReport, *, now: datetime | None = None) -> ChannelView:
     """Read a probe report as a protected (or unprotected) channel."""
     target = report.target.endpoint
     if report.timed_out or not report.reachable:
         return ChannelView(protocol="unreachable", observed=f"{target}: " + ("探测超时" if report.timed_out
                                                                            else "无法连接"))
-    if report.cleartext is not None and report.cleartext.service:
+    if report.cleartext is not None and report.cleartext.service and not report.cleartext.tls_required:
         c = report.cleartext
         why = f"{c.service} 明文传输" + ("，含登录口令" if c.login else "")
         observed = f"{target}: {why}: {c.evidence}"
@@ -124,8 +165,11 @@ def view_of(report: EndpointReport, *, now: datetime | None = None) -> ChannelVi
             return ChannelView(protocol="incomplete", observed=f"{target}: {s.banner}",
                                notes=("只收到SSH标识，未收到含算法列表的KEXINIT：算法未知，该对象缺少证据",))
         ok = (True, f"SSH-2 加密通道（{s.banner}）")
+        cbc = [a.name for a in ssh_algos if a.klass == "compliant" and a.name.lower().split("@")[0].endswith("-cbc")]
+        cbc_notes = tuple(f"SSH中的CBC模式（{', '.join(dict.fromkeys(cbc))}）存在明文恢复攻击（CVE-2008-5161）："
+                      "算法合规，建议优先使用 sm4-ctr 或 sm4-gcm" for _ in cbc[:1])
         return ChannelView(protocol="SSH", observed=f"{target}: {s.banner}", authentication=ok, confidentiality=ok,
-                           integrity=ok, algorithms=ssh_algos)
+                           integrity=ok, algorithms=ssh_algos, notes=cbc_notes)
     tlcp = report.tlcp if report.tlcp and report.tlcp.supported else None
     sm = report.tls13_sm if report.tls13_sm and report.tls13_sm.supported else None
     tls_ok = report.tls is not None and bool(report.tls.accepted())
@@ -145,9 +189,12 @@ def view_of(report: EndpointReport, *, now: datetime | None = None) -> ChannelVi
             if cert is not None:
                 algos += classify_certificate(cert.signature_algorithm, cert.key_type, cert.key_bits)
         tlcp_chain = tlcp.chain or tuple(c for c in (tlcp.signing_certificate, tlcp.encryption_certificate) if c)
-        bad = _certificate_auth("TLCP", tlcp_chain, name, when)
+        bad = _certificate_auth("TLCP", tlcp_chain, name, when) or _signing_usage(tlcp.signing_certificate)
         if bad:
             failures.append(bad)
+        misuse = _encryption_usage(tlcp.signing_certificate, tlcp.encryption_certificate, tlcp.suite or "")
+        if misuse is not None:
+            algos.append(misuse)
         if tlcp.encryption_certificate is None:
             notes.append("TLCP服务端未发送独立的加密证书")
         if tlcp.client_certificate_requested:
@@ -167,6 +214,9 @@ def view_of(report: EndpointReport, *, now: datetime | None = None) -> ChannelVi
                 failures.append(bad)
         parts.append(f"TLS 1.3 {sm.suite} ({sm.key_share_group}"
                      + (f", certificate {sm.chain[0].signature_algorithm}" if sm.chain else "") + ")")
+    if report.starttls is not None:
+        notes.append(f"{report.starttls.upper()} 登录前必须启用TLS（AUTH TLS）；"
+                     "数据连接是否强制加密（PROT P）需人工核实")
     if tls_ok:
         tls_algos, tls_notes, tls_auth = _tls_parts(report, sm=bool(tlcp or sm))
         algos += tls_algos
@@ -174,7 +224,8 @@ def view_of(report: EndpointReport, *, now: datetime | None = None) -> ChannelVi
         if not (tlcp or sm):
             auth = tls_auth
         assert report.tls is not None
-        parts.append("TLS " + ", ".join(f"{v.version} {v.suite}" for v in report.tls.accepted()))
+        via = f" (after {report.starttls.upper()} AUTH TLS)" if report.starttls else ""
+        parts.append(f"TLS{via} " + ", ".join(f"{v.version} {v.suite}" for v in report.tls.accepted()))
     if failures:
         auth = failures[0]
     protocol = "TLCP" if tlcp else ("TLS1.3-SM" if sm else "TLS")

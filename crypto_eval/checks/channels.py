@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from govsoc.core.inventory import Endpoint
 from govsoc.crypto_eval.algorithms import weakest
-from govsoc.crypto_eval.checks import CHECKS, SystemContext, endpoint_key
+from govsoc.crypto_eval.checks import CHECKS, SystemContext, object_name, same_target
 from govsoc.crypto_eval.checks.channel_view import ChannelView, view_of
 from govsoc.crypto_eval.checks.key_factor import key_findings
 from govsoc.crypto_eval.finding import Finding
@@ -77,7 +77,7 @@ def _expect_findings(context: SystemContext, endpoint: Endpoint, view: ChannelVi
              "ssh": view.protocol == "SSH" or view.observed.split(": ", 1)[-1].startswith("SSH-")}
     item = context.catalogue.item(item_id)
     return [Finding(item=item_id, clause=item.clause, system=context.name,
-                    object=endpoint_key(endpoint.host, endpoint.port), check=check, factor="INFO", satisfied=False,
+                    object=object_name(context, endpoint), check=check, factor="INFO", satisfied=False,
                     observed=view.observed, why=f"声明支持 {want}，探测未发现", risk="中")
             for want in endpoint.expects if want in found and not found[want] and view.protocol != "unreachable"]
 
@@ -95,13 +95,14 @@ class _ChannelCheck:
         raise NotImplementedError
 
     def evaluate(self, evidence: object) -> None:
-        """Keep probe reports of this system's endpoints."""
+        """Keep probe reports of this system's endpoints: every listing of the probed target gets
+        the report (two systems, or two entries of one system, naming the same endpoint)."""
         if not isinstance(evidence, EndpointReport):
             return
-        key = evidence.target.endpoint
+        t = evidence.target
         for endpoint in self.context.endpoints:
-            if endpoint_key(endpoint.host, endpoint.port) == key and self.wants(endpoint):
-                self.reports[key] = (endpoint, evidence)
+            if same_target(endpoint, t.host, t.port, t.protocol, t.server_name) and self.wants(endpoint):
+                self.reports[object_name(self.context, endpoint)] = (endpoint, evidence)
 
 
 @CHECKS.register("channel.network")

@@ -3,7 +3,8 @@
 K ✓ needs a product that covers the object (its ``used_for`` names the layer, the item or the
 endpoint), holds a 商用密码产品认证证书 and reaches GB/T 37092 level 2 (level 3 systems), and key
 management without the Annex A hazard of plaintext keys. A level-1 module with otherwise sound
-key management is K ✗ with Rk = 1.2 (量化评估规则 2023 Table 3).
+key management is K ✗ with Rk = 1.2 (量化评估规则 2023 Table 3, at the level of the requirements
+scored, the catalogue's: a level-2 system scored against level 3 gets level 3's Rk).
 """
 
 from __future__ import annotations
@@ -57,4 +58,4 @@ def key_findings(context: SystemContext, item_id: str, obj: str, scope: str, che
         return k(True, f"{names} (GB/T 37092 level {level})", "获得认证的密码产品，安全等级二级及以上")
     sound = km is not None and km.keys_in_plaintext is False
     return k(False, f"{names} (GB/T 37092 level {level})", "密码模块低于GB/T 37092二级",
-             rk=rk_for(context.system.level, level, sound), risk="中")
+             rk=rk_for(context.catalogue.level, level, sound), risk="中")

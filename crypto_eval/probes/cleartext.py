@@ -1,16 +1,24 @@
 """Cleartext service probe for admin ports: telnet (IAC negotiation or a login prompt), FTP (a 220
 greeting), and HTTP login pages (a password field or an HTTP Basic challenge served over plain
 HTTP without a redirect to https). Each is remote administration or login without cryptography:
-high risk for 8.3 b) and a confidentiality failure for 8.2 c) (reference §3)."""
+high risk for 8.3 b) and a confidentiality failure for 8.2 c) (reference §3).
+
+An FTP server that greets in plain text may still refuse to go on without TLS (RFC 4217 explicit
+FTPS: AUTH TLS, then the handshake): ``probe_ftp_security`` asks FEAT whether AUTH TLS is offered
+and sends a USER before any AUTH. A server that wants the password next (331) takes logins in the
+clear; one that refuses (5xx, e.g. vsftpd force_local_logins_ssl: "530 Non-anonymous sessions must
+use encryption", ProFTPD TLSRequired: "550 SSL/TLS required on the control channel") requires TLS,
+and the channel is then judged on the TLS it negotiates after AUTH TLS (probes.runner)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 
-from govsoc.crypto_eval.probes.connection import exchange
+from govsoc.crypto_eval.probes.connection import close_quietly, exchange, read_reply
 
-__all__ = ["CleartextProbeResult", "probe_cleartext", "classify_greeting"]
+__all__ = ["CleartextProbeResult", "FtpSecurity", "probe_cleartext", "probe_ftp_security", "classify_greeting"]
 
 _PASSWORD_FIELD = re.compile(rb"<input[^>]+type\s*=\s*[\"']?password", re.IGNORECASE)
 _LOCATION = re.compile(rb"^location:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
@@ -25,6 +33,45 @@ class CleartextProbeResult:
     service: str | None = None  # telnet, ftp, http-login, http, smtp, pop3, imap
     login: bool = False         # the service asks for credentials in the clear
     evidence: str = ""          # the greeting or the page element that shows it (trimmed)
+    tls_required: bool = False  # the service refuses logins until TLS is started (FTP AUTH TLS)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FtpSecurity:
+    """What an FTP server says about TLS before anyone logs in."""
+
+    auth_tls: bool       # FEAT lists AUTH TLS (RFC 4217)
+    required: bool       # USER before AUTH was refused: logins need TLS
+    evidence: str        # the USER reply (trimmed)
+
+
+async def probe_ftp_security(host: str, port: int, *, timeout: float = 3.0) -> FtpSecurity | None:
+    """FEAT, then USER before AUTH; None when the conversation fails (not FTP, closed, silent)."""
+    try:
+        reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
+    except (OSError, TimeoutError):
+        return None
+    try:
+        if not (await read_reply(reader, timeout)).startswith(b"220"):
+            return None
+        writer.write(b"FEAT\r\n")
+        await writer.drain()
+        features = await read_reply(reader, timeout)
+        auth_tls = re.search(rb"^\s*AUTH\b[^\r\n]*\bTLS\b", features, re.IGNORECASE | re.MULTILINE) is not None
+        writer.write(b"USER govsoc-probe\r\n")
+        await writer.drain()
+        answer = await read_reply(reader, timeout)
+        writer.write(b"QUIT\r\n")
+        await writer.drain()
+    except (ConnectionError, OSError, TimeoutError, ValueError):
+        return None
+    finally:
+        await close_quietly(writer)
+    if not answer[:3].isdigit():
+        return None
+    # 331/332: the password (or account) would follow in the clear; 230: logged in without one
+    required = auth_tls and answer[:1] in (b"4", b"5")
+    return FtpSecurity(auth_tls=auth_tls, required=required, evidence=answer[:120].decode("latin-1").strip())
 
 
 def classify_greeting(data: bytes) -> tuple[str | None, bool]:

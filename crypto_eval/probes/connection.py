@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["Exchange", "exchange", "MAX_ANSWER"]
+__all__ = ["Exchange", "exchange", "MAX_ANSWER", "read_reply", "close_quietly", "STARTTLS"]
 
 #: Bytes read at most from one answer (a certificate chain fits easily).
 MAX_ANSWER = 256 * 1024
@@ -33,9 +33,56 @@ class Exchange:
         return self.connected and self.closed and not self.received
 
 
+#: Plain-text openings that switch a connection to TLS: protocol -> (command, the reply code that
+#: says "go on with the TLS handshake"). FTP: RFC 4217 §4 (AUTH TLS, 234).
+STARTTLS = {"ftp": (b"AUTH TLS\r\n", b"234")}
+
+
+async def close_quietly(writer: asyncio.StreamWriter) -> None:
+    """Close a connection without waiting long for the peer or raising for what it did."""
+    writer.close()
+    try:
+        await asyncio.wait_for(writer.wait_closed(), 0.5)
+    except (ConnectionError, OSError, TimeoutError):
+        pass
+
+
+async def read_reply(reader: asyncio.StreamReader, timeout: float) -> bytes:
+    """One complete FTP/SMTP-style reply (RFC 959 §4.2: a multi-line reply ends with the line that
+    repeats its code followed by a space); b"" on close or time-out."""
+    lines: list[bytes] = []
+    while True:
+        line = await asyncio.wait_for(reader.readline(), timeout)
+        if not line:
+            return b""
+        lines.append(line)
+        first = lines[0]
+        if len(line) >= 4 and line[:3].isdigit() and line[3:4] == b" " and line[:3] == first[:3]:
+            return b"".join(lines)
+        if len(lines) > 200:
+            return b"".join(lines)
+
+
+async def _starttls(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, protocol: str,
+                    timeout: float) -> str | None:
+    """Run the plain-text opening; None when the server agreed to start TLS, else why not."""
+    command, go_on = STARTTLS[protocol]
+    greeting = await read_reply(reader, timeout)
+    if not greeting:
+        return "no greeting"
+    writer.write(command)
+    await writer.drain()
+    answer = await read_reply(reader, timeout)
+    if not answer.startswith(go_on):
+        return f"{command.decode().strip()} refused: {answer[:80].decode('latin-1').strip() or 'closed'}"
+    return None
+
+
 async def exchange(host: str, port: int, data: bytes, *, timeout: float,
-                   enough: Callable[[bytes], bool] = lambda b: bool(b), first_wait: float | None = None) -> Exchange:
-    """Send ``data`` (may be empty: read the greeting) and read until ``enough(received)``."""
+                   enough: Callable[[bytes], bool] = lambda b: bool(b), first_wait: float | None = None,
+                   starttls: str | None = None) -> Exchange:
+    """Send ``data`` (may be empty: read the greeting) and read until ``enough(received)``; with
+    ``starttls`` ("ftp"), first ask the server to start TLS in its plain-text protocol."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     try:
@@ -47,6 +94,10 @@ async def exchange(host: str, port: int, data: bytes, *, timeout: float,
     closed = timed_out = False
     error = None
     try:
+        if starttls is not None:
+            refused = await _starttls(reader, writer, starttls, timeout)
+            if refused is not None:
+                return Exchange(received=b"", connected=True, closed=True, error=refused)
         if data:
             writer.write(data)
             await writer.drain()
@@ -66,12 +117,10 @@ async def exchange(host: str, port: int, data: bytes, *, timeout: float,
                 closed = True
                 break
             received += chunk
-    except (ConnectionError, OSError) as e:
+    except (ConnectionError, OSError, ValueError) as e:  # ValueError: a reply line over the stream limit
         closed, error = True, str(e) or type(e).__name__
+    except TimeoutError:
+        timed_out = True
     finally:
-        writer.close()
-        try:
-            await asyncio.wait_for(writer.wait_closed(), 0.5)
-        except (ConnectionError, OSError, TimeoutError):
-            pass
+        await close_quietly(writer)
     return Exchange(received=received, connected=True, closed=closed, timed_out=timed_out, error=error)

@@ -15,7 +15,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from govsoc.crypto_eval.probes.cleartext import CleartextProbeResult, classify_greeting, probe_cleartext
+from govsoc.crypto_eval.probes.cleartext import (
+    CleartextProbeResult,
+    classify_greeting,
+    probe_cleartext,
+    probe_ftp_security,
+)
 from govsoc.crypto_eval.probes.connection import exchange
 from govsoc.crypto_eval.probes.ssh import SshProbeResult, probe_ssh
 from govsoc.crypto_eval.probes.tlcp import TlcpProbeResult, Tls13SmProbeResult, probe_tlcp, probe_tls13_sm
@@ -55,6 +60,26 @@ class EndpointReport:
     reachable: bool = True
     timed_out: bool = False
     seconds: float = 0.0
+    starttls: str | None = None  # the TLS result is of TLS started in this plain-text protocol (ftp)
+
+
+async def _cleartext_or_starttls(target: Target, found: CleartextProbeResult, timeout: float, *,
+                                 tlcp: TlcpProbeResult | None = None,
+                                 tls13_sm: Tls13SmProbeResult | None = None) -> EndpointReport:
+    """A cleartext service, unless it is FTP that refuses logins before AUTH TLS: then the TLS it
+    starts is probed and the channel is judged on that (RFC 4217 explicit FTPS)."""
+    if found.service == "ftp":
+        security = await probe_ftp_security(target.host, target.port, timeout=timeout)
+        if security is not None and security.required:
+            tls = await probe_tls(target.host, target.port, server_name=target.server_name, timeout=timeout,
+                                  starttls="ftp")
+            found = replace(found, login=False, tls_required=True,
+                            evidence=f"{found.evidence.strip()} | AUTH TLS; USER before AUTH: {security.evidence}")
+            return EndpointReport(target=target, tls=tls, cleartext=found, starttls="ftp", tlcp=tlcp, tls13_sm=tls13_sm)
+        if security is not None and security.auth_tls:
+            found = replace(found, evidence=f"{found.evidence.strip()} | AUTH TLS offered, not required "
+                                            f"(USER in the clear: {security.evidence})")
+    return EndpointReport(target=target, cleartext=found, reachable=found.reachable, tlcp=tlcp, tls13_sm=tls13_sm)
 
 
 async def _tls_family(target: Target, timeout: float) -> EndpointReport:
@@ -64,10 +89,12 @@ async def _tls_family(target: Target, timeout: float) -> EndpointReport:
         return EndpointReport(target=target, tls=result, reachable=False)
     tlcp = await probe_tlcp(host, port, server_name=sni, timeout=timeout)
     sm = await probe_tls13_sm(host, port, server_name=sni, timeout=timeout)
-    cleartext = None
     if not result.speaks_tls and not tlcp.supported and not sm.supported:
-        cleartext = await probe_cleartext(host, port, timeout=timeout, http_host=sni)
-    return EndpointReport(target=target, tls=result, tlcp=tlcp, tls13_sm=sm, cleartext=cleartext)
+        found = await probe_cleartext(host, port, timeout=timeout, http_host=sni)
+        if found.service == "ftp":  # explicit FTPS declared as ftps/tls: AUTH TLS on a plain greeting
+            return await _cleartext_or_starttls(target, found, timeout, tlcp=tlcp, tls13_sm=sm)
+        return EndpointReport(target=target, tls=result, tlcp=tlcp, tls13_sm=sm, cleartext=found)
+    return EndpointReport(target=target, tls=result, tlcp=tlcp, tls13_sm=sm)
 
 
 async def _sniff(target: Target, timeout: float) -> EndpointReport:
@@ -78,9 +105,9 @@ async def _sniff(target: Target, timeout: float) -> EndpointReport:
         return EndpointReport(target=target, ssh=await probe_ssh(target.host, target.port, timeout=timeout))
     if greeting.received:
         service, login = classify_greeting(greeting.received)
-        return EndpointReport(target=target, cleartext=CleartextProbeResult(
+        return await _cleartext_or_starttls(target, CleartextProbeResult(
             endpoint=target.endpoint, reachable=True, service=service, login=login,
-            evidence=greeting.received[:120].decode("latin-1")))
+            evidence=greeting.received[:120].decode("latin-1")), timeout)
     return await _tls_family(target, timeout)
 
 
@@ -95,7 +122,7 @@ async def probe_endpoint(target: Target, *, question_timeout: float = 3.0) -> En
     if protocol in CLEARTEXT_PROTOCOLS:
         found = await probe_cleartext(target.host, target.port, timeout=question_timeout,
                                       http_host=target.server_name)
-        return EndpointReport(target=target, cleartext=found, reachable=found.reachable)
+        return await _cleartext_or_starttls(target, found, question_timeout)
     return await _sniff(target, question_timeout)
 
 

@@ -206,12 +206,15 @@ def _refusal(flight: ServerFlight, version: int) -> str:
     return flight.error or "no answer"
 
 
-async def _ask(host: str, port: int, hello: bytes, timeout: float) -> ServerFlight:
-    return read_server_flight(await exchange(host, port, hello, timeout=timeout, enough=server_flight_done))
+async def _ask(host: str, port: int, hello: bytes, timeout: float, starttls: str | None = None) -> ServerFlight:
+    return read_server_flight(await exchange(host, port, hello, timeout=timeout, enough=server_flight_done,
+                                             starttls=starttls))
 
 
-async def probe_tls(host: str, port: int, *, server_name: str | None = None, timeout: float = 3.0) -> TlsProbeResult:
-    """Probe one endpoint's TLS versions, suites, chain, renegotiation and compression."""
+async def probe_tls(host: str, port: int, *, server_name: str | None = None, timeout: float = 3.0,
+                    starttls: str | None = None) -> TlsProbeResult:
+    """Probe one endpoint's TLS versions, suites, chain, renegotiation and compression; with
+    ``starttls`` ("ftp": AUTH TLS) each hello follows the protocol's plain-text opening."""
     endpoint = f"{host}:{port}"
     sni = server_name or (host if not host.replace(".", "").isdigit() and ":" not in host else None)
     results: list[VersionResult] = []
@@ -220,7 +223,8 @@ async def probe_tls(host: str, port: int, *, server_name: str | None = None, tim
     reachable = speaks = tlcp_hint = asks_client = False
     for version in PROBED_VERSIONS:
         hello_bytes = build_hello(version, sni, compression=(1, 0) if version < 0x0304 else (0,))
-        answer = await exchange(host, port, hello_bytes, timeout=timeout, enough=server_flight_done)
+        answer = await exchange(host, port, hello_bytes, timeout=timeout, enough=server_flight_done,
+                                starttls=starttls)
         if not answer.connected and not reachable:
             return TlsProbeResult(endpoint=endpoint, reachable=False, speaks_tls=False, error=answer.error)
         reachable = True
@@ -246,7 +250,7 @@ async def probe_tls(host: str, port: int, *, server_name: str | None = None, tim
     weak: dict[str, tuple[str, ...]] = {}
     for result, version in zip(results, PROBED_VERSIONS, strict=True):
         if result.accepted and version < 0x0304:
-            found = await _weak_suites(host, port, version, sni, timeout)
+            found = await _weak_suites(host, port, version, sni, timeout, starttls)
             if found:
                 weak[result.version] = found
     chain = _chain(certs)
@@ -270,12 +274,13 @@ def _chain(certs: tuple[bytes, ...]) -> tuple[CertificateInfo, ...]:
     return tuple(out)
 
 
-async def _weak_suites(host: str, port: int, version: int, sni: str | None, timeout: float) -> tuple[str, ...]:
+async def _weak_suites(host: str, port: int, version: int, sni: str | None, timeout: float,
+                       starttls: str | None = None) -> tuple[str, ...]:
     """Weak suites the server accepts at ``version``: offer only weak ones, remove each one chosen, repeat."""
     offered = list(_WEAK_SUITES)
     found: list[str] = []
     while offered and len(found) < 8:
-        flight = await _ask(host, port, build_hello(version, sni, suites=offered), timeout)
+        flight = await _ask(host, port, build_hello(version, sni, suites=offered), timeout, starttls)
         hello = flight.hello
         if hello is None or hello.selected_version != version or hello.cipher_suite not in offered:
             break

@@ -23,7 +23,8 @@ NAME = "portal.gov.test"
 
 @pytest.fixture(scope="module")
 def leaf(tmp_path_factory: pytest.TempPathFactory) -> CertificateInfo:
-    files = make_cert(tmp_path_factory.mktemp("auth-certs"), "portal", kind="ec", bits=256, host=NAME, days=30)
+    files = make_cert(tmp_path_factory.mktemp("auth-certs"), "portal", kind="ec", bits=256, host=NAME, days=30,
+                      signing_usage=True)  # a TLCP signing certificate must say digitalSignature (GB/T 38636)
     return parse_certificate(files.der)
 
 

@@ -22,10 +22,12 @@ class CertFiles:
 
 
 def make_cert(folder: Path, name: str, *, kind: str = "rsa", bits: int = 2048, host: str = "localhost",
-              days: int = 30, hash_name: str = "sha256", not_before_days: int = -1) -> CertFiles:
+              days: int = 30, hash_name: str = "sha256", not_before_days: int = -1,
+              signing_usage: bool = False) -> CertFiles:
     """A self-signed server certificate for ``host`` with its key, written as PEM under ``folder``.
 
-    SHA-1 signatures, which `cryptography` no longer makes, come from the openssl CLI."""
+    SHA-1 signatures, which `cryptography` no longer makes, come from the openssl CLI. ``signing_usage``
+    adds keyUsage digitalSignature (critical)."""
     if hash_name == "sha1":
         return _openssl_cert(folder, name, f"{kind}:{bits}" if kind == "rsa" else "ec", host, days)
     key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
@@ -40,8 +42,11 @@ def make_cert(folder: Path, name: str, *, kind: str = "rsa", bits: int = 2048, h
             .serial_number(x509.random_serial_number())
             .not_valid_before(now + dt.timedelta(days=not_before_days))
             .not_valid_after(now + dt.timedelta(days=days))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
-            .sign(key, algorithm))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False))
+    if signing_usage:  # keyUsage digitalSignature only (a TLCP signing certificate)
+        cert = cert.add_extension(x509.KeyUsage(True, False, False, False, False, False, False, False, False),
+                                  critical=True)
+    cert = cert.sign(key, algorithm)
     cert_path, key_path = folder / f"{name}.crt", folder / f"{name}.key"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,

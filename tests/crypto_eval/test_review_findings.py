@@ -1,0 +1,250 @@
+"""Regression tests for the 密评 review findings (issue 16), each against real servers on loopback:
+a duplicated endpoint, vsftpd forcing TLS, an unreachable endpoint beside declarations, a system
+not at level 3, result file names, SSH sm4-cbc, and the TLCP certificates' key usage."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from govsoc.cli import main
+from govsoc.core.inventory import InventoryModel, System
+from govsoc.crypto_eval.assess import SystemEvaluation
+from govsoc.crypto_eval.evaluate import evaluate_inventory, systems_in_scope, unique_targets
+from govsoc.crypto_eval.probes.runner import EndpointReport, Target, run_probes
+from govsoc.crypto_eval.report import load_results, result_file_name
+from tests.servers.certs import CertFiles, make_sm2_cert, sm2_private_scalar
+from tests.servers.cleartext import vsftpd
+from tests.servers.ssh_kexinit import kexinit_server
+from tests.servers.sshd import free_port
+from tests.servers.tlcp_server import SmServerConfig, sm_server
+from tests.servers.tls import python_tls_server
+
+PRODUCT = {"name": "SSL VPN 网关", "certificate_no": "GM0033122202300001", "module_level": 2,
+           "used_for": ["network", "device", "application"]}
+KM = {"storage": "服务器密码机", "keys_in_plaintext": False}
+
+
+def _systems(*systems: dict[str, Any]) -> list[System]:
+    return list(InventoryModel.model_validate({"systems": list(systems)}).systems)
+
+
+def _item(e: SystemEvaluation, item_id: str) -> Any:
+    return next(r for layer in e.layers for r in layer.items if r.item.id == item_id)
+
+
+def _d(e: SystemEvaluation, item_id: str, obj: str) -> list[bool]:
+    return [f.satisfied for f in e.findings if f.item == item_id and f.object == obj and f.factor == "D"]
+
+
+# --- the same host:port listed twice ---------------------------------------------------------------
+
+def test_duplicate_endpoint_is_probed_once_and_every_listing_gets_the_evidence(rsa_cert: CertFiles) -> None:
+    with python_tls_server(rsa_cert) as port:  # certificate for "localhost"
+        web = {"host": "127.0.0.1", "port": port, "protocol": "https", "kind": "web", "server_name": "localhost"}
+        a, b = _systems({"name": "A", "level": 3, "endpoints": [web]},
+                        # B lists the same endpoint twice, and the same address under another host name
+                        {"name": "B", "level": 3, "endpoints": [web, dict(web, protocol="HTTPS"),
+                                                                dict(web, server_name="other.test")]})
+        assert len(unique_targets([a, b])) == 2  # (localhost) once for three listings, (other.test) once
+        done: list[EndpointReport] = []
+        ea, eb = evaluate_inventory([a, b], question_timeout=1.0, on_done=done.append)
+    assert sorted(r.target.server_name or "" for r in done) == ["localhost", "other.test"]
+    assert _d(ea, "gbt39786.l3.8.2.a", f"127.0.0.1:{port}") == [True]
+    # each listing of B is its own object with its own probe: the other host name fails authentication
+    assert _d(eb, "gbt39786.l3.8.2.a", f"127.0.0.1:{port} (localhost, https)") == [True]
+    assert _d(eb, "gbt39786.l3.8.2.a", f"127.0.0.1:{port} (other.test, https)") == [False]
+    assert any("other.test" in f.why for f in eb.high_risk)
+
+
+# --- vsftpd forcing TLS --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("forced", [True, False])
+def test_vsftpd_with_auth_tls(tmp_path: Path, rsa_cert: CertFiles, vsftpd_binary: Path, forced: bool) -> None:
+    with vsftpd(tmp_path, tls=rsa_cert, force_tls=forced) as port:
+        (system,) = _systems({"name": "FTP", "level": 3, "endpoints": [
+            {"host": "127.0.0.1", "port": port, "protocol": "ftp", "kind": "admin", "server_name": "localhost"}]})
+        (e,) = evaluate_inventory([system], question_timeout=2.0)
+    admin = [f for f in e.findings if f.item == "gbt39786.l3.8.3.b" and f.factor == "D"]
+    if forced:  # 530 to USER before AUTH TLS: logins need TLS, judged on the TLS vsftpd negotiates
+        assert [f.satisfied for f in admin] == [True] and "AUTH TLS" in admin[0].observed
+        assert not any("明文" in f.why for f in e.findings)
+        assert any("PROT P" in f.why for f in e.findings if f.factor == "INFO")
+    else:  # AUTH TLS offered but USER is taken in the clear (331): cleartext login, high risk
+        assert [f.satisfied for f in admin] == [False]
+        assert any(f.item == "gbt39786.l3.8.3.b" and "ftp 明文传输" in f.why for f in e.high_risk)
+        assert "not required" in admin[0].observed
+
+
+# --- an unreachable endpoint beside declarations ---------------------------------------------------------
+
+def test_unreachable_endpoint_keeps_the_declared_evidence(rsa_cert: CertFiles) -> None:
+    closed = free_port()  # nothing listens there
+    declared = {f"gbt39786.l3.8.2.{x}": {"d": True, "a": True, "k": True, "evidence": "国密VPN方案"} for x in "abc"}
+    with python_tls_server(rsa_cert) as port:
+        (only_dead, mixed) = _systems(
+            {"name": "dead", "level": 3, "endpoints": [{"host": "127.0.0.1", "port": closed, "kind": "web"}],
+             "crypto": {"products": [PRODUCT], "key_management": KM, "declarations": declared}},
+            {"name": "mixed", "level": 3, "endpoints": [
+                {"host": "127.0.0.1", "port": closed, "kind": "web"},
+                {"host": "127.0.0.1", "port": port, "protocol": "https", "kind": "web", "server_name": "localhost"}],
+             "crypto": {"products": [PRODUCT], "key_management": KM, "declarations": declared}})
+        dead, mix = evaluate_inventory([only_dead, mixed], question_timeout=1.0)
+    for item in ("gbt39786.l3.8.2.a", "gbt39786.l3.8.2.c"):
+        result = _item(dead, item)
+        assert result.score == Decimal("1.0000") and not result.missing  # the declaration stands in
+        assert any(f.factor == "INFO" and "探测未取得证据" in f.why and f.object == f"127.0.0.1:{closed}"
+                   for f in result.findings)
+    # the reachable endpoint is judged on its probe (TLS, not SM: A ✗, Ra 1, K ✓ → 0.5), the
+    # unreachable one on the declaration (1): mean 0.75
+    assert _item(mix, "gbt39786.l3.8.2.a").score == Decimal("0.7500")
+
+
+# --- a system not at level 3 -----------------------------------------------------------------------
+
+def _write_inventory(tmp_path: Path, systems: list[dict[str, Any]]) -> Path:
+    path = tmp_path / "inventory.yaml"
+    path.write_text(yaml.safe_dump({"systems": systems}, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("GOVSOC_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("GOVSOC_CONFIG", raising=False)
+    return tmp_path / "home"
+
+
+@pytest.mark.parametrize(("level", "chapter"), [(2, "第7章"), (4, "第9章"), (5, "第五级")])
+def test_system_at_another_level_is_flagged(tmp_path: Path, home: Path, capsys: pytest.CaptureFixture[str],
+                                            level: int, chapter: str) -> None:
+    inventory = _write_inventory(tmp_path, [{"name": "其他级别系统", "level": level}])
+    capsys.readouterr()
+    code = main(["crypto-eval", "--inventory", str(inventory), "--system", "其他级别系统", "--no-probe",
+                 "--no-passive", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    (doc,) = json.loads(out)
+    evaluation = doc["evaluation"]
+    assert evaluation["level"] == level and evaluation["catalogue_level"] == 3
+    assert chapter in evaluation["level_note"] and "第8章" in evaluation["level_note"]
+    assert doc["section"]["摘要"].startswith("注意：") and doc["section"]["定级不符"] == evaluation["level_note"]
+    assert f"level {level} system scored against GB/T 39786-2021 level 3" in err
+    capsys.readouterr()
+    assert main(["crypto-eval", "--inventory", str(inventory), "--system", "其他级别系统", "--no-probe",
+                 "--no-passive"]) == 0
+    assert "仅供参考" in capsys.readouterr().out
+
+
+def test_level_3_system_has_no_level_note(tmp_path: Path, home: Path) -> None:
+    (system,) = _systems({"name": "三级", "level": 3})
+    (e,) = evaluate_inventory([system], probe=False)
+    assert e.level_note is None and not e.level_mismatch
+
+
+# --- -o and saved result names -------------------------------------------------------------------------
+
+def test_result_file_names_never_collide(tmp_path: Path, home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spoof = "a_b-" + hashlib.sha256(b"a b").hexdigest()[:16]  # a plain name shaped like another's hashed one
+    names = ["a/b", "a b", "a_b", "a?b", spoof, "../etc", "门户", ".hidden"]
+    inventory = _write_inventory(tmp_path, [{"name": n, "level": 3} for n in names])
+    out = tmp_path / "out"
+    assert main(["crypto-eval", "--inventory", str(inventory), "--no-probe", "--no-passive", "-o", str(out)]) == 0
+    files = sorted(p.name for p in out.iterdir())
+    assert len(files) == len(names) == len({result_file_name(n) for n in names})
+    assert all("/" not in f and not f.startswith(".") for f in files)
+    assert "a_b.json" in files and "门户.json" in files
+    # saved results: the same names under <data dir>/results/crypto_eval, read back one per system
+    saved = home / "results" / "crypto_eval"
+    assert sorted(p.name for p in saved.iterdir()) == files
+    assert [r["system"] for r in load_results(saved)] == sorted(names)
+    assert [r["system"] for r in load_results(out)] == sorted(names)  # -o files load too
+
+
+def test_two_systems_with_one_name_are_refused(tmp_path: Path, home: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    inventory = _write_inventory(tmp_path, [{"name": "门户", "level": 3}, {"name": "门户", "level": 3}])
+    assert main(["crypto-eval", "--inventory", str(inventory), "--no-probe", "--no-passive"]) == 2
+    assert "more than one system '门户'" in capsys.readouterr().err
+    with pytest.raises(Exception, match="unique"):
+        systems_in_scope(InventoryModel.model_validate({"systems": [{"name": "x", "level": 3}] * 2}))
+
+
+# --- SSH sm4-cbc ---------------------------------------------------------------------------------------------
+
+def test_ssh_sm4_cbc_is_compliant_with_advice() -> None:
+    sm = {"kex": ["sm2-sm3"], "host_key": ["sm2"], "ciphers": ["sm4-cbc", "sm4-ctr"], "macs": ["hmac-sm3"]}
+    aes = {"kex": ["curve25519-sha256"], "host_key": ["ssh-ed25519"], "ciphers": ["aes128-cbc"],
+           "macs": ["hmac-sha2-256"]}
+    with kexinit_server(**sm) as sm_port, kexinit_server(**aes) as aes_port:
+        systems = _systems(*({"name": name, "level": 3, "endpoints": [
+            {"host": "127.0.0.1", "port": port, "protocol": "ssh", "kind": "admin"}],
+            "crypto": {"products": [PRODUCT], "key_management": KM}} for name, port in (("sm", sm_port),
+                                                                                        ("aes", aes_port))))
+        reports = run_probes([Target(host="127.0.0.1", port=sm_port, protocol="ssh")], question_timeout=1.0)
+        e_sm, e_aes = evaluate_inventory(systems, question_timeout=1.0)
+    assert reports[0].ssh is not None and reports[0].ssh.weak == ()  # SM4 in CBC mode is no weak algorithm
+    a = [f for f in e_sm.findings if f.item == "gbt39786.l3.8.3.b" and f.factor == "A"]
+    assert [f.satisfied for f in a] == [True]
+    assert _item(e_sm, "gbt39786.l3.8.3.b").score == Decimal("1.0000")
+    assert any("CVE-2008-5161" in f.why for f in e_sm.findings if f.factor == "INFO")
+    # a non-SM CBC cipher stays what it was: non-compliant, Ra 0.5 from the CBC attack (80 bits)
+    assert _item(e_aes, "gbt39786.l3.8.3.b").score == Decimal("0.2500")
+
+
+# --- TLCP certificates' key usage ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def odd_certs(cert_dir: Path, openssl: str) -> dict[str, CertFiles]:
+    return {"sign_as_enc": make_sm2_cert(cert_dir, "ku-sign-enc", cn="tlcp.test", usage="keyEncipherment"),
+            "enc_as_sign": make_sm2_cert(cert_dir, "ku-enc-sign", cn="tlcp.test", usage="digitalSignature")}
+
+
+def _tlcp_eval(config: SmServerConfig) -> SystemEvaluation:
+    with sm_server(config) as port:
+        (system,) = _systems({"name": "tlcp", "level": 3, "endpoints": [
+            {"host": "127.0.0.1", "port": port, "protocol": "tlcp", "kind": "web"}],
+            "crypto": {"products": [PRODUCT], "key_management": KM}})
+        (e,) = evaluate_inventory([system], question_timeout=1.0)
+    return e
+
+
+def test_tlcp_certificates_swapped(sm_config: SmServerConfig, odd_certs: dict[str, CertFiles]) -> None:
+    # the signing certificate (first) is certified for key encipherment only: authentication fails
+    sign, enc = odd_certs["sign_as_enc"], odd_certs["enc_as_sign"]
+    e = _tlcp_eval(dataclasses.replace(sm_config, sign_cert=sign.der, enc_cert=enc.der,
+                                       sign_key=sm2_private_scalar(sign.key)))
+    auth = [f for f in e.findings if f.item == "gbt39786.l3.8.2.a" and f.factor == "D"]
+    assert [f.satisfied for f in auth] == [False] and "digitalSignature" in auth[0].why
+    assert any(f.item == "gbt39786.l3.8.2.a" for f in e.high_risk)
+
+
+def test_tlcp_encryption_certificate_without_key_encipherment(sm_config: SmServerConfig,
+                                                              odd_certs: dict[str, CertFiles]) -> None:
+    e = _tlcp_eval(dataclasses.replace(sm_config, enc_cert=odd_certs["enc_as_sign"].der))
+    auth = [f for f in e.findings if f.item == "gbt39786.l3.8.2.a" and f.factor == "D"]
+    assert [f.satisfied for f in auth] == [True]  # the signing certificate is right
+    a = [f for f in e.findings if f.item == "gbt39786.l3.8.2.c" and f.factor == "A"]
+    assert [f.satisfied for f in a] == [False] and "keyEncipherment" in a[0].why
+    assert _item(e, "gbt39786.l3.8.2.c").score == Decimal("0.5000")  # A ✗ with Ra 1 (the key is still SM2)
+
+
+def test_tlcp_one_key_for_both_certificates(sm_config: SmServerConfig, cert_dir: Path) -> None:
+    both = make_sm2_cert(cert_dir, "ku-both", cn="tlcp.test", usage="digitalSignature,keyEncipherment")
+    e = _tlcp_eval(dataclasses.replace(sm_config, sign_cert=both.der, enc_cert=both.der,
+                                       sign_key=sm2_private_scalar(both.key)))
+    a = [f for f in e.findings if f.item == "gbt39786.l3.8.2.c" and f.factor == "A"]
+    assert [f.satisfied for f in a] == [False] and "同一密钥" in a[0].why
+
+
+def test_tlcp_well_formed_certificates_pass(sm_config: SmServerConfig) -> None:
+    e = _tlcp_eval(sm_config)
+    assert _item(e, "gbt39786.l3.8.2.c").score == Decimal("1.0000")
+    assert _item(e, "gbt39786.l3.8.2.a").score == Decimal("1.0000")
