@@ -40,6 +40,7 @@ COMMANDS: dict[str, str] = {
     "report": "govsoc.cli.commands.report",
     "retention": "govsoc.cli.commands.retention",
     "rules": "govsoc.cli.commands.rules",
+    "run": "govsoc.cli.commands.run",
     "status": "govsoc.cli.commands.status",
 }
 

@@ -38,6 +38,9 @@ A file looks like this (every key is optional)::
     classification:                  # ingest-time tagging of personal data (govsoc.classification.*)
       tag_events: true
       mask_sources: [/var/log/app/*] # masked before storage (ID 110105********002X) for these
+    schedule:                        # what the daemon `govsoc run` runs (core.schedule)
+      detection: {every: 5m}
+      reports: {at: "08:00"}
 
 Environment: GOVSOC_CONFIG (the file), GOVSOC_HOME (data_dir when no file sets it),
 GOVSOC_ES_URL, GOVSOC_ES_CA, and the credentials GOVSOC_ES_API_KEY or GOVSOC_ES_USER with
@@ -61,6 +64,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from govsoc.core.errors import ConfigError, Location
+from govsoc.core.schedule import ScheduleSettings
 from govsoc.core.yamlfile import Positions, load_yaml, locate_validation_error
 
 
@@ -262,6 +266,7 @@ class Config(_Model):
     rules: RuleSettings = RuleSettings()
     reports: ReportSettings = ReportSettings()
     classification: ClassificationSettings = ClassificationSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
 
     @property
     def backend(self) -> Literal["sqlite", "elasticsearch"]:
@@ -348,8 +353,12 @@ def _resolve_relative(config: Config, base: Path) -> Config:
     receivers = [r if r.tls is None else r.model_copy(update={"tls": r.tls.model_copy(update={
         "cert": fix(r.tls.cert), "key": fix(r.tls.key), "client_ca": fix(r.tls.client_ca)})})
         for r in config.collectors.receivers]
+    scans = config.schedule.classification
+    targets = [t if "://" in t else str(fix(Path(t))) for t in scans.targets]  # URLs stay as they are
+    schedule = config.schedule.model_copy(update={"classification": scans.model_copy(update={"targets": targets})})
     return config.model_copy(update={
         "data_dir": fix(config.data_dir),
+        "schedule": schedule,
         "collectors": config.collectors.model_copy(update={"receivers": receivers}),
         "inventory": fix(config.inventory),
         "store": store,

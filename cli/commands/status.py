@@ -19,6 +19,7 @@ from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
 from govsoc.collectors.files.identity import look
 from govsoc.collectors.receivers import OUTCOMES, counters_folder, load_counters
 from govsoc.collectors.spool import Spool
+from govsoc.core.config import Config
 from govsoc.core.errors import ParseError
 
 #: Per sender: messages received, then what became of them (received = rejected + the OUTCOMES).
@@ -148,6 +149,52 @@ def _receivers_table(receivers: list[dict[str, Any]]) -> Table:
     return table
 
 
+def scheduler_status(config: Config) -> dict[str, Any] | None:
+    """The daemon (`govsoc run`): whether it runs, its services, and per job the schedule, the
+    last run (start, outcome, seconds, error), failures in a row and the next run. None when no
+    daemon ever ran on this data folder."""
+    from govsoc.scheduler import SchedulerState, jobs_for, scheduler_folder
+
+    state = SchedulerState(scheduler_folder(config.data_dir))
+    daemon = state.daemon()
+    if daemon is None:
+        return None
+    running = bool(daemon.get("running")) and _alive(daemon.get("pid")) and _recent(daemon.get("updated"), 60.0)
+    jobs = []
+    for job in jobs_for(config):
+        saved = state.job(job.name)
+        row: dict[str, Any] = {"job": job.name, "schedule": job.describe(), **(saved.to_json() if saved else {})}
+        row["job"], row["active"] = row.pop("name", job.name), job.runs
+        if not running and row.get("outcome") == "running":
+            row["outcome"] = "interrupted"
+        jobs.append(row)
+    return {"daemon": {**daemon, "running": running}, "jobs": jobs}
+
+
+def _jobs_table(data: dict[str, Any], zone: str) -> Table:
+    from zoneinfo import ZoneInfo
+
+    def local(when: object) -> str:
+        return datetime.fromisoformat(when).astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M:%S") \
+            if isinstance(when, str) and when else "-"
+    daemon = data["daemon"]
+    state = f"running, pid {daemon.get('pid')}" if daemon["running"] else f"stopped {daemon.get('updated', '')}"
+    table = Table(title=f"jobs (govsoc run: {state}; times in {zone})")
+    for name in ("job", "schedule", "last run", "outcome", "seconds", "failures in a row", "next run", "error"):
+        table.add_column(name, justify="right" if name in ("seconds", "failures in a row") else "left")
+    for row in data["jobs"]:
+        table.add_row(row["job"], Text(printable(row["schedule"])), local(row.get("last_start")),
+                      row.get("outcome") or "-", str(row.get("duration") if row.get("duration") is not None else "-"),
+                      str(row.get("consecutive_failures", 0)), local(row.get("next_run")) if
+                      row["active"] else "-", Text(printable(row.get("error") or "")))
+    for service in daemon.get("services") or []:
+        alive = service.get("running") and daemon["running"]
+        table.add_row(str(service.get("name")), "service", local(service.get("since")),
+                      "running" if alive else "stopped", "-", str(service.get("failures_in_a_row", 0)), "-",
+                      Text(printable(str(service.get("last_error") or ""))))
+    return table
+
+
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--senders", "show_senders", is_flag=True,
@@ -162,7 +209,9 @@ def status(app: AppContext, fmt: str, show_senders: bool) -> None:
     reason (received = stored + spooled + dropped + rejected once nothing is in flight),
     connections refused, dropped by the kernel, truncated, and with --senders the same per
     sender and when it was last heard. Then the
-    spool: bytes waiting for the store, and the events drained from it into the store so far."""
+    spool: bytes waiting for the store, and the events drained from it into the store so far.
+    When the daemon (`govsoc run`) ran here: each job's schedule, last run, outcome, failures in
+    a row and next run, and its services."""
     data_dir = app.config.data_dir
     now = datetime.now(UTC)
     rows = [source_status(c, now) for c in CheckpointStore(data_dir / "state" / "sources").all()]
@@ -172,9 +221,10 @@ def status(app: AppContext, fmt: str, show_senders: bool) -> None:
                "drained_events": totals.drained_events, "last_drained": totals.last_drained or None,
                "corrupt_records": totals.corrupt_records}
     receivers = [receiver_status(d) for d in load_counters(counters_folder(data_dir))]
+    scheduler = scheduler_status(app.config)
     if fmt == "json":
-        click.echo(json.dumps({"sources": rows, "receivers": receivers, "spool": spooled}, ensure_ascii=False,
-                              indent=2))
+        click.echo(json.dumps({"sources": rows, "receivers": receivers, "spool": spooled, "scheduler": scheduler},
+                              ensure_ascii=False, indent=2))
         return
     table = Table(title=f"sources ({len(rows)})")
     for name in ("source", "records", "accepted", "stored", "rejected", "dropped", "spooled", "checkpoint", "lag"):
@@ -195,3 +245,5 @@ def status(app: AppContext, fmt: str, show_senders: bool) -> None:
     damaged = f"; {totals.corrupt_records} damaged records skipped" if totals.corrupt_records else ""
     click.echo(printable(f"spool: {spooled['pending_bytes']} of {spooled['max_bytes']} bytes waiting for the store "
                          f"({spooled['folder']}){drained}{damaged}"))
+    if scheduler is not None:
+        console().print(_jobs_table(scheduler, app.config.schedule.timezone))

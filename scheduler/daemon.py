@@ -1,0 +1,243 @@
+"""`govsoc run`: the daemon that runs the jobs of the ``schedule`` section on time and keeps the
+receivers and file tails running (see scheduler.jobs and scheduler.services).
+
+    daemon = Daemon(config, config_path, notice=print)
+    daemon.run(stop)           # until the threading.Event ``stop`` is set (SIGTERM, SIGINT)
+
+Guarantees, each tested against the real daemon in tests/scheduler/test_daemon.py:
+
+- One daemon per data folder (scheduler.state.DaemonLock); a second one refuses to start.
+- No job runs twice at once: a job is not started while its last run goes on, and jobs run
+  only in the daemon that holds the lock.
+- State persists (scheduler.state): a restart resumes each job at its saved next run instead of
+  re-running everything; a run the daemon's end cut short runs again at once.
+- A failing run is logged as one line naming the job and its error and is tried again after a
+  back-off (schedule.retry: first, doubling, at most max), or at its next regular time when that
+  comes sooner; the other jobs and the services carry on.
+- SIGTERM: no new runs; running jobs get SIGINT and ``stop_grace`` seconds, then are killed
+  (each resumes: detection is incremental, the others are idempotent); receivers get SIGTERM
+  and are waited for, so what they accepted is stored or spooled, never lost.
+
+Why a loop of our own and not APScheduler (3.11 installs here): the schedules are two shapes
+(every N, or a local time daily or weekly), which clock.py computes in forty lines; what the
+daemon must keep per job (outcome, error, failures in a row, back-off) is not APScheduler's
+job store, which pickles callables into SQLAlchemy and has no notion of either; and the locks
+across processes, the child processes and their stopping are ours to write either way.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from govsoc.core.config import Config
+from govsoc.core.schedule import parse_duration
+from govsoc.scheduler.children import govsoc_argv, last_error, one_line, spawn
+from govsoc.scheduler.clock import first_run, following_run, retry_delay
+from govsoc.scheduler.jobs import Job, jobs_for
+from govsoc.scheduler.services import Services, services_for
+from govsoc.scheduler.state import DaemonLock, JobState, SchedulerState, scheduler_folder
+
+__all__ = ["Daemon"]
+
+#: Seconds between the daemon's checks (due jobs, ended services) and heartbeat writes.
+TICK = 0.5
+HEARTBEAT = 5.0
+
+
+class Daemon:
+    """Runs the configured jobs and services until stopped (see the module docstring)."""
+
+    def __init__(self, config: Config, config_path: Path | None, notice: Callable[[str], None]) -> None:
+        self.config = config
+        self.config_path = config_path
+        self._notice = notice
+        self.zone = ZoneInfo(config.schedule.timezone)
+        self.folder = scheduler_folder(config.data_dir)
+        self.logs = self.folder / "logs"
+        self.state = SchedulerState(self.folder)
+        self.lock = DaemonLock(self.folder)
+        self.jobs = {job.name: job for job in jobs_for(config) if job.runs}
+        self.services = Services(services_for(config), config_path, self.logs, config.schedule.retry, self.notice)
+        self.states: dict[str, JobState] = {}
+        self._guard = threading.Lock()
+        self._running: dict[str, threading.Thread] = {}
+        self._children: dict[str, subprocess.Popen[bytes]] = {}
+        self._stopping = threading.Event()
+        self._started = ""
+
+    def notice(self, message: str) -> None:
+        """One line of the daemon's log (stderr)."""
+        self._notice(one_line(message, 2000))
+
+    # -- life --------------------------------------------------------------------------------
+    def run(self, stop: threading.Event) -> None:
+        """Take the data folder's lock (GovsocError when another daemon holds it), resume the
+        jobs, and run until ``stop`` is set; then stop everything in order."""
+        self.lock.acquire()
+        try:
+            self._started = datetime.now(UTC).isoformat(timespec="seconds")
+            self._resume(datetime.now(UTC))
+            self.notice(f"running (pid {os.getpid()}, data {self.config.data_dir}); " + "; ".join(
+                [f"{s.name}: {s.what}" for s in self.services.services] +
+                [f"{name} {job.schedule.describe()}, next {self._local(self.states[name].next_run)}"
+                 for name, job in self.jobs.items()]))
+            self._loop(stop)
+            self.notice("stopping: jobs get SIGINT, receivers store what they accepted")
+            self._shutdown()
+            self.notice("stopped")
+        finally:
+            self.lock.release()
+
+    def _loop(self, stop: threading.Event) -> None:
+        beat = 0.0
+        while not stop.is_set():
+            changed = self.services.tick()
+            now = datetime.now(UTC)
+            for name in self.jobs:
+                changed |= self._start_if_due(name, now)
+            if changed or time.monotonic() - beat >= HEARTBEAT:
+                self._save_daemon(running=True)
+                beat = time.monotonic()
+            stop.wait(TICK)
+
+    def _shutdown(self) -> None:
+        self._stopping.set()
+        with self._guard:
+            children = list(self._children.values())
+        for child in children:
+            child.send_signal(signal.SIGINT)  # the CLI ends with "interrupted" (exit 130)
+        self.services.stop()
+        deadline = time.monotonic() + self.config.schedule.stop_grace
+        for thread in list(self._running.values()):
+            thread.join(max(0.0, deadline - time.monotonic()))
+        with self._guard:
+            children = list(self._children.values())
+        for child in children:
+            child.kill()
+        for thread in list(self._running.values()):
+            thread.join()
+        self._save_daemon(running=False)
+
+    # -- jobs --------------------------------------------------------------------------------
+    def _resume(self, now: datetime) -> None:
+        """Each job's state: the saved one when its schedule is unchanged (a run cut short by the
+        daemon's end is due at once), else a first run."""
+        for name, job in self.jobs.items():
+            saved = self.state.job(name)
+            described = job.schedule.describe()
+            if saved is not None and saved.schedule == described and saved.next_run is not None:
+                state = saved
+                if saved.outcome == "running":
+                    self.notice(f"{name}: its last run (started {self._local(saved.last_start)}) was cut short "
+                                f"by the daemon's end; running it again")
+                    state = replace(saved, outcome="interrupted", next_run=now)
+            else:  # new, or its schedule changed: a first run; the history stays
+                next_run = first_run(job.schedule, now, self.zone)
+                state = JobState(name=name, schedule=described, next_run=next_run) if saved is None else replace(
+                    saved, schedule=described, next_run=next_run,
+                    outcome="interrupted" if saved.outcome == "running" else saved.outcome)
+            self._record(state)
+
+    def _start_if_due(self, name: str, now: datetime) -> bool:
+        if self._stopping.is_set() or name in self._running:
+            return False
+        state = self.states[name]
+        if state.next_run is None or state.next_run > now:
+            return False
+        thread = threading.Thread(target=self._run_job, args=(self.jobs[name], now), name=f"job-{name}",
+                                  daemon=True)
+        self._running[name] = thread
+        self._record(replace(state, outcome="running", last_start=now, error="", exit_code=None))
+        thread.start()
+        return True
+
+    def _run_job(self, job: Job, start: datetime) -> None:
+        """One run: the job's commands in turn; any failure (or exception here) is the run's."""
+        outcome, error, code = "ok", "", 0
+        try:
+            outcome, error, code = self._commands(job, start)
+        except Exception as e:  # a job that raises is recorded and retried, never the daemon's end
+            outcome, error, code = "failed", one_line(f"{type(e).__name__}: {e}"), -1
+        finally:
+            self._finish(job, start, outcome, error, code)
+            with self._guard:
+                self._running.pop(job.name, None)
+
+    def _commands(self, job: Job, start: datetime) -> tuple[str, str, int]:
+        log = self.logs / f"{job.name}.log"
+        timeout = parse_duration(job.schedule.timeout).total_seconds() if job.schedule.timeout else None
+        outcome, error, code = "ok", "", 0
+        for index, args in enumerate(job.commands(start)):
+            if self._stopping.is_set():
+                return "interrupted", "the daemon stopped", code
+            child = spawn(govsoc_argv(self.config_path, args), log, append=index > 0)
+            with self._guard:
+                self._children[job.name] = child
+            try:
+                code = child.wait(timeout)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+                return "timeout", f"still running after {job.schedule.timeout}; killed", -9
+            finally:
+                with self._guard:
+                    self._children.pop(job.name, None)
+            if self._stopping.is_set() and code != 0:
+                return "interrupted", "the daemon stopped", code
+            if code in job.partial_codes and outcome == "ok":
+                outcome, error = "partial", last_error(log, code)
+            elif code != 0:  # one failed target: the others still run
+                outcome, error = "failed", last_error(log, code)
+        return outcome, error, code
+
+    def _finish(self, job: Job, start: datetime, outcome: str, error: str, code: int) -> None:
+        now = datetime.now(UTC)
+        state = self.states[job.name]
+        regular = following_run(job.schedule, start, now, self.zone)
+        failed = outcome in ("failed", "timeout")
+        failures = state.consecutive_failures + 1 if failed else 0
+        if outcome == "interrupted":
+            upcoming = start  # the cut-short run is due again when the daemon comes back
+        elif failed:
+            upcoming = min(regular, now + retry_delay(failures, self.config.schedule.retry))
+        else:
+            upcoming = regular
+        self._record(replace(state, outcome=outcome, error=error, exit_code=code, last_end=now,
+                             duration=round((now - start).total_seconds(), 3), runs=state.runs + 1,
+                             failures=state.failures + failed, consecutive_failures=failures,
+                             next_run=upcoming))
+        took = f"{(now - start).total_seconds():.1f} s"
+        if failed:
+            self.notice(f"job {job.name} {outcome} after {took}: {error}; retry at {self._local(upcoming)} "
+                        f"({failures} failure{'s' if failures > 1 else ''} in a row)")
+        elif outcome == "interrupted":
+            self.notice(f"job {job.name} interrupted after {took}; it runs again when the daemon starts")
+        else:
+            detail = f": {error}" if error else ""
+            self.notice(f"job {job.name} {outcome} in {took}{detail}; next {self._local(upcoming)}")
+
+    # -- state -------------------------------------------------------------------------------
+    def _record(self, state: JobState) -> None:
+        with self._guard:
+            self.states[state.name] = state
+            self.state.save_job(state)
+
+    def _save_daemon(self, *, running: bool) -> None:
+        data: dict[str, Any] = {"pid": os.getpid(), "running": running, "started": self._started,
+                                "updated": datetime.now(UTC).isoformat(timespec="seconds"),
+                                "timezone": self.config.schedule.timezone,
+                                "services": [s.to_json() for s in self.services.services]}
+        self.state.save_daemon(data)
+
+    def _local(self, when: datetime | None) -> str:
+        return "-" if when is None else when.astimezone(self.zone).isoformat(timespec="seconds")

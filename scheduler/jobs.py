@@ -1,0 +1,95 @@
+"""The daemon's jobs: which `govsoc` commands each one runs, from the ``schedule`` section.
+
+    detection        govsoc detect                  (an incremental pass; exit 3 = some rules failed)
+    retention        govsoc retention
+    classification   govsoc classify TARGET -o <data>/results/classification/<target>.json, per target
+    crypto_eval      govsoc crypto-eval -o <data>/results/crypto_eval   (the inventory's level-3 systems)
+    reports          govsoc report --from <yesterday 00:00> --to <today 00:00> per format (local days)
+
+A job is a table row, not a class: its name, its schedule, the command lines of one run (given
+the run's start, for the report's period) and, when it cannot run, why (``off``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from govsoc.core.config import Config
+from govsoc.core.schedule import JobSchedule
+
+__all__ = ["EXIT_PARTIAL", "Job", "jobs_for"]
+
+#: `govsoc detect`: the pass ran but some rules failed to load or run (cli/commands/detect.py).
+EXIT_PARTIAL = 3
+
+Commands = Callable[[datetime], list[list[str]]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Job:
+    """One scheduled job: ``commands(start)`` are the govsoc argument lists of a run, run in turn."""
+
+    name: str
+    schedule: JobSchedule
+    commands: Commands
+    #: Why the job does not run (None: it runs), e.g. "no targets (schedule.classification.targets)".
+    off: str | None = None
+    #: Exit codes that mean "ran, with parts failed": recorded, but not retried.
+    partial_codes: frozenset[int] = frozenset()
+
+    @property
+    def runs(self) -> bool:
+        """Whether the daemon runs it (switched on, and nothing it needs missing)."""
+        return self.schedule.enabled and self.off is None
+
+    def describe(self) -> str:
+        """Its schedule in a few words, or why it is off."""
+        return f"off: {self.off}" if self.schedule.enabled and self.off else self.schedule.describe()
+
+
+def _safe(name: str) -> str:
+    """A file name for a target (paths and URLs hold slashes, colons and credentials' '@')."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name.split("@")[-1]).strip("_.")[:120] or "target"
+
+
+def _previous_day(start: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The local calendar day before ``start``'s, as [midnight, next midnight)."""
+    today = start.astimezone(zone).date()
+    end = datetime.combine(today, time(0), tzinfo=zone)
+    return datetime.combine(today - timedelta(days=1), time(0), tzinfo=zone), end
+
+
+def jobs_for(config: Config) -> list[Job]:
+    """Every job of the configuration (switched-off ones too, with ``off`` set)."""
+    schedule, data_dir = config.schedule, config.data_dir
+    zone = ZoneInfo(schedule.timezone)
+    results = data_dir / "results"
+    scans = schedule.classification
+
+    def classify(_start: datetime) -> list[list[str]]:
+        return [["classify", target, "--scheme", scans.scheme, "-o",
+                 str(results / "classification" / f"{_safe(target)}.json")] for target in scans.targets]
+
+    def report(start: datetime) -> list[list[str]]:
+        begin, end = _previous_day(start, zone)
+        lang = ["--lang", schedule.reports.lang] if schedule.reports.lang else []
+        return [["report", "--format", fmt, "--from", begin.isoformat(), "--to", end.isoformat(), *lang,
+                 "-o", str(Path(config.report_dir) / f"alerts-{begin:%Y-%m-%d}.{fmt}")]
+                for fmt in schedule.reports.formats]
+
+    return [
+        Job(name="detection", schedule=schedule.detection, commands=lambda _s: [["detect"]],
+            partial_codes=frozenset({EXIT_PARTIAL})),
+        Job(name="retention", schedule=schedule.retention, commands=lambda _s: [["retention"]]),
+        Job(name="classification", schedule=scans, commands=classify,
+            off=None if scans.targets else "no targets (schedule.classification.targets)"),
+        Job(name="crypto_eval", schedule=schedule.crypto_eval,
+            commands=lambda _s: [["crypto-eval", "--format", "json", "--output", str(results / "crypto_eval")]],
+            off=None if config.inventory else "no inventory (inventory: in govsoc.yaml)"),
+        Job(name="reports", schedule=schedule.reports, commands=report),
+    ]

@@ -1,0 +1,158 @@
+"""The daemon's persisted state under ``<data_dir>/state/scheduler/``: one JSON file per job (last
+run, outcome, next run, failures in a row), ``daemon.json`` (the running daemon and its
+services) and ``daemon.lock``, the file lock that keeps a second daemon off the same data folder.
+
+Files are replaced atomically (write, fsync, rename), so a crash leaves the old state or the
+new one, never half of one; a restart reads them and resumes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from govsoc.core.errors import GovsocError, Location
+
+__all__ = ["OUTCOMES", "DaemonLock", "JobState", "SchedulerState", "scheduler_folder"]
+
+#: ok; partial (ran, some parts failed: a rule that did not load); failed; timeout;
+#: interrupted (the daemon stopped it); running.
+OUTCOMES = ("ok", "partial", "failed", "timeout", "interrupted", "running")
+
+
+def scheduler_folder(data_dir: Path) -> Path:
+    """Where the daemon keeps its state."""
+    return Path(data_dir) / "state" / "scheduler"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JobState:
+    """One job's record: what its last run did, and when it runs next."""
+
+    name: str
+    #: The schedule the state was written under (JobSchedule.describe()); a changed one starts over.
+    schedule: str = ""
+    next_run: datetime | None = None
+    last_start: datetime | None = None
+    last_end: datetime | None = None
+    outcome: str | None = None
+    #: The last run's error, one line (its last ``govsoc: error:`` line, or its exit status).
+    error: str = ""
+    exit_code: int | None = None
+    consecutive_failures: int = 0
+    runs: int = 0
+    failures: int = 0
+    duration: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as JSON values (times in ISO 8601)."""
+        data = asdict(self)
+        for name in ("next_run", "last_start", "last_end"):
+            value = data[name]
+            data[name] = value.isoformat() if value is not None else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> JobState:
+        """The record a to_json() wrote (unknown keys ignored)."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        for name in ("next_run", "last_start", "last_end"):
+            if values.get(name):
+                values[name] = datetime.fromisoformat(values[name])
+        return cls(**values)
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with temp.open("w", encoding="utf-8") as out:
+        json.dump(data, out, ensure_ascii=False, indent=1)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temp, path)
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+@dataclass(slots=True)
+class SchedulerState:
+    """Reads and writes the job records and ``daemon.json`` of one data folder."""
+
+    folder: Path
+    _jobs: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._jobs = self.folder / "jobs"
+
+    def job(self, name: str) -> JobState | None:
+        """The saved record of job ``name`` (None when none, or unreadable)."""
+        data = _read_json(self._jobs / f"{name}.json")
+        try:
+            return JobState.from_json(data) if data is not None else None
+        except (TypeError, ValueError):
+            return None
+
+    def save_job(self, state: JobState) -> None:
+        """Replace job ``state.name``'s record."""
+        self._jobs.mkdir(parents=True, exist_ok=True)
+        _write_json(self._jobs / f"{state.name}.json", state.to_json())
+
+    def jobs(self) -> list[JobState]:
+        """Every saved job record, by name."""
+        found = (self.job(path.stem) for path in sorted(self._jobs.glob("*.json")))
+        return [state for state in found if state is not None]
+
+    def daemon(self) -> dict[str, Any] | None:
+        """What the daemon last wrote about itself and its services."""
+        return _read_json(self.folder / "daemon.json")
+
+    def save_daemon(self, data: dict[str, Any]) -> None:
+        """Replace ``daemon.json``."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        _write_json(self.folder / "daemon.json", data)
+
+
+class DaemonLock:
+    """An exclusive lock on a data folder for one daemon's life (flock: released by the kernel
+    when the process ends, however it ends, so a crash never leaves a stale lock)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / "daemon.lock"
+        self._handle: IO[str] | None = None
+
+    def acquire(self) -> None:
+        """Take the lock, or raise GovsocError naming the daemon that holds it."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = self.path.open("a+", encoding="utf-8")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "?"
+            handle.close()
+            raise GovsocError(f"another govsoc run (pid {holder}) is running on this data folder; stop it first "
+                              f"(kill -TERM {holder}) or give this one another data_dir",
+                              location=Location(path=str(self.path))) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        self._handle = handle
+
+    def release(self) -> None:
+        """Give the lock up (the file stays; the lock is what counts)."""
+        if self._handle is not None:
+            fcntl.flock(self._handle, fcntl.LOCK_UN)
+            self._handle.close()
+            self._handle = None

@@ -1,0 +1,172 @@
+"""`govsoc run` as an administrator runs it: a real daemon process with second-scale schedules,
+real files tailed, real syslog over loopback, real child commands; what it did is read from the
+store and from the records `govsoc status` shows."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import socket
+from datetime import datetime
+from pathlib import Path
+
+from tests.scheduler.conftest import TIMEOUT, Daemon, wait_for
+
+FAILED = "Nov 30 10:00:0{n} web01 sshd[7]: Failed password for root from 192.0.2.10 port 22 ssh2\n"
+
+
+def _people(path: Path) -> None:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["name", "phone"])
+        writer.writerows([["张伟", f"1380013800{i}"] for i in range(10)])
+
+
+def test_jobs_run_on_schedule_a_failing_job_is_retried_and_one_daemon_per_folder(daemon: Daemon) -> None:
+    log = daemon.folder / "auth.log"
+    log.write_text("".join(FAILED.format(n=n) for n in range(1, 7)), encoding="utf-8")
+    target = daemon.folder / "people.csv"
+    daemon.write_config(f"""collectors:
+  sources: [{{paths: ["{log}"], parser: linux.auth}}]
+schedule:
+  follow_interval: 0.2
+  detection: {{every: 2s}}
+  retention: {{every: 1h}}
+  reports: {{every: 1h, formats: [json]}}
+  crypto_eval: {{enabled: false}}
+  classification: {{every: 1h, targets: ["{target}"]}}
+  retry: {{first: 1s, max: 2s}}
+""")
+    process = daemon.start()
+    # the classification target is missing: the job fails, and is tried again long before its
+    # hourly time, while detection goes on every two seconds
+    wait_for(lambda: daemon.job("classification").get("consecutive_failures", 0) >= 2, "two failed scans")
+    failed = daemon.job("classification")
+    assert failed["outcome"] == "failed" and "people.csv" in failed["error"]
+    assert "job classification failed" in daemon.text() and "people.csv" in daemon.text()
+    detected = wait_for(lambda: daemon.job("detection").get("runs", 0) >= 2 and daemon.job("detection"),
+                        "two detection passes")
+    assert detected["outcome"] == "ok" and detected["consecutive_failures"] == 0
+    # each next run is the last start plus the interval (passes shorter than 2 s) or the end
+    start, upcoming = (datetime.fromisoformat(detected[k]) for k in ("last_start", "next_run"))
+    assert (upcoming - start).total_seconds() >= 2.0 or upcoming == datetime.fromisoformat(detected["last_end"])
+    retention = wait_for(lambda: daemon.job("retention").get("outcome") == "ok" and daemon.job("retention"),
+                         "retention")
+    assert retention["runs"] == 1
+    # the tailed file reached the store and the detection passes found it
+    wait_for(lambda: "SSH Brute Force From One Source" in daemon.govsoc("alerts").stdout,
+             "alerts from the tailed file")
+    # the report of yesterday, written by the report job
+    reports = wait_for(lambda: daemon.job("reports").get("outcome") == "ok" and daemon.job("reports"), "report")
+    assert list((daemon.data / "reports").glob("alerts-*.json")), reports
+    # the target appears: the next retry succeeds and the failures in a row start over
+    _people(target)
+    wait_for(lambda: daemon.job("classification").get("outcome") == "ok", "a successful scan")
+    scanned = daemon.job("classification")
+    assert scanned["consecutive_failures"] == 0 and scanned["failures"] >= 2
+    assert json.loads(next((daemon.data / "results" / "classification").glob("*people.csv.json")).read_text(
+        encoding="utf-8"))["tables"]
+    # a second daemon on the same data folder refuses, naming the first
+    second = daemon.govsoc("run")
+    assert second.returncode == 1 and f"another govsoc run (pid {process.pid})" in second.stderr
+    # govsoc status shows the jobs and the services
+    status = json.loads(daemon.govsoc("status", "--format", "json").stdout)
+    jobs = {row["job"]: row for row in status["scheduler"]["jobs"]}
+    assert status["scheduler"]["daemon"]["running"] is True
+    assert jobs["crypto_eval"]["schedule"] == "off" and jobs["detection"]["schedule"] == "every 2s"
+    assert jobs["detection"]["next_run"] and jobs["retention"]["last_start"] == retention["last_start"]
+    assert {s["name"]: s["running"] for s in status["scheduler"]["daemon"]["services"]} == {"follow": True}
+    assert status["sources"][0]["stored"] == 6
+    table = daemon.govsoc("status").stdout
+    assert "jobs (govsoc run: running" in table and "classification" in table
+    assert daemon.stop() == 0
+    assert daemon.daemon_state()["running"] is False
+
+
+def test_a_restart_resumes_and_reruns_only_a_run_cut_short(daemon: Daemon) -> None:
+    # A 密评 endpoint that accepts connections and never answers: the scan waits on its time-outs,
+    # a job that would run for a minute.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(64)
+        port = silent.getsockname()[1]
+        inventory = daemon.folder / "inventory.yaml"
+        inventory.write_text(f"""systems:
+  - name: 一网通办门户
+    level: 3
+    endpoints:
+      - {{host: 127.0.0.1, port: {port}, protocol: https, kind: web}}
+""", encoding="utf-8")
+        daemon.write_config(f"""inventory: {inventory}
+schedule:
+  detection: {{every: 1h}}
+  retention: {{every: 2s}}
+  reports: {{enabled: false}}
+  crypto_eval: {{every: 1h}}
+""")
+        daemon.start()
+        wait_for(lambda: daemon.job("detection").get("outcome") == "ok", "the first detection pass")
+        wait_for(lambda: daemon.job("crypto_eval").get("outcome") == "running", "the 密评 scan")
+        before = {name: daemon.job(name) for name in ("detection", "crypto_eval")}
+        assert daemon.stop() == 0  # SIGTERM interrupts the scan: it does not wait for its time-outs
+        cut = daemon.job("crypto_eval")
+        assert cut["outcome"] == "interrupted" and cut["next_run"] == before["crypto_eval"]["last_start"]
+        daemon.start()
+        # the cut-short scan runs again at once; detection waits for its hour
+        wait_for(lambda: daemon.job("crypto_eval").get("last_start", "") > cut["last_start"], "the scan again")
+        runs = daemon.job("retention")["runs"]
+        wait_for(lambda: daemon.job("retention").get("runs", 0) >= runs + 2, "two more retention runs")
+        after = daemon.job("detection")
+        assert after["runs"] == 1 and after["last_start"] == before["detection"]["last_start"]
+        assert after["next_run"] == before["detection"]["next_run"]
+        assert "was cut short" not in daemon.text()  # recorded as interrupted at the stop, not found running
+        assert daemon.stop() == 0
+
+
+def test_sigterm_under_a_syslog_flood_loses_nothing_accepted(daemon: Daemon) -> None:
+    daemon.write_config("""collectors:
+  receivers: [{name: flood, transport: tcp, listen: "127.0.0.1:0"}]
+schedule:
+  detection: {enabled: false}
+  retention: {enabled: false}
+  reports: {enabled: false}
+  crypto_eval: {enabled: false}
+""")
+    daemon.start()
+    counters_file = daemon.data / "state" / "receivers" / "flood.json"
+
+    def listening() -> dict[str, object] | None:
+        try:
+            data: dict[str, object] = json.loads(counters_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if data.get("running") and data.get("address") else None
+
+    host, _, port = str(wait_for(listening, "the receiver")["address"]).rpartition(":")
+    assert daemon.process is not None
+    pid = daemon.process.pid
+    attempted = 0  # messages handed to sendall, the last batch perhaps only in part
+    line = "<38>Nov 30 10:00:00 web01 sshd[7]: Failed password for u{n} from 192.0.2.10 port 22 ssh2\n"
+    # SIGTERM from the sender itself, after 5,000 of its 20,000 messages: the daemon is told to
+    # stop in the middle of the flood, however fast either side is
+    with socket.create_connection((host, int(port))) as stream:
+        try:
+            for n in range(0, 20_000, 100):
+                attempted = n + 100
+                stream.sendall("".join(line.format(n=n + i) for i in range(100)).encode())
+                if n == 5_000:
+                    os.kill(pid, signal.SIGTERM)
+        except OSError:  # the receiver closed the connection as it stopped
+            pass
+    assert daemon.process.wait(TIMEOUT) == 0
+    counters = json.loads(counters_file.read_text(encoding="utf-8"))
+    c = counters["counters"]
+    assert counters["running"] is False
+    assert 0 < c["accepted"] <= attempted
+    assert c["dropped"] == 0 and c["accepted"] == c["stored"] + c["spooled"]
+    stored = int(daemon.govsoc("events", "--count").stdout)
+    assert stored == c["stored"], (stored, c)
+    daemon.process = None
+    assert "stopping" in daemon.text() and "stopped" in daemon.text()
