@@ -7,6 +7,11 @@ masked examples and the audit trail (sample size, hits, hit ratio, runners-up, s
 carry their roll-up level and the 重要数据 review flag. :meth:`Inventory.to_dict` is the JSON
 written by ``govsoc classify``; :meth:`Inventory.section` is the model a report renderer lays out
 (reports/ imports classification, never the other way).
+
+Saved results (issue 18 contract): :func:`save_inventory` keeps each source's latest inventory as
+``<data dir>/results/classification/<source>.json`` (govsoc.core.results: safe names, the newest run
+replacing the file); :func:`load_inventories` reads such a folder back for the reports, one inventory
+per source. reports/inventory.py turns one into the report's 数据分类分级 section.
 """
 
 from __future__ import annotations
@@ -15,14 +20,20 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, Final
 
 from govsoc.classification.columns import ColumnClassifier, ColumnDecision
 from govsoc.classification.grading import Scheme, grade_column, grade_table, rank
 from govsoc.classification.recognizer import recognizers
 from govsoc.classification.sources.base import Skipped, TableSample
+from govsoc.core.results import RESULTS_DIR, read_results, write_result
 
-__all__ = ["FieldRecord", "TableRecord", "Inventory", "ReportSection", "build_inventory"]
+__all__ = ["FieldRecord", "TableRecord", "Inventory", "ReportSection", "build_inventory", "save_inventory",
+           "load_inventories", "RESULTS_SUBDIR"]
+
+#: Where under the data directory the saved inventories live.
+RESULTS_SUBDIR: Final = Path(RESULTS_DIR, "classification")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -182,3 +193,18 @@ def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Schem
                      generated=datetime.now(UTC).isoformat(timespec="seconds"), sample_size=sample_size,
                      recognizers=tuple(sorted(classifier.scanner.recognizers)), tables=tuple(records),
                      skipped=tuple(skipped), skipped_count=skipped_count)
+
+
+def save_inventory(inventory: Inventory, data_dir: Path) -> Path:
+    """Save ``inventory`` as its source's result under ``data_dir`` (replacing the previous run's)."""
+    return write_result(data_dir / RESULTS_SUBDIR, inventory.source, inventory.to_dict())
+
+
+def _is_inventory(data: dict[str, Any]) -> bool:
+    return isinstance(data.get("summary"), dict) and isinstance(data.get("tables"), list)
+
+
+def load_inventories(folder: Path) -> list[dict[str, Any]]:
+    """The inventories saved in ``folder`` (``<data dir>/results/classification``), one per source,
+    the newest ``generated`` winning, sorted by source; other and broken files are logged and skipped."""
+    return read_results(folder, key="source", stamp="generated", valid=_is_inventory)

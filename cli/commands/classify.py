@@ -22,7 +22,8 @@ def _shown(text: str) -> str:
 @cli.command()
 @click.argument("target")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Inventory JSON to write (default: <data dir>/reports/classification.json).")
+              help="Also write the inventory JSON here (it is always saved as "
+                   "<data dir>/results/classification/<source>.json, which reports read).")
 @click.option("--scheme", default="gbt43697", show_default=True,
               help="Grading scheme: gbt43697, zhejiang, or a YAML file of the same shape.")
 @click.option("--sample", type=click.IntRange(1, 100_000), default=1000, show_default=True,
@@ -36,10 +37,12 @@ def classify(app: AppContext, target: str, output: Path | None, scheme: str, sam
     (postgresql://user@host/db, mysql://user@host/db, sqlite:///path.db) or es://INDEX.
     Database passwords come from GOVSOC_DB_PASSWORD or GOVSOC_DB_PASSWORD_FILE (chmod 600),
     never the command line; Elasticsearch uses the configured cluster and GOVSOC_ES_* credentials.
-    Prints one line per sensitive field (values masked) and writes the inventory as JSON.
+    Prints one line per sensitive field (values masked) and saves the inventory as JSON under
+    <data dir>/results/classification/ (one file per source, the newest run replacing the last),
+    where the compliance report reads it.
     """
     from govsoc.classification.grading import load_scheme
-    from govsoc.classification.inventory import build_inventory
+    from govsoc.classification.inventory import build_inventory, save_inventory
     from govsoc.classification.sources import open_source
     from govsoc.cli.progress import progress
 
@@ -52,9 +55,11 @@ def classify(app: AppContext, target: str, output: Path | None, scheme: str, sam
         task = bar.add_task(_shown(f"classify {source.name}"), total=source.count())
         inventory = build_inventory(source.tables(), source=source.name, scheme=grading, sample_size=sample,
                                     on_table=lambda _t: bar.advance(task))
-    target_file = output or app.config.report_dir / "classification.json"
-    target_file.parent.mkdir(parents=True, exist_ok=True)
-    target_file.write_text(json.dumps(inventory.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    target_file = save_inventory(inventory, app.config.data_dir)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(json.dumps(inventory.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        target_file = output
     # every name below is data (file, sheet, table, column names; scheme labels from a YAML file):
     # printed through _shown, never as markup or control sequences
     for table in inventory.tables:

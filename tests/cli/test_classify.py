@@ -89,3 +89,16 @@ def test_classify_shows_control_characters_in_names_never_sends_them(govsoc: Run
     assert sum(1 for line in lines if line.startswith("  ")) == len(hostile)  # one line per field, no more
     code, _, stderr = govsoc("classify", str(tmp_path / "\x1b[2Jnowhere"))
     assert code == 2 and "\x1b" not in stderr and "\\x1b[2Jnowhere" in stderr
+
+
+def test_classify_saves_the_inventory_where_reports_read_it(govsoc: Run, tmp_path: Path, home: Path) -> None:
+    from govsoc.classification.inventory import RESULTS_SUBDIR, load_inventories
+    from govsoc.core.results import result_file_name
+
+    _people(tmp_path / "people.csv")
+    code, stdout, stderr = govsoc("classify", str(tmp_path / "people.csv"))
+    assert code == 0, stderr
+    saved = home / RESULTS_SUBDIR / result_file_name(str(tmp_path / "people.csv"))
+    assert saved.is_file() and str(saved) in stdout
+    (inventory,) = load_inventories(home / RESULTS_SUBDIR)
+    assert inventory["source"] == str(tmp_path / "people.csv") and inventory["summary"]["tagged"] == 3  # xm, sfzh, yhkh

@@ -1,0 +1,84 @@
+"""Saved results of the assessment stages (stage: core; issue 18 "Saved results" contract).
+
+``govsoc classify`` and ``govsoc crypto-eval`` keep their latest result per subject (a data source,
+a system) as one JSON file under ``<data dir>/results/<stage>/``, so that the compliance report can
+read them without running the scans again::
+
+    <data dir>/results/classification/<source>.json
+    <data dir>/results/crypto_eval/<system>.json
+
+A subject's file name is :func:`result_file_name` of its name (safe on every file system, and no two
+names share a file); a new run replaces the file atomically (written aside, then renamed), so the
+newest run wins and a reader never sees half a file. :func:`read_results` reads a folder back: one
+result per subject, the newest by its time stamp when two files hold the same subject (a copy, an
+``-o`` file put there by hand); files that are not JSON or not results are logged and skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, Final
+
+__all__ = ["RESULTS_DIR", "result_file_name", "write_result", "read_results"]
+
+log = logging.getLogger(__name__)
+
+#: The folder under the data directory that holds one sub-folder per stage.
+RESULTS_DIR: Final = "results"
+_HASHED: Final = re.compile(r"-[0-9a-f]{16}$")
+_PLAIN_BYTES: Final = 120
+
+
+def result_file_name(subject: str) -> str:
+    """A file name for ``subject``'s result that no other subject maps to: the name itself when it is
+    plain (letters and digits of any script, '-', '_'; at most 120 bytes), else a readable part and 16
+    hex digits of its SHA-256 ("/data/a b", "/data/a_b" and "data_a_b" are three files; a path, a DSN,
+    '..' or a control character never reaches the file system as such)."""
+    plain = (bool(subject) and all(c.isalnum() or c in "-_" for c in subject)
+             and len(subject.encode("utf-8")) <= _PLAIN_BYTES and not _HASHED.search(subject))
+    if plain:
+        return f"{subject}.json"
+    readable = re.sub(r"_+", "_", "".join(c if c.isalnum() or c in "-_" else "_" for c in subject)).strip("_")[-40:]
+    digest = hashlib.sha256(subject.encode("utf-8")).hexdigest()[:16]
+    return f"{readable}-{digest}.json" if readable else f"{digest}.json"
+
+
+def write_result(folder: Path, subject: str, data: Mapping[str, Any]) -> Path:
+    """Write ``data`` as ``folder/result_file_name(subject)``, replacing an older result atomically."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / result_file_name(subject)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        partial.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return path
+
+
+def read_results(folder: Path, *, key: str, stamp: str,
+                 valid: Callable[[dict[str, Any]], bool]) -> list[dict[str, Any]]:
+    """Every result in ``folder`` that ``valid`` accepts, one per ``data[key]`` (the newest
+    ``data[stamp]``, an ISO time, winning), sorted by that key. A missing folder holds no result."""
+    if not folder.is_dir():
+        return []
+    newest: dict[str, dict[str, Any]] = {}
+    for path in sorted(folder.glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            log.warning("skipped %s: %s", path, e)
+            continue
+        if not (isinstance(data, dict) and isinstance(data.get(key), str) and valid(data)):
+            log.warning("skipped %s: not a result of this kind", path)
+            continue
+        held = newest.get(data[key])
+        if held is None or str(data.get(stamp, "")) >= str(held.get(stamp, "")):
+            newest[data[key]] = data
+    return [newest[name] for name in sorted(newest)]

@@ -1,0 +1,203 @@
+"""The 数据分类分级清单 section of a report, from a saved inventory (stage: reports; issue 18 contract).
+
+``inventory_section(inventory_json, lang, masked)`` turns one inventory that ``govsoc classify``
+saved (classification.inventory.load_inventories) into a :class:`~govsoc.reports.document.Section`:
+
+- headline figures: tables, fields, sensitive fields, fields to review, PIPL sensitive fields, the
+  highest level, 重要数据 candidates and the parts of the source left unclassified;
+- a chart of the sensitive fields per level (GB/T 43697 or the scheme's labels), a table per category;
+- the tables with their level and its basis; the sensitive fields with category, level, confidence,
+  the reason and masked examples (the inventory never holds raw values);
+- the 重要数据 candidates as findings (GB/T 43697-2024: identified and reported by the competent
+  department, not decided by a tool), and the skipped parts with file, line and column.
+
+Chinese by default, English with ``lang="en"``. With ``masked`` every name in the section (source,
+file, table and field names, reasons) is scanned again and what a recognizer finds is masked: a
+file or field named by an ID or phone number in an inventory saved before names were masked
+(classification.columns) shows masked all the same. All text is data: renderers escape it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from typing import Any, Final
+
+from govsoc.classification.columns import ColumnClassifier
+from govsoc.classification.grading import LEVELS, rank
+from govsoc.core.results import result_file_name
+from govsoc.reports.document import Chart, Figure, Figures, Finding, Findings, Paragraph, Section, Series, Table
+
+__all__ = ["inventory_section", "FIELD_ROWS"]
+
+#: Sensitive fields listed at most (the table's ``total`` says how many there are).
+FIELD_ROWS: Final = 500
+
+_WORDS: Final[dict[str, tuple[str, str]]] = {
+    "title": ("数据分类分级清单", "Data classification inventory"),
+    "about": ("数据源 {source}；分级方案：{scheme}；生成时间 {generated}；每列抽样至多 {sample} 个值。",
+              "Source {source}; grading scheme: {scheme}; generated {generated}; up to {sample} values sampled "
+              "per column."),
+    "masked": ("示例值均已脱敏（清单从不保存原始值）。",
+               "Example values are masked (the inventory never stores raw values)."),
+    "unmasked": ("清单只保存脱敏后的示例值：不脱敏的报告也无法显示原始值；名称按保存时显示。",
+                 "The inventory keeps masked examples only: an unmasked report cannot show raw values; names are "
+                 "shown as saved."),
+    "tables": ("数据表", "Tables"), "fields": ("字段", "Fields"), "tagged": ("敏感字段", "Sensitive fields"),
+    "suspected": ("待复核字段", "Fields to review"), "pipl": ("敏感个人信息字段", "PIPL sensitive fields"),
+    "level": ("最高级别", "Highest level"), "important": ("重要数据候选", "Important-data candidates"),
+    "skipped": ("未分类部分", "Parts not classified"),
+    "per_level": ("各级别敏感字段数", "Sensitive fields per level"),
+    "per_category": ("各类别敏感字段", "Sensitive fields per category"),
+    "category": ("类别", "Category"), "count": ("字段数", "Fields"),
+    "table_list": ("数据表及其级别", "Tables and their levels"),
+    "dataset": ("数据集", "Dataset"), "table": ("表", "Table"), "rows": ("行数", "Rows"),
+    "basis": ("定级依据", "Basis"), "candidate": ("重要数据候选", "Important-data candidate"),
+    "yes": ("是", "yes"), "no": ("否", "no"),
+    "field_list": ("敏感字段清单", "Sensitive fields"),
+    "field": ("字段", "Field"), "status": ("状态", "Status"), "confidence": ("置信度", "Confidence"),
+    "reason": ("识别依据", "Reason"), "examples": ("脱敏示例", "Masked examples"),
+    "tagged_status": ("已识别", "tagged"), "suspected_status": ("待复核", "to review"),
+    "important_title": ("{table}：重要数据候选", "{table}: important-data candidate"),
+    "important_advice": ("按 GB/T 43697-2024 由数据处理者识别、报主管（监管）部门认定；确认前按较高级别保护。",
+                         "Under GB/T 43697-2024 the data handler identifies it and the competent authority "
+                         "decides; protect it at the higher level until then."),
+    "skipped_list": ("未分类的部分（超长单元格、无法读取的行或文件）", "Parts not classified (oversized cells, "
+                     "unreadable lines or files)"),
+    "where": ("位置", "Where"), "why": ("原因", "Why"), "field_level": ("级别", "Level"),
+    "none": ("未发现敏感字段。", "No sensitive field found."),
+}
+
+
+def _words(lang: str) -> Callable[[str], str]:
+    index = 1 if lang == "en" else 0
+    return lambda key: _WORDS[key][index]
+
+
+@lru_cache(maxsize=1)
+def _classifier() -> ColumnClassifier:
+    return ColumnClassifier()
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+def _masker(masked: bool) -> Callable[[str], str]:
+    return _classifier().shown_name if masked else _identity
+
+
+def inventory_section(inventory_json: Mapping[str, Any], lang: str = "zh", masked: bool = True) -> Section:
+    """The 数据分类分级清单 section of one saved inventory (see the module docstring)."""
+    w, shown = _words(lang), _masker(masked)
+    summary: Mapping[str, Any] = inventory_json.get("summary") or {}
+    tables: list[Mapping[str, Any]] = list(inventory_json.get("tables") or [])
+    fields = [(t, f) for t in tables for f in (t.get("fields") or []) if f.get("status") in ("tagged", "suspected")]
+    tagged = [(t, f) for t, f in fields if f.get("status") == "tagged"]
+    labels = _level_labels(tables)
+    source = str(inventory_json.get("source", ""))
+    scheme = inventory_json.get("scheme") or {}
+    about = w("about").format(source=shown(source), scheme=scheme.get("title") or scheme.get("name", ""),
+                              generated=inventory_json.get("generated", ""),
+                              sample=inventory_json.get("sample_size", ""))
+    blocks: list[Any] = [Paragraph(text=about), Paragraph(text=w("masked") if masked else w("unmasked")),
+                         _figures(summary, labels, w)]
+    if tagged:
+        blocks.append(_per_level(tagged, labels, w))
+        blocks.append(_per_category(tagged, w))
+    elif not fields:
+        blocks.append(Paragraph(text=w("none")))
+    blocks.append(Table(caption=w("table_list"), columns=(w("dataset"), w("table"), w("rows"), w("level"), w("basis"),
+                                                          w("candidate")),
+                        rows=tuple((shown(str(t.get("dataset", ""))), shown(str(t.get("table", ""))), t.get("rows"),
+                                    str(t.get("level_label", "")), shown(str(t.get("basis", ""))),
+                                    w("yes") if t.get("important_candidate") else w("no")) for t in tables)))
+    if fields:
+        blocks.append(_field_table(fields, w, shown))
+    important = [t for t in tables if t.get("important_candidate")]
+    if important:
+        blocks.append(Findings(items=tuple(
+            Finding(level="medium", title=w("important_title").format(table=shown(str(t.get("table", "")))),
+                    text=shown(str(t.get("important_reason", ""))), advice=w("important_advice"),
+                    reference="GB/T 43697-2024") for t in important)))
+    skipped = list(inventory_json.get("skipped") or [])
+    if skipped:
+        blocks.append(Table(caption=w("skipped_list"), columns=(w("where"), w("field"), w("why")),
+                            rows=tuple((_where(s, shown), shown(str(s.get("field") or "")), str(s.get("reason", "")))
+                                       for s in skipped),
+                            total=int(summary.get("skipped") or len(skipped))))
+    return Section(id=f"inventory.{result_file_name(source).removesuffix('.json')}",
+                   title=f"{w('title')}：{shown(source)}" if lang != "en" else f"{w('title')}: {shown(source)}",
+                   blocks=tuple(blocks))
+
+
+def _rank(level: object) -> int:
+    """rank() of a level the saved file names; 0 for one it does not know (a hand-edited file)."""
+    return rank(level) if isinstance(level, str) and level in LEVELS else 0
+
+
+def _level_labels(tables: list[Mapping[str, Any]]) -> dict[str, str]:
+    """G-level -> the scheme's label, as the saved fields and tables spell it."""
+    labels: dict[str, str] = {}
+    for t in tables:
+        for item in (t, *(t.get("fields") or [])):
+            if item.get("level") and item.get("level_label"):
+                labels.setdefault(str(item["level"]), str(item["level_label"]))
+    return labels
+
+
+def _figures(summary: Mapping[str, Any], labels: dict[str, str], w: Callable[[str], str]) -> Figures:
+    level = str(summary.get("level", ""))
+    return Figures(items=(
+        Figure(label=w("tables"), value=summary.get("tables")), Figure(label=w("fields"), value=summary.get("fields")),
+        Figure(label=w("tagged"), value=summary.get("tagged")),
+        Figure(label=w("suspected"), value=summary.get("suspected")),
+        Figure(label=w("pipl"), value=summary.get("pipl_sensitive_fields")),
+        Figure(label=w("level"), value=labels.get(level, level)),
+        Figure(label=w("important"), value=len(summary.get("important_candidates") or [])),
+        Figure(label=w("skipped"), value=summary.get("skipped", 0)),
+    ))
+
+
+def _per_level(tagged: list[tuple[Mapping[str, Any], Mapping[str, Any]]], labels: dict[str, str],
+               w: Callable[[str], str]) -> Chart:
+    counts = Counter(str(f.get("level", "")) for _, f in tagged)
+    order = sorted(counts, key=_rank, reverse=True)
+    return Chart(kind="bar", title=w("per_level"), categories=tuple(labels.get(g, g) for g in order),
+                 series=(Series(name=w("count"), values=tuple(float(counts[g]) for g in order)),))
+
+
+def _per_category(tagged: list[tuple[Mapping[str, Any], Mapping[str, Any]]], w: Callable[[str], str]) -> Table:
+    counts: Counter[str] = Counter()
+    highest: dict[str, Mapping[str, Any]] = {}
+    for _, f in tagged:
+        category = str(f.get("category") or "")
+        counts[category] += 1
+        if category not in highest or _rank(f.get("level")) > _rank(highest[category].get("level")):
+            highest[category] = f
+    return Table(caption=w("per_category"), columns=(w("category"), w("count"), w("level")),
+                 rows=tuple((c, n, str(highest[c].get("level_label", ""))) for c, n in counts.most_common()))
+
+
+def _field_table(fields: list[tuple[Mapping[str, Any], Mapping[str, Any]]], w: Callable[[str], str],
+                 shown: Callable[[str], str]) -> Table:
+    ordered = sorted(fields, key=lambda tf: (-_rank(tf[1].get("level")), str(tf[0].get("table", ""))))
+    rows = tuple((shown(str(t.get("table", ""))), shown(str(f.get("field", ""))), str(f.get("category", "")),
+                  str(f.get("level_label", "")), round(float(f.get("confidence") or 0.0), 2),
+                  w("tagged_status") if f.get("status") == "tagged" else w("suspected_status"),
+                  shown(str(f.get("reason", ""))), " ".join(str(x) for x in f.get("masked_examples") or []))
+                 for t, f in ordered[:FIELD_ROWS])
+    return Table(caption=w("field_list"), columns=(w("table"), w("field"), w("category"), w("field_level"),
+                                                   w("confidence"),
+                                                   w("status"), w("reason"), w("examples")),
+                 rows=rows, total=len(fields) if len(fields) > FIELD_ROWS else None)
+
+
+def _where(skipped: Mapping[str, Any], shown: Callable[[str], str]) -> str:
+    where = shown(str(skipped.get("path") or ""))
+    if skipped.get("line") is not None:
+        where += f":{skipped['line']}"
+        if skipped.get("column") is not None:
+            where += f":{skipped['column']}"
+    return where
