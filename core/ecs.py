@@ -118,6 +118,11 @@ FIELDS: Final[dict[str, str]] = {
     # govsoc.*: the e-government context that enrichment and classification add
     "govsoc.zone": "keyword",
     "govsoc.source_zone": "keyword",
+    "govsoc.zone_kind": "keyword",
+    "govsoc.source_zone_kind": "keyword",
+    "govsoc.source_agency": "keyword",
+    "govsoc.agency_link": "keyword",
+    "govsoc.required_crypto": "keyword",
     "govsoc.agency": "keyword",
     "govsoc.system": "keyword",
     "govsoc.dengbao_level": "long",

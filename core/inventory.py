@@ -5,10 +5,13 @@ Collectors use it to enrich events with the zone, agency, information system and
 cryptography; reports group by agency and system. Example::
 
     agencies:
-      - {id: dsj, name: 市大数据管理局}
+      - {id: dsj, name: 市大数据管理局, allow_from: ["*"]}   # every agency may reach its systems
+      - {id: gaj, name: 市公安局}                            # only its own addresses may
     zones:
       - {name: 政务外网, kind: extranet, cidrs: [10.0.0.0/8]}
       - {name: 政务云, kind: cloud, cidrs: [172.16.0.0/12]}
+      - {name: 公安局专网, kind: intranet, cidrs: [10.12.0.0/16], agency: gaj}
+      - {name: 运维管理区, kind: management, cidrs: [10.99.0.0/24]}
     systems:
       - name: 一网通办门户
         agency: dsj
@@ -18,6 +21,7 @@ cryptography; reports group by agency and system. Example::
         endpoints:
           - {host: 172.16.10.5, port: 443, protocol: https, kind: web, server_name: www.example.gov.cn}
           - {host: 172.16.10.9, port: 22, protocol: ssh, kind: admin}
+          - {host: 172.16.10.6, port: 443, protocol: https, kind: api, expects: [tlcp]}  # SM only
         crypto:                       # the 密评 profile (GB/T 39786 level 3), declared by a person
           products:
             - {name: 服务器密码机, certificate_no: GM003312220230001, module_level: 2, used_for: [network, storage]}
@@ -29,6 +33,16 @@ cryptography; reports group by agency and system. Example::
 
 Addresses that fall in no listed zone are in the zone ``internet``. The crypto profile is
 checked by govsoc.crypto_eval: what is missing or contradicts a probe becomes a finding there.
+
+What ingest adds to an event (:meth:`Inventory.enrich`), which detection rules read
+(rules/packs/egov): the asset's ``govsoc.zone`` / ``zone_kind`` / ``agency`` / ``system`` /
+``dengbao_level``, the source's ``govsoc.source_zone`` / ``source_zone_kind`` / ``source_agency``;
+``govsoc.agency_link`` (``same``, ``allowed``, ``not-allowed``) when both ends belong to an agency
+(by system, else by zone) and the agencies differ unless ``same``: an agency's ``allow_from``
+lists the agencies (``"*"``: all) whose addresses may reach its systems and zones; and
+``govsoc.required_crypto: sm`` when the destination address and port are an endpoint that
+``expects`` SM protocols only (``tlcp``, ``tls13-sm``): a channel the 密评 profile requires to use
+商用密码 (GB/T 39786-2021 8.2), so a non-SM TLS suite on it is a finding.
 """
 
 from __future__ import annotations
@@ -56,14 +70,22 @@ class Agency(_Model):
 
     id: str
     name: str
+    #: Agency ids whose addresses may reach this agency's systems and zones; "*" for every agency.
+    allow_from: list[str] = []
+
+
+ZoneKind = Literal["extranet", "cloud", "intranet", "internet", "management", "dmz"]
+#: Endpoint protocols that are SM (商用密码) channels: TLCP (GB/T 38636) and TLS 1.3 with RFC 8998 suites.
+SM_PROTOCOLS = frozenset({"tlcp", "tls13-sm"})
 
 
 class Zone(_Model):
-    """A network zone given by address ranges."""
+    """A network zone given by address ranges; ``agency`` when the zone is one agency's own."""
 
     name: str
-    kind: Literal["extranet", "cloud", "intranet", "internet", "management", "dmz"]
+    kind: ZoneKind
     cidrs: list[ipaddress.IPv4Network | ipaddress.IPv6Network]
+    agency: str | None = None
 
 
 class Endpoint(_Model):
@@ -168,6 +190,13 @@ class InventoryModel(_Model):
         for system in self.systems:
             if system.agency is not None and system.agency not in ids:
                 raise ValueError(f"system {system.name!r} names unknown agency {system.agency!r}")
+        for zone in self.zones:
+            if zone.agency is not None and zone.agency not in ids:
+                raise ValueError(f"zone {zone.name!r} names unknown agency {zone.agency!r}")
+        for agency in self.agencies:
+            unknown = [a for a in agency.allow_from if a != "*" and a not in ids]
+            if unknown:
+                raise ValueError(f"agency {agency.id!r} allows unknown agency {unknown[0]!r}")
         return self
 
 
@@ -193,6 +222,12 @@ class Inventory:
                                key=lambda item: -item[0].prefixlen)
         self._hosts = {h.lower(): s for s in self.model.systems for h in s.hosts}
         self._agency_names = agencies
+        self._zone_nets = sorted(((n, z) for z in self.model.zones for n in z.cidrs),
+                                 key=lambda item: -item[0].prefixlen)
+        self._zone_kinds: dict[str, str] = {"internet": "internet", **{z.name: z.kind for z in self.model.zones}}
+        self._allow_from = {a.id: frozenset(a.allow_from) for a in self.model.agencies}
+        self._sm_only = {(e.host, e.port) for s in self.model.systems for e in s.endpoints
+                         if e.expects and set(e.expects) <= SM_PROTOCOLS}
 
     @classmethod
     def load(cls, path: Path) -> Inventory:
@@ -240,7 +275,46 @@ class Inventory:
             if asset.system:
                 out["govsoc.system"] = asset.system
                 out["govsoc.dengbao_level"] = asset.level
-        source = self.lookup(address=fields.get("source.ip")) if fields.get("source.ip") else None
+        source_ip = fields.get("source.ip")
+        source = self.lookup(address=str(source_ip)) if source_ip else None
         if source is not None:
             out["govsoc.source_zone"] = source.zone
+            out["govsoc.source_zone_kind"] = self._zone_kinds.get(source.zone, "unknown")
+        if asset is not None and asset.zone in self._zone_kinds:
+            out["govsoc.zone_kind"] = self._zone_kinds[asset.zone]
+        self._agencies(str(address) if address else None, str(source_ip) if source_ip else None, out)
+        port = fields.get("destination.port")
+        if address and port is not None and (str(address), _port(port)) in self._sm_only:
+            out["govsoc.required_crypto"] = "sm"
         return out
+
+    def agency_of(self, address: str) -> str | None:
+        """The id of the agency an address belongs to: its system's, else its zone's."""
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return None
+        system = next((s for net, s in self._systems if ip in net), None)
+        if system is not None and system.agency:
+            return system.agency
+        return next((z.agency for net, z in self._zone_nets if ip in net and z.agency), None)
+
+    def _agencies(self, destination: str | None, source: str | None, out: dict[str, Any]) -> None:
+        """govsoc.agency (by zone when no system names one), source_agency and agency_link."""
+        theirs = self.agency_of(destination) if destination else None
+        ours = self.agency_of(source) if source else None
+        if theirs is not None and "govsoc.agency" not in out:
+            out["govsoc.agency"] = self._agency_names.get(theirs, theirs)
+        if ours is not None:
+            out["govsoc.source_agency"] = self._agency_names.get(ours, ours)
+        if theirs is not None and ours is not None:
+            allowed = self._allow_from.get(theirs, frozenset())
+            out["govsoc.agency_link"] = ("same" if ours == theirs else
+                                         "allowed" if ours in allowed or "*" in allowed else "not-allowed")
+
+
+def _port(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1

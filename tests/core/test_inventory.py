@@ -54,7 +54,8 @@ def test_enrich_describes_the_asset_and_the_source_zone(inventory: Inventory) ->
     fields = {"source.ip": "203.0.113.9", "destination.ip": "10.20.1.5"}
     assert inventory.enrich(fields) == {
         "govsoc.zone": "政务云", "govsoc.agency": "市大数据管理局", "govsoc.system": "一网通办门户",
-        "govsoc.dengbao_level": 3, "govsoc.source_zone": "internet"}
+        "govsoc.dengbao_level": 3, "govsoc.source_zone": "internet", "govsoc.source_zone_kind": "internet",
+        "govsoc.zone_kind": "cloud"}
     assert inventory.enrich({"host.name": "other"}) == {}
 
 
@@ -68,3 +69,53 @@ def test_errors_name_line_and_key(tmp_path: Path) -> None:
                                       "agency: nobody\n    level: 3\n    addresses: [10.20.1.0/24]"), encoding="utf-8")
     with pytest.raises(ConfigError, match="unknown agency 'nobody'"):
         Inventory.load(path)
+
+
+LINKS = """\
+agencies:
+  - {id: dsj, name: 市大数据管理局, allow_from: ["*"]}
+  - {id: gaj, name: 市公安局, allow_from: [wjw]}
+  - {id: wjw, name: 市卫健委}
+  - {id: jyj, name: 市教育局}
+zones:
+  - {name: 政务外网, kind: extranet, cidrs: [10.0.0.0/8]}
+  - {name: 公安局专网, kind: intranet, cidrs: [10.12.0.0/16], agency: gaj}
+  - {name: 卫健委办公网, kind: intranet, cidrs: [10.13.0.0/16], agency: wjw}
+  - {name: 教育局办公网, kind: intranet, cidrs: [10.14.0.0/16], agency: jyj}
+  - {name: 运维管理区, kind: management, cidrs: [10.99.0.0/24]}
+systems:
+  - name: 数据共享平台
+    agency: dsj
+    level: 3
+    addresses: [10.20.1.0/24]
+    endpoints:
+      - {host: 10.20.1.6, port: 443, protocol: https, kind: api, expects: [tlcp]}
+      - {host: 10.20.1.7, port: 443, protocol: https, kind: web, expects: [tlcp, tls]}
+"""
+
+
+@pytest.mark.parametrize(("source", "destination", "port", "expected"), [
+    # the health commission may reach the police's zone (gaj allows wjw); the education bureau may not
+    ("10.13.0.5", "10.12.0.9", 443, {"govsoc.source_agency": "市卫健委", "govsoc.agency_link": "allowed"}),
+    ("10.14.0.5", "10.12.0.9", 443, {"govsoc.source_agency": "市教育局", "govsoc.agency_link": "not-allowed"}),
+    # every agency may reach the big-data bureau's system (allow_from "*"), and within one agency it is "same"
+    ("10.14.0.5", "10.20.1.9", 443, {"govsoc.source_agency": "市教育局", "govsoc.agency_link": "allowed"}),
+    ("10.12.0.5", "10.12.0.9", 443, {"govsoc.source_agency": "市公安局", "govsoc.agency_link": "same"}),
+    # an SM-only endpoint requires SM; one that also speaks plain TLS, or another port, does not
+    ("203.0.113.9", "10.20.1.6", 443, {"govsoc.required_crypto": "sm"}),
+    ("203.0.113.9", "10.20.1.7", 443, {}),
+    ("203.0.113.9", "10.20.1.6", 8443, {}),
+])
+def test_enrich_agency_links_and_required_crypto(tmp_path: Path, source: str, destination: str, port: int,
+                                                 expected: dict[str, str]) -> None:
+    path = tmp_path / "inventory.yaml"
+    path.write_text(LINKS, encoding="utf-8")
+    found = Inventory.load(path).enrich({"source.ip": source, "destination.ip": destination,
+                                         "destination.port": port})
+    keys = {"govsoc.source_agency", "govsoc.agency_link", "govsoc.required_crypto"}
+    assert {k: v for k, v in found.items() if k in keys} == expected
+
+
+def test_enrich_zone_kinds(inventory: Inventory) -> None:
+    found = inventory.enrich({"source.ip": "203.0.113.9", "destination.ip": "10.1.2.3"})
+    assert (found["govsoc.source_zone_kind"], found["govsoc.zone_kind"]) == ("internet", "extranet")

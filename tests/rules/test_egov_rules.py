@@ -23,6 +23,7 @@ import yaml
 from sigma.correlations import SigmaCorrelationRule
 
 from govsoc.collectors import ingest_file
+from govsoc.core.inventory import Inventory
 from govsoc.rules import check_rules, detect, load_rules, rule_source_status
 from govsoc.rules.compliance import DJBH_CONTROLS, compliance_tags
 from govsoc.rules.loader import BUILTIN_PACKS
@@ -107,6 +108,26 @@ def trail(name: str, error: str | None = None, additional: dict[str, str] | None
     return ((0, json.dumps(event)),)
 
 
+def winlogon(code: str, user: str, logon_type: int = 3) -> Lines:
+    """One Security logon event (4624 / 4625) as Winlogbeat writes it, on the case's computer
+    (__HOST__) from the case's address (__IP__)."""
+    data: dict[str, object] = {"SubjectUserSid": "S-1-0-0", "SubjectUserName": "-", "TargetUserName": user,
+                               "TargetDomainName": "ZW", "LogonType": logon_type, "WorkstationName": "-",
+                               "IpAddress": "__IP__", "IpPort": "50122"}
+    if code == "4625":
+        data.update({"Status": "0xc000006d", "SubStatus": "0xc000006a", "FailureReason": "%%2313"})
+    doc = {"@timestamp": "__TS__", "event": {"code": code, "kind": "event",
+                                             "provider": "Microsoft-Windows-Security-Auditing"},
+           "winlog": {"channel": "Security", "computer_name": "__HOST__", "event_id": int(code),
+                      "provider_name": "Microsoft-Windows-Security-Auditing", "record_id": 1, "event_data": data}}
+    return ((0, json.dumps(doc, ensure_ascii=False)),)
+
+
+def each(lines: Lines, count: int, every: int) -> Lines:
+    """``count`` copies of one-line ``lines``, ``every`` seconds apart."""
+    return tuple((i * every, lines[0][1]) for i in range(count))
+
+
 def cloudtrail(name: str, source: str, error: str | None = None, **parameters: object) -> Lines:
     """One AWS CloudTrail record as CloudTrail writes it to S3 (one record a line here), from an
     IAM user whose name is the case's __HOST__."""
@@ -158,6 +179,8 @@ class Row:
     misses: dict[str, Lines]
     #: kind -> a trace of shared/corpus/zeek-tls (instead of lines): its flows are the case.
     pcaps: dict[str, str] | None = None
+    #: kind -> the client address of that case (default: one of 198.51.0.0/16, the internet by INVENTORY).
+    ips: dict[str, str] | None = None
 
     @property
     def file(self) -> str:
@@ -330,11 +353,34 @@ ROWS = [
                                 ipPermissions=sg_ingress("10.0.0.0/8")),
          "refused": cloudtrail("AuthorizeSecurityGroupIngress", "ec2.amazonaws.com", error="UnauthorizedOperation",
                                groupId="sg-0a1", ipPermissions=sg_ingress("0.0.0.0/0"))}),
+    # a login from the internet; one from the management zone is not, nor a failed login from the internet
+    Row("huawei_login_outside_management_zone.yml", one(HW_LOGIN, via="SSH", **ADMIN),
+        {"management": one(HW_LOGIN, via="SSH", **ADMIN), "failure": one(HW_FAIL, **ADMIN)},
+        ips={"management": "10.99.0.5"}),
+    # a login from the extranet; one from the management zone is not
+    Row("h3c_login_outside_management_zone.yml", one(H3_LOGIN, **ADMIN), {"management": one(H3_LOGIN, **ADMIN)},
+        ips={"hit": "10.30.1.8", "management": "10.99.0.6"}),
+    # base rule alone: an RDP (type 10) failure counts; a console (type 2) failure and a success do not
+    Row("windows_network_logon_failed.yml", winlogon("4625", "administrator", 10),
+        {"console": winlogon("4625", "administrator", 2), "success": winlogon("4624", "administrator", 10)}),
+    # 10 failures in 90 s; 9 are below the threshold
+    Row("windows_logon_bruteforce.yml", each(winlogon("4625", "administrator"), 10, 10),
+        {"nine": each(winlogon("4625", "administrator"), 9, 10)}),
+    # 5 accounts failed from one address; 5 failures of one account are brute force, not spraying
+    Row("windows_password_spraying.yml", sum((later(winlogon("4625", u), 20 * i) for i, u in enumerate(SPRAYED)), ()),
+        {"one_user": each(winlogon("4625", "administrator"), 5, 20)}),
+    # base rule alone: a network logon counts; a service (type 5) logon does not
+    Row("windows_network_logon_success.yml", winlogon("4624", "zhangsan"),
+        {"service": winlogon("4624", "zhangsan", 5)}),
+    # failure then success for one account; the reverse order, and a success for another account, do not fire
+    Row("windows_logon_after_failure.yml", winlogon("4625", "zhangsan") + later(winlogon("4624", "zhangsan"), 60),
+        {"reversed": winlogon("4624", "zhangsan") + later(winlogon("4625", "zhangsan"), 60),
+         "other_user": winlogon("4625", "lisi") + later(winlogon("4624", "zhangsan"), 60)}),
 ]
 #: Base rules that a correlation refers to: their own meaning is tested in a pass without it.
 BASES = {"huawei_login_failed.yml", "huawei_login_success.yml", "h3c_login_failed.yml", "remote_auth_failure.yml",
          "huawei_firewall_connection.yml", "h3c_firewall_connection.yml", "ssh_login_success.yml",
-         "h3c_login_success.yml"}
+         "h3c_login_success.yml", "windows_network_logon_failed.yml", "windows_network_logon_success.yml"}
 #: The parser each row's lines go through; rows not listed are network devices' (syslog.mixed).
 PARSERS: dict[str, str] = {
     **dict.fromkeys(["ssh_failed_login.yml", "ssh_bruteforce.yml", "remote_auth_failure.yml",
@@ -344,9 +390,19 @@ PARSERS: dict[str, str] = {
                      "alibaba_access_key_created.yml", "alibaba_console_login_without_mfa.yml"],
                     "alibaba.actiontrail"),
     "aws_security_group_open_to_world.yml": "aws.cloudtrail",
+    **dict.fromkeys(["windows_network_logon_failed.yml", "windows_logon_bruteforce.yml",
+                     "windows_password_spraying.yml", "windows_network_logon_success.yml",
+                     "windows_logon_after_failure.yml"], "windows.winlogbeat"),
 }
 #: Parsers whose records are JSON documents: __TS__, __HOST__ and __IP__ are filled in.
-JSON_PARSERS = {"alibaba.actiontrail", "aws.cloudtrail"}
+JSON_PARSERS = {"alibaba.actiontrail", "aws.cloudtrail", "windows.winlogbeat"}
+#: The asset inventory every case is ingested with (its zones are what zone rules read);
+#: 198.51.0.0/16, the cases' default client addresses, is in no zone: the internet.
+INVENTORY = """\
+zones:
+  - {name: 政务外网, kind: extranet, cidrs: [10.0.0.0/8]}
+  - {name: 运维管理区, kind: management, cidrs: [10.99.0.0/24]}
+"""
 #: Safely in the past: auth.log lines carry no year, and one in the future would be read as last
 #: year's. Each row has an hour of its own from here.
 START = datetime(2026, 11, 22, 16, 0, tzinfo=UTC)
@@ -361,7 +417,7 @@ def write_logs(folder: Path) -> tuple[dict[str, Path], dict[str, tuple[str, str]
         parser = PARSERS.get(row.file, "syslog.mixed")
         out = texts.setdefault(parser, [])
         for k, (kind, lines) in enumerate([("hit", row.hit), *row.misses.items()]):
-            host, ip = f"EGOV-{n}-{k}", f"198.51.{n}.{k + 1}"
+            host, ip = f"EGOV-{n}-{k}", (row.ips or {}).get(kind, f"198.51.{n}.{k + 1}")
             owners[host] = (row.file, row.kind(kind))
             case_start = START + timedelta(hours=n, minutes=20 * k)
             for offset, template in lines:
@@ -386,9 +442,12 @@ def test_pack_rules_fire_on_their_lines_only(kind: str, request: pytest.FixtureR
                                              tmp_path: Path) -> None:
     store: Store = request.getfixturevalue("sqlite_store" if kind == "sqlite" else "elastic9_store")
     files, owners = write_logs(tmp_path)
+    (tmp_path / "inventory.yaml").write_text(INVENTORY, encoding="utf-8")
+    inventory = Inventory.load(tmp_path / "inventory.yaml")
     for parser, log in files.items():
         lines = len(log.read_text(encoding="utf-8").splitlines())
-        summary = ingest_file(log, parser_id=parser, store=store, data_dir=tmp_path / "state", timezone="UTC")
+        summary = ingest_file(log, parser_id=parser, store=store, data_dir=tmp_path / "state", timezone="UTC",
+                              inventory=inventory)
         assert (summary.receipt.created, summary.parse_failures) == (lines, 0), parser
     cases: dict[str, set[tuple[str, str]]] = {key: {owner} for key, owner in owners.items()}
     traces = {trace: tmp_path / trace.replace("/", "-") for row in ROWS for trace in (row.pcaps or {}).values()}
@@ -407,7 +466,7 @@ def test_pack_rules_fire_on_their_lines_only(kind: str, request: pytest.FixtureR
         result = detect(store, ruleset, **window)
         assert (result.failed, result.no_source) == ([], {})
     names = {**{k: v.name for k, v in bases.files.items()}, **{k: v.name for k, v in whole.files.items()}}
-    host = {e.id: e.get("observer.name") or e.get("host.hostname") or e.get("user.name") or e.get("log.file.path")
+    host = {e.id: e.get("observer.name") or e.get("host.name") or e.get("user.name") or e.get("log.file.path")
             for e in store.search(Query())}
     fired: dict[str, set[str]] = {}
     for alert in store.alerts():
