@@ -1,0 +1,201 @@
+"""The 密评 section of a report: one system's commercial-cryptography application evaluation
+(GB/T 39786-2021, scored per 量化评估规则 2023) as a reports.document.Section.
+
+``mipin_section(evaluation_json, lang)`` takes a saved evaluation (crypto_eval.report.to_json, as
+``load_results`` reads it back from ``<data dir>/results/crypto_eval/``) and states it as blocks:
+the headline figures (total, verdict, high-risk items), a warning when the system was scored
+against another level than its own, the high-risk items, the layer scores, then per layer every
+item (测评单元) with its score, risk, evidence and remediation (整改建议), item by item.
+Chinese by default; ``lang="en"`` gives English labels and item titles. Evidence is quoted as
+recorded (the probes and declarations write it in Chinese); the renderers escape every string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from govsoc.core.errors import ConfigError, ReportError
+from govsoc.crypto_eval.catalogue import Catalogue, load_catalogue
+from govsoc.reports.document import Figure, Figures, Finding, Findings, Paragraph, Section, Table
+
+__all__ = ["mipin_section", "LABELS"]
+
+#: Every fixed string of the section, per language.
+LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "title": "商用密码应用安全性评估：{system}", "total": "密评量化得分", "verdict": "结论", "level": "等保级别",
+        "basis": "评估依据", "high_risk": "高风险项", "mitigated": "已缓解高风险项", "problems": "存在问题的测评单元",
+        "missing": "缺少证据的测评单元", "points": "分", "undetermined": "需人工判定（总分无定义）",
+        "level_warning": "定级与评估依据不符", "high_title": "高风险项", "layers_title": "各层面得分",
+        "layer": "层面", "weight": "权重", "score": "得分", "na": "不适用", "clause": "条款", "unit": "测评单元",
+        "requirement": "要求", "strength": "强度", "risk": "风险", "items_caption": "{layer}：测评单元得分",
+        "objects": "测评对象", "summary": "{system}（等保{level}级）密评量化得分 {total}，结论：{verdict}；"
+        "高风险项 {high} 个，已缓解 {mitigated} 个，存在问题的测评单元 {problems} 个，缺少证据 {missing} 个。",
+        "mitigation": "缓解措施：{m}", "no_evidence": "无", "evaluated_at": "评估时间：{t}",
+        "none": "无", "missing_mark": "缺少证据",
+    },
+    "en": {
+        "title": "Commercial cryptography evaluation (GB/T 39786-2021): {system}", "total": "Score",
+        "verdict": "Verdict", "level": "Protection level", "basis": "Requirements scored",
+        "high_risk": "High-risk items", "mitigated": "Mitigated high-risk items", "problems": "Items with problems",
+        "missing": "Items missing evidence",
+        "points": "points", "undetermined": "undetermined (no total defined: an evaluator must decide)",
+        "level_warning": "Level differs from the requirements scored", "high_title": "High-risk items",
+        "layers_title": "Layer scores", "layer": "Layer", "weight": "Weight", "score": "Score", "na": "n/a",
+        "clause": "Clause", "unit": "Unit", "requirement": "Requirement", "strength": "Strength", "risk": "Risk",
+        "items_caption": "{layer}: item scores", "objects": "Objects",
+        "summary": "{system} (protection level {level}) scored {total}; verdict: {verdict}; {high} high-risk items, "
+                   "{mitigated} mitigated, {problems} items with problems, {missing} missing evidence.",
+        "mitigation": "Mitigation: {m}", "no_evidence": "none", "evaluated_at": "Evaluated at {t}",
+        "none": "none", "missing_mark": "missing evidence",
+    },
+}
+_VERDICT_EN = {"符合": "compliant (符合)", "基本符合": "basically compliant (基本符合)",
+               "不符合": "non-compliant (不符合)"}
+_STRENGTH = {"zh": {"shall": "应", "should": "宜", "may": "可"}, "en": {"shall": "shall", "should": "should",
+                                                                          "may": "may"}}
+_RISK = {"zh": {"高": "高", "中": "中", "低": "低", "无": "无"},
+         "en": {"高": "high", "中": "medium", "低": "low", "无": "none"}}
+_LEVEL = {"高": "high", "中": "medium", "低": "low", "无": "info"}
+_LAYER_EN = {"physical": "Physical and environment", "network": "Network and communication",
+             "device": "Device and computing", "application": "Application and data", "policies": "Policies",
+             "people": "Personnel", "build_run": "Build and operation", "emergency": "Emergency response"}
+_MARK = {True: "✓", False: "✗", None: "—"}
+
+
+def _risk(item: Mapping[str, Any]) -> str:
+    """高/中/低/无 of an item: high with any high-risk finding, else the worst risk of a finding
+    that marks a problem, when the item lost points or lacks evidence."""
+    findings = item.get("findings") or []
+    if any(f.get("high_risk") for f in findings):
+        return "高"
+    lost = item.get("score") not in (None, "1.0000", "1") or any(o.get("missing_evidence")
+                                                                 for o in item.get("objects") or [])
+    risks = {f.get("risk") for f in findings
+             if f.get("risk") and not (f.get("factor") == "INFO" and f.get("satisfied"))}
+    for level in ("高", "中", "低"):
+        if level in risks and (lost or level == "高"):
+            return level
+    return "无"
+
+
+def _evidence(item: Mapping[str, Any]) -> tuple[str, ...]:
+    out = []
+    for f in item.get("findings") or []:
+        factor = f.get("factor", "")
+        mark = "" if factor in ("INFO", "MISSING", "NA") else f"[{factor}{_MARK.get(f.get('satisfied'))}] "
+        text = f"{mark}{f.get('object', '')}：{f.get('why', '')}"
+        observed = f.get("observed") or ""
+        if observed and observed not in text:
+            text += f"（{observed}）"
+        out.append(text)
+    return tuple(dict.fromkeys(out))
+
+
+def _objects(item: Mapping[str, Any], labels: Mapping[str, str]) -> str:
+    parts = []
+    for o in item.get("objects") or []:
+        if not o.get("applicable", True):
+            parts.append(f"{o.get('name')} {labels['na']}")
+            continue
+        factors = " ".join(f"{x}{_MARK.get(o.get(x))}" for x in "DAK")
+        missing = f" ({labels['missing_mark']})" if o.get("missing_evidence") else ""
+        parts.append(f"{o.get('name')}: {factors} → {o.get('score')}{missing}")
+    return "; ".join(parts)
+
+
+def _title(item: Mapping[str, Any], catalogue: Catalogue, lang: str) -> str:
+    if lang == "en":
+        try:
+            return catalogue.item(str(item.get("id"))).title_en or str(item.get("title", ""))
+        except ConfigError:  # an item this catalogue does not know keeps its recorded title
+            return str(item.get("title", ""))
+    return str(item.get("title", ""))
+
+
+def _advice(item: Mapping[str, Any], catalogue: Catalogue) -> str:
+    if _risk(item) == "无" and item.get("score") in (None, "1.0000", "1"):
+        return ""
+    try:
+        return catalogue.item(str(item.get("id"))).remediation
+    except ConfigError:  # unknown to this catalogue: no advice rather than a failed report
+        return ""
+
+
+def _layer_section(system: str, layer: Mapping[str, Any], catalogue: Catalogue, lang: str) -> Section:
+    labels = LABELS[lang]
+    name = _LAYER_EN.get(str(layer.get("id")), str(layer.get("name"))) if lang == "en" else str(layer.get("name"))
+    items = layer.get("items") or []
+    rows = tuple((str(i.get("clause", "")), str(i.get("unit", "")), _title(i, catalogue, lang),
+                  _STRENGTH[lang].get(str(i.get("strength")), str(i.get("strength"))), str(i.get("weight", "")),
+                  labels["na"] if i.get("score") is None else str(i.get("score")), _RISK[lang][_risk(i)])
+                 for i in items)
+    table = Table(columns=(labels["clause"], labels["unit"], labels["requirement"], labels["strength"],
+                           labels["weight"], labels["score"], labels["risk"]),
+                  rows=rows, caption=labels["items_caption"].format(layer=name))
+    findings = tuple(Finding(
+        level=_LEVEL[_risk(i)],
+        title=f"{i.get('unit', '')} {_title(i, catalogue, lang)} — {labels['score']} "
+              f"{labels['na'] if i.get('score') is None else i.get('score')}",
+        text=f"{labels['objects']}: {_objects(i, labels) or labels['none']}",
+        evidence=_evidence(i), advice=_advice(i, catalogue), reference=str(i.get("clause", ""))) for i in items)
+    return Section(id=f"mipin.{system}.{layer.get('id')}", title=name, blocks=(table, Findings(items=findings)))
+
+
+def mipin_section(evaluation_json: Mapping[str, Any], lang: str = "zh") -> Section:
+    """The report section of one system's saved 密评 evaluation (ReportError when it is not one)."""
+    if lang not in LABELS:
+        raise ReportError(f"unknown report language {lang!r} (zh or en)")
+    if not isinstance(evaluation_json.get("system"), str) or not isinstance(evaluation_json.get("layers"), list):
+        raise ReportError("not a 密评 evaluation: 'system' and 'layers' are required "
+                          "(crypto_eval.report.to_json / load_results)")
+    e, labels, catalogue = evaluation_json, LABELS[lang], load_catalogue()
+    system = e["system"]
+    verdict = e.get("verdict")
+    shown_verdict = (labels["undetermined"] if verdict is None else
+                     _VERDICT_EN.get(verdict, verdict) if lang == "en" else verdict)
+    total = e.get("total")
+    high, mitigated = e.get("high_risk") or [], e.get("mitigated") or []
+    level, basis = e.get("level"), e.get("catalogue_level", 3)
+    figures = Figures(items=(
+        Figure(label=labels["total"], value=total if total is not None else "—", unit=labels["points"]),
+        Figure(label=labels["verdict"], value=shown_verdict),
+        Figure(label=labels["high_risk"], value=len(high)), Figure(label=labels["mitigated"], value=len(mitigated)),
+        Figure(label=labels["problems"], value=e.get("problems")), Figure(label=labels["missing"],
+                                                                           value=e.get("missing_evidence")),
+        Figure(label=labels["level"], value=level), Figure(label=labels["basis"], value=f"GB/T 39786-2021 L{basis}")))
+    summary = labels["summary"].format(system=system, level=level, total=total if total is not None else "—",
+                                       verdict=shown_verdict, high=len(high), mitigated=len(mitigated),
+                                       problems=e.get("problems"), missing=e.get("missing_evidence"))
+    if e.get("evaluated_at"):
+        summary += " " + labels["evaluated_at"].format(t=e["evaluated_at"])
+    blocks: list[Any] = [figures, Paragraph(text=summary)]
+    if e.get("level_note"):
+        blocks.append(Findings(items=(Finding(level="high", title=labels["level_warning"], text=str(e["level_note"]),
+                                              reference=f"GB/T 39786-2021 L{basis}"),)))
+    risky = [Finding(level="high", title=f"{f.get('clause', '')} {f.get('object', '')}", text=str(f.get("why", "")),
+                     evidence=(str(f.get("observed", "")),) if f.get("observed") else (),
+                     advice=_item_advice(e, f.get("item"), catalogue), reference=str(f.get("clause", "")))
+             for f in high]
+    risky += [Finding(level="medium", title=f"{f.get('clause', '')} {f.get('object', '')}", text=str(f.get("why", "")),
+                      advice=labels["mitigation"].format(m=f.get("mitigation", "")), reference=str(f.get("clause", "")))
+              for f in mitigated]
+    if risky:
+        blocks.append(Section(id=f"mipin.{system}.high_risk", title=labels["high_title"],
+                              blocks=(Findings(items=tuple(risky)),)))
+    layers = e["layers"]
+    blocks.append(Table(columns=(labels["layer"], labels["weight"], labels["score"]), caption=labels["layers_title"],
+                        rows=tuple((_LAYER_EN.get(str(x.get("id")), str(x.get("name"))) if lang == "en"
+                                    else str(x.get("name")), str(x.get("weight", "")),
+                                    labels["na"] if x.get("score") is None else str(x.get("score"))) for x in layers)))
+    blocks += [_layer_section(system, x, catalogue, lang) for x in layers]
+    return Section(id=f"mipin.{system}", title=labels["title"].format(system=system), blocks=tuple(blocks))
+
+
+def _item_advice(e: Mapping[str, Any], item_id: object, catalogue: Catalogue) -> str:
+    for layer in e.get("layers") or []:
+        for item in layer.get("items") or []:
+            if item.get("id") == item_id:
+                return _advice(item, catalogue)
+    return ""
