@@ -170,3 +170,47 @@ schedule:
     assert stored == c["stored"], (stored, c)
     daemon.process = None
     assert "stopping" in daemon.text() and "stopped" in daemon.text()
+
+
+def _gone(pid: int) -> bool:
+    """Whether process ``pid`` ended (a zombie no one reaped has ended too)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except OSError:
+        return True
+    return "\nState:\tZ" in status
+
+
+def test_a_job_over_its_timeout_is_killed_and_a_killed_daemon_leaves_nothing_behind(daemon: Daemon) -> None:
+    with socket.socket() as silent:  # a 密评 endpoint that never answers: the scan outlives its time-out
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(64)
+        inventory = daemon.folder / "inventory.yaml"
+        inventory.write_text(f"systems:\n  - name: portal\n    level: 3\n    endpoints:\n      - {{host: 127.0.0.1, "
+                             f"port: {silent.getsockname()[1]}, protocol: https, kind: web}}\n", encoding="utf-8")
+        daemon.write_config(f"""inventory: {inventory}
+collectors:
+  receivers: [{{name: devices, transport: tcp, listen: "127.0.0.1:0"}}]
+schedule:
+  detection: {{enabled: false}}
+  retention: {{enabled: false}}
+  reports: {{enabled: false}}
+  crypto_eval: {{every: 1h, timeout: 1s}}
+  retry: {{first: 1s, max: 1s}}
+""")
+        daemon.start()
+        timed_out = wait_for(lambda: daemon.job("crypto_eval").get("consecutive_failures", 0) >= 2
+                             and daemon.job("crypto_eval"), "two runs over the time-out")
+        assert timed_out["outcome"] == "timeout" and "still running after 1s; killed" in timed_out["error"]
+        counters = daemon.data / "state" / "receivers" / "devices.json"
+        listen = wait_for(lambda: counters.exists() and json.loads(counters.read_text(encoding="utf-8"))
+                          .get("running") and json.loads(counters.read_text(encoding="utf-8"))["pid"], "the receiver")
+        assert daemon.stop(signal.SIGKILL) == -signal.SIGKILL
+        # the receiver was told (SIGTERM) and stopped as it does: counters saved, not running
+        wait_for(lambda: _gone(listen), "the receiver to end with the daemon")
+        assert json.loads(counters.read_text(encoding="utf-8"))["running"] is False
+        # the kernel released the lock with the process: a new daemon starts
+        daemon.start()
+        wait_for(lambda: daemon.text().count("govsoc run: running (pid") == 2, "the second daemon")
+        assert "another govsoc run" not in daemon.text()
+        assert daemon.stop() == 0
