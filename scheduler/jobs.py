@@ -2,8 +2,9 @@
 
     detection        govsoc detect                  (an incremental pass; exit 3 = some rules failed)
     retention        govsoc retention
-    classification   govsoc classify TARGET -o <data>/results/classification/<target>.json, per target
-    crypto_eval      govsoc crypto-eval -o <data>/results/crypto_eval   (the inventory's level-3 systems)
+    classification   govsoc classify TARGET, per target   (saved as <data>/results/classification/<source>.json)
+    crypto_eval      govsoc crypto-eval                   (the inventory's level-3 systems, saved as
+                                                           <data>/results/crypto_eval/<system>.json)
     reports          govsoc report --from <yesterday 00:00> --to <today 00:00> per format (local days)
 
 A job is a table row, not a class: its name, its schedule, the command lines of one run (given
@@ -12,7 +13,6 @@ the run's start, for the report's period) and, when it cannot run, why (``off``)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -52,11 +52,6 @@ class Job:
         return f"off: {self.off}" if self.schedule.enabled and self.off else self.schedule.describe()
 
 
-def _safe(name: str) -> str:
-    """A file name for a target (paths and URLs hold slashes, colons and credentials' '@')."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name.split("@")[-1]).strip("_.")[:120] or "target"
-
-
 def _previous_day(start: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """The local calendar day before ``start``'s, as [midnight, next midnight)."""
     today = start.astimezone(zone).date()
@@ -66,14 +61,12 @@ def _previous_day(start: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
 
 def jobs_for(config: Config) -> list[Job]:
     """Every job of the configuration (switched-off ones too, with ``off`` set)."""
-    schedule, data_dir = config.schedule, config.data_dir
+    schedule = config.schedule
     zone = ZoneInfo(schedule.timezone)
-    results = data_dir / "results"
     scans = schedule.classification
 
     def classify(_start: datetime) -> list[list[str]]:
-        return [["classify", target, "--scheme", scans.scheme, "-o",
-                 str(results / "classification" / f"{_safe(target)}.json")] for target in scans.targets]
+        return [["classify", target, "--scheme", scans.scheme] for target in scans.targets]
 
     def report(start: datetime) -> list[list[str]]:
         begin, end = _previous_day(start, zone)
@@ -89,7 +82,7 @@ def jobs_for(config: Config) -> list[Job]:
         Job(name="classification", schedule=scans, commands=classify,
             off=None if scans.targets else "no targets (schedule.classification.targets)"),
         Job(name="crypto_eval", schedule=schedule.crypto_eval,
-            commands=lambda _s: [["crypto-eval", "--format", "json", "--output", str(results / "crypto_eval")]],
+            commands=lambda _s: [["crypto-eval", "--format", "json"]],
             off=None if config.inventory else "no inventory (inventory: in govsoc.yaml)"),
         Job(name="reports", schedule=schedule.reports, commands=report),
     ]

@@ -36,13 +36,10 @@ def test_scans_need_what_they_scan(tmp_path: Path) -> None:
     assert not off.runs and off.describe() == "off"
 
 
-def test_each_target_is_classified_into_a_file_of_its_own(tmp_path: Path) -> None:
-    jobs = _jobs(tmp_path, "schedule:\n  classification:\n    at: '02:00'\n    targets: [/srv/exports, "
-                           "'postgresql://auditor@db.example/egov', 'es://logs-app']\n")
+def test_each_target_is_classified_in_turn(tmp_path: Path) -> None:
+    jobs = _jobs(tmp_path, "schedule:\n  classification:\n    at: '02:00'\n    scheme: zhejiang\n    targets: "
+                           "[/srv/exports, 'postgresql://auditor@db.example/egov', 'es://logs-app']\n")
     commands = jobs["classification"].commands(datetime.fromisoformat("2026-11-30T02:00:00+08:00"))
-    assert [c[1] for c in commands] == ["/srv/exports", "postgresql://auditor@db.example/egov", "es://logs-app"]
-    # file names without slashes, colons or the user name of a URL
-    names = [Path(c[c.index("-o") + 1]).name for c in commands]
-    assert names == ["srv_exports.json", "db.example_egov.json", "es_logs-app.json"]
-    assert all(Path(c[c.index("-o") + 1]).parent == tmp_path / "data" / "results" / "classification"
-               for c in commands)
+    # govsoc classify saves each source's inventory under <data dir>/results/classification itself
+    assert commands == [["classify", target, "--scheme", "zhejiang"] for target in
+                        ("/srv/exports", "postgresql://auditor@db.example/egov", "es://logs-app")]
