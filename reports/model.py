@@ -15,6 +15,12 @@ from zoneinfo import ZoneInfo
 
 from govsoc.classification.masking import mask_account
 from govsoc.core.alert import LEVELS, Alert
+from govsoc.reports.document import Chart, Document, Figure, Figures, Section, Series, Table
+from govsoc.reports.labels import labels
+
+#: Alerts listed per table: the rest are counted (the JSON report has them all), so a report of a
+#: 200,000-line log stays a few hundred KB instead of 15 MB.
+MAX_ROWS = 200
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -70,6 +76,38 @@ class AlertReport:
             "matches": [_row_dict(r) for r in self.matches],
         }
 
+    def to_document(self) -> Document:
+        """The report as a Document, for the renderers; ``data`` keeps every alert."""
+        t = labels(self.lang)
+        levels = [lv for lv in self.by_level if self.by_level[lv]] or list(self.by_level)
+        return Document(
+            kind="alerts", title=self.title, lang=self.lang, generated=self.generated, timezone=self.timezone,
+            masked=self.masked, period_start=self.period_start, period_end=self.period_end,
+            meta={"store": self.store}, data=self.to_dict(),
+            sections=(
+                Section(id="summary", title=t["heading_summary"], blocks=(
+                    Figures(items=(Figure(label=t["total"], value=self.total),
+                                   *(Figure(label=t[f"level_{lv}"], value=n) for lv, n in self.by_level.items()))),
+                    Chart(kind="bar", title=t["heading_alerts_by_level"], categories=tuple(
+                        t[f"level_{lv}"] for lv in levels), series=(Series(name=t["alerts"], values=tuple(
+                            float(self.by_level[lv]) for lv in levels)),)),
+                )),
+                Section(id="rules", title=t["heading_rules"], blocks=(
+                    Table(columns=(t["rule"], t["author"], t["alerts"]),
+                          rows=tuple(self.by_rule[:MAX_ROWS]), total=len(self.by_rule)),)),
+                Section(id="incidents", title=t["heading_incidents"], blocks=(_alert_table(self.incidents, t),)),
+                Section(id="matches", title=t["heading_matches"], blocks=(_alert_table(self.matches, t),)),
+            ))
+
+
+def _alert_table(rows: list[AlertRow], t: dict[str, str]) -> Table:
+    return Table(columns=(t["time"], t["end"], t["rule"], t["level"], t["source"], t["user"], t["host"],
+                          t["events"], t["author"]),
+                 rows=tuple((r.time[:19].replace("T", " "), r.end[:19].replace("T", " "), r.rule,
+                             t.get(f"level_{r.level}", r.level), r.source, r.user, r.host, r.events, r.author)
+                            for r in rows[:MAX_ROWS]),
+                 total=len(rows))
+
 
 def build_report(alerts: Iterable[Alert], *, store: str, lang: str = "zh", masked: bool = True,
                  timezone: str = "Asia/Shanghai", title: str | None = None,
@@ -82,7 +120,7 @@ def build_report(alerts: Iterable[Alert], *, store: str, lang: str = "zh", maske
     rules = Counter((a.rule_title, a.author or "") for a in items)
     rows = [_row(a, masked, zone) for a in items]
     return AlertReport(
-        title=title or ("安全告警报告" if lang == "zh" else "Security alert report"),
+        title=title or labels(lang)["alerts_title"],
         lang=lang,
         timezone=timezone,
         generated=_local(now or datetime.now(UTC), zone),

@@ -44,7 +44,9 @@ def test_wheel_has_govsoc_as_its_only_top_level_name(wheel: Path) -> None:
         assert f"govsoc/{stage}/py.typed" in names
     # data files travel with the code
     assert "govsoc/rules/packs/egov/ssh_bruteforce.yml" in names
-    assert "govsoc/reports/templates/alerts.html.j2" in names
+    assert "govsoc/reports/templates/document.html.j2" in names
+    assert {"govsoc/reports/fonts/NotoSansSC-GB2312.otf", "govsoc/reports/fonts/OFL.txt"} <= set(names)
+    assert wheel.stat().st_size < 8_000_000  # the packaged font is ~2.4 MB compressed
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "govsoc = govsoc.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 

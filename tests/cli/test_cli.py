@@ -128,7 +128,7 @@ def test_thin_path_from_the_command_line(capsys: pytest.CaptureFixture[str], cor
     code, out, _ = run(capsys, "report", "-o", str(report))
     html = report.read_text(encoding="utf-8")
     assert code == 0 and out.strip() == str(report)
-    assert html.count("data-alert-id=") == 536
+    assert 'data-label="告警总数" data-value="536"' in html  # the total figure (rows: the first 200)
     assert "安全告警报告" in html and "fztu" not in html  # Chinese by default, accounts masked
     code, out, _ = run(capsys, "report", "-o", str(report), "--lang", "en", "--unmasked")
     assert "Security alert report" in report.read_text(encoding="utf-8")
