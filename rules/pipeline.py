@@ -35,8 +35,10 @@ from govsoc.rules.mappings import alibaba as _alibaba
 from govsoc.rules.mappings import aws as _aws
 from govsoc.rules.mappings import devices as _devices
 from govsoc.rules.mappings import flows as _flows
+from govsoc.rules.mappings import huaweicloud as _huaweicloud
 from govsoc.rules.mappings import kubernetes as _kubernetes
 from govsoc.rules.mappings import linux as _linux
+from govsoc.rules.mappings import suricata as _suricata
 from govsoc.rules.mappings import web as _web
 from govsoc.rules.mappings import windows as _windows
 from govsoc.rules.mappings import zeek as _zeek
@@ -47,7 +49,8 @@ __all__ = ["FIELD_MAP", "SOURCES", "TABLE", "LogsourceIn", "SourceTable", "ecs_f
 #: Every log source govsoc collects, from all tables. Add a product family's table here.
 SOURCES: Final[tuple[LogSource, ...]] = (*_aws.SOURCES, *_kubernetes.SOURCES, *_linux.SOURCES, *_windows.SOURCES,
                                          *_web.SOURCES, *_devices.SOURCES, *_alibaba.SOURCES,
-                                         *_flows.SOURCES, *_zeek.SOURCES)
+                                         *_flows.SOURCES, *_zeek.SOURCES, *_suricata.SOURCES,
+                                         *_huaweicloud.SOURCES)
 
 #: SigmaHQ's generic field names -> ECS, for rules whose log source has no field table.
 FIELD_MAP: Final[dict[str, str]] = {

@@ -6,7 +6,13 @@ SigmaHQ's ``category: webserver`` rules name the W3C extended log fields. ``cs-u
 read as the whole request target (``url.original``), not only the part after ``?``: the rules use
 it so (``cs-uri-query|endswith: '/mgmt/tm/util/bash'``, ``|contains: '../../../etc/'``), and IIS,
 whose W3C names they are, is not collected. Keyword rules search the access line itself
-(``event.original``). Error logs (``nginx.error``, ``apache.error``) are not a webserver source.
+(``event.original``).
+
+Error logs are not ``category: webserver``: SigmaHQ's rules over them (Apache segmentation
+faults and threading errors, nginx core dumps: rules/web/product/) name the server as the
+service, ``service: apache`` and ``service: nginx``, without a product, and search the error
+line by keywords (``event.original``). Those two rows take the ``apache.error`` and
+``nginx.error`` events only; access lines stay with ``category: webserver``.
 """
 
 from __future__ import annotations
@@ -31,4 +37,6 @@ WEB_FIELDS: dict[str, str] = {
 SOURCES: tuple[LogSource, ...] = (
     LogSource(category="webserver", condition={"event.dataset": ["nginx.access", "apache.access"]},
               collector="nginx.access, apache.access", fields=WEB_FIELDS),
+    LogSource(service="apache", condition={"event.dataset": "apache.error"}, collector="apache.error"),
+    LogSource(service="nginx", condition={"event.dataset": "nginx.error"}, collector="nginx.error"),
 )
