@@ -114,10 +114,10 @@ class Daemon:
         self._stopping.set()
         with self._guard:
             children = list(self._children.values())
+        deadline = time.monotonic() + self.config.schedule.stop_grace
         for child in children:
             child.send_signal(signal.SIGINT)  # the CLI ends with "interrupted" (exit 130)
-        self.services.stop()
-        deadline = time.monotonic() + self.config.schedule.stop_grace
+        self.services.signal()
         for thread in list(self._running.values()):
             thread.join(max(0.0, deadline - time.monotonic()))
         with self._guard:
@@ -126,6 +126,7 @@ class Daemon:
             child.kill()
         for thread in list(self._running.values()):
             thread.join()
+        self.services.wait()
         self._save_daemon(running=False)
 
     # -- jobs --------------------------------------------------------------------------------

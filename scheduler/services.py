@@ -126,14 +126,16 @@ class Services:
         self.notice(f"service {service.name} ended ({service.last_error}); restarting in {delay:.0f} s "
                     f"({service.failures} in a row)")
 
-    def stop(self) -> None:
-        """Ask every service to stop and wait until each has: a receiver stores (or spools) what
-        it accepted before it ends, so it is never killed."""
+    def signal(self) -> None:
+        """Ask every running service to stop (no restarts from now on)."""
         self._stopping = True
-        running = [s for s in self.services if s.process is not None and s.process.poll() is None]
-        for service in running:
-            assert service.process is not None
-            service.process.send_signal(service.stop_signal)
-        for service in running:
-            assert service.process is not None
-            service.last_exit = service.process.wait()
+        for service in self.services:
+            if service.process is not None and service.process.poll() is None:
+                service.process.send_signal(service.stop_signal)
+
+    def wait(self) -> None:
+        """Wait until every service has stopped: a receiver stores (or spools) what it accepted
+        before it ends, so it is never killed."""
+        for service in self.services:
+            if service.process is not None:
+                service.last_exit = service.process.wait()
