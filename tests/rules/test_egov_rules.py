@@ -22,7 +22,9 @@ import pytest
 import yaml
 from sigma.correlations import SigmaCorrelationRule
 
+from govsoc.classification.tagging import ClassificationTagger
 from govsoc.collectors import ingest_file
+from govsoc.collectors.pipeline import IngestOptions, Pipeline
 from govsoc.core.inventory import Inventory
 from govsoc.rules import check_rules, detect, load_rules, rule_source_status
 from govsoc.rules.compliance import DJBH_CONTROLS, compliance_tags
@@ -143,6 +145,11 @@ def cloudtrail(name: str, source: str, error: str | None = None, **parameters: o
     return ((0, json.dumps(record)),)
 
 
+#: An nginx access line; the case's host name stands in the remote-user field (user.name).
+WEB = '{ip} - {host} [{webts}] "GET {target} HTTP/1.1" 200 512 "-" "Mozilla/5.0 (Windows NT 10.0; Win64; x64)"'
+#: A resident ID number that passes GB 11643 (region 110101, born 1990-03-07, check character 5)
+#: and the same with a wrong check character.
+CITIZEN_ID, CITIZEN_ID_WRONG = "110101199003077715", "110101199003077716"
 SSH_FAIL = "{h3ts} {host} sshd[4121]: Failed password for {user} from {ip} port 40022 ssh2"
 SSH_OK = "{h3ts} {host} sshd[4121]: Accepted password for {user} from {ip} port 40022 ssh2"
 SUDO = "{h3ts} {host} sudo:    admin : TTY=pts/0 ; PWD=/home/admin ; USER=root ; COMMAND={cmd}"
@@ -153,7 +160,7 @@ PAM_FAIL = ("{h3ts} {host} {program}[4122]: pam_unix({program}:auth): authentica
 def burst(template: str, count: int, every: int, **values: str) -> Lines:
     """``count`` copies of a line, ``every`` seconds apart."""
     return tuple((i * every, template.format_map({**values, "ts": "{ts}", "h3ts": "{h3ts}", "host": "{host}",
-                                                  "ip": "{ip}"})) for i in range(count))
+                                                  "ip": "{ip}", "webts": "{webts}"})) for i in range(count))
 
 
 def one(template: str, at: int = 0, **values: str) -> Lines:
@@ -376,6 +383,13 @@ ROWS = [
     Row("windows_logon_after_failure.yml", winlogon("4625", "zhangsan") + later(winlogon("4624", "zhangsan"), 60),
         {"reversed": winlogon("4624", "zhangsan") + later(winlogon("4625", "zhangsan"), 60),
          "other_user": winlogon("4625", "lisi") + later(winlogon("4624", "zhangsan"), 60)}),
+    # a valid resident ID in the query string (ingest-time classification's finding); the same number
+    # with a wrong check character, the ID in the path (no query string) and an order number are not
+    Row("egov_classification_personal_data_in_url_query.yml",
+        one(WEB, target=f"/api/rk/query?sfzh={CITIZEN_ID}&xm=%E5%BC%A0%E4%B8%89"),
+        {"wrong_check": one(WEB, target=f"/api/rk/query?sfzh={CITIZEN_ID_WRONG}&xm=%E5%BC%A0%E4%B8%89"),
+         "in_path": one(WEB, target=f"/api/rk/{CITIZEN_ID}/photo"),
+         "order": one(WEB, target="/api/order?ddh=20261122160000123456")}),
 ]
 #: Base rules that a correlation refers to: their own meaning is tested in a pass without it.
 BASES = {"huawei_login_failed.yml", "huawei_login_success.yml", "h3c_login_failed.yml", "remote_auth_failure.yml",
@@ -390,6 +404,7 @@ PARSERS: dict[str, str] = {
                      "alibaba_access_key_created.yml", "alibaba_console_login_without_mfa.yml"],
                     "alibaba.actiontrail"),
     "aws_security_group_open_to_world.yml": "aws.cloudtrail",
+    "egov_classification_personal_data_in_url_query.yml": "nginx.access",
     **dict.fromkeys(["windows_network_logon_failed.yml", "windows_logon_bruteforce.yml",
                      "windows_password_spraying.yml", "windows_network_logon_success.yml",
                      "windows_logon_after_failure.yml"], "windows.winlogbeat"),
@@ -428,7 +443,8 @@ def write_logs(folder: Path) -> tuple[dict[str, Path], dict[str, tuple[str, str]
                             .replace("__HOST__", host).replace("__IP__", ip))
                 else:
                     text = template.format(ts=local.strftime("%b %d %Y %H:%M:%S+08:00"),
-                                           h3ts=when.strftime("%b %d %H:%M:%S"), host=host, ip=ip)
+                                           h3ts=when.strftime("%b %d %H:%M:%S"), host=host, ip=ip,
+                                           webts=when.strftime("%d/%b/%Y:%H:%M:%S +0000"))
                 out.append(text + "\n")
     files = {parser: folder / f"{parser}.log" for parser in texts}
     for parser, lines in texts.items():
@@ -444,10 +460,12 @@ def test_pack_rules_fire_on_their_lines_only(kind: str, request: pytest.FixtureR
     files, owners = write_logs(tmp_path)
     (tmp_path / "inventory.yaml").write_text(INVENTORY, encoding="utf-8")
     inventory = Inventory.load(tmp_path / "inventory.yaml")
+    # as govsoc ingest does by default: ingest-time classification tags each event (egov_classification_* rules)
+    pipeline = Pipeline(store, data_dir=tmp_path / "state", inventory=inventory, enrichers=[ClassificationTagger()])
     for parser, log in files.items():
         lines = len(log.read_text(encoding="utf-8").splitlines())
-        summary = ingest_file(log, parser_id=parser, store=store, data_dir=tmp_path / "state", timezone="UTC",
-                              inventory=inventory)
+        summary = pipeline.ingest_file(log, IngestOptions(parser=parser, timezone="UTC"))
+        pipeline.drain()
         assert (summary.receipt.created, summary.parse_failures) == (lines, 0), parser
     cases: dict[str, set[tuple[str, str]]] = {key: {owner} for key, owner in owners.items()}
     traces = {trace: tmp_path / trace.replace("/", "-") for row in ROWS for trace in (row.pcaps or {}).values()}
@@ -521,7 +539,7 @@ def test_every_pack_rule_is_complete_tagged_collected_and_tested() -> None:
 
 def test_compliance_namespace_names_real_items() -> None:
     # every 等保 item the table lists is a level-3 general requirement (8.1.x.y) with an item letter
-    assert all(re.fullmatch(r"l3\.8\.1\.\d\.\d\.[a-f]", name) for name in DJBH_CONTROLS)
+    assert all(re.fullmatch(r"l3\.8\.1\.\d\.\d{1,2}\.[a-f]", name) for name in DJBH_CONTROLS)  # 8.1.4.11
     # the 密评 items the pack uses exist in crypto_eval's catalogue as written there
     assert {"gbt39786.l3.8.2.d", "gbt39786.l3.8.3.b"} <= catalogue_items()
     assert compliance_tags(["attack.t1110", "djbh.l3.8.1.4.1.b", "mipin.gbt39786.l3.8.3.b"]) == {
