@@ -77,6 +77,6 @@ class Day:
             with path.open("wb") as out:
                 for _when, data in items:
                     out.write(data + b"\n")
-            self.truth.records[name] = len(items)
+            self.truth.records[name] = self.truth.events[name] = len(items)
             written.append(path)
         return written

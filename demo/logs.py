@@ -31,11 +31,11 @@ def server_day(day: Day) -> None:
     city, rng = day.city, day.rng
     for system in city.systems:
         host = system.app_host
-        for _ in range(city.scale.busy):
+        for _ in range(max(4, city.scale.busy // 4)):
             when = day.any_time(8, 19)
             pid = rng.randrange(1000, 60000)
             port = rng.randrange(30000, 60000)
-            if rng.random() < 0.1:  # a mistyped password, then the right one
+            if rng.random() < 0.03:  # a mistyped password, then the right one
                 _auth(day, when - timedelta(seconds=9), host,
                       f"sshd[{pid}]: Failed password for ops from {city.bastion} port {port} ssh2")
             _auth(day, when, host, f"sshd[{pid}]: Accepted password for ops from {city.bastion} port {port} ssh2")

@@ -39,6 +39,7 @@ def traffic_day(day: Day) -> tuple[bytes, list[bytes]]:
     for when, _n, write in sorted(conversations, key=lambda c: (c[0], c[1])):
         write(pcap, when.timestamp())  # type: ignore[operator]
     day.truth.records[PCAP] = pcap.packets
+    day.truth.events[PCAP] = sum(getattr(write, "flows", 1) for _w, _n, write in conversations)
     datagrams = _netflow(day)
     day.truth.records[NETFLOW] = len(datagrams)
     return buffer.getvalue(), datagrams
@@ -65,10 +66,12 @@ def _plain(client: tuple[str, int], server: tuple[str, int], exchanges: list[tup
     return write
 
 
-def _dns(client: str, names: list[str], first_id: int) -> object:
+def _dns(client: str, names: list[str], first_id: int, first_port: int) -> object:
+    """Queries from one client, each from a port of its own (a flow each)."""
     def write(pcap: PcapWriter, when: float) -> None:
         for i, name in enumerate(names):
-            pcap.udp(when + i * 0.5, client, 40000 + i % 20000, RESOLVER, 53, dns_query(first_id + i, name, 16))
+            pcap.udp(when + i * 0.5, client, first_port + i, RESOLVER, 53, dns_query(first_id + i, name, 16))
+    write.flows = len(names)  # type: ignore[attr-defined]
     return write
 
 
@@ -81,8 +84,8 @@ def _pcap_background(day: Day, out: list[tuple[datetime, int, object]]) -> None:
         out.append((when, len(out), _tls(client, (city.portal_ip, 443), portal.domain, 0x0303, 0xC02F,
                                          rng.randbytes(32), rng.randrange(200, 4000))))
         if n % 4 == 0:
-            out.append((when, len(out), _dns(client[0], [f"{rng.choice(city.systems).code}.zwfw.example.gov.cn"],
-                                             rng.randrange(60000))))
+            name = f"{rng.choice(city.systems).code}.zwfw.example.gov.cn"
+            out.append((when, len(out), _dns(client[0], [name], rng.randrange(60000), rng.randrange(20000, 60000))))
 
 
 def _pcap_attacks(day: Day, out: list[tuple[datetime, int, object]]) -> None:
@@ -115,7 +118,7 @@ def _pcap_attacks(day: Day, out: list[tuple[datetime, int, object]]) -> None:
     client, start = rng.choice(city.agencies).host(246), day.at(2, 40, 0)
     chunks = [base64.b32encode(rng.randbytes(30)).decode().rstrip("=").lower() for _ in range(120)]
     names = [f"{c[:40]}.{c[40:]}.t.cdn-update-check.com" for c in chunks]
-    out.append((start, len(out), _dns(client, names, 1000)))
+    out.append((start, len(out), _dns(client, names, 1000, 40000)))
     day.plant(Attack(id="dns-tunnel", kind="exfiltration", title="DNS隧道(超长随机子域名TXT查询)", source=PCAP,
                      channel="pcap", start=start, records=len(names), ips=frozenset({client}),
                      rules=("dns_tunnel_long_queries.yml",)))
@@ -147,6 +150,7 @@ def _netflow(day: Day) -> list[bytes]:
                      channel="netflow", start=start, records=min(200, len(city.agencies)),
                      ips=frozenset({scanner}), rules=("netflow_horizontal_scan.yml",)))
     flows.sort(key=lambda f: f.end)
+    day.truth.events[NETFLOW] = len(flows)
     datagrams, sequences = [], [0, 0]  # v9 counts export packets, IPFIX data records (per exporter)
     for n, at in enumerate(range(0, len(flows), 24)):
         batch = flows[at:at + 24]

@@ -72,7 +72,10 @@ class GroundTruth:
 
     attacks: list[Attack] = field(default_factory=list)
     planted: list[PlantedData] = field(default_factory=list)
-    records: dict[str, int] = field(default_factory=dict)  # file -> records written (lines, packets' flows...)
+    records: dict[str, int] = field(default_factory=dict)  # file -> records written (lines, packets, datagrams)
+    #: file -> the events its collector stores: one a line; a flow per TCP connection or DNS
+    #: query of the pcap; a flow per NetFlow/IPFIX record.
+    events: dict[str, int] = field(default_factory=dict)
 
     def attack(self, ident: str) -> Attack:
         """The attack with this id."""
@@ -89,4 +92,4 @@ class GroundTruth:
     def to_dict(self) -> dict[str, Any]:
         """JSON form (ground_truth.json beside the day's files)."""
         return {"attacks": [a.to_dict() for a in self.attacks], "planted": [p.to_dict() for p in self.planted],
-                "records": dict(sorted(self.records.items()))}
+                "records": dict(sorted(self.records.items())), "events": dict(sorted(self.events.items()))}

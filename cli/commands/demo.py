@@ -1,45 +1,96 @@
-"""`govsoc demo`: the main job on the embedded default.
+"""`govsoc demo`: the main job on the embedded default store, on a whole synthetic city.
 
-For now the foundation's thin path: ingest an OpenSSH log (loghub's OpenSSH_2k sample by
-default), run the bundled Sigma rules (failed SSH logins and the brute-force correlation), and
-write the HTML report. The demo issue replaces it with a whole synthetic city network.
+Generates a day of a city's e-government network (govsoc.demo), runs it through every stage
+(files, syslog and NetFlow receivers on loopback, 密评 probes against servers started on
+loopback, detection, classification, reports) in a folder of its own, with a progress bar,
+and prints each planted attack beside the alerts it raised.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
+from rich.table import Table
+from rich.text import Text
 
-from govsoc.cli.commands.detect import echo_detection, run_detect
-from govsoc.cli.commands.ingest import run_ingest
-from govsoc.cli.commands.report import write_report
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
+from govsoc.cli.output import console, printable
 
-SAMPLE = Path("shared/corpus/loghub/OpenSSH/OpenSSH_2k.log")
 
+def _progress() -> tuple[object, object, object]:
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-def find_sample(start: Path) -> Path | None:
-    """The loghub OpenSSH sample in ``start`` or a parent folder's shared/ corpus."""
-    for folder in (start, *start.parents):
-        candidate = folder / SAMPLE
-        if candidate.is_file():
-            return candidate
-    return None
+    from govsoc.demo.run import PHASES
+
+    bar = Progress(TextColumn("{task.description}", markup=False), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                   TimeElapsedColumn(), console=Console(stderr=True), disable=not sys.stderr.isatty())
+    overall = bar.add_task("city demo", total=len(PHASES))
+    phase = bar.add_task(f"1/{len(PHASES)} {PHASES[0]}", total=None)
+    return bar, overall, phase
 
 
 @cli.command()
-@click.argument("log", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Report file to write.")
+@click.option("--folder", type=click.Path(file_okay=False, path_type=Path),
+              help="Where the city, its store and the reports go (default: <data dir>/demo; emptied first "
+                   "when it holds an earlier demo).")
+@click.option("--scale", type=click.Choice(["city", "small"]), default="city", show_default=True,
+              help="city: 300 agencies and 40 systems; small: 12 agencies and 8 systems.")
+@click.option("--seed", type=int, default=2026, show_default=True, help="The same seed gives the same city and day.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.pass_obj
-def demo(app: AppContext, log: Path | None, output: Path | None) -> None:
-    """Ingest an sshd log (default: loghub's OpenSSH_2k sample from ../shared/corpus), detect, report."""
-    log = log or find_sample(Path.cwd())
-    if log is None:
-        raise click.UsageError(f"no LOG given and no {SAMPLE} found above {Path.cwd()}")
-    click.echo(f"store: {app.store.kind} ({app.config.sqlite_path if app.store.kind == 'sqlite' else 'cluster'})")
-    for summary in run_ingest(app, (str(log),), "linux.auth").summaries:
-        click.echo(summary.line())
-    echo_detection(run_detect(app, (), True))
-    click.echo(f"report: {write_report(app, output, 'html', None, False)}")
+def demo(app: AppContext, folder: Path | None, scale: str, seed: int, lang: str) -> None:
+    """Run a whole city day through every stage and write the reports (under 2 minutes)."""
+    from rich.progress import Progress, TaskID
+
+    from govsoc.demo.run import PHASES, run_demo
+
+    target = folder or app.config.data_dir / "demo"
+    bar, overall, phase = _progress()
+    assert isinstance(bar, Progress) and isinstance(overall, int) and isinstance(phase, int)
+    current = {"at": 0}
+
+    def on_phase(name: str, detail: str) -> None:
+        current["at"] += 1
+        bar.advance(TaskID(overall))
+        bar.console.print(Text(printable(f"✓ {name}: {detail}")))
+        if current["at"] < len(PHASES):
+            bar.reset(TaskID(phase), total=None, description=f"{current['at'] + 1}/{len(PHASES)} "
+                                                             f"{PHASES[current['at']]}")
+
+    def on_step(n: int, total: int | None) -> None:
+        bar.update(TaskID(phase), total=total, advance=n)
+
+    with bar:
+        run = run_demo(target, seed=seed, scale=scale, lang=lang, on_phase=on_phase, on_step=on_step)
+    _print(run)
+
+
+def _print(run: object) -> None:
+    from govsoc.demo.run import DemoRun
+
+    assert isinstance(run, DemoRun) and run.score is not None
+    table = Table("attack", "kind", "records", "alerts (rule: count)", title="planted attacks → alerts")
+    for outcome in run.score.outcomes:
+        alerts = ", ".join(f"{rule}: {n}" for rule, n in sorted(outcome.rules.items()))
+        state = alerts or ("MISSED" if outcome.rule_in_pack else "— (no pack rule yet)")
+        table.add_row(Text(printable(outcome.attack.title)), outcome.attack.kind, str(outcome.attack.records),
+                      Text(printable(state), style="red" if outcome.rule_in_pack and not alerts else ""))
+    out = console()
+    out.print(table)
+    detected = sum(1 for o in run.score.outcomes if o.detected)
+    fps = sum(run.score.false_positives.values())
+    click.echo(f"{detected} of {len(run.score.outcomes)} attacks raised alerts; {len(run.score.missed)} missed by "
+               f"a rule written for them; {fps} alerts belong to no attack"
+               + (f" ({', '.join(f'{r}: {n}' for r, n in run.score.false_positives.items())})" if fps else ""))
+    for c in run.crypto:
+        if c["probed"]:
+            click.echo(printable(f"密评 {c['system']}: {c['total']} {c['verdict']}, {c['high_risk']} high-risk items"))
+    click.echo(f"{run.events} events; phases: "
+               + ", ".join(f"{p.name} {p.seconds:.1f}s" for p in run.phases) + f"; total {run.seconds:.1f}s")
+    for path in run.reports:
+        click.echo(f"report: {path}")
+    click.echo(f"explore: GOVSOC_CONFIG={run.folder / 'govsoc.yaml'} govsoc alerts")

@@ -134,13 +134,22 @@ def test_thin_path_from_the_command_line(capsys: pytest.CaptureFixture[str], cor
     assert "Security alert report" in report.read_text(encoding="utf-8")
 
 
-def test_demo_runs_the_thin_path_on_the_embedded_default(capsys: pytest.CaptureFixture[str], corpus: Path,
-                                                         home: Path) -> None:
-    code, out, err = run(capsys, "demo", str(corpus / "loghub/OpenSSH/OpenSSH_2k.log"))
+def test_demo_runs_a_small_city_on_the_embedded_default(capsys: pytest.CaptureFixture[str], home: Path) -> None:
+    code, out, err = run(capsys, "demo", "--scale", "small")
     assert code == 0, err
-    assert "store: sqlite" in out and "536 alerts" in out
-    assert (home / "events.db").is_file()
-    assert (home / "reports" / "alerts.html").is_file()
+    folder = home / "demo"  # its own folder under the data dir: the user's store is not touched
+    assert (folder / "govsoc.yaml").is_file() and (folder / "data" / "events.db").is_file()
+    assert not (home / "events.db").exists()
+    score = json.loads((folder / "reports" / "demo_score.json").read_text(encoding="utf-8"))
+    detected = sum(1 for a in score["attacks"] if a["detected"])
+    assert f"{detected} of {len(score['attacks'])} attacks raised alerts" in out
+    assert "report: " in out and "total " in out
+    code, out, err = run(capsys, "demo", "--scale", "small")  # a second run replaces the first
+    assert code == 0, err
+    (folder / "x").mkdir()
+    (folder / ".govsoc-demo").unlink()  # not a demo folder any more: refused, nothing removed
+    code, out, err = run(capsys, "demo", "--scale", "small")
+    assert code == 2 and "holds no earlier demo" in err and (folder / "x").is_dir()
 
 
 def test_config_shows_no_secret(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -153,10 +162,8 @@ def test_config_shows_no_secret(capsys: pytest.CaptureFixture[str], monkeypatch:
     assert "pa55word" not in out and "another-secret" not in out
 
 
-def test_demo_finds_the_shared_sample_and_retention_drops_old_days(
-        capsys: pytest.CaptureFixture[str], corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(Path(__file__).resolve().parents[2])  # the checkout, with ../shared beside it
-    code, out, err = run(capsys, "demo")
+def test_retention_drops_old_days(capsys: pytest.CaptureFixture[str], corpus: Path) -> None:
+    code, out, err = run(capsys, "ingest", "--parser", "linux.auth", str(corpus / "loghub/OpenSSH/OpenSSH_2k.log"))
     assert code == 0, err
     assert "OpenSSH_2k.log: 2000 records" in out
     code, out, _ = run(capsys, "retention", "--days", "36500")  # a century: the 2025 sample stays

@@ -1,5 +1,6 @@
-"""The demo city generator (govsoc.demo): the same seed gives the same bytes, every file is read
-by its collector without a failure and yields the records the ground truth says were written,
+"""The demo city generator (govsoc.demo): the same seed gives the same bytes, every log file is
+read by its collector without a failure and yields the records the ground truth says were written
+(the pcap and NetFlow are counted in test_run.py, through the receivers),
 attack addresses belong to their attack only, and the planted identity numbers are valid by
 GB 11643-1999's own example."""
 
@@ -57,9 +58,6 @@ def test_every_file_is_read_whole_by_its_collector(tmp_path: Path) -> None:
             summary = ingest_file(day.path(name), parser_id=parser, store=store, data_dir=tmp_path / "state",
                                   inventory=inventory, timezone="Asia/Shanghai", year=day.day.year)
             assert (summary.receipt.created, summary.parse_failures) == (day.truth.records[name], 0), name
-        pcap = ingest_file(day.path("traffic/yzw_border.pcap"), parser_id="network.pcap", store=store,
-                           data_dir=tmp_path / "state")
-        assert pcap.parse_failures == 0 and pcap.receipt.created > 0
     finally:
         store.close()
     assert len(list(read_datagrams(day.path("traffic/netflow.dat")))) == day.truth.records["traffic/netflow.dat"]
