@@ -17,16 +17,13 @@ WAF writes them (``10.50.109.90:31003/api/v1/data``): ``url.original``, with ``u
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from govsoc.collectors.base import ParseContext, RawRecord, parsers
-from govsoc.collectors.devices.device_event import device_event
-from govsoc.collectors.devices.envelope import read_envelope
+from govsoc.collectors.base import ParseContext, parsers
+from govsoc.collectors.devices.device_parser import DeviceParser
 from govsoc.collectors.web.request import url_fields
 from govsoc.core.errors import ParseError
-from govsoc.core.event import Event
 
 __all__ = ["KEYS", "DbappWafParser"]
 
@@ -57,26 +54,20 @@ _PAIR = re.compile(f"({_KEY})/(.*)", re.DOTALL)
 
 
 @parsers.register("dbappsecurity.waf")
-class DbappWafParser:
+class DbappWafParser(DeviceParser):
     """DBAppSecurity WAF ``DBAppWAF:`` alerts."""
 
     dataset = "dbappsecurity.waf"
+    MARKER = _TAG
+    EXPECTED = "not a DBAppSecurity WAF line (expected 'host DBAppWAF: key/value,...')"
 
-    def __init__(self) -> None:
-        self._times: dict[str, datetime] = {}
-
-    def parse(self, record: RawRecord, context: ParseContext) -> Iterator[Event]:
-        """One alert per line; raises ParseError when the line has no ``DBAppWAF:`` tag."""
-        text = record.text().rstrip("\r\n\x00")
-        envelope = read_envelope(text, context, self._times)
-        tag = _TAG.search(text, envelope.end)
-        if tag is None:
-            raise ParseError("not a DBAppSecurity WAF line (expected 'host DBAppWAF: key/value,...')")
+    def body(self, text: str, tag: re.Match[str], context: ParseContext) -> tuple[dict[str, Any], datetime | None]:
+        """The ``key/value,`` pairs after the tag; the time is their 发生时间 / happentime."""
         fields: dict[str, Any] = {"event.kind": "alert", "event.category": ["web", "intrusion_detection"],
                                   "event.type": ["info"], "event.action": "web-attack-detected",
                                   "observer.vendor": "DBAppSecurity", "observer.product": "WAF",
                                   "observer.type": "waf", "observer.name": tag[1]}
-        when = envelope.timestamp
+        when: datetime | None = None
         for part in _SPLIT.split(text[tag.end():]):
             pair = _PAIR.match(part)
             if pair is None:
@@ -102,8 +93,7 @@ class DbappWafParser:
             else:
                 fields[target] = value
         _verdict(fields)
-        yield device_event(record, context, dataset=self.dataset, text=text, fields=fields,
-                           priority=envelope.priority, timestamp=when)
+        return fields, when
 
 
 def _verdict(fields: dict[str, Any]) -> None:

@@ -16,16 +16,13 @@ GB18030). Vendor header fields: ``h3c.module``, ``h3c.severity``, ``h3c.digest``
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
-from govsoc.collectors.base import ParseContext, RawRecord, parsers
-from govsoc.collectors.devices.device_event import device_event
-from govsoc.collectors.devices.infocenter import read_infocenter
+from govsoc.collectors.base import parsers
+from govsoc.collectors.devices.device_parser import InfoCenterParser
+from govsoc.collectors.devices.infocenter import InfoCenterLine
 from govsoc.collectors.devices.network_fields import protocol_fields
 from govsoc.collectors.syslog.line import SEVERITIES
-from govsoc.core.event import Event
 
 __all__ = ["EVENTS", "FIELD_IDS", "MESSAGES", "H3cParser"]
 
@@ -74,18 +71,14 @@ _SNAKE = re.compile(r"[^a-z0-9]+")
 
 
 @parsers.register("h3c")
-class H3cParser:
+class H3cParser(InfoCenterParser):
     """H3C Comware and SecPath information-center lines."""
 
     dataset = "h3c.comware"
+    VENDOR = "h3c"
 
-    def __init__(self) -> None:
-        self._times: dict[str, datetime] = {}
-
-    def parse(self, record: RawRecord, context: ParseContext) -> Iterator[Event]:
-        """One event per line; raises ParseError when the line has no information-center marker."""
-        text = record.text().rstrip("\r\n\x00")
-        line = read_infocenter(text, context, self._times)
+    def body(self, line: InfoCenterLine) -> tuple[str, dict[str, Any]]:
+        """The product (comware or secpath, by the module) and the fields."""
         module = line.module.upper()
         known = EVENTS.get(module)
         product = known[0] if known else "comware"
@@ -112,8 +105,7 @@ class H3cParser:
             _refine(module, fields)
         elif not _sentence(description, fields) and not known:
             fields["event.action"] = _SNAKE.sub("-", line.brief.lower()).strip("-")
-        yield device_event(record, context, dataset=f"h3c.{product}", text=text, fields=fields,
-                           priority=line.priority, timestamp=line.timestamp)
+        return product, fields
 
 
 def _pairs(description: str, fields: dict[str, Any]) -> bool:

@@ -13,16 +13,13 @@ often end with ``\\n\\0`` (the two characters or the bytes): both are stripped.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from govsoc.collectors.base import ParseContext, RawRecord, parsers
-from govsoc.collectors.devices.device_event import device_event
-from govsoc.collectors.devices.envelope import read_envelope
+from govsoc.collectors.base import ParseContext, parsers
+from govsoc.collectors.devices.device_parser import DeviceParser
 from govsoc.collectors.devices.network_fields import protocol_fields
-from govsoc.core.errors import ParseError
-from govsoc.core.event import Event, format_timestamp
+from govsoc.core.event import format_timestamp
 
 __all__ = ["ADMIN", "ITEMS", "HillstoneParser"]
 
@@ -74,23 +71,21 @@ _ESCAPED_ENDS = ("\\n", "\\0", "\\000", "\\u0000")
 
 
 @parsers.register("hillstone.stoneos")
-class HillstoneParser:
+class HillstoneParser(DeviceParser):
     """Hillstone StoneOS syslog lines."""
 
     dataset = "hillstone.stoneos"
+    MARKER = _HEADER
+    EXPECTED = "not a Hillstone line (expected 'SERIAL(VSYS) MSGID CLASS@MODULE: text')"
 
-    def __init__(self) -> None:
-        self._times: dict[str, datetime] = {}
-
-    def parse(self, record: RawRecord, context: ParseContext) -> Iterator[Event]:
-        """One event per line; raises ParseError when the line has no ``SERIAL(VSYS) MSGID CLASS@MODULE:``."""
-        text = record.text().rstrip("\r\n\x00")
+    def clean(self, text: str) -> str:
+        """Without the ``\\n\\u0000`` some relays write for the trailers as text."""
         if text.endswith(_ESCAPED_ENDS):  # a $-anchored substitution would scan the whole line
             text = _ESCAPED_END.sub("", text).rstrip()
-        envelope = read_envelope(text, context, self._times)
-        header = _HEADER.search(text, envelope.end)
-        if header is None:
-            raise ParseError("not a Hillstone line (expected 'SERIAL(VSYS) MSGID CLASS@MODULE: text')")
+        return text
+
+    def body(self, text: str, header: re.Match[str], context: ParseContext) -> tuple[dict[str, Any], datetime | None]:
+        """The fields of a FLOW, MGMT or other module's message."""
         serial, vsys, msgid, klass, module = header.groups()
         body = text[header.end():].strip()
         fields: dict[str, Any] = {"message": body, "observer.vendor": "Hillstone", "observer.product": "StoneOS",
@@ -103,8 +98,7 @@ class HillstoneParser:
             _admin(body, fields)
         else:
             fields["event.action"] = f"{klass}-{module}".lower()
-        yield device_event(record, context, dataset=self.dataset, text=text, fields=fields,
-                           priority=envelope.priority, timestamp=envelope.timestamp)
+        return fields, None
 
 
 def _flow(body: str, context: ParseContext, fields: dict[str, Any]) -> None:

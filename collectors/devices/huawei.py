@@ -17,16 +17,15 @@ authentication``), commands and saves (``configuration``), policy hits and sessi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from govsoc.collectors.base import ParseContext, RawRecord, parsers
-from govsoc.collectors.devices.device_event import device_event
-from govsoc.collectors.devices.infocenter import read_infocenter
+from govsoc.collectors.base import parsers
+from govsoc.collectors.devices.device_parser import InfoCenterParser
+from govsoc.collectors.devices.infocenter import InfoCenterLine
 from govsoc.collectors.devices.network_fields import protocol_fields
 from govsoc.collectors.syslog.line import SEVERITIES
-from govsoc.core.event import Event, format_timestamp
+from govsoc.core.event import format_timestamp
 
 __all__ = ["EVENTS", "KEYS", "HuaweiParser"]
 
@@ -87,18 +86,14 @@ _FIREWALL_MODULES = frozenset({"POLICY", "SECLOG", "IPS", "AV", "URL", "SECURITY
 
 
 @parsers.register("huawei")
-class HuaweiParser:
+class HuaweiParser(InfoCenterParser):
     """Huawei VRP and USG information-center lines."""
 
     dataset = "huawei.vrp"
+    VENDOR = "huawei"
 
-    def __init__(self) -> None:
-        self._times: dict[str, datetime] = {}
-
-    def parse(self, record: RawRecord, context: ParseContext) -> Iterator[Event]:
-        """One event per line; raises ParseError when the line has no information-center marker."""
-        text = record.text().rstrip("\r\n\x00")
-        line = read_infocenter(text, context, self._times)
+    def body(self, line: InfoCenterLine) -> tuple[str, dict[str, Any]]:
+        """The product (vrp or usg, by the message) and the fields."""
         known = EVENTS.get((line.module.upper(), line.brief.upper())) or EVENTS.get((line.module.upper(), "*"))
         product = known[0] if known else ("usg" if line.module.upper() in _FIREWALL_MODULES else "vrp")
         description = line.description
@@ -129,8 +124,7 @@ class HuaweiParser:
                 _verdict(fields)
         else:
             fields["event.action"] = _SNAKE.sub("-", line.brief.lower()).strip("-")
-        yield device_event(record, context, dataset=f"huawei.{product}", text=text, fields=fields,
-                           priority=line.priority, timestamp=line.timestamp)
+        return product, fields
 
 
 def _pairs(description: str, product: str, fields: dict[str, Any]) -> None:

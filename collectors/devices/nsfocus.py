@@ -12,15 +12,12 @@ else ``[allowed]``; ``danger_degree`` is kept in ``nsfocus.danger_degree`` and a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from govsoc.collectors.base import ParseContext, RawRecord, parsers
-from govsoc.collectors.devices.device_event import device_event
-from govsoc.collectors.devices.envelope import read_envelope
+from govsoc.collectors.base import ParseContext, parsers
+from govsoc.collectors.devices.device_parser import DeviceParser
 from govsoc.core.errors import ParseError
-from govsoc.core.event import Event
 
 __all__ = ["KEYS", "NsfocusParser"]
 
@@ -31,21 +28,19 @@ _EVENT = re.compile(r"\[(\d+)\](.*)", re.DOTALL)
 
 
 @parsers.register("nsfocus.ips")
-class NsfocusParser:
+class NsfocusParser(DeviceParser):
     """NSFOCUS NIPS / NIDS ``time:...;danger_degree:...`` alerts."""
 
     dataset = "nsfocus.ips"
+    MARKER = _START
+    EXPECTED = "not an NSFOCUS alert (expected 'time:YYYY-MM-DD hh:mm:ss;danger_degree:...')"
 
-    def __init__(self) -> None:
-        self._times: dict[str, datetime] = {}
+    def accepts(self, text: str) -> bool:
+        """Only an alert (it rates its danger)."""
+        return "danger_degree:" in text
 
-    def parse(self, record: RawRecord, context: ParseContext) -> Iterator[Event]:
-        """One alert per line; raises ParseError when the line has no ``time:...;`` pairs."""
-        text = record.text().rstrip("\r\n\x00")
-        envelope = read_envelope(text, context, self._times)
-        start = _START.search(text, envelope.end)
-        if start is None or "danger_degree:" not in text:
-            raise ParseError("not an NSFOCUS alert (expected 'time:YYYY-MM-DD hh:mm:ss;danger_degree:...')")
+    def body(self, text: str, start: re.Match[str], context: ParseContext) -> tuple[dict[str, Any], datetime | None]:
+        """The ``key:value;`` pairs from ``time:`` on; the time is theirs."""
         try:
             when = datetime.fromisoformat(start[1]).replace(tzinfo=context.timezone)
         except ValueError:
@@ -72,5 +67,4 @@ class NsfocusParser:
                 fields.setdefault(KEYS.get(key) or f"nsfocus.{key}", value)
         if fields.get("rule.id") is None:
             fields.pop("rule.id", None)
-        yield device_event(record, context, dataset=self.dataset, text=text, fields=fields,
-                           priority=envelope.priority, timestamp=when)
+        return fields, when

@@ -16,16 +16,12 @@ anti-virus (``malware``), web access (``web``), user authentication and SSL VPN
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from govsoc.collectors.base import ParseContext, RawRecord, parsers
-from govsoc.collectors.devices.device_event import device_event
-from govsoc.collectors.devices.envelope import read_envelope
+from govsoc.collectors.base import ParseContext, parsers
+from govsoc.collectors.devices.device_parser import DeviceParser
 from govsoc.collectors.devices.network_fields import protocol_fields
-from govsoc.core.errors import ParseError
-from govsoc.core.event import Event
 
 __all__ = ["KEYS", "LOG_TYPES", "SangforParser"]
 
@@ -75,21 +71,20 @@ _KILO = ("source.bytes", "destination.bytes", "network.bytes")
 
 
 @parsers.register("sangfor.af")
-class SangforParser:
+class SangforParser(DeviceParser):
     """Sangfor AF ``fwlog`` and ``nat`` lines."""
 
     dataset = "sangfor.af"
+    MARKER = _HEADER
+    ANCHORED = True
+    EXPECTED = "not a Sangfor AF line (expected 'host fwlog: 日志类型:...')"
 
-    def __init__(self) -> None:
-        self._times: dict[str, datetime] = {}
+    def accepts(self, text: str) -> bool:
+        """Only a line with a log type (日志类型, or type: in English firmware)."""
+        return "日志类型" in text or "type:" in text
 
-    def parse(self, record: RawRecord, context: ParseContext) -> Iterator[Event]:
-        """One event per line; raises ParseError when the line is no ``fwlog:`` line."""
-        text = record.text().rstrip("\r\n\x00")
-        envelope = read_envelope(text, context, self._times)
-        header = _HEADER.match(text, envelope.end)
-        if header is None or "日志类型" not in text and "type:" not in text:
-            raise ParseError("not a Sangfor AF line (expected 'host fwlog: 日志类型:...')")
+    def body(self, text: str, header: re.Match[str], context: ParseContext) -> tuple[dict[str, Any], datetime | None]:
+        """The key/value pairs after ``host fwlog:``."""
         body = text[header.end():]
         fields: dict[str, Any] = {"message": body, "observer.vendor": "Sangfor", "observer.product": "AF",
                                   "observer.type": "firewall", "observer.name": header[1],
@@ -107,8 +102,7 @@ class SangforParser:
             else:
                 fields.setdefault(target, value)
         _classify(fields)
-        yield device_event(record, context, dataset=self.dataset, text=text, fields=fields,
-                           priority=envelope.priority, timestamp=envelope.timestamp)
+        return fields, None
 
 
 def _classify(fields: dict[str, Any]) -> None:

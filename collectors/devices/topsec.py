@@ -15,16 +15,13 @@ MAC addresses get ECS's ``AA-BB-CC-DD-EE-FF`` form. Device names (``fw=``) may b
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from govsoc.collectors.base import ParseContext, RawRecord, parsers
-from govsoc.collectors.devices.device_event import device_event
-from govsoc.collectors.devices.envelope import read_envelope
+from govsoc.collectors.base import ParseContext, parsers
+from govsoc.collectors.devices.device_parser import DeviceParser
 from govsoc.collectors.devices.network_fields import protocol_fields
 from govsoc.core.errors import ParseError
-from govsoc.core.event import Event
 
 __all__ = ["KEYS", "TYPES", "TopsecParser"]
 
@@ -54,26 +51,20 @@ _OPERATIONS = {"login": ("start", "logged-in"), "logout": ("end", "logged-out"),
 
 
 @parsers.register("topsec.tos")
-class TopsecParser:
+class TopsecParser(DeviceParser):
     """Topsec TOS / NGTOS ``id=tos`` lines."""
 
     dataset = "topsec.tos"
+    MARKER = _START
+    EXPECTED = "not a Topsec line (expected 'id=tos time=\"...\" fw=... type=...')"
 
-    def __init__(self) -> None:
-        self._times: dict[str, datetime] = {}
-
-    def parse(self, record: RawRecord, context: ParseContext) -> Iterator[Event]:
-        """One event per line; raises ParseError when the line has no ``id=... time="..."``."""
-        text = record.text().rstrip("\r\n\x00")
-        envelope = read_envelope(text, context, self._times)
-        start = _START.search(text, envelope.end)
-        if start is None:
-            raise ParseError("not a Topsec line (expected 'id=tos time=\"...\" fw=... type=...')")
+    def body(self, text: str, start: re.Match[str], context: ParseContext) -> tuple[dict[str, Any], datetime | None]:
+        """The key=value pairs from ``id=`` on; the time is their ``time=``."""
         pairs = {key: value[1:-1] if value.startswith('"') and value.endswith('"') and len(value) > 1 else value
                  for key, value in _PAIR.findall(text, start.end() - 3)}
         stamp = pairs.get("time", "")
         try:
-            when = datetime.fromisoformat(stamp).replace(tzinfo=context.timezone) if stamp else envelope.timestamp
+            when = datetime.fromisoformat(stamp).replace(tzinfo=context.timezone) if stamp else None
         except ValueError:
             raise ParseError(f"time={stamp!r} is not 'YYYY-MM-DD hh:mm:ss'") from None
         fields: dict[str, Any] = {"observer.vendor": "Topsec", "observer.product": pairs.get("id", "tos").upper(),
@@ -91,8 +82,7 @@ class TopsecParser:
             else:
                 fields[f"topsec.{key}"] = value
         _classify(pairs, text[start.end():], fields)
-        yield device_event(record, context, dataset=self.dataset, text=text, fields=fields,
-                           priority=envelope.priority, timestamp=when)
+        return fields, when
 
 
 def _classify(pairs: dict[str, str], body: str, fields: dict[str, Any]) -> None:
