@@ -36,12 +36,14 @@ COMMANDS: dict[str, str] = {
     "detect": "govsoc.cli.commands.detect",
     "events": "govsoc.cli.commands.query",
     "ingest": "govsoc.cli.commands.ingest",
+    "keys": "govsoc.cli.commands.keys",
     "listen": "govsoc.cli.commands.listen",
     "report": "govsoc.cli.commands.report",
     "retention": "govsoc.cli.commands.retention",
     "rules": "govsoc.cli.commands.rules",
     "run": "govsoc.cli.commands.run",
     "status": "govsoc.cli.commands.status",
+    "verify": "govsoc.cli.commands.verify",
 }
 
 

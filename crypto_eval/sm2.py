@@ -9,9 +9,10 @@ self-tests, never for protecting keys.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from functools import cache
+
+from cryptography.hazmat.primitives import hashes
 
 __all__ = ["P", "A", "B", "N", "G", "DEFAULT_ID", "Point", "add", "multiply", "public_key", "generate_private_key",
            "encode_point", "decode_point", "user_hash", "message_digest", "verify"]
@@ -148,7 +149,11 @@ def decode_point(data: bytes) -> tuple[int, int]:
 
 
 def _sm3(data: bytes) -> bytes:
-    return hashlib.new("sm3", data).digest()
+    # cryptography's SM3 (its wheels bundle an OpenSSL with SM3): hashlib has "sm3" only where the
+    # system OpenSSL was built with it, which some distributions' builds are not
+    digest = hashes.Hash(hashes.SM3())
+    digest.update(data)
+    return digest.finalize()
 
 
 def user_hash(public: tuple[int, int], user_id: bytes = DEFAULT_ID) -> bytes:

@@ -1,0 +1,72 @@
+"""`govsoc keys`: the administrator's report-signing key (SM2, reports/signing.py).
+
+``govsoc keys init`` creates it under ``<data dir>/keys/`` (private key 0600 in a 0700 folder,
+never printed; ``--force`` replaces an existing one and keeps its public key trusted);
+``govsoc keys show`` prints the public key, its id and the signer; ``govsoc keys sign FILE...``
+signs report files by hand (reports are signed when written once a key exists).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from govsoc.cli.context import AppContext
+from govsoc.cli.main import cli
+from govsoc.cli.terminal import printable
+from govsoc.core.errors import ConfigError
+
+
+def key_folder(app: AppContext) -> Path:
+    """Where the signing key lives: ``<data dir>/keys``."""
+    from govsoc.reports.signing import key_folder as under
+
+    return under(app.config.data_dir)
+
+
+@cli.group()
+def keys() -> None:
+    """The SM2 key that signs reports: `keys init`, `keys show`, `keys sign FILE...`."""
+
+
+@keys.command("init")
+@click.option("--signer", help="Name recorded in every signature (default: user@host).")
+@click.option("--force", is_flag=True, help="Replace an existing key (its public key stays trusted).")
+@click.pass_obj
+def init(app: AppContext, signer: str | None, force: bool) -> None:
+    """Create the report-signing key (SM2, GB/T 32918)."""
+    from govsoc.reports.signing import PUBLIC_FILE, init_key
+
+    folder = key_folder(app)
+    key = init_key(folder, signer=signer, force=force)
+    click.echo(f"report-signing key created: key id {key.key_id}, signer {printable(key.signer)}")
+    click.echo(f"public key: {printable(str(folder / PUBLIC_FILE))} (give it to whoever verifies reports)")
+
+
+@keys.command("show")
+@click.pass_obj
+def show(app: AppContext) -> None:
+    """Print the public key, its id and the signer (never the private key)."""
+    from govsoc.reports.signing import PUBLIC_FILE, load_key
+
+    folder = key_folder(app)
+    key = load_key(folder)
+    if key is None:
+        raise ConfigError(f"no report-signing key in {folder}: run govsoc keys init")
+    click.echo(f"key id {key.key_id}\nsigner {printable(key.signer)}")
+    click.echo((folder / PUBLIC_FILE).read_text(encoding="ascii"), nl=False)
+
+
+@keys.command("sign")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+def sign(app: AppContext, files: tuple[Path, ...]) -> None:
+    """Write FILE.sig beside each file: its SM3 digest and SM2 signature."""
+    from govsoc.reports.signing import load_key, sign_file
+
+    key = load_key(key_folder(app))
+    if key is None:
+        raise ConfigError(f"no report-signing key in {key_folder(app)}: run govsoc keys init")
+    for path in files:
+        click.echo(f"signed {printable(str(path))} -> {printable(str(sign_file(path, key)))}")

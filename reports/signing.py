@@ -1,0 +1,379 @@
+"""Report integrity (issue 18): an SM3 digest and an SM2 signature of every report file, in a
+detached JSON signature file beside it, made with the administrator's key and checked against
+trusted public keys.
+
+Algorithms: SM3 (GB/T 32905) through ``cryptography`` (a core dependency; its wheels bundle an
+OpenSSL with SM3); SM2 signatures (GB/T 32918.2, user ID "1234567812345678" per GM/T 0009, the
+signature DER-encoded as GM/T 0009 SEQUENCE{r, s}) through **gmssl** (pure Python, a core
+dependency so that a plain ``pip install .`` signs), with Z_A, key generation and public keys from
+crypto_eval.sm2. Key files are the PKCS#8 / SubjectPublicKeyInfo PEM that OpenSSL 3 writes for SM2
+(``openssl genpkey -algorithm SM2``), so OpenSSL reads ours and we read its.
+
+What is signed is not only the file: the signature covers the canonical JSON of every field of
+the signature file but the signature itself (format, file name, size, SM3 digest, signer, time,
+public key, user ID). So a changed report (digest), a changed signature file (any field, or the
+signature) and a signature by a key that is not trusted each fail ``verify_report`` with their
+own message. The private key is never printed; it is written 0600 in a 0700 folder and not
+encrypted (as an sshd host key: whoever can read the data directory as its owner can sign).
+
+    <data dir>/keys/report-signing.key      PKCS#8 PEM, 0600
+    <data dir>/keys/report-signing.pub      SubjectPublicKeyInfo PEM (trusted by default)
+    <data dir>/keys/report-signing.json     signer name, key id, creation time
+    <data dir>/keys/trusted/*.pub           further trusted keys (a replaced key's public half)
+    report.html.sig                         the signature file of report.html
+"""
+
+from __future__ import annotations
+
+import base64
+import getpass
+import json
+import os
+import socket
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes
+
+from govsoc.core.errors import ConfigError, ReportError
+from govsoc.crypto_eval import kat, sm2
+
+__all__ = ["SigningKey", "Verification", "init_key", "load_key", "sign_report", "sign_file", "verify_report",
+           "read_public_key", "trusted_keys", "signature_path", "key_id", "sm3_hex", "KEY_FILE", "PUBLIC_FILE",
+           "SIGNATURE_SUFFIX", "FORMAT", "key_folder"]
+
+KEY_FILE, PUBLIC_FILE, META_FILE = "report-signing.key", "report-signing.pub", "report-signing.json"
+SIGNATURE_SUFFIX = ".sig"
+FORMAT = "govsoc-report-signature/1"
+ALGORITHM = "SM2-with-SM3"
+_FIELDS = ("format", "file", "size", "digest_algorithm", "digest", "algorithm", "user_id", "public_key", "key_id",
+           "signer", "time", "signature")
+_OID_EC_PUBLIC_KEY = bytes.fromhex("06072a8648ce3d0201")  # 1.2.840.10045.2.1
+_OID_SM2 = bytes.fromhex("06082a811ccf5501822d")           # 1.2.156.10197.1.301
+
+
+def sm3_hex(data: bytes) -> str:
+    """SM3 of ``data`` as hex (OpenSSL's SM3 through cryptography)."""
+    digest = hashes.Hash(hashes.SM3())
+    digest.update(data)
+    return digest.finalize().hex()
+
+
+def key_id(public: tuple[int, int]) -> str:
+    """A short name of a public key: the first 16 bytes of SM3 over 04 ‖ X ‖ Y, in hex."""
+    return sm3_hex(sm2.encode_point(public))[:32]
+
+
+# --- DER, as far as PKCS#8, SubjectPublicKeyInfo and GM/T 0009 signatures need it ----------------------
+
+def _tlv(tag: int, body: bytes) -> bytes:
+    n = len(body)
+    width = (n.bit_length() + 7) // 8
+    size = bytes([n]) if n < 0x80 else bytes([0x80 | width]) + n.to_bytes(width, "big")
+    return bytes([tag]) + size + body
+
+
+def _int(value: int) -> bytes:
+    return _tlv(0x02, value.to_bytes(value.bit_length() // 8 + 1, "big"))
+
+
+def _read(der: bytes, pos: int = 0) -> tuple[int, bytes, int]:
+    """(tag, body, position after) of the element at ``pos``; ValueError when truncated."""
+    if pos + 2 > len(der):
+        raise ValueError("truncated DER")
+    tag, first = der[pos], der[pos + 1]
+    pos += 2
+    if first & 0x80:
+        count = first & 0x7F
+        if count == 0 or count > 4 or pos + count > len(der):
+            raise ValueError("bad DER length")
+        length, pos = int.from_bytes(der[pos:pos + count], "big"), pos + count
+    else:
+        length = first
+    if pos + length > len(der):
+        raise ValueError("truncated DER")
+    return tag, der[pos:pos + length], pos + length
+
+
+def _children(body: bytes) -> list[tuple[int, bytes]]:
+    out, pos = [], 0
+    while pos < len(body):
+        tag, value, pos = _read(body, pos)
+        out.append((tag, value))
+    return out
+
+
+def _der_signature(raw: bytes) -> bytes:
+    return _tlv(0x30, _int(int.from_bytes(raw[:32], "big")) + _int(int.from_bytes(raw[32:], "big")))
+
+
+def _raw_signature(der: bytes) -> bytes:
+    tag, body, end = _read(der)
+    parts = _children(body) if tag == 0x30 and end == len(der) else []
+    if len(parts) != 2 or any(t != 0x02 or not v or v[0] & 0x80 for t, v in parts):
+        raise ValueError("not a GM/T 0009 SM2 signature (SEQUENCE of two INTEGERs)")
+    r, s = (int.from_bytes(v, "big") for _, v in parts)
+    if not (0 < r < sm2.N and 0 < s < sm2.N):
+        raise ValueError("signature values out of range")
+    return r.to_bytes(32, "big") + s.to_bytes(32, "big")
+
+
+def _pem(label: str, der: bytes) -> str:
+    text = base64.encodebytes(der).decode("ascii").replace("\n", "")
+    lines = [text[i:i + 64] for i in range(0, len(text), 64)]
+    return f"-----BEGIN {label}-----\n" + "\n".join(lines) + f"\n-----END {label}-----\n"
+
+
+def _unpem(text: str, label: str) -> bytes:
+    begin, end = f"-----BEGIN {label}-----", f"-----END {label}-----"
+    if begin not in text or end not in text:
+        raise ValueError(f"no {label} PEM block")
+    return base64.b64decode("".join(text.split(begin, 1)[1].split(end, 1)[0].split()), validate=True)
+
+
+def _spki(public: tuple[int, int]) -> bytes:
+    algorithm = _tlv(0x30, _OID_EC_PUBLIC_KEY + _OID_SM2)
+    return _tlv(0x30, algorithm + _tlv(0x03, b"\x00" + sm2.encode_point(public)))
+
+
+def _pkcs8(d: int, public: tuple[int, int]) -> bytes:
+    ec_key = _tlv(0x30, _int(1) + _tlv(0x04, d.to_bytes(32, "big"))
+                  + _tlv(0xA1, _tlv(0x03, b"\x00" + sm2.encode_point(public))))
+    return _tlv(0x30, _int(0) + _tlv(0x30, _OID_EC_PUBLIC_KEY + _OID_SM2) + _tlv(0x04, ec_key))
+
+
+def _algorithm_is_sm2(body: bytes) -> bool:
+    return body == _OID_EC_PUBLIC_KEY + _OID_SM2
+
+
+def read_public_key(text: str) -> tuple[int, int]:
+    """The SM2 point of a SubjectPublicKeyInfo PEM (ValueError when it is not an SM2 key)."""
+    tag, body, _ = _read(_unpem(text, "PUBLIC KEY"))
+    parts = _children(body) if tag == 0x30 else []
+    if len(parts) != 2 or parts[0][0] != 0x30 or not _algorithm_is_sm2(parts[0][1]) or parts[1][0] != 0x03:
+        raise ValueError("not an SM2 public key")
+    return sm2.decode_point(parts[1][1][1:])
+
+
+def _read_private_key(text: str) -> int:
+    tag, body, _ = _read(_unpem(text, "PRIVATE KEY"))
+    parts = _children(body) if tag == 0x30 else []
+    if len(parts) != 3 or parts[1][0] != 0x30 or not _algorithm_is_sm2(parts[1][1]) or parts[2][0] != 0x04:
+        raise ValueError("not an unencrypted SM2 PKCS#8 private key")
+    _, ec_body, _ = _read(parts[2][1])
+    fields = _children(ec_body)
+    if len(fields) < 2 or fields[1][0] != 0x04:
+        raise ValueError("not an SM2 ECPrivateKey")
+    d = int.from_bytes(fields[1][1], "big")
+    if not 0 < d < sm2.N - 1:
+        raise ValueError("SM2 private key out of range")
+    return d
+
+
+# --- keys ---------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SigningKey:
+    """The administrator's report-signing key (the private scalar stays out of every repr)."""
+
+    folder: Path
+    public: tuple[int, int]
+    signer: str
+    _d: int = 0
+
+    def __repr__(self) -> str:
+        return f"SigningKey(folder={str(self.folder)!r}, key_id={self.key_id!r}, signer={self.signer!r})"
+
+    @property
+    def key_id(self) -> str:
+        """The public key's short name."""
+        return key_id(self.public)
+
+    def sign(self, message: bytes) -> bytes:
+        """The GM/T 0009 DER SM2 signature of ``message`` (Z_A with the default user ID)."""
+        return _der_signature(kat.sm2_sign(self._d, message, user_id=sm2.DEFAULT_ID))
+
+
+def _write_private(path: Path, data: str) -> None:
+    """Create ``path`` 0600 from the first byte on (never world-readable, even for an instant)."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, data.encode("ascii"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(partial, path)
+
+
+def init_key(folder: Path, *, signer: str | None = None, force: bool = False,
+             now: datetime | None = None) -> SigningKey:
+    """Create the signing key in ``folder`` (0700). ConfigError when one exists, unless ``force``:
+    then the old public key moves to trusted/ so that reports it signed still verify."""
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    private, public_file = folder / KEY_FILE, folder / PUBLIC_FILE
+    if private.exists() or public_file.exists():
+        if not force:
+            held = _existing_id(public_file)
+            raise ConfigError(f"a report-signing key exists in {folder} (key id {held}); "
+                              "govsoc keys init --force replaces it (reports it signed stay verifiable: "
+                              "its public key moves to trusted/)")
+        if public_file.exists():
+            trusted = folder / "trusted"
+            trusted.mkdir(exist_ok=True)
+            os.replace(public_file, trusted / f"{_existing_id(public_file)}.pub")
+    d = sm2.generate_private_key()
+    public = sm2.public_key(d)
+    name = signer or f"{getpass.getuser()}@{socket.gethostname()}"
+    _write_private(private, _pem("PRIVATE KEY", _pkcs8(d, public)))
+    public_file.write_text(_pem("PUBLIC KEY", _spki(public)), encoding="ascii")
+    meta = {"signer": name, "key_id": key_id(public), "algorithm": ALGORITHM,
+            "created": (now or datetime.now(UTC)).isoformat(timespec="seconds")}
+    (folder / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    return SigningKey(folder=folder, public=public, signer=name, _d=d)
+
+
+def _existing_id(public_file: Path) -> str:
+    try:
+        return key_id(read_public_key(public_file.read_text(encoding="ascii")))
+    except (OSError, ValueError):
+        return "unreadable"
+
+
+def load_key(folder: Path) -> SigningKey | None:
+    """The signing key in ``folder``, or None when there is none; ConfigError when it is unusable
+    (unreadable, not SM2, or readable by others than its owner)."""
+    private = folder / KEY_FILE
+    if not private.exists():
+        return None
+    mode = private.stat().st_mode & 0o777
+    if mode & 0o077:
+        raise ConfigError(f"{private} is readable by others (mode {mode:o}): chmod 600 {private}")
+    try:
+        d = _read_private_key(private.read_text(encoding="ascii"))
+    except (OSError, ValueError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{private}: {e}") from e
+    try:
+        signer = str(json.loads((folder / META_FILE).read_text(encoding="utf-8")).get("signer") or "")
+    except (OSError, ValueError):
+        signer = ""
+    return SigningKey(folder=folder, public=sm2.public_key(d), signer=signer or "govsoc", _d=d)
+
+
+def trusted_keys(folder: Path, extra: tuple[Path, ...] = ()) -> dict[str, tuple[int, int]]:
+    """key id -> public key: the folder's own public key, trusted/*.pub and ``extra`` files."""
+    files = [folder / PUBLIC_FILE, *sorted((folder / "trusted").glob("*.pub")), *extra]
+    out: dict[str, tuple[int, int]] = {}
+    for path in files:
+        if not path.exists() and path not in extra:
+            continue
+        try:
+            public = read_public_key(path.read_text(encoding="ascii"))
+        except (OSError, ValueError, UnicodeDecodeError) as e:
+            raise ConfigError(f"{path}: not an SM2 public key ({e})") from e
+        out[key_id(public)] = public
+    return out
+
+
+# --- signing and verifying -------------------------------------------------------------------------------------
+
+def key_folder(data_dir: Path) -> Path:
+    """Where the signing key lives under a data directory (``<data dir>/keys``)."""
+    return data_dir / "keys"
+
+
+def signature_path(report: Path) -> Path:
+    """Where a report's signature file lives: beside it, ``<name>.sig``."""
+    return report.with_name(report.name + SIGNATURE_SUFFIX)
+
+
+def _signed_bytes(fields: dict[str, Any]) -> bytes:
+    """The canonical message the SM2 signature covers: every field but the signature itself."""
+    body = {k: fields[k] for k in _FIELDS if k != "signature"}
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def sign_file(report: Path, key: SigningKey, *, now: datetime | None = None) -> Path:
+    """Write ``report``'s signature file and return its path."""
+    data = report.read_bytes()
+    fields: dict[str, Any] = {
+        "format": FORMAT, "file": report.name, "size": len(data), "digest_algorithm": "SM3",
+        "digest": sm3_hex(data), "algorithm": ALGORITHM, "user_id": sm2.DEFAULT_ID.decode("ascii"),
+        "public_key": sm2.encode_point(key.public).hex(), "key_id": key.key_id, "signer": key.signer,
+        "time": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
+    }
+    fields["signature"] = key.sign(_signed_bytes(fields)).hex()
+    target = signature_path(report)
+    target.write_text(json.dumps({k: fields[k] for k in _FIELDS}, ensure_ascii=False, indent=2) + "\n",
+                      encoding="utf-8")
+    return target
+
+
+def sign_report(report: Path, keys: Path) -> Path | None:
+    """Sign ``report`` when a signing key exists in the folder ``keys`` (reports.write calls
+    ``sign_report(path, key_folder(config.data_dir))``); None when there is no key (the report is
+    then written unsigned)."""
+    key = load_key(keys)
+    return None if key is None else sign_file(report, key)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Verification:
+    """A valid signature's facts (verify_report raises ReportError otherwise)."""
+
+    report: Path
+    digest: str
+    key_id: str
+    signer: str
+    time: str
+    notes: tuple[str, ...] = ()
+
+
+def _load_signature(path: Path) -> dict[str, Any]:
+    try:
+        fields = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise ReportError(f"not signed: no signature file {path}") from e
+    except (OSError, ValueError) as e:
+        raise ReportError(f"signature file {path} is unreadable: {e}") from e
+    if not isinstance(fields, dict) or set(fields) != set(_FIELDS):
+        got = sorted(fields) if isinstance(fields, dict) else type(fields).__name__
+        raise ReportError(f"signature file {path} was altered or is not a govsoc signature (fields {got})")
+    if fields["format"] != FORMAT or fields["algorithm"] != ALGORITHM or fields["digest_algorithm"] != "SM3":
+        raise ReportError(f"signature file {path}: unsupported format or algorithm")
+    if not all(isinstance(fields[k], str) for k in _FIELDS if k != "size") or not isinstance(fields["size"], int):
+        raise ReportError(f"signature file {path} was altered (a field has the wrong type)")
+    return fields
+
+
+def verify_report(report: Path, trusted: dict[str, tuple[int, int]], *,
+                  signature: Path | None = None) -> Verification:
+    """Check ``report`` against its signature file and the trusted keys; ReportError says what
+    failed: the report changed, the signature file changed, or another key signed it."""
+    sig_path = signature or signature_path(report)
+    fields = _load_signature(sig_path)
+    try:
+        data = report.read_bytes()
+    except OSError as e:
+        raise ReportError(f"cannot read {report}: {e}") from e
+    digest = sm3_hex(data)
+    if digest != fields["digest"] or len(data) != fields["size"]:
+        raise ReportError(f"{report} was changed after it was signed (SM3 {digest[:16]}…, signed "
+                          f"{str(fields['digest'])[:16]}…)")
+    try:
+        public = sm2.decode_point(bytes.fromhex(fields["public_key"]))
+        raw = _raw_signature(bytes.fromhex(fields["signature"]))
+    except ValueError as e:
+        raise ReportError(f"signature file {sig_path} was altered ({e})") from e
+    user_id = fields["user_id"].encode("utf-8")
+    if key_id(public) != fields["key_id"] or not kat.sm2_verify(public, _signed_bytes(fields), raw, user_id=user_id):
+        raise ReportError(f"signature file {sig_path} was altered: the SM2 signature does not match its contents")
+    if key_id(public) not in trusted or trusted[key_id(public)] != public:
+        raise ReportError(f"{report} is signed by another key (key id {key_id(public)}, signer "
+                          f"{fields['signer']!r}) that is not a trusted key")
+    notes = () if fields["file"] == report.name else (f"signed as {fields['file']!r}, now named {report.name!r}",)
+    return Verification(report=report, digest=digest, key_id=key_id(public), signer=fields["signer"],
+                        time=fields["time"], notes=notes)

@@ -1,0 +1,233 @@
+"""Report signing (issue 18 "Integrity", reports/signing.py): SM2 over the GB/T 32918 sample
+vectors, keys that OpenSSL reads, signatures that OpenSSL verifies, `govsoc keys init`, and
+`govsoc verify` on real report files changed in every way a signature must catch."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from govsoc.cli import main
+from govsoc.crypto_eval import kat, sm2
+from govsoc.reports import signing
+from tests.conftest import need
+
+# GB/T 32918.2 / GM/T 0003.5 signature example on the recommended curve (shared/reference/crypto-eval.md §4.4)
+D = int("3945208F7B2144B13F36E38AC6D39F9588939369" "2860B51A42FB81EF4DF7C5B8", 16)
+K = int("59276E27D506861A16680F3AD9C02DCCEF3CC1FA3CDBE4CE6D54B80DEAC1BC21", 16)
+PX = int("09F9DF311E5421A150DD7D161E4BC5C672179FAD1833FC076BB08FF356F35020", 16)
+PY = int("CCEA490CE26775A52DC6EA718CC1AA600AED05FBF35E084A6632F6072DA9AD13", 16)
+R = "F5A03B0648D2C4630EEAC513E1BB81A15944DA3827D5B74143AC7EACEEE720B3"
+S = "B1B6AA29DF212FD8763182BC0D421CA1BB9038FD1F7F42D4840B69C485BBC1AA"
+REPORT = "<!doctype html><html lang=zh><body><h1>态势感知报告</h1><p>告警总数 1,234</p></body></html>\n"
+
+
+@pytest.fixture(scope="module")
+def openssl() -> str:
+    found = shutil.which("openssl")
+    need(found is not None, "openssl is not installed (apt-get install openssl)")
+    assert found is not None
+    return found
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("GOVSOC_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("GOVSOC_CONFIG", raising=False)
+    return tmp_path / "home"
+
+
+def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_standard_sm2_vector_through_the_signing_primitives() -> None:
+    assert sm2.public_key(D) == (PX, PY)
+    raw = bytes.fromhex(R + S)
+    # the standard's (r, s) as GM/T 0009 DER and back, and verified as verify_report verifies
+    der = signing._der_signature(raw)
+    assert signing._raw_signature(der) == raw
+    assert kat.sm2_verify((PX, PY), b"message digest", raw, user_id=sm2.DEFAULT_ID)
+    assert not kat.sm2_verify((PX, PY), b"message digesT", raw, user_id=sm2.DEFAULT_ID)
+    # with the standard's k the signing path reproduces r and s exactly
+    assert kat.sm2_sign(D, b"message digest", k=K) == raw
+    # GB/T 32905 A.1: SM3("abc"), through the digest the signature files carry
+    assert signing.sm3_hex(b"abc") == "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
+
+
+def test_openssl_reads_the_key_files_with_the_standard_key(tmp_path: Path, openssl: str) -> None:
+    key = tmp_path / "std.key"
+    key.write_text(signing._pem("PRIVATE KEY", signing._pkcs8(D, (PX, PY))), encoding="ascii")
+    text = subprocess.run([openssl, "pkey", "-in", str(key), "-text", "-noout"], check=True, capture_output=True,
+                          text=True).stdout
+    pub = "".join(text.split("pub:")[1].split("ASN1 OID")[0].split()).replace(":", "")
+    assert pub == f"04{PX:064x}{PY:064x}" and "SM2" in text
+    spki = subprocess.run([openssl, "pkey", "-in", str(key), "-pubout"], check=True, capture_output=True,
+                          text=True).stdout
+    assert spki == signing._pem("PUBLIC KEY", signing._spki((PX, PY)))
+    assert signing.read_public_key(spki) == (PX, PY)
+
+
+def test_keys_init(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(["keys", "init", "--signer", "市大数据局 管理员"], capsys)
+    assert code == 0, err
+    folder = home / "keys"
+    private = folder / signing.KEY_FILE
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600 and stat.S_IMODE(folder.stat().st_mode) == 0o700
+    key = signing.load_key(folder)
+    assert key is not None and key.key_id in out and key.signer == "市大数据局 管理员"
+    secret = f"{key._d:064x}"
+    assert "PRIVATE" not in out and secret not in out.lower() and secret not in repr(key)
+    before = private.read_bytes()
+    code, out, err = _run(["keys", "init"], capsys)  # refuses to overwrite
+    assert code == 2 and "--force" in err and private.read_bytes() == before
+    code, out, _ = _run(["keys", "show"], capsys)
+    assert code == 0 and "BEGIN PUBLIC KEY" in out and "PRIVATE" not in out and secret not in out.lower()
+    os.chmod(private, 0o644)  # a key others can read is refused, with the fix
+    with pytest.raises(Exception, match="chmod 600"):
+        signing.load_key(folder)
+
+
+def test_sign_and_verify_with_openssl_as_the_peer(home: Path, tmp_path: Path, openssl: str,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(["keys", "init"], capsys)[0] == 0
+    report = tmp_path / "situation.html"
+    report.write_text(REPORT, encoding="utf-8")
+    assert signing.sign_report(report, home / "keys") == tmp_path / "situation.html.sig"
+    fields = json.loads((tmp_path / "situation.html.sig").read_text(encoding="utf-8"))
+    # OpenSSL verifies the SM2 signature over the signed fields with our public key file
+    message, sig = tmp_path / "signed.bin", tmp_path / "sig.der"
+    message.write_bytes(signing._signed_bytes(fields))
+    sig.write_bytes(bytes.fromhex(fields["signature"]))
+    done = subprocess.run([openssl, "pkeyutl", "-verify", "-in", str(message), "-rawin", "-digest", "sm3", "-pubin",
+                           "-inkey", str(home / "keys" / signing.PUBLIC_FILE), "-pkeyopt", "distid:1234567812345678",
+                           "-sigfile", str(sig)], capture_output=True, text=True)
+    assert done.returncode == 0 and "Verified Successfully" in done.stdout
+    assert fields["digest"] == subprocess.run([openssl, "dgst", "-sm3", "-r", str(report)], check=True,
+                                              capture_output=True, text=True).stdout.split()[0]
+    code, out, err = _run(["verify", str(report)], capsys)
+    assert code == 0 and out.startswith("OK "), err
+
+
+def test_a_key_made_by_openssl_signs_too(home: Path, tmp_path: Path, openssl: str,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    folder = home / "keys"
+    folder.mkdir(parents=True)
+    key = folder / signing.KEY_FILE
+    subprocess.run([openssl, "genpkey", "-algorithm", "SM2", "-out", str(key)], check=True, capture_output=True)
+    os.chmod(key, 0o600)
+    public = tmp_path / "openssl.pub"
+    subprocess.run([openssl, "pkey", "-in", str(key), "-pubout", "-out", str(public)], check=True)
+    report = tmp_path / "r.json"
+    report.write_text('{"kind": "compliance"}', encoding="utf-8")
+    assert _run(["keys", "sign", str(report)], capsys)[0] == 0
+    code, out, err = _run(["verify", "--only-key", "--key", str(public), str(report)], capsys)
+    assert code == 0, err
+
+
+@pytest.fixture
+def signed(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    assert _run(["keys", "init"], capsys)[0] == 0
+    report = tmp_path / "compliance.html"
+    report.write_text(REPORT, encoding="utf-8")
+    assert _run(["keys", "sign", str(report)], capsys)[0] == 0
+    return report
+
+
+@pytest.mark.parametrize("change", [
+    lambda b: bytes([b[0] ^ 1]) + b[1:],      # one bit of the first byte
+    lambda b: b[:-1],                          # the last byte removed
+    lambda b: b + b" ",                        # a space appended
+    lambda b: b.replace(b"1,234", b"1,235"),  # a figure edited
+])
+def test_a_changed_report_fails(signed: Path, capsys: pytest.CaptureFixture[str], change: object) -> None:
+    signed.write_bytes(change(signed.read_bytes()))  # type: ignore[operator]
+    code, out, err = _run(["verify", str(signed)], capsys)
+    assert code == 1 and "was changed after it was signed" in err and not out
+
+
+def _mutations(fields: dict[str, object]) -> list[tuple[str, dict[str, object]]]:
+    out = []
+    for name, value in fields.items():
+        if isinstance(value, int):
+            changed: object = value + 1
+        else:
+            text = str(value)
+            last = text[-1]
+            changed = text[:-1] + ("0" if last != "0" else "1")
+        out.append((name, {**fields, name: changed}))
+    out.append(("extra field", {**fields, "comment": "reviewed"}))
+    out.append(("field removed", {k: v for k, v in fields.items() if k != "time"}))
+    return out
+
+
+def test_every_change_to_the_signature_file_fails(signed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sig = signing.signature_path(signed)
+    fields = json.loads(sig.read_text(encoding="utf-8"))
+    for name, changed in _mutations(fields):
+        sig.write_text(json.dumps(changed, ensure_ascii=False), encoding="utf-8")
+        code, out, err = _run(["verify", str(signed)], capsys)
+        assert code == 1 and not out, name
+        assert any(word in err for word in ("altered", "changed after", "unsupported")), (name, err)
+    sig.write_text("{", encoding="utf-8")
+    assert _run(["verify", str(signed)], capsys)[0] == 1
+    sig.unlink()
+    code, _, err = _run(["verify", str(signed)], capsys)
+    assert code == 1 and "not signed" in err
+
+
+def test_a_report_resigned_by_another_key_fails(signed: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    # an attacker edits the report and signs it with a key of their own, carried in the signature
+    signed.write_text(REPORT.replace("1,234", "12"), encoding="utf-8")
+    other = signing.init_key(tmp_path / "attacker", signer="attacker")
+    signing.sign_file(signed, other)
+    code, _, err = _run(["verify", str(signed)], capsys)
+    assert code == 1 and "another key" in err and other.key_id in err
+    # trusted only when the verifier is handed that public key on purpose
+    attacker_pub = tmp_path / "attacker" / signing.PUBLIC_FILE
+    assert _run(["verify", "--key", str(attacker_pub), str(signed)], capsys)[0] == 0
+
+
+def test_key_replacement_keeps_old_reports_verifiable(signed: Path, home: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    old_pub = (home / "keys" / signing.PUBLIC_FILE).read_text(encoding="ascii")
+    code, _, err = _run(["keys", "init", "--force"], capsys)
+    assert code == 0, err
+    assert (home / "keys" / signing.PUBLIC_FILE).read_text(encoding="ascii") != old_pub
+    assert _run(["verify", str(signed)], capsys)[0] == 0  # the old public key moved to trusted/
+    newer = tmp_path / "newer.html"
+    newer.write_text(REPORT, encoding="utf-8")
+    assert _run(["keys", "sign", str(newer)], capsys)[0] == 0
+    assert _run(["verify", str(signed), str(newer)], capsys)[0] == 0
+    # an auditor holding only the old public key accepts the old report and refuses the new one
+    held = tmp_path / "auditor.pub"
+    held.write_text(old_pub, encoding="ascii")
+    assert _run(["verify", "--only-key", "--key", str(held), str(signed)], capsys)[0] == 0
+    code, _, err = _run(["verify", "--only-key", "--key", str(held), str(newer)], capsys)
+    assert code == 1 and "another key" in err
+
+
+def test_without_a_key(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / "r.md"
+    report.write_text("# 报告\n", encoding="utf-8")
+    assert signing.sign_report(report, home / "keys") is None and not signing.signature_path(report).exists()
+    code, _, err = _run(["verify", str(report)], capsys)
+    assert code == 2 and "keys init" in err
+    code, _, err = _run(["keys", "sign", str(report)], capsys)
+    assert code == 2 and "keys init" in err
+
+
+def test_main_lists_the_commands() -> None:
+    from govsoc.cli.main import COMMANDS
+
+    assert COMMANDS["keys"] == "govsoc.cli.commands.keys" and COMMANDS["verify"] == "govsoc.cli.commands.verify"
