@@ -8,6 +8,7 @@ skipped with the reason, so a developer without Java can still run the rest.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import uuid
 from collections.abc import Iterator
@@ -130,3 +131,20 @@ def elastic_store(request: pytest.FixtureRequest) -> Iterator[Store]:
 def elastic9_store(es_env: dict[str, str]) -> Iterator[Store]:
     """An Elasticsearch store on the 9.x test node only (for the longest tests)."""
     yield from es_store(es_env)
+
+
+@pytest.fixture(scope="session")
+def openssl() -> str:
+    """The openssl CLI (SM2 certificates and keys, s_server, signature cross-checks)."""
+    found = shutil.which("openssl")
+    need(found is not None, "openssl is not installed (apt-get install openssl)")
+    assert found is not None
+    return found
+
+
+@pytest.fixture
+def govsoc_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh data directory for CLI runs (GOVSOC_HOME, no configuration file)."""
+    monkeypatch.setenv("GOVSOC_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("GOVSOC_CONFIG", raising=False)
+    return tmp_path / "home"

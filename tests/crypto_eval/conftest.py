@@ -31,14 +31,6 @@ def ecdsa_cert(cert_dir: Path) -> CertFiles:
 
 
 @pytest.fixture(scope="session")
-def openssl() -> str:
-    found = shutil.which("openssl")
-    need(found is not None, "openssl is not installed (apt-get install openssl)")
-    assert found is not None
-    return found
-
-
-@pytest.fixture(scope="session")
 def sm_config(cert_dir: Path, openssl: str) -> SmServerConfig:
     """SM2 signing and encryption certificates for the TLCP / TLS 1.3-SM test server (mode "dual")."""
     sign = make_sm2_cert(cert_dir, "sm2-sign", cn="tlcp.test", usage="digitalSignature")

@@ -115,15 +115,8 @@ def _write_inventory(tmp_path: Path, systems: list[dict[str, Any]]) -> Path:
     return path
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("GOVSOC_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("GOVSOC_CONFIG", raising=False)
-    return tmp_path / "home"
-
-
 @pytest.mark.parametrize(("level", "chapter"), [(2, "第7章"), (4, "第9章"), (5, "第五级")])
-def test_system_at_another_level_is_flagged(tmp_path: Path, home: Path, capsys: pytest.CaptureFixture[str],
+def test_system_at_another_level_is_flagged(tmp_path: Path, govsoc_home: Path, capsys: pytest.CaptureFixture[str],
                                             level: int, chapter: str) -> None:
     inventory = _write_inventory(tmp_path, [{"name": "其他级别系统", "level": level}])
     capsys.readouterr()
@@ -143,7 +136,7 @@ def test_system_at_another_level_is_flagged(tmp_path: Path, home: Path, capsys: 
     assert "仅供参考" in capsys.readouterr().out
 
 
-def test_level_3_system_has_no_level_note(tmp_path: Path, home: Path) -> None:
+def test_level_3_system_has_no_level_note(tmp_path: Path, govsoc_home: Path) -> None:
     (system,) = _systems({"name": "三级", "level": 3})
     (e,) = evaluate_inventory([system], probe=False)
     assert e.level_note is None and not e.level_mismatch
@@ -151,7 +144,7 @@ def test_level_3_system_has_no_level_note(tmp_path: Path, home: Path) -> None:
 
 # --- -o and saved result names -------------------------------------------------------------------------
 
-def test_result_file_names_never_collide(tmp_path: Path, home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_result_file_names_never_collide(tmp_path: Path, govsoc_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     spoof = "a_b-" + hashlib.sha256(b"a b").hexdigest()[:16]  # a plain name shaped like another's hashed one
     names = ["a/b", "a b", "a_b", "a?b", spoof, "../etc", "门户", ".hidden"]
     inventory = _write_inventory(tmp_path, [{"name": n, "level": 3} for n in names])
@@ -162,13 +155,13 @@ def test_result_file_names_never_collide(tmp_path: Path, home: Path, capsys: pyt
     assert all("/" not in f and not f.startswith(".") for f in files)
     assert "a_b.json" in files and "门户.json" in files
     # saved results: the same names under <data dir>/results/crypto_eval, read back one per system
-    saved = home / "results" / "crypto_eval"
+    saved = govsoc_home / "results" / "crypto_eval"
     assert sorted(p.name for p in saved.iterdir()) == files
     assert [r["system"] for r in load_results(saved)] == sorted(names)
     assert [r["system"] for r in load_results(out)] == sorted(names)  # -o files load too
 
 
-def test_two_systems_with_one_name_are_refused(tmp_path: Path, home: Path,
+def test_two_systems_with_one_name_are_refused(tmp_path: Path, govsoc_home: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     inventory = _write_inventory(tmp_path, [{"name": "门户", "level": 3}, {"name": "门户", "level": 3}])
     assert main(["crypto-eval", "--inventory", str(inventory), "--no-probe", "--no-passive"]) == 2

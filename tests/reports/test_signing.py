@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
 import subprocess
 from pathlib import Path
@@ -16,7 +15,6 @@ import pytest
 from govsoc.cli import main
 from govsoc.crypto_eval import kat, sm2
 from govsoc.reports import signing
-from tests.conftest import need
 
 # GB/T 32918.2 / GM/T 0003.5 signature example on the recommended curve (shared/reference/crypto-eval.md §4.4)
 D = int("3945208F7B2144B13F36E38AC6D39F9588939369" "2860B51A42FB81EF4DF7C5B8", 16)
@@ -26,21 +24,6 @@ PY = int("CCEA490CE26775A52DC6EA718CC1AA600AED05FBF35E084A6632F6072DA9AD13", 16)
 R = "F5A03B0648D2C4630EEAC513E1BB81A15944DA3827D5B74143AC7EACEEE720B3"
 S = "B1B6AA29DF212FD8763182BC0D421CA1BB9038FD1F7F42D4840B69C485BBC1AA"
 REPORT = "<!doctype html><html lang=zh><body><h1>态势感知报告</h1><p>告警总数 1,234</p></body></html>\n"
-
-
-@pytest.fixture(scope="module")
-def openssl() -> str:
-    found = shutil.which("openssl")
-    need(found is not None, "openssl is not installed (apt-get install openssl)")
-    assert found is not None
-    return found
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("GOVSOC_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("GOVSOC_CONFIG", raising=False)
-    return tmp_path / "home"
 
 
 def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -77,10 +60,10 @@ def test_openssl_reads_the_key_files_with_the_standard_key(tmp_path: Path, opens
     assert signing.read_public_key(spki) == (PX, PY)
 
 
-def test_keys_init(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_keys_init(govsoc_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _run(["keys", "init", "--signer", "市大数据局 管理员"], capsys)
     assert code == 0, err
-    folder = home / "keys"
+    folder = govsoc_home / "keys"
     private = folder / signing.KEY_FILE
     assert stat.S_IMODE(private.stat().st_mode) == 0o600 and stat.S_IMODE(folder.stat().st_mode) == 0o700
     key = signing.load_key(folder)
@@ -97,20 +80,21 @@ def test_keys_init(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
         signing.load_key(folder)
 
 
-def test_sign_and_verify_with_openssl_as_the_peer(home: Path, tmp_path: Path, openssl: str,
+def test_sign_and_verify_with_openssl_as_the_peer(govsoc_home: Path, tmp_path: Path, openssl: str,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     assert _run(["keys", "init"], capsys)[0] == 0
     report = tmp_path / "situation.html"
     report.write_text(REPORT, encoding="utf-8")
-    assert signing.sign_report(report, home / "keys") == tmp_path / "situation.html.sig"
+    assert signing.sign_report(report, govsoc_home / "keys") == tmp_path / "situation.html.sig"
     fields = json.loads((tmp_path / "situation.html.sig").read_text(encoding="utf-8"))
     # OpenSSL verifies the SM2 signature over the signed fields with our public key file
     message, sig = tmp_path / "signed.bin", tmp_path / "sig.der"
     message.write_bytes(signing._signed_bytes(fields))
     sig.write_bytes(bytes.fromhex(fields["signature"]))
+    public = govsoc_home / "keys" / signing.PUBLIC_FILE
     done = subprocess.run([openssl, "pkeyutl", "-verify", "-in", str(message), "-rawin", "-digest", "sm3", "-pubin",
-                           "-inkey", str(home / "keys" / signing.PUBLIC_FILE), "-pkeyopt", "distid:1234567812345678",
-                           "-sigfile", str(sig)], capture_output=True, text=True)
+                           "-inkey", str(public), "-pkeyopt", "distid:1234567812345678", "-sigfile", str(sig)],
+                          capture_output=True, text=True)
     assert done.returncode == 0 and "Verified Successfully" in done.stdout
     assert fields["digest"] == subprocess.run([openssl, "dgst", "-sm3", "-r", str(report)], check=True,
                                               capture_output=True, text=True).stdout.split()[0]
@@ -118,9 +102,9 @@ def test_sign_and_verify_with_openssl_as_the_peer(home: Path, tmp_path: Path, op
     assert code == 0 and out.startswith("OK "), err
 
 
-def test_a_key_made_by_openssl_signs_too(home: Path, tmp_path: Path, openssl: str,
+def test_a_key_made_by_openssl_signs_too(govsoc_home: Path, tmp_path: Path, openssl: str,
                                          capsys: pytest.CaptureFixture[str]) -> None:
-    folder = home / "keys"
+    folder = govsoc_home / "keys"
     folder.mkdir(parents=True)
     key = folder / signing.KEY_FILE
     subprocess.run([openssl, "genpkey", "-algorithm", "SM2", "-out", str(key)], check=True, capture_output=True)
@@ -135,7 +119,7 @@ def test_a_key_made_by_openssl_signs_too(home: Path, tmp_path: Path, openssl: st
 
 
 @pytest.fixture
-def signed(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+def signed(govsoc_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     assert _run(["keys", "init"], capsys)[0] == 0
     report = tmp_path / "compliance.html"
     report.write_text(REPORT, encoding="utf-8")
@@ -198,12 +182,12 @@ def test_a_report_resigned_by_another_key_fails(signed: Path, tmp_path: Path,
     assert _run(["verify", "--key", str(attacker_pub), str(signed)], capsys)[0] == 0
 
 
-def test_key_replacement_keeps_old_reports_verifiable(signed: Path, home: Path, tmp_path: Path,
+def test_key_replacement_keeps_old_reports_verifiable(signed: Path, govsoc_home: Path, tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    old_pub = (home / "keys" / signing.PUBLIC_FILE).read_text(encoding="ascii")
+    old_pub = (govsoc_home / "keys" / signing.PUBLIC_FILE).read_text(encoding="ascii")
     code, _, err = _run(["keys", "init", "--force"], capsys)
     assert code == 0, err
-    assert (home / "keys" / signing.PUBLIC_FILE).read_text(encoding="ascii") != old_pub
+    assert (govsoc_home / "keys" / signing.PUBLIC_FILE).read_text(encoding="ascii") != old_pub
     assert _run(["verify", str(signed)], capsys)[0] == 0  # the old public key moved to trusted/
     newer = tmp_path / "newer.html"
     newer.write_text(REPORT, encoding="utf-8")
@@ -217,10 +201,10 @@ def test_key_replacement_keeps_old_reports_verifiable(signed: Path, home: Path, 
     assert code == 1 and "another key" in err
 
 
-def test_without_a_key(home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_without_a_key(govsoc_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     report = tmp_path / "r.md"
     report.write_text("# 报告\n", encoding="utf-8")
-    assert signing.sign_report(report, home / "keys") is None and not signing.signature_path(report).exists()
+    assert signing.sign_report(report, govsoc_home / "keys") is None and not signing.signature_path(report).exists()
     code, _, err = _run(["verify", str(report)], capsys)
     assert code == 2 and "keys init" in err
     code, _, err = _run(["keys", "sign", str(report)], capsys)
