@@ -80,10 +80,14 @@ H3_HIT = ("<190>{h3ts} 2026 {host} %%10FILTER/6/FILTER_ZONE_IPV4_EXECUTION: SrcZ
           "DstPort(1008)={port};MatchCount(1069)=1;Event(1048)={verdict};")
 
 
+#: Placeholders filled per case (write_logs), kept as they are when a row's lines are built.
+LATER = {"webts": "{webts}", "epoch": "{epoch}"}
+
+
 def series(template: str, count: int, every: int, vary: str, **values: str) -> Lines:
     """``count`` connections ``every`` seconds apart, ``vary`` ("dst" or "port") different in each."""
     return tuple((i * every, template.format_map({
-        **values, "ts": "{ts}", "h3ts": "{h3ts}", "host": "{host}", "ip": "{ip}",
+        **values, "ts": "{ts}", "h3ts": "{h3ts}", "host": "{host}", "ip": "{ip}", **LATER,
         **({"dst": f"10.20.0.{i + 1}"} if vary == "dst" else {"port": str(1000 + i)})})) for i in range(count))
 
 
@@ -130,6 +134,35 @@ def each(lines: Lines, count: int, every: int) -> Lines:
     return tuple((i * every, lines[0][1]) for i in range(count))
 
 
+#: An nginx access line of a login or an HTTP authentication (user: the remote user, "-" for none).
+WEB_AUTH = '{ip} - {user} [{webts}] "{method} {path} HTTP/1.1" {status} 512 "-" "Mozilla/5.0 (Windows NT 10.0)"'
+AUDITD = "node={host} type={type} msg=audit({epoch}.123:4501): {rest}"
+
+
+def k8s(verb: str, resource: str, sub: str | None = None, user: str = "__HOST__", namespace: str = "zwfw",
+        pod: dict[str, object] | None = None) -> Lines:
+    """One Kubernetes API audit event (stage ResponseComplete) as the API server writes it."""
+    ref: dict[str, object] = {"resource": resource, "namespace": namespace, "name": "portal-7d9f", "apiVersion": "v1"}
+    if sub:
+        ref["subresource"] = sub
+    event: dict[str, object] = {
+        "kind": "Event", "apiVersion": "audit.k8s.io/v1", "level": "Request", "auditID": "__HOST__",
+        "stage": "ResponseComplete", "requestURI": f"/api/v1/namespaces/{namespace}/{resource}/portal-7d9f"
+        + (f"/{sub}" if sub else ""), "verb": verb, "user": {"username": user, "groups": ["system:authenticated"]},
+        "sourceIPs": ["__IP__"], "userAgent": "kubectl/v1.30.2", "objectRef": ref,
+        "responseStatus": {"metadata": {}, "code": 200}, "requestReceivedTimestamp": "__TS__",
+        "stageTimestamp": "__TS__"}
+    if pod is not None:
+        event["requestObject"] = {"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "portal-7d9f"},
+                                  "spec": pod}
+    return ((0, json.dumps(event)),)
+
+
+def container(privileged: bool) -> dict[str, object]:
+    """A pod specification with one container, privileged or not."""
+    return {"containers": [{"name": "c", "image": "busybox", "securityContext": {"privileged": privileged}}]}
+
+
 def cloudtrail(name: str, source: str, error: str | None = None, **parameters: object) -> Lines:
     """One AWS CloudTrail record as CloudTrail writes it to S3 (one record a line here), from an
     IAM user whose name is the case's __HOST__."""
@@ -160,7 +193,7 @@ PAM_FAIL = ("{h3ts} {host} {program}[4122]: pam_unix({program}:auth): authentica
 def burst(template: str, count: int, every: int, **values: str) -> Lines:
     """``count`` copies of a line, ``every`` seconds apart."""
     return tuple((i * every, template.format_map({**values, "ts": "{ts}", "h3ts": "{h3ts}", "host": "{host}",
-                                                  "ip": "{ip}", "webts": "{webts}"})) for i in range(count))
+                                                  "ip": "{ip}", **LATER})) for i in range(count))
 
 
 def one(template: str, at: int = 0, **values: str) -> Lines:
@@ -201,6 +234,13 @@ class Row:
 
 
 ADMIN = {"user": "admin"}
+#: auditd's own records (auditd 3.1, RHEL 9): the daemon ending and starting, a rule change, auditctl -e.
+AUDITD_END = "op=terminate auid=0 uid=0 ses=4294967295 subj=system_u:system_r:init_t:s0 pid=1 res=success"
+AUDITD_START = ("op=start ver=3.1.2 format=enriched kernel=5.14.0-427.el9.x86_64 auid=4294967295 pid=812 "
+                "uid=0 ses=4294967295 subj=system_u:system_r:auditd_t:s0 res=success")
+AUDIT_RULE = "auid=1000 ses=3 subj=unconfined_u:unconfined_r:unconfined_t:s0 op={op} key=(null) list=4 res=1"
+AUDIT_ENABLED = ("op=set audit_enabled={value} old=1 auid=1000 ses=3 subj=unconfined_u:unconfined_r:unconfined_t:s0 "
+                 "res=1")
 SPRAYED = ["admin", "root", "oracle", "test", "zwadmin"]
 
 
@@ -390,11 +430,45 @@ ROWS = [
         {"wrong_check": one(WEB, target=f"/api/rk/query?sfzh={CITIZEN_ID_WRONG}&xm=%E5%BC%A0%E4%B8%89"),
          "in_path": one(WEB, target=f"/api/rk/{CITIZEN_ID}/photo"),
          "order": one(WEB, target="/api/order?ddh=20261122160000123456")}),
+    # base rule alone: a 401, and a refused POST to a login path, count; a 200 login and a 403 elsewhere do not
+    Row("web_auth_failed.yml", one(WEB_AUTH, user="-", method="GET", path="/admin/", status="401"),
+        {"ok": one(WEB_AUTH, user="-", method="POST", path="/api/login", status="200"),
+         "forbidden": one(WEB_AUTH, user="-", method="GET", path="/files/a.pdf", status="403")}),
+    Row("web_auth_failed.yml#form", one(WEB_AUTH, user="-", method="POST", path="/zwfw/user/login", status="403"), {}),
+    # 20 refused logins in 95 s; 19 are below the threshold
+    Row("web_login_bruteforce.yml", burst(WEB_AUTH, 20, 5, user="-", method="POST", path="/api/login", status="401"),
+        {"nineteen": burst(WEB_AUTH, 19, 5, user="-", method="POST", path="/api/login", status="401")}),
+    # 5 user names refused from one address; 5 refusals of one user name are not spraying
+    Row("web_password_spraying.yml", users(WEB_AUTH, SPRAYED, 20, method="GET", path="/manager/html", status="401"),
+        {"one_user": burst(WEB_AUTH, 5, 20, user="admin", method="GET", path="/manager/html", status="401")}),
+    # a person opens a shell in a pod; a system component doing it, and reading the pod's logs, do not fire
+    Row("kubernetes_exec_into_pod.yml", k8s("create", "pods", "exec"),
+        {"system": k8s("create", "pods", "exec", user="system:serviceaccount:ops:runner"),
+         "logs": k8s("get", "pods", "log")}),
+    # a person reads a secret; the kubelet reading it, and a person reading a config map, do not fire
+    Row("kubernetes_secret_read_by_user.yml", k8s("get", "secrets"),
+        {"system": k8s("get", "secrets", user="system:node:node-1"), "configmap": k8s("get", "configmaps")}),
+    # a privileged container in an application namespace; an unprivileged one, or one in kube-system, does not
+    Row("kubernetes_privileged_pod.yml", k8s("create", "pods", pod=container(True)),
+        {"unprivileged": k8s("create", "pods", pod=container(False)),
+         "kube_system": k8s("create", "pods", namespace="kube-system", pod=container(True))}),
+    # auditd stopped; auditd started, and an audit rule added, do not fire
+    Row("linux_auditd_disabled.yml", one(AUDITD, type="DAEMON_END", rest=AUDITD_END),
+        {"started": one(AUDITD, type="DAEMON_START", rest=AUDITD_START),
+         "rule_added": one(AUDITD, type="CONFIG_CHANGE", rest=AUDIT_RULE.format(op="add_rule"))}),
+    # auditctl -e 0; auditctl -e 1 is not
+    Row("linux_auditd_disabled.yml#disabled",
+        one(AUDITD, type="CONFIG_CHANGE", rest=AUDIT_ENABLED.format(value=0)),
+        {"enabled": one(AUDITD, type="CONFIG_CHANGE", rest=AUDIT_ENABLED.format(value=1))}),
+    # auditctl -D: a rule removed
+    Row("linux_auditd_disabled.yml#removed",
+        one(AUDITD, type="CONFIG_CHANGE", rest=AUDIT_RULE.format(op="remove_rule")), {}),
 ]
 #: Base rules that a correlation refers to: their own meaning is tested in a pass without it.
 BASES = {"huawei_login_failed.yml", "huawei_login_success.yml", "h3c_login_failed.yml", "remote_auth_failure.yml",
          "huawei_firewall_connection.yml", "h3c_firewall_connection.yml", "ssh_login_success.yml",
-         "h3c_login_success.yml", "windows_network_logon_failed.yml", "windows_network_logon_success.yml"}
+         "h3c_login_success.yml", "windows_network_logon_failed.yml", "windows_network_logon_success.yml",
+         "web_auth_failed.yml"}
 #: The parser each row's lines go through; rows not listed are network devices' (syslog.mixed).
 PARSERS: dict[str, str] = {
     **dict.fromkeys(["ssh_failed_login.yml", "ssh_bruteforce.yml", "remote_auth_failure.yml",
@@ -408,9 +482,13 @@ PARSERS: dict[str, str] = {
     **dict.fromkeys(["windows_network_logon_failed.yml", "windows_logon_bruteforce.yml",
                      "windows_password_spraying.yml", "windows_network_logon_success.yml",
                      "windows_logon_after_failure.yml"], "windows.winlogbeat"),
+    **dict.fromkeys(["web_auth_failed.yml", "web_login_bruteforce.yml", "web_password_spraying.yml"], "nginx.access"),
+    **dict.fromkeys(["kubernetes_exec_into_pod.yml", "kubernetes_secret_read_by_user.yml",
+                     "kubernetes_privileged_pod.yml"], "kubernetes.audit"),
+    "linux_auditd_disabled.yml": "linux.auditd",
 }
 #: Parsers whose records are JSON documents: __TS__, __HOST__ and __IP__ are filled in.
-JSON_PARSERS = {"alibaba.actiontrail", "aws.cloudtrail", "windows.winlogbeat"}
+JSON_PARSERS = {"alibaba.actiontrail", "aws.cloudtrail", "windows.winlogbeat", "kubernetes.audit"}
 #: The asset inventory every case is ingested with (its zones are what zone rules read);
 #: 198.51.0.0/16, the cases' default client addresses, is in no zone: the internet.
 INVENTORY = """\
@@ -425,7 +503,7 @@ START = datetime(2026, 11, 22, 16, 0, tzinfo=UTC)
 
 def write_logs(folder: Path) -> tuple[dict[str, Path], dict[str, tuple[str, str]]]:
     """One log file per parser in ``folder``; returns (parser -> file, host (or cloud user) name
-    -> (rule, kind))."""
+    and client address -> (rule, kind))."""
     owners: dict[str, tuple[str, str]] = {}
     texts: dict[str, list[str]] = {}
     for n, row in enumerate(ROWS):
@@ -433,7 +511,7 @@ def write_logs(folder: Path) -> tuple[dict[str, Path], dict[str, tuple[str, str]
         out = texts.setdefault(parser, [])
         for k, (kind, lines) in enumerate([("hit", row.hit), *row.misses.items()]):
             host, ip = f"EGOV-{n}-{k}", (row.ips or {}).get(kind, f"198.51.{n}.{k + 1}")
-            owners[host] = (row.file, row.kind(kind))
+            owners[host] = owners[ip] = (row.file, row.kind(kind))
             case_start = START + timedelta(hours=n, minutes=20 * k)
             for offset, template in lines:
                 when = case_start + timedelta(seconds=offset)
@@ -444,7 +522,8 @@ def write_logs(folder: Path) -> tuple[dict[str, Path], dict[str, tuple[str, str]
                 else:
                     text = template.format(ts=local.strftime("%b %d %Y %H:%M:%S+08:00"),
                                            h3ts=when.strftime("%b %d %H:%M:%S"), host=host, ip=ip,
-                                           webts=when.strftime("%d/%b/%Y:%H:%M:%S +0000"))
+                                           webts=when.strftime("%d/%b/%Y:%H:%M:%S +0000"),
+                                           epoch=int(when.timestamp()))
                 out.append(text + "\n")
     files = {parser: folder / f"{parser}.log" for parser in texts}
     for parser, lines in texts.items():
@@ -484,7 +563,8 @@ def test_pack_rules_fire_on_their_lines_only(kind: str, request: pytest.FixtureR
         result = detect(store, ruleset, **window)
         assert (result.failed, result.no_source) == ([], {})
     names = {**{k: v.name for k, v in bases.files.items()}, **{k: v.name for k, v in whole.files.items()}}
-    host = {e.id: e.get("observer.name") or e.get("host.name") or e.get("user.name") or e.get("log.file.path")
+    host = {e.id: next((str(e.get(name)) for name in ("observer.name", "host.name", "user.name", "source.ip",
+                                                     "log.file.path") if str(e.get(name)) in cases), None)
             for e in store.search(Query())}
     fired: dict[str, set[str]] = {}
     for alert in store.alerts():
