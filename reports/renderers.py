@@ -37,8 +37,7 @@ TEMPLATE_CHARACTERS = string.ascii_letters + string.digits + string.punctuation 
 Report = Document | AlertReport
 #: A run of 25 characters with no line-break opportunity (CJK text breaks between characters).
 UNBROKEN = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]{25}")
-_BREAKS_ANYWHERE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
-WBR_EVERY = 16
+LONG_RUN = re.compile(r"([^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]{25,})")
 
 
 class Renderer(Protocol):
@@ -148,27 +147,22 @@ def plain(text: str, plan: FontPlan) -> str:
 
 
 def _shower(plan: FontPlan) -> Callable[[object], Markup]:
-    """The ``shown`` filter: text escaped, code points marked, and a <wbr> every WBR_EVERY characters
-    of a run with no break opportunity (a URL, a base64 blob), so a table never leaves the page.
-    <wbr> rather than CSS overflow-wrap: anywhere, which makes WeasyPrint measure every character
-    as a break point (a 1,000-character string took seconds); <wbr> adds no character to copy."""
+    """The ``shown`` filter: text escaped, code points marked, and each run with no break
+    opportunity (a URL, a base64 blob) in a span that may break anywhere, so a table never leaves
+    the page. Only those runs: "anywhere" on whole cells lets a table squeeze its short columns
+    (addresses, times) to one character per line, and costs WeasyPrint a measure per character."""
+    def marked(text: str) -> str:
+        if not any(c in plan.missing or shown_as_code_point(c) for c in text):
+            return str(escape(text))
+        return "".join(f'<span class="cp">&lt;U+{ord(c):04X}&gt;</span>'
+                       if c in plan.missing or shown_as_code_point(c) else str(escape(c)) for c in text)
+
     def shown(value: object) -> Markup:
         text = "" if value is None else str(value)
-        if not any(c in plan.missing or shown_as_code_point(c) for c in text) and not UNBROKEN.search(text):
-            return escape(text)
-        out: list[str] = []
-        run = 0
-        for c in text:
-            if c in plan.missing or shown_as_code_point(c):
-                out.append(f'<span class="cp">&lt;U+{ord(c):04X}&gt;</span>')
-                run = 0
-                continue
-            run = 0 if c.isspace() or _BREAKS_ANYWHERE.match(c) else run + 1
-            out.append(escape(c))
-            if run >= WBR_EVERY:
-                out.append("<wbr>")
-                run = 0
-        return Markup("".join(out))
+        if not UNBROKEN.search(text):
+            return Markup(marked(text))
+        return Markup("".join(f'<span class="run">{marked(part)}</span>' if i % 2 else marked(part)
+                              for i, part in enumerate(LONG_RUN.split(text))))
     return shown
 
 
@@ -196,6 +190,16 @@ def _kind(block: object) -> str:
         raise ReportError(f"a report block of unknown type {type(block).__name__}") from None
 
 
+def _numeric_columns(table: Table) -> set[int]:
+    """Columns whose every value is a number (right-aligned, heading kept on one line)."""
+    return {i for i in range(len(table.columns))
+            if table.rows and all(_is_number(r[i]) or r[i] is None for r in table.rows if i < len(r))}
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _raw(value: Scalar) -> str:
     return "" if value is None else repr(value) if isinstance(value, float) else str(value)
 
@@ -206,6 +210,7 @@ _FILTERS: dict[str, Callable[..., Any]] = {
     "kind": _kind,
     "raw": _raw,
     "number": format_number,
-    "numeric": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "numeric": _is_number,
+    "numeric_columns": _numeric_columns,
     "subsections": lambda s: [b for b in s.blocks if isinstance(b, Section)],
 }

@@ -88,7 +88,7 @@ def _table(columns: tuple[str, ...], rows: list[tuple[Scalar, ...]] | tuple[tupl
 
 
 def _chart(chart: Chart, t: dict[str, str]) -> list[str]:
-    unit = f" ({md(t['unit_suffix'])}{md(chart.unit)})" if chart.unit else ""
+    unit = f"{md(t['unit_open'])}{md(chart.unit)}{md(t['unit_close'])}" if chart.unit else ""
     head = [f"**{md(chart.title)}**{unit}", ""]
     if not chart.categories or not chart.series:
         return [*head, md(t["no_data"]), ""]
