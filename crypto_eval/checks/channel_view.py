@@ -117,13 +117,14 @@ def _usage_text(cert: CertificateInfo) -> str:
     return ", ".join(cert.key_usage) if cert.key_usage else "无密钥用法扩展"
 
 
-def _signing_usage(cert: CertificateInfo | None) -> tuple[bool, str] | None:
+def _signing_usage(cert: CertificateInfo | None, label: str = "TLCP签名证书",
+                   rule: str = "GB/T 38636双证书要求") -> tuple[bool, str] | None:
     """Authentication fails when the certificate the server signs with is not certified for signing."""
     if cert is None or SIGNING_USAGE & set(cert.key_usage):
         return None
     swapped = " （签名证书与加密证书的顺序可能颠倒）" if ENCRYPTION_USAGE & set(cert.key_usage) else ""
-    return (False, f"TLCP签名证书的密钥用法不含digitalSignature（{_usage_text(cert)}）：服务端以未被认证用于签名的"
-                   f"密钥证明身份，不符合GB/T 38636双证书要求，身份鉴别无效{swapped}")
+    return (False, f"{label}的密钥用法不含digitalSignature（{_usage_text(cert)}）：服务端以未被认证用于签名的"
+                   f"密钥证明身份，不符合{rule}，身份鉴别无效{swapped}")
 
 
 def _encryption_usage(sign: CertificateInfo | None, enc: CertificateInfo | None, suite: str) -> Assessment | None:
@@ -208,8 +209,10 @@ def view_of(report: EndpointReport, *, now: datetime | None = None) -> ChannelVi
             failed = "CertificateVerify签名" if sm.signature_verified is False else "Finished"
             failures.append((False, f"TLS 1.3国密服务端的{failed}验证失败：服务端未证明持有证书私钥，"
                                     "可被冒充，身份鉴别无效"))
-        else:
-            bad = _certificate_auth("TLS 1.3国密", sm.chain, name, when)
+        else:  # the leaf signs CertificateVerify: it must be certified for signing (RFC 8446 4.4.2.2)
+            bad = (_certificate_auth("TLS 1.3国密", sm.chain, name, when)
+                   or _signing_usage(sm.chain[0] if sm.chain else None, "TLS 1.3国密服务端证书",
+                                     "RFC 8446 4.4.2.2 / RFC 8998"))
             if bad:
                 failures.append(bad)
         parts.append(f"TLS 1.3 {sm.suite} ({sm.key_share_group}"

@@ -241,3 +241,14 @@ def test_tlcp_well_formed_certificates_pass(sm_config: SmServerConfig) -> None:
     e = _tlcp_eval(sm_config)
     assert _item(e, "gbt39786.l3.8.2.c").score == Decimal("1.0000")
     assert _item(e, "gbt39786.l3.8.2.a").score == Decimal("1.0000")
+
+
+def test_tls13_sm_certificate_not_for_signing(sm_config: SmServerConfig, odd_certs: dict[str, CertFiles]) -> None:
+    # the TLS 1.3-SM leaf signs CertificateVerify: a key-encipherment-only certificate fails
+    # authentication although the signature itself verifies
+    sign = odd_certs["sign_as_enc"]
+    e = _tlcp_eval(dataclasses.replace(sm_config, mode="tls13sm", sign_cert=sign.der,
+                                       sign_key=sm2_private_scalar(sign.key)))
+    auth = [f for f in e.findings if f.item == "gbt39786.l3.8.2.a" and f.factor == "D"]
+    assert [f.satisfied for f in auth] == [False] and "TLS 1.3国密服务端证书" in auth[0].why
+    assert "digitalSignature" in auth[0].why and "TLS 1.3" in auth[0].observed
