@@ -169,15 +169,29 @@ def _system_entry(system: CloudSystem, probes: dict[str, tuple[str, int]]) -> di
             "crypto": CRYPTO_PROFILE}
 
 
-#: The same declared profile for every system: the probes and the traffic make the difference.
+#: What the owners declare for the items no probe can see (GB/T 39786 level 3): the same for
+#: every system, so that the probes and the traffic make the difference between them.
+_PHYSICAL = ("8.1.a", "8.1.b", "8.1.c")
+_TECHNICAL = ("8.2.d", "8.2.e", "8.3.a", "8.3.c", "8.3.d", "8.3.e", "8.3.f", "8.4.a", "8.4.b", "8.4.c", "8.4.e",
+              "8.4.g", "8.4.h")
+_MANAGEMENT = ("8.5.a", "8.5.b", "8.5.c", "8.5.d", "8.5.e", "8.5.f", "8.6.a", "8.6.b", "8.6.c", "8.6.d", "8.6.e",
+               "8.7.a", "8.7.b", "8.7.c", "8.7.d", "8.7.e", "8.8.a", "8.8.b", "8.8.c")
 CRYPTO_PROFILE: dict[str, Any] = {
     "products": [{"name": "服务器密码机", "vendor": "示例密码科技", "certificate_no": "GM003312220230001",
-                  "module_level": 2, "algorithms": ["SM2", "SM3", "SM4"], "used_for": ["application", "storage"]}],
-    "key_management": {"storage": "服务器密码机", "keys_in_plaintext": False, "rotation_days": 365},
+                  "module_level": 2, "algorithms": ["SM2", "SM3", "SM4"],
+                  "used_for": ["device", "application", "storage"]}],
+    "key_management": {"storage": "服务器密码机", "keys_in_plaintext": False, "rotation_days": 365,
+                       "lifecycle": {"生成": "服务器密码机内生成", "存储": "服务器密码机", "分发": "数字信封",
+                                     "使用": "密码机接口", "备份恢复": "密码机备份卡", "销毁": "密码机清除"}},
     "important_data": ["鉴别数据", "个人信息"],
     "declarations": {
-        "gbt39786.l3.8.1.a": {"judgement": "符合", "evidence": "政务云服务商密评报告（2025）"},
-        "gbt39786.l3.8.5.a": {"judgement": "符合", "evidence": "《密码应用安全管理制度》v2.1"},
+        **{f"gbt39786.l3.{item}": {"judgement": "符合", "evidence": "政务云服务商密评报告（2025）"}
+           for item in _PHYSICAL},
+        **{f"gbt39786.l3.{item}": {"d": True, "a": True, "k": True,
+                                   "evidence": "服务器密码机（SM2/SM3/SM4），GM003312220230001"}
+           for item in _TECHNICAL},
+        **{f"gbt39786.l3.{item}": {"judgement": "符合", "evidence": "《密码应用安全管理制度》v2.1 及执行记录"}
+           for item in _MANAGEMENT},
     },
 }
 

@@ -85,14 +85,19 @@ def web_day(day: Day) -> None:
 def _personal_data_in_urls(day: Day) -> None:
     city, rng = day.city, day.rng
     count = max(5, len(city.agencies) // 3)
+    clients = set()
     for i in range(count):
         when = day.any_time(9, 17)
         query = f"sfzh={resident_id(rng)}&sjhm={mobile(rng)}&page=1"
-        day.add(NGINX, when, _access(when, city.agencies[i % len(city.agencies)].host(rng.randrange(20, 200)),
-                                     f"GET /api/v1/dzzz/query?{query} HTTP/1.1", 200, rng.randrange(500, 3000),
-                                     BROWSER))
+        client = city.agencies[i % len(city.agencies)].host(245)  # the clerks' desks that use the old API
+        clients.add(client)
+        day.add(NGINX, when, _access(when, client, f"GET /api/v1/dzzz/query?{query} HTTP/1.1", 200,
+                                     rng.randrange(500, 3000), BROWSER))
     day.truth.planted += [PlantedData(source=NGINX, entity="cn_resident_id", count=count),
                           PlantedData(source=NGINX, entity="cn_mobile", count=count)]
+    day.plant(Attack(id="pii-in-url", kind="personal data", title="电子证照查询接口在URL中明文传递身份证号和手机号",
+                     source=NGINX, channel="file", start=day.at(9), records=count, ips=frozenset(clients),
+                     rules=("egov_classification_personal_data_in_url_query.yml",)))
 
 
 def _web_attacks(day: Day) -> None:
