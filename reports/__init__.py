@@ -4,6 +4,7 @@ personal data masked unless asked otherwise."""
 
 from __future__ import annotations
 
+from govsoc.reports.build import build, write
 from govsoc.reports.document import Document
 from govsoc.reports.model import AlertReport, build_report
 from govsoc.reports.renderers import HtmlRenderer, JsonRenderer, Renderer, renderers
@@ -11,4 +12,4 @@ from govsoc.reports.renderers_md import MarkdownRenderer
 from govsoc.reports.renderers_pdf import PdfRenderer
 
 __all__ = ["AlertReport", "Document", "HtmlRenderer", "JsonRenderer", "MarkdownRenderer", "PdfRenderer", "Renderer",
-           "build_report", "renderers"]
+           "build", "build_report", "renderers", "write"]

@@ -57,7 +57,25 @@ class Bucket:
     count: int
 
 
-__all__ = ["AlertReceipt", "Bucket", "Query", "Scalar", "Store", "WriteReceipt", "week_start"]
+@dataclass(frozen=True, slots=True)
+class Group:
+    """One group of :meth:`Store.groups`: a value, how many events (or alerts) have it, the sum
+    of a numeric field over them (0 when none was asked) and the times of the first and the last
+    of them (None when not asked)."""
+
+    key: Scalar
+    count: int
+    total: float = 0.0
+    first: datetime | None = None
+    last: datetime | None = None
+
+
+#: What an aggregation reads: the events, or the alerts (whose fields are the stored alert
+#: document's: ``event.severity_name``, ``alert.status``, ``rule.id``, ``rule.name``, ``tags``,
+#: ``event.kind``, ``context.<field>``, ``group.<field>``; their time is the alert's start).
+Target = Literal["events", "alerts"]
+
+__all__ = ["AlertReceipt", "Bucket", "Group", "Query", "Scalar", "Store", "Target", "WriteReceipt", "week_start"]
 
 
 def week_start(ts: datetime) -> datetime:
@@ -97,6 +115,32 @@ class Store(metaclass=ABCMeta):
     def aggregate(self, query: Query, field: str, size: int = 10) -> list[Bucket]:
         """The ``size`` most frequent values of ``field`` among matching events, most frequent
         first (ties by value); events lacking the field are not counted."""
+
+    @abstractmethod
+    def groups(self, query: Query, field: str, *, size: int = 10, total: str | None = None, span: bool = False,
+               target: Target = "events") -> list[Group]:
+        """The ``size`` most frequent values of ``field`` (most first, ties by value), each with
+        its count, the sum of the numeric field ``total`` over its members and, with ``span``,
+        the time of its first and last member. A member lacking ``field`` is in no group; one
+        with several values (an array) is in the group of each, once.
+
+        With ``target="alerts"`` the alerts are grouped: ``query`` may then only bound their
+        start time and give ``terms`` over alert fields (see :data:`Target`), and keys are text
+        (alert context values are kept as keywords)."""
+
+    @abstractmethod
+    def histogram(self, query: Query, *, interval: timedelta, origin: datetime,
+                  target: Target = "events") -> list[Bucket]:
+        """How many events (or alerts, by start time) fall in each ``interval`` of time, the
+        intervals aligned on ``origin``: each key is the UTC start of an interval
+        (``origin + k * interval``) formatted as govsoc.core.event.format_timestamp does, in time
+        order; intervals with nothing in them are left out. ``interval`` is whole seconds."""
+
+    @abstractmethod
+    def cardinality(self, query: Query, field: str, *, target: Target = "events") -> int:
+        """How many distinct values ``field`` takes among the matching events (or alerts).
+        Elasticsearch counts exactly up to 40,000 distinct values (its cardinality aggregation's
+        precision threshold) and approximately above."""
 
     @abstractmethod
     def delete_before(self, cutoff: datetime, *, dry_run: bool = False) -> int:

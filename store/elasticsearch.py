@@ -40,7 +40,18 @@ from govsoc.core.config import ElasticsearchSettings, EsCredentials, redact_url
 from govsoc.core.ecs import FIELDS
 from govsoc.core.errors import Location, StoreError
 from govsoc.core.event import Event, format_timestamp, parse_timestamp
-from govsoc.store.base import Bucket, Query, Store, WriteReceipt, week_start
+from govsoc.store.base import Bucket, Group, Query, Store, Target, WriteReceipt, week_start
+from govsoc.store.elasticsearch_aggs import (
+    alert_query,
+    cardinality_aggs,
+    groups_aggs,
+    histogram_aggs,
+    python_cardinality,
+    python_groups,
+    python_histogram,
+    read_groups,
+    read_histogram,
+)
 from govsoc.store.elasticsearch_many import FIRST_PAGE, FirstPages, page_body
 from govsoc.store.elasticsearch_query import (
     CASELESS,
@@ -482,6 +493,52 @@ class ElasticsearchStore(Store):
         buckets = answer.get("aggregations", {}).get("by", {}).get("buckets", [])
         # Boolean keys come back as 1/0, as SQLite holds them.
         return [Bucket(key=b["key"], count=int(b["doc_count"])) for b in buckets]
+
+    def _aggregation(self, query: Query, target: Target, aggs: dict[str, Any]) -> dict[str, Any]:
+        """The answer of one size-0 search with ``aggs`` over the events or the alerts."""
+        if target == "alerts":
+            self._refresh_alerts()
+            index, es_query = self.alerts_index, alert_query(query)
+        else:
+            index, es_query = self.events_pattern, self._query(query)
+        answer: dict[str, Any] = self._call(lambda: self.client.search(
+            index=index, size=0, query=es_query, aggs=aggs, allow_no_indices=True, ignore_unavailable=True),
+            "aggregation failed")
+        return answer
+
+    def _checked(self, query: Query, target: Target) -> Iterator[Event] | None:
+        """The events of a query that only Python can decide (aggregated one by one), else None."""
+        if target == "events" and _Check.of(query) is not None:
+            return self.search(dataclasses.replace(query, limit=None))
+        return None
+
+    def groups(self, query: Query, field: str, *, size: int = 10, total: str | None = None, span: bool = False,
+               target: Target = "events") -> list[Group]:
+        """A terms aggregation with sum and first/last sub-aggregations
+        (govsoc.store.elasticsearch_aggs)."""
+        events = self._checked(query, target)
+        if events is not None:
+            return python_groups(events, field, size=size, total=total, span=span)
+        answer = self._aggregation(query, target, groups_aggs(field, size=size, total=total, span=span))
+        return read_groups(answer, span=span, text_keys=target == "alerts")
+
+    def histogram(self, query: Query, *, interval: timedelta, origin: datetime,
+                  target: Target = "events") -> list[Bucket]:
+        """A fixed-interval date_histogram aligned on ``origin``."""
+        events = self._checked(query, target)
+        if events is not None:
+            return python_histogram(events, interval=interval, origin=origin)
+        return read_histogram(self._aggregation(query, target, histogram_aggs(interval=interval, origin=origin)))
+
+    def cardinality(self, query: Query, field: str, *, target: Target = "events") -> int:
+        """A cardinality aggregation (exact up to its precision threshold)."""
+        events = self._checked(query, target)
+        if events is not None:
+            return python_cardinality(events, field)
+        answer = self._aggregation(query, target, cardinality_aggs(field, keyed=target == "alerts"))
+        if "values" in answer.get("aggregations", {}):
+            return len(answer["aggregations"]["values"]["buckets"])
+        return int(answer.get("aggregations", {}).get("n", {}).get("value") or 0)
 
     def delete_before(self, cutoff: datetime, *, dry_run: bool = False) -> int:
         """Drop every events index of a week before the cutoff's week. Indices of the older

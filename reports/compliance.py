@@ -1,0 +1,171 @@
+"""The compliance report (合规状况报告) and the compliance blocks of the situation report.
+
+Three parts, each from what the other stages saved or what the store counts:
+
+- 密评 per system: the evaluations ``govsoc crypto-eval`` saves under
+  ``<data dir>/results/crypto_eval/<system>.json`` (the newest run of a system wins): score,
+  verdict and high risks (GB/T 39786-2021 level 3, scored as crypto_eval scores it);
+- the data classification-and-grading inventories ``govsoc classify`` saves under
+  ``<data dir>/results/classification/<source>.json``: tables, sensitive fields, levels;
+- findings per 等保 2.0 control: alerts of the period counted per ``djbh.*`` tag (one store
+  aggregation), and the 等保 log-audit section (govsoc.reports.log_audit).
+
+The 密评 chapter per system and the inventory's full table are drawn by the section builders
+their stages provide when present (reports/mipin.py ``mipin_section``, reports/inventory.py
+``inventory_section``); until then this module shows their summaries.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from govsoc.reports.document import Block, Document, Figure, Figures, Finding, Findings, Paragraph, Section, Table
+from govsoc.reports.log_audit import log_audit_section
+from govsoc.reports.period import Period
+from govsoc.reports.wording import words
+from govsoc.store.base import Group, Query, Store
+
+__all__ = ["Saved", "build_compliance", "compliance_blocks", "djbh_rows", "load_saved"]
+
+log = logging.getLogger(__name__)
+_HIGH_RISKS_SHOWN = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """The saved results a compliance section reads."""
+
+    mipin: list[dict[str, Any]] = field(default_factory=list)
+    inventories: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _read_folder(folder: Path, key: str, accept: Any) -> list[dict[str, Any]]:
+    """Each JSON document of ``folder`` that ``accept`` takes, the newest per ``key`` value."""
+    newest: dict[str, dict[str, Any]] = {}
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            log.warning("skipped %s: %s", path, e)
+            continue
+        if isinstance(data, dict) and isinstance(data.get("evaluation"), dict):
+            data = data["evaluation"]  # a `crypto-eval -o` file
+        if not (isinstance(data, dict) and accept(data)):
+            continue
+        name = str(data[key])
+        stamp = str(data.get("evaluated_at") or data.get("generated") or "")
+        held = newest.get(name)
+        if held is None or stamp >= str(held.get("evaluated_at") or held.get("generated") or ""):
+            newest[name] = data
+    return [newest[name] for name in sorted(newest)]
+
+
+def load_saved(data_dir: Path | None) -> Saved:
+    """The saved 密评 evaluations and classification inventories under ``data_dir/results``."""
+    if data_dir is None:
+        return Saved()
+    results = Path(data_dir) / "results"
+    return Saved(
+        mipin=_read_folder(results / "crypto_eval", "system",
+                           lambda d: isinstance(d.get("system"), str) and isinstance(d.get("layers"), list)),
+        inventories=_read_folder(results / "classification", "source",
+                                 lambda d: isinstance(d.get("source"), str) and isinstance(d.get("summary"), dict)),
+    )
+
+
+def _mipin_table(results: list[dict[str, Any]], t: dict[str, str]) -> Table:
+    return Table(caption=t["mipin"], columns=(t["system"], t["grade"], t["score"], t["verdict"], t["high_risks"],
+                                              t["evaluated"]),
+                 rows=tuple((str(r.get("system")), r.get("level"), str(r.get("total", "")), str(r.get("verdict", "")),
+                             len(r.get("high_risk") or []), str(r.get("evaluated_at", ""))[:19]) for r in results))
+
+
+def _inventory_table(inventories: list[dict[str, Any]], t: dict[str, str]) -> Table:
+    rows = []
+    for inv in inventories:
+        s = inv["summary"]
+        rows.append((str(inv.get("source")), s.get("tables"), s.get("fields"), s.get("tagged"),
+                     s.get("pipl_sensitive_fields"), str(s.get("level", "")), len(s.get("important_candidates") or [])))
+    return Table(caption=t["inventory"], columns=(t["data_source"], t["tables"], t["fields"], t["tagged"], t["pipl"],
+                                                  t["top_level"], t["important"]), rows=tuple(rows))
+
+
+def djbh_rows(tags: list[Group]) -> list[tuple[str, int]]:
+    """(等保 control, alerts) from the alerts' tag counts: ``djbh.l3.8.1.4.1.a`` -> "8.1.4.1 a)"."""
+    rows = []
+    for g in tags:
+        name = str(g.key)
+        if not name.startswith("djbh."):
+            continue
+        parts = name.split(".")[1:]
+        level = parts.pop(0) if parts and parts[0].startswith("l") else ""
+        clause = ".".join(p for p in parts if p.isdigit())
+        letters = [p for p in parts if not p.isdigit()]
+        label = clause + (f" {letters[0]})" if letters else "")
+        rows.append(((f"{level.upper()} " if level else "") + label, g.count))
+    return rows
+
+
+def _mipin_chapter(result: dict[str, Any], t: dict[str, str]) -> Section:
+    """One system's 密评 summary: score, verdict and its high risks with their evidence."""
+    risks = [Finding(level="high", title=f"{r.get('item', '')} {r.get('object', '')}".strip(),
+                     text=str(r.get("why", "")), evidence=(str(r.get("observed", "")),) if r.get("observed") else (),
+                     reference=str(r.get("clause", ""))) for r in (result.get("high_risk") or [])[:_HIGH_RISKS_SHOWN]]
+    blocks: list[Block] = [Figures(items=(Figure(label=t["score"], value=str(result.get("total", ""))),
+                                          Figure(label=t["verdict"], value=str(result.get("verdict", ""))),
+                                          Figure(label=t["high_risks"], value=len(result.get("high_risk") or []))))]
+    if risks:
+        blocks.append(Findings(items=tuple(risks)))
+    system = str(result.get("system"))
+    return Section(id=f"mipin.{system}", title=system, blocks=tuple(blocks))
+
+
+def compliance_blocks(saved: Saved, tags: list[Group], t: dict[str, str], *, lang: str, masked: bool,
+                      summary: bool) -> tuple[Block | Section, ...]:
+    """密评, inventory and 等保-control blocks; ``summary`` keeps to one table each (situation report)."""
+    blocks: list[Block | Section] = []
+    blocks.append(_mipin_table(saved.mipin, t) if saved.mipin else Paragraph(text=t["no_mipin"]))
+    if not summary:
+        blocks.extend(_mipin_chapter(r, t) for r in saved.mipin)
+    blocks.append(_inventory_table(saved.inventories, t) if saved.inventories else Paragraph(text=t["no_inventory"]))
+    controls = djbh_rows(tags)
+    blocks.append(Table(caption=t["djbh"], columns=(t["control"], t["alerts"]), rows=tuple(controls))
+                  if controls else Paragraph(text=t["no_djbh"]))
+    return tuple(blocks)
+
+
+def build_compliance(store: Store, period: Period, *, lang: str, masked: bool, data_dir: Path | None,
+                     now: datetime | None = None, coverage: Collection[str] | None = None) -> Document:
+    """The compliance report of ``period``: 密评, classification inventory, 等保 controls and log
+    audit (``coverage``: the datasets and modules the rules read, see govsoc.reports.log_audit)."""
+    t = words(lang)
+    q = Query(start=period.start, end=period.end)
+    saved = load_saved(data_dir)
+    tags = store.groups(q, "tags", size=1000, target="alerts")
+    audit, audit_numbers = log_audit_section(store, period, t, data_dir, coverage=coverage)
+    mipin: tuple[Block | Section, ...] = ((_mipin_table(saved.mipin, t), *(_mipin_chapter(r, t) for r in saved.mipin))
+                                          if saved.mipin else (Paragraph(text=t["no_mipin"]),))
+    sections = (
+        Section(id="mipin", title=t["mipin"], blocks=mipin),
+        Section(id="inventory", title=t["inventory"],
+                blocks=(_inventory_table(saved.inventories, t) if saved.inventories
+                        else Paragraph(text=t["no_inventory"]),)),
+        Section(id="djbh", title=t["djbh"], blocks=(Table(caption=t["djbh"], columns=(t["control"], t["alerts"]),
+                                                          rows=tuple(djbh_rows(tags))),)),
+        audit,
+    )
+    data = {"mipin": [{"system": r.get("system"), "level": r.get("level"), "total": r.get("total"),
+                       "verdict": r.get("verdict"), "high_risks": len(r.get("high_risk") or [])} for r in saved.mipin],
+            "inventories": [{"source": i.get("source"), **i["summary"]} for i in saved.inventories],
+            "djbh": dict(djbh_rows(tags)), "log_audit": audit_numbers}
+    return Document(kind="compliance", title=t["compliance_title"], lang=lang,
+                    generated=period.local(now or datetime.now(UTC)), timezone=period.timezone, masked=masked,
+                    period_start=period.start.astimezone(period.zone).isoformat(timespec="seconds"),
+                    period_end=period.end.astimezone(period.zone).isoformat(timespec="seconds"),
+                    meta={"store": store.kind}, sections=sections, data=data)

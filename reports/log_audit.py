@@ -1,0 +1,102 @@
+"""The 等保 log-audit section of the compliance report: what is collected, how long it is kept,
+and where collection or detection has gaps.
+
+- Sources collected: every dataset in the store with its events, oldest and newest (one store
+  aggregation over everything stored up to the period's end), the file sources' checkpoints
+  (``<data dir>/state/sources``) and the syslog receivers' counters (``<data dir>/state/receivers``).
+- Retention held: per dataset, the days from its oldest stored event to the period's end,
+  against the 180 days (six months) the Cybersecurity Law (art. 21) asks network logs be kept.
+- Gaps: datasets whose newest event is more than :data:`SILENCE` before the period's end (the
+  source went silent), and datasets no rule reads (the rules' log-source conditions on
+  ``event.dataset`` / ``event.module``; govsoc.rules.mappings), when the rules are given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Final
+
+from govsoc.collectors.checkpoints import CheckpointStore
+from govsoc.collectors.receivers import counters_folder, load_counters
+from govsoc.reports.document import Block, Figure, Figures, Paragraph, Section, Table
+from govsoc.reports.period import Period
+from govsoc.store.base import Query, Store
+
+__all__ = ["RETENTION_DAYS", "SILENCE", "log_audit_section"]
+
+RETENTION_DAYS: Final = 180
+SILENCE: Final = timedelta(hours=24)
+_DATASETS = 500
+_ROWS = 50
+
+
+def _covered(dataset: str, coverage: Collection[str]) -> bool:
+    """Whether a rule reads ``dataset``: by its name, or by its module (the name's first part,
+    which the device parsers set as ``event.module``)."""
+    return dataset in coverage or dataset.split(".", 1)[0] in coverage
+
+
+def log_audit_section(store: Store, period: Period, t: dict[str, str], data_dir: Path | None, *,
+                      coverage: Collection[str] | None = None) -> tuple[Section, dict[str, Any]]:
+    """The log-audit section and its numbers. ``coverage``: datasets and modules the rules read
+    (None: not judged)."""
+    datasets = store.groups(Query(end=period.end), "event.dataset", size=_DATASETS, span=True)
+    rows, silent, short, uncovered = [], [], [], []
+    for g in datasets:
+        name = str(g.key)
+        held = (period.end - g.first).days if g.first else 0
+        meets = held >= RETENTION_DAYS
+        rows.append((name, g.count, period.local(g.first), period.local(g.last), held, t["yes" if meets else "no"]))
+        if g.last is not None and period.end - g.last > SILENCE:
+            silent.append((name, period.local(g.last)))
+        if not meets:
+            short.append(name)
+        if coverage is not None and not _covered(name, coverage):
+            uncovered.append(name)
+    numbers: dict[str, Any] = {
+        "datasets": {str(g.key): {"events": g.count, "oldest": period.local(g.first), "newest": period.local(g.last)}
+                     for g in datasets},
+        "silent": [name for name, _ in silent], "short_retention": short,
+        "uncovered": uncovered if coverage is not None else None,
+    }
+    blocks: list[Block | Section] = [
+        Figures(items=(Figure(label=t["sources_count"], value=len(datasets)),
+                       Figure(label=t["silent_sources"], value=len(silent)),
+                       Figure(label=t["no_rule_datasets"], value=len(uncovered) if coverage is not None else None))),
+    ]
+    collection = _collection_blocks(data_dir, period, t)
+    blocks.append(Section(id="log_audit.collection", title=t["collection"], blocks=collection))
+    blocks.append(Section(id="log_audit.retention", title=t["retention"], blocks=(
+        Paragraph(text=t["retention_note"]),
+        Table(columns=(t["source"], t["events"], t["oldest"], t["newest"], t["days_held"], t["meets_180"]),
+              rows=tuple(rows)))))
+    gaps: list[Block] = [Paragraph(text=t["silence_note"]),
+                         Table(caption=t["silent_sources"], columns=(t["source"], t["silent_since"]),
+                               rows=tuple(silent))]
+    if coverage is not None:
+        gaps.append(Table(caption=t["no_rule_datasets"], columns=(t["source"],), rows=tuple((n,) for n in uncovered)))
+    blocks.append(Section(id="log_audit.gaps", title=t["gaps"], blocks=tuple(gaps)))
+    return Section(id="log_audit", title=t["log_audit"], blocks=tuple(blocks)), numbers
+
+
+def _collection_blocks(data_dir: Path | None, period: Period, t: dict[str, str]) -> tuple[Block, ...]:
+    """The file sources' checkpoints and the receivers' counters (newest first, at most _ROWS)."""
+    if data_dir is None:
+        return (Paragraph(text=t["none"]),)
+    checkpoints = sorted(CheckpointStore(Path(data_dir) / "state" / "sources").all(),
+                         key=lambda c: c.updated or "", reverse=True)
+    files = Table(caption=t["collected_files"], columns=(t["source"], t["records"], t["stored"], t["rejected"],
+                                                         t["updated"]),
+                  rows=tuple((c.path, c.counters.get("records", 0),
+                              c.counters.get("created", 0) + c.counters.get("duplicates", 0),
+                              c.counters.get("rejected", 0), (c.updated or "")[:19]) for c in checkpoints[:_ROWS]),
+                  total=len(checkpoints))
+    receivers = load_counters(counters_folder(Path(data_dir)))
+    heard = Table(caption=t["receivers"], columns=(t["source"], t["received"], t["stored"], t["rejected"]),
+                  rows=tuple((str(r.get("name", "")), int(r["counters"].get("received", 0)),
+                              int(r["counters"].get("stored", 0)),
+                              sum(int(v) for v in (r.get("rejected") or {}).values())) for r in receivers[:_ROWS]),
+                  total=len(receivers))
+    return files, heard

@@ -1,0 +1,107 @@
+"""The situation report's network overview: traffic by zone and protocol from flow events (pcap
+flows, NetFlow/IPFIX, Zeek conn), and the share of cleartext and weak-crypto traffic.
+
+Everything is counted in the store: flows and bytes per zone and per protocol (terms
+aggregations with a sum of ``network.bytes``), cleartext services by destination port (a table
+of well-known cleartext ports, which NetFlow records have too), weak TLS by negotiated version
+(SSL, TLS 1.0/1.1, as RFC 8996 retires them) and by cipher suite (the patterns of the rule pack's
+flow_weak_tls_cipher rule, matched over the distinct suite names the store returns). A dozen
+store calls, whatever the traffic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Final
+
+from govsoc.reports.document import Block, Chart, Figure, Figures, Paragraph, Section, Series, Table
+from govsoc.store.base import Group, Query, Store
+
+__all__ = ["CLEARTEXT_PORTS", "FLOW_DATASETS", "WEAK_CIPHER_MARKS", "network_overview"]
+
+#: Datasets whose events are flows (one event per connection, ``network.bytes`` its IP bytes).
+FLOW_DATASETS: Final = ("network.flow", "netflow.log", "zeek.conn")
+#: Well-known ports of services that carry credentials or data in cleartext.
+CLEARTEXT_PORTS: Final[dict[int, str]] = {
+    21: "FTP", 23: "Telnet", 69: "TFTP", 80: "HTTP", 110: "POP3", 143: "IMAP", 161: "SNMP", 389: "LDAP",
+    513: "rlogin", 514: "rsh/syslog", 8080: "HTTP",
+}
+#: Cipher-suite name parts of broken or retired algorithms (rules/packs/egov/flow_weak_tls_cipher.yml).
+WEAK_CIPHER_MARKS: Final = ("_RC4_", "_DES_", "_3DES_", "_NULL_", "_EXPORT", "_anon_", "_MD5")
+_TOP_PROTOCOLS = 5
+
+
+def _with(query: Query, **terms: tuple[str | int, ...]) -> Query:
+    return replace(query, terms={**query.terms, **{k.replace("__", "."): v for k, v in terms.items()}})
+
+
+def _share(part: float, whole: float) -> float:
+    return round(100.0 * part / whole, 2) if whole else 0.0
+
+
+def network_overview(store: Store, query: Query, t: dict[str, str]) -> tuple[Section, dict[str, object]]:
+    """The network section and its numbers, over the flow events of ``query``'s period."""
+    flows = _with(query, event__dataset=FLOW_DATASETS)
+    by_dataset = store.groups(flows, "event.dataset", size=len(FLOW_DATASETS), total="network.bytes")
+    flow_total = sum(g.count for g in by_dataset)
+    byte_total = sum(g.total for g in by_dataset)
+    if not flow_total:
+        return Section(id="network", title=t["network"], blocks=(Paragraph(text=t["no_flows"]),)), {"flows": 0}
+    zones = store.groups(flows, "govsoc.zone", size=20, total="network.bytes")
+    protocols = store.groups(flows, "network.protocol", size=20, total="network.bytes")
+    cleartext = store.groups(_with(flows, destination__port=tuple(CLEARTEXT_PORTS)), "destination.port",
+                             size=len(CLEARTEXT_PORTS), total="network.bytes")
+    clear_flows, clear_bytes = sum(g.count for g in cleartext), sum(g.total for g in cleartext)
+    encrypted = store.count(_with(flows, network__protocol=("tls", "tlcp")))
+    ssl = store.count(_with(flows, tls__version_protocol=("ssl",)))
+    old_tls = store.count(_with(flows, tls__version_protocol=("tls",), tls__version=("1.0", "1.1")))
+    suites = store.groups(_with(flows, tls__version=("1.2", "1.3")), "tls.cipher", size=500)
+    weak_suites = [g for g in suites if any(mark in str(g.key) for mark in WEAK_CIPHER_MARKS)]
+    weak = ssl + old_tls + sum(g.count for g in weak_suites)
+    clear_flow_share, clear_byte_share, weak_share = (_share(clear_flows, flow_total), _share(clear_bytes, byte_total),
+                                                      _share(weak, encrypted))
+    numbers: dict[str, object] = {
+        "flows": flow_total, "bytes": byte_total, "cleartext_flows": clear_flows, "cleartext_bytes": clear_bytes,
+        "cleartext_flow_share": clear_flow_share, "cleartext_byte_share": clear_byte_share,
+        "tls_sessions": encrypted, "weak_sessions": weak, "weak_share": weak_share,
+        "cleartext_services": sorted({CLEARTEXT_PORTS.get(int(g.key), str(g.key)) for g in cleartext}),
+    }
+    blocks: list[Block] = [
+        Figures(items=(Figure(label=t["flow_total"], value=flow_total), Figure(label=t["byte_total"], value=byte_total),
+                       Figure(label=t["cleartext_share"], value=clear_byte_share, unit="%",
+                              note=f"{t['flows']} {clear_flow_share}%"),
+                       Figure(label=t["weak_tls_share"], value=weak_share, unit="%",
+                              note=f"{weak} / {encrypted}"))),
+        _traffic_table(t["traffic_by_zone"], t["zone"], zones, t, flow_total, byte_total),
+        _traffic_table(t["traffic_by_protocol"], t["protocol"], protocols, t, flow_total, byte_total),
+        Table(caption=t["cleartext_services"], columns=(t["port"], t["service"], t["flows"], t["bytes"]),
+              rows=tuple((int(g.key), CLEARTEXT_PORTS.get(int(g.key), ""), g.count, int(g.total)) for g in cleartext)),
+        Table(caption=t["weak_crypto"], columns=(t["item"], t["flows"]),
+              rows=((t["encrypted_sessions"], encrypted), (t["weak_versions"], ssl + old_tls),
+                    *((f"{t['weak_ciphers']}: {g.key}", g.count) for g in weak_suites))),
+    ]
+    chart = _zone_protocol_chart(store, flows, zones, protocols, t)
+    if chart is not None:
+        blocks.insert(3, chart)
+    return Section(id="network", title=t["network"], blocks=tuple(blocks)), numbers
+
+
+def _traffic_table(caption: str, heading: str, groups: list[Group], t: dict[str, str], flows: int,
+                   total: float) -> Table:
+    return Table(caption=caption, columns=(heading, t["flows"], t["bytes"], t["share"]),
+                 rows=tuple((str(g.key), g.count, int(g.total), f"{_share(g.total, total)}%") for g in groups))
+
+
+def _zone_protocol_chart(store: Store, flows: Query, zones: list[Group], protocols: list[Group],
+                         t: dict[str, str]) -> Chart | None:
+    """Bytes per zone, stacked by the top protocols (one store call per protocol)."""
+    if not zones or not protocols:
+        return None
+    names = [str(z.key) for z in zones]
+    series = []
+    for protocol in protocols[:_TOP_PROTOCOLS]:
+        per_zone = {str(g.key): g.total for g in store.groups(_with(flows, network__protocol=(str(protocol.key),)),
+                                                               "govsoc.zone", size=len(names), total="network.bytes")}
+        series.append(Series(name=str(protocol.key), values=tuple(float(per_zone.get(n, 0.0)) for n in names)))
+    return Chart(kind="stacked", title=t["zone_protocol"], categories=tuple(names), series=tuple(series),
+                 unit=t["bytes"])

@@ -1,0 +1,199 @@
+"""The words of the situation, compliance and alert-summary reports, in Chinese and English.
+
+One table: key -> (中文, English). Builders call :func:`words` once and index the result, so a
+missing key fails at once (KeyError) rather than printing a blank heading. ATT&CK tactic names
+follow MITRE's Chinese renderings in common use by CNCERT and vendors' reports.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+__all__ = ["LEVEL_WORDS", "TACTICS", "WORDS", "words"]
+
+WORDS: Final[dict[str, tuple[str, str]]] = {
+    # titles
+    "situation_title": ("网络安全态势感知报告", "Security situation report"),
+    "compliance_title": ("合规状况报告", "Compliance report"),
+    "alerts_title": ("安全告警报告", "Security alert report"),
+    # sections
+    "overview": ("总体态势", "Overview"),
+    "events_by_source": ("各数据源事件", "Events by source"),
+    "events_by_zone": ("各网络区域事件", "Events by zone"),
+    "alerts_by_level": ("告警级别分布", "Alerts by severity"),
+    "alerts_by_status": ("告警处置状态", "Alerts by status"),
+    "trend": ("趋势", "Trends"),
+    "rules": ("高频告警规则", "Top rules"),
+    "assets": ("受攻击资产与单位", "Most attacked assets and agencies"),
+    "sources": ("主要攻击来源", "Top attack sources"),
+    "attack": ("ATT&CK 战术与技术", "ATT&CK tactics and techniques"),
+    "network": ("网络流量概况", "Network overview"),
+    "compliance": ("合规状况", "Compliance status"),
+    "mipin": ("商用密码应用安全性评估（密评）", "Commercial cryptography assessment (密评)"),
+    "inventory": ("数据分类分级清单", "Data classification inventory"),
+    "djbh": ("等级保护（等保 2.0）控制点发现", "Findings per 等保 2.0 control"),
+    "incidents": ("重要安全事件", "Notable incidents"),
+    "recommendations": ("处置建议", "Recommendations"),
+    "log_audit": ("等保日志审计", "Log audit (等保 2.0)"),
+    "collection": ("日志采集", "Sources collected"),
+    "retention": ("日志留存", "Retention held"),
+    "gaps": ("采集与检测缺口", "Gaps in collection and detection"),
+    "latest_alerts": ("最新告警", "Latest alerts"),
+    # figures and columns
+    "events": ("事件", "Events"),
+    "event_total": ("事件总数", "Events"),
+    "alert_total": ("告警总数", "Alerts"),
+    "high_alerts": ("高危及以上告警", "High and critical alerts"),
+    "open_alerts": ("待处置告警", "Open alerts"),
+    "systems_affected": ("涉及信息系统", "Systems affected"),
+    "sources_count": ("数据源", "Sources"),
+    "new_alerts": ("新出现告警", "New alerts"),
+    "recurring_alerts": ("复现告警", "Recurring alerts"),
+    "new_note": ("规则在本期之前从未告警", "rule never fired before the period"),
+    "recurring_note": ("规则在本期之前已告警", "rule fired before the period too"),
+    "alerts": ("告警", "Alerts"),
+    "source": ("数据源", "Source"),
+    "zone": ("网络区域", "Zone"),
+    "first": ("最早", "First"),
+    "last": ("最晚", "Last"),
+    "level": ("级别", "Severity"),
+    "status": ("状态", "Status"),
+    "rule": ("规则", "Rule"),
+    "system": ("信息系统", "System"),
+    "agency": ("单位", "Agency"),
+    "host": ("主机", "Host"),
+    "account": ("账号", "Account"),
+    "address": ("地址", "Address"),
+    "tactic": ("战术", "Tactic"),
+    "technique": ("技术", "Technique"),
+    "control": ("控制点", "Control"),
+    "item": ("评估项", "Item"),
+    "flows": ("流数", "Flows"),
+    "bytes": ("字节", "Bytes"),
+    "protocol": ("协议", "Protocol"),
+    "port": ("端口", "Port"),
+    "service": ("服务", "Service"),
+    "share": ("占比", "Share"),
+    "flow_total": ("流总数", "Flows"),
+    "byte_total": ("流量（字节）", "Traffic (bytes)"),
+    "cleartext_share": ("明文协议流量占比", "Cleartext traffic share"),
+    "weak_tls_share": ("弱加密会话占比", "Weak-crypto session share"),
+    "cleartext_services": ("明文协议服务", "Cleartext services"),
+    "weak_crypto": ("弱密码算法与协议", "Weak cryptography"),
+    "traffic_by_zone": ("各区域流量", "Traffic by zone"),
+    "traffic_by_protocol": ("各协议流量", "Traffic by protocol"),
+    "zone_protocol": ("各区域分协议流量（字节）", "Traffic by zone and protocol (bytes)"),
+    "encrypted_sessions": ("加密会话（TLS/TLCP/SSH）", "Encrypted sessions (TLS/TLCP/SSH)"),
+    "weak_versions": ("弱协议版本会话（SSL、TLS 1.0/1.1）", "Sessions on weak versions (SSL, TLS 1.0/1.1)"),
+    "weak_ciphers": ("弱密码套件会话", "Sessions on weak cipher suites"),
+    "cipher": ("密码套件", "Cipher suite"),
+    "external_sources": ("外部来源（事件）", "External sources (events)"),
+    "alert_sources": ("告警来源地址", "Alerting source addresses"),
+    "accounts_targeted": ("涉及账号", "Accounts involved"),
+    "score": ("得分", "Score"),
+    "verdict": ("结论", "Verdict"),
+    "high_risks": ("高风险项", "High risks"),
+    "grade": ("等保级别", "Level"),
+    "evaluated": ("评估时间", "Evaluated"),
+    "tables": ("数据表", "Tables"),
+    "fields": ("字段", "Fields"),
+    "tagged": ("敏感字段", "Sensitive fields"),
+    "pipl": ("个人敏感信息字段", "PIPL-sensitive fields"),
+    "top_level": ("最高级别", "Highest level"),
+    "important": ("重要数据候选", "Important-data candidates"),
+    "data_source": ("数据来源", "Data source"),
+    "oldest": ("最早事件", "Oldest event"),
+    "newest": ("最新事件", "Newest event"),
+    "days_held": ("留存天数", "Days held"),
+    "meets_180": ("满足 180 天", "Meets 180 days"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "silent_since": ("静默自", "Silent since"),
+    "collected_files": ("文件采集源", "File sources"),
+    "receivers": ("日志接收器", "Syslog receivers"),
+    "records": ("读取记录", "Records read"),
+    "stored": ("已入库", "Stored"),
+    "rejected": ("拒收", "Rejected"),
+    "updated": ("最近更新", "Last updated"),
+    "received": ("接收消息", "Received"),
+    "rules_cover": ("有规则覆盖", "Covered by rules"),
+    "no_rule_datasets": ("无检测规则覆盖的数据源", "Sources no rule reads"),
+    "silent_sources": ("已静默的数据源", "Sources that went silent"),
+    "time": ("时间", "Time"),
+    "end": ("结束", "End"),
+    "count": ("数量", "Count"),
+    "period": ("统计周期", "Period"),
+    "none": ("无", "none"),
+    "unassigned_zone": ("未划分区域", "no zone"),
+    # paragraphs
+    "no_flows": ("本期无流量数据（pcap / NetFlow）。", "No flow data (pcap / NetFlow) in the period."),
+    "no_mipin": ("尚无保存的密评结果：运行 govsoc crypto-eval。",
+                 "No saved 密评 results: run govsoc crypto-eval."),
+    "no_inventory": ("尚无保存的数据分类分级清单：运行 govsoc classify。",
+                     "No saved classification inventory: run govsoc classify."),
+    "no_djbh": ("本期无带等保控制点标签（djbh.*）的告警。",
+                "No alert tagged with a 等保 control (djbh.*) in the period."),
+    "no_incidents": ("本期无高危告警。", "No high or critical alert in the period."),
+    "no_zone_note": ("事件未标注网络区域：在 inventory.yaml 中登记区域网段（zones）后采集的事件按区域统计。",
+                     "Events carry no zone: list the zones' address ranges in inventory.yaml (zones) and events "
+                     "collected afterwards are counted per zone."),
+    "cleartext_note": ("按目的端口统计的明文协议：", "Cleartext protocols by destination port: "),
+    "retention_note": ("《网络安全法》第二十一条要求网络日志留存不少于六个月（按 180 天计）；"
+                       "等保 2.0 安全审计要求保护并定期备份审计记录。",
+                       "The Cybersecurity Law (art. 21) requires network logs to be kept for at least six months "
+                       "(counted as 180 days); 等保 2.0 security audit requires audit records to be protected and "
+                       "backed up."),
+    "silence_note": ("超过 24 小时未收到事件的数据源。", "Sources with no event for more than 24 hours."),
+    # recommendations
+    "rec_high_open": ("尽快研判并处置 {n} 条待处置的高危及以上告警", "Triage the {n} open high and critical alerts"),
+    "rec_high_open_text": ("使用 govsoc alerts --level high 逐条确认、分派并关闭。",
+                           "Work through them with govsoc alerts --level high: acknowledge, assign, close."),
+    "rec_cleartext": ("停用明文协议（{names}）", "Retire cleartext protocols ({names})"),
+    "rec_cleartext_text": ("以 SSH、HTTPS/TLCP、SFTP 替代 Telnet、HTTP、FTP 等明文协议"
+                           "（等保 2.0 三级 8.1.2.2、密评 8.2）。",
+                           "Replace Telnet, HTTP, FTP and the like with SSH, HTTPS/TLCP and SFTP (等保 2.0 level 3 "
+                           "8.1.2.2, 密评 8.2)."),
+    "rec_weak_tls": ("升级弱加密会话（{n} 个）", "Upgrade the {n} weak-crypto sessions"),
+    "rec_weak_tls_text": ("停用 SSL/TLS 1.0/1.1 及 RC4、DES、3DES、NULL、EXPORT 套件，"
+                          "优先采用 TLCP 或 TLS 1.3 国密套件。",
+                          "Disable SSL/TLS 1.0/1.1 and RC4, DES, 3DES, NULL and EXPORT suites; prefer TLCP or "
+                          "TLS 1.3 with SM suites."),
+    "rec_mipin": ("整改密评未通过的系统（{names}）", "Remediate the systems that failed 密评 ({names})"),
+    "rec_mipin_text": ("按密评报告的高风险项与整改建议逐项整改后复评。",
+                       "Fix the high risks the 密评 report lists, then evaluate again."),
+    "rec_silent": ("恢复已静默数据源的采集（{names}）", "Restore collection from the silent sources ({names})"),
+    "rec_silent_text": ("检查设备的 syslog 配置、网络连通性与 govsoc status 的接收计数。",
+                        "Check the devices' syslog settings, the network path and the counters of govsoc status."),
+    "rec_retention": ("延长日志留存至 180 天以上", "Keep logs for 180 days or more"),
+    "rec_retention_text": ("调整 store.retention_days 与存储容量，确保满足六个月留存要求。",
+                           "Set store.retention_days and the storage so that six months are kept."),
+    "rec_inventory": ("在资产清单中登记网络区域与信息系统", "Record zones and systems in the asset inventory"),
+    "rec_inventory_text": ("未登记时无法按区域、单位与系统统计态势。",
+                           "Without them the situation cannot be counted per zone, agency and system."),
+    "rec_none": ("本期未发现需要立即处置的问题", "Nothing in the period calls for immediate action"),
+}
+
+#: Alert severities (Sigma levels), most severe first.
+LEVEL_WORDS: Final[dict[str, tuple[str, str]]] = {
+    "critical": ("严重", "critical"), "high": ("高危", "high"), "medium": ("中危", "medium"),
+    "low": ("低危", "low"), "informational": ("提示", "informational"),
+}
+
+#: ATT&CK enterprise tactics: the tag spelling (SigmaHQ's) -> (中文, English).
+TACTICS: Final[dict[str, tuple[str, str]]] = {
+    "reconnaissance": ("侦察", "Reconnaissance"), "resource-development": ("资源开发", "Resource Development"),
+    "initial-access": ("初始访问", "Initial Access"), "execution": ("执行", "Execution"),
+    "persistence": ("持久化", "Persistence"), "privilege-escalation": ("权限提升", "Privilege Escalation"),
+    "defense-evasion": ("防御规避", "Defense Evasion"), "credential-access": ("凭证访问", "Credential Access"),
+    "discovery": ("发现", "Discovery"), "lateral-movement": ("横向移动", "Lateral Movement"),
+    "collection": ("收集", "Collection"), "command-and-control": ("命令与控制", "Command and Control"),
+    "exfiltration": ("数据渗出", "Exfiltration"), "impact": ("影响", "Impact"),
+}
+
+
+def words(lang: str) -> dict[str, str]:
+    """Every phrase in ``lang`` ("zh" or "en"), level names under ``level_<name>``."""
+    index = 1 if lang == "en" else 0
+    table = {key: pair[index] for key, pair in WORDS.items()}
+    table.update({f"level_{key}": pair[index] for key, pair in LEVEL_WORDS.items()})
+    return table
