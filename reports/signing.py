@@ -13,8 +13,10 @@ What is signed is not only the file: the signature covers the canonical JSON of 
 the signature file but the signature itself (format, file name, size, SM3 digest, signer, time,
 public key, user ID). So a changed report (digest), a changed signature file (any field, or the
 signature) and a signature by a key that is not trusted each fail ``verify_report`` with their
-own message. The private key is never printed; it is written 0600 in a 0700 folder and not
-encrypted (as an sshd host key: whoever can read the data directory as its owner can sign).
+own message. The private key is never printed; it is written 0600 in a 0700 folder, encrypted
+when ``GOVSOC_KEY_PASSPHRASE`` is set (PKCS#8 PBES2: SM4-CBC under a PBKDF2-HMAC-SHA256 key, the
+form ``openssl pkcs8 -topk8 -v2 sm4-cbc`` writes; OpenSSL 3.0 has no hmacWithSM3 PRF for PBES2, so
+SM3 there would make a key OpenSSL cannot read), and then signing needs the same variable.
 
     <data dir>/keys/report-signing.key      PKCS#8 PEM, 0600
     <data dir>/keys/report-signing.pub      SubjectPublicKeyInfo PEM (trusted by default)
@@ -35,14 +37,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, padding
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from govsoc.core.errors import ConfigError, ReportError
 from govsoc.crypto_eval import kat, sm2
 
 __all__ = ["SigningKey", "Verification", "init_key", "load_key", "sign_report", "sign_file", "verify_report",
            "read_public_key", "trusted_keys", "signature_path", "key_id", "sm3_hex", "KEY_FILE", "PUBLIC_FILE",
-           "SIGNATURE_SUFFIX", "FORMAT", "key_folder"]
+           "SIGNATURE_SUFFIX", "FORMAT", "key_folder", "PASSPHRASE_ENV"]
 
 KEY_FILE, PUBLIC_FILE, META_FILE = "report-signing.key", "report-signing.pub", "report-signing.json"
 SIGNATURE_SUFFIX = ".sig"
@@ -52,6 +56,13 @@ _FIELDS = ("format", "file", "size", "digest_algorithm", "digest", "algorithm", 
            "signer", "time", "signature")
 _OID_EC_PUBLIC_KEY = bytes.fromhex("06072a8648ce3d0201")  # 1.2.840.10045.2.1
 _OID_SM2 = bytes.fromhex("06082a811ccf5501822d")           # 1.2.156.10197.1.301
+_OID_PBES2 = bytes.fromhex("06092a864886f70d01050d")       # 1.2.840.113549.1.5.13
+_OID_PBKDF2 = bytes.fromhex("06092a864886f70d01050c")      # 1.2.840.113549.1.5.12
+_OID_HMAC_SHA256 = bytes.fromhex("06082a864886f70d0209")   # 1.2.840.113549.2.9
+_OID_SM4_CBC = bytes.fromhex("06082a811ccf55016802")       # 1.2.156.10197.1.104.2
+#: The environment variable holding the signing key's passphrase (never an argument: argv is public).
+PASSPHRASE_ENV = "GOVSOC_KEY_PASSPHRASE"
+_ITERATIONS = 200_000
 
 
 def sm3_hex(data: bytes) -> str:
@@ -144,6 +155,48 @@ def _pkcs8(d: int, public: tuple[int, int]) -> bytes:
     return _tlv(0x30, _int(0) + _tlv(0x30, _OID_EC_PUBLIC_KEY + _OID_SM2) + _tlv(0x04, ec_key))
 
 
+def _sm4_key(passphrase: str, salt: bytes, iterations: int) -> bytes:
+    kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=16, salt=salt, iterations=iterations)
+    return kdf.derive(passphrase.encode("utf-8"))
+
+
+def _encrypt_pkcs8(der: bytes, passphrase: str) -> bytes:
+    """EncryptedPrivateKeyInfo (RFC 5958) with PBES2 (RFC 8018): PBKDF2-HMAC-SHA256, SM4-CBC."""
+    salt, iv = os.urandom(16), os.urandom(16)
+    padder = padding.PKCS7(128).padder()
+    plain = padder.update(der) + padder.finalize()
+    encryptor = Cipher(algorithms.SM4(_sm4_key(passphrase, salt, _ITERATIONS)), modes.CBC(iv)).encryptor()
+    sealed = encryptor.update(plain) + encryptor.finalize()
+    kdf = _tlv(0x30, _OID_PBKDF2 + _tlv(0x30, _tlv(0x04, salt) + _int(_ITERATIONS)
+                                         + _tlv(0x30, _OID_HMAC_SHA256 + b"\x05\x00")))
+    scheme = _tlv(0x30, _OID_PBES2 + _tlv(0x30, kdf + _tlv(0x30, _OID_SM4_CBC + _tlv(0x04, iv))))
+    return _tlv(0x30, scheme + _tlv(0x04, sealed))
+
+
+def _decrypt_pkcs8(der: bytes, passphrase: str) -> bytes:
+    """The PrivateKeyInfo inside an EncryptedPrivateKeyInfo this module (or OpenSSL with
+    ``-v2 sm4-cbc``) wrote; ValueError for another scheme or a wrong passphrase."""
+    _, body, _ = _read(der)
+    (_, scheme), (_, sealed) = _children(body)
+    oid_end = 2 + scheme[1]
+    if scheme[:oid_end] != _OID_PBES2:
+        raise ValueError("the private key is not PBES2-encrypted")
+    (_, kdf), (_, cipher) = _children(_children(scheme[oid_end:])[0][1])
+    kdf_oid_end = 2 + kdf[1]
+    if kdf[:kdf_oid_end] != _OID_PBKDF2 or cipher[:10] != _OID_SM4_CBC:
+        raise ValueError("the private key is encrypted with a scheme other than PBKDF2 + SM4-CBC")
+    params = _children(_children(kdf[kdf_oid_end:])[0][1])
+    salt, iterations = params[0][1], int.from_bytes(params[1][1], "big")
+    prf = [v for t, v in params[2:] if t == 0x30]
+    if not prf or prf[0][:10] != _OID_HMAC_SHA256:  # absent means HMAC-SHA1 (RFC 8018): not taken
+        raise ValueError("the private key's PBKDF2 uses a PRF other than HMAC-SHA256")
+    iv = _children(cipher[10:])[0][1]
+    decryptor = Cipher(algorithms.SM4(_sm4_key(passphrase, salt, iterations)), modes.CBC(iv)).decryptor()
+    unpadder = padding.PKCS7(128).unpadder()
+    plain = decryptor.update(sealed) + decryptor.finalize()
+    return unpadder.update(plain) + unpadder.finalize()
+
+
 def _algorithm_is_sm2(body: bytes) -> bool:
     return body == _OID_EC_PUBLIC_KEY + _OID_SM2
 
@@ -157,8 +210,17 @@ def read_public_key(text: str) -> tuple[int, int]:
     return sm2.decode_point(parts[1][1][1:])
 
 
-def _read_private_key(text: str) -> int:
-    tag, body, _ = _read(_unpem(text, "PRIVATE KEY"))
+def _read_private_key(text: str, passphrase: str | None = None) -> int:
+    if "BEGIN ENCRYPTED PRIVATE KEY" in text:
+        if not passphrase:
+            raise ValueError(f"the key is encrypted: set {PASSPHRASE_ENV} to its passphrase")
+        try:
+            der = _decrypt_pkcs8(_unpem(text, "ENCRYPTED PRIVATE KEY"), passphrase)
+        except (ValueError, IndexError) as e:
+            raise ValueError(f"cannot decrypt the key: wrong passphrase in {PASSPHRASE_ENV}? ({e})") from e
+    else:
+        der = _unpem(text, "PRIVATE KEY")
+    tag, body, _ = _read(der)
     parts = _children(body) if tag == 0x30 else []
     if len(parts) != 3 or parts[1][0] != 0x30 or not _algorithm_is_sm2(parts[1][1]) or parts[2][0] != 0x04:
         raise ValueError("not an unencrypted SM2 PKCS#8 private key")
@@ -208,10 +270,11 @@ def _write_private(path: Path, data: str) -> None:
     os.replace(partial, path)
 
 
-def init_key(folder: Path, *, signer: str | None = None, force: bool = False,
+def init_key(folder: Path, *, signer: str | None = None, force: bool = False, passphrase: str | None = None,
              now: datetime | None = None) -> SigningKey:
-    """Create the signing key in ``folder`` (0700). ConfigError when one exists, unless ``force``:
-    then the old public key moves to trusted/ so that reports it signed still verify."""
+    """Create the signing key in ``folder`` (0700), encrypted when ``passphrase`` is given.
+    ConfigError when one exists, unless ``force``: then the old public key moves to trusted/ so
+    that reports it signed still verify."""
     folder.mkdir(parents=True, exist_ok=True)
     os.chmod(folder, 0o700)
     private, public_file = folder / KEY_FILE, folder / PUBLIC_FILE
@@ -228,7 +291,9 @@ def init_key(folder: Path, *, signer: str | None = None, force: bool = False,
     d = sm2.generate_private_key()
     public = sm2.public_key(d)
     name = signer or f"{getpass.getuser()}@{socket.gethostname()}"
-    _write_private(private, _pem("PRIVATE KEY", _pkcs8(d, public)))
+    plain = _pkcs8(d, public)
+    _write_private(private, _pem("ENCRYPTED PRIVATE KEY", _encrypt_pkcs8(plain, passphrase)) if passphrase
+                   else _pem("PRIVATE KEY", plain))
     public_file.write_text(_pem("PUBLIC KEY", _spki(public)), encoding="ascii")
     meta = {"signer": name, "key_id": key_id(public), "algorithm": ALGORITHM,
             "created": (now or datetime.now(UTC)).isoformat(timespec="seconds")}
@@ -243,9 +308,10 @@ def _existing_id(public_file: Path) -> str:
         return "unreadable"
 
 
-def load_key(folder: Path) -> SigningKey | None:
+def load_key(folder: Path, passphrase: str | None = None) -> SigningKey | None:
     """The signing key in ``folder``, or None when there is none; ConfigError when it is unusable
-    (unreadable, not SM2, or readable by others than its owner)."""
+    (unreadable, not SM2, readable by others than its owner, encrypted without the passphrase:
+    ``passphrase`` or else the GOVSOC_KEY_PASSPHRASE environment variable)."""
     private = folder / KEY_FILE
     if not private.exists():
         return None
@@ -253,7 +319,7 @@ def load_key(folder: Path) -> SigningKey | None:
     if mode & 0o077:
         raise ConfigError(f"{private} is readable by others (mode {mode:o}): chmod 600 {private}")
     try:
-        d = _read_private_key(private.read_text(encoding="ascii"))
+        d = _read_private_key(private.read_text(encoding="ascii"), passphrase or os.environ.get(PASSPHRASE_ENV))
     except (OSError, ValueError, UnicodeDecodeError) as e:
         raise ConfigError(f"{private}: {e}") from e
     try:

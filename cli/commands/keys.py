@@ -1,7 +1,8 @@
 """`govsoc keys`: the administrator's report-signing key (SM2, reports/signing.py).
 
 ``govsoc keys init`` creates it under ``<data dir>/keys/`` (private key 0600 in a 0700 folder,
-never printed; ``--force`` replaces an existing one and keeps its public key trusted);
+never printed, SM4-encrypted when GOVSOC_KEY_PASSPHRASE is set; ``--force`` replaces an existing
+one and keeps its public key trusted);
 ``govsoc keys show`` prints the public key, its id and the signer; ``govsoc keys sign FILE...``
 signs report files by hand (reports are signed when written once a key exists).
 """
@@ -36,11 +37,15 @@ def keys() -> None:
 @click.pass_obj
 def init(app: AppContext, signer: str | None, force: bool) -> None:
     """Create the report-signing key (SM2, GB/T 32918)."""
-    from govsoc.reports.signing import PUBLIC_FILE, init_key
+    import os
+
+    from govsoc.reports.signing import PASSPHRASE_ENV, PUBLIC_FILE, init_key
 
     folder = key_folder(app)
-    key = init_key(folder, signer=signer, force=force)
-    click.echo(f"report-signing key created: key id {key.key_id}, signer {printable(key.signer)}")
+    passphrase = os.environ.get(PASSPHRASE_ENV) or None
+    key = init_key(folder, signer=signer, force=force, passphrase=passphrase)
+    sealed = f"encrypted with ${PASSPHRASE_ENV}" if passphrase else f"not encrypted (set ${PASSPHRASE_ENV} to encrypt)"
+    click.echo(f"report-signing key created: key id {key.key_id}, signer {printable(key.signer)}, {sealed}")
     click.echo(f"public key: {printable(str(folder / PUBLIC_FILE))} (give it to whoever verifies reports)")
 
 

@@ -215,3 +215,41 @@ def test_main_lists_the_commands() -> None:
     from govsoc.cli.main import COMMANDS
 
     assert COMMANDS["keys"] == "govsoc.cli.commands.keys" and COMMANDS["verify"] == "govsoc.cli.commands.verify"
+
+
+def test_encrypted_key(govsoc_home: Path, tmp_path: Path, openssl: str, monkeypatch: pytest.MonkeyPatch,
+                       capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv(signing.PASSPHRASE_ENV, "正确 horse battery")
+    code, out, err = _run(["keys", "init"], capsys)
+    assert code == 0 and "encrypted" in out, err
+    private = govsoc_home / "keys" / signing.KEY_FILE
+    assert "BEGIN ENCRYPTED PRIVATE KEY" in private.read_text(encoding="ascii")
+    # OpenSSL decrypts it (PBES2, SM4-CBC) to the same key
+    spki = subprocess.run([openssl, "pkey", "-in", str(private), "-passin", f"env:{signing.PASSPHRASE_ENV}",
+                           "-pubout"], check=True, capture_output=True, text=True).stdout
+    assert spki == (govsoc_home / "keys" / signing.PUBLIC_FILE).read_text(encoding="ascii")
+    report = tmp_path / "r.html"
+    report.write_text(REPORT, encoding="utf-8")
+    assert _run(["keys", "sign", str(report)], capsys)[0] == 0
+    assert _run(["verify", str(report)], capsys)[0] == 0
+    monkeypatch.setenv(signing.PASSPHRASE_ENV, "wrong")
+    code, _, err = _run(["keys", "sign", str(report)], capsys)
+    assert code == 2 and "wrong passphrase" in err
+    monkeypatch.delenv(signing.PASSPHRASE_ENV)
+    code, _, err = _run(["keys", "sign", str(report)], capsys)
+    assert code == 2 and signing.PASSPHRASE_ENV in err
+
+
+def test_a_key_openssl_encrypted_loads(tmp_path: Path, openssl: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "keys"
+    folder.mkdir()
+    plain, sealed = tmp_path / "plain.key", folder / signing.KEY_FILE
+    subprocess.run([openssl, "genpkey", "-algorithm", "SM2", "-out", str(plain)], check=True, capture_output=True)
+    monkeypatch.setenv("M16_PASS", "openssl-made")
+    subprocess.run([openssl, "pkcs8", "-topk8", "-in", str(plain), "-v2", "sm4-cbc", "-v2prf", "hmacWithSHA256",
+                    "-passout", "env:M16_PASS", "-out", str(sealed)], check=True, capture_output=True)
+    os.chmod(sealed, 0o600)
+    key = signing.load_key(folder, passphrase="openssl-made")
+    spki = subprocess.run([openssl, "pkey", "-in", str(plain), "-pubout"], check=True, capture_output=True,
+                          text=True).stdout
+    assert key is not None and key.public == signing.read_public_key(spki)
