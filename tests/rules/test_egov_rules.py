@@ -463,6 +463,12 @@ ROWS = [
     # auditctl -D: a rule removed
     Row("linux_auditd_disabled.yml#removed",
         one(AUDITD, type="CONFIG_CHANGE", rest=AUDIT_RULE.format(op="remove_rule")), {}),
+    # a forward proxy logged an absolute http URL with a valid ID number; the same over https, and a
+    # plain-http URL without personal data, are not cleartext personal data
+    Row("egov_classification_personal_data_over_cleartext_http.yml",
+        one(WEB, target=f"http://zwfw.example.gov.cn/api/rk/query?sfzh={CITIZEN_ID}"),
+        {"https": one(WEB, target=f"https://zwfw.example.gov.cn/api/rk/query?sfzh={CITIZEN_ID}"),
+         "no_personal_data": one(WEB, target="http://zwfw.example.gov.cn/api/rk/query?page=2")}),
 ]
 #: Base rules that a correlation refers to: their own meaning is tested in a pass without it.
 BASES = {"huawei_login_failed.yml", "huawei_login_success.yml", "h3c_login_failed.yml", "remote_auth_failure.yml",
@@ -478,7 +484,8 @@ PARSERS: dict[str, str] = {
                      "alibaba_access_key_created.yml", "alibaba_console_login_without_mfa.yml"],
                     "alibaba.actiontrail"),
     "aws_security_group_open_to_world.yml": "aws.cloudtrail",
-    "egov_classification_personal_data_in_url_query.yml": "nginx.access",
+    **dict.fromkeys(["egov_classification_personal_data_in_url_query.yml",
+                     "egov_classification_personal_data_over_cleartext_http.yml"], "nginx.access"),
     **dict.fromkeys(["windows_network_logon_failed.yml", "windows_logon_bruteforce.yml",
                      "windows_password_spraying.yml", "windows_network_logon_success.yml",
                      "windows_logon_after_failure.yml"], "windows.winlogbeat"),
