@@ -147,7 +147,22 @@ def classify_export(config: Config, path: Path) -> dict[str, Any]:
 
 
 def write_reports(config: Config, store: Store, day: DemoDay, lang: str, formats: tuple[str, ...]) -> list[Path]:
-    """The situation and compliance reports through reports.build/write when they exist, and
+    """The reports, each signed (SM3 digest, SM2 signature: reports.signing) with the demo's own
+    key, made in its data folder on the first run (the administrator's key is not touched)."""
+    from govsoc.reports.signing import KEY_FILE, init_key, key_folder, sign_report, signature_path
+
+    written = _render_reports(config, store, day, lang, formats)
+    keys = key_folder(config.data_dir)
+    if not (keys / KEY_FILE).exists():
+        init_key(keys, signer="govsoc demo (a key made for the demo)")
+    for path in written:
+        if not signature_path(path).exists():  # reports.write signs too, once a key exists
+            sign_report(path, keys)
+    return written
+
+
+def _render_reports(config: Config, store: Store, day: DemoDay, lang: str, formats: tuple[str, ...]) -> list[Path]:
+    """The situation and compliance reports through reports.build/write when they exist, else
     the alert report."""
     folder = config.report_dir
     written: list[Path] = []

@@ -92,5 +92,7 @@ def _print(run: object) -> None:
     click.echo(f"{run.events} events; phases: "
                + ", ".join(f"{p.name} {p.seconds:.1f}s" for p in run.phases) + f"; total {run.seconds:.1f}s")
     for path in run.reports:
-        click.echo(f"report: {path}")
-    click.echo(f"explore: GOVSOC_CONFIG={run.folder / 'govsoc.yaml'} govsoc alerts")
+        click.echo(f"report: {path} (signed: {path.name}.sig, SM3 digest and SM2 signature by the demo's key)")
+    config = run.folder / "govsoc.yaml"
+    click.echo(f"verify: GOVSOC_CONFIG={config} govsoc verify {run.reports[0] if run.reports else 'REPORT'}")
+    click.echo(f"explore: GOVSOC_CONFIG={config} govsoc alerts")

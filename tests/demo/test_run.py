@@ -7,13 +7,16 @@ from the generator's ground truth (what it wrote), never from an earlier run's o
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from govsoc.core.config import load_config
+from govsoc.core.errors import ReportError
 from govsoc.demo.city import PROBE_ROLES
 from govsoc.demo.generate import CSV_FILE
 from govsoc.demo.run import DemoRun, run_demo
+from govsoc.reports.signing import key_folder, signature_path, trusted_keys, verify_report
 from govsoc.store import open_store
 from govsoc.store.base import Query
 
@@ -80,6 +83,22 @@ def test_mipin_scores_the_weak_server_below_the_strong_one(run: DemoRun) -> None
     assert by_role["http-login"]["high_risk"] > 0  # a login form over plain HTTP
     saved = list((run.folder / "data" / "results" / "crypto_eval").glob("*.json"))
     assert len(saved) == sum(1 for s in run.day.city.systems if s.level == 3)
+
+
+def test_reports_are_signed_and_a_change_is_caught(run: DemoRun, tmp_path: Path) -> None:
+    keys = key_folder(run.folder / "data")
+    trusted = trusted_keys(keys)
+    assert run.reports
+    for report in run.reports:
+        assert verify_report(report, trusted).key_id in trusted
+    report = run.reports[0]
+    copy = tmp_path / report.name
+    data = bytearray(report.read_bytes())
+    data[len(data) // 2] ^= 1
+    copy.write_bytes(bytes(data))
+    signature_path(copy).write_bytes(signature_path(report).read_bytes())
+    with pytest.raises(ReportError):
+        verify_report(copy, trusted)
 
 
 def _figures(node: object) -> list[object]:
