@@ -50,18 +50,24 @@ EVENTS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], str, str]] = {
     "ATK": ("secpath", ("network", "intrusion_detection"), ("info",), "attack-detected", "alert"),
     "BLS": ("secpath", ("network",), ("info",), "blacklist", "event"),
 }
-#: Sentence -> (event.category, event.type, event.action, event.outcome): SHELL's and LOGIN's.
-MESSAGES: tuple[tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...], str, str], ...] = (
-    (re.compile(r"(?P<user>\S+) logged in from (?P<from>\S+?)\.?$"), _AUTH, ("start",), "logged-in", "success"),
-    (re.compile(r"(?P<user>\S+) logged out from (?P<from>\S+?)\.?$"), _AUTH, ("end",), "logged-out", "success"),
+#: Sentence -> (event.category, event.type, event.action, event.outcome): SHELL's and LOGIN's. Each
+#: pattern runs only on a description holding its cue (a search of a pattern that opens with
+#: ``\S+`` costs tens of microseconds on any line; the cue's ``in`` test, nothing).
+MESSAGES: tuple[tuple[str, re.Pattern[str], tuple[str, ...], tuple[str, ...], str, str], ...] = (
+    ("logged in from", re.compile(r"(?P<user>\S+) logged in from (?P<from>\S+?)\.?$"), _AUTH, ("start",),
+     "logged-in", "success"),
+    ("logged out from", re.compile(r"(?P<user>\S+) logged out from (?P<from>\S+?)\.?$"), _AUTH, ("end",),
+     "logged-out", "success"),
     # "admin failed to log in from 192.0.2.1.", "AUX user failed to log in on AUX0." (a line, no user)
-    (re.compile(r"(?:\w+ user|(?P<user>\S+)) failed to log ?in (?:from|on) (?P<from>\S+?)\.?$"), _AUTH, ("start",),
-     "logon-failed", "failure"),
-    (re.compile(r"SSH user (?P<user>\S+) \(IP: (?P<from>[^)]+)\) didn't pass (?P<reason>.+?)\.?$"), _AUTH,
-     ("start",), "logon-failed", "failure"),
-    (re.compile(r"-(?:Line|Task)=(?P<line>[^-]*)-IPAddr=(?P<from>[^-]*)-User=(?P<user>[^;]*); Command is (?P<cmd>.*)$"),
+    ("failed to log", re.compile(r"(?:\w+ user|(?P<user>\S+)) failed to log ?in (?:from|on) (?P<from>\S+?)\.?$"),
+     _AUTH, ("start",), "logon-failed", "failure"),
+    ("didn't pass", re.compile(r"SSH user (?P<user>\S+) \(IP: (?P<from>[^)]+)\) didn't pass (?P<reason>.+?)\.?$"),
+     _AUTH, ("start",), "logon-failed", "failure"),
+    ("; Command is ",
+     re.compile(r"-(?:Line|Task)=(?P<line>[^-]*)-IPAddr=(?P<from>[^-]*)-User=(?P<user>[^;]*); Command is (?P<cmd>.*)$"),
      _CONF, ("change",), "command-executed", "success"),
-    (re.compile(r"-User=(?P<user>[^-]*)-IPAddr=(?P<from>[^;]*); Command (?P<cmd>.*) in view \S+ failed to be matched"),
+    (" failed to be matched",
+     re.compile(r"-User=(?P<user>[^-]*)-IPAddr=(?P<from>[^;]*); Command (?P<cmd>.*) in view \S+ failed to be matched"),
      _CONF, ("change",), "command-executed", "failure"),
 )
 _PAIR = re.compile(r"([A-Za-z_][\w]*)\((\d{4})\)=([^;]*)")
@@ -157,7 +163,9 @@ def _refine(module: str, fields: dict[str, Any]) -> None:
 
 
 def _sentence(description: str, fields: dict[str, Any]) -> bool:
-    for pattern, category, kinds, action, outcome in MESSAGES:
+    for cue, pattern, category, kinds, action, outcome in MESSAGES:
+        if cue not in description:
+            continue
         match = pattern.search(description)
         if match is None:
             continue

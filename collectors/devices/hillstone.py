@@ -65,9 +65,11 @@ ADMIN: tuple[tuple[re.Pattern[str], str, str, str], ...] = (
      "end", "logged-out", "success"),
 )
 _UNSET = ("-", "UNKNOWN", "")
-# "\n\0" at the end, as the bytes (stripped with the line end) or escaped by a relay
-_ESCAPED_END = re.compile(r"(?:\\n)?(?:\\u0000|\\000|\\0)?$")
-_ESCAPED_ENDS = ("\\n", "\\0", "\\000", "\\u0000")
+# "\n\0" at the end, as the bytes (stripped with the line end) or escaped by a relay: the NUL's
+# spellings longest first, then the LF's (cut with str methods: a $-anchored regex substitution
+# tries every position of the line)
+_ESCAPED_NULS = ("\\u0000", "\\000", "\\0")
+_ESCAPED_ENDS = ("\\n", *_ESCAPED_NULS)
 
 
 @parsers.register("hillstone.stoneos")
@@ -80,8 +82,9 @@ class HillstoneParser(DeviceParser):
 
     def clean(self, text: str) -> str:
         """Without the ``\\n\\u0000`` some relays write for the trailers as text."""
-        if text.endswith(_ESCAPED_ENDS):  # a $-anchored substitution would scan the whole line
-            text = _ESCAPED_END.sub("", text).rstrip()
+        if text.endswith(_ESCAPED_ENDS):
+            nul = next((end for end in _ESCAPED_NULS if text.endswith(end)), "")
+            text = text.removesuffix(nul).removesuffix("\\n").rstrip()
         return text
 
     def body(self, text: str, header: re.Match[str], context: ParseContext) -> tuple[dict[str, Any], datetime | None]:
