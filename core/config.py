@@ -29,6 +29,7 @@ A file looks like this (every key is optional)::
             - match: [10.1.0.0/16]
               timezone: UTC          # Huawei devices log in UTC by default
               charset: gbk           # auto (UTF-8, else GB18030) | utf-8 | gbk
+      netflow: [0.0.0.0:2055]        # NetFlow v5/v9, IPFIX (Huawei/H3C NetStream) listeners
     rules:
       paths: [/etc/govsoc/rules]     # Sigma rules besides the bundled packs
       suppress:                      # one alert with a count per source address and hour
@@ -133,8 +134,15 @@ class CollectorSettings(_Model):
     spool_max_bytes: int = Field(default=1 << 30, ge=1 << 20)
     sources: list[SourceSettings] = []
     receivers: list[ReceiverSettings] = []
+    #: NetFlow v5/v9 and IPFIX listeners (HOST:PORT, UDP) that `govsoc listen` runs without options.
+    netflow: list[str] = []
 
     _zone = field_validator("timezone")(_known_zone)
+
+    @field_validator("netflow")
+    @classmethod
+    def _netflow_addresses(cls, values: list[str]) -> list[str]:
+        return [_listen_address(v) for v in values]
 
     @field_validator("receivers")
     @classmethod

@@ -1,7 +1,7 @@
 """The daemon's services: children that run for its whole life and are restarted when they end.
 
-    receivers   govsoc listen            (collectors.receivers; stops on SIGTERM, storing or
-                                          spooling what it accepted)
+    receivers   govsoc listen            (collectors.receivers and collectors.netflow; stops on
+                                          SIGTERM, storing or spooling what it accepted)
     follow      govsoc ingest --follow   (collectors.sources; stops on SIGINT, at a checkpoint)
 
 A service that ends on its own is logged (one line naming it and its error) and started again
@@ -58,13 +58,15 @@ class Service:
 
 
 def services_for(config: Config) -> list[Service]:
-    """The services the configuration asks for: receivers when collectors.receivers names some,
-    file tails when collectors.sources does (each switchable in ``schedule``)."""
+    """The services the configuration asks for: receivers when collectors.receivers or
+    collectors.netflow names some, file tails when collectors.sources does (each switchable in
+    ``schedule``)."""
     found: list[Service] = []
-    receivers = config.collectors.receivers
-    if config.schedule.receivers and receivers:
+    receivers, flows = config.collectors.receivers, config.collectors.netflow
+    if config.schedule.receivers and (receivers or flows):
         found.append(Service(name="receivers", args=["listen"], stop_signal=signal.SIGTERM,
-                             what=", ".join(f"{r.name} {r.transport} {r.listen}" for r in receivers)))
+                             what=", ".join([f"{r.name} {r.transport} {r.listen}" for r in receivers] +
+                                            [f"netflow udp {listen}" for listen in flows])))
     patterns = [p for source in config.collectors.sources for p in source.paths]
     if config.schedule.follow and patterns:
         found.append(Service(name="follow", args=["ingest", "--follow", "--interval",

@@ -103,9 +103,10 @@ def listen(app: AppContext, udp: tuple[str, ...], tcp: tuple[str, ...], tls: tup
            tz: str | None, max_message_bytes: int | None, netflow: tuple[str, ...], stop_after: float | None) -> None:
     """Receive syslog from devices and servers and store it, until SIGTERM or Ctrl-C.
 
-    Without --udp/--tcp/--tls, runs the receivers of collectors.receivers in govsoc.yaml (with
-    per-sender time zones, parsers and charsets). What was accepted is stored, or spooled while
-    the store is down; `govsoc status` shows each receiver's counters.
+    Without --udp/--tcp/--tls/--netflow, runs the receivers of collectors.receivers (with
+    per-sender time zones, parsers and charsets) and collectors.netflow in govsoc.yaml. What was
+    accepted is stored, or spooled while the store is down; `govsoc status` shows each
+    receiver's counters.
     """
     config = app.config
     if parser != "auto":
@@ -114,11 +115,13 @@ def listen(app: AppContext, udp: tuple[str, ...], tcp: tuple[str, ...], tls: tup
         settings = list(command_line_receivers(udp, tcp, tls, cert=cert, key=key, client_ca=client_ca, allow=allow,
                                                parser=parser, charset=charset, timezone=tz,
                                                max_message_bytes=max_message_bytes))
-    else:
-        settings = [] if netflow else list(config.collectors.receivers)
+    elif netflow:
+        settings = []
+    else:  # the configuration's: syslog receivers and NetFlow listeners
+        settings, netflow = list(config.collectors.receivers), tuple(config.collectors.netflow)
     if not settings and not netflow:
-        raise click.UsageError("no receivers: name one (--udp 0.0.0.0:514, --tcp, --tls) or configure "
-                               "collectors.receivers in govsoc.yaml")
+        raise click.UsageError("no receivers: name one (--udp 0.0.0.0:514, --tcp, --tls, --netflow) or configure "
+                               "collectors.receivers or collectors.netflow in govsoc.yaml")
     for receiver in settings:
         if receiver.parser != "auto":
             parsers.get(receiver.parser)

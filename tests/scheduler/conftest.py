@@ -68,6 +68,15 @@ class Daemon:
             return {}
         return data
 
+    def job_when(self, name: str, condition: Callable[[dict[str, Any]], bool], what: str) -> dict[str, Any]:
+        """Job ``name``'s record once ``condition`` holds for it (one read per check: the record
+        may change between two reads)."""
+        def check() -> dict[str, Any] | None:
+            record = self.job(name)
+            return record if record and condition(record) else None
+        found: dict[str, Any] = wait_for(check, what)
+        return found
+
     def daemon_state(self) -> dict[str, Any]:
         try:
             data: dict[str, Any] = json.loads((self.data / "state" / "scheduler" / "daemon.json")

@@ -7,14 +7,25 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import signal
 import socket
+import struct
 from datetime import datetime
 from pathlib import Path
 
 from tests.scheduler.conftest import TIMEOUT, Daemon, wait_for
 
 FAILED = "Nov 30 10:00:0{n} web01 sshd[7]: Failed password for root from 192.0.2.10 port 22 ssh2\n"
+
+
+def _netflow_v5(records: int) -> bytes:
+    """A NetFlow v5 datagram (Cisco's layout: 24-byte header, 48-byte records) of ``records``
+    TCP flows from 10.0.0.1, each from its own source port."""
+    header = struct.pack("!HHIIIIBBH", 5, records, 10_000, 1_700_000_000, 0, 1, 0, 0, 0)
+    return header + b"".join(struct.pack("!4s4s4sHHIIIIHHBBBBHHBBH", bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2]),
+                                         bytes(4), 1, 2, 3, 180, 2_000, 9_000, 40_000 + n, 443, 0, 0x1B, 6, 0, 0, 0,
+                                         24, 24, 0) for n in range(records))
 
 
 def _people(path: Path) -> None:
@@ -42,29 +53,27 @@ schedule:
     process = daemon.start()
     # the classification target is missing: the job fails, and is tried again long before its
     # hourly time, while detection goes on every two seconds
-    wait_for(lambda: daemon.job("classification").get("consecutive_failures", 0) >= 2, "two failed scans")
-    failed = daemon.job("classification")
+    failed = daemon.job_when("classification", lambda j: j["consecutive_failures"] >= 2 and j["outcome"] == "failed",
+                             "two failed scans")
     assert failed["outcome"] == "failed" and "people.csv" in failed["error"]
     assert "job classification failed" in daemon.text() and "people.csv" in daemon.text()
-    detected = wait_for(lambda: daemon.job("detection").get("runs", 0) >= 2 and daemon.job("detection"),
-                        "two detection passes")
+    detected = daemon.job_when("detection", lambda j: j["runs"] >= 2 and j["outcome"] != "running",
+                               "two detection passes")
     assert detected["outcome"] == "ok" and detected["consecutive_failures"] == 0
     # each next run is the last start plus the interval (passes shorter than 2 s) or the end
     start, upcoming = (datetime.fromisoformat(detected[k]) for k in ("last_start", "next_run"))
     assert (upcoming - start).total_seconds() >= 2.0 or upcoming == datetime.fromisoformat(detected["last_end"])
-    retention = wait_for(lambda: daemon.job("retention").get("outcome") == "ok" and daemon.job("retention"),
-                         "retention")
+    retention = daemon.job_when("retention", lambda j: j["outcome"] == "ok", "retention")
     assert retention["runs"] == 1
     # the tailed file reached the store and the detection passes found it
     wait_for(lambda: "SSH Brute Force From One Source" in daemon.govsoc("alerts").stdout,
              "alerts from the tailed file")
     # the report of yesterday, written by the report job
-    reports = wait_for(lambda: daemon.job("reports").get("outcome") == "ok" and daemon.job("reports"), "report")
+    reports = daemon.job_when("reports", lambda j: j["outcome"] == "ok", "report")
     assert list((daemon.data / "reports").glob("alerts-*.json")), reports
     # the target appears: the next retry succeeds and the failures in a row start over
     _people(target)
-    wait_for(lambda: daemon.job("classification").get("outcome") == "ok", "a successful scan")
-    scanned = daemon.job("classification")
+    scanned = daemon.job_when("classification", lambda j: j["outcome"] == "ok", "a successful scan")
     assert scanned["consecutive_failures"] == 0 and scanned["failures"] >= 2
     (saved,) = (daemon.data / "results" / "classification").glob("*.json")  # where the compliance report reads
     assert "people.csv" in json.loads(saved.read_text(encoding="utf-8"))["source"]
@@ -128,6 +137,7 @@ schedule:
 def test_sigterm_under_a_syslog_flood_loses_nothing_accepted(daemon: Daemon) -> None:
     daemon.write_config("""collectors:
   receivers: [{name: flood, transport: tcp, listen: "127.0.0.1:0"}]
+  netflow: ["127.0.0.1:0"]
 schedule:
   detection: {enabled: false}
   retention: {enabled: false}
@@ -145,6 +155,12 @@ schedule:
         return data if data.get("running") and data.get("address") else None
 
     host, _, port = str(wait_for(listening, "the receiver")["address"]).rpartition(":")
+    # the NetFlow listener of the same `govsoc listen`: one v5 datagram of 7 flow records
+    receivers_log = daemon.data / "state" / "scheduler" / "logs" / "receivers.log"
+    flow_port = int(wait_for(lambda: re.search(r"listening: netflow udp 127\.0\.0\.1:(\d+)", receivers_log.read_text(
+        encoding="utf-8")), "the NetFlow listener")[1])
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        udp.sendto(_netflow_v5(7), ("127.0.0.1", flow_port))
     assert daemon.process is not None
     pid = daemon.process.pid
     attempted = 0  # messages handed to sendall, the last batch perhaps only in part
@@ -166,8 +182,12 @@ schedule:
     assert counters["running"] is False
     assert 0 < c["accepted"] <= attempted
     assert c["dropped"] == 0 and c["accepted"] == c["stored"] + c["spooled"]
-    stored = int(daemon.govsoc("events", "--count").stdout)
+    stored = int(daemon.govsoc("events", "--count", "--where", "event.dataset=linux.auth").stdout)
     assert stored == c["stored"], (stored, c)
+    flows = json.loads(daemon.govsoc("status", "--format", "json").stdout)["receivers"]
+    assert [(r["transport"], r["received"], r["stored"]) for r in flows if r["transport"] == "netflow"] == [
+        ("netflow", 1, 7)]
+    assert daemon.govsoc("events", "--count", "--where", "event.dataset=netflow.log").stdout.strip() == "7"
     daemon.process = None
     assert "stopping" in daemon.text() and "stopped" in daemon.text()
 
@@ -199,8 +219,8 @@ schedule:
   retry: {{first: 1s, max: 1s}}
 """)
         daemon.start()
-        timed_out = wait_for(lambda: daemon.job("crypto_eval").get("consecutive_failures", 0) >= 2
-                             and daemon.job("crypto_eval"), "two runs over the time-out")
+        timed_out = daemon.job_when("crypto_eval", lambda j: j["consecutive_failures"] >= 2,
+                                    "two runs over the time-out")
         assert timed_out["outcome"] == "timeout" and "still running after 1s; killed" in timed_out["error"]
         counters = daemon.data / "state" / "receivers" / "devices.json"
         listen = wait_for(lambda: counters.exists() and json.loads(counters.read_text(encoding="utf-8"))
