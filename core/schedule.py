@@ -9,7 +9,7 @@ and when.
       retention: {at: "03:00"}         # daily at 03:00
       classification: {at: "02:00", weekday: sun, targets: [/srv/exports, "sqlite:///srv/app.db"]}
       crypto_eval: {at: "01:00", weekday: sun}    # needs inventory: in govsoc.yaml
-      reports: {at: "08:00", formats: [html, json]}  # yesterday's report, every morning
+      reports: {at: "08:00", kinds: [situation, compliance], period: day, formats: [html, pdf]}
       retry: {first: 1m, max: 1h}      # a failed job is tried again after 1m, 2m, 4m ... 1h
 
 A job runs either ``every`` DURATION (``90s``, ``5m``, ``2h``, ``1d``) or ``at`` HH:MM local time,
@@ -101,9 +101,13 @@ class ClassificationJob(JobSchedule):
 
 
 class ReportJob(JobSchedule):
-    """The report job: the report of the previous day (local time), in these formats."""
+    """The report job: each of ``kinds`` for the last whole ``period`` (a day, ISO week or month
+    in reports.timezone) before the run, in each of ``formats``."""
 
-    formats: list[Literal["html", "json"]] = Field(default=["html"], min_length=1)
+    kinds: list[Literal["situation", "compliance", "alerts"]] = Field(default=["situation", "compliance"],
+                                                                       min_length=1)
+    period: Literal["day", "week", "month"] = "day"
+    formats: list[Literal["html", "pdf", "json", "md"]] = Field(default=["html"], min_length=1)
     lang: Literal["zh", "en"] | None = None
 
 

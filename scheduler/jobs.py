@@ -5,7 +5,8 @@
     classification   govsoc classify TARGET, per target   (saved as <data>/results/classification/<source>.json)
     crypto_eval      govsoc crypto-eval                   (the inventory's level-3 systems, saved as
                                                            <data>/results/crypto_eval/<system>.json)
-    reports          govsoc report --from <yesterday 00:00> --to <today 00:00> per format (local days)
+    reports          govsoc report KIND --period day|week|month --at <inside the last whole one>,
+                     per kind (situation, compliance, alerts), every format at once
 
 A job is a table row, not a class: its name, its schedule, the command lines of one run (given
 the run's start, for the report's period) and, when it cannot run, why (``off``).
@@ -16,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from govsoc.core.config import Config
@@ -52,28 +52,30 @@ class Job:
         return f"off: {self.off}" if self.schedule.enabled and self.off else self.schedule.describe()
 
 
-def _previous_day(start: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """The local calendar day before ``start``'s, as [midnight, next midnight)."""
+def _inside_last_period(start: datetime, period: str, zone: ZoneInfo) -> datetime:
+    """Noon of a day inside the last whole ``period`` (day, ISO week, month) before ``start``'s
+    own, in ``zone``: what `govsoc report --period P --at` reports."""
     today = start.astimezone(zone).date()
-    end = datetime.combine(today, time(0), tzinfo=zone)
-    return datetime.combine(today - timedelta(days=1), time(0), tzinfo=zone), end
+    day = {"day": today - timedelta(days=1), "week": today - timedelta(days=7),
+           "month": today.replace(day=1) - timedelta(days=1)}[period]
+    return datetime.combine(day, time(12), tzinfo=zone)
 
 
 def jobs_for(config: Config) -> list[Job]:
     """Every job of the configuration (switched-off ones too, with ``off`` set)."""
     schedule = config.schedule
-    zone = ZoneInfo(schedule.timezone)
     scans = schedule.classification
 
     def classify(_start: datetime) -> list[list[str]]:
         return [["classify", target, "--scheme", scans.scheme] for target in scans.targets]
 
     def report(start: datetime) -> list[list[str]]:
-        begin, end = _previous_day(start, zone)
-        lang = ["--lang", schedule.reports.lang] if schedule.reports.lang else []
-        return [["report", "--format", fmt, "--from", begin.isoformat(), "--to", end.isoformat(), *lang,
-                 "-o", str(Path(config.report_dir) / f"alerts-{begin:%Y-%m-%d}.{fmt}")]
-                for fmt in schedule.reports.formats]
+        job = schedule.reports
+        at = _inside_last_period(start, job.period, ZoneInfo(config.reports.timezone)).isoformat()
+        lang = ["--lang", job.lang] if job.lang else []
+        formats = [part for fmt in job.formats for part in ("--format", fmt)]
+        return [["report", kind, "--period", job.period, "--at", at, *formats, *lang,
+                 "--folder", str(config.report_dir)] for kind in job.kinds]
 
     return [
         Job(name="detection", schedule=schedule.detection, commands=lambda _s: [["detect"]],

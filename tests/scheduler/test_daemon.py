@@ -45,7 +45,7 @@ schedule:
   follow_interval: 0.2
   detection: {{every: 2s}}
   retention: {{every: 1h}}
-  reports: {{every: 1h, formats: [json]}}
+  reports: {{every: 1h, kinds: [situation, compliance], formats: [json]}}
   crypto_eval: {{enabled: false}}
   classification: {{every: 1h, targets: ["{target}"]}}
   retry: {{first: 1s, max: 2s}}
@@ -68,9 +68,10 @@ schedule:
     # the tailed file reached the store and the detection passes found it
     wait_for(lambda: "SSH Brute Force From One Source" in daemon.govsoc("alerts").stdout,
              "alerts from the tailed file")
-    # the report of yesterday, written by the report job
+    # yesterday's situation and compliance reports, written by the report job
     reports = daemon.job_when("reports", lambda j: j["outcome"] == "ok", "report")
-    assert list((daemon.data / "reports").glob("alerts-*.json")), reports
+    written = sorted(path.name.split("-")[0] for path in (daemon.data / "reports").glob("*.json"))
+    assert written == ["compliance", "situation"], reports
     # the target appears: the next retry succeeds and the failures in a row start over
     _people(target)
     scanned = daemon.job_when("classification", lambda j: j["outcome"] == "ok", "a successful scan")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from govsoc.core.config import load_config
 from govsoc.scheduler.jobs import Job, jobs_for
 
@@ -15,15 +17,21 @@ def _jobs(tmp_path: Path, text: str) -> dict[str, Job]:
     return {job.name: job for job in jobs_for(load_config(config, env={}))}
 
 
-def test_the_report_covers_the_previous_local_day(tmp_path: Path) -> None:
-    jobs = _jobs(tmp_path, "schedule:\n  reports: {at: '00:30', formats: [html, json]}\n")
-    report = jobs["reports"]
-    # 00:30 in Shanghai on 30 November is 16:30 UTC on the 29th: the day reported is the 29th
-    # in Shanghai, not the UTC date before the start
-    commands = report.commands(datetime.fromisoformat("2026-11-29T16:30:00+00:00"))
-    assert [c[c.index("--from") + 1] for c in commands] == ["2026-11-29T00:00:00+08:00"] * 2
-    assert [c[c.index("--to") + 1] for c in commands] == ["2026-11-30T00:00:00+08:00"] * 2
-    assert [Path(c[c.index("-o") + 1]).name for c in commands] == ["alerts-2026-11-29.html", "alerts-2026-11-29.json"]
+@pytest.mark.parametrize(("period", "start", "at"), [
+    # 00:30 in Shanghai on 30 November is 16:30 UTC on the 29th: yesterday is the 29th in
+    # Shanghai, not the 28th (the UTC date before the start)
+    ("day", "2026-11-29T16:30:00+00:00", "2026-11-29T12:00:00+08:00"),
+    # on Monday 30 November the last whole ISO week is 23-29 November
+    ("week", "2026-11-30T00:00:00+00:00", "2026-11-23T12:00:00+08:00"),
+    # on 1 December (local) the last whole month is November, even on a 31-day boundary
+    ("month", "2026-11-30T17:00:00+00:00", "2026-11-30T12:00:00+08:00"),
+])
+def test_the_report_covers_the_last_whole_period(tmp_path: Path, period: str, start: str, at: str) -> None:
+    jobs = _jobs(tmp_path, f"schedule:\n  reports: {{at: '00:30', period: {period}, formats: [html, json]}}\n")
+    commands = jobs["reports"].commands(datetime.fromisoformat(start))
+    folder = str(tmp_path / "data" / "reports")
+    assert commands == [["report", kind, "--period", period, "--at", at, "--format", "html", "--format", "json",
+                         "--folder", folder] for kind in ("situation", "compliance")]
 
 
 def test_scans_need_what_they_scan(tmp_path: Path) -> None:
