@@ -80,7 +80,7 @@ def masked_text(text: str, hits: Iterable[Match]) -> str:
 
 
 def normalize(value: str) -> str:
-    """NFKC (full-width digits and letters to ASCII) one character at a time, keeping every
+    """NFKC (full-width digits and letters to ASCII; dashes to '-') one character at a time, keeping every
     offset: a character that NFKC turns into several ('……' into six dots, '™' into "TM", '½'
     into "1⁄2") stays as it is, and switches folding off for nothing else in the value (folded,
     it would also glue letters or digits onto a number beside it)."""
@@ -88,13 +88,18 @@ def normalize(value: str) -> str:
         return value
     folded = unicodedata.normalize("NFKC", value)
     if len(folded) == len(value):
-        return folded  # the common case: nothing lengthened (or composed)
+        return folded.translate(_DASHES)  # the common case: nothing lengthened (or composed)
     return "".join(c if c.isascii() else _fold(c) for c in value)
+
+
+#: Dashes NFKC leaves alone that people (and word processors) put between digit groups
+#: (138–0013–8000): read as '-', one character for one, so spans stay.
+_DASHES: Final = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
 
 
 @lru_cache(maxsize=4096)
 def _fold(c: str) -> str:
-    folded = unicodedata.normalize("NFKC", c)
+    folded = unicodedata.normalize("NFKC", c).translate(_DASHES)
     return folded if len(folded) == 1 else c
 
 

@@ -71,6 +71,9 @@ CASES = [
     ("cn_landline", "2020-0609-2357-1500", False, False),         # one group of a date-time run is no number
     ("cn_landline", "6226 0938 7892 2064", False, False),         # nor is a group of a card-like number
     ("cn_mobile", "0086 138 0013 8000", True, False),             # 0086 and spaces
+    ("cn_mobile", "138–0013–8000", True, False),                  # en dashes (word processors) read as '-'
+    ("cn_resident_id", "110105—19491231—002X", True, False),      # em dashes too
+    ("cn_resident_id", "110105　19491231　002X", True, False),      # ideographic spaces (NFKC)
     ("cn_mobile", "140-1234-5678", False, False),                 # grouped, 140 not allocated
     ("cn_bank_card", "6222 0212 3456 7890 127", False, False),    # grouped, Luhn fails
     ("email", "dave@126.com", True, False),
