@@ -5,9 +5,11 @@ high risk for 8.3 b) and a confidentiality failure for 8.2 c) (reference §3).
 
 An FTP server that greets in plain text may still refuse to go on without TLS (RFC 4217 explicit
 FTPS: AUTH TLS, then the handshake): ``probe_ftp_security`` asks FEAT whether AUTH TLS is offered
-and sends a USER before any AUTH. A server that wants the password next (331) takes logins in the
-clear; one that refuses (5xx, e.g. vsftpd force_local_logins_ssl: "530 Non-anonymous sessions must
-use encryption", ProFTPD TLSRequired: "550 SSL/TLS required on the control channel") requires TLS,
+and sends a USER before any AUTH, for a named account and then an anonymous login (what nmap's
+ftp-anon does: anonymous access is public by definition). A server that wants
+the password next (331) takes logins in the clear; one that refuses both (5xx, e.g. vsftpd
+force_local_logins_ssl: "530 Non-anonymous sessions must use encryption", ProFTPD TLSRequired:
+"550 SSL/TLS required on the control channel") requires TLS,
 and the channel is then judged on the TLS it negotiates after AUTH TLS (probes.runner)."""
 
 from __future__ import annotations
@@ -45,8 +47,8 @@ class FtpSecurity:
     evidence: str        # the USER reply (trimmed)
 
 
-async def probe_ftp_security(host: str, port: int, *, timeout: float = 3.0) -> FtpSecurity | None:
-    """FEAT, then USER before AUTH; None when the conversation fails (not FTP, closed, silent)."""
+async def _ftp_user(host: str, port: int, user: bytes, timeout: float) -> tuple[bool, bytes] | None:
+    """One connection: greeting, FEAT, USER ``user``; (AUTH TLS offered, the USER reply)."""
     try:
         reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
     except (OSError, TimeoutError):
@@ -58,20 +60,42 @@ async def probe_ftp_security(host: str, port: int, *, timeout: float = 3.0) -> F
         await writer.drain()
         features = await read_reply(reader, timeout)
         auth_tls = re.search(rb"^\s*AUTH\b[^\r\n]*\bTLS\b", features, re.IGNORECASE | re.MULTILINE) is not None
-        writer.write(b"USER govsoc-probe\r\n")
+        writer.write(b"USER " + user + b"\r\n")
         await writer.drain()
         answer = await read_reply(reader, timeout)
+        if user == b"anonymous" and answer.startswith(b"331"):
+            # vsftpd says 331 to "anonymous" even with anonymous access off: only the anonymous
+            # login itself (an e-mail address as password, as ftp clients send) tells
+            writer.write(b"PASS govsoc-probe@\r\n")
+            await writer.drain()
+            answer = answer.rstrip() + b" -> " + await read_reply(reader, timeout)
         writer.write(b"QUIT\r\n")
         await writer.drain()
     except (ConnectionError, OSError, TimeoutError, ValueError):
         return None
     finally:
         await close_quietly(writer)
-    if not answer[:3].isdigit():
+    return (auth_tls, answer) if answer[:3].isdigit() else None
+
+
+async def probe_ftp_security(host: str, port: int, *, timeout: float = 3.0) -> FtpSecurity | None:
+    """FEAT, then USER before AUTH for a named account and, when that is refused, an anonymous
+    login (each on its own connection: vsftpd hangs up after refusing an unencrypted login); None
+    when the conversation fails (not FTP, closed, silent)."""
+    first = await _ftp_user(host, port, b"govsoc-probe", timeout)
+    if first is None:
         return None
-    # 331/332: the password (or account) would follow in the clear; 230: logged in without one
-    required = auth_tls and answer[:1] in (b"4", b"5")
-    return FtpSecurity(auth_tls=auth_tls, required=required, evidence=answer[:120].decode("latin-1").strip())
+    auth_tls, answers = first[0], [first[1]]
+    if answers[0][:1] in (b"4", b"5"):
+        anonymous = await _ftp_user(host, port, b"anonymous", timeout)
+        if anonymous is not None:
+            answers.append(anonymous[1])
+    # 331/332: the password (or account) would follow in the clear; 230: logged in without one. TLS is
+    # required only when the named account and anonymous are both refused before AUTH TLS (an
+    # anonymous-only server refuses named users with 530 and still serves anonymous in the clear).
+    required = auth_tls and all(a.rsplit(b"-> ", 1)[-1][:1] in (b"4", b"5") for a in answers)
+    evidence = " / ".join(" ".join(a.decode("latin-1").split())[:100] for a in answers)
+    return FtpSecurity(auth_tls=auth_tls, required=required, evidence=evidence)
 
 
 def classify_greeting(data: bytes) -> tuple[str | None, bool]:

@@ -66,21 +66,26 @@ def test_duplicate_endpoint_is_probed_once_and_every_listing_gets_the_evidence(r
 
 # --- vsftpd forcing TLS --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("forced", [True, False])
-def test_vsftpd_with_auth_tls(tmp_path: Path, rsa_cert: CertFiles, vsftpd_binary: Path, forced: bool) -> None:
-    with vsftpd(tmp_path, tls=rsa_cert, force_tls=forced) as port:
+@pytest.mark.parametrize(("forced", "anonymous"), [
+    (True, False),   # local users must start TLS, no anonymous access: TLS required
+    (False, False),  # AUTH TLS offered, logins in the clear accepted
+    (True, True),    # named users refused ("anonymous only"), anonymous served in the clear
+])
+def test_vsftpd_with_auth_tls(tmp_path: Path, rsa_cert: CertFiles, vsftpd_binary: Path, forced: bool,
+                              anonymous: bool) -> None:
+    with vsftpd(tmp_path, tls=rsa_cert, force_tls=forced, anonymous=anonymous) as port:
         (system,) = _systems({"name": "FTP", "level": 3, "endpoints": [
             {"host": "127.0.0.1", "port": port, "protocol": "ftp", "kind": "admin", "server_name": "localhost"}]})
         (e,) = evaluate_inventory([system], question_timeout=2.0)
     admin = [f for f in e.findings if f.item == "gbt39786.l3.8.3.b" and f.factor == "D"]
-    if forced:  # 530 to USER before AUTH TLS: logins need TLS, judged on the TLS vsftpd negotiates
+    if forced and not anonymous:  # 530 to USER before AUTH TLS: logins need TLS, judged on that TLS
         assert [f.satisfied for f in admin] == [True] and "AUTH TLS" in admin[0].observed
         assert not any("明文" in f.why for f in e.findings)
         assert any("PROT P" in f.why for f in e.findings if f.factor == "INFO")
-    else:  # AUTH TLS offered but USER is taken in the clear (331): cleartext login, high risk
+    else:  # AUTH TLS offered but a USER is taken in the clear (331): cleartext, high risk
         assert [f.satisfied for f in admin] == [False]
         assert any(f.item == "gbt39786.l3.8.3.b" and "ftp 明文传输" in f.why for f in e.high_risk)
-        assert "not required" in admin[0].observed
+        assert "not required" in admin[0].observed and "331" in admin[0].observed
 
 
 # --- an unreachable endpoint beside declarations ---------------------------------------------------------

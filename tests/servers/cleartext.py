@@ -22,10 +22,12 @@ TELNETD_OPENING = bytes.fromhex("fffd18fffd20fffd23fffd27")
 
 
 @contextmanager
-def vsftpd(folder: Path, *, tls: CertFiles | None = None, force_tls: bool = False) -> Iterator[int]:
+def vsftpd(folder: Path, *, tls: CertFiles | None = None, force_tls: bool = False,
+           anonymous: bool = False) -> Iterator[int]:
     """vsftpd in standalone mode on a free loopback port; with ``tls`` it offers AUTH TLS (RFC 4217)
-    with that certificate, and with ``force_tls`` refuses logins and data before TLS
-    (force_local_logins_ssl, force_local_data_ssl)."""
+    with that certificate, and with ``force_tls`` refuses local-user logins and data before TLS
+    (force_local_logins_ssl, force_local_data_ssl). ``anonymous``: anonymous access only, never
+    forced to TLS (vsftpd's default allow_anon_ssl=NO)."""
     if not Path(VSFTPD).exists():
         raise FileNotFoundError(VSFTPD)
     port = free_port()
@@ -35,8 +37,9 @@ def vsftpd(folder: Path, *, tls: CertFiles | None = None, force_tls: bool = Fals
     forced = "YES" if force_tls else "NO"
     secure = (f"ssl_enable=YES\nrsa_cert_file={tls.cert}\nrsa_private_key_file={tls.key}\nssl_ciphers=HIGH\n"
               f"force_local_logins_ssl={forced}\nforce_local_data_ssl={forced}\n") if tls is not None else ""
+    users = "anonymous_enable=YES\nlocal_enable=NO\n" if anonymous else "anonymous_enable=NO\nlocal_enable=YES\n"
     conf.write_text(f"listen=YES\nlisten_ipv6=NO\nlisten_address=127.0.0.1\nlisten_port={port}\n"
-                    "anonymous_enable=NO\nlocal_enable=YES\nbackground=NO\nrun_as_launching_user=YES\n"
+                    f"{users}background=NO\nrun_as_launching_user=YES\n"
                     f"secure_chroot_dir={empty}\n{secure}")
     proc = subprocess.Popen([VSFTPD, str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
