@@ -6,7 +6,8 @@
 
 ``build`` computes a report (``situation``, ``compliance`` or ``alerts``) over [start, end) in the
 store (govsoc.reports.situation / compliance / alert_summary); ``write`` lays it out in each format
-through the renderer registry (govsoc.reports.renderers) and returns the files written.
+through the renderer registry (govsoc.reports.renderers), signs each file when a signing key
+exists (govsoc.reports.signing) and returns the files written.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from govsoc.reports.compliance import build_compliance
 from govsoc.reports.document import Document
 from govsoc.reports.period import Period
 from govsoc.reports.renderers import renderers
+from govsoc.reports.signing import sign_report
 from govsoc.reports.situation import build_situation
 from govsoc.store.base import Store
 
@@ -76,13 +78,19 @@ def report_name(document: Document) -> str:
     return f"{document.kind}-{first}" if last <= first else f"{document.kind}-{first}--{last}"
 
 
-def write(document: Document, formats: Sequence[str], folder: Path, *, stem: str | None = None) -> list[Path]:
-    """Render ``document`` in each format into ``folder`` (created when missing); the paths written."""
+def write(document: Document, formats: Sequence[str], folder: Path, *, stem: str | None = None,
+          keys: Path | None = None) -> list[Path]:
+    """Render ``document`` in each format into ``folder`` (created when missing) and return the
+    report files written. With ``keys`` (the key folder, ``signing.key_folder(data_dir)``) each
+    file is signed when a signing key exists there: SM3 digest and SM2 signature in
+    ``<file>.sig`` beside it (govsoc.reports.signing; ``govsoc verify FILE`` checks it)."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for fmt in formats:
         renderer = renderers.get(fmt)()
         target = folder / f"{stem or report_name(document)}{renderer.suffix}"
         target.write_bytes(renderer.render(document))
+        if keys is not None:
+            sign_report(target, keys)
         written.append(target)
     return written

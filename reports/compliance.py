@@ -10,31 +10,33 @@ Three parts, each from what the other stages saved or what the store counts:
 - findings per 等保 2.0 control: alerts of the period counted per ``djbh.*`` tag (one store
   aggregation), and the 等保 log-audit section (govsoc.reports.log_audit).
 
-The 密评 chapter per system and the inventory's full table are drawn by the section builders
-their stages provide when present (reports/mipin.py ``mipin_section``, reports/inventory.py
-``inventory_section``); until then this module shows their summaries.
+The compliance report gives each system's 密评 chapter (govsoc.reports.mipin.mipin_section) and
+each inventory's tables (govsoc.reports.inventory.inventory_section, masked unless asked); the
+situation report keeps to one summary table of each.
 """
 
 from __future__ import annotations
 
-import json
-import logging
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from govsoc.reports.document import Block, Document, Figure, Figures, Finding, Findings, Paragraph, Section, Table
+from govsoc.classification.inventory import RESULTS_SUBDIR as INVENTORY_RESULTS
+from govsoc.classification.inventory import load_inventories
+from govsoc.crypto_eval.report import RESULTS_SUBDIR as MIPIN_RESULTS
+from govsoc.crypto_eval.report import load_results
+from govsoc.reports.document import Block, Document, Paragraph, Section, Table
+from govsoc.reports.inventory import inventory_section
 from govsoc.reports.log_audit import log_audit_section
+from govsoc.reports.mipin import mipin_section
 from govsoc.reports.period import Period
 from govsoc.reports.wording import words
 from govsoc.store.base import Group, Query, Store
 
 __all__ = ["Saved", "build_compliance", "compliance_blocks", "djbh_rows", "load_saved"]
 
-log = logging.getLogger(__name__)
-_HIGH_RISKS_SHOWN = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,38 +47,13 @@ class Saved:
     inventories: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _read_folder(folder: Path, key: str, accept: Any) -> list[dict[str, Any]]:
-    """Each JSON document of ``folder`` that ``accept`` takes, the newest per ``key`` value."""
-    newest: dict[str, dict[str, Any]] = {}
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-            log.warning("skipped %s: %s", path, e)
-            continue
-        if isinstance(data, dict) and isinstance(data.get("evaluation"), dict):
-            data = data["evaluation"]  # a `crypto-eval -o` file
-        if not (isinstance(data, dict) and accept(data)):
-            continue
-        name = str(data[key])
-        stamp = str(data.get("evaluated_at") or data.get("generated") or "")
-        held = newest.get(name)
-        if held is None or stamp >= str(held.get("evaluated_at") or held.get("generated") or ""):
-            newest[name] = data
-    return [newest[name] for name in sorted(newest)]
-
-
 def load_saved(data_dir: Path | None) -> Saved:
-    """The saved 密评 evaluations and classification inventories under ``data_dir/results``."""
+    """The saved 密评 evaluations and classification inventories under ``data_dir/results``
+    (crypto_eval.report.load_results, classification.inventory.load_inventories)."""
     if data_dir is None:
         return Saved()
-    results = Path(data_dir) / "results"
-    return Saved(
-        mipin=_read_folder(results / "crypto_eval", "system",
-                           lambda d: isinstance(d.get("system"), str) and isinstance(d.get("layers"), list)),
-        inventories=_read_folder(results / "classification", "source",
-                                 lambda d: isinstance(d.get("source"), str) and isinstance(d.get("summary"), dict)),
-    )
+    return Saved(mipin=load_results(Path(data_dir) / MIPIN_RESULTS),
+                 inventories=load_inventories(Path(data_dir) / INVENTORY_RESULTS))
 
 
 def _mipin_table(results: list[dict[str, Any]], t: dict[str, str]) -> Table:
@@ -112,27 +89,13 @@ def djbh_rows(tags: list[Group]) -> list[tuple[str, int]]:
     return rows
 
 
-def _mipin_chapter(result: dict[str, Any], t: dict[str, str]) -> Section:
-    """One system's 密评 summary: score, verdict and its high risks with their evidence."""
-    risks = [Finding(level="high", title=f"{r.get('item', '')} {r.get('object', '')}".strip(),
-                     text=str(r.get("why", "")), evidence=(str(r.get("observed", "")),) if r.get("observed") else (),
-                     reference=str(r.get("clause", ""))) for r in (result.get("high_risk") or [])[:_HIGH_RISKS_SHOWN]]
-    blocks: list[Block] = [Figures(items=(Figure(label=t["score"], value=str(result.get("total", ""))),
-                                          Figure(label=t["verdict"], value=str(result.get("verdict", ""))),
-                                          Figure(label=t["high_risks"], value=len(result.get("high_risk") or []))))]
-    if risks:
-        blocks.append(Findings(items=tuple(risks)))
-    system = str(result.get("system"))
-    return Section(id=f"mipin.{system}", title=system, blocks=tuple(blocks))
-
-
 def compliance_blocks(saved: Saved, tags: list[Group], t: dict[str, str], *, lang: str, masked: bool,
                       summary: bool) -> tuple[Block | Section, ...]:
     """密评, inventory and 等保-control blocks; ``summary`` keeps to one table each (situation report)."""
     blocks: list[Block | Section] = []
     blocks.append(_mipin_table(saved.mipin, t) if saved.mipin else Paragraph(text=t["no_mipin"]))
     if not summary:
-        blocks.extend(_mipin_chapter(r, t) for r in saved.mipin)
+        blocks.extend(mipin_section(r, lang) for r in saved.mipin)
     blocks.append(_inventory_table(saved.inventories, t) if saved.inventories else Paragraph(text=t["no_inventory"]))
     controls = djbh_rows(tags)
     blocks.append(Table(caption=t["djbh"], columns=(t["control"], t["alerts"]), rows=tuple(controls))
@@ -149,13 +112,14 @@ def build_compliance(store: Store, period: Period, *, lang: str, masked: bool, d
     saved = load_saved(data_dir)
     tags = store.groups(q, "tags", size=1000, target="alerts")
     audit, audit_numbers = log_audit_section(store, period, t, data_dir, coverage=coverage)
-    mipin: tuple[Block | Section, ...] = ((_mipin_table(saved.mipin, t), *(_mipin_chapter(r, t) for r in saved.mipin))
+    mipin: tuple[Block | Section, ...] = ((_mipin_table(saved.mipin, t), *(mipin_section(r, lang) for r in saved.mipin))
                                           if saved.mipin else (Paragraph(text=t["no_mipin"]),))
+    inventory: tuple[Block | Section, ...] = (
+        (_inventory_table(saved.inventories, t), *(inventory_section(i, lang, masked) for i in saved.inventories))
+        if saved.inventories else (Paragraph(text=t["no_inventory"]),))
     sections = (
         Section(id="mipin", title=t["mipin"], blocks=mipin),
-        Section(id="inventory", title=t["inventory"],
-                blocks=(_inventory_table(saved.inventories, t) if saved.inventories
-                        else Paragraph(text=t["no_inventory"]),)),
+        Section(id="inventory", title=t["inventory"], blocks=inventory),
         Section(id="djbh", title=t["djbh"], blocks=(Table(caption=t["djbh"], columns=(t["control"], t["alerts"]),
                                                           rows=tuple(djbh_rows(tags))),)),
         audit,

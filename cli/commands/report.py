@@ -19,12 +19,14 @@ from govsoc.cli.timeargs import TIME
 from govsoc.reports import build_report, renderers
 from govsoc.reports.build import KINDS, build, write
 from govsoc.reports.period import PERIODS, period_bounds
+from govsoc.reports.signing import key_folder, sign_report
 from govsoc.rules import BUILTIN_PACKS
 
 
 def write_report(app: AppContext, output: Path | None, fmt: str, lang: str | None, unmasked: bool,
                  start: datetime | None = None, end: datetime | None = None) -> Path:
-    """Render the report of the stored alerts to ``output`` (default: the data folder)."""
+    """Render the report of the stored alerts to ``output`` (default: the data folder), signed
+    when a signing key exists (`govsoc keys init`)."""
     renderer = renderers.get(fmt)()
     report = build_report(app.store.alerts(start=start, end=end), store=app.store.kind,
                           lang=lang or app.config.reports.lang, masked=not unmasked,
@@ -32,6 +34,7 @@ def write_report(app: AppContext, output: Path | None, fmt: str, lang: str | Non
     target = output or app.config.report_dir / f"alerts{renderer.suffix}"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(renderer.render(report))
+    sign_report(target, key_folder(app.config.data_dir))
     return target
 
 
@@ -63,6 +66,8 @@ def report(app: AppContext, kind: str, period: str | None, at: datetime | None, 
     if kind == "alerts" and period is None and at is None:
         click.echo(str(write_report(app, output, formats[0], lang, unmasked, start, end)))
         return
+    if period == "custom" and (start is None or end is None):
+        raise click.UsageError("a custom period needs --from and --to")
     settings = app.config.reports
     chosen = period_bounds(period or ("custom" if start and end else "day"), timezone=settings.timezone, at=at,
                            start=start, end=end)
@@ -70,7 +75,11 @@ def report(app: AppContext, kind: str, period: str | None, at: datetime | None, 
                      masked=not unmasked, data_dir=app.config.data_dir, timezone=settings.timezone,
                      rule_paths=([BUILTIN_PACKS] if app.config.rules.builtin else []) + list(app.config.rules.paths))
     target = output.parent if output is not None else (folder or app.config.report_dir)
-    for path in write(document, formats, target, stem=output.stem if output is not None else None):
-        if output is not None and path != output:
-            path = path.replace(output)
+    if output is not None:
+        # written under the name asked for, then signed (the signature names the file it covers)
+        path = write(document, formats, target, stem=output.stem)[0].replace(output)
+        sign_report(path, key_folder(app.config.data_dir))
+        click.echo(str(path))
+        return
+    for path in write(document, formats, target, keys=key_folder(app.config.data_dir)):
         click.echo(str(path))
