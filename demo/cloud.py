@@ -124,4 +124,5 @@ def _kubernetes_attacks(day: Day) -> None:
                      title="进入容器执行命令、读取Secret并创建特权Pod",
                      source=K8S, channel="file", start=when, records=3, ips=frozenset({ip}),
                      names=frozenset({"dev-li"}),
-                     rules=("kubernetes_pod_exec.yml", "kubernetes_secret_read.yml", "kubernetes_privileged_pod.yml")))
+                     rules=("kubernetes_exec_into_pod.yml", "kubernetes_secret_read_by_user.yml",
+                            "kubernetes_privileged_pod.yml")))
