@@ -138,7 +138,7 @@ class FileSource:
     def __init__(self, path: Path, *, sample: int) -> None:
         self.path = path
         self.sample = sample
-        self.name = str(path)
+        self.name = str(path.absolute())  # one saved result per file or folder, however it was typed
         if path.is_file() and path.suffix.lower() not in SUFFIXES:
             raise ConfigError(f"cannot classify {path.suffix or 'this'} files (known: {', '.join(sorted(SUFFIXES))})",
                               location=Location(path=str(path)))

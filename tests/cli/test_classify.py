@@ -6,6 +6,8 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
+
 from govsoc.classification.checksums import resident_id_check_char
 from tests.cli.conftest import Run
 
@@ -102,3 +104,16 @@ def test_classify_saves_the_inventory_where_reports_read_it(govsoc: Run, tmp_pat
     assert saved.is_file() and str(saved) in stdout
     (inventory,) = load_inventories(home / RESULTS_SUBDIR)
     assert inventory["source"] == str(tmp_path / "people.csv") and inventory["summary"]["tagged"] == 3  # xm, sfzh, yhkh
+
+
+def test_a_folder_typed_two_ways_is_one_saved_source(govsoc: Run, tmp_path: Path, home: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from govsoc.classification.inventory import RESULTS_SUBDIR
+
+    (tmp_path / "exports").mkdir()
+    _people(tmp_path / "exports" / "people.csv")
+    monkeypatch.chdir(tmp_path)
+    assert govsoc("classify", "exports")[0] == 0
+    assert govsoc("classify", str(tmp_path / "exports"))[0] == 0  # the newest run replaces the first
+    (saved,) = (home / RESULTS_SUBDIR).iterdir()
+    assert json.loads(saved.read_text(encoding="utf-8"))["source"] == str(tmp_path / "exports")
