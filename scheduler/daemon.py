@@ -91,9 +91,11 @@ class Daemon:
                 [f"{s.name}: {s.what}" for s in self.services.services] +
                 [f"{name} {job.schedule.describe()}, next {self._local(self.states[name].next_run)}"
                  for name, job in self.jobs.items()]))
-            self._loop(stop)
-            self.notice("stopping: jobs get SIGINT, receivers store what they accepted")
-            self._shutdown()
+            try:
+                self._loop(stop)
+            finally:  # also when the loop itself fails (a full disk): the children are stopped in order
+                self.notice("stopping: jobs get SIGINT, receivers store what they accepted")
+                self._shutdown()
             self.notice("stopped")
         finally:
             self.lock.release()
@@ -114,17 +116,18 @@ class Daemon:
         self._stopping.set()
         with self._guard:
             children = list(self._children.values())
+            threads = list(self._running.values())
         deadline = time.monotonic() + self.config.schedule.stop_grace
         for child in children:
             child.send_signal(signal.SIGINT)  # the CLI ends with "interrupted" (exit 130)
         self.services.signal()
-        for thread in list(self._running.values()):
+        for thread in threads:
             thread.join(max(0.0, deadline - time.monotonic()))
         with self._guard:
             children = list(self._children.values())
         for child in children:
             child.kill()
-        for thread in list(self._running.values()):
+        for thread in threads:
             thread.join()
         self.services.wait()
         self._save_daemon(running=False)
@@ -157,8 +160,9 @@ class Daemon:
             return False
         thread = threading.Thread(target=self._run_job, args=(self.jobs[name], now), name=f"job-{name}",
                                   daemon=True)
-        self._running[name] = thread
         self._record(replace(state, outcome="running", last_start=now, error="", exit_code=None))
+        with self._guard:
+            self._running[name] = thread
         thread.start()
         return True
 
@@ -170,9 +174,11 @@ class Daemon:
         except Exception as e:  # a job that raises is recorded and retried, never the daemon's end
             outcome, error, code = "failed", one_line(f"{type(e).__name__}: {e}"), -1
         finally:
-            self._finish(job, start, outcome, error, code)
-            with self._guard:
-                self._running.pop(job.name, None)
+            try:
+                self._finish(job, start, outcome, error, code)
+            finally:  # whatever happened, the job may run again
+                with self._guard:
+                    self._running.pop(job.name, None)
 
     def _commands(self, job: Job, start: datetime) -> tuple[str, str, int]:
         log = self.logs / f"{job.name}.log"
@@ -229,16 +235,24 @@ class Daemon:
 
     # -- state -------------------------------------------------------------------------------
     def _record(self, state: JobState) -> None:
+        """Keep ``state`` and save it; a failed save (a full disk) is said and the daemon goes on
+        with the state it holds (a restart before the next good save repeats that run at most)."""
         with self._guard:
             self.states[state.name] = state
-            self.state.save_job(state)
+            try:
+                self.state.save_job(state)
+            except OSError as e:
+                self.notice(f"job {state.name}: cannot save its record: {e}")
 
     def _save_daemon(self, *, running: bool) -> None:
         data: dict[str, Any] = {"pid": os.getpid(), "running": running, "started": self._started,
                                 "updated": datetime.now(UTC).isoformat(timespec="seconds"),
                                 "timezone": self.config.schedule.timezone,
                                 "services": [s.to_json() for s in self.services.services]}
-        self.state.save_daemon(data)
+        try:
+            self.state.save_daemon(data)
+        except OSError as e:  # status shows the daemon as stopped after a while; it goes on
+            self.notice(f"cannot save {self.folder / 'daemon.json'}: {e}")
 
     def _local(self, when: datetime | None) -> str:
         return "-" if when is None else when.astimezone(self.zone).isoformat(timespec="seconds")

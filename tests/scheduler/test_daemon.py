@@ -50,6 +50,10 @@ schedule:
   classification: {{every: 1h, targets: ["{target}"]}}
   retry: {{first: 1s, max: 2s}}
 """)
+    # the retention job's log cannot be opened (a folder in its place): the job raises in the
+    # daemon itself, before any command runs
+    blocked = daemon.data / "state" / "scheduler" / "logs" / "retention.log"
+    blocked.mkdir(parents=True)
     process = daemon.start()
     # the classification target is missing: the job fails, and is tried again long before its
     # hourly time, while detection goes on every two seconds
@@ -63,8 +67,11 @@ schedule:
     # each next run is the last start plus the interval (passes shorter than 2 s) or the end
     start, upcoming = (datetime.fromisoformat(detected[k]) for k in ("last_start", "next_run"))
     assert (upcoming - start).total_seconds() >= 2.0 or upcoming == datetime.fromisoformat(detected["last_end"])
+    raised = daemon.job_when("retention", lambda j: j["consecutive_failures"] >= 2, "retention failing twice")
+    assert raised["error"].startswith("IsADirectoryError") and "job retention failed" in daemon.text()
+    blocked.rmdir()
     retention = daemon.job_when("retention", lambda j: j["outcome"] == "ok", "retention")
-    assert retention["runs"] == 1
+    assert retention["consecutive_failures"] == 0 and retention["failures"] == retention["runs"] - 1 >= 2
     # the tailed file reached the store and the detection passes found it
     wait_for(lambda: "SSH Brute Force From One Source" in daemon.govsoc("alerts").stdout,
              "alerts from the tailed file")
