@@ -41,3 +41,22 @@ def test_a_foreign_line_is_refused_and_its_own_trailers_dropped(parser: type) ->
     (plain,) = parser().parse(RawRecord(data=sample, origin="file:///x.log", offset=0), CONTEXT)
     (trailed,) = parser().parse(RawRecord(data=sample + b"\n\x00", origin="file:///x.log", offset=0), CONTEXT)
     assert trailed.get("event.original") == plain.get("event.original") and plain.timestamp == trailed.timestamp
+
+
+def test_h3c_sentence_cues_are_required_by_their_patterns() -> None:
+    """A sentence pattern runs only on a description holding its cue, so the cue must be text
+    every match contains: it stands literally in the pattern, and each H3C sample description a
+    pattern matches (searched without the cue) holds it."""
+    from govsoc.collectors.devices.h3c import MESSAGES
+    from govsoc.collectors.devices.infocenter import read_infocenter
+
+    lines = (DATA / "h3c.log").read_bytes().decode("utf-8", "replace").splitlines()
+    descriptions = [read_infocenter(line, CONTEXT, {}).description for line in lines if line.strip()]
+    matched = 0
+    for cue, pattern, *_ in MESSAGES:
+        assert cue in pattern.pattern.replace("\\", ""), (cue, pattern.pattern)
+        for description in descriptions:
+            if pattern.search(description) is not None:
+                matched += 1
+                assert cue in description, (cue, description)
+    assert matched >= 4  # logins failed, SSH authentication, commands: the samples exercise the cues
