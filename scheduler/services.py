@@ -10,6 +10,8 @@ after the retry back-off (schedule.retry), which starts over once it has run for
 
 from __future__ import annotations
 
+import os
+import shutil
 import signal
 import subprocess
 import time
@@ -24,10 +26,24 @@ from govsoc.core.schedule import RetrySettings
 from govsoc.scheduler.children import govsoc_argv, last_error, spawn
 from govsoc.scheduler.clock import retry_delay
 
-__all__ = ["Service", "Services", "services_for"]
+__all__ = ["Service", "Services", "services_for", "trim_log"]
 
 #: A service that ran this long before it ended starts its back-off over.
 STEADY_SECONDS = 60.0
+LOG_MAX_BYTES = 16 << 20
+
+
+def trim_log(log: Path, limit: int) -> None:
+    """Copy a service's log past ``limit`` bytes to ``.1`` and empty it (logrotate's copytruncate:
+    the child appends through its own descriptor, opened O_APPEND, so it writes on at the new end;
+    a line written between the copy and the truncation is lost from this diagnostic log only)."""
+    try:
+        if log.stat().st_size <= limit:
+            return
+        shutil.copyfile(log, log.with_name(log.name + ".1"))
+        os.truncate(log, 0)
+    except OSError:
+        return
 
 
 @dataclass(slots=True)
@@ -84,6 +100,8 @@ class Services:
     logs: Path
     retry: RetrySettings
     notice: Callable[[str], None]
+    #: A service's log past this size is moved to <name>.log.1 (the one before is dropped).
+    log_max_bytes: int = LOG_MAX_BYTES
     _stopping: bool = field(default=False, init=False)
 
     def tick(self) -> bool:
@@ -96,6 +114,7 @@ class Services:
             if service.process is not None:
                 code = service.process.poll()
                 if code is None:
+                    trim_log(self.logs / f"{service.name}.log", self.log_max_bytes)
                     continue
                 self._ended(service, code, now)
                 changed = True
