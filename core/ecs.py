@@ -107,6 +107,10 @@ FIELDS: Final[dict[str, str]] = {
     # dns.*
     "dns.question.name": "keyword",
     "dns.question.type": "keyword",
+    "dns.question.registered_domain": "keyword",
+    "dns.question.subdomain": "keyword",
+    "dns.question.top_level_domain": "keyword",
+    "govsoc.dns.longest_label": "long",
     "dns.response_code": "keyword",
     "dns.answers.data": "keyword",
     "related.ip": "ip",

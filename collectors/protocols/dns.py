@@ -280,6 +280,7 @@ def dns_ecs(query: DnsMessage | None, response: DnsMessage | None) -> dict[str, 
                               "dns.op_code": OPCODES.get(message.opcode, str(message.opcode)).upper()}
     if message.query is not None:
         fields["dns.question.name"] = message.query
+        fields.update(_registered(message.query))
         fields["dns.question.type"] = _type_name(message.qtype)
         fields["dns.question.class"] = QCLASSES.get(message.qclass or 0, str(message.qclass))
     if response is not None:
@@ -293,3 +294,37 @@ def dns_ecs(query: DnsMessage | None, response: DnsMessage | None) -> dict[str, 
             if resolved:
                 fields["dns.resolved_ip"] = resolved
     return fields
+
+
+#: Public suffixes of two labels that names under Chinese and a few common registries use (an
+#: excerpt of the Public Suffix List's ICANN section: .cn's second-level and provincial domains,
+#: and the commonest elsewhere). A name under one of them registers its third label.
+TWO_LABEL_SUFFIXES = frozenset({
+    *(f"{sld}.cn" for sld in ("gov", "com", "net", "org", "edu", "ac", "mil", "bj", "sh", "tj", "cq", "he", "sx",
+                              "nm", "ln", "jl", "hl", "js", "zj", "ah", "fj", "jx", "sd", "ha", "hb", "hn", "gd",
+                              "gx", "hi", "sc", "gz", "yn", "xz", "sn", "gs", "qh", "nx", "xj", "tw", "hk", "mo")),
+    "com.hk", "gov.hk", "org.hk", "edu.hk", "net.hk", "com.tw", "gov.tw", "com.mo",
+    "co.uk", "org.uk", "gov.uk", "ac.uk", "co.jp", "ne.jp", "or.jp", "com.au", "net.au", "co.kr", "com.sg",
+})
+
+
+def _registered(name: str) -> dict[str, Any]:
+    """ECS ``dns.question.registered_domain`` / ``subdomain`` / ``top_level_domain`` of a query
+    name: the registered domain is the public suffix (TWO_LABEL_SUFFIXES, else the last label)
+    and one label more. Rules count a domain's distinct subdomains with it (DNS tunnelling).
+    ``govsoc.dns.longest_label``: the length of the name's longest label (tunnels fill labels
+    with encoded data; a regular expression for it is too costly for Elasticsearch)."""
+    labels = [label for label in name.rstrip(".").lower().split(".") if label]
+    if len(labels) < 2:
+        return {"govsoc.dns.longest_label": max(map(len, labels))} if labels else {}
+    suffix = 2 if len(labels) >= 3 and ".".join(labels[-2:]) in TWO_LABEL_SUFFIXES else 1
+    if len(labels) <= suffix:
+        return {}
+    registered = labels[-suffix - 1:]
+    out: dict[str, Any] = {
+           "govsoc.dns.longest_label": max(map(len, labels)),
+           "dns.question.registered_domain": ".".join(registered),
+           "dns.question.top_level_domain": ".".join(labels[-suffix:])}
+    if len(labels) > len(registered):
+        out["dns.question.subdomain"] = ".".join(labels[:-len(registered)])
+    return out

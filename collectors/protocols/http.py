@@ -251,6 +251,10 @@ def http_ecs(request: HttpRequest | None, response: HttpResponse | None) -> dict
             value = request.header(header)
             if value is not None:
                 fields[ecs] = value
+        authorization = request.header("authorization")
+        if authorization:
+            # the scheme only (Basic, Digest, Bearer, ...): the credentials themselves are never kept
+            fields["govsoc.http.authorization_scheme"] = authorization.split(None, 1)[0]
     if response is not None:
         fields["http.response.status_code"] = response.status_code
         fields.setdefault("http.version", response.version)

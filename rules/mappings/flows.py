@@ -7,7 +7,10 @@ govsoc.collectors.protocols: ``tls.version_protocol`` (tls, ssl, tlcp), ``tls.ve
 
 SigmaHQ has no flow category (its network rules read Zeek logs or firewalls); govsoc's
 e-government pack names this source ``category: network_flow``. NetFlow/IPFIX records
-(``netflow.log``) carry no TLS facts and are not part of it.
+(``netflow`` parser and receiver, dataset ``netflow.log``) are flows too: the same
+``source.*``/``destination.*``/``network.*`` fields (counters scaled by the sampling rate), no
+payload facts (no TLS, DNS or HTTP fields, no ``event.outcome``), so a rule over those facts only
+ever matches packet flows, while volume and fan-out rules see both.
 """
 
 from __future__ import annotations
@@ -15,5 +18,6 @@ from __future__ import annotations
 from govsoc.rules.mappings import LogSource
 
 SOURCES: tuple[LogSource, ...] = (
-    LogSource(category="network_flow", condition={"event.dataset": "network.flow"}, collector="network.pcap"),
+    LogSource(category="network_flow", condition={"event.dataset": ["network.flow", "netflow.log"]},
+              collector="network.pcap, netflow"),
 )

@@ -30,6 +30,8 @@ from govsoc.rules import check_rules, detect, load_rules, rule_source_status
 from govsoc.rules.compliance import DJBH_CONTROLS, compliance_tags
 from govsoc.rules.loader import BUILTIN_PACKS
 from govsoc.store.base import Query, Store
+from tests.collectors.flows.packets import ethernet, ipv4, pcap, tcp, udp
+from tests.collectors.flows.test_metadata import _client_hello, _server_hello
 
 PACK = BUILTIN_PACKS / "egov"
 #: A line template: {ts} the device's time stamp, {host} the device, {ip} the client address.
@@ -162,6 +164,91 @@ def container(privileged: bool) -> dict[str, object]:
     """A pod specification with one container, privileged or not."""
     return {"containers": [{"name": "c", "image": "busybox", "securityContext": {"privileged": privileged}}]}
 
+#: Packet captures for the flow rules, built from RFC 791/9293/768 and RFC 1035 layouts
+#: (tests/collectors/flows/packets.py). Addresses: 203.0.113.0/24 is the internet, 172.16/12 the
+#: government cloud, 10.12/10.13/10.14 three agencies' zones (INVENTORY).
+T0 = datetime(2026, 11, 21, 8, 0, tzinfo=UTC).timestamp()  # the day before START
+
+
+def session(client: str, server: str, dport: int, sent: list[bytes], answered: list[bytes], at: float = 0,
+            sport: int = 50000, total: int | None = None) -> list[bytes]:
+    """A TCP connection: handshake, the client's segments, the server's, FIN both ways."""
+    frames = [ethernet(ipv4(client, server, 6, tcp(sport, dport, 100, 0, "S"))),
+              ethernet(ipv4(server, client, 6, tcp(dport, sport, 700, 101, "SA"))),
+              ethernet(ipv4(client, server, 6, tcp(sport, dport, 101, 701, "A")))]
+    seq_c, seq_s = 101, 701
+    for data in sent:
+        frames.append(ethernet(ipv4(client, server, 6, tcp(sport, dport, seq_c, seq_s, "PA", data), total=total)))
+        seq_c += (total - 40) if total else len(data)
+    for data in answered:
+        frames.append(ethernet(ipv4(server, client, 6, tcp(dport, sport, seq_s, seq_c, "PA", data))))
+        seq_s += len(data)
+    frames += [ethernet(ipv4(client, server, 6, tcp(sport, dport, seq_c, seq_s, "FA"))),
+               ethernet(ipv4(server, client, 6, tcp(dport, sport, seq_s, seq_c + 1, "FA"))),
+               ethernet(ipv4(client, server, 6, tcp(sport, dport, seq_c + 1, seq_s + 1, "A")))]
+    return frames
+
+
+def capture(*conversations: list[bytes]) -> bytes:
+    """A pcap of conversations, one second apart, their frames a millisecond apart."""
+    return pcap([(T0 + n + i / 1000, frame) for n, frames in enumerate(conversations)
+                 for i, frame in enumerate(frames)])
+
+
+def syn(client: str, server: str, dport: int, sport: int = 50000) -> list[bytes]:
+    """An unanswered connection attempt."""
+    return [ethernet(ipv4(client, server, 6, tcp(sport, dport, 100, 0, "S")))]
+
+
+def dns_name(name: str) -> bytes:
+    return b"".join(bytes([len(x)]) + x.encode() for x in name.split(".")) + b"\x00"
+
+
+def dns(client: str, name: str, rcode: int = 0, sport: int = 40000) -> list[bytes]:
+    """A DNS query for ``name`` (type A) and its answer with ``rcode`` (3: NXDOMAIN), no records."""
+    question = dns_name(name) + b"\x00\x01\x00\x01"
+    query = bytes.fromhex("abcd01000001000000000000") + question
+    answer = bytes.fromhex("abcd") + (0x8180 | rcode).to_bytes(2, "big") + bytes.fromhex("0001000000000000")
+    answer += question
+    return [ethernet(ipv4(client, "10.99.0.53", 17, udp(sport, 53, query))),
+            ethernet(ipv4("10.99.0.53", client, 17, udp(53, sport, answer)))]
+
+
+def http(client: str, server: str, request: str) -> list[bytes]:
+    """A plain HTTP/1.1 exchange on port 80."""
+    return session(client, server, 80, [request.encode()], [b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"])
+
+
+def tls(client: str, server: str, version: bytes, suite: int) -> list[bytes]:
+    """A TLS (or, with version 0x0101, TLCP) handshake up to the ServerHello, on port 443."""
+    return session(client, server, 443, [_client_hello(version, (suite, 0x002F))], [_server_hello(version, suite)])
+
+
+BASIC = "GET /admin/ HTTP/1.1\r\nHost: 172.16.10.5\r\nAuthorization: {scheme} YWRtaW46WnhAMTIzNDU=\r\n\r\n"
+POST = "POST {path} HTTP/1.1\r\nHost: 172.16.10.5\r\nContent-Length: 20\r\n\r\nusername=a&password="
+ECDHE_AES128_GCM, TLCP_ECC_SM4_CBC_SM3 = 0xC02F, 0xE013
+TUNNEL = "mfrggzdfmztwq2lknnwg23tpobyxe43uov3ho6dzpjqwe2ldmrswm"  # base32 of 33 bytes: one 53-character label
+
+
+def cts(name: str, service: str, code: int = 200, request: dict[str, object] | None = None) -> Lines:
+    """One Huawei Cloud CTS trace as the CTS API and its OBS transfer give it; the user is the
+    case's __HOST__, the time __CTS_TS__ (CTS's 'YYYY-MM-DD hh:mm:ss GMT+hh:mm' form)."""
+    trace: dict[str, object] = {
+        "trace_id": "__HOST__", "trace_name": name, "trace_rating": "normal", "trace_type": "ApiCall",
+        "service_type": service, "resource_type": "tracker" if service == "CTS" else "user",
+        "resource_name": "system", "source_ip": "__IP__", "code": str(code), "time": "__CTS_TS__",
+        "user": {"id": "0a1b2c3d", "name": "__HOST__", "domain": {"id": "9f8e7d6c", "name": "zwy-city"}},
+        "request": json.dumps(request or {}), "api_version": "v3"}
+    return ((0, json.dumps(trace)),)
+
+
+def sg_rule(prefix: str, direction: str = "ingress") -> dict[str, object]:
+    """createSecurityGroupRule's request body (VPC API v1) for RDP from ``prefix``."""
+    return {"security_group_rule": {"security_group_id": "sg-zwy01", "direction": direction, "ethertype": "IPv4",
+                                    "protocol": "tcp", "port_range_min": 3389, "port_range_max": 3389,
+                                    "remote_ip_prefix": prefix}}
+
+
 
 def cloudtrail(name: str, source: str, error: str | None = None, **parameters: object) -> Lines:
     """One AWS CloudTrail record as CloudTrail writes it to S3 (one record a line here), from an
@@ -221,6 +308,8 @@ class Row:
     pcaps: dict[str, str] | None = None
     #: kind -> the client address of that case (default: one of 198.51.0.0/16, the internet by INVENTORY).
     ips: dict[str, str] | None = None
+    #: kind -> a capture built here (pcap bytes): its flows are the case.
+    built: dict[str, bytes] | None = None
 
     @property
     def file(self) -> str:
@@ -469,12 +558,92 @@ ROWS = [
         one(WEB, target=f"http://zwfw.example.gov.cn/api/rk/query?sfzh={CITIZEN_ID}"),
         {"https": one(WEB, target=f"https://zwfw.example.gov.cn/api/rk/query?sfzh={CITIZEN_ID}"),
          "no_personal_data": one(WEB, target="http://zwfw.example.gov.cn/api/rk/query?page=2")}),
+    # RDP answered from the internet into the cloud; from the management zone, an unanswered attempt,
+    # and HTTPS from the internet, are not
+    Row("flow_highrisk_port_from_internet.yml", (), {}, built={
+        "hit": capture(session("203.0.113.7", "172.16.10.9", 3389, [b"\x03\x00\x00\x13"], [b"\x03\x00\x00\x13"])),
+        "management": capture(session("10.99.0.7", "172.16.10.9", 3389, [b"\x03\x00\x00\x13"], [b"\x03\x00"])),
+        "unanswered": capture(syn("203.0.113.8", "172.16.10.9", 3389)),
+        "https": capture(session("203.0.113.9", "172.16.10.9", 443, [b"x"], [b"y"]))}),
+    # Basic credentials over plain HTTP; a bearer token is not this rule's, nor a request without credentials
+    Row("flow_http_basic_auth.yml", (), {}, built={
+        "hit": capture(http("203.0.113.10", "172.16.10.5", BASIC.format(scheme="Basic"))),
+        "bearer": capture(http("203.0.113.11", "172.16.10.5", BASIC.format(scheme="Bearer"))),
+        "none": capture(http("203.0.113.12", "172.16.10.5", "GET /admin/ HTTP/1.1\r\nHost: a\r\n\r\n"))}),
+    # a login form posted over HTTP; a search form is not
+    Row("flow_http_login_cleartext.yml", (), {}, built={
+        "hit": capture(http("203.0.113.13", "172.16.10.5", POST.format(path="/zwfw/user/login"))),
+        "search": capture(http("203.0.113.14", "172.16.10.5", POST.format(path="/zwfw/search")))}),
+    # a Telnet session with a login; an unanswered attempt on port 23 carries nothing
+    Row("flow_telnet_session.yml", (), {}, built={
+        "hit": capture(session("10.30.2.5", "172.16.10.11", 23, [b"root\r\n", b"Hj@2026!\r\n"], [b"login: "])),
+        "unanswered": capture(syn("10.30.2.6", "172.16.10.11", 23))}),
+    # an FTP login; an SSH session is not FTP
+    Row("flow_ftp_session.yml", (), {}, built={
+        "hit": capture(session("10.30.2.7", "172.16.10.11", 21, [b"USER backup\r\n"], [b"220 (vsFTPd 3.0.3)\r\n"])),
+        "ssh": capture(session("10.30.2.8", "172.16.10.11", 22, [b"SSH-2.0-OpenSSH_9.6\r\n"], [b"SSH-2.0-x\r\n"]))}),
+    # ECDHE-RSA-AES128-GCM on the SM-only endpoint; TLCP with ECC_SM4_CBC_SM3 there, and the same
+    # international suite on an endpoint without an SM requirement, are not
+    Row("flow_non_sm_tls_where_sm_required.yml", (), {}, built={
+        "hit": capture(tls("10.30.3.5", "172.16.10.6", b"\x03\x03", ECDHE_AES128_GCM)),
+        "tlcp": capture(tls("10.30.3.6", "172.16.10.6", b"\x01\x01", TLCP_ECC_SM4_CBC_SM3)),
+        "not_required": capture(tls("10.30.3.7", "172.16.10.7", b"\x03\x03", ECDHE_AES128_GCM))}),
+    # a 53-character label; a 39-character one is ordinary
+    Row("flow_dns_tunnel_long_label.yml", (), {}, built={
+        "hit": capture(dns("10.30.4.5", f"{TUNNEL}.t.cdn-update-check.com")),
+        "short": capture(dns("10.30.4.6", f"{TUNNEL[:39]}.t.cdn-update-check.com"))}),
+    # base rule alone: a query with a registered domain counts; a single-label name has none
+    Row("flow_dns_query.yml", (), {}, built={"hit": capture(dns("10.30.4.7", "www.zwfw.example.gov.cn")),
+                                             "single_label": capture(dns("10.30.4.8", "intranet"))}),
+    # 30 distinct names under one domain in 30 s; 29 are too few; 30 names under 30 different domains are not
+    Row("flow_dns_many_subdomains.yml", (), {}, built={
+        "hit": capture(*(dns("10.30.4.9", f"q{i}x.t.cdn-update-check.com", sport=41000 + i) for i in range(30))),
+        "29": capture(*(dns("10.30.4.10", f"q{i}x.t.cdn-update-check.com", sport=41000 + i) for i in range(29))),
+        "domains": capture(*(dns("10.30.4.11", f"www.site{i}.com", sport=41000 + i) for i in range(30)))}),
+    # base rule alone: NXDOMAIN counts; an answered query does not
+    Row("flow_dns_nxdomain.yml", (), {}, built={"hit": capture(dns("10.30.4.12", "kq3vzx9w.info", 3)),
+                                                "answered": capture(dns("10.30.4.13", "www.example.com", 0))}),
+    # 20 generated names answered NXDOMAIN in 20 s; 19 are too few; 20 answered names are not
+    Row("flow_dns_dga_nxdomain.yml", (), {}, built={
+        "hit": capture(*(dns("10.30.4.14", f"x{i}kq3vzx9w.info", 3, 42000 + i) for i in range(20))),
+        "19": capture(*(dns("10.30.4.15", f"x{i}kq3vzx9w.info", 3, 42000 + i) for i in range(19))),
+        "answered": capture(*(dns("10.30.4.16", f"x{i}kq3vzx9w.info", 0, 42000 + i) for i in range(20)))}),
+    # 52 MB sent by a cloud host to the internet; 52 MB sent to the extranet, and 12 MB to the internet, are not
+    Row("flow_large_outbound_from_cloud.yml", (), {}, built={
+        "hit": capture(session("172.16.10.21", "203.0.113.50", 443, [b"x"] * 800, [b"ok"], total=65535)),
+        "extranet": capture(session("172.16.10.22", "10.30.9.9", 443, [b"x"] * 800, [b"ok"], total=65535)),
+        "small": capture(session("172.16.10.23", "203.0.113.51", 443, [b"x"] * 200, [b"ok"], total=65535))}),
+    # the education bureau into the police zone (not allowed); the health commission (allowed) and the
+    # police's own addresses are not
+    Row("flow_cross_agency_not_allowed.yml", (), {}, built={
+        "hit": capture(session("10.14.0.5", "10.12.0.9", 445, [b"x"], [b"y"])),
+        "allowed": capture(session("10.13.0.5", "10.12.0.9", 445, [b"x"], [b"y"])),
+        "same": capture(session("10.12.0.5", "10.12.0.9", 445, [b"x"], [b"y"]))}),
+    # base rule alone: a TCP attempt counts; a DNS (UDP) flow does not
+    Row("flow_tcp_connection.yml", (), {}, built={"hit": capture(syn("203.0.113.60", "10.30.5.1", 3389)),
+                                                  "udp": capture(dns("10.30.4.17", "www.example.com"))}),
+    # 20 addresses on 3389 in 20 s; 19 are too few; 20 ports of one address are no horizontal sweep
+    Row("flow_horizontal_scan.yml", (), {}, built={
+        "hit": capture(*(syn("203.0.113.61", f"10.30.6.{i + 1}", 3389, 50000 + i) for i in range(20))),
+        "19": capture(*(syn("203.0.113.62", f"10.30.6.{i + 1}", 3389, 50000 + i) for i in range(19))),
+        "ports": capture(*(syn("203.0.113.63", "10.30.6.1", 3000 + i, 50000 + i) for i in range(20)))}),
+    # the CTS tracker deleted; listing trackers, and a refused deletion, are not
+    Row("huaweicloud_cts_tracker_deleted.yml", cts("deleteTracker", "CTS", 204),
+        {"listed": cts("listTrackers", "CTS"), "refused": cts("deleteTracker", "CTS", 403)}),
+    # an access key created; one deleted is not
+    Row("huaweicloud_access_key_created.yml", cts("addCredential", "IAM", 201),
+        {"deleted": cts("deleteCredential", "IAM", 204)}),
+    # RDP opened inbound to 0.0.0.0/0; to the extranet range, or an egress rule to everywhere, is not
+    Row("huaweicloud_security_group_open_to_world.yml",
+        cts("createSecurityGroupRule", "VPC", 200, sg_rule("0.0.0.0/0")),
+        {"extranet": cts("createSecurityGroupRule", "VPC", 200, sg_rule("10.0.0.0/8")),
+         "egress": cts("createSecurityGroupRule", "VPC", 200, sg_rule("0.0.0.0/0", "egress"))}),
 ]
 #: Base rules that a correlation refers to: their own meaning is tested in a pass without it.
 BASES = {"huawei_login_failed.yml", "huawei_login_success.yml", "h3c_login_failed.yml", "remote_auth_failure.yml",
          "huawei_firewall_connection.yml", "h3c_firewall_connection.yml", "ssh_login_success.yml",
          "h3c_login_success.yml", "windows_network_logon_failed.yml", "windows_network_logon_success.yml",
-         "web_auth_failed.yml"}
+         "web_auth_failed.yml", "flow_dns_query.yml", "flow_dns_nxdomain.yml", "flow_tcp_connection.yml"}
 #: The parser each row's lines go through; rows not listed are network devices' (syslog.mixed).
 PARSERS: dict[str, str] = {
     **dict.fromkeys(["ssh_failed_login.yml", "ssh_bruteforce.yml", "remote_auth_failure.yml",
@@ -493,15 +662,31 @@ PARSERS: dict[str, str] = {
     **dict.fromkeys(["kubernetes_exec_into_pod.yml", "kubernetes_secret_read_by_user.yml",
                      "kubernetes_privileged_pod.yml"], "kubernetes.audit"),
     "linux_auditd_disabled.yml": "linux.auditd",
+    **dict.fromkeys(["huaweicloud_cts_tracker_deleted.yml", "huaweicloud_access_key_created.yml",
+                     "huaweicloud_security_group_open_to_world.yml"], "huaweicloud.cts"),
 }
 #: Parsers whose records are JSON documents: __TS__, __HOST__ and __IP__ are filled in.
-JSON_PARSERS = {"alibaba.actiontrail", "aws.cloudtrail", "windows.winlogbeat", "kubernetes.audit"}
+JSON_PARSERS = {"alibaba.actiontrail", "aws.cloudtrail", "windows.winlogbeat", "kubernetes.audit", "huaweicloud.cts"}
 #: The asset inventory every case is ingested with (its zones are what zone rules read);
 #: 198.51.0.0/16, the cases' default client addresses, is in no zone: the internet.
 INVENTORY = """\
+agencies:
+  - {id: gaj, name: 市公安局, allow_from: [wjw]}
+  - {id: wjw, name: 市卫健委}
+  - {id: jyj, name: 市教育局}
 zones:
   - {name: 政务外网, kind: extranet, cidrs: [10.0.0.0/8]}
   - {name: 运维管理区, kind: management, cidrs: [10.99.0.0/24]}
+  - {name: 政务云, kind: cloud, cidrs: [172.16.0.0/12]}
+  - {name: 公安局专网, kind: intranet, cidrs: [10.12.0.0/16], agency: gaj}
+  - {name: 卫健委办公网, kind: intranet, cidrs: [10.13.0.0/16], agency: wjw}
+  - {name: 教育局办公网, kind: intranet, cidrs: [10.14.0.0/16], agency: jyj}
+systems:
+  - name: 电子证照共享平台
+    level: 3
+    addresses: [172.16.10.0/24]
+    endpoints:
+      - {host: 172.16.10.6, port: 443, protocol: https, kind: api, expects: [tlcp]}
 """
 #: Safely in the past: auth.log lines carry no year, and one in the future would be read as last
 #: year's. Each row has an hour of its own from here.
@@ -525,6 +710,7 @@ def write_logs(folder: Path) -> tuple[dict[str, Path], dict[str, tuple[str, str]
                 local = when + timedelta(hours=8)  # Huawei lines carry +08:00; H3C lines are read as UTC
                 if parser in JSON_PARSERS:
                     text = (template.replace("__TS__", when.strftime("%Y-%m-%dT%H:%M:%SZ"))
+                            .replace("__CTS_TS__", when.strftime("%Y-%m-%d %H:%M:%S GMT+00:00"))
                             .replace("__HOST__", host).replace("__IP__", ip))
                 else:
                     text = template.format(ts=local.strftime("%b %d %Y %H:%M:%S+08:00"),
@@ -562,6 +748,13 @@ def test_pack_rules_fire_on_their_lines_only(kind: str, request: pytest.FixtureR
     for row in ROWS:
         for case, trace in (row.pcaps or {}).items():
             cases.setdefault(str(traces[trace]), set()).add((row.file, row.kind(case)))
+        for case, data in (row.built or {}).items():
+            built = tmp_path / f"{row.rule.replace('#', '-')}-{case}.pcap"
+            built.write_bytes(data)
+            summary = ingest_file(built, parser_id="network.pcap", store=store, data_dir=tmp_path / "state",
+                                  inventory=inventory)
+            assert summary.receipt.created > 0 and summary.parse_failures == 0, built
+            cases[str(built)] = {(row.file, row.kind(case))}
     window = {"start": datetime(2000, 1, 1, tzinfo=UTC), "end": START + timedelta(days=7)}  # the traces are old
     bases = load_rules([PACK / rule for rule in sorted(BASES)])
     whole = load_rules(sorted({PACK / row.file for row in ROWS}))

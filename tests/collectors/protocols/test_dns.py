@@ -84,6 +84,12 @@ def _message(question: bytes, answers: bytes = b"", ancount: int = 0, flags: int
 QUESTION = b"\x03www\x07example\x03com\x00\x00\x01\x00\x01"
 
 
+def _question(name: str) -> bytes:
+    """The question section asking for the A record of ``name``."""
+    labels = [label for label in name.split(".") if label]
+    return b"".join(bytes([len(x)]) + x.encode() for x in labels) + b"\x00\x00\x01\x00\x01"
+
+
 def test_compressed_answers_and_ecs() -> None:
     # RFC 1035 4.1.4: c00c points at the question's name (offset 12), c02d at "cdn" in the CNAME data
     cname = b"\xc0\x0c\x00\x05\x00\x01\x00\x00\x0e\x10\x00\x06\x03cdn\xc0\x10"
@@ -139,3 +145,22 @@ def test_mutated_real_message_raises_only_dns_error(tail: bytes) -> None:
         parse_dns(_message(QUESTION, tail, 3))
     except DnsError:
         pass
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    # ECS's own example: www.example.com registers example.com under the suffix com
+    ("www.example.com", ("example.com", "www", "com")),
+    # gov.cn is a public suffix of two labels (PSL): the agency's domain is the third label
+    ("a.b.zwfw.example.gov.cn", ("example.gov.cn", "a.b.zwfw", "gov.cn")),
+    # a provincial .cn suffix (PSL: zj.cn)
+    ("www.hz.zj.cn", ("hz.zj.cn", "www", "zj.cn")),
+    # the registered domain itself has no subdomain
+    ("example.com.", ("example.com", None, "com")),
+])
+def test_registered_domain_and_subdomain(name: str, expected: tuple[str, str | None, str]) -> None:
+    fields = dns_ecs(parse_dns(_message(_question(name))), None)
+    found = tuple(fields.get(f"dns.question.{k}") for k in ("registered_domain", "subdomain", "top_level_domain"))
+    assert found == expected
+    assert fields["govsoc.dns.longest_label"] == max(len(label) for label in name.split("."))
+    # a single label (a search-list name) registers nothing
+    assert "dns.question.registered_domain" not in dns_ecs(parse_dns(_message(_question("intranet"))), None)
