@@ -173,14 +173,14 @@ schedule:
     pid = daemon.process.pid
     attempted = 0  # messages handed to sendall, the last batch perhaps only in part
     line = "<38>Nov 30 10:00:00 web01 sshd[7]: Failed password for u{n} from 192.0.2.10 port 22 ssh2\n"
-    # SIGTERM from the sender itself, after 5,000 of its 20,000 messages: the daemon is told to
+    # SIGTERM from the sender itself, after 2,000 of its 10,000 messages: the daemon is told to
     # stop in the middle of the flood, however fast either side is
     with socket.create_connection((host, int(port))) as stream:
         try:
-            for n in range(0, 20_000, 100):
+            for n in range(0, 10_000, 100):
                 attempted = n + 100
                 stream.sendall("".join(line.format(n=n + i) for i in range(100)).encode())
-                if n == 5_000:
+                if n == 2_000:
                     os.kill(pid, signal.SIGTERM)
         except OSError:  # the receiver closed the connection as it stopped
             pass
