@@ -77,7 +77,7 @@ class Scale:
     busy: int  # background records per agency (device and flow sources) / per system (servers)
 
 
-SCALES = {"city": Scale(agencies=300, systems=40, busy=40), "small": Scale(agencies=12, systems=8, busy=6)}
+SCALES = {"city": Scale(agencies=300, systems=40, busy=30), "small": Scale(agencies=12, systems=8, busy=6)}
 
 
 @dataclass(frozen=True, slots=True)
