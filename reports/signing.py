@@ -254,8 +254,12 @@ class SigningKey:
         return key_id(self.public)
 
     def sign(self, message: bytes) -> bytes:
-        """The GM/T 0009 DER SM2 signature of ``message`` (Z_A with the default user ID)."""
-        return _der_signature(kat.sm2_sign(self._d, message, user_id=sm2.DEFAULT_ID))
+        """The GM/T 0009 DER SM2 signature of ``message`` (Z_A with the default user ID), checked
+        with crypto_eval.sm2's own arithmetic before it is handed out."""
+        raw = kat.sm2_sign(self._d, message, user_id=sm2.DEFAULT_ID)
+        if not sm2.verify(self.public, message, raw, sm2.DEFAULT_ID):
+            raise ReportError("the SM2 signature just made does not verify: not writing it")
+        return _der_signature(raw)
 
 
 def _write_private(path: Path, data: str) -> None:
@@ -373,9 +377,14 @@ def sign_file(report: Path, key: SigningKey, *, now: datetime | None = None) -> 
     }
     fields["signature"] = key.sign(_signed_bytes(fields)).hex()
     target = signature_path(report)
-    target.write_text(json.dumps({k: fields[k] for k in _FIELDS}, ensure_ascii=False, indent=2) + "\n",
-                      encoding="utf-8")
+    target.write_text(_signature_text(fields), encoding="utf-8")
     return target
+
+
+def _signature_text(fields: dict[str, Any]) -> str:
+    """The one byte form of a signature file (verify refuses any other, so no byte of it can
+    change unnoticed, whitespace included)."""
+    return json.dumps({k: fields[k] for k in _FIELDS}, ensure_ascii=False, indent=2) + "\n"
 
 
 def sign_report(report: Path, keys: Path) -> Path | None:
@@ -400,10 +409,11 @@ class Verification:
 
 def _load_signature(path: Path) -> dict[str, Any]:
     try:
-        fields = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_bytes().decode("utf-8")  # bytes: no newline translation hides a \r
+        fields = json.loads(text)
     except FileNotFoundError as e:
         raise ReportError(f"not signed: no signature file {path}") from e
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError) as e:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise ReportError(f"signature file {path} is unreadable: {e}") from e
     if not isinstance(fields, dict) or set(fields) != set(_FIELDS):
         got = sorted(fields) if isinstance(fields, dict) else type(fields).__name__
@@ -412,6 +422,8 @@ def _load_signature(path: Path) -> dict[str, Any]:
         raise ReportError(f"signature file {path}: unsupported format or algorithm")
     if not all(isinstance(fields[k], str) for k in _FIELDS if k != "size") or not isinstance(fields["size"], int):
         raise ReportError(f"signature file {path} was altered (a field has the wrong type)")
+    if text != _signature_text(fields):
+        raise ReportError(f"signature file {path} was altered (it is not byte for byte as govsoc wrote it)")
     return fields
 
 
@@ -434,6 +446,8 @@ def verify_report(report: Path, trusted: dict[str, tuple[int, int]], *,
         raw = _raw_signature(bytes.fromhex(fields["signature"]))
     except ValueError as e:
         raise ReportError(f"signature file {sig_path} was altered ({e})") from e
+    if _der_signature(raw).hex() != fields["signature"]:  # no second spelling of one signature (DER, hex case)
+        raise ReportError(f"signature file {sig_path} was altered (the signature is not in canonical DER)")
     user_id = fields["user_id"].encode("utf-8")
     if key_id(public) != fields["key_id"] or not kat.sm2_verify(public, _signed_bytes(fields), raw, user_id=user_id):
         raise ReportError(f"signature file {sig_path} was altered: the SM2 signature does not match its contents")

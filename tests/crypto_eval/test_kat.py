@@ -95,3 +95,18 @@ def test_own_verify_agrees_with_gmssl() -> None:
     k = 0xABCDEF0123456789
     assert sm2.multiply(k, sm2.multiply(2)) == sm2.multiply(2 * k)  # generic path on 2G vs the table on G
     assert sm2.multiply(sm2.N - 1) == (sm2.G[0], (-sm2.G[1]) % sm2.P)
+
+
+def test_sm2_verify_where_gmssl_arithmetic_fails() -> None:
+    # a valid signature (made by gmssl, checked by crypto_eval.sm2 and OpenSSL's rules) on which
+    # gmssl 3.2.2's own verify raises TypeError inside its scalar multiplication: found in a run of
+    # 1,500 random signatures (8 such); kat.sm2_verify must answer, and answer right
+    from govsoc.crypto_eval import kat, sm2
+
+    d = 0xC3B3F2A7A213D367B71581E6C7B2E15E2C6267EE5B9C3C7F8AA72915D7E81D7C
+    signature = bytes.fromhex("321bb600524ca619c4aa951c36cf934be48d7822541b8127f7b5f25bdee2e364"
+                              "2c3ca00014807228aba95b80faadde44b22bee28d2acd3773155e2e44e862b6a")
+    message = bytes.fromhex("46082d15a2b7859593ca40ad81b2c80170a45972665bf7a4dc0272535526b1ff3160cec0b664d2f3")
+    public = sm2.public_key(d)
+    assert kat.sm2_verify(public, message, signature) is True
+    assert kat.sm2_verify(public, message + b"!", signature) is False

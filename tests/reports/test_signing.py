@@ -253,3 +253,28 @@ def test_a_key_openssl_encrypted_loads(tmp_path: Path, openssl: str, monkeypatch
     spki = subprocess.run([openssl, "pkey", "-in", str(plain), "-pubout"], check=True, capture_output=True,
                           text=True).stdout
     assert key is not None and key.public == signing.read_public_key(spki)
+
+
+def test_no_second_spelling_of_a_valid_signature_file(signed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sig = signing.signature_path(signed)
+    text = sig.read_text(encoding="utf-8")
+    fields = json.loads(text)
+    r_s = signing._raw_signature(bytes.fromhex(fields["signature"]))
+    r, s = int.from_bytes(r_s[:32], "big"), int.from_bytes(r_s[32:], "big")
+    padded = signing._tlv(0x30, signing._tlv(0x02, b"\x00" + r.to_bytes(33, "big").lstrip(b"\x00").rjust(33, b"\x00"))
+                          + signing._int(s))  # r with a needless leading zero byte: BER, not DER
+    respelt = [
+        text.replace(fields["signature"], fields["signature"].upper()),   # the same bytes in capitals
+        text.replace(fields["signature"], padded.hex()),                   # non-minimal INTEGER
+        text.replace("\n", "\r\n"),                                        # line ends
+        text.replace('  "', '    "'),                                      # indentation
+        json.dumps(fields, ensure_ascii=True, indent=2) + "\n",            # \\u escapes for the signer
+    ]
+    for variant in respelt:
+        if variant == text:
+            continue
+        sig.write_bytes(variant.encode("utf-8"))
+        code, out, err = _run(["verify", str(signed)], capsys)
+        assert code == 1 and "altered" in err and not out, variant[:80]
+    sig.write_text(text, encoding="utf-8")
+    assert _run(["verify", str(signed)], capsys)[0] == 0
