@@ -13,7 +13,7 @@ from govsoc.classification.masking import mask_account
 from govsoc.reports.document import Chart, Document, Figure, Figures, Section, Series, Table
 from govsoc.reports.period import Period
 from govsoc.reports.situation import LEVEL_ORDER
-from govsoc.reports.wording import words
+from govsoc.reports.wording import shown_status, words
 from govsoc.store.base import Query, Store
 
 __all__ = ["LATEST", "RULES", "build_alert_summary"]
@@ -42,7 +42,7 @@ def build_alert_summary(store: Store, period: Period, *, lang: str, masked: bool
         user = str(alert.context.get("user.name") or "")
         source = alert.group.get("source.ip") or alert.context.get("source.ip") or ""
         latest.append((period.local(alert.start), alert.rule_title, t.get(f"level_{alert.level}", alert.level),
-                       alert.status, str(source), mask_account(user) if masked and user else user,
+                       shown_status(alert.status, t), str(source), mask_account(user) if masked and user else user,
                        str(alert.context.get("host.name") or ""), alert.event_count + alert.suppressed))
     total = sum(levels.values())
     sections = (
@@ -52,7 +52,7 @@ def build_alert_summary(store: Store, period: Period, *, lang: str, masked: bool
             Chart(kind="bar", title=t["alerts_by_level"], categories=tuple(t[f"level_{lv}"] for lv in LEVEL_ORDER),
                   series=(Series(name=t["alerts"], values=tuple(float(levels[lv]) for lv in LEVEL_ORDER)),)),
             Table(caption=t["alerts_by_status"], columns=(t["status"], t["alerts"]),
-                  rows=tuple((str(g.key), g.count) for g in statuses)),
+                  rows=tuple((shown_status(g.key, t), g.count) for g in statuses)),
         )),
         Section(id="rules", title=t["rules"], blocks=(
             Table(columns=(t["rule"], t["level"], t["alerts"], t["events"]), rows=tuple(rules[:RULES]),

@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Final
 
 from govsoc.reports.document import Block, Chart, Figure, Figures, Paragraph, Section, Series, Table
+from govsoc.reports.wording import shown_zone
 from govsoc.store.base import Group, Query, Store
 
 __all__ = ["CLEARTEXT_PORTS", "FLOW_DATASETS", "WEAK_CIPHER_MARKS", "network_overview"]
@@ -89,7 +90,8 @@ def network_overview(store: Store, query: Query, t: dict[str, str]) -> tuple[Sec
 def _traffic_table(caption: str, heading: str, groups: list[Group], t: dict[str, str], flows: int,
                    total: float) -> Table:
     return Table(caption=caption, columns=(heading, t["flows"], t["bytes"], t["share"]),
-                 rows=tuple((str(g.key), g.count, int(g.total), f"{_share(g.total, total)}%") for g in groups))
+                 rows=tuple((shown_zone(g.key, t), g.count, int(g.total), f"{_share(g.total, total)}%")
+                            for g in groups))
 
 
 def _zone_protocol_chart(store: Store, flows: Query, zones: list[Group], protocols: list[Group],
@@ -103,5 +105,6 @@ def _zone_protocol_chart(store: Store, flows: Query, zones: list[Group], protoco
         per_zone = {str(g.key): g.total for g in store.groups(_with(flows, network__protocol=(str(protocol.key),)),
                                                                "govsoc.zone", size=len(names), total="network.bytes")}
         series.append(Series(name=str(protocol.key), values=tuple(float(per_zone.get(n, 0.0)) for n in names)))
-    return Chart(kind="stacked", title=t["zone_protocol"], categories=tuple(names), series=tuple(series),
+    return Chart(kind="stacked", title=t["zone_protocol"], categories=tuple(shown_zone(n, t) for n in names),
+                 series=tuple(series),
                  unit=t["bytes"])

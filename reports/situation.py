@@ -47,7 +47,7 @@ from govsoc.reports.document import (
 )
 from govsoc.reports.network import network_overview
 from govsoc.reports.period import Period
-from govsoc.reports.wording import TACTICS, words
+from govsoc.reports.wording import TACTICS, shown_status, shown_zone, words
 from govsoc.store.base import Bucket, Group, Query, Store
 
 __all__ = ["LEVEL_ORDER", "build_situation", "finding_level"]
@@ -127,11 +127,11 @@ def _overview(store: Store, q: Query, period: Period, t: dict[str, str], numbers
         Table(caption=t["events_by_source"], columns=(t["source"], t["events"], t["first"], t["last"]),
               rows=tuple((str(g.key), g.count, period.local(g.first), period.local(g.last)) for g in datasets)),
         Table(caption=t["events_by_zone"], columns=(t["zone"], t["events"]),
-              rows=tuple((str(g.key), g.count) for g in zones)),
+              rows=tuple((shown_zone(g.key, t), g.count) for g in zones)),
         Chart(kind="bar", title=t["alerts_by_level"], categories=tuple(t[f"level_{lv}"] for lv in LEVEL_ORDER),
               series=(Series(name=t["alerts"], values=tuple(float(levels[lv]) for lv in LEVEL_ORDER)),)),
         Table(caption=t["alerts_by_status"], columns=(t["status"], t["alerts"]),
-              rows=tuple((str(g.key), g.count) for g in statuses)),
+              rows=tuple((shown_status(g.key, t), g.count) for g in statuses)),
     ]
     if events and not zones:
         blocks.append(Paragraph(text=t["no_zone_note"]))
@@ -195,9 +195,12 @@ def _assets(store: Store, q: Query, t: dict[str, str], masked: bool) -> Section:
         groups = store.groups(q, field, size=_TOP, target="alerts")
         if not groups:
             continue
-        shown = [(mask_account(str(g.key)) if masked and heading == "accounts_targeted" else str(g.key), g.count)
-                 for g in groups]
-        blocks.append(Table(caption=t[heading], columns=(t[heading], t["alerts"]), rows=tuple(shown)))
+        shown: dict[str, int] = {}  # masked accounts may coincide ("o***"): one row each
+        for g in groups:
+            key = mask_account(str(g.key)) if masked and heading == "accounts_targeted" else str(g.key)
+            shown[key] = shown.get(key, 0) + g.count
+        rows = sorted(shown.items(), key=lambda kv: (-kv[1], kv[0]))
+        blocks.append(Table(caption=t[heading], columns=(t[heading], t["alerts"]), rows=tuple(rows)))
     return Section(id="assets", title=t["assets"], blocks=tuple(blocks) or (Paragraph(text=t["none"]),))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["LEVEL_WORDS", "TACTICS", "WORDS", "words"]
+__all__ = ["LEVEL_WORDS", "TACTICS", "WORDS", "shown_status", "shown_zone", "words"]
 
 WORDS: Final[dict[str, tuple[str, str]]] = {
     # titles
@@ -125,6 +125,13 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "period": ("统计周期", "Period"),
     "none": ("无", "none"),
     "unassigned_zone": ("未划分区域", "no zone"),
+    # alert statuses (govsoc.core.alert.STATUSES) and the zones the inventory names itself
+    "status_open": ("待处置", "open"),
+    "status_acknowledged": ("已确认", "acknowledged"),
+    "status_closed": ("已关闭", "closed"),
+    "status_false_positive": ("误报", "false positive"),
+    "zone_internet": ("互联网", "internet"),
+    "zone_unknown": ("未知区域", "unknown zone"),
     # paragraphs
     "no_flows": ("本期无流量数据（pcap / NetFlow）。", "No flow data (pcap / NetFlow) in the period."),
     "no_mipin": ("尚无保存的密评结果：运行 govsoc crypto-eval。",
@@ -197,3 +204,14 @@ def words(lang: str) -> dict[str, str]:
     table = {key: pair[index] for key, pair in WORDS.items()}
     table.update({f"level_{key}": pair[index] for key, pair in LEVEL_WORDS.items()})
     return table
+
+
+def shown_status(status: object, t: dict[str, str]) -> str:
+    """An alert status in the report's language (unknown ones as they are)."""
+    return t.get(f"status_{status}", str(status))
+
+
+def shown_zone(zone: object, t: dict[str, str]) -> str:
+    """A zone name: the inventory's own names as written, ``internet``/``unknown`` translated
+    (govsoc.core.inventory gives those to addresses in no listed zone)."""
+    return t.get(f"zone_{zone}", str(zone)) if zone in ("internet", "unknown") else str(zone)
