@@ -21,6 +21,7 @@ from govsoc.reports.document import Chart
 
 WIDTH = 640
 PALETTE = ("#1f5fa8", "#d9822b", "#2e8b57", "#b3261e", "#7b5ea7", "#8c6d46", "#c2185b", "#5f7d8c")
+COLUMNS_FROM = 12  # a stacked chart with more categories is drawn as columns (a time axis)
 LABEL_WIDTH = 136  # px at 12px: a longer category label is cut (the whole label stays in a tooltip)
 
 
@@ -71,7 +72,10 @@ def _bars(chart: Chart, ink: Ink) -> tuple[int, list[str]]:
 
 
 def _stacked(chart: Chart, ink: Ink) -> tuple[int, list[str]]:
-    """Horizontal stacked bars: one bar per category, one segment per series, the total at its end."""
+    """Horizontal stacked bars: one bar per category, one segment per series, the total at its end;
+    past COLUMNS_FROM categories (hours of a day), vertical columns over a time axis instead."""
+    if len(chart.categories) > COLUMNS_FROM:
+        return _columns(chart, ink)
     bar, gap, left, right = 18, 8, 150, 90
     top = 8 + _legend_height(chart)
     totals = [sum(max(_at(s.values, i), 0) for s in chart.series) for i in range(len(chart.categories))]
@@ -103,15 +107,8 @@ def _line(chart: Chart, ink: Ink) -> tuple[int, list[str]]:
     def y_of(v: float) -> float:
         return top + plot_h - (v - lo) * scale
 
-    parts = _legend(chart, ink)
-    for k in range(5):
-        v = lo + (hi - lo) * k / 4
-        parts.append(f'<line x1="{left}" y1="{y_of(v):.1f}" x2="{WIDTH - right}" y2="{y_of(v):.1f}" stroke="#e3e6eb"/>')
-        parts.append(_text(left - 6, y_of(v) + 4, ink.number(v), anchor="end", cls="tick"))
-    every = max(1, math.ceil(n / 8))  # at most eight x labels, so they never overlap
-    for i, category in enumerate(chart.categories):
-        if i % every == 0:
-            parts.append(_label(ink, left + i * step, top + plot_h + 16, category, anchor="middle", width=90))
+    parts = _legend(chart, ink) + _y_axis(ink, lo, hi, y_of, left, right)
+    parts += _x_labels(ink, chart.categories, lambda i: left + i * step, top + plot_h + 16, WIDTH - left - right)
     for j, series in enumerate(chart.series):
         colour = PALETTE[j % len(PALETTE)]
         points = [(left + i * step, y_of(_at(series.values, i))) for i in range(n)]
@@ -121,6 +118,60 @@ def _line(chart: Chart, ink: Ink) -> tuple[int, list[str]]:
             parts.append(_mark("circle", series.name, category, _at((value,), 0),
                                f'cx="{x:.1f}" cy="{y:.1f}" r="{3 if n <= 48 else 1.5}" fill="{colour}"'))
     return top + plot_h + 26, parts
+
+
+def _columns(chart: Chart, ink: Ink) -> tuple[int, list[str]]:
+    """Stacked columns over categories (time buckets): one column per category, one segment per series."""
+    left, right, plot_h = 64, 16, 200
+    top = 8 + _legend_height(chart)
+    n = len(chart.categories)
+    totals = [sum(max(_at(s.values, i), 0) for s in chart.series) for i in range(n)]
+    lo, hi = _range(totals)
+    step = (WIDTH - left - right) / n
+    scale = plot_h / ((hi - lo) or 1)
+
+    def y_of(v: float) -> float:
+        return top + plot_h - (v - lo) * scale
+
+    parts = _legend(chart, ink) + _y_axis(ink, lo, hi, y_of, left, right)
+    parts += _x_labels(ink, chart.categories, lambda i: left + (i + 0.5) * step, top + plot_h + 16,
+                       WIDTH - left - right)
+    for i, category in enumerate(chart.categories):
+        base = 0.0
+        for j, series in enumerate(chart.series):
+            value = max(_at(series.values, i), 0)
+            parts.append(_mark("rect", series.name, category, value,
+                               f'x="{left + i * step + step * 0.15:.1f}" y="{y_of(base + value):.1f}" '
+                               f'width="{step * 0.7:.1f}" height="{value * scale:.1f}" '
+                               f'fill="{PALETTE[j % len(PALETTE)]}"'))
+            base += value
+    return top + plot_h + 26, parts
+
+
+def _y_axis(ink: Ink, lo: float, hi: float, y_of: Callable[[float], float], left: int, right: int) -> list[str]:
+    """Four grid lines with their values."""
+    parts = []
+    for k in range(5):
+        v = lo + (hi - lo) * k / 4
+        parts.append(f'<line x1="{left}" y1="{y_of(v):.1f}" x2="{WIDTH - right}" y2="{y_of(v):.1f}" stroke="#e3e6eb"/>')
+        parts.append(_text(left - 6, y_of(v) + 4, ink.number(v), anchor="end", cls="tick"))
+    return parts
+
+
+def _x_labels(ink: Ink, categories: tuple[str, ...], x_of: Callable[[int], float], y: float,
+              plot_width: float) -> list[str]:
+    """Category labels under an axis, as many as fit side by side without touching."""
+    if not categories:
+        return []
+    width = min(max(_width(ink.plain(c)) for c in categories), 120)
+    fit = max(1, int(plot_width // (width + 14)))
+    every = max(1, math.ceil(len(categories) / fit))
+    parts = []
+    for i in range(0, len(categories), every):
+        x = x_of(i)
+        anchor = "start" if x - width / 2 < 0 else "end" if x + width / 2 > WIDTH else "middle"
+        parts.append(_label(ink, x, y, categories[i], anchor=anchor, width=120))
+    return parts
 
 
 def _pie(chart: Chart, ink: Ink) -> tuple[int, list[str]]:
@@ -190,6 +241,11 @@ def _label(ink: Ink, x: float, y: float, text: str, *, anchor: str = "start", wi
     whole = ink.plain(text)
     return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" class="label">'
             f"<title>{escape(whole)}</title>{escape(_fit(whole, width))}</text>")
+
+
+def _width(text: str) -> float:
+    """Estimated width in px at 12px: wide (CJK) characters 12px, others about 7."""
+    return sum(12 if unicodedata.east_asian_width(c) in "WF" else 7 for c in text)
 
 
 def _fit(text: str, width: float) -> str:

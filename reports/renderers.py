@@ -37,6 +37,8 @@ TEMPLATE_CHARACTERS = string.ascii_letters + string.digits + string.punctuation 
 Report = Document | AlertReport
 #: A run of 25 characters with no line-break opportunity (CJK text breaks between characters).
 UNBROKEN = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]{25}")
+#: Cells of at most this many characters are kept on one line (a level, a time, an address).
+SHORT = 20
 LONG_RUN = re.compile(r"([^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]{25,})")
 
 
@@ -212,5 +214,6 @@ _FILTERS: dict[str, Callable[..., Any]] = {
     "number": format_number,
     "numeric": _is_number,
     "numeric_columns": _numeric_columns,
+    "short": lambda v: isinstance(v, str) and len(v) <= SHORT,
     "subsections": lambda s: [b for b in s.blocks if isinstance(b, Section)],
 }
