@@ -109,7 +109,7 @@ class ReceiverSet:
             udp.kernel_drops()
         if self._streams is not None and running:
             self._streams.sync_counters()
-        if running:
+        if running and not self._stopped.is_set():  # while stopping, listeners are closed on purpose
             self._check_listeners()
         for state in self.states:
             state.counters.save(self.folder, running=running)

@@ -198,6 +198,8 @@ schedule:
     assert daemon.govsoc("events", "--count", "--where", "event.dataset=netflow.log").stdout.strip() == "7"
     daemon.process = None
     assert "stopping" in daemon.text() and "stopped" in daemon.text()
+    # listeners closed by the stop are not reported as dead ones
+    assert "not listening any more" not in receivers_log.read_text(encoding="utf-8")
 
 
 def _gone(pid: int) -> bool:
