@@ -8,6 +8,11 @@
     reports          govsoc report KIND --period day|week|month --at <inside the last whole one>,
                      per kind (situation, compliance, alerts), every format at once
 
+`govsoc report` is the reports contract of issue 18 (reports.build, then reports.write, which
+renders and signs); the daemon runs it, as every job, as a child process (scheduler.children
+says why). Database passwords, the signing passphrase and Elasticsearch credentials reach the
+children through the daemon's environment, never their command lines.
+
 A job is a table row, not a class: its name, its schedule, the command lines of one run (given
 the run's start, for the report's period) and, when it cannot run, why (``off``).
 """
