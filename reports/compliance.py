@@ -10,9 +10,10 @@ Three parts, each from what the other stages saved or what the store counts:
 - findings per 等保 2.0 control: alerts of the period counted per ``djbh.*`` tag (one store
   aggregation), and the 等保 log-audit section (govsoc.reports.log_audit).
 
-The compliance report gives each system's 密评 chapter (govsoc.reports.mipin.mipin_section) and
-each inventory's tables (govsoc.reports.inventory.inventory_section, masked unless asked); the
-situation report keeps to one summary table of each.
+The compliance report opens with one table of each (``summary``) and the log audit
+(``log_audit``), then gives each system's 密评 chapter (``mipin``, govsoc.reports.mipin.mipin_section)
+and each inventory's tables (``inventory``, govsoc.reports.inventory.inventory_section, masked
+unless asked). The situation report shows the summary tables only.
 """
 
 from __future__ import annotations
@@ -89,13 +90,11 @@ def djbh_rows(tags: list[Group]) -> list[tuple[str, int]]:
     return rows
 
 
-def compliance_blocks(saved: Saved, tags: list[Group], t: dict[str, str], *, lang: str, masked: bool,
-                      summary: bool) -> tuple[Block | Section, ...]:
-    """密评, inventory and 等保-control blocks; ``summary`` keeps to one table each (situation report)."""
-    blocks: list[Block | Section] = []
+def compliance_blocks(saved: Saved, tags: list[Group], t: dict[str, str]) -> tuple[Block, ...]:
+    """One table each of 密评 per system, classification inventories and alerts per 等保 control
+    (or a line saying what to run when there is nothing yet)."""
+    blocks: list[Block] = []
     blocks.append(_mipin_table(saved.mipin, t) if saved.mipin else Paragraph(text=t["no_mipin"]))
-    if not summary:
-        blocks.extend(mipin_section(r, lang) for r in saved.mipin)
     blocks.append(_inventory_table(saved.inventories, t) if saved.inventories else Paragraph(text=t["no_inventory"]))
     controls = djbh_rows(tags)
     blocks.append(Table(caption=t["djbh"], columns=(t["control"], t["alerts"]), rows=tuple(controls))
@@ -112,17 +111,16 @@ def build_compliance(store: Store, period: Period, *, lang: str, masked: bool, d
     saved = load_saved(data_dir)
     tags = store.groups(q, "tags", size=1000, target="alerts")
     audit, audit_numbers = log_audit_section(store, period, t, data_dir, coverage=coverage)
-    mipin: tuple[Block | Section, ...] = ((_mipin_table(saved.mipin, t), *(mipin_section(r, lang) for r in saved.mipin))
-                                          if saved.mipin else (Paragraph(text=t["no_mipin"]),))
-    inventory: tuple[Block | Section, ...] = (
-        (_inventory_table(saved.inventories, t), *(inventory_section(i, lang, masked) for i in saved.inventories))
-        if saved.inventories else (Paragraph(text=t["no_inventory"]),))
+    mipin: tuple[Block | Section, ...] = (tuple(mipin_section(r, lang) for r in saved.mipin)
+                                          or (Paragraph(text=t["no_mipin"]),))
+    inventory: tuple[Block | Section, ...] = (tuple(inventory_section(i, lang, masked) for i in saved.inventories)
+                                              or (Paragraph(text=t["no_inventory"]),))
+    # The summaries first (one table each, and the log audit), then each system's and source's chapter.
     sections = (
+        Section(id="summary", title=t["compliance"], blocks=compliance_blocks(saved, tags, t)),
+        audit,
         Section(id="mipin", title=t["mipin"], blocks=mipin),
         Section(id="inventory", title=t["inventory"], blocks=inventory),
-        Section(id="djbh", title=t["djbh"], blocks=(Table(caption=t["djbh"], columns=(t["control"], t["alerts"]),
-                                                          rows=tuple(djbh_rows(tags))),)),
-        audit,
     )
     data = {"mipin": [{"system": r.get("system"), "level": r.get("level"), "total": r.get("total"),
                        "verdict": r.get("verdict"), "high_risks": len(r.get("high_risk") or [])} for r in saved.mipin],

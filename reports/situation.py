@@ -80,7 +80,7 @@ def build_situation(store: Store, period: Period, *, lang: str, masked: bool, da
     tags = store.groups(q, "tags", size=1000, target="alerts")
     saved = load_saved(data_dir)
     compliance = Section(id="compliance", title=t["compliance"],
-                         blocks=compliance_blocks(saved, tags, t, lang=lang, masked=masked, summary=True))
+                         blocks=compliance_blocks(saved, tags, t))
     numbers["mipin"] = [{"system": r.get("system"), "verdict": r.get("verdict"), "total": r.get("total")}
                         for r in saved.mipin]
     sections = (
