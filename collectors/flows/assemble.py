@@ -17,6 +17,16 @@ from govsoc.collectors.flows.pcap import CaptureReader, Problems
 from govsoc.collectors.flows.table import Flow, FlowTable
 
 
+def native_available() -> bool:
+    """Whether the compiled engine can run: numpy and numba installed (the ``pcap`` extra). A
+    plain ``pip install .`` has neither and reads captures with the pure-Python engine."""
+    try:
+        from govsoc.collectors.flows.native import available
+    except ImportError:  # numpy missing
+        return False
+    return available()
+
+
 class FlowAssembler:
     """Reads one capture into flows; after ``flows()`` is exhausted, ``problems`` and the
     counters say what was read and what was skipped."""
@@ -27,9 +37,7 @@ class FlowAssembler:
         self.decoder = Decoder(self.problems)
         self.table = table or FlowTable()
         if engine == "auto":
-            from govsoc.collectors.flows.native import available
-
-            engine = "native" if available() else "python"
+            engine = "native" if native_available() else "python"
         self.engine = engine
         if engine == "native":
             from govsoc.collectors.flows.native import walker
