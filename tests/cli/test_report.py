@@ -64,6 +64,6 @@ def test_compliance_report_of_a_custom_period_to_one_file(day: Path, tmp_path: P
     assert data["data"]["log_audit"]["uncovered"] == []  # the shipped sshd rules read linux.auth
 
 
-def test_a_custom_period_needs_both_ends(day: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_custom_period_needs_both_ends(govsoc_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "report", "situation", "--period", "custom", "--from", "2026-11-29")
     assert code == 2 and "--from and --to" in err

@@ -17,6 +17,9 @@ from govsoc.store.base import Bucket, Group, Query, Store
 from govsoc.store.sqlite import SqliteStore
 from tests.conftest import es_store
 
+# A URL longer than a keyword field indexes: a query naming it is decided event by event in
+# Elasticsearch (store/elasticsearch.py _Check), and must aggregate the same.
+LONG_URL = "https://portal.example.gov.cn/search?q=" + "x" * 40_000
 # A Sunday, 08:00:00.123456 UTC: microseconds that a millisecond store would lose.
 T0 = datetime(2026, 3, 1, 8, 0, 0, 123456, tzinfo=UTC)
 
@@ -39,7 +42,7 @@ def sample() -> list[Event]:
               event__category=["network", "session", "network"], source__ip="10.0.0.3"),
         event(5, T0 + timedelta(days=1), govsoc__zone="extranet", network__bytes=70, event__category=["network"],
               source__ip="10.0.0.3", dataset="test.auth"),
-        event(6, T0 + timedelta(days=1, hours=2), network__bytes=5, dataset="test.auth"),
+        event(6, T0 + timedelta(days=1, hours=2), network__bytes=5, dataset="test.auth", url__original=LONG_URL),
     ]
 
 
@@ -109,6 +112,16 @@ def test_groups_respect_the_query_and_the_dataset_is_a_field(filled: Store) -> N
     assert filled.groups(Query(terms={"govsoc.zone": ("cloud",)}), "network.protocol") == [
         Group("tls", 2), Group("http", 1)]
     assert filled.groups(Query(), "no.such.field") == []
+
+
+def test_a_query_decided_event_by_event_aggregates_the_same(filled: Store) -> None:
+    long = Query(terms={"url.original": (LONG_URL,)})
+    t6 = T0 + timedelta(days=1, hours=2)
+    assert filled.groups(long, "event.dataset", total="network.bytes", span=True) == [
+        Group("test.auth", 1, 5.0, t6, t6)]
+    assert filled.histogram(long, interval=timedelta(days=1), origin=T0) == [
+        Bucket(format_timestamp(T0 + timedelta(days=1)), 1)]
+    assert filled.cardinality(long, "event.dataset") == 1
 
 
 def test_histogram_aligns_intervals_on_the_origin(filled: Store) -> None:
