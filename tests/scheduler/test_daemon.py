@@ -43,7 +43,7 @@ def test_jobs_run_on_schedule_a_failing_job_is_retried_and_one_daemon_per_folder
   sources: [{{paths: ["{log}"], parser: linux.auth}}]
 schedule:
   follow_interval: 0.2
-  detection: {{every: 2s}}
+  detection: {{every: 4s}}
   retention: {{every: 1h}}
   reports: {{every: 1h, kinds: [situation, compliance], formats: [json]}}
   crypto_eval: {{enabled: false}}
@@ -54,9 +54,10 @@ schedule:
     # daemon itself, before any command runs
     blocked = daemon.data / "state" / "scheduler" / "logs" / "retention.log"
     blocked.mkdir(parents=True)
+    assert daemon.govsoc("keys", "init").returncode == 0  # the reports are signed with it
     process = daemon.start()
     # the classification target is missing: the job fails, and is tried again long before its
-    # hourly time, while detection goes on every two seconds
+    # hourly time, while detection goes on every four seconds
     failed = daemon.job_when("classification", lambda j: j["consecutive_failures"] >= 2 and j["outcome"] == "failed",
                              "two failed scans")
     assert failed["outcome"] == "failed" and "people.csv" in failed["error"]
@@ -64,9 +65,9 @@ schedule:
     detected = daemon.job_when("detection", lambda j: j["runs"] >= 2 and j["outcome"] != "running",
                                "two detection passes")
     assert detected["outcome"] == "ok" and detected["consecutive_failures"] == 0
-    # each next run is the last start plus the interval (passes shorter than 2 s) or the end
+    # each next run is the last start plus the interval (passes shorter than 4 s) or the end
     start, upcoming = (datetime.fromisoformat(detected[k]) for k in ("last_start", "next_run"))
-    assert (upcoming - start).total_seconds() >= 2.0 or upcoming == datetime.fromisoformat(detected["last_end"])
+    assert (upcoming - start).total_seconds() >= 4.0 or upcoming == datetime.fromisoformat(detected["last_end"])
     raised = daemon.job_when("retention", lambda j: j["consecutive_failures"] >= 2, "retention failing twice")
     assert raised["error"].startswith("IsADirectoryError") and "job retention failed" in daemon.text()
     blocked.rmdir()
@@ -77,8 +78,10 @@ schedule:
              "alerts from the tailed file")
     # yesterday's situation and compliance reports, written by the report job
     reports = daemon.job_when("reports", lambda j: j["outcome"] == "ok", "report")
-    written = sorted(path.name.split("-")[0] for path in (daemon.data / "reports").glob("*.json"))
-    assert written == ["compliance", "situation"], reports
+    written = sorted((daemon.data / "reports").glob("*.json"))
+    assert [path.name.split("-")[0] for path in written] == ["compliance", "situation"], reports
+    verified = daemon.govsoc("verify", *map(str, written))
+    assert verified.returncode == 0, verified.stdout + verified.stderr
     # the target appears: the next retry succeeds and the failures in a row start over
     _people(target)
     scanned = daemon.job_when("classification", lambda j: j["outcome"] == "ok", "a successful scan")
@@ -92,7 +95,7 @@ schedule:
     status = json.loads(daemon.govsoc("status", "--format", "json").stdout)
     jobs = {row["job"]: row for row in status["scheduler"]["jobs"]}
     assert status["scheduler"]["daemon"]["running"] is True
-    assert jobs["crypto_eval"]["schedule"] == "off" and jobs["detection"]["schedule"] == "every 2s"
+    assert jobs["crypto_eval"]["schedule"] == "off" and jobs["detection"]["schedule"] == "every 4s"
     assert jobs["detection"]["next_run"] and jobs["retention"]["last_start"] == retention["last_start"]
     assert {s["name"]: s["running"] for s in status["scheduler"]["daemon"]["services"]} == {"follow": True}
     assert status["sources"][0]["stored"] == 6
