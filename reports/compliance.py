@@ -28,7 +28,7 @@ from govsoc.classification.inventory import RESULTS_SUBDIR as INVENTORY_RESULTS
 from govsoc.classification.inventory import load_inventories
 from govsoc.crypto_eval.report import RESULTS_SUBDIR as MIPIN_RESULTS
 from govsoc.crypto_eval.report import load_results
-from govsoc.reports.document import Block, Document, Paragraph, Section, Table
+from govsoc.reports.document import Block, Document, Finding, Findings, Paragraph, Section, Table
 from govsoc.reports.inventory import inventory_section
 from govsoc.reports.log_audit import log_audit_section
 from govsoc.reports.mipin import mipin_section
@@ -102,6 +102,30 @@ def compliance_blocks(saved: Saved, tags: list[Group], t: dict[str, str]) -> tup
     return tuple(blocks)
 
 
+def _names(names: list[str]) -> str:
+    return ", ".join(names[:5]) + (" …" if len(names) > 5 else "")
+
+
+def _recommendations(saved: Saved, audit: dict[str, Any], t: dict[str, str]) -> tuple[Finding, ...]:
+    """What the compliance findings call for: failed 密评, silent sources, sources no rule reads,
+    retention short of 180 days."""
+    items = []
+    failed = [str(r.get("system")) for r in saved.mipin if r.get("verdict") == "不符合"]
+    if failed:
+        items.append(Finding(level="high", title=t["rec_mipin"].format(names=_names(failed)),
+                             advice=t["rec_mipin_text"]))
+    if audit["silent"]:
+        items.append(Finding(level="high", title=t["rec_silent"].format(names=_names(audit["silent"])),
+                             advice=t["rec_silent_text"]))
+    if audit["uncovered"]:
+        items.append(Finding(level="medium", title=t["rec_uncovered"].format(names=_names(audit["uncovered"])),
+                             advice=t["rec_uncovered_text"]))
+    if audit["short_retention"]:
+        items.append(Finding(level="medium", title=t["rec_retention"].format(names=_names(audit["short_retention"])),
+                             advice=t["rec_retention_text"]))
+    return tuple(items) or (Finding(level="info", title=t["rec_none"]),)
+
+
 def build_compliance(store: Store, period: Period, *, lang: str, masked: bool, data_dir: Path | None,
                      now: datetime | None = None, coverage: Collection[str] | None = None) -> Document:
     """The compliance report of ``period``: 密评, classification inventory, 等保 controls and log
@@ -121,6 +145,8 @@ def build_compliance(store: Store, period: Period, *, lang: str, masked: bool, d
         audit,
         Section(id="mipin", title=t["mipin"], blocks=mipin),
         Section(id="inventory", title=t["inventory"], blocks=inventory),
+        Section(id="recommendations", title=t["recommendations"],
+                blocks=(Findings(items=_recommendations(saved, audit_numbers, t)),)),
     )
     data = {"mipin": [{"system": r.get("system"), "level": r.get("level"), "total": r.get("total"),
                        "verdict": r.get("verdict"), "high_risks": len(r.get("high_risk") or [])} for r in saved.mipin],

@@ -171,9 +171,15 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "rec_silent": ("恢复已静默数据源的采集（{names}）", "Restore collection from the silent sources ({names})"),
     "rec_silent_text": ("检查设备的 syslog 配置、网络连通性与 govsoc status 的接收计数。",
                         "Check the devices' syslog settings, the network path and the counters of govsoc status."),
-    "rec_retention": ("延长日志留存至 180 天以上", "Keep logs for 180 days or more"),
+    "rec_retention": ("日志留存不足 180 天（{names}）", "Logs held for less than 180 days ({names})"),
     "rec_retention_text": ("调整 store.retention_days 与存储容量，确保满足六个月留存要求。",
                            "Set store.retention_days and the storage so that six months are kept."),
+    "rec_uncovered": ("为无检测规则覆盖的数据源补充规则（{names}）",
+                      "Add rules for the sources no rule reads ({names})"),
+    "rec_uncovered_text": ("这些数据源已采集但没有任何规则读取，其中的攻击不会告警；"
+                           "govsoc rules check 列出各规则的日志源。",
+                           "They are collected but no rule reads them, so attacks in them raise no alert; "
+                           "govsoc rules check lists each rule's log source."),
     "rec_inventory": ("在资产清单中登记网络区域与信息系统", "Record zones and systems in the asset inventory"),
     "rec_inventory_text": ("未登记时无法按区域、单位与系统统计态势。",
                            "Without them the situation cannot be counted per zone, agency and system."),

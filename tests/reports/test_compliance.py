@@ -13,7 +13,7 @@ from govsoc.core.alert import Alert
 from govsoc.core.event import Event, make_id
 from govsoc.core.inventory import Inventory, InventoryModel
 from govsoc.reports.build import build, rule_coverage
-from govsoc.reports.document import Document, Paragraph, Table
+from govsoc.reports.document import Document, Findings, Paragraph, Table
 from govsoc.reports.period import period_bounds
 from govsoc.store.sqlite import SqliteStore
 
@@ -95,9 +95,16 @@ def test_log_audit_retention_silence_and_coverage(tmp_path: Path) -> None:
         assert audit["uncovered"] == ["custom.app"]
         retention = {row[0]: row for row in rows(document, "log_audit.retention")}
         assert retention["linux.auth"][4:] == (200, "是") and retention["huawei.vrp"][4:] == (13, "否")
+        # each gap has its recommendation, naming the sources
+        recommendations = document.section("recommendations")
+        assert recommendations is not None
+        advice = [f.title for b in recommendations.blocks if isinstance(b, Findings) for f in b.items]
+        assert advice == ["整改密评未通过的系统（一网通办门户）", "恢复已静默数据源的采集（huawei.vrp）",
+                          "为无检测规则覆盖的数据源补充规则（custom.app）",
+                          "日志留存不足 180 天（huawei.vrp, custom.app）"]
         # the file read through the real pipeline is listed with its counters
         files = rows(document, "log_audit.collection")
-        assert files[0][0].endswith("auth.log") and files[0][1:4] == (3, 3, 0)
+        assert str(files[0][0]).endswith("auth.log") and files[0][1:4] == (3, 3, 0)
 
 
 def test_saved_results_and_controls(tmp_path: Path) -> None:
