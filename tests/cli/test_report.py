@@ -67,3 +67,13 @@ def test_compliance_report_of_a_custom_period_to_one_file(day: Path, tmp_path: P
 def test_a_custom_period_needs_both_ends(govsoc_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "report", "situation", "--period", "custom", "--from", "2026-11-29")
     assert code == 2 and "--from and --to" in err
+
+
+def test_alert_summary_of_a_day(day: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "report", "alerts", "--period", "day", "--at", "2026-11-29T12:00:00+08:00",
+                         "--format", "json", "--format", "md")
+    assert code == 0, err
+    data = json.loads(Path(out.split()[0]).read_text(encoding="utf-8"))["data"]
+    # each of the three failed logins is one "SSH Login Failed" alert (low)
+    assert data["by_level"]["low"] == 3 and data["alerts"] == sum(data["by_level"].values())
+    assert "SSH Login Failed" in Path(out.split()[1]).read_text(encoding="utf-8")
