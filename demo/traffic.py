@@ -114,14 +114,14 @@ def _pcap_attacks(day: Day, out: list[tuple[datetime, int, object]]) -> None:
         (False, b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")])))
     day.plant(Attack(id="cleartext-logins", kind="cleartext", title="Telnet/FTP/HTTP Basic明文口令登录",
                      source=PCAP, channel="pcap", start=start, records=3, ips=frozenset({client}),
-                     rules=("flow_telnet_login.yml", "flow_ftp_cleartext_login.yml", "flow_http_basic_auth.yml")))
+                     rules=("flow_telnet_session.yml", "flow_ftp_session.yml", "flow_http_basic_auth.yml")))
     client, start = rng.choice(city.agencies).host(246), day.at(2, 40, 0)
     chunks = [base64.b32encode(rng.randbytes(30)).decode().rstrip("=").lower() for _ in range(120)]
     names = [f"{c[:40]}.{c[40:]}.t.cdn-update-check.com" for c in chunks]
     out.append((start, len(out), _dns(client, names, 1000, 40000)))
     day.plant(Attack(id="dns-tunnel", kind="exfiltration", title="DNS隧道(超长随机子域名TXT查询)", source=PCAP,
                      channel="pcap", start=start, records=len(names), ips=frozenset({client}),
-                     rules=("dns_tunnel_long_queries.yml",)))
+                     rules=("flow_dns_tunnel_long_label.yml", "flow_dns_many_subdomains.yml")))
 
 
 def _netflow(day: Day) -> list[bytes]:
@@ -141,14 +141,16 @@ def _netflow(day: Day) -> list[bytes]:
                                 begin + timedelta(minutes=5)))
     day.plant(Attack(id="cloud-exfiltration", kind="exfiltration", title="政务云主机向境外地址外传约6GB数据",
                      source=NETFLOW, channel="netflow", start=start, records=12,
-                     ips=frozenset({exfil_src, exfil_dst}), rules=("netflow_large_outbound_from_cloud.yml",)))
+                     ips=frozenset({exfil_src, exfil_dst}), rules=("flow_large_outbound_from_cloud.yml",)))
     scanner, start = day.public_ip(), day.at(4, 0, 0)
-    for i, agency in enumerate(city.agencies[:200]):
+    swept = max(40, min(200, len(city.agencies)))  # a sweep is tens of addresses, whatever the scale
+    for i in range(swept):
         when = start + timedelta(milliseconds=300 * i)
-        flows.append(FlowRecord(scanner, agency.host(10), 61000 + i % 1000, 3389, 6, 1, 44, when, when))
+        target = city.agencies[i % len(city.agencies)].host(10 + i // len(city.agencies))
+        flows.append(FlowRecord(scanner, target, 61000 + i % 1000, 3389, 6, 1, 44, when, when))
     day.plant(Attack(id="netflow-rdp-sweep", kind="scan", title="互联网对外网单位3389端口扫描", source=NETFLOW,
-                     channel="netflow", start=start, records=min(200, len(city.agencies)),
-                     ips=frozenset({scanner}), rules=("netflow_horizontal_scan.yml",)))
+                     channel="netflow", start=start, records=swept,
+                     ips=frozenset({scanner}), rules=("flow_horizontal_scan.yml",)))
     flows.sort(key=lambda f: f.end)
     day.truth.events[NETFLOW] = len(flows)
     datagrams, sequences = [], [0, 0]  # v9 counts export packets, IPFIX data records (per exporter)

@@ -25,7 +25,8 @@ from govsoc.store.base import Query
 CORE = {"ssh-bruteforce", "huawei-ssh-bruteforce", "huawei-telnet-admin", "huawei-smb-sweep", "huawei-rdp-exposed",
         "huawei-ips-not-blocked", "huawei-config-tampering", "h3c-port-scan", "h3c-redis-exposed",
         "h3c-login-bruteforce", "cloud-sg-open", "cloud-trail-stopped", "cloud-accesskey-created",
-        "weak-tls-traffic", "pii-in-url", "k8s-exec-secret-privileged"}
+        "weak-tls-traffic", "pii-in-url", "k8s-exec-secret-privileged", "cts-tracker-deleted", "cleartext-logins",
+        "dns-tunnel", "cloud-exfiltration", "netflow-rdp-sweep"}
 
 
 @pytest.fixture(scope="module")
