@@ -30,8 +30,9 @@ class MarkdownRenderer:
         document = as_document(report)
         t = labels(document.lang)
         out = [f"# {md(document.title)}", ""]
-        period = f"{document.period_start or t['none']} — {document.period_end or t['none']}"
-        facts = [(t["generated"], document.generated), (t["period"], period), (t["timezone"], document.timezone),
+        period = f"{_clock(document.period_start) or t['none']} — {_clock(document.period_end) or t['none']}"
+        facts = [(t["generated"], _clock(document.generated)), (t["period"], period),
+                 (t["timezone"], document.timezone),
                  *((t.get(f"meta_{k}", k), format_number(v)) for k, v in document.meta.items())]
         out += [f"- {md(label)}: {md(value)}" for label, value in facts] + [""]
         for section in document.sections:
@@ -45,6 +46,11 @@ def md(text: str, *, block: bool = False) -> str:
     ``block`` text starts lines (a paragraph), so a leading '#', '-' or '1.' is escaped too."""
     shown = SPECIAL.sub(r"\\\1", "".join(f"<U+{ord(c):04X}>" if shown_as_code_point(c) else c for c in text))
     return LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), shown) if block else shown
+
+
+def _clock(iso: str | None) -> str:
+    """'2025-12-10T06:55:46+08:00' as '2025-12-10 06:55:46': the zone is stated once, as in the HTML."""
+    return iso[:19].replace("T", " ") if iso else ""
 
 
 def cell(value: Scalar) -> str:

@@ -87,6 +87,9 @@ def every_block_document(lang: str) -> Document:
                 Chart(kind="stacked", title=w["stacked"], categories=(w["system"], f"{w['system']} {EMOJI}", BIDI),
                       series=(Series(name=w["high"], values=(5.0, 2.0, 0.0)),
                               Series(name=w["medium"], values=(9.0, 4.0, 1.0)))),
+                Chart(kind="stacked", title=w["trend"], categories=hours, series=(  # 24 columns on a time axis
+                    Series(name=w["high"], values=tuple(float(h % 5) for h in range(24))),
+                    Series(name=w["medium"], values=tuple(float((h * 3) % 7) for h in range(24))))),
                 Chart(kind="bar", title=w["empty"], categories=(), series=()),
             )),
             Section(id="sources", title=w["top"], blocks=(
