@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from govsoc.core.config import load_config
-from govsoc.core.errors import ReportError
+from govsoc.core.errors import ConfigError, ReportError
 from govsoc.demo.city import PROBE_ROLES
 from govsoc.demo.generate import CSV_FILE
-from govsoc.demo.run import DemoRun, run_demo
+from govsoc.demo.run import MARKER, DemoRun, prepare, run_demo
 from govsoc.reports.signing import key_folder, signature_path, trusted_keys, verify_report
 from govsoc.store import open_store
 from govsoc.store.base import Query
@@ -37,6 +37,20 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
     assert phases == [p.name for p in done.phases] == ["servers", "generate", "files", "syslog", "netflow", "mipin",
                                                        "detect", "classify", "reports"]
     return done
+
+
+def test_a_new_run_empties_only_a_demo_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    prepare(folder)
+    (folder / "old.txt").write_text("an earlier run's file", encoding="utf-8")
+    prepare(folder)  # an earlier demo's folder: emptied
+    assert sorted(p.name for p in folder.iterdir()) == [MARKER]
+    other = tmp_path / "documents"
+    other.mkdir()
+    (other / "mine.txt").write_text("not the demo's", encoding="utf-8")
+    with pytest.raises(ConfigError, match="holds no earlier demo"):
+        prepare(other)
+    assert (other / "mine.txt").is_file()
 
 
 def test_every_record_written_is_stored(run: DemoRun) -> None:
