@@ -48,10 +48,16 @@ class Period:
         span = self.end - self.start
         return next((s for s in _STEPS if span / s <= MAX_INTERVALS), _STEPS[-1])
 
+    @property
+    def origin(self) -> datetime:
+        """Where trend intervals start: the period's start to the whole second (UTC), so that
+        stores counting in milliseconds (Elasticsearch) and in microseconds (SQLite) cut alike."""
+        return self.start.astimezone(UTC).replace(microsecond=0)
+
     def intervals(self) -> list[datetime]:
-        """The start of every trend interval (UTC), from the period's start."""
+        """The start of every trend interval (UTC), from :attr:`origin`."""
         out: list[datetime] = []
-        at = self.start.astimezone(UTC)
+        at = self.origin
         while at < self.end and len(out) < MAX_INTERVALS * 2:
             out.append(at)
             at += self.interval

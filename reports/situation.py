@@ -145,7 +145,7 @@ def _series(buckets: list[Bucket], starts: list[datetime]) -> tuple[float, ...]:
 
 def _trend(store: Store, q: Query, period: Period, t: dict[str, str]) -> Section:
     starts = period.intervals()
-    step, origin = period.interval, period.start
+    step, origin = period.interval, period.origin
     events = store.histogram(q, interval=step, origin=origin)
     alerts = store.histogram(q, interval=step, origin=origin, target="alerts")
     categories = tuple(period.label(s) for s in starts)

@@ -49,3 +49,10 @@ def test_custom_periods_need_both_ends_in_order() -> None:
         Period(start=NOW, end=NOW, timezone=ZONE)
     with pytest.raises(ReportError):
         period_bounds("year", timezone=ZONE, now=NOW)
+
+
+def test_trend_intervals_start_on_a_whole_second() -> None:
+    # a relative --from (24h ago) carries microseconds; Elasticsearch's histogram keys are milliseconds
+    start = datetime(2026, 12, 6, 1, 2, 3, 456789, tzinfo=UTC)
+    period = Period(start=start, end=start + timedelta(days=1), timezone=ZONE)
+    assert period.origin == datetime(2026, 12, 6, 1, 2, 3, tzinfo=UTC) == period.intervals()[0]

@@ -205,15 +205,22 @@ def both(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     next(elastic, None)
 
 
-@pytest.mark.parametrize("kind", ["situation", "compliance", "alerts"])
-def test_sqlite_and_elasticsearch_give_the_same_document(both: tuple[Store, Store], kind: str,
+@pytest.mark.parametrize(("kind", "shift"), [
+    ("situation", timedelta(0)), ("compliance", timedelta(0)), ("alerts", timedelta(0)),
+    # a period starting off the second (a relative --from): trend intervals still cut alike
+    ("situation", timedelta(seconds=1800, microseconds=123456)),
+])
+def test_sqlite_and_elasticsearch_give_the_same_document(both: tuple[Store, Store], kind: str, shift: timedelta,
                                                           tmp_path: Path) -> None:
-    docs = [build(kind, store, start=START, end=END, timezone=ZONE, now=END, data_dir=tmp_path).to_dict()
+    docs = [build(kind, store, start=START + shift, end=END, timezone=ZONE, now=END, data_dir=tmp_path).to_dict()
             for store in both]
     for doc in docs:
         doc["meta"].pop("store")
     assert docs[0] == docs[1]
     assert docs[0]["data"]
+    if kind == "situation":  # and the trend holds every event of the period, in both
+        trend = next(s for s in docs[0]["sections"] if s["id"] == "trend")
+        assert sum(trend["blocks"][0]["series"][0]["values"]) == docs[0]["data"]["events"] > 0
 
 
 def test_write_renders_each_format(sqlite_store: SqliteStore, tmp_path: Path) -> None:
