@@ -139,6 +139,11 @@ def test_report_json_figures_are_the_generators(run: DemoRun) -> None:
         figures = _figures(situation)
         assert sum(run.day.truth.events.values()) in figures
         assert sum(by_rule.values()) in figures
+        compliance = json.dumps(next(d for name, d in documents.items() if name.startswith("compliance")),
+                                ensure_ascii=False)
+        # 密评 of every level-3 system the city has, and the inventory of the planted columns
+        assert all(s.name in compliance for s in run.day.city.systems if s.level == 3)
+        assert all(p.column in compliance for p in run.day.truth.planted if p.column)
         return
     alerts = documents["alerts.json"]  # the alert report (before reports.build), as a report Document
     assert sum(by_rule.values()) in _figures(alerts)
