@@ -41,8 +41,10 @@ def _progress() -> tuple[object, object, object]:
               help="city: 300 agencies and 40 systems; small: 12 agencies and 8 systems.")
 @click.option("--seed", type=int, default=2026, show_default=True, help="The same seed gives the same city and day.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--format", "formats", type=click.Choice(["html", "json", "pdf", "md"]), multiple=True,
+              help="Report formats (repeatable; default: html and json).")
 @click.pass_obj
-def demo(app: AppContext, folder: Path | None, scale: str, seed: int, lang: str) -> None:
+def demo(app: AppContext, folder: Path | None, scale: str, seed: int, lang: str, formats: tuple[str, ...]) -> None:
     """Run a whole city day through every stage and write the reports (under 2 minutes)."""
     from rich.progress import Progress, TaskID
 
@@ -65,7 +67,8 @@ def demo(app: AppContext, folder: Path | None, scale: str, seed: int, lang: str)
         bar.update(TaskID(phase), total=total, advance=n)
 
     with bar:
-        run = run_demo(target, seed=seed, scale=scale, lang=lang, on_phase=on_phase, on_step=on_step)
+        run = run_demo(target, seed=seed, scale=scale, lang=lang, formats=formats or ("html", "json"),
+                       on_phase=on_phase, on_step=on_step)
     _print(run)
 
 
