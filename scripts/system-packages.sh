@@ -19,11 +19,12 @@ PACKAGES=(
     "ip                      iproute2          tests/collectors/flows/test_live.py (network namespace and veth pair)"
     "softflowd               softflowd         tests/collectors/netflow (a real NetFlow v5/v9/IPFIX exporter)"
     "nfcapd                  nfdump            tests/collectors/netflow (nfcapd/nfdump: the peer collector)"
-    "/usr/lib/x86_64-linux-gnu/libpango-1.0.so.0 libpango-1.0-0 PDF reports (WeasyPrint lays text out with Pango)"
-    "/usr/lib/x86_64-linux-gnu/libpangoft2-1.0.so.0 libpangoft2-1.0-0 PDF reports (WeasyPrint's font loading)"
+    "/usr/share/doc/libpango-1.0-0 libpango-1.0-0 PDF reports (WeasyPrint lays text out with Pango)"
+    "/usr/share/doc/libpangoft2-1.0-0 libpangoft2-1.0-0 PDF reports (WeasyPrint's font loading)"
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc fonts-noto-cjk reports: CJK characters beyond the packaged GB 2312 font"
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core reports: Arabic, Hebrew and other scripts; tests/reports (the no-CJK fontconfig)"
     "chromium                chromium          tests/reports/test_look.py (headless rendering of the HTML report)"
+    "fc-list                 fontconfig        tests/reports/test_look.py (a fontconfig without CJK fonts; checks it lists none)"
     "pdftoppm                poppler-utils     tests/reports/test_look.py (pdftoppm, pdftotext, pdffonts on the PDF report)"
 )
 
