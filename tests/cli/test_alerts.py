@@ -53,7 +53,7 @@ def test_table_shows_entities_and_n_of_m(govsoc: Run) -> None:
     assert code == 0
     header = next(line for line in out.splitlines() if "level" in line and "rule" in line)
     assert all(word in header for word in ("source", "user", "host", "system", "status", "author"))
-    assert "alerts: 3 of 8, newest first" in out
+    assert "alerts: 3 of 9, newest first" in out
     assert "198.51.100.4" in out and "ops" in out and "portal-web-01" in out and "一网通办门户" in out
 
 
@@ -72,11 +72,13 @@ def test_group_by_rule_and_entity(govsoc: Run) -> None:
     code, out, _ = govsoc("alerts", "--group-by", "rule", "--format", "json")
     assert code == 0
     assert {(g["value"], g["alerts"], g["highest"]) for g in json.loads(out)} == {
-        ("SSH Login Failed", 7, "low"), ("SSH Brute Force From One Source", 1, "high")}
+        ("SSH Login Failed", 7, "low"), ("SSH Brute Force From One Source", 1, "high"),
+        # six user names from one address within seconds: password spraying too (pack rule of issue 17)
+        ("SSH Password Spraying From One Source", 1, "high")}
     code, out, _ = govsoc("alerts", "--group-by", "source.ip", "--format", "json")
-    assert [(g["value"], g["alerts"]) for g in json.loads(out)] == [("203.0.113.9", 7), ("198.51.100.4", 1)]
+    assert [(g["value"], g["alerts"]) for g in json.loads(out)] == [("203.0.113.9", 8), ("198.51.100.4", 1)]
     code, out, _ = govsoc("alerts", "--group-by", "user.name", "-n", "2")
-    assert code == 0 and "2 of 8 groups, 8 alerts" in out  # u0..u5, ops, and the correlation's "(none)"
+    assert code == 0 and "2 of 8 groups, 9 alerts" in out  # u0..u5, ops, and the correlations' "(none)"
 
 
 def test_show_gives_rule_evidence_raw_lines_and_asset(govsoc: Run) -> None:
@@ -103,7 +105,7 @@ def test_triage_is_kept_when_detection_runs_again(govsoc: Run) -> None:
     # Passes are incremental (a plain detect reads nothing new): a re-scan by event time finds
     # the same alerts again and must keep their triage.
     code, out, _ = govsoc("detect", "--from", "2000-01-01")
-    assert code == 0 and "8 alerts (0 new, 0 updated, 8 unchanged)" in out
+    assert code == 0 and "9 alerts (0 new, 0 updated, 9 unchanged)" in out
     stored = {str(a["alert.id"]): a for a in listed(govsoc)}
     assert stored[incident]["alert.status"] == "acknowledged"
     assert stored[incident]["alert.assignee"] == "analyst2"
@@ -112,7 +114,7 @@ def test_triage_is_kept_when_detection_runs_again(govsoc: Run) -> None:
     assert [(n["author"], n["message"]) for n in notes] == [
         ("analyst1", "looking [at] it"), ("analyst2", "blocked 203.0.113.9 at the border")]
     assert [stored[i]["alert.status"] for i in singles[:3]] == ["false_positive", "false_positive", "open"]
-    assert len(listed(govsoc, "--status", "open")) == 5
+    assert len(listed(govsoc, "--status", "open")) == 6  # 9 less the acknowledged and the two false positives
     assert len(listed(govsoc, "--assignee", "analyst2")) == 1
     code, out, _ = govsoc("alerts", "show", incident)
     assert "note:" in out and "analyst1: looking [at] it" in out
@@ -131,9 +133,9 @@ def test_alerts_outlive_their_events_and_have_their_own_retention(govsoc: Run) -
     assert code == 0 and "status:     acknowledged" in out and "evidence: 6 of 6 events" in out
     assert "raw: Dec 10 07:00:05 portal-web-01 sshd[24200]: Failed password for invalid user u5" in out
     code, out, _ = govsoc("retention", "--days", "1", "--alert-days", "1", "--dry-run")
-    assert "would drop 8 alerts" in out and len(listed(govsoc)) == 8
+    assert "would drop 9 alerts" in out and len(listed(govsoc)) == 9
     code, out, _ = govsoc("retention", "--days", "1", "--alert-days", "1")
-    assert "dropped 8 alerts" in out and listed(govsoc) == []
+    assert "dropped 9 alerts" in out and listed(govsoc) == []
 
 
 @pytest.mark.parametrize("sub", ["show", "ack", "close", "false-positive", "reopen", "assign", "note"])
