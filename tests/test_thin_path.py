@@ -18,7 +18,7 @@ from govsoc.reports import HtmlRenderer, JsonRenderer, build_report
 from govsoc.rules import BUILTIN_PACKS, detect, load_rules
 from govsoc.store.base import Query, Store
 
-FAILED = re.compile(r"^(?:message repeated (\d+) times: \[ )?Failed \S+ for (?:invalid user )?.* from (\S+) port")
+FAILED = re.compile(r"^(?:message repeated (\d+) times: \[ )?Failed \S+ for (?:invalid user )?(.*) from (\S+) port")
 
 
 def thin_path(store: Store, log: Path, state: Path) -> list[Alert]:
@@ -29,28 +29,36 @@ def thin_path(store: Store, log: Path, state: Path) -> list[Alert]:
     return list(store.alerts())
 
 
-def expected_from_loghub(corpus: Path) -> tuple[int, dict[str, list[tuple[int, int]]]]:
+def expected_from_loghub(corpus: Path) -> tuple[int, dict[str, list[tuple[int, int, str]]]]:
     """Failed logins per source address, read from loghub's own structured parse of the log,
-    with their times in seconds and how many failures each line stands for ("message repeated
-    N times" stands for N): an independent source of truth for the alert counts."""
-    per_source: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    with their times in seconds, how many failures each line stands for ("message repeated
+    N times" stands for N) and the user name tried: an independent source of truth for the
+    alert counts."""
+    per_source: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     with (corpus / "loghub/OpenSSH/OpenSSH_2k.log_structured.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):  # every line of the sample is in December
             match = FAILED.match(row["Content"])
             if match:
                 h, m, s = map(int, row["Time"].split(":"))
                 when = int(row["Day"]) * 86400 + h * 3600 + m * 60 + s
-                per_source[match[2]].append((when, int(match[1] or 1)))
+                per_source[match[3]].append((when, int(match[1] or 1), match[2]))
     return sum(len(v) for v in per_source.values()), per_source
 
 
-def bursts_by_hand(lines: list[tuple[int, int]], span: int = 300, threshold: int = 5) -> int:
-    """Merged sliding-window bursts, counted the slow and obvious way (weighted by repeats)."""
+def bursts_by_hand(lines: list[tuple[int, int, str]], span: int = 300, threshold: int = 5,
+                   distinct_users: bool = False) -> int:
+    """Merged sliding-window bursts, counted the slow and obvious way: failures weighted by
+    repeats (brute force, 5 in 5 minutes) or, with ``distinct_users``, distinct user names
+    (password spraying, 5 in 10 minutes)."""
     lines = sorted(lines)
-    times = [t for t, _ in lines]
+    times = [t for t, _, _ in lines]
     fired = [(t, [u for u in times if t <= u <= t + span]) for t in times]
-    fired = [(t, members) for t, members in fired
-             if sum(w for u, w in lines if t <= u <= t + span) >= threshold]
+    if distinct_users:
+        fired = [(t, members) for t, members in fired
+                 if len({name for u, _, name in lines if t <= u <= t + span}) >= threshold]
+    else:
+        fired = [(t, members) for t, members in fired
+                 if sum(w for u, w, _ in lines if t <= u <= t + span) >= threshold]
     count, reach = 0, None
     for start, members in fired:
         if reach is None or start > reach:
@@ -69,7 +77,9 @@ def test_thin_path_on_sqlite_matches_loghub(sqlite_store: Store, log: Path, corp
     failures, per_source = expected_from_loghub(corpus)
     kinds = Counter(a.kind for a in alerts)
     assert kinds["match"] == failures == 524
-    assert kinds["correlation"] == sum(bursts_by_hand(t) for t in per_source.values())
+    spraying = Counter(a.kind for a in alerts if a.rule_title == "SSH Password Spraying From One Source")
+    assert kinds["correlation"] - spraying["correlation"] == sum(bursts_by_hand(t) for t in per_source.values())
+    assert spraying["correlation"] == sum(bursts_by_hand(t, 600, 5, True) for t in per_source.values()) > 0
     for alert in alerts:
         assert alert.author == "govsoc"
         if alert.kind == "correlation":

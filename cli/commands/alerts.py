@@ -28,12 +28,15 @@ from govsoc.cli.timeargs import TIME
 from govsoc.core.alert import LEVELS, STATUSES, Alert, Note, TriageChange
 from govsoc.core.errors import StoreError
 from govsoc.rules import BUILTIN_PACKS, load_rules
+from govsoc.rules.compliance import control_label, findings_per_control
 
 #: Entity columns: header -> the ECS field, read from the alert's group, then its context.
 ENTITIES = (("source", "source.ip"), ("user", "user.name"), ("host", "host.name"), ("system", "govsoc.system"))
 ALERT_COLUMNS = (("start", "start"), ("level", "level"), ("status", "status"), ("rule", "rule"),
-                 *((f, h) for h, f in ENTITIES), ("events", "events"), ("assignee", "assignee"),
-                 ("author", "author"), ("id", "id"))
+                 *((f, h) for h, f in ENTITIES), ("controls", "等保/密评"), ("events", "events"),
+                 ("assignee", "assignee"), ("author", "author"), ("id", "id"))
+CONTROL_COLUMNS = (("label", "control"), ("alerts", "alerts"), ("first", "first"), ("last", "last"),
+                   ("text", "requirement"))
 GROUP_FIELDS = ("rule", *(f for _, f in ENTITIES))
 GROUP_COLUMNS = (("value", "value"), ("alerts", "alerts"), ("open", "open"), ("highest", "highest level"),
                  ("latest", "latest"))
@@ -45,6 +48,11 @@ def entity(alert: Alert, name: str) -> Any:
     """An entity of an alert: the correlation's group value, else the matched event's."""
     value = alert.group.get(name)
     return value if value is not None else alert.context.get(name)
+
+
+def controls(alert: Alert) -> str:
+    """The 等保 controls and 密评 items an alert's rule is tagged with, as labels (等保 8.1.4.1 b))."""
+    return ", ".join(label for label in map(control_label, alert.tags) if label)
 
 
 def rule_matcher(app: AppContext, wanted: str) -> Callable[[Alert], bool]:
@@ -124,7 +132,8 @@ def alerts(ctx: click.Context, rule: str | None, start: datetime | None, end: da
         emit((a.to_document() for a in selection.shown), ALERT_COLUMNS, fmt)
         return
     rows = [{"start": local_time(a.start, zone), "level": a.level, "status": a.status, "rule": a.rule_title,
-             **{f: entity(a, f) for _, f in ENTITIES}, "events": a.event_count + a.suppressed,
+             **{f: entity(a, f) for _, f in ENTITIES}, "controls": controls(a),
+             "events": a.event_count + a.suppressed,
              "assignee": a.assignee, "author": a.author, "id": a.id} for a in selection.shown]
     order = "oldest" if oldest_first else "newest"
     emit(rows, ALERT_COLUMNS, fmt, title=f"alerts: {len(rows):,} of {selection.total:,}, {order} first "
@@ -152,6 +161,23 @@ def _emit_groups(found: Iterator[Alert], group_by: str, limit: int, fmt: str, zo
              "latest": latest[k].isoformat() if fmt == "json" else local_time(latest[k], zone)} for k in ranked]
     emit(rows, GROUP_COLUMNS, fmt, title=f"alerts by {group_by}: {len(rows):,} of {len(counts):,} groups, "
                                          f"{total:,} alerts (times in {zone})")
+
+
+@alerts.command(name="controls")
+@click.option("--from", "start", type=TIME, help="Alerts starting at or after this time.")
+@click.option("--to", "end", type=TIME, help="Alerts starting before this time.")
+@FORMAT_OPTION
+@click.pass_obj
+def controls_command(app: AppContext, start: datetime | None, end: datetime | None, fmt: str) -> None:
+    """Alerts per 等保 2.0 control and 密评 item (the djbh./mipin. tags of their rules), counted
+    in the store: what a compliance report shows as findings per control."""
+    zone = app.config.reports.timezone
+    found = findings_per_control(app.store, start, end)
+    rows = [{"label": f.label, "tag": f"{f.namespace}.{f.control}", "alerts": f.alerts, "text": f.text or "",
+             "first": (f.first.isoformat() if fmt == "json" else local_time(f.first, zone)) if f.first else "",
+             "last": (f.last.isoformat() if fmt == "json" else local_time(f.last, zone)) if f.last else ""}
+            for f in found]
+    emit(rows, CONTROL_COLUMNS, fmt, title=f"alerts per control: {len(rows):,} controls (times in {zone})")
 
 
 def find_alert(app: AppContext, wanted: str) -> Alert:
@@ -207,6 +233,8 @@ def _describe(alert: Alert, zone: str) -> Iterator[Text]:
         yield Text("reference:  ") + shown(ref)
     if alert.tags:
         yield Text("tags:       ") + shown(", ".join(alert.tags))
+    if controls(alert):
+        yield Text("controls:   ") + shown(controls(alert))
     yield Text(f"kind:       {alert.kind}, {local_time(alert.start, zone)} to {local_time(alert.end, zone)} "
                f"({zone}), {alert.event_count} events" + (f", {alert.suppressed} more suppressed"
                                                            if alert.suppressed else ""))

@@ -138,7 +138,22 @@ def test_alerts_outlive_their_events_and_have_their_own_retention(govsoc: Run) -
     assert "dropped 9 alerts" in out and listed(govsoc) == []
 
 
-@pytest.mark.parametrize("sub", ["show", "ack", "close", "false-positive", "reopen", "assign", "note"])
+def test_alerts_show_and_count_their_compliance_controls(govsoc: Run) -> None:
+    # the SSH rules are tagged 等保 8.1.4.1 b) (login-failure handling): the list shows it per alert
+    code, out, _ = govsoc("alerts", "-n", "1")
+    assert code == 0 and "等保/密评" in out and "等保 8.1.4.1 b)" in out
+    incident = listed(govsoc, "--rule", BRUTE_FORCE)[0]
+    code, out, _ = govsoc("alerts", "show", str(incident["alert.id"]))
+    assert "controls:   等保 8.1.4.1 b)" in out
+    # counted in the store: all 9 alerts name 8.1.4.1 b) (failed login, brute force, spraying)
+    code, out, _ = govsoc("alerts", "controls", "--format", "json")
+    assert code == 0
+    assert [(c["tag"], c["alerts"]) for c in json.loads(out)] == [("djbh.l3.8.1.4.1.b", 9)]
+    code, out, _ = govsoc("alerts", "controls", "--to", "2000-01-01", "--format", "json")
+    assert json.loads(out) == []
+
+
+@pytest.mark.parametrize("sub", ["show", "ack", "close", "false-positive", "reopen", "assign", "note", "controls"])
 def test_subcommand_help(govsoc: Run, sub: str) -> None:
     code, out, _ = govsoc("alerts", sub, "--help")
     assert code == 0 and out.startswith(f"Usage: govsoc alerts {sub}")
