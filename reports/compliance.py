@@ -7,8 +7,9 @@ Three parts, each from what the other stages saved or what the store counts:
   verdict and high risks (GB/T 39786-2021 level 3, scored as crypto_eval scores it);
 - the data classification-and-grading inventories ``govsoc classify`` saves under
   ``<data dir>/results/classification/<source>.json``: tables, sensitive fields, levels;
-- findings per 等保 2.0 control: alerts of the period counted per ``djbh.*`` tag (one store
-  aggregation), and the 等保 log-audit section (govsoc.reports.log_audit).
+- findings per 等保 2.0 control and 密评 item: alerts of the period counted per ``djbh.*`` and
+  ``mipin.*`` tag (one store aggregation, labelled as govsoc.rules.compliance labels them), and
+  the 等保 log-audit section (govsoc.reports.log_audit).
 
 The compliance report opens with one table of each (``summary``) and the log audit
 (``log_audit``), then gives each system's 密评 chapter (``mipin``, govsoc.reports.mipin.mipin_section)
@@ -34,9 +35,10 @@ from govsoc.reports.log_audit import log_audit_section
 from govsoc.reports.mipin import mipin_section
 from govsoc.reports.period import Period
 from govsoc.reports.wording import words
+from govsoc.rules.compliance import DJBH_CONTROLS, DJBH_NAMESPACE, control_label
 from govsoc.store.base import Group, Query, Store
 
-__all__ = ["Saved", "build_compliance", "compliance_blocks", "djbh_rows", "load_saved"]
+__all__ = ["Saved", "build_compliance", "compliance_blocks", "control_rows", "load_saved"]
 
 
 
@@ -74,19 +76,16 @@ def _inventory_table(inventories: list[dict[str, Any]], t: dict[str, str]) -> Ta
                                                   t["top_level"], t["important"]), rows=tuple(rows))
 
 
-def djbh_rows(tags: list[Group]) -> list[tuple[str, int]]:
-    """(等保 control, alerts) from the alerts' tag counts: ``djbh.l3.8.1.4.1.a`` -> "8.1.4.1 a)"."""
+def control_rows(tags: list[Group]) -> list[tuple[str, str, int]]:
+    """(control, its wording, alerts) for each 等保 control and 密评 item among the alerts' tag
+    counts, as govsoc.rules.compliance names them (``djbh.l3.8.1.4.1.b`` -> "等保 8.1.4.1 b)")."""
     rows = []
     for g in tags:
-        name = str(g.key)
-        if not name.startswith("djbh."):
-            continue
-        parts = name.split(".")[1:]
-        level = parts.pop(0) if parts and parts[0].startswith("l") else ""
-        clause = ".".join(p for p in parts if p.isdigit())
-        letters = [p for p in parts if not p.isdigit()]
-        label = clause + (f" {letters[0]})" if letters else "")
-        rows.append(((f"{level.upper()} " if level else "") + label, g.count))
+        tag = str(g.key)
+        label = control_label(tag)
+        if label is not None:
+            namespace, _, control = tag.lower().partition(".")
+            rows.append((label, DJBH_CONTROLS.get(control, "") if namespace == DJBH_NAMESPACE else "", g.count))
     return rows
 
 
@@ -96,8 +95,8 @@ def compliance_blocks(saved: Saved, tags: list[Group], t: dict[str, str]) -> tup
     blocks: list[Block] = []
     blocks.append(_mipin_table(saved.mipin, t) if saved.mipin else Paragraph(text=t["no_mipin"]))
     blocks.append(_inventory_table(saved.inventories, t) if saved.inventories else Paragraph(text=t["no_inventory"]))
-    controls = djbh_rows(tags)
-    blocks.append(Table(caption=t["djbh"], columns=(t["control"], t["alerts"]), rows=tuple(controls))
+    controls = control_rows(tags)
+    blocks.append(Table(caption=t["djbh"], columns=(t["control"], t["item"], t["alerts"]), rows=tuple(controls))
                   if controls else Paragraph(text=t["no_djbh"]))
     return tuple(blocks)
 
@@ -151,7 +150,7 @@ def build_compliance(store: Store, period: Period, *, lang: str, masked: bool, d
     data = {"mipin": [{"system": r.get("system"), "level": r.get("level"), "total": r.get("total"),
                        "verdict": r.get("verdict"), "high_risks": len(r.get("high_risk") or [])} for r in saved.mipin],
             "inventories": [{"source": i.get("source"), **i["summary"]} for i in saved.inventories],
-            "djbh": dict(djbh_rows(tags)), "log_audit": audit_numbers}
+            "controls": {label: n for label, _, n in control_rows(tags)}, "log_audit": audit_numbers}
     return Document(kind="compliance", title=t["compliance_title"], lang=lang,
                     generated=period.local(now or datetime.now(UTC)), timezone=period.timezone, masked=masked,
                     period_start=period.start.astimezone(period.zone).isoformat(timespec="seconds"),

@@ -152,8 +152,10 @@ def test_the_figures_are_the_counts_of_the_input(sqlite_store: SqliteStore) -> N
     # the tables say the same as the data
     assert dict(table(doc, "overview", "各数据源事件").rows[i][:2] for i in range(len(want["by_dataset"]))) == \
         dict(want["by_dataset"])
-    controls = dict(table(doc, "compliance").rows)
-    assert controls == {f"L3 {t[8:].rsplit('.', 1)[0]} {t.rsplit('.', 1)[1]})": n for t, n in want["djbh"].items()}
+    # djbh.l3.8.1.4.1.b -> 等保 8.1.4.1 b), with the control's wording
+    controls = {row[0]: row[2] for row in table(doc, "compliance").rows}
+    assert controls == {f"等保 {t[8:].rsplit('.', 1)[0]} {t.rsplit('.', 1)[1]})": n for t, n in want["djbh"].items()}
+    assert all(row[1] for row in table(doc, "compliance").rows)
     techniques = {row[0]: row[1] for row in table(doc, "attack").rows}
     assert techniques == dict(want["techniques"])
     # trend: one point per hour of the day, summing to the period's events
