@@ -4,7 +4,9 @@ high-risk list and the verdict (scoring.py does the arithmetic of the 2023 rules
 Per (item, object): NA → not applicable; D ✗ → 0; D ✓ → A from the A findings (Ra from the
 weakest), K from the K findings (Rk 1.2 only when every K gap carries it); a declared judgement
 (J) scores 1 / 0.5 / 0. Evidence from probes outranks a declaration for the same item: the
-declaration then stays as an INFO finding when it disagrees. Objects without evidence score 0 and
+declaration then stays as an INFO finding when it claims more than a probe saw, while a declared
+✗ (a person admitting a problem) stands beside the probe's findings on every probed object, the
+worse deciding. Objects without evidence score 0 and
 are counted as missing evidence, which is not 不适用. High-risk findings are listed, with a
 declared mitigation when the item has one, and veto the verdict unless mitigated; an item the
 catalogue marks ``mitigation: "none"`` admits no mitigation (a declared one is refused, with a finding).
@@ -131,21 +133,54 @@ def _declared(f: Finding) -> bool:
 
 
 def _stand_in(findings: list[Finding]) -> list[Finding]:
-    """Objects a probe could not see (unreachable, unknown protocol, incomplete) take the item's
-    declaration instead of scoring 0: a dead endpoint must not wipe out what a person declared.
-    The declaration then counts for that object (provenance declared) with a note that no probe
-    confirmed it."""
+    """Objects a probe could not reach (unreachable, timed out) take the item's declaration instead
+    of scoring 0: a dead endpoint must not wipe out what a person declared. The declaration then
+    counts for that object (provenance declared) with a note that no probe confirmed it.
+
+    An endpoint that answered but could not be read (unknown protocol, incomplete handshake) is
+    another matter: there the declaration is what is in doubt (a telnet port declared "SSH", a
+    proprietary banner), so its ✓ claims are not taken as evidence: the object stays missing
+    evidence (scores 0, counted as missing, not 不适用: reference §5 design consequence (2), "auto
+    results pre-fill, a person confirms") with the declaration kept as a note for the evaluator;
+    its ✗ admissions still stand."""
     declared = [f for f in findings if _declared(f) and f.factor in ("D", "A", "K", "J")]
     seen = {f.object for f in findings if f.factor == "D" and not _declared(f)}
     unseen = sorted({f.object for f in findings if f.factor == "MISSING" and not _declared(f)} - seen)
     if not declared or not unseen:
         return findings
-    out = [f for f in findings if not (f.object in unseen and f.factor == "MISSING")]
+    admitted = [f for f in declared if not f.satisfied]
+    out = [f for f in findings if not (f.object in unseen and f.factor == "MISSING" and _unreachable(f))]
     for obj in unseen:
-        why = next(f.why for f in findings if f.object == obj and f.factor == "MISSING")
-        out += [replace(f, object=obj) for f in declared]
+        missing = next(f for f in findings if f.object == obj and f.factor == "MISSING")
+        if _unreachable(missing):
+            out += [replace(f, object=obj) for f in declared]
+            why = f"探测未取得证据（{missing.why}）：按人工声明评分，需测评人员现场核实"
+            out.append(replace(declared[0], object=obj, factor="INFO", satisfied=False, risk="中", judgement=None,
+                               high_risk=False, why=why))
+            continue
+        out += [replace(f, object=obj) for f in admitted]
         out.append(replace(declared[0], object=obj, factor="INFO", satisfied=False, risk="中", judgement=None,
-                           why=f"探测未取得证据（{why}）：按人工声明评分，需测评人员现场核实"))
+                           high_risk=False, why=f"端点有应答但未能确认其密码保护（{missing.why}）：人工声明未获证实，"
+                                                "不作为证据计分，需测评人员现场核实"))
+    return out
+
+
+def _unreachable(f: Finding) -> bool:
+    """A MISSING finding because the endpoint did not answer at all (nothing to contradict a declaration)."""
+    return "无法连接" in f.observed or "探测超时" in f.observed
+
+
+def _admissions(declared: list[Finding], objects: list[str]) -> list[Finding]:
+    """A person's ✗ (D/A/K ✗, or 不符合) for the item, set against every object a probe saw: the
+    declaration does not say which object it concerns, and an admitted problem is never outweighed
+    by an endpoint that looked fine (reference §5: what a person knows about channels and data is
+    evidence a probe cannot give). The worse of the two then decides each object."""
+    out = []
+    for f in declared:
+        if f.satisfied or f.factor not in ("D", "A", "K", "J") or (f.factor == "J" and f.judgement != "不符合"):
+            continue
+        why = f"人工声明：{f.why}" + (f"（{f.observed}）" if f.observed else "")
+        out += [replace(f, object=obj, factor="D" if f.factor == "J" else f.factor, why=why) for obj in objects]
     return out
 
 
@@ -158,7 +193,10 @@ def _item(item: Item, findings: list[Finding]) -> ItemResult:
         auto_bad = any(not f.satisfied for f in observed)
         notes = [replace(f, factor="INFO", why=f"声明与探测结果矛盾：{f.why}", risk="中")
                  for f in declared if f.factor in ("D", "J") and f.satisfied and auto_bad]
-        findings = [f for f in findings if f not in declared or f.factor in ("INFO", "NA")] + notes
+        partial = [replace(f, factor="INFO", why=f"人工声明：{f.why}", risk="中")
+                   for f in declared if f.factor == "J" and f.judgement == "部分符合"]
+        admitted = _admissions(declared, sorted({f.object for f in observed}))
+        findings = [f for f in findings if f not in declared or f.factor in ("INFO", "NA")] + notes + partial + admitted
     by_object: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         by_object[f.object].append(f)

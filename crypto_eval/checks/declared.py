@@ -41,6 +41,8 @@ def _declaration_findings(context: SystemContext, item: Item, decl: ItemDeclarat
         for factor, value in (("D", decl.d), ("A", decl.a), ("K", decl.k)):
             if value is None:
                 out.append(f("MISSING", False, f"未声明 {factor}", risk="低"))
+            elif factor == "D" and not value and item.high_risk is not None:
+                out.append(f("D", False, _high_risk_why(item, "声明 D ✗"), risk="高", high_risk=True))
             else:
                 out.append(f(factor, value, f"声明 {factor} {'✓' if value else '✗'}",
                              bits=None if value or factor != "A" else 128, risk=None if value else "中"))
@@ -48,7 +50,18 @@ def _declaration_findings(context: SystemContext, item: Item, decl: ItemDeclarat
     if decl.judgement is None:
         return [f("MISSING", False, "声明既无判定也无D/A/K", risk="中")]
     ok = decl.judgement == "符合"
+    if decl.judgement == "不符合" and not management and item.high_risk is not None:
+        return [f("J", False, _high_risk_why(item, "声明不符合"), judgement=decl.judgement, risk="高",
+                  high_risk=True)]
     return [f("J", ok, f"声明{decl.judgement}", judgement=decl.judgement, risk=None if ok else "中")]
+
+
+def _high_risk_why(item: Item, said: str) -> str:
+    """A declared failure of an item the 高风险判定指引 (2021) lists: the person says cryptography is
+    not used or not effective for it, which is the guide's condition itself (reference §3: 'no
+    crypto used', 'mechanism incorrect/ineffective'), so the declaration raises the high risk."""
+    assert item.high_risk is not None
+    return f"{said}：符合高风险判定指引的情形（{item.high_risk.condition}），判为高风险"
 
 
 def _declarations(context: SystemContext) -> dict[str, ItemDeclaration]:
