@@ -67,6 +67,12 @@ def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path |
 
         endpoints = sorted({(e.host, e.port) for s in systems for e in s.endpoints})
         observations += gather_passive(app.store, endpoints, start=datetime.now(UTC) - timedelta(days=days))
+    if not no_probe:
+        from govsoc.crypto_eval.probes.runner import descriptor_budget
+
+        concurrency, note = descriptor_budget(concurrency)
+        if note:
+            click.echo(f"govsoc: warning: {note}", err=True)
     total = 0 if no_probe else len(unique_targets(systems))  # a duplicate listing is probed once
     with progress() as bar:
         task = bar.add_task("probing endpoints", total=total)

@@ -38,6 +38,14 @@ SIGNATURE_ALGORITHMS: dict[str, str] = {
     "1.2.156.10197.1.504": "SM3-with-RSA",
 }
 
+#: What ``cryptography`` (48-50) raises for a certificate it cannot read: ValueError for malformed
+#: DER, fields and extensions; x509.InvalidVersion for a version other than v1/v3 (not a
+#: ValueError: a version 7 certificate from a server aborted whole runs); DuplicateExtension and
+#: UnsupportedGeneralNameType from the extensions; UnsupportedAlgorithm from public_key();
+#: TypeError/IndexError/OverflowError from our own DER walk on truncated fields.
+_UNREADABLE = (ValueError, TypeError, IndexError, OverflowError, x509.InvalidVersion, x509.DuplicateExtension,
+               x509.UnsupportedGeneralNameType, UnsupportedAlgorithm)
+
 _CURVES = {"secp256r1": 256, "secp384r1": 384, "secp521r1": 521, "secp256k1": 256, "secp224r1": 224,
            "secp192r1": 192}
 
@@ -111,7 +119,7 @@ def _key(cert: x509.Certificate) -> tuple[str, int, str | None, bytes | None]:
         if cert.public_key_algorithm_oid.dotted_string == _EC_PUBLIC_KEY:
             try:
                 curve, point = _spki_ec(cert.tbs_certificate_bytes)
-            except ParseError:
+            except (ParseError, IndexError):  # a truncated OID or SPKI
                 curve, point = None, b""
             if curve == SM2_CURVE_OID:
                 return "sm2", 256, "sm2p256v1", point if len(point) == 65 else None
@@ -153,9 +161,10 @@ def parse_certificate(der: bytes) -> CertificateInfo:
         subject, issuer = cert.subject.rfc4514_string(), cert.issuer.rfc4514_string()
         not_before, not_after = cert.not_valid_before_utc, cert.not_valid_after_utc
         serial = format(cert.serial_number, "x")
-    except ValueError as e:  # cryptography reports every malformed-DER case as ValueError
-        raise ParseError(f"not a readable X.509 certificate: {e}", location=Location(field="x509")) from e
-    key_type, key_bits, curve, sm2_point = _key(cert)
+        key_type, key_bits, curve, sm2_point = _key(cert)
+    except _UNREADABLE as e:
+        raise ParseError(f"not a readable X.509 certificate: {type(e).__name__}: {e}",
+                         location=Location(field="x509")) from e
     return CertificateInfo(
         subject=subject, issuer=issuer, serial=serial, signature_algorithm_oid=sig_oid,
         signature_algorithm=SIGNATURE_ALGORITHMS.get(sig_oid, sig_oid), key_type=key_type, key_bits=key_bits,

@@ -146,6 +146,9 @@ def _encryption_usage(sign: CertificateInfo | None, enc: CertificateInfo | None,
 def view_of(report: EndpointReport, *, now: datetime | None = None) -> ChannelView:
     """Read a probe report as a protected (or unprotected) channel."""
     target = report.target.endpoint
+    if report.error is not None:  # the probe failed, not the endpoint: no evidence either way
+        return ChannelView(protocol="incomplete", observed=f"{target}: {report.error}",
+                           notes=(f"{report.error}（探测出错：该对象缺少证据，需复测或人工核实）",))
     if report.timed_out or not report.reachable:
         return ChannelView(protocol="unreachable", observed=f"{target}: " + ("探测超时" if report.timed_out
                                                                            else "无法连接"))

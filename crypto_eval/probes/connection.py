@@ -2,16 +2,23 @@
 
 Probes never raise for what the network does (refused, reset, silent, slow): the Exchange says
 what happened, because "the server closed without a byte" is itself evidence (an RFC 8998 server
-refusing a hello does exactly that).
+refusing a hello does exactly that). Running out of file descriptors (EMFILE/ENFILE) is the probing
+host's failure, not the endpoint's: it raises ProbeError, which the runner reports as that
+endpoint's probe error.
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from govsoc.core.errors import ProbeError
+
 __all__ = ["Exchange", "exchange", "MAX_ANSWER", "read_reply", "close_quietly", "STARTTLS"]
+
+_OUT_OF_DESCRIPTORS = frozenset({errno.EMFILE, errno.ENFILE})
 
 #: Bytes read at most from one answer (a certificate chain fits easily).
 MAX_ANSWER = 256 * 1024
@@ -88,6 +95,10 @@ async def exchange(host: str, port: int, data: bytes, *, timeout: float,
     try:
         reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
     except (OSError, TimeoutError) as e:
+        if isinstance(e, OSError) and e.errno in _OUT_OF_DESCRIPTORS:
+            # the probe host ran out of sockets: says nothing about the endpoint (not "unreachable")
+            raise ProbeError(f"{errno.errorcode[e.errno]}: out of file descriptors on the probing host "
+                             "(lower --concurrency or raise ulimit -n)") from e
         return Exchange(received=b"", connected=False, timed_out=isinstance(e, TimeoutError),
                         error=str(e) or type(e).__name__)
     received = b""

@@ -11,6 +11,8 @@ greeting tells SSH, telnet, FTP; silence means TLS, TLCP or HTTP.
 from __future__ import annotations
 
 import asyncio
+import logging
+import resource
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -26,7 +28,10 @@ from govsoc.crypto_eval.probes.ssh import SshProbeResult, probe_ssh
 from govsoc.crypto_eval.probes.tlcp import TlcpProbeResult, Tls13SmProbeResult, probe_tlcp, probe_tls13_sm
 from govsoc.crypto_eval.probes.tls import TlsProbeResult, probe_tls
 
-__all__ = ["Target", "EndpointReport", "probe_endpoint", "run_probes", "TLS_PROTOCOLS", "CLEARTEXT_PROTOCOLS"]
+_log = logging.getLogger(__name__)
+
+__all__ = ["Target", "EndpointReport", "probe_endpoint", "run_probes", "TLS_PROTOCOLS", "CLEARTEXT_PROTOCOLS",
+           "probe_error", "descriptor_budget", "DESCRIPTOR_RESERVE"]
 
 TLS_PROTOCOLS = frozenset({"https", "tls", "tlcp", "ssl", "ldaps", "imaps", "pop3s", "smtps", "ftps", "vpn"})
 CLEARTEXT_PROTOCOLS = frozenset({"telnet", "ftp", "http", "smtp", "pop3", "imap"})
@@ -61,6 +66,7 @@ class EndpointReport:
     timed_out: bool = False
     seconds: float = 0.0
     starttls: str | None = None  # the TLS result is of TLS started in this plain-text protocol (ftp)
+    error: str | None = None  # "probe error: ...": the probe itself failed here (no evidence either way)
 
 
 async def _cleartext_or_starttls(target: Target, found: CleartextProbeResult, timeout: float, *,
@@ -126,6 +132,12 @@ async def probe_endpoint(target: Target, *, question_timeout: float = 3.0) -> En
     return await _sniff(target, question_timeout)
 
 
+def probe_error(error: BaseException) -> str:
+    """The text of a probe failure, as its finding shows it (one line, bounded)."""
+    text = " ".join(f"{type(error).__name__}: {error}".split())
+    return f"probe error: {text[:300]}"
+
+
 async def _run(targets: Sequence[Target], concurrency: int, question_timeout: float, endpoint_timeout: float,
                on_done: Callable[[EndpointReport], None] | None) -> list[EndpointReport]:
     gate = asyncio.Semaphore(concurrency)
@@ -138,6 +150,8 @@ async def _run(targets: Sequence[Target], concurrency: int, question_timeout: fl
                                                 endpoint_timeout)
             except TimeoutError:
                 report = EndpointReport(target=target, timed_out=True)
+            except Exception as e:  # one endpoint's failure is its own finding, never the run's
+                report = EndpointReport(target=target, error=probe_error(e))
             report = replace(report, seconds=round(time.monotonic() - started, 3))
         if on_done is not None:
             on_done(report)
@@ -150,4 +164,35 @@ def run_probes(targets: Sequence[Target], *, concurrency: int = 64, question_tim
                endpoint_timeout: float = 30.0,
                on_done: Callable[[EndpointReport], None] | None = None) -> list[EndpointReport]:
     """Probe every target (results in the targets' order)."""
-    return asyncio.run(_run(targets, max(1, concurrency), question_timeout, endpoint_timeout, on_done))
+    concurrency, note = descriptor_budget(max(1, concurrency))
+    if note:
+        _log.warning("%s", note)
+    return asyncio.run(_run(targets, concurrency, question_timeout, endpoint_timeout, on_done))
+
+
+#: Descriptors kept free beside the probes' sockets: the event loop, the store, logs, imports.
+DESCRIPTOR_RESERVE = 32
+
+
+def descriptor_budget(concurrency: int) -> tuple[int, str | None]:
+    """The concurrency the open-files limit allows (each endpoint holds one socket at a time):
+    raise the soft RLIMIT_NOFILE towards the hard one when ``concurrency`` needs more, else lower
+    the concurrency; the note says what was done (None: nothing needed). Without this, a
+    --concurrency of 1024 under ``ulimit -n 256`` read hundreds of live endpoints as unreachable."""
+    need = concurrency + DESCRIPTOR_RESERVE
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or need <= soft:
+        return concurrency, None
+    wanted = need if hard == resource.RLIM_INFINITY else min(need, hard)
+    if wanted > soft:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+            soft = wanted
+        except (ValueError, OSError):
+            pass
+    if need <= soft:
+        return concurrency, f"open-files limit raised to {soft} for --concurrency {concurrency}"
+    lowered = max(1, soft - DESCRIPTOR_RESERVE)
+    return lowered, (f"--concurrency {concurrency} lowered to {lowered}: the open-files limit is {soft} "
+                     f"(hard {'unlimited' if hard == resource.RLIM_INFINITY else hard}); "
+                     "raise ulimit -n to probe more at once")

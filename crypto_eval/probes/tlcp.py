@@ -29,7 +29,7 @@ from govsoc.crypto_eval.probes.tls import read_server_flight, server_flight_done
 from govsoc.crypto_eval.probes.tls13_flight import CERTIFICATE_VERIFY_ID, FlightReader
 
 __all__ = ["TlcpProbeResult", "Tls13SmProbeResult", "probe_tlcp", "probe_tls13_sm", "TLCP_SUITES",
-           "tlcp_hello", "tls13_sm_hello"]
+           "tlcp_hello", "tls13_sm_hello", "raw_signature"]
 
 #: The suites a TLCP probe offers, SM2 ones first (reference §4.2).
 TLCP_SUITES = (0xE053, 0xE013, 0xE051, 0xE011, 0xE019, 0xE059, 0xE01C, 0xE05A, 0xE001, 0xE003)
@@ -168,36 +168,49 @@ async def probe_tls13_sm(host: str, port: int, *, server_name: str | None = None
 
 
 def _flight_facts(reader: FlightReader, received: bytes) -> dict[str, Any]:
-    """Certificate chain, Finished and CertificateVerify checks of a decrypted flight."""
+    """Certificate chain, Finished and CertificateVerify checks of a decrypted flight; a message
+    that does not parse leaves that fact unknown (None), never an exception."""
     reader.feed(received)
     try:
         chain = _certificates(reader.certificates())
     except ParseError:
         chain = ()
     verified = scheme = None
-    cv = reader.certificate_verify()
+    try:
+        cv = reader.certificate_verify()
+    except ParseError:
+        cv = None
     if cv is not None:
         code, der, content = cv
         scheme = scheme_name(code)
         public = chain[0].sm2_public_key if chain else None
         if public is not None and code == SM2SIG_SM3:
             try:
-                verified = sm2.verify(sm2.decode_point(public), content, _raw_signature(der),
+                verified = sm2.verify(sm2.decode_point(public), content, raw_signature(der),
                                       user_id=CERTIFICATE_VERIFY_ID)
-            except ValueError:
-                verified = None
+            except ValueError:  # a malformed signature proves nothing: not verified
+                verified = False
     return {"chain": chain, "finished_ok": reader.finished_ok(), "signature_verified": verified,
             "signature_scheme": scheme}
 
 
-def _raw_signature(der: bytes) -> bytes:
-    """r ‖ s from a DER SEQUENCE of two INTEGERs (GM/T 0009)."""
-    if len(der) < 8 or der[0] != 0x30 or der[2] != 0x02:
+def raw_signature(der: bytes) -> bytes:
+    """r ‖ s from a DER SEQUENCE of two INTEGERs (GM/T 0009: each at most 32 bytes, one more for a
+    leading zero); ValueError for anything else (lengths are checked before every index)."""
+    if len(der) < 2 or der[0] != 0x30 or der[1] != len(der) - 2:
         raise ValueError("not a DER SM2 signature")
-    r_len = der[3]
-    r = int.from_bytes(der[4:4 + r_len], "big")
-    pos = 4 + r_len
-    if der[pos] != 0x02:
-        raise ValueError("not a DER SM2 signature")
-    s = int.from_bytes(der[pos + 2:pos + 2 + der[pos + 1]], "big")
-    return r.to_bytes(32, "big") + s.to_bytes(32, "big")
+    values, pos = [], 2
+    for _ in range(2):
+        if pos + 2 > len(der) or der[pos] != 0x02:
+            raise ValueError("not a DER SM2 signature")
+        size = der[pos + 1]
+        if not 1 <= size <= 33 or pos + 2 + size > len(der):
+            raise ValueError("SM2 signature integer of a wrong length")
+        value = int.from_bytes(der[pos + 2:pos + 2 + size], "big")
+        if value >= 1 << 256:
+            raise ValueError("SM2 signature integer over 256 bits")
+        values.append(value)
+        pos += 2 + size
+    if pos != len(der):
+        raise ValueError("bytes after the SM2 signature")
+    return values[0].to_bytes(32, "big") + values[1].to_bytes(32, "big")

@@ -46,7 +46,12 @@ class FlightReader:
             self.error = str(e)
             return True
         encrypted = [r for r in records if r.content_type == 23]
-        if self._keys is None and not self._start(records):
+        try:
+            started = self._keys is not None or self._start(records)
+        except ParseError as e:  # a ServerHello that does not parse ends the flight
+            self.error = str(e)
+            return True
+        if not started:
             return self.error is not None
         assert self._keys is not None
         buffer = b""

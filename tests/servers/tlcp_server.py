@@ -52,6 +52,7 @@ class SmServerConfig:
     enc_cert: bytes
     sign_key: int
     tls: ssl.SSLContext | None = None  # the international TLS side of "tls+tlcp"
+    certificate_verify_der: bytes | None = None  # sent instead of the real TLS 1.3 signature (a malformed one)
 
 
 def _read_hello(conn: socket.socket) -> tuple[int, tls.ClientHello, bytes, bytes] | None:
@@ -172,7 +173,8 @@ def _encrypted_flight(config: SmServerConfig, client_hello: bytes, server_hello:
     messages = [tls.encode_handshake(8, b"\x00\x00"),
                 tls.encode_handshake(11, tls.encode_certificate_list([config.sign_cert], tls13=True))]
     content = certificate_verify_content(keys.transcript_hash("sm3", client_hello, server_hello, *messages))
-    signature = _der_signature(sm2_sign_fast(config.sign_key, content, CERTIFICATE_VERIFY_ID))
+    signature = (config.certificate_verify_der
+                 or _der_signature(sm2_sign_fast(config.sign_key, content, CERTIFICATE_VERIFY_ID)))
     messages.append(tls.encode_handshake(15, b"\x07\x08" + len(signature).to_bytes(2, "big") + signature))
     transcript = keys.transcript_hash("sm3", client_hello, server_hello, *messages)
     messages.append(tls.encode_handshake(20, keys.finished_mac("sm3", k.server_secret, transcript)))
