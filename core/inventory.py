@@ -19,7 +19,8 @@ cryptography; reports group by agency and system. Example::
         addresses: [172.16.10.0/24]
         hosts: [portal-web-01]
         endpoints:
-          - {host: 172.16.10.5, port: 443, protocol: https, kind: web, server_name: www.example.gov.cn}
+          - {host: 172.16.10.5, port: 443, protocol: https, kind: web, server_name: www.example.gov.cn,
+             carries: [鉴别数据, 个人信息]}        # important data over this channel (8.4 d/f objects)
           - {host: 172.16.10.9, port: 22, protocol: ssh, kind: admin}
           - {host: 172.16.10.6, port: 443, protocol: https, kind: api, expects: [tlcp]}  # SM only
         crypto:                       # the 密评 profile (GB/T 39786 level 3), declared by a person
@@ -95,6 +96,7 @@ class Endpoint(_Model):
     channels (GB/T 39786 8.3 b), the others communication channels (8.2). ``boundary``: whether
     the channel crosses a network boundary (only those are 8.2 objects). ``expects``: protocols
     the owner says the endpoint speaks (tls, tlcp, tls13-sm, ssh), compared with what a probe finds.
+    ``carries``: the important-data classes that travel over it (crypto.important_data names).
     """
 
     host: str
@@ -104,6 +106,9 @@ class Endpoint(_Model):
     server_name: str | None = None
     boundary: bool = True
     expects: list[str] = []
+    #: The important-data classes (the system's crypto.important_data names) this channel carries.
+    #: When any endpoint of a system lists them, 8.4 d)/f) judge each class on its channels only.
+    carries: list[str] = []
 
 
 Judgement = Literal["符合", "部分符合", "不符合", "不适用"]

@@ -9,7 +9,7 @@ the international TLS it also accepts adds only its weak parts (a downgrade targ
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from govsoc.collectors.protocols.x509 import CertificateInfo
@@ -20,6 +20,7 @@ from govsoc.crypto_eval.algorithms import (
     classify_suite,
     classify_version,
 )
+from govsoc.crypto_eval.probes.cleartext import CleartextProbeResult, is_text
 from govsoc.crypto_eval.probes.runner import EndpointReport, Target
 from govsoc.crypto_eval.probes.tls import hostname_matches
 
@@ -30,7 +31,8 @@ __all__ = ["ChannelView", "view_of"]
 class ChannelView:
     """The 密评 reading of one endpoint."""
 
-    protocol: str  # TLCP, TLS1.3-SM, TLS, SSH, cleartext, unknown, unreachable, incomplete (no algorithms seen)
+    protocol: str  # TLCP, TLS1.3-SM, TLS, SSH, cleartext, redirect (plain HTTP -> https only), unknown,
+    #                unreachable, incomplete (no algorithms seen)
     observed: str
     authentication: tuple[bool, str] | None = None   # D for 8.2 a) / 8.3 b): (effective, why)
     confidentiality: tuple[bool, str] | None = None  # D for 8.2 c) / 8.3 b)
@@ -143,6 +145,17 @@ def _encryption_usage(sign: CertificateInfo | None, enc: CertificateInfo | None,
     return None
 
 
+def _declared_telnet(report: EndpointReport) -> CleartextProbeResult | None:
+    """The cleartext result, with the declared protocol taken at its word: an endpoint declared
+    telnet that greets in readable text (a banner without IAC negotiation or a known prompt) is a
+    telnet service in the clear, not an unknown one."""
+    c = report.cleartext
+    if (c is not None and c.reachable and not c.service and report.target.protocol.lower() == "telnet"
+            and is_text(c.evidence.encode("latin-1", "replace"))):
+        return replace(c, service="telnet", login=False)
+    return c
+
+
 def view_of(report: EndpointReport, *, now: datetime | None = None) -> ChannelView:
     """Read a probe report as a protected (or unprotected) channel."""
     target = report.target.endpoint
@@ -152,8 +165,12 @@ def view_of(report: EndpointReport, *, now: datetime | None = None) -> ChannelVi
     if report.timed_out or not report.reachable:
         return ChannelView(protocol="unreachable", observed=f"{target}: " + ("探测超时" if report.timed_out
                                                                            else "无法连接"))
-    if report.cleartext is not None and report.cleartext.service and not report.cleartext.tls_required:
-        c = report.cleartext
+    c = _declared_telnet(report)
+    if c is not None and c.redirect:
+        return ChannelView(protocol="redirect", observed=f"{target}: redirects to {c.redirect}",
+                           notes=(f"明文HTTP端口仅重定向到 {c.redirect}（无登录表单或页面内容）：不承载数据，"
+                                  "不计为明文信道；其HTTPS端点应另行列出并探测",))
+    if c is not None and c.service and not c.tls_required:
         why = f"{c.service} 明文传输" + ("，含登录口令" if c.login else "")
         observed = f"{target}: {why}: {c.evidence}"
         return ChannelView(protocol="cleartext", observed=observed, authentication=(False, why),

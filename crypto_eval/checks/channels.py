@@ -42,6 +42,8 @@ def channel_findings(context: SystemContext, item_id: str, obj: str, view: Chann
         return [finding(factor="MISSING", satisfied=False, observed=view.observed,
                         why="未识别出协议：需人工说明该信道的保护措施",
                         risk="中")]
+    if view.protocol == "redirect":  # carries no data: no D, and no object of the item (a note only)
+        return [finding(factor="INFO", satisfied=True, observed=view.observed, why="; ".join(view.notes))]
     if view.protocol == "incomplete":
         return [finding(factor="MISSING", satisfied=False, observed=view.observed,
                         why="; ".join(view.notes) or "探测未得到完整的握手：该对象缺少证据", risk="中")]
@@ -108,7 +110,8 @@ class _ChannelCheck:
 @CHECKS.register("channel.network")
 class NetworkChannelCheck(_ChannelCheck):
     """8.2 a) authentication, b) integrity, c) confidentiality of boundary channels; 8.4 d)/f) for
-    the declared important data they carry."""
+    the declared important data they carry: every boundary channel carries every class, unless the
+    inventory's endpoints say which classes they carry (``carries``)."""
 
     check_id = "channel.network"
     ITEMS = (("gbt39786.l3.8.2.a", "authentication"), ("gbt39786.l3.8.2.b", "integrity"),
@@ -120,17 +123,22 @@ class NetworkChannelCheck(_ChannelCheck):
     def finalize(self) -> list[Finding]:
         """Findings per channel and per important-data class."""
         out: list[Finding] = []
-        views = []
+        views: list[tuple[Endpoint, ChannelView]] = []
         for key, (endpoint, report) in sorted(self.reports.items()):
             view = view_of(report)
-            views.append(view)
+            views.append((endpoint, view))
             for item_id, aspect in self.ITEMS:
                 out += channel_findings(self.context, item_id, key, view, aspect, self.check_id, "network")
             out += _expect_findings(self.context, endpoint, view, "gbt39786.l3.8.2.a", self.check_id)
         profile = self.context.system.crypto
         data_classes = profile.important_data if profile and profile.important_data else []
+        # when the inventory says which channels carry which data (Endpoint.carries), a data class is
+        # judged on its own channels only; a class no channel carries is left to its declaration
+        mapped = any(e.carries for e in self.context.endpoints)
         for data in data_classes:
-            for view in views:
+            for endpoint, view in views:
+                if mapped and data not in endpoint.carries:
+                    continue
                 for item_id, aspect in (("gbt39786.l3.8.4.d", "confidentiality"), ("gbt39786.l3.8.4.f", "integrity")):
                     out += channel_findings(self.context, item_id, data, view, aspect, self.check_id, "application")
         return out

@@ -1,7 +1,10 @@
-"""Cleartext service probe for admin ports: telnet (IAC negotiation or a login prompt), FTP (a 220
-greeting), and HTTP login pages (a password field or an HTTP Basic challenge served over plain
-HTTP without a redirect to https). Each is remote administration or login without cryptography:
-high risk for 8.3 b) and a confidentiality failure for 8.2 c) (reference §3).
+"""Cleartext service probe for admin ports: telnet (IAC negotiation, or a login prompt without it:
+Cisco "User Access Verification ... Password:", "login:", "Username:"), FTP (a 220 greeting), and
+HTTP login pages (a password field or an HTTP Basic challenge served over plain HTTP). A plain-HTTP
+port that only redirects (301/302/307/308) to https:// with no form or page of its own carries no
+data: it is reported as ``redirect``, not as a cleartext channel. The others are remote
+administration or login without cryptography: high risk for 8.3 b) and a confidentiality failure
+for 8.2 c) (reference §3).
 
 An FTP server that greets in plain text may still refuse to go on without TLS (RFC 4217 explicit
 FTPS: AUTH TLS, then the handshake): ``probe_ftp_security`` asks FEAT whether AUTH TLS is offered
@@ -20,10 +23,23 @@ from dataclasses import dataclass
 
 from govsoc.crypto_eval.probes.connection import close_quietly, exchange, read_reply
 
-__all__ = ["CleartextProbeResult", "FtpSecurity", "probe_cleartext", "probe_ftp_security", "classify_greeting"]
+__all__ = ["CleartextProbeResult", "FtpSecurity", "probe_cleartext", "probe_ftp_security", "classify_greeting",
+           "is_text"]
 
 _PASSWORD_FIELD = re.compile(rb"<input[^>]+type\s*=\s*[\"']?password", re.IGNORECASE)
 _LOCATION = re.compile(rb"^location:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
+#: RFC 9110 15.4: the redirections a browser follows for a GET (301, 302, 307, 308).
+_REDIRECTS = frozenset({b"301", b"302", b"307", b"308"})
+_TAG = re.compile(rb"<[^>]*>")
+
+
+def _substantial(body: bytes) -> bool:
+    """Whether a redirect's body carries more than the usual "Moved" note: a form, a password
+    field, or more than a few hundred characters of text (a page served beside the redirect)."""
+    if _PASSWORD_FIELD.search(body) or re.search(rb"<form\b", body, re.IGNORECASE):
+        return True
+    text = b" ".join(_TAG.sub(b" ", body).split())
+    return len(text) > 300
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -36,6 +52,7 @@ class CleartextProbeResult:
     login: bool = False         # the service asks for credentials in the clear
     evidence: str = ""          # the greeting or the page element that shows it (trimmed)
     tls_required: bool = False  # the service refuses logins until TLS is started (FTP AUTH TLS)
+    redirect: str | None = None  # plain HTTP that only redirects to this https:// URL (carries no data)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -98,6 +115,21 @@ async def probe_ftp_security(host: str, port: int, *, timeout: float = 3.0) -> F
     return FtpSecurity(auth_tls=auth_tls, required=required, evidence=evidence)
 
 
+#: Prompts that ask for credentials in the clear, at the end of a greeting: telnetd and network
+#: devices without option negotiation (Cisco line passwords: "User Access Verification ... Password:",
+#: Huawei/H3C "Username:", Chinese-language "用户名：" / "密码：").
+_PROMPT = re.compile(r"(login|username|user\s*name|password|passcode|用户名|密码|口令)\s*[:：]\s*$", re.IGNORECASE)
+
+
+def is_text(data: bytes | str) -> bool:
+    """Whether a greeting is readable text (printable characters and line breaks), not binary."""
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    if not text.strip():
+        return False
+    bad = sum(1 for ch in text if not (ch.isprintable() or ch in "\r\n\t"))
+    return bad * 20 <= len(text)  # a stray control byte or two, as some banners have
+
+
 def classify_greeting(data: bytes) -> tuple[str | None, bool]:
     """(service, asks for credentials) from a server's unprompted greeting."""
     if data[:1] == b"\xff" and len(data) > 2 and data[1] in (251, 252, 253, 254):
@@ -109,7 +141,8 @@ def classify_greeting(data: bytes) -> tuple[str | None, bool]:
         return "pop3", True
     if text.startswith(b"* OK"):
         return "imap", True
-    if re.search(rb"(login|username)\s*:\s*$", text, re.IGNORECASE):
+    if is_text(text) and (_PROMPT.search(text.decode("utf-8", "replace"))
+                          or b"user access verification" in text.lower()):
         return "telnet", True
     return None, False
 
@@ -133,9 +166,12 @@ async def probe_cleartext(host: str, port: int, *, timeout: float = 3.0, http_ho
     head, _, body = page.received.partition(b"\r\n\r\n")
     status = head.split(b" ", 2)[1:2]
     location = _LOCATION.search(head)
-    if status and status[0].startswith(b"3") and location and location.group(1).lower().startswith(b"https://"):
+    basic = re.search(rb"^www-authenticate:\s*basic", head, re.IGNORECASE | re.MULTILINE)
+    if (status and status[0] in _REDIRECTS and location and location.group(1).lower().startswith(b"https://")
+            and not basic and not _substantial(body)):
+        url = location.group(1).decode("latin-1")
         return CleartextProbeResult(endpoint=endpoint, reachable=True, service="http", login=False,
-                                    evidence=f"redirects to {location.group(1).decode('latin-1')}")
+                                    evidence=f"redirects to {url}", redirect=url)
     if re.search(rb"^www-authenticate:\s*basic", head, re.IGNORECASE | re.MULTILINE):
         return CleartextProbeResult(endpoint=endpoint, reachable=True, service="http-login", login=True,
                                     evidence="HTTP Basic authentication over plain HTTP")

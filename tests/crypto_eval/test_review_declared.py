@@ -4,10 +4,20 @@ declares and what a probe of a real loopback server sees, put together.
 - A declared D ✗ (or 不符合) for an item the 高风险判定指引 (2021) lists is that item's high risk
   (reference §3: "no crypto used" / "ineffective" is the guide's condition itself).
 - A person's admission of a problem is never dropped because a probed endpoint looked fine.
+- Telnet without IAC (a Cisco line-password prompt, a bare banner on a port declared telnet) is
+  telnet in the clear; an endpoint that answered but could not be read is not scored from the
+  declaration (the declaration is what is in doubt), while an endpoint that did not answer is.
+- A plain-HTTP port that only redirects to https carries no data: no cleartext channel, no veto;
+  and 8.4 d)/f) judge each important-data class on the channels the inventory says carry it.
 """
 
 from __future__ import annotations
 
+import http.server
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +26,10 @@ import pytest
 from govsoc.core.inventory import InventoryModel, System
 from govsoc.crypto_eval.assess import SystemEvaluation
 from govsoc.crypto_eval.evaluate import evaluate_inventory
+from govsoc.crypto_eval.probes.cleartext import classify_greeting
 from tests.servers.certs import CertFiles
+from tests.servers.cleartext import http_server
+from tests.servers.listener import listening
 from tests.servers.tls import python_tls_server
 
 PRODUCT = {"name": "SSL VPN 网关", "certificate_no": "GM0033122202300001", "module_level": 2,
@@ -95,3 +108,143 @@ def test_admitted_problem_stands_beside_a_good_probed_endpoint(rsa_cert: CertFil
     assert any(f.object == obj for f in _item(e_adm, "gbt39786.l3.8.2.c").findings if f.provenance == "declared")
     assert e_adm.verdict == "不符合" and e_adm.total is not None and e_base.total is not None
     assert e_adm.total < e_base.total
+
+
+# --- telnet without IAC ---------------------------------------------------------------------------------
+
+CISCO = b"\r\n\r\nUser Access Verification\r\n\r\nPassword: "  # IOS line password, no option negotiation
+
+
+@contextmanager
+def _greeter(greeting: bytes) -> Iterator[int]:
+    """A loopback service that sends ``greeting`` and waits for input (a device's telnet line)."""
+    def handle(conn: socket.socket) -> None:
+        conn.sendall(greeting)
+        conn.settimeout(2)
+        try:
+            conn.recv(100)
+        except TimeoutError:
+            pass
+    with listening(handle) as port:
+        yield port
+
+
+@pytest.mark.parametrize(("greeting", "service"), [
+    (CISCO, "telnet"),                                          # Cisco IOS line password
+    (b"\r\nLogin authentication\r\n\r\nUsername:", "telnet"),   # H3C Comware
+    (b"Ubuntu 22.04 LTS\r\nhost login: ", "telnet"),             # telnetd after negotiation was refused
+    ("请输入用户名：".encode(), "telnet"),                         # a Chinese-language device prompt
+    (b"Welcome to H3C switch\r\n", None),                        # a bare banner: unknown unless declared telnet
+    (bytes(range(256)) + b"Password:", None),                    # binary noise ending in a prompt: not text
+])
+def test_cleartext_prompts_without_iac(greeting: bytes, service: str | None) -> None:
+    assert classify_greeting(greeting)[0] == service
+
+
+DECLARED_OK = {"gbt39786.l3.8.3.b": {"d": True, "a": True, "k": True, "evidence": "SSH 管理"}}
+
+
+def test_telnet_without_iac_is_cleartext_administration() -> None:
+    with _greeter(CISCO) as cisco, _greeter(b"Welcome to H3C switch\r\n") as banner:
+        systems = _systems(*({"name": name, "level": 3, "endpoints": [ep], "crypto": {
+            "products": [PRODUCT], "key_management": KM, "declarations": DECLARED_OK}} for name, ep in (
+            ("cisco-telnet", {"host": "127.0.0.1", "port": cisco, "protocol": "telnet", "kind": "admin"}),
+            ("cisco-sniffed", {"host": "127.0.0.1", "port": cisco, "kind": "admin"}),  # protocol tcp: sniffed
+            ("banner-telnet", {"host": "127.0.0.1", "port": banner, "protocol": "telnet", "kind": "admin"}))))
+        evaluations = evaluate_inventory(systems, question_timeout=1.0)
+    for e in evaluations:
+        result = _item(e, "gbt39786.l3.8.3.b")
+        assert result.score == Decimal("0.0000"), e.system  # the declaration's full marks do not stand
+        assert _high(e) == ["gbt39786.l3.8.3.b"] and e.verdict == "不符合"
+        assert any("telnet 明文传输" in f.why for f in e.high_risk)
+        assert any(f.factor == "INFO" and "矛盾" in f.why for f in result.findings)
+
+
+def test_unread_endpoint_is_not_scored_from_the_declaration() -> None:
+    dead = socket.socket()
+    dead.bind(("127.0.0.1", 0))  # bound, never listening: connection refused
+    closed = dead.getsockname()[1]
+    try:
+        with _greeter(bytes(range(1, 9)) * 16) as noise:  # answers, but in nothing a probe can read
+            unread, unseen = _systems(*({"name": name, "level": 3, "endpoints": [
+                {"host": "127.0.0.1", "port": port, "protocol": "telnet", "kind": "admin"}], "crypto": {
+                "products": [PRODUCT], "key_management": KM, "declarations": DECLARED_OK}}
+                for name, port in (("unread", noise), ("unseen", closed))))
+            e_unread, e_unseen = evaluate_inventory([unread, unseen], question_timeout=1.0)
+    finally:
+        dead.close()
+    # it answered, unreadably: missing evidence (0, counted missing), the declaration a note only
+    result = _item(e_unread, "gbt39786.l3.8.3.b")
+    assert result.score == Decimal("0.0000") and result.missing
+    assert any("人工声明未获证实" in f.why for f in result.findings)
+    # it did not answer at all: nothing contradicts the declaration, which stands in (with a note)
+    result = _item(e_unseen, "gbt39786.l3.8.3.b")
+    assert result.score == Decimal("1.0000")
+    assert any("探测未取得证据" in f.why for f in result.findings)
+
+
+# --- plain HTTP that only redirects; which channels carry which data ----------------------------------------------
+
+@contextmanager
+def _redirect_with_form() -> Iterator[int]:
+    """A 302 to https whose body is nonetheless a login page (served to clients that ignore Location)."""
+    page = b"<html><form method=post><input type=password name=pw></form></html>"
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            self.send_response(302)
+            self.send_header("Location", "https://portal.example/")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield int(server.server_address[1])
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_http_that_only_redirects_to_https_is_no_cleartext_channel(rsa_cert: CertFiles) -> None:
+    with python_tls_server(rsa_cert) as tls, http_server(redirect_to_https=True) as redirect, \
+            _redirect_with_form() as form:
+        https = {"host": "127.0.0.1", "port": tls, "protocol": "https", "kind": "web", "server_name": "localhost"}
+        systems = _systems(*({"name": name, "level": 3, "endpoints": [https, {
+            "host": "127.0.0.1", "port": port, "protocol": "http", "kind": "web"}], "crypto": {
+            "products": [PRODUCT], "key_management": KM, "important_data": ["个人信息"]}}
+            for name, port in (("redirect", redirect), ("form", form))))
+        e_redirect, e_form = evaluate_inventory(systems, question_timeout=1.0)
+    assert not e_redirect.high_risk
+    notes = [f for f in e_redirect.findings if f.object == f"127.0.0.1:{redirect}"]
+    assert notes and all(f.factor == "INFO" for f in notes)
+    assert any("redirects to https://" in f.observed for f in notes)
+    # the https endpoint alone decides: TLS with international algorithms, 0.5
+    assert _item(e_redirect, "gbt39786.l3.8.2.c").score == Decimal("0.5000")
+    # a redirect that serves a login form anyway is a cleartext login channel
+    assert {"gbt39786.l3.8.2.c", "gbt39786.l3.8.4.d"} <= set(_high(e_form))
+
+
+def test_data_classes_judged_on_the_channels_that_carry_them(rsa_cert: CertFiles) -> None:
+    with python_tls_server(rsa_cert) as tls, http_server() as login:  # HTTPS, and a plain-HTTP login form
+        https = {"host": "127.0.0.1", "port": tls, "protocol": "https", "kind": "web", "server_name": "localhost"}
+        http = {"host": "127.0.0.1", "port": login, "protocol": "http", "kind": "web"}
+        crypto = {"products": [PRODUCT], "key_management": KM, "important_data": ["鉴别数据", "个人信息"]}
+        unmapped, mapped = _systems(
+            {"name": "unmapped", "level": 3, "endpoints": [https, http], "crypto": crypto},
+            {"name": "mapped", "level": 3, "crypto": crypto, "endpoints": [
+                dict(https, carries=["个人信息"]), dict(http, carries=["鉴别数据"])]})
+        e_unmapped, e_mapped = evaluate_inventory([unmapped, mapped], question_timeout=1.0)
+
+    def d(e: SystemEvaluation, data: str) -> list[bool]:
+        return sorted(f.satisfied for f in e.findings if f.item == "gbt39786.l3.8.4.d" and f.object == data
+                      and f.factor == "D")
+    # nothing says which channel carries what: every boundary channel carries every class
+    assert d(e_unmapped, "个人信息") == [False, True] and d(e_unmapped, "鉴别数据") == [False, True]
+    # the inventory says: 个人信息 only over HTTPS, 鉴别数据 only over the plain-HTTP form
+    assert d(e_mapped, "个人信息") == [True] and d(e_mapped, "鉴别数据") == [False]
+    assert _item(e_mapped, "gbt39786.l3.8.4.d").score == Decimal("0.2500")  # mean of 0.5 and 0
