@@ -53,7 +53,7 @@ from govsoc.store.sqlite_layout import (
     micros,
     register_layout_functions,
 )
-from govsoc.store.sqlite_migrate import upgrade_rows
+from govsoc.store.sqlite_migrate import add_lists_flag, upgrade_rows
 from govsoc.store.sqlite_query import column_sql, create_query_indexes, fold_sql, register_functions
 from govsoc.store.sqlite_rows import Coerced, coerce_event, insert_sql, prepare, split_row
 from govsoc.store.sqlite_writer import WriterProcess
@@ -159,8 +159,10 @@ class SqliteStore(Store):
                     f"({SCHEMA_VERSION}): upgrade govsoc (pip install -U govsoc), or set store.sqlite_path "
                     f"to a new file", location=Location(path=str(self.path)))
             statements = list(_statements(TABLES))
-            if 0 < found < SCHEMA_VERSION and self._has_table("events"):
+            if 0 < found < 4 and self._has_table("events"):
                 upgrade_rows(self._db, self._codec, statements)
+            elif found == 4:
+                add_lists_flag(self._db)
             for statement in [*statements, *INDEXES.values()]:
                 self._db.execute(statement)
             create_query_indexes(self._db)  # the folded-value indexes rule prefilters use

@@ -10,7 +10,9 @@ changes no answer (in a WHERE clause, where false and NULL both reject a row).
 The splitter reads the SQL the query surface writes: string literals in single quotes, quoted
 identifiers in double quotes, parentheses, the keyword ``AND`` in upper case. A condition it
 cannot read with certainty (an unbalanced parenthesis or quote, ``BETWEEN ... AND``, a
-``CASE``) is kept whole, as one conjunct.
+``CASE`` that is not a parenthesised group of its own) is kept whole, as one conjunct. A group
+``(CASE ... END)`` (the query surface's "one value or several", govsoc.store.sqlite_query
+each_value_sql) is one conjunct: its inner ANDs are not the condition's.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ MAX_SPLIT: Final[int] = 20_000
 
 #: SQL functions that call into Python (the query surface's and the layout's), and REGEXP.
 _PYTHON = re.compile(r"\bgovsoc_\w+\s*\(|\bREGEXP\b")
-_UNSPLITTABLE = re.compile(r"\b(?:BETWEEN|CASE)\b", re.IGNORECASE)
+_UNSPLITTABLE = re.compile(r"\bBETWEEN\b", re.IGNORECASE)
+_CASE = re.compile(r"\bCASE\b", re.IGNORECASE)
 
 
 def calls_python(sql: str) -> bool:
@@ -45,6 +48,11 @@ def conjuncts(sql: str) -> tuple[str, ...]:
     if structure is None:
         return (text,)
     closing, ands = structure
+    for case in _CASE.finditer(text):  # (also inside literals: keeping a condition whole is safe)
+        at = case.start()
+        end = closing.get(at - 1) if at > 0 and text[at - 1] == "(" else None
+        if end is None or not text.endswith(" END", 0, end):
+            return (text,)
     out: list[str] = []
     _split(text, 0, len(text), 0, closing, ands, out)
     return tuple(dict.fromkeys(out))
@@ -58,6 +66,8 @@ def _split(text: str, start: int, end: int, depth: int, closing: dict[int, int],
         while end > start and text[end - 1] == " ":
             end -= 1
         if start < end and text[start] == "(" and closing.get(start) == end - 1:
+            if text.startswith("CASE ", start + 1):  # a (CASE ... END) group is one conjunct
+                break
             start, end, depth = start + 1, end - 1, depth + 1
             continue
         break

@@ -37,8 +37,10 @@ meant. Fields in ``doc`` are read in SQL through deterministic functions registe
 connection (:func:`register_layout_functions`):
 
 ``govsoc_field(codec, doc, original, path, [name, value, ...])``
-    The value at a dotted path, as ``json_extract`` on the version-3 document gave it: a scalar,
-    1/0 for a boolean, the JSON text of a list or object, NULL when absent. The trailing pairs
+    The value at a dotted path, as ``json_extract`` on the version-3 document gave it (a scalar,
+    the JSON text of a list or object, NULL when absent), except for a boolean: "true"/"false",
+    the words Elasticsearch indexes for it, so that Sigma's ``true`` and ``'true'`` mean the same
+    on both stores and neither is the number 1. The trailing pairs
     are the column fields under ``path`` (when ``path`` names an object such as ``source``).
 ``govsoc_json(codec, doc, original, path, [name, value, ...])``
     The same value as JSON text (NULL when absent), for ``json_each``: "any element matches".
@@ -65,16 +67,17 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
-from govsoc.core.ecs import HOT, INDEXED, field_type
+from govsoc.core.ecs import ARRAYS, HOT, INDEXED, field_type
 from govsoc.core.event import Event
 
 __all__ = [
-    "COLUMNS", "FIELD_FUNCTION", "ID_TEXT", "INDEXES", "JSON_FUNCTION", "MESSAGE", "ORIGINAL", "SCHEMA_VERSION",
-    "SELECT", "TABLES", "TIMESTAMP_TEXT", "Prepared", "RowCodec", "column_fields_under", "field_call", "id_key",
-    "id_text", "micros", "quote_ident", "register_layout_functions", "timestamp",
+    "COLUMNS", "FIELD_FUNCTION", "ID_TEXT", "INDEXES", "JSON_FUNCTION", "LISTS_FLAG", "MESSAGE", "ORIGINAL",
+    "SCHEMA_VERSION", "SELECT", "TABLES", "TIMESTAMP_TEXT", "Prepared", "RowCodec", "column_fields_under",
+    "field_call", "holds_list", "id_key", "id_text", "micros", "quote_ident", "register_layout_functions",
+    "timestamp",
 ]
 
-SCHEMA_VERSION: Final = 4
+SCHEMA_VERSION: Final = 5
 
 FIELD_FUNCTION: Final = "govsoc_field"
 JSON_FUNCTION: Final = "govsoc_json"
@@ -91,6 +94,9 @@ MESSAGE: Final = (f"coalesce(message_text, iif(message_len IS NULL, substr({ORIG
                   f"substr({ORIGINAL}, message_at, message_len)))")
 #: ``event.id`` as text, whichever way the row holds it (hex of the 16 bytes is the id's text).
 ID_TEXT: Final = "iif(typeof(id) = 'blob', lower(hex(id)), id)"
+#: 1 when the row holds a list under a field outside ecs.ARRAYS (a HOT field's list is in ``doc``
+#: too), else NULL: what lets a condition on any field ask "one value or several?" natively.
+LISTS_FLAG: Final = "events.lists"
 #: The arguments that locate a row's remaining fields, for the functions above.
 _DOC_ARGS: Final = f"events.codec, events.doc, events.{ORIGINAL}"
 
@@ -108,6 +114,7 @@ CREATE TABLE IF NOT EXISTS events (
     message_at INTEGER,
     message_len INTEGER,
     message_text TEXT,
+    lists INTEGER,
     {", ".join(f"{quote_ident(name)} {kind}" for name, kind in COLUMNS.items())},
     codec INTEGER,
     doc BLOB
@@ -132,6 +139,9 @@ INDEXES: Final[dict[str, str]] = {
     # Partial: "col = ?" and "col IN (...)" imply "col IS NOT NULL", so SQLite uses them.
     **{f"events_{name.replace('.', '_')}": f"CREATE INDEX IF NOT EXISTS events_{name.replace('.', '_')} ON events "
        f"({quote_ident(name)}) WHERE {quote_ident(name)} IS NOT NULL" for name in INDEXED},
+    # The few rows holding a list outside ecs.ARRAYS (LISTS_FLAG): a rule prefilter's
+    # "... OR the row holds a list" is answered from here, beside a field's own index.
+    "events_lists": "CREATE INDEX IF NOT EXISTS events_lists ON events (lists) WHERE lists = 1",
 }
 
 #: Fields held in columns (besides HOT): what the row gives back for them.
@@ -293,13 +303,18 @@ class RowCodec:
         found = self._lookup(codec, doc, original, path, pairs)
         if found is _ABSENT:
             return None
-        if isinstance(found, bool):
-            return int(found)
+        if isinstance(found, bool):  # the word, as Elasticsearch indexes a boolean in a keyword
+            return "true" if found else "false"
         if isinstance(found, list | dict):
             return _dumps(found)
         if isinstance(found, int) and not -(2**63) <= found < 2**63:
             return float(found)
         return found
+
+    def holds_list(self, codec: int | None, doc: bytes | None, original: Any) -> int | None:
+        """govsoc_holds_list: 1 when the row's document holds a list outside ecs.ARRAYS (the
+        ``lists`` column of rows written before it existed), else NULL."""
+        return 1 if holds_list(self.remaining(codec, doc, original)) else None
 
     def json(self, codec: int | None, doc: bytes | None, original: Any, path: str, *pairs: Any) -> str | None:
         """govsoc_json: the value at ``path`` as JSON text (for json_each), NULL when absent."""
@@ -363,7 +378,7 @@ class RowCodec:
 
 _ABSENT: Final = object()
 #: An event ready for its row: id key, ts, dataset, (event.original, message_at, message_len,
-#: message_text), the mask of the HOT columns it has, their values, the remaining fields' JSON
+#: message_text, lists), the mask of the HOT columns it has, their values, the remaining fields' JSON
 #: (UTF-8) and their names (the shape that picks a compression dictionary).
 Prepared = tuple[bytes | str, int, str, tuple[Any, ...], int, tuple[Any, ...], bytes | None, tuple[str, ...] | None]
 
@@ -390,11 +405,25 @@ SELECT: Final = ", ".join(_ROW_COLUMNS)
 
 
 def register_layout_functions(db: sqlite3.Connection) -> RowCodec:
-    """Install govsoc_field and govsoc_json on ``db``; returns the connection's codec."""
+    """Install govsoc_field, govsoc_json and govsoc_holds_list on ``db``; returns the
+    connection's codec."""
     codec = RowCodec(db)
     db.create_function(FIELD_FUNCTION, -1, codec.field, deterministic=True)
     db.create_function(JSON_FUNCTION, -1, codec.json, deterministic=True)
+    db.create_function("govsoc_holds_list", 3, codec.holds_list, deterministic=True)
     return codec
+
+
+def holds_list(fields: Mapping[str, Any]) -> bool:
+    """True when a field outside ecs.ARRAYS holds a list, at any depth of an object value: the
+    row's ``lists`` flag (LISTS_FLAG)."""
+    return any(name not in ARRAYS and _has_list(value) for name, value in fields.items())
+
+
+def _has_list(value: Any) -> bool:
+    if type(value) is list:
+        return True
+    return type(value) is dict and any(_has_list(item) for item in value.values())
 
 
 #: ``@timestamp`` as format_timestamp writes it, natively from ``ts`` (floor division, so that

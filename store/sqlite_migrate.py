@@ -18,10 +18,10 @@ from typing import Any
 
 from govsoc.core.coercion import coerce_fields
 from govsoc.core.event import flatten
-from govsoc.store.sqlite_layout import INDEXES, Prepared, RowCodec, id_key, quote_ident
+from govsoc.store.sqlite_layout import INDEXES, ORIGINAL, Prepared, RowCodec, id_key, quote_ident
 from govsoc.store.sqlite_rows import insert_sql, split_fields
 
-__all__ = ["upgrade_rows"]
+__all__ = ["add_lists_flag", "upgrade_rows"]
 
 _CHUNK = 5000
 _OLD = "events_v3"
@@ -60,6 +60,17 @@ def upgrade_rows(db: sqlite3.Connection, codec: RowCodec, statements: list[str])
     for statement in INDEXES.values():
         db.execute(statement)
     return copied
+
+
+def add_lists_flag(db: sqlite3.Connection) -> int:
+    """Bring a version-4 events table to version 5, inside the caller's transaction: add the
+    ``lists`` column and set it on every row whose document holds a list outside ecs.ARRAYS
+    (each such row's document is read once, by govsoc_holds_list). Returns the rows flagged."""
+    columns = {name for (_, name, *_rest) in db.execute("PRAGMA table_info(events)")}
+    if "lists" not in columns:
+        db.execute("ALTER TABLE events ADD COLUMN lists INTEGER")
+    return int(db.execute("UPDATE events SET lists = 1 WHERE doc IS NOT NULL "
+                          f"AND govsoc_holds_list(codec, doc, {ORIGINAL}) = 1").rowcount)
 
 
 def _prepared(row: tuple[Any, ...]) -> Prepared:

@@ -52,6 +52,7 @@ from govsoc.store.sqlite_layout import (
     FIELD_FUNCTION,
     ID_TEXT,
     JSON_FUNCTION,
+    LISTS_FLAG,
     MESSAGE,
     ORIGINAL,
     TIMESTAMP_TEXT,
@@ -73,10 +74,11 @@ from govsoc.store.sqlite_prefilter import (
 )
 
 __all__ = [
-    "ELEMENT", "KEY_INDEXED", "QUERY_INDEXES", "Pattern", "QueryIndex", "Wildcard", "all_sql", "any_element_sql",
-    "any_sql", "cidr_prefilter_sql", "cidr_sql", "create_query_indexes", "field_expression", "fold_sql",
-    "keyword_prefilter_sql", "keyword_sql", "match_sql", "number_eq_sql", "number_sql", "regexp_sql",
-    "register_functions", "sql_string", "text_match_sql", "text_prefilter_sql",
+    "ELEMENT", "KEY_INDEXED", "Pattern", "QUERY_INDEXES", "QueryIndex", "Wildcard", "all_sql",
+    "any_element_sql", "any_sql", "cidr_prefilter_sql", "cidr_sql", "column_sql", "create_query_indexes",
+    "each_value_sql", "field_expression", "fold_sql", "holds_list_sql", "keyword_prefilter_sql",
+    "keyword_sql", "match_sql", "may_hold_lists_sql", "number_eq_sql", "number_sql", "regexp_sql", "register_functions",
+    "sql_string", "text_match_sql", "text_prefilter_sql",
 ]
 
 #: The value of one element of a multi-valued field, inside :func:`any_element_sql`.
@@ -137,6 +139,34 @@ def any_element_sql(field: str, condition: str) -> str:
     if column is not None:  # a list under a column field is kept in the document
         values = f"coalesce({values}, iif({column} IS NULL, NULL, json_quote({column})))"
     return f"EXISTS (SELECT 1 FROM json_each({values}) AS je WHERE {condition})"
+
+
+def holds_list_sql(field: str) -> str | None:
+    """True when ``field`` holds several values (a JSON array) in this row; None for the fields
+    computed from the row's own columns, which never do.
+
+    The row's flag comes first (a column: most rows hold no list and pay nothing more); the
+    exact test then tells this field's list from a string that merely looks like one."""
+    if field in _NATIVE:
+        return None
+    return f"({LISTS_FLAG} = 1 AND json_type({field_call(JSON_FUNCTION, field)}) = 'array')"
+
+
+def may_hold_lists_sql() -> str:
+    """True for the rows that hold a list under some field outside ecs.ARRAYS (indexed): what a
+    superset of a condition on any such field must also let through."""
+    return f"{LISTS_FLAG} = 1"
+
+
+def each_value_sql(field: str, scalar: str, element: str) -> str:
+    """A condition on a field that may hold one value or several: ``scalar`` (written over the
+    field's expression) for one value, ``element`` (written over :data:`ELEMENT`) for any element
+    of a list. Elasticsearch indexes every field as multi-valued, so any field of a JSON source
+    may be a list and a condition holds when one element satisfies it, never by the list's text."""
+    test = holds_list_sql(field)
+    if test is None:
+        return scalar
+    return f"(CASE WHEN {test} THEN {any_element_sql(field, element)} ELSE {scalar} END)"
 
 
 def match_sql(expr: str, regex: str, *, caseless: bool) -> str:

@@ -19,7 +19,7 @@ import orjson
 from govsoc.core.coercion import clean_text, coerce_fields
 from govsoc.core.ecs import HOT
 from govsoc.core.event import Event
-from govsoc.store.sqlite_layout import ORIGINAL, Prepared, id_key, micros, quote_ident
+from govsoc.store.sqlite_layout import ORIGINAL, Prepared, holds_list, id_key, micros, quote_ident
 
 __all__ = ["Coerced", "check_nesting", "coerce_event", "insert_sql", "prepare", "split_fields", "split_row"]
 
@@ -38,7 +38,8 @@ def _column_value(value: Any) -> Any:
 _SCALARS: Final = (str, int, float)
 
 
-_HEAD_COLUMNS: Final = ("id", "ts", "dataset", ORIGINAL, "message_at", "message_len", "message_text", "codec", "doc")
+_HEAD_COLUMNS: Final = ("id", "ts", "dataset", ORIGINAL, "message_at", "message_len", "message_text", "lists", "codec",
+                        "doc")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -55,7 +56,7 @@ def insert_sql(mask: int, *, with_seq: bool = False) -> str:
 def split_fields(fields: dict[str, Any]) -> tuple[tuple[Any, ...], int, tuple[Any, ...], bytes | None,
                                                    tuple[str, ...] | None]:
     """A coerced event's fields as its row: (event.original, message_at, message_len,
-    message_text), the mask and values of its HOT columns, and the JSON and names of the
+    message_text, the lists flag), the mask and values of its HOT columns, and the JSON and names of the
     remaining fields (None when nothing is left). ``fields`` is consumed."""
     original = fields.pop("event.original", None)
     message = fields.pop("message", None)
@@ -85,9 +86,9 @@ def split_fields(fields: dict[str, Any]) -> tuple[tuple[Any, ...], int, tuple[An
                 value = _column_value(value)
             mask |= 1 << slot
             values.append(value)
-    head = (original, message_at, message_len, message_text)
     if not fields:
-        return head, mask, tuple(values), None, None
+        return (original, message_at, message_len, message_text, None), mask, tuple(values), None, None
+    head = (original, message_at, message_len, message_text, 1 if holds_list(fields) else None)
     return head, mask, tuple(values), _document(fields), tuple(fields)
 
 

@@ -57,10 +57,14 @@ from govsoc.store.sqlite_query import (
     any_sql,
     cidr_prefilter_sql,
     cidr_sql,
+    column_sql,
+    each_value_sql,
     field_expression,
     fold_sql,
+    holds_list_sql,
     keyword_prefilter_sql,
     keyword_sql,
+    may_hold_lists_sql,
     number_eq_sql,
     number_sql,
     regexp_sql,
@@ -69,7 +73,8 @@ from govsoc.store.sqlite_query import (
 )
 
 _ELEMENT = "\x00element"  # stands for one element of an array while a condition on it is built
-_ELEMENT_TYPES = (SigmaString, SigmaNumber, SigmaRegularExpression, SigmaCIDRExpression, SigmaBool)
+_ELEMENT_TYPES = (SigmaString, SigmaNumber, SigmaRegularExpression, SigmaCIDRExpression, SigmaBool,
+                  SigmaCompareExpression)
 
 
 def search_regex(value: SigmaString, *, caseless: bool) -> str:
@@ -129,15 +134,36 @@ class GovsocSqliteBackend(sqliteBackend):
         return ELEMENT if field == _ELEMENT else field_expression(field)
 
     def convert_condition_field_eq_val(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> Any:
-        if cond.field in ARRAYS and isinstance(cond.value, _ELEMENT_TYPES):
-            inner = copy.copy(cond)
-            inner.field = _ELEMENT
-            self._array_field = cond.field
-            try:
-                return any_element_sql(cond.field, str(super().convert_condition_field_eq_val(inner, state)))
-            finally:
-                self._array_field = None
-        return super().convert_condition_field_eq_val(cond, state)
+        if cond.field == _ELEMENT or not isinstance(cond.value, _ELEMENT_TYPES):
+            return super().convert_condition_field_eq_val(cond, state)
+        element = self._element_condition(cond, state)
+        if cond.field in ARRAYS:
+            return any_element_sql(cond.field, element)
+        # Any other field may hold a list too (JSON sources; Elasticsearch indexes every field as
+        # multi-valued): the condition is then asked of each element, not of the list's text.
+        return each_value_sql(cond.field, str(super().convert_condition_field_eq_val(cond, state)), element)
+
+    def _element_condition(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
+        """The condition written over one element of the field (:data:`ELEMENT`)."""
+        inner = copy.copy(cond)
+        inner.field = _ELEMENT
+        self._array_field = cond.field
+        try:
+            return str(super().convert_condition_field_eq_val(inner, state))
+        finally:
+            self._array_field = None
+
+    def convert_condition_field_eq_val_bool(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
+        # The store reads a JSON boolean as the word Elasticsearch indexes ("true"/"false"); a
+        # column field keeps the 1/0 of its first layout (govsoc.store.sqlite_layout).
+        expr = self.escape_and_quote_field(cond.field)
+        word = "'true'" if value_of(cond, SigmaBool).boolean else "'false'"
+        if cond.field == _ELEMENT:  # json_each gives a JSON boolean as 1/0 and its type as the word
+            return f"(je.type = {word} OR {expr} = {word})"
+        field = cond.field
+        if column_sql(str(field)) is not None:
+            return f"({expr} = {word} OR {expr} = {int(value_of(cond, SigmaBool).boolean)})"
+        return f"{expr} = {word}"
 
     def convert_condition_field_eq_val_str(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
         field = self._array_field if cond.field == _ELEMENT else cond.field
@@ -257,8 +283,8 @@ class GovsocSqliteBackend(sqliteBackend):
             values = self._one_field_strings(cond)
             if values is not None:  # one field's alternatives: one prefilter, index terms merged
                 field, strings = values
-                return text_prefilter_sql(field, field_expression(field), [pattern_of(v) for v in strings],
-                                          caseless=True)
+                return _or_list(field, text_prefilter_sql(field, field_expression(field),
+                                                          [pattern_of(v) for v in strings], caseless=True))
             alternatives = [self.prefilter(arg) for arg in cond.args]
             if not alternatives or any(a is None for a in alternatives):
                 return None
@@ -274,6 +300,10 @@ class GovsocSqliteBackend(sqliteBackend):
             return keyword_prefilter_sql([keyword_pattern(value)]) if type(value) is SigmaString else None
         if not isinstance(cond, ConditionFieldEqualsValueExpression) or cond.field in ARRAYS:
             return None
+        return _or_list(str(cond.field), GovsocSqliteBackend._scalar_prefilter(cond, value))
+
+    @staticmethod
+    def _scalar_prefilter(cond: Any, value: Any) -> str | None:
         field = str(cond.field)
         expr = field_expression(field)
         if isinstance(value, SigmaCIDRExpression):
@@ -285,6 +315,15 @@ class GovsocSqliteBackend(sqliteBackend):
         if isinstance(value, SigmaNumber):
             return number_eq_sql(expr, value.number)
         return None
+
+
+def _or_list(field: str, prefilter: str | None) -> str | None:
+    """A field's prefilter widened to the rows that hold a list (the store flags them, and
+    indexes the flag, so an indexed field's OR is still two index lookups), whose elements the
+    exact condition checks one by one."""
+    if prefilter is None or holds_list_sql(field) is None:
+        return prefilter
+    return f"({prefilter} OR {may_hold_lists_sql()})"
 
 
 @backends.register("sqlite")

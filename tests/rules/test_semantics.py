@@ -164,6 +164,34 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
     ("event.category: SESSION", {"event.category": ["authentication", "session"]}, True),
     ("event.category|contains: auth", {"event.category": ["authentication"]}, True),
     ("event.category: process", {"event.category": ["authentication"]}, False),
+    # ... and any other field that holds several values: Elasticsearch indexes every field as
+    # multi-valued, and JSON sources (CloudTrail, Kubernetes audit, Zeek) carry arrays anywhere.
+    # A condition holds when one element satisfies it, never by the text of the whole list.
+    ("user.name: ROOT", {"user.name": ["alice", "root"]}, True),  # a field the SQLite row holds
+    ("user.name|startswith: ali", {"user.name": ["alice", "root"]}, True),
+    ("user.name: 'alice*root'", {"user.name": ["alice", "root"]}, False),
+    ("zeek.dns.answers: GOOD.example", {"zeek.dns.answers": ["good.example"]}, True),
+    ("zeek.dns.answers|endswith: '.EXAMPLE'", {"zeek.dns.answers": ["a.example", "b.test"]}, True),
+    ("zeek.dns.answers|endswith: '.example'", {"zeek.dns.answers": ["a.example", "b.test"]}, True),
+    ("zeek.dns.answers|contains: '\"'", {"zeek.dns.answers": ["good"]}, False),  # no JSON quotes
+    ("zeek.dns.answers|startswith: '['", {"zeek.dns.answers": ["good"]}, False),
+    ("zeek.dns.answers|re: '^b\\.'", {"zeek.dns.answers": ["a.example", "b.test"]}, True),
+    ("zeek.dns.qtype: 28", {"zeek.dns.qtype": [1, 28]}, True),
+    ("zeek.dns.qtype|gt: 20", {"zeek.dns.qtype": [1, 28]}, True),
+    ("zeek.dns.qtype|gt: 30", {"zeek.dns.qtype": [1, 28]}, False),
+    ("s: {user.name|contains: ali}\n  condition: not s", {"user.name": ["alice", "root"]}, False),
+    ("s: {user.name: bob}\n  condition: not s", {"user.name": ["alice", "root"]}, True),
+    # text that looks like a JSON list is text
+    ("process.command_line: '[preauth]'", {"process.command_line": "[PREAUTH]"}, True),
+    ("process.command_line|startswith: '[\"a'", {"process.command_line": '["a", "b"]'}, True),
+    ("process.command_line: a", {"process.command_line": '["a", "b"]'}, False),
+    # -- booleans: a JSON true is the value true (Spec, Value types: booleans), which Sigma
+    # values 'true' and true both name; it is not the number 1
+    ("zeek.dns.AA: true", {"zeek.dns.AA": True}, True),
+    ("zeek.dns.AA: 'true'", {"zeek.dns.AA": True}, True),
+    ("zeek.dns.AA: false", {"zeek.dns.AA": True}, False),
+    ("zeek.dns.AA: 'FALSE'", {"zeek.dns.AA": False}, True),
+    ("zeek.dns.AA: 1", {"zeek.dns.AA": True}, False),
     # -- keywords: "searching for keywords across an entire event" (Spec, Keywords search):
     # the raw record as well as the message. SigmaHQ "Suspicious Named Error" quotes ' denied AXFR
     # from ' with its leading space, which only the raw line has.

@@ -281,3 +281,41 @@ def test_text_search_is_caseless_past_what_lower_folds(sqlite_store: SqliteStore
                         Event(id=make_id("text-own", message), timestamp=NOW, dataset="t",
                               fields={"message": message})])  # (a message that is no part of an original)
     assert sqlite_store.count(Query(text=text)) == (2 if found else 0)
+
+
+def test_a_version_4_file_gains_the_lists_flag_and_its_lists_match_by_element(tmp_path: Path) -> None:
+    # Version 5 flags the rows that hold a list outside ecs.ARRAYS, so that a condition on any
+    # field asks each element (tests/rules/test_semantics.py); a version-4 file gets the flag
+    # from its documents when opened. Made here as version 5 wrote it, less the column.
+    from sigma.collection import SigmaCollection
+
+    from govsoc.rules import load_rules  # noqa: F401  (registers the specification's modifiers)
+    from govsoc.rules.backends import backend_for
+
+    path = tmp_path / "v4.db"
+    events = [Event(id=make_id("v4", n), timestamp=NOW + timedelta(seconds=n), dataset="zeek.dns",
+                    fields={"event.module": "linux", **fields}) for n, fields in enumerate([
+                        {"zeek.dns.answers": ["a.example", "evil.example"]},  # a list in the document
+                        {"user.name": ["alice", "root"]},  # a list under a HOT name
+                        {"zeek.dns.answers": "evil.example"},  # one value
+                        {"related.ip": ["10.0.0.1"]}])]  # an ecs.ARRAYS list: no flag needed
+    flagged = {events[0].id, events[1].id}
+    with SqliteStore(path) as store:
+        store.write(events)
+        assert {id_text(i) for i, in store._db.execute("SELECT id FROM events WHERE lists = 1")} == flagged
+    db = sqlite3.connect(path)
+    db.execute("DROP INDEX events_lists")
+    db.execute("ALTER TABLE events DROP COLUMN lists")
+    db.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    db.commit()
+    db.close()
+    rules = {"zeek.dns.answers|endswith: .EXAMPLE": {0, 2}, "user.name: ROOT": {1}}
+    with SqliteStore(path) as store:
+        assert {id_text(i) for i, in store._db.execute("SELECT id FROM events WHERE lists = 1")} == flagged
+        for fragment, expected in rules.items():
+            rule = list(SigmaCollection.from_yaml(
+                "title: t\nid: 00000000-0000-4000-8000-0000000000f4\nlogsource: {product: linux}\n"
+                f"detection: {{sel: {{{fragment}}}, condition: sel}}\n"))[0]
+            native = backend_for("sqlite").convert(rule)
+            assert {e.id for e in store.search(Query(native=native))} == {events[n].id for n in expected}, fragment
+    assert_intact(path)

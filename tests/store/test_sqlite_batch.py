@@ -95,6 +95,11 @@ def test_a_failing_query_fails_alone(store: SqliteStore) -> None:
     ("x BETWEEN 1 AND 2 AND y", ("x BETWEEN 1 AND 2 AND y",)),
     # unbalanced text is kept whole
     ("(a AND b", ("(a AND b",)),
+    # a parenthesised (CASE ... END) is one conjunct: its WHEN's AND is not the condition's
+    ("(CASE WHEN a AND b THEN c ELSE d END) AND (x AND y)", ("(CASE WHEN a AND b THEN c ELSE d END)", "x", "y")),
+    # a CASE that is not a group of its own: kept whole
+    ("CASE WHEN a AND b THEN 1 END AND x", ("CASE WHEN a AND b THEN 1 END AND x",)),
+    ("x AND (CASE WHEN a THEN 1 END = 1 AND y)", ("x AND (CASE WHEN a THEN 1 END = 1 AND y)",)),
 ])
 def test_conjuncts(sql: str, expected: tuple[str, ...]) -> None:
     assert conjuncts(sql) == expected
