@@ -215,11 +215,17 @@ def _read_private_key(text: str, passphrase: str | None = None) -> int:
         if not passphrase:
             raise ValueError(f"the key is encrypted: set {PASSPHRASE_ENV} to its passphrase")
         try:
-            der = _decrypt_pkcs8(_unpem(text, "ENCRYPTED PRIVATE KEY"), passphrase)
+            # A wrong passphrase usually fails the padding check, but about 1 time in 256 the
+            # garbage it decrypts to ends in valid padding and fails the key's structure instead:
+            # either way the passphrase is what to check.
+            return _sm2_scalar(_decrypt_pkcs8(_unpem(text, "ENCRYPTED PRIVATE KEY"), passphrase))
         except (ValueError, IndexError) as e:
             raise ValueError(f"cannot decrypt the key: wrong passphrase in {PASSPHRASE_ENV}? ({e})") from e
-    else:
-        der = _unpem(text, "PRIVATE KEY")
+    return _sm2_scalar(_unpem(text, "PRIVATE KEY"))
+
+
+def _sm2_scalar(der: bytes) -> int:
+    """The private scalar of an unencrypted SM2 PKCS#8 key; ValueError when it is not one."""
     tag, body, _ = _read(der)
     parts = _children(body) if tag == 0x30 else []
     if len(parts) != 3 or parts[1][0] != 0x30 or not _algorithm_is_sm2(parts[1][1]) or parts[2][0] != 0x04:

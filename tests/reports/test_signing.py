@@ -240,6 +240,15 @@ def test_encrypted_key(govsoc_home: Path, tmp_path: Path, openssl: str, monkeypa
     assert code == 2 and signing.PASSPHRASE_ENV in err
 
 
+def test_a_wrong_passphrase_that_decrypts_to_valid_padding_is_still_a_wrong_passphrase() -> None:
+    # About 1 wrong passphrase in 256 decrypts the sealed key to garbage whose last byte is valid
+    # PKCS#7 padding (seen once in a test run: "bad DER length" instead of "wrong passphrase").
+    # Sealing garbage with the right passphrase gives that case every time.
+    sealed = signing._pem("ENCRYPTED PRIVATE KEY", signing._encrypt_pkcs8(b"\x30\x82\xff\xff garbage", "p"))
+    with pytest.raises(ValueError, match="wrong passphrase"):
+        signing._read_private_key(sealed, "p")
+
+
 def test_a_key_openssl_encrypted_loads(tmp_path: Path, openssl: str, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "keys"
     folder.mkdir()
