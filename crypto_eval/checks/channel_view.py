@@ -24,7 +24,7 @@ from govsoc.crypto_eval.probes.cleartext import CleartextProbeResult, is_text
 from govsoc.crypto_eval.probes.runner import EndpointReport, Target
 from govsoc.crypto_eval.probes.tls import hostname_matches
 
-__all__ = ["ChannelView", "view_of"]
+__all__ = ["ChannelView", "view_of", "ssh_199_notes"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -145,6 +145,14 @@ def _encryption_usage(sign: CertificateInfo | None, enc: CertificateInfo | None,
     return None
 
 
+def ssh_199_notes(banner: str) -> tuple[str, ...]:
+    """An "SSH-1.99" banner: SSH-2, and SSH-1 clients still accepted (RFC 4253 5.1 compatibility)."""
+    if not banner.startswith("SSH-1.99-"):
+        return ()
+    return ("标识为SSH-1.99：服务端使用SSH-2，同时兼容SSH-1客户端（RFC 4253 5.1）；"
+            "应关闭SSH-1兼容（SSH-1为已废弃的密码技术）",)
+
+
 def _declared_telnet(report: EndpointReport) -> CleartextProbeResult | None:
     """The cleartext result, with the declared protocol taken at its word: an endpoint declared
     telnet that greets in readable text (a banner without IAC negotiation or a known prompt) is a
@@ -190,7 +198,7 @@ def view_of(report: EndpointReport, *, now: datetime | None = None) -> ChannelVi
         cbc_notes = tuple(f"SSH中的CBC模式（{', '.join(dict.fromkeys(cbc))}）存在明文恢复攻击（CVE-2008-5161）："
                       "算法合规，建议优先使用 sm4-ctr 或 sm4-gcm" for _ in cbc[:1])
         return ChannelView(protocol="SSH", observed=f"{target}: {s.banner}", authentication=ok, confidentiality=ok,
-                           integrity=ok, algorithms=ssh_algos, notes=cbc_notes)
+                           integrity=ok, algorithms=ssh_algos, notes=cbc_notes + ssh_199_notes(s.banner or ""))
     tlcp = report.tlcp if report.tlcp and report.tlcp.supported else None
     sm = report.tls13_sm if report.tls13_sm and report.tls13_sm.supported else None
     tls_ok = report.tls is not None and bool(report.tls.accepted())

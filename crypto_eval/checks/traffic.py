@@ -9,7 +9,7 @@ from __future__ import annotations
 from govsoc.core.inventory import Endpoint
 from govsoc.crypto_eval.algorithms import Assessment, classify_ssh, classify_suite, classify_version
 from govsoc.crypto_eval.checks import CHECKS, SystemContext, endpoint_key
-from govsoc.crypto_eval.checks.channel_view import ChannelView
+from govsoc.crypto_eval.checks.channel_view import ChannelView, ssh_199_notes
 from govsoc.crypto_eval.checks.channels import NetworkChannelCheck, channel_findings, is_admin
 from govsoc.crypto_eval.finding import Finding
 from govsoc.crypto_eval.passive import PassiveObservation
@@ -40,7 +40,7 @@ def view_of_observation(obs: PassiveObservation) -> ChannelView:
         detail = ", ".join(f"{k} {obs.get(k)}" for k in ("cipher_alg", "mac_alg", "kex_alg") if obs.get(k))
         ok = (True, f"流量中的SSH-2：{detail}")
         return ChannelView(protocol="SSH", observed=f"{seen}: {detail}", authentication=ok, confidentiality=ok,
-                           integrity=ok, algorithms=tuple(algos))
+                           integrity=ok, algorithms=tuple(algos), notes=ssh_199_notes(server or ""))
     version, cipher = obs.get("version"), obs.get("cipher")
     if version:
         algos.append(classify_version(version))

@@ -1,6 +1,8 @@
 """SSH probe: the server's identification banner and its KEXINIT algorithm lists, with the weak
 algorithms flagged (crypto_eval.algorithms.SSH_WEAK). SSH-1 (a 1.x banner other than 1.99) is a
-deprecated technique on the high-risk list."""
+deprecated technique on the high-risk list. "SSH-1.99" announces a server that speaks SSH-2 and
+still accepts SSH-1 clients (RFC 4253 5.1): its channel is SSH-2 (judged on its KEXINIT, as the
+passive check reads the same banner), with a note that SSH-1 should be switched off."""
 
 from __future__ import annotations
 
@@ -86,7 +88,7 @@ async def probe_ssh(host: str, port: int, *, timeout: float = 3.0) -> SshProbeRe
     except ParseError as e:
         return SshProbeResult(endpoint=endpoint, reachable=True, speaks_ssh=False, error=str(e))
     result = SshProbeResult(endpoint=endpoint, reachable=True, speaks_ssh=True, banner=str(banner),
-                            ssh1=not banner.speaks_ssh2 or banner.ssh1, kexinit=server_kexinit)
+                            ssh1=not banner.speaks_ssh2, kexinit=server_kexinit)
     weak = tuple((category, verdict) for category, names in result.algorithms().items() for name in names
                  if (verdict := classify_ssh(name)).klass == "weak")
     return SshProbeResult(endpoint=endpoint, reachable=True, speaks_ssh=True, banner=str(banner), ssh1=result.ssh1,
