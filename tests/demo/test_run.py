@@ -149,3 +149,22 @@ def test_report_json_figures_are_the_generators(run: DemoRun) -> None:
     assert sum(by_rule.values()) in _figures(alerts)
     (rules,) = [block for section in alerts["sections"] if section["id"] == "rules" for block in section["blocks"]]
     assert {row[0]: row[-1] for row in rules["rows"]} == by_rule
+
+
+#: The e-government pack's false positives on the small demo day (seed 2026), the figure of issue
+#: 17: alerts that belong to no planted attack (demo.score matches them by their records). On
+#: 2026-11-30 the day gave 2 (two administrators' typo-then-login on Huawei devices); a rule change
+#: that pushes the figure past this bound must say why.
+FALSE_POSITIVE_BOUND = 5
+
+
+def test_pack_false_positives_on_the_demo_day_stay_within_the_bound(run: DemoRun) -> None:
+    assert run.score is not None
+    false_positives = sum(run.score.false_positives.values())
+    assert false_positives <= FALSE_POSITIVE_BOUND, dict(run.score.false_positives)
+    # every planted attack the pack has a rule for raised an alert, the web attacks in access logs too
+    detected = {o.attack.id for o in run.score.outcomes if o.detected}
+    assert {"web-sqli", "web-path-traversal", "web-webshell", "dns-tunnel", "cloud-exfiltration"} <= detected
+    # and the alerts that belong to attacks outnumber the false positives many times over
+    true_alerts = sum(sum(o.rules.values()) for o in run.score.outcomes)
+    assert true_alerts >= 20 * max(1, false_positives)

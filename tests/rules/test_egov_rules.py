@@ -138,6 +138,9 @@ def each(lines: Lines, count: int, every: int) -> Lines:
 
 #: An nginx access line of a login or an HTTP authentication (user: the remote user, "-" for none).
 WEB_AUTH = '{ip} - {user} [{webts}] "{method} {path} HTTP/1.1" {status} 512 "-" "Mozilla/5.0 (Windows NT 10.0)"'
+#: An nginx access line of a GET with a user agent.
+WEB_GET = '{ip} - - [{webts}] "GET {path} HTTP/1.1" {status} 512 "-" "{agent}"'
+BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"
 AUDITD = "node={host} type={type} msg=audit({epoch}.123:4501): {rest}"
 
 
@@ -638,6 +641,26 @@ ROWS = [
         cts("createSecurityGroupRule", "VPC", 200, sg_rule("0.0.0.0/0")),
         {"extranet": cts("createSecurityGroupRule", "VPC", 200, sg_rule("10.0.0.0/8")),
          "egress": cts("createSecurityGroupRule", "VPC", 200, sg_rule("0.0.0.0/0", "egress"))}),
+    # UNION SELECT percent-encoded as nginx logs it; a search for the word "selection" is not
+    Row("web_sql_injection.yml",
+        one(WEB_GET, path="/api/v1/notice/list?id=1%27%20UNION%20SELECT%20username,password%20FROM%20sys_user--",
+            status="200", agent=BROWSER),
+        {"word": one(WEB_GET, path="/api/v1/notice/list?keyword=union%20selection%20rules", status="200",
+                     agent=BROWSER)}),
+    Row("web_sql_injection.yml#tautology", one(WEB_GET, path="/api/v1/notice/list?id=1%27%20OR%20%271%27%3D%271",
+                                               status="200", agent=BROWSER), {}),
+    # ../ out of the web root; a relative link inside it is not
+    Row("web_path_traversal.yml", one(WEB_GET, path="/static/../../../../etc/passwd", status="404", agent=BROWSER),
+        {"inside": one(WEB_GET, path="/static/css/../img/logo.png", status="200", agent=BROWSER)}),
+    # a JSP under the upload folder; the same folder's image, and a JSP page of the application, are not
+    Row("web_webshell_access.yml", one(WEB_GET, path="/upload/2026/img/help.jsp?cmd=whoami", status="200",
+                                       agent=BROWSER),
+        {"image": one(WEB_GET, path="/upload/2026/img/help.png", status="200", agent=BROWSER),
+         "app_page": one(WEB_GET, path="/zwfw/index.jsp?page=2", status="200", agent=BROWSER)}),
+    # sqlmap's user agent; a browser's is not
+    Row("web_scanner_user_agent.yml", one(WEB_GET, path="/", status="200",
+                                          agent="sqlmap/1.7.2#stable (https://sqlmap.org)"),
+        {"browser": one(WEB_GET, path="/", status="200", agent=BROWSER)}),
 ]
 #: Base rules that a correlation refers to: their own meaning is tested in a pass without it.
 BASES = {"huawei_login_failed.yml", "huawei_login_success.yml", "h3c_login_failed.yml", "remote_auth_failure.yml",
@@ -658,7 +681,9 @@ PARSERS: dict[str, str] = {
     **dict.fromkeys(["windows_network_logon_failed.yml", "windows_logon_bruteforce.yml",
                      "windows_password_spraying.yml", "windows_network_logon_success.yml",
                      "windows_logon_after_failure.yml"], "windows.winlogbeat"),
-    **dict.fromkeys(["web_auth_failed.yml", "web_login_bruteforce.yml", "web_password_spraying.yml"], "nginx.access"),
+    **dict.fromkeys(["web_auth_failed.yml", "web_login_bruteforce.yml", "web_password_spraying.yml",
+                     "web_sql_injection.yml", "web_path_traversal.yml", "web_webshell_access.yml",
+                     "web_scanner_user_agent.yml"], "nginx.access"),
     **dict.fromkeys(["kubernetes_exec_into_pod.yml", "kubernetes_secret_read_by_user.yml",
                      "kubernetes_privileged_pod.yml"], "kubernetes.audit"),
     "linux_auditd_disabled.yml": "linux.auditd",
