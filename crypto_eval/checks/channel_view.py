@@ -24,7 +24,7 @@ from govsoc.crypto_eval.probes.cleartext import CleartextProbeResult, is_text
 from govsoc.crypto_eval.probes.runner import EndpointReport, Target
 from govsoc.crypto_eval.probes.tls import hostname_matches
 
-__all__ = ["ChannelView", "view_of", "ssh_199_notes"]
+__all__ = ["ChannelView", "view_of", "ssh_199_notes", "NO_CERTIFICATE"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -41,8 +41,9 @@ class ChannelView:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _tls_parts(report: EndpointReport, sm: bool) -> tuple[list[Assessment], list[str], tuple[bool, str]]:
-    """A assessments, notes and the authentication D of the international TLS an endpoint accepts."""
+def _tls_parts(report: EndpointReport, sm: bool) -> tuple[list[Assessment], list[str], tuple[bool, str] | None]:
+    """A assessments, notes and the authentication D of the international TLS an endpoint accepts
+    (None: no certificate was read, so no evidence either way)."""
     assert report.tls is not None
     tls = report.tls
     out: list[Assessment] = []
@@ -52,8 +53,9 @@ def _tls_parts(report: EndpointReport, sm: bool) -> tuple[list[Assessment], list
             out.append(classify_suite(version.suite))
     out += [classify_suite(name) for names in tls.weak_suites.values() for name in names]
     notes = []
-    auth = (True, "服务端以数字证书鉴别身份")
+    auth: tuple[bool, str] | None = None
     if tls.chain:
+        auth = (True, "服务端以数字证书鉴别身份")
         leaf = tls.chain[0]
         out += classify_certificate(leaf.signature_algorithm, leaf.key_type, leaf.key_bits)
         if tls.chain_valid_now is False:
@@ -65,7 +67,7 @@ def _tls_parts(report: EndpointReport, sm: bool) -> tuple[list[Assessment], list
         if leaf.self_signed:
             notes.append("服务端证书为自签名证书，需声明其信任根")
     elif tls.accepted():
-        notes.append("未能查看证书（仅支持TLS 1.3，证书加密传输）")
+        notes.append(NO_CERTIFICATE)
     if any("anon" in (v.suite or "") for v in tls.accepted()):
         auth = (False, "匿名密钥交换：未鉴别服务端身份")
     if sm:  # only the weak parts of the international TLS count beside TLCP / RFC 8998
@@ -77,6 +79,10 @@ def _tls_parts(report: EndpointReport, sm: bool) -> tuple[list[Assessment], list
     if tls.secure_renegotiation is False:
         notes.append("不支持安全重协商（RFC 5746）")
     return out, notes, auth
+
+
+#: Why authentication has no evidence when no certificate could be read (8.2 a: MISSING, never ✓).
+NO_CERTIFICATE = "未能读取服务端证书（证书无法解析，或TLS 1.3握手未完成）：身份鉴别缺少证据"
 
 
 def _server_name(target: Target) -> str | None:
@@ -207,7 +213,7 @@ def view_of(report: EndpointReport, *, now: datetime | None = None) -> ChannelVi
     algos: list[Assessment] = []
     notes: list[str] = []
     parts = []
-    auth = (True, "服务端以数字证书鉴别身份")
+    auth: tuple[bool, str] | None = None  # no certificate read: no evidence (MISSING), never ✓
     when = now or datetime.now(UTC)
     name = _server_name(report.target)
     failures: list[tuple[bool, str]] = []
@@ -218,6 +224,10 @@ def view_of(report: EndpointReport, *, now: datetime | None = None) -> ChannelVi
             if cert is not None:
                 algos += classify_certificate(cert.signature_algorithm, cert.key_type, cert.key_bits)
         tlcp_chain = tlcp.chain or tuple(c for c in (tlcp.signing_certificate, tlcp.encryption_certificate) if c)
+        if tlcp.signing_certificate is not None:
+            auth = (True, "服务端以数字证书鉴别身份")
+        else:
+            notes.append(f"TLCP: {NO_CERTIFICATE}")
         bad = _certificate_auth("TLCP", tlcp_chain, name, when) or _signing_usage(tlcp.signing_certificate)
         if bad:
             failures.append(bad)
@@ -231,6 +241,10 @@ def view_of(report: EndpointReport, *, now: datetime | None = None) -> ChannelVi
         parts.append(f"TLCP {tlcp.suite}")
     if sm:
         algos.append(classify_suite(sm.suite or "unknown"))
+        if sm.chain and not tlcp:
+            auth = (True, "服务端以数字证书鉴别身份")
+        elif not tlcp:
+            notes.append(f"TLS 1.3国密: {NO_CERTIFICATE}")
         for cert in sm.chain[:1]:
             algos += classify_certificate(cert.signature_algorithm, cert.key_type, cert.key_bits)
         if sm.finished_ok is False or sm.signature_verified is False:

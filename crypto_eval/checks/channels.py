@@ -47,7 +47,12 @@ def channel_findings(context: SystemContext, item_id: str, obj: str, view: Chann
     if view.protocol == "incomplete":
         return [finding(factor="MISSING", satisfied=False, observed=view.observed,
                         why="; ".join(view.notes) or "探测未得到完整的握手：该对象缺少证据", risk="中")]
-    effective, why = getattr(view, aspect)
+    seen = getattr(view, aspect)
+    if seen is None:  # nothing seen is no evidence (e.g. no certificate read for authentication)
+        return [finding(factor="MISSING", satisfied=False, observed=view.observed,
+                        why=next((n for n in view.notes if "缺少证据" in n), "探测未取得该项证据：该对象缺少证据"),
+                        risk="中")]
+    effective, why = seen
     high = not effective and item.high_risk is not None
     out = [finding(factor="D", satisfied=effective, observed=view.observed, why=why, risk=None if effective else "高"
                    if high else "中", high_risk=high)]

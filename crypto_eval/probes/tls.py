@@ -2,20 +2,19 @@
 accepts, its certificate chain (signature algorithm, key, validity, host name), secure
 renegotiation and compression, from hand-built ClientHellos (collectors.protocols.tls).
 
-One hello per question and no handshake is completed: the ServerHello and, up to TLS 1.2, the
-plaintext Certificate answer everything asked here. A fatal alert in a 0x0101 record tells that
-the port speaks TLCP instead (reference appendix), which the TLCP probe then confirms.
+One hello per question and no handshake is completed: the ServerHello and the Certificate answer
+everything asked here (plaintext up to TLS 1.2; in TLS 1.3 decrypted with the probe's own key
+share, tls13_flight). A HelloRetryRequest for another group is answered with that group's share.
+A fatal alert in a 0x0101 record tells that the port speaks TLCP instead (reference appendix),
+which the TLCP probe then confirms.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from govsoc.collectors.protocols import tls
 from govsoc.collectors.protocols.tls_names import (
@@ -30,6 +29,8 @@ from govsoc.collectors.protocols.tls_names import (
 from govsoc.collectors.protocols.x509 import CertificateInfo, parse_certificate
 from govsoc.core.errors import ParseError
 from govsoc.crypto_eval.probes.connection import Exchange, exchange
+from govsoc.crypto_eval.probes.key_shares import SHARE_GROUPS, KeyShare, make_share
+from govsoc.crypto_eval.probes.tls13_flight import FlightReader
 
 __all__ = ["VersionResult", "TlsProbeResult", "probe_tls", "server_flight_done", "read_server_flight",
            "ServerFlight", "hostname_matches", "PROBED_VERSIONS"]
@@ -50,7 +51,7 @@ _LEGACY_SUITES = tuple(sorted((c for c, n in CIPHER_SUITES.items()
                                if not n.startswith(("TLCP_", "TLS_AES", "TLS_CHACHA20_POLY1305_SHA256", "TLS_SM4"))
                                and c not in (0x0000, 0x00FF, 0x5600)), key=_preference))
 _WEAK_SUITES = tuple(c for c in _LEGACY_SUITES if any(m in CIPHER_SUITES[c] for m in _WEAK_MARKERS))
-_GROUPS = (29, 23, 24, 25, 256, 257)
+_GROUPS = (29, 23, 24, 25, 30, 256, 257)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -164,20 +165,18 @@ def read_server_flight(answer: Exchange) -> ServerFlight:
                         client_certificate_requested=asks_client)
 
 
-def _x25519_share() -> bytes:
-    return X25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-
-
 def build_hello(version: int, host: str | None, suites: Sequence[int] | None = None,
-                compression: Sequence[int] = (0,)) -> bytes:
-    """A ClientHello record offering exactly ``version`` (TLS 1.3 through supported_versions)."""
+                compression: Sequence[int] = (0,), share: KeyShare | None = None) -> bytes:
+    """A ClientHello record offering exactly ``version`` (TLS 1.3 through supported_versions, with
+    ``share`` as its key share: a fresh x25519 one by default)."""
     exts = [tls.ext_server_name(host)] if host else []
     exts += [tls.ext_supported_groups(_GROUPS), tls.Extension(type=11, data=b"\x01\x00"),
              tls.ext_signature_algorithms(tuple(SIGNATURE_SCHEMES)), tls.ext_renegotiation_info()]
     legacy = version
     if version == 0x0304:
         legacy = 0x0303
-        exts += [tls.ext_supported_versions([0x0304]), tls.ext_key_share([(29, _x25519_share())])]
+        share = share or make_share(29)
+        exts += [tls.ext_supported_versions([0x0304]), tls.ext_key_share([(share.group, share.public)])]
         suites = suites or _TLS13_SUITES
     body = tls.encode_client_hello(version=legacy, random=os.urandom(32), cipher_suites=suites or _LEGACY_SUITES,
                                    extensions=exts, session_id=os.urandom(32), compression_methods=compression)
@@ -211,6 +210,51 @@ async def _ask(host: str, port: int, hello: bytes, timeout: float, starttls: str
                                              starttls=starttls))
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Answer:
+    """One hello's answer: the exchange, its flight and, for TLS 1.3, the certificates decrypted."""
+
+    answer: Exchange
+    flight: ServerFlight
+    certificates: tuple[bytes, ...] = ()
+
+
+def _flight_read(reader: FlightReader) -> Callable[[bytes], bool]:
+    """Enough of a TLS 1.3 answer: the first flight, and the encrypted part up to Finished."""
+    return lambda data: server_flight_done(data) and reader.feed(data)
+
+
+async def _ask_version(host: str, port: int, version: int, sni: str | None, timeout: float,
+                       starttls: str | None) -> _Answer:
+    """Offer exactly ``version``. TLS 1.3: read the encrypted flight with our key share to get the
+    certificate; on a HelloRetryRequest for another group we can make (P-256/384/521, x448,
+    curveSM2), ask again with that group's share (RFC 8446 4.1.4; a fresh connection)."""
+    if version != 0x0304:
+        hello = build_hello(version, sni, compression=(1, 0))
+        answer = await exchange(host, port, hello, timeout=timeout, enough=server_flight_done, starttls=starttls)
+        return _Answer(answer=answer, flight=read_server_flight(answer))
+    group = 29
+    for _ in range(2):
+        share = make_share(group)
+        hello = build_hello(version, sni, share=share)
+        reader = FlightReader(client_hello=hello[5:], key_share=share)
+        answer = await exchange(host, port, hello, timeout=timeout, starttls=starttls, enough=_flight_read(reader))
+        flight = read_server_flight(answer)
+        retry = flight.hello is not None and flight.hello.is_hello_retry_request
+        asked = flight.hello.key_share_group if retry and flight.hello is not None else None
+        if asked is None or asked == group or asked not in SHARE_GROUPS:
+            break
+        group = asked
+    certs: tuple[bytes, ...] = ()
+    if flight.hello is not None and not retry:
+        reader.feed(answer.received)
+        try:
+            certs = reader.certificates()
+        except ParseError:
+            certs = ()
+    return _Answer(answer=answer, flight=flight, certificates=certs)
+
+
 async def probe_tls(host: str, port: int, *, server_name: str | None = None, timeout: float = 3.0,
                     starttls: str | None = None) -> TlsProbeResult:
     """Probe one endpoint's TLS versions, suites, chain, renegotiation and compression; with
@@ -222,24 +266,24 @@ async def probe_tls(host: str, port: int, *, server_name: str | None = None, tim
     reneg = compression = None
     reachable = speaks = tlcp_hint = asks_client = False
     for version in PROBED_VERSIONS:
-        hello_bytes = build_hello(version, sni, compression=(1, 0) if version < 0x0304 else (0,))
-        answer = await exchange(host, port, hello_bytes, timeout=timeout, enough=server_flight_done,
-                                starttls=starttls)
+        asked = await _ask_version(host, port, version, sni, timeout, starttls)
+        answer, flight = asked.answer, asked.flight
         if not answer.connected and not reachable:
             return TlsProbeResult(endpoint=endpoint, reachable=False, speaks_tls=False, error=answer.error)
         reachable = True
-        flight = read_server_flight(answer)
         if flight.not_tls and not speaks:
             return TlsProbeResult(endpoint=endpoint, reachable=True, speaks_tls=False, error=flight.error)
         speaks = speaks or flight.hello is not None or flight.alert is not None
         tlcp_hint = tlcp_hint or TLCP_VERSION in (flight.alert_record_version, flight.record_version)
         hello = flight.hello
-        if hello is not None and hello.selected_version == version and not hello.is_hello_retry_request:
+        if hello is not None and hello.selected_version == version:
+            # a HelloRetryRequest for a group we cannot offer still says the version is spoken
             group = hello.key_share_group if version == 0x0304 else flight.ecdhe_group
             results.append(VersionResult(version=version_name(version), accepted=True,
                                          suite=suite_name(hello.cipher_suite),
                                          group=None if group is None else group_name(group)))
             asks_client = asks_client or flight.client_certificate_requested
+            certs = certs or asked.certificates
             if version < 0x0304:
                 certs = certs or flight.certificates
                 reneg = hello.renegotiation_info if reneg is None else reneg or hello.renegotiation_info

@@ -1,7 +1,8 @@
-"""Reading a TLS 1.3 server's encrypted flight with the probe's own key share (RFC 8998: curveSM2,
-SM3, SM4-GCM): ServerHello → SM2 ECDH → handshake keys → EncryptedExtensions, Certificate,
-CertificateVerify (SM2 with the ID "TLSv1.3+GM+Cipher+Suite"), Finished. The Finished MAC proves
-both sides derived the same keys; the certificate is what a passive observer can never see.
+"""Reading a TLS 1.3 server's encrypted flight with the probe's own key share: ServerHello →
+(EC)DHE → handshake keys → EncryptedExtensions, Certificate, CertificateVerify, Finished. RFC 8998
+(curveSM2, SM3, SM4-GCM; CertificateVerify SM2 with the ID "TLSv1.3+GM+Cipher+Suite") and the
+RFC 8446 suites and groups alike (key_shares, tls13_keys.SUITES). The Finished MAC proves both
+sides derived the same keys; the certificate is what a passive observer can never see.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from dataclasses import dataclass, field
 
 from govsoc.collectors.protocols import tls
 from govsoc.core.errors import ParseError
-from govsoc.crypto_eval import sm2
 from govsoc.crypto_eval.probes import tls13_keys as keys
+from govsoc.crypto_eval.probes.key_shares import KeyShare, make_share
 
 __all__ = ["FlightReader", "CERTIFICATE_VERIFY_ID", "certificate_verify_content"]
 
@@ -28,14 +29,17 @@ def certificate_verify_content(transcript: bytes) -> bytes:
 class FlightReader:
     """Feeds on the bytes a server sent and decrypts its flight once the ServerHello is in."""
 
-    private_key: int
-    client_hello: bytes  # the ClientHello handshake message, header included
+    private_key: int | None = None  # an SM2 scalar (the RFC 8998 probe), or:
+    client_hello: bytes = b""  # the ClientHello handshake message, header included
+    key_share: KeyShare | None = None  # the share the ClientHello offered (any group of key_shares)
     server_hello: tls.ServerHello | None = None
     messages: list[tuple[int, bytes]] = field(default_factory=list)  # decrypted (type, body)
     raw: list[bytes] = field(default_factory=list)                   # the same, header included
     error: str | None = None
     _keys: keys.HandshakeKeys | None = None
     _sh_message: bytes = b""
+    _hash: str = "sm3"
+    _aead: str = "sm4-gcm"
 
     def feed(self, data: bytes) -> bool:
         """Read what arrived so far; True once the flight is complete (Finished) or cannot be read."""
@@ -58,7 +62,7 @@ class FlightReader:
         for sequence, record in enumerate(encrypted):
             wire = bytes([23]) + record.version.to_bytes(2, "big") + len(record.fragment).to_bytes(2, "big")
             try:
-                kind, content = keys.open_record("sm4-gcm", self._keys.server_key, self._keys.server_iv, sequence,
+                kind, content = keys.open_record(self._aead, self._keys.server_key, self._keys.server_iv, sequence,
                                                  wire + record.fragment)
             except ValueError as e:
                 self.error = str(e)
@@ -75,27 +79,31 @@ class FlightReader:
         return any(kind == 20 for kind, _ in self.messages)
 
     def _start(self, records: list[tls.Record]) -> bool:
+        if self.key_share is None:
+            self.key_share = make_share(0x0029, sm2_private=self.private_key)
+        share = self.key_share
         for kind, body in tls.iter_handshakes(records):
             if kind != 2:
                 continue
             hello = tls.parse_server_hello(body)
             self.server_hello = hello
-            share = next((e.data for e in hello.extensions if e.type == 51), b"")
-            if hello.is_hello_retry_request or hello.key_share_group != 0x0029 or len(share) < 4:
-                self.error = "no curveSM2 key share in the ServerHello"
+            peer = next((e.data for e in hello.extensions if e.type == 51), b"")
+            if hello.is_hello_retry_request or hello.key_share_group != share.group or len(peer) < 4:
+                self.error = f"no {share.group:#06x} key share in the ServerHello"
+                return False
+            if hello.cipher_suite not in keys.SUITES:
+                self.error = f"cipher suite {hello.cipher_suite:#06x} cannot be read"
                 return False
             try:
-                peer = sm2.decode_point(share[4:])
+                secret = share.shared_secret(peer[4:])
             except ValueError as e:
                 self.error = f"server key share: {e}"
                 return False
-            point = sm2.multiply(self.private_key, peer)
-            if point is None:
-                self.error = "degenerate shared point"
-                return False
+            self._hash, self._aead = keys.SUITES[hello.cipher_suite]
             self._sh_message = tls.encode_handshake(2, body)
-            self._keys = keys.handshake_keys("sm3", point[0].to_bytes(32, "big"),
-                                             keys.transcript_hash("sm3", self.client_hello, self._sh_message))
+            self._keys = keys.handshake_keys(self._hash, secret,
+                                             keys.transcript_hash(self._hash, self.client_hello, self._sh_message),
+                                             key_length=keys.AEADS[self._aead][0])
             return True
         self.error = "no ServerHello"  # called once the answer is complete: an alert, or nothing usable
         return False
@@ -111,14 +119,14 @@ class FlightReader:
             return None
         for index, (kind, body) in enumerate(self.messages):
             if kind == 20:
-                transcript = keys.transcript_hash("sm3", self.client_hello, self._sh_message, *self.raw[:index])
-                return body == keys.finished_mac("sm3", self._keys.server_secret, transcript)
+                transcript = keys.transcript_hash(self._hash, self.client_hello, self._sh_message, *self.raw[:index])
+                return body == keys.finished_mac(self._hash, self._keys.server_secret, transcript)
         return None
 
     def certificate_verify(self) -> tuple[int, bytes, bytes] | None:
         """(scheme, signature, signed content) of the CertificateVerify, when present."""
         for index, (kind, body) in enumerate(self.messages):
             if kind == 15 and len(body) >= 4:
-                transcript = keys.transcript_hash("sm3", self.client_hello, self._sh_message, *self.raw[:index])
+                transcript = keys.transcript_hash(self._hash, self.client_hello, self._sh_message, *self.raw[:index])
                 return int.from_bytes(body[:2], "big"), body[4:], certificate_verify_content(transcript)
         return None

@@ -1,6 +1,6 @@
 """The TLS 1.3 handshake key schedule (RFC 8446 7.1, 7.3) and record protection (5.2), with the
-hash and AEAD as parameters: SHA-256 + AES-128-GCM for checking against RFC 8448's trace, SM3 +
-SM4-GCM for TLS_SM4_GCM_SM3 (RFC 8998). The RFC 8998 probe uses it to read the server's
+hash and AEAD as parameters (SUITES: the five RFC 8446 suites, checked against RFC 8448's trace,
+and SM3 + SM4-GCM for TLS_SM4_GCM_SM3, RFC 8998). The RFC 8998 probe uses it to read the server's
 encrypted flight (EncryptedExtensions, Certificate, CertificateVerify, Finished)."""
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESCCM, ChaCha20Poly1305
 
 __all__ = ["HandshakeKeys", "hkdf_extract", "hkdf_expand_label", "derive_secret", "handshake_keys", "open_record",
-           "seal_record", "finished_mac", "transcript_hash"]
+           "seal_record", "finished_mac", "transcript_hash", "SUITES", "AEADS"]
 
 
 def transcript_hash(hash_name: str, *messages: bytes) -> bytes:
@@ -70,6 +71,17 @@ def handshake_keys(hash_name: str, shared_secret: bytes, hello_hash: bytes, key_
                          server_iv=hkdf_expand_label(hash_name, s, "iv", b"", 12))
 
 
+#: TLS 1.3 cipher suite -> (hash, AEAD) (RFC 8446 B.4, RFC 8998 2).
+SUITES: dict[int, tuple[str, str]] = {
+    0x1301: ("sha256", "aes-128-gcm"), 0x1302: ("sha384", "aes-256-gcm"),
+    0x1303: ("sha256", "chacha20-poly1305"), 0x1304: ("sha256", "aes-128-ccm"),
+    0x1305: ("sha256", "aes-128-ccm-8"), 0x00C6: ("sm3", "sm4-gcm"),
+}
+#: AEAD -> (key length, tag length).
+AEADS = {"aes-128-gcm": (16, 16), "aes-256-gcm": (32, 16), "chacha20-poly1305": (32, 16),
+         "aes-128-ccm": (16, 16), "aes-128-ccm-8": (16, 8), "sm4-gcm": (16, 16)}
+
+
 def _algorithm(aead: str, key: bytes) -> algorithms.SM4 | algorithms.AES:
     return algorithms.SM4(key) if aead == "sm4-gcm" else algorithms.AES(key)
 
@@ -78,16 +90,25 @@ def _nonce(iv: bytes, sequence: int) -> bytes:
     return bytes(a ^ b for a, b in zip(iv, sequence.to_bytes(12, "big"), strict=True))
 
 
+def _decrypt(aead: str, key: bytes, nonce: bytes, header: bytes, body: bytes) -> bytes:
+    """AEAD-Open; InvalidTag when the record does not authenticate."""
+    if aead == "chacha20-poly1305":
+        return ChaCha20Poly1305(key).decrypt(nonce, body, header)
+    if aead.startswith("aes-128-ccm"):
+        return AESCCM(key, tag_length=AEADS[aead][1]).decrypt(nonce, body, header)
+    decryptor = Cipher(_algorithm(aead, key), modes.GCM(nonce, body[-16:])).decryptor()
+    decryptor.authenticate_additional_data(header)
+    return decryptor.update(body[:-16]) + decryptor.finalize()
+
+
 def open_record(aead: str, key: bytes, iv: bytes, sequence: int, record: bytes) -> tuple[int, bytes]:
     """Decrypt one application_data record (header included) → (inner content type, content).
     Raises ValueError when the record does not authenticate."""
     header, body = record[:5], record[5:]
-    if len(body) < 17:
+    if len(body) < AEADS[aead][1] + 1:
         raise ValueError("record too short for an AEAD tag")
-    decryptor = Cipher(_algorithm(aead, key), modes.GCM(_nonce(iv, sequence), body[-16:])).decryptor()
-    decryptor.authenticate_additional_data(header)
     try:
-        inner = decryptor.update(body[:-16]) + decryptor.finalize()
+        inner = _decrypt(aead, key, _nonce(iv, sequence), header, body)
     except InvalidTag as e:
         raise ValueError("record does not authenticate under the derived key") from e
     inner = inner.rstrip(b"\x00")

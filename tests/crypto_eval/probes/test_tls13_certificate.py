@@ -1,0 +1,59 @@
+"""TLS 1.3 servers against `openssl s_server`: one without X25519 answers our hello with a
+HelloRetryRequest, which the probe answers with the group asked for; the certificate of a TLS
+1.3-only server is read from the decrypted flight (every RFC 8446 suite) and judged like a TLS 1.2
+one; where it cannot be read, authentication is "no evidence", never ✓ (issue 16 review 5, 6)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from govsoc.crypto_eval.checks.channel_view import NO_CERTIFICATE, view_of
+from govsoc.crypto_eval.probes.runner import Target, probe_endpoint
+from govsoc.crypto_eval.probes.tls import probe_tls
+from tests.servers.certs import CertFiles, make_cert
+from tests.servers.tls import openssl_s_server
+
+
+@pytest.mark.parametrize("groups,suite,group_name", [
+    ("P-256", "TLS_AES_128_GCM_SHA256", "secp256r1"),   # the reviewer's server: no X25519
+    ("P-384", "TLS_AES_256_GCM_SHA384", "secp384r1"),   # SHA-384 key schedule, AES-256
+    ("P-521", "TLS_AES_128_CCM_SHA256", "secp521r1"),   # AES-CCM records
+    ("X448", "TLS_AES_128_CCM_8_SHA256", "x448"),       # 8-byte tags
+])
+def test_hello_retry_for_another_group(ecdsa_cert: CertFiles, openssl: str, groups: str, suite: str,
+                                       group_name: str) -> None:
+    with openssl_s_server(ecdsa_cert, ["-tls1_3", "-groups", groups, "-ciphersuites", suite]) as port:
+        result = asyncio.run(probe_tls("127.0.0.1", port, server_name="localhost"))
+    assert [(v.version, v.suite, v.group) for v in result.accepted()] == [("TLSv13", suite, group_name)]
+    assert [c.sha256 for c in result.chain] == [hashlib.sha256(ecdsa_cert.der).hexdigest()]
+    assert result.hostname_ok is True and result.chain_valid_now is True
+
+
+def test_hello_retry_for_a_group_without_a_share_still_counts(ecdsa_cert: CertFiles, openssl: str) -> None:
+    # ffdhe2048 (RFC 7919) is offered in supported_groups but never as a share: the version is
+    # accepted, the certificate unread, and authentication has no evidence
+    with openssl_s_server(ecdsa_cert, ["-tls1_3", "-groups", "ffdhe2048"]) as port:
+        report = asyncio.run(probe_endpoint(Target(host="127.0.0.1", port=port, protocol="https")))
+    assert report.tls is not None
+    assert [(v.version, v.group) for v in report.tls.accepted()] == [("TLSv13", "ffdhe2048")]
+    assert report.tls.chain == ()
+    view = view_of(report)
+    assert view.protocol == "TLS" and view.authentication is None and NO_CERTIFICATE in view.notes
+    assert view.confidentiality is not None and view.confidentiality[0] is True
+
+
+def test_expired_mismatched_certificate_on_a_tls13_only_server(cert_dir: Path, openssl: str) -> None:
+    # the reviewer's: expired, for other.example, TLS 1.3 only, probed as portal.example.gov.cn
+    expired = make_cert(cert_dir, "expired13", host="other.example", not_before_days=-30, days=-1)
+    with openssl_s_server(expired, ["-tls1_3"]) as port:
+        report = asyncio.run(probe_endpoint(Target(host="127.0.0.1", port=port, protocol="https",
+                                                   server_name="portal.example.gov.cn")))
+    assert report.tls is not None and report.tls.chain_valid_now is False and report.tls.hostname_ok is False
+    view = view_of(report)
+    assert view.authentication is not None and view.authentication[0] is False
+    assert "有效期" in view.authentication[1]
+    assert any(a.name.startswith("RSA") or "rsa" in a.name.lower() for a in view.algorithms)
