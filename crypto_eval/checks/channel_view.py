@@ -229,6 +229,11 @@ def view_of(report: EndpointReport, *, now: datetime | None = None) -> ChannelVi
         else:
             notes.append(f"TLCP: {NO_CERTIFICATE}")
         bad = _certificate_auth("TLCP", tlcp_chain, name, when) or _signing_usage(tlcp.signing_certificate)
+        if tlcp.signature_verified is False:  # GB/T 38636 6.4.5.4: the signing key proves the server
+            bad = (False, f"TLCP服务端ServerKeyExchange签名验证失败（{tlcp.signature_note}）：服务端未证明持有"
+                          "签名证书私钥，可被冒充，身份鉴别无效")
+        elif tlcp.signature_verified is None and tlcp.signing_certificate is not None and tlcp.signature_note:
+            notes.append(f"TLCP: {tlcp.signature_note}")
         if bad:
             failures.append(bad)
         misuse = _encryption_usage(tlcp.signing_certificate, tlcp.encryption_certificate, tlcp.suite or "")

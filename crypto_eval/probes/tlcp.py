@@ -50,6 +50,8 @@ class TlcpProbeResult:
     answer: str = ""  # server_hello, alert name, closed, timeout, unreachable, not TLCP
     with_extensions: bool = False
     client_certificate_requested: bool = False
+    signature_verified: bool | None = None  # ServerKeyExchange under the signing key (None: not checked)
+    signature_note: str | None = None       # why it was not checked
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -68,13 +70,13 @@ class Tls13SmProbeResult:
     signature_scheme: str | None = None
 
 
-def tlcp_hello(with_extensions: bool = False, host: str | None = None) -> bytes:
+def tlcp_hello(with_extensions: bool = False, host: str | None = None, random: bytes | None = None) -> bytes:
     """The TLCP probe hello, minimal or with the three accepted extensions."""
     exts: list[tls.Extension] = []
     if with_extensions:
         exts = ([tls.ext_server_name(host)] if host else []) + [
             tls.ext_supported_groups([CURVE_SM2]), tls.ext_signature_algorithms([SM2SIG_SM3])]
-    body = tls.encode_client_hello(version=TLCP_VERSION, random=os.urandom(32), cipher_suites=TLCP_SUITES,
+    body = tls.encode_client_hello(version=TLCP_VERSION, random=random or os.urandom(32), cipher_suites=TLCP_SUITES,
                                    extensions=exts, omit_extensions=not exts)
     return tls.encode_record(22, TLCP_VERSION, tls.encode_handshake(1, body))
 
@@ -103,17 +105,23 @@ def _certificates(ders: tuple[bytes, ...]) -> tuple[CertificateInfo, ...]:
 
 async def _tlcp_once(host: str, port: int, timeout: float, with_extensions: bool, sni: str | None) -> TlcpProbeResult:
     endpoint = f"{host}:{port}"
-    answer = await exchange(host, port, tlcp_hello(with_extensions, sni), timeout=timeout, enough=server_flight_done)
+    client_random = os.urandom(32)
+    answer = await exchange(host, port, tlcp_hello(with_extensions, sni, client_random), timeout=timeout,
+                            enough=server_flight_done)
     if not answer.connected:
         return TlcpProbeResult(endpoint=endpoint, supported=False, answer="unreachable")
     flight = read_server_flight(answer)
     if flight.hello is not None and flight.hello.selected_version == TLCP_VERSION:
         chain = _certificates(flight.certificates)
+        sign = chain[0] if chain else None
+        verified, note = _key_exchange_signature(answer.received, client_random, flight.hello, flight.certificates,
+                                                 sign)
         return TlcpProbeResult(endpoint=endpoint, supported=True, suite=suite_name(flight.hello.cipher_suite),
-                               signing_certificate=chain[0] if chain else None,
+                               signing_certificate=sign,
                                encryption_certificate=chain[1] if len(chain) > 1 else None,
                                chain=chain, answer="server_hello", with_extensions=with_extensions,
-                               client_certificate_requested=flight.client_certificate_requested)
+                               client_certificate_requested=flight.client_certificate_requested,
+                               signature_verified=verified, signature_note=note)
     if flight.hello is not None:
         what = f"server_hello {version_name(flight.hello.selected_version)}"
     elif flight.alert:
@@ -125,6 +133,49 @@ async def _tlcp_once(host: str, port: int, timeout: float, with_extensions: bool
     else:
         what = "timeout" if answer.timed_out else (flight.error or "no answer")
     return TlcpProbeResult(endpoint=endpoint, supported=False, answer=what, with_extensions=with_extensions)
+
+
+#: GB/T 38636-2020 6.4.5.4: ServerKeyExchange of the ECC suites signs client random ‖ server random
+#: ‖ the encryption certificate (a 3-byte length, then its DER); of the ECDHE suites, the randoms ‖
+#: ServerECDHParams. SM2 with the default user ID (GM/T 0009: "1234567812345678").
+_ECC_SUITES = frozenset({0xE003, 0xE013, 0xE053})
+_ECDHE_SUITES = frozenset({0xE001, 0xE011, 0xE051})
+
+
+def _key_exchange_signature(received: bytes, client_random: bytes, hello: tls.ServerHello,
+                            certificates: tuple[bytes, ...],
+                            sign: CertificateInfo | None) -> tuple[bool | None, str | None]:
+    """Whether the ServerKeyExchange signature verifies under the signing certificate's SM2 key
+    (None and why when it cannot be checked: another suite family, no key, no message)."""
+    suite = hello.cipher_suite
+    if suite not in _ECC_SUITES | _ECDHE_SUITES:
+        return None, f"{suite_name(suite)}: ServerKeyExchange signature not checked (not an SM2 suite)"
+    if sign is None or sign.sm2_public_key is None:
+        return None, "no SM2 signing certificate to check ServerKeyExchange against"
+    try:
+        records, _ = tls.parse_records(received, lenient=True)
+        body = next((b for kind, b in tls.iter_handshakes(records) if kind == 12), None)
+    except ParseError:
+        body = None
+    if body is None:
+        return False, "no ServerKeyExchange"
+    if suite in _ECC_SUITES:
+        if len(certificates) < 2:
+            return False, "no encryption certificate to sign"
+        params, rest = len(certificates[1]).to_bytes(3, "big") + certificates[1], body
+    else:
+        size = 4 + body[3] if len(body) >= 4 else len(body) + 1  # curve_type, named_curve, point<1..255>
+        params, rest = body[:size], body[size:]
+    if len(rest) < 2 or int.from_bytes(rest[:2], "big") != len(rest) - 2:
+        return False, "malformed ServerKeyExchange"
+    try:
+        ok = sm2.verify(sm2.decode_point(sign.sm2_public_key), client_random + hello.random + params,
+                        raw_signature(rest[2:]))
+    except ValueError:
+        ok = False
+    if not ok and suite in _ECDHE_SUITES:  # the ECDHE layout is not checked against a real server yet
+        return None, "ECDHE ServerKeyExchange signature did not verify under the layout read; not judged"
+    return ok, None if ok else "ServerKeyExchange signature does not verify under the signing certificate's key"
 
 
 async def probe_tlcp(host: str, port: int, *, server_name: str | None = None, timeout: float = 3.0) -> TlcpProbeResult:
