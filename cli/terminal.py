@@ -6,10 +6,25 @@ from __future__ import annotations
 
 import re
 
-#: C0 controls except tab and newline, DEL and the C1 controls: shown, never sent to the terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: C0 controls except tab and newline, DEL, the C1 controls, and the Unicode bidirectional controls
+#: (U+061C, U+200E/F, U+202A-U+202E, U+2066-U+2069: "Trojan Source", CVE-2021-42574), which reorder
+#: what follows them on the screen: shown, never sent to the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: What else must not break a one-line cell: line breaks (also U+2028/U+2029) and tabs.
+_BREAKS = re.compile(r"[\t\n\u2028\u2029]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def printable(text: str) -> str:
-    """``text`` with terminal control characters written as ``\\xNN``."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """``text`` with terminal control characters written as ``\\xNN`` (``\\uNNNN`` above U+00FF)."""
+    return _CONTROL.sub(_escape, text)
+
+
+def one_line(text: str) -> str:
+    """:func:`printable`, with line breaks and tabs escaped too: for table cells and names, where a
+    newline in the data would forge a row of its own."""
+    return _BREAKS.sub(_escape, printable(text))

@@ -9,7 +9,8 @@ read them without running the scans again::
 
 A subject's file name is :func:`result_file_name` of its name (safe on every file system, and no two
 names share a file); a new run replaces the file atomically (written aside, then renamed), so the
-newest run wins and a reader never sees half a file. :func:`read_results` reads a folder back: one
+newest run wins and a reader never sees half a file. Files are written 0640 in 0750 folders
+(:func:`write_file`, :func:`make_folder`), as the reports are. :func:`read_results` reads a folder back: one
 result per subject, the newest by its time stamp when two files hold the same subject (a copy, an
 ``-o`` file put there by hand); files that are not JSON or not results are logged and skipped.
 """
@@ -25,7 +26,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
-__all__ = ["RESULTS_DIR", "result_file_name", "write_result", "read_results"]
+__all__ = ["RESULTS_DIR", "result_file_name", "write_result", "read_results", "make_folder", "write_file",
+           "FILE_MODE", "FOLDER_MODE"]
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,39 @@ log = logging.getLogger(__name__)
 RESULTS_DIR: Final = "results"
 _HASHED: Final = re.compile(r"-[0-9a-f]{16}$")
 _PLAIN_BYTES: Final = 120
+#: Results and reports hold findings about the government's systems (and masked personal data): the
+#: owner writes, the owner's group (auditors) reads, nobody else; whatever the process umask is.
+FILE_MODE: Final = 0o640
+FOLDER_MODE: Final = 0o750
+
+
+def make_folder(folder: Path, mode: int = FOLDER_MODE) -> None:
+    """Create ``folder`` and its missing parents with ``mode`` (not the umask's default); folders that
+    exist already are left as they are (an ``-o`` folder someone else chose keeps its mode)."""
+    missing = []
+    for path in (folder, *folder.parents):
+        if path.exists():
+            break
+        missing.append(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in missing:
+        os.chmod(path, mode)
+
+
+def write_file(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
+    """Write ``path`` atomically (aside, then renamed) with ``mode`` from the first byte on."""
+    make_folder(path.parent)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    try:
+        try:
+            os.fchmod(fd, mode)  # the umask may have taken bits away; never added any
+            os.write(fd, data)
+        finally:
+            os.close(fd)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def result_file_name(subject: str) -> str:
@@ -51,14 +86,8 @@ def result_file_name(subject: str) -> str:
 
 def write_result(folder: Path, subject: str, data: Mapping[str, Any]) -> Path:
     """Write ``data`` as ``folder/result_file_name(subject)``, replacing an older result atomically."""
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / result_file_name(subject)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        partial.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
+    write_file(path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     return path
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -22,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from govsoc.core.results import make_folder, write_file
 from govsoc.crypto_eval.assess import ItemResult, ObjectResult, SystemEvaluation
 from govsoc.crypto_eval.catalogue import STRENGTH_ZH
 
@@ -134,15 +134,13 @@ def result_file_name(system: str) -> str:
 def save_results(evaluations: Iterable[SystemEvaluation], folder: Path, *,
                  now: datetime | None = None) -> list[Path]:
     """Write each evaluation's JSON (with ``evaluated_at``) to ``folder``, atomically per file."""
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
     stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
     written = []
     for e in evaluations:
         path = folder / result_file_name(e.system)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        partial.write_text(json.dumps({**to_json(e), "evaluated_at": stamp}, ensure_ascii=False, indent=2),
-                           encoding="utf-8")
-        partial.replace(path)
+        write_file(path, json.dumps({**to_json(e), "evaluated_at": stamp}, ensure_ascii=False, indent=2)
+                   .encode("utf-8"))
         written.append(path)
     return written
 

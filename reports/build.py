@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Final
 
 from govsoc.core.errors import ReportError
+from govsoc.core.results import make_folder, write_file
 from govsoc.reports.alert_summary import build_alert_summary
 from govsoc.reports.compliance import build_compliance
 from govsoc.reports.document import Document
@@ -84,12 +85,12 @@ def write(document: Document, formats: Sequence[str], folder: Path, *, stem: str
     report files written. With ``keys`` (the key folder, ``signing.key_folder(data_dir)``) each
     file is signed when a signing key exists there: SM3 digest and SM2 signature in
     ``<file>.sig`` beside it (govsoc.reports.signing; ``govsoc verify FILE`` checks it)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
     written = []
     for fmt in formats:
         renderer = renderers.get(fmt)()
         target = folder / f"{stem or report_name(document)}{renderer.suffix}"
-        target.write_bytes(renderer.render(document))
+        write_file(target, renderer.render(document))  # 0640 (core.results.FILE_MODE)
         if keys is not None:
             sign_report(target, keys)
         written.append(target)

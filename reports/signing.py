@@ -281,10 +281,11 @@ def _write_private(path: Path, data: str) -> None:
 
 
 def init_key(folder: Path, *, signer: str | None = None, force: bool = False, passphrase: str | None = None,
-             now: datetime | None = None) -> SigningKey:
+             now: datetime | None = None, unencrypted: bool = False) -> SigningKey:
     """Create the signing key in ``folder`` (0700), encrypted when ``passphrase`` is given.
     ConfigError when one exists, unless ``force``: then the old public key moves to trusted/ so
-    that reports it signed still verify."""
+    that reports it signed still verify. An encrypted key is not replaced by an unencrypted one
+    (a forgotten passphrase variable would silently lower the protection) unless ``unencrypted``."""
     folder.mkdir(parents=True, exist_ok=True)
     os.chmod(folder, 0o700)
     private, public_file = folder / KEY_FILE, folder / PUBLIC_FILE
@@ -294,6 +295,10 @@ def init_key(folder: Path, *, signer: str | None = None, force: bool = False, pa
             raise ConfigError(f"a report-signing key exists in {folder} (key id {held}); "
                               "govsoc keys init --force replaces it (reports it signed stay verifiable: "
                               "its public key moves to trusted/)")
+        if not passphrase and not unencrypted and _is_encrypted(private):
+            raise ConfigError(f"the report-signing key in {folder} is encrypted and {PASSPHRASE_ENV} is not set: "
+                              f"set {PASSPHRASE_ENV} to encrypt the new key, or pass --unencrypted to replace it "
+                              "with an unencrypted one on purpose")
         if public_file.exists():
             trusted = folder / "trusted"
             trusted.mkdir(exist_ok=True)
@@ -309,6 +314,14 @@ def init_key(folder: Path, *, signer: str | None = None, force: bool = False, pa
             "created": (now or datetime.now(UTC)).isoformat(timespec="seconds")}
     (folder / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
     return SigningKey(folder=folder, public=public, signer=name, _d=d)
+
+
+def _is_encrypted(private: Path) -> bool:
+    """Whether the key file holds a PBES2-encrypted PKCS#8 key."""
+    try:
+        return "-----BEGIN ENCRYPTED PRIVATE KEY-----" in private.read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return False
 
 
 def _existing_id(public_file: Path) -> str:

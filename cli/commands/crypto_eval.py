@@ -13,10 +13,12 @@ from rich.text import Text
 
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
-from govsoc.cli.output import console, printable
+from govsoc.cli.output import console
 from govsoc.cli.progress import progress
+from govsoc.cli.terminal import one_line
 from govsoc.core.errors import ConfigError, GovsocError
 from govsoc.core.inventory import Inventory
+from govsoc.core.results import make_folder, write_file
 
 
 def _self_test() -> None:
@@ -81,16 +83,17 @@ def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path |
                                      on_done=lambda _r: bar.advance(task))
     documents: list[dict[str, Any]] = [{"evaluation": to_json(e), "section": section(e)} for e in results]
     if output is not None:
-        output.mkdir(parents=True, exist_ok=True)
+        make_folder(output)
         for e, doc in zip(results, documents, strict=True):
             text = json.dumps(doc, ensure_ascii=False, indent=2)
-            (output / result_file_name(e.system)).write_text(text, encoding="utf-8")
+            write_file(output / result_file_name(e.system), text.encode("utf-8"))
     saved = save_results(results, app.config.data_dir / RESULTS_SUBDIR)
     for e in results:
         if e.level_note:
-            click.echo(f"govsoc: warning: {printable(e.system)}: level {e.level} system scored against "
+            click.echo(f"govsoc: warning: {one_line(e.system)}: level {e.level} system scored against "
                        f"GB/T 39786-2021 level {e.catalogue_level}; the verdict is not its 密评 conclusion", err=True)
-    where = f"{output} and {saved[0].parent}" if output is not None else str(saved[0].parent) if saved else "-"
+    where = one_line(f"{output} and {saved[0].parent}" if output is not None else str(saved[0].parent) if saved
+                     else "-")
     click.echo(f"{len(results)} system(s) evaluated, results saved to {where}", err=True)
     if fmt == "json":
         click.echo(json.dumps(documents, ensure_ascii=False, indent=2))
@@ -99,7 +102,7 @@ def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path |
     for e in results:
         level = str(e.level) if not e.level_mismatch else f"{e.level} (scored as {e.catalogue_level})"
         verdict = e.verdict or "需人工判定"
-        table.add_row(Text(printable(e.system)), Text(level), str(e.total) if e.total is not None else "—",
+        table.add_row(Text(one_line(e.system)), Text(level), str(e.total) if e.total is not None else "—",
                       Text(verdict if not e.level_mismatch else f"{verdict}（仅供参考）"), str(len(e.high_risk)),
                       str(e.problems), str(e.missing))
     console().print(table)

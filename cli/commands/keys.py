@@ -2,7 +2,8 @@
 
 ``govsoc keys init`` creates it under ``<data dir>/keys/`` (private key 0600 in a 0700 folder,
 never printed, SM4-encrypted when GOVSOC_KEY_PASSPHRASE is set; ``--force`` replaces an existing
-one and keeps its public key trusted);
+one and keeps its public key trusted, but an encrypted key only by an encrypted one unless
+``--unencrypted`` is given too);
 ``govsoc keys show`` prints the public key, its id and the signer; ``govsoc keys sign FILE...``
 signs report files by hand (reports are signed when written once a key exists).
 """
@@ -34,8 +35,10 @@ def keys() -> None:
 @keys.command("init")
 @click.option("--signer", help="Name recorded in every signature (default: user@host).")
 @click.option("--force", is_flag=True, help="Replace an existing key (its public key stays trusted).")
+@click.option("--unencrypted", is_flag=True,
+              help="With --force: allow an encrypted key to be replaced by an unencrypted one.")
 @click.pass_obj
-def init(app: AppContext, signer: str | None, force: bool) -> None:
+def init(app: AppContext, signer: str | None, force: bool, unencrypted: bool) -> None:
     """Create the report-signing key (SM2, GB/T 32918)."""
     import os
 
@@ -43,7 +46,7 @@ def init(app: AppContext, signer: str | None, force: bool) -> None:
 
     folder = key_folder(app)
     passphrase = os.environ.get(PASSPHRASE_ENV) or None
-    key = init_key(folder, signer=signer, force=force, passphrase=passphrase)
+    key = init_key(folder, signer=signer, force=force, passphrase=passphrase, unencrypted=unencrypted)
     sealed = f"encrypted with ${PASSPHRASE_ENV}" if passphrase else f"not encrypted (set ${PASSPHRASE_ENV} to encrypt)"
     click.echo(f"report-signing key created: key id {key.key_id}, signer {printable(key.signer)}, {sealed}")
     click.echo(f"public key: {printable(str(folder / PUBLIC_FILE))} (give it to whoever verifies reports)")

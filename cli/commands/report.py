@@ -16,6 +16,7 @@ import click
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
 from govsoc.cli.timeargs import TIME
+from govsoc.core.results import write_file
 from govsoc.reports import build_report, renderers
 from govsoc.reports.build import KINDS, build, write
 from govsoc.reports.period import PERIODS, period_bounds
@@ -32,8 +33,7 @@ def write_report(app: AppContext, output: Path | None, fmt: str, lang: str | Non
                           lang=lang or app.config.reports.lang, masked=not unmasked,
                           timezone=app.config.reports.timezone)
     target = output or app.config.report_dir / f"alerts{renderer.suffix}"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(renderer.render(report))
+    write_file(target, renderer.render(report))  # 0640 in a 0750 folder (core.results)
     sign_report(target, key_folder(app.config.data_dir))
     return target
 
