@@ -21,7 +21,7 @@ import asyncio
 import re
 from dataclasses import dataclass
 
-from govsoc.crypto_eval.probes.connection import close_quietly, exchange, read_reply
+from govsoc.crypto_eval.probes.connection import Exchange, close_quietly, exchange, read_reply
 
 __all__ = ["CleartextProbeResult", "FtpSecurity", "probe_cleartext", "probe_ftp_security", "classify_greeting",
            "is_text"]
@@ -148,10 +148,12 @@ def classify_greeting(data: bytes) -> tuple[str | None, bool]:
 
 
 async def probe_cleartext(host: str, port: int, *, timeout: float = 3.0, http_host: str | None = None,
-                          path: str = "/") -> CleartextProbeResult:
-    """Wait briefly for a greeting; without one, ask for an HTTP page."""
+                          path: str = "/", greeting_wait: bool = True) -> CleartextProbeResult:
+    """Wait briefly for a greeting; without one, ask for an HTTP page (``greeting_wait`` False:
+    ask at once, when the server is already known to stay silent until spoken to)."""
     endpoint = f"{host}:{port}"
-    greeting = await exchange(host, port, b"", timeout=min(timeout, 1.0))
+    greeting = (await exchange(host, port, b"", timeout=min(timeout, 1.0)) if greeting_wait
+                else Exchange(received=b"", connected=True))
     if not greeting.connected:
         return CleartextProbeResult(endpoint=endpoint, reachable=False)
     if greeting.received:

@@ -99,6 +99,7 @@ class TlsProbeResult:
     tlcp_hint: bool = False  # a TLS hello got an alert in a TLCP (0x0101) record
     client_certificate_requested: bool = False  # a CertificateRequest: mutual authentication
     error: str | None = None
+    silent: bool = False  # connected, and no byte back to a ClientHello within the time-out: asked once
 
     def accepted(self) -> list[VersionResult]:
         """The versions the server accepted, newest first."""
@@ -271,6 +272,10 @@ async def probe_tls(host: str, port: int, *, server_name: str | None = None, tim
         if not answer.connected and not reachable:
             return TlsProbeResult(endpoint=endpoint, reachable=False, speaks_tls=False, error=answer.error)
         reachable = True
+        if not speaks and answer.timed_out and not answer.received:
+            # a server silent to a ClientHello stays silent to the next ones: one time-out, not one per version
+            return TlsProbeResult(endpoint=endpoint, reachable=True, speaks_tls=False, silent=True,
+                                  error=f"no answer to a {version_name(version)} ClientHello in {timeout:g} s")
         if flight.not_tls and not speaks:
             return TlsProbeResult(endpoint=endpoint, reachable=True, speaks_tls=False, error=flight.error)
         speaks = speaks or flight.hello is not None or flight.alert is not None
