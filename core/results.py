@@ -76,10 +76,14 @@ def result_file_name(subject: str) -> str:
     hex digits of its SHA-256 ("/data/a b", "/data/a_b" and "data_a_b" are three files; a path, a DSN,
     '..' or a control character never reaches the file system as such)."""
     plain = (bool(subject) and all(c.isalnum() or c in "-_" for c in subject)
-             and len(subject.encode("utf-8")) <= _PLAIN_BYTES and not _HASHED.search(subject))
+             and len(subject.encode("utf-8")) <= _PLAIN_BYTES and not _HASHED.search(subject)
+             and not subject.startswith("-")
+             and not re.fullmatch(r"[0-9a-f]{16}", subject))
     if plain:
         return f"{subject}.json"
+    # never a leading '-': a file "-rf.json" is an option to the shell tools that meet it (rm *)
     readable = re.sub(r"_+", "_", "".join(c if c.isalnum() or c in "-_" else "_" for c in subject)).strip("_")[-40:]
+    readable = readable.lstrip("-_")
     digest = hashlib.sha256(subject.encode("utf-8")).hexdigest()[:16]
     return f"{readable}-{digest}.json" if readable else f"{digest}.json"
 

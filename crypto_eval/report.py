@@ -122,13 +122,16 @@ def result_file_name(system: str) -> str:
     """A file name for a system's result that no other system name maps to: the name itself when it
     is plain (letters, digits, '-', '_'; Chinese included), else a readable part and 16 hex digits
     of its SHA-256 (so "a/b", "a b" and "a_b" are three files, and a plain name that looks hashed
-    is hashed too)."""
+    is hashed too; a name starting with '-' too)."""
     plain = (bool(system) and all(c.isalnum() or c in "-_" for c in system) and len(system.encode()) <= 120
-             and not _HASHED.search(system))
+             and not _HASHED.search(system) and not system.startswith("-")
+             and not re.fullmatch(r"[0-9a-f]{16}", system))
     if plain:
         return f"{system}.json"
-    readable = "".join(c if c.isalnum() or c in "-_" else "_" for c in system)[:40]
-    return f"{readable}-{hashlib.sha256(system.encode('utf-8')).hexdigest()[:16]}.json"
+    # never a leading '-': a file "-rf.json" is an option to the shell tools that meet it (rm *)
+    readable = "".join(c if c.isalnum() or c in "-_" else "_" for c in system)[:40].lstrip("-")
+    digest = hashlib.sha256(system.encode("utf-8")).hexdigest()[:16]
+    return f"{readable}-{digest}.json" if readable else f"{digest}.json"
 
 
 def save_results(evaluations: Iterable[SystemEvaluation], folder: Path, *,

@@ -16,6 +16,8 @@ import yaml
 
 from govsoc.cli import main
 from govsoc.cli.terminal import one_line, printable
+from govsoc.core.results import result_file_name as core_result_file_name
+from govsoc.crypto_eval.report import result_file_name
 from govsoc.reports import signing
 from govsoc.reports.build import write
 from govsoc.reports.document import Document, Paragraph, Section
@@ -110,3 +112,13 @@ def test_crypto_eval_table_escapes_system_names(tmp_path: Path, govsoc_home: Pat
     assert code == 0, err
     assert "\u202e" not in out and "\\u202e" in out.replace("│", "").replace("\n", "")
     assert not any(line.startswith("│ b ") for line in out.splitlines())  # no row forged by the newline
+
+
+@pytest.mark.parametrize("name", ["-rf", "--help", "-", "- x", "-_-"])
+def test_result_files_never_start_with_a_dash(name: str) -> None:
+    for naming in (result_file_name, core_result_file_name):
+        file = naming(name)
+        assert not file.startswith("-") and file.endswith(".json")
+        assert file != naming(name.lstrip("-") or "x")  # still no collision with the name without dashes
+        # nor with a plain name spelt like the bare digest the name was given
+        assert file != naming(file.removesuffix(".json"))
