@@ -164,7 +164,8 @@ def test_pack_false_positives_on_the_demo_day_stay_within_the_bound(run: DemoRun
     assert false_positives <= FALSE_POSITIVE_BOUND, dict(run.score.false_positives)
     # every planted attack the pack has a rule for raised an alert, the web attacks in access logs too
     detected = {o.attack.id for o in run.score.outcomes if o.detected}
-    assert {"web-sqli", "web-path-traversal", "web-webshell", "dns-tunnel", "cloud-exfiltration"} <= detected
+    assert {"web-sqli", "web-path-traversal", "web-webshell", "sangfor-waf-sqli", "dns-tunnel",
+            "cloud-exfiltration"} <= detected
     # and the alerts that belong to attacks outnumber the false positives many times over
     true_alerts = sum(sum(o.rules.values()) for o in run.score.outcomes)
     assert true_alerts >= 20 * max(1, false_positives)

@@ -138,6 +138,8 @@ def each(lines: Lines, count: int, every: int) -> Lines:
 
 #: An nginx access line of a login or an HTTP authentication (user: the remote user, "-" for none).
 WEB_AUTH = '{ip} - {user} [{webts}] "{method} {path} HTTP/1.1" {status} 512 "-" "Mozilla/5.0 (Windows NT 10.0)"'
+#: A Sangfor AF fwlog line (log-formats.md 5.1), UTF-8 firmware.
+SANGFOR = "<23>{h3ts} {host} fwlog: 日志类型:{kind}, 源IP:{ip}, 源端口:41000, 目的IP:172.16.10.5, 目的端口:443, {rest}"
 #: An nginx access line of a GET with a user agent.
 WEB_GET = '{ip} - - [{webts}] "GET {path} HTTP/1.1" {status} 512 "-" "{agent}"'
 BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"
@@ -661,6 +663,12 @@ ROWS = [
     Row("web_scanner_user_agent.yml", one(WEB_GET, path="/", status="200",
                                           agent="sqlmap/1.7.2#stable (https://sqlmap.org)"),
         {"browser": one(WEB_GET, path="/", status="200", agent=BROWSER)}),
+    # a SQL injection the WAF blocked; a plain site visit logged by the same firewall is not
+    Row("sangfor_waf_attack.yml",
+        one(SANGFOR, kind="WAF应用防护日志", rest="攻击类型:SQL注入攻击, 严重级别:高, 系统动作:拒绝, "
+                                                   "URL:www.example.gov.cn/api/query"),
+        {"visit": one(SANGFOR, kind="网站访问", rest="应用名称:政务服务, 系统动作:被记录, "
+                                                     "URL:https://www.example.gov.cn/index.html")}),
 ]
 #: Base rules that a correlation refers to: their own meaning is tested in a pass without it.
 BASES = {"huawei_login_failed.yml", "huawei_login_success.yml", "h3c_login_failed.yml", "remote_auth_failure.yml",
@@ -687,6 +695,7 @@ PARSERS: dict[str, str] = {
     **dict.fromkeys(["kubernetes_exec_into_pod.yml", "kubernetes_secret_read_by_user.yml",
                      "kubernetes_privileged_pod.yml"], "kubernetes.audit"),
     "linux_auditd_disabled.yml": "linux.auditd",
+    "sangfor_waf_attack.yml": "sangfor.af",
     **dict.fromkeys(["huaweicloud_cts_tracker_deleted.yml", "huaweicloud_access_key_created.yml",
                      "huaweicloud_security_group_open_to_world.yml"], "huaweicloud.cts"),
 }
