@@ -68,6 +68,9 @@ def _tls_parts(report: EndpointReport, sm: bool) -> tuple[list[Assessment], list
             notes.append("服务端证书为自签名证书，需声明其信任根")
     elif tls.accepted():
         notes.append(NO_CERTIFICATE)
+    if tls.tls13_signature_verified is False or tls.tls13_finished_ok is False:
+        failed = "CertificateVerify签名" if tls.tls13_signature_verified is False else "Finished"
+        auth = (False, f"TLS 1.3服务端的{failed}验证失败：服务端未证明持有证书私钥，可被冒充，身份鉴别无效")
     if any("anon" in (v.suite or "") for v in tls.accepted()):
         auth = (False, "匿名密钥交换：未鉴别服务端身份")
     if sm:  # only the weak parts of the international TLS count beside TLCP / RFC 8998

@@ -28,6 +28,7 @@ from govsoc.collectors.protocols.tls_names import (
 )
 from govsoc.collectors.protocols.x509 import CertificateInfo, parse_certificate
 from govsoc.core.errors import ParseError
+from govsoc.crypto_eval.probes.certificate_verify import verify_certificate_verify
 from govsoc.crypto_eval.probes.connection import Exchange, exchange
 from govsoc.crypto_eval.probes.key_shares import SHARE_GROUPS, KeyShare, make_share
 from govsoc.crypto_eval.probes.tls13_flight import FlightReader
@@ -100,6 +101,8 @@ class TlsProbeResult:
     client_certificate_requested: bool = False  # a CertificateRequest: mutual authentication
     error: str | None = None
     silent: bool = False  # connected, and no byte back to a ClientHello within the time-out: asked once
+    tls13_signature_verified: bool | None = None  # TLS 1.3 CertificateVerify under the leaf's key
+    tls13_finished_ok: bool | None = None         # TLS 1.3 server Finished under the derived keys
 
     def accepted(self) -> list[VersionResult]:
         """The versions the server accepted, newest first."""
@@ -218,6 +221,8 @@ class _Answer:
     answer: Exchange
     flight: ServerFlight
     certificates: tuple[bytes, ...] = ()
+    signature_verified: bool | None = None
+    finished_ok: bool | None = None
 
 
 def _flight_read(reader: FlightReader) -> Callable[[bytes], bool]:
@@ -247,13 +252,18 @@ async def _ask_version(host: str, port: int, version: int, sni: str | None, time
             break
         group = asked
     certs: tuple[bytes, ...] = ()
+    verified = None
     if flight.hello is not None and not retry:
         reader.feed(answer.received)
         try:
             certs = reader.certificates()
+            cv = reader.certificate_verify()
         except ParseError:
-            certs = ()
-    return _Answer(answer=answer, flight=flight, certificates=certs)
+            certs, cv = (), None
+        if certs and cv is not None:
+            verified = verify_certificate_verify(certs[0], *cv)
+    return _Answer(answer=answer, flight=flight, certificates=certs, signature_verified=verified,
+                   finished_ok=reader.finished_ok() if certs else None)
 
 
 async def probe_tls(host: str, port: int, *, server_name: str | None = None, timeout: float = 3.0,
@@ -266,6 +276,7 @@ async def probe_tls(host: str, port: int, *, server_name: str | None = None, tim
     certs: tuple[bytes, ...] = ()
     reneg = compression = None
     reachable = speaks = tlcp_hint = asks_client = False
+    tls13_verified = tls13_finished = None
     for version in PROBED_VERSIONS:
         asked = await _ask_version(host, port, version, sni, timeout, starttls)
         answer, flight = asked.answer, asked.flight
@@ -289,6 +300,8 @@ async def probe_tls(host: str, port: int, *, server_name: str | None = None, tim
                                          group=None if group is None else group_name(group)))
             asks_client = asks_client or flight.client_certificate_requested
             certs = certs or asked.certificates
+            if version == 0x0304:
+                tls13_verified, tls13_finished = asked.signature_verified, asked.finished_ok
             if version < 0x0304:
                 certs = certs or flight.certificates
                 reneg = hello.renegotiation_info if reneg is None else reneg or hello.renegotiation_info
@@ -310,7 +323,8 @@ async def probe_tls(host: str, port: int, *, server_name: str | None = None, tim
         chain=chain, hostname=sni, hostname_ok=hostname_matches(sni, leaf.dns_names) if leaf and sni else None,
         chain_valid_now=all(c.valid_at(now) for c in chain) if chain else None,
         secure_renegotiation=reneg, compression=compression, tlcp_hint=tlcp_hint,
-        client_certificate_requested=asks_client)
+        client_certificate_requested=asks_client, tls13_signature_verified=tls13_verified,
+        tls13_finished_ok=tls13_finished)
 
 
 def _chain(certs: tuple[bytes, ...]) -> tuple[CertificateInfo, ...]:

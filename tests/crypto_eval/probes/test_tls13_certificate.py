@@ -57,3 +57,40 @@ def test_expired_mismatched_certificate_on_a_tls13_only_server(cert_dir: Path, o
     assert view.authentication is not None and view.authentication[0] is False
     assert "有效期" in view.authentication[1]
     assert any(a.name.startswith("RSA") or "rsa" in a.name.lower() for a in view.algorithms)
+
+
+@pytest.mark.parametrize("which", ["rsa", "ecdsa"])
+def test_certificate_verify_and_finished_checked(rsa_cert: CertFiles, ecdsa_cert: CertFiles, openssl: str,
+                                                which: str) -> None:
+    # RSA-PSS and ECDSA CertificateVerify under the leaf's key, the Finished MAC under our keys
+    cert = rsa_cert if which == "rsa" else ecdsa_cert
+    with openssl_s_server(cert, ["-tls1_3"]) as port:
+        result = asyncio.run(probe_tls("127.0.0.1", port))
+    assert result.tls13_signature_verified is True and result.tls13_finished_ok is True
+
+
+def test_a_certificate_verify_under_another_key_fails(rsa_cert: CertFiles, ecdsa_cert: CertFiles) -> None:
+    # a real ECDSA signature checked against the wrong certificate, and with one byte changed
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from govsoc.crypto_eval.probes.certificate_verify import verify_certificate_verify
+    key = serialization.load_pem_private_key(ecdsa_cert.key.read_bytes(), None)
+    assert isinstance(key, ec.EllipticCurvePrivateKey)
+    content = b" " * 64 + b"TLS 1.3, server CertificateVerify\x00" + bytes(32)
+    signature = key.sign(content, ec.ECDSA(hashes.SHA256()))
+    assert verify_certificate_verify(ecdsa_cert.der, 0x0403, signature, content) is True
+    assert verify_certificate_verify(ecdsa_cert.der, 0x0403, signature, content[:-1] + b"\x01") is False
+    other = make_cert(Path(ecdsa_cert.cert).parent, "ecdsa-other", kind="ec", bits=256)
+    assert verify_certificate_verify(other.der, 0x0403, signature, content) is False
+    assert verify_certificate_verify(rsa_cert.der, 0x0403, signature, content) is None  # scheme does not fit the key
+
+
+def test_a_failed_certificate_verify_is_not_authentication(ecdsa_cert: CertFiles, openssl: str) -> None:
+    import dataclasses
+    with openssl_s_server(ecdsa_cert, ["-tls1_3"]) as port:
+        report = asyncio.run(probe_endpoint(Target(host="127.0.0.1", port=port, protocol="https")))
+    assert report.tls is not None and view_of(report).authentication == (True, "服务端以数字证书鉴别身份")
+    forged = dataclasses.replace(report, tls=dataclasses.replace(report.tls, tls13_signature_verified=False))
+    auth = view_of(forged).authentication
+    assert auth is not None and auth[0] is False and "CertificateVerify" in auth[1]
