@@ -81,8 +81,10 @@ __all__ = [
     "sql_string", "text_match_sql", "text_prefilter_sql",
 ]
 
-#: The value of one element of a multi-valued field, inside :func:`any_element_sql`.
-ELEMENT: Final[str] = "je.value"
+#: The value of one element of a multi-valued field, inside :func:`any_element_sql`: json_each's
+#: value, except a JSON boolean, which json_each gives as 1/0 and which reads as its word, as a
+#: single boolean does (govsoc.store.sqlite_layout, govsoc_field).
+ELEMENT: Final[str] = "iif(je.type = 'true', 'true', iif(je.type = 'false', 'false', je.value))"
 
 #: Fields computed from the row's own columns (see govsoc.store.sqlite_layout).
 _NATIVE: Final[dict[str, str]] = {

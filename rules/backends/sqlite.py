@@ -233,8 +233,10 @@ class GovsocSqliteBackend(sqliteBackend):
             # Values of one field (a list in the rule): one match with the alternatives.
             field, strings = values
             regex = "|".join(f"(?:{search_regex(v, caseless=True)})" for v in strings)
-            return text_match_sql(field, self.escape_and_quote_field(field), [pattern_of(v) for v in strings],
-                                  regex, caseless=True)
+            patterns = [pattern_of(v) for v in strings]
+            return each_value_sql(field, text_match_sql(field, self.escape_and_quote_field(field), patterns, regex,
+                                                        caseless=True),
+                                  text_match_sql(field, ELEMENT, patterns, regex, caseless=True))
         return super().convert_condition_or(cond, state)
 
     @staticmethod

@@ -181,6 +181,18 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
     ("zeek.dns.qtype|gt: 30", {"zeek.dns.qtype": [1, 28]}, False),
     ("s: {user.name|contains: ali}\n  condition: not s", {"user.name": ["alice", "root"]}, False),
     ("s: {user.name: bob}\n  condition: not s", {"user.name": ["alice", "root"]}, True),
+    # a list of values in the rule is an OR of conditions, each asked of every element
+    ("user.name: [bob, ROOT]", {"user.name": ["alice", "root"]}, True),
+    ("s: {user.name: [bob, root]}\n  condition: not s", {"user.name": ["alice", "root"]}, False),
+    ("zeek.dns.answers: [zz, GOOD.example]", {"zeek.dns.answers": ["a.example", "good.example"]}, True),
+    ("zeek.dns.answers|endswith: [zz, '.TEST']", {"zeek.dns.answers": ["a.example", "b.test"]}, True),
+    ("zeek.dns.answers|startswith: [zz, 'b.']", {"zeek.dns.answers": ["a.example"]}, False),
+    ("s1: {zeek.dns.answers: zz}\n  s2: {zeek.dns.answers: B.test}\n  condition: s1 or s2",
+     {"zeek.dns.answers": ["a.example", "b.test"]}, True),
+    # booleans in a list read as booleans too, not as 1/0
+    ("zeek.dns.flags: 'TRUE'", {"zeek.dns.flags": [True, False]}, True),
+    ("zeek.dns.flags: true", {"zeek.dns.flags": [False]}, False),
+    ("zeek.dns.flags: 1", {"zeek.dns.flags": [True]}, False),
     # text that looks like a JSON list is text
     ("process.command_line: '[preauth]'", {"process.command_line": "[PREAUTH]"}, True),
     ("process.command_line|startswith: '[\"a'", {"process.command_line": '["a", "b"]'}, True),
