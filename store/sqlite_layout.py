@@ -214,9 +214,9 @@ class RowCodec:
         self._by_shape: dict[tuple[str, ...], tuple[int, bytes]] = {}
         self._last_key: tuple[Any, ...] | None = None
         self._last_doc: dict[str, Any] = {}
-        #: The dotted prefixes of the last document's names (the objects it holds fields of),
-        #: made when a lookup first misses on that document.
-        self._last_parents: frozenset[str] | None = None
+        #: The dotted prefixes of the last document's names (the objects it holds fields of) and
+        #: whether it has an object value, made when a lookup first misses on that document.
+        self._last_outline: tuple[frozenset[str], bool] | None = None
         #: Documents searched name by name for the fields below a path (what an object lookup
         #: costs); a path no name lies under is answered from the prefixes without that search.
         self.object_scans = 0
@@ -300,17 +300,17 @@ class RowCodec:
         suffix = original.encode("utf-8") if type(original) is str else b""
         text = zlib.decompressobj(_WBITS, zdict + suffix).decompress(doc)
         fields: dict[str, Any] = json.loads(text)
-        self._last_key, self._last_doc, self._last_parents = key, fields, None
+        self._last_key, self._last_doc, self._last_outline = key, fields, None
         return fields
 
-    def _parents(self, fields: dict[str, Any]) -> frozenset[str]:
-        """Every ``p`` such that some name of ``fields`` starts with ``p + "."`` (of the last
-        document decoded, made once for it)."""
+    def _outline(self, fields: dict[str, Any]) -> tuple[frozenset[str], bool]:
+        """Every ``p`` such that some name of ``fields`` starts with ``p + "."``, and whether a
+        value of ``fields`` is an object (of the last document decoded, made once for it)."""
         if fields is not self._last_doc:
-            return _dotted_prefixes(fields)
-        if self._last_parents is None:
-            self._last_parents = _dotted_prefixes(fields)
-        return self._last_parents
+            return _outline(fields)
+        if self._last_outline is None:
+            self._last_outline = _outline(fields)
+        return self._last_outline
 
     def field(self, codec: int | None, doc: bytes | None, original: Any, path: str,
               *pairs: Any) -> Any:
@@ -342,8 +342,10 @@ class RowCodec:
         found = fields.get(path, _ABSENT)
         if found is not _ABSENT:
             return found
-        # A field whose value is an object (``winlog.event_data``) holds the path's parents.
-        parts = path.split(".")
+        holders, objects = self._outline(fields)
+        # A field whose value is an object (``winlog.event_data``) holds the path's parents
+        # (looked for only in documents that have an object value).
+        parts = path.split(".") if objects else []
         for cut in range(len(parts) - 1, 0, -1):
             node = fields.get(".".join(parts[:cut]), _ABSENT)
             if isinstance(node, dict):
@@ -354,7 +356,7 @@ class RowCodec:
         # ``path`` names an object: rebuilt from every field below it, as the document nested it.
         # Most misses are a field the row does not have at all (a Windows channel on a web log):
         # no name lies under ``path`` and no column field below it has a value.
-        if path not in self._parents(fields) and not any(
+        if path not in holders and not any(
                 pairs[i + 1] is not None and pairs[i] not in fields for i in range(0, len(pairs), 2)):
             return _ABSENT
         self.object_scans += 1
@@ -400,15 +402,20 @@ class RowCodec:
 _ABSENT: Final = object()
 
 
-def _dotted_prefixes(fields: Mapping[str, Any]) -> frozenset[str]:
-    """The text before each dot of each name (``a.b.c`` gives ``a`` and ``a.b``)."""
+def _outline(fields: Mapping[str, Any]) -> tuple[frozenset[str], bool]:
+    """The text before each dot of each name (``a.b.c`` gives ``a`` and ``a.b``), and whether a
+    value is an object."""
     found: set[str] = set()
-    for name in fields:
+    objects = False
+    for name, value in fields.items():
+        objects = objects or type(value) is dict
         at = name.find(".")
         while at != -1:
             found.add(name[:at])
             at = name.find(".", at + 1)
-    return frozenset(found)
+    return frozenset(found), objects
+
+
 #: An event ready for its row: id key, ts, dataset, (event.original, message_at, message_len,
 #: message_text, lists), the mask of the HOT columns it has, their values, the remaining fields' JSON
 #: (UTF-8) and their names (the shape that picks a compression dictionary).
