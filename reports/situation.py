@@ -23,12 +23,16 @@ ingest (govsoc.core.inventory); without an inventory they are absent and the rep
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from govsoc.classification.masking import mask_account
+from govsoc.classification.recognizer import masked_text
+from govsoc.classification.scanner import Scanner
+from govsoc.classification.tagging import AT_INGEST
 from govsoc.core.alert import Alert
 from govsoc.core.event import format_timestamp
 from govsoc.reports.compliance import compliance_blocks, load_saved
@@ -243,11 +247,20 @@ def _evidence(alert: Alert, period: Period, masked: bool) -> tuple[str, ...]:
     lines = []
     for item in alert.evidence[:_EVIDENCE_LINES]:
         text = (item.original or str(item.fields.get("message") or ""))[:_EVIDENCE_CHARS]
-        user = item.fields.get("user.name")
-        if masked and isinstance(user, str) and user:
-            text = text.replace(user, mask_account(user))
+        if masked:
+            # The raw line is free text: IDs, phones, cards and mails in it are masked by the
+            # recognizers ingest tagging runs, the account by its field.
+            text = masked_text(text, _scanner().scan(text))
+            user = item.fields.get("user.name")
+            if isinstance(user, str) and user:
+                text = text.replace(user, mask_account(user))
         lines.append(f"{period.local(item.timestamp)} {item.dataset} {text}")
     return tuple(lines)
+
+
+@functools.cache
+def _scanner() -> Scanner:
+    return Scanner(AT_INGEST)
 
 
 def _incidents(top: list[tuple[str, Group, Alert]], period: Period, t: dict[str, str], masked: bool) -> Section:

@@ -25,6 +25,7 @@ from tests.conftest import es_store
 ZONE = "Asia/Shanghai"
 # 2026-11-29 in Beijing time: [2026-11-28 16:00 UTC, 2026-11-29 16:00 UTC)
 START = datetime(2026, 11, 28, 16, tzinfo=UTC)
+RESIDENT_ID, MOBILE = "11010519491231002X", "13812345678"  # a valid check character; a 138 mobile
 END = START + timedelta(days=1)
 DATASETS = ("network.flow", "netflow.log", "linux.auth", "nginx.access")
 ZONES = ("政务外网", "政务云", None)
@@ -66,7 +67,8 @@ def city(n: int) -> tuple[list[Event], list[Alert]]:
         at = START - timedelta(hours=2) if j % 9 == 0 and rule == 0 else START + timedelta(seconds=(j * 3571) % 86_400)
         user = f"user{j % 4}"
         evidence = Evidence(event_id=make_id("city", j), timestamp=at, dataset="linux.auth",
-                            fields={"user.name": user}, original=f"Failed password for {user} from 203.0.113.9")
+                            fields={"user.name": user}, original=f"Failed password for {user} from 203.0.113.9"
+                            + (f" id {RESIDENT_ID} phone {MOBILE}" if j % 2 else ""))
         alerts.append(Alert(
             id=make_id("city-alert", j), rule_id=f"r-{rule}", rule_title=f"规则 {rule}", level=LEVELS[rule],
             kind="match", start=at, end=at, event_ids=(make_id("city", j),), tags=TAGS[j % len(TAGS)],
@@ -170,7 +172,10 @@ def test_accounts_are_masked_unless_asked(sqlite_store: SqliteStore) -> None:
     masked, shown = situation(store), situation(store, lang="en", masked=False)
     text = json.dumps(masked.to_dict(), ensure_ascii=False)
     assert "user1" not in text and "Failed password for u" in text
-    assert "user1" in json.dumps(shown.to_dict(), ensure_ascii=False)
+    # personal data inside the raw lines of the evidence too (the reviewer's ID in a sudo line)
+    assert RESIDENT_ID not in text and MOBILE not in text and "138****5678" in text
+    unmasked = json.dumps(shown.to_dict(), ensure_ascii=False)
+    assert "user1" in unmasked and RESIDENT_ID in unmasked
     assert shown.title == "Security situation report" and masked.title == "网络安全态势感知报告"
     incidents = masked.section("incidents")
     assert incidents is not None and isinstance(incidents.blocks[0], Findings)
