@@ -53,26 +53,29 @@ def _tls_parts(report: EndpointReport, sm: bool) -> tuple[list[Assessment], list
             out.append(classify_suite(version.suite))
     out += [classify_suite(name) for names in tls.weak_suites.values() for name in names]
     notes = []
-    auth: tuple[bool, str] | None = None
+    failures: list[tuple[bool, str]] = []
     if tls.chain:
-        auth = (True, "服务端以数字证书鉴别身份")
         leaf = tls.chain[0]
         out += classify_certificate(leaf.signature_algorithm, leaf.key_type, leaf.key_bits)
         if tls.chain_valid_now is False:
-            auth = (False, f"证书不在有效期内（有效期 {leaf.not_before:%Y-%m-%d} 至 "
-                           f"{leaf.not_after:%Y-%m-%d}），身份鉴别无效")
+            failures.append((False, f"证书不在有效期内（有效期 {leaf.not_before:%Y-%m-%d} 至 "
+                                    f"{leaf.not_after:%Y-%m-%d}），身份鉴别无效"))
         elif tls.hostname_ok is False:
-            auth = (False, f"证书与域名 {tls.hostname} 不符（证书名称："
-                           f"{', '.join(leaf.dns_names) or leaf.subject})")
+            failures.append((False, f"证书与域名 {tls.hostname} 不符（证书名称："
+                                    f"{', '.join(leaf.dns_names) or leaf.subject})"))
         if leaf.self_signed:
             notes.append("服务端证书为自签名证书，需声明其信任根")
     elif tls.accepted():
         notes.append(NO_CERTIFICATE)
-    if tls.tls13_signature_verified is False or tls.tls13_finished_ok is False:
-        failed = "CertificateVerify签名" if tls.tls13_signature_verified is False else "Finished"
-        auth = (False, f"TLS 1.3服务端的{failed}验证失败：服务端未证明持有证书私钥，可被冒充，身份鉴别无效")
+    if tls.signature_verified is False or tls.tls13_finished_ok is False:
+        failed = ("Finished" if tls.signature_verified is not False
+                  else "CertificateVerify签名" if tls.tls13_signature_verified is False else "ServerKeyExchange签名")
+        failures.insert(0, (False, f"服务端的{failed}验证失败（{tls.signature_note or failed}）：服务端未证明持有证书"
+                                   "私钥，可被冒充，身份鉴别无效"))
     if any("anon" in (v.suite or "") for v in tls.accepted()):
-        auth = (False, "匿名密钥交换：未鉴别服务端身份")
+        failures.insert(0, (False, "匿名密钥交换：未鉴别服务端身份"))
+    auth = failures[0] if failures else _proved("TLS", bool(tls.chain), tls.signature_verified, tls.signature_note,
+                                                notes)
     if sm:  # only the weak parts of the international TLS count beside TLCP / RFC 8998
         out = [a for a in out if a.klass == "weak"]
     if tls.compression:
@@ -86,6 +89,20 @@ def _tls_parts(report: EndpointReport, sm: bool) -> tuple[list[Assessment], list
 
 #: Why authentication has no evidence when no certificate could be read (8.2 a: MISSING, never ✓).
 NO_CERTIFICATE = "未能读取服务端证书（证书无法解析，或TLS 1.3握手未完成）：身份鉴别缺少证据"
+#: Why authentication has no evidence when a certificate was read but no signature by its key was
+#: verified: a certificate is public, anyone can send it; only a signature proves the key.
+NO_PROOF = "未验证服务端以证书私钥所作的签名，证书本身可被任何人发送：身份鉴别缺少证据"
+
+
+def _proved(label: str, chain: bool, verified: bool | None, note: str | None,
+            notes: list[str]) -> tuple[bool, str] | None:
+    """✓ only when a signature by the certificate's key verified; otherwise no evidence (None),
+    with the reason added to ``notes`` (a certificate alone proves nothing)."""
+    if chain and verified is True:
+        return (True, "服务端以数字证书鉴别身份（已验证服务端证书私钥签名）")
+    if chain:
+        notes.append(f"{label}: {NO_PROOF}" + (f"（{note}）" if note else ""))
+    return None
 
 
 def _server_name(target: Target) -> str | None:
@@ -227,18 +244,17 @@ def view_of(report: EndpointReport, *, now: datetime | None = None) -> ChannelVi
             if cert is not None:
                 algos += classify_certificate(cert.signature_algorithm, cert.key_type, cert.key_bits)
         tlcp_chain = tlcp.chain or tuple(c for c in (tlcp.signing_certificate, tlcp.encryption_certificate) if c)
-        if tlcp.signing_certificate is not None:
-            auth = (True, "服务端以数字证书鉴别身份")
-        else:
+        if tlcp.signing_certificate is None:
             notes.append(f"TLCP: {NO_CERTIFICATE}")
         bad = _certificate_auth("TLCP", tlcp_chain, name, when) or _signing_usage(tlcp.signing_certificate)
         if tlcp.signature_verified is False:  # GB/T 38636 6.4.5.4: the signing key proves the server
             bad = (False, f"TLCP服务端ServerKeyExchange签名验证失败（{tlcp.signature_note}）：服务端未证明持有"
                           "签名证书私钥，可被冒充，身份鉴别无效")
-        elif tlcp.signature_verified is None and tlcp.signing_certificate is not None and tlcp.signature_note:
-            notes.append(f"TLCP: {tlcp.signature_note}")
         if bad:
             failures.append(bad)
+        else:
+            auth = _proved("TLCP", tlcp.signing_certificate is not None, tlcp.signature_verified,
+                           tlcp.signature_note, notes)
         misuse = _encryption_usage(tlcp.signing_certificate, tlcp.encryption_certificate, tlcp.suite or "")
         if misuse is not None:
             algos.append(misuse)
@@ -249,22 +265,24 @@ def view_of(report: EndpointReport, *, now: datetime | None = None) -> ChannelVi
         parts.append(f"TLCP {tlcp.suite}")
     if sm:
         algos.append(classify_suite(sm.suite or "unknown"))
-        if sm.chain and not tlcp:
-            auth = (True, "服务端以数字证书鉴别身份")
-        elif not tlcp:
+        if not sm.chain:
             notes.append(f"TLS 1.3国密: {NO_CERTIFICATE}")
         for cert in sm.chain[:1]:
             algos += classify_certificate(cert.signature_algorithm, cert.key_type, cert.key_bits)
         if sm.finished_ok is False or sm.signature_verified is False:
             failed = "CertificateVerify签名" if sm.signature_verified is False else "Finished"
-            failures.append((False, f"TLS 1.3国密服务端的{failed}验证失败：服务端未证明持有证书私钥，"
-                                    "可被冒充，身份鉴别无效"))
+            failures.append((False, f"TLS 1.3国密服务端的{failed}验证失败（{sm.signature_scheme or '?'}）："
+                                    "服务端未证明持有证书私钥，可被冒充，身份鉴别无效"))
         else:  # the leaf signs CertificateVerify: it must be certified for signing (RFC 8446 4.4.2.2)
             bad = (_certificate_auth("TLS 1.3国密", sm.chain, name, when)
                    or _signing_usage(sm.chain[0] if sm.chain else None, "TLS 1.3国密服务端证书",
                                      "RFC 8446 4.4.2.2 / RFC 8998"))
             if bad:
                 failures.append(bad)
+            elif auth is None:
+                proved = sm.signature_verified if sm.finished_ok is True else None
+                auth = _proved("TLS 1.3国密", bool(sm.chain), proved, None if proved is not None
+                               else "未收到服务端Finished", notes)
         parts.append(f"TLS 1.3 {sm.suite} ({sm.key_share_group}"
                      + (f", certificate {sm.chain[0].signature_algorithm}" if sm.chain else "") + ")")
     if report.starttls is not None:

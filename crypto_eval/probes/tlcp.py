@@ -24,6 +24,7 @@ from govsoc.collectors.protocols.tls_names import TLCP_VERSION, scheme_name, sui
 from govsoc.collectors.protocols.x509 import CertificateInfo, parse_certificate
 from govsoc.core.errors import ParseError
 from govsoc.crypto_eval import sm2
+from govsoc.crypto_eval.probes.certificate_verify import raw_signature
 from govsoc.crypto_eval.probes.connection import exchange
 from govsoc.crypto_eval.probes.tls import read_server_flight, server_flight_done
 from govsoc.crypto_eval.probes.tls13_flight import CERTIFICATE_VERIFY_ID, FlightReader
@@ -137,21 +138,41 @@ async def _tlcp_once(host: str, port: int, timeout: float, with_extensions: bool
 
 #: GB/T 38636-2020 6.4.5.4: ServerKeyExchange of the ECC suites signs client random ‖ server random
 #: ‖ the encryption certificate (a 3-byte length, then its DER); of the ECDHE suites, the randoms ‖
-#: ServerECDHParams. SM2 with the default user ID (GM/T 0009: "1234567812345678").
+#: ServerECDHParams (as GmSSL's TLCP does). SM2 with the default user ID (GM/T 0009: "1234567812345678").
 _ECC_SUITES = frozenset({0xE003, 0xE013, 0xE053})
 _ECDHE_SUITES = frozenset({0xE001, 0xE011, 0xE051})
+#: The RSA suites sign with the RSA signing certificate (hash not fixed by the standard: not checked).
+_RSA_SUITES = frozenset({0xE009, 0xE00A, 0xE019, 0xE01A, 0xE059, 0xE05A})
+
+
+def _unsigned_suite(suite: int, sign: CertificateInfo | None) -> tuple[bool | None, str] | None:
+    """The verdict for a suite or certificate whose signature cannot be an SM2 one (None: check it)."""
+    if sign is None:
+        return None, "no signing certificate to check ServerKeyExchange against"
+    if suite in _RSA_SUITES:
+        if sign.key_type != "rsa":
+            return False, (f"{suite_name(suite)} with a {sign.key_type.upper()} signing certificate: an RSA suite is "
+                           "signed with an RSA key, the server cannot have signed under its certificate")
+        return None, f"{suite_name(suite)}: RSA ServerKeyExchange signature not checked (hash not fixed by GB/T 38636)"
+    if suite not in _ECC_SUITES | _ECDHE_SUITES:
+        return None, f"{suite_name(suite)}: ServerKeyExchange signature not checked (not an SM2 or RSA suite)"
+    if sign.sm2_public_key is None:
+        return False, (f"{suite_name(suite)} with a {sign.key_type.upper()} signing certificate: the SM2 suites sign "
+                       "ServerKeyExchange with the signing certificate's SM2 key (GB/T 38636 6.4.5.4)")
+    return None
 
 
 def _key_exchange_signature(received: bytes, client_random: bytes, hello: tls.ServerHello,
                             certificates: tuple[bytes, ...],
                             sign: CertificateInfo | None) -> tuple[bool | None, str | None]:
-    """Whether the ServerKeyExchange signature verifies under the signing certificate's SM2 key
-    (None and why when it cannot be checked: another suite family, no key, no message)."""
+    """Whether the ServerKeyExchange signature verifies under the signing certificate's SM2 key;
+    False for a signature that does not verify, is missing, or cannot fit the certificate; None
+    and why only when it cannot be checked (no certificate, an RSA or IBC suite)."""
     suite = hello.cipher_suite
-    if suite not in _ECC_SUITES | _ECDHE_SUITES:
-        return None, f"{suite_name(suite)}: ServerKeyExchange signature not checked (not an SM2 suite)"
-    if sign is None or sign.sm2_public_key is None:
-        return None, "no SM2 signing certificate to check ServerKeyExchange against"
+    unsigned = _unsigned_suite(suite, sign)
+    if unsigned is not None:
+        return unsigned
+    assert sign is not None and sign.sm2_public_key is not None
     try:
         records, _ = tls.parse_records(received, lenient=True)
         body = next((b for kind, b in tls.iter_handshakes(records) if kind == 12), None)
@@ -173,8 +194,6 @@ def _key_exchange_signature(received: bytes, client_random: bytes, hello: tls.Se
                         raw_signature(rest[2:]))
     except ValueError:
         ok = False
-    if not ok and suite in _ECDHE_SUITES:  # the ECDHE layout is not checked against a real server yet
-        return None, "ECDHE ServerKeyExchange signature did not verify under the layout read; not judged"
     return ok, None if ok else "ServerKeyExchange signature does not verify under the signing certificate's key"
 
 
@@ -235,33 +254,17 @@ def _flight_facts(reader: FlightReader, received: bytes) -> dict[str, Any]:
         code, der, content = cv
         scheme = scheme_name(code)
         public = chain[0].sm2_public_key if chain else None
-        if public is not None and code == SM2SIG_SM3:
+        if chain and public is None:  # RFC 8998 suites sign with SM2: any other key cannot have signed
+            verified = False
+        elif public is not None and code != SM2SIG_SM3:  # we offered only sm2sig_sm3 (RFC 8998 3.2)
+            verified = False
+        elif public is not None:
             try:
                 verified = sm2.verify(sm2.decode_point(public), content, raw_signature(der),
                                       user_id=CERTIFICATE_VERIFY_ID)
             except ValueError:  # a malformed signature proves nothing: not verified
                 verified = False
+    elif chain and any(kind == 20 for kind, _ in reader.messages):
+        verified, scheme = False, "none"  # RFC 8446 4.4.3: a certificate with no CertificateVerify
     return {"chain": chain, "finished_ok": reader.finished_ok(), "signature_verified": verified,
             "signature_scheme": scheme}
-
-
-def raw_signature(der: bytes) -> bytes:
-    """r ‖ s from a DER SEQUENCE of two INTEGERs (GM/T 0009: each at most 32 bytes, one more for a
-    leading zero); ValueError for anything else (lengths are checked before every index)."""
-    if len(der) < 2 or der[0] != 0x30 or der[1] != len(der) - 2:
-        raise ValueError("not a DER SM2 signature")
-    values, pos = [], 2
-    for _ in range(2):
-        if pos + 2 > len(der) or der[pos] != 0x02:
-            raise ValueError("not a DER SM2 signature")
-        size = der[pos + 1]
-        if not 1 <= size <= 33 or pos + 2 + size > len(der):
-            raise ValueError("SM2 signature integer of a wrong length")
-        value = int.from_bytes(der[pos + 2:pos + 2 + size], "big")
-        if value >= 1 << 256:
-            raise ValueError("SM2 signature integer over 256 bits")
-        values.append(value)
-        pos += 2 + size
-    if pos != len(der):
-        raise ValueError("bytes after the SM2 signature")
-    return values[0].to_bytes(32, "big") + values[1].to_bytes(32, "big")

@@ -28,10 +28,14 @@ from govsoc.collectors.protocols.tls_names import (
 )
 from govsoc.collectors.protocols.x509 import CertificateInfo, parse_certificate
 from govsoc.core.errors import ParseError
-from govsoc.crypto_eval.probes.certificate_verify import verify_certificate_verify
+from govsoc.crypto_eval.probes.certificate_verify import (
+    Verdict,
+    verify_server_key_exchange,
+    verify_server_signature,
+)
 from govsoc.crypto_eval.probes.connection import Exchange, exchange
 from govsoc.crypto_eval.probes.key_shares import SHARE_GROUPS, KeyShare, make_share
-from govsoc.crypto_eval.probes.tls13_flight import FlightReader
+from govsoc.crypto_eval.probes.tls13_flight import CERTIFICATE_VERIFY_ID, FlightReader
 
 __all__ = ["VersionResult", "TlsProbeResult", "probe_tls", "server_flight_done", "read_server_flight",
            "ServerFlight", "hostname_matches", "PROBED_VERSIONS"]
@@ -103,6 +107,11 @@ class TlsProbeResult:
     silent: bool = False  # connected, and no byte back to a ClientHello within the time-out: asked once
     tls13_signature_verified: bool | None = None  # TLS 1.3 CertificateVerify under the leaf's key
     tls13_finished_ok: bool | None = None         # TLS 1.3 server Finished under the derived keys
+    #: the server's proof of its certificate's key: True only when a signature verified (TLS 1.3
+    #: CertificateVerify, or the (EC)DHE ServerKeyExchange of the version whose chain is shown);
+    #: False when any accepted version's signature failed; None: nothing checkable was signed
+    signature_verified: bool | None = None
+    signature_note: str | None = None
 
     def accepted(self) -> list[VersionResult]:
         """The versions the server accepted, newest first."""
@@ -221,7 +230,7 @@ class _Answer:
     answer: Exchange
     flight: ServerFlight
     certificates: tuple[bytes, ...] = ()
-    signature_verified: bool | None = None
+    verdict: Verdict | None = None  # the server's signature under its certificate's key
     finished_ok: bool | None = None
 
 
@@ -238,7 +247,12 @@ async def _ask_version(host: str, port: int, version: int, sni: str | None, time
     if version != 0x0304:
         hello = build_hello(version, sni, compression=(1, 0))
         answer = await exchange(host, port, hello, timeout=timeout, enough=server_flight_done, starttls=starttls)
-        return _Answer(answer=answer, flight=read_server_flight(answer))
+        flight = read_server_flight(answer)
+        verdict = None
+        if flight.hello is not None and flight.certificates and flight.hello.selected_version == version:
+            verdict = verify_server_key_exchange(flight.certificates[0], version, suite_name(flight.hello.cipher_suite),
+                                                 _key_exchange(answer.received), hello[11:43], flight.hello.random)
+        return _Answer(answer=answer, flight=flight, verdict=verdict)
     group = 29
     for _ in range(2):
         share = make_share(group)
@@ -251,19 +265,43 @@ async def _ask_version(host: str, port: int, version: int, sni: str | None, time
         if asked is None or asked == group or asked not in SHARE_GROUPS:
             break
         group = asked
-    certs: tuple[bytes, ...] = ()
-    verified = None
-    if flight.hello is not None and not retry:
-        reader.feed(answer.received)
-        try:
-            certs = reader.certificates()
-            cv = reader.certificate_verify()
-        except ParseError:
-            certs, cv = (), None
-        if certs and cv is not None:
-            verified = verify_certificate_verify(certs[0], *cv)
-    return _Answer(answer=answer, flight=flight, certificates=certs, signature_verified=verified,
+    if flight.hello is None or retry:
+        return _Answer(answer=answer, flight=flight)
+    reader.feed(answer.received)
+    try:
+        certs = reader.certificates()
+        cv = reader.certificate_verify()
+    except ParseError:
+        certs, cv = (), None
+    return _Answer(answer=answer, flight=flight, certificates=certs, verdict=_tls13_verdict(reader, certs, cv),
                    finished_ok=reader.finished_ok() if certs else None)
+
+
+def _key_exchange(received: bytes) -> bytes | None:
+    """The ServerKeyExchange body of a TLS <= 1.2 flight (None: none sent)."""
+    try:
+        records, _ = tls.parse_records(received, lenient=True)
+        return next((body for kind, body in tls.iter_handshakes(records) if kind == 12), None)
+    except ParseError:
+        return None
+
+
+def _tls13_verdict(reader: FlightReader, certs: tuple[bytes, ...],
+                   cv: tuple[int, bytes, bytes] | None) -> Verdict | None:
+    """The CertificateVerify under the leaf's key. RFC 8446 4.4.3: a server that authenticates
+    with a certificate MUST send one; a flight that reaches Finished without it proves nothing."""
+    if not certs:
+        return None
+    if cv is None:
+        if any(kind == 20 for kind, _ in reader.messages):
+            return False, "Certificate without CertificateVerify before Finished (RFC 8446 4.4.3)"
+        return None, "the encrypted flight ended before CertificateVerify: signature not checked"
+    try:
+        sm2_key = parse_certificate(certs[0]).sm2_public_key
+    except ParseError:
+        sm2_key = None
+    return verify_server_signature(certs[0], cv[0], cv[1], cv[2], tls13=True, sm2_key=sm2_key,
+                                   sm2_id=CERTIFICATE_VERIFY_ID)
 
 
 async def probe_tls(host: str, port: int, *, server_name: str | None = None, timeout: float = 3.0,
@@ -277,6 +315,7 @@ async def probe_tls(host: str, port: int, *, server_name: str | None = None, tim
     reneg = compression = None
     reachable = speaks = tlcp_hint = asks_client = False
     tls13_verified = tls13_finished = None
+    verdicts: list[tuple[bool, Verdict]] = []  # (this version's chain is the one shown, verdict)
     for version in PROBED_VERSIONS:
         asked = await _ask_version(host, port, version, sni, timeout, starttls)
         answer, flight = asked.answer, asked.flight
@@ -299,9 +338,13 @@ async def probe_tls(host: str, port: int, *, server_name: str | None = None, tim
                                          suite=suite_name(hello.cipher_suite),
                                          group=None if group is None else group_name(group)))
             asks_client = asks_client or flight.client_certificate_requested
+            shown = not certs and bool(asked.certificates or (version < 0x0304 and flight.certificates))
+            if asked.verdict is not None:
+                verdicts.append((shown, asked.verdict))
             certs = certs or asked.certificates
             if version == 0x0304:
-                tls13_verified, tls13_finished = asked.signature_verified, asked.finished_ok
+                tls13_verified = asked.verdict[0] if asked.verdict else None
+                tls13_finished = asked.finished_ok
             if version < 0x0304:
                 certs = certs or flight.certificates
                 reneg = hello.renegotiation_info if reneg is None else reneg or hello.renegotiation_info
@@ -318,13 +361,24 @@ async def probe_tls(host: str, port: int, *, server_name: str | None = None, tim
     chain = _chain(certs)
     leaf = chain[0] if chain else None
     now = datetime.now(UTC)
+    verified, note = _signature_facts(verdicts)
     return TlsProbeResult(
         endpoint=endpoint, reachable=reachable, speaks_tls=speaks, versions=tuple(results), weak_suites=weak,
         chain=chain, hostname=sni, hostname_ok=hostname_matches(sni, leaf.dns_names) if leaf and sni else None,
         chain_valid_now=all(c.valid_at(now) for c in chain) if chain else None,
         secure_renegotiation=reneg, compression=compression, tlcp_hint=tlcp_hint,
         client_certificate_requested=asks_client, tls13_signature_verified=tls13_verified,
-        tls13_finished_ok=tls13_finished)
+        tls13_finished_ok=tls13_finished, signature_verified=verified, signature_note=note)
+
+
+def _signature_facts(verdicts: list[tuple[bool, Verdict]]) -> tuple[bool | None, str | None]:
+    """One answer for the endpoint: a failed signature at any version fails it (an impostor picks
+    the version it can fake); else the verdict of the version whose certificate is shown."""
+    failed = [why for _, (ok, why) in verdicts if ok is False]
+    if failed:
+        return False, "; ".join(dict.fromkeys(failed))
+    shown = next((v for is_shown, v in verdicts if is_shown), None)
+    return (shown[0], shown[1]) if shown else (None, None)
 
 
 def _chain(certs: tuple[bytes, ...]) -> tuple[CertificateInfo, ...]:

@@ -6,12 +6,13 @@ TLS <= 1.2. Certificates are real ones (tests/servers/certs); the probe results 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
 from govsoc.collectors.protocols.x509 import CertificateInfo, parse_certificate
 from govsoc.core.inventory import InventoryModel
-from govsoc.crypto_eval.checks.channel_view import view_of
+from govsoc.crypto_eval.checks.channel_view import NO_PROOF, view_of
 from govsoc.crypto_eval.evaluate import evaluate_system
 from govsoc.crypto_eval.probes.runner import EndpointReport, Target
 from govsoc.crypto_eval.probes.tlcp import TlcpProbeResult, Tls13SmProbeResult
@@ -28,10 +29,11 @@ def leaf(tmp_path_factory: pytest.TempPathFactory) -> CertificateInfo:
     return parse_certificate(files.der)
 
 
-def _tlcp(leaf: CertificateInfo, server_name: str | None = NAME) -> EndpointReport:
+def _tlcp(leaf: CertificateInfo, server_name: str | None = NAME, verified: bool | None = True) -> EndpointReport:
     return EndpointReport(target=Target(host=HOST, port=443, protocol="tlcp", server_name=server_name),
                           tlcp=TlcpProbeResult(endpoint=f"{HOST}:443", supported=True, suite="TLCP_ECC_SM4_GCM_SM3",
-                                               signing_certificate=leaf, chain=(leaf,), answer="server_hello"))
+                                               signing_certificate=leaf, chain=(leaf,), answer="server_hello",
+                                               signature_verified=verified))
 
 
 def _sm(leaf: CertificateInfo, *, verified: bool | None = True, finished: bool | None = True) -> EndpointReport:
@@ -45,6 +47,17 @@ def _sm(leaf: CertificateInfo, *, verified: bool | None = True, finished: bool |
 def test_valid_tlcp_certificate_authenticates(leaf: CertificateInfo) -> None:
     view = view_of(_tlcp(leaf))
     assert view.authentication is not None and view.authentication[0] is True
+
+
+@pytest.mark.parametrize("report", [
+    lambda leaf: _tlcp(leaf, verified=None),               # certificate read, ServerKeyExchange not checked
+    lambda leaf: _sm(leaf, verified=None, finished=True),  # certificate read, CertificateVerify not checked
+    lambda leaf: _sm(leaf, verified=True, finished=None),  # signature, but the flight never finished
+])
+def test_a_certificate_without_a_checked_signature_is_no_evidence(leaf: CertificateInfo, report: Any) -> None:
+    # a certificate is public: without a verified signature authentication has no evidence, never ✓
+    view = view_of(report(leaf))
+    assert view.authentication is None and any(NO_PROOF in note for note in view.notes)
 
 
 def test_expired_tlcp_certificate_is_not_authentication(leaf: CertificateInfo) -> None:

@@ -53,6 +53,9 @@ class SmServerConfig:
     sign_key: int
     tls: ssl.SSLContext | None = None  # the international TLS side of "tls+tlcp"
     certificate_verify_der: bytes | None = None  # sent instead of the real TLS 1.3 signature (a malformed one)
+    suites: tuple[int, ...] = ()  # the TLCP suites the server prefers (default SERVER_PREFERENCE)
+    certificate_verify_scheme: int = 0x0708  # the scheme code the TLS 1.3-SM CertificateVerify carries
+    certificate_verify: bool = True  # False: an impostor that sends the certificate but no CertificateVerify
 
 
 def _read_hello(conn: socket.socket) -> tuple[int, tls.ClientHello, bytes, bytes] | None:
@@ -110,17 +113,24 @@ def _public(d: int) -> tuple[int, int]:
 def _tlcp_flight(config: SmServerConfig, hello: tls.ClientHello) -> bytes:
     if any(e.type not in TLCP_EXTENSIONS_ACCEPTED for e in hello.extensions):
         return b""
-    common = [s for s in SERVER_PREFERENCE if s in hello.cipher_suites]
+    common = [s for s in (config.suites or SERVER_PREFERENCE) if s in hello.cipher_suites]
     if not common:
         return tls.encode_record(21, TLCP_VERSION, b"\x02\x47")
     server_random = os.urandom(32)
-    enc = len(config.enc_cert).to_bytes(3, "big") + config.enc_cert
-    signature = _der_signature(sm2_sign_fast(config.sign_key, hello.random + server_random + enc))
+    if common[0] in (0xE051, 0xE011, 0xE001):  # ECDHE: randoms ‖ ServerECDHParams (curveSM2 point)
+        point = sm2.encode_point(sm2.public_key(sm2.generate_private_key()))
+        params = b"\x03\x00\x29" + bytes([len(point)]) + point
+        signature = _der_signature(sm2_sign_fast(config.sign_key, hello.random + server_random + params))
+        key_exchange = params + len(signature).to_bytes(2, "big") + signature
+    else:  # ECC (and, unchecked by the probe, RSA): randoms ‖ the encryption certificate
+        enc = len(config.enc_cert).to_bytes(3, "big") + config.enc_cert
+        signature = _der_signature(sm2_sign_fast(config.sign_key, hello.random + server_random + enc))
+        key_exchange = len(signature).to_bytes(2, "big") + signature
     messages = [
         tls.encode_handshake(2, tls.encode_server_hello(version=TLCP_VERSION, random=server_random,
                                                         cipher_suite=common[0], session_id=os.urandom(32))),
         tls.encode_handshake(11, tls.encode_certificate_list([config.sign_cert, config.enc_cert])),
-        tls.encode_handshake(12, len(signature).to_bytes(2, "big") + signature),
+        tls.encode_handshake(12, key_exchange),
         tls.encode_handshake(14, b""),
     ]
     return b"".join(tls.encode_record(22, TLCP_VERSION, m) for m in messages)
@@ -175,7 +185,9 @@ def _encrypted_flight(config: SmServerConfig, client_hello: bytes, server_hello:
     content = certificate_verify_content(keys.transcript_hash("sm3", client_hello, server_hello, *messages))
     signature = (config.certificate_verify_der
                  or _der_signature(sm2_sign_fast(config.sign_key, content, CERTIFICATE_VERIFY_ID)))
-    messages.append(tls.encode_handshake(15, b"\x07\x08" + len(signature).to_bytes(2, "big") + signature))
+    if config.certificate_verify:
+        messages.append(tls.encode_handshake(15, config.certificate_verify_scheme.to_bytes(2, "big")
+                                             + len(signature).to_bytes(2, "big") + signature))
     transcript = keys.transcript_hash("sm3", client_hello, server_hello, *messages)
     messages.append(tls.encode_handshake(20, keys.finished_mac("sm3", k.server_secret, transcript)))
     return keys.seal_record("sm4-gcm", k.server_key, k.server_iv, 0, 22, b"".join(messages))
