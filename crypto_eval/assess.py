@@ -159,8 +159,9 @@ def _stand_in(findings: list[Finding]) -> list[Finding]:
                                high_risk=False, why=why))
             continue
         out += [replace(f, object=obj) for f in admitted]
+        answered = "端点可连接但对探测无应答" if "无应答" in missing.observed else "端点有应答但未能确认其密码保护"
         out.append(replace(declared[0], object=obj, factor="INFO", satisfied=False, risk="中", judgement=None,
-                           high_risk=False, why=f"端点有应答但未能确认其密码保护（{missing.why}）：人工声明未获证实，"
+                           high_risk=False, why=f"{answered}（{missing.why}）：人工声明未获证实，"
                                                 "不作为证据计分，需测评人员现场核实"))
     return out
 

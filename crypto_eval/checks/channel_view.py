@@ -24,7 +24,7 @@ from govsoc.crypto_eval.probes.cleartext import CleartextProbeResult, is_text
 from govsoc.crypto_eval.probes.runner import EndpointReport, Target
 from govsoc.crypto_eval.probes.tls import hostname_matches
 
-__all__ = ["ChannelView", "view_of", "ssh_199_notes", "NO_CERTIFICATE"]
+__all__ = ["ChannelView", "view_of", "ssh_199_notes", "NO_CERTIFICATE", "NO_PROOF", "SILENT"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -86,6 +86,9 @@ def _tls_parts(report: EndpointReport, sm: bool) -> tuple[list[Assessment], list
         notes.append("不支持安全重协商（RFC 5746）")
     return out, notes, auth
 
+
+#: An endpoint that accepts connections and answers nothing it was asked (not "an answer").
+SILENT = "可建立连接，但对TLS、TLCP握手请求和HTTP请求均无应答（静默）：未识别出协议"
 
 #: Why authentication has no evidence when no certificate could be read (8.2 a: MISSING, never ✓).
 NO_CERTIFICATE = "未能读取服务端证书（证书无法解析，或TLS 1.3握手未完成）：身份鉴别缺少证据"
@@ -229,6 +232,8 @@ def view_of(report: EndpointReport, *, now: datetime | None = None) -> ChannelVi
     sm = report.tls13_sm if report.tls13_sm and report.tls13_sm.supported else None
     tls_ok = report.tls is not None and bool(report.tls.accepted())
     if not (tlcp or sm or tls_ok):
+        if report.tls is not None and report.tls.silent and not (c and c.evidence):
+            return ChannelView(protocol="unknown", observed=f"{target}: {SILENT}")
         return ChannelView(protocol="unknown", observed=f"{target}: 未发现TLS、TLCP、SSH或已知明文服务")
     algos: list[Assessment] = []
     notes: list[str] = []

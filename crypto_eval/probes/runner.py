@@ -93,9 +93,14 @@ async def _tls_family(target: Target, timeout: float) -> EndpointReport:
     result = await probe_tls(host, port, server_name=sni, timeout=timeout)
     if not result.reachable:
         return EndpointReport(target=target, tls=result, reachable=False)
-    if result.silent:  # silent to a ClientHello: TLCP and RFC 8998 hellos would wait as long; HTTP may answer
+    if result.silent:
+        # silent to TLS hellos: a TLCP-only server may still answer its own hello (the RFC 8998 one is
+        # a TLS 1.3 hello: skipped); then HTTP, asked at once, with no wait for a greeting
+        tlcp = await probe_tlcp(host, port, server_name=sni, timeout=timeout)
+        if tlcp.supported:
+            return EndpointReport(target=target, tls=result, tlcp=tlcp)
         found = await probe_cleartext(host, port, timeout=timeout, http_host=sni, greeting_wait=False)
-        return EndpointReport(target=target, tls=result, cleartext=found)
+        return EndpointReport(target=target, tls=result, tlcp=tlcp, cleartext=found)
     tlcp = await probe_tlcp(host, port, server_name=sni, timeout=timeout)
     sm = await probe_tls13_sm(host, port, server_name=sni, timeout=timeout)
     if not result.speaks_tls and not tlcp.supported and not sm.supported:

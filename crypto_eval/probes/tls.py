@@ -316,6 +316,7 @@ async def probe_tls(host: str, port: int, *, server_name: str | None = None, tim
     reachable = speaks = tlcp_hint = asks_client = False
     tls13_verified = tls13_finished = None
     verdicts: list[tuple[bool, Verdict]] = []  # (this version's chain is the one shown, verdict)
+    silences = 0
     for version in PROBED_VERSIONS:
         asked = await _ask_version(host, port, version, sni, timeout, starttls)
         answer, flight = asked.answer, asked.flight
@@ -323,9 +324,13 @@ async def probe_tls(host: str, port: int, *, server_name: str | None = None, tim
             return TlsProbeResult(endpoint=endpoint, reachable=False, speaks_tls=False, error=answer.error)
         reachable = True
         if not speaks and answer.timed_out and not answer.received:
-            # a server silent to a ClientHello stays silent to the next ones: one time-out, not one per version
-            return TlsProbeResult(endpoint=endpoint, reachable=True, speaks_tls=False, silent=True,
-                                  error=f"no answer to a {version_name(version)} ClientHello in {timeout:g} s")
+            # a server silent to the TLS 1.3 and the TLS 1.2 hello stays silent to the older ones: two
+            # time-outs, not one per version; one silent to TLS 1.3 alone (a TLS 1.3-intolerant box) is
+            # asked on, as before the shortcut
+            silences += 1
+            if silences == 2:
+                return TlsProbeResult(endpoint=endpoint, reachable=True, speaks_tls=False, silent=True,
+                                      error=f"no answer to the TLS 1.3 and TLS 1.2 ClientHellos in {timeout:g} s")
         if flight.not_tls and not speaks:
             return TlsProbeResult(endpoint=endpoint, reachable=True, speaks_tls=False, error=flight.error)
         speaks = speaks or flight.hello is not None or flight.alert is not None

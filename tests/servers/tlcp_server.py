@@ -56,6 +56,7 @@ class SmServerConfig:
     suites: tuple[int, ...] = ()  # the TLCP suites the server prefers (default SERVER_PREFERENCE)
     certificate_verify_scheme: int = 0x0708  # the scheme code the TLS 1.3-SM CertificateVerify carries
     certificate_verify: bool = True  # False: an impostor that sends the certificate but no CertificateVerify
+    silent_to_tls: bool = False  # a TLCP-only gateway that says nothing at all to an international TLS hello
 
 
 def _read_hello(conn: socket.socket) -> tuple[int, tls.ClientHello, bytes, bytes] | None:
@@ -228,6 +229,16 @@ def _relay_tls(conn: socket.socket, config: SmServerConfig, first: bytes) -> Non
             return
 
 
+def _wait_for_close(conn: socket.socket) -> None:
+    """Say nothing until the client gives up (or 10 s pass)."""
+    conn.settimeout(10)
+    try:
+        while conn.recv(4096):
+            pass
+    except TimeoutError:
+        pass
+
+
 @contextmanager
 def sm_server(config: SmServerConfig) -> Iterator[int]:
     """Serve on a free loopback port until the block ends; yields the port."""
@@ -235,6 +246,9 @@ def sm_server(config: SmServerConfig) -> Iterator[int]:
     def serve_one(conn: socket.socket) -> None:
         conn.settimeout(5)
         got = _read_hello(conn)
+        if got is not None and config.silent_to_tls and TLCP_VERSION not in (got[0], got[1].version):
+            _wait_for_close(conn)
+            return
         if got is not None and config.mode == "tls+tlcp" and TLCP_VERSION not in (got[0], got[1].version):
             _relay_tls(conn, config, got[3])  # the gateway's "auto-switch": TLS hellos go to a TLS stack
             return
