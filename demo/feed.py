@@ -17,7 +17,7 @@ from pathlib import Path
 
 from govsoc.collectors import Pipeline
 from govsoc.collectors.netflow.receiver import NetflowReceiver
-from govsoc.collectors.receivers import ReceiverSet
+from govsoc.collectors.receivers import ReceiverSet, counters_folder
 from govsoc.core.config import ReceiverSettings
 
 __all__ = ["FeedResult", "feed_syslog", "feed_netflow"]
@@ -85,9 +85,11 @@ def feed_syslog(pipeline: Pipeline, data_dir: Path, udp_lines: Sequence[bytes], 
             for c, sent in ((udp_counters, len(udp_lines)), (tcp_counters, len(tcp_lines)))]
 
 
-def feed_netflow(pipeline: Pipeline, datagrams: Sequence[bytes], *,
+def feed_netflow(pipeline: Pipeline, datagrams: Sequence[bytes], *, data_dir: Path | None = None,
                  progress: Callable[[int], None] | None = None) -> FeedResult:
-    """Run a NetFlow/IPFIX receiver on 127.0.0.1 into ``pipeline`` and export the datagrams to it."""
+    """Run a NetFlow/IPFIX receiver on 127.0.0.1 into ``pipeline`` and export the datagrams to it;
+    with ``data_dir`` its counters are saved beside the syslog receivers' (as `govsoc listen`
+    saves them), where `govsoc status` and the 等保 log audit read them."""
     receiver = NetflowReceiver("127.0.0.1", 0)
     stop = threading.Event()
     summaries = []
@@ -103,6 +105,8 @@ def feed_netflow(pipeline: Pipeline, datagrams: Sequence[bytes], *,
         thread.join()
         receiver.close()
     summary = summaries[0]
+    if data_dir is not None:
+        receiver.save_counters(summary, counters_folder(data_dir))
     return FeedResult(name=f"netflow udp {receiver.address[0]}:{receiver.address[1]}", sent=len(datagrams),
                       received=receiver.counters.datagrams, stored=summary.receipt.created,
                       rejected=summary.dropped + summary.parse_failures)

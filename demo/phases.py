@@ -73,7 +73,7 @@ def send_netflow(config: Config, store: Store, inventory: Inventory, day: DemoDa
     """The NetFlow v9 / IPFIX datagrams to the NetFlow receiver."""
     total = len(day.datagrams)
     result = feed_netflow(_pipeline(config, store, inventory, config.data_dir / "netflow"), day.datagrams,
-                          progress=(lambda n: step(n, total)) if step else None)
+                          data_dir=config.data_dir, progress=(lambda n: step(n, total)) if step else None)
     return f"{result.name}: {result.sent} datagrams sent, {result.received} received, {result.stored} flows stored"
 
 

@@ -38,7 +38,7 @@ class Ink:
 def render_chart(chart: Chart, *, no_data: str, ink: Ink) -> Markup:
     """The chart as an <svg> element; ``no_data`` is the text drawn when there is nothing to plot."""
     values = [v for s in chart.series for v in s.values if _finite(v)]
-    if not chart.categories or not chart.series or not values or (chart.kind == "pie" and sum(values) <= 0):
+    if chart.empty or (chart.kind == "pie" and sum(values) <= 0):
         return _svg(60, [_text(WIDTH / 2, 34, no_data, anchor="middle", cls="nodata")], chart, ink)
     draw = {"bar": _bars, "stacked": _stacked, "line": _line, "pie": _pie}[chart.kind]
     height, parts = draw(chart, ink)

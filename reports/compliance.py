@@ -27,15 +27,17 @@ from typing import Any
 
 from govsoc.classification.inventory import RESULTS_SUBDIR as INVENTORY_RESULTS
 from govsoc.classification.inventory import load_inventories
+from govsoc.core.results import read_results
 from govsoc.crypto_eval.report import RESULTS_SUBDIR as MIPIN_RESULTS
 from govsoc.crypto_eval.report import load_results
-from govsoc.reports.document import Block, Document, Finding, Findings, Paragraph, Section, Table
+from govsoc.reports.document import Block, Document, Finding, Findings, Paragraph, Scalar, Section, Table
 from govsoc.reports.inventory import inventory_section
 from govsoc.reports.log_audit import log_audit_section
 from govsoc.reports.mipin import mipin_section
 from govsoc.reports.period import Period
+from govsoc.reports.standard_words import control_text, namespace_label, verdict_word
 from govsoc.reports.wording import words
-from govsoc.rules.compliance import DJBH_CONTROLS, DJBH_NAMESPACE, control_label
+from govsoc.rules.compliance import control_label
 from govsoc.store.base import Group, Query, Store
 
 __all__ = ["Saved", "build_compliance", "compliance_blocks", "control_rows", "load_saved"]
@@ -44,26 +46,63 @@ __all__ = ["Saved", "build_compliance", "compliance_blocks", "control_rows", "lo
 
 @dataclass(frozen=True, slots=True)
 class Saved:
-    """The saved results a compliance section reads."""
+    """The saved results a compliance section reads. ``mipin`` holds each system's newest 密评
+    evaluation made before the report period's end; ``later`` the systems evaluated only after it
+    (system -> when), which the report lists as not evaluated in the period."""
 
     mipin: list[dict[str, Any]] = field(default_factory=list)
     inventories: list[dict[str, Any]] = field(default_factory=list)
+    later: dict[str, str] = field(default_factory=dict)
 
 
-def load_saved(data_dir: Path | None) -> Saved:
+def _evaluated(result: dict[str, Any]) -> datetime | None:
+    """When a saved evaluation was made (None: not recorded, or not a time)."""
+    try:
+        at = datetime.fromisoformat(str(result.get("evaluated_at")))
+    except ValueError:
+        return None
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def load_saved(data_dir: Path | None, end: datetime | None = None) -> Saved:
     """The saved 密评 evaluations and classification inventories under ``data_dir/results``
-    (crypto_eval.report.load_results, classification.inventory.load_inventories)."""
+    (crypto_eval.report.load_results, classification.inventory.load_inventories). With ``end``
+    (the report period's end) each system's newest evaluation made before it; a system whose
+    saved runs are all later is in ``Saved.later`` (an evaluation without a time counts as before)."""
     if data_dir is None:
         return Saved()
-    return Saved(mipin=load_results(Path(data_dir) / MIPIN_RESULTS),
-                 inventories=load_inventories(Path(data_dir) / INVENTORY_RESULTS))
+    folder = Path(data_dir) / MIPIN_RESULTS
+    newest = load_results(folder)
+    inventories = load_inventories(Path(data_dir) / INVENTORY_RESULTS)
+    if end is None:
+        return Saved(mipin=newest, inventories=inventories)
+    chosen, later = [], {}
+    for result in newest:
+        at = _evaluated(result)
+        if at is None or at < end:
+            chosen.append(result)
+            continue
+        # a later run replaced the file: an earlier one survives only in a copy (-o file) kept there
+        earlier = [r for r in read_results(folder, key="system", stamp="evaluated_at",
+                                           valid=lambda d: isinstance(d.get("layers"), list)
+                                           and (_evaluated(d) or end) < end)
+                   if r["system"] == result["system"]]
+        if earlier:
+            chosen.append(earlier[0])
+        else:
+            later[str(result["system"])] = str(result.get("evaluated_at", ""))
+    return Saved(mipin=chosen, inventories=inventories, later=later)
 
 
-def _mipin_table(results: list[dict[str, Any]], t: dict[str, str]) -> Table:
+def _mipin_table(saved: Saved, t: dict[str, str], lang: str, period: Period) -> Table:
+    rows: list[tuple[Scalar, ...]] = [
+        (str(r.get("system")), r.get("level"), str(r.get("total", "")), verdict_word(r.get("verdict", ""), lang),
+         len(r.get("high_risk") or []), period.local_text(r.get("evaluated_at")) or t["unknown_time"])
+        for r in saved.mipin]
+    rows += [(system, None, "—", t["not_evaluated"], None, t["evaluated_later"].format(t=period.local_text(at)))
+             for system, at in sorted(saved.later.items())]
     return Table(caption=t["mipin"], columns=(t["system"], t["grade"], t["score"], t["verdict"], t["high_risks"],
-                                              t["evaluated"]),
-                 rows=tuple((str(r.get("system")), r.get("level"), str(r.get("total", "")), str(r.get("verdict", "")),
-                             len(r.get("high_risk") or []), str(r.get("evaluated_at", ""))[:19]) for r in results))
+                                              t["evaluated"]), rows=tuple(sorted(rows, key=lambda r: str(r[0]))))
 
 
 def _inventory_table(inventories: list[dict[str, Any]], t: dict[str, str]) -> Table:
@@ -76,26 +115,30 @@ def _inventory_table(inventories: list[dict[str, Any]], t: dict[str, str]) -> Ta
                                                   t["top_level"], t["important"]), rows=tuple(rows))
 
 
-def control_rows(tags: list[Group]) -> list[tuple[str, str, int]]:
+def control_rows(tags: list[Group], lang: str = "zh") -> list[tuple[str, str, int]]:
     """(control, its wording, alerts) for each 等保 control and 密评 item among the alerts' tag
-    counts, as govsoc.rules.compliance names them (``djbh.l3.8.1.4.1.b`` -> "等保 8.1.4.1 b)")."""
+    counts, as govsoc.rules.compliance names them (``djbh.l3.8.1.4.1.b`` -> "等保 8.1.4.1 b)",
+    "MLPS 8.1.4.1 b)" in English) with the standard's wording (govsoc.reports.standard_words)."""
     rows = []
     for g in tags:
         tag = str(g.key)
         label = control_label(tag)
         if label is not None:
             namespace, _, control = tag.lower().partition(".")
-            rows.append((label, DJBH_CONTROLS.get(control, "") if namespace == DJBH_NAMESPACE else "", g.count))
+            shown = namespace_label(namespace, lang) + label[label.find(" "):]
+            rows.append((shown, control_text(namespace, control, lang), g.count))
     return rows
 
 
-def compliance_blocks(saved: Saved, tags: list[Group], t: dict[str, str]) -> tuple[Block, ...]:
+def compliance_blocks(saved: Saved, tags: list[Group], t: dict[str, str], *, lang: str,
+                      period: Period) -> tuple[Block, ...]:
     """One table each of 密评 per system, classification inventories and alerts per 等保 control
     (or a line saying what to run when there is nothing yet)."""
     blocks: list[Block] = []
-    blocks.append(_mipin_table(saved.mipin, t) if saved.mipin else Paragraph(text=t["no_mipin"]))
+    blocks.append(_mipin_table(saved, t, lang, period) if saved.mipin or saved.later
+                  else Paragraph(text=t["no_mipin"]))
     blocks.append(_inventory_table(saved.inventories, t) if saved.inventories else Paragraph(text=t["no_inventory"]))
-    controls = control_rows(tags)
+    controls = control_rows(tags, lang)
     blocks.append(Table(caption=t["djbh"], columns=(t["control"], t["item"], t["alerts"]), rows=tuple(controls))
                   if controls else Paragraph(text=t["no_djbh"]))
     return tuple(blocks)
@@ -131,16 +174,21 @@ def build_compliance(store: Store, period: Period, *, lang: str, masked: bool, d
     audit (``coverage``: the datasets and modules the rules read, see govsoc.reports.log_audit)."""
     t = words(lang)
     q = Query(start=period.start, end=period.end)
-    saved = load_saved(data_dir)
+    saved = load_saved(data_dir, period.end)
     tags = store.groups(q, "tags", size=1000, target="alerts")
     audit, audit_numbers = log_audit_section(store, period, t, data_dir, coverage=coverage)
-    mipin: tuple[Block | Section, ...] = (tuple(mipin_section(r, lang) for r in saved.mipin)
-                                          or (Paragraph(text=t["no_mipin"]),))
-    inventory: tuple[Block | Section, ...] = (tuple(inventory_section(i, lang, masked) for i in saved.inventories)
+    mipin: tuple[Block | Section, ...] = (
+        tuple(mipin_section(r, lang, timezone=period.timezone) for r in saved.mipin)
+        + tuple(Section(id=f"mipin.{system}", title=system, blocks=(Paragraph(
+            text=t["not_evaluated_text"].format(t=period.local_text(at))),)) for system, at in saved.later.items())
+        or (Paragraph(text=t["no_mipin"]),))
+    inventory: tuple[Block | Section, ...] = (tuple(inventory_section(i, lang, masked, timezone=period.timezone)
+                                                    for i in saved.inventories)
                                               or (Paragraph(text=t["no_inventory"]),))
     # The summaries first (one table each, and the log audit), then each system's and source's chapter.
     sections = (
-        Section(id="summary", title=t["compliance"], blocks=compliance_blocks(saved, tags, t)),
+        Section(id="summary", title=t["compliance"],
+                blocks=compliance_blocks(saved, tags, t, lang=lang, period=period)),
         audit,
         Section(id="mipin", title=t["mipin"], blocks=mipin),
         Section(id="inventory", title=t["inventory"], blocks=inventory),
@@ -148,9 +196,11 @@ def build_compliance(store: Store, period: Period, *, lang: str, masked: bool, d
                 blocks=(Findings(items=_recommendations(saved, audit_numbers, t)),)),
     )
     data = {"mipin": [{"system": r.get("system"), "level": r.get("level"), "total": r.get("total"),
-                       "verdict": r.get("verdict"), "high_risks": len(r.get("high_risk") or [])} for r in saved.mipin],
+                       "verdict": r.get("verdict"), "high_risks": len(r.get("high_risk") or []),
+                       "evaluated_at": r.get("evaluated_at")} for r in saved.mipin],
+            "mipin_not_evaluated": dict(saved.later),
             "inventories": [{"source": i.get("source"), **i["summary"]} for i in saved.inventories],
-            "controls": {label: n for label, _, n in control_rows(tags)}, "log_audit": audit_numbers}
+            "controls": {label: n for label, _, n in control_rows(tags, lang)}, "log_audit": audit_numbers}
     return Document(kind="compliance", title=t["compliance_title"], lang=lang,
                     generated=period.local(now or datetime.now(UTC)), timezone=period.timezone, masked=masked,
                     period_start=period.start.astimezone(period.zone).isoformat(timespec="seconds"),

@@ -18,6 +18,7 @@ report always show the same figures; a test compares them. Every string in a doc
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -72,6 +73,12 @@ class Chart:
     categories: tuple[str, ...]
     series: tuple[Series, ...]
     unit: str = ""
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to plot: no category, no series, or no value other than zero (an empty period
+        draws no bars and a flat line, which renderers replace by "no data for this period")."""
+        return not self.categories or not any(v and math.isfinite(v) for s in self.series for v in s.values)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -28,6 +28,7 @@ from govsoc.classification.columns import ColumnClassifier
 from govsoc.classification.grading import LEVELS, rank
 from govsoc.core.results import result_file_name
 from govsoc.reports.document import Chart, Figure, Figures, Finding, Findings, Paragraph, Section, Series, Table
+from govsoc.reports.period import local_text
 
 __all__ = ["inventory_section", "FIELD_ROWS"]
 
@@ -88,8 +89,10 @@ def _masker(masked: bool) -> Callable[[str], str]:
     return _classifier().shown_name if masked else _identity
 
 
-def inventory_section(inventory_json: Mapping[str, Any], lang: str = "zh", masked: bool = True) -> Section:
-    """The 数据分类分级清单 section of one saved inventory (see the module docstring)."""
+def inventory_section(inventory_json: Mapping[str, Any], lang: str = "zh", masked: bool = True, *,
+                      timezone: str = "Asia/Shanghai") -> Section:
+    """The 数据分类分级清单 section of one saved inventory (see the module docstring); times are
+    shown in ``timezone``, the report's."""
     w, shown = _words(lang), _masker(masked)
     summary: Mapping[str, Any] = inventory_json.get("summary") or {}
     tables: list[Mapping[str, Any]] = list(inventory_json.get("tables") or [])
@@ -99,7 +102,7 @@ def inventory_section(inventory_json: Mapping[str, Any], lang: str = "zh", maske
     source = str(inventory_json.get("source", ""))
     scheme = inventory_json.get("scheme") or {}
     about = w("about").format(source=shown(source), scheme=scheme.get("title") or scheme.get("name", ""),
-                              generated=inventory_json.get("generated", ""),
+                              generated=local_text(inventory_json.get("generated"), timezone),
                               sample=inventory_json.get("sample_size", ""))
     blocks: list[Any] = [Paragraph(text=about), Paragraph(text=w("masked") if masked else w("unmasked")),
                          _figures(summary, labels, w)]

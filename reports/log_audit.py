@@ -3,7 +3,8 @@ and where collection or detection has gaps.
 
 - Sources collected: every dataset in the store with its events, oldest and newest (one store
   aggregation over everything stored up to the period's end), the file sources' checkpoints
-  (``<data dir>/state/sources``) and the syslog receivers' counters (``<data dir>/state/receivers``).
+  (``<data dir>/state/sources``) and the counters of the syslog receivers and NetFlow/IPFIX
+  listeners (``<data dir>/state/receivers``; transport udp/tcp/tls or netflow).
 - Retention held: per dataset, the days from its oldest stored event to the period's end,
   against the 180 days (six months) the Cybersecurity Law (art. 21) asks network logs be kept.
 - Gaps: datasets whose newest event is more than :data:`SILENCE` before the period's end (the
@@ -91,12 +92,16 @@ def _collection_blocks(data_dir: Path | None, period: Period, t: dict[str, str])
                                                          t["updated"]),
                   rows=tuple((c.path, c.counters.get("records", 0),
                               c.counters.get("created", 0) + c.counters.get("duplicates", 0),
-                              c.counters.get("rejected", 0), (c.updated or "")[:19]) for c in checkpoints[:_ROWS]),
+                              c.counters.get("rejected", 0), period.local_text(c.updated))
+                             for c in checkpoints[:_ROWS]),
                   total=len(checkpoints))
     receivers = load_counters(counters_folder(Path(data_dir)))
-    heard = Table(caption=t["receivers"], columns=(t["source"], t["received"], t["stored"], t["rejected"]),
-                  rows=tuple((str(r.get("name", "")), int(r["counters"].get("received", 0)),
+    heard = Table(caption=t["receivers"], columns=(t["source"], t["transport"], t["listen"], t["received"],
+                                                   t["stored"], t["rejected"], t["updated"]),
+                  rows=tuple((str(r.get("name", "")), str(r.get("transport", "")), str(r.get("listen", "")),
+                              int(r["counters"].get("received", 0)),
                               int(r["counters"].get("stored", 0)),
-                              sum(int(v) for v in (r.get("rejected") or {}).values())) for r in receivers[:_ROWS]),
+                              sum(int(v) for v in (r.get("rejected") or {}).values()),
+                              period.local_text(r.get("updated"))) for r in receivers[:_ROWS]),
                   total=len(receivers))
     return files, heard

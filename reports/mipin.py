@@ -18,6 +18,7 @@ from typing import Any
 from govsoc.core.errors import ConfigError, ReportError
 from govsoc.crypto_eval.catalogue import Catalogue, load_catalogue
 from govsoc.reports.document import Figure, Figures, Finding, Findings, Paragraph, Section, Table
+from govsoc.reports.period import local_text
 
 __all__ = ["mipin_section", "LABELS"]
 
@@ -143,8 +144,9 @@ def _layer_section(system: str, layer: Mapping[str, Any], catalogue: Catalogue, 
     return Section(id=f"mipin.{system}.{layer.get('id')}", title=name, blocks=(table, Findings(items=findings)))
 
 
-def mipin_section(evaluation_json: Mapping[str, Any], lang: str = "zh") -> Section:
-    """The report section of one system's saved 密评 evaluation (ReportError when it is not one)."""
+def mipin_section(evaluation_json: Mapping[str, Any], lang: str = "zh", *, timezone: str = "Asia/Shanghai") -> Section:
+    """The report section of one system's saved 密评 evaluation (ReportError when it is not one);
+    its evaluation time is shown in ``timezone``, the report's."""
     if lang not in LABELS:
         raise ReportError(f"unknown report language {lang!r} (zh or en)")
     if not isinstance(evaluation_json.get("system"), str) or not isinstance(evaluation_json.get("layers"), list):
@@ -169,7 +171,7 @@ def mipin_section(evaluation_json: Mapping[str, Any], lang: str = "zh") -> Secti
                                        verdict=shown_verdict, high=len(high), mitigated=len(mitigated),
                                        problems=e.get("problems"), missing=e.get("missing_evidence"))
     if e.get("evaluated_at"):
-        summary += " " + labels["evaluated_at"].format(t=e["evaluated_at"])
+        summary += " " + labels["evaluated_at"].format(t=local_text(e["evaluated_at"], timezone))
     blocks: list[Any] = [figures, Paragraph(text=summary)]
     if e.get("level_note"):
         blocks.append(Findings(items=(Finding(level="high", title=labels["level_warning"], text=str(e["level_note"]),

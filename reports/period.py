@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from govsoc.core.errors import ReportError
 
-__all__ = ["MAX_INTERVALS", "PERIODS", "Period", "period_bounds"]
+__all__ = ["MAX_INTERVALS", "PERIODS", "Period", "local_text", "period_bounds"]
 
 PERIODS: Final = ("day", "week", "month", "custom")
 MAX_INTERVALS: Final = 100
@@ -71,6 +71,23 @@ class Period:
     def local(self, ts: datetime | None) -> str:
         """A time in the report's zone, to the second ("" for None)."""
         return "" if ts is None else ts.astimezone(self.zone).strftime("%Y-%m-%d %H:%M:%S")
+
+    def local_text(self, text: object) -> str:
+        """An ISO time written by another stage (a checkpoint's update, a 密评 run's
+        ``evaluated_at``) in the report's zone, as :meth:`local` writes it; a time without an
+        offset is UTC (what govsoc writes); "" for none, and text that is no time as it is."""
+        return local_text(text, self.timezone)
+
+
+def local_text(text: object, timezone: str) -> str:
+    """:meth:`Period.local_text` for a zone name (sections built without a period)."""
+    if text is None or text == "":
+        return ""
+    try:
+        ts = datetime.fromisoformat(str(text))
+    except ValueError:
+        return str(text)
+    return (ts if ts.tzinfo else ts.replace(tzinfo=UTC)).astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def period_bounds(kind: str, *, timezone: str, at: datetime | None = None, start: datetime | None = None,

@@ -96,7 +96,7 @@ def _table(columns: tuple[str, ...], rows: list[tuple[Scalar, ...]] | tuple[tupl
 def _chart(chart: Chart, t: dict[str, str]) -> list[str]:
     unit = f"{md(t['unit_open'])}{md(chart.unit)}{md(t['unit_close'])}" if chart.unit else ""
     head = [f"**{md(chart.title)}**{unit}", ""]
-    if not chart.categories or not chart.series:
+    if chart.empty:
         return [*head, md(t["no_data"]), ""]
     rows = [(category, *(s.values[i] if i < len(s.values) else None for s in chart.series))
             for i, category in enumerate(chart.categories)]

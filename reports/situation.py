@@ -45,6 +45,7 @@ from govsoc.reports.document import (
     Finding,
     Findings,
     Paragraph,
+    Scalar,
     Section,
     Series,
     Table,
@@ -61,6 +62,8 @@ LEVEL_ORDER = ("critical", "high", "medium", "low", "informational")
 _TOP = 10
 #: Rules looked at for new versus recurring (more than any pack ships).
 _RULES = 2000
+#: Zones listed per table: far more than a city's inventory names (the rest would count as unregistered).
+_ZONES = 200
 _SOURCES = 100
 _INCIDENTS = 5
 _EVIDENCE_LINES = 3
@@ -82,9 +85,9 @@ def build_situation(store: Store, period: Period, *, lang: str, masked: bool, da
     rules_section, top_alerts = _rules(store, q, period, t, numbers)
     network, numbers["network"] = network_overview(store, q, t)
     tags = store.groups(q, "tags", size=1000, target="alerts")
-    saved = load_saved(data_dir)
+    saved = load_saved(data_dir, period.end)
     compliance = Section(id="compliance", title=t["compliance"],
-                         blocks=compliance_blocks(saved, tags, t))
+                         blocks=compliance_blocks(saved, tags, t, lang=lang, period=period))
     numbers["mipin"] = [{"system": r.get("system"), "verdict": r.get("verdict"), "total": r.get("total")}
                         for r in saved.mipin]
     sections = (
@@ -107,7 +110,7 @@ def _levels(store: Store, q: Query) -> dict[str, int]:
 def _overview(store: Store, q: Query, period: Period, t: dict[str, str], numbers: dict[str, Any]) -> Section:
     events = store.count(q)
     datasets = store.groups(q, "event.dataset", size=_SOURCES, span=True)
-    zones = store.groups(q, "govsoc.zone", size=20)
+    zones = store.groups(q, "govsoc.zone", size=_ZONES)
     levels = _levels(store, q)
     statuses = store.groups(q, "alert.status", size=10, target="alerts")
     systems = store.cardinality(q, "context.govsoc.system", target="alerts")
@@ -130,8 +133,7 @@ def _overview(store: Store, q: Query, period: Period, t: dict[str, str], numbers
             Figure(label=t["recurring_alerts"], value=recurring, note=t["recurring_note"]))),
         Table(caption=t["events_by_source"], columns=(t["source"], t["events"], t["first"], t["last"]),
               rows=tuple((str(g.key), g.count, period.local(g.first), period.local(g.last)) for g in datasets)),
-        Table(caption=t["events_by_zone"], columns=(t["zone"], t["events"]),
-              rows=tuple((shown_zone(g.key, t), g.count) for g in zones)),
+        _zone_table(zones, events, t),
         Chart(kind="bar", title=t["alerts_by_level"], categories=tuple(t[f"level_{lv}"] for lv in LEVEL_ORDER),
               series=(Series(name=t["alerts"], values=tuple(float(levels[lv]) for lv in LEVEL_ORDER)),)),
         Table(caption=t["alerts_by_status"], columns=(t["status"], t["alerts"]),
@@ -140,6 +142,16 @@ def _overview(store: Store, q: Query, period: Period, t: dict[str, str], numbers
     if events and not zones:
         blocks.append(Paragraph(text=t["no_zone_note"]))
     return Section(id="overview", title=t["overview"], blocks=tuple(blocks))
+
+
+def _zone_table(zones: list[Group], events: int, t: dict[str, str]) -> Table:
+    """Events per zone, and a row for those in no registered zone (no ``govsoc.zone``: an address
+    in none of inventory.yaml's zones, or no inventory), so that the rows sum to the period's events."""
+    rows: list[tuple[Scalar, ...]] = [(shown_zone(g.key, t), g.count) for g in zones]
+    unregistered = events - sum(g.count for g in zones)
+    if unregistered > 0:
+        rows.append((t["unregistered_zone"], unregistered))
+    return Table(caption=t["events_by_zone"], columns=(t["zone"], t["events"]), rows=tuple(rows))
 
 
 def _series(buckets: list[Bucket], starts: list[datetime]) -> tuple[float, ...]:

@@ -193,19 +193,7 @@ class NetflowReceivers:
 
     def _save(self, receiver: NetflowReceiver, summary: IngestSummary) -> None:
         """The run's counters where `govsoc status` reads the receivers' (problems as rejects)."""
-        host, port = receiver.address
-        name = f"netflow-{host}-{port}".replace(":", "_")[:64]
-        folder = counters_folder(self.apps[0].config.data_dir)
-        counters = ReceiverCounters.resume(folder, name, "netflow", f"{host}:{port}")
-        counters.address = f"{host}:{port}"
-        decoder = receiver.parser.decoder
-        counters.received = counters.accepted = receiver.counters.datagrams
-        counters.bytes, counters.kernel_drops = receiver.counters.bytes, receiver.counters.kernel_drops
-        counters.events, counters.stored = summary.events, summary.receipt.created
-        counters.spooled, counters.dropped = summary.spooled, summary.dropped
-        counters.parse_failures = summary.parse_failures
-        counters.rejected = {kind: n for kind, n in decoder.problems.items() if n}
-        counters.save(folder, running=False)
+        receiver.save_counters(summary, counters_folder(self.apps[0].config.data_dir))
 
     def stop(self) -> None:
         """Stop, storing what was received; close the sockets and stores."""

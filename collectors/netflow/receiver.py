@@ -19,11 +19,13 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from govsoc.collectors.base import ParseContext, RawRecord
 from govsoc.collectors.netflow.parser import UDP_ORIGIN, NetflowParser
+from govsoc.collectors.receivers.counters import ReceiverCounters as SavedCounters
 from govsoc.collectors.receivers.udp import socket_drops
 from govsoc.collectors.summary import IngestSummary
 from govsoc.core.errors import ConfigError
@@ -130,6 +132,23 @@ class NetflowReceiver:
         pipeline.refresh()
         self.counters.kernel_drops = socket_drops(self.sock) or 0
         return summary
+
+    def save_counters(self, summary: IngestSummary, folder: Path) -> Path:
+        """Add this run's counters to the listener's saved ones in ``folder`` (the receivers'
+        counters folder, ``collectors.receivers.counters_folder``), where `govsoc status` and the
+        等保 log audit read every receiver's; decoding problems count as rejects. Returns the file."""
+        host, port = self.address
+        name = f"netflow-{host}-{port}".replace(":", "_")[:64]
+        saved = SavedCounters.resume(folder, name, "netflow", f"{host}:{port}")
+        saved.address = f"{host}:{port}"
+        saved.received = saved.accepted = self.counters.datagrams
+        saved.bytes, saved.kernel_drops = self.counters.bytes, self.counters.kernel_drops
+        saved.events, saved.stored = summary.events, summary.receipt.created
+        saved.spooled, saved.dropped = summary.spooled, summary.dropped
+        saved.parse_failures = summary.parse_failures
+        saved.rejected = {kind: n for kind, n in self.parser.decoder.problems.items() if n}
+        saved.save(folder, running=False)
+        return folder / f"{name}.json"
 
     @staticmethod
     def _deliver(pipeline: Pipeline, batch: list[Event], summary: IngestSummary) -> None:
