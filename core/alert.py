@@ -41,6 +41,8 @@ EVIDENCE_FIELDS = (
     "source.ip", "source.port", "destination.ip", "destination.port",
     "user.name", "host.name", "process.name", "process.command_line", "url.original",
     "govsoc.system", "govsoc.zone",
+    # flows (pcap, NetFlow/IPFIX, Zeek conn) have no raw line: these are their evidence
+    "network.transport", "network.protocol", "network.bytes", "network.packets",
 )
 
 __all__ = ["EVIDENCE_FIELDS", "EVIDENCE_LIMIT", "EVIDENCE_ORIGINAL_MAX", "LEVELS", "STATUSES", "Alert",

@@ -24,6 +24,7 @@ ingest (govsoc.core.inventory); without an inventory they are absent and the rep
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -258,7 +259,7 @@ def _attack(tags: list[Group], t: dict[str, str], lang: str) -> Section:
 def _evidence(alert: Alert, period: Period, masked: bool) -> tuple[str, ...]:
     lines = []
     for item in alert.evidence[:_EVIDENCE_LINES]:
-        text = (item.original or str(item.fields.get("message") or ""))[:_EVIDENCE_CHARS]
+        text = (item.original or str(item.fields.get("message") or "") or _flow_text(item.fields))[:_EVIDENCE_CHARS]
         if masked:
             # The raw line is free text: IDs, phones, cards and mails in it are masked by the
             # recognizers ingest tagging runs, the account by its field.
@@ -268,6 +269,28 @@ def _evidence(alert: Alert, period: Period, masked: bool) -> tuple[str, ...]:
                 text = text.replace(user, mask_account(user))
         lines.append(f"{period.local(item.timestamp)} {item.dataset} {text}")
     return tuple(lines)
+
+
+def _endpoint(fields: Mapping[str, Any], side: str) -> str:
+    ip, port = fields.get(f"{side}.ip"), fields.get(f"{side}.port")
+    if ip is None:
+        return "?" if port is None else f"?:{port}"
+    shown = f"[{ip}]" if ":" in str(ip) and port is not None else str(ip)
+    return shown if port is None else f"{shown}:{port}"
+
+
+def _flow_text(fields: Mapping[str, Any]) -> str:
+    """A flow's evidence line (a pcap or NetFlow/IPFIX event has no raw line): protocol, source
+    and destination address:port, bytes and packets, from the alert's snapshot of the event."""
+    if not any(fields.get(f) is not None for f in ("source.ip", "destination.ip", "network.bytes")):
+        return ""
+    protocol = "/".join(str(fields[f]) for f in ("network.transport", "network.protocol") if fields.get(f))
+    parts = [protocol] if protocol else []
+    parts.append(f"{_endpoint(fields, 'source')} -> {_endpoint(fields, 'destination')}")
+    for name, unit in (("network.bytes", "bytes"), ("network.packets", "packets")):
+        if fields.get(name) is not None:
+            parts.append(f"{fields[name]} {unit}")
+    return " ".join(parts)
 
 
 @functools.cache

@@ -149,3 +149,25 @@ def test_mipin_items_in_the_control_table_have_their_text(tmp_path: Path) -> Non
         ("密评 8.2 c)", f"{item.unit} {item.title}", 2)]
     assert [r for r in rows(en, "summary") if str(r[0]).startswith("CCA")] == [
         ("CCA 8.2 c)", f"{item.unit} {item.title_en}", 2)]
+
+
+def test_flow_incidents_show_the_flow_as_evidence(tmp_path: Path) -> None:
+    from govsoc.core.alert import Alert, Evidence
+    from govsoc.core.event import Event, make_id
+
+    at = datetime(2026, 11, 29, 3, 4, 5, tzinfo=UTC)  # 11:04:05 in Beijing
+    flow = Event(id=make_id("flow", 1), timestamp=at, dataset="netflow.log", fields={
+        "source.ip": "10.8.1.20", "source.port": 51000, "destination.ip": "172.16.3.9", "destination.port": 23,
+        "network.transport": "tcp", "network.protocol": "telnet", "network.bytes": 1840, "network.packets": 22})
+    with SqliteStore(tmp_path / "events.db") as store:
+        store.write([flow])
+        store.write_alerts([Alert(id=make_id("fa", 1), rule_id="egov.flow_telnet", rule_title="Telnet", level="high",
+                                  kind="match", start=at, end=at, event_ids=(flow.id,),
+                                  evidence=(Evidence.of(flow),))])
+        store.refresh()
+        document = situation(store)
+    incidents = document.section("incidents")
+    assert incidents is not None
+    [finding] = [f for b in incidents.blocks for f in getattr(b, "items", ())]
+    assert finding.evidence == (
+        "2026-11-29 11:04:05 netflow.log tcp/telnet 10.8.1.20:51000 -> 172.16.3.9:23 1840 bytes 22 packets",)
