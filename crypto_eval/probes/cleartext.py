@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from govsoc.crypto_eval.probes.connection import Exchange, close_quietly, exchange, read_reply
 
 __all__ = ["CleartextProbeResult", "FtpSecurity", "probe_cleartext", "probe_ftp_security", "classify_greeting",
-           "is_text"]
+           "is_text", "split_response"]
 
 _PASSWORD_FIELD = re.compile(rb"<input[^>]+type\s*=\s*[\"']?password", re.IGNORECASE)
 _LOCATION = re.compile(rb"^location:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
@@ -33,13 +33,56 @@ _REDIRECTS = frozenset({b"301", b"302", b"307", b"308"})
 _TAG = re.compile(rb"<[^>]*>")
 
 
-def _substantial(body: bytes) -> bool:
-    """Whether a redirect's body carries more than the usual "Moved" note: a form, a password
-    field, or more than a few hundred characters of text (a page served beside the redirect)."""
+#: Personal data a short body may still carry: a run of 11+ digits (a mobile number, a resident ID
+#: of 17 digits and a check character) is not part of a "Moved" note.
+_DIGITS = re.compile(rb"\d{11,}")
+_CHUNK = re.compile(rb"([0-9A-Fa-f]{1,8})[^\r\n]*\r?\n")
+
+
+def _substantial(body: bytes, head: bytes) -> bool:
+    """Whether a redirect carries more than the usual "Moved" note: a cookie not marked Secure, a
+    form, a password field, structured data (JSON, XML), a run of digits such as an ID card or phone number, or
+    more than a few hundred characters of text (a page served beside the redirect)."""
     if _PASSWORD_FIELD.search(body) or re.search(rb"<form\b", body, re.IGNORECASE):
         return True
+    if any(not re.search(rb";\s*secure\b", cookie, re.IGNORECASE)
+           for cookie in re.findall(rb"^set-cookie:([^\r\n]*)", head, re.IGNORECASE | re.MULTILINE)):
+        return True  # a cookie without Secure (RFC 6265 4.1.2.5) goes back in the clear: a session token
+    kind = re.search(rb"^content-type:\s*([^\r\n;]*)", head, re.IGNORECASE | re.MULTILINE)
+    if (kind and re.search(rb"json|xml|javascript", kind.group(1), re.IGNORECASE)) or body.lstrip()[:1] in (b"{", b"["):
+        return True
     text = b" ".join(_TAG.sub(b" ", body).split())
-    return len(text) > 300
+    return len(text) > 300 or _DIGITS.search(text) is not None
+
+
+def split_response(response: bytes) -> tuple[bytes, bytes]:
+    """Head and body of an HTTP/1.x response: the head ends at the first empty line, CRLF or a
+    bare LF (RFC 9112 2.2 lets a recipient accept LF alone, and clients do); a chunked body is
+    de-chunked (RFC 9112 7.1), so a form split across chunks is still one form."""
+    end = re.search(rb"\r?\n\r?\n", response)
+    if end is None:
+        return response, b""
+    head, body = response[:end.start()], response[end.end():]
+    if re.search(rb"^transfer-encoding:[^\r\n]*chunked", head, re.IGNORECASE | re.MULTILINE):
+        body = _dechunk(body)
+    return head, body
+
+
+def _dechunk(body: bytes) -> bytes:
+    """The data of a chunked body (what follows a malformed chunk header is kept as it is)."""
+    out, pos = [], 0
+    while pos < len(body):
+        chunk = _CHUNK.match(body, pos)
+        if chunk is None:
+            out.append(body[pos:])
+            break
+        size, pos = int(chunk.group(1), 16), chunk.end()
+        if size == 0:
+            break
+        out.append(body[pos:pos + size])
+        pos += size
+        pos += 2 if body[pos:pos + 2] == b"\r\n" else 1 if body[pos:pos + 1] == b"\n" else 0
+    return b"".join(out)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -165,12 +208,12 @@ async def probe_cleartext(host: str, port: int, *, timeout: float = 3.0, http_ho
     page = await exchange(host, port, request, timeout=timeout, enough=lambda b: len(b) > 64 * 1024)
     if not page.received.startswith(b"HTTP/"):
         return CleartextProbeResult(endpoint=endpoint, reachable=True)
-    head, _, body = page.received.partition(b"\r\n\r\n")
-    status = head.split(b" ", 2)[1:2]
+    head, body = split_response(page.received)
+    status = head.split(None, 2)[1:2]
     location = _LOCATION.search(head)
     basic = re.search(rb"^www-authenticate:\s*basic", head, re.IGNORECASE | re.MULTILINE)
     if (status and status[0] in _REDIRECTS and location and location.group(1).lower().startswith(b"https://")
-            and not basic and not _substantial(body)):
+            and not basic and not _substantial(body, head)):
         url = location.group(1).decode("latin-1")
         return CleartextProbeResult(endpoint=endpoint, reachable=True, service="http", login=False,
                                     evidence=f"redirects to {url}", redirect=url)
@@ -181,5 +224,7 @@ async def probe_cleartext(host: str, port: int, *, timeout: float = 3.0, http_ho
     if field:
         return CleartextProbeResult(endpoint=endpoint, reachable=True, service="http-login", login=True,
                                     evidence=field.group(0)[:120].decode("latin-1"))
-    return CleartextProbeResult(endpoint=endpoint, reachable=True, service="http", login=False,
-                                evidence=head.split(b"\r\n", 1)[0][:120].decode("latin-1"))
+    line = head.splitlines()[0][:120].decode("latin-1")
+    if status and status[0] in _REDIRECTS and body.strip():
+        line += " (the redirect's body carries content of its own)"
+    return CleartextProbeResult(endpoint=endpoint, reachable=True, service="http", login=False, evidence=line)
