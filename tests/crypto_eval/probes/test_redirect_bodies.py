@@ -14,7 +14,8 @@ from govsoc.crypto_eval.checks.channel_view import view_of
 from govsoc.crypto_eval.probes.runner import Target, run_probes
 from tests.servers.listener import listening
 
-FORM = b"<html><body><form method=post action=/login>user <input name=u> pass <input type=password name=p></form></body></html>"
+FORM = (b"<html><body><form method=post action=/login>user <input name=u> pass <input type=password name=p>"
+        b"</form></body></html>")
 MOVED = b"<html><body>Moved to <a href=https://portal.example/>portal.example</a></body></html>"
 ID_BODY = b'{"name":"\xe5\xbc\xa0\xe4\xb8\x89","idcard":"110101199003071234","phone":"13800138000"}'
 
