@@ -10,6 +10,9 @@ and when.
       classification: {at: "02:00", weekday: sun, targets: [/srv/exports, "sqlite:///srv/app.db"]}
       crypto_eval: {at: "01:00", weekday: sun}    # needs inventory: in govsoc.yaml
       reports: {at: "08:00", kinds: [situation, compliance], period: day, formats: [html, pdf]}
+                                       # signed with the key `govsoc keys init` made (unsigned: true
+                                       # writes them unsigned; GOVSOC_KEY_PASSPHRASE[_FILE] in the
+                                       # daemon's environment unlocks an encrypted key)
       retry: {first: 1m, max: 1h}      # a failed job is tried again after 1m, 2m, 4m ... 1h
 
 A job runs either ``every`` DURATION (``90s``, ``5m``, ``2h``, ``1d``) or ``at`` HH:MM local time,
@@ -109,6 +112,9 @@ class ReportJob(JobSchedule):
     period: Literal["day", "week", "month"] = "day"
     formats: list[Literal["html", "pdf", "json", "md"]] = Field(default=["html"], min_length=1)
     lang: Literal["zh", "en"] | None = None
+    #: Write the reports unsigned (`govsoc report --unsigned`). Off: the job fails, and `govsoc
+    #: status` shows why, until `govsoc keys init` has made the signing key.
+    unsigned: bool = False
 
 
 class RetrySettings(_Model):

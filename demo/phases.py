@@ -4,12 +4,11 @@ classification inventory and the report builders. Each returns a one-line summar
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govsoc.collectors import IngestOptions, Pipeline
 from govsoc.core.config import Config
@@ -19,6 +18,9 @@ from govsoc.demo.devices import H3C, HUAWEI, SANGFOR
 from govsoc.demo.feed import feed_netflow, feed_syslog
 from govsoc.demo.generate import DemoDay
 from govsoc.store import Store
+
+if TYPE_CHECKING:
+    from govsoc.reports.signing import SigningKey
 
 __all__ = ["FILES", "ingest_files", "send_syslog", "send_netflow", "evaluate_crypto", "run_detection",
            "classify_export", "write_reports", "result_name"]
@@ -149,40 +151,24 @@ def classify_export(config: Config, path: Path) -> dict[str, Any]:
 def write_reports(config: Config, store: Store, day: DemoDay, lang: str, formats: tuple[str, ...]) -> list[Path]:
     """The reports, each signed (SM3 digest, SM2 signature: reports.signing) with the demo's own
     key, made in its data folder on the first run (the administrator's key is not touched)."""
-    from govsoc.reports.signing import KEY_FILE, init_key, key_folder, sign_report, signature_path
+    from govsoc.reports.signing import KEY_FILE, init_key, key_folder, require_key
 
-    written = _render_reports(config, store, day, lang, formats)
     keys = key_folder(config.data_dir)
-    if not (keys / KEY_FILE).exists():
-        init_key(keys, signer="govsoc demo (a key made for the demo)")
-    for path in written:
-        if not signature_path(path).exists():  # reports.write signs too, once a key exists
-            sign_report(path, keys)
-    return written
+    if (keys / KEY_FILE).exists():
+        key = require_key(keys)
+    else:
+        key = init_key(keys, signer="govsoc demo (a key made for the demo)")
+    return _render_reports(config, store, day, lang, formats, key)
 
 
-def _render_reports(config: Config, store: Store, day: DemoDay, lang: str, formats: tuple[str, ...]) -> list[Path]:
-    """The situation and compliance reports through reports.build/write when they exist, else
-    the alert report."""
-    folder = config.report_dir
+def _render_reports(config: Config, store: Store, day: DemoDay, lang: str, formats: tuple[str, ...],
+                    key: SigningKey) -> list[Path]:
+    """The situation and compliance reports of the day (reports.build), signed with ``key``."""
+    from govsoc.reports.build import build, write
+
     written: list[Path] = []
-    try:
-        entry = importlib.import_module("govsoc.reports.build")
-    except ModuleNotFoundError:
-        entry = None
-    if entry is not None:
-        for kind in ("situation", "compliance"):
-            document = entry.build(kind, store, start=day.start, end=day.end, lang=lang, masked=True,
-                                   data_dir=config.data_dir, timezone=config.reports.timezone)
-            written += entry.write(document, list(formats), folder)
-        return written
-    from govsoc.reports import build_report, renderers
-
-    report = build_report(store.alerts(), store=store.kind, lang=lang, masked=True, timezone=config.reports.timezone)
-    folder.mkdir(parents=True, exist_ok=True)
-    for fmt in formats:
-        renderer = renderers.get(fmt)()
-        target = folder / f"alerts{renderer.suffix}"
-        target.write_bytes(renderer.render(report))
-        written.append(target)
+    for kind in ("situation", "compliance"):
+        document = build(kind, store, start=day.start, end=day.end, lang=lang, masked=True,
+                         data_dir=config.data_dir, timezone=config.reports.timezone)
+        written += write(document, list(formats), config.report_dir, key=key)
     return written

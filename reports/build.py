@@ -2,35 +2,41 @@
 
     document = build("situation", store, start=..., end=..., lang="zh", masked=True,
                      data_dir=config.data_dir, timezone="Asia/Shanghai")
-    paths = write(document, ["html", "json"], folder)
+    paths = write(document, ["html", "json"], folder, key=require_key(key_folder(config.data_dir)))
 
 ``build`` computes a report (``situation``, ``compliance`` or ``alerts``) over [start, end) in the
 store (govsoc.reports.situation / compliance / alert_summary); ``write`` lays it out in each format
-through the renderer registry (govsoc.reports.renderers), signs each file when a signing key
-exists (govsoc.reports.signing) and returns the files written.
+through the renderer registry (govsoc.reports.renderers), signs each file with the key given
+(govsoc.reports.signing) and publishes files and signatures together (nothing is left behind when
+signing fails); a report written ``unsigned=True`` says so on its cover and in its JSON.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Final
 
 from govsoc.core.errors import ReportError
-from govsoc.core.results import make_folder, write_file
 from govsoc.reports.alert_summary import build_alert_summary
 from govsoc.reports.compliance import build_compliance
 from govsoc.reports.document import Document
 from govsoc.reports.period import Period
 from govsoc.reports.renderers import renderers
-from govsoc.reports.signing import sign_report
+from govsoc.reports.signing import SigningKey, publish
 from govsoc.reports.situation import build_situation
 from govsoc.store.base import Store
 
-__all__ = ["KINDS", "build", "report_name", "rule_coverage", "write"]
+__all__ = ["KINDS", "UNSIGNED", "build", "mark_unsigned", "report_name", "rule_coverage", "write"]
 
 KINDS: Final = ("situation", "compliance", "alerts")
+#: What an unsigned report says about itself, on its cover (meta "integrity") and in its JSON.
+UNSIGNED: Final = {
+    "zh": "未签名：本报告没有 SM3 摘要和 SM2 签名，无法用 govsoc verify 证明其未被篡改",
+    "en": "UNSIGNED: this report has no SM3 digest or SM2 signature; govsoc verify cannot show it is unchanged",
+}
 
 
 def build(kind: str, store: Store, *, start: datetime, end: datetime, lang: str = "zh", masked: bool = True,
@@ -79,19 +85,28 @@ def report_name(document: Document) -> str:
     return f"{document.kind}-{first}" if last <= first else f"{document.kind}-{first}--{last}"
 
 
+def mark_unsigned(document: Document) -> Document:
+    """``document`` with the statement that it is unsigned in its meta (``integrity``)."""
+    return replace(document, meta={**document.meta, "integrity": UNSIGNED.get(document.lang, UNSIGNED["en"])})
+
+
 def write(document: Document, formats: Sequence[str], folder: Path, *, stem: str | None = None,
-          keys: Path | None = None) -> list[Path]:
-    """Render ``document`` in each format into ``folder`` (created when missing) and return the
-    report files written. With ``keys`` (the key folder, ``signing.key_folder(data_dir)``) each
-    file is signed when a signing key exists there: SM3 digest and SM2 signature in
-    ``<file>.sig`` beside it (govsoc.reports.signing; ``govsoc verify FILE`` checks it)."""
-    make_folder(folder)
-    written = []
+          key: SigningKey | None = None, unsigned: bool = False, output: Path | None = None) -> list[Path]:
+    """Render ``document`` in each format into ``folder`` (created when missing; ``output``: the
+    one file to write instead) and return the report files written, each signed with ``key``:
+    SM3 digest and SM2 signature in ``<file>.sig`` beside it (govsoc.reports.signing; ``govsoc
+    verify FILE`` checks it). Reports are signed: without a key ReportError, unless ``unsigned``
+    (then the report says so). Files and signatures are made aside and put in place together
+    (signing.publish), so a failure leaves nothing behind."""
+    if key is None and not unsigned:
+        raise ReportError("reports are signed: pass the signing key (govsoc.reports.signing.require_key; "
+                          "`govsoc keys init` creates one) or unsigned=True")
+    if output is not None and len(formats) != 1:
+        raise ReportError("one output file takes one format")
+    shown = mark_unsigned(document) if key is None else document
+    files = []
     for fmt in formats:
         renderer = renderers.get(fmt)()
-        target = folder / f"{stem or report_name(document)}{renderer.suffix}"
-        write_file(target, renderer.render(document))  # 0640 (core.results.FILE_MODE)
-        if keys is not None:
-            sign_report(target, keys)
-        written.append(target)
-    return written
+        target = output or folder / f"{stem or report_name(document)}{renderer.suffix}"
+        files.append((target, renderer.render(shown)))  # 0640 in a 0750 folder, as core.results writes
+    return publish(files, key)

@@ -16,7 +16,15 @@ signature) and a signature by a key that is not trusted each fail ``verify_repor
 own message. The private key is never printed; it is written 0600 in a 0700 folder, encrypted
 when ``GOVSOC_KEY_PASSPHRASE`` is set (PKCS#8 PBES2: SM4-CBC under a PBKDF2-HMAC-SHA256 key, the
 form ``openssl pkcs8 -topk8 -v2 sm4-cbc`` writes; OpenSSL 3.0 has no hmacWithSM3 PRF for PBES2, so
-SM3 there would make a key OpenSSL cannot read), and then signing needs the same variable.
+SM3 there would make a key OpenSSL cannot read), and then signing needs the same passphrase: from
+that variable, or from the file ``GOVSOC_KEY_PASSPHRASE_FILE`` names (0600 or tighter), never from
+an argument (argv is public).
+
+Reports are published, not just written (:func:`publish`): every file is rendered to a hidden
+file beside its target and signed from those bytes first; only when every signature is made are
+the signature files and then the reports renamed into place. So an unusable key (none, wrong
+passphrase, corrupt, readable by others) leaves no report behind, and a report is never seen
+without the signature made for it.
 
     <data dir>/keys/report-signing.key      PKCS#8 PEM, 0600
     <data dir>/keys/report-signing.pub      SubjectPublicKeyInfo PEM (trusted by default)
@@ -42,11 +50,13 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from govsoc.core.errors import ConfigError, ReportError
+from govsoc.core.results import FILE_MODE, make_folder, write_file
 from govsoc.crypto_eval import kat, sm2
 
 __all__ = ["SigningKey", "Verification", "init_key", "load_key", "sign_report", "sign_file", "verify_report",
            "read_public_key", "trusted_keys", "signature_path", "key_id", "sm3_hex", "KEY_FILE", "PUBLIC_FILE",
-           "SIGNATURE_SUFFIX", "FORMAT", "key_folder", "PASSPHRASE_ENV"]
+           "SIGNATURE_SUFFIX", "FORMAT", "key_folder", "PASSPHRASE_ENV", "PASSPHRASE_FILE_ENV", "env_passphrase",
+           "signature_text", "publish", "require_key"]
 
 KEY_FILE, PUBLIC_FILE, META_FILE = "report-signing.key", "report-signing.pub", "report-signing.json"
 SIGNATURE_SUFFIX = ".sig"
@@ -62,6 +72,8 @@ _OID_HMAC_SHA256 = bytes.fromhex("06082a864886f70d0209")   # 1.2.840.113549.2.9
 _OID_SM4_CBC = bytes.fromhex("06082a811ccf55016802")       # 1.2.156.10197.1.104.2
 #: The environment variable holding the signing key's passphrase (never an argument: argv is public).
 PASSPHRASE_ENV = "GOVSOC_KEY_PASSPHRASE"
+#: Or the environment variable naming a file that holds it (0600 or tighter; one line).
+PASSPHRASE_FILE_ENV = "GOVSOC_KEY_PASSPHRASE_FILE"
 _ITERATIONS = 200_000
 
 
@@ -331,10 +343,43 @@ def _existing_id(public_file: Path) -> str:
         return "unreadable"
 
 
+def env_passphrase() -> str | None:
+    """The signing key's passphrase from the environment: ``GOVSOC_KEY_PASSPHRASE``, else the first
+    line of the file ``GOVSOC_KEY_PASSPHRASE_FILE`` names, which nobody but its owner may read
+    (ConfigError otherwise, with the chmod that fixes it); None when neither is set."""
+    value = os.environ.get(PASSPHRASE_ENV)
+    if value:
+        return value
+    name = os.environ.get(PASSPHRASE_FILE_ENV)
+    if not name:
+        return None
+    path = Path(name)
+    try:
+        mode = path.stat().st_mode & 0o777
+        if mode & 0o077:
+            raise ConfigError(f"{path} (${PASSPHRASE_FILE_ENV}) is readable by others (mode {mode:o}): "
+                              f"chmod 600 {path}")
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"cannot read the key passphrase from {path} (${PASSPHRASE_FILE_ENV}): {e}") from e
+    lines = text.splitlines()
+    return lines[0] if lines and lines[0] else None
+
+
+def require_key(folder: Path) -> SigningKey:
+    """The signing key in ``folder``; ConfigError naming `govsoc keys init` when there is none,
+    and the reason when it is unusable (see load_key)."""
+    key = load_key(folder)
+    if key is None:
+        raise ConfigError(f"no report-signing key in {folder}: reports are signed (SM3 digest, SM2 signature); "
+                          "create the key with `govsoc keys init`")
+    return key
+
+
 def load_key(folder: Path, passphrase: str | None = None) -> SigningKey | None:
     """The signing key in ``folder``, or None when there is none; ConfigError when it is unusable
     (unreadable, not SM2, readable by others than its owner, encrypted without the passphrase:
-    ``passphrase`` or else the GOVSOC_KEY_PASSPHRASE environment variable)."""
+    ``passphrase`` or else the environment's, see :func:`env_passphrase`)."""
     private = folder / KEY_FILE
     if not private.exists():
         return None
@@ -342,7 +387,7 @@ def load_key(folder: Path, passphrase: str | None = None) -> SigningKey | None:
     if mode & 0o077:
         raise ConfigError(f"{private} is readable by others (mode {mode:o}): chmod 600 {private}")
     try:
-        d = _read_private_key(private.read_text(encoding="ascii"), passphrase or os.environ.get(PASSPHRASE_ENV))
+        d = _read_private_key(private.read_text(encoding="ascii"), passphrase or env_passphrase())
     except (OSError, ValueError, UnicodeDecodeError) as e:
         raise ConfigError(f"{private}: {e}") from e
     try:
@@ -385,18 +430,22 @@ def _signed_bytes(fields: dict[str, Any]) -> bytes:
     return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def sign_file(report: Path, key: SigningKey, *, now: datetime | None = None) -> Path:
-    """Write ``report``'s signature file and return its path."""
-    data = report.read_bytes()
+def signature_text(data: bytes, name: str, key: SigningKey, *, now: datetime | None = None) -> str:
+    """The signature file of the report bytes ``data`` to be named ``name``."""
     fields: dict[str, Any] = {
-        "format": FORMAT, "file": report.name, "size": len(data), "digest_algorithm": "SM3",
+        "format": FORMAT, "file": name, "size": len(data), "digest_algorithm": "SM3",
         "digest": sm3_hex(data), "algorithm": ALGORITHM, "user_id": sm2.DEFAULT_ID.decode("ascii"),
         "public_key": sm2.encode_point(key.public).hex(), "key_id": key.key_id, "signer": key.signer,
         "time": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
     }
     fields["signature"] = key.sign(_signed_bytes(fields)).hex()
+    return _signature_text(fields)
+
+
+def sign_file(report: Path, key: SigningKey, *, now: datetime | None = None) -> Path:
+    """Write ``report``'s signature file (atomically, 0640) and return its path."""
     target = signature_path(report)
-    target.write_text(_signature_text(fields), encoding="utf-8")
+    write_file(target, signature_text(report.read_bytes(), report.name, key, now=now).encode("utf-8"))
     return target
 
 
@@ -406,12 +455,57 @@ def _signature_text(fields: dict[str, Any]) -> str:
     return json.dumps({k: fields[k] for k in _FIELDS}, ensure_ascii=False, indent=2) + "\n"
 
 
-def sign_report(report: Path, keys: Path) -> Path | None:
-    """Sign ``report`` when a signing key exists in the folder ``keys`` (reports.write calls
-    ``sign_report(path, key_folder(config.data_dir))``); None when there is no key (the report is
-    then written unsigned)."""
-    key = load_key(keys)
-    return None if key is None else sign_file(report, key)
+def sign_report(report: Path, keys: Path) -> Path:
+    """Sign the file ``report`` with the key in the folder ``keys`` (ConfigError when there is
+    none or it is unusable; a report is never left unsigned quietly)."""
+    return sign_file(report, require_key(keys))
+
+
+def _aside(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.publish")
+
+
+def _write_aside(path: Path, data: bytes) -> Path:
+    partial = _aside(path)
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    try:
+        os.fchmod(fd, FILE_MODE)  # the umask may have taken bits away; never added any
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return partial
+
+
+def publish(files: list[tuple[Path, bytes]], key: SigningKey | None, *, now: datetime | None = None) -> list[Path]:
+    """Write each (path, bytes) report, signed with ``key`` (None: unsigned, on purpose; the
+    caller said so and marked the report). Every file and signature is made aside first; only
+    then are the signatures and the reports renamed into place, so a failure (the key, the disk)
+    leaves the folder as it was. An unsigned report takes away a signature file left from an
+    earlier report of the same name (it would no longer match). Returns the report paths."""
+    pending: list[Path] = []
+    moves: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files:
+            make_folder(path.parent)
+            if key is not None:
+                sig = signature_path(path)
+                text = signature_text(data, path.name, key, now=now)
+                pending.append(_write_aside(sig, text.encode("utf-8")))
+                moves.append((pending[-1], sig))
+            pending.append(_write_aside(path, data))
+            moves.append((pending[-1], path))
+        for partial, target in moves:  # a signature before its report: a report never shows up unsigned
+            os.replace(partial, target)
+        if key is None:
+            for path, _ in files:
+                signature_path(path).unlink(missing_ok=True)
+    finally:
+        for partial in pending:
+            partial.unlink(missing_ok=True)
+    return [path for path, _ in files]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

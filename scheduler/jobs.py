@@ -10,8 +10,11 @@
 
 `govsoc report` is the reports contract of issue 18 (reports.build, then reports.write, which
 renders and signs); the daemon runs it, as every job, as a child process (scheduler.children
-says why). Database passwords, the signing passphrase and Elasticsearch credentials reach the
-children through the daemon's environment, never their command lines.
+says why). Reports are signed: without the key (`govsoc keys init`) each report run fails with
+that advice, shown by `govsoc status`, unless ``schedule.reports.unsigned`` is set. Database
+passwords, the signing passphrase (GOVSOC_KEY_PASSPHRASE, or the 0600 file
+GOVSOC_KEY_PASSPHRASE_FILE names) and Elasticsearch credentials reach the children through the
+daemon's environment, never their command lines.
 
 A job is a table row, not a class: its name, its schedule, the command lines of one run (given
 the run's start, for the report's period) and, when it cannot run, why (``off``).
@@ -79,7 +82,8 @@ def jobs_for(config: Config) -> list[Job]:
         at = _inside_last_period(start, job.period, ZoneInfo(config.reports.timezone)).isoformat()
         lang = ["--lang", job.lang] if job.lang else []
         formats = [part for fmt in job.formats for part in ("--format", fmt)]
-        return [["report", kind, "--period", job.period, "--at", at, *formats, *lang,
+        unsigned = ["--unsigned"] if job.unsigned else []
+        return [["report", kind, "--period", job.period, "--at", at, *formats, *lang, *unsigned,
                  "--folder", str(config.report_dir)] for kind in job.kinds]
 
     return [

@@ -146,5 +146,6 @@ def openssl() -> str:
 def govsoc_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh data directory for CLI runs (GOVSOC_HOME, no configuration file)."""
     monkeypatch.setenv("GOVSOC_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("GOVSOC_CONFIG", raising=False)
+    for name in ("GOVSOC_CONFIG", "GOVSOC_KEY_PASSPHRASE", "GOVSOC_KEY_PASSPHRASE_FILE"):
+        monkeypatch.delenv(name, raising=False)
     return tmp_path / "home"

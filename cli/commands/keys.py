@@ -1,7 +1,8 @@
 """`govsoc keys`: the administrator's report-signing key (SM2, reports/signing.py).
 
 ``govsoc keys init`` creates it under ``<data dir>/keys/`` (private key 0600 in a 0700 folder,
-never printed, SM4-encrypted when GOVSOC_KEY_PASSPHRASE is set; ``--force`` replaces an existing
+never printed, SM4-encrypted when GOVSOC_KEY_PASSPHRASE (or a 0600 file named by
+GOVSOC_KEY_PASSPHRASE_FILE) gives a passphrase; ``--force`` replaces an existing
 one and keeps its public key trusted, but an encrypted key only by an encrypted one unless
 ``--unencrypted`` is given too);
 ``govsoc keys show`` prints the public key, its id and the signer; ``govsoc keys sign FILE...``
@@ -40,12 +41,10 @@ def keys() -> None:
 @click.pass_obj
 def init(app: AppContext, signer: str | None, force: bool, unencrypted: bool) -> None:
     """Create the report-signing key (SM2, GB/T 32918)."""
-    import os
-
-    from govsoc.reports.signing import PASSPHRASE_ENV, PUBLIC_FILE, init_key
+    from govsoc.reports.signing import PASSPHRASE_ENV, PUBLIC_FILE, env_passphrase, init_key
 
     folder = key_folder(app)
-    passphrase = os.environ.get(PASSPHRASE_ENV) or None
+    passphrase = env_passphrase()
     key = init_key(folder, signer=signer, force=force, passphrase=passphrase, unencrypted=unencrypted)
     sealed = f"encrypted with ${PASSPHRASE_ENV}" if passphrase else f"not encrypted (set ${PASSPHRASE_ENV} to encrypt)"
     click.echo(f"report-signing key created: key id {key.key_id}, signer {printable(key.signer)}, {sealed}")

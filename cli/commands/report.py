@@ -4,6 +4,11 @@
 day, an ISO week, a month or a custom range (govsoc.reports.build); ``alerts`` without
 ``--period`` is the list of every stored alert (the report govsoc has always written), with
 ``--period`` the store-side alert summary of that period.
+
+Reports are signed (issue 18 "Integrity"): the administrator's key (`govsoc keys init`) signs each
+file, and the files and their signatures appear together or not at all (reports.signing.publish).
+Without a key the command fails and says how to make one; ``--unsigned`` writes the report anyway,
+with a warning, and the report says on its cover (and in its JSON) that it is unsigned.
 """
 
 from __future__ import annotations
@@ -16,26 +21,40 @@ import click
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
 from govsoc.cli.timeargs import TIME
-from govsoc.core.results import write_file
+from govsoc.core.errors import ConfigError
 from govsoc.reports import build_report, renderers
-from govsoc.reports.build import KINDS, build, write
+from govsoc.reports.build import KINDS, build, mark_unsigned, write
 from govsoc.reports.period import PERIODS, period_bounds
-from govsoc.reports.signing import key_folder, sign_report
+from govsoc.reports.renderers import as_document
+from govsoc.reports.signing import SigningKey, key_folder, load_key, publish
 from govsoc.rules import BUILTIN_PACKS
 
 
+def signing_key(app: AppContext, unsigned: bool) -> SigningKey | None:
+    """The key that signs the report, loaded before anything is computed or written (an unusable
+    key fails here, leaving nothing behind); None with ``unsigned``, after a warning."""
+    folder = key_folder(app.config.data_dir)
+    if unsigned:
+        click.echo("govsoc: warning: writing an UNSIGNED report (--unsigned): nobody can verify it was not "
+                   "changed; the report says so on its cover", err=True)
+        return None
+    key = load_key(folder)
+    if key is None:
+        raise ConfigError(f"no report-signing key in {folder}: reports are signed (SM3 digest, SM2 signature); "
+                          "create the key with `govsoc keys init`, or pass --unsigned to write an unsigned report")
+    return key
+
+
 def write_report(app: AppContext, output: Path | None, fmt: str, lang: str | None, unmasked: bool,
-                 start: datetime | None = None, end: datetime | None = None) -> Path:
+                 start: datetime | None = None, end: datetime | None = None, *, key: SigningKey | None) -> Path:
     """Render the report of the stored alerts to ``output`` (default: the data folder), signed
-    when a signing key exists (`govsoc keys init`)."""
+    with ``key`` (None: unsigned, and marked so)."""
     renderer = renderers.get(fmt)()
-    report = build_report(app.store.alerts(start=start, end=end), store=app.store.kind,
-                          lang=lang or app.config.reports.lang, masked=not unmasked,
-                          timezone=app.config.reports.timezone)
+    report = as_document(build_report(app.store.alerts(start=start, end=end), store=app.store.kind,
+                                      lang=lang or app.config.reports.lang, masked=not unmasked,
+                                      timezone=app.config.reports.timezone))
     target = output or app.config.report_dir / f"alerts{renderer.suffix}"
-    write_file(target, renderer.render(report))  # 0640 in a 0750 folder (core.results)
-    sign_report(target, key_folder(app.config.data_dir))
-    return target
+    return publish([(target, renderer.render(report if key else mark_unsigned(report)))], key)[0]
 
 
 @cli.command()
@@ -54,20 +73,24 @@ def write_report(app: AppContext, output: Path | None, fmt: str, lang: str | Non
               help="Folder to write into (default: <data dir>/reports).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language (default from config: zh).")
 @click.option("--unmasked", is_flag=True, help="Show personal data (account names) unmasked.")
+@click.option("--unsigned", is_flag=True,
+              help="Write the report without a signature when there is no signing key (`govsoc keys init` "
+                   "makes one); the report then says it is unsigned.")
 @click.pass_obj
 def report(app: AppContext, kind: str, period: str | None, at: datetime | None, start: datetime | None,
            end: datetime | None, formats: tuple[str, ...], output: Path | None, folder: Path | None,
-           lang: str | None, unmasked: bool) -> None:
+           lang: str | None, unmasked: bool, unsigned: bool) -> None:
     """Write the situation (态势感知), compliance (合规) or alert report of a period, in Chinese
-    by default, personal data masked."""
+    by default, personal data masked, signed with the key `govsoc keys init` made."""
     formats = formats or ("html",)
     if output is not None and len(formats) > 1:
         raise click.UsageError("--output names one file: give one --format, or --folder")
-    if kind == "alerts" and period is None and at is None:
-        click.echo(str(write_report(app, output, formats[0], lang, unmasked, start, end)))
-        return
     if period == "custom" and (start is None or end is None):
         raise click.UsageError("a custom period needs --from and --to")
+    key = signing_key(app, unsigned)
+    if kind == "alerts" and period is None and at is None:
+        click.echo(str(write_report(app, output, formats[0], lang, unmasked, start, end, key=key)))
+        return
     settings = app.config.reports
     chosen = period_bounds(period or ("custom" if start and end else "day"), timezone=settings.timezone, at=at,
                            start=start, end=end)
@@ -75,11 +98,5 @@ def report(app: AppContext, kind: str, period: str | None, at: datetime | None, 
                      masked=not unmasked, data_dir=app.config.data_dir, timezone=settings.timezone,
                      rule_paths=([BUILTIN_PACKS] if app.config.rules.builtin else []) + list(app.config.rules.paths))
     target = output.parent if output is not None else (folder or app.config.report_dir)
-    if output is not None:
-        # written under the name asked for, then signed (the signature names the file it covers)
-        path = write(document, formats, target, stem=output.stem)[0].replace(output)
-        sign_report(path, key_folder(app.config.data_dir))
-        click.echo(str(path))
-        return
-    for path in write(document, formats, target, keys=key_folder(app.config.data_dir)):
+    for path in write(document, formats, target, key=key, unsigned=key is None, output=output):
         click.echo(str(path))

@@ -14,7 +14,8 @@ from govsoc.cli import main
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh GOVSOC_HOME, and no configuration or cluster from the environment."""
     monkeypatch.setenv("GOVSOC_HOME", str(tmp_path / "home"))
-    for name in ("GOVSOC_CONFIG", "GOVSOC_ES_URL", "GOVSOC_ES_USER", "GOVSOC_ES_API_KEY"):
+    for name in ("GOVSOC_CONFIG", "GOVSOC_ES_URL", "GOVSOC_ES_USER", "GOVSOC_ES_API_KEY", "GOVSOC_KEY_PASSPHRASE",
+                 "GOVSOC_KEY_PASSPHRASE_FILE"):
         monkeypatch.delenv(name, raising=False)
     return tmp_path / "home"
 

@@ -152,6 +152,7 @@ def test_thin_path_from_the_command_line(capsys: pytest.CaptureFixture[str], cor
     code, out, _ = run(capsys, "events", "--count", "--text", "POSSIBLE BREAK-IN ATTEMPT")
     assert out.strip() == "85"
     report = tmp_path / "r.html"
+    assert run(capsys, "keys", "init")[0] == 0  # reports are signed
     code, out, _ = run(capsys, "report", "-o", str(report))
     html = report.read_text(encoding="utf-8")
     assert code == 0 and out.strip() == str(report)

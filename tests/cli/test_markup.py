@@ -96,7 +96,7 @@ def test_html_report_escapes_log_text(govsoc: Run, tmp_path: Path) -> None:
     assert govsoc("ingest", str(log))[0] == 0
     assert govsoc("detect")[0] == 0
     report = tmp_path / "r.html"
-    code, _, _ = govsoc("report", "-o", str(report), "--unmasked", "--lang", "en")
+    code, _, _ = govsoc("report", "-o", str(report), "--unmasked", "--lang", "en", "--unsigned")
     html = report.read_text(encoding="utf-8")
     assert code == 0
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

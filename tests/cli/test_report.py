@@ -1,14 +1,17 @@
 """`govsoc report situation|compliance`: a day of sshd lines ingested, detected and reported
-through the command line, in several formats, signed when a key exists."""
+through the command line, in several formats, signed; without a usable key nothing is written
+(unless --unsigned, and then the report says so)."""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from govsoc.cli import main
+from govsoc.reports import signing
 
 # Three failed logins and one accepted, on 2026-11-29 in Beijing time (the report's day).
 LINES = "".join(
@@ -32,6 +35,12 @@ def day(govsoc_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     return govsoc_home
 
 
+@pytest.fixture
+def signed_day(day: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    assert run(capsys, "keys", "init", "--signer", "auditor")[0] == 0
+    return day
+
+
 def test_situation_report_of_a_day_in_two_formats_signed(day: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "keys", "init", "--signer", "auditor")[0] == 0
     code, out, err = run(capsys, "report", "situation", "--at", "2026-11-29T12:00:00+08:00",
@@ -51,13 +60,15 @@ def test_situation_report_of_a_day_in_two_formats_signed(day: Path, capsys: pyte
     assert run(capsys, "verify", str(paths[0]))[0] != 0
 
 
-def test_compliance_report_of_a_custom_period_to_one_file(day: Path, tmp_path: Path,
+def test_compliance_report_of_a_custom_period_to_one_file(signed_day: Path, tmp_path: Path,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "out" / "c.json"
     code, out, err = run(capsys, "report", "compliance", "--from", "2026-11-29T00:00:00+08:00",
                          "--to", "2026-11-30T00:00:00+08:00", "--format", "json", "-o", str(target), "--lang", "en")
     assert code == 0, err
     assert out.strip() == str(target)
+    assert sorted(p.name for p in target.parent.iterdir()) == ["c.json", "c.json.sig"]  # signed under its name
+    assert run(capsys, "verify", str(target))[0] == 0
     data = json.loads(target.read_text(encoding="utf-8"))
     assert data["title"] == "Compliance report"
     assert data["data"]["log_audit"]["datasets"]["linux.auth"]["events"] == 4
@@ -69,7 +80,7 @@ def test_a_custom_period_needs_both_ends(govsoc_home: Path, capsys: pytest.Captu
     assert code == 2 and "--from and --to" in err
 
 
-def test_alert_summary_of_a_day(day: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_alert_summary_of_a_day(signed_day: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "report", "alerts", "--period", "day", "--at", "2026-11-29T12:00:00+08:00",
                          "--format", "json", "--format", "md")
     assert code == 0, err
@@ -77,3 +88,86 @@ def test_alert_summary_of_a_day(day: Path, capsys: pytest.CaptureFixture[str]) -
     # each of the three failed logins is one "SSH Login Failed" alert (low)
     assert data["by_level"]["low"] == 3 and data["alerts"] == sum(data["by_level"].values())
     assert "SSH Login Failed" in Path(out.split()[1]).read_text(encoding="utf-8")
+
+
+SITUATION = ("report", "situation", "--at", "2026-11-29T12:00:00+08:00", "--format", "json", "--format", "html")
+
+
+def test_without_a_key_the_report_fails_and_says_how_to_make_one(day: Path, tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    out_folder = tmp_path / "out"
+    code, out, err = run(capsys, *SITUATION, "--folder", str(out_folder))
+    assert code == 2 and "govsoc keys init" in err and "--unsigned" in err and not out
+    assert not out_folder.exists()
+    code, out, err = run(capsys, "report", "-o", str(out_folder / "alerts.html"))  # the alert list too
+    assert code == 2 and "govsoc keys init" in err and not out_folder.exists()
+
+
+def test_unsigned_on_request_warns_and_the_report_says_so(day: Path, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    out_folder = tmp_path / "out"
+    assert run(capsys, "keys", "init")[0] == 0
+    assert run(capsys, *SITUATION, "--folder", str(out_folder))[0] == 0
+    assert (out_folder / "situation-2026-11-29.json.sig").is_file()
+    # the same report again, unsigned on purpose: the old signature goes (it would no longer match)
+    code, out, err = run(capsys, *SITUATION, "--folder", str(out_folder), "--unsigned")
+    assert code == 0 and "UNSIGNED" in err
+    json_file, html_file = (Path(line) for line in out.split())
+    assert sorted(p.name for p in out_folder.iterdir()) == ["situation-2026-11-29.html", "situation-2026-11-29.json"]
+    meta = json.loads(json_file.read_text(encoding="utf-8"))["meta"]
+    assert meta["integrity"].startswith("未签名")
+    assert "未签名" in html_file.read_text(encoding="utf-8")
+    code, _, err = run(capsys, "verify", str(json_file))
+    assert code == 1 and "not signed" in err
+    code, out, err = run(capsys, "report", "--lang", "en", "--format", "md", "-o", str(tmp_path / "a.md"), "--unsigned")
+    assert code == 0 and "UNSIGNED" in err and "UNSIGNED" in (tmp_path / "a.md").read_text(encoding="utf-8")
+
+
+def _readable(keys: Path) -> None:
+    os.chmod(keys / signing.KEY_FILE, 0o644)
+
+
+def _corrupt(keys: Path) -> None:
+    (keys / signing.KEY_FILE).write_text("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
+
+
+def _not_readable(keys: Path) -> None:
+    (keys / signing.KEY_FILE).unlink()  # a folder in its place: unreadable as a file, even for root
+    (keys / signing.KEY_FILE).mkdir()
+
+
+@pytest.mark.parametrize(("spoil", "message"), [
+    (_readable, "chmod 600"),            # a key others can read (the review's repro)
+    (_corrupt, "signing.key"),           # not a key any more
+    (_not_readable, "signing.key"),      # cannot be read
+])
+def test_an_unusable_key_leaves_nothing_behind(day: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                               spoil: object, message: str) -> None:
+    assert run(capsys, "keys", "init")[0] == 0
+    spoil(day / "keys")  # type: ignore[operator]
+    out_folder = tmp_path / "out"
+    code, out, err = run(capsys, *SITUATION, "--folder", str(out_folder))
+    assert code == 2 and message in err and not out
+    assert not out_folder.exists() or list(out_folder.iterdir()) == []
+
+
+def test_a_wrong_passphrase_leaves_nothing_behind_and_a_passphrase_file_must_be_private(
+        day: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(signing.PASSPHRASE_ENV, "right one")
+    assert run(capsys, "keys", "init")[0] == 0
+    monkeypatch.setenv(signing.PASSPHRASE_ENV, "wrong one")
+    out_folder = tmp_path / "out"
+    code, _, err = run(capsys, *SITUATION, "--folder", str(out_folder))
+    assert code == 2 and "wrong passphrase" in err and not out_folder.exists()
+    # the passphrase from a file instead: refused while others may read it, used once it is 0600
+    monkeypatch.delenv(signing.PASSPHRASE_ENV)
+    secret = tmp_path / "passphrase"
+    secret.write_text("right one\n", encoding="utf-8")
+    os.chmod(secret, 0o640)
+    monkeypatch.setenv(signing.PASSPHRASE_FILE_ENV, str(secret))
+    code, _, err = run(capsys, *SITUATION, "--folder", str(out_folder))
+    assert code == 2 and "chmod 600" in err and "right one" not in err and not out_folder.exists()
+    os.chmod(secret, 0o600)
+    code, out, err = run(capsys, *SITUATION, "--folder", str(out_folder))
+    assert code == 0, err
+    assert all(run(capsys, "verify", path)[0] == 0 for path in out.split())

@@ -147,7 +147,7 @@ def test_configured_suppression_gives_one_alert_per_source_and_hour(govsoc: Run,
     code, out, _ = govsoc("detect")
     assert "0 new, 0 updated" in out
     report = tmp_path / "report.json"
-    assert govsoc("report", "--format", "json", "-o", str(report))[0] == 0
+    assert govsoc("report", "--format", "json", "-o", str(report), "--unsigned")[0] == 0
     assert '"events": 5' in report.read_text(encoding="utf-8")  # the report counts what was suppressed
 
 

@@ -81,13 +81,15 @@ def test_results_and_reports_are_not_world_readable(tmp_path: Path, govsoc_home:
     document = Document(kind="situation", title="态势", lang="zh", generated="2026-11-30T08:00:00+08:00",
                         timezone="Asia/Shanghai", masked=True,
                         sections=(Section(id="s", title="s", blocks=(Paragraph(text="x"),)),))
-    reports = write(document, ["json", "md"], tmp_path / "reports" / "daily", stem="r")
+    key = signing.init_key(tmp_path / "keys")
+    reports = write(document, ["json", "md"], tmp_path / "reports" / "daily", stem="r", key=key)
     assert [_mode(p) for p in reports] == [0o640, 0o640]
+    assert [_mode(signing.signature_path(p)) for p in reports] == [0o640, 0o640]
     assert _mode(tmp_path / "reports" / "daily") == _mode(tmp_path / "reports") == 0o750
     kept = tmp_path / "kept"
     kept.mkdir(mode=0o755)
     kept.chmod(0o755)
-    write(document, ["json"], kept, stem="r")
+    write(document, ["json"], kept, stem="r", key=key)
     assert _mode(kept) == 0o755 and _mode(kept / "r.json") == 0o640  # a folder that existed keeps its mode
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from govsoc.cli import main
+from govsoc.core.errors import ConfigError
 from govsoc.crypto_eval import kat, sm2
 from govsoc.reports import signing
 
@@ -204,7 +205,9 @@ def test_key_replacement_keeps_old_reports_verifiable(signed: Path, govsoc_home:
 def test_without_a_key(govsoc_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     report = tmp_path / "r.md"
     report.write_text("# 报告\n", encoding="utf-8")
-    assert signing.sign_report(report, govsoc_home / "keys") is None and not signing.signature_path(report).exists()
+    with pytest.raises(ConfigError, match="govsoc keys init"):  # never a quiet unsigned report
+        signing.sign_report(report, govsoc_home / "keys")
+    assert not signing.signature_path(report).exists()
     code, _, err = _run(["verify", str(report)], capsys)
     assert code == 2 and "keys init" in err
     code, _, err = _run(["keys", "sign", str(report)], capsys)

@@ -231,7 +231,7 @@ def test_sqlite_and_elasticsearch_give_the_same_document(both: tuple[Store, Stor
 
 def test_write_renders_each_format(sqlite_store: SqliteStore, tmp_path: Path) -> None:
     store, want = filled(sqlite_store, 100)
-    paths = write(situation(store), ["json", "html", "md"], tmp_path / "out")
+    paths = write(situation(store), ["json", "html", "md"], tmp_path / "out", unsigned=True)
     assert [p.name for p in paths] == ["situation-2026-11-29.json", "situation-2026-11-29.html",
                                        "situation-2026-11-29.md"]
     assert "网络安全态势感知报告" in paths[1].read_text(encoding="utf-8")
