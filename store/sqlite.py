@@ -1,7 +1,7 @@
 """The embedded event store: one SQLite file in WAL mode, no server.
 
 Each event is one row: the fields rules and reports query most are real columns, every other
-field is a compressed document, and nothing is stored twice (the layout, schema version 4, is
+field is a compressed document, and nothing is stored twice (the layout, schema version 6, is
 described in govsoc.store.sqlite_layout; older files are upgraded when opened,
 govsoc.store.sqlite_migrate). Fields outside the columns are read through SQL functions that
 give ECS arrays "any element matches" semantics, the same as Elasticsearch. Text search
@@ -46,6 +46,7 @@ from govsoc.store.sqlite_layout import (
     SCHEMA_VERSION,
     SELECT,
     TABLES,
+    TRIGGERS,
     Prepared,
     field_call,
     id_key,
@@ -53,7 +54,7 @@ from govsoc.store.sqlite_layout import (
     micros,
     register_layout_functions,
 )
-from govsoc.store.sqlite_migrate import add_lists_flag, upgrade_rows
+from govsoc.store.sqlite_migrate import add_list_names, resolve_unknown_lists, upgrade_rows
 from govsoc.store.sqlite_query import column_sql, create_query_indexes, fold_sql, register_functions
 from govsoc.store.sqlite_rows import Coerced, coerce_event, insert_sql, prepare, split_row
 from govsoc.store.sqlite_writer import WriterProcess
@@ -161,10 +162,11 @@ class SqliteStore(Store):
             statements = list(_statements(TABLES))
             if 0 < found < 4 and self._has_table("events"):
                 upgrade_rows(self._db, self._codec, statements)
-            elif found == 4:
-                add_lists_flag(self._db)
-            for statement in [*statements, *INDEXES.values()]:
+            elif found in (4, 5):
+                add_list_names(self._db)
+            for statement in [*statements, *INDEXES.values(), *TRIGGERS.values()]:
                 self._db.execute(statement)
+            resolve_unknown_lists(self._db)
             create_query_indexes(self._db)  # the folded-value indexes rule prefilters use
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 

@@ -1,4 +1,4 @@
-"""How the SQLite store lays an event out in a row (schema version 4), and how it reads it back.
+"""How the SQLite store lays an event out in a row (schema version 6), and how it reads it back.
 
 One row per event, every value stored once:
 
@@ -14,6 +14,9 @@ One row per event, every value stored once:
     ``event.dataset``.
 ``"event.original"``
     The raw record, as text.
+``lists``
+    Which remaining fields hold several values (LISTS_FLAG), so that a condition on a field
+    takes the element-by-element path only on rows where that field is a list.
 ``message_at`` / ``message_len`` / ``message_text``
     ``message``: when it is a part of ``event.original`` (the text after a syslog header) only
     where it starts is kept, and its length when it does not run to the end:
@@ -45,6 +48,10 @@ connection (:func:`register_layout_functions`):
 ``govsoc_json(codec, doc, original, path, [name, value, ...])``
     The same value as JSON text (NULL when absent), for ``json_each``: "any element matches".
 
+Both read a multi-valued field as Elasticsearch indexes it: a path below a list of objects
+(``dns.answers.data``) gives the values below each element, nested lists are flattened, nulls
+are no values, and a list without values is a missing field (``exists`` false, ``null`` true).
+
 Indexes: ``id`` (unique), ``(ts, dataset)``, partial indexes over the columns of ecs.INDEXED
 (rows without the field cost nothing), and the rule backends' key indexes
 (govsoc.store.sqlite_query.QUERY_INDEXES). There is no full-text index (the trigram index
@@ -71,13 +78,13 @@ from govsoc.core.ecs import ARRAYS, HOT, INDEXED, field_type
 from govsoc.core.event import Event
 
 __all__ = [
-    "COLUMNS", "FIELD_FUNCTION", "ID_TEXT", "INDEXES", "JSON_FUNCTION", "LISTS_FLAG", "MESSAGE", "ORIGINAL",
-    "SCHEMA_VERSION", "SELECT", "TABLES", "TIMESTAMP_TEXT", "Prepared", "RowCodec", "column_fields_under",
-    "field_call", "holds_list", "id_key", "id_text", "micros", "quote_ident", "register_layout_functions",
-    "timestamp",
+    "COLUMNS", "FIELD_FUNCTION", "ID_TEXT", "INDEXES", "JSON_FUNCTION", "LISTS_FLAG", "LISTS_UNKNOWN", "MESSAGE",
+    "ORIGINAL", "SCHEMA_VERSION", "SELECT", "TABLES", "TIMESTAMP_TEXT", "TRIGGERS", "Prepared", "RowCodec",
+    "column_fields_under", "field_call", "id_key", "id_text", "list_names", "list_values", "micros", "quote_ident",
+    "register_layout_functions", "timestamp",
 ]
 
-SCHEMA_VERSION: Final = 5
+SCHEMA_VERSION: Final = 6
 
 FIELD_FUNCTION: Final = "govsoc_field"
 JSON_FUNCTION: Final = "govsoc_json"
@@ -94,9 +101,14 @@ MESSAGE: Final = (f"coalesce(message_text, iif(message_len IS NULL, substr({ORIG
                   f"substr({ORIGINAL}, message_at, message_len)))")
 #: ``event.id`` as text, whichever way the row holds it (hex of the 16 bytes is the id's text).
 ID_TEXT: Final = "iif(typeof(id) = 'blob', lower(hex(id)), id)"
-#: 1 when the row holds a list under a field outside ecs.ARRAYS (a HOT field's list is in ``doc``
-#: too), else NULL: what lets a condition on any field ask "one value or several?" natively.
+#: The fields outside ecs.ARRAYS that hold several values in this row, as ``|name|name|``
+#: (:func:`list_names`; a HOT field's list is in ``doc`` too), ``""`` when none does, NULL for a
+#: row without remaining fields (or written before version 6 without a list), LISTS_UNKNOWN for
+#: a row an older govsoc inserted after the upgrade (set by a trigger; resolved when the store is
+#: next opened): what lets a condition on a field ask "one value or several?" natively, and only
+#: rows holding a list under *that* field take the slower path.
 LISTS_FLAG: Final = "events.lists"
+LISTS_UNKNOWN: Final = "|*|"
 #: The arguments that locate a row's remaining fields, for the functions above.
 _DOC_ARGS: Final = f"events.codec, events.doc, events.{ORIGINAL}"
 
@@ -139,9 +151,20 @@ INDEXES: Final[dict[str, str]] = {
     # Partial: "col = ?" and "col IN (...)" imply "col IS NOT NULL", so SQLite uses them.
     **{f"events_{name.replace('.', '_')}": f"CREATE INDEX IF NOT EXISTS events_{name.replace('.', '_')} ON events "
        f"({quote_ident(name)}) WHERE {quote_ident(name)} IS NOT NULL" for name in INDEXED},
-    # The few rows holding a list outside ecs.ARRAYS (LISTS_FLAG): a rule prefilter's
-    # "... OR the row holds a list" is answered from here, beside a field's own index.
-    "events_lists": "CREATE INDEX IF NOT EXISTS events_lists ON events (lists) WHERE lists = 1",
+    # The few rows holding a list outside ecs.ARRAYS (LISTS_FLAG; every non-empty text sorts
+    # after ''): a rule prefilter's "... OR the row holds a list under this field" is answered from
+    # here, beside a field's own index.
+    "events_lists": "CREATE INDEX IF NOT EXISTS events_lists ON events (lists) WHERE lists > ''",
+}
+
+#: Rows inserted without a ``lists`` text (by a govsoc of schema version 4 or 5 still running
+#: when the file was upgraded, which does not know the column or writes 1/NULL in it) are marked
+#: LISTS_UNKNOWN: a condition then tests the row's value itself, so no list is missed; opening the
+#: store resolves the marks (govsoc.store.sqlite_migrate.resolve_unknown_lists).
+TRIGGERS: Final[dict[str, str]] = {
+    "events_lists_unknown": f"""CREATE TRIGGER IF NOT EXISTS events_lists_unknown AFTER INSERT ON events
+    WHEN NEW.doc IS NOT NULL AND (NEW.lists IS NULL OR typeof(NEW.lists) != 'text')
+    BEGIN UPDATE events SET lists = '{LISTS_UNKNOWN}' WHERE seq = NEW.seq; END""",
 }
 
 #: Fields held in columns (besides HOT): what the row gives back for them.
@@ -316,7 +339,7 @@ class RowCodec:
               *pairs: Any) -> Any:
         """govsoc_field: the value at ``path`` as json_extract gave it on a version-3 row."""
         found = self._lookup(codec, doc, original, path, pairs)
-        if found is _ABSENT:
+        if found is _ABSENT or found == []:
             return None
         if isinstance(found, bool):  # the word, as Elasticsearch indexes a boolean in a keyword
             return "true" if found else "false"
@@ -326,33 +349,33 @@ class RowCodec:
             return float(found)
         return found
 
-    def holds_list(self, codec: int | None, doc: bytes | None, original: Any) -> int | None:
-        """govsoc_holds_list: 1 when the row's document holds a list outside ecs.ARRAYS (the
-        ``lists`` column of rows written before it existed), else NULL."""
-        return 1 if holds_list(self.remaining(codec, doc, original)) else None
+    def list_names(self, codec: int | None, doc: bytes | None, original: Any) -> str | None:
+        """govsoc_list_names: the row's ``lists`` value (:func:`list_names`), for rows written
+        before it existed; NULL for a row without remaining fields."""
+        return None if doc is None else list_names(self.remaining(codec, doc, original))
 
     def json(self, codec: int | None, doc: bytes | None, original: Any, path: str, *pairs: Any) -> str | None:
         """govsoc_json: the value at ``path`` as JSON text (for json_each), NULL when absent."""
         found = self._lookup(codec, doc, original, path, pairs)
-        return None if found is _ABSENT or found is None else _dumps(found)
+        return None if found is _ABSENT or found is None or found == [] else _dumps(found)
 
     def _lookup(self, codec: int | None, doc: bytes | None, original: Any, path: str,
                 pairs: Sequence[Any]) -> Any:
         fields = self.remaining(codec, doc, original)
         found = fields.get(path, _ABSENT)
         if found is not _ABSENT:
-            return found
+            return list_values(found) if type(found) is list else found
         holders, objects = self._outline(fields)
-        # A field whose value is an object (``winlog.event_data``) holds the path's parents
-        # (looked for only in documents that have an object value).
+        # A field whose value is an object (``winlog.event_data``) or a list of objects
+        # (Suricata's ``dns.answers``) holds the path's parents (looked for only in documents
+        # that have such a value).
         parts = path.split(".") if objects else []
         for cut in range(len(parts) - 1, 0, -1):
             node = fields.get(".".join(parts[:cut]), _ABSENT)
-            if isinstance(node, dict):
-                for part in parts[cut:]:
-                    node = node.get(part, _ABSENT) if isinstance(node, dict) else _ABSENT
-                if node is not _ABSENT:
-                    return node
+            if type(node) is dict or type(node) is list:
+                found = _descend(node, parts[cut:])
+                if found is not _ABSENT:
+                    return found
         # ``path`` names an object: rebuilt from every field below it, as the document nested it.
         # Most misses are a field the row does not have at all (a Windows channel on a web log):
         # no name lies under ``path`` and no column field below it has a value.
@@ -402,13 +425,46 @@ class RowCodec:
 _ABSENT: Final = object()
 
 
+def list_values(found: list[Any]) -> list[Any]:
+    """The values of a multi-valued field as Elasticsearch indexes them: nested lists flattened,
+    nulls left out (a list of nulls, or an empty one, holds no value: the field is missing)."""
+    if all(type(item) is not list and item is not None for item in found):
+        return found
+    out: list[Any] = []
+    for item in found:
+        if type(item) is list:
+            out.extend(list_values(item))
+        elif item is not None:
+            out.append(item)
+    return out
+
+
+def _descend(node: Any, parts: Sequence[str]) -> Any:
+    """The value at ``parts`` below an object or list value; through a list, the values found
+    below each element, as one list (Elasticsearch flattens arrays of objects: a condition on
+    ``dns.answers.data`` holds when one answer's data satisfies it)."""
+    if type(node) is list:
+        out: list[Any] = []
+        for item in node:
+            found = _descend(item, parts)
+            if found is not _ABSENT:
+                out.extend(found if type(found) is list else (found,))
+        return list_values(out) if out else _ABSENT
+    if not parts:
+        return list_values(node) if type(node) is list else node
+    if type(node) is dict:
+        return _descend(node.get(parts[0], _ABSENT), parts[1:])
+    return _ABSENT
+
+
 def _outline(fields: Mapping[str, Any]) -> tuple[frozenset[str], bool]:
     """The text before each dot of each name (``a.b.c`` gives ``a`` and ``a.b``), and whether a
     value is an object."""
     found: set[str] = set()
     objects = False
     for name, value in fields.items():
-        objects = objects or type(value) is dict
+        objects = objects or type(value) is dict or (type(value) is list and any(
+            type(item) is dict or type(item) is list for item in value))
         at = name.find(".")
         while at != -1:
             found.add(name[:at])
@@ -444,27 +500,40 @@ SELECT: Final = ", ".join(_ROW_COLUMNS)
 
 
 def register_layout_functions(db: sqlite3.Connection) -> RowCodec:
-    """Install govsoc_field, govsoc_json and govsoc_holds_list on ``db``; returns the
+    """Install govsoc_field, govsoc_json and govsoc_list_names on ``db``; returns the
     connection's codec."""
     codec = RowCodec(db)
     db.create_function(FIELD_FUNCTION, -1, codec.field, deterministic=True)
     db.create_function(JSON_FUNCTION, -1, codec.json, deterministic=True)
-    db.create_function("govsoc_holds_list", 3, codec.holds_list, deterministic=True)
+    db.create_function("govsoc_list_names", 3, codec.list_names, deterministic=True)
     return codec
 
 
-def holds_list(fields: Mapping[str, Any]) -> bool:
-    """True when a field outside ecs.ARRAYS holds a list, at any depth of an object value: the
-    row's ``lists`` flag (LISTS_FLAG)."""
-    return any(name not in ARRAYS and _has_list(value) for name, value in fields.items())
+def list_names(fields: Mapping[str, Any]) -> str:
+    """The row's ``lists`` value: every field outside ecs.ARRAYS that holds several values in
+    these remaining fields (a list, or any name below a list of objects: ``dns.answers`` and
+    ``dns.answers.data``), as ``|name|name|``; ``""`` when none does."""
+    found: list[str] = []
+    for name, value in fields.items():
+        if type(value) is list or type(value) is dict:
+            _list_paths(name, value, False, found)
+    names = [name for name in dict.fromkeys(found) if name not in ARRAYS]
+    return "|" + "|".join(names) + "|" if names else ""
 
 
-def _has_list(value: Any) -> bool:
-    # A list of objects (Suricata's dns.answers) is not flagged: a dotted path does not reach
-    # into it on this store (a known gap), so the flag would only cost its rows a slower path.
+def _list_paths(path: str, value: Any, under_list: bool, found: list[str]) -> None:
     if type(value) is list:
-        return any(type(item) is not dict for item in value)
-    return type(value) is dict and any(_has_list(item) for item in value.values())
+        found.append(path)
+        for item in value:
+            if type(item) is list or type(item) is dict:
+                _list_paths(path, item, True, found)
+    elif type(value) is dict:
+        for key, item in value.items():
+            below = f"{path}.{key}"
+            if under_list:  # every name below a list of objects has one value per element
+                found.append(below)
+            if type(item) is list or type(item) is dict:
+                _list_paths(below, item, under_list, found)
 
 
 #: ``@timestamp`` as format_timestamp writes it, natively from ``ts`` (floor division, so that

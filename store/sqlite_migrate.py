@@ -18,10 +18,10 @@ from typing import Any
 
 from govsoc.core.coercion import coerce_fields
 from govsoc.core.event import flatten
-from govsoc.store.sqlite_layout import INDEXES, ORIGINAL, Prepared, RowCodec, id_key, quote_ident
+from govsoc.store.sqlite_layout import INDEXES, LISTS_UNKNOWN, ORIGINAL, Prepared, RowCodec, id_key, quote_ident
 from govsoc.store.sqlite_rows import insert_sql, split_fields
 
-__all__ = ["add_lists_flag", "upgrade_rows"]
+__all__ = ["add_list_names", "resolve_unknown_lists", "upgrade_rows"]
 
 _CHUNK = 5000
 _OLD = "events_v3"
@@ -62,15 +62,25 @@ def upgrade_rows(db: sqlite3.Connection, codec: RowCodec, statements: list[str])
     return copied
 
 
-def add_lists_flag(db: sqlite3.Connection) -> int:
-    """Bring a version-4 events table to version 5, inside the caller's transaction: add the
-    ``lists`` column and set it on every row whose document holds a list outside ecs.ARRAYS
-    (each such row's document is read once, by govsoc_holds_list). Returns the rows flagged."""
+def add_list_names(db: sqlite3.Connection) -> int:
+    """Bring a version-4 or version-5 events table to version 6, inside the caller's transaction:
+    add the ``lists`` column if missing and set it on every row with remaining fields to the names
+    of the fields that hold lists there (govsoc_list_names reads each such row's document once;
+    version 5 kept a 1/NULL flag, which left lists of objects out). Returns the rows updated."""
     columns = {name for (_, name, *_rest) in db.execute("PRAGMA table_info(events)")}
     if "lists" not in columns:
         db.execute("ALTER TABLE events ADD COLUMN lists INTEGER")
-    return int(db.execute("UPDATE events SET lists = 1 WHERE doc IS NOT NULL "
-                          f"AND govsoc_holds_list(codec, doc, {ORIGINAL}) = 1").rowcount)
+    db.execute("DROP INDEX IF EXISTS events_lists")  # version 5's index had another WHERE
+    return int(db.execute(f"UPDATE events SET lists = govsoc_list_names(codec, doc, {ORIGINAL}) "
+                          "WHERE doc IS NOT NULL").rowcount)
+
+
+def resolve_unknown_lists(db: sqlite3.Connection) -> int:
+    """Set the ``lists`` value of rows an older govsoc inserted after the upgrade (marked
+    LISTS_UNKNOWN by the trigger of govsoc.store.sqlite_layout.TRIGGERS), inside the caller's
+    transaction; found through the lists index. Returns how many there were."""
+    return int(db.execute(f"UPDATE events SET lists = govsoc_list_names(codec, doc, {ORIGINAL}) "
+                          "WHERE lists > '' AND lists = ?", (LISTS_UNKNOWN,)).rowcount)
 
 
 def _prepared(row: tuple[Any, ...]) -> Prepared:

@@ -47,12 +47,13 @@ from dataclasses import dataclass
 from typing import Final
 
 from govsoc.core.caseless import fold
-from govsoc.core.ecs import FIELDS, HOT, INDEXED, field_type
+from govsoc.core.ecs import FIELDS, HOT, INDEXED, NUMERIC_TYPES, field_type
 from govsoc.store.sqlite_layout import (
     FIELD_FUNCTION,
     ID_TEXT,
     JSON_FUNCTION,
     LISTS_FLAG,
+    LISTS_UNKNOWN,
     MESSAGE,
     ORIGINAL,
     TIMESTAMP_TEXT,
@@ -147,17 +148,24 @@ def holds_list_sql(field: str) -> str | None:
     """True when ``field`` holds several values (a JSON array) in this row; None for the fields
     computed from the row's own columns, which never do.
 
-    The row's flag comes first (a column: most rows hold no list and pay nothing more); the
-    exact test then tells this field's list from a string that merely looks like one."""
+    Answered from the row's ``lists`` text (a column: rows without a list under ``field`` pay
+    nothing more); a row an older govsoc wrote (LISTS_UNKNOWN) is tested exactly."""
     if field in _NATIVE:
         return None
-    return f"({LISTS_FLAG} = 1 AND json_type({field_call(JSON_FUNCTION, field)}) = 'array')"
+    return (f"({LISTS_FLAG} > '' AND (instr({LISTS_FLAG}, {sql_string(_list_key(field))}) > 0 OR "
+            f"({LISTS_FLAG} = '{LISTS_UNKNOWN}' AND json_type({field_call(JSON_FUNCTION, field)}) = 'array')))")
 
 
-def may_hold_lists_sql() -> str:
-    """True for the rows that hold a list under some field outside ecs.ARRAYS (indexed): what a
-    superset of a condition on any such field must also let through."""
-    return f"{LISTS_FLAG} = 1"
+def may_hold_lists_sql(field: str) -> str:
+    """True for the rows that may hold a list under ``field`` (one outside ecs.ARRAYS): what a
+    superset of a condition on it must also let through. The first term is served by the
+    store's index of the rows holding lists."""
+    return (f"({LISTS_FLAG} > '' AND (instr({LISTS_FLAG}, {sql_string(_list_key(field))}) > 0 "
+            f"OR {LISTS_FLAG} = '{LISTS_UNKNOWN}'))")
+
+
+def _list_key(field: str) -> str:
+    return f"|{field}|"
 
 
 def each_value_sql(field: str, scalar: str, element: str) -> str:
@@ -248,9 +256,18 @@ def number_sql(expr: str) -> str:
     return f"govsoc_number({expr})"
 
 
-def number_eq_sql(expr: str, number: int | float) -> str:
-    """``expr`` equals a number, held as a number or as its digits (a keyword field)."""
-    return f"({expr} = {number!r} OR {expr} = {sql_string(str(number))})"
+def number_eq_sql(expr: str, number: int | float, *, field: str | None = None) -> str:
+    """``expr`` equals a number, held as a number or as its digits (a keyword field).
+
+    With the ``field`` that ``expr`` reads (its expression, or one element of it): a field the
+    ECS table does not type as a number is a keyword, on Elasticsearch too, where a number is
+    indexed as the text of its JSON (``1.0`` is "1.0", not "1"), so a value read from the
+    document is compared as that text. A column of such a field holds text already (its TEXT
+    affinity turns a number into its text) and keeps its plain, indexable comparison."""
+    literal = sql_string(str(number))
+    if field is not None and field_type(field) not in NUMERIC_TYPES and expr != column_sql(field):
+        return f"CAST({expr} AS TEXT) = {literal}"
+    return f"({expr} = {number!r} OR {expr} = {literal})"
 
 
 def keyword_sql(regex: str, patterns: Sequence[Pattern] = ()) -> str:

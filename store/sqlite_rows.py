@@ -19,7 +19,7 @@ import orjson
 from govsoc.core.coercion import clean_text, coerce_fields
 from govsoc.core.ecs import HOT
 from govsoc.core.event import Event
-from govsoc.store.sqlite_layout import ORIGINAL, Prepared, holds_list, id_key, micros, quote_ident
+from govsoc.store.sqlite_layout import ORIGINAL, Prepared, id_key, list_names, list_values, micros, quote_ident
 
 __all__ = ["Coerced", "check_nesting", "coerce_event", "insert_sql", "prepare", "split_fields", "split_row"]
 
@@ -29,9 +29,12 @@ _HOT_IDENTS: Final = tuple(quote_ident(name) for name in HOT)
 
 
 def _column_value(value: Any) -> Any:
-    """What a column holds for a value it cannot hold exactly (json_extract's result)."""
+    """What a column holds for a value it cannot hold exactly (json_extract's result); None for
+    a list without values (``[]``, ``[null]``), which is a missing field, as on Elasticsearch."""
     if isinstance(value, bool):
         return int(value)
+    if type(value) is list and not list_values(value):
+        return None
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -56,7 +59,7 @@ def insert_sql(mask: int, *, with_seq: bool = False) -> str:
 def split_fields(fields: dict[str, Any]) -> tuple[tuple[Any, ...], int, tuple[Any, ...], bytes | None,
                                                    tuple[str, ...] | None]:
     """A coerced event's fields as its row: (event.original, message_at, message_len,
-    message_text, the lists flag), the mask and values of its HOT columns, and the JSON and names of the
+    message_text, the lists value), the mask and values of its HOT columns, and the JSON and names of the
     remaining fields (None when nothing is left). ``fields`` is consumed."""
     original = fields.pop("event.original", None)
     message = fields.pop("message", None)
@@ -84,11 +87,13 @@ def split_fields(fields: dict[str, Any]) -> tuple[tuple[Any, ...], int, tuple[An
             if type(value) not in _SCALARS:  # kept exactly in doc; the column holds what SQL saw in version 3
                 fields[name] = value
                 value = _column_value(value)
+                if value is None:
+                    continue
             mask |= 1 << slot
             values.append(value)
     if not fields:
         return (original, message_at, message_len, message_text, None), mask, tuple(values), None, None
-    head = (original, message_at, message_len, message_text, 1 if holds_list(fields) else None)
+    head = (original, message_at, message_len, message_text, list_names(fields))
     return head, mask, tuple(values), _document(fields), tuple(fields)
 
 

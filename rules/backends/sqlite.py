@@ -184,7 +184,9 @@ class GovsocSqliteBackend(sqliteBackend):
                               search_regex(value, caseless=False), caseless=False)
 
     def convert_condition_field_eq_val_num(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
-        return number_eq_sql(self.escape_and_quote_field(cond.field), value_of(cond, SigmaNumber).number)
+        field = self._array_field if cond.field == _ELEMENT else cond.field
+        return number_eq_sql(self.escape_and_quote_field(cond.field), value_of(cond, SigmaNumber).number,
+                             field=str(field))
 
     def convert_condition_field_compare_op_val(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> Any:
         field = self._array_field if cond.field == _ELEMENT else cond.field
@@ -315,17 +317,17 @@ class GovsocSqliteBackend(sqliteBackend):
         if isinstance(value, SigmaString) and type(value) in (SigmaString, SigmaCasedString):
             return text_prefilter_sql(field, expr, [pattern_of(value)], caseless=type(value) is SigmaString)
         if isinstance(value, SigmaNumber):
-            return number_eq_sql(expr, value.number)
+            return number_eq_sql(expr, value.number, field=field)
         return None
 
 
 def _or_list(field: str, prefilter: str | None) -> str | None:
-    """A field's prefilter widened to the rows that hold a list (the store flags them, and
-    indexes the flag, so an indexed field's OR is still two index lookups), whose elements the
-    exact condition checks one by one."""
+    """A field's prefilter widened to the rows that hold a list under that field (the store
+    names them per row, and indexes the rows holding any, so an indexed field's OR is still two
+    index lookups), whose elements the exact condition checks one by one."""
     if prefilter is None or holds_list_sql(field) is None:
         return prefilter
-    return f"({prefilter} OR {may_hold_lists_sql()})"
+    return f"({prefilter} OR {may_hold_lists_sql(field)})"
 
 
 @backends.register("sqlite")

@@ -29,6 +29,9 @@ LONG_LINE = "A" * 10_000 + " needle-in-haystack " + "B" * 10_000  # 20,020 chara
 # 5,007 code points but 10,007 UTF-16 code units: Elasticsearch's ignore_above counts Java chars.
 ASTRAL_LINE = "\U0001F600" * 5000 + " whoami"
 NAMED_LINE = "Mar  1 08:00:07 ns1 named[3001]: denied AXFR from 192.0.2.1"
+# ECS dns.answers ("an array of objects", ECS DNS fields), as the Suricata EVE parser writes it
+DNS_ANSWERS = [{"name": "q.example", "type": "CNAME", "data": "evil.example"},
+               {"name": "evil.example", "type": "A", "data": "192.0.2.7"}]
 
 # (detection fragment, event fields, expected). Field names are ECS; the rule's log source is
 # product: linux. The comment on each row says why the answer is what the specification says.
@@ -193,6 +196,37 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
     ("zeek.dns.flags: 'TRUE'", {"zeek.dns.flags": [True, False]}, True),
     ("zeek.dns.flags: true", {"zeek.dns.flags": [False]}, False),
     ("zeek.dns.flags: 1", {"zeek.dns.flags": [True]}, False),
+    # a list of objects (Suricata's dns.answers): Elasticsearch flattens it, so the name below it
+    # holds one value per element and a condition holds when one element's value satisfies it
+    ("dns.answers.type: a", {"dns.answers": DNS_ANSWERS}, True),
+    ("dns.answers.data: EVIL.example", {"dns.answers": DNS_ANSWERS}, True),  # (an ecs.ARRAYS field)
+    ("dns.answers.name|endswith: '.test'", {"dns.answers": DNS_ANSWERS}, False),
+    ("dns.answers.type: [AAAA, cname]", {"dns.answers": DNS_ANSWERS}, True),
+    ("s: {dns.answers.type: cname}\n  condition: not s", {"dns.answers": DNS_ANSWERS}, False),
+    ("s: {dns.answers.type: AAAA}\n  condition: not s", {"dns.answers": DNS_ANSWERS}, True),
+    ("dns.answers.type|exists: true", {"dns.answers": DNS_ANSWERS}, True),
+    # nested lists are one list of values (Elasticsearch flattens arrays of arrays)
+    ("zeek.dns.answers: B.example", {"zeek.dns.answers": [["a.example", "b.example"], "c.example"]}, True),
+    ("zeek.dns.answers|startswith: '['", {"zeek.dns.answers": [["a.example"], "c.example"]}, False),
+    # an empty list, or a list of nulls, holds no value: the field is missing (Spec, null;
+    # Elasticsearch's exists: "an empty array or an array of null values" has no value)
+    ("zeek.dns.answers|exists: true", {"zeek.dns.answers": []}, False),
+    ("zeek.dns.answers|exists: false", {"zeek.dns.answers": []}, True),
+    ("zeek.dns.answers|exists: true", {"zeek.dns.answers": [None]}, False),
+    ("zeek.dns.answers: null", {"zeek.dns.answers": [None]}, True),
+    ("zeek.dns.answers: null", {"zeek.dns.answers": [None, "a.example"]}, False),
+    ("zeek.dns.answers: A.example", {"zeek.dns.answers": [None, "a.example"]}, True),
+    ("user.name|exists: true", {"user.name": []}, False),  # a field the SQLite row holds
+    ("user.name: null", {"user.name": [None]}, True),
+    # a number on a field ECS does not type as one is a keyword (Elasticsearch indexes the text
+    # of the JSON number: 1.0 is "1.0"), so 1 does not equal 1.0 there, in a list or not
+    ("zeek.dns.qtype: 1", {"zeek.dns.qtype": [1.0]}, False),
+    ("zeek.dns.qtype: 1", {"zeek.dns.qtype": 1.0}, False),
+    ("zeek.dns.qtype: 1.5", {"zeek.dns.qtype": [2, 1.5]}, True),
+    ("zeek.dns.qtype: 1.5", {"zeek.dns.qtype": 1.5}, True),
+    ("zeek.dns.qtype: 28", {"zeek.dns.qtype": "28"}, True),
+    # ... while a long field compares numbers
+    ("source.port: 22", {"source.port": [22, 23]}, True),
     # text that looks like a JSON list is text
     ("process.command_line: '[preauth]'", {"process.command_line": "[PREAUTH]"}, True),
     ("process.command_line|startswith: '[\"a'", {"process.command_line": '["a", "b"]'}, True),

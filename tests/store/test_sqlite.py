@@ -8,6 +8,7 @@ import multiprocessing
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ from govsoc.core.errors import StoreError
 from govsoc.core.event import Event, make_id
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SCHEMA_VERSION, SqliteStore
-from govsoc.store.sqlite_layout import id_text, micros
+from govsoc.store.sqlite_layout import id_key, id_text, micros
 
 OLD = datetime(2026, 1, 5, tzinfo=UTC)    # a Monday, weeks before NOW
 NOW = datetime(2026, 3, 4, tzinfo=UTC)
@@ -283,39 +284,97 @@ def test_text_search_is_caseless_past_what_lower_folds(sqlite_store: SqliteStore
     assert sqlite_store.count(Query(text=text)) == (2 if found else 0)
 
 
-def test_a_version_4_file_gains_the_lists_flag_and_its_lists_match_by_element(tmp_path: Path) -> None:
-    # Version 5 flags the rows that hold a list outside ecs.ARRAYS, so that a condition on any
-    # field asks each element (tests/rules/test_semantics.py); a version-4 file gets the flag
-    # from its documents when opened. Made here as version 5 wrote it, less the column.
+def _as_older_version(path: Path, version: int) -> None:
+    """Turn a version-6 file into what version 4 (no ``lists`` column) or 5 (a 1/NULL flag that
+    left lists of objects out, its own index) wrote: the schema only, the rows stay."""
+    db = sqlite3.connect(path)
+    db.execute("DROP INDEX events_lists")
+    db.execute("DROP TRIGGER events_lists_unknown")
+    if version == 4:
+        db.execute("ALTER TABLE events DROP COLUMN lists")
+    else:
+        db.execute("UPDATE events SET lists = iif(lists > '', 1, NULL)")
+        db.execute("CREATE INDEX events_lists ON events (lists) WHERE lists = 1")
+    db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+    db.commit()
+    db.close()
+
+
+def _sqlite_rule(fragment: str) -> str:
     from sigma.collection import SigmaCollection
 
     from govsoc.rules import load_rules  # noqa: F401  (registers the specification's modifiers)
     from govsoc.rules.backends import backend_for
 
-    path = tmp_path / "v4.db"
+    rule = list(SigmaCollection.from_yaml(
+        "title: t\nid: 00000000-0000-4000-8000-0000000000f4\nlogsource: {product: linux}\n"
+        f"detection: {{sel: {{{fragment}}}, condition: sel}}\n"))[0]
+    return backend_for("sqlite").convert(rule)
+
+
+_LIST_EVENTS: list[dict[str, Any]] = [
+    {"zeek.dns.answers": ["a.example", "evil.example"]},  # a list in the document
+    {"user.name": ["alice", "root"]},  # a list under a HOT name
+    {"zeek.dns.answers": "evil.example"},  # one value
+    {"related.ip": ["10.0.0.1"]},  # an ecs.ARRAYS list: not named
+    {"dns.answers": [{"data": "evil.example", "type": "A"}]},  # a list of objects: every name below it
+]
+#: The ``lists`` value each of _LIST_EVENTS gets.
+_LIST_NAMES = ["|zeek.dns.answers|", "|user.name|", "", "", "|dns.answers|dns.answers.type|"]  # (.data: ARRAYS)
+_LIST_RULES = {"zeek.dns.answers|endswith: .EXAMPLE": {0, 2}, "user.name: ROOT": {1}, "dns.answers.type: a": {4}}
+
+
+def _lists_of(store: SqliteStore) -> list[Any]:
+    return [lists for (lists,) in store._db.execute("SELECT lists FROM events ORDER BY ts")]
+
+
+@pytest.mark.parametrize("version", [4, 5])
+def test_an_older_file_gains_the_list_names_and_its_lists_match_by_element(tmp_path: Path, version: int) -> None:
+    # Version 6 names, per row, the fields that hold lists outside ecs.ARRAYS, so that a
+    # condition on a field asks each element where that field is a list
+    # (tests/rules/test_semantics.py); a version-4 or -5 file gets the names from its documents
+    # when opened (version 5's flag left lists of objects out: Suricata's dns.answers).
+    path = tmp_path / "old.db"
     events = [Event(id=make_id("v4", n), timestamp=NOW + timedelta(seconds=n), dataset="zeek.dns",
-                    fields={"event.module": "linux", **fields}) for n, fields in enumerate([
-                        {"zeek.dns.answers": ["a.example", "evil.example"]},  # a list in the document
-                        {"user.name": ["alice", "root"]},  # a list under a HOT name
-                        {"zeek.dns.answers": "evil.example"},  # one value
-                        {"related.ip": ["10.0.0.1"]}])]  # an ecs.ARRAYS list: no flag needed
-    flagged = {events[0].id, events[1].id}
+                    fields={"event.module": "linux", **fields}) for n, fields in enumerate(_LIST_EVENTS)]
     with SqliteStore(path) as store:
         store.write(events)
-        assert {id_text(i) for i, in store._db.execute("SELECT id FROM events WHERE lists = 1")} == flagged
-    db = sqlite3.connect(path)
-    db.execute("DROP INDEX events_lists")
-    db.execute("ALTER TABLE events DROP COLUMN lists")
-    db.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
-    db.commit()
-    db.close()
-    rules = {"zeek.dns.answers|endswith: .EXAMPLE": {0, 2}, "user.name: ROOT": {1}}
+        assert _lists_of(store) == _LIST_NAMES
+    _as_older_version(path, version)
     with SqliteStore(path) as store:
-        assert {id_text(i) for i, in store._db.execute("SELECT id FROM events WHERE lists = 1")} == flagged
-        for fragment, expected in rules.items():
-            rule = list(SigmaCollection.from_yaml(
-                "title: t\nid: 00000000-0000-4000-8000-0000000000f4\nlogsource: {product: linux}\n"
-                f"detection: {{sel: {{{fragment}}}, condition: sel}}\n"))[0]
-            native = backend_for("sqlite").convert(rule)
+        assert _lists_of(store) == _LIST_NAMES
+        for fragment, expected in _LIST_RULES.items():
+            native = _sqlite_rule(fragment)
             assert {e.id for e in store.search(Query(native=native))} == {events[n].id for n in expected}, fragment
     assert_intact(path)
+
+
+@pytest.mark.parametrize("version", [4, 5])
+def test_rows_an_older_writer_inserts_after_the_upgrade_match_by_element(tmp_path: Path, version: int) -> None:
+    # An ingest of version 4 (or 5) still running when another process upgraded the file inserts
+    # rows without list names (it does not know the column, or writes 1/NULL): a trigger marks
+    # them unknown, conditions test their values exactly, and the next open names their lists.
+    path = tmp_path / "old.db"
+    events = [Event(id=make_id("old", n), timestamp=NOW + timedelta(seconds=n), dataset="zeek.dns",
+                    fields={"event.module": "linux", **fields}) for n, fields in enumerate(_LIST_EVENTS)]
+    with SqliteStore(path) as store:
+        store.write(events)
+    _as_older_version(path, version)
+    with SqliteStore(path) as store:  # the upgrade
+        old_writer = sqlite3.connect(path)
+        columns = '"event.original", message_at, message_len, message_text, "event.module", "user.name", codec, doc'
+        flag = {4: ("", ""), 5: (", lists", ", iif(lists > '', 1, NULL)")}[version]
+        for event in events:  # each row again, as the old writer's INSERT names its columns
+            old_writer.execute(f"INSERT INTO events (id, ts, dataset, {columns}{flag[0]}) SELECT randomblob(16), "
+                               f"ts + 3600000000, dataset, {columns}{flag[1]} FROM events WHERE id = ?",
+                               (id_key(event.id),))
+        old_writer.commit()
+        old_writer.close()
+        unknown = _lists_of(store)[len(events):]
+        assert unknown == ["|*|"] * len(events)  # (every event has remaining fields: event.ingested)
+        for fragment, expected in _LIST_RULES.items():
+            native = _sqlite_rule(fragment)
+            found = {e.id for e in store.search(Query(native=native))}
+            assert len(found) == 2 * len(expected), fragment  # each event and its copy
+    with SqliteStore(path) as store:
+        assert _lists_of(store) == _LIST_NAMES + _LIST_NAMES
