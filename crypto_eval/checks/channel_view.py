@@ -21,7 +21,7 @@ from govsoc.crypto_eval.algorithms import (
     classify_version,
 )
 from govsoc.crypto_eval.probes.cleartext import CleartextProbeResult, is_text
-from govsoc.crypto_eval.probes.runner import EndpointReport, Target
+from govsoc.crypto_eval.probes.runner import TLS_PROTOCOLS, EndpointReport, Target
 from govsoc.crypto_eval.probes.tls import hostname_matches
 
 __all__ = ["ChannelView", "view_of", "ssh_199_notes", "NO_CERTIFICATE", "NO_PROOF", "SILENT"]
@@ -193,8 +193,28 @@ def _declared_telnet(report: EndpointReport) -> CleartextProbeResult | None:
     return c
 
 
+#: What each declared protocol promises, as the view's protocol names it.
+_FAMILIES = {"ssh": {"SSH"}, "telnet": {"cleartext"}, "ftp": {"cleartext", "TLS", "TLS1.3-SM", "TLCP"},
+             "http": {"cleartext", "redirect"}, "smtp": {"cleartext"}, "pop3": {"cleartext"}, "imap": {"cleartext"},
+             "tlcp": {"TLCP"}}
+_SEEN = {"SSH", "cleartext", "redirect", "TLS", "TLS1.3-SM", "TLCP"}
+
+
 def view_of(report: EndpointReport, *, now: datetime | None = None) -> ChannelView:
-    """Read a probe report as a protected (or unprotected) channel."""
+    """Read a probe report as a protected (or unprotected) channel: what the probe saw decides,
+    and a declared protocol it contradicts is noted in ``observed`` (an SSH server on a port
+    declared telnet is SSH; a telnet prompt on a port declared ssh is cleartext telnet)."""
+    view = _view(report, now)
+    declared = report.target.protocol.lower()
+    promised = _FAMILIES.get(declared, {"TLS", "TLS1.3-SM", "TLCP"} if declared in TLS_PROTOCOLS else None)
+    if promised is None or view.protocol not in _SEEN or view.protocol in promised:
+        return view
+    seen = view.protocol if view.protocol != "cleartext" else (report.cleartext.service if report.cleartext
+                                                                   else None) or "明文"
+    return replace(view, observed=f"{view.observed}（声明协议为{declared}，探测发现{seen}：以探测结果为准）")
+
+
+def _view(report: EndpointReport, now: datetime | None) -> ChannelView:
     target = report.target.endpoint
     if report.error is not None:  # the probe failed, not the endpoint: no evidence either way
         return ChannelView(protocol="incomplete", observed=f"{target}: {report.error}",

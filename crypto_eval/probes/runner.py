@@ -105,6 +105,9 @@ async def _tls_family(target: Target, timeout: float) -> EndpointReport:
     sm = await probe_tls13_sm(host, port, server_name=sni, timeout=timeout)
     if not result.speaks_tls and not tlcp.supported and not sm.supported:
         found = await probe_cleartext(host, port, timeout=timeout, http_host=sni)
+        if _ssh_banner(found):  # what the port says outranks what the inventory declares
+            return EndpointReport(target=target, tls=result, tlcp=tlcp, tls13_sm=sm,
+                                  ssh=await probe_ssh(host, port, timeout=timeout))
         if found.service == "ftp":  # explicit FTPS declared as ftps/tls: AUTH TLS on a plain greeting
             return await _cleartext_or_starttls(target, found, timeout, tlcp=tlcp, tls13_sm=sm)
         return EndpointReport(target=target, tls=result, tlcp=tlcp, tls13_sm=sm, cleartext=found)
@@ -132,12 +135,22 @@ async def probe_endpoint(target: Target, *, question_timeout: float = 3.0) -> En
         return await _tls_family(target, question_timeout)
     if protocol == "ssh":
         result = await probe_ssh(target.host, target.port, timeout=question_timeout)
+        if result.reachable and not result.speaks_ssh:  # not SSH after all: what does it speak?
+            return replace(await _sniff(target, question_timeout), ssh=result)
         return EndpointReport(target=target, ssh=result, reachable=result.reachable)
     if protocol in CLEARTEXT_PROTOCOLS:
         found = await probe_cleartext(target.host, target.port, timeout=question_timeout,
                                       http_host=target.server_name)
+        if _ssh_banner(found):  # an SSH server on a port declared telnet/ftp/http is SSH
+            return EndpointReport(target=target, ssh=await probe_ssh(target.host, target.port,
+                                                                     timeout=question_timeout))
         return await _cleartext_or_starttls(target, found, question_timeout)
     return await _sniff(target, question_timeout)
+
+
+def _ssh_banner(found: CleartextProbeResult) -> bool:
+    """A greeting that is an SSH identification string (RFC 4253 4.2), whatever follows it."""
+    return found.evidence.startswith("SSH-")
 
 
 def probe_error(error: BaseException) -> str:
