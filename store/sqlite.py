@@ -40,7 +40,6 @@ from govsoc.store.sqlite_batch import search_many
 from govsoc.store.sqlite_layout import (
     ID_TEXT,
     INDEXES,
-    JSON_FUNCTION,
     MESSAGE,
     ORIGINAL,
     SCHEMA_VERSION,
@@ -48,14 +47,13 @@ from govsoc.store.sqlite_layout import (
     TABLES,
     TRIGGERS,
     Prepared,
-    field_call,
     id_key,
     id_text,
     micros,
     register_layout_functions,
 )
 from govsoc.store.sqlite_migrate import add_list_names, resolve_unknown_lists, upgrade_rows
-from govsoc.store.sqlite_query import column_sql, create_query_indexes, fold_sql, register_functions
+from govsoc.store.sqlite_query import column_sql, create_query_indexes, fold_sql, register_functions, terms_sql
 from govsoc.store.sqlite_rows import Coerced, coerce_event, insert_sql, prepare, split_row
 from govsoc.store.sqlite_writer import WriterProcess
 
@@ -354,13 +352,7 @@ class SqliteStore(Store):
                 clauses.append(f"id IN ({marks})")
                 params.extend(id_key(str(v)) for v in values)
                 continue
-            column = field_sql(name)
-            if column is not None:
-                clauses.append(f"{column} IN ({marks})")
-            else:
-                clauses.append(f"EXISTS (SELECT 1 FROM json_each({field_call(JSON_FUNCTION, name)}) "
-                               f"WHERE json_each.value IN ({marks}))")
-            params.extend(sql_literal(name, v) for v in values)
+            clauses.append(terms_sql(name, values))  # one element of a list is enough, as on Elasticsearch
         if query.text:
             clause, text_params = _text_sql(query.text)
             clauses.append(clause)

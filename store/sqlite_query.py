@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from govsoc.core.caseless import fold
-from govsoc.core.ecs import FIELDS, HOT, INDEXED, NUMERIC_TYPES, field_type
+from govsoc.core.ecs import ARRAYS, FIELDS, HOT, INDEXED, NUMERIC_TYPES, field_type
 from govsoc.store.sqlite_layout import (
     FIELD_FUNCTION,
     ID_TEXT,
@@ -79,7 +79,7 @@ __all__ = [
     "any_element_sql", "any_sql", "cidr_prefilter_sql", "cidr_sql", "column_sql", "create_query_indexes",
     "each_value_sql", "field_expression", "fold_sql", "holds_list_sql", "keyword_prefilter_sql",
     "keyword_sql", "match_sql", "may_hold_lists_sql", "number_eq_sql", "number_sql", "regexp_sql", "register_functions",
-    "sql_string", "text_match_sql", "text_prefilter_sql",
+    "sql_string", "terms_sql", "text_match_sql", "text_prefilter_sql",
 ]
 
 #: The value of one element of a multi-valued field, inside :func:`any_element_sql`: json_each's
@@ -177,6 +177,43 @@ def each_value_sql(field: str, scalar: str, element: str) -> str:
     if test is None:
         return scalar
     return f"(CASE WHEN {test} THEN {any_element_sql(field, element)} ELSE {scalar} END)"
+
+
+def terms_sql(field: str, values: Sequence[str | int | float | bool]) -> str:
+    """``field`` holds one of ``values`` exactly (``Query.terms``: ``--where``, suppression
+    recounts), as Elasticsearch's terms query answers it: one element of a list is enough; a
+    field ECS types as a number compares numbers, an address compares addresses, any other field
+    is a keyword, which holds the text of its value (``true`` for a JSON true, ``1.0`` for the
+    number 1.0) and compares it case-sensitively."""
+    kind = field_type(field)
+    if kind in NUMERIC_TYPES:
+        numbers = [_number(v) if not isinstance(v, bool) else None for v in values]
+        listed = ", ".join(repr(n) for n in numbers if n is not None)
+        scalar = element = (f"{{expr}} IN ({listed})" if listed else "0")
+    else:
+        texts = [_term_text(v, address=kind == "ip") for v in values]
+        listed = ", ".join(sql_string(t) for t in texts)
+        column = column_sql(field)
+        # A column holds text (TEXT affinity) and keeps its index; a value read from the
+        # document, or an element, may be a number: compared as its text.
+        scalar = f"{{expr}} IN ({listed})" if column is not None else f"CAST({{expr}} AS TEXT) IN ({listed})"
+        element = f"CAST({{expr}} AS TEXT) IN ({listed})"
+    on_element = element.format(expr=ELEMENT)
+    if field in ARRAYS:
+        return any_element_sql(field, on_element)
+    return each_value_sql(field, scalar.format(expr=field_expression(field)), on_element)
+
+
+def _term_text(value: str | int | float | bool, *, address: bool) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    if address:  # addresses are stored canonical (govsoc.core.coercion)
+        try:
+            return str(ipaddress.ip_address(text.strip()))
+        except ValueError:
+            return text
+    return text
 
 
 def match_sql(expr: str, regex: str, *, caseless: bool) -> str:
