@@ -202,7 +202,31 @@ class InventoryModel(_Model):
             unknown = [a for a in agency.allow_from if a != "*" and a not in ids]
             if unknown:
                 raise ValueError(f"agency {agency.id!r} allows unknown agency {unknown[0]!r}")
+        for s_index, system in enumerate(self.systems):
+            _known_carries(s_index, system)
         return self
+
+
+class LocatedValueError(ValueError):
+    """A cross-field error that knows the key it concerns (pydantic places model errors at the model)."""
+
+    def __init__(self, message: str, loc: tuple[str | int, ...]) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
+def _known_carries(s_index: int, system: System) -> None:
+    """An endpoint's ``carries`` names classes of the system's crypto.important_data: a typo would
+    otherwise take a channel out of 8.4 d)/f) silently (issue 16 review: a cleartext login channel
+    scored higher with a misspelt class)."""
+    known = system.crypto.important_data if system.crypto else []
+    for e_index, endpoint in enumerate(system.endpoints):
+        for c_index, value in enumerate(endpoint.carries):
+            if value not in known:
+                raise LocatedValueError(
+                    f"system {system.name!r}, endpoint {endpoint.host}:{endpoint.port}: carries {value!r} is not a "
+                    f"class of crypto.important_data ({', '.join(known) or 'none declared'})",
+                    ("systems", s_index, "endpoints", e_index, "carries", c_index))
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +266,9 @@ class Inventory:
             return cls(InventoryModel.model_validate(data or {}))
         except ValidationError as e:
             first = e.errors()[0]
+            cause = first.get("ctx", {}).get("error")
+            if isinstance(cause, LocatedValueError):
+                first = {**first, "loc": cause.loc, "msg": str(cause)}
             raise ConfigError(first["msg"], location=locate_validation_error(path, positions, first)) from e
 
     def lookup(self, address: str | None = None, host: str | None = None) -> AssetContext | None:

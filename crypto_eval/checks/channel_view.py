@@ -39,6 +39,7 @@ class ChannelView:
     integrity: tuple[bool, str] | None = None        # D for 8.2 b)
     algorithms: tuple[Assessment, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    login: bool = False  # credentials are asked over this channel in the clear (they are data it carries)
 
 
 def _tls_parts(report: EndpointReport, sm: bool) -> tuple[list[Assessment], list[str], tuple[bool, str] | None]:
@@ -231,7 +232,7 @@ def _view(report: EndpointReport, now: datetime | None) -> ChannelView:
         why = f"{c.service} 明文传输" + ("，含登录口令" if c.login else "")
         observed = f"{target}: {why}: {c.evidence}"
         return ChannelView(protocol="cleartext", observed=observed, authentication=(False, why),
-                           confidentiality=(False, why), integrity=(False, why))
+                           confidentiality=(False, why), integrity=(False, why), login=c.login)
     if report.ssh is not None and report.ssh.speaks_ssh:
         s = report.ssh
         if s.ssh1:

@@ -16,9 +16,12 @@ from govsoc.crypto_eval.checks.key_factor import key_findings
 from govsoc.crypto_eval.finding import Finding
 from govsoc.crypto_eval.probes.runner import EndpointReport
 
-__all__ = ["NetworkChannelCheck", "AdminChannelCheck", "channel_findings"]
+__all__ = ["NetworkChannelCheck", "AdminChannelCheck", "channel_findings", "CREDENTIAL_WORDS"]
 
 ADMIN_PROTOCOLS = frozenset({"ssh", "telnet", "ftp"})
+#: Words that name authentication data (GB/T 39786 8.4: 鉴别数据) among a system's important-data
+#: classes: what a login channel carries whatever the inventory maps (all classes when none is named so).
+CREDENTIAL_WORDS = ("鉴别", "口令", "认证", "凭据", "登录", "密码")
 
 
 def is_admin(endpoint: Endpoint) -> bool:
@@ -137,12 +140,16 @@ class NetworkChannelCheck(_ChannelCheck):
             out += _expect_findings(self.context, endpoint, view, "gbt39786.l3.8.2.a", self.check_id)
         profile = self.context.system.crypto
         data_classes = profile.important_data if profile and profile.important_data else []
-        # when the inventory says which channels carry which data (Endpoint.carries), a data class is
-        # judged on its own channels only; a class no channel carries is left to its declaration
-        mapped = any(e.carries for e in self.context.endpoints)
+        # when the inventory says which of these channels carry which data (Endpoint.carries), a data
+        # class is judged on its own channels only; a class no channel carries is left to its
+        # declaration. A channel seen asking for credentials in the clear carries them whatever the
+        # inventory says (it cannot be declared away), and the carries of management channels (8.3,
+        # not this check's) do not turn the mapping on
+        mapped = any(e.carries for e, _ in views)
+        credentials = [d for d in data_classes if any(word in d for word in CREDENTIAL_WORDS)] or data_classes
         for data in data_classes:
             for endpoint, view in views:
-                if mapped and data not in endpoint.carries:
+                if mapped and data not in endpoint.carries and not (view.login and data in credentials):
                     continue
                 for item_id, aspect in (("gbt39786.l3.8.4.d", "confidentiality"), ("gbt39786.l3.8.4.f", "integrity")):
                     out += channel_findings(self.context, item_id, data, view, aspect, self.check_id, "application")
