@@ -27,9 +27,10 @@ passphrase, corrupt, readable by others) leaves no report behind, and a report i
 without the signature made for it.
 
     <data dir>/keys/report-signing.key      PKCS#8 PEM, 0600
-    <data dir>/keys/report-signing.pub      SubjectPublicKeyInfo PEM (trusted by default)
+    <data dir>/keys/report-signing.pub      SubjectPublicKeyInfo PEM (trusted: reports.trust)
     <data dir>/keys/report-signing.json     signer name, key id, creation time
     <data dir>/keys/trusted/*.pub           further trusted keys (a replaced key's public half)
+    <data dir>/keys/revoked.txt             revoked key ids (reports.trust)
     report.html.sig                         the signature file of report.html
 """
 
@@ -43,7 +44,7 @@ import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives import hashes, padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -53,8 +54,13 @@ from govsoc.core.errors import ConfigError, ReportError
 from govsoc.core.results import FILE_MODE, make_folder, write_file
 from govsoc.crypto_eval import kat, sm2
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from govsoc.reports.trust import Revocation, TrustedKey
+
 __all__ = ["SigningKey", "Verification", "init_key", "load_key", "sign_report", "sign_file", "verify_report",
-           "read_public_key", "trusted_keys", "signature_path", "key_id", "sm3_hex", "KEY_FILE", "PUBLIC_FILE",
+           "read_public_key", "signature_path", "key_id", "sm3_hex", "KEY_FILE", "PUBLIC_FILE",
            "SIGNATURE_SUFFIX", "FORMAT", "key_folder", "PASSPHRASE_ENV", "PASSPHRASE_FILE_ENV", "env_passphrase",
            "signature_text", "publish", "require_key"]
 
@@ -313,7 +319,8 @@ def init_key(folder: Path, *, signer: str | None = None, force: bool = False, pa
                               "with an unencrypted one on purpose")
         if public_file.exists():
             trusted = folder / "trusted"
-            trusted.mkdir(exist_ok=True)
+            trusted.mkdir(mode=0o700, exist_ok=True)
+            os.chmod(trusted, 0o700)  # only the owner adds trusted keys (reports.trust refuses looser)
             os.replace(public_file, trusted / f"{_existing_id(public_file)}.pub")
     d = sm2.generate_private_key()
     public = sm2.public_key(d)
@@ -321,7 +328,7 @@ def init_key(folder: Path, *, signer: str | None = None, force: bool = False, pa
     plain = _pkcs8(d, public)
     _write_private(private, _pem("ENCRYPTED PRIVATE KEY", _encrypt_pkcs8(plain, passphrase)) if passphrase
                    else _pem("PRIVATE KEY", plain))
-    public_file.write_text(_pem("PUBLIC KEY", _spki(public)), encoding="ascii")
+    write_file(public_file, _pem("PUBLIC KEY", _spki(public)).encode("ascii"), mode=0o644)
     meta = {"signer": name, "key_id": key_id(public), "algorithm": ALGORITHM,
             "created": (now or datetime.now(UTC)).isoformat(timespec="seconds")}
     (folder / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -369,10 +376,16 @@ def env_passphrase() -> str | None:
 def require_key(folder: Path) -> SigningKey:
     """The signing key in ``folder``; ConfigError naming `govsoc keys init` when there is none,
     and the reason when it is unusable (see load_key)."""
+    from govsoc.reports.trust import revoked_keys  # trust reads public keys with this module
+
     key = load_key(folder)
     if key is None:
         raise ConfigError(f"no report-signing key in {folder}: reports are signed (SM3 digest, SM2 signature); "
                           "create the key with `govsoc keys init`")
+    revoked = revoked_keys(folder).get(key.key_id)
+    if revoked is not None:
+        raise ConfigError(f"the report-signing key in {folder} (key id {key.key_id}) was revoked at {revoked.time}: "
+                          "make a new one with `govsoc keys init --force`")
     return key
 
 
@@ -395,21 +408,6 @@ def load_key(folder: Path, passphrase: str | None = None) -> SigningKey | None:
     except (OSError, ValueError):
         signer = ""
     return SigningKey(folder=folder, public=sm2.public_key(d), signer=signer or "govsoc", _d=d)
-
-
-def trusted_keys(folder: Path, extra: tuple[Path, ...] = ()) -> dict[str, tuple[int, int]]:
-    """key id -> public key: the folder's own public key, trusted/*.pub and ``extra`` files."""
-    files = [folder / PUBLIC_FILE, *sorted((folder / "trusted").glob("*.pub")), *extra]
-    out: dict[str, tuple[int, int]] = {}
-    for path in files:
-        if not path.exists() and path not in extra:
-            continue
-        try:
-            public = read_public_key(path.read_text(encoding="ascii"))
-        except (OSError, ValueError, UnicodeDecodeError) as e:
-            raise ConfigError(f"{path}: not an SM2 public key ({e})") from e
-        out[key_id(public)] = public
-    return out
 
 
 # --- signing and verifying -------------------------------------------------------------------------------------
@@ -515,6 +513,8 @@ class Verification:
     report: Path
     digest: str
     key_id: str
+    #: The file that made the signing key trusted (reports.trust).
+    key_file: Path
     signer: str
     time: str
     notes: tuple[str, ...] = ()
@@ -540,10 +540,11 @@ def _load_signature(path: Path) -> dict[str, Any]:
     return fields
 
 
-def verify_report(report: Path, trusted: dict[str, tuple[int, int]], *,
-                  signature: Path | None = None) -> Verification:
-    """Check ``report`` against its signature file and the trusted keys; ReportError says what
-    failed: the report changed, the signature file changed, or another key signed it."""
+def verify_report(report: Path, trusted: Mapping[str, TrustedKey], *, signature: Path | None = None,
+                  revoked: Mapping[str, Revocation] | None = None) -> Verification:
+    """Check ``report`` against its signature file, the trusted keys and the revoked ones
+    (reports.trust); ReportError says what failed: the report changed, the signature file
+    changed, another key signed it, or the key that signed it was revoked."""
     sig_path = signature or signature_path(report)
     fields = _load_signature(sig_path)
     try:
@@ -564,9 +565,15 @@ def verify_report(report: Path, trusted: dict[str, tuple[int, int]], *,
     user_id = fields["user_id"].encode("utf-8")
     if key_id(public) != fields["key_id"] or not kat.sm2_verify(public, _signed_bytes(fields), raw, user_id=user_id):
         raise ReportError(f"signature file {sig_path} was altered: the SM2 signature does not match its contents")
-    if key_id(public) not in trusted or trusted[key_id(public)] != public:
-        raise ReportError(f"{report} is signed by another key (key id {key_id(public)}, signer "
+    held = key_id(public)
+    withdrawn = (revoked or {}).get(held)
+    if withdrawn is not None:
+        reason = f" ({withdrawn.reason})" if withdrawn.reason else ""
+        raise ReportError(f"{report} is signed by a revoked key (key id {held}, signer {fields['signer']!r}, "
+                          f"revoked at {withdrawn.time}{reason})")
+    if held not in trusted or trusted[held].public != public:
+        raise ReportError(f"{report} is signed by another key (key id {held}, signer "
                           f"{fields['signer']!r}) that is not a trusted key")
     notes = () if fields["file"] == report.name else (f"signed as {fields['file']!r}, now named {report.name!r}",)
-    return Verification(report=report, digest=digest, key_id=key_id(public), signer=fields["signer"],
-                        time=fields["time"], notes=notes)
+    return Verification(report=report, digest=digest, key_id=held, key_file=trusted[held].file,
+                        signer=fields["signer"], time=fields["time"], notes=notes)

@@ -6,7 +6,10 @@ GOVSOC_KEY_PASSPHRASE_FILE) gives a passphrase; ``--force`` replaces an existing
 one and keeps its public key trusted, but an encrypted key only by an encrypted one unless
 ``--unencrypted`` is given too);
 ``govsoc keys show`` prints the public key, its id and the signer; ``govsoc keys sign FILE...``
-signs report files by hand (reports are signed when written once a key exists).
+signs report files by hand (reports are signed when written); ``govsoc keys list`` lists the
+trusted keys, each with the file that trusts it, and the revoked ones; ``govsoc keys revoke
+KEY_ID`` revokes a key (reports.trust): reports it signed fail `govsoc verify`, and it signs
+nothing more.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ def key_folder(app: AppContext) -> Path:
 
 @cli.group()
 def keys() -> None:
-    """The SM2 key that signs reports: `keys init`, `keys show`, `keys sign FILE...`."""
+    """The SM2 key that signs reports: `keys init`, `keys show`, `keys sign FILE...`, `keys list`,
+    `keys revoke KEY_ID`."""
 
 
 @keys.command("init")
@@ -70,10 +74,52 @@ def show(app: AppContext) -> None:
 @click.pass_obj
 def sign(app: AppContext, files: tuple[Path, ...]) -> None:
     """Write FILE.sig beside each file: its SM3 digest and SM2 signature."""
-    from govsoc.reports.signing import load_key, sign_file
+    from govsoc.reports.signing import require_key, sign_file
 
-    key = load_key(key_folder(app))
-    if key is None:
-        raise ConfigError(f"no report-signing key in {key_folder(app)}: run govsoc keys init")
+    key = require_key(key_folder(app))
     for path in files:
         click.echo(f"signed {printable(str(path))} -> {printable(str(sign_file(path, key)))}")
+
+
+@keys.command("list")
+@click.pass_obj
+def list_keys(app: AppContext) -> None:
+    """The trusted public keys (key id, the file that trusts it) and the revoked key ids."""
+    from govsoc.reports.trust import revoked_keys, trusted_keys
+
+    folder = key_folder(app)
+    trusted, revoked = trusted_keys(folder), revoked_keys(folder)
+    for found in trusted.values():
+        state = f"REVOKED at {revoked[found.key_id].time}" if found.key_id in revoked else "trusted"
+        click.echo(f"{found.key_id}  {state}  {printable(str(found.file))}")
+    for entry in revoked.values():
+        if entry.key_id not in trusted:
+            click.echo(f"{entry.key_id}  REVOKED at {entry.time}  (no key file here)")
+    if not trusted and not revoked:
+        click.echo(f"no keys in {printable(str(folder))}: run govsoc keys init")
+
+
+@keys.command("revoke")
+@click.argument("key_id")
+@click.option("--reason", default="", help="Why (recorded beside the key id), e.g. 'laptop stolen'.")
+@click.pass_obj
+def revoke_key(app: AppContext, key_id: str, reason: str) -> None:
+    """Revoke the key KEY_ID (32 hex digits, as `keys list` and `verify` print): reports it
+    signed no longer verify and it signs no more reports."""
+    from govsoc.reports.signing import PUBLIC_FILE
+    from govsoc.reports.trust import normalise_key_id, revoke, trusted_keys
+
+    folder = key_folder(app)
+    try:
+        wanted = normalise_key_id(key_id)
+    except ValueError as e:
+        raise click.UsageError(str(e)) from e
+    trusted = trusted_keys(folder)
+    entry, new = revoke(folder, wanted, reason=reason)
+    where = f"trusted by {printable(str(trusted[wanted].file))}" if wanted in trusted else \
+        "not among this folder's trusted keys: revoked ahead"
+    said = "revoked" if new else "already revoked"
+    click.echo(f"{said} key id {wanted} at {entry.time} ({where}); reports it signed no longer verify")
+    if wanted in trusted and trusted[wanted].file == folder / PUBLIC_FILE:
+        click.echo("it is the current signing key: reports cannot be signed until `govsoc keys init --force` "
+                   "makes a new one")

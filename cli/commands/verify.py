@@ -1,9 +1,12 @@
 """`govsoc verify REPORT...`: check reports against their SM2 signatures (reports/signing.py).
 
-Exit 0 when every report is unchanged and signed by a trusted key; 1 with one line saying what
-failed (the report changed, the signature file changed, another key signed it, or no signature);
-2 when no trusted key is known. Trusted keys: ``<data dir>/keys/report-signing.pub``,
-``<data dir>/keys/trusted/*.pub`` and every ``--key FILE`` (an auditor's copy of the public key).
+Exit 0 when every report is unchanged and signed by a trusted key that is not revoked, each
+printed with the key id and the file that made the key trusted; 1 with one line saying what
+failed (the report changed, the signature file changed, another key signed it, a revoked key
+signed it, or no signature); 2 when no trusted key is known or the key folder may be written by
+others (reports.trust). Trusted keys: ``<data dir>/keys/report-signing.pub``,
+``<data dir>/keys/trusted/*.pub`` and every ``--key FILE`` (an auditor's copy of the public key);
+revoked keys: ``<data dir>/keys/revoked.txt`` (`govsoc keys revoke KEY_ID`), with --only-key too.
 """
 
 from __future__ import annotations
@@ -30,28 +33,29 @@ from govsoc.core.errors import ConfigError
 def verify(app: AppContext, reports: tuple[Path, ...], keys: tuple[Path, ...], only_key: bool,
            signature: Path | None) -> None:
     """Verify each REPORT's SM3 digest and SM2 signature against trusted public keys."""
-    from govsoc.reports.signing import key_id, read_public_key, trusted_keys, verify_report
+    from govsoc.reports.signing import verify_report
+    from govsoc.reports.trust import TrustedKey, read_key_file, revoked_keys, trusted_keys
 
     if signature is not None and len(reports) != 1:
         raise click.UsageError("--signature goes with one report")
+    folder = key_folder(app)
+    trusted: dict[str, TrustedKey] = {}
     if only_key:
         if not keys:
             raise click.UsageError("--only-key needs --key FILE")
-        trusted = {}
         for path in keys:
-            try:
-                public = read_public_key(path.read_text(encoding="ascii"))
-            except (OSError, ValueError, UnicodeDecodeError) as e:
-                raise ConfigError(f"{path}: not an SM2 public key ({e})") from e
-            trusted[key_id(public)] = public
+            found = read_key_file(path)
+            trusted.setdefault(found.key_id, found)
     else:
-        trusted = trusted_keys(key_folder(app), keys)
+        trusted = trusted_keys(folder, keys)
     if not trusted:
         raise ConfigError("no trusted public key: pass --key FILE (the signer's public key) "
                           "or run govsoc keys init")
+    revoked = revoked_keys(folder)
     for report in reports:
-        result = verify_report(report, trusted, signature=signature)
+        result = verify_report(report, trusted, signature=signature, revoked=revoked)
         click.echo(f"OK {printable(str(report))}: SM3 {result.digest[:16]}…, SM2 signature by "
-                   f"{printable(result.signer)} (key id {result.key_id}) at {printable(result.time)}")
+                   f"{printable(result.signer)} at {printable(result.time)}, key id {result.key_id} "
+                   f"trusted by {printable(str(result.key_file))}")
         for note in result.notes:
             click.echo(f"   note: {printable(note)}")

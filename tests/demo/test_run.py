@@ -16,7 +16,8 @@ from govsoc.core.errors import ConfigError, ReportError
 from govsoc.demo.city import PROBE_ROLES
 from govsoc.demo.generate import CSV_FILE
 from govsoc.demo.run import MARKER, DemoRun, prepare, run_demo
-from govsoc.reports.signing import key_folder, signature_path, trusted_keys, verify_report
+from govsoc.reports.signing import key_folder, signature_path, verify_report
+from govsoc.reports.trust import trusted_keys
 from govsoc.store import open_store
 from govsoc.store.base import Query
 

@@ -290,3 +290,75 @@ def test_no_second_spelling_of_a_valid_signature_file(signed: Path, capsys: pyte
         assert code == 1 and "altered" in err and not out, variant[:80]
     sig.write_text(text, encoding="utf-8")
     assert _run(["verify", str(signed)], capsys)[0] == 0
+
+
+def _key_id(govsoc_home: Path) -> str:
+    key = signing.load_key(govsoc_home / "keys")
+    assert key is not None
+    return key.key_id
+
+
+def test_verify_names_the_key_and_the_file_that_trusts_it(signed: Path, govsoc_home: Path, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(["verify", str(signed)], capsys)
+    own = govsoc_home / "keys" / signing.PUBLIC_FILE
+    assert code == 0 and f"key id {_key_id(govsoc_home)} trusted by {own}" in out, err
+    other = signing.init_key(tmp_path / "colleague", signer="colleague")
+    signing.sign_file(signed, other)
+    code, out, err = _run(["verify", "--key", str(tmp_path / "colleague" / signing.PUBLIC_FILE), str(signed)], capsys)
+    assert code == 0 and f"key id {other.key_id} trusted by {tmp_path / 'colleague' / signing.PUBLIC_FILE}" in out
+
+
+def test_a_revoked_key_fails_verify_and_signs_nothing(signed: Path, govsoc_home: Path, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    old = _key_id(govsoc_home)
+    old_pub = tmp_path / "old.pub"
+    old_pub.write_bytes((govsoc_home / "keys" / signing.PUBLIC_FILE).read_bytes())
+    spaced = ":".join(old[i:i + 2] for i in range(0, 32, 2)).upper()  # as some tools print fingerprints
+    code, out, err = _run(["keys", "revoke", spaced, "--reason", "laptop stolen"], capsys)
+    assert code == 0 and f"revoked key id {old}" in out and "current signing key" in out, err
+    assert stat.S_IMODE((govsoc_home / "keys" / "revoked.txt").stat().st_mode) == 0o644
+    code, out, err = _run(["verify", str(signed)], capsys)
+    assert code == 1 and "revoked key" in err and old in err and "laptop stolen" in err and not out
+    # an auditor's own copy of the public key does not bring it back
+    code, _, err = _run(["verify", "--only-key", "--key", str(old_pub), str(signed)], capsys)
+    assert code == 1 and "revoked key" in err
+    # the revoked key signs nothing more, until a new key replaces it
+    newer = tmp_path / "newer.html"
+    newer.write_text(REPORT, encoding="utf-8")
+    code, _, err = _run(["keys", "sign", str(newer)], capsys)
+    assert code == 2 and "revoked" in err and "keys init --force" in err
+    assert not signing.signature_path(newer).exists()
+    assert _run(["keys", "init", "--force"], capsys)[0] == 0
+    assert _run(["keys", "sign", str(newer)], capsys)[0] == 0
+    assert _run(["verify", str(newer)], capsys)[0] == 0
+    assert _run(["verify", str(signed)], capsys)[0] == 1  # its key moved to trusted/, still revoked
+    code, out, _ = _run(["keys", "list"], capsys)
+    rows = {line.split()[0]: line for line in out.splitlines()}
+    assert "REVOKED" in rows[old] and "trusted/" in rows[old] and "trusted" in rows[_key_id(govsoc_home)]
+    code, out, _ = _run(["keys", "revoke", old], capsys)
+    assert code == 0 and "already revoked" in out
+    code, _, err = _run(["keys", "revoke", "not-a-key-id"], capsys)
+    assert code == 2 and "32 hex digits" in err
+
+
+@pytest.mark.parametrize(("place", "mode"), [
+    ("keys", 0o770),                       # the key folder writable by its group
+    ("keys/trusted", 0o757),               # trusted/ writable by everyone
+    ("keys/trusted/extra.pub", 0o666),     # a trusted key file anyone may rewrite
+    ("keys/report-signing.pub", 0o664),    # the own public key, group-writable
+    ("keys/revoked.txt", 0o646),           # anyone could drop a revocation
+])
+def test_a_key_folder_others_may_write_is_refused(signed: Path, govsoc_home: Path, tmp_path: Path, place: str,
+                                                  mode: int, capsys: pytest.CaptureFixture[str]) -> None:
+    keys = govsoc_home / "keys"
+    (keys / "trusted").mkdir(mode=0o700)
+    (keys / "trusted" / "extra.pub").write_bytes(signing.init_key(tmp_path / "x").folder.joinpath(
+        signing.PUBLIC_FILE).read_bytes())
+    (keys / "revoked.txt").write_text("# none yet\n", encoding="utf-8")
+    for path in (keys / "trusted" / "extra.pub", keys / "revoked.txt"):
+        os.chmod(path, 0o644)
+    assert _run(["verify", str(signed)], capsys)[0] == 0
+    os.chmod(govsoc_home / place, mode)
+    code, out, err = _run(["verify", str(signed)], capsys)
+    assert code == 2 and "chmod go-w" in err and str(govsoc_home / place) in err and not out
