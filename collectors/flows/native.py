@@ -16,6 +16,9 @@ file. Finished flows come back as collectors.flows.table.Flow objects.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -30,6 +33,14 @@ from govsoc.collectors.flows.decode import (
     UDP_TUNNEL_PORTS,
     Hit,
 )
+from govsoc.collectors.flows.slots import (
+    KHASH,
+    _key_hash,
+    _slot_drop,
+    _slot_of,
+    _slot_put,
+)
+from govsoc.collectors.flows.slots import NAMES as SLOT_NAMES
 from govsoc.collectors.flows.table import (
     CLOSE_DELAY,
     DNS_PORTS,
@@ -52,8 +63,6 @@ from govsoc.collectors.flows.table import (
 )
 from govsoc.collectors.flows.tcp import Endpoint, TcpConnection
 
-#: the key type of the compiled flow dictionary (set by _compile, read by _new_table's compilation)
-KEY_TYPE: Any = None
 _numba: Any
 try:
     import numba as _numba
@@ -126,7 +135,9 @@ TIMEOUT = np.full(256, OTHER_TIMEOUT * NS, dtype=np.int64)
 for _proto, _seconds in TIMEOUTS.items():
     TIMEOUT[_proto] = _seconds * NS
 CSEQ, LIVE, SBYTES, TMO, SMAX = FLOW_FIELDS, FLOW_FIELDS + 1, FLOW_FIELDS + 2, FLOW_FIELDS + 3, FLOW_FIELDS + 4
-FLOW_FIELDS += 5
+FLOW_FIELDS += 6  # and KHASH, the key's hash (collectors.flows.slots reads the key columns)
+if (K0, K4, KHASH) != (18, 22, FLOW_FIELDS - 1):  # pragma: no cover - a layout change must update slots.py
+    raise ImportError("collectors.flows.slots disagrees with the flow matrix layout")
 # control cells shared by the kernel and Python
 (C_FREE, C_DONE, C_SWEEP, C_DELAY, C_CREATED, C_SAMPLES, C_SAMPLE_PACKETS, C_SAMPLE_BYTES, C_SAMPLE_LIMIT,
  C_SAMPLE_PLAIN) = range(10)
@@ -382,7 +393,7 @@ def _orig_is_src(K: Any, proto: int, sport: int, dport: int, flags: int, dns_res
 
 
 def _end(F: Any, D: Any, C: Any, done: Any, slot: int) -> None:
-    D.pop((F[slot, K0], F[slot, K1], F[slot, K2], F[slot, K3], F[slot, K4]))
+    _slot_drop(D, F, slot)
     F[slot, LIVE] = 0
     done[C[C_DONE]] = slot
     C[C_DONE] += 1
@@ -394,12 +405,11 @@ def _add(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, p
          nvlan: int) -> tuple[int, int, bool]:
     """collectors.flows.table.FlowTable.add on the arrays: (slot, sender's side, created)."""
     if shi < dhi or (shi == dhi and (slo < dlo or (slo == dlo and sport <= dport))):
-        key = ((proto << 32) | (sport << 16) | dport, shi, slo, dhi, dlo)
+        k0, k1, k2, k3, k4 = (proto << 32) | (sport << 16) | dport, shi, slo, dhi, dlo
     else:
-        key = ((proto << 32) | (dport << 16) | sport, dhi, dlo, shi, slo)
-    slot = -1
-    if key in D:
-        slot = D[key]
+        k0, k1, k2, k3, k4 = (proto << 32) | (dport << 16) | sport, dhi, dlo, shi, slo
+    h = _key_hash(k0, k1, k2, k3, k4)
+    slot = _slot_of(D, F, k0, k1, k2, k3, k4, h)
     if slot >= 0:
         ended = ts - F[slot, FLAST] > F[slot, TMO]
         if not ended and proto == 6 and F[slot, CLOSED]:
@@ -440,12 +450,12 @@ def _add(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, p
         F[slot, FIRST] = number
         F[slot, V6] = v6
         F[slot, VLAN0], F[slot, VLAN1], F[slot, NVLAN] = vlan0, vlan1, nvlan
-        F[slot, K0], F[slot, K1], F[slot, K2], F[slot, K3], F[slot, K4] = key
+        F[slot, K0], F[slot, K1], F[slot, K2], F[slot, K3], F[slot, K4], F[slot, KHASH] = k0, k1, k2, k3, k4, h
         F[slot, SMAX] = C[C_SAMPLE_PLAIN]
         F[slot, CSEQ] = C[C_CREATED]
         F[slot, LIVE] = 1
         C[C_CREATED] += 1
-        D[key] = slot
+        _slot_put(D, F, slot)
     side = 0 if (shi == F[slot, OHI] and slo == F[slot, OLO] and sport == F[slot, OPORT]) else 1
     if shi == dhi and slo == dlo and sport == dport:
         side = 0
@@ -662,13 +672,9 @@ def _le32(b: Any, at: int) -> Any:
     return (np.int64(b[at + 3]) << 24) | (np.int64(b[at + 2]) << 16) | (np.int64(b[at + 1]) << 8) | np.int64(b[at])
 
 
-def _new_table() -> Any:
-    return _numba.typed.Dict.empty(key_type=KEY_TYPE, value_type=_numba.types.int64)
-
-
 def _forget(F: Any, D: Any, slots: Any) -> None:
     for slot in slots:
-        D.pop((F[slot, K0], F[slot, K1], F[slot, K2], F[slot, K3], F[slot, K4]))
+        _slot_drop(D, F, slot)
         F[slot, LIVE] = 0
 
 
@@ -678,7 +684,7 @@ def walker() -> Any:
 
 
 _COMPILED: dict[str, Any] = {}
-_NAMES = ("_new_table", "_forget", "_walk_pcap", "_le32", "_sd", "_hist", "_flip", "_check", "_scaled", "_state",
+_NAMES = (*SLOT_NAMES, "_forget", "_walk_pcap", "_le32", "_sd", "_hist", "_flip", "_check", "_scaled", "_state",
           "_init", "_size", "_history_letters", "_segment", "_machine", "_orig_is_src", "_end", "_add", "_udp_letter",
           "_be16", "_be32", "_be64", "_kernel", "_worth", "_add_hit")
 
@@ -686,10 +692,14 @@ _NAMES = ("_new_table", "_forget", "_walk_pcap", "_le32", "_sd", "_hist", "_flip
 def _compile() -> dict[str, Any]:
     """Compile the functions above with numba (machine code cached on disk by numba)."""
     if not _COMPILED:
-        module = globals()
-        module["KEY_TYPE"] = _numba.types.UniTuple(_numba.types.int64, 5)
+        from govsoc.collectors.flows import slots
+
+        module, home = globals(), vars(slots)
         for name in _NAMES:
-            module[name] = _numba.njit(cache=True)(module[name])
+            own = name in SLOT_NAMES  # slots' functions call each other through that module's globals
+            module[name] = _numba.njit(cache=True)((home if own else module)[name])
+            if own:
+                home[name] = module[name]
         _COMPILED.update({name: module[name] for name in _NAMES})
     return _COMPILED
 
@@ -709,7 +719,7 @@ class NativeEngine:
         self.C[C_SAMPLE_PACKETS], self.C[C_SAMPLE_BYTES] = SAMPLE_PACKETS, SAMPLE_BYTES
         self.C[C_SAMPLE_LIMIT], self.C[C_SAMPLE_PLAIN] = SAMPLE_LIMIT, SAMPLE_PLAIN
         self.K = lookups()
-        self.D = self.fn["_new_table"]()
+        self.D = np.zeros(_cells(capacity), dtype=np.int64)
         self.done = np.zeros(1024, dtype=np.int64)
         self.samples = np.zeros((1024, 5), dtype=np.int64)
         self.sampled: dict[int, list[tuple[int, int, bytes]]] = {}
@@ -737,11 +747,17 @@ class NativeEngine:
         free[top:top + len(added)] = added
         self.free = free
         self.C[C_FREE] = top + len(added)
+        self.D = np.zeros(_cells(new), dtype=np.int64)
+        self.fn["_slots_rebuild"](self.D, self.F, LIVE)
 
     # -- packets -----------------------------------------------------------------------------
     def run(self, chunk: Any, decode: Any, out: list[Flow]) -> None:
         """Count one chunk's packets; flows that ended go to ``out``, in the order they ended."""
-        data = np.frombuffer(chunk.data, dtype=np.uint8)
+        with _collector_paused():
+            self._run(chunk, decode, out)
+
+    def _run(self, chunk: Any, decode: Any, out: list[Flow]) -> None:
+        data = chunk.data if isinstance(chunk.data, np.ndarray) else np.frombuffer(chunk.data, dtype=np.uint8)
         starts = np.asarray(chunk.starts, dtype=np.int64)
         caplens = np.asarray(chunk.caplens, dtype=np.int64)
         times = np.asarray(chunk.times, dtype=np.int64)
@@ -754,7 +770,7 @@ class NativeEngine:
             stop, why = kernel(self.K, data, starts, caplens, times, linktypes, chunk.first_number, i, self.F, self.E,
                                self.H, self.D, self.C, self.free, self.done, self.samples)
             self.native_packets += stop - i
-            self._collect(chunk.data, out)
+            self._collect(data, out)
             i = stop
             if why == R_SWEEP:
                 self.sweep(int(times[i - 1]), out)
@@ -764,7 +780,8 @@ class NativeEngine:
 
     def _slow(self, chunk: Any, i: int, decode: Any, out: list[Flow]) -> None:
         number, start, ts = chunk.first_number + i, chunk.starts[i], chunk.times[i]
-        for hit in decode(chunk.linktypes[i], chunk.data[start:start + chunk.caplens[i]], number, chunk.offsets[i]):
+        packet = bytes(chunk.data[start:start + chunk.caplens[i]])  # the chunk's buffer is reused
+        for hit in decode(chunk.linktypes[i], packet, number, chunk.offsets[i]):
             if hit.proto in NOT_FLOWS:
                 continue
             self.add_hit(hit, ts, number, out)
@@ -798,11 +815,14 @@ class NativeEngine:
         if ts >= self.C[C_SWEEP]:
             self.sweep(ts, out)
 
-    def _collect(self, data: bytes, out: list[Flow]) -> None:
-        """After a kernel call: keep its payload samples, hand over the flows it ended."""
+    def _collect(self, data: Any, out: list[Flow]) -> None:
+        """After a kernel call: keep its payload samples (copied out of the chunk's buffer, which
+        the reader reuses), hand over the flows it ended."""
         sampled = self.sampled
-        for slot, tag, at, length, seq in self.samples[:int(self.C[C_SAMPLES])].tolist():
-            sampled.setdefault(slot, []).append((tag, seq, data[at:at + length]))
+        count = int(self.C[C_SAMPLES])
+        if count:
+            for slot, tag, at, length, seq in self.samples[:count].tolist():
+                sampled.setdefault(slot, []).append((tag, seq, data[at:at + length].tobytes()))
         self._release(self.done[:int(self.C[C_DONE])].copy(), out)
         self.C[C_DONE] = self.C[C_SAMPLES] = 0
 
@@ -820,6 +840,10 @@ class NativeEngine:
 
     def flush(self, out: list[Flow]) -> None:
         """Every flow still open, oldest first (FlowTable.flush)."""
+        with _collector_paused():
+            self._flush(out)
+
+    def _flush(self, out: list[Flow]) -> None:
         F = self.F
         slots = np.nonzero(F[:, LIVE] == 1)[0]
         slots = slots[np.lexsort((F[slots, CSEQ], F[slots, FIRST], F[slots, FSTART]))]
@@ -828,29 +852,81 @@ class NativeEngine:
 
     # -- back to Python ----------------------------------------------------------------------
     def _release(self, slots: Any, out: list[Flow]) -> None:
-        """The Flows of ended slots, in order, to ``out``; the slots go back to the free list."""
+        """The Flows of ended slots, in order, to ``out``; the slots go back to the free list.
+        Rows leave numpy in a few bulk conversions (lists, one bytes object for the addresses
+        and one for the histories), so a flow costs only its objects."""
         if not len(slots):
             return
         slots = np.asarray(slots, dtype=np.int64)
-        rows = self.F[slots].tolist()
-        pairs = np.stack([self.E[2 * slots], self.E[2 * slots + 1]], axis=1).tolist()
-        histories = self.H[slots]
+        rows = self.F[slots]
+        addresses = rows[:, [OHI, OLO, RHI, RLO]].astype(">i8").tobytes()
+        histories = self.H[slots].tobytes()
+        origs, resps = self.E[2 * slots].tolist(), self.E[2 * slots + 1].tolist()
         sampled, tunnels, vlans = self.sampled, self.tunnels, self.vlans
-        for index, slot in enumerate(slots.tolist()):
-            f = rows[index]
-            flow = _to_flow(f, pairs[index], histories[index, :f[HLEN]].tobytes())
-            flipped = f[FLIPPED]
-            flow.samples = [((tag ^ flipped) == 0, seq, data) for tag, seq, data in sampled.pop(slot, ())]
-            flow.sample_count = len(flow.samples)
-            flow.sample_bytes, flow.sample_max = f[SBYTES], f[SMAX]
-            if tunnels:
-                flow.tunnel = tunnels.pop(slot, ())
-            if vlans:
-                flow.vlan = vlans.pop(slot, flow.vlan)
+        new, endpoint = Flow.__new__, Endpoint.__new__
+        for index, (slot, f) in enumerate(zip(slots.tolist(), rows.tolist(), strict=True)):
+            flow = new(Flow)
+            at = 32 * index
+            if f[V6]:
+                flow.orig_addr, flow.resp_addr = addresses[at:at + 16], addresses[at + 16:at + 32]
+            else:
+                flow.orig_addr, flow.resp_addr = addresses[at + 12:at + 16], addresses[at + 28:at + 32]
+            at = HISTORY_BYTES * index
+            history = histories[at:at + f[HLEN]].decode("ascii")
+            proto, flipped = f[PROTO], f[FLIPPED]
+            (flow.proto, flow.orig_port, flow.resp_port, flow.start, flow.last, flow.closed_at, flow.first_number,
+             flow.timeout, flow.sample_bytes, flow.sample_max) = (proto, f[OPORT], f[RPORT], f[FSTART], f[FLAST],
+                                                                  f[CLOSED], f[FIRST], f[TMO], f[SBYTES], f[SMAX])
+            flow.vlan = vlans.pop(slot) if vlans and slot in vlans else (f[VLAN0], f[VLAN1])[:f[NVLAN]]
+            flow.tunnel = tunnels.pop(slot, ()) if tunnels else ()
+            o, r = endpoint(Endpoint), endpoint(Endpoint)
+            (o.state, o.prev_state, o.start_seq, o.last_seq, o.ack_seq, o.fin_cnt, o.rst_cnt, o.packets, o.ip_bytes,
+             o.payload, o.rxmt_cnt, o.rxmt_thresh, o.win0_cnt, o.win0_thresh, o.last_syn, o.last_fin, o.last_rst,
+             o.did_close) = origs[index]
+            (r.state, r.prev_state, r.start_seq, r.last_seq, r.ack_seq, r.fin_cnt, r.rst_cnt, r.packets, r.ip_bytes,
+             r.payload, r.rxmt_cnt, r.rxmt_thresh, r.win0_cnt, r.win0_thresh, r.last_syn, r.last_fin, r.last_rst,
+             r.did_close) = resps[index]
+            o.is_orig, r.is_orig, o.did_close, r.did_close = True, False, o.did_close == 1, r.did_close == 1
+            flow.orig_packets, flow.orig_ip_bytes, flow.orig_payload = o.packets, o.ip_bytes, o.payload
+            flow.resp_packets, flow.resp_ip_bytes, flow.resp_payload = r.packets, r.ip_bytes, r.payload
+            if proto == TCP:
+                tcp = TcpConnection.__new__(TcpConnection)
+                tcp.orig, tcp.resp, tcp.history, tcp.hist_seen, tcp.flipped = o, r, list(history), f[HSEEN], \
+                    flipped == 1
+                flow.tcp, flow.history = tcp, ""
+            else:
+                flow.tcp, flow.history = None, history if proto == UDP else ""
+            kept = sampled.pop(slot, None)
+            if kept:
+                flow.samples = [((tag ^ flipped) == 0, seq, data) for tag, seq, data in kept]
+                flow.sample_count = len(kept)
+            else:
+                flow.samples, flow.sample_count = [], 0
             out.append(flow)
         top = int(self.C[C_FREE])
         self.free[top:top + len(slots)] = slots
         self.C[C_FREE] = top + len(slots)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector held off while one chunk's flows and samples are made.
+    They hold no reference cycles, but each allocation counts towards a collection, and the
+    collections that follow scan every object of the process (numba's among them): two thirds of
+    the time spent making flow objects went there. Collection resumes after the chunk."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _cells(rows: int) -> int:
+    """Cells of the slot table for a flow matrix of ``rows`` rows: a power of two, twice as many."""
+    return 1 << (2 * rows - 1).bit_length()
 
 
 def _halves(address: bytes) -> tuple[int, int]:
@@ -858,49 +934,3 @@ def _halves(address: bytes) -> tuple[int, int]:
     if len(address) == 4:
         return V4_MARK, int.from_bytes(address, "big")
     return int.from_bytes(address[:8], "big", signed=True), int.from_bytes(address[8:], "big", signed=True)
-
-
-def _address(high: int, low: int, v6: int) -> bytes:
-    if not v6:
-        return int(low).to_bytes(4, "big")
-    return int(high).to_bytes(8, "big", signed=True) + int(low).to_bytes(8, "big", signed=True)
-
-
-def _to_flow(f: list[int], e: list[list[int]], h: bytes) -> Flow:
-    """A Flow from a slot's flow row, endpoint rows and history bytes."""
-    flow = Flow.__new__(Flow)
-    proto, v6 = f[PROTO], f[V6]
-    flow.proto = proto
-    flow.orig_addr, flow.orig_port = _address(f[OHI], f[OLO], v6), f[OPORT]
-    flow.resp_addr, flow.resp_port = _address(f[RHI], f[RLO], v6), f[RPORT]
-    flow.start, flow.last, flow.closed_at, flow.first_number = f[FSTART], f[FLAST], f[CLOSED], f[FIRST]
-    flow.timeout = f[TMO]
-    flow.vlan = (f[VLAN0], f[VLAN1])[:f[NVLAN]]
-    flow.tunnel = ()
-    history = h.decode("ascii")
-    orig, resp = (_endpoint(e[0], True), _endpoint(e[1], False))
-    flow.orig_packets, flow.orig_ip_bytes, flow.orig_payload = orig.packets, orig.ip_bytes, orig.payload
-    flow.resp_packets, flow.resp_ip_bytes, flow.resp_payload = resp.packets, resp.ip_bytes, resp.payload
-    if proto == TCP:
-        tcp = TcpConnection.__new__(TcpConnection)
-        tcp.orig, tcp.resp = orig, resp
-        tcp.history = list(history)
-        tcp.hist_seen = f[HSEEN]
-        tcp.flipped = bool(f[FLIPPED])
-        flow.tcp = tcp
-        flow.history = ""
-    else:
-        flow.tcp = None
-        flow.history = history if proto == UDP else ""
-    flow.samples, flow.sample_count, flow.sample_bytes, flow.sample_max = [], 0, 0, f[SMAX]
-    return flow
-
-
-def _endpoint(row: list[int], is_orig: bool) -> Endpoint:
-    ep = Endpoint.__new__(Endpoint)
-    ep.is_orig = is_orig
-    (ep.state, ep.prev_state, ep.start_seq, ep.last_seq, ep.ack_seq, ep.fin_cnt, ep.rst_cnt, ep.packets, ep.ip_bytes,
-     ep.payload, ep.rxmt_cnt, ep.rxmt_thresh, ep.win0_cnt, ep.win0_thresh, ep.last_syn, ep.last_fin, ep.last_rst,
-     did_close) = row
-    ep.did_close = bool(did_close)
-    return ep

@@ -16,6 +16,7 @@ length that cannot be right is skipped by resynchronising on the next plausible 
 
 from __future__ import annotations
 
+import io
 import struct
 from collections import Counter
 from collections.abc import Iterator
@@ -155,6 +156,57 @@ class _Buffer:
         return 0
 
 
+class _ArrayBuffer(_Buffer):
+    """The same window kept in one reused numpy array, filled with ``readinto`` (the compiled
+    walker's reader): no bytes object per block and no concatenation, one copy from the file.
+    ``data`` is a view on the array, valid until the next ``fill``: whoever keeps packet bytes
+    past their chunk copies them (collectors.flows.native does)."""
+
+    def __init__(self, stream: BinaryIO, block_bytes: int) -> None:
+        import numpy as np
+
+        super().__init__(stream, b"", block_bytes)
+        self.store = np.empty(2 * block_bytes, dtype=np.uint8)
+        self.data = self.store[:0]  # type: ignore[assignment]
+        self.readinto = getattr(stream, "readinto", None)
+
+    def fill(self, position: int, need: int) -> int:
+        """As _Buffer.fill, into the array (grown when a record needs more than it holds)."""
+        import numpy as np
+
+        if position + need <= len(self.data) or self.eof:
+            return position
+        self.base += position
+        kept = len(self.data) - position
+        room = max(2 * self.block_bytes, kept + need)
+        if room > len(self.store):
+            store = np.empty(room, dtype=np.uint8)
+            store[:kept] = self.data[position:]
+            self.store = store
+        else:
+            self.store[:kept] = self.data[position:]  # overlapping ranges: numpy copies safely
+        size = kept
+        while size < need or size < self.block_bytes:
+            view = memoryview(self.store)[size:size + max(self.block_bytes, need - size)]  # type: ignore[arg-type]
+            got = self._read_into(view)
+            if not got:
+                self.eof = True
+                break
+            size += got
+        self.data = self.store[:size]  # type: ignore[assignment]
+        return 0
+
+    def _read_into(self, view: memoryview) -> int:
+        if self.readinto is not None:
+            try:
+                return int(self.readinto(view) or 0)
+            except (NotImplementedError, io.UnsupportedOperation):  # io.RawIOBase's default, say
+                self.readinto = None
+        more = self.stream.read(len(view))
+        view[:len(more)] = more
+        return len(more)
+
+
 class _PcapChunks:
     def __init__(self, owner: CaptureReader, magic: bytes) -> None:
         self.owner = owner
@@ -174,7 +226,8 @@ class _PcapChunks:
         record = struct.Struct(order + "IIII")
         scale = 1 if nanos else 1000
         limit = min(max(snaplen, MAX_PACKET), MAX_BLOCK)
-        buffer = _Buffer(owner.stream, b"", owner.block_bytes)
+        buffer = (_Buffer(owner.stream, b"", owner.block_bytes) if owner.walker is None
+                  else _ArrayBuffer(owner.stream, owner.block_bytes))
         buffer.base = 24  # the buffer starts after the file header
         position, number, want = 0, owner.packets, 16
         while True:
@@ -233,7 +286,7 @@ class _PcapChunks:
         why the walk stopped at a bad header or None, bytes the next record needs)."""
         import numpy as np
 
-        data = np.frombuffer(buffer.data, dtype=np.uint8)
+        data = buffer.data if isinstance(buffer.data, np.ndarray) else np.frombuffer(buffer.data, dtype=np.uint8)
         room = max(1, (len(data) - position) // 16 + 1)
         arrays = [np.empty(room, dtype=np.int64) for _ in range(5)]
         count, position, status, want = self.owner.walker(data, position, order == "<", nanos, limit, snaplen,
