@@ -57,9 +57,13 @@ CARD_ISSUERS: Final[tuple[tuple[str, str, frozenset[int], str], ...]] = (
 )
 
 
+#: The rows of CARD_ISSUERS by first digit (every range's ends share theirs), in table order.
+_ISSUERS_BY_DIGIT: Final = {d: tuple(row for row in CARD_ISSUERS if row[0][0] == d) for d in "0123456789"}
+
+
 def card_issuer(number: str) -> str | None:
     """The scheme whose IIN range and lengths fit ``number`` (digits only), or None."""
-    for low, high, lengths, scheme in CARD_ISSUERS:
+    for low, high, lengths, scheme in _ISSUERS_BY_DIGIT.get(number[:1], ()):
         if len(number) in lengths and low <= number[:len(low)] <= high:
             return scheme
     return None

@@ -60,7 +60,13 @@ def _keep(head: int, tail: int, stars: str = "****", minimum: int = 0) -> Callab
     return rule
 
 
+#: Every character but digits and X/x, in ASCII text (where isdigit() is 0-9).
+_NOT_DIGITS: Final = re.compile("[^0-9Xx]")
+
+
 def _digits(text: str) -> str:
+    if text.isascii():
+        return text if text.isdigit() else _NOT_DIGITS.sub("", text)
     return "".join(c for c in text if c.isdigit() or c in "Xx")
 
 

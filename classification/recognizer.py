@@ -167,14 +167,19 @@ class Recognizer(ABC):
             return
         text = value if value.isascii() else normalize(value)
         taken: list[tuple[int, int]] = []
+        strip = self.STRIP
         for pattern, regex in self._compiled:
             if pattern.context_only and not context:
                 continue
             for m in regex.finditer(text):
                 start, end = m.span()
-                if any(start < e and s < end for s, e in taken):
+                if taken and any(start < e and s < end for s, e in taken):
                     continue  # an earlier pattern of this recognizer already covers it
-                stripped = m.group().translate(self._strip_table)
+                stripped = m.group()
+                for c in strip:  # translate() costs more than these tests when there is nothing to strip
+                    if c in stripped:
+                        stripped = stripped.translate(self._strip_table)
+                        break
                 why = self.validate(stripped.upper())
                 if why is None:
                     continue

@@ -25,10 +25,10 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
-from operator import add
+from itertools import compress
 from typing import Final
 
+from govsoc.classification.batch import ShapeGate, class_of, joined_text, signatures, starts
 from govsoc.classification.recognizer import Match, Recognizer, normalize, recognizers
 
 __all__ = ["Scanner", "scan_naive", "PRIORITY", "CLASSES"]
@@ -40,18 +40,8 @@ PRIORITY: dict[str, int] = {
 }
 
 
-def _class_of(c: str) -> str:
-    if c.isdigit():
-        return "0"
-    if c.isalpha():
-        return "a"
-    if c in " -":
-        return "s"
-    return c if c in ".@:" else "x"
-
-
 #: ASCII character -> class character; other characters are kept as they are.
-CLASSES: Final = str.maketrans({chr(i): _class_of(chr(i)) for i in range(128)})
+CLASSES: Final = str.maketrans({chr(i): class_of(chr(i)) for i in range(128)})
 
 
 def _load() -> None:
@@ -76,6 +66,7 @@ class _Plan:
     triggered: tuple[tuple[Recognizer, re.Pattern[str]], ...]
     chinese_gate: re.Pattern[str] | None
     chinese: tuple[tuple[Recognizer, re.Pattern[str]], ...]
+    shape_gate: ShapeGate
 
 
 def _union(triggers: Iterable[str]) -> re.Pattern[str] | None:
@@ -93,16 +84,23 @@ class Scanner:
         self._inline: dict[str, tuple[str, ...]] = {
             i: tuple(w for w in r.CONTEXT if not w.isascii() and len(w) >= 2)
             for i, r in self.recognizers.items() if r.needs_context or any(p.context_only for p in r.PATTERNS)}
+        words = sorted({w for ws in self._inline.values() for w in ws}, key=len, reverse=True)
+        self._inline_words = re.compile("|".join(map(re.escape, words))) if words else None
         self._plan = lru_cache(maxsize=256)(self._make_plan)
+        #: Values on which scan_many has run a recognizer's find() (or scan()), over every call:
+        #: the work its prefilter did not spare.
+        self.examined = 0
 
     def _make_plan(self, context: frozenset[str]) -> _Plan:
         active = [r for i, r in self.recognizers.items() if not r.needs_context or i in context]
         shaped = tuple((r, r.SHAPES) for r in active if r.SHAPES is not None and not r.NEEDS_NON_ASCII)
         triggered = tuple((r, re.compile(r.TRIGGER)) for r in active if r.SHAPES is None and not r.NEEDS_NON_ASCII)
         chinese = tuple((r, re.compile(r.TRIGGER)) for r in active if r.NEEDS_NON_ASCII)
-        return _Plan(gate=_minimal(s for _, shapes in shaped for s in shapes), shaped=shaped,
+        gate = _minimal(s for _, shapes in shaped for s in shapes)
+        return _Plan(gate=gate, shaped=shaped,
                      trigger_gate=_union(r.TRIGGER for r, _ in triggered), triggered=triggered,
-                     chinese_gate=_union(r.TRIGGER for r, _ in chinese), chinese=chinese)
+                     chinese_gate=_union(r.TRIGGER for r, _ in chinese), chinese=chinese,
+                     shape_gate=ShapeGate(shaped, gate, context))
 
     def _candidates(self, text: str, ascii_text: bool, plan: _Plan) -> list[Recognizer]:
         classes = text.translate(CLASSES)
@@ -133,22 +131,64 @@ class Scanner:
 
     def scan_many(self, values: Sequence[str],
                   context: frozenset[str] = frozenset()) -> Iterator[tuple[int, list[Match]]]:
-        """(index, hits) for every value of ``values`` with at least one hit.
+        """(index, hits) for every value of ``values`` with at least one hit: the same hits as
+        ``scan`` of each value.
 
-        When every active recognizer has SHAPES, the values are gated in chunks: joined, mapped to
-        classes by one translate, and searched for the shapes with ``str.find``; only the values a
-        shape falls in (and values that are not ASCII) are looked at one by one."""
+        When every active recognizer has SHAPES, the values are gated in chunks by C code
+        (govsoc.classification.batch): joined, folded, mapped to class strings, and each class
+        string looked up in the plan's table of recognizers by shape; only values with a
+        candidate run their candidates one by one."""
         plan = self._plan(context)
         if plan.trigger_gate is not None or len(values) < 64:
             yield from self._scan_each(values, context, plan)
             return
-        scan = self.scan
         for first in range(0, len(values), _CHUNK):
             chunk = values[first:first + _CHUNK]
-            for index in _gated(chunk, plan.gate):
-                hits = scan(chunk[index], context)
-                if hits:
-                    yield first + index, hits
+            for index, hits in self._scan_chunk(chunk, context, plan):
+                yield first + index, hits
+
+    def _scan_chunk(self, chunk: Sequence[str], context: frozenset[str],
+                    plan: _Plan) -> Iterator[tuple[int, list[Match]]]:
+        joined = joined_text(chunk)
+        if joined is None:  # a value holds the separator: no joining
+            yield from self._scan_each(chunk, context, plan)
+            return
+        blob, text = joined
+        per_value = list(map(plan.shape_gate.__getitem__, signatures(text)))
+        indexes: Iterable[int] = compress(range(len(chunk)), per_value)
+        alone = self._alone(chunk, blob, plan)
+        if alone:
+            indexes = sorted(alone.union(indexes))
+        scan = self.scan
+        for index in indexes:
+            if index in alone:
+                self.examined += 1
+                hits = scan(chunk[index], context)  # Chinese-text recognizers or inline context
+            else:
+                value = chunk[index]
+                folded = value if value.isascii() else normalize(value)
+                found: list[Match] = []
+                ran = False
+                for rec, probe, has_context in per_value[index]:
+                    if probe.search(folded) is not None:  # else find() finds nothing
+                        ran = True
+                        found.extend(rec.find(value, context=has_context))
+                self.examined += ran
+                hits = _resolve(found, context) if len(found) > 1 else found
+            if hits:
+                yield index, hits
+
+    def _alone(self, chunk: Sequence[str], blob: str, plan: _Plan) -> set[int]:
+        """Values that ``scan`` must look at alone: those that are not ASCII when the plan has
+        recognizers of Chinese text, or that hold an inline context word."""
+        if blob.isascii():
+            return set()
+        if plan.chinese:
+            return {i for i, v in enumerate(chunk) if not v.isascii()}
+        if self._inline_words is None:
+            return set()
+        offsets = starts(chunk)
+        return {bisect_right(offsets, m.start()) - 1 for m in self._inline_words.finditer(blob)}
 
     def _scan_each(self, values: Sequence[str], context: frozenset[str],
                    plan: _Plan) -> Iterator[tuple[int, list[Match]]]:
@@ -164,6 +204,7 @@ class Scanner:
                 else:
                     if trigger is None or trigger.search(value) is None:
                         continue
+            self.examined += 1
             hits = scan(value, context)
             if hits:
                 yield index, hits
@@ -173,27 +214,6 @@ class Scanner:
 
 
 _CHUNK: Final = 8192
-
-
-def _gated(values: Sequence[str], gate: tuple[str, ...]) -> list[int]:
-    """Indices of the values whose classes hold a gate shape, or that are not ASCII, in order."""
-    blob = "\x1f".join(values)  # the separator maps to "x": no shape spans two values
-    classes = blob.translate(CLASSES)
-    ends = list(accumulate(map(len, values)))
-    # start offset of value i: the lengths before it plus one separator each
-    starts = list(map(add, [0, *ends[:-1]], range(len(values))))
-    found: set[int] = set()
-    for shape in gate:
-        at = classes.find(shape)
-        while at >= 0:
-            index = bisect_right(starts, at) - 1
-            found.add(index)
-            if index + 1 >= len(starts):
-                break
-            at = classes.find(shape, starts[index + 1])
-    if not blob.isascii():
-        found.update(i for i, v in enumerate(values) if not v.isascii())
-    return sorted(found)
 
 
 def _resolve(found: list[Match], context: frozenset[str]) -> list[Match]:

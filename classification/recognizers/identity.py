@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import date
+from functools import lru_cache
 from typing import Final
 
 from govsoc.classification.checksums import resident_id_ok
@@ -42,11 +43,17 @@ ID_SHAPED: Final = re.compile(r"(?:1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|
 
 def birth_date(digits8: str) -> date | None:
     """The date ``YYYYMMDD`` if it is a real calendar date no later than today, else None."""
+    born = _calendar_date(digits8)
+    return born if born is not None and born <= _today() else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _calendar_date(digits8: str) -> date | None:
+    # ID numbers of one table share their birth dates often (a few tens of thousands exist)
     try:
-        born = date(int(digits8[:4]), int(digits8[4:6]), int(digits8[6:8]))
+        return date(int(digits8[:4]), int(digits8[4:6]), int(digits8[6:8]))
     except ValueError:
         return None
-    return born if born <= _today() else None
 
 
 #: Appended to the reason of an ID number whose holder is under 14 today: all personal
@@ -55,12 +62,15 @@ MINOR: Final = "; holder under 14 (PIPL art. 28)"
 
 
 def _under_14(born: date) -> bool:
-    today = _today()
+    return _fourteenth(born) > _today()
+
+
+@lru_cache(maxsize=1 << 16)
+def _fourteenth(born: date) -> date:
     try:
-        fourteenth = born.replace(year=born.year + 14)
+        return born.replace(year=born.year + 14)
     except ValueError:  # born on 29 February
-        fourteenth = date(born.year + 14, 3, 1)
-    return fourteenth > today
+        return date(born.year + 14, 3, 1)
 
 
 _day: list[object] = [None, None]

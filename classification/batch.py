@@ -1,0 +1,138 @@
+"""Gate a column of values at once (stage: classification; issue 15 "speed, by prefiltering").
+
+The scanner's prefilter asks, for every value, which recognizers' SHAPES its character classes
+hold (seventeen digits in a row for an ID number, an ``@`` for an e-mail address). Asked one value
+at a time that costs a few Python operations per value, which is most of the time spent on a table
+where most values are names, codes, dates and amounts. Here a whole chunk is gated by C code:
+
+1. the values are joined with NUL (``SEP``) into one text, each value folded as
+   :func:`~govsoc.classification.recognizer.normalize` folds it (same length, so offsets stay);
+2. the text is encoded to ASCII with every other character replaced by ``?``, mapped to classes
+   by ``bytes.translate`` and split at the separators: one class string (a *signature*) per value;
+3. each signature is looked up in a per-plan dictionary of the recognizers whose shapes it holds
+   (``map`` over ``dict.__getitem__``): ID numbers, phones, words and amounts repeat their
+   signatures, so a miss (computed once) is rare.
+
+Only the values with a candidate reach Python code of their own, and there the same recognizers
+run as in :meth:`Scanner.scan`, so the findings are the same. A chunk in which a value holds the
+separator itself is not joined (``joined_text`` returns None) and is scanned one value at a time.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from itertools import accumulate
+from typing import TYPE_CHECKING, Final
+
+from govsoc.classification.recognizer import normalize
+
+if TYPE_CHECKING:
+    from govsoc.classification.recognizer import Recognizer
+
+__all__ = ["SEP", "class_of", "joined_text", "signatures", "starts", "probe", "Candidate", "ShapeGate"]
+
+#: Joins the values of a chunk. No pattern or shape holds it, and a value holding it is not joined.
+SEP: Final = "\x00"
+
+
+def class_of(c: str) -> str:
+    """The prefilter class of an ASCII character: digits ``0``, letters ``a``, space and ``-``
+    ``s``; ``.``, ``@`` and ``:`` as they are; anything else ``x``."""
+    if c.isdigit():
+        return "0"
+    if c.isalpha():
+        return "a"
+    if c in " -":
+        return "s"
+    return c if c in ".@:" else "x"
+
+
+#: ASCII byte -> class byte; the separator stays itself (and splits), '?' (what stands for a
+#: character that is not ASCII) is "x" like other punctuation: no shape holds either.
+_CLASS_BYTES: Final = bytes([0] + [ord(class_of(chr(i))) for i in range(1, 128)] + [ord("x")] * 128)
+#: Dashes that normalize() folds to '-' (NFKC leaves them alone).
+_DASH: Final = re.compile("[\u2010-\u2015\u2212]")
+
+
+def joined_text(values: Sequence[str]) -> tuple[str, str] | None:
+    """(the values joined by SEP, the same folded as normalize() folds each value), or None when
+    a value holds SEP. Both have the same length: offsets of one are offsets of the other."""
+    blob = SEP.join(values)
+    if blob.count(SEP) != len(values) - 1:
+        return None
+    if blob.isascii():
+        return blob, blob
+    # NUL is a starter that composes with nothing, so the joined text is NFKC-normalised exactly
+    # when every value is; then normalize() returns every value unchanged (no dash to fold either)
+    if unicodedata.is_normalized("NFKC", blob) and _DASH.search(blob) is None:
+        return blob, blob
+    return blob, SEP.join([v if v.isascii() else normalize(v) for v in values])
+
+
+def signatures(text: str) -> list[bytes]:
+    """The class string of every value of a joined (folded) text, as bytes."""
+    return text.encode("ascii", "replace").translate(_CLASS_BYTES).split(b"\x00")
+
+
+def starts(values: Sequence[str]) -> list[int]:
+    """Offset of every value in ``SEP.join(values)``."""
+    return [0, *accumulate(len(v) + 1 for v in values[:-1])] if values else []
+
+
+#: A candidate recognizer of a value: the recognizer, one expression that finds where any of its
+#: patterns that apply matches (a cheap "will find() find anything" test), and its context flag.
+Candidate = tuple["Recognizer", "re.Pattern[str]", bool]
+
+
+_NUMBERED_BACKREF: Final = re.compile(r"\\[1-9]|\(\?\(")
+_ALWAYS: Final = re.compile("")
+
+
+def probe(rec: Recognizer, context: bool) -> re.Pattern[str] | None:
+    """One expression that matches where any pattern of ``rec`` that applies (context-only ones
+    only with context) matches; None when none applies."""
+    regexes = [p.regex for p in rec.PATTERNS if context or not p.context_only]
+    if not regexes:
+        return None
+    if len(regexes) == 1:
+        return re.compile(regexes[0], rec.FLAGS)
+    if any(_NUMBERED_BACKREF.search(r) for r in regexes[1:]):
+        return _ALWAYS  # joined, its group numbers would move
+    # group names may repeat across patterns: the alternatives are renamed apart
+    renamed = [re.sub(r"\(\?P([<=])(\w+)", rf"(?P\g<1>\g<2>_{n}", r) for n, r in enumerate(regexes)]
+    return re.compile("|".join(f"(?:{r})" for r in renamed), rec.FLAGS)
+
+
+class ShapeGate(dict[bytes, tuple[Candidate, ...]]):
+    """Signature -> the candidates (in plan order) one of whose shapes the signature holds.
+    Filled on demand; long signatures (long cells) are answered without being kept."""
+
+    __slots__ = ("shaped", "gate")
+
+    #: Signatures longer than this are not kept (free text rarely repeats).
+    KEEP: Final = 64
+    #: Entries kept before the dictionary starts again (bounds memory on columns of unique codes).
+    LIMIT: Final = 50_000
+
+    def __init__(self, shaped: tuple[tuple[Recognizer, tuple[str, ...]], ...], gate: tuple[str, ...],
+                 context: frozenset[str]) -> None:
+        super().__init__()
+        rows = []
+        for rec, shapes in shaped:
+            regex = probe(rec, rec.id in context)
+            if regex is not None:
+                rows.append(((rec, regex, rec.id in context), tuple(s.encode("ascii") for s in shapes)))
+        self.shaped = tuple(rows)
+        self.gate = tuple(s.encode("ascii") for s in gate)
+
+    def __missing__(self, signature: bytes) -> tuple[Candidate, ...]:
+        found: tuple[Candidate, ...] = ()
+        if any(g in signature for g in self.gate):
+            found = tuple(c for c, shapes in self.shaped if any(s in signature for s in shapes))
+        if len(signature) <= self.KEEP:
+            if len(self) >= self.LIMIT:
+                self.clear()
+            self[signature] = found
+        return found

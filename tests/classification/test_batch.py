@@ -1,0 +1,153 @@
+"""The chunked fast path of Scanner.scan_many (govsoc.classification.batch) gives exactly the
+findings of the plain path: every pattern of every recognizer tried on every value, one value at
+a time. Checked on the evaluation set and on hostile values (the separator inside a value, line
+breaks, very long cells, full-width and other folded digits, GBK text, composing accents)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from govsoc.classification.batch import SEP, ShapeGate, joined_text, signatures, starts
+from govsoc.classification.cn_codes import CARD_ISSUERS
+from govsoc.classification.evaluation import labelled_columns, labelled_values
+from govsoc.classification.recognizer import Match, normalize
+from govsoc.classification.scanner import _CHUNK, Scanner, _resolve
+from govsoc.classification.tagging import AT_INGEST
+
+COMMON = ("cn_resident_id", "cn_mobile", "cn_bank_card", "email", "ipv4", "cn_uscc")
+SETS = {"common": COMMON, "ingest": AT_INGEST, "all": None}
+
+
+def plain(scanner: Scanner, values: list[str], context: frozenset[str]) -> list[tuple[int, list[Match]]]:
+    """The naive path: every recognizer's find() on every value, overlaps resolved as scan() does;
+    context words inside a Chinese value (联系人, 护照 ...) add to the column's context as in scan()."""
+    out = []
+    for index, value in enumerate(values):
+        named = context | scanner._inline_context(value)
+        found = [m for r in scanner.recognizers.values() for m in r.find(value, context=r.id in named)]
+        hits = _resolve(found, named) if len(found) > 1 else found
+        if hits:
+            out.append((index, hits))
+    return out
+
+
+@cache
+def evaluation_values() -> list[str]:
+    values = [item.value for item in labelled_values(seed=5, per_type=12)]
+    values += [v for sample, _ in labelled_columns(seed=5, rows=12) for v in sample.values]
+    return values
+
+
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_same_findings_as_the_plain_path_on_the_evaluation_set(name: str) -> None:
+    scanner = Scanner(SETS[name])
+    values = evaluation_values()
+    contexts = [frozenset(), frozenset(scanner.recognizers),  # no column context; every kind named
+                frozenset({"cn_person_name", "cn_landline", "cn_passport"})]  # context-only kinds named
+    for context in contexts:
+        expected = plain(scanner, values, context)
+        assert len(values) >= 64 and 0 < len(expected) < len(values)  # the chunked path runs; hits and misses
+        assert list(scanner.scan_many(values, context)) == expected
+
+
+#: Hostile values, each put between ordinary positives and negatives; why each is there.
+HOSTILE = [
+    f"身份证{SEP}11010519491231002X",                  # the separator inside a value: the chunk is not joined
+    f"13800138000{SEP}",                               # the separator right after a number
+    "13800138000\n11010519491231002X",                 # a line break between two hits
+    "电话：\r\n13912345678\r\n",                        # CR LF around a number
+    "x" * 40_000 + " 11010519491231002X " + "y" * 2000,  # a very long cell: hit deep inside
+    "a b " * 10_000 + "zhang.san@example.com",         # long, many words: its class string is not kept
+    "１３８００１３８０００",                            # full-width digits (NFKC folds them)
+    "138００138０00",                                  # mixed-width digits in one number
+    "１１０１０５１９４９１２３１００２Ｘ",              # full-width ID number with full-width X
+    "ｚｈａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ",                 # full-width e-mail address
+    "138–0013–8000",                                   # en dashes between groups (folded to '-')
+    "110105‐19491231‐002X",                            # Unicode hyphens in 6-8-4 groups
+    "13800138000a\u0301 ™",                            # NFKC composes á (and widens ™): the number ends before á
+    "¹³⁸⁰⁰¹³⁸⁰⁰⁰",                                     # superscript digits fold to a mobile number
+    "①③⑧００１３８０００",                                # circled digits fold to digits too
+    "١٣٨٠٠١٣٨٠٠٠",                                     # Arabic-Indic digits: not folded, no hit
+    "??13800138000??",                                 # '?' is what stands for non-ASCII in signatures
+    "身份证11010519491231002X".encode().decode("gbk", errors="replace"),  # UTF-8 read as GBK (mojibake)
+    "联系人：王小明，电话１３９１２３４５６７８".encode("gbk").decode("gbk"),  # GBK round trip, full-width phone
+    "豈 13800138000",                                  # CJK compatibility ideograph (NFKC changes it)
+    "护照 E12345678",                                  # an inline context word makes a passport count
+    "浙江省杭州市西湖区文三路100号",                    # an address (Chinese-text recognizers)
+    "10.0.0.1\x1f192.168.1.1",                         # the old separator between two addresses
+    "",                                                # empty
+]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE, ids=[f"row{i}" for i in range(len(HOSTILE))])
+def test_same_findings_as_the_plain_path_on_hostile_values(hostile: str) -> None:
+    ordinary = ["11010519491231002X", "13800138000", "6222020200112233445", "李四", "2024-01-02", "订单 202401021234",
+                "zhang@example.com", "192.168.0.1", "91110000100000000T", "0.00"]
+    values = [hostile, *ordinary * 4, hostile, *ordinary * 3, hostile]  # first, inside and last; >= 64 values
+    for name, ids in SETS.items():
+        scanner = Scanner(ids)
+        for context in (frozenset(), frozenset({"cn_mobile", "cn_passport"})):
+            assert list(scanner.scan_many(values, context)) == plain(scanner, values, context), (name, context)
+
+
+def test_hostile_rows_are_meaningful() -> None:
+    """Rows above that the plain path finds something in (else they could not catch a loss)."""
+    scanner = Scanner(COMMON)
+    found = {v: {m.recognizer for m in scanner.scan(v)} for v in HOSTILE}
+    assert "cn_mobile" in found["13800138000a\u0301 ™"]  # found only once NFKC has composed á
+    assert "cn_mobile" in found["¹³⁸⁰⁰¹³⁸⁰⁰⁰"] and "cn_mobile" in found["138–0013–8000"]
+    assert "cn_resident_id" in found[HOSTILE[4]] and "email" in found[HOSTILE[5]]
+    assert not found["١٣٨٠٠١٣٨٠٠٠"]
+
+
+def test_chunks_longer_than_one_and_every_value_accounted() -> None:
+    scanner = Scanner(COMMON)
+    values = (evaluation_values() + HOSTILE[2:4]) * 20
+    values = values[:_CHUNK + 300]
+    assert list(scanner.scan_many(values)) == plain(scanner, values, frozenset())
+
+
+def test_joined_text_keeps_offsets_and_folds_like_normalize() -> None:
+    values = ["１３８", "abc", "豈", "138–0013", "", "x\ny"]
+    joined = joined_text(values)
+    assert joined is not None
+    blob, text = joined
+    assert blob == SEP.join(values) and len(text) == len(blob)
+    assert text.split(SEP) == [normalize(v) for v in values]
+    assert [blob[s:s + len(v)] for s, v in zip(starts(values), values, strict=True)] == values
+    assert joined_text(["a", f"b{SEP}c"]) is None  # a value holds the separator
+
+
+def test_signatures_are_class_strings() -> None:
+    # digits 0, letters a, space and '-' s, '.@:' kept, other ASCII and every non-ASCII character x
+    assert signatures(SEP.join(["138 0013-8000", "a.b@c:d", "张3", "(1)"])) == [
+        b"000s0000s0000", b"a.a@a:a", b"x0", b"x0x"]
+
+
+def test_values_without_a_shape_are_not_looked_at() -> None:
+    """Counting work, not time: dates, amounts, words and statuses never reach a recognizer."""
+    scanner = Scanner(COMMON)
+    values = ["2024-01-02", "0.00", "正常", "已办结", "男", "ck015", "市公安局", "5"] * 500
+    assert list(scanner.scan_many(values)) == []
+    assert scanner.examined == 0
+    values[1234] = "13800138000"
+    assert [i for i, _ in scanner.scan_many(values)] == [1234] and scanner.examined == 1
+    values[99] = "张三 13800138000"  # not ASCII: gated all the same
+    assert [i for i, _ in scanner.scan_many(values)] == [99, 1234] and scanner.examined == 3
+
+
+def test_the_shape_table_keeps_short_signatures_only_and_is_bounded() -> None:
+    scanner = Scanner(COMMON)
+    gate: ShapeGate = scanner._plan(frozenset()).shape_gate
+    list(scanner.scan_many(["x" * 100 + str(i) for i in range(100)]))
+    assert all(len(k) <= ShapeGate.KEEP for k in gate)
+    for i in range(ShapeGate.LIMIT + 10):
+        gate[str(i).encode()]
+    assert len(gate) <= ShapeGate.LIMIT
+
+
+def test_card_issuer_ranges_share_their_first_digit() -> None:
+    """card_issuer looks rows up by first digit: right only while both ends of a range share it."""
+    assert all(low[0] == high[0] for low, high, _, _ in CARD_ISSUERS)
