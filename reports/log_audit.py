@@ -23,6 +23,7 @@ from govsoc.collectors.checkpoints import CheckpointStore
 from govsoc.collectors.receivers import counters_folder, load_counters
 from govsoc.reports.document import Block, Figure, Figures, Paragraph, Section, Table
 from govsoc.reports.period import Period
+from govsoc.rules.silence import silent_sources
 from govsoc.store.base import Query, Store
 
 __all__ = ["RETENTION_DAYS", "SILENCE", "log_audit_section"]
@@ -56,15 +57,20 @@ def log_audit_section(store: Store, period: Period, t: dict[str, str], data_dir:
             short.append(name)
         if coverage is not None and not _covered(name, coverage):
             uncovered.append(name)
+    # Devices and hosts that went silent while their dataset still flows (one firewall of many):
+    # govsoc.rules.silence names them by observer.name / host.name, however long ago they stopped.
+    quiet_devices = [(f"{s.field}={s.value}", period.local(s.last_event))
+                     for s in silent_sources(store, now=period.end, quiet=SILENCE) if s.field != "event.dataset"]
     numbers: dict[str, Any] = {
         "datasets": {str(g.key): {"events": g.count, "oldest": period.local(g.first), "newest": period.local(g.last)}
                      for g in datasets},
-        "silent": [name for name, _ in silent], "short_retention": short,
+        "silent": [name for name, _ in silent], "silent_devices": [name for name, _ in quiet_devices],
+        "short_retention": short,
         "uncovered": uncovered if coverage is not None else None,
     }
     blocks: list[Block | Section] = [
         Figures(items=(Figure(label=t["sources_count"], value=len(datasets)),
-                       Figure(label=t["silent_sources"], value=len(silent)),
+                       Figure(label=t["silent_sources"], value=len(silent) + len(quiet_devices)),
                        Figure(label=t["no_rule_datasets"], value=len(uncovered) if coverage is not None else None))),
     ]
     collection = _collection_blocks(data_dir, period, t)
@@ -75,7 +81,7 @@ def log_audit_section(store: Store, period: Period, t: dict[str, str], data_dir:
               rows=tuple(rows)))))
     gaps: list[Block] = [Paragraph(text=t["silence_note"]),
                          Table(caption=t["silent_sources"], columns=(t["source"], t["silent_since"]),
-                               rows=tuple(silent))]
+                               rows=tuple(silent + quiet_devices))]
     if coverage is not None:
         gaps.append(Table(caption=t["no_rule_datasets"], columns=(t["source"],), rows=tuple((n,) for n in uncovered)))
     blocks.append(Section(id="log_audit.gaps", title=t["gaps"], blocks=tuple(gaps)))

@@ -12,7 +12,8 @@ pySigma splits a tag at its first dot, so the namespace is ``djbh`` / ``mipin`` 
 rest; alerts carry the tags as written (govsoc.rules.metadata).
 
 :func:`findings_per_control` counts stored alerts per control for a report (a terms aggregation
-over the alerts' tags in the store, one call whatever the number of alerts); :func:`control_label`
+over the alerts' tags in the store, one call whatever the number of alerts), leaving out alerts an
+analyst closed as false positives (no finding); :func:`control_label`
 is how a control is shown (``等保 8.1.4.1 b)``, ``密评 8.3 b)``).
 """
 
@@ -23,10 +24,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from govsoc.core.alert import STATUSES
 from govsoc.store.base import Query, Store
 
-__all__ = ["DJBH_CONTROLS", "DJBH_NAMESPACE", "MIPIN_NAMESPACE", "TAG_LIMIT", "ControlFindings", "compliance_tags",
-           "control_label", "findings_per_control"]
+__all__ = ["DJBH_CONTROLS", "DJBH_NAMESPACE", "FINDING_STATUSES", "MIPIN_NAMESPACE", "TAG_LIMIT", "ControlFindings",
+           "compliance_tags", "control_label", "findings_per_control"]
 
 DJBH_NAMESPACE = "djbh"
 MIPIN_NAMESPACE = "mipin"
@@ -64,6 +66,9 @@ DJBH_CONTROLS: dict[str, str] = {
 }
 
 _TAG = re.compile(r"^(djbh|mipin)\.(.+)$")
+#: The alert statuses that count as findings: every one but false_positive (an analyst's verdict
+#: that nothing happened).
+FINDING_STATUSES: tuple[str, ...] = tuple(s for s in STATUSES if s != "false_positive")
 
 
 def compliance_tags(tags: Iterable[str]) -> dict[str, list[str]]:
@@ -108,14 +113,18 @@ class ControlFindings:
     last: datetime | None
 
 
-def findings_per_control(store: Store, start: datetime | None, end: datetime | None) -> list[ControlFindings]:
+def findings_per_control(store: Store, start: datetime | None, end: datetime | None, *,
+                         include_false_positives: bool = False) -> list[ControlFindings]:
     """The alerts starting in [start, end) counted per 等保 control and 密评 item they are tagged
-    with (an alert with two controls counts for each), most alerts first, then by tag.
+    with (an alert with two controls counts for each), most alerts first, then by tag. Alerts
+    closed as false positives are no findings and are left out, unless ``include_false_positives``.
 
     Computed in the store (a terms aggregation over the alerts' ``tags``, Store.groups with
     target "alerts"): one store call, whatever the number of alerts. ``text`` is the control's
     wording from DJBH_CONTROLS (None for 密评 items: crypto_eval's catalogue has theirs)."""
-    groups = store.groups(Query(start=start, end=end), "tags", size=TAG_LIMIT, span=True, target="alerts")
+    terms = {} if include_false_positives else {"alert.status": FINDING_STATUSES}
+    groups = store.groups(Query(start=start, end=end, terms=terms), "tags", size=TAG_LIMIT, span=True,
+                          target="alerts")
     found = []
     for group in groups:
         tag = str(group.key)

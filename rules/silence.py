@@ -4,9 +4,12 @@ A Sigma rule, correlations included, fires on events that exist: an ``event_coun
 with ``lt: 1`` never fires, because a source that sent nothing has no group to count. Silence is
 the absence of events from a source that was sending, so it needs what a rule does not have: the
 list of sources seen before (the baseline). This check takes it from the store: the sources
-(by ``event.dataset``, device ``observer.name`` and ``host.name``) that sent events in the
-baseline period, each with the time of its last event, in one aggregation per field
-(Store.groups with span); a source whose last event is older than ``quiet`` is silent.
+(by ``event.dataset``, device ``observer.name`` and ``host.name``) that sent events before
+``now`` (all that is stored, or since ``baseline`` before ``now`` when one is given), each with
+the time of its last event, in one aggregation per field (Store.groups with span); a source whose
+last event is older than ``quiet`` is silent. A source silent for longer than any window stays
+silent: the aggregation reaches back to its last event, however old (a window that started
+after it would drop exactly the sources silent longest).
 
 A silent source is a 等保 finding: 8.1.5.4 d) audit data of the devices collected and kept
 centrally, 8.1.3.5 a) / 8.1.4.3 a) audit at the boundary and on hosts. It is reported beside
@@ -32,25 +35,28 @@ SOURCE_LIMIT = 10_000
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SilentSource:
-    """A source that sent events in the baseline and none for at least ``quiet``."""
+    """A source that sent events before ``now`` and none for at least ``quiet``."""
 
     field: str
     value: str
     last_event: datetime
-    events_in_baseline: int
+    #: the events it sent in the period looked at (before ``now``, after the baseline's start)
+    events: int
 
 
 def silent_sources(store: Store, *, now: datetime, quiet: timedelta = timedelta(hours=1),
-                   baseline: timedelta = timedelta(days=7)) -> list[SilentSource]:
-    """The sources that sent events in [now - baseline, now) but none in [now - quiet, now),
-    longest silent first. One store aggregation per field of SOURCE_FIELDS."""
-    if quiet >= baseline:
+                   baseline: timedelta | None = None) -> list[SilentSource]:
+    """The sources that sent events before ``now`` (in [now - baseline, now) when ``baseline``
+    is given) but none in [now - quiet, now), longest silent first. One store aggregation per
+    field of SOURCE_FIELDS."""
+    if baseline is not None and quiet >= baseline:
         raise ValueError("the quiet period must be shorter than the baseline")
     since = now - quiet
+    window = Query(start=now - baseline if baseline is not None else None, end=now)
     found = []
     for field in SOURCE_FIELDS:
-        for group in store.groups(Query(start=now - baseline, end=now), field, size=SOURCE_LIMIT, span=True):
+        for group in store.groups(window, field, size=SOURCE_LIMIT, span=True):
             if group.last is not None and group.last < since:
                 found.append(SilentSource(field=field, value=str(group.key), last_event=group.last,
-                                          events_in_baseline=group.count))
+                                          events=group.count))
     return sorted(found, key=lambda s: (s.last_event, s.field, s.value))

@@ -15,7 +15,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import click
@@ -29,6 +29,7 @@ from govsoc.core.alert import LEVELS, STATUSES, Alert, Note, TriageChange
 from govsoc.core.errors import StoreError
 from govsoc.rules import BUILTIN_PACKS, load_rules
 from govsoc.rules.compliance import control_label, findings_per_control
+from govsoc.rules.silence import silent_sources
 
 #: Entity columns: header -> the ECS field, read from the alert's group, then its context.
 ENTITIES = (("source", "source.ip"), ("user", "user.name"), ("host", "host.name"), ("system", "govsoc.system"))
@@ -37,6 +38,7 @@ ALERT_COLUMNS = (("start", "start"), ("level", "level"), ("status", "status"), (
                  ("assignee", "assignee"), ("author", "author"), ("id", "id"))
 CONTROL_COLUMNS = (("label", "control"), ("alerts", "alerts"), ("first", "first"), ("last", "last"),
                    ("text", "requirement"))
+SILENT_COLUMNS = (("source", "source"), ("field", "named by"), ("last", "last event"), ("events", "events"))
 GROUP_FIELDS = ("rule", *(f for _, f in ENTITIES))
 GROUP_COLUMNS = (("value", "value"), ("alerts", "alerts"), ("open", "open"), ("highest", "highest level"),
                  ("latest", "latest"))
@@ -170,7 +172,8 @@ def _emit_groups(found: Iterator[Alert], group_by: str, limit: int, fmt: str, zo
 @click.pass_obj
 def controls_command(app: AppContext, start: datetime | None, end: datetime | None, fmt: str) -> None:
     """Alerts per 等保 2.0 control and 密评 item (the djbh./mipin. tags of their rules), counted
-    in the store: what a compliance report shows as findings per control."""
+    in the store: what a compliance report shows as findings per control. Alerts closed as false
+    positives (`govsoc alerts false-positive`) are not counted."""
     zone = app.config.reports.timezone
     found = findings_per_control(app.store, start, end)
     rows = [{"label": f.label, "tag": f"{f.namespace}.{f.control}", "alerts": f.alerts, "text": f.text or "",
@@ -178,6 +181,23 @@ def controls_command(app: AppContext, start: datetime | None, end: datetime | No
              "last": (f.last.isoformat() if fmt == "json" else local_time(f.last, zone)) if f.last else ""}
             for f in found]
     emit(rows, CONTROL_COLUMNS, fmt, title=f"alerts per control: {len(rows):,} controls (times in {zone})")
+
+
+@alerts.command(name="silent")
+@click.option("--quiet", "quiet_hours", type=click.FloatRange(min=0, min_open=True), default=24.0, show_default=True,
+              help="Hours without an event after which a source counts as silent.")
+@FORMAT_OPTION
+@click.pass_obj
+def silent_command(app: AppContext, quiet_hours: float, fmt: str) -> None:
+    """Log sources (datasets, network devices, hosts) that sent events before but none in the
+    last --quiet hours, however long ago they stopped: a 等保 8.1.5.4 d) finding (audit data
+    collected centrally). A govsoc check over the store, not a Sigma rule."""
+    zone = app.config.reports.timezone
+    found = silent_sources(app.store, now=datetime.now(UTC), quiet=timedelta(hours=quiet_hours))
+    rows = [{"field": s.field, "source": s.value, "events": s.events,
+             "last": s.last_event.isoformat() if fmt == "json" else local_time(s.last_event, zone)} for s in found]
+    emit(rows, SILENT_COLUMNS, fmt,
+         title=f"silent sources: {len(rows):,} quiet for {quiet_hours:g} h (times in {zone})")
 
 
 def find_alert(app: AppContext, wanted: str) -> Alert:

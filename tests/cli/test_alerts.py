@@ -153,7 +153,17 @@ def test_alerts_show_and_count_their_compliance_controls(govsoc: Run) -> None:
     assert json.loads(out) == []
 
 
-@pytest.mark.parametrize("sub", ["show", "ack", "close", "false-positive", "reopen", "assign", "note", "controls"])
+def test_alerts_silent_lists_sources_that_stopped(govsoc: Run) -> None:
+    # the auth.log lines are of 10 December of the year before (no year in the line, none in the
+    # future): the dataset and the host have been silent for far longer than a day, or than a week
+    code, out, err = govsoc("alerts", "silent", "--quiet", "24", "--format", "json")
+    assert (code, err) == (0, "")
+    assert {(row["field"], row["source"], row["events"]) for row in json.loads(out)} == {
+        ("event.dataset", "linux.auth", len(LINES)), ("host.name", "portal-web-01", len(LINES))}
+
+
+@pytest.mark.parametrize("sub", ["show", "ack", "close", "false-positive", "reopen", "assign", "note", "controls",
+                                 "silent"])
 def test_subcommand_help(govsoc: Run, sub: str) -> None:
     code, out, _ = govsoc("alerts", sub, "--help")
     assert code == 0 and out.startswith(f"Usage: govsoc alerts {sub}")

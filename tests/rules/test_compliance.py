@@ -7,6 +7,7 @@ follow from the rules' own tags and how many alerts of each rule were stored."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -40,10 +41,17 @@ def test_findings_per_control_counts_alerts_by_their_compliance_tags(kind: str,
     store: Store = request.getfixturevalue("sqlite_store" if kind == "sqlite" else "elastic9_store")
     alerts = [alert(rule, n, T0 + timedelta(minutes=10 * n)) for rule, count in STORED.items() for n in range(count)]
     alerts.append(alert("ssh_bruteforce.yml", 99, T0 + timedelta(days=2)))  # after the period: not counted
-    store.write_alerts(alerts)
+    # closed as false positives by an analyst: no finding, not counted (but counted when asked for)
+    false_positives = [replace(alert("huawei_telnet_login.yml", 50 + n, T0 + timedelta(hours=1)),
+                               status="false_positive") for n in range(2)]
+    # closed (dealt with) and acknowledged alerts remain findings
+    kept = [replace(alert("linux_logs_cleared_by_sudo.yml", 70, T0 + timedelta(hours=2)), status="closed"),
+            replace(alert("linux_logs_cleared_by_sudo.yml", 71, T0 + timedelta(hours=2)), status="acknowledged")]
+    store.write_alerts([*alerts, *false_positives, *kept])
     store.refresh()
+    stored = {**STORED, "linux_logs_cleared_by_sudo.yml": STORED["linux_logs_cleared_by_sudo.yml"] + 2}
     expected: Counter[str] = Counter()
-    for rule, count in STORED.items():
+    for rule, count in stored.items():
         for tag in tags_of(rule):
             if tag.startswith(("djbh.", "mipin.")):
                 expected[tag.partition(".")[2]] += count
@@ -58,6 +66,10 @@ def test_findings_per_control_counts_alerts_by_their_compliance_tags(kind: str,
     mipin = [f for f in found if f.namespace == "mipin"]
     assert mipin and all(f.text is None and f.label.startswith("密评 ") for f in mipin)
     assert findings_per_control(store, T0 - timedelta(days=1), T0) == []  # nothing started before T0
+    telnet = [tag.partition(".")[2] for tag in tags_of("huawei_telnet_login.yml") if tag.startswith("djbh.")]
+    with_fp = {f.control: f.alerts for f in findings_per_control(store, T0, T0 + timedelta(days=1),
+                                                                   include_false_positives=True)}
+    assert telnet and all(with_fp[c] == dict(expected)[c] + 2 for c in telnet)
 
 
 @pytest.mark.parametrize(("tag", "label"), [

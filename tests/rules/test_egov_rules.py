@@ -142,6 +142,7 @@ WEB_AUTH = '{ip} - {user} [{webts}] "{method} {path} HTTP/1.1" {status} 512 "-" 
 SANGFOR = "<23>{h3ts} {host} fwlog: 日志类型:{kind}, 源IP:{ip}, 源端口:41000, 目的IP:172.16.10.5, 目的端口:443, {rest}"
 #: An nginx access line of a GET with a user agent.
 WEB_GET = '{ip} - - [{webts}] "GET {path} HTTP/1.1" {status} 512 "-" "{agent}"'
+WEB_OK = {"status": "200", "agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0"}
 BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"
 AUDITD = "node={host} type={type} msg=audit({epoch}.123:4501): {rest}"
 
@@ -371,12 +372,19 @@ ROWS = [
     # a security-policy change; displaying the policy changes nothing
     Row("huawei_firewall_policy_changed.yml", one(HW_POLICY, module="Security-Policy"),
         {"display": one(HW_CMD, cmd="display security-policy rule all")}),
-    # a new local user with a password; listing local users creates none
+    # a new local user with a password; listing local users, or raising one's level, sets no password
     Row("huawei_local_user_created.yml", one(HW_CMD, cmd="local-user audit2 password irreversible-cipher ******"),
-        {"display": one(HW_CMD, cmd="display local-user")}),
-    # a log host removed; adding one is not
+        {"display": one(HW_CMD, cmd="display local-user"),
+         "privilege": one(HW_CMD, cmd="local-user audit2 privilege level 15")}),
+    # VRP's incomplete keywords, upper case and doubled spaces (the device accepts them)
+    Row("huawei_local_user_created.yml#abbreviated", one(HW_CMD, cmd=" LOCAL-U  audit2 pa irr ******"), {}),
+    # a log host removed; adding one, and switching the log buffer off (a prefix of no keyword here), are not
     Row("huawei_logging_disabled.yml", one(HW_CMD, cmd="undo info-center loghost 10.1.1.5"),
-        {"added": one(HW_CMD, cmd="info-center loghost 10.1.1.6")}),
+        {"added": one(HW_CMD, cmd="info-center loghost 10.1.1.6"),
+         "logbuffer": one(HW_CMD, cmd="undo info-center logbuffer")}),
+    # the information centre off, abbreviated with doubled spaces ("undo info-c en")
+    Row("huawei_logging_disabled.yml#abbreviated", one(HW_CMD, cmd="UNDO  info-c   en"),
+        {"display": one(HW_CMD, cmd="dis info-c")}),
     # RDP permitted from the untrusted zone; the same from the trusted zone, and HTTPS from outside, are not
     Row("huawei_highrisk_port_from_untrust.yml", one(HW_PERMIT, port="3389", zone="untrust"),
         {"trust": one(HW_PERMIT, port="3389", zone="trust"), "https": one(HW_PERMIT, port="443", zone="untrust")}),
@@ -448,12 +456,18 @@ ROWS = [
     Row("h3c_login_failed.yml", one(H3_FAIL, **ADMIN), {"success": one(H3_LOGIN, **ADMIN)}),
     # 5 failures in 80 s; 4 are below the threshold
     Row("h3c_login_bruteforce.yml", burst(H3_FAIL, 5, 20, **ADMIN), {"four": burst(H3_FAIL, 4, 20, **ADMIN)}),
-    # "local-user NAME class manage" creates a user; "display local-user" lists them
+    # "local-user NAME class manage" creates a user; "display local-user" lists them, "undo" deletes one
     Row("h3c_local_user_created.yml", one(H3_CMD, cmd="local-user audit2 class manage"),
-        {"display": one(H3_CMD, cmd="display local-user")}),
-    # a log host removed; adding one is not
+        {"display": one(H3_CMD, cmd="display local-user"), "undo": one(H3_CMD, cmd="undo local-user audit2")}),
+    # Comware abbreviations, upper case, doubled spaces
+    Row("h3c_local_user_created.yml#abbreviated", one(H3_CMD, cmd="LOCAL-U  audit2 cl ma"), {}),
+    # a log host removed; adding one, and the log buffer switched off, are not
     Row("h3c_logging_disabled.yml", one(H3_CMD, cmd="undo info-center loghost 10.1.1.5"),
-        {"added": one(H3_CMD, cmd="info-center loghost 10.1.1.6")}),
+        {"added": one(H3_CMD, cmd="info-center loghost 10.1.1.6"),
+         "logbuffer": one(H3_CMD, cmd="undo info-center logbuffer")}),
+    # the information centre off, abbreviated with doubled spaces
+    Row("h3c_logging_disabled.yml#abbreviated", one(H3_CMD, cmd="un  info-cen EN"),
+        {"display": one(H3_CMD, cmd="dis info-c")}),
     # 5 user names failed from one address in 80 s; 5 failures of one user are brute force, not spraying;
     # 4 user names are below the threshold
     Row("ssh_password_spraying.yml", users(SSH_FAIL, SPRAYED, 20),
@@ -472,10 +486,17 @@ ROWS = [
          "other_user": one(H3_FAIL, user="guest") + one(H3_LOGIN, 60, **ADMIN)}),
     # the log buffer emptied, a log file deleted; reading the buffer, or deleting a backup, is not
     Row("huawei_log_buffer_cleared.yml", one(HW_CMD, cmd="reset logbuffer"),
-        {"display": one(HW_CMD, cmd="display logbuffer"), "backup": one(HW_CMD, cmd="delete flash:/backup.cfg")}),
+        {"display": one(HW_CMD, cmd="display logbuffer"), "backup": one(HW_CMD, cmd="delete flash:/backup.cfg"),
+         "counters": one(HW_CMD, cmd="reset counters interface")}),
+    # the trap buffer emptied, abbreviated; a log file deleted, abbreviated
+    Row("huawei_log_buffer_cleared.yml#abbreviated", one(HW_CMD, cmd="RES  trapbuf"), {}),
+    Row("huawei_log_buffer_cleared.yml#delete", one(HW_CMD, cmd="del  flash:/logfile/log.log"), {}),
     # a log file deleted; reading the buffer is not
     Row("h3c_log_buffer_cleared.yml", one(H3_CMD, cmd="delete /unreserved flash:/logfile/logfile1.log"),
         {"display": one(H3_CMD, cmd="display logbuffer")}),
+    # the security log buffer emptied, abbreviated; resetting ARP entries is not
+    Row("h3c_log_buffer_cleared.yml#reset", one(H3_CMD, cmd="reset  security-l  buf"),
+        {"arp": one(H3_CMD, cmd="reset arp all")}),
     # /var/log/secure truncated through sudo; reading it through sudo, or removing a file elsewhere, is not
     Row("linux_logs_cleared_by_sudo.yml", one(SUDO, cmd="/usr/bin/truncate -s 0 /var/log/secure"),
         {"read": one(SUDO, cmd="/usr/bin/less /var/log/secure"),
@@ -535,10 +556,16 @@ ROWS = [
     # 5 user names refused from one address; 5 refusals of one user name are not spraying
     Row("web_password_spraying.yml", users(WEB_AUTH, SPRAYED, 20, method="GET", path="/manager/html", status="401"),
         {"one_user": burst(WEB_AUTH, 5, 20, user="admin", method="GET", path="/manager/html", status="401")}),
-    # a person opens a shell in a pod; a system component doing it, and reading the pod's logs, do not fire
+    # a shell in a pod (SPDY, verb create); reading the pod, its logs, or evicting it, do not fire
     Row("kubernetes_exec_into_pod.yml", k8s("create", "pods", "exec"),
-        {"system": k8s("create", "pods", "exec", user="system:serviceaccount:ops:runner"),
-         "logs": k8s("get", "pods", "log")}),
+        {"logs": k8s("get", "pods", "log"), "read_pod": k8s("get", "pods"),
+         "eviction": k8s("create", "pods", "eviction")}),
+    # kubectl 1.30+ over WebSocket is audited as verb get; a service account's token counts
+    Row("kubernetes_exec_into_pod.yml#websocket", k8s("get", "pods", "exec", user="system:serviceaccount:ops:runner"),
+        {"logs": k8s("get", "pods", "log", user="system:serviceaccount:ops:runner")}),
+    # attaching to a running container
+    Row("kubernetes_exec_into_pod.yml#attach", k8s("create", "pods", "attach"),
+        {"portforward": k8s("create", "pods", "portforward")}),
     # a person reads a secret; the kubelet reading it, and a person reading a config map, do not fire
     Row("kubernetes_secret_read_by_user.yml", k8s("get", "secrets"),
         {"system": k8s("get", "secrets", user="system:node:node-1"), "configmap": k8s("get", "configmaps")}),
@@ -594,9 +621,18 @@ ROWS = [
         "tlcp": capture(tls("10.30.3.6", "172.16.10.6", b"\x01\x01", TLCP_ECC_SM4_CBC_SM3)),
         "not_required": capture(tls("10.30.3.7", "172.16.10.7", b"\x03\x03", ECDHE_AES128_GCM))}),
     # a 53-character label; a 39-character one is ordinary
-    Row("flow_dns_tunnel_long_label.yml", (), {}, built={
+    Row("flow_dns_long_label.yml", (), {}, built={
         "hit": capture(dns("10.30.4.5", f"{TUNNEL}.t.cdn-update-check.com")),
         "short": capture(dns("10.30.4.6", f"{TUNNEL[:39]}.t.cdn-update-check.com"))}),
+    # a tunnel: 120 long-label queries in 2 minutes raise one alert (ONE_ALERT); 9 are too few;
+    # 120 queries with 39-character labels are ordinary
+    Row("flow_dns_tunnel_long_label.yml", (), {}, built={
+        "hit": capture(*(dns("10.30.4.20", f"{TUNNEL[:-3]}{i:03d}.t.cdn-update-check.com", sport=43000 + i)
+                         for i in range(120))),
+        "nine": capture(*(dns("10.30.4.21", f"{TUNNEL[:-3]}{i:03d}.t.cdn-update-check.com", sport=43000 + i)
+                          for i in range(9))),
+        "short": capture(*(dns("10.30.4.22", f"{TUNNEL[:36]}{i:03d}.t.cdn-update-check.com", sport=43000 + i)
+                           for i in range(120)))}),
     # base rule alone: a query with a registered domain counts; a single-label name has none
     Row("flow_dns_query.yml", (), {}, built={"hit": capture(dns("10.30.4.7", "www.zwfw.example.gov.cn")),
                                              "single_label": capture(dns("10.30.4.8", "intranet"))}),
@@ -624,14 +660,25 @@ ROWS = [
         "hit": capture(session("10.14.0.5", "10.12.0.9", 445, [b"x"], [b"y"])),
         "allowed": capture(session("10.13.0.5", "10.12.0.9", 445, [b"x"], [b"y"])),
         "same": capture(session("10.12.0.5", "10.12.0.9", 445, [b"x"], [b"y"]))}),
-    # base rule alone: a TCP attempt counts; a DNS (UDP) flow does not
-    Row("flow_tcp_connection.yml", (), {}, built={"hit": capture(syn("203.0.113.60", "10.30.5.1", 3389)),
-                                                  "udp": capture(dns("10.30.4.17", "www.example.com"))}),
+    # base rule alone: an unanswered attempt counts; a DNS (UDP) flow, and answered HTTPS with data, do not
+    Row("flow_tcp_connection.yml", (), {}, built={"hit": capture(syn("203.0.113.60", "10.30.5.1", 8443)),
+                                                  "udp": capture(dns("10.30.4.17", "www.example.com")),
+                                                  "https": capture(session("10.30.5.9", "93.184.0.10", 443,
+                                                                           [b"x"], [b"y"]))}),
+    # an answered connection closed without a byte from the client (a connect scan)
+    Row("flow_tcp_connection.yml#empty", (), {}, built={"hit": capture(session("10.30.5.10", "93.184.0.11", 443,
+                                                                                [], []))}),
+    # an answered SSH connection with data: an administration port
+    Row("flow_tcp_connection.yml#port", (), {}, built={
+        "hit": capture(session("10.30.5.11", "10.30.5.2", 22, [b"SSH-2.0-x\r\n"], [b"SSH-2.0-y\r\n"]))}),
     # 20 addresses on 3389 in 20 s; 19 are too few; 20 ports of one address are no horizontal sweep
     Row("flow_horizontal_scan.yml", (), {}, built={
         "hit": capture(*(syn("203.0.113.61", f"10.30.6.{i + 1}", 3389, 50000 + i) for i in range(20))),
         "19": capture(*(syn("203.0.113.62", f"10.30.6.{i + 1}", 3389, 50000 + i) for i in range(19))),
-        "ports": capture(*(syn("203.0.113.63", "10.30.6.1", 3000 + i, 50000 + i) for i in range(20)))}),
+        "ports": capture(*(syn("203.0.113.63", "10.30.6.1", 3000 + i, 50000 + i) for i in range(20))),
+        # an office PC browsing: 25 HTTPS servers in 25 s, each answered with data
+        "browsing": capture(*(tls("10.30.7.5", f"93.184.{i}.10", b"\x03\x03", ECDHE_AES128_GCM)
+                              for i in range(25)))}),
     # the CTS tracker deleted; listing trackers, and a refused deletion, are not
     Row("huaweicloud_cts_tracker_deleted.yml", cts("deleteTracker", "CTS", 204),
         {"listed": cts("listTrackers", "CTS"), "refused": cts("deleteTracker", "CTS", 403)}),
@@ -649,16 +696,49 @@ ROWS = [
             status="200", agent=BROWSER),
         {"word": one(WEB_GET, path="/api/v1/notice/list?keyword=union%20selection%20rules", status="200",
                      agent=BROWSER)}),
+    # UNION/**/SELECT with inline comments, upper case, tabs; "reunion select" is not UNION
+    Row("web_sql_injection.yml#comments", one(WEB_GET, path="/list?id=1/**/UNION%09ALL/**/SELECT/**/1,2", **WEB_OK),
+        {"reunion": one(WEB_GET, path="/news?t=family%20reunion%20select%20dates", **WEB_OK)}),
+    # ' OR '1'='1 encoded; "x and 1=1" in a calculator's expression (no quote or number before AND),
+    # and "1 or 2 items" (no equality) are not
     Row("web_sql_injection.yml#tautology", one(WEB_GET, path="/api/v1/notice/list?id=1%27%20OR%20%271%27%3D%271",
-                                               status="200", agent=BROWSER), {}),
+                                               status="200", agent=BROWSER),
+        {"expression": one(WEB_GET, path="/calc?expr=x%20and%201%3d1", **WEB_OK),
+         "no_equality": one(WEB_GET, path="/search?q=1%20or%202%20items", **WEB_OK)}),
+    # a double-encoded quote and SLEEP(5); "sleep(hours)" in a search is no call with a number
+    Row("web_sql_injection.yml#function", one(WEB_GET, path="/list?id=1%2527%20or%20SLEEP%285%29", **WEB_OK),
+        {"words": one(WEB_GET, path="/search?q=how%20much%20sleep(hours)%20do%20kids%20need", **WEB_OK)}),
+    # WAITFOR DELAY stacked; a documentation page named information_schema is no query
+    Row("web_sql_injection.yml#stacked", one(WEB_GET, path="/list?id=1;waitfor%20delay%20%270:0:5%27--", **WEB_OK),
+        {"doc_page": one(WEB_GET, path="/docs/mysql/information_schema-tables.html", **WEB_OK)}),
     # ../ out of the web root; a relative link inside it is not
     Row("web_path_traversal.yml", one(WEB_GET, path="/static/../../../../etc/passwd", status="404", agent=BROWSER),
-        {"inside": one(WEB_GET, path="/static/css/../img/logo.png", status="200", agent=BROWSER)}),
-    # a JSP under the upload folder; the same folder's image, and a JSP page of the application, are not
+        {"inside": one(WEB_GET, path="/static/css/../img/logo.png", status="200", agent=BROWSER),
+         "dots": one(WEB_GET, path="/files/report...final/a.pdf", **WEB_OK)}),
+    # encoded dots and slashes in mixed case; "....//" survives a filter removing "../"
+    Row("web_path_traversal.yml#encoded", one(WEB_GET, path="/download?file=%2e%2E%2F%2e%2e%5Cboot.txt", **WEB_OK),
+        {"one_step": one(WEB_GET, path="/download?file=%2e%2e%2Fimg.png", **WEB_OK)}),
+    Row("web_path_traversal.yml#filter", one(WEB_GET, path="/download?file=....//....//x.txt", **WEB_OK), {}),
+    # Tomcat's "..;/" out of the application
+    Row("web_path_traversal.yml#tomcat", one(WEB_GET, path="/zwfw/..;/manager/html", **WEB_OK),
+        {"semicolon": one(WEB_GET, path="/zwfw/a;jsessionid=1/list", **WEB_OK)}),
+    # one step up to WEB-INF/web.xml; a file merely named like win.ini is not
+    Row("web_path_traversal.yml#files", one(WEB_GET, path="/download?file=../WEB-INF/web.xml", **WEB_OK),
+        {"name": one(WEB_GET, path="/files/swin.ini.bak", **WEB_OK)}),
+    # a JSP under the upload folder; the same folder's image, a JSP page of the application, an
+    # upload handler named upload.php, a thumbnail script under /images/ are not
     Row("web_webshell_access.yml", one(WEB_GET, path="/upload/2026/img/help.jsp?cmd=whoami", status="200",
                                        agent=BROWSER),
         {"image": one(WEB_GET, path="/upload/2026/img/help.png", status="200", agent=BROWSER),
-         "app_page": one(WEB_GET, path="/zwfw/index.jsp?page=2", status="200", agent=BROWSER)}),
+         "app_page": one(WEB_GET, path="/zwfw/index.jsp?page=2", status="200", agent=BROWSER),
+         "handler": one(WEB_GET, path="/upload.php", **WEB_OK),
+         "handler_jsp": one(WEB_GET, path="/api/uploadFile.jsp", **WEB_OK),
+         "thumbnail": one(WEB_GET, path="/images/thumb.php?src=a.jpg&w=100", **WEB_OK)}),
+    # IIS's "a.php;.jpg" in an upload folder, upper-case extension
+    Row("web_webshell_access.yml#semicolon", one(WEB_GET, path="/uploads/a.PHP;.jpg", **WEB_OK), {}),
+    # a page given an operating-system command; "command=list" is an application's parameter
+    Row("web_webshell_access.yml#command", one(WEB_GET, path="/zwfw/index.jsp?cmd=whoami", **WEB_OK),
+        {"app_command": one(WEB_GET, path="/index.php?command=list", **WEB_OK)}),
     # sqlmap's user agent; a browser's is not
     Row("web_scanner_user_agent.yml", one(WEB_GET, path="/", status="200",
                                           agent="sqlmap/1.7.2#stable (https://sqlmap.org)"),
@@ -674,7 +754,8 @@ ROWS = [
 BASES = {"huawei_login_failed.yml", "huawei_login_success.yml", "h3c_login_failed.yml", "remote_auth_failure.yml",
          "huawei_firewall_connection.yml", "h3c_firewall_connection.yml", "ssh_login_success.yml",
          "h3c_login_success.yml", "windows_network_logon_failed.yml", "windows_network_logon_success.yml",
-         "web_auth_failed.yml", "flow_dns_query.yml", "flow_dns_nxdomain.yml", "flow_tcp_connection.yml"}
+         "web_auth_failed.yml", "flow_dns_query.yml", "flow_dns_nxdomain.yml", "flow_tcp_connection.yml",
+         "flow_dns_long_label.yml", "ssh_failed_login.yml"}
 #: The parser each row's lines go through; rows not listed are network devices' (syslog.mixed).
 PARSERS: dict[str, str] = {
     **dict.fromkeys(["ssh_failed_login.yml", "ssh_bruteforce.yml", "remote_auth_failure.yml",
@@ -801,14 +882,20 @@ def test_pack_rules_fire_on_their_lines_only(kind: str, request: pytest.FixtureR
                                                      "log.file.path") if str(e.get(name)) in cases), None)
             for e in store.search(Query())}
     fired: dict[str, set[str]] = {}
+    alerts_per_case: dict[tuple[str, str], int] = {}
     for alert in store.alerts():
         rule = names[alert.rule_id]
-        fired.setdefault(rule, set()).update(case for e in alert.event_ids for owner, case in cases[host[e]]
-                                             if owner == rule)
+        hit = {case for e in alert.event_ids for owner, case in cases[host[e]] if owner == rule}
+        fired.setdefault(rule, set()).update(hit)
+        for case in hit:
+            alerts_per_case[rule, case] = alerts_per_case.get((rule, case), 0) + 1
     expected: dict[str, set[str]] = {}
     for row in ROWS:
         expected.setdefault(row.file, set()).add(row.kind("hit"))
     assert {rule: fired.get(rule, set()) for rule in expected} == expected
+    # a correlation raises one alert per burst: one attack (120 tunnel queries, 20 guesses) is one alert
+    correlations = {whole.files[str(c.id)].name for c in whole.correlations}
+    assert {key: n for key, n in alerts_per_case.items() if key[0] in correlations and n != 1} == {}
 
 
 #: ATT&CK tactics as SigmaHQ writes them today (its rules use defense-impairment and stealth).
