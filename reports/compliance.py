@@ -178,7 +178,7 @@ def build_compliance(store: Store, period: Period, *, lang: str, masked: bool, d
     tags = store.groups(q, "tags", size=1000, target="alerts")
     audit, audit_numbers = log_audit_section(store, period, t, data_dir, coverage=coverage)
     mipin: tuple[Block | Section, ...] = (
-        tuple(mipin_section(r, lang, timezone=period.timezone) for r in saved.mipin)
+        tuple(mipin_section(r, lang, timezone=period.timezone, compact=True) for r in saved.mipin)
         + tuple(Section(id=f"mipin.{system}", title=system, blocks=(Paragraph(
             text=t["not_evaluated_text"].format(t=period.local_text(at))),)) for system, at in saved.later.items())
         or (Paragraph(text=t["no_mipin"]),))

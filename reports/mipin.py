@@ -34,7 +34,10 @@ LABELS: dict[str, dict[str, str]] = {
         "objects": "测评对象", "summary": "{system}（等保{level}级）密评量化得分 {total}，结论：{verdict}；"
         "高风险项 {high} 个，已缓解 {mitigated} 个，存在问题的测评单元 {problems} 个，缺少证据 {missing} 个。",
         "mitigation": "缓解措施：{m}", "no_evidence": "无", "evaluated_at": "评估时间：{t}",
-        "none": "无", "missing_mark": "缺少证据",
+        "none": "无", "missing_mark": "缺少证据", "problems_caption": "存在问题的测评单元", "found": "发现",
+        "advice": "整改建议",
+        "detail_note": "以上列出存在问题（失分、有风险或缺少证据）的 {shown} 个测评单元，共 {total} 个；"
+                       "每个测评单元的对象、证据与得分见保存的评估结果（<数据目录>/results/crypto_eval/）。",
     },
     "en": {
         "title": "Commercial cryptography evaluation (GB/T 39786-2021): {system}", "total": "Score",
@@ -49,7 +52,11 @@ LABELS: dict[str, dict[str, str]] = {
         "summary": "{system} (protection level {level}) scored {total}; verdict: {verdict}; {high} high-risk items, "
                    "{mitigated} mitigated, {problems} items with problems, {missing} missing evidence.",
         "mitigation": "Mitigation: {m}", "no_evidence": "none", "evaluated_at": "Evaluated at {t}",
-        "none": "none", "missing_mark": "missing evidence",
+        "none": "none", "missing_mark": "missing evidence", "problems_caption": "Items with a problem",
+        "found": "Found", "advice": "Remediation",
+        "detail_note": "The {shown} of {total} items that lost points, carry a risk or lack evidence are listed; "
+                       "every item's objects, evidence and score are in the saved evaluation "
+                       "(<data dir>/results/crypto_eval/).",
     },
 }
 _VERDICT_EN = {"符合": "compliant (符合)", "基本符合": "basically compliant (基本符合)",
@@ -63,6 +70,8 @@ _LAYER_EN = {"physical": "Physical and environment", "network": "Network and com
              "device": "Device and computing", "application": "Application and data", "policies": "Policies",
              "people": "Personnel", "build_run": "Build and operation", "emergency": "Emergency response"}
 _MARK = {True: "✓", False: "✗", None: "—"}
+#: Longest "what was found" cell of the compact problems table (the full text is in the saved result).
+_FOUND_CHARS = 240
 
 
 def _risk(item: Mapping[str, Any]) -> str:
@@ -144,9 +153,12 @@ def _layer_section(system: str, layer: Mapping[str, Any], catalogue: Catalogue, 
     return Section(id=f"mipin.{system}.{layer.get('id')}", title=name, blocks=(table, Findings(items=findings)))
 
 
-def mipin_section(evaluation_json: Mapping[str, Any], lang: str = "zh", *, timezone: str = "Asia/Shanghai") -> Section:
+def mipin_section(evaluation_json: Mapping[str, Any], lang: str = "zh", *, timezone: str = "Asia/Shanghai",
+                  compact: bool = False) -> Section:
     """The report section of one system's saved 密评 evaluation (ReportError when it is not one);
-    its evaluation time is shown in ``timezone``, the report's."""
+    its evaluation time is shown in ``timezone``, the report's. ``compact`` (the compliance
+    report, one chapter per system of a city): the layers' table and one table of the items with
+    a problem instead of every item's detail, and where the full detail is kept."""
     if lang not in LABELS:
         raise ReportError(f"unknown report language {lang!r} (zh or en)")
     if not isinstance(evaluation_json.get("system"), str) or not isinstance(evaluation_json.get("layers"), list):
@@ -191,8 +203,34 @@ def mipin_section(evaluation_json: Mapping[str, Any], lang: str = "zh", *, timez
                         rows=tuple((_LAYER_EN.get(str(x.get("id")), str(x.get("name"))) if lang == "en"
                                     else str(x.get("name")), str(x.get("weight", "")),
                                     labels["na"] if x.get("score") is None else str(x.get("score"))) for x in layers)))
-    blocks += [_layer_section(system, x, catalogue, lang) for x in layers]
+    if compact:
+        blocks += _problems(layers, catalogue, lang)
+    else:
+        blocks += [_layer_section(system, x, catalogue, lang) for x in layers]
     return Section(id=f"mipin.{system}", title=labels["title"].format(system=system), blocks=tuple(blocks))
+
+
+def _has_problem(item: Mapping[str, Any]) -> bool:
+    return _risk(item) != "无" or item.get("score") not in (None, "1.0000", "1") or any(
+        o.get("missing_evidence") for o in item.get("objects") or [])
+
+
+def _problems(layers: list[Mapping[str, Any]], catalogue: Catalogue, lang: str) -> list[Any]:
+    """One table of the items that lost points, carry a risk or lack evidence (what was found,
+    cut to :data:`_FOUND_CHARS`, and the advice), and a line on where every item's detail is."""
+    labels = LABELS[lang]
+    items = [i for layer in layers for i in layer.get("items") or []]
+    rows = []
+    for i in (i for i in items if _has_problem(i)):
+        found = "; ".join(_evidence(i))
+        found = found if len(found) <= _FOUND_CHARS else found[:_FOUND_CHARS - 1] + "…"
+        rows.append((str(i.get("unit", "")), _title(i, catalogue, lang),
+                     labels["na"] if i.get("score") is None else str(i.get("score")), _RISK[lang][_risk(i)],
+                     found, _advice(i, catalogue)))
+    table = Table(caption=labels["problems_caption"], columns=(
+        labels["unit"], labels["requirement"], labels["score"], labels["risk"], labels["found"], labels["advice"]),
+        rows=tuple(rows))
+    return [table, Paragraph(text=labels["detail_note"].format(shown=len(rows), total=len(items)))]
 
 
 def _item_advice(e: Mapping[str, Any], item_id: object, catalogue: Catalogue) -> str:

@@ -123,3 +123,23 @@ def test_bad_input_is_a_report_error(saved: dict[str, dict[str, Any]], tmp_path:
     (tmp_path / "a.json").write_text(json.dumps({"evaluation": newer}), encoding="utf-8")
     (tmp_path / "b.json").write_text(json.dumps(older), encoding="utf-8")
     assert [r["evaluated_at"] for r in load_results(tmp_path)] == ["2026-02-01T00:00:00+00:00"]
+
+
+def test_compact_section_lists_only_the_items_with_problems(saved: dict[str, dict[str, Any]]) -> None:
+    """The compliance report's chapter of a system: no per-item detail, one table of the items
+    that lost points, carry a risk or lack evidence (crypto_eval counts them as ``problems``)."""
+    e = saved["一网通办<门户>"]
+    full, compact = mipin_section(e, "zh"), mipin_section(e, "zh", compact=True)
+    items = [i for layer in e["layers"] for i in layer["items"]]
+    assert len([s for s in walk((full,)) if s is not full]) > len(e["layers"])
+    assert [s.id for s in walk((compact,)) if s is not compact] == ["mipin.一网通办<门户>.high_risk"]
+    [problems] = [t for t in _blocks(compact, Table) if t.caption == "存在问题的测评单元"]
+    # an item lost points, lacks evidence for an object, or has a high-risk finding
+    wanted = [i["unit"] for i in items if i["score"] not in (None, "1.0000")
+              or any(o.get("missing_evidence") for o in i.get("objects") or [])
+              or any(f.get("high_risk") for f in i.get("findings") or [])]
+    assert [row[0] for row in problems.rows] == wanted and 0 < len(wanted) < len(items)
+    # the telnet admin port (high risk) is among them with its remediation
+    remote = load_catalogue().item("gbt39786.l3.8.3.b")
+    assert any(row[0] == remote.unit and row[3] == "高" and row[5] == remote.remediation for row in problems.rows)
+    assert len(repr(compact)) < len(repr(full))
