@@ -12,13 +12,15 @@ recorded (the probes and declarations write it in Chinese); the renderers escape
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from govsoc.core.errors import ConfigError, ReportError
+from govsoc.core.errors import ReportError
 from govsoc.crypto_eval.catalogue import Catalogue, load_catalogue
 from govsoc.reports.document import Figure, Figures, Finding, Findings, Paragraph, Section, Table
+from govsoc.reports.mipin_en import english
 from govsoc.reports.period import local_text
+from govsoc.reports.standard_words import item_remediation, item_title, verdict_word
 
 __all__ = ["mipin_section", "LABELS"]
 
@@ -59,8 +61,6 @@ LABELS: dict[str, dict[str, str]] = {
                        "(<data dir>/results/crypto_eval/).",
     },
 }
-_VERDICT_EN = {"符合": "compliant (符合)", "基本符合": "basically compliant (基本符合)",
-               "不符合": "non-compliant (不符合)"}
 _STRENGTH = {"zh": {"shall": "应", "should": "宜", "may": "可"}, "en": {"shall": "shall", "should": "should",
                                                                           "may": "may"}}
 _RISK = {"zh": {"高": "高", "中": "中", "低": "低", "无": "无"},
@@ -90,47 +90,47 @@ def _risk(item: Mapping[str, Any]) -> str:
     return "无"
 
 
-def _evidence(item: Mapping[str, Any]) -> tuple[str, ...]:
+def _evidence(item: Mapping[str, Any], lang: str = "zh") -> tuple[str, ...]:
     out = []
+    tr = _translator(lang)
+    colon, open_, close = (": ", " (", ")") if lang == "en" else ("：", "（", "）")
     for f in item.get("findings") or []:
         factor = f.get("factor", "")
         mark = "" if factor in ("INFO", "MISSING", "NA") else f"[{factor}{_MARK.get(f.get('satisfied'))}] "
-        text = f"{mark}{f.get('object', '')}：{f.get('why', '')}"
-        observed = f.get("observed") or ""
+        text = f"{mark}{tr(str(f.get('object', '')))}{colon}{tr(str(f.get('why', '')))}"
+        observed = tr(str(f.get("observed") or ""))
         if observed and observed not in text:
-            text += f"（{observed}）"
+            text += f"{open_}{observed}{close}"
         out.append(text)
     return tuple(dict.fromkeys(out))
 
 
-def _objects(item: Mapping[str, Any], labels: Mapping[str, str]) -> str:
+def _translator(lang: str) -> Callable[[str], str]:
+    """crypto_eval's Chinese free text in the report's language (reports.mipin_en)."""
+    return english if lang == "en" else str
+
+
+def _objects(item: Mapping[str, Any], labels: Mapping[str, str], lang: str = "zh") -> str:
     parts = []
+    tr = _translator(lang)
     for o in item.get("objects") or []:
         if not o.get("applicable", True):
-            parts.append(f"{o.get('name')} {labels['na']}")
+            parts.append(f"{tr(str(o.get('name')))} {labels['na']}")
             continue
         factors = " ".join(f"{x}{_MARK.get(o.get(x))}" for x in "DAK")
         missing = f" ({labels['missing_mark']})" if o.get("missing_evidence") else ""
-        parts.append(f"{o.get('name')}: {factors} → {o.get('score')}{missing}")
+        parts.append(f"{tr(str(o.get('name')))}: {factors} → {o.get('score')}{missing}")
     return "; ".join(parts)
 
 
 def _title(item: Mapping[str, Any], catalogue: Catalogue, lang: str) -> str:
-    if lang == "en":
-        try:
-            return catalogue.item(str(item.get("id"))).title_en or str(item.get("title", ""))
-        except ConfigError:  # an item this catalogue does not know keeps its recorded title
-            return str(item.get("title", ""))
-    return str(item.get("title", ""))
+    return item_title(str(item.get("id")), lang, str(item.get("title", "")))
 
 
-def _advice(item: Mapping[str, Any], catalogue: Catalogue) -> str:
+def _advice(item: Mapping[str, Any], catalogue: Catalogue, lang: str = "zh") -> str:
     if _risk(item) == "无" and item.get("score") in (None, "1.0000", "1"):
         return ""
-    try:
-        return catalogue.item(str(item.get("id"))).remediation
-    except ConfigError:  # unknown to this catalogue: no advice rather than a failed report
-        return ""
+    return item_remediation(str(item.get("id")), lang)
 
 
 def _layer_section(system: str, layer: Mapping[str, Any], catalogue: Catalogue, lang: str) -> Section:
@@ -148,8 +148,9 @@ def _layer_section(system: str, layer: Mapping[str, Any], catalogue: Catalogue, 
         level=_LEVEL[_risk(i)],
         title=f"{i.get('unit', '')} {_title(i, catalogue, lang)} — {labels['score']} "
               f"{labels['na'] if i.get('score') is None else i.get('score')}",
-        text=f"{labels['objects']}: {_objects(i, labels) or labels['none']}",
-        evidence=_evidence(i), advice=_advice(i, catalogue), reference=str(i.get("clause", ""))) for i in items)
+        text=f"{labels['objects']}: {_objects(i, labels, lang) or labels['none']}",
+        evidence=_evidence(i, lang), advice=_advice(i, catalogue, lang), reference=str(i.get("clause", "")))
+        for i in items)
     return Section(id=f"mipin.{system}.{layer.get('id')}", title=name, blocks=(table, Findings(items=findings)))
 
 
@@ -168,7 +169,7 @@ def mipin_section(evaluation_json: Mapping[str, Any], lang: str = "zh", *, timez
     system = e["system"]
     verdict = e.get("verdict")
     shown_verdict = (labels["undetermined"] if verdict is None else
-                     _VERDICT_EN.get(verdict, verdict) if lang == "en" else verdict)
+                     verdict_word(verdict, lang))
     total = e.get("total")
     high, mitigated = e.get("high_risk") or [], e.get("mitigated") or []
     level, basis = e.get("level"), e.get("catalogue_level", 3)
@@ -186,13 +187,17 @@ def mipin_section(evaluation_json: Mapping[str, Any], lang: str = "zh", *, timez
         summary += " " + labels["evaluated_at"].format(t=local_text(e["evaluated_at"], timezone))
     blocks: list[Any] = [figures, Paragraph(text=summary)]
     if e.get("level_note"):
-        blocks.append(Findings(items=(Finding(level="high", title=labels["level_warning"], text=str(e["level_note"]),
+        blocks.append(Findings(items=(Finding(level="high", title=labels["level_warning"],
+                                              text=_translator(lang)(str(e["level_note"])),
                                               reference=f"GB/T 39786-2021 L{basis}"),)))
-    risky = [Finding(level="high", title=f"{f.get('clause', '')} {f.get('object', '')}", text=str(f.get("why", "")),
-                     evidence=(str(f.get("observed", "")),) if f.get("observed") else (),
-                     advice=_item_advice(e, f.get("item"), catalogue), reference=str(f.get("clause", "")))
+    tr = _translator(lang)
+    risky = [Finding(level="high", title=f"{f.get('clause', '')} {tr(str(f.get('object', '')))}",
+                     text=tr(str(f.get("why", ""))),
+                     evidence=(tr(str(f.get("observed", ""))),) if f.get("observed") else (),
+                     advice=_item_advice(e, f.get("item"), catalogue, lang), reference=str(f.get("clause", "")))
              for f in high]
-    risky += [Finding(level="medium", title=f"{f.get('clause', '')} {f.get('object', '')}", text=str(f.get("why", "")),
+    risky += [Finding(level="medium", title=f"{f.get('clause', '')} {tr(str(f.get('object', '')))}",
+                      text=tr(str(f.get("why", ""))),
                       advice=labels["mitigation"].format(m=f.get("mitigation", "")), reference=str(f.get("clause", "")))
               for f in mitigated]
     if risky:
@@ -222,20 +227,20 @@ def _problems(layers: list[Mapping[str, Any]], catalogue: Catalogue, lang: str) 
     items = [i for layer in layers for i in layer.get("items") or []]
     rows = []
     for i in (i for i in items if _has_problem(i)):
-        found = "; ".join(_evidence(i))
+        found = "; ".join(_evidence(i, lang))
         found = found if len(found) <= _FOUND_CHARS else found[:_FOUND_CHARS - 1] + "…"
         rows.append((str(i.get("unit", "")), _title(i, catalogue, lang),
                      labels["na"] if i.get("score") is None else str(i.get("score")), _RISK[lang][_risk(i)],
-                     found, _advice(i, catalogue)))
+                     found, _advice(i, catalogue, lang)))
     table = Table(caption=labels["problems_caption"], columns=(
         labels["unit"], labels["requirement"], labels["score"], labels["risk"], labels["found"], labels["advice"]),
         rows=tuple(rows))
     return [table, Paragraph(text=labels["detail_note"].format(shown=len(rows), total=len(items)))]
 
 
-def _item_advice(e: Mapping[str, Any], item_id: object, catalogue: Catalogue) -> str:
+def _item_advice(e: Mapping[str, Any], item_id: object, catalogue: Catalogue, lang: str = "zh") -> str:
     for layer in e.get("layers") or []:
         for item in layer.get("items") or []:
             if item.get("id") == item_id:
-                return _advice(item, catalogue)
+                return _advice(item, catalogue, lang)
     return ""

@@ -29,12 +29,12 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "attack": ("ATT&CK 战术与技术", "ATT&CK tactics and techniques"),
     "network": ("网络流量概况", "Network overview"),
     "compliance": ("合规状况", "Compliance status"),
-    "mipin": ("商用密码应用安全性评估（密评）", "Commercial cryptography assessment (密评)"),
+    "mipin": ("商用密码应用安全性评估（密评）", "Commercial cryptography assessment (CCA, GB/T 39786)"),
     "inventory": ("数据分类分级清单", "Data classification inventory"),
-    "djbh": ("等保控制点与密评要求的告警", "Alerts per 等保 control and 密评 item"),
+    "djbh": ("等保控制点与密评要求的告警", "Alerts per MLPS control and CCA item"),
     "incidents": ("重要安全事件", "Notable incidents"),
     "recommendations": ("处置建议", "Recommendations"),
-    "log_audit": ("等保日志审计", "Log audit (等保 2.0)"),
+    "log_audit": ("等保日志审计", "Log audit (MLPS 2.0)"),
     "collection": ("日志采集", "Sources collected"),
     "retention": ("日志留存", "Retention held"),
     "gaps": ("采集与检测缺口", "Gaps in collection and detection"),
@@ -98,7 +98,7 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "not_evaluated": ("本期未评估", "not evaluated in this period"),
     "evaluated_later": ("（仅有本期之后的评估：{t}）", "(evaluated only after the period: {t})"),
     "not_evaluated_text": ("该系统在本期结束前没有保存的密评结果；最近一次评估在本期之后（{t}），见该期报告。",
-                           "No 密评 result of this system was saved before the period's end; its newest evaluation "
+                           "No CCA result of this system was saved before the period's end; its newest evaluation "
                            "is later ({t}): see that period's report."),
     "unknown_time": ("时间未记录", "time not recorded"),
     "tables": ("数据表", "Tables"),
@@ -143,11 +143,11 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     # paragraphs
     "no_flows": ("本期无流量数据（pcap / NetFlow）。", "No flow data (pcap / NetFlow) in the period."),
     "no_mipin": ("尚无保存的密评结果：运行 govsoc crypto-eval。",
-                 "No saved 密评 results: run govsoc crypto-eval."),
+                 "No saved CCA (GB/T 39786) results: run govsoc crypto-eval."),
     "no_inventory": ("尚无保存的数据分类分级清单：运行 govsoc classify。",
                      "No saved classification inventory: run govsoc classify."),
     "no_djbh": ("本期无带等保控制点或密评要求标签（djbh.*、mipin.*）的告警。",
-                "No alert tagged with a 等保 control or 密评 item (djbh.*, mipin.*) in the period."),
+                "No alert tagged with an MLPS control or CCA item (djbh.*, mipin.*) in the period."),
     "no_incidents": ("本期无高危告警。", "No high or critical alert in the period."),
     "no_zone_note": ("事件未标注网络区域：在 inventory.yaml 中登记区域网段（zones）后采集的事件按区域统计。",
                      "Events carry no zone: list the zones' address ranges in inventory.yaml (zones) and events "
@@ -156,8 +156,8 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "retention_note": ("《网络安全法》第二十一条要求网络日志留存不少于六个月（按 180 天计）；"
                        "等保 2.0 安全审计要求保护并定期备份审计记录。",
                        "The Cybersecurity Law (art. 21) requires network logs to be kept for at least six months "
-                       "(counted as 180 days); 等保 2.0 security audit requires audit records to be protected and "
-                       "backed up."),
+                       "(counted as 180 days); MLPS 2.0 (GB/T 22239) security audit requires audit records to be "
+                       "protected and backed up."),
     "silence_note": ("超过 24 小时未收到事件的数据源。", "Sources with no event for more than 24 hours."),
     # recommendations
     "rec_high_open": ("尽快研判并处置 {n} 条待处置的高危及以上告警", "Triage the {n} open high and critical alerts"),
@@ -166,16 +166,16 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "rec_cleartext": ("停用明文协议（{names}）", "Retire cleartext protocols ({names})"),
     "rec_cleartext_text": ("以 SSH、HTTPS/TLCP、SFTP 替代 Telnet、HTTP、FTP 等明文协议"
                            "（等保 2.0 三级 8.1.2.2、密评 8.2）。",
-                           "Replace Telnet, HTTP, FTP and the like with SSH, HTTPS/TLCP and SFTP (等保 2.0 level 3 "
-                           "8.1.2.2, 密评 8.2)."),
+                           "Replace Telnet, HTTP, FTP and the like with SSH, HTTPS/TLCP and SFTP (MLPS 2.0 level 3 "
+                           "8.1.2.2, CCA 8.2)."),
     "rec_weak_tls": ("升级弱加密会话（{n} 个）", "Upgrade the {n} weak-crypto sessions"),
     "rec_weak_tls_text": ("停用 SSL/TLS 1.0/1.1 及 RC4、DES、3DES、NULL、EXPORT 套件，"
                           "优先采用 TLCP 或 TLS 1.3 国密套件。",
                           "Disable SSL/TLS 1.0/1.1 and RC4, DES, 3DES, NULL and EXPORT suites; prefer TLCP or "
                           "TLS 1.3 with SM suites."),
-    "rec_mipin": ("整改密评未通过的系统（{names}）", "Remediate the systems that failed 密评 ({names})"),
+    "rec_mipin": ("整改密评未通过的系统（{names}）", "Remediate the systems that failed the CCA ({names})"),
     "rec_mipin_text": ("按密评报告的高风险项与整改建议逐项整改后复评。",
-                       "Fix the high risks the 密评 report lists, then evaluate again."),
+                       "Fix the high risks the CCA report lists, then evaluate again."),
     "rec_silent": ("恢复已静默数据源的采集（{names}）", "Restore collection from the silent sources ({names})"),
     "rec_silent_text": ("检查设备的 syslog 配置、网络连通性与 govsoc status 的接收计数。",
                         "Check the devices' syslog settings, the network path and the counters of govsoc status."),

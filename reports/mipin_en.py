@@ -1,0 +1,229 @@
+"""English for the free text of a saved 密评 evaluation (``--lang en``).
+
+crypto_eval writes its findings' reasons, notes and level notes in Chinese, composed of fixed
+phrases around values (an address, a cipher suite, a number of bits): "最弱：TLSv10（TLS 1.0
+（已废弃的密码技术，高风险），63 位安全强度）". :func:`english` replaces each fixed phrase of
+:data:`PHRASES` (every Chinese literal of crypto_eval's checks, algorithms and assessment that
+reaches a finding; longest first, so a phrase inside a longer one never cuts it) and the
+full-width punctuation, and leaves the values as they are. What an operator wrote in the
+inventory (a product's name, the evidence of a declaration, a mitigation) is data and stays in
+its language.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+__all__ = ["EXACT", "PHRASES", "english"]
+
+#: crypto_eval's fixed Chinese phrases -> English.
+PHRASES: Final[dict[str, str]] = {
+    # declarations (crypto_eval/checks/declared.py, key_factor.py)
+    "声明": "declared", "未声明": "not declared", "声明符合": "declared compliant",
+    "声明不符合": "declared non-compliant", "声明 D ✗": "declared D ✗",
+    "未声明：需人工提供该测评单元的证据": "not declared: the evaluator must supply evidence for this item",
+    "声明不适用但未说明理由（应在密码应用方案中论证）":
+        "declared not applicable without a reason (to be argued in the cryptography application plan)",
+    "声明既无判定也无D/A/K": "the declaration has neither a judgement nor D/A/K",
+    "声明的测评单元不在目录中（拼写错误？）": "the declared item is not in the catalogue (a typo?)",
+    "未声明的密钥生命周期环节：": "key life-cycle stages not declared: ",
+    "未声明商用密码产品认证证书编号": "no commercial cryptography product certificate number declared",
+    "未声明密码产品的GB/T 37092安全等级": "no GB/T 37092 security level declared for the cryptographic product",
+    "未声明密码产品": "no cryptographic product declared", "未声明密钥管理": "no key management declared",
+    "该三级系统未声明密码应用情况": "this level-3 system declared nothing about its use of cryptography",
+    "密钥明文存储（附录A 密钥管理严重隐患）": "keys stored in plaintext (Annex A: a serious key-management flaw)",
+    "密码产品无商用密码产品认证证书：": "cryptographic product without a commercial cryptography certificate: ",
+    "密码模块低于GB/T 37092二级": "cryptographic module below GB/T 37092 level 2",
+    "获得认证的密码产品，安全等级二级及以上": "certified cryptographic product, security level 2 or above",
+    "该对象未声明获得认证的密码产品，无法证明密钥管理安全":
+        "no certified cryptographic product declared for this object: key management cannot be shown secure",
+    "：符合高风险判定指引的情形（": ": a case of the high-risk guide (", "），判为高风险": "), rated high risk",
+    "“应”条款（": "'shall' clause (", "）不得声明为不适用": ") cannot be declared not applicable",
+    "（所述理由：": " (reason given: ", "：按未提供证据计": ": counted as no evidence supplied",
+    "不适用：": "not applicable: ", "样例 ": "sample ", "密钥管理": "key management",
+    "密码产品": "cryptographic product",
+    "密码应用": "cryptography application", "生成": "generation", "存储": "storage", "使用": "use",
+    "分发": "distribution", "导入导出": "import/export", "备份恢复": "backup/recovery", "归档": "archiving",
+    "销毁": "destruction",
+    # assessment (crypto_eval/assess.py)
+    "人工声明：": "manual declaration: ", "声明与探测结果矛盾：": "the declaration contradicts the probe: ",
+    "端点有应答但未能确认其密码保护（": "the endpoint answered but its cryptographic protection could not be "
+                                      "confirmed (",
+    "）：人工声明未获证实，不作为证据计分，需测评人员现场核实":
+        "): the manual declaration is unconfirmed and not scored as evidence; an evaluator must check on site",
+    "）：按人工声明评分，需测评人员现场核实": "): scored on the manual declaration; an evaluator must check on site",
+    "探测未取得证据（": "the probe got no evidence (", "探测超时": "probe timed out", "无法连接": "cannot connect",
+    "该测评单元的高风险不可通过缓解措施降低（高风险判定指引：无缓解措施），声明的缓解措施不予采纳":
+        "this item's high risk cannot be lowered by mitigation (high-risk guide: no mitigation); the declared "
+        "mitigation is not accepted",
+    "该系统定级为等保": "this system's MLPS level is ", "级，本次按GB/T 39786-2021第": "; scored against GB/T "
+                                                                                  "39786-2021 level ",
+    "级要求（第": " requirements (chapter ", "章）评分；": ") this time; ", "其适用要求为GB/T 39786-2021第":
+        "its applicable requirements are GB/T 39786-2021 level ", "级（第": " (chapter ", "章）": ")",
+    "。此得分和结论不是该系统的密评结论，仅供参考":
+        ". This score and verdict are not the system's evaluation result, for reference only",
+    "GB/T 39786-2021只规定第一至第四级要求，第五级系统的要求须另行确定":
+        "GB/T 39786-2021 sets requirements for levels 1 to 4 only; a level-5 system's must be set separately",
+    # channels and algorithms (crypto_eval/checks/channels.py, channel_view.py, traffic.py, algorithms.py)
+    "探测无法连接该端点：该对象缺少证据":
+        "the probe could not connect to the endpoint: evidence missing for this object",
+    "探测未取得该项证据：该对象缺少证据": "the probe got no evidence for this: evidence missing for this object",
+    "探测未得到完整的握手：该对象缺少证据": "the probe got no complete handshake: evidence missing for this object",
+    "未观察到所用算法：A 缺少证据": "the algorithms used were not observed: A lacks evidence",
+    "未识别出协议：需人工说明该信道的保护措施": "protocol not recognised: the channel's protection must be described "
+                                               "by hand",
+    "采用商用密码算法和技术（": "uses commercial cryptography algorithms and techniques (", "最弱：": "weakest: ",
+    " 位安全强度）": "-bit security strength)", "声明支持 ": "declared support for ",
+    "，探测未发现": ", not found by the probe",
+    "缺少证据": "evidence missing", "已加密：": "encrypted: ", "记录层MAC / AEAD 保护完整性":
+        "record-layer MAC / AEAD protects integrity", "服务端以数字证书鉴别身份": "the server authenticates with a "
+                                                                           "digital certificate",
+    "服务端证书为自签名证书，需声明其信任根": "the server certificate is self-signed: its trust root must be declared",
+    "未能读取服务端证书（证书无法解析，或TLS 1.3握手未完成）：身份鉴别缺少证据":
+        "the server certificate could not be read (unparsable, or the TLS 1.3 handshake did not complete): "
+        "authentication lacks evidence",
+    "验证失败：服务端未证明持有证书私钥，可被冒充，身份鉴别无效":
+        "verification failed: the server did not prove it holds the certificate's private key, so it can be "
+        "impersonated; authentication is ineffective",
+    "）：服务端未证明持有签名证书私钥，可被冒充，身份鉴别无效":
+        "): the server did not prove it holds the signing certificate's private key, so it can be impersonated; "
+        "authentication is ineffective",
+    "）：服务端以未被认证用于签名的密钥证明身份，不符合": "): the server proves its identity with a key not certified "
+                                                      "for signing, not compliant with",
+    "，身份鉴别无效": ", authentication is ineffective", "），身份鉴别无效": "), authentication is ineffective",
+    "启用了TLS压缩（CRIME风险）": "TLS compression enabled (CRIME risk)",
+    "服务端要求客户端证书（双向身份鉴别）": "the server requires a client certificate (mutual authentication)",
+    "TLCP服务端要求客户端证书（双向身份鉴别）": "the TLCP server requires a client certificate (mutual authentication)",
+    "不支持安全重协商（RFC 5746）": "secure renegotiation not supported (RFC 5746)",
+    "TLCP服务端未发送独立的加密证书": "the TLCP server sent no separate encryption certificate",
+    "TLCP签名证书与加密证书使用同一密钥对，不符合双证书体系（加密密钥应由密钥管理中心产生）":
+        "the TLCP signing and encryption certificates share one key pair, against the dual-certificate scheme "
+        "(the encryption key should come from a key management centre)",
+    "TLCP加密证书的密钥用法不含keyEncipherment/dataEncipherment（":
+        "the TLCP encryption certificate's key usage lacks keyEncipherment/dataEncipherment (",
+    "），不符合GB/T 38636双证书要求": "), against GB/T 38636's dual-certificate requirement",
+    "TLCP服务端ServerKeyExchange签名验证失败（": "the TLCP server's ServerKeyExchange signature failed to verify (",
+    "TLCP加密证书密钥用法": "TLCP encryption certificate key usage", "TLCP双证书同一密钥": "TLCP dual certificates "
+                                                                                    "share a key",
+    "TLCP签名证书": "TLCP signing certificate", "GB/T 38636双证书要求": "GB/T 38636 dual-certificate requirement",
+    "（签名证书与加密证书的顺序可能颠倒）": " (the signing and encryption certificates may be in reverse order)",
+    "的密钥用法不含digitalSignature（": "'s key usage lacks digitalSignature (", "无密钥用法扩展": "no key usage "
+                                                                                            "extension",
+    "TLS 1.3国密服务端证书": "TLS 1.3 SM server certificate", "TLS 1.3国密服务端的": "the TLS 1.3 SM server's ",
+    "TLS 1.3服务端的": "the TLS 1.3 server's ", "TLS 1.3国密": "TLS 1.3 SM", "CertificateVerify签名":
+        "CertificateVerify signature",
+    "证书不在有效期内（有效期 ": "certificate outside its validity (valid ",
+    "证书不在有效期内（": "certificate outside its validity (",
+    "，有效期 ": ", valid ", " 至 ": " to ", "证书与域名 ": "certificate and host name ", " 不符（证书名称：":
+        " do not match (certificate names: ",
+    "匿名密钥交换：未鉴别服务端身份": "anonymous key exchange: the server is not authenticated",
+    "接受NULL（不加密）套件": "accepts NULL (unencrypted) suites",
+    "只收到SSH标识，未收到含算法列表的KEXINIT：算法未知，该对象缺少证据":
+        "only the SSH banner arrived, no KEXINIT with the algorithm lists: algorithms unknown, evidence missing "
+        "for this object",
+    "标识为SSH-1.99：服务端使用SSH-2，同时兼容SSH-1客户端（RFC 4253 5.1）；应关闭SSH-1兼容（SSH-1为已废弃的密码技术）":
+        "banner SSH-1.99: the server speaks SSH-2 and accepts SSH-1 clients (RFC 4253 5.1); SSH-1 compatibility "
+        "should be turned off (SSH-1 is retired cryptography)",
+    "SSH-2 加密通道（": "SSH-2 encrypted channel (", "SSH中的CBC模式（": "CBC mode in SSH (",
+    "）存在明文恢复攻击（CVE-2008-5161）：算法合规，建议优先使用 sm4-ctr 或 sm4-gcm":
+        ") is open to plaintext recovery (CVE-2008-5161): the algorithm is compliant; prefer sm4-ctr or sm4-gcm",
+    "）：已废弃的密码协议（高风险）": "): a retired cryptographic protocol (high risk)",
+    " 登录前必须启用TLS（AUTH TLS）；数据连接是否强制加密（PROT P）需人工核实":
+        " requires TLS (AUTH TLS) before login; whether data connections must be encrypted (PROT P) needs a "
+        "manual check",
+    "明文HTTP端口仅重定向到 ": "the cleartext HTTP port only redirects to ",
+    "（无登录表单或页面内容）：不承载数据，不计为明文信道；其HTTPS端点应另行列出并探测":
+        " (no login form or page content): carries no data and is not counted as a cleartext channel; list and "
+        "probe its HTTPS endpoint separately",
+    "（探测出错：该对象缺少证据，需复测或人工核实）": " (the probe failed: evidence missing for this object; probe "
+                                                  "again or check by hand)",
+    ": 未发现TLS、TLCP、SSH或已知明文服务": ": no TLS, TLCP, SSH or known cleartext service found",
+    "，含登录口令": ", with login passwords", " 明文传输": " in cleartext", "流量中发现SSH-1（": "SSH-1 seen in the "
+                                                                                          "traffic (",
+    "流量中的SSH-2：": "SSH-2 in the traffic: ", "流量中发现 ": "seen in the traffic: ", "流量中的 ": "in the "
+                                                                                           "traffic: ",
+    ": 流量中观察到（": ": observed in the traffic (", " 条事件）": " events)", "个人信息（": "personal information (",
+    "）经明文HTTP传输": ") sent over cleartext HTTP",
+    "TLCP RSA套件使用SHA-1": "TLCP RSA suite with SHA-1",
+    "TLCP RSA密钥交换：使用SM4/SM3但密钥交换为RSA而非SM2": "TLCP RSA key exchange: SM4/SM3, but RSA rather than SM2 "
+                                                         "key exchange",
+    "TLCP SM2/SM4/SM3 套件（GB/T 38636）": "TLCP SM2/SM4/SM3 suite (GB/T 38636)",
+    "RFC 8998 SM4/SM3 套件（技术合规性待测评人员确认）": "RFC 8998 SM4/SM3 suite (technical compliance to be confirmed "
+                                                       "by an evaluator)",
+    "未知密码套件": "unknown cipher suite", "安全但非商用密码算法（AES/ChaCha20、RSA/ECDHE）":
+        "secure but not commercial (SM) cryptography (AES/ChaCha20, RSA/ECDHE)",
+    "安全但非商用密码算法": "secure but not commercial (SM) cryptography", "国密算法（SM2/SM3/SM4）": "SM algorithms "
+                                                                                          "(SM2/SM3/SM4)",
+    "MD5 证书签名": "MD5 certificate signature", "SHA-1 证书签名": "SHA-1 certificate signature",
+    "SM2-with-SM3 签名": "SM2-with-SM3 signature", "非国密证书签名": "non-SM certificate signature",
+    "短于2048位（高风险）": " shorter than 2048 bits (high risk)", "SM2 密钥": "SM2 key", "RSA 密钥": "RSA key",
+    " 密钥": " key", "椭圆曲线密钥（非SM2）": "elliptic-curve key (not SM2)",
+    "SSL 2.0（已废弃的密码技术，高风险）": "SSL 2.0 (retired cryptography, high risk)",
+    "SSL 3.0（已废弃的密码技术，高风险）": "SSL 3.0 (retired cryptography, high risk)",
+    "TLS 1.0（已废弃的密码技术，高风险）": "TLS 1.0 (retired cryptography, high risk)",
+    "TLS 1.1（RFC 8996 已弃用；2021版指引未列入）": "TLS 1.1 (deprecated by RFC 8996; not in the 2021 guide)",
+    "TLS 1.2（国际通用技术，非国密）": "TLS 1.2 (international technology, not SM)",
+    "TLS 1.3（国际通用技术，非国密）": "TLS 1.3 (international technology, not SM)",
+    "已废弃的密码技术": "retired cryptography", "高风险": "high risk", "未知协议版本 ": "unknown protocol version ",
+    "1024位DH群与SHA-1": "1024-bit DH group with SHA-1", "3DES（64位分组，已弃用）": "3DES (64-bit block, deprecated)",
+    "3DES（三密钥，112位）且为SSH中的CBC模式（明文恢复攻击，按80位计）":
+        "3DES (three keys, 112 bits) in CBC mode in SSH (plaintext recovery, counted as 80 bits)",
+    "3DES（三密钥，112位；64位分组，已弃用）": "3DES (three keys, 112 bits; 64-bit block, deprecated)",
+    "64位MAC标签": "64-bit MAC tag", "64位分组密码": "64-bit block cipher", "DES（56位）": "DES (56 bits)",
+    "DSA-1024 主机密钥": "DSA-1024 host key", "HMAC-SHA1 记录层MAC（SHA-1系列，已弃用）":
+        "HMAC-SHA1 record MAC (SHA-1 family, deprecated)", "MD5 消息鉴别码": "MD5 message authentication code",
+    "RC4 流密码": "RC4 stream cipher", "RC4（已被攻破的流密码）": "RC4 (a broken stream cipher)",
+    "RSA-1024与SHA-1密钥交换": "RSA-1024 with SHA-1 key exchange", "RSA主机密钥使用SHA-1签名": "RSA host key signing "
+                                                                                           "with SHA-1",
+    "SHA-1 杂凑算法": "SHA-1 hash", "SHA-1 消息鉴别码（HMAC-SHA1）": "SHA-1 message authentication code (HMAC-SHA1)",
+    "SSH中的CBC模式（明文恢复攻击）": "CBC mode in SSH (plaintext recovery)", "不加密（NULL）": "no encryption (NULL)",
+    "使用SHA-1的密钥交换": "key exchange with SHA-1", "出口级弱密码": "export-grade weak cipher",
+    "匿名密钥交换，不鉴别服务端": "anonymous key exchange, the server is not authenticated", "无保护": "no protection",
+    "非商用密码分组算法": "non-SM block cipher",
+    # object names crypto_eval gives (the catalogue's kinds of data and channels)
+    "鉴别数据": "authentication data", "个人信息": "personal information", "重要数据": "important data",
+    "跨网络边界的通信信道": "channels across the network boundary",
+    # signatures and silent servers (issue 16 review 2)
+    "（已验证服务端证书私钥签名）": " (the server's signature with its certificate key verified)",
+    "未验证服务端以证书私钥所作的签名，证书本身可被任何人发送：身份鉴别缺少证据":
+        "the server's signature with its certificate key was not verified, and anyone can send a certificate: "
+        "authentication lacks evidence",
+    "）：服务端未证明持有证书私钥，可被冒充，身份鉴别无效":
+        "): the server did not prove it holds the certificate's private key, so it can be impersonated; "
+        "authentication is ineffective",
+    "可建立连接，但对TLS、TLCP握手请求和HTTP请求均无应答（静默）：未识别出协议":
+        "connects, but answers neither TLS nor TLCP handshakes nor HTTP requests (silent): protocol not recognised",
+    "端点可连接但对探测无应答": "the endpoint connects but does not answer the probes",
+    "端点有应答但未能确认其密码保护": "the endpoint answered but its cryptographic protection could not be confirmed",
+    "未收到服务端Finished": "no server Finished received", "ServerKeyExchange签名": "ServerKeyExchange signature",
+    "验证失败（": "verification failed (", "（声明协议为": " (declared protocol ", "，探测发现": ", the probe found ",
+    "：以探测结果为准）": ": the probe's result counts)", "服务端的": "the server's ", "无应答": "no answer",
+    "明文": "cleartext",
+}
+#: Whole values (an object's name, a judgement, a risk) too short to replace inside other text.
+EXACT: Final[dict[str, str]] = {
+    "网络": "network", "声明": "declaration", "符合": "compliant", "基本符合": "basically compliant",
+    "不符合": "non-compliant", "部分符合": "partly compliant", "不适用": "not applicable", "高": "high",
+    "中": "medium", "低": "low",
+}
+_PUNCTUATION: Final = {"：": ": ", "，": ", ", "；": "; ", "（": " (", "）": ")", "。": ". ", "、": ", ", "“": '"',
+                       "”": '"', "《": '"', "》": '"'}
+_PATTERN: Final = re.compile("|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True)))
+_SPACES: Final = re.compile(r" {2,}|(?<=\() | (?=\))")
+
+
+def english(text: str, keep: frozenset[str] = frozenset()) -> str:
+    """``text`` with crypto_eval's phrases and full-width punctuation in English; the strings of
+    ``keep`` (data the operator wrote: names, declared evidence) are left exactly as they are."""
+    if not text or text.isascii():
+        return text
+    if text in EXACT:
+        return EXACT[text]
+    kept = [k for k in sorted(keep, key=len, reverse=True) if k and k in text]
+    if kept:
+        parts = re.split("(" + "|".join(re.escape(k) for k in kept) + ")", text)
+        return "".join(part if i % 2 else english(part) for i, part in enumerate(parts))
+    out = _PATTERN.sub(lambda m: PHRASES[m.group(0)], text)
+    out = "".join(_PUNCTUATION.get(c, c) for c in out)
+    return _SPACES.sub(lambda m: " " if m.group(0).startswith("  ") else "", out).strip()
