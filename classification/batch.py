@@ -111,10 +111,11 @@ class ShapeGate(dict[bytes, tuple[Candidate, ...]]):
 
     __slots__ = ("shaped", "gate")
 
-    #: Signatures longer than this are not kept (free text rarely repeats).
-    KEEP: Final = 64
-    #: Entries kept before the dictionary starts again (bounds memory on columns of unique codes).
-    LIMIT: Final = 50_000
+    #: Signatures longer than this are not kept (long free text rarely repeats; a log message's
+    #: often does: the words' lengths and the addresses' shapes come back).
+    KEEP: Final = 256
+    #: Entries kept before the dictionary starts again (bounds memory: at most ~5 MB of keys).
+    LIMIT: Final = 20_000
 
     def __init__(self, shaped: tuple[tuple[Recognizer, tuple[str, ...]], ...], gate: tuple[str, ...],
                  context: frozenset[str]) -> None:

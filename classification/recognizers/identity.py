@@ -114,9 +114,10 @@ class ResidentIdRecognizer(Recognizer):
 
     def validate(self, candidate: str) -> str | None:
         """Region prefix, real date of birth not in the future, MOD 11-2 check character."""
-        what = {"81": "HK residence permit", "82": "Macau residence permit",
-                "83": "Taiwan residence permit"}.get(candidate[:2], "")
-        return _why_id18(candidate, what)
+        return _why_id18(candidate, _PERMITS.get(candidate[:2], ""))
+
+
+_PERMITS: Final = {"81": "HK residence permit", "82": "Macau residence permit", "83": "Taiwan residence permit"}
 
 
 @register("cn_resident_id_15")

@@ -4,6 +4,7 @@ IMEI (Luhn, context), IMSI (460 + MNC, context), ICCID (8986 + Luhn)."""
 from __future__ import annotations
 
 import ipaddress
+import re
 from typing import Final
 
 from govsoc.classification.checksums import luhn_ok
@@ -18,6 +19,9 @@ _MNC: Final = {"00": "China Mobile", "02": "China Mobile", "04": "China Mobile",
 
 
 _V4_SCOPES: Final = {10: "private", 127: "loopback", 0: "reserved"}
+_OCTET: Final = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+#: Four octets of 0-255, none with a leading zero.
+_DOTTED_QUAD: Final = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}", re.ASCII)
 
 
 def _v4_scope(a: int, b: int) -> str:
@@ -52,13 +56,12 @@ class Ipv4Recognizer(Recognizer):
     def validate(self, candidate: str) -> str | None:
         """Four octets of 0-255 without leading zeros (what ipaddress accepts, without its cost:
         log lines are full of addresses)."""
-        octets = candidate.split(".")
-        if any(len(o) > 1 and o[0] == "0" for o in octets):
+        if _DOTTED_QUAD.fullmatch(candidate) is None:
             return None
-        a, b, c, d = (int(o) for o in octets)
-        if max(a, b, c, d) > 255:
-            return None
-        return f"valid IPv4 ({_V4_SCOPES.get(a, 'global') if a not in (172, 192, 100) else _v4_scope(a, b)})"
+        a, b, _ = candidate.split(".", 2)
+        first = int(a)
+        scope = _V4_SCOPES.get(first, "global") if first not in (172, 192, 100) else _v4_scope(first, int(b))
+        return f"valid IPv4 ({scope})"
 
 
 @register("ipv6")

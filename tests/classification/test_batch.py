@@ -151,3 +151,22 @@ def test_the_shape_table_keeps_short_signatures_only_and_is_bounded() -> None:
 def test_card_issuer_ranges_share_their_first_digit() -> None:
     """card_issuer looks rows up by first digit: right only while both ends of a range share it."""
     assert all(low[0] == high[0] for low, high, _, _ in CARD_ISSUERS)
+
+
+def test_ipv4_validation_accepts_what_ipaddress_accepts() -> None:
+    """The dotted-quad check (one regular expression, for speed) against the standard library:
+    octets 0-255, no leading zeros (ipaddress rejects them since Python 3.9.5)."""
+    import ipaddress
+    from itertools import product
+
+    octets = ["0", "1", "9", "10", "99", "100", "199", "200", "249", "250", "255", "256", "299", "300", "999",
+              "00", "01", "010", "099", "000"]
+    rec = Scanner(["ipv4"]).recognizers["ipv4"]
+    for a, b in product(octets, repeat=2):
+        for candidate in (f"{a}.{b}.1.2", f"1.{a}.2.{b}", f"{b}.3.{a}.4"):
+            try:
+                ipaddress.IPv4Address(candidate)
+                valid = True
+            except ValueError:
+                valid = False
+            assert (rec.validate(candidate) is not None) == valid, candidate
