@@ -12,7 +12,10 @@ from zoneinfo import ZoneInfo
 
 from govsoc.core.schedule import WEEKDAYS, JobSchedule, RetrySettings, parse_duration
 
-__all__ = ["first_run", "following_run", "occurrence_after", "retry_delay"]
+__all__ = ["first_run", "following_run", "occurrence_after", "occurrences_between", "retry_delay"]
+
+#: How far back occurrences are listed at most (a data folder restored from a years-old backup).
+_HORIZON = timedelta(days=5 * 366)
 
 
 def occurrence_after(schedule: JobSchedule, instant: datetime, zone: ZoneInfo) -> datetime:
@@ -28,6 +31,17 @@ def occurrence_after(schedule: JobSchedule, instant: datetime, zone: ZoneInfo) -
         if candidate > instant:
             return candidate
         day += timedelta(days=step)
+
+
+def occurrences_between(schedule: JobSchedule, after: datetime, until: datetime, zone: ZoneInfo) -> list[datetime]:
+    """Every ``at`` time in (after, until], oldest first, in UTC (none further back than five
+    years before ``until``)."""
+    found: list[datetime] = []
+    when = occurrence_after(schedule, max(after, until - _HORIZON), zone)
+    while when <= until:
+        found.append(when)
+        when = occurrence_after(schedule, when, zone)
+    return found
 
 
 def first_run(schedule: JobSchedule, now: datetime, zone: ZoneInfo) -> datetime:

@@ -11,6 +11,10 @@ Guarantees, each tested against the real daemon in tests/scheduler/test_daemon.p
   only in the daemon that holds the lock.
 - State persists (scheduler.state): a restart resumes each job at its saved next run instead of
   re-running everything; a run the daemon's end cut short runs again at once.
+- Report periods are not lost to downtime: the report job's ``at`` times that passed while the
+  daemon was down (or whose run failed) are owed, and run afterwards one per period, oldest
+  first, each once (a period is struck off the persisted record as soon as its reports are
+  written, so a restart mid-way does not write it twice), at most CATCH_UP_LIMIT of them.
 - A failing run is logged as one line naming the job and its error and is tried again after a
   back-off (schedule.retry: first, doubling, at most max), or at its next regular time when that
   comes sooner; the other jobs and the services carry on.
@@ -34,7 +38,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -43,7 +47,7 @@ from govsoc.core.config import Config
 from govsoc.core.schedule import parse_duration
 from govsoc.scheduler.children import govsoc_argv, last_error, one_line, spawn
 from govsoc.scheduler.clock import first_run, following_run, retry_delay
-from govsoc.scheduler.jobs import Job, jobs_for
+from govsoc.scheduler.jobs import Job, jobs_for, owed_runs
 from govsoc.scheduler.services import Services, services_for
 from govsoc.scheduler.state import DaemonLock, JobState, SchedulerState, scheduler_folder
 
@@ -57,8 +61,11 @@ HEARTBEAT = 5.0
 class Daemon:
     """Runs the configured jobs and services until stopped (see the module docstring)."""
 
-    def __init__(self, config: Config, config_path: Path | None, notice: Callable[[str], None]) -> None:
+    def __init__(self, config: Config, config_path: Path | None, notice: Callable[[str], None],
+                 clock: Callable[[], datetime] | None = None) -> None:
         self.config = config
+        #: The time the schedule runs by (tests give fixed times; liveness stamps use the real one).
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.config_path = config_path
         self._notice = notice
         self.zone = ZoneInfo(config.schedule.timezone)
@@ -86,7 +93,7 @@ class Daemon:
         self.lock.acquire()
         try:
             self._started = datetime.now(UTC).isoformat(timespec="seconds")
-            self._resume(datetime.now(UTC))
+            self._resume(self.clock())
             self.notice(f"running (pid {os.getpid()}, data {self.config.data_dir}); " + "; ".join(
                 [f"{s.name}: {s.what}" for s in self.services.services] +
                 [f"{name} {job.schedule.describe()}, next {self._local(self.states[name].next_run)}"
@@ -104,7 +111,7 @@ class Daemon:
         beat = 0.0
         while not stop.is_set():
             changed = self.services.tick()
-            now = datetime.now(UTC)
+            now = self.clock()
             for name in self.jobs:
                 changed |= self._start_if_due(name, now)
             if changed or time.monotonic() - beat >= HEARTBEAT:
@@ -145,11 +152,13 @@ class Daemon:
                     self.notice(f"{name}: its last run (started {self._local(saved.last_start)}) was cut short "
                                 f"by the daemon's end; running it again")
                     state = replace(saved, outcome="interrupted", next_run=now)
-            else:  # new, or its schedule changed: a first run; the history stays
+            else:  # new, or its schedule changed: a first run; the history (and what is owed) stays
                 next_run = first_run(job.schedule, now, self.zone)
-                state = JobState(name=name, schedule=described, next_run=next_run) if saved is None else replace(
-                    saved, schedule=described, next_run=next_run,
-                    outcome="interrupted" if saved.outcome == "running" else saved.outcome)
+                if saved is None:
+                    state = JobState(name=name, schedule=described, next_run=next_run, scheduled_through=now)
+                else:
+                    state = replace(saved, schedule=described, next_run=next_run, scheduled_through=now,
+                                    outcome="interrupted" if saved.outcome == "running" else saved.outcome)
             self._record(state)
 
     def _start_if_due(self, name: str, now: datetime) -> bool:
@@ -158,19 +167,44 @@ class Daemon:
         state = self.states[name]
         if state.next_run is None or state.next_run > now:
             return False
-        thread = threading.Thread(target=self._run_job, args=(self.jobs[name], now), name=f"job-{name}",
-                                  daemon=True)
-        self._record(replace(state, outcome="running", last_start=now, error="", exit_code=None))
+        job = self.jobs[name]
+        runs = self._plan(job, state, now)
+        thread = threading.Thread(target=self._run_job, args=(job, now, runs), name=f"job-{name}", daemon=True)
+        self._record(replace(state, outcome="running", last_start=now, error="", exit_code=None, covered=(),
+                             owed=tuple(runs) if job.periodic else state.owed,
+                             scheduled_through=now if job.periodic else state.scheduled_through))
         with self._guard:
             self._running[name] = thread
         thread.start()
         return True
 
-    def _run_job(self, job: Job, start: datetime) -> None:
+    def _plan(self, job: Job, state: JobState, now: datetime) -> list[datetime]:
+        """The scheduled times this run covers: ``now`` for most jobs; for a period job every
+        period owed (owed_runs), said in the log when it is more than the one just due."""
+        if job.period_of is None or not job.periodic:
+            return [now]
+        after = state.scheduled_through
+        if after is None and state.last_start is not None:
+            # a record written before catch-up existed: its last run covered the time it started
+            # at (a failed one did not: a run starts within a tick of its time)
+            after = state.last_start - (timedelta(0) if state.outcome in ("ok", "partial") else timedelta(minutes=1))
+        elif after is None:  # never ran: owed from its first due time on
+            after = (state.next_run or now) - timedelta(microseconds=1)
+        runs, dropped = owed_runs(job, state.owed, after, now, self.zone)
+        if dropped:
+            self.notice(f"{job.name}: {dropped} missed period{'s' if dropped > 1 else ''} older than the last "
+                        f"{len(runs)} skipped (at most {job.catch_up} are caught up); "
+                        "write them with govsoc report --at")
+        if len(runs) > 1:
+            self.notice(f"{job.name}: catching up {len(runs)} periods, oldest first: "
+                        + ", ".join(job.period_of(when) for when in runs))
+        return runs
+
+    def _run_job(self, job: Job, start: datetime, runs: list[datetime]) -> None:
         """One run: the job's commands in turn; any failure (or exception here) is the run's."""
         outcome, error, code = "ok", "", 0
         try:
-            outcome, error, code = self._commands(job, start)
+            outcome, error, code = self._commands(job, runs)
         except Exception as e:  # a job that raises is recorded and retried, never the daemon's end
             outcome, error, code = "failed", one_line(f"{type(e).__name__}: {e}"), -1
         finally:
@@ -180,14 +214,32 @@ class Daemon:
                 with self._guard:
                     self._running.pop(job.name, None)
 
-    def _commands(self, job: Job, start: datetime) -> tuple[str, str, int]:
+    def _commands(self, job: Job, runs: list[datetime]) -> tuple[str, str, int]:
+        """Each scheduled time's commands; a period job stops at the first period that fails
+        (the later ones stay owed, in order) and strikes off each period as it is written."""
+        outcome, error, code = "ok", "", 0
+        appended = False
+        for when in runs:
+            outcome, error, code = self._one_run(job, job.commands(when), appended, (outcome, error, code))
+            appended = True
+            if outcome not in ("ok", "partial"):
+                break
+            if job.period_of is not None and job.periodic:
+                with self._guard:
+                    state = self.states[job.name]
+                self._record(replace(state, owed=tuple(w for w in state.owed if w != when),
+                                     covered=(*state.covered, job.period_of(when))))
+        return outcome, error, code
+
+    def _one_run(self, job: Job, commands: list[list[str]], append: bool,
+                 so_far: tuple[str, str, int]) -> tuple[str, str, int]:
         log = self.logs / f"{job.name}.log"
         timeout = parse_duration(job.schedule.timeout).total_seconds() if job.schedule.timeout else None
-        outcome, error, code = "ok", "", 0
-        for index, args in enumerate(job.commands(start)):
+        outcome, error, code = so_far
+        for index, args in enumerate(commands):
             if self._stopping.is_set():
                 return "interrupted", "the daemon stopped", code
-            child = spawn(govsoc_argv(self.config_path, args), log, append=index > 0)
+            child = spawn(govsoc_argv(self.config_path, args), log, append=append or index > 0)
             with self._guard:
                 self._children[job.name] = child
             try:
@@ -208,7 +260,7 @@ class Daemon:
         return outcome, error, code
 
     def _finish(self, job: Job, start: datetime, outcome: str, error: str, code: int) -> None:
-        now = datetime.now(UTC)
+        now = self.clock()
         state = self.states[job.name]
         regular = following_run(job.schedule, start, now, self.zone)
         failed = outcome in ("failed", "timeout")

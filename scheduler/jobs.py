@@ -6,7 +6,9 @@
     crypto_eval      govsoc crypto-eval                   (the inventory's level-3 systems, saved as
                                                            <data>/results/crypto_eval/<system>.json)
     reports          govsoc report KIND --period day|week|month --at <inside the last whole one>,
-                     per kind (situation, compliance, alerts), every format at once
+                     per kind (situation, compliance, alerts), every format at once; periods
+                     missed while the daemon was down are caught up, oldest first, each once
+                     (at most CATCH_UP_LIMIT back: see owed_runs)
 
 `govsoc report` is the reports contract of issue 18 (reports.build, then reports.write, which
 renders and signs); the daemon runs it, as every job, as a child process (scheduler.children
@@ -22,18 +24,22 @@ the run's start, for the report's period) and, when it cannot run, why (``off``)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from govsoc.core.config import Config
 from govsoc.core.schedule import JobSchedule
+from govsoc.scheduler.clock import occurrences_between
 
-__all__ = ["EXIT_PARTIAL", "Job", "jobs_for"]
+__all__ = ["CATCH_UP_LIMIT", "EXIT_PARTIAL", "Job", "jobs_for", "owed_runs", "period_label"]
 
 #: `govsoc detect`: the pass ran but some rules failed to load or run (cli/commands/detect.py).
 EXIT_PARTIAL = 3
+#: The most report periods a restarted daemon catches up (a month of daily reports); older
+#: missed periods are said and skipped (`govsoc report --at` writes them by hand).
+CATCH_UP_LIMIT = 31
 
 Commands = Callable[[datetime], list[list[str]]]
 
@@ -49,6 +55,16 @@ class Job:
     off: str | None = None
     #: Exit codes that mean "ran, with parts failed": recorded, but not retried.
     partial_codes: frozenset[int] = frozenset()
+    #: For a job that covers periods (the reports): the label of the period a run at a given
+    #: time covers. Its ``at`` times missed while the daemon was down are then run afterwards,
+    #: one per period, oldest first, at most ``catch_up`` of them (owed_runs).
+    period_of: Callable[[datetime], str] | None = None
+    catch_up: int = 0
+
+    @property
+    def periodic(self) -> bool:
+        """Whether missed ``at`` times are caught up, one run per period (owed_runs)."""
+        return self.period_of is not None and self.catch_up > 0 and self.schedule.at is not None
 
     @property
     def runs(self) -> bool:
@@ -67,6 +83,29 @@ def _inside_last_period(start: datetime, period: str, zone: ZoneInfo) -> datetim
     day = {"day": today - timedelta(days=1), "week": today - timedelta(days=7),
            "month": today.replace(day=1) - timedelta(days=1)}[period]
     return datetime.combine(day, time(12), tzinfo=zone)
+
+
+def period_label(start: datetime, period: str, zone: ZoneInfo) -> str:
+    """The period a report run at ``start`` covers: ``2026-11-29``, ``2026-W48`` or ``2026-11``."""
+    inside = _inside_last_period(start, period, zone).date()
+    if period == "week":
+        year, week, _ = inside.isocalendar()
+        return f"{year}-W{week:02d}"
+    return inside.isoformat() if period == "day" else inside.strftime("%Y-%m")
+
+
+def owed_runs(job: Job, owed: Sequence[datetime], after: datetime, now: datetime,
+              zone: ZoneInfo) -> tuple[list[datetime], int]:
+    """The runs a period job owes at ``now``: those still ``owed`` from before and every ``at``
+    time in (after, now], one per period (the earliest time of each), oldest first, at most
+    ``job.catch_up``; and how many older periods fell off."""
+    if job.period_of is None or not job.periodic:
+        return [now], 0
+    first: dict[str, datetime] = {}
+    for when in sorted([*owed, *occurrences_between(job.schedule, after, now, zone)]):
+        first.setdefault(job.period_of(when), when)
+    runs = sorted(first.values())
+    return runs[-job.catch_up:], max(0, len(runs) - job.catch_up)
 
 
 def jobs_for(config: Config) -> list[Job]:
@@ -95,5 +134,6 @@ def jobs_for(config: Config) -> list[Job]:
         Job(name="crypto_eval", schedule=schedule.crypto_eval,
             commands=lambda _s: [["crypto-eval", "--format", "json"]],
             off=None if config.inventory else "no inventory (inventory: in govsoc.yaml)"),
-        Job(name="reports", schedule=schedule.reports, commands=report),
+        Job(name="reports", schedule=schedule.reports, commands=report, catch_up=CATCH_UP_LIMIT,
+            period_of=lambda start: period_label(start, schedule.reports.period, ZoneInfo(config.reports.timezone))),
     ]

@@ -48,13 +48,21 @@ class JobState:
     runs: int = 0
     failures: int = 0
     duration: float | None = None
+    #: A period job (the reports): the scheduled times whose run is still owed, oldest first
+    #: (missed while the daemon was down, or failed), and the last scheduled time accounted
+    #: for (owed or run); the periods the last run covered.
+    owed: tuple[datetime, ...] = ()
+    scheduled_through: datetime | None = None
+    covered: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The record as JSON values (times in ISO 8601)."""
         data = asdict(self)
-        for name in ("next_run", "last_start", "last_end"):
+        for name in ("next_run", "last_start", "last_end", "scheduled_through"):
             value = data[name]
             data[name] = value.isoformat() if value is not None else None
+        data["owed"] = [when.isoformat() for when in self.owed]
+        data["covered"] = list(self.covered)
         return data
 
     @classmethod
@@ -62,9 +70,11 @@ class JobState:
         """The record a to_json() wrote (unknown keys ignored)."""
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
-        for name in ("next_run", "last_start", "last_end"):
+        for name in ("next_run", "last_start", "last_end", "scheduled_through"):
             if values.get(name):
                 values[name] = datetime.fromisoformat(values[name])
+        values["owed"] = tuple(datetime.fromisoformat(when) for when in values.get("owed") or ())
+        values["covered"] = tuple(str(label) for label in values.get("covered") or ())
         return cls(**values)
 
 

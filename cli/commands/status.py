@@ -151,8 +151,9 @@ def _receivers_table(receivers: list[dict[str, Any]]) -> Table:
 
 def scheduler_status(config: Config) -> dict[str, Any] | None:
     """The daemon (`govsoc run`): whether it runs, its services, and per job the schedule, the
-    last run (start, outcome, seconds, error), failures in a row and the next run. None when no
-    daemon ever ran on this data folder."""
+    last run (start, outcome, seconds, error), failures in a row and the next run; for the report
+    job the periods its last run covered and those still owed (missed while the daemon was down,
+    or failed). None when no daemon ever ran on this data folder."""
     from govsoc.scheduler import SchedulerState, jobs_for, scheduler_folder
 
     state = SchedulerState(scheduler_folder(config.data_dir))
@@ -167,8 +168,20 @@ def scheduler_status(config: Config) -> dict[str, Any] | None:
         row["job"], row["active"] = row.pop("name", job.name), job.runs
         if not running and row.get("outcome") == "running":
             row["outcome"] = "interrupted"
+        label = job.period_of
+        row["owed_periods"] = [label(datetime.fromisoformat(when)) for when in row.get("owed") or []] if label else []
         jobs.append(row)
     return {"daemon": {**daemon, "running": running}, "jobs": jobs}
+
+
+def _periods(row: dict[str, Any]) -> str:
+    """A report job's periods: those its last run wrote, and those still owed."""
+    parts = []
+    if row.get("covered"):
+        parts.append("done " + ", ".join(row["covered"]))
+    if row.get("owed_periods"):
+        parts.append("owed " + ", ".join(row["owed_periods"]))
+    return "; ".join(parts) or "-"
 
 
 def _jobs_table(data: dict[str, Any], zone: str) -> Table:
@@ -180,17 +193,18 @@ def _jobs_table(data: dict[str, Any], zone: str) -> Table:
     daemon = data["daemon"]
     state = f"running, pid {daemon.get('pid')}" if daemon["running"] else f"stopped {daemon.get('updated', '')}"
     table = Table(title=f"jobs (govsoc run: {state}; times in {zone})")
-    for name in ("job", "schedule", "last run", "outcome", "seconds", "failures in a row", "next run", "error"):
+    for name in ("job", "schedule", "last run", "outcome", "seconds", "failures in a row", "next run", "periods",
+                 "error"):
         table.add_column(name, justify="right" if name in ("seconds", "failures in a row") else "left")
     for row in data["jobs"]:
         table.add_row(row["job"], Text(printable(row["schedule"])), local(row.get("last_start")),
                       row.get("outcome") or "-", str(row.get("duration") if row.get("duration") is not None else "-"),
                       str(row.get("consecutive_failures", 0)), local(row.get("next_run")) if
-                      row["active"] else "-", Text(printable(row.get("error") or "")))
+                      row["active"] else "-", Text(printable(_periods(row))), Text(printable(row.get("error") or "")))
     for service in daemon.get("services") or []:
         alive = service.get("running") and daemon["running"]
         table.add_row(str(service.get("name")), "service", local(service.get("since")),
-                      "running" if alive else "stopped", "-", str(service.get("failures_in_a_row", 0)), "-",
+                      "running" if alive else "stopped", "-", str(service.get("failures_in_a_row", 0)), "-", "-",
                       Text(printable(str(service.get("last_error") or ""))))
     return table
 

@@ -1,0 +1,162 @@
+"""Report periods missed while the daemon was down are caught up (review of issue 18, finding 3):
+each missed period once, oldest first, at most CATCH_UP_LIMIT back, across restarts, shown in
+`govsoc status`. The daemon runs in this process with an injected clock at fixed times (no test
+straddles a real day boundary); its report runs are real `govsoc report` children."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from govsoc.cli import main
+from govsoc.core.config import load_config
+from govsoc.reports import signing
+from govsoc.scheduler import Daemon, JobState, SchedulerState, scheduler_folder
+from govsoc.scheduler.jobs import CATCH_UP_LIMIT, jobs_for, owed_runs
+from tests.scheduler.conftest import wait_for
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _config(tmp_path: Path, reports: str) -> Path:
+    path = tmp_path / "govsoc.yaml"
+    path.write_text(f"""data_dir: {tmp_path / 'data'}
+schedule:
+  receivers: false
+  follow: false
+  detection: {{enabled: false}}
+  retention: {{enabled: false}}
+  classification: {{enabled: false}}
+  crypto_eval: {{enabled: false}}
+  reports: {reports}
+  retry: {{first: 1s, max: 2s}}
+""", encoding="utf-8")
+    return path
+
+
+def _local(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(("reports", "last", "now", "expected"), [
+    # two months down, daily reports: the 31 days before today's, oldest first; 29 older ones dropped
+    ("period: day", "2026-10-01T08:00", "2026-11-30T09:00",
+     ([(date(2026, 11, 29) - timedelta(days=n)).isoformat() for n in range(CATCH_UP_LIMIT)][::-1], 29)),
+    # the last run Friday 27 November 08:00 (it wrote Thursday), back on Monday at 07:59: the
+    # Saturday and Sunday runs were missed (Friday, Saturday); Monday's 08:00 run is not due yet
+    ("period: day", "2026-11-27T08:00", "2026-11-30T07:59", (["2026-11-27", "2026-11-28"], 0)),
+    # a Monday-morning weekly report, last run 2 November: four Mondays missed, four ISO weeks
+    ("period: week, weekday: mon", "2026-11-02T08:00", "2026-11-30T09:00",
+     (["2026-W45", "2026-W46", "2026-W47", "2026-W48"], 0)),
+    # a monthly report, written every morning (there is no day-of-month schedule): each morning
+    # writes the last whole month, so a stop from 1 September to 1 December owes August (the
+    # mornings of September rewrite it, as they would have without the stop), September, October
+    # and November, each once
+    ("period: month", "2026-09-01T08:00", "2026-12-01T09:00", (["2026-08", "2026-09", "2026-10", "2026-11"], 0)),
+])
+def test_missed_periods_are_owed_once_each_oldest_first_and_bounded(
+        tmp_path: Path, reports: str, last: str, now: str, expected: tuple[list[str], int]) -> None:
+    config = load_config(_config(tmp_path, f"{{at: '08:00', {reports}}}"), env={})
+    job = next(j for j in jobs_for(config) if j.name == "reports")
+    assert job.period_of is not None
+    runs, dropped = owed_runs(job, [], _local(last), _local(now), SHANGHAI)
+    assert ([job.period_of(when) for when in runs], dropped) == expected
+    # what is still owed from a failed run is kept, and not doubled by its own scheduled time
+    again, _ = owed_runs(job, runs[:1], _local(last), _local(now), SHANGHAI)
+    assert again == runs
+
+
+class Running:
+    """An in-process daemon on a clock the test moves."""
+
+    def __init__(self, config: Path, now: datetime) -> None:
+        self.now = now
+        self.lines: list[str] = []
+        self.daemon = Daemon(load_config(config, env={}), config, self.lines.append, clock=lambda: self.now)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.daemon.run, args=(self.stop,), daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(60)
+        assert not self.thread.is_alive()
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    for name in ("GOVSOC_HOME", "GOVSOC_CONFIG", "GOVSOC_KEY_PASSPHRASE", "GOVSOC_KEY_PASSPHRASE_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    yield tmp_path
+
+
+def _record(data: Path) -> JobState:
+    state = SchedulerState(scheduler_folder(data)).job("reports")
+    assert state is not None
+    return state
+
+
+def _status(config: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
+    capsys.readouterr()
+    assert main(["--config", str(config), "status", "--format", "json"]) == 0
+    jobs = json.loads(capsys.readouterr().out)["scheduler"]["jobs"]
+    row: dict[str, object] = next(r for r in jobs if r["job"] == "reports")
+    return row
+
+
+def test_a_restarted_daemon_writes_each_missed_report_once(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = _config(folder, "{at: '08:00', kinds: [alerts], period: day, formats: [json]}")
+    data = folder / "data"
+    # The record an earlier daemon left: its last report run was Thursday 26 November 08:00 (it
+    # wrote the 25th); then it was down until Sunday 29 November 09:00.
+    SchedulerState(scheduler_folder(data)).save_job(JobState(
+        name="reports", schedule="daily 08:00", last_start=_local("2026-11-26T08:00"),
+        last_end=_local("2026-11-26T08:00:05"), outcome="ok", runs=5, next_run=_local("2026-11-27T08:00")))
+    reports = data / "reports"
+    # no signing key yet: the catch-up fails at its oldest period, all three stay owed, status says why
+    running = Running(config, _local("2026-11-29T09:00"))
+    try:
+        failed = wait_for(lambda: (s := _record(data)).outcome == "failed" and s, "the report run failing")
+        assert [w.astimezone(SHANGHAI).isoformat() for w in failed.owed] == [
+            "2026-11-27T08:00:00+08:00", "2026-11-28T08:00:00+08:00", "2026-11-29T08:00:00+08:00"]
+        assert "govsoc keys init" in failed.error and not reports.exists()
+        row = _status(config, capsys)
+        assert "govsoc keys init" in str(row["error"])
+        assert row["owed_periods"] == ["2026-11-26", "2026-11-27", "2026-11-28"]
+        assert any("catching up 3 periods, oldest first: 2026-11-26, 2026-11-27, 2026-11-28" in line
+                   for line in running.lines)
+        # the key made, the retry (the clock past its back-off) writes the three days, oldest first
+        signing.init_key(data / "keys")
+        running.now += timedelta(seconds=3)
+        done = wait_for(lambda: (s := _record(data)).outcome == "ok" and s, "the catch-up run")
+        assert done.covered == ("2026-11-26", "2026-11-27", "2026-11-28") and done.owed == ()
+        assert done.next_run == _local("2026-11-30T08:00")
+    finally:
+        running.close()
+    first = {p.name: p.stat().st_mtime_ns for p in reports.glob("*.json")}
+    assert sorted(first) == ["alerts-2026-11-26.json", "alerts-2026-11-27.json", "alerts-2026-11-28.json"]
+    for name in first:
+        capsys.readouterr()
+        assert main(["--config", str(config), "verify", str(reports / name)]) == 0
+        period = json.loads((reports / name).read_text(encoding="utf-8"))["period"]
+        assert period["start"] == f"{name[7:17]}T00:00:00+08:00"
+    row = _status(config, capsys)
+    assert row["covered"] == ["2026-11-26", "2026-11-27", "2026-11-28"] and row["owed_periods"] == []
+    # down again until Tuesday 1 December 09:00: only the 29th and 30th are written; the days
+    # already written are not written again
+    running = Running(config, _local("2026-12-01T09:00"))
+    try:
+        again = wait_for(lambda: (s := _record(data)).outcome == "ok" and s.runs == 8 and s, "the second catch-up")
+    finally:
+        running.close()
+    assert again.covered == ("2026-11-29", "2026-11-30")  # runs: 5 before, the failed one, the catch-up, this
+    after = {p.name: p.stat().st_mtime_ns for p in reports.glob("*.json")}
+    assert sorted(set(after) - set(first)) == ["alerts-2026-11-29.json", "alerts-2026-11-30.json"]
+    assert all(after[name] == stamp for name, stamp in first.items())
+    assert again.last_start is not None and again.last_start.astimezone(UTC) == _local("2026-12-01T09:00")
