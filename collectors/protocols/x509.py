@@ -70,6 +70,7 @@ class CertificateInfo:
     self_signed: bool
     sha256: str
     sm2_public_key: bytes | None = None  # 04 ‖ X ‖ Y of an SM2 key (cryptography cannot give it)
+    common_names: tuple[str, ...] = ()  # the subject's CN values (host names of certificates without SAN)
 
     def valid_at(self, when: datetime) -> bool:
         """Whether ``when`` (aware, UTC) lies in the validity period."""
@@ -159,6 +160,7 @@ def parse_certificate(der: bytes) -> CertificateInfo:
         sig_oid = cert.signature_algorithm_oid.dotted_string
         names, usage, is_ca = _extension_facts(cert)
         subject, issuer = cert.subject.rfc4514_string(), cert.issuer.rfc4514_string()
+        common = tuple(str(a.value) for a in cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME))
         not_before, not_after = cert.not_valid_before_utc, cert.not_valid_after_utc
         serial = format(cert.serial_number, "x")
         key_type, key_bits, curve, sm2_point = _key(cert)
@@ -170,5 +172,5 @@ def parse_certificate(der: bytes) -> CertificateInfo:
         signature_algorithm=SIGNATURE_ALGORITHMS.get(sig_oid, sig_oid), key_type=key_type, key_bits=key_bits,
         curve=curve, not_before=not_before, not_after=not_after, dns_names=names, key_usage=usage,
         is_ca=is_ca, self_signed=cert.subject == cert.issuer, sha256=hashlib.sha256(der).hexdigest(),
-        sm2_public_key=sm2_point,
+        sm2_public_key=sm2_point, common_names=common,
     )

@@ -22,7 +22,7 @@ from govsoc.crypto_eval.algorithms import (
 )
 from govsoc.crypto_eval.probes.cleartext import CleartextProbeResult, is_text
 from govsoc.crypto_eval.probes.runner import TLS_PROTOCOLS, EndpointReport, Target
-from govsoc.crypto_eval.probes.tls import hostname_matches
+from govsoc.crypto_eval.probes.tls import certificate_names, hostname_matches
 
 __all__ = ["ChannelView", "view_of", "ssh_199_notes", "NO_CERTIFICATE", "NO_PROOF", "SILENT"]
 
@@ -127,7 +127,7 @@ def _certificate_auth(label: str, chain: Sequence[CertificateInfo], name: str | 
         c = expired[0]
         return (False, f"{label}证书不在有效期内（{c.subject}，有效期 {c.not_before:%Y-%m-%d} 至 "
                        f"{c.not_after:%Y-%m-%d}），身份鉴别无效")
-    if name is not None and not hostname_matches(name, leaf.dns_names):
+    if name is not None and not hostname_matches(name, certificate_names(leaf)):
         return (False, f"{label}证书与域名 {name} 不符（证书名称：{', '.join(leaf.dns_names) or leaf.subject}），"
                        "身份鉴别无效")
     return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import resource
 import time
 from collections.abc import Callable, Sequence
@@ -31,7 +32,7 @@ from govsoc.crypto_eval.probes.tls import TlsProbeResult, probe_tls
 _log = logging.getLogger(__name__)
 
 __all__ = ["Target", "EndpointReport", "probe_endpoint", "run_probes", "TLS_PROTOCOLS", "CLEARTEXT_PROTOCOLS",
-           "probe_error", "descriptor_budget", "DESCRIPTOR_RESERVE"]
+           "probe_error", "descriptor_budget", "DESCRIPTOR_RESERVE", "PER_HOST", "open_descriptors"]
 
 TLS_PROTOCOLS = frozenset({"https", "tls", "tlcp", "ssl", "ldaps", "imaps", "pop3s", "smtps", "ftps", "vpn"})
 CLEARTEXT_PROTOCOLS = frozenset({"telnet", "ftp", "http", "smtp", "pop3", "imap"})
@@ -159,12 +160,19 @@ def probe_error(error: BaseException) -> str:
     return f"probe error: {text[:300]}"
 
 
+#: Endpoints of one host probed at once: a server's accept backlog (often 5 to 128) overflowed by a
+#: burst from the probe reads as "cannot connect" (issue 16 second review, finding 6).
+PER_HOST = 8
+
+
 async def _run(targets: Sequence[Target], concurrency: int, question_timeout: float, endpoint_timeout: float,
-               on_done: Callable[[EndpointReport], None] | None) -> list[EndpointReport]:
+               on_done: Callable[[EndpointReport], None] | None, per_host: int) -> list[EndpointReport]:
     gate = asyncio.Semaphore(concurrency)
+    hosts: dict[str, asyncio.Semaphore] = {}
 
     async def one(target: Target) -> EndpointReport:
-        async with gate:
+        host_gate = hosts.setdefault(target.host.lower(), asyncio.Semaphore(per_host))
+        async with host_gate, gate:  # the host's slot first: a waiting endpoint holds no global slot
             started = time.monotonic()
             try:
                 report = await asyncio.wait_for(probe_endpoint(target, question_timeout=question_timeout),
@@ -182,17 +190,29 @@ async def _run(targets: Sequence[Target], concurrency: int, question_timeout: fl
 
 
 def run_probes(targets: Sequence[Target], *, concurrency: int = 64, question_timeout: float = 3.0,
-               endpoint_timeout: float = 30.0,
-               on_done: Callable[[EndpointReport], None] | None = None) -> list[EndpointReport]:
-    """Probe every target (results in the targets' order)."""
+               endpoint_timeout: float = 30.0, on_done: Callable[[EndpointReport], None] | None = None,
+               per_host: int = PER_HOST) -> list[EndpointReport]:
+    """Probe every target (results in the targets' order), at most ``concurrency`` at once and
+    at most ``per_host`` of them on one host."""
     concurrency, note = descriptor_budget(max(1, concurrency))
     if note:
         _log.warning("%s", note)
-    return asyncio.run(_run(targets, concurrency, question_timeout, endpoint_timeout, on_done))
+    return asyncio.run(_run(targets, concurrency, question_timeout, endpoint_timeout, on_done, max(1, per_host)))
 
 
-#: Descriptors kept free beside the probes' sockets: the event loop, the store, logs, imports.
+#: Descriptors kept free beside the probes' sockets and those already open: the event loop's own,
+#: a store or log file opened later, a resolver socket.
 DESCRIPTOR_RESERVE = 32
+
+
+def open_descriptors() -> int:
+    """Descriptors this process holds now (/proc/self/fd or /dev/fd; 0 when neither can be listed)."""
+    for folder in ("/proc/self/fd", "/dev/fd"):
+        try:
+            return max(0, len(os.listdir(folder)) - 1)  # minus the one listing it
+        except OSError:
+            continue
+    return 0
 
 
 def descriptor_budget(concurrency: int) -> tuple[int, str | None]:
@@ -200,7 +220,8 @@ def descriptor_budget(concurrency: int) -> tuple[int, str | None]:
     raise the soft RLIMIT_NOFILE towards the hard one when ``concurrency`` needs more, else lower
     the concurrency; the note says what was done (None: nothing needed). Without this, a
     --concurrency of 1024 under ``ulimit -n 256`` read hundreds of live endpoints as unreachable."""
-    need = concurrency + DESCRIPTOR_RESERVE
+    held = open_descriptors() + DESCRIPTOR_RESERVE
+    need = concurrency + held
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY or need <= soft:
         return concurrency, None
@@ -213,7 +234,7 @@ def descriptor_budget(concurrency: int) -> tuple[int, str | None]:
             pass
     if need <= soft:
         return concurrency, f"open-files limit raised to {soft} for --concurrency {concurrency}"
-    lowered = max(1, soft - DESCRIPTOR_RESERVE)
+    lowered = max(1, soft - held)
     return lowered, (f"--concurrency {concurrency} lowered to {lowered}: the open-files limit is {soft} "
                      f"(hard {'unlimited' if hard == resource.RLIM_INFINITY else hard}); "
                      "raise ulimit -n to probe more at once")

@@ -38,7 +38,7 @@ from govsoc.crypto_eval.probes.key_shares import SHARE_GROUPS, KeyShare, make_sh
 from govsoc.crypto_eval.probes.tls13_flight import CERTIFICATE_VERIFY_ID, FlightReader
 
 __all__ = ["VersionResult", "TlsProbeResult", "probe_tls", "server_flight_done", "read_server_flight",
-           "ServerFlight", "hostname_matches", "PROBED_VERSIONS"]
+           "ServerFlight", "hostname_matches", "PROBED_VERSIONS", "certificate_names"]
 
 PROBED_VERSIONS = (0x0304, 0x0303, 0x0302, 0x0301, 0x0300)
 _TLS13_SUITES = (0x1301, 0x1302, 0x1303, 0x1304, 0x1305)
@@ -56,7 +56,7 @@ _LEGACY_SUITES = tuple(sorted((c for c, n in CIPHER_SUITES.items()
                                if not n.startswith(("TLCP_", "TLS_AES", "TLS_CHACHA20_POLY1305_SHA256", "TLS_SM4"))
                                and c not in (0x0000, 0x00FF, 0x5600)), key=_preference))
 _WEAK_SUITES = tuple(c for c in _LEGACY_SUITES if any(m in CIPHER_SUITES[c] for m in _WEAK_MARKERS))
-_GROUPS = (29, 23, 24, 25, 30, 256, 257)
+_GROUPS = (29, 23, 24, 25, 30, 256, 257, 258, 259, 260)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -194,6 +194,12 @@ def build_hello(version: int, host: str | None, suites: Sequence[int] | None = N
     body = tls.encode_client_hello(version=legacy, random=os.urandom(32), cipher_suites=suites or _LEGACY_SUITES,
                                    extensions=exts, session_id=os.urandom(32), compression_methods=compression)
     return tls.encode_record(22, 0x0301, tls.encode_handshake(1, body))
+
+
+def certificate_names(cert: CertificateInfo) -> tuple[str, ...]:
+    """The names a server certificate is for: its SAN dNSNames, else (RFC 6125 6.4.4, as GB/T 38636
+    servers' CN-only SM2 certificates need) its subject CN."""
+    return cert.dns_names or cert.common_names
 
 
 def hostname_matches(host: str, names: Sequence[str]) -> bool:
@@ -369,7 +375,7 @@ async def probe_tls(host: str, port: int, *, server_name: str | None = None, tim
     verified, note = _signature_facts(verdicts)
     return TlsProbeResult(
         endpoint=endpoint, reachable=reachable, speaks_tls=speaks, versions=tuple(results), weak_suites=weak,
-        chain=chain, hostname=sni, hostname_ok=hostname_matches(sni, leaf.dns_names) if leaf and sni else None,
+        chain=chain, hostname=sni, hostname_ok=hostname_matches(sni, certificate_names(leaf)) if leaf and sni else None,
         chain_valid_now=all(c.valid_at(now) for c in chain) if chain else None,
         secure_renegotiation=reneg, compression=compression, tlcp_hint=tlcp_hint,
         client_certificate_requested=asks_client, tls13_signature_verified=tls13_verified,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from govsoc.crypto_eval.checks.channel_view import NO_CERTIFICATE, view_of
+from govsoc.crypto_eval.checks.channel_view import view_of
 from govsoc.crypto_eval.probes.runner import Target, probe_endpoint
 from govsoc.crypto_eval.probes.tls import probe_tls
 from tests.servers.certs import CertFiles, make_cert
@@ -33,17 +33,32 @@ def test_hello_retry_for_another_group(ecdsa_cert: CertFiles, openssl: str, grou
     assert result.hostname_ok is True and result.chain_valid_now is True
 
 
-def test_hello_retry_for_a_group_without_a_share_still_counts(ecdsa_cert: CertFiles, openssl: str) -> None:
-    # ffdhe2048 (RFC 7919) is offered in supported_groups but never as a share: the version is
-    # accepted, the certificate unread, and authentication has no evidence
-    with openssl_s_server(ecdsa_cert, ["-tls1_3", "-groups", "ffdhe2048"]) as port:
+@pytest.mark.parametrize("group,name", [("ffdhe2048", "ffdhe2048"), ("ffdhe3072", "ffdhe3072")])
+def test_hello_retry_for_a_finite_field_group(ecdsa_cert: CertFiles, openssl: str, group: str, name: str) -> None:
+    # RFC 7919 groups only (the reviewer's ffdhe-only server got authentication MISSING): the probe
+    # answers the HelloRetryRequest with an ffdhe share, reads the certificate and checks its signature
+    with openssl_s_server(ecdsa_cert, ["-tls1_3", "-groups", group]) as port:
         report = asyncio.run(probe_endpoint(Target(host="127.0.0.1", port=port, protocol="https")))
     assert report.tls is not None
-    assert [(v.version, v.group) for v in report.tls.accepted()] == [("TLSv13", "ffdhe2048")]
-    assert report.tls.chain == ()
+    assert [(v.version, v.group) for v in report.tls.accepted()] == [("TLSv13", name)]
+    assert [c.sha256 for c in report.tls.chain] == [hashlib.sha256(ecdsa_cert.der).hexdigest()]
+    assert report.tls.signature_verified is True and report.tls.tls13_finished_ok is True
     view = view_of(report)
-    assert view.protocol == "TLS" and view.authentication is None and NO_CERTIFICATE in view.notes
-    assert view.confidentiality is not None and view.confidentiality[0] is True
+    assert view.authentication is not None and view.authentication[0] is True
+
+
+@pytest.mark.parametrize("group", [256, 257, 258, 259, 260])
+def test_ffdhe_primes_are_openssl_s(openssl: str, group: int) -> None:
+    # RFC 7919 appendix A's primes, computed from their definition, against OpenSSL's built-in ones
+    import subprocess
+
+    from govsoc.crypto_eval.probes.key_shares import ffdhe_prime
+    bits = {256: 2048, 257: 3072, 258: 4096, 259: 6144, 260: 8192}[group]
+    pem = subprocess.run([openssl, "genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", f"group:ffdhe{bits}"],
+                         capture_output=True, check=True).stdout
+    parsed = subprocess.run([openssl, "asn1parse"], input=pem, capture_output=True, check=True).stdout.decode()
+    integers = [line.rsplit(":", 1)[1] for line in parsed.splitlines() if "INTEGER" in line]
+    assert int(integers[0], 16) == ffdhe_prime(group) and int(integers[1], 16) == 2  # p, g
 
 
 def test_expired_mismatched_certificate_on_a_tls13_only_server(cert_dir: Path, openssl: str) -> None:
