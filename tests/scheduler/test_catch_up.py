@@ -17,6 +17,7 @@ import pytest
 from govsoc.cli import main
 from govsoc.core.config import load_config
 from govsoc.reports import signing
+from govsoc.reports.trust import TrustedKey, read_key_file
 from govsoc.scheduler import Daemon, JobState, SchedulerState, scheduler_folder
 from govsoc.scheduler.jobs import CATCH_UP_LIMIT, jobs_for, owed_runs
 from tests.scheduler.conftest import wait_for
@@ -160,3 +161,37 @@ def test_a_restarted_daemon_writes_each_missed_report_once(folder: Path, capsys:
     assert sorted(set(after) - set(first)) == ["alerts-2026-11-29.json", "alerts-2026-11-30.json"]
     assert all(after[name] == stamp for name, stamp in first.items())
     assert again.last_start is not None and again.last_start.astimezone(UTC) == _local("2026-12-01T09:00")
+
+
+def test_the_report_job_unlocks_an_encrypted_key_from_a_passphrase_file_never_from_argv(
+        folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = _config(folder, "{at: '08:00', kinds: [alerts], period: day, formats: [json]}")
+    data = folder / "data"
+    secret = "市局 passphrase 7f3a"
+    passphrase = folder / "passphrase"
+    passphrase.write_text(secret + "\n", encoding="utf-8")
+    passphrase.chmod(0o600)
+    key = signing.init_key(data / "keys", passphrase=secret)
+    monkeypatch.setenv(signing.PASSPHRASE_FILE_ENV, str(passphrase))  # the daemon's environment, as systemd gives it
+    SchedulerState(scheduler_folder(data)).save_job(JobState(
+        name="reports", schedule="daily 08:00", next_run=_local("2026-11-29T08:00"),
+        scheduled_through=_local("2026-11-29T07:00")))
+    running = Running(config, _local("2026-11-29T09:00"))
+    try:
+        done = wait_for(lambda: (s := _record(data)).outcome in ("ok", "failed") and s, "the report run")
+        argv = [arg for when in done.owed or (_local("2026-11-29T08:00"),)
+                for command in running.daemon.jobs["reports"].commands(when) for arg in command]
+    finally:
+        running.close()
+    assert done.outcome == "ok" and done.covered == ("2026-11-28",), done.error
+    report = data / "reports" / "alerts-2026-11-28.json"
+    assert signing.verify_report(report, {key.key_id: _trusted(data)}).key_id == key.key_id
+    # neither the passphrase nor the private key is in a command line, a log or a record
+    private = f"{key._d:064x}"
+    assert secret not in " ".join(argv) and "passphrase" not in " ".join(argv)
+    written = [p.read_text(encoding="utf-8", errors="replace") for p in (data / "state").rglob("*") if p.is_file()]
+    assert written and not any(secret in text or private in text.lower() for text in [*written, *running.lines])
+
+
+def _trusted(data: Path) -> TrustedKey:
+    return read_key_file(data / "keys" / signing.PUBLIC_FILE)
