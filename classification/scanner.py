@@ -156,7 +156,7 @@ class Scanner:
         blob, text = joined
         per_value = list(map(plan.shape_gate.__getitem__, signatures(text)))
         indexes: Iterable[int] = compress(range(len(chunk)), per_value)
-        alone = self._alone(chunk, blob, plan)
+        alone = self._alone(chunk, blob, text, plan)
         if alone:
             indexes = sorted(alone.union(indexes))
         scan = self.scan
@@ -178,17 +178,21 @@ class Scanner:
             if hits:
                 yield index, hits
 
-    def _alone(self, chunk: Sequence[str], blob: str, plan: _Plan) -> set[int]:
-        """Values that ``scan`` must look at alone: those that are not ASCII when the plan has
-        recognizers of Chinese text, or that hold an inline context word."""
+    def _alone(self, chunk: Sequence[str], blob: str, text: str, plan: _Plan) -> set[int]:
+        """Values that ``scan`` must look at alone: values that are not ASCII and that a
+        recognizer of Chinese text is triggered by (their folded text, as in ``scan``) or that
+        hold an inline context word (their own text, as in ``scan``)."""
         if blob.isascii():
             return set()
-        if plan.chinese:
-            return {i for i, v in enumerate(chunk) if not v.isascii()}
-        if self._inline_words is None:
-            return set()
+        alone: set[int] = set()
         offsets = starts(chunk)
-        return {bisect_right(offsets, m.start()) - 1 for m in self._inline_words.finditer(blob)}
+        gate = plan.chinese_gate
+        if gate is not None:
+            alone.update(i for i, (at, v) in enumerate(zip(offsets, chunk, strict=True))
+                         if not v.isascii() and gate.search(text[at:at + len(v)]) is not None)
+        if self._inline_words is not None:
+            alone.update(bisect_right(offsets, m.start()) - 1 for m in self._inline_words.finditer(blob))
+        return alone
 
     def _scan_each(self, values: Sequence[str], context: frozenset[str],
                    plan: _Plan) -> Iterator[tuple[int, list[Match]]]:

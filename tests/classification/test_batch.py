@@ -5,9 +5,12 @@ breaks, very long cells, full-width and other folded digits, GBK text, composing
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from govsoc.classification.batch import SEP, ShapeGate, joined_text, signatures, starts
 from govsoc.classification.cn_codes import CARD_ISSUERS
@@ -170,3 +173,23 @@ def test_ipv4_validation_accepts_what_ipaddress_accepts() -> None:
             except ValueError:
                 valid = False
             assert (rec.validate(candidate) is not None) == valid, candidate
+
+
+_PIECES = ["11010519491231002X", "13800138000", "6222020200112233445", "zhang@example.com", "10.1.2.3",
+           "91110000100000000T", "138", "0013", "8000", "１３８", "００１３８０００", "–", "‐", "-", " ", "\n", SEP,
+           "\x1f", "?", "a", "\u0301", "™", "¹", "张三", "电话", "护照", "E12345678", "号", ".", "@", "0", "1", "9"]
+#: Three kinds of chunk: with the separator somewhere (scanned value by value), without it, and
+#: without it and without anything NFKC changes (the joined text is used as it is, dashes aside).
+_KINDS = {"any": _PIECES, "joined": [p for p in _PIECES if p != SEP],
+          "joined, NFKC-stable": [p for p in _PIECES if p != SEP and unicodedata.is_normalized("NFKC", p)]}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(_KINDS)).flatmap(
+    lambda kind: st.lists(st.lists(st.sampled_from(_KINDS[kind]), max_size=6).map("".join), min_size=64, max_size=90)))
+def test_same_findings_as_the_plain_path_on_generated_values(values: list[str]) -> None:
+    """Values glued from pieces that meet at every boundary: numbers split by dashes, accents,
+    full-width digits, separators, context words."""
+    for ids in (COMMON, AT_INGEST):
+        scanner = Scanner(ids)
+        assert list(scanner.scan_many(values)) == plain(scanner, values, frozenset())
