@@ -24,8 +24,9 @@ from govsoc.reports.alert_summary import build_alert_summary
 from govsoc.reports.compliance import build_compliance
 from govsoc.reports.document import Document
 from govsoc.reports.period import Period
+from govsoc.reports.publish import publish
 from govsoc.reports.renderers import renderers
-from govsoc.reports.signing import SigningKey, publish
+from govsoc.reports.signing import SigningKey
 from govsoc.reports.situation import build_situation
 from govsoc.store.base import Store
 
@@ -97,7 +98,7 @@ def write(document: Document, formats: Sequence[str], folder: Path, *, stem: str
     SM3 digest and SM2 signature in ``<file>.sig`` beside it (govsoc.reports.signing; ``govsoc
     verify FILE`` checks it). Reports are signed: without a key ReportError, unless ``unsigned``
     (then the report says so). Files and signatures are made aside and put in place together
-    (signing.publish), so a failure leaves nothing behind."""
+    (reports.publish), so a failure leaves nothing behind."""
     if key is None and not unsigned:
         raise ReportError("reports are signed: pass the signing key (govsoc.reports.signing.require_key; "
                           "`govsoc keys init` creates one) or unsigned=True")

@@ -20,11 +20,9 @@ SM3 there would make a key OpenSSL cannot read), and then signing needs the same
 that variable, or from the file ``GOVSOC_KEY_PASSPHRASE_FILE`` names (0600 or tighter), never from
 an argument (argv is public).
 
-Reports are published, not just written (:func:`publish`): every file is rendered to a hidden
-file beside its target and signed from those bytes first; only when every signature is made are
-the signature files and then the reports renamed into place. So an unusable key (none, wrong
-passphrase, corrupt, readable by others) leaves no report behind, and a report is never seen
-without the signature made for it.
+Reports are published with their signatures (reports.publish): an unusable key (none, wrong
+passphrase, corrupt, readable by others, revoked) leaves no report behind, and a report is never
+seen without the signature made for it.
 
     <data dir>/keys/report-signing.key      PKCS#8 PEM, 0600
     <data dir>/keys/report-signing.pub      SubjectPublicKeyInfo PEM (trusted: reports.trust)
@@ -51,7 +49,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from govsoc.core.errors import ConfigError, ReportError
-from govsoc.core.results import FILE_MODE, make_folder, write_file
+from govsoc.core.results import write_file
 from govsoc.crypto_eval import kat, sm2
 
 if TYPE_CHECKING:
@@ -62,7 +60,7 @@ if TYPE_CHECKING:
 __all__ = ["SigningKey", "Verification", "init_key", "load_key", "sign_report", "sign_file", "verify_report",
            "read_public_key", "signature_path", "key_id", "sm3_hex", "KEY_FILE", "PUBLIC_FILE",
            "SIGNATURE_SUFFIX", "FORMAT", "key_folder", "PASSPHRASE_ENV", "PASSPHRASE_FILE_ENV", "env_passphrase",
-           "signature_text", "publish", "require_key"]
+           "signature_text", "require_key"]
 
 KEY_FILE, PUBLIC_FILE, META_FILE = "report-signing.key", "report-signing.pub", "report-signing.json"
 SIGNATURE_SUFFIX = ".sig"
@@ -457,53 +455,6 @@ def sign_report(report: Path, keys: Path) -> Path:
     """Sign the file ``report`` with the key in the folder ``keys`` (ConfigError when there is
     none or it is unusable; a report is never left unsigned quietly)."""
     return sign_file(report, require_key(keys))
-
-
-def _aside(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{os.getpid()}.publish")
-
-
-def _write_aside(path: Path, data: bytes) -> Path:
-    partial = _aside(path)
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    try:
-        os.fchmod(fd, FILE_MODE)  # the umask may have taken bits away; never added any
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    return partial
-
-
-def publish(files: list[tuple[Path, bytes]], key: SigningKey | None, *, now: datetime | None = None) -> list[Path]:
-    """Write each (path, bytes) report, signed with ``key`` (None: unsigned, on purpose; the
-    caller said so and marked the report). Every file and signature is made aside first; only
-    then are the signatures and the reports renamed into place, so a failure (the key, the disk)
-    leaves the folder as it was. An unsigned report takes away a signature file left from an
-    earlier report of the same name (it would no longer match). Returns the report paths."""
-    pending: list[Path] = []
-    moves: list[tuple[Path, Path]] = []
-    try:
-        for path, data in files:
-            make_folder(path.parent)
-            if key is not None:
-                sig = signature_path(path)
-                text = signature_text(data, path.name, key, now=now)
-                pending.append(_write_aside(sig, text.encode("utf-8")))
-                moves.append((pending[-1], sig))
-            pending.append(_write_aside(path, data))
-            moves.append((pending[-1], path))
-        for partial, target in moves:  # a signature before its report: a report never shows up unsigned
-            os.replace(partial, target)
-        if key is None:
-            for path, _ in files:
-                signature_path(path).unlink(missing_ok=True)
-    finally:
-        for partial in pending:
-            partial.unlink(missing_ok=True)
-    return [path for path, _ in files]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -6,7 +6,7 @@ day, an ISO week, a month or a custom range (govsoc.reports.build); ``alerts`` w
 ``--period`` the store-side alert summary of that period.
 
 Reports are signed (issue 18 "Integrity"): the administrator's key (`govsoc keys init`) signs each
-file, and the files and their signatures appear together or not at all (reports.signing.publish).
+file, and the files and their signatures appear together or not at all (reports.publish).
 Without a key the command fails and says how to make one; ``--unsigned`` writes the report anyway,
 with a warning, and the report says on its cover (and in its JSON) that it is unsigned.
 """
@@ -25,8 +25,9 @@ from govsoc.core.errors import ConfigError
 from govsoc.reports import build_report, renderers
 from govsoc.reports.build import KINDS, build, mark_unsigned, write
 from govsoc.reports.period import PERIODS, period_bounds
+from govsoc.reports.publish import publish
 from govsoc.reports.renderers import as_document
-from govsoc.reports.signing import SigningKey, key_folder, load_key, publish
+from govsoc.reports.signing import SigningKey, key_folder, load_key
 from govsoc.rules import BUILTIN_PACKS
 
 
@@ -74,8 +75,8 @@ def write_report(app: AppContext, output: Path | None, fmt: str, lang: str | Non
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language (default from config: zh).")
 @click.option("--unmasked", is_flag=True, help="Show personal data (account names) unmasked.")
 @click.option("--unsigned", is_flag=True,
-              help="Write the report without a signature when there is no signing key (`govsoc keys init` "
-                   "makes one); the report then says it is unsigned.")
+              help="Write the report without a signature, no key needed (a warning is printed and the "
+                   "report says it is unsigned). Without it a report needs the key `govsoc keys init` makes.")
 @click.pass_obj
 def report(app: AppContext, kind: str, period: str | None, at: datetime | None, start: datetime | None,
            end: datetime | None, formats: tuple[str, ...], output: Path | None, folder: Path | None,
