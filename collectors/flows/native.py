@@ -722,7 +722,9 @@ class NativeEngine:
         self.D = np.zeros(_cells(capacity), dtype=np.int64)
         self.done = np.zeros(1024, dtype=np.int64)
         self.samples = np.zeros((1024, 5), dtype=np.int64)
-        self.sampled: dict[int, list[tuple[int, int, bytes]]] = {}
+        #: slot -> its payload samples as (from the originator the flow was created with, seq,
+        #: bytes); those of a flow flipped since are turned round when it is released
+        self.sampled: dict[int, list[tuple[bool, int, bytes]]] = {}
         self.tunnels: dict[int, tuple[str, ...]] = {}
         self.vlans: dict[int, tuple[int, ...]] = {}
         self.native_packets = 0
@@ -810,7 +812,7 @@ class NativeEngine:
             if len(vlan) > 2:
                 self.vlans[slot] = vlan
         if sample:
-            self.sampled.setdefault(slot, []).append((side ^ int(self.F[slot, FLIPPED]), hit.seq,
+            self.sampled.setdefault(slot, []).append((side == int(self.F[slot, FLIPPED]), hit.seq,
                                                       bytes(data[:SAMPLE_BYTES])))
         if ts >= self.C[C_SWEEP]:
             self.sweep(ts, out)
@@ -822,7 +824,12 @@ class NativeEngine:
         count = int(self.C[C_SAMPLES])
         if count:
             for slot, tag, at, length, seq in self.samples[:count].tolist():
-                sampled.setdefault(slot, []).append((tag, seq, data[at:at + length].tobytes()))
+                sample = (tag == 0, seq, data[at:at + length].tobytes())
+                kept = sampled.get(slot)
+                if kept is None:
+                    sampled[slot] = [sample]
+                else:
+                    kept.append(sample)
         self._release(self.done[:int(self.C[C_DONE])].copy(), out)
         self.C[C_DONE] = self.C[C_SAMPLES] = 0
 
@@ -898,7 +905,7 @@ class NativeEngine:
                 flow.tcp, flow.history = None, history if proto == UDP else ""
             kept = sampled.pop(slot, None)
             if kept:
-                flow.samples = [((tag ^ flipped) == 0, seq, data) for tag, seq, data in kept]
+                flow.samples = [(not orig, seq, data) for orig, seq, data in kept] if flipped else kept
                 flow.sample_count = len(kept)
             else:
                 flow.samples, flow.sample_count = [], 0

@@ -8,7 +8,10 @@ data sets that arrived before their template. Those are held (at most ``pending_
 for ``pending_seconds``) and decoded when the template comes; a set that waits too long or
 pushes the oldest out is reported, never silently dropped. Every problem is a :class:`Problem`
 naming the exporter, domain and reason, counted per reason in ``problems``; decoding goes on
-with the next set wherever the message's framing allows.
+with the next set wherever the message's framing allows. Header sequence numbers are followed
+per stream (collectors.netflow.sequence, modulo 2^32): what an exporter sent and we never got is
+counted in ``sequence.lost`` and reported as a ``sequence-gap`` problem, which is a loss on the
+way, not a record we rejected.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
+from govsoc.collectors.netflow.sequence import UNITS, SequenceTracker
 from govsoc.collectors.netflow.templates import NetflowError, Template, TemplateCache, read_templates
 
 __all__ = ["DecodeResult", "ExportHeader", "FlowRecord", "NetflowDecoder", "Problem"]
@@ -110,6 +114,8 @@ class NetflowDecoder:
         self.records = 0
         #: data sets that had to wait for their template (most are released when it comes)
         self.held = 0
+        #: expected sequence numbers and what was lost before us, per stream
+        self.sequence = SequenceTracker()
 
     # -- entry point --------------------------------------------------------------------------
     def decode(self, datagram: bytes, exporter: str, now: float | None = None) -> DecodeResult:
@@ -121,14 +127,20 @@ class NetflowDecoder:
         if len(datagram) < 2:
             self._count(NetflowError(f"{exporter}: datagram of {len(datagram)} bytes"), "short")
         version = int.from_bytes(datagram[:2], "big")
+        held = self.held
+        advance: int | None
         if version == 5:
-            self._v5(datagram, exporter, result)
+            header, advance = self._v5(datagram, exporter, result)
         elif version == 9:
-            self._v9(datagram, exporter, result, now)
+            header, advance = self._v9(datagram, exporter, result, now), 1
         elif version == 10:
-            self._ipfix(datagram, exporter, result, now)
+            header = self._ipfix(datagram, exporter, result, now)
+            # data records of this message (options records are data records too); unknown when a
+            # set waits for its template
+            advance = None if self.held != held else sum(1 for r in result.records if r.header is header)
         else:
             self._count(NetflowError(f"{exporter}: version {version} is not NetFlow v5, v9 or IPFIX"), "version")
+        self._follow(header, advance, result)
         self.messages[version] += 1
         self._expire_pending(now, result)
         self.records += len(result.records)
@@ -136,12 +148,19 @@ class NetflowDecoder:
             self.problems[problem.kind] += 1
         return result
 
+    def _follow(self, header: ExportHeader, advance: int | None, result: DecodeResult) -> None:
+        gap = self.sequence.see(header.exporter, header.version, header.domain, header.sequence, advance)
+        if gap is not None and gap.lost:
+            result.problems.append(Problem(exporter=header.exporter, domain=header.domain, kind="sequence-gap",
+                                           reason=f"sequence number {gap.got}, {gap.expected} expected: {gap.lost} "
+                                                  f"{UNITS[header.version]} lost before this message"))
+
     def _count(self, error: NetflowError, kind: str) -> NoReturn:
         self.problems[kind] += 1
         raise error
 
     # -- v5 -----------------------------------------------------------------------------------
-    def _v5(self, data: bytes, exporter: str, result: DecodeResult) -> None:
+    def _v5(self, data: bytes, exporter: str, result: DecodeResult) -> tuple[ExportHeader, int]:
         if len(data) < V5_HEADER.size:
             self._count(NetflowError(f"{exporter}: v5 header cut ({len(data)} of 24 bytes)"), "short")
         _, count, uptime, secs, nsecs, sequence, engine_type, engine_id, sampling = V5_HEADER.unpack_from(data)
@@ -162,17 +181,19 @@ class NetflowDecoder:
                 values["sampling_interval"], values["sampler_mode"] = sampling & 0x3FFF, sampling >> 14
             result.records.append(FlowRecord(header=header, template_id=0, options=False, values=values,
                                              sampling=rate))
+        return header, count
 
     # -- v9 and IPFIX -------------------------------------------------------------------------
-    def _v9(self, data: bytes, exporter: str, result: DecodeResult, now: float) -> None:
+    def _v9(self, data: bytes, exporter: str, result: DecodeResult, now: float) -> ExportHeader:
         if len(data) < V9_HEADER.size:
             self._count(NetflowError(f"{exporter}: v9 header cut ({len(data)} of 20 bytes)"), "short")
         _, _count, uptime, secs, sequence, source_id = V9_HEADER.unpack_from(data)
         header = ExportHeader(exporter=exporter, version=9, domain=source_id, sequence=sequence,
                               export_time=_epoch(secs), uptime_ms=uptime)
         self._sets(data, V9_HEADER.size, header, result, now, template_sets=(0, 1))
+        return header
 
-    def _ipfix(self, data: bytes, exporter: str, result: DecodeResult, now: float) -> None:
+    def _ipfix(self, data: bytes, exporter: str, result: DecodeResult, now: float) -> ExportHeader:
         if len(data) < IPFIX_HEADER.size:
             self._count(NetflowError(f"{exporter}: IPFIX header cut ({len(data)} of 16 bytes)"), "short")
         _, length, secs, sequence, domain = IPFIX_HEADER.unpack_from(data)
@@ -183,6 +204,7 @@ class NetflowDecoder:
                                            reason=f"IPFIX message length {length}, datagram {len(data)} bytes"))
             data = data[:length] if length >= IPFIX_HEADER.size else data
         self._sets(data, IPFIX_HEADER.size, header, result, now, template_sets=(2, 3))
+        return header
 
     def _sets(self, data: bytes, at: int, header: ExportHeader, result: DecodeResult, now: float,
               template_sets: tuple[int, int]) -> None:

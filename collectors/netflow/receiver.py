@@ -146,7 +146,8 @@ class NetflowReceiver:
         saved.events, saved.stored = summary.events, summary.receipt.created
         saved.spooled, saved.dropped = summary.spooled, summary.dropped
         saved.parse_failures = summary.parse_failures
-        saved.rejected = {kind: n for kind, n in self.parser.decoder.problems.items() if n}
+        # a sequence gap is what the network lost before us, not a record we rejected
+        saved.rejected = {kind: n for kind, n in self.parser.decoder.problems.items() if n and kind != "sequence-gap"}
         saved.save(folder, running=False)
         return folder / f"{name}.json"
 

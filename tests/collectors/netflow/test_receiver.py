@@ -25,10 +25,11 @@ def test_receiver_stores_once_and_reports_problems(tmp_path: Path) -> None:
     serving = threading.Thread(target=receiver.serve, args=(Pipeline(store, data_dir=tmp_path),),
                                kwargs={"stop": stop, "flush_seconds": 0.1})
     serving.start()
+    # IPFIX sequence numbers count the data records sent before (RFC 7011 3.1): no loss here
     learn = ipfix(3, flow_set(2, template(256, (8, 4), (12, 4), (1, 4), (2, 4))), sequence=0)
-    data = ipfix(3, flow_set(256, bytes([10, 0, 0, 1, 10, 0, 0, 2]) + struct.pack("!II", 500, 5)), sequence=1)
-    damaged = ipfix(3, struct.pack("!HH", 256, 0), sequence=2)  # a set of length 0
-    orphan = ipfix(3, flow_set(999, b"\0" * 16), sequence=3)  # no template 999 ever comes
+    data = ipfix(3, flow_set(256, bytes([10, 0, 0, 1, 10, 0, 0, 2]) + struct.pack("!II", 500, 5)), sequence=0)
+    damaged = ipfix(3, struct.pack("!HH", 256, 0), sequence=1)  # a set of length 0
+    orphan = ipfix(3, flow_set(999, b"\0" * 16), sequence=1)  # no template 999 ever comes
     try:
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as exporter:
             exporter.bind(("127.0.0.1", 0))

@@ -138,6 +138,12 @@ def test_totals_and_records_equal_nfcapd(version: str, extra: tuple[str, ...], s
                 assert event.get("netflow.sampling_rate") == 4 and event.get("netflow.scaled") is True
                 assert event.get("network.packets") == 4 * event.get("netflow.packet_delta_count")
         assert receiver.parser.decoder.problems == Counter()
+        # a real exporter's numbering followed without a false loss (softflowd's IPFIX numbers count
+        # the records up to and including the message, not those before it as RFC 7011 says)
+        sequence = receiver.parser.decoder.sequence
+        assert sequence.streams and sequence.lost == Counter() and sequence.late == sequence.restarts == 0
+        if version == "10" and sampling is None:  # enough messages of differing sizes to tell
+            assert all(stream.counts_through for stream in sequence.streams.values())
         assert receiver.counters.kernel_drops == 0
         assert store.count(Query(terms={"event.kind": ("pipeline_error",)})) == 0
     finally:

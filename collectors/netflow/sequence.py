@@ -1,0 +1,104 @@
+"""Loss accounting from export sequence numbers, modulo 2^32 (the counters wrap).
+
+Stage: collectors. Each exporter, version and domain (v5 engine, v9 source id, IPFIX
+observation domain) is one stream whose header sequence number says what came before:
+
+- NetFlow v5: the flows exported before this packet (``flow_sequence``), so the next packet
+  should say ``sequence + count``;
+- NetFlow v9 (RFC 3954 section 5.1): the export packets sent before, so ``sequence + 1``;
+- IPFIX (RFC 7011 section 3.1): the data records sent before, modulo 2^32 (template records do
+  not count), so ``sequence + data records in this message``.
+
+A message ahead of the expected number by less than half the space (2^31) means the numbers in
+between were lost: that many flows, packets or records. Anything else is behind: a late or
+repeated message within :data:`REORDER_WINDOW`, else an exporter that restarted (its counter
+began again); both resynchronise on the next message without counting a loss. Counting modulo
+2^32 is what makes a counter that wraps from 4294967295 to 0 a message in order, not a loss of
+four billion.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+#: The sequence space of every version's header field.
+SPACE = 1 << 32
+#: How far behind the expected number a message may be and still count as reordered (late)
+#: rather than as an exporter that started counting again.
+REORDER_WINDOW = 1 << 16
+#: What a version's sequence number counts.
+UNITS = {5: "flows", 9: "export packets", 10: "data records"}
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """What one message's sequence number says: ``lost`` units missing before it (0: none), or
+    ``late`` when it came behind the expected number, or ``restart`` when it is far behind."""
+
+    expected: int
+    got: int
+    lost: int = 0
+    late: bool = False
+    restart: bool = False
+
+
+@dataclass(slots=True)
+class _Stream:
+    sequence: int
+    advance: int | None
+    #: None until two messages tell: False, numbered by what came before (the RFCs); True, by
+    #: what came up to and including the message itself (softflowd 1.1.0's IPFIX: its first
+    #: message of 24 records says 23, the next of 31 says 54)
+    counts_through: bool | None = None
+
+
+@dataclass(slots=True)
+class SequenceTracker:
+    """Every stream's last sequence number, and what was lost on each."""
+
+    streams: dict[tuple[str, int, int], _Stream] = field(default_factory=dict)
+    #: (exporter, version, domain) -> units lost (flows, export packets or data records)
+    lost: Counter[tuple[str, int, int]] = field(default_factory=Counter)
+    late: int = 0
+    restarts: int = 0
+
+    def see(self, exporter: str, version: int, domain: int, sequence: int, advance: int | None) -> Gap | None:
+        """Note one message; ``advance`` is how much it moves the count (None: unknown, e.g. an
+        IPFIX message whose data sets wait for their template: the next message resynchronises).
+        Returns what the number says, or None when there is nothing to judge it by."""
+        key = (exporter, version, domain)
+        stream = self.streams.get(key)
+        expected = None if stream is None else _expected(stream, sequence, advance)
+        if stream is None or expected is None:
+            self.streams[key] = _Stream(sequence, advance, None if stream is None else stream.counts_through)
+            return None
+        ahead = (sequence - expected) % SPACE
+        if ahead and ahead >= SPACE // 2 and SPACE - ahead <= REORDER_WINDOW:
+            self.late += 1
+            return Gap(expected=expected, got=sequence, late=True)  # the stream stays where it was
+        stream.sequence, stream.advance = sequence, advance
+        if not ahead:
+            return Gap(expected=expected, got=sequence)
+        if ahead < SPACE // 2:
+            self.lost[key] += ahead
+            return Gap(expected=expected, got=sequence, lost=ahead)
+        self.restarts += 1
+        return Gap(expected=expected, got=sequence, restart=True)
+
+    def total(self, version: int) -> int:
+        """Units lost over every stream of ``version``."""
+        return sum(n for (_, v, _), n in self.lost.items() if v == version)
+
+
+def _expected(stream: _Stream, sequence: int, advance: int | None) -> int | None:
+    """The number this message should carry by its stream's numbering (learnt from the first
+    message that fits only one of the two), or None when the advance it needs is unknown."""
+    before = None if stream.advance is None else (stream.sequence + stream.advance) % SPACE
+    through = None if advance is None else (stream.sequence + advance) % SPACE
+    if stream.counts_through is None and before is not None and through is not None and before != through:
+        if sequence == before:
+            stream.counts_through = False
+        elif sequence == through:
+            stream.counts_through = True
+    return through if stream.counts_through else before
