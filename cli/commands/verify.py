@@ -1,12 +1,13 @@
 """`govsoc verify REPORT...`: check reports against their SM2 signatures (reports/signing.py).
 
 Exit 0 when every report is unchanged and signed by a trusted key that is not revoked, each
-printed with the key id and the file that made the key trusted; 1 with one line saying what
-failed (the report changed, the signature file changed, another key signed it, a revoked key
-signed it, or no signature); 2 when no trusted key is known or the key folder may be written by
-others (reports.trust). Trusted keys: ``<data dir>/keys/report-signing.pub``,
-``<data dir>/keys/trusted/*.pub`` and every ``--key FILE`` (an auditor's copy of the public key);
-revoked keys: ``<data dir>/keys/revoked.txt`` (`govsoc keys revoke KEY_ID`), with --only-key too.
+printed with the key id and the file that made the key trusted; 1 with one line per failed
+report (every report is checked) saying what failed (the report changed, the signature file
+changed, another key signed it, a revoked key signed it, or no signature); 2 when no trusted
+key is known or the key folder may be written by others (reports.trust). Trusted keys:
+``<data dir>/keys/report-signing.pub``, ``<data dir>/keys/trusted/*.pub`` and every ``--key
+FILE`` (an auditor's copy of the public key); revoked keys: ``<data dir>/keys/revoked.txt``
+(`govsoc keys revoke KEY_ID`), with --only-key too.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from govsoc.cli.commands.keys import key_folder
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
 from govsoc.cli.terminal import printable
-from govsoc.core.errors import ConfigError
+from govsoc.core.errors import ConfigError, ReportError
 
 
 @cli.command("verify")
@@ -31,8 +32,9 @@ from govsoc.core.errors import ConfigError
               help="The signature file (default: REPORT.sig beside the report; one report only).")
 @click.pass_obj
 def verify(app: AppContext, reports: tuple[Path, ...], keys: tuple[Path, ...], only_key: bool,
-           signature: Path | None) -> None:
-    """Verify each REPORT's SM3 digest and SM2 signature against trusted public keys."""
+           signature: Path | None) -> int:
+    """Verify each REPORT's SM3 digest and SM2 signature against trusted public keys (each one
+    is answered; exit 1 when any failed)."""
     from govsoc.reports.signing import verify_report
     from govsoc.reports.trust import TrustedKey, read_key_file, revoked_keys, trusted_keys
 
@@ -52,10 +54,19 @@ def verify(app: AppContext, reports: tuple[Path, ...], keys: tuple[Path, ...], o
         raise ConfigError("no trusted public key: pass --key FILE (the signer's public key) "
                           "or run govsoc keys init")
     revoked = revoked_keys(folder)
-    for report in reports:
-        result = verify_report(report, trusted, signature=signature, revoked=revoked)
+    failed = 0
+    for report in reports:  # every report is checked and answered, whatever the one before did
+        try:
+            result = verify_report(report, trusted, signature=signature, revoked=revoked)
+        except ReportError as e:
+            failed += 1
+            click.echo(f"govsoc: error: {printable(' '.join(str(e).split()))}", err=True)
+            continue
         click.echo(f"OK {printable(str(report))}: SM3 {result.digest[:16]}…, SM2 signature by "
                    f"{printable(result.signer)} at {printable(result.time)}, key id {result.key_id} "
                    f"trusted by {printable(str(result.key_file))}")
         for note in result.notes:
             click.echo(f"   note: {printable(note)}")
+    if failed and len(reports) > 1:
+        click.echo(f"govsoc: {failed} of {len(reports)} reports failed verification", err=True)
+    return 1 if failed else 0

@@ -362,3 +362,16 @@ def test_a_key_folder_others_may_write_is_refused(signed: Path, govsoc_home: Pat
     os.chmod(govsoc_home / place, mode)
     code, out, err = _run(["verify", str(signed)], capsys)
     assert code == 2 and "chmod go-w" in err and str(govsoc_home / place) in err and not out
+
+
+def test_verify_answers_for_every_report_even_after_a_failure(signed: Path, tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "good.html"
+    good.write_text(REPORT, encoding="utf-8")
+    assert _run(["keys", "sign", str(good)], capsys)[0] == 0
+    signed.write_text(REPORT.replace("1,234", "1,235"), encoding="utf-8")
+    unsigned = tmp_path / "unsigned.md"
+    unsigned.write_text("# 报告\n", encoding="utf-8")
+    code, out, err = _run(["verify", str(signed), str(unsigned), str(good)], capsys)
+    assert code == 1 and out.startswith(f"OK {good}:") and out.count("OK ") == 1
+    assert "changed after it was signed" in err and "not signed" in err and "2 of 3 reports failed" in err
