@@ -24,12 +24,9 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from itertools import accumulate
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
-from govsoc.classification.recognizer import normalize
-
-if TYPE_CHECKING:
-    from govsoc.classification.recognizer import Recognizer
+from govsoc.classification.recognizer import Recognizer, normalize
 
 __all__ = ["SEP", "class_of", "joined_text", "signatures", "starts", "probe", "Candidate", "ShapeGate"]
 
@@ -82,8 +79,9 @@ def starts(values: Sequence[str]) -> list[int]:
 
 
 #: A candidate recognizer of a value: the recognizer, one expression that finds where any of its
-#: patterns that apply matches (a cheap "will find() find anything" test), and its context flag.
-Candidate = tuple["Recognizer", "re.Pattern[str]", bool]
+#: patterns that apply matches (a cheap "will find() find anything" test), its context flag, and
+#: whether its find() is the base class's (then find_folded of the folded value stands for it).
+Candidate = tuple[Recognizer, "re.Pattern[str]", bool, bool]
 
 
 _NUMBERED_BACKREF: Final = re.compile(r"\\[1-9]|\(\?\(")
@@ -124,7 +122,8 @@ class ShapeGate(dict[bytes, tuple[Candidate, ...]]):
         for rec, shapes in shaped:
             regex = probe(rec, rec.id in context)
             if regex is not None:
-                rows.append(((rec, regex, rec.id in context), tuple(s.encode("ascii") for s in shapes)))
+                folded = type(rec).find is Recognizer.find
+                rows.append(((rec, regex, rec.id in context, folded), tuple(s.encode("ascii") for s in shapes)))
         self.shaped = tuple(rows)
         self.gate = tuple(s.encode("ascii") for s in gate)
 

@@ -163,9 +163,14 @@ class Recognizer(ABC):
         """Every validated hit in ``value``. ``context`` says that a column name, comment or
         nearby keyword names this kind of data; recognizers that need context find nothing
         without it."""
+        return iter(self.find_folded(value if value.isascii() else normalize(value), context=context))
+
+    def find_folded(self, text: str, *, context: bool = False) -> list[Match]:
+        """``find`` of a value that ``normalize`` has folded already (the scanner folds each
+        value once); spans are the same in both."""
         if self.needs_context and not context:
-            return
-        text = value if value.isascii() else normalize(value)
+            return []
+        found: list[Match] = []
         taken: list[tuple[int, int]] = []
         strip = self.STRIP
         for pattern, regex in self._compiled:
@@ -187,8 +192,10 @@ class Recognizer(ABC):
                 score = 1.0 if self.checksum else pattern.score
                 if context and not self.checksum:
                     score = min(1.0, max(CONTEXT_FLOOR, score + CONTEXT_BOOST))
-                yield Match(recognizer=self.id, start=start, end=end, masked=self.mask(stripped), score=score,
-                            reason=f"{self.entity}: {pattern.name}; {why}" + ("; column context" if context else ""))
+                found.append(Match(recognizer=self.id, start=start, end=end, masked=self.mask(stripped), score=score,
+                                   reason=f"{self.entity}: {pattern.name}; {why}"
+                                   + ("; column context" if context else "")))
+        return found
 
 
 #: id -> recognizer class; third parties add theirs through the ``govsoc.recognizers`` entry points.

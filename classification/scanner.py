@@ -169,10 +169,11 @@ class Scanner:
                 folded = value if value.isascii() else normalize(value)
                 found: list[Match] = []
                 ran = False
-                for rec, probe, has_context in per_value[index]:
+                for rec, probe, has_context, base_find in per_value[index]:
                     if probe.search(folded) is not None:  # else find() finds nothing
                         ran = True
-                        found.extend(rec.find(value, context=has_context))
+                        found.extend(rec.find_folded(folded, context=has_context) if base_find
+                                     else rec.find(value, context=has_context))
                 self.examined += ran
                 hits = _resolve(found, context) if len(found) > 1 else found
             if hits:

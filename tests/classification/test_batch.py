@@ -6,6 +6,7 @@ breaks, very long cells, full-width and other folded digits, GBK text, composing
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from functools import cache
 
 import pytest
@@ -193,3 +194,20 @@ def test_same_findings_as_the_plain_path_on_generated_values(values: list[str]) 
     for ids in (COMMON, AT_INGEST):
         scanner = Scanner(ids)
         assert list(scanner.scan_many(values)) == plain(scanner, values, frozenset())
+
+
+def test_a_recognizer_that_overrides_find_is_asked_through_find() -> None:
+    """The chunked path calls find_folded only where find() is the base class's: a plug-in's own
+    find() (here: numbers at the start of the value only) is what decides."""
+    from govsoc.classification.recognizers.contact import MobileRecognizer
+
+    class LeadingMobile(MobileRecognizer):
+        def find(self, value: str, *, context: bool = False) -> Iterator[Match]:
+            return (m for m in super().find(value, context=context) if m.start == 0)
+
+    scanner = Scanner(COMMON)
+    scanner.recognizers["cn_mobile"] = LeadingMobile()
+    values = ["备注 13800138000", "13800138000"] * 40
+    found = list(scanner.scan_many(values))
+    assert [i for i, _ in found] == list(range(1, 80, 2))
+    assert found == [(i, scanner.scan(v)) for i, v in enumerate(values) if scanner.scan(v)]
