@@ -200,6 +200,10 @@ PHRASES: Final[dict[str, str]] = {
     "验证失败（": "verification failed (", "（声明协议为": " (declared protocol ", "，探测发现": ", the probe found ",
     "：以探测结果为准）": ": the probe's result counts)", "服务端的": "the server's ", "无应答": "no answer",
     "明文": "cleartext",
+    "; 探测到：": "; seen by the probe: ",
+    "探测到的密码算法并非所声明的获得认证的密码产品所实现：该对象的密钥不由该产品管理":
+        "the algorithms the probe saw are not those of the declared certified product: this object's keys are not "
+        "managed by it",
 }
 #: Whole values (an object's name, a judgement, a risk) too short to replace inside other text.
 EXACT: Final[dict[str, str]] = {

@@ -76,7 +76,7 @@ def channel_findings(context: SystemContext, item_id: str, obj: str, view: Chann
                            risk="高" if risky else "中", high_risk=bool(risky)))
     out += [finding(factor="INFO", satisfied=False, observed=view.observed, why=note, risk="低")
             for note in view.notes]
-    out += key_findings(context, item_id, obj, scope, check)
+    out += key_findings(context, item_id, obj, scope, check, view.algorithms)
     return out
 
 

@@ -5,13 +5,20 @@ endpoint), holds a 商用密码产品认证证书 and reaches GB/T 37092 level 2
 management without the Annex A hazard of plaintext keys. A level-1 module with otherwise sound
 key management is K ✗ with Rk = 1.2 (量化评估规则 2023 Table 3, at the level of the requirements
 scored, the catalogue's: a level-2 system scored against level 3 gets level 3's Rk).
+
+What a probe saw outranks the declaration: a channel whose algorithms are not the SM ones a
+certified product implements (AES, RSA, SHA-1 ... in its TLS or SSH) is not protected by that
+product, whatever ``used_for`` says, so its keys are not managed by it: K ✗ (unless the product
+itself declares those algorithms).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from govsoc.core.inventory import CryptoProduct
+from govsoc.crypto_eval.algorithms import Assessment
 from govsoc.crypto_eval.checks import SystemContext
 from govsoc.crypto_eval.finding import Finding
 from govsoc.crypto_eval.scoring import rk_for
@@ -27,8 +34,17 @@ def covering_products(context: SystemContext, item_id: str, obj: str, scope: str
     return [p for p in profile.products if {scope, item_id, obj} & set(p.used_for)]
 
 
-def key_findings(context: SystemContext, item_id: str, obj: str, scope: str, check: str) -> list[Finding]:
-    """One K finding for the object."""
+def _not_the_products(seen: Sequence[Assessment], products: Sequence[CryptoProduct]) -> list[str]:
+    """Algorithms a probe saw on the object that none of the covering products declares (a product
+    without an ``algorithms`` list is a 商用密码 product: SM algorithms only)."""
+    declared = [a.lower() for p in products for a in p.algorithms]
+    return list(dict.fromkeys(a.name for a in seen if a.klass in ("strong", "weak")
+                              and not any(name in a.name.lower() for name in declared)))
+
+
+def key_findings(context: SystemContext, item_id: str, obj: str, scope: str, check: str,
+                 seen: Sequence[Assessment] = ()) -> list[Finding]:
+    """One K finding for the object; ``seen``: the algorithms a probe observed on it."""
     item = context.catalogue.item(item_id)
     profile = context.system.crypto
     products = covering_products(context, item_id, obj, scope)
@@ -47,6 +63,10 @@ def key_findings(context: SystemContext, item_id: str, obj: str, scope: str, che
     if uncertified:
         return k(False, names, f"密码产品无商用密码产品认证证书：{', '.join(uncertified)}", risk="高",
                  high=scope == "network")
+    foreign = _not_the_products(seen, products)
+    if foreign:
+        return k(False, f"{names}; 探测到：{', '.join(foreign[:4])}",
+                 "探测到的密码算法并非所声明的获得认证的密码产品所实现：该对象的密钥不由该产品管理", risk="中")
     km = profile.key_management if profile else None
     if km is not None and km.keys_in_plaintext:
         return k(False, names, "密钥明文存储（附录A 密钥管理严重隐患）", risk="高", high=True)

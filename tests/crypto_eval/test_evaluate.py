@@ -73,17 +73,18 @@ def test_scores_and_verdicts(tmp_path: Path, servers: dict[str, int]) -> None:
     systems = systems_in_scope(model)
     assert [s.name for s in systems] == ["国密门户", "旧办公系统"]  # level 2 is out of scope
     good, bad = evaluate_inventory(systems, question_timeout=1.0)
-    # TLCP channel: D✓ A✓ K✓ → 1 on 8.2 a-c; SSH admin channel: A✗ (not SM, Ra 1) K✓ → 0.5
+    # TLCP channel: D✓ A✓ K✓ → 1 on 8.2 a-c; SSH admin channel: A✗ (not SM, Ra 1) and K✗ (OpenSSH's
+    # algorithms are not the declared SM product's: its keys are not managed by it) → 0.25 (Table 1)
     scores = {r.item.id: r.score for layer in good.layers for r in layer.items}
     assert scores["gbt39786.l3.8.2.a"] == scores["gbt39786.l3.8.2.c"] == Decimal("1.0000")
-    assert scores["gbt39786.l3.8.3.b"] == Decimal("0.5000")
+    assert scores["gbt39786.l3.8.3.b"] == Decimal("0.2500")
     assert scores["gbt39786.l3.8.4.d"] == Decimal("1.0000")  # 个人信息 over the TLCP channel
     assert scores["gbt39786.l3.8.2.e"] is None  # 不适用 with a reason
-    # device layer: 8.3.a 1, 8.3.b 0.5, c 1, d 不适用, e 1, f 1 → (1 + 0.5 + 0.4 + 0.4 + 0.7)/(1+1+0.4+0.4+0.7)
+    # device layer: 8.3.a 1, 8.3.b 0.25, c 1, d 不适用, e 1, f 1 → (1 + 0.25 + 0.4 + 0.4 + 0.7)/(1+1+0.4+0.4+0.7)
     device = next(x for x in good.layers if x.layer.id == "device")
-    assert device.score == Decimal("0.8571")
-    # total: 70 · (10·1 + 20·1 + 10·0.8571 + 30·1)/70 + 30 · 1 = 68.571 + 30 = 98.571 → 98.57
-    assert good.total == Decimal("98.57") and good.verdict == "基本符合" and not good.high_risk
+    assert device.score == Decimal("0.7857")
+    # total: 70 · (10·1 + 20·1 + 10·0.7857 + 30·1)/70 + 30 · 1 = 67.857 + 30 = 97.857 → 97.86
+    assert good.total == Decimal("97.86") and good.verdict == "基本符合" and not good.high_risk
     # the old system: TLS 1.0 with anonymous suites, telnet administration, nothing declared
     assert bad.verdict == "不符合" and bad.total is not None and bad.total < 60
     assert any(f.item == "gbt39786.l3.8.3.b" and f.why == "telnet 明文传输，含登录口令" for f in bad.high_risk)

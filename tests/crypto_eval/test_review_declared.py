@@ -95,8 +95,9 @@ def test_admitted_problem_stands_beside_a_good_probed_endpoint(rsa_cert: CertFil
             for name, d in (("baseline", {}), ("admitted", declared))))
         e_base, e_adm = evaluate_inventory([baseline, admitted], question_timeout=1.0)
     obj = f"127.0.0.1:{port}"
-    # the probe alone: TLS with international algorithms (A ✗, Ra 1): 0.5, no high risk
-    assert _item(e_base, "gbt39786.l3.8.2.c").score == Decimal("0.5000") and not e_base.high_risk
+    # the probe alone: TLS with international algorithms (A ✗, Ra 1; K ✗: not the declared SM product's
+    # algorithms, so not its keys): 0.25 (Table 1), no high risk
+    assert _item(e_base, "gbt39786.l3.8.2.c").score == Decimal("0.2500") and not e_base.high_risk
     for item, text in (("gbt39786.l3.8.2.c", "专线明文"), ("gbt39786.l3.8.4.d", "身份证号明文传输")):
         result = _item(e_adm, item)
         assert result.score == Decimal("0.0000")  # the worse stands
@@ -223,8 +224,8 @@ def test_http_that_only_redirects_to_https_is_no_cleartext_channel(rsa_cert: Cer
     notes = [f for f in e_redirect.findings if f.object == f"127.0.0.1:{redirect}"]
     assert notes and all(f.factor == "INFO" for f in notes)
     assert any("redirects to https://" in f.observed for f in notes)
-    # the https endpoint alone decides: TLS with international algorithms, 0.5
-    assert _item(e_redirect, "gbt39786.l3.8.2.c").score == Decimal("0.5000")
+    # the https endpoint alone decides: TLS with international algorithms (A ✗, K ✗), 0.25
+    assert _item(e_redirect, "gbt39786.l3.8.2.c").score == Decimal("0.2500")
     # a redirect that serves a login form anyway is a cleartext login channel
     assert {"gbt39786.l3.8.2.c", "gbt39786.l3.8.4.d"} <= set(_high(e_form))
 
@@ -247,4 +248,4 @@ def test_data_classes_judged_on_the_channels_that_carry_them(rsa_cert: CertFiles
     assert d(e_unmapped, "个人信息") == [False, True] and d(e_unmapped, "鉴别数据") == [False, True]
     # the inventory says: 个人信息 only over HTTPS, 鉴别数据 only over the plain-HTTP form
     assert d(e_mapped, "个人信息") == [True] and d(e_mapped, "鉴别数据") == [False]
-    assert _item(e_mapped, "gbt39786.l3.8.4.d").score == Decimal("0.2500")  # mean of 0.5 and 0
+    assert _item(e_mapped, "gbt39786.l3.8.4.d").score == Decimal("0.1250")  # mean of 0.25 (A ✗ K ✗) and 0

@@ -107,9 +107,9 @@ def test_unreachable_endpoint_keeps_the_declared_evidence(rsa_cert: CertFiles) -
         assert result.score == Decimal("1.0000") and not result.missing  # the declaration stands in
         assert any(f.factor == "INFO" and "探测未取得证据" in f.why and f.object == f"127.0.0.1:{closed}"
                    for f in result.findings)
-    # the reachable endpoint is judged on its probe (TLS, not SM: A ✗, Ra 1, K ✓ → 0.5), the
-    # unreachable one on the declaration (1): mean 0.75
-    assert _item(mix, "gbt39786.l3.8.2.a").score == Decimal("0.7500")
+    # the reachable endpoint is judged on its probe (TLS, not SM: A ✗, Ra 1, and K ✗: the algorithms
+    # are not the declared SM product's → 0.25), the unreachable one on the declaration (1): mean 0.625
+    assert _item(mix, "gbt39786.l3.8.2.a").score == Decimal("0.6250")
 
 
 # --- a system not at level 3 -----------------------------------------------------------------------
@@ -193,8 +193,9 @@ def test_ssh_sm4_cbc_is_compliant_with_advice() -> None:
     assert [f.satisfied for f in a] == [True]
     assert _item(e_sm, "gbt39786.l3.8.3.b").score == Decimal("1.0000")
     assert any("CVE-2008-5161" in f.why for f in e_sm.findings if f.factor == "INFO")
-    # a non-SM CBC cipher stays what it was: non-compliant, Ra 0.5 from the CBC attack (80 bits)
-    assert _item(e_aes, "gbt39786.l3.8.3.b").score == Decimal("0.2500")
+    # a non-SM CBC cipher stays what it was: non-compliant, Ra 0.5 from the CBC attack (80 bits), and
+    # K ✗ (not the declared SM product's algorithms): 0.25 × 0.5 = 0.125
+    assert _item(e_aes, "gbt39786.l3.8.3.b").score == Decimal("0.1250")
 
 
 # --- TLCP certificates' key usage ---------------------------------------------------------------------------
@@ -257,3 +258,21 @@ def test_tls13_sm_certificate_not_for_signing(sm_config: SmServerConfig, odd_cer
     auth = [f for f in e.findings if f.item == "gbt39786.l3.8.2.a" and f.factor == "D"]
     assert [f.satisfied for f in auth] == [False] and "TLS 1.3国密服务端证书" in auth[0].why
     assert "digitalSignature" in auth[0].why and "TLS 1.3" in auth[0].observed
+
+
+def test_k_follows_what_the_probe_saw_not_the_declaration() -> None:
+    # note 4: K was ✓ from a declared SM product while the probe saw AES/SHA-2 on the channel; a
+    # product that declares those algorithms does cover it
+    aes = {"kex": ["curve25519-sha256"], "host_key": ["ssh-ed25519"], "ciphers": ["aes128-ctr"],
+           "macs": ["hmac-sha2-256"]}
+    with kexinit_server(**aes) as port:
+        endpoint = {"host": "127.0.0.1", "port": port, "protocol": "ssh", "kind": "admin"}
+        sm_only, declares_aes = _systems(*({"name": name, "level": 3, "endpoints": [endpoint],
+                                            "crypto": {"products": [product], "key_management": KM}}
+                                           for name, product in (("sm", PRODUCT), ("aes", dict(
+                                               PRODUCT, algorithms=["curve25519", "ed25519", "aes128", "hmac-sha2"])))))
+        e_sm, e_aes = evaluate_inventory([sm_only, declares_aes], question_timeout=1.0)
+
+    def k(e: SystemEvaluation) -> list[bool]:
+        return [f.satisfied for f in e.findings if f.item == "gbt39786.l3.8.3.b" and f.factor == "K"]
+    assert k(e_sm) == [False] and k(e_aes) == [True]
