@@ -6,6 +6,7 @@ measured in the same run.
     python -m bench.detect --events 200000 --es-events 100000
     python -m bench.detect --no-es
     python -m bench.detect --no-sqlite --events 200000   # Elasticsearch beside the baseline only
+    python -m bench.detect --events 200000 --no-es --lists   # every event also holds a list
 
 Events: sshd logins (40 %), other syslog programs (20 %), nginx access (20 %) and zeek
 connections (20 %), generated from a fixed seed. Rules: 100 sshd rules of the shapes SigmaHQ
@@ -50,8 +51,10 @@ FLAT = ("event.dataset", "event.module", "event.action", "event.outcome", "proce
         "http.request.method", "http.response.status_code", "process.command_line", "message")
 
 
-def events(count: int, seed: int, start: datetime = T0) -> Iterator[Any]:
-    """``count`` events of mixed datasets, one every 30 ms of event time."""
+def events(count: int, seed: int, start: datetime = T0, *, lists: bool = False) -> Iterator[Any]:
+    """``count`` events of mixed datasets, one every 30 ms of event time; with ``lists`` each
+    also holds a list (``labels.roles``, a field no rule reads: JSON sources carry lists
+    anywhere), which the SQLite store must not make every rule pay for."""
     from govsoc.core.event import Event, make_id
 
     rnd = random.Random(seed)
@@ -83,6 +86,8 @@ def events(count: int, seed: int, start: datetime = T0) -> Iterator[Any]:
             fields = {"event.module": "zeek", "source.ip": ip, "destination.ip": f"10.9.{rnd.randrange(256)}.1",
                       "destination.port": rnd.choice((22, 80, 443, 3389)), "network.transport": "tcp"}
             dataset = "zeek.conn"
+        if lists:
+            fields["labels.roles"] = ["bench", f"shard{n % 7}"]
         yield Event(id=make_id("bench", seed, n), timestamp=when, dataset=dataset, fields=fields)
 
 
@@ -171,11 +176,11 @@ def measured(spec: dict[str, str]) -> dict[str, Any]:
     return result
 
 
-def load(spec: dict[str, str], count: int, seed: int, start: datetime = T0) -> float:
+def load(spec: dict[str, str], count: int, seed: int, start: datetime = T0, *, lists: bool = False) -> float:
     """Write events to the store; returns events per second."""
     store = open_store(spec)
     began = time.perf_counter()
-    receipt = store.write(events(count, seed, start))
+    receipt = store.write(events(count, seed, start, lists=lists))
     store.refresh()
     elapsed = time.perf_counter() - began
     store.close()
@@ -183,9 +188,10 @@ def load(spec: dict[str, str], count: int, seed: int, start: datetime = T0) -> f
     return count / elapsed
 
 
-def bench_store(spec: dict[str, str], count: int, new: int, table: Table, scan: tuple[float, int, int]) -> None:
+def bench_store(spec: dict[str, str], count: int, new: int, table: Table, scan: tuple[float, int, int], *,
+                lists: bool = False) -> None:
     """Load, full pass, new events, incremental pass; rows for the table."""
-    rate = load(spec, count, seed=1)
+    rate = load(spec, count, seed=1, lists=lists)
     if spec["kind"] == "elasticsearch":
         # A pass re-reads INGEST_MARGIN of ingest before its checkpoint; a scheduler's first pass
         # after a bulk load that just finished would re-read its tail. Measure the steady state.
@@ -193,7 +199,7 @@ def bench_store(spec: dict[str, str], count: int, new: int, table: Table, scan: 
 
         time.sleep(INGEST_MARGIN.total_seconds())
     full = measured(spec)
-    load(spec, new, seed=2, start=T0 + timedelta(milliseconds=30 * count))
+    load(spec, new, seed=2, start=T0 + timedelta(milliseconds=30 * count), lists=lists)
     if spec["kind"] == "elasticsearch":
         time.sleep(1)
     incremental = measured(spec)
@@ -218,6 +224,7 @@ def main() -> None:
     parser.add_argument("--new", type=int, default=10_000)
     parser.add_argument("--no-es", action="store_true")
     parser.add_argument("--no-sqlite", action="store_true", help="only Elasticsearch (and the baseline)")
+    parser.add_argument("--lists", action="store_true", help="every event also holds a list (labels.roles)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -235,7 +242,7 @@ def main() -> None:
         scan = (seconds, rows, args.events)
         if not args.no_sqlite:
             bench_store({"kind": "sqlite", "path": str(folder / "events.db"), "rules": str(rules)},
-                        args.events, args.new, table, scan)
+                        args.events, args.new, table, scan, lists=args.lists)
         if not args.no_es:
             from bench.store import es_url
 
@@ -246,7 +253,7 @@ def main() -> None:
                 spec = {"kind": "elasticsearch", "url": url, "prefix": f"govsoc-bench-{uuid.uuid4().hex[:6]}",
                         "rules": str(rules)}
                 try:
-                    bench_store(spec, args.es_events or args.events, args.new, table, scan)
+                    bench_store(spec, args.es_events or args.events, args.new, table, scan, lists=args.lists)
                 finally:
                     store = open_store(spec)
                     store.drop_all()

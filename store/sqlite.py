@@ -52,7 +52,7 @@ from govsoc.store.sqlite_layout import (
     micros,
     register_layout_functions,
 )
-from govsoc.store.sqlite_migrate import add_list_names, resolve_unknown_lists, upgrade_rows
+from govsoc.store.sqlite_migrate import add_list_names, name_codecs, resolve_unknown_lists, upgrade_rows
 from govsoc.store.sqlite_query import column_sql, create_query_indexes, fold_sql, register_functions, terms_sql
 from govsoc.store.sqlite_rows import Coerced, coerce_event, insert_sql, prepare, split_row
 from govsoc.store.sqlite_writer import WriterProcess
@@ -162,6 +162,8 @@ class SqliteStore(Store):
                 upgrade_rows(self._db, self._codec, statements)
             elif found in (4, 5):
                 add_list_names(self._db)
+            if 4 <= found < 7:
+                name_codecs(self._db, self._codec)
             for statement in [*statements, *INDEXES.values(), *TRIGGERS.values()]:
                 self._db.execute(statement)
             resolve_unknown_lists(self._db)

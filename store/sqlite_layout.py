@@ -1,4 +1,4 @@
-"""How the SQLite store lays an event out in a row (schema version 6), and how it reads it back.
+"""How the SQLite store lays an event out in a row (schema version 7), and how it reads it back.
 
 One row per event, every value stored once:
 
@@ -29,9 +29,12 @@ HOT columns
     deflated (raw zlib, 2 KiB window) against a dictionary followed by the row's own
     ``event.original``. The dictionary (table ``codecs``, row ``codec``) is one document of the
     same shape (the same field names) from the same batch, or from an earlier one when the shape
-    is rare in the batch. Names, values that repeat within a batch (file path, ingest time,
-    categories) and values that repeat the raw line (addresses, ports, user names, pids) cost a
-    few bits each: an sshd event's remaining 340 bytes of JSON take about 30.
+    is rare in the batch; the dictionary's row also keeps the names of its shape (``names``,
+    ``|name|name|``), so that a condition on a field no shape of the store has is answered
+    without reading a document (govsoc.store.sqlite_query.present_sql). Names, values that
+    repeat within a batch (file path, ingest time, categories) and values that repeat the raw
+    line (addresses, ports, user names, pids) cost a few bits each: an sshd event's remaining
+    340 bytes of JSON take about 30.
 
 A value a column cannot hold exactly (a list, an object or a boolean under a HOT name) is kept
 in ``doc`` too, which takes precedence when the event is read back; its column holds what
@@ -81,10 +84,10 @@ __all__ = [
     "COLUMNS", "FIELD_FUNCTION", "ID_TEXT", "INDEXES", "JSON_FUNCTION", "LISTS_FLAG", "LISTS_UNKNOWN", "MESSAGE",
     "ORIGINAL", "SCHEMA_VERSION", "SELECT", "TABLES", "TIMESTAMP_TEXT", "TRIGGERS", "Prepared", "RowCodec",
     "column_fields_under", "field_call", "id_key", "id_text", "list_names", "list_values", "micros", "quote_ident",
-    "register_layout_functions", "timestamp",
+    "register_layout_functions", "shape_names", "timestamp",
 ]
 
-SCHEMA_VERSION: Final = 6
+SCHEMA_VERSION: Final = 7
 
 FIELD_FUNCTION: Final = "govsoc_field"
 JSON_FUNCTION: Final = "govsoc_json"
@@ -131,7 +134,7 @@ CREATE TABLE IF NOT EXISTS events (
     codec INTEGER,
     doc BLOB
 );
-CREATE TABLE IF NOT EXISTS codecs (id INTEGER PRIMARY KEY, zdict BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS codecs (id INTEGER PRIMARY KEY, zdict BLOB NOT NULL, names TEXT);
 CREATE TABLE IF NOT EXISTS alerts (
     id TEXT PRIMARY KEY,
     rule_id TEXT NOT NULL,
@@ -243,6 +246,8 @@ class RowCodec:
         #: Documents searched name by name for the fields below a path (what an object lookup
         #: costs); a path no name lies under is answered from the prefixes without that search.
         self.object_scans = 0
+        #: Documents decompressed and parsed (what a row read from ``doc`` costs).
+        self.decoded = 0
 
     # -- writing -------------------------------------------------------------------------------
     def dictionaries(self, batch: Sequence[Prepared]) -> tuple[dict[tuple[str, ...], tuple[int, bytes]],
@@ -273,7 +278,8 @@ class RowCodec:
                 chosen[shape] = known
             elif len(made) < _MAX_NEW_ZDICTS:
                 zdict = first[shape][-_ZDICT_BYTES:]
-                codec_id = self._db.execute("INSERT INTO codecs (zdict) VALUES (?)", (zdict,)).lastrowid
+                codec_id = self._db.execute("INSERT INTO codecs (zdict, names) VALUES (?, ?)",
+                                            (zdict, shape_names(shape))).lastrowid
                 assert codec_id is not None
                 chosen[shape] = made[shape] = (codec_id, zdict)
         return chosen, made
@@ -320,6 +326,7 @@ class RowCodec:
             if len(self._zdicts) >= _CACHE:
                 self._zdicts.clear()
             zdict = self._zdicts[codec] = bytes(found[0]) if found else b""  # type: ignore[index]
+        self.decoded += 1
         suffix = original.encode("utf-8") if type(original) is str else b""
         text = zlib.decompressobj(_WBITS, zdict + suffix).decompress(doc)
         fields: dict[str, Any] = json.loads(text)
@@ -507,6 +514,12 @@ def register_layout_functions(db: sqlite3.Connection) -> RowCodec:
     db.create_function(JSON_FUNCTION, -1, codec.json, deterministic=True)
     db.create_function("govsoc_list_names", 3, codec.list_names, deterministic=True)
     return codec
+
+
+def shape_names(shape: Sequence[str]) -> str:
+    """A codec row's ``names``: the remaining fields' names of every row deflated against it
+    (a dictionary serves one shape), as ``|name|name|``."""
+    return "|" + "|".join(shape) + "|"
 
 
 def list_names(fields: Mapping[str, Any]) -> str:

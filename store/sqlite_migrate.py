@@ -18,10 +18,19 @@ from typing import Any
 
 from govsoc.core.coercion import coerce_fields
 from govsoc.core.event import flatten
-from govsoc.store.sqlite_layout import INDEXES, LISTS_UNKNOWN, ORIGINAL, Prepared, RowCodec, id_key, quote_ident
+from govsoc.store.sqlite_layout import (
+    INDEXES,
+    LISTS_UNKNOWN,
+    ORIGINAL,
+    Prepared,
+    RowCodec,
+    id_key,
+    quote_ident,
+    shape_names,
+)
 from govsoc.store.sqlite_rows import insert_sql, split_fields
 
-__all__ = ["add_list_names", "resolve_unknown_lists", "upgrade_rows"]
+__all__ = ["add_list_names", "name_codecs", "resolve_unknown_lists", "upgrade_rows"]
 
 _CHUNK = 5000
 _OLD = "events_v3"
@@ -73,6 +82,27 @@ def add_list_names(db: sqlite3.Connection) -> int:
     db.execute("DROP INDEX IF EXISTS events_lists")  # version 5's index had another WHERE
     return int(db.execute(f"UPDATE events SET lists = govsoc_list_names(codec, doc, {ORIGINAL}) "
                           "WHERE doc IS NOT NULL").rowcount)
+
+
+def name_codecs(db: sqlite3.Connection, codec: RowCodec) -> int:
+    """Give the codecs of a version 4-6 file (or ones an older govsoc still running made after
+    the upgrade) the names of their shape, read from one row deflated against each (a
+    dictionary serves one shape: RowCodec.dictionaries), inside the caller's transaction; a
+    codec no row uses keeps none. Returns how many were named."""
+    columns = {name for (_, name, *_rest) in db.execute("PRAGMA table_info(codecs)")}
+    if "names" not in columns:
+        db.execute("ALTER TABLE codecs ADD COLUMN names TEXT")
+    unnamed = {codec_id for (codec_id,) in db.execute("SELECT id FROM codecs WHERE names IS NULL")}
+    if not unnamed:
+        return 0
+    named = 0
+    for codec_id, seq in db.execute("SELECT codec, MIN(seq) FROM events WHERE codec IS NOT NULL GROUP BY codec"
+                                    ).fetchall():
+        if codec_id in unnamed:
+            doc, original = db.execute(f"SELECT doc, {ORIGINAL} FROM events WHERE seq = ?", (seq,)).fetchone()
+            names = shape_names(tuple(codec.remaining(codec_id, doc, original)))
+            named += db.execute("UPDATE codecs SET names = ? WHERE id = ?", (names, codec_id)).rowcount
+    return named
 
 
 def resolve_unknown_lists(db: sqlite3.Connection) -> int:

@@ -57,6 +57,7 @@ from govsoc.store.sqlite_layout import (
     MESSAGE,
     ORIGINAL,
     TIMESTAMP_TEXT,
+    column_fields_under,
     field_call,
     quote_ident,
 )
@@ -78,8 +79,8 @@ __all__ = [
     "ELEMENT", "KEY_INDEXED", "Pattern", "QUERY_INDEXES", "QueryIndex", "Wildcard", "all_sql",
     "any_element_sql", "any_sql", "cidr_prefilter_sql", "cidr_sql", "column_sql", "create_query_indexes",
     "each_value_sql", "field_expression", "fold_sql", "holds_list_sql", "keyword_prefilter_sql",
-    "keyword_sql", "match_sql", "may_hold_lists_sql", "number_eq_sql", "number_sql", "regexp_sql", "register_functions",
-    "sql_string", "terms_sql", "text_match_sql", "text_prefilter_sql",
+    "keyword_sql", "match_sql", "may_hold_lists_sql", "number_eq_sql", "number_sql", "present_sql", "regexp_sql",
+    "register_functions", "sql_string", "terms_sql", "text_match_sql", "text_prefilter_sql",
 ]
 
 #: The value of one element of a multi-valued field, inside :func:`any_element_sql`: json_each's
@@ -154,6 +155,22 @@ def holds_list_sql(field: str) -> str | None:
         return None
     return (f"({LISTS_FLAG} > '' AND (instr({LISTS_FLAG}, {sql_string(_list_key(field))}) > 0 OR "
             f"({LISTS_FLAG} = '{LISTS_UNKNOWN}' AND json_type({field_call(JSON_FUNCTION, field)}) = 'array')))")
+
+
+def present_sql(field: str) -> str | None:
+    """A native superset of "the row has ``field``", for a field read from the document (None
+    for a column's): the row was deflated against a codec whose shape names the field, one of
+    its parent objects or a field below it, or against one whose shape is unknown (no codec, or
+    one an older govsoc made). The codecs are few, so the set is made once per statement and
+    each row costs a lookup of its codec: a rule over fields no event of the store has (a
+    Windows rule on a store without Windows events) reads no document at all."""
+    if column_sql(field) is not None or column_fields_under(field):
+        return None  # (an object with column fields below it, such as source, is rebuilt from them)
+    parts = field.split(".")
+    keys = [sql_string("|" + ".".join(parts[:cut]) + "|") for cut in range(1, len(parts) + 1)]
+    named = " OR ".join(f"instr(names, {key}) > 0" for key in [*keys, sql_string(f"|{field}.")])
+    return (f"(events.codec IN (SELECT id FROM codecs WHERE names IS NULL OR {named}) "
+            f"OR (events.codec IS NULL AND events.doc IS NOT NULL))")
 
 
 def may_hold_lists_sql(field: str) -> str:

@@ -35,6 +35,7 @@ from sigma.types import (
     SigmaCasedString,
     SigmaCIDRExpression,
     SigmaCompareExpression,
+    SigmaExists,
     SigmaFieldReference,
     SigmaNumber,
     SigmaRegularExpression,
@@ -67,6 +68,7 @@ from govsoc.store.sqlite_query import (
     may_hold_lists_sql,
     number_eq_sql,
     number_sql,
+    present_sql,
     regexp_sql,
     text_match_sql,
     text_prefilter_sql,
@@ -287,8 +289,8 @@ class GovsocSqliteBackend(sqliteBackend):
             values = self._one_field_strings(cond)
             if values is not None:  # one field's alternatives: one prefilter, index terms merged
                 field, strings = values
-                return _or_list(field, text_prefilter_sql(field, field_expression(field),
-                                                          [pattern_of(v) for v in strings], caseless=True))
+                return _and_present(field, _or_list(field, text_prefilter_sql(
+                    field, field_expression(field), [pattern_of(v) for v in strings], caseless=True)))
             alternatives = [self.prefilter(arg) for arg in cond.args]
             if not alternatives or any(a is None for a in alternatives):
                 return None
@@ -302,9 +304,14 @@ class GovsocSqliteBackend(sqliteBackend):
         value = getattr(cond, "value", None)
         if isinstance(cond, ConditionValueExpression):
             return keyword_prefilter_sql([keyword_pattern(value)]) if type(value) is SigmaString else None
-        if not isinstance(cond, ConditionFieldEqualsValueExpression) or cond.field in ARRAYS:
+        if not isinstance(cond, ConditionFieldEqualsValueExpression):
             return None
-        return _or_list(str(cond.field), GovsocSqliteBackend._scalar_prefilter(cond, value))
+        field = str(cond.field)
+        if not isinstance(value, _PRESENT_TYPES) or (isinstance(value, SigmaExists) and not value.exists):
+            return None  # null and exists: false hold on rows without the field
+        if field in ARRAYS:
+            return _and_present(field, None)
+        return _and_present(field, _or_list(field, GovsocSqliteBackend._scalar_prefilter(cond, value)))
 
     @staticmethod
     def _scalar_prefilter(cond: Any, value: Any) -> str | None:
@@ -319,6 +326,20 @@ class GovsocSqliteBackend(sqliteBackend):
         if isinstance(value, SigmaNumber):
             return number_eq_sql(expr, value.number, field=field)
         return None
+
+
+#: Values that only a present field can hold (not null, not exists: false).
+_PRESENT_TYPES = (*_ELEMENT_TYPES, SigmaFieldReference, SigmaExists)
+
+
+def _and_present(field: str, prefilter: str | None) -> str | None:
+    """A field's prefilter behind the store's native "the row may have this field" (for a field
+    read from the document): rows of a shape without it are rejected before any document is
+    read, so a rule whose log source the store does not hold costs a codec lookup per row."""
+    present = present_sql(field)
+    if present is None:
+        return prefilter
+    return present if prefilter is None else all_sql([present, prefilter])
 
 
 def _or_list(field: str, prefilter: str | None) -> str | None:

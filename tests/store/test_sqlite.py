@@ -285,9 +285,16 @@ def test_text_search_is_caseless_past_what_lower_folds(sqlite_store: SqliteStore
 
 
 def _as_older_version(path: Path, version: int) -> None:
-    """Turn a version-6 file into what version 4 (no ``lists`` column) or 5 (a 1/NULL flag that
-    left lists of objects out, its own index) wrote: the schema only, the rows stay."""
+    """Turn a version-7 file into what version 4 (no ``lists`` column), 5 (a 1/NULL flag that
+    left lists of objects out, its own index) or 6 (codecs without the names of their shapes)
+    wrote: the schema only, the rows stay."""
     db = sqlite3.connect(path)
+    db.execute("ALTER TABLE codecs DROP COLUMN names")
+    db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+    if version == 6:
+        db.commit()
+        db.close()
+        return
     db.execute("DROP INDEX events_lists")
     db.execute("DROP TRIGGER events_lists_unknown")
     if version == 4:
@@ -328,7 +335,7 @@ def _lists_of(store: SqliteStore) -> list[Any]:
     return [lists for (lists,) in store._db.execute("SELECT lists FROM events ORDER BY ts")]
 
 
-@pytest.mark.parametrize("version", [4, 5])
+@pytest.mark.parametrize("version", [4, 5, 6])
 def test_an_older_file_gains_the_list_names_and_its_lists_match_by_element(tmp_path: Path, version: int) -> None:
     # Version 6 names, per row, the fields that hold lists outside ecs.ARRAYS, so that a
     # condition on a field asks each element where that field is a list
@@ -343,6 +350,11 @@ def test_an_older_file_gains_the_list_names_and_its_lists_match_by_element(tmp_p
     _as_older_version(path, version)
     with SqliteStore(path) as store:
         assert _lists_of(store) == _LIST_NAMES
+        # every codec a row uses is named after its shape again (one row of each read)
+        assert store._db.execute("SELECT COUNT(*) FROM codecs WHERE names IS NULL AND id IN "
+                                 "(SELECT codec FROM events)").fetchone() == (0,)
+        assert store._db.execute("SELECT COUNT(*) FROM codecs WHERE names LIKE '%|zeek.dns.answers|%'"
+                                 ).fetchone()[0] >= 1
         for fragment, expected in _LIST_RULES.items():
             native = _sqlite_rule(fragment)
             assert {e.id for e in store.search(Query(native=native))} == {events[n].id for n in expected}, fragment

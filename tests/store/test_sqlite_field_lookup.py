@@ -82,3 +82,46 @@ def test_an_object_path_is_rebuilt_only_where_names_lie_under_it(tmp_path: Path)
              "event_data": {"LogonType": "3", "IpAddress": "10.0.0.9"}}]
     finally:
         store.close()
+
+
+WINDOWS_RULE = """
+title: Failed logon of admin
+id: 00000000-0000-4000-8000-0000000000c7
+logsource: {product: windows, service: security}
+detection:
+  sel: {EventID: 4625, TargetUserName: admin}
+  condition: sel
+"""
+
+
+def test_a_rule_over_fields_no_shape_has_reads_no_document(tmp_path: Path) -> None:
+    # A Windows rule on a store without Windows events (issue 12 review r12, gap 7): its log
+    # source's winlog.channel is in no codec's shape, so no row's document is read; with Windows
+    # events it reads only rows of a shape that has such fields and finds the admin logon; a
+    # codec of unknown shape (made by an older govsoc) is read as before.
+    from sigma.collection import SigmaCollection
+
+    from govsoc.rules import load_rules  # noqa: F401  (registers the specification's modifiers)
+    from govsoc.rules.backends import backend_for
+
+    native = backend_for("sqlite").convert(list(SigmaCollection.from_yaml(WINDOWS_RULE))[0])
+    with SqliteStore(tmp_path / "events.db") as store:
+        store.write(events()[:SSHD])
+        store._codec._last_key = None
+        before = store._codec.decoded
+        assert store.count(Query(native=native)) == 0
+        assert store._codec.decoded == before  # no document read
+        logons = [Event(id=make_id("lookup-4625", n), timestamp=AT + timedelta(hours=3, seconds=n),
+                        dataset="system.security",
+                        fields={"winlog.channel": "Security", "event.code": "4625", "event.module": "security",
+                                "winlog.event_data.TargetUserName": user}) for n, user in enumerate(["admin", "bob"])]
+        store.write(logons)
+        store._codec._last_key = None
+        before = store._codec.decoded
+        assert [e.id for e in store.search(Query(native=native))] == [logons[0].id]
+        assert store._codec.decoded - before <= len(logons) + 1  # the Windows rows (and the one found, read back)
+        store._db.execute("UPDATE codecs SET names = NULL")  # as an older govsoc makes them
+        store._codec._last_key = None
+        before = store._codec.decoded
+        assert [e.id for e in store.search(Query(native=native))] == [logons[0].id]
+        assert store._codec.decoded - before >= SSHD  # every row read: nothing is known of the shapes
