@@ -93,7 +93,7 @@ def test_alert_summary_of_a_day(signed_day: Path, capsys: pytest.CaptureFixture[
 SITUATION = ("report", "situation", "--at", "2026-11-29T12:00:00+08:00", "--format", "json", "--format", "html")
 
 
-def test_without_a_key_the_report_fails_and_says_how_to_make_one(day: Path, tmp_path: Path,
+def test_without_a_key_the_report_fails_and_says_how_to_make_one(govsoc_home: Path, tmp_path: Path,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     out_folder = tmp_path / "out"
     code, out, err = run(capsys, *SITUATION, "--folder", str(out_folder))
@@ -141,10 +141,10 @@ def _not_readable(keys: Path) -> None:
     (_corrupt, "signing.key"),           # not a key any more
     (_not_readable, "signing.key"),      # cannot be read
 ])
-def test_an_unusable_key_leaves_nothing_behind(day: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+def test_an_unusable_key_leaves_nothing_behind(govsoc_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                spoil: object, message: str) -> None:
     assert run(capsys, "keys", "init")[0] == 0
-    spoil(day / "keys")  # type: ignore[operator]
+    spoil(govsoc_home / "keys")  # type: ignore[operator]
     out_folder = tmp_path / "out"
     code, out, err = run(capsys, *SITUATION, "--folder", str(out_folder))
     assert code == 2 and message in err and not out
@@ -152,7 +152,8 @@ def test_an_unusable_key_leaves_nothing_behind(day: Path, tmp_path: Path, capsys
 
 
 def test_a_wrong_passphrase_leaves_nothing_behind_and_a_passphrase_file_must_be_private(
-        day: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        govsoc_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv(signing.PASSPHRASE_ENV, "right one")
     assert run(capsys, "keys", "init")[0] == 0
     monkeypatch.setenv(signing.PASSPHRASE_ENV, "wrong one")

@@ -195,3 +195,23 @@ def test_the_report_job_unlocks_an_encrypted_key_from_a_passphrase_file_never_fr
 
 def _trusted(data: Path) -> TrustedKey:
     return read_key_file(data / "keys" / signing.PUBLIC_FILE)
+
+
+def test_a_catch_up_cut_short_by_a_killed_daemon_writes_only_what_is_still_owed(folder: Path) -> None:
+    config = _config(folder, "{at: '08:00', kinds: [alerts], period: day, formats: [json]}")
+    data = folder / "data"
+    signing.init_key(data / "keys")
+    # What a daemon killed (SIGKILL) during a catch-up of the 26th to the 28th leaves: the run
+    # "running", the 26th and 27th struck off as written, the 28th still owed.
+    SchedulerState(scheduler_folder(data)).save_job(JobState(
+        name="reports", schedule="daily 08:00", outcome="running", last_start=_local("2026-11-29T09:00"),
+        next_run=_local("2026-11-30T08:00"), scheduled_through=_local("2026-11-29T09:00"),
+        owed=(_local("2026-11-29T08:00"),), covered=("2026-11-26", "2026-11-27"), runs=6))
+    running = Running(config, _local("2026-11-29T09:30"))
+    try:
+        done = wait_for(lambda: (s := _record(data)).outcome == "ok" and s, "the resumed catch-up")
+    finally:
+        running.close()
+    assert done.covered == ("2026-11-28",) and done.owed == () and done.runs == 7
+    assert [p.name for p in (data / "reports").glob("*.json")] == ["alerts-2026-11-28.json"]
+    assert any("cut short" in line for line in running.lines)
