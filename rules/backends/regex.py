@@ -23,6 +23,10 @@ __all__ = ["inline_flags", "lucene_regexp"]
 _LUCENE_ONLY: Final[str] = '@&<>~#"/'
 #: Escapes that keep their meaning in Lucene (character class shorthands).
 _SHORTHANDS: Final[str] = "dDwWsS"
+#: The negated shorthands. Elasticsearch runs a keyword field's normalizer over a regexp query's
+#: pattern too, so on a lower-cased (``.caseless``) field ``\S`` arrives as ``\s`` and means its
+#: opposite (seen on 8.19 and 9.2: ``a\Wb`` finds ``aXb``). ``[^\s]`` means ``\S`` and survives it.
+_NEGATED: Final[str] = "DWS"
 #: PCRE escapes that are one literal character.
 _CONTROL: Final[dict[str, str]] = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v"}
 _NOT_NEWLINE: Final[str] = "[^\n]"
@@ -221,6 +225,8 @@ def _escape(pattern: str, i: int, ignore_case: bool) -> tuple[str, int]:
     if i + 1 >= len(pattern):
         raise ValueError("a trailing backslash")
     char = pattern[i + 1]
+    if char in _NEGATED and ignore_case:
+        return "[^\\" + char.lower() + "]", i + 2
     if char in _SHORTHANDS:
         return "\\" + char, i + 2
     if char in _CONTROL:
@@ -233,17 +239,30 @@ def _escape(pattern: str, i: int, ignore_case: bool) -> tuple[str, int]:
 def _char_class(pattern: str, i: int, ignore_case: bool) -> tuple[str, int]:
     out = ["["]
     i += 1
-    if i < len(pattern) and pattern[i] == "^":
+    negated = i < len(pattern) and pattern[i] == "^"
+    if negated:
         out.append("^")
         i += 1
     first = True
+    # negated shorthands in a class on a lower-cased field (see _NEGATED): [a\S] is [a] or [^\s]
+    outside: list[str] = []
     while i < len(pattern):
         char = pattern[i]
         if char == "]" and not first:
             out.append("]")
-            return "".join(out), i + 1
+            if not outside:
+                return "".join(out), i + 1
+            members = [] if len(out) == 2 else ["".join(out)]
+            return "(" + "|".join(members + outside) + ")", i + 1
         first = False
         if char == "\\":
+            if ignore_case and pattern[i + 1:i + 2] in tuple(_NEGATED):
+                if negated:
+                    raise ValueError(f"a negated class with \\{pattern[i + 1]} cannot be searched caselessly on "
+                                     "Elasticsearch (its normalizer folds the escape to its opposite)")
+                outside.append("[^\\" + pattern[i + 1].lower() + "]")
+                i += 2
+                continue
             token, i = _escape(pattern, i, ignore_case)
             out.append(token)
             continue

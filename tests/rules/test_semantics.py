@@ -96,6 +96,14 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
     ("user.name|re: 'ADMIN'", {"user.name": "admin"}, False),
     ("user.name|re|i: 'ADMIN'", {"user.name": "sysadmin"}, True),
     ("user.name|re|i: '^élodie$'", {"user.name": "ÉLODIE"}, True),
+    # \S \W \D keep their meaning caselessly (Elasticsearch runs the lower-casing normalizer of a
+    # caseless field over the regexp too: sent as written, \S would arrive as \s)
+    ("user.name|re|i: 'a\\Sb'", {"user.name": "A B"}, False),
+    ("user.name|re|i: 'a\\Sb'", {"user.name": "AXB"}, True),
+    ("user.name|re: '(?i)x\\W'", {"user.name": "xa"}, False),
+    ("user.name|re: '(?i)x\\W'", {"user.name": "X-"}, True),
+    ("user.name|re|i: '^[Q\\D]z'", {"user.name": "5z"}, False),
+    ("user.name|re|i: '^[Q\\D]z'", {"user.name": "-Z"}, True),
     ("user.name|re: 'a[0-9]{2}z'", {"user.name": "xa42zx"}, True),
     ("user.name|re: 'a[0-9]{2}z'", {"user.name": "xa4zx"}, False),
     ("user.name|re: 'a@b'", {"user.name": "a@b"}, True),  # '@' is a plain character in PCRE
