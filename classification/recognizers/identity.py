@@ -61,12 +61,9 @@ def _calendar_date(digits8: str) -> date | None:
 MINOR: Final = "; holder under 14 (PIPL art. 28)"
 
 
-def _under_14(born: date) -> bool:
-    return _fourteenth(born) > _today()
-
-
 @lru_cache(maxsize=1 << 16)
 def _fourteenth(born: date) -> date:
+    # the holder is under 14 while this is later than today
     try:
         return born.replace(year=born.year + 14)
     except ValueError:  # born on 29 February
@@ -87,12 +84,13 @@ def _today() -> date:
 def _why_id18(number: str, what: str) -> str | None:
     if number[:2] not in PROVINCE_CODES:
         return None
-    born = birth_date(number[6:14])
-    if born is None or not resident_id_ok(number):
+    born = _calendar_date(number[6:14])
+    today = _today()
+    if born is None or born > today or not resident_id_ok(number):  # birth_date(), today asked once
         return None
     where = f"{what} region" if what else "region"
     why = f"{where} {number[:6]}, real birth date, GB 11643 MOD 11-2 check character {number[17]}"
-    return why + MINOR if _under_14(born) else why
+    return why + MINOR if _fourteenth(born) > today else why
 
 
 @register("cn_resident_id")
