@@ -279,6 +279,8 @@ CITIZEN_ID, CITIZEN_ID_WRONG = "110101199003077715", "110101199003077716"
 SSH_FAIL = "{h3ts} {host} sshd[4121]: Failed password for {user} from {ip} port 40022 ssh2"
 SSH_OK = "{h3ts} {host} sshd[4121]: Accepted password for {user} from {ip} port 40022 ssh2"
 SUDO = "{h3ts} {host} sudo:    admin : TTY=pts/0 ; PWD=/home/admin ; USER=root ; COMMAND={cmd}"
+PAM_SESSION = ("{h3ts} {host} {program}[4122]: pam_unix({program}:session): session opened for user admin(uid=0) "
+               "by (uid=0)")
 PAM_FAIL = ("{h3ts} {host} {program}[4122]: pam_unix({program}:auth): authentication failure; logname= uid=0 "
             "euid=0 tty=ftp ruser={user} rhost={ip}  user={user}")
 
@@ -351,7 +353,7 @@ ROWS = [
     Row("ssh_bruteforce.yml", burst(SSH_FAIL, 5, 20, **ADMIN), {"four": burst(SSH_FAIL, 4, 20, **ADMIN)}),
     # PAM failure of vsftpd; the same PAM line inside sshd is counted by the SSH rules instead
     Row("remote_auth_failure.yml", one(PAM_FAIL, program="vsftpd", **ADMIN),
-        {"in_sshd": one(PAM_FAIL, program="sshd", **ADMIN)}),
+        {"in_sshd": one(PAM_FAIL, program="sshd", **ADMIN), "session": one(PAM_SESSION, program="vsftpd")}),
     # 5 vsftpd PAM failures in 80 s; 5 inside sshd are not this rule's
     Row("remote_bruteforce.yml", burst(PAM_FAIL, 5, 20, program="vsftpd", **ADMIN),
         {"in_sshd": burst(PAM_FAIL, 5, 20, program="sshd", **ADMIN)}),
@@ -368,7 +370,8 @@ ROWS = [
     # Telnet is cleartext administration; SSH is not
     Row("huawei_telnet_login.yml", one(HW_LOGIN, via="Telnet", **ADMIN), {"ssh": one(HW_LOGIN, via="SSH", **ADMIN)}),
     # "Y" saves the configuration, "N" does not
-    Row("huawei_config_saved.yml", one(HW_SAVE, answer="Y"), {"declined": one(HW_SAVE, answer="N")}),
+    Row("huawei_config_saved.yml", one(HW_SAVE, answer="Y"),
+        {"declined": one(HW_SAVE, answer="N"), "display": one(HW_CMD, cmd="display current-configuration")}),
     # a security-policy change; displaying the policy changes nothing
     Row("huawei_firewall_policy_changed.yml", one(HW_POLICY, module="Security-Policy"),
         {"display": one(HW_CMD, cmd="display security-policy rule all")}),
@@ -390,9 +393,11 @@ ROWS = [
         {"trust": one(HW_PERMIT, port="3389", zone="trust"), "https": one(HW_PERMIT, port="443", zone="untrust")}),
     # Telnet permitted (any zone); SSH is not cleartext
     Row("huawei_cleartext_permitted.yml", one(HW_PERMIT, port="23", zone="trust"),
-        {"ssh": one(HW_PERMIT, port="22", zone="trust")}),
+        {"ssh": one(HW_PERMIT, port="22", zone="trust"),
+         "denied": one(HW_HIT, brief="POLICYDENY", dst="10.20.0.1", port="23")}),
     # an attack let through (Action=Alert); a blocked one is not
-    Row("huawei_ips_not_blocked.yml", one(HW_IPS, action="Alert"), {"blocked": one(HW_IPS, action="Block")}),
+    Row("huawei_ips_not_blocked.yml", one(HW_IPS, action="Alert"),
+        {"blocked": one(HW_IPS, action="Block"), "permit": one(HW_PERMIT, port="80", zone="untrust")}),
     # the device blocked a guessing SSH client; a single failure is no block
     Row("huawei_ssh_client_blocked.yml", one(HW_BLOCKED), {"failure": one(HW_FAIL, **ADMIN)}),
     # Redis permitted from Untrust; denied, from Trust, or HTTPS are not
@@ -403,10 +408,15 @@ ROWS = [
          "https": one(H3_FILTER, zone="Untrust", app="https", port="443", verdict="Permit")}),
     # Telnet recognised on a non-standard port; SSH on 22 is not cleartext
     Row("h3c_cleartext_permitted.yml", one(H3_FILTER, zone="Trust", app="telnet", port="2323", verdict="Permit"),
-        {"ssh": one(H3_FILTER, zone="Trust", app="ssh", port="22", verdict="Permit")}),
+        {"ssh": one(H3_FILTER, zone="Trust", app="ssh", port="22", verdict="Permit"),
+         "denied": one(H3_FILTER, zone="Trust", app="telnet", port="23", verdict="Deny")}),
+    # port 23 permitted whatever the application recognised
+    Row("h3c_cleartext_permitted.yml#port", one(H3_FILTER, zone="Trust", app="general_tcp", port="23",
+                                                verdict="Permit"), {}),
     # an attack let through ("Permit & Logging"); a reset one is not
     Row("h3c_ips_not_blocked.yml", one(H3_IPS, action="Permit & Logging"),
-        {"reset": one(H3_IPS, action="Reset & Logging")}),
+        {"reset": one(H3_IPS, action="Reset & Logging"),
+         "filter": one(H3_FILTER, zone="Untrust", app="http", port="80", verdict="Permit")}),
     # base rule alone: a policy hit counts; an IPS detection is not a policy hit
     Row("huawei_firewall_connection.yml", one(HW_HIT, brief="POLICYPERMIT", dst="10.20.0.1", port="443"),
         {"ips": one(HW_IPS, action="Block")}),
@@ -430,6 +440,9 @@ ROWS = [
     # Zeek's tls1_1 trace is TLS 1.1 (its ssl.log: TLSv11); TLS 1.2 with a GCM suite is not weak
     Row("flow_weak_tls_version.yml", (), {},
         {"hit": "tls/tls1_1.pcap", "tls12": "tls/certificate-request-failed.pcap"}),
+    # SSL 3.0 (a ServerHello of version 0x0300)
+    Row("flow_weak_tls_version.yml#ssl3", (), {}, built={
+        "hit": capture(tls("10.30.3.10", "172.16.10.8", b"\x03\x00", 0x000A))}),
     # TLS_RSA_WITH_RC4_128_MD5 (Zeek's tls1.2 trace); ECDHE with AES-128-CBC-SHA is not in the list
     Row("flow_weak_tls_cipher.yml", (), {}, {"hit": "tls/tls1.2.pcap", "aes_cbc": "tls/tls1_1.pcap"}),
     # a 1024-bit RSA certificate; 2048-bit RSA, and a 384-bit ECDSA key, are not weak
@@ -448,7 +461,30 @@ ROWS = [
         {"extranet": trail("AuthorizeSecurityGroup", SecurityGroupId="sg-bp1", IpProtocol="tcp",
                            PortRange="3389/3389", SourceCidrIp="10.0.0.0/8"),
          "drop": trail("AuthorizeSecurityGroup", SecurityGroupId="sg-bp1", IpProtocol="tcp", PortRange="3389/3389",
-                       SourceCidrIp="0.0.0.0/0", Policy="drop")}),
+                       SourceCidrIp="0.0.0.0/0", Policy="drop"),
+         "refused": trail("AuthorizeSecurityGroup", error="NoPermission", SecurityGroupId="sg-bp1",
+                          PortRange="3389/3389", SourceCidrIp="0.0.0.0/0"),
+         # five rules in the list form, each 0.0.0.0/0 and each dropped
+         "all_dropped": trail("AuthorizeSecurityGroup", SecurityGroupId="sg-bp1", **{
+             key: value for n in range(1, 6) for key, value in (
+                 (f"Permissions.{n}.SourceCidrIp", "0.0.0.0/0"), (f"Permissions.{n}.Policy", "drop"))})}),
+    # the list form of the API (Permissions.N.*): 0.0.0.0/0 in the first rule; the extranet range,
+    # and 0.0.0.0/0 dropped, are not
+    Row("alibaba_security_group_open_to_world.yml#permissions",
+        trail("AuthorizeSecurityGroup", SecurityGroupId="sg-bp1", **{"Permissions.1.SourceCidrIp": "0.0.0.0/0",
+                                                                  "Permissions.1.PortRange": "22/22"}),
+        {"extranet": trail("AuthorizeSecurityGroup", SecurityGroupId="sg-bp1",
+                           **{"Permissions.1.SourceCidrIp": "10.0.0.0/8", "Permissions.1.PortRange": "22/22"}),
+         "drop": trail("AuthorizeSecurityGroup", SecurityGroupId="sg-bp1",
+                       **{"Permissions.1.SourceCidrIp": "0.0.0.0/0", "Permissions.1.Policy": "drop"})}),
+    # a dropped first rule does not hide an accepted second one
+    Row("alibaba_security_group_open_to_world.yml#second",
+        trail("AuthorizeSecurityGroup", SecurityGroupId="sg-bp1",
+              **{"Permissions.1.SourceCidrIp": "0.0.0.0/0", "Permissions.1.Policy": "drop",
+                 "Permissions.2.SourceCidrIp": "0.0.0.0/0", "Permissions.2.Policy": "accept"}), {}),
+    # a rule changed to IPv6 everywhere (ModifySecurityGroupRule)
+    Row("alibaba_security_group_open_to_world.yml#modify",
+        trail("ModifySecurityGroupRule", SecurityGroupId="sg-bp1", PortRange="22/22", Ipv6SourceCidrIp="::/0"), {}),
     # a new AccessKey; listing them is not
     Row("alibaba_access_key_created.yml", trail("CreateAccessKey", UserName="ops2"),
         {"listed": trail("ListAccessKeys", UserName="ops2")}),
@@ -484,6 +520,20 @@ ROWS = [
     Row("h3c_login_after_failure.yml", one(H3_FAIL, **ADMIN) + one(H3_LOGIN, 60, **ADMIN),
         {"reversed": one(H3_LOGIN, **ADMIN) + one(H3_FAIL, 60, **ADMIN),
          "other_user": one(H3_FAIL, user="guest") + one(H3_LOGIN, 60, **ADMIN)}),
+    # "save force" on an H3C device, abbreviated too; displaying the saved configuration saves nothing
+    Row("h3c_config_saved.yml", one(H3_CMD, cmd="save force"),
+        {"display": one(H3_CMD, cmd="display saved-configuration")}),
+    Row("h3c_config_saved.yml#abbreviated", one(H3_CMD, cmd="SA  f"), {}),
+    # the security-policy view entered; displaying it, and a security zone, are not
+    Row("h3c_firewall_policy_changed.yml", one(H3_CMD, cmd="security-policy ip"),
+        {"display": one(H3_CMD, cmd="display security-policy ip"),
+         "zone": one(H3_CMD, cmd="security-zone name Untrust")}),
+    # the policy removed, abbreviated; the older object policy; an interzone policy
+    Row("h3c_firewall_policy_changed.yml#abbreviated", one(H3_CMD, cmd="undo  SECURITY-P  ip"), {}),
+    Row("h3c_firewall_policy_changed.yml#object", one(H3_CMD, cmd="object-policy ip Untrust-Trust"),
+        {"group": one(H3_CMD, cmd="object-group ip address web")}),
+    Row("h3c_firewall_policy_changed.yml#zone_pair",
+        one(H3_CMD, cmd="zone-pair security source Untrust destination Trust"), {}),
     # the log buffer emptied, a log file deleted; reading the buffer, or deleting a backup, is not
     Row("huawei_log_buffer_cleared.yml", one(HW_CMD, cmd="reset logbuffer"),
         {"display": one(HW_CMD, cmd="display logbuffer"), "backup": one(HW_CMD, cmd="delete flash:/backup.cfg"),
@@ -524,7 +574,8 @@ ROWS = [
         ips={"hit": "10.30.1.8", "management": "10.99.0.6"}),
     # base rule alone: an RDP (type 10) failure counts; a console (type 2) failure and a success do not
     Row("windows_network_logon_failed.yml", winlogon("4625", "administrator", 10),
-        {"console": winlogon("4625", "administrator", 2), "success": winlogon("4624", "administrator", 10)}),
+        {"console": winlogon("4625", "administrator", 2), "success": winlogon("4624", "administrator", 10),
+         "loopback": winlogon("4625", "administrator", 3)}, ips={"loopback": "127.0.0.1"}),
     # 10 failures in 90 s; 9 are below the threshold
     Row("windows_logon_bruteforce.yml", each(winlogon("4625", "administrator"), 10, 10),
         {"nine": each(winlogon("4625", "administrator"), 9, 10)}),
@@ -533,7 +584,8 @@ ROWS = [
         {"one_user": each(winlogon("4625", "administrator"), 5, 20)}),
     # base rule alone: a network logon counts; a service (type 5) logon does not
     Row("windows_network_logon_success.yml", winlogon("4624", "zhangsan"),
-        {"service": winlogon("4624", "zhangsan", 5)}),
+        {"service": winlogon("4624", "zhangsan", 5), "loopback": winlogon("4624", "zhangsan")},
+        ips={"loopback": "::1"}),
     # failure then success for one account; the reverse order, and a success for another account, do not fire
     Row("windows_logon_after_failure.yml", winlogon("4625", "zhangsan") + later(winlogon("4624", "zhangsan"), 60),
         {"reversed": winlogon("4624", "zhangsan") + later(winlogon("4625", "zhangsan"), 60),
@@ -595,6 +647,9 @@ ROWS = [
     Row("flow_highrisk_port_from_internet.yml", (), {}, built={
         "hit": capture(session("203.0.113.7", "172.16.10.9", 3389, [b"\x03\x00\x00\x13"], [b"\x03\x00\x00\x13"])),
         "management": capture(session("10.99.0.7", "172.16.10.9", 3389, [b"\x03\x00\x00\x13"], [b"\x03\x00"])),
+        # private addresses in no zone of the inventory (RFC 1918, RFC 6598 CGNAT) are no internet
+        "private": capture(session("192.168.3.7", "172.16.10.9", 3389, [b"\x03\x00\x00\x13"], [b"\x03\x00"])),
+        "cgnat": capture(session("100.64.3.7", "172.16.10.9", 3389, [b"\x03\x00\x00\x13"], [b"\x03\x00"])),
         "unanswered": capture(syn("203.0.113.8", "172.16.10.9", 3389)),
         "https": capture(session("203.0.113.9", "172.16.10.9", 443, [b"x"], [b"y"]))}),
     # Basic credentials over plain HTTP; a bearer token is not this rule's, nor a request without credentials
@@ -619,7 +674,9 @@ ROWS = [
     Row("flow_non_sm_tls_where_sm_required.yml", (), {}, built={
         "hit": capture(tls("10.30.3.5", "172.16.10.6", b"\x03\x03", ECDHE_AES128_GCM)),
         "tlcp": capture(tls("10.30.3.6", "172.16.10.6", b"\x01\x01", TLCP_ECC_SM4_CBC_SM3)),
-        "not_required": capture(tls("10.30.3.7", "172.16.10.7", b"\x03\x03", ECDHE_AES128_GCM))}),
+        "not_required": capture(tls("10.30.3.7", "172.16.10.7", b"\x03\x03", ECDHE_AES128_GCM)),
+        # TLS with the SM suite of RFC 8998 (TLS_SM4_GCM_SM3) is an SM suite
+        "tls_sm4": capture(tls("10.30.3.8", "172.16.10.6", b"\x03\x03", 0x00C6))}),
     # a 53-character label; a 39-character one is ordinary
     Row("flow_dns_long_label.yml", (), {}, built={
         "hit": capture(dns("10.30.4.5", f"{TUNNEL}.t.cdn-update-check.com")),
@@ -653,7 +710,9 @@ ROWS = [
     Row("flow_large_outbound_from_cloud.yml", (), {}, built={
         "hit": capture(session("172.16.10.21", "203.0.113.50", 443, [b"x"] * 800, [b"ok"], total=65535)),
         "extranet": capture(session("172.16.10.22", "10.30.9.9", 443, [b"x"] * 800, [b"ok"], total=65535)),
-        "small": capture(session("172.16.10.23", "203.0.113.51", 443, [b"x"] * 200, [b"ok"], total=65535))}),
+        "small": capture(session("172.16.10.23", "203.0.113.51", 443, [b"x"] * 200, [b"ok"], total=65535)),
+        # to a private address in no zone (RFC 6598 CGNAT): not the internet
+        "cgnat": capture(session("172.16.10.24", "100.64.9.9", 443, [b"x"] * 800, [b"ok"], total=65535))}),
     # the education bureau into the police zone (not allowed); the health commission (allowed) and the
     # police's own addresses are not
     Row("flow_cross_agency_not_allowed.yml", (), {}, built={
@@ -663,6 +722,9 @@ ROWS = [
     # base rule alone: an unanswered attempt counts; a DNS (UDP) flow, and answered HTTPS with data, do not
     Row("flow_tcp_connection.yml", (), {}, built={"hit": capture(syn("203.0.113.60", "10.30.5.1", 8443)),
                                                   "udp": capture(dns("10.30.4.17", "www.example.com")),
+                                                  # UDP to a high-risk port, unanswered: no TCP
+                                                  "udp_445": capture([ethernet(ipv4("10.30.5.12", "10.30.5.3", 17,
+                                                                                    udp(50000, 445, b"x")))]),
                                                   "https": capture(session("10.30.5.9", "93.184.0.10", 443,
                                                                            [b"x"], [b"y"]))}),
     # an answered connection closed without a byte from the client (a connect scan)
@@ -684,12 +746,13 @@ ROWS = [
         {"listed": cts("listTrackers", "CTS"), "refused": cts("deleteTracker", "CTS", 403)}),
     # an access key created; one deleted is not
     Row("huaweicloud_access_key_created.yml", cts("addCredential", "IAM", 201),
-        {"deleted": cts("deleteCredential", "IAM", 204)}),
+        {"deleted": cts("deleteCredential", "IAM", 204), "refused": cts("addCredential", "IAM", 403)}),
     # RDP opened inbound to 0.0.0.0/0; to the extranet range, or an egress rule to everywhere, is not
     Row("huaweicloud_security_group_open_to_world.yml",
         cts("createSecurityGroupRule", "VPC", 200, sg_rule("0.0.0.0/0")),
         {"extranet": cts("createSecurityGroupRule", "VPC", 200, sg_rule("10.0.0.0/8")),
-         "egress": cts("createSecurityGroupRule", "VPC", 200, sg_rule("0.0.0.0/0", "egress"))}),
+         "egress": cts("createSecurityGroupRule", "VPC", 200, sg_rule("0.0.0.0/0", "egress")),
+         "refused": cts("createSecurityGroupRule", "VPC", 403, sg_rule("0.0.0.0/0"))}),
     # UNION SELECT percent-encoded as nginx logs it; a search for the word "selection" is not
     Row("web_sql_injection.yml",
         one(WEB_GET, path="/api/v1/notice/list?id=1%27%20UNION%20SELECT%20username,password%20FROM%20sys_user--",
@@ -839,11 +902,9 @@ def write_logs(folder: Path) -> tuple[dict[str, Path], dict[str, tuple[str, str]
     return files, owners
 
 
-@pytest.mark.es
-@pytest.mark.parametrize("kind", ["sqlite", "elasticsearch"])
-def test_pack_rules_fire_on_their_lines_only(kind: str, request: pytest.FixtureRequest, corpus: Path,
-                                             tmp_path: Path) -> None:
-    store: Store = request.getfixturevalue("sqlite_store" if kind == "sqlite" else "elastic9_store")
+def ingest_cases(store: Store, corpus: Path, tmp_path: Path) -> dict[str, set[tuple[str, str]]]:
+    """Every row's lines and captures through the real parsers into ``store``; returns the case
+    key (host, user or client address, or capture file) -> the (rule file, kind) it belongs to."""
     files, owners = write_logs(tmp_path)
     (tmp_path / "inventory.yaml").write_text(INVENTORY, encoding="utf-8")
     inventory = Inventory.load(tmp_path / "inventory.yaml")
@@ -870,6 +931,23 @@ def test_pack_rules_fire_on_their_lines_only(kind: str, request: pytest.FixtureR
                                   inventory=inventory)
             assert summary.receipt.created > 0 and summary.parse_failures == 0, built
             cases[str(built)] = {(row.file, row.kind(case))}
+    store.refresh()
+    return cases
+
+
+def case_of_event(store: Store, cases: dict[str, set[tuple[str, str]]]) -> dict[str, str | None]:
+    """Each stored event's case key (the field of it that names a case)."""
+    return {e.id: next((str(e.get(name)) for name in ("observer.name", "host.name", "user.name", "source.ip",
+                                                      "log.file.path") if str(e.get(name)) in cases), None)
+            for e in store.search(Query())}
+
+
+@pytest.mark.es
+@pytest.mark.parametrize("kind", ["sqlite", "elasticsearch"])
+def test_pack_rules_fire_on_their_lines_only(kind: str, request: pytest.FixtureRequest, corpus: Path,
+                                             tmp_path: Path) -> None:
+    store: Store = request.getfixturevalue("sqlite_store" if kind == "sqlite" else "elastic9_store")
+    cases = ingest_cases(store, corpus, tmp_path)
     window = {"start": datetime(2000, 1, 1, tzinfo=UTC), "end": START + timedelta(days=7)}  # the traces are old
     bases = load_rules([PACK / rule for rule in sorted(BASES)])
     whole = load_rules(sorted({PACK / row.file for row in ROWS}))
@@ -878,9 +956,7 @@ def test_pack_rules_fire_on_their_lines_only(kind: str, request: pytest.FixtureR
         result = detect(store, ruleset, **window)
         assert (result.failed, result.no_source) == ([], {})
     names = {**{k: v.name for k, v in bases.files.items()}, **{k: v.name for k, v in whole.files.items()}}
-    host = {e.id: next((str(e.get(name)) for name in ("observer.name", "host.name", "user.name", "source.ip",
-                                                     "log.file.path") if str(e.get(name)) in cases), None)
-            for e in store.search(Query())}
+    host = case_of_event(store, cases)
     fired: dict[str, set[str]] = {}
     alerts_per_case: dict[tuple[str, str], int] = {}
     for alert in store.alerts():

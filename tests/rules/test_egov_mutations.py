@@ -1,0 +1,119 @@
+"""Mutation check of the e-government pack's tests: every selection of every rule's condition is
+needed by some test case.
+
+For each single-event rule of rules/packs/egov and each selection its condition names, the rule is
+run again without that selection (dropped from an ``and``, an ``or`` or a ``not``, or, for
+``1 of x_*``, left out of the pattern's set); the lines and captures of tests/rules/test_egov_rules.py
+go through the real parsers into a SQLite store once. A mutant that fires on exactly the rule's
+hits and on none of its near misses "survives": the selection it lost was never exercised by a
+test, and the rule's row needs a hit (for an ``or`` branch) or a near miss (for an ``and`` or a
+``not``) that only that selection decides. Correlations are left out (their base rules are here).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from govsoc.rules import detect, load_rules
+from govsoc.store.sqlite import SqliteStore
+from tests.rules.test_egov_rules import PACK, ROWS, START, case_of_event, ingest_cases
+
+#: Selections no test case can decide: guards that only restate what the other selections already
+#: require (only the records named carry the field the rule reads).
+REDUNDANT = {
+    # process.command_line is only set on command records (Huawei CMDRECORD, H3C SHELL_CMD)
+    "huawei_log_buffer_cleared.yml without selection", "h3c_log_buffer_cleared.yml without selection",
+    # linux.auth.sudo.command is only set on sudo's lines
+    "linux_logs_cleared_by_sudo.yml without sudo",
+}
+_TOKEN = re.compile(r"\(|\)|[^\s()]+")
+_OPERATORS = {"and", "or"}
+
+
+def without(condition: str, name: str) -> str | None:
+    """``condition`` with the identifier ``name`` removed with its operator (``not name`` as a
+    whole); None when ``name`` is not a token of it or is all of it."""
+    tokens = _TOKEN.findall(condition)
+    if name not in tokens:
+        return None
+    i = tokens.index(name)
+    start, end = (i - 1, i + 1) if i > 0 and tokens[i - 1] == "not" else (i, i + 1)
+    if end < len(tokens) and tokens[end] in _OPERATORS:
+        del tokens[start:end + 1]
+    elif start > 0 and tokens[start - 1] in _OPERATORS:
+        del tokens[start - 1:end]
+    else:
+        return None
+    text = " ".join(tokens)
+    return re.sub(r"\(\s*([^\s()]+)\s*\)", r"\1", text)  # "( a )" left by the removal
+
+
+def mutants(doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(what was removed, the mutated rule document) for each selection of a rule."""
+    detection = doc["detection"]
+    condition = detection["condition"]
+    found = []
+    for name in (k for k in detection if k != "condition"):
+        mutated = yaml.safe_load(yaml.safe_dump(doc))
+        text = without(condition, name)
+        if text is not None:
+            mutated["detection"]["condition"] = text
+        else:
+            # a member of a "1 of prefix_*" set: left out of the set (when the set keeps another)
+            globs = [g for g in re.findall(r"(?:1|all) of (\S+)", condition)
+                     if g.endswith("*") and name.startswith(g[:-1])]
+            members = [k for k in detection if globs and k.startswith(globs[0][:-1])]
+            if not globs or len(members) < 2:
+                continue
+            del mutated["detection"][name]
+        mutated["id"] = str(uuid.uuid5(uuid.UUID(doc["id"]), name))
+        mutated["title"] = f"{doc['title']} without {name}"
+        found.append((name, mutated))
+    return found
+
+
+def test_without_removes_a_selection_and_its_operator() -> None:
+    assert without("selection and not system", "system") == "selection"
+    assert without("selection and (a or b) and not c", "a") == "selection and b and not c"
+    assert without("selection and (a or b) and not c", "selection") == "( a or b ) and not c"
+    assert without("sudo and ((varlog and destroy) or switch_off)", "switch_off") == (
+        "sudo and ( ( varlog and destroy ) )")
+    assert without("selection", "selection") is None
+
+
+def test_every_selection_of_every_pack_rule_is_decided_by_a_test_case(corpus: Path, tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "events.db")
+    with store:
+        (tmp_path / "cases").mkdir()
+        cases = ingest_cases(store, corpus, tmp_path / "cases")
+        host = case_of_event(store, cases)
+        window = {"start": datetime(2000, 1, 1, tzinfo=UTC), "end": START + timedelta(days=7)}
+        expected: dict[str, set[str]] = {}
+        for row in ROWS:
+            expected.setdefault(row.file, set()).add(row.kind("hit"))
+        survivors, tried = [], 0
+        for file in sorted(expected):
+            doc = yaml.safe_load((PACK / file).read_text(encoding="utf-8"))
+            if "correlation" in doc:
+                continue
+            for name, mutated in mutants(doc):
+                path = tmp_path / "mutants" / f"{file}-{name}.yml"
+                path.parent.mkdir(exist_ok=True)
+                path.write_text(yaml.safe_dump(mutated, allow_unicode=True), encoding="utf-8")
+                ruleset = load_rules([path])
+                assert ruleset.errors == [], (file, name, ruleset.errors)
+                result = detect(store, ruleset, **window)
+                assert result.failed == [], (file, name)
+                fired = {case for alert in store.alerts(rule_id=mutated["id"]) for e in alert.event_ids
+                         for owner, case in cases.get(host.get(e) or "", set()) if owner == file}
+                tried += 1
+                if fired == expected[file] and f"{file} without {name}" not in REDUNDANT:
+                    survivors.append(f"{file} without {name}")
+        assert tried > 50  # the pack's rules have that many selections in conditions of two or more
+        assert survivors == []
