@@ -94,6 +94,8 @@ def inventory_section(inventory_json: Mapping[str, Any], lang: str = "zh", maske
     """The 数据分类分级清单 section of one saved inventory (see the module docstring); times are
     shown in ``timezone``, the report's."""
     w, shown = _words(lang), _masker(masked)
+    if lang == "en":
+        inventory_json = _in_english(inventory_json)
     summary: Mapping[str, Any] = inventory_json.get("summary") or {}
     tables: list[Mapping[str, Any]] = list(inventory_json.get("tables") or [])
     fields = [(t, f) for t in tables for f in (t.get("fields") or []) if f.get("status") in ("tagged", "suspected")]
@@ -148,6 +150,61 @@ def _level_labels(tables: list[Mapping[str, Any]]) -> dict[str, str]:
             if item.get("level") and item.get("level_label"):
                 labels.setdefault(str(item["level"]), str(item["level_label"]))
     return labels
+
+
+#: The grading levels (classification.grading's codes, every scheme's) in English.
+LEVELS_EN: Final[dict[str, str]] = {
+    "CORE": "core data", "IMPORTANT": "important data", "G4": "general data, level 4",
+    "G3": "general data, level 3", "G2": "general data, level 2", "G1": "general data, level 1",
+}
+#: The recognizers' categories (GB/T 35273 / GB/T 43697 Annex) and the shipped schemes' names and
+#: combination rules in English; an operator's own scheme keeps its words.
+PHRASES_EN: Final[dict[str, str]] = {
+    "个人位置信息": "personal location", "个人基本资料": "personal basic information",
+    "个人常用设备信息": "personal device information", "个人财产信息": "personal property information",
+    "个人身份信息": "personal identity information", "医疗健康": "medical and health",
+    "特定身份": "specific identities", "组织数据": "organisation data", "网络身份标识信息": "online identifiers",
+    "自然资源/不动产": "natural resources / real estate",
+    "车辆信息": "vehicle information", "金融账户": "financial accounts",
+    "GB/T 43697-2024 数据分类分级规则": "GB/T 43697-2024 data classification and grading rules",
+    "浙江 DB33/T 2350-2021 公共数据分类分级": "Zhejiang DB33/T 2350-2021 public data classification and grading",
+    "身份证号与姓名同表（可直接识别个人），就高从严":
+        "ID numbers and names in one table (directly identify a person): the higher level applies",
+    "姓名与手机号同表": "names and mobile numbers in one table",
+    "可识别个人的金融账户/医疗/精确位置信息":
+        "financial accounts, medical data or precise locations of identifiable people",
+}
+
+
+def _in_english(inventory: Mapping[str, Any]) -> dict[str, Any]:
+    """A saved inventory with its levels, categories, scheme title and the shipped schemes' rules
+    in English (names of tables and fields, and examples, are data and stay as they are)."""
+    def label(item: Mapping[str, Any]) -> dict[str, Any]:
+        out = dict(item)
+        level, old = str(item.get("level", "")), str(item.get("level_label", ""))
+        if level in LEVELS_EN:
+            out["level_label"] = LEVELS_EN[level]
+            if old and isinstance(item.get("basis"), str):
+                out["basis"] = str(item["basis"]).replace(old, LEVELS_EN[level])
+        for key in ("category", "basis"):
+            if isinstance(out.get(key), str):
+                out[key] = _phrases(out[key])
+        return out
+
+    copy = dict(inventory)
+    copy["tables"] = [{**label(t), "fields": [label(f) for f in t.get("fields") or []]}
+                      for t in inventory.get("tables") or []]
+    scheme = dict(inventory.get("scheme") or {})
+    if isinstance(scheme.get("title"), str):
+        scheme["title"] = _phrases(scheme["title"])
+    copy["scheme"] = scheme
+    return copy
+
+
+def _phrases(text: str) -> str:
+    for zh in sorted(PHRASES_EN, key=len, reverse=True):
+        text = text.replace(zh, PHRASES_EN[zh])
+    return text
 
 
 def _figures(summary: Mapping[str, Any], labels: dict[str, str], w: Callable[[str], str]) -> Figures:

@@ -18,7 +18,7 @@ from govsoc.reports.document import Block, Chart, Figure, Figures, Paragraph, Se
 from govsoc.reports.wording import shown_zone
 from govsoc.store.base import Group, Query, Store
 
-__all__ = ["CLEARTEXT_PORTS", "FLOW_DATASETS", "WEAK_CIPHER_MARKS", "network_overview"]
+__all__ = ["CLEARTEXT_PORTS", "ENCRYPTED", "FLOW_DATASETS", "WEAK_CIPHER_MARKS", "network_overview"]
 
 #: Datasets whose events are flows (one event per connection, ``network.bytes`` its IP bytes).
 FLOW_DATASETS: Final = ("network.flow", "netflow.log", "zeek.conn")
@@ -30,6 +30,8 @@ CLEARTEXT_PORTS: Final[dict[int, str]] = {
 #: Cipher-suite name parts of broken or retired algorithms (rules/packs/egov/flow_weak_tls_cipher.yml).
 WEAK_CIPHER_MARKS: Final = ("_RC4_", "_DES_", "_3DES_", "_NULL_", "_EXPORT", "_anon_", "_MD5")
 _TOP_PROTOCOLS = 5
+#: network.protocol of the sessions whose TLS facts (version, suite) are judged.
+ENCRYPTED: Final = ("tls", "tlcp")
 
 
 def _with(query: Query, **terms: tuple[str | int, ...]) -> Query:
@@ -53,10 +55,13 @@ def network_overview(store: Store, query: Query, t: dict[str, str]) -> tuple[Sec
     cleartext = store.groups(_with(flows, destination__port=tuple(CLEARTEXT_PORTS)), "destination.port",
                              size=len(CLEARTEXT_PORTS), total="network.bytes")
     clear_flows, clear_bytes = sum(g.count for g in cleartext), sum(g.total for g in cleartext)
-    encrypted = store.count(_with(flows, network__protocol=("tls", "tlcp")))
-    ssl = store.count(_with(flows, tls__version_protocol=("ssl",)))
-    old_tls = store.count(_with(flows, tls__version_protocol=("tls",), tls__version=("1.0", "1.1")))
-    suites = store.groups(_with(flows, tls__version=("1.2", "1.3")), "tls.cipher", size=500)
+    sessions = _with(flows, network__protocol=ENCRYPTED)
+    encrypted = store.count(sessions)
+    # Weak sessions are counted among the encrypted ones: the protocol (a column) picks them
+    # before the TLS facts (kept in each row's document) are read, not every flow.
+    ssl = store.count(_with(sessions, tls__version_protocol=("ssl",)))
+    old_tls = store.count(_with(sessions, tls__version_protocol=("tls",), tls__version=("1.0", "1.1")))
+    suites = store.groups(_with(sessions, tls__version=("1.2", "1.3")), "tls.cipher", size=500)
     weak_suites = [g for g in suites if any(mark in str(g.key) for mark in WEAK_CIPHER_MARKS)]
     weak = ssl + old_tls + sum(g.count for g in weak_suites)
     clear_flow_share, clear_byte_share, weak_share = (_share(clear_flows, flow_total), _share(clear_bytes, byte_total),

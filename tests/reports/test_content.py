@@ -171,3 +171,35 @@ def test_flow_incidents_show_the_flow_as_evidence(tmp_path: Path) -> None:
     [finding] = [f for b in incidents.blocks for f in getattr(b, "items", ())]
     assert finding.evidence == (
         "2026-11-29 11:04:05 netflow.log tcp/telnet 10.8.1.20:51000 -> 172.16.3.9:23 1840 bytes 22 packets",)
+
+
+def test_tls_facts_are_read_from_the_encrypted_sessions_only(sqlite_store: SqliteStore) -> None:
+    """The weak-crypto counts read tls.* (kept in each row's compressed document) from the TLS and
+    TLCP sessions only, picked by their network.protocol column, not from every flow: the rows
+    decoded per statement are counted (a build-time ratio would be a timed test)."""
+    from collections.abc import Callable
+    from typing import Any, cast
+
+    from govsoc.reports.network import network_overview
+    from govsoc.reports.wording import words
+    from govsoc.store.base import Query, Store
+
+    store, want = filled(sqlite_store, 600)
+    codec = sqlite_store._codec  # the store's row codec: it counts the documents it decodes
+    decoded: dict[str, int] = {}
+
+    class Counted:
+        def __getattr__(self, name: str) -> Any:
+            method: Callable[..., Any] = getattr(store, name)
+
+            def call(query: Query, *args: Any, **kwargs: Any) -> Any:
+                before = codec.decoded
+                out = method(query, *args, **kwargs)
+                if any(t.startswith("tls.") for t in query.terms):
+                    decoded[f"{name} {sorted(query.terms)}"] = codec.decoded - before
+                return out
+            return call
+
+    network_overview(cast(Store, Counted()), Query(start=START, end=END), words("zh"))
+    assert len(decoded) == 3  # SSL, TLS 1.0/1.1, and the suites of TLS 1.2/1.3
+    assert want["tls"] > 0 and all(n <= want["tls"] for n in decoded.values()), decoded

@@ -79,6 +79,14 @@ def test_english(tmp_path: Path) -> None:
         assert not CJK.search(table.caption + "".join(table.columns))
     (figures,) = _blocks(section, Figures)
     assert not any(CJK.search(f.label) for f in figures.items)
+    # the values too: levels, categories, the scheme and its rules (zhejiang's labels are Chinese);
+    # what the data holds (masked examples) and the recognizers' own names in a reason are data
+    assert not any(CJK.search(str(f.value)) for f in figures.items)
+    assert not CJK.search(" ".join(p.text for p in section.blocks if hasattr(p, "text")))
+    for table in _blocks(section, Table):
+        shown = [i for i, c in enumerate(table.columns) if c not in ("Reason", "Masked examples")]
+        assert not [row for row in table.rows if any(CJK.search(str(row[i])) for i in shown)], table.caption
+    assert any("general data, level" in str(row) for t in _blocks(section, Table) for row in t.rows)
 
 
 def test_masked_names_even_from_an_old_inventory(tmp_path: Path) -> None:
