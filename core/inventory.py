@@ -161,6 +161,20 @@ class ItemDeclaration(_Model):
     mitigation: str | None = None
 
 
+class Compensation(_Model):
+    """An evaluator-confirmed compensation (量化评估规则 2023, 弥补): object ``by_object`` of item
+    ``by_item`` covers a deficiency of ``object`` in ``item`` (e.g. application-layer encryption
+    of 个人信息 covering a plain channel), so that object scores max(0.5 × P_A, P_B). Never inferred:
+    it needs the justification and who confirmed it."""
+
+    item: str
+    object: str
+    by_item: str
+    by_object: str
+    justification: str = Field(min_length=1)
+    confirmed_by: str = Field(min_length=1)
+
+
 class CryptoProfile(_Model):
     """A system's declared cryptography for 密评 (GB/T 39786-2021)."""
 
@@ -168,6 +182,7 @@ class CryptoProfile(_Model):
     key_management: KeyManagement | None = None
     important_data: list[str] = []
     declarations: dict[str, ItemDeclaration] = {}
+    compensations: list[Compensation] = []
 
 
 class System(_Model):

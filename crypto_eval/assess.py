@@ -10,6 +10,8 @@ worse deciding. Objects without evidence score 0 and
 are counted as missing evidence, which is not 不适用. High-risk findings are listed, with a
 declared mitigation when the item has one, and veto the verdict unless mitigated; an item the
 catalogue marks ``mitigation: "none"`` admits no mitigation (a declared one is refused, with a finding).
+An evaluator-confirmed compensation between two objects (inventory ``crypto.compensations``)
+raises the compensated object's score by the 2023 rule's 弥补 formula (scoring.compensate).
 """
 
 from __future__ import annotations
@@ -218,14 +220,44 @@ def _item(item: Item, findings: list[Finding]) -> ItemResult:
     return ItemResult(item=item, objects=objects, score=score, findings=tuple(findings))
 
 
+def _compensate(context: SystemContext, scored: dict[str, ItemResult]) -> None:
+    """Apply the inventory's evaluator-confirmed compensations (量化评估规则 2023, 弥补: B' =
+    max(0.5 × P_A, P_B), scoring.compensate) to the objects they name, in place; each leaves an
+    INFO finding with its justification, and one naming an object that does not exist is said, not
+    dropped. Only the score moves: a high-risk finding of the object still needs the 高风险判定指引's
+    mitigation (ItemDeclaration.mitigation) to stop vetoing the verdict."""
+    for c in context.system.crypto.compensations if context.system.crypto else []:
+        target, source = scored.get(c.item), scored.get(c.by_item)
+        b = next((o for o in target.objects if o.name == c.object), None) if target else None
+        a = next((o for o in source.objects if o.name == c.by_object), None) if source else None
+        if target is None:
+            continue  # not a catalogue item: nothing to score
+        if b is None or a is None or a.score is None or b.score is None or not (a.applicable and b.applicable):
+            why = (f"弥补关系无法适用，所指对象不是该系统的已评分测评对象：{c.object}（{c.item}）、"
+                   f"{c.by_object}（{c.by_item}）")
+            new_score, objects = target.score, target.objects
+        else:
+            after = scoring.compensate(a.score, b.score)
+            why = (f"经测评人员确认的弥补：{c.by_object}（{c.by_item}，得分 {a.score}）→ max(0.5 × {a.score}, "
+                   f"{b.score}) = {after}（{c.justification}；确认人：{c.confirmed_by}）")
+            objects = tuple(replace(o, score=after) if o is b else o for o in target.objects)
+            new_score = scoring.unit_score([o.score for o in objects if o.applicable and o.score is not None])
+        note = Finding(item=c.item, clause=target.item.clause, system=context.name, object=c.object, check="assess",
+                       factor="INFO", satisfied=False, observed=c.by_object, provenance="declared", risk="低", why=why)
+        scored[c.item] = replace(target, objects=objects, score=new_score, findings=target.findings + (note,))
+
+
 def assess(context: SystemContext, findings: list[Finding]) -> SystemEvaluation:
     """Score one system from its findings."""
     by_item: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         by_item[f.item].append(f)
+    scored = {item.id: _item(item, by_item.get(item.id, [])) for layer in context.catalogue.layers
+              for item in layer.items}
+    _compensate(context, scored)
     layers = []
     for layer in context.catalogue.layers:
-        items = tuple(_item(item, by_item.get(item.id, [])) for item in layer.items)
+        items = tuple(scored[item.id] for item in layer.items)
         layers.append(LayerResult(layer=layer, items=items,
                                   score=scoring.layer_score([(r.item.weight, r.score) for r in items])))
     total = scoring.total_score([(x.layer.weight, x.score) for x in layers if x.layer.kind == "technical"],

@@ -201,6 +201,10 @@ PHRASES: Final[dict[str, str]] = {
     "：以探测结果为准）": ": the probe's result counts)", "服务端的": "the server's ", "无应答": "no answer",
     "明文": "cleartext",
     "; 探测到：": "; seen by the probe: ",
+    "弥补关系无法适用，所指对象不是该系统的已评分测评对象：":
+        "the compensation cannot apply, an object it names is not a scored object of this system: ",
+    "经测评人员确认的弥补：": "compensation confirmed by the evaluator: ", "得分 ": "score ",
+    "确认人：": "confirmed by: ",
     "探测到的密码算法并非所声明的获得认证的密码产品所实现：该对象的密钥不由该产品管理":
         "the algorithms the probe saw are not those of the declared certified product: this object's keys are not "
         "managed by it",

@@ -80,16 +80,23 @@ def channel_findings(context: SystemContext, item_id: str, obj: str, view: Chann
     return out
 
 
+#: Views that say nothing about what the endpoint speaks: the probe could not connect, or failed
+#: itself (a probe error), or the handshake could not be read to the end.
+NO_VERDICT = frozenset({"unreachable", "incomplete"})
+
+
 def _expect_findings(context: SystemContext, endpoint: Endpoint, view: ChannelView, item_id: str,
                      check: str) -> list[Finding]:
-    found = {"tlcp": view.protocol == "TLCP" or "TLCP" in view.observed,
-             "tls13-sm": "TLS_SM4" in view.observed, "tls": "TLS " in view.observed or "TLSv" in view.observed,
+    secured = view.protocol not in ("unknown", "cleartext", "redirect")  # their texts name what was not found
+    found = {"tlcp": secured and (view.protocol == "TLCP" or "TLCP" in view.observed),
+             "tls13-sm": secured and "TLS_SM4" in view.observed,
+             "tls": secured and ("TLS " in view.observed or "TLSv" in view.observed),
              "ssh": view.protocol == "SSH" or view.observed.split(": ", 1)[-1].startswith("SSH-")}
     item = context.catalogue.item(item_id)
     return [Finding(item=item_id, clause=item.clause, system=context.name,
                     object=object_name(context, endpoint), check=check, factor="INFO", satisfied=False,
                     observed=view.observed, why=f"声明支持 {want}，探测未发现", risk="中")
-            for want in endpoint.expects if want in found and not found[want] and view.protocol != "unreachable"]
+            for want in endpoint.expects if want in found and not found[want] and view.protocol not in NO_VERDICT]
 
 
 class _ChannelCheck:

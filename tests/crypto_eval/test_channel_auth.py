@@ -99,3 +99,20 @@ def test_failed_certificate_verify_is_high_risk_in_the_evaluation(leaf: Certific
         {"host": HOST, "port": 443, "protocol": "tls", "kind": "web", "server_name": NAME}]}]})
     e = evaluate_system(model.systems[0], [_sm(leaf, verified=False)])
     assert any(f.item == "gbt39786.l3.8.2.a" and "冒充" in f.why for f in e.high_risk)
+
+
+@pytest.mark.parametrize("report", [
+    EndpointReport(target=Target(host=HOST, port=443, protocol="https"), error="probe error: ParseError: bad DER"),
+    EndpointReport(target=Target(host=HOST, port=443, protocol="https"), timed_out=True),
+])
+def test_a_failed_probe_does_not_say_the_declared_protocol_is_missing(report: EndpointReport) -> None:
+    # note 4: a probe error (or a time-out) is no evidence that the endpoint lacks what it declares
+    model = InventoryModel.model_validate({"systems": [{"name": "s", "level": 3, "endpoints": [
+        {"host": HOST, "port": 443, "protocol": "https", "kind": "web", "expects": ["tlcp", "tls13-sm"]}]}]})
+    e = evaluate_system(model.systems[0], [report])
+    assert not [f for f in e.findings if "探测未发现" in f.why]
+    # while a probe that read the endpoint and found no TLCP says so (an "unknown" view's text, which
+    # names TLCP among what it did not find, was read as TLCP found)
+    seen = EndpointReport(target=report.target, tls13_sm=Tls13SmProbeResult(
+        endpoint=f"{HOST}:443", supported=False, answer="closed"))
+    assert [f for f in evaluate_system(model.systems[0], [seen]).findings if "声明支持 tlcp，探测未发现" in f.why]
