@@ -371,15 +371,16 @@ def env_passphrase() -> str | None:
     return lines[0] if lines and lines[0] else None
 
 
-def require_key(folder: Path) -> SigningKey:
-    """The signing key in ``folder``; ConfigError naming `govsoc keys init` when there is none,
-    and the reason when it is unusable (see load_key)."""
+def require_key(folder: Path, *, otherwise: str = "") -> SigningKey:
+    """The signing key in ``folder``; ConfigError naming `govsoc keys init` (and ``otherwise``,
+    another way out) when there is none, and the reason when it is unusable (see load_key) or
+    revoked (reports.trust)."""
     from govsoc.reports.trust import revoked_keys  # trust reads public keys with this module
 
     key = load_key(folder)
     if key is None:
         raise ConfigError(f"no report-signing key in {folder}: reports are signed (SM3 digest, SM2 signature); "
-                          "create the key with `govsoc keys init`")
+                          f"create the key with `govsoc keys init`{', ' + otherwise if otherwise else ''}")
     revoked = revoked_keys(folder).get(key.key_id)
     if revoked is not None:
         raise ConfigError(f"the report-signing key in {folder} (key id {key.key_id}) was revoked at {revoked.time}: "

@@ -60,12 +60,16 @@ def init(app: AppContext, signer: str | None, force: bool, unencrypted: bool) ->
 def show(app: AppContext) -> None:
     """Print the public key, its id and the signer (never the private key)."""
     from govsoc.reports.signing import PUBLIC_FILE, load_key
+    from govsoc.reports.trust import revoked_keys
 
     folder = key_folder(app)
     key = load_key(folder)
     if key is None:
         raise ConfigError(f"no report-signing key in {folder}: run govsoc keys init")
     click.echo(f"key id {key.key_id}\nsigner {printable(key.signer)}")
+    revoked = revoked_keys(folder).get(key.key_id)
+    if revoked is not None:
+        click.echo(f"REVOKED at {revoked.time}: it signs no reports; govsoc keys init --force makes a new key")
     click.echo((folder / PUBLIC_FILE).read_text(encoding="ascii"), nl=False)
 
 

@@ -21,29 +21,25 @@ import click
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
 from govsoc.cli.timeargs import TIME
-from govsoc.core.errors import ConfigError
 from govsoc.reports import build_report, renderers
 from govsoc.reports.build import KINDS, build, mark_unsigned, write
 from govsoc.reports.period import PERIODS, period_bounds
 from govsoc.reports.publish import publish
 from govsoc.reports.renderers import as_document
-from govsoc.reports.signing import SigningKey, key_folder, load_key
+from govsoc.reports.signing import SigningKey, key_folder, require_key
 from govsoc.rules import BUILTIN_PACKS
 
 
 def signing_key(app: AppContext, unsigned: bool) -> SigningKey | None:
-    """The key that signs the report, loaded before anything is computed or written (an unusable
-    key fails here, leaving nothing behind); None with ``unsigned``, after a warning."""
+    """The key that signs the report, loaded before anything is computed or written (a missing,
+    unusable or revoked key fails here, leaving nothing behind); None with ``unsigned``, after a
+    warning."""
     folder = key_folder(app.config.data_dir)
     if unsigned:
         click.echo("govsoc: warning: writing an UNSIGNED report (--unsigned): nobody can verify it was not "
                    "changed; the report says so on its cover", err=True)
         return None
-    key = load_key(folder)
-    if key is None:
-        raise ConfigError(f"no report-signing key in {folder}: reports are signed (SM3 digest, SM2 signature); "
-                          "create the key with `govsoc keys init`, or pass --unsigned to write an unsigned report")
-    return key
+    return require_key(folder, otherwise="or pass --unsigned to write an unsigned report")
 
 
 def write_report(app: AppContext, output: Path | None, fmt: str, lang: str | None, unmasked: bool,

@@ -329,6 +329,9 @@ def test_a_revoked_key_fails_verify_and_signs_nothing(signed: Path, govsoc_home:
     code, _, err = _run(["keys", "sign", str(newer)], capsys)
     assert code == 2 and "revoked" in err and "keys init --force" in err
     assert not signing.signature_path(newer).exists()
+    code, _, err = _run(["report", "--format", "json", "-o", str(tmp_path / "alerts.json")], capsys)
+    assert code == 2 and "revoked" in err and not (tmp_path / "alerts.json").exists()
+    assert "REVOKED" in _run(["keys", "show"], capsys)[1]
     assert _run(["keys", "init", "--force"], capsys)[0] == 0
     assert _run(["keys", "sign", str(newer)], capsys)[0] == 0
     assert _run(["verify", str(newer)], capsys)[0] == 0
