@@ -95,10 +95,12 @@ def write_result(folder: Path, subject: str, data: Mapping[str, Any]) -> Path:
     return path
 
 
-def read_results(folder: Path, *, key: str, stamp: str,
-                 valid: Callable[[dict[str, Any]], bool]) -> list[dict[str, Any]]:
+def read_results(folder: Path, *, key: str, stamp: str, valid: Callable[[dict[str, Any]], bool],
+                 unwrap: Callable[[Any], Any] | None = None) -> list[dict[str, Any]]:
     """Every result in ``folder`` that ``valid`` accepts, one per ``data[key]`` (the newest
-    ``data[stamp]``, an ISO time, winning), sorted by that key. A missing folder holds no result."""
+    ``data[stamp]``, an ISO time, winning), sorted by that key; ``unwrap`` first takes each file's
+    result out of an envelope (a 密评 ``-o`` file holds it under "evaluation"). Unreadable files are
+    logged and skipped. A missing folder holds no result."""
     if not folder.is_dir():
         return []
     newest: dict[str, dict[str, Any]] = {}
@@ -108,6 +110,8 @@ def read_results(folder: Path, *, key: str, stamp: str,
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
             log.warning("skipped %s: %s", path, e)
             continue
+        if unwrap is not None:
+            data = unwrap(data)
         if not (isinstance(data, dict) and isinstance(data.get(key), str) and valid(data)):
             log.warning("skipped %s: not a result of this kind", path)
             continue

@@ -11,27 +11,22 @@ the risk and the remediation advice (整改建议).
 
 from __future__ import annotations
 
-import hashlib
 import json
-import logging
-import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from govsoc.core.results import make_folder, write_file
+from govsoc.core.results import make_folder, read_results, result_file_name, write_file
 from govsoc.crypto_eval.assess import ItemResult, ObjectResult, SystemEvaluation
 from govsoc.crypto_eval.catalogue import STRENGTH_ZH
 
 __all__ = ["to_json", "section", "result_file_name", "save_results", "load_results", "RESULTS_SUBDIR"]
 
-log = logging.getLogger(__name__)
 
 #: Where under the data directory the saved evaluations live.
 RESULTS_SUBDIR = Path("results", "crypto_eval")
-_HASHED = re.compile(r"-[0-9a-f]{16}$")
 
 _MARK = {True: "✓", False: "✗", None: "—"}
 
@@ -118,22 +113,6 @@ def section(e: SystemEvaluation) -> dict[str, Any]:
             "层面": layers}
 
 
-def result_file_name(system: str) -> str:
-    """A file name for a system's result that no other system name maps to: the name itself when it
-    is plain (letters, digits, '-', '_'; Chinese included), else a readable part and 16 hex digits
-    of its SHA-256 (so "a/b", "a b" and "a_b" are three files, and a plain name that looks hashed
-    is hashed too; a name starting with '-' too)."""
-    plain = (bool(system) and all(c.isalnum() or c in "-_" for c in system) and len(system.encode()) <= 120
-             and not _HASHED.search(system) and not system.startswith("-")
-             and not re.fullmatch(r"[0-9a-f]{16}", system))
-    if plain:
-        return f"{system}.json"
-    # never a leading '-': a file "-rf.json" is an option to the shell tools that meet it (rm *)
-    readable = "".join(c if c.isalnum() or c in "-_" else "_" for c in system)[:40].lstrip("-")
-    digest = hashlib.sha256(system.encode("utf-8")).hexdigest()[:16]
-    return f"{readable}-{digest}.json" if readable else f"{digest}.json"
-
-
 def save_results(evaluations: Iterable[SystemEvaluation], folder: Path, *,
                  now: datetime | None = None) -> list[Path]:
     """Write each evaluation's JSON (with ``evaluated_at``) to ``folder``, atomically per file."""
@@ -148,26 +127,14 @@ def save_results(evaluations: Iterable[SystemEvaluation], folder: Path, *,
     return written
 
 
+def _evaluation(data: Any) -> Any:
+    """A ``-o`` file's evaluation sits under "evaluation"; a saved result is the evaluation itself."""
+    return data["evaluation"] if isinstance(data, dict) and isinstance(data.get("evaluation"), dict) else data
+
+
 def load_results(folder: Path) -> list[dict[str, Any]]:
-    """Every saved evaluation in ``folder`` (also ``-o`` files, whose evaluation sits under
-    "evaluation"), one per system, the newest ``evaluated_at`` winning; sorted by system name.
-    Unreadable files are logged and skipped. A missing folder is no result."""
-    if not folder.is_dir():
-        return []
-    newest: dict[str, dict[str, Any]] = {}
-    for path in sorted(folder.glob("*.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-            log.warning("skipped %s: %s", path, e)
-            continue
-        if isinstance(data, dict) and isinstance(data.get("evaluation"), dict):
-            data = data["evaluation"]
-        if not (isinstance(data, dict) and isinstance(data.get("system"), str)
-                and isinstance(data.get("layers"), list)):
-            log.warning("skipped %s: not a 密评 evaluation", path)
-            continue
-        held = newest.get(data["system"])
-        if held is None or str(data.get("evaluated_at", "")) >= str(held.get("evaluated_at", "")):
-            newest[data["system"]] = data
-    return [newest[name] for name in sorted(newest)]
+    """Every saved evaluation in ``folder`` (also ``-o`` files), one per system, the newest
+    ``evaluated_at`` winning; sorted by system name (core.results.read_results: unreadable files
+    are logged and skipped; a missing folder is no result)."""
+    return read_results(folder, key="system", stamp="evaluated_at", unwrap=_evaluation,
+                        valid=lambda data: isinstance(data.get("layers"), list))
