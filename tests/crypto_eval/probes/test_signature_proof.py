@@ -15,7 +15,9 @@ import pytest
 
 from govsoc.crypto_eval.checks.channel_view import NO_PROOF, view_of
 from govsoc.crypto_eval.probes.runner import Target, probe_endpoint
+from govsoc.crypto_eval.probes.tls import build_hello
 from tests.servers.certs import CertFiles, make_sm2_cert, sm2_private_scalar
+from tests.servers.replay import record_flight, replaying
 from tests.servers.tlcp_server import SmServerConfig, sm_server
 from tests.servers.tls import openssl_s_server
 from tests.servers.tls13_impostor import tls13_impostor
@@ -51,17 +53,35 @@ def test_tls13_genuine_control_is_authenticated(rsa_cert: CertFiles) -> None:
     assert auth is not None and auth[0] is True
 
 
-@pytest.mark.parametrize("which", ["rsa", "ecdsa"])
+@pytest.mark.parametrize("which,args,version", [
+    ("rsa", ["-tls1_2"], "TLSv12"),                                           # ECDHE, RSA-PSS or PKCS#1
+    ("ecdsa", ["-tls1_2"], "TLSv12"),                                         # ECDHE, ECDSA
+    ("rsa", ["-tls1_2", "-cipher", "DHE-RSA-AES128-GCM-SHA256"], "TLSv12"),   # finite-field DHE params
+    ("rsa", ["-tls1", "-cipher", "ALL:@SECLEVEL=0"], "TLSv10"),               # MD5 ‖ SHA-1, no DigestInfo
+    ("ecdsa", ["-tls1", "-cipher", "ALL:@SECLEVEL=0"], "TLSv10"),             # ECDSA over SHA-1
+])
 def test_tls12_key_exchange_signature_verified(rsa_cert: CertFiles, ecdsa_cert: CertFiles, openssl: str,
-                                               which: str) -> None:
-    # TLS 1.2 only: the ECDHE ServerKeyExchange signature under the leaf's key is the proof
+                                               which: str, args: list[str], version: str) -> None:
+    # TLS <= 1.2 only: the (EC)DHE ServerKeyExchange signature under the leaf's key is the proof
     cert = rsa_cert if which == "rsa" else ecdsa_cert
-    with openssl_s_server(cert, ["-tls1_2"]) as port:
+    with openssl_s_server(cert, args) as port:
         report = _probe(port)
-    assert report.tls is not None and [v.version for v in report.tls.accepted()] == ["TLSv12"]
+    assert report.tls is not None and [v.version for v in report.tls.accepted()] == [version]
     assert report.tls.signature_verified is True, report.tls.signature_note
     auth = view_of(report).authentication
     assert auth is not None and auth[0] is True
+
+
+def test_a_replayed_tls12_flight_is_an_impostor(rsa_cert: CertFiles, openssl: str) -> None:
+    # a real server's TLS 1.2 flight replayed: its certificate is genuine, its ServerKeyExchange was
+    # signed over another client's random, as an impostor without the key must replay it
+    with openssl_s_server(rsa_cert, ["-tls1_2"]) as real:
+        flight = record_flight(real, build_hello(0x0303, None))
+    with replaying(flight) as port:
+        report = _probe(port)
+    assert report.tls is not None and report.tls.chain and report.tls.signature_verified is False
+    auth = view_of(report).authentication
+    assert auth is not None and auth[0] is False and "ServerKeyExchange" in auth[1]
 
 
 def test_tls12_rsa_key_transport_is_missing_evidence(rsa_cert: CertFiles, openssl: str) -> None:
