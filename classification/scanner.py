@@ -5,9 +5,12 @@ value to its character classes with one ``str.translate`` (digits -> ``0``, lett
 space and ``-`` -> ``s``; ``.``, ``@`` and ``:`` kept; other ASCII -> ``x``) and asks whether
 the class string holds one of the recognizers' SHAPES (seventeen ``0`` in a row for an ID
 number, an ``@`` for an e-mail address): substring tests, C speed, no regular expression. Most
-values of a table or a log fail them all. scan_many gates a whole chunk at once: the values are
-joined, translated once and searched with ``str.find``, so a value no shape falls in costs no
-Python work of its own.
+values of a table or a log fail them all. scan_many gates a whole chunk at once
+(govsoc.classification.batch): the values are joined, folded, mapped to classes and split in C,
+and each value's class string is looked up in a table of candidate recognizers, so a value no
+shape falls in costs no Python work of its own; a candidate runs a recognizer's find only when
+one expression of its patterns matches. tests/classification/test_batch.py holds it to the
+findings of every pattern on every value.
 Recognizers whose hits cannot be said as shapes use their TRIGGER expression; those whose hits
 hold Chinese characters (plates, addresses, names) run only on values that are not ASCII.
 Values that pass run only the recognizers whose shape or trigger they contain. Context-only
