@@ -45,6 +45,8 @@ class FlowAssembler:
             self.reader.walker = walker()
         #: packets the compiled kernel decoded itself (the others went through the Python decoder)
         self.native_packets = 0
+        #: the most flows the compiled engine held open at once
+        self.peak_open = 0
 
     @property
     def packets(self) -> int:
@@ -77,7 +79,9 @@ class FlowAssembler:
         for chunk in self.reader.chunks():
             engine.run(chunk, self.decoder.decode, out)
             self.native_packets = engine.native_packets
+            self.peak_open = engine.peak_open
             yield from out
             out.clear()
+        self.peak_open = engine.peak_open
         engine.flush(out)
         yield from out

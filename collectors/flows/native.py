@@ -140,7 +140,7 @@ if (K0, K4, KHASH) != (18, 22, FLOW_FIELDS - 1):  # pragma: no cover - a layout 
     raise ImportError("collectors.flows.slots disagrees with the flow matrix layout")
 # control cells shared by the kernel and Python
 (C_FREE, C_DONE, C_SWEEP, C_DELAY, C_CREATED, C_SAMPLES, C_SAMPLE_PACKETS, C_SAMPLE_BYTES, C_SAMPLE_LIMIT,
- C_SAMPLE_PLAIN) = range(10)
+ C_SAMPLE_PLAIN, C_PEAK) = range(11)
 # why the kernel returned
 R_END, R_SLOW, R_SWEEP = 0, 1, 2
 
@@ -455,6 +455,8 @@ def _add(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, p
         F[slot, CSEQ] = C[C_CREATED]
         F[slot, LIVE] = 1
         C[C_CREATED] += 1
+        if len(free) - C[C_FREE] > C[C_PEAK]:  # flows open at once: what memory follows
+            C[C_PEAK] = len(free) - C[C_FREE]
         _slot_put(D, F, slot)
     side = 0 if (shi == F[slot, OHI] and slo == F[slot, OLO] and sport == F[slot, OPORT]) else 1
     if shi == dhi and slo == dlo and sport == dport:
@@ -713,7 +715,7 @@ class NativeEngine:
         self.E = np.zeros((2 * capacity, EP_FIELDS), dtype=np.int64)
         self.H = np.zeros((capacity, HISTORY_BYTES), dtype=np.uint8)
         self.free = np.arange(capacity - 1, -1, -1, dtype=np.int64)
-        self.C = np.zeros(10, dtype=np.int64)
+        self.C = np.zeros(11, dtype=np.int64)
         self.C[C_FREE] = capacity
         self.C[C_DELAY] = close_delay * NS
         self.C[C_SAMPLE_PACKETS], self.C[C_SAMPLE_BYTES] = SAMPLE_PACKETS, SAMPLE_BYTES
@@ -728,6 +730,12 @@ class NativeEngine:
         self.tunnels: dict[int, tuple[str, ...]] = {}
         self.vlans: dict[int, tuple[int, ...]] = {}
         self.native_packets = 0
+
+    @property
+    def peak_open(self) -> int:
+        """The most flow slots in use at once so far (open flows, and ended ones not yet handed
+        over): the table's memory follows it, not the size of the file."""
+        return int(self.C[C_PEAK])
 
     # -- capacity ----------------------------------------------------------------------------
     def _room(self, packets: int) -> None:

@@ -38,12 +38,12 @@ def pcap(packets: list[tuple[float, bytes]], *, order: str = "<", nanos: bool = 
          snaplen: int = 65535) -> bytes:
     """A pcap file of (time in seconds, frame) records."""
     magic = 0xA1B23C4D if nanos else 0xA1B2C3D4
-    out = struct.pack(order + "IHHiIII", magic, 2, 4, 0, 0, snaplen, linktype)
+    out = [struct.pack(order + "IHHiIII", magic, 2, 4, 0, 0, snaplen, linktype)]
     for when, frame in packets:
         seconds = int(when)
         fraction = round((when - seconds) * (1e9 if nanos else 1e6))
-        out += struct.pack(order + "IIII", seconds, fraction, len(frame), len(frame)) + frame
-    return out
+        out.append(struct.pack(order + "IIII", seconds, fraction, len(frame), len(frame)) + frame)
+    return b"".join(out)
 
 
 def pcapng(interfaces: list[tuple[int, int]], packets: list[tuple[int, int, bytes]], order: str = "<") -> bytes:

@@ -153,3 +153,39 @@ def test_the_compiled_reader_gives_the_same_packets_in_tiny_blocks(corpus: Path,
             reader = CaptureReader(stream, block_bytes=block, walker=walker())  # type: ignore[arg-type]
             assert packets(reader) == expected, name
             assert reader.problems.counts == expected_reader.problems.counts, name
+
+
+def _connections(count: int) -> bytes:
+    """``count`` short TCP connections (handshake, 100 bytes each way, FIN teardown), 100 new
+    ones a second of capture time, each from its own client port and address."""
+    packets: list[tuple[float, bytes]] = []
+    for n in range(count):
+        client, at = f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}", n / 100
+        c, s = 1000, 5000
+        script = [(True, "S", 0), (False, "SA", 0), (True, "A", 0), (True, "PA", 100), (False, "PA", 100),
+                  (True, "FA", 0), (False, "FA", 0), (True, "A", 0)]
+        for index, (forward, flags, size) in enumerate(script):
+            if forward:
+                frame = ipv4(client, "10.9.9.9", 6, tcp(20000 + n % 40000, 80, c, s if "A" in flags else 0, flags,
+                                                         bytes(size)))
+                c += size + ("S" in flags) + ("F" in flags)
+            else:
+                frame = ipv4("10.9.9.9", client, 6, tcp(80, 20000 + n % 40000, s, c, flags, bytes(size)))
+                s += size + ("S" in flags) + ("F" in flags)
+            packets.append((at + index / 1000, ethernet(frame)))
+    return pcap(packets)
+
+
+def test_open_flows_follow_the_traffic_not_the_file_size() -> None:
+    # the same traffic for 30 s and for 90 s of capture: as many flows open at once (the table and
+    # the payload samples it keeps are what memory holds beyond one chunk), three times the flows
+    peaks, counts = [], []
+    for count in (3000, 9000):
+        assembler = FlowAssembler(io.BytesIO(_connections(count)), engine="native")
+        flows = list(assembler.flows())
+        assert len(flows) == count and all(f.state_and_history()[0] == "SF" for f in flows)
+        peaks.append(assembler.peak_open)
+        counts.append(len(flows))
+    # closed connections wait tcp_close_delay (5 s) and the next sweep (every 10 s): at most
+    # ~15 s of connections, 100 a second, whatever the length of the file
+    assert 0 < peaks[1] <= peaks[0] * 1.05 and peaks[1] <= 15 * 100 + 100
