@@ -76,7 +76,9 @@ def test_thin_path_on_sqlite_matches_loghub(sqlite_store: Store, log: Path, corp
     alerts = thin_path(sqlite_store, log, tmp_path / "state")
     failures, per_source = expected_from_loghub(corpus)
     kinds = Counter(a.kind for a in alerts)
-    assert kinds["match"] == failures == 524
+    # the 524 failures raise no alert one by one: the failed-login rule is the correlations' base rule
+    # (Sigma's generate: false)
+    assert failures == 524 and kinds["match"] == 0
     spraying = Counter(a.kind for a in alerts if a.rule_title == "SSH Password Spraying From One Source")
     assert kinds["correlation"] - spraying["correlation"] == sum(bursts_by_hand(t) for t in per_source.values())
     assert spraying["correlation"] == sum(bursts_by_hand(t, 600, 5, True) for t in per_source.values()) > 0
@@ -98,7 +100,7 @@ def test_thin_path_gives_identical_alerts_on_both_stores(sqlite_store: Store, el
                                                            log: Path, tmp_path: Path) -> None:
     on_sqlite = thin_path(sqlite_store, log, tmp_path / "a")
     on_elastic = thin_path(elastic_store, log, tmp_path / "b")
-    assert len(on_sqlite) > 500
+    assert len(on_sqlite) >= 12  # the brute-force bursts (and spraying) of the log
     assert on_sqlite == on_elastic
     assert sqlite_store.count(Query()) == elastic_store.count(Query()) == 2000
     report = build_report(on_elastic, store="elasticsearch")

@@ -12,12 +12,17 @@ import pytest
 
 from govsoc.cli import main
 
-FAILED_LOGIN = "6f7a1c3e-2b4d-4e8a-9c1f-0d5e7b9a3c21"
+LOGS_CLEARED = "7c6d74cf-1d57-407a-a9ef-e6ae82b00735"
 BRUTE_FORCE = "0b8e4d52-7c1a-4f3e-b6d9-5a2c8e1f4d70"
+#: Six failures from one address (brute force and spraying: 2 alerts), one failure from another
+#: (no alert: a single failure is the base rule of the correlations, which raises none of its
+#: own, Sigma's generate: false), and three log files emptied through sudo (3 alerts).
 LINES = [
     *(f"Dec 10 07:00:{n:02d} portal-web-01 sshd[24200]: Failed password for invalid user u{n} from "
       f"203.0.113.9 port {4000 + n} ssh2" for n in range(6)),
     "Dec 10 07:30:00 portal-web-01 sshd[24300]: Failed password for ops from 198.51.100.4 port 5000 ssh2",
+    *(f"Dec 10 07:40:0{n} portal-web-01 sudo:      ops : TTY=pts/0 ; PWD=/home/ops ; USER=root ; "
+      f"COMMAND=/usr/bin/truncate -s 0 /var/log/{name}" for n, name in enumerate(["secure", "messages", "cron"])),
 ]
 
 Run = Callable[..., tuple[int, str, str]]  # the `govsoc` fixture of tests/cli/conftest.py
@@ -49,19 +54,19 @@ def listed(govsoc: Run, *args: str) -> list[dict[str, object]]:
 
 def test_table_shows_entities_and_n_of_m(govsoc: Run) -> None:
     # before: no source, user, host or system column, and no word of how many there were in all
-    code, out, _ = govsoc("alerts", "-n", "3")
+    code, out, _ = govsoc("alerts", "-n", "4")
     assert code == 0
     header = next(line for line in out.splitlines() if "level" in line and "rule" in line)
     assert all(word in header for word in ("source", "user", "host", "system", "status", "author"))
-    assert "alerts: 3 of 9, newest first" in out
-    assert "198.51.100.4" in out and "ops" in out and "portal-web-01" in out and "一网通办门户" in out
+    assert "alerts: 4 of 5, newest first" in out
+    assert "203.0.113.9" in out and "ops" in out and "portal-web-01" in out and "一网通办门户" in out
 
 
 @pytest.mark.parametrize(("wanted", "count"), [
-    (FAILED_LOGIN, 7),                      # the rule id
-    ("SSH Login Failed", 7),                # its title (before: an empty table)
+    (LOGS_CLEARED, 3),                      # the rule id
+    ("Linux Logs Or Auditing Removed Through Sudo", 3),  # its title (before: an empty table)
     ("ssh brute force from one source", 1),  # a title in another case
-    ("govsoc_ssh_failed_login", 7),         # its Sigma name
+    ("govsoc_ssh_failed_login", 0),         # a Sigma name: a base rule of correlations raises no alert of its own
     ("no such rule", 0),
 ])
 def test_rule_by_id_title_or_name(govsoc: Run, wanted: str, count: int) -> None:
@@ -72,13 +77,13 @@ def test_group_by_rule_and_entity(govsoc: Run) -> None:
     code, out, _ = govsoc("alerts", "--group-by", "rule", "--format", "json")
     assert code == 0
     assert {(g["value"], g["alerts"], g["highest"]) for g in json.loads(out)} == {
-        ("SSH Login Failed", 7, "low"), ("SSH Brute Force From One Source", 1, "high"),
+        ("Linux Logs Or Auditing Removed Through Sudo", 3, "high"), ("SSH Brute Force From One Source", 1, "high"),
         # six user names from one address within seconds: password spraying too (pack rule of issue 17)
         ("SSH Password Spraying From One Source", 1, "high")}
     code, out, _ = govsoc("alerts", "--group-by", "source.ip", "--format", "json")
-    assert [(g["value"], g["alerts"]) for g in json.loads(out)] == [("203.0.113.9", 8), ("198.51.100.4", 1)]
-    code, out, _ = govsoc("alerts", "--group-by", "user.name", "-n", "2")
-    assert code == 0 and "2 of 8 groups, 9 alerts" in out  # u0..u5, ops, and the correlations' "(none)"
+    assert [(g["value"], g["alerts"]) for g in json.loads(out)] == [("(none)", 3), ("203.0.113.9", 2)]
+    code, out, _ = govsoc("alerts", "--group-by", "user.name", "-n", "1")
+    assert code == 0 and "1 of 2 groups, 5 alerts" in out  # ops (sudo), and the correlations' "(none)"
 
 
 def test_show_gives_rule_evidence_raw_lines_and_asset(govsoc: Run) -> None:
@@ -97,7 +102,7 @@ def test_show_gives_rule_evidence_raw_lines_and_asset(govsoc: Run) -> None:
 
 def test_triage_is_kept_when_detection_runs_again(govsoc: Run) -> None:
     incident = str(listed(govsoc, "--rule", BRUTE_FORCE)[0]["alert.id"])
-    singles = [str(a["alert.id"]) for a in listed(govsoc, "--rule", FAILED_LOGIN)]
+    singles = [str(a["alert.id"]) for a in listed(govsoc, "--rule", LOGS_CLEARED)]
     assert govsoc("alerts", "ack", incident, "-m", "looking [at] it", "--by", "analyst1")[0] == 0
     assert govsoc("alerts", "assign", incident, "analyst2")[0] == 0
     assert govsoc("alerts", "note", incident, "blocked 203.0.113.9 at the border", "--by", "analyst2")[0] == 0
@@ -105,7 +110,7 @@ def test_triage_is_kept_when_detection_runs_again(govsoc: Run) -> None:
     # Passes are incremental (a plain detect reads nothing new): a re-scan by event time finds
     # the same alerts again and must keep their triage.
     code, out, _ = govsoc("detect", "--from", "2000-01-01")
-    assert code == 0 and "9 alerts (0 new, 0 updated, 9 unchanged)" in out
+    assert code == 0 and "5 alerts (0 new, 0 updated, 5 unchanged)" in out
     stored = {str(a["alert.id"]): a for a in listed(govsoc)}
     assert stored[incident]["alert.status"] == "acknowledged"
     assert stored[incident]["alert.assignee"] == "analyst2"
@@ -114,7 +119,7 @@ def test_triage_is_kept_when_detection_runs_again(govsoc: Run) -> None:
     assert [(n["author"], n["message"]) for n in notes] == [
         ("analyst1", "looking [at] it"), ("analyst2", "blocked 203.0.113.9 at the border")]
     assert [stored[i]["alert.status"] for i in singles[:3]] == ["false_positive", "false_positive", "open"]
-    assert len(listed(govsoc, "--status", "open")) == 6  # 9 less the acknowledged and the two false positives
+    assert len(listed(govsoc, "--status", "open")) == 2  # 5 less the acknowledged and the two false positives
     assert len(listed(govsoc, "--assignee", "analyst2")) == 1
     code, out, _ = govsoc("alerts", "show", incident)
     assert "note:" in out and "analyst1: looking [at] it" in out
@@ -127,28 +132,36 @@ def test_alerts_outlive_their_events_and_have_their_own_retention(govsoc: Run) -
     incident = str(listed(govsoc, "--rule", BRUTE_FORCE)[0]["alert.id"])
     assert govsoc("alerts", "ack", incident, "-m", "seen")[0] == 0
     code, out, _ = govsoc("retention", "--days", "1")
-    assert code == 0 and "dropped 7 events" in out and "alerts: kept 365 days; dropped 0 alerts" in out
+    assert code == 0 and f"dropped {len(LINES)} events" in out and "alerts: kept 365 days; dropped 0 alerts" in out
     assert govsoc("events", "--count")[1].strip() == "0"
     code, out, _ = govsoc("alerts", "show", incident)
     assert code == 0 and "status:     acknowledged" in out and "evidence: 6 of 6 events" in out
     assert "raw: Dec 10 07:00:05 portal-web-01 sshd[24200]: Failed password for invalid user u5" in out
     code, out, _ = govsoc("retention", "--days", "1", "--alert-days", "1", "--dry-run")
-    assert "would drop 9 alerts" in out and len(listed(govsoc)) == 9
+    assert "would drop 5 alerts" in out and len(listed(govsoc)) == 5
     code, out, _ = govsoc("retention", "--days", "1", "--alert-days", "1")
-    assert "dropped 9 alerts" in out and listed(govsoc) == []
+    assert "dropped 5 alerts" in out and listed(govsoc) == []
 
 
 def test_alerts_show_and_count_their_compliance_controls(govsoc: Run) -> None:
     # the SSH rules are tagged 等保 8.1.4.1 b) (login-failure handling): the list shows it per alert
-    code, out, _ = govsoc("alerts", "-n", "1")
+    code, out, _ = govsoc("alerts", "--rule", BRUTE_FORCE)
     assert code == 0 and "等保/密评" in out and "等保 8.1.4.1 b)" in out
     incident = listed(govsoc, "--rule", BRUTE_FORCE)[0]
     code, out, _ = govsoc("alerts", "show", str(incident["alert.id"]))
     assert "controls:   等保 8.1.4.1 b)" in out
-    # counted in the store: all 9 alerts name 8.1.4.1 b) (failed login, brute force, spraying)
+    # counted in the store: brute force and spraying name 8.1.4.1 b) (login-failure handling), the 3
+    # emptied logs 8.1.4.3 a), c) and d) (the tags of linux_logs_cleared_by_sudo.yml)
     code, out, _ = govsoc("alerts", "controls", "--format", "json")
     assert code == 0
-    assert [(c["tag"], c["alerts"]) for c in json.loads(out)] == [("djbh.l3.8.1.4.1.b", 9)]
+    assert [(c["tag"], c["alerts"]) for c in json.loads(out)] == [
+        ("djbh.l3.8.1.4.3.a", 3), ("djbh.l3.8.1.4.3.c", 3), ("djbh.l3.8.1.4.3.d", 3), ("djbh.l3.8.1.4.1.b", 2)]
+    # an alert closed as a false positive is no finding: not counted
+    singles = [str(a["alert.id"]) for a in listed(govsoc, "--rule", LOGS_CLEARED)]
+    assert govsoc("alerts", "false-positive", singles[0])[0] == 0
+    code, out, _ = govsoc("alerts", "controls", "--format", "json")
+    assert {c["tag"]: c["alerts"] for c in json.loads(out)} == {
+        "djbh.l3.8.1.4.3.a": 2, "djbh.l3.8.1.4.3.c": 2, "djbh.l3.8.1.4.3.d": 2, "djbh.l3.8.1.4.1.b": 2}
     code, out, _ = govsoc("alerts", "controls", "--to", "2000-01-01", "--format", "json")
     assert json.loads(out) == []
 

@@ -80,14 +80,20 @@ def test_a_custom_period_needs_both_ends(govsoc_home: Path, capsys: pytest.Captu
     assert code == 2 and "--from and --to" in err
 
 
-def test_alert_summary_of_a_day(signed_day: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_alert_summary_of_a_day(signed_day: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # two more failures from the same address: five within seconds, one brute-force alert (the
+    # single failures raise none of their own: the correlations' base rule, Sigma's generate: false)
+    more = tmp_path / "more.log"
+    more.write_text("".join(f"2026-11-29T09:00:0{i}+08:00 portal-web-01 sshd[81{i}]: Failed password for root from "
+                            f"203.0.113.7 port 5002{i} ssh2\n" for i in (3, 4)), encoding="utf-8")
+    assert run(capsys, "ingest", "--parser", "linux.auth", str(more))[0] == 0
+    assert run(capsys, "detect")[0] == 0
     code, out, err = run(capsys, "report", "alerts", "--period", "day", "--at", "2026-11-29T12:00:00+08:00",
                          "--format", "json", "--format", "md")
     assert code == 0, err
     data = json.loads(Path(out.split()[0]).read_text(encoding="utf-8"))["data"]
-    # each of the three failed logins is one "SSH Login Failed" alert (low)
-    assert data["by_level"]["low"] == 3 and data["alerts"] == sum(data["by_level"].values())
-    assert "SSH Login Failed" in Path(out.split()[1]).read_text(encoding="utf-8")
+    assert data["by_level"]["high"] == 1 and data["alerts"] == sum(data["by_level"].values()) == 1
+    assert "SSH Brute Force From One Source" in Path(out.split()[1]).read_text(encoding="utf-8")
 
 
 SITUATION = ("report", "situation", "--at", "2026-11-29T12:00:00+08:00", "--format", "json", "--format", "html")

@@ -130,20 +130,20 @@ def test_configured_suppression_gives_one_alert_per_source_and_hour(govsoc: Run,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     config = tmp_path / "govsoc.yaml"
     config.write_text(f"data_dir: {tmp_path / 'data'}\nrules:\n  suppress:\n"
-                      "    - {rule: SSH Login Failed, by: [source.ip], window: 1h}\n"
+                      "    - {rule: Linux Logs Or Auditing Removed Through Sudo, by: [user.name], window: 1h}\n"
                       "    - {rule: No Such Rule, by: [user.name], window: 5m}\n", encoding="utf-8")
     monkeypatch.setenv("GOVSOC_CONFIG", str(config))
     log = tmp_path / "auth.log"
-    log.write_text("".join(f"Dec 10 07:{m:02d}:00 portal-web-01 sshd[1]: Failed password for root from "
-                           f"{ip} port 4000 ssh2\n" for m, ip in
-                           [(1, "203.0.113.9"), (2, "203.0.113.9"), (3, "198.51.100.4"), (50, "203.0.113.9"),
-                            (59, "203.0.113.9"), (59, "203.0.113.9")]), encoding="utf-8")
+    log.write_text("".join(f"Dec 10 07:{m:02d}:00 portal-web-01 sudo:    {user} : TTY=pts/0 ; PWD=/root ; USER=root ; "
+                           f"COMMAND=/usr/bin/truncate -s 0 /var/log/secure\n" for m, user in
+                           [(1, "admin"), (2, "admin"), (3, "ops"), (50, "admin"), (59, "admin"), (59, "admin")]),
+                   encoding="utf-8")
     assert govsoc("ingest", str(log))[0] == 0
     code, _, err = govsoc("detect")
     assert code == 0 and "'No Such Rule'" in err  # a suppression that names no rule is said
-    code, out, _ = govsoc("alerts", "--rule", "SSH Login Failed", "--format", "json")
-    counts = {a["group"]["source.ip"]: (a["alert.suppressed"], a["event.count"]) for a in json.loads(out)}
-    assert counts == {"203.0.113.9": (4, 1), "198.51.100.4": (0, 1)}
+    code, out, _ = govsoc("alerts", "--rule", "Linux Logs Or Auditing Removed Through Sudo", "--format", "json")
+    counts = {a["group"]["user.name"]: (a["alert.suppressed"], a["event.count"]) for a in json.loads(out)}
+    assert counts == {"admin": (4, 1), "ops": (0, 1)}
     code, out, _ = govsoc("detect")
     assert "0 new, 0 updated" in out
     report = tmp_path / "report.json"
