@@ -24,7 +24,7 @@ from govsoc.core.errors import StoreError
 from govsoc.core.event import format_timestamp
 from govsoc.store.base import Bucket, Group, Query, Scalar
 from govsoc.store.sqlite_layout import JSON_FUNCTION, field_call, micros
-from govsoc.store.sqlite_query import column_sql, field_expression
+from govsoc.store.sqlite_query import column_sql, field_expression, present_sql
 
 __all__ = ["alert_path", "alert_where", "cardinality_sql", "groups_sql", "histogram_sql", "read_groups",
            "read_histogram", "register_aggregation_functions"]
@@ -91,8 +91,11 @@ def groups_sql(where: tuple[str, list[Any]], field: str, *, size: int, total: st
                      f"{'AND' if clause else 'WHERE'} {column} IS NOT NULL")
         else:
             # The events are picked first, so that the condition's names never meet json_each's.
+            # (rows of shapes without the field are passed over before their document is read)
+            present = present_sql(field)
+            picked = clause if present is None else f"{clause} {'AND' if clause else 'WHERE'} {present}"
             inner = (f"SELECT DISTINCT events.seq, je.value AS k, events.ts AS ts, {total_sql} AS t "
-                     f"FROM (SELECT * FROM events{clause}) AS events, "
+                     f"FROM (SELECT * FROM events{picked}) AS events, "
                      f"json_each({field_call(JSON_FUNCTION, field)}) AS je WHERE je.value IS NOT NULL")
     # Elasticsearch orders an ip field's values by their 16-byte form: ties are broken alike.
     tie = "govsoc_ip_order(k), k" if not alerts and field_type(field) == "ip" else "k"
@@ -150,7 +153,9 @@ def cardinality_sql(where: tuple[str, list[Any]], field: str, *, alerts: bool) -
     column = column_sql(field)
     if column is not None:
         return f"SELECT COUNT(DISTINCT {column}) FROM events{clause}", list(params)
-    return (f"SELECT COUNT(DISTINCT je.value) FROM (SELECT * FROM events{clause}) AS events, "
+    present = present_sql(field)
+    picked = clause if present is None else f"{clause} {'AND' if clause else 'WHERE'} {present}"
+    return (f"SELECT COUNT(DISTINCT je.value) FROM (SELECT * FROM events{picked}) AS events, "
             f"json_each({field_call(JSON_FUNCTION, field)}) AS je", list(params))
 
 

@@ -217,8 +217,13 @@ def terms_sql(field: str, values: Sequence[str | int | float | bool]) -> str:
         element = f"CAST({{expr}} AS TEXT) IN ({listed})"
     on_element = element.format(expr=ELEMENT)
     if field in ARRAYS:
-        return any_element_sql(field, on_element)
-    return each_value_sql(field, scalar.format(expr=field_expression(field)), on_element)
+        clause = any_element_sql(field, on_element)
+    else:
+        clause = each_value_sql(field, scalar.format(expr=field_expression(field)), on_element)
+    # A row holds one of the values only if it has the field: rows of shapes without it are
+    # passed over before their document is read (a report's filter on govsoc.source_zone).
+    present = present_sql(field)
+    return clause if present is None else f"({present} AND {clause})"
 
 
 def _term_text(value: str | int | float | bool, *, address: bool) -> str:

@@ -20,7 +20,7 @@ from govsoc.reports.renderers import renderers
 from govsoc.store.sqlite import SqliteStore
 from tests.collectors.netflow.test_decoder import flow_set, ipfix, template
 from tests.reports.test_compliance import DAY, ZONE, compliance, rows, save
-from tests.reports.test_situation import END, START, filled, situation
+from tests.reports.test_situation import END, START, city, filled, situation
 
 NO_DATA = {"zh": "本期无数据", "en": "No data for this period"}
 
@@ -203,3 +203,27 @@ def test_tls_facts_are_read_from_the_encrypted_sessions_only(sqlite_store: Sqlit
     network_overview(cast(Store, Counted()), Query(start=START, end=END), words("zh"))
     assert len(decoded) == 3  # SSL, TLS 1.0/1.1, and the suites of TLS 1.2/1.3
     assert want["tls"] > 0 and all(n <= want["tls"] for n in decoded.values()), decoded
+
+
+def test_a_filter_on_a_document_field_reads_only_the_rows_that_can_have_it(sqlite_store: SqliteStore) -> None:
+    """The top external sources filter on govsoc.source_zone (kept in each row's document): only
+    the rows whose shape has that field are decoded, not every event of the period."""
+    from dataclasses import replace
+
+    from govsoc.store.base import Query
+
+    events, _ = city(600)
+    sqlite_store.write(events)
+    sqlite_store.refresh()
+    query = Query(start=START, end=END)
+    holding = sum(1 for e in events if START <= e.timestamp < END and "govsoc.source_zone" in e.fields)
+    in_period = sum(1 for e in events if START <= e.timestamp < END)
+    codec = sqlite_store._codec
+    before = codec.decoded
+    external = sqlite_store.groups(replace(query, terms={"govsoc.source_zone": ("internet",)}), "source.ip",
+                                   size=100, span=True)
+    assert sum(g.count for g in external) == holding  # every zoned source is 'internet' in city()
+    assert 0 < codec.decoded - before <= holding < in_period / 3
+    before = codec.decoded
+    ciphers = sqlite_store.groups(query, "tls.cipher", size=10)  # grouping on a document field too
+    assert ciphers and codec.decoded - before <= sum(1 for e in events if "tls.cipher" in e.fields)
