@@ -9,9 +9,10 @@ explicit, and revoked ones.
 A key is trusted because a file says so, so `govsoc verify` names the file that trusted the key
 that signed (an auditor sees *why* a report passed). Whoever can write into the key folder can
 make any key trusted: a key folder, its trusted/ folder or one of their files that the group or
-others may write is refused, with the chmod that fixes it (as OpenSSH refuses loose
-authorized_keys). A compromised or retired key is revoked (`govsoc keys revoke KEY_ID`): reports
-it signed no longer verify, whichever file still trusts it, and it signs nothing more.
+others may write, or that another user owns, is refused, with the chmod or chown that fixes it
+(as OpenSSH refuses loose authorized_keys). The folders above the key folder are not checked.
+A compromised or retired key is revoked (`govsoc keys revoke KEY_ID`): reports it signed no
+longer verify, whichever file still trusts it, and it signs nothing more.
 """
 
 from __future__ import annotations
@@ -62,13 +63,18 @@ def normalise_key_id(text: str) -> str:
 
 def check_not_writable_by_others(path: Path) -> None:
     """ConfigError when ``path`` (a key folder or a file in it) may be written by its group or by
-    everyone: then anyone could add a trusted key or drop a revocation."""
+    everyone, or belongs to another user than this one or root: then someone else could add a
+    trusted key or drop a revocation (or put a key folder of their own in place of ours)."""
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
+        info = path.stat()
     except FileNotFoundError:
         return
     except OSError as e:
         raise ConfigError(f"cannot check {path}: {e}") from e
+    mode = stat.S_IMODE(info.st_mode)
+    if info.st_uid not in (os.geteuid(), 0):
+        raise ConfigError(f"{path} belongs to another user (uid {info.st_uid}): a key folder or key file someone "
+                          f"else owns is not trusted; chown it to {os.geteuid()} or root")
     if mode & 0o022:
         raise ConfigError(f"{path} may be written by {'others' if mode & 0o002 else 'its group'} (mode {mode:o}): "
                           f"anyone who can write there can make a key trusted; chmod go-w {path}")

@@ -16,6 +16,7 @@ from govsoc.cli import main
 from govsoc.core.errors import ConfigError
 from govsoc.crypto_eval import kat, sm2
 from govsoc.reports import signing
+from tests.conftest import need
 
 # GB/T 32918.2 / GM/T 0003.5 signature example on the recommended curve (shared/reference/crypto-eval.md §4.4)
 D = int("3945208F7B2144B13F36E38AC6D39F9588939369" "2860B51A42FB81EF4DF7C5B8", 16)
@@ -378,3 +379,17 @@ def test_verify_answers_for_every_report_even_after_a_failure(signed: Path, tmp_
     code, out, err = _run(["verify", str(signed), str(unsigned), str(good)], capsys)
     assert code == 1 and out.startswith(f"OK {good}:") and out.count("OK ") == 1
     assert "changed after it was signed" in err and "not signed" in err and "2 of 3 reports failed" in err
+
+
+def test_a_key_folder_another_user_owns_is_refused(signed: Path, govsoc_home: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    need(os.geteuid() == 0, "a key file another user owns needs root to make")
+    trusted = govsoc_home / "keys" / "trusted"
+    trusted.mkdir(mode=0o700)
+    placed = trusted / "placed.pub"
+    placed.write_bytes((govsoc_home / "keys" / signing.PUBLIC_FILE).read_bytes())
+    os.chmod(placed, 0o644)
+    assert _run(["verify", str(signed)], capsys)[0] == 0
+    os.chown(placed, 65534, 65534)  # nobody: mode 0644 like ours, but not ours
+    code, out, err = _run(["verify", str(signed)], capsys)
+    assert code == 2 and "belongs to another user" in err and str(placed) in err and not out
