@@ -64,6 +64,11 @@ def _evaluated(result: dict[str, Any]) -> datetime | None:
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
+def _unwrapped(data: Any) -> Any:
+    """A saved file's evaluation: an ``-o`` file (and the demo's) holds it under "evaluation"."""
+    return data["evaluation"] if isinstance(data, dict) and isinstance(data.get("evaluation"), dict) else data
+
+
 def load_saved(data_dir: Path | None, end: datetime | None = None) -> Saved:
     """The saved 密评 evaluations and classification inventories under ``data_dir/results``
     (crypto_eval.report.load_results, classification.inventory.load_inventories). With ``end``
@@ -83,7 +88,7 @@ def load_saved(data_dir: Path | None, end: datetime | None = None) -> Saved:
             chosen.append(result)
             continue
         # a later run replaced the file: an earlier one survives only in a copy (-o file) kept there
-        earlier = [r for r in read_results(folder, key="system", stamp="evaluated_at",
+        earlier = [r for r in read_results(folder, key="system", stamp="evaluated_at", unwrap=_unwrapped,
                                            valid=lambda d: isinstance(d.get("layers"), list)
                                            and (_evaluated(d) or end) < end)
                    if r["system"] == result["system"]]

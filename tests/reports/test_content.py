@@ -113,7 +113,7 @@ def test_mipin_results_are_the_newest_before_the_period_end(tmp_path: Path) -> N
     save(folder, "甲.json", evaluation("甲", "2026-12-29T02:00:00+00:00", "符合"))
     save(folder, "乙.json", evaluation("乙", "2026-11-22T02:00:00+00:00", "基本符合"))
     save(folder, "丙.json", evaluation("丙", "2026-12-01T02:00:00+00:00", "符合"))
-    save(folder, "丙-1128.json", evaluation("丙", "2026-11-28T02:00:00+00:00", "不符合"))
+    save(folder, "丙-1128.json", {"evaluation": evaluation("丙", "2026-11-28T02:00:00+00:00", "不符合")})  # an -o file
     with SqliteStore(tmp_path / "events.db") as store:
         document = build("compliance", store, start=DAY.start, end=DAY.end, data_dir=tmp_path, timezone=ZONE,
                          now=DAY.end)
