@@ -134,7 +134,8 @@ class CollectorSettings(_Model):
     spool_max_bytes: int = Field(default=1 << 30, ge=1 << 20)
     sources: list[SourceSettings] = []
     receivers: list[ReceiverSettings] = []
-    #: NetFlow v5/v9 and IPFIX listeners (HOST:PORT, UDP) that `govsoc listen` runs without options.
+    #: NetFlow v5/v9 and IPFIX listeners that `govsoc listen` runs without options: HOST:PORT (UDP),
+    #: or tcp://HOST:PORT for IPFIX over TCP (RFC 7011 10.4).
     netflow: list[str] = []
 
     _zone = field_validator("timezone")(_known_zone)

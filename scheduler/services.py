@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from govsoc.collectors.netflow.stream import listener_label
 from govsoc.core.config import Config
 from govsoc.core.schedule import RetrySettings
 from govsoc.scheduler.children import govsoc_argv, last_error, spawn
@@ -82,7 +83,7 @@ def services_for(config: Config) -> list[Service]:
     if config.schedule.receivers and (receivers or flows):
         found.append(Service(name="receivers", args=["listen"], stop_signal=signal.SIGTERM,
                              what=", ".join([f"{r.name} {r.transport} {r.listen}" for r in receivers] +
-                                            [f"netflow udp {listen}" for listen in flows])))
+                                            [f"netflow {listener_label(listen)}" for listen in flows])))
     patterns = [p for source in config.collectors.sources for p in source.paths]
     if config.schedule.follow and patterns:
         found.append(Service(name="follow", args=["ingest", "--follow", "--interval",

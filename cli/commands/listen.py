@@ -18,7 +18,8 @@ from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
 from govsoc.cli.terminal import printable
 from govsoc.collectors import IngestSummary, Pipeline, parsers
-from govsoc.collectors.netflow.receiver import NetflowReceiver, parse_endpoint
+from govsoc.collectors.netflow.receiver import NetflowReceiver
+from govsoc.collectors.netflow.stream import netflow_listener
 from govsoc.collectors.receivers import ReceiverCounters, ReceiverSet, counters_folder
 from govsoc.core.config import ReceiverSettings, TlsSettings
 
@@ -95,7 +96,7 @@ def run_line(counters: ReceiverCounters) -> str:
 @click.option("--max-message-size", "max_message_bytes", type=click.IntRange(480, 16 << 20),
               help="Longer messages are truncated and flagged [default: 65536].")
 @click.option("--netflow", multiple=True, metavar="HOST:PORT", help="Receive NetFlow v5/v9 and IPFIX over UDP, "
-              "e.g. 0.0.0.0:2055 (IPFIX's own port is 4739). Repeatable.")
+              "e.g. 0.0.0.0:2055 (IPFIX's own port is 4739), or IPFIX over TCP: tcp://0.0.0.0:4739. Repeatable.")
 @click.option("--stop-after", type=click.FloatRange(min=0), help="Stop after this many seconds.")
 @click.pass_obj
 def listen(app: AppContext, udp: tuple[str, ...], tcp: tuple[str, ...], tls: tuple[str, ...], cert: Path | None,
@@ -171,7 +172,7 @@ class NetflowReceivers:
 
     def __init__(self, app: AppContext, listens: tuple[str, ...], notice: Callable[[str], None]) -> None:
         self.notice = notice
-        self.receivers = [NetflowReceiver(*parse_endpoint(listen)) for listen in listens]
+        self.receivers = [netflow_listener(listen) for listen in listens]
         self.apps = [AppContext(config_path=app.config_path, verbose=app.verbose) for _ in listens]
         self.summaries: list[IngestSummary] = []
         self._stop = threading.Event()
@@ -185,7 +186,8 @@ class NetflowReceivers:
             thread = threading.Thread(target=self._serve, args=(receiver, pipeline), name=f"netflow-{port}")
             thread.start()
             self._threads.append(thread)
-            self.notice(f"listening: netflow udp {host}:{port} (NetFlow v5, v9, IPFIX)")
+            what = "NetFlow v5, v9, IPFIX" if receiver.transport == "udp" else "IPFIX, RFC 7011 10.4"
+            self.notice(f"listening: netflow {receiver.transport} {host}:{port} ({what})")
 
     def _serve(self, receiver: NetflowReceiver, pipeline: Pipeline) -> None:
         self.summaries.append(summary := receiver.serve(pipeline, stop=self._stop))
@@ -209,8 +211,10 @@ class NetflowReceivers:
         for receiver, summary in zip(self.receivers, self.summaries, strict=False):
             counters, decoder = receiver.counters, receiver.parser.decoder
             problems = ", ".join(f"{kind} {n}" for kind, n in sorted(decoder.problems.items()) if n) or "none"
-            yield printable(f"netflow udp {receiver.address[0]}:{receiver.address[1]}: {counters.datagrams} "
-                            f"datagrams from {len(counters.exporters)} exporters, {decoder.records} records, "
+            unit = "datagrams" if receiver.transport == "udp" else "messages"
+            yield printable(f"netflow {receiver.transport} {receiver.address[0]}:{receiver.address[1]}: "
+                            f"{counters.datagrams} {unit} from {len(counters.exporters)} exporters, "
+                            f"{decoder.records} records, "
                             f"{summary.receipt.created} events stored, {summary.spooled} spooled, "
                             f"{summary.dropped} dropped; {counters.kernel_drops} dropped by the kernel; "
                             f"problems: {problems}")

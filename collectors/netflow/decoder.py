@@ -302,6 +302,13 @@ class NetflowDecoder:
                                            reason=f"data set for template {key[2]} ({len(held.body)} bytes) dropped: "
                                                   f"no template within {self.pending_seconds:.0f} s"))
 
+    def forget(self, exporter: str) -> None:
+        """The transport session of ``exporter`` ended (IPFIX over TCP, RFC 7011 8.1): its templates
+        and sequence numbering go; data sets still waiting are reported when they expire."""
+        self.templates.forget(exporter)
+        for key in [k for k in self.sequence.streams if k[0] == exporter]:
+            del self.sequence.streams[key]
+
     def flush(self) -> list[Problem]:
         """Give up on every held set (the end of a run): each is reported and counted."""
         problems = [Problem(exporter=k[0], domain=k[1], kind="no-template",

@@ -25,11 +25,14 @@ from govsoc.core.event import Event, make_id
 DATASET = "netflow.log"
 #: The origin scheme of datagrams a UDP receiver read.
 UDP_ORIGIN = "udp://"
+#: The flag of a record that is the rest of a TCP stream no IPFIX message could be framed from
+#: (collectors.netflow.stream).
+UNFRAMED = "unframed"
 
 
 def exporter_of(record: RawRecord) -> str:
-    """``address:port`` of the exporter that sent ``record``."""
-    return record.origin[len(UDP_ORIGIN):] if record.origin.startswith(UDP_ORIGIN) else record.origin
+    """``address:port`` of the exporter that sent ``record`` (over UDP, or TCP: ``tcp://``)."""
+    return record.origin.split("://", 1)[1] if "://" in record.origin else record.origin
 
 
 @parsers.register("netflow")
@@ -44,8 +47,13 @@ class NetflowParser:
     def parse(self, record: RawRecord, context: ParseContext) -> Iterator[Event]:
         """The events of one datagram (see the module docstring); ids are the pipeline's."""
         exporter = exporter_of(record)
-        result = self.decoder.decode(record.data, exporter, time.monotonic())
         received = record.received or datetime.now(UTC)
+        if UNFRAMED in record.flags:
+            self.decoder.problems["framing"] += 1
+            problem = Problem(exporter=exporter, domain=None, kind="framing", reason=_unframed(record.data))
+            yield problem_event([problem], exporter, received, record.data)
+            return
+        result = self.decoder.decode(record.data, exporter, time.monotonic())
         for flow in result.records:
             key = (exporter, flow.header.domain)
             fields = record_fields(flow, self.decoder.system_init.get(key))
@@ -66,6 +74,14 @@ class NetflowParser:
                 # flush events have no record: their id is the exporter and the problems
                 yield Event(id=make_id("netflow-flush", exporter, *map(str, mine)), timestamp=event.timestamp,
                             dataset=DATASET, fields=event.fields)
+
+
+def _unframed(data: bytes) -> str:
+    version, length = int.from_bytes(data[:2], "big"), int.from_bytes(data[2:4], "big")
+    if version == 10 and length >= 16 and len(data) < length:
+        return f"the connection ended inside a message: {len(data)} of its {length} bytes"
+    return (f"{len(data)} bytes that do not start an IPFIX message (version {version}, length {length}): "
+            f"the connection was closed")
 
 
 def problem_event(problems: list[Problem], exporter: str, when: datetime, datagram: bytes) -> Event:

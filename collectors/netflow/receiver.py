@@ -71,20 +71,34 @@ class ReceiverCounters:
 class NetflowReceiver:
     """A bound UDP socket that feeds NetFlow/IPFIX datagrams into a pipeline (module docstring)."""
 
+    #: the transport, the scheme of its records' origins, its socket type
+    transport, scheme, socket_type = "udp", UDP_ORIGIN, socket.SOCK_DGRAM
+
     def __init__(self, host: str, port: int, *, parser: NetflowParser | None = None,
                  receive_buffer: int = 8 << 20) -> None:
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        self.sock = socket.socket(family, socket.SOCK_DGRAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
-        try:
-            self.sock.bind((host, port))
-        except OSError as e:
-            self.sock.close()
-            raise ConfigError(f"cannot listen on {host}:{port}: {e.strerror}") from e
+        self.sock = self._open(host, port, receive_buffer)
         self.address = self.sock.getsockname()[:2]
         self.parser = parser or NetflowParser()
         self.counters = ReceiverCounters()
         self._offsets: dict[str, int] = {}
+
+    def _open(self, host: str, port: int, receive_buffer: int) -> socket.socket:
+        """The bound socket of this receiver's transport; ConfigError when the address is taken."""
+        sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, self.socket_type)
+        try:
+            self._prepare(sock, receive_buffer)
+            sock.bind((host, port))
+            self._bound(sock)
+        except OSError as e:
+            sock.close()
+            raise ConfigError(f"cannot listen on {host}:{port}: {e.strerror}") from e
+        return sock
+
+    def _prepare(self, sock: socket.socket, receive_buffer: int) -> None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+
+    def _bound(self, sock: socket.socket) -> None:
+        """After the bind (a stream socket starts listening here)."""
 
     def close(self) -> None:
         """Stop listening."""
@@ -110,7 +124,7 @@ class NetflowReceiver:
               batch_size: int = 2000, flush_seconds: float = 1.0) -> IngestSummary:
         """Receive until ``stop`` is set or ``seconds`` have passed; returns what was done. Data
         sets still waiting for a template at the end are reported (``parser.flush``)."""
-        summary = IngestSummary(source=f"{UDP_ORIGIN}{self.address[0]}:{self.address[1]}")
+        summary = IngestSummary(source=f"{self.scheme}{self.address[0]}:{self.address[1]}")
         context = ParseContext(timezone=ZoneInfo("UTC"), reference=datetime.now(UTC))
         stop = stop or threading.Event()
         ends = None if seconds is None else time.monotonic() + seconds
@@ -138,7 +152,8 @@ class NetflowReceiver:
         counters folder, ``collectors.receivers.counters_folder``), where `govsoc status` and the
         等保 log audit read every receiver's; decoding problems count as rejects. Returns the file."""
         host, port = self.address
-        name = f"netflow-{host}-{port}".replace(":", "_")[:64]
+        name = (f"netflow-{host}-{port}" + ("" if self.transport == "udp" else f"-{self.transport}")).replace(
+            ":", "_")[:64]
         saved = SavedCounters.resume(folder, name, "netflow", f"{host}:{port}")
         saved.address = f"{host}:{port}"
         saved.received = saved.accepted = self.counters.datagrams

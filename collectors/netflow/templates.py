@@ -219,6 +219,13 @@ class TemplateCache:
         self.withdrawn += len(keys)
         return len(keys)
 
+    def forget(self, exporter: str) -> int:
+        """Forget every template of ``exporter`` (its transport session ended); returns how many."""
+        keys = [k for k in self._templates if k[0] == exporter]
+        for key in keys:
+            del self._templates[key]
+        return len(keys)
+
     def get(self, exporter: str, domain: int, template_id: int, now: float) -> Template | None:
         """The live template, or None (unknown, or expired: then it is forgotten)."""
         template = self._templates.get((exporter, domain, template_id))

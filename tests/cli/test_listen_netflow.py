@@ -53,3 +53,32 @@ def test_listen_netflow_beside_syslog(home: Path, tmp_path: Path, capsys) -> Non
     receivers = {r["transport"]: r for r in json.loads(capsys.readouterr().out)["receivers"]}
     assert (receivers["netflow"]["received"], receivers["netflow"]["stored"], receivers["netflow"]["running"]) == (
         3, 58, False)
+
+
+def test_listen_ipfix_over_tcp(home: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    # RFC 7011 10.4: `--netflow tcp://HOST:PORT`; softflowd -P tcp connects and streams its messages
+    env = {**os.environ, "GOVSOC_HOME": str(home)}
+    process = subprocess.Popen([sys.executable, "-m", "govsoc.cli", "listen", "--netflow", "tcp://127.0.0.1:0"],
+                               env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert process.stderr is not None
+        port = None
+        while port is None:
+            line = process.stderr.readline()
+            assert line, "govsoc listen ended before it listened"
+            match = re.search(r"listening: netflow tcp \S+:(\d+) \(IPFIX, RFC 7011 10\.4\)", line)
+            port = int(match[1]) if match else None
+        softflowd_export(CORPUS / "zeek" / "traces" / "wikipedia.pcap", "10", port, tmp_path, "-a", "-P", "tcp")
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    found = re.search(r"netflow tcp 127\.0\.0\.1:\d+: (\d+) messages from 1 exporters, (\d+) records, (\d+) events "
+                      r"stored, 0 spooled, 0 dropped; 0 dropped by the kernel; problems: none", out)
+    assert found, out
+    assert int(found[1]) > 1 and int(found[2]) > 50 and found[2] == found[3]
+    capsys.readouterr()
+    assert main(["events", "--count", "--where", "event.dataset=netflow.log"]) == 0
+    assert capsys.readouterr().out.strip() == found[2]
