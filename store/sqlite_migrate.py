@@ -20,6 +20,7 @@ from govsoc.core.coercion import coerce_fields
 from govsoc.core.event import flatten
 from govsoc.store.sqlite_layout import (
     INDEXES,
+    LISTS_INDEXED,
     LISTS_UNKNOWN,
     ORIGINAL,
     Prepared,
@@ -108,9 +109,14 @@ def name_codecs(db: sqlite3.Connection, codec: RowCodec) -> int:
 def resolve_unknown_lists(db: sqlite3.Connection) -> int:
     """Set the ``lists`` value of rows an older govsoc inserted after the upgrade (marked
     LISTS_UNKNOWN by the trigger of govsoc.store.sqlite_layout.TRIGGERS), inside the caller's
-    transaction; found through the lists index. Returns how many there were."""
+    transaction; found through the lists index (which a first version-7 file had keyed on the
+    column: it is made again). Returns how many there were."""
+    changed = db.execute("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = 'events_lists'").fetchone()
+    if changed is not None and "(lists > '')" not in changed[0]:  # (as a first version 7 made it)
+        db.execute("DROP INDEX events_lists")
+        db.execute(INDEXES["events_lists"])
     return int(db.execute(f"UPDATE events SET lists = govsoc_list_names(codec, doc, {ORIGINAL}) "
-                          "WHERE lists > '' AND lists = ?", (LISTS_UNKNOWN,)).rowcount)
+                          f"WHERE {LISTS_INDEXED} AND lists = ?", (LISTS_UNKNOWN,)).rowcount)
 
 
 def _prepared(row: tuple[Any, ...]) -> Prepared:

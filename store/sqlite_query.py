@@ -53,6 +53,7 @@ from govsoc.store.sqlite_layout import (
     ID_TEXT,
     JSON_FUNCTION,
     LISTS_FLAG,
+    LISTS_INDEXED,
     LISTS_UNKNOWN,
     MESSAGE,
     ORIGINAL,
@@ -177,7 +178,7 @@ def may_hold_lists_sql(field: str) -> str:
     """True for the rows that may hold a list under ``field`` (one outside ecs.ARRAYS): what a
     superset of a condition on it must also let through. The first term is served by the
     store's index of the rows holding lists."""
-    return (f"({LISTS_FLAG} > '' AND (instr({LISTS_FLAG}, {sql_string(_list_key(field))}) > 0 "
+    return (f"({LISTS_INDEXED} AND (instr({LISTS_FLAG}, {sql_string(_list_key(field))}) > 0 "
             f"OR {LISTS_FLAG} = '{LISTS_UNKNOWN}'))")
 
 

@@ -390,3 +390,20 @@ def test_rows_an_older_writer_inserts_after_the_upgrade_match_by_element(tmp_pat
             assert len(found) == 2 * len(expected), fragment  # each event and its copy
     with SqliteStore(path) as store:
         assert _lists_of(store) == _LIST_NAMES + _LIST_NAMES
+
+
+def test_a_rule_on_an_indexed_field_stays_on_its_index_beside_the_rows_holding_lists(tmp_path: Path) -> None:
+    # The prefilter "... OR this row holds a list under the field" must not turn an indexed
+    # rule into a scan of the ingest range: the lists index answers it as an equality (a range on
+    # the column, without statistics, was taken for a quarter of the table, and a detection pass
+    # of CIDR rules became one combined scan: +50 % CPU on bench.detect).
+    with SqliteStore(tmp_path / "events.db") as store:
+        store.write([Event(id=make_id("plan", n), timestamp=NOW + timedelta(seconds=n), dataset="linux.auth",
+                           fields={"event.module": "linux", "process.name": "sshd", "event.action": "ssh_login",
+                                   "source.ip": f"10.0.{n}.1", "labels.roles": ["a", "b"] if n % 2 else "a"})
+                     for n in range(50)])
+        for fragment in ("source.ip|cidr: '203.40.0.0/16'", "user.name: user000"):
+            where, params = store._where(Query(native=_sqlite_rule(fragment), until="1000000"))
+            plan = " | ".join(row[-1] for row in store._db.execute(
+                f"EXPLAIN QUERY PLAN SELECT seq FROM events{where}", params))
+            assert "MULTI-INDEX OR" in plan and "events_lists" in plan, (fragment, plan)
