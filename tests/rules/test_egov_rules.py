@@ -421,8 +421,17 @@ ROWS = [
     Row("huawei_firewall_connection.yml", one(HW_HIT, brief="POLICYPERMIT", dst="10.20.0.1", port="443"),
         {"ips": one(HW_IPS, action="Block")}),
     # 20 addresses on port 445 in 40 s; 19 are too few; 20 over 100 s never put 20 in one minute
+    # base rule alone: a denied connection, and a permitted one to RDP, count; HTTPS permitted does not
+    Row("huawei_firewall_sweep_candidate.yml", one(HW_HIT, brief="POLICYDENY", dst="10.20.0.1", port="443"),
+        {"https": one(HW_HIT, brief="POLICYPERMIT", dst="10.20.0.1", port="443"),
+         # an IPS detection on RDP is no policy hit
+         "ips": one(HW_IPS.replace("DstPort=80", "DstPort=3389"), action="Block")}),
+    Row("huawei_firewall_sweep_candidate.yml#port", one(HW_HIT, brief="POLICYPERMIT", dst="10.20.0.1", port="3389"),
+        {}),
     Row("huawei_horizontal_scan.yml", series(HW_HIT, 20, 2, "dst", port="445", **HW_DENY),
         {"nineteen": series(HW_HIT, 19, 2, "dst", port="445", **HW_DENY),
+         # a client browsing: 20 web servers permitted on 443 in 40 s
+         "browsing": series(HW_HIT, 20, 2, "dst", port="443", brief="POLICYPERMIT"),
          "slow": series(HW_HIT, 20, 5, "dst", port="445", **HW_DENY)}),
     # 20 ports of one address in 40 s; 19 are too few; 20 connections to one port are no scan
     Row("huawei_vertical_scan.yml", series(HW_HIT, 20, 2, "port", dst="10.20.0.9", **HW_DENY),
@@ -432,8 +441,16 @@ ROWS = [
     Row("h3c_firewall_connection.yml", one(H3_HIT, dst="10.20.0.1", port="443", verdict="Permit"),
         {"ips": one(H3_IPS, action="Reset & Logging")}),
     # 20 addresses on port 3389 in 40 s; 19 are too few
+    # base rule alone: a denied connection, and a permitted one to SMB, count; HTTPS permitted does not
+    Row("h3c_firewall_sweep_candidate.yml", one(H3_HIT, dst="10.20.0.1", port="443", verdict="Deny"),
+        {"https": one(H3_HIT, dst="10.20.0.1", port="443", verdict="Permit"),
+         # an IPS detection on SMB is no policy hit
+         "ips": one(H3_IPS.replace("DstPort(1008)=80", "DstPort(1008)=445"), action="Reset & Logging")}),
+    Row("h3c_firewall_sweep_candidate.yml#port", one(H3_HIT, dst="10.20.0.1", port="445", verdict="Permit"), {}),
     Row("h3c_horizontal_scan.yml", series(H3_HIT, 20, 2, "dst", port="3389", **H3_DENY),
-        {"nineteen": series(H3_HIT, 19, 2, "dst", port="3389", **H3_DENY)}),
+        {"nineteen": series(H3_HIT, 19, 2, "dst", port="3389", **H3_DENY),
+         # a client browsing: 20 web servers permitted on 443 in 40 s
+         "browsing": series(H3_HIT, 20, 2, "dst", port="443", verdict="Permit")}),
     # 20 ports of one address in 40 s; 20 connections to one port are no scan
     Row("h3c_vertical_scan.yml", series(H3_HIT, 20, 2, "port", dst="10.20.0.9", **H3_DENY),
         {"one_port": burst(H3_HIT, 20, 2, dst="10.20.0.9", port="443", **H3_DENY)}),
@@ -818,7 +835,8 @@ BASES = {"huawei_login_failed.yml", "huawei_login_success.yml", "h3c_login_faile
          "huawei_firewall_connection.yml", "h3c_firewall_connection.yml", "ssh_login_success.yml",
          "h3c_login_success.yml", "windows_network_logon_failed.yml", "windows_network_logon_success.yml",
          "web_auth_failed.yml", "flow_dns_query.yml", "flow_dns_nxdomain.yml", "flow_tcp_connection.yml",
-         "flow_dns_long_label.yml", "ssh_failed_login.yml"}
+         "flow_dns_long_label.yml", "ssh_failed_login.yml", "huawei_firewall_sweep_candidate.yml",
+         "h3c_firewall_sweep_candidate.yml"}
 #: The parser each row's lines go through; rows not listed are network devices' (syslog.mixed).
 PARSERS: dict[str, str] = {
     **dict.fromkeys(["ssh_failed_login.yml", "ssh_bruteforce.yml", "remote_auth_failure.yml",
