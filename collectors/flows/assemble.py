@@ -3,28 +3,69 @@
 Two engines give the same flows: the compiled one (collectors.flows.native, numba) decodes the
 common case and keeps the table in native code, handing other packets to the per-packet decoder;
 the pure-Python one (collectors.flows.table) decodes every packet in Python. ``engine="auto"``
-takes the compiled one when numba is installed. Memory stays bounded by one chunk (a few MiB)
-plus the open flows.
+takes the compiled one when numba is installed and the capture is large enough to repay loading
+it (:func:`choose_engine`). Memory stays bounded by one chunk (a few MiB) plus the open flows.
 """
 
 from __future__ import annotations
 
+import io
+import os
+import stat
+import sys
 from collections.abc import Iterator
+from importlib.util import find_spec
 from typing import BinaryIO
 
 from govsoc.collectors.flows.decode import Decoder
 from govsoc.collectors.flows.pcap import CaptureReader, Problems
 from govsoc.collectors.flows.table import Flow, FlowTable
 
+#: Captures under this size are read by the pure-Python engine unless the compiled one already
+#: ran in this process: importing numba and loading its cached machine code costs about 1.6 s of
+#: CPU (compiling it, on the first use after installing, about 11 s), what the Python engine
+#: needs for some 150,000 packets; 16 MiB holds 30,000 to 150,000 packets.
+NATIVE_FROM_BYTES = 16 << 20
+
 
 def native_available() -> bool:
     """Whether the compiled engine can run: numpy and numba installed (the ``pcap`` extra). A
-    plain ``pip install .`` has neither and reads captures with the pure-Python engine."""
+    plain ``pip install .`` has neither and reads captures with the pure-Python engine. Looked up
+    without importing them."""
     try:
-        from govsoc.collectors.flows.native import available
-    except ImportError:  # numpy missing
+        return find_spec("numpy") is not None and find_spec("numba") is not None
+    except (ImportError, ValueError):
         return False
-    return available()
+
+
+def native_warm() -> bool:
+    """Whether the compiled engine already ran in this process (its code is loaded)."""
+    native = sys.modules.get("govsoc.collectors.flows.native")
+    return bool(getattr(native, "warm", False))
+
+
+def choose_engine(stream: BinaryIO, *, warm: bool | None = None) -> str:
+    """``native`` or ``python`` for ``engine="auto"``: the compiled engine when it is installed
+    and either loaded already or worth loading (a capture of NATIVE_FROM_BYTES or more, or of a
+    size nobody can tell: a pipe, a live capture)."""
+    if not native_available():
+        return "python"
+    if native_warm() if warm is None else warm:
+        return "native"
+    size = _size_left(stream)
+    return "native" if size is None or size >= NATIVE_FROM_BYTES else "python"
+
+
+def _size_left(stream: BinaryIO) -> int | None:
+    """Bytes from the stream's position to its end, when it is a regular file or in memory."""
+    try:
+        status = os.fstat(stream.fileno())
+        return status.st_size - stream.tell() if stat.S_ISREG(status.st_mode) else None
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        pass
+    if isinstance(stream, io.BytesIO):
+        return len(stream.getbuffer()) - stream.tell()
+    return None
 
 
 class FlowAssembler:
@@ -37,7 +78,7 @@ class FlowAssembler:
         self.decoder = Decoder(self.problems)
         self.table = table or FlowTable()
         if engine == "auto":
-            engine = "native" if native_available() else "python"
+            engine = choose_engine(stream)
         self.engine = engine
         if engine == "native":
             from govsoc.collectors.flows.native import walker

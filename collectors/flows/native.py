@@ -82,6 +82,10 @@ V4_MARK = -1  # the high half of an IPv4 address (keeps v4 and v6 keys apart)
 INACTIVE, SYN_SENT, SYN_ACK_SENT, PARTIAL, ESTABLISHED, CLOSED_S, RESET = range(7)
 
 
+#: set when a NativeEngine is made: the compiled code is loaded (collectors.flows.assemble)
+warm = False
+
+
 def available() -> bool:
     """Whether numba is installed (the fast path can run)."""
     return _numba is not None
@@ -710,7 +714,9 @@ class NativeEngine:
     """The compiled flow table over a capture's chunks (see the module docstring)."""
 
     def __init__(self, *, capacity: int = 4096, close_delay: int = CLOSE_DELAY) -> None:
+        global warm
         self.fn = _compile()
+        warm = True
         self.F = np.zeros((capacity, FLOW_FIELDS), dtype=np.int64)
         self.E = np.zeros((2 * capacity, EP_FIELDS), dtype=np.int64)
         self.H = np.zeros((capacity, HISTORY_BYTES), dtype=np.uint8)

@@ -5,6 +5,7 @@ and over generated traffic in which one connection's packets alternate between t
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,21 @@ def test_open_flows_follow_the_traffic_not_the_file_size() -> None:
     # closed connections wait tcp_close_delay (5 s) and the next sweep (every 10 s): at most
     # ~15 s of connections, 100 a second, whatever the length of the file
     assert 0 < peaks[1] <= peaks[0] * 1.05 and peaks[1] <= 15 * 100 + 100
+
+
+def test_auto_takes_the_compiled_engine_when_it_repays_loading(tmp_path: Path) -> None:
+    from govsoc.collectors.flows.assemble import NATIVE_FROM_BYTES, choose_engine
+
+    small, large = tmp_path / "small.pcap", tmp_path / "large.pcap"
+    small.write_bytes(bytes(1000))
+    large.write_bytes(bytes(NATIVE_FROM_BYTES))
+    with small.open("rb") as s, large.open("rb") as big:
+        assert choose_engine(s, warm=False) == "python"  # loading numba costs more than reading it
+        assert choose_engine(s, warm=True) == "native"  # already loaded in this process: free
+        assert choose_engine(big, warm=False) == "native"
+        big.seek(NATIVE_FROM_BYTES - 10)  # what is left to read counts
+        assert choose_engine(big, warm=False) == "python"
+    assert choose_engine(io.BytesIO(bytes(NATIVE_FROM_BYTES)), warm=False) == "native"
+    read, write = os.pipe()  # a live capture's pipe: its size cannot be told
+    with os.fdopen(read, "rb") as pipe, os.fdopen(write, "wb"):
+        assert choose_engine(pipe, warm=False) == "native"
