@@ -51,6 +51,7 @@ from govsoc.collectors.timestamps import find_time
 from govsoc.core.enrichment import Enricher
 from govsoc.core.errors import GovsocError, StoreError
 from govsoc.core.event import Event
+from govsoc.core.gcpolicy import relaxed_gc
 from govsoc.core.sink import EventSink, WriteReceipt
 
 if TYPE_CHECKING:
@@ -70,7 +71,9 @@ class IngestOptions:
     year: int | None = None
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
     final: bool = True
-    batch_size: int = 5000
+    #: Events per batch (one store write, then a checkpoint); the SQLite store inserts a
+    #: write of this size in one transaction.
+    batch_size: int = 10_000
 
 
 class Pipeline:
@@ -228,7 +231,8 @@ class Pipeline:
         # Counted here as records are read; the summary takes them when their batch is settled
         # (the checkpoint's counts then never run ahead of what the store took).
         read = ReadCounts(summary.records, summary.events, summary.parse_failures)
-        with _OneAhead() as ahead:
+        # Two batches of events are alive at a time: the cycle collector runs less often meanwhile.
+        with relaxed_gc(), _OneAhead() as ahead:
             for record, finished in self.events(source.records(), parser, context, summary, read):
                 batch.extend(finished)
                 for event in finished:

@@ -48,23 +48,26 @@ from govsoc.store.sqlite_layout import (
     TRIGGERS,
     Prepared,
     id_key,
-    id_text,
     micros,
     register_layout_functions,
 )
 from govsoc.store.sqlite_migrate import add_list_names, name_codecs, resolve_unknown_lists, upgrade_rows
 from govsoc.store.sqlite_query import column_sql, create_query_indexes, fold_sql, register_functions, terms_sql
-from govsoc.store.sqlite_rows import Coerced, coerce_event, insert_sql, prepare, split_row
+from govsoc.store.sqlite_rows import Unstored, coerce_parts, insert_sql, prepare, split_row, unstored
 from govsoc.store.sqlite_writer import WriterProcess
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore", "field_sql", "micros", "sql_literal"]
 
 _T = TypeVar("_T")
 _BATCH = 5000
-#: Writes of at least this many events go through the writer process, in chunks of _CHUNK
-#: (each one transaction): the child inserts one while this process prepares the next.
+#: Writes of at least this many events go through the writer process, in chunks of _CHUNK:
+#: the child coerces, splits and deflates one while this process sends the next, and inserts
+#: them in transactions of at least _TRANSACTION rows (or the rest of the write). A transaction's cost
+#: grows with the index pages it changes, not with its rows: the id index takes random keys,
+#: so in a large store each row of a small transaction dirties a page of its own.
 _PROCESS_MIN = 2000
 _CHUNK = 2500
+_TRANSACTION = 10_000
 #: Ingest ranges up to this many events are read by seq (see SqliteStore._where).
 _NARROW_RANGE = 100_000
 _ALERT_BATCH = 500
@@ -127,6 +130,8 @@ class SqliteStore(Store):
         #: Whether large writes go through a writer process (govsoc.store.sqlite_writer).
         self._writer_wanted = writer_process
         self._writer: WriterProcess | None = None
+        #: Rows the writer process's insert_unstored holds until its write commits.
+        self._held = _Held()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
@@ -190,30 +195,37 @@ class SqliteStore(Store):
         """Insert events in batches; ids already present are counted as duplicates. Values are
         coerced to their ECS types and stamped with ``event.ingested`` (govsoc.core.coercion).
         A large write is inserted by the writer process (govsoc.store.sqlite_writer): this one
-        coerces the events, a chunk at a time, while the child splits and inserts the chunk
-        before. Either way it returns once every row is committed."""
+        hands it the events a chunk at a time; the child coerces, splits and deflates each chunk
+        and inserts them in transactions of _TRANSACTION rows. Either way it returns once every
+        row is committed."""
         events = events if isinstance(events, list) else list(events)
         writer = self._writer_for(len(events))
         if writer is None:
             return self._write_here(events)
         receipt, chunk, rejected = WriteReceipt(), [], []
         ingested = format_timestamp(datetime.now(UTC))
+        open_rows = 0  # sent since the last commit
         try:
             for event in events:
                 try:
-                    chunk.append(coerce_event(event, ingested))
-                except (TypeError, ValueError) as e:
+                    chunk.append(unstored(event))
+                except (TypeError, ValueError, OverflowError) as e:
                     rejected.append((event.id, f"not storable: {e}"))
                     continue
                 if len(chunk) >= _CHUNK:
-                    writer.send(chunk)
+                    open_rows += len(chunk)
+                    writer.send(chunk, ingested=ingested, commit=open_rows >= _TRANSACTION)
+                    open_rows = 0 if open_rows >= _TRANSACTION else open_rows
                     chunk = []
-            if chunk:
-                writer.send(chunk)
+            if chunk or open_rows:
+                writer.send(chunk, ingested=ingested, commit=True)
             receipt = writer.wait()
-        except StoreError:
-            if not writer.alive():
-                self._stop_writer()  # the next large write starts a new one
+        except BaseException:
+            # A child that ended, or one that holds chunks of this write uncommitted (the write
+            # stopped half-way), is ended: the next large write starts a new one. One that
+            # answered every transaction (it failed one: a full disk) is kept.
+            if not writer.in_step():
+                self._stop_writer()
             raise
         return receipt + WriteReceipt(rejected=tuple(rejected))
 
@@ -261,42 +273,68 @@ class SqliteStore(Store):
             writer, self._writer = self._writer, None
             writer.close()
 
-    def insert_coerced(self, rows: list[Coerced]) -> WriteReceipt:
-        """Split and insert events another process's write coerced (the writer process's
-        work)."""
-        batch: list[Prepared] = []
-        rejected: list[tuple[str, str]] = []
-        for row in rows:
+    def insert_unstored(self, events: list[Unstored], *, ingested: str, commit: bool = True) -> WriteReceipt | None:
+        """Coerce, split and deflate the events of another process's write (the writer
+        process's work) and hold them; a call with ``commit`` inserts every row held in one
+        transaction and returns what it stored (None until then). StoreError when the insert
+        fails (what was held is dropped: the caller's write fails whole and is sent again)."""
+        held = self._held
+        for event in events:
             try:
-                batch.append(split_row(row))
+                held.add(split_row(coerce_parts(event, ingested)))
             except (TypeError, ValueError) as e:
-                rejected.append((id_text(row[0]), f"not storable: {e}"))
-        return self._insert(batch) + WriteReceipt(rejected=tuple(rejected))
+                held.rejected.append((event[0], f"not storable: {e}"))
+        self._pack_held()  # now, while the parent sends the next chunk
+        if not commit:
+            return None
+        self._held = _Held()
+        return self._insert_held(held)
+
+    def discard_held(self) -> None:
+        """Drop the rows :meth:`insert_unstored` holds (their write failed)."""
+        self._held = _Held()
 
     def _insert(self, batch: list[Prepared]) -> WriteReceipt:
+        held = _Held(batch=batch)
+        self._pack_held(held)
+        return self._insert_held(held)
+
+    def _pack_held(self, held: _Held | None = None) -> None:
+        """Deflate the held rows not deflated yet, against the dictionaries of their shapes.
+        New dictionaries are committed on their own (a write that then fails leaves a few small
+        unused ones), so that deflating happens outside the write lock."""
+        held = held or self._held
+        batch, held.batch = held.batch, []
+
         def dictionaries() -> dict[tuple[str, ...], tuple[int, bytes]]:
             with self._transaction():
                 chosen, made = self._codec.dictionaries(batch)
             self._codec.remember(made)
             return chosen
 
-        def attempt() -> int:
-            with self._transaction():
-                return sum(int(self._db.executemany(insert_sql(mask), rows).rowcount) for mask, rows in groups.items())
-
         try:
-            # New dictionaries are committed on their own (a batch that then fails leaves a few
-            # small unused ones), so that deflating happens outside the write lock.
-            groups: dict[int, list[tuple[Any, ...]]] = {}
+            groups = held.groups
             for mask, values in self._codec.pack(batch, self._retrying(dictionaries)):
                 group = groups.get(mask)
                 if group is None:
                     group = groups[mask] = []
                 group.append(values)
+        except sqlite3.Error as e:
+            raise StoreError(f"write failed: {e}", location=Location(path=str(self.path))) from e
+        held.rows += len(batch)
+
+    def _insert_held(self, held: _Held) -> WriteReceipt:
+        """Insert the packed rows of ``held`` in one transaction."""
+        def attempt() -> int:
+            with self._transaction():
+                return sum(int(self._db.executemany(insert_sql(mask), rows).rowcount)
+                           for mask, rows in held.groups.items())
+
+        try:
             created = self._retrying(attempt)
         except sqlite3.Error as e:
             raise StoreError(f"write failed: {e}", location=Location(path=str(self.path))) from e
-        return WriteReceipt(created=created, duplicates=len(batch) - created)
+        return WriteReceipt(created=created, duplicates=held.rows - created, rejected=tuple(held.rejected))
 
     def delete(self, ids: Collection[str]) -> int:
         """Remove events by id."""
@@ -672,6 +710,23 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
     if code is not None:
         return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
     return "locked" in str(error) or "busy" in str(error)
+
+
+class _Held:
+    """Rows of a write, held until it commits: split rows not deflated yet, deflated rows by
+    column mask, how many, and the events refused."""
+
+    __slots__ = ("batch", "groups", "rejected", "rows")
+
+    def __init__(self, batch: list[Prepared] | None = None) -> None:
+        self.batch: list[Prepared] = batch if batch is not None else []
+        self.groups: dict[int, list[tuple[Any, ...]]] = {}
+        self.rows = 0
+        self.rejected: list[tuple[str, str]] = []
+
+    def add(self, row: Prepared) -> None:
+        """Hold one split row."""
+        self.batch.append(row)
 
 
 class _Transaction:

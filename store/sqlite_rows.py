@@ -1,9 +1,10 @@
 """Building the SQLite store's rows: the write half of the layout (govsoc.store.sqlite_layout).
 
-Stage: store. An event becomes a row in two steps, which the writer process
-(govsoc.store.sqlite_writer) runs in two processes: :func:`coerce_event` (values coerced to
+Stage: store. An event becomes a row in two steps: :func:`coerce_event` (values coerced to
 their ECS types, the event stamped and checked) and :func:`split_row` (the row's columns and the
-JSON of the remaining fields, which RowCodec.pack then deflates); :func:`prepare` is both.
+JSON of the remaining fields, which RowCodec.pack then deflates); :func:`prepare` is both. A
+large write hands its events to the writer process (govsoc.store.sqlite_writer) as
+:data:`Unstored` tuples, which the child coerces (:func:`coerce_parts`) and splits.
 :func:`insert_sql` is the INSERT of a row with a given set of HOT columns.
 """
 
@@ -21,7 +22,8 @@ from govsoc.core.ecs import HOT
 from govsoc.core.event import Event
 from govsoc.store.sqlite_layout import ORIGINAL, Prepared, id_key, list_names, list_values, micros, quote_ident
 
-__all__ = ["Coerced", "check_nesting", "coerce_event", "insert_sql", "prepare", "split_fields", "split_row"]
+__all__ = ["Coerced", "Unstored", "check_nesting", "coerce_event", "coerce_parts", "insert_sql", "prepare",
+           "split_fields", "split_row", "unstored"]
 
 #: One encoder for every row (json.dumps with arguments builds a new one per call).
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -127,10 +129,27 @@ Coerced = tuple[bytes | str, int, str, dict[str, Any]]
 def coerce_event(event: Event, ingested: str) -> Coerced:
     """The first half of :func:`prepare`: the event's values coerced and checked, stamped with
     ``event.ingested``; ValueError (or TypeError) when it cannot be stored."""
-    fields = coerce_fields(event.fields)
+    return coerce_parts(unstored(event), ingested)
+
+
+#: An event as a large write hands it to the writer process (govsoc.store.sqlite_writer): its
+#: id, its time in microseconds, its dataset and its fields as they are.
+Unstored = tuple[str, int, str, dict[str, Any]]
+
+
+def unstored(event: Event) -> Unstored:
+    """An event as :data:`Unstored` (its fields a plain dict, which pickles)."""
+    fields = event.fields
+    return event.id, micros(event.timestamp), event.dataset, fields if type(fields) is dict else dict(fields)
+
+
+def coerce_parts(event: Unstored, ingested: str) -> Coerced:
+    """:func:`coerce_event` of an event handed over as :data:`Unstored`."""
+    event_id, ts, dataset, given = event
+    fields = coerce_fields(given)
     fields["event.ingested"] = ingested
     check_nesting(fields)
-    return id_key(clean_text(event.id)), micros(event.timestamp), clean_text(event.dataset), fields
+    return id_key(clean_text(event_id)), ts, clean_text(dataset), fields
 
 
 def split_row(coerced: Coerced) -> Prepared:

@@ -3,25 +3,27 @@
 Stage: store (issue 11, ingest speed). Everything a write does to an event holds the GIL or
 the connection: coercing its values, building its row (the JSON of the remaining fields, the
 deflated document), SQLite's B-tree and index updates. A thread cannot share that work with the
-parser, so a large write is split between two processes: the caller coerces the events
-(govsoc.store.sqlite_rows.coerce_event), a chunk at a time, and hands each chunk to a child
-process (:func:`main`, started with the store's path) that owns a second connection to the same
-file and splits, deflates and inserts it (split_row, then the store's insert). While the child
-inserts one chunk the caller coerces the next, and while it inserts the last chunk of a batch
-the ingest pipeline parses the next batch. The split point puts the work that grows with the
-store (index updates) on the child's side, where it overlaps the parser's.
+parser, so a large write is handed to a child process (:func:`main`, started with the store's
+path) that owns a second connection to the same file: the caller sends the events as they are
+(govsoc.store.sqlite_rows.Unstored), a chunk at a time; the child coerces, splits and deflates
+each chunk as it comes (coerce_parts, split_row, then the store's packing) and inserts the
+chunks in transactions of several chunks (see govsoc.store.sqlite._TRANSACTION). While the
+child works on a batch the ingest pipeline parses the next. The caller keeps the parsing and
+the pipeline's own work; the store's (which grows with the store: index updates) all overlaps it.
 
 The write stays synchronous: :meth:`WriterProcess.wait` returns only when the child has
-committed every chunk it was sent, so a checkpoint that follows it never runs ahead of the
-store. Each chunk is one transaction; a chunk is idempotent (ids are unique), so a chunk the
-child committed before its parent died is kept once when the parent's successor sends it
-again. The child ends when its input closes (its parent closed the store, exited or was
-killed), after committing the chunk in hand.
+committed every transaction it was sent, so a checkpoint that follows it never runs ahead of
+the store. A transaction is idempotent (ids are unique), so one the child committed before its
+parent died is kept once when the parent's successor sends it again. The child ends when its
+input closes (its parent closed the store, exited or was killed); chunks it holds uncommitted
+then are dropped, as their write never returned.
 
 Protocol, over the child's stdin and a private copy of its stdout: each message is a 4-byte
-big-endian length and a pickle. Parent -> child: a list of coerced events
-(govsoc.store.sqlite_rows.Coerced). Child -> parent, one per chunk: ``(WriteReceipt, None)``
-or ``(None, "the error")``. Both ends are the same interpreter and trust each other.
+big-endian length and a pickle. Parent -> child: ``(chunk, ingested, commit)``, a list of
+events (govsoc.store.sqlite_rows.Unstored), the write's ``event.ingested`` and whether to insert
+the chunk with those held since the last commit. Child -> parent, one per commit:
+``(WriteReceipt, None)`` or ``(None, "the error")`` (a failure drops the rest of that
+transaction's chunks). Both ends are the same interpreter and trust each other.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from govsoc.core.errors import Location, StoreError
+from govsoc.core.gcpolicy import relaxed_gc
 from govsoc.core.sink import WriteReceipt
 
 __all__ = ["WriterProcess", "main"]
@@ -58,8 +61,12 @@ class WriterProcess:
         assert self._process.stdin is not None and self._process.stdout is not None
         self._out, self._in = self._process.stdin.fileno(), self._process.stdout.fileno()
         _widen(self._out)
-        #: Sizes of the chunks sent and not answered yet, in order.
+        #: Rows of each transaction sent and not answered yet, in order, and rows sent since
+        #: the last commit.
         self._sent: list[int] = []
+        self._open = 0
+        #: A pipe to the child failed (it ended, or its answers cannot be trusted any more).
+        self._broken = False
         self._finalizer = weakref.finalize(self, _end, self._process)
 
     @property
@@ -71,17 +78,22 @@ class WriterProcess:
         """Whether the child still runs."""
         return self._process.poll() is None
 
-    def send(self, rows: list[Any]) -> None:
-        """Hand a chunk of coerced events to the child (answered by :meth:`wait`)."""
+    def send(self, rows: list[Any], *, ingested: str, commit: bool = True) -> None:
+        """Hand a chunk of events (govsoc.store.sqlite_rows.Unstored) written at ``ingested``
+        to the child; with ``commit``, the child inserts it and the chunks sent since the last
+        commit in one transaction (answered by :meth:`wait`)."""
         try:
-            _write(self._out, pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
+            _write(self._out, pickle.dumps((rows, ingested, commit), protocol=pickle.HIGHEST_PROTOCOL))
         except OSError as e:
             raise self._ended(e) from e
-        self._sent.append(len(rows))
+        self._open += len(rows)
+        if commit:
+            self._sent.append(self._open)
+            self._open = 0
 
     def wait(self) -> WriteReceipt:
-        """Wait until every chunk sent is committed: what they stored. StoreError when the
-        child failed on one (the others are answered first) or ended."""
+        """Wait until every transaction sent is committed: what they stored. StoreError when
+        the child failed on one (the others are answered first) or ended."""
         receipt, failure = WriteReceipt(), None
         while self._sent:
             size = self._sent[0]
@@ -100,7 +112,13 @@ class WriterProcess:
             raise StoreError(f"write failed: {failure}", location=Location(path=str(self.path)))
         return receipt
 
+    def in_step(self) -> bool:
+        """Whether the child runs and has answered every chunk sent (none is held for a
+        commit that was not sent)."""
+        return not self._broken and not self._sent and not self._open and self.alive()
+
     def _ended(self, cause: BaseException) -> StoreError:
+        self._broken = True
         return StoreError(f"the SQLite writer process ended ({self._process.poll()}): {cause}",
                           location=Location(path=str(self.path)))
 
@@ -160,25 +178,35 @@ def _read(fd: int) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The child: insert each chunk read from stdin into the store at argv[0], answer on
-    stdout, until stdin closes."""
+    """The child: hold each chunk read from stdin for the store at argv[0], insert what it
+    holds at each commit and answer on stdout, until stdin closes."""
     from govsoc.store.sqlite import SqliteStore
 
     path = Path((argv if argv is not None else sys.argv[1:])[0])
     answers = os.dup(1)
     os.dup2(2, 1)  # anything printed goes to stderr, never into the answers
     store = SqliteStore(path, writer_process=False)
+    # Each chunk unpickles thousands of dicts, none of which holds a cycle: the cycle collector
+    # runs less often (govsoc.core.gcpolicy).
+    failure: str | None = None
+    stored: WriteReceipt | None = None
     try:
-        while True:
-            try:
-                rows = _read(0)
-            except EOFError:
-                return 0
-            try:
-                answer: tuple[WriteReceipt | None, str | None] = (store.insert_coerced(rows), None)
-            except StoreError as e:
-                answer = (None, e.message)
-            _write(answers, pickle.dumps(answer))
+        with relaxed_gc():
+            while True:
+                try:
+                    rows, ingested, commit = _read(0)
+                except EOFError:
+                    return 0  # what it held uncommitted is dropped: its write never returned
+                if failure is None:
+                    try:
+                        stored = store.insert_unstored(rows, ingested=ingested, commit=commit)
+                    except StoreError as e:
+                        failure = e.message
+                        store.discard_held()
+                if commit:
+                    answer = (stored, None) if failure is None else (None, failure)
+                    _write(answers, pickle.dumps(answer))
+                    failure = None
     finally:
         store.close()
 

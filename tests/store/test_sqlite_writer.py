@@ -156,3 +156,23 @@ def test_a_store_dropped_without_close_ends_its_writer(tmp_path: Path) -> None:
     gc.collect()
     with pytest.raises(ProcessLookupError):  # ended and reaped, not a zombie
         os.kill(pid, 0)
+
+
+def test_a_write_that_stops_half_way_leaves_nothing_held_for_the_next(tmp_path: Path) -> None:
+    # Chunks of one write are held by the child until the write's commit; a write that stops
+    # between two chunks (here: an event whose value cannot be handed over, a function, in its
+    # second chunk) must not leave its first chunk to be committed with the next write.
+    broken = events(LARGE * 2)
+    broken[LARGE] = Event(id=broken[LARGE].id, timestamp=T0, dataset="test.writer",
+                          fields={"message": "x", "labels.handler": lambda: None})
+    store = SqliteStore(tmp_path / "events.db")
+    try:
+        with pytest.raises(Exception):  # noqa: B017 - whatever pickle raises for a function
+            store.write(broken)
+        assert store.count(Query()) == 0
+        batch = events(LARGE, start=50_000)
+        receipt = store.write(batch)
+        assert (receipt.created, receipt.duplicates) == (storable(batch), 0)
+        assert store.count(Query()) == storable(batch)
+    finally:
+        store.close()
