@@ -48,16 +48,18 @@ lists the agencies (``"*"``: all) whose addresses may reach its systems and zone
 
 from __future__ import annotations
 
+import datetime
 import ipaddress
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from govsoc.core.errors import ConfigError
-from govsoc.core.yamlfile import load_yaml, locate_validation_error
+from govsoc.core.errors import ConfigError, Location
+from govsoc.core.yamlfile import Positions, load_yaml, locate, locate_validation_error
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -114,8 +116,22 @@ class Endpoint(_Model):
 Judgement = Literal["符合", "部分符合", "不符合", "不适用"]
 
 
+_HEX = re.compile(r"[0-9A-Fa-f]*")
+
+
+def _hex_bytes(value: str, what: str) -> int:
+    """The byte length of a hex string; ValueError (with the field pydantic names) if it is not one."""
+    if len(value) % 2 or not _HEX.fullmatch(value):
+        raise ValueError(f"{what} must be hexadecimal digits, two per byte (got {value[:40]!r})")
+    return len(value) // 2
+
+
 class ProductSample(_Model):
-    """A sample output a cryptographic product declares (hex), recomputed by crypto_eval.kat."""
+    """A sample output a cryptographic product declares (hex), recomputed by crypto_eval.kat.
+    Its shape is checked here (a typo is a ConfigError naming the field, not evidence that the
+    product is faulty): hex everywhere, an SM3 digest of 32 bytes, an SM4 key of 16 bytes with
+    input and output of whole 16-byte blocks of one length, an SM2 public key of 64 or 65 bytes and
+    a 64-byte r ‖ s signature. Whether the SM2 point lies on the curve is crypto_eval's to check."""
 
     algorithm: Literal["sm3", "sm4-ecb", "sm2-verify"]
     output: str
@@ -123,6 +139,32 @@ class ProductSample(_Model):
     key: str = ""
     public_key: str = ""
     user_id: str = "31323334353637383132333435363738"
+
+    @field_validator("output", "input", "key", "public_key", "user_id")
+    @classmethod
+    def _hex(cls, value: str) -> str:
+        _hex_bytes(value, "the value")
+        return value
+
+    @model_validator(mode="after")
+    def _shape(self) -> ProductSample:
+        out, data = _hex_bytes(self.output, "output"), _hex_bytes(self.input, "input")
+        if self.algorithm == "sm3" and out != 32:
+            raise LocatedValueError(f"an SM3 digest is 32 bytes (64 hex digits), output has {out}", ("output",))
+        if self.algorithm == "sm4-ecb":
+            if _hex_bytes(self.key, "key") != 16:
+                raise LocatedValueError("an SM4 key is 16 bytes (32 hex digits)", ("key",))
+            if data == 0 or data % 16:
+                raise LocatedValueError(f"SM4-ECB input is whole 16-byte blocks, input has {data} bytes", ("input",))
+            if out != data:
+                raise LocatedValueError(f"SM4-ECB output has the input's length ({data} bytes), output has {out}",
+                                        ("output",))
+        if self.algorithm == "sm2-verify":
+            if _hex_bytes(self.public_key, "public_key") not in (64, 65):
+                raise LocatedValueError("an SM2 public key is 64 bytes (X ‖ Y) or 65 (04 ‖ X ‖ Y)", ("public_key",))
+            if out != 64:
+                raise LocatedValueError(f"an SM2 signature sample is r ‖ s, 64 bytes; output has {out}", ("output",))
+        return self
 
 
 class CryptoProduct(_Model):
@@ -147,10 +189,44 @@ class KeyManagement(_Model):
     rotation_days: int | None = Field(default=None, ge=1)
 
 
+def _substantive(value: str, what: str, least: int) -> str:
+    """Text a person must really write: at least ``least`` letters, digits or CJK characters."""
+    if sum(1 for c in value if c.isalnum()) < least:
+        raise ValueError(f"{what} must say something ({least} or more letters, digits or characters; got {value!r})")
+    return value.strip()
+
+
+class Mitigation(_Model):
+    """A high-risk mitigation (高风险判定指引 2021, 可能的缓解措施) that an evaluator accepted: what is
+    in place (``measure``), who accepted it (``accepted_by``) and when (``accepted_on``), for the
+    objects it names (``objects``: host:port of the item's objects, or 声明 for a declared one).
+    Only an accepted mitigation lifts a high-risk veto, and only for those objects."""
+
+    measure: str
+    accepted_by: str
+    accepted_on: datetime.date
+    objects: list[str] = Field(min_length=1)
+
+    @field_validator("measure")
+    @classmethod
+    def _measure(cls, value: str) -> str:
+        return _substantive(value, "measure", 4)
+
+    @field_validator("accepted_by")
+    @classmethod
+    def _who(cls, value: str) -> str:
+        return _substantive(value, "accepted_by", 2)
+
+    @field_validator("objects")
+    @classmethod
+    def _objects(cls, value: list[str]) -> list[str]:
+        return [_substantive(v, "an object", 1) for v in value]
+
+
 class ItemDeclaration(_Model):
     """What a person declares for one catalogue item: a judgement (management items, or technical
     items no probe can see), or D/A/K for a technical item, with the evidence and any 不适用 reason
-    or accepted high-risk mitigation."""
+    or accepted high-risk mitigation. A judgement 符合 with d: false contradicts itself (refused)."""
 
     judgement: Judgement | None = None
     d: bool | None = None
@@ -158,21 +234,42 @@ class ItemDeclaration(_Model):
     k: bool | None = None
     evidence: str = ""
     na_reason: str | None = None
-    mitigation: str | None = None
+    mitigation: Mitigation | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ItemDeclaration:
+        said = [name for name, v in (("d", self.d), ("a", self.a), ("k", self.k)) if v is False]
+        if self.judgement == "符合" and said:
+            raise LocatedValueError(f"judgement 符合 contradicts {said[0]}: false", ("judgement",))
+        if self.judgement == "不适用" and any(v is not None for v in (self.d, self.a, self.k)):
+            raise LocatedValueError("judgement 不适用 with d/a/k: an item is either not applicable or judged",
+                                    ("judgement",))
+        return self
 
 
 class Compensation(_Model):
     """An evaluator-confirmed compensation (量化评估规则 2023, 弥补): object ``by_object`` of item
     ``by_item`` covers a deficiency of ``object`` in ``item`` (e.g. application-layer encryption
     of 个人信息 covering a plain channel), so that object scores max(0.5 × P_A, P_B). Never inferred:
-    it needs the justification and who confirmed it."""
+    it needs the justification and who confirmed it (crypto_eval checks the item ids against its
+    catalogue and refuses a management item or a declared-only object as the compensating one)."""
 
     item: str
     object: str
     by_item: str
     by_object: str
-    justification: str = Field(min_length=1)
-    confirmed_by: str = Field(min_length=1)
+    justification: str
+    confirmed_by: str
+
+    @field_validator("justification")
+    @classmethod
+    def _justification(cls, value: str) -> str:
+        return _substantive(value, "justification", 4)
+
+    @field_validator("confirmed_by")
+    @classmethod
+    def _who(cls, value: str) -> str:
+        return _substantive(value, "confirmed_by", 2)
 
 
 class CryptoProfile(_Model):
@@ -257,8 +354,11 @@ class AssetContext:
 class Inventory:
     """Longest-prefix lookups of addresses and host names in the inventory."""
 
-    def __init__(self, model: InventoryModel | None = None) -> None:
+    def __init__(self, model: InventoryModel | None = None, *, path: Path | None = None,
+                 positions: Positions | None = None) -> None:
         self.model = model or InventoryModel()
+        self.path = path
+        self._positions: Positions = positions or {}
         agencies = {a.id: a.name for a in self.model.agencies}
         self._zones = sorted(((n, z.name) for z in self.model.zones for n in z.cidrs),
                              key=lambda item: -item[0].prefixlen)
@@ -278,13 +378,18 @@ class Inventory:
         """Read and validate inventory.yaml; errors name the file, line and key."""
         data, positions = load_yaml(path)
         try:
-            return cls(InventoryModel.model_validate(data or {}))
+            return cls(InventoryModel.model_validate(data or {}), path=path, positions=positions)
         except ValidationError as e:
             first = e.errors()[0]
             cause = first.get("ctx", {}).get("error")
-            if isinstance(cause, LocatedValueError):
-                first = {**first, "loc": cause.loc, "msg": str(cause)}
+            if isinstance(cause, LocatedValueError):  # its key is below the model that raised it
+                first = {**first, "loc": tuple(first["loc"]) + cause.loc, "msg": str(cause)}
             raise ConfigError(first["msg"], location=locate_validation_error(path, positions, first)) from e
+
+    def locate(self, key: tuple[str | int, ...]) -> Location:
+        """Where a key path of the inventory is (file:line:column and the field), for errors that
+        later stages (crypto_eval's catalogue checks) find in a loaded inventory."""
+        return locate(self.path or Path("inventory"), self._positions, key)
 
     def lookup(self, address: str | None = None, host: str | None = None) -> AssetContext | None:
         """The context of an address (by zone and system ranges) or a host name."""

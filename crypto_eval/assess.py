@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from govsoc.core.inventory import Mitigation
 from govsoc.crypto_eval import scoring
 from govsoc.crypto_eval.catalogue import Item, Layer
 from govsoc.crypto_eval.checks import SystemContext
@@ -247,6 +248,11 @@ def _compensate(context: SystemContext, scored: dict[str, ItemResult]) -> None:
         scored[c.item] = replace(target, objects=objects, score=new_score, findings=target.findings + (note,))
 
 
+def _mitigation_text(m: Mitigation) -> str:
+    """How a mitigation reads in the results: the measure, who accepted it and when."""
+    return f"{m.measure}（确认人：{m.accepted_by}，{m.accepted_on.isoformat()}）"
+
+
 def assess(context: SystemContext, findings: list[Finding]) -> SystemEvaluation:
     """Score one system from its findings."""
     by_item: dict[str, list[Finding]] = defaultdict(list)
@@ -269,15 +275,22 @@ def assess(context: SystemContext, findings: list[Finding]) -> SystemEvaluation:
     refused: dict[str, Finding] = {}
     for f in findings:
         if f.high_risk:
-            mitigation = declarations[f.item].mitigation if f.item in declarations else None
+            declared = declarations[f.item].mitigation if f.item in declarations else None
+            # an accepted mitigation covers the objects it names, not every object of the item
+            mitigation = _mitigation_text(declared) if declared and f.object in declared.objects else None
             item = catalogued.get(f.item)
             allowed = item is None or item.high_risk is None or item.high_risk.mitigation.strip().lower() != "none"
             if mitigation and allowed:
                 mitigated.append((f, mitigation))
             else:
                 high.append(f)
-                if mitigation and item is not None:  # the 高风险判定指引 admits no mitigation for this item
-                    refused.setdefault(f.item, Finding(
+                if declared and not mitigation and item is not None:
+                    refused.setdefault(f"{f.item} {f.object}", Finding(
+                        item=f.item, clause=item.clause, system=context.name, object=f.object, check="assess",
+                        factor="INFO", satisfied=False, observed=", ".join(declared.objects), provenance="declared",
+                        risk="高", why="声明的缓解措施未涵盖该对象（仅适用于其所列对象），该对象的高风险不予降低"))
+                elif mitigation and item is not None:  # the 高风险判定指引 admits no mitigation for this item
+                    refused.setdefault(f"{f.item} {f.object}", Finding(
                         item=f.item, clause=item.clause, system=context.name, object=f.object, check="assess",
                         factor="INFO", satisfied=False, observed=mitigation, provenance="declared", risk="高",
                         why="该测评单元的高风险不可通过缓解措施降低（高风险判定指引：无缓解措施），声明的缓解措施不予采纳"))

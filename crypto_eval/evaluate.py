@@ -17,11 +17,12 @@ import govsoc.crypto_eval.checks.channels  # noqa: F401 - registers channel.netw
 import govsoc.crypto_eval.checks.declared  # noqa: F401 - registers declared.*
 import govsoc.crypto_eval.checks.traffic  # noqa: F401 - registers passive.flows
 from govsoc.core.errors import ConfigError
-from govsoc.core.inventory import InventoryModel, System
+from govsoc.core.inventory import Inventory, InventoryModel, System
 from govsoc.crypto_eval.assess import SystemEvaluation, assess
 from govsoc.crypto_eval.catalogue import Catalogue, load_catalogue
 from govsoc.crypto_eval.checks import CHECKS, SystemContext
 from govsoc.crypto_eval.probes.runner import EndpointReport, Target, run_probes
+from govsoc.crypto_eval.profile import check_profile
 
 __all__ = ["targets_for", "unique_targets", "evaluate_system", "evaluate_inventory", "systems_in_scope"]
 
@@ -40,6 +41,7 @@ def unique_targets(systems: Sequence[System]) -> list[Target]:
 def evaluate_system(system: System, evidence: Iterable[object], catalogue: Catalogue | None = None) -> SystemEvaluation:
     """Run every check the catalogue names over the evidence and score the system."""
     catalogue = catalogue or load_catalogue()
+    check_profile(system, catalogue)
     context = SystemContext(system=system, catalogue=catalogue, endpoints=tuple(system.endpoints))
     check_ids = sorted({c for item in catalogue.items() for c in item.checks})
     checks = [CHECKS.get(ident)(context) for ident in check_ids]
@@ -50,10 +52,12 @@ def evaluate_system(system: System, evidence: Iterable[object], catalogue: Catal
     return assess(context, findings)
 
 
-def systems_in_scope(model: InventoryModel, name: str | None = None) -> list[System]:
+def systems_in_scope(inventory: Inventory | InventoryModel, name: str | None = None) -> list[System]:
     """Level-3 systems (or the named one, whatever its level: its evaluation then says it was scored
     against level 3); ConfigError when the name is unknown or two systems share a name (results are
-    kept per system name)."""
+    kept per system name), or when a system's crypto profile does not fit the catalogue
+    (profile.check_profile; given a loaded Inventory, the error names its file, line and field)."""
+    model = inventory.model if isinstance(inventory, Inventory) else inventory
     if name is not None:
         found = [s for s in model.systems if s.name == name]
         if not found:
@@ -66,6 +70,10 @@ def systems_in_scope(model: InventoryModel, name: str | None = None) -> list[Sys
     if twice:
         raise ConfigError(f"the inventory names more than one system {twice[0]!r}: system names must be unique "
                           "(each system's 密评 result is saved under its name)")
+    catalogue = load_catalogue()
+    for system in found:
+        index = next(i for i, s in enumerate(model.systems) if s is system)
+        check_profile(system, catalogue, inventory.locate if isinstance(inventory, Inventory) else None, index)
     return found
 
 

@@ -94,7 +94,7 @@ def evaluate_crypto(config: Config, store: Store, inventory: Inventory, day: Dem
 
     if not all(r.passed for r in run_kats()):
         raise RuntimeError("SM2/SM3/SM4 self-test failed: 密评 results would not be trustworthy")
-    systems = systems_in_scope(inventory.model)
+    systems = systems_in_scope(inventory)
     probed_names = {day.city.system(code).name for code, _p, _k in PROBE_ROLES.values()}
     endpoints = sorted({(e.host, e.port) for s in systems for e in s.endpoints})
     passive = gather_passive(store, endpoints, start=day.start - timedelta(days=1))

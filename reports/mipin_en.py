@@ -54,6 +54,9 @@ PHRASES: Final[dict[str, str]] = {
         "): the manual declaration is unconfirmed and not scored as evidence; an evaluator must check on site",
     "）：按人工声明评分，需测评人员现场核实": "): scored on the manual declaration; an evaluator must check on site",
     "探测未取得证据（": "the probe got no evidence (", "探测超时": "probe timed out", "无法连接": "cannot connect",
+    "声明的缓解措施未涵盖该对象（仅适用于其所列对象），该对象的高风险不予降低":
+        "the declared mitigation does not cover this object (it covers the objects it lists only); this object's "
+        "high risk is not lowered",
     "该测评单元的高风险不可通过缓解措施降低（高风险判定指引：无缓解措施），声明的缓解措施不予采纳":
         "this item's high risk cannot be lowered by mitigation (high-risk guide: no mitigation); the declared "
         "mitigation is not accepted",

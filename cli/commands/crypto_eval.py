@@ -58,7 +58,7 @@ def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path |
     inventory = Inventory.load(inventory_path) if inventory_path else app.inventory()
     if inventory is None:
         raise ConfigError("no inventory: pass --inventory inventory.yaml or name one in govsoc.yaml (inventory:)")
-    systems = systems_in_scope(inventory.model, system_name)
+    systems = systems_in_scope(inventory, system_name)
     if not systems:
         raise ConfigError("the inventory lists no level-3 system (use --system NAME for another level)")
     if self_test:

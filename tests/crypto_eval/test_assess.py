@@ -59,9 +59,12 @@ def test_declared_mitigation_lifts_the_veto_but_stays_listed() -> None:
     endpoints = [{"host": HOST, "port": 23, "protocol": "telnet", "kind": "admin"}]
     plain = evaluate_system(_system({}, endpoints), [telnet])
     assert [f.item for f in plain.high_risk] == ["gbt39786.l3.8.3.b"] and plain.verdict == "不符合"
-    mitigated = evaluate_system(_system({"declarations": {"gbt39786.l3.8.3.b": {
-        "mitigation": "仅经国密SSL VPN访问管理网段"}}}, endpoints), [telnet])
-    assert not mitigated.high_risk and mitigated.mitigated[0][1] == "仅经国密SSL VPN访问管理网段"
+    accepted = {"measure": "仅经国密SSL VPN访问管理网段", "accepted_by": "张测评", "accepted_on": "2026-11-02",
+                "objects": [f"{HOST}:23"]}
+    mitigated = evaluate_system(_system({"declarations": {"gbt39786.l3.8.3.b": {"mitigation": accepted}}},
+                                        endpoints), [telnet])
+    assert not mitigated.high_risk
+    assert mitigated.mitigated[0][1] == "仅经国密SSL VPN访问管理网段（确认人：张测评，2026-11-02）"
 
 
 def test_declaration_contradicted_by_a_probe() -> None:
@@ -125,12 +128,12 @@ def test_mitigation_refused_where_the_catalogue_admits_none() -> None:
     http = EndpointReport(target=Target(host=HOST, port=80, protocol="http"), cleartext=CleartextProbeResult(
         endpoint=f"{HOST}:80", reachable=True, service="http", login=True, evidence="POST /login"))
     endpoints = [{"host": HOST, "port": 80, "protocol": "http", "kind": "web"}]
-    e = evaluate_system(_system({"declarations": {"gbt39786.l3.8.2.a": {"mitigation": "已部署WAF"}}}, endpoints),
-                        [http])
+    waf = {"measure": "已部署WAF", "accepted_by": "张测评", "accepted_on": "2026-11-02", "objects": [f"{HOST}:80"]}
+    e = evaluate_system(_system({"declarations": {"gbt39786.l3.8.2.a": {"mitigation": waf}}}, endpoints), [http])
     assert "gbt39786.l3.8.2.a" in {f.item for f in e.high_risk} and e.verdict == "不符合"
     assert not [f for f, _ in e.mitigated if f.item == "gbt39786.l3.8.2.a"]
-    assert any(f.item == "gbt39786.l3.8.2.a" and f.observed == "已部署WAF" and "不予采纳" in f.why
-               for f in e.findings)
+    assert any(f.item == "gbt39786.l3.8.2.a" and f.observed.startswith("已部署WAF（确认人：张测评")
+               and "不予采纳" in f.why for f in e.findings)
 
 
 def test_shall_item_cannot_be_declared_not_applicable() -> None:

@@ -14,39 +14,48 @@ from pydantic import ValidationError
 
 from govsoc.crypto_eval.evaluate import evaluate_inventory
 from tests.crypto_eval.test_review_declared import KM, PRODUCT, _item, _systems
+from tests.servers.certs import CertFiles
 from tests.servers.cleartext import http_server
+from tests.servers.tls import python_tls_server
 
 APP_LAYER = {"gbt39786.l3.8.4.d": {"d": True, "a": True, "k": True, "evidence": "应用层 SM4 加密个人信息字段"}}
 
 
-def _system(name: str, port: int, compensations: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"name": name, "level": 3, "endpoints": [{"host": "127.0.0.1", "port": port, "protocol": "http",
-                                                      "kind": "web"}],
+def _system(name: str, ports: tuple[int, int], compensations: list[dict[str, Any]]) -> dict[str, Any]:
+    plain, tls = ports
+    return {"name": name, "level": 3, "endpoints": [
+        {"host": "127.0.0.1", "port": plain, "protocol": "http", "kind": "web"},
+        {"host": "127.0.0.1", "port": tls, "protocol": "https", "kind": "web", "server_name": "localhost"}],
             "crypto": {"products": [PRODUCT], "key_management": KM, "declarations": APP_LAYER,
                        "compensations": compensations}}
 
 
-def test_a_confirmed_compensation_raises_the_object_by_the_rule() -> None:
-    with http_server() as port:
-        obj = f"127.0.0.1:{port}"
-        confirmed = {"item": "gbt39786.l3.8.2.c", "object": obj, "by_item": "gbt39786.l3.8.4.d", "by_object": "声明",
-                     "justification": "登录口令在浏览器端以SM2加密后提交", "confirmed_by": "测评师 张三"}
+def test_a_confirmed_compensation_raises_the_object_by_the_rule(rsa_cert: CertFiles) -> None:
+    # a probed technical object (the TLS channel, 8.2 c: D ✓, A ✗ international algorithms, K ✗
+    # -> 0.25, Table 1) covers the plain-HTTP channel (0): max(0.5 × 0.25, 0) = 0.1250 (reference §2.4)
+    with http_server() as plain_port, python_tls_server(rsa_cert) as tls_port:
+        plain_obj, tls_obj = f"127.0.0.1:{plain_port}", f"127.0.0.1:{tls_port}"
+        confirmed = {"item": "gbt39786.l3.8.2.c", "object": plain_obj, "by_item": "gbt39786.l3.8.2.c",
+                     "by_object": tls_obj, "justification": "明文端口仅供内网回源，经TLS网关转发",
+                     "confirmed_by": "测评师 张三"}
         typo = dict(confirmed, object="127.0.0.1:1")  # names no object of the system
+        ports = (plain_port, tls_port)
         plain, compensated, wrong = evaluate_inventory(_systems(
-            _system("plain", port, []), _system("compensated", port, [confirmed]), _system("wrong", port, [typo])),
-            question_timeout=1.0)
-    assert _item(plain, "gbt39786.l3.8.2.c").score == Decimal("0.0000")
-    assert _item(compensated, "gbt39786.l3.8.4.d").score == Decimal("1.0000")  # P_A
+            _system("plain", ports, []), _system("compensated", ports, [confirmed]),
+            _system("wrong", ports, [typo])), question_timeout=1.0)
+    objects = {o.name: o for o in _item(compensated, "gbt39786.l3.8.2.c").objects}
+    before = {o.name: o for o in _item(plain, "gbt39786.l3.8.2.c").objects}
+    assert before[plain_obj].score == Decimal("0.0000") and before[tls_obj].score == Decimal("0.2500")
+    assert objects[plain_obj].score == Decimal("0.1250")  # max(0.5 × 0.25, 0)
     result = _item(compensated, "gbt39786.l3.8.2.c")
-    assert result.score == Decimal("0.5000")  # max(0.5 × 1, 0)
-    assert any(f.factor == "INFO" and "max(0.5 × 1" in f.why and "测评师 张三" in f.why for f in result.findings)
+    assert any(f.factor == "INFO" and "max(0.5 × 0.2500" in f.why and "测评师 张三" in f.why for f in result.findings)
     assert compensated.total is not None and plain.total is not None and compensated.total > plain.total
     assert compensated.high_risk  # the cleartext channel's high risk still needs the guide's mitigation
-    assert _item(wrong, "gbt39786.l3.8.2.c").score == Decimal("0.0000")
+    assert {o.name: o.score for o in _item(wrong, "gbt39786.l3.8.2.c").objects}[plain_obj] == Decimal("0.0000")
     assert any("弥补关系无法适用" in f.why for f in _item(wrong, "gbt39786.l3.8.2.c").findings)
 
 
 def test_a_compensation_without_justification_or_evaluator_is_refused() -> None:
     with pytest.raises(ValidationError):
-        _systems(_system("s", 80, [{"item": "gbt39786.l3.8.2.c", "object": "x", "by_item": "gbt39786.l3.8.4.d",
+        _systems(_system("s", (80, 443), [{"item": "gbt39786.l3.8.2.c", "object": "x", "by_item": "gbt39786.l3.8.4.d",
                                     "by_object": "声明", "justification": "", "confirmed_by": "测评师"}]))

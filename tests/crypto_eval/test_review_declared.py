@@ -80,7 +80,9 @@ def test_declared_not_compliant_judgement_is_high_risk_only_where_the_guide_list
 
 def test_declared_failure_with_an_accepted_mitigation_is_listed_not_vetoed() -> None:
     (system,) = _systems({"name": "s", "level": 3, "crypto": {"declarations": {"gbt39786.l3.8.3.a": {
-        "d": False, "evidence": "仅静态口令", "mitigation": "仅经堡垒机（SM2数字证书登录）访问设备"}}}})
+        "d": False, "evidence": "仅静态口令", "mitigation": {
+            "measure": "仅经堡垒机（SM2数字证书登录）访问设备", "accepted_by": "李测评", "accepted_on": "2026-11-02",
+            "objects": ["声明"]}}}}})
     (e,) = evaluate_inventory([system], probe=False)
     assert not e.high_risk and [f.item for f, _ in e.mitigated] == ["gbt39786.l3.8.3.a"]
 

@@ -1,0 +1,80 @@
+"""Checks of a system's declared crypto profile against the catalogue, made before anything is
+probed or scored: what the inventory's own schema (core.inventory) cannot know because it needs
+the GB/T 39786 catalogue. Each is a ConfigError naming the inventory file, line and field:
+
+- a declaration under an item id the catalogue does not have (a typo would drop it silently);
+- d / a / k declared for a management item (judged by 符合/部分符合/不符合/不适用 only);
+- a compensation naming an unknown item, a management item, or the declared-only object 声明 as
+  the compensating one (量化评估规则 2023, 弥补: one technical object's measure covers another's
+  deficiency; a person's declaration cannot stand in for a technical channel);
+- a product's SM2 sample public key that is not a point on the curve.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from govsoc.core.errors import ConfigError, Location
+from govsoc.core.inventory import System
+from govsoc.crypto_eval import sm2
+from govsoc.crypto_eval.catalogue import Catalogue
+
+__all__ = ["check_profile", "DECLARED_ONLY"]
+
+#: The object name of findings from a declaration (checks.declared.DECLARED_OBJECT).
+DECLARED_ONLY = "声明"
+
+Key = tuple[str | int, ...]
+
+
+def _field_only(system: System) -> Callable[[Key], Location]:
+    return lambda key: Location(path=None, field=f"system {system.name!r}: " + ".".join(str(k) for k in key[2:]))
+
+
+def check_profile(system: System, catalogue: Catalogue, where: Callable[[Key], Location] | None = None,
+                  index: int = 0) -> None:
+    """ConfigError for the first problem of ``system``'s crypto profile; ``where`` turns an inventory
+    key path (systems.INDEX.crypto...) into a location (Inventory.locate), ``index`` is the system's
+    place in the inventory."""
+    profile = system.crypto
+    if profile is None:
+        return
+    locate = where or _field_only(system)
+    base: Key = ("systems", index, "crypto")
+    items = {item.id: item for item in catalogue.items()}
+    kinds = {item.id: layer.kind for layer in catalogue.layers for item in layer.items}
+
+    def fail(message: str, *key: str | int) -> None:
+        raise ConfigError(f"system {system.name!r}: {message}", location=locate(base + key))
+
+    for ident, decl in profile.declarations.items():
+        if ident not in items:
+            fail(f"declaration for {ident!r}, which is no GB/T 39786 level-{catalogue.level} item of the catalogue "
+                 "(a typo?)", "declarations", ident)
+        if kinds[ident] == "management":
+            for name in ("d", "a", "k"):
+                if getattr(decl, name) is not None:
+                    fail(f"{ident} is a management item: it takes a judgement only, "
+                         f"not {name}", "declarations", ident, name)
+    for n, c in enumerate(profile.compensations):
+        for name in ("item", "by_item"):
+            ident = getattr(c, name)
+            if ident not in items:
+                fail(f"compensation names {ident!r}, which is no item of the catalogue", "compensations", n, name)
+            if kinds[ident] != "technical":
+                fail(f"compensation {name} {ident} is a management item: only a technical object's measure "
+                     "compensates a technical object (2023 scoring rules)", "compensations", n, name)
+        if c.by_object.strip() == DECLARED_ONLY:
+            fail("compensation by_object 声明 is a declaration, not a technical object that was tested: it cannot "
+                 "compensate another object", "compensations", n, "by_object")
+        if (c.item, c.object) == (c.by_item, c.by_object):
+            fail("an object cannot compensate itself", "compensations", n, "by_object")
+    for p, product in enumerate(profile.products):
+        for s, sample in enumerate(product.samples):
+            if sample.algorithm == "sm2-verify":
+                raw = bytes.fromhex(sample.public_key)
+                try:
+                    sm2.decode_point(raw if len(raw) == 65 else b"\x04" + raw)
+                except ValueError as e:
+                    fail(f"product {product.name!r} sample public_key: {e}", "products", p, "samples", s,
+                         "public_key")
