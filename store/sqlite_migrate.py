@@ -20,6 +20,7 @@ from govsoc.core.coercion import coerce_fields
 from govsoc.core.event import flatten
 from govsoc.store.sqlite_layout import (
     INDEXES,
+    LISTS_INDEX_KEY,
     LISTS_INDEXED,
     LISTS_UNKNOWN,
     ORIGINAL,
@@ -112,7 +113,7 @@ def resolve_unknown_lists(db: sqlite3.Connection) -> int:
     transaction; found through the lists index (which a first version-7 file had keyed on the
     column: it is made again). Returns how many there were."""
     changed = db.execute("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = 'events_lists'").fetchone()
-    if changed is not None and "(lists > '')" not in changed[0]:  # (as a first version 7 made it)
+    if changed is not None and LISTS_INDEX_KEY not in changed[0]:  # (as the first version-7 files had it)
         db.execute("DROP INDEX events_lists")
         db.execute(INDEXES["events_lists"])
     return int(db.execute(f"UPDATE events SET lists = govsoc_list_names(codec, doc, {ORIGINAL}) "

@@ -407,3 +407,14 @@ def test_a_rule_on_an_indexed_field_stays_on_its_index_beside_the_rows_holding_l
             plan = " | ".join(row[-1] for row in store._db.execute(
                 f"EXPLAIN QUERY PLAN SELECT seq FROM events{where}", params))
             assert "MULTI-INDEX OR" in plan and "events_lists" in plan, (fragment, plan)
+
+
+@pytest.mark.parametrize("old", ["(lists) WHERE lists > ''", "((lists > '')) WHERE lists > ''"])
+def test_a_lists_index_of_a_first_version_7_file_is_made_again(tmp_path: Path, old: str) -> None:
+    with SqliteStore(tmp_path / "events.db") as store:
+        store.write([Event(id=make_id("idx", 0), timestamp=NOW, dataset="t", fields={"labels.roles": ["a", "b"]})])
+        store._db.execute("DROP INDEX events_lists")
+        store._db.execute(f"CREATE INDEX events_lists ON events {old}")
+    with SqliteStore(tmp_path / "events.db") as store:
+        (sql,) = store._db.execute("SELECT sql FROM sqlite_schema WHERE name = 'events_lists'").fetchone()
+        assert "((lists > ''), lists)" in sql
