@@ -19,8 +19,11 @@ scan. Its time covers the queries only (not loading the table, not converting th
 govsoc's passes include converting the rules, reading the store and writing the alerts.
 
 Each govsoc pass runs in a child process so that its peak memory (ru_maxrss, which includes the
-interpreter and its imports) is its own. Elasticsearch may be given fewer events (--es-events):
-on a shared two-core machine, bulk loading a million documents into the test node takes long.
+interpreter and its imports) is its own. Each pass also says where its time went: the child's
+CPU seconds, the Elasticsearch node's CPU seconds over the pass (nodes stats: on a shared node
+other clients' work counts too), and the wall seconds spent writing alerts. Elasticsearch may
+be given fewer events (--es-events): on a shared two-core machine, bulk loading a million
+documents into the test node takes long.
 """
 
 from __future__ import annotations
@@ -148,20 +151,55 @@ def open_store(spec: dict[str, str]) -> Any:
                                                     number_of_replicas=0, request_timeout=120))
 
 
+def node_cpu_seconds(store: Any) -> float | None:
+    """CPU seconds the Elasticsearch node(s) used so far (nodes stats; every client of the node
+    counts, not only this pass), or None for SQLite, which runs inside the pass's process."""
+    if getattr(store, "kind", "") != "elasticsearch":
+        return None
+    stats = store.client.nodes.stats(metric="process")
+    return sum(int(n["process"]["cpu"]["total_in_millis"]) for n in stats["nodes"].values()) / 1000
+
+
 def child(spec: dict[str, str]) -> None:
-    """One detection pass, measured; prints its figures as JSON."""
+    """One detection pass, measured; prints its figures as JSON: wall seconds, this process's
+    CPU seconds (converting, reading hits, building alerts; SQLite's matching too), the node's
+    CPU seconds (Elasticsearch), and the seconds spent in the store's alert writes."""
     from govsoc.rules import detect as run_pass
     from govsoc.rules import load_rules
 
     store = open_store(spec)
     ruleset = load_rules([Path(spec["rules"])])
+    writing = [0.0]
+    write_alerts = store.write_alerts
+
+    def timed_write(alerts: Any) -> Any:
+        began = time.perf_counter()
+        try:
+            return write_alerts(alerts)
+        finally:
+            writing[0] += time.perf_counter() - began
+
+    store.write_alerts = timed_write
+    node_before = node_cpu_seconds(store)
+    cpu_before = time.process_time()
     began = time.perf_counter()
     summary = run_pass(store, ruleset)
     elapsed = time.perf_counter() - began
+    cpu = time.process_time() - cpu_before
+    node_after = node_cpu_seconds(store)
     store.close()
     print(json.dumps({"seconds": elapsed, "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "cpu_s": cpu, "alert_write_s": writing[0],
+                      "node_cpu_s": None if node_before is None or node_after is None else node_after - node_before,
                       "matches": sum(summary.matches.values()), "alerts": summary.alerts,
                       "failed": [str(f) for f in summary.failed]}))
+
+
+def where(result: dict[str, Any]) -> str:
+    """Where a pass's time went, as a table cell."""
+    node = "" if result["node_cpu_s"] is None else f", node CPU {result['node_cpu_s']:.2f} s (all its clients)"
+    return (f"client CPU {result['cpu_s']:.2f} s{node}, in alert writes {result['alert_write_s']:.2f} s "
+            f"of {result['seconds']:.2f} s")
 
 
 def measured(spec: dict[str, str]) -> dict[str, Any]:
@@ -215,6 +253,8 @@ def bench_store(spec: dict[str, str], count: int, new: int, table: Table, scan: 
                   f"{incremental['rss_mib']:.0f} MiB")
     table.add_row(name, "", "matches (full / incremental)", f"{full['matches']:,} / {incremental['matches']:,}",
                   f"{base_rows:,} rows" if base_count == count else "", "", "")
+    table.add_row(name, "", "where the full pass's time went", where(full), "", "", "")
+    table.add_row(name, "", "where the incremental pass's time went", where(incremental), "", "", "")
 
 
 def main() -> None:
