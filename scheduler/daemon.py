@@ -14,7 +14,9 @@ Guarantees, each tested against the real daemon in tests/scheduler/test_daemon.p
 - Report periods are not lost to downtime: the report job's ``at`` times that passed while the
   daemon was down (or whose run failed) are owed, and run afterwards one per period, oldest
   first, each once (a period is struck off the persisted record as soon as its reports are
-  written, so a restart mid-way does not write it twice), at most CATCH_UP_LIMIT of them.
+  written, so a restart mid-way does not write it twice), at most CATCH_UP_LIMIT of them. A
+  period that fails stays owed and is retried after the back-off; the later periods and the
+  other report kinds still run (one report that cannot be written blocks nothing else).
 - A failing run is logged as one line naming the job and its error and is tried again after a
   back-off (schedule.retry: first, doubling, at most max), or at its next regular time when that
   comes sooner; the other jobs and the services carry on.
@@ -215,21 +217,34 @@ class Daemon:
                     self._running.pop(job.name, None)
 
     def _commands(self, job: Job, runs: list[datetime]) -> tuple[str, str, int]:
-        """Each scheduled time's commands; a period job stops at the first period that fails
-        (the later ones stay owed, in order) and strikes off each period as it is written."""
-        outcome, error, code = "ok", "", 0
-        appended = False
-        for when in runs:
-            outcome, error, code = self._one_run(job, job.commands(when), appended, (outcome, error, code))
-            appended = True
-            if outcome not in ("ok", "partial"):
-                break
-            if job.period_of is not None and job.periodic:
+        """Each scheduled time's commands, oldest first. A period job strikes off each period as
+        it is written; a period that fails stays owed (retried after the back-off, with whatever
+        else is owed then) and does not stop the later periods, so one report that cannot be
+        written never holds back the others. The run's error names each failed period."""
+        if job.period_of is None or not job.periodic:
+            return self._one_run(job, job.commands(runs[0]), False, ("ok", "", 0))
+        outcome, code = "ok", 0
+        errors: list[str] = []
+        partial = ""
+        for index, when in enumerate(runs):
+            result, error, status = self._one_run(job, job.commands(when), index > 0, ("ok", "", 0))
+            if result == "interrupted":  # the daemon stops: this period and the later ones stay owed
+                return result, error, status
+            if result in ("ok", "partial"):
                 with self._guard:
                     state = self.states[job.name]
                 self._record(replace(state, owed=tuple(w for w in state.owed if w != when),
                                      covered=(*state.covered, job.period_of(when))))
-        return outcome, error, code
+                if result == "partial" and outcome == "ok":
+                    outcome, partial, code = "partial", f"{job.period_of(when)}: {error}", status
+            else:  # failed or timeout: owed still; the later periods run
+                errors.append(f"{job.period_of(when)}: {error}")
+                if outcome != "timeout":
+                    outcome, code = result, status
+        if errors:
+            return outcome, one_line(f"{len(errors)} period{'s' if len(errors) > 1 else ''} failed (still owed): "
+                                     + "; ".join(errors), 1000), code
+        return outcome, partial, code
 
     def _one_run(self, job: Job, commands: list[list[str]], append: bool,
                  so_far: tuple[str, str, int]) -> tuple[str, str, int]:

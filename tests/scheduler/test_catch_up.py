@@ -215,3 +215,44 @@ def test_a_catch_up_cut_short_by_a_killed_daemon_writes_only_what_is_still_owed(
     assert done.covered == ("2026-11-28",) and done.owed == () and done.runs == 7
     assert [p.name for p in (data / "reports").glob("*.json")] == ["alerts-2026-11-28.json"]
     assert any("cut short" in line for line in running.lines)
+
+
+def test_a_period_that_keeps_failing_stays_owed_and_does_not_block_the_later_ones(
+        folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = _config(folder, "{at: '08:00', kinds: [alerts], period: day, formats: [json]}")
+    data = folder / "data"
+    signing.init_key(data / "keys")
+    # the last run Thursday 26 November 08:00 (it wrote the 25th), back on Monday 30 November
+    # 09:00: the 26th to the 29th are owed; the 27th cannot be written (its name is a folder)
+    SchedulerState(scheduler_folder(data)).save_job(JobState(
+        name="reports", schedule="daily 08:00", last_start=_local("2026-11-26T08:00"),
+        last_end=_local("2026-11-26T08:00:05"), outcome="ok", runs=5, next_run=_local("2026-11-27T08:00")))
+    reports = data / "reports"
+    blocked = reports / "alerts-2026-11-27.json"
+    blocked.mkdir(parents=True)
+    running = Running(config, _local("2026-11-30T09:00"))
+    try:
+        failed = wait_for(lambda: (s := _record(data)).outcome == "failed" and s, "the catch-up run")
+        assert failed.covered == ("2026-11-26", "2026-11-28", "2026-11-29")
+        assert [w.astimezone(SHANGHAI).isoformat() for w in failed.owed] == ["2026-11-28T08:00:00+08:00"]
+        assert "2026-11-27" in failed.error and str(blocked) in failed.error
+        row = _status(config, capsys)
+        assert row["owed_periods"] == ["2026-11-27"] and "2026-11-27" in str(row["error"])
+        written = {p.name: p.stat().st_mtime_ns for p in reports.glob("*.json") if p.is_file()}
+        assert sorted(written) == ["alerts-2026-11-26.json", "alerts-2026-11-28.json", "alerts-2026-11-29.json"]
+        # the retry after the back-off runs only the failed period, which fails again
+        running.now += timedelta(seconds=3)
+        again = wait_for(lambda: (s := _record(data)).runs == 7 and s.outcome == "failed" and s, "the retry")
+        assert again.covered == () and len(again.owed) == 1
+        # the folder gone, the next retry writes the 27th; nothing else is written again
+        blocked.rmdir()
+        running.now += timedelta(seconds=10)
+        done = wait_for(lambda: (s := _record(data)).outcome == "ok" and s, "the last retry")
+        assert done.covered == ("2026-11-27",) and done.owed == ()
+        assert done.next_run == _local("2026-12-01T08:00")
+    finally:
+        running.close()
+    assert all((reports / name).stat().st_mtime_ns == stamp for name, stamp in written.items())
+    for day in ("26", "27", "28", "29"):
+        capsys.readouterr()
+        assert main(["--config", str(config), "verify", str(reports / f"alerts-2026-11-{day}.json")]) == 0
