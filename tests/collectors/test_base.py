@@ -1,0 +1,24 @@
+"""RawRecord.event_id is make_id(source key, offset, record digest[, index]) spelt out (it runs
+for every event): the ids of stored events must never change between versions."""
+
+from __future__ import annotations
+
+import pytest
+
+from govsoc.collectors.base import RawRecord, record_digest
+from govsoc.core.event import make_id
+
+DATA = "Dec 10 06:55:46 LabSZ sshd[1]: Failed password for 用户 from 10.20.1.7 port 1 ssh2".encode()
+
+
+@pytest.mark.parametrize(("identity", "offset", "index"), [
+    ("0f" * 16, 0, 0),  # a file's first line, its only event
+    ("0f" * 16, 123_456_789, 2),  # the third event of a record deep in a file
+    (None, 7, 0),  # no source identity: the origin stands for it
+    (None, 7, 1),
+])
+def test_event_id_is_make_id_of_key_offset_and_digest(identity: str | None, offset: int, index: int) -> None:
+    record = RawRecord(data=DATA, origin="udp://10.0.0.1:514", offset=offset, identity=identity)
+    key = identity if identity is not None else record.origin
+    parts: tuple[object, ...] = (key, offset, record_digest(DATA), *((index,) if index else ()))
+    assert record.event_id(index) == make_id(*parts)
