@@ -136,6 +136,13 @@ PHRASES: Final[dict[str, str]] = {
         " requires TLS (AUTH TLS) before login; whether data connections must be encrypted (PROT P) needs a "
         "manual check",
     "明文HTTP端口仅重定向到 ": "the cleartext HTTP port only redirects to ",
+    "重定向到 ": "redirects to ", "同一端口的国际TLS：": "the international TLS on the same port: ",
+    "（重定向响应自带内容：": " (the redirect's answer carries content of its own: ",
+    "，按明文信道计）": "; counted as a cleartext channel)", "含口令输入框": "a password field", "含表单": "a form",
+    "明文设置Cookie ": "sets cookie ", "（其值已以明文传输）": " (its value crossed the network in the clear)",
+    "含结构化数据（JSON/XML）": "structured data (JSON/XML)", "含身份证号（校验位正确）":
+        "a resident ID number (check character valid)", "含手机号码": "a mobile phone number",
+    "正文超过300字符（另有页面内容）": "a body over 300 characters (a page of its own)", "正文": "a body",
     "（无登录表单或页面内容）：不承载数据，不计为明文信道；其HTTPS端点应另行列出并探测":
         " (no login form or page content): carries no data and is not counted as a cleartext channel; list and "
         "probe its HTTPS endpoint separately",

@@ -225,7 +225,7 @@ def _view(report: EndpointReport, now: datetime | None) -> ChannelView:
                                                                            else "无法连接"))
     c = _declared_telnet(report)
     if c is not None and c.redirect:
-        return ChannelView(protocol="redirect", observed=f"{target}: redirects to {c.redirect}",
+        return ChannelView(protocol="redirect", observed=f"{target}: 重定向到 {c.redirect}",
                            notes=(f"明文HTTP端口仅重定向到 {c.redirect}（无登录表单或页面内容）：不承载数据，"
                                   "不计为明文信道；其HTTPS端点应另行列出并探测",))
     if c is not None and c.service and not c.tls_required:
@@ -320,6 +320,10 @@ def _view(report: EndpointReport, now: datetime | None) -> ChannelView:
         notes += tls_notes
         if not (tlcp or sm):
             auth = tls_auth
+        elif tls_auth is not None and tls_auth[0] is False:
+            # the same port's international TLS fails to authenticate (name, validity, signature):
+            # ordinary clients negotiate it, and an impostor picks the side it can fake
+            failures.append((False, f"同一端口的国际TLS：{tls_auth[1]}"))
         assert report.tls is not None
         via = f" (after {report.starttls.upper()} AUTH TLS)" if report.starttls else ""
         parts.append(f"TLS{via} " + ", ".join(f"{v.version} {v.suite}" for v in report.tls.accepted()))

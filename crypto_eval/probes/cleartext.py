@@ -28,31 +28,50 @@ __all__ = ["CleartextProbeResult", "FtpSecurity", "probe_cleartext", "probe_ftp_
 
 _PASSWORD_FIELD = re.compile(rb"<input[^>]+type\s*=\s*[\"']?password", re.IGNORECASE)
 _LOCATION = re.compile(rb"^location:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
-#: RFC 9110 15.4: the redirections a browser follows for a GET (301, 302, 307, 308).
-_REDIRECTS = frozenset({b"301", b"302", b"307", b"308"})
+#: RFC 9110 15.4: the redirections a browser follows with a GET (301, 302, 303, 307, 308).
+_REDIRECTS = frozenset({b"301", b"302", b"303", b"307", b"308"})
 _TAG = re.compile(rb"<[^>]*>")
 
 
-#: Personal data a short body may still carry: a run of 11+ digits (a mobile number, a resident ID
-#: of 17 digits and a check character) is not part of a "Moved" note.
-_DIGITS = re.compile(rb"\d{11,}")
+#: Personal data a short body may still carry, each run of digits checked by a recognizer (a bare
+#: run of 11+ digits is as often a timestamp or a request id): a resident ID number (GB 11643: 17
+#: digits and an ISO 7064 MOD 11-2 check character) or a mainland mobile number (11 digits, 1[3-9]).
+_ID_NUMBER = re.compile(rb"(?<![0-9])([1-9][0-9]{16}[0-9Xx])(?![0-9Xx])")
+_MOBILE = re.compile(rb"(?<![0-9])(1[3-9][0-9]{9})(?![0-9])")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHUNK = re.compile(rb"([0-9A-Fa-f]{1,8})[^\r\n]*\r?\n")
 
 
-def _substantial(body: bytes, head: bytes) -> bool:
-    """Whether a redirect carries more than the usual "Moved" note: a cookie not marked Secure, a
-    form, a password field, structured data (JSON, XML), a run of digits such as an ID card or phone number, or
-    more than a few hundred characters of text (a page served beside the redirect)."""
-    if _PASSWORD_FIELD.search(body) or re.search(rb"<form\b", body, re.IGNORECASE):
-        return True
-    if any(not re.search(rb";\s*secure\b", cookie, re.IGNORECASE)
-           for cookie in re.findall(rb"^set-cookie:([^\r\n]*)", head, re.IGNORECASE | re.MULTILINE)):
-        return True  # a cookie without Secure (RFC 6265 4.1.2.5) goes back in the clear: a session token
+def _resident_id(digits: bytes) -> bool:
+    """Whether 18 characters are a resident ID number by its check character (GB 11643-1999)."""
+    total = sum(w * (c - 48) for w, c in zip(_ID_WEIGHTS, digits[:17], strict=True))
+    return b"10X98765432"[total % 11] == digits[17:18].upper()[0]
+
+
+def _substantial(body: bytes, head: bytes) -> str | None:
+    """What a redirect carries beyond the usual "Moved" note (None: nothing), named so that the
+    evidence says which rule fired: a cookie set in this cleartext answer (Secure or not: its value
+    has crossed the network in the clear, RFC 6265 4.1.2.5 only keeps it from being sent back), a
+    form, a password field, structured data (JSON, XML), a resident ID or mobile number, or more
+    than a few hundred characters of text (a page served beside the redirect)."""
+    if _PASSWORD_FIELD.search(body):
+        return "含口令输入框"
+    if re.search(rb"<form\b", body, re.IGNORECASE):
+        return "含表单"
+    cookie = re.search(rb"^set-cookie:\s*([^=;\r\n]*)", head, re.IGNORECASE | re.MULTILINE)
+    if cookie:
+        return f"明文设置Cookie {cookie.group(1)[:40].decode('latin-1')}（其值已以明文传输）"
     kind = re.search(rb"^content-type:\s*([^\r\n;]*)", head, re.IGNORECASE | re.MULTILINE)
     if (kind and re.search(rb"json|xml|javascript", kind.group(1), re.IGNORECASE)) or body.lstrip()[:1] in (b"{", b"["):
-        return True
+        return "含结构化数据（JSON/XML）"
     text = b" ".join(_TAG.sub(b" ", body).split())
-    return len(text) > 300 or _DIGITS.search(text) is not None
+    if any(_resident_id(m.group(1)) for m in _ID_NUMBER.finditer(text)):
+        return "含身份证号（校验位正确）"
+    if _MOBILE.search(text):
+        return "含手机号码"
+    if len(text) > 300:
+        return "正文超过300字符（另有页面内容）"
+    return None
 
 
 def split_response(response: bytes) -> tuple[bytes, bytes]:
@@ -212,11 +231,12 @@ async def probe_cleartext(host: str, port: int, *, timeout: float = 3.0, http_ho
     status = head.split(None, 2)[1:2]
     location = _LOCATION.search(head)
     basic = re.search(rb"^www-authenticate:\s*basic", head, re.IGNORECASE | re.MULTILINE)
+    carried = _substantial(body, head)
     if (status and status[0] in _REDIRECTS and location and location.group(1).lower().startswith(b"https://")
-            and not basic and not _substantial(body, head)):
+            and not basic and carried is None):
         url = location.group(1).decode("latin-1")
         return CleartextProbeResult(endpoint=endpoint, reachable=True, service="http", login=False,
-                                    evidence=f"redirects to {url}", redirect=url)
+                                    evidence=f"重定向到 {url}", redirect=url)
     if re.search(rb"^www-authenticate:\s*basic", head, re.IGNORECASE | re.MULTILINE):
         return CleartextProbeResult(endpoint=endpoint, reachable=True, service="http-login", login=True,
                                     evidence="HTTP Basic authentication over plain HTTP")
@@ -225,6 +245,6 @@ async def probe_cleartext(host: str, port: int, *, timeout: float = 3.0, http_ho
         return CleartextProbeResult(endpoint=endpoint, reachable=True, service="http-login", login=True,
                                     evidence=field.group(0)[:120].decode("latin-1"))
     line = head.splitlines()[0][:120].decode("latin-1")
-    if status and status[0] in _REDIRECTS and body.strip():
-        line += " (the redirect's body carries content of its own)"
+    if status and status[0] in _REDIRECTS:
+        line += f"（重定向响应自带内容：{carried or '正文'}，按明文信道计）" if carried or body.strip() else ""
     return CleartextProbeResult(endpoint=endpoint, reachable=True, service="http", login=False, evidence=line)

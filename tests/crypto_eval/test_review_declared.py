@@ -225,7 +225,7 @@ def test_http_that_only_redirects_to_https_is_no_cleartext_channel(rsa_cert: Cer
     assert not e_redirect.high_risk
     notes = [f for f in e_redirect.findings if f.object == f"127.0.0.1:{redirect}"]
     assert notes and all(f.factor == "INFO" for f in notes)
-    assert any("redirects to https://" in f.observed for f in notes)
+    assert any("重定向到 https://" in f.observed for f in notes)
     # the https endpoint alone decides: TLS with international algorithms (A ✗, K ✗), 0.25
     assert _item(e_redirect, "gbt39786.l3.8.2.c").score == Decimal("0.2500")
     # a redirect that serves a login form anyway is a cleartext login channel

@@ -212,3 +212,24 @@ def test_ssl_module_agrees_on_the_tls13_suite(rsa_cert: CertFiles) -> None:
             with ctx.wrap_socket(raw, server_hostname="localhost") as conn:
                 cipher = conn.cipher()
     assert cipher is not None and result.accepted()[0].suite == cipher[0]
+
+
+def test_dual_stack_tls_side_authentication_failure_counts(sm_config: SmServerConfig, rsa_cert: CertFiles) -> None:
+    # third review (issue 16), finding 5: TLCP for tlcp.test and, on the same port, TLS whose
+    # certificate is for localhost. Ordinary clients negotiate the TLS side: its name mismatch
+    # (RFC 6125 6) is a defect of the channel, so authentication is ✗, not the TLCP side's ✓.
+    from govsoc.crypto_eval.checks.channel_view import view_of
+    from govsoc.crypto_eval.probes.runner import probe_endpoint
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(rsa_cert.cert, rsa_cert.key)
+    with sm_server(dataclasses.replace(sm_config, mode="tls+tlcp", tls=context)) as port:
+        reports = [asyncio.run(probe_endpoint(Target(host="127.0.0.1", port=port, protocol="https", server_name=name),
+                                              question_timeout=2)) for name in ("tlcp.test", "localhost")]
+    mismatch, matching = (view_of(r) for r in reports)
+    assert mismatch.protocol == "TLCP" and mismatch.authentication is not None
+    assert mismatch.authentication[0] is False and "同一端口的国际TLS" in mismatch.authentication[1]
+    assert "tlcp.test" in mismatch.authentication[1]
+    # the control: the TLS side matches localhost, the TLCP side is for tlcp.test: TLCP's own mismatch
+    assert matching.authentication is not None and matching.authentication[0] is False
+    assert "TLCP证书与域名 localhost 不符" in matching.authentication[1]

@@ -79,3 +79,42 @@ def test_a_plain_moved_redirect_is_still_a_redirect() -> None:
     report = _probe(RESPONSES["moved"])
     assert report.cleartext is not None and report.cleartext.redirect == "https://portal.example/"
     assert view_of(report).protocol == "redirect"
+
+
+def _redirect(status: bytes, extra: bytes = b"", body: bytes = b"") -> bytes:
+    return (b"HTTP/1.1 " + status + b"\r\nLocation: https://portal.example/login\r\n" + extra
+            + b"Content-Type: text/html\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body)
+
+
+# Third review (issue 16), findings 6 and 7. A redirect is one whatever code RFC 9110 15.4 gives
+# the browser to follow with GET (303 and 307/308 too); digits are data only when a recognizer
+# says so (GB 11643 check character, a mobile prefix), not any run of 11 (a timestamp, a request id).
+@pytest.mark.parametrize("response", [
+    _redirect(b"303 See Other"),
+    _redirect(b"307 Temporary Redirect"),
+    _redirect(b"302 Found", body=b"Found. Redirecting to https://portal.example/login?_=1701234567890"),
+    _redirect(b"308 Permanent Redirect", body=b"<p>request id 20231130131820</p>"),
+    _redirect(b"301 Moved", body=b"<p>ref 110105194912310021</p>"),  # 18 digits, wrong check character
+], ids=["303", "307", "express-timestamp", "308-request-id", "id-shaped-bad-check"])
+def test_redirects_without_data_are_redirects(response: bytes) -> None:
+    report = _probe(response)
+    assert report.cleartext is not None and report.cleartext.redirect == "https://portal.example/login"
+    assert view_of(report).protocol == "redirect"
+
+
+# Any cookie set on the plain-HTTP answer has crossed the network in the clear, Secure or not
+# (RFC 6265 4.1.2.5 only stops it being sent back); the evidence says which rule fired.
+@pytest.mark.parametrize(("response", "rule"), [
+    (_redirect(b"302 Found", b"Set-Cookie: JSESSIONID=8F1A2B3C4D5E6F7081928374; Path=/; Secure; HttpOnly\r\n"),
+     "明文设置Cookie JSESSIONID"),
+    (_redirect(b"301 Moved Permanently", b"Set-Cookie: BIGipServerpool_portal=1677787402.20480.0000; path=/; "
+                                         b"Httponly\r\n"), "明文设置Cookie BIGipServerpool_portal"),
+    (_redirect(b"302 Found", body=b"<p>\xe7\x94\xb3\xe8\xaf\xb7\xe4\xba\xba 11010519491231002X</p>"),
+     "含身份证号（校验位正确）"),
+    (_redirect(b"303 See Other", body=b"<p>tel 13800138000</p>"), "含手机号码"),
+], ids=["secure-cookie", "bigip-cookie", "valid-id-number", "mobile"])
+def test_a_redirect_carrying_data_says_which_rule_fired(response: bytes, rule: str) -> None:
+    report = _probe(response)
+    assert report.cleartext is not None and report.cleartext.redirect is None
+    view = view_of(report)
+    assert view.protocol == "cleartext" and rule in report.cleartext.evidence and rule in view.observed
