@@ -24,6 +24,7 @@ ingest (govsoc.core.inventory); without an inventory they are absent and the rep
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -69,6 +70,10 @@ _SOURCES = 100
 _INCIDENTS = 5
 _EVIDENCE_LINES = 3
 _EVIDENCE_CHARS = 300
+#: Characters of an evidence line scanned for personal data before the cut to _EVIDENCE_CHARS.
+_SCAN_CHARS = 4096
+#: A run of six or more digits (full-width too) at the end of a cut line: part of an ID, phone or card.
+_TRAILING_DIGITS = re.compile(r"[0-9０-９]{6,}[Xx]?$")
 
 
 def finding_level(level: str) -> str:
@@ -259,14 +264,21 @@ def _attack(tags: list[Group], t: dict[str, str], lang: str) -> Section:
 def _evidence(alert: Alert, period: Period, masked: bool) -> tuple[str, ...]:
     lines = []
     for item in alert.evidence[:_EVIDENCE_LINES]:
-        text = (item.original or str(item.fields.get("message") or "") or _flow_text(item.fields))[:_EVIDENCE_CHARS]
+        text = item.original or str(item.fields.get("message") or "") or _flow_text(item.fields)
+        cut = len(text) > _EVIDENCE_CHARS
         if masked:
             # The raw line is free text: IDs, phones, cards and mails in it are masked by the
-            # recognizers ingest tagging runs, the account by its field.
+            # recognizers ingest tagging runs, the account by its field. Masked before the cut,
+            # so that a value crossing it is seen whole (a window well past the cut bounds the scan).
+            text = text[:_SCAN_CHARS]
             text = masked_text(text, _scanner().scan(text))
             user = item.fields.get("user.name")
             if isinstance(user, str) and user:
                 text = text.replace(user, mask_account(user))
+        text = text[:_EVIDENCE_CHARS]
+        if masked and cut:
+            # what the cut leaves of a longer number is no longer recognized: mask a trailing digit run
+            text = _TRAILING_DIGITS.sub(lambda m: "*" * len(m.group()), text)
         lines.append(f"{period.local(item.timestamp)} {item.dataset} {text}")
     return tuple(lines)
 

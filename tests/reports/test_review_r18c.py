@@ -1,0 +1,55 @@
+"""Findings of the second hostile review of issue 18's reports (/tmp/r18c): evidence masked before
+it is cut, notable incidents chosen by severity over all rules, open high alerts only in the
+recommendation."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from govsoc.core.alert import Alert, Evidence
+from govsoc.core.event import make_id
+from govsoc.reports.build import build
+from govsoc.reports.document import Document, Findings
+from govsoc.store.sqlite import SqliteStore
+
+START = datetime(2026, 11, 28, 16, tzinfo=UTC)
+END = START + timedelta(days=1)
+RESIDENT_ID, MOBILE = "11010519491231002X", "13812345678"  # a valid check character; a 138 mobile
+
+
+def alert(i: int, rule: int, level: str, *, status: str = "open", original: str = "x") -> Alert:
+    at = START + timedelta(hours=1, minutes=i)
+    evidence = Evidence(event_id=make_id("r18c", i), timestamp=at, dataset="nginx.access", original=original)
+    return Alert(id=make_id("r18c-alert", i), rule_id=f"r-{rule}", rule_title=f"rule {rule}", level=level,
+                 kind="match", start=at, end=at, event_ids=(make_id("r18c", i),), status=status,
+                 evidence=(evidence,))
+
+
+def situation(store: SqliteStore, masked: bool = True) -> Document:
+    store.refresh()
+    return build("situation", store, start=START, end=END, lang="en", masked=masked, data_dir=None,
+                 timezone="Asia/Shanghai", now=END)
+
+
+def incidents(doc: Document) -> Findings:
+    section = doc.section("incidents")
+    assert section is not None and isinstance(section.blocks[0], Findings)
+    return section.blocks[0]
+
+
+def test_evidence_is_masked_before_it_is_cut(sqlite_store: SqliteStore) -> None:
+    # the ID crosses the 300-character cut at its 17th digit, the phone number (on another line) at its 10th
+    id_line = "GET /q?" + "a" * (300 - 7 - 5 - 16) + "&sfz=" + RESIDENT_ID + " HTTP/1.1"
+    phone_line = "GET /q?" + "b" * (300 - 7 - 5 - 10) + "&tel=" + MOBILE + " HTTP/1.1"
+    assert id_line.index(RESIDENT_ID) + 17 > 300 > id_line.index(RESIDENT_ID) + 10
+    sqlite_store.write_alerts([alert(0, 0, "high", original=id_line), alert(1, 1, "high", original=phone_line)])
+    text = json.dumps(situation(sqlite_store).to_dict(), ensure_ascii=False)
+    assert "sfz=" in text and "tel=" in text
+    for value in (RESIDENT_ID, MOBILE):
+        for n in range(6, len(value)):
+            assert value[:n] + "\"" not in text and value[:n] + " " not in text, value[:n]
+    assert "11010519491231002" not in text and "1381234567" not in text
+    # unmasked, the cut leaves the digits as they are
+    shown = json.dumps(situation(sqlite_store, masked=False).to_dict(), ensure_ascii=False)
+    assert "sfz=1101051949123100" in shown and "tel=138123456" in shown
