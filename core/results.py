@@ -22,12 +22,13 @@ import json
 import logging
 import os
 import re
+import secrets
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
 __all__ = ["RESULTS_DIR", "result_file_name", "write_result", "read_results", "make_folder", "write_file",
-           "FILE_MODE", "FOLDER_MODE"]
+           "open_aside", "write_all", "FILE_MODE", "FOLDER_MODE"]
 
 log = logging.getLogger(__name__)
 
@@ -54,15 +55,44 @@ def make_folder(folder: Path, mode: int = FOLDER_MODE) -> None:
         os.chmod(path, mode)
 
 
-def write_file(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
-    """Write ``path`` atomically (aside, then renamed) with ``mode`` from the first byte on."""
-    make_folder(path.parent)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    try:
+def open_aside(path: Path, mode: int = FILE_MODE) -> tuple[int, Path]:
+    """A new empty file beside ``path`` to write it aside, and its descriptor (open for writing).
+    Its name is hidden and unguessable, and it is created with O_CREAT|O_EXCL|O_NOFOLLOW: whoever
+    can write the folder cannot plant a link there that makes us write (or chmod) another file.
+    ``mode`` from the first byte on, whatever the umask."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        partial = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+        try:
+            fd = os.open(partial, flags, mode)
+        except FileExistsError:  # someone else's file of that name (2^-64): another name
+            continue
         try:
             os.fchmod(fd, mode)  # the umask may have taken bits away; never added any
-            os.write(fd, data)
+        except BaseException:
+            os.close(fd)
+            partial.unlink(missing_ok=True)
+            raise
+        return fd, partial
+    raise FileExistsError(f"no free temporary name beside {path}")
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write all of ``data`` to ``fd`` and flush it to the disk."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    os.fsync(fd)
+
+
+def write_file(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
+    """Write ``path`` atomically (aside under an unguessable name, see open_aside, then renamed)
+    with ``mode`` from the first byte on."""
+    make_folder(path.parent)
+    fd, partial = open_aside(path, mode)
+    try:
+        try:
+            write_all(fd, data)
         finally:
             os.close(fd)
         os.replace(partial, path)

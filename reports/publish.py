@@ -1,66 +1,123 @@
-"""Publishing reports with their signatures (issue 18 "Integrity"): every report file is
-written to a hidden file beside its target and signed from those bytes; only when every file and
-every signature is made are the signature files, then the reports, renamed into place. So a
-failure while rendering or signing (the key, a full disk) leaves the folder as it was, and a
-report is never seen without the signature made for it (a signature is renamed before its
-report, and a reader of the folder sees either the old pair or the new one's signature first,
-which `govsoc verify` reports as a changed file, never as a valid one).
+"""Publishing reports with their signatures (issue 18 "Integrity"), all or nothing.
+
+Order, so that the folder is always consistent and a failure leaves it as it was:
+
+1. Every report and every signature is written to a hidden file beside its target, under an
+   unguessable name created with O_EXCL|O_NOFOLLOW (core.results.open_aside: a link planted in
+   a shared folder cannot make us write another file).
+2. Each target that exists already (an older report, an older .sig) gets a hidden hard link, so
+   that it can be put back. A target we cannot replace (a folder, an immutable file) fails
+   here, before anything in the folder has changed.
+3. Per report: the report is renamed into place first, then its signature (unsigned: the older
+   report's .sig is removed only now). So an old .sig is never replaced or deleted before its
+   report's replacement succeeded, and a new .sig never sits beside an old report.
+4. Any failure in 2 or 3 rolls back what 3 did, newest first (the older files come back from
+   their links; files that did not exist are removed), and removes every hidden file.
+
+A reader of the folder during step 3 may see the new report beside the old signature for a
+moment; `govsoc verify` reports that as a changed file, never as a valid one. A failure is a
+ReportError (exit 1) naming the report or signature and the reason (permission denied, is a
+folder, ...), never the hidden file's name.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 from datetime import datetime
 from pathlib import Path
 
-from govsoc.core.results import FILE_MODE, make_folder
+from govsoc.core.errors import ReportError
+from govsoc.core.results import make_folder, open_aside, write_all
 from govsoc.reports.signing import SigningKey, signature_path, signature_text
 
 __all__ = ["publish"]
 
 
-def _aside(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{os.getpid()}.publish")
-
-
-def _write_aside(path: Path, data: bytes) -> Path:
-    partial = _aside(path)
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+def _write_aside(path: Path, data: bytes, pending: list[Path]) -> Path:
+    fd, partial = open_aside(path)
+    pending.append(partial)
     try:
-        os.fchmod(fd, FILE_MODE)  # the umask may have taken bits away; never added any
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
+        write_all(fd, data)
     finally:
         os.close(fd)
     return partial
 
 
+def _keep_old(path: Path, pending: list[Path]) -> Path | None:
+    """A hidden hard link to ``path`` as it is (None: there is none), to put it back on a failure."""
+    if not os.path.lexists(path):
+        return None
+    if path.is_dir() and not path.is_symlink():
+        raise IsADirectoryError(errno.EISDIR, "it is a folder", str(path))
+    fd, keep = open_aside(path)  # reserve an unguessable name, then put the link in its place
+    os.close(fd)
+    os.unlink(keep)
+    os.link(path, keep, follow_symlinks=False)
+    pending.append(keep)
+    return keep
+
+
+def _reason(error: OSError) -> str:
+    if isinstance(error, IsADirectoryError):
+        return "it is a folder"
+    if error.errno == errno.EPERM:
+        return "operation not permitted (an immutable or append-only file?)"
+    return (error.strerror or type(error).__name__).lower()
+
+
 def publish(files: list[tuple[Path, bytes]], key: SigningKey | None, *, now: datetime | None = None) -> list[Path]:
     """Write each (path, bytes) report, signed with ``key`` (None: unsigned, on purpose; the
-    caller said so and marked the report). Every file and signature is made aside first; only
-    then are the signatures and the reports renamed into place, so a failure (the key, the disk)
-    leaves the folder as it was. An unsigned report takes away a signature file left from an
-    earlier report of the same name (it would no longer match). Returns the report paths."""
+    caller said so and marked the report), all or nothing (see the module docstring for the
+    order). An unsigned report takes away a signature file left from an earlier report of the
+    same name (it would no longer match). Returns the report paths; ReportError (exit 1) naming
+    the file and the reason when the folder cannot take them."""
     pending: list[Path] = []
-    moves: list[tuple[Path, Path]] = []
+    steps: list[tuple[Path | None, Path, Path | None]] = []  # (new aside or None: remove, target, old kept)
+    done: list[tuple[Path, Path | None]] = []
+    current = files[0][0] if files else Path()
     try:
         for path, data in files:
+            current = path
             make_folder(path.parent)
-            if key is not None:
-                sig = signature_path(path)
-                text = signature_text(data, path.name, key, now=now)
-                pending.append(_write_aside(sig, text.encode("utf-8")))
-                moves.append((pending[-1], sig))
-            pending.append(_write_aside(path, data))
-            moves.append((pending[-1], path))
-        if key is None:  # an unsigned report never sits beside an older report's signature
-            for path, _ in files:
-                signature_path(path).unlink(missing_ok=True)
-        for partial, target in moves:  # a signature before its report: a report never shows up unsigned
-            os.replace(partial, target)
+            report = _write_aside(path, data, pending)
+            sig = signature_path(path)
+            current = sig
+            signed = (_write_aside(sig, signature_text(data, path.name, key, now=now).encode("utf-8"), pending)
+                      if key is not None else None)
+            steps.append((report, path, None))
+            if signed is not None or os.path.lexists(sig):
+                steps.append((signed, sig, None))
+        kept: list[tuple[Path | None, Path, Path | None]] = []
+        for new, target, _ in steps:
+            current = target
+            kept.append((new, target, _keep_old(target, pending)))
+        steps = kept
+        for new, target, old in steps:  # per report: the report, then its signature
+            current = target
+            if new is None:
+                os.unlink(target)
+            else:
+                os.replace(new, target)
+            done.append((target, old))
+    except OSError as e:
+        _roll_back(done)
+        raise ReportError(f"cannot write {current}: {_reason(e)}; the folder is left as it was") from e
+    except BaseException:
+        _roll_back(done)
+        raise
     finally:
         for partial in pending:
             partial.unlink(missing_ok=True)
     return [path for path, _ in files]
+
+
+def _roll_back(done: list[tuple[Path, Path | None]]) -> None:
+    for target, old in reversed(done):
+        try:
+            if old is not None:
+                os.replace(old, target)
+            else:
+                target.unlink(missing_ok=True)
+        except OSError:  # nothing more can be done; the rest is still put back
+            pass

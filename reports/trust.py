@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from govsoc.core.errors import ConfigError
+from govsoc.core.results import write_file
 from govsoc.reports.signing import PUBLIC_FILE, key_id, read_public_key
 
 __all__ = ["REVOKED_FILE", "Revocation", "TrustedKey", "check_not_writable_by_others", "normalise_key_id",
@@ -152,13 +153,6 @@ def revoke(folder: Path, key: str, *, reason: str = "", now: datetime | None = N
     line = f"{entry.key_id} {entry.time} {entry.reason}".rstrip() + "\n"
     if not folder.exists():
         folder.mkdir(parents=True, mode=0o700)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    try:
-        os.fchmod(fd, 0o644)
-        os.write(fd, (old if old.endswith("\n") or not old else old + "\n").encode("utf-8") + line.encode("utf-8"))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(partial, path)
+    write_file(path, (old if old.endswith("\n") or not old else old + "\n").encode("utf-8") + line.encode("utf-8"),
+               0o644)  # aside under an unguessable name, O_EXCL|O_NOFOLLOW (core.results.open_aside)
     return entry, True

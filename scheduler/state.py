@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from govsoc.core.errors import GovsocError, Location
+from govsoc.core.results import write_file
 
 __all__ = ["OUTCOMES", "DaemonLock", "JobState", "SchedulerState", "scheduler_folder"]
 
@@ -79,12 +80,8 @@ class JobState:
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with temp.open("w", encoding="utf-8") as out:
-        json.dump(data, out, ensure_ascii=False, indent=1)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(temp, path)
+    # aside under an unguessable name, O_EXCL|O_NOFOLLOW, fsync'ed, renamed (core.results.write_file)
+    write_file(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:

@@ -78,7 +78,10 @@ def report(app: AppContext, kind: str, period: str | None, at: datetime | None, 
            end: datetime | None, formats: tuple[str, ...], output: Path | None, folder: Path | None,
            lang: str | None, unmasked: bool, unsigned: bool) -> None:
     """Write the situation (态势感知), compliance (合规) or alert report of a period, in Chinese
-    by default, personal data masked, signed with the key `govsoc keys init` made."""
+    by default, personal data masked, signed with the key `govsoc keys init` made.
+
+    Exit 0 written; 1 the report could not be made or written (the message names the file and
+    the reason; the folder is left as it was); 2 usage, configuration or no signing key."""
     formats = formats or ("html",)
     if output is not None and len(formats) > 1:
         raise click.UsageError("--output names one file: give one --format, or --folder")

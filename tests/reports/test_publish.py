@@ -1,0 +1,123 @@
+"""Publishing reports and their signatures (issue 18 review s, findings 4, 5, 7): hidden files
+are made with O_EXCL|O_NOFOLLOW under unguessable names, so a link planted in the report folder
+writes nothing else; a publish that cannot finish leaves the folder as it was (the old pair
+still verifies, no signature beside a folder, no hidden file left); the error names the report
+and the reason, not a hidden file."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from govsoc.cli import main
+from govsoc.core.errors import ReportError
+from govsoc.core.results import write_file
+from govsoc.reports import signing
+from govsoc.reports.publish import publish
+from govsoc.reports.trust import read_key_file, revoke
+from govsoc.scheduler import JobState, SchedulerState
+
+
+@pytest.fixture
+def key(tmp_path: Path) -> signing.SigningKey:
+    return signing.init_key(tmp_path / "keys")
+
+
+def _verifies(report: Path, tmp_path: Path) -> bool:
+    trusted = read_key_file(tmp_path / "keys" / signing.PUBLIC_FILE)
+    try:
+        signing.verify_report(report, {trusted.key_id: trusted})
+    except Exception:
+        return False
+    return True
+
+
+def _plant(path: Path, victim: Path, suffix: str) -> None:
+    """Links at the names a writer that names its hidden file by its process id would use."""
+    for name in (path.name, path.name + ".sig"):
+        (path.parent / f".{name}.{os.getpid()}.{suffix}").symlink_to(victim)
+
+
+def test_a_link_planted_in_the_report_folder_writes_nothing_else(tmp_path: Path, key: signing.SigningKey) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"not yours\n")
+    victim.chmod(0o600)
+    report = folder / "situation-2026-11-29.md"
+    _plant(report, victim, "publish")
+    publish([(report, b"# report\n")], key)
+    assert victim.read_bytes() == b"not yours\n" and (victim.stat().st_mode & 0o777) == 0o600
+    assert not report.is_symlink() and report.read_bytes() == b"# report\n" and _verifies(report, tmp_path)
+    assert sorted(p.name for p in folder.iterdir() if not p.is_symlink()) == [report.name, report.name + ".sig"]
+
+
+@pytest.mark.parametrize("writer", ["write_file", "revoke", "scheduler state"])
+def test_the_other_atomic_writers_refuse_planted_links_too(tmp_path: Path, writer: str) -> None:
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"not yours\n")
+    folder = tmp_path / "folder"
+    folder.mkdir(mode=0o700)
+    if writer == "write_file":
+        target = folder / "result.json"
+        _plant(target, victim, "tmp")
+        write_file(target, b"{}")
+    elif writer == "revoke":
+        target = folder / "revoked.txt"
+        _plant(target, victim, "tmp")
+        revoke(folder, "0" * 32, reason="test")
+    else:
+        target = folder / "jobs" / "reports.json"
+        target.parent.mkdir()
+        _plant(target, victim, "tmp")
+        SchedulerState(folder).save_job(JobState(name="reports"))
+    assert victim.read_bytes() == b"not yours\n"
+    assert target.is_file() and not target.is_symlink() and target.stat().st_size > 0
+
+
+def test_a_failed_publish_leaves_the_old_pair_verifiable_and_nothing_beside_a_folder(
+        tmp_path: Path, key: signing.SigningKey) -> None:
+    folder = tmp_path / "reports"
+    old_json, old_md = folder / "situation-2026-11-29.json", folder / "situation-2026-11-29.md"
+    publish([(old_json, b'{"old": 1}')], key)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    old_md.mkdir()  # the second report of the run cannot be written
+    with pytest.raises(ReportError) as caught:
+        publish([(old_json, b'{"new": 2}'), (old_md, b"# new\n")], key)
+    message = str(caught.value)
+    assert str(old_md) in message and "folder" in message and ".tmp" not in message and ".publish" not in message
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*before, old_md.name])  # no .sig beside the folder
+    assert _verifies(old_json, tmp_path)
+
+
+def test_an_unsigned_publish_that_fails_keeps_the_old_signature(tmp_path: Path, key: signing.SigningKey) -> None:
+    folder = tmp_path / "reports"
+    first, second = folder / "alerts-2026-11-29.json", folder / "alerts-2026-11-30.json"
+    publish([(first, b'{"old": 1}')], key)
+    second.mkdir()
+    with pytest.raises(ReportError, match="alerts-2026-11-30.json: it is a folder"):
+        publish([(first, b'{"unsigned": 1}'), (second, b"{}")], None)
+    assert first.read_bytes() == b'{"old": 1}' and _verifies(first, tmp_path)
+    # and a publish that succeeds takes the old signature away with the old report
+    second.rmdir()
+    publish([(first, b'{"unsigned": 1}'), (second, b"{}")], None)
+    assert not signing.signature_path(first).exists() and json.loads(first.read_bytes()) == {"unsigned": 1}
+
+
+def test_the_report_command_names_the_report_and_the_reason(govsoc_home: Path, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["keys", "init"]) == 0
+    folder = tmp_path / "out"
+    (folder / "situation-2026-11-29.md").mkdir(parents=True)
+    capsys.readouterr()
+    code = main(["report", "situation", "--at", "2026-11-29T12:00:00+08:00", "--format", "json", "--format", "md",
+                 "--folder", str(folder)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert f"cannot write {folder / 'situation-2026-11-29.md'}: it is a folder" in err
+    assert "internal error" not in err and "Error:" not in err
+    assert sorted(p.name for p in folder.iterdir()) == ["situation-2026-11-29.md"]
