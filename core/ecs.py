@@ -145,7 +145,8 @@ FIELDS: Final[dict[str, str]] = {
 }
 
 ARRAYS: Final[frozenset[str]] = frozenset({
-    "tags", "event.category", "event.type", "related.ip", "related.user", "process.args",
+    "tags", "event.category", "event.type", "related.ip", "related.user", "related.hosts", "related.hash",
+    "process.args",
     "host.ip", "observer.ip", "tls.client.supported_ciphers", "dns.answers.data",
     "govsoc.classification.tags", "govsoc.classification.fields", "govsoc.classification.findings", "govsoc.flags",
 })
