@@ -493,10 +493,14 @@ def _load_signature(path: Path) -> dict[str, Any]:
 
 
 def verify_report(report: Path, trusted: Mapping[str, TrustedKey], *, signature: Path | None = None,
-                  revoked: Mapping[str, Revocation] | None = None) -> Verification:
+                  revoked: Mapping[str, Revocation] | None = None, allow_rename: bool = False) -> Verification:
     """Check ``report`` against its signature file, the trusted keys and the revoked ones
-    (reports.trust); ReportError says what failed: the report changed, the signature file
-    changed, another key signed it, or the key that signed it was revoked."""
+    (reports.trust); ReportError says what failed: the report is missing or changed, the
+    signature file changed, another key signed it, the key that signed it was revoked, or the
+    report now has another name than the one signed (the name says the kind and the period, so
+    a renamed report passes only with ``allow_rename``, and then with a note)."""
+    if not os.path.lexists(report):
+        raise ReportError(f"no report {report}: the file does not exist")
     sig_path = signature or signature_path(report)
     fields = _load_signature(sig_path)
     try:
@@ -526,6 +530,11 @@ def verify_report(report: Path, trusted: Mapping[str, TrustedKey], *, signature:
     if held not in trusted or trusted[held].public != public:
         raise ReportError(f"{report} is signed by another key (key id {held}, signer "
                           f"{fields['signer']!r}) that is not a trusted key")
-    notes = () if fields["file"] == report.name else (f"signed as {fields['file']!r}, now named {report.name!r}",)
+    notes: tuple[str, ...] = ()
+    if fields["file"] != report.name:
+        if not allow_rename:
+            raise ReportError(f"{report} was signed as {fields['file']!r}: the signed name (its kind and period) "
+                              "differs from the file's name; pass --allow-rename to accept a renamed report")
+        notes = (f"signed as {fields['file']!r}, now named {report.name!r} (accepted: --allow-rename)",)
     return Verification(report=report, digest=digest, key_id=held, key_file=trusted[held].file,
                         signer=fields["signer"], time=fields["time"], notes=notes)

@@ -121,3 +121,26 @@ def test_the_report_command_names_the_report_and_the_reason(govsoc_home: Path, t
     assert f"cannot write {folder / 'situation-2026-11-29.md'}: it is a folder" in err
     assert "internal error" not in err and "Error:" not in err
     assert sorted(p.name for p in folder.iterdir()) == ["situation-2026-11-29.md"]
+
+
+def test_verify_fails_a_report_renamed_to_another_period_unless_told(
+        govsoc_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["keys", "init"]) == 0
+    key = signing.load_key(govsoc_home / "keys")
+    assert key is not None
+    real = tmp_path / "situation-2026-11-29.md"
+    publish([(real, b"# the 29th\n")], key)
+    renamed = tmp_path / "situation-2026-11-30.md"
+    renamed.write_bytes(real.read_bytes())
+    signing.signature_path(renamed).write_bytes(signing.signature_path(real).read_bytes())
+    capsys.readouterr()
+    assert main(["verify", str(real)]) == 0
+    capsys.readouterr()
+    assert main(["verify", str(renamed)]) == 1
+    out, err = capsys.readouterr()
+    assert "signed as 'situation-2026-11-29.md'" in err and "--allow-rename" in err and not out.count("OK")
+    assert main(["verify", "--allow-rename", str(renamed)]) == 0
+    assert "signed as 'situation-2026-11-29.md', now named 'situation-2026-11-30.md'" in capsys.readouterr().out
+    # a report that is not there is named as such, not as a missing signature
+    assert main(["verify", str(tmp_path / "situation-2026-12-01.md")]) == 1
+    assert "no report" in capsys.readouterr().err
