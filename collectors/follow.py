@@ -10,6 +10,7 @@ happens in a one-shot run when a path rotated since the previous run.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -77,10 +78,14 @@ class Follower:
         self.pipeline.drain()
         return summaries
 
-    def run(self, until: float | None = None, on_poll: Callable[[list[IngestSummary]], None] | None = None) -> None:
-        """Poll until interrupted or until the monotonic time ``until``."""
-        while until is None or time.monotonic() < until:
+    def run(self, until: float | None = None, on_poll: Callable[[list[IngestSummary]], None] | None = None,
+            stop: threading.Event | None = None) -> None:
+        """Poll until interrupted, until ``stop`` is set or until the monotonic time ``until``.
+        ``stop`` is looked at between polls only, so a poll is never cut between a write to the
+        store and its checkpoint or its summary (what the run reports is what it stored)."""
+        stop = stop or threading.Event()
+        while (until is None or time.monotonic() < until) and not stop.is_set():
             summaries = self.poll()
             if on_poll is not None:
                 on_poll(summaries)
-            time.sleep(self.interval)
+            stop.wait(self.interval)

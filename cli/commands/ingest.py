@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import fnmatch
+import signal
+import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -218,10 +220,24 @@ def _follow(app: AppContext, paths: tuple[str, ...], parser: str | None, year: i
                 seen.append(summary)
                 click.echo(_one_line(summary.line()))
 
+    # The first Ctrl-C ends the run after the poll under way (see Follower.run); a second one
+    # interrupts that poll too (what it stored is kept and its checkpoint resumes the file).
+    stop = threading.Event()
+
+    def interrupted(_signum: int, _frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    main = threading.current_thread() is threading.main_thread()  # only there may it take signals
+    previous = signal.signal(signal.SIGINT, interrupted) if main else None
     try:
-        follower.run(until=None if stop_after is None else time.monotonic() + stop_after, on_poll=report)
+        follower.run(until=None if stop_after is None else time.monotonic() + stop_after, on_poll=report, stop=stop)
     except KeyboardInterrupt:
         pass
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
     click.echo(_one_line(closing_line(seen, app.config.data_dir / "rejects", drained=pipeline.drained,
                                       spool_pending_bytes=pipeline.spool.pending_bytes())))
 
