@@ -31,7 +31,7 @@ from govsoc.core.results import read_results
 from govsoc.crypto_eval.report import RESULTS_SUBDIR as MIPIN_RESULTS
 from govsoc.crypto_eval.report import load_results
 from govsoc.reports.document import Block, Document, Finding, Findings, Paragraph, Scalar, Section, Table
-from govsoc.reports.inventory import inventory_section
+from govsoc.reports.inventory import inventory_section, shown_name
 from govsoc.reports.log_audit import log_audit_section
 from govsoc.reports.mipin import mipin_section
 from govsoc.reports.period import Period
@@ -110,11 +110,11 @@ def _mipin_table(saved: Saved, t: dict[str, str], lang: str, period: Period) -> 
                                               t["evaluated"]), rows=tuple(sorted(rows, key=lambda r: str(r[0]))))
 
 
-def _inventory_table(inventories: list[dict[str, Any]], t: dict[str, str]) -> Table:
+def _inventory_table(inventories: list[dict[str, Any]], t: dict[str, str], masked: bool) -> Table:
     rows = []
     for inv in inventories:
         s = inv["summary"]
-        rows.append((str(inv.get("source")), s.get("tables"), s.get("fields"), s.get("tagged"),
+        rows.append((shown_name(str(inv.get("source")), masked), s.get("tables"), s.get("fields"), s.get("tagged"),
                      s.get("pipl_sensitive_fields"), str(s.get("level", "")), len(s.get("important_candidates") or [])))
     return Table(caption=t["inventory"], columns=(t["data_source"], t["tables"], t["fields"], t["tagged"], t["pipl"],
                                                   t["top_level"], t["important"]), rows=tuple(rows))
@@ -136,13 +136,14 @@ def control_rows(tags: list[Group], lang: str = "zh") -> list[tuple[str, str, in
 
 
 def compliance_blocks(saved: Saved, tags: list[Group], t: dict[str, str], *, lang: str,
-                      period: Period) -> tuple[Block, ...]:
+                      period: Period, masked: bool = True) -> tuple[Block, ...]:
     """One table each of 密评 per system, classification inventories and alerts per 等保 control
     (or a line saying what to run when there is nothing yet)."""
     blocks: list[Block] = []
     blocks.append(_mipin_table(saved, t, lang, period) if saved.mipin or saved.later
                   else Paragraph(text=t["no_mipin"]))
-    blocks.append(_inventory_table(saved.inventories, t) if saved.inventories else Paragraph(text=t["no_inventory"]))
+    blocks.append(_inventory_table(saved.inventories, t, masked) if saved.inventories
+                  else Paragraph(text=t["no_inventory"]))
     controls = control_rows(tags, lang)
     blocks.append(Table(caption=t["djbh"], columns=(t["control"], t["item"], t["alerts"]), rows=tuple(controls))
                   if controls else Paragraph(text=t["no_djbh"]))
@@ -181,7 +182,7 @@ def build_compliance(store: Store, period: Period, *, lang: str, masked: bool, d
     q = Query(start=period.start, end=period.end)
     saved = load_saved(data_dir, period.end)
     tags = store.groups(q, "tags", size=1000, target="alerts")
-    audit, audit_numbers = log_audit_section(store, period, t, data_dir, coverage=coverage)
+    audit, audit_numbers = log_audit_section(store, period, t, data_dir, coverage=coverage, masked=masked)
     mipin: tuple[Block | Section, ...] = (
         tuple(mipin_section(r, lang, timezone=period.timezone, compact=True) for r in saved.mipin)
         + tuple(Section(id=f"mipin.{system}", title=system, blocks=(Paragraph(
@@ -193,7 +194,7 @@ def build_compliance(store: Store, period: Period, *, lang: str, masked: bool, d
     # The summaries first (one table each, and the log audit), then each system's and source's chapter.
     sections = (
         Section(id="summary", title=t["compliance"],
-                blocks=compliance_blocks(saved, tags, t, lang=lang, period=period)),
+                blocks=compliance_blocks(saved, tags, t, lang=lang, period=period, masked=masked)),
         audit,
         Section(id="mipin", title=t["mipin"], blocks=mipin),
         Section(id="inventory", title=t["inventory"], blocks=inventory),
@@ -204,7 +205,8 @@ def build_compliance(store: Store, period: Period, *, lang: str, masked: bool, d
                        "verdict": r.get("verdict"), "high_risks": len(r.get("high_risk") or []),
                        "evaluated_at": r.get("evaluated_at")} for r in saved.mipin],
             "mipin_not_evaluated": dict(saved.later),
-            "inventories": [{"source": i.get("source"), **i["summary"]} for i in saved.inventories],
+            "inventories": [{"source": shown_name(str(i.get("source")), masked), **i["summary"]}
+                            for i in saved.inventories],
             "controls": {label: n for label, _, n in control_rows(tags, lang)}, "log_audit": audit_numbers}
     return Document(kind="compliance", title=t["compliance_title"], lang=lang,
                     generated=period.local(now or datetime.now(UTC)), timezone=period.timezone, masked=masked,

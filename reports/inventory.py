@@ -30,7 +30,7 @@ from govsoc.core.results import result_file_name
 from govsoc.reports.document import Chart, Figure, Figures, Finding, Findings, Paragraph, Section, Series, Table
 from govsoc.reports.period import local_text
 
-__all__ = ["inventory_section", "FIELD_ROWS"]
+__all__ = ["inventory_section", "FIELD_ROWS", "shown_name"]
 
 #: Sensitive fields listed at most (the table's ``total`` says how many there are).
 FIELD_ROWS: Final = 500
@@ -89,6 +89,12 @@ def _masker(masked: bool) -> Callable[[str], str]:
     return _classifier().shown_name if masked else _identity
 
 
+def shown_name(name: str, masked: bool = True) -> str:
+    """``name`` (a file path, table or field name) as the inventory chapter shows it: what a
+    recognizer finds in it masked, unless ``masked`` is false."""
+    return _masker(masked)(name)
+
+
 def inventory_section(inventory_json: Mapping[str, Any], lang: str = "zh", masked: bool = True, *,
                       timezone: str = "Asia/Shanghai") -> Section:
     """The 数据分类分级清单 section of one saved inventory (see the module docstring); times are
@@ -132,7 +138,8 @@ def inventory_section(inventory_json: Mapping[str, Any], lang: str = "zh", maske
                             rows=tuple((_where(s, shown), shown(str(s.get("field") or "")), str(s.get("reason", "")))
                                        for s in skipped),
                             total=int(summary.get("skipped") or len(skipped))))
-    return Section(id=f"inventory.{result_file_name(source).removesuffix('.json')}",
+    # the id (an HTML anchor) is made of the shown name: a raw one would carry what the masking hid
+    return Section(id=f"inventory.{result_file_name(shown(source)).removesuffix('.json')}",
                    title=f"{w('title')}：{shown(source)}" if lang != "en" else f"{w('title')}: {shown(source)}",
                    blocks=tuple(blocks))
 

@@ -22,6 +22,7 @@ from typing import Any, Final
 from govsoc.collectors.checkpoints import CheckpointStore
 from govsoc.collectors.receivers import counters_folder, load_counters
 from govsoc.reports.document import Block, Figure, Figures, Paragraph, Section, Table
+from govsoc.reports.inventory import shown_name
 from govsoc.reports.period import Period
 from govsoc.rules.silence import silent_sources
 from govsoc.store.base import Query, Store
@@ -41,7 +42,7 @@ def _covered(dataset: str, coverage: Collection[str]) -> bool:
 
 
 def log_audit_section(store: Store, period: Period, t: dict[str, str], data_dir: Path | None, *,
-                      coverage: Collection[str] | None = None) -> tuple[Section, dict[str, Any]]:
+                      coverage: Collection[str] | None = None, masked: bool = True) -> tuple[Section, dict[str, Any]]:
     """The log-audit section and its numbers. ``coverage``: datasets and modules the rules read
     (None: not judged)."""
     datasets = store.groups(Query(end=period.end), "event.dataset", size=_DATASETS, span=True)
@@ -73,7 +74,7 @@ def log_audit_section(store: Store, period: Period, t: dict[str, str], data_dir:
                        Figure(label=t["silent_sources"], value=len(silent) + len(quiet_devices)),
                        Figure(label=t["no_rule_datasets"], value=len(uncovered) if coverage is not None else None))),
     ]
-    collection = _collection_blocks(data_dir, period, t)
+    collection = _collection_blocks(data_dir, period, t, masked)
     blocks.append(Section(id="log_audit.collection", title=t["collection"], blocks=collection))
     blocks.append(Section(id="log_audit.retention", title=t["retention"], blocks=(
         Paragraph(text=t["retention_note"]),
@@ -88,7 +89,8 @@ def log_audit_section(store: Store, period: Period, t: dict[str, str], data_dir:
     return Section(id="log_audit", title=t["log_audit"], blocks=tuple(blocks)), numbers
 
 
-def _collection_blocks(data_dir: Path | None, period: Period, t: dict[str, str]) -> tuple[Block, ...]:
+def _collection_blocks(data_dir: Path | None, period: Period, t: dict[str, str],
+                       masked: bool = True) -> tuple[Block, ...]:
     """The file sources' checkpoints and the receivers' counters (newest first, at most _ROWS)."""
     if data_dir is None:
         return (Paragraph(text=t["none"]),)
@@ -96,7 +98,7 @@ def _collection_blocks(data_dir: Path | None, period: Period, t: dict[str, str])
                          key=lambda c: c.updated or "", reverse=True)
     files = Table(caption=t["collected_files"], columns=(t["source"], t["records"], t["stored"], t["rejected"],
                                                          t["updated"]),
-                  rows=tuple((c.path, c.counters.get("records", 0),
+                  rows=tuple((shown_name(c.path, masked), c.counters.get("records", 0),
                               c.counters.get("created", 0) + c.counters.get("duplicates", 0),
                               c.counters.get("rejected", 0), period.local_text(c.updated))
                              for c in checkpoints[:_ROWS]),

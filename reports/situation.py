@@ -93,7 +93,7 @@ def build_situation(store: Store, period: Period, *, lang: str, masked: bool, da
     tags = store.groups(q, "tags", size=1000, target="alerts")
     saved = load_saved(data_dir, period.end)
     compliance = Section(id="compliance", title=t["compliance"],
-                         blocks=compliance_blocks(saved, tags, t, lang=lang, period=period))
+                         blocks=compliance_blocks(saved, tags, t, lang=lang, period=period, masked=masked))
     numbers["mipin"] = [{"system": r.get("system"), "verdict": r.get("verdict"), "total": r.get("total")}
                         for r in saved.mipin]
     sections = (

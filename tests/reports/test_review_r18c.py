@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+from govsoc.collectors.pipeline import ingest_file
 from govsoc.core.alert import Alert, Evidence
 from govsoc.core.event import make_id
 from govsoc.reports.build import build
@@ -53,3 +55,30 @@ def test_evidence_is_masked_before_it_is_cut(sqlite_store: SqliteStore) -> None:
     # unmasked, the cut leaves the digits as they are
     shown = json.dumps(situation(sqlite_store, masked=False).to_dict(), ensure_ascii=False)
     assert "sfz=1101051949123100" in shown and "tel=138123456" in shown
+
+
+def test_file_paths_in_the_summary_tables_are_masked(tmp_path: Path) -> None:
+    # an inventory of a file named by an ID and a phone number, and a log file named by a phone number
+    home, data = tmp_path / "home", tmp_path / "data"
+    data.mkdir()
+    log = data / f"auth_{MOBILE}.log"
+    log.write_text("2026-11-29T09:00:01+08:00 web-01 sshd[811]: Failed password for root from 203.0.113.7 port 50022"
+                   " ssh2\n", encoding="utf-8")
+    source = str(data / f"张三_{RESIDENT_ID}_{MOBILE}.csv")
+    folder = home / "results" / "classification"
+    folder.mkdir(parents=True)
+    (folder / "people.json").write_text(json.dumps({
+        "source": source, "generated": "2026-11-29T00:00:00+08:00", "tables": [],
+        "summary": {"tables": 1, "fields": 2, "tagged": 2, "suspected": 0, "pipl_sensitive_fields": 2,
+                    "level": "G3", "important_candidates": []}}, ensure_ascii=False), encoding="utf-8")
+    with SqliteStore(home / "events.db") as store:
+        summary = ingest_file(log, parser_id="linux.auth", store=store, data_dir=home)
+        assert summary.receipt.created == 1
+        store.refresh()
+        for kind in ("compliance", "situation"):
+            for masked in (True, False):
+                doc = build(kind, store, start=START, end=END, lang="zh", masked=masked, data_dir=home,
+                            timezone="Asia/Shanghai", now=END)
+                text = json.dumps(doc.to_dict(), ensure_ascii=False)
+                assert ("138****5678" in text) is masked, (kind, masked)
+                assert (MOBILE in text) is not masked and (RESIDENT_ID in text) is not masked, (kind, masked)
