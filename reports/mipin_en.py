@@ -136,6 +136,16 @@ PHRASES: Final[dict[str, str]] = {
         " requires TLS (AUTH TLS) before login; whether data connections must be encrypted (PROT P) needs a "
         "manual check",
     "明文HTTP端口仅重定向到 ": "the cleartext HTTP port only redirects to ",
+    "SSH-2 服务端主机密钥对交换哈希的签名已验证（": "SSH-2: the server's host-key signature over the exchange "
+                                                "hash verified (",
+    "SSH无证书体系：主机密钥指纹需与声明的指纹人工核对":
+        "SSH has no certificates: the host-key fingerprint must be checked against the declared one by hand",
+    "SSH服务端主机密钥签名验证失败（": "the SSH server's host-key signature does not verify (",
+    "）：服务端未证明持有主机密钥，可被冒充，身份鉴别无效":
+        "): the server did not prove it holds the host key and can be impersonated; authentication is ineffective",
+    "SSH: 未完成密钥交换，未验证服务端主机密钥对交换哈希的签名（":
+        "SSH: no key exchange completed, the server's host-key signature over the exchange hash was not verified (",
+    "）：身份鉴别缺少证据": "): authentication evidence missing",
     "重定向到 ": "redirects to ", "同一端口的国际TLS：": "the international TLS on the same port: ",
     "（重定向响应自带内容：": " (the redirect's answer carries content of its own: ",
     "，按明文信道计）": "; counted as a cleartext channel)", "含口令输入框": "a password field", "含表单": "a form",

@@ -6,8 +6,15 @@ passive check reads the same banner), with a note that SSH-1 should be switched 
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 from dataclasses import dataclass, replace
+
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa, x25519
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from govsoc.collectors.protocols import ssh
 from govsoc.core.errors import ParseError
@@ -16,15 +23,23 @@ from govsoc.crypto_eval.probes.connection import exchange
 
 __all__ = ["SshProbeResult", "probe_ssh", "CLIENT_KEXINIT"]
 
-#: A broad client offer, so the server's lists are sent whole (servers send theirs regardless).
+_CIPHERS = ("chacha20-poly1305@openssh.com", "aes128-ctr", "aes192-ctr", "aes256-ctr", "aes128-gcm@openssh.com",
+            "aes256-gcm@openssh.com", "sm4-ctr", "sm4-gcm@openssh.com", "aes128-cbc", "aes256-cbc", "3des-cbc")
+_MACS = ("hmac-sha2-256-etm@openssh.com", "hmac-sha2-512-etm@openssh.com", "hmac-sha2-256", "hmac-sha2-512",
+         "hmac-sha1", "hmac-sm3", "umac-64@openssh.com", "umac-128@openssh.com")
+#: The client offer. Servers send their own lists whatever we offer; ours asks for an X25519 key
+#: exchange (RFC 8731), whose KEX_ECDH_INIT is sent at once behind the KEXINIT, so that the server's
+#: reply carries its host key and its signature over the exchange hash H (RFC 4253 8), verified here.
 CLIENT_KEXINIT = ssh.KexInit(
-    cookie=bytes(16), kex_algorithms=("curve25519-sha256", "ecdh-sha2-nistp256", "diffie-hellman-group14-sha256"),
-    server_host_key_algorithms=("ssh-ed25519", "ecdsa-sha2-nistp256", "rsa-sha2-256"),
-    encryption_client_to_server=("aes128-ctr", "aes256-gcm@openssh.com"),
-    encryption_server_to_client=("aes128-ctr", "aes256-gcm@openssh.com"),
-    mac_client_to_server=("hmac-sha2-256",), mac_server_to_client=("hmac-sha2-256",),
+    cookie=bytes(16), kex_algorithms=("curve25519-sha256", "curve25519-sha256@libssh.org"),
+    server_host_key_algorithms=("ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
+                                "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"),
+    encryption_client_to_server=_CIPHERS, encryption_server_to_client=_CIPHERS,
+    mac_client_to_server=_MACS, mac_server_to_client=_MACS,
     compression_client_to_server=("none",), compression_server_to_client=("none",),
     languages_client_to_server=(), languages_server_to_client=())
+
+MSG_KEX_ECDH_INIT, MSG_KEX_ECDH_REPLY = 30, 31
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,6 +54,10 @@ class SshProbeResult:
     kexinit: ssh.KexInit | None = None
     weak: tuple[tuple[str, Assessment], ...] = ()  # (category, assessment)
     error: str | None = None
+    #: True: the host key's signature over the exchange hash verified (RFC 4253 8); False: it did
+    #: not (an impostor); None: no key exchange reply to check (no evidence of the server's key).
+    host_key_verified: bool | None = None
+    host_key_note: str | None = None  # what was verified, or why not
 
     def algorithms(self) -> dict[str, tuple[str, ...]]:
         """category -> the server's list (kex, host_key, cipher, mac)."""
@@ -55,7 +74,26 @@ def _marker(name: str) -> bool:
     return name.startswith(("kex-strict-", "ext-info-")) or name == "kex-strict-s-v00@openssh.com"
 
 
+def _string(data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + data
+
+
+def _mpint(value: bytes) -> bytes:
+    value = value.lstrip(b"\x00")
+    return _string(b"\x00" + value if value and value[0] & 0x80 else value)
+
+
+def _read_string(data: bytes, pos: int) -> tuple[bytes, int]:
+    if pos + 4 > len(data):
+        raise ValueError("truncated")
+    end = pos + 4 + int.from_bytes(data[pos:pos + 4], "big")
+    if end > len(data):
+        raise ValueError("truncated")
+    return data[pos + 4:end], end
+
+
 def _enough(data: bytes) -> bool:
+    """Enough when the KEXINIT and the KEX_ECDH_REPLY (or anything after the KEXINIT) arrived."""
     try:
         banner, rest = ssh.split_banner(data)
     except ParseError:
@@ -65,17 +103,63 @@ def _enough(data: bytes) -> bool:
     if not banner.speaks_ssh2:
         return True
     try:
-        payloads, _ = ssh.parse_packets(rest, limit=1)
+        payloads, _ = ssh.parse_packets(rest, limit=2)
     except ParseError:
         return True
-    return bool(payloads)
+    return len(payloads) >= 2
+
+
+def _verify_host_key(v_c: bytes, v_s: bytes, i_c: bytes, i_s: bytes, q_c: bytes, secret: x25519.X25519PrivateKey,
+                     reply: bytes) -> tuple[bool, str]:
+    """Check the server's KEX_ECDH_REPLY (RFC 5656 4 / RFC 8731): H = SHA-256(V_C ‖ V_S ‖ I_C ‖ I_S ‖
+    K_S ‖ Q_C ‖ Q_S ‖ K) and the host key's signature over H."""
+    try:
+        k_s, pos = _read_string(reply, 1)
+        q_s, pos = _read_string(reply, pos)
+        blob, _ = _read_string(reply, pos)
+        algorithm, after = _read_string(blob, 0)
+        signature, _ = _read_string(blob, after)
+        key_type, _ = _read_string(k_s, 0)
+        shared = secret.exchange(x25519.X25519PublicKey.from_public_bytes(q_s))
+    except ValueError as e:
+        return False, f"KEX_ECDH_REPLY malformed ({e})"
+    h = hashlib.sha256(_string(v_c) + _string(v_s) + _string(i_c) + _string(i_s) + _string(k_s) + _string(q_c)
+                       + _string(q_s) + _mpint(shared)).digest()
+    try:
+        key = serialization.load_ssh_public_key(key_type + b" " + base64.b64encode(k_s))
+    except (ValueError, UnsupportedAlgorithm) as e:
+        return False, f"host key {key_type.decode('latin-1')} unreadable ({e})"
+    name = algorithm.decode("latin-1")
+    try:
+        if isinstance(key, ed25519.Ed25519PublicKey) and name == "ssh-ed25519":
+            key.verify(signature, h)
+        elif isinstance(key, ec.EllipticCurvePublicKey) and name.startswith("ecdsa-sha2-"):
+            r, after = _read_string(signature, 0)
+            s_, _ = _read_string(signature, after)
+            digest = {256: hashes.SHA256(), 384: hashes.SHA384(), 521: hashes.SHA512()}[key.curve.key_size]
+            key.verify(encode_dss_signature(int.from_bytes(r, "big"), int.from_bytes(s_, "big")), h,
+                       ec.ECDSA(digest))
+        elif isinstance(key, rsa.RSAPublicKey) and name in ("rsa-sha2-256", "rsa-sha2-512", "ssh-rsa"):
+            digest_rsa = {"rsa-sha2-256": hashes.SHA256(), "rsa-sha2-512": hashes.SHA512()}.get(name, hashes.SHA1())
+            key.verify(signature, h, padding.PKCS1v15(), digest_rsa)
+        else:
+            return False, f"signature {name} does not fit host key {key_type.decode('latin-1')}"
+    except (InvalidSignature, ValueError, KeyError):
+        return False, f"{name} signature over the exchange hash does not verify"
+    fingerprint = base64.b64encode(hashlib.sha256(k_s).digest()).decode().rstrip("=")
+    return True, f"{name} host key SHA256:{fingerprint}"
 
 
 async def probe_ssh(host: str, port: int, *, timeout: float = 3.0) -> SshProbeResult:
-    """Read the banner and the server's KEXINIT (after sending ours)."""
+    """Read the banner and the server's KEXINIT (after sending ours), and do the X25519 key exchange
+    far enough to verify the host key's signature over the exchange hash."""
     endpoint = f"{host}:{port}"
     kexinit = replace(CLIENT_KEXINIT, cookie=os.urandom(16))
-    ours = ssh.encode_banner("govsoc_probe") + ssh.encode_packet(ssh.encode_kexinit(kexinit))
+    secret = x25519.X25519PrivateKey.generate()
+    q_c = secret.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    v_c_line = ssh.encode_banner("govsoc_probe")
+    i_c = ssh.encode_kexinit(kexinit)
+    ours = v_c_line + ssh.encode_packet(i_c) + ssh.encode_packet(bytes([MSG_KEX_ECDH_INIT]) + _string(q_c))
     answer = await exchange(host, port, ours, timeout=timeout, enough=_enough)
     if not answer.connected:
         return SshProbeResult(endpoint=endpoint, reachable=False, speaks_ssh=False, error=answer.error)
@@ -83,13 +167,20 @@ async def probe_ssh(host: str, port: int, *, timeout: float = 3.0) -> SshProbeRe
         banner, rest = ssh.split_banner(answer.received)
         if banner is None:
             return SshProbeResult(endpoint=endpoint, reachable=True, speaks_ssh=False, error="no SSH banner")
-        payloads, _ = ssh.parse_packets(rest, limit=1) if banner.speaks_ssh2 else ([], b"")
+        payloads, _ = ssh.parse_packets(rest, limit=2) if banner.speaks_ssh2 else ([], b"")
         server_kexinit = ssh.parse_kexinit(payloads[0]) if payloads else None
     except ParseError as e:
         return SshProbeResult(endpoint=endpoint, reachable=True, speaks_ssh=False, error=str(e))
+    verified: bool | None = None
+    note = "no KEX_ECDH_REPLY: the server did not complete an X25519 key exchange"
+    if server_kexinit is not None and len(payloads) > 1 and payloads[1][:1] == bytes([MSG_KEX_ECDH_REPLY]):
+        head = answer.received[:len(answer.received) - len(rest)]
+        v_s = head[head.rfind(b"SSH-"):].rstrip(b"\r\n")
+        verified, note = _verify_host_key(v_c_line.rstrip(b"\r\n"), v_s, i_c, payloads[0], q_c, secret,
+                                          payloads[1])
     result = SshProbeResult(endpoint=endpoint, reachable=True, speaks_ssh=True, banner=str(banner),
                             ssh1=not banner.speaks_ssh2, kexinit=server_kexinit)
     weak = tuple((category, verdict) for category, names in result.algorithms().items() for name in names
                  if (verdict := classify_ssh(name)).klass == "weak")
     return SshProbeResult(endpoint=endpoint, reachable=True, speaks_ssh=True, banner=str(banner), ssh1=result.ssh1,
-                          kexinit=server_kexinit, weak=weak)
+                          kexinit=server_kexinit, weak=weak, host_key_verified=verified, host_key_note=note)
