@@ -63,8 +63,12 @@ def emit(rows: Iterable[dict[str, Any]], columns: Sequence[tuple[str, str]], fmt
 
 
 def local_time(ts: datetime, zone: str) -> str:
-    """A time as analysts read it: in the configured zone (Asia/Shanghai), to the second."""
-    return ts.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M:%S")
+    """A time as analysts read it: in the configured zone (Asia/Shanghai), to the second. A
+    stored time the zone's offset pushes past year 1 or 9999 is shown as stored, in UTC."""
+    try:
+        return ts.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M:%S")
+    except OverflowError:
+        return ts.strftime("%Y-%m-%d %H:%M:%S") + (" UTC" if ts.utcoffset() is not None else "")
 
 
 def as_text(value: Any) -> str:

@@ -174,7 +174,8 @@ class NetflowReceivers:
         self.notice = notice
         self.receivers = [netflow_listener(listen) for listen in listens]
         self.apps = [AppContext(config_path=app.config_path, verbose=app.verbose) for _ in listens]
-        self.summaries: list[IngestSummary] = []
+        #: each receiver's summary, keyed by the receiver (threads finish in any order)
+        self.summaries: dict[int, IngestSummary] = {}
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 
@@ -190,7 +191,15 @@ class NetflowReceivers:
             self.notice(f"listening: netflow {receiver.transport} {host}:{port} ({what})")
 
     def _serve(self, receiver: NetflowReceiver, pipeline: Pipeline) -> None:
-        self.summaries.append(summary := receiver.serve(pipeline, stop=self._stop))
+        try:
+            summary = receiver.serve(pipeline, stop=self._stop)
+        except Exception as e:  # a dead receiver shows: in the notices, the closing line and status
+            host, port = receiver.address
+            self.notice(printable(f"netflow {receiver.transport} {host}:{port} stopped: {type(e).__name__}: {e}"))
+            summary = IngestSummary(source=f"{receiver.scheme}{host}:{port}")
+            summary.error = f"receiver stopped: {type(e).__name__}: {e}"
+            receiver.parser.decoder.problems["receiver-stopped"] += 1
+        self.summaries[id(receiver)] = summary
         self._save(receiver, summary)
 
     def _save(self, receiver: NetflowReceiver, summary: IngestSummary) -> None:
@@ -208,7 +217,11 @@ class NetflowReceivers:
 
     def run_lines(self) -> Iterator[str]:
         """One line per receiver: what it received, stored, and could not decode."""
-        for receiver, summary in zip(self.receivers, self.summaries, strict=False):
+        for receiver in self.receivers:
+            if (summary := self.summaries.get(id(receiver))) is None:
+                yield printable(f"netflow {receiver.transport} {receiver.address[0]}:{receiver.address[1]}: "
+                                "no summary (its thread did not finish)")
+                continue
             counters, decoder = receiver.counters, receiver.parser.decoder
             problems = ", ".join(f"{kind} {n}" for kind, n in sorted(decoder.problems.items()) if n) or "none"
             unit = "datagrams" if receiver.transport == "udp" else "messages"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from govsoc.collectors.base import ParseContext, RawRecord, parsers
@@ -28,6 +28,16 @@ UDP_ORIGIN = "udp://"
 #: The flag of a record that is the rest of a TCP stream no IPFIX message could be framed from
 #: (collectors.netflow.stream).
 UNFRAMED = "unframed"
+#: Flow times outside [EARLIEST, receipt + AHEAD] are not believed: the record is rejected as a
+#: ``time-range`` problem (kept as a pipeline_error naming the exporter and the field), never
+#: stored with a time no display or retention can handle (RFC 7011 3.1: Export Time).
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+AHEAD = timedelta(days=1)
+#: The record's time fields, named in a problem when one of them makes its times unusable.
+TIME_FIELDS = ("flow_start_milliseconds", "flow_end_milliseconds", "flow_start_microseconds", "flow_end_microseconds",
+               "flow_start_nanoseconds", "flow_end_nanoseconds", "flow_start_seconds", "flow_end_seconds",
+               "flow_start_sys_up_time", "flow_end_sys_up_time", "system_init_time_milliseconds",
+               "flow_start_delta_microseconds", "flow_end_delta_microseconds")
 
 
 def exporter_of(record: RawRecord) -> str:
@@ -54,14 +64,30 @@ class NetflowParser:
             yield problem_event([problem], exporter, received, record.data)
             return
         result = self.decoder.decode(record.data, exporter, time.monotonic())
+        problems = list(result.problems)
+        latest = max(received, datetime.now(UTC)) + AHEAD
         for flow in result.records:
             key = (exporter, flow.header.domain)
-            fields = record_fields(flow, self.decoder.system_init.get(key))
-            start = fields.get("event.start")
-            timestamp = datetime.fromisoformat(start.replace("Z", "+00:00")) if start else flow.header.export_time
+            boot = self.decoder.system_init.get(key)
+            try:
+                fields = record_fields(flow, boot)
+                start = fields.get("event.start")
+                timestamp = datetime.fromisoformat(start.replace("Z", "+00:00")) if start else flow.header.export_time
+                end = fields.get("event.end")
+                times = [("event.start" if start else "export time", timestamp)]
+                if end:
+                    times.append(("event.end", datetime.fromisoformat(end.replace("Z", "+00:00"))))
+                wrong = [f"{name} {when.isoformat()}" for name, when in times if not EARLIEST <= when <= latest]
+            except (OverflowError, ValueError, ArithmeticError) as e:
+                wrong = [f"{type(e).__name__}: {e}"]
+            if wrong:
+                self.decoder.problems["time-range"] += 1
+                problems.append(Problem(exporter=exporter, domain=flow.header.domain, kind="time-range",
+                                        reason=_time_reason(flow.template_id, flow.values, boot, wrong)))
+                continue
             yield Event(id="", timestamp=timestamp, dataset=DATASET, fields=fields)
-        if result.problems:
-            yield problem_event(result.problems, exporter, received, record.data)
+        if problems:
+            yield problem_event(problems, exporter, received, record.data)
 
     def flush(self, context: ParseContext) -> Iterator[Event]:
         """One event for the data sets that never got their template."""
@@ -74,6 +100,15 @@ class NetflowParser:
                 # flush events have no record: their id is the exporter and the problems
                 yield Event(id=make_id("netflow-flush", exporter, *map(str, mine)), timestamp=event.timestamp,
                             dataset=DATASET, fields=event.fields)
+
+
+def _time_reason(template_id: int, values: dict[str, Any], boot: datetime | None, wrong: list[str]) -> str:
+    """Why a record's times were not believed, naming the time fields it carried."""
+    carried = [f"{name}={values[name]}" for name in TIME_FIELDS if name in values]
+    if boot is not None and "system_init_time_milliseconds" not in values:
+        carried.append(f"system_init_time_milliseconds={boot} (options record)")
+    return (f"template {template_id}: flow time out of range (before 1970 or over a day after receipt): "
+            f"{', '.join(wrong)}; fields: {', '.join(carried) or 'none'}; record dropped")
 
 
 def _unframed(data: bytes) -> str:

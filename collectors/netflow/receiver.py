@@ -13,6 +13,7 @@ decoding problem is counted per reason (``decoder.problems``) and stored as a
 
 from __future__ import annotations
 
+import logging
 import socket
 import struct
 import threading
@@ -24,7 +25,8 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from govsoc.collectors.base import ParseContext, RawRecord
-from govsoc.collectors.netflow.parser import UDP_ORIGIN, NetflowParser
+from govsoc.collectors.netflow.decoder import Problem
+from govsoc.collectors.netflow.parser import UDP_ORIGIN, NetflowParser, exporter_of, problem_event
 from govsoc.collectors.receivers.counters import ReceiverCounters as SavedCounters
 from govsoc.collectors.receivers.udp import socket_drops
 from govsoc.collectors.summary import IngestSummary
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
 SEQUENCE_AT = {5: 16, 9: 12, 10: 8}
 #: Largest UDP payload.
 MAX_DATAGRAM = 65535
+log = logging.getLogger(__name__)
 
 
 def parse_endpoint(text: str) -> tuple[str, int]:
@@ -66,6 +69,8 @@ class ReceiverCounters:
     bytes: int = 0
     kernel_drops: int = 0
     exporters: set[str] = field(default_factory=set)
+    #: records whose handling raised something unexpected (logged, kept as pipeline_error events)
+    failures: int = 0
 
 
 class NetflowReceiver:
@@ -133,14 +138,12 @@ class NetflowReceiver:
         while not stop.is_set() and (ends is None or time.monotonic() < ends):
             record = self.receive(0.2)
             if record is not None:
-                for _, events in pipeline.events([record], self.parser, context, summary):
-                    batch.extend(events)
+                batch.extend(self._events(pipeline, record, context, summary))
             if batch and (len(batch) >= batch_size or time.monotonic() - flushed >= flush_seconds):
                 self._deliver(pipeline, batch, summary)
                 batch, flushed = [], time.monotonic()
         while (record := self.receive(0.05)) is not None:  # what already arrived
-            for _, events in pipeline.events([record], self.parser, context, summary):
-                batch.extend(events)
+            batch.extend(self._events(pipeline, record, context, summary))
         batch.extend(self.parser.flush(context))
         self._deliver(pipeline, batch, summary)
         pipeline.refresh()
@@ -165,6 +168,28 @@ class NetflowReceiver:
         saved.rejected = {kind: n for kind, n in self.parser.decoder.problems.items() if n and kind != "sequence-gap"}
         saved.save(folder, running=False)
         return folder / f"{name}.json"
+
+    def _events(self, pipeline: Pipeline, record: RawRecord, context: ParseContext,
+                summary: IngestSummary) -> list[Event]:
+        """The events of one record; whatever its decoding raises is logged, counted (``failures``,
+        the decoder's ``internal`` problems) and kept as a pipeline_error event naming the exporter:
+        one bad datagram never ends the receiver."""
+        events: list[Event] = []
+        try:
+            for _, finished in pipeline.events([record], self.parser, context, summary):
+                events.extend(finished)
+        except Exception as e:  # the receiver must outlive any datagram
+            exporter = exporter_of(record)
+            self.counters.failures += 1
+            self.parser.decoder.problems["internal"] += 1
+            summary.parse_failures += 1
+            log.exception("netflow datagram from %s could not be handled", exporter)
+            problem = Problem(exporter=exporter, domain=None, kind="internal",
+                              reason=f"datagram {record.offset} not handled: {type(e).__name__}: {e}")
+            event = problem_event([problem], exporter, record.received or datetime.now(UTC), record.data)
+            events = [Event(id=record.event_id(0), timestamp=event.timestamp, dataset=event.dataset,
+                            fields=event.fields)]
+        return events
 
     @staticmethod
     def _deliver(pipeline: Pipeline, batch: list[Event], summary: IngestSummary) -> None:

@@ -82,3 +82,33 @@ def test_listen_ipfix_over_tcp(home: Path, tmp_path: Path, capsys) -> None:  # t
     capsys.readouterr()
     assert main(["events", "--count", "--where", "event.dataset=netflow.log"]) == 0
     assert capsys.readouterr().out.strip() == found[2]
+
+
+def test_each_netflow_receiver_closing_line_has_its_own_counts(home: Path) -> None:
+    # review 14 finding 7: the closing lines were zipped with summaries in thread-finishing order
+    env = {**os.environ, "GOVSOC_HOME": str(home)}
+    process = subprocess.Popen([sys.executable, "-m", "govsoc.cli", "listen", "--netflow", "127.0.0.1:0",
+                                "--netflow", "127.0.0.1:0"], env=env, text=True, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    try:
+        ports: list[int] = []
+        assert process.stderr is not None
+        while len(ports) < 2:
+            line = process.stderr.readline()
+            assert line, "govsoc listen ended before it listened"
+            match = re.search(r"listening: netflow udp \S+:(\d+)", line)
+            if match:
+                ports.append(int(match[1]))
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            for port, count in zip(ports, (5, 1), strict=True):
+                for n in range(count):  # garbage: each one a pipeline_error event
+                    udp.sendto(b"\x00\x07not netflow at all, twenty bytes %d %d" % (port, n), ("127.0.0.1", port))
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    for port, count in zip(ports, (5, 1), strict=True):
+        assert re.search(rf"netflow udp 127\.0\.0\.1:{port}: {count} datagrams from 1 exporters, 0 records, "
+                         rf"{count} events stored", out), out
