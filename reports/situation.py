@@ -68,6 +68,10 @@ _RULES = 2000
 _ZONES = 200
 _SOURCES = 100
 _INCIDENTS = 5
+#: Alert statuses still waiting for someone: a closed or false-positive alert is neither pending nor notable.
+PENDING = ("open", "acknowledged")
+#: Alerts of a rule read for its newest pending one (the incident's evidence).
+_NEWEST_READ = 100
 _EVIDENCE_LINES = 3
 _EVIDENCE_CHARS = 300
 #: Characters of an evidence line scanned for personal data before the cut to _EVIDENCE_CHARS.
@@ -88,7 +92,7 @@ def build_situation(store: Store, period: Period, *, lang: str, masked: bool, da
     q = Query(start=period.start, end=period.end)
     numbers: dict[str, Any] = {}
     overview = _overview(store, q, period, t, numbers)
-    rules_section, top_alerts = _rules(store, q, period, t, numbers)
+    rules_section, _ = _rules(store, q, period, t, numbers)
     network, numbers["network"] = network_overview(store, q, t)
     tags = store.groups(q, "tags", size=1000, target="alerts")
     saved = load_saved(data_dir, period.end)
@@ -99,7 +103,7 @@ def build_situation(store: Store, period: Period, *, lang: str, masked: bool, da
     sections = (
         overview, _trend(store, q, period, t), rules_section, _assets(store, q, t, masked),
         _sources(store, q, period, t), _attack(tags, t, lang), network, compliance,
-        _incidents(top_alerts, period, t, masked), _recommendations(numbers, saved.mipin, t),
+        _incidents(store, q, period, t, masked), _recommendations(numbers, saved.mipin, t),
     )
     return Document(kind="situation", title=t["situation_title"], lang=lang,
                     generated=period.local(now or datetime.now(UTC)), timezone=period.timezone, masked=masked,
@@ -126,6 +130,10 @@ def _overview(store: Store, q: Query, period: Period, t: dict[str, str], numbers
     recurring = sum(g.count for g in now_rules if str(g.key) in before)
     high = levels["critical"] + levels["high"]
     open_alerts = sum(g.count for g in statuses if g.key == "open")
+    # high and critical alerts nobody has closed or called a false positive yet
+    high_q = replace(q, terms={"event.severity_name": ("critical", "high")})
+    numbers["high_pending"] = sum(g.count for g in store.groups(high_q, "alert.status", size=10, target="alerts")
+                                  if g.key in PENDING)
     numbers.update(events=events, alerts=alerts, by_level=levels, high=high, open=open_alerts,
                    by_status={str(g.key): g.count for g in statuses}, systems_affected=systems,
                    new_alerts=alerts - recurring, recurring_alerts=recurring,
@@ -310,25 +318,39 @@ def _scanner() -> Scanner:
     return Scanner(AT_INGEST)
 
 
-def _incidents(top: list[tuple[str, Group, Alert]], period: Period, t: dict[str, str], masked: bool) -> Section:
-    notable = [(lv, g, a) for lv, g, a in top if lv in ("critical", "high")][:_INCIDENTS]
-    if not notable:
-        return Section(id="incidents", title=t["incidents"], blocks=(Paragraph(text=t["no_incidents"]),))
+def _incidents(store: Store, q: Query, period: Period, t: dict[str, str], masked: bool) -> Section:
+    """The notable incidents: the rules with pending alerts, critical before high (over all rules,
+    not only the most frequent), one per rule, the most alerts first; each with its newest pending
+    alert's evidence and status."""
+    chosen: list[tuple[str, Group]] = []
+    for level in ("critical", "high"):
+        if len(chosen) >= _INCIDENTS:
+            break
+        level_q = replace(q, terms={"event.severity_name": (level,), "alert.status": PENDING})
+        groups = store.groups(level_q, "rule.id", size=_INCIDENTS, total="event.count", span=True, target="alerts")
+        chosen += [(level, g) for g in sorted(groups, key=lambda g: (-g.count, str(g.key)))]
     items = []
-    for level, group, alert in notable:
+    for level, group in chosen[:_INCIDENTS]:
+        newest = list(store.alerts(rule_id=str(group.key), start=q.start, end=q.end, limit=_NEWEST_READ, order="desc"))
+        alert = next((a for a in newest if a.status in PENDING), newest[0] if newest else None)
+        if alert is None:
+            continue
         where = ", ".join(str(alert.context.get(k)) for k in ("govsoc.system", "host.name") if alert.context.get(k))
         source = alert.group.get("source.ip") or alert.context.get("source.ip") or ""
         text = (f"{t['alerts']} {group.count}, {t['events']} {int(group.total)}; {period.local(group.first)} – "
-                f"{period.local(group.last)}" + (f"; {where}" if where else "") + (f"; {source}" if source else ""))
+                f"{period.local(group.last)}" + (f"; {where}" if where else "") + (f"; {source}" if source else "")
+                + f"; {t['status']}: {shown_status(alert.status, t)}")
         items.append(Finding(level=finding_level(level), title=alert.rule_title, text=text,
                              evidence=_evidence(alert, period, masked), reference=alert.rule_id))
+    if not items:
+        return Section(id="incidents", title=t["incidents"], blocks=(Paragraph(text=t["no_incidents"]),))
     return Section(id="incidents", title=t["incidents"], blocks=(Findings(items=tuple(items)),))
 
 
 def _recommendations(numbers: dict[str, Any], mipin: list[dict[str, Any]], t: dict[str, str]) -> Section:
     items = []
-    if numbers["open"] and numbers["high"]:
-        items.append(Finding(level="high", title=t["rec_high_open"].format(n=numbers["high"]),
+    if numbers["high_pending"]:
+        items.append(Finding(level="high", title=t["rec_high_open"].format(n=numbers["high_pending"]),
                              advice=t["rec_high_open_text"]))
     network = numbers["network"]
     if network.get("cleartext_flows"):

@@ -148,7 +148,7 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
                      "No saved classification inventory: run govsoc classify."),
     "no_djbh": ("本期无带等保控制点或密评要求标签（djbh.*、mipin.*）的告警。",
                 "No alert tagged with an MLPS control or CCA item (djbh.*, mipin.*) in the period."),
-    "no_incidents": ("本期无高危告警。", "No high or critical alert in the period."),
+    "no_incidents": ("本期无待处置的高危告警。", "No open high or critical alert in the period."),
     "no_zone_note": ("事件未标注网络区域：在 inventory.yaml 中登记区域网段（zones）后采集的事件按区域统计。",
                      "Events carry no zone: list the zones' address ranges in inventory.yaml (zones) and events "
                      "collected afterwards are counted per zone."),

@@ -82,3 +82,36 @@ def test_file_paths_in_the_summary_tables_are_masked(tmp_path: Path) -> None:
                 text = json.dumps(doc.to_dict(), ensure_ascii=False)
                 assert ("138****5678" in text) is masked, (kind, masked)
                 assert (MOBILE in text) is not masked and (RESIDENT_ID in text) is not masked, (kind, masked)
+
+
+def test_incidents_are_chosen_by_severity_over_all_rules(sqlite_store: SqliteStore) -> None:
+    # ten medium rules with many alerts each (the top of the rules table), then six high rules and
+    # one critical rule with one alert each, and a critical rule whose alerts are all handled
+    alerts, i = [], 0
+    for rule in range(10):
+        for _ in range(5):
+            alerts.append(alert(i, rule, "medium"))
+            i += 1
+    for rule in range(10, 16):
+        alerts.append(alert(i, rule, "high", status="acknowledged" if rule == 10 else "open"))
+        i += 1
+    alerts.append(alert(i, 16, "critical"))
+    alerts += [alert(i + 1, 17, "critical", status="closed"), alert(i + 2, 17, "critical", status="false_positive")]
+    sqlite_store.write_alerts(alerts)
+    found = incidents(situation(sqlite_store)).items
+    assert len(found) == 5
+    assert [f.level for f in found] == ["critical", "high", "high", "high", "high"]
+    assert found[0].title == "rule 16" and "rule 17" not in {f.title for f in found}
+    assert len({f.title for f in found}) == 5  # one per rule
+    assert all("Status: open" in f.text or "Status: acknowledged" in f.text for f in found), [f.text for f in found]
+
+
+def test_handled_high_alerts_are_not_pending(sqlite_store: SqliteStore) -> None:
+    sqlite_store.write_alerts([alert(0, 0, "high", status="closed"), alert(1, 1, "critical", status="false_positive"),
+                               alert(2, 2, "medium"), alert(3, 3, "high", status="acknowledged")])
+    doc = situation(sqlite_store)
+    section = doc.section("recommendations")
+    assert section is not None and isinstance(section.blocks[0], Findings)
+    titles = [f.title for f in section.blocks[0].items]
+    assert "Triage the 1 open high and critical alerts" in titles, titles
+    assert [f.title for f in incidents(doc).items] == ["rule 3"]
