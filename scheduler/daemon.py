@@ -48,7 +48,7 @@ from zoneinfo import ZoneInfo
 from govsoc.core.config import Config
 from govsoc.core.schedule import parse_duration
 from govsoc.scheduler.children import govsoc_argv, last_error, one_line, spawn
-from govsoc.scheduler.clock import first_run, following_run, retry_delay
+from govsoc.scheduler.clock import first_run, following_run, occurrence_after, retry_delay
 from govsoc.scheduler.jobs import Job, jobs_for, owed_runs
 from govsoc.scheduler.services import Services, services_for
 from govsoc.scheduler.state import DaemonLock, JobState, SchedulerState, scheduler_folder
@@ -144,7 +144,10 @@ class Daemon:
     # -- jobs --------------------------------------------------------------------------------
     def _resume(self, now: datetime) -> None:
         """Each job's state: the saved one when its schedule is unchanged (a run cut short by the
-        daemon's end is due at once), else a first run."""
+        daemon's end is due at once; a next run further ahead than the schedule allows, saved
+        while the clock was ahead, is planned again with a warning), else a first run. A report
+        job whose schedule changed keeps what it owes: the periods missed since the last one
+        it completed, under the schedule it has now, are owed and run at once."""
         for name, job in self.jobs.items():
             saved = self.state.job(name)
             described = job.schedule.describe()
@@ -154,7 +157,16 @@ class Daemon:
                     self.notice(f"{name}: its last run (started {self._local(saved.last_start)}) was cut short "
                                 f"by the daemon's end; running it again")
                     state = replace(saved, outcome="interrupted", next_run=now)
-            else:  # new, or its schedule changed: a first run; the history (and what is owed) stays
+                elif saved.next_run > self._latest_next(job, now):
+                    state = replace(saved, next_run=first_run(job.schedule, now, self.zone),
+                                    scheduled_through=None if saved.scheduled_through is None
+                                    else min(saved.scheduled_through, now))
+                    self.notice(f"warning: {name}: its saved next run {self._local(saved.next_run)} is further "
+                                f"ahead than its schedule ({described}) allows (was the clock ahead?); "
+                                f"planned again: next {self._local(state.next_run)}")
+            elif saved is not None and job.periodic and (saved.scheduled_through or saved.last_start or saved.owed):
+                state = self._reschedule(job, saved, now)
+            else:  # new, or its schedule changed: a first run; the history stays
                 next_run = first_run(job.schedule, now, self.zone)
                 if saved is None:
                     state = JobState(name=name, schedule=described, next_run=next_run, scheduled_through=now)
@@ -162,6 +174,28 @@ class Daemon:
                     state = replace(saved, schedule=described, next_run=next_run, scheduled_through=now,
                                     outcome="interrupted" if saved.outcome == "running" else saved.outcome)
             self._record(state)
+
+    def _latest_next(self, job: Job, now: datetime) -> datetime:
+        """The latest next run a job's schedule can have at ``now`` (one interval, or its next ``at``)."""
+        if job.schedule.every is not None:
+            return now + parse_duration(job.schedule.every)
+        return occurrence_after(job.schedule, now, self.zone)
+
+    def _reschedule(self, job: Job, saved: JobState, now: datetime) -> JobState:
+        """A report job whose schedule changed while the daemon was down: owed are the periods
+        after the last one accounted for, at the times of the schedule it has now (the period
+        that last time covered is not written again), said in the log."""
+        assert job.period_of is not None
+        after = self._after(saved, now)
+        runs, _ = owed_runs(job, saved.owed, after, now, self.zone)
+        done = job.period_of(after)
+        runs = [when for when in runs if when in saved.owed or job.period_of(when) != done]
+        self.notice(f"{job.name}: its schedule changed ({saved.schedule} -> {job.schedule.describe()}); "
+                    + (f"{len(runs)} missed period{'s' if len(runs) > 1 else ''} still owed: "
+                       + ", ".join(job.period_of(when) for when in runs) if runs else "no missed period owed"))
+        return replace(saved, schedule=job.schedule.describe(), owed=tuple(runs), scheduled_through=now,
+                       next_run=now if runs else first_run(job.schedule, now, self.zone),
+                       outcome="interrupted" if saved.outcome == "running" else saved.outcome)
 
     def _start_if_due(self, name: str, now: datetime) -> bool:
         if self._stopping.is_set() or name in self._running:
@@ -185,13 +219,7 @@ class Daemon:
         period owed (owed_runs), said in the log when it is more than the one just due."""
         if job.period_of is None or not job.periodic:
             return [now]
-        after = state.scheduled_through
-        if after is None and state.last_start is not None:
-            # a record written before catch-up existed: its last run covered the time it started
-            # at (a failed one did not: a run starts within a tick of its time)
-            after = state.last_start - (timedelta(0) if state.outcome in ("ok", "partial") else timedelta(minutes=1))
-        elif after is None:  # never ran: owed from its first due time on
-            after = (state.next_run or now) - timedelta(microseconds=1)
+        after = self._after(state, now)
         runs, dropped = owed_runs(job, state.owed, after, now, self.zone)
         if dropped:
             self.notice(f"{job.name}: {dropped} missed period{'s' if dropped > 1 else ''} older than the last "
@@ -201,6 +229,18 @@ class Daemon:
             self.notice(f"{job.name}: catching up {len(runs)} periods, oldest first: "
                         + ", ".join(job.period_of(when) for when in runs))
         return runs
+
+    @staticmethod
+    def _after(state: JobState, now: datetime) -> datetime:
+        """The last scheduled time a period job's record accounts for (owed or run)."""
+        after = state.scheduled_through
+        if after is None and state.last_start is not None:
+            # a record written before catch-up existed: its last run covered the time it started
+            # at (a failed one did not: a run starts within a tick of its time)
+            after = state.last_start - (timedelta(0) if state.outcome in ("ok", "partial") else timedelta(minutes=1))
+        elif after is None:  # never ran: owed from its first due time on
+            after = (state.next_run or now) - timedelta(microseconds=1)
+        return after
 
     def _run_job(self, job: Job, start: datetime, runs: list[datetime]) -> None:
         """One run: the job's commands in turn; any failure (or exception here) is the run's."""

@@ -256,3 +256,45 @@ def test_a_period_that_keeps_failing_stays_owed_and_does_not_block_the_later_one
     for day in ("26", "27", "28", "29"):
         capsys.readouterr()
         assert main(["--config", str(config), "verify", str(reports / f"alerts-2026-11-{day}.json")]) == 0
+
+
+def test_a_report_time_changed_while_down_keeps_the_missed_periods(folder: Path) -> None:
+    # saved: daily 08:00, the last run Thursday 26 November 08:00 (it wrote the 25th); the
+    # configuration now says 09:00; back on Monday 30 November 10:00: the 26th to the 29th are owed
+    config = _config(folder, "{at: '09:00', kinds: [alerts], period: day, formats: [json]}")
+    data = folder / "data"
+    signing.init_key(data / "keys")
+    SchedulerState(scheduler_folder(data)).save_job(JobState(
+        name="reports", schedule="daily 08:00", last_start=_local("2026-11-26T08:00"),
+        last_end=_local("2026-11-26T08:00:05"), outcome="ok", runs=5, next_run=_local("2026-11-27T08:00"),
+        scheduled_through=_local("2026-11-26T08:00")))
+    running = Running(config, _local("2026-11-30T10:00"))
+    try:
+        done = wait_for(lambda: (s := _record(data)).outcome == "ok" and s.runs == 6 and s, "the catch-up run")
+    finally:
+        running.close()
+    assert done.covered == ("2026-11-26", "2026-11-27", "2026-11-28", "2026-11-29") and done.owed == ()
+    assert done.schedule == "daily 09:00" and done.next_run == _local("2026-12-01T09:00")
+    assert sorted(p.name for p in (data / "reports").glob("*.json")) == [
+        f"alerts-2026-11-{day}.json" for day in ("26", "27", "28", "29")]
+    assert any("schedule changed" in line and "2026-11-26, 2026-11-27, 2026-11-28, 2026-11-29" in line
+               for line in running.lines)
+
+
+def test_a_next_run_saved_while_the_clock_was_ahead_is_planned_again(folder: Path) -> None:
+    config = _config(folder, "{at: '08:00', kinds: [alerts], period: day, formats: [json]}")
+    data = folder / "data"
+    # saved while the clock was a year ahead; the clock now says Monday 30 November 10:00
+    SchedulerState(scheduler_folder(data)).save_job(JobState(
+        name="reports", schedule="daily 08:00", last_start=_local("2027-11-26T08:00"), outcome="ok", runs=5,
+        next_run=_local("2027-11-27T08:00"), scheduled_through=_local("2027-11-26T08:00")))
+    running = Running(config, _local("2026-11-30T10:00"))
+    try:
+        wait_for(lambda: any(line.startswith("running") for line in running.lines), "the daemon's start")
+    finally:
+        running.close()
+    state = _record(data)
+    assert state.next_run == _local("2026-12-01T08:00") and state.runs == 5
+    assert state.scheduled_through == _local("2026-11-30T10:00")
+    assert any(line.startswith("warning: reports: its saved next run 2027-11-27T08:00:00+08:00 is further ahead")
+               for line in running.lines)
