@@ -31,6 +31,11 @@ MAX_PACKET = 262144
 RESYNC_WINDOW = 1 << 20
 #: The largest record or block read whatever the header says (memory stays bounded).
 MAX_BLOCK = 16 << 20
+#: A pcapng packet time (64-bit units, resolution and offset per interface) must lie in
+#: [1970-01-01, 2200-01-01): beyond, it is a problem naming the packet and the packet is skipped
+#: (the compiled engine holds times as int64 ns; ECS times stop at year 9999). Classic pcap's
+#: 32-bit seconds cannot leave that range.
+LATEST_NANOS = 7_258_118_400 * 1_000_000_000
 #: Problems kept with their details (all are counted).
 MAX_PROBLEMS_KEPT = 1000
 
@@ -455,7 +460,12 @@ class _PcapngChunks:
         units = (high << 32) | low
         nanos = (units * 1_000_000_000 >> shift) if shift else units * resolution if resolution > 0 \
             else units // -resolution
-        return body + 20, caplen, wirelen, nanos + ts_offset * 1_000_000_000, linktype
+        nanos += ts_offset * 1_000_000_000
+        if not 0 <= nanos < LATEST_NANOS:
+            problems.add(number, offset, f"timestamp out of range ({nanos // 1_000_000_000} s since 1970: before "
+                         f"1970 or after 2200), packet skipped", "timestamp out of range")
+            return None
+        return body + 20, caplen, wirelen, nanos, linktype
 
 
 def _resolution(value: int) -> tuple[int, int]:
