@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from govsoc.crypto_eval.probes.connection import Exchange, close_quietly, exchange, read_reply
 
 __all__ = ["CleartextProbeResult", "FtpSecurity", "probe_cleartext", "probe_ftp_security", "classify_greeting",
-           "is_text", "split_response"]
+           "is_text", "split_response", "SERVER_FIRST"]
 
 _PASSWORD_FIELD = re.compile(rb"<input[^>]+type\s*=\s*[\"']?password", re.IGNORECASE)
 _LOCATION = re.compile(rb"^location:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
@@ -209,12 +209,22 @@ def classify_greeting(data: bytes) -> tuple[str | None, bool]:
     return None, False
 
 
+#: Protocols whose server speaks first (RFC 854 option negotiation or a prompt, RFC 959 / 5321 /
+#: 1939 / 9051 greetings): a probe waits for their greeting as long as a question may take (telnetd
+#: and sshd delay theirs while they look the client up in the DNS) and sends them no HTTP request
+#: (its lines would reach a login prompt as user names: failed logins, lock-outs).
+SERVER_FIRST = frozenset({"telnet", "ftp", "smtp", "pop3", "imap"})
+
+
 async def probe_cleartext(host: str, port: int, *, timeout: float = 3.0, http_host: str | None = None,
-                          path: str = "/", greeting_wait: bool = True) -> CleartextProbeResult:
-    """Wait briefly for a greeting; without one, ask for an HTTP page (``greeting_wait`` False:
-    ask at once, when the server is already known to stay silent until spoken to)."""
+                          path: str = "/", greeting_wait: bool = True,
+                          server_first: bool = False) -> CleartextProbeResult:
+    """Wait for a greeting (1 s; ``server_first``: the whole ``timeout``, and never ask for HTTP);
+    without one, ask for an HTTP page (``greeting_wait`` False: ask at once, when the server is
+    already known to stay silent until spoken to)."""
     endpoint = f"{host}:{port}"
-    greeting = (await exchange(host, port, b"", timeout=min(timeout, 1.0)) if greeting_wait
+    wait = timeout if server_first else min(timeout, 1.0)
+    greeting = (await exchange(host, port, b"", timeout=wait) if greeting_wait
                 else Exchange(received=b"", connected=True))
     if not greeting.connected:
         return CleartextProbeResult(endpoint=endpoint, reachable=False)
@@ -222,6 +232,8 @@ async def probe_cleartext(host: str, port: int, *, timeout: float = 3.0, http_ho
         service, login = classify_greeting(greeting.received)
         return CleartextProbeResult(endpoint=endpoint, reachable=True, service=service, login=login,
                                     evidence=greeting.received[:120].decode("latin-1"))
+    if server_first:
+        return CleartextProbeResult(endpoint=endpoint, reachable=True)
     request = (f"GET {path} HTTP/1.1\r\nHost: {http_host or host}\r\nUser-Agent: govsoc-probe\r\n"
                "Connection: close\r\n\r\n").encode("ascii")
     page = await exchange(host, port, request, timeout=timeout, enough=lambda b: len(b) > 64 * 1024)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from govsoc.crypto_eval.probes.cleartext import (
+    SERVER_FIRST,
     CleartextProbeResult,
     classify_greeting,
     probe_cleartext,
@@ -115,8 +116,10 @@ async def _tls_family(target: Target, timeout: float) -> EndpointReport:
     return EndpointReport(target=target, tls=result, tlcp=tlcp, tls13_sm=sm)
 
 
-async def _sniff(target: Target, timeout: float) -> EndpointReport:
-    greeting = await exchange(target.host, target.port, b"", timeout=min(timeout, 1.0))
+async def _sniff(target: Target, timeout: float, *, wait: float | None = None) -> EndpointReport:
+    """What an undeclared (or mis-declared) port speaks: its greeting, waited for ``wait`` seconds
+    (default up to 2 s), else the TLS family and HTTP."""
+    greeting = await exchange(target.host, target.port, b"", timeout=wait if wait is not None else min(timeout, 2.0))
     if not greeting.connected:
         return EndpointReport(target=target, reachable=False)
     if greeting.received.startswith(b"SSH-"):
@@ -137,11 +140,12 @@ async def probe_endpoint(target: Target, *, question_timeout: float = 3.0) -> En
     if protocol == "ssh":
         result = await probe_ssh(target.host, target.port, timeout=question_timeout)
         if result.reachable and not result.speaks_ssh:  # not SSH after all: what does it speak?
-            return replace(await _sniff(target, question_timeout), ssh=result)
+            # a late greeting (a telnetd looking us up in the DNS) is still the port's greeting
+            return replace(await _sniff(target, question_timeout, wait=question_timeout), ssh=result)
         return EndpointReport(target=target, ssh=result, reachable=result.reachable)
     if protocol in CLEARTEXT_PROTOCOLS:
         found = await probe_cleartext(target.host, target.port, timeout=question_timeout,
-                                      http_host=target.server_name)
+                                      http_host=target.server_name, server_first=protocol in SERVER_FIRST)
         if _ssh_banner(found):  # an SSH server on a port declared telnet/ftp/http is SSH
             return EndpointReport(target=target, ssh=await probe_ssh(target.host, target.port,
                                                                      timeout=question_timeout))
