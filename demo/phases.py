@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from govsoc.collectors import IngestOptions, Pipeline
 from govsoc.core.config import Config
 from govsoc.core.inventory import Inventory
+from govsoc.core.results import write_file
 from govsoc.demo.city import PROBE_ROLES
 from govsoc.demo.devices import H3C, HUAWEI, SANGFOR
 from govsoc.demo.feed import feed_netflow, feed_syslog
@@ -104,16 +105,14 @@ def evaluate_crypto(config: Config, store: Store, inventory: Inventory, day: Dem
     results += evaluate_inventory([s for s in systems if s.name not in probed_names], probe=False,
                                   extra_evidence=passive)
     folder = config.data_dir / "results" / "crypto_eval"
-    folder.mkdir(parents=True, exist_ok=True)
     # The day is synthetic (its traffic too): its 密评 is dated inside it, so that the day's
     # compliance report, which shows each system's newest evaluation before its end, holds it.
     stamp = min(datetime.now(UTC), day.end - timedelta(minutes=1)).isoformat(timespec="seconds")
     out = []
     for e in results:
-        (folder / result_name(e.system)).write_text(
-            json.dumps({"evaluation": {**to_json(e), "evaluated_at": stamp}, "section": section(e)},
-                       ensure_ascii=False, indent=1),
-            encoding="utf-8")
+        write_file(folder / result_name(e.system), json.dumps(
+            {"evaluation": {**to_json(e), "evaluated_at": stamp}, "section": section(e)},
+            ensure_ascii=False, indent=1).encode("utf-8"))
         out.append({"system": e.system, "total": None if e.total is None else float(e.total),
                     "verdict": e.verdict or "需人工判定", "high_risk": len(e.high_risk),
                     "probed": e.system in probed_names})
@@ -143,10 +142,8 @@ def classify_export(config: Config, path: Path) -> dict[str, Any]:
     source = open_source(str(path), sample=1000)
     inventory = build_inventory(source.tables(), source=source.name, scheme=scheme, sample_size=1000)
     folder = config.data_dir / "results" / "classification"
-    folder.mkdir(parents=True, exist_ok=True)
     document = inventory.to_dict()
-    (folder / result_name(path.stem)).write_text(json.dumps(document, ensure_ascii=False, indent=1),
-                                                 encoding="utf-8")
+    write_file(folder / result_name(path.stem), json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"))
     summary = inventory.summary()
     fields = {f.field: f.recognizer for t in inventory.tables for f in t.fields if f.status == "tagged"}
     return {"tagged": summary["tagged"], "level": scheme.label(inventory.level), "fields": fields}

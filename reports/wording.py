@@ -209,6 +209,8 @@ TACTICS: Final[dict[str, tuple[str, str]]] = {
     "discovery": ("发现", "Discovery"), "lateral-movement": ("横向移动", "Lateral Movement"),
     "collection": ("收集", "Collection"), "command-and-control": ("命令与控制", "Command and Control"),
     "exfiltration": ("数据渗出", "Exfiltration"), "impact": ("影响", "Impact"),
+    # ATT&CK v18 split Defense Evasion into these two; SigmaHQ (and the bundled pack) use them
+    "defense-impairment": ("防御削弱", "Defense Impairment"), "stealth": ("隐匿", "Stealth"),
 }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import sqlite3
 import time
@@ -25,6 +26,7 @@ from govsoc.core.caseless import fold
 from govsoc.core.ecs import NUMERIC_TYPES, field_type
 from govsoc.core.errors import Location, StoreError
 from govsoc.core.event import Event, format_timestamp
+from govsoc.core.results import FILE_MODE, make_folder
 from govsoc.store.base import Bucket, Group, Query, Scalar, Store, Target, WriteReceipt, week_start
 from govsoc.store.registry import stores
 from govsoc.store.sqlite_aggs import (
@@ -120,6 +122,23 @@ def sql_literal(field: str, value: Scalar) -> Scalar:
 
 
 @stores.register("sqlite")
+def _create_private(path: Path) -> None:
+    """Create a new store file 0640 in folders made 0750 (it holds raw log lines: IDs, phone
+    numbers), whatever the umask; SQLite gives its -wal and -shm files the same mode. An existing
+    file keeps its mode."""
+    if str(path) == ":memory:" or path.exists():
+        return
+    make_folder(path.parent)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), FILE_MODE)
+    except FileExistsError:  # made meanwhile by another process
+        return
+    try:
+        os.fchmod(fd, FILE_MODE)
+    finally:
+        os.close(fd)
+
+
 class SqliteStore(Store):
     """Events and alerts in one SQLite file."""
 
@@ -133,7 +152,7 @@ class SqliteStore(Store):
         #: Rows the writer process's insert_unstored holds until its write commits.
         self._held = _Held()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(self.path)
             self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
                                        timeout=_BUSY_MS / 1000)
             self._db.execute(f"PRAGMA busy_timeout={_BUSY_MS}")

@@ -5,6 +5,8 @@ recommendation."""
 from __future__ import annotations
 
 import json
+import os
+import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from govsoc.collectors.pipeline import ingest_file
 from govsoc.core.alert import Alert, Evidence
 from govsoc.core.event import make_id
 from govsoc.reports.build import build
-from govsoc.reports.document import Document, Findings
+from govsoc.reports.document import Chart, Document, Findings
 from govsoc.store.sqlite import SqliteStore
 
 START = datetime(2026, 11, 28, 16, tzinfo=UTC)
@@ -115,3 +117,31 @@ def test_handled_high_alerts_are_not_pending(sqlite_store: SqliteStore) -> None:
     titles = [f.title for f in section.blocks[0].items]
     assert "Triage the 1 open high and critical alerts" in titles, titles
     assert [f.title for f in incidents(doc).items] == ["rule 3"]
+
+
+def test_a_new_store_file_is_not_world_readable(tmp_path: Path) -> None:
+    # a permissive umask: the file still comes out 0640, its new folders 0750, SQLite's -wal and -shm alike
+    old = os.umask(0o022)
+    try:
+        with SqliteStore(tmp_path / "home" / "data" / "events.db") as store:
+            store.write_alerts([alert(0, 0, "high")])
+            for name in ("events.db", "events.db-wal", "events.db-shm"):
+                path = tmp_path / "home" / "data" / name
+                assert stat.S_IMODE(path.stat().st_mode) == 0o640, name
+        assert stat.S_IMODE((tmp_path / "home" / "data").stat().st_mode) == 0o750
+        assert stat.S_IMODE((tmp_path / "home").stat().st_mode) == 0o750
+    finally:
+        os.umask(old)
+
+
+def test_the_tactics_chart_has_every_tactic_of_the_pack(sqlite_store: SqliteStore) -> None:
+    from dataclasses import replace as with_
+    sqlite_store.write_alerts([with_(alert(0, 0, "high"), tags=("attack.defense-impairment", "attack.t1685")),
+                               with_(alert(1, 1, "high"), tags=("attack.stealth",)),
+                               with_(alert(2, 2, "high"), tags=("attack.stealth",))])
+    section = situation(sqlite_store).section("attack")
+    assert section is not None
+    chart = section.blocks[0]
+    assert isinstance(chart, Chart)
+    assert dict(zip(chart.categories, chart.series[0].values, strict=True)) == {"Defense Impairment": 1.0,
+                                                                                "Stealth": 2.0}
