@@ -28,6 +28,9 @@ UDP_ORIGIN = "udp://"
 #: The flag of a record that is the rest of a TCP stream no IPFIX message could be framed from
 #: (collectors.netflow.stream).
 UNFRAMED = "unframed"
+#: The flag of a record that says why a TCP connection was closed or refused (its data: the
+#: reason; collectors.netflow.stream): a ``connection`` problem naming the peer.
+CLOSED = "connection-closed"
 #: Flow times outside [EARLIEST, receipt + AHEAD] are not believed: the record is rejected as a
 #: ``time-range`` problem (kept as a pipeline_error naming the exporter and the field), never
 #: stored with a time no display or retention can handle (RFC 7011 3.1: Export Time).
@@ -58,6 +61,12 @@ class NetflowParser:
         """The events of one datagram (see the module docstring); ids are the pipeline's."""
         exporter = exporter_of(record)
         received = record.received or datetime.now(UTC)
+        if CLOSED in record.flags:
+            self.decoder.problems["connection"] += 1
+            problem = Problem(exporter=exporter, domain=None, kind="connection",
+                              reason=record.data.decode("utf-8", "replace"))
+            yield problem_event([problem], exporter, received, b"")
+            return
         if UNFRAMED in record.flags:
             self.decoder.problems["framing"] += 1
             problem = Problem(exporter=exporter, domain=None, kind="framing", reason=_unframed(record.data))

@@ -12,6 +12,12 @@ closes. A header that cannot start a message (version not 10, length under 16) m
 has lost its framing: the connection is closed (RFC 7011 section 10.4.1.2 lets the collector
 close the session) and the bytes from there on go to the parser as one record, which reports
 them as a ``pipeline_error`` event; so does a message the connection ended inside of.
+
+Hostile peers (RFC 7011 sections 10.4 and 11): at most ``max_connections`` connections (default
+64) are read at once; one over it is closed at once. A connection that stays inside a message
+for ``partial_seconds`` (default 60: a header promising 65535 bytes, then nothing) or sends
+nothing for ``idle_seconds`` (default 600) is closed. Each of these is a ``pipeline_error``
+event naming the peer (``connection`` problems).
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import threading
 from datetime import UTC, datetime
 
 from govsoc.collectors.base import RawRecord
-from govsoc.collectors.netflow.parser import UNFRAMED, NetflowParser
+from govsoc.collectors.netflow.parser import CLOSED, UNFRAMED, NetflowParser
 from govsoc.collectors.netflow.receiver import NetflowReceiver, parse_endpoint, sequence_of
 
 __all__ = ["TCP_ORIGIN", "IpfixTcpReceiver", "MessageFramer", "listener_label", "netflow_listener"]
@@ -73,10 +79,16 @@ class IpfixTcpReceiver(NetflowReceiver):
     #: connections waiting to be accepted
     backlog = 64
 
-    def __init__(self, host: str, port: int, *, parser: NetflowParser | None = None) -> None:
+    def __init__(self, host: str, port: int, *, parser: NetflowParser | None = None, max_connections: int = 64,
+                 partial_seconds: float = 60.0, idle_seconds: float = 600.0) -> None:
         super().__init__(host, port, parser=parser)
-        #: (exporter, message, framed) as connections read them; (exporter, None, True) when one closes
-        self._queue: queue.Queue[tuple[str, bytes | None, bool]] = queue.Queue(maxsize=10000)
+        self.max_connections, self.partial_seconds, self.idle_seconds = max_connections, partial_seconds, idle_seconds
+        #: (exporter, data, flag) as connections read them: flag "" for a message, UNFRAMED for bytes
+        #: no message could be framed from, CLOSED for why a connection was closed (data: the
+        #: reason); (exporter, None, "") when one closes
+        self._queue: queue.Queue[tuple[str, bytes | None, str]] = queue.Queue(maxsize=10000)
+        #: connections closed at once because max_connections were open, or for idling
+        self.refused = self.timed_out = 0
         self._connections: set[socket.socket] = set()
         self._lock = threading.Lock()
         self._closed = threading.Event()
@@ -98,18 +110,35 @@ class IpfixTcpReceiver(NetflowReceiver):
                 return
             exporter = f"[{peer[0]}]:{peer[1]}" if ":" in peer[0] else f"{peer[0]}:{peer[1]}"
             with self._lock:
-                self._connections.add(connection)
+                full = len(self._connections) >= self.max_connections
+                if not full:
+                    self._connections.add(connection)
+            if full:
+                self.refused += 1
+                self._queue.put((exporter, f"connection refused: {self.max_connections} connections already open "
+                                           f"(the limit)".encode(), CLOSED))
+                connection.close()
+                continue
             threading.Thread(target=self._read, args=(connection, exporter), daemon=True).start()
 
     def _read(self, connection: socket.socket, exporter: str) -> None:
         framer = MessageFramer()
         try:
             while framer.lost is None:
-                data = connection.recv(65536)
+                connection.settimeout(self.partial_seconds if framer.pending else self.idle_seconds)
+                try:
+                    data = connection.recv(65536)
+                except TimeoutError:
+                    self.timed_out += 1
+                    why = (f"inside a message for {self.partial_seconds:g} s ({framer.pending} bytes of it read)"
+                           if framer.pending else f"silent for {self.idle_seconds:g} s")
+                    self._queue.put((exporter, f"connection closed: {why}".encode(), CLOSED))
+                    framer.buffer.clear()
+                    break
                 if not data:
                     break
                 for message in framer.feed(data):
-                    self._queue.put((exporter, message, True))  # a full queue holds the sender back
+                    self._queue.put((exporter, message, ""))  # a full queue holds the sender back
         except OSError:
             pass
         finally:
@@ -117,22 +146,27 @@ class IpfixTcpReceiver(NetflowReceiver):
                 # what cannot be framed goes to the parser flagged, which reports it as a
                 # pipeline_error event naming the exporter (a bad header, or a message cut short)
                 self.framing_errors += 1
-                self._queue.put((exporter, bytes(framer.buffer[:65535]), False))
+                self._queue.put((exporter, bytes(framer.buffer[:65535]), UNFRAMED))
             with self._lock:
                 self._connections.discard(connection)
             connection.close()
-            self._queue.put((exporter, None, True))
+            self._queue.put((exporter, None, ""))
 
     def receive(self, timeout: float) -> RawRecord | None:
-        """The next message as a record, or None after ``timeout`` seconds without one (or when a
-        connection ended: its templates are forgotten then)."""
-        try:
-            exporter, data, framed = self._queue.get(timeout=timeout)
-        except queue.Empty:
-            return None
-        if data is None:
+        """The next message as a record, or None after ``timeout`` seconds without one (a
+        connection that ended has its templates forgotten on the way)."""
+        while True:
+            try:
+                exporter, data, flag = self._queue.get(timeout=timeout)
+            except queue.Empty:
+                return None
+            if data is not None:
+                break
             self.parser.decoder.forget(exporter)
-            return None
+        if flag == CLOSED:
+            closed = self._offsets[exporter] = self._offsets.get(exporter, 0) + 1
+            return RawRecord(data=data, origin=TCP_ORIGIN + exporter, offset=closed, received=datetime.now(UTC),
+                             flags=(CLOSED,))
         self.counters.datagrams += 1
         self.counters.bytes += len(data)
         self.counters.exporters.add(exporter)
@@ -140,7 +174,7 @@ class IpfixTcpReceiver(NetflowReceiver):
         if sequence is None:
             sequence = self._offsets[exporter] = self._offsets.get(exporter, 0) + 1
         return RawRecord(data=data, origin=TCP_ORIGIN + exporter, offset=sequence, received=datetime.now(UTC),
-                         flags=() if framed else (UNFRAMED,))
+                         flags=(flag,) if flag else ())
 
     def close(self) -> None:
         """Stop listening and close every connection."""

@@ -99,3 +99,35 @@ def test_softflowd_over_tcp_gives_what_nfcapd_read_over_udp(tmp_path: Path) -> N
     finally:
         udp_store.close()
         tcp_store.close()
+
+
+def test_connection_limit_and_a_message_left_half_sent_are_closed_and_reported(tmp_path: Path) -> None:
+    # review 14 finding 6 (slow-loris): a header promising 65535 bytes, then nothing; and more
+    # connections than the limit
+    store = SqliteStore(tmp_path / "events.db")
+    receiver = IpfixTcpReceiver("127.0.0.1", 0, max_connections=2, partial_seconds=0.3)
+    try:
+        with socket.create_connection(receiver.address) as slow, socket.create_connection(receiver.address) as idle:
+            slow.sendall(struct.pack("!HHIII", 10, 65535, 0, 0, 0))
+            slow.settimeout(30)
+            assert slow.recv(100) == b""  # closed by the collector once the message stayed half sent
+            idle.sendall(LEARN)  # the slot is free again: this one is read ...
+            with socket.create_connection(receiver.address) as third, \
+                    socket.create_connection(receiver.address) as fourth:
+                fourth.settimeout(30)
+                assert fourth.recv(100) == b""  # ... and one over the limit of 2 is closed at once
+                slow_port, fourth_port = slow.getsockname()[1], fourth.getsockname()[1]
+                third.sendall(LEARN + DATA)
+        stop = threading.Event()
+        stop.set()
+        receiver.serve(Pipeline(store, data_dir=tmp_path / "govsoc"), stop=stop)
+    finally:
+        receiver.close()
+    try:
+        errors = sorted(e.get("error.message") for e in store.search(Query(terms={"event.kind": ("pipeline_error",)})))
+        assert errors == [f"127.0.0.1:{slow_port}: connection closed: inside a message for 0.3 s (16 bytes of it read)",
+                          f"127.0.0.1:{fourth_port}: connection refused: 2 connections already open (the limit)"]
+        assert receiver.refused == 1 and receiver.timed_out == 1
+        assert receiver.parser.decoder.problems["connection"] == 2
+    finally:
+        store.close()
