@@ -76,7 +76,8 @@ def cli(ctx: click.Context, config_path: Path | None, verbose: bool) -> None:
       govsoc ingest /var/log/auth.log      # collect and normalise to ECS
       govsoc detect                        # run the Sigma rules
       govsoc alerts                        # triage
-      govsoc report -o report.html         # write the report
+      govsoc keys init                     # once: the key that signs reports
+      govsoc report -o report.html         # write the report (signed; govsoc verify checks it)
     """
     ctx.obj = AppContext(config_path=config_path, verbose=verbose)
     ctx.call_on_close(ctx.obj.close)

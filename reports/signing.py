@@ -59,8 +59,8 @@ if TYPE_CHECKING:
 
 __all__ = ["SigningKey", "Verification", "init_key", "load_key", "sign_report", "sign_file", "verify_report",
            "read_public_key", "signature_path", "key_id", "sm3_hex", "KEY_FILE", "PUBLIC_FILE",
-           "SIGNATURE_SUFFIX", "FORMAT", "key_folder", "PASSPHRASE_ENV", "PASSPHRASE_FILE_ENV", "env_passphrase",
-           "signature_text", "require_key"]
+           "SIGNATURE_SUFFIX", "FORMAT", "META_FILE", "key_folder", "PASSPHRASE_ENV", "PASSPHRASE_FILE_ENV",
+           "env_passphrase", "signature_text", "require_key"]
 
 KEY_FILE, PUBLIC_FILE, META_FILE = "report-signing.key", "report-signing.pub", "report-signing.json"
 SIGNATURE_SUFFIX = ".sig"
@@ -226,17 +226,18 @@ def read_public_key(text: str) -> tuple[int, int]:
     return sm2.decode_point(parts[1][1][1:])
 
 
-def _read_private_key(text: str, passphrase: str | None = None) -> int:
+def _read_private_key(text: str, passphrase: str | None = None, source: str = PASSPHRASE_ENV) -> int:
     if "BEGIN ENCRYPTED PRIVATE KEY" in text:
         if not passphrase:
-            raise ValueError(f"the key is encrypted: set {PASSPHRASE_ENV} to its passphrase")
+            raise ValueError(f"the key is encrypted: set {PASSPHRASE_ENV} to its passphrase, or "
+                             f"{PASSPHRASE_FILE_ENV} to a file (mode 600) whose first line is the passphrase")
         try:
             # A wrong passphrase usually fails the padding check, but about 1 time in 256 the
             # garbage it decrypts to ends in valid padding and fails the key's structure instead:
             # either way the passphrase is what to check.
             return _sm2_scalar(_decrypt_pkcs8(_unpem(text, "ENCRYPTED PRIVATE KEY"), passphrase))
         except (ValueError, IndexError) as e:
-            raise ValueError(f"cannot decrypt the key: wrong passphrase in {PASSPHRASE_ENV}? ({e})") from e
+            raise ValueError(f"cannot decrypt the key: wrong passphrase in {source}? ({e})") from e
     return _sm2_scalar(_unpem(text, "PRIVATE KEY"))
 
 
@@ -359,6 +360,9 @@ def env_passphrase() -> str | None:
     if not name:
         return None
     path = Path(name)
+    if path.is_dir():
+        raise ConfigError(f"{path} (${PASSPHRASE_FILE_ENV}) is a folder, not a file: name the file that holds "
+                          "the passphrase")
     try:
         mode = path.stat().st_mode & 0o777
         if mode & 0o077:
@@ -369,6 +373,15 @@ def env_passphrase() -> str | None:
         raise ConfigError(f"cannot read the key passphrase from {path} (${PASSPHRASE_FILE_ENV}): {e}") from e
     lines = text.splitlines()
     return lines[0] if lines and lines[0] else None
+
+
+def _passphrase_source(given: str | None) -> str:
+    """Where the passphrase tried came from, for the message when it is wrong."""
+    if given:
+        return "the passphrase given"
+    if os.environ.get(PASSPHRASE_ENV):
+        return PASSPHRASE_ENV
+    return f"the file {os.environ.get(PASSPHRASE_FILE_ENV, '')} (${PASSPHRASE_FILE_ENV})"
 
 
 def require_key(folder: Path, *, otherwise: str = "") -> SigningKey:
@@ -399,7 +412,8 @@ def load_key(folder: Path, passphrase: str | None = None) -> SigningKey | None:
     if mode & 0o077:
         raise ConfigError(f"{private} is readable by others (mode {mode:o}): chmod 600 {private}")
     try:
-        d = _read_private_key(private.read_text(encoding="ascii"), passphrase or env_passphrase())
+        d = _read_private_key(private.read_text(encoding="ascii"), passphrase or env_passphrase(),
+                              _passphrase_source(passphrase))
     except (OSError, ValueError, UnicodeDecodeError) as e:
         raise ConfigError(f"{private}: {e}") from e
     try:

@@ -58,19 +58,32 @@ def init(app: AppContext, signer: str | None, force: bool, unencrypted: bool) ->
 @keys.command("show")
 @click.pass_obj
 def show(app: AppContext) -> None:
-    """Print the public key, its id and the signer (never the private key)."""
-    from govsoc.reports.signing import PUBLIC_FILE, load_key
+    """Print the public key, its id and the signer (never the private key). Read from the public
+    key beside the private one, so an encrypted key is not unlocked (no passphrase needed)."""
+    import json
+
+    from govsoc.reports.signing import META_FILE, PUBLIC_FILE, key_id, load_key, read_public_key
     from govsoc.reports.trust import revoked_keys
 
     folder = key_folder(app)
-    key = load_key(folder)
-    if key is None:
-        raise ConfigError(f"no report-signing key in {folder}: run govsoc keys init")
-    click.echo(f"key id {key.key_id}\nsigner {printable(key.signer)}")
-    revoked = revoked_keys(folder).get(key.key_id)
+    public_file = folder / PUBLIC_FILE
+    try:
+        text = public_file.read_text(encoding="ascii")
+        held = key_id(read_public_key(text))
+        try:
+            signer = str(json.loads((folder / META_FILE).read_text(encoding="utf-8")).get("signer") or "govsoc")
+        except (OSError, ValueError, AttributeError):
+            signer = "govsoc"
+    except (OSError, ValueError, UnicodeDecodeError):  # no public key file: the private key says it
+        key = load_key(folder)
+        if key is None:
+            raise ConfigError(f"no report-signing key in {folder}: run govsoc keys init") from None
+        held, signer, text = key.key_id, key.signer, public_file.read_text(encoding="ascii")
+    click.echo(f"key id {held}\nsigner {printable(signer)}")
+    revoked = revoked_keys(folder).get(held)
     if revoked is not None:
         click.echo(f"REVOKED at {revoked.time}: it signs no reports; govsoc keys init --force makes a new key")
-    click.echo((folder / PUBLIC_FILE).read_text(encoding="ascii"), nl=False)
+    click.echo(text, nl=False)
 
 
 @keys.command("sign")

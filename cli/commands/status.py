@@ -225,7 +225,9 @@ def status(app: AppContext, fmt: str, show_senders: bool) -> None:
     sender and when it was last heard. Then the
     spool: bytes waiting for the store, and the events drained from it into the store so far.
     When the daemon (`govsoc run`) ran here: each job's schedule, last run, outcome, failures in
-    a row and next run, and its services."""
+    a row and next run, and its services; for the report job its periods ("done" the periods its
+    last run wrote, "owed" those still to write: missed while the daemon was down, or failed and
+    retried after a back-off), and the error naming each failed period."""
     data_dir = app.config.data_dir
     now = datetime.now(UTC)
     rows = [source_status(c, now) for c in CheckpointStore(data_dir / "state" / "sources").all()]
