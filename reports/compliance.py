@@ -171,6 +171,13 @@ def _recommendations(saved: Saved, audit: dict[str, Any], t: dict[str, str]) -> 
     if audit["short_retention"]:
         items.append(Finding(level="medium", title=t["rec_retention"].format(names=_names(audit["short_retention"])),
                              advice=t["rec_retention_text"]))
+    # nothing to judge is not "all is well": say what is missing
+    if not audit["datasets"]:
+        items.append(Finding(level="high", title=t["rec_no_sources"], advice=t["rec_no_sources_text"]))
+    if not saved.mipin and not saved.later:
+        items.append(Finding(level="medium", title=t["rec_no_mipin"], advice=t["rec_no_mipin_text"]))
+    if not saved.inventories:
+        items.append(Finding(level="medium", title=t["rec_no_inventory"], advice=t["rec_no_inventory_text"]))
     return tuple(items) or (Finding(level="info", title=t["rec_none"]),)
 
 

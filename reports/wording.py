@@ -192,6 +192,16 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "rec_inventory_text": ("未登记时无法按区域、单位与系统统计态势。",
                            "Without them the situation cannot be counted per zone, agency and system."),
     "rec_none": ("本期未发现需要立即处置的问题", "Nothing in the period calls for immediate action"),
+    "rec_no_sources": ("尚未采集任何日志，等保日志审计无从判定",
+                       "No log has been collected: the MLPS log audit cannot be judged"),
+    "rec_no_sources_text": ("使用 govsoc ingest 导入日志文件，或在配置中启用 syslog 接收。",
+                            "Import log files with govsoc ingest, or enable the syslog receivers."),
+    "rec_no_mipin": ("尚无密评结果，密码应用无从判定", "No CCA result yet: cryptography use cannot be judged"),
+    "rec_no_mipin_text": ("运行 govsoc crypto-eval 评估资产清单中的信息系统。",
+                          "Run govsoc crypto-eval on the systems of the asset inventory."),
+    "rec_no_inventory": ("尚无数据分类分级清单，数据安全无从判定",
+                         "No data classification inventory yet: data security cannot be judged"),
+    "rec_no_inventory_text": ("运行 govsoc classify 对数据源分类分级。", "Run govsoc classify on the data sources."),
 }
 
 #: Alert severities (Sigma levels), most severe first.

@@ -145,3 +145,16 @@ def test_the_tactics_chart_has_every_tactic_of_the_pack(sqlite_store: SqliteStor
     assert isinstance(chart, Chart)
     assert dict(zip(chart.categories, chart.series[0].values, strict=True)) == {"Defense Impairment": 1.0,
                                                                                 "Stealth": 2.0}
+
+
+def test_an_empty_store_has_nothing_to_judge(tmp_path: Path) -> None:
+    with SqliteStore(tmp_path / "events.db") as store:
+        doc = build("compliance", store, start=START, end=END, lang="en", data_dir=tmp_path,
+                    timezone="Asia/Shanghai", now=END)
+    section = doc.section("recommendations")
+    assert section is not None and isinstance(section.blocks[0], Findings)
+    titles = [f.title for f in section.blocks[0].items]
+    assert "Nothing in the period calls for immediate action" not in titles
+    assert titles == ["No log has been collected: the MLPS log audit cannot be judged",
+                      "No CCA result yet: cryptography use cannot be judged",
+                      "No data classification inventory yet: data security cannot be judged"]
