@@ -13,6 +13,7 @@ is kept in ``report``.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import shutil
@@ -31,6 +32,9 @@ from govsoc.core.errors import ConfigError
 from govsoc.core.event import make_id
 
 __all__ = ["LiveCapture", "LiveCaptureSource", "PipeStream"]
+
+#: prctl(2) option: the signal a process gets when its parent dies
+PR_SET_PDEATHSIG = 1
 
 
 class PipeStream:
@@ -73,7 +77,8 @@ class LiveCapture:
         "Capturing on" line comes a little before its capture loop reads the interface: traffic
         in the next tenths of a second was missed in tests here), so traffic sent after this is
         seen. ConfigError when dumpcap cannot capture."""
-        self.process = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.process = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        preexec_fn=_die_with_parent)
         assert self.process.stderr is not None
         said = []
         for line in self.process.stderr:
@@ -112,6 +117,17 @@ class LiveCapture:
         if self.process.returncode not in (0, -signal.SIGTERM) and not self.report.startswith("Packets"):
             first = self.report.splitlines()[0] if self.report else f"exit status {self.process.returncode}"
             raise ConfigError(f"dumpcap on {self.interface} failed: {first}")
+
+
+def _die_with_parent() -> None:
+    """In the dumpcap child before exec: the kernel sends it SIGTERM when govsoc dies, even by
+    SIGKILL (prctl PR_SET_PDEATHSIG; kept across exec of a binary without set-id bits or file
+    capabilities), so no capture is left running orphaned."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG)")
+    if os.getppid() == 1:  # the parent died before the prctl: nobody reads the capture
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 class LiveCaptureSource:

@@ -199,3 +199,34 @@ def test_govsoc_capture_stores_the_flows(veth: tuple[str, str], tmp_path: Path, 
     assert main(["events", "--count", "--where", "network.transport=tcp", "--where",
                  "govsoc.flow.conn_state=SF", "--where", "destination.port=8080"]) == 0
     assert int(capsys.readouterr().out) >= 5
+
+
+def test_dumpcap_dies_with_a_killed_govsoc(tmp_path: Path) -> None:
+    # review 14 finding 5: after kill -9 of govsoc capture, its dumpcap kept running, orphaned
+    env = {**os.environ, "GOVSOC_HOME": str(tmp_path / "home")}
+    process = subprocess.Popen([sys.executable, "-m", "govsoc.cli", "capture", "-i", "lo", "--filter",
+                                "udp port 9"], env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert process.stderr is not None
+        assert "capturing:" in process.stderr.readline()
+        children = [int(pid) for task in Path(f"/proc/{process.pid}/task").iterdir()
+                    for pid in (task / "children").read_text().split()]
+        dumpcaps = [pid for pid in children if Path(f"/proc/{pid}/comm").read_text().strip() == "dumpcap"]
+        assert len(dumpcaps) == 1, children
+        process.kill()
+        process.communicate()
+        for _ in range(600):  # the kernel signals it at once; wait until it has exited
+            try:
+                state = Path(f"/proc/{dumpcaps[0]}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except FileNotFoundError:
+                break
+            if state in ("Z", "X"):
+                break
+            time.sleep(0.05)
+        else:
+            os.kill(dumpcaps[0], signal.SIGKILL)
+            raise AssertionError(f"dumpcap {dumpcaps[0]} outlived govsoc capture")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
