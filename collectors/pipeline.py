@@ -215,14 +215,17 @@ class Pipeline:
 
     def run(self, source: Source, parser: Parser, context: ParseContext, summary: IngestSummary, *,
             batch_size: int = 5000, on_full: Literal["wait", "drop"] = "wait",
-            acknowledged: Callable[[RawRecord | None, Delivery, list[Event]], None] | None = None) -> None:
+            acknowledged: Callable[[RawRecord | None, Delivery, list[Event]], None] | None = None,
+            flush_seconds: float | None = None) -> None:
         """Run one source to its end: parse, deliver in batches, call ``acknowledged`` after each
         batch (with its last record) so the caller can advance the source's checkpoint.
 
         A full batch is delivered (and acknowledged) on a second thread while this one parses
         the next: one batch in flight, acknowledged in order, and run returns only after the
         last one is. The store's own work then overlaps parsing (the SQLite store inserts in a
-        writer process; Elasticsearch answers over the network)."""
+        writer process; Elasticsearch answers over the network). With ``flush_seconds`` (a live
+        source), a batch whose first event waited that long is delivered with the next record,
+        however small it is."""
         batch: list[Event] = []
         # event id -> its record, whose file:line the rejects file names (worked out only then:
         # this loop runs for every record)
@@ -233,12 +236,16 @@ class Pipeline:
         read = ReadCounts(summary.records, summary.events, summary.parse_failures)
         # Two batches of events are alive at a time: the cycle collector runs less often meanwhile.
         with relaxed_gc(), _OneAhead() as ahead:
+            begun = 0.0  # when the batch's first event came (flush_seconds)
             for record, finished in self.events(source.records(), parser, context, summary, read):
+                if flush_seconds is not None and not batch:
+                    begun = time.monotonic()
                 batch.extend(finished)
                 for event in finished:
                     where[event.id] = record
                 last = record
-                if len(batch) >= batch_size:
+                if len(batch) >= batch_size or (flush_seconds is not None and batch
+                                                and time.monotonic() - begun >= flush_seconds):
                     ahead.submit(functools.partial(self._settle, batch, where, last, summary, on_full, acknowledged,
                                                    read.snapshot()), overlap=len(batch) >= _OVERLAP_MIN)
                     batch, where = [], {}

@@ -23,7 +23,8 @@ from govsoc.collectors.flows.live import LiveCapture, LiveCaptureSource
 @click.option("--filter", "-f", "capture_filter", help="Capture filter (BPF syntax, e.g. 'not port 22').")
 @click.option("--netns", help="Capture inside this network namespace (ip netns).")
 @click.option("--batch", type=click.IntRange(min=1), default=200, show_default=True,
-              help="Flows stored together (all that remain are stored when the capture stops).")
+              help="Flows stored together at most; a flow waits no longer than a second for the next flow to be stored "
+                   "with it (all that remain are stored when the capture stops).")
 @click.option("--stop-after", type=click.FloatRange(min=0), help="Stop after this many seconds.")
 @click.pass_obj
 def capture(app: AppContext, interface: str, capture_filter: str | None, netns: str | None, batch: int,
@@ -50,7 +51,7 @@ def capture(app: AppContext, interface: str, capture_filter: str | None, netns: 
         if timer is not None:
             timer.start()
         pipeline.run(LiveCaptureSource(live), parsers.get("network.pcap")(), context, summary, batch_size=batch,
-                     on_full="drop")
+                     on_full="drop", flush_seconds=1.0)
     finally:
         if timer is not None:
             timer.cancel()
