@@ -55,6 +55,9 @@ from govsoc.scheduler.state import DaemonLock, JobState, SchedulerState, schedul
 
 __all__ = ["Daemon"]
 
+#: `govsoc` exit status of a configuration error (no signing key, a bad setting): it is no
+#: period's own, so the later periods are not tried in the same run.
+EXIT_CONFIG = 2
 #: Seconds between the daemon's checks (due jobs, ended services) and heartbeat writes.
 TICK = 0.5
 HEARTBEAT = 5.0
@@ -222,8 +225,11 @@ class Daemon:
         after = self._after(state, now)
         runs, dropped = owed_runs(job, state.owed, after, now, self.zone)
         if dropped:
+            everything, _ = owed_runs(replace(job, catch_up=len(runs) + dropped), state.owed, after, now, self.zone)
+            skipped = [job.period_of(when) for when in everything[:dropped]]
+            named = ", ".join(skipped) if len(skipped) <= 62 else f"{skipped[0]} to {skipped[-1]}"
             self.notice(f"{job.name}: {dropped} missed period{'s' if dropped > 1 else ''} older than the last "
-                        f"{len(runs)} skipped (at most {job.catch_up} are caught up); "
+                        f"{len(runs)} skipped (at most {job.catch_up} are caught up): {named}; "
                         "write them with govsoc report --at")
         if len(runs) > 1:
             self.notice(f"{job.name}: catching up {len(runs)} periods, oldest first: "
@@ -281,6 +287,8 @@ class Daemon:
                 errors.append(f"{job.period_of(when)}: {error}")
                 if outcome != "timeout":
                     outcome, code = result, status
+                if status == EXIT_CONFIG:  # the configuration or the key: every period would fail so
+                    break
         if errors:
             return outcome, one_line(f"{len(errors)} period{'s' if len(errors) > 1 else ''} failed (still owed): "
                                      + "; ".join(errors), 1000), code

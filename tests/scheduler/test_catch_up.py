@@ -127,6 +127,8 @@ def test_a_restarted_daemon_writes_each_missed_report_once(folder: Path, capsys:
         assert [w.astimezone(SHANGHAI).isoformat() for w in failed.owed] == [
             "2026-11-27T08:00:00+08:00", "2026-11-28T08:00:00+08:00", "2026-11-29T08:00:00+08:00"]
         assert "govsoc keys init" in failed.error and not reports.exists()
+        # no key is the configuration's failure, no period's: the later periods are not tried
+        assert failed.error.startswith("1 period failed (still owed): 2026-11-26: ")
         row = _status(config, capsys)
         assert "govsoc keys init" in str(row["error"])
         assert row["owed_periods"] == ["2026-11-26", "2026-11-27", "2026-11-28"]
@@ -298,3 +300,22 @@ def test_a_next_run_saved_while_the_clock_was_ahead_is_planned_again(folder: Pat
     assert state.scheduled_through == _local("2026-11-30T10:00")
     assert any(line.startswith("warning: reports: its saved next run 2027-11-27T08:00:00+08:00 is further ahead")
                for line in running.lines)
+
+
+def test_the_periods_skipped_beyond_the_catch_up_limit_are_named(folder: Path) -> None:
+    config = _config(folder, "{at: '08:00', kinds: [alerts], period: day, formats: [json]}")
+    data = folder / "data"
+    # down from 1 October 08:00 (the 30 September written) to 30 November 09:00: the 1st October
+    # to the 29th November are 60 periods; the oldest 29 (1 to 29 October) are skipped
+    SchedulerState(scheduler_folder(data)).save_job(JobState(
+        name="reports", schedule="daily 08:00", last_start=_local("2026-10-01T08:00"), outcome="ok", runs=5,
+        next_run=_local("2026-10-02T08:00"), scheduled_through=_local("2026-10-01T08:00")))
+    lines: list[str] = []
+    daemon = Daemon(load_config(config, env={}), config, lines.append, clock=lambda: _local("2026-11-30T09:00"))
+    state = _record(data)
+    runs = daemon._plan(daemon.jobs["reports"], state, _local("2026-11-30T09:00"))
+    assert len(runs) == CATCH_UP_LIMIT
+    line = next(line for line in lines if "missed periods older" in line)
+    days = [(date(2026, 10, 1) + timedelta(days=n)).isoformat() for n in range(29)]
+    assert f"29 missed periods older than the last {CATCH_UP_LIMIT} skipped" in line
+    assert ", ".join(days) in line and "2026-10-30" not in line
