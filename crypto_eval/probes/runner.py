@@ -11,9 +11,11 @@ greeting tells SSH, telnet, FTP; silence means TLS, TLCP or HTTP.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 import os
 import resource
+import socket
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -169,13 +171,24 @@ def probe_error(error: BaseException) -> str:
 PER_HOST = 8
 
 
+async def _host_key(host: str) -> str:
+    """The address a host resolves to (ipaddress's spelling), so that the per-host cap holds for
+    every spelling of one address (127.0.9.9, 2130708745, 0x7f000909, 127.2313) and for names
+    that resolve to one server; the name itself when it does not resolve (the probe says why)."""
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+        return ipaddress.ip_address(str(infos[0][4][0]).split("%")[0]).compressed
+    except (OSError, ValueError, IndexError):
+        return host.lower()
+
+
 async def _run(targets: Sequence[Target], concurrency: int, question_timeout: float, endpoint_timeout: float,
                on_done: Callable[[EndpointReport], None] | None, per_host: int) -> list[EndpointReport]:
     gate = asyncio.Semaphore(concurrency)
     hosts: dict[str, asyncio.Semaphore] = {}
 
     async def one(target: Target) -> EndpointReport:
-        host_gate = hosts.setdefault(target.host.lower(), asyncio.Semaphore(per_host))
+        host_gate = hosts.setdefault(await _host_key(target.host), asyncio.Semaphore(per_host))
         async with host_gate, gate:  # the host's slot first: a waiting endpoint holds no global slot
             started = time.monotonic()
             try:
