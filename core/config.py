@@ -30,6 +30,9 @@ A file looks like this (every key is optional)::
               timezone: UTC          # Huawei devices log in UTC by default
               charset: gbk           # auto (UTF-8, else GB18030) | utf-8 | gbk
       netflow: [0.0.0.0:2055]        # NetFlow v5/v9, IPFIX (Huawei/H3C NetStream) listeners
+      netflow_tcp_max_connections: 64  # IPFIX over TCP: connections at once; inside a message at
+      netflow_tcp_partial_seconds: 60  # most 60 s, silent at most 600 s, else closed (an error
+      netflow_tcp_idle_seconds: 600    # event names the peer)
     rules:
       paths: [/etc/govsoc/rules]     # Sigma rules besides the bundled packs
       suppress:                      # one alert with a count per source address and hour
@@ -137,6 +140,11 @@ class CollectorSettings(_Model):
     #: NetFlow v5/v9 and IPFIX listeners that `govsoc listen` runs without options: HOST:PORT (UDP),
     #: or tcp://HOST:PORT for IPFIX over TCP (RFC 7011 10.4).
     netflow: list[str] = []
+    #: IPFIX over TCP (RFC 7011 10.4, 11): connections read at once (one over is closed), seconds a
+    #: connection may stay inside a message, and seconds it may send nothing, before it is closed
+    netflow_tcp_max_connections: int = Field(default=64, ge=1, le=100_000)
+    netflow_tcp_partial_seconds: float = Field(default=60.0, gt=0)
+    netflow_tcp_idle_seconds: float = Field(default=600.0, gt=0)
 
     _zone = field_validator("timezone")(_known_zone)
 

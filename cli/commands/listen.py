@@ -172,7 +172,10 @@ class NetflowReceivers:
 
     def __init__(self, app: AppContext, listens: tuple[str, ...], notice: Callable[[str], None]) -> None:
         self.notice = notice
-        self.receivers = [netflow_listener(listen) for listen in listens]
+        limits = app.config.collectors
+        self.receivers = [netflow_listener(listen, max_connections=limits.netflow_tcp_max_connections,
+                                           partial_seconds=limits.netflow_tcp_partial_seconds,
+                                           idle_seconds=limits.netflow_tcp_idle_seconds) for listen in listens]
         self.apps = [AppContext(config_path=app.config_path, verbose=app.verbose) for _ in listens]
         #: each receiver's summary, keyed by the receiver (threads finish in any order)
         self.summaries: dict[int, IngestSummary] = {}

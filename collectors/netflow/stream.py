@@ -188,11 +188,14 @@ class IpfixTcpReceiver(NetflowReceiver):
                     pass
 
 
-def netflow_listener(listen: str) -> NetflowReceiver:
+def netflow_listener(listen: str, *, max_connections: int = 64, partial_seconds: float = 60.0,
+                     idle_seconds: float = 600.0) -> NetflowReceiver:
     """The receiver a ``collectors.netflow`` entry or ``--netflow`` value names: ``HOST:PORT`` or
-    ``udp://HOST:PORT`` for NetFlow/IPFIX over UDP, ``tcp://HOST:PORT`` for IPFIX over TCP."""
+    ``udp://HOST:PORT`` for NetFlow/IPFIX over UDP, ``tcp://HOST:PORT`` for IPFIX over TCP (with
+    its limits: ``collectors.netflow_tcp_*``)."""
     if listen.startswith(TCP_ORIGIN):
-        return IpfixTcpReceiver(*parse_endpoint(listen[len(TCP_ORIGIN):]))
+        return IpfixTcpReceiver(*parse_endpoint(listen[len(TCP_ORIGIN):]), max_connections=max_connections,
+                                partial_seconds=partial_seconds, idle_seconds=idle_seconds)
     return NetflowReceiver(*parse_endpoint(listen.removeprefix("udp://")))
 
 

@@ -131,3 +131,31 @@ def test_connection_limit_and_a_message_left_half_sent_are_closed_and_reported(t
         assert receiver.parser.decoder.problems["connection"] == 2
     finally:
         store.close()
+
+
+def test_tcp_limits_come_from_the_configuration(tmp_path: Path) -> None:
+    from govsoc.collectors.netflow.stream import netflow_listener
+    from govsoc.core.config import load_config
+    from govsoc.core.errors import ConfigError
+
+    path = tmp_path / "govsoc.yaml"
+    path.write_text("collectors:\n  netflow_tcp_max_connections: 3\n  netflow_tcp_partial_seconds: 5\n"
+                    "  netflow_tcp_idle_seconds: 30\n")
+    limits = load_config(path, env={}).collectors
+    receiver = netflow_listener("tcp://127.0.0.1:0", max_connections=limits.netflow_tcp_max_connections,
+                                partial_seconds=limits.netflow_tcp_partial_seconds,
+                                idle_seconds=limits.netflow_tcp_idle_seconds)
+    try:
+        assert isinstance(receiver, IpfixTcpReceiver)
+        assert (receiver.max_connections, receiver.partial_seconds, receiver.idle_seconds) == (3, 5.0, 30.0)
+    finally:
+        receiver.close()
+    path.write_text("collectors:\n  timezone: UTC\n")
+    assert load_config(path, env={}).collectors.netflow_tcp_max_connections == 64
+    path.write_text("collectors:\n  netflow_tcp_max_connections: 0\n")
+    try:
+        load_config(path, env={})
+    except ConfigError as e:
+        assert "netflow_tcp_max_connections" in str(e)
+    else:
+        raise AssertionError("0 connections accepted")
