@@ -178,3 +178,24 @@ def test_arbitrary_times_through_the_whole_parser(records: list[tuple[str, int, 
                 value: Any = event.get(name)
                 if value:
                     assert datetime.fromisoformat(value.replace("Z", "+00:00")).year < 2200
+
+
+def test_govsoc_events_lists_a_stored_event_dated_9999(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    # review 14 finding 3: one such row made `govsoc events` fail for good (+08:00 past year 9999)
+    from govsoc.cli.main import main
+    from govsoc.core.config import load_config
+
+    monkeypatch.setenv("GOVSOC_HOME", str(tmp_path / "home"))
+    for name in ("GOVSOC_CONFIG", "GOVSOC_ES_URL"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["events", "--count"]) == 0  # makes the home
+    capsys.readouterr()
+    store = SqliteStore(load_config(None).sqlite_path)
+    try:
+        store.write([Event(id="late", timestamp=datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),
+                                dataset="netflow.log", fields={"message": "dated 9999"})])
+        store.refresh()
+    finally:
+        store.close()
+    assert main(["events", "-n", "1"]) == 0
+    assert "9999-12-31 23:59:59 UTC" in capsys.readouterr().out
