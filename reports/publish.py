@@ -14,6 +14,10 @@ Order, so that the folder is always consistent and a failure leaves it as it was
 4. Any failure in 2 or 3 rolls back what 3 did, newest first (the older files come back from
    their links; files that did not exist are removed), and removes every hidden file.
 
+Steps 2 to 4 run under an exclusive lock on the report folder itself (flock on the folder's
+descriptor: no lock file), so two `govsoc report` runs into one folder never interleave their
+renames (A's report under B's signature).
+
 A reader of the folder during step 3 may see the new report beside the old signature for a
 moment; `govsoc verify` reports that as a changed file, never as a valid one. A failure is a
 ReportError (exit 1) naming the report or signature and the reason (permission denied, is a
@@ -23,7 +27,10 @@ folder, ...), never the hidden file's name.
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -58,6 +65,16 @@ def _keep_old(path: Path, pending: list[Path]) -> Path | None:
     return keep
 
 
+@contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 def _reason(error: OSError) -> str:
     if isinstance(error, IsADirectoryError):
         return "it is a folder"
@@ -76,6 +93,7 @@ def publish(files: list[tuple[Path, bytes]], key: SigningKey | None, *, now: dat
     steps: list[tuple[Path | None, Path, Path | None]] = []  # (new aside or None: remove, target, old kept)
     done: list[tuple[Path, Path | None]] = []
     current = files[0][0] if files else Path()
+    locks = ExitStack()
     try:
         for path, data in files:
             current = path
@@ -88,12 +106,14 @@ def publish(files: list[tuple[Path, bytes]], key: SigningKey | None, *, now: dat
             steps.append((report, path, None))
             if signed is not None or os.path.lexists(sig):
                 steps.append((signed, sig, None))
+        for folder in sorted({path.parent.resolve() for path, _ in files}):
+            current = folder
+            locks.enter_context(_folder_lock(folder))  # held until a roll-back is done too
         kept: list[tuple[Path | None, Path, Path | None]] = []
         for new, target, _ in steps:
             current = target
             kept.append((new, target, _keep_old(target, pending)))
-        steps = kept
-        for new, target, old in steps:  # per report: the report, then its signature
+        for new, target, old in kept:  # per report: the report, then its signature
             current = target
             if new is None:
                 os.unlink(target)
@@ -107,6 +127,7 @@ def publish(files: list[tuple[Path, bytes]], key: SigningKey | None, *, now: dat
         _roll_back(done)
         raise
     finally:
+        locks.close()
         for partial in pending:
             partial.unlink(missing_ok=True)
     return [path for path, _ in files]

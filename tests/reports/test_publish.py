@@ -144,3 +144,24 @@ def test_verify_fails_a_report_renamed_to_another_period_unless_told(
     # a report that is not there is named as such, not as a missing signature
     assert main(["verify", str(tmp_path / "situation-2026-12-01.md")]) == 1
     assert "no report" in capsys.readouterr().err
+
+
+def test_a_publish_waits_for_another_one_into_the_same_folder(tmp_path: Path, key: signing.SigningKey) -> None:
+    import fcntl
+    import threading
+
+    folder = tmp_path / "reports"
+    report = folder / "alerts-2026-11-29.json"
+    publish([(report, b'{"first": 1}')], key)
+    held = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(held, fcntl.LOCK_EX)  # what another publish holds while it renames
+    second = threading.Thread(target=publish, args=([(report, b'{"second": 2}')], key))
+    try:
+        second.start()
+        second.join(1.0)  # it writes its hidden files, then waits for the lock: nothing renamed
+        assert second.is_alive() and report.read_bytes() == b'{"first": 1}' and _verifies(report, tmp_path)
+    finally:
+        os.close(held)
+        second.join(30)
+    assert not second.is_alive() and report.read_bytes() == b'{"second": 2}' and _verifies(report, tmp_path)
+    assert sorted(p.name for p in folder.iterdir()) == [report.name, report.name + ".sig"]
