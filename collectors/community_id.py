@@ -3,8 +3,10 @@ logs, IDS alerts and flow records of one connection join on ``network.community_
 
 ``1:`` + base64(sha1(seed, lower endpoint address, higher endpoint address, protocol, 0,
 lower endpoint port, higher endpoint port)), with the endpoints ordered by (address, port) so
-both directions hash alike. Implemented for the port-bearing protocols (TCP, UDP, SCTP); ICMP's
-type/code pairing is not (None is returned, and no field is written).
+both directions hash alike. ICMP and ICMPv6 hash their type and code in the ports' places: a
+request/reply type pair of the spec's table (echo, timestamp, ...) hashes as (type, the other
+type) so both directions agree; any other message is one-way (code in the destination port, the
+endpoints kept in their order). Other protocols (GRE, ESP, ...) hash the addresses and protocol only.
 """
 
 from __future__ import annotations
@@ -14,15 +16,24 @@ import hashlib
 import socket
 import struct
 
-#: IANA protocol numbers whose flows are hashed.
+#: IANA protocol numbers whose flows are hashed with ports.
 PORT_PROTOCOLS = {"tcp": 6, "udp": 17, "sctp": 132}
+#: ICMP and ICMPv6 protocol numbers, whose type and code take the ports' places.
+ICMP_PROTOCOLS = {"icmp": 1, "ipv6-icmp": 58, "icmpv6": 58, "icmp6": 58}
+#: transport names of port-less protocols hashed by addresses and protocol only.
+PORTLESS_PROTOCOLS = {"gre": 47, "esp": 50, "ah": 51, "ipip": 4, "ipv6": 41, "ospf": 89, "pim": 103, "vrrp": 112,
+                      "igmp": 2}
+#: Community ID spec's two-way ICMP message types: type -> its counterpart's type.
+ICMP4_PAIRS = {8: 0, 0: 8, 13: 14, 14: 13, 15: 16, 16: 15, 10: 9, 9: 10, 17: 18, 18: 17}
+ICMP6_PAIRS = {128: 129, 129: 128, 133: 134, 134: 133, 135: 136, 136: 135, 130: 131, 131: 130, 144: 145,
+               145: 144}
 
 
 def community_id(source: str, source_port: int, destination: str, destination_port: int, transport: str,
                  seed: int = 0) -> str | None:
     """The Community ID v1 of a flow, or None when it cannot be computed (an address that is
     not one, mixed IP versions, a protocol without ports, a port out of range)."""
-    protocol = PORT_PROTOCOLS.get(transport)
+    protocol = PORT_PROTOCOLS.get(transport) or ICMP_PROTOCOLS.get(transport) or PORTLESS_PROTOCOLS.get(transport)
     if protocol is None:
         return None
     src, dst = packed_address(source), packed_address(destination)
@@ -43,10 +54,27 @@ def packed_address(text: str) -> bytes | None:
 def community_id_packed(src: bytes, source_port: int, dst: bytes, destination_port: int, protocol: int,
                         seed: int = 0) -> str | None:
     """:func:`community_id` of packed addresses and an IANA protocol number (flow decoders that
-    hold the bytes skip the text round trip)."""
-    if len(src) != len(dst) or not (0 <= source_port < 65536 and 0 <= destination_port < 65536):
+    hold the bytes skip the text round trip). For ICMP/ICMPv6 the ports are the type and code;
+    for a protocol without ports they are ignored."""
+    if len(src) != len(dst):
         return None
-    if (src, source_port) > (dst, destination_port):
+    if protocol not in (6, 17, 132, 1, 58):  # port-less: addresses and protocol only
+        if src > dst:
+            src, dst = dst, src
+        data = struct.pack("!H", seed) + src + dst + struct.pack("!BB", protocol, 0)
+        return "1:" + base64.b64encode(hashlib.sha1(data).digest()).decode("ascii")
+    if not (0 <= source_port < 65536 and 0 <= destination_port < 65536):
+        return None
+    one_way = False
+    if protocol in (1, 58):
+        if source_port > 255 or destination_port > 255:
+            return None
+        pairs = ICMP4_PAIRS if protocol == 1 else ICMP6_PAIRS
+        if source_port in pairs:
+            destination_port = pairs[source_port]
+        else:
+            one_way = True
+    if not one_way and (src, source_port) > (dst, destination_port):
         src, dst, source_port, destination_port = dst, src, destination_port, source_port
     data = struct.pack("!H", seed) + src + dst + struct.pack("!BBHH", protocol, 0, source_port, destination_port)
     return "1:" + base64.b64encode(hashlib.sha1(data).digest()).decode("ascii")

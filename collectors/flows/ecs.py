@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from govsoc.collectors.community_id import community_id
+from govsoc.collectors.community_id import community_id_packed
 from govsoc.collectors.flows.decode import ICMP, ICMP6, TCP, UDP
 from govsoc.collectors.flows.metadata import protocol_fields
 from govsoc.collectors.flows.table import Flow
@@ -59,9 +59,10 @@ def flow_fields(flow: Flow) -> dict[str, Any]:
         fields["icmp.type"], fields["icmp.code_or_reply"] = flow.orig_port, flow.resp_port
     elif flow.proto in (TCP, UDP, 132):
         fields["source.port"], fields["destination.port"] = flow.orig_port, flow.resp_port
-        cid = community_id(src, flow.orig_port, dst, flow.resp_port, transport)
-        if cid is not None:
-            fields["network.community_id"] = cid
+    # ICMP type/code in the ports' places; port-less protocols (GRE, ESP, ...) by addresses alone
+    cid = community_id_packed(flow.orig_addr, flow.orig_port, flow.resp_addr, flow.resp_port, flow.proto)
+    if cid is not None:
+        fields["network.community_id"] = cid
     if history:
         fields["govsoc.flow.history"] = history
     if state in OUTCOMES:

@@ -465,13 +465,16 @@ def _add(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, p
     side = 0 if (shi == F[slot, OHI] and slo == F[slot, OLO] and sport == F[slot, OPORT]) else 1
     if shi == dhi and slo == dlo and sport == dport:
         side = 0
+    if ts < F[slot, FSTART]:  # stamped before the flow's first packet (a clock that stepped back)
+        F[slot, FSTART] = ts
     if proto == 6:
         o, r = 2 * slot, 2 * slot + 1
-        if not (E[o, DIDC] and E[r, DIDC]):
+        if not (E[o, DIDC] and E[r, DIDC]) and ts > F[slot, FLAST]:
             F[slot, FLAST] = ts
         side = _segment(F, E, H, slot, side, flags, seq, ack, payload, window)
     else:
-        F[slot, FLAST] = ts
+        if ts > F[slot, FLAST]:
+            F[slot, FLAST] = ts
         if proto == 17:
             _udp_letter(F, H, slot, side)
     e = 2 * slot + side

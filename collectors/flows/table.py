@@ -191,9 +191,11 @@ class FlowTable:
         is_orig = hit.src == flow.orig_addr and hit.sport == flow.orig_port
         if hit.src == hit.dst and hit.sport == hit.dport:
             is_orig = True
+        if ts < flow.start:  # a packet stamped before the flow's first one (clocks that step back)
+            flow.start = ts
         tcp = flow.tcp
         if tcp is not None:
-            if not (tcp.orig.did_close and tcp.resp.did_close):
+            if not (tcp.orig.did_close and tcp.resp.did_close) and ts > flow.last:
                 flow.last = ts
             flipped, complete = tcp.segment(is_orig, hit.flags, hit.seq, hit.ack, hit.payload, hit.window)
             if flipped:
@@ -202,7 +204,8 @@ class FlowTable:
             if complete and not flow.closed_at:
                 flow.closed_at = flow.last
         else:
-            flow.last = ts
+            if ts > flow.last:
+                flow.last = ts
             if hit.proto == UDP:
                 if is_orig and "D" not in flow.history:
                     flow.history += "D"

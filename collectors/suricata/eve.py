@@ -128,7 +128,9 @@ def _transport(doc: dict[str, Any], out: dict[str, Any]) -> None:
         out["network.iana_number"] = str(proto)
         return
     out["network.transport"] = _TRANSPORTS.get(str(proto).upper(), str(proto).lower())
-    if "network.community_id" not in out and {"source.ip", "destination.ip"} <= out.keys():
+    # ICMP needs its type and code in the ports' places: left to Suricata's own community_id
+    if ("network.community_id" not in out and {"source.ip", "destination.ip"} <= out.keys()
+            and out["network.transport"] not in ("icmp", "ipv6-icmp")):
         cid = community_id(str(out["source.ip"]), int(out.get("source.port", 0)), str(out["destination.ip"]),
                            int(out.get("destination.port", 0)), out["network.transport"])
         if cid is not None:
