@@ -25,6 +25,10 @@ def expand(patterns: Iterable[str], *, missing_ok: bool = False) -> list[Path]:
             matches = [p for p in sorted(path.rglob("*")) if p.is_file()]
         elif path.is_file():
             matches = [path]
+        elif path.exists():  # a pipe, FIFO, socket or device (/dev/stdin of `cat x.pcap | govsoc ingest`)
+            raise ConfigError(f"{pattern}: not a regular file (a pipe, FIFO or device): ingest reads files it can "
+                              "identify and re-read; save the data to a file first (`govsoc capture` reads live "
+                              "traffic)")
         else:
             matches = [Path(m) for m in sorted(glob.glob(str(path), recursive=True)) if os.path.isfile(m)]
         if not matches and not missing_ok:

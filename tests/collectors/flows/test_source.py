@@ -3,6 +3,7 @@ events with Zeek's counts, and a re-ingest (or a copy of the file) storing nothi
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -58,3 +59,17 @@ def test_flow_events_carry_zeeks_counts_as_ecs(corpus: Path, tmp_path: Path) -> 
     assert event.get("network.protocol") == "ssh"  # the zeek row's service
     assert row["service"] == "ssh"
     store.close()
+
+
+def test_a_fifo_is_refused_naming_the_path_and_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    # review 14 finding 13: `mkfifo f; govsoc ingest -p network.pcap f` said "no such file"
+    fifo = tmp_path / "capture.pcap"
+    os.mkfifo(fifo)
+    monkeypatch.setenv("GOVSOC_HOME", str(tmp_path / "home"))
+    for name in ("GOVSOC_CONFIG", "GOVSOC_ES_URL"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["ingest", "-p", "network.pcap", str(fifo)]) == 2
+    err = capsys.readouterr().err
+    assert f"{fifo}: not a regular file (a pipe, FIFO or device)" in err
+    assert "no such file" not in err
