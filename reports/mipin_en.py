@@ -42,6 +42,17 @@ PHRASES: Final[dict[str, str]] = {
     "“应”条款（": "'shall' clause (", "）不得声明为不适用": ") cannot be declared not applicable",
     "（所述理由：": " (reason given: ", "：按未提供证据计": ": counted as no evidence supplied",
     "不适用：": "not applicable: ", "样例 ": "sample ", "密钥管理": "key management",
+    # product samples checked against their declared output (crypto_eval/kat.py verify_sample)
+    "SM2 签名验证通过": "SM2 signature verifies", "SM2 签名验证失败": "SM2 signature does not verify",
+    "未知样例算法": "unknown sample algorithm", "样例格式错误": "malformed sample", " 输出一致": " output matches",
+    " 计算结果 ": " computes ", "声明为 ": "declared as ",
+    # observations that outrank the inventory (crypto_eval/checks/channels.py)
+    "设备登录以明文口令进行，未采用密码技术进行身份鉴别（":
+        "device login by a password sent in the clear, no cryptographic identity authentication (",
+    "明文HTTP端口重定向到 ": "plain-HTTP port redirects to ",
+    "，但该HTTPS端点不在本系统的端点清单中、未被探测：该信道缺少证据，需列出并探测":
+        ", but that HTTPS endpoint is not among this system's endpoints and was not probed: the channel "
+        "lacks evidence; list and probe it",
     "密码产品": "cryptographic product",
     "密码应用": "cryptography application", "生成": "generation", "存储": "storage", "使用": "use",
     "分发": "distribution", "导入导出": "import/export", "备份恢复": "backup/recovery", "归档": "archiving",

@@ -40,6 +40,7 @@ class ChannelView:
     algorithms: tuple[Assessment, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
     login: bool = False  # credentials are asked over this channel in the clear (they are data it carries)
+    redirect: str = ""  # protocol "redirect": the https URL the plain-HTTP port sends its clients to
 
 
 def _tls_parts(report: EndpointReport, sm: bool) -> tuple[list[Assessment], list[str], tuple[bool, str] | None]:
@@ -225,7 +226,7 @@ def _view(report: EndpointReport, now: datetime | None) -> ChannelView:
                                                                            else "无法连接"))
     c = _declared_telnet(report)
     if c is not None and c.redirect:
-        return ChannelView(protocol="redirect", observed=f"{target}: 重定向到 {c.redirect}",
+        return ChannelView(protocol="redirect", observed=f"{target}: 重定向到 {c.redirect}", redirect=c.redirect,
                            notes=(f"明文HTTP端口仅重定向到 {c.redirect}（无登录表单或页面内容）：不承载数据，"
                                   "不计为明文信道；其HTTPS端点应另行列出并探测",))
     if c is not None and c.service and not c.tls_required:

@@ -8,6 +8,8 @@ weakest non-compliant one), K from the declared products that do the cryptograph
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from govsoc.core.inventory import Endpoint
 from govsoc.crypto_eval.algorithms import weakest
 from govsoc.crypto_eval.checks import CHECKS, SystemContext, object_name, same_target
@@ -29,6 +31,20 @@ def is_admin(endpoint: Endpoint) -> bool:
     return endpoint.kind == "admin" or endpoint.protocol.lower() in ADMIN_PROTOCOLS
 
 
+def _listed_target(context: SystemContext, url: str) -> bool:
+    """Whether a redirect's https URL is one of the system's endpoints (same host name or address
+    and port, asked over TLS/TLCP), so that the channel it leads to is probed and judged."""
+    try:
+        parts = urlsplit(url.strip())
+        host, port = (parts.hostname or "").lower(), parts.port or (443 if parts.scheme.lower() == "https" else 0)
+    except ValueError:
+        return False
+    if not host or not port or parts.scheme.lower() != "https":
+        return False
+    return any(e.port == port and host in {e.host.lower().strip("[]"), (e.server_name or "").lower()}
+               and e.protocol.lower() not in {"http", "tcp", "telnet", "ftp"} for e in context.endpoints)
+
+
 def channel_findings(context: SystemContext, item_id: str, obj: str, view: ChannelView, aspect: str,
                      check: str, scope: str, provenance: str = "auto") -> list[Finding]:
     """D, A and K findings of one item for one channel; ``aspect`` picks the D question."""
@@ -45,8 +61,13 @@ def channel_findings(context: SystemContext, item_id: str, obj: str, view: Chann
         return [finding(factor="MISSING", satisfied=False, observed=view.observed,
                         why="未识别出协议：需人工说明该信道的保护措施",
                         risk="中")]
-    if view.protocol == "redirect":  # carries no data: no D, and no object of the item (a note only)
-        return [finding(factor="INFO", satisfied=True, observed=view.observed, why="; ".join(view.notes))]
+    if view.protocol == "redirect":  # carries no data: no D, and no object of the item (a note only) ...
+        if _listed_target(context, view.redirect):
+            return [finding(factor="INFO", satisfied=True, observed=view.observed, why="; ".join(view.notes))]
+        # ... when the channel it sends its clients to is one of the system's probed endpoints
+        return [finding(factor="MISSING", satisfied=False, observed=view.observed, risk="中",
+                        why=f"明文HTTP端口重定向到 {view.redirect}，但该HTTPS端点不在本系统的端点清单中、"
+                            "未被探测：该信道缺少证据，需列出并探测")]
     if view.protocol == "incomplete":
         return [finding(factor="MISSING", satisfied=False, observed=view.observed,
                         why="; ".join(view.notes) or "探测未得到完整的握手：该对象缺少证据", risk="中")]
@@ -165,7 +186,8 @@ class NetworkChannelCheck(_ChannelCheck):
 
 @CHECKS.register("channel.admin")
 class AdminChannelCheck(_ChannelCheck):
-    """8.3 b): remote administration over protected channels only."""
+    """8.3 b): remote administration over protected channels only; 8.3 a) for a device login seen in
+    the clear."""
 
     check_id = "channel.admin"
 
@@ -179,5 +201,14 @@ class AdminChannelCheck(_ChannelCheck):
             view = view_of(report)
             out += channel_findings(self.context, "gbt39786.l3.8.3.b", key, view, "confidentiality",
                                     self.check_id, "device")
+            if view.protocol == "cleartext" and view.login:
+                # a device login seen asking for its password in the clear is 8.3 a's high-risk
+                # condition (static password, no cryptographic authentication): observed, it
+                # outranks a declared ✓ (assess._item keeps that as a contradiction note)
+                why = f"设备登录以明文口令进行，未采用密码技术进行身份鉴别（{view.observed}）"
+                out += channel_findings(self.context, "gbt39786.l3.8.3.a", key,
+                                        ChannelView(protocol="cleartext", observed=view.observed,
+                                                    authentication=(False, why)),
+                                        "authentication", self.check_id, "device")
             out += _expect_findings(self.context, endpoint, view, "gbt39786.l3.8.3.b", self.check_id)
         return out

@@ -58,10 +58,13 @@ def test_declared_mitigation_lifts_the_veto_but_stays_listed() -> None:
         endpoint=f"{HOST}:23", reachable=True, service="telnet", login=True, evidence="\xff\xfd\x18"))
     endpoints = [{"host": HOST, "port": 23, "protocol": "telnet", "kind": "admin"}]
     plain = evaluate_system(_system({}, endpoints), [telnet])
-    assert [f.item for f in plain.high_risk] == ["gbt39786.l3.8.3.b"] and plain.verdict == "不符合"
+    # a telnet login is 8.3 b (cleartext administration) and 8.3 a (device login by password only)
+    assert sorted({f.item for f in plain.high_risk}) == ["gbt39786.l3.8.3.a", "gbt39786.l3.8.3.b"]
+    assert plain.verdict == "不符合"
     accepted = {"measure": "仅经国密SSL VPN访问管理网段", "accepted_by": "张测评", "accepted_on": "2026-11-02",
                 "objects": [f"{HOST}:23"]}
-    mitigated = evaluate_system(_system({"declarations": {"gbt39786.l3.8.3.b": {"mitigation": accepted}}},
+    mitigated = evaluate_system(_system({"declarations": {"gbt39786.l3.8.3.a": {"mitigation": accepted},
+                                                          "gbt39786.l3.8.3.b": {"mitigation": accepted}}},
                                         endpoints), [telnet])
     assert not mitigated.high_risk
     assert mitigated.mitigated[0][1] == "仅经国密SSL VPN访问管理网段（确认人：张测评，2026-11-02）"

@@ -158,7 +158,9 @@ def test_telnet_without_iac_is_cleartext_administration() -> None:
     for e in evaluations:
         result = _item(e, "gbt39786.l3.8.3.b")
         assert result.score == Decimal("0.0000"), e.system  # the declaration's full marks do not stand
-        assert _high(e) == ["gbt39786.l3.8.3.b"] and e.verdict == "不符合"
+        # 8.3 a too where the greeting asked for a password (a device login seen in the clear)
+        assert "gbt39786.l3.8.3.b" in _high(e) and set(_high(e)) <= {"gbt39786.l3.8.3.a", "gbt39786.l3.8.3.b"}
+        assert e.verdict == "不符合"
         assert any("telnet 明文传输" in f.why for f in e.high_risk)
         assert any(f.factor == "INFO" and "矛盾" in f.why for f in result.findings)
 
@@ -214,7 +216,8 @@ def _redirect_with_form() -> Iterator[int]:
 
 
 def test_http_that_only_redirects_to_https_is_no_cleartext_channel(rsa_cert: CertFiles) -> None:
-    with python_tls_server(rsa_cert) as tls, http_server(redirect_to_https=True) as redirect, \
+    with python_tls_server(rsa_cert) as tls, \
+            http_server(redirect_to_https=True, location=f"https://localhost:{tls}/") as redirect, \
             _redirect_with_form() as form:
         https = {"host": "127.0.0.1", "port": tls, "protocol": "https", "kind": "web", "server_name": "localhost"}
         systems = _systems(*({"name": name, "level": 3, "endpoints": [https, {

@@ -83,13 +83,14 @@ LOGIN_PAGE = (b"<html><body><form method=post action=/login><input name=user>"
 
 
 @contextmanager
-def http_server(*, redirect_to_https: bool = False) -> Iterator[int]:
-    """http.server on a free port: a login form, or a 301 to https."""
+def http_server(*, redirect_to_https: bool = False, location: str | None = None) -> Iterator[int]:
+    """http.server on a free port: a login form, or a 301 to https (to ``location`` when given, else
+    to https on the host the request named)."""
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
             if redirect_to_https:
                 self.send_response(301)
-                self.send_header("Location", f"https://{self.headers.get('Host', 'x')}/")
+                self.send_header("Location", location or f"https://{self.headers.get('Host', 'x')}/")
                 self.end_headers()
                 return
             self.send_response(200)
