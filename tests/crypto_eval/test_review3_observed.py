@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import socket
 from decimal import Decimal
 from typing import Any
 
 from govsoc.crypto_eval.evaluate import evaluate_inventory
 from tests.crypto_eval.test_review_declared import KM, PRODUCT, _item, _systems
-from tests.servers.cleartext import TELNETD_OPENING, http_server
-from tests.servers.listener import listening
+from tests.servers.cleartext import TELNETD_OPENING, greeter, http_server
 
 DECLARED_OK = {"d": True, "a": True, "k": True, "evidence": "堡垒机 SM2 证书登录"}
 
 
-def _telnet_password(conn: socket.socket) -> None:
-    conn.sendall(TELNETD_OPENING + b"\r\nrouter1\r\nPassword: ")
-    conn.settimeout(1)
-    try:
-        conn.recv(100)
-    except TimeoutError:
-        pass
-
-
 def test_a_cleartext_device_login_overrides_a_declared_8_3_a() -> None:
-    with listening(_telnet_password) as port:
+    with greeter(TELNETD_OPENING + b"\r\nrouter1\r\nPassword: ") as port:
         endpoints: list[dict[str, Any]] = [{"host": "127.0.0.1", "port": port, "protocol": "telnet",
                                             "kind": "admin"}]
         crypto = {"products": [PRODUCT], "key_management": KM,

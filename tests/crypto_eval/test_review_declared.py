@@ -28,8 +28,7 @@ from govsoc.crypto_eval.assess import SystemEvaluation
 from govsoc.crypto_eval.evaluate import evaluate_inventory
 from govsoc.crypto_eval.probes.cleartext import classify_greeting
 from tests.servers.certs import CertFiles
-from tests.servers.cleartext import http_server
-from tests.servers.listener import listening
+from tests.servers.cleartext import greeter, http_server
 from tests.servers.tls import python_tls_server
 
 PRODUCT = {"name": "SSL VPN 网关", "certificate_no": "GM0033122202300001", "module_level": 2,
@@ -118,20 +117,6 @@ def test_admitted_problem_stands_beside_a_good_probed_endpoint(rsa_cert: CertFil
 CISCO = b"\r\n\r\nUser Access Verification\r\n\r\nPassword: "  # IOS line password, no option negotiation
 
 
-@contextmanager
-def _greeter(greeting: bytes) -> Iterator[int]:
-    """A loopback service that sends ``greeting`` and waits for input (a device's telnet line)."""
-    def handle(conn: socket.socket) -> None:
-        conn.sendall(greeting)
-        conn.settimeout(2)
-        try:
-            conn.recv(100)
-        except TimeoutError:
-            pass
-    with listening(handle) as port:
-        yield port
-
-
 @pytest.mark.parametrize(("greeting", "service"), [
     (CISCO, "telnet"),                                          # Cisco IOS line password
     (b"\r\nLogin authentication\r\n\r\nUsername:", "telnet"),   # H3C Comware
@@ -148,7 +133,7 @@ DECLARED_OK = {"gbt39786.l3.8.3.b": {"d": True, "a": True, "k": True, "evidence"
 
 
 def test_telnet_without_iac_is_cleartext_administration() -> None:
-    with _greeter(CISCO) as cisco, _greeter(b"Welcome to H3C switch\r\n") as banner:
+    with greeter(CISCO, wait=2) as cisco, greeter(b"Welcome to H3C switch\r\n", wait=2) as banner:
         systems = _systems(*({"name": name, "level": 3, "endpoints": [ep], "crypto": {
             "products": [PRODUCT], "key_management": KM, "declarations": DECLARED_OK}} for name, ep in (
             ("cisco-telnet", {"host": "127.0.0.1", "port": cisco, "protocol": "telnet", "kind": "admin"}),
@@ -170,7 +155,7 @@ def test_unread_endpoint_is_not_scored_from_the_declaration() -> None:
     dead.bind(("127.0.0.1", 0))  # bound, never listening: connection refused
     closed = dead.getsockname()[1]
     try:
-        with _greeter(bytes(range(1, 9)) * 16) as noise:  # answers, but in nothing a probe can read
+        with greeter(bytes(range(1, 9)) * 16, wait=2) as noise:  # answers, but in nothing a probe can read
             unread, unseen = _systems(*({"name": name, "level": 3, "endpoints": [
                 {"host": "127.0.0.1", "port": port, "protocol": "telnet", "kind": "admin"}], "crypto": {
                 "products": [PRODUCT], "key_management": KM, "declarations": DECLARED_OK}}

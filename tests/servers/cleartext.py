@@ -9,7 +9,7 @@ import socket
 import subprocess
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from tests.servers.certs import CertFiles
@@ -51,17 +51,23 @@ def vsftpd(folder: Path, *, tls: CertFiles | None = None, force_tls: bool = Fals
 
 
 @contextmanager
-def telnet_listener() -> Iterator[int]:
-    """A listener that opens like telnetd: option negotiation, then a login prompt."""
+def greeter(greeting: bytes, wait: float = 1.0) -> Iterator[int]:
+    """A loopback service that sends ``greeting`` and waits up to ``wait`` seconds for input (a
+    telnet line, a device's prompt)."""
     def handle(conn: socket.socket) -> None:
-        conn.sendall(TELNETD_OPENING)
-        conn.settimeout(1)
+        conn.sendall(greeting)
+        conn.settimeout(wait)
         try:
             conn.recv(100)
         except TimeoutError:
             pass
     with listening(handle) as port:
         yield port
+
+
+def telnet_listener() -> AbstractContextManager[int]:
+    """A listener that opens like telnetd: option negotiation, then a login prompt."""
+    return greeter(TELNETD_OPENING)
 
 
 @contextmanager
