@@ -5,39 +5,22 @@ traffic (SSH-2 with SSH-1 compatibility, RFC 4253 5.1: not an SSH-1 channel)."""
 
 from __future__ import annotations
 
-import os
-import socket
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
-from govsoc.collectors.protocols import ssh
 from govsoc.core.inventory import InventoryModel
 from govsoc.crypto_eval.algorithms import classify_ssh, classify_suite
 from govsoc.crypto_eval.evaluate import evaluate_inventory, evaluate_system
 from govsoc.crypto_eval.passive import PassiveObservation
-from tests.servers.listener import listening
+from tests.servers.ssh_kexinit import kexinit_server
 
 ALGOS = {"kex": ("curve25519-sha256",), "host_key": ("ssh-ed25519",), "macs": ("hmac-sha2-256",)}
 
 
-@contextmanager
-def _ssh_server(banner: bytes, ciphers: tuple[str, ...]) -> Iterator[int]:
-    """Sends ``banner`` and a KEXINIT (RFC 4253 4.2, 7.1), then waits for the client to hang up."""
-    kexinit = ssh.KexInit(cookie=os.urandom(16), kex_algorithms=ALGOS["kex"],
-                          server_host_key_algorithms=ALGOS["host_key"], encryption_client_to_server=ciphers,
-                          encryption_server_to_client=ciphers, mac_client_to_server=ALGOS["macs"],
-                          mac_server_to_client=ALGOS["macs"], compression_client_to_server=("none",),
-                          compression_server_to_client=("none",), languages_client_to_server=(),
-                          languages_server_to_client=())
-    flight = banner + b"\r\n" + ssh.encode_packet(ssh.encode_kexinit(kexinit))
-
-    def handle(conn: socket.socket) -> None:
-        conn.settimeout(5)
-        conn.sendall(flight)
-        while conn.recv(4096):
-            pass
-    with listening(handle) as port:
-        yield port
+def _ssh_server(software: str, ciphers: tuple[str, ...], proto_version: str = "2.0") -> AbstractContextManager[int]:
+    """Sends ``SSH-<proto_version>-<software>`` and a KEXINIT (RFC 4253 4.2, 7.1), then waits for
+    the client to hang up."""
+    return kexinit_server(kex=ALGOS["kex"], host_key=ALGOS["host_key"], ciphers=ciphers, macs=ALGOS["macs"],
+                          software=software, proto_version=proto_version)
 
 
 def _system(port: int) -> object:
@@ -52,7 +35,7 @@ def test_ssh_3des_is_112_bits_like_tls_3des() -> None:
     cbc = classify_ssh("3des-cbc")  # 112-bit cipher, but SSH's CBC attack rates every non-SM CBC cipher 80
     assert (cbc.bits, cbc.high_risk) == (classify_ssh("aes128-cbc").bits, False) and "112" in cbc.why
     assert classify_ssh("des-cbc").high_risk and classify_ssh("des-cbc").bits == 56  # single DES stays high risk
-    with _ssh_server(b"SSH-2.0-Legacy_1.0", ("3des-cbc",)) as port:
+    with _ssh_server("Legacy_1.0", ("3des-cbc",)) as port:
         (e,) = evaluate_inventory([_system(port)], question_timeout=1.0)  # type: ignore[list-item]
     assert not e.high_risk
     (a,) = [f for f in e.findings if f.item == "gbt39786.l3.8.3.b" and f.factor == "A"]
@@ -61,7 +44,7 @@ def test_ssh_3des_is_112_bits_like_tls_3des() -> None:
 
 def test_ssh_1_99_is_ssh2_alike_active_and_passive() -> None:
     banner = "SSH-1.99-Cisco-1.25"
-    with _ssh_server(banner.encode(), ("aes128-ctr",)) as port:
+    with _ssh_server("Cisco-1.25", ("aes128-ctr",), proto_version="1.99") as port:
         (active,) = evaluate_inventory([_system(port)], question_timeout=1.0)  # type: ignore[list-item]
     seen = PassiveObservation(endpoint=f"127.0.0.1:{port}", kind="ssh", events=3, details=(
         ("server", banner), ("cipher_alg", "aes128-ctr"), ("mac_alg", "hmac-sha2-256"),

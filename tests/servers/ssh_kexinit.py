@@ -17,14 +17,15 @@ from tests.servers.listener import listening
 
 @contextmanager
 def kexinit_server(*, kex: Sequence[str], host_key: Sequence[str], ciphers: Sequence[str], macs: Sequence[str],
-                   software: str = "Vendor_SSH_7.4") -> Iterator[int]:
-    """Serve the banner and KEXINIT on a free loopback port; yields the port."""
+                   software: str = "Vendor_SSH_7.4", proto_version: str = "2.0") -> Iterator[int]:
+    """Serve the banner (``SSH-<proto_version>-<software>``) and KEXINIT on a free loopback port;
+    yields the port."""
     kexinit = ssh.KexInit(cookie=os.urandom(16), kex_algorithms=tuple(kex), server_host_key_algorithms=tuple(host_key),
                           encryption_client_to_server=tuple(ciphers), encryption_server_to_client=tuple(ciphers),
                           mac_client_to_server=tuple(macs), mac_server_to_client=tuple(macs),
                           compression_client_to_server=("none",), compression_server_to_client=("none",),
                           languages_client_to_server=(), languages_server_to_client=())
-    flight = ssh.encode_banner(software) + ssh.encode_packet(ssh.encode_kexinit(kexinit))
+    flight = ssh.encode_banner(software, proto_version=proto_version) + ssh.encode_packet(ssh.encode_kexinit(kexinit))
 
     def handle(conn: socket.socket) -> None:
         conn.settimeout(5)
