@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from govsoc.classification.grading import rank
+from govsoc.classification.percent import percent_decoded
 from govsoc.classification.recognizer import Match, masked_text
 from govsoc.classification.scanner import Scanner
 
@@ -149,41 +149,13 @@ class ClassificationTagger:
         return kinds
 
 
-_ESCAPES: Final = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
-
-
 def _scan_url(scan: Callable[[str], list[Match]], value: str) -> list[Match]:
-    """Hits in a URL whose values may be percent-encoded (sfzh=%31%31%30...): scanned decoded,
-    each span mapped back to the encoded text."""
-    parts: list[str] = []
-    offsets: list[int] = []
-    at = 0
-    for m in _ESCAPES.finditer(value):
-        parts.append(value[at:m.start()])
-        offsets.extend(range(at, m.start()))
-        try:
-            decoded = bytes.fromhex(m.group().replace("%", "")).decode("utf-8")
-        except UnicodeDecodeError:
-            decoded = ""
-        if not decoded or "%" in decoded:
-            parts.append(m.group())
-            offsets.extend(range(m.start(), m.end()))
-        else:
-            pos = m.start()
-            for c in decoded:
-                parts.append(c)
-                offsets.append(pos)
-                pos += 3 * len(c.encode("utf-8"))
-        at = m.end()
-    parts.append(value[at:])
-    offsets.extend(range(at, len(value)))
-    offsets.append(len(value))
-    text = "".join(parts)
+    """Hits in a URL whose values may be percent-encoded (sfzh=%31%31%30..., UTF-8 or GBK):
+    scanned decoded, each span mapped back to the encoded text."""
+    text, offsets = percent_decoded(value)
     if text == value:
         return scan(value)
-    hits = scan(text)
-    # the decoded text's pieces are contiguous in the encoded one: a span ends where the next begins
-    return [dataclasses.replace(h, start=offsets[h.start], end=offsets[h.end]) for h in hits]
+    return [dataclasses.replace(h, start=offsets[h.start], end=offsets[h.end]) for h in scan(text)]
 
 
 def _in_query(name: str, value: str, hits: list[Match]) -> bool:

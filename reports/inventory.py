@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Any, Final
 
 from govsoc.classification.columns import ColumnClassifier
+from govsoc.classification.free_text import mask_free_text
 from govsoc.classification.grading import LEVELS, rank
 from govsoc.core.results import result_file_name
 from govsoc.reports.document import Chart, Figure, Figures, Finding, Findings, Paragraph, Section, Series, Table
@@ -85,8 +86,14 @@ def _identity(text: str) -> str:
     return text
 
 
+def _shown(name: str) -> str:
+    # free-text masking first: it sees an ID or phone whole, and a name beside it (张三_1101….csv);
+    # then every recognizer that needs no context, as classify shows names
+    return _classifier().shown_name(mask_free_text(name))
+
+
 def _masker(masked: bool) -> Callable[[str], str]:
-    return _classifier().shown_name if masked else _identity
+    return _shown if masked else _identity
 
 
 def shown_name(name: str, masked: bool = True) -> str:

@@ -23,7 +23,6 @@ ingest (govsoc.core.inventory); without an inventory they are absent and the rep
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping
 from dataclasses import replace
@@ -31,10 +30,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from govsoc.classification.free_text import mask_free_text
 from govsoc.classification.masking import mask_account
-from govsoc.classification.recognizer import masked_text
-from govsoc.classification.scanner import Scanner
-from govsoc.classification.tagging import AT_INGEST
 from govsoc.core.alert import Alert
 from govsoc.core.event import format_timestamp
 from govsoc.reports.compliance import compliance_blocks, load_saved
@@ -275,11 +272,11 @@ def _evidence(alert: Alert, period: Period, masked: bool) -> tuple[str, ...]:
         text = item.original or str(item.fields.get("message") or "") or _flow_text(item.fields)
         cut = len(text) > _EVIDENCE_CHARS
         if masked:
-            # The raw line is free text: IDs, phones, cards and mails in it are masked by the
-            # recognizers ingest tagging runs, the account by its field. Masked before the cut,
-            # so that a value crossing it is seen whole (a window well past the cut bounds the scan).
-            text = text[:_SCAN_CHARS]
-            text = masked_text(text, _scanner().scan(text))
+            # The raw line is free text: IDs, phones, cards and mails in it (percent-encoded too),
+            # names a key or an ID beside them points at, are masked (classification.free_text),
+            # the account by its field. Masked before the cut, so that a value crossing it is
+            # seen whole (a window well past the cut bounds the scan).
+            text = mask_free_text(text[:_SCAN_CHARS])
             user = item.fields.get("user.name")
             if isinstance(user, str) and user:
                 text = text.replace(user, mask_account(user))
@@ -311,11 +308,6 @@ def _flow_text(fields: Mapping[str, Any]) -> str:
         if fields.get(name) is not None:
             parts.append(f"{fields[name]} {unit}")
     return " ".join(parts)
-
-
-@functools.cache
-def _scanner() -> Scanner:
-    return Scanner(AT_INGEST)
 
 
 def _incidents(store: Store, q: Query, period: Period, t: dict[str, str], masked: bool) -> Section:

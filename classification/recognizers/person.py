@@ -32,8 +32,8 @@ class PersonNameRecognizer(Recognizer):
         Pattern("surname + given name", f"(?<!{_HAN}){_HAN}{{2,4}}(?!{_HAN})", 0.4, context_only=True),
         Pattern("minority name", f"(?<!{_HAN}){_HAN}{{1,6}}[·•]{_HAN}{{1,8}}(?!{_HAN})", 0.4, context_only=True),
     )
-    CONTEXT = ("xingming", "name", "real_name", "realname", "full_name", "姓名", "联系人", "法定代表人", "法人代表",
-               "申请人", "负责人", "患者")
+    CONTEXT = ("xingming", "name", "real_name", "realname", "full_name", "姓名", "名字", "联系人", "法定代表人",
+               "法人代表", "申请人", "负责人", "患者")
     WEAK_CONTEXT = ("xm",)
 
     def validate(self, candidate: str) -> str | None:

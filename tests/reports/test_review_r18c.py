@@ -83,7 +83,22 @@ def test_file_paths_in_the_summary_tables_are_masked(tmp_path: Path) -> None:
                             timezone="Asia/Shanghai", now=END)
                 text = json.dumps(doc.to_dict(), ensure_ascii=False)
                 assert ("138****5678" in text) is masked, (kind, masked)
+                assert ("张三" in text) is not masked, (kind, masked)  # the person the file is named after
                 assert (MOBILE in text) is not masked and (RESIDENT_ID in text) is not masked, (kind, masked)
+
+
+def test_encoded_and_named_personal_data_in_evidence_is_masked(sqlite_store: SqliteStore) -> None:
+    # the review's line (finding 6): a name URL-encoded in UTF-8, the same in GBK, a +86 number with
+    # its '+' encoded, a name after a Chinese key, an ID number whose check character is wrong
+    line = ("GET /api/q?name=%E5%BC%A0%E4%B8%89&xm=%C0%EE%CB%C4&p86=%2B8613912345678&名字=王五"
+            "&sfz=110105194912310021 HTTP/1.1")
+    sqlite_store.write_alerts([alert(0, 0, "high", original=line)])
+    text = json.dumps(situation(sqlite_store).to_dict(), ensure_ascii=False)
+    assert "name=张*" in text and "名字=王*" in text, text
+    for clear in ("%E5%BC%A0%E4%B8%89", "%C0%EE%CB%C4", "李四", "13912345678", "王五", "110105194912310021"):
+        assert clear not in text, clear
+    shown = json.dumps(situation(sqlite_store, masked=False).to_dict(), ensure_ascii=False)
+    assert "%E5%BC%A0%E4%B8%89" in shown and "王五" in shown
 
 
 def test_incidents_are_chosen_by_severity_over_all_rules(sqlite_store: SqliteStore) -> None:

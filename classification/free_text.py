@@ -1,0 +1,140 @@
+"""Personal data in free text, masked for display (stage: classification; PIPL art. 51, GB/T 35273-2020 §6.2
+"去标识化"/display masking; shared/reference/classification.md §8).
+
+Reports quote raw log lines (an alert's evidence) and file paths. What a recognizer finds in
+them without context (ID, phone and card numbers, e-mail addresses: the ingest set, AT_INGEST)
+is not enough there, because a log line hides data in three ways the plain scan misses:
+
+- **percent-encoding** (``name=%E5%BC%A0%E4%B8%89``, ``p86=%2B8613912345678``): runs of ``%XX``
+  are decoded before the scan, as UTF-8, else as GBK (a GB2312 form posts GBK bytes), and every
+  hit is mapped back onto the encoded span it came from (govsoc.classification.percent);
+- **a key that names the value** (``name=张三``, ``名字：张三``, ``xm=张三``): a ``key=value`` or
+  ``key: value`` pair whose key a column name could be is judged as a column is
+  (ColumnClassifier.name_context), and the recognizers that key gives context to (a person's
+  name, a passport or a 15-digit ID number) run on the value with context;
+- **a name beside an identifier** (``张三_110101199003071233.csv``, ``张三13812345678``): a run of
+  Chinese characters next to an ID or phone number (nothing but a separator between) is read
+  with the person-name recognizer's context, as a record's file or line names its person.
+
+A number shaped like a resident ID (region prefix, a 19xx/20xx birth date; identity.ID_SHAPED)
+whose check character fails is masked all the same: in a report, a mistyped ID number is still
+someone's ID number. Nothing here is a new recognizer: the masked form of every hit is its own
+recognizer's (govsoc.classification.masking).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable
+from functools import cache
+from typing import Final
+
+from govsoc.classification.columns import ColumnClassifier
+from govsoc.classification.percent import percent_decoded
+from govsoc.classification.recognizer import Match, masked_text
+from govsoc.classification.recognizers.identity import ID_SHAPED
+from govsoc.classification.scanner import Scanner
+from govsoc.classification.tagging import AT_INGEST
+
+__all__ = ["FreeTextMasker", "IDENTIFIERS", "mask_free_text"]
+
+#: A key and its value: ``key=value``, ``key: value``, ``key：value`` (keys as column names are).
+_KEYED: Final = re.compile(r"(?<![\w\u4e00-\u9fff])([A-Za-z\u4e00-\u9fff][\w\u4e00-\u9fff-]{0,39})[ \t]*[=:：][ \t]*"
+                           r"[\"']?([^\s&;,，、\"'<>|=]+)")
+#: Identifiers that tie a record to one person: a name next to one of them is that person's.
+IDENTIFIERS: Final = frozenset({"cn_resident_id", "cn_mobile", "cn_bank_card", "cn_passport",
+                                "cn_social_security_number", "cn_resident_id_shaped"})
+#: A run of Chinese characters, the candidate name next to an identifier.
+_HAN_RUN: Final = re.compile(r"[\u4e00-\u9fa5]{2,4}")
+#: What may stand between a name and its identifier.
+_BETWEEN: Final = re.compile(r"^[ _\-.:=,，、：/]{0,2}$")
+#: An ID number's shape anywhere in a text (identity.ID_SHAPED is anchored at both ends).
+_ID_SHAPED: Final = re.compile(r"(?<![0-9A-Za-z])(?:" + ID_SHAPED.pattern.rstrip("$") + r")(?![0-9A-Za-z])",
+                               re.IGNORECASE)
+#: Recognizers a key may give context to (the rest find what they find without it).
+_KEYED_KINDS: Final = ("cn_person_name", "cn_resident_id_15", "cn_passport", "cn_hk_macau_permit",
+                       "cn_mainland_travel_permit", "cn_social_security_number", "cn_disability_certificate")
+
+
+class FreeTextMasker:
+    """Masks the personal data of a free text (a log line, a file path) for display; see the
+    module docstring. One instance serves any number of texts."""
+
+    def __init__(self) -> None:
+        self.scanner = Scanner(AT_INGEST)
+        self.columns = ColumnClassifier()
+        everything = self.columns.scanner.recognizers
+        self.keyed = {i: everything[i] for i in _KEYED_KINDS if i in everything}
+        self.names = everything["cn_person_name"]
+        self.id_mask = everything["cn_resident_id"]
+
+    def mask(self, text: str) -> str:
+        """``text`` with every hit masked (decoded escapes shown decoded and masked)."""
+        if not text:
+            return text
+        view, offsets = percent_decoded(text) if "%" in text else (text, [])
+        hits = self.hits(view)
+        if not hits:
+            return text
+        if offsets:
+            hits = [dataclasses.replace(h, start=offsets[h.start], end=offsets[h.end]) for h in hits]
+        return masked_text(text, hits)
+
+    def hits(self, text: str) -> list[Match]:
+        """The hits in ``text`` (already decoded), none overlapping."""
+        found = list(self.scanner.scan(text))
+        found += self._id_shaped(text, found)
+        found += self._keyed(text, found)
+        found += self._beside_identifiers(text, found)
+        return found
+
+    def _id_shaped(self, text: str, found: list[Match]) -> list[Match]:
+        out = []
+        for m in _ID_SHAPED.finditer(text):
+            if _free(m.start(), m.end(), found):
+                out.append(Match(recognizer="cn_resident_id_shaped", start=m.start(), end=m.end(),
+                                 masked=self.id_mask.mask(m.group()), score=0.3,
+                                 reason="shaped like a resident ID number (region, birth date), check character wrong"))
+        return out
+
+    def _keyed(self, text: str, found: list[Match]) -> list[Match]:
+        out: list[Match] = []
+        for m in _KEYED.finditer(text):
+            kinds = [i for i in self.columns.name_context(m.group(1)) if i in self.keyed]
+            start = m.start(2)
+            for kind in kinds:
+                for hit in self.keyed[kind].find(m.group(2), context=True):
+                    s, e = start + hit.start, start + hit.end
+                    if _free(s, e, found + out):
+                        out.append(dataclasses.replace(hit, start=s, end=e))
+        return out
+
+    def _beside_identifiers(self, text: str, found: list[Match]) -> list[Match]:
+        anchors = [h for h in found if h.recognizer in IDENTIFIERS]
+        if not anchors or text.isascii():
+            return []
+        out: list[Match] = []
+        for m in _HAN_RUN.finditer(text):
+            if not any(_BETWEEN.match(text[m.end():a.start]) or _BETWEEN.match(text[a.end:m.start()])
+                       for a in anchors if a.start >= m.end() or a.end <= m.start()):
+                continue
+            for hit in self.names.find(m.group(), context=True):
+                s, e = m.start() + hit.start, m.start() + hit.end
+                if _free(s, e, found + out):
+                    out.append(dataclasses.replace(hit, start=s, end=e))
+        return out
+
+
+def _free(start: int, end: int, taken: Iterable[Match]) -> bool:
+    return all(end <= t.start or t.end <= start for t in taken)
+
+
+@cache
+def _masker() -> FreeTextMasker:
+    return FreeTextMasker()
+
+
+def mask_free_text(text: str) -> str:
+    """:meth:`FreeTextMasker.mask` with one shared masker (built on first use)."""
+    return _masker().mask(text)

@@ -1,0 +1,58 @@
+"""Percent-encoded text read for personal data (stage: classification; RFC 3986 §2.1).
+
+A query string or form body carries its values percent-encoded (``sfzh=%31%31%30...``,
+``name=%E5%BC%A0%E4%B8%89``), in UTF-8 or, from pages served as GB2312/GBK, in GBK
+(``xm=%D5%C5%C8%FD`` is 张三). Recognizers scan the decoded text; :func:`percent_decoded` keeps,
+for every decoded character, where it starts in the encoded text, so that a hit's span can be
+masked or reported there.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+__all__ = ["ENCODINGS", "percent_decoded"]
+
+_ESCAPES: Final = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+#: Encodings tried on a run of escapes, in order: the web's, then the one Chinese government
+#: sites of the GB2312 era still post.
+ENCODINGS: Final = ("utf-8", "gbk")
+
+
+def percent_decoded(value: str) -> tuple[str, list[int]]:
+    """``value`` with its runs of ``%XX`` escapes decoded (UTF-8, else GBK; a run that is
+    neither, or decodes to another '%', stays as it is) and, for every character of the decoded
+    text and one past its end, the offset in ``value`` where it starts: a span [s, e) of the
+    decoded text is [offsets[s], offsets[e]) of ``value``."""
+    parts: list[str] = []
+    offsets: list[int] = []
+    at = 0
+    for m in _ESCAPES.finditer(value):
+        parts.append(value[at:m.start()])
+        offsets.extend(range(at, m.start()))
+        raw = bytes.fromhex(m.group().replace("%", ""))
+        decoded, encoding = _decode(raw)
+        if not decoded or "%" in decoded:
+            parts.append(m.group())
+            offsets.extend(range(m.start(), m.end()))
+        else:
+            pos = m.start()
+            for c in decoded:
+                parts.append(c)
+                offsets.append(pos)
+                pos += 3 * len(c.encode(encoding))
+        at = m.end()
+    parts.append(value[at:])
+    offsets.extend(range(at, len(value)))
+    offsets.append(len(value))
+    return "".join(parts), offsets
+
+
+def _decode(raw: bytes) -> tuple[str, str]:
+    for encoding in ENCODINGS:
+        try:
+            return raw.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    return "", "utf-8"
