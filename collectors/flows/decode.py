@@ -45,6 +45,10 @@ class Undecodable(Exception):
     """A packet (or a layer of it) that cannot be read; the message says why."""
 
 
+#: A reader of the packet at an offset: (bytes, offset, hits, VLAN ids, tunnel labels).
+_Reader = Callable[[bytes, int, list[Hit], tuple[int, ...], tuple[str, ...]], None]
+
+
 #: TCP's and UDP's IANA protocol numbers, and the ones read further.
 TCP, UDP, ICMP, ICMP6, GRE, IPIP, IPV6_IN_IP = 6, 17, 1, 58, 47, 4, 41
 #: IPv6 extension headers walked over to the transport (RFC 8200 4.; AH RFC 4302; mobility 6275).
@@ -271,7 +275,7 @@ class Decoder:
                 kind = "teredo"  # relays use any port: known by the IPv6 packet inside (RFC 4380 4.)
             if kind is not None and fragment_key is None:
                 label = f"{kind} {_address(src)}:{sport} -> {_address(dst)}:{dport}"
-                self._udp_tunnel(kind, p, at + 8, end, hits, vlan, (*tunnel, label))
+                self._udp_tunnel(kind, p, at + 8, end, end < at + ip_payload, hits, vlan, (*tunnel, label))
         elif proto in (ICMP, ICMP6):
             if end - at < 4:
                 raise Undecodable("ICMP header cut short")
@@ -329,34 +333,62 @@ class Decoder:
         else:
             self.not_ip += 1
 
-    def _udp_tunnel(self, kind: str, p: bytes, at: int, end: int, hits: list[Hit], vlan: tuple[int, ...],
+    def _udp_tunnel(self, kind: str, p: bytes, at: int, end: int, cut: bool, hits: list[Hit], vlan: tuple[int, ...],
                     tunnel: tuple[str, ...]) -> None:
+        """The packet inside a UDP tunnel's header at ``at``. A port is only a hint: a payload
+        whose header is not the tunnel's leaves the outer flow alone, silently. But a header that
+        is the tunnel's (VXLAN's I flag, Geneve version 0, a GTP-U G-PDU...) whose inner packet
+        cannot be read, or a header the capture cut (``cut``: fewer bytes captured than the
+        datagram holds, a snap length), is a problem naming the packet, as Zeek's weird.log
+        truncated_header: the inner flow is missing and the operator is told why."""
         q = p[:end]
         try:
-            if kind == "vxlan":
-                if end - at >= 8 and q[at] & 0x08:
-                    self._ethernet(q, at + 8, hits, vlan, tunnel)
-            elif kind == "geneve":
-                if end - at >= 8 and q[at] >> 6 == 0:
-                    options = (q[at] & 0x3F) * 4
-                    self._ethertype(q, at + 8 + options, struct.unpack_from("!H", q, at + 2)[0], hits, vlan, tunnel)
-            elif kind == "gtpu":
-                self._gtpu(q, at, hits, vlan, tunnel)
-            elif kind == "teredo":
-                self._teredo(q, at, hits, vlan, tunnel)
-            elif kind == "ayiya":  # identity 2^n bytes, signature 4n bytes; only "forward" (opcode 1) carries a packet
-                if end - at >= 8 and q[at + 2] & 0x0F == 1:
-                    header = 8 + (1 << (q[at] >> 4)) + (q[at + 1] >> 4) * 4
-                    if header < end - at:
-                        self._by_version(q, at + header, hits, vlan, tunnel)
-        except (Undecodable, struct.error, IndexError):
-            # not the tunnel after all (a port is only a hint): the outer flow stands alone
+            found = self._tunnel_header(kind, q, at, end)
+        except (struct.error, IndexError):
+            if cut:
+                raise Undecodable(f"{kind} header cut short by the capture (snap length); inner packet lost "
+                                  f"({tunnel[-1]})") from None
             return
+        if found is None:
+            return
+        reader, inner = found
+        try:
+            reader(q, inner, hits, vlan, tunnel)
+        except Undecodable as e:
+            raise Undecodable(f"{kind} inner packet: {e} ({tunnel[-1]})") from None
+        except (struct.error, IndexError):
+            raise Undecodable(f"{kind} inner packet: header cut short ({tunnel[-1]})") from None
 
-    def _gtpu(self, p: bytes, at: int, hits: list[Hit], vlan: tuple[int, ...], tunnel: tuple[str, ...]) -> None:
+    def _tunnel_header(self, kind: str, q: bytes, at: int, end: int) -> tuple[_Reader, int] | None:
+        """(the reader of the inner packet, where it starts) when the bytes at ``at`` are the
+        ``kind`` tunnel's header, None when they are not; IndexError when they stop too soon."""
+        if kind in ("vxlan", "geneve", "ayiya") and end - at < 8:
+            raise IndexError(kind)
+        if kind == "vxlan":  # RFC 7348 5.: flags with I set, 24 reserved bits, VNI, reserved
+            return (self._ethernet, at + 8) if q[at] & 0x08 else None
+        if kind == "geneve":  # RFC 8926 3.4: version 0, option length in 4-byte words, protocol type
+            if q[at] >> 6:
+                return None
+            protocol, inner = struct.unpack_from("!H", q, at + 2)[0], at + 8 + (q[at] & 0x3F) * 4
+            if inner > end:
+                raise IndexError(kind)
+            return (lambda b, i, h, v, t: self._ethertype(b, i, protocol, h, v, t)), inner
+        if kind == "gtpu":
+            return self._gtpu(q, at)
+        if kind == "teredo":
+            return self._teredo(q, at)
+        if q[at + 2] & 0x0F != 1:  # AYIYA: only "forward" (opcode 1) carries a packet
+            return None
+        header = 8 + (1 << (q[at] >> 4)) + (q[at + 1] >> 4) * 4  # identity 2^n bytes, signature 4n bytes
+        if header >= end - at:
+            raise IndexError(kind)
+        return self._by_version, at + header
+
+    def _gtpu(self, p: bytes, at: int) -> tuple[_Reader, int] | None:
+        """3GPP TS 29.281 5.1: a GTPv1 G-PDU's header, with its extension headers walked over."""
         flags, message = p[at], p[at + 1]
         if flags >> 5 != 1 or message != 0xFF:  # GTPv1 G-PDU only
-            return
+            return None
         here = at + 8
         if flags & 0x07:
             next_extension = p[here + 3]
@@ -364,19 +396,24 @@ class Decoder:
             while next_extension:
                 length = p[here] * 4
                 if not length:
-                    return
+                    return None
                 next_extension = p[here + length - 1]
                 here += length
-        self._by_version(p, here, hits, vlan, tunnel)
+        p[here]  # noqa: B018 - the inner packet's first byte must be there (IndexError: cut)
+        return self._by_version, here
 
-    def _teredo(self, p: bytes, at: int, hits: list[Hit], vlan: tuple[int, ...], tunnel: tuple[str, ...]) -> None:
+    def _teredo(self, p: bytes, at: int) -> tuple[_Reader, int] | None:
+        """RFC 4380 5.1.1: authentication and origin indications, then an IPv6 packet."""
         here = at
         if p[here:here + 2] == b"\x00\x01":  # authentication indicator
             here += 13 + p[here + 2] + p[here + 3]
         if p[here:here + 2] == b"\x00\x00":  # origin indication
             here += 8
-        if p[here] >> 4 == 6 and len(p) >= here + 40:
-            self._ipv6(p, here, hits, vlan, tunnel)
+        if p[here] >> 4 != 6:
+            return None
+        if len(p) < here + 40:
+            raise IndexError("teredo")
+        return self._ipv6_at, here
 
 
 def teredo_payload(p: bytes, at: int, end: int) -> bool:
