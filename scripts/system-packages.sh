@@ -13,6 +13,7 @@ PACKAGES=(
     "/usr/lib/postgresql/15/bin/initdb postgresql tests/classification/test_sources.py (a real PostgreSQL server)"
     "/usr/sbin/sshd          openssh-server    tests/collectors/protocols/test_ssh.py, crypto_eval SSH probes (a real sshd)"
     "/usr/sbin/vsftpd        vsftpd            tests/crypto_eval/probes (a real cleartext FTP server)"
+    "/usr/sbin/nginx         nginx             tests/crypto_eval/probes/test_https_port.py (a real HTTPS port answering plain HTTP)"
     "openssl                 openssl           tests: SM2 and SHA-1 certificates, openssl s_server TLS endpoints"
     "tshark                  tshark            tests/collectors/protocols (peer dissector for DNS/HTTP), live capture"
     "dumpcap                 tshark            govsoc capture, tests/collectors/flows/test_live.py (dumpcap comes with tshark)"

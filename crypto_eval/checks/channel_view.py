@@ -24,7 +24,7 @@ from govsoc.crypto_eval.probes.cleartext import CleartextProbeResult, is_text
 from govsoc.crypto_eval.probes.runner import TLS_PROTOCOLS, EndpointReport, Target
 from govsoc.crypto_eval.probes.tls import certificate_names, hostname_matches
 
-__all__ = ["ChannelView", "view_of", "ssh_199_notes", "NO_CERTIFICATE", "NO_PROOF", "SILENT"]
+__all__ = ["ChannelView", "view_of", "ssh_199_notes", "NO_CERTIFICATE", "NO_PROOF", "SILENT", "HTTPS_PORT"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,6 +91,10 @@ def _tls_parts(report: EndpointReport, sm: bool) -> tuple[list[Assessment], list
 
 #: An endpoint that accepts connections and answers nothing it was asked (not "an answer").
 SILENT = "可建立连接，但对TLS、TLCP握手请求和HTTP请求均无应答（静默）：未识别出协议"
+
+#: A port that answers plain HTTP with "this port wants HTTPS" (nginx's 400 page) and then fails the
+#: TLS handshakes: neither a cleartext channel (the answer is an error page) nor a readable TLS one.
+HTTPS_PORT = "对明文HTTP请求答复该端口须使用HTTPS，但TLS、TLCP握手均未成功：未识别出协议"
 
 #: Why authentication has no evidence when no certificate could be read (8.2 a: MISSING, never ✓).
 NO_CERTIFICATE = "未能读取服务端证书（证书无法解析，或TLS 1.3握手未完成）：身份鉴别缺少证据"
@@ -271,6 +275,8 @@ def _view(report: EndpointReport, now: datetime | None) -> ChannelView:
     if not (tlcp or sm or tls_ok):
         if report.tls is not None and report.tls.silent and not (c and c.evidence):
             return ChannelView(protocol="unknown", observed=f"{target}: {SILENT}")
+        if c is not None and c.https_port:
+            return ChannelView(protocol="unknown", observed=f"{target}: {HTTPS_PORT}（{c.evidence}）")
         return ChannelView(protocol="unknown", observed=f"{target}: 未发现TLS、TLCP、SSH或已知明文服务")
     algos: list[Assessment] = []
     notes: list[str] = []

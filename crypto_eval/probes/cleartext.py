@@ -2,7 +2,8 @@
 Cisco "User Access Verification ... Password:", "login:", "Username:"), FTP (a 220 greeting), and
 HTTP login pages (a password field or an HTTP Basic challenge served over plain HTTP). A plain-HTTP
 port that only redirects (301/302/307/308) to https:// with no form or page of its own carries no
-data: it is reported as ``redirect``, not as a cleartext channel. The others are remote
+data: it is reported as ``redirect``, not as a cleartext channel. A port that answers "this port
+wants HTTPS" (``HTTPS_PORT_ANSWERS``) is no cleartext channel either: the runner probes it as TLS. The others are remote
 administration or login without cryptography: high risk for 8.3 b) and a confidentiality failure
 for 8.2 c) (reference §3).
 
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from govsoc.crypto_eval.probes.connection import Exchange, close_quietly, exchange, read_reply
 
 __all__ = ["CleartextProbeResult", "FtpSecurity", "probe_cleartext", "probe_ftp_security", "classify_greeting",
-           "is_text", "split_response", "SERVER_FIRST"]
+           "is_text", "split_response", "SERVER_FIRST", "HTTPS_PORT_ANSWERS"]
 
 _PASSWORD_FIELD = re.compile(rb"<input[^>]+type\s*=\s*[\"']?password", re.IGNORECASE)
 _LOCATION = re.compile(rb"^location:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
@@ -40,6 +41,15 @@ _ID_NUMBER = re.compile(rb"(?<![0-9])([1-9][0-9]{16}[0-9Xx])(?![0-9Xx])")
 _MOBILE = re.compile(rb"(?<![0-9])(1[3-9][0-9]{9})(?![0-9])")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHUNK = re.compile(rb"([0-9A-Fa-f]{1,8})[^\r\n]*\r?\n")
+
+#: What web servers answer to a plain-HTTP request on a port that serves HTTPS: the port speaks TLS
+#: and is probed as TLS (the answer is an error page, not a channel that carries data). nginx
+#: (ngx_http_request.c, its 497 code sent as 400), Apache httpd mod_ssl (ssl_engine_io.c), Go
+#: net/http (server.go) and Tomcat (Http11Processor, "requires TLS").
+HTTPS_PORT_ANSWERS = (b"The plain HTTP request was sent to HTTPS port",
+                      b"speaking plain HTTP to an SSL-enabled server port",
+                      b"Client sent an HTTP request to an HTTPS server",
+                      b"This combination of host and port requires TLS")
 
 
 def _resident_id(digits: bytes) -> bool:
@@ -115,6 +125,7 @@ class CleartextProbeResult:
     evidence: str = ""          # the greeting or the page element that shows it (trimmed)
     tls_required: bool = False  # the service refuses logins until TLS is started (FTP AUTH TLS)
     redirect: str | None = None  # plain HTTP that only redirects to this https:// URL (carries no data)
+    https_port: bool = False  # the answer says the port wants HTTPS (HTTPS_PORT_ANSWERS): probe it as TLS
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -240,6 +251,9 @@ async def probe_cleartext(host: str, port: int, *, timeout: float = 3.0, http_ho
     if not page.received.startswith(b"HTTP/"):
         return CleartextProbeResult(endpoint=endpoint, reachable=True)
     head, body = split_response(page.received)
+    if any(phrase in body for phrase in HTTPS_PORT_ANSWERS):
+        return CleartextProbeResult(endpoint=endpoint, reachable=True, https_port=True,
+                                    evidence=head.splitlines()[0][:120].decode("latin-1"))
     status = head.split(None, 2)[1:2]
     location = _LOCATION.search(head)
     basic = re.search(rb"^www-authenticate:\s*basic", head, re.IGNORECASE | re.MULTILINE)

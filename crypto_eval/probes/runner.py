@@ -5,7 +5,10 @@ each endpoint's questions in sequence (servers such as TLCP gateways serve one c
 time), every question under ``question_timeout`` and the endpoint as a whole under
 ``endpoint_timeout``. ``on_done`` is called as each endpoint finishes (the CLI's progress bar).
 Which probes run follows the declared protocol; a bare "tcp" endpoint is sniffed first: its
-greeting tells SSH, telnet, FTP; silence means TLS, TLCP or HTTP.
+greeting tells SSH, telnet, FTP; silence means TLS, TLCP or HTTP. What a port speaks outranks
+the declaration: an SSH banner on a port declared telnet is SSH, and a port declared http or telnet
+that stays silent, answers HTTP with something else, or says the port wants HTTPS (nginx's 400
+"plain HTTP request was sent to HTTPS port") is asked the TLS, TLCP and TLS 1.3-SM hellos.
 """
 
 from __future__ import annotations
@@ -92,11 +95,16 @@ async def _cleartext_or_starttls(target: Target, found: CleartextProbeResult, ti
     return EndpointReport(target=target, cleartext=found, reachable=found.reachable, tlcp=tlcp, tls13_sm=tls13_sm)
 
 
-async def _tls_family(target: Target, timeout: float) -> EndpointReport:
+async def _tls_family(target: Target, timeout: float, *, http: bool = True) -> EndpointReport:
+    """TLS, TLCP and TLS 1.3-SM; a port that speaks none of them is asked for HTTP (``http``
+    False: not asked, the caller already knows what it says to HTTP or must not be sent it)."""
     host, port, sni = target.host, target.port, target.server_name
     result = await probe_tls(host, port, server_name=sni, timeout=timeout)
     if not result.reachable:
         return EndpointReport(target=target, tls=result, reachable=False)
+    if result.silent and not http:
+        return EndpointReport(target=target, tls=result, tlcp=await probe_tlcp(host, port, server_name=sni,
+                                                                                timeout=timeout))
     if result.silent:
         # silent to TLS hellos: a TLCP-only server may still answer its own hello (the RFC 8998 one is
         # a TLS 1.3 hello: skipped); then HTTP, asked at once, with no wait for a greeting
@@ -107,7 +115,7 @@ async def _tls_family(target: Target, timeout: float) -> EndpointReport:
         return EndpointReport(target=target, tls=result, tlcp=tlcp, cleartext=found)
     tlcp = await probe_tlcp(host, port, server_name=sni, timeout=timeout)
     sm = await probe_tls13_sm(host, port, server_name=sni, timeout=timeout)
-    if not result.speaks_tls and not tlcp.supported and not sm.supported:
+    if not result.speaks_tls and not tlcp.supported and not sm.supported and http:
         found = await probe_cleartext(host, port, timeout=timeout, http_host=sni)
         if _ssh_banner(found):  # what the port says outranks what the inventory declares
             return EndpointReport(target=target, tls=result, tlcp=tlcp, tls13_sm=sm,
@@ -151,8 +159,21 @@ async def probe_endpoint(target: Target, *, question_timeout: float = 3.0) -> En
         if _ssh_banner(found):  # an SSH server on a port declared telnet/ftp/http is SSH
             return EndpointReport(target=target, ssh=await probe_ssh(target.host, target.port,
                                                                      timeout=question_timeout))
+        if found.reachable and (found.https_port or not (found.service or found.evidence)):
+            # silent, an answer to HTTP that is not HTTP, or "plain HTTP sent to an HTTPS port":
+            # the port may speak TLS, and what it speaks outranks the declared protocol
+            secured = await _tls_family(target, question_timeout, http=False)
+            if _speaks_tls_family(secured):
+                return secured
         return await _cleartext_or_starttls(target, found, question_timeout)
     return await _sniff(target, question_timeout)
+
+
+def _speaks_tls_family(report: EndpointReport) -> bool:
+    """Whether the port answered a TLS, TLCP or TLS 1.3-SM hello as such a server."""
+    return bool((report.tls is not None and report.tls.speaks_tls)
+                or (report.tlcp is not None and report.tlcp.supported)
+                or (report.tls13_sm is not None and report.tls13_sm.supported))
 
 
 def _ssh_banner(found: CleartextProbeResult) -> bool:
