@@ -126,11 +126,13 @@ def write_result(folder: Path, subject: str, data: Mapping[str, Any]) -> Path:
 
 
 def read_results(folder: Path, *, key: str, stamp: str, valid: Callable[[dict[str, Any]], bool],
-                 unwrap: Callable[[Any], Any] | None = None) -> list[dict[str, Any]]:
+                 unwrap: Callable[[Any], Any] | None = None,
+                 keep: Callable[[dict[str, Any]], bool] | None = None) -> list[dict[str, Any]]:
     """Every result in ``folder`` that ``valid`` accepts, one per ``data[key]`` (the newest
     ``data[stamp]``, an ISO time, winning), sorted by that key; ``unwrap`` first takes each file's
-    result out of an envelope (a 密评 ``-o`` file holds it under "evaluation"). Unreadable files are
-    logged and skipped. A missing folder holds no result."""
+    result out of an envelope (a 密评 ``-o`` file holds it under "evaluation"). Unreadable files and
+    files ``valid`` refuses are logged and skipped; valid results ``keep`` refuses (a time range the
+    caller wants) are left out without a word. A missing folder holds no result."""
     if not folder.is_dir():
         return []
     newest: dict[str, dict[str, Any]] = {}
@@ -144,6 +146,8 @@ def read_results(folder: Path, *, key: str, stamp: str, valid: Callable[[dict[st
             data = unwrap(data)
         if not (isinstance(data, dict) and isinstance(data.get(key), str) and valid(data)):
             log.warning("skipped %s: not a result of this kind", path)
+            continue
+        if keep is not None and not keep(data):
             continue
         held = newest.get(data[key])
         if held is None or str(data.get(stamp, "")) >= str(held.get(stamp, "")):

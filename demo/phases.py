@@ -165,11 +165,13 @@ def write_reports(config: Config, store: Store, day: DemoDay, lang: str, formats
 def _render_reports(config: Config, store: Store, day: DemoDay, lang: str, formats: tuple[str, ...],
                     key: SigningKey) -> list[Path]:
     """The situation and compliance reports of the day (reports.build), signed with ``key``."""
-    from govsoc.reports.build import build, write
+    from govsoc.core.inventory import Inventory
+    from govsoc.reports.build import build, inventory_systems, write
 
+    systems = inventory_systems(Inventory.load(config.inventory) if config.inventory else None)
     written: list[Path] = []
     for kind in ("situation", "compliance"):
         document = build(kind, store, start=day.start, end=day.end, lang=lang, masked=True,
-                         data_dir=config.data_dir, timezone=config.reports.timezone)
+                         data_dir=config.data_dir, timezone=config.reports.timezone, systems=systems)
         written += write(document, list(formats), config.report_dir, key=key)
     return written

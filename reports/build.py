@@ -13,13 +13,14 @@ signing fails); a report written ``unsigned=True`` says so on its cover and in i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Final
 
 from govsoc.core.errors import ReportError
+from govsoc.core.inventory import Inventory
 from govsoc.reports.alert_summary import build_alert_summary
 from govsoc.reports.compliance import build_compliance
 from govsoc.reports.document import Document
@@ -30,7 +31,8 @@ from govsoc.reports.signing import SigningKey
 from govsoc.reports.situation import build_situation
 from govsoc.store.base import Store
 
-__all__ = ["KINDS", "UNSIGNED", "build", "mark_unsigned", "report_name", "rule_coverage", "write"]
+__all__ = ["KINDS", "UNSIGNED", "build", "inventory_systems", "mark_unsigned", "report_name", "rule_coverage",
+           "write"]
 
 KINDS: Final = ("situation", "compliance", "alerts")
 #: What an unsigned report says about itself, on its cover (meta "integrity") and in its JSON.
@@ -42,21 +44,28 @@ UNSIGNED: Final = {
 
 def build(kind: str, store: Store, *, start: datetime, end: datetime, lang: str = "zh", masked: bool = True,
           data_dir: Path | None = None, timezone: str = "Asia/Shanghai", now: datetime | None = None,
-          rule_paths: Sequence[Path] | None = None) -> Document:
+          rule_paths: Sequence[Path] | None = None, systems: Mapping[str, int] | None = None) -> Document:
     """The ``kind`` report of [start, end). ``data_dir`` holds the saved 密评 and classification
     results and the collectors' state (the compliance parts read them); ``rule_paths`` are the
-    rules whose log sources count as covered in the log audit (None: the built-in packs)."""
+    rules whose log sources count as covered in the log audit (None: the built-in packs);
+    ``systems`` the asset inventory's systems (name -> 等保 level, :func:`inventory_systems`): one
+    with no saved 密评 result is listed as never evaluated."""
     period = Period(start=start, end=end, timezone=timezone)
     if lang not in ("zh", "en"):
         raise ReportError(f"unknown report language {lang!r}: zh or en")
     if kind == "situation":
-        return build_situation(store, period, lang=lang, masked=masked, data_dir=data_dir, now=now)
+        return build_situation(store, period, lang=lang, masked=masked, data_dir=data_dir, now=now, systems=systems)
     if kind == "compliance":
         return build_compliance(store, period, lang=lang, masked=masked, data_dir=data_dir, now=now,
-                                coverage=rule_coverage(rule_paths))
+                                coverage=rule_coverage(rule_paths), systems=systems)
     if kind == "alerts":
         return build_alert_summary(store, period, lang=lang, masked=masked, now=now)
     raise ReportError(f"unknown report kind {kind!r}: one of {', '.join(KINDS)}")
+
+
+def inventory_systems(inventory: Inventory | None) -> dict[str, int]:
+    """The systems of an asset inventory and their 等保 levels ({} without one)."""
+    return {} if inventory is None else {s.name: s.level for s in inventory.model.systems}
 
 
 def rule_coverage(paths: Sequence[Path] | None = None) -> set[str]:

@@ -19,9 +19,9 @@ unless asked). The situation report shows the summary tables only.
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,19 +40,35 @@ from govsoc.reports.wording import words
 from govsoc.rules.compliance import control_label
 from govsoc.store.base import Group, Query, Store
 
-__all__ = ["Saved", "build_compliance", "compliance_blocks", "control_rows", "load_saved"]
+__all__ = ["STALE_AFTER", "Saved", "build_compliance", "compliance_blocks", "control_rows", "load_saved"]
 
+#: A 密评 result older than this at the period's end is due again (evaluated once a year).
+STALE_AFTER = timedelta(days=365)
 
 
 @dataclass(frozen=True, slots=True)
 class Saved:
     """The saved results a compliance section reads. ``mipin`` holds each system's newest 密评
     evaluation made before the report period's end; ``later`` the systems evaluated only after it
-    (system -> when), which the report lists as not evaluated in the period."""
+    (system -> when), which the report lists as not evaluated in the period; ``never`` the systems
+    of the asset inventory with no saved evaluation at all (system -> its 等保 level), listed as
+    not evaluated too: the 密评 tables cover every system the inventory names."""
 
     mipin: list[dict[str, Any]] = field(default_factory=list)
     inventories: list[dict[str, Any]] = field(default_factory=list)
     later: dict[str, str] = field(default_factory=dict)
+    never: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def any_mipin(self) -> bool:
+        """Whether there is a 密评 row to show (evaluated or not)."""
+        return bool(self.mipin or self.later or self.never)
+
+    def stale(self, result: dict[str, Any], end: datetime) -> bool:
+        """Whether ``result`` was made over a year before ``end``: 第三级 systems are evaluated
+        at least once a year (商用密码应用安全性评估管理办法, 2023, art. 13)."""
+        at = _evaluated(result)
+        return at is not None and at < end - STALE_AFTER
 
 
 def _evaluated(result: dict[str, Any]) -> datetime | None:
@@ -69,7 +85,21 @@ def _unwrapped(data: Any) -> Any:
     return data["evaluation"] if isinstance(data, dict) and isinstance(data.get("evaluation"), dict) else data
 
 
-def load_saved(data_dir: Path | None, end: datetime | None = None) -> Saved:
+def _with_never(saved: Saved, systems: Mapping[str, int] | None) -> Saved:
+    if not systems:
+        return saved
+    seen = {str(r.get("system")) for r in saved.mipin} | set(saved.later)
+    return replace(saved, never={name: level for name, level in systems.items() if name not in seen})
+
+
+def load_saved(data_dir: Path | None, end: datetime | None = None,
+               systems: Mapping[str, int] | None = None) -> Saved:
+    """:func:`_load_saved`, with the inventory's ``systems`` (name -> 等保 level) that have no saved
+    evaluation in ``Saved.never``."""
+    return _with_never(_load_saved(data_dir, end), systems)
+
+
+def _load_saved(data_dir: Path | None, end: datetime | None = None) -> Saved:
     """The saved 密评 evaluations and classification inventories under ``data_dir/results``
     (crypto_eval.report.load_results, classification.inventory.load_inventories). With ``end``
     (the report period's end) each system's newest evaluation made before it; a system whose
@@ -89,8 +119,8 @@ def load_saved(data_dir: Path | None, end: datetime | None = None) -> Saved:
             continue
         # a later run replaced the file: an earlier one survives only in a copy (-o file) kept there
         earlier = [r for r in read_results(folder, key="system", stamp="evaluated_at", unwrap=_unwrapped,
-                                           valid=lambda d: isinstance(d.get("layers"), list)
-                                           and (_evaluated(d) or end) < end)
+                                           valid=lambda d: isinstance(d.get("layers"), list),
+                                           keep=lambda d: (_evaluated(d) or end) < end)
                    if r["system"] == result["system"]]
         if earlier:
             chosen.append(earlier[0])
@@ -104,8 +134,12 @@ def _mipin_table(saved: Saved, t: dict[str, str], lang: str, period: Period) -> 
         (str(r.get("system")), r.get("level"), str(r.get("total", "")), verdict_word(r.get("verdict", ""), lang),
          len(r.get("high_risk") or []), period.local_text(r.get("evaluated_at")) or t["unknown_time"])
         for r in saved.mipin]
+    rows = [(*r[:5], f"{r[5]}{t['evaluation_stale']}") if saved.stale(saved.mipin[i], period.end) else r
+            for i, r in enumerate(rows)]
     rows += [(system, None, "—", t["not_evaluated"], None, t["evaluated_later"].format(t=period.local_text(at)))
              for system, at in sorted(saved.later.items())]
+    rows += [(system, level, "—", t["not_evaluated"], None, t["never_evaluated"])
+             for system, level in sorted(saved.never.items())]
     return Table(caption=t["mipin"], columns=(t["system"], t["grade"], t["score"], t["verdict"], t["high_risks"],
                                               t["evaluated"]), rows=tuple(sorted(rows, key=lambda r: str(r[0]))))
 
@@ -140,8 +174,7 @@ def compliance_blocks(saved: Saved, tags: list[Group], t: dict[str, str], *, lan
     """One table each of 密评 per system, classification inventories and alerts per 等保 control
     (or a line saying what to run when there is nothing yet)."""
     blocks: list[Block] = []
-    blocks.append(_mipin_table(saved, t, lang, period) if saved.mipin or saved.later
-                  else Paragraph(text=t["no_mipin"]))
+    blocks.append(_mipin_table(saved, t, lang, period) if saved.any_mipin else Paragraph(text=t["no_mipin"]))
     blocks.append(_inventory_table(saved.inventories, t, masked) if saved.inventories
                   else Paragraph(text=t["no_inventory"]))
     controls = control_rows(tags, lang)
@@ -174,7 +207,12 @@ def _recommendations(saved: Saved, audit: dict[str, Any], t: dict[str, str]) -> 
     # nothing to judge is not "all is well": say what is missing
     if not audit["datasets"]:
         items.append(Finding(level="high", title=t["rec_no_sources"], advice=t["rec_no_sources_text"]))
-    if not saved.mipin and not saved.later:
+    if saved.never:
+        # the higher levels first: 第三级 and above must be evaluated
+        names = [n for n, _ in sorted(saved.never.items(), key=lambda kv: (-kv[1], kv[0]))]
+        items.append(Finding(level="medium", title=t["rec_never_evaluated"].format(n=len(names), names=_names(names)),
+                             advice=t["rec_never_evaluated_text"]))
+    elif not saved.mipin and not saved.later:
         items.append(Finding(level="medium", title=t["rec_no_mipin"], advice=t["rec_no_mipin_text"]))
     if not saved.inventories:
         items.append(Finding(level="medium", title=t["rec_no_inventory"], advice=t["rec_no_inventory_text"]))
@@ -182,18 +220,22 @@ def _recommendations(saved: Saved, audit: dict[str, Any], t: dict[str, str]) -> 
 
 
 def build_compliance(store: Store, period: Period, *, lang: str, masked: bool, data_dir: Path | None,
-                     now: datetime | None = None, coverage: Collection[str] | None = None) -> Document:
+                     now: datetime | None = None, coverage: Collection[str] | None = None,
+                     systems: Mapping[str, int] | None = None) -> Document:
     """The compliance report of ``period``: 密评, classification inventory, 等保 controls and log
-    audit (``coverage``: the datasets and modules the rules read, see govsoc.reports.log_audit)."""
+    audit (``coverage``: the datasets and modules the rules read, see govsoc.reports.log_audit;
+    ``systems``: the asset inventory's systems and their 等保 levels, each listed in the 密评 part)."""
     t = words(lang)
     q = Query(start=period.start, end=period.end)
-    saved = load_saved(data_dir, period.end)
+    saved = load_saved(data_dir, period.end, systems)
     tags = store.groups(q, "tags", size=1000, target="alerts")
     audit, audit_numbers = log_audit_section(store, period, t, data_dir, coverage=coverage, masked=masked)
     mipin: tuple[Block | Section, ...] = (
         tuple(mipin_section(r, lang, timezone=period.timezone, compact=True) for r in saved.mipin)
         + tuple(Section(id=f"mipin.{system}", title=system, blocks=(Paragraph(
             text=t["not_evaluated_text"].format(t=period.local_text(at))),)) for system, at in saved.later.items())
+        + ((Paragraph(text=t["never_evaluated_text"].format(names=", ".join(sorted(saved.never)))),)
+           if saved.never else ())
         or (Paragraph(text=t["no_mipin"]),))
     inventory: tuple[Block | Section, ...] = (tuple(inventory_section(i, lang, masked, timezone=period.timezone)
                                                     for i in saved.inventories)
@@ -211,7 +253,7 @@ def build_compliance(store: Store, period: Period, *, lang: str, masked: bool, d
     data = {"mipin": [{"system": r.get("system"), "level": r.get("level"), "total": r.get("total"),
                        "verdict": r.get("verdict"), "high_risks": len(r.get("high_risk") or []),
                        "evaluated_at": r.get("evaluated_at")} for r in saved.mipin],
-            "mipin_not_evaluated": dict(saved.later),
+            "mipin_not_evaluated": dict(saved.later), "mipin_never_evaluated": dict(saved.never),
             "inventories": [{"source": shown_name(str(i.get("source")), masked), **i["summary"]}
                             for i in saved.inventories],
             "controls": {label: n for label, _, n in control_rows(tags, lang)}, "log_audit": audit_numbers}

@@ -83,8 +83,9 @@ def finding_level(level: str) -> str:
 
 
 def build_situation(store: Store, period: Period, *, lang: str, masked: bool, data_dir: Path | None,
-                    now: datetime | None = None) -> Document:
-    """The situation report of ``period``."""
+                    now: datetime | None = None, systems: Mapping[str, int] | None = None) -> Document:
+    """The situation report of ``period`` (``systems``: the asset inventory's systems and their
+    等保 levels, each listed in the 密评 table)."""
     t = words(lang)
     q = Query(start=period.start, end=period.end)
     numbers: dict[str, Any] = {}
@@ -92,11 +93,12 @@ def build_situation(store: Store, period: Period, *, lang: str, masked: bool, da
     rules_section, _ = _rules(store, q, period, t, numbers)
     network, numbers["network"] = network_overview(store, q, t)
     tags = store.groups(q, "tags", size=1000, target="alerts")
-    saved = load_saved(data_dir, period.end)
+    saved = load_saved(data_dir, period.end, systems)
     compliance = Section(id="compliance", title=t["compliance"],
                          blocks=compliance_blocks(saved, tags, t, lang=lang, period=period, masked=masked))
     numbers["mipin"] = [{"system": r.get("system"), "verdict": r.get("verdict"), "total": r.get("total")}
                         for r in saved.mipin]
+    numbers["mipin_never_evaluated"] = sorted(saved.never)
     sections = (
         overview, _trend(store, q, period, t), rules_section, _assets(store, q, t, masked),
         _sources(store, q, period, t), _attack(tags, t, lang), network, compliance,

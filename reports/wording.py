@@ -101,6 +101,12 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
                            "No CCA result of this system was saved before the period's end; its newest evaluation "
                            "is later ({t}): see that period's report."),
     "unknown_time": ("时间未记录", "time not recorded"),
+    "never_evaluated": ("从未评估（资产清单中的系统，无保存的密评结果）",
+                        "never evaluated (a system of the asset inventory with no saved CCA result)"),
+    "never_evaluated_text": ("资产清单中以下系统没有保存的密评结果，本报告无法判定其密码应用：{names}。",
+                             "These systems of the asset inventory have no saved CCA result, so this report cannot "
+                             "judge their use of cryptography: {names}."),
+    "evaluation_stale": ("（距本期结束已超过一年，应重新评估）", " (over a year before the period's end: due again)"),
     "tables": ("数据表", "Tables"),
     "fields": ("字段", "Fields"),
     "tagged": ("敏感字段", "Sensitive fields"),
@@ -196,6 +202,12 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
                        "No log has been collected: the MLPS log audit cannot be judged"),
     "rec_no_sources_text": ("使用 govsoc ingest 导入日志文件，或在配置中启用 syslog 接收。",
                             "Import log files with govsoc ingest, or enable the syslog receivers."),
+    "rec_never_evaluated": ("资产清单中 {n} 个系统从未进行密评（{names}）",
+                            "{n} systems of the asset inventory were never evaluated for CCA ({names})"),
+    "rec_never_evaluated_text": ("运行 govsoc crypto-eval --system 名称 评估这些系统；"
+                                 "第三级及以上系统每年至少评估一次。",
+                                 "Run govsoc crypto-eval --system NAME on them; systems of level 3 and above are "
+                                 "evaluated at least once a year."),
     "rec_no_mipin": ("尚无密评结果，密码应用无从判定", "No CCA result yet: cryptography use cannot be judged"),
     "rec_no_mipin_text": ("运行 govsoc crypto-eval 评估资产清单中的信息系统。",
                           "Run govsoc crypto-eval on the systems of the asset inventory."),

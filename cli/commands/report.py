@@ -22,7 +22,7 @@ from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
 from govsoc.cli.timeargs import TIME
 from govsoc.reports import build_report, renderers
-from govsoc.reports.build import KINDS, build, mark_unsigned, write
+from govsoc.reports.build import KINDS, build, inventory_systems, mark_unsigned, write
 from govsoc.reports.period import PERIODS, period_bounds
 from govsoc.reports.publish import publish
 from govsoc.reports.renderers import as_document
@@ -96,7 +96,8 @@ def report(app: AppContext, kind: str, period: str | None, at: datetime | None, 
                            start=start, end=end)
     document = build(kind, app.store, start=chosen.start, end=chosen.end, lang=lang or settings.lang,
                      masked=not unmasked, data_dir=app.config.data_dir, timezone=settings.timezone,
-                     rule_paths=([BUILTIN_PACKS] if app.config.rules.builtin else []) + list(app.config.rules.paths))
+                     rule_paths=([BUILTIN_PACKS] if app.config.rules.builtin else []) + list(app.config.rules.paths),
+                     systems=inventory_systems(app.inventory()))
     target = output.parent if output is not None else (folder or app.config.report_dir)
     for path in write(document, formats, target, key=key, unsigned=key is None, output=output):
         click.echo(str(path))
