@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
 from govsoc.core.event import Event
@@ -145,6 +145,40 @@ class ResumableSource(Protocol):
 
     def records(self) -> Iterator[RawRecord]:
         """Every record (after the resume position), in increasing offset order."""
+        ...
+
+
+@runtime_checkable
+class GrowingSource(Protocol):
+    """A resumable record file that may grow after it was read (a capture still being written),
+    whose last records are only provisional: the flows still open at its end, flushed there,
+    and the problems listed after them. A final record never changes; a provisional one may be
+    replaced by a different record at the same position when the file has grown.
+
+    The pipeline hands over what the last read kept (``recognise``) and resumes at the last
+    final record (``resume(final, None)``); the ids of the provisional events it stored are kept
+    in the checkpoint, and those that a later read does not produce again are deleted from the
+    store once that read is in (the rule for an unterminated last line, issue 11)."""
+
+    def recognise(self, kept: dict[str, Any] | None) -> bool:
+        """Whether the file is the one ``kept`` describes, unchanged or grown (then its events
+        keep their identity); False for a new file at the same path (read from its start)."""
+        ...
+
+    def kept(self) -> dict[str, Any]:
+        """What to keep in the checkpoint after a read to the end (for ``recognise``)."""
+        ...
+
+    def resume(self, after: int, digest: str | None) -> None:
+        """Yield only records after position ``after`` (as ResumableSource)."""
+        ...
+
+    def final_until(self) -> int:
+        """The offset of the last final record yielded so far."""
+        ...
+
+    def provisional(self, event_id: str) -> bool:
+        """Whether ``event_id`` is an event of a provisional record of this read."""
         ...
 
 

@@ -76,6 +76,12 @@ class Checkpoint:
     #: to its end (equal now: unchanged). Its offset is the last record's position, ``tail``
     #: that record's digest.
     state: str | None = None
+    #: For a growing record file (a capture; collectors.base.GrowingSource): what its source
+    #: keeps to recognise it grown, the offset of its last final record, and the ids of the
+    #: provisional events stored after it (replaced when the file grows).
+    kept: dict[str, Any] | None = None
+    final: int = 0
+    provisional: tuple[str, ...] = ()
 
     @property
     def record_file(self) -> bool:
@@ -94,6 +100,7 @@ class Checkpoint:
         """The checkpoint as stored."""
         data = asdict(self)
         data["superseded"] = list(self.superseded)
+        data["provisional"] = list(self.provisional)
         return data
 
     @classmethod
@@ -102,6 +109,7 @@ class Checkpoint:
         data = dict(data)
         partial = data.pop("partial", None)
         data["superseded"] = tuple(data.get("superseded", ()))
+        data["provisional"] = tuple(data.get("provisional", ()))
         return cls(partial=Partial(offset=partial["offset"], end=partial["end"], digest=partial["digest"],
                                    ids=tuple(partial["ids"])) if partial else None, **data)
 

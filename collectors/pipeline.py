@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 
 from govsoc.collectors.base import (
     FlushingParser,
+    GrowingSource,
     ParseContext,
     Parser,
     RawRecord,
@@ -326,19 +327,24 @@ class Pipeline:
             self.refresh()
             return summary
         summary.unit = "record"
-        tracker = RecordFileTracker(self.checkpoints, path, options.parser or "", summary)
+        growing = source if isinstance(source, GrowingSource) else None
+        tracker = RecordFileTracker(self.checkpoints, path, options.parser or "", summary, growing)
         with self.checkpoints.lock(tracker.checkpoint.identity):
             tracker.checkpoint = self.checkpoints.get(tracker.checkpoint.identity) or tracker.checkpoint
             checkpoint, state = tracker.checkpoint, source.state()
             summary.identity, summary.offset = checkpoint.identity, checkpoint.offset
             if checkpoint.state == state:
                 summary.unchanged = True
+                self._delete_superseded(checkpoint)
                 return summary
-            if checkpoint.offset:
+            if growing is not None:
+                tracker.begin()
+            elif checkpoint.offset:
                 source.resume(checkpoint.offset, checkpoint.tail)
             self.run(source, parser, context, summary, batch_size=options.batch_size,
                      acknowledged=tracker.acknowledged)
             tracker.finish(state)
+            self._delete_superseded(tracker.checkpoint)
         summary.unreadable = int(getattr(source, "unreadable", 0))
         self.refresh()
         return summary

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from govsoc.collectors.base import RawRecord, record_digest
+from govsoc.collectors.base import GrowingSource, RawRecord, record_digest
 from govsoc.collectors.checkpoints import RECORD_FILE, Checkpoint, CheckpointStore, Partial
 from govsoc.collectors.files.identity import FileView, tail_digest
 from govsoc.collectors.files.lines import ReadStats
@@ -101,22 +101,53 @@ def unchanged(view: FileView, checkpoint: Checkpoint) -> bool:
 
 
 class RecordFileTracker:
-    """The checkpoint of a record file (EVTX), found by the file's absolute path: the last
-    acknowledged record's position and digest, and the file's state once read to its end."""
+    """The checkpoint of a record file (EVTX, a capture), found by the file's absolute path: the
+    last acknowledged record's position and digest, and the file's state once read to its end.
 
-    def __init__(self, checkpoints: CheckpointStore, path: Path, parser: str, summary: IngestSummary) -> None:
-        self.checkpoints, self.summary = checkpoints, summary
+    For a file that may grow (collectors.base.GrowingSource) it also keeps the offset of the
+    last final record and the ids of the provisional events stored after it: a read of the same
+    file grown resumes after that final record, and the provisional events it does not produce
+    again are superseded (deleted once the read is in). A new file at the path starts afresh;
+    the events of the file it replaced stay stored."""
+
+    def __init__(self, checkpoints: CheckpointStore, path: Path, parser: str, summary: IngestSummary,
+                 growing: GrowingSource | None = None) -> None:
+        self.checkpoints, self.summary, self.growing = checkpoints, summary, growing
         identity = make_id(RECORD_FILE, str(path))
         self.checkpoint = checkpoints.get(identity) or Checkpoint(
             identity=identity, fingerprint=RECORD_FILE, fingerprint_bytes=0, path=str(path), parser=parser)
         self._counted = (0, 0, 0)
+        #: provisional ids of earlier reads, and those of them this read produced again
+        self._earlier: frozenset[str] = frozenset()
+        self._again: set[str] = set()
+
+    def begin(self) -> None:
+        """Before reading a growing file: recognise it, start afresh when it is a new file,
+        else resume it after its last final record; save what recognises it (a crash during
+        the read keeps the provisional ids acknowledged so far)."""
+        growing = self.growing
+        assert growing is not None
+        checkpoint = self.checkpoint
+        if not growing.recognise(checkpoint.kept):
+            checkpoint = replace(checkpoint, offset=0, tail=None, state=None, final=0, provisional=())
+        growing.resume(checkpoint.final, None)
+        self._earlier = frozenset(checkpoint.provisional)
+        self.checkpoint = self.checkpoints.save(replace(checkpoint, kept=growing.kept()))
 
     def acknowledged(self, last: RawRecord | None, delivery: Delivery, batch: list[Event]) -> None:
         """The batch ending with ``last`` is in the store or the spool: move the checkpoint."""
-        del batch
         checkpoint = self.checkpoint
         if last is not None:
             checkpoint = replace(checkpoint, offset=last.offset, tail=record_digest(last.data))
+        growing = self.growing
+        if growing is not None:
+            earlier, again = self._earlier, self._again
+            added = [event.id for event in batch if growing.provisional(event.id) and event.id not in earlier]
+            again.update(event.id for event in batch if event.id in earlier)
+            final = checkpoint.final if last is None else max(checkpoint.final, min(last.offset,
+                                                                                    growing.final_until()))
+            checkpoint = replace(checkpoint, final=final, provisional=checkpoint.provisional + tuple(
+                dict.fromkeys(i for i in added if i not in checkpoint.provisional)))
         summary = self.summary
         now = (summary.records, summary.events, summary.parse_failures)
         records, events, failures = (a - b for a, b in zip(now, self._counted, strict=True))
@@ -128,6 +159,14 @@ class RecordFileTracker:
 
     def finish(self, state: str) -> None:
         """Read to the end: remember the file's state as it was before the read (a file that
-        changed during it differs next time and is read from the checkpoint)."""
-        self.checkpoint = self.checkpoints.save(replace(self.checkpoint, state=state))
+        changed during it differs next time and is read from the checkpoint). For a growing
+        file, the earlier provisional events this read did not produce again are superseded."""
+        checkpoint = replace(self.checkpoint, state=state)
+        if self.growing is not None:
+            growing, earlier, again = self.growing, self._earlier, self._again
+            stale = [i for i in checkpoint.provisional if i in earlier and i not in again]
+            checkpoint = replace(checkpoint, superseded=tuple(dict.fromkeys((*checkpoint.superseded, *stale))),
+                                 provisional=tuple(i for i in checkpoint.provisional
+                                                   if i not in earlier or (i in again and growing.provisional(i))))
+        self.checkpoint = self.checkpoints.save(checkpoint)
         self.summary.offset = self.checkpoint.offset

@@ -88,6 +88,9 @@ class FlowAssembler:
         self.native_packets = 0
         #: the most flows the compiled engine held open at once
         self.peak_open = 0
+        #: set when the capture has ended and the flows still open are being flushed: those are
+        #: cut at the end of what was read (a file still being written may continue them)
+        self.flushing = False
 
     @property
     def packets(self) -> int:
@@ -110,6 +113,7 @@ class FlowAssembler:
                 for hit in decode(linktypes[i], data[start:start + caplens[i]], number, offsets[i]):
                     add(hit, times[i], number)
             yield from table.finished()
+        self.flushing = True
         yield from table.flush()
 
     def _native(self) -> Iterator[Flow]:
@@ -124,5 +128,6 @@ class FlowAssembler:
             yield from out
             out.clear()
         self.peak_open = engine.peak_open
+        self.flushing = True
         engine.flush(out)
         yield from out

@@ -8,25 +8,39 @@ stores nothing twice. A record holds the flow's ECS fields as JSON. Each problem
 the decoders met (a damaged record, a header cut short) follows as a record of its own that the
 parser refuses, so the pipeline keeps it as a ``pipeline_error`` event naming the packet number,
 its byte offset and the reason; ``unreadable`` counts them all.
+
+A capture still being written (tcpdump -w, a ring buffer) grows between two ingests. Its
+identity is a digest of its first bytes, not of its size, so it keeps it as it grows
+(``recognise``); the flows that ended inside what was read are final, while those flushed at its
+end and the problem records (a record cut short at the end among them) are provisional
+(collectors.base.GrowingSource): a re-ingest of the grown capture reads it again, skips the final
+records and yields the rest as one ingest of the whole capture would, and the pipeline deletes
+the provisional events it does not produce again. A flow stored cut at the old end and then
+continued is so updated, never stored twice, and the store ends holding the events of one ingest
+of the whole capture, ids included.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from govsoc.collectors.base import FILE_ORIGIN, ParseContext, RawRecord, parsers
+from govsoc.collectors.files.identity import tail_digest
 from govsoc.collectors.flows.assemble import FlowAssembler
 from govsoc.collectors.flows.ecs import flow_fields
 from govsoc.collectors.flows.pcap import CaptureError
 from govsoc.core.errors import Location, ParseError
 from govsoc.core.event import Event, make_id
 
-#: Bytes of the file's head that, with its size, identify a capture.
-IDENTITY_BYTES = 1 << 20
+#: Bytes of the file's head that identify a capture (all of it when shorter): not its size, so
+#: a capture still being written keeps its identity as it grows.
+IDENTITY_BYTES = 64 << 10
 #: Leading bytes of problem records (never the start of a flow's JSON).
 PROBLEM_PREFIX = b"capture problem: "
 DATASET = "network.flow"
@@ -41,25 +55,73 @@ class PcapFileSource:
         self.errors: list[str] = []
         self.packets = 0
         self._after = 0
-        self._digest: str | None = None
+        self._identity: str | None = None
+        self._final = 0
+        self._provisional: set[str] = set()
+        self._kept: dict[str, Any] | None = None
+
+    def _head(self) -> tuple[int, int, str]:
+        """(size, bytes hashed, digest of the first IDENTITY_BYTES or fewer)."""
+        with self.path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            head = handle.read(IDENTITY_BYTES)
+        return size, len(head), hashlib.sha256(head).hexdigest()
 
     def identity(self) -> str:
-        """The capture's identity: a digest of its first MiB and its size."""
-        with self.path.open("rb") as handle:
-            head = handle.read(IDENTITY_BYTES)
-        return make_id("pcap", hashlib.sha256(head).hexdigest(), self.path.stat().st_size)
+        """The capture's identity: a digest of its first IDENTITY_BYTES (or of all of it when it
+        is shorter), unless ``recognise`` found it to be an earlier capture grown since."""
+        if self._identity is None:
+            self._identity = make_id("pcap", self._head()[2])
+        return self._identity
 
     def state(self) -> str:
         """Changes whenever the file does (size, modification time, head)."""
-        st = self.path.stat()
-        return make_id(self.identity(), st.st_mtime_ns)
+        size, _, head = self._head()
+        return make_id(head, size, self.path.stat().st_mtime_ns)
+
+    def recognise(self, kept: dict[str, Any] | None) -> bool:
+        """Whether this is the capture ``kept`` describes, unchanged or grown: as long as it was
+        then, with the same first bytes and the same bytes before its old end. It then keeps
+        that capture's identity; else it is a new capture (replaced, truncated, rewritten)."""
+        size, length, head = self._head()
+        same = False
+        if kept:
+            try:
+                with self.path.open("rb") as handle:
+                    old_head = hashlib.sha256(handle.read(int(kept["head_bytes"]))).hexdigest()
+                same = (size >= int(kept["size"]) and old_head == kept["head"]
+                        and tail_digest(self.path, int(kept["size"])) == kept["tail"])
+            except (KeyError, TypeError, ValueError):
+                same = False
+        self._identity = str(kept["identity"]) if same and kept else make_id("pcap", head)
+        self._kept = {"identity": self._identity, "head_bytes": length, "head": head, "size": size,
+                      "tail": tail_digest(self.path, size)}
+        return same
+
+    def kept(self) -> dict[str, Any]:
+        """The capture as ``recognise`` saw it, to recognise it next time."""
+        if self._kept is None:
+            self.recognise(None)
+        assert self._kept is not None
+        return dict(self._kept)
+
+    def final_until(self) -> int:
+        """The offset of the last flow that ended before the end of the capture."""
+        return self._final
+
+    def provisional(self, event_id: str) -> bool:
+        """Whether ``event_id`` is a flow flushed at the end of the capture or a problem record."""
+        return event_id in self._provisional
 
     def resume(self, after: int, digest: str | None) -> None:
-        """Yield only the records after offset ``after`` (when that record is still the same)."""
-        self._after, self._digest = after, digest
+        """Yield only the records after offset ``after``. The capture is read from its start
+        again (the flow table needs every packet); records up to ``after`` are skipped."""
+        del digest  # records up to a final record never change while the capture is recognised
+        self._after = after
 
     def records(self) -> Iterator[RawRecord]:
-        """One record per flow, then one per problem."""
+        """One record per flow, then one per problem. Flows that ended inside the capture are
+        final; those flushed at its end and the problem records are provisional."""
         origin = FILE_ORIGIN + str(self.path.resolve())
         location = Location(path=str(self.path))
         try:
@@ -75,6 +137,10 @@ class PcapFileSource:
                     offset += 1
                     data = json.dumps(flow_fields(flow), sort_keys=True, separators=(",", ":")).encode()
                     record = RawRecord(data=data, origin=origin, offset=offset, identity=identity)
+                    if assembler.flushing:
+                        self._provisional.add(record.event_id())
+                    else:
+                        self._final = offset
                     if offset > self._after:
                         yield record
             except CaptureError as e:
@@ -82,20 +148,19 @@ class PcapFileSource:
             self.packets = assembler.packets
             problems = assembler.problems
             self.unreadable = problems.total
-            for problem in problems.kept:
-                offset += 1
-                self.errors.append(str(problem))
-                if offset > self._after:
-                    yield RawRecord(data=PROBLEM_PREFIX + str(problem).encode(), origin=origin, offset=offset,
-                                    identity=identity)
+            texts = [str(problem) for problem in problems.kept]
+            self.errors.extend(texts)
             dropped = problems.total - len(problems.kept)
             if dropped:
+                texts.append(f"{dropped} more problems not listed: " + ", ".join(
+                    f"{reason} x{count}" for reason, count in problems.counts.most_common()))
+            for text in texts:
                 offset += 1
-                text = f"{dropped} more problems not listed: " + ", ".join(
-                    f"{reason} x{count}" for reason, count in problems.counts.most_common())
+                record = RawRecord(data=PROBLEM_PREFIX + text.encode(), origin=origin, offset=offset,
+                                   identity=identity)
+                self._provisional.add(record.event_id())
                 if offset > self._after:
-                    yield RawRecord(data=PROBLEM_PREFIX + text.encode(), origin=origin, offset=offset,
-                                    identity=identity)
+                    yield record
 
 
 @parsers.register("network.pcap")
