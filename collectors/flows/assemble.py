@@ -110,10 +110,11 @@ class FlowAssembler:
             for i in range(len(chunk)):
                 number = chunk.first_number + i
                 start = starts[i]
-                for hit in decode(linktypes[i], data[start:start + caplens[i]], number, offsets[i]):
+                for hit in decode(linktypes[i], data[start:start + caplens[i]], number, offsets[i], times[i]):
                     add(hit, times[i], number)
             yield from table.finished()
         self.flushing = True
+        self.decoder.finish()
         yield from table.flush()
 
     def _native(self) -> Iterator[Flow]:
@@ -129,5 +130,6 @@ class FlowAssembler:
             out.clear()
         self.peak_open = engine.peak_open
         self.flushing = True
+        self.decoder.finish()
         engine.flush(out)
         yield from out

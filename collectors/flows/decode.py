@@ -17,6 +17,7 @@ import struct
 from collections.abc import Callable
 from typing import NamedTuple
 
+from govsoc.collectors.flows.fragments import Reassembler
 from govsoc.collectors.flows.pcap import Problems
 
 
@@ -68,18 +69,24 @@ class Decoder:
         self.problems = problems if problems is not None else Problems()
         self.fragments = 0
         self.not_ip = 0
-        #: (src, dst, ip id, proto) of IPv4/IPv6 first fragments -> their ports, for later fragments.
-        self._fragment_ports: dict[tuple[bytes, bytes, int, int], tuple[int, int]] = {}
+        #: IPv4/IPv6 fragments held until their datagram is whole (collectors.flows.fragments)
+        self.reassembler = Reassembler(self.problems)
+        #: the packet being decoded: number, byte offset in the file, time (ns)
+        self._number = self._offset = self._ts = 0
         self.linktypes: dict[int, Callable[[bytes, int, list[Hit], tuple[int, ...], tuple[str, ...]], None]] = {
             1: self._ethernet, 101: self._raw, 12: self._raw, 14: self._raw, 228: self._ipv4_at, 229: self._ipv6_at,
             113: self._sll, 276: self._sll2, 0: self._null, 108: self._loop, 9: self._ppp, 50: self._ppp,
         }
 
-    def decode(self, linktype: int, packet: bytes, number: int = 0, offset: int = 0) -> list[Hit]:
-        """The hits of one packet (empty for a packet that carries no IP, such as ARP). A packet
-        that cannot be read is counted in ``problems`` with its number and the reason; the hits of
-        its outer layers, read before the damage, are kept."""
+    def decode(self, linktype: int, packet: bytes, number: int = 0, offset: int = 0, ts: int = 0) -> list[Hit]:
+        """The hits of one packet seen at ``ts`` (ns; empty for a packet that carries no IP, such
+        as ARP, or an IP fragment whose datagram is not whole yet: the fragment that completes it
+        gives the datagram's hits). A packet that cannot be read is counted in ``problems`` with
+        its number and the reason; the hits of its outer layers, read before the damage, are kept."""
         hits: list[Hit] = []
+        self._number, self._offset, self._ts = number, offset, ts
+        if self.reassembler.held:
+            self.reassembler.expire(ts)
         reader = self.linktypes.get(linktype)
         if reader is None:
             self.problems.add(number, offset, f"link type {linktype} not supported", f"link type {linktype}")
@@ -91,6 +98,10 @@ class Decoder:
         except (struct.error, IndexError):
             self.problems.add(number, offset, "header cut short", "header cut short")
         return hits
+
+    def finish(self) -> None:
+        """The end of the capture: fragments of datagrams never made whole are reported."""
+        self.reassembler.finish()
 
     # -- link layers ---------------------------------------------------------------------------
     def _ethernet(self, p: bytes, at: int, hits: list[Hit], vlan: tuple[int, ...], tunnel: tuple[str, ...]) -> None:
@@ -195,18 +206,20 @@ class Decoder:
         if len(p) < at + header:
             raise Undecodable("IPv4 options cut short")
         src, dst = p[at + 12:at + 16], p[at + 16:at + 20]
-        offset, more = fragment & 0x1FFF, fragment & 0x2000
-        if offset or more:
-            self.fragments += 1
-            if offset:  # a later fragment: no transport header; counted with its first fragment's flow
-                ports = self._fragment_ports.get((src, dst, ident, proto))
-                if ports is not None:
-                    hits.append(Hit(proto, src, ports[0], dst, ports[1], total, total - header, 0, 0, 0, 0, b"",
-                                    vlan, tunnel))
-                return
         end = min(len(p), at + total)
-        self._transport(p, at + header, end, proto, src, dst, total, total - header, hits, vlan, tunnel,
-                        (src, dst, ident, proto) if more else None)
+        offset, more = fragment & 0x1FFF, fragment & 0x2000
+        if offset or more:  # RFC 791 3.2: held until the datagram is whole, then decoded as one packet
+            self.fragments += 1
+            datagram = self.reassembler.add(
+                (src, dst, ident, proto, vlan, tunnel), 4, self._number, self._offset, self._ts, offset * 8,
+                total - header, p[at + header:end], bool(more), None if offset else p[at:at + header])
+            if datagram is not None and datagram.header is not None:
+                whole = bytearray(datagram.header)
+                whole[2:4] = (len(whole) + datagram.length).to_bytes(2, "big")
+                whole[6:8] = b"\0\0"  # flags and fragment offset
+                self._ipv4(bytes(whole) + datagram.data(), 0, hits, vlan, tunnel)
+            return
+        self._transport(p, at + header, end, proto, src, dst, total, total - header, hits, vlan, tunnel)
 
     def _ipv6(self, p: bytes, at: int, hits: list[Hit], vlan: tuple[int, ...], tunnel: tuple[str, ...]) -> None:
         if len(p) < at + 40:
@@ -217,36 +230,52 @@ class Decoder:
         src, dst = p[at + 8:at + 24], p[at + 24:at + 40]
         total = payload_length + 40 if payload_length else len(p) - at  # 0: a jumbogram or offload
         end = min(len(p), at + total)
-        here = at + 40
-        fragment_key = None
+        here, next_at = at + 40, at + 6  # next_at: the byte that names the header at ``here``
         while proto in IPV6_EXTENSIONS or proto in (IPV6_FRAGMENT, IPV6_AH):
             if here + 8 > end:
                 raise Undecodable("IPv6 extension header cut short")
             following = p[here]
             if proto == IPV6_FRAGMENT:
                 fragment, ident = struct.unpack_from("!HI", p, here + 2)
-                self.fragments += 1
-                if fragment & 0xFFF8:
-                    ports = self._fragment_ports.get((src, dst, ident, following))
-                    if ports is not None:
-                        hits.append(Hit(following, src, ports[0], dst, ports[1], total, end - here - 8, 0, 0, 0, 0, b"",
-                                        vlan, tunnel))
+                if fragment & 0xFFF9:  # not an atomic fragment (RFC 6946: those are read whole)
+                    self.fragments += 1
+                    self._fragment6(p, at, here, next_at, end, total, fragment, ident, hits, vlan, tunnel)
                     return
-                if fragment & 1:
-                    fragment_key = (src, dst, ident, following)
+                next_at = here
                 here += 8
             elif proto == IPV6_AH:
+                next_at = here
                 here += (p[here + 1] + 2) * 4
             else:
+                next_at = here
                 here += (p[here + 1] + 1) * 8
             proto = following
         if here > end:
             raise Undecodable("IPv6 extension header runs past the packet")
-        self._transport(p, here, end, proto, src, dst, total, total - (here - at), hits, vlan, tunnel, fragment_key)
+        self._transport(p, here, end, proto, src, dst, total, total - (here - at), hits, vlan, tunnel)
+
+    def _fragment6(self, p: bytes, at: int, here: int, next_at: int, end: int, total: int, fragment: int, ident: int,
+                   hits: list[Hit], vlan: tuple[int, ...], tunnel: tuple[str, ...]) -> None:
+        """RFC 8200 4.5: the fragment whose Fragment header is at ``here`` is held; the one that
+        completes its datagram gives the packet back: the first fragment's unfragmentable part
+        (its Next Header byte at ``next_at`` now naming the fragmentable part's first header),
+        then the data, without the Fragment header, as Zeek rebuilds it."""
+        offset, more = fragment & 0xFFF8, fragment & 1
+        header = None
+        if not offset:
+            head = bytearray(p[at:here])
+            head[next_at - at] = p[here]
+            header = bytes(head)
+        key = (p[at + 8:at + 24], p[at + 24:at + 40], ident, vlan, tunnel)
+        datagram = self.reassembler.add(key, 6, self._number, self._offset, self._ts, offset,
+                                        at + total - here - 8, p[here + 8:end], bool(more), header)
+        if datagram is not None and datagram.header is not None:
+            whole = bytearray(datagram.header)
+            whole[4:6] = (len(whole) - 40 + datagram.length).to_bytes(2, "big")
+            self._ipv6(bytes(whole) + datagram.data(), 0, hits, vlan, tunnel)
 
     def _transport(self, p: bytes, at: int, end: int, proto: int, src: bytes, dst: bytes, total: int,
-                   ip_payload: int, hits: list[Hit], vlan: tuple[int, ...], tunnel: tuple[str, ...],
-                   fragment_key: tuple[bytes, bytes, int, int] | None) -> None:
+                   ip_payload: int, hits: list[Hit], vlan: tuple[int, ...], tunnel: tuple[str, ...]) -> None:
         """The transport header at ``at``; ``end`` is where the IP packet's captured bytes stop,
         ``total`` its length on the wire and ``ip_payload`` the part after the IP headers."""
         if proto == TCP:
@@ -273,7 +302,7 @@ class Decoder:
             kind = UDP_TUNNEL_PORTS.get(dport) or UDP_TUNNEL_PORTS.get(sport)
             if kind is None and teredo_payload(p, at + 8, end):
                 kind = "teredo"  # relays use any port: known by the IPv6 packet inside (RFC 4380 4.)
-            if kind is not None and fragment_key is None:
+            if kind is not None:
                 label = f"{kind} {_address(src)}:{sport} -> {_address(dst)}:{dport}"
                 self._udp_tunnel(kind, p, at + 8, end, end < at + ip_payload, hits, vlan, (*tunnel, label))
         elif proto in (ICMP, ICMP6):
@@ -297,10 +326,6 @@ class Decoder:
             return
         else:
             hits.append(Hit(proto, src, 0, dst, 0, total, 0, 0, 0, 0, 0, b"", vlan, tunnel))
-        if fragment_key is not None and hits:
-            self._fragment_ports[fragment_key] = (hits[-1].sport, hits[-1].dport)
-            if len(self._fragment_ports) > 4096:
-                self._fragment_ports.pop(next(iter(self._fragment_ports)))
 
     # -- tunnels -------------------------------------------------------------------------------
     def _gre(self, p: bytes, at: int, end: int, src: bytes, dst: bytes, hits: list[Hit], vlan: tuple[int, ...],

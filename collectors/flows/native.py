@@ -800,7 +800,7 @@ class NativeEngine:
     def _slow(self, chunk: Any, i: int, decode: Any, out: list[Flow]) -> None:
         number, start, ts = chunk.first_number + i, chunk.starts[i], chunk.times[i]
         packet = bytes(chunk.data[start:start + chunk.caplens[i]])  # the chunk's buffer is reused
-        for hit in decode(chunk.linktypes[i], packet, number, chunk.offsets[i]):
+        for hit in decode(chunk.linktypes[i], packet, number, chunk.offsets[i], ts):
             if hit.proto in NOT_FLOWS:
                 continue
             self.add_hit(hit, ts, number, out)
