@@ -148,6 +148,15 @@ class ResumableSource(Protocol):
         ...
 
 
+class LiveSource(Protocol):
+    """A source that runs until stopped (a live capture): when nothing has come for a while it
+    yields None, a tick that lets the pipeline deliver what it holds (``flush_seconds``)."""
+
+    def records(self) -> Iterator[RawRecord | None]:
+        """Every record, in order, with None between them while nothing comes."""
+        ...
+
+
 @runtime_checkable
 class GrowingSource(Protocol):
     """A resumable record file that may grow after it was read (a capture still being written),

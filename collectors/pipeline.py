@@ -26,12 +26,13 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 from zoneinfo import ZoneInfo
 
 from govsoc.collectors.base import (
     FlushingParser,
     GrowingSource,
+    LiveSource,
     ParseContext,
     Parser,
     RawRecord,
@@ -176,13 +177,28 @@ class Pipeline:
         return Delivery(receipt=receipt)
 
     # -- any source --------------------------------------------------------------------------
+    @overload
     def events(self, records: Iterable[RawRecord], parser: Parser, context: ParseContext,
                summary: IngestSummary, counts: ReadCounts | None = None) -> Iterator[tuple[RawRecord, list[Event]]]:
+        ...
+
+    @overload
+    def events(self, records: Iterable[RawRecord | None], parser: Parser, context: ParseContext,
+               summary: IngestSummary,
+               counts: ReadCounts | None = None) -> Iterator[tuple[RawRecord | None, list[Event]]]:
+        ...
+
+    def events(self, records: Iterable[RawRecord | None], parser: Parser, context: ParseContext,
+               summary: IngestSummary,
+               counts: ReadCounts | None = None) -> Iterator[tuple[RawRecord | None, list[Event]]]:
         """Each record with its finished events (ids, flags, enrichment); parse failures become
         pipeline_error events. Records, events and failures are counted in ``counts`` (default:
-        the summary)."""
+        the summary). A live source's tick (None) passes through with no events."""
         tally: ReadCounts | IngestSummary = summary if counts is None else counts
         for record in records:
+            if record is None:
+                yield None, []
+                continue
             tally.records += 1
             try:
                 parsed = list(parser.parse(record, context))
@@ -214,7 +230,7 @@ class Pipeline:
             fields.update(enricher.enrich(fields, record.origin))
         return Event(id=record.event_id(index), timestamp=event.timestamp, dataset=event.dataset, fields=fields)
 
-    def run(self, source: Source, parser: Parser, context: ParseContext, summary: IngestSummary, *,
+    def run(self, source: Source | LiveSource, parser: Parser, context: ParseContext, summary: IngestSummary, *,
             batch_size: int = 5000, on_full: Literal["wait", "drop"] = "wait",
             acknowledged: Callable[[RawRecord | None, Delivery, list[Event]], None] | None = None,
             flush_seconds: float | None = None) -> None:
@@ -225,7 +241,8 @@ class Pipeline:
         the next: one batch in flight, acknowledged in order, and run returns only after the
         last one is. The store's own work then overlaps parsing (the SQLite store inserts in a
         writer process; Elasticsearch answers over the network). With ``flush_seconds`` (a live
-        source), a batch whose first event waited that long is delivered with the next record,
+        source), a batch whose first event waited that long is delivered with the next record
+        or the source's next tick (a LiveSource yields None when nothing came for a while),
         however small it is."""
         batch: list[Event] = []
         # event id -> its record, whose file:line the rejects file names (worked out only then:
@@ -239,6 +256,12 @@ class Pipeline:
         with relaxed_gc(), _OneAhead() as ahead:
             begun = 0.0  # when the batch's first event came (flush_seconds)
             for record, finished in self.events(source.records(), parser, context, summary, read):
+                if record is None:  # a live source's tick: nothing new came, deliver what waited
+                    if flush_seconds is not None and batch and time.monotonic() - begun >= flush_seconds:
+                        ahead.submit(functools.partial(self._settle, batch, where, last, summary, on_full,
+                                                       acknowledged, read.snapshot()), overlap=False)
+                        batch, where = [], {}
+                    continue
                 if flush_seconds is not None and not batch:
                     begun = time.monotonic()
                 batch.extend(finished)

@@ -23,8 +23,8 @@ from govsoc.collectors.flows.live import LiveCapture, LiveCaptureSource
 @click.option("--filter", "-f", "capture_filter", help="Capture filter (BPF syntax, e.g. 'not port 22').")
 @click.option("--netns", help="Capture inside this network namespace (ip netns).")
 @click.option("--batch", type=click.IntRange(min=1), default=200, show_default=True,
-              help="Flows stored together at most; a flow waits no longer than a second for the next flow to be stored "
-                   "with it (all that remain are stored when the capture stops).")
+              help="Flows stored together at most; a flow that ended is stored within about a second, even when no "
+                   "further packet comes (all that remain are stored when the capture stops).")
 @click.option("--stop-after", type=click.FloatRange(min=0), help="Stop after this many seconds.")
 @click.pass_obj
 def capture(app: AppContext, interface: str, capture_filter: str | None, netns: str | None, batch: int,

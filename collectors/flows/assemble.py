@@ -15,11 +15,14 @@ import stat
 import sys
 from collections.abc import Iterator
 from importlib.util import find_spec
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from govsoc.collectors.flows.decode import Decoder
 from govsoc.collectors.flows.pcap import CaptureReader, Problems
 from govsoc.collectors.flows.table import Flow, FlowTable
+
+if TYPE_CHECKING:
+    from govsoc.collectors.flows.native import NativeEngine
 
 #: Captures under this size are read by the pure-Python engine unless the compiled one already
 #: ran in this process: importing numba and loading its cached machine code costs about 1.6 s of
@@ -91,6 +94,7 @@ class FlowAssembler:
         #: set when the capture has ended and the flows still open are being flushed: those are
         #: cut at the end of what was read (a file still being written may continue them)
         self.flushing = False
+        self._engine: NativeEngine | None = None
 
     @property
     def packets(self) -> int:
@@ -120,7 +124,7 @@ class FlowAssembler:
     def _native(self) -> Iterator[Flow]:
         from govsoc.collectors.flows.native import NativeEngine
 
-        engine = NativeEngine()
+        engine = self._engine = NativeEngine()
         out: list[Flow] = []
         for chunk in self.reader.chunks():
             engine.run(chunk, self.decoder.decode, out)
@@ -133,3 +137,15 @@ class FlowAssembler:
         self.decoder.finish()
         engine.flush(out)
         yield from out
+
+    def expire(self, now: int) -> list[Flow]:
+        """The flows idle past their time-out (or closed past the close delay) at ``now`` (ns),
+        taken out of the table: a live capture's clock on a quiet link, where no packet comes
+        to move capture time on. Call it only between chunks (from the stream's read)."""
+        if self.engine == "native":
+            out: list[Flow] = []
+            if self._engine is not None:
+                self._engine.sweep(now, out)
+            return out
+        self.table.sweep(now)
+        return self.table.finished()
