@@ -5,13 +5,14 @@ catalogue names over the evidence, and score (assess.py).
 over any evidence (probe reports, passive observations) and returns the SystemEvaluation;
 ``evaluate_inventory`` does both for every level-3 system, probing all endpoints concurrently:
 an endpoint listed more than once (by two systems, or twice by one) is probed once, and every
-listing gets the report; the same address asked with another host name (SNI) or protocol is
-another probe (``unique_targets``).
+listing gets the report; the same address spelt another way (2130708745 for 127.0.9.9) is the same
+endpoint, while the same address asked with another host name (SNI) or protocol is another probe
+(``unique_targets``) and another evaluation object.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import govsoc.crypto_eval.checks.channels  # noqa: F401 - registers channel.network, channel.admin
 import govsoc.crypto_eval.checks.declared  # noqa: F401 - registers declared.*
@@ -20,11 +21,13 @@ from govsoc.core.errors import ConfigError
 from govsoc.core.inventory import Inventory, InventoryModel, System
 from govsoc.crypto_eval.assess import SystemEvaluation, assess
 from govsoc.crypto_eval.catalogue import Catalogue, load_catalogue
-from govsoc.crypto_eval.checks import CHECKS, SystemContext
+from govsoc.crypto_eval.checks import CHECKS, SystemContext, TargetKey, target_key
+from govsoc.crypto_eval.probes.address import numeric_address, resolve_hosts
 from govsoc.crypto_eval.probes.runner import EndpointReport, Target, run_probes
 from govsoc.crypto_eval.profile import check_profile
 
-__all__ = ["targets_for", "unique_targets", "evaluate_system", "evaluate_inventory", "systems_in_scope"]
+__all__ = ["targets_for", "unique_targets", "endpoint_addresses", "evaluate_system", "evaluate_inventory",
+           "systems_in_scope"]
 
 
 def targets_for(system: System) -> list[Target]:
@@ -33,16 +36,35 @@ def targets_for(system: System) -> list[Target]:
             for e in system.endpoints]
 
 
-def unique_targets(systems: Sequence[System]) -> list[Target]:
-    """Every distinct probe the systems call for, in inventory order (a duplicate listing is one probe)."""
-    return list(dict.fromkeys(t for s in systems for t in targets_for(s)))
+def endpoint_addresses(systems: Sequence[System], *, resolve: bool = True) -> dict[str, str]:
+    """The address each endpoint host of the systems names (every numeric spelling read; host
+    names looked up in the resolver unless ``resolve`` is False)."""
+    hosts = [e.host for s in systems for e in s.endpoints]
+    if resolve:
+        return resolve_hosts(hosts)
+    return {h: a for h in hosts if (a := numeric_address(h)) is not None}
 
 
-def evaluate_system(system: System, evidence: Iterable[object], catalogue: Catalogue | None = None) -> SystemEvaluation:
-    """Run every check the catalogue names over the evidence and score the system."""
+def unique_targets(systems: Sequence[System], addresses: Mapping[str, str] | None = None) -> list[Target]:
+    """Every distinct probe the systems call for, in inventory order: a duplicate listing, or the
+    same address spelt another way (2130708745 for 127.0.9.9, a host name resolving to a listed
+    address with that name as server name: ``addresses``), is one probe."""
+    known = addresses or endpoint_addresses(systems, resolve=False)
+    seen: dict[TargetKey, Target] = {}
+    for t in (t for s in systems for t in targets_for(s)):
+        seen.setdefault(target_key(known, t.host, t.port, t.protocol, t.server_name), t)
+    return list(seen.values())
+
+
+def evaluate_system(system: System, evidence: Iterable[object], catalogue: Catalogue | None = None,
+                    addresses: Mapping[str, str] | None = None) -> SystemEvaluation:
+    """Run every check the catalogue names over the evidence and score the system; ``addresses``:
+    what its endpoint hosts resolved to (``endpoint_addresses``; numeric spellings are read
+    without it), so that one endpoint spelt two ways is one object."""
     catalogue = catalogue or load_catalogue()
     check_profile(system, catalogue)
-    context = SystemContext(system=system, catalogue=catalogue, endpoints=tuple(system.endpoints))
+    context = SystemContext(system=system, catalogue=catalogue, endpoints=tuple(system.endpoints),
+                            addresses=addresses or endpoint_addresses([system], resolve=False))
     check_ids = sorted({c for item in catalogue.items() for c in item.checks})
     checks = [CHECKS.get(ident)(context) for ident in check_ids]
     for piece in evidence:
@@ -80,10 +102,14 @@ def systems_in_scope(inventory: Inventory | InventoryModel, name: str | None = N
 def evaluate_inventory(systems: Sequence[System], *, probe: bool = True, concurrency: int = 64,
                        question_timeout: float = 3.0, endpoint_timeout: float = 30.0,
                        extra_evidence: Iterable[object] = (),
-                       on_done: Callable[[EndpointReport], None] | None = None) -> list[SystemEvaluation]:
-    """Probe (unless ``probe`` is False) and evaluate each system."""
-    targets = unique_targets(systems) if probe else []
+                       on_done: Callable[[EndpointReport], None] | None = None,
+                       addresses: Mapping[str, str] | None = None) -> list[SystemEvaluation]:
+    """Probe (unless ``probe`` is False) and evaluate each system; ``addresses`` as
+    ``endpoint_addresses`` gives them (looked up here when not given and probing)."""
+    if addresses is None:
+        addresses = endpoint_addresses(systems, resolve=probe)
+    targets = unique_targets(systems, addresses) if probe else []
     reports = run_probes(targets, concurrency=concurrency, question_timeout=question_timeout,
                          endpoint_timeout=endpoint_timeout, on_done=on_done) if targets else []
     extra = list(extra_evidence)
-    return [evaluate_system(s, [*reports, *extra]) for s in systems]
+    return [evaluate_system(s, [*reports, *extra], addresses=addresses) for s in systems]

@@ -52,7 +52,12 @@ def _self_test() -> None:
 def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path | None, output: Path | None, fmt: str,
                 no_probe: bool, concurrency: int, timeout: float, self_test: bool, passive: bool, days: int) -> None:
     """Probe the systems' endpoints, score them per 量化评估规则 2023 and give the verdict."""
-    from govsoc.crypto_eval.evaluate import evaluate_inventory, systems_in_scope, unique_targets
+    from govsoc.crypto_eval.evaluate import (
+        endpoint_addresses,
+        evaluate_inventory,
+        systems_in_scope,
+        unique_targets,
+    )
     from govsoc.crypto_eval.report import RESULTS_SUBDIR, result_file_name, save_results, section, to_json
 
     inventory = Inventory.load(inventory_path) if inventory_path else app.inventory()
@@ -75,12 +80,13 @@ def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path |
         concurrency, note = descriptor_budget(concurrency)
         if note:
             click.echo(f"govsoc: warning: {note}", err=True)
-    total = 0 if no_probe else len(unique_targets(systems))  # a duplicate listing is probed once
+    addresses = endpoint_addresses(systems, resolve=not no_probe)  # names looked up once, here
+    total = 0 if no_probe else len(unique_targets(systems, addresses))  # a duplicate listing is probed once
     with progress() as bar:
         task = bar.add_task("probing endpoints", total=total)
         results = evaluate_inventory(systems, probe=not no_probe, concurrency=concurrency, question_timeout=timeout,
                                      endpoint_timeout=max(10.0, timeout * 16), extra_evidence=observations,
-                                     on_done=lambda _r: bar.advance(task))
+                                     on_done=lambda _r: bar.advance(task), addresses=addresses)
     documents: list[dict[str, Any]] = [{"evaluation": to_json(e), "section": section(e)} for e in results]
     if output is not None:
         make_folder(output)

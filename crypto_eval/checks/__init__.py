@@ -8,6 +8,7 @@ findings from ``finalize()``. Checks are registered by stable id (the ids catalo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -15,22 +16,49 @@ from govsoc.core.inventory import Endpoint, System
 from govsoc.core.registry import Registry
 from govsoc.crypto_eval.catalogue import Catalogue
 from govsoc.crypto_eval.finding import Finding
+from govsoc.crypto_eval.probes.address import numeric_address, server_name_of
 
-__all__ = ["Check", "CHECKS", "SystemContext", "endpoint_key", "object_name", "same_target"]
+__all__ = ["Check", "CHECKS", "SystemContext", "TargetKey", "target_key", "endpoint_key", "object_name", "same_target"]
+
+
+#: What makes two listings one probe and one evaluation object: the address (every spelling of it
+#: read, names resolved), the port, the protocol asked and the server name sent (a reverse proxy
+#: serving two host names is two objects, each judged on its own certificate).
+TargetKey = tuple[str, int, str, str | None]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SystemContext:
-    """What every check of one system knows: the system, its level and the catalogue."""
+    """What every check of one system knows: the system, its level and the catalogue, and the
+    addresses its endpoints' hosts resolved to (``probes.address.resolve_hosts``; a host missing
+    here is read as a numeric spelling, else taken as it is)."""
 
     system: System
     catalogue: Catalogue
     endpoints: tuple[Endpoint, ...] = field(default_factory=tuple)
+    addresses: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
         """The system's name."""
         return self.system.name
+
+    def target_key(self, host: str, port: int, protocol: str, server_name: str | None) -> TargetKey:
+        """The key of a probe of (host, port, protocol, SNI) or of a listing of it."""
+        return target_key(self.addresses, host, port, protocol, server_name)
+
+    def endpoint_key(self, endpoint: Endpoint) -> TargetKey:
+        """The key of one of the system's listings."""
+        return self.target_key(endpoint.host, endpoint.port, endpoint.protocol, endpoint.server_name)
+
+
+def target_key(addresses: Mapping[str, str], host: str, port: int, protocol: str,
+               server_name: str | None) -> TargetKey:
+    """The key of a probe of (host, port, protocol, SNI) or of a listing of it; ``addresses``: what
+    hosts resolved to (a host missing there is read as a numeric spelling, else taken as it is)."""
+    address = addresses.get(host) or numeric_address(host) or host.lower().rstrip(".")
+    name = server_name_of(host, server_name)
+    return (address, port, protocol.lower(), name.lower().rstrip(".") if name else None)
 
 
 def endpoint_key(host: str, port: int) -> str:
@@ -38,24 +66,27 @@ def endpoint_key(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-def same_target(endpoint: Endpoint, host: str, port: int, protocol: str, server_name: str | None) -> bool:
+def same_target(context: SystemContext, endpoint: Endpoint, host: str, port: int, protocol: str,
+                server_name: str | None) -> bool:
     """Whether a probe of (host, port, protocol, SNI) is the probe of this inventory endpoint: the
-    same address and port asked the same way (two systems behind one gateway address with different
-    host names are two probes, each judged on its own certificate)."""
-    return (endpoint.host == host and endpoint.port == port and endpoint.protocol.lower() == protocol.lower()
-            and endpoint.server_name == server_name)
+    same address (however either is spelt) and port asked the same way with the same server name
+    (two systems behind one gateway address with different host names are two probes, each judged
+    on its own certificate)."""
+    return context.endpoint_key(endpoint) == context.target_key(host, port, protocol, server_name)
 
 
 def object_name(context: SystemContext, endpoint: Endpoint) -> str:
-    """The evaluation object an endpoint is: host:port, with the host name (SNI) and protocol added
-    when the system lists the same host:port more than once in different ways, so that each
-    listing keeps its own evidence."""
-    key = endpoint_key(endpoint.host, endpoint.port)
-    twins = {(e.protocol.lower(), e.server_name) for e in context.endpoints
-             if endpoint_key(e.host, e.port) == key}
+    """The evaluation object an endpoint is: host:port as the system first lists that address,
+    port, protocol and server name (another spelling of the same listing is the same object), with
+    the host name (SNI) and protocol added when the system lists one host:port more than once in
+    different ways, so that each listing keeps its own evidence."""
+    key = context.endpoint_key(endpoint)
+    first = next((e for e in context.endpoints if context.endpoint_key(e) == key), endpoint)
+    name = endpoint_key(first.host, first.port)
+    twins = {context.endpoint_key(e) for e in context.endpoints if endpoint_key(e.host, e.port) == name}
     if len(twins) < 2:
-        return key
-    return f"{key} ({endpoint.server_name or '-'}, {endpoint.protocol.lower()})"
+        return name
+    return f"{name} ({first.server_name or '-'}, {first.protocol.lower()})"
 
 
 class Check(Protocol):

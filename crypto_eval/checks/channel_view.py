@@ -20,6 +20,7 @@ from govsoc.crypto_eval.algorithms import (
     classify_suite,
     classify_version,
 )
+from govsoc.crypto_eval.probes.address import server_name_of
 from govsoc.crypto_eval.probes.cleartext import CleartextProbeResult, is_text
 from govsoc.crypto_eval.probes.runner import TLS_PROTOCOLS, EndpointReport, Target
 from govsoc.crypto_eval.probes.tls import certificate_names, hostname_matches
@@ -116,8 +117,7 @@ def _proved(label: str, chain: bool, verified: bool | None, note: str | None,
 
 def _server_name(target: Target) -> str | None:
     """The name a certificate must carry: the declared SNI, else the host when it is a name (as the probes send)."""
-    host = target.host
-    return target.server_name or (host if not host.replace(".", "").isdigit() and ":" not in host else None)
+    return server_name_of(target.host, target.server_name)
 
 
 def _certificate_auth(label: str, chain: Sequence[CertificateInfo], name: str | None,

@@ -139,8 +139,16 @@ class _ChannelCheck:
             return
         t = evidence.target
         for endpoint in self.context.endpoints:
-            if same_target(endpoint, t.host, t.port, t.protocol, t.server_name) and self.wants(endpoint):
-                self.reports[object_name(self.context, endpoint)] = (endpoint, evidence)
+            if not (same_target(self.context, endpoint, t.host, t.port, t.protocol, t.server_name)
+                    and self.wants(endpoint)):
+                continue
+            name = object_name(self.context, endpoint)
+            if name in self.reports:  # another spelling of one listing: one object, what both say it carries
+                kept = self.reports[name][0]
+                endpoint = kept.model_copy(update={
+                    "carries": list(dict.fromkeys([*kept.carries, *endpoint.carries])),
+                    "expects": list(dict.fromkeys([*kept.expects, *endpoint.expects]))})
+            self.reports[name] = (endpoint, evidence)
 
 
 @CHECKS.register("channel.network")

@@ -14,15 +14,14 @@ that stays silent, answers HTTP with something else, or says the port wants HTTP
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 import os
 import resource
-import socket
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from govsoc.crypto_eval.probes.address import resolve_host
 from govsoc.crypto_eval.probes.cleartext import (
     SERVER_FIRST,
     CleartextProbeResult,
@@ -188,19 +187,10 @@ def probe_error(error: BaseException) -> str:
 
 
 #: Endpoints of one host probed at once: a server's accept backlog (often 5 to 128) overflowed by a
-#: burst from the probe reads as "cannot connect" (issue 16 second review, finding 6).
+#: burst from the probe reads as "cannot connect" (issue 16 second review, finding 6). Keyed by the
+#: address (probes.address.resolve_host): every spelling of one address and every name that resolves
+#: to one server share the cap.
 PER_HOST = 8
-
-
-async def _host_key(host: str) -> str:
-    """The address a host resolves to (ipaddress's spelling), so that the per-host cap holds for
-    every spelling of one address (127.0.9.9, 2130708745, 0x7f000909, 127.2313) and for names
-    that resolve to one server; the name itself when it does not resolve (the probe says why)."""
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
-        return ipaddress.ip_address(str(infos[0][4][0]).split("%")[0]).compressed
-    except (OSError, ValueError, IndexError):
-        return host.lower()
 
 
 async def _run(targets: Sequence[Target], concurrency: int, question_timeout: float, endpoint_timeout: float,
@@ -209,7 +199,7 @@ async def _run(targets: Sequence[Target], concurrency: int, question_timeout: fl
     hosts: dict[str, asyncio.Semaphore] = {}
 
     async def one(target: Target) -> EndpointReport:
-        host_gate = hosts.setdefault(await _host_key(target.host), asyncio.Semaphore(per_host))
+        host_gate = hosts.setdefault(await resolve_host(target.host), asyncio.Semaphore(per_host))
         async with host_gate, gate:  # the host's slot first: a waiting endpoint holds no global slot
             started = time.monotonic()
             try:

@@ -28,6 +28,7 @@ from govsoc.collectors.protocols.tls_names import (
 )
 from govsoc.collectors.protocols.x509 import CertificateInfo, parse_certificate
 from govsoc.core.errors import ParseError
+from govsoc.crypto_eval.probes.address import server_name_of
 from govsoc.crypto_eval.probes.certificate_verify import (
     Verdict,
     verify_server_key_exchange,
@@ -315,7 +316,7 @@ async def probe_tls(host: str, port: int, *, server_name: str | None = None, tim
     """Probe one endpoint's TLS versions, suites, chain, renegotiation and compression; with
     ``starttls`` ("ftp": AUTH TLS) each hello follows the protocol's plain-text opening."""
     endpoint = f"{host}:{port}"
-    sni = server_name or (host if not host.replace(".", "").isdigit() and ":" not in host else None)
+    sni = server_name_of(host, server_name)
     results: list[VersionResult] = []
     certs: tuple[bytes, ...] = ()
     reneg = compression = None
