@@ -24,7 +24,9 @@ from govsoc.collectors.flows.pcap import Problems
 class Hit(NamedTuple):
     """One IP packet's part in a flow. Ports are ICMP type and code for ICMP, 0 for other
     protocols; ``ip_bytes`` is the IP total length, ``payload`` the transport payload length
-    (Zeek's counting); ``data`` the captured payload (may be shorter)."""
+    (Zeek's counting); ``data`` the captured payload (may be shorter). ``vnet`` is the virtual
+    network the packet travelled in (:func:`vnet_code` of its VXLAN or Geneve VNIs, 0 outside
+    any): part of the flow key, so one 5-tuple in two tenants' VNIs is two flows."""
 
     proto: int
     src: bytes
@@ -40,6 +42,27 @@ class Hit(NamedTuple):
     data: bytes
     vlan: tuple[int, ...]
     tunnel: tuple[str, ...]
+    vnet: int = 0
+
+
+#: Bits of one VNI in ``Hit.vnet``: the 24-bit VNI and the tunnel kind above it (1 VXLAN, 2 Geneve).
+VNET_BITS, VNET_KINDS = 26, {"vxlan": 1, "geneve": 2}
+VNET_MASK = (1 << 63) - 1
+
+
+def vnet_code(outer: int, kind: str, vni: int) -> int:
+    """``outer`` (the virtual network so far, 0 for none) entered by a ``kind`` tunnel's VNI:
+    two nested levels are kept exactly, deeper ones folded into 63 bits."""
+    return ((outer << VNET_BITS) | (VNET_KINDS[kind] << 24) | vni) & VNET_MASK
+
+
+def vnis(vnet: int) -> list[int]:
+    """The VNIs of a ``Hit.vnet``, outermost first."""
+    out = []
+    while vnet:
+        out.append(vnet & 0xFFFFFF)
+        vnet >>= VNET_BITS
+    return out[::-1]
 
 
 class Undecodable(Exception):
@@ -71,8 +94,9 @@ class Decoder:
         self.not_ip = 0
         #: IPv4/IPv6 fragments held until their datagram is whole (collectors.flows.fragments)
         self.reassembler = Reassembler(self.problems)
-        #: the packet being decoded: number, byte offset in the file, time (ns)
-        self._number = self._offset = self._ts = 0
+        #: the packet being decoded: number, byte offset in the file, time (ns); the virtual
+        #: network (VXLAN/Geneve VNIs) of the layer being read
+        self._number = self._offset = self._ts = self._vnet = 0
         self.linktypes: dict[int, Callable[[bytes, int, list[Hit], tuple[int, ...], tuple[str, ...]], None]] = {
             1: self._ethernet, 101: self._raw, 12: self._raw, 14: self._raw, 228: self._ipv4_at, 229: self._ipv6_at,
             113: self._sll, 276: self._sll2, 0: self._null, 108: self._loop, 9: self._ppp, 50: self._ppp,
@@ -84,7 +108,7 @@ class Decoder:
         gives the datagram's hits). A packet that cannot be read is counted in ``problems`` with
         its number and the reason; the hits of its outer layers, read before the damage, are kept."""
         hits: list[Hit] = []
-        self._number, self._offset, self._ts = number, offset, ts
+        self._number, self._offset, self._ts, self._vnet = number, offset, ts, 0
         if self.reassembler.held:
             self.reassembler.expire(ts)
         reader = self.linktypes.get(linktype)
@@ -211,7 +235,7 @@ class Decoder:
         if offset or more:  # RFC 791 3.2: held until the datagram is whole, then decoded as one packet
             self.fragments += 1
             datagram = self.reassembler.add(
-                (src, dst, ident, proto, vlan, tunnel), 4, self._number, self._offset, self._ts, offset * 8,
+                (src, dst, ident, proto, vlan, tunnel, self._vnet), 4, self._number, self._offset, self._ts, offset * 8,
                 total - header, p[at + header:end], bool(more), None if offset else p[at:at + header])
             if datagram is not None and datagram.header is not None:
                 whole = bytearray(datagram.header)
@@ -266,7 +290,7 @@ class Decoder:
             head = bytearray(p[at:here])
             head[next_at - at] = p[here]
             header = bytes(head)
-        key = (p[at + 8:at + 24], p[at + 24:at + 40], ident, vlan, tunnel)
+        key = (p[at + 8:at + 24], p[at + 24:at + 40], ident, vlan, tunnel, self._vnet)
         datagram = self.reassembler.add(key, 6, self._number, self._offset, self._ts, offset,
                                         at + total - here - 8, p[here + 8:end], bool(more), header)
         if datagram is not None and datagram.header is not None:
@@ -289,7 +313,7 @@ class Decoder:
             if payload < 0:
                 raise Undecodable(f"TCP header length: {header} bytes, over the IP payload {ip_payload}")
             hits.append(Hit(TCP, src, sport, dst, dport, total, payload, offset_flags & 0x1FF, seq, ack, window,
-                            p[at + header:end], vlan, tunnel))
+                            p[at + header:end], vlan, tunnel, self._vnet))
         elif proto == UDP:
             if end - at < 8:
                 raise Undecodable("UDP header cut short")
@@ -298,7 +322,7 @@ class Decoder:
             if payload < 0:
                 raise Undecodable("UDP: IP payload under 8 bytes")
             data = p[at + 8:end]
-            hits.append(Hit(UDP, src, sport, dst, dport, total, payload, 0, 0, 0, 0, data, vlan, tunnel))
+            hits.append(Hit(UDP, src, sport, dst, dport, total, payload, 0, 0, 0, 0, data, vlan, tunnel, self._vnet))
             kind = UDP_TUNNEL_PORTS.get(dport) or UDP_TUNNEL_PORTS.get(sport)
             if kind is None and teredo_payload(p, at + 8, end):
                 kind = "teredo"  # relays use any port: known by the IPv6 packet inside (RFC 4380 4.)
@@ -313,7 +337,7 @@ class Decoder:
             answer = counterparts.get(icmp_type)
             reply = code if answer is None else answer
             hits.append(Hit(proto, src, icmp_type, dst, reply, total, max(0, ip_payload - 8), 0, 0, 0, 0,
-                            p[at + 8:end], vlan, tunnel))
+                            p[at + 8:end], vlan, tunnel, self._vnet))
         elif proto == GRE:
             self._gre(p, at, end, src, dst, hits, vlan, tunnel)
             return
@@ -325,7 +349,7 @@ class Decoder:
                 self._ipv6(p[:end], at, hits, vlan, (*tunnel, label))
             return
         else:
-            hits.append(Hit(proto, src, 0, dst, 0, total, 0, 0, 0, 0, 0, b"", vlan, tunnel))
+            hits.append(Hit(proto, src, 0, dst, 0, total, 0, 0, 0, 0, 0, b"", vlan, tunnel, self._vnet))
 
     # -- tunnels -------------------------------------------------------------------------------
     def _gre(self, p: bytes, at: int, end: int, src: bytes, dst: bytes, hits: list[Hit], vlan: tuple[int, ...],
@@ -377,12 +401,17 @@ class Decoder:
         if found is None:
             return
         reader, inner = found
+        outer = self._vnet
+        if kind in VNET_KINDS:  # VXLAN (RFC 7348 5.) and Geneve (RFC 8926 3.4): the VNI is bytes 4-6
+            self._vnet = vnet_code(outer, kind, int.from_bytes(q[at + 4:at + 7], "big"))
         try:
             reader(q, inner, hits, vlan, tunnel)
         except Undecodable as e:
             raise Undecodable(f"{kind} inner packet: {e} ({tunnel[-1]})") from None
         except (struct.error, IndexError):
             raise Undecodable(f"{kind} inner packet: header cut short ({tunnel[-1]})") from None
+        finally:
+            self._vnet = outer
 
     def _tunnel_header(self, kind: str, q: bytes, at: int, end: int) -> tuple[_Reader, int] | None:
         """(the reader of the inner packet, where it starts) when the bytes at ``at`` are the
@@ -397,6 +426,8 @@ class Decoder:
             protocol, inner = struct.unpack_from("!H", q, at + 2)[0], at + 8 + (q[at] & 0x3F) * 4
             if inner > end:
                 raise IndexError(kind)
+            if protocol == 0x6558:  # an Ethernet frame (Transparent Ethernet Bridging), as OVN and NSX send
+                return self._ethernet, inner
             return (lambda b, i, h, v, t: self._ethertype(b, i, protocol, h, v, t)), inner
         if kind == "gtpu":
             return self._gtpu(q, at)

@@ -5,6 +5,13 @@ are kept as ``govsoc.flow.*``, with Zeek's conn_state and history.
 
 The application protocol and its facts (TLS/TLCP, SSH, DNS, HTTP) come from the first payload
 bytes of each direction (collectors.flows.metadata); UDP tunnels and NTP are named by port.
+
+A flow inside VXLAN or Geneve keeps its VNI as ``govsoc.flow.vni`` (the innermost, when tunnels
+nest). ECS has no field for it: ``network.vlan.id`` and ``network.inner.vlan.id`` are 802.1Q
+tags (12 bits), which a VNI (24 bits, RFC 7348) is not, and Elastic's packetbeat does not decode
+VXLAN at all (elastic/beats issues 1283 and 34819); Zeek's conn.log lists the tunnel in
+``tunnel_parents`` and gives the VNI only to its vxlan_packet event. The tunnels themselves are
+``govsoc.flow.tunnel``.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import ipaddress
 from typing import Any
 
 from govsoc.collectors.community_id import community_id_packed
-from govsoc.collectors.flows.decode import ICMP, ICMP6, TCP, UDP
+from govsoc.collectors.flows.decode import ICMP, ICMP6, TCP, UDP, vnis
 from govsoc.collectors.flows.metadata import protocol_fields
 from govsoc.collectors.flows.table import Flow
 
@@ -79,6 +86,8 @@ def flow_fields(flow: Flow) -> dict[str, Any]:
             fields["network.inner.vlan.id"] = str(flow.vlan[1])
     if flow.tunnel:
         fields["govsoc.flow.tunnel"] = list(flow.tunnel)
+    if flow.vnet:
+        fields["govsoc.flow.vni"] = vnis(flow.vnet)[-1]
     return fields
 
 

@@ -3,7 +3,7 @@ open-addressing hash table in one int64 array, linear probing, deletion by backw
 tombstones, so a table that sees millions of flows come and go never degrades).
 
 The table holds ``slot + 1`` (0 is an empty cell); the key itself is read from the slot's row of
-the flow matrix (columns ``K0``..``K4`` and the key's hash in ``KHASH``), so a lookup touches the
+the flow matrix (columns ``K0``..``K5`` and the key's hash in ``KHASH``), so a lookup touches the
 table and the row it would read anyway. The table has at least twice as many cells as the flow
 matrix has rows, so it is never more than half full. These functions are plain Python here and
 compiled with numba by collectors.flows.native (numba's typed dictionary, used before, cost about
@@ -15,25 +15,26 @@ from __future__ import annotations
 from typing import Any
 
 # columns of the flow matrix holding the key and its hash (collectors.flows.native lays it out)
-K0, K1, K2, K3, K4, KHASH = 18, 19, 20, 21, 22, 29
+K0, K1, K2, K3, K4, KHASH, K5 = 18, 19, 20, 21, 22, 29, 30
 #: odd 64-bit multipliers (the golden ratio's and a splitmix64 one) as signed int64
 MIX1 = -7046029254386353131  # 0x9E3779B97F4A7C15
 MIX2 = -4658895280553007687  # 0xBF58476D1CE4E5B9
 
 
-def _key_hash(a: int, b: int, c: int, d: int, e: int) -> int:
-    """A 63-bit hash of a five-word key (int64 products wrap in compiled code)."""
+def _key_hash(a: int, b: int, c: int, d: int, e: int, f: int) -> int:
+    """A 63-bit hash of a six-word key (int64 products wrap in compiled code)."""
     h = a * MIX1 + b
     h = h * MIX1 + c
     h = h * MIX1 + d
     h = h * MIX1 + e
+    h = h * MIX1 + f
     h = (h ^ ((h >> 31) & 0x1FFFFFFFF)) * MIX2
     h ^= (h >> 29) & 0x7FFFFFFFF
     return h & 0x7FFFFFFFFFFFFFFF
 
 
-def _slot_of(T: Any, F: Any, a: int, b: int, c: int, d: int, e: int, h: int) -> int:
-    """The slot holding key (a, b, c, d, e) of hash ``h``, or -1."""
+def _slot_of(T: Any, F: Any, a: int, b: int, c: int, d: int, e: int, f: int, h: int) -> int:
+    """The slot holding key (a, b, c, d, e, f) of hash ``h``, or -1."""
     mask = len(T) - 1
     i = h & mask
     while True:
@@ -42,7 +43,7 @@ def _slot_of(T: Any, F: Any, a: int, b: int, c: int, d: int, e: int, h: int) -> 
             return -1
         s = v - 1
         if (F[s, KHASH] == h and F[s, K0] == a and F[s, K1] == b and F[s, K2] == c and F[s, K3] == d
-                and F[s, K4] == e):
+                and F[s, K4] == e and F[s, K5] == f):
             return int(s)
         i = (i + 1) & mask
 

@@ -1,7 +1,7 @@
 """The bidirectional flow table: packets (as collectors.flows.decode hits) in, finished flows
 out, with Zeek's conn.log meaning for every counter (shared/reference/log-formats.md 14.2).
 
-A flow is keyed by protocol and its two endpoints, whichever way a packet goes. The originator
+A flow is keyed by protocol, its two endpoints (whichever way a packet goes) and its VXLAN/Geneve VNI. The originator
 is the sender of the first packet, unless Zeek's heuristics say otherwise (a first TCP packet
 that is not a SYN, or a UDP packet, from a likely server port to an unlikely one; an ICMP reply).
 Packets and IP bytes are counted per direction; payload bytes come from TCP sequence numbers
@@ -64,7 +64,7 @@ class Flow:
     __slots__ = ("proto", "orig_addr", "orig_port", "resp_addr", "resp_port", "start", "last", "vlan", "tunnel",
                  "tcp", "orig_packets", "orig_ip_bytes", "orig_payload", "resp_packets", "resp_ip_bytes",
                  "resp_payload", "history", "samples", "sample_count", "sample_bytes", "sample_max", "closed_at",
-                 "first_number", "timeout")
+                 "first_number", "timeout", "vnet")
 
     def __init__(self, hit: Hit, orig_is_src: bool, ts: int, number: int) -> None:
         self.proto = hit.proto
@@ -73,7 +73,7 @@ class Flow:
         else:
             self.orig_addr, self.orig_port, self.resp_addr, self.resp_port = hit.dst, hit.dport, hit.src, hit.sport
         self.start = self.last = ts
-        self.vlan, self.tunnel = hit.vlan, hit.tunnel
+        self.vlan, self.tunnel, self.vnet = hit.vlan, hit.tunnel, hit.vnet
         self.tcp = TcpConnection() if hit.proto == TCP else None
         flipped = not orig_is_src
         if flipped and self.tcp is not None:
@@ -156,19 +156,20 @@ def _multicast(address: bytes) -> bool:
     return (len(address) == 4 and 224 <= address[0] <= 239) or (len(address) == 16 and address[0] == 0xFF)
 
 
-def flow_key(hit: Hit) -> tuple[int, bytes, int, bytes, int]:
-    """The same key for both directions of a flow."""
+def flow_key(hit: Hit) -> tuple[int, bytes, int, bytes, int, int]:
+    """The same key for both directions of a flow: protocol, endpoints and the virtual network
+    (VXLAN/Geneve VNIs), so that tenants' overlapping address spaces never share a flow."""
     a, b = (hit.src, hit.sport), (hit.dst, hit.dport)
     if a <= b:
-        return hit.proto, hit.src, hit.sport, hit.dst, hit.dport
-    return hit.proto, hit.dst, hit.dport, hit.src, hit.sport
+        return hit.proto, hit.src, hit.sport, hit.dst, hit.dport, hit.vnet
+    return hit.proto, hit.dst, hit.dport, hit.src, hit.sport, hit.vnet
 
 
 class FlowTable:
     """Folds hits into flows; ``finished()`` hands over the flows that ended."""
 
     def __init__(self, *, timeouts: dict[int, int] | None = None, close_delay: int = CLOSE_DELAY) -> None:
-        self.flows: dict[tuple[int, bytes, int, bytes, int], Flow] = {}
+        self.flows: dict[tuple[int, bytes, int, bytes, int, int], Flow] = {}
         self.timeouts = {proto: seconds * NS for proto, seconds in (timeouts or TIMEOUTS).items()}
         self.close_delay = close_delay * NS
         self.done: list[Flow] = []

@@ -23,8 +23,6 @@ PROTO = {6: "tcp", 17: "udp", 1: "icmp", 58: "icmp"}
 CORE = ("orig_pkts", "resp_pkts", "orig_ip_bytes", "resp_ip_bytes", "orig_bytes", "resp_bytes", "conn_state")
 #: trace -> why it still disagrees with Zeek's conn.log.
 KNOWN = {
-    "traces/tunnels/geneve-47101.pcap": "the test registers Geneve on UDP port 47101; govsoc knows 6081 only",
-    "traces/tunnels/geneve-many-options.pcap": "Geneve on a non-standard port in the test's script; inner flow missing",
     "traces/tunnels/gre-aruba-amsdu.pcap": "Aruba's proprietary GRE protocol types (A-MSDU) are not decoded",
     "traces/tunnels/vxlan-encapsulated-igmp-v2.pcap": "bad UDP checksums: Zeek (run without -C) discards those "
                                                       "packets; govsoc does not verify checksums",
