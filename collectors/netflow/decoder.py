@@ -3,7 +3,8 @@
 Stage: collectors. Formats: NetFlow v5 (Cisco's header and 48-byte record, log-formats.md 16.1),
 NetFlow v9 (RFC 3954) and IPFIX (RFC 7011). One :class:`NetflowDecoder` holds the state of
 every exporter it hears: templates (collectors.netflow.templates, keyed by exporter and source
-id / observation domain), the sampling rate each exporter announced in options records, and
+id / observation domain), the sampling rate each exporter announced in options records (per
+sampler or selector: a data record takes the rate of the one it names), and
 data sets that arrived before their template. Those are held (at most ``pending_limit`` sets,
 for ``pending_seconds``) and decoded when the template comes; a set that waits too long or
 pushes the oldest out is reported, never silently dropped. Every problem is a :class:`Problem`
@@ -105,8 +106,10 @@ class NetflowDecoder:
         self.pending_seconds = pending_seconds
         self._pending: OrderedDict[tuple[str, int, int, int], _Held] = OrderedDict()
         self._pending_serial = 0
-        #: (exporter, domain) -> sampling rate from options records
-        self.sampling: dict[tuple[str, int], int] = {}
+        #: (exporter, domain, sampler) -> sampling rate from options records; the sampler is
+        #: (element name, id) of the samplerId (48) or selectorId (302) the options record names,
+        #: or None for a rate that holds for the whole exporter and domain
+        self.sampling: dict[tuple[str, int, Sampler], int] = {}
         #: (exporter, domain) -> systemInitTimeMilliseconds from options records (IPFIX)
         self.system_init: dict[tuple[str, int], datetime] = {}
         self.problems: Counter[str] = Counter()
@@ -257,15 +260,37 @@ class NetflowDecoder:
                 result.records.append(FlowRecord(header=header, template_id=template.id, options=True,
                                                  values=values))
                 continue
-            rate = _rate(values) or self.sampling.get(key, 1)
+            rate = _rate(values) or self._sampler_rate(key, values)
             result.records.append(FlowRecord(header=header, template_id=template.id, options=False, values=values,
                                              sampling=rate))
 
+    def _sampler_rate(self, key: tuple[str, int], values: dict[str, Any]) -> int:
+        """The rate in force for a data record: that of the sampler or selector it names (RFC
+        3954 8 FLOW_SAMPLER_ID, RFC 5477 selectorId), else the exporter's and domain's own
+        rate, else, when the domain announced exactly one sampler, that one's; else 1. A record
+        naming a sampler that no options record described takes the exporter's own rate."""
+        sampling, (exporter, domain) = self.sampling, key
+        for sampler in _samplers(values):
+            rate = sampling.get((exporter, domain, sampler))
+            if rate is not None:
+                return rate
+        rate = sampling.get((exporter, domain, None))
+        if rate is not None:
+            return rate
+        if not _samplers(values):
+            named = [r for (e, d, sampler), r in sampling.items() if (e, d) == key and sampler is not None]
+            if len(named) == 1:
+                return named[0]
+        return 1
+
     def _options(self, key: tuple[str, int], values: dict[str, Any]) -> None:
-        """Keep what an options record says about its exporter: sampling rate, boot time."""
+        """Keep what an options record says about its exporter: the sampling rate of the sampler
+        or selector it names (or of the whole exporter and domain), boot time."""
         rate = _rate(values)
         if rate:
-            self.sampling[key] = rate
+            samplers = _samplers(values)
+            for sampler in samplers or (None,):
+                self.sampling[(*key, sampler)] = rate
         boot = values.get("system_init_time_milliseconds")
         if isinstance(boot, datetime):
             self.system_init[key] = boot
@@ -325,16 +350,36 @@ class NetflowDecoder:
         return len(self._pending)
 
 
+#: A sampler's key: the element naming it (sampler_id or selector_id) and its id.
+Sampler = tuple[str, int] | None
+#: Elements that name a sampler or selector, in the order a data record's are looked up.
+SAMPLER_ELEMENTS = ("sampler_id", "selector_id")
+
+
+def _samplers(values: dict[str, Any]) -> tuple[tuple[str, int], ...]:
+    """The samplers and selectors a record names (samplerId 48, selectorId 302)."""
+    return tuple((name, value) for name in SAMPLER_ELEMENTS
+                 if isinstance(value := values.get(name), int) and not isinstance(value, bool))
+
+
 def _rate(values: dict[str, Any]) -> int | None:
-    """The sampling rate a record states: 1 in samplingInterval (34) or samplerRandomInterval
-    (50), or 1 in (interval + space) / interval from samplingPacketInterval/Space (305/306)."""
+    """The sampling rate a record states (1 = every packet): 1 in samplingInterval (34) or
+    samplerRandomInterval (50); 1 in (interval + space) / interval from samplingPacketInterval
+    and samplingPacketSpace (305/306, RFC 5477 systematic count-based); population / size from
+    samplingSize and samplingPopulation (309/310, n-out-of-N); 1 / samplingProbability (311)."""
     for name in ("sampling_interval", "sampler_random_interval"):
         value = values.get(name)
-        if isinstance(value, int) and value > 1:
+        if isinstance(value, int) and value >= 1:
             return value
     interval, space = values.get("sampling_packet_interval"), values.get("sampling_packet_space")
-    if isinstance(interval, int) and isinstance(space, int) and interval > 0 and space > 0:
+    if isinstance(interval, int) and isinstance(space, int) and interval > 0 and space >= 0:
         return max(1, round((interval + space) / interval))
+    size, population = values.get("sampling_size"), values.get("sampling_population")
+    if isinstance(size, int) and isinstance(population, int) and 0 < size <= population:
+        return max(1, round(population / size))
+    probability = values.get("sampling_probability")
+    if isinstance(probability, float) and 0 < probability <= 1:
+        return max(1, round(1 / probability))
     return None
 
 

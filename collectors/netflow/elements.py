@@ -69,7 +69,8 @@ ELEMENTS: dict[int, tuple[str, str]] = {
     230: ("nat_event", U), 233: ("firewall_event", U), 234: ("ingress_vrfid", U), 235: ("egress_vrfid", U),
     239: ("biflow_direction", U), 243: ("dot1q_vlan_id", U), 281: ("post_nat_source_ipv6_address", IP6),
     282: ("post_nat_destination_ipv6_address", IP6), 302: ("selector_id", U), 305: ("sampling_packet_interval", U),
-    306: ("sampling_packet_space", U), 323: ("observation_time_milliseconds", DT_MS),
+    306: ("sampling_packet_space", U), 309: ("sampling_size", U), 310: ("sampling_population", U),
+    311: ("sampling_probability", F), 323: ("observation_time_milliseconds", DT_MS),
 }
 
 
