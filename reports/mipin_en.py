@@ -239,6 +239,60 @@ PHRASES: Final[dict[str, str]] = {
     "探测到的密码算法并非所声明的获得认证的密码产品所实现：该对象的密钥不由该产品管理":
         "the algorithms the probe saw are not those of the declared certified product: this object's keys are not "
         "managed by it",
+    # signature and probe notes (crypto_eval/probes: certificate_verify, tls, tlcp, ssh; issue 16 review 3, 14)
+    "签名在证书密钥下验证通过": " signature verified under the certificate's key",
+    "签名在证书密钥下验证失败": " signature does not verify under the certificate's key",
+    "SM2签名在证书密钥下验证通过": "SM2 signature verified under the certificate's key",
+    "SM2签名在证书密钥下验证失败": "SM2 signature does not verify under the certificate's key",
+    "SM2签名格式错误：": "malformed SM2 signature: ", "不是DER编码的SM2签名": "not a DER SM2 signature",
+    "SM2签名整数长度错误": "SM2 signature integer of a wrong length", "SM2签名整数超过256位":
+        "SM2 signature integer over 256 bits", "SM2签名之后有多余字节": "bytes after the SM2 signature",
+    "ServerKeyExchange格式错误：": "malformed ServerKeyExchange: ", "ServerKeyExchange格式错误":
+        "malformed ServerKeyExchange", "ServerDHParams不完整": "truncated ServerDHParams",
+    "ServerECDHParams未使用命名曲线": "ServerECDHParams without a named curve",
+    "签名长度与消息不符": "signature length does not match the message",
+    "：TLS 1.3要求曲线": ": TLS 1.3 requires curve ", "，证书密钥的曲线为": ", the certificate's key is on ",
+    "签名方案与证书密钥不匹配：": "the signature scheme does not fit the certificate's key: ",
+    "TLS 1.0/1.1旧式": "TLS 1.0/1.1 legacy", "非SM2密钥": "non-SM2 key", "SM2密钥": "SM2 key",
+    "（RFC 8446 4.4.3禁止TLS 1.3 CertificateVerify使用PKCS#1 v1.5）":
+        " (RFC 8446 4.4.3 forbids PKCS#1 v1.5 in TLS 1.3 CertificateVerify)",
+    "TLS 1.0/1.1的签名不能由该类密钥生成：": "a TLS 1.0/1.1 signature cannot be made with this kind of key: ",
+    "未知签名方案 ": "unknown signature scheme ", "（探测从未提供该方案）": " (never offered by the probe)",
+    "无法读取证书密钥（": "the certificate's key cannot be read (", "）：未检查签名": "): signature not checked",
+    "：本机OpenSSL不支持，未检查签名": ": not supported by this OpenSSL build, signature not checked",
+    "：RSA密钥传输或静态密钥，无ServerKeyExchange签名；持有证书私钥只能由完成的握手证明，探测不完成握手":
+        ": RSA key transport or static keys, no ServerKeyExchange signature; possession of the certificate's key "
+        "is proved only by a completed handshake, which the probe does not do",
+    "：无ServerKeyExchange（(EC)DHE参数未经签名）": ": no ServerKeyExchange (the (EC)DHE parameters are unsigned)",
+    "Finished之前有Certificate而无CertificateVerify（RFC 8446 4.4.3）":
+        "Certificate without CertificateVerify before Finished (RFC 8446 4.4.3)",
+    "加密的握手消息在CertificateVerify之前结束：未检查签名":
+        "the encrypted flight ended before CertificateVerify: signature not checked",
+    "无签名证书，无法检查ServerKeyExchange签名": "no signing certificate to check ServerKeyExchange against",
+    "：签名证书为": ": the signing certificate has a ", "密钥，RSA套件以RSA密钥签名，服务端不可能以该证书的密钥签名":
+        " key: an RSA suite is signed with an RSA key, the server cannot have signed under its certificate",
+    "密钥，SM2套件须以签名证书的SM2密钥签名ServerKeyExchange（GB/T 38636 6.4.5.4）":
+        " key: the SM2 suites sign ServerKeyExchange with the signing certificate's SM2 key (GB/T 38636 6.4.5.4)",
+    "：未检查RSA ServerKeyExchange签名（GB/T 38636未规定其杂凑算法）":
+        ": RSA ServerKeyExchange signature not checked (hash not fixed by GB/T 38636)",
+    "：未检查ServerKeyExchange签名（非SM2或RSA套件）": ": ServerKeyExchange signature not checked (not an SM2 or "
+                                                      "RSA suite)",
+    "未收到ServerKeyExchange": "no ServerKeyExchange",
+    "无加密证书（ECC套件的签名须覆盖加密证书）": "no encryption certificate (an ECC suite's signature covers it)",
+    "ServerKeyExchange签名在签名证书密钥下验证失败":
+        "ServerKeyExchange signature does not verify under the signing certificate's key",
+    "KEX_ECDH_REPLY格式错误（": "malformed KEX_ECDH_REPLY (", "数据不完整": "truncated",
+    "无法读取主机密钥 ": "host key unreadable: ", "签名算法与主机密钥不匹配：": "the signature algorithm does not fit "
+                                                                          "the host key: ",
+    " 对交换哈希的签名验证失败": " signature over the exchange hash does not verify",
+    " 主机密钥 SHA256:": " host key SHA256:",
+    "未收到KEX_ECDH_REPLY：服务端未完成X25519密钥交换":
+        "no KEX_ECDH_REPLY: the server did not complete an X25519 key exchange",
+    " AUTH TLS之后）": " AUTH TLS done)", "，证书 ": ", certificate ", "探测程序出错": "probe error",
+    "）：该对象缺少证据，需复测或人工核实": "): evidence missing for this object; probe again or check by hand",
+    "对明文HTTP请求答复该端口须使用HTTPS，但TLS、TLCP握手均未成功：未识别出协议":
+        "answers plain HTTP saying the port wants HTTPS, but TLS and TLCP handshakes failed: protocol not "
+        "recognised",
 }
 #: Whole values (an object's name, a judgement, a risk) too short to replace inside other text.
 EXACT: Final[dict[str, str]] = {

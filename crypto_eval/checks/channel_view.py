@@ -25,7 +25,8 @@ from govsoc.crypto_eval.probes.cleartext import CleartextProbeResult, is_text
 from govsoc.crypto_eval.probes.runner import TLS_PROTOCOLS, EndpointReport, Target
 from govsoc.crypto_eval.probes.tls import certificate_names, hostname_matches
 
-__all__ = ["ChannelView", "view_of", "ssh_199_notes", "NO_CERTIFICATE", "NO_PROOF", "SILENT", "HTTPS_PORT"]
+__all__ = ["ChannelView", "view_of", "ssh_199_notes", "NO_CERTIFICATE", "NO_PROOF", "SILENT", "HTTPS_PORT",
+           "PROBE_ERROR"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -92,6 +93,9 @@ def _tls_parts(report: EndpointReport, sm: bool) -> tuple[list[Assessment], list
 
 #: An endpoint that accepts connections and answers nothing it was asked (not "an answer").
 SILENT = "可建立连接，但对TLS、TLCP握手请求和HTTP请求均无应答（静默）：未识别出协议"
+
+#: The probe itself failed at this endpoint (an exception, the host out of descriptors): no evidence.
+PROBE_ERROR = "探测程序出错"
 
 #: A port that answers plain HTTP with "this port wants HTTPS" (nginx's 400 page) and then fails the
 #: TLS handshakes: neither a cleartext channel (the answer is an error page) nor a readable TLS one.
@@ -223,8 +227,9 @@ def view_of(report: EndpointReport, *, now: datetime | None = None) -> ChannelVi
 def _view(report: EndpointReport, now: datetime | None) -> ChannelView:
     target = report.target.endpoint
     if report.error is not None:  # the probe failed, not the endpoint: no evidence either way
-        return ChannelView(protocol="incomplete", observed=f"{target}: {report.error}",
-                           notes=(f"{report.error}（探测出错：该对象缺少证据，需复测或人工核实）",))
+        detail = report.error.removeprefix("probe error: ")  # the exception's own text is data
+        return ChannelView(protocol="incomplete", observed=f"{target}: {PROBE_ERROR}（{detail}）",
+                           notes=(f"{PROBE_ERROR}（{detail}）：该对象缺少证据，需复测或人工核实",))
     if report.timed_out or not report.reachable:
         return ChannelView(protocol="unreachable", observed=f"{target}: " + ("探测超时" if report.timed_out
                                                                            else "无法连接"))
@@ -332,7 +337,7 @@ def _view(report: EndpointReport, now: datetime | None) -> ChannelView:
                 auth = _proved("TLS 1.3国密", bool(sm.chain), proved, None if proved is not None
                                else "未收到服务端Finished", notes)
         parts.append(f"TLS 1.3 {sm.suite} ({sm.key_share_group}"
-                     + (f", certificate {sm.chain[0].signature_algorithm}" if sm.chain else "") + ")")
+                     + (f"，证书 {sm.chain[0].signature_algorithm}" if sm.chain else "") + ")")
     if report.starttls is not None:
         notes.append(f"{report.starttls.upper()} 登录前必须启用TLS（AUTH TLS）；"
                      "数据连接是否强制加密（PROT P）需人工核实")
@@ -347,7 +352,7 @@ def _view(report: EndpointReport, now: datetime | None) -> ChannelView:
             # ordinary clients negotiate it, and an impostor picks the side it can fake
             failures.append((False, f"同一端口的国际TLS：{tls_auth[1]}"))
         assert report.tls is not None
-        via = f" (after {report.starttls.upper()} AUTH TLS)" if report.starttls else ""
+        via = f"（{report.starttls.upper()} AUTH TLS之后）" if report.starttls else ""
         parts.append(f"TLS{via} " + ", ".join(f"{v.version} {v.suite}" for v in report.tls.accepted()))
     if failures:
         auth = failures[0]

@@ -16,7 +16,7 @@ import hashlib
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
 
 from govsoc.collectors.protocols.tls_names import scheme_name
 from govsoc.crypto_eval import sm2
@@ -50,8 +50,8 @@ def _verify(key: object, scheme: int, signature: bytes, content: bytes, tls13: b
         key.verify(signature, content)
     elif isinstance(key, ec.EllipticCurvePublicKey) and scheme in _ECDSA:
         if tls13 and _TLS13_CURVES.get(scheme) != key.curve.name:
-            raise _Mismatch(f"{scheme_name(scheme)} requires curve {_TLS13_CURVES.get(scheme, '?')} in TLS 1.3, "
-                            f"the certificate's key is on {key.curve.name}")
+            raise _Mismatch(f"{scheme_name(scheme)}：TLS 1.3要求曲线{_TLS13_CURVES.get(scheme, '?')}，"
+                            f"证书密钥的曲线为{key.curve.name}")
         key.verify(signature, content, ec.ECDSA(_HASHES[scheme]()))
     elif isinstance(key, rsa.RSAPublicKey) and scheme in _PSS:
         digest = _HASHES[scheme]()
@@ -60,14 +60,24 @@ def _verify(key: object, scheme: int, signature: bytes, content: bytes, tls13: b
     elif isinstance(key, rsa.RSAPublicKey) and scheme in _PKCS1 and not tls13:
         key.verify(signature, content, padding.PKCS1v15(), _HASHES[scheme]())
     else:
-        raise _Mismatch(f"scheme {scheme_name(scheme)} does not fit the certificate's {type(key).__name__} key"
-                        + (" (PKCS#1 v1.5 is forbidden in TLS 1.3 CertificateVerify, RFC 8446 4.4.3)"
+        raise _Mismatch(f"签名方案与证书密钥不匹配：{scheme_name(scheme)} / {_key_kind(key)}"
+                        + ("（RFC 8446 4.4.3禁止TLS 1.3 CertificateVerify使用PKCS#1 v1.5）"
                            if tls13 and scheme in _PKCS1 else ""))
     return True
 
 
 class _Mismatch(Exception):
     """The signature scheme cannot be used with the certificate's key."""
+
+
+def _key_kind(key: object) -> str:
+    """A public key's algorithm as notes name it (RSA, EC, Ed25519, Ed448, DSA)."""
+    for kind, name in ((rsa.RSAPublicKey, "RSA"), (ec.EllipticCurvePublicKey, "EC"),
+                       (ed25519.Ed25519PublicKey, "Ed25519"), (ed448.Ed448PublicKey, "Ed448"),
+                       (dsa.DSAPublicKey, "DSA")):
+        if isinstance(key, kind):
+            return name
+    return type(key).__name__
 
 
 def _verify_legacy(key: object, signature: bytes, content: bytes) -> bool:
@@ -81,7 +91,7 @@ def _verify_legacy(key: object, signature: bytes, content: bytes) -> bool:
     if isinstance(key, ec.EllipticCurvePublicKey):
         key.verify(signature, content, ec.ECDSA(hashes.SHA1()))
         return True
-    raise _Mismatch(f"a TLS 1.0/1.1 signature cannot be made with a {type(key).__name__} key")
+    raise _Mismatch(f"TLS 1.0/1.1的签名不能由该类密钥生成：{_key_kind(key)}")
 
 
 def verify_server_signature(certificate: bytes, scheme: int | None, signature: bytes, content: bytes, *,
@@ -91,21 +101,21 @@ def verify_server_signature(certificate: bytes, scheme: int | None, signature: b
     ``scheme`` None: a TLS 1.0/1.1 signature (no algorithm field). ``sm2_key`` (04 ‖ X ‖ Y, which
     ``cryptography`` cannot load) with sm2sig_sm3 is checked by crypto_eval.sm2 under ``sm2_id``."""
     if scheme is not None and scheme not in _HASHES and scheme not in (0x0807, 0x0808, SM2SIG_SM3):
-        return False, f"unknown signature scheme {scheme:#06x} (never offered by the probe)"
+        return False, f"未知签名方案 {scheme:#06x}（探测从未提供该方案）"
     if sm2_key is not None or scheme == SM2SIG_SM3:
         if sm2_key is None or scheme != SM2SIG_SM3:
-            return False, (f"scheme {scheme_name(scheme) if scheme is not None else 'legacy'} does not fit the "
-                           f"certificate's {'SM2' if sm2_key is not None else 'non-SM2'} key")
+            asked = scheme_name(scheme) if scheme is not None else "TLS 1.0/1.1旧式"
+            return False, f"签名方案与证书密钥不匹配：{asked} / {'SM2密钥' if sm2_key is not None else '非SM2密钥'}"
         try:
             ok = sm2.verify(sm2.decode_point(sm2_key), content, raw_signature(signature), user_id=sm2_id)
         except ValueError as e:
-            return False, f"malformed SM2 signature: {e}"
-        return ok, "SM2 signature verified" if ok else "SM2 signature does not verify under the certificate's key"
+            return False, f"SM2签名格式错误：{e}"
+        return ok, "SM2签名在证书密钥下验证通过" if ok else "SM2签名在证书密钥下验证失败"
     try:
         key = x509.load_der_x509_certificate(certificate).public_key()
     except (ValueError, TypeError, UnsupportedAlgorithm, x509.InvalidVersion) as e:
-        return None, f"the certificate's key cannot be read ({type(e).__name__}): signature not checked"
-    name = scheme_name(scheme) if scheme is not None else "legacy"
+        return None, f"无法读取证书密钥（{type(e).__name__}）：未检查签名"
+    name = scheme_name(scheme) if scheme is not None else "TLS 1.0/1.1旧式"
     try:
         if scheme is None:
             _verify_legacy(key, signature, content)
@@ -114,10 +124,10 @@ def verify_server_signature(certificate: bytes, scheme: int | None, signature: b
     except _Mismatch as e:
         return False, str(e)
     except (InvalidSignature, ValueError, TypeError):
-        return False, f"{name} signature does not verify under the certificate's key"
+        return False, f"{name}签名在证书密钥下验证失败"
     except UnsupportedAlgorithm:
-        return None, f"{name}: not supported by this OpenSSL build, signature not checked"
-    return True, f"{name} signature verified under the certificate's key"
+        return None, f"{name}：本机OpenSSL不支持，未检查签名"
+    return True, f"{name}签名在证书密钥下验证通过"
 
 
 def verify_certificate_verify(certificate: bytes, scheme: int, signature: bytes, content: bytes) -> Verdict:
@@ -130,12 +140,12 @@ def _params_length(body: bytes, ecdhe: bool) -> int:
     (ECDHE: curve_type, named_curve, point<1..255>; DHE: p, g, Ys, each <1..2^16-1>)."""
     if ecdhe:
         if len(body) < 4 or body[0] != 3:
-            raise ValueError("ServerECDHParams without a named curve")
+            raise ValueError("ServerECDHParams未使用命名曲线")
         return 4 + body[3]
     pos = 0
     for _ in range(3):
         if pos + 2 > len(body):
-            raise ValueError("truncated ServerDHParams")
+            raise ValueError("ServerDHParams不完整")
         pos += 2 + int.from_bytes(body[pos:pos + 2], "big")
     return pos
 
@@ -146,18 +156,18 @@ def verify_server_key_exchange(certificate: bytes, version: int, suite: str, bod
     5246 7.4.3, RFC 8422 5.4): randoms ‖ params. RSA key transport signs nothing (the server
     proves its key only by finishing the handshake, which the probe does not do): None."""
     if "_ECDHE_" not in suite and "_DHE_" not in suite:
-        return None, (f"{suite}: RSA key transport or static keys, no ServerKeyExchange signature; possession of "
-                      "the certificate's key is proved only by a completed handshake, which the probe does not do")
+        return None, (f"{suite}：RSA密钥传输或静态密钥，无ServerKeyExchange签名；持有证书私钥只能由完成的握手证明，"
+                      "探测不完成握手")
     if body is None:
-        return False, f"{suite}: no ServerKeyExchange (the (EC)DHE parameters are unsigned)"
+        return False, f"{suite}：无ServerKeyExchange（(EC)DHE参数未经签名）"
     try:
         size = _params_length(body, "_ECDHE_" in suite)
         scheme = int.from_bytes(body[size:size + 2], "big") if version >= 0x0303 else None
         rest = body[size + (2 if scheme is not None else 0):]
         if size > len(body) or len(rest) < 2 or int.from_bytes(rest[:2], "big") != len(rest) - 2:
-            raise ValueError("signature length does not match the message")
+            raise ValueError("签名长度与消息不符")
     except ValueError as e:
-        return False, f"malformed ServerKeyExchange: {e}"
+        return False, f"ServerKeyExchange格式错误：{e}"
     return verify_server_signature(certificate, scheme, rest[2:], client_random + server_random + body[:size])
 
 
@@ -165,19 +175,19 @@ def raw_signature(der: bytes) -> bytes:
     """r ‖ s from a DER SEQUENCE of two INTEGERs (GM/T 0009: each at most 32 bytes, one more for a
     leading zero); ValueError for anything else (lengths are checked before every index)."""
     if len(der) < 2 or der[0] != 0x30 or der[1] != len(der) - 2:
-        raise ValueError("not a DER SM2 signature")
+        raise ValueError("不是DER编码的SM2签名")
     values, pos = [], 2
     for _ in range(2):
         if pos + 2 > len(der) or der[pos] != 0x02:
-            raise ValueError("not a DER SM2 signature")
+            raise ValueError("不是DER编码的SM2签名")
         size = der[pos + 1]
         if not 1 <= size <= 33 or pos + 2 + size > len(der):
-            raise ValueError("SM2 signature integer of a wrong length")
+            raise ValueError("SM2签名整数长度错误")
         value = int.from_bytes(der[pos + 2:pos + 2 + size], "big")
         if value >= 1 << 256:
-            raise ValueError("SM2 signature integer over 256 bits")
+            raise ValueError("SM2签名整数超过256位")
         values.append(value)
         pos += 2 + size
     if pos != len(der):
-        raise ValueError("bytes after the SM2 signature")
+        raise ValueError("SM2签名之后有多余字节")
     return values[0].to_bytes(32, "big") + values[1].to_bytes(32, "big")

@@ -85,10 +85,10 @@ def _mpint(value: bytes) -> bytes:
 
 def _read_string(data: bytes, pos: int) -> tuple[bytes, int]:
     if pos + 4 > len(data):
-        raise ValueError("truncated")
+        raise ValueError("数据不完整")
     end = pos + 4 + int.from_bytes(data[pos:pos + 4], "big")
     if end > len(data):
-        raise ValueError("truncated")
+        raise ValueError("数据不完整")
     return data[pos + 4:end], end
 
 
@@ -122,13 +122,13 @@ def _verify_host_key(v_c: bytes, v_s: bytes, i_c: bytes, i_s: bytes, q_c: bytes,
         key_type, _ = _read_string(k_s, 0)
         shared = secret.exchange(x25519.X25519PublicKey.from_public_bytes(q_s))
     except ValueError as e:
-        return False, f"KEX_ECDH_REPLY malformed ({e})"
+        return False, f"KEX_ECDH_REPLY格式错误（{e}）"
     h = hashlib.sha256(_string(v_c) + _string(v_s) + _string(i_c) + _string(i_s) + _string(k_s) + _string(q_c)
                        + _string(q_s) + _mpint(shared)).digest()
     try:
         key = serialization.load_ssh_public_key(key_type + b" " + base64.b64encode(k_s))
     except (ValueError, UnsupportedAlgorithm) as e:
-        return False, f"host key {key_type.decode('latin-1')} unreadable ({e})"
+        return False, f"无法读取主机密钥 {key_type.decode('latin-1')}（{e}）"
     name = algorithm.decode("latin-1")
     try:
         if isinstance(key, ed25519.Ed25519PublicKey) and name == "ssh-ed25519":
@@ -143,11 +143,11 @@ def _verify_host_key(v_c: bytes, v_s: bytes, i_c: bytes, i_s: bytes, q_c: bytes,
             digest_rsa = {"rsa-sha2-256": hashes.SHA256(), "rsa-sha2-512": hashes.SHA512()}.get(name, hashes.SHA1())
             key.verify(signature, h, padding.PKCS1v15(), digest_rsa)
         else:
-            return False, f"signature {name} does not fit host key {key_type.decode('latin-1')}"
+            return False, f"签名算法与主机密钥不匹配：{name} / {key_type.decode('latin-1')}"
     except (InvalidSignature, ValueError, KeyError):
-        return False, f"{name} signature over the exchange hash does not verify"
+        return False, f"{name} 对交换哈希的签名验证失败"
     fingerprint = base64.b64encode(hashlib.sha256(k_s).digest()).decode().rstrip("=")
-    return True, f"{name} host key SHA256:{fingerprint}"
+    return True, f"{name} 主机密钥 SHA256:{fingerprint}"
 
 
 async def probe_ssh(host: str, port: int, *, timeout: float = 3.0) -> SshProbeResult:
@@ -172,7 +172,7 @@ async def probe_ssh(host: str, port: int, *, timeout: float = 3.0) -> SshProbeRe
     except ParseError as e:
         return SshProbeResult(endpoint=endpoint, reachable=True, speaks_ssh=False, error=str(e))
     verified: bool | None = None
-    note = "no KEX_ECDH_REPLY: the server did not complete an X25519 key exchange"
+    note = "未收到KEX_ECDH_REPLY：服务端未完成X25519密钥交换"
     if server_kexinit is not None and len(payloads) > 1 and payloads[1][:1] == bytes([MSG_KEX_ECDH_REPLY]):
         head = answer.received[:len(answer.received) - len(rest)]
         v_s = head[head.rfind(b"SSH-"):].rstrip(b"\r\n")

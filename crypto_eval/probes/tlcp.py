@@ -148,17 +148,17 @@ _RSA_SUITES = frozenset({0xE009, 0xE00A, 0xE019, 0xE01A, 0xE059, 0xE05A})
 def _unsigned_suite(suite: int, sign: CertificateInfo | None) -> tuple[bool | None, str] | None:
     """The verdict for a suite or certificate whose signature cannot be an SM2 one (None: check it)."""
     if sign is None:
-        return None, "no signing certificate to check ServerKeyExchange against"
+        return None, "无签名证书，无法检查ServerKeyExchange签名"
     if suite in _RSA_SUITES:
         if sign.key_type != "rsa":
-            return False, (f"{suite_name(suite)} with a {sign.key_type.upper()} signing certificate: an RSA suite is "
-                           "signed with an RSA key, the server cannot have signed under its certificate")
-        return None, f"{suite_name(suite)}: RSA ServerKeyExchange signature not checked (hash not fixed by GB/T 38636)"
+            return False, (f"{suite_name(suite)}：签名证书为{sign.key_type.upper()}密钥，RSA套件以RSA密钥签名，"
+                           "服务端不可能以该证书的密钥签名")
+        return None, f"{suite_name(suite)}：未检查RSA ServerKeyExchange签名（GB/T 38636未规定其杂凑算法）"
     if suite not in _ECC_SUITES | _ECDHE_SUITES:
-        return None, f"{suite_name(suite)}: ServerKeyExchange signature not checked (not an SM2 or RSA suite)"
+        return None, f"{suite_name(suite)}：未检查ServerKeyExchange签名（非SM2或RSA套件）"
     if sign.sm2_public_key is None:
-        return False, (f"{suite_name(suite)} with a {sign.key_type.upper()} signing certificate: the SM2 suites sign "
-                       "ServerKeyExchange with the signing certificate's SM2 key (GB/T 38636 6.4.5.4)")
+        return False, (f"{suite_name(suite)}：签名证书为{sign.key_type.upper()}密钥，SM2套件须以签名证书的SM2密钥"
+                       "签名ServerKeyExchange（GB/T 38636 6.4.5.4）")
     return None
 
 
@@ -179,22 +179,22 @@ def _key_exchange_signature(received: bytes, client_random: bytes, hello: tls.Se
     except ParseError:
         body = None
     if body is None:
-        return False, "no ServerKeyExchange"
+        return False, "未收到ServerKeyExchange"
     if suite in _ECC_SUITES:
         if len(certificates) < 2:
-            return False, "no encryption certificate to sign"
+            return False, "无加密证书（ECC套件的签名须覆盖加密证书）"
         params, rest = len(certificates[1]).to_bytes(3, "big") + certificates[1], body
     else:
         size = 4 + body[3] if len(body) >= 4 else len(body) + 1  # curve_type, named_curve, point<1..255>
         params, rest = body[:size], body[size:]
     if len(rest) < 2 or int.from_bytes(rest[:2], "big") != len(rest) - 2:
-        return False, "malformed ServerKeyExchange"
+        return False, "ServerKeyExchange格式错误"
     try:
         ok = sm2.verify(sm2.decode_point(sign.sm2_public_key), client_random + hello.random + params,
                         raw_signature(rest[2:]))
     except ValueError:
         ok = False
-    return ok, None if ok else "ServerKeyExchange signature does not verify under the signing certificate's key"
+    return ok, None if ok else "ServerKeyExchange签名在签名证书密钥下验证失败"
 
 
 async def probe_tlcp(host: str, port: int, *, server_name: str | None = None, timeout: float = 3.0) -> TlcpProbeResult:

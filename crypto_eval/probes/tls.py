@@ -301,8 +301,8 @@ def _tls13_verdict(reader: FlightReader, certs: tuple[bytes, ...],
         return None
     if cv is None:
         if any(kind == 20 for kind, _ in reader.messages):
-            return False, "Certificate without CertificateVerify before Finished (RFC 8446 4.4.3)"
-        return None, "the encrypted flight ended before CertificateVerify: signature not checked"
+            return False, "Finished之前有Certificate而无CertificateVerify（RFC 8446 4.4.3）"
+        return None, "加密的握手消息在CertificateVerify之前结束：未检查签名"
     try:
         sm2_key = parse_certificate(certs[0]).sm2_public_key
     except ParseError:

@@ -18,9 +18,9 @@ from govsoc.rules.compliance import DJBH_CONTROLS
 
 CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 #: Modules whose Chinese never reaches an evaluation's findings: the Chinese report section
-#: (report.py), scoring words and levels (shown through their own
-#: tables), and a login-prompt pattern (cleartext.py).
-NOT_FINDINGS = {"report.py", "evaluate.py", "catalogue.py", "scoring.py", "finding.py", "cleartext.py"}
+#: (report.py), scoring words and levels (shown through their own tables). Patterns (re.compile's
+#: arguments, such as cleartext.py's login prompts) are matched, never written.
+NOT_FINDINGS = {"report.py", "evaluate.py", "catalogue.py", "scoring.py", "finding.py"}
 
 
 def literals() -> list[tuple[str, str]]:
@@ -37,6 +37,9 @@ def literals() -> list[tuple[str, str]]:
         matched = {id(c) for node in ast.walk(tree) if isinstance(node, ast.Assign)
                    and any(isinstance(t, ast.Name) and t.id.endswith("_WORDS") for t in node.targets)
                    for c in ast.walk(node.value)}
+        matched |= {id(c) for node in ast.walk(tree) if isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute) and node.func.attr == "compile"
+                    for c in ast.walk(node)}
         found |= {(path.name, node.value) for node in ast.walk(tree)
                   if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs | matched
                   and CJK.search(node.value)}

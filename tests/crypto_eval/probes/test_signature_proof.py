@@ -29,11 +29,11 @@ def _probe(port: int, server_name: str | None = None):  # type: ignore[no-untype
 
 
 @pytest.mark.parametrize("mode,why", [
-    ("forged", "does not verify"),           # the right scheme, random bytes
-    ("pkcs1", "does not fit"),               # 0x0401: RFC 8446 4.4.3 forbids PKCS#1 v1.5 here
-    ("unknown", "unknown signature scheme"),  # 0xFFFF: never offered, a client aborts
-    ("mismatch", "does not fit"),            # ECDSA scheme under an RSA certificate
-    ("none", "without CertificateVerify"),   # the certificate, then Finished, no proof at all
+    ("forged", "验证失败"),                # the right scheme, random bytes
+    ("pkcs1", "禁止TLS 1.3 CertificateVerify使用PKCS#1"),  # 0x0401: RFC 8446 4.4.3 forbids PKCS#1 v1.5 here
+    ("unknown", "未知签名方案"),            # 0xFFFF: never offered, a client aborts
+    ("mismatch", "不匹配"),                 # ECDSA scheme under an RSA certificate
+    ("none", "而无CertificateVerify"),      # the certificate, then Finished, no proof at all
 ])
 def test_tls13_impostor_is_not_authenticated(rsa_cert: CertFiles, mode: str, why: str) -> None:
     with tls13_impostor(mode, rsa_cert) as port:
