@@ -56,7 +56,8 @@ def test_the_scan_finds_english_sentences() -> None:
     assert english_runs("服务端的ServerKeyExchange签名验证失败（ServerKeyExchange signature does not verify under "
                         "the signing certificate's key）") == ["ServerKeyExchange signature does not verify under "
                                                                "the signing certificate's key"]
-    assert english_runs("TLS（FTP AUTH TLS之后） TLSv12 TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256；HTTP/1.1 302 Found") == []
+    assert english_runs("TLS（FTP AUTH TLS之后） TLSv12 TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256；"
+                        "HTTP/1.1 302 Found") == []
 
 
 def _redirect_with_a_page(conn: socket.socket) -> None:
