@@ -81,12 +81,15 @@ class RawRecord:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ParseContext:
     """What a parser needs to know beyond the record: the time zone of zone-less timestamps,
-    a reference time for timestamps without a year (the file's modification time) and, when
-    the user knows it, the year those timestamps are in."""
+    a reference time for timestamps without a year (the file's modification time), when the
+    user knows it, the year those timestamps are in, and ``host``: the machine the records were
+    written on when they do not say (`govsoc ingest --host`: a web server's access log names
+    its clients, not itself), set as ``host.name`` on events that have none."""
 
     timezone: ZoneInfo
     reference: datetime
     year: int | None = None
+    host: str | None = None
 
 
 class Source(Protocol):

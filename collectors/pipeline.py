@@ -76,6 +76,8 @@ class IngestOptions:
     #: Events per batch (one store write, then a checkpoint); the SQLite store inserts a
     #: write of this size in one transaction.
     batch_size: int = 10_000
+    #: The machine the file was written on (ParseContext.host): host.name of events without one.
+    host: str | None = None
 
 
 class Pipeline:
@@ -208,16 +210,19 @@ class Pipeline:
                     where = f"{record.file_path}:{record.line}" if record.line else record.origin
                     summary.first_failures.append(f"{where}: {e.message}")
                 parsed = [failure_event(record, parser, e, context)]
-            finished = [self._finish(event, record, index) for index, event in enumerate(parsed)]
+            finished = [self._finish(event, record, index, context.host) for index, event in enumerate(parsed)]
             tally.events += len(finished)
             yield record, finished
 
-    def _finish(self, event: Event, record: RawRecord, index: int) -> Event:
+    def _finish(self, event: Event, record: RawRecord, index: int, host: str | None = None) -> Event:
         lossless = "event.original" not in event.fields or _decodes_without_loss(record.data)
-        if not record.flags and lossless and self.inventory is None and not self.enrichers:  # nothing to add
+        if not record.flags and lossless and self.inventory is None and not self.enrichers and not host:
+            # nothing to add
             return Event(id=record.event_id(index), timestamp=event.timestamp, dataset=event.dataset,
                          fields=event.fields)
         fields: dict[str, Any] = dict(event.fields)
+        if host and not fields.get("host.name"):
+            fields["host.name"] = host  # before the inventory reads it
         if record.flags:
             present = fields.get("govsoc.flags") or []
             fields["govsoc.flags"] = [*present, *(f for f in record.flags if f not in present)]
@@ -342,7 +347,7 @@ class Pipeline:
         """A file that is not lines (EVTX), read through its parser's own Source: from its
         checkpoint when the source is resumable (an unchanged file costs a look at its header),
         else whole (its record ids are stable, so nothing is stored twice)."""
-        context = ParseContext(timezone=ZoneInfo(options.timezone), year=options.year,
+        context = ParseContext(timezone=ZoneInfo(options.timezone), year=options.year, host=options.host,
                                reference=datetime.fromtimestamp(path.stat().st_mtime, tz=UTC))
         if not isinstance(source, ResumableSource):
             self.run(source, parser, context, summary, batch_size=options.batch_size)
@@ -393,7 +398,7 @@ class Pipeline:
             return
         # Without a parser named, a file keeps the one chosen when it was first read.
         parser = parsers.get(options.parser or checkpoint.parser or detect_parser(view.path))()
-        context = ParseContext(timezone=ZoneInfo(options.timezone), year=options.year,
+        context = ParseContext(timezone=ZoneInfo(options.timezone), year=options.year, host=options.host,
                                reference=datetime.fromtimestamp(view.mtime, tz=UTC))
         stats = ReadStats()
         tracker = FileTracker(self.checkpoints, view, checkpoint, stats, summary, self.progress)

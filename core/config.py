@@ -120,6 +120,9 @@ class SourceSettings(_Model):
     parser: str = "linux.auth"
     timezone: str | None = None
     year: int | None = Field(default=None, ge=1970, le=2100)
+    #: The machine these files are written on, for records that do not name it (an nginx access
+    #: log): host.name, which the inventory's systems' ``hosts`` attribute to a system and zone.
+    host: str | None = None
 
     @field_validator("timezone")
     @classmethod

@@ -35,6 +35,14 @@ cryptography; reports group by agency and system. Example::
 Addresses that fall in no listed zone are in the zone ``internet``. The crypto profile is
 checked by govsoc.crypto_eval: what is missing or contradicts a probe becomes a finding there.
 
+The asset an event concerns (:data:`ATTRIBUTION`, in this order): its system is the one whose
+``hosts`` hold ``host.name`` (a server's own log; `govsoc ingest --host` names the machine of a
+file whose lines do not, as a web server's access log names only its clients), else the one whose
+endpoint ``server_name`` or ``hosts`` hold ``destination.domain`` / ``url.domain`` (a vhost), else
+the one whose ``addresses`` hold ``destination.ip`` (else ``host.ip``); without an address or host
+name, a network device's ``observer.name``. Its zone is the zone of that address, else the zone of
+the system's own addresses. The source address is never the asset: it is ``source_zone``.
+
 What ingest adds to an event (:meth:`Inventory.enrich`), which detection rules read
 (rules/packs/egov): the asset's ``govsoc.zone`` / ``zone_kind`` / ``agency`` / ``system`` /
 ``dengbao_level``, the source's ``govsoc.source_zone`` / ``source_zone_kind`` / ``source_agency``;
@@ -62,6 +70,20 @@ from govsoc.core.errors import ConfigError, Location
 from govsoc.core.yamlfile import Positions, load_yaml, locate, locate_validation_error
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+#: The attribution rule in one sentence, for reports (Chinese, English).
+ATTRIBUTION = (
+    "事件归属：按主机名（host.name，或导入时 --host 指定的文件所在主机）、访问的域名（destination.domain）、"
+    "目的地址（destination.ip，无则 host.ip）依次匹配资产清单中系统的 hosts、server_name 与 addresses，"
+    "无地址和主机名时按设备名（observer.name）；区域取该地址所在区域，否则取所属系统地址所在区域；源地址只计入来源区域。"
+    "“未登记”为以上均未匹配的事件（如云平台控制面审计日志）。",
+    "Attribution: an event belongs to the inventory system whose hosts hold its host.name (or the machine "
+    "given with ingest --host), whose endpoint server_name holds its destination.domain, or whose addresses "
+    "hold its destination.ip (else host.ip), in that order; with neither address nor host, a device's "
+    "observer.name. Its zone is that address's zone, else the zone of the system's addresses; the source "
+    "address only gives the source zone. \"Unregistered\" counts the events none of these match (such as "
+    "cloud control-plane audit logs).",
+)
 
 
 class _Model(BaseModel):
@@ -365,10 +387,17 @@ class Inventory:
         self._systems = sorted(((n, s) for s in self.model.systems for n in s.addresses),
                                key=lambda item: -item[0].prefixlen)
         self._hosts = {h.lower(): s for s in self.model.systems for h in s.hosts}
+        # the names a system's web endpoints answer to (TLS SNI, a vhost in its access log)
+        self._domains = {e.server_name.lower(): s for s in self.model.systems for e in s.endpoints
+                         if e.server_name}
         self._agency_names = agencies
         self._zone_nets = sorted(((n, z) for z in self.model.zones for n in z.cidrs),
                                  key=lambda item: -item[0].prefixlen)
         self._zone_kinds: dict[str, str] = {"internet": "internet", **{z.name: z.kind for z in self.model.zones}}
+        # a system found by name is in the zone of its addresses (the first one in a listed zone)
+        self._system_zones = {s.name: zone for s in self.model.systems
+                              if (zone := next((z for z in (self._zone_of(n.network_address) for n in s.addresses)
+                                                if z != "internet"), None))}
         self._allow_from = {a.id: frozenset(a.allow_from) for a in self.model.agencies}
         self._sm_only = {(e.host, e.port) for s in self.model.systems for e in s.endpoints
                          if e.expects and set(e.expects) <= SM_PROTOCOLS}
@@ -391,9 +420,17 @@ class Inventory:
         later stages (crypto_eval's catalogue checks) find in a loaded inventory."""
         return locate(self.path or Path("inventory"), self._positions, key)
 
-    def lookup(self, address: str | None = None, host: str | None = None) -> AssetContext | None:
-        """The context of an address (by zone and system ranges) or a host name."""
+    def _zone_of(self, ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+        return next((name for net, name in self._zones if ip in net), "internet")
+
+    def lookup(self, address: str | None = None, host: str | None = None,
+               domain: str | None = None) -> AssetContext | None:
+        """The context of an address (by zone and system ranges), a host name (a system's
+        ``hosts``) or a domain (a system's endpoint ``server_name`` or ``hosts``); a system found
+        by name without an address is in its addresses' zone (``unknown`` when it lists none)."""
         system = self._hosts.get(host.lower()) if host else None
+        if system is None and domain:
+            system = self._domains.get(domain.lower()) or self._hosts.get(domain.lower())
         zone = None
         if address:
             try:
@@ -401,9 +438,11 @@ class Inventory:
             except ValueError:
                 ip = None
             if ip is not None:
-                zone = next((name for net, name in self._zones if ip in net), "internet")
+                zone = self._zone_of(ip)
                 if system is None:
                     system = next((s for net, s in self._systems if ip in net), None)
+        if zone is None and system is not None:
+            zone = self._system_zones.get(system.name)
         if zone is None and system is None:
             return None
         agency = self._agency_names.get(system.agency, system.agency) if system and system.agency else None
@@ -412,14 +451,17 @@ class Inventory:
                             level=system.level if system else None)
 
     def enrich(self, fields: Mapping[str, Any]) -> dict[str, Any]:
-        """The govsoc.* fields for an event: the asset it concerns (destination, else host)
-        and the zone its source address is in."""
+        """The govsoc.* fields for an event: the asset it concerns and the zone its source
+        address is in (see :data:`ATTRIBUTION`)."""
         out: dict[str, Any] = {}
         host_ip = fields.get("host.ip")
         if isinstance(host_ip, list):
             host_ip = host_ip[0] if host_ip else None
         address = fields.get("destination.ip") or host_ip
-        asset = self.lookup(address=str(address) if address else None, host=fields.get("host.name"))
+        host = fields.get("host.name") or (None if address else fields.get("observer.name"))
+        domain = fields.get("destination.domain") or fields.get("url.domain")
+        asset = self.lookup(address=str(address) if address else None, host=str(host) if host else None,
+                            domain=str(domain) if domain else None)
         if asset is not None:
             out["govsoc.zone"] = asset.zone
             if asset.agency:

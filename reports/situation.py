@@ -154,6 +154,8 @@ def _overview(store: Store, q: Query, period: Period, t: dict[str, str], numbers
     ]
     if events and not zones:
         blocks.append(Paragraph(text=t["no_zone_note"]))
+    elif events:
+        blocks.insert(3, Paragraph(text=t["attribution"]))  # how the zone table's rows were decided
     return Section(id="overview", title=t["overview"], blocks=tuple(blocks))
 
 

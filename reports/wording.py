@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from govsoc.core.inventory import ATTRIBUTION
+
 __all__ = ["LEVEL_WORDS", "TACTICS", "WORDS", "shown_status", "shown_zone", "words"]
 
 WORDS: Final[dict[str, tuple[str, str]]] = {
@@ -145,7 +147,8 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "status_closed": ("已关闭", "closed"),
     "status_false_positive": ("误报", "false positive"),
     "zone_internet": ("互联网", "internet"),
-    "zone_unknown": ("未知区域", "unknown zone"),
+    "attribution": ATTRIBUTION,
+    "zone_unknown": ("区域未知（所属系统未登记地址）", "zone unknown (its system lists no address)"),
     # paragraphs
     "no_flows": ("本期无流量数据（pcap / NetFlow）。", "No flow data (pcap / NetFlow) in the period."),
     "no_mipin": ("尚无保存的密评结果：运行 govsoc crypto-eval。",

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 
 def options_for(config: Config, path: Path, *, parser: str | None, timezone: str | None, year: int | None,
-                max_record_bytes: int | None) -> IngestOptions:
+                max_record_bytes: int | None, host: str | None = None) -> IngestOptions:
     """How to read ``path``: command-line options, else the first configured source whose globs
     match it, else the collector defaults (the parser: the one the file was first read with, or
     detected from its suffix, magic bytes or first lines when it is new)."""
@@ -43,7 +43,8 @@ def options_for(config: Config, path: Path, *, parser: str | None, timezone: str
         parser=parser or (source.parser if source else None),
         timezone=timezone or (source.timezone if source and source.timezone else collectors.timezone),
         year=year or (source.year if source and source.year else collectors.year),
-        max_record_bytes=max_record_bytes or collectors.max_record_bytes)
+        max_record_bytes=max_record_bytes or collectors.max_record_bytes,
+        host=host or (source.host if source else None))
 
 
 def make_pipeline(app: AppContext, notice: Callable[[str], None] | None = None, *,
@@ -93,7 +94,7 @@ class IngestRun:
 
 
 def run_ingest(app: AppContext, paths: tuple[str, ...], parser: str | None = None, *, timezone: str | None = None,
-               year: int | None = None, max_record_bytes: int | None = None) -> IngestRun:
+               year: int | None = None, max_record_bytes: int | None = None, host: str | None = None) -> IngestRun:
     """Ingest files once, each from its checkpoint, with a progress bar; one summary per file."""
     if parser:
         parsers.get(parser)  # an unknown parser is a usage error before any file is read
@@ -104,7 +105,7 @@ def run_ingest(app: AppContext, paths: tuple[str, ...], parser: str | None = Non
     with _bars(pipeline) as task_for:
         for path in files:
             options = options_for(app.config, path, parser=parser, timezone=timezone, year=year,
-                                  max_record_bytes=max_record_bytes)
+                                  max_record_bytes=max_record_bytes, host=host)
             try:
                 run.summaries.extend(finish_predecessors(pipeline, path, options))
                 task_for(path)
@@ -175,11 +176,14 @@ def closing_line(summaries: list[IngestSummary], rejects_dir: Path, *, drained: 
 @click.option("--interval", type=click.FloatRange(min=0.05), default=1.0, show_default=True,
               help="Seconds between polls with --follow.")
 @click.option("--stop-after", type=click.FloatRange(min=0), help="With --follow, stop after this many seconds.")
+@click.option("--host", help="The machine the files were written on, for records that do not name it (a web "
+              "server's access log): host.name, which inventory.yaml's system hosts attribute to a system and zone.")
 @click.option("--list-parsers", is_flag=True, is_eager=True, expose_value=False,
               callback=lambda ctx, _p, v: _list_parsers(ctx) if v else None, help="List parser ids and exit.")
 @click.pass_obj
 def ingest(app: AppContext, paths: tuple[str, ...], parser: str | None, year: int | None, tz: str | None,
-           max_record_bytes: int | None, follow: bool, interval: float, stop_after: float | None) -> None:
+           max_record_bytes: int | None, follow: bool, interval: float, stop_after: float | None,
+           host: str | None) -> None:
     """Read log files, normalise them to ECS events and store them.
 
     Each file resumes where the last run stopped (an unchanged file costs nothing; a rotated or
@@ -189,9 +193,9 @@ def ingest(app: AppContext, paths: tuple[str, ...], parser: str | None, year: in
     if tz:
         _check_zone(tz)
     if follow:
-        _follow(app, paths, parser, year, tz, max_record_bytes, interval, stop_after)
+        _follow(app, paths, parser, year, tz, max_record_bytes, interval, stop_after, host)
         return
-    run = run_ingest(app, paths, parser, timezone=tz, year=year, max_record_bytes=max_record_bytes)
+    run = run_ingest(app, paths, parser, timezone=tz, year=year, max_record_bytes=max_record_bytes, host=host)
     for summary in run.summaries:
         # File names and log lines are data: a name may hold a newline or a terminal escape.
         click.echo(_one_line(summary.line()))
@@ -206,12 +210,12 @@ def ingest(app: AppContext, paths: tuple[str, ...], parser: str | None, year: in
 
 
 def _follow(app: AppContext, paths: tuple[str, ...], parser: str | None, year: int | None, tz: str | None,
-            max_record_bytes: int | None, interval: float, stop_after: float | None) -> None:
+            max_record_bytes: int | None, interval: float, stop_after: float | None, host: str | None) -> None:
     if parser:
         parsers.get(parser)
     pipeline = make_pipeline(app)
     follower = Follower(pipeline, paths or _configured(app.config), lambda p: options_for(
-        app.config, p, parser=parser, timezone=tz, year=year, max_record_bytes=max_record_bytes), interval)
+        app.config, p, parser=parser, timezone=tz, year=year, max_record_bytes=max_record_bytes, host=host), interval)
     seen: list[IngestSummary] = []
 
     def report(summaries: list[IngestSummary]) -> None:

@@ -22,10 +22,15 @@ systems:
     level: 3
     addresses: [10.20.1.0/24]
     hosts: [portal-web-01]
+    endpoints:
+      - {host: 10.20.1.5, port: 443, protocol: https, kind: web, server_name: www.example.gov.cn}
   - name: 门户数据库
     agency: dsj
     level: 3
     addresses: [10.20.1.10/32]
+  - name: 档案系统
+    level: 2
+    hosts: [dagl-app-01]
 """
 
 
@@ -43,11 +48,50 @@ def inventory(tmp_path: Path) -> Inventory:
     ("10.20.1.10", None, AssetContext("政务云", "市大数据管理局", "门户数据库", 3)),   # the /32 wins over /24
     ("fd00:20::5", None, AssetContext(zone="政务云")),                           # IPv6
     ("8.8.8.8", None, AssetContext(zone="internet")),                          # outside every zone
-    (None, "PORTAL-WEB-01", AssetContext("unknown", "市大数据管理局", "一网通办门户", 3)),  # host names, any case
+    # host names, any case; the zone is the zone of the system's addresses (review r18c finding 9)
+    (None, "PORTAL-WEB-01", AssetContext("政务云", "市大数据管理局", "一网通办门户", 3)),
+    (None, "dagl-app-01", AssetContext("unknown", None, "档案系统", 2)),  # a system that lists no address
     ("not-an-ip", None, None),
 ])
 def test_lookup(inventory: Inventory, address: str | None, host: str | None, expected: AssetContext | None) -> None:
     assert inventory.lookup(address=address, host=host) == expected
+
+
+@pytest.mark.parametrize(("fields", "system", "zone"), [
+    # an Apache vhost_combined line: the vhost is an endpoint's server_name
+    ({"source.ip": "10.1.2.3", "destination.domain": "WWW.example.gov.cn"}, "一网通办门户", "政务云"),
+    # a switch's own log (a login to the device): its name, with no address in the event
+    ({"source.ip": "10.1.2.3", "observer.name": "dagl-app-01"}, "档案系统", "unknown"),
+    # a firewall's traffic log: the destination is the asset, not the device that saw it
+    ({"source.ip": "10.1.2.3", "destination.ip": "10.20.1.10", "observer.name": "dagl-app-01"}, "门户数据库", "政务云"),
+    # an nginx access line names only its client: the client is the source, never the asset
+    ({"source.ip": "10.20.1.7"}, None, None),
+])
+def test_attribution_order(inventory: Inventory, fields: dict[str, str], system: str | None,
+                           zone: str | None) -> None:
+    out = inventory.enrich(fields)
+    assert out.get("govsoc.system") == system and out.get("govsoc.zone") == zone, out
+
+
+def test_a_file_named_to_its_host_is_attributed(inventory: Inventory, tmp_path: Path) -> None:
+    # `govsoc ingest --host portal-web-01` of an nginx access log: each event gets that host.name
+    from govsoc.collectors.pipeline import IngestOptions, Pipeline
+    from govsoc.store.base import Query
+    from govsoc.store.sqlite import SqliteStore
+
+    log = tmp_path / "access.log"
+    log.write_text('10.1.2.3 - - [29/Nov/2026:10:00:00 +0800] "GET / HTTP/1.1" 200 512 "-" "curl"\n'
+                   'host-in-line - - [29/Nov/2026:10:00:01 +0800] "GET / HTTP/1.1" 200 512 "-" "curl"\n',
+                   encoding="utf-8")
+    with SqliteStore(tmp_path / "events.db") as store:
+        pipeline = Pipeline(store, data_dir=tmp_path, inventory=inventory)
+        summary = pipeline.ingest_file(log, IngestOptions(parser="nginx.access", host="portal-web-01"))
+        pipeline.drain()
+        store.refresh()
+        assert summary.receipt.created >= 1
+        found = [e.fields for e in store.search(Query())]
+    assert found and all(f.get("host.name") == "portal-web-01" and f.get("govsoc.system") == "一网通办门户"
+                         and f.get("govsoc.zone") == "政务云" for f in found if f.get("event.kind") != "pipeline_error")
 
 
 def test_enrich_describes_the_asset_and_the_source_zone(inventory: Inventory) -> None:
