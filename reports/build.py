@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Final
 
@@ -31,10 +31,17 @@ from govsoc.reports.signing import SigningKey
 from govsoc.reports.situation import build_situation
 from govsoc.store.base import Store
 
-__all__ = ["KINDS", "UNSIGNED", "build", "inventory_systems", "mark_unsigned", "report_name", "rule_coverage",
-           "write"]
+__all__ = ["KINDS", "PERIOD_STATUS", "UNSIGNED", "build", "inventory_systems", "mark_unsigned", "report_name",
+           "rule_coverage", "with_period_status", "write"]
 
 KINDS: Final = ("situation", "compliance", "alerts")
+#: What a report of a period not over when it was made says on its cover (Period.status).
+PERIOD_STATUS: Final = {
+    "partial": ("不完整：报告生成时（{now}）本期尚未结束，数字仍会增加",
+                "INCOMPLETE: the period had not ended when the report was made ({now}); its numbers will still grow"),
+    "future": ("未来时段：报告生成时（{now}）本期尚未开始，不可能有数据",
+               "FUTURE PERIOD: the period had not begun when the report was made ({now}); it cannot hold data yet"),
+}
 #: What an unsigned report says about itself, on its cover (meta "integrity") and in its JSON.
 UNSIGNED: Final = {
     "zh": "未签名：本报告没有 SM3 摘要和 SM2 签名，无法用 govsoc verify 证明其未被篡改",
@@ -53,14 +60,28 @@ def build(kind: str, store: Store, *, start: datetime, end: datetime, lang: str 
     period = Period(start=start, end=end, timezone=timezone)
     if lang not in ("zh", "en"):
         raise ReportError(f"unknown report language {lang!r}: zh or en")
+    now = now or datetime.now(UTC)
     if kind == "situation":
-        return build_situation(store, period, lang=lang, masked=masked, data_dir=data_dir, now=now, systems=systems)
-    if kind == "compliance":
-        return build_compliance(store, period, lang=lang, masked=masked, data_dir=data_dir, now=now,
-                                coverage=rule_coverage(rule_paths), systems=systems)
-    if kind == "alerts":
-        return build_alert_summary(store, period, lang=lang, masked=masked, now=now)
-    raise ReportError(f"unknown report kind {kind!r}: one of {', '.join(KINDS)}")
+        document = build_situation(store, period, lang=lang, masked=masked, data_dir=data_dir, now=now,
+                                   systems=systems)
+    elif kind == "compliance":
+        document = build_compliance(store, period, lang=lang, masked=masked, data_dir=data_dir, now=now,
+                                    coverage=rule_coverage(rule_paths), systems=systems)
+    elif kind == "alerts":
+        document = build_alert_summary(store, period, lang=lang, masked=masked, now=now)
+    else:
+        raise ReportError(f"unknown report kind {kind!r}: one of {', '.join(KINDS)}")
+    return with_period_status(document, period, now)
+
+
+def with_period_status(document: Document, period: Period, now: datetime) -> Document:
+    """``document`` marked with its period's status at ``now`` (Period.status): a period under way
+    or still to come says so on the cover (meta ``period_status``) and in the JSON."""
+    status = period.status(now)
+    if status == "complete":
+        return document
+    text = PERIOD_STATUS[status][1 if document.lang == "en" else 0].format(now=period.local(now))
+    return replace(document, period_status=status, meta={"period_status": text, **document.meta})
 
 
 def inventory_systems(inventory: Inventory | None) -> dict[str, int]:
@@ -87,12 +108,22 @@ def rule_coverage(paths: Sequence[Path] | None = None) -> set[str]:
 
 def report_name(document: Document) -> str:
     """A file name stem: ``situation-2026-11-29`` for a day, ``situation-2026-11-23--2026-11-29``
-    for a longer period (the last day included)."""
+    for whole days (the last day included), and for a period that starts or ends inside a day its
+    bounds to the minute (second), ``situation-2026-11-29T0900--2026-11-29T1000``, so that it never
+    takes the name (and replaces the report and signature) of the whole day's report."""
     if not document.period_start or not document.period_end:
         return document.kind
-    first = document.period_start[:10]
-    last = (datetime.fromisoformat(document.period_end) - timedelta(microseconds=1)).date().isoformat()
+    start, end = datetime.fromisoformat(document.period_start), datetime.fromisoformat(document.period_end)
+    if start.time() != time() or end.time() != time():
+        return f"{document.kind}-{_stamp(start)}--{_stamp(end)}"
+    first = start.date().isoformat()
+    last = (end - timedelta(microseconds=1)).date().isoformat()
     return f"{document.kind}-{first}" if last <= first else f"{document.kind}-{first}--{last}"
+
+
+def _stamp(at: datetime) -> str:
+    # local time without ':' (not allowed in Windows file names) or the offset (the report says it)
+    return at.strftime("%Y-%m-%dT%H%M%S" if at.second or at.microsecond else "%Y-%m-%dT%H%M")
 
 
 def mark_unsigned(document: Document) -> Document:

@@ -132,6 +132,8 @@ class Document:
     masked: bool
     period_start: str | None = None
     period_end: str | None = None
+    #: reports.period.STATUSES: ``partial`` (under way when made) and ``future`` are marked on the cover.
+    period_status: str = "complete"
     meta: dict[str, Scalar] = field(default_factory=dict)
     sections: tuple[Section, ...] = ()
     data: dict[str, Any] = field(default_factory=dict)
@@ -148,7 +150,7 @@ class Document:
         return {
             "kind": self.kind, "title": self.title, "lang": self.lang, "generated": self.generated,
             "timezone": self.timezone, "masked": self.masked,
-            "period": {"start": self.period_start, "end": self.period_end},
+            "period": {"start": self.period_start, "end": self.period_end, "status": self.period_status},
             "meta": dict(self.meta), "sections": [_section_dict(s) for s in self.sections], "data": self.data,
         }
 

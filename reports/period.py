@@ -16,9 +16,11 @@ from zoneinfo import ZoneInfo
 
 from govsoc.core.errors import ReportError
 
-__all__ = ["MAX_INTERVALS", "PERIODS", "Period", "local_text", "period_bounds"]
+__all__ = ["MAX_INTERVALS", "PERIODS", "STATUSES", "Period", "local_text", "period_bounds"]
 
 PERIODS: Final = ("day", "week", "month", "custom")
+#: What Period.status says of a period at the time a report is made.
+STATUSES: Final = ("complete", "partial", "future")
 MAX_INTERVALS: Final = 100
 _STEPS: Final = (timedelta(hours=1), timedelta(days=1), timedelta(days=7), timedelta(days=30))
 
@@ -72,6 +74,13 @@ class Period:
         """A time in the report's zone, to the second ("" for None)."""
         return "" if ts is None else ts.astimezone(self.zone).strftime("%Y-%m-%d %H:%M:%S")
 
+    def status(self, now: datetime) -> str:
+        """``complete`` when the period has ended by ``now``, ``partial`` while it is under way
+        (its numbers will still grow), ``future`` before it starts (nothing can be in it yet)."""
+        if now >= self.end:
+            return "complete"
+        return "partial" if now >= self.start else "future"
+
     def local_text(self, text: object) -> str:
         """An ISO time written by another stage (a checkpoint's update, a 密评 run's
         ``evaluated_at``) in the report's zone, as :meth:`local` writes it; a time without an
@@ -97,6 +106,9 @@ def period_bounds(kind: str, *, timezone: str, at: datetime | None = None, start
     if kind == "custom":
         if start is None or end is None:
             raise ReportError("a custom period needs --from and --to")
+        if end <= start:  # said in the times as given (local), not as stored (UTC)
+            raise ReportError(f"a report period must end after it starts (--from {start.isoformat()} "
+                              f"--to {end.isoformat()})")
         return Period(start=start.astimezone(UTC), end=end.astimezone(UTC), timezone=timezone)
     if kind not in PERIODS:
         raise ReportError(f"unknown period {kind!r}: one of {', '.join(PERIODS)}")

@@ -13,7 +13,7 @@ with a warning, and the report says on its cover (and in its JSON) that it is un
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -23,7 +23,7 @@ from govsoc.cli.main import cli
 from govsoc.cli.timeargs import TIME
 from govsoc.reports import build_report, renderers
 from govsoc.reports.build import KINDS, build, inventory_systems, mark_unsigned, write
-from govsoc.reports.period import PERIODS, period_bounds
+from govsoc.reports.period import PERIODS, Period, period_bounds
 from govsoc.reports.publish import publish
 from govsoc.reports.renderers import as_document
 from govsoc.reports.signing import SigningKey, key_folder, require_key
@@ -42,16 +42,47 @@ def signing_key(app: AppContext, unsigned: bool) -> SigningKey | None:
     return require_key(folder, otherwise="or pass --unsigned to write an unsigned report")
 
 
-def write_report(app: AppContext, output: Path | None, fmt: str, lang: str | None, unmasked: bool,
-                 start: datetime | None = None, end: datetime | None = None, *, key: SigningKey | None) -> Path:
-    """Render the report of the stored alerts to ``output`` (default: the data folder), signed
-    with ``key`` (None: unsigned, and marked so)."""
-    renderer = renderers.get(fmt)()
+def write_alert_list(app: AppContext, output: Path | None, folder: Path | None, formats: tuple[str, ...],
+                     lang: str | None, unmasked: bool, start: datetime | None = None, end: datetime | None = None, *,
+                     key: SigningKey | None) -> list[Path]:
+    """Render the report of the stored alerts in each format into ``folder`` (default: the
+    reports folder; ``output``: the one file of one format), signed with ``key`` (None:
+    unsigned, and marked so)."""
     report = as_document(build_report(app.store.alerts(start=start, end=end), store=app.store.kind,
                                       lang=lang or app.config.reports.lang, masked=not unmasked,
                                       timezone=app.config.reports.timezone))
-    target = output or app.config.report_dir / f"alerts{renderer.suffix}"
-    return publish([(target, renderer.render(report if key else mark_unsigned(report)))], key)[0]
+    shown = report if key else mark_unsigned(report)
+    files = []
+    for fmt in formats:
+        renderer = renderers.get(fmt)()
+        target = output or (folder or app.config.report_dir) / f"alerts{renderer.suffix}"
+        files.append((target, renderer.render(shown)))
+    return publish(files, key)
+
+
+def _chosen_period(kind: str, period: str | None, at: datetime | None, start: datetime | None,
+                   end: datetime | None, timezone: str) -> Period | None:
+    """The period the options name (None: the list of every stored alert); an option that would
+    be ignored is a usage error (exit 2), not a silent default."""
+    if kind == "alerts" and period is None and at is None:
+        return None  # --from and --to each bound the list on their own
+    if period is None and (start is not None or end is not None):
+        if start is None or end is None:
+            raise click.UsageError(f"{'--from' if start is not None else '--to'} alone names no period: give both "
+                                   "--from and --to (a custom period), or --period day|week|month with --at")
+        period = "custom"
+    if period == "custom":
+        if start is None or end is None:
+            raise click.UsageError("a custom period needs --from and --to")
+        if at is not None:
+            raise click.UsageError("--at picks a day, week or month: it has no meaning with --period custom")
+        if end <= start:  # in the times as given (local), not as stored (UTC)
+            raise click.UsageError(f"a report period must end after it starts (--from {start.isoformat()} "
+                                   f"--to {end.isoformat()})")
+    elif start is not None or end is not None:
+        raise click.UsageError(f"--from and --to bound a custom period: they have no meaning with --period {period} "
+                               "(use --at to pick the period)")
+    return period_bounds(period or "day", timezone=timezone, at=at, start=start, end=end)
 
 
 @cli.command()
@@ -82,18 +113,23 @@ def report(app: AppContext, kind: str, period: str | None, at: datetime | None, 
 
     Exit 0 written; 1 the report could not be made or written (the message names the file and
     the reason; the folder is left as it was); 2 usage, configuration or no signing key."""
-    formats = formats or ("html",)
+    formats = tuple(dict.fromkeys(formats)) or ("html",)
     if output is not None and len(formats) > 1:
         raise click.UsageError("--output names one file: give one --format, or --folder")
-    if period == "custom" and (start is None or end is None):
-        raise click.UsageError("a custom period needs --from and --to")
-    key = signing_key(app, unsigned)
-    if kind == "alerts" and period is None and at is None:
-        click.echo(str(write_report(app, output, formats[0], lang, unmasked, start, end, key=key)))
-        return
+    if output is not None and folder is not None:
+        raise click.UsageError("--output names the file, --folder the folder: give one of them")
     settings = app.config.reports
-    chosen = period_bounds(period or ("custom" if start and end else "day"), timezone=settings.timezone, at=at,
-                           start=start, end=end)
+    chosen = _chosen_period(kind, period, at, start, end, settings.timezone)  # before any warning or key
+    key = signing_key(app, unsigned)
+    if chosen is None:
+        for path in write_alert_list(app, output, folder, formats, lang, unmasked, start, end, key=key):
+            click.echo(str(path))
+        return
+    status = chosen.status(datetime.now(UTC))
+    if status != "complete":
+        click.echo(f"govsoc: warning: the period {chosen.local(chosen.start)} .. {chosen.local(chosen.end)} "
+                   f"{'has not ended' if status == 'partial' else 'has not begun'}: the report is marked "
+                   f"{status}", err=True)
     document = build(kind, app.store, start=chosen.start, end=chosen.end, lang=lang or settings.lang,
                      masked=not unmasked, data_dir=app.config.data_dir, timezone=settings.timezone,
                      rule_paths=([BUILTIN_PACKS] if app.config.rules.builtin else []) + list(app.config.rules.paths),

@@ -50,7 +50,8 @@ def test_situation_report_of_a_day_in_two_formats_signed(day: Path, capsys: pyte
     assert [p.name for p in paths] == ["situation-2026-11-29.json", "situation-2026-11-29.html"]
     data = json.loads(paths[0].read_text(encoding="utf-8"))
     assert data["data"]["events"] == 4 and data["data"]["by_dataset"] == {"linux.auth": 4}
-    assert data["period"] == {"start": "2026-11-29T00:00:00+08:00", "end": "2026-11-30T00:00:00+08:00"}
+    assert data["period"] == {"start": "2026-11-29T00:00:00+08:00", "end": "2026-11-30T00:00:00+08:00",
+                              "status": "complete"}
     assert "root" not in json.dumps(data["sections"], ensure_ascii=False)  # accounts masked by default
     for path in paths:
         assert path.with_name(path.name + ".sig").is_file()
@@ -94,6 +95,57 @@ def test_alert_summary_of_a_day(signed_day: Path, tmp_path: Path, capsys: pytest
     data = json.loads(Path(out.split()[0]).read_text(encoding="utf-8"))["data"]
     assert data["by_level"]["high"] == 1 and data["alerts"] == sum(data["by_level"].values()) == 1
     assert "SSH Brute Force From One Source" in Path(out.split()[1]).read_text(encoding="utf-8")
+
+
+def test_a_custom_period_inside_a_day_keeps_the_day_report(govsoc_home: Path, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    # review r18c finding 11: the hour's report took the day's name and replaced its signature
+    assert run(capsys, "keys", "init")[0] == 0
+    folder = tmp_path / "out"
+    code, out, err = run(capsys, "report", "situation", "--at", "2026-11-29T12:00:00+08:00", "--format", "json",
+                         "--folder", str(folder))
+    assert code == 0, err
+    day_report = Path(out.strip())
+    before = day_report.read_bytes(), day_report.with_name(day_report.name + ".sig").read_bytes()
+    code, out, err = run(capsys, "report", "situation", "--from", "2026-11-29T09:00", "--to", "2026-11-29T10:00",
+                         "--format", "json", "--folder", str(folder))
+    assert code == 0, err
+    assert Path(out.strip()).name == "situation-2026-11-29T0900--2026-11-29T1000.json"
+    assert (day_report.read_bytes(), day_report.with_name(day_report.name + ".sig").read_bytes()) == before
+    for path in (day_report, Path(out.strip())):
+        assert run(capsys, "verify", str(path))[0] == 0
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    # review r18c finding 12: each of these used to write the last whole day without a word
+    (("situation", "--from", "2026-11-20T00:00"), "--from alone"),
+    (("situation", "--to", "2026-11-20T00:00"), "--to alone"),
+    (("situation", "--period", "day", "--from", "2026-11-20", "--to", "2026-11-21"), "no meaning with --period day"),
+    (("situation", "--period", "custom", "--at", "2026-11-20", "--from", "2026-11-20", "--to", "2026-11-21"),
+     "no meaning with --period custom"),
+    (("alerts", "-o", "a.html", "--folder", "f"), "give one of them"),
+])
+def test_an_option_that_would_be_ignored_is_refused(govsoc_home: Path, capsys: pytest.CaptureFixture[str],
+                                                    args: tuple[str, ...], message: str) -> None:
+    code, out, err = run(capsys, "report", *args, "--unsigned")
+    assert code == 2 and message in err and not out, err
+    assert "UNSIGNED" not in err  # refused before the warning (review r18c finding 17)
+
+
+def test_the_alert_list_writes_every_format_into_the_folder(govsoc_home: Path, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "outa"
+    code, out, err = run(capsys, "report", "alerts", "--format", "md", "--format", "json", "--format", "html",
+                         "--folder", str(folder), "--unsigned")
+    assert code == 0, err
+    assert [Path(p).name for p in out.split()] == ["alerts.md", "alerts.json", "alerts.html"]
+    assert all(Path(p).parent == folder for p in out.split())
+
+
+def test_an_inverted_period_is_told_in_the_times_given(govsoc_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "report", "situation", "--from", "2026-11-29T10:00", "--to", "2026-11-29T09:00",
+                       "--unsigned")
+    assert code == 2 and "2026-11-29T10:00:00+08:00" in err and "UNSIGNED" not in err, err
 
 
 SITUATION = ("report", "situation", "--at", "2026-11-29T12:00:00+08:00", "--format", "json", "--format", "html")

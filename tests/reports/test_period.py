@@ -4,11 +4,14 @@ one holding a given time, and the trend intervals."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from govsoc.core.errors import ReportError
+from govsoc.reports.build import build
 from govsoc.reports.period import Period, period_bounds
+from govsoc.store.sqlite import SqliteStore
 
 ZONE = "Asia/Shanghai"
 # Monday 2026-12-07 01:30 in Beijing is Sunday 2026-12-06 17:30 UTC
@@ -56,3 +59,21 @@ def test_trend_intervals_start_on_a_whole_second() -> None:
     start = datetime(2026, 12, 6, 1, 2, 3, 456789, tzinfo=UTC)
     period = Period(start=start, end=start + timedelta(days=1), timezone=ZONE)
     assert period.origin == datetime(2026, 12, 6, 1, 2, 3, tzinfo=UTC) == period.intervals()[0]
+
+
+@pytest.mark.parametrize(("now", "status", "mark"), [
+    # made the next morning: the day is over
+    (datetime(2026, 11, 30, 1, tzinfo=UTC), "complete", None),
+    # made at noon that day: its numbers will still grow (review r18c finding 13)
+    (datetime(2026, 11, 29, 4, tzinfo=UTC), "partial", "不完整"),
+    # made the day before: nothing can be in it yet
+    (datetime(2026, 11, 27, 4, tzinfo=UTC), "future", "未来时段"),
+])
+def test_a_period_not_over_is_marked(tmp_path: Path, now: datetime, status: str, mark: str | None) -> None:
+    day = period_bounds("day", timezone="Asia/Shanghai", at=datetime(2026, 11, 29, 4, tzinfo=UTC))
+    with SqliteStore(tmp_path / "events.db") as store:
+        for kind in ("situation", "compliance", "alerts"):
+            document = build(kind, store, start=day.start, end=day.end, timezone="Asia/Shanghai", now=now)
+            assert document.to_dict()["period"]["status"] == status
+            shown = document.meta.get("period_status")
+            assert (shown is None) if mark is None else (mark in str(shown) and "2026-11-" in str(shown))
