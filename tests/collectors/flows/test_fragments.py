@@ -223,3 +223,19 @@ def test_a_fragment_the_capture_cut_gives_the_datagram_up_to_the_cut() -> None:
     datagram = reassembler.add(key, 4, 2, 0, 0, 16, 4, b"CCCC", False, None)
     assert datagram is not None and datagram.data() == b"AAAA" and datagram.length == 20
 
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_fragmented_vxlan_datagram_gives_its_inner_flow_and_vni(tmp_path: Path, engine: str) -> None:
+    # an outer datagram past the underlay's MTU: the inner packet is whole only once reassembled
+    from scapy.layers.vxlan import VXLAN
+
+    inner = Ether() / IP(src="192.168.9.1", dst="192.168.9.2") / UDP(sport=40001, dport=8080) / Raw(b"q" * 1800)
+    outer = ETHER / IP(src="1.1.1.1", dst="2.2.2.2", id=44) / UDP(sport=40000, dport=4789) / VXLAN(vni=42) / inner
+    path = _write(tmp_path, list(reversed(fragment(outer, fragsize=1000))))
+    with path.open("rb") as handle:
+        assembler = FlowAssembler(handle, engine=engine)
+        flows = {f.resp_port: (f.orig_packets, f.orig_ip_bytes, f.vnet != 0) for f in assembler.flows()}
+    # outer: 20 + 8 + 8 (VXLAN) + 14 + 20 + 8 + 1800; inner: 20 + 8 + 1800, in VNI 42
+    assert flows == {4789: (1, 1878, False), 8080: (1, 1828, True)}
+    assert not assembler.problems.kept
