@@ -163,6 +163,7 @@ class RecordFileTracker:
         file, the earlier provisional events this read did not produce again are superseded."""
         checkpoint = replace(self.checkpoint, state=state)
         if self.growing is not None:
+            checkpoint = replace(checkpoint, kept=self.growing.kept())  # now with what it carries over
             growing, earlier, again = self.growing, self._earlier, self._again
             stale = [i for i in checkpoint.provisional if i in earlier and i not in again]
             checkpoint = replace(checkpoint, superseded=tuple(dict.fromkeys((*checkpoint.superseded, *stale))),

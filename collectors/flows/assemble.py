@@ -15,11 +15,12 @@ import stat
 import sys
 from collections.abc import Iterator
 from importlib.util import find_spec
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
+from govsoc.collectors.flows.carry import dump_flows, dump_problems, load_flows, load_problems
 from govsoc.collectors.flows.decode import Decoder
 from govsoc.collectors.flows.pcap import CaptureReader, Problems
-from govsoc.collectors.flows.table import Flow, FlowTable
+from govsoc.collectors.flows.table import Flow, FlowTable, flow_key_of
 
 if TYPE_CHECKING:
     from govsoc.collectors.flows.native import NativeEngine
@@ -75,11 +76,21 @@ class FlowAssembler:
     """Reads one capture into flows; after ``flows()`` is exhausted, ``problems`` and the
     counters say what was read and what was skipped."""
 
-    def __init__(self, stream: BinaryIO, *, engine: str = "auto", table: FlowTable | None = None) -> None:
+    def __init__(self, stream: BinaryIO, *, engine: str = "auto", table: FlowTable | None = None,
+                 resume: dict[str, Any] | None = None) -> None:
         self.reader = CaptureReader(stream)
         self.problems: Problems = self.reader.problems
         self.decoder = Decoder(self.problems)
         self.table = table or FlowTable()
+        if resume is not None:  # what ``carried()`` gave at the end of an earlier read of the same pcap
+            self.reader.start = (int(resume["position"]), int(resume["packets"]), int(resume["seconds"]))
+            self.reader.packets = int(resume["packets"])
+            load_problems(resume["problems"], self.problems)
+            flows = load_flows(resume["flows"])
+            # the table's own order (creation: first packet), which its sweeps keep
+            self.table.flows = {flow_key_of(flow): flow for flow in sorted(flows, key=lambda f: f.first_number)}
+            self.table.next_sweep = int(resume["next_sweep"])
+            engine = "python"  # the compiled engine's table is not restored from flows
         if engine == "auto":
             engine = choose_engine(stream)
         self.engine = engine
@@ -95,6 +106,9 @@ class FlowAssembler:
         #: cut at the end of what was read (a file still being written may continue them)
         self.flushing = False
         self._engine: NativeEngine | None = None
+        #: the flows open at the end of the capture (flushed), and the table's next sweep then
+        self._open: list[Flow] = []
+        self._next_sweep = 0
 
     @property
     def packets(self) -> int:
@@ -118,11 +132,14 @@ class FlowAssembler:
                     add(hit, times[i], number)
             yield from table.finished()
         self.flushing = True
+        self._next_sweep = table.next_sweep
         self.decoder.finish()
-        yield from table.flush()
+        for flow in table.flush():
+            self._open.append(flow)
+            yield flow
 
     def _native(self) -> Iterator[Flow]:
-        from govsoc.collectors.flows.native import NativeEngine
+        from govsoc.collectors.flows.native import C_SWEEP, NativeEngine
 
         engine = self._engine = NativeEngine()
         out: list[Flow] = []
@@ -134,8 +151,10 @@ class FlowAssembler:
             out.clear()
         self.peak_open = engine.peak_open
         self.flushing = True
+        self._next_sweep = int(engine.C[C_SWEEP])
         self.decoder.finish()
         engine.flush(out)
+        self._open = list(out)
         yield from out
 
     def expire(self, now: int) -> list[Flow]:
@@ -149,3 +168,28 @@ class FlowAssembler:
             return out
         self.table.sweep(now)
         return self.table.finished()
+
+    def carried(self) -> dict[str, Any] | None:
+        """After ``flows()`` ran out on a pcap: what a later read of the same file, grown, needs to
+        go on from its last whole record (``resume``), or None when that cannot be carried (a
+        pcapng, damage that made the reader skip the rest, fragments or flows still held at the
+        end that were flushed only because the capture ended, more open flows than
+        collectors.flows.carry bounds). The open flows are carried as they were before the end
+        flushed them; the record cut short at the end, if any, is not a problem of the grown file."""
+        end = self.reader.end
+        if end is None or self.decoder.reassembler.held or self.decoder.reassembler.dropped:
+            return None
+        flows = dump_flows(self._open)
+        if flows is None:
+            return None
+        problems = dump_problems(self.problems)
+        position, seconds, cut = end
+        if cut:  # the last problem counted is that cut record
+            counts = problems["counts"]
+            counts["truncated record"] -= 1
+            if not counts["truncated record"]:
+                del counts["truncated record"]
+            if problems["kept"] and problems["kept"][-1][1] == position:
+                problems["kept"].pop()
+        return {"position": position, "packets": self.reader.packets, "seconds": seconds, "problems": problems,
+                "flows": flows, "next_sweep": self._next_sweep}

@@ -128,6 +128,12 @@ class CaptureReader:
         self.problems = Problems()
         self.packets = 0
         self.linktypes: set[int] = set()
+        #: a pcap read resumed where an earlier read of the same file stopped: (byte offset of
+        #: its next record, packets read before it, the seconds of the last packet's time)
+        self.start: tuple[int, int, int] | None = None
+        #: set at the end of a pcap read to its last whole record: (byte offset after it, the
+        #: seconds of the last packet's time, whether a record cut short follows it)
+        self.end: tuple[int, int, bool] | None = None
 
     def chunks(self) -> Iterator[Chunk]:
         """Every packet of the capture, a block at a time."""
@@ -234,6 +240,9 @@ class _PcapChunks:
         buffer = (_Buffer(owner.stream, b"", owner.block_bytes) if owner.walker is None
                   else _ArrayBuffer(owner.stream, owner.block_bytes))
         buffer.base = 24  # the buffer starts after the file header
+        if owner.start is not None:  # resumed: seek to the first record not read before
+            buffer.base, owner.packets, self.last_seconds = owner.start
+            owner.stream.seek(buffer.base)
         position, number, want = 0, owner.packets, 16
         while True:
             position = buffer.fill(position, want)
@@ -279,6 +288,7 @@ class _PcapChunks:
                 want = 16
                 continue
             if buffer.eof:
+                owner.end = (buffer.base + position, self.last_seconds, position < end)
                 if position < end:
                     owner.problems.add(number + 1, buffer.base + position,
                                        f"record cut short at the end of the file: {end - position} bytes left, "

@@ -54,11 +54,17 @@ class PcapFileSource:
         self.unreadable = 0
         self.errors: list[str] = []
         self.packets = 0
+        #: the byte offset this read went on from (a grown capture), 0 when read from its start
+        self.resumed_at = 0
         self._after = 0
         self._identity: str | None = None
         self._final = 0
         self._provisional: set[str] = set()
         self._kept: dict[str, Any] | None = None
+        #: what the last read carried over (collectors.flows.carry: the open flows, where the
+        #: reader stopped) with the offset of its last final record, and what this read leaves
+        self._carry_in: dict[str, Any] | None = None
+        self._carry_out: dict[str, Any] | None = None
 
     def _head(self) -> tuple[int, int, str]:
         """(size, bytes hashed, digest of the first IDENTITY_BYTES or fewer)."""
@@ -96,6 +102,7 @@ class PcapFileSource:
         self._identity = str(kept["identity"]) if same and kept else make_id("pcap", head)
         self._kept = {"identity": self._identity, "head_bytes": length, "head": head, "size": size,
                       "tail": tail_digest(self.path, size)}
+        self._carry_in = kept.get("carry") if same and kept else None
         return same
 
     def kept(self) -> dict[str, Any]:
@@ -103,7 +110,11 @@ class PcapFileSource:
         if self._kept is None:
             self.recognise(None)
         assert self._kept is not None
-        return dict(self._kept)
+        kept = dict(self._kept)
+        if self._carry_out is not None:  # read to its last whole record: the grown file goes on from there
+            position = int(self._carry_out["state"]["position"])
+            kept.update(size=position, tail=tail_digest(self.path, position), carry=self._carry_out)
+        return kept
 
     def final_until(self) -> int:
         """The offset of the last flow that ended before the end of the capture."""
@@ -130,8 +141,15 @@ class PcapFileSource:
         except OSError as e:
             raise ParseError(f"cannot read: {e.strerror}", location=location) from e
         with handle:
-            assembler = FlowAssembler(handle)
-            offset = 0
+            carry = self._carry_in
+            if carry is not None and int(carry["final"]) <= self._after:
+                # go on from the last whole record read before, with the flows open there
+                assembler = FlowAssembler(handle, resume=carry["state"])
+                offset = self._final = int(carry["final"])
+                self.resumed_at = int(carry["state"]["position"])
+            else:
+                assembler = FlowAssembler(handle)
+                offset = 0
             try:
                 for flow in assembler.flows():
                     offset += 1
@@ -146,6 +164,8 @@ class PcapFileSource:
             except CaptureError as e:
                 raise ParseError(str(e), location=location) from e
             self.packets = assembler.packets
+            state = assembler.carried()
+            self._carry_out = {"final": self._final, "state": state} if state is not None else None
             problems = assembler.problems
             self.unreadable = problems.total
             texts = [str(problem) for problem in problems.kept]

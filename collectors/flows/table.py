@@ -165,6 +165,14 @@ def flow_key(hit: Hit) -> tuple[int, bytes, int, bytes, int, int]:
     return hit.proto, hit.dst, hit.dport, hit.src, hit.sport, hit.vnet
 
 
+def flow_key_of(flow: Flow) -> tuple[int, bytes, int, bytes, int, int]:
+    """The key ``flow_key`` gave the packets of ``flow`` (a flow carried over to a later read)."""
+    a, b = (flow.orig_addr, flow.orig_port), (flow.resp_addr, flow.resp_port)
+    if a <= b:
+        return flow.proto, flow.orig_addr, flow.orig_port, flow.resp_addr, flow.resp_port, flow.vnet
+    return flow.proto, flow.resp_addr, flow.resp_port, flow.orig_addr, flow.orig_port, flow.vnet
+
+
 class FlowTable:
     """Folds hits into flows; ``finished()`` hands over the flows that ended."""
 

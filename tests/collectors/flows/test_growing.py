@@ -5,10 +5,13 @@ ids and fields, nothing lost and nothing twice; the flows cut at the old end are
 
 from __future__ import annotations
 
+import json
 import struct
 from pathlib import Path
+from typing import Any
 
 from govsoc.collectors import Pipeline
+from govsoc.collectors.flows.source import PcapFileSource
 from govsoc.collectors.pipeline import IngestOptions
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
@@ -30,6 +33,10 @@ def _record_starts(capture: bytes) -> list[int]:
         starts.append(at)
         at += 16 + struct.unpack_from("<I", capture, at + 8)[0]
     return starts
+
+
+def _caplen(capture: bytes, at: int) -> int:
+    return int(struct.unpack_from("<I", capture, at + 8)[0])
 
 
 def _whole(capture: Path, tmp_path: Path) -> dict[str, dict[str, object]]:
@@ -58,12 +65,34 @@ def test_a_grown_capture_ends_with_the_flows_of_one_ingest_of_the_whole(corpus: 
     store = SqliteStore(tmp_path / "grown.db")
     pipeline = Pipeline(store, data_dir=tmp_path / "grown-data")
     replaced: set[str] = set()
+    previous: dict[str, Any] = {}
+    previous_final = 0
     for cut in cuts:
         with growing.open("ab") as out:
             out.write(whole_bytes[growing.stat().st_size if growing.exists() else 0:cut])
         before = _stored(store)
         pipeline.ingest_file(growing, PCAP)
         after = _stored(store)
+        sources = tmp_path / "grown-data" / "state" / "sources"
+        (checkpoint,) = [json.loads(p.read_text()) for p in sources.glob("*.json")]
+        carry = checkpoint["kept"]["carry"]
+        # the flows open at the end and where the reader stopped are carried over: the next read
+        # goes on from the last whole record (the one cut short is read again when whole)
+        whole_records = [s for s in starts if s + 16 <= cut and s + 16 + _caplen(whole_bytes, s) <= cut]
+        assert carry["state"]["position"] == (whole_records[-1] + 16 + _caplen(whole_bytes, whole_records[-1]))
+        assert carry["state"]["packets"] == len(whole_records) and carry["final"] == checkpoint["final"]
+        # provisional: the flushed flows, and the problem of the record cut short when there is one
+        cut_short = carry["state"]["position"] < cut
+        assert len(carry["state"]["flows"]) + cut_short == len(checkpoint["provisional"])
+        assert carry["state"]["problems"]["counts"] == {}  # that problem is not carried
+        if cut != cuts[0]:
+            source = PcapFileSource(growing)
+            assert source.recognise(previous) and source.final_until() == 0
+            source.resume(previous_final, None)
+            again = [r.event_id() for r in source.records()]
+            assert source.resumed_at == previous["carry"]["state"]["position"] > 24
+            assert set(again) <= set(after)  # the same records as the pipeline's read stored
+        previous, previous_final = checkpoint["kept"], checkpoint["final"]
         replaced |= set(before) - set(after)
         if cut != cuts[-1]:
             # the part read so far ends inside a record: reported (provisionally) with its place

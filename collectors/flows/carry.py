@@ -1,0 +1,82 @@
+"""What a read of a capture still being written leaves for the next one (review 14 finding 4):
+the flows open at its end, the flow table's next sweep, the problems so far and where the
+reader stopped, as JSON kept in the source's checkpoint (collectors.flows.source), so that a
+re-ingest of the grown capture reads only the new packets and continues those flows.
+
+Stage: collectors. Flows are written slot by slot (Flow, TcpConnection and Endpoint declare
+``__slots__``): bytes as base64, tuples tagged, only those three classes rebuilt. What is carried
+is bounded (CARRY_FLOWS flows, CARRY_BYTES payload sample bytes): past either, nothing is
+carried and the next read starts again from the beginning of the capture, which gives the same
+records, only slower.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from govsoc.collectors.flows.pcap import Problem, Problems
+from govsoc.collectors.flows.table import Flow
+from govsoc.collectors.flows.tcp import Endpoint, TcpConnection
+
+#: At most this many open flows, and payload samples of this many bytes, are carried.
+CARRY_FLOWS = 20_000
+CARRY_BYTES = 8 << 20
+_CLASSES: dict[str, type[Any]] = {"Flow": Flow, "TcpConnection": TcpConnection, "Endpoint": Endpoint}
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return {"b": base64.b64encode(value).decode("ascii")}
+    if isinstance(value, tuple):
+        return {"t": [_dump(v) for v in value]}
+    if isinstance(value, list):
+        return [_dump(v) for v in value]
+    if type(value).__name__ in _CLASSES and type(value) is _CLASSES[type(value).__name__]:
+        return {"o": type(value).__name__, "s": {name: _dump(getattr(value, name)) for name in value.__slots__}}
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    raise TypeError(f"cannot carry a {type(value).__name__}")
+
+
+def _load(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_load(v) for v in value]
+    if isinstance(value, dict):
+        if "b" in value:
+            return base64.b64decode(value["b"])
+        if "t" in value:
+            return tuple(_load(v) for v in value["t"])
+        cls = _CLASSES[value["o"]]
+        obj = object.__new__(cls)
+        for name in cls.__slots__:
+            setattr(obj, name, _load(value["s"][name]))
+        return obj
+    return value
+
+
+def dump_flows(flows: list[Flow]) -> list[Any] | None:
+    """The flows as JSON values, or None when they are more than is carried."""
+    if len(flows) > CARRY_FLOWS or sum(flow.sample_bytes for flow in flows) > CARRY_BYTES:
+        return None
+    return [_dump(flow) for flow in flows]
+
+
+def load_flows(data: list[Any]) -> list[Flow]:
+    """The flows ``dump_flows`` wrote."""
+    flows = [_load(item) for item in data]
+    if not all(isinstance(flow, Flow) for flow in flows):
+        raise ValueError("not flows")
+    return flows
+
+
+def dump_problems(problems: Problems) -> dict[str, Any]:
+    """The problems so far: those kept in full, and the counts by kind."""
+    return {"kept": [[p.packet, p.offset, p.reason] for p in problems.kept], "counts": dict(problems.counts)}
+
+
+def load_problems(data: dict[str, Any], problems: Problems) -> None:
+    """Put the problems ``dump_problems`` wrote into ``problems``."""
+    problems.kept[:] = [Problem(int(packet), int(offset), str(reason)) for packet, offset, reason in data["kept"]]
+    problems.counts.clear()
+    problems.counts.update({str(k): int(v) for k, v in data["counts"].items()})
