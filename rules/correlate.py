@@ -8,8 +8,18 @@ temporal types; ``aliases``. The windowing (sliding windows, one alert per burst
 govsoc.rules.windows. Field names in ``group-by``, aliases and ``field`` are Sigma names, mapped
 for each referenced rule's log source by govsoc.rules.pipeline.ecs_field, as the rules'
 detection fields are. An event that lacks a group-by field belongs to no group (it cannot be
-"the same user" as anything). Chained correlations and value_sum/avg/percentile/median are
-refused with a RuleError, never run with a different meaning.
+"the same user" as anything). value_sum/avg/percentile/median are refused with a RuleError,
+never run with a different meaning.
+
+A correlation may refer to a correlation (the specification's chaining: "many failed logins"
+then "a successful login"). The inner correlation's *matches* are then the outer one's events:
+one match per burst (the bursts its own alerts would be), carrying the inner rule's group-by
+values under its group-by names, and timed when the burst first met the condition (for an upper
+bound, the end of the first window judged), so "many failures, then a success" holds when the
+success follows the failure that made them many. An outer ``group-by`` or ``field`` must be one
+of the inner rule's group-by fields (a match carries nothing else). An outer alert lists the
+events behind the matches. Cycles are refused, naming the rules. ``generate`` of a correlation
+decides only whether the correlations it refers to write alerts of their own.
 """
 
 from __future__ import annotations
@@ -39,6 +49,10 @@ from govsoc.core.event import Event, make_id
 from govsoc.rules.metadata import rule_metadata
 from govsoc.rules.pipeline import ecs_field
 from govsoc.rules.windows import Item, WindowState, bursts, ordered_chain
+
+#: The dataset of an inner correlation's match, and the field holding the events behind it.
+MATCH_DATASET = "govsoc.correlation"
+MEMBERS = "govsoc.correlation.members"
 
 #: Where the loader keeps a range condition (all its operators) that pySigma cannot hold.
 RANGE_ATTRIBUTE = "govsoc.condition"
@@ -75,12 +89,23 @@ class Ref:
     id: str
     group_fields: tuple[str, ...]
     value_field: str | None
+    #: The referenced correlation, compiled, when the rule referred to is a correlation.
+    inner: Correlation | None = None
+
+
+#: How an event of a base rule reaches a correlation: (correlation, position of the rule or of
+#: the inner correlation in its list), from the innermost correlation out.
+Path = tuple[tuple["Correlation", int], ...]
 
 
 class Correlation:
     """A correlation rule compiled for evaluation: refs, condition and windowing."""
 
-    def __init__(self, rule: SigmaCorrelationRule) -> None:
+    def __init__(self, rule: SigmaCorrelationRule, _within: tuple[str, ...] = ()) -> None:
+        if str(rule.id) in _within:
+            names = " -> ".join(f"{t!r}" for t in (*_within[_within.index(str(rule.id)):], str(rule.id)))
+            raise RuleError(f"correlation cycle: {names} (rules by id) refer to each other")
+        self._within = (*_within, str(rule.id))
         if rule.type not in _SUPPORTED:
             raise RuleError(f"correlation type {rule.type.name.lower()} is not supported "
                             "(event_count, value_count, temporal, temporal_ordered are)")
@@ -114,12 +139,48 @@ class Correlation:
 
     def _ref(self, ref: SigmaRuleReference, value_name: str | None) -> Ref:
         base = ref.rule
+        if isinstance(base, SigmaCorrelationRule):
+            return self._chained(ref, base, value_name)
         if not isinstance(base, SigmaRule):
-            raise RuleError(f"it refers to the correlation {base.title!r}: chained correlations are not "
-                            "supported yet")
+            raise RuleError(f"it refers to {ref.reference!r}, which is neither a rule nor a correlation")
         fields = tuple(ecs_field(self._aliased(name, ref), base) for name in self.group_by)
         value = ecs_field(value_name, base) if value_name else None
         return Ref(id=str(base.id), group_fields=fields, value_field=value)
+
+    def _chained(self, ref: SigmaRuleReference, base: SigmaCorrelationRule, value_name: str | None) -> Ref:
+        """A reference to a correlation: its matches carry its group-by fields, nothing else."""
+        try:
+            inner = Correlation(base, self._within)
+        except RuleError as e:
+            if e.message.startswith("correlation cycle"):
+                raise
+            raise RuleError(f"the correlation it refers to, {base.title!r}, fails: {e.message}") from e
+        names = [self._aliased(name, ref) for name in self.group_by]
+        if value_name:
+            names.append(value_name)
+        missing = [n for n in names if n not in inner.group_by]
+        if missing:
+            raise RuleError(f"it groups or counts by {', '.join(map(repr, missing))}, but the matches of the "
+                            f"correlation {base.title!r} carry only its group-by fields "
+                            f"({', '.join(map(repr, inner.group_by)) or 'none'})")
+        return Ref(id=str(base.id), group_fields=tuple(names[:len(self.group_by)]),
+                   value_field=value_name, inner=inner)
+
+    def routes(self) -> Iterator[tuple[str, Path]]:
+        """Every base rule this correlation reads, directly or through the correlations it refers
+        to, with the path its events take (a rule may be reached by several paths)."""
+        for position, ref in enumerate(self.refs):
+            if ref.inner is None:
+                yield ref.id, ((self, position),)
+            else:
+                for rule_id, path in ref.inner.routes():
+                    yield rule_id, (*path, (self, position))
+
+    def project(self, inner_key: tuple[Any, ...], position: int) -> tuple[Any, ...]:
+        """This correlation's group key of a match of the inner correlation at ``position``."""
+        inner = self.refs[position].inner
+        assert inner is not None
+        return tuple(inner_key[inner.group_by.index(name)] for name in self.refs[position].group_fields)
 
     def _aliased(self, name: str, ref: SigmaRuleReference) -> str:
         alias = self.rule.aliases.aliases.get(name) if self.rule.aliases else None
@@ -185,8 +246,30 @@ class Correlation:
         for first, last in bursts(items, self.span, self.fires, monotone=self.monotone, horizon=horizon):
             yield self.alert(key, [item.event for item in items[first:last]])
 
+    def matches(self, key: tuple[Any, ...], items: Sequence[Item], horizon: datetime | None = None) -> Iterator[Event]:
+        """The matches of one group, as the events a correlation referring to this one reads."""
+        for first, last in bursts(items, self.span, self.fires, monotone=self.monotone, horizon=horizon):
+            met = items[self._met(items, first)]
+            yield Event(id=make_id(self.meta.id, "match", repr(key), met.event.id), timestamp=met.timestamp,
+                        dataset=MATCH_DATASET, fields={**dict(zip(self.group_by, key, strict=True)),
+                                                       MEMBERS: _behind(i.event for i in items[first:last])})
+
+    def _met(self, items: Sequence[Item], first: int) -> int:
+        """The index of the item with which the window opened by ``items[first]`` first met the
+        condition (upper bounds: the last item of that window, judged only whole)."""
+        state = WindowState()
+        end = first
+        while end < len(items) and items[end].timestamp - items[first].timestamp <= self.span:
+            state.add(items[end])
+            end += 1
+            if self.monotone and self.fires(state, items, first, end):
+                return end - 1
+        return end - 1
+
     def alert(self, key: tuple[Any, ...], members: Sequence[Event], alert_id: str | None = None) -> Alert:
-        """The alert of one burst (``alert_id`` keeps the id of an alert it updates)."""
+        """The alert of one burst (``alert_id`` keeps the id of an alert it updates); an inner
+        correlation's match stands for the events behind it."""
+        members = _behind(members)
         return Alert(
             id=alert_id or make_id(self.meta.id, repr(key), members[0].id),
             kind="correlation", start=members[0].timestamp, end=members[-1].timestamp,
@@ -194,11 +277,14 @@ class Correlation:
             context=event_context(members[0], actor=False), evidence=evidence_of(members),
             **self.meta.alert_fields())
 
-    def items_by_group(self, hits: Mapping[str, Iterable[Event]]) -> dict[tuple[Any, ...], list[Item]]:
+    def items_by_group(self, hits: Mapping[str, Iterable[Event]],
+                       horizon: datetime | None = None) -> dict[tuple[Any, ...], list[Item]]:
         """Hits of the referenced rules (by rule id) as time-sorted items per group; an event
-        matched by several of the rules is one item."""
+        matched by several of the rules is one item. An inner correlation's matches are given
+        by its id, or computed here from its rules' hits."""
         refs_of: dict[str, set[int]] = defaultdict(set)
         events: dict[str, Event] = {}
+        hits = self._with_matches(hits, horizon)
         for position, ref in enumerate(self.refs):
             for event in hits.get(ref.id, ()):
                 refs_of[event.id].add(position)
@@ -215,6 +301,22 @@ class Correlation:
         return groups
 
 
+    def _with_matches(self, hits: Mapping[str, Iterable[Event]],
+                      horizon: datetime | None) -> Mapping[str, Iterable[Event]]:
+        """``hits`` with the matches of the inner correlations, computed from their rules' hits
+        when the caller did not give them (by the inner correlation's id)."""
+        missing = [ref for ref in self.refs if ref.inner is not None and ref.id not in hits]
+        if not missing:
+            return hits
+        extended = dict(hits)
+        for ref in missing:
+            assert ref.inner is not None
+            groups = ref.inner.items_by_group(hits, horizon)
+            extended[ref.id] = [match for key in sorted(groups, key=repr)
+                                for match in ref.inner.matches(key, groups[key], horizon)]
+        return extended
+
+
 def compile_correlation(rule: SigmaCorrelationRule) -> Correlation:
     """The compiled correlation; RuleError when it uses what govsoc does not implement."""
     return Correlation(rule)
@@ -225,7 +327,7 @@ def correlate(rule: SigmaCorrelationRule | Correlation, hits: Mapping[str, Itera
     """The alerts of a correlation rule over the hits of the rules it refers to (rule id ->
     events), judging windows that end before ``horizon`` only for non-monotone conditions."""
     corr = rule if isinstance(rule, Correlation) else Correlation(rule)
-    groups = corr.items_by_group(hits)
+    groups = corr.items_by_group(hits, horizon)
     for key in sorted(groups, key=repr):
         yield from corr.group_alerts(key, groups[key], horizon)
 
@@ -293,6 +395,17 @@ def _weight(event: Event) -> int:
     except ValueError:
         return 1
     return value if value > 0 else 1
+
+
+def _behind(events: Iterable[Event]) -> list[Event]:
+    """The stored events behind ``events``: an inner correlation's match stands for its burst's
+    events; time-sorted, each once."""
+    seen: dict[str, Event] = {}
+    for event in events:
+        inner = event.fields.get(MEMBERS) if event.dataset == MATCH_DATASET else None
+        for member in (inner if inner is not None else [event]):
+            seen.setdefault(member.id, member)
+    return sorted(seen.values(), key=lambda e: (e.timestamp, e.id))
 
 
 def _hashable(value: Any) -> Any:

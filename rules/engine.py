@@ -12,7 +12,8 @@ received new hits, then judge those groups again over their event-time windows
 A rule that fails to convert or run is reported and counted, and every other rule still runs;
 a correlation over a failed rule fails too. Following the Sigma correlation specification, a
 rule that a correlation refers to raises alerts of its own only when a correlation says
-``generate: true`` (rules no correlation refers to always do). A rule with suppression
+``generate: true`` (rules no correlation refers to always do); the same holds for a correlation
+that another correlation refers to (govsoc.rules.correlate: chaining). A rule with suppression
 (govsoc.rules.suppress) raises one alert per suppression window instead of one per match. Alert
 ids are deterministic and alerts are upserted, so passes that read an event twice never duplicate an alert.
 """
@@ -34,11 +35,11 @@ from govsoc.core.errors import GovsocError, Location, RuleError
 from govsoc.core.event import Event, format_timestamp, make_id, parse_timestamp
 from govsoc.rules.backends import backend_for
 from govsoc.rules.conversions import ConversionCache
-from govsoc.rules.correlate import Correlation, compile_correlation, event_context
+from govsoc.rules.correlate import Correlation, Path, compile_correlation, event_context
 from govsoc.rules.loader import RuleSet
 from govsoc.rules.metadata import RuleMetadata, rule_metadata
 from govsoc.rules.pipeline import rule_source_status
-from govsoc.rules.regroup import Key, Span, reevaluate, retire
+from govsoc.rules.regroup import Key, Span, reevaluate, retire, route_key
 from govsoc.rules.state import RuleState, load_states, save_states
 from govsoc.rules.suppress import Suppressor, suppression_of
 from govsoc.store.base import Query, Store
@@ -85,20 +86,24 @@ class _Plan:
     rule: SigmaRule
     generating: bool
     began: float
-    positions: dict[str, int]
+    #: Correlation id -> the paths by which this rule's events reach it.
+    paths: dict[str, list[Path]]
     suppressor: Suppressor | None = None
     groups: list[list[str]] = field(default_factory=list)
     queries: list[Query] = field(default_factory=list)
 
 
-def generating_rules(ruleset: RuleSet) -> set[str]:
-    """Ids of the base rules that raise alerts of their own."""
+def generating_rules(ruleset: RuleSet, *, correlations: bool = False) -> set[str]:
+    """Ids of the base rules (with ``correlations``, of the correlations) that raise alerts of
+    their own: those no correlation refers to, and those a correlation with ``generate: true``
+    refers to."""
     referenced: dict[str, bool] = {}
     for corr in ruleset.correlations:
         for ref in corr.referenced_rules or corr.rules or ():
             rule_id = str(ref.rule.id)
             referenced[rule_id] = referenced.get(rule_id, False) or bool(corr.generate)
-    return {str(r.id) for r in ruleset.rules if referenced.get(str(r.id), True)}
+    rules = ruleset.correlations if correlations else ruleset.rules
+    return {str(r.id) for r in rules if referenced.get(str(r.id), True)}
 
 
 def detect(store: Store, ruleset: RuleSet, *, start: datetime | None = None, end: datetime | None = None,
@@ -147,6 +152,11 @@ class DetectionPass:
                 self.compiled[str(corr.id)] = compile_correlation(corr)
             except RuleError as e:
                 self._fail(corr, e, self._begin(corr))
+        # A correlation another one refers to without generate: true writes no alerts of its own;
+        # the one referring to it reads its rules' events through it.
+        own = generating_rules(self.ruleset, correlations=True)
+        correlations = [c for c in correlations if str(c.id) in own]
+        self.compiled = {i: c for i, c in self.compiled.items() if i in own}
         generating = generating_rules(self.ruleset)
         planned = [plan for plan in (self._plan(rule, str(rule.id) in generating) for rule in rules) if plan]
         # The store may fetch the first hits of many rules at once (one request for many rules).
@@ -194,10 +204,13 @@ class DetectionPass:
         """Convert a rule and name its searches: one per distinct checkpoint of its consumers
         (its own alerts, each correlation that refers to it); None when it failed."""
         rule_id = str(rule.id)
-        plan = _Plan(rule=rule, generating=generating, began=self._begin(rule), positions={
-            corr_id: [i for i, ref in enumerate(corr.refs) if ref.id == rule_id][0]
-            for corr_id, corr in self.compiled.items() if any(ref.id == rule_id for ref in corr.refs)})
-        consumers = ([_OWN] if generating else []) + sorted(plan.positions)
+        paths: dict[str, list[Path]] = defaultdict(list)
+        for corr_id, corr in self.compiled.items():
+            for reached, path in corr.routes():
+                if reached == rule_id:
+                    paths[corr_id].append(path)
+        plan = _Plan(rule=rule, generating=generating, began=self._begin(rule), paths=dict(paths))
+        consumers = ([_OWN] if generating else []) + sorted(plan.paths)
         try:
             native = (self.backend.convert(rule) if self.conversions is None
                       else self.conversions.native(rule, self.backend.convert))
@@ -225,7 +238,7 @@ class DetectionPass:
         try:
             matches = 0
             for hits, group in zip(results, plan.groups, strict=True):
-                matches += self._consume(plan.rule, hits, group, plan.positions, plan.suppressor)
+                matches += self._consume(plan.rule, hits, group, plan.paths, plan.suppressor)
             if plan.suppressor is not None:  # one alert per touched window, counted over the whole window
                 self._buffer(list(plan.suppressor.alerts()))
         except GovsocError as e:
@@ -263,7 +276,7 @@ class DetectionPass:
             self._succeed(str(plan.rule.id), plan.rule.title, matches, duration)
 
     def _consume(self, rule: SigmaRule, hits: Iterable[Event], consumers: list[str],
-                 positions: dict[str, int], suppressor: Suppressor | None = None) -> int:
+                 paths: dict[str, list[Path]], suppressor: Suppressor | None = None) -> int:
         """Turn a rule's hits into match alerts (its own consumer; with suppression, windows the
         suppressor counts) and new groups (correlations)."""
         meta = rule_metadata(rule)
@@ -279,14 +292,15 @@ class DetectionPass:
                     else:
                         batch.append(match_alert(meta, event, fields))
                     continue
-                key = self.compiled[consumer].group_of(event, positions[consumer])
-                if key is None:
-                    continue
-                span = self.new_groups[consumer].get(key)
-                if span is None:
-                    self.new_groups[consumer][key] = Span(event.timestamp, event.timestamp)
-                else:
-                    span.widen(event.timestamp)
+                for path in paths[consumer]:
+                    key, margin = route_key(event, path)
+                    if key is None:
+                        continue
+                    span = self.new_groups[consumer].get(key)
+                    if span is None:
+                        self.new_groups[consumer][key] = span = Span(event.timestamp, event.timestamp)
+                    span.widen(event.timestamp - margin)
+                    span.widen(event.timestamp + margin)
             if len(batch) >= ALERT_BATCH:
                 self._buffer(batch)
                 batch = []
@@ -297,7 +311,7 @@ class DetectionPass:
     def _run_correlation(self, rule: SigmaCorrelationRule, corr: Correlation) -> None:
         corr_id = str(rule.id)
         began = self._begin(rule)
-        if any(ref.id in self.failed_rules or ref.id not in self.natives for ref in corr.refs):
+        if any(rule_id in self.failed_rules or rule_id not in self.natives for rule_id, _ in corr.routes()):
             self._fail(rule, RuleError("a rule it refers to failed"), began)
             return
         groups = self.new_groups.pop(corr_id, {})

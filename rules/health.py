@@ -53,7 +53,8 @@ class RuleHealth:
 def check_rules(ruleset: RuleSet, kinds: Sequence[str] = STORE_KINDS) -> list[RuleHealth]:
     """Convert every rule of ``ruleset`` for each store kind and look up its log source.
 
-    A correlation converts for a store when it compiles and every rule it refers to converts.
+    A correlation converts for a store when it compiles and every rule it reads converts (through
+    the correlations it refers to, too).
     Conversion errors are caught per rule: one rule never stops the check.
     """
     backends: dict[str, RuleBackend | str] = {}
@@ -90,11 +91,11 @@ def _convert_error(backend: RuleBackend | str, rule: SigmaRule) -> str | None:
 
 def _correlation_error(corr: SigmaCorrelationRule, kind: str, checks: dict[str, RuleHealth]) -> str | None:
     try:
-        compile_correlation(corr)
+        compiled = compile_correlation(corr)
     except RuleError as e:
         return e.message
-    for ref in corr.rules or ():
-        referred = checks.get(str(getattr(ref.rule, "id", "")))
+    for rule_id, _ in compiled.routes():  # the base rules, also those read through a chained correlation
+        referred = checks.get(rule_id)
         if referred is None or not referred.converts(kind):
             return f"{kind}: a rule it refers to does not convert"
     return None

@@ -104,20 +104,25 @@ class SourceTable:
         """The collected log source a rule runs over, or None when govsoc does not collect it."""
         return self._by_key.get(rule_logsource(rule))
 
-    def status(self, rule: Rule) -> tuple[bool, str]:
-        """See :func:`rule_source_status`."""
+    def status(self, rule: Rule, _within: frozenset[int] = frozenset()) -> tuple[bool, str]:
+        """See :func:`rule_source_status` (``_within``: the correlations being asked about, so
+        that a cycle of correlations, which the engine refuses, ends here)."""
         if isinstance(rule, SigmaCorrelationRule):
-            statuses = [self.status(ref.rule) for ref in rule.rules or () if _resolved(ref.rule)]
+            within = _within | {id(rule)}
+            statuses = [self.status(ref.rule, within) for ref in rule.rules or ()
+                        if _resolved(ref.rule) and id(ref.rule) not in within]
             missing = sorted({needs for active, needs in statuses if not active})
             if missing:
                 return False, "; ".join(missing)
             return True, "; ".join(sorted({needs for _, needs in statuses}))
         return self.source(rule) is not None, describe_logsource(*rule_logsource(rule))
 
-    def ecs_field(self, name: str, rule: Rule | None = None) -> str:
-        """See :func:`ecs_field`."""
+    def ecs_field(self, name: str, rule: Rule | None = None, _within: frozenset[int] = frozenset()) -> str:
+        """See :func:`ecs_field` (``_within`` as for :meth:`status`)."""
         if isinstance(rule, SigmaCorrelationRule):
-            mapped = [self.ecs_field(name, ref.rule) for ref in rule.rules or () if _resolved(ref.rule)]
+            within = _within | {id(rule)}
+            mapped = [self.ecs_field(name, ref.rule, within) for ref in rule.rules or ()
+                      if _resolved(ref.rule) and id(ref.rule) not in within]
             return next((m for m in mapped if m != name), name)
         source = self.source(rule) if isinstance(rule, SigmaRule) else None
         if source is None or source.fields is None:

@@ -10,6 +10,9 @@ never the store. A burst that the new hits extended, at either end, may start be
 read; it is matched with the stored alert of the same rule and group that it overlaps, and
 that alert is updated under its own id (events joined, times widened, triage kept by the store's
 upsert). ``detect --from`` that cuts into a burst lands in the same alert the same way.
+An inner correlation (chaining) is evaluated afresh from its rules' stored events around the
+window read, never from alerts stored by earlier passes, so its matches are neither counted
+twice nor missed across passes.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from govsoc.core.alert import Alert, Note, TriageChange
-from govsoc.rules.correlate import Correlation
+from govsoc.core.event import Event
+from govsoc.rules.correlate import Correlation, Path
 from govsoc.store.base import Query, Store
 
 #: Groups judged per round of queries.
@@ -69,7 +73,7 @@ def reevaluate(store: Store, corr: Correlation, natives: Mapping[str, str], grou
     stored = _stored_alerts(store, corr, lo - LOOKBACK, hi + _TICK)
     for begin in range(0, len(keys), CHUNK):
         chunk = keys[begin:begin + CHUNK]
-        items = corr.items_by_group(_hits(store, corr, natives, chunk, groups, until))
+        items = corr.items_by_group(_hits(store, corr, natives, chunk, groups, until, horizon), horizon)
         for key in chunk:
             found = groups[key]
             window = [i for i in items.get(key, ())
@@ -80,19 +84,53 @@ def reevaluate(store: Store, corr: Correlation, natives: Mapping[str, str], grou
 
 
 def _hits(store: Store, corr: Correlation, natives: Mapping[str, str], chunk: Sequence[Key],
-          groups: Mapping[Key, Span], until: str | None) -> dict[str, list[Any]]:
-    """The referenced rules' events of the chunk's groups, by rule id."""
+          groups: Mapping[Key, Span], until: str | None, horizon: datetime | None = None) -> dict[str, list[Any]]:
+    """The referenced rules' events of the chunk's groups, by rule id (an inner correlation's
+    matches under its id)."""
     lo = min(groups[k].first for k in chunk) - 2 * corr.span
     hi = max(groups[k].last for k in chunk) + corr.span + _TICK
-    hits: dict[str, list[Any]] = {}
-    for ref in corr.refs:
-        terms: dict[str, tuple[Any, ...]] = {}
-        if ref.group_fields and all(isinstance(k[0], str | int | float) for k in chunk):
-            # Narrow by the first group field in the store; the rest is checked per group.
-            terms[ref.group_fields[0]] = tuple(sorted({k[0] for k in chunk}, key=repr))
-        query = Query(native=natives[ref.id], start=lo, end=hi, terms=terms, until=until)
-        hits.setdefault(ref.id, []).extend(store.search(query))
-    return hits
+    # Narrow by the first group field in the store; the rest is checked per group.
+    narrow = tuple(sorted({k[0] for k in chunk}, key=repr)) \
+        if corr.group_by and all(isinstance(k[0], str | int | float) for k in chunk) else None
+    return {ref.id: ref_hits(store, corr, position, natives, (0, narrow) if narrow else None, lo, hi, until, horizon)
+            for position, ref in enumerate(corr.refs)}
+
+
+def ref_hits(store: Store, corr: Correlation, position: int, natives: Mapping[str, str],
+             narrow: tuple[int, tuple[Any, ...]] | None, lo: datetime, hi: datetime, until: str | None,
+             horizon: datetime | None) -> list[Any]:
+    """The events of ``corr``'s ``position``-th rule in [lo, hi), whose ``narrow[0]``-th group
+    field is one of ``narrow[1]``. For an inner correlation: its matches timed in [lo, hi),
+    from its own rules' events over [lo - 3 x its timespan, hi + its timespan] (a burst whose
+    match falls in [lo, hi) first fired in a window opened after lo - timespan, and a burst
+    reaching further back has a fired window opened in the timespan before that one)."""
+    ref = corr.refs[position]
+    if ref.inner is None:
+        terms = {ref.group_fields[narrow[0]]: narrow[1]} if narrow else {}
+        return list(store.search(Query(native=natives[ref.id], start=lo, end=hi, terms=terms, until=until)))
+    inner = ref.inner
+    inner_narrow = (inner.group_by.index(ref.group_fields[narrow[0]]), narrow[1]) if narrow else None
+    start, end = lo - 3 * inner.span, hi + inner.span
+    hits = {r.id: ref_hits(store, inner, i, natives, inner_narrow, start, end, until, horizon)
+            for i, r in enumerate(inner.refs)}
+    found = inner.items_by_group(hits, horizon)
+    return [m for key in sorted(found, key=repr) for m in inner.matches(key, found[key], horizon)
+            if lo <= m.timestamp < hi]
+
+
+def route_key(event: Event, path: Path) -> tuple[tuple[Any, ...] | None, timedelta]:
+    """The group key of a base rule's event in the last correlation of ``path``, and how far
+    (in event time) the matches it may change lie from the event: an event can start, end or
+    merge an inner correlation's burst up to two of its timespans away."""
+    corr, position = path[0]
+    key = corr.group_of(event, position)
+    margin = timedelta(0)
+    for (inner, _), (outer, at) in zip(path, path[1:], strict=False):
+        if key is None:
+            return None, margin
+        key = outer.project(key, at)
+        margin += 2 * inner.span
+    return key, margin
 
 
 def _stored_alerts(store: Store, corr: Correlation, start: datetime, end: datetime) -> dict[str, list[Alert]]:

@@ -228,7 +228,9 @@ def test_unsupported_correlations_are_refused() -> None:
         compile_correlation(rule("value_sum", "{gte: 2, field: source.bytes}"))
 
 
-def test_chained_correlations_are_refused(tmp_path: Path) -> None:
+def test_chained_correlations_read_the_inner_matches(tmp_path: Path) -> None:
+    # Three a's from one address in 5 minutes (the inner match, at the third), then a b: the outer
+    # fires; a b between the second and third a is before the match (temporal_ordered).
     (tmp_path / "chain.yml").write_text(BASES + """---
 title: inner
 id: 00000000-0000-0000-0000-0000000000c1
@@ -241,8 +243,8 @@ correlation: {type: temporal_ordered, rules: [inner, rule_b], group-by: [source.
 """)
     ruleset = load_rules([tmp_path])
     outer = next(c for c in ruleset.correlations if c.title == "outer")
-    with pytest.raises(RuleError, match="chained correlations are not supported"):
-        compile_correlation(outer)
+    assert len(list(correlate(outer, {A_ID: events([0, 1, 2]), B_ID: events([3], action="b")}, horizon=LATER))) == 1
+    assert list(correlate(outer, {A_ID: events([0, 1, 2]), B_ID: events([1.5], action="b")}, horizon=LATER)) == []
 
 
 def test_the_loader_keeps_a_range(tmp_path: Path) -> None:

@@ -117,3 +117,77 @@ def test_every_selection_of_every_pack_rule_is_decided_by_a_test_case(corpus: Pa
                     survivors.append(f"{file} without {name}")
         assert tried > 50  # the pack's rules have that many selections in conditions of two or more
         assert survivors == []
+
+
+def correlation_mutants(doc: dict[str, Any], names: dict[str, dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """(what changed, the mutated correlation) for a correlation of the pack: its lower bound one
+    lower (``gte: 5`` -> ``gte: 4``), and each correlation it refers to replaced by the rules that
+    one reads (the chain undone: for login-after-failure, one failure would do again)."""
+    corr = doc["correlation"]
+    found = []
+    condition = corr.get("condition")
+    if isinstance(condition, dict):
+        for op in ("gte", "gt"):
+            if isinstance(condition.get(op), int) and condition[op] > (1 if op == "gte" else 0):
+                mutated = yaml.safe_load(yaml.safe_dump(doc))
+                mutated["correlation"]["condition"][op] = condition[op] - 1
+                found.append((f"{op} {condition[op] - 1}", mutated))
+    for position, ref in enumerate(corr["rules"]):
+        inner = names.get(ref)
+        if inner is not None and "correlation" in inner:
+            mutated = yaml.safe_load(yaml.safe_dump(doc))
+            mutated["correlation"]["rules"][position:position + 1] = inner["correlation"]["rules"]
+            found.append((f"{ref} unchained", mutated))
+    for name, mutated in found:
+        mutated.pop("name", None)
+        mutated["id"] = str(uuid.uuid5(uuid.UUID(doc["id"]), name))
+        mutated["title"] = f"{doc['title']} with {name}"
+        mutated["correlation"]["generate"] = False
+    return found
+
+
+def referenced_files(doc: dict[str, Any], names: dict[str, dict[str, Any]], files: dict[str, Path]) -> set[Path]:
+    """The pack files of the rules a correlation reads, through the correlations it refers to."""
+    found: set[Path] = set()
+    for ref in doc["correlation"]["rules"]:
+        found.add(files[ref])
+        if "correlation" in names[ref]:
+            found |= referenced_files(names[ref], names, files)
+    return found
+
+
+def test_every_correlation_bound_and_chain_is_decided_by_a_test_case(corpus: Path, tmp_path: Path) -> None:
+    # A correlation whose threshold may drop by one, or whose chained correlation may be replaced
+    # by its base rules, without any case noticing is not tested at its boundary.
+    docs = {path: yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(PACK.glob("*.yml"))}
+    names = {doc["name"]: doc for doc in docs.values() if "name" in doc}
+    files = {doc["name"]: path for path, doc in docs.items() if "name" in doc}
+    store = SqliteStore(tmp_path / "events.db")
+    with store:
+        (tmp_path / "cases").mkdir()
+        cases = ingest_cases(store, corpus, tmp_path / "cases")
+        host = case_of_event(store, cases)
+        window = {"start": datetime(2000, 1, 1, tzinfo=UTC), "end": START + timedelta(days=7)}
+        expected: dict[str, set[str]] = {}
+        for row in ROWS:
+            expected.setdefault(row.file, set()).add(row.kind("hit"))
+        survivors, tried, unchained = [], 0, 0
+        for path, doc in docs.items():
+            if "correlation" not in doc:
+                continue
+            for name, mutated in correlation_mutants(doc, names):
+                mutant = tmp_path / "mutants" / f"{path.name}-{name.replace(' ', '-')}.yml"
+                mutant.parent.mkdir(exist_ok=True)
+                mutant.write_text(yaml.safe_dump(mutated, allow_unicode=True), encoding="utf-8")
+                ruleset = load_rules([mutant, *sorted(referenced_files(doc, names, files))])
+                assert ruleset.errors == [], (path.name, name, ruleset.errors)
+                result = detect(store, ruleset, **window)
+                assert result.failed == [], (path.name, name)
+                fired = {case for alert in store.alerts(rule_id=mutated["id"]) for e in alert.event_ids
+                         for owner, case in cases.get(host.get(e) or "", set()) if owner == path.name}
+                tried += 1
+                unchained += name.endswith("unchained")
+                if fired == expected[path.name]:
+                    survivors.append(f"{path.name} with {name}")
+        assert tried > 20 and unchained == 4  # the four login-after-failure chains
+        assert survivors == []

@@ -356,17 +356,23 @@ ROWS = [
         {"in_sshd": one(PAM_FAIL, program="sshd", **ADMIN), "session": one(PAM_SESSION, program="vsftpd")}),
     # 5 vsftpd PAM failures in 80 s; 5 inside sshd are not this rule's
     Row("remote_bruteforce.yml", burst(PAM_FAIL, 5, 20, program="vsftpd", **ADMIN),
-        {"in_sshd": burst(PAM_FAIL, 5, 20, program="sshd", **ADMIN)}),
+        {"in_sshd": burst(PAM_FAIL, 5, 20, program="sshd", **ADMIN),
+         "four": burst(PAM_FAIL, 4, 20, program="vsftpd", **ADMIN)}),
     Row("huawei_login_failed.yml", one(HW_FAIL, **ADMIN), {"success": one(HW_LOGIN, via="SSH", **ADMIN)}),
     # 5 failures in 80 s; 4 are below the threshold; 5 spread over 400 s never put 5 in one 5-minute window
     Row("huawei_login_bruteforce.yml", burst(HW_FAIL, 5, 20, **ADMIN),
         {"four": burst(HW_FAIL, 4, 20, **ADMIN), "spread": burst(HW_FAIL, 5, 100, **ADMIN)}),
     # base rule alone: a success counts, a failure does not
     Row("huawei_login_success.yml", one(HW_LOGIN, via="SSH", **ADMIN), {"failure": one(HW_FAIL, **ADMIN)}),
-    # failure then success; the reverse order, and a success under another user name, do not fire
-    Row("huawei_login_after_failure.yml", one(HW_FAIL, **ADMIN) + one(HW_LOGIN, 60, via="SSH", **ADMIN),
-        {"reversed": one(HW_LOGIN, via="SSH", **ADMIN) + one(HW_FAIL, 60, **ADMIN),
-         "other_user": one(HW_FAIL, user="guest") + one(HW_LOGIN, 60, via="SSH", **ADMIN)}),
+    # 3 failures for one user from one address in 40 s; 2 are not "several", nor 3 under 3 names
+    Row("huawei_login_repeated_failures.yml", burst(HW_FAIL, 3, 20, **ADMIN),
+        {"two": burst(HW_FAIL, 2, 20, **ADMIN), "three_users": users(HW_FAIL, SPRAYED[:3], 20)}),
+    # 3 failures then a success; one failure then a success (a typo), the success first, and
+    # failures under another user name do not fire
+    Row("huawei_login_after_failure.yml", burst(HW_FAIL, 3, 20, **ADMIN) + one(HW_LOGIN, 60, via="SSH", **ADMIN),
+        {"one_failure": one(HW_FAIL, **ADMIN) + one(HW_LOGIN, 60, via="SSH", **ADMIN),
+         "reversed": one(HW_LOGIN, via="SSH", **ADMIN) + later(burst(HW_FAIL, 3, 20, **ADMIN), 60),
+         "other_user": burst(HW_FAIL, 3, 20, user="guest") + one(HW_LOGIN, 60, via="SSH", **ADMIN)}),
     # Telnet is cleartext administration; SSH is not
     Row("huawei_telnet_login.yml", one(HW_LOGIN, via="Telnet", **ADMIN), {"ssh": one(HW_LOGIN, via="SSH", **ADMIN)}),
     # "Y" saves the configuration, "N" does not
@@ -453,7 +459,8 @@ ROWS = [
          "browsing": series(H3_HIT, 20, 2, "dst", port="443", verdict="Permit")}),
     # 20 ports of one address in 40 s; 20 connections to one port are no scan
     Row("h3c_vertical_scan.yml", series(H3_HIT, 20, 2, "port", dst="10.20.0.9", **H3_DENY),
-        {"one_port": burst(H3_HIT, 20, 2, dst="10.20.0.9", port="443", **H3_DENY)}),
+        {"nineteen": series(H3_HIT, 19, 2, "port", dst="10.20.0.9", **H3_DENY),
+         "one_port": burst(H3_HIT, 20, 2, dst="10.20.0.9", port="443", **H3_DENY)}),
     # Zeek's tls1_1 trace is TLS 1.1 (its ssl.log: TLSv11); TLS 1.2 with a GCM suite is not weak
     Row("flow_weak_tls_version.yml", (), {},
         {"hit": "tls/tls1_1.pcap", "tls12": "tls/certificate-request-failed.pcap"}),
@@ -499,6 +506,19 @@ ROWS = [
         trail("AuthorizeSecurityGroup", SecurityGroupId="sg-bp1",
               **{"Permissions.1.SourceCidrIp": "0.0.0.0/0", "Permissions.1.Policy": "drop",
                  "Permissions.2.SourceCidrIp": "0.0.0.0/0", "Permissions.2.Policy": "accept"}), {}),
+    # any length of the list form: six dropped rules, then 0.0.0.0/0 accepted as the 12th (a
+    # rule reading Permissions.1..5 by name missed it); the same list with the 12th dropped too,
+    # or open only to the extranet, is not
+    Row("alibaba_security_group_open_to_world.yml#twelfth",
+        trail("AuthorizeSecurityGroup", SecurityGroupId="sg-bp1", **{
+            **{key: value for n in range(1, 7) for key, value in (
+                (f"Permissions.{n}.SourceCidrIp", "10.0.0.0/8"), (f"Permissions.{n}.Policy", "drop"))},
+            "Permissions.12.SourceCidrIp": "0.0.0.0/0", "Permissions.12.PortRange": "3389/3389"}),
+        {"twelfth_dropped": trail("AuthorizeSecurityGroup", SecurityGroupId="sg-bp1", **{
+            key: value for n in (1, 12) for key, value in (
+                (f"Permissions.{n}.SourceCidrIp", "0.0.0.0/0"), (f"Permissions.{n}.Policy", "drop"))}),
+         "extranet": trail("AuthorizeSecurityGroup", SecurityGroupId="sg-bp1",
+                           **{"Permissions.12.SourceCidrIp": "10.0.0.0/8", "Permissions.12.Policy": "accept"})}),
     # a rule changed to IPv6 everywhere (ModifySecurityGroupRule)
     Row("alibaba_security_group_open_to_world.yml#modify",
         trail("ModifySecurityGroupRule", SecurityGroupId="sg-bp1", PortRange="22/22", Ipv6SourceCidrIp="::/0"), {}),
@@ -527,16 +547,26 @@ ROWS = [
         {"one_user": burst(SSH_FAIL, 5, 20, **ADMIN), "four": users(SSH_FAIL, SPRAYED[:4], 20)}),
     # base rule alone: an accepted login counts, a failure does not
     Row("ssh_login_success.yml", one(SSH_OK, **ADMIN), {"failure": one(SSH_FAIL, **ADMIN)}),
-    # failure then success; the reverse order, and a success under another user name, do not fire
-    Row("ssh_login_after_failure.yml", one(SSH_FAIL, **ADMIN) + one(SSH_OK, 60, **ADMIN),
-        {"reversed": one(SSH_OK, **ADMIN) + one(SSH_FAIL, 60, **ADMIN),
-         "other_user": one(SSH_FAIL, user="guest") + one(SSH_OK, 60, **ADMIN)}),
+    # 3 sshd failures for one user from one address in 40 s; 2 are not "several", nor 3 under 3 names
+    Row("ssh_repeated_failures.yml", burst(SSH_FAIL, 3, 20, **ADMIN),
+        {"two": burst(SSH_FAIL, 2, 20, **ADMIN), "three_users": users(SSH_FAIL, SPRAYED[:3], 20)}),
+    # 3 failures then a success; one failure then a success (a typo), the success first, and
+    # failures under another user name do not fire
+    Row("ssh_login_after_failure.yml", burst(SSH_FAIL, 3, 20, **ADMIN) + one(SSH_OK, 60, **ADMIN),
+        {"one_failure": one(SSH_FAIL, **ADMIN) + one(SSH_OK, 60, **ADMIN),
+         "reversed": one(SSH_OK, **ADMIN) + later(burst(SSH_FAIL, 3, 20, **ADMIN), 60),
+         "other_user": burst(SSH_FAIL, 3, 20, user="guest") + one(SSH_OK, 60, **ADMIN)}),
     # base rule alone: "logged in" counts, "failed to log in" does not
     Row("h3c_login_success.yml", one(H3_LOGIN, **ADMIN), {"failure": one(H3_FAIL, **ADMIN)}),
-    # failure then success; the reverse order, and a success under another user name, do not fire
-    Row("h3c_login_after_failure.yml", one(H3_FAIL, **ADMIN) + one(H3_LOGIN, 60, **ADMIN),
-        {"reversed": one(H3_LOGIN, **ADMIN) + one(H3_FAIL, 60, **ADMIN),
-         "other_user": one(H3_FAIL, user="guest") + one(H3_LOGIN, 60, **ADMIN)}),
+    # 3 failures for one user from one address in 40 s; 2 are not "several", nor 3 under 3 names
+    Row("h3c_login_repeated_failures.yml", burst(H3_FAIL, 3, 20, **ADMIN),
+        {"two": burst(H3_FAIL, 2, 20, **ADMIN), "three_users": users(H3_FAIL, SPRAYED[:3], 20)}),
+    # 3 failures then a success; one failure then a success (a typo), the success first, and
+    # failures under another user name do not fire
+    Row("h3c_login_after_failure.yml", burst(H3_FAIL, 3, 20, **ADMIN) + one(H3_LOGIN, 60, **ADMIN),
+        {"one_failure": one(H3_FAIL, **ADMIN) + one(H3_LOGIN, 60, **ADMIN),
+         "reversed": one(H3_LOGIN, **ADMIN) + later(burst(H3_FAIL, 3, 20, **ADMIN), 60),
+         "other_user": burst(H3_FAIL, 3, 20, user="guest") + one(H3_LOGIN, 60, **ADMIN)}),
     # "save force" on an H3C device, abbreviated too; displaying the saved configuration saves nothing
     Row("h3c_config_saved.yml", one(H3_CMD, cmd="save force"),
         {"display": one(H3_CMD, cmd="display saved-configuration")}),
@@ -598,15 +628,23 @@ ROWS = [
         {"nine": each(winlogon("4625", "administrator"), 9, 10)}),
     # 5 accounts failed from one address; 5 failures of one account are brute force, not spraying
     Row("windows_password_spraying.yml", sum((later(winlogon("4625", u), 20 * i) for i, u in enumerate(SPRAYED)), ()),
-        {"one_user": each(winlogon("4625", "administrator"), 5, 20)}),
+        {"one_user": each(winlogon("4625", "administrator"), 5, 20),
+         "four": sum((later(winlogon("4625", u), 20 * i) for i, u in enumerate(SPRAYED[:4])), ())}),
     # base rule alone: a network logon counts; a service (type 5) logon does not
     Row("windows_network_logon_success.yml", winlogon("4624", "zhangsan"),
         {"service": winlogon("4624", "zhangsan", 5), "loopback": winlogon("4624", "zhangsan")},
         ips={"loopback": "::1"}),
-    # failure then success for one account; the reverse order, and a success for another account, do not fire
-    Row("windows_logon_after_failure.yml", winlogon("4625", "zhangsan") + later(winlogon("4624", "zhangsan"), 60),
-        {"reversed": winlogon("4624", "zhangsan") + later(winlogon("4625", "zhangsan"), 60),
-         "other_user": winlogon("4625", "lisi") + later(winlogon("4624", "zhangsan"), 60)}),
+    # 3 failed logons of one account from one address in 40 s; 2 are not "several", nor 3 of 3 accounts
+    Row("windows_logon_repeated_failures.yml", each(winlogon("4625", "zhangsan"), 3, 20),
+        {"two": each(winlogon("4625", "zhangsan"), 2, 20),
+         "three_users": sum((later(winlogon("4625", u), 20 * i) for i, u in enumerate(SPRAYED[:3])), ())}),
+    # 3 failures then a success for one account; one failure then a success (a typo), the success
+    # first, and failures of another account do not fire
+    Row("windows_logon_after_failure.yml",
+        each(winlogon("4625", "zhangsan"), 3, 20) + later(winlogon("4624", "zhangsan"), 60),
+        {"one_failure": winlogon("4625", "zhangsan") + later(winlogon("4624", "zhangsan"), 60),
+         "reversed": winlogon("4624", "zhangsan") + later(each(winlogon("4625", "zhangsan"), 3, 20), 60),
+         "other_user": each(winlogon("4625", "lisi"), 3, 20) + later(winlogon("4624", "zhangsan"), 60)}),
     # a valid resident ID in the query string (ingest-time classification's finding); the same number
     # with a wrong check character, the ID in the path (no query string) and an order number are not
     Row("egov_classification_personal_data_in_url_query.yml",
@@ -624,7 +662,8 @@ ROWS = [
         {"nineteen": burst(WEB_AUTH, 19, 5, user="-", method="POST", path="/api/login", status="401")}),
     # 5 user names refused from one address; 5 refusals of one user name are not spraying
     Row("web_password_spraying.yml", users(WEB_AUTH, SPRAYED, 20, method="GET", path="/manager/html", status="401"),
-        {"one_user": burst(WEB_AUTH, 5, 20, user="admin", method="GET", path="/manager/html", status="401")}),
+        {"one_user": burst(WEB_AUTH, 5, 20, user="admin", method="GET", path="/manager/html", status="401"),
+         "four": users(WEB_AUTH, SPRAYED[:4], 20, method="GET", path="/manager/html", status="401")}),
     # a shell in a pod (SPDY, verb create); reading the pod, its logs, or evicting it, do not fire
     Row("kubernetes_exec_into_pod.yml", k8s("create", "pods", "exec"),
         {"logs": k8s("get", "pods", "log"), "read_pod": k8s("get", "pods"),
@@ -788,6 +827,20 @@ ROWS = [
     # a double-encoded quote and SLEEP(5); "sleep(hours)" in a search is no call with a number
     Row("web_sql_injection.yml#function", one(WEB_GET, path="/list?id=1%2527%20or%20SLEEP%285%29", **WEB_OK),
         {"words": one(WEB_GET, path="/search?q=how%20much%20sleep(hours)%20do%20kids%20need", **WEB_OK)}),
+    # UNION SELECT with percent-encoded letters (%55 = U, %53 = S), the evasion of filters that
+    # look for the word; an encoded U in a page name or a search for "Union Square selection" is not
+    Row("web_sql_injection.yml#encoded_letters", one(WEB_GET, path="/list?id=1%20%55nion%20%53elect%201,2", **WEB_OK),
+        {"page": one(WEB_GET, path="/news/%55nion-day/select.html", **WEB_OK),
+         "search": one(WEB_GET, path="/search?q=%55nion%20square%20selection", **WEB_OK)}),
+    # MySQL versioned comments around the keywords (executed by MySQL, skipped by naive filters);
+    # a page about C comments whose name holds one and the word union is no query
+    Row("web_sql_injection.yml#versioned", one(WEB_GET, path="/list?id=-1/*!50000union*/%20/*!50000SeLeCt*/1,2",
+                                               **WEB_OK),
+        {"doc_page": one(WEB_GET, path="/docs/c/*!50000*/union-types.html", **WEB_OK)}),
+    # the same, percent-encoded (/*! = %2f%2a%21, */ = %2a%2f); an encoded comment in a style sheet's version is not
+    Row("web_sql_injection.yml#versioned_encoded",
+        one(WEB_GET, path="/list?id=1%2f%2a%2150000UNION%2a%2f%20SELECT%201", **WEB_OK),
+        {"style": one(WEB_GET, path="/static/css/main.css?v=%2f%2a%2150000%2a%2f", **WEB_OK)}),
     # WAITFOR DELAY stacked; a documentation page named information_schema is no query
     Row("web_sql_injection.yml#stacked", one(WEB_GET, path="/list?id=1;waitfor%20delay%20%270:0:5%27--", **WEB_OK),
         {"doc_page": one(WEB_GET, path="/docs/mysql/information_schema-tables.html", **WEB_OK)}),
@@ -837,11 +890,17 @@ BASES = {"huawei_login_failed.yml", "huawei_login_success.yml", "h3c_login_faile
          "web_auth_failed.yml", "flow_dns_query.yml", "flow_dns_nxdomain.yml", "flow_tcp_connection.yml",
          "flow_dns_long_label.yml", "ssh_failed_login.yml", "huawei_firewall_sweep_candidate.yml",
          "h3c_firewall_sweep_candidate.yml"}
+#: Correlations that another correlation refers to without generate: true (so they write no
+#: alerts in the whole pack): tested in a pass of their own, with the base rules they read.
+INNERS = {"ssh_repeated_failures.yml": "ssh_failed_login.yml", "huawei_login_repeated_failures.yml":
+          "huawei_login_failed.yml", "h3c_login_repeated_failures.yml": "h3c_login_failed.yml",
+          "windows_logon_repeated_failures.yml": "windows_network_logon_failed.yml"}
 #: The parser each row's lines go through; rows not listed are network devices' (syslog.mixed).
 PARSERS: dict[str, str] = {
     **dict.fromkeys(["ssh_failed_login.yml", "ssh_bruteforce.yml", "remote_auth_failure.yml",
                      "remote_bruteforce.yml", "ssh_password_spraying.yml", "ssh_login_success.yml",
-                     "ssh_login_after_failure.yml", "linux_logs_cleared_by_sudo.yml"], "linux.auth"),
+                     "ssh_login_after_failure.yml", "linux_logs_cleared_by_sudo.yml", "ssh_repeated_failures.yml"],
+                    "linux.auth"),
     **dict.fromkeys(["alibaba_trail_stopped.yml", "alibaba_security_group_open_to_world.yml",
                      "alibaba_access_key_created.yml", "alibaba_console_login_without_mfa.yml"],
                     "alibaba.actiontrail"),
@@ -850,7 +909,7 @@ PARSERS: dict[str, str] = {
                      "egov_classification_personal_data_over_cleartext_http.yml"], "nginx.access"),
     **dict.fromkeys(["windows_network_logon_failed.yml", "windows_logon_bruteforce.yml",
                      "windows_password_spraying.yml", "windows_network_logon_success.yml",
-                     "windows_logon_after_failure.yml"], "windows.winlogbeat"),
+                     "windows_logon_after_failure.yml", "windows_logon_repeated_failures.yml"], "windows.winlogbeat"),
     **dict.fromkeys(["web_auth_failed.yml", "web_login_bruteforce.yml", "web_password_spraying.yml",
                      "web_sql_injection.yml", "web_path_traversal.yml", "web_webshell_access.yml",
                      "web_scanner_user_agent.yml"], "nginx.access"),
@@ -968,12 +1027,16 @@ def test_pack_rules_fire_on_their_lines_only(kind: str, request: pytest.FixtureR
     cases = ingest_cases(store, corpus, tmp_path)
     window = {"start": datetime(2000, 1, 1, tzinfo=UTC), "end": START + timedelta(days=7)}  # the traces are old
     bases = load_rules([PACK / rule for rule in sorted(BASES)])
+    inners = load_rules([PACK / rule for rule in sorted({*INNERS, *INNERS.values()})])
     whole = load_rules(sorted({PACK / row.file for row in ROWS}))
-    assert bases.errors == [] and whole.errors == []
-    for ruleset in (bases, whole):
+    assert bases.errors == [] and inners.errors == [] and whole.errors == []
+    inner_ids = {str(c.id) for c in inners.correlations}
+    for ruleset in (bases, whole, inners):
+        # in the whole pack, a correlation another one refers to (generate: false) writes no alert
+        assert not [a for a in store.alerts() if a.rule_id in inner_ids]
         result = detect(store, ruleset, **window)
         assert (result.failed, result.no_source) == ([], {})
-    names = {**{k: v.name for k, v in bases.files.items()}, **{k: v.name for k, v in whole.files.items()}}
+    names = {k: v.name for ruleset in (bases, inners, whole) for k, v in ruleset.files.items()}
     host = case_of_event(store, cases)
     fired: dict[str, set[str]] = {}
     alerts_per_case: dict[tuple[str, str], int] = {}

@@ -209,3 +209,25 @@ def test_ingest_finds_each_trail_by_its_keys(tmp_path: Path) -> None:
         assert store.count(Query(terms={"user.name": ("JohnDoe",)})) == 1
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(("params", "accepted"), [
+    # the single-rule form; its Policy defaults to accept (ECS API 2014-05-26)
+    ({"SourceCidrIp": "0.0.0.0/0", "PortRange": "22/22"}, ["0.0.0.0/0"]),
+    # a dropped single rule accepts nothing
+    ({"SourceCidrIp": "0.0.0.0/0", "Policy": "Drop"}, []),
+    # the list form of any length: each Permissions.N by its own Policy (N = 12 is read too)
+    ({"Permissions.1.SourceCidrIp": "0.0.0.0/0", "Permissions.1.Policy": "drop",
+      "Permissions.12.Ipv6SourceCidrIp": "::/0", "Permissions.12.Policy": "accept",
+      "Permissions.3.SourceCidrIp": "10.0.0.0/8"}, ["::/0", "10.0.0.0/8"]),
+    # a Permissions array (a JSON body) is read the same way
+    ({"Permissions": [{"SourceCidrIp": "0.0.0.0/0", "Policy": "drop"}, {"SourceCidrIp": "192.0.2.0/24"}]},
+     ["192.0.2.0/24"]),
+    # not a security group call's parameters
+    ({"UserName": "ops2"}, []),
+    ("not a mapping", []),
+])
+def test_actiontrail_security_group_accepted_sources(params: object, accepted: list[str]) -> None:
+    from govsoc.collectors.cloud.actiontrail import accepted_sources
+
+    assert sorted(accepted_sources(params)) == sorted(accepted)

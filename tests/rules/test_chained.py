@@ -1,0 +1,251 @@
+"""Correlations that refer to correlations (the Sigma correlation specification's chaining), on
+both stores: the specification's own example "Multiple Failed Logins Followed by Successful
+Login" (an event_count of at least 10 failures per user in 10 minutes, then a success of that
+user within 10 minutes, temporal_ordered), incremental passes that neither count an inner match
+twice nor miss one, and cycles refused with the rules named.
+
+The example's Windows EventIDs are replaced by sshd events (the same roles: failed_login,
+successful_login); its thresholds, timespans and group-by are kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from govsoc.core.errors import RuleError
+from govsoc.core.event import Event, make_id
+from govsoc.rules import detect, load_rules
+from govsoc.rules.correlate import compile_correlation, correlate
+from govsoc.rules.loader import RuleSet
+from govsoc.store.base import Store
+from govsoc.store.sqlite import SqliteStore
+from tests.conftest import es_store
+
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+FAILED, SUCCESS = "53ba33fd-3a50-4468-a5ef-c583635cfa92", "4d0a2c83-c62c-4ed4-b475-c7e23a9269b8"
+MANY, AFTER = "a8418a5a-5fc4-46b5-b23b-6c73beb19d41", "b180ead8-d58f-40b2-ae54-c8940995b9b6"
+TWICE = "b180ead8-d58f-40b2-ae54-c8940995b9b7"
+SPEC = f"""
+title: Correlation - Multiple Failed Logins Followed by Successful Login
+id: {AFTER}
+correlation: {{type: temporal_ordered, rules: [multiple_failed_login, successful_login], group-by: [user.name],
+              timespan: 10m}}
+level: high
+---
+title: Multiple failed logons
+id: {MANY}
+name: multiple_failed_login
+correlation: {{type: event_count, rules: [failed_login], group-by: [user.name], timespan: 10m,
+              condition: {{gte: 10}}}}
+---
+title: Single failed login
+id: {FAILED}
+name: failed_login
+logsource: {{product: linux, service: sshd}}
+detection: {{sel: {{event.action: ssh_login, event.outcome: failure}}, condition: sel}}
+---
+title: Successful login
+id: {SUCCESS}
+name: successful_login
+logsource: {{product: linux, service: sshd}}
+detection: {{sel: {{event.action: ssh_login, event.outcome: success}}, condition: sel}}
+"""
+# "Two separate storms of failures for one user within an hour": an event_count over the inner
+# correlation's matches. Counting one storm's match twice (once per pass that read part of it)
+# would make one storm look like two.
+STORMS = SPEC + f"""---
+title: Two failure storms
+id: {TWICE}
+correlation: {{type: event_count, rules: [multiple_failed_login], group-by: [user.name], timespan: 1h,
+              condition: {{gte: 2}}}}
+"""
+
+
+def login(minute: float, outcome: str, user: str = "alice", tag: str = "") -> Event:
+    return Event(id=make_id("chain", user, outcome, minute, tag), timestamp=T0 + timedelta(minutes=minute),
+                 dataset="linux.auth",
+                 fields={"event.module": "linux", "process.name": "sshd", "event.action": "ssh_login",
+                         "event.outcome": outcome, "user.name": user, "source.ip": "198.51.100.7",
+                         "message": f"{outcome} for {user}"})
+
+
+def failures(first: float, count: int, user: str = "alice", every: float = 0.5, tag: str = "") -> list[Event]:
+    return [login(first + i * every, "failure", user, tag) for i in range(count)]
+
+
+def swap(text: str, old: str, new: str) -> str:
+    assert old in text
+    return text.replace(old, new)
+
+
+def ruleset(tmp_path: Path, text: str) -> RuleSet:
+    (tmp_path / "chain.yml").write_text(text, encoding="utf-8")
+    loaded = load_rules([tmp_path / "chain.yml"])
+    assert loaded.errors == []
+    return loaded
+
+
+def outer(rules: RuleSet, rule_id: str = AFTER) -> object:
+    return next(c for c in rules.correlations if str(c.id) == rule_id)
+
+
+# Each row: the failures and successes of the spec's example, and whether it fires.
+CASES = [
+    # 10 failures in 4.5 min, then a success 1.5 min later: the example's attack
+    (failures(0, 10), [login(6, "success")], True),
+    # 9 failures: not "multiple" (gte: 10), so the success alone raises nothing
+    (failures(0, 9), [login(6, "success")], False),
+    # one failure then a success: the false positive the chaining removes
+    (failures(0, 1), [login(1, "success")], False),
+    # the success comes first: temporal_ordered
+    (failures(2, 10), [login(0, "success")], False),
+    # the success comes 10.5 min after the 10th failure (the match): beyond the 10 min timespan
+    (failures(0, 10), [login(15, "success")], False),
+    # the success is another user's: group-by user
+    (failures(0, 10), [login(6, "success", user="bob")], False),
+    # the success falls during the storm, after the 10th failure: in order
+    (failures(0, 12), [login(4.6, "success")], True),
+    # the success falls during the storm, before the 10th failure: not yet "multiple"
+    (failures(0, 12), [login(4.4, "success")], False),
+]
+
+
+@pytest.mark.parametrize(("fails", "successes", "fires"), CASES)
+def test_the_specification_example(tmp_path: Path, fails: list[Event], successes: list[Event], fires: bool) -> None:
+    rules = ruleset(tmp_path, SPEC)
+    alerts = list(correlate(outer(rules), {FAILED: fails, SUCCESS: successes},  # type: ignore[arg-type]
+                            horizon=T0 + timedelta(days=1)))
+    assert len(alerts) == int(fires)
+    if fires:
+        # the alert shows the stored events behind the match (every failure of the burst) and the success
+        (alert,) = alerts
+        assert set(alert.event_ids) == {e.id for e in fails + successes}
+        assert alert.group == {"user.name": "alice"}
+
+
+@pytest.fixture(params=["sqlite", pytest.param("elasticsearch", marks=pytest.mark.es)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "sqlite":
+        sqlite = SqliteStore(tmp_path / "events.db")
+        yield sqlite
+        sqlite.close()
+    else:
+        yield from es_store(request.getfixturevalue("es_env"))
+
+
+def write(store: Store, events: list[Event]) -> None:
+    store.write(events)
+    store.refresh()
+
+
+def alerts_of(store: Store, rule_id: str) -> list[tuple[datetime, int]]:
+    return sorted((a.start, a.event_count) for a in store.alerts(rule_id=rule_id))
+
+
+def test_chained_on_the_store_and_generate(store: Store, tmp_path: Path) -> None:
+    # The outer rule omits generate (false): neither the inner correlation nor the two base
+    # rules write alerts of their own; the outer one writes one, with the 10 failures and the success.
+    rules = ruleset(tmp_path, SPEC)
+    write(store, failures(0, 10) + [login(6, "success")] + failures(0, 1, user="bob") + [login(1, "success", "bob")])
+    summary = detect(store, rules)
+    assert summary.failed == []
+    assert alerts_of(store, AFTER) == [(T0, 11)]
+    assert [a.rule_id for a in store.alerts()] == [AFTER]
+
+
+def test_inner_generate_true_writes_its_own_alerts(store: Store, tmp_path: Path) -> None:
+    rules = ruleset(tmp_path, swap(SPEC, "timespan: 10m}\nlevel: high", "timespan: 10m, generate: true}\nlevel: high"))
+    write(store, failures(0, 10) + [login(6, "success")])
+    detect(store, rules)
+    assert alerts_of(store, AFTER) == [(T0, 11)]
+    assert alerts_of(store, MANY) == [(T0, 10)]  # the inner storm, as its own alert
+    assert alerts_of(store, SUCCESS) == [(T0 + timedelta(minutes=6), 1)]  # generate: true reaches the success rule
+
+
+def test_incremental_passes_across_the_chain(store: Store, tmp_path: Path) -> None:
+    # The failures, then (next pass) the success: the outer rule sees the inner match made by
+    # the first pass's events; then a late failure inside the storm changes nothing.
+    rules = ruleset(tmp_path, SPEC)
+    write(store, failures(0, 10))
+    detect(store, rules)
+    assert alerts_of(store, AFTER) == []
+    write(store, [login(6, "success")])
+    detect(store, rules)
+    assert alerts_of(store, AFTER) == [(T0, 11)]
+    write(store, [login(0.25, "failure", tag="late")])
+    detect(store, rules)
+    assert alerts_of(store, AFTER) == [(T0, 12)]  # the same alert, grown by the late failure
+
+
+def test_inner_matches_are_not_counted_twice_across_passes(store: Store, tmp_path: Path) -> None:
+    rules = ruleset(tmp_path, STORMS)
+    # Pass 1: one storm of 10 failures (one match). Pass 2: the same storm grows by 5 failures,
+    # read only by pass 2 (still one match: "two storms" must not fire). Pass 3: a late failure
+    # in the middle of the storm (still one).
+    write(store, failures(0, 10))
+    detect(store, rules)
+    write(store, failures(5, 5, tag="more"))
+    detect(store, rules)
+    write(store, [login(2.25, "failure", tag="late")])
+    detect(store, rules)
+    assert alerts_of(store, TWICE) == []
+    # Pass 4: a second storm 30 min later (after a quiet gap longer than the 10 min timespan):
+    # two matches within the hour, one alert over the 16 + 10 failures.
+    write(store, failures(40, 10, tag="second"))
+    summary = detect(store, rules)
+    assert summary.failed == []
+    assert alerts_of(store, TWICE) == [(T0, 26)]
+
+
+def test_a_storm_split_over_passes_is_one_match(store: Store, tmp_path: Path) -> None:
+    # 6 failures, then 4 more in the next pass: only their sum is "multiple"; nothing is missed.
+    rules = ruleset(tmp_path, SPEC)
+    write(store, failures(0, 6))
+    detect(store, rules)
+    write(store, failures(3, 4, tag="rest") + [login(6, "success")])
+    detect(store, rules)
+    assert alerts_of(store, AFTER) == [(T0, 11)]
+
+
+CYCLE = f"""
+title: base
+id: {FAILED}
+name: failed_login
+logsource: {{product: linux, service: sshd}}
+detection: {{sel: {{event.action: ssh_login}}, condition: sel}}
+---
+title: first
+id: {MANY}
+name: first
+correlation: {{type: temporal, rules: [second, failed_login], group-by: [user.name], timespan: 10m}}
+---
+title: second
+id: {AFTER}
+name: second
+correlation: {{type: temporal, rules: [first, failed_login], group-by: [user.name], timespan: 10m}}
+"""
+
+
+def test_a_cycle_is_refused_naming_the_rules(tmp_path: Path) -> None:
+    rules = ruleset(tmp_path, CYCLE)
+    with pytest.raises(RuleError, match=f"correlation cycle: '{MANY}' -> '{AFTER}' -> '{MANY}'"):
+        compile_correlation(outer(rules, MANY))  # type: ignore[arg-type]
+    store = SqliteStore(tmp_path / "events.db")
+    try:
+        write(store, [login(0, "failure")])
+        summary = detect(store, rules)
+    finally:
+        store.close()
+    assert sorted(e.message.split(":")[0] for e in summary.failed) == ["first", "second"]
+    assert all("correlation cycle" in e.message for e in summary.failed)
+
+
+def test_outer_group_by_must_be_an_inner_group_field(tmp_path: Path) -> None:
+    rules = ruleset(tmp_path, swap(SPEC, "group-by: [user.name],\n              timespan: 10m}\nlevel",
+                                           "group-by: [source.ip],\n              timespan: 10m}\nlevel"))
+    with pytest.raises(RuleError, match="carry only its group-by fields"):
+        compile_correlation(outer(rules))  # type: ignore[arg-type]
