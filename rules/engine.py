@@ -155,6 +155,9 @@ class DetectionPass:
         # A correlation another one refers to without generate: true writes no alerts of its own;
         # the one referring to it reads its rules' events through it.
         own = generating_rules(self.ruleset, correlations=True)
+        for corr in correlations:
+            if str(corr.id) not in own and str(corr.id) in self.compiled:
+                self._begin(corr)  # runs inside the correlations that refer to it
         correlations = [c for c in correlations if str(c.id) in own]
         self.compiled = {i: c for i, c in self.compiled.items() if i in own}
         generating = generating_rules(self.ruleset)
