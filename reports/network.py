@@ -2,11 +2,15 @@
 flows, NetFlow/IPFIX, Zeek conn), and the share of cleartext and weak-crypto traffic.
 
 Everything is counted in the store: flows and bytes per zone and per protocol (terms
-aggregations with a sum of ``network.bytes``), cleartext services by destination port (a table
-of well-known cleartext ports, which NetFlow records have too), weak TLS by negotiated version
-(SSL, TLS 1.0/1.1, as RFC 8996 retires them) and by cipher suite (the patterns of the rule pack's
-flow_weak_tls_cipher rule, matched over the distinct suite names the store returns). A dozen
-store calls, whatever the traffic.
+aggregations with a sum of ``network.bytes``; flows of no identified protocol, NetFlow records
+and flows whose payload was not seen, are a row of their own, so the table sums to the total),
+cleartext services by destination port (a table of well-known cleartext ports, which NetFlow
+records have too), weak TLS by negotiated version (SSL, TLS 1.0/1.1, as RFC 8996 retires them)
+and by cipher suite (the patterns of the rule pack's flow_weak_tls_cipher rule, matched over the
+distinct suite names the store returns, of every version: RC4 on TLS 1.0 is listed too, though
+its session counts once, as a weak version), and weak SSH (SSH-1, or a cipher, else a key
+exchange, that crypto_eval.algorithms.classify_ssh calls weak: RC4, CBC, DES, SHA-1 key
+exchanges ...). A dozen store calls, whatever the traffic.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Final
 
-from govsoc.reports.document import Block, Chart, Figure, Figures, Paragraph, Section, Series, Table
+from govsoc.crypto_eval.algorithms import classify_ssh
+from govsoc.reports.document import Block, Chart, Figure, Figures, Paragraph, Scalar, Section, Series, Table
 from govsoc.reports.wording import shown_zone
 from govsoc.store.base import Group, Query, Store
 
@@ -32,6 +37,8 @@ WEAK_CIPHER_MARKS: Final = ("_RC4_", "_DES_", "_3DES_", "_NULL_", "_EXPORT", "_a
 _TOP_PROTOCOLS = 5
 #: network.protocol of the sessions whose TLS facts (version, suite) are judged.
 ENCRYPTED: Final = ("tls", "tlcp")
+#: Distinct SSH algorithm names read per kind (far more than exist).
+_SSH_NAMES = 200
 
 
 def _with(query: Query, **terms: tuple[str | int, ...]) -> Query:
@@ -56,14 +63,18 @@ def network_overview(store: Store, query: Query, t: dict[str, str]) -> tuple[Sec
                              size=len(CLEARTEXT_PORTS), total="network.bytes")
     clear_flows, clear_bytes = sum(g.count for g in cleartext), sum(g.total for g in cleartext)
     sessions = _with(flows, network__protocol=ENCRYPTED)
-    encrypted = store.count(sessions)
     # Weak sessions are counted among the encrypted ones: the protocol (a column) picks them
     # before the TLS facts (kept in each row's document) are read, not every flow.
     ssl = store.count(_with(sessions, tls__version_protocol=("ssl",)))
     old_tls = store.count(_with(sessions, tls__version_protocol=("tls",), tls__version=("1.0", "1.1")))
-    suites = store.groups(_with(sessions, tls__version=("1.2", "1.3")), "tls.cipher", size=500)
+    suites = store.groups(sessions, "tls.cipher", size=500)
     weak_suites = [g for g in suites if any(mark in str(g.key) for mark in WEAK_CIPHER_MARKS)]
-    weak = ssl + old_tls + sum(g.count for g in weak_suites)
+    # a weak suite on a weak version is one weak session (counted with the versions)
+    weak_new = sum(g.count for g in store.groups(_with(sessions, tls__version=("1.2", "1.3")), "tls.cipher", size=500)
+                   if any(mark in str(g.key) for mark in WEAK_CIPHER_MARKS))
+    ssh_total, ssh1, weak_ssh = _ssh_sessions(store, flows)
+    encrypted = store.count(sessions) + ssh_total
+    weak = ssl + old_tls + weak_new + ssh1 + sum(n for _, n in weak_ssh)
     clear_flow_share, clear_byte_share, weak_share = (_share(clear_flows, flow_total), _share(clear_bytes, byte_total),
                                                       _share(weak, encrypted))
     numbers: dict[str, object] = {
@@ -79,12 +90,14 @@ def network_overview(store: Store, query: Query, t: dict[str, str]) -> tuple[Sec
                        Figure(label=t["weak_tls_share"], value=weak_share, unit="%",
                               note=f"{weak} / {encrypted}"))),
         _traffic_table(t["traffic_by_zone"], t["zone"], zones, t, flow_total, byte_total),
-        _traffic_table(t["traffic_by_protocol"], t["protocol"], protocols, t, flow_total, byte_total),
+        _traffic_table(t["traffic_by_protocol"], t["protocol"], protocols, t, flow_total, byte_total,
+                       other=t["protocol_other"]),
         Table(caption=t["cleartext_services"], columns=(t["port"], t["service"], t["flows"], t["bytes"]),
               rows=tuple((int(g.key), CLEARTEXT_PORTS.get(int(g.key), ""), g.count, int(g.total)) for g in cleartext)),
         Table(caption=t["weak_crypto"], columns=(t["item"], t["flows"]),
-              rows=((t["encrypted_sessions"], encrypted), (t["weak_versions"], ssl + old_tls),
-                    *((f"{t['weak_ciphers']}: {g.key}", g.count) for g in weak_suites))),
+              rows=((t["encrypted_sessions"], encrypted), (t["weak_versions"], ssl + old_tls + ssh1),
+                    *((f"{t['weak_ciphers']}: {g.key}", g.count) for g in weak_suites),
+                    *((f"{t['weak_ssh']}: {name}", n) for name, n in weak_ssh))),
     ]
     chart = _zone_protocol_chart(store, flows, zones, protocols, t)
     if chart is not None:
@@ -93,16 +106,39 @@ def network_overview(store: Store, query: Query, t: dict[str, str]) -> tuple[Sec
 
 
 def _traffic_table(caption: str, heading: str, groups: list[Group], t: dict[str, str], flows: int,
-                   total: float) -> Table:
-    return Table(caption=caption, columns=(heading, t["flows"], t["bytes"], t["share"]),
-                 rows=tuple((shown_zone(g.key, t), g.count, int(g.total), f"{_share(g.total, total)}%")
-                            for g in groups))
+                   total: float, other: str | None = None) -> Table:
+    """Flows and bytes per group; with ``other``, a row of that name for the flows no group
+    holds (no value, or beyond the groups listed), so that the rows sum to the totals."""
+    rows: list[tuple[Scalar, ...]] = [(shown_zone(g.key, t), g.count, int(g.total), f"{_share(g.total, total)}%")
+                                      for g in groups]
+    rest_flows, rest_bytes = flows - sum(g.count for g in groups), total - sum(g.total for g in groups)
+    if other is not None and rest_flows > 0:
+        rows.append((other, rest_flows, int(rest_bytes), f"{_share(rest_bytes, total)}%"))
+    return Table(caption=caption, columns=(heading, t["flows"], t["bytes"], t["share"]), rows=tuple(rows))
+
+
+def _ssh_sessions(store: Store, flows: Query) -> tuple[int, int, list[tuple[str, int]]]:
+    """SSH sessions: how many, how many on SSH-1, and (algorithm, sessions) for those on a weak
+    cipher, then for those on a strong cipher but a weak key exchange: each session counted once."""
+    ssh = _with(flows, network__protocol=("ssh",))
+    total = store.count(ssh)
+    if not total:
+        return 0, 0, []
+    ssh1 = store.count(_with(ssh, ssh__version=(1,)))
+    ciphers = store.groups(ssh, "ssh.cipher_alg", size=_SSH_NAMES)
+    weak = [(str(g.key), g.count) for g in ciphers if classify_ssh(str(g.key)).klass == "weak"]
+    strong = tuple(str(g.key) for g in ciphers if classify_ssh(str(g.key)).klass != "weak")
+    if strong:
+        weak += [(str(g.key), g.count) for g in store.groups(_with(ssh, ssh__cipher_alg=strong), "ssh.kex_alg",
+                                                              size=_SSH_NAMES)
+                 if classify_ssh(str(g.key)).klass == "weak"]
+    return total, ssh1, weak
 
 
 def _zone_protocol_chart(store: Store, flows: Query, zones: list[Group], protocols: list[Group],
                          t: dict[str, str]) -> Chart | None:
-    """Bytes per zone, stacked by the top protocols (one store call per protocol)."""
-    if not zones or not protocols:
+    """Bytes per zone, stacked by the top protocols (one store call per protocol) and the rest."""
+    if not zones:
         return None
     names = [str(z.key) for z in zones]
     series = []
@@ -110,6 +146,10 @@ def _zone_protocol_chart(store: Store, flows: Query, zones: list[Group], protoco
         per_zone = {str(g.key): g.total for g in store.groups(_with(flows, network__protocol=(str(protocol.key),)),
                                                                "govsoc.zone", size=len(names), total="network.bytes")}
         series.append(Series(name=str(protocol.key), values=tuple(float(per_zone.get(n, 0.0)) for n in names)))
+    # what the protocols charted leave of each zone's bytes (no identified protocol, or a smaller one)
+    rest = tuple(max(0.0, float(z.total) - sum(s.values[i] for s in series)) for i, z in enumerate(zones))
+    if any(rest):
+        series.append(Series(name=t["protocol_other"], values=rest))
     return Chart(kind="stacked", title=t["zone_protocol"], categories=tuple(shown_zone(n, t) for n in names),
                  series=tuple(series),
                  unit=t["bytes"])
