@@ -175,6 +175,7 @@ def _render_reports(config: Config, store: Store, day: DemoDay, lang: str, forma
     written: list[Path] = []
     for kind in ("situation", "compliance"):
         document = build(kind, store, start=day.start, end=day.end, lang=lang, masked=True,
-                         data_dir=config.data_dir, timezone=config.reports.timezone, systems=systems)
+                         data_dir=config.data_dir, timezone=config.reports.timezone, systems=systems,
+                         retention_days=config.store.retention_days)
         written += write(document, list(formats), config.report_dir, key=key)
     return written

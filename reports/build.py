@@ -51,12 +51,14 @@ UNSIGNED: Final = {
 
 def build(kind: str, store: Store, *, start: datetime, end: datetime, lang: str = "zh", masked: bool = True,
           data_dir: Path | None = None, timezone: str = "Asia/Shanghai", now: datetime | None = None,
-          rule_paths: Sequence[Path] | None = None, systems: Mapping[str, int] | None = None) -> Document:
+          rule_paths: Sequence[Path] | None = None, systems: Mapping[str, int] | None = None,
+          retention_days: int | None = None) -> Document:
     """The ``kind`` report of [start, end). ``data_dir`` holds the saved 密评 and classification
     results and the collectors' state (the compliance parts read them); ``rule_paths`` are the
     rules whose log sources count as covered in the log audit (None: the built-in packs);
     ``systems`` the asset inventory's systems (name -> 等保 level, :func:`inventory_systems`): one
-    with no saved 密评 result is listed as never evaluated."""
+    with no saved 密评 result is listed as never evaluated; ``retention_days`` the store's
+    retention policy (store.retention_days), which the log audit judges against 180 days."""
     period = Period(start=start, end=end, timezone=timezone)
     if lang not in ("zh", "en"):
         raise ReportError(f"unknown report language {lang!r}: zh or en")
@@ -66,7 +68,8 @@ def build(kind: str, store: Store, *, start: datetime, end: datetime, lang: str 
                                    systems=systems)
     elif kind == "compliance":
         document = build_compliance(store, period, lang=lang, masked=masked, data_dir=data_dir, now=now,
-                                    coverage=rule_coverage(rule_paths), systems=systems)
+                                    coverage=rule_coverage(rule_paths), systems=systems,
+                                    retention_days=retention_days)
     elif kind == "alerts":
         document = build_alert_summary(store, period, lang=lang, masked=masked, now=now)
     else:

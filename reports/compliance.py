@@ -32,7 +32,7 @@ from govsoc.crypto_eval.report import RESULTS_SUBDIR as MIPIN_RESULTS
 from govsoc.crypto_eval.report import load_results
 from govsoc.reports.document import Block, Document, Finding, Findings, Paragraph, Scalar, Section, Table
 from govsoc.reports.inventory import inventory_section, shown_name
-from govsoc.reports.log_audit import log_audit_section
+from govsoc.reports.log_audit import RETENTION_DAYS, log_audit_section
 from govsoc.reports.mipin import mipin_section
 from govsoc.reports.period import Period
 from govsoc.reports.standard_words import control_text, namespace_label, verdict_word
@@ -201,9 +201,16 @@ def _recommendations(saved: Saved, audit: dict[str, Any], t: dict[str, str]) -> 
     if audit["uncovered"]:
         items.append(Finding(level="medium", title=t["rec_uncovered"].format(names=_names(audit["uncovered"])),
                              advice=t["rec_uncovered_text"]))
-    if audit["short_retention"]:
+    policy = audit.get("retention_policy_days")
+    if policy is not None and policy < RETENTION_DAYS:
+        items.append(Finding(level="medium", title=t["rec_retention_policy"].format(days=policy),
+                             advice=t["rec_retention_text"]))
+    elif audit["short_retention"]:
         items.append(Finding(level="medium", title=t["rec_retention"].format(names=_names(audit["short_retention"])),
                              advice=t["rec_retention_text"]))
+    if audit.get("short_history"):
+        items.append(Finding(level="low", title=t["rec_short_history"].format(names=_names(audit["short_history"])),
+                             advice=t["rec_short_history_text"]))
     # nothing to judge is not "all is well": say what is missing
     if not audit["datasets"]:
         items.append(Finding(level="high", title=t["rec_no_sources"], advice=t["rec_no_sources_text"]))
@@ -221,7 +228,7 @@ def _recommendations(saved: Saved, audit: dict[str, Any], t: dict[str, str]) -> 
 
 def build_compliance(store: Store, period: Period, *, lang: str, masked: bool, data_dir: Path | None,
                      now: datetime | None = None, coverage: Collection[str] | None = None,
-                     systems: Mapping[str, int] | None = None) -> Document:
+                     systems: Mapping[str, int] | None = None, retention_days: int | None = None) -> Document:
     """The compliance report of ``period``: 密评, classification inventory, 等保 controls and log
     audit (``coverage``: the datasets and modules the rules read, see govsoc.reports.log_audit;
     ``systems``: the asset inventory's systems and their 等保 levels, each listed in the 密评 part)."""
@@ -229,7 +236,8 @@ def build_compliance(store: Store, period: Period, *, lang: str, masked: bool, d
     q = Query(start=period.start, end=period.end)
     saved = load_saved(data_dir, period.end, systems)
     tags = store.groups(q, "tags", size=1000, target="alerts")
-    audit, audit_numbers = log_audit_section(store, period, t, data_dir, coverage=coverage, masked=masked)
+    audit, audit_numbers = log_audit_section(store, period, t, data_dir, coverage=coverage, masked=masked,
+                                             retention_days=retention_days)
     mipin: tuple[Block | Section, ...] = (
         tuple(mipin_section(r, lang, timezone=period.timezone, compact=True) for r in saved.mipin)
         + tuple(Section(id=f"mipin.{system}", title=system, blocks=(Paragraph(

@@ -5,8 +5,12 @@ and where collection or detection has gaps.
   aggregation over everything stored up to the period's end), the file sources' checkpoints
   (``<data dir>/state/sources``) and the counters of the syslog receivers and NetFlow/IPFIX
   listeners (``<data dir>/state/receivers``; transport udp/tcp/tls or netflow).
-- Retention held: per dataset, the days from its oldest stored event to the period's end,
-  against the 180 days (six months) the Cybersecurity Law (art. 21) asks network logs be kept.
+- Retention: the policy, ``store.retention_days`` (how long the store keeps events before the
+  retention job deletes them), against the 180 days (six months) the Cybersecurity Law (art. 21)
+  asks network logs be kept; and per dataset the history held so far, the days from its oldest
+  stored event to the period's end. A policy under 180 days is the finding (``short_retention``:
+  every dataset); a shorter history under a sound policy is only said (``short_history``: a new
+  deployment, or older logs never imported), since the policy will keep six months.
 - Gaps: datasets whose newest event is more than :data:`SILENCE` before the period's end (the
   source went silent), and datasets no rule reads (the rules' log-source conditions on
   ``event.dataset`` / ``event.module``; govsoc.rules.mappings), when the rules are given.
@@ -42,19 +46,25 @@ def _covered(dataset: str, coverage: Collection[str]) -> bool:
 
 
 def log_audit_section(store: Store, period: Period, t: dict[str, str], data_dir: Path | None, *,
-                      coverage: Collection[str] | None = None, masked: bool = True) -> tuple[Section, dict[str, Any]]:
+                      coverage: Collection[str] | None = None, masked: bool = True,
+                      retention_days: int | None = None) -> tuple[Section, dict[str, Any]]:
     """The log-audit section and its numbers. ``coverage``: datasets and modules the rules read
-    (None: not judged)."""
+    (None: not judged); ``retention_days``: the store's retention policy (None: not known, and
+    the history held is judged alone, as before)."""
     datasets = store.groups(Query(end=period.end), "event.dataset", size=_DATASETS, span=True)
-    rows, silent, short, uncovered = [], [], [], []
+    policy_ok = retention_days is None or retention_days >= RETENTION_DAYS
+    rows, silent, short, uncovered, history = [], [], [], [], []
     for g in datasets:
         name = str(g.key)
         held = (period.end - g.first).days if g.first else 0
-        meets = held >= RETENTION_DAYS
-        rows.append((name, g.count, period.local(g.first), period.local(g.last), held, t["yes" if meets else "no"]))
+        if held < RETENTION_DAYS:
+            history.append(name)
+        meets = t["yes"] if held >= RETENTION_DAYS and policy_ok else (
+            t["history_growing"] if policy_ok and retention_days is not None else t["no"])
+        rows.append((name, g.count, period.local(g.first), period.local(g.last), held, meets))
         if g.last is not None and period.end - g.last > SILENCE:
             silent.append((name, period.local(g.last)))
-        if not meets:
+        if not policy_ok or (retention_days is None and held < RETENTION_DAYS):
             short.append(name)
         if coverage is not None and not _covered(name, coverage):
             uncovered.append(name)
@@ -66,7 +76,8 @@ def log_audit_section(store: Store, period: Period, t: dict[str, str], data_dir:
         "datasets": {str(g.key): {"events": g.count, "oldest": period.local(g.first), "newest": period.local(g.last)}
                      for g in datasets},
         "silent": [name for name, _ in silent], "silent_devices": [name for name, _ in quiet_devices],
-        "short_retention": short,
+        "short_retention": short, "short_history": history if policy_ok and retention_days is not None else [],
+        "retention_policy_days": retention_days,
         "uncovered": uncovered if coverage is not None else None,
     }
     blocks: list[Block | Section] = [
@@ -76,8 +87,10 @@ def log_audit_section(store: Store, period: Period, t: dict[str, str], data_dir:
     ]
     collection = _collection_blocks(data_dir, period, t, masked)
     blocks.append(Section(id="log_audit.collection", title=t["collection"], blocks=collection))
+    policy = (t["retention_policy_unknown"] if retention_days is None else
+              t["retention_policy"].format(days=retention_days, verdict=t["yes" if policy_ok else "no"]))
     blocks.append(Section(id="log_audit.retention", title=t["retention"], blocks=(
-        Paragraph(text=t["retention_note"]),
+        Paragraph(text=t["retention_note"]), Paragraph(text=policy),
         Table(columns=(t["source"], t["events"], t["oldest"], t["newest"], t["days_held"], t["meets_180"]),
               rows=tuple(rows)))))
     gaps: list[Block] = [Paragraph(text=t["silence_note"]),

@@ -121,8 +121,16 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "data_source": ("数据来源", "Data source"),
     "oldest": ("最早事件", "Oldest event"),
     "newest": ("最新事件", "Newest event"),
-    "days_held": ("留存天数", "Days held"),
+    "days_held": ("已留存天数", "Days held so far"),
     "meets_180": ("满足 180 天", "Meets 180 days"),
+    "history_growing": ("留存策略满足，历史数据尚不足 180 天", "policy meets it; history under 180 days so far"),
+    "retention_policy": ("留存策略：store.retention_days = {days} 天；满足 180 天要求：{verdict}。"
+                         "下表为各数据源目前已留存的天数。",
+                         "Retention policy: store.retention_days = {days} days; meets the 180-day requirement: "
+                         "{verdict}. The table gives the days each source holds so far."),
+    "retention_policy_unknown": ("留存策略未知（未给出 store.retention_days），下表按已留存的数据判定。",
+                                 "Retention policy not known (store.retention_days not given): the table judges "
+                                 "the data held."),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "silent_since": ("静默自", "Silent since"),
@@ -194,6 +202,14 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "rec_retention": ("日志留存不足 180 天（{names}）", "Logs held for less than 180 days ({names})"),
     "rec_retention_text": ("调整 store.retention_days 与存储容量，确保满足六个月留存要求。",
                            "Set store.retention_days and the storage so that six months are kept."),
+    "rec_retention_policy": ("日志留存策略仅 {days} 天，不满足六个月（180 天）要求",
+                             "The log retention policy keeps {days} days, short of six months (180 days)"),
+    "rec_short_history": ("部分数据源已留存的历史尚不足 180 天（{names}）",
+                          "Some sources hold less than 180 days of history so far ({names})"),
+    "rec_short_history_text": ("留存策略已满足要求；如为新部署，随时间自然满足；"
+                               "如有更早的日志，请用 govsoc ingest 导入或确认备份。",
+                               "The policy meets the requirement: a new deployment fills up with time; import older "
+                               "logs with govsoc ingest, or check their backups, if they exist."),
     "rec_uncovered": ("为无检测规则覆盖的数据源补充规则（{names}）",
                       "Add rules for the sources no rule reads ({names})"),
     "rec_uncovered_text": ("这些数据源已采集但没有任何规则读取，其中的攻击不会告警；"

@@ -133,7 +133,7 @@ def report(app: AppContext, kind: str, period: str | None, at: datetime | None, 
     document = build(kind, app.store, start=chosen.start, end=chosen.end, lang=lang or settings.lang,
                      masked=not unmasked, data_dir=app.config.data_dir, timezone=settings.timezone,
                      rule_paths=([BUILTIN_PACKS] if app.config.rules.builtin else []) + list(app.config.rules.paths),
-                     systems=inventory_systems(app.inventory()))
+                     systems=inventory_systems(app.inventory()), retention_days=app.config.store.retention_days)
     target = output.parent if output is not None else (folder or app.config.report_dir)
     for path in write(document, formats, target, key=key, unsigned=key is None, output=output):
         click.echo(str(path))

@@ -8,6 +8,8 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from govsoc.collectors.pipeline import ingest_file
 from govsoc.core.alert import Alert
 from govsoc.core.event import Event, make_id
@@ -105,6 +107,31 @@ def test_log_audit_retention_silence_and_coverage(tmp_path: Path) -> None:
         # the file read through the real pipeline is listed with its counters
         files = rows(document, "log_audit.collection")
         assert str(files[0][0]).endswith("auth.log") and files[0][1:4] == (3, 3, 0)
+
+
+@pytest.mark.parametrize(("policy", "verdict", "recommendation"), [
+    # the default policy keeps six months: a source with 13 days so far is history, not a failure
+    (180, "留存策略满足，历史数据尚不足 180 天", "部分数据源已留存的历史尚不足 180 天（huawei.vrp, custom.app）"),
+    # a policy of 90 days fails whatever the store holds today, even linux.auth's 200 days
+    (90, "否", "日志留存策略仅 90 天，不满足六个月（180 天）要求"),
+])
+def test_retention_is_judged_on_the_policy(tmp_path: Path, policy: int, verdict: str, recommendation: str) -> None:
+    # review r18c finding 14: the check measured the data's age, so a new deployment always failed
+    _, store = compliance(tmp_path)
+    with store:
+        document = build("compliance", store, start=DAY.start, end=DAY.end, data_dir=tmp_path / "home",
+                         timezone=ZONE, now=DAY.end, retention_days=policy)
+    audit = document.data["log_audit"]
+    assert audit["retention_policy_days"] == policy
+    retention = {row[0]: row for row in rows(document, "log_audit.retention")}
+    assert retention["huawei.vrp"][4:] == (13, verdict)
+    assert retention["linux.auth"][5] == ("是" if policy >= 180 else "否")
+    recommendations = document.section("recommendations")
+    assert recommendations is not None
+    titles = [f.title for b in recommendations.blocks if isinstance(b, Findings) for f in b.items]
+    assert recommendation in titles
+    assert ("调整" in " ".join(f.advice or "" for b in recommendations.blocks if isinstance(b, Findings)
+                               for f in b.items)) is (policy < 180)
 
 
 def test_saved_results_and_controls(tmp_path: Path) -> None:
