@@ -12,6 +12,7 @@ cryptography; reports group by agency and system. Example::
       - {name: 政务云, kind: cloud, cidrs: [172.16.0.0/12]}
       - {name: 公安局专网, kind: intranet, cidrs: [10.12.0.0/16], agency: gaj}
       - {name: 运维管理区, kind: management, cidrs: [10.99.0.0/24]}
+    trust_anchors: [roots/sm2-root-ca.pem]   # CA roots server chains must reach (relative to this file)
     systems:
       - name: 一网通办门户
         agency: dsj
@@ -62,11 +63,21 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from govsoc.core.errors import ConfigError, Location
+from govsoc.core.trust_anchors import read_anchor_file
 from govsoc.core.yamlfile import Positions, load_yaml, locate, locate_validation_error
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -294,14 +305,31 @@ class Compensation(_Model):
         return _substantive(value, "confirmed_by", 2)
 
 
+def _anchor_file(value: Path, info: ValidationInfo) -> Path:
+    """A trust-anchor file, relative to the inventory's folder, that holds CA certificates (read
+    here so that a wrong one is a ConfigError naming file:line:field, not a missing root later)."""
+    base = (info.context or {}).get("base") if isinstance(info.context, dict) else None
+    path = value.expanduser()
+    if not path.is_absolute() and isinstance(base, Path):
+        path = base / path
+    read_anchor_file(path)
+    return path
+
+
+#: A PEM (or DER) file of CA certificates a certificate chain may end at (core.trust_anchors).
+AnchorFile = Annotated[Path, AfterValidator(_anchor_file)]
+
+
 class CryptoProfile(_Model):
-    """A system's declared cryptography for 密评 (GB/T 39786-2021)."""
+    """A system's declared cryptography for 密评 (GB/T 39786-2021). ``trust_anchors``: files of the
+    CA roots its servers' certificates must chain to (beside the inventory's global ones)."""
 
     products: list[CryptoProduct] = []
     key_management: KeyManagement | None = None
     important_data: list[str] = []
     declarations: dict[str, ItemDeclaration] = {}
     compensations: list[Compensation] = []
+    trust_anchors: list[AnchorFile] = []
 
 
 class System(_Model):
@@ -317,11 +345,13 @@ class System(_Model):
 
 
 class InventoryModel(_Model):
-    """The whole inventory file."""
+    """The whole inventory file. ``trust_anchors``: files of the CA roots (国密 roots among them)
+    every system's server certificates may chain to (GB/T 39786 8.2 a; crypto_eval.chain)."""
 
     agencies: list[Agency] = []
     zones: list[Zone] = []
     systems: list[System] = []
+    trust_anchors: list[AnchorFile] = []
 
     @model_validator(mode="after")
     def _known_agencies(self) -> InventoryModel:
@@ -407,7 +437,8 @@ class Inventory:
         """Read and validate inventory.yaml; errors name the file, line and key."""
         data, positions = load_yaml(path)
         try:
-            return cls(InventoryModel.model_validate(data or {}), path=path, positions=positions)
+            return cls(InventoryModel.model_validate(data or {}, context={"base": path.parent}), path=path,
+                       positions=positions)
         except ValidationError as e:
             first = e.errors()[0]
             cause = first.get("ctx", {}).get("error")

@@ -13,6 +13,7 @@ endpoint, while the same address asked with another host name (SNI) or protocol 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 
 import govsoc.crypto_eval.checks.channels  # noqa: F401 - registers channel.network, channel.admin
 import govsoc.crypto_eval.checks.declared  # noqa: F401 - registers declared.*
@@ -21,6 +22,7 @@ from govsoc.core.errors import ConfigError
 from govsoc.core.inventory import Inventory, InventoryModel, System
 from govsoc.crypto_eval.assess import SystemEvaluation, assess
 from govsoc.crypto_eval.catalogue import Catalogue, load_catalogue
+from govsoc.crypto_eval.chain import TrustStore
 from govsoc.crypto_eval.checks import CHECKS, SystemContext, TargetKey, target_key
 from govsoc.crypto_eval.probes.address import numeric_address, resolve_hosts
 from govsoc.crypto_eval.probes.runner import EndpointReport, Target, run_probes
@@ -57,14 +59,19 @@ def unique_targets(systems: Sequence[System], addresses: Mapping[str, str] | Non
 
 
 def evaluate_system(system: System, evidence: Iterable[object], catalogue: Catalogue | None = None,
-                    addresses: Mapping[str, str] | None = None) -> SystemEvaluation:
+                    addresses: Mapping[str, str] | None = None, *,
+                    trust_anchors: Sequence[Path] = ()) -> SystemEvaluation:
     """Run every check the catalogue names over the evidence and score the system; ``addresses``:
     what its endpoint hosts resolved to (``endpoint_addresses``; numeric spellings are read
-    without it), so that one endpoint spelt two ways is one object."""
+    without it), so that one endpoint spelt two ways is one object. Certificate chains are
+    validated to ``trust_anchors`` (the inventory's global files) and the system's own
+    ``crypto.trust_anchors``."""
     catalogue = catalogue or load_catalogue()
     check_profile(system, catalogue)
+    own = system.crypto.trust_anchors if system.crypto else []
     context = SystemContext(system=system, catalogue=catalogue, endpoints=tuple(system.endpoints),
-                            addresses=addresses or endpoint_addresses([system], resolve=False))
+                            addresses=addresses or endpoint_addresses([system], resolve=False),
+                            trust=TrustStore.from_files([*trust_anchors, *own]))
     check_ids = sorted({c for item in catalogue.items() for c in item.checks})
     checks = [CHECKS.get(ident)(context) for ident in check_ids]
     for piece in evidence:
@@ -103,13 +110,16 @@ def evaluate_inventory(systems: Sequence[System], *, probe: bool = True, concurr
                        question_timeout: float = 3.0, endpoint_timeout: float = 30.0,
                        extra_evidence: Iterable[object] = (),
                        on_done: Callable[[EndpointReport], None] | None = None,
-                       addresses: Mapping[str, str] | None = None) -> list[SystemEvaluation]:
+                       addresses: Mapping[str, str] | None = None,
+                       trust_anchors: Sequence[Path] = ()) -> list[SystemEvaluation]:
     """Probe (unless ``probe`` is False) and evaluate each system; ``addresses`` as
-    ``endpoint_addresses`` gives them (looked up here when not given and probing)."""
+    ``endpoint_addresses`` gives them (looked up here when not given and probing);
+    ``trust_anchors``: the inventory's global anchor files (InventoryModel.trust_anchors)."""
     if addresses is None:
         addresses = endpoint_addresses(systems, resolve=probe)
     targets = unique_targets(systems, addresses) if probe else []
     reports = run_probes(targets, concurrency=concurrency, question_timeout=question_timeout,
                          endpoint_timeout=endpoint_timeout, on_done=on_done) if targets else []
     extra = list(extra_evidence)
-    return [evaluate_system(s, [*reports, *extra], addresses=addresses) for s in systems]
+    return [evaluate_system(s, [*reports, *extra], addresses=addresses, trust_anchors=trust_anchors)
+            for s in systems]

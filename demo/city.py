@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ipaddress
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,9 +142,11 @@ class City:
         """The system with this code."""
         return next(s for s in self.systems if s.code == code)
 
-    def inventory(self, probe_endpoints: dict[str, tuple[str, int]] | None = None) -> dict[str, Any]:
+    def inventory(self, probe_endpoints: dict[str, tuple[str, int]] | None = None,
+                  trust_anchors: Sequence[str] = ()) -> dict[str, Any]:
         """The inventory.yaml content; ``probe_endpoints`` (role -> host, port) puts the 密评
-        endpoints of PROBE_ROLES' systems on real servers (the demo's loopback ones)."""
+        endpoints of PROBE_ROLES' systems on real servers (the demo's loopback ones), whose
+        certificates chain to ``trust_anchors`` (the demo CA's root)."""
         probes = probe_endpoints or {}
         systems = [_system_entry(s, {r: probes[r] for r, (code, _p, _k) in PROBE_ROLES.items()
                                      if code == s.code and r in probes}) for s in self.systems]
@@ -151,6 +154,7 @@ class City:
             "agencies": [{"id": a.id, "name": a.name} for a in self.agencies],
             "zones": [{"name": name, "kind": kind, "cidrs": [cidr]} for name, kind, cidr in ZONES],
             "systems": systems,
+            **({"trust_anchors": list(trust_anchors)} if trust_anchors else {}),
         }
 
 

@@ -14,7 +14,7 @@ import io
 import json
 import random
 import struct
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -63,11 +63,13 @@ class DemoDay:
 
 
 def generate_day(folder: Path, *, seed: int = 2026, scale: str | Scale = "city", day: date | None = None,
-                 probe_endpoints: Mapping[str, tuple[str, int]] | None = None) -> DemoDay:
+                 probe_endpoints: Mapping[str, tuple[str, int]] | None = None,
+                 trust_anchors: Sequence[str] = ()) -> DemoDay:
     """Write one day of a city into ``folder`` (created) and return it with its ground truth.
 
     ``day`` defaults to 2026-11-29; ``probe_endpoints`` (role -> host, port; see
-    demo.city.PROBE_ROLES) points the 密评 endpoints of four systems at real servers."""
+    demo.city.PROBE_ROLES) points the 密评 endpoints of four systems at real servers, whose
+    certificates chain to ``trust_anchors`` (files beside the inventory, which declares them)."""
     city = build_city(seed, scale)
     the_day = Day(city=city, day=day or date(2026, 11, 29), rng=random.Random(f"{seed}-{the_day_key(day)}"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -82,7 +84,7 @@ def generate_day(folder: Path, *, seed: int = 2026, scale: str | Scale = "city",
     (folder / NETFLOW).write_bytes(b"".join(struct.pack("!I", len(d)) + d for d in datagrams))
     _applicants(the_day, folder / CSV_FILE)
     inventory = folder / "inventory.yaml"
-    inventory.write_text(yaml.safe_dump(city.inventory(dict(probe_endpoints or {})), allow_unicode=True,
+    inventory.write_text(yaml.safe_dump(city.inventory(dict(probe_endpoints or {}), trust_anchors), allow_unicode=True,
                                         sort_keys=False), encoding="utf-8")
     truth = the_day.truth
     (folder / "ground_truth.json").write_text(json.dumps(truth.to_dict(), ensure_ascii=False, indent=1),

@@ -47,7 +47,7 @@ from govsoc.demo.phases import (
     write_reports,
 )
 from govsoc.demo.score import Score, score_alerts
-from govsoc.demo.servers import loopback_servers
+from govsoc.demo.servers import DEMO_CA_FILE, loopback_servers
 from govsoc.store import Store, open_store
 
 __all__ = ["PHASES", "DemoRun", "PhaseTime", "run_demo", "MARKER"]
@@ -135,9 +135,10 @@ def run_demo(folder: Path, *, seed: int = 2026, scale: str | Scale = "city", day
 
     city = build_city(seed, scale)
     domains = {role: city.system(code).domain for role, (code, _p, _k) in PROBE_ROLES.items()}
-    with loopback_servers(domains) as endpoints:
+    with loopback_servers(domains, folder / "city" / DEMO_CA_FILE) as endpoints:
         done("servers", ", ".join(f"{role} 127.0.0.1:{port}" for role, (_h, port) in endpoints.items()))
-        run.day = the_day = generate_day(folder / "city", seed=seed, scale=scale, day=day, probe_endpoints=endpoints)
+        run.day = the_day = generate_day(folder / "city", seed=seed, scale=scale, day=day, probe_endpoints=endpoints,
+                                         trust_anchors=[DEMO_CA_FILE])
         done("generate", f"{len(city.agencies)} agencies, {len(city.systems)} systems, "
                          f"{sum(the_day.truth.records.values())} records, {len(the_day.truth.attacks)} attacks")
         config = write_config(folder, the_day)

@@ -5,6 +5,10 @@ machine has (Python's ssl module over the system's OpenSSL, sockets, `cryptograp
 |--------------|-----------------------------------------------------------------------------|
 | strong-tls   | TLS 1.2-1.3, ECDHE with AES-GCM only, a 2048-bit RSA certificate            |
 | weak-tls     | TLS 1.0 only, RSA key exchange with AES-CBC/3DES, a 1024-bit RSA certificate |
+
+Both certificates are issued by a demo CA made for the run, whose root the demo inventory declares
+as its trust anchor (``trust_anchors``): a 密评 probe counts a server's identity only through a
+chain to a declared root (crypto_eval.chain).
 | telnet       | a telnetd-like opening (option negotiation, ``login:``): cleartext admin    |
 | http-login   | a login form with a password field over plain HTTP                          |
 
@@ -28,7 +32,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-__all__ = ["loopback_servers", "TELNETD_OPENING", "LOGIN_PAGE"]
+__all__ = ["loopback_servers", "TELNETD_OPENING", "LOGIN_PAGE", "DEMO_CA_FILE"]
+
+#: The demo CA's root certificate, beside the inventory that names it (generate.py).
+DEMO_CA_FILE = "demo-ca.pem"
 
 #: What inetutils telnetd sends first: IAC DO TERMINAL-TYPE, DO TSPEED, DO XDISPLOC, DO NEW-ENVIRON.
 TELNETD_OPENING = bytes.fromhex("fffd18fffd20fffd23fffd27")
@@ -36,17 +43,36 @@ LOGIN_PAGE = ("<html><head><meta charset=utf-8><title>救助管理系统</title>
               "action=/login><input name=user><input type='password' name=pw></form></body></html>").encode()
 
 
-def _certificate(folder: Path, name: str, bits: int, domain: str) -> tuple[Path, Path]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
-    subject = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-                         x509.NameAttribute(NameOID.ORGANIZATION_NAME, "示例市大数据管理局"),
-                         x509.NameAttribute(NameOID.COMMON_NAME, domain)])
+_DEMO_SUBJECT = [x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+                 x509.NameAttribute(NameOID.ORGANIZATION_NAME, "示例市大数据管理局")]
+
+
+def _demo_ca(ca_file: Path) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
+    """A root CA for the run (its key stays in memory), its certificate written to ``ca_file``."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([*_DEMO_SUBJECT, x509.NameAttribute(NameOID.COMMON_NAME, "示例市政务演示根CA")])
     now = datetime.now(UTC)
-    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=730))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+            .sign(key, hashes.SHA256()))
+    ca_file.parent.mkdir(parents=True, exist_ok=True)
+    ca_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return cert, key
+
+
+def _certificate(folder: Path, name: str, bits: int, domain: str,
+                 ca: tuple[x509.Certificate, rsa.RSAPrivateKey]) -> tuple[Path, Path]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
+    subject = x509.Name([*_DEMO_SUBJECT, x509.NameAttribute(NameOID.COMMON_NAME, domain)])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(ca[0].subject).public_key(key.public_key())
             .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
             .not_valid_after(now + timedelta(days=365))
             .add_extension(x509.SubjectAlternativeName([x509.DNSName(domain)]), critical=False)
-            .sign(key, hashes.SHA256()))
+            .sign(ca[1], hashes.SHA256()))
     cert_path, key_path = folder / f"{name}.crt", folder / f"{name}.key"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
@@ -128,13 +154,14 @@ def _http_login(conn: socket.socket) -> None:
 
 
 @contextmanager
-def loopback_servers(domains: dict[str, str]) -> Iterator[dict[str, tuple[str, int]]]:
+def loopback_servers(domains: dict[str, str], ca_file: Path) -> Iterator[dict[str, tuple[str, int]]]:
     """Start the four servers; yields role -> (host, port). ``domains``: role -> the name its
-    certificate is for (the system's server_name)."""
+    certificate is for (the system's server_name); ``ca_file``: where the demo CA's root goes."""
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="govsoc-demo-certs-")))
-        strong = _certificate(folder, "strong", 2048, domains.get("strong-tls", "localhost"))
-        weak = _certificate(folder, "weak", 1024, domains.get("weak-tls", "localhost"))
+        ca = _demo_ca(ca_file)
+        strong = _certificate(folder, "strong", 2048, domains.get("strong-tls", "localhost"), ca)
+        weak = _certificate(folder, "weak", 1024, domains.get("weak-tls", "localhost"), ca)
         handlers: dict[str, Callable[[socket.socket], None]] = {
             "strong-tls": _tls_handler(strong, ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3,
                                        "ECDHE+AESGCM:!aNULL"),

@@ -293,6 +293,47 @@ PHRASES: Final[dict[str, str]] = {
     "对明文HTTP请求答复该端口须使用HTTPS，但TLS、TLCP握手均未成功：未识别出协议":
         "answers plain HTTP saying the port wants HTTPS, but TLS and TLCP handshakes failed: protocol not "
         "recognised",
+    # certificate path validation (crypto_eval/chain.py) and its use (checks/channel_view.py)
+    " ← 信任根 ": " ← trust anchor ", "（签发者 ": " (issuer ", "签发者 ": "issuer ",
+    " 不是CA证书（basicConstraints 无 cA，RFC 5280 6.1.4 k）":
+        " is not a CA certificate (basicConstraints without cA, RFC 5280 6.1.4 k)",
+    "自签名证书 ": "self-signed certificate ", " 不是声明的信任根": " is not a declared trust anchor",
+    " 含名称或策略约束（": " has name or policy constraints (",
+    "），本工具未处理，需人工核实": "), which this tool does not process: to be checked by hand",
+    " 含无法识别的关键扩展 ": " has an unrecognised critical extension ",
+    " 的签名算法 ": "'s signature algorithm ", " 无法验证": " cannot be verified",
+    " 的签名不能用签发者 ": "'s signature does not verify under the key of its issuer ", " 的公钥验证": "",
+    " 的密钥用法不含 keyCertSign（RFC 5280 6.1.4 n）": "'s key usage lacks keyCertSign (RFC 5280 6.1.4 n)",
+    " 的证书既未由服务端发送，也不是声明的信任根（中间证书缺失或签发CA未声明）":
+        "'s certificate was neither sent by the server nor is a declared trust anchor (intermediate certificate "
+        "missing, or the issuing CA not declared)",
+    " 的路径长度约束为 ": "'s path length constraint is ", "，其下有 ": ", with below it ",
+    " 级中间证书（RFC 5280 6.1.4 m）": " intermediate certificate(s) (RFC 5280 6.1.4 m)",
+    "证书声称由信任根 ": "the certificate claims to be issued by the trust anchor ",
+    " 签发，但其签名不能用该信任根的公钥验证（伪造或被篡改的证书）":
+        ", but its signature does not verify under that anchor's key (a forged or altered certificate)",
+    ("未声明信任根：证书链无法验证到可信的CA，需在资产清单 trust_anchors（全局或系统 crypto.trust_anchors）中声明"
+     "签发服务端证书的CA根证书（国密CA根）"):
+        "no trust anchor declared: the certificate chain cannot be validated to a trusted CA; declare the root "
+        "certificate of the CA that issued the server's certificate (an SM commercial-cryptography CA root) in "
+        "the inventory's trust_anchors (global, or a system's crypto.trust_anchors)",
+    "未收到可解析的服务端证书": "no readable server certificate received",
+    "证书尚未生效（": "certificate not yet valid (", "证书已过期（": "certificate expired (",
+    "证书链过长或成环": "certificate chain too long or circular",
+    "证书链验证到声明的信任根 ": "certificate chain validated to the declared trust anchor ",
+    "：证书链未到达声明的信任根，需声明签发CA的根证书或由服务端发送完整证书链":
+        ": the certificate chain does not reach a declared trust anchor; declare the issuing CA's root "
+        "certificate, or have the server send its whole chain",
+    "TLCP加密": "TLCP encryption ", "未收到证书": "no certificate received",
+    "服务端以数字证书鉴别身份（已验证服务端证书私钥签名；":
+        "the server authenticates with a digital certificate (signature by the certificate's private key "
+        "verified; ",
+    "证书链未验证到声明的信任根，无法确认证书持有者身份：身份鉴别缺少证据":
+        "the certificate chain was not validated to a declared trust anchor, so the holder's identity is not "
+        "established: authentication lacks evidence",
+    "，证书链：": ", certificate chain: ", "，身份鉴别无效（证书链：": ", authentication is ineffective (certificate "
+                                                             "chain: ",
+    "；证书链：": "; certificate chain: ",
 }
 #: Whole values (an object's name, a judgement, a risk) too short to replace inside other text.
 EXACT: Final[dict[str, str]] = {

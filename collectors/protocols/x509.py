@@ -9,7 +9,7 @@ from the SubjectPublicKeyInfo with a small DER walk instead.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from cryptography import x509
@@ -71,6 +71,7 @@ class CertificateInfo:
     sha256: str
     sm2_public_key: bytes | None = None  # 04 ‖ X ‖ Y of an SM2 key (cryptography cannot give it)
     common_names: tuple[str, ...] = ()  # the subject's CN values (host names of certificates without SAN)
+    der: bytes = field(default=b"", repr=False)  # the certificate as sent (path validation re-reads it)
 
     def valid_at(self, when: datetime) -> bool:
         """Whether ``when`` (aware, UTC) lies in the validity period."""
@@ -172,5 +173,5 @@ def parse_certificate(der: bytes) -> CertificateInfo:
         signature_algorithm=SIGNATURE_ALGORITHMS.get(sig_oid, sig_oid), key_type=key_type, key_bits=key_bits,
         curve=curve, not_before=not_before, not_after=not_after, dns_names=names, key_usage=usage,
         is_ca=is_ca, self_signed=cert.subject == cert.issuer, sha256=hashlib.sha256(der).hexdigest(),
-        sm2_public_key=sm2_point, common_names=common,
+        sm2_public_key=sm2_point, common_names=common, der=der,
     )

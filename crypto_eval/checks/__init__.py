@@ -15,6 +15,7 @@ from typing import Protocol
 from govsoc.core.inventory import Endpoint, System
 from govsoc.core.registry import Registry
 from govsoc.crypto_eval.catalogue import Catalogue
+from govsoc.crypto_eval.chain import TrustStore
 from govsoc.crypto_eval.finding import Finding
 from govsoc.crypto_eval.probes.address import numeric_address, server_name_of
 
@@ -29,14 +30,16 @@ TargetKey = tuple[str, int, str, str | None]
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SystemContext:
-    """What every check of one system knows: the system, its level and the catalogue, and the
+    """What every check of one system knows: the system, its level and the catalogue, the
     addresses its endpoints' hosts resolved to (``probes.address.resolve_hosts``; a host missing
-    here is read as a numeric spelling, else taken as it is)."""
+    here is read as a numeric spelling, else taken as it is) and the trust anchors its servers'
+    certificate chains must reach."""
 
     system: System
     catalogue: Catalogue
     endpoints: tuple[Endpoint, ...] = field(default_factory=tuple)
     addresses: Mapping[str, str] = field(default_factory=dict)
+    trust: TrustStore = field(default_factory=TrustStore)
 
     @property
     def name(self) -> str:

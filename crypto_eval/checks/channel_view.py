@@ -20,13 +20,13 @@ from govsoc.crypto_eval.algorithms import (
     classify_suite,
     classify_version,
 )
+from govsoc.crypto_eval.chain import ChainVerdict, TrustStore, validate_chain
 from govsoc.crypto_eval.probes.address import server_name_of
 from govsoc.crypto_eval.probes.cleartext import CleartextProbeResult, is_text
 from govsoc.crypto_eval.probes.runner import TLS_PROTOCOLS, EndpointReport, Target
-from govsoc.crypto_eval.probes.tls import certificate_names, hostname_matches
 
 __all__ = ["ChannelView", "view_of", "ssh_199_notes", "NO_CERTIFICATE", "NO_PROOF", "SILENT", "HTTPS_PORT",
-           "PROBE_ERROR"]
+           "PROBE_ERROR", "CHAIN_UNTRUSTED"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -45,9 +45,10 @@ class ChannelView:
     redirect: str = ""  # protocol "redirect": the https URL the plain-HTTP port sends its clients to
 
 
-def _tls_parts(report: EndpointReport, sm: bool) -> tuple[list[Assessment], list[str], tuple[bool, str] | None]:
+def _tls_parts(report: EndpointReport, sm: bool, when: datetime,
+               trust: TrustStore) -> tuple[list[Assessment], list[str], tuple[bool, str] | None]:
     """A assessments, notes and the authentication D of the international TLS an endpoint accepts
-    (None: no certificate was read, so no evidence either way)."""
+    (None: no certificate was read, or its chain reaches no declared anchor: no evidence either way)."""
     assert report.tls is not None
     tls = report.tls
     out: list[Assessment] = []
@@ -56,19 +57,15 @@ def _tls_parts(report: EndpointReport, sm: bool) -> tuple[list[Assessment], list
         if version.suite:
             out.append(classify_suite(version.suite))
     out += [classify_suite(name) for names in tls.weak_suites.values() for name in names]
-    notes = []
+    notes: list[str] = []
     failures: list[tuple[bool, str]] = []
+    verdict = _chain_of(tls.chain, tls.hostname, when, trust)
     if tls.chain:
         leaf = tls.chain[0]
         out += classify_certificate(leaf.signature_algorithm, leaf.key_type, leaf.key_bits)
-        if tls.chain_valid_now is False:
-            failures.append((False, f"证书不在有效期内（有效期 {leaf.not_before:%Y-%m-%d} 至 "
-                                    f"{leaf.not_after:%Y-%m-%d}），身份鉴别无效"))
-        elif tls.hostname_ok is False:
-            failures.append((False, f"证书与域名 {tls.hostname} 不符（证书名称："
-                                    f"{', '.join(leaf.dns_names) or leaf.subject})"))
-        if leaf.self_signed:
-            notes.append("服务端证书为自签名证书，需声明其信任根")
+        broken = _chain_failure("", verdict)
+        if broken:
+            failures.append(broken)
     elif tls.accepted():
         notes.append(NO_CERTIFICATE)
     if tls.signature_verified is False or tls.tls13_finished_ok is False:
@@ -79,7 +76,7 @@ def _tls_parts(report: EndpointReport, sm: bool) -> tuple[list[Assessment], list
     if any("anon" in (v.suite or "") for v in tls.accepted()):
         failures.insert(0, (False, "匿名密钥交换：未鉴别服务端身份"))
     auth = failures[0] if failures else _proved("TLS", bool(tls.chain), tls.signature_verified, tls.signature_note,
-                                                notes)
+                                                notes, [verdict] if verdict else [])
     if sm:  # only the weak parts of the international TLS count beside TLCP / RFC 8998
         out = [a for a in out if a.klass == "weak"]
     if tls.compression:
@@ -106,40 +103,41 @@ NO_CERTIFICATE = "未能读取服务端证书（证书无法解析，或TLS 1.3�
 #: Why authentication has no evidence when a certificate was read but no signature by its key was
 #: verified: a certificate is public, anyone can send it; only a signature proves the key.
 NO_PROOF = "未验证服务端以证书私钥所作的签名，证书本身可被任何人发送：身份鉴别缺少证据"
+#: Why authentication has no evidence when the certificate's chain reaches no declared trust anchor.
+CHAIN_UNTRUSTED = "证书链未验证到声明的信任根，无法确认证书持有者身份：身份鉴别缺少证据"
 
 
-def _proved(label: str, chain: bool, verified: bool | None, note: str | None,
-            notes: list[str]) -> tuple[bool, str] | None:
-    """✓ only when a signature by the certificate's key verified; otherwise no evidence (None),
-    with the reason added to ``notes`` (a certificate alone proves nothing)."""
-    if chain and verified is True:
-        return (True, "服务端以数字证书鉴别身份（已验证服务端证书私钥签名）")
-    if chain:
+def _proved(label: str, chain: bool, verified: bool | None, note: str | None, notes: list[str],
+            verdicts: Sequence[ChainVerdict]) -> tuple[bool, str] | None:
+    """✓ only when a signature by the certificate's key verified and every certificate's chain
+    reaches a declared trust anchor (crypto_eval.chain); otherwise no evidence (None), with the
+    reasons added to ``notes``: a key signature proves the key, the chain says whose key it is."""
+    untrusted = [v for v in verdicts if v.status != "trusted"]
+    if chain and verified is not True:
         notes.append(f"{label}: {NO_PROOF}" + (f"（{note}）" if note else ""))
+    notes += [f"{label}: {CHAIN_UNTRUSTED}（{v.why}；证书链：{v.chain or '未收到证书'}）" for v in untrusted]
+    if chain and verified is True and verdicts and not untrusted:
+        return (True, "服务端以数字证书鉴别身份（已验证服务端证书私钥签名；"
+                      + "；".join(f"{v.why}，证书链：{v.chain}" for v in verdicts) + "）")
     return None
+
+
+def _chain_of(certs: Sequence[CertificateInfo], name: str | None, when: datetime,
+              trust: TrustStore) -> ChainVerdict | None:
+    """The path validation of a chain as sent (None: no certificate)."""
+    return validate_chain(certs, trust, host=name, at=when) if certs else None
+
+
+def _chain_failure(label: str, verdict: ChainVerdict | None) -> tuple[bool, str] | None:
+    """D ✗ for a chain that is verifiably broken (forged signature, validity, not a CA, another name)."""
+    if verdict is None or verdict.status != "broken":
+        return None
+    return (False, f"{label}{verdict.why}，身份鉴别无效（证书链：{verdict.chain}）")
 
 
 def _server_name(target: Target) -> str | None:
     """The name a certificate must carry: the declared SNI, else the host when it is a name (as the probes send)."""
     return server_name_of(target.host, target.server_name)
-
-
-def _certificate_auth(label: str, chain: Sequence[CertificateInfo], name: str | None,
-                      now: datetime) -> tuple[bool, str] | None:
-    """Why a TLCP / TLS 1.3-SM certificate chain does not authenticate the server (None: it does,
-    as far as validity and host name tell; the same tests as for TLS <= 1.2)."""
-    if not chain:
-        return None
-    leaf = chain[0]
-    expired = [c for c in chain if not c.valid_at(now)]
-    if expired:
-        c = expired[0]
-        return (False, f"{label}证书不在有效期内（{c.subject}，有效期 {c.not_before:%Y-%m-%d} 至 "
-                       f"{c.not_after:%Y-%m-%d}），身份鉴别无效")
-    if name is not None and not hostname_matches(name, certificate_names(leaf)):
-        return (False, f"{label}证书与域名 {name} 不符（证书名称：{', '.join(leaf.dns_names) or leaf.subject}），"
-                       "身份鉴别无效")
-    return None
 
 
 #: GB/T 38636-2020 (after GM/T 0024): the server sends two certificates, the signing one first
@@ -210,11 +208,11 @@ _FAMILIES = {"ssh": {"SSH"}, "telnet": {"cleartext"}, "ftp": {"cleartext", "TLS"
 _SEEN = {"SSH", "cleartext", "redirect", "TLS", "TLS1.3-SM", "TLCP"}
 
 
-def view_of(report: EndpointReport, *, now: datetime | None = None) -> ChannelView:
+def view_of(report: EndpointReport, *, now: datetime | None = None, trust: TrustStore | None = None) -> ChannelView:
     """Read a probe report as a protected (or unprotected) channel: what the probe saw decides,
     and a declared protocol it contradicts is noted in ``observed`` (an SSH server on a port
     declared telnet is SSH; a telnet prompt on a port declared ssh is cleartext telnet)."""
-    view = _view(report, now)
+    view = _view(report, now, trust or TrustStore())
     declared = report.target.protocol.lower()
     promised = _FAMILIES.get(declared, {"TLS", "TLS1.3-SM", "TLCP"} if declared in TLS_PROTOCOLS else None)
     if promised is None or view.protocol not in _SEEN or view.protocol in promised:
@@ -224,7 +222,7 @@ def view_of(report: EndpointReport, *, now: datetime | None = None) -> ChannelVi
     return replace(view, observed=f"{view.observed}（声明协议为{declared}，探测发现{seen}：以探测结果为准）")
 
 
-def _view(report: EndpointReport, now: datetime | None) -> ChannelView:
+def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> ChannelView:
     target = report.target.endpoint
     if report.error is not None:  # the probe failed, not the endpoint: no evidence either way
         detail = report.error.removeprefix("probe error: ")  # the exception's own text is data
@@ -296,10 +294,16 @@ def _view(report: EndpointReport, now: datetime | None) -> ChannelView:
         for cert in (tlcp.signing_certificate, tlcp.encryption_certificate):
             if cert is not None:
                 algos += classify_certificate(cert.signature_algorithm, cert.key_type, cert.key_bits)
-        tlcp_chain = tlcp.chain or tuple(c for c in (tlcp.signing_certificate, tlcp.encryption_certificate) if c)
+        # GB/T 38636: the signing and the encryption certificate each chain to the CA (the rest of the list)
+        cas = tuple(tlcp.chain[2:])
+        chains = [v for v in (_chain_of((c, *cas) if c else (), host, when, trust)
+                              for c, host in ((tlcp.signing_certificate, name), (tlcp.encryption_certificate, None)))
+                  if v is not None]
         if tlcp.signing_certificate is None:
             notes.append(f"TLCP: {NO_CERTIFICATE}")
-        bad = _certificate_auth("TLCP", tlcp_chain, name, when) or _signing_usage(tlcp.signing_certificate)
+        bad = (_chain_failure("TLCP", chains[0] if chains else None)
+               or _chain_failure("TLCP加密", chains[1] if len(chains) > 1 else None)
+               or _signing_usage(tlcp.signing_certificate))
         if tlcp.signature_verified is False:  # GB/T 38636 6.4.5.4: the signing key proves the server
             bad = (False, f"TLCP服务端ServerKeyExchange签名验证失败（{tlcp.signature_note}）：服务端未证明持有"
                           "签名证书私钥，可被冒充，身份鉴别无效")
@@ -307,7 +311,7 @@ def _view(report: EndpointReport, now: datetime | None) -> ChannelView:
             failures.append(bad)
         else:
             auth = _proved("TLCP", tlcp.signing_certificate is not None, tlcp.signature_verified,
-                           tlcp.signature_note, notes)
+                           tlcp.signature_note, notes, chains)
         misuse = _encryption_usage(tlcp.signing_certificate, tlcp.encryption_certificate, tlcp.suite or "")
         if misuse is not None:
             algos.append(misuse)
@@ -327,7 +331,8 @@ def _view(report: EndpointReport, now: datetime | None) -> ChannelView:
             failures.append((False, f"TLS 1.3国密服务端的{failed}验证失败（{sm.signature_scheme or '?'}）："
                                     "服务端未证明持有证书私钥，可被冒充，身份鉴别无效"))
         else:  # the leaf signs CertificateVerify: it must be certified for signing (RFC 8446 4.4.2.2)
-            bad = (_certificate_auth("TLS 1.3国密", sm.chain, name, when)
+            sm_chain = _chain_of(sm.chain, name, when, trust)
+            bad = (_chain_failure("TLS 1.3国密", sm_chain)
                    or _signing_usage(sm.chain[0] if sm.chain else None, "TLS 1.3国密服务端证书",
                                      "RFC 8446 4.4.2.2 / RFC 8998"))
             if bad:
@@ -335,14 +340,14 @@ def _view(report: EndpointReport, now: datetime | None) -> ChannelView:
             elif auth is None:
                 proved = sm.signature_verified if sm.finished_ok is True else None
                 auth = _proved("TLS 1.3国密", bool(sm.chain), proved, None if proved is not None
-                               else "未收到服务端Finished", notes)
+                               else "未收到服务端Finished", notes, [sm_chain] if sm_chain else [])
         parts.append(f"TLS 1.3 {sm.suite} ({sm.key_share_group}"
                      + (f"，证书 {sm.chain[0].signature_algorithm}" if sm.chain else "") + ")")
     if report.starttls is not None:
         notes.append(f"{report.starttls.upper()} 登录前必须启用TLS（AUTH TLS）；"
                      "数据连接是否强制加密（PROT P）需人工核实")
     if tls_ok:
-        tls_algos, tls_notes, tls_auth = _tls_parts(report, sm=bool(tlcp or sm))
+        tls_algos, tls_notes, tls_auth = _tls_parts(report, bool(tlcp or sm), when, trust)
         algos += tls_algos
         notes += tls_notes
         if not (tlcp or sm):

@@ -169,7 +169,7 @@ class NetworkChannelCheck(_ChannelCheck):
         out: list[Finding] = []
         views: list[tuple[Endpoint, ChannelView]] = []
         for key, (endpoint, report) in sorted(self.reports.items()):
-            view = view_of(report)
+            view = view_of(report, trust=self.context.trust)
             views.append((endpoint, view))
             for item_id, aspect in self.ITEMS:
                 out += channel_findings(self.context, item_id, key, view, aspect, self.check_id, "network")
@@ -206,7 +206,7 @@ class AdminChannelCheck(_ChannelCheck):
         """Findings per management channel."""
         out: list[Finding] = []
         for key, (endpoint, report) in sorted(self.reports.items()):
-            view = view_of(report)
+            view = view_of(report, trust=self.context.trust)
             out += channel_findings(self.context, "gbt39786.l3.8.3.b", key, view, "confidentiality",
                                     self.check_id, "device")
             if view.protocol == "cleartext" and view.login:

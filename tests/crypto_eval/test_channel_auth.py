@@ -12,20 +12,22 @@ import pytest
 
 from govsoc.collectors.protocols.x509 import CertificateInfo, parse_certificate
 from govsoc.core.inventory import InventoryModel
+from govsoc.crypto_eval.chain import TrustStore
 from govsoc.crypto_eval.checks.channel_view import NO_PROOF, view_of
 from govsoc.crypto_eval.evaluate import evaluate_system
 from govsoc.crypto_eval.probes.runner import EndpointReport, Target
 from govsoc.crypto_eval.probes.tlcp import TlcpProbeResult, Tls13SmProbeResult
-from tests.servers.certs import make_cert
+from tests.servers.ca import TestCA, issue
 
 HOST = "10.0.0.5"
 NAME = "portal.gov.test"
 
 
 @pytest.fixture(scope="module")
-def leaf(tmp_path_factory: pytest.TempPathFactory) -> CertificateInfo:
-    files = make_cert(tmp_path_factory.mktemp("auth-certs"), "portal", kind="ec", bits=256, host=NAME, days=30,
-                      signing_usage=True)  # a TLCP signing certificate must say digitalSignature (GB/T 38636)
+def leaf(tmp_path_factory: pytest.TempPathFactory, test_root: TestCA) -> CertificateInfo:
+    # issued by the test root (a declared anchor); keyUsage digitalSignature, which a TLCP signing
+    # certificate must say (GB/T 38636)
+    files = issue(tmp_path_factory.mktemp("auth-certs"), "portal", test_root, host=NAME, days=30)
     return parse_certificate(files.der)
 
 
@@ -44,8 +46,8 @@ def _sm(leaf: CertificateInfo, *, verified: bool | None = True, finished: bool |
                                                       signature_verified=verified))
 
 
-def test_valid_tlcp_certificate_authenticates(leaf: CertificateInfo) -> None:
-    view = view_of(_tlcp(leaf))
+def test_valid_tlcp_certificate_authenticates(leaf: CertificateInfo, trust: TrustStore) -> None:
+    view = view_of(_tlcp(leaf), trust=trust)
     assert view.authentication is not None and view.authentication[0] is True
 
 

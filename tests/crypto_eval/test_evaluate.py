@@ -45,11 +45,11 @@ def servers(tmp_path_factory: pytest.TempPathFactory, rsa_cert: CertFiles, sm_co
         }
 
 
-def _inventory(tmp_path: Path, servers: dict[str, int]) -> Path:
+def _inventory(tmp_path: Path, servers: dict[str, int], anchors: list[str]) -> Path:
     good = {"name": "国密门户", "level": 3, "endpoints": [
         {"host": "127.0.0.1", "port": servers["tlcp"], "protocol": "tlcp", "kind": "web", "expects": ["tlcp"]},
         {"host": "127.0.0.1", "port": servers["ssh"], "protocol": "ssh", "kind": "admin"}],
-        "crypto": {"products": [PRODUCT], "important_data": ["个人信息"],
+        "crypto": {"products": [PRODUCT], "important_data": ["个人信息"], "trust_anchors": anchors,
                    "key_management": {"storage": "服务器密码机", "keys_in_plaintext": False},
                    "declarations": {**MANAGEMENT,
                                     **{f"gbt39786.l3.8.{x}": {"d": True, "a": True, "k": True, "evidence": "方案"}
@@ -68,8 +68,8 @@ def _inventory(tmp_path: Path, servers: dict[str, int]) -> Path:
     return path
 
 
-def test_scores_and_verdicts(tmp_path: Path, servers: dict[str, int]) -> None:
-    model = Inventory.load(_inventory(tmp_path, servers)).model
+def test_scores_and_verdicts(tmp_path: Path, servers: dict[str, int], anchor_files: list[str]) -> None:
+    model = Inventory.load(_inventory(tmp_path, servers, anchor_files)).model
     systems = systems_in_scope(model)
     assert [s.name for s in systems] == ["国密门户", "旧办公系统"]  # level 2 is out of scope
     good, bad = evaluate_inventory(systems, question_timeout=1.0)
@@ -101,10 +101,10 @@ def test_scores_and_verdicts(tmp_path: Path, servers: dict[str, int]) -> None:
 
 
 def test_cli(tmp_path: Path, servers: dict[str, int], capsys: pytest.CaptureFixture[str],
-             monkeypatch: pytest.MonkeyPatch) -> None:
+             monkeypatch: pytest.MonkeyPatch, anchor_files: list[str]) -> None:
     monkeypatch.setenv("GOVSOC_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("GOVSOC_CONFIG", raising=False)
-    inventory = _inventory(tmp_path, servers)
+    inventory = _inventory(tmp_path, servers, anchor_files)
     out = tmp_path / "out"
     capsys.readouterr()
     code = main(["crypto-eval", "--inventory", str(inventory), "--output", str(out), "--format", "json",

@@ -20,7 +20,8 @@ from govsoc.crypto_eval.assess import SystemEvaluation
 from govsoc.crypto_eval.evaluate import evaluate_inventory, systems_in_scope, unique_targets
 from govsoc.crypto_eval.probes.runner import EndpointReport, Target, run_probes
 from govsoc.crypto_eval.report import load_results, result_file_name
-from tests.servers.certs import CertFiles, make_sm2_cert, sm2_private_scalar
+from tests.servers.ca import TestCA, issue_sm2
+from tests.servers.certs import CertFiles, sm2_private_scalar
 from tests.servers.cleartext import vsftpd
 from tests.servers.ssh_kexinit import kexinit_server
 from tests.servers.sshd import free_port
@@ -46,7 +47,8 @@ def _d(e: SystemEvaluation, item_id: str, obj: str) -> list[bool]:
 
 # --- the same host:port listed twice ---------------------------------------------------------------
 
-def test_duplicate_endpoint_is_probed_once_and_every_listing_gets_the_evidence(rsa_cert: CertFiles) -> None:
+def test_duplicate_endpoint_is_probed_once_and_every_listing_gets_the_evidence(rsa_cert: CertFiles,
+                                                                              anchor_files: list[str]) -> None:
     with python_tls_server(rsa_cert) as port:  # certificate for "localhost"
         web = {"host": "127.0.0.1", "port": port, "protocol": "https", "kind": "web", "server_name": "localhost"}
         a, b = _systems({"name": "A", "level": 3, "endpoints": [web]},
@@ -55,7 +57,8 @@ def test_duplicate_endpoint_is_probed_once_and_every_listing_gets_the_evidence(r
                                                                 dict(web, server_name="other.test")]})
         assert len(unique_targets([a, b])) == 2  # (localhost) once for three listings, (other.test) once
         done: list[EndpointReport] = []
-        ea, eb = evaluate_inventory([a, b], question_timeout=1.0, on_done=done.append)
+        ea, eb = evaluate_inventory([a, b], question_timeout=1.0, on_done=done.append,
+                                    trust_anchors=[Path(p) for p in anchor_files])
     assert sorted(r.target.server_name or "" for r in done) == ["localhost", "other.test"]
     assert _d(ea, "gbt39786.l3.8.2.a", f"127.0.0.1:{port}") == [True]
     # each listing of B is its own object with its own probe: the other host name fails authentication
@@ -90,7 +93,7 @@ def test_vsftpd_with_auth_tls(tmp_path: Path, rsa_cert: CertFiles, vsftpd_binary
 
 # --- an unreachable endpoint beside declarations ---------------------------------------------------------
 
-def test_unreachable_endpoint_keeps_the_declared_evidence(rsa_cert: CertFiles) -> None:
+def test_unreachable_endpoint_keeps_the_declared_evidence(rsa_cert: CertFiles, anchor_files: list[str]) -> None:
     closed = free_port()  # nothing listens there
     declared = {f"gbt39786.l3.8.2.{x}": {"d": True, "a": True, "k": True, "evidence": "国密VPN方案"} for x in "abc"}
     with python_tls_server(rsa_cert) as port:
@@ -101,7 +104,8 @@ def test_unreachable_endpoint_keeps_the_declared_evidence(rsa_cert: CertFiles) -
                 {"host": "127.0.0.1", "port": closed, "kind": "web"},
                 {"host": "127.0.0.1", "port": port, "protocol": "https", "kind": "web", "server_name": "localhost"}],
              "crypto": {"products": [PRODUCT], "key_management": KM, "declarations": declared}})
-        dead, mix = evaluate_inventory([only_dead, mixed], question_timeout=1.0)
+        dead, mix = evaluate_inventory([only_dead, mixed], question_timeout=1.0,
+                                       trust_anchors=[Path(p) for p in anchor_files])
     for item in ("gbt39786.l3.8.2.a", "gbt39786.l3.8.2.c"):
         result = _item(dead, item)
         assert result.score == Decimal("1.0000") and not result.missing  # the declaration stands in
@@ -201,33 +205,40 @@ def test_ssh_sm4_cbc_is_compliant_with_advice() -> None:
 # --- TLCP certificates' key usage ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def odd_certs(cert_dir: Path, openssl: str) -> dict[str, CertFiles]:
-    return {"sign_as_enc": make_sm2_cert(cert_dir, "ku-sign-enc", cn="tlcp.test", usage="keyEncipherment"),
-            "enc_as_sign": make_sm2_cert(cert_dir, "ku-enc-sign", cn="tlcp.test", usage="digitalSignature")}
+def odd_certs(cert_dir: Path, sm2_root: TestCA) -> dict[str, CertFiles]:
+    return {"sign_as_enc": issue_sm2(cert_dir, "ku-sign-enc", sm2_root, usage="keyEncipherment"),
+            "enc_as_sign": issue_sm2(cert_dir, "ku-enc-sign", sm2_root, usage="digitalSignature")}
 
 
-def _tlcp_eval(config: SmServerConfig) -> SystemEvaluation:
+@pytest.fixture(scope="module")
+def sm2_anchor(sm2_root: TestCA) -> str:
+    return str(sm2_root.cert)
+
+
+def _tlcp_eval(config: SmServerConfig, anchor: str) -> SystemEvaluation:
     with sm_server(config) as port:
         (system,) = _systems({"name": "tlcp", "level": 3, "endpoints": [
             {"host": "127.0.0.1", "port": port, "protocol": "tlcp", "kind": "web"}],
-            "crypto": {"products": [PRODUCT], "key_management": KM}})
+            "crypto": {"products": [PRODUCT], "key_management": KM, "trust_anchors": [anchor]}})
         (e,) = evaluate_inventory([system], question_timeout=1.0)
     return e
 
 
-def test_tlcp_certificates_swapped(sm_config: SmServerConfig, odd_certs: dict[str, CertFiles]) -> None:
+def test_tlcp_certificates_swapped(sm_config: SmServerConfig, odd_certs: dict[str, CertFiles],
+                                             sm2_anchor: str) -> None:
     # the signing certificate (first) is certified for key encipherment only: authentication fails
     sign, enc = odd_certs["sign_as_enc"], odd_certs["enc_as_sign"]
     e = _tlcp_eval(dataclasses.replace(sm_config, sign_cert=sign.der, enc_cert=enc.der,
-                                       sign_key=sm2_private_scalar(sign.key)))
+                                       sign_key=sm2_private_scalar(sign.key)), sm2_anchor)
     auth = [f for f in e.findings if f.item == "gbt39786.l3.8.2.a" and f.factor == "D"]
     assert [f.satisfied for f in auth] == [False] and "digitalSignature" in auth[0].why
     assert any(f.item == "gbt39786.l3.8.2.a" for f in e.high_risk)
 
 
 def test_tlcp_encryption_certificate_without_key_encipherment(sm_config: SmServerConfig,
-                                                              odd_certs: dict[str, CertFiles]) -> None:
-    e = _tlcp_eval(dataclasses.replace(sm_config, enc_cert=odd_certs["enc_as_sign"].der))
+                                                              odd_certs: dict[str, CertFiles],
+                                             sm2_anchor: str) -> None:
+    e = _tlcp_eval(dataclasses.replace(sm_config, enc_cert=odd_certs["enc_as_sign"].der), sm2_anchor)
     auth = [f for f in e.findings if f.item == "gbt39786.l3.8.2.a" and f.factor == "D"]
     assert [f.satisfied for f in auth] == [True]  # the signing certificate is right
     a = [f for f in e.findings if f.item == "gbt39786.l3.8.2.c" and f.factor == "A"]
@@ -235,26 +246,28 @@ def test_tlcp_encryption_certificate_without_key_encipherment(sm_config: SmServe
     assert _item(e, "gbt39786.l3.8.2.c").score == Decimal("0.5000")  # A ✗ with Ra 1 (the key is still SM2)
 
 
-def test_tlcp_one_key_for_both_certificates(sm_config: SmServerConfig, cert_dir: Path) -> None:
-    both = make_sm2_cert(cert_dir, "ku-both", cn="tlcp.test", usage="digitalSignature,keyEncipherment")
+def test_tlcp_one_key_for_both_certificates(sm_config: SmServerConfig, cert_dir: Path, sm2_root: TestCA,
+                                           sm2_anchor: str) -> None:
+    both = issue_sm2(cert_dir, "ku-both", sm2_root, usage="digitalSignature,keyEncipherment")
     e = _tlcp_eval(dataclasses.replace(sm_config, sign_cert=both.der, enc_cert=both.der,
-                                       sign_key=sm2_private_scalar(both.key)))
+                                       sign_key=sm2_private_scalar(both.key)), sm2_anchor)
     a = [f for f in e.findings if f.item == "gbt39786.l3.8.2.c" and f.factor == "A"]
     assert [f.satisfied for f in a] == [False] and "同一密钥" in a[0].why
 
 
-def test_tlcp_well_formed_certificates_pass(sm_config: SmServerConfig) -> None:
-    e = _tlcp_eval(sm_config)
+def test_tlcp_well_formed_certificates_pass(sm_config: SmServerConfig, sm2_anchor: str) -> None:
+    e = _tlcp_eval(sm_config, sm2_anchor)
     assert _item(e, "gbt39786.l3.8.2.c").score == Decimal("1.0000")
     assert _item(e, "gbt39786.l3.8.2.a").score == Decimal("1.0000")
 
 
-def test_tls13_sm_certificate_not_for_signing(sm_config: SmServerConfig, odd_certs: dict[str, CertFiles]) -> None:
+def test_tls13_sm_certificate_not_for_signing(sm_config: SmServerConfig, odd_certs: dict[str, CertFiles],
+                                             sm2_anchor: str) -> None:
     # the TLS 1.3-SM leaf signs CertificateVerify: a key-encipherment-only certificate fails
     # authentication although the signature itself verifies
     sign = odd_certs["sign_as_enc"]
     e = _tlcp_eval(dataclasses.replace(sm_config, mode="tls13sm", sign_cert=sign.der,
-                                       sign_key=sm2_private_scalar(sign.key)))
+                                       sign_key=sm2_private_scalar(sign.key)), sm2_anchor)
     auth = [f for f in e.findings if f.item == "gbt39786.l3.8.2.a" and f.factor == "D"]
     assert [f.satisfied for f in auth] == [False] and "TLS 1.3国密服务端证书" in auth[0].why
     assert "digitalSignature" in auth[0].why and "TLS 1.3" in auth[0].observed

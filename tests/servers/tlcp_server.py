@@ -57,6 +57,7 @@ class SmServerConfig:
     certificate_verify_scheme: int = 0x0708  # the scheme code the TLS 1.3-SM CertificateVerify carries
     certificate_verify: bool = True  # False: an impostor that sends the certificate but no CertificateVerify
     silent_to_tls: bool = False  # a TLCP-only gateway that says nothing at all to an international TLS hello
+    chain: tuple[bytes, ...] = ()  # CA certificates sent after the server's own (GB/T 38636: after the enc one)
 
 
 def _read_hello(conn: socket.socket) -> tuple[int, tls.ClientHello, bytes, bytes] | None:
@@ -130,7 +131,7 @@ def _tlcp_flight(config: SmServerConfig, hello: tls.ClientHello) -> bytes:
     messages = [
         tls.encode_handshake(2, tls.encode_server_hello(version=TLCP_VERSION, random=server_random,
                                                         cipher_suite=common[0], session_id=os.urandom(32))),
-        tls.encode_handshake(11, tls.encode_certificate_list([config.sign_cert, config.enc_cert])),
+        tls.encode_handshake(11, tls.encode_certificate_list([config.sign_cert, config.enc_cert, *config.chain])),
         tls.encode_handshake(12, key_exchange),
         tls.encode_handshake(14, b""),
     ]
@@ -182,7 +183,7 @@ def _encrypted_flight(config: SmServerConfig, client_hello: bytes, server_hello:
     k = keys.handshake_keys("sm3", shared[0].to_bytes(32, "big"),
                             keys.transcript_hash("sm3", client_hello, server_hello))
     messages = [tls.encode_handshake(8, b"\x00\x00"),
-                tls.encode_handshake(11, tls.encode_certificate_list([config.sign_cert], tls13=True))]
+                tls.encode_handshake(11, tls.encode_certificate_list([config.sign_cert, *config.chain], tls13=True))]
     content = certificate_verify_content(keys.transcript_hash("sm3", client_hello, server_hello, *messages))
     signature = (config.certificate_verify_der
                  or _der_signature(sm2_sign_fast(config.sign_key, content, CERTIFICATE_VERIFY_ID)))

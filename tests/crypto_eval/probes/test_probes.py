@@ -16,6 +16,7 @@ from govsoc.crypto_eval.probes.runner import Target, run_probes
 from govsoc.crypto_eval.probes.ssh import probe_ssh
 from govsoc.crypto_eval.probes.tlcp import probe_tlcp, probe_tls13_sm
 from govsoc.crypto_eval.probes.tls import hostname_matches, probe_tls
+from tests.servers.ca import TestCA
 from tests.servers.certs import CertFiles, make_cert
 from tests.servers.cleartext import http_server, silent_listener, telnet_listener, vsftpd
 from tests.servers.sshd import running_sshd
@@ -201,13 +202,13 @@ def test_runner_sniffs_and_times_out(tmp_path: Path, rsa_cert: CertFiles, sm_con
     assert not closed_r.reachable
 
 
-def test_ssl_module_agrees_on_the_tls13_suite(rsa_cert: CertFiles) -> None:
+def test_ssl_module_agrees_on_the_tls13_suite(rsa_cert: CertFiles, test_root: TestCA) -> None:
     """Cross-check with a real client: Python's ssl connects and reports the same TLS 1.3 suite."""
     import socket
 
     with python_tls_server(rsa_cert, minimum=ssl.TLSVersion.TLSv1_3) as port:
         result = asyncio.run(probe_tls("127.0.0.1", port))
-        ctx = ssl.create_default_context(cafile=str(rsa_cert.cert))
+        ctx = ssl.create_default_context(cafile=str(test_root.cert))  # the server's certificate's issuer
         with socket.create_connection(("127.0.0.1", port)) as raw:
             with ctx.wrap_socket(raw, server_hostname="localhost") as conn:
                 cipher = conn.cipher()

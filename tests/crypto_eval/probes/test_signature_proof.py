@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from govsoc.crypto_eval.chain import TrustStore
 from govsoc.crypto_eval.checks.channel_view import NO_PROOF, view_of
 from govsoc.crypto_eval.probes.runner import Target, probe_endpoint
 from govsoc.crypto_eval.probes.tls import build_hello
@@ -44,12 +45,12 @@ def test_tls13_impostor_is_not_authenticated(rsa_cert: CertFiles, mode: str, why
     assert auth is not None and auth[0] is False and "未证明持有证书私钥" in auth[1]
 
 
-def test_tls13_genuine_control_is_authenticated(rsa_cert: CertFiles) -> None:
+def test_tls13_genuine_control_is_authenticated(rsa_cert: CertFiles, trust: TrustStore) -> None:
     # the same server holding the key: the impostor tests fail for the signature, not the server
     with tls13_impostor("genuine", rsa_cert) as port:
         report = _probe(port, "localhost")
     assert report.tls is not None and report.tls.signature_verified is True
-    auth = view_of(report).authentication
+    auth = view_of(report, trust=trust).authentication
     assert auth is not None and auth[0] is True
 
 
@@ -61,14 +62,14 @@ def test_tls13_genuine_control_is_authenticated(rsa_cert: CertFiles) -> None:
     ("ecdsa", ["-tls1", "-cipher", "ALL:@SECLEVEL=0"], "TLSv10"),             # ECDSA over SHA-1
 ])
 def test_tls12_key_exchange_signature_verified(rsa_cert: CertFiles, ecdsa_cert: CertFiles, openssl: str,
-                                               which: str, args: list[str], version: str) -> None:
+                                               which: str, args: list[str], version: str, trust: TrustStore) -> None:
     # TLS <= 1.2 only: the (EC)DHE ServerKeyExchange signature under the leaf's key is the proof
     cert = rsa_cert if which == "rsa" else ecdsa_cert
     with openssl_s_server(cert, args) as port:
         report = _probe(port)
     assert report.tls is not None and [v.version for v in report.tls.accepted()] == [version]
     assert report.tls.signature_verified is True, report.tls.signature_note
-    auth = view_of(report).authentication
+    auth = view_of(report, trust=trust).authentication
     assert auth is not None and auth[0] is True
 
 
@@ -99,7 +100,7 @@ def impostor_key(cert_dir: Path, openssl: str) -> int:
 
 
 @pytest.mark.parametrize("suite", [0xE051, 0xE011])
-def test_tlcp_ecdhe_signature(sm_config: SmServerConfig, impostor_key: int, suite: int) -> None:
+def test_tlcp_ecdhe_signature(sm_config: SmServerConfig, impostor_key: int, suite: int, trust: TrustStore) -> None:
     # GB/T 38636 6.4.5.4 ECDHE: randoms ‖ ServerECDHParams; genuine verifies, another key is ✗
     genuine = dataclasses.replace(sm_config, mode="tlcp", suites=(suite,))
     with sm_server(genuine) as port:
@@ -108,8 +109,10 @@ def test_tlcp_ecdhe_signature(sm_config: SmServerConfig, impostor_key: int, suit
         bad = _probe(port)
     assert good.tlcp is not None and good.tlcp.signature_verified is True
     assert bad.tlcp is not None and bad.tlcp.signature_verified is False
-    assert view_of(good).authentication == (True, "服务端以数字证书鉴别身份（已验证服务端证书私钥签名）")
-    auth = view_of(bad).authentication
+    ok = view_of(good, trust=trust).authentication
+    assert ok is not None and ok[0] is True and ok[1].startswith("服务端以数字证书鉴别身份（已验证服务端证书私钥签名；")
+    assert "证书链验证到声明的信任根 CN=govsoc-SM2-test-root" in ok[1]
+    auth = view_of(bad, trust=trust).authentication
     assert auth is not None and auth[0] is False
 
 

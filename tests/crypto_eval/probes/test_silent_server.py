@@ -14,6 +14,7 @@ import threading
 
 import pytest
 
+from govsoc.crypto_eval.chain import TrustStore
 from govsoc.crypto_eval.checks.channel_view import SILENT, view_of
 from govsoc.crypto_eval.evaluate import evaluate_inventory
 from govsoc.crypto_eval.probes.runner import Target, run_probes
@@ -85,12 +86,12 @@ def test_a_tls13_intolerant_server_is_still_read_as_tls12(rsa_cert: CertFiles) -
     assert view_of(report).protocol == "TLS"
 
 
-def test_a_tlcp_only_server_silent_to_tls_is_found(sm_config: SmServerConfig) -> None:
+def test_a_tlcp_only_server_silent_to_tls_is_found(sm_config: SmServerConfig, trust: TrustStore) -> None:
     # the reviewer's tlcp_silent.py: says nothing to TLS hellos, answers its own
     config = dataclasses.replace(sm_config, mode="tlcp", silent_to_tls=True)
     with sm_server(config) as port:
         (report,) = run_probes([Target(host="127.0.0.1", port=port, protocol="https")], question_timeout=0.5)
     assert report.tls is not None and report.tls.silent
     assert report.tlcp is not None and report.tlcp.supported
-    view = view_of(report)
+    view = view_of(report, trust=trust)
     assert view.protocol == "TLCP" and view.authentication is not None and view.authentication[0] is True

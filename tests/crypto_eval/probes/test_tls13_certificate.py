@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from govsoc.crypto_eval.chain import TrustStore
 from govsoc.crypto_eval.checks.channel_view import view_of
 from govsoc.crypto_eval.probes.runner import Target, probe_endpoint
 from govsoc.crypto_eval.probes.tls import probe_tls
@@ -34,7 +35,8 @@ def test_hello_retry_for_another_group(ecdsa_cert: CertFiles, openssl: str, grou
 
 
 @pytest.mark.parametrize("group,name", [("ffdhe2048", "ffdhe2048"), ("ffdhe3072", "ffdhe3072")])
-def test_hello_retry_for_a_finite_field_group(ecdsa_cert: CertFiles, openssl: str, group: str, name: str) -> None:
+def test_hello_retry_for_a_finite_field_group(ecdsa_cert: CertFiles, openssl: str, group: str, name: str,
+                                              trust: TrustStore) -> None:
     # RFC 7919 groups only (the reviewer's ffdhe-only server got authentication MISSING): the probe
     # answers the HelloRetryRequest with an ffdhe share, reads the certificate and checks its signature
     with openssl_s_server(ecdsa_cert, ["-tls1_3", "-groups", group]) as port:
@@ -43,7 +45,7 @@ def test_hello_retry_for_a_finite_field_group(ecdsa_cert: CertFiles, openssl: st
     assert [(v.version, v.group) for v in report.tls.accepted()] == [("TLSv13", name)]
     assert [c.sha256 for c in report.tls.chain] == [hashlib.sha256(ecdsa_cert.der).hexdigest()]
     assert report.tls.signature_verified is True and report.tls.tls13_finished_ok is True
-    view = view_of(report)
+    view = view_of(report, trust=trust)
     assert view.authentication is not None and view.authentication[0] is True
 
 
@@ -103,13 +105,14 @@ def test_a_certificate_verify_under_another_key_fails(rsa_cert: CertFiles, ecdsa
     assert verify_certificate_verify(ecdsa_cert.der, 0x0503, signature, content)[0] is False  # P-256 key, P-384 scheme
 
 
-def test_a_failed_certificate_verify_is_not_authentication(ecdsa_cert: CertFiles, openssl: str) -> None:
+def test_a_failed_certificate_verify_is_not_authentication(ecdsa_cert: CertFiles, openssl: str,
+                                                           trust: TrustStore) -> None:
     import dataclasses
     with openssl_s_server(ecdsa_cert, ["-tls1_3"]) as port:
         report = asyncio.run(probe_endpoint(Target(host="127.0.0.1", port=port, protocol="https")))
-    auth = view_of(report).authentication
+    auth = view_of(report, trust=trust).authentication
     assert report.tls is not None and auth is not None and auth[0] is True
     forged = dataclasses.replace(report, tls=dataclasses.replace(report.tls, tls13_signature_verified=False,
                                                                  signature_verified=False))
-    auth = view_of(forged).authentication
+    auth = view_of(forged, trust=trust).authentication
     assert auth is not None and auth[0] is False and "CertificateVerify" in auth[1]

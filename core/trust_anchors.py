@@ -1,0 +1,63 @@
+"""Trust-anchor files the asset inventory names (``trust_anchors``, globally and per system's
+``crypto``): the CA roots (国密 roots among them) that a server's certificate chain must reach for
+its identity to count in 密评 (GB/T 39786 8.2 a; RFC 5280 6.1 calls them trust anchors).
+
+A file holds one or more certificates, PEM (a bundle such as /etc/ssl/certs/ca-certificates.crt)
+or a single DER one. Each must be a CA certificate (basicConstraints cA true and, when keyUsage
+is present, keyCertSign): a server's own certificate named as its own anchor would make any
+self-signed certificate "trusted". SM2 certificates load here too (``cryptography`` parses them;
+only their public key is out of its reach, which crypto_eval.chain handles).
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+
+__all__ = ["read_anchor_file", "MAX_ANCHOR_FILE"]
+
+#: Larger than any real root bundle (the Mozilla one is about 220 KB): a wrong path to a big file
+#: is refused rather than read.
+MAX_ANCHOR_FILE = 4 << 20
+
+
+def _is_ca(cert: x509.Certificate) -> bool:
+    try:
+        if not cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca:
+            return False
+    except x509.ExtensionNotFound:
+        return False
+    try:
+        return cert.extensions.get_extension_for_class(x509.KeyUsage).value.key_cert_sign
+    except x509.ExtensionNotFound:
+        return True
+
+
+def read_anchor_file(path: Path) -> tuple[bytes, ...]:
+    """The DER certificates of an anchor file; ValueError saying what is wrong with it (unreadable,
+    no certificate, a certificate that does not parse, or one that is not a CA certificate)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_ANCHOR_FILE:
+            raise ValueError(f"trust anchor file {path} is {size} bytes: not a certificate file")
+        data = path.read_bytes()
+    except OSError as e:
+        raise ValueError(f"cannot read trust anchor file {path}: {e.strerror or e}") from e
+    try:
+        with warnings.catch_warnings():  # a few shipped roots have a non-positive serial: still roots
+            warnings.simplefilter("ignore")
+            if b"-----BEGIN" in data:
+                certs = x509.load_pem_x509_certificates(data)
+            else:
+                certs = [x509.load_der_x509_certificate(data)]
+    except ValueError as e:
+        raise ValueError(f"trust anchor file {path} holds no readable certificate (PEM or DER): {e}") from e
+    for n, cert in enumerate(certs, 1):
+        if not _is_ca(cert):
+            raise ValueError(f"trust anchor file {path}: certificate {n} ({cert.subject.rfc4514_string()}) is not a "
+                             "CA certificate (basicConstraints cA and keyCertSign): a server's own certificate "
+                             "cannot be its trust anchor; name the CA root that issued it")
+    return tuple(c.public_bytes(Encoding.DER) for c in certs)

@@ -1,0 +1,253 @@
+"""Certificate path validation (RFC 5280 6.1) of a server's chain as it sent it, to the trust
+anchors the inventory declares (core.trust_anchors): the part of 8.2 a) 身份鉴别 that a signature
+by the certificate's key cannot give. That signature proves possession of a key; only a chain to a
+CA the relying party trusts says whose key it is (GB/T 38636: certificates of a licensed CA).
+
+The path is built from the leaf upwards through the certificates the server sent (name chaining,
+issuer = subject, the one whose key verifies the signature) until a declared anchor signed the
+top one. Then, for every certificate of the path: its signature under its issuer's key, validity
+at the probe's time (6.1.3 a), basicConstraints cA and pathLenConstraint on issuers (6.1.4 k-m),
+keyUsage keyCertSign on issuers (6.1.4 n), no unrecognised critical extension (6.1.3/6.1.4 o); and
+the leaf's name against the host name asked (RFC 6125, probes.tls.hostname_matches).
+
+Three outcomes, scored differently by 密评: ``trusted`` (the path reaches an anchor and every check
+holds: with the server's verified key signature, 8.2 a ✓); ``untrusted`` (no anchor declared, an
+issuer neither sent nor declared, a self-signed certificate, a signature that cannot be checked,
+or a name or policy constraint this validator does not process: missing evidence naming what to
+provide, never ✓); ``broken`` (an issuer's signature that does not verify, a certificate out of
+its validity, an issuer that is not a CA, a leaf for another name: ✗ with the reason).
+
+Why not ``cryptography.x509.verification`` (PolicyBuilder / build_server_verifier): it cannot
+verify SM2-with-SM3 signatures, which 国密 chains are made of; it applies the CA/Browser Forum web
+profile on top of RFC 5280 (a SubjectAlternativeName is required, so the CN-only SM2 certificates
+of GB/T 38636 servers fail, as do chains without AuthorityKeyIdentifier); and its one error type
+does not tell an unknown issuer (missing evidence) from a forged signature (✗). So one RFC 5280
+validator serves every key type; the signatures themselves are ``cryptography``'s
+(verify_directly_issued_by: RSA PKCS#1 v1.5 and PSS, ECDSA, Ed25519, Ed448, DSA), and this
+project's sm2.verify for SM2-with-SM3 with the GM/T 0009 default ID 1234567812345678 (the ID
+certificates are signed with, GM/T 0015). Tests compare the verdicts with ``openssl verify`` and
+``cryptography``'s verifier where those apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+
+from govsoc.collectors.protocols.x509 import SM2_SM3_OID, CertificateInfo, parse_certificate
+from govsoc.core.errors import ConfigError, ParseError
+from govsoc.core.trust_anchors import read_anchor_file
+from govsoc.crypto_eval import sm2
+from govsoc.crypto_eval.probes.certificate_verify import raw_signature
+from govsoc.crypto_eval.probes.tls import certificate_names, hostname_matches
+
+__all__ = ["TrustStore", "ChainVerdict", "validate_chain", "describe", "NO_ANCHORS"]
+
+#: Why a chain cannot be trusted when the inventory declares no anchor (what to provide).
+NO_ANCHORS = ("未声明信任根：证书链无法验证到可信的CA，需在资产清单 trust_anchors（全局或系统 crypto.trust_anchors）"
+              "中声明签发服务端证书的CA根证书（国密CA根）")
+
+
+@dataclass(frozen=True, slots=True)
+class _Cert:
+    """A certificate both ways: ``cryptography``'s object (extensions, signature) and our facts
+    (the SM2 point cryptography cannot give, names, fingerprint)."""
+
+    x: x509.Certificate
+    info: CertificateInfo
+
+
+def _load(der: bytes) -> _Cert | None:
+    try:
+        return _Cert(x=x509.load_der_x509_certificate(der), info=parse_certificate(der))
+    except (ValueError, ParseError):
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class TrustStore:
+    """The declared trust anchors of one system (its own and the inventory's global ones)."""
+
+    anchors: tuple[_Cert, ...] = ()
+
+    @classmethod
+    def from_files(cls, paths: Sequence[Path]) -> TrustStore:
+        """Read anchor files (ConfigError naming the file when one is unusable)."""
+        ders: list[bytes] = []
+        for path in dict.fromkeys(paths):
+            try:
+                ders += read_anchor_file(path)
+            except ValueError as e:
+                raise ConfigError(str(e)) from e
+        return cls.from_der(ders)
+
+    @classmethod
+    def from_der(cls, ders: Sequence[bytes]) -> TrustStore:
+        """Anchors from DER certificates (an unreadable one is left out)."""
+        loaded = (_load(d) for d in dict.fromkeys(ders))
+        return cls(tuple(c for c in loaded if c is not None))
+
+    def __bool__(self) -> bool:
+        return bool(self.anchors)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChainVerdict:
+    """The outcome of validating one chain: trusted / untrusted (missing evidence) / broken (✗)."""
+
+    status: Literal["trusted", "untrusted", "broken"]
+    why: str
+    chain: str  # the path as found: subjects, issuers, SHA-256 fingerprints, and the anchor
+
+
+def describe(cert: CertificateInfo) -> str:
+    """How evidence names a certificate: subject, issuer and the start of its SHA-256 fingerprint."""
+    return f"{cert.subject}（签发者 {cert.issuer}，SHA-256 {cert.sha256[:16]}）"
+
+
+def _signed_by(child: _Cert, issuer: _Cert) -> bool | None:
+    """Whether ``issuer``'s key verifies ``child``'s signature (None: it cannot be checked here)."""
+    if child.x.signature_algorithm_oid.dotted_string == SM2_SM3_OID:
+        point = issuer.info.sm2_public_key
+        if point is None:
+            return False  # an SM2 signature under a key that is not SM2
+        try:
+            return sm2.verify(sm2.decode_point(point), child.x.tbs_certificate_bytes, raw_signature(child.x.signature))
+        except ValueError:
+            return False
+    if issuer.info.key_type == "sm2":
+        return False  # an SM2 key makes only SM2 signatures
+    try:
+        child.x.verify_directly_issued_by(issuer.x)
+    except InvalidSignature:
+        return False
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        return None
+    return True
+
+
+def _build(leaf: _Cert, sent: Sequence[_Cert], store: TrustStore) -> tuple[list[_Cert], _Cert | None, str, bool]:
+    """(path from the leaf up, the anchor reached or None, why not, whether that is a break)."""
+    path, current = [leaf], leaf
+    unused = list(sent)
+    for _ in range(len(sent) + 1):
+        named = [a for a in store.anchors if a.x.subject == current.x.issuer]
+        checks = [(a, _signed_by(current, a)) for a in named]
+        anchor = next((a for a, ok in checks if ok), None)
+        if anchor is not None:
+            return path, anchor, "", False
+        if any(ok is False for _, ok in checks):
+            return path, None, (f"证书声称由信任根 {current.info.issuer} 签发，但其签名不能用该信任根的公钥验证"
+                                "（伪造或被篡改的证书）"), True
+        candidates = [c for c in unused if c.x.subject == current.x.issuer and c.info.der != current.info.der]
+        verdicts = [(c, _signed_by(current, c)) for c in candidates]
+        issuer = next((c for c, ok in verdicts if ok), None)
+        if issuer is None:
+            if any(ok is False for _, ok in verdicts):
+                return path, None, f"{current.info.subject} 的签名不能用签发者 {current.info.issuer} 的公钥验证", True
+            if verdicts:
+                algorithm = current.info.signature_algorithm
+                return path, None, f"{current.info.subject} 的签名算法 {algorithm} 无法验证", False
+            if current.x.subject == current.x.issuer:
+                return path, None, f"自签名证书 {current.info.subject} 不是声明的信任根", False
+            return path, None, (f"签发者 {current.info.issuer} 的证书既未由服务端发送，也不是声明的信任根"
+                                "（中间证书缺失或签发CA未声明）"), False
+        unused.remove(issuer)
+        path.append(issuer)
+        current = issuer
+    return path, None, "证书链过长或成环", False
+
+
+def _validity(cert: CertificateInfo, at: datetime) -> str | None:
+    if at < cert.not_before:
+        return f"证书尚未生效（{cert.subject}，有效期 {cert.not_before:%Y-%m-%d} 至 {cert.not_after:%Y-%m-%d}）"
+    if at > cert.not_after:
+        return f"证书已过期（{cert.subject}，有效期 {cert.not_before:%Y-%m-%d} 至 {cert.not_after:%Y-%m-%d}）"
+    return None
+
+
+def _extension(cert: _Cert, kind: type[x509.ExtensionType]) -> x509.ExtensionType | None:
+    try:
+        return cert.x.extensions.get_extension_for_class(kind).value
+    except x509.ExtensionNotFound:
+        return None
+    except ValueError:  # a malformed extension: as good as absent (an issuer without it is no CA)
+        return None
+
+
+def _issuer_problem(issuer: _Cert, below: int) -> str | None:
+    """RFC 5280 6.1.4 k-n for a certificate that issued the one below it; ``below``: the number of
+    non-self-issued intermediate certificates between it and the leaf."""
+    name = issuer.info.subject
+    bc = _extension(issuer, x509.BasicConstraints)
+    if not isinstance(bc, x509.BasicConstraints) or not bc.ca:
+        return f"签发者 {name} 不是CA证书（basicConstraints 无 cA，RFC 5280 6.1.4 k）"
+    if bc.path_length is not None and below > bc.path_length:
+        return f"签发者 {name} 的路径长度约束为 {bc.path_length}，其下有 {below} 级中间证书（RFC 5280 6.1.4 m）"
+    ku = _extension(issuer, x509.KeyUsage)
+    if isinstance(ku, x509.KeyUsage) and not ku.key_cert_sign:
+        return f"签发者 {name} 的密钥用法不含 keyCertSign（RFC 5280 6.1.4 n）"
+    return None
+
+
+#: Constraints this validator does not process (RFC 5280 6.1.3 b-f, 6.1.4 g-j): a path through a
+#: CA that sets them is left to a person rather than called valid.
+_UNPROCESSED = (x509.NameConstraints, x509.PolicyConstraints, x509.InhibitAnyPolicy)
+
+
+def _unprocessed(cert: _Cert) -> str | None:
+    for ext in cert.x.extensions if _safe_extensions(cert) else ():
+        if isinstance(ext.value, _UNPROCESSED):
+            return f"{cert.info.subject} 含名称或策略约束（{ext.oid.dotted_string}），本工具未处理，需人工核实"
+        if ext.critical and isinstance(ext.value, x509.UnrecognizedExtension):
+            return f"{cert.info.subject} 含无法识别的关键扩展 {ext.oid.dotted_string}（RFC 5280 6.1.4 o）"
+    return None
+
+
+def _safe_extensions(cert: _Cert) -> bool:
+    try:
+        _ = cert.x.extensions
+    except ValueError:
+        return False
+    return True
+
+
+def validate_chain(certs: Sequence[CertificateInfo], store: TrustStore, *, host: str | None,
+                   at: datetime) -> ChainVerdict:
+    """Validate the chain a server sent (leaf first) at time ``at`` against ``store``; ``host``:
+    the name the leaf must carry (None: not checked, e.g. an address asked without SNI)."""
+    loaded = [c for c in (_load(i.der) for i in certs if i.der) if c is not None]
+    if not loaded:
+        return ChainVerdict(status="untrusted", why="未收到可解析的服务端证书", chain="")
+    leaf, sent = loaded[0], loaded[1:]
+    path, anchor, reason, broken = _build(leaf, sent, store)
+    chain = " ← ".join(describe(c.info) for c in path)
+    if anchor is not None:
+        chain += f" ← 信任根 {anchor.info.subject}（SHA-256 {anchor.info.sha256[:16]}）"
+    problems: list[str] = [reason] if broken else []
+    problems += [p for c in path if (p := _validity(c.info, at))]
+    issuers = path[1:] + ([anchor] if anchor is not None else [])
+    for n, issuer in enumerate(issuers):
+        below = sum(1 for c in path[1:n + 1] if c.x.subject != c.x.issuer)
+        if (p := _issuer_problem(issuer, below)) is not None:
+            problems.append(p)
+    if host is not None and not hostname_matches(host, certificate_names(leaf.info)):
+        names = ", ".join(certificate_names(leaf.info)) or leaf.info.subject
+        problems.append(f"证书与域名 {host} 不符（证书名称：{names}）")
+    if problems:
+        return ChainVerdict(status="broken", why="；".join(problems), chain=chain)
+    if not store:
+        return ChainVerdict(status="untrusted", why=NO_ANCHORS, chain=chain)
+    if anchor is None:
+        return ChainVerdict(status="untrusted", chain=chain,
+                            why=f"{reason}：证书链未到达声明的信任根，需声明签发CA的根证书或由服务端发送完整证书链")
+    unprocessed = next((p for c in [*path, anchor] if (p := _unprocessed(c))), None)
+    if unprocessed is not None:
+        return ChainVerdict(status="untrusted", why=unprocessed, chain=chain)
+    return ChainVerdict(status="trusted", why=f"证书链验证到声明的信任根 {anchor.info.subject}", chain=chain)

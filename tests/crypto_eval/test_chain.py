@@ -1,0 +1,165 @@
+"""Certificate path validation (crypto_eval.chain, RFC 5280 6.1) over chains made at test time by a
+test CA. Each row's expected outcome is RFC 5280's (the section is named), and for the RSA/ECDSA
+chains `openssl verify` is asked the same question as a peer: it accepts exactly the chains called
+trusted and names an error of the same kind for the others."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from govsoc.collectors.protocols.x509 import CertificateInfo, parse_certificate
+from govsoc.crypto_eval import sm2
+from govsoc.crypto_eval.chain import NO_ANCHORS, TrustStore, validate_chain
+from govsoc.crypto_eval.kat import sm2_verify
+from govsoc.crypto_eval.probes.certificate_verify import raw_signature
+from tests.servers.ca import TestCA, issue, issue_sm2, make_ca, tamper
+from tests.servers.certs import make_cert, make_sm2_cert
+
+HOST = "portal.gov.test"
+#: openssl verify's error numbers (x509_vfy.h) for a chain that does not reach an anchor ...
+UNTRUSTED_ERRORS = {2, 18, 19, 20}
+#: ... and for one that is verifiably broken: signature 7, not yet valid 9, expired 10, invalid CA 24
+#: (79 in OpenSSL 3, also for an issuer without keyCertSign), path length 25, no keyCertSign 32, host name 62
+BROKEN_ERRORS = {7, 9, 10, 24, 25, 32, 62, 79}
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    d = tmp_path_factory.mktemp("pki")
+    root = make_ca(d, "F16 chain root")
+    inter = make_ca(d, "F16 chain intermediate", issuer=root)
+    impostor = make_ca(d, "F16 chain root", stem="impostor")  # the root's name, another key ("CFCA OV OCA")
+    other = make_ca(d, "F16 undeclared CA")
+    root0 = make_ca(d, "F16 pathlen-0 root", path_length=0)
+    inter0 = make_ca(d, "F16 intermediate under pathlen 0", issuer=root0)
+    not_ca = make_ca(d, "F16 not a CA", issuer=root, is_ca=False)
+    no_sign = make_ca(d, "F16 no keyCertSign", issuer=root, key_cert_sign=False)
+    return {
+        "d": d, "root": root, "inter": inter, "root0": root0,
+        "good": issue(d, "good", inter, host=HOST),
+        "rsa": issue(d, "rsa", inter, kind="rsa", host=HOST),
+        "expired": issue(d, "expired", inter, host=HOST, not_before_days=-30, days=-1),
+        "future": issue(d, "future", inter, host=HOST, not_before_days=2, days=30),
+        "forged": issue(d, "forged", impostor, host=HOST),
+        "other": issue(d, "other", other, host=HOST),
+        "under0": issue(d, "under0", inter0, host=HOST), "inter0": inter0,
+        "from_not_ca": issue(d, "from-not-ca", not_ca, host=HOST), "not_ca": not_ca,
+        "from_no_sign": issue(d, "from-no-sign", no_sign, host=HOST), "no_sign": no_sign,
+        "self": make_cert(d, "self", kind="ec", bits=256, host=HOST),
+    }
+
+
+def _info(der: bytes) -> CertificateInfo:
+    return parse_certificate(der)
+
+
+Case = Callable[[dict[str, object]], tuple[list[bytes], str]]  # (chain as sent, anchor name)
+CASES: list[tuple[str, Case, str, str, str]] = [
+    # 6.1: leaf <- intermediate (sent) <- declared root: a valid path
+    ("good", lambda p: ([p["good"].der, p["inter"].der], "root"), HOST, "trusted",
+     "证书链验证到声明的信任根 CN=F16 chain root"),
+    ("good-rsa-leaf", lambda p: ([p["rsa"].der, p["inter"].der], "root"), HOST, "trusted", "信任根"),
+    # a server that also sends its root: the path still ends at the declared anchor
+    ("root-sent", lambda p: ([p["good"].der, p["inter"].der, p["root"].der], "root"), HOST, "trusted", "信任根"),
+    # 6.1 needs every certificate of the path: the intermediate not sent and not an anchor
+    ("intermediate-missing", lambda p: ([p["good"].der], "root"), HOST, "untrusted", "中间证书缺失"),
+    # an issuer that is not a declared anchor (the impostor's own CA)
+    ("undeclared-ca", lambda p: ([p["other"].der], "root"), HOST, "untrusted", "签发者 CN=F16 undeclared CA"),
+    # a self-signed leaf: its own issuer, no anchor
+    ("self-signed", lambda p: ([p["self"].der], "root"), HOST, "untrusted", "自签名证书"),
+    # 6.1.3 a.1: the signature must verify under the working public key (the declared root's name, another key)
+    ("forged-root-name", lambda p: ([p["forged"].der], "root"), HOST, "broken", "伪造或被篡改"),
+    # 6.1.3 a.1: the leaf's signature altered in transit
+    ("tampered", lambda p: ([tamper(p["good"].der), p["inter"].der], "root"), HOST, "broken", "的签名不能用签发者"),
+    # 6.1.3 a.2: validity
+    ("expired", lambda p: ([p["expired"].der, p["inter"].der], "root"), HOST, "broken", "证书已过期"),
+    ("not-yet-valid", lambda p: ([p["future"].der, p["inter"].der], "root"), HOST, "broken", "证书尚未生效"),
+    # 6.1.4 k: an issuer without basicConstraints cA
+    ("issuer-not-ca", lambda p: ([p["from_not_ca"].der, p["not_ca"].der], "root"), HOST, "broken", "不是CA证书"),
+    # 6.1.4 m: pathLenConstraint 0 on the root, one intermediate below it
+    ("path-length", lambda p: ([p["under0"].der, p["inter0"].der], "root0"), HOST, "broken", "路径长度约束为 0"),
+    # 6.1.4 n: keyUsage without keyCertSign on an issuer
+    ("no-key-cert-sign", lambda p: ([p["from_no_sign"].der, p["no_sign"].der], "root"), HOST, "broken",
+     "keyCertSign"),
+    # RFC 6125 6.4: the leaf is for another name
+    ("wrong-host", lambda p: ([p["good"].der, p["inter"].der], "root"), "other.gov.test", "broken",
+     "证书与域名 other.gov.test 不符"),
+]
+
+
+def _openssl_error(openssl: str, folder: Path, chain: list[bytes], anchor: TestCA, host: str) -> int:
+    """0 when `openssl verify` accepts the chain, else its first error number."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    pem = [x509.load_der_x509_certificate(d).public_bytes(Encoding.PEM) for d in chain]
+    (folder / "leaf.pem").write_bytes(pem[0])
+    (folder / "rest.pem").write_bytes(b"".join(pem[1:]) or pem[0])
+    args = [openssl, "verify", "-CAfile", str(anchor.cert), "-verify_hostname", host]
+    if len(pem) > 1:
+        args += ["-untrusted", str(folder / "rest.pem")]
+    out = subprocess.run([*args, str(folder / "leaf.pem")], capture_output=True, text=True)
+    if out.returncode == 0:
+        return 0
+    found = re.search(r"error (\d+) at", out.stdout + out.stderr)
+    assert found, out.stdout + out.stderr
+    return int(found.group(1))
+
+
+@pytest.mark.parametrize("name,case,host,status,why", CASES, ids=[c[0] for c in CASES])
+def test_rfc5280_outcomes(pki: dict[str, object], openssl: str, tmp_path: Path, name: str, case: Case, host: str,
+                          status: str, why: str) -> None:
+    chain, anchor_key = case(pki)
+    anchor = pki[anchor_key]
+    assert isinstance(anchor, TestCA)
+    verdict = validate_chain([_info(d) for d in chain], TrustStore.from_der([anchor.der]), host=host,
+                             at=datetime.now(UTC))
+    assert verdict.status == status and why in verdict.why, verdict
+    # the evidence names the chain: the leaf's subject and the start of its fingerprint
+    assert _info(chain[0]).sha256[:16] in verdict.chain and "CN=" in verdict.chain
+    error = _openssl_error(openssl, tmp_path, chain, anchor, host)  # the peer's reading of the same chain
+    expected = {0} if status == "trusted" else UNTRUSTED_ERRORS if status == "untrusted" else BROKEN_ERRORS
+    assert error in expected, (name, error)
+
+
+def test_no_anchor_declared_is_missing_evidence_naming_what_to_provide(pki: dict[str, object]) -> None:
+    good, inter = pki["good"], pki["inter"]
+    verdict = validate_chain([_info(good.der), _info(inter.der)], TrustStore(), host=HOST,  # type: ignore[attr-defined]
+                             at=datetime.now(UTC))
+    assert verdict.status == "untrusted" and verdict.why == NO_ANCHORS and "trust_anchors" in verdict.why
+
+
+@pytest.fixture(scope="module")
+def sm2_pki(tmp_path_factory: pytest.TempPathFactory, openssl: str) -> dict[str, object]:
+    d = tmp_path_factory.mktemp("sm2-pki")
+    root = make_ca(d, "F16 SM2 root", kind="sm2")
+    inter = make_ca(d, "F16 SM2 intermediate", kind="sm2", issuer=root)
+    return {"root": root, "inter": inter, "leaf": issue_sm2(d, "sm2-leaf", inter, cn="tlcp.test"),
+            "self": make_sm2_cert(d, "sm2-self", cn="tlcp.test")}
+
+
+def test_sm2_chains(sm2_pki: dict[str, object]) -> None:
+    # SM2-with-SM3 signatures (GM/T 0015 certificates, default ID 1234567812345678): the same rules
+    root, inter, leaf, own = (sm2_pki[k] for k in ("root", "inter", "leaf", "self"))
+    store = TrustStore.from_der([root.der])  # type: ignore[attr-defined]
+    now = datetime.now(UTC)
+    chain = [_info(leaf.der), _info(inter.der)]  # type: ignore[attr-defined]
+    assert validate_chain(chain, store, host="tlcp.test", at=now).status == "trusted"
+    tampered = [_info(tamper(leaf.der)), chain[1]]  # type: ignore[attr-defined]
+    assert validate_chain(tampered, store, host="tlcp.test", at=now).status == "broken"
+    assert validate_chain(chain[:1], store, host="tlcp.test", at=now).status == "untrusted"
+    assert validate_chain([_info(own.der)], store, host="tlcp.test", at=now).status == "untrusted"  # type: ignore
+    # the peer: gmssl verifies the intermediate's signature on the leaf with the same ID, and not the tampered one
+    from cryptography import x509
+
+    cert = x509.load_der_x509_certificate(leaf.der)  # type: ignore[attr-defined]
+    point = sm2.decode_point(chain[1].sm2_public_key or b"")
+    assert sm2_verify(point, cert.tbs_certificate_bytes, raw_signature(cert.signature))
+    bad = x509.load_der_x509_certificate(tamper(leaf.der))  # type: ignore[attr-defined]
+    assert not sm2_verify(point, bad.tbs_certificate_bytes, raw_signature(bad.signature))

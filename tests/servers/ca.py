@@ -1,0 +1,149 @@
+"""A test certificate authority for chain-validation tests and for servers whose certificates must
+chain to a declared trust anchor: root -> intermediate -> leaf, made at test time. RSA and ECDSA
+with `cryptography` (any validity period, any extension), SM2-with-SM3 with the real openssl CLI
+(OpenSSL 3; signed with the GM/T 0009 default ID 1234567812345678, as certificates are)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import NameOID
+
+from tests.servers.certs import CertFiles
+
+__all__ = ["TestCA", "make_ca", "issue", "issue_sm2", "tamper"]
+
+_SM2_ID = "distid:1234567812345678"
+
+
+@dataclass(frozen=True)
+class TestCA:
+    """A CA certificate and its key (PEM files)."""
+
+    __test__ = False  # not a pytest class
+    kind: str  # "ec", "rsa" or "sm2"
+    name: str
+    cert: Path
+    key: Path
+    der: bytes
+
+
+def _openssl() -> str:
+    found = shutil.which("openssl")
+    if found is None:
+        raise FileNotFoundError("openssl")
+    return found
+
+
+def _new_key(kind: str) -> rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048) if kind == "rsa" else \
+        ec.generate_private_key(ec.SECP256R1())
+
+
+def _write(folder: Path, name: str, cert: x509.Certificate, key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey,
+           chain: tuple[bytes, ...] = ()) -> tuple[Path, Path]:
+    cert_path, key_path = folder / f"{name}.crt", folder / f"{name}.key"
+    pem = cert.public_bytes(serialization.Encoding.PEM)
+    pem += b"".join(x509.load_der_x509_certificate(d).public_bytes(serialization.Encoding.PEM) for d in chain)
+    cert_path.write_bytes(pem)  # leaf first, then the intermediates a server sends (ssl's load_cert_chain)
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+def _signer(issuer: TestCA) -> rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey:
+    key = serialization.load_pem_private_key(issuer.key.read_bytes(), None)
+    assert isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey)
+    return key
+
+
+def make_ca(folder: Path, name: str, *, kind: str = "ec", issuer: TestCA | None = None, path_length: int | None = None,
+            is_ca: bool = True, key_cert_sign: bool = True, days: int = 30, not_before_days: int = -1,
+            stem: str | None = None) -> TestCA:
+    """A root (``issuer`` None: self-signed) or intermediate CA named CN=``name``, in files named
+    ``stem`` (default: the name; two CAs of one name need two stems)."""
+    if kind == "sm2":
+        return _sm2_ca(folder, name, issuer, path_length)
+    key = _new_key(kind)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = dt.datetime.now(dt.UTC)
+    builder = (x509.CertificateBuilder().subject_name(subject)
+               .issuer_name(x509.load_der_x509_certificate(issuer.der).subject if issuer else subject)
+               .public_key(key.public_key()).serial_number(x509.random_serial_number())
+               .not_valid_before(now + dt.timedelta(days=not_before_days))
+               .not_valid_after(now + dt.timedelta(days=days))
+               .add_extension(x509.BasicConstraints(ca=is_ca, path_length=path_length if is_ca else None),
+                              critical=True)
+               .add_extension(x509.KeyUsage(False, False, False, False, False, key_cert_sign, True, False, False),
+                              critical=True))
+    cert = builder.sign(_signer(issuer) if issuer else key, hashes.SHA256())
+    cert_path, key_path = _write(folder, stem or name, cert, key)
+    return TestCA(kind=kind, name=name, cert=cert_path, key=key_path, der=cert.public_bytes(serialization.Encoding.DER))
+
+
+def issue(folder: Path, name: str, issuer: TestCA, *, kind: str = "ec", host: str = "localhost", days: int = 30,
+          not_before_days: int = -1, chain: tuple[TestCA, ...] = ()) -> CertFiles:
+    """A server certificate for ``host`` (SAN dNSName, digitalSignature and keyEncipherment) issued by
+    ``issuer``; its PEM file also holds ``chain`` (the intermediates the server sends)."""
+    key = _new_key(kind)
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)]))
+            .issuer_name(x509.load_der_x509_certificate(issuer.der).subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now + dt.timedelta(days=not_before_days)).not_valid_after(now + dt.timedelta(days=days))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
+            .add_extension(x509.KeyUsage(True, False, kind == "rsa", False, False, False, False, False, False),
+                           critical=True)
+            .sign(_signer(issuer), hashes.SHA256()))
+    cert_path, key_path = _write(folder, name, cert, key, tuple(c.der for c in chain))
+    return CertFiles(cert=cert_path, key=key_path, der=cert.public_bytes(serialization.Encoding.DER))
+
+
+def _sm2_sign(folder: Path, name: str, subject: str, issuer: TestCA | None, extensions: str) -> tuple[Path, Path]:
+    openssl = _openssl()
+    key, cert, ext = folder / f"{name}.key", folder / f"{name}.crt", folder / f"{name}.ext"
+    ext.write_text(f"[v3]\n{extensions}\n")
+    subprocess.run([openssl, "genpkey", "-algorithm", "SM2", "-out", str(key)], check=True, capture_output=True)
+    if issuer is None:
+        subprocess.run([openssl, "req", "-new", "-x509", "-key", str(key), "-sm3", "-sigopt", _SM2_ID, "-subj",
+                        subject, "-days", "30", *[a for line in extensions.splitlines() for a in ("-addext", line)],
+                        "-out", str(cert)], check=True, capture_output=True)
+        return cert, key
+    csr = folder / f"{name}.csr"
+    subprocess.run([openssl, "req", "-new", "-key", str(key), "-sm3", "-sigopt", _SM2_ID, "-subj", subject,
+                    "-out", str(csr)], check=True, capture_output=True)
+    subprocess.run([openssl, "x509", "-req", "-in", str(csr), "-CA", str(issuer.cert), "-CAkey", str(issuer.key),
+                    "-sm3", "-sigopt", _SM2_ID, "-vfyopt", _SM2_ID, "-days", "30", "-extfile", str(ext),
+                    "-extensions", "v3", "-set_serial", str(int.from_bytes(name.encode()[:8], "big") + 2),
+                    "-out", str(cert)], check=True, capture_output=True)
+    return cert, key
+
+
+def _der(cert: Path) -> bytes:
+    return x509.load_pem_x509_certificate(cert.read_bytes()).public_bytes(serialization.Encoding.DER)
+
+
+def _sm2_ca(folder: Path, name: str, issuer: TestCA | None, path_length: int | None) -> TestCA:
+    constraint = "critical,CA:TRUE" + (f",pathlen:{path_length}" if path_length is not None else "")
+    cert, key = _sm2_sign(folder, name, f"/CN={name}", issuer,
+                          f"basicConstraints={constraint}\nkeyUsage=critical,keyCertSign,cRLSign")
+    return TestCA(kind="sm2", name=name, cert=cert, key=key, der=_der(cert))
+
+
+def issue_sm2(folder: Path, name: str, issuer: TestCA, *, cn: str = "tlcp.test",
+              usage: str = "digitalSignature") -> CertFiles:
+    """An SM2 server certificate (CN only, as GB/T 38636 servers' are) issued by an SM2 CA."""
+    cert, key = _sm2_sign(folder, name, f"/CN={cn}", issuer, f"keyUsage=critical,{usage}")
+    return CertFiles(cert=cert, key=key, der=_der(cert))
+
+
+def tamper(der: bytes) -> bytes:
+    """The certificate with the last byte of its signature value flipped: still DER, no longer signed."""
+    return der[:-1] + bytes([der[-1] ^ 1])
