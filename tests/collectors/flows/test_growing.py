@@ -5,16 +5,24 @@ ids and fields, nothing lost and nothing twice; the flows cut at the old end are
 
 from __future__ import annotations
 
+import io
 import json
+import shutil
 import struct
+import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from govsoc.collectors import Pipeline
+from govsoc.collectors.flows import FlowAssembler
+from govsoc.collectors.flows.ecs import flow_fields
 from govsoc.collectors.flows.source import PcapFileSource
 from govsoc.collectors.pipeline import IngestOptions
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
+from tests.conftest import need
 
 PCAP = IngestOptions(parser="network.pcap")
 
@@ -139,4 +147,49 @@ def test_a_capture_replaced_at_the_same_path_is_a_new_source(corpus: Path, tmp_p
     pipeline.ingest_file(path, PCAP)
     after = _stored(store)
     assert set(before) <= set(after)  # nothing of the replaced capture was deleted
+    store.close()
+
+
+@pytest.mark.parametrize("engine", ["python", "native"])
+def test_carried_flows_go_on_as_in_one_read_of_the_whole(corpus: Path, engine: str) -> None:
+    """The assembler alone: the first part read by either engine, its state through JSON, the
+    rest read on from it (the Python engine) give the flows of one read of the whole, in order."""
+    whole = (corpus / "zeek" / "traces" / "ssh" / "ssh.pcap").read_bytes()
+    starts = _record_starts(whole)
+    first = FlowAssembler(io.BytesIO(whole[:starts[len(starts) // 3] + 7]), engine=engine)
+    final = []
+    for flow in first.flows():
+        if not first.flushing:
+            final.append(flow)
+    state = first.carried()
+    assert state is not None and state["flows"] and state["position"] == starts[len(starts) // 3]
+    rest = FlowAssembler(io.BytesIO(whole), resume=json.loads(json.dumps(state)))
+    assert rest.engine == "python"
+    went_on = [flow_fields(f) for f in (*final, *rest.flows())]
+    assert rest.packets == len(starts) and rest.problems.total == 0
+    assert went_on == [flow_fields(f) for f in FlowAssembler(io.BytesIO(whole), engine="python").flows()]
+
+
+def test_a_grown_pcapng_is_read_again_from_its_start(corpus: Path, tmp_path: Path) -> None:
+    """pcapng carries nothing over (its interfaces would have to be carried too): a grown one is
+    read again from its start, skipping the final records, with the same end result."""
+    need(shutil.which("editcap") is not None, "editcap is missing (scripts/system-packages.sh installs tshark)")
+    whole = tmp_path / "whole.pcapng"
+    subprocess.run(["editcap", "-F", "pcapng", str(corpus / "zeek" / "traces" / "ssh" / "ssh.pcap"), str(whole)],
+                   check=True, capture_output=True)
+    whole_bytes = whole.read_bytes()
+    expected = _whole(whole, tmp_path)
+    growing = tmp_path / "growing.pcapng"
+    store = SqliteStore(tmp_path / "grown.db")
+    pipeline = Pipeline(store, data_dir=tmp_path / "grown-data")
+    stored_first: set[str] = set()
+    for cut in (len(whole_bytes) // 2 + 3, len(whole_bytes)):  # the first cut falls inside a block
+        growing.write_bytes(whole_bytes[:cut])
+        pipeline.ingest_file(growing, PCAP)
+        stored_first = stored_first or set(_stored(store))
+        (checkpoint,) = [json.loads(p.read_text()) for p in (tmp_path / "grown-data" / "state" / "sources").glob("*")
+                         if p.suffix == ".json"]
+        assert "carry" not in checkpoint["kept"]
+    assert _stored(store) == expected
+    assert stored_first - set(expected)  # flows cut at the first end were replaced
     store.close()
