@@ -239,6 +239,9 @@ class Decoder:
                 total - header, p[at + header:end], bool(more), None if offset else p[at:at + header])
             if datagram is not None and datagram.header is not None:
                 whole = bytearray(datagram.header)
+                if len(whole) + datagram.length > 0xFFFF:
+                    raise Undecodable(f"IPv4 fragments: reassembled datagram of {len(whole) + datagram.length} "
+                                      "bytes, over 65,535: dropped")
                 whole[2:4] = (len(whole) + datagram.length).to_bytes(2, "big")
                 whole[6:8] = b"\0\0"  # flags and fragment offset
                 self._ipv4(bytes(whole) + datagram.data(), 0, hits, vlan, tunnel)
@@ -295,6 +298,9 @@ class Decoder:
                                         at + total - here - 8, p[here + 8:end], bool(more), header)
         if datagram is not None and datagram.header is not None:
             whole = bytearray(datagram.header)
+            if len(whole) - 40 + datagram.length > 0xFFFF:
+                raise Undecodable(f"IPv6 fragments: reassembled payload of {len(whole) - 40 + datagram.length} bytes, "
+                                  "over 65,535: dropped")
             whole[4:6] = (len(whole) - 40 + datagram.length).to_bytes(2, "big")
             self._ipv6(bytes(whole) + datagram.data(), 0, hits, vlan, tunnel)
 

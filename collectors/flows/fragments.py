@@ -15,7 +15,8 @@ never mix. What cannot be reassembled is a problem naming a packet, never silenc
   60 s; IPv4 uses Linux's ipfrag_time, 30 s), at the end of the capture, or pushed out when the
   held fragments pass MAX_DATAGRAMS or MAX_BYTES (memory stays bounded whatever the traffic);
 - a fragment that cannot belong to a datagram: past 65,535 bytes (the "ping of death"), a
-  non-last fragment whose length is not a multiple of 8, a second last fragment that disagrees.
+  non-last fragment whose length is not a multiple of 8, a second last fragment that disagrees,
+  more than MAX_FRAGMENTS fragments.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ TIMEOUTS = {4: 30, 6: 60}
 MAX_DATAGRAMS, MAX_BYTES = 4096, 32 << 20
 #: The largest datagram either version can reassemble (IPv4 total length, IPv6 payload length).
 MAX_DATAGRAM = 65535
+#: Fragments one datagram may have: a 65,535-byte datagram over IPv6's minimum MTU (1,280) takes
+#: 52; more is an attack (thousands of 8-byte fragments would cost quadratic time to place).
+MAX_FRAGMENTS = 128
 #: Keys of datagrams dropped for overlapping fragments, kept to drop their later fragments.
 MAX_DROPPED = 4096
 
@@ -130,6 +134,8 @@ class Reassembler:
         return None
 
     def _refused(self, datagram: Datagram, start: int, end: int, more: bool) -> str | None:
+        if len(datagram.pieces) >= MAX_FRAGMENTS:
+            return f"more than {MAX_FRAGMENTS} fragments: datagram dropped"
         if end > MAX_DATAGRAM:
             return f"fragment ends at byte {end}, past the largest datagram ({MAX_DATAGRAM}): datagram dropped"
         if more and (end - start) % 8:

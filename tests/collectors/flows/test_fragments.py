@@ -239,3 +239,30 @@ def test_a_fragmented_vxlan_datagram_gives_its_inner_flow_and_vni(tmp_path: Path
     # outer: 20 + 8 + 8 (VXLAN) + 14 + 20 + 8 + 1800; inner: 20 + 8 + 1800, in VNI 42
     assert flows == {4789: (1, 1878, False), 8080: (1, 1828, True)}
     assert not assembler.problems.kept
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_datagram_whose_header_pushes_it_past_65535_bytes_is_refused(tmp_path: Path, engine: str) -> None:
+    # 65,520 bytes of data fit the fragment offsets, but with a 60-byte header (40 of options) the
+    # rebuilt datagram would be 65,580 bytes: refused, not an overflow
+    last = ETHER / IP(src="10.7.0.1", dst="10.7.0.2", id=11, proto=17, frag=65512 // 8) / Raw(b"e" * 8)
+    first = ETHER / IP(src="10.7.0.1", dst="10.7.0.2", id=11, proto=17, flags="MF", ihl=15,
+                       options=b"\x01" * 40) / Raw(DATAGRAM[:8])
+    middle = [ETHER / IP(src="10.7.0.1", dst="10.7.0.2", id=11, proto=17, flags="MF", frag=offset // 8)
+              / Raw(b"m" * 1424) for offset in range(8, 65512, 1424)]
+    assert len(middle) == 46  # with the first and the last: 48 fragments, under MAX_FRAGMENTS
+    flows, problems = _flows(_write(tmp_path, [first, *middle, last]), engine)
+    assert flows == []
+    assert problems == [(48, "IPv4 fragments: reassembled datagram of 65580 bytes, over 65,535: dropped")]
+
+
+def test_more_fragments_than_a_datagram_needs_are_refused() -> None:
+    problems = Problems()
+    reassembler = Reassembler(problems)
+    key = (b"a", b"b", 3)
+    for index in range(128):  # 8-byte fragments: the tiny-fragment flood
+        assert reassembler.add(key, 4, index + 1, 0, 0, 8 * index, 8, b"\0" * 8, True, None) is None
+    assert reassembler.add(key, 4, 129, 0, 0, 1024, 8, b"\0" * 8, True, None) is None
+    assert [(p.packet, p.reason) for p in problems.kept] == [
+        (129, "IPv4 fragments: more than 128 fragments: datagram dropped (129 fragments, the first seen in packet 1)")]
+    assert not reassembler.held and reassembler.held_bytes == 0
