@@ -23,12 +23,14 @@ import logging
 import os
 import re
 import secrets
+import stat
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Final
 
 __all__ = ["RESULTS_DIR", "result_file_name", "write_result", "read_results", "make_folder", "write_file",
-           "open_aside", "write_all", "FILE_MODE", "FOLDER_MODE"]
+           "open_aside", "write_all", "remove_stale_asides", "ASIDE_NAME", "STALE_ASIDE", "FILE_MODE", "FOLDER_MODE"]
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +77,38 @@ def open_aside(path: Path, mode: int = FILE_MODE) -> tuple[int, Path]:
             raise
         return fd, partial
     raise FileExistsError(f"no free temporary name beside {path}")
+
+
+#: The names open_aside gives: '.', the target's name, '.', 16 hex digits, '.tmp'.
+ASIDE_NAME: Final = re.compile(r"^\..+\.[0-9a-f]{16}\.tmp$")
+#: An aside file this much older than a run that finds it is a killed run's leftover: a writer
+#: keeps its own for the seconds a write and a rename take (a report run: while it renders).
+STALE_ASIDE: Final = timedelta(hours=1)
+
+
+def remove_stale_asides(folder: Path, *, before: float) -> list[Path]:
+    """Remove the aside files a killed run left in ``folder``: only govsoc's own (ASIDE_NAME),
+    regular files (never a link) of this user, last changed before ``before`` (a time.time()
+    value). Returns what was removed; a file that cannot be read or removed is left alone."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not ASIDE_NAME.match(entry.name):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid() or info.st_mtime >= before:
+                continue
+            os.unlink(entry.path)
+        except OSError:
+            continue
+        removed.append(Path(entry.path))
+    if removed:
+        log.info("removed %d temporary files a stopped run left in %s", len(removed), folder)
+    return removed
 
 
 def write_all(fd: int, data: bytes) -> None:

@@ -16,7 +16,9 @@ Order, so that the folder is always consistent and a failure leaves it as it was
 
 Steps 2 to 4 run under an exclusive lock on the report folder itself (flock on the folder's
 descriptor: no lock file), so two `govsoc report` runs into one folder never interleave their
-renames (A's report under B's signature).
+renames (A's report under B's signature). Under it, the hidden files a killed run left (its
+asides and links, by open_aside's name pattern, regular files of this user, older than this run
+by core.results.STALE_ASIDE, so never a running writer's) are removed.
 
 A reader of the folder during step 3 may see the new report beside the old signature for a
 moment; `govsoc verify` reports that as a changed file, never as a valid one. A failure is a
@@ -29,13 +31,14 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from pathlib import Path
 
 from govsoc.core.errors import ReportError
-from govsoc.core.results import make_folder, open_aside, write_all
+from govsoc.core.results import STALE_ASIDE, make_folder, open_aside, remove_stale_asides, write_all
 from govsoc.reports.signing import SigningKey, signature_path, signature_text
 
 __all__ = ["publish"]
@@ -89,6 +92,7 @@ def publish(files: list[tuple[Path, bytes]], key: SigningKey | None, *, now: dat
     order). An unsigned report takes away a signature file left from an earlier report of the
     same name (it would no longer match). Returns the report paths; ReportError (exit 1) naming
     the file and the reason when the folder cannot take them."""
+    started = time.time()
     pending: list[Path] = []
     steps: list[tuple[Path | None, Path, Path | None]] = []  # (new aside or None: remove, target, old kept)
     done: list[tuple[Path, Path | None]] = []
@@ -109,6 +113,7 @@ def publish(files: list[tuple[Path, bytes]], key: SigningKey | None, *, now: dat
         for folder in sorted({path.parent.resolve() for path, _ in files}):
             current = folder
             locks.enter_context(_folder_lock(folder))  # held until a roll-back is done too
+            remove_stale_asides(folder, before=started - STALE_ASIDE.total_seconds())
         kept: list[tuple[Path | None, Path, Path | None]] = []
         for new, target, _ in steps:
             current = target

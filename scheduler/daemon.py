@@ -46,6 +46,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from govsoc.core.config import Config
+from govsoc.core.results import remove_stale_asides
 from govsoc.core.schedule import parse_duration
 from govsoc.scheduler.children import govsoc_argv, last_error, one_line, spawn
 from govsoc.scheduler.clock import first_run, following_run, occurrence_after, retry_delay
@@ -97,6 +98,9 @@ class Daemon:
         jobs, and run until ``stop`` is set; then stop everything in order."""
         self.lock.acquire()
         try:
+            # the daemon alone writes its state (it holds the lock): what a killed one left aside goes
+            for folder in (self.folder, self.folder / "jobs"):
+                remove_stale_asides(folder, before=time.time())
             self._started = datetime.now(UTC).isoformat(timespec="seconds")
             self._resume(self.clock())
             self.notice(f"running (pid {os.getpid()}, data {self.config.data_dir}); " + "; ".join(

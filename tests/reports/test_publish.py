@@ -8,6 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -165,3 +170,62 @@ def test_a_publish_waits_for_another_one_into_the_same_folder(tmp_path: Path, ke
         second.join(30)
     assert not second.is_alive() and report.read_bytes() == b'{"second": 2}' and _verifies(report, tmp_path)
     assert sorted(p.name for p in folder.iterdir()) == [report.name, report.name + ".sig"]
+
+
+def test_a_killed_runs_hidden_files_are_removed_by_the_next_publish(tmp_path: Path,
+                                                                    key: signing.SigningKey) -> None:
+    # review r18s finding 11: a run killed (SIGKILL by a job time-out) between writing its hidden
+    # files and renaming them left them for good
+    folder = tmp_path / "out"
+    folder.mkdir()
+    hours_ago = time.time() - 2 * 3600  # well past STALE_ASIDE: no running writer keeps one that long
+    stale = folder / ".situation-2026-11-29.md.0123456789abcdef.tmp"
+    stale.write_bytes(b"half a report")
+    os.utime(stale, (hours_ago, hours_ago))
+    fresh = folder / ".situation-2026-11-28.md.fedcba9876543210.tmp"  # another run's, being written now
+    fresh.write_bytes(b"being written")
+    mine = folder / ".notes.md"  # a hidden file that is not govsoc's
+    mine.write_bytes(b"keep")
+    os.utime(mine, (hours_ago, hours_ago))
+    link = folder / ".x.md.00112233445566ff.tmp"  # govsoc's name, but a link: never followed nor removed
+    link.symlink_to(tmp_path / "elsewhere")
+    os.utime(link, (hours_ago, hours_ago), follow_symlinks=False)
+    publish([(folder / "situation-2026-11-30.md", b"# report\n")], key)
+    assert not stale.exists()
+    assert fresh.exists() and mine.exists() and link.is_symlink()
+    assert (folder / "situation-2026-11-30.md").read_bytes() == b"# report\n"
+
+
+def _unprivileged(tmp_path: Path) -> tuple[list[str], Path]:
+    """The command prefix that runs a child as an unprivileged user (nobody, through setpriv, when
+    the tests run as root; as the tests' own user otherwise) and a folder that user owns."""
+    base = Path(tempfile.mkdtemp(prefix="govsoc-nobody-", dir="/tmp"))  # pytest's tmp_path is 0700 root
+    os.chmod(base, 0o755)
+    if os.geteuid() != 0:
+        return [], base
+    setpriv = shutil.which("setpriv")
+    assert setpriv is not None, "setpriv (util-linux) runs the child as nobody"
+    os.chown(base, 65534, 65534)
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"], base
+
+
+def test_permission_errors_as_an_unprivileged_user(tmp_path: Path) -> None:
+    # review r18s finding 7, tested as a user the kernel refuses (root may write anywhere): a folder
+    # the user cannot write is a ReportError naming the report and the reason, exit 1
+    prefix, base = _unprivileged(tmp_path)
+    try:
+        run = [*prefix, sys.executable, "-m", "govsoc.cli"]
+        env = {"PATH": os.environ.get("PATH", ""), "GOVSOC_HOME": str(base / "home"), "LANG": "C.UTF-8"}
+        ready = subprocess.run([*run, "report", "alerts", "--unsigned", "--folder", str(base / "ok")], env=env,
+                               capture_output=True, text=True, timeout=120)
+        assert ready.returncode == 0, ready.stderr
+        read_only = base / "ro"
+        subprocess.run([*prefix, "mkdir", "-m", "555", str(read_only)], check=True)  # the user's, not writable
+        done = subprocess.run([*run, "report", "alerts", "--unsigned", "--folder", str(read_only)], env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 1, done.stderr
+        assert f"cannot write {read_only / 'alerts.html'}: permission denied" in done.stderr
+        assert "internal error" not in done.stderr and ".tmp" not in done.stderr
+        assert list(read_only.iterdir()) == []
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
