@@ -334,6 +334,18 @@ PHRASES: Final[dict[str, str]] = {
     "，证书链：": ", certificate chain: ", "，身份鉴别无效（证书链：": ", authentication is ineffective (certificate "
                                                              "chain: ",
     "；证书链：": "; certificate chain: ",
+    # FTPS data connections (crypto_eval/probes/ftp_data.py, RFC 4217 §9)
+    " 登录前必须启用TLS（AUTH TLS）；": " requires TLS (AUTH TLS) before login; ",
+    "数据连接是否强制加密（拒绝PROT C下的传输）需登录后人工核实":
+        "whether data connections must be encrypted (a transfer under PROT C refused) needs a check after login",
+    "服务端在PROT C下完成了数据传输（匿名登录后LIST）：数据连接未强制加密，文件可以明文传输（":
+        " server completed a transfer under PROT C (LIST after an anonymous login): data connections are not "
+        "forced to be encrypted and files may cross in the clear (",
+    "服务端拒绝PROT P（RFC 4217 §9）：数据连接无法加密，传输的文件以明文传输（":
+        " server refuses PROT P (RFC 4217 §9): data connections cannot be encrypted, files cross in the clear (",
+    "服务端接受PROT P（": "the server accepts PROT P (",
+    "服务端接受PROT P，且拒绝PROT C下的数据传输：数据连接强制加密（":
+        " server accepts PROT P and refuses transfers under PROT C: data connections are forced to be encrypted (",
 }
 #: Whole values (an object's name, a judgement, a risk) too short to replace inside other text.
 EXACT: Final[dict[str, str]] = {

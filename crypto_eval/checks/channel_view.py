@@ -343,9 +343,7 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
                                else "未收到服务端Finished", notes, [sm_chain] if sm_chain else [])
         parts.append(f"TLS 1.3 {sm.suite} ({sm.key_share_group}"
                      + (f"，证书 {sm.chain[0].signature_algorithm}" if sm.chain else "") + ")")
-    if report.starttls is not None:
-        notes.append(f"{report.starttls.upper()} 登录前必须启用TLS（AUTH TLS）；"
-                     "数据连接是否强制加密（PROT P）需人工核实")
+    data_clear = _ftp_data(report, notes)
     if tls_ok:
         tls_algos, tls_notes, tls_auth = _tls_parts(report, bool(tlcp or sm), when, trust)
         algos += tls_algos
@@ -364,6 +362,29 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
     protocol = "TLCP" if tlcp else ("TLS1.3-SM" if sm else "TLS")
     null = any("NULL" in a.name for a in algos)
     conf = (False, "接受NULL（不加密）套件") if null else (True, f"已加密：{'; '.join(parts)}")
+    integrity = (True, "记录层MAC / AEAD 保护完整性")
+    if data_clear is not None:  # the files themselves cross in the clear: the channel protects logins only
+        conf = integrity = (False, data_clear)
     return ChannelView(protocol=protocol, observed=f"{target}: {'; '.join(parts)}", authentication=auth,
-                       confidentiality=conf, integrity=(True, "记录层MAC / AEAD 保护完整性"), algorithms=tuple(algos),
-                       notes=tuple(notes))
+                       confidentiality=conf, integrity=integrity, algorithms=tuple(algos), notes=tuple(notes))
+
+
+def _ftp_data(report: EndpointReport, notes: list[str]) -> str | None:
+    """Why an FTPS server's data connections are in the clear (None: not shown to be); what is
+    known otherwise goes to ``notes`` (RFC 4217 §9, probes.ftp_data)."""
+    if report.starttls is None:
+        return None
+    data = report.ftp_data
+    label = report.starttls.upper()
+    if data is not None and not data.private:
+        return f"{label}服务端拒绝PROT P（RFC 4217 §9）：数据连接无法加密，传输的文件以明文传输（{data.evidence}）"
+    if data is not None and data.clear_transfer:
+        return (f"{label}服务端在PROT C下完成了数据传输（匿名登录后LIST）：数据连接未强制加密，文件可以明文传输"
+                f"（{data.evidence}）")
+    if data is not None and data.clear_transfer is False:
+        notes.append(f"{label}服务端接受PROT P，且拒绝PROT C下的数据传输：数据连接强制加密（{data.evidence}）")
+    else:
+        seen = f"服务端接受PROT P（{data.evidence}）；" if data is not None else ""
+        notes.append(f"{label} 登录前必须启用TLS（AUTH TLS）；{seen}数据连接是否强制加密（拒绝PROT C下的传输）"
+                     "需登录后人工核实")
+    return None

@@ -14,7 +14,8 @@ ftp-anon does: anonymous access is public by definition). A server that wants
 the password next (331) takes logins in the clear; one that refuses both (5xx, e.g. vsftpd
 force_local_logins_ssl: "530 Non-anonymous sessions must use encryption", ProFTPD TLSRequired:
 "550 SSL/TLS required on the control channel") requires TLS,
-and the channel is then judged on the TLS it negotiates after AUTH TLS (probes.runner)."""
+and the channel is then judged on the TLS it negotiates after AUTH TLS (probes.runner) and on
+whether its data connections are protected (PROT P, probes.ftp_data)."""
 
 from __future__ import annotations
 

@@ -30,6 +30,7 @@ from govsoc.crypto_eval.probes.cleartext import (
     probe_ftp_security,
 )
 from govsoc.crypto_eval.probes.connection import exchange
+from govsoc.crypto_eval.probes.ftp_data import FtpDataProtection, probe_ftp_data
 from govsoc.crypto_eval.probes.ssh import SshProbeResult, probe_ssh
 from govsoc.crypto_eval.probes.tlcp import TlcpProbeResult, Tls13SmProbeResult, probe_tlcp, probe_tls13_sm
 from govsoc.crypto_eval.probes.tls import TlsProbeResult, probe_tls
@@ -73,6 +74,7 @@ class EndpointReport:
     seconds: float = 0.0
     starttls: str | None = None  # the TLS result is of TLS started in this plain-text protocol (ftp)
     error: str | None = None  # "probe error: ...": the probe itself failed here (no evidence either way)
+    ftp_data: FtpDataProtection | None = None  # FTPS: PROT P and a PROT C transfer (RFC 4217 §9)
 
 
 async def _cleartext_or_starttls(target: Target, found: CleartextProbeResult, timeout: float, *,
@@ -85,9 +87,11 @@ async def _cleartext_or_starttls(target: Target, found: CleartextProbeResult, ti
         if security is not None and security.required:
             tls = await probe_tls(target.host, target.port, server_name=target.server_name, timeout=timeout,
                                   starttls="ftp")
+            data = await probe_ftp_data(target.host, target.port, timeout=timeout) if tls.speaks_tls else None
             found = replace(found, login=False, tls_required=True,
                             evidence=f"{found.evidence.strip()} | AUTH TLS; USER before AUTH: {security.evidence}")
-            return EndpointReport(target=target, tls=tls, cleartext=found, starttls="ftp", tlcp=tlcp, tls13_sm=tls13_sm)
+            return EndpointReport(target=target, tls=tls, cleartext=found, starttls="ftp", tlcp=tlcp, tls13_sm=tls13_sm,
+                                  ftp_data=data)
         if security is not None and security.auth_tls:
             found = replace(found, evidence=f"{found.evidence.strip()} | AUTH TLS offered, not required "
                                             f"(USER in the clear: {security.evidence})")

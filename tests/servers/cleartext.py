@@ -23,11 +23,13 @@ TELNETD_OPENING = bytes.fromhex("fffd18fffd20fffd23fffd27")
 
 @contextmanager
 def vsftpd(folder: Path, *, tls: CertFiles | None = None, force_tls: bool = False,
-           anonymous: bool = False) -> Iterator[int]:
+           anonymous: bool = False, anonymous_tls: str | None = None) -> Iterator[int]:
     """vsftpd in standalone mode on a free loopback port; with ``tls`` it offers AUTH TLS (RFC 4217)
     with that certificate, and with ``force_tls`` refuses local-user logins and data before TLS
     (force_local_logins_ssl, force_local_data_ssl). ``anonymous``: anonymous access only, never
-    forced to TLS (vsftpd's default allow_anon_ssl=NO)."""
+    forced to TLS (vsftpd's default allow_anon_ssl=NO). ``anonymous_tls`` (with ``tls`` and
+    ``force_tls``): anonymous logins too, over TLS only (allow_anon_ssl, force_anon_logins_ssl),
+    their data connections forced to TLS ("data") or allowed in the clear ("logins")."""
     if not Path(VSFTPD).exists():
         raise FileNotFoundError(VSFTPD)
     port = free_port()
@@ -38,6 +40,13 @@ def vsftpd(folder: Path, *, tls: CertFiles | None = None, force_tls: bool = Fals
     secure = (f"ssl_enable=YES\nrsa_cert_file={tls.cert}\nrsa_private_key_file={tls.key}\nssl_ciphers=HIGH\n"
               f"force_local_logins_ssl={forced}\nforce_local_data_ssl={forced}\n") if tls is not None else ""
     users = "anonymous_enable=YES\nlocal_enable=NO\n" if anonymous else "anonymous_enable=NO\nlocal_enable=YES\n"
+    if anonymous_tls is not None:
+        anon_root = folder / "vsftpd-anon"
+        anon_root.mkdir(exist_ok=True)
+        (anon_root / "notice.txt").write_text("public\n")
+        users = (f"anonymous_enable=YES\nlocal_enable=YES\nanon_root={anon_root}\nallow_anon_ssl=YES\n"
+                 "force_anon_logins_ssl=YES\n"
+                 f"force_anon_data_ssl={'YES' if anonymous_tls == 'data' else 'NO'}\n")
     conf.write_text(f"listen=YES\nlisten_ipv6=NO\nlisten_address=127.0.0.1\nlisten_port={port}\n"
                     f"{users}background=NO\nrun_as_launching_user=YES\n"
                     f"secure_chroot_dir={empty}\n{secure}")
