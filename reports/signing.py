@@ -172,6 +172,11 @@ def _pkcs8(d: int, public: tuple[int, int]) -> bytes:
 
 
 def _sm4_key(passphrase: str, salt: bytes, iterations: int) -> bytes:
+    # The PRF is HMAC-SHA256, not HMAC-SM3, so that the key file stays readable by the standard tool:
+    # OpenSSL 3.0 (Debian 12's 3.0.19) has no hmacWithSM3 PRF for PBES2 ("openssl pkcs8 -topk8 -v2
+    # sm4-cbc -v2prf hmacWithSM3" says "Unknown PRF algorithm hmacWithSM3", and it cannot read such a
+    # key either), while "-v2prf hmacWithSHA256" writes and reads this very form. The key's
+    # confidentiality rests on SM4-CBC; PBKDF2 only stretches the passphrase into the SM4 key.
     kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=16, salt=salt, iterations=iterations)
     return kdf.derive(passphrase.encode("utf-8"))
 
