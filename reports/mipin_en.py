@@ -293,6 +293,10 @@ PHRASES: Final[dict[str, str]] = {
     "对明文HTTP请求答复该端口须使用HTTPS，但TLS、TLCP握手均未成功：未识别出协议":
         "answers plain HTTP saying the port wants HTTPS, but TLS and TLCP handshakes failed: protocol not "
         "recognised",
+    "流量中观察到的握手无法验证服务端的私钥签名和证书链（需主动探测）：身份鉴别缺少证据":
+        "a handshake seen in traffic cannot show the server's key signature nor its certificate chain (an "
+        "active probe is needed): authentication lacks evidence",
+    "：匿名密钥交换，未鉴别服务端身份": ": anonymous key exchange, the server is not authenticated",
     # certificate path validation (crypto_eval/chain.py) and its use (checks/channel_view.py)
     " ← 信任根 ": " ← trust anchor ", "（签发者 ": " (issuer ", "签发者 ": "issuer ",
     " 不是CA证书（basicConstraints 无 cA，RFC 5280 6.1.4 k）":

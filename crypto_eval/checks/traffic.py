@@ -14,7 +14,12 @@ from govsoc.crypto_eval.checks.channels import NetworkChannelCheck, channel_find
 from govsoc.crypto_eval.finding import Finding
 from govsoc.crypto_eval.passive import PassiveObservation
 
-__all__ = ["PassiveTrafficCheck", "view_of_observation"]
+__all__ = ["PassiveTrafficCheck", "view_of_observation", "PASSIVE_AUTH"]
+
+#: Why traffic alone never shows authentication: a passive observer sees a handshake's algorithms,
+#: not whether the server's signature verified or its certificate chains to a declared trust anchor
+#: (crypto_eval.chain), which only an active probe checks.
+PASSIVE_AUTH = "流量中观察到的握手无法验证服务端的私钥签名和证书链（需主动探测）：身份鉴别缺少证据"
 
 
 def view_of_observation(obs: PassiveObservation) -> ChannelView:
@@ -39,8 +44,9 @@ def view_of_observation(obs: PassiveObservation) -> ChannelView:
                  if obs.get(k)]
         detail = ", ".join(f"{k} {obs.get(k)}" for k in ("cipher_alg", "mac_alg", "kex_alg") if obs.get(k))
         ok = (True, f"流量中的SSH-2：{detail}")
-        return ChannelView(protocol="SSH", observed=f"{seen}: {detail}", authentication=ok, confidentiality=ok,
-                           integrity=ok, algorithms=tuple(algos), notes=ssh_199_notes(server or ""))
+        return ChannelView(protocol="SSH", observed=f"{seen}: {detail}", authentication=None, confidentiality=ok,
+                           integrity=ok, algorithms=tuple(algos),
+                           notes=(f"SSH: {PASSIVE_AUTH}",) + ssh_199_notes(server or ""))
     version, cipher = obs.get("version"), obs.get("cipher")
     if version:
         algos.append(classify_version(version))
@@ -48,8 +54,11 @@ def view_of_observation(obs: PassiveObservation) -> ChannelView:
         algos.append(classify_suite(cipher))
     null = bool(cipher and "NULL" in cipher)
     text = f"{version or '?'} {cipher or '?'}"
+    anonymous = bool(cipher and "anon" in cipher)
     return ChannelView(protocol="TLCP" if version == "TLCP" else "TLS", observed=f"{seen}: {text}",
-                       authentication=(not (cipher and "anon" in cipher), f"流量中的 {text}"),
+                       authentication=((False, f"流量中的 {text}：匿名密钥交换，未鉴别服务端身份") if anonymous
+                                       else None),
+                       notes=() if anonymous else (f"{version or 'TLS'}: {PASSIVE_AUTH}",),
                        confidentiality=(not null, f"流量中的 {text}"),
                        integrity=(True, f"流量中的 {text}"), algorithms=tuple(algos))
 

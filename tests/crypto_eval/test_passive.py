@@ -50,6 +50,11 @@ def test_zeek_logs_become_findings(corpus: Path, tmp_path: Path) -> None:
     assert ("gbt39786.l3.8.3.b", "[2001:470:4867:99::21]:21", "D") in high   # FTP administration in the clear
     assert all(f.provenance == "passive" for f in evaluation.findings if f.check == "passive.flows" and f.factor != "K")
     assert evaluation.verdict == "不符合"
+    # a handshake seen in traffic shows algorithms, not the server's key signature nor its chain to a
+    # declared anchor (crypto_eval.chain): authentication is missing evidence, never ✓ from traffic alone
+    auth = [f for f in evaluation.findings if f.item == "gbt39786.l3.8.2.a" and f.object == "74.125.224.79:443"]
+    assert [f.factor for f in auth if f.factor in ("D", "MISSING")] == ["MISSING"]
+    assert "需主动探测" in next(f.why for f in auth if f.factor == "MISSING")
 
 
 def test_personal_data_in_plain_http(tmp_path: Path) -> None:
