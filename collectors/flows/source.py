@@ -22,13 +22,14 @@ of the whole capture, ids included.
 
 from __future__ import annotations
 
+import binascii
 import hashlib
 import json
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from govsoc.collectors.base import FILE_ORIGIN, ParseContext, RawRecord, parsers
 from govsoc.collectors.files.identity import tail_digest
@@ -130,6 +131,21 @@ class PcapFileSource:
         del digest  # records up to a final record never change while the capture is recognised
         self._after = after
 
+    def _resumed(self, handle: BinaryIO) -> tuple[FlowAssembler, int] | None:
+        """An assembler going on from the last whole record an earlier read stopped at, with the
+        flows open there, and the offset of its last final record; None when nothing usable was
+        carried over (then the capture is read from its start: the same records, only slower)."""
+        carry = self._carry_in
+        try:
+            if carry is None or int(carry["final"]) > self._after:
+                return None
+            assembler = FlowAssembler(handle, resume=carry["state"])
+            offset = self._final = int(carry["final"])
+            self.resumed_at = int(carry["state"]["position"])
+        except (KeyError, TypeError, ValueError, AttributeError, binascii.Error):  # a damaged checkpoint
+            return None
+        return assembler, offset
+
     def records(self) -> Iterator[RawRecord]:
         """One record per flow, then one per problem. Flows that ended inside the capture are
         final; those flushed at its end and the problem records are provisional."""
@@ -141,15 +157,7 @@ class PcapFileSource:
         except OSError as e:
             raise ParseError(f"cannot read: {e.strerror}", location=location) from e
         with handle:
-            carry = self._carry_in
-            if carry is not None and int(carry["final"]) <= self._after:
-                # go on from the last whole record read before, with the flows open there
-                assembler = FlowAssembler(handle, resume=carry["state"])
-                offset = self._final = int(carry["final"])
-                self.resumed_at = int(carry["state"]["position"])
-            else:
-                assembler = FlowAssembler(handle)
-                offset = 0
+            assembler, offset = self._resumed(handle) or (FlowAssembler(handle), 0)
             try:
                 for flow in assembler.flows():
                     offset += 1

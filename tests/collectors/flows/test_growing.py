@@ -193,3 +193,26 @@ def test_a_grown_pcapng_is_read_again_from_its_start(corpus: Path, tmp_path: Pat
     assert _stored(store) == expected
     assert stored_first - set(expected)  # flows cut at the first end were replaced
     store.close()
+
+
+def test_a_damaged_carry_is_read_again_from_the_start(corpus: Path, tmp_path: Path) -> None:
+    """What a checkpoint carries over is data from disk: a flow of an unknown class (or any
+    other damage) is not trusted, and the grown capture is read again from its start."""
+    whole_bytes = (corpus / "zeek" / "traces" / "ssh" / "ssh.pcap").read_bytes()
+    starts = _record_starts(whole_bytes)
+    whole = tmp_path / "whole.pcap"
+    whole.write_bytes(whole_bytes)
+    expected = _whole(whole, tmp_path)
+    growing = tmp_path / "growing.pcap"
+    growing.write_bytes(whole_bytes[:starts[len(starts) // 2]])
+    store = SqliteStore(tmp_path / "grown.db")
+    pipeline = Pipeline(store, data_dir=tmp_path / "grown-data")
+    pipeline.ingest_file(growing, PCAP)
+    (saved,) = (tmp_path / "grown-data" / "state" / "sources").glob("*.json")
+    checkpoint = json.loads(saved.read_text())
+    checkpoint["kept"]["carry"]["state"]["flows"][0] = {"o": "os.system", "s": {}}
+    saved.write_text(json.dumps(checkpoint))
+    growing.write_bytes(whole_bytes)
+    pipeline.ingest_file(growing, PCAP)
+    assert _stored(store) == expected
+    store.close()
