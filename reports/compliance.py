@@ -31,7 +31,7 @@ from govsoc.core.results import read_results
 from govsoc.crypto_eval.report import RESULTS_SUBDIR as MIPIN_RESULTS
 from govsoc.crypto_eval.report import load_results
 from govsoc.reports.document import Block, Document, Finding, Findings, Paragraph, Scalar, Section, Table
-from govsoc.reports.inventory import inventory_section, shown_name
+from govsoc.reports.inventory import inventory_section, level_shown, shown_name
 from govsoc.reports.log_audit import RETENTION_DAYS, log_audit_section
 from govsoc.reports.mipin import mipin_section
 from govsoc.reports.period import Period
@@ -144,12 +144,13 @@ def _mipin_table(saved: Saved, t: dict[str, str], lang: str, period: Period) -> 
                                               t["evaluated"]), rows=tuple(sorted(rows, key=lambda r: str(r[0]))))
 
 
-def _inventory_table(inventories: list[dict[str, Any]], t: dict[str, str], masked: bool) -> Table:
+def _inventory_table(inventories: list[dict[str, Any]], t: dict[str, str], masked: bool, lang: str = "zh") -> Table:
     rows = []
     for inv in inventories:
         s = inv["summary"]
         rows.append((shown_name(str(inv.get("source")), masked), s.get("tables"), s.get("fields"), s.get("tagged"),
-                     s.get("pipl_sensitive_fields"), str(s.get("level", "")), len(s.get("important_candidates") or [])))
+                     s.get("pipl_sensitive_fields"), level_shown(inv, lang),
+                     len(s.get("important_candidates") or [])))
     return Table(caption=t["inventory"], columns=(t["data_source"], t["tables"], t["fields"], t["tagged"], t["pipl"],
                                                   t["top_level"], t["important"]), rows=tuple(rows))
 
@@ -175,7 +176,7 @@ def compliance_blocks(saved: Saved, tags: list[Group], t: dict[str, str], *, lan
     (or a line saying what to run when there is nothing yet)."""
     blocks: list[Block] = []
     blocks.append(_mipin_table(saved, t, lang, period) if saved.any_mipin else Paragraph(text=t["no_mipin"]))
-    blocks.append(_inventory_table(saved.inventories, t, masked) if saved.inventories
+    blocks.append(_inventory_table(saved.inventories, t, masked, lang) if saved.inventories
                   else Paragraph(text=t["no_inventory"]))
     controls = control_rows(tags, lang)
     blocks.append(Table(caption=t["djbh"], columns=(t["control"], t["item"], t["alerts"]), rows=tuple(controls))

@@ -30,8 +30,9 @@ from govsoc.classification.grading import LEVELS, rank
 from govsoc.core.results import result_file_name
 from govsoc.reports.document import Chart, Figure, Figures, Finding, Findings, Paragraph, Section, Series, Table
 from govsoc.reports.period import local_text
+from govsoc.reports.reason_words import reason_in_chinese
 
-__all__ = ["inventory_section", "FIELD_ROWS", "shown_name"]
+__all__ = ["inventory_section", "level_shown", "FIELD_ROWS", "shown_name"]
 
 #: Sensitive fields listed at most (the table's ``total`` says how many there are).
 FIELD_ROWS: Final = 500
@@ -107,8 +108,7 @@ def inventory_section(inventory_json: Mapping[str, Any], lang: str = "zh", maske
     """The 数据分类分级清单 section of one saved inventory (see the module docstring); times are
     shown in ``timezone``, the report's."""
     w, shown = _words(lang), _masker(masked)
-    if lang == "en":
-        inventory_json = _in_english(inventory_json)
+    inventory_json = _in_english(inventory_json) if lang == "en" else _in_chinese(inventory_json)
     summary: Mapping[str, Any] = inventory_json.get("summary") or {}
     tables: list[Mapping[str, Any]] = list(inventory_json.get("tables") or [])
     fields = [(t, f) for t in tables for f in (t.get("fields") or []) if f.get("status") in ("tagged", "suspected")]
@@ -154,6 +154,16 @@ def inventory_section(inventory_json: Mapping[str, Any], lang: str = "zh", maske
 def _rank(level: object) -> int:
     """rank() of a level the saved file names; 0 for one it does not know (a hand-edited file)."""
     return rank(level) if isinstance(level, str) and level in LEVELS else 0
+
+
+def level_shown(inventory: Mapping[str, Any], lang: str = "zh") -> str:
+    """An inventory's highest level (its summary's code, G1..G4, IMPORTANT, CORE) as the chapter
+    words it: the scheme's label ("一般数据（4级）"), in English the level's English name; the
+    code itself when the inventory names no label for it."""
+    code = str((inventory.get("summary") or {}).get("level", ""))
+    if lang == "en":
+        return LEVELS_EN.get(code, code)
+    return _level_labels(list(inventory.get("tables") or [])).get(code, code)
 
 
 def _level_labels(tables: list[Mapping[str, Any]]) -> dict[str, str]:
@@ -212,6 +222,15 @@ def _in_english(inventory: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(scheme.get("title"), str):
         scheme["title"] = _phrases(scheme["title"])
     copy["scheme"] = scheme
+    return copy
+
+
+def _in_chinese(inventory: Mapping[str, Any]) -> dict[str, Any]:
+    """A saved inventory with each field's reason in Chinese (reports.reason_words)."""
+    copy = dict(inventory)
+    copy["tables"] = [{**t, "fields": [{**f, "reason": reason_in_chinese(str(f["reason"]))} if f.get("reason") else f
+                                       for f in t.get("fields") or []]}
+                      for t in inventory.get("tables") or []]
     return copy
 
 

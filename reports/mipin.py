@@ -191,12 +191,12 @@ def mipin_section(evaluation_json: Mapping[str, Any], lang: str = "zh", *, timez
                                               text=_translator(lang)(str(e["level_note"])),
                                               reference=f"GB/T 39786-2021 L{basis}"),)))
     tr = _translator(lang)
-    risky = [Finding(level="high", title=f"{f.get('clause', '')} {tr(str(f.get('object', '')))}",
+    risky = [Finding(level="high", title=_risk_title(f, lang, tr),
                      text=tr(str(f.get("why", ""))),
                      evidence=(tr(str(f.get("observed", ""))),) if f.get("observed") else (),
                      advice=_item_advice(e, f.get("item"), catalogue, lang), reference=str(f.get("clause", "")))
              for f in high]
-    risky += [Finding(level="medium", title=f"{f.get('clause', '')} {tr(str(f.get('object', '')))}",
+    risky += [Finding(level="medium", title=_risk_title(f, lang, tr),
                       text=tr(str(f.get("why", ""))),
                       advice=labels["mitigation"].format(m=f.get("mitigation", "")), reference=str(f.get("clause", "")))
               for f in mitigated]
@@ -213,6 +213,14 @@ def mipin_section(evaluation_json: Mapping[str, Any], lang: str = "zh", *, timez
     else:
         blocks += [_layer_section(system, x, catalogue, lang) for x in layers]
     return Section(id=f"mipin.{system}", title=labels["title"].format(system=system), blocks=tuple(blocks))
+
+
+def _risk_title(finding: Mapping[str, Any], lang: str, tr: Callable[[str], str]) -> str:
+    """A high-risk finding's heading: its clause, the requirement's own words (the item's title, so
+    a reader need not look the clause up) and the object: "8.3 b) 远程管理通道安全 172.16.10.9:22"."""
+    title = item_title(str(finding.get("item", "")), lang) if finding.get("item") else ""
+    return " ".join(part for part in (str(finding.get("clause", "")), title, tr(str(finding.get("object", ""))))
+                    if part)
 
 
 def _has_problem(item: Mapping[str, Any]) -> bool:

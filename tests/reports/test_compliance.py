@@ -17,6 +17,7 @@ from govsoc.core.inventory import Inventory, InventoryModel
 from govsoc.reports.build import build, rule_coverage
 from govsoc.reports.document import Document, Findings, Paragraph, Table
 from govsoc.reports.period import period_bounds
+from govsoc.reports.standard_words import item_title
 from govsoc.store.sqlite import SqliteStore
 
 ZONE = "Asia/Shanghai"
@@ -145,6 +146,12 @@ def test_saved_results_and_controls(tmp_path: Path) -> None:
         chapter = document.section("mipin.一网通办门户")
         assert chapter is not None
         assert document.title == "Compliance report"
+        # a high risk is headed by its clause, the requirement's own words and the object (review r18c 15)
+        risks = document.section("mipin.一网通办门户.high_risk")
+        assert risks is not None
+        (title,) = [f.title for b in risks.blocks if isinstance(b, Findings) for f in b.items]
+        words = item_title("gbt39786.l3.8.3.b", "en")
+        assert words and title == f"8.3 b) {words} 172.16.10.9:22"
 
 
 def test_without_saved_results_the_report_says_what_to_run(tmp_path: Path) -> None:

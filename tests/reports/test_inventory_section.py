@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -108,3 +109,23 @@ def test_an_empty_inventory_says_so(tmp_path: Path) -> None:
     section = inventory_section(inventory.to_dict(), "en", True)
     assert any(getattr(b, "text", "") == "No sensitive field found." for b in section.blocks)
     assert not _blocks(section, Chart) and not _blocks(section, Findings)
+
+
+def test_chinese_reasons_and_the_summary_level_label(tmp_path: Path) -> None:
+    # review r18c finding 15: the Chinese chapter's 识别依据 was the classifier's English, and the
+    # compliance summary gave the code (G4) where the chapter gives the scheme's label
+    from govsoc.reports.compliance import compliance_blocks, load_saved
+    from govsoc.reports.period import period_bounds
+    from govsoc.reports.wording import words
+
+    saved = _saved(tmp_path)
+    fields = next(t for t in _blocks(inventory_section(saved, "zh", True), Table) if "识别依据" in t.columns)
+    reasons = [str(row[fields.columns.index("识别依据")]) for row in fields.rows]
+    assert reasons and all(r.startswith("抽样 ") and "sampled" not in r for r in reasons), reasons
+    assert any("经校验位验证为居民身份证号" in r and "“sfzh”" in r for r in reasons), reasons
+    english = next(t for t in _blocks(inventory_section(saved, "en", True), Table) if "Reason" in t.columns)
+    assert all("sampled values" in str(row[english.columns.index("Reason")]) for row in english.rows)
+    period = period_bounds("day", timezone="Asia/Shanghai", at=datetime(2026, 11, 29, 4, tzinfo=UTC))
+    blocks = compliance_blocks(load_saved(tmp_path), [], words("zh"), lang="zh", period=period)
+    summary = next(b for b in blocks if isinstance(b, Table) and b.caption == words("zh")["inventory"])
+    assert summary.rows[0][5] == "L4 敏感数据"  # the chapter's 最高级别, not the code

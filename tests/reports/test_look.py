@@ -128,3 +128,26 @@ def test_pdf_without_cjk_fonts(document: Document, tmp_path: Path, no_cjk_fonts:
     for png in pngs:
         keep(png)
     not_blank(pngs[0])
+
+
+def test_no_pdf_page_ends_with_a_caption(tmp_path: Path) -> None:
+    # review r18c finding 18: "各网络区域事件" ended page 1 while its table began page 2. Tables of
+    # one to seven rows one after another put a caption at every height of a page: none may end one.
+    need(shutil.which("pdftotext") is not None, "pdftotext is missing (scripts/system-packages.sh: poppler-utils)")
+    from govsoc.reports import renderers
+    from govsoc.reports.document import Section, Table
+
+    tables = tuple(Table(caption=f"表{i:02d}标题", columns=("名称", "数量"),
+                         rows=tuple((f"行{i:02d}-{r}", r) for r in range(1 + i % 7))) for i in range(60))
+    document = Document(kind="situation", title="版式", lang="zh", generated="2026-11-30 00:00:00",
+                        timezone="Asia/Shanghai", masked=True, sections=(Section(id="s", title="表格", blocks=tables),))
+    pdf = tmp_path / "captions.pdf"
+    pdf.write_bytes(renderers.get("pdf")().render(document))
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    pages = [[line.strip() for line in page.splitlines() if line.strip()] for page in text.split("\f")]
+    pages = [page for page in pages if page]
+    assert len(pages) >= 3
+    for number, page in enumerate(pages, 1):
+        body = [line for line in page if not line.startswith("页 ")]  # the page number in the footer
+        assert body and not re.fullmatch(r"表\d\d标题", body[-1]), (number, body[-3:])
