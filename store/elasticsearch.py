@@ -55,12 +55,14 @@ from govsoc.store.elasticsearch_aggs import (
 from govsoc.store.elasticsearch_many import FIRST_PAGE, FirstPages, page_body
 from govsoc.store.elasticsearch_query import (
     CASELESS,
+    GRAMS_FIELD,
     KEYWORD_IGNORE_ABOVE,
     SEARCH_TEXT_FIELD,
     ExactNative,
     decode_native,
     too_long,
     with_search_text,
+    without_grams,
 )
 from govsoc.store.registry import stores
 
@@ -84,6 +86,12 @@ __all__ = ["KEYWORD_IGNORE_ABOVE", "ElasticsearchStore", "ecs_mappings"]
 #: client reads, a fifth of the answer (index, version, shards and sequence numbers left out).
 _BULK_ANSWER = "errors,items.*._id,items.*.status,items.*.error"
 _DAY_SUFFIX = re.compile(r"-(\d{4})\.(\d{2})\.(\d{2})$")
+#: The events mapping's ``_meta`` key saying that its index was created with GRAMS_FIELD.
+_GRAMS_META = "govsoc_grams"
+#: The mapping of GRAMS_FIELD: hex tokens, one per run of characters, at consecutive positions
+#: (a phrase needs positions, not frequencies or norms; store/elasticsearch_query.py).
+_GRAMS_MAPPING: dict[str, Any] = {"type": "text", "analyzer": "standard", "norms": False,
+                                  "index_options": "positions"}
 
 
 def _mapping_for(kind: str) -> dict[str, Any]:
@@ -122,9 +130,11 @@ def ecs_mappings() -> dict[str, Any]:
     root["message"]["fields"] = {"caseless": _KEYWORD["fields"]["caseless"],
                                  "exact": {"type": "keyword", "ignore_above": KEYWORD_IGNORE_ABOVE}}
     root["govsoc"]["properties"]["search_text"] = {"type": "keyword", "normalizer": CASELESS}
+    root["govsoc"]["properties"][GRAMS_FIELD.rpartition(".")[2]] = _GRAMS_MAPPING
     root["govsoc"]["properties"]["original_base64"] = {"type": "keyword", "index": False, "doc_values": False}
     return {
-        "_source": {"excludes": [SEARCH_TEXT_FIELD]},
+        "_meta": {_GRAMS_META: True},
+        "_source": {"excludes": [SEARCH_TEXT_FIELD, GRAMS_FIELD]},
         # Fields outside the ECS table are vendor fields (kubernetes.audit.*, aws.cloudtrail.*): the
         # same key holds a number in one event and text in another (a status code 403, "ALLOW"),
         # so every dynamic scalar is a keyword; a typed dynamic mapping would reject the event
@@ -201,6 +211,8 @@ class ElasticsearchStore(Store):
             serializers={"application/json": _Responses()}, **auth)
         self._call(lambda: self.client.cluster.health(), "cannot reach the cluster")
         self._install_templates()
+        #: Events indices created before GRAMS_FIELD (see _find_older).
+        self._older: list[str] = self._find_older()
 
     # -- plumbing ----------------------------------------------------------------------------
     def _call(self, fn: Any, what: str) -> Any:
@@ -236,6 +248,37 @@ class ElasticsearchStore(Store):
             name=f"{self.prefix}-state", index_patterns=[self.state_index], priority=200,
             template={"settings": settings, "mappings": {"dynamic": False, "properties": {}}}),
             "cannot install the state template")
+
+    def _find_older(self) -> list[str]:
+        """The events indices created before GRAMS_FIELD (no marker in their mapping). The
+        field is added to their mappings, so that what is written there from now on has it; they
+        are searched the older way (store/elasticsearch_query.py, without_grams), which also
+        finds the documents written before."""
+        names = self._call(lambda: self.client.indices.get_alias(index=self.events_pattern, allow_no_indices=True,
+                                                                  ignore_unavailable=True), "cannot list indices")
+        marked = self._call(lambda: self.client.indices.get_mapping(
+            index=self.events_pattern, allow_no_indices=True, ignore_unavailable=True,
+            filter_path=f"*.mappings._meta.{_GRAMS_META}"), "cannot read mappings")
+        older = sorted(set(names) - set(marked or {}))
+        parent, _, leaf = GRAMS_FIELD.rpartition(".")
+        for name in older:
+            try:
+                self.client.indices.put_mapping(index=name, properties={
+                    parent: {"properties": {leaf: _GRAMS_MAPPING}}})
+            except ApiError:  # a closed index; it is searched the older way all the same
+                pass
+        return older
+
+    def _lucene(self, text: str) -> dict[str, Any]:
+        """A query_string; in the events indices created before GRAMS_FIELD its phrases on that
+        field are searched as the patterns they stand for (see _find_older)."""
+        query = {"query_string": {"query": text, "default_field": "message.caseless"}}
+        if not self._older or GRAMS_FIELD not in text:
+            return query
+        older = {"terms": {"_index": self._older}}
+        fallback = {"query_string": {"query": without_grams(text), "default_field": "message.caseless"}}
+        return {"bool": {"should": [{"bool": {"filter": [query], "must_not": [older]}},
+                                    {"bool": {"filter": [older, fallback]}}], "minimum_should_match": 1}}
 
     # -- writing -----------------------------------------------------------------------------
     def write(self, events: Iterable[Event]) -> WriteReceipt:
@@ -333,13 +376,13 @@ class ElasticsearchStore(Store):
         elif ignored is False:
             must_not.append(_IGNORED)
         if exact is not None:
-            lucene = {"query_string": {"query": exact.lucene, "default_field": "message.caseless"}}
+            lucene = self._lucene(exact.lucene)
             if exact.superset or ignored is False:
                 filters.append(lucene)
             elif ignored is None:
                 filters.append({"bool": {"should": [lucene, _IGNORED], "minimum_should_match": 1}})
         elif query.native:
-            filters.append({"query_string": {"query": query.native, "default_field": "message.caseless"}})
+            filters.append(self._lucene(query.native))
         ingested: dict[str, str] = {}
         if query.after is not None:
             ingested["gt"] = format_timestamp(_position(query.after) - INGEST_MARGIN)

@@ -35,7 +35,14 @@ from govsoc.rules.backends.base import RuleBackend, backends, value_of
 from govsoc.rules.backends.regex import inline_flags, lucene_regexp
 from govsoc.rules.backends.sqlite import SqliteRuleBackend
 from govsoc.rules.pipeline import govsoc_ecs_pipeline
-from govsoc.store.elasticsearch_query import SEARCH_SPAN, SEARCH_TEXT_FIELD, exact_native, search_field
+from govsoc.store.elasticsearch_query import (
+    SEARCH_SPAN,
+    SEARCH_TEXT_FIELD,
+    contains_field,
+    exact_native,
+    grams_phrase,
+    search_field,
+)
 
 #: The raw record: stored, not indexed (store/elasticsearch.py), found through the search text.
 _NOT_INDEXED = "event.original"
@@ -141,6 +148,9 @@ class GovsocLuceneBackend(LuceneBackend):
     def convert_condition_field_eq_val_str(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> Any:
         caseless = copy.copy(cond)
         caseless.value = folded(value_of(cond, SigmaString))
+        phrase = _contains_phrase(str(cond.field), caseless.value)
+        if phrase is not None:
+            return phrase
         caseless.field = search_field(cond.field, caseless=True, pattern=caseless.value.contains_special())
         return super().convert_condition_field_eq_val_str(caseless, state)
 
@@ -226,6 +236,20 @@ class LuceneRuleBackend(RuleBackend):
         backend = GovsocLuceneBackend(govsoc_ecs_pipeline())
         backend.superset = self._superset
         return backend
+
+
+def _contains_phrase(field: str, value: SigmaString) -> str | None:
+    """A caseless ``*fixed*`` on a field the store indexes as runs of characters
+    (store/elasticsearch_query.py, contains_field) as the phrase of those runs, which matches
+    exactly where the fixed string occurs; None for any other pattern or a short string."""
+    grams = contains_field(field)
+    parts = value.s
+    fixed = [p for p in parts[1:-1] if isinstance(p, str)]
+    if grams is None or len(parts) < 3 or parts[0] != SpecialChars.WILDCARD_MULTI \
+            or parts[-1] != SpecialChars.WILDCARD_MULTI or len(fixed) != len(parts) - 2:
+        return None
+    phrase = grams_phrase("".join(fixed))
+    return None if phrase is None else f"{grams}:{phrase}"
 
 
 def _length(parts: Any) -> int:

@@ -57,6 +57,21 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
     ("user.name: 管理员", {"user.name": "管理员"}, True),
     ("user.name: 管理", {"user.name": "管理员"}, False),
     ("message|contains: 登录失败", {"message": "用户 admin 登录失败 (LOGIN FAILED)"}, True),
+    # contains is a substring, with no case (Modifiers, contains), however the store finds it
+    # (Elasticsearch: runs of 3 characters as a phrase, shorter strings by a pattern)
+    ("message|contains: abc", {"message": "xxABCxx"}, True),
+    ("message|contains: ab", {"message": "xxABxx"}, True),
+    ("message|contains: ab", {"message": "xxA Bxx"}, False),
+    ("message|contains: abcd", {"message": "abc bcd"}, False),  # every piece is there, not in a row
+    ("message|contains: aaaa", {"message": "aaa baaaa"}, True),  # a piece repeats within the string
+    ("message|contains: aaaa", {"message": "aaa aaa"}, False),
+    ("message|contains: ' tok1'", {"message": "ssh2 TOK12"}, True),  # the space is part of it
+    ("message|contains: ' tok1'", {"message": "ssh2tok12"}, False),
+    ("message|contains: 'a\"b\\c'", {"message": 'X A"B\\C X'}, True),  # quote and backslash are text
+    ("message|contains: 'a\"b\\c'", {"message": 'X A"BC X'}, False),
+    ("message|contains: '😀x😀'", {"message": "a😀X😀b"}, True),  # characters, not UTF-16 units
+    ("message|contains: '😀x😀'", {"message": "a😀X 😀b"}, False),
+    ("message|contains: 'fail*root'", {"message": "Failed for ROOT"}, True),  # a wildcard inside
     # -- equality is the whole value unless a wildcard or modifier says otherwise (Spec, Wildcards)
     ("user.name: adm", {"user.name": "admin"}, False),
     ("user.name|startswith: adm", {"user.name": "ADMIN"}, True),
