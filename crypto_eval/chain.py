@@ -219,9 +219,10 @@ def _safe_extensions(cert: _Cert) -> bool:
 
 
 def validate_chain(certs: Sequence[CertificateInfo], store: TrustStore, *, host: str | None,
-                   at: datetime) -> ChainVerdict:
+                   at: datetime, address: str | None = None) -> ChainVerdict:
     """Validate the chain a server sent (leaf first) at time ``at`` against ``store``; ``host``:
-    the name the leaf must carry (None: not checked, e.g. an address asked without SNI)."""
+    the name the leaf must carry; ``address``: for an endpoint asked by address without a name,
+    the address the leaf must carry as an iPAddress (RFC 5280 4.2.1.6); neither: not checked."""
     loaded = [c for c in (_load(i.der) for i in certs if i.der) if c is not None]
     if not loaded:
         return ChainVerdict(status="untrusted", why="未收到可解析的服务端证书", chain="")
@@ -250,4 +251,10 @@ def validate_chain(certs: Sequence[CertificateInfo], store: TrustStore, *, host:
     unprocessed = next((p for c in [*path, anchor] if (p := _unprocessed(c))), None)
     if unprocessed is not None:
         return ChainVerdict(status="untrusted", why=unprocessed, chain=chain)
+    if host is None and address is not None and address not in leaf.info.ip_addresses:
+        # a valid chain says whose key it is, not that it is this endpoint's: without a name to
+        # match, the identity of the server asked by address is not established
+        return ChainVerdict(status="untrusted", chain=chain,
+                            why=f"端点以地址 {address} 访问且未声明 server_name，证书不含该地址（iPAddress）："
+                                "无法核对证书是否属于该端点，需声明端点的 server_name")
     return ChainVerdict(status="trusted", why=f"证书链验证到声明的信任根 {anchor.info.subject}", chain=chain)

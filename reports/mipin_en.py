@@ -298,6 +298,10 @@ PHRASES: Final[dict[str, str]] = {
         "active probe is needed): authentication lacks evidence",
     "：匿名密钥交换，未鉴别服务端身份": ": anonymous key exchange, the server is not authenticated",
     # certificate path validation (crypto_eval/chain.py) and its use (checks/channel_view.py)
+    "端点以地址 ": "the endpoint is asked by its address ",
+    " 访问且未声明 server_name，证书不含该地址（iPAddress）：无法核对证书是否属于该端点，需声明端点的 server_name":
+        " without a declared server_name and the certificate does not carry that address (iPAddress): whether the "
+        "certificate is this endpoint's cannot be checked; declare the endpoint's server_name",
     " ← 信任根 ": " ← trust anchor ", "（签发者 ": " (issuer ", "签发者 ": "issuer ",
     " 不是CA证书（basicConstraints 无 cA，RFC 5280 6.1.4 k）":
         " is not a CA certificate (basicConstraints without cA, RFC 5280 6.1.4 k)",

@@ -72,6 +72,7 @@ class CertificateInfo:
     sm2_public_key: bytes | None = None  # 04 ‖ X ‖ Y of an SM2 key (cryptography cannot give it)
     common_names: tuple[str, ...] = ()  # the subject's CN values (host names of certificates without SAN)
     der: bytes = field(default=b"", repr=False)  # the certificate as sent (path validation re-reads it)
+    ip_addresses: tuple[str, ...] = ()  # SAN iPAddress entries (compressed), for endpoints asked by address
 
     def valid_at(self, when: datetime) -> bool:
         """Whether ``when`` (aware, UTC) lies in the validity period."""
@@ -139,10 +140,12 @@ def _key(cert: x509.Certificate) -> tuple[str, int, str | None, bytes | None]:
     return "unknown", 0, None, None
 
 
-def _extension_facts(cert: x509.Certificate) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+def _extension_facts(cert: x509.Certificate) -> tuple[tuple[str, ...], tuple[str, ...], bool, tuple[str, ...]]:
     exts = {e.oid: e.value for e in cert.extensions}
     san = exts.get(ExtensionOID.SUBJECT_ALTERNATIVE_NAME)
     names = tuple(san.get_values_for_type(x509.DNSName)) if isinstance(san, x509.SubjectAlternativeName) else ()
+    ips = (tuple(ip.compressed for ip in san.get_values_for_type(x509.IPAddress))
+           if isinstance(san, x509.SubjectAlternativeName) else ())
     usage: list[str] = []
     ku = exts.get(ExtensionOID.KEY_USAGE)
     if isinstance(ku, x509.KeyUsage):
@@ -151,7 +154,7 @@ def _extension_facts(cert: x509.Certificate) -> tuple[tuple[str, ...], tuple[str
             if getattr(ku, attr):
                 usage.append(attr)
     bc = exts.get(ExtensionOID.BASIC_CONSTRAINTS)
-    return names, tuple(usage), isinstance(bc, x509.BasicConstraints) and bc.ca
+    return names, tuple(usage), isinstance(bc, x509.BasicConstraints) and bc.ca, ips
 
 
 def parse_certificate(der: bytes) -> CertificateInfo:
@@ -159,7 +162,7 @@ def parse_certificate(der: bytes) -> CertificateInfo:
     try:
         cert = x509.load_der_x509_certificate(der)
         sig_oid = cert.signature_algorithm_oid.dotted_string
-        names, usage, is_ca = _extension_facts(cert)
+        names, usage, is_ca, ips = _extension_facts(cert)
         subject, issuer = cert.subject.rfc4514_string(), cert.issuer.rfc4514_string()
         common = tuple(str(a.value) for a in cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME))
         not_before, not_after = cert.not_valid_before_utc, cert.not_valid_after_utc
@@ -173,5 +176,5 @@ def parse_certificate(der: bytes) -> CertificateInfo:
         signature_algorithm=SIGNATURE_ALGORITHMS.get(sig_oid, sig_oid), key_type=key_type, key_bits=key_bits,
         curve=curve, not_before=not_before, not_after=not_after, dns_names=names, key_usage=usage,
         is_ca=is_ca, self_signed=cert.subject == cert.issuer, sha256=hashlib.sha256(der).hexdigest(),
-        sm2_public_key=sm2_point, common_names=common, der=der,
+        sm2_public_key=sm2_point, common_names=common, der=der, ip_addresses=ips,
     )

@@ -21,7 +21,7 @@ from govsoc.crypto_eval.algorithms import (
     classify_version,
 )
 from govsoc.crypto_eval.chain import ChainVerdict, TrustStore, validate_chain
-from govsoc.crypto_eval.probes.address import server_name_of
+from govsoc.crypto_eval.probes.address import numeric_address, server_name_of
 from govsoc.crypto_eval.probes.cleartext import CleartextProbeResult, is_text
 from govsoc.crypto_eval.probes.runner import TLS_PROTOCOLS, EndpointReport, Target
 
@@ -59,7 +59,8 @@ def _tls_parts(report: EndpointReport, sm: bool, when: datetime,
     out += [classify_suite(name) for names in tls.weak_suites.values() for name in names]
     notes: list[str] = []
     failures: list[tuple[bool, str]] = []
-    verdict = _chain_of(tls.chain, tls.hostname, when, trust)
+    verdict = _chain_of(tls.chain, tls.hostname, when, trust,
+                        None if tls.hostname else numeric_address(report.target.host))
     if tls.chain:
         leaf = tls.chain[0]
         out += classify_certificate(leaf.signature_algorithm, leaf.key_type, leaf.key_bits)
@@ -122,10 +123,11 @@ def _proved(label: str, chain: bool, verified: bool | None, note: str | None, no
     return None
 
 
-def _chain_of(certs: Sequence[CertificateInfo], name: str | None, when: datetime,
-              trust: TrustStore) -> ChainVerdict | None:
-    """The path validation of a chain as sent (None: no certificate)."""
-    return validate_chain(certs, trust, host=name, at=when) if certs else None
+def _chain_of(certs: Sequence[CertificateInfo], name: str | None, when: datetime, trust: TrustStore,
+              address: str | None = None) -> ChainVerdict | None:
+    """The path validation of a chain as sent (None: no certificate); ``address``: the endpoint's
+    address when it is asked without a name."""
+    return validate_chain(certs, trust, host=name, at=when, address=address) if certs else None
 
 
 def _chain_failure(label: str, verdict: ChainVerdict | None) -> tuple[bool, str] | None:
@@ -287,6 +289,7 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
     auth: tuple[bool, str] | None = None  # no certificate read: no evidence (MISSING), never ✓
     when = now or datetime.now(UTC)
     name = _server_name(report.target)
+    address = None if name else numeric_address(report.target.host)
     failures: list[tuple[bool, str]] = []
     if tlcp:
         algos.append(classify_version("TLCP"))
@@ -296,8 +299,9 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
                 algos += classify_certificate(cert.signature_algorithm, cert.key_type, cert.key_bits)
         # GB/T 38636: the signing and the encryption certificate each chain to the CA (the rest of the list)
         cas = tuple(tlcp.chain[2:])
-        chains = [v for v in (_chain_of((c, *cas) if c else (), host, when, trust)
-                              for c, host in ((tlcp.signing_certificate, name), (tlcp.encryption_certificate, None)))
+        chains = [v for v in (_chain_of((c, *cas) if c else (), host, when, trust, at)
+                              for c, host, at in ((tlcp.signing_certificate, name, address),
+                                                  (tlcp.encryption_certificate, None, None)))
                   if v is not None]
         if tlcp.signing_certificate is None:
             notes.append(f"TLCP: {NO_CERTIFICATE}")
@@ -331,7 +335,7 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
             failures.append((False, f"TLS 1.3国密服务端的{failed}验证失败（{sm.signature_scheme or '?'}）："
                                     "服务端未证明持有证书私钥，可被冒充，身份鉴别无效"))
         else:  # the leaf signs CertificateVerify: it must be certified for signing (RFC 8446 4.4.2.2)
-            sm_chain = _chain_of(sm.chain, name, when, trust)
+            sm_chain = _chain_of(sm.chain, name, when, trust, address)
             bad = (_chain_failure("TLS 1.3国密", sm_chain)
                    or _signing_usage(sm.chain[0] if sm.chain else None, "TLS 1.3国密服务端证书",
                                      "RFC 8446 4.4.2.2 / RFC 8998"))

@@ -135,6 +135,19 @@ def test_no_anchor_declared_is_missing_evidence_naming_what_to_provide(pki: dict
     assert verdict.status == "untrusted" and verdict.why == NO_ANCHORS and "trust_anchors" in verdict.why
 
 
+@pytest.mark.parametrize("address,status", [
+    ("127.0.0.1", "trusted"),    # the leaf's SAN iPAddress (RFC 5280 4.2.1.6) names the address asked
+    ("10.0.0.9", "untrusted"),   # a valid chain for another server: asked by address, nothing binds it here
+])
+def test_an_endpoint_asked_by_address_needs_the_address_in_the_certificate(pki: dict[str, object], address: str,
+                                                                             status: str) -> None:
+    good, inter, root = pki["good"], pki["inter"], pki["root"]
+    verdict = validate_chain([_info(good.der), _info(inter.der)], TrustStore.from_der([root.der]),  # type: ignore
+                             host=None, address=address, at=datetime.now(UTC))
+    assert verdict.status == status, verdict
+    assert status == "trusted" or "server_name" in verdict.why
+
+
 @pytest.fixture(scope="module")
 def sm2_pki(tmp_path_factory: pytest.TempPathFactory, openssl: str) -> dict[str, object]:
     d = tmp_path_factory.mktemp("sm2-pki")

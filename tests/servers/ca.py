@@ -6,6 +6,7 @@ with `cryptography` (any validity period, any extension), SM2-with-SM3 with the 
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from tests.servers.certs import CertFiles
 __all__ = ["TestCA", "make_ca", "issue", "issue_sm2", "tamper"]
 
 _SM2_ID = "distid:1234567812345678"
+LOOPBACK = ipaddress.ip_address("127.0.0.1")
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,8 @@ def make_ca(folder: Path, name: str, *, kind: str = "ec", issuer: TestCA | None 
 
 def issue(folder: Path, name: str, issuer: TestCA, *, kind: str = "ec", host: str = "localhost", days: int = 30,
           not_before_days: int = -1, chain: tuple[TestCA, ...] = ()) -> CertFiles:
-    """A server certificate for ``host`` (SAN dNSName, digitalSignature and keyEncipherment) issued by
+    """A server certificate for ``host`` and 127.0.0.1 (SAN dNSName and iPAddress: the test servers are
+    asked by address too), digitalSignature and keyEncipherment, issued by
     ``issuer``; its PEM file also holds ``chain`` (the intermediates the server sends)."""
     key = _new_key(kind)
     now = dt.datetime.now(dt.UTC)
@@ -98,7 +101,8 @@ def issue(folder: Path, name: str, issuer: TestCA, *, kind: str = "ec", host: st
             .issuer_name(x509.load_der_x509_certificate(issuer.der).subject).public_key(key.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(now + dt.timedelta(days=not_before_days)).not_valid_after(now + dt.timedelta(days=days))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(host), x509.IPAddress(LOOPBACK)]),
+                           critical=False)
             .add_extension(x509.KeyUsage(True, False, kind == "rsa", False, False, False, False, False, False),
                            critical=True)
             .sign(_signer(issuer), hashes.SHA256()))
@@ -139,8 +143,9 @@ def _sm2_ca(folder: Path, name: str, issuer: TestCA | None, path_length: int | N
 
 def issue_sm2(folder: Path, name: str, issuer: TestCA, *, cn: str = "tlcp.test",
               usage: str = "digitalSignature") -> CertFiles:
-    """An SM2 server certificate (CN only, as GB/T 38636 servers' are) issued by an SM2 CA."""
-    cert, key = _sm2_sign(folder, name, f"/CN={cn}", issuer, f"keyUsage=critical,{usage}")
+    """An SM2 server certificate (host name in the CN only, as GB/T 38636 servers' are; SAN iPAddress
+    127.0.0.1, for the test servers asked by address) issued by an SM2 CA."""
+    cert, key = _sm2_sign(folder, name, f"/CN={cn}", issuer, f"keyUsage=critical,{usage}\nsubjectAltName=IP:127.0.0.1")
     return CertFiles(cert=cert, key=key, der=_der(cert))
 
 
