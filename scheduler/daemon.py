@@ -212,6 +212,10 @@ class Daemon:
             return False
         job = self.jobs[name]
         runs = self._plan(job, state, now)
+        if not runs:  # every owed period waits for its own retry: wake at the first (or the schedule)
+            retries = [at for _label, _n, at in state.backoff if at > now]
+            self._record(replace(state, next_run=min([occurrence_after(job.schedule, now, self.zone), *retries])))
+            return False
         thread = threading.Thread(target=self._run_job, args=(job, now, runs), name=f"job-{name}", daemon=True)
         self._record(replace(state, outcome="running", last_start=now, error="", exit_code=None, covered=(),
                              owed=tuple(runs) if job.periodic else state.owed,
@@ -228,6 +232,12 @@ class Daemon:
             return [now]
         after = self._after(state, now)
         runs, dropped = owed_runs(job, state.owed, after, now, self.zone)
+        waiting = {job.period_of(when): b[1] for when in runs
+                   if (b := state.backoff_of(job.period_of(when))) is not None and b[1] > now}
+        if waiting:  # failed periods whose own back-off has not passed: owed still, tried later
+            runs = [when for when in runs if job.period_of(when) not in waiting]
+            self.notice(f"{job.name}: {len(waiting)} failed period{'s' if len(waiting) > 1 else ''} waiting for "
+                        "their retry: " + ", ".join(f"{label} at {self._local(at)}" for label, at in waiting.items()))
         if dropped:
             everything, _ = owed_runs(replace(job, catch_up=len(runs) + dropped), state.owed, after, now, self.zone)
             skipped = [job.period_of(when) for when in everything[:dropped]]
@@ -270,7 +280,9 @@ class Daemon:
         """Each scheduled time's commands, oldest first. A period job strikes off each period as
         it is written; a period that fails stays owed (retried after the back-off, with whatever
         else is owed then) and does not stop the later periods, so one report that cannot be
-        written never holds back the others. The run's error names each failed period."""
+        written never holds back the others. A failed period backs off on its own (JobState.backoff:
+        its failures in a row set its retry time), so a period failing for days never delays the
+        retry of one that failed once. The run's error names each failed period."""
         if job.period_of is None or not job.periodic:
             return self._one_run(job, job.commands(runs[0]), False, ("ok", "", 0))
         outcome, code = "ok", 0
@@ -280,15 +292,20 @@ class Daemon:
             result, error, status = self._one_run(job, job.commands(when), index > 0, ("ok", "", 0))
             if result == "interrupted":  # the daemon stops: this period and the later ones stay owed
                 return result, error, status
+            label = job.period_of(when)
+            with self._guard:
+                state = self.states[job.name]
+            others = tuple(b for b in state.backoff if b[0] != label)
             if result in ("ok", "partial"):
-                with self._guard:
-                    state = self.states[job.name]
                 self._record(replace(state, owed=tuple(w for w in state.owed if w != when),
-                                     covered=(*state.covered, job.period_of(when))))
+                                     covered=(*state.covered, label), backoff=others))
                 if result == "partial" and outcome == "ok":
                     outcome, partial, code = "partial", f"{job.period_of(when)}: {error}", status
-            else:  # failed or timeout: owed still; the later periods run
-                errors.append(f"{job.period_of(when)}: {error}")
+            else:  # failed or timeout: owed still, retried after its own back-off; the later periods run
+                failures = (state.backoff_of(label) or (0, when))[0] + 1
+                retry = self.clock() + retry_delay(failures, self.config.schedule.retry)
+                self._record(replace(state, backoff=(*others, (label, failures, retry))))
+                errors.append(f"{label}: {error}")
                 if outcome != "timeout":
                     outcome, code = result, status
                 if status == EXIT_CONFIG:  # the configuration or the key: every period would fail so
@@ -332,9 +349,13 @@ class Daemon:
         regular = following_run(job.schedule, start, now, self.zone)
         failed = outcome in ("failed", "timeout")
         failures = state.consecutive_failures + 1 if failed else 0
+        retries = [at for label, _n, at in state.backoff
+                   if job.period_of is not None and any(job.period_of(w) == label for w in state.owed)]
         if outcome == "interrupted":
             upcoming = start  # the cut-short run is due again when the daemon comes back
-        elif failed:
+        elif retries:  # a period job: the first owed period's own retry (periods back off alone)
+            upcoming = min(regular, *retries)
+        elif failed:  # a job of no period, or one that failed before any period was tried
             upcoming = min(regular, now + retry_delay(failures, self.config.schedule.retry))
         else:
             upcoming = regular

@@ -55,6 +55,14 @@ class JobState:
     owed: tuple[datetime, ...] = ()
     scheduled_through: datetime | None = None
     covered: tuple[str, ...] = ()
+    #: A period job: per owed period that failed, (its failures in a row, when it is retried):
+    #: each period backs off on its own, so a period that failed once is not held back as long
+    #: as one that has failed for days.
+    backoff: tuple[tuple[str, int, datetime], ...] = ()
+
+    def backoff_of(self, period: str) -> tuple[int, datetime] | None:
+        """(failures in a row, retry time) of an owed ``period`` that failed, else None."""
+        return next(((n, at) for label, n, at in self.backoff if label == period), None)
 
     def to_json(self) -> dict[str, Any]:
         """The record as JSON values (times in ISO 8601)."""
@@ -64,6 +72,8 @@ class JobState:
             data[name] = value.isoformat() if value is not None else None
         data["owed"] = [when.isoformat() for when in self.owed]
         data["covered"] = list(self.covered)
+        data["backoff"] = [{"period": label, "failures": n, "retry_at": at.isoformat()}
+                           for label, n, at in self.backoff]
         return data
 
     @classmethod
@@ -76,6 +86,8 @@ class JobState:
                 values[name] = datetime.fromisoformat(values[name])
         values["owed"] = tuple(datetime.fromisoformat(when) for when in values.get("owed") or ())
         values["covered"] = tuple(str(label) for label in values.get("covered") or ())
+        values["backoff"] = tuple((str(b["period"]), int(b["failures"]), datetime.fromisoformat(b["retry_at"]))
+                                  for b in values.get("backoff") or ())
         return cls(**values)
 
 

@@ -319,3 +319,36 @@ def test_the_periods_skipped_beyond_the_catch_up_limit_are_named(folder: Path) -
     days = [(date(2026, 10, 1) + timedelta(days=n)).isoformat() for n in range(29)]
     assert f"29 missed periods older than the last {CATCH_UP_LIMIT} skipped" in line
     assert ", ".join(days) in line and "2026-10-30" not in line
+
+
+def test_each_failed_period_backs_off_on_its_own(folder: Path) -> None:
+    # review r18s leftover: the back-off was the job's, so a period that failed for the first time
+    # waited as long as one that had failed for days (and the two were always tried together)
+    config = _config(folder, "{at: '08:00', kinds: [alerts], period: day, formats: [json]}")
+    config.write_text(config.read_text(encoding="utf-8").replace("retry: {first: 1s, max: 2s}",
+                                                                 "retry: {first: 1s, max: 1h}"), encoding="utf-8")
+    data = folder / "data"
+    signing.init_key(data / "keys")
+    now = _local("2026-11-30T09:00")
+    # the 27th has failed six times in a row and waits until 09:30; the 28th and 29th are owed too
+    SchedulerState(scheduler_folder(data)).save_job(JobState(
+        name="reports", schedule="daily 08:00", last_start=_local("2026-11-30T08:59"), outcome="failed", runs=9,
+        consecutive_failures=6, next_run=now, scheduled_through=_local("2026-11-30T08:00"),
+        owed=(_local("2026-11-28T08:00"), _local("2026-11-29T08:00"), _local("2026-11-30T08:00")),
+        backoff=(("2026-11-27", 6, _local("2026-11-30T09:30")),)))
+    reports = data / "reports"
+    for day in ("27", "28"):
+        (reports / f"alerts-2026-11-{day}.json").mkdir(parents=True)
+    running = Running(config, now)
+    try:
+        first = wait_for(lambda: (s := _record(data)).runs == 10 and s.outcome == "failed" and s, "the run")
+        # the 27th was not tried (its own retry is at 09:30); the 28th failed for the first time
+        assert "2026-11-28" in first.error and "2026-11-27" not in first.error
+        assert first.covered == ("2026-11-29",)
+        assert dict((label, n) for label, n, _at in first.backoff) == {"2026-11-27": 6, "2026-11-28": 1}
+        retry_28 = first.backoff_of("2026-11-28")
+        assert retry_28 is not None and first.next_run == retry_28[1] < _local("2026-11-30T09:30")
+        assert retry_28[1] - now < timedelta(minutes=1)  # the first retry delay (1 s), not the 27th's
+    finally:
+        running.close()
+    assert (reports / "alerts-2026-11-29.json").is_file()
