@@ -69,10 +69,12 @@ def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path |
     if self_test:
         _self_test()
     observations: list[object] = []
+    # names looked up once, here: traffic and probes name addresses, the inventory may spell them otherwise
+    addresses = endpoint_addresses(systems, resolve=passive or not no_probe)
     if passive:
         from govsoc.crypto_eval.passive import gather_passive
 
-        endpoints = sorted({(e.host, e.port) for s in systems for e in s.endpoints})
+        endpoints = sorted({(addresses.get(e.host) or e.host, e.port) for s in systems for e in s.endpoints})
         observations += gather_passive(app.store, endpoints, start=datetime.now(UTC) - timedelta(days=days))
     if not no_probe:
         from govsoc.crypto_eval.probes.runner import descriptor_budget
@@ -80,7 +82,6 @@ def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path |
         concurrency, note = descriptor_budget(concurrency)
         if note:
             click.echo(f"govsoc: warning: {note}", err=True)
-    addresses = endpoint_addresses(systems, resolve=not no_probe)  # names looked up once, here
     total = 0 if no_probe else len(unique_targets(systems, addresses))  # a duplicate listing is probed once
     with progress() as bar:
         task = bar.add_task("probing endpoints", total=total)

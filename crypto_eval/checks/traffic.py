@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from govsoc.core.inventory import Endpoint
 from govsoc.crypto_eval.algorithms import Assessment, classify_ssh, classify_suite, classify_version
-from govsoc.crypto_eval.checks import CHECKS, SystemContext, endpoint_key
+from govsoc.crypto_eval.checks import CHECKS, SystemContext, endpoint_key, object_name
 from govsoc.crypto_eval.checks.channel_view import ChannelView, ssh_199_notes
 from govsoc.crypto_eval.checks.channels import NetworkChannelCheck, channel_findings, is_admin
 from govsoc.crypto_eval.finding import Finding
@@ -69,7 +69,11 @@ class PassiveTrafficCheck:
 
     def __init__(self, context: SystemContext) -> None:
         self.context = context
-        self.endpoints: dict[str, Endpoint] = {endpoint_key(e.host, e.port): e for e in context.endpoints}
+        # traffic names the address a listing resolves to, however the inventory spells it (the first
+        # listing of an address and port is the object its traffic is judged under)
+        self.endpoints: dict[str, Endpoint] = {}
+        for e in context.endpoints:
+            self.endpoints.setdefault(endpoint_key(context.endpoint_key(e)[0], e.port), e)
         self.seen: list[tuple[Endpoint, PassiveObservation]] = []
 
     def evaluate(self, evidence: object) -> None:
@@ -82,13 +86,14 @@ class PassiveTrafficCheck:
         out: list[Finding] = []
         for endpoint, obs in self.seen:
             view = view_of_observation(obs)
+            obj = object_name(self.context, endpoint)  # the probe's object for the same channel
             if is_admin(endpoint):
-                out += channel_findings(self.context, "gbt39786.l3.8.3.b", obs.endpoint, view, "confidentiality",
+                out += channel_findings(self.context, "gbt39786.l3.8.3.b", obj, view, "confidentiality",
                                         "passive.flows", "device", "passive")
             elif endpoint.boundary:
                 items = NetworkChannelCheck.ITEMS if obs.kind != "sensitive" else NetworkChannelCheck.ITEMS[2:]
                 for item_id, aspect in items:
-                    out += channel_findings(self.context, item_id, obs.endpoint, view, aspect, "passive.flows",
+                    out += channel_findings(self.context, item_id, obj, view, aspect, "passive.flows",
                                             "network", "passive")
             if obs.kind == "sensitive":  # 8.4 d): the important data itself travelled in the clear
                 for data in (obs.get("data") or "personal_data").split(","):

@@ -8,14 +8,20 @@ reviewer's: a TLS portal and a plain-HTTP login page, listed once, twice, and sp
 from __future__ import annotations
 
 import socket
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from govsoc.classification.tagging import ClassificationTagger
+from govsoc.core.event import Event, make_id
 from govsoc.core.inventory import InventoryModel, System
-from govsoc.crypto_eval.evaluate import evaluate_inventory, unique_targets
+from govsoc.crypto_eval.evaluate import endpoint_addresses, evaluate_inventory, evaluate_system, unique_targets
+from govsoc.crypto_eval.passive import gather_passive
 from govsoc.crypto_eval.probes.address import numeric_address, server_name_of
 from govsoc.crypto_eval.probes.runner import EndpointReport
+from govsoc.store.sqlite import SqliteStore
 from tests.servers.certs import CertFiles
 from tests.servers.cleartext import http_server
 from tests.servers.tls import python_tls_server
@@ -70,3 +76,24 @@ def test_spelt_endpoints_are_one_object_and_the_score_does_not_move(rsa_cert: Ce
             assert seen == {f"2130706433:{tls_port}", f"0x7f000001:{http_port}"}
         else:
             assert seen == objects, name
+
+
+@pytest.mark.parametrize("spelling", ["10.2.2.2", "0x0a020202", "167903746", "10.131586"])
+def test_traffic_to_a_spelt_endpoint_is_that_endpoint(tmp_path: Path, spelling: str) -> None:
+    """Traffic names the address (destination.ip as the flow carried it); the listing may spell it
+    another way, and the traffic is judged under the listing's object, as the probe's is."""
+    fields = {"source.ip": "10.1.1.1", "source.port": 50000, "destination.ip": "10.2.2.2", "destination.port": 80,
+              "network.protocol": "http", "url.scheme": "http",
+              "url.original": "/query?sfzh=11010519491231002X&name=x"}  # GB 11643 example ID
+    fields.update(ClassificationTagger().enrich(fields, "flows"))
+    (system,) = _systems({"name": "办事系统", "level": 3, "endpoints": [
+        {"host": spelling, "port": 80, "protocol": "http", "kind": "web"}]})
+    addresses = endpoint_addresses([system])
+    with SqliteStore(tmp_path / "events.db") as store:
+        store.write([Event(id=make_id("http", 1), timestamp=datetime(2026, 11, 1, tzinfo=UTC), dataset="flows",
+                           fields=fields)])
+        observations = gather_passive(store, [(addresses[spelling], 80)])
+    assert [o.endpoint for o in observations] == ["10.2.2.2:80"]
+    evaluation = evaluate_system(system, observations, addresses=addresses)
+    high = {(f.item, f.object, f.factor) for f in evaluation.high_risk}
+    assert ("gbt39786.l3.8.2.c", f"{spelling}:80", "D") in high
