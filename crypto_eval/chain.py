@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -111,8 +112,11 @@ def describe(cert: CertificateInfo) -> str:
     return f"{cert.subject}（签发者 {cert.issuer}，SHA-256 {cert.sha256[:16]}）"
 
 
+@lru_cache(maxsize=4096)
 def _signed_by(child: _Cert, issuer: _Cert) -> bool | None:
-    """Whether ``issuer``'s key verifies ``child``'s signature (None: it cannot be checked here)."""
+    """Whether ``issuer``'s key verifies ``child``'s signature (None: it cannot be checked here).
+    Cached: one intermediate's signature by its root recurs on every endpoint and in both TLCP
+    chains, and an SM2 verification in Python costs about 10 ms."""
     if child.x.signature_algorithm_oid.dotted_string == SM2_SM3_OID:
         point = issuer.info.sm2_public_key
         if point is None:
