@@ -41,7 +41,9 @@ def _listed_target(context: SystemContext, url: str) -> bool:
         return False
     if not host or not port or parts.scheme.lower() != "https":
         return False
-    return any(e.port == port and host in {e.host.lower().strip("[]"), (e.server_name or "").lower()}
+    address = context.target_key(host, port, "https", None)[0]  # 2130706433 names 127.0.0.1 too
+    return any(e.port == port and (host in {e.host.lower().strip("[]"), (e.server_name or "").lower()}
+                                   or context.endpoint_key(e)[0] == address)
                and e.protocol.lower() not in {"http", "tcp", "telnet", "ftp"} for e in context.endpoints)
 
 

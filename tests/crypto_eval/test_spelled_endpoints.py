@@ -97,3 +97,16 @@ def test_traffic_to_a_spelt_endpoint_is_that_endpoint(tmp_path: Path, spelling: 
     evaluation = evaluate_system(system, observations, addresses=addresses)
     high = {(f.item, f.object, f.factor) for f in evaluation.high_risk}
     assert ("gbt39786.l3.8.2.c", f"{spelling}:80", "D") in high
+
+
+def test_a_redirect_to_a_listed_endpoint_spelt_otherwise_is_listed(rsa_cert: CertFiles) -> None:
+    """A plain-HTTP redirect to https://127.0.0.1:PORT/ leads to the endpoint listed as 2130706433:
+    it is probed, so the redirect carries no missing evidence (third review, findings 12 and 13)."""
+    with python_tls_server(rsa_cert) as tls_port, \
+            http_server(redirect_to_https=True, location=f"https://127.0.0.1:{tls_port}/") as http_port:
+        (system,) = _systems({"name": "spelt-target", "level": 3, "endpoints": [
+            {"host": "2130706433", "port": tls_port, "protocol": "https", "kind": "web", "server_name": "localhost"},
+            {"host": "127.0.0.1", "port": http_port, "protocol": "http", "kind": "web"}]})
+        (e,) = evaluate_inventory([system], question_timeout=1.0)
+    http = [f for f in e.findings if f.item == "gbt39786.l3.8.2.c" and f.object == f"127.0.0.1:{http_port}"]
+    assert [f.factor for f in http] == ["INFO"] and "重定向" in http[0].why
