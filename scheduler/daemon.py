@@ -50,7 +50,7 @@ from govsoc.core.results import remove_stale_asides
 from govsoc.core.schedule import parse_duration
 from govsoc.scheduler.children import govsoc_argv, last_error, one_line, spawn
 from govsoc.scheduler.clock import first_run, following_run, occurrence_after, retry_delay
-from govsoc.scheduler.jobs import Job, jobs_for, owed_runs
+from govsoc.scheduler.jobs import Job, jobs_for, owed_runs, period_label
 from govsoc.scheduler.services import Services, services_for
 from govsoc.scheduler.state import DaemonLock, JobState, SchedulerState, scheduler_folder
 
@@ -158,6 +158,9 @@ class Daemon:
         for name, job in self.jobs.items():
             saved = self.state.job(name)
             described = job.schedule.describe()
+            if saved is not None and job.period_kind and saved.period_kind not in (None, job.period_kind):
+                self._record(self._new_kind(job, saved, now))
+                continue
             if saved is not None and saved.schedule == described and saved.next_run is not None:
                 state = saved
                 if saved.outcome == "running":
@@ -180,7 +183,25 @@ class Daemon:
                 else:
                     state = replace(saved, schedule=described, next_run=next_run, scheduled_through=now,
                                     outcome="interrupted" if saved.outcome == "running" else saved.outcome)
-            self._record(state)
+            self._record(replace(state, period_kind=job.period_kind))
+
+    def _new_kind(self, job: Job, saved: JobState, now: datetime) -> JobState:
+        """A report job whose kind of period changed (day, week, month): the periods the old kind
+        still owed are not the new kind's; they are named in the log with the command that writes
+        them, and the new kind starts with its next scheduled run (its periods before the change
+        were never scheduled, so none is owed)."""
+        old = str(saved.period_kind)
+        zone = ZoneInfo(self.config.reports.timezone)
+        owed = sorted({period_label(when, old, zone): when for when in saved.owed}.items(), key=lambda kv: kv[1])
+        state = replace(saved, schedule=job.schedule.describe(), period_kind=job.period_kind, owed=(), backoff=(),
+                        covered=(), scheduled_through=now, next_run=first_run(job.schedule, now, self.zone),
+                        outcome="interrupted" if saved.outcome == "running" else saved.outcome)
+        told = (f"{len(owed)} {old} report period{'s' if len(owed) > 1 else ''} still owed are not written by the "
+                f"new schedule: {', '.join(label for label, _ in owed)}; write them with govsoc report --period "
+                f"{old} --at DATE" if owed else f"no {old} report period was owed")
+        self.notice(f"{job.name}: its period changed ({old} -> {job.period_kind}); {told}; "
+                    f"next {self._local(state.next_run)}")
+        return state
 
     def _latest_next(self, job: Job, now: datetime) -> datetime:
         """The latest next run a job's schedule can have at ``now`` (one interval, or its next ``at``)."""

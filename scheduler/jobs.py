@@ -59,6 +59,8 @@ class Job:
     #: time covers. Its ``at`` times missed while the daemon was down are then run afterwards,
     #: one per period, oldest first, at most ``catch_up`` of them (owed_runs).
     period_of: Callable[[datetime], str] | None = None
+    #: The kind of period (day, week, month) of a period job: a change of kind is a new series.
+    period_kind: str | None = None
     catch_up: int = 0
 
     @property
@@ -135,5 +137,6 @@ def jobs_for(config: Config) -> list[Job]:
             commands=lambda _s: [["crypto-eval", "--format", "json"]],
             off=None if config.inventory else "no inventory (inventory: in govsoc.yaml)"),
         Job(name="reports", schedule=schedule.reports, commands=report, catch_up=CATCH_UP_LIMIT,
+            period_kind=schedule.reports.period,
             period_of=lambda start: period_label(start, schedule.reports.period, ZoneInfo(config.reports.timezone))),
     ]

@@ -59,6 +59,8 @@ class JobState:
     #: each period backs off on its own, so a period that failed once is not held back as long
     #: as one that has failed for days.
     backoff: tuple[tuple[str, int, datetime], ...] = ()
+    #: A period job: the kind of period (day, week, month) its owed and covered periods are.
+    period_kind: str | None = None
 
     def backoff_of(self, period: str) -> tuple[int, datetime] | None:
         """(failures in a row, retry time) of an owed ``period`` that failed, else None."""

@@ -352,3 +352,25 @@ def test_each_failed_period_backs_off_on_its_own(folder: Path) -> None:
     finally:
         running.close()
     assert (reports / "alerts-2026-11-29.json").is_file()
+
+
+def test_a_change_of_period_kind_names_what_the_old_kind_owed(folder: Path) -> None:
+    # review r18s leftover: daily reports owed from before a switch to weekly ones were relabelled
+    # as weeks (two owed days became one week's report) without a word
+    config = _config(folder, "{at: '08:00', weekday: mon, kinds: [alerts], period: week, formats: [json]}")
+    data = folder / "data"
+    signing.init_key(data / "keys")
+    SchedulerState(scheduler_folder(data)).save_job(JobState(
+        name="reports", schedule="daily 08:00", period_kind="day", last_start=_local("2026-11-27T08:00"),
+        outcome="failed", runs=3, next_run=_local("2026-11-28T08:00"), scheduled_through=_local("2026-11-28T08:00"),
+        owed=(_local("2026-11-27T08:00"), _local("2026-11-28T08:00")),
+        backoff=(("2026-11-26", 2, _local("2026-11-28T09:00")),)))
+    running = Running(config, _local("2026-12-01T09:00"))  # a Tuesday: the next weekly run is Monday 7 Dec
+    try:
+        state = wait_for(lambda: (s := _record(data)).period_kind == "week" and s, "the new record")
+        assert state.owed == () and state.backoff == () and state.next_run == _local("2026-12-07T08:00")
+        said = next(line for line in running.lines if "its period changed" in line)
+        assert "day -> week" in said and "2026-11-26, 2026-11-27" in said and "--period day" in said
+    finally:
+        running.close()
+    assert not (data / "reports").exists() or not list((data / "reports").glob("alerts-*"))  # nothing written
