@@ -841,6 +841,14 @@ ROWS = [
     Row("web_sql_injection.yml#versioned_encoded",
         one(WEB_GET, path="/list?id=1%2f%2a%2150000UNION%2a%2f%20SELECT%201", **WEB_OK),
         {"style": one(WEB_GET, path="/static/css/main.css?v=%2f%2a%2150000%2a%2f", **WEB_OK)}),
+    # SLEEP with an encoded letter and BENCHMARK in a versioned comment; a search for "Sleep (tips)"
+    # with an encoded S is no call with a number
+    Row("web_sql_injection.yml#function_encoded", one(WEB_GET, path="/list?id=1%20and%20%53LEEP(5)", **WEB_OK),
+        {"search": one(WEB_GET, path="/search?q=%53leep%20(tips)", **WEB_OK)}),
+    Row("web_sql_injection.yml#function_versioned",
+        one(WEB_GET, path="/list?id=1%20or%20/*!50000BeNcHmArK*/(5000000,md5(1))", **WEB_OK), {}),
+    # PostgreSQL's pg_sleep, stacked
+    Row("web_sql_injection.yml#pg_sleep", one(WEB_GET, path="/list?id=1;select%20pg_sleep(5)--", **WEB_OK), {}),
     # WAITFOR DELAY stacked; a documentation page named information_schema is no query
     Row("web_sql_injection.yml#stacked", one(WEB_GET, path="/list?id=1;waitfor%20delay%20%270:0:5%27--", **WEB_OK),
         {"doc_page": one(WEB_GET, path="/docs/mysql/information_schema-tables.html", **WEB_OK)}),
