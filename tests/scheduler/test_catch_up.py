@@ -374,3 +374,22 @@ def test_a_change_of_period_kind_names_what_the_old_kind_owed(folder: Path) -> N
     finally:
         running.close()
     assert not (data / "reports").exists() or not list((data / "reports").glob("alerts-*"))  # nothing written
+
+
+def test_a_killed_daemons_hidden_state_files_are_removed_at_start(folder: Path) -> None:
+    # review r18s finding 11 leftover: a daemon killed between writing a record aside and renaming
+    # it left the hidden file for good; the next daemon (holding the data folder's lock) removes it
+    config = _config(folder, "{at: '08:00', kinds: [alerts], period: day, formats: [json]}")
+    data = folder / "data"
+    jobs = scheduler_folder(data) / "jobs"
+    jobs.mkdir(parents=True)
+    left = jobs / ".reports.json.0123456789abcdef.tmp"
+    left.write_text("{half", encoding="utf-8")
+    other = jobs / ".notes"  # not govsoc's name: kept
+    other.write_text("x", encoding="utf-8")
+    running = Running(config, _local("2026-11-30T09:00"))
+    try:
+        wait_for(lambda: not left.exists(), "the clean-up")
+        assert other.exists()
+    finally:
+        running.close()
