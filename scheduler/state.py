@@ -121,7 +121,7 @@ class SchedulerState:
         data = _read_json(self._jobs / f"{name}.json")
         try:
             return JobState.from_json(data) if data is not None else None
-        except (TypeError, ValueError):
+        except (KeyError, TypeError, ValueError):  # a record edited by hand
             return None
 
     def save_job(self, state: JobState) -> None:

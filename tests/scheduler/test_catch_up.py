@@ -393,3 +393,16 @@ def test_a_killed_daemons_hidden_state_files_are_removed_at_start(folder: Path) 
         assert other.exists()
     finally:
         running.close()
+
+
+@pytest.mark.parametrize("backoff", [
+    [{"period": "2026-11-27", "retry_at": "2026-11-30T09:00:00+08:00"}],  # no failures count
+    [{"period": "2026-11-27", "failures": "x", "retry_at": "2026-11-30T09:00:00+08:00"}],  # not a number
+    [{"period": "2026-11-27", "failures": 1, "retry_at": "tomorrow"}],  # not a time
+])
+def test_a_damaged_backoff_record_reads_as_none(folder: Path, backoff: list[dict[str, object]]) -> None:
+    state = SchedulerState(scheduler_folder(folder))
+    state.save_job(JobState(name="reports", schedule="daily 08:00"))
+    path = scheduler_folder(folder) / "jobs" / "reports.json"
+    path.write_text(json.dumps({**json.loads(path.read_text(encoding="utf-8")), "backoff": backoff}), encoding="utf-8")
+    assert state.job("reports") is None  # as any unreadable record: the job starts over, nothing crashes
