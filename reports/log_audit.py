@@ -117,11 +117,16 @@ def _collection_blocks(data_dir: Path | None, period: Period, t: dict[str, str],
                              for c in checkpoints[:_ROWS]),
                   total=len(checkpoints))
     receivers = load_counters(counters_folder(Path(data_dir)))
+    # what ``received`` counts is named per row: syslog messages, NetFlow datagrams or IPFIX
+    # messages; records decoded and events stored are counted apart (receivers.counters)
     heard = Table(caption=t["receivers"], columns=(t["source"], t["transport"], t["listen"], t["received"],
-                                                   t["stored"], t["rejected"], t["updated"]),
+                                                   t["unit"], t["records_decoded"], t["events_stored"],
+                                                   t["rejected"], t["updated"]),
                   rows=tuple((str(r.get("name", "")), str(r.get("transport", "")), str(r.get("listen", "")),
                               int(r["counters"].get("received", 0)),
-                              int(r["counters"].get("stored", 0)),
+                              t.get(f"unit_{r.get('unit') or 'message'}", str(r.get("unit"))),
+                              int(r["counters"].get("records", 0)),
+                              int(r["counters"].get("events_stored", 0)),
                               sum(int(v) for v in (r.get("rejected") or {}).values()),
                               period.local_text(r.get("updated"))) for r in receivers[:_ROWS]),
                   total=len(receivers))

@@ -195,7 +195,8 @@ class NetflowReceivers:
 
     def _serve(self, receiver: NetflowReceiver, pipeline: Pipeline) -> None:
         try:
-            summary = receiver.serve(pipeline, stop=self._stop)
+            summary = receiver.serve(pipeline, stop=self._stop,
+                                     counters_folder=counters_folder(self.apps[0].config.data_dir))
         except Exception as e:  # a dead receiver shows: in the notices, the closing line and status
             host, port = receiver.address
             self.notice(printable(f"netflow {receiver.transport} {host}:{port} stopped: {type(e).__name__}: {e}"))

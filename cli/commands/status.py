@@ -69,8 +69,11 @@ def receiver_status(data: dict[str, Any]) -> dict[str, Any]:
     senders = {str(host): {name: int(v.get(name, 0)) for name in SENDER_COUNTS} | {
                "last_heard": str(v.get("last_heard", ""))}
                for host, v in (data.get("senders") or {}).items() if isinstance(v, dict)}
+    unit = str(data.get("unit") or "message")
     ended = sum(counters.get(name, 0) for name in OUTCOMES)
-    return {"name": str(data.get("name", "")), "transport": str(data.get("transport", "")),
+    if unit != "message":  # NetFlow: datagrams have no outcome of their own, their events do
+        ended = counters.get("accepted", 0)
+    return {"name": str(data.get("name", "")), "transport": str(data.get("transport", "")), "unit": unit,
             "address": str(data.get("address") or data.get("listen", "")), "running": running,
             "listening": listening, "problem": str(data.get("problem") or "") if running else "",
             "since": data.get("since"), "updated": data.get("updated"), **counters,
@@ -128,20 +131,36 @@ def _state(row: dict[str, Any]) -> str:
     return f"stopped {row['updated'] or ''}".strip()
 
 
+def _events(row: dict[str, Any]) -> str:
+    """What became of a receiver's events: "58 stored", "3 stored, 2 spooled"."""
+    parts = [f"{row.get('events_' + fate, 0)} {fate}" for fate in ("stored", "spooled", "dropped")
+             if fate == "stored" or row.get("events_" + fate, 0)]
+    return ", ".join(parts)
+
+
 def _receivers_table(receivers: list[dict[str, Any]]) -> Table:
+    """One row per receiver. ``received`` names its unit (syslog messages, NetFlow datagrams,
+    IPFIX messages; accepted = received - rejected, in the JSON); stored / spooled / dropped
+    count messages (a NetFlow datagram has no outcome of its own: "-"); "records: events" the
+    records decoded from them and what became of the events those made ("58: 58 stored")."""
     table = Table(title=f"receivers ({len(receivers)})")
-    columns = ("receiver", "address", "state", "senders", "received", "accepted", "stored", "spooled", "dropped",
-               "rejected", "refused connections", "kernel drops", "truncated", "charset fall-backs")
-    for name in columns:
-        table.add_column(name, justify="left" if name in ("receiver", "address", "state") else "right")
+    columns = ("receiver", "address", "state", "senders", "received", "stored", "spooled", "dropped",
+               "records: events", "rejected", "refused connections", "kernel drops", "truncated",
+               "GB18030 or replaced")
+    for name in columns:  # what names the row, and its counts, are never cut
+        table.add_column(name, justify="left" if name in ("receiver", "address", "state") else "right",
+                         no_wrap=name in ("address", "received"), min_width=15 if name == "state" else None,
+                         overflow="fold" if name == "receiver" else "ellipsis")
     for row in receivers:
         by_reason = {**row["rejected_by_reason"], "store": row.get("store_rejected", 0)}
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(by_reason.items()) if v)
         refused = ", ".join(f"{k} {v}" for k, v in sorted(row["refused_by_reason"].items()) if v)
+        messages = row["unit"] == "message"
+        outcomes = [str(row.get(name, 0)) if messages else "-" for name in ("stored", "spooled", "dropped")]
         table.add_row(Text(printable(f"{row['name']} ({row['transport']})")), Text(printable(row["address"])),
-                      Text(printable(_state(row))),
-                      str(len(row["senders"])), str(row["received"]), str(row["accepted"]), str(row["stored"]),
-                      str(row["spooled"]), str(row.get("dropped", 0)),
+                      Text(printable(_state(row))), str(len(row["senders"])),
+                      Text(printable(f"{row['received']} {row['unit']}s")), *outcomes,
+                      Text(f"{row.get('records', 0)}: {_events(row)}"),
                       Text(f"{row['rejected'] + row.get('store_rejected', 0)}" + (f" ({reasons})" if reasons else "")),
                       Text(f"{row['refused_connections']}" + (f" ({refused})" if refused else "")),
                       str(row["kernel_drops"]), str(row["truncated"]),
@@ -218,9 +237,11 @@ def status(app: AppContext, fmt: str, show_senders: bool) -> None:
     """Per source: records read, events accepted, stored, rejected, dropped and spooled, the
     checkpoint and the lag (bytes not yet read, and seconds since the checkpoint last moved; "-"
     when the file was rotated away). Per syslog receiver (`govsoc listen`): whether it listens
-    (NOT LISTENING when its thread or socket died while the process runs on), messages received,
-    accepted, stored, spooled, dropped (the store down and the spool full at shutdown), rejected by
-    reason (received = stored + spooled + dropped + rejected once nothing is in flight),
+    (NOT LISTENING when its thread or socket died while the process runs on), messages received
+    (datagrams for NetFlow, named per row), accepted, stored, spooled, dropped (the store down
+    and the spool full at shutdown), rejected by reason (received = stored + spooled + dropped
+    + rejected once nothing is in flight),
+    the records decoded and what became of their events (stored, spooled, dropped),
     connections refused, dropped by the kernel, truncated, and with --senders the same per
     sender and when it was last heard. Then the
     spool: bytes waiting for the store, and the events drained from it into the store so far.

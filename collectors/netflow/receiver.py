@@ -69,6 +69,9 @@ class ReceiverCounters:
     bytes: int = 0
     kernel_drops: int = 0
     exporters: set[str] = field(default_factory=set)
+    #: exporter host -> [datagrams, bytes, last heard (epoch seconds), 0] (as the syslog receivers'
+    #: senders, so `govsoc status --senders` shows an exporter that went silent)
+    senders: dict[str, list[float]] = field(default_factory=dict)
     #: records whose handling raised something unexpected (logged, kept as pipeline_error events)
     failures: int = 0
 
@@ -86,6 +89,8 @@ class NetflowReceiver:
         self.parser = parser or NetflowParser()
         self.counters = ReceiverCounters()
         self._offsets: dict[str, int] = {}
+        #: the saved counters of this listener (resumed from its earlier runs at the first save)
+        self.saved: SavedCounters | None = None
 
     def _open(self, host: str, port: int, receive_buffer: int) -> socket.socket:
         """The bound socket of this receiver's transport; ConfigError when the address is taken."""
@@ -117,24 +122,40 @@ class NetflowReceiver:
         except TimeoutError:
             return None
         exporter = f"[{peer[0]}]:{peer[1]}" if ":" in peer[0] else f"{peer[0]}:{peer[1]}"
-        self.counters.datagrams += 1
-        self.counters.bytes += len(data)
-        self.counters.exporters.add(exporter)
+        self.heard(exporter, len(data))
         sequence = sequence_of(data)
         if sequence is None:  # not NetFlow: number it by arrival, per exporter
             sequence = self._offsets[exporter] = self._offsets.get(exporter, 0) + 1
         return RawRecord(data=data, origin=UDP_ORIGIN + exporter, offset=sequence, received=datetime.now(UTC))
 
+    def heard(self, exporter: str, size: int) -> None:
+        """Count one datagram (or IPFIX message) of ``size`` bytes from ``exporter`` (host:port)."""
+        counters = self.counters
+        counters.datagrams += 1
+        counters.bytes += size
+        counters.exporters.add(exporter)
+        host = exporter.rpartition(":")[0].strip("[]")
+        entry = counters.senders.get(host)
+        if entry is None:
+            entry = counters.senders[host] = [0, 0, 0.0, 0]
+        entry[0] += 1
+        entry[1] += size
+        entry[2] = time.time()
+
     def serve(self, pipeline: Pipeline, *, stop: threading.Event | None = None, seconds: float | None = None,
-              batch_size: int = 2000, flush_seconds: float = 1.0) -> IngestSummary:
+              batch_size: int = 2000, flush_seconds: float = 1.0, counters_folder: Path | None = None,
+              save_seconds: float = 1.0) -> IngestSummary:
         """Receive until ``stop`` is set or ``seconds`` have passed; returns what was done. Data
-        sets still waiting for a template at the end are reported (``parser.flush``)."""
+        sets still waiting for a template at the end are reported (``parser.flush``). With
+        ``counters_folder``, the counters are saved there every ``save_seconds`` while it runs
+        (`govsoc status` shows a running listener, its kernel drops and silent exporters) and
+        at the end."""
         summary = IngestSummary(source=f"{self.scheme}{self.address[0]}:{self.address[1]}")
         context = ParseContext(timezone=ZoneInfo("UTC"), reference=datetime.now(UTC))
         stop = stop or threading.Event()
         ends = None if seconds is None else time.monotonic() + seconds
         batch: list[Event] = []
-        flushed = time.monotonic()
+        flushed = saved = time.monotonic()
         while not stop.is_set() and (ends is None or time.monotonic() < ends):
             record = self.receive(0.2)
             if record is not None:
@@ -142,31 +163,51 @@ class NetflowReceiver:
             if batch and (len(batch) >= batch_size or time.monotonic() - flushed >= flush_seconds):
                 self._deliver(pipeline, batch, summary)
                 batch, flushed = [], time.monotonic()
+            if counters_folder is not None and time.monotonic() - saved >= save_seconds:
+                self.kernel_drops()
+                self.save_counters(summary, counters_folder, running=True)
+                saved = time.monotonic()
         while (record := self.receive(0.05)) is not None:  # what already arrived
             batch.extend(self._events(pipeline, record, context, summary))
         batch.extend(self.parser.flush(context))
         self._deliver(pipeline, batch, summary)
         pipeline.refresh()
-        self.counters.kernel_drops = socket_drops(self.sock) or 0
+        self.kernel_drops()
+        if counters_folder is not None:
+            self.save_counters(summary, counters_folder)
         return summary
 
-    def save_counters(self, summary: IngestSummary, folder: Path) -> Path:
+    def kernel_drops(self) -> None:
+        """Read what the kernel dropped for this socket (UDP: /proc/net/udp) into the counters."""
+        if self.transport == "udp" and self.sock.fileno() >= 0:
+            self.counters.kernel_drops = socket_drops(self.sock) or 0
+
+    def save_counters(self, summary: IngestSummary, folder: Path, *, running: bool = False) -> Path:
         """Add this run's counters to the listener's saved ones in ``folder`` (the receivers'
         counters folder, ``collectors.receivers.counters_folder``), where `govsoc status` and the
-        等保 log audit read every receiver's; decoding problems count as rejects. Returns the file."""
+        等保 log audit read every receiver's; decoding problems count as rejects. ``received``
+        counts datagrams (IPFIX messages over TCP: ``unit``), ``records`` the flow and options
+        records decoded from them, ``events_stored`` / ``events_spooled`` / ``events_dropped``
+        the events those became; the message outcomes (``stored`` ...) stay 0: a datagram has
+        none of its own (receivers.counters). Returns the file."""
         host, port = self.address
         name = (f"netflow-{host}-{port}" + ("" if self.transport == "udp" else f"-{self.transport}")).replace(
             ":", "_")[:64]
-        saved = SavedCounters.resume(folder, name, "netflow", f"{host}:{port}")
+        if self.saved is None:
+            self.saved = SavedCounters.resume(folder, name, "netflow", f"{host}:{port}")
+        saved = self.saved
         saved.address = f"{host}:{port}"
+        saved.unit = "datagram" if self.transport == "udp" else "ipfix message"
         saved.received = saved.accepted = self.counters.datagrams
         saved.bytes, saved.kernel_drops = self.counters.bytes, self.counters.kernel_drops
-        saved.events, saved.stored = summary.events, summary.receipt.created
-        saved.spooled, saved.dropped = summary.spooled, summary.dropped
+        saved.records = self.parser.decoder.records
+        saved.events, saved.events_stored = summary.events, summary.receipt.accepted
+        saved.events_spooled, saved.events_dropped = summary.spooled, summary.dropped
         saved.parse_failures = summary.parse_failures
+        saved.senders = {host: list(entry) for host, entry in list(self.counters.senders.items())}
         # a sequence gap is what the network lost before us, not a record we rejected
         saved.rejected = {kind: n for kind, n in self.parser.decoder.problems.items() if n and kind != "sequence-gap"}
-        saved.save(folder, running=False)
+        saved.save(folder, running=running)
         return folder / f"{name}.json"
 
     def _events(self, pipeline: Pipeline, record: RawRecord, context: ParseContext,

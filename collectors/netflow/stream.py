@@ -167,9 +167,7 @@ class IpfixTcpReceiver(NetflowReceiver):
             closed = self._offsets[exporter] = self._offsets.get(exporter, 0) + 1
             return RawRecord(data=data, origin=TCP_ORIGIN + exporter, offset=closed, received=datetime.now(UTC),
                              flags=(CLOSED,))
-        self.counters.datagrams += 1
-        self.counters.bytes += len(data)
-        self.counters.exporters.add(exporter)
+        self.heard(exporter, len(data))
         sequence = sequence_of(data)
         if sequence is None:
             sequence = self._offsets[exporter] = self._offsets.get(exporter, 0) + 1

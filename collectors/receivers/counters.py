@@ -12,8 +12,15 @@ messages, so that at any quiet moment (nothing in the hand-off queue)::
 
     received = stored + spooled + store_rejected + dropped + sum(rejected)
 
-for the receiver and for each of its senders (``govsoc status`` shows both). ``events`` counts
-the events the messages became (one each, unless a parser splits a message). Connections
+for the receiver and for each of its senders (``govsoc status`` shows both). ``records`` counts
+the records decoded from them (a syslog message is one record; a NetFlow/IPFIX datagram holds
+any number of flow records, or only templates) and ``events`` the events the records became;
+``events_stored``, ``events_spooled`` and ``events_dropped`` say what became of those events.
+``unit`` names what ``received`` counts: ``message`` (syslog: one per datagram or frame),
+``datagram`` (NetFlow/IPFIX over UDP) or ``ipfix message`` (IPFIX over TCP). A NetFlow
+listener's datagrams have no outcome of their own (a data set may wait in the decoder for its
+template and be stored with a later datagram's records): for those, the message outcomes stay
+unset and the events' outcomes are what counts. Connections
 refused before any message was read (a sender outside the allow-list, ``too_many_connections``,
 a failed ``tls_handshake``) are counted apart, by reason, in ``refused``: they carry no message.
 
@@ -46,7 +53,8 @@ __all__ = ["COUNTERS", "MAX_SENDERS", "OTHER", "OUTCOMES", "REFUSE_REASONS", "RE
 
 COUNTERS = ("received", "bytes", "accepted", "events", "stored", "spooled", "store_rejected", "dropped",
             "truncated", "decoded_gb18030", "decode_replaced", "parse_failures", "framing_errors",
-            "skipped_bytes", "connections", "kernel_drops")
+            "skipped_bytes", "connections", "kernel_drops", "records", "events_stored", "events_spooled",
+            "events_dropped")
 REJECT_REASONS = ("sender_not_allowed", "overload")
 #: Why a connection was refused before any message was read from it.
 REFUSE_REASONS = ("sender_not_allowed", "too_many_connections", "tls_handshake")
@@ -81,6 +89,12 @@ class ReceiverCounters:
     skipped_bytes: int = 0
     connections: int = 0
     kernel_drops: int = 0
+    records: int = 0
+    events_stored: int = 0
+    events_spooled: int = 0
+    events_dropped: int = 0
+    #: What ``received`` counts (module docstring).
+    unit: str = "message"
     rejected: dict[str, int] = field(default_factory=dict)
     refused: dict[str, int] = field(default_factory=dict)
     #: Sender address -> [messages, bytes, last heard (epoch seconds), rejected], this run (the
@@ -173,6 +187,7 @@ class ReceiverCounters:
         folder.mkdir(parents=True, exist_ok=True)
         now = datetime.now(UTC).isoformat(timespec="seconds")
         data = {"name": self.name, "transport": self.transport, "listen": self.listen, "address": self.address,
+                "unit": self.unit,
                 "since": self.since or self.started, "started": self.started, "updated": now,
                 "running": running, "listening": running and self.listening, "problem": self.problem,
                 "pid": os.getpid(), **self.totals(), "senders": self.sender_totals()}

@@ -199,6 +199,7 @@ class DeliveryWorker:
                 fields["observer.ip"] = host  # the device that reported it (log-formats.md section 0)
             events.append(Event(id=event.id, timestamp=event.timestamp, dataset=event.dataset, fields=fields))
         counters.parse_failures += summary.parse_failures - failures
+        counters.records += 1
         counters.events += len(events)
         return events
 
@@ -241,7 +242,7 @@ class DeliveryWorker:
                held: set[str] | frozenset[str] = frozenset(), held_as: int = SPOOLED) -> None:
         """Count each message once, for its receiver and its sender: ``outcome`` for all, or per
         message the worst of its events' fates (refused by the store, held in the spool or
-        dropped, else stored)."""
+        dropped, else stored); each event's own fate is counted too (``events_stored`` ...)."""
         counters = state.counters
         tally: dict[tuple[str, int], int] = {}
         position = 0
@@ -254,6 +255,15 @@ class DeliveryWorker:
             position += count
             tally[host, fate] = tally.get((host, fate), 0) + 1
         totals = [0] * len(OUTCOMES)
+        if outcome is not None:  # each event shares its message's fate
+            event_fates = {outcome: len(events)}
+        else:
+            rejected = sum(1 for event in events if event.id in refused) if refused else 0
+            kept = sum(1 for event in events if event.id in held and event.id not in refused) if held else 0
+            event_fates = {STORE_REJECTED: rejected, held_as: kept, STORED: len(events) - rejected - kept}
+        counters.events_stored += event_fates.get(STORED, 0)
+        counters.events_spooled += event_fates.get(SPOOLED, 0)
+        counters.events_dropped += event_fates.get(DROPPED, 0)
         for (host, fate), messages in tally.items():
             counters.ended(host, fate, messages)
             totals[fate] += messages

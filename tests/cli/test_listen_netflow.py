@@ -35,6 +35,14 @@ def test_listen_netflow_beside_syslog(home: Path, tmp_path: Path, capsys) -> Non
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
             udp.sendto(b"<38>Nov 30 10:00:00 web01 sshd[7]: Accepted password for ops from 192.0.2.7 port 2 ssh2",
                        ("127.0.0.1", found["syslog"]))
+        live: dict[str, object] = {}
+        while live.get("received") != 3:  # `govsoc status` shows the running listener (saved every second)
+            assert process.poll() is None
+            capsys.readouterr()
+            assert main(["status", "--format", "json"]) == 0
+            live = next((r for r in json.loads(capsys.readouterr().out)["receivers"] if r["transport"] == "netflow"),
+                        {})
+        assert live["running"] is True and live["unit"] == "datagram" and list(live["senders"]) == ["127.0.0.1"]
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=30)
     finally:
@@ -51,8 +59,16 @@ def test_listen_netflow_beside_syslog(home: Path, tmp_path: Path, capsys) -> Non
     assert capsys.readouterr().out.strip() == "58"
     assert main(["status", "--format", "json"]) == 0
     receivers = {r["transport"]: r for r in json.loads(capsys.readouterr().out)["receivers"]}
-    assert (receivers["netflow"]["received"], receivers["netflow"]["stored"], receivers["netflow"]["running"]) == (
-        3, 58, False)
+    # datagrams, records and events each counted as what they are (the row said "58 stored" of 3 received)
+    netflow = receivers["netflow"]
+    assert (netflow["unit"], netflow["received"], netflow["records"], netflow["events_stored"], netflow["stored"],
+            netflow["in_flight"], netflow["running"]) == ("datagram", 3, 58, 58, 0, 0, False)
+    syslog = receivers["udp"]
+    assert (syslog["unit"], syslog["received"], syslog["records"], syslog["stored"], syslog["events_stored"]) == (
+        "message", 1, 1, 1, 1)
+    assert main(["status"]) == 0
+    table = capsys.readouterr().out
+    assert "3 datagrams" in table and "1 messages" in table
 
 
 def test_listen_ipfix_over_tcp(home: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -76,7 +76,10 @@ def test_the_netflow_listener_is_among_the_sources_collected(tmp_path: Path) -> 
         document = build("compliance", store, start=DAY.start, end=DAY.end, data_dir=home, timezone=ZONE, now=DAY.end)
     heard = [row for row in rows(document, "log_audit.collection") if row[1] == "netflow"]
     host, port = receiver.address
-    assert [row[:6] for row in heard] == [(f"netflow-{host}-{port}", "netflow", f"{host}:{port}", 2, 1, 0)]
+    # two datagrams (a template, then one data record), one record decoded, one event stored:
+    # each named as what it counts (issue 13: the row counted events as if they were datagrams)
+    assert [row[:8] for row in heard] == [(f"netflow-{host}-{port}", "netflow", f"{host}:{port}", 2, "数据报", 1, 1,
+                                           0)]
 
 
 LOCAL = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
