@@ -18,18 +18,22 @@ from __future__ import annotations
 
 import base64
 import ipaddress
+import itertools
 import json
 import math
+import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
 from govsoc.core.ecs import FIELDS
 from govsoc.core.event import Event, format_timestamp, parse_timestamp
 
-__all__ = ["MALFORMED", "SANITIZED_FLAG", "TYPE_ERROR_FLAG", "TYPE_ERROR_TAG", "clean_text", "coerce_fields",
-           "coerce_value", "storable", "stored_document"]
+__all__ = ["GENERAL", "KEPT", "KEPT_IF_IPV4", "KEPT_IF_IPV4S", "KEPT_IF_LONG", "KEPT_IF_TEXT", "KEPT_IF_TEXTS",
+           "MALFORMED", "SANITIZED_FLAG", "TYPE_ERROR_FLAG", "TYPE_ERROR_TAG", "clean_text", "coerce_fields",
+           "coerce_value", "kept_when", "storable", "stored_document", "unchanged_check",
+           "values_at"]
 
 #: The prefix under which a value that does not fit its field's type is kept (as text).
 MALFORMED = "govsoc.malformed."
@@ -243,6 +247,95 @@ def coerce_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     if flags:
         out["govsoc.flags"] = [*_listed(out.get("govsoc.flags")), *flags]
     return out
+
+
+#: What :func:`coerce_fields` does with a value of a given field and type (:func:`kept_when`):
+#: keeps it as it is (KEPT), keeps it when a test of the value holds (text: ASCII without a NUL;
+#: a long in range; a dotted quad as ipaddress spells it; a non-empty list of such texts or
+#: quads), or GENERAL: its general path decides.
+KEPT, KEPT_IF_TEXT, KEPT_IF_LONG, KEPT_IF_IPV4, KEPT_IF_TEXTS, KEPT_IF_IPV4S, GENERAL = range(7)
+_SCALAR_TYPES = (bool, int, float)
+
+
+def kept_when(name: str, kind_of: type) -> int:
+    """When coerce_fields keeps a value of type ``kind_of`` under ``name`` unchanged (the same
+    object, in the same place): the tests of its fast path, and a bool, int or float under a
+    field the ECS table does not list (kept by its general path), for a caller that checks the
+    values of many events of one shape at once (govsoc.store.sqlite_rows)."""
+    kind = _FAST_KIND.get(name)
+    textual = kind == _TEXTUAL or (kind is None and name.isascii())
+    if kind_of is str:
+        return KEPT_IF_TEXT if textual else KEPT_IF_IPV4 if kind == _IP_KIND else GENERAL
+    if kind_of is int and kind == _LONG_KIND:
+        return KEPT_IF_LONG
+    if kind_of is list:
+        return KEPT_IF_TEXTS if textual else KEPT_IF_IPV4S if kind == _IP_KIND else GENERAL
+    if kind is None and name.isascii() and kind_of in _SCALAR_TYPES:
+        return KEPT
+    return GENERAL
+
+
+def unchanged_check(names: tuple[str, ...], types: tuple[type, ...]) -> Callable[[Mapping[str, Any]], bool] | None:
+    """For events whose fields have these names and value types, in this order: a test that
+    holds when :func:`coerce_fields` gives the fields back unchanged (the same values, in the
+    same order, no flag), made once per shape and run on each event at C speed (a few joins and
+    look-ups instead of a test per value); None when some value of the shape takes the general
+    path (then call coerce_fields)."""
+    by_code: dict[int, list[str]] = {}
+    for name, kind_of in zip(names, types, strict=True):
+        code = kept_when(name, kind_of)
+        if code == GENERAL:
+            return None
+        by_code.setdefault(code, []).append(name)
+    texts = values_at(by_code.get(KEPT_IF_TEXT, ()))
+    longs = values_at(by_code.get(KEPT_IF_LONG, ()))
+    quads = values_at(by_code.get(KEPT_IF_IPV4, ()))
+    text_lists = values_at(by_code.get(KEPT_IF_TEXTS, ()))
+    quad_lists = values_at(by_code.get(KEPT_IF_IPV4S, ()))
+    quad_lines = _IPV4_LINES.fullmatch
+    chain = itertools.chain.from_iterable
+
+    def check(fields: Mapping[str, Any]) -> bool:
+        numbers = longs(fields)
+        if numbers and (min(numbers) < _LONG_MIN or max(numbers) > _LONG_MAX):
+            return False
+        lists = text_lists(fields)
+        if not all(lists):  # an empty list is dropped
+            return False
+        elements = list(chain(lists))
+        if set(map(type, elements)) - _STR:
+            return False
+        text = "".join(texts(fields)) + "".join(elements)
+        if not text.isascii() or "\x00" in text:
+            return False
+        address_lists = quad_lists(fields)
+        if not all(address_lists):
+            return False
+        addresses = [*quads(fields), *chain(address_lists)]
+        if not addresses:
+            return True
+        if set(map(type, addresses)) - _STR:
+            return False
+        # one match for all: each is a dotted quad when the lines are and none holds a newline
+        text = "\n".join(addresses)
+        return quad_lines(text) is not None and text.count("\n") == len(addresses) - 1
+
+    return check
+
+
+_STR: Final = frozenset({str})
+_IPV4_LINES: Final = re.compile(f"(?:{_IPV4.pattern}\n)*{_IPV4.pattern}")
+
+
+def values_at(names: Sequence[str]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """A function giving the values at ``names`` of a mapping, as a tuple (itemgetter's, which
+    gives a lone value for one name)."""
+    if not names:
+        return lambda _fields: ()
+    if len(names) == 1:
+        name = names[0]
+        return lambda fields: (fields[name],)
+    return operator.itemgetter(*names)
 
 
 def _coerce_one(name: str, value: Any, out: dict[str, Any], malformed: dict[str, Any]) -> None:

@@ -158,7 +158,8 @@ HOT: Final[tuple[str, ...]] = (
     "govsoc.zone", "govsoc.agency", "govsoc.system",
 )
 
-#: HOT fields the SQLite store indexes (partial indexes: events without the field cost nothing).
+#: HOT fields the SQLite store indexes (partial indexes: events without the field cost nothing;
+#: addresses on their column, keywords on their caseless key: govsoc.store.sqlite_layout.PLAIN_INDEXED).
 #: Detection reads new events by ingest order, so these serve ad-hoc --where / --top searches.
 INDEXED: Final[tuple[str, ...]] = ("source.ip", "destination.ip", "user.name", "host.name")
 

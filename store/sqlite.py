@@ -44,6 +44,7 @@ from govsoc.store.sqlite_layout import (
     INDEXES,
     MESSAGE,
     ORIGINAL,
+    RETIRED_INDEXES,
     SCHEMA_VERSION,
     SELECT,
     TABLES,
@@ -55,7 +56,7 @@ from govsoc.store.sqlite_layout import (
 )
 from govsoc.store.sqlite_migrate import add_list_names, name_codecs, resolve_unknown_lists, upgrade_rows
 from govsoc.store.sqlite_query import column_sql, create_query_indexes, fold_sql, register_functions, terms_sql
-from govsoc.store.sqlite_rows import Unstored, coerce_parts, insert_sql, prepare, split_row, unstored
+from govsoc.store.sqlite_rows import Unstored, insert_sql, prepare, row_of, unstored
 from govsoc.store.sqlite_writer import WriterProcess
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore", "field_sql", "micros", "sql_literal"]
@@ -190,6 +191,8 @@ class SqliteStore(Store):
                 name_codecs(self._db, self._codec)
             for statement in [*statements, *INDEXES.values(), *TRIGGERS.values()]:
                 self._db.execute(statement)
+            for name in RETIRED_INDEXES:  # (a no-op once dropped: costs nothing at each open)
+                self._db.execute(f"DROP INDEX IF EXISTS {name}")
             resolve_unknown_lists(self._db)
             create_query_indexes(self._db)  # the folded-value indexes rule prefilters use
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
@@ -300,7 +303,7 @@ class SqliteStore(Store):
         held = self._held
         for event in events:
             try:
-                held.add(split_row(coerce_parts(event, ingested)))
+                held.add(row_of(event, ingested))
             except (TypeError, ValueError) as e:
                 held.rejected.append((event[0], f"not storable: {e}"))
         self._pack_held()  # now, while the parent sends the next chunk

@@ -55,11 +55,11 @@ Both read a multi-valued field as Elasticsearch indexes it: a path below a list 
 (``dns.answers.data``) gives the values below each element, nested lists are flattened, nulls
 are no values, and a list without values is a missing field (``exists`` false, ``null`` true).
 
-Indexes: ``id`` (unique), ``(ts, dataset)``, partial indexes over the columns of ecs.INDEXED
-(rows without the field cost nothing), and the rule backends' key indexes
-(govsoc.store.sqlite_query.QUERY_INDEXES). There is no full-text index (the trigram index
-cost twice the raw text): ``Query.text`` scans ``message`` natively with a fold-safe prefilter
-(see SqliteStore._where).
+Indexes: ``id`` (unique), ``(ts, dataset)``, partial indexes over the address columns of
+ecs.INDEXED (:data:`PLAIN_INDEXED`; rows without the field cost nothing), and the rule backends'
+key indexes over its keyword columns (govsoc.store.sqlite_query.QUERY_INDEXES). There is no
+full-text index (the trigram index cost twice the raw text): ``Query.text`` scans ``message``
+natively with a fold-safe prefilter (see SqliteStore._where).
 
 Rows are built by govsoc.store.sqlite_rows (the write half: coercion, splitting, the INSERT).
 
@@ -82,9 +82,10 @@ from govsoc.core.event import Event
 
 __all__ = [
     "COLUMNS", "FIELD_FUNCTION", "ID_TEXT", "INDEXES", "JSON_FUNCTION", "LISTS_FLAG", "LISTS_INDEXED",
-    "LISTS_INDEX_KEY", "LISTS_UNKNOWN", "MESSAGE", "ORIGINAL", "SCHEMA_VERSION", "SELECT", "TABLES",
-    "TIMESTAMP_TEXT", "TRIGGERS", "Prepared", "RowCodec", "column_fields_under", "field_call", "id_key", "id_text",
-    "list_names", "list_values", "micros", "quote_ident", "register_layout_functions", "shape_names", "timestamp",
+    "LISTS_INDEX_KEY", "LISTS_UNKNOWN", "MESSAGE", "ORIGINAL", "PLAIN_INDEXED", "RETIRED_INDEXES", "SCHEMA_VERSION",
+    "SELECT", "TABLES", "TIMESTAMP_TEXT", "TRIGGERS", "Prepared", "RowCodec", "column_fields_under", "field_call",
+    "id_key", "id_text", "list_names", "list_values", "micros", "quote_ident", "register_layout_functions",
+    "shape_names", "timestamp",
 ]
 
 SCHEMA_VERSION: Final = 7
@@ -149,6 +150,19 @@ CREATE INDEX IF NOT EXISTS alerts_rule_ts ON alerts (rule_id, ts);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
+#: The fields of ecs.INDEXED with an index on their column: the addresses (canonical text, so
+#: that the plain index serves exact values and a rule's |cidr ranges). The keyword fields of
+#: ecs.INDEXED are indexed by their key alone (govsoc.store.sqlite_query.QUERY_INDEXES, partial
+#: on the same "IS NOT NULL"), which serves every condition the store and the rule backend write
+#: on them: a rule's equality, prefix or list of values (caseless or cased), and a scan of the
+#: rows that hold the field (a report's top values). An index on the column beside it served
+#: none of them and cost about 5 us and 12 bytes an event (issue 11).
+PLAIN_INDEXED: Final[tuple[str, ...]] = tuple(name for name in INDEXED if field_type(name) == "ip")
+#: Indexes earlier versions made that this one drops when it opens a file (an older govsoc that
+#: opens it makes them again: they change no answer, only what a write costs).
+RETIRED_INDEXES: Final[tuple[str, ...]] = tuple(
+    f"events_{name.replace('.', '_')}" for name in INDEXED if name not in PLAIN_INDEXED)
+
 #: Index name -> its definition (created after a version-3 file's rows are copied).
 INDEXES: Final[dict[str, str]] = {
     "events_id": "CREATE UNIQUE INDEX IF NOT EXISTS events_id ON events (id)",
@@ -157,7 +171,7 @@ INDEXES: Final[dict[str, str]] = {
     "events_ts": "CREATE INDEX IF NOT EXISTS events_ts ON events (ts, dataset)",
     # Partial: "col = ?" and "col IN (...)" imply "col IS NOT NULL", so SQLite uses them.
     **{f"events_{name.replace('.', '_')}": f"CREATE INDEX IF NOT EXISTS events_{name.replace('.', '_')} ON events "
-       f"({quote_ident(name)}) WHERE {quote_ident(name)} IS NOT NULL" for name in INDEXED},
+       f"({quote_ident(name)}) WHERE {quote_ident(name)} IS NOT NULL" for name in PLAIN_INDEXED},
     # The few rows holding a list outside ecs.ARRAYS (LISTS_FLAG; every non-empty text sorts
     # after ''): a rule prefilter's "... OR the row holds a list under this field" is answered from
     # here, beside a field's own index. Keyed on the expression (lists > ''), which the prefilter

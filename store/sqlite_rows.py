@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Final
 
 import orjson
 
-from govsoc.core.coercion import clean_text, coerce_fields
-from govsoc.core.ecs import HOT
+from govsoc.core.coercion import clean_text, coerce_fields, unchanged_check, values_at
+from govsoc.core.ecs import ARRAYS, HOT
 from govsoc.core.event import Event
 from govsoc.store.sqlite_layout import ORIGINAL, Prepared, id_key, list_names, list_values, micros, quote_ident
 
 __all__ = ["Coerced", "Unstored", "check_nesting", "coerce_event", "coerce_parts", "insert_sql", "prepare",
-           "split_fields", "split_row", "unstored"]
+           "row_of", "split_fields", "split_row", "unstored"]
 
 #: One encoder for every row (json.dumps with arguments builds a new one per call).
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -71,12 +71,7 @@ def split_fields(fields: dict[str, Any]) -> tuple[tuple[Any, ...], int, tuple[An
         original = _column_value(original)
     if message is not None:
         if type(message) is str:
-            if original is not None and original.endswith(message):
-                message_at = len(original) - len(message) + 1
-            elif original is not None and message and (start := original.find(message)) >= 0:
-                message_at, message_len = start + 1, len(message)
-            else:
-                message_text = message
+            message_at, message_len, message_text = _message_parts(original, message)
         else:
             fields["message"] = message
             message_text = _column_value(message)
@@ -99,6 +94,15 @@ def split_fields(fields: dict[str, Any]) -> tuple[tuple[Any, ...], int, tuple[An
     return head, mask, tuple(values), _document(fields), tuple(fields)
 
 
+def _message_parts(original: str | None, message: str) -> tuple[int | None, int | None, str | None]:
+    """(message_at, message_len, message_text) of a text ``message`` beside ``original``."""
+    if original is not None and original.endswith(message):
+        return len(original) - len(message) + 1, None, None
+    if original is not None and message and (start := original.find(message)) >= 0:
+        return start + 1, len(message), None
+    return None, None, message
+
+
 def _document(fields: dict[str, Any]) -> bytes:
     """The remaining fields' JSON as UTF-8: orjson's (the json module's text, a few times
     faster), else json's where orjson would differ: an integer beyond 64 bits or a key that is
@@ -119,7 +123,7 @@ _HOT_SLOTS: Final = tuple(enumerate(HOT))
 def prepare(event: Event, ingested: str) -> Prepared:
     """An event coerced (govsoc.core.coercion), stamped with ``event.ingested`` and split into
     its row; ValueError (or TypeError) when it cannot be stored."""
-    return split_row(coerce_event(event, ingested))
+    return row_of(unstored(event), ingested)
 
 
 #: An event coerced for its row: id key, ts, dataset and its coerced, stamped fields.
@@ -152,6 +156,86 @@ def coerce_parts(event: Unstored, ingested: str) -> Coerced:
     return id_key(clean_text(event_id)), ts, clean_text(dataset), fields
 
 
+def row_of(event: Unstored, ingested: str) -> Prepared:
+    """``split_row(coerce_parts(event, ingested))``, the same row, made faster for the events
+    that coercion leaves unchanged (nearly every event a parser makes): a plan made once per
+    shape (the fields' names and value types) checks the event's values at once
+    (govsoc.core.coercion.unchanged_check) and picks its columns and remaining fields by name;
+    any other event takes the general path. ValueError (or TypeError) as coerce_parts and split_row."""
+    given = event[3]
+    shape = (tuple(given), tuple(map(type, given.values())))
+    try:
+        plan = _PLANS[shape]
+    except KeyError:
+        if len(_PLANS) >= _MAX_PLANS:  # hostile input with ever new names: stay bounded
+            _PLANS.clear()
+        plan = _PLANS[shape] = _RowPlan.make(*shape)
+    if plan is None or not plan.unchanged(given):
+        return split_row(coerce_parts(event, ingested))
+    return plan.row(event, ingested)
+
+
+class _RowPlan:
+    """How the events of one shape become rows when coercion leaves them unchanged (see
+    :func:`row_of`): the same columns, remaining fields and order as split_fields gives."""
+
+    __slots__ = ("hot", "lists", "mask", "message", "names", "original", "rest", "unchanged")
+
+    def __init__(self, unchanged: Callable[[Mapping[str, Any]], bool], *, original: bool, message: bool,
+                 hot: tuple[str, ...], mask: int, rest: tuple[str, ...], lists: str) -> None:
+        self.unchanged = unchanged
+        self.original, self.message = original, message
+        self.hot = values_at(hot)
+        self.mask = mask
+        self.rest = values_at(rest)
+        #: The remaining fields' names, event.ingested last (split_fields' shape).
+        self.names = (*rest, _INGESTED)
+        self.lists = lists
+
+    @classmethod
+    def make(cls, names: tuple[str, ...], types: tuple[type, ...]) -> _RowPlan | None:
+        """The plan of a shape, or None when its events take the general path: some value may
+        change in coercion, the event has its own event.ingested, a field nests under another,
+        event.original or message is not text, or a column field's value is not a number or a
+        text."""
+        unchanged = unchanged_check(names, types)
+        if unchanged is None or _INGESTED in names or _nesting_pairs((*names, _INGESTED)):
+            return None
+        kinds = dict(zip(names, types, strict=True))
+        if any(kinds.get(name, str) is not str for name in _SPECIAL_NAMES):
+            return None
+        hot = tuple(name for name in HOT if name in kinds)
+        if any(kinds[name] is not str and kinds[name] is not int for name in hot):
+            return None
+        mask = sum(1 << slot for slot, name in _HOT_SLOTS if name in kinds)
+        taken = {*hot, *_SPECIAL_NAMES}
+        rest = tuple(name for name in names if name not in taken)
+        # list_names of the remaining fields: each list holds texts only (unchanged_check)
+        listed = [name for name in rest if kinds[name] is list and name not in ARRAYS]
+        return cls(unchanged, original="event.original" in kinds, message="message" in kinds, hot=hot, mask=mask,
+                   rest=rest, lists="|" + "|".join(listed) + "|" if listed else "")
+
+    def row(self, event: Unstored, ingested: str) -> Prepared:
+        """The row of an event of this shape that coercion leaves unchanged."""
+        event_id, ts, dataset, given = event
+        original = given["event.original"] if self.original else None
+        if self.message:
+            message_at, message_len, message_text = _message_parts(original, given["message"])
+        else:
+            message_at = message_len = message_text = None
+        fields = dict(zip(self.names, (*self.rest(given), ingested), strict=True))
+        return (id_key(clean_text(event_id)), ts, clean_text(dataset),
+                (original, message_at, message_len, message_text, self.lists), self.mask, self.hot(given),
+                _document(fields), self.names)
+
+
+_INGESTED: Final = "event.ingested"
+_SPECIAL_NAMES: Final = ("event.original", "message")
+_MAX_PLANS: Final = 10_000
+#: (field names, value types) -> the plan of that shape (None: the general path).
+_PLANS: dict[tuple[tuple[str, ...], tuple[type, ...]], _RowPlan | None] = {}
+
+
 def split_row(coerced: Coerced) -> Prepared:
     """The second half of :func:`prepare`: a coerced event split into its row (its fields are
     consumed); TypeError when a value has no JSON form."""
@@ -162,7 +246,13 @@ def split_row(coerced: Coerced) -> Prepared:
 def check_nesting(fields: Mapping[str, Any]) -> None:
     """ValueError when a field lies under another field's non-object value (``a`` = 1 beside
     ``a.b``): the nested ECS document, and Elasticsearch, cannot hold both."""
-    names = tuple(fields)
+    for name, parent in _nesting_pairs(tuple(fields)):
+        if not isinstance(fields[parent], dict):
+            raise ValueError(f"field {name!r} nests under the value of {parent.rpartition('.')[2]!r}")
+
+
+def _nesting_pairs(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(field, parent field) of every field of ``names`` below another one of them."""
     pairs = _NESTING.get(names)
     if pairs is None:
         if len(_NESTING) > 10_000:  # hostile input with ever new field names: stay bounded
@@ -171,9 +261,7 @@ def check_nesting(fields: Mapping[str, Any]) -> None:
         pairs = _NESTING[names] = tuple(
             (name, parent) for name in names if "." in name
             for parent in _parents(name) if parent in present)
-    for name, parent in pairs:
-        if not isinstance(fields[parent], dict):
-            raise ValueError(f"field {name!r} nests under the value of {parent.rpartition('.')[2]!r}")
+    return pairs
 
 
 def _parents(name: str) -> Iterator[str]:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govsoc.core.coercion import _coerce_one, clean_text, coerce_fields, coerce_value, storable
+from govsoc.core.coercion import _coerce_one, clean_text, coerce_fields, coerce_value, storable, unchanged_check
 from govsoc.core.event import Event
 
 
@@ -124,3 +124,31 @@ def test_the_fast_path_keeps_exactly_what_the_general_path_gives(fields: dict[st
     for name, value in malformed.items():
         assert got["govsoc.malformed." + name] == value
     assert {n for n in got if not n.startswith("govsoc.") and n != "tags"} == {n for n in out if n != "tags"}
+
+
+_ADDRESSES = st.sampled_from(["10.0.0.1", "1.2.3.4", "1.2.3.4\n5.6.7.8", "010.0.0.1", "::1", "256.1.1.1", ""])
+_SHAPED = _SCALARS | _ADDRESSES | st.lists(_SCALARS | _ADDRESSES, max_size=4)
+
+
+@given(st.dictionaries(_NAMES, _SHAPED, max_size=8))
+def test_unchanged_check_holds_only_when_coercion_changes_nothing(fields: dict[str, Any]) -> None:
+    # The shape's check lets a caller skip coerce_fields: when it holds, coerce_fields must give
+    # the very same values back, in the same order, and nothing added.
+    check = unchanged_check(tuple(fields), tuple(map(type, fields.values())))
+    if check is not None and check(fields):
+        got = coerce_fields(fields)
+        assert list(got) == list(fields)
+        assert all(got[name] is value or got[name] == value for name, value in fields.items())
+
+
+def test_unchanged_check_passes_an_ordinary_event_and_stops_one_value_that_changes() -> None:
+    fields: dict[str, Any] = {"user.name": "root", "source.ip": "10.0.0.1", "related.ip": ["10.0.0.1", "1.2.3.4"],
+                              "process.pid": 7, "linux.auth.ssh.invalid_user": True, "event.type": ["info"]}
+    check = unchanged_check(tuple(fields), tuple(map(type, fields.values())))
+    assert check is not None and check(fields) and coerce_fields(fields) == fields
+    for name, changed in (("source.ip", "010.0.0.1"), ("related.ip", ["10.0.0.1", "1.2.3.4\n5.6.7.8"]),
+                          ("user.name", "ro\x00ot"), ("event.type", []), ("process.pid", 2**63)):
+        assert not check({**fields, name: changed}), name
+        assert coerce_fields({**fields, name: changed}) != {**fields, name: changed}
+    # a type that coercion converts makes no check at all
+    assert unchanged_check(("source.port",), (str,)) is None

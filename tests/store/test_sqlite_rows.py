@@ -1,0 +1,75 @@
+"""The SQLite store's row building (govsoc.store.sqlite_rows): the planned path of the writer
+process gives every event the very row the general path (coerce, then split) gives it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from govsoc.store import sqlite_rows
+from govsoc.store.sqlite_rows import Unstored, coerce_parts, row_of, split_row
+
+INGESTED = "2026-03-04T12:00:00.000000Z"
+ORIGINAL = "Mar  4 12:00:00 web1 sshd[7]: Failed password for root from 10.0.0.9 port 22 ssh2"
+
+_NAMES = st.sampled_from([
+    "event.original", "message", "event.ingested",                     # the row's own columns, stamped
+    "user.name", "host.name", "event.action", "source.ip", "destination.port",  # columns (HOT)
+    "related.ip", "related.user", "tags", "labels.roles",                # arrays, and a list outside them
+    "process.pid", "log.offset", "event.created", "network.bytes",      # long, date
+    "custom", "custom.thing", "linux.auth.ssh.invalid_user", "名前",   # not listed; nesting; not ASCII
+])
+_TEXTS = st.sampled_from([ORIGINAL, "Failed password for root from 10.0.0.9 port 22 ssh2", "root", "10.0.0.9",
+                          "010.0.0.9", "1.2.3.4\n5.6.7.8", "", "a\x00b", "\ud800", "名前", "sshd[7]"])
+_SCALARS = (_TEXTS | st.integers(min_value=-(2**64), max_value=2**64) | st.floats(allow_nan=True)
+            | st.booleans() | st.none())
+_VALUES = _SCALARS | st.lists(_SCALARS, max_size=3) | st.dictionaries(st.sampled_from(["a", "b"]), _SCALARS, max_size=2)
+#: An ordinary event (coercion keeps it as it is, so it takes the plan).
+ORDINARY: dict[str, Any] = {
+    "event.original": ORIGINAL, "message": ORIGINAL[30:], "user.name": "root", "source.ip": "10.0.0.9",
+    "related.ip": ["10.0.0.9"], "related.user": ["root"], "labels.roles": ["a", "b"], "process.pid": 7,
+    "linux.auth.ssh.invalid_user": True, "host.name": "web1", "destination.port": 22}
+
+
+@st.composite
+def _mostly_ordinary(draw: st.DrawFn) -> dict[str, Any]:
+    """Some fields of the ordinary event, in any order, now and then one of them (or another
+    field) with any value."""
+    names = draw(st.lists(st.sampled_from(sorted(ORDINARY)), unique=True, max_size=len(ORDINARY)))
+    fields = {name: ORDINARY[name] for name in names}
+    if draw(st.booleans()):
+        fields[draw(_NAMES)] = draw(_VALUES)
+    return fields
+
+
+def _general(event: Unstored) -> Any:
+    try:
+        return split_row(coerce_parts(event, INGESTED))
+    except (TypeError, ValueError) as e:
+        return type(e)
+
+
+def _planned(event: Unstored) -> Any:
+    try:
+        return row_of(event, INGESTED)
+    except (TypeError, ValueError) as e:
+        return type(e)
+
+
+@given(_mostly_ordinary() | st.dictionaries(_NAMES, _VALUES, max_size=10))
+def test_a_planned_row_is_the_row_of_coercion_and_split(fields: dict[str, Any]) -> None:
+    event: Unstored = ("0123456789abcdef0123456789abcdef", 1_772_625_600_000_000, "linux.auth", fields)
+    assert _planned(event) == _general(event)
+
+
+def test_an_ordinary_event_takes_the_plan_and_a_changed_value_does_not() -> None:
+    fields = dict(ORDINARY)
+    event: Unstored = ("0123456789abcdef0123456789abcdef", 1_772_625_600_000_000, "linux.auth", fields)
+    row = row_of(event, INGESTED)
+    assert row == split_row(coerce_parts(event, INGESTED))
+    assert sqlite_rows._PLANS[(tuple(fields), tuple(map(type, fields.values())))] is not None
+    assert row[3] == (ORIGINAL, 31, None, None, "|labels.roles|")  # message is the tail of the original
+    changed = {**fields, "source.ip": " 10.0.0.9"}  # coerced to 10.0.0.9: the general path
+    assert row_of((*event[:3], changed), INGESTED)[5] == row[5]
