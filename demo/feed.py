@@ -59,10 +59,27 @@ def _paced(send: Callable[[bytes], object], items: Sequence[bytes], chunk: int, 
             progress(len(part))
 
 
+def _replay_spool(pipeline: Pipeline) -> bool:
+    """Write what the pipeline spooled (the store was busy, or the receivers stopped before
+    storing everything) to the store, waiting out the pipeline's back-off; gives up after
+    STALL_SECONDS without progress. True when the spool is empty."""
+    deadline = time.monotonic() + STALL_SECONDS
+    while not pipeline.spool.is_empty() and time.monotonic() < deadline:
+        if pipeline.drain():
+            deadline = time.monotonic() + STALL_SECONDS
+        else:
+            time.sleep(min(1.0, pipeline.retry_seconds))
+    return pipeline.spool.is_empty()
+
+
 def feed_syslog(pipeline: Pipeline, data_dir: Path, udp_lines: Sequence[bytes], tcp_lines: Sequence[bytes], *,
-                timezone: str, progress: Callable[[int], None] | None = None) -> list[FeedResult]:
+                timezone: str, progress: Callable[[int], None] | None = None,
+                stop_timeout: float = 30.0) -> list[FeedResult]:
     """Run a UDP and a TCP syslog receiver on 127.0.0.1 into ``pipeline``, send the lines, stop
-    once every message was received (stopping stores what was accepted)."""
+    once every message was received. Stopping stores what was accepted for ``stop_timeout``
+    seconds and spools the rest (on a loaded machine the delivery thread can be that far
+    behind); the spool is then written to the store here, as `govsoc listen` would at its next
+    start, so the demo's store holds every accepted message before detection runs."""
     settings = [ReceiverSettings(name="demo-udp", transport="udp", listen="127.0.0.1:0", timezone=timezone),
                 ReceiverSettings(name="demo-tcp", transport="tcp", listen="127.0.0.1:0", timezone=timezone)]
     receivers = ReceiverSet(settings, pipeline, data_dir=data_dir, timezone=timezone)
@@ -79,8 +96,10 @@ def feed_syslog(pipeline: Pipeline, data_dir: Path, udp_lines: Sequence[bytes], 
                     progress(len(tcp_lines[at:at + 500]))
         _wait_for(lambda: tcp_counters.received, len(tcp_lines))
     finally:
-        receivers.stop()
-    return [FeedResult(name=f"syslog {c.transport} {c.address}", sent=sent, received=c.received, stored=c.stored,
+        receivers.stop(stop_timeout)
+    replayed = _replay_spool(pipeline)
+    return [FeedResult(name=f"syslog {c.transport} {c.address}", sent=sent, received=c.received,
+                       stored=c.stored + (c.spooled if replayed else 0),
                        rejected=sum(c.rejected.values()) + c.store_rejected + c.dropped)
             for c, sent in ((udp_counters, len(udp_lines)), (tcp_counters, len(tcp_lines)))]
 
@@ -104,6 +123,7 @@ def feed_netflow(pipeline: Pipeline, datagrams: Sequence[bytes], *, data_dir: Pa
         stop.set()
         thread.join()
         receiver.close()
+    _replay_spool(pipeline)  # flows spooled while the store was busy reach it before detection
     summary = summaries[0]
     if data_dir is not None:
         receiver.save_counters(summary, counters_folder(data_dir))
