@@ -26,11 +26,11 @@ import json
 import os
 import struct
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 from govsoc.core.errors import StoreError
 from govsoc.core.event import Event, format_timestamp, parse_timestamp
@@ -45,18 +45,48 @@ MAX_PAYLOAD = 64 << 20
 DEFAULT_MAX_BYTES = 1 << 30
 
 
+def event_payload(event: Event) -> bytes:
+    """The payload of ``event``'s spool record (JSON)."""
+    return json.dumps({"id": event.id, "ts": format_timestamp(event.timestamp), "ds": event.dataset,
+                       "f": dict(event.fields)}, ensure_ascii=False, separators=(",", ":")).encode("utf-8",
+                                                                                                 "surrogatepass")
+
+
+def frame(payload: bytes) -> bytes:
+    """One spool record: header and ``payload``."""
+    return _HEADER.pack(MAGIC, len(payload), zlib.crc32(payload)) + payload
+
+
 def encode(event: Event) -> bytes:
     """One spool record for ``event``."""
-    payload = json.dumps({"id": event.id, "ts": format_timestamp(event.timestamp), "ds": event.dataset,
-                          "f": dict(event.fields)}, ensure_ascii=False, separators=(",", ":")).encode("utf-8",
-                                                                                                    "surrogatepass")
-    return _HEADER.pack(MAGIC, len(payload), zlib.crc32(payload)) + payload
+    return frame(event_payload(event))
 
 
 def decode(payload: bytes) -> Event:
     """The event of a record whose checksum passed."""
     data: dict[str, Any] = json.loads(payload.decode("utf-8", "surrogatepass"))
     return Event(id=data["id"], timestamp=parse_timestamp(data["ts"]), dataset=data["ds"], fields=data["f"])
+
+
+@dataclass(frozen=True, slots=True)
+class Codec:
+    """What a spool holds: ``encode`` gives an item's payload, ``decode`` the item of a payload
+    (ValueError, KeyError or TypeError when the payload is not one, which counts as damage)."""
+
+    encode: Callable[[Any], bytes]
+    decode: Callable[[bytes], Any]
+
+
+#: The pipeline's spool: events.
+EVENTS = Codec(event_payload, decode)
+
+
+class RecordSink(Protocol):
+    """Where a drain writes a spool's items (the store for events)."""
+
+    def write(self, items: list[Any]) -> WriteReceipt:
+        """Take ``items``; a StoreError leaves them spooled."""
+        ...
 
 
 @dataclass(slots=True)
@@ -67,12 +97,12 @@ class ScanStats:
     corrupt_bytes: int = 0
 
 
-def scan(data: bytes, stats: ScanStats) -> Iterator[tuple[int, int, bytes]]:
-    """(start, end, payload) of every intact record in ``data``; damaged stretches are counted
-    in ``stats`` and skipped up to the next magic."""
+def scan(data: bytes, stats: ScanStats, decoder: Callable[[bytes], Any] = decode) -> Iterator[tuple[int, int, bytes]]:
+    """(start, end, payload) of every intact record in ``data`` (one ``decoder`` reads);
+    damaged stretches are counted in ``stats`` and skipped up to the next magic."""
     pos, size = 0, len(data)
     while pos < size:
-        good = _record_at(data, pos)
+        good = _record_at(data, pos, decoder)
         if good is not None:
             end, payload = good
             yield pos, end, payload
@@ -85,7 +115,7 @@ def scan(data: bytes, stats: ScanStats) -> Iterator[tuple[int, int, bytes]]:
         pos = stop
 
 
-def _record_at(data: bytes, pos: int) -> tuple[int, bytes] | None:
+def _record_at(data: bytes, pos: int, decoder: Callable[[bytes], Any]) -> tuple[int, bytes] | None:
     if pos + _HEADER.size > len(data):
         return None
     magic, length, crc = _HEADER.unpack_from(data, pos)
@@ -96,7 +126,7 @@ def _record_at(data: bytes, pos: int) -> tuple[int, bytes] | None:
     if zlib.crc32(payload) != crc:
         return None
     try:
-        decode(payload)
+        decoder(payload)
     except (ValueError, KeyError, TypeError):
         return None
     return end, payload
@@ -132,11 +162,13 @@ class SpoolTotals:
 
 
 class Spool:
-    """A bounded, checksummed, on-disk queue of events in front of the store."""
+    """A bounded, checksummed, on-disk queue of events in front of the store (of other items
+    with another ``codec``: the receivers' unparsed messages at shutdown)."""
 
-    def __init__(self, folder: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(self, folder: Path, max_bytes: int = DEFAULT_MAX_BYTES, codec: Codec = EVENTS) -> None:
         self.folder = Path(folder)
         self.max_bytes = max_bytes
+        self.codec = codec
         self.folder.mkdir(parents=True, exist_ok=True)
 
     # -- bookkeeping -------------------------------------------------------------------------
@@ -200,9 +232,11 @@ class Spool:
         return self.pending_bytes() == 0
 
     # -- writing -----------------------------------------------------------------------------
-    def append(self, events: Sequence[Event]) -> bool:
-        """Spool ``events`` durably; False (and nothing written) when they do not fit."""
-        blob = b"".join(encode(e) for e in events)
+    def append(self, events: Sequence[Any]) -> bool:
+        """Spool ``events`` (items of the codec) durably; False (and nothing written) when they
+        do not fit."""
+        payload = self.codec.encode
+        blob = b"".join(frame(payload(e)) for e in events)
         with self._locked():
             if self.pending_bytes() + len(blob) > self.max_bytes:
                 return False
@@ -215,7 +249,7 @@ class Spool:
 
 
     # -- draining ----------------------------------------------------------------------------
-    def drain(self, sink: EventSink, batch: int = 5000) -> DrainResult:
+    def drain(self, sink: EventSink | RecordSink, batch: int = 5000) -> DrainResult:
         """Write every spooled event to ``sink``, oldest first, acknowledging as it goes; a
         StoreError from the sink propagates and leaves the rest spooled."""
         receipt, events = WriteReceipt(), 0
@@ -227,10 +261,11 @@ class Spool:
                     start = acked_offset if path.name == acked_segment else 0
                     with path.open("rb") as handle:
                         data = _read_from(handle, start)
-                    pending: list[Event] = []
+                    pending: list[Any] = []
                     position = start
-                    for _begin, end, payload in scan(data, stats):
-                        pending.append(decode(payload))
+                    decoder = self.codec.decode
+                    for _begin, end, payload in scan(data, stats, decoder):
+                        pending.append(decoder(payload))
                         position = start + end
                         if len(pending) >= batch:
                             receipt += _written(sink, pending)
@@ -279,7 +314,7 @@ def _append(target: Path, blob: bytes) -> bool:
     return True
 
 
-def _written(sink: EventSink, events: list[Event]) -> WriteReceipt:
+def _written(sink: EventSink | RecordSink, events: list[Any]) -> WriteReceipt:
     """Write a spooled batch; when the store asks for some of it again later, the batch stays
     spooled (the part it took is then written again, which the store keeps once)."""
     receipt = sink.write(events)

@@ -64,6 +64,8 @@ def run_line(counters: ReceiverCounters) -> str:
     notes = [(sum(counters.refused.values()), f"connections refused ({refused})"),
              (counters.kernel_drops, "dropped by the kernel (receive buffer full)"),
              (counters.dropped, "dropped (store down and spool full at shutdown)"),
+             (counters.spooled_unparsed, "spooled unparsed at the stop (the next start stores them)"),
+             (counters.replayed, "spooled at the last stop, parsed and delivered now"),
              (counters.store_rejected, "refused by the store (see the rejects folder)"),
              (counters.truncated, "over the size limit, truncated"),
              (counters.decoded_gb18030, "decoded as GB18030"),

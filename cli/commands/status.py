@@ -18,6 +18,7 @@ from govsoc.cli.output import console, printable
 from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
 from govsoc.collectors.files.identity import look
 from govsoc.collectors.receivers import OUTCOMES, counters_folder, load_counters
+from govsoc.collectors.receivers.backlog import backlog_spool
 from govsoc.collectors.spool import Spool
 from govsoc.core.config import Config
 from govsoc.core.errors import ParseError
@@ -254,7 +255,9 @@ def status(app: AppContext, fmt: str, show_senders: bool) -> None:
     rows = [source_status(c, now) for c in CheckpointStore(data_dir / "state" / "sources").all()]
     spool = Spool(data_dir / "spool", app.config.collectors.spool_max_bytes)
     totals = spool.totals()
+    backlog = backlog_spool(spool.folder, spool.max_bytes)
     spooled = {"pending_bytes": spool.pending_bytes(), "max_bytes": spool.max_bytes, "folder": str(spool.folder),
+               "unparsed_pending_bytes": backlog.pending_bytes(),
                "drained_events": totals.drained_events, "last_drained": totals.last_drained or None,
                "corrupt_records": totals.corrupt_records}
     receivers = [receiver_status(d) for d in load_counters(counters_folder(data_dir))]
@@ -280,6 +283,9 @@ def status(app: AppContext, fmt: str, show_senders: bool) -> None:
     drained = (f"; {totals.drained_events} spooled events drained into the store so far, the last at "
                f"{totals.last_drained}" if totals.drained_events else "; nothing drained yet")
     damaged = f"; {totals.corrupt_records} damaged records skipped" if totals.corrupt_records else ""
+    if spooled["unparsed_pending_bytes"]:
+        damaged += (f"; {spooled['unparsed_pending_bytes']} bytes of messages received before the receivers' last "
+                    f"stop wait to be parsed ({backlog.folder}; the next `govsoc listen` stores them)")
     click.echo(printable(f"spool: {spooled['pending_bytes']} of {spooled['max_bytes']} bytes waiting for the store "
                          f"({spooled['folder']}){drained}{damaged}"))
     if scheduler is not None:

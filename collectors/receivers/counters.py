@@ -20,7 +20,12 @@ any number of flow records, or only templates) and ``events`` the events the rec
 ``datagram`` (NetFlow/IPFIX over UDP) or ``ipfix message`` (IPFIX over TCP). A NetFlow
 listener's datagrams have no outcome of their own (a data set may wait in the decoder for its
 template and be stored with a later datagram's records): for those, the message outcomes stay
-unset and the events' outcomes are what counts. Connections
+unset and the events' outcomes are what counts.
+
+At a stop with a backlog, the messages not yet parsed go to the shutdown spool as they arrived
+(collectors.receivers.backlog): counted ``spooled`` (they wait for the store) and, of those,
+``spooled_unparsed``. The start that parses and stores them counts them ``replayed`` (not
+``received`` or ``stored`` again, so each run's sum above still holds). Connections
 refused before any message was read (a sender outside the allow-list, ``too_many_connections``,
 a failed ``tls_handshake``) are counted apart, by reason, in ``refused``: they carry no message.
 
@@ -54,7 +59,7 @@ __all__ = ["COUNTERS", "MAX_SENDERS", "OTHER", "OUTCOMES", "REFUSE_REASONS", "RE
 COUNTERS = ("received", "bytes", "accepted", "events", "stored", "spooled", "store_rejected", "dropped",
             "truncated", "decoded_gb18030", "decode_replaced", "parse_failures", "framing_errors",
             "skipped_bytes", "connections", "kernel_drops", "records", "events_stored", "events_spooled",
-            "events_dropped")
+            "events_dropped", "spooled_unparsed", "replayed")
 REJECT_REASONS = ("sender_not_allowed", "overload")
 #: Why a connection was refused before any message was read from it.
 REFUSE_REASONS = ("sender_not_allowed", "too_many_connections", "tls_handshake")
@@ -93,6 +98,8 @@ class ReceiverCounters:
     events_stored: int = 0
     events_spooled: int = 0
     events_dropped: int = 0
+    spooled_unparsed: int = 0
+    replayed: int = 0
     #: What ``received`` counts (module docstring).
     unit: str = "message"
     rejected: dict[str, int] = field(default_factory=dict)

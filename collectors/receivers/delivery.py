@@ -16,6 +16,10 @@ One thread takes messages from the hand-off queue in batches, and for each messa
    ``govsoc.charset``;
 5. delivers the events through Pipeline.deliver: to the store, else the spool.
 
+At a stop, once more than one batch is left, the messages are not parsed: they go to the
+shutdown spool as they arrived (collectors.receivers.backlog), with the identity and sequence
+number they were given, and the next start parses and stores them first (``replay``).
+
 "Nothing twice" for a network stream: syslog carries no message id and TCP syslog no
 acknowledgement, so two identical messages are two events (a device that logs the same line
 twice did the thing twice) and cannot be told from a retransmission. What govsoc guarantees is
@@ -40,13 +44,16 @@ from typing import Any
 from govsoc.collectors.base import ParseContext, Parser, RawRecord, parsers
 from govsoc.collectors.detect import detect_lines, line_parser
 from govsoc.collectors.pipeline import Pipeline, failure_event
+from govsoc.collectors.receivers.backlog import Unparsed
 from govsoc.collectors.receivers.counters import OUTCOMES, ReceiverCounters
 from govsoc.collectors.receivers.handoff import Handoff, Message
 from govsoc.collectors.receivers.senders import SenderRules
+from govsoc.collectors.spool import Spool
 from govsoc.collectors.summary import IngestSummary
 from govsoc.collectors.syslog.charset import decode_message
-from govsoc.core.errors import ParseError
+from govsoc.core.errors import ParseError, StoreError
 from govsoc.core.event import Event
+from govsoc.core.sink import WriteReceipt
 
 __all__ = ["DeliveryWorker", "ReceiverState", "auto_parser"]
 
@@ -90,8 +97,18 @@ class DeliveryWorker:
 
     def __init__(self, pipeline: Pipeline, handoff: Handoff, *, rejects_dir: Path, batch_size: int = 2000,
                  flush_seconds: float = 0.2, tick: Callable[[], None] = lambda: None,
-                 tick_seconds: float = 1.0, notice: Callable[[str], None] = lambda _message: None) -> None:
+                 tick_seconds: float = 1.0, notice: Callable[[str], None] = lambda _message: None,
+                 backlog: Spool | None = None,
+                 state_of: Callable[[str, str], ReceiverState] | None = None) -> None:
         self.pipeline, self.handoff, self.rejects_dir = pipeline, handoff, rejects_dir
+        #: The shutdown spool of unparsed messages, and the receiver state of a spooled message's
+        #: receiver name and transport (for the replay).
+        self.backlog, self.state_of = backlog, state_of
+        #: Set when the stop begins: from then on a backlog of more than one batch is spooled
+        #: unparsed (``stopping`` follows once the network side has closed).
+        self.winding_down = threading.Event()
+        #: Messages parsed after the stop began: at most the batch in hand and one more.
+        self.parsed_at_stop = 0
         self.batch_size, self.flush_seconds = batch_size, flush_seconds
         self.tick, self.tick_seconds, self.notice = tick, tick_seconds, notice
         self.stopping = threading.Event()
@@ -105,8 +122,14 @@ class DeliveryWorker:
     def run(self) -> None:
         """The thread's body: deliver until ``stopping`` is set and nothing is left."""
         next_tick = time.monotonic() + self.tick_seconds
+        self.replay()
         while True:
             messages = self.handoff.take(self.batch_size, self.flush_seconds)
+            if messages and self.winding_down.is_set() and self.backlog is not None and not self.spill.is_set() \
+                    and (len(messages) >= self.batch_size or len(self.handoff)):
+                messages += self.handoff.take(len(self.handoff), 0, 0) if len(self.handoff) else []
+                if self.spool_unparsed(messages):
+                    continue
             if messages:
                 try:
                     self.process(messages)
@@ -150,11 +173,54 @@ class DeliveryWorker:
             except Exception as e:  # noqa: BLE001  the receivers keep running; the loss is counted and said
                 self._lost(state, senders, e)
 
-    def message_events(self, state: ReceiverState, message: Message) -> list[Event]:
+    def spool_unparsed(self, messages: list[Message]) -> bool:
+        """Write ``messages`` to the shutdown spool unparsed, each with its identity and the
+        next receive sequence number of its receiver; counted spooled. False (nothing written)
+        when the spool cannot take them."""
+        assert self.backlog is not None
+        unparsed = []
+        for key, host, port, data, flag, at in messages:
+            state: ReceiverState = key
+            state.sequence += 1
+            unparsed.append(Unparsed(receiver=state.name, transport=state.transport, identity=state.identity,
+                                     sequence=state.sequence, host=host, port=port, data=data, flag=flag, at=at))
+        if not self.backlog.append(unparsed):
+            for key, *_rest in messages:
+                key.sequence -= 1  # parsed after all: they get their numbers again
+            self.notice(f"receivers: the shutdown spool cannot take {len(messages)} messages; parsing them")
+            return False
+        for key, host, *_rest in messages:
+            state = key
+            state.counters.ended(host, SPOOLED)
+            state.counters.spooled += 1
+            state.counters.spooled_unparsed += 1
+        self.notice(f"receivers: {len(messages)} messages not parsed yet spooled as received "
+                    f"({self.backlog.folder}); the next start stores them")
+        return True
+
+    def replay(self) -> None:
+        """Parse and deliver what the shutdown spool holds (an earlier run's backlog), oldest
+        first; what the store and the event spool cannot take now stays for the next start."""
+        if self.backlog is None or self.state_of is None or self.backlog.is_empty():
+            return
+        try:
+            result = self.backlog.drain(_Replay(self), batch=self.batch_size)
+        except StoreError as e:
+            self.notice(f"receivers: the messages spooled at the last stop stay spooled: {e}")
+            return
+        if result.events or result.corrupt_records:
+            damaged = f"; {result.corrupt_records} damaged records skipped" if result.corrupt_records else ""
+            self.notice(f"receivers: {result.events} messages spooled at the last stop parsed and delivered{damaged}")
+
+    def message_events(self, state: ReceiverState, message: Message, *, identity: str | None = None,
+                       sequence: int | None = None) -> list[Event]:
         """The events of one received message (never none: what no parser understands, or what
-        makes a parser fail, is kept as a pipeline_error event)."""
+        makes a parser fail, is kept as a pipeline_error event). ``identity`` and ``sequence``
+        are those a replayed message was given when it was accepted."""
         _key, host, port, data, flag, at = message
         counters = state.counters
+        if self.winding_down.is_set():
+            self.parsed_at_stop += 1
         policy = state.rules.policy(host)
         text, charset, replaced = decode_message(data, policy.charset)
         if replaced:
@@ -162,10 +228,12 @@ class DeliveryWorker:
         elif charset != "utf-8":
             counters.decoded_gb18030 += 1
             data = text.encode("utf-8")  # RawRecord.text() gives the decided text back
-        state.sequence += 1
+        if sequence is None:
+            state.sequence += 1
+            sequence = state.sequence
         shown_host = f"[{host}]" if ":" in host else host
-        record = RawRecord(data=data, origin=f"syslog+{state.transport}://{shown_host}:{port}", offset=state.sequence,
-                           identity=state.identity, received=datetime.fromtimestamp(at, UTC),
+        record = RawRecord(data=data, origin=f"syslog+{state.transport}://{shown_host}:{port}", offset=sequence,
+                           identity=identity or state.identity, received=datetime.fromtimestamp(at, UTC),
                            flags=(flag,) if flag else ())
         parser_id = policy.parser if policy.parser != "auto" else auto_parser(text)
         parser = self._parsers.get(parser_id)
@@ -280,3 +348,43 @@ class DeliveryWorker:
                     out.write(json.dumps({"id": event.id, "reason": reasons[event.id],
                                           "sender": event.get("log.source.address"),
                                           "original": event.get("event.original")}, ensure_ascii=False) + "\n")
+
+
+class _Replay:
+    """The sink of a shutdown spool's drain: parses each message as its receiver would have and
+    delivers the events (to the store, else the event spool). A StoreError (the store down and
+    the event spool full) leaves the rest in the shutdown spool."""
+
+    def __init__(self, worker: DeliveryWorker) -> None:
+        self.worker = worker
+
+    def write(self, items: list[Unparsed]) -> WriteReceipt:
+        worker = self.worker
+        assert worker.state_of is not None
+        worker._contexts = {}
+        groups: dict[int, tuple[ReceiverState, list[Event], list[int]]] = {}
+        for item in items:
+            state = worker.state_of(item.receiver, item.transport)
+            group = groups.setdefault(id(state), (state, [], [0]))
+            group[1].extend(worker.message_events(state, (state, item.host, item.port, item.data, item.flag, item.at),
+                                                  identity=item.identity, sequence=item.sequence))
+            group[2][0] += 1
+        events = [event for _state, group_events, _n in groups.values() for event in group_events]
+        delivery = worker.pipeline.deliver(events, on_full="drop")
+        if delivery.dropped:
+            raise StoreError(f"the store is down and the spool full: {delivery.dropped} events not taken")
+        refused, held = dict(delivery.receipt.rejected), set(delivery.held)
+        for state, group_events, count in groups.values():
+            counters = state.counters
+            counters.replayed += count[0]
+            for event in group_events:
+                if event.id in refused:
+                    continue
+                if event.id in held:
+                    counters.events_spooled += 1
+                else:
+                    counters.events_stored += 1
+            if refused:
+                worker._write_rejects(state, group_events, refused)
+        worker._stored_since_refresh = True
+        return delivery.receipt

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from govsoc.collectors.pipeline import Pipeline
+from govsoc.collectors.receivers.backlog import backlog_spool
 from govsoc.collectors.receivers.counters import ReceiverCounters
 from govsoc.collectors.receivers.delivery import DeliveryWorker, ReceiverState
 from govsoc.collectors.receivers.handoff import Handoff
@@ -51,19 +52,41 @@ class ReceiverSet:
         self.folder = counters_folder(data_dir)
         self.handoff = handoff if handoff is not None else Handoff()  # (an empty one is falsy)
         self.notice = notice or (lambda _message: None)
-        run_id = os.urandom(6).hex()
+        self.run_id = run_id = os.urandom(6).hex()
+        self.timezone = timezone
         self.states = [ReceiverState(name=s.name, transport=s.transport, run_id=run_id,
                                      rules=SenderRules(s, timezone),
                                      counters=ReceiverCounters.resume(self.folder, s.name, s.transport, s.listen))
                        for s in self.settings]
+        #: Messages not yet parsed at a stop (collectors.receivers.backlog), parsed at the next start.
+        self.backlog = backlog_spool(pipeline.spool.folder, pipeline.spool.max_bytes)
         self.worker = DeliveryWorker(pipeline, self.handoff, rejects_dir=Path(data_dir) / "rejects",
-                                     batch_size=batch_size, tick=self.save, notice=self.notice)
+                                     batch_size=batch_size, tick=self.save, notice=self.notice,
+                                     backlog=self.backlog, state_of=self.state_of)
         self._udp: list[UdpReceiver] = []
         self._streams: StreamLoop | None = None
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()
         self._switch_interval: float | None = None
         self.addresses: dict[str, tuple[str, int]] = {}
+
+    def state_of(self, name: str, transport: str) -> ReceiverState:
+        """The state of receiver ``name`` (a message of the shutdown spool names its receiver);
+        a receiver no longer configured is read with the defaults (parser auto, the default time
+        zone) and its counters are kept beside the others'."""
+        found = next((state for state in self.states if state.name == name), None)
+        if found is None:
+            try:
+                settings = ReceiverSettings.model_validate({"name": name, "transport": transport,
+                                                            "listen": "127.0.0.1:0"})
+            except ValueError:  # pydantic's ValidationError: a name or transport no receiver may have
+                name, transport = "unknown-receiver", "udp"
+                settings = ReceiverSettings(name=name, transport="udp", listen="127.0.0.1:0")
+            found = ReceiverState(name=name, transport=transport, run_id=self.run_id,
+                                  rules=SenderRules(settings, self.timezone),
+                                  counters=ReceiverCounters.resume(self.folder, name, transport, settings.listen))
+            self.states.append(found)
+        return found
 
     @property
     def counters(self) -> list[ReceiverCounters]:
@@ -135,13 +158,17 @@ class ReceiverSet:
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop listening and reading at once (what senders' and our kernel still hold is not
-        accepted), try for ``timeout`` seconds to store what was accepted, then parse the rest
-        into the spool (replayed into the store on the next start; only what the full spool
-        cannot take is counted ``dropped``), wait for the delivery thread to end (the store may
-        be closed after this), save the counters. Safe to call twice."""
+        accepted). What was accepted and not parsed yet is parsed and stored when it fits in one
+        batch; a larger backlog goes to the shutdown spool as it arrived (collectors.receivers.
+        backlog: a copy and an fsync, not a parse per message), stored by the next start. The
+        batch being stored when the stop came gets ``timeout`` seconds, then goes to the event
+        spool (only what a full spool cannot take is counted ``dropped``). Waits for the
+        delivery thread to end (the store may be closed after this), saves the counters. Safe
+        to call twice."""
         if self._stopped.is_set():
             return
         self._stopped.set()
+        self.worker.winding_down.set()
         self._close_network()
         self.worker.stopping.set()
         if self._thread is not None:

@@ -196,8 +196,9 @@ schedule:
     stored = int(daemon.govsoc("events", "--count", "--where", "event.dataset=linux.auth").stdout)
     assert stored == c["stored"], (stored, c)
     flows = json.loads(daemon.govsoc("status", "--format", "json").stdout)["receivers"]
-    assert [(r["transport"], r["received"], r["stored"]) for r in flows if r["transport"] == "netflow"] == [
-        ("netflow", 1, 7)]
+    # one datagram, its 7 records, their 7 events (issue 13: counted apart, each named)
+    assert [(r["transport"], r["unit"], r["received"], r["records"], r["events_stored"]) for r in flows
+            if r["transport"] == "netflow"] == [("netflow", "datagram", 1, 7, 7)]
     assert daemon.govsoc("events", "--count", "--where", "event.dataset=netflow.log").stdout.strip() == "7"
     daemon.process = None
     assert "stopping" in daemon.text() and "stopped" in daemon.text()

@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 
 from govsoc.collectors import Pipeline
-from govsoc.collectors.receivers import Handoff
+from govsoc.collectors.receivers import Handoff, ReceiverSet
+from govsoc.core.config import ReceiverSettings
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
 
@@ -21,8 +22,15 @@ LINE = b"<38>Nov 30 10:00:%02d web01 sshd[%d]: Failed password for root from 192
 BACKLOG = 5_000
 
 
-def _replayed(tmp_path: Path, store: SqliteStore) -> int:
-    """What the store holds after the next start replays the spool."""
+def _replayed(tmp_path: Path, store: SqliteStore, *settings: ReceiverSettings) -> int:
+    """What the store holds after the next start of ``settings`` parsed the shutdown spool and
+    drained the event spool."""
+    again = ReceiverSet(list(settings), Pipeline(store, data_dir=tmp_path, retry_seconds=0.2), data_dir=tmp_path)
+    again.start()
+    deadline = time.monotonic() + 120
+    while not again.backlog.is_empty() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    again.stop()
     Pipeline(store, data_dir=tmp_path).drain()
     store.refresh()
     return store.count(Query())
@@ -63,7 +71,8 @@ def test_stop_with_a_tcp_backlog_spools_what_was_accepted_and_reads_no_more(rece
     assert counters.dropped == 0
     assert counters.stored + counters.spooled == counters.accepted == counters.received
     assert store.count(Query()) == counters.stored
-    assert _replayed(tmp_path, store) == counters.accepted  # each once: event ids are unique
+    assert _replayed(tmp_path, store, ReceiverSettings(name="tcp", transport="tcp", listen="127.0.0.1:0",
+                                                       parser="linux.auth")) == counters.accepted  # each once
 
 
 def test_stop_under_udp_waits_for_delivery_before_the_store_closes(receivers: Start, store, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -76,4 +85,51 @@ def test_stop_under_udp_waits_for_delivery_before_the_store_closes(receivers: St
     counters = rs.counters[0]
     assert counters.accepted > 0 and counters.dropped == 0
     assert counters.stored + counters.spooled == counters.accepted
-    assert _replayed(tmp_path, store) == counters.accepted
+    assert _replayed(tmp_path, store, ReceiverSettings(name="udp", transport="udp", listen="127.0.0.1:0",
+                                                       parser="linux.auth")) == counters.accepted
+
+
+def test_a_stop_with_a_backlog_parses_at_most_a_batch_and_the_restart_stores_each_message_once(  # type: ignore[no-untyped-def]
+        store, tmp_path) -> None:
+    """Issue 13: a daemon's stop with 200,000 queued messages took 73 s, parsing each into the
+    event spool. Now the backlog goes to the shutdown spool unparsed: the stop parses at most
+    the batch in hand and one more, whatever the backlog, and the next start stores every
+    message once, with the ids it would have had (a replay run twice adds nothing)."""
+    import shutil
+
+    total, batch = 20_000, 25
+    settings = [ReceiverSettings(name="tcp", transport="tcp", listen="127.0.0.1:0", parser="linux.auth")]
+
+    def start(batch_size: int) -> ReceiverSet:
+        made = ReceiverSet(settings, Pipeline(store, data_dir=tmp_path, retry_seconds=0.2), data_dir=tmp_path,
+                           batch_size=batch_size)
+        made.start()
+        return made
+
+    first = start(batch)
+    with socket.create_connection(first.addresses["tcp"]) as sock:
+        for begin in range(0, total, 1000):
+            sock.sendall(b"".join(LINE % (n % 60, n, n) for n in range(begin, begin + 1000)))
+    deadline = time.monotonic() + 60
+    while first.counters[0].received < total and time.monotonic() < deadline:
+        time.sleep(0.01)
+    counters = first.counters[0]
+    assert counters.received == total
+    assert len(first.handoff) > 20 * batch  # a backlog: the delivery parses far slower than TCP reads
+    first.stop()
+    assert first.worker.parsed_at_stop <= 2 * batch  # the work of the stop does not grow with the backlog
+    assert counters.spooled_unparsed >= total - counters.records > 0
+    assert counters.dropped == 0
+    assert counters.stored + counters.spooled == counters.accepted == total
+    assert store.count(Query()) == counters.events_stored
+    kept = tmp_path / "kept"
+    shutil.copytree(first.backlog.folder, kept)
+
+    again = ReceiverSettings(name="tcp", transport="tcp", listen="127.0.0.1:0", parser="linux.auth")
+    assert _replayed(tmp_path, store, again) == total
+    assert len({event.id for event in store.search(Query())}) == total
+    folder = first.backlog.folder
+    assert first.backlog.is_empty()
+    shutil.rmtree(folder)  # the same backlog replayed again (a start killed in the middle of its replay)
+    shutil.copytree(kept, folder)
+    assert _replayed(tmp_path, store, again) == total
