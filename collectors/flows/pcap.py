@@ -260,9 +260,7 @@ class _PcapChunks:
             while owner.walker is None and position + 16 <= end:
                 seconds, fraction, caplen, wirelen = unpack(data, position)
                 if caplen > limit or (caplen > wirelen and caplen > snaplen) or (not nanos and fraction >= 1_000_000):
-                    bad = (f"record length {caplen} over the snap length {snaplen}" if caplen > limit
-                           else f"captured length {caplen} over the original length {wirelen}" if caplen > wirelen
-                           else f"microseconds {fraction} out of range")
+                    bad = _bad_header(caplen, wirelen, fraction, snaplen, limit)
                     break
                 if position + 16 + caplen > end:
                     want = 16 + caplen
@@ -313,9 +311,7 @@ class _PcapChunks:
         bad = None
         if status == 1:
             seconds, fraction, caplen, wirelen = struct.unpack_from(order + "IIII", buffer.data, position)
-            bad = (f"record length {caplen} over the snap length {snaplen}" if caplen > limit
-                   else f"captured length {caplen} over the original length {wirelen}" if caplen > wirelen
-                   else f"microseconds {fraction} out of range")
+            bad = _bad_header(caplen, wirelen, fraction, snaplen, limit)
         return position, number + count, bad, want
 
     def _resync(self, buffer: _Buffer, position: int, record: struct.Struct, limit: int, nanos: bool) -> int:
@@ -337,6 +333,22 @@ class _PcapChunks:
         self.owner.problems.add(self.owner.packets + 1, buffer.base + position,
                                 "no plausible record follows; the rest of the file is skipped", "rest skipped")
         return -1
+
+
+def _bad_header(caplen: int, wirelen: int, fraction: int, snaplen: int, limit: int) -> str:
+    """Why a classic pcap record header was refused, naming the limit it was checked against:
+    the file's snap length, libpcap's largest packet (a smaller snap length is not enforced by
+    libpcap either) or govsoc's largest record (memory stays bounded whatever the header says)."""
+    if caplen > limit:
+        if limit == snaplen:
+            return f"record length {caplen} over the snap length {snaplen}"
+        if limit == MAX_PACKET:
+            return (f"record length {caplen} over libpcap's largest packet {MAX_PACKET} "
+                    f"(the snap length {snaplen} is smaller)")
+        return f"record length {caplen} over the largest record read, {limit} bytes (snap length {snaplen})"
+    if caplen > wirelen:
+        return f"captured length {caplen} over the original length {wirelen}"
+    return f"microseconds {fraction} out of range"
 
 
 def _plausible(record: struct.Struct, data: bytes, at: int, limit: int, nanos: bool, previous: int) -> bool:

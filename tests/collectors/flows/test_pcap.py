@@ -98,8 +98,28 @@ def test_a_corrupt_record_length_is_skipped_and_the_rest_read() -> None:
     counted = sum(int(f["orig_pkts"]) + int(f["resp_pkts"]) for f in flows)
     assert counted == 7  # only the damaged record is lost
     reasons = [p.reason for p in assembler.problems.kept]
-    assert assembler.problems.kept[0].packet == 3 and "over the snap length" in reasons[0]
+    assert assembler.problems.kept[0].packet == 3 and "over libpcap's largest packet" in reasons[0]
     assert any("resynchronised" in r for r in reasons)
+
+
+@pytest.mark.parametrize(("snaplen", "caplen", "named"), [
+    # snap length under libpcap's MAXIMUM_SNAPLEN: the record is held to 262144 (libpcap's own
+    # limit), so the message must not say it broke the smaller snap length
+    (65535, 0x7FFFFFF0, "over libpcap's largest packet 262144 (the snap length 65535 is smaller)"),
+    # a snap length between the two limits is the limit used
+    (1_000_000, 2_000_000, "record length 2000000 over the snap length 1000000"),
+    # snap length 0xFFFFFFFF: the record is held to the largest record govsoc reads (16 MiB)
+    (0xFFFFFFFF, 0xFFFFFFF0, "over the largest record read, 16777216 bytes (snap length 4294967295)"),
+])
+@pytest.mark.parametrize("engine", ["python", "native"])
+def test_a_refused_record_length_names_the_limit_it_broke(snaplen: int, caplen: int, named: str,
+                                                            engine: str) -> None:
+    data = bytearray(pcap(_handshake(), snaplen=snaplen))
+    struct.pack_into("<II", data, 24 + 2 * (16 + 54) + 8, caplen, caplen)  # record 3's two lengths
+    assembler = FlowAssembler(io.BytesIO(bytes(data)), engine=engine)
+    list(assembler.flows())
+    first = assembler.problems.kept[0]
+    assert first.packet == 3 and named in first.reason, first.reason
 
 
 def test_a_snap_length_over_the_file_is_read() -> None:
