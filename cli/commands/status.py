@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,8 @@ from govsoc.core.errors import ParseError
 
 #: Per sender: messages received, then what became of them (received = rejected + the OUTCOMES).
 SENDER_COUNTS = ("messages", "bytes", "rejected", *OUTCOMES)
+#: A sender not heard for this long is silent (rules.silence.silent_sources' default quiet period).
+SILENT_AFTER = timedelta(hours=1)
 COLUMNS = ("records", "events", "created", "duplicates", "rejected", "dropped", "spooled", "parse_failures")
 
 
@@ -114,7 +116,8 @@ def _senders_table(receivers: list[dict[str, Any]], now: datetime) -> Table:
         table.add_column(name, justify="right" if name in (*numbers, "silent for") else "left")
     for receiver, host, sender in rows:
         try:
-            silent = f"{(now - datetime.fromisoformat(sender['last_heard'])).total_seconds():.0f} s"
+            silent = f"{(now - datetime.fromisoformat(sender['last_heard'])).total_seconds():.0f} s" + (
+                " SILENT" if sender.get("silent") else "")
         except ValueError:
             silent = "-"
         table.add_row(Text(printable(receiver)), Text(printable(host)), str(sender["messages"]),
@@ -124,8 +127,27 @@ def _senders_table(receivers: list[dict[str, Any]], now: datetime) -> Table:
     return table
 
 
+def mark_silent(receivers: list[dict[str, Any]], now: datetime, quiet: timedelta = SILENT_AFTER) -> None:
+    """Mark each sender last heard before ``now - quiet`` as ``silent`` (rules.silence's notion
+    for stored sources, here for what a receiver hears: a device that went silent while the
+    socket stays open), and give each receiver ``silent_senders``, their count."""
+    for row in receivers:
+        count = 0
+        for sender in row["senders"].values():
+            try:
+                heard = datetime.fromisoformat(sender["last_heard"])
+            except ValueError:
+                heard = None
+            sender["silent"] = heard is not None and heard < now - quiet
+            count += sender["silent"]
+        row["silent_senders"] = count
+
+
 def _state(row: dict[str, Any]) -> str:
     if row["listening"]:
+        silent = row.get("silent_senders", 0)
+        if silent:
+            return f"listening; {silent} of {len(row['senders'])} senders SILENT"
         return "listening"
     if row["running"]:
         return f"NOT LISTENING: {row['problem'] or 'its listener ended'}"
@@ -231,10 +253,12 @@ def _jobs_table(data: dict[str, Any], zone: str) -> Table:
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--silent-after", type=click.FloatRange(min=0), default=SILENT_AFTER.total_seconds(),
+              show_default=True, help="A sender not heard for this many seconds is SILENT.")
 @click.option("--senders", "show_senders", is_flag=True,
               help="Also list each receiver's senders, the longest silent first.")
 @click.pass_obj
-def status(app: AppContext, fmt: str, show_senders: bool) -> None:
+def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -> None:
     """Per source: records read, events accepted, stored, rejected, dropped and spooled, the
     checkpoint and the lag (bytes not yet read, and seconds since the checkpoint last moved; "-"
     when the file was rotated away). Per syslog receiver (`govsoc listen`): whether it listens
@@ -244,7 +268,8 @@ def status(app: AppContext, fmt: str, show_senders: bool) -> None:
     + rejected once nothing is in flight),
     the records decoded and what became of their events (stored, spooled, dropped),
     connections refused, dropped by the kernel, truncated, and with --senders the same per
-    sender and when it was last heard. Then the
+    sender and when it was last heard (SILENT when not heard for --silent-after seconds, an hour
+    by default: the receiver's state says how many are). Then the
     spool: bytes waiting for the store, and the events drained from it into the store so far.
     When the daemon (`govsoc run`) ran here: each job's schedule, last run, outcome, failures in
     a row and next run, and its services; for the report job its periods ("done" the periods its
@@ -261,6 +286,7 @@ def status(app: AppContext, fmt: str, show_senders: bool) -> None:
                "drained_events": totals.drained_events, "last_drained": totals.last_drained or None,
                "corrupt_records": totals.corrupt_records}
     receivers = [receiver_status(d) for d in load_counters(counters_folder(data_dir))]
+    mark_silent(receivers, now, timedelta(seconds=silent_after))
     scheduler = scheduler_status(app.config)
     if fmt == "json":
         click.echo(json.dumps({"sources": rows, "receivers": receivers, "spool": spooled, "scheduler": scheduler},

@@ -130,3 +130,52 @@ def test_a_dead_listener_is_not_shown_as_listening(home: Path, capsys) -> None: 
     finally:
         receivers.stop()
         store.close()
+
+
+def test_a_sender_that_went_silent_is_shown(home: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13: the socket stays open, one device stops sending: its sender row, and the
+    receiver's state, say so once it has not been heard for the quiet period (an hour, as
+    rules.silence's). Decided against the saved last-heard times, not the clock."""
+    from datetime import datetime, timedelta
+
+    from govsoc.cli.commands.status import SILENT_AFTER, _state, mark_silent, receiver_status
+    from govsoc.collectors import Pipeline
+    from govsoc.collectors.receivers import ReceiverSet, counters_folder, load_counters
+    from govsoc.core.config import ReceiverSettings
+    from govsoc.store.sqlite import SqliteStore
+
+    home.mkdir(parents=True, exist_ok=True)
+    store = SqliteStore(home / "events.db")
+    receivers = ReceiverSet([ReceiverSettings(name="edge", transport="udp", listen="127.0.0.1:0")],
+                            Pipeline(store, data_dir=home), data_dir=home)
+    receivers.start()
+    try:
+        line = b"<38>Nov 30 10:00:00 fw01 sshd[7]: Accepted password for ops from 192.0.2.7 port 2 ssh2"
+        for count, source in enumerate(("127.0.0.1", "127.0.0.2"), 1):
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+                udp.bind((source, 0))
+                udp.sendto(line, receivers.addresses["edge"])
+            deadline = time.monotonic() + 30
+            while receivers.counters[0].received < count and time.monotonic() < deadline:
+                time.sleep(0.01)
+            if count == 1:
+                time.sleep(1.1)  # last-heard times are saved to the second: the second sender is a second later
+        receivers.save()
+        rows = [receiver_status(data) for data in load_counters(counters_folder(home))]
+        senders = rows[0]["senders"]
+        first = datetime.fromisoformat(senders["127.0.0.1"]["last_heard"])
+        assert datetime.fromisoformat(senders["127.0.0.2"]["last_heard"]) > first
+        mark_silent(rows, first + SILENT_AFTER + timedelta(seconds=0.5))
+        assert (senders["127.0.0.1"]["silent"], senders["127.0.0.2"]["silent"]) == (True, False)
+        assert _state(rows[0]) == "listening; 1 of 2 senders SILENT"
+        mark_silent(rows, first + SILENT_AFTER)  # not yet past the quiet period
+        assert not any(sender["silent"] for sender in senders.values()) and _state(rows[0]) == "listening"
+        capsys.readouterr()
+        assert main(["status", "--format", "json", "--silent-after", "0"]) == 0
+        row = json.loads(capsys.readouterr().out)["receivers"][0]
+        assert row["silent_senders"] == 2 and all(sender["silent"] for sender in row["senders"].values())
+        assert main(["status", "--senders", "--silent-after", "0"]) == 0
+        assert "SILENT" in capsys.readouterr().out
+    finally:
+        receivers.stop()
+        store.close()
