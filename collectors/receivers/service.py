@@ -132,23 +132,27 @@ class ReceiverSet:
             udp.kernel_drops()
         if self._streams is not None and running:
             self._streams.sync_counters()
-        if running and not self._stopped.is_set():  # while stopping, listeners are closed on purpose
-            self._check_listeners()
+        said = self._check_listeners() if running and not self._stopped.is_set() else []  # (closed on purpose)
         for state in self.states:
             state.counters.save(self.folder, running=running)
+        for message in said:  # said once saved: `govsoc status` shows it by then
+            self.notice(message)
 
-    def _check_listeners(self) -> None:
+    def _check_listeners(self) -> list[str]:
         """Mark a listener whose thread or socket died as not listening (`govsoc status` shows
-        it, and the run says it once): the process runs on, but that port hears nothing."""
+        it, and the run says it once: the notices returned): the process runs on, but that port
+        hears nothing."""
         streams = self._streams.receivers if self._streams is not None else []
         listeners: list[UdpReceiver | StreamReceiver] = [*self._udp, *streams]
+        said = []
         for listener in listeners:
             counters = listener.counters
             problem = listener.problem()
             if problem and not counters.problem:
-                self.notice(f"receiver {counters.name} ({counters.transport} {counters.address}) is not listening "
+                said.append(f"receiver {counters.name} ({counters.transport} {counters.address}) is not listening "
                             f"any more: {problem}")
             counters.listening, counters.problem = not problem, problem
+        return said
 
     def _close_network(self) -> None:
         for udp in self._udp:
