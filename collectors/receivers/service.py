@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -68,6 +69,8 @@ class ReceiverSet:
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()
         self._switch_interval: float | None = None
+        #: receiver name -> when its next kernel-drop notice may come (monotonic seconds)
+        self._drops_said: dict[str, float] = {}
         self.addresses: dict[str, tuple[str, int]] = {}
 
     def state_of(self, name: str, transport: str) -> ReceiverState:
@@ -128,11 +131,20 @@ class ReceiverSet:
 
     def save(self, *, running: bool = True) -> None:
         """Save every receiver's counters (kernel drops read now)."""
+        said = []
         for udp in self._udp:
+            before = udp.counters.kernel_drops
             udp.kernel_drops()
+            if udp.counters.kernel_drops > before and time.monotonic() >= self._drops_said.get(udp.counters.name, 0.0):
+                # the socket is open and the reader alive, but datagrams are lost: say so (once a minute)
+                self._drops_said[udp.counters.name] = time.monotonic() + 60.0
+                said.append(f"receiver {udp.counters.name} ({udp.counters.address}): the kernel dropped "
+                            f"{udp.counters.kernel_drops - before} datagrams since the last count (its receive buffer "
+                            f"was full: {udp.counters.kernel_drops} this run; see receive_buffer_bytes and "
+                            f"net.core.rmem_max)")
         if self._streams is not None and running:
             self._streams.sync_counters()
-        said = self._check_listeners() if running and not self._stopped.is_set() else []  # (closed on purpose)
+        said += self._check_listeners() if running and not self._stopped.is_set() else []  # (closed on purpose)
         for state in self.states:
             state.counters.save(self.folder, running=running)
         for message in said:  # said once saved: `govsoc status` shows it by then
