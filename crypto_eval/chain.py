@@ -3,9 +3,12 @@ anchors the inventory declares (core.trust_anchors): the part of 8.2 a) 身份�
 by the certificate's key cannot give. That signature proves possession of a key; only a chain to a
 CA the relying party trusts says whose key it is (GB/T 38636: certificates of a licensed CA).
 
-The path is built from the leaf upwards through the certificates the server sent (name chaining,
-issuer = subject, the one whose key verifies the signature) until a declared anchor signed the
-top one. Then, for every certificate of the path: its signature under its issuer's key, validity
+Paths are built from the leaf upwards through the certificates the server sent and the declared
+anchors (RFC 4158): every candidate issuer is tried (its subject is the issuer name and, when both
+carry key identifiers, its SKI is the AKI: RFC 5280 4.2.1.1, a CA re-keyed under one name), so a
+stale intermediate sent beside the renewed one, or an expired cross-certificate, does not hide a
+valid path; the first path that holds wins, and only when none does is the chain untrusted or
+broken. For every certificate of a path: its signature under its issuer's key, validity
 at the probe's time (6.1.3 a), basicConstraints cA and pathLenConstraint on issuers (6.1.4 k-m),
 keyUsage keyCertSign on issuers (6.1.4 n), no unrecognised critical extension (6.1.3/6.1.4 o); and
 the leaf's name against the host name asked (RFC 6125, probes.tls.hostname_matches).
@@ -136,36 +139,88 @@ def _signed_by(child: _Cert, issuer: _Cert) -> bool | None:
     return True
 
 
-def _build(leaf: _Cert, sent: Sequence[_Cert], store: TrustStore) -> tuple[list[_Cert], _Cert | None, str, bool]:
-    """(path from the leaf up, the anchor reached or None, why not, whether that is a break)."""
-    path, current = [leaf], leaf
-    unused = list(sent)
-    for _ in range(len(sent) + 1):
-        named = [a for a in store.anchors if a.x.subject == current.x.issuer]
-        checks = [(a, _signed_by(current, a)) for a in named]
-        anchor = next((a for a, ok in checks if ok), None)
-        if anchor is not None:
-            return path, anchor, "", False
-        if any(ok is False for _, ok in checks):
-            return path, None, (f"证书声称由信任根 {current.info.issuer} 签发，但其签名不能用该信任根的公钥验证"
-                                "（伪造或被篡改的证书）"), True
-        candidates = [c for c in unused if c.x.subject == current.x.issuer and c.info.der != current.info.der]
-        verdicts = [(c, _signed_by(current, c)) for c in candidates]
-        issuer = next((c for c, ok in verdicts if ok), None)
-        if issuer is None:
-            if any(ok is False for _, ok in verdicts):
-                return path, None, f"{current.info.subject} 的签名不能用签发者 {current.info.issuer} 的公钥验证", True
-            if verdicts:
-                algorithm = current.info.signature_algorithm
-                return path, None, f"{current.info.subject} 的签名算法 {algorithm} 无法验证", False
-            if current.x.subject == current.x.issuer:
-                return path, None, f"自签名证书 {current.info.subject} 不是声明的信任根", False
-            return path, None, (f"签发者 {current.info.issuer} 的证书既未由服务端发送，也不是声明的信任根"
-                                "（中间证书缺失或签发CA未声明）"), False
-        unused.remove(issuer)
-        path.append(issuer)
-        current = issuer
-    return path, None, "证书链过长或成环", False
+def _key_ids(cert: _Cert) -> tuple[bytes | None, bytes | None]:
+    """(authority key identifier, subject key identifier) when present (RFC 5280 4.2.1.1/4.2.1.2)."""
+    aki, ski = _extension(cert, x509.AuthorityKeyIdentifier), _extension(cert, x509.SubjectKeyIdentifier)
+    return (aki.key_identifier if isinstance(aki, x509.AuthorityKeyIdentifier) else None,
+            ski.digest if isinstance(ski, x509.SubjectKeyIdentifier) else None)
+
+
+def _may_issue(child: _Cert, issuer: _Cert) -> bool:
+    """Whether ``issuer`` is a candidate issuer of ``child``: its subject is the child's issuer name
+    and, when both carry key identifiers, its SKI is the child's AKI (RFC 5280 4.2.1.1: the AKI is
+    there "to distinguish keys when an issuer has multiple signing keys"; OpenSSL's check_issued)."""
+    if issuer.x.subject != child.x.issuer:
+        return False
+    aki, ski = _key_ids(child)[0], _key_ids(issuer)[1]
+    return aki is None or ski is None or aki == ski
+
+
+#: Bounds of the path search (RFC 4158 path building): more candidate paths or a longer path than
+#: any real server's chain gives are not explored.
+_MAX_PATHS, _MAX_DEPTH = 64, 10
+
+
+@dataclass(frozen=True, slots=True)
+class _Path:
+    """One candidate path from the leaf up; ``anchor`` None: it ends where no issuer was found."""
+
+    certs: tuple[_Cert, ...]
+    anchor: _Cert | None
+    end: str  # why it ends without an anchor ("" when it reaches one)
+
+
+def _paths(leaf: _Cert, sent: Sequence[_Cert], store: TrustStore) -> list[_Path]:
+    """Every candidate path (RFC 4158): at each step every declared anchor and every sent certificate
+    that may have issued the current one (name and key identifier) is tried, so a stale or
+    cross-certified issuer sent beside the right one does not hide the valid path."""
+    out: list[_Path] = []
+
+    def walk(path: tuple[_Cert, ...]) -> None:
+        if len(out) >= _MAX_PATHS:
+            return
+        current = path[-1]
+        anchors = [a for a in store.anchors if _may_issue(current, a)]
+        out.extend(_Path(path, a, "") for a in anchors)
+        used = {c.info.der for c in path}
+        issuers = [c for c in sent if c.info.der not in used and _may_issue(current, c)
+                   and c.info.der not in {a.info.der for a in anchors}]
+        for issuer in issuers:
+            if len(path) < _MAX_DEPTH:
+                walk((*path, issuer))
+        if anchors or issuers:
+            return
+        if current.x.subject == current.x.issuer:
+            out.append(_Path(path, None, f"自签名证书 {current.info.subject} 不是声明的信任根"))
+            return
+        renamed = [a for a in store.anchors if a.x.subject == current.x.issuer]
+        if renamed:  # the anchor's name, another key: not its issuer (openssl: unable to get local issuer)
+            out.append(_Path(path, None, (
+                f"签发者 {current.info.issuer} 的密钥标识（AKI {(_key_ids(current)[0] or b'').hex()}）与声明的同名"
+                f"信任根（SKI {(_key_ids(renamed[0])[1] or b'').hex()}）不同：签发CA已更换密钥，需声明其新的根证书")))
+            return
+        out.append(_Path(path, None, (f"签发者 {current.info.issuer} 的证书既未由服务端发送，也不是声明的信任根"
+                                      "（中间证书缺失或签发CA未声明）")))
+
+    walk((leaf,))
+    return out
+
+
+def _signature_problems(path: _Path) -> tuple[list[str], list[str]]:
+    """(breaks, reasons it cannot be checked) of the signatures along ``path``."""
+    broken: list[str] = []
+    unchecked: list[str] = []
+    pairs = list(zip(path.certs, [*path.certs[1:], *([path.anchor] if path.anchor else [])], strict=False))
+    for child, issuer in pairs:
+        ok = _signed_by(child, issuer)
+        if ok is None:
+            unchecked.append(f"{child.info.subject} 的签名算法 {child.info.signature_algorithm} 无法验证")
+        elif not ok and issuer is path.anchor:
+            broken.append(f"证书声称由信任根 {child.info.issuer} 签发，但其签名不能用该信任根的公钥验证"
+                          "（伪造或被篡改的证书）")
+        elif not ok:
+            broken.append(f"{child.info.subject} 的签名不能用签发者 {child.info.issuer} 的公钥验证")
+    return broken, unchecked
 
 
 def _validity(cert: CertificateInfo, at: datetime) -> str | None:
@@ -231,28 +286,29 @@ def validate_chain(certs: Sequence[CertificateInfo], store: TrustStore, *, host:
     if not loaded:
         return ChainVerdict(status="untrusted", why="未收到可解析的服务端证书", chain="")
     leaf, sent = loaded[0], loaded[1:]
-    path, anchor, reason, broken = _build(leaf, sent, store)
-    chain = " ← ".join(describe(c.info) for c in path)
-    if anchor is not None:
-        chain += f" ← 信任根 {anchor.info.subject}（SHA-256 {anchor.info.sha256[:16]}）"
-    problems: list[str] = [reason] if broken else []
-    problems += [p for c in path if (p := _validity(c.info, at))]
-    issuers = path[1:] + ([anchor] if anchor is not None else [])
-    for n, issuer in enumerate(issuers):
-        below = sum(1 for c in path[1:n + 1] if c.x.subject != c.x.issuer)
-        if (p := _issuer_problem(issuer, below)) is not None:
-            problems.append(p)
+    misnamed: list[str] = []
     if host is not None and not hostname_matches(host, certificate_names(leaf.info)):
         names = ", ".join(certificate_names(leaf.info)) or leaf.info.subject
-        problems.append(f"证书与域名 {host} 不符（证书名称：{names}）")
+        misnamed.append(f"证书与域名 {host} 不符（证书名称：{names}）")
+    # RFC 5280 6.1 validates *a* path: the first candidate that holds wins; when none does, the one
+    # that tells most (a path to a declared anchor that is broken, then one that ends short of any
+    # anchor without a break, then a broken one that ends short), with the fewest problems
+    ranked = sorted((_judge(p, at) + (n,) for n, p in enumerate(_paths(leaf, sent, store))),
+                    key=lambda j: (j[0], len(j[2]), j[4]))
+    rank, path, problems, end, _ = ranked[0]
+    chain = " ← ".join(describe(c.info) for c in path.certs)
+    anchor = path.anchor
+    if anchor is not None:
+        chain += f" ← 信任根 {anchor.info.subject}（SHA-256 {anchor.info.sha256[:16]}）"
+    problems = problems + misnamed
     if problems:
         return ChainVerdict(status="broken", why="；".join(problems), chain=chain)
     if not store:
         return ChainVerdict(status="untrusted", why=NO_ANCHORS, chain=chain)
-    if anchor is None:
+    if anchor is None or rank > 0:
         return ChainVerdict(status="untrusted", chain=chain,
-                            why=f"{reason}：证书链未到达声明的信任根，需声明签发CA的根证书或由服务端发送完整证书链")
-    unprocessed = next((p for c in [*path, anchor] if (p := _unprocessed(c))), None)
+                            why=f"{end}：证书链未到达声明的信任根，需声明签发CA的根证书或由服务端发送完整证书链")
+    unprocessed = next((p for c in [*path.certs, anchor] if (p := _unprocessed(c))), None)
     if unprocessed is not None:
         return ChainVerdict(status="untrusted", why=unprocessed, chain=chain)
     if host is None and address is not None and address not in leaf.info.ip_addresses:
@@ -262,3 +318,22 @@ def validate_chain(certs: Sequence[CertificateInfo], store: TrustStore, *, host:
                             why=f"端点以地址 {address} 访问且未声明 server_name，证书不含该地址（iPAddress）："
                                 "无法核对证书是否属于该端点，需声明端点的 server_name")
     return ChainVerdict(status="trusted", why=f"证书链验证到声明的信任根 {anchor.info.subject}", chain=chain)
+
+
+def _judge(path: _Path, at: datetime) -> tuple[int, _Path, list[str], str]:
+    """(rank, path, its breaks, why it reaches no anchor): rank 0 a valid path to an anchor (a
+    constraint left to a person still counts: validate_chain says so), 1 a path to an anchor with
+    a break, 2 no break but no anchor reached (or a signature that cannot be checked), 3 a break
+    on a path that reaches no anchor."""
+    broken, unchecked = _signature_problems(path)
+    problems = broken + [p for c in path.certs if (p := _validity(c.info, at))]
+    issuers = [*path.certs[1:], *([path.anchor] if path.anchor is not None else [])]
+    for n, issuer in enumerate(issuers):
+        below = sum(1 for c in path.certs[1:n + 1] if c.x.subject != c.x.issuer)
+        if (p := _issuer_problem(issuer, below)) is not None:
+            problems.append(p)
+    reaches = path.anchor is not None
+    end = path.end or "；".join(unchecked)
+    if problems:
+        return (1 if reaches else 3), path, problems, end
+    return (0 if reaches and not unchecked else 2), path, [], end

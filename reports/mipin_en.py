@@ -328,6 +328,9 @@ PHRASES: Final[dict[str, str]] = {
     "未收到可解析的服务端证书": "no readable server certificate received",
     "证书尚未生效（": "certificate not yet valid (", "证书已过期（": "certificate expired (",
     "证书链过长或成环": "certificate chain too long or circular",
+    " 的密钥标识（AKI ": "'s key identifier (AKI ",
+    "）与声明的同名信任根（SKI ": ") differs from that of the declared trust anchor of the same name (SKI ",
+    "）不同：签发CA已更换密钥，需声明其新的根证书": "): the issuing CA has a new key; declare its new root certificate",
     "证书链验证到声明的信任根 ": "certificate chain validated to the declared trust anchor ",
     "：证书链未到达声明的信任根，需声明签发CA的根证书或由服务端发送完整证书链":
         ": the certificate chain does not reach a declared trust anchor; declare the issuing CA's root "

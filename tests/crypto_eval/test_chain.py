@@ -40,6 +40,13 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     inter0 = make_ca(d, "F16 intermediate under pathlen 0", issuer=root0)
     not_ca = make_ca(d, "F16 not a CA", issuer=root, is_ca=False)
     no_sign = make_ca(d, "F16 no keyCertSign", issuer=root, key_cert_sign=False)
+    # a renewed intermediate: the same name and key re-certified; the old certificate expired yesterday
+    stale = make_ca(d, "F16 renewed intermediate", issuer=root, not_before_days=-60, days=-1, stem="int-old")
+    renewed = make_ca(d, "F16 renewed intermediate", issuer=root, same_key=stale, stem="int-new")
+    # a root re-keyed under the same name (SKI/AKI written, as real CAs do): generation 2 issued the intermediate
+    gen1 = make_ca(d, "F16 rekeyed root", key_ids=True, stem="gen1")
+    gen2 = make_ca(d, "F16 rekeyed root", key_ids=True, stem="gen2")
+    rk_int = make_ca(d, "F16 rekeyed intermediate", issuer=gen2, key_ids=True)
     return {
         "d": d, "root": root, "inter": inter, "root0": root0,
         "good": issue(d, "good", inter, host=HOST),
@@ -52,6 +59,8 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         "from_not_ca": issue(d, "from-not-ca", not_ca, host=HOST), "not_ca": not_ca,
         "from_no_sign": issue(d, "from-no-sign", no_sign, host=HOST), "no_sign": no_sign,
         "self": make_cert(d, "self", kind="ec", bits=256, host=HOST),
+        "stale": stale, "renewed": renewed, "renewed_leaf": issue(d, "renewed-leaf", renewed, host=HOST),
+        "gen1": gen1, "gen2": gen2, "rk_int": rk_int, "rk_leaf": issue(d, "rk-leaf", rk_int, host=HOST),
     }
 
 
@@ -87,6 +96,19 @@ CASES: list[tuple[str, Case, str, str, str]] = [
     # 6.1.4 n: keyUsage without keyCertSign on an issuer
     ("no-key-cert-sign", lambda p: ([p["from_no_sign"].der, p["no_sign"].der], "root"), HOST, "broken",
      "keyCertSign"),
+    # RFC 4158 path building: a stale (expired) intermediate sent before the renewed one does not hide
+    # the valid path through the renewed one (RFC 5280 6.1 validates *a* path) ...
+    ("stale-then-renewed", lambda p: ([p["renewed_leaf"].der, p["stale"].der, p["renewed"].der], "root"), HOST,
+     "trusted", "信任根"),
+    ("renewed-then-stale", lambda p: ([p["renewed_leaf"].der, p["renewed"].der, p["stale"].der], "root"), HOST,
+     "trusted", "信任根"),
+    # ... and when the stale one is the only path, it is broken
+    ("stale-only", lambda p: ([p["renewed_leaf"].der, p["stale"].der], "root"), HOST, "broken", "证书已过期"),
+    # RFC 5280 4.2.1.1: a declared root of the issuer's name whose SKI is not the intermediate's AKI is
+    # another key of that CA, not the issuer: issuer not found (missing evidence), not a forgery
+    ("rekeyed-root-old-declared", lambda p: ([p["rk_leaf"].der, p["rk_int"].der], "gen1"), HOST, "untrusted",
+     "签发CA已更换密钥"),
+    ("rekeyed-root-new-declared", lambda p: ([p["rk_leaf"].der, p["rk_int"].der], "gen2"), HOST, "trusted", "信任根"),
     # RFC 6125 6.4: the leaf is for another name
     ("wrong-host", lambda p: ([p["good"].der, p["inter"].der], "root"), "other.gov.test", "broken",
      "证书与域名 other.gov.test 不符"),

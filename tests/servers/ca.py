@@ -68,12 +68,14 @@ def _signer(issuer: TestCA) -> rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey:
 
 def make_ca(folder: Path, name: str, *, kind: str = "ec", issuer: TestCA | None = None, path_length: int | None = None,
             is_ca: bool = True, key_cert_sign: bool = True, days: int = 30, not_before_days: int = -1,
-            stem: str | None = None) -> TestCA:
+            stem: str | None = None, same_key: TestCA | None = None, key_ids: bool = False) -> TestCA:
     """A root (``issuer`` None: self-signed) or intermediate CA named CN=``name``, in files named
-    ``stem`` (default: the name; two CAs of one name need two stems)."""
+    ``stem`` (default: the name; two CAs of one name need two stems); ``same_key``: re-certify that
+    CA's key (a renewal) instead of making a new one; ``key_ids``: with SubjectKeyIdentifier and
+    AuthorityKeyIdentifier (RFC 5280 4.2.1.1/4.2.1.2), as real CAs write them."""
     if kind == "sm2":
         return _sm2_ca(folder, name, issuer, path_length)
-    key = _new_key(kind)
+    key = _signer(same_key) if same_key is not None else _new_key(kind)
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
     now = dt.datetime.now(dt.UTC)
     builder = (x509.CertificateBuilder().subject_name(subject)
@@ -85,6 +87,10 @@ def make_ca(folder: Path, name: str, *, kind: str = "ec", issuer: TestCA | None 
                               critical=True)
                .add_extension(x509.KeyUsage(False, False, False, False, False, key_cert_sign, True, False, False),
                               critical=True))
+    if key_ids:
+        builder = builder.add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        signer_key = (_signer(issuer) if issuer else key).public_key()
+        builder = builder.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(signer_key), critical=False)
     cert = builder.sign(_signer(issuer) if issuer else key, hashes.SHA256())
     cert_path, key_path = _write(folder, stem or name, cert, key)
     return TestCA(kind=kind, name=name, cert=cert_path, key=key_path, der=cert.public_bytes(serialization.Encoding.DER))
