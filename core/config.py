@@ -191,12 +191,16 @@ def _listen_address(value: str) -> str:
 
 class SenderSettings(_Model):
     """Overrides for the senders in ``match`` (CIDRs): the zone of their zone-less times, the
-    parser of their messages (else detected per message) and their charset."""
+    parser of their messages (else detected per message), their charset, and ``vendor``, the
+    device maker their events name (``observer.vendor``) when no parser does: devices with no
+    public log grammar (Venustech, Qi An Xin: log-formats.md 8.2) are kept raw with header
+    fields only, named by this setting."""
 
     match: list[str] = Field(min_length=1)
     timezone: str | None = None
     parser: str | None = None
     charset: Literal["auto", "utf-8", "gbk"] | None = None
+    vendor: str | None = Field(default=None, min_length=1, max_length=64)
 
     _zone = field_validator("timezone")(_optional_zone)
     _match = field_validator("match")(_networks)

@@ -11,8 +11,9 @@ One thread takes messages from the hand-off queue in batches, and for each messa
    auto_parser), in the
    sender's time zone (Huawei devices log in UTC by default), with the receive time as the
    reference for year-less times;
-4. adds the sender: ``log.source.address``, and ``observer.ip`` on a device's events (those
-   with ``observer.vendor``: the reporting device is the sender), ``govsoc.receiver`` and
+4. adds the sender: ``log.source.address``, ``observer.vendor`` from the sender's ``vendor``
+   setting when the parser named none, and ``observer.ip`` on a device's events (those with
+   ``observer.vendor``: the reporting device is the sender), ``govsoc.receiver`` and
    ``govsoc.charset``;
 5. delivers the events through Pipeline.deliver: to the store, else the spool.
 
@@ -263,6 +264,8 @@ class DeliveryWorker:
             fields: dict[str, Any] = dict(event.fields)
             fields.pop("log.offset", None)  # a receive sequence number, not a position in a log
             fields.update(extra)
+            if policy.vendor and "observer.vendor" not in fields:  # a device no parser reads (senders.vendor)
+                fields["observer.vendor"] = policy.vendor
             if "observer.vendor" in fields and "observer.ip" not in fields:
                 fields["observer.ip"] = host  # the device that reported it (log-formats.md section 0)
             events.append(Event(id=event.id, timestamp=event.timestamp, dataset=event.dataset, fields=fields))

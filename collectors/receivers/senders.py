@@ -28,11 +28,13 @@ Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 @dataclass(frozen=True, slots=True)
 class SenderPolicy:
     """How one sender's messages are read: the zone of zone-less times, the parser id (``auto``:
-    detected per message) and the charset setting (collectors.syslog.charset)."""
+    detected per message), the charset setting (collectors.syslog.charset) and the vendor its
+    events name when their parser does not (SenderSettings.vendor)."""
 
     timezone: ZoneInfo
     parser: str
     charset: str
+    vendor: str | None = None
 
 
 def plain_host(host: str) -> str:
@@ -62,7 +64,8 @@ class SenderRules:
         entries: list[tuple[Network, SenderPolicy]] = []
         for sender in settings.senders:
             policy = SenderPolicy(ZoneInfo(sender.timezone) if sender.timezone else self._default.timezone,
-                                  sender.parser or self._default.parser, sender.charset or self._default.charset)
+                                  sender.parser or self._default.parser, sender.charset or self._default.charset,
+                                  sender.vendor)
             entries += [(ipaddress.ip_network(n, strict=False), policy) for n in sender.match]
         # most specific first: the longest prefix that holds the address wins
         self._entries = sorted(entries, key=lambda entry: entry[0].prefixlen, reverse=True)

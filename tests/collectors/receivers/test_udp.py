@@ -85,6 +85,24 @@ def test_per_sender_parser_and_charset(receivers: Start, store) -> None:  # type
     assert events["127.0.0.2"].dataset == "linux.auditd"
 
 
+def test_a_device_without_a_parser_is_named_by_its_sender_setting(receivers: Start, store) -> None:  # type: ignore[no-untyped-def]
+    """log-formats.md 8.2: Venustech and Qi An Xin publish no log grammar; their messages are kept
+    raw with the syslog header's fields, and the vendor comes from configuration. The line is
+    composed (no public sample exists): an RFC 3164 header and a key=value body."""
+    rs = receivers({"name": "udp", "transport": "udp", "listen": "127.0.0.1:0",
+                    "senders": [{"match": ["127.0.0.2/32"], "vendor": "Venustech"}]})
+    body = "<190>Nov 30 10:00:00 tianqing-fw01 devid=3 event=攻击 src=198.51.100.7".encode()
+    udp_send(rs.addresses["udp"], body, source="127.0.0.1")
+    udp_send(rs.addresses["udp"], body, source="127.0.0.2")
+    settle(rs)
+    rs.stop()
+    events = {e.get("log.source.address"): e for e in stored(store)}
+    named = events["127.0.0.2"]
+    assert (named.get("observer.vendor"), named.get("observer.ip")) == ("Venustech", "127.0.0.2")
+    assert named.get("event.original") == body.decode()
+    assert events["127.0.0.1"].get("observer.vendor") is None  # only the senders the setting matches
+
+
 def test_oversize_binary_and_hostile_datagrams(receivers: Start, store) -> None:  # type: ignore[no-untyped-def]
     rs = receivers({"name": "udp", "transport": "udp", "listen": "127.0.0.1:0", "max_message_bytes": 1024})
     big = b"<13>Nov 30 10:00:00 h p: " + b"A" * 60_000
