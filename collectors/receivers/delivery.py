@@ -127,8 +127,8 @@ class DeliveryWorker:
         while True:
             messages = self.handoff.take(self.batch_size, self.flush_seconds)
             if messages and self.winding_down.is_set() and self.backlog is not None and not self.spill.is_set() \
-                    and (len(messages) >= self.batch_size or len(self.handoff)):
-                messages += self.handoff.take(len(self.handoff), 0, 0) if len(self.handoff) else []
+                    and len(self.handoff):  # stopping, and more than this batch is left
+                messages += self.handoff.take(len(self.handoff), 0, 0)
                 if self.spool_unparsed(messages):
                     continue
             if messages:
