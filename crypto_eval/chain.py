@@ -35,7 +35,7 @@ certificates are signed with, GM/T 0015). Tests compare the verdicts with ``open
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -43,11 +43,15 @@ from typing import Literal
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from govsoc.collectors.protocols.x509 import SM2_SM3_OID, CertificateInfo, parse_certificate
 from govsoc.core.errors import ConfigError, ParseError
 from govsoc.core.trust_anchors import read_anchor_file
 from govsoc.crypto_eval import sm2
+from govsoc.crypto_eval.algorithms import Assessment, classify_certificate
 from govsoc.crypto_eval.probes.certificate_verify import raw_signature
 from govsoc.crypto_eval.probes.tls import certificate_names, hostname_matches
 
@@ -108,6 +112,10 @@ class ChainVerdict:
     status: Literal["trusted", "untrusted", "broken"]
     why: str
     chain: str  # the path as found: subjects, issuers, SHA-256 fingerprints, and the anchor
+    #: weak signatures (SHA-1, MD5) on the path's certificates above the leaf, as 密评 algorithm
+    #: assessments (the leaf's own signature is classified with the leaf; an anchor is trusted by
+    #: declaration, its self-signature is not part of the path: RFC 5280 6.1.1 d)
+    weak: tuple[Assessment, ...] = ()
 
 
 def describe(cert: CertificateInfo) -> str:
@@ -132,6 +140,31 @@ def _signed_by(child: _Cert, issuer: _Cert) -> bool | None:
         return False  # an SM2 key makes only SM2 signatures
     try:
         child.x.verify_directly_issued_by(issuer.x)
+    except InvalidSignature:
+        return False
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        return _weak_signed_by(child, issuer)
+    return True
+
+
+def _weak_signed_by(child: _Cert, issuer: _Cert) -> bool | None:
+    """A SHA-1 or MD5 signature (which verify_directly_issued_by refuses) checked by the issuer's key
+    directly, so the chain is judged and the weak algorithm reported (ChainVerdict.weak) rather than
+    called unverifiable; None for anything else."""
+    try:
+        digest = child.x.signature_hash_algorithm
+        key = issuer.x.public_key()
+    except (ValueError, UnsupportedAlgorithm):
+        return None
+    if not isinstance(digest, hashes.SHA1 | hashes.MD5):
+        return None
+    try:
+        if isinstance(key, rsa.RSAPublicKey) and not isinstance(child.x.signature_algorithm_parameters, padding.PSS):
+            key.verify(child.x.signature, child.x.tbs_certificate_bytes, padding.PKCS1v15(), digest)
+        elif isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(child.x.signature, child.x.tbs_certificate_bytes, ec.ECDSA(digest))
+        else:
+            return None
     except InvalidSignature:
         return False
     except (ValueError, TypeError, UnsupportedAlgorithm):
@@ -223,6 +256,30 @@ def _signature_problems(path: _Path) -> tuple[list[str], list[str]]:
     return broken, unchecked
 
 
+#: keyUsage bits that let a TLS server's key do its part of some key exchange (RFC 5280 4.2.1.3;
+#: RFC 5246 7.4.2 and RFC 8446 4.4.2.2: digitalSignature to sign the handshake, keyEncipherment for
+#: RSA key transport, keyAgreement for static (EC)DH); OpenSSL's sslserver purpose accepts the same.
+#: SM2 (TLCP, TLS 1.3-SM) leaves are checked by channel_view's GB/T 38636 signing/encryption rules.
+_TLS_SERVER_USAGE = ("digital_signature", "key_encipherment", "key_agreement")
+
+
+def _purpose_problems(leaf: _Cert) -> list[str]:
+    """Why the leaf may not serve as a TLS server certificate: an extendedKeyUsage without
+    serverAuth or anyExtendedKeyUsage (RFC 5280 4.2.1.12: "MUST only be used for one of the purposes
+    indicated"), or a keyUsage with no bit a key exchange needs (4.2.1.3)."""
+    out: list[str] = []
+    eku = _extension(leaf, x509.ExtendedKeyUsage)
+    if isinstance(eku, x509.ExtendedKeyUsage) and not {ExtendedKeyUsageOID.SERVER_AUTH,
+                                                        ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE} & set(eku):
+        out.append(f"证书用途不符：{leaf.info.subject} 的扩展密钥用法不含 serverAuth（RFC 5280 4.2.1.12）")
+    ku = _extension(leaf, x509.KeyUsage)
+    if (isinstance(ku, x509.KeyUsage) and leaf.info.key_type != "sm2"
+            and not any(getattr(ku, bit) for bit in _TLS_SERVER_USAGE)):
+        out.append(f"证书用途不符：{leaf.info.subject} 的密钥用法不含 digitalSignature、keyEncipherment 或 "
+                   "keyAgreement，不能用于TLS密钥交换（RFC 5280 4.2.1.3）")
+    return out
+
+
 def _validity(cert: CertificateInfo, at: datetime) -> str | None:
     if at < cert.not_before:
         return f"证书尚未生效（{cert.subject}，有效期 {cert.not_before:%Y-%m-%d} 至 {cert.not_after:%Y-%m-%d}）"
@@ -286,10 +343,10 @@ def validate_chain(certs: Sequence[CertificateInfo], store: TrustStore, *, host:
     if not loaded:
         return ChainVerdict(status="untrusted", why="未收到可解析的服务端证书", chain="")
     leaf, sent = loaded[0], loaded[1:]
-    misnamed: list[str] = []
+    leaf_problems = _purpose_problems(leaf)
     if host is not None and not hostname_matches(host, certificate_names(leaf.info)):
         names = ", ".join(certificate_names(leaf.info)) or leaf.info.subject
-        misnamed.append(f"证书与域名 {host} 不符（证书名称：{names}）")
+        leaf_problems.append(f"证书与域名 {host} 不符（证书名称：{names}）")
     # RFC 5280 6.1 validates *a* path: the first candidate that holds wins; when none does, the one
     # that tells most (a path to a declared anchor that is broken, then one that ends short of any
     # anchor without a break, then a broken one that ends short), with the fewest problems
@@ -300,24 +357,35 @@ def validate_chain(certs: Sequence[CertificateInfo], store: TrustStore, *, host:
     anchor = path.anchor
     if anchor is not None:
         chain += f" ← 信任根 {anchor.info.subject}（SHA-256 {anchor.info.sha256[:16]}）"
-    problems = problems + misnamed
+    problems = problems + leaf_problems
+    weak = tuple(replace(a, name=f"{a.name} ({c.info.subject})") for c in path.certs[1:]
+                 for a in classify_certificate(c.info.signature_algorithm, c.info.key_type, c.info.key_bits)
+                 if a.klass == "weak" and a.name == c.info.signature_algorithm)
+    return _verdict(rank, path, problems, end, store=store, host=host, address=address, leaf=leaf, chain=chain,
+                    weak=weak)
+
+
+def _verdict(rank: int, path: _Path, problems: list[str], end: str, *, store: TrustStore, host: str | None,
+             address: str | None, leaf: _Cert, chain: str, weak: tuple[Assessment, ...]) -> ChainVerdict:
+    anchor = path.anchor
     if problems:
-        return ChainVerdict(status="broken", why="；".join(problems), chain=chain)
+        return ChainVerdict(status="broken", why="；".join(problems), chain=chain, weak=weak)
     if not store:
-        return ChainVerdict(status="untrusted", why=NO_ANCHORS, chain=chain)
+        return ChainVerdict(status="untrusted", why=NO_ANCHORS, chain=chain, weak=weak)
     if anchor is None or rank > 0:
-        return ChainVerdict(status="untrusted", chain=chain,
+        return ChainVerdict(status="untrusted", chain=chain, weak=weak,
                             why=f"{end}：证书链未到达声明的信任根，需声明签发CA的根证书或由服务端发送完整证书链")
     unprocessed = next((p for c in [*path.certs, anchor] if (p := _unprocessed(c))), None)
     if unprocessed is not None:
-        return ChainVerdict(status="untrusted", why=unprocessed, chain=chain)
+        return ChainVerdict(status="untrusted", why=unprocessed, chain=chain, weak=weak)
     if host is None and address is not None and address not in leaf.info.ip_addresses:
         # a valid chain says whose key it is, not that it is this endpoint's: without a name to
         # match, the identity of the server asked by address is not established
-        return ChainVerdict(status="untrusted", chain=chain,
+        return ChainVerdict(status="untrusted", chain=chain, weak=weak,
                             why=f"端点以地址 {address} 访问且未声明 server_name，证书不含该地址（iPAddress）："
                                 "无法核对证书是否属于该端点，需声明端点的 server_name")
-    return ChainVerdict(status="trusted", why=f"证书链验证到声明的信任根 {anchor.info.subject}", chain=chain)
+    return ChainVerdict(status="trusted", why=f"证书链验证到声明的信任根 {anchor.info.subject}", chain=chain,
+                        weak=weak)
 
 
 def _judge(path: _Path, at: datetime) -> tuple[int, _Path, list[str], str]:

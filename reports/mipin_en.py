@@ -328,6 +328,11 @@ PHRASES: Final[dict[str, str]] = {
     "未收到可解析的服务端证书": "no readable server certificate received",
     "证书尚未生效（": "certificate not yet valid (", "证书已过期（": "certificate expired (",
     "证书链过长或成环": "certificate chain too long or circular",
+    "证书用途不符：": "certificate not valid for this purpose: ",
+    " 的扩展密钥用法不含 serverAuth（RFC 5280 4.2.1.12）": "'s extended key usage lacks serverAuth (RFC 5280 4.2.1.12)",
+    " 的密钥用法不含 digitalSignature、keyEncipherment 或 keyAgreement，不能用于TLS密钥交换（RFC 5280 4.2.1.3）":
+        "'s key usage has none of digitalSignature, keyEncipherment or keyAgreement: it cannot serve a TLS key "
+        "exchange (RFC 5280 4.2.1.3)",
     " 的密钥标识（AKI ": "'s key identifier (AKI ",
     "）与声明的同名信任根（SKI ": ") differs from that of the declared trust anchor of the same name (SKI ",
     "）不同：签发CA已更换密钥，需声明其新的根证书": "): the issuing CA has a new key; declare its new root certificate",

@@ -64,6 +64,7 @@ def _tls_parts(report: EndpointReport, sm: bool, when: datetime,
     if tls.chain:
         leaf = tls.chain[0]
         out += classify_certificate(leaf.signature_algorithm, leaf.key_type, leaf.key_bits)
+        out += verdict.weak if verdict else ()  # SHA-1/MD5 signatures above the leaf
         broken = _chain_failure("", verdict)
         if broken:
             failures.append(broken)
@@ -303,6 +304,7 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
                               for c, host, at in ((tlcp.signing_certificate, name, address),
                                                   (tlcp.encryption_certificate, None, None)))
                   if v is not None]
+        algos += list(dict.fromkeys(a for v in chains for a in v.weak))  # one CA list under both
         if tlcp.signing_certificate is None:
             notes.append(f"TLCP: {NO_CERTIFICATE}")
         bad = (_chain_failure("TLCP", chains[0] if chains else None)
@@ -336,6 +338,7 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
                                     "服务端未证明持有证书私钥，可被冒充，身份鉴别无效"))
         else:  # the leaf signs CertificateVerify: it must be certified for signing (RFC 8446 4.4.2.2)
             sm_chain = _chain_of(sm.chain, name, when, trust, address)
+            algos += sm_chain.weak if sm_chain else ()
             bad = (_chain_failure("TLS 1.3国密", sm_chain)
                    or _signing_usage(sm.chain[0] if sm.chain else None, "TLS 1.3国密服务端证书",
                                      "RFC 8446 4.4.2.2 / RFC 8998"))

@@ -12,13 +12,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from govsoc.collectors.protocols.x509 import CertificateInfo, parse_certificate
 from govsoc.crypto_eval import sm2
 from govsoc.crypto_eval.chain import NO_ANCHORS, TrustStore, validate_chain
 from govsoc.crypto_eval.kat import sm2_verify
 from govsoc.crypto_eval.probes.certificate_verify import raw_signature
-from tests.servers.ca import TestCA, issue, issue_sm2, make_ca, tamper
+from tests.servers.ca import TestCA, issue, issue_sm2, make_ca, make_legacy_ca, tamper
 from tests.servers.certs import make_cert, make_sm2_cert
 
 HOST = "portal.gov.test"
@@ -115,7 +117,8 @@ CASES: list[tuple[str, Case, str, str, str]] = [
 ]
 
 
-def _openssl_error(openssl: str, folder: Path, chain: list[bytes], anchor: TestCA, host: str) -> int:
+def _openssl_error(openssl: str, folder: Path, chain: list[bytes], anchor: TestCA, host: str, *,
+                   purpose: str | None = None, auth_level: int | None = None) -> int:
     """0 when `openssl verify` accepts the chain, else its first error number."""
     from cryptography import x509
     from cryptography.hazmat.primitives.serialization import Encoding
@@ -124,6 +127,8 @@ def _openssl_error(openssl: str, folder: Path, chain: list[bytes], anchor: TestC
     (folder / "leaf.pem").write_bytes(pem[0])
     (folder / "rest.pem").write_bytes(b"".join(pem[1:]) or pem[0])
     args = [openssl, "verify", "-CAfile", str(anchor.cert), "-verify_hostname", host]
+    args += ["-purpose", purpose] if purpose else []
+    args += ["-auth_level", str(auth_level)] if auth_level is not None else []
     if len(pem) > 1:
         args += ["-untrusted", str(folder / "rest.pem")]
     out = subprocess.run([*args, str(folder / "leaf.pem")], capture_output=True, text=True)
@@ -198,3 +203,60 @@ def test_sm2_chains(sm2_pki: dict[str, object]) -> None:
     assert sm2_verify(point, cert.tbs_certificate_bytes, raw_signature(cert.signature))
     bad = x509.load_der_x509_certificate(tamper(leaf.der))  # type: ignore[attr-defined]
     assert not sm2_verify(point, bad.tbs_certificate_bytes, raw_signature(bad.signature))
+
+
+def _usage(**bits: bool) -> x509.KeyUsage:
+    names = ("digital_signature", "content_commitment", "key_encipherment", "data_encipherment", "key_agreement",
+             "key_cert_sign", "crl_sign", "encipher_only", "decipher_only")
+    return x509.KeyUsage(*(bits.get(n, False) for n in names))
+
+
+@pytest.mark.parametrize("name,key_usage,eku,status,peer", [
+    # RFC 5280 4.2.1.12: an EKU present limits the certificate to its purposes; TLS server needs serverAuth
+    ("eku-client-only", None, [ExtendedKeyUsageOID.CLIENT_AUTH], "broken", 26),
+    ("eku-server-and-client", None, [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH], "trusted", 0),
+    # anyExtendedKeyUsage: any purpose (4.2.1.12); an application "MAY reject" it without the specific
+    # purpose, and OpenSSL's sslserver purpose does (26): here it is accepted, as the RFC defines it
+    ("eku-any", None, [ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE], "trusted", 26),
+    # RFC 5280 4.2.1.3: a keyUsage with no bit a TLS key exchange uses (cRLSign only)
+    ("ku-crl-sign-only", _usage(crl_sign=True), None, "broken", 26),
+    # keyAgreement alone serves static ECDH (RFC 4492): allowed, as OpenSSL's sslserver purpose allows it
+    ("ku-key-agreement", _usage(key_agreement=True), None, "trusted", 0),
+])
+def test_leaf_purpose_for_a_tls_server(pki: dict[str, object], openssl: str, tmp_path: Path, name: str,
+                                       key_usage: x509.KeyUsage | None, eku: list[x509.ObjectIdentifier] | None,
+                                       status: str, peer: int) -> None:
+    inter, root = pki["inter"], pki["root"]
+    assert isinstance(inter, TestCA) and isinstance(root, TestCA)
+    leaf = issue(tmp_path, name, inter, host=HOST, key_usage=key_usage,
+                 eku=x509.ExtendedKeyUsage(eku) if eku else None)
+    verdict = validate_chain([_info(leaf.der), _info(inter.der)], TrustStore.from_der([root.der]), host=HOST,
+                             at=datetime.now(UTC))
+    assert verdict.status == status, verdict
+    assert status == "trusted" or "证书用途不符" in verdict.why
+    # the peer: openssl verify -purpose sslserver, 26 = unsuitable certificate purpose
+    error = _openssl_error(openssl, tmp_path, [leaf.der, inter.der], root, HOST, purpose="sslserver")
+    assert error == peer, (name, error)
+
+
+def test_a_sha1_intermediate_is_a_weak_algorithm(pki: dict[str, object], openssl: str, tmp_path: Path) -> None:
+    # the path is valid (openssl verify accepts it by default), but its intermediate is signed with
+    # SHA-1: not an approved algorithm (GB/T 39786; RFC 9155), reported as a weak, high-risk signature
+    # instead of "signature cannot be verified: declare the root" (the root is declared)
+    root = pki["root"]
+    assert isinstance(root, TestCA)
+    inter = make_legacy_ca(tmp_path, "F16 SHA-1 intermediate", root)
+    leaf = issue(tmp_path, "under-sha1", inter, host=HOST)
+    verdict = validate_chain([_info(leaf.der), _info(inter.der)], TrustStore.from_der([root.der]), host=HOST,
+                             at=datetime.now(UTC))
+    assert verdict.status == "trusted", verdict
+    assert [(a.klass, a.high_risk, a.why) for a in verdict.weak] == [("weak", True, "SHA-1 证书签名")]
+    assert "CN=F16 SHA-1 intermediate" in verdict.weak[0].name
+    assert _openssl_error(openssl, tmp_path, [leaf.der, inter.der], root, HOST) == 0
+    # at authentication level 1 (80-bit security, TLS clients' default) openssl refuses the SHA-1
+    # signature as too weak (68): the same weakness
+    assert _openssl_error(openssl, tmp_path, [leaf.der, inter.der], root, HOST, auth_level=1) == 68
+    # a SHA-256 path has no weak signature
+    good, inter2 = pki["good"], pki["inter"]
+    assert validate_chain([_info(good.der), _info(inter2.der)], TrustStore.from_der([root.der]),  # type: ignore
+                          host=HOST, at=datetime.now(UTC)).weak == ()

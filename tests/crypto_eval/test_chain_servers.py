@@ -20,7 +20,7 @@ from govsoc.crypto_eval.chain import NO_ANCHORS, TrustStore
 from govsoc.crypto_eval.checks.channel_view import CHAIN_UNTRUSTED, view_of
 from govsoc.crypto_eval.evaluate import evaluate_inventory
 from govsoc.crypto_eval.probes.runner import EndpointReport, Target, probe_endpoint
-from tests.servers.ca import TestCA, issue, issue_sm2, make_ca
+from tests.servers.ca import TestCA, issue, issue_sm2, make_ca, make_legacy_ca
 from tests.servers.certs import make_sm2_cert, sm2_private_scalar
 from tests.servers.tlcp_server import SmServerConfig, sm_server
 from tests.servers.tls import openssl_s_server
@@ -177,3 +177,27 @@ def test_unusable_anchor_files_are_config_errors(tmp_path: Path, ca: dict[str, A
         Inventory.load(path)
     text = str(caught.value)
     assert message in text and f"{path}:" in text and "systems.0.crypto.trust_anchors.0" in text, text
+
+
+def test_a_stale_intermediate_sent_first_and_a_sha1_one_end_to_end(ca: dict[str, Any], openssl: str,
+                                                                   tmp_path: Path) -> None:
+    # review 4 finding 4: the server sends its expired old intermediate before the renewed one (same
+    # name and key): a valid path exists (openssl s_client accepts it), so 8.2 a is ✓
+    root = ca["root"]
+    stale = make_ca(tmp_path, "F16 renewed server CA", issuer=root, not_before_days=-60, days=-1, stem="old")
+    renewed = make_ca(tmp_path, "F16 renewed server CA", issuer=root, same_key=stale, stem="new")
+    (tmp_path / "sent.pem").write_bytes(stale.cert.read_bytes() + renewed.cert.read_bytes())
+    with openssl_s_server(issue(tmp_path, "renewed-leaf", renewed), ["-tls1_3", "-cert_chain",
+                                                                     str(tmp_path / "sent.pem")]) as port:
+        report = _probe(port)
+    assert report.tls is not None and len(report.tls.chain) == 3
+    view = view_of(report, trust=TrustStore.from_der([root.der]))
+    assert view.authentication is not None and view.authentication[0] is True, view
+    # review 4 finding 7: an intermediate signed with SHA-1 is a weak algorithm (A), high risk, named
+    sha1 = make_legacy_ca(tmp_path, "F16 SHA-1 server CA", root)
+    with openssl_s_server(issue(tmp_path, "sha1-leaf", sha1), ["-tls1_2", "-cert_chain", str(sha1.cert),
+                                                               "-cipher", "DEFAULT:@SECLEVEL=0"]) as port:
+        report = _probe(port)
+    view = view_of(report, trust=TrustStore.from_der([root.der]))
+    weak = [a for a in view.algorithms if a.klass == "weak"]
+    assert [(a.why, a.high_risk) for a in weak] == [("SHA-1 证书签名", True)] and "F16 SHA-1 server CA" in weak[0].name

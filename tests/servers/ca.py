@@ -19,7 +19,7 @@ from cryptography.x509.oid import NameOID
 
 from tests.servers.certs import CertFiles
 
-__all__ = ["TestCA", "make_ca", "issue", "issue_sm2", "tamper"]
+__all__ = ["TestCA", "make_ca", "make_legacy_ca", "issue", "issue_sm2", "tamper"]
 
 _SM2_ID = "distid:1234567812345678"
 LOOPBACK = ipaddress.ip_address("127.0.0.1")
@@ -97,23 +97,45 @@ def make_ca(folder: Path, name: str, *, kind: str = "ec", issuer: TestCA | None 
 
 
 def issue(folder: Path, name: str, issuer: TestCA, *, kind: str = "ec", host: str = "localhost", days: int = 30,
-          not_before_days: int = -1, chain: tuple[TestCA, ...] = ()) -> CertFiles:
+          not_before_days: int = -1, chain: tuple[TestCA, ...] = (), key_usage: x509.KeyUsage | None = None,
+          eku: x509.ExtendedKeyUsage | None = None) -> CertFiles:
     """A server certificate for ``host`` and 127.0.0.1 (SAN dNSName and iPAddress: the test servers are
-    asked by address too), digitalSignature and keyEncipherment, issued by
-    ``issuer``; its PEM file also holds ``chain`` (the intermediates the server sends)."""
+    asked by address too), digitalSignature (and keyEncipherment for RSA) unless ``key_usage`` says
+    otherwise, ``eku`` when given, issued by ``issuer``; its PEM file also holds ``chain`` (the
+    intermediates the server sends)."""
     key = _new_key(kind)
     now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)]))
-            .issuer_name(x509.load_der_x509_certificate(issuer.der).subject).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now + dt.timedelta(days=not_before_days)).not_valid_after(now + dt.timedelta(days=days))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName(host), x509.IPAddress(LOOPBACK)]),
-                           critical=False)
-            .add_extension(x509.KeyUsage(True, False, kind == "rsa", False, False, False, False, False, False),
-                           critical=True)
-            .sign(_signer(issuer), hashes.SHA256()))
+    usage = key_usage or x509.KeyUsage(True, False, kind == "rsa", False, False, False, False, False, False)
+    builder = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)]))
+               .issuer_name(x509.load_der_x509_certificate(issuer.der).subject).public_key(key.public_key())
+               .serial_number(x509.random_serial_number())
+               .not_valid_before(now + dt.timedelta(days=not_before_days))
+               .not_valid_after(now + dt.timedelta(days=days))
+               .add_extension(x509.SubjectAlternativeName([x509.DNSName(host), x509.IPAddress(LOOPBACK)]),
+                              critical=False)
+               .add_extension(usage, critical=True))
+    if eku is not None:
+        builder = builder.add_extension(eku, critical=False)
+    cert = builder.sign(_signer(issuer), hashes.SHA256())
     cert_path, key_path = _write(folder, name, cert, key, tuple(c.der for c in chain))
     return CertFiles(cert=cert_path, key=key_path, der=cert.public_bytes(serialization.Encoding.DER))
+
+
+def make_legacy_ca(folder: Path, name: str, issuer: TestCA, *, digest: str = "sha1") -> TestCA:
+    """An intermediate CA (EC key) signed by ``issuer`` with a legacy digest (``openssl x509 -req
+    -sha1``): ``cryptography`` no longer signs with SHA-1."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    key_path, csr, ext, cert_path = (folder / f"{name}{s}" for s in (".key", ".csr", ".ext", ".crt"))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    request = (x509.CertificateSigningRequestBuilder()
+               .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])).sign(key, hashes.SHA256()))
+    csr.write_bytes(request.public_bytes(serialization.Encoding.PEM))
+    ext.write_text("[v3]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n")
+    subprocess.run([_openssl(), "x509", "-req", "-in", str(csr), "-CA", str(issuer.cert), "-CAkey", str(issuer.key),
+                    f"-{digest}", "-days", "30", "-extfile", str(ext), "-extensions", "v3", "-set_serial", "7",
+                    "-out", str(cert_path)], check=True, capture_output=True)
+    return TestCA(kind="ec", name=name, cert=cert_path, key=key_path, der=_der(cert_path))
 
 
 def _sm2_sign(folder: Path, name: str, subject: str, issuer: TestCA | None, extensions: str) -> tuple[Path, Path]:
