@@ -17,9 +17,17 @@ from collections.abc import Iterator
 from importlib.util import find_spec
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from govsoc.collectors.flows.carry import dump_flows, dump_problems, load_flows, load_problems
+from govsoc.collectors.flows.carry import (
+    HeldFragments,
+    dump_flows,
+    dump_fragments,
+    dump_problems,
+    load_flows,
+    load_fragments,
+    load_problems,
+)
 from govsoc.collectors.flows.decode import Decoder
-from govsoc.collectors.flows.pcap import CaptureReader, Problems
+from govsoc.collectors.flows.pcap import CUT_RECORD, CaptureReader, Problems
 from govsoc.collectors.flows.table import Flow, FlowTable, flow_key_of
 
 if TYPE_CHECKING:
@@ -90,6 +98,7 @@ class FlowAssembler:
             # the table's own order (creation: first packet), which its sweeps keep
             self.table.flows = {flow_key_of(flow): flow for flow in sorted(flows, key=lambda f: f.first_number)}
             self.table.next_sweep = int(resume["next_sweep"])
+            load_fragments(resume["fragments"], self.decoder.reassembler)
             engine = "python"  # the compiled engine's table is not restored from flows
         if engine == "auto":
             engine = choose_engine(stream)
@@ -109,6 +118,10 @@ class FlowAssembler:
         #: the flows open at the end of the capture (flushed), and the table's next sweep then
         self._open: list[Flow] = []
         self._next_sweep = 0
+        #: the problems and held fragments as they were when the capture ended, before its end
+        #: gave up the fragments of datagrams not yet whole (a grown file may complete them)
+        self._problems_at_end: Problems | None = None
+        self._fragments_at_end: HeldFragments | None = None
 
     @property
     def packets(self) -> int:
@@ -133,7 +146,7 @@ class FlowAssembler:
             yield from table.finished()
         self.flushing = True
         self._next_sweep = table.next_sweep
-        self.decoder.finish()
+        self._end()
         for flow in table.flush():
             self._open.append(flow)
             yield flow
@@ -152,10 +165,18 @@ class FlowAssembler:
         self.peak_open = engine.peak_open
         self.flushing = True
         self._next_sweep = int(engine.C[C_SWEEP])
-        self.decoder.finish()
+        self._end()
         engine.flush(out)
         self._open = list(out)
         yield from out
+
+    def _end(self) -> None:
+        """The end of the capture: what a grown file would go on from is kept, then the
+        fragments of datagrams not yet whole are given up (each a problem)."""
+        problems = self.problems
+        self._problems_at_end = Problems(kept=list(problems.kept), counts=problems.counts.copy())
+        self._fragments_at_end = HeldFragments(self.decoder.reassembler)
+        self.decoder.finish()
 
     def expire(self, now: int) -> list[Flow]:
         """The flows idle past their time-out (or closed past the close delay) at ``now`` (ns),
@@ -172,24 +193,30 @@ class FlowAssembler:
     def carried(self) -> dict[str, Any] | None:
         """After ``flows()`` ran out on a pcap: what a later read of the same file, grown, needs to
         go on from its last whole record (``resume``), or None when that cannot be carried (a
-        pcapng, damage that made the reader skip the rest, fragments or flows still held at the
-        end that were flushed only because the capture ended, more open flows than
-        collectors.flows.carry bounds). The open flows are carried as they were before the end
-        flushed them; the record cut short at the end, if any, is not a problem of the grown file."""
+        pcapng, damage that made the reader skip the rest, more open flows or held fragments
+        than collectors.flows.carry bounds). The open flows and the fragments of datagrams not
+        yet whole are carried as they were before the end flushed or gave them up, and so are
+        the problems (a datagram given up only because the capture ended is not a problem of the
+        grown file, nor is the record cut short at the end, if any)."""
         end = self.reader.end
-        if end is None or self.decoder.reassembler.held or self.decoder.reassembler.dropped:
+        if end is None or self._problems_at_end is None or self._fragments_at_end is None:
             return None
         flows = dump_flows(self._open)
-        if flows is None:
+        fragments = dump_fragments(self._fragments_at_end)
+        if flows is None or fragments is None:
             return None
-        problems = dump_problems(self.problems)
+        problems = dump_problems(self._problems_at_end)
         position, seconds, cut = end
         if cut:  # the last problem counted is that cut record
             counts = problems["counts"]
             counts["truncated record"] -= 1
             if not counts["truncated record"]:
                 del counts["truncated record"]
-            if problems["kept"] and problems["kept"][-1][1] == position:
-                problems["kept"].pop()
+            # kept, it is the last one at that offset (packets of the last chunk, decoded after
+            # the reader met the cut, may have added problems after it)
+            cuts = [i for i, (_, offset, reason) in enumerate(problems["kept"])
+                    if offset == position and reason.startswith(CUT_RECORD)]
+            if cuts:
+                del problems["kept"][cuts[-1]]
         return {"position": position, "packets": self.reader.packets, "seconds": seconds, "problems": problems,
-                "flows": flows, "next_sweep": self._next_sweep}
+                "flows": flows, "fragments": fragments, "next_sweep": self._next_sweep}

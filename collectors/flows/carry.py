@@ -1,11 +1,13 @@
 """What a read of a capture still being written leaves for the next one (review 14 finding 4):
-the flows open at its end, the flow table's next sweep, the problems so far and where the
-reader stopped, as JSON kept in the source's checkpoint (collectors.flows.source), so that a
+the flows open at its end, the IP fragments held for datagrams not yet whole (review 14b finding
+1: a datagram whose fragments straddle two reads), the flow table's next sweep, the problems so
+far and where the reader stopped, as JSON kept in the source's checkpoint (collectors.flows.source), so that a
 re-ingest of the grown capture reads only the new packets and continues those flows.
 
-Stage: collectors. Flows are written slot by slot (Flow, TcpConnection and Endpoint declare
-``__slots__``): bytes as base64, tuples tagged, only those three classes rebuilt. What is carried
-is bounded (CARRY_FLOWS flows, CARRY_BYTES payload sample bytes): past either, nothing is
+Stage: collectors. Flows and held datagrams are written slot by slot (Flow, TcpConnection,
+Endpoint and Datagram declare ``__slots__``): bytes as base64, tuples tagged, only those four
+classes rebuilt. What is carried is bounded (CARRY_FLOWS flows, CARRY_BYTES payload sample bytes,
+CARRY_FRAGMENT_BYTES held fragment bytes): past any, nothing is
 carried and the next read starts again from the beginning of the capture, which gives the same
 records, only slower.
 """
@@ -13,8 +15,10 @@ records, only slower.
 from __future__ import annotations
 
 import base64
+import numbers
 from typing import Any
 
+from govsoc.collectors.flows.fragments import Datagram, Reassembler
 from govsoc.collectors.flows.pcap import Problem, Problems
 from govsoc.collectors.flows.table import Flow
 from govsoc.collectors.flows.tcp import Endpoint, TcpConnection
@@ -22,7 +26,10 @@ from govsoc.collectors.flows.tcp import Endpoint, TcpConnection
 #: At most this many open flows, and payload samples of this many bytes, are carried.
 CARRY_FLOWS = 20_000
 CARRY_BYTES = 8 << 20
-_CLASSES: dict[str, type[Any]] = {"Flow": Flow, "TcpConnection": TcpConnection, "Endpoint": Endpoint}
+#: At most this many captured bytes of fragments held for incomplete datagrams are carried.
+CARRY_FRAGMENT_BYTES = 4 << 20
+_CLASSES: dict[str, type[Any]] = {"Flow": Flow, "TcpConnection": TcpConnection, "Endpoint": Endpoint,
+                                  "Datagram": Datagram}
 
 
 def _dump(value: Any) -> Any:
@@ -36,6 +43,8 @@ def _dump(value: Any) -> Any:
         return {"o": type(value).__name__, "s": {name: _dump(getattr(value, name)) for name in value.__slots__}}
     if value is None or isinstance(value, (bool, int, str)):
         return value
+    if isinstance(value, numbers.Integral):  # a packet time from the compiled engine (numpy int64)
+        return int(value)
     raise TypeError(f"cannot carry a {type(value).__name__}")
 
 
@@ -72,7 +81,8 @@ def load_flows(data: list[Any]) -> list[Flow]:
 
 def dump_problems(problems: Problems) -> dict[str, Any]:
     """The problems so far: those kept in full, and the counts by kind."""
-    return {"kept": [[p.packet, p.offset, p.reason] for p in problems.kept], "counts": dict(problems.counts)}
+    # int(): the compiled engine numbers packets and offsets with numpy integers
+    return {"kept": [[int(p.packet), int(p.offset), p.reason] for p in problems.kept], "counts": dict(problems.counts)}
 
 
 def load_problems(data: dict[str, Any], problems: Problems) -> None:
@@ -80,3 +90,37 @@ def load_problems(data: dict[str, Any], problems: Problems) -> None:
     problems.kept[:] = [Problem(int(packet), int(offset), str(reason)) for packet, offset, reason in data["kept"]]
     problems.counts.clear()
     problems.counts.update({str(k): int(v) for k, v in data["counts"].items()})
+
+
+class HeldFragments:
+    """What a Reassembler held at the end of a read, taken before the end of the capture gave
+    it up: the datagrams still incomplete (arrival order) and the keys of those dropped for
+    overlapping fragments, with when."""
+
+    __slots__ = ("held", "dropped", "held_bytes")
+
+    def __init__(self, reassembler: Reassembler) -> None:
+        self.held = list(reassembler.held.items())
+        self.dropped = list(reassembler.dropped.items())
+        self.held_bytes = reassembler.held_bytes
+
+
+def dump_fragments(fragments: HeldFragments) -> dict[str, Any] | None:
+    """The held fragments as JSON values, or None when they are more than is carried."""
+    if fragments.held_bytes > CARRY_FRAGMENT_BYTES:
+        return None
+    return {"held": [[_dump(key), _dump(datagram)] for key, datagram in fragments.held],
+            "dropped": [[_dump(key), when] for key, when in fragments.dropped]}
+
+
+def load_fragments(data: dict[str, Any], reassembler: Reassembler) -> None:
+    """Put the fragments ``dump_fragments`` wrote back into ``reassembler``, as they were held."""
+    held = {_load(key): _load(datagram) for key, datagram in data["held"]}
+    if not all(isinstance(key, tuple) and isinstance(d, Datagram) for key, d in held.items()):
+        raise ValueError("not held fragments")
+    dropped = {_load(key): int(when) for key, when in data["dropped"]}
+    if not all(isinstance(key, tuple) for key in dropped):
+        raise ValueError("not dropped fragment keys")
+    reassembler.held = held
+    reassembler.dropped = dropped
+    reassembler.held_bytes = sum(datagram.held for datagram in held.values())

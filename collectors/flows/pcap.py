@@ -38,6 +38,8 @@ MAX_BLOCK = 16 << 20
 LATEST_NANOS = 7_258_118_400 * 1_000_000_000
 #: Problems kept with their details (all are counted).
 MAX_PROBLEMS_KEPT = 1000
+#: How the problem of a record cut short by the end of the file begins (a file being written).
+CUT_RECORD = "record cut short at the end of the file"
 
 #: pcap magic (as read little-endian) -> (byte order, nanosecond times).
 PCAP_MAGIC = {
@@ -289,7 +291,7 @@ class _PcapChunks:
                 owner.end = (buffer.base + position, self.last_seconds, position < end)
                 if position < end:
                     owner.problems.add(number + 1, buffer.base + position,
-                                       f"record cut short at the end of the file: {end - position} bytes left, "
+                                       f"{CUT_RECORD}: {end - position} bytes left, "
                                        f"{want} needed", "truncated record")
                 return
 
