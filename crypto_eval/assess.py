@@ -136,33 +136,29 @@ def _declared(f: Finding) -> bool:
 
 
 def _stand_in(findings: list[Finding]) -> list[Finding]:
-    """Objects a probe could not reach (unreachable, timed out) take the item's declaration instead
-    of scoring 0: a dead endpoint must not wipe out what a person declared. The declaration then
-    counts for that object (provenance declared) with a note that no probe confirmed it.
+    """Objects a probe saw nothing of keep their missing evidence: a declaration is not evidence
+    for them (reference §5 design consequence (2), "auto results pre-fill, a person confirms").
 
+    An endpoint the probe could not reach (refused, a name that does not resolve, timed out)
+    showed no certificate, chain nor signature: a declared ✓ standing in for it would score a
+    firewall that drops the probe, or a typo in a host name, better than an impostor's certificate,
+    and listing dead endpoints would raise a system's score (issue 16 fourth review, finding 1).
     An endpoint that answered but could not be read (unknown protocol, incomplete handshake) is
-    another matter: there the declaration is what is in doubt (a telnet port declared "SSH", a
-    proprietary banner), so its ✓ claims are not taken as evidence: the object stays missing
-    evidence (scores 0, counted as missing, not 不适用: reference §5 design consequence (2), "auto
-    results pre-fill, a person confirms") with the declaration kept as a note for the evaluator;
-    its ✗ admissions still stand."""
+    where the declaration is in doubt (a telnet port declared "SSH"). Either way the object stays
+    missing evidence (scores 0, counted as missing, not 不适用) naming the endpoint and why, with the
+    declaration kept as a note for the evaluator; its ✗ admissions still stand."""
     declared = [f for f in findings if _declared(f) and f.factor in ("D", "A", "K", "J")]
     seen = {f.object for f in findings if f.factor == "D" and not _declared(f)}
     unseen = sorted({f.object for f in findings if f.factor == "MISSING" and not _declared(f)} - seen)
     if not declared or not unseen:
         return findings
     admitted = [f for f in declared if not f.satisfied]
-    out = [f for f in findings if not (f.object in unseen and f.factor == "MISSING" and _unreachable(f))]
+    out = list(findings)
     for obj in unseen:
         missing = next(f for f in findings if f.object == obj and f.factor == "MISSING")
-        if _unreachable(missing):
-            out += [replace(f, object=obj) for f in declared]
-            why = f"探测未取得证据（{missing.why}）：按人工声明评分，需测评人员现场核实"
-            out.append(replace(declared[0], object=obj, factor="INFO", satisfied=False, risk="中", judgement=None,
-                               high_risk=False, why=why))
-            continue
         out += [replace(f, object=obj) for f in admitted]
-        answered = "端点可连接但对探测无应答" if "无应答" in missing.observed else "端点有应答但未能确认其密码保护"
+        answered = ("端点无法连接" if _unreachable(missing) else "端点可连接但对探测无应答"
+                    if "无应答" in missing.observed else "端点有应答但未能确认其密码保护")
         out.append(replace(declared[0], object=obj, factor="INFO", satisfied=False, risk="中", judgement=None,
                            high_risk=False, why=f"{answered}（{missing.why}）：人工声明未获证实，"
                                                 "不作为证据计分，需测评人员现场核实"))
@@ -170,7 +166,7 @@ def _stand_in(findings: list[Finding]) -> list[Finding]:
 
 
 def _unreachable(f: Finding) -> bool:
-    """A MISSING finding because the endpoint did not answer at all (nothing to contradict a declaration)."""
+    """A MISSING finding because the endpoint did not answer at all."""
     return "无法连接" in f.observed or "探测超时" in f.observed
 
 

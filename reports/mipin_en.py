@@ -80,6 +80,14 @@ PHRASES: Final[dict[str, str]] = {
     "GB/T 39786-2021只规定第一至第四级要求，第五级系统的要求须另行确定":
         "GB/T 39786-2021 sets requirements for levels 1 to 4 only; a level-5 system's must be set separately",
     # channels and algorithms (crypto_eval/checks/channels.py, channel_view.py, traffic.py, algorithms.py)
+    "探测无法连接端点 ": "the probe could not connect to endpoint ",
+    "：未取得任何证据，该对象缺少证据": ": no evidence was obtained, evidence missing for this object",
+    "端点无法连接": "the endpoint could not be reached",
+    "连接被拒绝：该端口无服务监听或被防火墙拒绝": "connection refused: nothing listens on the port, or a firewall "
+                                                "rejects it",
+    "主机名无法解析：": "the host name does not resolve: ",
+    "连接超时：无应答，可能被防火墙丢弃或主机不在线": "connection timed out: no answer (a firewall may drop it, or the "
+                                                    "host is down)",
     "探测无法连接该端点：该对象缺少证据":
         "the probe could not connect to the endpoint: evidence missing for this object",
     "探测未取得该项证据：该对象缺少证据": "the probe got no evidence for this: evidence missing for this object",
@@ -350,6 +358,7 @@ PHRASES: Final[dict[str, str]] = {
     "，证书链：": ", certificate chain: ", "，身份鉴别无效（证书链：": ", authentication is ineffective (certificate "
                                                              "chain: ",
     "；证书链：": "; certificate chain: ",
+    "），身份鉴别无效（证书链：": "), authentication is ineffective (certificate chain: ",
     # FTPS data connections (crypto_eval/probes/ftp_data.py, RFC 4217 §9)
     " 登录前必须启用TLS（AUTH TLS）；": " requires TLS (AUTH TLS) before login; ",
     "数据连接是否强制加密（拒绝PROT C下的传输）需登录后人工核实":

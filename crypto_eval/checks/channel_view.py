@@ -23,10 +23,11 @@ from govsoc.crypto_eval.algorithms import (
 from govsoc.crypto_eval.chain import ChainVerdict, TrustStore, validate_chain
 from govsoc.crypto_eval.probes.address import numeric_address, server_name_of
 from govsoc.crypto_eval.probes.cleartext import CleartextProbeResult, is_text
+from govsoc.crypto_eval.probes.connection import CONNECT_TIMEOUT, NO_SUCH_NAME, REFUSED
 from govsoc.crypto_eval.probes.runner import TLS_PROTOCOLS, EndpointReport, Target
 
 __all__ = ["ChannelView", "view_of", "ssh_199_notes", "NO_CERTIFICATE", "NO_PROOF", "SILENT", "HTTPS_PORT",
-           "PROBE_ERROR", "CHAIN_UNTRUSTED"]
+           "PROBE_ERROR", "CHAIN_UNTRUSTED", "unreached_why"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -107,6 +108,21 @@ NO_CERTIFICATE = "未能读取服务端证书（证书无法解析，或TLS 1.3�
 NO_PROOF = "未验证服务端以证书私钥所作的签名，证书本身可被任何人发送：身份鉴别缺少证据"
 #: Why authentication has no evidence when the certificate's chain reaches no declared trust anchor.
 CHAIN_UNTRUSTED = "证书链未验证到声明的信任根，无法确认证书持有者身份：身份鉴别缺少证据"
+
+
+def unreached_why(report: EndpointReport) -> str:
+    """Why the probe could not connect, as the finding says it: the port refused, the host name does
+    not resolve, the connection timed out (a firewall that drops), else the error as it came."""
+    error = report.connect_error
+    if report.timed_out or not error:
+        return ""
+    if error == REFUSED:
+        return "（连接被拒绝：该端口无服务监听或被防火墙拒绝）"
+    if error.startswith(NO_SUCH_NAME):
+        return f"（主机名无法解析：{error.removeprefix(NO_SUCH_NAME).strip(' ()')}）"
+    if error == CONNECT_TIMEOUT:
+        return "（连接超时：无应答，可能被防火墙丢弃或主机不在线）"
+    return f"（{error}）"
 
 
 def _proved(label: str, chain: bool, verified: bool | None, note: str | None, notes: list[str],
@@ -233,7 +249,7 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
                            notes=(f"{PROBE_ERROR}（{detail}）：该对象缺少证据，需复测或人工核实",))
     if report.timed_out or not report.reachable:
         return ChannelView(protocol="unreachable", observed=f"{target}: " + ("探测超时" if report.timed_out
-                                                                           else "无法连接"))
+                                                                           else "无法连接") + unreached_why(report))
     c = _declared_telnet(report)
     if c is not None and c.redirect:
         return ChannelView(protocol="redirect", observed=f"{target}: 重定向到 {c.redirect}", redirect=c.redirect,

@@ -57,8 +57,9 @@ def channel_findings(context: SystemContext, item_id: str, obj: str, view: Chann
                        provenance=provenance, **kw)  # type: ignore[arg-type]
 
     if view.protocol == "unreachable":
+        # nothing was seen there, no certificate, chain nor signature: a declaration cannot stand in for it
         return [finding(factor="MISSING", satisfied=False, observed=view.observed,
-                        why="探测无法连接该端点：该对象缺少证据", risk="中")]
+                        why=f"探测无法连接端点 {view.observed}：未取得任何证据，该对象缺少证据", risk="中")]
     if view.protocol == "unknown":
         return [finding(factor="MISSING", satisfied=False, observed=view.observed,
                         why="未识别出协议：需人工说明该信道的保护措施",

@@ -127,6 +127,7 @@ class CleartextProbeResult:
     tls_required: bool = False  # the service refuses logins until TLS is started (FTP AUTH TLS)
     redirect: str | None = None  # plain HTTP that only redirects to this https:// URL (carries no data)
     https_port: bool = False  # the answer says the port wants HTTPS (HTTPS_PORT_ANSWERS): probe it as TLS
+    error: str | None = None  # unreachable: why the connection failed (connection.connect_failure)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -239,7 +240,7 @@ async def probe_cleartext(host: str, port: int, *, timeout: float = 3.0, http_ho
     greeting = (await exchange(host, port, b"", timeout=wait) if greeting_wait
                 else Exchange(received=b"", connected=True))
     if not greeting.connected:
-        return CleartextProbeResult(endpoint=endpoint, reachable=False)
+        return CleartextProbeResult(endpoint=endpoint, reachable=False, error=greeting.error)
     if greeting.received:
         service, login = classify_greeting(greeting.received)
         return CleartextProbeResult(endpoint=endpoint, reachable=True, service=service, login=login,

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from govsoc.core.errors import ProbeError
 
-__all__ = ["Exchange", "exchange", "MAX_ANSWER", "read_reply", "close_quietly", "STARTTLS"]
+__all__ = ["Exchange", "exchange", "MAX_ANSWER", "read_reply", "close_quietly", "STARTTLS", "connect_failure",
+           "REFUSED", "NO_SUCH_NAME", "CONNECT_TIMEOUT"]
 
 _OUT_OF_DESCRIPTORS = frozenset({errno.EMFILE, errno.ENFILE})
 
@@ -38,6 +40,25 @@ class Exchange:
     def silent_close(self) -> bool:
         """Connected, then closed without sending anything."""
         return self.connected and self.closed and not self.received
+
+
+#: Why a connection could not be made, as ``Exchange.error`` says it (``connect_failure``): the port
+#: refused it (RST: nothing listens, or a firewall rejects), the host name does not resolve, or no
+#: answer came in time (a firewall that drops, a host that is down).
+REFUSED = "connection refused"
+NO_SUCH_NAME = "no such host name"
+CONNECT_TIMEOUT = "connect timed out"
+
+
+def connect_failure(error: BaseException) -> str:
+    """Why a connect failed, in one of the words above, else the error's own text."""
+    if isinstance(error, socket.gaierror):
+        return f"{NO_SUCH_NAME} ({error.strerror or error})"
+    if isinstance(error, ConnectionRefusedError) or (isinstance(error, OSError) and error.errno == errno.ECONNREFUSED):
+        return REFUSED
+    if isinstance(error, TimeoutError):
+        return CONNECT_TIMEOUT
+    return str(error) or type(error).__name__
 
 
 #: Plain-text openings that switch a connection to TLS: protocol -> (command, the reply code that
@@ -100,7 +121,7 @@ async def exchange(host: str, port: int, data: bytes, *, timeout: float,
             raise ProbeError(f"{errno.errorcode[e.errno]}: out of file descriptors on the probing host "
                              "(lower --concurrency or raise ulimit -n)") from e
         return Exchange(received=b"", connected=False, timed_out=isinstance(e, TimeoutError),
-                        error=str(e) or type(e).__name__)
+                        error=connect_failure(e))
     received = b""
     closed = timed_out = False
     error = None

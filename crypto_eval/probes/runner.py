@@ -75,6 +75,7 @@ class EndpointReport:
     starttls: str | None = None  # the TLS result is of TLS started in this plain-text protocol (ftp)
     error: str | None = None  # "probe error: ...": the probe itself failed here (no evidence either way)
     ftp_data: FtpDataProtection | None = None  # FTPS: PROT P and a PROT C transfer (RFC 4217 §9)
+    connect_error: str | None = None  # not reachable: why (connection.connect_failure: refused, no such name, ...)
 
 
 async def _cleartext_or_starttls(target: Target, found: CleartextProbeResult, timeout: float, *,
@@ -95,7 +96,8 @@ async def _cleartext_or_starttls(target: Target, found: CleartextProbeResult, ti
         if security is not None and security.auth_tls:
             found = replace(found, evidence=f"{found.evidence.strip()} | AUTH TLS offered, not required "
                                             f"(USER in the clear: {security.evidence})")
-    return EndpointReport(target=target, cleartext=found, reachable=found.reachable, tlcp=tlcp, tls13_sm=tls13_sm)
+    return EndpointReport(target=target, cleartext=found, reachable=found.reachable, tlcp=tlcp, tls13_sm=tls13_sm,
+                          connect_error=None if found.reachable else found.error)
 
 
 async def _tls_family(target: Target, timeout: float, *, http: bool = True) -> EndpointReport:
@@ -104,7 +106,7 @@ async def _tls_family(target: Target, timeout: float, *, http: bool = True) -> E
     host, port, sni = target.host, target.port, target.server_name
     result = await probe_tls(host, port, server_name=sni, timeout=timeout)
     if not result.reachable:
-        return EndpointReport(target=target, tls=result, reachable=False)
+        return EndpointReport(target=target, tls=result, reachable=False, connect_error=result.error)
     if result.silent and not http:
         return EndpointReport(target=target, tls=result, tlcp=await probe_tlcp(host, port, server_name=sni,
                                                                                 timeout=timeout))
@@ -134,7 +136,7 @@ async def _sniff(target: Target, timeout: float, *, wait: float | None = None) -
     (default up to 2 s), else the TLS family and HTTP."""
     greeting = await exchange(target.host, target.port, b"", timeout=wait if wait is not None else min(timeout, 2.0))
     if not greeting.connected:
-        return EndpointReport(target=target, reachable=False)
+        return EndpointReport(target=target, reachable=False, connect_error=greeting.error)
     if greeting.received.startswith(b"SSH-"):
         return EndpointReport(target=target, ssh=await probe_ssh(target.host, target.port, timeout=timeout))
     if greeting.received:
@@ -155,7 +157,8 @@ async def probe_endpoint(target: Target, *, question_timeout: float = 3.0) -> En
         if result.reachable and not result.speaks_ssh:  # not SSH after all: what does it speak?
             # a late greeting (a telnetd looking us up in the DNS) is still the port's greeting
             return replace(await _sniff(target, question_timeout, wait=question_timeout), ssh=result)
-        return EndpointReport(target=target, ssh=result, reachable=result.reachable)
+        return EndpointReport(target=target, ssh=result, reachable=result.reachable,
+                              connect_error=None if result.reachable else result.error)
     if protocol in CLEARTEXT_PROTOCOLS:
         found = await probe_cleartext(target.host, target.port, timeout=question_timeout,
                                       http_host=target.server_name, server_first=protocol in SERVER_FIRST)

@@ -167,10 +167,10 @@ def test_unread_endpoint_is_not_scored_from_the_declaration() -> None:
     result = _item(e_unread, "gbt39786.l3.8.3.b")
     assert result.score == Decimal("0.0000") and result.missing
     assert any("人工声明未获证实" in f.why for f in result.findings)
-    # it did not answer at all: nothing contradicts the declaration, which stands in (with a note)
+    # it did not answer at all: no evidence either (fourth review, finding 1), the refusal named
     result = _item(e_unseen, "gbt39786.l3.8.3.b")
-    assert result.score == Decimal("1.0000")
-    assert any("探测未取得证据" in f.why for f in result.findings)
+    assert result.score == Decimal("0.0000") and result.missing
+    assert any(f.factor == "MISSING" and "连接被拒绝" in f.why for f in result.findings)
 
 
 # --- plain HTTP that only redirects; which channels carry which data ----------------------------------------------

@@ -93,27 +93,49 @@ def test_vsftpd_with_auth_tls(tmp_path: Path, rsa_cert: CertFiles, vsftpd_binary
 
 # --- an unreachable endpoint beside declarations ---------------------------------------------------------
 
-def test_unreachable_endpoint_keeps_the_declared_evidence(rsa_cert: CertFiles, anchor_files: list[str]) -> None:
+def test_unreachable_endpoint_is_missing_evidence_not_the_declaration(rsa_cert: CertFiles,
+                                                                       anchor_files: list[str]) -> None:
+    # issue 16 fourth review, finding 1: a closed port or a name that does not resolve showed no
+    # certificate, chain nor signature: the declared ✓ does not stand in for it (it scored 100 符合),
+    # and dead endpoints listed beside a real one never raise the system's score
     closed = free_port()  # nothing listens there
     declared = {f"gbt39786.l3.8.2.{x}": {"d": True, "a": True, "k": True, "evidence": "国密VPN方案"} for x in "abc"}
+    crypto = {"products": [PRODUCT], "key_management": KM, "declarations": declared}
     with python_tls_server(rsa_cert) as port:
-        (only_dead, mixed) = _systems(
-            {"name": "dead", "level": 3, "endpoints": [{"host": "127.0.0.1", "port": closed, "kind": "web"}],
-             "crypto": {"products": [PRODUCT], "key_management": KM, "declarations": declared}},
-            {"name": "mixed", "level": 3, "endpoints": [
-                {"host": "127.0.0.1", "port": closed, "kind": "web"},
-                {"host": "127.0.0.1", "port": port, "protocol": "https", "kind": "web", "server_name": "localhost"}],
-             "crypto": {"products": [PRODUCT], "key_management": KM, "declarations": declared}})
-        dead, mix = evaluate_inventory([only_dead, mixed], question_timeout=1.0,
-                                       trust_anchors=[Path(p) for p in anchor_files])
-    for item in ("gbt39786.l3.8.2.a", "gbt39786.l3.8.2.c"):
-        result = _item(dead, item)
-        assert result.score == Decimal("1.0000") and not result.missing  # the declaration stands in
-        assert any(f.factor == "INFO" and "探测未取得证据" in f.why and f.object == f"127.0.0.1:{closed}"
-                   for f in result.findings)
-    # the reachable endpoint is judged on its probe (TLS, not SM: A ✗, Ra 1, and K ✗: the algorithms
-    # are not the declared SM product's → 0.25), the unreachable one on the declaration (1): mean 0.625
-    assert _item(mix, "gbt39786.l3.8.2.a").score == Decimal("0.6250")
+        live = {"host": "127.0.0.1", "port": port, "protocol": "https", "kind": "web", "server_name": "localhost"}
+        systems = _systems(
+            {"name": "closed", "level": 3, "endpoints": [{"host": "127.0.0.1", "port": closed, "kind": "web"}],
+             "crypto": crypto},
+            # RFC 6761 6.4: .invalid never resolves
+            {"name": "no-name", "level": 3, "endpoints": [{"host": "portal.invalid", "port": 443, "protocol": "https",
+                                                           "kind": "web"}], "crypto": crypto},
+            {"name": "live", "level": 3, "endpoints": [live], "crypto": crypto},
+            {"name": "padded", "level": 3, "endpoints": [live, {"host": "127.0.0.1", "port": closed, "kind": "web"}],
+             "crypto": crypto})
+        dead, nameless, alone, padded = evaluate_inventory(systems, question_timeout=1.0,
+                                                           trust_anchors=[Path(p) for p in anchor_files])
+    cases = ((dead, f"127.0.0.1:{closed}", "连接被拒绝"), (nameless, "portal.invalid:443", "主机名无法解析"))
+    for e, obj, why in cases:
+        assert e.verdict != "符合" and e.missing >= 3
+        for item in ("gbt39786.l3.8.2.a", "gbt39786.l3.8.2.c"):
+            result = _item(e, item)
+            assert result.score == Decimal("0.0000") and result.missing
+            (missing,) = [f for f in result.findings if f.factor == "MISSING"]
+            assert missing.object == obj and obj in missing.why and why in missing.why
+            # the declaration is kept as a note, not scored
+            assert any(f.factor == "INFO" and "人工声明未获证实" in f.why for f in result.findings)
+    # listing a dead endpoint beside the real one does not raise the item's score
+    for item in ("gbt39786.l3.8.2.a", "gbt39786.l3.8.2.b", "gbt39786.l3.8.2.c"):
+        assert _item(padded, item).score <= _item(alone, item).score
+    assert padded.total is not None and alone.total is not None and padded.total <= alone.total
+
+
+def test_a_declared_admission_still_stands_for_an_unreachable_endpoint() -> None:
+    closed = free_port()
+    (system,) = _systems({"name": "admits", "level": 3, "endpoints": [{"host": "127.0.0.1", "port": closed}],
+                          "crypto": {"declarations": {"gbt39786.l3.8.2.c": {"d": False, "evidence": "明文传输"}}}})
+    (e,) = evaluate_inventory([system], question_timeout=1.0)
+    assert [(o.name, o.d) for o in _item(e, "gbt39786.l3.8.2.c").objects] == [(f"127.0.0.1:{closed}", False)]
 
 
 # --- a system not at level 3 -----------------------------------------------------------------------
