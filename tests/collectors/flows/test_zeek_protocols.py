@@ -1,21 +1,19 @@
 """Protocol facts on flows against Zeek's own logs (issue 14): for every trace of
-shared/corpus/zeek/ with an ssl.log, ssh.log, dns.log or http.log baseline, the facts govsoc puts
-on the flow of the same 5-tuple agree with Zeek's row (the first row of the connection: a flow
+shared/corpus/zeek/ with an ssl.log, ssh.log, dns.log or http.log baseline, the facts govsoc stores
+on the flow event of the same 5-tuple (the trace ingested into a real store and read back,
+tests/collectors/flows/stored.py) agree with Zeek's row (the first row of the connection: a flow
 event carries its first transaction). Rows that still disagree are listed in KNOWN with why.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from govsoc.collectors.flows.assemble import FlowAssembler
-from govsoc.collectors.flows.ecs import flow_fields
-
+from .stored import stored_flows
 from .test_zeek_agreement import zeek_rows
 
 #: log -> (Zeek column, govsoc field, how Zeek writes govsoc's value)
@@ -50,11 +48,11 @@ def compare(corpus: Path, entry: dict[str, Any], log: str) -> tuple[int, int, li
     """(rows agreeing, rows compared, disagreements) for one trace and log."""
     root = corpus / "zeek"
     ours: dict[tuple[str, str, str, str], dict[str, Any]] = {}
-    with (root / entry["trace"]).open("rb") as handle:
-        for flow in FlowAssembler(handle).flows():
-            key = (str(ipaddress.ip_address(flow.orig_addr)), str(flow.orig_port),
-                   str(ipaddress.ip_address(flow.resp_addr)), str(flow.resp_port))
-            ours.setdefault(key, flow_fields(flow))
+    for event in stored_flows(root / entry["trace"]):
+        fields = event.fields
+        key = (str(fields["source.ip"]), str(fields.get("source.port")), str(fields["destination.ip"]),
+               str(fields.get("destination.port")))
+        ours.setdefault(key, dict(fields))
     seen: set[tuple[str, str, str, str]] = set()
     agree = total = 0
     problems: list[str] = []
