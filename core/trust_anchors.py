@@ -2,7 +2,9 @@
 ``crypto``): the CA roots (国密 roots among them) that a server's certificate chain must reach for
 its identity to count in 密评 (GB/T 39786 8.2 a; RFC 5280 6.1 calls them trust anchors).
 
-A file holds one or more certificates, PEM (a bundle such as /etc/ssl/certs/ca-certificates.crt)
+The file must be this user's or root's and written by nobody else (core.filemode, as report-signing
+keys are), nor its folder (unless sticky, as /tmp is): whoever can write it decides which chains are
+trusted. A file holds one or more certificates, PEM (a bundle such as /etc/ssl/certs/ca-certificates.crt)
 or a single DER one. Each must be a CA certificate (basicConstraints cA true and, when keyUsage
 is present, keyCertSign): a server's own certificate named as its own anchor would make any
 self-signed certificate "trusted". SM2 certificates load here too (``cryptography`` parses them;
@@ -11,11 +13,14 @@ only their public key is out of its reach, which crypto_eval.chain handles).
 
 from __future__ import annotations
 
+import stat
 import warnings
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
+
+from govsoc.core.filemode import others_may_write
 
 __all__ = ["read_anchor_file", "MAX_ANCHOR_FILE"]
 
@@ -40,6 +45,13 @@ def read_anchor_file(path: Path) -> tuple[bytes, ...]:
     """The DER certificates of an anchor file; ValueError saying what is wrong with it (unreadable,
     no certificate, a certificate that does not parse, or one that is not a CA certificate)."""
     try:
+        problem = others_may_write(path, "a trust anchor file", "make any certificate chain trusted")
+        if problem is None and (sticky := path.parent.stat()).st_mode & 0o022 and not sticky.st_mode & stat.S_ISVTX:
+            problem = (f"{path.parent} (the folder of trust anchor file {path.name}) may be written by others (mode "
+                       f"{stat.S_IMODE(sticky.st_mode):o}): anyone who can write there can put another file in its "
+                       f"place; chmod go-w {path.parent}")
+        if problem is not None:
+            raise ValueError(problem)
         size = path.stat().st_size
         if size > MAX_ANCHOR_FILE:
             raise ValueError(f"trust anchor file {path} is {size} bytes: not a certificate file")
@@ -56,7 +68,10 @@ def read_anchor_file(path: Path) -> tuple[bytes, ...]:
     except ValueError as e:
         raise ValueError(f"trust anchor file {path} holds no readable certificate (PEM or DER): {e}") from e
     for n, cert in enumerate(certs, 1):
-        if not _is_ca(cert):
+        with warnings.catch_warnings():  # the serial warning fires again when extensions are read
+            warnings.simplefilter("ignore")
+            ca = _is_ca(cert)
+        if not ca:
             raise ValueError(f"trust anchor file {path}: certificate {n} ({cert.subject.rfc4514_string()}) is not a "
                              "CA certificate (basicConstraints cA and keyCertSign): a server's own certificate "
                              "cannot be its trust anchor; name the CA root that issued it")

@@ -34,6 +34,7 @@ certificates are signed with, GM/T 0015). Tests compare the verdicts with ``open
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -45,6 +46,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from govsoc.collectors.protocols.x509 import SM2_SM3_OID, CertificateInfo, parse_certificate
@@ -73,7 +75,9 @@ class _Cert:
 
 def _load(der: bytes) -> _Cert | None:
     try:
-        return _Cert(x=x509.load_der_x509_certificate(der), info=parse_certificate(der))
+        with warnings.catch_warnings():  # a root with a non-positive serial (a few shipped ones): still a root
+            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+            return _Cert(x=x509.load_der_x509_certificate(der), info=parse_certificate(der))
     except (ValueError, ParseError):
         return None
 
@@ -339,6 +343,13 @@ def validate_chain(certs: Sequence[CertificateInfo], store: TrustStore, *, host:
     """Validate the chain a server sent (leaf first) at time ``at`` against ``store``; ``host``:
     the name the leaf must carry; ``address``: for an endpoint asked by address without a name,
     the address the leaf must carry as an iPAddress (RFC 5280 4.2.1.6); neither: not checked."""
+    with warnings.catch_warnings():  # cryptography's deprecation notes (a non-positive serial) are not the user's
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        return _validate(certs, store, host=host, at=at, address=address)
+
+
+def _validate(certs: Sequence[CertificateInfo], store: TrustStore, *, host: str | None, at: datetime,
+              address: str | None) -> ChainVerdict:
     loaded = [c for c in (_load(i.der) for i in certs if i.der) if c is not None]
     if not loaded:
         return ChainVerdict(status="untrusted", why="未收到可解析的服务端证书", chain="")
@@ -362,11 +373,11 @@ def validate_chain(certs: Sequence[CertificateInfo], store: TrustStore, *, host:
                  for a in classify_certificate(c.info.signature_algorithm, c.info.key_type, c.info.key_bits)
                  if a.klass == "weak" and a.name == c.info.signature_algorithm)
     return _verdict(rank, path, problems, end, store=store, host=host, address=address, leaf=leaf, chain=chain,
-                    weak=weak)
+                    weak=weak, at=at)
 
 
 def _verdict(rank: int, path: _Path, problems: list[str], end: str, *, store: TrustStore, host: str | None,
-             address: str | None, leaf: _Cert, chain: str, weak: tuple[Assessment, ...]) -> ChainVerdict:
+             address: str | None, leaf: _Cert, chain: str, weak: tuple[Assessment, ...], at: datetime) -> ChainVerdict:
     anchor = path.anchor
     if problems:
         return ChainVerdict(status="broken", why="；".join(problems), chain=chain, weak=weak)
@@ -384,8 +395,17 @@ def _verdict(rank: int, path: _Path, problems: list[str], end: str, *, store: Tr
         return ChainVerdict(status="untrusted", chain=chain, weak=weak,
                             why=f"端点以地址 {address} 访问且未声明 server_name，证书不含该地址（iPAddress）："
                                 "无法核对证书是否属于该端点，需声明端点的 server_name")
-    return ChainVerdict(status="trusted", why=f"证书链验证到声明的信任根 {anchor.info.subject}", chain=chain,
-                        weak=weak)
+    if path.certs == (leaf,) and anchor.info.der == leaf.info.der:
+        # RFC 5280 6.1: a trust anchor is trusted by declaration, so a self-signed server certificate
+        # declared as its own anchor is valid (direct trust, pinning); but no CA vouched for it
+        why = (f"服务端自签名证书 {leaf.info.subject} 被声明为其自身的信任根（直接信任/证书固定：RFC 5280 6.1 "
+               "信任根按声明信任；该证书非CA签发，需测评人员确认此声明）")
+    else:
+        why = f"证书链验证到声明的信任根 {anchor.info.subject}"
+    if at > anchor.info.not_after:  # RFC 5280 6.1.1 d leaves the anchor's validity to the relying party
+        why += (f"（信任根 {anchor.info.subject} 已于 {anchor.info.not_after:%Y-%m-%d} 过期：信任根按声明信任，"
+                "需核实该声明是否已过时）")
+    return ChainVerdict(status="trusted", why=why, chain=chain, weak=weak)
 
 
 def _judge(path: _Path, at: datetime) -> tuple[int, _Path, list[str], str]:

@@ -337,6 +337,13 @@ PHRASES: Final[dict[str, str]] = {
     "证书尚未生效（": "certificate not yet valid (", "证书已过期（": "certificate expired (",
     "证书链过长或成环": "certificate chain too long or circular",
     "证书用途不符：": "certificate not valid for this purpose: ",
+    "服务端自签名证书 ": "the server's self-signed certificate ",
+    " 被声明为其自身的信任根（直接信任/证书固定：RFC 5280 6.1 信任根按声明信任；该证书非CA签发，需测评人员确认此声明）":
+        " is declared as its own trust anchor (direct trust, pinning: RFC 5280 6.1 trusts an anchor by "
+        "declaration; no CA issued this certificate: the evaluator must confirm the declaration)",
+    "（信任根 ": " (trust anchor ", " 已于 ": " expired on ",
+    " 过期：信任根按声明信任，需核实该声明是否已过时）":
+        ": an anchor is trusted by declaration; check whether the declaration is out of date)",
     " 的扩展密钥用法不含 serverAuth（RFC 5280 4.2.1.12）": "'s extended key usage lacks serverAuth (RFC 5280 4.2.1.12)",
     " 的密钥用法不含 digitalSignature、keyEncipherment 或 keyAgreement，不能用于TLS密钥交换（RFC 5280 4.2.1.3）":
         "'s key usage has none of digitalSignature, keyEncipherment or keyAgreement: it cannot serve a TLS key "

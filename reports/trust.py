@@ -17,14 +17,13 @@ longer verify, whichever file still trusts it, and it signs nothing more.
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from govsoc.core.errors import ConfigError
+from govsoc.core.filemode import others_may_write
 from govsoc.core.results import write_file
 from govsoc.reports.signing import PUBLIC_FILE, key_id, read_public_key
 
@@ -67,18 +66,13 @@ def check_not_writable_by_others(path: Path) -> None:
     everyone, or belongs to another user than this one or root: then someone else could add a
     trusted key or drop a revocation (or put a key folder of their own in place of ours)."""
     try:
-        info = path.stat()
+        problem = others_may_write(path, "a key folder or key file", "make a key trusted")
     except FileNotFoundError:
         return
     except OSError as e:
         raise ConfigError(f"cannot check {path}: {e}") from e
-    mode = stat.S_IMODE(info.st_mode)
-    if info.st_uid not in (os.geteuid(), 0):
-        raise ConfigError(f"{path} belongs to another user (uid {info.st_uid}): a key folder or key file someone "
-                          f"else owns is not trusted; chown it to {os.geteuid()} or root")
-    if mode & 0o022:
-        raise ConfigError(f"{path} may be written by {'others' if mode & 0o002 else 'its group'} (mode {mode:o}): "
-                          f"anyone who can write there can make a key trusted; chmod go-w {path}")
+    if problem is not None:
+        raise ConfigError(problem)
 
 
 def read_key_file(path: Path) -> TrustedKey:

@@ -260,3 +260,61 @@ def test_a_sha1_intermediate_is_a_weak_algorithm(pki: dict[str, object], openssl
     good, inter2 = pki["good"], pki["inter"]
     assert validate_chain([_info(good.der), _info(inter2.der)], TrustStore.from_der([root.der]),  # type: ignore
                           host=HOST, at=datetime.now(UTC)).weak == ()
+
+
+def _openssl_self_signed(openssl: str, folder: Path, name: str, *args: str) -> Path:
+    """A self-signed certificate made the usual way (`openssl req -x509`: basicConstraints CA:TRUE)."""
+    cert = folder / f"{name}.pem"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", str(folder / f"{name}.key"), "-out", str(cert), "-days", "30", "-subj", f"/CN={HOST}",
+                    "-addext", f"subjectAltName=DNS:{HOST}", *args], check=True, capture_output=True)
+    return cert
+
+
+def _pem_info(path: Path) -> CertificateInfo:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return _info(x509.load_pem_x509_certificate(path.read_bytes()).public_bytes(Encoding.DER))
+
+
+def test_a_self_signed_server_certificate_declared_as_its_own_anchor_is_pinning(openssl: str, tmp_path: Path) -> None:
+    # RFC 5280 6.1: a trust anchor is trusted by declaration (openssl verify -CAfile itself: OK), so the
+    # path is valid; the evidence says it is a self-signed certificate pinned as its own anchor, not a CA chain
+    cert = _openssl_self_signed(openssl, tmp_path, "pinned")
+    verdict = validate_chain([_pem_info(cert)], TrustStore.from_files([cert]), host=HOST, at=datetime.now(UTC))
+    assert verdict.status == "trusted", verdict
+    assert "自签名证书 CN=portal.gov.test 被声明为其自身的信任根" in verdict.why
+    assert "证书链验证到声明的信任根" not in verdict.why
+    peer = subprocess.run([openssl, "verify", "-CAfile", str(cert), str(cert)], capture_output=True)
+    assert peer.returncode == 0
+
+
+def test_an_expired_anchor_is_noted(pki: dict[str, object], openssl: str, tmp_path: Path) -> None:
+    # RFC 5280 6.1.1 d leaves the anchor's own validity to the relying party: the chain holds, the
+    # evidence says the declared root has expired (openssl verify refuses it: 10, certificate has expired)
+    old = make_ca(tmp_path, "F16 expired root", not_before_days=-400, days=-1)
+    leaf = issue(tmp_path, "under-expired-root", old, host=HOST)
+    verdict = validate_chain([_info(leaf.der)], TrustStore.from_der([old.der]), host=HOST, at=datetime.now(UTC))
+    assert verdict.status == "trusted" and "信任根 CN=F16 expired root 已于" in verdict.why and "过期" in verdict.why
+    assert _openssl_error(openssl, tmp_path, [leaf.der], old, HOST) == 10
+    good, inter, root = pki["good"], pki["inter"], pki["root"]
+    fresh = validate_chain([_info(good.der), _info(inter.der)], TrustStore.from_der([root.der]),  # type: ignore
+                           host=HOST, at=datetime.now(UTC))
+    assert "过期" not in fresh.why
+
+
+def test_no_deprecation_warning_reaches_the_user(openssl: str, tmp_path: Path) -> None:
+    # a root with serial 0 (a few shipped roots have non-positive serials): cryptography warns when it
+    # is parsed and when its extensions are read; the anchor still loads, and nothing is printed
+    import warnings
+
+    cert = _openssl_self_signed(openssl, tmp_path, "serial0", "-set_serial", "0")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sent = [_pem_info(cert)]  # the test's own parse
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        store = TrustStore.from_files([cert])
+        verdict = validate_chain(sent, store, host=HOST, at=datetime.now(UTC))
+    assert verdict.status == "trusted"
+    assert [str(w.message) for w in seen if "serial" in str(w.message)] == []

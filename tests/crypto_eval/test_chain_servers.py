@@ -164,6 +164,11 @@ def test_anchor_files_relative_to_the_inventory(tmp_path: Path, ca: dict[str, An
     (None, "cannot read trust anchor file"),           # the file is not there
     (b"not a certificate\n", "holds no readable certificate"),
     ("leaf", "is not a CA certificate"),               # a server's own certificate named as its anchor
+    # whoever can write an anchor file decides which chains are trusted: refused as report-signing key
+    # files are (core.filemode), the file itself and a folder others may write (review 4 finding 8)
+    ("world-writable", "may be written by others (mode 666)"),
+    ("group-writable", "may be written by its group (mode 664)"),
+    ("folder-writable", "may be written by others (mode 777)"),
 ])
 def test_unusable_anchor_files_are_config_errors(tmp_path: Path, ca: dict[str, Any], content: object,
                                                  message: str) -> None:
@@ -172,6 +177,12 @@ def test_unusable_anchor_files_are_config_errors(tmp_path: Path, ca: dict[str, A
         target.write_bytes(ca["leaf"].cert.read_bytes())
     elif isinstance(content, bytes):
         target.write_bytes(content)
+    elif isinstance(content, str):
+        target.write_bytes(ca["root"].cert.read_bytes())
+        modes = {"world-writable": (0o666, 0o755), "group-writable": (0o664, 0o755), "folder-writable": (0o644, 0o777)}
+        file_mode, folder_mode = modes[content]
+        target.chmod(file_mode)
+        tmp_path.chmod(folder_mode)
     path = _write(tmp_path, {"systems": [{"name": "s", "level": 3, "crypto": {"trust_anchors": ["anchor.pem"]}}]})
     with pytest.raises(ConfigError) as caught:
         Inventory.load(path)
