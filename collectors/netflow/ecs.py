@@ -36,6 +36,10 @@ DIRECT = {
 AS_TEXT = {"ingress_interface": "observer.ingress.interface.id", "egress_interface": "observer.egress.interface.id",
            "vlan_id": "network.vlan.id"}
 WRAP = 1 << 32
+#: How far after its message's export time an uptime-relative flow time may fall (the export
+#: time has whole seconds; an exporter's clock and uptime drift apart) and still be read as such,
+#: not as a time 2**32 ms earlier.
+UPTIME_SLACK = timedelta(hours=1)
 #: IANA numbers of the protocols Community ID hashes with ports.
 HASHED = frozenset(PORT_PROTOCOLS.values())
 
@@ -46,6 +50,20 @@ def _first(values: dict[str, Any], *names: str) -> Any:
         if value is not None:
             return value
     return None
+
+
+def _since_boot(boot: datetime, uptime_ms: int, export_time: datetime) -> datetime:
+    """The time ``uptime_ms`` after the exporter's (re-)initialisation at ``boot``: RFC 7011 /
+    IANA flowStartSysUpTime and flowEndSysUpTime (22, 21) are unsigned32 milliseconds, so they
+    wrap every 2**32 ms (49.7 days) as v9's do (RFC 3954 5.1). Read modulo 2**32, the time is
+    the last one at or before the message's export time (plus UPTIME_SLACK): a router up more
+    than 49.7 days, or a flow that began before the exporter did (softflowd replaying a capture
+    sends systemInitTimeMilliseconds = its own start, the flows' uptimes negative, wrapped)."""
+    at = boot + timedelta(milliseconds=uptime_ms)
+    if boot > export_time + UPTIME_SLACK:  # booted after it exported: not a time to read modulo
+        return at
+    wraps = (export_time + UPTIME_SLACK - at) // timedelta(milliseconds=WRAP)
+    return at + wraps * timedelta(milliseconds=WRAP)
 
 
 def flow_times(record: FlowRecord, system_init: datetime | None = None) -> tuple[datetime | None, datetime | None]:
@@ -61,7 +79,7 @@ def flow_times(record: FlowRecord, system_init: datetime | None = None) -> tuple
     if isinstance(first, int) and isinstance(last, int):
         boot = values.get("system_init_time_milliseconds", system_init)
         if isinstance(boot, datetime):
-            return boot + timedelta(milliseconds=first), boot + timedelta(milliseconds=last)
+            return _since_boot(boot, first, header.export_time), _since_boot(boot, last, header.export_time)
         if header.uptime_ms is not None:
             # times are uptime ms; the header gives uptime and wall clock at export (mod 2**32)
             return (header.export_time - timedelta(milliseconds=(header.uptime_ms - first) % WRAP),

@@ -28,7 +28,7 @@ from govsoc.collectors.pipeline import Pipeline
 from govsoc.core.event import Event
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
-from tests.collectors.netflow.test_decoder import flow_set, ipfix, template
+from tests.collectors.netflow.test_decoder import EXPORT, flow_set, ipfix, template
 
 #: 9999-12-31T23:59:59Z in milliseconds since 1970 (the reviewer's nfover.py / nf9999.py)
 Y9999 = 253402300799000
@@ -199,3 +199,20 @@ def test_govsoc_events_lists_a_stored_event_dated_9999(tmp_path: Path, monkeypat
         store.close()
     assert main(["events", "-n", "1"]) == 0
     assert "9999-12-31 23:59:59 UTC" in capsys.readouterr().out
+
+
+def test_uptimes_of_an_exporter_up_more_than_49_days_are_read_modulo_2_32() -> None:
+    """Review 14b finding 2: flowStartSysUpTime/flowEndSysUpTime (IANA 22, 21) are unsigned32 ms
+    since systemInitTimeMilliseconds (160), so they wrap every 2**32 ms. An exporter booted 60
+    days before the export sends a flow of 10 s ago as (60 days - 10 s) mod 2**32: its start is
+    10 s before the export time, not 49.7 days earlier."""
+    boot = (EXPORT - 60 * 86400) * 1000
+    start, end = EXPORT * 1000 - 10_000, EXPORT * 1000 - 5_000
+    events = parse_all([
+        ipfix(1, BOOT_TEMPLATE, UPTIME_TEMPLATE, sequence=0),
+        ipfix(1, flow_set(300, struct.pack("!IQ", 1, boot)), sequence=0),
+        ipfix(1, uptime_record(500, (start - boot) % (1 << 32), (end - boot) % (1 << 32)), sequence=0),
+    ])
+    (flow,) = [e for e in events if e.get("netflow.type") == "netflow_flow"]
+    assert flow.get("event.start") == datetime.fromtimestamp(EXPORT - 10, UTC).isoformat().replace("+00:00", ".000000Z")
+    assert flow.get("event.end") == datetime.fromtimestamp(EXPORT - 5, UTC).isoformat().replace("+00:00", ".000000Z")
