@@ -65,6 +65,9 @@ class FlowRecord:
     options: bool
     values: dict[str, Any]
     sampling: int = 1
+    #: False when the record names a sampler or selector no options record has described yet
+    #: (RFC 3954 8 and RFC 7011 3.4.2.2 let options come later): counted as exported, flagged
+    sampling_known: bool = True
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -113,6 +116,8 @@ class NetflowDecoder:
         #: (exporter, domain) -> systemInitTimeMilliseconds from options records (IPFIX)
         self.system_init: dict[tuple[str, int], datetime] = {}
         self.problems: Counter[str] = Counter()
+        #: (exporter, domain) -> data records stored unscaled because their sampler was unknown
+        self.sampling_unknown: Counter[tuple[str, int]] = Counter()
         self.messages: Counter[int] = Counter()
         self.records = 0
         #: data sets that had to wait for their template (most are released when it comes)
@@ -261,14 +266,31 @@ class NetflowDecoder:
                                                  values=values))
                 continue
             rate = _rate(values) or self._sampler_rate(key, values)
+            if rate is None:
+                self._unknown_sampler(header, template.id, values, result)
             result.records.append(FlowRecord(header=header, template_id=template.id, options=False, values=values,
-                                             sampling=rate))
+                                             sampling=rate or 1, sampling_known=rate is not None))
 
-    def _sampler_rate(self, key: tuple[str, int], values: dict[str, Any]) -> int:
+    def _unknown_sampler(self, header: ExportHeader, template_id: int, values: dict[str, Any],
+                         result: DecodeResult) -> None:
+        """Count a data record whose sampler's rate is not known (per exporter and domain in
+        ``sampling_unknown``) and say so as a ``sampling-unknown`` problem once per datagram and
+        sampler (``decode`` counts the problems per kind)."""
+        key = (header.exporter, header.domain)
+        self.sampling_unknown[key] += 1
+        names = ", ".join(f"{name} {ident}" for name, ident in _samplers(values))
+        reason = (f"template {template_id}: data record names {names}, whose sampling rate no options record "
+                  f"has given yet: stored unscaled, flagged netflow.sampling_rate_unknown")
+        if not any(p.reason == reason and p.exporter == header.exporter for p in result.problems):
+            result.problems.append(Problem(exporter=header.exporter, domain=header.domain, kind="sampling-unknown",
+                                           reason=reason))
+
+    def _sampler_rate(self, key: tuple[str, int], values: dict[str, Any]) -> int | None:
         """The rate in force for a data record: that of the sampler or selector it names (RFC
         3954 8 FLOW_SAMPLER_ID, RFC 5477 selectorId), else the exporter's and domain's own
         rate, else, when the domain announced exactly one sampler, that one's; else 1. A record
-        naming a sampler that no options record described takes the exporter's own rate."""
+        naming a sampler that no options record described takes the exporter's own rate, and
+        None (unknown) when there is none."""
         sampling, (exporter, domain) = self.sampling, key
         for sampler in _samplers(values):
             rate = sampling.get((exporter, domain, sampler))
@@ -277,11 +299,10 @@ class NetflowDecoder:
         rate = sampling.get((exporter, domain, None))
         if rate is not None:
             return rate
-        if not _samplers(values):
-            named = [r for (e, d, sampler), r in sampling.items() if (e, d) == key and sampler is not None]
-            if len(named) == 1:
-                return named[0]
-        return 1
+        if _samplers(values):
+            return None
+        named = [r for (e, d, sampler), r in sampling.items() if (e, d) == key and sampler is not None]
+        return named[0] if len(named) == 1 else 1
 
     def _options(self, key: tuple[str, int], values: dict[str, Any]) -> None:
         """Keep what an options record says about its exporter: the sampling rate of the sampler

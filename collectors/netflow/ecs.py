@@ -8,7 +8,9 @@ export time, with the 32-bit wrap; else IPFIX's delta microseconds), ``observer.
 exporter. Every element is also kept under ``netflow.<name>``, enterprise elements included.
 When the exporter samples (v5 header, an options record or the record itself), the counters in
 ``network.*``/``source.*`` are scaled by the rate, ``netflow.sampling_rate`` says by how much and
-``netflow.scaled`` is true; ``netflow.octet_delta_count`` and friends keep what was exported.
+``netflow.scaled`` is true; ``netflow.octet_delta_count`` and friends keep what was exported. A
+record naming a sampler whose options record has not come yet is counted as exported and flagged
+``netflow.sampling_rate_unknown`` (the decoder counts it as a ``sampling-unknown`` problem).
 """
 
 from __future__ import annotations
@@ -191,6 +193,8 @@ def _counters(record: FlowRecord, fields: dict[str, Any]) -> None:
     if rate > 1:
         fields["netflow.sampling_rate"] = rate
         fields["netflow.scaled"] = True
+    if not record.sampling_known:  # a sampler named before its options record: counts as exported
+        fields["netflow.sampling_rate_unknown"] = True
     totals = {"bytes": 0, "packets": 0}
     for side, count, kind in (("source", forward_bytes, "bytes"), ("source", forward_packets, "packets"),
                               ("destination", reverse_bytes, "bytes"), ("destination", reverse_packets, "packets")):

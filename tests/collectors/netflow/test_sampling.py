@@ -14,6 +14,8 @@ import threading
 import time
 from pathlib import Path
 
+from govsoc.collectors.netflow.decoder import NetflowDecoder
+from govsoc.collectors.netflow.ecs import record_fields
 from govsoc.collectors.netflow.receiver import NetflowReceiver
 from govsoc.collectors.pipeline import Pipeline
 from govsoc.store.base import Query
@@ -53,7 +55,8 @@ def _ipfix_flow(source: str, selector: int, octets: int, packets: int) -> bytes:
     return socket.inet_aton(source) + socket.inet_aton("10.9.9.9") + struct.pack("!QIQ", octets, packets, selector)
 
 
-def _send(datagrams: list[tuple[int, bytes]], tmp_path: Path) -> dict[str, tuple[int, int, int | None]]:
+def _send(datagrams: list[tuple[int, bytes]], tmp_path: Path,
+          problems: dict[str, int] | None = None) -> dict[str, tuple[int, int, int | None]]:
     """Send (exporter 0 or 1, datagram) pairs from two sockets to a receiver; returns each
     stored flow's (bytes, packets, sampling rate) by source address."""
     store = SqliteStore(tmp_path / "events.db")
@@ -76,7 +79,7 @@ def _send(datagrams: list[tuple[int, bytes]], tmp_path: Path) -> dict[str, tuple
         receiver.close()
     try:
         assert receiver.counters.datagrams == len(datagrams)
-        assert dict(receiver.parser.decoder.problems) == {}
+        assert dict(receiver.parser.decoder.problems) == (problems or {})
         return {str(e.get("source.ip")): (int(e.get("network.bytes")), int(e.get("network.packets")),  # type: ignore[call-overload]
                                           e.get("netflow.sampling_rate"))  # type: ignore[misc]
                 for e in store.search(Query(terms={"netflow.type": ("netflow_flow",)}))}
@@ -121,11 +124,40 @@ def test_ipfix_records_take_the_rate_of_the_selector_they_name(tmp_path: Path) -
                                                                    + _ipfix_selector(8, size=1, population=20)))),
         (0, ipfix(1, flow_set(401, _ipfix_flow("10.1.0.1", 7, 50, 1) + _ipfix_flow("10.1.0.2", 8, 50, 1)),
                   sequence=0)),
-        # domain 2 of the same exporter names selector 7 too, without describing it: no rate known
+        # domain 2 of the same exporter names selector 7 too, without describing it: no rate
+        # known, so counted as exported and a sampling-unknown problem
         (0, ipfix(2, flow_set(2, IPFIX_DATA), flow_set(401, _ipfix_flow("10.1.0.3", 7, 50, 1)))),
     ]
-    assert _send(datagrams, tmp_path) == {
+    assert _send(datagrams, tmp_path, {"sampling-unknown": 1}) == {
         "10.1.0.1": (5_000, 100, 100),
         "10.1.0.2": (1_000, 20, 20),
         "10.1.0.3": (50, 1, None),
     }
+
+
+def test_a_record_before_its_samplers_options_is_flagged_and_counted() -> None:
+    # review 14b finding 6: RFC 3954 8 / RFC 7011 3.4.2.2 let the options record come after the
+    # data; a record naming a sampler with no known rate must not pass as 1:1 silently
+    decoder = NetflowDecoder()
+    options = flow_set(1, V9_OPTIONS)
+    first = decoder.decode(v9(5, options, flow_set(0, V9_DATA), flow_set(256, _v9_flow("10.0.0.1", 1, 1_000, 10))),
+                           "192.0.2.1:2055", 0.0)
+    later = decoder.decode(v9(5, flow_set(300, _v9_sampler(1, 100)),
+                              flow_set(256, _v9_flow("10.0.0.1", 1, 1_000, 10) + _v9_flow("10.0.0.2", 5, 1_000, 10))),
+                           "192.0.2.1:2055", 1.0)
+    (early,) = first.records
+    fields = record_fields(early)
+    # counted as exported and said to be of unknown rate, not scaled, not claimed 1:1
+    assert fields["netflow.sampling_rate_unknown"] is True and fields["network.packets"] == 10
+    assert "netflow.sampling_rate" not in fields
+    (problem,) = first.problems
+    assert problem.kind == "sampling-unknown" and problem.exporter == "192.0.2.1:2055" and problem.domain == 5
+    assert "sampler_id 1" in problem.reason
+    known, unknown = (record_fields(r) for r in later.records if not r.options)
+    assert known["netflow.sampling_rate"] == 100 and known["network.packets"] == 1_000
+    assert "netflow.sampling_rate_unknown" not in known
+    # sampler 5 was never described, though sampler 1 of the same domain was
+    assert unknown["netflow.sampling_rate_unknown"] is True and unknown["network.packets"] == 10
+    assert [p.reason for p in later.problems] == [problem.reason.replace("sampler_id 1", "sampler_id 5")]
+    assert decoder.problems["sampling-unknown"] == 2
+    assert decoder.sampling_unknown == {("192.0.2.1:2055", 5): 2}
