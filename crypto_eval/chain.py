@@ -339,13 +339,22 @@ def _safe_extensions(cert: _Cert) -> bool:
 
 
 def validate_chain(certs: Sequence[CertificateInfo], store: TrustStore, *, host: str | None,
-                   at: datetime, address: str | None = None) -> ChainVerdict:
+                   at: datetime, address: str | None = None, signing: CertificateInfo | None = None) -> ChainVerdict:
     """Validate the chain a server sent (leaf first) at time ``at`` against ``store``; ``host``:
     the name the leaf must carry; ``address``: for an endpoint asked by address without a name,
-    the address the leaf must carry as an iPAddress (RFC 5280 4.2.1.6); neither: not checked."""
+    the address the leaf must carry as an iPAddress (RFC 5280 4.2.1.6); neither: not checked;
+    ``signing``: for a TLCP encryption certificate, the server's signing certificate, whose subject
+    it must share (GB/T 38636: the server's signing and encryption certificates are one entity's pair)."""
     with warnings.catch_warnings():  # cryptography's deprecation notes (a non-positive serial) are not the user's
         warnings.simplefilter("ignore", CryptographyDeprecationWarning)
-        return _validate(certs, store, host=host, at=at, address=address)
+        verdict = _validate(certs, store, host=host, at=at, address=address)
+    if signing is not None and verdict.status == "trusted" and certs and certs[0].subject != signing.subject:
+        # a valid chain for another entity's key: the pre-master secret of the ECC suites is
+        # encrypted to it, so whose it is matters; left to the evaluator, never ✓
+        return replace(verdict, status="untrusted",
+                       why=f"TLCP加密证书主体 {certs[0].subject} 与签名证书主体 {signing.subject} 不同（GB/T 38636："
+                           "服务端的签名证书与加密证书应属同一实体）：需核实加密证书属于该服务端")
+    return verdict
 
 
 def _validate(certs: Sequence[CertificateInfo], store: TrustStore, *, host: str | None, at: datetime,

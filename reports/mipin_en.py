@@ -337,6 +337,11 @@ PHRASES: Final[dict[str, str]] = {
     "证书尚未生效（": "certificate not yet valid (", "证书已过期（": "certificate expired (",
     "证书链过长或成环": "certificate chain too long or circular",
     "证书用途不符：": "certificate not valid for this purpose: ",
+    "TLCP加密证书主体 ": "the subject of the TLCP encryption certificate, ",
+    " 与签名证书主体 ": ", differs from the signing certificate's, ",
+    " 不同（GB/T 38636：服务端的签名证书与加密证书应属同一实体）：需核实加密证书属于该服务端":
+        " (GB/T 38636: the server's signing and encryption certificates are one entity's): check that the "
+        "encryption certificate is this server's",
     "服务端自签名证书 ": "the server's self-signed certificate ",
     " 被声明为其自身的信任根（直接信任/证书固定：RFC 5280 6.1 信任根按声明信任；该证书非CA签发，需测评人员确认此声明）":
         " is declared as its own trust anchor (direct trust, pinning: RFC 5280 6.1 trusts an anchor by "

@@ -141,10 +141,11 @@ def _proved(label: str, chain: bool, verified: bool | None, note: str | None, no
 
 
 def _chain_of(certs: Sequence[CertificateInfo], name: str | None, when: datetime, trust: TrustStore,
-              address: str | None = None) -> ChainVerdict | None:
+              address: str | None = None, signing: CertificateInfo | None = None) -> ChainVerdict | None:
     """The path validation of a chain as sent (None: no certificate); ``address``: the endpoint's
-    address when it is asked without a name."""
-    return validate_chain(certs, trust, host=name, at=when, address=address) if certs else None
+    address when it is asked without a name; ``signing``: the TLCP signing certificate, when this
+    is the encryption one (the same subject)."""
+    return validate_chain(certs, trust, host=name, at=when, address=address, signing=signing) if certs else None
 
 
 def _chain_failure(label: str, verdict: ChainVerdict | None) -> tuple[bool, str] | None:
@@ -316,9 +317,10 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
                 algos += classify_certificate(cert.signature_algorithm, cert.key_type, cert.key_bits)
         # GB/T 38636: the signing and the encryption certificate each chain to the CA (the rest of the list)
         cas = tuple(tlcp.chain[2:])
-        chains = [v for v in (_chain_of((c, *cas) if c else (), host, when, trust, at)
-                              for c, host, at in ((tlcp.signing_certificate, name, address),
-                                                  (tlcp.encryption_certificate, None, None)))
+        chains = [v for v in (_chain_of((c, *cas) if c else (), host, when, trust, at, pair)
+                              for c, host, at, pair in ((tlcp.signing_certificate, name, address, None),
+                                                        (tlcp.encryption_certificate, None, None,
+                                                         tlcp.signing_certificate)))
                   if v is not None]
         algos += list(dict.fromkeys(a for v in chains for a in v.weak))  # one CA list under both
         if tlcp.signing_certificate is None:

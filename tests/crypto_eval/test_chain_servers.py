@@ -93,13 +93,16 @@ def sm2_ca(tmp_path_factory: pytest.TempPathFactory, openssl: str) -> dict[str, 
     enc = issue_sm2(d, "enc", inter, usage="keyEncipherment")
     own_sign = make_sm2_cert(d, "own-sign", cn="tlcp.test", usage="digitalSignature")
     own_enc = make_sm2_cert(d, "own-enc", cn="tlcp.test", usage="keyEncipherment")
+    other_enc = issue_sm2(d, "other-enc", inter, cn="other.test", usage="keyEncipherment")
     return {"root": root, "inter": inter,
             "good": SmServerConfig(mode="dual", sign_cert=sign.der, enc_cert=enc.der,
                                    sign_key=sm2_private_scalar(sign.key), chain=(inter.der,)),
             "self_signed": SmServerConfig(mode="tlcp", sign_cert=own_sign.der, enc_cert=own_enc.der,
                                           sign_key=sm2_private_scalar(own_sign.key)),
             "own_enc": SmServerConfig(mode="tlcp", sign_cert=sign.der, enc_cert=own_enc.der,
-                                      sign_key=sm2_private_scalar(sign.key), chain=(inter.der,))}
+                                      sign_key=sm2_private_scalar(sign.key), chain=(inter.der,)),
+            "other_enc": SmServerConfig(mode="tlcp", sign_cert=sign.der, enc_cert=other_enc.der,
+                                        sign_key=sm2_private_scalar(sign.key), chain=(inter.der,))}
 
 
 KM = {"storage": "服务器密码机", "keys_in_plaintext": False}
@@ -131,6 +134,9 @@ def test_sm_chain_to_the_declared_sm2_root(sm2_ca: dict[str, Any], mode: str) ->
 @pytest.mark.parametrize("config,why", [
     ("self_signed", "自签名证书 CN=tlcp.test"),  # the review's self-signed TLCP pair (tlcp_rk.py)
     ("own_enc", "自签名证书 CN=tlcp.test"),      # the signing certificate chains, the encryption one does not
+    # both chain to the declared root, but the encryption certificate is another entity's (review 4
+    # finding 12): GB/T 38636's server pair is one entity's, so it is left to the evaluator, never ✓
+    ("other_enc", "TLCP加密证书主体 CN=other.test 与签名证书主体 CN=tlcp.test 不同"),
 ])
 def test_tlcp_certificates_that_do_not_chain_never_reach_compliance(sm2_ca: dict[str, Any], config: str,
                                                                    why: str) -> None:
