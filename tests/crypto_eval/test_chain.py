@@ -49,6 +49,12 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     gen1 = make_ca(d, "F16 rekeyed root", key_ids=True, stem="gen1")
     gen2 = make_ca(d, "F16 rekeyed root", key_ids=True, stem="gen2")
     rk_int = make_ca(d, "F16 rekeyed intermediate", issuer=gen2, key_ids=True)
+    # a new root cross-certified by the declared old one: an expired cross-certificate and a current one
+    new_root = make_ca(d, "F16 new root", stem="new-root")
+    cross_old = make_ca(d, "F16 new root", issuer=root, same_key=new_root, not_before_days=-60, days=-1,
+                        stem="cross-old")
+    cross = make_ca(d, "F16 new root", issuer=root, same_key=new_root, stem="cross")
+    new_int = make_ca(d, "F16 intermediate under the new root", issuer=new_root)
     return {
         "d": d, "root": root, "inter": inter, "root0": root0,
         "good": issue(d, "good", inter, host=HOST),
@@ -62,6 +68,8 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         "from_no_sign": issue(d, "from-no-sign", no_sign, host=HOST), "no_sign": no_sign,
         "self": make_cert(d, "self", kind="ec", bits=256, host=HOST),
         "stale": stale, "renewed": renewed, "renewed_leaf": issue(d, "renewed-leaf", renewed, host=HOST),
+        "new_root": new_root, "cross_old": cross_old, "cross": cross, "new_int": new_int,
+        "new_leaf": issue(d, "new-leaf", new_int, host=HOST),
         "gen1": gen1, "gen2": gen2, "rk_int": rk_int, "rk_leaf": issue(d, "rk-leaf", rk_int, host=HOST),
     }
 
@@ -104,6 +112,12 @@ CASES: list[tuple[str, Case, str, str, str]] = [
      "trusted", "信任根"),
     ("renewed-then-stale", lambda p: ([p["renewed_leaf"].der, p["renewed"].der, p["stale"].der], "root"), HOST,
      "trusted", "信任根"),
+    # a cross-signed chain: an expired cross-certificate is sent before the current one; the path through
+    # the current one to the declared old root holds (openssl verify prefers the time-valid issuer too)
+    ("cross-expired-first", lambda p: ([p["new_leaf"].der, p["new_int"].der, p["cross_old"].der, p["cross"].der],
+                                       "root"), HOST, "trusted", "信任根 CN=F16 chain root"),
+    ("cross-expired-only", lambda p: ([p["new_leaf"].der, p["new_int"].der, p["cross_old"].der], "root"), HOST,
+     "broken", "证书已过期"),
     # ... and when the stale one is the only path, it is broken
     ("stale-only", lambda p: ([p["renewed_leaf"].der, p["stale"].der], "root"), HOST, "broken", "证书已过期"),
     # RFC 5280 4.2.1.1: a declared root of the issuer's name whose SKI is not the intermediate's AKI is
@@ -153,6 +167,16 @@ def test_rfc5280_outcomes(pki: dict[str, object], openssl: str, tmp_path: Path, 
     error = _openssl_error(openssl, tmp_path, chain, anchor, host)  # the peer's reading of the same chain
     expected = {0} if status == "trusted" else UNTRUSTED_ERRORS if status == "untrusted" else BROKEN_ERRORS
     assert error in expected, (name, error)
+
+
+def test_a_cross_signed_path_past_the_new_roots_own_certificate(pki: dict[str, object]) -> None:
+    # the new root's self-signed certificate sent too (RFC 4158 2.3: a path may pass a self-issued
+    # certificate): a valid path through the current cross-certificate to the declared root exists.
+    # openssl verify stops at the self-signed certificate it was sent (19), so it is no peer here
+    chain = [pki[k].der for k in ("new_leaf", "new_int", "new_root", "cross_old", "cross")]  # type: ignore
+    verdict = validate_chain([_info(d) for d in chain], TrustStore.from_der([pki["root"].der]),  # type: ignore
+                             host=HOST, at=datetime.now(UTC))
+    assert verdict.status == "trusted" and "信任根 CN=F16 chain root" in verdict.why, verdict
 
 
 def test_no_anchor_declared_is_missing_evidence_naming_what_to_provide(pki: dict[str, object]) -> None:
