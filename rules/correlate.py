@@ -12,11 +12,17 @@ detection fields are. An event that lacks a group-by field belongs to no group (
 never run with a different meaning.
 
 A correlation may refer to a correlation (the specification's chaining: "many failed logins"
-then "a successful login"). The inner correlation's *matches* are then the outer one's events:
-one match per burst (the bursts its own alerts would be), carrying the inner rule's group-by
-values under its group-by names, and timed when the burst first met the condition (for an upper
-bound, the end of the first window judged), so "many failures, then a success" holds when the
-success follows the failure that made them many. An outer ``group-by`` or ``field`` must be one
+then "a successful login"). The inner correlation's *matches* are then the outer one's events,
+carrying the inner rule's group-by values under its group-by names. With lower bounds (gt, gte;
+monotone) the inner condition is judged over a sliding window, as the specification asks: there
+is a match at every event time where the window of ``timespan`` ending there meets the
+condition, standing for that window's events. "Many failures, then a success" thus holds when
+the failures just before the success are many, however long the guessing lasted before; and
+since a late event can only add matches, never move or remove one, incremental passes give the
+alerts of one full pass. An event_count over a correlation counts those matches (a storm of 12
+failures holds 3 points with at least 10 failures in the 10 minutes before). Upper bounds
+(not monotone) keep one match per burst, timed at the end of the first window judged. An outer
+``group-by`` or ``field`` must be one
 of the inner rule's group-by fields (a match carries nothing else). An outer alert lists the
 events behind the matches. Cycles are refused, naming the rules. ``generate`` of a correlation
 decides only whether the correlations it refers to write alerts of their own.
@@ -248,11 +254,34 @@ class Correlation:
 
     def matches(self, key: tuple[Any, ...], items: Sequence[Item], horizon: datetime | None = None) -> Iterator[Event]:
         """The matches of one group, as the events a correlation referring to this one reads."""
+        if self.monotone:
+            yield from self._sliding(key, items)
+            return
         for first, last in bursts(items, self.span, self.fires, monotone=self.monotone, horizon=horizon):
             met = items[self._met(items, first)]
             yield Event(id=make_id(self.meta.id, "match", repr(key), met.event.id), timestamp=met.timestamp,
                         dataset=MATCH_DATASET, fields={**dict(zip(self.group_by, key, strict=True)),
                                                        MEMBERS: _behind(i.event for i in items[first:last])})
+
+    def _sliding(self, key: tuple[Any, ...], items: Sequence[Item]) -> Iterator[Event]:
+        """One match at each event time where the window of the timespan ending there (both ends
+        included, every event of that time in it) meets the condition, standing for the window's
+        events (a view over ``items``, never a copy: a long storm makes many matches)."""
+        events = [item.event for item in items]
+        state = WindowState()
+        start = end = 0
+        while end < len(items):
+            when = items[end].timestamp
+            while end < len(items) and items[end].timestamp == when:
+                state.add(items[end])
+                end += 1
+            while items[start].timestamp < when - self.span:
+                state.remove(items[start])
+                start += 1
+            if self.fires(state, items, start, end):
+                yield Event(id=make_id(self.meta.id, "match", repr(key), events[end - 1].id), timestamp=when,
+                            dataset=MATCH_DATASET, fields={**dict(zip(self.group_by, key, strict=True)),
+                                                           MEMBERS: Members(events, start, end)})
 
     def _met(self, items: Sequence[Item], first: int) -> int:
         """The index of the item with which the window opened by ``items[first]`` first met the
@@ -397,14 +426,43 @@ def _weight(event: Event) -> int:
     return value if value > 0 else 1
 
 
+@dataclass(frozen=True, slots=True)
+class Members:
+    """The events behind a sliding match: ``events[start:end]``, shared by the group's matches."""
+
+    events: Sequence[Event]
+    start: int
+    end: int
+
+
 def _behind(events: Iterable[Event]) -> list[Event]:
-    """The stored events behind ``events``: an inner correlation's match stands for its burst's
-    events; time-sorted, each once."""
+    """The stored events behind ``events``: an inner correlation's match stands for its window's
+    or burst's events (matches of a match, further in); time-sorted, each once. Overlapping
+    windows over one group's events are merged before they are read, so a storm of n matches
+    costs n, not n times its window."""
     seen: dict[str, Event] = {}
-    for event in events:
-        inner = event.fields.get(MEMBERS) if event.dataset == MATCH_DATASET else None
-        for member in (inner if inner is not None else [event]):
-            seen.setdefault(member.id, member)
+
+    def visit(batch: Iterable[Event]) -> None:
+        views: dict[int, tuple[Sequence[Event], list[tuple[int, int]]]] = {}
+        for event in batch:
+            inner = event.fields.get(MEMBERS) if event.dataset == MATCH_DATASET else None
+            if inner is None:
+                seen.setdefault(event.id, event)
+            elif isinstance(inner, Members):
+                views.setdefault(id(inner.events), (inner.events, []))[1].append((inner.start, inner.end))
+            else:
+                visit(inner)
+        for shared, ranges in views.values():
+            ranges.sort()
+            lo, hi = ranges[0]
+            for first, last in ranges[1:]:
+                if first > hi:
+                    visit(shared[lo:hi])
+                    lo = first
+                hi = max(hi, last)
+            visit(shared[lo:hi])
+
+    visit(events)
     return sorted(seen.values(), key=lambda e: (e.timestamp, e.id))
 
 
