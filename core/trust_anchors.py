@@ -6,8 +6,10 @@ The file must be this user's or root's and written by nobody else (core.filemode
 keys are), nor its folder (unless sticky, as /tmp is): whoever can write it decides which chains are
 trusted. A file holds one or more certificates, PEM (a bundle such as /etc/ssl/certs/ca-certificates.crt)
 or a single DER one. Each must be a CA certificate (basicConstraints cA true and, when keyUsage
-is present, keyCertSign): a server's own certificate named as its own anchor would make any
-self-signed certificate "trusted". SM2 certificates load here too (``cryptography`` parses them;
+is present, keyCertSign): an ordinary server certificate is refused as an anchor. A self-signed one
+made with cA true (the default of `openssl req -x509`) loads: RFC 5280 6.1 trusts an anchor by
+declaration, so declaring it is direct trust (pinning), and crypto_eval.chain's evidence says so
+rather than calling it a chain to a CA. SM2 certificates load here too (``cryptography`` parses them;
 only their public key is out of its reach, which crypto_eval.chain handles).
 """
 

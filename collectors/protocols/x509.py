@@ -9,12 +9,14 @@ from the SubjectPublicKeyInfo with a small DER walk instead.
 from __future__ import annotations
 
 import hashlib
+import warnings
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import ExtensionOID
 
 from govsoc.collectors.protocols.wire import Reader
@@ -158,7 +160,15 @@ def _extension_facts(cert: x509.Certificate) -> tuple[tuple[str, ...], tuple[str
 
 
 def parse_certificate(der: bytes) -> CertificateInfo:
-    """Facts of one DER certificate; ParseError when it is not one ``cryptography`` can read."""
+    """Facts of one DER certificate; ParseError when it is not one ``cryptography`` can read.
+    cryptography's deprecation notes (a non-positive serial, which a few shipped roots and servers
+    have) are not printed: the certificate is read as it is."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        return _parse_certificate(der)
+
+
+def _parse_certificate(der: bytes) -> CertificateInfo:
     try:
         cert = x509.load_der_x509_certificate(der)
         sig_oid = cert.signature_algorithm_oid.dotted_string

@@ -332,12 +332,15 @@ def test_no_deprecation_warning_reaches_the_user(openssl: str, tmp_path: Path) -
     # is parsed and when its extensions are read; the anchor still loads, and nothing is printed
     import warnings
 
+    from cryptography.hazmat.primitives.serialization import Encoding
+
     cert = _openssl_self_signed(openssl, tmp_path, "serial0", "-set_serial", "0")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        sent = [_pem_info(cert)]  # the test's own parse
+        der = x509.load_pem_x509_certificate(cert.read_bytes()).public_bytes(Encoding.DER)  # the test's own read
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
+        sent = [parse_certificate(der)]  # as a probe reads what a server sent
         store = TrustStore.from_files([cert])
         verdict = validate_chain(sent, store, host=HOST, at=datetime.now(UTC))
     assert verdict.status == "trusted"
