@@ -161,7 +161,8 @@ def compare(corpus: Path, entry: dict[str, object]) -> tuple[int, int, list[Disa
     rows = zeek_rows(root / str(baselines["conn"]), str(formats["conn"]))
     ours = _ours(root / str(entry["trace"]))
     keyed = [column for column in KEY if rows and column in rows[0]]
-    agree, found, details = 0, [], []
+    agree, details = 0, []
+    found: list[Disagreement] = []
     for row in rows:
         mine = _match(row, ours, keyed)
         if mine is None:
