@@ -9,13 +9,17 @@ import re
 #: C0 controls except tab and newline, DEL, the C1 controls, and the Unicode bidirectional controls
 #: (U+061C, U+200E/F, U+202A-U+202E, U+2066-U+2069: "Trojan Source", CVE-2021-42574), which reorder
 #: what follows them on the screen: shown, never sent to the terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: Surrogates too: a file name that is not UTF-8 (a GBK name) is decoded with surrogateescape, each
+#: undecodable byte becoming U+DC80-U+DCFF, shown as that byte (``\xc8``), never written raw.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 #: What else must not break a one-line cell: line breaks (also U+2028/U+2029) and tabs.
 _BREAKS = re.compile(r"[\t\n\u2028\u2029]")
 
 
 def _escape(m: re.Match[str]) -> str:
     code = ord(m.group())
+    if 0xDC80 <= code <= 0xDCFF:  # surrogateescape's undecodable byte
+        return f"\\x{code - 0xDC00:02x}"
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 

@@ -218,8 +218,13 @@ class CheckpointStore:
         checkpoint = replace(checkpoint, updated=datetime.now(UTC).isoformat(timespec="microseconds"))
         target = self._file(checkpoint.identity)
         temp = target.with_suffix(f".{os.getpid()}.tmp")
-        with temp.open("w", encoding="utf-8") as out:
-            json.dump(checkpoint.to_json(), out, ensure_ascii=False)
+        text = json.dumps(checkpoint.to_json(), ensure_ascii=False)
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:  # a file name that is not UTF-8 (surrogateescape): JSON's \u escapes
+            data = json.dumps(checkpoint.to_json()).encode("ascii")
+        with temp.open("wb") as out:
+            out.write(data)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp, target)

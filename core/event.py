@@ -24,8 +24,20 @@ def make_id(*parts: object) -> str:
     The parts are joined with a separator that cannot occur in paths or keys, so that
     ("a", "bc") and ("ab", "c") give different ids.
     """
-    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8"))
-    return digest.hexdigest()[:32]
+    text = "\x1f".join(str(p) for p in parts)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        # a file name that is not UTF-8 (a GBK name from a Windows or Samba share) reaches here
+        # decoded with surrogateescape (os.fsdecode): hash its own bytes (os.fsencode), so valid
+        # text keeps the id it always had; any other lone surrogate is hashed as UTF-16 would pass it
+        data = text.encode("utf-8", "surrogateescape" if _escaped_only(text) else "surrogatepass")
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def _escaped_only(text: str) -> bool:
+    """Whether every surrogate in ``text`` is one surrogateescape makes of an undecodable byte."""
+    return all(not 0xD800 <= ord(c) <= 0xDFFF or 0xDC80 <= ord(c) <= 0xDCFF for c in text)
 
 
 def format_timestamp(ts: datetime) -> str:
