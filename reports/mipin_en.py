@@ -166,6 +166,7 @@ PHRASES: Final[dict[str, str]] = {
         "SSH: no key exchange completed, the server's host-key signature over the exchange hash was not verified (",
     "）：身份鉴别缺少证据": "): authentication evidence missing",
     "重定向到 ": "redirects to ", "同一端口的国际TLS：": "the international TLS on the same port: ",
+    "同一端口的国际TLS": "the international TLS on the same port",
     "（重定向响应自带内容：": " (the redirect's answer carries content of its own: ",
     "，按明文信道计）": "; counted as a cleartext channel)", "含口令输入框": "a password field", "含表单": "a form",
     "明文设置Cookie ": "sets cookie ", "（其值已以明文传输）": " (its value crossed the network in the clear)",

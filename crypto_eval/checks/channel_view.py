@@ -78,7 +78,8 @@ def _tls_parts(report: EndpointReport, sm: bool, when: datetime,
                                    "私钥，可被冒充，身份鉴别无效"))
     if any("anon" in (v.suite or "") for v in tls.accepted()):
         failures.insert(0, (False, "匿名密钥交换：未鉴别服务端身份"))
-    auth = failures[0] if failures else _proved("TLS", bool(tls.chain), tls.signature_verified, tls.signature_note,
+    label = "同一端口的国际TLS" if sm else "TLS"  # beside TLCP / TLS 1.3-SM, the notes name the side
+    auth = failures[0] if failures else _proved(label, bool(tls.chain), tls.signature_verified, tls.signature_note,
                                                 notes, [verdict] if verdict else [])
     if sm:  # only the weak parts of the international TLS count beside TLCP / RFC 8998
         out = [a for a in out if a.klass == "weak"]
@@ -152,7 +153,8 @@ def _chain_failure(label: str, verdict: ChainVerdict | None) -> tuple[bool, str]
     """D ✗ for a chain that is verifiably broken (forged signature, validity, not a CA, another name)."""
     if verdict is None or verdict.status != "broken":
         return None
-    return (False, f"{label}{verdict.why}，身份鉴别无效（证书链：{verdict.chain}）")
+    gap = " " if label and verdict.why[:1].isascii() else ""  # "TLCP CN=tlcp.test 的签名…", "TLCP证书与域名…"
+    return (False, f"{label}{gap}{verdict.why}，身份鉴别无效（证书链：{verdict.chain}）")
 
 
 def _server_name(target: Target) -> str | None:
@@ -309,6 +311,7 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
     name = _server_name(report.target)
     address = None if name else numeric_address(report.target.host)
     failures: list[tuple[bool, str]] = []
+    sides: dict[str, tuple[bool, str] | None] = {}  # each protocol's authentication when none failed
     if tlcp:
         algos.append(classify_version("TLCP"))
         algos.append(classify_suite(tlcp.suite or "unknown"))
@@ -334,7 +337,7 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
         if bad:
             failures.append(bad)
         else:
-            auth = _proved("TLCP", tlcp.signing_certificate is not None, tlcp.signature_verified,
+            sides["TLCP"] = _proved("TLCP", tlcp.signing_certificate is not None, tlcp.signature_verified,
                            tlcp.signature_note, notes, chains)
         misuse = _encryption_usage(tlcp.signing_certificate, tlcp.encryption_certificate, tlcp.suite or "")
         if misuse is not None:
@@ -362,9 +365,9 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
                                      "RFC 8446 4.4.2.2 / RFC 8998"))
             if bad:
                 failures.append(bad)
-            elif auth is None:
+            else:  # judged on its own: a trusted TLS 1.3-SM chain never stands in for an unproved TLCP one
                 proved = sm.signature_verified if sm.finished_ok is True else None
-                auth = _proved("TLS 1.3国密", bool(sm.chain), proved, None if proved is not None
+                sides["TLS 1.3国密"] = _proved("TLS 1.3国密", bool(sm.chain), proved, None if proved is not None
                                else "未收到服务端Finished", notes, [sm_chain] if sm_chain else [])
         parts.append(f"TLS 1.3 {sm.suite} ({sm.key_share_group}"
                      + (f"，证书 {sm.chain[0].signature_algorithm}" if sm.chain else "") + ")")
@@ -373,17 +376,23 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
         tls_algos, tls_notes, tls_auth = _tls_parts(report, bool(tlcp or sm), when, trust)
         algos += tls_algos
         notes += tls_notes
-        if not (tlcp or sm):
-            auth = tls_auth
-        elif tls_auth is not None and tls_auth[0] is False:
-            # the same port's international TLS fails to authenticate (name, validity, signature):
-            # ordinary clients negotiate it, and an impostor picks the side it can fake
-            failures.append((False, f"同一端口的国际TLS：{tls_auth[1]}"))
+        if tls_auth is not None and tls_auth[0] is False:
+            # beside TLCP / TLS 1.3-SM, the same port's international TLS that fails to authenticate
+            # (name, validity, signature) fails the port: ordinary clients negotiate it, and an
+            # impostor picks the side it can fake
+            failures.append((False, f"同一端口的国际TLS：{tls_auth[1]}") if tlcp or sm else tls_auth)
+        else:  # unproved (a chain to no declared anchor, no key signature): no evidence for the port
+            sides["同一端口的国际TLS" if tlcp or sm else "TLS"] = tls_auth
         assert report.tls is not None
         via = f"（{report.starttls.upper()} AUTH TLS之后）" if report.starttls else ""
         parts.append(f"TLS{via} " + ", ".join(f"{v.version} {v.suite}" for v in report.tls.accepted()))
+    # every protocol the port speaks is judged and the port takes the worst (issue 16 fourth review,
+    # finding 2): a broken side is ✗, an unproved side is missing evidence (its note names the side)
     if failures:
         auth = failures[0]
+    elif sides and all(a is not None and a[0] is True for a in sides.values()):
+        proofs = [(label, a[1]) for label, a in sides.items() if a is not None]
+        auth = (True, proofs[0][1] if len(proofs) == 1 else "；".join(f"{label}：{why}" for label, why in proofs))
     protocol = "TLCP" if tlcp else ("TLS1.3-SM" if sm else "TLS")
     null = any("NULL" in a.name for a in algos)
     conf = (False, "接受NULL（不加密）套件") if null else (True, f"已加密：{'; '.join(parts)}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import ssl
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -218,3 +219,33 @@ def test_a_stale_intermediate_sent_first_and_a_sha1_one_end_to_end(ca: dict[str,
     view = view_of(report, trust=TrustStore.from_der([root.der]))
     weak = [a for a in view.algorithms if a.klass == "weak"]
     assert [(a.why, a.high_risk) for a in weak] == [("SHA-1 证书签名", True)] and "F16 SHA-1 server CA" in weak[0].name
+
+
+# --- every protocol of a port is judged (issue 16 fourth review, finding 2) --------------------------------------
+
+def test_every_protocol_of_a_port_must_reach_a_declared_anchor(sm2_ca: dict[str, Any], ca: dict[str, Any],
+                                                              tmp_path: Path) -> None:
+    # TLCP + international TLS on one port: TLCP chains to the declared SM2 root, the TLS side sends
+    # tlcp.test issued by a CA declared nowhere. TLCP + TLS 1.3-SM on one port: the TLS 1.3-SM chain
+    # is trusted, the TLCP encryption certificate is self-signed. Each scored 100 符合 before.
+    undeclared = make_ca(tmp_path, "F16 undeclared TLS CA")
+    tls_leaf = issue(tmp_path, "tls-side", undeclared, host="tlcp.test")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tls_leaf.cert, tls_leaf.key)
+    configs = {"tls": dataclasses.replace(sm2_ca["good"], mode="tls+tlcp", tls=context),
+               "dual": dataclasses.replace(sm2_ca["own_enc"], mode="dual"),
+               "good": sm2_ca["good"]}  # TLCP and TLS 1.3-SM both chaining: ✓ (the control)
+    found = {}
+    for name, config in configs.items():
+        with sm_server(config) as port:
+            (e,) = evaluate_inventory([_tlcp_system(port, sm2_ca["root"], "dual")], question_timeout=1.0)
+        found[name] = _auth(e)
+        assert e.verdict != "符合" or name == "good"
+    (tls,) = found["tls"]
+    assert tls.factor == "MISSING" and tls.why.startswith("同一端口的国际TLS: ") and CHAIN_UNTRUSTED in tls.why
+    assert "F16 undeclared TLS CA" in tls.why
+    (dual,) = found["dual"]
+    assert dual.factor == "MISSING" and dual.why.startswith("TLCP: ") and "自签名证书 CN=tlcp.test" in dual.why
+    (good,) = found["good"]
+    assert (good.factor, good.satisfied) == ("D", True)
+    assert "TLCP：" in good.why and "TLS 1.3国密：" in good.why  # both sides named in the evidence
