@@ -307,11 +307,15 @@ class NetflowDecoder:
     def _options(self, key: tuple[str, int], values: dict[str, Any]) -> None:
         """Keep what an options record says about its exporter: the sampling rate of the sampler
         or selector it names (or of the whole exporter and domain), boot time."""
-        rate = _rate(values)
+        rate, samplers = _rate(values), _samplers(values)
         if rate:
-            samplers = _samplers(values)
             for sampler in samplers or (None,):
                 self.sampling[(*key, sampler)] = rate
+        elif samplers and any(name in values for name in RATE_ELEMENTS):
+            # the sampler described again with no usable rate (an interval of 0): the old rate is
+            # no longer known, so its records are flagged rather than scaled by a stale one
+            for sampler in samplers:
+                self.sampling.pop((*key, sampler), None)
         boot = values.get("system_init_time_milliseconds")
         if isinstance(boot, datetime):
             self.system_init[key] = boot
@@ -381,6 +385,11 @@ def _samplers(values: dict[str, Any]) -> tuple[tuple[str, int], ...]:
     """The samplers and selectors a record names (samplerId 48, selectorId 302)."""
     return tuple((name, value) for name in SAMPLER_ELEMENTS
                  if isinstance(value := values.get(name), int) and not isinstance(value, bool))
+
+
+#: Elements that state a sampling rate (see _rate).
+RATE_ELEMENTS = ("sampling_interval", "sampler_random_interval", "sampling_packet_interval", "sampling_packet_space",
+                 "sampling_size", "sampling_population", "sampling_probability")
 
 
 def _rate(values: dict[str, Any]) -> int | None:

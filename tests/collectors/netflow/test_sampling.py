@@ -161,3 +161,18 @@ def test_a_record_before_its_samplers_options_is_flagged_and_counted() -> None:
     assert [p.reason for p in later.problems] == [problem.reason.replace("sampler_id 1", "sampler_id 5")]
     assert decoder.problems["sampling-unknown"] == 2
     assert decoder.sampling_unknown == {("192.0.2.1:2055", 5): 2}
+
+
+def test_a_sampler_described_again_with_interval_0_is_no_longer_scaled() -> None:
+    # review 14b finding 6 (smaller): an options record giving sampler 1 an interval of 0 (no
+    # rate, RFC 3954 8 defines none for 0) left the old 1:100 in force
+    decoder = NetflowDecoder()
+    setup = v9(5, flow_set(1, V9_OPTIONS), flow_set(0, V9_DATA), flow_set(300, _v9_sampler(1, 100)))
+    decoder.decode(setup, "192.0.2.1:2055", 0.0)
+    data = flow_set(256, _v9_flow("10.0.0.1", 1, 1_000, 10))
+    (before,) = decoder.decode(v9(5, data), "192.0.2.1:2055", 1.0).records
+    assert record_fields(before)["netflow.sampling_rate"] == 100
+    decoder.decode(v9(5, flow_set(300, _v9_sampler(1, 0))), "192.0.2.1:2055", 2.0)
+    (after,) = decoder.decode(v9(5, data), "192.0.2.1:2055", 3.0).records
+    fields = record_fields(after)
+    assert fields["netflow.sampling_rate_unknown"] is True and fields["network.packets"] == 10
