@@ -10,8 +10,10 @@ parser refuses, so the pipeline keeps it as a ``pipeline_error`` event naming th
 its byte offset and the reason; ``unreadable`` counts them all.
 
 A capture still being written (tcpdump -w, a ring buffer) grows between two ingests. Its
-identity is a digest of its first bytes, not of its size, so it keeps it as it grows
-(``recognise``); the flows that ended inside what was read are final, while those flushed at its
+identity is a digest of its first IDENTITY_BYTES, not of its size, so it keeps it as it grows
+(``recognise``) and a copy of it anywhere has it too; a capture still shorter than that has the
+digest of all of it, and every record it gives is provisional until the grown head replaces them
+(review 14b finding 7); the flows that ended inside what was read are final, while those flushed at its
 end and the problem records (a record cut short at the end among them) are provisional
 (collectors.base.GrowingSource): a re-ingest of the grown capture reads it again, skips the final
 records and yields the rest as one ingest of the whole capture would, and the pipeline deletes
@@ -66,6 +68,9 @@ class PcapFileSource:
         #: reader stopped) with the offset of its last final record, and what this read leaves
         self._carry_in: dict[str, Any] | None = None
         self._carry_out: dict[str, Any] | None = None
+        #: the file is shorter than IDENTITY_BYTES: its identity will change as it grows, so
+        #: every record is provisional (superseded by the records of the longer head)
+        self._short = False
 
     def _head(self) -> tuple[int, int, str]:
         """(size, bytes hashed, digest of the first IDENTITY_BYTES or fewer)."""
@@ -78,7 +83,9 @@ class PcapFileSource:
         """The capture's identity: a digest of its first IDENTITY_BYTES (or of all of it when it
         is shorter), unless ``recognise`` found it to be an earlier capture grown since."""
         if self._identity is None:
-            self._identity = make_id("pcap", self._head()[2])
+            _, length, head = self._head()
+            self._short = length < IDENTITY_BYTES
+            self._identity = make_id("pcap", head)
         return self._identity
 
     def state(self) -> str:
@@ -100,10 +107,15 @@ class PcapFileSource:
                         and tail_digest(self.path, int(kept["size"])) == kept["tail"])
             except (KeyError, TypeError, ValueError):
                 same = False
-        self._identity = str(kept["identity"]) if same and kept else make_id("pcap", head)
+        # under IDENTITY_BYTES when last read and longer now: the same capture grown, but its
+        # identity is the digest of its first IDENTITY_BYTES, as any copy of it will have (review
+        # 14b finding 7); what was stored under the shorter head was all provisional and goes
+        grown_head = bool(same and kept and int(kept["head_bytes"]) < length)
+        self._short = length < IDENTITY_BYTES
+        self._identity = str(kept["identity"]) if same and kept and not grown_head else make_id("pcap", head)
         self._kept = {"identity": self._identity, "head_bytes": length, "head": head, "size": size,
                       "tail": tail_digest(self.path, size)}
-        self._carry_in = kept.get("carry") if same and kept else None
+        self._carry_in = kept.get("carry") if same and kept and not grown_head else None
         return same
 
     def kept(self) -> dict[str, Any]:
@@ -163,7 +175,7 @@ class PcapFileSource:
                     offset += 1
                     data = json.dumps(flow_fields(flow), sort_keys=True, separators=(",", ":")).encode()
                     record = RawRecord(data=data, origin=origin, offset=offset, identity=identity)
-                    if assembler.flushing:
+                    if assembler.flushing or self._short:
                         self._provisional.add(record.event_id())
                     else:
                         self._final = offset
@@ -172,7 +184,7 @@ class PcapFileSource:
             except CaptureError as e:
                 raise ParseError(str(e), location=location) from e
             self.packets = assembler.packets
-            state = assembler.carried()
+            state = None if self._short else assembler.carried()
             self._carry_out = {"final": self._final, "state": state} if state is not None else None
             problems = assembler.problems
             self.unreadable = problems.total
