@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import struct
-import time
 from pathlib import Path
 
 import pytest
@@ -156,14 +155,15 @@ def test_every_malformed_corpus_pcap_is_read_to_its_end_with_problems_counted(co
     assert len(files) >= 40 and index
     problems = 0
     for path in files:
-        began = time.monotonic()
         with path.open("rb") as handle:
             assembler = FlowAssembler(handle)
             try:
                 list(assembler.flows())
             except CaptureError:
                 continue  # not a capture at all: said once, nothing read
-        assert time.monotonic() - began < 5, path.name
+        # Read to its end, not round in circles: every record costs at least its 16-byte header
+        # (counted work, not a time limit, which a loaded machine breaks).
+        assert assembler.packets <= path.stat().st_size // 16, path.name
         for problem in assembler.problems.kept:
             assert 0 <= problem.packet <= assembler.packets + 1 and problem.reason, (path.name, problem)
         problems += assembler.problems.total
