@@ -373,6 +373,12 @@ PHRASES: Final[dict[str, str]] = {
     "；证书链：": "; certificate chain: ",
     "），身份鉴别无效（证书链：": "), authentication is ineffective (certificate chain: ",
     # FTPS data connections (crypto_eval/probes/ftp_data.py, RFC 4217 §9)
+    "服务端的匿名登录无需TLS，匿名区以明文传输（匿名登录不含口令）；其他账户在AUTH TLS之前的登录被拒绝（":
+        " server lets anonymous users in without TLS: the anonymous area travels in the clear (an anonymous login "
+        "carries no password); other accounts' logins before AUTH TLS are refused (",
+    "）：口令不以明文传输": "): no password crosses in the clear",
+    "）；命名账户的数据连接是否强制加密需人工核实":
+        "); whether named accounts' data connections are forced to be encrypted must be checked by hand",
     " 登录前必须启用TLS（AUTH TLS）；": " requires TLS (AUTH TLS) before login; ",
     "数据连接是否强制加密（拒绝PROT C下的传输）需登录后人工核实":
         "whether data connections must be encrypted (a transfer under PROT C refused) needs a check after login",

@@ -410,6 +410,14 @@ def _ftp_data(report: EndpointReport, notes: list[str]) -> str | None:
         return None
     data = report.ftp_data
     label = report.starttls.upper()
+    if report.cleartext is not None and report.cleartext.anonymous_clear:
+        # a public anonymous area beside TLS-only password logins (vsftpd force_local_logins_ssl): the
+        # anonymous session carries no secret, and its PROT C listing says nothing of named users' data
+        notes.append(f"{label}服务端的匿名登录无需TLS，匿名区以明文传输（匿名登录不含口令）；其他账户在AUTH TLS之前的"
+                     f"登录被拒绝（{report.cleartext.evidence}）：口令不以明文传输")
+        if data is not None and data.private:
+            notes.append(f"{label}服务端接受PROT P（{data.evidence}）；命名账户的数据连接是否强制加密需人工核实")
+            return None
     if data is not None and not data.private:
         return f"{label}服务端拒绝PROT P（RFC 4217 §9）：数据连接无法加密，传输的文件以明文传输（{data.evidence}）"
     if data is not None and data.clear_transfer:

@@ -20,14 +20,17 @@ from govsoc.crypto_eval.probes.runner import EndpointReport
 
 __all__ = ["NetworkChannelCheck", "AdminChannelCheck", "channel_findings", "CREDENTIAL_WORDS"]
 
-ADMIN_PROTOCOLS = frozenset({"ssh", "telnet", "ftp"})
+#: Protocols that are remote management whatever the inventory says. FTP is not among them: a public
+#: download area is no device administration (issue 16 fourth review, finding 3); an FTP endpoint is
+#: a management channel when the inventory declares it ``kind: admin``.
+ADMIN_PROTOCOLS = frozenset({"ssh", "telnet"})
 #: Words that name authentication data (GB/T 39786 8.4: 鉴别数据) among a system's important-data
 #: classes: what a login channel carries whatever the inventory maps (all classes when none is named so).
 CREDENTIAL_WORDS = ("鉴别", "口令", "认证", "凭据", "登录", "密码")
 
 
 def is_admin(endpoint: Endpoint) -> bool:
-    """Remote-management channels: declared kind admin, or an SSH/telnet/FTP endpoint."""
+    """Remote-management channels: declared kind admin, or an SSH/telnet endpoint."""
     return endpoint.kind == "admin" or endpoint.protocol.lower() in ADMIN_PROTOCOLS
 
 

@@ -127,6 +127,7 @@ class CleartextProbeResult:
     tls_required: bool = False  # the service refuses logins until TLS is started (FTP AUTH TLS)
     redirect: str | None = None  # plain HTTP that only redirects to this https:// URL (carries no data)
     https_port: bool = False  # the answer says the port wants HTTPS (HTTPS_PORT_ANSWERS): probe it as TLS
+    anonymous_clear: bool = False  # FTP: password logins need TLS, anonymous ones are served in the clear
     error: str | None = None  # unreachable: why the connection failed (connection.connect_failure)
 
 
@@ -137,6 +138,8 @@ class FtpSecurity:
     auth_tls: bool       # FEAT lists AUTH TLS (RFC 4217)
     required: bool       # USER before AUTH was refused: logins need TLS
     evidence: str        # the USER reply (trimmed)
+    named_need_tls: bool = False  # a named USER before AUTH refused with "use encryption": no password in the clear
+    anonymous_clear: bool = False  # an anonymous login (no secret) was accepted before AUTH TLS
 
 
 async def _ftp_user(host: str, port: int, user: bytes, timeout: float) -> tuple[bool, bytes] | None:
@@ -187,7 +190,18 @@ async def probe_ftp_security(host: str, port: int, *, timeout: float = 3.0) -> F
     # anonymous-only server refuses named users with 530 and still serves anonymous in the clear).
     required = auth_tls and all(a.rsplit(b"-> ", 1)[-1][:1] in (b"4", b"5") for a in answers)
     evidence = " / ".join(" ".join(a.decode("latin-1").split())[:100] for a in answers)
-    return FtpSecurity(auth_tls=auth_tls, required=required, evidence=evidence)
+    # "530 Non-anonymous sessions must use encryption" (vsftpd force_local_logins_ssl beside a public
+    # anonymous area): every password login is refused until AUTH TLS, the anonymous one carries no secret
+    named = auth_tls and answers[0][:1] in (b"4", b"5") and _USE_ENCRYPTION.search(answers[0]) is not None
+    anonymous_in = len(answers) > 1 and answers[1].rsplit(b"-> ", 1)[-1][:3] == b"230"
+    return FtpSecurity(auth_tls=auth_tls, required=required, evidence=evidence, named_need_tls=named,
+                       anonymous_clear=anonymous_in)
+
+
+#: What a refusal of USER before AUTH TLS says when it asks for TLS (vsftpd "Non-anonymous sessions
+#: must use encryption", ProFTPD "SSL/TLS required on the control channel", FileZilla Server "You
+#: have to use FTP over TLS"), not "anonymous only" or "login incorrect".
+_USE_ENCRYPTION = re.compile(rb"encrypt|\bTLS\b|\bSSL\b|secure", re.IGNORECASE)
 
 
 #: Prompts that ask for credentials in the clear, at the end of a greeting: telnetd and network

@@ -85,11 +85,11 @@ async def _cleartext_or_starttls(target: Target, found: CleartextProbeResult, ti
     starts is probed and the channel is judged on that (RFC 4217 explicit FTPS)."""
     if found.service == "ftp":
         security = await probe_ftp_security(target.host, target.port, timeout=timeout)
-        if security is not None and security.required:
+        if security is not None and (security.required or security.named_need_tls):
             tls = await probe_tls(target.host, target.port, server_name=target.server_name, timeout=timeout,
                                   starttls="ftp")
             data = await probe_ftp_data(target.host, target.port, timeout=timeout) if tls.speaks_tls else None
-            found = replace(found, login=False, tls_required=True,
+            found = replace(found, login=False, tls_required=True, anonymous_clear=security.anonymous_clear,
                             evidence=f"{found.evidence.strip()} | AUTH TLS; USER before AUTH: {security.evidence}")
             return EndpointReport(target=target, tls=tls, cleartext=found, starttls="ftp", tlcp=tlcp, tls13_sm=tls13_sm,
                                   ftp_data=data)

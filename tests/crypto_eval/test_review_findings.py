@@ -91,6 +91,30 @@ def test_vsftpd_with_auth_tls(tmp_path: Path, rsa_cert: CertFiles, vsftpd_binary
         assert "not required" in admin[0].observed and "331" in admin[0].observed
 
 
+# --- a public anonymous FTP area beside TLS-only password logins (fourth review, finding 3) ------------------
+
+@pytest.mark.parametrize("kind", ["service", "admin"])
+def test_public_anonymous_ftp_beside_tls_only_logins(tmp_path: Path, rsa_cert: CertFiles, vsftpd_binary: Path,
+                                                     anchor_files: list[str], kind: str) -> None:
+    # vsftpd force_local_logins_ssl + an anonymous area not forced to TLS: "530 Non-anonymous sessions
+    # must use encryption" says password logins are refused in the clear; the anonymous one has no
+    # secret. It gave two false high risks (8.3 b "含登录口令", 8.3 a) on an endpoint not declared admin.
+    with vsftpd(tmp_path, tls=rsa_cert, force_tls=True, anonymous_tls="none") as port:
+        (system,) = _systems({"name": "FTP", "level": 3, "endpoints": [
+            {"host": "127.0.0.1", "port": port, "protocol": "ftp", "kind": kind, "server_name": "localhost"}]})
+        (e,) = evaluate_inventory([system], question_timeout=2.0, trust_anchors=[Path(p) for p in anchor_files])
+    obj = f"127.0.0.1:{port}"
+    assert not any(f.object == obj for f in e.high_risk), e.high_risk
+    assert not any("口令" in f.why and f.factor == "D" and not f.satisfied for f in e.findings)
+    item = "gbt39786.l3.8.3.b" if kind == "admin" else "gbt39786.l3.8.2.c"
+    d = [f for f in e.findings if f.item == item and f.factor == "D" and f.object == obj]
+    assert [f.satisfied for f in d] == [True] and "AUTH TLS" in d[0].observed
+    assert any("匿名" in f.why and "530" in f.why for f in e.findings if f.factor == "INFO" and f.object == obj)
+    # an FTP endpoint is device administration (8.3) only when the inventory says so
+    assert bool([f for f in e.findings if f.item.startswith("gbt39786.l3.8.3.") and f.object == obj]) == (
+        kind == "admin")
+
+
 # --- an unreachable endpoint beside declarations ---------------------------------------------------------
 
 def test_unreachable_endpoint_is_missing_evidence_not_the_declaration(rsa_cert: CertFiles,

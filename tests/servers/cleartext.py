@@ -29,7 +29,8 @@ def vsftpd(folder: Path, *, tls: CertFiles | None = None, force_tls: bool = Fals
     (force_local_logins_ssl, force_local_data_ssl). ``anonymous``: anonymous access only, never
     forced to TLS (vsftpd's default allow_anon_ssl=NO). ``anonymous_tls`` (with ``tls`` and
     ``force_tls``): anonymous logins too, over TLS only (allow_anon_ssl, force_anon_logins_ssl),
-    their data connections forced to TLS ("data") or allowed in the clear ("logins")."""
+    their data connections forced to TLS ("data") or allowed in the clear ("logins"); "none": anonymous
+    logins and data allowed in the clear beside TLS-only local users (a public download area)."""
     if not Path(VSFTPD).exists():
         raise FileNotFoundError(VSFTPD)
     port = free_port()
@@ -45,7 +46,7 @@ def vsftpd(folder: Path, *, tls: CertFiles | None = None, force_tls: bool = Fals
         anon_root.mkdir(exist_ok=True)
         (anon_root / "notice.txt").write_text("public\n")
         users = (f"anonymous_enable=YES\nlocal_enable=YES\nanon_root={anon_root}\nallow_anon_ssl=YES\n"
-                 "force_anon_logins_ssl=YES\n"
+                 f"force_anon_logins_ssl={'NO' if anonymous_tls == 'none' else 'YES'}\n"
                  f"force_anon_data_ssl={'YES' if anonymous_tls == 'data' else 'NO'}\n")
     conf.write_text(f"listen=YES\nlisten_ipv6=NO\nlisten_address=127.0.0.1\nlisten_port={port}\n"
                     f"{users}background=NO\nrun_as_launching_user=YES\n"
