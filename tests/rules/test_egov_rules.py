@@ -300,6 +300,13 @@ def users(template: str, names: list[str], every: int, **values: str) -> Lines:
     return tuple(line for i, name in enumerate(names) for line in one(template, i * every, user=name, **values))
 
 
+def bastion(template: str, every: int) -> Lines:
+    """One line for user ops on each of three servers (the host names of no case: the case is the
+    client address, as for logins through a bastion host), ``every`` seconds apart."""
+    return tuple(line for i in range(3)
+                 for line in one(template.replace("{host}", f"gov-app-0{i + 1}"), i * every, user="ops"))
+
+
 def later(lines: Lines, seconds: int) -> Lines:
     """``lines`` ``seconds`` later."""
     return tuple((offset + seconds, text) for offset, text in lines)
@@ -549,13 +556,17 @@ ROWS = [
     Row("ssh_login_success.yml", one(SSH_OK, **ADMIN), {"failure": one(SSH_FAIL, **ADMIN)}),
     # 3 sshd failures for one user from one address in 40 s; 2 are not "several", nor 3 under 3 names
     Row("ssh_repeated_failures.yml", burst(SSH_FAIL, 3, 20, **ADMIN),
-        {"two": burst(SSH_FAIL, 2, 20, **ADMIN), "three_users": users(SSH_FAIL, SPRAYED[:3], 20)}),
+        {"two": burst(SSH_FAIL, 2, 20, **ADMIN), "three_users": users(SSH_FAIL, SPRAYED[:3], 20),
+         "three_servers": bastion(SSH_FAIL, every=20)}),
     # 3 failures then a success; one failure then a success (a typo), the success first, and
     # failures under another user name do not fire
     Row("ssh_login_after_failure.yml", burst(SSH_FAIL, 3, 20, **ADMIN) + one(SSH_OK, 60, **ADMIN),
         {"one_failure": one(SSH_FAIL, **ADMIN) + one(SSH_OK, 60, **ADMIN),
          "reversed": one(SSH_OK, **ADMIN) + later(burst(SSH_FAIL, 3, 20, **ADMIN), 60),
-         "other_user": burst(SSH_FAIL, 3, 20, user="guest") + one(SSH_OK, 60, **ADMIN)}),
+         "other_user": burst(SSH_FAIL, 3, 20, user="guest") + one(SSH_OK, 60, **ADMIN),
+         # a shared "ops" account from a bastion: one typo on each of three servers within 8
+         # minutes, each corrected at once (review r17b finding 5)
+         "bastion": bastion(SSH_FAIL, every=240) + later(bastion(SSH_OK, every=240), 10)}),
     # base rule alone: "logged in" counts, "failed to log in" does not
     Row("h3c_login_success.yml", one(H3_LOGIN, **ADMIN), {"failure": one(H3_FAIL, **ADMIN)}),
     # 3 failures for one user from one address in 40 s; 2 are not "several", nor 3 under 3 names
