@@ -825,7 +825,9 @@ ROWS = [
         one(WEB_GET, path="/api/v1/notice/list?id=1%27%20UNION%20SELECT%20username,password%20FROM%20sys_user--",
             status="200", agent=BROWSER),
         {"word": one(WEB_GET, path="/api/v1/notice/list?keyword=union%20selection%20rules", status="200",
-                     agent=BROWSER)}),
+                     agent=BROWSER),
+         # search text holding both words, no column list after SELECT (review r17b finding 4)
+         "committee": one(WEB_GET, path="/search?q=european+union+select+committee", **WEB_OK)}),
     # UNION/**/SELECT with inline comments, upper case, tabs; "reunion select" is not UNION
     Row("web_sql_injection.yml#comments", one(WEB_GET, path="/list?id=1/**/UNION%09ALL/**/SELECT/**/1,2", **WEB_OK),
         {"reunion": one(WEB_GET, path="/news?t=family%20reunion%20select%20dates", **WEB_OK)}),
@@ -837,7 +839,8 @@ ROWS = [
          "no_equality": one(WEB_GET, path="/search?q=1%20or%202%20items", **WEB_OK)}),
     # a double-encoded quote and SLEEP(5); "sleep(hours)" in a search is no call with a number
     Row("web_sql_injection.yml#function", one(WEB_GET, path="/list?id=1%2527%20or%20SLEEP%285%29", **WEB_OK),
-        {"words": one(WEB_GET, path="/search?q=how%20much%20sleep(hours)%20do%20kids%20need", **WEB_OK)}),
+        {"words": one(WEB_GET, path="/search?q=how%20much%20sleep(hours)%20do%20kids%20need", **WEB_OK),
+         "page": one(WEB_GET, path="/health/sleep(8hours).html", **WEB_OK)}),
     # UNION SELECT with percent-encoded letters (%55 = U, %53 = S), the evasion of filters that
     # look for the word; an encoded U in a page name or a search for "Union Square selection" is not
     Row("web_sql_injection.yml#encoded_letters", one(WEB_GET, path="/list?id=1%20%55nion%20%53elect%201,2", **WEB_OK),
@@ -863,6 +866,26 @@ ROWS = [
     # WAITFOR DELAY stacked; a documentation page named information_schema is no query
     Row("web_sql_injection.yml#stacked", one(WEB_GET, path="/list?id=1;waitfor%20delay%20%270:0:5%27--", **WEB_OK),
         {"doc_page": one(WEB_GET, path="/docs/mysql/information_schema-tables.html", **WEB_OK)}),
+    # evasions of review r17b finding 4, each decided by its own selection: IIS %u-encoded letters;
+    # UNION SELECT split by comments; a double-encoded and an overlong-UTF-8 tautology; ' or true--;
+    # the ORDER BY column probe; @@version. Near misses: the same words as search text or prose.
+    Row("web_sql_injection.yml#union_unicode", one(WEB_GET, path="/news.asp?id=1+%u0055NION+%u0053ELECT+1,2", **WEB_OK),
+        {"search": one(WEB_GET, path="/search?q=%u0055nion+select+committee", **WEB_OK)}),
+    Row("web_sql_injection.yml#union_split", one(WEB_GET, path="/news.php?id=1+UN/**/ION+SEL/**/ECT+1,2", **WEB_OK),
+        {"search": one(WEB_GET, path="/search?q=reunion+select+1,2", **WEB_OK)}),
+    Row("web_sql_injection.yml#tautology_double",
+        one(WEB_GET, path="/login.php?user=admin%2527%2520or%25201%253D1", **WEB_OK),
+        {"text": one(WEB_GET, path="/search?q=tom%2527s%2520or%2520jerry%2527s", **WEB_OK)}),
+    Row("web_sql_injection.yml#overlong_quote", one(WEB_GET, path="/login.php?u=%c0%a7+or+%c0%a71%c0%a7=%c0%a71",
+                                                    **WEB_OK), {}),
+    Row("web_sql_injection.yml#or_true", one(WEB_GET, path="/login.php?user=admin%27+or+true--+-", **WEB_OK),
+        {"story": one(WEB_GET, path="/search?q=%27truth%27+or+true+story", **WEB_OK)}),
+    Row("web_sql_injection.yml#order_by", one(WEB_GET, path="/item.php?id=1+order+by+10--+-", **WEB_OK),
+        {"title": one(WEB_GET, path="/news/list?title=top+10+order+by+date", **WEB_OK),
+         "sort": one(WEB_GET, path="/list?order=by&sort=date", **WEB_OK)}),
+    Row("web_sql_injection.yml#variable",
+        one(WEB_GET, path="/item.php?id=1+and+1=convert(int,(select+@@version))", **WEB_OK),
+        {"email": one(WEB_GET, path="/mail?to=zhang@version.gov.cn", **WEB_OK)}),
     # ../ out of the web root; a relative link inside it is not
     Row("web_path_traversal.yml", one(WEB_GET, path="/static/../../../../etc/passwd", status="404", agent=BROWSER),
         {"inside": one(WEB_GET, path="/static/css/../img/logo.png", status="200", agent=BROWSER),
@@ -871,6 +894,10 @@ ROWS = [
     Row("web_path_traversal.yml#encoded", one(WEB_GET, path="/download?file=%2e%2E%2F%2e%2e%5Cboot.txt", **WEB_OK),
         {"one_step": one(WEB_GET, path="/download?file=%2e%2e%2Fimg.png", **WEB_OK)}),
     Row("web_path_traversal.yml#filter", one(WEB_GET, path="/download?file=....//....//x.txt", **WEB_OK), {}),
+    # IIS %u-encoded dots and division slashes (review r17b finding 4); one step up is not
+    Row("web_path_traversal.yml#unicode",
+        one(WEB_GET, path="/download?file=%u002e%u002e%u2215%u002e%u002e%u2215etc%u2215passwd", **WEB_OK),
+        {"one_step": one(WEB_GET, path="/download?file=%u002e%u002e%u2215img.png", **WEB_OK)}),
     # Tomcat's "..;/" out of the application
     Row("web_path_traversal.yml#tomcat", one(WEB_GET, path="/zwfw/..;/manager/html", **WEB_OK),
         {"semicolon": one(WEB_GET, path="/zwfw/a;jsessionid=1/list", **WEB_OK)}),
@@ -891,6 +918,13 @@ ROWS = [
     # a page given an operating-system command; "command=list" is an application's parameter
     Row("web_webshell_access.yml#command", one(WEB_GET, path="/zwfw/index.jsp?cmd=whoami", **WEB_OK),
         {"app_command": one(WEB_GET, path="/index.php?command=list", **WEB_OK)}),
+    # "id" alone as the command; "idle" is a value (review r17b finding 4)
+    Row("web_webshell_access.yml#command_id", one(WEB_GET, path="/x.php?cmd=id", **WEB_OK),
+        {"idle": one(WEB_GET, path="/x.php?cmd=idle", **WEB_OK)}),
+    # a percent-encoded letter in the command (%77 = w); encoded Chinese text and an encoded space are not
+    Row("web_webshell_access.yml#command_encoded", one(WEB_GET, path="/x.php?cmd=%77hoami", **WEB_OK),
+        {"chinese": one(WEB_GET, path="/x.php?command=%E6%9F%A5%E8%AF%A2", **WEB_OK),
+         "space": one(WEB_GET, path="/x.php?command=list%20all", **WEB_OK)}),
     # sqlmap's user agent; a browser's is not
     Row("web_scanner_user_agent.yml", one(WEB_GET, path="/", status="200",
                                           agent="sqlmap/1.7.2#stable (https://sqlmap.org)"),
