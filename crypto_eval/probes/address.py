@@ -28,13 +28,16 @@ _IPV4_SPELLING = re.compile(r"[0-9a-fA-FxX.]+")
 
 def numeric_address(host: str) -> str | None:
     """The address a numeric host spells (ipaddress's compressed form), or None for a host name.
-    IPv6 may carry brackets and a zone (fe80::1%eth0: the zone is dropped)."""
+    IPv6 may carry brackets and a zone (fe80::1%eth0: the zone is dropped); an IPv4-mapped IPv6
+    address (::ffff:127.0.0.1, ::ffff:7f00:1) is the IPv4 address it maps (RFC 4291 2.5.5.2: the
+    connection reaches that IPv4 node's socket, and its certificate names the IPv4 address)."""
     text = host.strip().strip("[]").split("%", 1)[0]
     if ":" in text:
         try:
-            return ipaddress.IPv6Address(text).compressed
+            address = ipaddress.IPv6Address(text)
         except ValueError:
             return None
+        return str(address.ipv4_mapped) if address.ipv4_mapped is not None else address.compressed
     if not text or not _IPV4_SPELLING.fullmatch(text) or not any(c.isdigit() for c in text):
         return None
     try:

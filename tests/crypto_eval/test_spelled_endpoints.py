@@ -7,6 +7,7 @@ reviewer's: a TLS portal and a plain-HTTP login page, listed once, twice, and sp
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +40,13 @@ def test_every_spelling_is_the_address_the_resolver_reads(spelling: str) -> None
     assert server_name_of(spelling, None) is None  # an address is never sent as SNI (RFC 6066 §3)
 
 
+@pytest.mark.parametrize("spelling", ["::ffff:127.0.0.1", "[::ffff:7f00:1]", "0:0:0:0:0:ffff:7f00:1"])
+def test_an_ipv4_mapped_ipv6_address_is_the_ipv4_address(spelling: str) -> None:
+    # RFC 4291 2.5.5.2 (fourth review, finding 11): the peer is the ipaddress module's own mapping
+    peer = ipaddress.IPv6Address(spelling.strip("[]")).ipv4_mapped
+    assert numeric_address(spelling) == str(peer) == "127.0.0.1"
+
+
 @pytest.mark.parametrize("host", ["portal.gov.cn", "cafe.be", "add.1", "localhost"])
 def test_host_names_are_not_addresses(host: str) -> None:
     assert numeric_address(host) is None and server_name_of(host, None) == host
@@ -55,7 +63,8 @@ def test_spelt_endpoints_are_one_object_and_the_score_does_not_move(rsa_cert: Ce
         shapes = {
             "one": [tls, http],
             "dup-same": [tls, http, dict(http)],
-            "dup-spelled": [tls, http, *(dict(http, host=s) for s in SPELLINGS[1:])],
+            "dup-spelled": [tls, http, *(dict(http, host=s) for s in [*SPELLINGS[1:], "::ffff:127.0.0.1"])],
+            "dup-mapped": [tls, dict(tls, host="::ffff:127.0.0.1"), dict(tls, host="[::ffff:7f00:1]"), http],
             "dup-tls": [tls, dict(tls), *(dict(tls, host=s) for s in SPELLINGS[1:4]), http],
             "spelled-first": [dict(tls, host="2130706433"), dict(http, host="0x7f000001"), tls, http],
         }
