@@ -11,7 +11,6 @@ successful_login); its thresholds, timespans and group-by are kept.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,7 +23,6 @@ from govsoc.rules.correlate import compile_correlation, correlate
 from govsoc.rules.loader import RuleSet
 from govsoc.store.base import Store
 from govsoc.store.sqlite import SqliteStore
-from tests.conftest import es_store
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 FAILED, SUCCESS = "53ba33fd-3a50-4468-a5ef-c583635cfa92", "4d0a2c83-c62c-4ed4-b475-c7e23a9269b8"
@@ -126,16 +124,6 @@ def test_the_specification_example(tmp_path: Path, fails: list[Event], successes
         (alert,) = alerts
         assert set(alert.event_ids) == {e.id for e in fails + successes}
         assert alert.group == {"user.name": "alice"}
-
-
-@pytest.fixture(params=["sqlite", pytest.param("elasticsearch", marks=pytest.mark.es)])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    if request.param == "sqlite":
-        sqlite = SqliteStore(tmp_path / "events.db")
-        yield sqlite
-        sqlite.close()
-    else:
-        yield from es_store(request.getfixturevalue("es_env"))
 
 
 def write(store: Store, events: list[Event]) -> None:

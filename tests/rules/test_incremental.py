@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 import tracemalloc
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,6 @@ from govsoc.rules.loader import RuleSet
 from govsoc.rules.state import load_state
 from govsoc.store.base import Store
 from govsoc.store.sqlite import SqliteStore
-from tests.conftest import es_store
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 FAIL_ID = "7d3c0b1e-0000-4000-8000-000000000001"
@@ -39,17 +37,6 @@ correlation: {{type: event_count, rules: [ssh_failure], group-by: [source.ip], t
               condition: {{gte: 3}}, generate: true}}
 level: high
 """
-
-
-@pytest.fixture(params=["sqlite", pytest.param("elasticsearch", marks=pytest.mark.es)])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """SQLite and the 9.x Elasticsearch node (8.x runs the same code path as 9.x here)."""
-    if request.param == "sqlite":
-        sqlite = SqliteStore(tmp_path / "events.db")
-        yield sqlite
-        sqlite.close()
-    else:
-        yield from es_store(request.getfixturevalue("es_env"))
 
 
 @pytest.fixture
