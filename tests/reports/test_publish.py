@@ -196,26 +196,37 @@ def test_a_killed_runs_hidden_files_are_removed_by_the_next_publish(tmp_path: Pa
     assert (folder / "situation-2026-11-30.md").read_bytes() == b"# report\n"
 
 
-def _unprivileged(tmp_path: Path) -> tuple[list[str], Path]:
+def _unprivileged(tmp_path: Path) -> tuple[list[str], Path, dict[str, str]]:
     """The command prefix that runs a child as an unprivileged user (nobody, through setpriv, when
-    the tests run as root; as the tests' own user otherwise) and a folder that user owns."""
+    the tests run as root; as the tests' own user otherwise), a folder that user owns, and the
+    environment the child needs to import govsoc."""
     base = Path(tempfile.mkdtemp(prefix="govsoc-nobody-", dir="/tmp"))  # pytest's tmp_path is 0700 root
     os.chmod(base, 0o755)
     if os.geteuid() != 0:
-        return [], base
+        return [], base, {}
     setpriv = shutil.which("setpriv")
     assert setpriv is not None, "setpriv (util-linux) runs the child as nobody"
+    # The checkout may sit in a folder nobody cannot read (CI clones into a 0700 folder), so the
+    # child imports a readable copy of the package, found before the editable install's finder.
+    import govsoc.cli
+    installed = Path(govsoc.cli.__file__).resolve().parents[1]  # the checkout, or site-packages/govsoc
+    lib = base / "lib"
+    for stage in ("core", "cli", "scheduler", "collectors", "store", "rules", "crypto_eval", "classification",
+                  "reports", "demo"):
+        shutil.copytree(installed / stage, lib / "govsoc" / stage, ignore=shutil.ignore_patterns("__pycache__"))
+    subprocess.run(["chmod", "-R", "a+rX", str(lib)], check=True)
     os.chown(base, 65534, 65534)
-    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"], base
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"], base, {"PYTHONPATH": str(lib)}
 
 
 def test_permission_errors_as_an_unprivileged_user(tmp_path: Path) -> None:
     # review r18s finding 7, tested as a user the kernel refuses (root may write anywhere): a folder
     # the user cannot write is a ReportError naming the report and the reason, exit 1
-    prefix, base = _unprivileged(tmp_path)
+    prefix, base, importable = _unprivileged(tmp_path)
     try:
         run = [*prefix, sys.executable, "-m", "govsoc.cli"]
-        env = {"PATH": os.environ.get("PATH", ""), "GOVSOC_HOME": str(base / "home"), "LANG": "C.UTF-8"}
+        env = {"PATH": os.environ.get("PATH", ""), "GOVSOC_HOME": str(base / "home"), "LANG": "C.UTF-8",
+               **importable}
         ready = subprocess.run([*run, "report", "alerts", "--unsigned", "--folder", str(base / "ok")], env=env,
                                capture_output=True, text=True, timeout=120)
         assert ready.returncode == 0, ready.stderr
