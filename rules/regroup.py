@@ -78,9 +78,11 @@ def reevaluate(store: Store, corr: Correlation, natives: Mapping[str, str], grou
             found = groups[key]
             window = [i for i in items.get(key, ())
                       if found.first - 2 * span <= i.timestamp <= found.last + span]
-            for alert in corr.group_alerts(key, window, horizon):
+            alerts = list(corr.group_alerts(key, window, horizon))
+            claims = _claims(alerts, stored.get(_group_id(alerts[0].group), []) if alerts else [])
+            for alert, claimed in zip(alerts, claims, strict=True):
                 if alert.start <= found.last and alert.end >= found.first:
-                    yield _joined(alert, stored.get(_group_id(alert.group), []))
+                    yield _joined(alert, claimed)
 
 
 def _hits(store: Store, corr: Correlation, natives: Mapping[str, str], chunk: Sequence[Key],
@@ -144,6 +146,29 @@ def _stored_alerts(store: Store, corr: Correlation, start: datetime, end: dateti
 def _group_id(group: Mapping[str, Any]) -> str:
     # Stored groups come back from JSON (tuples as lists): compare in that form.
     return json.dumps(dict(group), sort_keys=True, default=list)
+
+
+def _claims(alerts: Sequence[Alert], stored: Sequence[Alert]) -> list[list[Alert]]:
+    """For each of a group's bursts, the stored alerts that are the same burst: each stored
+    alert overlapping some burst belongs to one burst only, the one holding most of its events
+    (then the longest overlap, then the first). Several bursts may overlap one stored alert in
+    time: the alert of a chained correlation spans the events behind its matches, which reach
+    back a timespan before them, so two bursts kept apart in match time can share events; a
+    stored burst is only ever grown or joined by late events, never split, so it lies wholly in
+    the burst that now holds it, and shares fewer events with the others."""
+    claims: list[list[Alert]] = [[] for _ in alerts]
+    for old in stored:
+        held = set(old.event_ids)
+        best: tuple[int, timedelta, int] | None = None
+        for n, alert in enumerate(alerts):
+            if alert.start > old.end or alert.end < old.start:
+                continue
+            rank = (len(held.intersection(alert.event_ids)),
+                    min(alert.end, old.end) - max(alert.start, old.start), -n)
+            best = rank if best is None or rank > best else best
+        if best is not None:
+            claims[-best[2]].append(old)
+    return claims
 
 
 def _joined(alert: Alert, stored: list[Alert]) -> Joined:

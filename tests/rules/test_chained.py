@@ -270,9 +270,9 @@ def test_a_long_brute_force_then_success(store: Store, tmp_path: Path, fails: li
         assert set(last) | {successes[0].id} <= set(found[0].event_ids)
 
 
-def storms(seed: int) -> list[Event]:
+def storms(seed: int, r: random.Random | None = None) -> list[Event]:
     """1-4 storms of 5-25 failures of alice or bob, each with a success near its end (70 %)."""
-    r = random.Random(seed)
+    r = r or random.Random(seed)
     events: list[Event] = []
     for k in range(r.randint(1, 4)):
         start, n, gap = r.uniform(0, 120), r.randint(5, 25), r.uniform(0.2, 1.5)
@@ -305,5 +305,42 @@ def test_shuffled_batches_give_the_full_pass_alerts(store: Store, tmp_path: Path
     quarter = -(-len(order) // 4)
     for part in range(4):
         write(store, order[part * quarter:(part + 1) * quarter])
+        detect(store, rules)
+    assert shown(store) == expected
+
+
+def fuzzed(seed: int) -> tuple[list[Event], list[list[Event]]]:
+    """The review's fuzz case: storms(seed), then 2-6 batches of them cut at random points, in
+    shuffled or in time order (the same random stream, so a seed names one case)."""
+    r = random.Random(seed)
+    events = storms(seed, r)
+    order = events[:]
+    if r.random() < 0.5:
+        r.shuffle(order)
+    else:
+        order.sort(key=lambda e: e.timestamp)
+    cuts = sorted(r.sample(range(1, len(order)), min(r.randint(1, 5), len(order) - 1)))
+    return events, [order[a:b] for a, b in zip([0, *cuts], [*cuts, len(order)], strict=True)]
+
+
+# Seed 12: alice's storm holds two successes 22 min apart, so a full pass raises two outer alerts.
+# The second alert's events reach back (the 10 failures behind its first match) into the first
+# alert's time, and an incremental pass used to take both bursts for the first one's and merge
+# them into one alert (rules.regroup: a stored alert now belongs to one burst only).
+@pytest.mark.parametrize("seed", [12])
+def test_random_batches_give_the_full_pass_alerts(store: Store, tmp_path: Path, seed: int) -> None:
+    rules = ruleset(tmp_path, swap(SPEC, "timespan: 10m}\nlevel: high", "timespan: 10m, generate: true}\nlevel: high"))
+    events, batches = fuzzed(seed)
+    full = SqliteStore(tmp_path / "full.db")
+    try:
+        write(full, events)
+        detect(full, rules)
+        expected = shown(full)
+    finally:
+        full.close()
+    outer_alerts = [row for row in expected if row[0] == AFTER]
+    assert len(outer_alerts) == 3  # alice twice, bob once: the case decides something
+    for batch in batches:
+        write(store, batch)
         detect(store, rules)
     assert shown(store) == expected
