@@ -13,6 +13,7 @@ cryptography; reports group by agency and system. Example::
       - {name: 公安局专网, kind: intranet, cidrs: [10.12.0.0/16], agency: gaj}
       - {name: 运维管理区, kind: management, cidrs: [10.99.0.0/24]}
     trust_anchors: [roots/sm2-root-ca.pem]   # CA roots server chains must reach (relative to this file)
+    crls: [roots/sm2-root-ca.crl]            # CRLs of those CAs (optional; distribution points are fetched too)
     systems:
       - name: 一网通办门户
         agency: dsj
@@ -76,6 +77,7 @@ from pydantic import (
     model_validator,
 )
 
+from govsoc.core.crl_files import read_crl_file
 from govsoc.core.errors import ConfigError, Location
 from govsoc.core.trust_anchors import read_anchor_file
 from govsoc.core.yamlfile import Positions, load_yaml, locate, locate_validation_error
@@ -305,24 +307,41 @@ class Compensation(_Model):
         return _substantive(value, "confirmed_by", 2)
 
 
-def _anchor_file(value: Path, info: ValidationInfo) -> Path:
-    """A trust-anchor file, relative to the inventory's folder, that holds CA certificates (read
-    here so that a wrong one is a ConfigError naming file:line:field, not a missing root later)."""
+def _relative(value: Path, info: ValidationInfo) -> Path:
+    """A declared file's path, relative to the inventory's folder."""
     base = (info.context or {}).get("base") if isinstance(info.context, dict) else None
     path = value.expanduser()
     if not path.is_absolute() and isinstance(base, Path):
         path = base / path
+    return path
+
+
+def _anchor_file(value: Path, info: ValidationInfo) -> Path:
+    """A trust-anchor file, relative to the inventory's folder, that holds CA certificates (read
+    here so that a wrong one is a ConfigError naming file:line:field, not a missing root later)."""
+    path = _relative(value, info)
     read_anchor_file(path)
+    return path
+
+
+def _crl_file(value: Path, info: ValidationInfo) -> Path:
+    """A CRL file, relative to the inventory's folder (read here, as anchor files are)."""
+    path = _relative(value, info)
+    read_crl_file(path)
     return path
 
 
 #: A PEM (or DER) file of CA certificates a certificate chain may end at (core.trust_anchors).
 AnchorFile = Annotated[Path, AfterValidator(_anchor_file)]
+#: A PEM (or DER) file of certificate revocation lists (core.crl_files).
+CrlFile = Annotated[Path, AfterValidator(_crl_file)]
 
 
 class CryptoProfile(_Model):
     """A system's declared cryptography for 密评 (GB/T 39786-2021). ``trust_anchors``: files of the
-    CA roots its servers' certificates must chain to (beside the inventory's global ones)."""
+    CA roots its servers' certificates must chain to (beside the inventory's global ones); ``crls``:
+    files of CRLs of the CAs of its servers' chains (beside the inventory's global ones and the
+    distribution points the certificates name: crypto_eval.revocation)."""
 
     products: list[CryptoProduct] = []
     key_management: KeyManagement | None = None
@@ -330,6 +349,7 @@ class CryptoProfile(_Model):
     declarations: dict[str, ItemDeclaration] = {}
     compensations: list[Compensation] = []
     trust_anchors: list[AnchorFile] = []
+    crls: list[CrlFile] = []
 
 
 class System(_Model):
@@ -346,12 +366,14 @@ class System(_Model):
 
 class InventoryModel(_Model):
     """The whole inventory file. ``trust_anchors``: files of the CA roots (国密 roots among them)
-    every system's server certificates may chain to (GB/T 39786 8.2 a; crypto_eval.chain)."""
+    every system's server certificates may chain to (GB/T 39786 8.2 a; crypto_eval.chain); ``crls``:
+    files of those CAs' certificate revocation lists (crypto_eval.revocation)."""
 
     agencies: list[Agency] = []
     zones: list[Zone] = []
     systems: list[System] = []
     trust_anchors: list[AnchorFile] = []
+    crls: list[CrlFile] = []
 
     @model_validator(mode="after")
     def _known_agencies(self) -> InventoryModel:

@@ -9,29 +9,40 @@ or a single DER one. Each must be a CA certificate (basicConstraints cA true and
 is present, keyCertSign): an ordinary server certificate is refused as an anchor. A self-signed one
 made with cA true (the default of `openssl req -x509`) loads: RFC 5280 6.1 trusts an anchor by
 declaration, so declaring it is direct trust (pinning), and crypto_eval.chain's evidence says so
-rather than calling it a chain to a CA. SM2 certificates load here too (``cryptography`` parses them;
+rather than calling it a chain to a CA. A version 1 self-signed root (no extensions at all, so no
+basicConstraints: old roots, and what `openssl x509 -req -signkey` makes) loads too: RFC 5280 6.1.1 d
+takes an anchor's name and key by declaration, and OpenSSL's check_ca accepts such a "V1 root"; a
+v1 certificate that is not self-issued stays refused (it cannot be a CA: RFC 5280 4.2.1.9 says CA
+certificates MUST carry basicConstraints). SM2 certificates load here too (``cryptography`` parses them;
 only their public key is out of its reach, which crypto_eval.chain handles).
 """
 
 from __future__ import annotations
 
-import stat
 import warnings
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from govsoc.core.filemode import others_may_write
+from govsoc.core.filemode import declared_file_problem
 
-__all__ = ["read_anchor_file", "MAX_ANCHOR_FILE"]
+__all__ = ["read_anchor_file", "is_v1_root", "MAX_ANCHOR_FILE"]
 
 #: Larger than any real root bundle (the Mozilla one is about 220 KB): a wrong path to a big file
 #: is refused rather than read.
 MAX_ANCHOR_FILE = 4 << 20
 
 
+def is_v1_root(cert: x509.Certificate) -> bool:
+    """A version 1 certificate whose issuer is its subject (self-issued): a "V1 root" (OpenSSL
+    check_ca), which carries no basicConstraints because v1 has no extensions."""
+    return cert.version == x509.Version.v1 and cert.subject == cert.issuer
+
+
 def _is_ca(cert: x509.Certificate) -> bool:
+    if is_v1_root(cert):
+        return True
     try:
         if not cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca:
             return False
@@ -47,11 +58,7 @@ def read_anchor_file(path: Path) -> tuple[bytes, ...]:
     """The DER certificates of an anchor file; ValueError saying what is wrong with it (unreadable,
     no certificate, a certificate that does not parse, or one that is not a CA certificate)."""
     try:
-        problem = others_may_write(path, "a trust anchor file", "make any certificate chain trusted")
-        if problem is None and (sticky := path.parent.stat()).st_mode & 0o022 and not sticky.st_mode & stat.S_ISVTX:
-            problem = (f"{path.parent} (the folder of trust anchor file {path.name}) may be written by others (mode "
-                       f"{stat.S_IMODE(sticky.st_mode):o}): anyone who can write there can put another file in its "
-                       f"place; chmod go-w {path.parent}")
+        problem = declared_file_problem(path, "a trust anchor file", "make any certificate chain trusted")
         if problem is not None:
             raise ValueError(problem)
         size = path.stat().st_size
@@ -75,6 +82,6 @@ def read_anchor_file(path: Path) -> tuple[bytes, ...]:
             ca = _is_ca(cert)
         if not ca:
             raise ValueError(f"trust anchor file {path}: certificate {n} ({cert.subject.rfc4514_string()}) is not a "
-                             "CA certificate (basicConstraints cA and keyCertSign): a server's own certificate "
-                             "cannot be its trust anchor; name the CA root that issued it")
+                             "CA certificate (basicConstraints cA and keyCertSign, or a self-signed version 1 root): a "
+                             "server's own certificate cannot be its trust anchor; name the CA root that issued it")
     return tuple(c.public_bytes(Encoding.DER) for c in certs)

@@ -11,7 +11,19 @@ valid path; the first path that holds wins, and only when none does is the chain
 broken. For every certificate of a path: its signature under its issuer's key, validity
 at the probe's time (6.1.3 a), basicConstraints cA and pathLenConstraint on issuers (6.1.4 k-m),
 keyUsage keyCertSign on issuers (6.1.4 n), no unrecognised critical extension (6.1.3/6.1.4 o); and
-the leaf's name against the host name asked (RFC 6125, probes.tls.hostname_matches).
+the leaf's name against the host name asked (RFC 6125, probes.tls.hostname_matches); the revocation
+status of every certificate below the anchor (RFC 5280 6.1.3 a 3: declared CRLs and the
+certificates' distribution points, crypto_eval.revocation). A revoked certificate is broken (✗); a
+status the CA publishes but that could not be read is untrusted (missing evidence); a certificate
+that names no distribution point and has no declared CRL is noted (ChainVerdict.notes).
+
+A declared version 1 self-signed root (no extensions, so no basicConstraints) is an anchor by
+declaration (RFC 5280 6.1.1 d; OpenSSL's "V1 root"), said in the evidence; a version 1 certificate
+as an intermediate is not a CA (RFC 5280 4.2.1.9: CA certificates MUST carry basicConstraints;
+OpenSSL refuses it too). A leaf with basicConstraints cA TRUE is noted, not ✗: RFC 5280 does not
+forbid a CA certificate as a TLS server's (OpenSSL's sslserver purpose accepts it), but its key,
+held on the server, can issue certificates the same anchor makes trusted, and the CA/Browser Forum
+Baseline Requirements (7.1.2.7.8) want cA FALSE in a subscriber certificate.
 
 Three outcomes, scored differently by 密评: ``trusted`` (the path reaches an anchor and every check
 holds: with the server's verified key signature, 8.2 a ✓); ``untrusted`` (no anchor declared, an
@@ -36,7 +48,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -51,11 +63,12 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from govsoc.collectors.protocols.x509 import SM2_SM3_OID, CertificateInfo, parse_certificate
 from govsoc.core.errors import ConfigError, ParseError
-from govsoc.core.trust_anchors import read_anchor_file
+from govsoc.core.trust_anchors import is_v1_root, read_anchor_file
 from govsoc.crypto_eval import sm2
 from govsoc.crypto_eval.algorithms import Assessment, classify_certificate
 from govsoc.crypto_eval.probes.certificate_verify import raw_signature
 from govsoc.crypto_eval.probes.tls import certificate_names, hostname_matches
+from govsoc.crypto_eval.revocation import Revocation, RevocationStatus, unchecked_note
 
 __all__ = ["TrustStore", "ChainVerdict", "validate_chain", "describe", "NO_ANCHORS"]
 
@@ -87,23 +100,25 @@ class TrustStore:
     """The declared trust anchors of one system (its own and the inventory's global ones)."""
 
     anchors: tuple[_Cert, ...] = ()
+    #: where the revocation status of the chains' certificates comes from (declared CRLs, fetched ones)
+    revocation: Revocation = field(default_factory=Revocation, compare=False)
 
     @classmethod
-    def from_files(cls, paths: Sequence[Path]) -> TrustStore:
-        """Read anchor files (ConfigError naming the file when one is unusable)."""
+    def from_files(cls, paths: Sequence[Path], crls: Sequence[Path] = ()) -> TrustStore:
+        """Read anchor files and CRL files (ConfigError naming the file when one is unusable)."""
         ders: list[bytes] = []
         for path in dict.fromkeys(paths):
             try:
                 ders += read_anchor_file(path)
             except ValueError as e:
                 raise ConfigError(str(e)) from e
-        return cls.from_der(ders)
+        return cls.from_der(ders, Revocation.from_files(crls))
 
     @classmethod
-    def from_der(cls, ders: Sequence[bytes]) -> TrustStore:
+    def from_der(cls, ders: Sequence[bytes], revocation: Revocation | None = None) -> TrustStore:
         """Anchors from DER certificates (an unreadable one is left out)."""
         loaded = (_load(d) for d in dict.fromkeys(ders))
-        return cls(tuple(c for c in loaded if c is not None))
+        return cls(tuple(c for c in loaded if c is not None), revocation or Revocation())
 
     def __bool__(self) -> bool:
         return bool(self.anchors)
@@ -120,6 +135,9 @@ class ChainVerdict:
     #: assessments (the leaf's own signature is classified with the leaf; an anchor is trusted by
     #: declaration, its self-signature is not part of the path: RFC 5280 6.1.1 d)
     weak: tuple[Assessment, ...] = ()
+    #: what the evaluator should know of a chain that holds (a leaf that is a CA, a revocation status
+    #: not checked): INFO findings beside the ✓
+    notes: tuple[str, ...] = ()
 
 
 def describe(cert: CertificateInfo) -> str:
@@ -306,6 +324,9 @@ def _issuer_problem(issuer: _Cert, below: int) -> str | None:
     non-self-issued intermediate certificates between it and the leaf."""
     name = issuer.info.subject
     bc = _extension(issuer, x509.BasicConstraints)
+    if issuer.x.version == x509.Version.v1:
+        return (f"签发者 {name} 为v1证书（无扩展，无 basicConstraints），不能作为中间CA（RFC 5280 4.2.1.9：CA证书"
+                "必须含 basicConstraints；仅声明的自签名v1根可作为信任根）")
     if not isinstance(bc, x509.BasicConstraints) or not bc.ca:
         return f"签发者 {name} 不是CA证书（basicConstraints 无 cA，RFC 5280 6.1.4 k）"
     if bc.path_length is not None and below > bc.path_length:
@@ -373,6 +394,19 @@ def _validate(certs: Sequence[CertificateInfo], store: TrustStore, *, host: str 
     ranked = sorted((_judge(p, at) + (n,) for n, p in enumerate(_paths(leaf, sent, store))),
                     key=lambda j: (j[0], len(j[2]), j[4]))
     rank, path, problems, end, _ = ranked[0]
+    statuses: list[RevocationStatus] = []
+    if rank == 0:  # the first valid path none of whose certificates is revoked; else the first one, broken
+        first: tuple[_Path, list[RevocationStatus]] | None = None
+        for candidate in (j[1] for j in ranked if j[0] == 0):
+            found = _revocation(candidate, store, at)
+            first = first or (candidate, found)
+            if not any(r.state == "revoked" for r in found):
+                path, statuses = candidate, found
+                break
+        else:
+            assert first is not None
+            path, statuses = first
+            rank, problems = 1, [r.why for r in statuses if r.state == "revoked"]
     chain = " ← ".join(describe(c.info) for c in path.certs)
     anchor = path.anchor
     if anchor is not None:
@@ -381,12 +415,39 @@ def _validate(certs: Sequence[CertificateInfo], store: TrustStore, *, host: str 
     weak = tuple(replace(a, name=f"{a.name} ({c.info.subject})") for c in path.certs[1:]
                  for a in classify_certificate(c.info.signature_algorithm, c.info.key_type, c.info.key_bits)
                  if a.klass == "weak" and a.name == c.info.signature_algorithm)
-    return _verdict(rank, path, problems, end, store=store, host=host, address=address, leaf=leaf, chain=chain,
-                    weak=weak, at=at)
+    verdict = _verdict(rank, path, problems, end, store=store, host=host, address=address, leaf=leaf, chain=chain,
+                       weak=weak, at=at, statuses=statuses)
+    return replace(verdict, notes=_notes(leaf, path, statuses)) if verdict.status == "trusted" else verdict
+
+
+def _revocation(path: _Path, store: TrustStore, at: datetime) -> list[RevocationStatus]:
+    """The revocation status of every certificate of ``path`` below its anchor (the anchor, and a
+    self-signed certificate declared as its own anchor, are trusted by declaration: RFC 5280 6.1.1 d)."""
+    if path.anchor is None:
+        return []
+    issuers = [*path.certs[1:], path.anchor]
+    return [store.revocation.status(child.x, child.info.subject, issuer.x, issuer.info, at)
+            for child, issuer in zip(path.certs, issuers, strict=True) if child.info.der != path.anchor.info.der]
+
+
+def _notes(leaf: _Cert, path: _Path, statuses: list[RevocationStatus]) -> tuple[str, ...]:
+    """What an evaluator should know of a chain that holds."""
+    unchecked = [r.subject for r in statuses if r.state == "unchecked"]
+    notes = [unchecked_note(unchecked)] if unchecked else []
+    bc = _extension(leaf, x509.BasicConstraints)
+    if isinstance(bc, x509.BasicConstraints) and bc.ca:
+        notes.append(f"服务端证书 {leaf.info.subject} 是CA证书（basicConstraints cA=TRUE）：其私钥保存在服务器上，"
+                     "可签发同一信任根所信任的其他证书；RFC 5280 未禁止，但终端实体证书应为 cA=FALSE（CA/Browser Forum "
+                     "基线要求，订户证书的 basicConstraints），建议更换为终端实体证书")
+    if path.anchor is not None and is_v1_root(path.anchor.x):
+        notes.append(f"信任根 {path.anchor.info.subject} 为v1自签名证书（无 basicConstraints 扩展）：按声明作为信任根"
+                     "（RFC 5280 6.1.1 d），需测评人员确认其确为CA根证书")
+    return tuple(notes)
 
 
 def _verdict(rank: int, path: _Path, problems: list[str], end: str, *, store: TrustStore, host: str | None,
-             address: str | None, leaf: _Cert, chain: str, weak: tuple[Assessment, ...], at: datetime) -> ChainVerdict:
+             address: str | None, leaf: _Cert, chain: str, weak: tuple[Assessment, ...], at: datetime,
+             statuses: Sequence[RevocationStatus] = ()) -> ChainVerdict:
     anchor = path.anchor
     if problems:
         return ChainVerdict(status="broken", why="；".join(problems), chain=chain, weak=weak)
@@ -398,6 +459,9 @@ def _verdict(rank: int, path: _Path, problems: list[str], end: str, *, store: Tr
     unprocessed = next((p for c in [*path.certs, anchor] if (p := _unprocessed(c))), None)
     if unprocessed is not None:
         return ChainVerdict(status="untrusted", why=unprocessed, chain=chain, weak=weak)
+    unknown = [r.why for r in statuses if r.state == "unknown"]
+    if unknown:  # the CA publishes a status that could not be read: not ✓ (crypto_eval.revocation)
+        return ChainVerdict(status="untrusted", why="；".join(unknown), chain=chain, weak=weak)
     if host is None and address is not None and address not in leaf.info.ip_addresses:
         # a valid chain says whose key it is, not that it is this endpoint's: without a name to
         # match, the identity of the server asked by address is not established
@@ -411,6 +475,7 @@ def _verdict(rank: int, path: _Path, problems: list[str], end: str, *, store: Tr
                "信任根按声明信任；该证书非CA签发，需测评人员确认此声明）")
     else:
         why = f"证书链验证到声明的信任根 {anchor.info.subject}"
+    why += "".join(f"；{r.why}" for r in statuses if r.state == "good")
     if at > anchor.info.not_after:  # RFC 5280 6.1.1 d leaves the anchor's validity to the relying party
         why += (f"（信任根 {anchor.info.subject} 已于 {anchor.info.not_after:%Y-%m-%d} 过期：信任根按声明信任，"
                 "需核实该声明是否已过时）")
@@ -426,6 +491,8 @@ def _judge(path: _Path, at: datetime) -> tuple[int, _Path, list[str], str]:
     problems = broken + [p for c in path.certs if (p := _validity(c.info, at))]
     issuers = [*path.certs[1:], *([path.anchor] if path.anchor is not None else [])]
     for n, issuer in enumerate(issuers):
+        if issuer is path.anchor and is_v1_root(issuer.x):
+            continue  # a declared v1 root: an anchor by declaration (RFC 5280 6.1.1 d), it has no extensions
         below = sum(1 for c in path.certs[1:n + 1] if c.x.subject != c.x.issuer)
         if (p := _issuer_problem(issuer, below)) is not None:
             problems.append(p)

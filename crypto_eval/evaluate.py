@@ -60,18 +60,21 @@ def unique_targets(systems: Sequence[System], addresses: Mapping[str, str] | Non
 
 def evaluate_system(system: System, evidence: Iterable[object], catalogue: Catalogue | None = None,
                     addresses: Mapping[str, str] | None = None, *,
-                    trust_anchors: Sequence[Path] = ()) -> SystemEvaluation:
+                    trust_anchors: Sequence[Path] = (), crls: Sequence[Path] = ()) -> SystemEvaluation:
     """Run every check the catalogue names over the evidence and score the system; ``addresses``:
     what its endpoint hosts resolved to (``endpoint_addresses``; numeric spellings are read
     without it), so that one endpoint spelt two ways is one object. Certificate chains are
     validated to ``trust_anchors`` (the inventory's global files) and the system's own
-    ``crypto.trust_anchors``."""
+    ``crypto.trust_anchors``; their certificates' revocation status is read from ``crls`` (the
+    inventory's global CRL files), the system's ``crypto.crls`` and the certificates' distribution
+    points (crypto_eval.revocation)."""
     catalogue = catalogue or load_catalogue()
     check_profile(system, catalogue)
     own = system.crypto.trust_anchors if system.crypto else []
+    own_crls = system.crypto.crls if system.crypto else []
     context = SystemContext(system=system, catalogue=catalogue, endpoints=tuple(system.endpoints),
                             addresses=addresses or endpoint_addresses([system], resolve=False),
-                            trust=TrustStore.from_files([*trust_anchors, *own]))
+                            trust=TrustStore.from_files([*trust_anchors, *own], [*crls, *own_crls]))
     check_ids = sorted({c for item in catalogue.items() for c in item.checks})
     checks = [CHECKS.get(ident)(context) for ident in check_ids]
     for piece in evidence:
@@ -111,15 +114,15 @@ def evaluate_inventory(systems: Sequence[System], *, probe: bool = True, concurr
                        extra_evidence: Iterable[object] = (),
                        on_done: Callable[[EndpointReport], None] | None = None,
                        addresses: Mapping[str, str] | None = None,
-                       trust_anchors: Sequence[Path] = ()) -> list[SystemEvaluation]:
+                       trust_anchors: Sequence[Path] = (), crls: Sequence[Path] = ()) -> list[SystemEvaluation]:
     """Probe (unless ``probe`` is False) and evaluate each system; ``addresses`` as
     ``endpoint_addresses`` gives them (looked up here when not given and probing);
-    ``trust_anchors``: the inventory's global anchor files (InventoryModel.trust_anchors)."""
+    ``trust_anchors``, ``crls``: the inventory's global anchor and CRL files (InventoryModel)."""
     if addresses is None:
         addresses = endpoint_addresses(systems, resolve=probe)
     targets = unique_targets(systems, addresses) if probe else []
     reports = run_probes(targets, concurrency=concurrency, question_timeout=question_timeout,
                          endpoint_timeout=endpoint_timeout, on_done=on_done) if targets else []
     extra = list(extra_evidence)
-    return [evaluate_system(s, [*reports, *extra], addresses=addresses, trust_anchors=trust_anchors)
+    return [evaluate_system(s, [*reports, *extra], addresses=addresses, trust_anchors=trust_anchors, crls=crls)
             for s in systems]

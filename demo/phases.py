@@ -105,9 +105,11 @@ def evaluate_crypto(config: Config, store: Store, inventory: Inventory, day: Dem
     probed = [s for s in systems if s.name in probed_names]
     anchors = inventory.model.trust_anchors
     results = evaluate_inventory(probed, probe=True, question_timeout=2.0, endpoint_timeout=20.0,
-                                 extra_evidence=passive, trust_anchors=anchors)
+                                 extra_evidence=passive, trust_anchors=anchors,
+                                 crls=inventory.model.crls)
     results += evaluate_inventory([s for s in systems if s.name not in probed_names], probe=False,
-                                  extra_evidence=passive, trust_anchors=anchors)
+                                  extra_evidence=passive, trust_anchors=anchors,
+                                  crls=inventory.model.crls)
     folder = config.data_dir / "results" / "crypto_eval"
     # The day is synthetic (its traffic too): its 密评 is dated inside it, so that the day's
     # compliance report, which shows each system's newest evaluation before its end, holds it.

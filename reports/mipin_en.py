@@ -390,6 +390,57 @@ PHRASES: Final[dict[str, str]] = {
     "服务端接受PROT P（": "the server accepts PROT P (",
     "服务端接受PROT P，且拒绝PROT C下的数据传输：数据连接强制加密（":
         " server accepts PROT P and refuses transfers under PROT C: data connections are forced to be encrypted (",
+    # certificate validity beyond the path (crypto_eval/chain.py: v1 roots, CA leaves; revocation.py)
+    "信任根 ": "trust anchor ", "服务端证书 ": "server certificate ",
+    " 为v1自签名证书（无 basicConstraints 扩展）：按声明作为信任根（RFC 5280 6.1.1 d），需测评人员确认其确为CA根证书":
+        " is a self-signed version 1 certificate (no basicConstraints extension): a trust anchor by declaration "
+        "(RFC 5280 6.1.1 d); the evaluator must confirm it is a CA root",
+    (" 为v1证书（无扩展，无 basicConstraints），不能作为中间CA（RFC 5280 4.2.1.9：CA证书必须含 basicConstraints；"
+     "仅声明的自签名v1根可作为信任根）"):
+        " is a version 1 certificate (no extensions, no basicConstraints) and cannot be an intermediate CA "
+        "(RFC 5280 4.2.1.9: CA certificates MUST carry basicConstraints; only a declared self-signed v1 root "
+        "can be a trust anchor)",
+    (" 是CA证书（basicConstraints cA=TRUE）：其私钥保存在服务器上，可签发同一信任根所信任的其他证书；RFC 5280 未禁止，"
+     "但终端实体证书应为 cA=FALSE（CA/Browser Forum 基线要求，订户证书的 basicConstraints），建议更换为终端实体证书"):
+        " is a CA certificate (basicConstraints cA=TRUE): its private key, kept on the server, can issue other "
+        "certificates the same trust anchor makes trusted; RFC 5280 does not forbid it, but an end-entity "
+        "certificate should have cA=FALSE (CA/Browser Forum Baseline Requirements, subscriber certificate "
+        "basicConstraints); replace it with an end-entity certificate",
+    "证书已被吊销：": "certificate revoked: ", "（序列号 ": " (serial number ", "，吊销时间 ": ", revoked on ",
+    "，原因 ": ", reason ", " 未被吊销（CRL：": " is not revoked (CRL: ", "，发布于 ": ", issued ",
+    "无法确认证书 ": "the revocation status of certificate ", " 的吊销状态（RFC 5280 6.1.3 a 3）：":
+        " cannot be established (RFC 5280 6.1.3 a 3): ",
+    "：需提供签发CA当前有效的CRL（资产清单 crls）或使分发点可访问":
+        ": provide the issuing CA's current CRL (inventory crls) or make the distribution point reachable",
+    "未核查证书 ": "not checked: the revocation status of certificate ",
+    (" 的吊销状态：证书不含CRL分发点，资产清单 crls 也未声明其签发者的CRL；"
+     "需在 crls 中声明签发CA的CRL，或由测评人员核实"):
+        "; the certificate names no CRL distribution point and the inventory's crls declare no CRL of its "
+        "issuer; declare the issuing CA's CRL in crls, or the evaluator checks it",
+    "未读取分发点": "distribution points not read", "：不支持的分发点协议（只读取 http）":
+        ": distribution point protocol not supported (only http is read)",
+    "连接被拒绝": "connection refused", "主机名无法解析": "the host name does not resolve",
+    " 秒内无应答": " s without an answer", "无法获取（": "cannot be fetched (",
+    "应答内容不是CRL": "the answer is no CRL",
+    " 不是证书签发者": " is not the certificate's issuer",
+    "CRL的签发者密钥标识与证书签发者的不同（另一密钥签发）":
+        "the CRL's authority key identifier is not the issuer's (signed by another key)",
+    " 的密钥用法不含 cRLSign（RFC 5280 4.2.1.3）": "'s key usage lacks cRLSign (RFC 5280 4.2.1.3)",
+    "CRL签名算法无法验证": "the CRL's signature algorithm cannot be verified",
+    "CRL签名不能用签发者的公钥验证（伪造或被篡改的CRL）":
+        "the CRL's signature does not verify under the issuer's key (a forged or altered CRL)",
+    "CRL尚未生效（发布时间 ": "CRL not yet valid (issued ",
+    "CRL已过期（下次更新时间 ": "CRL out of date (next update ",
+    "CRL扩展无法解析": "the CRL's extensions do not parse",
+    "增量CRL（delta CRL），不是完整CRL": "a delta CRL, not a complete CRL",
+    "CRL含无法识别的关键扩展 ": "the CRL has an unrecognised critical extension ",
+    "间接CRL（indirect CRL），不支持": "an indirect CRL (not supported)",
+    "CRL仅含部分吊销原因": "the CRL covers some reasons only",
+    "CRL的适用范围（issuingDistributionPoint）不含该类证书":
+        "the CRL's scope (issuingDistributionPoint) excludes this kind of certificate",
+    "CRL的分发点名称与证书的CRL分发点不符（分段CRL，不含该证书）":
+        "the CRL's distribution point name is none of the certificate's (a partitioned CRL not covering it)",
+    "CRL签发者 ": "CRL issuer ",
 }
 #: Whole values (an object's name, a judgement, a risk) too short to replace inside other text.
 EXACT: Final[dict[str, str]] = {

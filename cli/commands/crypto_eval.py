@@ -88,7 +88,8 @@ def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path |
         results = evaluate_inventory(systems, probe=not no_probe, concurrency=concurrency, question_timeout=timeout,
                                      endpoint_timeout=max(10.0, timeout * 16), extra_evidence=observations,
                                      on_done=lambda _r: bar.advance(task), addresses=addresses,
-                                     trust_anchors=inventory.model.trust_anchors)
+                                     trust_anchors=inventory.model.trust_anchors,
+                                     crls=inventory.model.crls)
     documents: list[dict[str, Any]] = [{"evaluation": to_json(e), "section": section(e)} for e in results]
     if output is not None:
         make_folder(output)

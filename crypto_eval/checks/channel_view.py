@@ -135,6 +135,7 @@ def _proved(label: str, chain: bool, verified: bool | None, note: str | None, no
     if chain and verified is not True:
         notes.append(f"{label}: {NO_PROOF}" + (f"（{note}）" if note else ""))
     notes += [f"{label}: {CHAIN_UNTRUSTED}（{v.why}；证书链：{v.chain or '未收到证书'}）" for v in untrusted]
+    notes += list(dict.fromkeys(f"{label}: {n}" for v in verdicts for n in v.notes))  # a CA leaf, no CRL read
     if chain and verified is True and verdicts and not untrusted:
         return (True, "服务端以数字证书鉴别身份（已验证服务端证书私钥签名；"
                       + "；".join(f"{v.why}，证书链：{v.chain}" for v in verdicts) + "）")

@@ -1,0 +1,299 @@
+"""Revocation status of the certificates of a server's chain (RFC 5280 6.1.3 a 3 and 6.3), for the
+certificate validity that 8.2 a) 身份鉴别 rests on: a certificate its CA revoked (a stolen key, a
+server taken down) proves nothing, however well it chains.
+
+Where the status comes from: certificate revocation lists (CRLs) the inventory declares
+(``crls``, core.crl_files) and the CRLs at the http distribution points each certificate names
+(cRLDistributionPoints, RFC 5280 4.2.1.13), fetched with a time-out and read once per URL. A CRL
+counts only when it is its certificate's issuer's (name, and key identifier when both carry one),
+its signature verifies under the issuer's key (SM2-with-SM3 with the GM/T 0009 default ID, as
+chain.py checks certificates; RSA, ECDSA and EdDSA with ``cryptography``), the issuer may sign
+CRLs (keyUsage cRLSign when keyUsage is present), it is current (thisUpdate ≤ now ≤ nextUpdate),
+it is a complete CRL for this certificate (no delta CRL, no indirect CRL; an issuingDistributionPoint
+scope that covers the certificate: 6.3.3 b) and has no critical extension this code does not know.
+
+Four outcomes per certificate (the trust anchor itself is trusted by declaration and not checked):
+``good`` (a usable CRL does not list it: named in the evidence); ``revoked`` (a usable CRL lists
+it: 8.2 a ✗ naming the certificate, its serial number, the date and the reason); ``unknown`` (the
+certificate names a distribution point, or the inventory declares CRLs of its issuer, and none
+gave a usable CRL: unreachable, stale, not signed by the issuer. The CA publishes a status that
+could not be read, so the chain is not trusted: missing evidence naming the URL and why, never ✓);
+``unchecked`` (no distribution point and no declared CRL: the CA gives no place to ask, so the
+path's other checks stand, with a note that the status was not checked and how to provide it).
+OCSP (RFC 6960) and stapled OCSP answers are not read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509.oid import CRLEntryExtensionOID
+
+from govsoc.collectors.protocols.x509 import SM2_SM3_OID, CertificateInfo
+from govsoc.core.crl_files import MAX_CRL_FILE, read_crl_file
+from govsoc.core.errors import ConfigError
+from govsoc.crypto_eval import sm2
+from govsoc.crypto_eval.probes.certificate_verify import raw_signature
+
+__all__ = ["Revocation", "RevocationStatus", "FETCH_TIMEOUT", "distribution_points", "unchecked_note"]
+
+#: Seconds one distribution point may take to answer (connect and read).
+FETCH_TIMEOUT = 3.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RevocationStatus:
+    """The revocation status of one certificate (named ``subject``) and the evidence for it."""
+
+    state: Literal["good", "revoked", "unknown", "unchecked"]
+    why: str
+    subject: str = ""
+
+
+def distribution_points(cert: x509.Certificate) -> tuple[list[str], list[str]]:
+    """(http URLs, other names) of the certificate's CRL distribution points: only http is fetched
+    (RFC 5280 4.2.1.13: http or ldap; a CRL is signed, so no TLS is needed to trust it)."""
+    try:
+        ext = cert.extensions.get_extension_for_class(x509.CRLDistributionPoints).value
+    except (x509.ExtensionNotFound, ValueError):
+        return [], []
+    urls: list[str] = []
+    other: list[str] = []
+    for point in ext:
+        for name in point.full_name or ():
+            value = name.value if isinstance(name, x509.UniformResourceIdentifier) else str(name.value)
+            (urls if value.lower().startswith("http://") else other).append(value)
+    return list(dict.fromkeys(urls)), list(dict.fromkeys(other))
+
+
+def unchecked_note(subjects: Sequence[str]) -> str:
+    """The note for certificates whose status was not checked (no distribution point, no declared CRL)."""
+    return (f"未核查证书 {'、'.join(subjects)} 的吊销状态：证书不含CRL分发点，资产清单 crls 也未声明其签发者的CRL；"
+            "需在 crls 中声明签发CA的CRL，或由测评人员核实")
+
+
+def _fetch_error(e: BaseException, timeout: float) -> str:
+    """Why a distribution point gave no CRL, in the report's words."""
+    reason = e.reason if isinstance(e, urllib.error.URLError) and not isinstance(e, urllib.error.HTTPError) else e
+    if isinstance(e, urllib.error.HTTPError):
+        return f"HTTP {e.code}"
+    if isinstance(reason, ConnectionRefusedError):
+        return "连接被拒绝"
+    if isinstance(reason, TimeoutError | socket.timeout):
+        return f"{timeout:g} 秒内无应答"
+    if isinstance(reason, socket.gaierror):
+        return "主机名无法解析"
+    return f"无法获取（{type(reason).__name__}）"
+
+
+def _parse(data: bytes) -> x509.CertificateRevocationList | None:
+    try:
+        return x509.load_pem_x509_crl(data) if data.lstrip().startswith(b"-----") else x509.load_der_x509_crl(data)
+    except ValueError:
+        return None
+
+
+class Revocation:
+    """Where revocation status comes from for one system: its declared CRLs and, when ``fetch``,
+    the distribution points of the certificates (each URL fetched once; ``fetches`` counts them)."""
+
+    def __init__(self, declared: Sequence[tuple[bytes, str]] = (), *, fetch: bool = True,
+                 timeout: float = FETCH_TIMEOUT) -> None:
+        self.declared = [(c, source) for der, source in declared if (c := _parse(der)) is not None]
+        self.fetch, self.timeout = fetch, timeout
+        self.fetches = 0
+        self._fetched: dict[str, tuple[x509.CertificateRevocationList | None, str]] = {}
+        self._signed: dict[tuple[bytes, bytes], bool | None] = {}
+
+    @classmethod
+    def from_files(cls, paths: Sequence[Path], *, fetch: bool = True) -> Revocation:
+        """Declared CRL files (ConfigError naming the file when one is unusable)."""
+        declared: list[tuple[bytes, str]] = []
+        for path in dict.fromkeys(paths):
+            try:
+                declared += [(der, str(path)) for der in read_crl_file(path)]
+            except ValueError as e:
+                raise ConfigError(str(e)) from e
+        return cls(declared, fetch=fetch)
+
+    def _get(self, url: str) -> tuple[x509.CertificateRevocationList | None, str]:
+        if url not in self._fetched:
+            self.fetches += 1
+            try:
+                request = urllib.request.Request(url, headers={"User-Agent": "govsoc-crl"})
+                with urllib.request.urlopen(request, timeout=self.timeout) as answer:  # noqa: S310 - http only
+                    data = answer.read(MAX_CRL_FILE + 1)
+                crl = _parse(data) if len(data) <= MAX_CRL_FILE else None
+                self._fetched[url] = (crl, "" if crl is not None else "应答内容不是CRL")
+            except (OSError, ValueError) as e:  # URLError and HTTPError are OSErrors
+                self._fetched[url] = (None, _fetch_error(e, self.timeout))
+        return self._fetched[url]
+
+    def _crl_signed(self, crl: x509.CertificateRevocationList, issuer: x509.Certificate,
+                    issuer_info: CertificateInfo) -> bool | None:
+        key = (hashlib.sha256(crl.public_bytes(Encoding.DER)).digest(), issuer_info.der)
+        if key not in self._signed:
+            self._signed[key] = _signed(crl, issuer, issuer_info)
+        return self._signed[key]
+
+    def status(self, cert: x509.Certificate, subject: str, issuer: x509.Certificate, issuer_info: CertificateInfo,
+               at: datetime) -> RevocationStatus:
+        """The revocation status of ``cert`` (named ``subject`` in the evidence), issued by ``issuer``."""
+        urls, other = distribution_points(cert)
+        candidates = [(crl, source) for crl, source in self.declared if crl.issuer == cert.issuer]
+        problems = [f"{name}：不支持的分发点协议（只读取 http）" for name in other]
+        for url in urls if self.fetch else ():
+            crl, error = self._get(url)
+            if crl is None:
+                problems.append(f"{url}：{error}")
+            else:
+                candidates.append((crl, url))
+        usable = []
+        for crl, source in candidates:
+            problem = self._unusable(crl, cert, issuer, issuer_info, at)
+            if problem is None:
+                usable.append((crl, source))
+            else:
+                problems.append(f"{source}：{problem}")
+        for crl, source in usable:
+            entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
+            if entry is not None and (reason := _reason(entry)) != "removeFromCRL":
+                return RevocationStatus(state="revoked", subject=subject, why=(
+                    f"证书已被吊销：{subject}（序列号 {cert.serial_number:X}，吊销时间 "
+                    f"{entry.revocation_date_utc:%Y-%m-%d %H:%M} UTC" + (f"，原因 {reason}" if reason else "")
+                    + f"；CRL：{source}，RFC 5280 6.1.3 a 3）"))
+        if usable:
+            crl, source = usable[0]
+            return RevocationStatus(state="good", subject=subject, why=f"{subject} 未被吊销（CRL：{source}，发布于 "
+                                                      f"{crl.last_update_utc:%Y-%m-%d %H:%M} UTC）")
+        if problems or urls:
+            return RevocationStatus(state="unknown", subject=subject, why=(
+                f"无法确认证书 {subject} 的吊销状态（RFC 5280 6.1.3 a 3）："
+                + ("；".join(problems) or "未读取分发点")
+                + "：需提供签发CA当前有效的CRL（资产清单 crls）或使分发点可访问"))
+        return RevocationStatus(state="unchecked", subject=subject, why=unchecked_note([subject]))
+
+    def _unusable(self, crl: x509.CertificateRevocationList, cert: x509.Certificate, issuer: x509.Certificate,
+                  issuer_info: CertificateInfo, at: datetime) -> str | None:
+        """Why this CRL cannot give ``cert``'s status (None: it can; RFC 5280 6.3.3)."""
+        if crl.issuer != cert.issuer:
+            return f"CRL签发者 {crl.issuer.rfc4514_string()} 不是证书签发者"
+        aki, ski = _crl_aki(crl), _ski(issuer)
+        if aki is not None and ski is not None and aki != ski:
+            return "CRL的签发者密钥标识与证书签发者的不同（另一密钥签发）"
+        scope = _scope_problem(crl, cert)
+        if scope is not None:
+            return scope
+        usage = _extension(issuer, x509.KeyUsage)
+        if isinstance(usage, x509.KeyUsage) and not usage.crl_sign:
+            return f"签发者 {issuer_info.subject} 的密钥用法不含 cRLSign（RFC 5280 4.2.1.3）"
+        signed = self._crl_signed(crl, issuer, issuer_info)
+        if signed is None:
+            return "CRL签名算法无法验证"
+        if not signed:
+            return "CRL签名不能用签发者的公钥验证（伪造或被篡改的CRL）"
+        if at < crl.last_update_utc:
+            return f"CRL尚未生效（发布时间 {crl.last_update_utc:%Y-%m-%d %H:%M} UTC）"
+        if crl.next_update_utc is not None and at > crl.next_update_utc:
+            return f"CRL已过期（下次更新时间 {crl.next_update_utc:%Y-%m-%d %H:%M} UTC）"
+        return None
+
+
+def _signed(crl: x509.CertificateRevocationList, issuer: x509.Certificate, issuer_info: CertificateInfo) -> bool | None:
+    """Whether the issuer's key verifies the CRL's signature (None: it cannot be checked here)."""
+    if crl.signature_algorithm_oid.dotted_string == SM2_SM3_OID:
+        if issuer_info.sm2_public_key is None:
+            return False
+        try:
+            return sm2.verify(sm2.decode_point(issuer_info.sm2_public_key), crl.tbs_certlist_bytes,
+                              raw_signature(crl.signature))
+        except ValueError:
+            return False
+    if issuer_info.key_type == "sm2":
+        return False  # an SM2 key makes only SM2 signatures
+    try:
+        return crl.is_signature_valid(issuer.public_key())  # type: ignore[arg-type]
+    except InvalidSignature:
+        return False
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        return None
+
+
+def _extension(obj: x509.Certificate | x509.CertificateRevocationList,
+               kind: type[x509.ExtensionType]) -> x509.ExtensionType | None:
+    try:
+        return obj.extensions.get_extension_for_class(kind).value
+    except (x509.ExtensionNotFound, ValueError):
+        return None
+
+
+def _crl_aki(crl: x509.CertificateRevocationList) -> bytes | None:
+    aki = _extension(crl, x509.AuthorityKeyIdentifier)
+    return aki.key_identifier if isinstance(aki, x509.AuthorityKeyIdentifier) else None
+
+
+def _ski(cert: x509.Certificate) -> bytes | None:
+    ski = _extension(cert, x509.SubjectKeyIdentifier)
+    return ski.digest if isinstance(ski, x509.SubjectKeyIdentifier) else None
+
+
+def _is_ca(cert: x509.Certificate) -> bool:
+    bc = _extension(cert, x509.BasicConstraints)
+    return isinstance(bc, x509.BasicConstraints) and bc.ca
+
+
+def _scope_problem(crl: x509.CertificateRevocationList, cert: x509.Certificate) -> str | None:
+    """Why the CRL is not a complete CRL covering ``cert`` (RFC 5280 5.2.4, 5.2.5, 6.3.3 b)."""
+    try:
+        extensions = list(crl.extensions)
+    except ValueError:
+        return "CRL扩展无法解析"
+    for ext in extensions:
+        if isinstance(ext.value, x509.DeltaCRLIndicator):
+            return "增量CRL（delta CRL），不是完整CRL"
+        if ext.critical and isinstance(ext.value, x509.UnrecognizedExtension):
+            return f"CRL含无法识别的关键扩展 {ext.oid.dotted_string}"
+        if not isinstance(ext.value, x509.IssuingDistributionPoint):
+            continue
+        idp = ext.value
+        if idp.indirect_crl:
+            return "间接CRL（indirect CRL），不支持"
+        if idp.only_some_reasons:
+            return "CRL仅含部分吊销原因"
+        if idp.only_contains_attribute_certs or (idp.only_contains_ca_certs and not _is_ca(cert)) or (
+                idp.only_contains_user_certs and _is_ca(cert)):
+            return "CRL的适用范围（issuingDistributionPoint）不含该类证书"
+        if idp.full_name:
+            names = {n.value for n in idp.full_name if isinstance(n, x509.UniformResourceIdentifier)}
+            urls, other = distribution_points(cert)
+            if not names & {*urls, *other}:
+                return "CRL的分发点名称与证书的CRL分发点不符（分段CRL，不含该证书）"
+    return None
+
+
+def _reason(entry: x509.RevokedCertificate) -> str:
+    """The entry's reason code by its RFC 5280 5.3.1 name ("" when absent)."""
+    try:
+        ext = entry.extensions.get_extension_for_oid(CRLEntryExtensionOID.CRL_REASON).value
+    except (x509.ExtensionNotFound, ValueError):
+        return ""
+    return _REASONS.get(ext.reason, ext.reason.value) if isinstance(ext, x509.CRLReason) else ""
+
+
+_REASONS = {x509.ReasonFlags.key_compromise: "keyCompromise", x509.ReasonFlags.ca_compromise: "cACompromise",
+            x509.ReasonFlags.affiliation_changed: "affiliationChanged", x509.ReasonFlags.superseded: "superseded",
+            x509.ReasonFlags.cessation_of_operation: "cessationOfOperation",
+            x509.ReasonFlags.certificate_hold: "certificateHold", x509.ReasonFlags.remove_from_crl: "removeFromCRL",
+            x509.ReasonFlags.privilege_withdrawn: "privilegeWithdrawn", x509.ReasonFlags.aa_compromise: "aACompromise",
+            x509.ReasonFlags.unspecified: "unspecified"}

@@ -1,0 +1,235 @@
+"""Revocation (RFC 5280 6.1.3 a 3, 6.3) of the certificates a real server sends: CRLs at the
+distribution points the certificates name, served over http on loopback, and CRLs the inventory
+declares (``crls``). A revoked certificate is 8.2 a ✗ naming it; a CRL the CA publishes that cannot
+be read (unreachable, out of date, not signed by the issuer) is missing evidence naming the URL;
+a certificate with no distribution point and no declared CRL keeps ✓ with a note. Each verdict on
+RSA/ECDSA chains is checked against ``openssl verify -crl_check_all`` given the same CRLs; SM2 CRLs
+are made by ``openssl ca -gencrl`` (OpenSSL 3.0's verify cannot check an SM2 CRL's signature: it
+does not set the SM2 ID for CRLs, openssl/openssl#23471, so there the CRL's own listing, read by
+``openssl crl``, is the peer)."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from govsoc.core.errors import ConfigError
+from govsoc.core.inventory import Inventory
+from govsoc.crypto_eval.chain import TrustStore
+from govsoc.crypto_eval.checks.channel_view import view_of
+from govsoc.crypto_eval.evaluate import evaluate_inventory
+from govsoc.crypto_eval.probes.runner import EndpointReport, Target, probe_endpoint
+from govsoc.crypto_eval.revocation import Revocation
+from tests.servers.ca import issue, issue_sm2, make_ca, make_crl, serial_of, sm2_crl, tamper
+from tests.servers.certs import sm2_private_scalar
+from tests.servers.crl_http import FileServer, http_files
+from tests.servers.sshd import free_port
+from tests.servers.tlcp_server import SmServerConfig, sm_server
+from tests.servers.tls import openssl_s_server
+
+
+@pytest.fixture(scope="module")
+def crl_server() -> Any:
+    with http_files() as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory, crl_server: FileServer) -> dict[str, Any]:
+    """root -> intermediate (names the root's CRL) -> leaf (names the intermediate's CRL)."""
+    d = tmp_path_factory.mktemp("revocation")
+    root = make_ca(d, "F16j CRL root")
+    inter = make_ca(d, "F16j CRL intermediate", issuer=root, crl_url=crl_server.url("/root.crl"))
+    leaf = issue(d, "crl-leaf", inter, crl_url=crl_server.url("/inter.crl"))
+    return {"d": d, "root": root, "inter": inter, "leaf": leaf}
+
+
+def _probe(port: int) -> EndpointReport:
+    return asyncio.run(probe_endpoint(Target(host="127.0.0.1", port=port, protocol="https", server_name="localhost")))
+
+
+def _openssl_verify(openssl: str, pki: dict[str, Any], crls: list[Path]) -> str:
+    """What openssl verify -crl_check_all says of the leaf given these CRL files ("OK" or its error)."""
+    args = [openssl, "verify", "-crl_check_all", "-CAfile", str(pki["root"].cert), "-untrusted", str(pki["inter"].cert)]
+    for crl in crls:
+        args += ["-CRLfile", str(crl)]
+    done = subprocess.run([*args, str(pki["leaf"].cert)], capture_output=True, text=True)
+    return "OK" if done.returncode == 0 else done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("case", ["good", "leaf revoked", "intermediate revoked", "forged CRL", "stale CRL"])
+def test_revocation_of_a_served_chain_agrees_with_openssl_verify(pki: dict[str, Any], crl_server: FileServer,
+                                                                 openssl: str, case: str) -> None:
+    d, root, inter, leaf = pki["d"], pki["root"], pki["inter"], pki["leaf"]
+    forger = make_ca(d, "F16j CRL intermediate", stem="crl-forger")  # the intermediate's name, another key
+    leaf_serial, inter_serial = serial_of(leaf.der), serial_of(inter.der)
+    crls = {
+        "/root.crl": make_crl(d, "root", root, (inter_serial,) if case == "intermediate revoked" else ()),
+        # a forged CRL omits the revoked leaf; a stale one (nextUpdate passed) does too
+        "/inter.crl": make_crl(d, "inter", inter, (leaf_serial,) if case == "leaf revoked" else (),
+                               signer=forger if case == "forged CRL" else None,
+                               last_update_days=-9 if case == "stale CRL" else -1,
+                               next_update_days=-2 if case == "stale CRL" else 7),
+    }
+    crl_server.files.clear()
+    crl_server.files.update(crls)
+    crl_server.asked.clear()
+    with openssl_s_server(leaf, ["-tls1_3", "-cert_chain", str(inter.cert)]) as port:
+        report = _probe(port)
+    store = TrustStore.from_der([root.der])
+    view = view_of(report, trust=store)
+    peer = _openssl_verify(openssl, pki, [d / "root.crl.pem", d / "inter.crl.pem"])
+    if case == "good":
+        assert peer == "OK"
+        assert view.authentication is not None and view.authentication[0] is True, view
+        assert "CN=localhost 未被吊销（CRL：" + crl_server.url("/inter.crl") in view.authentication[1]
+        assert "CN=F16j CRL intermediate 未被吊销" in view.authentication[1]
+    elif case in ("leaf revoked", "intermediate revoked"):
+        assert "certificate revoked" in peer
+        assert view.authentication is not None and view.authentication[0] is False, view
+        who = "CN=localhost" if case == "leaf revoked" else "CN=F16j CRL intermediate"
+        serial = leaf_serial if case == "leaf revoked" else inter_serial
+        assert f"证书已被吊销：{who}（序列号 {serial:X}" in view.authentication[1]
+        assert "原因 keyCompromise" in view.authentication[1]
+    else:  # no usable CRL for the leaf: openssl refuses the CRL, and 8.2 a has no evidence
+        assert ("CRL signature failure" if case == "forged CRL" else "CRL has expired") in peer
+        assert view.authentication is None, view
+        want = "CRL签名不能用签发者的公钥验证" if case == "forged CRL" else "CRL已过期"
+        assert any("无法确认证书 CN=localhost 的吊销状态" in n and crl_server.url("/inter.crl") in n and want in n
+                   for n in view.notes), view.notes
+    # each distribution point was fetched once, however often the chain was judged
+    view_of(report, trust=store)
+    assert store.revocation.fetches == 2 and crl_server.asked == {"/root.crl": 1, "/inter.crl": 1}
+
+
+def test_a_distribution_point_that_gives_no_crl_is_missing_evidence(pki: dict[str, Any], crl_server: FileServer,
+                                                                    openssl: str, tmp_path: Path) -> None:
+    root = pki["root"]
+    closed = free_port()  # nothing listens there: refused at once
+    inter = make_ca(tmp_path, "F16j unreachable CRL intermediate", issuer=root)
+    leaf = issue(tmp_path, "unreachable", inter, crl_url=f"http://127.0.0.1:{closed}/inter.crl")
+    missing = issue(tmp_path, "absent", inter, crl_url=crl_server.url("/no-such.crl"))
+    for cert, why in ((leaf, "连接被拒绝"), (missing, "HTTP 404")):
+        with openssl_s_server(cert, ["-tls1_2", "-cert_chain", str(inter.cert)]) as port:
+            report = _probe(port)
+        view = view_of(report, trust=TrustStore.from_der([root.der]))
+        assert view.authentication is None, view
+        assert any("无法确认证书 CN=localhost 的吊销状态" in n and why in n for n in view.notes), view.notes
+    # the peer: with no CRL for the leaf, openssl verify -crl_check cannot say it is valid either
+    done = subprocess.run([openssl, "verify", "-crl_check", "-CAfile", str(root.cert), "-untrusted", str(inter.cert),
+                           str(leaf.cert)], capture_output=True, text=True)
+    assert done.returncode != 0 and "unable to get certificate CRL" in done.stdout + done.stderr
+
+
+def test_no_distribution_point_and_no_declared_crl_is_a_note_beside_the_tick(pki: dict[str, Any],
+                                                                             tmp_path: Path) -> None:
+    root = pki["root"]
+    inter = make_ca(tmp_path, "F16j silent intermediate", issuer=root)
+    leaf = issue(tmp_path, "silent", inter)
+    with openssl_s_server(leaf, ["-tls1_3", "-cert_chain", str(inter.cert)]) as port:
+        report = _probe(port)
+    store = TrustStore.from_der([root.der])
+    view = view_of(report, trust=store)
+    assert view.authentication is not None and view.authentication[0] is True
+    want = "TLS: 未核查证书 CN=localhost、CN=F16j silent intermediate 的吊销状态：证书不含CRL分发点"
+    assert any(n.startswith(want) for n in view.notes), view.notes
+    assert store.revocation.fetches == 0
+
+
+# --- the inventory's crls ----------------------------------------------------------------------------------------
+
+def _write(folder: Path, data: dict[str, Any]) -> Path:
+    path = folder / "inventory.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_a_declared_crl_revokes_a_certificate_without_distribution_point(tmp_path: Path, pki: dict[str, Any]) -> None:
+    root = pki["root"]
+    inter = make_ca(tmp_path, "F16j declared-CRL intermediate", issuer=root)
+    leaf = issue(tmp_path, "declared", inter)
+    (tmp_path / "crls").mkdir()
+    (tmp_path / "crls" / "inter.crl").write_bytes(make_crl(tmp_path, "decl", inter, (serial_of(leaf.der),)))
+    with openssl_s_server(leaf, ["-tls1_2", "-cert_chain", str(inter.cert)]) as port:
+        inventory = Inventory.load(_write(tmp_path, {"trust_anchors": [str(root.cert)], "crls": ["crls/inter.crl"],
+                                                     "systems": [{"name": "s", "level": 3, "endpoints": [
+                                                         {"host": "127.0.0.1", "port": port, "protocol": "https",
+                                                          "kind": "web", "server_name": "localhost"}]}]}))
+        assert inventory.model.crls == [tmp_path / "crls" / "inter.crl"]
+        (e,) = evaluate_inventory(inventory.model.systems, question_timeout=1.0,
+                                  trust_anchors=inventory.model.trust_anchors, crls=inventory.model.crls)
+    (auth,) = [f for f in e.findings if f.item == "gbt39786.l3.8.2.a" and f.factor == "D"]
+    assert auth.satisfied is False and "证书已被吊销：CN=localhost" in auth.why and "crls/inter.crl" in auth.why
+    item = next(r for layer in e.layers for r in layer.items if r.item.id == "gbt39786.l3.8.2.a")
+    assert item.score == Decimal("0.0000") and e.verdict != "符合"
+
+
+@pytest.mark.parametrize("content,message", [
+    (None, "cannot read CRL file"),
+    (b"not a CRL\n", "does not parse"),
+    (b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "holds no CRL"),
+    ("world-writable", "may be written by others (mode 666)"),  # whoever writes it can hide a revocation
+])
+def test_unusable_crl_files_are_config_errors(tmp_path: Path, pki: dict[str, Any], content: object,
+                                              message: str) -> None:
+    target = tmp_path / "list.crl"
+    if isinstance(content, bytes):
+        target.write_bytes(content)
+    elif content == "world-writable":
+        target.write_bytes(make_crl(tmp_path, "ww", pki["inter"]))
+        target.chmod(0o666)
+    path = _write(tmp_path, {"systems": [{"name": "s", "level": 3, "crypto": {"crls": ["list.crl"]}}]})
+    with pytest.raises(ConfigError) as caught:
+        Inventory.load(path)
+    text = str(caught.value)
+    assert message in text and f"{path}:" in text and "systems.0.crypto.crls.0" in text, text
+
+
+# --- SM2: TLCP signing certificate, CRL by openssl ca ----------------------------------------------------------
+
+@pytest.mark.parametrize("case", ["revoked", "good", "tampered"])
+def test_a_tlcp_certificate_revoked_by_an_sm2_crl(tmp_path: Path, crl_server: FileServer, openssl: str,
+                                                 case: str) -> None:
+    root = make_ca(tmp_path, "F16j SM2 CRL root", kind="sm2")
+    url = crl_server.url(f"/sm2-{case}.crl")
+    sign = issue_sm2(tmp_path, "sign", root, usage="digitalSignature", crl_url=url)
+    enc = issue_sm2(tmp_path, "enc", root, usage="keyEncipherment", crl_url=url)
+    crl = sm2_crl(tmp_path, "sm2", root, (sign.cert,) if case == "revoked" else ())
+    listed = subprocess.run([openssl, "crl", "-in", str(tmp_path / "sm2.crl.pem"), "-noout", "-text"],
+                            capture_output=True, text=True, check=True).stdout
+    serial = f"{serial_of(sign.der):X}"
+    assert (f"Serial Number: {serial.zfill(len(serial) + len(serial) % 2)}" in listed) == (case == "revoked")
+    crl_server.files[f"/sm2-{case}.crl"] = tamper(crl) if case == "tampered" else crl
+    config = SmServerConfig(mode="tlcp", sign_cert=sign.der, enc_cert=enc.der, sign_key=sm2_private_scalar(sign.key))
+    with sm_server(config) as port:
+        report = asyncio.run(probe_endpoint(Target(host="127.0.0.1", port=port, protocol="tlcp",
+                                                   server_name="tlcp.test")))
+    view = view_of(report, trust=TrustStore.from_der([root.der]))
+    if case == "revoked":
+        assert view.authentication is not None and view.authentication[0] is False, view
+        assert view.authentication[1].startswith(f"TLCP证书已被吊销：CN=tlcp.test（序列号 {serial_of(sign.der):X}")
+    elif case == "good":
+        assert view.authentication is not None and view.authentication[0] is True, view
+        assert "CN=tlcp.test 未被吊销（CRL：" + url in view.authentication[1]
+    else:  # the SM2 signature over the CRL no longer verifies: the status is unknown, never ✓
+        assert view.authentication is None
+        assert any("CRL签名不能用签发者的公钥验证" in n for n in view.notes), view.notes
+
+
+def test_declared_crls_of_other_issuers_are_not_used(pki: dict[str, Any], tmp_path: Path) -> None:
+    # a CRL of another CA that happens to list the leaf's serial number says nothing of the leaf
+    inter = make_ca(tmp_path, "F16j quiet intermediate", issuer=pki["root"])
+    leaf = issue(tmp_path, "quiet", inter)
+    other = make_ca(tmp_path, "F16j other CA")
+    revocation = Revocation([(make_crl(tmp_path, "other", other, (serial_of(leaf.der),)), "other.crl")])
+    with openssl_s_server(leaf, ["-tls1_3", "-cert_chain", str(inter.cert)]) as port:
+        report = _probe(port)
+    view = view_of(report, trust=TrustStore.from_der([pki["root"].der], revocation))
+    assert view.authentication is not None and view.authentication[0] is True, view
+    assert any("未核查证书 CN=localhost、CN=F16j quiet intermediate 的吊销状态" in n for n in view.notes)
