@@ -22,9 +22,11 @@ from govsoc.collectors.flows.carry import (
     dump_flows,
     dump_fragments,
     dump_problems,
+    dump_segments,
     load_flows,
     load_fragments,
     load_problems,
+    load_segments,
 )
 from govsoc.collectors.flows.decode import Decoder
 from govsoc.collectors.flows.pcap import CUT_RECORD, CaptureReader, Problems
@@ -99,6 +101,7 @@ class FlowAssembler:
             self.table.flows = {flow_key_of(flow): flow for flow in sorted(flows, key=lambda f: f.first_number)}
             self.table.next_sweep = int(resume["next_sweep"])
             load_fragments(resume["fragments"], self.decoder.reassembler)
+            load_segments(resume.get("segments", [[], [], []]), self.decoder.segments)
             engine = "python"  # the compiled engine's table is not restored from flows
         if engine == "auto":
             engine = choose_engine(stream)
@@ -203,7 +206,8 @@ class FlowAssembler:
             return None
         flows = dump_flows(self._open)
         fragments = dump_fragments(self._fragments_at_end)
-        if flows is None or fragments is None:
+        segments = dump_segments(self.decoder.segments)
+        if flows is None or fragments is None or segments is None:
             return None
         problems = dump_problems(self._problems_at_end)
         position, seconds, cut = end
@@ -219,4 +223,4 @@ class FlowAssembler:
             if cuts:
                 del problems["kept"][cuts[-1]]
         return {"position": position, "packets": self.reader.packets, "seconds": seconds, "problems": problems,
-                "flows": flows, "fragments": fragments, "next_sweep": self._next_sweep}
+                "flows": flows, "fragments": fragments, "segments": segments, "next_sweep": self._next_sweep}

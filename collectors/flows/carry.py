@@ -20,6 +20,7 @@ from typing import Any
 
 from govsoc.collectors.flows.fragments import Datagram, Reassembler
 from govsoc.collectors.flows.pcap import Problem, Problems
+from govsoc.collectors.flows.segments import Segments
 from govsoc.collectors.flows.table import Flow
 from govsoc.collectors.flows.tcp import Endpoint, TcpConnection
 
@@ -28,6 +29,8 @@ CARRY_FLOWS = 20_000
 CARRY_BYTES = 8 << 20
 #: At most this many captured bytes of fragments held for incomplete datagrams are carried.
 CARRY_FRAGMENT_BYTES = 4 << 20
+#: At most this many GTP-U bearer pairing entries (collectors.flows.segments) are carried.
+CARRY_SEGMENTS = 20_000
 _CLASSES: dict[str, type[Any]] = {"Flow": Flow, "TcpConnection": TcpConnection, "Endpoint": Endpoint,
                                   "Datagram": Datagram}
 
@@ -124,3 +127,20 @@ def load_fragments(data: dict[str, Any], reassembler: Reassembler) -> None:
     reassembler.held = held
     reassembler.dropped = dropped
     reassembler.held_bytes = sum(datagram.held for datagram in held.values())
+
+
+def dump_segments(segments: Segments) -> list[Any] | None:
+    """The GTP-U bearer pairing as JSON values (a flow carried on a bearer must meet its reverse
+    packets on the same key), or None when it is more than is carried."""
+    state = segments.state()
+    if sum(len(v) for v in state.values()) > CARRY_SEGMENTS:
+        return None
+    return [_dump(state["ends"]), _dump(state["half"]), _dump(state["paired"])]
+
+
+def load_segments(data: list[Any], segments: Segments) -> None:
+    """Put the pairing ``dump_segments`` wrote back into ``segments``."""
+    ends, half, paired = (_load(item) for item in data)
+    if not all(isinstance(x, list) for x in (ends, half, paired)):
+        raise ValueError("not a bearer pairing")
+    segments.restore({"ends": ends, "half": half, "paired": paired})

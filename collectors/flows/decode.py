@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from govsoc.collectors.flows.fragments import Reassembler
 from govsoc.collectors.flows.pcap import Problems
+from govsoc.collectors.flows.segments import Entry, Segments, vlan_code
 
 
 class Hit(NamedTuple):
@@ -26,7 +27,9 @@ class Hit(NamedTuple):
     protocols; ``ip_bytes`` is the IP total length, ``payload`` the transport payload length
     (Zeek's counting); ``data`` the captured payload (may be shorter). ``vnet`` is the virtual
     network the packet travelled in (:func:`vnet_code` of its VXLAN or Geneve VNIs, 0 outside
-    any): part of the flow key, so one 5-tuple in two tenants' VNIs is two flows."""
+    any), kept for the flow event; ``seg`` the segment code of collectors.flows.segments (VLAN
+    stack, VNIs with their tunnel endpoints, GTP-U bearer): the word of the flow key that keeps
+    one 5-tuple in two VLANs, VNIs or bearers two flows."""
 
     proto: int
     src: bytes
@@ -43,6 +46,7 @@ class Hit(NamedTuple):
     vlan: tuple[int, ...]
     tunnel: tuple[str, ...]
     vnet: int = 0
+    seg: int = 0
 
 
 #: Bits of one VNI in ``Hit.vnet``: the 24-bit VNI and the tunnel kind above it (1 VXLAN, 2 Geneve).
@@ -97,6 +101,10 @@ class Decoder:
         #: the packet being decoded: number, byte offset in the file, time (ns); the virtual
         #: network (VXLAN/Geneve VNIs) of the layer being read
         self._number = self._offset = self._ts = self._vnet = 0
+        #: the tunnel levels (collectors.flows.segments Entry) around the layer being read, and
+        #: the GTP-U bearer pairing those levels are resolved with
+        self._context: tuple[Entry, ...] = ()
+        self.segments = Segments()
         self.linktypes: dict[int, Callable[[bytes, int, list[Hit], tuple[int, ...], tuple[str, ...]], None]] = {
             1: self._ethernet, 101: self._raw, 12: self._raw, 14: self._raw, 228: self._ipv4_at, 229: self._ipv6_at,
             113: self._sll, 276: self._sll2, 0: self._null, 108: self._loop, 9: self._ppp, 50: self._ppp,
@@ -108,7 +116,7 @@ class Decoder:
         gives the datagram's hits). A packet that cannot be read is counted in ``problems`` with
         its number and the reason; the hits of its outer layers, read before the damage, are kept."""
         hits: list[Hit] = []
-        self._number, self._offset, self._ts, self._vnet = number, offset, ts, 0
+        self._number, self._offset, self._ts, self._vnet, self._context = number, offset, ts, 0, ()
         if self.reassembler.held:
             self.reassembler.expire(ts)
         reader = self.linktypes.get(linktype)
@@ -319,7 +327,7 @@ class Decoder:
             if payload < 0:
                 raise Undecodable(f"TCP header length: {header} bytes, over the IP payload {ip_payload}")
             hits.append(Hit(TCP, src, sport, dst, dport, total, payload, offset_flags & 0x1FF, seq, ack, window,
-                            p[at + header:end], vlan, tunnel, self._vnet))
+                            p[at + header:end], vlan, tunnel, self._vnet, self._seg(vlan, TCP, src, sport, dst, dport)))
         elif proto == UDP:
             if end - at < 8:
                 raise Undecodable("UDP header cut short")
@@ -328,13 +336,16 @@ class Decoder:
             if payload < 0:
                 raise Undecodable("UDP: IP payload under 8 bytes")
             data = p[at + 8:end]
-            hits.append(Hit(UDP, src, sport, dst, dport, total, payload, 0, 0, 0, 0, data, vlan, tunnel, self._vnet))
+            hits.append(Hit(UDP, src, sport, dst, dport, total, payload, 0, 0, 0, 0, data, vlan, tunnel, self._vnet,
+                            self._seg(vlan, UDP, src, sport, dst, dport)))
             kind = UDP_TUNNEL_PORTS.get(dport) or UDP_TUNNEL_PORTS.get(sport)
             if kind is None and teredo_payload(p, at + 8, end):
                 kind = "teredo"  # relays use any port: known by the IPv6 packet inside (RFC 4380 4.)
             if kind is not None:
                 label = f"{kind} {_address(src)}:{sport} -> {_address(dst)}:{dport}"
-                self._udp_tunnel(kind, p, at + 8, end, end < at + ip_payload, hits, vlan, (*tunnel, label))
+                if kind == "gtpu" and end - at >= 16:  # TS 29.281 5.1: the receiving end's TEID, octets 5-8
+                    label += f" teid {int.from_bytes(p[at + 12:at + 16], 'big')}"
+                self._udp_tunnel(kind, p, at + 8, end, end < at + ip_payload, hits, vlan, (*tunnel, label), src, dst)
         elif proto in (ICMP, ICMP6):
             if end - at < 4:
                 raise Undecodable("ICMP header cut short")
@@ -342,8 +353,9 @@ class Decoder:
             counterparts = ICMP4_COUNTERPART if proto == ICMP else ICMP6_COUNTERPART
             answer = counterparts.get(icmp_type)
             reply = code if answer is None else answer
+            seg = self._seg(vlan, proto, src, icmp_type, dst, reply)
             hits.append(Hit(proto, src, icmp_type, dst, reply, total, max(0, ip_payload - 8), 0, 0, 0, 0,
-                            p[at + 8:end], vlan, tunnel, self._vnet))
+                            p[at + 8:end], vlan, tunnel, self._vnet, seg))
         elif proto == GRE:
             self._gre(p, at, end, src, dst, hits, vlan, tunnel)
             return
@@ -355,7 +367,16 @@ class Decoder:
                 self._ipv6(p[:end], at, hits, vlan, (*tunnel, label))
             return
         else:
-            hits.append(Hit(proto, src, 0, dst, 0, total, 0, 0, 0, 0, 0, b"", vlan, tunnel, self._vnet))
+            hits.append(Hit(proto, src, 0, dst, 0, total, 0, 0, 0, 0, 0, b"", vlan, tunnel, self._vnet,
+                            self._seg(vlan, proto, src, 0, dst, 0)))
+
+    def _seg(self, vlan: tuple[int, ...], proto: int, src: bytes, sport: int, dst: bytes, dport: int) -> int:
+        """The segment word of a hit's flow key (collectors.flows.segments)."""
+        if not self._context:
+            if len(vlan) <= 2:
+                return vlan_code(vlan)  # what the compiled kernel computes for the packets it reads
+            return self.segments.code(vlan, (), proto, src, sport, dst, dport)
+        return self.segments.code(vlan, self._context, proto, src, sport, dst, dport)
 
     # -- tunnels -------------------------------------------------------------------------------
     def _gre(self, p: bytes, at: int, end: int, src: bytes, dst: bytes, hits: list[Hit], vlan: tuple[int, ...],
@@ -389,7 +410,7 @@ class Decoder:
             self.not_ip += 1
 
     def _udp_tunnel(self, kind: str, p: bytes, at: int, end: int, cut: bool, hits: list[Hit], vlan: tuple[int, ...],
-                    tunnel: tuple[str, ...]) -> None:
+                    tunnel: tuple[str, ...], src: bytes, dst: bytes) -> None:
         """The packet inside a UDP tunnel's header at ``at``. A port is only a hint: a payload
         whose header is not the tunnel's leaves the outer flow alone, silently. But a header that
         is the tunnel's (VXLAN's I flag, Geneve version 0, a GTP-U G-PDU...) whose inner packet
@@ -407,9 +428,13 @@ class Decoder:
         if found is None:
             return
         reader, inner = found
-        outer = self._vnet
+        outer, context = self._vnet, self._context
         if kind in VNET_KINDS:  # VXLAN (RFC 7348 5.) and Geneve (RFC 8926 3.4): the VNI is bytes 4-6
-            self._vnet = vnet_code(outer, kind, int.from_bytes(q[at + 4:at + 7], "big"))
+            vni = int.from_bytes(q[at + 4:at + 7], "big")
+            self._vnet = vnet_code(outer, kind, vni)
+            self._context = (*context, (kind, *sorted((src, dst)), vni))  # the VTEPs, either way round
+        elif kind == "gtpu":  # TS 29.281 5.1: the TEID names the receiver's end (collectors.flows.segments)
+            self._context = (*context, ("gtpu", src, dst, int.from_bytes(q[at + 4:at + 8], "big")))
         try:
             reader(q, inner, hits, vlan, tunnel)
         except Undecodable as e:
@@ -417,7 +442,7 @@ class Decoder:
         except (struct.error, IndexError):
             raise Undecodable(f"{kind} inner packet: header cut short ({tunnel[-1]})") from None
         finally:
-            self._vnet = outer
+            self._vnet, self._context = outer, context
 
     def _tunnel_header(self, kind: str, q: bytes, at: int, end: int) -> tuple[_Reader, int] | None:
         """(the reader of the inner packet, where it starts) when the bytes at ``at`` are the

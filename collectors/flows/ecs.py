@@ -11,12 +11,17 @@ nest). ECS has no field for it: ``network.vlan.id`` and ``network.inner.vlan.id`
 tags (12 bits), which a VNI (24 bits, RFC 7348) is not, and Elastic's packetbeat does not decode
 VXLAN at all (elastic/beats issues 1283 and 34819); Zeek's conn.log lists the tunnel in
 ``tunnel_parents`` and gives the VNI only to its vxlan_packet event. The tunnels themselves are
-``govsoc.flow.tunnel``.
+``govsoc.flow.tunnel``: every tunnel the flow's packets came through (kind, outer endpoints and
+ports; for GTP-U the TEID, so a bearer's two directions show both ends' TEIDs), which is also
+how the flow key tells them apart (collectors.flows.segments). GTP-U TEIDs are repeated as
+``govsoc.flow.gtp_teid`` (ECS has no field); 802.1Q tags are ``network.vlan.id`` (the outer) and
+``network.inner.vlan.id`` (QinQ's inner, 802.1ad), and a deeper stack is ``govsoc.flow.vlan``.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
 from typing import Any
 
 from govsoc.collectors.community_id import community_id_packed
@@ -32,6 +37,8 @@ OUTCOMES = {"S0": "failure", "REJ": "failure", "RSTOS0": "failure", "SH": "failu
 ENDED = frozenset({"SF", "REJ", "RSTO", "RSTR", "RSTOS0", "RSTRH", "SH", "SHR"})
 #: UDP ports whose flows carry a tunnel or a protocol named by its port alone.
 PORT_PROTOCOLS = {4789: "vxlan", 6081: "geneve", 2152: "gtpv1", 3544: "teredo", 5072: "ayiya", 123: "ntp"}
+#: The TEID collectors.flows.decode writes at the end of a GTP-U tunnel label.
+TEID = re.compile(r"^gtpu .* teid (\d+)$")
 
 
 def flow_fields(flow: Flow) -> dict[str, Any]:
@@ -84,8 +91,13 @@ def flow_fields(flow: Flow) -> dict[str, Any]:
         fields["network.vlan.id"] = str(flow.vlan[0])
         if len(flow.vlan) > 1:
             fields["network.inner.vlan.id"] = str(flow.vlan[1])
+        if len(flow.vlan) > 2:
+            fields["govsoc.flow.vlan"] = list(flow.vlan)
     if flow.tunnel:
         fields["govsoc.flow.tunnel"] = list(flow.tunnel)
+        teids = [int(m.group(1)) for m in map(TEID.match, flow.tunnel) if m]
+        if teids:
+            fields["govsoc.flow.gtp_teid"] = teids
     if flow.vnet:
         fields["govsoc.flow.vni"] = vnis(flow.vnet)[-1]
     return fields

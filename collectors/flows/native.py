@@ -60,6 +60,7 @@ from govsoc.collectors.flows.table import (
     SWEEP_SECONDS,
     TIMEOUTS,
     Flow,
+    merged_tunnels,
     worth_sampling,
 )
 from govsoc.collectors.flows.tcp import Endpoint, TcpConnection
@@ -140,7 +141,7 @@ TIMEOUT = np.full(256, OTHER_TIMEOUT * NS, dtype=np.int64)
 for _proto, _seconds in TIMEOUTS.items():
     TIMEOUT[_proto] = _seconds * NS
 CSEQ, LIVE, SBYTES, TMO, SMAX = FLOW_FIELDS, FLOW_FIELDS + 1, FLOW_FIELDS + 2, FLOW_FIELDS + 3, FLOW_FIELDS + 4
-FLOW_FIELDS += 7  # KHASH, the key's hash, and K5, the virtual network (collectors.flows.slots reads them)
+FLOW_FIELDS += 7  # KHASH, the key's hash, and K5, its segment word (collectors.flows.slots reads them)
 if (K0, K4, KHASH, K5) != (18, 22, FLOW_FIELDS - 2, FLOW_FIELDS - 1):  # pragma: no cover - update slots.py
     raise ImportError("collectors.flows.slots disagrees with the flow matrix layout")
 # control cells shared by the kernel and Python
@@ -407,14 +408,15 @@ def _end(F: Any, D: Any, C: Any, done: Any, slot: int) -> None:
 def _add(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, proto: int, shi: int, slo: int,
          sport: int, dhi: int, dlo: int, dport: int, v6: int, ip_bytes: int, payload: int, flags: int, seq: int,
          ack: int, window: int, ts: int, number: int, dns_response: bool, dst_multicast: bool, vlan0: int, vlan1: int,
-         nvlan: int, vnet: int) -> tuple[int, int, bool]:
-    """collectors.flows.table.FlowTable.add on the arrays: (slot, sender's side, created)."""
+         nvlan: int, seg: int) -> tuple[int, int, bool]:
+    """collectors.flows.table.FlowTable.add on the arrays: (slot, sender's side, created); ``seg``
+    is the key's segment word (collectors.flows.segments)."""
     if shi < dhi or (shi == dhi and (slo < dlo or (slo == dlo and sport <= dport))):
         k0, k1, k2, k3, k4 = (proto << 32) | (sport << 16) | dport, shi, slo, dhi, dlo
     else:
         k0, k1, k2, k3, k4 = (proto << 32) | (dport << 16) | sport, dhi, dlo, shi, slo
-    h = _key_hash(k0, k1, k2, k3, k4, vnet)
-    slot = _slot_of(D, F, k0, k1, k2, k3, k4, vnet, h)
+    h = _key_hash(k0, k1, k2, k3, k4, seg)
+    slot = _slot_of(D, F, k0, k1, k2, k3, k4, seg, h)
     if slot >= 0:
         ended = ts - F[slot, FLAST] > F[slot, TMO]
         if not ended and proto == 6 and F[slot, CLOSED]:
@@ -456,7 +458,7 @@ def _add(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, p
         F[slot, V6] = v6
         F[slot, VLAN0], F[slot, VLAN1], F[slot, NVLAN] = vlan0, vlan1, nvlan
         F[slot, K0], F[slot, K1], F[slot, K2], F[slot, K3], F[slot, K4], F[slot, KHASH] = k0, k1, k2, k3, k4, h
-        F[slot, K5] = vnet
+        F[slot, K5] = seg
         F[slot, SMAX] = C[C_SAMPLE_PLAIN]
         F[slot, CSEQ] = C[C_CREATED]
         F[slot, LIVE] = 1
@@ -606,9 +608,10 @@ def _kernel(K: Any, b: Any, starts: Any, caplens: Any, times: Any, linktypes: An
         captured = ipend - data_at
         dns_response = proto == 17 and captured >= 12 and (b[data_at + 2] & 0x80) != 0
         ts = times[i]
+        seg = (nvlan << 24) | (vlan0 << 12) | vlan1 if nvlan else 0  # collectors.flows.segments.vlan_code
         slot, side, created = _add(K, F, E, H, D, C, free, done, proto, shi, slo, sport, dhi, dlo, dport, v6, total,
                                    payload, flags, seq, ack, window, ts, first_number + i, dns_response, multicast,
-                                   vlan0, vlan1, nvlan, 0)
+                                   vlan0, vlan1, nvlan, seg)
         if captured > 0 and F[slot, SAMPLES] < F[slot, SMAX] and F[slot, SBYTES] < C[C_SAMPLE_LIMIT]:
             if F[slot, SAMPLES] < C[C_SAMPLE_PLAIN] and _worth(K, b, data_at, captured, sport, dport):
                 F[slot, SMAX] = C[C_SAMPLE_PACKETS]
@@ -641,11 +644,11 @@ def _worth(K: Any, b: Any, at: int, n: int, sport: int, dport: int) -> bool:
 def _add_hit(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, proto: int, shi: int, slo: int,
              sport: int, dhi: int, dlo: int, dport: int, v6: int, ip_bytes: int, payload: int, flags: int, seq: int,
              ack: int, window: int, ts: int, number: int, dns_response: bool, dst_multicast: bool, vlan0: int,
-             vlan1: int, nvlan: int, vnet: int, data_bytes: int, worth: bool) -> tuple[int, int, bool, bool]:
+             vlan1: int, nvlan: int, seg: int, data_bytes: int, worth: bool) -> tuple[int, int, bool, bool]:
     """One hit from the Python decoder: (slot, side, created, whether to keep a payload sample)."""
     slot, side, created = _add(K, F, E, H, D, C, free, done, proto, shi, slo, sport, dhi, dlo, dport, v6, ip_bytes,
                                payload, flags, seq, ack, window, ts, number, dns_response, dst_multicast, vlan0,
-                               vlan1, nvlan, vnet)
+                               vlan1, nvlan, seg)
     sample = data_bytes > 0 and F[slot, SAMPLES] < F[slot, SMAX] and F[slot, SBYTES] < C[C_SAMPLE_LIMIT]
     if sample:
         if F[slot, SAMPLES] < C[C_SAMPLE_PLAIN] and worth:
@@ -740,6 +743,7 @@ class NativeEngine:
         self.sampled: dict[int, list[tuple[bool, int, bytes]]] = {}
         self.tunnels: dict[int, tuple[str, ...]] = {}
         self.vlans: dict[int, tuple[int, ...]] = {}
+        self.vnets: dict[int, int] = {}
         self.native_packets = 0
 
     @property
@@ -821,15 +825,22 @@ class NativeEngine:
             self.K, self.F, self.E, self.H, self.D, self.C, self.free, self.done, hit.proto, shi, slo, hit.sport, dhi,
             dlo, hit.dport, int(len(hit.src) == 16), hit.ip_bytes, hit.payload, hit.flags, hit.seq, hit.ack, hit.window,
             ts, number, dns_response, multicast, vlan[0] if vlan else 0, vlan[1] if len(vlan) > 1 else 0,
-            min(len(vlan), 2), hit.vnet, len(data), bool(data) and worth_sampling(data, hit.sport, hit.dport))
+            min(len(vlan), 2), hit.seg, len(data), bool(data) and worth_sampling(data, hit.sport, hit.dport))
         self._collect(b"", out)
         if created:
             self.tunnels.pop(slot, None)
             self.vlans.pop(slot, None)
+            self.vnets.pop(slot, None)
             if hit.tunnel:
                 self.tunnels[slot] = hit.tunnel
             if len(vlan) > 2:
                 self.vlans[slot] = vlan
+            if hit.vnet:
+                self.vnets[slot] = hit.vnet
+        elif hit.tunnel:  # each direction's tunnel labels (endpoints, ports, TEID) may differ
+            kept = self.tunnels.get(slot, ())
+            if hit.tunnel != kept:
+                self.tunnels[slot] = merged_tunnels(kept, hit.tunnel)
         if sample:
             self.sampled.setdefault(slot, []).append((side == int(self.F[slot, FLIPPED]), hit.seq,
                                                       bytes(data[:SAMPLE_BYTES])))
@@ -888,7 +899,7 @@ class NativeEngine:
         addresses = rows[:, [OHI, OLO, RHI, RLO]].astype(">i8").tobytes()
         histories = self.H[slots].tobytes()
         origs, resps = self.E[2 * slots].tolist(), self.E[2 * slots + 1].tolist()
-        sampled, tunnels, vlans = self.sampled, self.tunnels, self.vlans
+        sampled, tunnels, vlans, vnets = self.sampled, self.tunnels, self.vlans, self.vnets
         new, endpoint = Flow.__new__, Endpoint.__new__
         for index, (slot, f) in enumerate(zip(slots.tolist(), rows.tolist(), strict=True)):
             flow = new(Flow)
@@ -905,7 +916,8 @@ class NativeEngine:
                                                                   f[CLOSED], f[FIRST], f[TMO], f[SBYTES], f[SMAX])
             flow.vlan = vlans.pop(slot) if vlans and slot in vlans else (f[VLAN0], f[VLAN1])[:f[NVLAN]]
             flow.tunnel = tunnels.pop(slot, ()) if tunnels else ()
-            flow.vnet = f[K5]
+            flow.seg = f[K5]
+            flow.vnet = vnets.pop(slot, 0) if vnets else 0
             o, r = endpoint(Endpoint), endpoint(Endpoint)
             (o.state, o.prev_state, o.start_seq, o.last_seq, o.ack_seq, o.fin_cnt, o.rst_cnt, o.packets, o.ip_bytes,
              o.payload, o.rxmt_cnt, o.rxmt_thresh, o.win0_cnt, o.win0_thresh, o.last_syn, o.last_fin, o.last_rst,

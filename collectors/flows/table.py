@@ -1,7 +1,8 @@
 """The bidirectional flow table: packets (as collectors.flows.decode hits) in, finished flows
 out, with Zeek's conn.log meaning for every counter (shared/reference/log-formats.md 14.2).
 
-A flow is keyed by protocol, its two endpoints (whichever way a packet goes) and its VXLAN/Geneve VNI. The originator
+A flow is keyed by protocol, its two endpoints (whichever way a packet goes) and its segment
+(collectors.flows.segments: VLAN tags, VXLAN/Geneve VNI with its tunnel endpoints, GTP-U bearer). The originator
 is the sender of the first packet, unless Zeek's heuristics say otherwise (a first TCP packet
 that is not a SYN, or a UDP packet, from a likely server port to an unlikely one; an ICMP reply).
 Packets and IP bytes are counted per direction; payload bytes come from TCP sequence numbers
@@ -64,7 +65,7 @@ class Flow:
     __slots__ = ("proto", "orig_addr", "orig_port", "resp_addr", "resp_port", "start", "last", "vlan", "tunnel",
                  "tcp", "orig_packets", "orig_ip_bytes", "orig_payload", "resp_packets", "resp_ip_bytes",
                  "resp_payload", "history", "samples", "sample_count", "sample_bytes", "sample_max", "closed_at",
-                 "first_number", "timeout", "vnet")
+                 "first_number", "timeout", "vnet", "seg")
 
     def __init__(self, hit: Hit, orig_is_src: bool, ts: int, number: int) -> None:
         self.proto = hit.proto
@@ -73,7 +74,7 @@ class Flow:
         else:
             self.orig_addr, self.orig_port, self.resp_addr, self.resp_port = hit.dst, hit.dport, hit.src, hit.sport
         self.start = self.last = ts
-        self.vlan, self.tunnel, self.vnet = hit.vlan, hit.tunnel, hit.vnet
+        self.vlan, self.tunnel, self.vnet, self.seg = hit.vlan, hit.tunnel, hit.vnet, hit.seg
         self.tcp = TcpConnection() if hit.proto == TCP else None
         flipped = not orig_is_src
         if flipped and self.tcp is not None:
@@ -152,25 +153,37 @@ def worth_sampling(data: bytes, sport: int, dport: int) -> bool:
     return len(data) >= 4 and bytes(data[:4]) in SAMPLE_MAGIC
 
 
+#: Tunnel labels kept per flow (each direction's outer endpoints, ports and TEIDs may differ).
+MAX_TUNNELS = 8
+
+
+def merged_tunnels(kept: tuple[str, ...], seen: tuple[str, ...]) -> tuple[str, ...]:
+    """The labels of ``kept`` then those of ``seen`` not in it (at most MAX_TUNNELS): every tunnel
+    a flow's packets came through, as Zeek's tunnel_parents lists them, first seen first."""
+    new = tuple(label for label in seen if label not in kept)
+    return (kept + new)[:MAX_TUNNELS] if new else kept
+
+
 def _multicast(address: bytes) -> bool:
     return (len(address) == 4 and 224 <= address[0] <= 239) or (len(address) == 16 and address[0] == 0xFF)
 
 
 def flow_key(hit: Hit) -> tuple[int, bytes, int, bytes, int, int]:
-    """The same key for both directions of a flow: protocol, endpoints and the virtual network
-    (VXLAN/Geneve VNIs), so that tenants' overlapping address spaces never share a flow."""
+    """The same key for both directions of a flow: protocol, endpoints and the segment (VLANs,
+    VNIs and their tunnel endpoints, GTP-U bearer), so that overlapping address spaces never
+    share a flow."""
     a, b = (hit.src, hit.sport), (hit.dst, hit.dport)
     if a <= b:
-        return hit.proto, hit.src, hit.sport, hit.dst, hit.dport, hit.vnet
-    return hit.proto, hit.dst, hit.dport, hit.src, hit.sport, hit.vnet
+        return hit.proto, hit.src, hit.sport, hit.dst, hit.dport, hit.seg
+    return hit.proto, hit.dst, hit.dport, hit.src, hit.sport, hit.seg
 
 
 def flow_key_of(flow: Flow) -> tuple[int, bytes, int, bytes, int, int]:
     """The key ``flow_key`` gave the packets of ``flow`` (a flow carried over to a later read)."""
     a, b = (flow.orig_addr, flow.orig_port), (flow.resp_addr, flow.resp_port)
     if a <= b:
-        return flow.proto, flow.orig_addr, flow.orig_port, flow.resp_addr, flow.resp_port, flow.vnet
-    return flow.proto, flow.resp_addr, flow.resp_port, flow.orig_addr, flow.orig_port, flow.vnet
+        return flow.proto, flow.orig_addr, flow.orig_port, flow.resp_addr, flow.resp_port, flow.seg
+    return flow.proto, flow.resp_addr, flow.resp_port, flow.orig_addr, flow.orig_port, flow.seg
 
 
 class FlowTable:
@@ -197,6 +210,8 @@ class FlowTable:
             flow = self.flows[key] = Flow(hit, _orig_is_src(hit), ts, number)
             dns = hit.proto == UDP and (hit.sport in DNS_PORTS or hit.dport in DNS_PORTS)
             flow.timeout = DNS_TIMEOUT * NS if dns else self.timeouts.get(hit.proto, OTHER_TIMEOUT * NS)
+        if hit.tunnel and hit.tunnel != flow.tunnel:
+            flow.tunnel = merged_tunnels(flow.tunnel, hit.tunnel)
         is_orig = hit.src == flow.orig_addr and hit.sport == flow.orig_port
         if hit.src == hit.dst and hit.sport == hit.dport:
             is_orig = True

@@ -87,6 +87,6 @@ def test_a_cut_gtp_u_packet_is_a_problem(engine: str) -> None:
     # 42 outer bytes + the 8-byte G-PDU header + 10 of the inner IPv4 header's 20
     flows, problems = _read(_snapped([_gtpu(inner)], 60), engine)
     assert flows == [(17, 2152, ())]
-    assert problems == [(1, "gtpu inner packet: IPv4 header cut short (gtpu 10.0.0.1:2152 -> 10.0.0.2:2152)")]
+    assert problems == [(1, "gtpu inner packet: IPv4 header cut short (gtpu 10.0.0.1:2152 -> 10.0.0.2:2152 teid 7)")]
     flows, problems = _read(_snapped([_gtpu(inner)], 65535), engine)
-    assert (17, 53, ("gtpu 10.0.0.1:2152 -> 10.0.0.2:2152",)) in flows and problems == []
+    assert (17, 53, ("gtpu 10.0.0.1:2152 -> 10.0.0.2:2152 teid 7",)) in flows and problems == []
