@@ -440,6 +440,13 @@ PHRASES: Final[dict[str, str]] = {
         "the CRL's scope (issuingDistributionPoint) excludes this kind of certificate",
     "CRL的分发点名称与证书的CRL分发点不符（分段CRL，不含该证书）":
         "the CRL's distribution point name is none of the certificate's (a partitioned CRL not covering it)",
+    "（仅允许匿名登录，不含登录口令）": " (anonymous logins only, no password)",
+    "管理端点仅允许匿名登录，未对登录用户进行身份鉴别，更未采用密码技术（":
+        "the management endpoint takes anonymous logins only: its users are not authenticated at all, let "
+        "alone with cryptography (",
+    " 经由信道 ": " travels over channel ", " 传输，该信道缺少证据：": ", which has no evidence: ",
+    "信道 ": "channel ", " 另经缺少证据的信道传输，不能据此判定该数据受到保护）":
+        " also travels over a channel without evidence: this does not show the data protected)",
     "CRL签发者 ": "CRL issuer ",
 }
 #: Whole values (an object's name, a judgement, a risk) too short to replace inside other text.

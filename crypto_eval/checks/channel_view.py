@@ -43,6 +43,7 @@ class ChannelView:
     algorithms: tuple[Assessment, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
     login: bool = False  # credentials are asked over this channel in the clear (they are data it carries)
+    anonymous: bool = False  # an FTP server that takes anonymous logins only: anyone, no password
     redirect: str = ""  # protocol "redirect": the https URL the plain-HTTP port sends its clients to
 
 
@@ -260,10 +261,12 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
                            notes=(f"明文HTTP端口仅重定向到 {c.redirect}（无登录表单或页面内容）：不承载数据，"
                                   "不计为明文信道；其HTTPS端点应另行列出并探测",))
     if c is not None and c.service and not c.tls_required:
-        why = f"{c.service} 明文传输" + ("，含登录口令" if c.login else "")
+        why = f"{c.service} 明文传输" + ("，含登录口令" if c.login else "（仅允许匿名登录，不含登录口令）"
+                                        if c.anonymous_only else "")
         observed = f"{target}: {why}: {c.evidence}"
         return ChannelView(protocol="cleartext", observed=observed, authentication=(False, why),
-                           confidentiality=(False, why), integrity=(False, why), login=c.login)
+                           confidentiality=(False, why), integrity=(False, why), login=c.login,
+                           anonymous=c.anonymous_only)
     if report.ssh is not None and report.ssh.speaks_ssh:
         s = report.ssh
         if s.ssh1:

@@ -8,6 +8,7 @@ weakest non-compliant one), K from the declared products that do the cryptograph
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from govsoc.core.inventory import Endpoint
@@ -173,10 +174,10 @@ class NetworkChannelCheck(_ChannelCheck):
     def finalize(self) -> list[Finding]:
         """Findings per channel and per important-data class."""
         out: list[Finding] = []
-        views: list[tuple[Endpoint, ChannelView]] = []
+        views: list[tuple[str, Endpoint, ChannelView]] = []
         for key, (endpoint, report) in sorted(self.reports.items()):
             view = view_of(report, trust=self.context.trust)
-            views.append((endpoint, view))
+            views.append((key, endpoint, view))
             for item_id, aspect in self.ITEMS:
                 out += channel_findings(self.context, item_id, key, view, aspect, self.check_id, "network")
             out += _expect_findings(self.context, endpoint, view, "gbt39786.l3.8.2.a", self.check_id)
@@ -187,15 +188,36 @@ class NetworkChannelCheck(_ChannelCheck):
         # declaration. A channel seen asking for credentials in the clear carries them whatever the
         # inventory says (it cannot be declared away), and the carries of management channels (8.3,
         # not this check's) do not turn the mapping on
-        mapped = any(e.carries for e, _ in views)
+        mapped = any(e.carries for _, e, _ in views)
         credentials = [d for d in data_classes if any(word in d for word in CREDENTIAL_WORDS)] or data_classes
         for data in data_classes:
-            for endpoint, view in views:
-                if mapped and data not in endpoint.carries and not (view.login and data in credentials):
-                    continue
-                for item_id, aspect in (("gbt39786.l3.8.4.d", "confidentiality"), ("gbt39786.l3.8.4.f", "integrity")):
-                    out += channel_findings(self.context, item_id, data, view, aspect, self.check_id, "application")
+            for item_id, aspect in (("gbt39786.l3.8.4.d", "confidentiality"), ("gbt39786.l3.8.4.f", "integrity")):
+                out += _data_findings(data, [
+                    (key, channel_findings(self.context, item_id, data, view, aspect, self.check_id, "application"))
+                    for key, endpoint, view in views
+                    if not mapped or data in endpoint.carries or (view.login and data in credentials)])
         return out
+
+
+def _data_findings(data: str, channels: list[tuple[str, list[Finding]]]) -> list[Finding]:
+    """One important-data class's findings for 8.4 d) or f) from every channel that carries it: the
+    class is protected only if it is on each of them. A channel without evidence (unreached, not
+    identified, nothing seen) is named in a missing-evidence finding, and unless another channel is
+    ✗, the ✓ of the others turns into notes: a class seen protected on one channel and carried
+    unseen on another has no evidence, not a pass (issue 16 open item: it was scored on the live
+    channel only)."""
+    dead = [(key, fs) for key, fs in channels if not any(f.factor == "D" for f in fs)]
+    failed = any(f.factor == "D" and not f.satisfied for _, fs in channels for f in fs)
+    out: list[Finding] = []
+    for key, findings in channels:
+        for f in findings:
+            if (key, findings) in dead and f.factor == "MISSING":
+                f = replace(f, why=f"{data} 经由信道 {key} 传输，该信道缺少证据：{f.why}")
+            elif dead and not failed and f.factor == "D":
+                f = replace(f, factor="INFO", risk="低", why=f"信道 {key}：{f.why}（{data} 另经缺少证据的信道传输，"
+                                                            "不能据此判定该数据受到保护）")
+            out.append(f)
+    return out
 
 
 @CHECKS.register("channel.admin")
@@ -215,11 +237,13 @@ class AdminChannelCheck(_ChannelCheck):
             view = view_of(report, trust=self.context.trust)
             out += channel_findings(self.context, "gbt39786.l3.8.3.b", key, view, "confidentiality",
                                     self.check_id, "device")
-            if view.protocol == "cleartext" and view.login:
+            if view.protocol == "cleartext" and (view.login or view.anonymous):
                 # a device login seen asking for its password in the clear is 8.3 a's high-risk
                 # condition (static password, no cryptographic authentication): observed, it
-                # outranks a declared ✓ (assess._item keeps that as a contradiction note)
-                why = f"设备登录以明文口令进行，未采用密码技术进行身份鉴别（{view.observed}）"
+                # outranks a declared ✓ (assess._item keeps that as a contradiction note); a
+                # management endpoint that lets anyone in anonymously authenticates no one at all
+                why = (f"管理端点仅允许匿名登录，未对登录用户进行身份鉴别，更未采用密码技术（{view.observed}）"
+                       if view.anonymous else f"设备登录以明文口令进行，未采用密码技术进行身份鉴别（{view.observed}）")
                 out += channel_findings(self.context, "gbt39786.l3.8.3.a", key,
                                         ChannelView(protocol="cleartext", observed=view.observed,
                                                     authentication=(False, why)),

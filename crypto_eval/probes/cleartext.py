@@ -128,6 +128,7 @@ class CleartextProbeResult:
     redirect: str | None = None  # plain HTTP that only redirects to this https:// URL (carries no data)
     https_port: bool = False  # the answer says the port wants HTTPS (HTTPS_PORT_ANSWERS): probe it as TLS
     anonymous_clear: bool = False  # FTP: password logins need TLS, anonymous ones are served in the clear
+    anonymous_only: bool = False  # FTP: named logins refused, anonymous ones (no secret) served in the clear
     error: str | None = None  # unreachable: why the connection failed (connection.connect_failure)
 
 
@@ -140,6 +141,10 @@ class FtpSecurity:
     evidence: str        # the USER reply (trimmed)
     named_need_tls: bool = False  # a named USER before AUTH refused with "use encryption": no password in the clear
     anonymous_clear: bool = False  # an anonymous login (no secret) was accepted before AUTH TLS
+    #: a named USER refused at once, not for want of TLS, and an anonymous login accepted: an
+    #: anonymous-only server (vsftpd local_enable=NO: "530 This FTP server is anonymous only."), where
+    #: no password crosses the line
+    anonymous_only: bool = False
 
 
 async def _ftp_user(host: str, port: int, user: bytes, timeout: float) -> tuple[bool, bytes] | None:
@@ -194,8 +199,9 @@ async def probe_ftp_security(host: str, port: int, *, timeout: float = 3.0) -> F
     # anonymous area): every password login is refused until AUTH TLS, the anonymous one carries no secret
     named = auth_tls and answers[0][:1] in (b"4", b"5") and _USE_ENCRYPTION.search(answers[0]) is not None
     anonymous_in = len(answers) > 1 and answers[1].rsplit(b"-> ", 1)[-1][:3] == b"230"
+    only = answers[0][:1] in (b"4", b"5") and not named and anonymous_in
     return FtpSecurity(auth_tls=auth_tls, required=required, evidence=evidence, named_need_tls=named,
-                       anonymous_clear=anonymous_in)
+                       anonymous_clear=anonymous_in, anonymous_only=only)
 
 
 #: What a refusal of USER before AUTH TLS says when it asks for TLS (vsftpd "Non-anonymous sessions

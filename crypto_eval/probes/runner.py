@@ -93,7 +93,11 @@ async def _cleartext_or_starttls(target: Target, found: CleartextProbeResult, ti
                             evidence=f"{found.evidence.strip()} | AUTH TLS; USER before AUTH: {security.evidence}")
             return EndpointReport(target=target, tls=tls, cleartext=found, starttls="ftp", tlcp=tlcp, tls13_sm=tls13_sm,
                                   ftp_data=data)
-        if security is not None and security.auth_tls:
+        if security is not None and security.anonymous_only:  # no password to take in the clear
+            found = replace(found, login=False, anonymous_only=True,
+                            evidence=f"{found.evidence.strip()} | USER: {security.evidence}"
+                                     + (" | AUTH TLS offered, not required" if security.auth_tls else ""))
+        elif security is not None and security.auth_tls:
             found = replace(found, evidence=f"{found.evidence.strip()} | AUTH TLS offered, not required "
                                             f"(USER in the clear: {security.evidence})")
     return EndpointReport(target=target, cleartext=found, reachable=found.reachable, tlcp=tlcp, tls13_sm=tls13_sm,
