@@ -352,6 +352,7 @@ class Pipeline:
         if not isinstance(source, ResumableSource):
             self.run(source, parser, context, summary, batch_size=options.batch_size)
             summary.unreadable = int(getattr(source, "unreadable", 0))
+            summary.note = getattr(source, "note", None)
             self.refresh()
             return summary
         summary.unit = "record"
@@ -374,6 +375,7 @@ class Pipeline:
             tracker.finish(state)
             self._delete_superseded(tracker.checkpoint)
         summary.unreadable = int(getattr(source, "unreadable", 0))
+        summary.note = getattr(source, "note", None)
         self.refresh()
         return summary
 

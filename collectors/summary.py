@@ -40,6 +40,9 @@ class IngestSummary:
     unchanged: bool = False
     #: Records of a binary format (EVTX) the reader could not decode (a damaged chunk).
     unreadable: int = 0
+    #: What the source read but could not put in any event, in its own words (a capture's IP
+    #: fragments of datagrams never reassembled), or None.
+    note: str | None = None
     binary: str | None = None
     #: Why the source could not be read at all, or not to its end (kept for a later run).
     error: str | None = None
@@ -80,6 +83,8 @@ class IngestSummary:
                  (self.replaced_partial, "completed line replaced its partial copy"),
                  (self.waiting, "bytes of an unterminated last line left for later")]
         parts += [f"{count} {what}" for count, what in notes if count]
+        if self.note:
+            parts.append(self.note)
         if self.read_error:
             parts.append(f"stopped early, the rest is left for a later run: {self.read_error}")
         return "; ".join(parts)

@@ -177,7 +177,8 @@ class FlowAssembler:
         """The end of the capture: what a grown file would go on from is kept, then the
         fragments of datagrams not yet whole are given up (each a problem)."""
         problems = self.problems
-        self._problems_at_end = Problems(kept=list(problems.kept), counts=problems.counts.copy())
+        self._problems_at_end = Problems(kept=list(problems.kept), counts=problems.counts.copy(),
+                                         uncounted=problems.uncounted.copy())
         self._fragments_at_end = HeldFragments(self.decoder.reassembler)
         self.decoder.finish()
 

@@ -85,7 +85,8 @@ def load_flows(data: list[Any]) -> list[Flow]:
 def dump_problems(problems: Problems) -> dict[str, Any]:
     """The problems so far: those kept in full, and the counts by kind."""
     # int(): the compiled engine numbers packets and offsets with numpy integers
-    return {"kept": [[int(p.packet), int(p.offset), p.reason] for p in problems.kept], "counts": dict(problems.counts)}
+    return {"kept": [[int(p.packet), int(p.offset), p.reason] for p in problems.kept], "counts": dict(problems.counts),
+            "uncounted": {k: int(v) for k, v in problems.uncounted.items()}}
 
 
 def load_problems(data: dict[str, Any], problems: Problems) -> None:
@@ -93,6 +94,8 @@ def load_problems(data: dict[str, Any], problems: Problems) -> None:
     problems.kept[:] = [Problem(int(packet), int(offset), str(reason)) for packet, offset, reason in data["kept"]]
     problems.counts.clear()
     problems.counts.update({str(k): int(v) for k, v in data["counts"].items()})
+    problems.uncounted.clear()
+    problems.uncounted.update({str(k): int(v) for k, v in data.get("uncounted", {}).items()})
 
 
 class HeldFragments:

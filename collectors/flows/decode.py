@@ -244,12 +244,12 @@ class Decoder:
             self.fragments += 1
             datagram = self.reassembler.add(
                 (src, dst, ident, proto, vlan, tunnel, self._vnet), 4, self._number, self._offset, self._ts, offset * 8,
-                total - header, p[at + header:end], bool(more), None if offset else p[at:at + header])
+                total - header, p[at + header:end], bool(more), None if offset else p[at:at + header], ip_bytes=total)
             if datagram is not None and datagram.header is not None:
                 whole = bytearray(datagram.header)
                 if len(whole) + datagram.length > 0xFFFF:
                     raise Undecodable(f"IPv4 fragments: reassembled datagram of {len(whole) + datagram.length} "
-                                      "bytes, over 65,535: dropped")
+                                      f"bytes, over 65,535: dropped ({self.reassembler.lost(datagram)})")
                 whole[2:4] = (len(whole) + datagram.length).to_bytes(2, "big")
                 whole[6:8] = b"\0\0"  # flags and fragment offset
                 self._ipv4(bytes(whole) + datagram.data(), 0, hits, vlan, tunnel)
@@ -303,12 +303,12 @@ class Decoder:
             header = bytes(head)
         key = (p[at + 8:at + 24], p[at + 24:at + 40], ident, vlan, tunnel, self._vnet)
         datagram = self.reassembler.add(key, 6, self._number, self._offset, self._ts, offset,
-                                        at + total - here - 8, p[here + 8:end], bool(more), header)
+                                        at + total - here - 8, p[here + 8:end], bool(more), header, ip_bytes=total)
         if datagram is not None and datagram.header is not None:
             whole = bytearray(datagram.header)
             if len(whole) - 40 + datagram.length > 0xFFFF:
                 raise Undecodable(f"IPv6 fragments: reassembled payload of {len(whole) - 40 + datagram.length} bytes, "
-                                  "over 65,535: dropped")
+                                  f"over 65,535: dropped ({self.reassembler.lost(datagram)})")
             whole[4:6] = (len(whole) - 40 + datagram.length).to_bytes(2, "big")
             self._ipv6(bytes(whole) + datagram.data(), 0, hits, vlan, tunnel)
 

@@ -17,6 +17,18 @@ never mix. What cannot be reassembled is a problem naming a packet, never silenc
 - a fragment that cannot belong to a datagram: past 65,535 bytes (the "ping of death"), a
   non-last fragment whose length is not a multiple of 8, a second last fragment that disagrees,
   more than MAX_FRAGMENTS fragments.
+
+The fragments of a datagram that is never made whole count in no flow (there are no ports to
+key them by, except in a first fragment, whose datagram would be counted wrong). Each such
+problem says how many fragment packets and IP bytes it took out of the flows, and
+``Problems.uncounted`` keeps the totals (carried across reads of a growing capture), which the
+ingest summary prints, so that the packets and bytes of a capture are all accounted for. Peers
+differ: Zeek's FragReassembler::Expire frees the fragments of an expired datagram with no log
+line and no weird, so they are in no conn.log row and nowhere else; nfstream does not reassemble
+at all: a first fragment counts as a packet of its 5-tuple flow (with its own length) and a
+later fragment, which has no ports, is dropped before any flow (``frag_off & 0x1FFF``), silently.
+An exact duplicate of a held fragment is in no flow either: it is counted apart (its data is in
+the datagram once).
 """
 
 from __future__ import annotations
@@ -40,7 +52,8 @@ MAX_DROPPED = 4096
 class Datagram:
     """The fragments of one datagram seen so far."""
 
-    __slots__ = ("version", "header", "pieces", "length", "first_number", "first_offset", "first_ts", "held")
+    __slots__ = ("version", "header", "pieces", "length", "first_number", "first_offset", "first_ts", "held",
+                 "ip_bytes")
 
     def __init__(self, version: int, number: int, offset: int, ts: int) -> None:
         self.version = version
@@ -52,6 +65,8 @@ class Datagram:
         self.length = -1
         self.first_number, self.first_offset, self.first_ts = number, offset, ts
         self.held = 0
+        #: the IP bytes on the wire (headers included) of the fragments held
+        self.ip_bytes = 0
 
     def complete(self) -> bool:
         """Whether the pieces cover the whole data, first to last fragment, without a hole."""
@@ -92,13 +107,16 @@ class Reassembler:
         self.reassembled = self.given_up = self.duplicates = 0
 
     def add(self, key: tuple[object, ...], version: int, number: int, offset: int, ts: int, start: int, wire: int,
-            captured: bytes, more: bool, header: bytes | None) -> Datagram | None:
+            captured: bytes, more: bool, header: bytes | None, *, ip_bytes: int = 0) -> Datagram | None:
         """Add one fragment: its data's ``start`` in the datagram, its length on the ``wire`` and
-        the ``captured`` part, whether More Fragments is set, and (first fragment) the headers
-        before its data. Returns the datagram when this fragment completes it."""
+        the ``captured`` part, whether More Fragments is set, (first fragment) the headers before
+        its data, and the fragment packet's IP length. Returns the datagram when this fragment
+        completes it."""
         self.expire(ts)
         if key in self.dropped:
-            self._problem(number, offset, version, "fragment of a datagram dropped for overlapping fragments")
+            self._uncounted(1, ip_bytes, 0)
+            self._problem(number, offset, version, "fragment of a datagram dropped for overlapping fragments "
+                                                   f"({_in_no_flow(1, ip_bytes)})")
             return None
         datagram = self.held.get(key)
         if datagram is None:
@@ -106,20 +124,23 @@ class Reassembler:
         end = start + wire
         why = self._refused(datagram, start, end, more)
         if why is not None:
-            self._drop(key, datagram, number, offset, why)
+            self._drop(key, datagram, number, offset, why, ip_bytes)
             return None
         for other_start, other_end, other in datagram.pieces:
             if start < other_end and other_start < end:
                 if (other_start, other_end, other) == (start, end, captured):
                     self.duplicates += 1
+                    self.problems.uncounted["duplicate fragments"] += 1
+                    self.problems.uncounted["duplicate fragment bytes"] += ip_bytes
                     return None
                 rfc = "RFC 5722" if version == 6 else "RFC 1858"
-                self._drop(key, datagram, number, offset, f"fragments overlap ({rfc}): datagram dropped")
+                self._drop(key, datagram, number, offset, f"fragments overlap ({rfc}): datagram dropped", ip_bytes)
                 self.dropped[key] = ts
                 if len(self.dropped) > MAX_DROPPED:
                     self.dropped.pop(next(iter(self.dropped)))
                 return None
         datagram.pieces.append((start, end, captured))
+        datagram.ip_bytes += ip_bytes
         datagram.held += len(captured)
         self.held_bytes += len(captured)
         if header is not None:
@@ -175,14 +196,31 @@ class Reassembler:
         datagram = self._release(key)
         pieces = len(datagram.pieces)
         self.given_up += 1
+        self._uncounted(pieces, datagram.ip_bytes, 1)
         self._problem(datagram.first_number, datagram.first_offset, datagram.version,
-                      f"datagram never reassembled, {why}: {pieces} fragment{'s' * (pieces != 1)} dropped")
+                      f"datagram never reassembled, {why}: {pieces} fragment{'s' * (pieces != 1)} dropped "
+                      f"({datagram.ip_bytes:,} bytes, counted in no flow)")
 
-    def _drop(self, key: tuple[object, ...], datagram: Datagram, number: int, offset: int, why: str) -> None:
+    def _drop(self, key: tuple[object, ...], datagram: Datagram, number: int, offset: int, why: str,
+              ip_bytes: int) -> None:
         self._release(key)
         self.given_up += 1
+        pieces, lost = len(datagram.pieces) + 1, datagram.ip_bytes + ip_bytes
+        self._uncounted(pieces, lost, 1)
         self._problem(number, offset, datagram.version,
-                      f"{why} ({len(datagram.pieces) + 1} fragments, the first seen in packet {datagram.first_number})")
+                      f"{why} ({_in_no_flow(pieces, lost)}; the first seen in packet {datagram.first_number})")
+
+    def lost(self, datagram: Datagram) -> str:
+        """Count a whole datagram the decoder could not use (over 65,535 bytes once reassembled)
+        as in no flow; the words saying so."""
+        self._uncounted(len(datagram.pieces), datagram.ip_bytes, 1)
+        return _in_no_flow(len(datagram.pieces), datagram.ip_bytes)
+
+    def _uncounted(self, fragments: int, ip_bytes: int, datagrams: int) -> None:
+        uncounted = self.problems.uncounted
+        uncounted["datagrams"] += datagrams
+        uncounted["fragments"] += fragments
+        uncounted["fragment bytes"] += ip_bytes
 
     def _release(self, key: tuple[object, ...]) -> Datagram:
         datagram = self.held.pop(key)
@@ -191,3 +229,8 @@ class Reassembler:
 
     def _problem(self, number: int, offset: int, version: int, reason: str) -> None:
         self.problems.add(number, offset, f"IPv{version} fragments: {reason}", f"IPv{version} fragments")
+
+
+def _in_no_flow(fragments: int, ip_bytes: int) -> str:
+    """How a problem names the fragment packets and IP bytes it took out of every flow."""
+    return f"{fragments:,} fragment{'s' * (fragments != 1)}, {ip_bytes:,} bytes, counted in no flow"

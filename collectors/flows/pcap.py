@@ -69,6 +69,10 @@ class Problems:
 
     kept: list[Problem] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
+    #: packets and bytes read but counted in no flow, by what they were (collectors.flows.fragments:
+    #: "datagrams", "fragments" and "fragment bytes" never reassembled, "duplicate fragments" and
+    #: "duplicate fragment bytes")
+    uncounted: Counter[str] = field(default_factory=Counter)
 
     def add(self, packet: int, offset: int, reason: str, kind: str | None = None) -> None:
         """Record one problem; ``kind`` (default: the reason) is what it is counted under."""
@@ -80,6 +84,19 @@ class Problems:
     def total(self) -> int:
         """How many problems there were."""
         return sum(self.counts.values())
+
+    def uncounted_note(self) -> str | None:
+        """What ``uncounted`` holds, in words, or None when every IP packet went into a flow."""
+        u = self.uncounted
+        parts = []
+        if u["fragments"]:
+            datagrams = f"{u['datagrams']:,} datagram{'s' * (u['datagrams'] != 1)}"
+            parts.append(f"IP fragments of {datagrams} never reassembled: {u['fragments']:,} packets, "
+                         f"{u['fragment bytes']:,} bytes, counted in no flow")
+        if u["duplicate fragments"]:
+            parts.append(f"{u['duplicate fragments']:,} duplicate IP fragments ({u['duplicate fragment bytes']:,} "
+                         "bytes) counted once")
+        return "; ".join(parts) or None
 
 
 @dataclass(slots=True)

@@ -57,6 +57,9 @@ class PcapFileSource:
         self.unreadable = 0
         self.errors: list[str] = []
         self.packets = 0
+        #: what was read but counted in no flow (fragments of datagrams never reassembled), in
+        #: words for the ingest summary, or None
+        self.note: str | None = None
         #: the byte offset this read went on from (a grown capture), 0 when read from its start
         self.resumed_at = 0
         self._after = 0
@@ -191,9 +194,11 @@ class PcapFileSource:
             texts = [str(problem) for problem in problems.kept]
             self.errors.extend(texts)
             dropped = problems.total - len(problems.kept)
+            self.note = problems.uncounted_note()
             if dropped:
                 texts.append(f"{dropped} more problems not listed: " + ", ".join(
-                    f"{reason} x{count}" for reason, count in problems.counts.most_common()))
+                    f"{reason} x{count}" for reason, count in problems.counts.most_common())
+                    + (f"; in all, {self.note}" if self.note else ""))
             for text in texts:
                 offset += 1
                 record = RawRecord(data=PROBLEM_PREFIX + text.encode(), origin=origin, offset=offset,

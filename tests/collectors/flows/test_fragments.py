@@ -146,10 +146,15 @@ def test_overlapping_fragments_drop_the_datagram_and_say_so(tmp_path: Path, engi
     flows, problems = _flows(path, engine)
     assert flows == []
     rfc = "RFC 5722" if version == 6 else "RFC 1858"
+    # each fragment's IP length: its data, plus a 20-byte IPv4 header or a 40-byte IPv6 header and
+    # the 8-byte Fragment header (RFC 8200 4.5): none of it is in a flow
+    header = 20 if version == 4 else 48
+    dropped, later = 2 * header + 1000 + 512, header + 2008 - 1504
     assert problems == [
-        (2, f"IPv{version} fragments: fragments overlap ({rfc}): datagram dropped (2 fragments, the first seen in "
-            f"packet 1)"),
-        (3, f"IPv{version} fragments: fragment of a datagram dropped for overlapping fragments")]
+        (2, f"IPv{version} fragments: fragments overlap ({rfc}): datagram dropped (2 fragments, {dropped:,} bytes, "
+            f"counted in no flow; the first seen in packet 1)"),
+        (3, f"IPv{version} fragments: fragment of a datagram dropped for overlapping fragments (1 fragment, "
+            f"{later} bytes, counted in no flow)")]
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -172,17 +177,17 @@ def test_datagrams_never_completed_are_reported_with_their_first_packet(tmp_path
     assert flows == []
     # the first three expire when packet 5 (100 s later) is read; packet 4's when packet 5 comes;
     # packet 5's own at the end of the capture
+    # IP lengths: 20-byte IPv4 header + 1,000 or 1,008 bytes; 40-byte IPv6 + 8-byte Fragment header + 1,000
+    v4_first, v4_last, v6_first = 20 + 1000, 20 + 2008 - 1000, 40 + 8 + 1000
+    expired = ("datagram never reassembled, not complete {} s after its first fragment: 1 fragment dropped "
+               "({:,} bytes, counted in no flow)")
     assert problems == [
-        (1, "IPv4 fragments: datagram never reassembled, not complete 30 s after its first fragment: 1 fragment "
-            "dropped"),
-        (2, "IPv4 fragments: datagram never reassembled, not complete 30 s after its first fragment: 1 fragment "
-            "dropped"),
-        (3, "IPv6 fragments: datagram never reassembled, not complete 60 s after its first fragment: 1 fragment "
-            "dropped"),
-        (4, "IPv4 fragments: datagram never reassembled, not complete 30 s after its first fragment: 1 fragment "
-            "dropped"),
-        (5, "IPv4 fragments: datagram never reassembled, not complete at the end of the capture: 1 fragment "
-            "dropped")]
+        (1, "IPv4 fragments: " + expired.format(30, v4_first)),
+        (2, "IPv4 fragments: " + expired.format(30, v4_last)),
+        (3, "IPv6 fragments: " + expired.format(60, v6_first)),
+        (4, "IPv4 fragments: " + expired.format(30, v4_first)),
+        (5, f"IPv4 fragments: datagram never reassembled, not complete at the end of the capture: 1 fragment dropped "
+            f"({v4_last:,} bytes, counted in no flow)")]
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -192,7 +197,8 @@ def test_a_fragment_past_65535_bytes_is_refused(tmp_path: Path, engine: str) -> 
     flows, problems = _flows(path, engine)
     assert flows == []
     assert problems == [(2, "IPv4 fragments: fragment ends at byte 65628, past the largest datagram (65535): "
-                            "datagram dropped (2 fragments, the first seen in packet 1)")]
+                            f"datagram dropped (2 fragments, {20 + 1000 + 20 + 100:,} bytes, counted in no flow; "
+                            "the first seen in packet 1)")]
 
 
 def test_held_fragments_stay_bounded() -> None:
@@ -253,16 +259,55 @@ def test_a_datagram_whose_header_pushes_it_past_65535_bytes_is_refused(tmp_path:
     assert len(middle) == 46  # with the first and the last: 48 fragments, under MAX_FRAGMENTS
     flows, problems = _flows(_write(tmp_path, [first, *middle, last]), engine)
     assert flows == []
-    assert problems == [(48, "IPv4 fragments: reassembled datagram of 65580 bytes, over 65,535: dropped")]
+    ip_bytes = (60 + 8) + 46 * (20 + 1424) + (20 + 8)  # every fragment's IP length: none is in a flow
+    assert problems == [(48, "IPv4 fragments: reassembled datagram of 65580 bytes, over 65,535: dropped "
+                             f"(48 fragments, {ip_bytes:,} bytes, counted in no flow)")]
 
 
 def test_more_fragments_than_a_datagram_needs_are_refused() -> None:
     problems = Problems()
     reassembler = Reassembler(problems)
     key = (b"a", b"b", 3)
-    for index in range(128):  # 8-byte fragments: the tiny-fragment flood
-        assert reassembler.add(key, 4, index + 1, 0, 0, 8 * index, 8, b"\0" * 8, True, None) is None
-    assert reassembler.add(key, 4, 129, 0, 0, 1024, 8, b"\0" * 8, True, None) is None
+    for index in range(128):  # 8-byte fragments (28-byte packets): the tiny-fragment flood
+        assert reassembler.add(key, 4, index + 1, 0, 0, 8 * index, 8, b"\0" * 8, True, None, ip_bytes=28) is None
+    assert reassembler.add(key, 4, 129, 0, 0, 1024, 8, b"\0" * 8, True, None, ip_bytes=28) is None
     assert [(p.packet, p.reason) for p in problems.kept] == [
-        (129, "IPv4 fragments: more than 128 fragments: datagram dropped (129 fragments, the first seen in packet 1)")]
+        (129, "IPv4 fragments: more than 128 fragments: datagram dropped (129 fragments, 3,612 bytes, counted in no "
+              "flow; the first seen in packet 1)")]
+    assert problems.uncounted == {"datagrams": 1, "fragments": 129, "fragment bytes": 129 * 28}
     assert not reassembler.held and reassembler.held_bytes == 0
+
+
+def test_fragments_in_no_flow_are_accounted_for(tmp_path: Path) -> None:
+    """Review 14b: the fragments of a datagram never made whole count in no flow; the problem
+    says how many packets and bytes, the ingest summary gives the totals, so that every IP packet
+    and byte of the capture is in a stored flow or in those counts. Checked on the events a real
+    SQLite store holds, and with both engines."""
+    from govsoc.collectors import Pipeline
+    from govsoc.collectors.pipeline import IngestOptions
+    from govsoc.store.base import Query
+    from govsoc.store.sqlite import SqliteStore
+
+    # an unfragmented UDP exchange, and a datagram whose last fragment never came (2 of 3 sent)
+    query = ETHER / IP(src="10.7.0.1", dst="10.7.0.2") / UDP(sport=4000, dport=53) / Raw(b"q" * 30)
+    answer = ETHER / IP(src="10.7.0.2", dst="10.7.0.1") / UDP(sport=53, dport=4000) / Raw(b"a" * 90)
+    cut = [_raw4(21, 0, True, DATAGRAM[:800]), _raw4(21, 800, True, DATAGRAM[800:1600])]
+    path = _write(tmp_path, [query, *cut, answer])
+    lost_packets, lost_bytes = 2, (20 + 800) * 2  # IPv4 header + 800 data bytes, twice
+    all_bytes = sum(len(bytes(p[IP])) for p in (query, *cut, answer))
+    for engine in ENGINES:
+        flows, problems = _flows(path, engine)
+        assert problems == [(2, "IPv4 fragments: datagram never reassembled, not complete at the end of the capture: "
+                                f"2 fragments dropped ({lost_bytes:,} bytes, counted in no flow)")], engine
+    store = SqliteStore(tmp_path / "events.db")
+    try:
+        summary = Pipeline(store, data_dir=tmp_path / "data").ingest_file(path, IngestOptions(parser="network.pcap"))
+        events = list(store.search(Query()))
+    finally:
+        store.close()
+    stored = [e.fields for e in events if e.fields.get("event.kind") == "event"]
+    assert sum(int(f["network.packets"]) for f in stored) + lost_packets == 4
+    assert sum(int(f["network.bytes"]) for f in stored) + lost_bytes == all_bytes
+    assert [e for e in events if "counted in no flow" in str(e.fields.get("error.message"))], events
+    assert (f"IP fragments of 1 datagram never reassembled: {lost_packets} packets, {lost_bytes:,} bytes, counted in "
+            "no flow") in summary.line()
