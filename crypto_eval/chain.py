@@ -41,7 +41,8 @@ validator serves every key type; the signatures themselves are ``cryptography``'
 (verify_directly_issued_by: RSA PKCS#1 v1.5 and PSS, ECDSA, Ed25519, Ed448, DSA), and this
 project's sm2.verify for SM2-with-SM3 with the GM/T 0009 default ID 1234567812345678 (the ID
 certificates are signed with, GM/T 0015). Tests compare the verdicts with ``openssl verify`` and
-``cryptography``'s verifier where those apply.
+``cryptography``'s verifier where those apply. The rules of one certificate (its signature, validity,
+what an issuer must be, a leaf's purpose) are in crypto_eval.certificate_rules.
 """
 
 from __future__ import annotations
@@ -50,23 +51,27 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.utils import CryptographyDeprecationWarning
-from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from govsoc.collectors.protocols.x509 import SM2_SM3_OID, CertificateInfo, parse_certificate
-from govsoc.core.errors import ConfigError, ParseError
+from govsoc.collectors.protocols.x509 import CertificateInfo
+from govsoc.core.errors import ConfigError
 from govsoc.core.trust_anchors import is_v1_root, read_anchor_file
-from govsoc.crypto_eval import sm2
 from govsoc.crypto_eval.algorithms import Assessment, classify_certificate
-from govsoc.crypto_eval.probes.certificate_verify import raw_signature
+from govsoc.crypto_eval.certificate_rules import (
+    Cert,
+    extension,
+    issuer_problem,
+    key_ids,
+    load_cert,
+    purpose_problems,
+    signed_by,
+    unprocessed,
+    validity_problem,
+)
 from govsoc.crypto_eval.probes.tls import certificate_names, hostname_matches
 from govsoc.crypto_eval.revocation import Revocation, RevocationStatus, unchecked_note
 
@@ -78,28 +83,10 @@ NO_ANCHORS = ("未声明信任根：证书链无法验证到可信的CA，需在
 
 
 @dataclass(frozen=True, slots=True)
-class _Cert:
-    """A certificate both ways: ``cryptography``'s object (extensions, signature) and our facts
-    (the SM2 point cryptography cannot give, names, fingerprint)."""
-
-    x: x509.Certificate
-    info: CertificateInfo
-
-
-def _load(der: bytes) -> _Cert | None:
-    try:
-        with warnings.catch_warnings():  # a root with a non-positive serial (a few shipped ones): still a root
-            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
-            return _Cert(x=x509.load_der_x509_certificate(der), info=parse_certificate(der))
-    except (ValueError, ParseError):
-        return None
-
-
-@dataclass(frozen=True, slots=True)
 class TrustStore:
     """The declared trust anchors of one system (its own and the inventory's global ones)."""
 
-    anchors: tuple[_Cert, ...] = ()
+    anchors: tuple[Cert, ...] = ()
     #: where the revocation status of the chains' certificates comes from (declared CRLs, fetched ones)
     revocation: Revocation = field(default_factory=Revocation, compare=False)
 
@@ -117,7 +104,7 @@ class TrustStore:
     @classmethod
     def from_der(cls, ders: Sequence[bytes], revocation: Revocation | None = None) -> TrustStore:
         """Anchors from DER certificates (an unreadable one is left out)."""
-        loaded = (_load(d) for d in dict.fromkeys(ders))
+        loaded = (load_cert(d) for d in dict.fromkeys(ders))
         return cls(tuple(c for c in loaded if c is not None), revocation or Revocation())
 
     def __bool__(self) -> bool:
@@ -145,69 +132,13 @@ def describe(cert: CertificateInfo) -> str:
     return f"{cert.subject}（签发者 {cert.issuer}，SHA-256 {cert.sha256[:16]}）"
 
 
-@lru_cache(maxsize=4096)
-def _signed_by(child: _Cert, issuer: _Cert) -> bool | None:
-    """Whether ``issuer``'s key verifies ``child``'s signature (None: it cannot be checked here).
-    Cached: one intermediate's signature by its root recurs on every endpoint and in both TLCP
-    chains, and an SM2 verification in Python costs about 10 ms."""
-    if child.x.signature_algorithm_oid.dotted_string == SM2_SM3_OID:
-        point = issuer.info.sm2_public_key
-        if point is None:
-            return False  # an SM2 signature under a key that is not SM2
-        try:
-            return sm2.verify(sm2.decode_point(point), child.x.tbs_certificate_bytes, raw_signature(child.x.signature))
-        except ValueError:
-            return False
-    if issuer.info.key_type == "sm2":
-        return False  # an SM2 key makes only SM2 signatures
-    try:
-        child.x.verify_directly_issued_by(issuer.x)
-    except InvalidSignature:
-        return False
-    except (ValueError, TypeError, UnsupportedAlgorithm):
-        return _weak_signed_by(child, issuer)
-    return True
-
-
-def _weak_signed_by(child: _Cert, issuer: _Cert) -> bool | None:
-    """A SHA-1 or MD5 signature (which verify_directly_issued_by refuses) checked by the issuer's key
-    directly, so the chain is judged and the weak algorithm reported (ChainVerdict.weak) rather than
-    called unverifiable; None for anything else."""
-    try:
-        digest = child.x.signature_hash_algorithm
-        key = issuer.x.public_key()
-    except (ValueError, UnsupportedAlgorithm):
-        return None
-    if not isinstance(digest, hashes.SHA1 | hashes.MD5):
-        return None
-    try:
-        if isinstance(key, rsa.RSAPublicKey) and not isinstance(child.x.signature_algorithm_parameters, padding.PSS):
-            key.verify(child.x.signature, child.x.tbs_certificate_bytes, padding.PKCS1v15(), digest)
-        elif isinstance(key, ec.EllipticCurvePublicKey):
-            key.verify(child.x.signature, child.x.tbs_certificate_bytes, ec.ECDSA(digest))
-        else:
-            return None
-    except InvalidSignature:
-        return False
-    except (ValueError, TypeError, UnsupportedAlgorithm):
-        return None
-    return True
-
-
-def _key_ids(cert: _Cert) -> tuple[bytes | None, bytes | None]:
-    """(authority key identifier, subject key identifier) when present (RFC 5280 4.2.1.1/4.2.1.2)."""
-    aki, ski = _extension(cert, x509.AuthorityKeyIdentifier), _extension(cert, x509.SubjectKeyIdentifier)
-    return (aki.key_identifier if isinstance(aki, x509.AuthorityKeyIdentifier) else None,
-            ski.digest if isinstance(ski, x509.SubjectKeyIdentifier) else None)
-
-
-def _may_issue(child: _Cert, issuer: _Cert) -> bool:
+def _may_issue(child: Cert, issuer: Cert) -> bool:
     """Whether ``issuer`` is a candidate issuer of ``child``: its subject is the child's issuer name
     and, when both carry key identifiers, its SKI is the child's AKI (RFC 5280 4.2.1.1: the AKI is
     there "to distinguish keys when an issuer has multiple signing keys"; OpenSSL's check_issued)."""
     if issuer.x.subject != child.x.issuer:
         return False
-    aki, ski = _key_ids(child)[0], _key_ids(issuer)[1]
+    aki, ski = key_ids(child)[0], key_ids(issuer)[1]
     return aki is None or ski is None or aki == ski
 
 
@@ -220,18 +151,18 @@ _MAX_PATHS, _MAX_DEPTH = 64, 10
 class _Path:
     """One candidate path from the leaf up; ``anchor`` None: it ends where no issuer was found."""
 
-    certs: tuple[_Cert, ...]
-    anchor: _Cert | None
+    certs: tuple[Cert, ...]
+    anchor: Cert | None
     end: str  # why it ends without an anchor ("" when it reaches one)
 
 
-def _paths(leaf: _Cert, sent: Sequence[_Cert], store: TrustStore) -> list[_Path]:
+def _paths(leaf: Cert, sent: Sequence[Cert], store: TrustStore) -> list[_Path]:
     """Every candidate path (RFC 4158): at each step every declared anchor and every sent certificate
     that may have issued the current one (name and key identifier) is tried, so a stale or
     cross-certified issuer sent beside the right one does not hide the valid path."""
     out: list[_Path] = []
 
-    def walk(path: tuple[_Cert, ...]) -> None:
+    def walk(path: tuple[Cert, ...]) -> None:
         if len(out) >= _MAX_PATHS:
             return
         current = path[-1]
@@ -251,8 +182,8 @@ def _paths(leaf: _Cert, sent: Sequence[_Cert], store: TrustStore) -> list[_Path]
         renamed = [a for a in store.anchors if a.x.subject == current.x.issuer]
         if renamed:  # the anchor's name, another key: not its issuer (openssl: unable to get local issuer)
             out.append(_Path(path, None, (
-                f"签发者 {current.info.issuer} 的密钥标识（AKI {(_key_ids(current)[0] or b'').hex()}）与声明的同名"
-                f"信任根（SKI {(_key_ids(renamed[0])[1] or b'').hex()}）不同：签发CA已更换密钥，需声明其新的根证书")))
+                f"签发者 {current.info.issuer} 的密钥标识（AKI {(key_ids(current)[0] or b'').hex()}）与声明的同名"
+                f"信任根（SKI {(key_ids(renamed[0])[1] or b'').hex()}）不同：签发CA已更换密钥，需声明其新的根证书")))
             return
         out.append(_Path(path, None, (f"签发者 {current.info.issuer} 的证书既未由服务端发送，也不是声明的信任根"
                                       "（中间证书缺失或签发CA未声明）")))
@@ -267,7 +198,7 @@ def _signature_problems(path: _Path) -> tuple[list[str], list[str]]:
     unchecked: list[str] = []
     pairs = list(zip(path.certs, [*path.certs[1:], *([path.anchor] if path.anchor else [])], strict=False))
     for child, issuer in pairs:
-        ok = _signed_by(child, issuer)
+        ok = signed_by(child, issuer)
         if ok is None:
             unchecked.append(f"{child.info.subject} 的签名算法 {child.info.signature_algorithm} 无法验证")
         elif not ok and issuer is path.anchor:
@@ -276,87 +207,6 @@ def _signature_problems(path: _Path) -> tuple[list[str], list[str]]:
         elif not ok:
             broken.append(f"{child.info.subject} 的签名不能用签发者 {child.info.issuer} 的公钥验证")
     return broken, unchecked
-
-
-#: keyUsage bits that let a TLS server's key do its part of some key exchange (RFC 5280 4.2.1.3;
-#: RFC 5246 7.4.2 and RFC 8446 4.4.2.2: digitalSignature to sign the handshake, keyEncipherment for
-#: RSA key transport, keyAgreement for static (EC)DH); OpenSSL's sslserver purpose accepts the same.
-#: SM2 (TLCP, TLS 1.3-SM) leaves are checked by channel_view's GB/T 38636 signing/encryption rules.
-_TLS_SERVER_USAGE = ("digital_signature", "key_encipherment", "key_agreement")
-
-
-def _purpose_problems(leaf: _Cert) -> list[str]:
-    """Why the leaf may not serve as a TLS server certificate: an extendedKeyUsage without
-    serverAuth or anyExtendedKeyUsage (RFC 5280 4.2.1.12: "MUST only be used for one of the purposes
-    indicated"), or a keyUsage with no bit a key exchange needs (4.2.1.3)."""
-    out: list[str] = []
-    eku = _extension(leaf, x509.ExtendedKeyUsage)
-    if isinstance(eku, x509.ExtendedKeyUsage) and not {ExtendedKeyUsageOID.SERVER_AUTH,
-                                                        ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE} & set(eku):
-        out.append(f"证书用途不符：{leaf.info.subject} 的扩展密钥用法不含 serverAuth（RFC 5280 4.2.1.12）")
-    ku = _extension(leaf, x509.KeyUsage)
-    if (isinstance(ku, x509.KeyUsage) and leaf.info.key_type != "sm2"
-            and not any(getattr(ku, bit) for bit in _TLS_SERVER_USAGE)):
-        out.append(f"证书用途不符：{leaf.info.subject} 的密钥用法不含 digitalSignature、keyEncipherment 或 "
-                   "keyAgreement，不能用于TLS密钥交换（RFC 5280 4.2.1.3）")
-    return out
-
-
-def _validity(cert: CertificateInfo, at: datetime) -> str | None:
-    if at < cert.not_before:
-        return f"证书尚未生效（{cert.subject}，有效期 {cert.not_before:%Y-%m-%d} 至 {cert.not_after:%Y-%m-%d}）"
-    if at > cert.not_after:
-        return f"证书已过期（{cert.subject}，有效期 {cert.not_before:%Y-%m-%d} 至 {cert.not_after:%Y-%m-%d}）"
-    return None
-
-
-def _extension(cert: _Cert, kind: type[x509.ExtensionType]) -> x509.ExtensionType | None:
-    try:
-        return cert.x.extensions.get_extension_for_class(kind).value
-    except x509.ExtensionNotFound:
-        return None
-    except ValueError:  # a malformed extension: as good as absent (an issuer without it is no CA)
-        return None
-
-
-def _issuer_problem(issuer: _Cert, below: int) -> str | None:
-    """RFC 5280 6.1.4 k-n for a certificate that issued the one below it; ``below``: the number of
-    non-self-issued intermediate certificates between it and the leaf."""
-    name = issuer.info.subject
-    bc = _extension(issuer, x509.BasicConstraints)
-    if issuer.x.version == x509.Version.v1:
-        return (f"签发者 {name} 为v1证书（无扩展，无 basicConstraints），不能作为中间CA（RFC 5280 4.2.1.9：CA证书"
-                "必须含 basicConstraints；仅声明的自签名v1根可作为信任根）")
-    if not isinstance(bc, x509.BasicConstraints) or not bc.ca:
-        return f"签发者 {name} 不是CA证书（basicConstraints 无 cA，RFC 5280 6.1.4 k）"
-    if bc.path_length is not None and below > bc.path_length:
-        return f"签发者 {name} 的路径长度约束为 {bc.path_length}，其下有 {below} 级中间证书（RFC 5280 6.1.4 m）"
-    ku = _extension(issuer, x509.KeyUsage)
-    if isinstance(ku, x509.KeyUsage) and not ku.key_cert_sign:
-        return f"签发者 {name} 的密钥用法不含 keyCertSign（RFC 5280 6.1.4 n）"
-    return None
-
-
-#: Constraints this validator does not process (RFC 5280 6.1.3 b-f, 6.1.4 g-j): a path through a
-#: CA that sets them is left to a person rather than called valid.
-_UNPROCESSED = (x509.NameConstraints, x509.PolicyConstraints, x509.InhibitAnyPolicy)
-
-
-def _unprocessed(cert: _Cert) -> str | None:
-    for ext in cert.x.extensions if _safe_extensions(cert) else ():
-        if isinstance(ext.value, _UNPROCESSED):
-            return f"{cert.info.subject} 含名称或策略约束（{ext.oid.dotted_string}），本工具未处理，需人工核实"
-        if ext.critical and isinstance(ext.value, x509.UnrecognizedExtension):
-            return f"{cert.info.subject} 含无法识别的关键扩展 {ext.oid.dotted_string}（RFC 5280 6.1.4 o）"
-    return None
-
-
-def _safe_extensions(cert: _Cert) -> bool:
-    try:
-        _ = cert.x.extensions
-    except ValueError:
-        return False
-    return True
 
 
 def validate_chain(certs: Sequence[CertificateInfo], store: TrustStore, *, host: str | None,
@@ -380,11 +230,11 @@ def validate_chain(certs: Sequence[CertificateInfo], store: TrustStore, *, host:
 
 def _validate(certs: Sequence[CertificateInfo], store: TrustStore, *, host: str | None, at: datetime,
               address: str | None) -> ChainVerdict:
-    loaded = [c for c in (_load(i.der) for i in certs if i.der) if c is not None]
+    loaded = [c for c in (load_cert(i.der) for i in certs if i.der) if c is not None]
     if not loaded:
         return ChainVerdict(status="untrusted", why="未收到可解析的服务端证书", chain="")
     leaf, sent = loaded[0], loaded[1:]
-    leaf_problems = _purpose_problems(leaf)
+    leaf_problems = purpose_problems(leaf)
     if host is not None and not hostname_matches(host, certificate_names(leaf.info)):
         names = ", ".join(certificate_names(leaf.info)) or leaf.info.subject
         leaf_problems.append(f"证书与域名 {host} 不符（证书名称：{names}）")
@@ -430,11 +280,11 @@ def _revocation(path: _Path, store: TrustStore, at: datetime) -> list[Revocation
             for child, issuer in zip(path.certs, issuers, strict=True) if child.info.der != path.anchor.info.der]
 
 
-def _notes(leaf: _Cert, path: _Path, statuses: list[RevocationStatus]) -> tuple[str, ...]:
+def _notes(leaf: Cert, path: _Path, statuses: list[RevocationStatus]) -> tuple[str, ...]:
     """What an evaluator should know of a chain that holds."""
     unchecked = [r.subject for r in statuses if r.state == "unchecked"]
     notes = [unchecked_note(unchecked)] if unchecked else []
-    bc = _extension(leaf, x509.BasicConstraints)
+    bc = extension(leaf, x509.BasicConstraints)
     if isinstance(bc, x509.BasicConstraints) and bc.ca:
         notes.append(f"服务端证书 {leaf.info.subject} 是CA证书（basicConstraints cA=TRUE）：其私钥保存在服务器上，"
                      "可签发同一信任根所信任的其他证书；RFC 5280 未禁止，但终端实体证书应为 cA=FALSE（CA/Browser Forum "
@@ -446,7 +296,7 @@ def _notes(leaf: _Cert, path: _Path, statuses: list[RevocationStatus]) -> tuple[
 
 
 def _verdict(rank: int, path: _Path, problems: list[str], end: str, *, store: TrustStore, host: str | None,
-             address: str | None, leaf: _Cert, chain: str, weak: tuple[Assessment, ...], at: datetime,
+             address: str | None, leaf: Cert, chain: str, weak: tuple[Assessment, ...], at: datetime,
              statuses: Sequence[RevocationStatus] = ()) -> ChainVerdict:
     anchor = path.anchor
     if problems:
@@ -456,9 +306,9 @@ def _verdict(rank: int, path: _Path, problems: list[str], end: str, *, store: Tr
     if anchor is None or rank > 0:
         return ChainVerdict(status="untrusted", chain=chain, weak=weak,
                             why=f"{end}：证书链未到达声明的信任根，需声明签发CA的根证书或由服务端发送完整证书链")
-    unprocessed = next((p for c in [*path.certs, anchor] if (p := _unprocessed(c))), None)
-    if unprocessed is not None:
-        return ChainVerdict(status="untrusted", why=unprocessed, chain=chain, weak=weak)
+    left = next((p for c in [*path.certs, anchor] if (p := unprocessed(c))), None)
+    if left is not None:
+        return ChainVerdict(status="untrusted", why=left, chain=chain, weak=weak)
     unknown = [r.why for r in statuses if r.state == "unknown"]
     if unknown:  # the CA publishes a status that could not be read: not ✓ (crypto_eval.revocation)
         return ChainVerdict(status="untrusted", why="；".join(unknown), chain=chain, weak=weak)
@@ -488,13 +338,13 @@ def _judge(path: _Path, at: datetime) -> tuple[int, _Path, list[str], str]:
     a break, 2 no break but no anchor reached (or a signature that cannot be checked), 3 a break
     on a path that reaches no anchor."""
     broken, unchecked = _signature_problems(path)
-    problems = broken + [p for c in path.certs if (p := _validity(c.info, at))]
+    problems = broken + [p for c in path.certs if (p := validity_problem(c.info, at))]
     issuers = [*path.certs[1:], *([path.anchor] if path.anchor is not None else [])]
     for n, issuer in enumerate(issuers):
         if issuer is path.anchor and is_v1_root(issuer.x):
             continue  # a declared v1 root: an anchor by declaration (RFC 5280 6.1.1 d), it has no extensions
         below = sum(1 for c in path.certs[1:n + 1] if c.x.subject != c.x.issuer)
-        if (p := _issuer_problem(issuer, below)) is not None:
+        if (p := issuer_problem(issuer, below)) is not None:
             problems.append(p)
     reaches = path.anchor is not None
     end = path.end or "；".join(unchecked)

@@ -20,20 +20,24 @@ gave a usable CRL: unreachable, stale, not signed by the issuer. The CA publishe
 could not be read, so the chain is not trusted: missing evidence naming the URL and why, never ✓);
 ``unchecked`` (no distribution point and no declared CRL: the CA gives no place to ask, so the
 path's other checks stand, with a note that the status was not checked and how to provide it).
-OCSP (RFC 6960) and stapled OCSP answers are not read.
+OCSP (RFC 6960) and stapled OCSP answers are not read. Distribution points are fetched only for a
+path that already holds up to a declared anchor (chain.py), so the URLs fetched are those a
+trusted CA wrote, not whatever a server's self-made certificate names.
 """
 
 from __future__ import annotations
 
 import hashlib
 import socket
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from http.client import HTTPMessage
 from pathlib import Path
-from typing import Literal
+from typing import IO, Literal
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -48,8 +52,21 @@ from govsoc.crypto_eval.probes.certificate_verify import raw_signature
 
 __all__ = ["Revocation", "RevocationStatus", "FETCH_TIMEOUT", "distribution_points", "unchecked_note"]
 
-#: Seconds one distribution point may take to answer (connect and read).
-FETCH_TIMEOUT = 3.0
+#: Seconds one distribution point may take for each step (connect, each read), and for the whole CRL.
+FETCH_TIMEOUT, FETCH_DEADLINE = 3.0, 10.0
+
+
+class _HttpRedirects(urllib.request.HTTPRedirectHandler):
+    """Redirects of a distribution point are followed to http URLs only (not https, ftp or file)."""
+
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+                         headers: HTTPMessage, newurl: str) -> urllib.request.Request | None:
+        if not newurl.lower().startswith("http://"):
+            raise urllib.error.HTTPError(newurl, code, "redirect to a URL that is not http", headers, fp)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_HttpRedirects)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -86,10 +103,14 @@ def unchecked_note(subjects: Sequence[str]) -> str:
 def _fetch_error(e: BaseException, timeout: float) -> str:
     """Why a distribution point gave no CRL, in the report's words."""
     reason = e.reason if isinstance(e, urllib.error.URLError) and not isinstance(e, urllib.error.HTTPError) else e
+    if isinstance(e, urllib.error.HTTPError) and 300 <= e.code < 400:  # a redirect urllib or _HttpRedirects refused
+        return f"重定向到非http地址（{e.filename}）"
     if isinstance(e, urllib.error.HTTPError):
         return f"HTTP {e.code}"
     if isinstance(reason, ConnectionRefusedError):
         return "连接被拒绝"
+    if isinstance(reason, TimeoutError | socket.timeout) and str(reason).startswith("not complete"):
+        return "CRL未在限定时间内传完"
     if isinstance(reason, TimeoutError | socket.timeout):
         return f"{timeout:g} 秒内无应答"
     if isinstance(reason, socket.gaierror):
@@ -109,9 +130,9 @@ class Revocation:
     the distribution points of the certificates (each URL fetched once; ``fetches`` counts them)."""
 
     def __init__(self, declared: Sequence[tuple[bytes, str]] = (), *, fetch: bool = True,
-                 timeout: float = FETCH_TIMEOUT) -> None:
+                 timeout: float = FETCH_TIMEOUT, deadline: float = FETCH_DEADLINE) -> None:
         self.declared = [(c, source) for der, source in declared if (c := _parse(der)) is not None]
-        self.fetch, self.timeout = fetch, timeout
+        self.fetch, self.timeout, self.deadline = fetch, timeout, deadline
         self.fetches = 0
         self._fetched: dict[str, tuple[x509.CertificateRevocationList | None, str]] = {}
         self._signed: dict[tuple[bytes, bytes], bool | None] = {}
@@ -131,14 +152,32 @@ class Revocation:
         if url not in self._fetched:
             self.fetches += 1
             try:
-                request = urllib.request.Request(url, headers={"User-Agent": "govsoc-crl"})
-                with urllib.request.urlopen(request, timeout=self.timeout) as answer:  # noqa: S310 - http only
-                    data = answer.read(MAX_CRL_FILE + 1)
-                crl = _parse(data) if len(data) <= MAX_CRL_FILE else None
-                self._fetched[url] = (crl, "" if crl is not None else "应答内容不是CRL")
+                data = self._download(url)
+                crl = _parse(data) if data is not None else None
+                why = "" if crl is not None else (f"应答超过 {MAX_CRL_FILE >> 20} MiB" if data is None
+                                                  else "应答内容不是CRL")
+                self._fetched[url] = (crl, why)
             except (OSError, ValueError) as e:  # URLError and HTTPError are OSErrors
                 self._fetched[url] = (None, _fetch_error(e, self.timeout))
         return self._fetched[url]
+
+    def _download(self, url: str) -> bytes | None:
+        """The body at ``url`` (None: larger than MAX_CRL_FILE); each socket operation is bounded by
+        ``timeout`` and the whole download by ``deadline`` (a server sending a byte now and then
+        does not hold the evaluation); redirects are followed to http URLs only."""
+        end = time.monotonic() + self.deadline
+        request = urllib.request.Request(url, headers={"User-Agent": "govsoc-crl"})
+        with _OPENER.open(request, timeout=self.timeout) as answer:
+            chunks: list[bytes] = []
+            size = 0
+            while chunk := answer.read1(1 << 16):  # one read from the socket at most
+                size += len(chunk)
+                if size > MAX_CRL_FILE:
+                    return None
+                if time.monotonic() > end:
+                    raise TimeoutError(f"not complete after {self.deadline} s")
+                chunks.append(chunk)
+        return b"".join(chunks)
 
     def _crl_signed(self, crl: x509.CertificateRevocationList, issuer: x509.Certificate,
                     issuer_info: CertificateInfo) -> bool | None:
@@ -166,12 +205,18 @@ class Revocation:
                 usable.append((crl, source))
             else:
                 problems.append(f"{source}：{problem}")
-        for crl, source in usable:
-            entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
-            if entry is not None and (reason := _reason(entry)) != "removeFromCRL":
+        for crl, source in list(usable):
+            try:  # entries are read lazily: a malformed one (in a CRL its CA signed) is the CRL's problem
+                entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
+                when = entry.revocation_date_utc if entry is not None else None
+            except ValueError:
+                usable.remove((crl, source))
+                problems.append(f"{source}：CRL条目无法解析")
+                continue
+            if entry is not None and when is not None and (reason := _reason(entry)) != "removeFromCRL":
                 return RevocationStatus(state="revoked", subject=subject, why=(
                     f"证书已被吊销：{subject}（序列号 {cert.serial_number:X}，吊销时间 "
-                    f"{entry.revocation_date_utc:%Y-%m-%d %H:%M} UTC" + (f"，原因 {reason}" if reason else "")
+                    f"{when:%Y-%m-%d %H:%M} UTC" + (f"，原因 {reason}" if reason else "")
                     + f"；CRL：{source}，RFC 5280 6.1.3 a 3）"))
         if usable:
             crl, source = usable[0]

@@ -447,6 +447,9 @@ PHRASES: Final[dict[str, str]] = {
     " 经由信道 ": " travels over channel ", " 传输，该信道缺少证据：": ", which has no evidence: ",
     "信道 ": "channel ", " 另经缺少证据的信道传输，不能据此判定该数据受到保护）":
         " also travels over a channel without evidence: this does not show the data protected)",
+    "CRL未在限定时间内传完": "the CRL did not arrive in full within the time allowed",
+    "重定向到非http地址（": "redirected to a URL that is not http (", "应答超过 ": "the answer is over ",
+    "CRL条目无法解析": "the CRL's entries do not parse",
     "CRL签发者 ": "CRL issuer ",
 }
 #: Whole values (an object's name, a judgement, a risk) too short to replace inside other text.

@@ -206,7 +206,9 @@ def _data_findings(data: str, channels: list[tuple[str, list[Finding]]]) -> list
     ✗, the ✓ of the others turns into notes: a class seen protected on one channel and carried
     unseen on another has no evidence, not a pass (issue 16 open item: it was scored on the live
     channel only)."""
-    dead = [(key, fs) for key, fs in channels if not any(f.factor == "D" for f in fs)]
+    # a plain-HTTP port that only redirects to a listed HTTPS endpoint has a note and no D: not dead
+    dead = [(key, fs) for key, fs in channels
+            if any(f.factor == "MISSING" for f in fs) and not any(f.factor == "D" for f in fs)]
     failed = any(f.factor == "D" and not f.satisfied for _, fs in channels for f in fs)
     out: list[Finding] = []
     for key, findings in channels:

@@ -4,6 +4,7 @@ channel is named), not the live channel's ✓; a ✗ on any of its channels stil
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from decimal import Decimal
 from typing import Any
 
@@ -17,15 +18,26 @@ from tests.servers.sshd import free_port
 from tests.servers.tls import python_tls_server
 
 
-@pytest.mark.parametrize("other", ["none", "dead", "cleartext+dead"])
+@pytest.mark.parametrize("other", [
+    "none",            # the control: one live TLS channel protects the class
+    "redirect",        # plus a plain-HTTP port that only redirects to it: no data of its own, not dead
+    "dead",            # plus an endpoint the probe cannot reach
+    "cleartext+dead",  # plus a login form in the clear and the unreachable endpoint
+])
 def test_a_data_class_on_a_live_and_a_dead_channel(rsa_cert: CertFiles, anchor_files: list[str], other: str) -> None:
     closed = free_port()  # nothing listens: the probe is refused
-    with python_tls_server(rsa_cert) as tls, http_server() as login:
+    with ExitStack() as stack:
+        tls = stack.enter_context(python_tls_server(rsa_cert))
+        login = stack.enter_context(http_server())
+        redirect = stack.enter_context(http_server(redirect_to_https=True, location=f"https://localhost:{tls}/"))
         endpoints: list[dict[str, Any]] = [{"host": "127.0.0.1", "port": tls, "protocol": "https", "kind": "web",
                                             "server_name": "localhost", "carries": ["个人信息"]}]
         if "dead" in other:
             endpoints.append({"host": "127.0.0.1", "port": closed, "protocol": "https", "kind": "api",
                               "server_name": "localhost", "carries": ["个人信息"]})
+        if other == "redirect":
+            endpoints.append({"host": "127.0.0.1", "port": redirect, "protocol": "http", "kind": "web",
+                              "carries": ["个人信息"]})
         if "cleartext" in other:
             endpoints.append({"host": "127.0.0.1", "port": login, "protocol": "http", "kind": "web",
                               "carries": ["个人信息"]})
@@ -37,7 +49,7 @@ def test_a_data_class_on_a_live_and_a_dead_channel(rsa_cert: CertFiles, anchor_f
         item = _item(e, item_id)
         (obj,) = item.objects
         found = [f for f in item.findings if f.object == "个人信息"]
-        if other == "none":  # the control: one live TLS channel protects the class
+        if other in ("none", "redirect"):
             assert (obj.d, obj.missing) == (True, False) and item.score > Decimal(0), item
         elif other == "dead":
             assert obj.missing and obj.d is None and item.score == Decimal("0.0000"), item

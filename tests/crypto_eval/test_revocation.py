@@ -11,14 +11,19 @@ does not set the SM2 ID for CRLs, openssl/openssl#23471, so there the CRL's own 
 from __future__ import annotations
 
 import asyncio
+import socket
 import subprocess
+import time
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from cryptography import x509
 
+from govsoc.collectors.protocols.x509 import parse_certificate
 from govsoc.core.errors import ConfigError
 from govsoc.core.inventory import Inventory
 from govsoc.crypto_eval.chain import TrustStore
@@ -29,6 +34,7 @@ from govsoc.crypto_eval.revocation import Revocation
 from tests.servers.ca import issue, issue_sm2, make_ca, make_crl, serial_of, sm2_crl, tamper
 from tests.servers.certs import sm2_private_scalar
 from tests.servers.crl_http import FileServer, http_files
+from tests.servers.listener import listening
 from tests.servers.sshd import free_port
 from tests.servers.tlcp_server import SmServerConfig, sm_server
 from tests.servers.tls import openssl_s_server
@@ -233,3 +239,39 @@ def test_declared_crls_of_other_issuers_are_not_used(pki: dict[str, Any], tmp_pa
     view = view_of(report, trust=TrustStore.from_der([pki["root"].der], revocation))
     assert view.authentication is not None and view.authentication[0] is True, view
     assert any("未核查证书 CN=localhost、CN=F16j quiet intermediate 的吊销状态" in n for n in view.notes)
+
+
+# --- what a distribution point may do to the fetch ------------------------------------------------------------
+
+def _trickle(conn: socket.socket) -> None:
+    """Headers promising a large CRL, then one byte every 0.1 s (a socket read never times out)."""
+    conn.settimeout(5)
+    conn.recv(4096)
+    conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 100000\r\n\r\n")
+    for _ in range(100):
+        conn.sendall(b"0")
+        time.sleep(0.1)
+
+
+def _redirect_to(location: bytes) -> Any:
+    def handle(conn: socket.socket) -> None:
+        conn.settimeout(5)
+        conn.recv(4096)
+        conn.sendall(b"HTTP/1.0 302 Found\r\nLocation: " + location + b"\r\nContent-Length: 0\r\n\r\n")
+    return handle
+
+
+@pytest.mark.parametrize("handler,why", [
+    (_trickle, "CRL未在限定时间内传完"),  # bounded as a whole, not per read: the evaluation goes on
+    (_redirect_to(b"file:///etc/passwd"), "重定向到非http地址（file:///etc/passwd）"),  # only http is followed
+    (_redirect_to(b"https://127.0.0.1:1/x.crl"), "重定向到非http地址（https://127.0.0.1:1/x.crl）"),
+])
+def test_a_distribution_point_cannot_hold_the_evaluation_or_send_it_elsewhere(
+        pki: dict[str, Any], tmp_path: Path, handler: Any, why: str) -> None:
+    with listening(handler) as port:
+        leaf = issue(tmp_path, "odd-dp", pki["inter"], crl_url=f"http://127.0.0.1:{port}/inter.crl")
+        revocation = Revocation(timeout=0.5, deadline=1.0)
+        status = revocation.status(x509.load_der_x509_certificate(leaf.der), "CN=localhost",
+                                   x509.load_der_x509_certificate(pki["inter"].der),
+                                   parse_certificate(pki["inter"].der), datetime.now(UTC))
+    assert status.state == "unknown" and why in status.why, status
