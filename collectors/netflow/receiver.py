@@ -8,7 +8,10 @@ origin is ``udp://<exporter>:<port>`` and its offset the header's sequence numbe
 ids of a datagram are the same however often it arrives. Datagrams the kernel dropped before
 we read them (receive buffer full) are read from ``/proc/net/udp`` for this socket, and every
 decoding problem is counted per reason (``decoder.problems``) and stored as a
-``pipeline_error`` event naming the exporter.
+``pipeline_error`` event naming the exporter. Over UDP, the sampling rates, boot times and
+templates the exporters announced are saved with the counters and restored when the receiver
+starts again (collectors.netflow.state), so records that arrive before the exporters' next
+refresh are decoded and scaled as before the restart.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from govsoc.collectors.base import ParseContext, RawRecord
+from govsoc.collectors.netflow import state as decoder_state
 from govsoc.collectors.netflow.decoder import Problem
 from govsoc.collectors.netflow.parser import UDP_ORIGIN, NetflowParser, exporter_of, problem_event
 from govsoc.collectors.receivers.counters import ReceiverCounters as SavedCounters
@@ -152,6 +156,11 @@ class NetflowReceiver:
         at the end."""
         summary = IngestSummary(source=f"{self.scheme}{self.address[0]}:{self.address[1]}")
         context = ParseContext(timezone=ZoneInfo("UTC"), reference=datetime.now(UTC))
+        if counters_folder is not None and self.transport == "udp":
+            # what the exporters announced before a restart (collectors.netflow.state)
+            restored = decoder_state.load(self.parser.decoder, decoder_state.state_path(counters_folder, self.name))
+            if restored:
+                log.info("netflow %s: %d sampling rates, boot times and templates restored", self.name, restored)
         stop = stop or threading.Event()
         ends = None if seconds is None else time.monotonic() + seconds
         batch: list[Event] = []
@@ -191,8 +200,7 @@ class NetflowReceiver:
         the events those became; the message outcomes (``stored`` ...) stay 0: a datagram has
         none of its own (receivers.counters). Returns the file."""
         host, port = self.address
-        name = (f"netflow-{host}-{port}" + ("" if self.transport == "udp" else f"-{self.transport}")).replace(
-            ":", "_")[:64]
+        name = self.name
         if self.saved is None:
             self.saved = SavedCounters.resume(folder, name, "netflow", f"{host}:{port}")
         saved = self.saved
@@ -208,7 +216,16 @@ class NetflowReceiver:
         # a sequence gap is what the network lost before us, not a record we rejected
         saved.rejected = {kind: n for kind, n in self.parser.decoder.problems.items() if n and kind != "sequence-gap"}
         saved.save(folder, running=running)
+        if self.transport == "udp":
+            decoder_state.save(self.parser.decoder, decoder_state.state_path(folder, name))
         return folder / f"{name}.json"
+
+    @property
+    def name(self) -> str:
+        """This listener's name among the receivers' state files (by its address and transport)."""
+        host, port = self.address
+        return (f"netflow-{host}-{port}" + ("" if self.transport == "udp" else f"-{self.transport}")).replace(
+            ":", "_")[:64]
 
     def _events(self, pipeline: Pipeline, record: RawRecord, context: ParseContext,
                 summary: IngestSummary) -> list[Event]:

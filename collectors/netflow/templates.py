@@ -197,6 +197,10 @@ class TemplateCache:
     def __len__(self) -> int:
         return len(self._templates)
 
+    def items(self) -> list[tuple[TemplateKey, Template]]:
+        """Every template kept, with its key, oldest learned first (collectors.netflow.state)."""
+        return list(self._templates.items())
+
     def learn(self, exporter: str, domain: int, template: Template, now: float) -> None:
         """Keep ``template`` (a refresh when it is the same layout, else a change)."""
         key = (exporter, domain, template.id)
