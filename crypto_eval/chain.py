@@ -125,6 +125,8 @@ class ChainVerdict:
     #: what the evaluator should know of a chain that holds (a leaf that is a CA, a revocation status
     #: not checked): INFO findings beside the ✓
     notes: tuple[str, ...] = ()
+    #: untrusted only because a revocation status the CA publishes could not be read (the path holds)
+    status_unknown: bool = False
 
 
 def describe(cert: CertificateInfo) -> str:
@@ -311,7 +313,7 @@ def _verdict(rank: int, path: _Path, problems: list[str], end: str, *, store: Tr
         return ChainVerdict(status="untrusted", why=left, chain=chain, weak=weak)
     unknown = [r.why for r in statuses if r.state == "unknown"]
     if unknown:  # the CA publishes a status that could not be read: not ✓ (crypto_eval.revocation)
-        return ChainVerdict(status="untrusted", why="；".join(unknown), chain=chain, weak=weak)
+        return ChainVerdict(status="untrusted", why="；".join(unknown), chain=chain, weak=weak, status_unknown=True)
     if host is None and address is not None and address not in leaf.info.ip_addresses:
         # a valid chain says whose key it is, not that it is this endpoint's: without a name to
         # match, the identity of the server asked by address is not established

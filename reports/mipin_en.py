@@ -450,6 +450,9 @@ PHRASES: Final[dict[str, str]] = {
     "CRL未在限定时间内传完": "the CRL did not arrive in full within the time allowed",
     "重定向到非http地址（": "redirected to a URL that is not http (", "应答超过 ": "the answer is over ",
     "CRL条目无法解析": "the CRL's entries do not parse",
+    "证书链验证到声明的信任根，但证书吊销状态无法确认（证书可能已被吊销）：身份鉴别缺少证据":
+        "the certificate chain reaches a declared trust anchor, but a certificate's revocation status cannot be "
+        "established (it may be revoked): authentication lacks evidence",
     "CRL签发者 ": "CRL issuer ",
 }
 #: Whole values (an object's name, a judgement, a risk) too short to replace inside other text.

@@ -27,7 +27,7 @@ from govsoc.crypto_eval.probes.connection import CONNECT_TIMEOUT, NO_SUCH_NAME, 
 from govsoc.crypto_eval.probes.runner import TLS_PROTOCOLS, EndpointReport, Target
 
 __all__ = ["ChannelView", "view_of", "ssh_199_notes", "NO_CERTIFICATE", "NO_PROOF", "SILENT", "HTTPS_PORT",
-           "PROBE_ERROR", "CHAIN_UNTRUSTED", "unreached_why"]
+           "PROBE_ERROR", "CHAIN_UNTRUSTED", "STATUS_UNKNOWN", "unreached_why"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -110,6 +110,9 @@ NO_CERTIFICATE = "未能读取服务端证书（证书无法解析，或TLS 1.3�
 NO_PROOF = "未验证服务端以证书私钥所作的签名，证书本身可被任何人发送：身份鉴别缺少证据"
 #: Why authentication has no evidence when the certificate's chain reaches no declared trust anchor.
 CHAIN_UNTRUSTED = "证书链未验证到声明的信任根，无法确认证书持有者身份：身份鉴别缺少证据"
+#: Why authentication has no evidence when the chain holds but a certificate's revocation status
+#: (which its CA publishes) could not be read (crypto_eval.revocation).
+STATUS_UNKNOWN = "证书链验证到声明的信任根，但证书吊销状态无法确认（证书可能已被吊销）：身份鉴别缺少证据"
 
 
 def unreached_why(report: EndpointReport) -> str:
@@ -135,7 +138,8 @@ def _proved(label: str, chain: bool, verified: bool | None, note: str | None, no
     untrusted = [v for v in verdicts if v.status != "trusted"]
     if chain and verified is not True:
         notes.append(f"{label}: {NO_PROOF}" + (f"（{note}）" if note else ""))
-    notes += [f"{label}: {CHAIN_UNTRUSTED}（{v.why}；证书链：{v.chain or '未收到证书'}）" for v in untrusted]
+    notes += [f"{label}: {STATUS_UNKNOWN if v.status_unknown else CHAIN_UNTRUSTED}"
+              f"（{v.why}；证书链：{v.chain or '未收到证书'}）" for v in untrusted]
     notes += list(dict.fromkeys(f"{label}: {n}" for v in verdicts for n in v.notes))  # a CA leaf, no CRL read
     if chain and verified is True and verdicts and not untrusted:
         return (True, "服务端以数字证书鉴别身份（已验证服务端证书私钥签名；"
