@@ -7,14 +7,15 @@ run again without that selection (dropped from an ``and``, an ``or`` or a ``not`
 go through the real parsers into a SQLite store once. A mutant that fires on exactly the rule's
 hits and on none of its near misses "survives": the selection it lost was never exercised by a
 test, and the rule's row needs a hit (for an ``or`` branch) or a near miss (for an ``and`` or a
-``not``) that only that selection decides. Correlations are left out (their base rules are here).
+``not``) that only that selection decides. Correlations have mutants of their own: the lower
+bound one lower, a chain undone, each group-by field dropped, the timespan doubled and halved.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ import yaml
 
 from govsoc.rules import detect, load_rules
 from govsoc.store.sqlite import SqliteStore
-from tests.rules.test_egov_rules import PACK, ROWS, START, case_of_event, ingest_cases
+from tests.rules.test_egov_rules import END, PACK, ROWS, case_of_event, ingest_cases
 
 #: Selections no test case can decide: guards that only restate what the other selections already
 #: require (only the records named carry the field the rule reads).
@@ -93,7 +94,7 @@ def test_every_selection_of_every_pack_rule_is_decided_by_a_test_case(corpus: Pa
         (tmp_path / "cases").mkdir()
         cases = ingest_cases(store, corpus, tmp_path / "cases")
         host = case_of_event(store, cases)
-        window = {"start": datetime(2000, 1, 1, tzinfo=UTC), "end": START + timedelta(days=7)}
+        window = {"start": datetime(2000, 1, 1, tzinfo=UTC), "end": END}
         expected: dict[str, set[str]] = {}
         for row in ROWS:
             expected.setdefault(row.file, set()).add(row.kind("hit"))
@@ -121,8 +122,10 @@ def test_every_selection_of_every_pack_rule_is_decided_by_a_test_case(corpus: Pa
 
 def correlation_mutants(doc: dict[str, Any], names: dict[str, dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
     """(what changed, the mutated correlation) for a correlation of the pack: its lower bound one
-    lower (``gte: 5`` -> ``gte: 4``), and each correlation it refers to replaced by the rules that
-    one reads (the chain undone: for login-after-failure, one failure would do again)."""
+    lower (``gte: 5`` -> ``gte: 4``), each correlation it refers to replaced by the rules that
+    one reads (the chain undone: for login-after-failure, one failure would do again), each
+    group-by field dropped (events of two sources, users, devices or ports pooled) and its
+    timespan doubled and halved (review r17b finding 3: the window edges)."""
     corr = doc["correlation"]
     found = []
     condition = corr.get("condition")
@@ -138,12 +141,26 @@ def correlation_mutants(doc: dict[str, Any], names: dict[str, dict[str, Any]]) -
             mutated = yaml.safe_load(yaml.safe_dump(doc))
             mutated["correlation"]["rules"][position:position + 1] = inner["correlation"]["rules"]
             found.append((f"{ref} unchained", mutated))
+    for field in corr.get("group-by") or ():
+        mutated = yaml.safe_load(yaml.safe_dump(doc))
+        mutated["correlation"]["group-by"] = [f for f in corr["group-by"] if f != field]
+        if not mutated["correlation"]["group-by"]:
+            del mutated["correlation"]["group-by"]
+        found.append((f"without group-by {field}", mutated))
+    for label, factor in (("widened", 2), ("narrowed", 0.5)):
+        mutated = yaml.safe_load(yaml.safe_dump(doc))
+        mutated["correlation"]["timespan"] = f"{int(_seconds(corr['timespan']) * factor)}s"
+        found.append((f"timespan {label}", mutated))
     for name, mutated in found:
         mutated.pop("name", None)
         mutated["id"] = str(uuid.uuid5(uuid.UUID(doc["id"]), name))
         mutated["title"] = f"{doc['title']} with {name}"
         mutated["correlation"]["generate"] = False
     return found
+
+
+def _seconds(span: str) -> int:
+    return int(span[:-1]) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[span[-1]]
 
 
 def referenced_files(doc: dict[str, Any], names: dict[str, dict[str, Any]], files: dict[str, Path]) -> set[Path]:
@@ -157,8 +174,9 @@ def referenced_files(doc: dict[str, Any], names: dict[str, dict[str, Any]], file
 
 
 def test_every_correlation_bound_and_chain_is_decided_by_a_test_case(corpus: Path, tmp_path: Path) -> None:
-    # A correlation whose threshold may drop by one, or whose chained correlation may be replaced
-    # by its base rules, without any case noticing is not tested at its boundary.
+    # A correlation whose threshold may drop by one, whose chained correlation may be replaced by
+    # its base rules, whose group may lose a field or whose window may double or halve, without any
+    # case noticing is not tested at its boundary.
     docs = {path: yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(PACK.glob("*.yml"))}
     names = {doc["name"]: doc for doc in docs.values() if "name" in doc}
     files = {doc["name"]: path for path, doc in docs.items() if "name" in doc}
@@ -167,7 +185,7 @@ def test_every_correlation_bound_and_chain_is_decided_by_a_test_case(corpus: Pat
         (tmp_path / "cases").mkdir()
         cases = ingest_cases(store, corpus, tmp_path / "cases")
         host = case_of_event(store, cases)
-        window = {"start": datetime(2000, 1, 1, tzinfo=UTC), "end": START + timedelta(days=7)}
+        window = {"start": datetime(2000, 1, 1, tzinfo=UTC), "end": END}
         expected: dict[str, set[str]] = {}
         for row in ROWS:
             expected.setdefault(row.file, set()).add(row.kind("hit"))
@@ -189,5 +207,5 @@ def test_every_correlation_bound_and_chain_is_decided_by_a_test_case(corpus: Pat
                 unchained += name.endswith("unchained")
                 if fired == expected[path.name]:
                     survivors.append(f"{path.name} with {name}")
-        assert tried > 20 and unchained == 4  # the four login-after-failure chains
+        assert tried > 100 and unchained == 4  # the four login-after-failure chains
         assert survivors == []

@@ -86,11 +86,13 @@ H3_HIT = ("<190>{h3ts} 2026 {host} %%10FILTER/6/FILTER_ZONE_IPV4_EXECUTION: SrcZ
 LATER = {"webts": "{webts}", "epoch": "{epoch}"}
 
 
-def series(template: str, count: int, every: int, vary: str, **values: str) -> Lines:
-    """``count`` connections ``every`` seconds apart, ``vary`` ("dst" or "port") different in each."""
+def series(template: str, count: int, every: int, vary: str, skip: int = 0, **values: str) -> Lines:
+    """``count`` connections ``every`` seconds apart, ``vary`` ("dst" or "port") different in each
+    (the ``skip`` first addresses or ports left out: another series' targets)."""
     return tuple((i * every, template.format_map({
         **values, "ts": "{ts}", "h3ts": "{h3ts}", "host": "{host}", "ip": "{ip}", **LATER,
-        **({"dst": f"10.20.0.{i + 1}"} if vary == "dst" else {"port": str(1000 + i)})})) for i in range(count))
+        **({"dst": f"10.20.0.{skip + i + 1}"} if vary == "dst" else {"port": str(1000 + skip + i)})}))
+        for i in range(count))
 
 
 HW_DENY = {"brief": "POLICYDENY"}
@@ -195,9 +197,9 @@ def session(client: str, server: str, dport: int, sent: list[bytes], answered: l
     return frames
 
 
-def capture(*conversations: list[bytes]) -> bytes:
-    """A pcap of conversations, one second apart, their frames a millisecond apart."""
-    return pcap([(T0 + n + i / 1000, frame) for n, frames in enumerate(conversations)
+def capture(*conversations: list[bytes], every: float = 1) -> bytes:
+    """A pcap of conversations, ``every`` seconds apart, their frames a millisecond apart."""
+    return pcap([(T0 + n * every + i / 1000, frame) for n, frames in enumerate(conversations)
                  for i, frame in enumerate(frames)])
 
 
@@ -300,16 +302,29 @@ def users(template: str, names: list[str], every: int, **values: str) -> Lines:
     return tuple(line for i, name in enumerate(names) for line in one(template, i * every, user=name, **values))
 
 
-def bastion(template: str, every: int) -> Lines:
+def bastion(template: str, every: int, **values: str) -> Lines:
     """One line for user ops on each of three servers (the host names of no case: the case is the
     client address, as for logins through a bastion host), ``every`` seconds apart."""
     return tuple(line for i in range(3)
-                 for line in one(template.replace("{host}", f"gov-app-0{i + 1}"), i * every, user="ops"))
+                 for line in one(template.replace("{host}", f"gov-app-0{i + 1}"), i * every, user="ops", **values))
+
+
+def win_bastion(code: str, every: int) -> Lines:
+    """bastion() for Windows: one logon event (``code``) of ops on each of three computers."""
+    return tuple((i * every, winlogon(code, "ops")[0][1].replace("__HOST__", f"gov-pc-0{i + 1}")) for i in range(3))
 
 
 def later(lines: Lines, seconds: int) -> Lines:
     """``lines`` ``seconds`` later."""
     return tuple((offset + seconds, text) for offset, text in lines)
+
+
+def elsewhere(lines: Lines, what: str = "ip") -> Lines:
+    """``lines`` from the case's second client address (``what`` "ip") or on its second device
+    or computer ("host"): the same case, another group of a correlation grouped by that field."""
+    syslog, document = ("{ip}", "__IP__") if what == "ip" else ("{host}", "__HOST__")
+    return tuple((offset, text.replace(syslog, syslog[:-1] + "2}").replace(document, document[:-2] + "2__"))
+                 for offset, text in lines)
 
 
 @dataclass(frozen=True)
@@ -880,6 +895,12 @@ ROWS = [
                                                     **WEB_OK), {}),
     Row("web_sql_injection.yml#or_true", one(WEB_GET, path="/login.php?user=admin%27+or+true--+-", **WEB_OK),
         {"story": one(WEB_GET, path="/search?q=%27truth%27+or+true+story", **WEB_OK)}),
+    # one bare column after a closing quote, the rest commented out (1' union select password--);
+    # search text with a year, or a quoted word, before "union select committee" ends no statement
+    Row("web_sql_injection.yml#one_column", one(WEB_GET, path="/item.php?id=1%27%20union%20select%20password--",
+                                                **WEB_OK),
+        {"year": one(WEB_GET, path="/search?q=2024+union+select+committee", **WEB_OK),
+         "quoted": one(WEB_GET, path="/search?q=%27european%27+union+select+committee", **WEB_OK)}),
     Row("web_sql_injection.yml#order_by", one(WEB_GET, path="/item.php?id=1+order+by+10--+-", **WEB_OK),
         {"title": one(WEB_GET, path="/news/list?title=top+10+order+by+date", **WEB_OK),
          "sort": one(WEB_GET, path="/list?order=by&sort=date", **WEB_OK)}),
@@ -936,6 +957,146 @@ ROWS = [
         {"visit": one(SANGFOR, kind="网站访问", rest="应用名称:政务服务, 系统动作:被记录, "
                                                      "URL:https://www.example.gov.cn/index.html")}),
 ]
+def spray(names: list[str], every: int) -> Lines:
+    """One failed network logon (4625) per account, ``every`` seconds apart."""
+    return sum((later(winlogon("4625", name), every * i) for i, name in enumerate(names)), ())
+
+
+def logins_after(fail: Lines, success: Lines, after: int) -> Lines:
+    """Three failures 20 s apart, then ``success`` ``after`` seconds after the third."""
+    return each(fail, 3, 20) + later(success, 40 + after)
+
+
+def in_halves(lines: Lines, rest: Lines, gap: int) -> Lines:
+    """``lines``, then ``rest`` from the case's second address ``gap`` seconds later."""
+    return lines + later(elsewhere(rest), gap)
+
+
+H3_F, HW_F, SSH_F = one(H3_FAIL, **ADMIN), one(HW_FAIL, **ADMIN), one(SSH_FAIL, **ADMIN)
+WIN_F = winlogon("4625", "zhangsan")
+WEB_F = one(WEB_AUTH, user="-", method="POST", path="/api/login", status="401")
+WEB_SPRAY = {"method": "GET", "path": "/manager/html", "status": "401"}
+#: Each correlation's window edge and grouping (review r17b finding 3): "hit" needs the whole
+#: timespan (its events spread over more than half of it, within it), "slow" the same events
+#: spread over more than the timespan but less than twice it; "two_sources" and the like split
+#: the events between two values of a group-by field, each half below the condition; "too_late" a
+#: success more than the timespan after the failures. Each row's comment gives the spacing.
+EDGES = [
+    # 5 failures 70 s apart (280 s) are 5 in 5 min; 120 s apart (480 s) never 5 in one window;
+    # 3 from one address and 2 from another are no brute force of either
+    Row("ssh_bruteforce.yml#window", each(SSH_F, 5, 70),
+        {"slow": each(SSH_F, 5, 120), "two_sources": in_halves(each(SSH_F, 3, 20), each(SSH_F, 2, 20), 60)}),
+    Row("remote_bruteforce.yml#window", burst(PAM_FAIL, 5, 70, program="vsftpd", **ADMIN),
+        {"slow": burst(PAM_FAIL, 5, 120, program="vsftpd", **ADMIN),
+         "two_sources": in_halves(burst(PAM_FAIL, 3, 20, program="vsftpd", **ADMIN),
+                                  burst(PAM_FAIL, 2, 20, program="vsftpd", **ADMIN), 60)}),
+    Row("huawei_login_bruteforce.yml#window", each(HW_F, 5, 70),
+        {"two_sources": in_halves(each(HW_F, 3, 20), each(HW_F, 2, 20), 60)}),
+    Row("h3c_login_bruteforce.yml#window", each(H3_F, 5, 70),
+        {"slow": each(H3_F, 5, 120), "two_sources": in_halves(each(H3_F, 3, 20), each(H3_F, 2, 20), 60)}),
+    # 10 failed logons 32 s apart (288 s) are 10 in 5 min; 50 s apart (450 s) at most 7
+    Row("windows_logon_bruteforce.yml#window", each(winlogon("4625", "administrator"), 10, 32),
+        {"slow": each(winlogon("4625", "administrator"), 10, 50),
+         "two_sources": in_halves(each(winlogon("4625", "administrator"), 5, 10),
+                                  each(winlogon("4625", "administrator"), 5, 10), 60)}),
+    # 20 refused logins 15 s apart (285 s) are 20 in 5 min; 25 s apart (475 s) at most 13
+    Row("web_login_bruteforce.yml#window", each(WEB_F, 20, 15),
+        {"slow": each(WEB_F, 20, 25), "two_sources": in_halves(each(WEB_F, 10, 5), each(WEB_F, 10, 5), 60)}),
+    # 5 user names 140 s apart (560 s) are 5 in 10 min; 210 s apart (840 s) at most 3
+    Row("ssh_password_spraying.yml#window", users(SSH_FAIL, SPRAYED, 140),
+        {"slow": users(SSH_FAIL, SPRAYED, 210),
+         "two_sources": in_halves(users(SSH_FAIL, SPRAYED[:3], 20), users(SSH_FAIL, SPRAYED[3:], 20), 60)}),
+    Row("windows_password_spraying.yml#window", spray(SPRAYED, 140),
+        {"slow": spray(SPRAYED, 210), "two_sources": in_halves(spray(SPRAYED[:3], 20), spray(SPRAYED[3:], 20), 60)}),
+    Row("web_password_spraying.yml#window", users(WEB_AUTH, SPRAYED, 140, **WEB_SPRAY),
+        {"slow": users(WEB_AUTH, SPRAYED, 210, **WEB_SPRAY),
+         "two_sources": in_halves(users(WEB_AUTH, SPRAYED[:3], 20, **WEB_SPRAY),
+                                  users(WEB_AUTH, SPRAYED[3:], 20, **WEB_SPRAY), 60)}),
+    # 3 failures 280 s apart (560 s) are 3 in 10 min; 400 s apart (800 s) at most 2; two from one
+    # address and one from another are not 3 from either, nor one typo on each of three devices
+    Row("ssh_repeated_failures.yml#window", each(SSH_F, 3, 280),
+        {"slow": each(SSH_F, 3, 400), "two_sources": in_halves(each(SSH_F, 2, 20), SSH_F, 60)}),
+    Row("huawei_login_repeated_failures.yml#window", each(HW_F, 3, 280),
+        {"slow": each(HW_F, 3, 400), "two_sources": in_halves(each(HW_F, 2, 20), HW_F, 60),
+         "three_devices": bastion(HW_FAIL, every=20)}),
+    Row("h3c_login_repeated_failures.yml#window", each(H3_F, 3, 280),
+        {"slow": each(H3_F, 3, 400), "two_sources": in_halves(each(H3_F, 2, 20), H3_F, 60),
+         "three_devices": bastion(H3_FAIL, every=20)}),
+    Row("windows_logon_repeated_failures.yml#window", each(WIN_F, 3, 280),
+        {"slow": each(WIN_F, 3, 400), "two_sources": in_halves(each(WIN_F, 2, 20), WIN_F, 60),
+         "three_devices": win_bastion("4625", every=20)}),
+    # the success 8 min after the third failure is within 10 min; 15 min after is not; a success
+    # from another address, or on another server, device or computer, is not the guessed account's
+    # login there; a shared account's single typos on three devices, each corrected, are no guessing
+    Row("ssh_login_after_failure.yml#window", logins_after(SSH_F, one(SSH_OK, **ADMIN), 480),
+        {"too_late": logins_after(SSH_F, one(SSH_OK, **ADMIN), 900),
+         "other_source": logins_after(SSH_F, elsewhere(one(SSH_OK, **ADMIN)), 20),
+         "other_server": logins_after(SSH_F, elsewhere(one(SSH_OK, **ADMIN), "host"), 20)}),
+    Row("huawei_login_after_failure.yml#window", logins_after(HW_F, one(HW_LOGIN, via="SSH", **ADMIN), 480),
+        {"too_late": logins_after(HW_F, one(HW_LOGIN, via="SSH", **ADMIN), 900),
+         "other_source": logins_after(HW_F, elsewhere(one(HW_LOGIN, via="SSH", **ADMIN)), 20),
+         "other_device": logins_after(HW_F, elsewhere(one(HW_LOGIN, via="SSH", **ADMIN), "host"), 20),
+         "bastion": bastion(HW_FAIL, every=240) + later(bastion(HW_LOGIN, every=240, via="SSH"), 10)}),
+    Row("h3c_login_after_failure.yml#window", logins_after(H3_F, one(H3_LOGIN, **ADMIN), 480),
+        {"too_late": logins_after(H3_F, one(H3_LOGIN, **ADMIN), 900),
+         "other_source": logins_after(H3_F, elsewhere(one(H3_LOGIN, **ADMIN)), 20),
+         "other_device": logins_after(H3_F, elsewhere(one(H3_LOGIN, **ADMIN), "host"), 20),
+         "bastion": bastion(H3_FAIL, every=240) + later(bastion(H3_LOGIN, every=240), 10)}),
+    Row("windows_logon_after_failure.yml#window", logins_after(WIN_F, winlogon("4624", "zhangsan"), 480),
+        {"too_late": logins_after(WIN_F, winlogon("4624", "zhangsan"), 900),
+         "other_source": logins_after(WIN_F, elsewhere(winlogon("4624", "zhangsan")), 20),
+         "other_computer": logins_after(WIN_F, elsewhere(winlogon("4624", "zhangsan"), "host"), 20),
+         "bastion": win_bastion("4625", every=240) + later(win_bastion("4624", every=240), 10)}),
+    # 20 ports (or addresses) 2 s apart: 10 from each of two addresses, 10 on each of two
+    # addresses (or ports), are no scan of one group; 20 ports 5 s apart (95 s) at most 13 in 1 min
+    Row("huawei_horizontal_scan.yml#groups", series(HW_HIT, 20, 2, "dst", port="445", **HW_DENY),
+        {"two_sources": in_halves(series(HW_HIT, 10, 2, "dst", port="445", **HW_DENY),
+                                  series(HW_HIT, 10, 2, "dst", 10, port="445", **HW_DENY), 20),
+         "two_ports": series(HW_HIT, 10, 2, "dst", port="445", **HW_DENY)
+         + later(series(HW_HIT, 10, 2, "dst", 10, port="3389", **HW_DENY), 20)}),
+    Row("h3c_horizontal_scan.yml#groups", series(H3_HIT, 20, 2, "dst", port="3389", **H3_DENY),
+        {"two_sources": in_halves(series(H3_HIT, 10, 2, "dst", port="3389", **H3_DENY),
+                                  series(H3_HIT, 10, 2, "dst", 10, port="3389", **H3_DENY), 20),
+         "two_ports": series(H3_HIT, 10, 2, "dst", port="3389", **H3_DENY)
+         + later(series(H3_HIT, 10, 2, "dst", 10, port="445", **H3_DENY), 20),
+         "slow": series(H3_HIT, 20, 5, "dst", port="3389", **H3_DENY)}),
+    Row("huawei_vertical_scan.yml#groups", series(HW_HIT, 20, 2, "port", dst="10.20.0.9", **HW_DENY),
+        {"two_sources": in_halves(series(HW_HIT, 10, 2, "port", dst="10.20.0.9", **HW_DENY),
+                                  series(HW_HIT, 10, 2, "port", 10, dst="10.20.0.9", **HW_DENY), 20),
+         "two_targets": series(HW_HIT, 10, 2, "port", dst="10.20.0.9", **HW_DENY)
+         + later(series(HW_HIT, 10, 2, "port", 10, dst="10.20.0.10", **HW_DENY), 20),
+         "slow": series(HW_HIT, 20, 5, "port", dst="10.20.0.9", **HW_DENY)}),
+    Row("h3c_vertical_scan.yml#groups", series(H3_HIT, 20, 2, "port", dst="10.20.0.9", **H3_DENY),
+        {"two_sources": in_halves(series(H3_HIT, 10, 2, "port", dst="10.20.0.9", **H3_DENY),
+                                  series(H3_HIT, 10, 2, "port", 10, dst="10.20.0.9", **H3_DENY), 20),
+         "two_targets": series(H3_HIT, 10, 2, "port", dst="10.20.0.9", **H3_DENY)
+         + later(series(H3_HIT, 10, 2, "port", 10, dst="10.20.0.10", **H3_DENY), 20),
+         "slow": series(H3_HIT, 20, 5, "port", dst="10.20.0.9", **H3_DENY)}),
+    # captures: 20 addresses on 3389 3 s apart (57 s) are 20 in 1 min, 5 s apart (95 s) at most
+    # 13; 10 addresses on 3389 and 10 others on 445 are two sweeps of 10
+    Row("flow_horizontal_scan.yml#window", (), {}, built={
+        "hit": capture(*(syn("10.30.8.1", f"10.30.6.{i + 1}", 3389, 50000 + i) for i in range(20)), every=3),
+        "slow": capture(*(syn("10.30.8.2", f"10.30.6.{i + 1}", 3389, 50000 + i) for i in range(20)), every=5),
+        "two_ports": capture(*(syn("10.30.8.3", f"10.30.6.{i + 1}", 3389 if i < 10 else 445, 50000 + i)
+                               for i in range(20)))}),
+    # 20 NXDOMAIN names 14 s apart (266 s) are 20 in 5 min; 20 s apart (380 s) at most 16
+    Row("flow_dns_dga_nxdomain.yml#window", (), {}, built={
+        "hit": capture(*(dns("10.30.8.4", f"x{i}kq3vzx9w.info", 3, 42000 + i) for i in range(20)), every=14),
+        "slow": capture(*(dns("10.30.8.5", f"x{i}kq3vzx9w.info", 3, 42000 + i) for i in range(20)), every=20)}),
+    # 30 names under one domain 9 s apart (261 s) are 30 in 5 min; 14 s apart (406 s) at most 22
+    Row("flow_dns_many_subdomains.yml#window", (), {}, built={
+        "hit": capture(*(dns("10.30.8.6", f"q{i}x.t.cdn-update-check.com", sport=41000 + i) for i in range(30)),
+                       every=9),
+        "slow": capture(*(dns("10.30.8.7", f"q{i}x.t.cdn-update-check.com", sport=41000 + i) for i in range(30)),
+                        every=14)}),
+    # 10 long-label queries 60 s apart (540 s) are 10 in 10 min; 100 s apart (900 s) at most 7
+    Row("flow_dns_tunnel_long_label.yml#window", (), {}, built={
+        "hit": capture(*(dns("10.30.8.8", f"{TUNNEL[:-3]}{i:03d}.t.cdn-update-check.com", sport=43000 + i)
+                         for i in range(10)), every=60),
+        "slow": capture(*(dns("10.30.8.9", f"{TUNNEL[:-3]}{i:03d}.t.cdn-update-check.com", sport=43000 + i)
+                          for i in range(10)), every=100)}),
+]
+ROWS += EDGES
 #: Base rules that a correlation refers to: their own meaning is tested in a pass without it.
 BASES = {"huawei_login_failed.yml", "huawei_login_success.yml", "h3c_login_failed.yml", "remote_auth_failure.yml",
          "huawei_firewall_connection.yml", "h3c_firewall_connection.yml", "ssh_login_success.yml",
@@ -999,6 +1160,8 @@ systems:
 #: Safely in the past: auth.log lines carry no year, and one in the future would be read as last
 #: year's. Each row has an hour of its own from here.
 START = datetime(2026, 11, 22, 16, 0, tzinfo=UTC)
+#: The end of the detection window: after the last row's cases (an hour a row, two at most).
+END = START + timedelta(hours=len(ROWS) + 3)
 
 
 def write_logs(folder: Path) -> tuple[dict[str, Path], dict[str, tuple[str, str]]]:
@@ -1011,7 +1174,8 @@ def write_logs(folder: Path) -> tuple[dict[str, Path], dict[str, tuple[str, str]
         out = texts.setdefault(parser, [])
         for k, (kind, lines) in enumerate([("hit", row.hit), *row.misses.items()]):
             host, ip = f"EGOV-{n}-{k}", (row.ips or {}).get(kind, f"198.51.{n}.{k + 1}")
-            owners[host] = owners[ip] = (row.file, row.kind(kind))
+            host2, ip2 = f"{host}-2", f"198.51.{n}.{k + 101}"  # elsewhere(): the same case
+            owners[host] = owners[ip] = owners[host2] = owners[ip2] = (row.file, row.kind(kind))
             case_start = START + timedelta(hours=n, minutes=20 * k)
             for offset, template in lines:
                 when = case_start + timedelta(seconds=offset)
@@ -1019,10 +1183,12 @@ def write_logs(folder: Path) -> tuple[dict[str, Path], dict[str, tuple[str, str]
                 if parser in JSON_PARSERS:
                     text = (template.replace("__TS__", when.strftime("%Y-%m-%dT%H:%M:%SZ"))
                             .replace("__CTS_TS__", when.strftime("%Y-%m-%d %H:%M:%S GMT+00:00"))
-                            .replace("__HOST__", host).replace("__IP__", ip))
+                            .replace("__HOST__", host).replace("__IP__", ip)
+                            .replace("__HOST2__", host2).replace("__IP2__", ip2))
                 else:
                     text = template.format(ts=local.strftime("%b %d %Y %H:%M:%S+08:00"),
                                            h3ts=when.strftime("%b %d %H:%M:%S"), host=host, ip=ip,
+                                           host2=host2, ip2=ip2,
                                            webts=when.strftime("%d/%b/%Y:%H:%M:%S +0000"),
                                            epoch=int(when.timestamp()))
                 out.append(text + "\n")
@@ -1078,7 +1244,7 @@ def test_pack_rules_fire_on_their_lines_only(kind: str, request: pytest.FixtureR
                                              tmp_path: Path) -> None:
     store: Store = request.getfixturevalue("sqlite_store" if kind == "sqlite" else "elastic9_store")
     cases = ingest_cases(store, corpus, tmp_path)
-    window = {"start": datetime(2000, 1, 1, tzinfo=UTC), "end": START + timedelta(days=7)}  # the traces are old
+    window = {"start": datetime(2000, 1, 1, tzinfo=UTC), "end": END}  # the traces are old
     bases = load_rules([PACK / rule for rule in sorted(BASES)])
     inners = load_rules([PACK / rule for rule in sorted({*INNERS, *INNERS.values()})])
     whole = load_rules(sorted({PACK / row.file for row in ROWS}))
