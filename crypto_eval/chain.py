@@ -73,7 +73,7 @@ from govsoc.crypto_eval.certificate_rules import (
     validity_problem,
 )
 from govsoc.crypto_eval.probes.tls import certificate_names, hostname_matches
-from govsoc.crypto_eval.revocation import Revocation, RevocationStatus, unchecked_note
+from govsoc.crypto_eval.revocation import FetchCache, Revocation, RevocationStatus, unchecked_note
 
 __all__ = ["TrustStore", "ChainVerdict", "validate_chain", "describe", "NO_ANCHORS"]
 
@@ -91,15 +91,17 @@ class TrustStore:
     revocation: Revocation = field(default_factory=Revocation, compare=False)
 
     @classmethod
-    def from_files(cls, paths: Sequence[Path], crls: Sequence[Path] = ()) -> TrustStore:
-        """Read anchor files and CRL files (ConfigError naming the file when one is unusable)."""
+    def from_files(cls, paths: Sequence[Path], crls: Sequence[Path] = (),
+                   cache: FetchCache | None = None) -> TrustStore:
+        """Read anchor files and CRL files (ConfigError naming the file when one is unusable);
+        ``cache``: CRLs already fetched in this run (Revocation)."""
         ders: list[bytes] = []
         for path in dict.fromkeys(paths):
             try:
                 ders += read_anchor_file(path)
             except ValueError as e:
                 raise ConfigError(str(e)) from e
-        return cls.from_der(ders, Revocation.from_files(crls))
+        return cls.from_der(ders, Revocation.from_files(crls, cache=cache))
 
     @classmethod
     def from_der(cls, ders: Sequence[bytes], revocation: Revocation | None = None) -> TrustStore:

@@ -27,6 +27,7 @@ from govsoc.crypto_eval.checks import CHECKS, SystemContext, TargetKey, target_k
 from govsoc.crypto_eval.probes.address import numeric_address, resolve_hosts
 from govsoc.crypto_eval.probes.runner import EndpointReport, Target, run_probes
 from govsoc.crypto_eval.profile import check_profile
+from govsoc.crypto_eval.revocation import FetchCache
 
 __all__ = ["targets_for", "unique_targets", "endpoint_addresses", "evaluate_system", "evaluate_inventory",
            "systems_in_scope"]
@@ -60,21 +61,22 @@ def unique_targets(systems: Sequence[System], addresses: Mapping[str, str] | Non
 
 def evaluate_system(system: System, evidence: Iterable[object], catalogue: Catalogue | None = None,
                     addresses: Mapping[str, str] | None = None, *,
-                    trust_anchors: Sequence[Path] = (), crls: Sequence[Path] = ()) -> SystemEvaluation:
+                    trust_anchors: Sequence[Path] = (), crls: Sequence[Path] = (),
+                    crl_cache: FetchCache | None = None) -> SystemEvaluation:
     """Run every check the catalogue names over the evidence and score the system; ``addresses``:
     what its endpoint hosts resolved to (``endpoint_addresses``; numeric spellings are read
     without it), so that one endpoint spelt two ways is one object. Certificate chains are
     validated to ``trust_anchors`` (the inventory's global files) and the system's own
     ``crypto.trust_anchors``; their certificates' revocation status is read from ``crls`` (the
     inventory's global CRL files), the system's ``crypto.crls`` and the certificates' distribution
-    points (crypto_eval.revocation)."""
+    points (crypto_eval.revocation; ``crl_cache``: those already fetched in this run)."""
     catalogue = catalogue or load_catalogue()
     check_profile(system, catalogue)
     own = system.crypto.trust_anchors if system.crypto else []
     own_crls = system.crypto.crls if system.crypto else []
     context = SystemContext(system=system, catalogue=catalogue, endpoints=tuple(system.endpoints),
                             addresses=addresses or endpoint_addresses([system], resolve=False),
-                            trust=TrustStore.from_files([*trust_anchors, *own], [*crls, *own_crls]))
+                            trust=TrustStore.from_files([*trust_anchors, *own], [*crls, *own_crls], crl_cache))
     check_ids = sorted({c for item in catalogue.items() for c in item.checks})
     checks = [CHECKS.get(ident)(context) for ident in check_ids]
     for piece in evidence:
@@ -124,5 +126,6 @@ def evaluate_inventory(systems: Sequence[System], *, probe: bool = True, concurr
     reports = run_probes(targets, concurrency=concurrency, question_timeout=question_timeout,
                          endpoint_timeout=endpoint_timeout, on_done=on_done) if targets else []
     extra = list(extra_evidence)
-    return [evaluate_system(s, [*reports, *extra], addresses=addresses, trust_anchors=trust_anchors, crls=crls)
-            for s in systems]
+    crl_cache: FetchCache = {}  # a distribution point two systems' chains name is fetched once
+    return [evaluate_system(s, [*reports, *extra], addresses=addresses, trust_anchors=trust_anchors, crls=crls,
+                            crl_cache=crl_cache) for s in systems]

@@ -50,7 +50,7 @@ from govsoc.core.errors import ConfigError
 from govsoc.crypto_eval import sm2
 from govsoc.crypto_eval.probes.certificate_verify import raw_signature
 
-__all__ = ["Revocation", "RevocationStatus", "FETCH_TIMEOUT", "distribution_points", "unchecked_note"]
+__all__ = ["Revocation", "RevocationStatus", "FetchCache", "FETCH_TIMEOUT", "distribution_points", "unchecked_note"]
 
 #: Seconds one distribution point may take for each step (connect, each read), and for the whole CRL.
 FETCH_TIMEOUT, FETCH_DEADLINE = 3.0, 10.0
@@ -125,28 +125,35 @@ def _parse(data: bytes) -> x509.CertificateRevocationList | None:
         return None
 
 
+#: Distribution point URL -> (the CRL it gave or None, why not): one run's downloads.
+FetchCache = dict[str, tuple[x509.CertificateRevocationList | None, str]]
+
+
 class Revocation:
     """Where revocation status comes from for one system: its declared CRLs and, when ``fetch``,
-    the distribution points of the certificates (each URL fetched once; ``fetches`` counts them)."""
+    the distribution points of the certificates (each URL fetched once per ``cache``; ``fetches``
+    counts this object's downloads)."""
 
     def __init__(self, declared: Sequence[tuple[bytes, str]] = (), *, fetch: bool = True,
-                 timeout: float = FETCH_TIMEOUT, deadline: float = FETCH_DEADLINE) -> None:
+                 timeout: float = FETCH_TIMEOUT, deadline: float = FETCH_DEADLINE,
+                 cache: FetchCache | None = None) -> None:
         self.declared = [(c, source) for der, source in declared if (c := _parse(der)) is not None]
         self.fetch, self.timeout, self.deadline = fetch, timeout, deadline
         self.fetches = 0
-        self._fetched: dict[str, tuple[x509.CertificateRevocationList | None, str]] = {}
+        self._fetched: FetchCache = cache if cache is not None else {}
         self._signed: dict[tuple[bytes, bytes], bool | None] = {}
 
     @classmethod
-    def from_files(cls, paths: Sequence[Path], *, fetch: bool = True) -> Revocation:
-        """Declared CRL files (ConfigError naming the file when one is unusable)."""
+    def from_files(cls, paths: Sequence[Path], *, fetch: bool = True, cache: FetchCache | None = None) -> Revocation:
+        """Declared CRL files (ConfigError naming the file when one is unusable); ``cache``: the
+        distribution points already fetched in this run (shared by the systems of one evaluation)."""
         declared: list[tuple[bytes, str]] = []
         for path in dict.fromkeys(paths):
             try:
                 declared += [(der, str(path)) for der in read_crl_file(path)]
             except ValueError as e:
                 raise ConfigError(str(e)) from e
-        return cls(declared, fetch=fetch)
+        return cls(declared, fetch=fetch, cache=cache)
 
     def _get(self, url: str) -> tuple[x509.CertificateRevocationList | None, str]:
         if url not in self._fetched:

@@ -25,7 +25,7 @@ from cryptography import x509
 
 from govsoc.collectors.protocols.x509 import parse_certificate
 from govsoc.core.errors import ConfigError
-from govsoc.core.inventory import Inventory
+from govsoc.core.inventory import Inventory, InventoryModel
 from govsoc.crypto_eval.chain import TrustStore
 from govsoc.crypto_eval.checks.channel_view import STATUS_UNKNOWN, view_of
 from govsoc.crypto_eval.evaluate import evaluate_inventory
@@ -147,6 +147,24 @@ def test_no_distribution_point_and_no_declared_crl_is_a_note_beside_the_tick(pki
     assert any(n.startswith(want) for n in view.notes), view.notes
     assert store.revocation.fetches == 0
 
+
+def test_two_systems_naming_one_endpoint_fetch_each_distribution_point_once(pki: dict[str, Any],
+                                                                            crl_server: FileServer) -> None:
+    # a distribution point that drops connections costs its time-out once per run, not once per system
+    crl_server.files.clear()
+    crl_server.files.update({"/root.crl": make_crl(pki["d"], "root", pki["root"]),
+                             "/inter.crl": make_crl(pki["d"], "inter", pki["inter"])})
+    crl_server.asked.clear()
+    with openssl_s_server(pki["leaf"], ["-tls1_3", "-cert_chain", str(pki["inter"].cert)]) as port:
+        systems = InventoryModel.model_validate({"systems": [
+            {"name": name, "level": 3, "endpoints": [{"host": "127.0.0.1", "port": port, "protocol": "https",
+                                                      "kind": "web", "server_name": "localhost"}]}
+            for name in ("a", "b")]}).systems
+        evaluations = evaluate_inventory(systems, question_timeout=1.0, trust_anchors=[pki["root"].cert])
+    for e in evaluations:
+        (auth,) = [f for f in e.findings if f.item == "gbt39786.l3.8.2.a" and f.factor == "D"]
+        assert auth.satisfied and "CN=localhost 未被吊销" in auth.why
+    assert crl_server.asked == {"/root.crl": 1, "/inter.crl": 1}
 
 # --- the inventory's crls ----------------------------------------------------------------------------------------
 
