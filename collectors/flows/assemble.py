@@ -30,7 +30,7 @@ from govsoc.collectors.flows.carry import (
 )
 from govsoc.collectors.flows.decode import Decoder
 from govsoc.collectors.flows.pcap import CUT_RECORD, CaptureReader, Problems
-from govsoc.collectors.flows.table import Flow, FlowTable, flow_key_of
+from govsoc.collectors.flows.table import Flow, FlowTable
 
 if TYPE_CHECKING:
     from govsoc.collectors.flows.native import NativeEngine
@@ -96,9 +96,8 @@ class FlowAssembler:
             self.reader.start = (int(resume["position"]), int(resume["packets"]), int(resume["seconds"]))
             self.reader.packets = int(resume["packets"])
             load_problems(resume["problems"], self.problems)
-            flows = load_flows(resume["flows"])
             # the table's own order (creation: first packet), which its sweeps keep
-            self.table.flows = {flow_key_of(flow): flow for flow in sorted(flows, key=lambda f: f.first_number)}
+            self.table.restore(load_flows(resume["flows"]))
             self.table.next_sweep = int(resume["next_sweep"])
             load_fragments(resume["fragments"], self.decoder.reassembler)
             load_segments(resume.get("segments", [[], [], []]), self.decoder.segments)

@@ -16,6 +16,9 @@ ports; for GTP-U the TEID, so a bearer's two directions show both ends' TEIDs), 
 how the flow key tells them apart (collectors.flows.segments). GTP-U TEIDs are repeated as
 ``govsoc.flow.gtp_teid`` (ECS has no field); 802.1Q tags are ``network.vlan.id`` (the outer) and
 ``network.inner.vlan.id`` (QinQ's inner, 802.1ad), and a deeper stack is ``govsoc.flow.vlan``.
+When the flow's two sides came on different tags (collectors.flows.table.FlowTable), those are
+the tags of its first packet, and the other side's VIDs are ``govsoc.flow.vlan_other_side`` (an
+empty list: untagged).
 """
 
 from __future__ import annotations
@@ -93,6 +96,9 @@ def flow_fields(flow: Flow) -> dict[str, Any]:
             fields["network.inner.vlan.id"] = str(flow.vlan[1])
         if len(flow.vlan) > 2:
             fields["govsoc.flow.vlan"] = list(flow.vlan)
+    if flow.rseg >= 0:  # the other side came on other tags (a router between two VLANs): its VIDs
+        count = flow.rseg >> 24
+        fields["govsoc.flow.vlan_other_side"] = [(flow.rseg >> 12) & 0xFFF, flow.rseg & 0xFFF][:count]
     if flow.tunnel:
         fields["govsoc.flow.tunnel"] = list(flow.tunnel)
         teids = [int(m.group(1)) for m in map(TEID.match, flow.tunnel) if m]

@@ -36,6 +36,7 @@ from govsoc.collectors.flows.decode import (
 from govsoc.collectors.flows.slots import (
     K5,
     KHASH,
+    KHASH2,
     _key_hash,
     _slot_drop,
     _slot_of,
@@ -59,6 +60,7 @@ from govsoc.collectors.flows.table import (
     SAMPLE_PORTS,
     SWEEP_SECONDS,
     TIMEOUTS,
+    VLAN_CODES,
     Flow,
     merged_tunnels,
     worth_sampling,
@@ -141,12 +143,15 @@ TIMEOUT = np.full(256, OTHER_TIMEOUT * NS, dtype=np.int64)
 for _proto, _seconds in TIMEOUTS.items():
     TIMEOUT[_proto] = _seconds * NS
 CSEQ, LIVE, SBYTES, TMO, SMAX = FLOW_FIELDS, FLOW_FIELDS + 1, FLOW_FIELDS + 2, FLOW_FIELDS + 3, FLOW_FIELDS + 4
-FLOW_FIELDS += 7  # KHASH, the key's hash, and K5, its segment word (collectors.flows.slots reads them)
-if (K0, K4, KHASH, K5) != (18, 22, FLOW_FIELDS - 2, FLOW_FIELDS - 1):  # pragma: no cover - update slots.py
+# the other side's segment word + 1 (0: none) when it came on other VLAN tags (FlowTable._paired),
+# and whether the row is in the second table (VLAN-tagged flows by 5-tuple, hash in KHASH2)
+RSEG, TAGGED = FLOW_FIELDS + 6, FLOW_FIELDS + 7
+FLOW_FIELDS += 10  # KHASH, the key's hash, and K5, its segment word (collectors.flows.slots reads them)
+if (K0, K4, KHASH2, KHASH, K5) != (18, 22, FLOW_FIELDS - 5, FLOW_FIELDS - 2, FLOW_FIELDS - 1):  # pragma: no cover
     raise ImportError("collectors.flows.slots disagrees with the flow matrix layout")
 # control cells shared by the kernel and Python
 (C_FREE, C_DONE, C_SWEEP, C_DELAY, C_CREATED, C_SAMPLES, C_SAMPLE_PACKETS, C_SAMPLE_BYTES, C_SAMPLE_LIMIT,
- C_SAMPLE_PLAIN, C_PEAK) = range(11)
+ C_SAMPLE_PLAIN, C_PEAK, C_TAGGED) = range(12)
 # why the kernel returned
 R_END, R_SLOW, R_SWEEP = 0, 1, 2
 
@@ -398,8 +403,44 @@ def _orig_is_src(K: Any, proto: int, sport: int, dport: int, flags: int, dns_res
     return True
 
 
+def _unindex(F: Any, D: Any, C: Any, slot: int) -> None:
+    """Take ``slot`` out of both tables (D[0] by key, D[1] by 5-tuple for VLAN-tagged flows)."""
+    _slot_drop(D[0], F, slot, KHASH)
+    if F[slot, TAGGED]:
+        _slot_drop(D[1], F, slot, KHASH2)
+        F[slot, TAGGED] = 0
+        C[C_TAGGED] -= 1
+
+
+def _paired(D: Any, F: Any, E: Any, k0: int, k1: int, k2: int, k3: int, k4: int, h2: int, seg: int, shi: int,
+            slo: int, sport: int) -> int:
+    """collectors.flows.table.FlowTable._paired on the arrays: the flow a packet with segment
+    ``seg`` and no flow under it joins, or -1."""
+    T = D[1]
+    mask = len(T) - 1
+    i = h2 & mask
+    best, best_seq = -1, 0
+    while True:
+        v = T[i]
+        if v == 0:
+            break
+        s = v - 1
+        if (F[s, KHASH2] == h2 and F[s, K0] == k0 and F[s, K1] == k1 and F[s, K2] == k2 and F[s, K3] == k3
+                and F[s, K4] == k4):
+            if F[s, RSEG] == seg + 1:
+                return int(s)
+            if F[s, RSEG] == 0 and F[s, K5] != seg:
+                side = 0 if (shi == F[s, OHI] and slo == F[s, OLO] and sport == F[s, OPORT]) else 1
+                if E[2 * s + side, PKTS] == 0 and (best < 0 or F[s, CSEQ] < best_seq):
+                    best, best_seq = s, F[s, CSEQ]
+        i = (i + 1) & mask
+    if best >= 0:
+        F[best, RSEG] = seg + 1
+    return int(best)
+
+
 def _end(F: Any, D: Any, C: Any, done: Any, slot: int) -> None:
-    _slot_drop(D, F, slot)
+    _unindex(F, D, C, slot)
     F[slot, LIVE] = 0
     done[C[C_DONE]] = slot
     C[C_DONE] += 1
@@ -416,7 +457,9 @@ def _add(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, p
     else:
         k0, k1, k2, k3, k4 = (proto << 32) | (dport << 16) | sport, dhi, dlo, shi, slo
     h = _key_hash(k0, k1, k2, k3, k4, seg)
-    slot = _slot_of(D, F, k0, k1, k2, k3, k4, seg, h)
+    slot = _slot_of(D[0], F, k0, k1, k2, k3, k4, seg, h)
+    if slot < 0 and seg < VLAN_CODES and C[C_TAGGED] > 0 and not (shi == dhi and slo == dlo and sport == dport):
+        slot = _paired(D, F, E, k0, k1, k2, k3, k4, _key_hash(k0, k1, k2, k3, k4, -1), seg, shi, slo, sport)
     if slot >= 0:
         ended = ts - F[slot, FLAST] > F[slot, TMO]
         if not ended and proto == 6 and F[slot, CLOSED]:
@@ -465,7 +508,12 @@ def _add(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, p
         C[C_CREATED] += 1
         if len(free) - C[C_FREE] > C[C_PEAK]:  # flows open at once: what memory follows
             C[C_PEAK] = len(free) - C[C_FREE]
-        _slot_put(D, F, slot)
+        _slot_put(D[0], F, slot, KHASH)
+        if 0 < seg < VLAN_CODES:
+            F[slot, KHASH2] = _key_hash(k0, k1, k2, k3, k4, -1)
+            F[slot, TAGGED] = 1
+            C[C_TAGGED] += 1
+            _slot_put(D[1], F, slot, KHASH2)
     side = 0 if (shi == F[slot, OHI] and slo == F[slot, OLO] and sport == F[slot, OPORT]) else 1
     if shi == dhi and slo == dlo and sport == dport:
         side = 0
@@ -686,9 +734,9 @@ def _le32(b: Any, at: int) -> Any:
     return (np.int64(b[at + 3]) << 24) | (np.int64(b[at + 2]) << 16) | (np.int64(b[at + 1]) << 8) | np.int64(b[at])
 
 
-def _forget(F: Any, D: Any, slots: Any) -> None:
+def _forget(F: Any, D: Any, C: Any, slots: Any) -> None:
     for slot in slots:
-        _slot_drop(D, F, slot)
+        _unindex(F, D, C, slot)
         F[slot, LIVE] = 0
 
 
@@ -699,8 +747,8 @@ def walker() -> Any:
 
 _COMPILED: dict[str, Any] = {}
 _NAMES = (*SLOT_NAMES, "_forget", "_walk_pcap", "_le32", "_sd", "_hist", "_flip", "_check", "_scaled", "_state",
-          "_init", "_size", "_history_letters", "_segment", "_machine", "_orig_is_src", "_end", "_add", "_udp_letter",
-          "_be16", "_be32", "_be64", "_kernel", "_worth", "_add_hit")
+          "_init", "_size", "_history_letters", "_segment", "_machine", "_orig_is_src", "_unindex", "_paired", "_end",
+          "_add", "_udp_letter", "_be16", "_be32", "_be64", "_kernel", "_worth", "_add_hit")
 
 
 def _compile() -> dict[str, Any]:
@@ -729,13 +777,14 @@ class NativeEngine:
         self.E = np.zeros((2 * capacity, EP_FIELDS), dtype=np.int64)
         self.H = np.zeros((capacity, HISTORY_BYTES), dtype=np.uint8)
         self.free = np.arange(capacity - 1, -1, -1, dtype=np.int64)
-        self.C = np.zeros(11, dtype=np.int64)
+        self.C = np.zeros(12, dtype=np.int64)
         self.C[C_FREE] = capacity
         self.C[C_DELAY] = close_delay * NS
         self.C[C_SAMPLE_PACKETS], self.C[C_SAMPLE_BYTES] = SAMPLE_PACKETS, SAMPLE_BYTES
         self.C[C_SAMPLE_LIMIT], self.C[C_SAMPLE_PLAIN] = SAMPLE_LIMIT, SAMPLE_PLAIN
         self.K = lookups()
-        self.D = np.zeros(_cells(capacity), dtype=np.int64)
+        #: the slot tables: by key, and VLAN-tagged flows by 5-tuple (collectors.flows.slots)
+        self.D = np.zeros((2, _cells(capacity)), dtype=np.int64)
         self.done = np.zeros(1024, dtype=np.int64)
         self.samples = np.zeros((1024, 5), dtype=np.int64)
         #: slot -> its payload samples as (from the originator the flow was created with, seq,
@@ -772,8 +821,9 @@ class NativeEngine:
         free[top:top + len(added)] = added
         self.free = free
         self.C[C_FREE] = top + len(added)
-        self.D = np.zeros(_cells(new), dtype=np.int64)
-        self.fn["_slots_rebuild"](self.D, self.F, LIVE)
+        self.D = np.zeros((2, _cells(new)), dtype=np.int64)
+        self.fn["_slots_rebuild"](self.D[0], self.F, LIVE, KHASH)
+        self.fn["_slots_rebuild"](self.D[1], self.F, TAGGED, KHASH2)
 
     # -- packets -----------------------------------------------------------------------------
     def run(self, chunk: Any, decode: Any, out: list[Flow]) -> None:
@@ -872,7 +922,7 @@ class NativeEngine:
         closed = (F[:, CLOSED] != 0) & (now - F[:, CLOSED] > self.C[C_DELAY])
         slots = np.nonzero(live & (idle | closed))[0]
         slots = slots[np.argsort(F[slots, CSEQ], kind="stable")]
-        self.fn["_forget"](self.F, self.D, slots)
+        self.fn["_forget"](self.F, self.D, self.C, slots)
         self._release(slots, out)
 
     def flush(self, out: list[Flow]) -> None:
@@ -884,7 +934,7 @@ class NativeEngine:
         F = self.F
         slots = np.nonzero(F[:, LIVE] == 1)[0]
         slots = slots[np.lexsort((F[slots, CSEQ], F[slots, FIRST], F[slots, FSTART]))]
-        self.fn["_forget"](self.F, self.D, slots)
+        self.fn["_forget"](self.F, self.D, self.C, slots)
         self._release(slots, out)
 
     # -- back to Python ----------------------------------------------------------------------
@@ -916,7 +966,7 @@ class NativeEngine:
                                                                   f[CLOSED], f[FIRST], f[TMO], f[SBYTES], f[SMAX])
             flow.vlan = vlans.pop(slot) if vlans and slot in vlans else (f[VLAN0], f[VLAN1])[:f[NVLAN]]
             flow.tunnel = tunnels.pop(slot, ()) if tunnels else ()
-            flow.seg = f[K5]
+            flow.seg, flow.rseg = f[K5], f[RSEG] - 1
             flow.vnet = vnets.pop(slot, 0) if vnets else 0
             o, r = endpoint(Endpoint), endpoint(Endpoint)
             (o.state, o.prev_state, o.start_seq, o.last_seq, o.ack_seq, o.fin_cnt, o.rst_cnt, o.packets, o.ip_bytes,

@@ -23,8 +23,9 @@ endpoints is two flows, while both directions of one flow keep one key.
 
 A capture whose two directions carry different VLAN tags (a router between two VLANs, seen at a
 port that gets each direction once: shared/corpus/zeek's ldap traces, 81 one way and 80 back)
-gives two half flows, as Suricata and nfstream give; Zeek keys by the 5-tuple alone unless told
-to use its VLAN-aware key, and so joins them (the agreement test lists these traces).
+would give two half flows, as Suricata and nfstream give; the flow table pairs them instead
+(collectors.flows.table.FlowTable, and the compiled engine's second table), so such a flow is
+still one flow both ways, as Zeek (keyed by the 5-tuple alone) has it.
 
 Codes of anything beyond two VLAN tags outside tunnels are a 62-bit BLAKE2b digest with bit 62
 set (never an exact VLAN code; stable across processes, so carried flows keep their keys); a

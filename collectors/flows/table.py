@@ -65,7 +65,7 @@ class Flow:
     __slots__ = ("proto", "orig_addr", "orig_port", "resp_addr", "resp_port", "start", "last", "vlan", "tunnel",
                  "tcp", "orig_packets", "orig_ip_bytes", "orig_payload", "resp_packets", "resp_ip_bytes",
                  "resp_payload", "history", "samples", "sample_count", "sample_bytes", "sample_max", "closed_at",
-                 "first_number", "timeout", "vnet", "seg")
+                 "first_number", "timeout", "vnet", "seg", "rseg")
 
     def __init__(self, hit: Hit, orig_is_src: bool, ts: int, number: int) -> None:
         self.proto = hit.proto
@@ -75,6 +75,9 @@ class Flow:
             self.orig_addr, self.orig_port, self.resp_addr, self.resp_port = hit.dst, hit.dport, hit.src, hit.sport
         self.start = self.last = ts
         self.vlan, self.tunnel, self.vnet, self.seg = hit.vlan, hit.tunnel, hit.vnet, hit.seg
+        #: the segment word of the other side's packets when they came on other VLAN tags (a
+        #: router between two VLANs, FlowTable._paired), else -1
+        self.rseg = -1
         self.tcp = TcpConnection() if hit.proto == TCP else None
         flipped = not orig_is_src
         if flipped and self.tcp is not None:
@@ -186,11 +189,29 @@ def flow_key_of(flow: Flow) -> tuple[int, bytes, int, bytes, int, int]:
     return flow.proto, flow.resp_addr, flow.resp_port, flow.orig_addr, flow.orig_port, flow.seg
 
 
+#: Segment words below this are exact VLAN codes outside tunnels (collectors.flows.segments).
+VLAN_CODES = 1 << 26
+FlowKey = tuple[int, bytes, int, bytes, int, int]
+
+
 class FlowTable:
-    """Folds hits into flows; ``finished()`` hands over the flows that ended."""
+    """Folds hits into flows; ``finished()`` hands over the flows that ended.
+
+    A flow is keyed by its segment (VLAN tags), so a router between two VLANs, seen at a port
+    where each direction passes once with its own tags (client to server on VLAN 81, back on
+    VLAN 80: shared/corpus/zeek's ldap traces), would give two half flows. So a packet that finds
+    no flow under its own tags joins an open flow of the same 5-tuple whose first packet came on
+    other tags (outside tunnels), when it is the first packet from that flow's other side; from
+    then on that side's tags lead to the flow too (``rseg``). The oldest such flow is taken. Two
+    copies of one packet on two VLANs (a trunk that carries both legs of a routed exchange) come
+    from the same side, so they stay two flows, one per VLAN, each both ways."""
 
     def __init__(self, *, timeouts: dict[int, int] | None = None, close_delay: int = CLOSE_DELAY) -> None:
-        self.flows: dict[tuple[int, bytes, int, bytes, int, int], Flow] = {}
+        self.flows: dict[FlowKey, Flow] = {}
+        #: open flows whose first packet was VLAN-tagged (outside tunnels), by 5-tuple, oldest first
+        self.tagged: dict[tuple[int, bytes, int, bytes, int], list[Flow]] = {}
+        #: (5-tuple, the other side's segment) -> the flow it joined
+        self.aliases: dict[FlowKey, Flow] = {}
         self.timeouts = {proto: seconds * NS for proto, seconds in (timeouts or TIMEOUTS).items()}
         self.close_delay = close_delay * NS
         self.done: list[Flow] = []
@@ -203,11 +224,17 @@ class FlowTable:
             return
         key = flow_key(hit)
         flow = self.flows.get(key)
+        if flow is None and hit.seg < VLAN_CODES and self.tagged:
+            flow = self._paired(hit, key)
+            if flow is not None:
+                key = flow_key_of(flow)
         if flow is not None and self._ended(flow, hit, ts):
-            self.done.append(self.flows.pop(key))
+            self.done.append(self._pop(key))
             flow = None
         if flow is None:
             flow = self.flows[key] = Flow(hit, _orig_is_src(hit), ts, number)
+            if 0 < hit.seg < VLAN_CODES:
+                self.tagged.setdefault(key[:5], []).append(flow)
             dns = hit.proto == UDP and (hit.sport in DNS_PORTS or hit.dport in DNS_PORTS)
             flow.timeout = DNS_TIMEOUT * NS if dns else self.timeouts.get(hit.proto, OTHER_TIMEOUT * NS)
         if hit.tunnel and hit.tunnel != flow.tunnel:
@@ -253,6 +280,46 @@ class FlowTable:
         if ts >= self.next_sweep:
             self.sweep(ts)
 
+    def _paired(self, hit: Hit, key: FlowKey) -> Flow | None:
+        """The open flow ``hit`` belongs to under other VLAN tags (see the class docstring)."""
+        alias = self.aliases.get(key)
+        if alias is not None:
+            return alias
+        for flow in self.tagged.get(key[:5], ()):
+            if flow.rseg >= 0 or flow.seg == hit.seg or (hit.src == hit.dst and hit.sport == hit.dport):
+                continue
+            first_from_there = (flow.orig_packets if hit.src == flow.orig_addr and hit.sport == flow.orig_port
+                                else flow.resp_packets) == 0
+            if first_from_there:
+                flow.rseg = hit.seg
+                self.aliases[key] = flow
+                return flow
+        return None
+
+    def _pop(self, key: FlowKey) -> Flow:
+        """Take the flow of ``key`` out of the table (and out of the VLAN pairing)."""
+        flow = self.flows.pop(key)
+        if 0 < flow.seg < VLAN_CODES:
+            waiting = self.tagged.get(key[:5])
+            if waiting is not None:
+                waiting.remove(flow)
+                if not waiting:
+                    del self.tagged[key[:5]]
+            if flow.rseg >= 0:
+                self.aliases.pop((*key[:5], flow.rseg), None)
+        return flow
+
+    def restore(self, flows: list[Flow]) -> None:
+        """Hold ``flows`` (carried from an earlier read) as open flows, in their creation order."""
+        self.flows, self.tagged, self.aliases = {}, {}, {}
+        for flow in sorted(flows, key=lambda f: f.first_number):
+            key = flow_key_of(flow)
+            self.flows[key] = flow
+            if 0 < flow.seg < VLAN_CODES:
+                self.tagged.setdefault(key[:5], []).append(flow)
+                if flow.rseg >= 0:
+                    self.aliases[(*key[:5], flow.rseg)] = flow
+
     def _ended(self, flow: Flow, hit: Hit, ts: int) -> bool:
         """Whether ``flow`` is over before ``hit``: idle too long, or closed and then reused."""
         if ts - flow.last > flow.timeout:
@@ -271,7 +338,7 @@ class FlowTable:
         expired = [key for key, flow in self.flows.items()
                    if now - flow.last > flow.timeout or (flow.closed_at and now - flow.closed_at > self.close_delay)]
         for key in expired:
-            self.done.append(self.flows.pop(key))
+            self.done.append(self._pop(key))
 
     def finished(self) -> list[Flow]:
         """The flows that ended since the last call, in the order they ended."""
@@ -282,5 +349,5 @@ class FlowTable:
         """Every flow still open (the end of the capture), oldest first."""
         yield from self.finished()
         flows = sorted(self.flows.values(), key=lambda f: (f.start, f.first_number))
-        self.flows = {}
+        self.flows, self.tagged, self.aliases = {}, {}, {}
         yield from flows

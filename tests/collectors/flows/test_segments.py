@@ -101,7 +101,7 @@ def _inner(path: Path, engine: str) -> list[tuple[object, ...]]:
 
 
 SEGMENT_FIELDS = ("network.vlan.id", "network.inner.vlan.id", "govsoc.flow.vlan", "govsoc.flow.gtp_teid",
-                  "govsoc.flow.vni", "govsoc.flow.tunnel")
+                  "govsoc.flow.vni", "govsoc.flow.tunnel", "govsoc.flow.vlan_other_side")
 WHOLE = (CLIENT, 4, 2, "SF", "ShAFf")
 
 
@@ -112,29 +112,45 @@ def _cases(folder: Path) -> dict[str, tuple[Path, list[tuple[object, ...]]]]:
     return {
         # the same 5-tuple on VLAN 10 and VLAN 20 (an access port per tenant)
         "vlans": (_pcap(folder / "vlans.pcap", _exchange(_vlan(10)), _exchange(_vlan(20))),
-                  [(*WHOLE, "10", None, None, None, None, None), (*WHOLE, "20", None, None, None, None, None)]),
+                  [(*WHOLE, vid, None, None, None, None, None, None) for vid in ("10", "20")]),
         # QinQ: one service tag 100 (802.1ad), customer tags 10 and 20 inside it
         "qinq": (_pcap(folder / "qinq.pcap", _exchange(_vlan(100, 10)), _exchange(_vlan(100, 20))),
-                 [(*WHOLE, "100", "10", None, None, None, None), (*WHOLE, "100", "20", None, None, None, None)]),
+                 [(*WHOLE, "100", "10", None, None, None, None, None),
+                  (*WHOLE, "100", "20", None, None, None, None, None)]),
         # three tags (past what the compiled kernel reads itself): the whole stack is kept
         "three-tags": (_pcap(folder / "three.pcap", _exchange(_vlan(100, 10, 1)), _exchange(_vlan(100, 10, 2))),
-                       [(*WHOLE, "100", "10", [100, 10, tag], None, None, None) for tag in (1, 2)]),
+                       [(*WHOLE, "100", "10", [100, 10, tag], None, None, None, None) for tag in (1, 2)]),
         # two UEs with the same address (two PDN pools) on one eNodeB/SGW pair: two bearers, each
         # with its uplink (SGW) and downlink (eNodeB) TEID
         "gtpu": (_pcap(folder / "gtpu.pcap", _exchange(_gtpu("10.0.0.1", "10.0.0.2", 256, 512)),
                        _exchange(_gtpu("10.0.0.1", "10.0.0.2", 257, 513))),
-                 [(*WHOLE, None, None, None, [int(t.rsplit(" ", 1)[1]) for t in labels], None, list(labels))
+                 [(*WHOLE, None, None, None, [int(t.rsplit(" ", 1)[1]) for t in labels], None, list(labels), None)
                   for labels in gtp]),
         # VNI 42 between VTEPs 1.1.1.1/2.2.2.2 and again between 3.3.3.3/4.4.4.4
         "vxlan": (_pcap(folder / "vxlan.pcap", _exchange(_vxlan("1.1.1.1", "2.2.2.2", 42)),
                         _exchange(_vxlan("3.3.3.3", "4.4.4.4", 42))),
                   [(*WHOLE, None, None, None, None, 42,
-                    [f"vxlan {a}:49152 -> {b}:4789", f"vxlan {b}:50001 -> {a}:4789"])
+                    [f"vxlan {a}:49152 -> {b}:4789", f"vxlan {b}:50001 -> {a}:4789"], None)
                    for a, b in (("1.1.1.1", "2.2.2.2"), ("3.3.3.3", "4.4.4.4"))]),
+        # a router between VLAN 81 (the client's) and VLAN 80 (the server's), captured where each
+        # direction passes once: one flow both ways, the server's side on VLAN 80
+        "routed": (_pcap(folder / "routed.pcap", _exchange(_routed(81, 80))),
+                   [(*WHOLE, "81", None, None, None, None, None, [80])]),
+        # a router on a stick, captured on its trunk: each packet twice, on the sender's VLAN and
+        # then routed onto the other (SYN on 10 then 20, SYN-ACK on 20 then 10): two copies of one
+        # packet come from the same side, so two whole flows, one per VLAN, none paired
+        "trunk": (_pcap(folder / "trunk.pcap", _exchange(_routed(10, 20)), _exchange(_routed(20, 10))),
+                  [(*WHOLE, vid, None, None, None, None, None, None) for vid in ("10", "20")]),
     }
 
 
-NAMES = ("vlans", "qinq", "three-tags", "gtpu", "vxlan")
+def _routed(client_vlan: int, server_vlan: int) -> object:
+    def wrap(from_client: bool, inner: Packet) -> Packet:
+        return Ether() / Dot1Q(vlan=client_vlan if from_client else server_vlan) / inner
+    return wrap
+
+
+NAMES = ("vlans", "qinq", "three-tags", "gtpu", "vxlan", "routed", "trunk")
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -174,20 +190,25 @@ def test_a_bearer_seen_first_downlink_pairs_the_same(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_a_grown_capture_keeps_its_bearer_pairing(tmp_path: Path, engine: str) -> None:
-    # read the capture cut after both uplink SYNs and the first downlink SYN-ACK (the bearers
-    # half paired), carry the state through JSON, read on: the flows of one read of the whole
-    path, expected = _cases(tmp_path)["gtpu"]
+@pytest.mark.parametrize(("name", "cut"), [
+    ("gtpu", 3),  # after both uplink SYNs and the first downlink SYN-ACK: the bearers half paired
+    ("routed", 2),  # after the SYN on VLAN 81 and the SYN-ACK on VLAN 80: the two sides paired
+])
+def test_a_grown_capture_keeps_its_pairing(tmp_path: Path, engine: str, name: str, cut: int) -> None:
+    # read the capture cut after packet ``cut``, carry the state through JSON, read on: the flows
+    # of one read of the whole
+    path, expected = _cases(tmp_path)[name]
     whole = path.read_bytes()
     starts, at = [], 24  # pcap records: 16-byte header, then the captured length's bytes
     while at < len(whole):
         starts.append(at)
         at += 16 + int.from_bytes(whole[at + 8:at + 12], "little")
-    first = FlowAssembler(io.BytesIO(whole[:starts[3]]), engine=engine)
+    first = FlowAssembler(io.BytesIO(whole[:starts[cut]]), engine=engine)
     final = [flow for flow in first.flows() if not first.flushing]
     state = first.carried()
-    assert state is not None and state["segments"] != [[], [], []]
+    assert state is not None
     rest = FlowAssembler(io.BytesIO(whole), resume=json.loads(json.dumps(state)))
     flows = [flow_fields(f) for f in (*final, *rest.flows()) if f.proto == 6]
-    assert sorted(([f["source.packets"], f["destination.packets"], f["govsoc.flow.gtp_teid"]] for f in flows),
-                  key=repr) == sorted(([4, 2, row[8]] for row in expected), key=repr)
+    rows = [(f["source.ip"], f["source.packets"], f["destination.packets"], f["govsoc.flow.conn_state"],
+             f["govsoc.flow.history"], *(f.get(field) for field in SEGMENT_FIELDS)) for f in flows]
+    assert sorted(rows, key=repr) == sorted(expected, key=repr)

@@ -77,11 +77,6 @@ KNOWN = {
     "traces/tunnels/vxlan-encapsulated-igmp-v2.pcap": "bad UDP checksums: Zeek (run without -C) discards those "
                                                       "packets; govsoc does not verify checksums",
     "traces/wlanmon.pcap": "802.11 (link type 105) is not decoded",
-    "traces/ldap/gap-data-missing.pcapng": "asymmetric VLAN tags: client to server on VLAN 81, server to client "
-                                           "on VLAN 80; govsoc keys flows by VLAN (review 14b finding 8), as "
-                                           "Suricata (vlan.use-for-tracking, on by default) and nfstream do, so the "
-                                           "connection is two half flows; this Zeek keyed by the 5-tuple alone",
-    "traces/ldap/modify-request.pcapng": "asymmetric VLAN tags (81 one way, 80 the other), as gap-data-missing",
     "traces/wikipedia.pcap": "Zeek ran in bare mode, so its likely-server-port list was empty and a lone SYN-ACK "
                              "from port 80 was not flipped; govsoc flips it",
 }
@@ -105,14 +100,6 @@ DISAGREEMENTS: dict[str, frozenset[Disagreement]] = {
     "traces/wlanmon.pcap": frozenset({
         ("missing", ("172.17.156.76", "61738", "208.67.220.220", "53", "udp"), ()),
         ("missing", ("fe80::a667:6ff:fef7:ec54", "5353", "ff02::fb", "5353", "udp"), ())}),
-    # the client's half (VLAN 81) is Zeek's row, without the server's letters; the server's half is extra
-    "traces/ldap/gap-data-missing.pcapng": frozenset({
-        ("differs", ("2a00:6020:ad0b:8381:fd70:e2f9:f031:9dc4", "49980", "2a00:6020:ad0b:8380::10", "389", "tcp"),
-         ("history",)),
-        ("extra", ("2a00:6020:ad0b:8381:fd70:e2f9:f031:9dc4", "49980", "2a00:6020:ad0b:8380::10", "389", "tcp"), ())}),
-    # a zeek-cut baseline of the client's columns only: the client's half agrees, the server's is extra
-    "traces/ldap/modify-request.pcapng": frozenset({
-        ("extra", ("2a00:6020:ad0b:8381:c8c2:18f1:4b9d:7524", "49695", "2a00:6020:ad0b:8380::10", "389", "tcp"), ())}),
     # the lone SYN-ACK: Zeek's row from port 80 is govsoc's flow to port 80; the other 33 agree
     "traces/wikipedia.pcap": frozenset({
         ("missing", ("173.192.163.128", "80", "141.142.220.235", "6705", "tcp"), ()),
