@@ -16,6 +16,13 @@ is not enough there, because a log line hides data in three ways the plain scan 
   Chinese characters next to an ID or phone number (nothing but a separator between) is read
   with the person-name recognizer's context, as a record's file or line names its person.
 
+Two more ways are a writer's, not an encoding's: **credentials** (``password=``, ``pwd``, ``token``,
+``Authorization: Basic|Bearer``, a URL's userinfo) are masked whole by their key, whatever their
+value (govsoc.classification.credentials, before anything else), and **numbers glued to letters or
+split by separators** (``SFZ110101…``, ``tel=86138…``, ``1381 234 5678``, full-width digits) are
+judged alone (govsoc.classification.digit_runs). A label between a name and its number
+(``张三的手机138…``, ``联系人李四 138…``) does not hide the name.
+
 A number shaped like a resident ID (region prefix, a 19xx/20xx birth date; identity.ID_SHAPED)
 whose check character fails is masked all the same: in a report, a mistyped ID number is still
 someone's ID number. Nothing here is a new recognizer: the masked form of every hit is its own
@@ -31,8 +38,10 @@ from functools import cache
 from typing import Final
 
 from govsoc.classification.columns import ColumnClassifier
+from govsoc.classification.credentials import credential_hits
+from govsoc.classification.digit_runs import GluedNumbers
 from govsoc.classification.percent import percent_decoded
-from govsoc.classification.recognizer import Match, masked_text
+from govsoc.classification.recognizer import Match, masked_text, normalize
 from govsoc.classification.recognizers.identity import ID_SHAPED
 from govsoc.classification.scanner import Scanner
 from govsoc.classification.tagging import AT_INGEST
@@ -45,10 +54,15 @@ _KEYED: Final = re.compile(r"(?<![\w\u4e00-\u9fff])([A-Za-z\u4e00-\u9fff][\w\u4e
 #: Identifiers that tie a record to one person: a name next to one of them is that person's.
 IDENTIFIERS: Final = frozenset({"cn_resident_id", "cn_mobile", "cn_bank_card", "cn_passport",
                                 "cn_social_security_number", "cn_resident_id_shaped"})
-#: A run of Chinese characters, the candidate name next to an identifier.
-_HAN_RUN: Final = re.compile(r"[\u4e00-\u9fa5]{2,4}")
-#: What may stand between a name and its identifier.
-_BETWEEN: Final = re.compile(r"^[ _\-.:=,，、：/]{0,2}$")
+#: A Chinese character (a name is two to four of them).
+_HAN: Final = re.compile(r"[\u4e00-\u9fa5]")
+#: What may stand between a name and its identifier: up to two separators, and before it a
+#: label saying what the number is (的手机, 身份证号, 电话).
+_SEPARATORS: Final = r"[ _\-.:=,，、：/()（）\[\]【】]{0,2}"
+_LABELS: Final = (r"(?:的)?(?:手机号码|手机号|手机|移动电话|联系电话|电话号码|电话|身份证号码|身份证号|身份证|"
+                  r"证件号码|证件号|银行卡号|银行卡|卡号|护照号码|护照号|护照|号码)?")
+_LABEL_BEFORE: Final = re.compile(_SEPARATORS + _LABELS + _SEPARATORS + r"\Z")
+_LABEL_AFTER: Final = re.compile(_SEPARATORS)
 #: An ID number's shape anywhere in a text (identity.ID_SHAPED is anchored at both ends).
 _ID_SHAPED: Final = re.compile(r"(?<![0-9A-Za-z])(?:" + ID_SHAPED.pattern.rstrip("$") + r")(?![0-9A-Za-z])",
                                re.IGNORECASE)
@@ -68,6 +82,7 @@ class FreeTextMasker:
         self.keyed = {i: everything[i] for i in _KEYED_KINDS if i in everything}
         self.names = everything["cn_person_name"]
         self.id_mask = everything["cn_resident_id"]
+        self.glued = GluedNumbers(everything)
 
     def mask(self, text: str) -> str:
         """``text`` with every hit masked (decoded escapes shown decoded and masked)."""
@@ -83,8 +98,10 @@ class FreeTextMasker:
 
     def hits(self, text: str) -> list[Match]:
         """The hits in ``text`` (already decoded), none overlapping."""
-        found = list(self.scanner.scan(text))
+        found = credential_hits(text)
+        found += [h for h in self.scanner.scan(text) if _free(h.start, h.end, found)]
         found += self._id_shaped(text, found)
+        found += self.glued.hits(normalize(text), found)
         found += self._keyed(text, found)
         found += self._beside_identifiers(text, found)
         return found
@@ -115,15 +132,38 @@ class FreeTextMasker:
         if not anchors or text.isascii():
             return []
         out: list[Match] = []
-        for m in _HAN_RUN.finditer(text):
-            if not any(_BETWEEN.match(text[m.end():a.start]) or _BETWEEN.match(text[a.end:m.start()])
-                       for a in anchors if a.start >= m.end() or a.end <= m.start()):
-                continue
-            for hit in self.names.find(m.group(), context=True):
-                s, e = m.start() + hit.start, m.start() + hit.end
-                if _free(s, e, found + out):
-                    out.append(dataclasses.replace(hit, start=s, end=e))
+        for a in anchors:
+            for start, end in _names_beside(text, a):
+                for hit in self.names.find(text[start:end], context=True):
+                    s, e = start + hit.start, start + hit.end
+                    if _free(s, e, found + out):
+                        out.append(dataclasses.replace(hit, start=s, end=e))
+                        break
+                else:
+                    continue
+                break
         return out
+
+
+def _names_beside(text: str, anchor: Match) -> list[tuple[int, int]]:
+    """Spans where a person's name may stand before or after ``anchor`` (an identifier): the
+    Chinese characters before it (less a label: 张三的手机13812345678, 联系人李四 13812345678),
+    longest first, then those after it (13812345678（张三）)."""
+    spans: list[tuple[int, int]] = []
+    before = _LABEL_BEFORE.search(text, 0, anchor.start)
+    if before is not None:
+        end = before.start()
+        start = end
+        while start > 0 and end - start < 4 and _HAN.match(text[start - 1]):
+            start -= 1
+        spans += [(end - n, end) for n in range(end - start, 1, -1)]
+    after = _LABEL_AFTER.match(text, anchor.end)
+    if after is not None:
+        start = end = after.end()
+        while end < len(text) and end - start < 4 and _HAN.match(text[end]):
+            end += 1
+        spans += [(start, start + n) for n in range(end - start, 1, -1)]
+    return spans
 
 
 def _free(start: int, end: int, taken: Iterable[Match]) -> bool:

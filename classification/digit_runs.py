@@ -1,0 +1,142 @@
+"""Identifiers glued to letters or split by separators in free text (stage: classification;
+GB 11643-1999, the mobile numbering plan of YD/T 2740, ISO/IEC 7812 Luhn; review r18d finding 1).
+
+The recognizers want a non-alphanumeric boundary on both sides of a number, so that a column of
+``ORD13812345678`` codes is not taken for phone numbers. A report quoting a log line must be
+stricter, because whoever wrote the line put the number there as they liked: ``SFZ110101199003071233``,
+``u=ID110101199003071233``, ``tel=8613812345678`` (the country code without '+'),
+``card=6222021234567890128x``, ``1381 234 5678``, ``138.1234.5678``, ``user13812345678``.
+
+Here a text is cut into its digit groups (full-width digits are folded by the caller), and a
+group, or consecutive groups joined by one separator each (space, '-', '_', or '.' between three or
+more groups of 3-4 digits), is judged alone, letters around it ignored, by the same validation
+as the recognizers: an 18-digit number (or 17 digits and an X) with a real region, birth date
+and check character, or only the shape of one; an 11-digit allocated mobile number, also after a
+bare ``86`` or ``0086``; a 13-19 digit card number with an issuer prefix and the Luhn check; a
+15-digit first-generation ID number with a real region and a 19YY birth date. Groups that are
+part of a decimal (``0.13812345678``, ``13812345678.5``) are not numbers of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from govsoc.classification.recognizer import Match, Recognizer
+from govsoc.classification.recognizers.identity import ID_SHAPED
+
+__all__ = ["GluedNumbers"]
+
+#: Digit groups joined by single separators.
+_CHAIN: Final = re.compile(r"[0-9]+(?:[ \-_.][0-9]+)*")
+_GROUP: Final = re.compile(r"[0-9]+")
+_LENGTHS: Final = frozenset({11, 13, 15, 16, 17, 18, 19})
+_SHAPED_ONLY: Final = "shaped like a resident ID number (region, birth date), check character wrong"
+_NOT_DIGIT: Final = re.compile(r"[^0-9]")
+#: GB 32100's shape (organisation.UsccRecognizer's pattern, unanchored there).
+_USCC: Final = re.compile(r"[1-9ANY][1-9]\d{6}[0-9A-HJ-NPQRTUWXY]{10}")
+_HEX: Final = re.compile(r"[0-9a-fA-F]+")
+
+
+class GluedNumbers:
+    """Finds identifiers whatever stands around them; see the module docstring. ``known`` maps
+    the recognizer ids used here (cn_resident_id, cn_mobile, cn_bank_card,
+    cn_resident_id_15) to their instances."""
+
+    def __init__(self, known: dict[str, Recognizer]) -> None:
+        self.ids = known["cn_resident_id"]
+        self.mobile = known["cn_mobile"]
+        self.card = known["cn_bank_card"]
+        self.legacy = known["cn_resident_id_15"]
+
+    def hits(self, text: str, taken: list[Match]) -> list[Match]:
+        """Hits in ``text`` (digits folded to ASCII) overlapping none of ``taken`` nor each other."""
+        out: list[Match] = []
+        for chain in _CHAIN.finditer(text):
+            if chain.end() - chain.start() < 11:
+                continue
+            groups = [(g.start() + chain.start(), g.end() + chain.start()) for g in _GROUP.finditer(chain.group())]
+            for start, end in _candidates(text, groups):
+                if _free(start, end, taken + out):
+                    hit = self._judge(_NOT_DIGIT.sub("", text[start:end]), start, end, text)
+                    if hit is not None:
+                        out.append(hit)
+        return out
+
+    def _judge(self, digits: str, start: int, end: int, text: str) -> Match | None:
+        if len(digits) == 17 and text[end:end + 1] in ("X", "x"):
+            hit = self._as_id(digits + "X", start, end + 1)
+            if hit is not None:
+                return hit
+        if len(digits) == 18:
+            hit = self._as_id(digits, start, end)
+            if hit is not None:
+                return hit
+        if len(digits) not in _LENGTHS or _inside_code(text, start, end):
+            return None
+        if len(digits) in (11, 13, 15):
+            number = digits[-11:]
+            prefix = digits[:-11]
+            if prefix in ("", "86", "0086") and (why := self.mobile.validate(number)) is not None:
+                return self._match(self.mobile, start, end, number, why)
+        if len(digits) == 15 and (why := self.legacy.validate(digits)) is not None:
+            return self._match(self.legacy, start, end, digits, why)
+        if len(digits) >= 13 and (why := self.card.validate(digits)) is not None:
+            return self._match(self.card, start, end, digits, why)
+        return None
+
+    def _as_id(self, number: str, start: int, end: int) -> Match | None:
+        why = self.ids.validate(number)
+        if why is not None:
+            return self._match(self.ids, start, end, number, why)
+        if ID_SHAPED.match(number):
+            return Match(recognizer="cn_resident_id_shaped", start=start, end=end, masked=self.ids.mask(number),
+                         score=0.3, reason=_SHAPED_ONLY)
+        return None
+
+    @staticmethod
+    def _match(recognizer: Recognizer, start: int, end: int, number: str, why: str) -> Match:
+        return Match(recognizer=recognizer.id, start=start, end=end, masked=recognizer.mask(number), score=1.0,
+                     reason=f"{recognizer.entity}: letters or separators around it; {why}")
+
+
+def _candidates(text: str, groups: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans judged in a chain of digit groups: the whole chain when it is split as numbers
+    are (a part of a chain is no number of its own: 150928 19950001 955X holds no phone number),
+    then each group alone; never the fraction or the integer part of a decimal."""
+    spans = [(s, e) for s, e in groups if e - s >= 11]
+    if len(groups) > 1 and _well_split(text, groups):
+        spans.insert(0, (groups[0][0], groups[-1][1]))
+    return [(s, e) for s, e in spans
+            if not _in_decimal(text, s, before=True) and not _in_decimal(text, e, before=False)]
+
+
+def _well_split(text: str, groups: list[tuple[int, int]]) -> bool:
+    sizes = [e - s for s, e in groups]
+    seps = "".join(text[s - 1] for s, _ in groups[1:])
+    if "." in seps:  # 138.1234.5678: never a decimal or an IPv4 address (groups of 1-3)
+        return len(groups) >= 3 and set(seps) == {"."} and all(3 <= n <= 4 for n in sizes)
+    return all(n >= 2 for n in sizes)
+
+
+def _in_decimal(text: str, at: int, *, before: bool) -> bool:
+    """True when the group starting (ending) at ``at`` is the fraction (integer part) of a decimal."""
+    if before:
+        return at >= 2 and text[at - 1] == "." and text[at - 2].isdigit()
+    return text[at:at + 1] == "." and text[at + 1:at + 2].isdigit()
+
+
+def _inside_code(text: str, start: int, end: int) -> bool:
+    """True when the digits at [start, end) are part of a word shaped like a unified social credit
+    code (GB 32100: 18 characters, letters among them) or a hexadecimal digest or identifier of 16
+    characters or more (an MD5 or SHA hash, a trace id), where a digit run is no card or phone number."""
+    while start > 0 and text[start - 1].isascii() and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isascii() and text[end].isalnum():
+        end += 1
+    word = text[start:end]
+    return _USCC.fullmatch(word.upper()) is not None or (len(word) >= 16 and _HEX.fullmatch(word) is not None)
+
+
+def _free(start: int, end: int, taken: list[Match]) -> bool:
+    return all(end <= t.start or t.end <= start for t in taken)

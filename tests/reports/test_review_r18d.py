@@ -1,0 +1,66 @@
+"""Findings of the third hostile review of issue 18's reports (/tmp/r18d/FINDINGS.md): personal
+data and credentials in evidence in every format (finding 1), the conclusion of a 密评 without
+evidence (10), every pending high rule among the incidents (4), unmasked reports under their own
+name (5), ...; each test fails on the code the review read."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from datetime import UTC, datetime, timedelta
+
+from govsoc.core.alert import Alert, Evidence
+from govsoc.core.event import make_id
+from govsoc.reports.build import build
+from govsoc.reports.document import Document
+from govsoc.reports.renderers import renderers
+from govsoc.store.sqlite import SqliteStore
+
+START = datetime(2026, 11, 28, 16, tzinfo=UTC)
+END = START + timedelta(days=1)
+# the review's numbers: a GB 11643 ID whose check character is right (tests/classification/test_free_text.py
+# derives it), a 138 mobile, an ICBC card (BIN 622202) that passes Luhn, a first-generation 15-digit ID
+ID_NUMBER, MOBILE, CARD, OLD_ID = "110101199003071233", "13812345678", "6222021234567890128", "110101900307123"
+
+
+def alert(i: int, rule: int, level: str, *, status: str = "open", original: str = "x",
+          title: str | None = None, minutes: int = 0) -> Alert:
+    at = START + timedelta(hours=1, minutes=i)
+    evidence = Evidence(event_id=make_id("r18d", i), timestamp=at, dataset="nginx.access", original=original)
+    return Alert(id=make_id("r18d-alert", i), rule_id=f"r-{rule}", rule_title=title or f"rule {rule}", level=level,
+                 kind="match", start=at, end=at + timedelta(minutes=minutes), event_ids=(make_id("r18d", i),),
+                 status=status, evidence=(evidence,))
+
+
+def situation(store: SqliteStore, masked: bool = True, lang: str = "zh") -> Document:
+    store.refresh()
+    return build("situation", store, start=START, end=END, lang=lang, masked=masked, data_dir=None,
+                 timezone="Asia/Shanghai", now=END)
+
+
+def rendered(document: Document) -> dict[str, str]:
+    """The document's text in JSON, Markdown and HTML (tags dropped, entities read)."""
+    out = {fmt: renderers.get(fmt)().render(document).decode("utf-8") for fmt in ("json", "md", "html")}
+    out["json"] = json.dumps(json.loads(out["json"]), ensure_ascii=False)
+    out["html"] = html.unescape(re.sub(r"<[^>]+>", "", out["html"]))
+    return out
+
+
+def test_glued_numbers_and_credentials_in_evidence_are_masked_in_every_format(sqlite_store: SqliteStore) -> None:
+    # the review's lines (finding 1): letters glued before an ID number, a mobile number with a bare
+    # 86, a card with a letter after it, a 15-digit ID, a password and a Basic credential
+    lines = [
+        f"GET /login?user=admin%27%20or%201=1--&password=Secret123!&sfz=SFZ{ID_NUMBER} HTTP/1.1",
+        f"GET /q?id=1%20union%20select%201&u=ID{ID_NUMBER}&tel=86{MOBILE} HTTP/1.1",
+        f"GET /q?id=1%20union%20select%201&old={OLD_ID}&card={CARD}x HTTP/1.1",
+        "GET /admin HTTP/1.1 Authorization: Basic YWRtaW46U2VjcmV0MTIzIQ==",
+    ]
+    sqlite_store.write_alerts([alert(i, i, "high", original=line) for i, line in enumerate(lines)])
+    for fmt, text in rendered(situation(sqlite_store)).items():
+        for clear in (ID_NUMBER, MOBILE, CARD, OLD_ID, "Secret123!", "YWRtaW46U2VjcmV0MTIzIQ=="):
+            assert clear not in text, (fmt, clear)
+        assert "Basic" in text and "password=" in text, fmt
+    # --unmasked shows them as they were
+    shown = rendered(situation(sqlite_store, masked=False))["json"]
+    assert ID_NUMBER in shown and "Secret123!" in shown
