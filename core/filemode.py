@@ -28,12 +28,34 @@ def others_may_write(path: Path, what: str, power: str) -> str | None:
 
 def declared_file_problem(path: Path, what: str, power: str) -> str | None:
     """Why a file the inventory declares (trust anchors, CRLs) cannot be trusted: ``others_may_write``
-    for the file, and its folder when others may write it and it is not sticky (as /tmp is): anyone
-    who can write there can put another file in its place. OSError when it cannot be read."""
+    for the file (a symlink: for its target), then every folder above it, up to /, both as written
+    and after resolving symlinks (the file's real place): a folder another user owns, or that its
+    group or others may write without the sticky bit (as /tmp has), lets them rename the file's
+    folder away or put another file in its place (OpenSSH's safe_path checks authorized_keys the
+    same way; issue 16 fifth review, finding 9). OSError when something cannot be read."""
     problem = others_may_write(path, what, power)
-    folder = path.parent.stat()
-    if problem is None and folder.st_mode & 0o022 and not folder.st_mode & stat.S_ISVTX:
-        problem = (f"{path.parent} (the folder of {path.name}, {what}) may be written by others (mode "
-                   f"{stat.S_IMODE(folder.st_mode):o}): anyone who can write there can put another file in its "
-                   f"place; chmod go-w {path.parent}")
-    return problem
+    if problem is not None:
+        return problem
+    seen: set[Path] = set()
+    for start in (path.absolute(), path.resolve()):
+        for folder in start.parents:
+            if folder in seen:
+                continue
+            seen.add(folder)
+            problem = _folder_problem(folder, path, what)
+            if problem is not None:
+                return problem
+    return None
+
+
+def _folder_problem(folder: Path, path: Path, what: str) -> str | None:
+    """Why ``folder``, above ``path``, lets someone else replace it (None: it does not)."""
+    info = folder.stat()
+    mode = stat.S_IMODE(info.st_mode)
+    if info.st_uid not in (os.geteuid(), 0):
+        return (f"{folder} (a folder above {path.name}, {what}) belongs to another user (uid {info.st_uid}): "
+                f"they can put another file in its place; move the file to a folder you or root own")
+    if mode & 0o022 and not info.st_mode & stat.S_ISVTX:
+        return (f"{folder} (a folder above {path.name}, {what}) may be written by others (mode {mode:o}): "
+                f"anyone who can write there can put another file in its place; chmod go-w {folder}")
+    return None

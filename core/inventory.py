@@ -79,6 +79,7 @@ from pydantic import (
 
 from govsoc.core.crl_files import read_crl_file
 from govsoc.core.errors import ConfigError, Location
+from govsoc.core.hostname import check_host_name
 from govsoc.core.trust_anchors import read_anchor_file
 from govsoc.core.yamlfile import Positions, load_yaml, locate, locate_validation_error
 
@@ -147,11 +148,34 @@ class Endpoint(_Model):
     #: When any endpoint of a system lists them, 8.4 d)/f) judge each class on its channels only.
     carries: list[str] = []
 
+    @field_validator("host", "server_name")
+    @classmethod
+    def _host_name(cls, value: str | None) -> str | None:
+        """A host or server name is an address or a host name (U-labels allowed: IDNA converts them,
+        core.hostname); a space or another symbol is a typo, refused here rather than found as a
+        certificate for "another name" (issue 16 fifth review, finding 5)."""
+        if value is None or _is_address(value):
+            return value
+        why = check_host_name(value)
+        if why is not None:
+            raise ValueError(why)
+        return value
+
 
 Judgement = Literal["符合", "部分符合", "不符合", "不适用"]
 
 
 _HEX = re.compile(r"[0-9A-Fa-f]*")
+
+
+def _is_address(text: str) -> bool:
+    """An IP address in any spelling an endpoint may give it ([v6], a zone, inet_aton forms)."""
+    bare = text.strip().strip("[]").split("%", 1)[0]
+    try:
+        ipaddress.ip_address(bare)
+    except ValueError:
+        return bool(re.fullmatch(r"[0-9][0-9a-fA-FxX.]*", bare))
+    return True
 
 
 def _hex_bytes(value: str, what: str) -> int:

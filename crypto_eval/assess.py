@@ -23,7 +23,8 @@ from decimal import Decimal
 from govsoc.core.inventory import Mitigation
 from govsoc.crypto_eval import scoring
 from govsoc.crypto_eval.catalogue import Item, Layer
-from govsoc.crypto_eval.checks import SystemContext
+from govsoc.crypto_eval.checks import SystemContext, endpoint_key
+from govsoc.crypto_eval.checks.channels import is_admin
 from govsoc.crypto_eval.checks.declared import DECLARED_OBJECT
 from govsoc.crypto_eval.finding import Finding
 
@@ -170,6 +171,47 @@ def _unreachable(f: Finding) -> bool:
     return "无法连接" in f.observed or "探测超时" in f.observed
 
 
+#: What each kind of channel item needs listed, as the missing-evidence finding says it.
+_CHANNELS = {"network": ("跨网络边界的通信信道（web门户、API、VPN网关、数据库等端点）",
+                         "endpoints（boundary 为 true）"),
+             "admin": ("远程管理通道（kind: admin 的端点，或SSH、Telnet端点）", "endpoints（kind: admin）")}
+
+
+def _unexamined(item: Item, findings: list[Finding], context: SystemContext | None) -> list[Finding]:
+    """An item judged on channels (catalogue ``channel_evidence``: 8.2 a-c, 8.3 b) of which no
+    channel was probed or seen in traffic has no technical evidence: a declared ✓ is then no
+    evidence (reference §5: a probe or the traffic gives it, a person declares only which channels
+    there are), so the item is missing evidence naming what to list or probe, and the declaration
+    stays as a note (issue 16 fifth review, finding 7: a system that lists no endpoint scored 100
+    符合, and listing its one sound endpoint lowered the score). A declared ✗ (a person admitting a
+    problem, D ✗ or 不符合: the score is 0 either way) and a reasoned 不适用 of a 宜/可 item still stand."""
+    if item.channel_evidence is None or context is None:
+        return findings
+    if any(not _declared(f) and f.factor != "INFO" for f in findings):
+        return findings  # a channel was probed or seen in traffic: its findings decide (_item)
+    declared = [f for f in findings if _declared(f)]
+    if any(f.factor == "NA" for f in declared) or any(
+            (f.factor == "D" and not f.satisfied) or (f.factor == "J" and f.judgement == "不符合")
+            for f in declared):
+        return findings
+    what, field_name = _CHANNELS[item.channel_evidence]
+    listed = [endpoint_key(e.host, e.port) for e in context.endpoints
+              if (is_admin(e) if item.channel_evidence == "admin" else e.boundary and not is_admin(e))]
+    if listed:
+        why = (f"资产清单列出的{what.split('（')[0]} {'、'.join(dict.fromkeys(listed))} 未经探测，流量中也未观察到："
+               "人工声明不能代替技术证据，该测评单元缺少证据，需探测这些端点（不带 --no-probe 运行）")
+    else:
+        why = (f"资产清单未列出该系统的{what}，流量中也未观察到：人工声明不能代替技术证据，该测评单元缺少证据，"
+               f"需在资产清单 {field_name} 中列出并探测")
+    kept = [f for f in findings if not _declared(f) or f.factor in ("INFO", "MISSING")]
+    notes = [replace(f, factor="INFO", satisfied=False, risk="中", judgement=None, high_risk=False,
+                     why=f"人工声明（未计分，缺少技术证据）：{f.why}") for f in declared if f.factor in ("D", "J")]
+    missing = Finding(item=item.id, clause=item.clause, system=context.name, object=DECLARED_OBJECT,
+                      check="assess", factor="MISSING", satisfied=False, observed="", provenance="declared",
+                      risk="中", why=why)
+    return [*kept, *notes, missing]
+
+
 def _admissions(declared: list[Finding], objects: list[str]) -> list[Finding]:
     """A person's ✗ (D/A/K ✗, or 不符合) for the item, set against every object a probe saw: the
     declaration does not say which object it concerns, and an admitted problem is never outweighed
@@ -184,8 +226,8 @@ def _admissions(declared: list[Finding], objects: list[str]) -> list[Finding]:
     return out
 
 
-def _item(item: Item, findings: list[Finding]) -> ItemResult:
-    findings = _stand_in(findings)
+def _item(item: Item, findings: list[Finding], context: SystemContext | None = None) -> ItemResult:
+    findings = _unexamined(item, _stand_in(findings), context)
     declared = [f for f in findings if _declared(f)]
     observed = [f for f in findings if f.factor == "D" and f.provenance != "declared"]
     if observed and declared:
@@ -254,7 +296,7 @@ def assess(context: SystemContext, findings: list[Finding]) -> SystemEvaluation:
     by_item: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         by_item[f.item].append(f)
-    scored = {item.id: _item(item, by_item.get(item.id, [])) for layer in context.catalogue.layers
+    scored = {item.id: _item(item, by_item.get(item.id, []), context) for layer in context.catalogue.layers
               for item in layer.items}
     _compensate(context, scored)
     layers = []

@@ -47,6 +47,7 @@ class _Item(_M):
     checks: list[str]
     high_risk: _HighRisk | None = None
     remediation: str = ""
+    channel_evidence: Literal["network", "admin"] | None = None
 
 
 class _Layer(_M):
@@ -91,6 +92,9 @@ class Item:
     checks: tuple[str, ...]
     high_risk: HighRisk | None
     remediation: str
+    #: the item is judged on channels a probe or traffic examined ("network": boundary channels,
+    #: "admin": remote-management ones); a declaration alone is no evidence for it (assess.py)
+    channel_evidence: str | None = None
 
     @property
     def clause(self) -> str:
@@ -144,6 +148,7 @@ def _item(layer: str, raw: _Item) -> Item:
     return Item(id=raw.id, unit=raw.unit, layer=layer, title=raw.title, title_en=raw.title_en,
                 protects=tuple(raw.protects), strength=raw.strength, weight=raw.weight, status=raw.status,
                 objects=tuple(raw.objects), evidence=tuple(raw.evidence), checks=tuple(raw.checks), high_risk=risk,
+                channel_evidence=raw.channel_evidence,
                 remediation=raw.remediation or f"按GB/T 39786-2021要求建立并落实：{raw.title}，保留执行记录")
 
 

@@ -72,6 +72,7 @@ from govsoc.crypto_eval.certificate_rules import (
     unprocessed,
     validity_problem,
 )
+from govsoc.crypto_eval.probes.address import numeric_address
 from govsoc.crypto_eval.probes.tls import certificate_names, hostname_matches
 from govsoc.crypto_eval.revocation import FetchCache, Revocation, RevocationStatus, unchecked_note
 
@@ -129,6 +130,8 @@ class ChainVerdict:
     notes: tuple[str, ...] = ()
     #: untrusted only because a revocation status the CA publishes could not be read (the path holds)
     status_unknown: bool = False
+    #: the chain of a TLCP encryption certificate (validate_chain's ``signing`` given)
+    encryption: bool = False
 
 
 def describe(cert: CertificateInfo) -> str:
@@ -146,9 +149,21 @@ def _may_issue(child: Cert, issuer: Cert) -> bool:
     return aki is None or ski is None or aki == ski
 
 
-#: Bounds of the path search (RFC 4158 path building): more candidate paths or a longer path than
-#: any real server's chain gives are not explored.
-_MAX_PATHS, _MAX_DEPTH = 64, 10
+#: Bounds of the path search (RFC 4158 path building), counted in work, not time: at most
+#: _MAX_PATHS candidate paths are judged, a path holds at most _MAX_DEPTH certificates (OpenSSL's
+#: default verify depth is 100; no real server's chain comes near 32), and the search takes at most
+#: _MAX_STEPS steps (a step: one certificate added to a path) and _MAX_CHECKS signature checks to pick
+#: among candidates of one name. Every path the bounds cut is recorded
+#: with why, so a chain beyond them is untrusted (missing evidence naming the bound), never a crash,
+#: and a server that sends many certificates of one name (every one a candidate issuer of every
+#: other: factorially many orderings) costs at most _MAX_STEPS steps and the signatures along them.
+_MAX_PATHS, _MAX_DEPTH, _MAX_STEPS = 64, 32, 256
+#: Signatures the search checks to order candidates (each one cached: signed_by).
+_MAX_CHECKS = 512
+
+#: Why a path was cut by a bound (what the evidence says).
+TOO_LONG = f"证书路径超过 {_MAX_DEPTH} 级（路径过长），本工具未继续构建"
+TOO_MANY = f"候选证书路径过多（路径搜索超过 {_MAX_STEPS} 步上限，如服务端发送大量同名CA证书），本工具未继续搜索"
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,39 +173,88 @@ class _Path:
     certs: tuple[Cert, ...]
     anchor: Cert | None
     end: str  # why it ends without an anchor ("" when it reaches one)
+    #: why the certificate it ends at impersonates a declared anchor (a break: validate_chain's ✗)
+    forged: str = ""
+
+
+def _dead_end(path: tuple[Cert, ...], store: TrustStore) -> _Path:
+    """The path ending at a certificate none of whose candidate issuers was sent or declared.
+
+    Where a declared anchor bears the issuer's name but did not sign it (another key: the anchor
+    was no candidate by key identifier, or is not the self-signed certificate the server sent),
+    the path impersonates that anchor: a CA "of the declared root's name" is whoever made a key and
+    wrote the name (RFC 5280 6.1 trusts an anchor's *key*; 4.2.1.1: the key identifiers tell one
+    name's keys apart), so it is ✗ unless the server gives positive evidence of a re-key, a
+    certificate of the new key signed by the declared anchor (a cross-certificate, then a candidate
+    issuer and a valid path). Only an anchor that does verify the signature under another key
+    identifier is left to a person (issue 16 fifth review, finding 6)."""
+    current = path[-1]
+    same_name = [a for a in store.anchors if a.x.subject == current.x.issuer]
+    if same_name and not any(signed_by(current, a) for a in same_name):
+        aki, ski = (key_ids(current)[0] or b"").hex(), (key_ids(same_name[0])[1] or b"").hex()
+        ids = f"（AKI {aki[:16]}，信任根 SKI {ski[:16]}）" if aki and ski else ""
+        sent_root = current.x.subject == current.x.issuer and len(path) > 1
+        what = (f"服务端发送的自签名证书 {describe(current.info)} 与声明的信任根 {current.info.issuer} 同名但密钥不同"
+                if sent_root else f"{current.info.subject} 声称由声明的信任根 {current.info.issuer} 签发，"
+                                  f"但其签名不能用该信任根的公钥验证{ids}")
+        return _Path(path, None, "", forged=(
+            f"{what}：冒充声明信任根的CA（伪造的证书链，高风险）；若该CA确已更换根密钥，须由已声明的信任根签发新密钥的"
+            "交叉证书并由服务端发送，或经向CA核实后在 trust_anchors 中声明新根"))
+    if same_name:  # the anchor's key signed it under another key identifier: odd, not forged
+        return _Path(path, None, (
+            f"签发者 {current.info.issuer} 的密钥标识（AKI {(key_ids(current)[0] or b'').hex()}）与声明的同名"
+            f"信任根（SKI {(key_ids(same_name[0])[1] or b'').hex()}）不同，但签名可用该信任根的公钥验证：需向CA核实"))
+    if current.x.subject == current.x.issuer:
+        kind = ("自签名证书" if signed_by(current, current)
+                else "自颁发证书（主体与签发者同名，但签名不能用其自身公钥验证）")
+        return _Path(path, None, f"{kind} {current.info.subject} 不是声明的信任根")
+    return _Path(path, None, (f"签发者 {current.info.issuer} 的证书既未由服务端发送，也不是声明的信任根"
+                              "（中间证书缺失或签发CA未声明）"))
 
 
 def _paths(leaf: Cert, sent: Sequence[Cert], store: TrustStore) -> list[_Path]:
-    """Every candidate path (RFC 4158): at each step every declared anchor and every sent certificate
-    that may have issued the current one (name and key identifier) is tried, so a stale or
-    cross-certified issuer sent beside the right one does not hide the valid path."""
+    """Every candidate path (RFC 4158) within the bounds: at each step every declared anchor and
+    every sent certificate that may have issued the current one (name and key identifier) is tried,
+    so a stale or cross-certified issuer sent beside the right one does not hide the valid path.
+    The certificates sent are taken once each (a duplicate is the same candidate)."""
+    anchor_ders = {a.info.der for a in store.anchors}
+    pool = [c for c in {c.info.der: c for c in sent}.values()
+            if c.info.der != leaf.info.der and c.info.der not in anchor_ders]
     out: list[_Path] = []
+    steps = checks = 0
+
+    def _preferred(child: Cert, candidates: list[Cert]) -> list[Cert]:
+        """The candidates whose key verifies ``child``'s signature when there are any (RFC 4158 3.5:
+        a path through a wrong candidate is a dead end; a dozen certificates of one name then leave
+        one way up), else all of them (a tampered certificate is judged on its broken path). At most
+        _MAX_CHECKS signatures are checked for this ordering; past that, the candidates go as sent."""
+        nonlocal checks
+        if len(candidates) < 2 or checks + len(candidates) > _MAX_CHECKS:
+            return candidates
+        checks += len(candidates)
+        verified = [c for c in candidates if signed_by(child, c)]
+        return verified or candidates
 
     def walk(path: tuple[Cert, ...]) -> None:
-        if len(out) >= _MAX_PATHS:
-            return
+        nonlocal steps
         current = path[-1]
         anchors = [a for a in store.anchors if _may_issue(current, a)]
         out.extend(_Path(path, a, "") for a in anchors)
         used = {c.info.der for c in path}
-        issuers = [c for c in sent if c.info.der not in used and _may_issue(current, c)
-                   and c.info.der not in {a.info.der for a in anchors}]
+        issuers = _preferred(current, [c for c in pool if c.info.der not in used and _may_issue(current, c)])
         for issuer in issuers:
-            if len(path) < _MAX_DEPTH:
-                walk((*path, issuer))
-        if anchors or issuers:
-            return
-        if current.x.subject == current.x.issuer:
-            out.append(_Path(path, None, f"自签名证书 {current.info.subject} 不是声明的信任根"))
-            return
-        renamed = [a for a in store.anchors if a.x.subject == current.x.issuer]
-        if renamed:  # the anchor's name, another key: not its issuer (openssl: unable to get local issuer)
-            out.append(_Path(path, None, (
-                f"签发者 {current.info.issuer} 的密钥标识（AKI {(key_ids(current)[0] or b'').hex()}）与声明的同名"
-                f"信任根（SKI {(key_ids(renamed[0])[1] or b'').hex()}）不同：签发CA已更换密钥，需声明其新的根证书")))
-            return
-        out.append(_Path(path, None, (f"签发者 {current.info.issuer} 的证书既未由服务端发送，也不是声明的信任根"
-                                      "（中间证书缺失或签发CA未声明）")))
+            if len(out) >= _MAX_PATHS:
+                return
+            if len(path) >= _MAX_DEPTH:
+                out.append(_Path(path, None, TOO_LONG))
+                return
+            if steps >= _MAX_STEPS:
+                out.append(_Path(path, None, TOO_MANY))
+                return
+            steps += 1
+            walk((*path, issuer))
+        if not anchors and not issuers:
+            out.append(_dead_end(path, store))
 
     walk((leaf,))
     return out
@@ -216,13 +280,16 @@ def _signature_problems(path: _Path) -> tuple[list[str], list[str]]:
 def validate_chain(certs: Sequence[CertificateInfo], store: TrustStore, *, host: str | None,
                    at: datetime, address: str | None = None, signing: CertificateInfo | None = None) -> ChainVerdict:
     """Validate the chain a server sent (leaf first) at time ``at`` against ``store``; ``host``:
-    the name the leaf must carry; ``address``: for an endpoint asked by address without a name,
-    the address the leaf must carry as an iPAddress (RFC 5280 4.2.1.6); neither: not checked;
+    the name the leaf must carry (a declared address: its iPAddress); ``address``: for an endpoint
+    asked by address without a name, the address the leaf must carry as an iPAddress (RFC 5280
+    4.2.1.6); neither: not checked;
     ``signing``: for a TLCP encryption certificate, the server's signing certificate, whose subject
     it must share (GB/T 38636: the server's signing and encryption certificates are one entity's pair)."""
     with warnings.catch_warnings():  # cryptography's deprecation notes (a non-positive serial) are not the user's
         warnings.simplefilter("ignore", CryptographyDeprecationWarning)
         verdict = _validate(certs, store, host=host, at=at, address=address)
+    if signing is not None:
+        verdict = replace(verdict, encryption=True)
     if signing is not None and verdict.status == "trusted" and certs and certs[0].subject != signing.subject:
         # a valid chain for another entity's key: the pre-master secret of the ECC suites is
         # encrypted to it, so whose it is matters; left to the evaluator, never ✓
@@ -239,7 +306,14 @@ def _validate(certs: Sequence[CertificateInfo], store: TrustStore, *, host: str 
         return ChainVerdict(status="untrusted", why="未收到可解析的服务端证书", chain="")
     leaf, sent = loaded[0], loaded[1:]
     leaf_problems = purpose_problems(leaf)
-    if host is not None and not hostname_matches(host, certificate_names(leaf.info)):
+    if host is not None and numeric_address(host) is not None:
+        # a declared server name that is an address: the certificate's iPAddress is its reference
+        # identity (RFC 6125 6.2.1 / RFC 5280 4.2.1.6), never a dNSName (issue 16 fifth review, finding 4)
+        if numeric_address(host) not in leaf.info.ip_addresses:
+            shown = (f"证书中的地址 iPAddress：{', '.join(leaf.info.ip_addresses)}" if leaf.info.ip_addresses
+                     else "证书不含 iPAddress")
+            leaf_problems.append(f"证书与地址 {host} 不符（{shown}）")
+    elif host is not None and not hostname_matches(host, certificate_names(leaf.info)):
         names = ", ".join(certificate_names(leaf.info)) or leaf.info.subject
         leaf_problems.append(f"证书与域名 {host} 不符（证书名称：{names}）")
     # RFC 5280 6.1 validates *a* path: the first candidate that holds wins; when none does, the one
@@ -339,8 +413,8 @@ def _verdict(rank: int, path: _Path, problems: list[str], end: str, *, store: Tr
 def _judge(path: _Path, at: datetime) -> tuple[int, _Path, list[str], str]:
     """(rank, path, its breaks, why it reaches no anchor): rank 0 a valid path to an anchor (a
     constraint left to a person still counts: validate_chain says so), 1 a path to an anchor with
-    a break, 2 no break but no anchor reached (or a signature that cannot be checked), 3 a break
-    on a path that reaches no anchor."""
+    a break (or ending at an impostor of a declared anchor), 2 no break but no anchor reached (or a
+    signature that cannot be checked, or cut by a bound), 3 a break on a path that reaches no anchor."""
     broken, unchecked = _signature_problems(path)
     problems = broken + [p for c in path.certs if (p := validity_problem(c.info, at))]
     issuers = [*path.certs[1:], *([path.anchor] if path.anchor is not None else [])]
@@ -352,6 +426,8 @@ def _judge(path: _Path, at: datetime) -> tuple[int, _Path, list[str], str]:
             problems.append(p)
     reaches = path.anchor is not None
     end = path.end or "；".join(unchecked)
+    if path.forged:  # an impostor of a declared anchor: as broken as a forged signature by the anchor
+        return 1, path, [*problems, path.forged], end
     if problems:
         return (1 if reaches else 3), path, problems, end
     return (0 if reaches and not unchecked else 2), path, [], end

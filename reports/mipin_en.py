@@ -454,6 +454,74 @@ PHRASES: Final[dict[str, str]] = {
         "the certificate chain reaches a declared trust anchor, but a certificate's revocation status cannot be "
         "established (it may be revoked): authentication lacks evidence",
     "CRL签发者 ": "CRL issuer ",
+    # issue 16 fifth review (F16k): channels not examined, path-search bounds, impostor anchors, IP and
+    # key-usage identity, probe failures and FTP data connections
+    " 中列出并探测": " and probe them",
+    " 未经探测，流量中也未观察到：人工声明不能代替技术证据，该测评单元缺少证据，需探测这些端点（不带 --no-probe 运行）":
+        " were not probed nor seen in traffic: a declaration is no technical evidence, the item has no evidence; "
+        "probe these endpoints (run without --no-probe)",
+    "endpoints（boundary 为 true）": "endpoints (boundary true)",
+    "人工声明（未计分，缺少技术证据）：": "declaration (not scored, no technical evidence): ",
+    "资产清单列出的": "the inventory's ", "资产清单未列出该系统的": "the inventory lists none of the system's ",
+    "跨网络边界的通信信道（web门户、API、VPN网关、数据库等端点）":
+        "channels crossing the network boundary (web portals, APIs, VPN gateways, databases)",
+    "远程管理通道（kind: admin 的端点，或SSH、Telnet端点）":
+        "remote-management channels (endpoints of kind admin, or SSH and Telnet endpoints)",
+    "，流量中也未观察到：人工声明不能代替技术证据，该测评单元缺少证据，需在资产清单 ":
+        ", and none was seen in traffic: a declaration is no technical evidence, the item has no evidence; list "
+        "them in the inventory's ",
+    " 不符（": " (", "证书中的地址 iPAddress：": "the certificate's iPAddress: ",
+    "证书不含 iPAddress": "the certificate holds no iPAddress",
+    " 与声明的信任根 ": " bears the name of the declared trust anchor ", " 同名但密钥不同": " under another key",
+    " 声称由声明的信任根 ": " claims to be issued by the declared trust anchor ",
+    " 签发，但其签名不能用该信任根的公钥验证": ", but its signature does not verify under that anchor's key",
+    " 步上限，如服务端发送大量同名CA证书），本工具未继续搜索":
+        " steps, e.g. a server sending many CA certificates of one name): the search stopped",
+    " 级（路径过长），本工具未继续构建": " certificates (too long): not built further",
+    "候选证书路径过多（路径搜索超过 ": "too many candidate paths (the path search went over ",
+    "服务端发送的自签名证书 ": "the self-signed certificate the server sent ", "自签名证书": "self-signed certificate",
+    "自颁发证书（主体与签发者同名，但签名不能用其自身公钥验证）":
+        "self-issued certificate (subject and issuer alike, but its signature does not verify under its own key)",
+    "证书与地址 ": "the certificate does not match address ", "证书路径超过 ": "the certificate path is over ",
+    "）不同，但签名可用该信任根的公钥验证：需向CA核实":
+        ") differ, yet the signature verifies under that anchor's key: check with the CA",
+    "：冒充声明信任根的CA（伪造的证书链，高风险）；若该CA确已更换根密钥，须由已声明的信任根签发新密钥的交叉证书并由服务端发送，"
+    "或经向CA核实后在 trust_anchors 中声明新根":
+        ": a CA impersonating the declared trust anchor (a forged chain, high risk); if the CA did re-key its "
+        "root, the declared anchor must certify the new key (a cross-certificate the server sends), or declare "
+        "the new root in trust_anchors once the CA confirms it",
+    " 的密钥用法不含 digitalSignature（": "'s key usage lacks digitalSignature (",
+    "TLCP加密证书：": "TLCP encryption certificate: ", "TLCP加密证书": "TLCP encryption certificate",
+    "主机不可达": "host unreachable", "地址无效": "invalid address", "域名系统中无此名称": "no such name in the DNS",
+    "域名解析暂时失败（DNS服务器无应答）": "name resolution failed for now (the DNS server did not answer)",
+    "探测主机的文件描述符耗尽（EMFILE），详情见日志":
+        "the probing host ran out of file descriptors (EMFILE), see the log",
+    "探测程序内部错误，详情见日志": "internal error of the probe, see the log",
+    "服务端应答无法解析，详情见日志": "the server's answer could not be parsed, see the log",
+    "本机无法使用该地址（如IPv6链路本地地址缺少网卡）":
+        "this host cannot use that address (e.g. an IPv6 link-local address without its interface)",
+    "本机策略禁止连接（防火墙）": "a local policy forbids the connection (firewall)",
+    "本机策略禁止连接": "a local policy forbids the connection",
+    "网络不可达（本机无到该地址的路由）": "network unreachable (no route to that address)",
+    "评估程序处理该端点的证据时出错（详情见日志）": "the evaluation failed on this endpoint's evidence (see the log)",
+    "该名称无对应地址": "the name has no address",
+    "连接失败（操作系统错误，原文保存在结果的 connect_error 字段）":
+        "connection failed (an operating-system error, kept as it came in the result's connect_error field)",
+    "连接被中止": "connection aborted", "连接被对方重置": "connection reset by the peer",
+    "），但协商的密钥交换由该密钥签名握手（": "), yet the negotiated key exchange has that key sign the handshake (",
+    "：该对象缺少证据，需复测或人工核实": ": the object has no evidence; probe again or check by hand",
+    "；RFC 8446 4.4.2.2、RFC 5246 7.4.3）：服务端以未被认证用于签名的密钥证明身份，身份鉴别无效":
+        "; RFC 8446 4.4.2.2, RFC 5246 7.4.3): the server proves itself with a key not certified for signing, "
+        "authentication is not effective",
+    "数据连接是否强制加密（拒绝PROT C下的传输）未能验证：数据连接缺少证据，需登录后人工核实":
+        "whether data connections must be encrypted (PROT C transfers refused) was not shown: the data "
+        "connections have no evidence; check after logging in",
+    ("），但命名账户的数据连接是否强制加密（拒绝PROT C下的传输）未能验证（探测不使用账户登录）：数据连接缺少证据，"
+     "需登录后人工核实"):
+        "), but whether named users' data connections must be encrypted (PROT C transfers refused) was not "
+        "shown (the probe logs in with no account): the data connections have no evidence; check after logging in",
+    " | 支持AUTH TLS但不强制（明文登录：": " | AUTH TLS offered, not required (login in the clear: ",
+    " | 支持AUTH TLS但不强制": " | AUTH TLS offered, not required", " | 须先AUTH TLS：": " | AUTH TLS required first: ",
 }
 #: Whole values (an object's name, a judgement, a risk) too short to replace inside other text.
 EXACT: Final[dict[str, str]] = {

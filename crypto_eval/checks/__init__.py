@@ -60,7 +60,9 @@ def target_key(addresses: Mapping[str, str], host: str, port: int, protocol: str
     """The key of a probe of (host, port, protocol, SNI) or of a listing of it; ``addresses``: what
     hosts resolved to (a host missing there is read as a numeric spelling, else taken as it is)."""
     address = addresses.get(host) or numeric_address(host) or host.lower().rstrip(".")
-    name = server_name_of(host, server_name)
+    # a server name declared as an address is sent as no SNI but is still the identity the
+    # certificate must carry (its iPAddress): two such listings are two questions
+    name = server_name_of(host, server_name) or (numeric_address(server_name) if server_name else None)
     return (address, port, protocol.lower(), name.lower().rstrip(".") if name else None)
 
 

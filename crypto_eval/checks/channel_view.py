@@ -8,6 +8,9 @@ the international TLS it also accepts adds only its weak parts (a downgrade targ
 
 from __future__ import annotations
 
+import errno
+import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -21,13 +24,17 @@ from govsoc.crypto_eval.algorithms import (
     classify_version,
 )
 from govsoc.crypto_eval.chain import ChainVerdict, TrustStore, validate_chain
-from govsoc.crypto_eval.probes.address import numeric_address, server_name_of
+from govsoc.crypto_eval.checks.ftp_view import ftp_data_protection
+from govsoc.crypto_eval.probes.address import address_asked, server_name_of
 from govsoc.crypto_eval.probes.cleartext import CleartextProbeResult, is_text
 from govsoc.crypto_eval.probes.connection import CONNECT_TIMEOUT, NO_SUCH_NAME, REFUSED
 from govsoc.crypto_eval.probes.runner import TLS_PROTOCOLS, EndpointReport, Target
+from govsoc.crypto_eval.probes.tls import VersionResult
+
+_log = logging.getLogger(__name__)
 
 __all__ = ["ChannelView", "view_of", "ssh_199_notes", "NO_CERTIFICATE", "NO_PROOF", "SILENT", "HTTPS_PORT",
-           "PROBE_ERROR", "CHAIN_UNTRUSTED", "STATUS_UNKNOWN", "unreached_why"]
+           "PROBE_ERROR", "EVALUATION_ERROR", "CHAIN_UNTRUSTED", "STATUS_UNKNOWN", "unreached_why"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -45,6 +52,8 @@ class ChannelView:
     login: bool = False  # credentials are asked over this channel in the clear (they are data it carries)
     anonymous: bool = False  # an FTP server that takes anonymous logins only: anyone, no password
     redirect: str = ""  # protocol "redirect": the https URL the plain-HTTP port sends its clients to
+    #: (aspect, why) for an aspect left None because it was not shown: what its missing evidence says
+    unproven: tuple[tuple[str, str], ...] = ()
 
 
 def _tls_parts(report: EndpointReport, sm: bool, when: datetime,
@@ -61,13 +70,14 @@ def _tls_parts(report: EndpointReport, sm: bool, when: datetime,
     out += [classify_suite(name) for names in tls.weak_suites.values() for name in names]
     notes: list[str] = []
     failures: list[tuple[bool, str]] = []
-    verdict = _chain_of(tls.chain, tls.hostname, when, trust,
-                        None if tls.hostname else numeric_address(report.target.host))
+    identity = tls.hostname or _declared_address(report.target)
+    verdict = _chain_of(tls.chain, identity, when, trust,
+                        None if identity else address_asked(report.target.host, report.target.server_name))
     if tls.chain:
         leaf = tls.chain[0]
         out += classify_certificate(leaf.signature_algorithm, leaf.key_type, leaf.key_bits)
         out += verdict.weak if verdict else ()  # SHA-1/MD5 signatures above the leaf
-        broken = _chain_failure("", verdict)
+        broken = _chain_failure("", verdict) or _tls_signing_usage(leaf, tls.accepted())
         if broken:
             failures.append(broken)
     elif tls.accepted():
@@ -97,7 +107,10 @@ def _tls_parts(report: EndpointReport, sm: bool, when: datetime,
 SILENT = "可建立连接，但对TLS、TLCP握手请求和HTTP请求均无应答（静默）：未识别出协议"
 
 #: The probe itself failed at this endpoint (an exception, the host out of descriptors): no evidence.
+#: The exception's text is logged by the runner, not shown: the report is Chinese.
 PROBE_ERROR = "探测程序出错"
+#: Reading a probe report failed (the evaluator's own error, logged): no evidence for the endpoint.
+EVALUATION_ERROR = "评估程序处理该端点的证据时出错（详情见日志）"
 
 #: A port that answers plain HTTP with "this port wants HTTPS" (nginx's 400 page) and then fails the
 #: TLS handshakes: neither a cleartext channel (the answer is an error page) nor a readable TLS one.
@@ -115,6 +128,15 @@ CHAIN_UNTRUSTED = "证书链未验证到声明的信任根，无法确认证书�
 STATUS_UNKNOWN = "证书链验证到声明的信任根，但证书吊销状态无法确认（证书可能已被吊销）：身份鉴别缺少证据"
 
 
+def _probe_error_zh(error: str) -> str:
+    """A probe failure in Chinese: what kind of failure, never the exception's own words."""
+    if "EMFILE" in error or "Too many open files" in error:
+        return "探测主机的文件描述符耗尽（EMFILE），详情见日志"
+    if "ParseError" in error or "InvalidVersion" in error:
+        return "服务端应答无法解析，详情见日志"
+    return "探测程序内部错误，详情见日志"
+
+
 def unreached_why(report: EndpointReport) -> str:
     """Why the probe could not connect, as the finding says it: the port refused, the host name does
     not resolve, the connection timed out (a firewall that drops), else the error as it came."""
@@ -124,10 +146,26 @@ def unreached_why(report: EndpointReport) -> str:
     if error == REFUSED:
         return "（连接被拒绝：该端口无服务监听或被防火墙拒绝）"
     if error.startswith(NO_SUCH_NAME):
-        return f"（主机名无法解析：{error.removeprefix(NO_SUCH_NAME).strip(' ()')}）"
+        detail = error.removeprefix(NO_SUCH_NAME).strip(" ()")
+        said = next((zh for en, zh in _RESOLVER_ZH if en in detail), "")
+        return f"（主机名无法解析{'：' + said if said else ''}）"
     if error == CONNECT_TIMEOUT:
         return "（连接超时：无应答，可能被防火墙丢弃或主机不在线）"
-    return f"（{error}）"
+    code = re.match(r"\[Errno (\d+)\]", error)
+    meaning = _ERRNO_ZH.get(int(code.group(1))) if code else None
+    return f"（{meaning or '连接失败（操作系统错误，原文保存在结果的 connect_error 字段）'}）"
+
+
+#: What the resolver's answers (gai_strerror, glibc wording) mean, as the evidence says them.
+_RESOLVER_ZH = (("not known", "域名系统中无此名称"), ("Temporary failure", "域名解析暂时失败（DNS服务器无应答）"),
+                ("No address associated", "该名称无对应地址"), ("no data", "该名称无对应地址"))
+
+#: Operating-system errors of a connect (errno), in Chinese.
+_ERRNO_ZH = {errno.ENETUNREACH: "网络不可达（本机无到该地址的路由）", errno.EHOSTUNREACH: "主机不可达",
+             errno.ECONNRESET: "连接被对方重置",
+             errno.EADDRNOTAVAIL: "本机无法使用该地址（如IPv6链路本地地址缺少网卡）",
+             errno.EACCES: "本机策略禁止连接", errno.EPERM: "本机策略禁止连接（防火墙）",
+             errno.ECONNABORTED: "连接被中止", errno.EINVAL: "地址无效"}
 
 
 def _proved(label: str, chain: bool, verified: bool | None, note: str | None, notes: list[str],
@@ -138,8 +176,11 @@ def _proved(label: str, chain: bool, verified: bool | None, note: str | None, no
     untrusted = [v for v in verdicts if v.status != "trusted"]
     if chain and verified is not True:
         notes.append(f"{label}: {NO_PROOF}" + (f"（{note}）" if note else ""))
-    notes += [f"{label}: {STATUS_UNKNOWN if v.status_unknown else CHAIN_UNTRUSTED}"
-              f"（{v.why}；证书链：{v.chain or '未收到证书'}）" for v in untrusted]
+    # a TLCP encryption certificate's own chain is named as such: its key is the one the ECC suites'
+    # pre-master secret is encrypted to (fifth review, finding 6)
+    notes += [f"{'TLCP加密证书' if label == 'TLCP' and v.encryption else label}: "
+              f"{STATUS_UNKNOWN if v.status_unknown else CHAIN_UNTRUSTED}（{v.why}；证书链：{v.chain or '未收到证书'}）"
+              for v in untrusted]
     notes += list(dict.fromkeys(f"{label}: {n}" for v in verdicts for n in v.notes))  # a CA leaf, no CRL read
     if chain and verified is True and verdicts and not untrusted:
         return (True, "服务端以数字证书鉴别身份（已验证服务端证书私钥签名；"
@@ -159,8 +200,15 @@ def _chain_failure(label: str, verdict: ChainVerdict | None) -> tuple[bool, str]
     """D ✗ for a chain that is verifiably broken (forged signature, validity, not a CA, another name)."""
     if verdict is None or verdict.status != "broken":
         return None
-    gap = " " if label and verdict.why[:1].isascii() else ""  # "TLCP CN=tlcp.test 的签名…", "TLCP证书与域名…"
+    # "TLCP CN=tlcp.test 的签名…", "TLCP证书与域名…", "TLCP加密证书：CN=…"
+    gap = " " if label and not label.endswith("：") and verdict.why[:1].isascii() else ""
     return (False, f"{label}{gap}{verdict.why}，身份鉴别无效（证书链：{verdict.chain}）")
+
+
+def _declared_address(target: Target) -> str | None:
+    """A server_name the inventory declares as an address (sent as no SNI, RFC 6066 §3): the
+    identity the certificate's iPAddress must match (a mismatch is ✗ as for a declared name)."""
+    return address_asked(target.host, target.server_name) if target.server_name else None
 
 
 def _server_name(target: Target) -> str | None:
@@ -192,6 +240,25 @@ def _signing_usage(cert: CertificateInfo | None, label: str = "TLCP签名证书"
     swapped = " （签名证书与加密证书的顺序可能颠倒）" if ENCRYPTION_USAGE & set(cert.key_usage) else ""
     return (False, f"{label}的密钥用法不含digitalSignature（{_usage_text(cert)}）：服务端以未被认证用于签名的"
                    f"密钥证明身份，不符合{rule}，身份鉴别无效{swapped}")
+
+
+def _tls_signing_usage(leaf: CertificateInfo, accepted: Sequence[VersionResult]) -> tuple[bool, str] | None:
+    """✗ when the international TLS leaf's key signs the handshake but its keyUsage, present, lacks
+    digitalSignature (RFC 5280 4.2.1.3): TLS 1.3 always signs CertificateVerify (RFC 8446 4.4.2.2:
+    "the digitalSignature bit MUST be set if the Key Usage extension is present"), and TLS 1.2 and
+    earlier sign ServerKeyExchange with the ECDHE_/DHE_ suites (RFC 4492 2.2 and 5.10 / RFC 5246
+    7.4.3); RSA key transport (keyEncipherment) and static (EC)DH (keyAgreement) sign nothing.
+    A certificate without the extension may be used for anything (RFC 5280), and SM2 leaves are
+    judged by the GB/T 38636 / RFC 8998 rules (_signing_usage)."""
+    if not leaf.key_usage or "digital_signature" in leaf.key_usage or leaf.key_type == "sm2":
+        return None
+    signed = [f"{v.version} {v.suite or ''}".strip() for v in accepted
+              if v.version in ("TLSv13", "TLSv1.3") or (v.suite or "").startswith(("TLS_ECDHE_", "TLS_DHE_"))]
+    if not signed:
+        return None
+    return (False, f"证书用途不符：服务端证书 {leaf.subject} 的密钥用法不含 digitalSignature（{_usage_text(leaf)}），"
+                   f"但协商的密钥交换由该密钥签名握手（{', '.join(signed)}；RFC 8446 4.4.2.2、RFC 5246 7.4.3）："
+                   "服务端以未被认证用于签名的密钥证明身份，身份鉴别无效")
 
 
 def _encryption_usage(sign: CertificateInfo | None, enc: CertificateInfo | None, suite: str) -> Assessment | None:
@@ -239,8 +306,15 @@ _SEEN = {"SSH", "cleartext", "redirect", "TLS", "TLS1.3-SM", "TLCP"}
 def view_of(report: EndpointReport, *, now: datetime | None = None, trust: TrustStore | None = None) -> ChannelView:
     """Read a probe report as a protected (or unprotected) channel: what the probe saw decides,
     and a declared protocol it contradicts is noted in ``observed`` (an SSH server on a port
-    declared telnet is SSH; a telnet prompt on a port declared ssh is cleartext telnet)."""
-    view = _view(report, now, trust or TrustStore())
+    declared telnet is SSH; a telnet prompt on a port declared ssh is cleartext telnet). A failure
+    while reading one report (a certificate chain this validator trips on) is that endpoint's missing
+    evidence, logged, never the end of the run (issue 16 fifth review, finding 1)."""
+    try:
+        view = _view(report, now, trust or TrustStore())
+    except Exception:  # one endpoint's evidence must not stop the other systems' results
+        _log.exception("crypto-eval: reading the probe report of %s failed", report.target.endpoint)
+        return ChannelView(protocol="incomplete", observed=f"{report.target.endpoint}: {EVALUATION_ERROR}",
+                           notes=(f"{EVALUATION_ERROR}：该对象缺少证据，需复测或人工核实",))
     declared = report.target.protocol.lower()
     promised = _FAMILIES.get(declared, {"TLS", "TLS1.3-SM", "TLCP"} if declared in TLS_PROTOCOLS else None)
     if promised is None or view.protocol not in _SEEN or view.protocol in promised:
@@ -253,7 +327,9 @@ def view_of(report: EndpointReport, *, now: datetime | None = None, trust: Trust
 def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> ChannelView:
     target = report.target.endpoint
     if report.error is not None:  # the probe failed, not the endpoint: no evidence either way
-        detail = report.error.removeprefix("probe error: ")  # the exception's own text is data
+        # the exception's text (report.error, logged by the runner) is English and Python's: the
+        # Chinese evidence says what it means (issue 16 fifth review, finding 10)
+        detail = _probe_error_zh(report.error)
         return ChannelView(protocol="incomplete", observed=f"{target}: {PROBE_ERROR}（{detail}）",
                            notes=(f"{PROBE_ERROR}（{detail}）：该对象缺少证据，需复测或人工核实",))
     if report.timed_out or not report.reachable:
@@ -316,8 +392,8 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
     parts = []
     auth: tuple[bool, str] | None = None  # no certificate read: no evidence (MISSING), never ✓
     when = now or datetime.now(UTC)
-    name = _server_name(report.target)
-    address = None if name else numeric_address(report.target.host)
+    name = _server_name(report.target) or _declared_address(report.target)
+    address = None if name else address_asked(report.target.host, report.target.server_name)
     failures: list[tuple[bool, str]] = []
     sides: dict[str, tuple[bool, str] | None] = {}  # each protocol's authentication when none failed
     if tlcp:
@@ -337,7 +413,7 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
         if tlcp.signing_certificate is None:
             notes.append(f"TLCP: {NO_CERTIFICATE}")
         bad = (_chain_failure("TLCP", chains[0] if chains else None)
-               or _chain_failure("TLCP加密", chains[1] if len(chains) > 1 else None)
+               or _chain_failure("TLCP加密证书：", chains[1] if len(chains) > 1 else None)
                or _signing_usage(tlcp.signing_certificate))
         if tlcp.signature_verified is False:  # GB/T 38636 6.4.5.4: the signing key proves the server
             bad = (False, f"TLCP服务端ServerKeyExchange签名验证失败（{tlcp.signature_note}）：服务端未证明持有"
@@ -379,7 +455,7 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
                                else "未收到服务端Finished", notes, [sm_chain] if sm_chain else [])
         parts.append(f"TLS 1.3 {sm.suite} ({sm.key_share_group}"
                      + (f"，证书 {sm.chain[0].signature_algorithm}" if sm.chain else "") + ")")
-    data_clear = _ftp_data(report, notes)
+    data = ftp_data_protection(report, notes)
     if tls_ok:
         tls_algos, tls_notes, tls_auth = _tls_parts(report, bool(tlcp or sm), when, trust)
         algos += tls_algos
@@ -403,38 +479,16 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
         auth = (True, proofs[0][1] if len(proofs) == 1 else "；".join(f"{label}：{why}" for label, why in proofs))
     protocol = "TLCP" if tlcp else ("TLS1.3-SM" if sm else "TLS")
     null = any("NULL" in a.name for a in algos)
-    conf = (False, "接受NULL（不加密）套件") if null else (True, f"已加密：{'; '.join(parts)}")
-    integrity = (True, "记录层MAC / AEAD 保护完整性")
-    if data_clear is not None:  # the files themselves cross in the clear: the channel protects logins only
-        conf = integrity = (False, data_clear)
+    conf: tuple[bool, str] | None = (False, "接受NULL（不加密）套件") if null else (True, f"已加密：{'; '.join(parts)}")
+    integrity: tuple[bool, str] | None = (True, "记录层MAC / AEAD 保护完整性")
+    unproven: tuple[tuple[str, str], ...] = ()
+    if data is not None and data[0] == "clear":  # the files themselves cross in the clear: logins only are protected
+        conf = integrity = (False, data[1])
+    elif data is not None and not null:
+        # the control channel is TLS, the files' data connections were not shown to be: no evidence
+        # for what carries the data (issue 16 fifth review, finding 8), until an evaluator confirms it
+        conf = integrity = None
+        unproven = (("confidentiality", data[1]), ("integrity", data[1]))
     return ChannelView(protocol=protocol, observed=f"{target}: {'; '.join(parts)}", authentication=auth,
-                       confidentiality=conf, integrity=integrity, algorithms=tuple(algos), notes=tuple(notes))
-
-
-def _ftp_data(report: EndpointReport, notes: list[str]) -> str | None:
-    """Why an FTPS server's data connections are in the clear (None: not shown to be); what is
-    known otherwise goes to ``notes`` (RFC 4217 §9, probes.ftp_data)."""
-    if report.starttls is None:
-        return None
-    data = report.ftp_data
-    label = report.starttls.upper()
-    if report.cleartext is not None and report.cleartext.anonymous_clear:
-        # a public anonymous area beside TLS-only password logins (vsftpd force_local_logins_ssl): the
-        # anonymous session carries no secret, and its PROT C listing says nothing of named users' data
-        notes.append(f"{label}服务端的匿名登录无需TLS，匿名区以明文传输（匿名登录不含口令）；其他账户在AUTH TLS之前的"
-                     f"登录被拒绝（{report.cleartext.evidence}）：口令不以明文传输")
-        if data is not None and data.private:
-            notes.append(f"{label}服务端接受PROT P（{data.evidence}）；命名账户的数据连接是否强制加密需人工核实")
-            return None
-    if data is not None and not data.private:
-        return f"{label}服务端拒绝PROT P（RFC 4217 §9）：数据连接无法加密，传输的文件以明文传输（{data.evidence}）"
-    if data is not None and data.clear_transfer:
-        return (f"{label}服务端在PROT C下完成了数据传输（匿名登录后LIST）：数据连接未强制加密，文件可以明文传输"
-                f"（{data.evidence}）")
-    if data is not None and data.clear_transfer is False:
-        notes.append(f"{label}服务端接受PROT P，且拒绝PROT C下的数据传输：数据连接强制加密（{data.evidence}）")
-    else:
-        seen = f"服务端接受PROT P（{data.evidence}）；" if data is not None else ""
-        notes.append(f"{label} 登录前必须启用TLS（AUTH TLS）；{seen}数据连接是否强制加密（拒绝PROT C下的传输）"
-                     "需登录后人工核实")
-    return None
+                       confidentiality=conf, integrity=integrity, algorithms=tuple(algos), notes=tuple(notes),
+                       unproven=unproven)

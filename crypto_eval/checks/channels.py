@@ -80,9 +80,12 @@ def channel_findings(context: SystemContext, item_id: str, obj: str, view: Chann
                         why="; ".join(view.notes) or "探测未得到完整的握手：该对象缺少证据", risk="中")]
     seen = getattr(view, aspect)
     if seen is None:  # nothing seen is no evidence (e.g. no certificate read for authentication)
-        return [finding(factor="MISSING", satisfied=False, observed=view.observed,
-                        why=next((n for n in view.notes if "缺少证据" in n), "探测未取得该项证据：该对象缺少证据"),
-                        risk="中")]
+        unproven = dict(view.unproven).get(aspect)
+        why = unproven or next((n for n in view.notes if "缺少证据" in n), "探测未取得该项证据：该对象缺少证据")
+        missing = [finding(factor="MISSING", satisfied=False, observed=view.observed, why=why, risk="中")]
+        # what was seen of a channel whose aspect is unproven (an FTPS data connection) stays beside it
+        return missing + [finding(factor="INFO", satisfied=False, observed=view.observed, why=note, risk="低")
+                          for note in view.notes if unproven]
     effective, why = seen
     high = not effective and item.high_risk is not None
     out = [finding(factor="D", satisfied=effective, observed=view.observed, why=why, risk=None if effective else "高"

@@ -8,7 +8,10 @@ finding 12). A host name is resolved once (``resolve_hosts``); one that does not
 its lower-cased self, and the probe says why it cannot connect.
 
 A numeric host is never a TLS server name (RFC 6066 §3: "Literal IPv4 and IPv6 addresses are not
-permitted"), whatever its spelling: ``server_name_of`` is the name a probe sends as SNI.
+permitted"), whatever its spelling, and neither is a numeric ``server_name`` an inventory declares
+(an evaluator copying the address there): ``server_name_of`` is the name a probe sends as SNI and a
+certificate's dNSName must match, in A-labels (core.hostname: 门户.test is xn--...); an endpoint
+asked by address is matched to the certificate's iPAddress instead (``address_asked``).
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ import re
 import socket
 from collections.abc import Iterable
 
-__all__ = ["numeric_address", "resolve_host", "resolve_hosts", "server_name_of"]
+from govsoc.core.hostname import a_label
+
+__all__ = ["numeric_address", "resolve_host", "resolve_hosts", "server_name_of", "address_asked"]
 
 #: The characters of an inet_aton spelling (decimal, octal with a leading 0, hex with 0x, 1-4 parts):
 #: inet_aton itself ignores what follows a space, so nothing else may be handed to it.
@@ -47,11 +52,24 @@ def numeric_address(host: str) -> str | None:
 
 
 def server_name_of(host: str, server_name: str | None) -> str | None:
-    """The name a TLS probe sends (SNI) and a certificate must carry: the declared server name,
-    else the host when it is a name, not an address in any spelling."""
+    """The name a TLS probe sends (SNI) and a certificate must carry, in A-labels: the declared
+    server name, else the host, when it is a name and not an address in any spelling (a numeric
+    server name: no SNI, the address is matched to the certificate's iPAddress)."""
+    name = server_name or host
+    if not name or numeric_address(name) is not None:
+        return None
+    try:
+        return a_label(name)
+    except ValueError:  # refused at inventory load (core.inventory); sent as no name rather than garbled
+        return None
+
+
+def address_asked(host: str, server_name: str | None) -> str | None:
+    """The address a certificate must carry as an iPAddress (RFC 5280 4.2.1.6, RFC 6125 §6.2.1):
+    a numeric server name, else a numeric host asked without a server name; None when a name is asked."""
     if server_name:
-        return server_name
-    return None if numeric_address(host) is not None else host
+        return numeric_address(server_name)
+    return numeric_address(host)
 
 
 async def resolve_host(host: str) -> str:

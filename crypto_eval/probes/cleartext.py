@@ -23,6 +23,7 @@ import asyncio
 import re
 from dataclasses import dataclass
 
+from govsoc.crypto_eval.probes.address import server_name_of
 from govsoc.crypto_eval.probes.connection import Exchange, close_quietly, exchange, read_reply
 
 __all__ = ["CleartextProbeResult", "FtpSecurity", "probe_cleartext", "probe_ftp_security", "classify_greeting",
@@ -267,8 +268,9 @@ async def probe_cleartext(host: str, port: int, *, timeout: float = 3.0, http_ho
                                     evidence=greeting.received[:120].decode("latin-1"))
     if server_first:
         return CleartextProbeResult(endpoint=endpoint, reachable=True)
-    request = (f"GET {path} HTTP/1.1\r\nHost: {http_host or host}\r\nUser-Agent: govsoc-probe\r\n"
-               "Connection: close\r\n\r\n").encode("ascii")
+    shown = server_name_of(host, http_host) or http_host or host  # a Chinese-script name in A-labels
+    request = (f"GET {path} HTTP/1.1\r\nHost: {shown}\r\nUser-Agent: govsoc-probe\r\n"
+               "Connection: close\r\n\r\n").encode("ascii", "replace")
     page = await exchange(host, port, request, timeout=timeout, enough=lambda b: len(b) > 64 * 1024)
     if not page.received.startswith(b"HTTP/"):
         return CleartextProbeResult(endpoint=endpoint, reachable=True)

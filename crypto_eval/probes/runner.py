@@ -90,16 +90,16 @@ async def _cleartext_or_starttls(target: Target, found: CleartextProbeResult, ti
                                   starttls="ftp")
             data = await probe_ftp_data(target.host, target.port, timeout=timeout) if tls.speaks_tls else None
             found = replace(found, login=False, tls_required=True, anonymous_clear=security.anonymous_clear,
-                            evidence=f"{found.evidence.strip()} | AUTH TLS; USER before AUTH: {security.evidence}")
+                            evidence=f"{found.evidence.strip()} | 须先AUTH TLS：{_said(security.evidence)}")
             return EndpointReport(target=target, tls=tls, cleartext=found, starttls="ftp", tlcp=tlcp, tls13_sm=tls13_sm,
                                   ftp_data=data)
         if security is not None and security.anonymous_only:  # no password to take in the clear
             found = replace(found, login=False, anonymous_only=True,
-                            evidence=f"{found.evidence.strip()} | USER: {security.evidence}"
-                                     + (" | AUTH TLS offered, not required" if security.auth_tls else ""))
+                            evidence=f"{found.evidence.strip()} | {_said(security.evidence)}"
+                                     + (" | 支持AUTH TLS但不强制" if security.auth_tls else ""))
         elif security is not None and security.auth_tls:
-            found = replace(found, evidence=f"{found.evidence.strip()} | AUTH TLS offered, not required "
-                                            f"(USER in the clear: {security.evidence})")
+            found = replace(found, evidence=f"{found.evidence.strip()} | 支持AUTH TLS但不强制"
+                                            f"（明文登录：{_said(security.evidence)}）")
     return EndpointReport(target=target, cleartext=found, reachable=found.reachable, tlcp=tlcp, tls13_sm=tls13_sm,
                           connect_error=None if found.reachable else found.error)
 
@@ -186,6 +186,12 @@ def _speaks_tls_family(report: EndpointReport) -> bool:
                 or (report.tls13_sm is not None and report.tls13_sm.supported))
 
 
+def _said(log: str) -> str:
+    """An FTP exchange ("USER x -> 530 ...") as the Chinese evidence quotes it: the command, then
+    the server's reply as it came (data), joined by an arrow rather than an English word."""
+    return log.replace(" -> ", " → ")
+
+
 def _ssh_banner(found: CleartextProbeResult) -> bool:
     """A greeting that is an SSH identification string (RFC 4253 4.2), whatever follows it."""
     return found.evidence.startswith("SSH-")
@@ -219,6 +225,7 @@ async def _run(targets: Sequence[Target], concurrency: int, question_timeout: fl
             except TimeoutError:
                 report = EndpointReport(target=target, timed_out=True)
             except Exception as e:  # one endpoint's failure is its own finding, never the run's
+                _log.warning("probe of %s failed: %s", target.endpoint, probe_error(e), exc_info=True)
                 report = EndpointReport(target=target, error=probe_error(e))
             report = replace(report, seconds=round(time.monotonic() - started, 3))
         if on_done is not None:

@@ -24,6 +24,7 @@ from govsoc.collectors.protocols.tls_names import TLCP_VERSION, scheme_name, sui
 from govsoc.collectors.protocols.x509 import CertificateInfo, parse_certificate
 from govsoc.core.errors import ParseError
 from govsoc.crypto_eval import sm2
+from govsoc.crypto_eval.probes.address import server_name_of
 from govsoc.crypto_eval.probes.certificate_verify import raw_signature
 from govsoc.crypto_eval.probes.connection import exchange
 from govsoc.crypto_eval.probes.tls import read_server_flight, server_flight_done
@@ -199,6 +200,7 @@ def _key_exchange_signature(received: bytes, client_random: bytes, hello: tls.Se
 
 async def probe_tlcp(host: str, port: int, *, server_name: str | None = None, timeout: float = 3.0) -> TlcpProbeResult:
     """Probe TLCP support; retries with SNI and SM extensions when the minimal hello is closed."""
+    server_name = server_name_of("", server_name) if server_name else None  # A-labels; an address is no SNI
     first = await _tlcp_once(host, port, timeout, False, server_name)
     if first.supported or first.answer != "closed":
         return first
@@ -210,6 +212,7 @@ async def probe_tls13_sm(host: str, port: int, *, server_name: str | None = None
     """Probe TLS 1.3 with the RFC 8998 SM suites and curveSM2; on a ServerHello, decrypt the
     server's flight to read its certificate and check its Finished and CertificateVerify."""
     endpoint = f"{host}:{port}"
+    server_name = server_name_of("", server_name) if server_name else None  # A-labels; an address is no SNI
     private = sm2.generate_private_key()
     hello = tls13_sm_hello(server_name, key_share=sm2.encode_point(sm2.public_key(private)))
     reader = FlightReader(private_key=private, client_hello=hello)

@@ -245,7 +245,8 @@ def test_every_protocol_of_a_port_must_reach_a_declared_anchor(sm2_ca: dict[str,
     assert tls.factor == "MISSING" and tls.why.startswith("同一端口的国际TLS: ") and CHAIN_UNTRUSTED in tls.why
     assert "F16 undeclared TLS CA" in tls.why
     (dual,) = found["dual"]
-    assert dual.factor == "MISSING" and dual.why.startswith("TLCP: ") and "自签名证书 CN=tlcp.test" in dual.why
+    # the encryption certificate's chain is named as such (fifth review, finding 6)
+    assert dual.factor == "MISSING" and dual.why.startswith("TLCP加密证书: ") and "自签名证书 CN=tlcp.test" in dual.why
     (good,) = found["good"]
     assert (good.factor, good.satisfied) == ("D", True)
     assert "TLCP：" in good.why and "TLS 1.3国密：" in good.why  # both sides named in the evidence

@@ -81,14 +81,18 @@ def test_vsftpd_with_auth_tls(tmp_path: Path, rsa_cert: CertFiles, vsftpd_binary
             {"host": "127.0.0.1", "port": port, "protocol": "ftp", "kind": "admin", "server_name": "localhost"}]})
         (e,) = evaluate_inventory([system], question_timeout=2.0)
     admin = [f for f in e.findings if f.item == "gbt39786.l3.8.3.b" and f.factor == "D"]
-    if forced and not anonymous:  # 530 to USER before AUTH TLS: logins need TLS, judged on that TLS
-        assert [f.satisfied for f in admin] == [True] and "AUTH TLS" in admin[0].observed
-        assert not any("明文" in f.why for f in e.findings)
-        assert any("PROT P" in f.why for f in e.findings if f.factor == "INFO")
+    if forced and not anonymous:  # 530 to USER before AUTH TLS: logins need TLS, judged on that TLS ...
+        assert not any("明文传输" in f.why for f in e.findings)
+        # ... whose data connections a probe without an account cannot show encrypted (fifth review,
+        # finding 8): the channel is missing evidence until an evaluator confirms it, not ✓
+        assert admin == []
+        (missing,) = [f for f in e.findings if f.item == "gbt39786.l3.8.3.b" and f.factor == "MISSING"
+                      and f.object == f"127.0.0.1:{port}"]
+        assert "AUTH TLS" in missing.observed and "数据连接缺少证据" in missing.why and "PROT P" in missing.why
     else:  # AUTH TLS offered but a USER is taken in the clear (331): cleartext, high risk
         assert [f.satisfied for f in admin] == [False]
         assert any(f.item == "gbt39786.l3.8.3.b" and "ftp 明文传输" in f.why for f in e.high_risk)
-        assert "not required" in admin[0].observed and "331" in admin[0].observed
+        assert "支持AUTH TLS但不强制" in admin[0].observed and "331" in admin[0].observed
 
 
 # --- a public anonymous FTP area beside TLS-only password logins (fourth review, finding 3) ------------------
@@ -107,8 +111,11 @@ def test_public_anonymous_ftp_beside_tls_only_logins(tmp_path: Path, rsa_cert: C
     assert not any(f.object == obj for f in e.high_risk), e.high_risk
     assert not any("口令" in f.why and f.factor == "D" and not f.satisfied for f in e.findings)
     item = "gbt39786.l3.8.3.b" if kind == "admin" else "gbt39786.l3.8.2.c"
-    d = [f for f in e.findings if f.item == item and f.factor == "D" and f.object == obj]
-    assert [f.satisfied for f in d] == [True] and "AUTH TLS" in d[0].observed
+    # the anonymous session's PROT P says nothing of the named users' data connections: missing
+    # evidence for the channel's confidentiality (fifth review, finding 8), not ✓
+    assert not [f for f in e.findings if f.item == item and f.factor == "D" and f.object == obj]
+    (missing,) = [f for f in e.findings if f.item == item and f.factor == "MISSING" and f.object == obj]
+    assert "AUTH TLS" in missing.observed and "命名账户的数据连接" in missing.why and "缺少证据" in missing.why
     assert any("匿名" in f.why and "530" in f.why for f in e.findings if f.factor == "INFO" and f.object == obj)
     # an FTP endpoint is device administration (8.3) only when the inventory says so
     assert bool([f for f in e.findings if f.item.startswith("gbt39786.l3.8.3.") and f.object == obj]) == (

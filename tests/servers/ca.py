@@ -103,12 +103,14 @@ def make_ca(folder: Path, name: str, *, kind: str = "ec", issuer: TestCA | None 
 
 def issue(folder: Path, name: str, issuer: TestCA, *, kind: str = "ec", host: str = "localhost", days: int = 30,
           not_before_days: int = -1, chain: tuple[TestCA, ...] = (), key_usage: x509.KeyUsage | None = None,
-          eku: x509.ExtendedKeyUsage | None = None, crl_url: str | None = None, is_ca: bool = False) -> CertFiles:
+          eku: x509.ExtendedKeyUsage | None = None, crl_url: str | None = None, is_ca: bool = False,
+          key_ids: bool = False) -> CertFiles:
     """A server certificate for ``host`` and 127.0.0.1 (SAN dNSName and iPAddress: the test servers are
     asked by address too), digitalSignature (and keyEncipherment for RSA) unless ``key_usage`` says
     otherwise, ``eku`` when given, issued by ``issuer``; its PEM file also holds ``chain`` (the
     intermediates the server sends); ``crl_url``: a CRL distribution point; ``is_ca``: basicConstraints
-    cA TRUE (a CA certificate used as a server's)."""
+    cA TRUE (a CA certificate used as a server's); ``key_ids``: with SubjectKeyIdentifier and
+    AuthorityKeyIdentifier (the issuer's key), as `openssl x509 -req` and real CAs write them."""
     key = _new_key(kind)
     now = dt.datetime.now(dt.UTC)
     usage = key_usage or x509.KeyUsage(True, False, kind == "rsa", False, False, False, False, False, False)
@@ -126,6 +128,10 @@ def issue(folder: Path, name: str, issuer: TestCA, *, kind: str = "ec", host: st
         builder = builder.add_extension(_distribution_point(crl_url), critical=False)
     if is_ca:
         builder = builder.add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+    if key_ids:
+        builder = builder.add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        builder = builder.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+            _signer(issuer).public_key()), critical=False)
     cert = builder.sign(_signer(issuer), hashes.SHA256())
     cert_path, key_path = _write(folder, name, cert, key, tuple(c.der for c in chain))
     return CertFiles(cert=cert_path, key=key_path, der=cert.public_bytes(serialization.Encoding.DER))

@@ -19,9 +19,12 @@ from tests.servers.sshd import free_port, wait_for_port
 @contextmanager
 def python_tls_server(cert: CertFiles, *, minimum: ssl.TLSVersion = ssl.TLSVersion.TLSv1_2,
                       maximum: ssl.TLSVersion = ssl.TLSVersion.TLSv1_3, ciphers: str | None = None,
-                      client_ca: CertFiles | None = None) -> Iterator[int]:
-    """An ssl-module server answering handshakes on a free port until the block ends; yields the port."""
+                      client_ca: CertFiles | None = None, seen_sni: list[str | None] | None = None) -> Iterator[int]:
+    """An ssl-module server answering handshakes on a free port until the block ends; yields the port.
+    ``seen_sni``: every handshake's server_name (None: the client sent none) is appended there."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    if seen_sni is not None:
+        ctx.sni_callback = lambda _sock, name, _ctx: seen_sni.append(name)  # type: ignore[assignment,misc]
     if ciphers:
         ctx.set_ciphers(ciphers)  # first: "@SECLEVEL=0" must be in force before a weak key is loaded
     ctx.load_cert_chain(cert.cert, cert.key)
