@@ -31,12 +31,14 @@ def capture(app: AppContext, interface: str, capture_filter: str | None, netns: 
             stop_after: float | None) -> None:
     """Capture an interface into bidirectional flow events (as `govsoc ingest x.pcap` gives),
     until SIGTERM or Ctrl-C; flows still open then are stored too."""
-    live = LiveCapture(interface, capture_filter=capture_filter, netns=netns)
+    # the backlog of a capture (while the flow engine starts, say) waits in the data folder
+    live = LiveCapture(interface, capture_filter=capture_filter, netns=netns, spool_dir=app.config.data_dir / "capture")
 
     def notice(message: str) -> None:
         click.echo(printable(f"govsoc: {message}"), err=True)
 
     pipeline = make_pipeline(app, notice)
+    source = LiveCaptureSource(live)
     summary = IngestSummary(source=f"capture://{interface}")
     context = ParseContext(timezone=ZoneInfo("UTC"), reference=datetime.now(UTC))
 
@@ -50,7 +52,7 @@ def capture(app: AppContext, interface: str, capture_filter: str | None, netns: 
         notice(f"capturing: {interface}")
         if timer is not None:
             timer.start()
-        pipeline.run(LiveCaptureSource(live), parsers.get("network.pcap")(), context, summary, batch_size=batch,
+        pipeline.run(source, parsers.get("network.pcap")(), context, summary, batch_size=batch,
                      on_full="drop", flush_seconds=1.0)
     finally:
         if timer is not None:
@@ -58,7 +60,12 @@ def capture(app: AppContext, interface: str, capture_filter: str | None, netns: 
         live.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    packets = live.assembler.packets if live.assembler is not None else 0
-    click.echo(printable(f"capture {interface}: {packets} packets, {summary.records} flows, "
-                         f"{summary.receipt.created} events stored, {summary.spooled} spooled, {summary.dropped} "
-                         f"dropped; dumpcap: {' '.join(live.report.split())}"))
+    problems = ""
+    if live.assembler is not None and live.assembler.problems.total:
+        total = live.assembler.problems.total
+        note = live.assembler.problems.uncounted_note()
+        problems = (f"; {total:,} problems, {source.problems:,} records of them kept as pipeline_error events"
+                    + (f"; {note}" if note else ""))
+    click.echo(printable(f"capture {interface}: {summary.records - source.problems} flows, {summary.receipt.created} "
+                         f"events stored, {summary.spooled} spooled, {summary.dropped} dropped; "
+                         f"{live.accounting()}{problems}"))

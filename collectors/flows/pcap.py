@@ -98,6 +98,16 @@ class Problems:
                          "bytes) counted once")
         return "; ".join(parts) or None
 
+    def overflow_text(self) -> str | None:
+        """The problem record that follows the ones kept when more were counted than kept: how
+        many more, by reason, and (if any) what was counted in no flow; else None."""
+        dropped = self.total - len(self.kept)
+        if not dropped:
+            return None
+        note = self.uncounted_note()
+        reasons = ", ".join(f"{reason} x{count}" for reason, count in self.counts.most_common())
+        return f"{dropped} more problems not listed: {reasons}" + (f"; in all, {note}" if note else "")
+
 
 @dataclass(slots=True)
 class Chunk:

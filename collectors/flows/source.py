@@ -193,12 +193,10 @@ class PcapFileSource:
             self.unreadable = problems.total
             texts = [str(problem) for problem in problems.kept]
             self.errors.extend(texts)
-            dropped = problems.total - len(problems.kept)
             self.note = problems.uncounted_note()
-            if dropped:
-                texts.append(f"{dropped} more problems not listed: " + ", ".join(
-                    f"{reason} x{count}" for reason, count in problems.counts.most_common())
-                    + (f"; in all, {self.note}" if self.note else ""))
+            overflow = problems.overflow_text()
+            if overflow is not None:
+                texts.append(overflow)
             for text in texts:
                 offset += 1
                 record = RawRecord(data=PROBLEM_PREFIX + text.encode(), origin=origin, offset=offset,
