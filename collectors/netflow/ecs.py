@@ -4,8 +4,10 @@ integration for the ``netflow.*`` names).
 Stage: collectors. ``source.*``/``destination.*`` from the addresses and ports, ``network.*``
 from protocol and counters, ``event.start``/``event.end`` from whichever times the record
 carries (absolute IPFIX times; else uptime-relative times against the header's uptime and
-export time, with the 32-bit wrap; else IPFIX's delta microseconds), ``observer.ip`` the
-exporter. Every element is also kept under ``netflow.<name>``, enterprise elements included.
+export time, with the 32-bit wrap, the end read from the start; else IPFIX's delta
+microseconds), ``observer.ip`` the exporter. A flow time over an hour after the message's
+export time is kept as read and flagged ``govsoc.flags: time_after_export``. Every element is
+also kept under ``netflow.<name>``, enterprise elements included.
 When the exporter samples (v5 header, an options record or the record itself), the counters in
 ``network.*``/``source.*`` are scaled by the rate, ``netflow.sampling_rate`` says by how much and
 ``netflow.scaled`` is true; ``netflow.octet_delta_count`` and friends keep what was exported. A
@@ -38,10 +40,15 @@ DIRECT = {
 AS_TEXT = {"ingress_interface": "observer.ingress.interface.id", "egress_interface": "observer.egress.interface.id",
            "vlan_id": "network.vlan.id"}
 WRAP = 1 << 32
-#: How far after its message's export time an uptime-relative flow time may fall (the export
+#: How far after its message's export time a flow's start read from uptimes may fall (the export
 #: time has whole seconds; an exporter's clock and uptime drift apart) and still be read as such,
-#: not as a time 2**32 ms earlier.
+#: not as a time 2**32 ms earlier; and how far after it any flow time may fall before the record
+#: is flagged ``govsoc.flags: time_after_export`` (a flow is exported after it was seen: RFC 7011
+#: 3.1 Export Time; review 14c finding 3).
 UPTIME_SLACK = timedelta(hours=1)
+#: The flag of a record with a flow time more than UPTIME_SLACK after its message's export time:
+#: stored as read, never moved, and counted as a ``time-after-export`` problem.
+AFTER_EXPORT = "time_after_export"
 #: IANA numbers of the protocols Community ID hashes with ports.
 HASHED = frozenset(PORT_PROTOCOLS.values())
 
@@ -80,12 +87,17 @@ def flow_times(record: FlowRecord, system_init: datetime | None = None) -> tuple
     first, last = values.get("flow_start_sys_up_time"), values.get("flow_end_sys_up_time")
     if isinstance(first, int) and isinstance(last, int):
         boot = values.get("system_init_time_milliseconds", system_init)
+        # the end is read from the start, not on its own: the flow lasted (last - first) mod 2**32
+        # ms, so its end is never before its start (review 14c finding 3: read apart, an end
+        # uptime past the export time gave an end 49.7 days before the start)
+        lasted = timedelta(milliseconds=(last - first) % WRAP)
         if isinstance(boot, datetime):
-            return _since_boot(boot, first, header.export_time), _since_boot(boot, last, header.export_time)
+            start = _since_boot(boot, first, header.export_time)
+            return start, start + lasted
         if header.uptime_ms is not None:
             # times are uptime ms; the header gives uptime and wall clock at export (mod 2**32)
-            return (header.export_time - timedelta(milliseconds=(header.uptime_ms - first) % WRAP),
-                    header.export_time - timedelta(milliseconds=(header.uptime_ms - last) % WRAP))
+            start = header.export_time - timedelta(milliseconds=(header.uptime_ms - first) % WRAP)
+            return start, start + lasted
     delta_start, delta_end = values.get("flow_start_delta_microseconds"), values.get("flow_end_delta_microseconds")
     if isinstance(delta_start, int) and isinstance(delta_end, int):
         return (header.export_time - timedelta(microseconds=delta_start),
@@ -146,6 +158,9 @@ def record_fields(record: FlowRecord, system_init: datetime | None = None) -> di
         fields["event.end"] = format_timestamp(end)
     if start is not None and end is not None and end >= start:
         fields["event.duration"] = int((end - start).total_seconds() * 1e9)
+    latest = record.header.export_time + UPTIME_SLACK
+    if (start is not None and start > latest) or (end is not None and end > latest):
+        fields["govsoc.flags"] = [AFTER_EXPORT]
     return fields
 
 

@@ -18,8 +18,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from govsoc.collectors.base import ParseContext, RawRecord, parsers
-from govsoc.collectors.netflow.decoder import NetflowDecoder, Problem
-from govsoc.collectors.netflow.ecs import record_fields
+from govsoc.collectors.netflow.decoder import FlowRecord, NetflowDecoder, Problem
+from govsoc.collectors.netflow.ecs import AFTER_EXPORT, UPTIME_SLACK, record_fields
 from govsoc.core.event import Event, make_id
 
 DATASET = "netflow.log"
@@ -94,9 +94,26 @@ class NetflowParser:
                 problems.append(Problem(exporter=exporter, domain=flow.header.domain, kind="time-range",
                                         reason=_time_reason(flow.template_id, flow.values, boot, wrong)))
                 continue
+            if AFTER_EXPORT in fields.get("govsoc.flags", ()):
+                self._after_export(flow, fields, boot, problems)
             yield Event(id="", timestamp=timestamp, dataset=DATASET, fields=fields)
         if problems:
             yield problem_event(problems, exporter, received, record.data)
+
+    def _after_export(self, flow: FlowRecord, fields: dict[str, Any], boot: datetime | None,
+                      problems: list[Problem]) -> None:
+        """Count a record flagged time_after_export; say so once per datagram and template."""
+        self.decoder.problems["time-after-export"] += 1
+        header = flow.header
+        carried = _carried(flow.values, boot)
+        reason = (f"template {flow.template_id}: flow time over {UPTIME_SLACK} after the export time "
+                  f"{header.export_time.isoformat()} (event.start {fields.get('event.start')}, event.end "
+                  f"{fields.get('event.end')}; fields: {', '.join(carried)}): stored as read, flagged "
+                  f"govsoc.flags: {AFTER_EXPORT}")
+        if not any(p.kind == "time-after-export" and p.reason.startswith(f"template {flow.template_id}:")
+                   for p in problems):
+            problems.append(Problem(exporter=header.exporter, domain=header.domain, kind="time-after-export",
+                                    reason=reason))
 
     def flush(self, context: ParseContext) -> Iterator[Event]:
         """One event for the data sets that never got their template."""
@@ -113,11 +130,17 @@ class NetflowParser:
 
 def _time_reason(template_id: int, values: dict[str, Any], boot: datetime | None, wrong: list[str]) -> str:
     """Why a record's times were not believed, naming the time fields it carried."""
+    carried = _carried(values, boot)
+    return (f"template {template_id}: flow time out of range (before 1970 or over a day after receipt): "
+            f"{', '.join(wrong)}; fields: {', '.join(carried) or 'none'}; record dropped")
+
+
+def _carried(values: dict[str, Any], boot: datetime | None) -> list[str]:
+    """The time fields a record carried, as name=value, and the boot time an options record gave."""
     carried = [f"{name}={values[name]}" for name in TIME_FIELDS if name in values]
     if boot is not None and "system_init_time_milliseconds" not in values:
         carried.append(f"system_init_time_milliseconds={boot} (options record)")
-    return (f"template {template_id}: flow time out of range (before 1970 or over a day after receipt): "
-            f"{', '.join(wrong)}; fields: {', '.join(carried) or 'none'}; record dropped")
+    return carried
 
 
 def _unframed(data: bytes) -> str:
