@@ -383,7 +383,9 @@ def _verdict(rank: int, path: _Path, problems: list[str], end: str, *, store: Tr
         return ChainVerdict(status="untrusted", why=NO_ANCHORS, chain=chain, weak=weak)
     if anchor is None or rank > 0:
         return ChainVerdict(status="untrusted", chain=chain, weak=weak,
-                            why=f"{end}：证书链未到达声明的信任根，需声明签发CA的根证书或由服务端发送完整证书链")
+                            why=f"{end}：证书链未到达声明的信任根，" + ("需测评人员人工核实服务端发送的证书链"
+                                                                   if end in (TOO_LONG, TOO_MANY) else
+                                                                   "需声明签发CA的根证书或由服务端发送完整证书链"))
     left = next((p for c in [*path.certs, anchor] if (p := unprocessed(c))), None)
     if left is not None:
         return ChainVerdict(status="untrusted", why=left, chain=chain, weak=weak)

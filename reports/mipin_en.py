@@ -361,6 +361,9 @@ PHRASES: Final[dict[str, str]] = {
     "：证书链未到达声明的信任根，需声明签发CA的根证书或由服务端发送完整证书链":
         ": the certificate chain does not reach a declared trust anchor; declare the issuing CA's root "
         "certificate, or have the server send its whole chain",
+    "：证书链未到达声明的信任根，": ": the certificate chain does not reach a declared trust anchor; ",
+    "需声明签发CA的根证书或由服务端发送完整证书链":
+        "declare the issuing CA's root certificate, or have the server send its whole chain",
     "TLCP加密": "TLCP encryption ", "未收到证书": "no certificate received",
     "服务端以数字证书鉴别身份（已验证服务端证书私钥签名；":
         "the server authenticates with a digital certificate (signature by the certificate's private key "
@@ -520,6 +523,7 @@ PHRASES: Final[dict[str, str]] = {
      "需登录后人工核实"):
         "), but whether named users' data connections must be encrypted (PROT C transfers refused) was not "
         "shown (the probe logs in with no account): the data connections have no evidence; check after logging in",
+    "需测评人员人工核实服务端发送的证书链": "an evaluator must check the chain the server sent by hand",
     " | 支持AUTH TLS但不强制（明文登录：": " | AUTH TLS offered, not required (login in the clear: ",
     " | 支持AUTH TLS但不强制": " | AUTH TLS offered, not required", " | 须先AUTH TLS：": " | AUTH TLS required first: ",
 }
