@@ -12,8 +12,10 @@ What Lucene cannot say it does not guess at. A rule with a condition Lucene cann
 (``|fieldref``, which needs scripts the minimal distribution lacks; a ``|re`` with ``\\b`` or a
 lookaround) is sent as a superset: each such condition becomes "every document" where it counts
 positively and "no document" under an odd number of NOTs, so no match can be lost, and the
-store checks every candidate with the rule's SQLite condition. Every other rule carries that
-condition too, for the few documents whose values are too long for a keyword field to index
+store checks every candidate with the rule's SQLite condition. A ``|re`` too costly for the node
+(a long bounded repetition; a long regexp with loops, when the rule has that condition) is sent
+as a looser regexp, checked the same way. Every other rule carries that condition too, for the
+few documents whose values are too long for a keyword field to index
 (govsoc.store.elasticsearch_query, "exact native").
 """
 
@@ -32,7 +34,7 @@ from govsoc.core.caseless import fold
 from govsoc.core.ecs import NUMERIC_TYPES, field_type
 from govsoc.core.errors import RuleError
 from govsoc.rules.backends.base import RuleBackend, backends, value_of
-from govsoc.rules.backends.regex import inline_flags, lucene_regexp
+from govsoc.rules.backends.regex import inline_flags, lucene_regexp, relax_loops
 from govsoc.rules.backends.sqlite import SqliteRuleBackend
 from govsoc.rules.pipeline import govsoc_ecs_pipeline
 from govsoc.store.elasticsearch_query import (
@@ -52,6 +54,11 @@ _NOTHING = "(NOT *:*)"
 #: The longest bounded repetition ({m,n}, n above this) sent to Elasticsearch as it is: the node
 #: refused [^"]{0,64} before a word as too complex to determinize.
 _MAX_BOUNDED = 32
+#: The longest Lucene regexp with loops sent as it is. Elasticsearch builds a regexp's automaton
+#: on every shard (a daily index each): the egov pack's SQL injection patterns (300-600
+#: characters, overlapping loops such as a comment's [^*/]*) cost 0.5-3 s a shard each, and the
+#: rule timed out over eight days of events. Longer ones go as relax_loops' superset, checked.
+_MAX_REGEXP = 128
 
 
 def folded(value: SigmaString) -> SigmaString:
@@ -66,6 +73,8 @@ class GovsocLuceneBackend(LuceneBackend):
 
     #: Convert what Lucene cannot express to a superset (see the module docstring) rather than fail.
     superset = False
+    #: Whether a costly regexp may go as a looser one (the rule has an exact check to fall back on).
+    relax = False
     _negations = 0
 
     def convert_condition_not(self, cond: Any, state: Any) -> Any:
@@ -169,14 +178,18 @@ class GovsocLuceneBackend(LuceneBackend):
         try:
             pattern = lucene_regexp(str(value.regexp), **options)
             relaxed = lucene_regexp(str(value.regexp), **options, relax_above=_MAX_BOUNDED)
+            if self.relax and len(relaxed) > _MAX_REGEXP:
+                relaxed = relax_loops(relaxed)
         except ValueError as e:
             raise RuleError(f"elasticsearch: |re {str(value.regexp)!r}: {e}") from e
         if relaxed != pattern:
-            # A long bounded repetition: the node would refuse the regexp as too complex to
-            # determinize. Sent as the superset with {m,}, every candidate checked exactly.
+            # A long bounded repetition (the node would refuse the regexp as too complex to
+            # determinize) or a long regexp with loops (slow to build on every shard): sent as
+            # the superset with {m,} or .* for the loops, every candidate checked exactly.
             if not self.superset:
                 raise RuleError(f"elasticsearch: |re {str(value.regexp)!r}: a bounded repetition over "
-                                f"{_MAX_BOUNDED} is too complex for Elasticsearch")
+                                f"{_MAX_BOUNDED}, or over {_MAX_REGEXP} characters with loops, is too "
+                                "complex for Elasticsearch")
             if self._negations % 2:  # under NOT a superset would be a subset: keep every document
                 return _NOTHING
             pattern = relaxed
@@ -210,6 +223,7 @@ class LuceneRuleBackend(RuleBackend):
 
     store_kind = "elasticsearch"
     _superset = False
+    _relax = False
 
     def convert(self, rule: SigmaRule) -> str:
         """The rule as Lucene, with its SQLite condition as the exact check when the SQLite
@@ -219,6 +233,7 @@ class LuceneRuleBackend(RuleBackend):
             sql: str | None = SqliteRuleBackend().convert(rule)
         except RuleError:
             sql = None
+        self._relax = sql is not None
         try:
             lucene = super().convert(rule)
         except RuleError:
@@ -235,6 +250,7 @@ class LuceneRuleBackend(RuleBackend):
     def _backend(self) -> Any:
         backend = GovsocLuceneBackend(govsoc_ecs_pipeline())
         backend.superset = self._superset
+        backend.relax = self._relax
         return backend
 
 

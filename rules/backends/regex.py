@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from govsoc.core.caseless import fold
 
-__all__ = ["inline_flags", "lucene_regexp"]
+__all__ = ["inline_flags", "lucene_regexp", "relax_loops"]
 
 #: Characters Lucene gives a meaning that PCRE does not: written escaped when meant literally.
 _LUCENE_ONLY: Final[str] = '@&<>~#"/'
@@ -33,6 +33,8 @@ _NOT_NEWLINE: Final[str] = "[^\n]"
 _INLINE_FLAGS: Final[re.Pattern[str]] = re.compile(r"\(\?([a-zA-Z]+)\)")
 _QUANTIFIERS: Final[str] = "*+?}"
 _BOUNDED: Final[re.Pattern[str]] = re.compile(r"\{(\d+),(\d+)\}")
+#: A loop after an atom of a Lucene regexp: *, + or an open repetition {m,}.
+_LOOP: Final[re.Pattern[str]] = re.compile(r"[*+]|\{\d+,\}")
 
 
 def lucene_regexp(pattern: str, *, ignore_case: bool = False, multiline: bool = False,
@@ -85,6 +87,44 @@ def lucene_regexp(pattern: str, *, ignore_case: bool = False, multiline: bool = 
         # PCRE's '$' matches at the end or before a final newline; with 'm' before any newline.
         tail = ("(\n.*)?" if multiline else "\n?") if anchored_end else ".*"
     return head + "(" + body + ")" + tail
+
+
+def relax_loops(lucene: str) -> str:
+    """A superset of a Lucene regexp that Elasticsearch builds far faster: every atom repeated by
+    ``*``, ``+`` or ``{m,}`` (a group, a character class, a character) written ``.*``, which
+    matches whatever the loop matched. Elasticsearch builds a regexp's automaton again on every
+    shard (a daily index each); a long unanchored pattern whose loops overlap (``[^*/]*`` inside
+    a comment, optional encodings) cost seconds a shard. The caller checks each candidate exactly."""
+    out: list[str] = []
+    i = 0
+    while i < len(lucene):
+        start, char = i, lucene[i]
+        if char == "\\":
+            i += 2
+        elif char == "[":
+            i = _class_end(lucene, i)
+        elif char == "(":
+            i = _group_end(lucene, i) + 1
+        else:
+            i += 1
+        loop = _LOOP.match(lucene, i) if char not in "|)" else None
+        if loop is not None:
+            i = loop.end()
+            if out[-1:] != [".*"]:
+                out.append(".*")
+        elif char == "(":
+            out.append("(" + relax_loops(lucene[start + 1:i - 1]) + ")")
+        else:
+            out.append(lucene[start:i])
+    return "".join(out)
+
+
+def _group_end(text: str, i: int) -> int:
+    """The index of the ``)`` that closes the group opening at ``i``."""
+    for j, char, depth in _structure(text[i:]):
+        if char == ")" and depth == 1:
+            return i + j
+    raise ValueError("an unclosed group")
 
 
 def inline_flags(pattern: str) -> tuple[str, str]:
