@@ -47,6 +47,7 @@ what an issuer must be, a leaf's purpose) are in crypto_eval.certificate_rules.
 
 from __future__ import annotations
 
+import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -163,6 +164,11 @@ _MAX_CHECKS = 512
 
 #: Why a path was cut by a bound (what the evidence says).
 TOO_LONG = f"证书路径超过 {_MAX_DEPTH} 级（路径过长），本工具未继续构建"
+#: Seconds one chain's path building and judging may take in all (SM2 signatures are checked in
+#: Python, ~10 ms each): past it, the paths not yet built or judged are left out and said so. The
+#: counted bounds above keep real chains far inside it; this is what holds when they do not.
+CHAIN_SECONDS = 10.0
+TOO_SLOW = f"证书链验证超过 {CHAIN_SECONDS:g} 秒时限，本工具未继续构建和验证其余路径"
 TOO_MANY = f"候选证书路径过多（路径搜索超过 {_MAX_STEPS} 步上限，如服务端发送大量同名CA证书），本工具未继续搜索"
 
 
@@ -212,7 +218,7 @@ def _dead_end(path: tuple[Cert, ...], store: TrustStore) -> _Path:
                               "（中间证书缺失或签发CA未声明）"))
 
 
-def _paths(leaf: Cert, sent: Sequence[Cert], store: TrustStore) -> list[_Path]:
+def _paths(leaf: Cert, sent: Sequence[Cert], store: TrustStore, deadline: float) -> list[_Path]:
     """Every candidate path (RFC 4158) within the bounds: at each step every declared anchor and
     every sent certificate that may have issued the current one (name and key identifier) is tried,
     so a stale or cross-certified issuer sent beside the right one does not hide the valid path.
@@ -251,6 +257,9 @@ def _paths(leaf: Cert, sent: Sequence[Cert], store: TrustStore) -> list[_Path]:
             if steps >= _MAX_STEPS:
                 out.append(_Path(path, None, TOO_MANY))
                 return
+            if time.monotonic() > deadline:
+                out.append(_Path(path, None, TOO_SLOW))
+                return
             steps += 1
             walk((*path, issuer))
         if not anchors and not issuers:
@@ -278,16 +287,19 @@ def _signature_problems(path: _Path) -> tuple[list[str], list[str]]:
 
 
 def validate_chain(certs: Sequence[CertificateInfo], store: TrustStore, *, host: str | None,
-                   at: datetime, address: str | None = None, signing: CertificateInfo | None = None) -> ChainVerdict:
+                   at: datetime, address: str | None = None, signing: CertificateInfo | None = None,
+                   seconds: float = CHAIN_SECONDS) -> ChainVerdict:
     """Validate the chain a server sent (leaf first) at time ``at`` against ``store``; ``host``:
     the name the leaf must carry (a declared address: its iPAddress); ``address``: for an endpoint
     asked by address without a name, the address the leaf must carry as an iPAddress (RFC 5280
     4.2.1.6); neither: not checked;
     ``signing``: for a TLCP encryption certificate, the server's signing certificate, whose subject
-    it must share (GB/T 38636: the server's signing and encryption certificates are one entity's pair)."""
+    it must share (GB/T 38636: the server's signing and encryption certificates are one entity's pair);
+    ``seconds``: the time path building and judging may take (CHAIN_SECONDS)."""
     with warnings.catch_warnings():  # cryptography's deprecation notes (a non-positive serial) are not the user's
         warnings.simplefilter("ignore", CryptographyDeprecationWarning)
-        verdict = _validate(certs, store, host=host, at=at, address=address)
+        verdict = _validate(certs, store, host=host, at=at, address=address,
+                            deadline=time.monotonic() + seconds)
     if signing is not None:
         verdict = replace(verdict, encryption=True)
     if signing is not None and verdict.status == "trusted" and certs and certs[0].subject != signing.subject:
@@ -300,7 +312,7 @@ def validate_chain(certs: Sequence[CertificateInfo], store: TrustStore, *, host:
 
 
 def _validate(certs: Sequence[CertificateInfo], store: TrustStore, *, host: str | None, at: datetime,
-              address: str | None) -> ChainVerdict:
+              address: str | None, deadline: float) -> ChainVerdict:
     loaded = [c for c in (load_cert(i.der) for i in certs if i.der) if c is not None]
     if not loaded:
         return ChainVerdict(status="untrusted", why="未收到可解析的服务端证书", chain="")
@@ -319,8 +331,13 @@ def _validate(certs: Sequence[CertificateInfo], store: TrustStore, *, host: str 
     # RFC 5280 6.1 validates *a* path: the first candidate that holds wins; when none does, the one
     # that tells most (a path to a declared anchor that is broken, then one that ends short of any
     # anchor without a break, then a broken one that ends short), with the fewest problems
-    ranked = sorted((_judge(p, at) + (n,) for n, p in enumerate(_paths(leaf, sent, store))),
-                    key=lambda j: (j[0], len(j[2]), j[4]))
+    judged = []
+    for n, p in enumerate(_paths(leaf, sent, store, deadline)):
+        if n and time.monotonic() > deadline:  # the first path is always judged: a verdict, never none
+            judged.append(_judge(_Path(p.certs[:1], None, TOO_SLOW), at) + (n,))
+            break
+        judged.append(_judge(p, at) + (n,))
+    ranked = sorted(judged, key=lambda j: (j[0], len(j[2]), j[4]))
     rank, path, problems, end, _ = ranked[0]
     statuses: list[RevocationStatus] = []
     if rank == 0:  # the first valid path none of whose certificates is revoked; else the first one, broken
@@ -384,7 +401,7 @@ def _verdict(rank: int, path: _Path, problems: list[str], end: str, *, store: Tr
     if anchor is None or rank > 0:
         return ChainVerdict(status="untrusted", chain=chain, weak=weak,
                             why=f"{end}：证书链未到达声明的信任根，" + ("需测评人员人工核实服务端发送的证书链"
-                                                                   if end in (TOO_LONG, TOO_MANY) else
+                                                                   if end in (TOO_LONG, TOO_MANY, TOO_SLOW) else
                                                                    "需声明签发CA的根证书或由服务端发送完整证书链"))
     left = next((p for c in [*path.certs, anchor] if (p := unprocessed(c))), None)
     if left is not None:

@@ -524,6 +524,8 @@ PHRASES: Final[dict[str, str]] = {
         "), but whether named users' data connections must be encrypted (PROT C transfers refused) was not "
         "shown (the probe logs in with no account): the data connections have no evidence; check after logging in",
     "需测评人员人工核实服务端发送的证书链": "an evaluator must check the chain the server sent by hand",
+    "证书链验证超过 ": "validating the certificate chain took over ",
+    " 秒时限，本工具未继续构建和验证其余路径": " seconds: the remaining paths were not built or checked",
     " | 支持AUTH TLS但不强制（明文登录：": " | AUTH TLS offered, not required (login in the clear: ",
     " | 支持AUTH TLS但不强制": " | AUTH TLS offered, not required", " | 须先AUTH TLS：": " | AUTH TLS required first: ",
 }

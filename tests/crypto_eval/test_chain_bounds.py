@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from govsoc.collectors.protocols.x509 import parse_certificate
 from govsoc.crypto_eval.certificate_rules import signed_by
-from govsoc.crypto_eval.chain import TOO_LONG, TrustStore, validate_chain
+from govsoc.crypto_eval.chain import TOO_LONG, TOO_SLOW, TrustStore, validate_chain
 from govsoc.crypto_eval.evaluate import evaluate_inventory
 from tests.crypto_eval.test_review_declared import KM, PRODUCT, _item, _systems
 from tests.servers.ca import TestCA, issue, make_ca
@@ -99,6 +99,19 @@ def test_certificates_of_one_name_none_of_which_signed_cost_bounded_work(tmp_pat
     # every ordering of the twelve is a candidate path (12! of them): the search stops at 256 steps
     assert signed_by.cache_info().misses <= 512 + 256
     assert _openssl(openssl, tmp_path, chain, declared) != 0
+
+
+def test_chain_checking_has_a_time_limit_as_a_whole(tmp_path: Path) -> None:
+    # a budget already spent (0 s, no clock read by the test): the search stops before its first
+    # step and says so; a deadline never leaves a chain without a verdict, nor calls it trusted
+    root = make_ca(tmp_path, "Budget root")
+    inter = make_ca(tmp_path, "Budget intermediate", issuer=root)
+    leaf = issue(tmp_path, "budget-leaf", inter, host=HOST)
+    chain = [parse_certificate(d) for d in (leaf.der, inter.der)]
+    store = TrustStore.from_der([root.der])
+    spent = validate_chain(chain, store, host=HOST, at=datetime.now(UTC), seconds=0)
+    assert spent.status == "untrusted" and TOO_SLOW in spent.why and "人工核实" in spent.why, spent
+    assert validate_chain(chain, store, host=HOST, at=datetime.now(UTC)).status == "trusted"  # the control
 
 
 def test_self_issued_but_not_self_signed_is_not_called_self_signed(tmp_path: Path) -> None:
