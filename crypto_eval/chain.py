@@ -288,18 +288,19 @@ def _signature_problems(path: _Path) -> tuple[list[str], list[str]]:
 
 def validate_chain(certs: Sequence[CertificateInfo], store: TrustStore, *, host: str | None,
                    at: datetime, address: str | None = None, signing: CertificateInfo | None = None,
-                   seconds: float = CHAIN_SECONDS) -> ChainVerdict:
+                   seconds: float = CHAIN_SECONDS, staple: bytes | None = None) -> ChainVerdict:
     """Validate the chain a server sent (leaf first) at time ``at`` against ``store``; ``host``:
     the name the leaf must carry (a declared address: its iPAddress); ``address``: for an endpoint
     asked by address without a name, the address the leaf must carry as an iPAddress (RFC 5280
     4.2.1.6); neither: not checked;
     ``signing``: for a TLCP encryption certificate, the server's signing certificate, whose subject
     it must share (GB/T 38636: the server's signing and encryption certificates are one entity's pair);
-    ``seconds``: the time path building and judging may take (CHAIN_SECONDS)."""
+    ``seconds``: the time path building and judging may take (CHAIN_SECONDS); ``staple``: the OCSP
+    answer the server stapled to the leaf (crypto_eval.ocsp)."""
     with warnings.catch_warnings():  # cryptography's deprecation notes (a non-positive serial) are not the user's
         warnings.simplefilter("ignore", CryptographyDeprecationWarning)
         verdict = _validate(certs, store, host=host, at=at, address=address,
-                            deadline=time.monotonic() + seconds)
+                            deadline=time.monotonic() + seconds, staple=staple)
     if signing is not None:
         verdict = replace(verdict, encryption=True)
     if signing is not None and verdict.status == "trusted" and certs and certs[0].subject != signing.subject:
@@ -312,7 +313,7 @@ def validate_chain(certs: Sequence[CertificateInfo], store: TrustStore, *, host:
 
 
 def _validate(certs: Sequence[CertificateInfo], store: TrustStore, *, host: str | None, at: datetime,
-              address: str | None, deadline: float) -> ChainVerdict:
+              address: str | None, deadline: float, staple: bytes | None = None) -> ChainVerdict:
     loaded = [c for c in (load_cert(i.der) for i in certs if i.der) if c is not None]
     if not loaded:
         return ChainVerdict(status="untrusted", why="未收到可解析的服务端证书", chain="")
@@ -343,7 +344,7 @@ def _validate(certs: Sequence[CertificateInfo], store: TrustStore, *, host: str 
     if rank == 0:  # the first valid path none of whose certificates is revoked; else the first one, broken
         first: tuple[_Path, list[RevocationStatus]] | None = None
         for candidate in (j[1] for j in ranked if j[0] == 0):
-            found = _revocation(candidate, store, at)
+            found = _revocation(candidate, store, at, staple)
             first = first or (candidate, found)
             if not any(r.state == "revoked" for r in found):
                 path, statuses = candidate, found
@@ -365,14 +366,17 @@ def _validate(certs: Sequence[CertificateInfo], store: TrustStore, *, host: str 
     return replace(verdict, notes=_notes(leaf, path, statuses)) if verdict.status == "trusted" else verdict
 
 
-def _revocation(path: _Path, store: TrustStore, at: datetime) -> list[RevocationStatus]:
+def _revocation(path: _Path, store: TrustStore, at: datetime, staple: bytes | None = None) -> list[RevocationStatus]:
     """The revocation status of every certificate of ``path`` below its anchor (the anchor, and a
-    self-signed certificate declared as its own anchor, are trusted by declaration: RFC 5280 6.1.1 d)."""
+    self-signed certificate declared as its own anchor, are trusted by declaration: RFC 5280 6.1.1 d);
+    ``staple``: the leaf's stapled OCSP answer."""
     if path.anchor is None:
         return []
     issuers = [*path.certs[1:], path.anchor]
-    return [store.revocation.status(child.x, child.info.subject, issuer.x, issuer.info, at)
-            for child, issuer in zip(path.certs, issuers, strict=True) if child.info.der != path.anchor.info.der]
+    return [store.revocation.status(child.x, child.info.subject, issuer.x, issuer.info, at,
+                                    staple if n == 0 else None)
+            for n, (child, issuer) in enumerate(zip(path.certs, issuers, strict=True))
+            if child.info.der != path.anchor.info.der]
 
 
 def _notes(leaf: Cert, path: _Path, statuses: list[RevocationStatus]) -> tuple[str, ...]:

@@ -20,7 +20,9 @@ gave a usable CRL: unreachable, stale, not signed by the issuer. The CA publishe
 could not be read, so the chain is not trusted: missing evidence naming the URL and why, never ✓);
 ``unchecked`` (no distribution point and no declared CRL: the CA gives no place to ask, so the
 path's other checks stand, with a note that the status was not checked and how to provide it).
-OCSP (RFC 6960) and stapled OCSP answers are not read. Distribution points are fetched only for a
+An OCSP answer the server stapled to its leaf (crypto_eval.ocsp) is read first for the leaf: good
+or revoked there decides; an unusable one is a problem named beside the CRLs'. OCSP responders
+themselves (the AIA URL) are not asked. Distribution points are fetched only for a
 path that already holds up to a declared anchor (chain.py), so the URLs fetched are those a
 trusted CA wrote, not whatever a server's self-made certificate names.
 """
@@ -48,6 +50,7 @@ from govsoc.collectors.protocols.x509 import SM2_SM3_OID, CertificateInfo
 from govsoc.core.crl_files import MAX_CRL_FILE, read_crl_file
 from govsoc.core.errors import ConfigError
 from govsoc.crypto_eval import sm2
+from govsoc.crypto_eval.ocsp import read_staple
 from govsoc.crypto_eval.probes.certificate_verify import raw_signature
 
 __all__ = ["Revocation", "RevocationStatus", "FetchCache", "FETCH_TIMEOUT", "distribution_points", "unchecked_note"]
@@ -194,11 +197,23 @@ class Revocation:
         return self._signed[key]
 
     def status(self, cert: x509.Certificate, subject: str, issuer: x509.Certificate, issuer_info: CertificateInfo,
-               at: datetime) -> RevocationStatus:
-        """The revocation status of ``cert`` (named ``subject`` in the evidence), issued by ``issuer``."""
+               at: datetime, staple: bytes | None = None) -> RevocationStatus:
+        """The revocation status of ``cert`` (named ``subject`` in the evidence), issued by ``issuer``;
+        ``staple``: the OCSP answer the server stapled to it (crypto_eval.ocsp), read first."""
+        problems: list[str] = []
+        if staple is not None:
+            said = read_staple(staple, cert, issuer, issuer_info, at)
+            if said.state == "revoked":
+                return RevocationStatus(state="revoked", subject=subject, why=(
+                    f"证书已被吊销：{subject}（序列号 {cert.serial_number:X}，吊销时间 "
+                    f"{said.revoked_at:%Y-%m-%d %H:%M} UTC" + (f"，原因 {_REASONS[said.reason]}" if said.reason else "")
+                    + "；OCSP装订应答，RFC 6960）"))
+            if said.state == "good":
+                return RevocationStatus(state="good", subject=subject, why=f"{subject} 未被吊销（{said.why}）")
+            problems.append(f"OCSP装订应答：{said.why}")
         urls, other = distribution_points(cert)
         candidates = [(crl, source) for crl, source in self.declared if crl.issuer == cert.issuer]
-        problems = [f"{name}：不支持的分发点协议（只读取 http）" for name in other]
+        problems += [f"{name}：不支持的分发点协议（只读取 http）" for name in other]
         for url in urls if self.fetch else ():
             crl, error = self._get(url)
             if crl is None:

@@ -456,6 +456,21 @@ PHRASES: Final[dict[str, str]] = {
     "证书链验证到声明的信任根，但证书吊销状态无法确认（证书可能已被吊销）：身份鉴别缺少证据":
         "the certificate chain reaches a declared trust anchor, but a certificate's revocation status cannot be "
         "established (it may be revoked): authentication lacks evidence",
+    # stapled OCSP answers (crypto_eval/ocsp.py)
+    "OCSP应答不含该证书的状态": "the OCSP answer has no status for this certificate",
+    "OCSP应答不在有效期内（发布于 ": "the OCSP answer is not current (produced ",
+    "OCSP应答所指的签发者不是该证书的签发者": "the OCSP answer names another issuer than the certificate's",
+    "OCSP应答无法解析（": "the OCSP answer does not parse (", "OCSP应答状态为 ": "the OCSP answer's status is ",
+    "OCSP应答称该证书状态未知（unknown）": "the OCSP answer says the certificate's status is unknown",
+    "OCSP应答签名验证失败（伪造或被篡改的应答）":
+        "the OCSP answer's signature does not verify (a forged or altered answer)",
+    "OCSP签名证书不是由证书签发者签发": "the OCSP signing certificate was not issued by the certificate's issuer",
+    "OCSP签名证书缺少 id-kp-OCSPSigning 扩展密钥用法": "the OCSP signing certificate lacks the id-kp-OCSPSigning usage",
+    "OCSP装订应答，发布于 ": "stapled OCSP answer, produced ", "OCSP装订应答：": "stapled OCSP answer: ",
+    "OCSP装订应答": "stapled OCSP answer", "；OCSP装订应答，RFC 6960）": "; stapled OCSP answer, RFC 6960)",
+    "应答者不是证书签发者，也未附带签发者授权的OCSP签名证书":
+        "the responder is not the certificate's issuer and sent no OCSP signing certificate the issuer authorised",
+    " 未被吊销（": " is not revoked (",
     "CRL签发者 ": "CRL issuer ",
     # issue 16 fifth review (F16k): channels not examined, path-search bounds, impostor anchors, IP and
     # key-usage identity, probe failures and FTP data connections

@@ -72,7 +72,8 @@ def _tls_parts(report: EndpointReport, sm: bool, when: datetime,
     failures: list[tuple[bool, str]] = []
     identity = tls.hostname or _declared_address(report.target)
     verdict = _chain_of(tls.chain, identity, when, trust,
-                        None if identity else address_asked(report.target.host, report.target.server_name))
+                        None if identity else address_asked(report.target.host, report.target.server_name),
+                        staple=tls.ocsp_staple)
     if tls.chain:
         leaf = tls.chain[0]
         out += classify_certificate(leaf.signature_algorithm, leaf.key_type, leaf.key_bits)
@@ -189,11 +190,13 @@ def _proved(label: str, chain: bool, verified: bool | None, note: str | None, no
 
 
 def _chain_of(certs: Sequence[CertificateInfo], name: str | None, when: datetime, trust: TrustStore,
-              address: str | None = None, signing: CertificateInfo | None = None) -> ChainVerdict | None:
+              address: str | None = None, signing: CertificateInfo | None = None,
+              staple: bytes | None = None) -> ChainVerdict | None:
     """The path validation of a chain as sent (None: no certificate); ``address``: the endpoint's
     address when it is asked without a name; ``signing``: the TLCP signing certificate, when this
-    is the encryption one (the same subject)."""
-    return validate_chain(certs, trust, host=name, at=when, address=address, signing=signing) if certs else None
+    is the encryption one (the same subject); ``staple``: the OCSP answer stapled to the leaf."""
+    return validate_chain(certs, trust, host=name, at=when, address=address, signing=signing,
+                          staple=staple) if certs else None
 
 
 def _chain_failure(label: str, verdict: ChainVerdict | None) -> tuple[bool, str] | None:

@@ -36,7 +36,12 @@ from govsoc.crypto_eval.probes.certificate_verify import (
 )
 from govsoc.crypto_eval.probes.connection import Exchange, exchange
 from govsoc.crypto_eval.probes.key_shares import SHARE_GROUPS, KeyShare, make_share
-from govsoc.crypto_eval.probes.tls13_flight import CERTIFICATE_VERIFY_ID, FlightReader
+from govsoc.crypto_eval.probes.tls13_flight import (
+    CERTIFICATE_VERIFY_ID,
+    STATUS_REQUEST,
+    FlightReader,
+    certificate_status,
+)
 
 __all__ = ["VersionResult", "TlsProbeResult", "probe_tls", "server_flight_done", "read_server_flight",
            "ServerFlight", "hostname_matches", "PROBED_VERSIONS", "certificate_names"]
@@ -71,6 +76,7 @@ class ServerFlight:
     record_version: int | None = None
     ecdhe_group: int | None = None
     client_certificate_requested: bool = False
+    ocsp_staple: bytes | None = None  # TLS <= 1.2 CertificateStatus (RFC 6066 8)
     silent_close: bool = False
     not_tls: bool = False
     error: str | None = None
@@ -113,6 +119,8 @@ class TlsProbeResult:
     #: False when any accepted version's signature failed; None: nothing checkable was signed
     signature_verified: bool | None = None
     signature_note: str | None = None
+    #: the OCSP answer stapled to the leaf of the chain shown (RFC 6066 8 / RFC 8446 4.4.2.1)
+    ocsp_staple: bytes | None = None
 
     def accepted(self) -> list[VersionResult]:
         """The versions the server accepted, newest first."""
@@ -163,9 +171,12 @@ def read_server_flight(answer: Exchange) -> ServerFlight:
     certs: tuple[bytes, ...] = ()
     group = None
     asks_client = False
+    staple = None
     try:
         for kind, body in tls.iter_handshakes(records):
             asks_client = asks_client or kind == 13
+            if kind == 22:
+                staple = certificate_status(body)
             if kind == 2:
                 hello = tls.parse_server_hello(body)
             elif kind == 11 and hello is not None and hello.selected_version != 0x0304:
@@ -176,7 +187,7 @@ def read_server_flight(answer: Exchange) -> ServerFlight:
         return ServerFlight(hello=hello, alert=alert, error=str(e), record_version=records[0].version)
     return ServerFlight(hello=hello, certificates=certs, alert=alert, alert_record_version=alert_version,
                         record_version=records[0].version if records else None, ecdhe_group=group,
-                        client_certificate_requested=asks_client)
+                        client_certificate_requested=asks_client, ocsp_staple=staple)
 
 
 def build_hello(version: int, host: str | None, suites: Sequence[int] | None = None,
@@ -185,7 +196,8 @@ def build_hello(version: int, host: str | None, suites: Sequence[int] | None = N
     ``share`` as its key share: a fresh x25519 one by default)."""
     exts = [tls.ext_server_name(host)] if host else []
     exts += [tls.ext_supported_groups(_GROUPS), tls.Extension(type=11, data=b"\x01\x00"),
-             tls.ext_signature_algorithms(tuple(SIGNATURE_SCHEMES)), tls.ext_renegotiation_info()]
+             tls.ext_signature_algorithms(tuple(SIGNATURE_SCHEMES)), tls.ext_renegotiation_info(),
+             tls.Extension(type=STATUS_REQUEST, data=b"\x01\x00\x00\x00\x00")]  # ocsp, no responder ids
     legacy = version
     if version == 0x0304:
         legacy = 0x0303
@@ -239,6 +251,7 @@ class _Answer:
     certificates: tuple[bytes, ...] = ()
     verdict: Verdict | None = None  # the server's signature under its certificate's key
     finished_ok: bool | None = None
+    staple: bytes | None = None  # the OCSP answer stapled to the leaf
 
 
 def _flight_read(reader: FlightReader) -> Callable[[bytes], bool]:
@@ -259,7 +272,7 @@ async def _ask_version(host: str, port: int, version: int, sni: str | None, time
         if flight.hello is not None and flight.certificates and flight.hello.selected_version == version:
             verdict = verify_server_key_exchange(flight.certificates[0], version, suite_name(flight.hello.cipher_suite),
                                                  _key_exchange(answer.received), hello[11:43], flight.hello.random)
-        return _Answer(answer=answer, flight=flight, verdict=verdict)
+        return _Answer(answer=answer, flight=flight, verdict=verdict, staple=flight.ocsp_staple)
     group = 29
     for _ in range(2):
         share = make_share(group)
@@ -281,7 +294,7 @@ async def _ask_version(host: str, port: int, version: int, sni: str | None, time
     except ParseError:
         certs, cv = (), None
     return _Answer(answer=answer, flight=flight, certificates=certs, verdict=_tls13_verdict(reader, certs, cv),
-                   finished_ok=reader.finished_ok() if certs else None)
+                   finished_ok=reader.finished_ok() if certs else None, staple=reader.ocsp_staple())
 
 
 def _key_exchange(received: bytes) -> bytes | None:
@@ -322,6 +335,7 @@ async def probe_tls(host: str, port: int, *, server_name: str | None = None, tim
     reneg = compression = None
     reachable = speaks = tlcp_hint = asks_client = False
     tls13_verified = tls13_finished = None
+    staple: bytes | None = None
     verdicts: list[tuple[bool, Verdict]] = []  # (this version's chain is the one shown, verdict)
     silences = 0
     for version in PROBED_VERSIONS:
@@ -353,6 +367,7 @@ async def probe_tls(host: str, port: int, *, server_name: str | None = None, tim
             shown = not certs and bool(asked.certificates or (version < 0x0304 and flight.certificates))
             if asked.verdict is not None:
                 verdicts.append((shown, asked.verdict))
+            staple = asked.staple if shown else staple
             certs = certs or asked.certificates
             if version == 0x0304:
                 tls13_verified = asked.verdict[0] if asked.verdict else None
@@ -380,7 +395,7 @@ async def probe_tls(host: str, port: int, *, server_name: str | None = None, tim
         chain_valid_now=all(c.valid_at(now) for c in chain) if chain else None,
         secure_renegotiation=reneg, compression=compression, tlcp_hint=tlcp_hint,
         client_certificate_requested=asks_client, tls13_signature_verified=tls13_verified,
-        tls13_finished_ok=tls13_finished, signature_verified=verified, signature_note=note)
+        tls13_finished_ok=tls13_finished, signature_verified=verified, signature_note=note, ocsp_staple=staple)
 
 
 def _signature_facts(verdicts: list[tuple[bool, Verdict]]) -> tuple[bool | None, str | None]:

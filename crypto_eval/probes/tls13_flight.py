@@ -10,14 +10,48 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from govsoc.collectors.protocols import tls
+from govsoc.collectors.protocols.wire import Reader
 from govsoc.core.errors import ParseError
 from govsoc.crypto_eval.probes import tls13_keys as keys
 from govsoc.crypto_eval.probes.key_shares import KeyShare, make_share
 
-__all__ = ["FlightReader", "CERTIFICATE_VERIFY_ID", "certificate_verify_content"]
+__all__ = ["FlightReader", "CERTIFICATE_VERIFY_ID", "certificate_verify_content", "leaf_staple", "certificate_status",
+           "STATUS_REQUEST"]
 
 #: RFC 8998 3.2: the SM2 user ID of CertificateVerify signatures in TLS 1.3.
 CERTIFICATE_VERIFY_ID = b"TLSv1.3+GM+Cipher+Suite"
+
+
+def leaf_staple(body: bytes) -> bytes | None:
+    """The OCSP response in the first entry of a TLS 1.3 Certificate message (None: none, or unreadable)."""
+    try:
+        r = Reader(body, "tls.certificate")
+        r.vector(1)
+        entries = Reader(r.vector(3), r.what)
+        entries.vector(3)
+        extensions = Reader(entries.vector(2), r.what)
+        while extensions.remaining:
+            kind, data = extensions.uint(2), extensions.vector(2)
+            if kind == STATUS_REQUEST:
+                return certificate_status(data)
+    except ParseError:
+        return None
+    return None
+
+
+def certificate_status(body: bytes) -> bytes | None:
+    """The OCSPResponse of a CertificateStatus (RFC 6066 8: status_type ocsp(1), then the response)."""
+    try:
+        r = Reader(body, "tls.certificate_status")
+        if r.uint(1) != 1:
+            return None
+        return r.vector(3) or None
+    except ParseError:
+        return None
+
+
+#: The status_request extension (RFC 6066 8).
+STATUS_REQUEST = 5
 
 
 def certificate_verify_content(transcript: bytes) -> bytes:
@@ -112,6 +146,12 @@ class FlightReader:
         """The DER certificates of the decrypted Certificate message."""
         body = next((b for kind, b in self.messages if kind == 11), None)
         return tls.parse_certificate_list(body, tls13=True) if body is not None else ()
+
+    def ocsp_staple(self) -> bytes | None:
+        """The OCSP answer the server stapled to its leaf (RFC 8446 4.4.2.1: the first CertificateEntry's
+        status_request extension, a CertificateStatus of type ocsp; None: none)."""
+        body = next((b for kind, b in self.messages if kind == 11), None)
+        return leaf_staple(body) if body is not None else None
 
     def finished_ok(self) -> bool | None:
         """Whether the server's Finished MAC checks out under the derived keys (None: not seen)."""
