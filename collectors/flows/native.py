@@ -143,11 +143,14 @@ TIMEOUT = np.full(256, OTHER_TIMEOUT * NS, dtype=np.int64)
 for _proto, _seconds in TIMEOUTS.items():
     TIMEOUT[_proto] = _seconds * NS
 CSEQ, LIVE, SBYTES, TMO, SMAX = FLOW_FIELDS, FLOW_FIELDS + 1, FLOW_FIELDS + 2, FLOW_FIELDS + 3, FLOW_FIELDS + 4
-# the other side's segment word + 1 (0: none) when it came on other VLAN tags (FlowTable._paired),
-# and whether the row is in the second table (VLAN-tagged flows by 5-tuple, hash in KHASH2)
-RSEG, TAGGED = FLOW_FIELDS + 6, FLOW_FIELDS + 7
-FLOW_FIELDS += 10  # KHASH, the key's hash, and K5, its segment word (collectors.flows.slots reads them)
-if (K0, K4, KHASH2, KHASH, K5) != (18, 22, FLOW_FIELDS - 5, FLOW_FIELDS - 2, FLOW_FIELDS - 1):  # pragma: no cover
+# then KHASH, the key's hash, and K5, its segment word, beside the key (a lookup reads them with
+# it: one cache line fewer than when they sat past the columns below); then, read only when a
+# flow is made or paired, KHASH2 (collectors.flows.slots reads those three), the other side's
+# segment word + 1 (0: none) when it came on other VLAN tags (FlowTable._paired), and whether the
+# row is in the second table (VLAN-tagged flows by 5-tuple)
+RSEG, TAGGED = FLOW_FIELDS + 8, FLOW_FIELDS + 9
+FLOW_FIELDS += 10
+if (K0, K4, KHASH, K5, KHASH2) != (18, 22, FLOW_FIELDS - 5, FLOW_FIELDS - 4, FLOW_FIELDS - 3):  # pragma: no cover
     raise ImportError("collectors.flows.slots disagrees with the flow matrix layout")
 # control cells shared by the kernel and Python
 (C_FREE, C_DONE, C_SWEEP, C_DELAY, C_CREATED, C_SAMPLES, C_SAMPLE_PACKETS, C_SAMPLE_BYTES, C_SAMPLE_LIMIT,
@@ -404,24 +407,40 @@ def _orig_is_src(K: Any, proto: int, sport: int, dport: int, flags: int, dns_res
 
 
 def _unindex(F: Any, D: Any, C: Any, slot: int) -> None:
-    """Take ``slot`` out of both tables (D[0] by key, D[1] by 5-tuple for VLAN-tagged flows)."""
-    _slot_drop(D[0], F, slot, KHASH)
+    """Take ``slot`` out of both tables (D's lower half by key, its upper half by 5-tuple for
+    VLAN-tagged flows: one array, so that the kernel's functions take no more arguments)."""
+    _slot_drop(D, F, slot, KHASH, 0)
     if F[slot, TAGGED]:
-        _slot_drop(D[1], F, slot, KHASH2)
-        F[slot, TAGGED] = 0
-        C[C_TAGGED] -= 1
+        _untag(F, D, C, slot)
 
 
-def _paired(D: Any, F: Any, E: Any, k0: int, k1: int, k2: int, k3: int, k4: int, h2: int, seg: int, shi: int,
-            slo: int, sport: int) -> int:
+def _tag(F: Any, D: Any, C: Any, slot: int) -> None:
+    """Index a new VLAN-tagged flow by its 5-tuple (its row holds its key)."""
+    F[slot, KHASH2] = _key_hash(F[slot, K0], F[slot, K1], F[slot, K2], F[slot, K3], F[slot, K4], -1)
+    F[slot, TAGGED] = 1
+    C[C_TAGGED] += 1
+    _slot_put(D, F, slot, KHASH2, len(D) >> 1)
+
+
+def _untag(F: Any, D: Any, C: Any, slot: int) -> None:
+    _slot_drop(D, F, slot, KHASH2, len(D) >> 1)
+    F[slot, TAGGED] = 0
+    C[C_TAGGED] -= 1
+
+
+def _paired(D: Any, F: Any, E: Any, k0: int, k1: int, k2: int, k3: int, k4: int, seg: int, shi: int, slo: int,
+            sport: int, dhi: int, dlo: int, dport: int) -> int:
     """collectors.flows.table.FlowTable._paired on the arrays: the flow a packet with segment
-    ``seg`` and no flow under it joins, or -1."""
-    T = D[1]
-    mask = len(T) - 1
+    ``seg`` and no flow under it joins, or -1 (kept out of _add, which the kernel inlines)."""
+    if shi == dhi and slo == dlo and sport == dport:
+        return -1
+    h2 = _key_hash(k0, k1, k2, k3, k4, -1)
+    base = len(D) >> 1
+    mask = base - 1
     i = h2 & mask
     best, best_seq = -1, 0
     while True:
-        v = T[i]
+        v = D[base + i]
         if v == 0:
             break
         s = v - 1
@@ -457,9 +476,9 @@ def _add(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, p
     else:
         k0, k1, k2, k3, k4 = (proto << 32) | (dport << 16) | sport, dhi, dlo, shi, slo
     h = _key_hash(k0, k1, k2, k3, k4, seg)
-    slot = _slot_of(D[0], F, k0, k1, k2, k3, k4, seg, h)
-    if slot < 0 and seg < VLAN_CODES and C[C_TAGGED] > 0 and not (shi == dhi and slo == dlo and sport == dport):
-        slot = _paired(D, F, E, k0, k1, k2, k3, k4, _key_hash(k0, k1, k2, k3, k4, -1), seg, shi, slo, sport)
+    slot = _slot_of(D, F, k0, k1, k2, k3, k4, seg, h)
+    if slot < 0 and C[C_TAGGED] > 0 and seg < VLAN_CODES:
+        slot = _paired(D, F, E, k0, k1, k2, k3, k4, seg, shi, slo, sport, dhi, dlo, dport)
     if slot >= 0:
         ended = ts - F[slot, FLAST] > F[slot, TMO]
         if not ended and proto == 6 and F[slot, CLOSED]:
@@ -508,12 +527,9 @@ def _add(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, p
         C[C_CREATED] += 1
         if len(free) - C[C_FREE] > C[C_PEAK]:  # flows open at once: what memory follows
             C[C_PEAK] = len(free) - C[C_FREE]
-        _slot_put(D[0], F, slot, KHASH)
+        _slot_put(D, F, slot, KHASH, 0)
         if 0 < seg < VLAN_CODES:
-            F[slot, KHASH2] = _key_hash(k0, k1, k2, k3, k4, -1)
-            F[slot, TAGGED] = 1
-            C[C_TAGGED] += 1
-            _slot_put(D[1], F, slot, KHASH2)
+            _tag(F, D, C, slot)
     side = 0 if (shi == F[slot, OHI] and slo == F[slot, OLO] and sport == F[slot, OPORT]) else 1
     if shi == dhi and slo == dlo and sport == dport:
         side = 0
@@ -747,8 +763,8 @@ def walker() -> Any:
 
 _COMPILED: dict[str, Any] = {}
 _NAMES = (*SLOT_NAMES, "_forget", "_walk_pcap", "_le32", "_sd", "_hist", "_flip", "_check", "_scaled", "_state",
-          "_init", "_size", "_history_letters", "_segment", "_machine", "_orig_is_src", "_unindex", "_paired", "_end",
-          "_add", "_udp_letter", "_be16", "_be32", "_be64", "_kernel", "_worth", "_add_hit")
+          "_init", "_size", "_history_letters", "_segment", "_machine", "_orig_is_src", "_tag", "_untag", "_unindex",
+          "_paired", "_end", "_add", "_udp_letter", "_be16", "_be32", "_be64", "_kernel", "_worth", "_add_hit")
 
 
 def _compile() -> dict[str, Any]:
@@ -783,8 +799,8 @@ class NativeEngine:
         self.C[C_SAMPLE_PACKETS], self.C[C_SAMPLE_BYTES] = SAMPLE_PACKETS, SAMPLE_BYTES
         self.C[C_SAMPLE_LIMIT], self.C[C_SAMPLE_PLAIN] = SAMPLE_LIMIT, SAMPLE_PLAIN
         self.K = lookups()
-        #: the slot tables: by key, and VLAN-tagged flows by 5-tuple (collectors.flows.slots)
-        self.D = np.zeros((2, _cells(capacity)), dtype=np.int64)
+        #: the slot tables (collectors.flows.slots): by key, then VLAN-tagged flows by 5-tuple
+        self.D = np.zeros(2 * _cells(capacity), dtype=np.int64)
         self.done = np.zeros(1024, dtype=np.int64)
         self.samples = np.zeros((1024, 5), dtype=np.int64)
         #: slot -> its payload samples as (from the originator the flow was created with, seq,
@@ -821,9 +837,9 @@ class NativeEngine:
         free[top:top + len(added)] = added
         self.free = free
         self.C[C_FREE] = top + len(added)
-        self.D = np.zeros((2, _cells(new)), dtype=np.int64)
-        self.fn["_slots_rebuild"](self.D[0], self.F, LIVE, KHASH)
-        self.fn["_slots_rebuild"](self.D[1], self.F, TAGGED, KHASH2)
+        self.D = np.zeros(2 * _cells(new), dtype=np.int64)
+        self.fn["_slots_rebuild"](self.D, self.F, LIVE, KHASH, 0)
+        self.fn["_slots_rebuild"](self.D, self.F, TAGGED, KHASH2, len(self.D) >> 1)
 
     # -- packets -----------------------------------------------------------------------------
     def run(self, chunk: Any, decode: Any, out: list[Flow]) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 # columns of the flow matrix holding the key and its hash (collectors.flows.native lays it out),
 # and the hash of the 5-tuple alone (the second table, of VLAN-tagged flows by 5-tuple)
-K0, K1, K2, K3, K4, KHASH2, KHASH, K5 = 18, 19, 20, 21, 22, 29, 32, 33
+K0, K1, K2, K3, K4, KHASH, K5, KHASH2 = 18, 19, 20, 21, 22, 29, 30, 31
 #: odd 64-bit multipliers (the golden ratio's and a splitmix64 one) as signed int64
 MIX1 = -7046029254386353131  # 0x9E3779B97F4A7C15
 MIX2 = -4658895280553007687  # 0xBF58476D1CE4E5B9
@@ -35,8 +35,9 @@ def _key_hash(a: int, b: int, c: int, d: int, e: int, f: int) -> int:
 
 
 def _slot_of(T: Any, F: Any, a: int, b: int, c: int, d: int, e: int, f: int, h: int) -> int:
-    """The slot holding key (a, b, c, d, e, f) of hash ``h``, or -1."""
-    mask = len(T) - 1
+    """The slot holding key (a, b, c, d, e, f) of hash ``h``, or -1 (the table by key is the
+    lower half of ``T``; the upper half is the second table, collectors.flows.native)."""
+    mask = (len(T) >> 1) - 1
     i = h & mask
     while True:
         v = T[i]
@@ -49,42 +50,43 @@ def _slot_of(T: Any, F: Any, a: int, b: int, c: int, d: int, e: int, f: int, h: 
         i = (i + 1) & mask
 
 
-def _slot_put(T: Any, F: Any, slot: int, col: int) -> None:
+def _slot_put(T: Any, F: Any, slot: int, col: int, base: int) -> None:
     """Index ``slot``, whose row already holds its key and, in column ``col``, the hash the
-    table ``T`` is keyed by."""
-    mask = len(T) - 1
+    table at ``base`` in ``T`` (a half of it) is keyed by."""
+    mask = (len(T) >> 1) - 1
     i = F[slot, col] & mask
-    while T[i] != 0:
+    while T[base + i] != 0:
         i = (i + 1) & mask
-    T[i] = slot + 1
+    T[base + i] = slot + 1
 
 
-def _slot_drop(T: Any, F: Any, slot: int, col: int) -> None:
-    """Remove ``slot`` from the table (keyed by the hash in column ``col``), shifting back the
-    entries probed past it."""
-    mask = len(T) - 1
+def _slot_drop(T: Any, F: Any, slot: int, col: int, base: int) -> None:
+    """Remove ``slot`` from the table at ``base`` in ``T`` (keyed by the hash in column ``col``),
+    shifting back the entries probed past it."""
+    mask = (len(T) >> 1) - 1
     i = F[slot, col] & mask
-    while T[i] != slot + 1:
+    while T[base + i] != slot + 1:
         i = (i + 1) & mask
     j = i
     while True:
         j = (j + 1) & mask
-        v = T[j]
+        v = T[base + j]
         if v == 0:
             break
         home = F[v - 1, col] & mask
         # the entry at j may fill the hole at i unless its home lies cyclically in (i, j]
         if (j > i and (home <= i or home > j)) or (j < i and home <= i and home > j):
-            T[i] = v
+            T[base + i] = v
             i = j
-    T[i] = 0
+    T[base + i] = 0
 
 
-def _slots_rebuild(T: Any, F: Any, live: int, col: int) -> None:
-    """Index every row whose ``live`` column is set into the empty table ``T`` (by column ``col``)."""
+def _slots_rebuild(T: Any, F: Any, live: int, col: int, base: int) -> None:
+    """Index every row whose ``live`` column is set into the empty table at ``base`` in ``T``
+    (by column ``col``)."""
     for slot in range(F.shape[0]):
         if F[slot, live] == 1:
-            _slot_put(T, F, slot, col)
+            _slot_put(T, F, slot, col, base)
 
 
 NAMES = ("_key_hash", "_slot_of", "_slot_put", "_slot_drop", "_slots_rebuild")
