@@ -18,10 +18,10 @@ from govsoc.collectors import suricata as _suricata  # noqa: F401  (registers th
 from govsoc.collectors import web as _web  # noqa: F401  (registers the web server parsers)
 from govsoc.collectors import windows as _windows  # noqa: F401  (registers the Windows parsers)
 from govsoc.collectors import zeek as _zeek  # noqa: F401  (registers the Zeek log parser)
-from govsoc.collectors.base import FlushingParser, ParseContext, Parser, RawRecord, Source, parsers
+from govsoc.collectors.base import FlushingParser, ParseContext, Parser, RawRecord, Source, parsers, path_text
 from govsoc.collectors.pipeline import IngestOptions, Pipeline, ingest_file
 from govsoc.collectors.summary import IngestSummary
 from govsoc.collectors.syslog import mixed as _mixed  # noqa: F401  (registers syslog.mixed)
 
 __all__ = ["FlushingParser", "IngestOptions", "IngestSummary", "ParseContext", "Parser", "Pipeline", "RawRecord",
-           "Source", "ingest_file", "parsers"]
+           "Source", "ingest_file", "parsers", "path_text"]

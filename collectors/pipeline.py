@@ -40,6 +40,7 @@ from govsoc.collectors.base import (
     ResumableSource,
     Source,
     parsers,
+    path_text,
 )
 from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
 from govsoc.collectors.detect import detect_parser, record_format
@@ -207,7 +208,7 @@ class Pipeline:
             except GovsocError as e:
                 tally.parse_failures += 1
                 if len(summary.first_failures) < 5:
-                    where = f"{record.file_path}:{record.line}" if record.line else record.origin
+                    where = f"{record.file_path_text}:{record.line}" if record.line else record.origin
                     summary.first_failures.append(f"{where}: {e.message}")
                 parsed = [failure_event(record, parser, e, context)]
             finished = [self._finish(event, record, index, context.host) for index, event in enumerate(parsed)]
@@ -317,7 +318,7 @@ class Pipeline:
         """Read ``path`` from its checkpoint to its end (see the module docstring)."""
         options = options or IngestOptions()
         path = Path(path).absolute()
-        summary = IngestSummary(source=str(path))
+        summary = IngestSummary(source=path_text(str(path)))
         view = look(path)
         record_parser = options.parser or record_format(view)
         if record_parser is not None:
@@ -488,7 +489,7 @@ def _place(record: RawRecord | None, source: str) -> str:
     """Where a record was read: file:line, else its origin (else the source's name)."""
     if record is None:
         return source
-    return f"{record.file_path}:{record.line}" if record.file_path and record.line else record.origin
+    return f"{record.file_path_text}:{record.line}" if record.file_path and record.line else record.origin
 
 
 class _Filtered:
@@ -526,7 +527,7 @@ def failure_event(record: RawRecord, parser: Parser, error: GovsocError, context
         "log.offset": record.offset,
     }
     if record.file_path:
-        fields["log.file.path"] = record.file_path
+        fields["log.file.path"] = record.file_path_text
     timestamp = find_time(text, context) or record.received or context.reference
     return Event(id=record.event_id(), dataset=parser.dataset, timestamp=timestamp, fields=fields)
 

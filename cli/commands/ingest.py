@@ -18,7 +18,7 @@ from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
 from govsoc.cli.progress import progress
 from govsoc.cli.terminal import printable
-from govsoc.collectors import IngestOptions, IngestSummary, Pipeline, parsers
+from govsoc.collectors import IngestOptions, IngestSummary, Pipeline, parsers, path_text
 from govsoc.collectors.files.discover import expand
 from govsoc.collectors.follow import Follower, finish_predecessors
 from govsoc.core.config import Config
@@ -111,7 +111,7 @@ def run_ingest(app: AppContext, paths: tuple[str, ...], parser: str | None = Non
                 task_for(path)
                 run.summaries.append(pipeline.ingest_file(path, options))
             except ParseError as e:  # one unreadable file: say so, go on with the others
-                run.summaries.append(IngestSummary(source=str(path), error=e.message))
+                run.summaries.append(IngestSummary(source=path_text(str(path)), error=e.message))
     pipeline.drain()
     run.drained, run.spool_pending_bytes = pipeline.drained, pipeline.spool.pending_bytes()
     return run
@@ -136,7 +136,7 @@ def _bars(pipeline: Pipeline) -> Iterator[Callable[[Path], None]]:
                         total: int | None = path.stat().st_size
                     except OSError:  # gone since it was listed: ingest_file says so
                         total = None
-                    task = bar.add_task(_one_line(path.name), total=total)
+                    task = bar.add_task(_one_line(path_text(path.name)), total=total)
                 bar.advance(task, n)
             pipeline.progress = advance
         yield task_for

@@ -52,7 +52,7 @@ def trail_events(trail: TrailFormat, dataset: str, record: RawRecord, context: P
         fields = trail_fields(trail, doc)
         fields["event.original"] = text
         if record.file_path:
-            fields["log.file.path"] = record.file_path
+            fields["log.file.path"] = record.file_path_text
         yield Event(id=record.event_id(index), timestamp=when, dataset=dataset, fields=fields)
 
 

@@ -24,7 +24,7 @@ def device_event(record: RawRecord, context: ParseContext, *, dataset: str, text
     fields["event.module"] = dataset.split(".", 1)[0]
     fields["log.offset"] = record.offset
     if record.file_path:
-        fields["log.file.path"] = record.file_path
+        fields["log.file.path"] = record.file_path_text
     if priority is not None:
         facility, severity = divmod(priority, 8)
         fields.update({"log.syslog.priority": priority, "log.syslog.facility.code": facility,

@@ -228,5 +228,5 @@ class PcapFlowParser:
         except (ValueError, KeyError, TypeError, AttributeError) as e:
             raise ParseError(f"not a flow record: {type(e).__name__} {e}") from e
         if record.file_path:
-            fields["log.file.path"] = record.file_path
+            fields["log.file.path"] = record.file_path_text
         yield Event(id=record.event_id(), timestamp=start, dataset=DATASET, fields=fields)

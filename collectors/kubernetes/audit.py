@@ -67,7 +67,7 @@ class KubernetesAuditParser:
             fields = self._fields(doc)
             fields["event.original"] = text
             if record.file_path:
-                fields["log.file.path"] = record.file_path
+                fields["log.file.path"] = record.file_path_text
             yield Event(id=record.event_id(index), timestamp=when, dataset=self.dataset, fields=fields)
 
     def _fields(self, doc: dict[str, Any]) -> dict[str, Any]:

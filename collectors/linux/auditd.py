@@ -72,7 +72,7 @@ class LinuxAuditdParser:
                                   "auditd.log.record_type": kind, "auditd.log.sequence": int(match["serial"]),
                                   "log.offset": record.offset}
         if record.origin.startswith(FILE_ORIGIN):
-            fields["log.file.path"] = record.origin[len(FILE_ORIGIN):]
+            fields["log.file.path"] = record.file_path_text
         if match["node"]:
             fields["host.name"] = fields["auditd.log.node"] = match["node"]
         values = record_values(match["rest"], kind)

@@ -62,7 +62,7 @@ class LinuxAuthParser:
         fields["event.original"] = text
         fields["log.offset"] = record.offset
         if record.origin.startswith(FILE_ORIGIN):
-            fields["log.file.path"] = record.origin[len(FILE_ORIGIN):]
+            fields["log.file.path"] = record.file_path_text
         dataset = self.dataset
         if line.program == "kernel" and "IN=" in line.message:
             found = normalise_netfilter(line.message)

@@ -84,7 +84,7 @@ class SuricataEveParser:
         fields = _fields(kind, doc)
         fields["event.original"] = text
         if record.file_path:
-            fields["log.file.path"] = record.file_path
+            fields["log.file.path"] = record.file_path_text
         yield Event(id=record.event_id(), timestamp=when, dataset=self.dataset, fields=fields)
 
 

@@ -162,7 +162,7 @@ class _AccessParser:
         fields["event.original"] = text
         fields["log.offset"] = record.offset
         if record.file_path:
-            fields["log.file.path"] = record.file_path
+            fields["log.file.path"] = record.file_path_text
         yield Event(id=record.event_id(), timestamp=when, dataset=self.dataset, fields=fields)
 
 

@@ -86,7 +86,7 @@ class _ErrorParser:
         fields.update({"event.kind": "event", "event.module": self.server, "event.category": ["web"],
                        "event.type": ["error"], "event.original": text, "log.offset": record.offset})
         if record.file_path:
-            fields["log.file.path"] = record.file_path
+            fields["log.file.path"] = record.file_path_text
         yield Event(id=record.event_id(), timestamp=when, dataset=self.dataset, fields=fields)
 
     def _fields(self, text: str, context: ParseContext) -> tuple[datetime, dict[str, Any]]:

@@ -191,7 +191,7 @@ class WindowsEvtxParser:
         when, dataset, fields = normalise(system, root.get("EventData"), root.get("UserData"))
         fields["event.original"] = original
         if record.file_path:
-            fields["log.file.path"] = record.file_path
+            fields["log.file.path"] = record.file_path_text
         try:
             event = Event(id=record.event_id(), timestamp=when, dataset=dataset, fields=fields)
             event.to_document()  # data names that nest under one another ("a" and "a.b") cannot be stored

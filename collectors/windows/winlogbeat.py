@@ -49,7 +49,7 @@ class WinlogbeatParser:
         fields.update(_completed(fields))
         fields["event.original"] = original
         if record.file_path:
-            fields["log.file.path"] = record.file_path
+            fields["log.file.path"] = record.file_path_text
             fields["log.offset"] = record.offset
         channel = str(fields.get("winlog.channel", ""))
         try:

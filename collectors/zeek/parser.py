@@ -58,7 +58,7 @@ class ZeekParser:
         fields = ecs_fields(path, row)
         fields["event.original"] = text
         if record.file_path:
-            fields["log.file.path"] = record.file_path
+            fields["log.file.path"] = record.file_path_text
         yield Event(id=record.event_id(), timestamp=when, dataset=f"zeek.{path}", fields=fields)
 
     def _tsv_row(self, text: str, record: RawRecord) -> tuple[str, dict[str, Any]]:

@@ -7,11 +7,20 @@ GBK-named log."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scapy.layers.inet import IP, UDP
+from scapy.layers.l2 import Ether
+from scapy.packet import Raw
+from scapy.utils import wrpcap
+
+from govsoc.collectors import path_text
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
 
@@ -80,3 +89,62 @@ def test_ids_hash_the_names_own_bytes_and_the_shown_name_escapes_them() -> None:
     assert make_id("file", name) != make_id("file", os.fsdecode(b"/srv/\xc8\xd5\xd6\xbf.pcap"))
     assert make_id("file", "/srv/日志.pcap") == make_id("file", os.fsdecode("/srv/日志.pcap".encode()))
     assert one_line(name) == "/srv/\\xc8\\xd5\u05be.pcap"  # D6BE is valid UTF-8 (U+05BE)
+
+
+def _from_text(text: str) -> bytes:
+    """The bytes of a name from its stored text, read as path_text's docstring says: ``\\\\`` is a
+    backslash, ``\\xNN`` the byte NN, any other character its UTF-8."""
+    out, i = bytearray(), 0
+    while i < len(text):
+        if text.startswith("\\\\", i):
+            out += b"\\"
+            i += 2
+        elif text.startswith("\\x", i):
+            out.append(int(text[i + 2:i + 4], 16))
+            i += 4
+        else:
+            out += text[i].encode()
+            i += 1
+    return bytes(out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.binary(min_size=1, max_size=12).filter(lambda b: b"/" not in b and b"\0" not in b),
+                min_size=2, max_size=2, unique=True))
+def test_two_names_never_share_a_stored_text_and_the_text_gives_the_bytes_back(names: list[bytes]) -> None:
+    texts = [path_text(os.fsdecode(name)) for name in names]
+    assert texts[0] != texts[1]
+    assert [_from_text(text) for text in texts] == names
+    for name, text in zip(names, texts, strict=True):
+        if b"\\" not in name:
+            try:
+                assert text == name.decode("utf-8")  # a UTF-8 name is stored as it is
+            except UnicodeDecodeError:
+                pass
+
+
+def test_gbk_names_are_stored_apart_and_selectable(tmp_path: Path) -> None:
+    # review 14c finding 4: 数据 and 网络 in GBK (CAFD BEDD, CDF8 C2E7) were both stored as ����.pcap
+    folder = tmp_path / "gbk"
+    folder.mkdir()
+    names = {"数据": "10.9.9.2", "网络": "10.9.9.3", "日志": "10.9.9.1"}
+    for name, destination in names.items():
+        packet = (Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / IP(src="10.9.0.1", dst=destination)
+                  / UDP(sport=1111, dport=53) / Raw(b"x" * 20))
+        packet.time = 1_700_000_000
+        wrpcap(str(tmp_path / "one.pcap"), [packet])
+        os.rename(tmp_path / "one.pcap", os.fsencode(folder) + b"/" + name.encode("gbk") + b".pcap")
+    home = tmp_path / "home"
+    done = _ingest(home, "-p", "network.pcap", str(folder))
+    assert done.returncode == 0, done.stderr
+    env = {**os.environ, "GOVSOC_HOME": str(home), "GOVSOC_CONFIG": ""}
+    listed = subprocess.run([GOVSOC, "events", "--format", "json"], capture_output=True, env=env, check=True).stdout
+    stored = {e["destination.ip"]: e["log.file.path"] for e in json.loads(listed)}
+    expected = {destination: str(folder) + "/" + "".join(f"\\x{b:02x}" for b in name.encode("gbk")) + ".pcap"
+                for name, destination in names.items()}
+    assert stored == expected
+    assert all(text.encode() in done.stdout for text in expected.values())  # shown as stored
+    for destination, text in expected.items():
+        selected = subprocess.run([GOVSOC, "events", "--format", "json", "-w", f"log.file.path={text}"],
+                                  capture_output=True, env=env, check=True).stdout
+        assert [e["destination.ip"] for e in json.loads(selected)] == [destination]
