@@ -18,7 +18,8 @@ per field, and each rule converted by pySigma's stock sqlite backend and run as 
 scan. Its time covers the queries only (not loading the table, not converting the rules, and
 no alert written anywhere); govsoc's passes include converting the rules, reading the store and
 writing the alerts. So a full pass is also compared like with like: its time without the alert
-writes against the baseline's. The baseline's CPU seconds stand beside its wall time, and the
+writes against the baseline's (on Elasticsearch alerts are written beside the searches: there
+only the time the pass waited for them is taken out). The baseline's CPU seconds stand beside its wall time, and the
 load average beside the table: on a shared machine a single-threaded baseline waits for a core.
 
 Each govsoc pass runs in a child process so that its peak memory (VmHWM, which includes the
@@ -181,7 +182,8 @@ def peak_mib() -> float:
 def child(spec: dict[str, str]) -> None:
     """One detection pass, measured; prints its figures as JSON: wall seconds, this process's
     CPU seconds (converting, reading hits, building alerts; SQLite's matching too), the node's
-    CPU seconds (Elasticsearch), and the seconds spent in the store's alert writes."""
+    CPU seconds (Elasticsearch), the seconds spent in the store's alert writes, and the seconds
+    the pass waited for them (less than those when they ran beside its searches)."""
     from govsoc.rules import detect as run_pass
     from govsoc.rules import load_rules
 
@@ -207,7 +209,7 @@ def child(spec: dict[str, str]) -> None:
     node_after = node_cpu_seconds(store)
     store.close()
     print(json.dumps({"seconds": elapsed, "rss_mib": peak_mib(),
-                      "cpu_s": cpu, "alert_write_s": writing[0],
+                      "cpu_s": cpu, "alert_write_s": writing[0], "write_wait_s": summary.write_wait,
                       "node_cpu_s": None if node_before is None or node_after is None else node_after - node_before,
                       "matches": sum(summary.matches.values()), "alerts": summary.alerts,
                       "failed": [str(f) for f in summary.failed]}))
@@ -217,7 +219,7 @@ def where(result: dict[str, Any]) -> str:
     """Where a pass's time went, as a table cell."""
     node = "" if result["node_cpu_s"] is None else f", node CPU {result['node_cpu_s']:.2f} s (all its clients)"
     return (f"client CPU {result['cpu_s']:.2f} s{node}, in alert writes {result['alert_write_s']:.2f} s "
-            f"of {result['seconds']:.2f} s")
+            f"(waited for {result['write_wait_s']:.2f} s) of {result['seconds']:.2f} s")
 
 
 def measured(spec: dict[str, str]) -> dict[str, Any]:
@@ -240,7 +242,9 @@ def load(spec: dict[str, str], count: int, seed: int, start: datetime = T0, *, l
     store.refresh()
     elapsed = time.perf_counter() - began
     store.close()
-    assert receipt.created == count, receipt
+    # Every event stored: on a busy shared node a load once counted 1,457 of 200,000 events as
+    # already stored ("exists"), which they then were (cause not found: the load is not measured).
+    assert receipt.created + receipt.duplicates == count and not receipt.rejected and not receipt.retry, receipt
     return count / elapsed
 
 
@@ -262,13 +266,13 @@ def bench_store(spec: dict[str, str], count: int, new: int, table: Table, scan: 
     base_seconds, base_rows, base_count, base_cpu = scan
     name = spec["kind"]
     same = base_count == count
-    matching = full["seconds"] - full["alert_write_s"]
+    matching = full["seconds"] - full["write_wait_s"]
     table.add_row(name, f"{count:,}", "load", f"{rate:,.0f} events/s", "", "", "")
     table.add_row(name, f"{count:,}", "full pass, 100 rules", f"{full['seconds']:.2f} s",
                   f"{base_seconds:.2f} s, CPU {base_cpu:.2f} s ({base_count:,} events)" if same else "",
                   f"{base_seconds / full['seconds']:.1f}x faster" if same else "",
                   f"{full['rss_mib']:.0f} MiB")
-    table.add_row(name, f"{count:,}", "full pass without its alert writes (like with like: the baseline writes none)",
+    table.add_row(name, f"{count:,}", "full pass without waiting for alert writes (like with like: no baseline writes)",
                   f"{matching:.2f} s", "", f"{base_seconds / matching:.1f}x faster" if same else "", "")
     table.add_row(name, f"+{new:,}", "incremental pass", f"{incremental['seconds']:.2f} s", "", 
                   f"{100 * incremental['seconds'] / full['seconds']:.1f} % of the full pass",

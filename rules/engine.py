@@ -16,6 +16,9 @@ rule that a correlation refers to raises alerts of its own only when a correlati
 that another correlation refers to (govsoc.rules.correlate: chaining). A rule with suppression
 (govsoc.rules.suppress) raises one alert per suppression window instead of one per match. Alert
 ids are deterministic and alerts are upserted, so passes that read an event twice never duplicate an alert.
+On a store that takes alert writes beside its searches (``Store.concurrent_alert_writes``), the
+match alerts are written on a thread of their own while the next rules are read
+(govsoc.rules.alert_writer); a rule still succeeds only once every alert it raised was written.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from sigma.rule import SigmaRule
 from govsoc.core.alert import Alert, AlertReceipt, Evidence
 from govsoc.core.errors import GovsocError, Location, RuleError
 from govsoc.core.event import Event, format_timestamp, make_id, parse_timestamp
+from govsoc.rules.alert_writer import AlertWriter, Written
 from govsoc.rules.backends import backend_for
 from govsoc.rules.conversions import ConversionCache
 from govsoc.rules.correlate import Correlation, Path, compile_correlation, event_context
@@ -61,6 +65,9 @@ class DetectionSummary:
     kinds: Counter[str] = field(default_factory=Counter)
     receipt: AlertReceipt = field(default_factory=AlertReceipt)
     gaps: list[str] = field(default_factory=list)
+    #: Seconds the pass waited for alert writes (all of their time when they are not written
+    #: beside the searches).
+    write_wait: float = 0.0
 
     @property
     def alerts(self) -> int:
@@ -134,6 +141,10 @@ class DetectionPass:
         #: Match alerts not yet written, and the rules whose alerts they complete.
         self.buffered: list[Alert] = []
         self.finished: list[tuple[_Plan, int, float]] = []
+        #: The thread writing match alerts beside the searches, while base rules run (or None).
+        self.writer: AlertWriter[list[tuple[_Plan, int, float]]] | None = None
+        #: Rules some of whose alerts the writer could not write, with the store's error.
+        self.write_failed: dict[str, GovsocError] = {}
         #: Native queries kept from earlier passes (govsoc.rules.conversions); not for ranged passes.
         self.conversions: ConversionCache | None = None
 
@@ -164,12 +175,20 @@ class DetectionPass:
         planned = [plan for plan in (self._plan(rule, str(rule.id) in generating) for rule in rules) if plan]
         # The store may fetch the first hits of many rules at once (one request for many rules).
         results = iter(self.store.search_many([q for plan in planned for q in plan.queries]))
-        for plan in planned:
-            self._run_rule(plan, [next(results) for _ in plan.queries])
+        if self.store.concurrent_alert_writes:
+            self.writer = AlertWriter(self._store_write)
         try:
-            self._flush()
-        except GovsocError:
-            pass  # the rules whose alerts it held are failed, with their gaps
+            for plan in planned:
+                self._run_rule(plan, [next(results) for _ in plan.queries])
+            try:
+                self._flush()
+            except GovsocError:
+                pass  # the rules whose alerts it held are failed, with their gaps
+        finally:
+            if self.writer is not None:
+                writer, self.writer = self.writer, None
+                self._settle(writer.finish())
+                self.summary.write_wait += writer.waited
         for corr in correlations:
             if str(corr.id) in self.compiled:
                 self._run_correlation(corr, self.compiled[str(corr.id)])
@@ -266,9 +285,15 @@ class DetectionPass:
 
     def _flush(self) -> None:
         """Write the buffered alerts; then the rules that finished meanwhile have succeeded, or,
-        when the write failed, have failed (and the error goes on to the rule being consumed)."""
+        when the write failed, have failed (and the error goes on to the rule being consumed).
+        With a writer, hand them over and settle the batches it has written meanwhile."""
         alerts, self.buffered = self.buffered, []
         finished, self.finished = self.finished, []
+        if self.writer is not None:
+            if alerts or finished:
+                self.writer.submit(alerts, finished)
+            self._settle(self.writer.done())
+            return
         try:
             self._write(alerts)
         except GovsocError as e:
@@ -277,6 +302,29 @@ class DetectionPass:
             raise
         for plan, matches, duration in finished:
             self._succeed(str(plan.rule.id), plan.rule.title, matches, duration)
+
+    def _settle(self, outcomes: list[Written[list[tuple[_Plan, int, float]]]]) -> None:
+        """What the writer did, batch by batch in the order handed over: a refused batch fails
+        the rules whose alerts it held (those still running fail when they finish); a written
+        one counts its alerts and lets the rules that finished before it succeed."""
+        for outcome in outcomes:
+            if outcome.error is not None:
+                if not isinstance(outcome.error, GovsocError):
+                    raise outcome.error
+                for alert in outcome.alerts:
+                    self.write_failed.setdefault(alert.rule_id, outcome.error)
+                for plan, _, _ in outcome.tag:
+                    self._rule_failed(plan, outcome.error)
+                continue
+            if outcome.receipt is not None:
+                self.summary.receipt += outcome.receipt
+            self.summary.kinds.update(a.kind for a in outcome.alerts)
+            for plan, matches, duration in outcome.tag:
+                error = self.write_failed.get(str(plan.rule.id))
+                if error is not None:
+                    self._rule_failed(plan, error)
+                else:
+                    self._succeed(str(plan.rule.id), plan.rule.title, matches, duration)
 
     def _consume(self, rule: SigmaRule, hits: Iterable[Event], consumers: list[str],
                  paths: dict[str, list[Path]], suppressor: Suppressor | None = None) -> int:
@@ -376,8 +424,16 @@ class DetectionPass:
 
     def _write(self, alerts: list[Alert]) -> None:
         if alerts:
-            self.summary.receipt += self.store.write_alerts(alerts)
+            began = time.perf_counter()
+            try:
+                self.summary.receipt += self.store.write_alerts(alerts)
+            finally:
+                self.summary.write_wait += time.perf_counter() - began
             self.summary.kinds.update(a.kind for a in alerts)
+
+    def _store_write(self, alerts: list[Alert]) -> AlertReceipt:
+        """The writer thread's call: the store's, looked up when called (as _write does)."""
+        return self.store.write_alerts(alerts)
 
     def _fail(self, rule: SigmaRule | SigmaCorrelationRule, error: GovsocError, began: float | None) -> None:
         located = _located(error, rule, self.ruleset)

@@ -93,6 +93,9 @@ class Store(metaclass=ABCMeta):
 
     #: "sqlite" or "elasticsearch": which native query language ``Query.native`` must be in.
     kind: str
+    #: Whether write_alerts may run on another thread while this one searches (a detection pass
+    #: then writes alerts beside its searches: govsoc.rules.alert_writer).
+    concurrent_alert_writes: bool = False
 
     @abstractmethod
     def write(self, events: Iterable[Event]) -> WriteReceipt:

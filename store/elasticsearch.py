@@ -192,6 +192,8 @@ class ElasticsearchStore(Store):
     """Events and alerts in an Elasticsearch cluster."""
 
     kind = "elasticsearch"
+    #: The client is thread-safe, and alert writes touch no state a search reads.
+    concurrent_alert_writes = True
 
     def __init__(self, settings: ElasticsearchSettings, *, credentials: EsCredentials | None = None,
                  retention_days: int = 180, client: Elasticsearch | None = None) -> None:

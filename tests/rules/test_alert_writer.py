@@ -1,0 +1,107 @@
+"""Alert writes beside the searches (govsoc.rules.alert_writer): Elasticsearch passes write their
+match alerts on a thread of their own, SQLite passes on their own thread, and a batch the store
+refuses fails exactly the rules whose alerts it held, on both stores alike: their checkpoints stay,
+so the next pass reads their events again, while the other rules succeed."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from govsoc.core.alert import Alert, AlertReceipt
+from govsoc.core.errors import StoreError
+from govsoc.core.event import Event, make_id
+from govsoc.rules import detect, engine, load_rules
+from govsoc.rules.alert_writer import AlertWriter
+from govsoc.rules.state import load_state
+from govsoc.store.base import Store
+
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+FAILURES = "5a1e0000-0000-4000-8000-000000000001"
+SUCCESSES = "5a1e0000-0000-4000-8000-000000000002"
+RULES = f"""
+title: ssh failure
+id: {FAILURES}
+logsource: {{product: linux, service: sshd}}
+detection: {{sel: {{event.action: ssh_login, event.outcome: failure}}, condition: sel}}
+level: low
+---
+title: ssh success
+id: {SUCCESSES}
+logsource: {{product: linux, service: sshd}}
+detection: {{sel: {{event.action: ssh_login, event.outcome: success}}, condition: sel}}
+level: low
+"""
+
+
+def login(minute: int, outcome: str) -> Event:
+    return Event(id=make_id("writer", minute, outcome), timestamp=T0 + timedelta(minutes=minute), dataset="linux.auth",
+                 fields={"event.module": "linux", "process.name": "sshd", "event.action": "ssh_login",
+                         "event.outcome": outcome, "source.ip": "198.51.100.9",
+                         "message": f"{outcome} password for root from 198.51.100.9"})
+
+
+def alert(n: int) -> Alert:
+    return Alert(id=f"a{n}", rule_id="r", rule_title="r", level="low", kind="match", start=T0, end=T0,
+                 event_ids=(f"e{n}",))
+
+
+def test_the_writer_hands_back_every_batch_in_order_with_its_refusal() -> None:
+    calls: list[list[str]] = []
+
+    def write(alerts: list[Alert]) -> AlertReceipt:
+        calls.append([a.id for a in alerts])
+        if alerts[0].id == "a2":
+            raise StoreError("refused")
+        return AlertReceipt(created=len(alerts))
+
+    with AlertWriter[int](write) as writer:
+        for n in range(4):
+            writer.submit([alert(n)], n)
+        writer.submit([], 4)  # no alerts: nothing is written, the tag still comes back in turn
+    outcomes = writer.done()
+    assert [o.tag for o in outcomes] == [0, 1, 2, 3, 4]
+    assert calls == [["a0"], ["a1"], ["a2"], ["a3"]]
+    assert [o.receipt.created if o.receipt else None for o in outcomes] == [1, 1, None, 1, 0]
+    assert isinstance(outcomes[2].error, StoreError)
+
+
+def test_a_refused_batch_fails_the_rules_whose_alerts_it_held(store: Store, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "rules.yml").write_text(RULES, encoding="utf-8")
+    rules = load_rules([tmp_path / "rules.yml"])
+    store.write([login(m, "failure") for m in range(3)] + [login(10 + m, "success") for m in range(2)])
+    store.refresh()
+    # Batches of two alerts: the failure rule's first two alerts are the first batch, which the
+    # store refuses; its third goes with the successes' alerts in the next one.
+    monkeypatch.setattr(engine, "ALERT_BATCH", 2)
+    write_alerts = store.write_alerts
+    threads: set[str] = set()
+    refused: list[list[str]] = []
+
+    def refusing_first(alerts: list[Alert]) -> AlertReceipt:
+        threads.add(threading.current_thread().name)
+        if not refused:
+            refused.append([a.rule_id for a in alerts])
+            raise StoreError("the node refused the bulk request")
+        return write_alerts(alerts)
+
+    monkeypatch.setattr(store, "write_alerts", refusing_first)
+    first = detect(store, rules)
+    assert refused == [[FAILURES, FAILURES]]
+    # Elasticsearch writes beside the searches, SQLite on the pass's own thread.
+    assert threads == ({"govsoc-alert-writer"} if store.kind == "elasticsearch" else {threading.current_thread().name})
+    assert [f.message for f in first.failed] == ["ssh failure: the node refused the bulk request"]
+    assert first.matches == {SUCCESSES: 2}
+    failed, succeeded = load_state(store, FAILURES), load_state(store, SUCCESSES)
+    assert failed.checkpoint is None and failed.error == "the node refused the bulk request"
+    assert succeeded.checkpoint is not None and succeeded.error is None
+    assert len(list(store.alerts(rule_id=SUCCESSES))) == 2
+    # The next pass reads the failed rule's events again and stores all three of its alerts.
+    second = detect(store, rules)
+    assert second.failed == [] and second.matches[FAILURES] == 3
+    assert len(list(store.alerts(rule_id=FAILURES))) == 3
+    assert load_state(store, FAILURES).error is None
