@@ -43,7 +43,7 @@ class Written(Generic[T]):
 
 class AlertWriter(Generic[T]):
     """One thread that writes batches of alerts with ``write``, in order (see the module docstring).
-    Use as a context manager: leaving it waits for every batch (``finish``)."""
+    Call :meth:`finish` at the end (in a ``finally``): it waits for every batch handed over."""
 
     def __init__(self, write: Callable[[list[Alert]], AlertReceipt]) -> None:
         self._write = write
@@ -53,12 +53,6 @@ class AlertWriter(Generic[T]):
         self.waited = 0.0
         self._thread = threading.Thread(target=self._run, name="govsoc-alert-writer", daemon=True)
         self._thread.start()
-
-    def __enter__(self) -> AlertWriter[T]:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.finish()
 
     def submit(self, alerts: list[Alert], tag: T) -> None:
         """Hand over a batch; waits while :data:`QUEUED` batches are waiting already."""

@@ -58,11 +58,11 @@ def test_the_writer_hands_back_every_batch_in_order_with_its_refusal() -> None:
             raise StoreError("refused")
         return AlertReceipt(created=len(alerts))
 
-    with AlertWriter[int](write) as writer:
-        for n in range(4):
-            writer.submit([alert(n)], n)
-        writer.submit([], 4)  # no alerts: nothing is written, the tag still comes back in turn
-    outcomes = writer.done()
+    writer = AlertWriter[int](write)
+    for n in range(4):
+        writer.submit([alert(n)], n)
+    writer.submit([], 4)  # no alerts: nothing is written, the tag still comes back in turn
+    outcomes = writer.done() + writer.finish()
     assert [o.tag for o in outcomes] == [0, 1, 2, 3, 4]
     assert calls == [["a0"], ["a1"], ["a2"], ["a3"]]
     assert [o.receipt.created if o.receipt else None for o in outcomes] == [1, 1, None, 1, 0]
