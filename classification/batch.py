@@ -20,16 +20,17 @@ separator itself is not joined (``joined_text`` returns None) and is scanned one
 
 from __future__ import annotations
 
+import importlib
 import re
 import unicodedata
 from collections.abc import Sequence
 from itertools import accumulate
 from operator import add
-from typing import Final
+from typing import Any, Final
 
 from govsoc.classification.recognizer import Recognizer, normalize
 
-__all__ = ["SEP", "class_of", "joined_text", "signatures", "starts", "probe", "Candidate", "ShapeGate"]
+__all__ = ["SEP", "class_of", "joined_text", "signatures", "starts", "probe", "Candidate", "ShapeGate", "joinable"]
 
 #: Joins the values of a chunk. No pattern or shape holds it, and a value holding it is not joined.
 SEP: Final = "\x00"
@@ -105,11 +106,77 @@ def probe(rec: Recognizer, context: bool) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{r})" for r in renamed), rec.FLAGS)
 
 
+_PARSER: Final[Any] = importlib.import_module("re._parser")  # the standard library's parser (sre_parse)
+
+
+def _matches_nul(items: list[tuple[Any, Any]]) -> bool | None:
+    """Whether a character set of the parse tree holds SEP; None when it cannot be told."""
+    negate, holds = False, False
+    for op, av in items:
+        name = op.name
+        if name == "NEGATE":
+            negate = True
+        elif name.startswith("LITERAL"):
+            holds |= av == 0
+        elif name.startswith("RANGE"):
+            holds |= av[0] <= 0 <= av[1]
+        elif name == "CATEGORY":
+            holds |= "NOT" in av.name  # \D \S \W hold NUL; \d \s \w do not
+        else:
+            return None
+    return holds != negate
+
+
+def _nul_free(tree: Any) -> bool:
+    """True when no part of a parsed expression can match SEP and none tests a position
+    (anchors, word boundaries): then every attempt that would touch a separator fails as it
+    fails at the end of a lone value, and the expression finds in joined values exactly what
+    it finds in each value."""
+    for op, av in tree:
+        name = op.name
+        if name.startswith("LITERAL"):
+            if av == 0:
+                return False
+        elif name == "IN":
+            if _matches_nul(av) is not False:
+                return False
+        elif name == "BRANCH":
+            if not all(_nul_free(branch) for branch in av[1]):
+                return False
+        elif name == "SUBPATTERN":
+            if not _nul_free(av[3]):
+                return False
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            if not _nul_free(av[2]):
+                return False
+        elif name == "ATOMIC_GROUP":
+            if not _nul_free(av):
+                return False
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            if not _nul_free(av[1]):
+                return False
+        elif name != "GROUPREF":  # a back-reference repeats a group checked on its own
+            return False  # ANY, NOT_LITERAL, AT, conditionals, anything unknown
+    return True
+
+
+def joinable(rec: Recognizer, context: bool) -> bool:
+    """Whether the scanner may run ``rec`` once over the joined values of a chunk
+    (:meth:`Recognizer.find_joined`) instead of value by value: its find is the base class's
+    and no pattern that applies can match the separator (:func:`_nul_free`)."""
+    if type(rec).find is not Recognizer.find or type(rec).find_folded is not Recognizer.find_folded:
+        return False
+    try:
+        return all(_nul_free(_PARSER.parse(p.regex, rec.FLAGS)) for p in rec.PATTERNS if context or not p.context_only)
+    except Exception:  # (a parser of another Python version: run value by value)
+        return False
+
+
 class ShapeGate(dict[bytes, tuple[Candidate, ...]]):
     """Signature -> the candidates (in plan order) one of whose shapes the signature holds.
     Filled on demand; long signatures (long cells) are answered without being kept."""
 
-    __slots__ = ("shaped", "gate")
+    __slots__ = ("shaped", "gate", "joined")
 
     #: Signatures longer than this are not kept (long free text rarely repeats; a log message's
     #: often does: the words' lengths and the addresses' shapes come back).
@@ -127,6 +194,8 @@ class ShapeGate(dict[bytes, tuple[Candidate, ...]]):
                 folded = type(rec).find is Recognizer.find
                 rows.append(((rec, regex, rec.id in context, folded), tuple(s.encode("ascii") for s in shapes)))
         self.shaped = tuple(rows)
+        #: The candidates the scanner runs over a whole chunk's joined text (see :func:`joinable`).
+        self.joined: frozenset[Candidate] = frozenset(c for c, _ in rows if joinable(c[0], c[2]))
         self.gate = tuple(s.encode("ascii") for s in gate)
 
     def __missing__(self, signature: bytes) -> tuple[Candidate, ...]:

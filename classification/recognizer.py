@@ -21,7 +21,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import ClassVar, Final, Literal, TypeVar
@@ -172,7 +173,6 @@ class Recognizer(ABC):
             return []
         found: list[Match] = []
         taken: list[tuple[int, int]] = []
-        strip = self.STRIP
         for pattern, regex in self._compiled:
             if pattern.context_only and not context:
                 continue
@@ -180,22 +180,56 @@ class Recognizer(ABC):
                 start, end = m.span()
                 if taken and any(start < e and s < end for s, e in taken):
                     continue  # an earlier pattern of this recognizer already covers it
-                stripped = m.group()
-                for c in strip:  # translate() costs more than these tests when there is nothing to strip
-                    if c in stripped:
-                        stripped = stripped.translate(self._strip_table)
-                        break
-                why = self.validate(stripped.upper())
-                if why is None:
-                    continue
-                taken.append((start, end))
-                score = 1.0 if self.checksum else pattern.score
-                if context and not self.checksum:
-                    score = min(1.0, max(CONTEXT_FLOOR, score + CONTEXT_BOOST))
-                found.append(Match(recognizer=self.id, start=start, end=end, masked=self.mask(stripped), score=score,
-                                   reason=f"{self.entity}: {pattern.name}; {why}"
-                                   + ("; column context" if context else "")))
+                hit = self._hit(pattern, m.group(), start, end, context)
+                if hit is not None:
+                    taken.append((start, end))
+                    found.append(hit)
         return found
+
+    def find_joined(self, text: str, offsets: Sequence[int], *,
+                    context: bool = False) -> tuple[list[tuple[int, Match]], set[int]]:
+        """``find_folded`` of every value of a joined folded text at once (the values start at
+        ``offsets``, separated by a character no pattern of this recognizer can match: see
+        :func:`joinable`): (value index, hit with spans in that value) in the order find_folded
+        of each value gives them, and the indexes of the values a pattern matched in."""
+        found: list[tuple[int, Match]] = []
+        matched: set[int] = set()
+        if self.needs_context and not context:
+            return found, matched
+        taken: dict[int, list[tuple[int, int]]] = {}
+        for pattern, regex in self._compiled:
+            if pattern.context_only and not context:
+                continue
+            for m in regex.finditer(text):
+                start, end = m.span()
+                index = bisect_right(offsets, start) - 1
+                matched.add(index)
+                spans = taken.get(index)
+                if spans and any(start < e and s < end for s, e in spans):
+                    continue
+                base = offsets[index]
+                hit = self._hit(pattern, m.group(), start - base, end - base, context)
+                if hit is not None:
+                    taken.setdefault(index, []).append((start, end))
+                    found.append((index, hit))
+        if len(self._compiled) > 1:  # find_folded gives a value's hits pattern by pattern: keep that order per value
+            found.sort(key=lambda pair: pair[0])
+        return found, matched
+
+    def _hit(self, pattern: Pattern, matched: str, start: int, end: int, context: bool) -> Match | None:
+        stripped = matched
+        for c in self.STRIP:  # translate() costs more than these tests when there is nothing to strip
+            if c in stripped:
+                stripped = stripped.translate(self._strip_table)
+                break
+        why = self.validate(stripped.upper())
+        if why is None:
+            return None
+        score = 1.0 if self.checksum else pattern.score
+        if context and not self.checksum:
+            score = min(1.0, max(CONTEXT_FLOOR, score + CONTEXT_BOOST))
+        return Match(recognizer=self.id, start=start, end=end, masked=self.mask(stripped), score=score,
+                     reason=f"{self.entity}: {pattern.name}; {why}" + ("; column context" if context else ""))
 
 
 #: id -> recognizer class; third parties add theirs through the ``govsoc.recognizers`` entry points.

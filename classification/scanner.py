@@ -9,8 +9,10 @@ values of a table or a log fail them all. scan_many gates a whole chunk at once
 (govsoc.classification.batch): the values are joined, folded, mapped to classes and split in C,
 and each value's class string is looked up in a table of candidate recognizers, so a value no
 shape falls in costs no Python work of its own; a candidate runs a recognizer's find only when
-one expression of its patterns matches. tests/classification/test_batch.py holds it to the
-findings of every pattern on every value.
+one expression of its patterns matches. A recognizer none of whose patterns can match the
+separator (batch.joinable: all the built-in shaped ones) runs once per chunk over its candidate
+values joined (Recognizer.find_joined), so Python works per regex match, not per value.
+tests/classification/test_batch.py holds it to the findings of every pattern on every value.
 Recognizers whose hits cannot be said as shapes use their TRIGGER expression; those whose hits
 hold Chinese characters (plates, addresses, names) run only on values that are not ASCII.
 Values that pass run only the recognizers whose shape or trigger they contain. Context-only
@@ -28,10 +30,11 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress
+from itertools import chain, compress, repeat
+from operator import contains
 from typing import Final
 
-from govsoc.classification.batch import ShapeGate, class_of, joined_text, signatures, starts
+from govsoc.classification.batch import SEP, ShapeGate, class_of, joined_text, signatures, starts
 from govsoc.classification.recognizer import Match, Recognizer, normalize, recognizers
 
 __all__ = ["Scanner", "scan_naive", "PRIORITY", "CLASSES"]
@@ -157,11 +160,42 @@ class Scanner:
             yield from self._scan_each(chunk, context, plan)
             return
         blob, text = joined
-        per_value = list(map(plan.shape_gate.__getitem__, signatures(text)))
-        indexes: Iterable[int] = compress(range(len(chunk)), per_value)
+        gate = plan.shape_gate
+        per_value = list(map(gate.__getitem__, signatures(text)))
         alone = self._alone(chunk, blob, text, plan)
-        if alone:
-            indexes = sorted(alone.union(indexes))
+        # recognizers that can run over the joined text do, once: Python works per regex match,
+        # not per value; their hits are kept for the values they are a candidate of
+        early: dict[int, list[Match]] = {}
+        ran: set[int] = set()
+        if gate.joined:
+            present = set(chain.from_iterable(per_value))
+            folded_values: list[str] | None = None
+            for row in gate.shaped:
+                candidate = row[0]
+                if candidate not in gate.joined or candidate not in present:
+                    continue
+                # only the values it is a candidate of, joined (the regex scans no other text)
+                if folded_values is None:
+                    folded_values = text.split(SEP)
+                wanted = list(map(contains, per_value, repeat(candidate)))
+                which = list(compress(range(len(chunk)), wanted))
+                values = list(compress(folded_values, wanted))
+                pairs, matched = candidate[0].find_joined(SEP.join(values), starts(values), context=candidate[2])
+                ran.update(which[i] for i in matched)
+                for at, hit in pairs:
+                    index = which[at]
+                    if index not in alone:
+                        early.setdefault(index, []).append(hit)
+        ran.difference_update(alone)
+        rest: list[int] = [] if len(gate.joined) == len(gate.shaped) else [
+            i for i in compress(range(len(chunk)), per_value) if not gate.joined.issuperset(per_value[i])]
+        self.examined += len(ran.difference(rest))
+        if not alone and not rest:
+            for index in sorted(early):
+                kept = early[index]
+                yield index, _resolve(kept, context) if len(kept) > 1 else kept
+            return
+        indexes = sorted(alone.union(rest, early))
         scan = self.scan
         for index in indexes:
             if index in alone:
@@ -171,13 +205,16 @@ class Scanner:
                 value = chunk[index]
                 folded = value if value.isascii() else normalize(value)
                 found: list[Match] = []
-                ran = False
+                examined = index in ran
+                earlier = early.get(index, ())
                 for rec, probe, has_context, base_find in per_value[index]:
-                    if probe.search(folded) is not None:  # else find() finds nothing
-                        ran = True
+                    if (rec, probe, has_context, base_find) in gate.joined:
+                        found.extend(m for m in earlier if m.recognizer == rec.id)
+                    elif probe.search(folded) is not None:  # else find() finds nothing
+                        examined = True
                         found.extend(rec.find_folded(folded, context=has_context) if base_find
                                      else rec.find(value, context=has_context))
-                self.examined += ran
+                self.examined += examined
                 hits = _resolve(found, context) if len(found) > 1 else found
             if hits:
                 yield index, hits

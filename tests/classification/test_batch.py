@@ -211,3 +211,40 @@ def test_a_recognizer_that_overrides_find_is_asked_through_find() -> None:
     found = list(scanner.scan_many(values))
     assert [i for i, _ in found] == list(range(1, 80, 2))
     assert found == [(i, scanner.scan(v)) for i, v in enumerate(values) if scanner.scan(v)]
+
+
+def test_only_patterns_that_cannot_match_the_separator_run_over_joined_values() -> None:
+    """joinable: a pattern that could match SEP (., [^..], \\D, \\S, \\W) or tests a position
+    (^, $, \\b) would find across or at the edge of a value what it does not find in the value alone."""
+    from govsoc.classification.batch import joinable
+    from govsoc.classification.recognizer import Pattern
+    from govsoc.classification.recognizers.contact import EmailRecognizer
+
+    scanner = Scanner(COMMON)
+    assert all(joinable(r, False) for r in scanner.recognizers.values())
+    for regex in (r"\d+.\d+", r"[^@]+@x", r"\D\d{11}", r"\S+@\S+", r"\W\d", r"^\d{11}", r"\d{11}$", r"\b\d{11}\b",
+                  r"(?<!\S)\d{11}", r"\d{11}(?!\S)", "[\x00-\x20]1", r"[^\x01-\x7f]1", r"(?s:.)1"):
+
+        class Loose(EmailRecognizer):
+            PATTERNS = (Pattern("loose", regex, 0.5),)
+
+        assert not joinable(Loose(), False), regex
+
+    class Tight(EmailRecognizer):
+        PATTERNS = (Pattern("tight", r"(?<![0-9A-Za-z])[1-9](?P<s>[ -])?\d{3}(?P=s)\d{4}(?![0-9A-Za-z]|\.\d)", 0.5),)
+
+    assert joinable(Tight(), False)
+
+
+def test_joined_find_gives_each_values_hits_in_its_order() -> None:
+    """find_joined over joined values = find_folded of each value, hits at the values' edges
+    included; a recognizer with two patterns keeps pattern-then-position order per value."""
+    scanner = Scanner(None)
+    values = ["110101199003077715", "13800138000 6222020200112233445", "a@b.cn", "", "110101 19900307 7715 x",
+              "13800138000", "1.2.3.4", "91330106MA2H0BUL8X"]
+    text = SEP.join(values)
+    for rec in scanner.recognizers.values():
+        hits, matched = rec.find_joined(text, starts(values), context=True)
+        expected = [(i, m) for i, v in enumerate(values) for m in rec.find_folded(v, context=True)]
+        assert hits == expected, rec.id
+        assert {i for i, _ in hits} <= matched
