@@ -77,10 +77,8 @@ class CaptureSpool:
     def stop(self) -> None:
         """Drain, then call ``on_drained`` (see the module docstring); returns at once (it may be
         called from a signal handler)."""
-        with self._lock:
-            if self._stop_asked is None:
-                self._stop_asked = time.monotonic()
-            self._lock.notify_all()
+        if self._stop_asked is None:  # no lock: a signal handler may interrupt a holder of it
+            self._stop_asked = time.monotonic()  # the pump and a waiting _append look every 0.1-0.5 s
 
     def join(self) -> None:
         """Wait for the pump to reach the pipe's end."""
