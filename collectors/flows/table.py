@@ -224,12 +224,13 @@ class FlowTable:
             return
         key = flow_key(hit)
         flow = self.flows.get(key)
+        held_at = key  # where the flow found is held: under its own first packet's tags
         if flow is None and hit.seg < VLAN_CODES and self.tagged:
             flow = self._paired(hit, key)
             if flow is not None:
-                key = flow_key_of(flow)
+                held_at = flow_key_of(flow)
         if flow is not None and self._ended(flow, hit, ts):
-            self.done.append(self._pop(key))
+            self.done.append(self._pop(held_at))
             flow = None
         if flow is None:
             flow = self.flows[key] = Flow(hit, _orig_is_src(hit), ts, number)

@@ -124,11 +124,15 @@ def test_a_timestamp_that_goes_backwards_never_gives_a_negative_duration(engine:
 
 _FRAMES = st.one_of(
     st.binary(max_size=120),  # anything at all
-    st.builds(lambda flags, seq, ack, size, sport, dport, vlans, cut: ethernet(
-        ipv4("10.0.0.1", "10.0.0.2", 6, tcp(sport, dport, seq, ack, flags, bytes(size))), vlans=vlans)[:cut],
+    # either way between two hosts, on changing VLAN tags: flows keyed by their tags, and sides
+    # that answer on other tags paired (collectors.flows.table.FlowTable), alike in both engines
+    st.builds(lambda flags, seq, ack, size, sport, dport, vlans, cut, back: ethernet(
+        ipv4(*(("10.0.0.2", "10.0.0.1") if back else ("10.0.0.1", "10.0.0.2")), 6,
+             tcp(sport, dport, seq, ack, flags, bytes(size))), vlans=vlans)[:cut],
         st.sampled_from(["S", "SA", "A", "PA", "FA", "R", "RA", "SF", "SR", "FR"]), st.integers(0, 2**32 - 1),
         st.integers(0, 2**32 - 1), st.integers(0, 60), st.sampled_from([80, 443, 40000]),
-        st.sampled_from([80, 443, 40000]), st.sampled_from([(), (5,), (5, 6), (5, 6, 7)]), st.integers(0, 200)),
+        st.sampled_from([80, 443, 40000]), st.sampled_from([(), (5,), (6,), (5, 6), (5, 6, 7)]), st.integers(0, 200),
+        st.booleans()),
     st.builds(lambda sport, dport, data: ethernet(ipv4("10.0.0.2", "10.0.0.1", 17, udp(sport, dport, data))),
               st.sampled_from([53, 3544, 4789, 5000]), st.sampled_from([53, 5000, 6081]), st.binary(max_size=60)),
 )
