@@ -286,6 +286,20 @@ def _compensate(context: SystemContext, scored: dict[str, ItemResult]) -> None:
         scored[c.item] = replace(target, objects=objects, score=new_score, findings=target.findings + (note,))
 
 
+def _best_total(layers: list[LayerResult]) -> Decimal | None:
+    """The total if every object that lacks evidence had scored full marks: the most the missing
+    evidence could give (a total under the threshold even then is 不符合 on the evidence there is)."""
+    def best(r: ItemResult) -> Decimal | None:
+        if not r.missing:
+            return r.score
+        scores = [Decimal(1) if o.missing else o.score for o in r.objects if o.applicable]
+        return scoring.unit_score([s for s in scores if s is not None])
+
+    weighted = [(x.layer, scoring.layer_score([(r.item.weight, best(r)) for r in x.items])) for x in layers]
+    return scoring.total_score([(layer.weight, score) for layer, score in weighted if layer.kind == "technical"],
+                               [(layer.weight, score) for layer, score in weighted if layer.kind == "management"])
+
+
 def _mitigation_text(m: Mitigation) -> str:
     """How a mitigation reads in the results: the measure, who accepted it and when."""
     return f"{m.measure}（确认人：{m.accepted_by}，{m.accepted_on.isoformat()}）"
@@ -335,8 +349,10 @@ def assess(context: SystemContext, findings: list[Finding]) -> SystemEvaluation:
     results = [r for x in layers for r in x.items]
     problems = sum(1 for r in results if r.score is not None and r.score < 1) + len(high)
     missing = sum(1 for r in results if r.missing)
+    weighted = sum(1 for r in results if r.missing and r.item.weight > 0)  # what can move the total
     verdict = None if total is None else scoring.verdict(total, high_risk=len(high), problems=problems,
-                                                          threshold=context.catalogue.threshold)
+                                                          threshold=context.catalogue.threshold, missing=weighted,
+                                                          best_total=_best_total(layers) if weighted else None)
     known = {item.id for item in context.catalogue.items()}
     everything = ([f for r in results for f in r.findings] + [f for f in findings if f.item not in known]
                   + list(refused.values()))

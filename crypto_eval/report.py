@@ -16,13 +16,14 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from govsoc.core.results import make_folder, read_results, result_file_name, write_file
 from govsoc.crypto_eval.assess import ItemResult, ObjectResult, SystemEvaluation
 from govsoc.crypto_eval.catalogue import STRENGTH_ZH
 
-__all__ = ["to_json", "section", "result_file_name", "save_results", "load_results", "RESULTS_SUBDIR"]
+__all__ = ["to_json", "section", "result_file_name", "save_results", "load_results", "RESULTS_SUBDIR", "CONCLUSIVE",
+           "LAST_EVIDENCE_SUFFIX"]
 
 
 #: Where under the data directory the saved evaluations live.
@@ -113,18 +114,53 @@ def section(e: SystemEvaluation) -> dict[str, Any]:
             "层面": layers}
 
 
+#: Conclusions drawn on evidence (scoring.INCOMPLETE and None are not).
+CONCLUSIVE: Final = frozenset({"符合", "基本符合", "不符合"})
+#: The suffix of the copy of a system's last conclusive result kept beside a newer inconclusive one.
+LAST_EVIDENCE_SUFFIX: Final = ".last-evidence.json"
+
+
 def save_results(evaluations: Iterable[SystemEvaluation], folder: Path, *,
                  now: datetime | None = None) -> list[Path]:
-    """Write each evaluation's JSON (with ``evaluated_at``) to ``folder``, atomically per file."""
+    """Write each evaluation's JSON (with ``evaluated_at``) to ``folder``, atomically per file.
+
+    A run whose evidence is incomplete (证据不足: endpoints that did not answer, a firewall, a
+    service down when the weekly scan came) is no new evidence against the last run that had it:
+    when it would replace a conclusive result, that result is kept beside it (``<name>.last-evidence.json``,
+    still read by reports of earlier periods) and the new result names it under ``last_conclusive``
+    (verdict, total, high risks, when), carried on through later inconclusive runs. The new result
+    is the current one: it says what this run could (not) see."""
     make_folder(folder)
     stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
     written = []
     for e in evaluations:
         path = folder / result_file_name(e.system)
-        write_file(path, json.dumps({**to_json(e), "evaluated_at": stamp}, ensure_ascii=False, indent=2)
-                   .encode("utf-8"))
+        data: dict[str, Any] = {**to_json(e), "evaluated_at": stamp}
+        if e.verdict not in CONCLUSIVE:
+            last = _last_conclusive(path)
+            if last is not None:
+                data["last_conclusive"] = last
+        write_file(path, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
         written.append(path)
     return written
+
+
+def _last_conclusive(path: Path) -> dict[str, Any] | None:
+    """The conclusive result ``path`` holds (kept aside as a copy), or the one it names."""
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if not isinstance(old, dict):
+        return None
+    if old.get("verdict") in CONCLUSIVE:
+        copy = path.with_name(path.name[:-len(".json")] + LAST_EVIDENCE_SUFFIX)
+        write_file(copy, path.read_bytes())
+        return {"verdict": old["verdict"], "total": old.get("total"), "high_risk": len(old.get("high_risk") or []),
+                "missing_evidence": old.get("missing_evidence"), "evaluated_at": old.get("evaluated_at"),
+                "file": copy.name}
+    last = old.get("last_conclusive")
+    return last if isinstance(last, dict) else None
 
 
 def _evaluation(data: Any) -> Any:

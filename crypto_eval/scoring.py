@@ -8,18 +8,27 @@ rounded half-up only where the rules round: objects, units and layers to 4 place
 Not-applicable (不适用) parts leave numerator and denominator; a group with nothing applicable
 has no defined total (None: a person must decide). The verdict: any high-risk problem or a total
 below the threshold (60 [U]) is 不符合; 100 with no problem is 符合; otherwise 基本符合.
+
+Missing evidence (an endpoint that did not answer, an item nobody declared) scores 0 but is no
+finding: 密评 practice (GB/T 43206-2023 测评过程指南: a conclusion rests on the evidence gathered;
+an item that could not be tested is recorded as such, not passed) gives no 符合 or 基本符合 while a
+scored item lacks evidence. Such a system is 证据不足，无法判定 (INCOMPLETE), unless the evidence
+already decides 不符合: a high-risk finding (a veto), or a total under the threshold even with full
+marks on every item that lacks evidence (``best_total``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal
+from typing import Final, Literal
 
 __all__ = ["ra_for_bits", "rk_for", "object_score", "compensate", "unit_score", "layer_score",
-           "management_unit_score", "total_score", "verdict", "Verdict", "Judgement", "q4", "q2"]
+           "management_unit_score", "total_score", "verdict", "Verdict", "Judgement", "q4", "q2", "INCOMPLETE"]
 
-Verdict = Literal["符合", "基本符合", "不符合"]
+Verdict = Literal["符合", "基本符合", "不符合", "证据不足，无法判定"]
+#: The conclusion of a system whose evidence is incomplete (see the module docstring).
+INCOMPLETE: Final = "证据不足，无法判定"
 Judgement = Literal["符合", "部分符合", "不符合", "不适用"]
 
 ZERO, HALF, QUARTER, ONE = Decimal(0), Decimal("0.5"), Decimal("0.25"), Decimal(1)
@@ -114,11 +123,14 @@ def total_score(technical: Sequence[tuple[Decimal, Decimal | None]],
     return q2(TECHNICAL_SHARE * tech + MANAGEMENT_SHARE * mgmt)
 
 
-def verdict(total: Decimal, *, high_risk: int, problems: int,
-            threshold: Decimal = DEFAULT_THRESHOLD) -> Verdict:
-    """符合 / 基本符合 / 不符合 (high risk is a veto, whatever the score)."""
-    if high_risk or total < threshold:
+def verdict(total: Decimal, *, high_risk: int, problems: int, threshold: Decimal = DEFAULT_THRESHOLD,
+            missing: int = 0, best_total: Decimal | None = None) -> Verdict:
+    """符合 / 基本符合 / 不符合 (high risk is a veto, whatever the score), or 证据不足，无法判定 when
+    ``missing`` items lack evidence and ``best_total`` (those items at full marks) reaches the threshold."""
+    if high_risk or (total < threshold and (not missing or (best_total is not None and best_total < threshold))):
         return "不符合"
+    if missing:
+        return "证据不足，无法判定"
     if total == 100 and not problems:
         return "符合"
     return "基本符合"

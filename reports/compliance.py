@@ -28,8 +28,9 @@ from typing import Any
 from govsoc.classification.inventory import RESULTS_SUBDIR as INVENTORY_RESULTS
 from govsoc.classification.inventory import load_inventories
 from govsoc.core.results import read_results
+from govsoc.crypto_eval.report import CONCLUSIVE, load_results
 from govsoc.crypto_eval.report import RESULTS_SUBDIR as MIPIN_RESULTS
-from govsoc.crypto_eval.report import load_results
+from govsoc.crypto_eval.scoring import INCOMPLETE
 from govsoc.reports.document import Block, Document, Finding, Findings, Paragraph, Scalar, Section, Table
 from govsoc.reports.inventory import inventory_section, level_shown, shown_name
 from govsoc.reports.log_audit import RETENTION_DAYS, log_audit_section
@@ -40,7 +41,8 @@ from govsoc.reports.wording import words
 from govsoc.rules.compliance import control_label
 from govsoc.store.base import Group, Query, Store
 
-__all__ = ["STALE_AFTER", "Saved", "build_compliance", "compliance_blocks", "control_rows", "load_saved"]
+__all__ = ["STALE_AFTER", "Saved", "build_compliance", "compliance_blocks", "control_rows", "load_saved",
+           "mipin_recommendations", "shown_verdict"]
 
 #: A 密评 result older than this at the period's end is due again (evaluated once a year).
 STALE_AFTER = timedelta(days=365)
@@ -129,19 +131,32 @@ def _load_saved(data_dir: Path | None, end: datetime | None = None) -> Saved:
     return Saved(mipin=chosen, inventories=inventories, later=later)
 
 
+def shown_verdict(result: dict[str, Any], t: dict[str, str], lang: str, period: Period) -> str:
+    """A saved result's conclusion as a table shows it: with the last conclusion drawn on evidence
+    when this one is not (crypto_eval.report.save_results keeps it)."""
+    shown = verdict_word(result.get("verdict") or t["undetermined"], lang)
+    last = result.get("last_conclusive")
+    if result.get("verdict") not in CONCLUSIVE and isinstance(last, dict):
+        shown += t["last_conclusive"].format(verdict=verdict_word(last.get("verdict"), lang), total=last.get("total"),
+                                             at=period.local_text(last.get("evaluated_at")) or t["unknown_time"])
+    return shown
+
+
 def _mipin_table(saved: Saved, t: dict[str, str], lang: str, period: Period) -> Table:
     rows: list[tuple[Scalar, ...]] = [
-        (str(r.get("system")), r.get("level"), str(r.get("total", "")), verdict_word(r.get("verdict", ""), lang),
-         len(r.get("high_risk") or []), period.local_text(r.get("evaluated_at")) or t["unknown_time"])
+        (str(r.get("system")), r.get("level"), str(r.get("total", "")), shown_verdict(r, t, lang, period),
+         len(r.get("high_risk") or []), r.get("missing_evidence"),
+         period.local_text(r.get("evaluated_at")) or t["unknown_time"])
         for r in saved.mipin]
-    rows = [(*r[:5], f"{r[5]}{t['evaluation_stale']}") if saved.stale(saved.mipin[i], period.end) else r
+    rows = [(*r[:6], f"{r[6]}{t['evaluation_stale']}") if saved.stale(saved.mipin[i], period.end) else r
             for i, r in enumerate(rows)]
-    rows += [(system, None, "—", t["not_evaluated"], None, t["evaluated_later"].format(t=period.local_text(at)))
+    rows += [(system, None, "—", t["not_evaluated"], None, None, t["evaluated_later"].format(t=period.local_text(at)))
              for system, at in sorted(saved.later.items())]
-    rows += [(system, level, "—", t["not_evaluated"], None, t["never_evaluated"])
+    rows += [(system, level, "—", t["not_evaluated"], None, None, t["never_evaluated"])
              for system, level in sorted(saved.never.items())]
     return Table(caption=t["mipin"], columns=(t["system"], t["grade"], t["score"], t["verdict"], t["high_risks"],
-                                              t["evaluated"]), rows=tuple(sorted(rows, key=lambda r: str(r[0]))))
+                                              t["missing_evidence"], t["evaluated"]),
+                 rows=tuple(sorted(rows, key=lambda r: str(r[0]))))
 
 
 def _inventory_table(inventories: list[dict[str, Any]], t: dict[str, str], masked: bool, lang: str = "zh") -> Table:
@@ -188,14 +203,34 @@ def _names(names: list[str]) -> str:
     return ", ".join(names[:5]) + (" …" if len(names) > 5 else "")
 
 
-def _recommendations(saved: Saved, audit: dict[str, Any], t: dict[str, str]) -> tuple[Finding, ...]:
-    """What the compliance findings call for: failed 密评, silent sources, sources no rule reads,
-    retention short of 180 days."""
+def mipin_recommendations(saved: Saved, t: dict[str, str]) -> list[Finding]:
+    """What the saved 密评 results call for, most severe first: systems that failed (also those
+    whose current run lacks evidence and whose last conclusion on evidence was 不符合), systems
+    whose evidence is incomplete, systems of the inventory never evaluated."""
     items = []
     failed = [str(r.get("system")) for r in saved.mipin if r.get("verdict") == "不符合"]
+    failed += [str(r.get("system")) + t["failed_before"] for r in saved.mipin if r.get("verdict") not in CONCLUSIVE
+               and isinstance(r.get("last_conclusive"), dict) and r["last_conclusive"].get("verdict") == "不符合"]
     if failed:
         items.append(Finding(level="high", title=t["rec_mipin"].format(names=_names(failed)),
                              advice=t["rec_mipin_text"]))
+    incomplete = [r for r in saved.mipin if r.get("verdict") == INCOMPLETE]
+    if incomplete:
+        names = [t["system_units"].format(system=r.get("system"), n=r.get("missing_evidence")) for r in incomplete]
+        items.append(Finding(level="medium", title=t["rec_mipin_incomplete"].format(n=len(names), names=_names(names)),
+                             advice=t["rec_mipin_incomplete_text"]))
+    if saved.never:
+        # the higher levels first: 第三级 and above must be evaluated
+        names = [n for n, _ in sorted(saved.never.items(), key=lambda kv: (-kv[1], kv[0]))]
+        items.append(Finding(level="medium", title=t["rec_never_evaluated"].format(n=len(names), names=_names(names)),
+                             advice=t["rec_never_evaluated_text"]))
+    return items
+
+
+def _recommendations(saved: Saved, audit: dict[str, Any], t: dict[str, str]) -> tuple[Finding, ...]:
+    """What the compliance findings call for: failed 密评, silent sources, sources no rule reads,
+    retention short of 180 days."""
+    items = [item for item in mipin_recommendations(saved, t) if item.level == "high"]
     if audit["silent"]:
         items.append(Finding(level="high", title=t["rec_silent"].format(names=_names(audit["silent"])),
                              advice=t["rec_silent_text"]))
@@ -215,12 +250,8 @@ def _recommendations(saved: Saved, audit: dict[str, Any], t: dict[str, str]) -> 
     # nothing to judge is not "all is well": say what is missing
     if not audit["datasets"]:
         items.append(Finding(level="high", title=t["rec_no_sources"], advice=t["rec_no_sources_text"]))
-    if saved.never:
-        # the higher levels first: 第三级 and above must be evaluated
-        names = [n for n, _ in sorted(saved.never.items(), key=lambda kv: (-kv[1], kv[0]))]
-        items.append(Finding(level="medium", title=t["rec_never_evaluated"].format(n=len(names), names=_names(names)),
-                             advice=t["rec_never_evaluated_text"]))
-    elif not saved.mipin and not saved.later:
+    items += [item for item in mipin_recommendations(saved, t) if item.level != "high"]
+    if not saved.never and not saved.mipin and not saved.later:
         items.append(Finding(level="medium", title=t["rec_no_mipin"], advice=t["rec_no_mipin_text"]))
     if not saved.inventories:
         items.append(Finding(level="medium", title=t["rec_no_inventory"], advice=t["rec_no_inventory_text"]))
@@ -261,6 +292,7 @@ def build_compliance(store: Store, period: Period, *, lang: str, masked: bool, d
     )
     data = {"mipin": [{"system": r.get("system"), "level": r.get("level"), "total": r.get("total"),
                        "verdict": r.get("verdict"), "high_risks": len(r.get("high_risk") or []),
+                    "missing_evidence": r.get("missing_evidence"), "last_conclusive": r.get("last_conclusive"),
                        "evaluated_at": r.get("evaluated_at")} for r in saved.mipin],
             "mipin_not_evaluated": dict(saved.later), "mipin_never_evaluated": dict(saved.never),
             "inventories": [{"source": shown_name(str(i.get("source")), masked), **i["summary"]}

@@ -17,6 +17,8 @@ from typing import Any
 
 from govsoc.core.errors import ReportError
 from govsoc.crypto_eval.catalogue import Catalogue, load_catalogue
+from govsoc.crypto_eval.report import CONCLUSIVE
+from govsoc.crypto_eval.scoring import INCOMPLETE
 from govsoc.reports.document import Figure, Figures, Finding, Findings, Paragraph, Section, Table
 from govsoc.reports.mipin_en import english
 from govsoc.reports.period import local_text
@@ -38,6 +40,10 @@ LABELS: dict[str, dict[str, str]] = {
         "mitigation": "缓解措施：{m}", "no_evidence": "无", "evaluated_at": "评估时间：{t}",
         "none": "无", "missing_mark": "缺少证据", "problems_caption": "存在问题的测评单元", "found": "发现",
         "advice": "整改建议",
+        "incomplete": "有 {missing} 个测评单元缺少证据（端点无法连接、探测无应答或未列出端点），按0分计：证据补齐前"
+                      "不给出符合或基本符合的结论。",
+        "last_conclusive": "本次评估证据不足，不替代上次有证据的结论：{verdict}，{total} 分，高风险项 {high} 个"
+                           "（评估时间：{t}；保存为 {file}）。",
         "detail_note": "以上列出存在问题（失分、有风险或缺少证据）的 {shown} 个测评单元，共 {total} 个；"
                        "每个测评单元的对象、证据与得分见保存的评估结果（<数据目录>/results/crypto_eval/）。",
     },
@@ -56,6 +62,10 @@ LABELS: dict[str, dict[str, str]] = {
         "mitigation": "Mitigation: {m}", "no_evidence": "none", "evaluated_at": "Evaluated at {t}",
         "none": "none", "missing_mark": "missing evidence", "problems_caption": "Items with a problem",
         "found": "Found", "advice": "Remediation",
+        "incomplete": "{missing} items lack evidence (endpoint unreachable, no answer to the probe or no endpoint "
+                      "listed) and score 0: no compliant or basically compliant verdict until the evidence is there.",
+        "last_conclusive": "This run lacks evidence and does not replace the last verdict drawn on evidence: "
+                           "{verdict}, {total} points, {high} high-risk items (evaluated at {t}; kept as {file}).",
         "detail_note": "The {shown} of {total} items that lost points, carry a risk or lack evidence are listed; "
                        "every item's objects, evidence and score are in the saved evaluation "
                        "(<data dir>/results/crypto_eval/).",
@@ -186,6 +196,14 @@ def mipin_section(evaluation_json: Mapping[str, Any], lang: str = "zh", *, timez
     if e.get("evaluated_at"):
         summary += " " + labels["evaluated_at"].format(t=local_text(e["evaluated_at"], timezone))
     blocks: list[Any] = [figures, Paragraph(text=summary)]
+    if verdict == INCOMPLETE:
+        blocks.append(Paragraph(text=labels["incomplete"].format(missing=e.get("missing_evidence"))))
+    last = e.get("last_conclusive")
+    if verdict not in CONCLUSIVE and isinstance(last, dict):
+        at = local_text(last["evaluated_at"], timezone) if last.get("evaluated_at") else "—"
+        blocks.append(Paragraph(text=labels["last_conclusive"].format(
+            verdict=verdict_word(str(last.get("verdict")), lang), total=last.get("total"), high=last.get("high_risk"),
+            t=at, file=last.get("file"))))
     if e.get("level_note"):
         blocks.append(Findings(items=(Finding(level="high", title=labels["level_warning"],
                                               text=_translator(lang)(str(e["level_note"])),

@@ -34,7 +34,7 @@ from govsoc.classification.free_text import mask_free_text
 from govsoc.classification.masking import mask_account
 from govsoc.core.alert import Alert
 from govsoc.core.event import format_timestamp
-from govsoc.reports.compliance import compliance_blocks, load_saved
+from govsoc.reports.compliance import Saved, compliance_blocks, load_saved, mipin_recommendations
 from govsoc.reports.document import (
     Block,
     Chart,
@@ -67,6 +67,8 @@ _SOURCES = 100
 _INCIDENTS = 5
 #: Alert statuses still waiting for someone: a closed or false-positive alert is neither pending nor notable.
 PENDING = ("open", "acknowledged")
+#: Recommendations are listed most severe first (review r18d finding 8).
+_SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 #: Alerts of a rule read for its newest pending one (the incident's evidence).
 _NEWEST_READ = 100
 _EVIDENCE_LINES = 3
@@ -96,13 +98,14 @@ def build_situation(store: Store, period: Period, *, lang: str, masked: bool, da
     saved = load_saved(data_dir, period.end, systems)
     compliance = Section(id="compliance", title=t["compliance"],
                          blocks=compliance_blocks(saved, tags, t, lang=lang, period=period, masked=masked))
-    numbers["mipin"] = [{"system": r.get("system"), "verdict": r.get("verdict"), "total": r.get("total")}
+    numbers["mipin"] = [{"system": r.get("system"), "verdict": r.get("verdict"), "total": r.get("total"),
+                         "missing_evidence": r.get("missing_evidence"), "last_conclusive": r.get("last_conclusive")}
                         for r in saved.mipin]
     numbers["mipin_never_evaluated"] = sorted(saved.never)
     sections = (
         overview, _trend(store, q, period, t), rules_section, _assets(store, q, t, masked),
         _sources(store, q, period, t), _attack(tags, t, lang), network, compliance,
-        _incidents(store, q, period, t, masked), _recommendations(numbers, saved.mipin, t),
+        _incidents(store, q, period, t, masked), _recommendations(numbers, saved, t),
     )
     return Document(kind="situation", title=t["situation_title"], lang=lang,
                     generated=period.local(now or datetime.now(UTC)), timezone=period.timezone, masked=masked,
@@ -343,7 +346,7 @@ def _incidents(store: Store, q: Query, period: Period, t: dict[str, str], masked
     return Section(id="incidents", title=t["incidents"], blocks=(Findings(items=tuple(items)),))
 
 
-def _recommendations(numbers: dict[str, Any], mipin: list[dict[str, Any]], t: dict[str, str]) -> Section:
+def _recommendations(numbers: dict[str, Any], saved: Saved, t: dict[str, str]) -> Section:
     items = []
     if numbers["high_pending"]:
         items.append(Finding(level="high", title=t["rec_high_open"].format(n=numbers["high_pending"]),
@@ -355,12 +358,10 @@ def _recommendations(numbers: dict[str, Any], mipin: list[dict[str, Any]], t: di
     if network.get("weak_sessions"):
         items.append(Finding(level="medium", title=t["rec_weak_tls"].format(n=network["weak_sessions"]),
                              advice=t["rec_weak_tls_text"]))
-    failed = [str(r.get("system")) for r in mipin if r.get("verdict") == "不符合"]
-    if failed:
-        items.append(Finding(level="high", title=t["rec_mipin"].format(names=", ".join(failed[:5])),
-                             advice=t["rec_mipin_text"]))
+    items += mipin_recommendations(saved, t)
     if numbers["events"] and not numbers["by_zone"]:
         items.append(Finding(level="low", title=t["rec_inventory"], advice=t["rec_inventory_text"]))
     if not items:
         items.append(Finding(level="info", title=t["rec_none"]))
+    items.sort(key=lambda f: _SEVERITY_ORDER.index(f.level) if f.level in _SEVERITY_ORDER else len(_SEVERITY_ORDER))
     return Section(id="recommendations", title=t["recommendations"], blocks=(Findings(items=tuple(items)),))

@@ -125,6 +125,7 @@ MIPIN_REMEDIATION_EN: Final[dict[str, str]] = {
 VERDICTS: Final[dict[str, tuple[str, str]]] = {
     "符合": ("符合", "compliant"), "基本符合": ("基本符合", "basically compliant"),
     "不符合": ("不符合", "non-compliant"),
+    "证据不足，无法判定": ("证据不足，无法判定", "insufficient evidence, no conclusion"),
 }
 _NAMESPACES: Final = {DJBH_NAMESPACE: ("等保", "MLPS"), MIPIN_NAMESPACE: ("密评", "CCA")}
 

@@ -100,6 +100,12 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "high_risks": ("高风险项", "High risks"),
     "grade": ("等保级别", "Level"),
     "evaluated": ("评估时间", "Evaluated"),
+    "missing_evidence": ("缺少证据", "Missing evidence"),
+    "undetermined": ("需人工判定", "to be decided by an evaluator"),
+    "last_conclusive": ("（上次有证据的结论：{verdict}，{total} 分，{at}）",
+                        " (last conclusion on evidence: {verdict}, {total}, {at})"),
+    "system_units": ("{system}（{n}）", "{system} ({n})"),
+    "failed_before": ("（上次有证据的结论）", " (last conclusion on evidence)"),
     "not_evaluated": ("本期未评估", "not evaluated in this period"),
     "evaluated_later": ("（仅有本期之后的评估：{t}）", "(evaluated only after the period: {t})"),
     "not_evaluated_text": ("该系统在本期结束前没有保存的密评结果；最近一次评估在本期之后（{t}），见该期报告。",
@@ -202,6 +208,14 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "rec_mipin": ("整改密评未通过的系统（{names}）", "Remediate the systems that failed the CCA ({names})"),
     "rec_mipin_text": ("按密评报告的高风险项与整改建议逐项整改后复评。",
                        "Fix the high risks the CCA report lists, then evaluate again."),
+    "rec_mipin_incomplete": ("{n} 个系统密评证据不足，无法判定（括号内为缺少证据的测评单元数：{names}）",
+                             "{n} systems lack CCA evidence, no conclusion (units without evidence in brackets: "
+                             "{names})"),
+    "rec_mipin_incomplete_text": ("核实端点是否在线、探测是否被防火墙拦截、资产清单是否列全端点，补齐证据后重新评估；"
+                                  "缺少证据的测评单元按0分计，不作为符合或基本符合的依据。",
+                                  "Check that the endpoints are up, that no firewall drops the probe and that the "
+                                  "inventory lists every endpoint, then evaluate again; units without evidence score "
+                                  "0 and never support a compliant or basically compliant conclusion."),
     "rec_silent": ("恢复已静默数据源的采集（{names}）", "Restore collection from the silent sources ({names})"),
     "rec_silent_text": ("检查设备的 syslog 配置、网络连通性与 govsoc status 的接收计数。",
                         "Check the devices' syslog settings, the network path and the counters of govsoc status."),

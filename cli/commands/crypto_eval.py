@@ -59,6 +59,7 @@ def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path |
         unique_targets,
     )
     from govsoc.crypto_eval.report import RESULTS_SUBDIR, result_file_name, save_results, section, to_json
+    from govsoc.crypto_eval.scoring import INCOMPLETE
 
     inventory = Inventory.load(inventory_path) if inventory_path else app.inventory()
     if inventory is None:
@@ -101,6 +102,14 @@ def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path |
         if e.level_note:
             click.echo(f"govsoc: warning: {one_line(e.system)}: level {e.level} system scored against "
                        f"GB/T 39786-2021 level {e.catalogue_level}; the verdict is not its 密评 conclusion", err=True)
+    for e, path in zip(results, saved, strict=True):
+        if e.verdict == INCOMPLETE:
+            # the daemon's job log keeps this line: a run that reached nothing is no new conclusion
+            last = json.loads(path.read_text(encoding="utf-8")).get("last_conclusive")
+            kept = (f"; the last verdict on evidence ({last.get('verdict')}, {last.get('total')}, "
+                    f"{last.get('evaluated_at')}) stays in {last.get('file')}") if isinstance(last, dict) else ""
+            click.echo(f"govsoc: warning: {one_line(e.system)}: {e.missing} item(s) lack evidence (endpoint "
+                       f"unreachable, no answer or not listed): verdict {INCOMPLETE}{one_line(kept)}", err=True)
     where = one_line(f"{output} and {saved[0].parent}" if output is not None else str(saved[0].parent) if saved
                      else "-")
     click.echo(f"{len(results)} system(s) evaluated, results saved to {where}", err=True)

@@ -99,7 +99,8 @@ def test_failing_product_sample_is_high_risk() -> None:
 def test_no_profile_at_all() -> None:
     model = InventoryModel.model_validate({"systems": [{"name": "裸系统", "level": 3}]})
     e = evaluate_system(model.systems[0], [])
-    assert e.total == Decimal("0.00") and e.verdict == "不符合" and e.missing == 41
+    # every unit lacks evidence: full marks on them would give 100, so nothing is concluded (review r18d finding 10)
+    assert e.total == Decimal("0.00") and e.verdict == "证据不足，无法判定" and e.missing == 41
 
 
 def _ssh_system() -> Any:

@@ -9,12 +9,13 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from govsoc.cli import main
-from govsoc.core.inventory import Inventory
+from govsoc.core.inventory import Inventory, InventoryModel
 from govsoc.crypto_eval.evaluate import evaluate_inventory, systems_in_scope
 from govsoc.crypto_eval.report import section, to_json
 from tests.servers.certs import CertFiles
@@ -124,3 +125,46 @@ def test_main_lists_the_command() -> None:
     from govsoc.cli.main import COMMANDS
 
     assert COMMANDS["crypto-eval"] == "govsoc.cli.commands.crypto_eval" and callable(main)
+
+
+def _closed_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_unreachable_endpoints_give_no_conclusion_and_keep_the_last_one(tmp_path: Path,
+                                                                        servers: dict[str, int]) -> None:
+    # review r18d finding 10: a failing system (TLS 1.0, telnet) scanned again while its endpoints
+    # are down (a closed port: connection refused) was 基本符合 and replaced the 不符合 result
+    from datetime import UTC, datetime
+
+    from govsoc.crypto_eval.report import LAST_EVIDENCE_SUFFIX, load_results, result_file_name, save_results
+
+    def system(tls: int, telnet: int) -> Any:
+        model = InventoryModel.model_validate({"systems": [{"name": "旧办公系统", "level": 3, "endpoints": [
+            {"host": "127.0.0.1", "port": tls, "protocol": "https", "kind": "web"},
+            {"host": "127.0.0.1", "port": telnet, "protocol": "telnet", "kind": "admin"}],
+            "crypto": {"declarations": MANAGEMENT}}]})
+        return systems_in_scope(model)
+
+    folder = tmp_path / "results" / "crypto_eval"
+    (before,) = evaluate_inventory(system(servers["tls10"], servers["telnet"]), question_timeout=1.0)
+    assert before.verdict == "不符合" and before.high_risk
+    save_results([before], folder, now=datetime(2026, 11, 29, 2, tzinfo=UTC))
+    (after,) = evaluate_inventory(system(_closed_port(), _closed_port()), question_timeout=1.0)
+    assert after.missing > 0 and not after.high_risk
+    assert after.verdict == "证据不足，无法判定"
+    save_results([after], folder, now=datetime(2026, 12, 6, 1, tzinfo=UTC))
+    (current,) = load_results(folder)
+    # the new run is current and says what it could not see; the last conclusion on evidence is named and kept
+    assert current["verdict"] == "证据不足，无法判定" and current["missing_evidence"] == after.missing
+    assert current["last_conclusive"]["verdict"] == "不符合"
+    assert current["last_conclusive"]["evaluated_at"] == "2026-11-29T02:00:00+00:00"
+    kept = folder / (result_file_name("旧办公系统")[:-5] + LAST_EVIDENCE_SUFFIX)
+    assert json.loads(kept.read_text(encoding="utf-8"))["verdict"] == "不符合"
+    # a third run that reaches nothing carries the same last conclusion on
+    save_results([after], folder, now=datetime(2026, 12, 13, 1, tzinfo=UTC))
+    (current,) = load_results(folder)
+    assert current["last_conclusive"]["evaluated_at"] == "2026-11-29T02:00:00+00:00"

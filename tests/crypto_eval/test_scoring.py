@@ -99,6 +99,21 @@ def test_verdict(total: D, high: int, problems: int, expected: str) -> None:
     assert scoring.verdict(total, high_risk=high, problems=problems) == expected
 
 
+@pytest.mark.parametrize("total,high,missing,best,expected", [
+    # an unreachable endpoint scores 0 but is no evidence: neither 符合 nor 基本符合 (review r18d finding 10)
+    (D("73.78"), 0, 6, D("100.00"), "证据不足，无法判定"),
+    (D("100.00"), 0, 1, D("100.00"), "证据不足，无法判定"),
+    # what the evidence shows still decides 不符合: a high risk vetoes, and a total that full marks
+    # on the missing units could not lift over the threshold
+    (D("73.78"), 1, 6, D("100.00"), "不符合"),
+    (D("40.00"), 0, 2, D("59.99"), "不符合"),
+    # under the threshold only because evidence is missing: no conclusion
+    (D("40.00"), 0, 2, D("60.00"), "证据不足，无法判定"),
+])
+def test_verdict_with_missing_evidence(total: D, high: int, missing: int, best: D, expected: str) -> None:
+    assert scoring.verdict(total, high_risk=high, problems=missing, missing=missing, best_total=best) == expected
+
+
 def test_management_judgements() -> None:
     assert [scoring.management_unit_score(j) for j in ("符合", "部分符合", "不符合", "不适用")] == [
         D(1), D("0.5"), D(0), None]

@@ -139,7 +139,8 @@ def test_saved_results_and_controls(tmp_path: Path) -> None:
     document, store = compliance(tmp_path, lang="en")
     with store:
         assert document.data["mipin"] == [{"system": "一网通办门户", "level": 3, "total": "61.5", "verdict": "不符合",
-                                           "high_risks": 1, "evaluated_at": "2026-11-29T08:00:00+00:00"}]
+                                           "high_risks": 1, "missing_evidence": None, "last_conclusive": None,
+                                           "evaluated_at": "2026-11-29T08:00:00+00:00"}]
         assert document.data["inventories"][0]["tagged"] == 4
         # (MLPS: the Multi-Level Protection Scheme, 等保, in an English report)
         assert document.data["controls"] == {"MLPS 8.1.4.1 b)": 2, "MLPS 8.1.3.5 a)": 1}

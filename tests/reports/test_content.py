@@ -90,7 +90,7 @@ def test_every_time_is_in_the_report_zone(tmp_path: Path) -> None:
     with store:
         # the 密评 run saved at 2026-11-29T08:00:00+00:00 is 16:00 in Beijing
         summary = rows(document, "summary")
-        assert summary[0][0] == "一网通办门户" and summary[0][5] == "2026-11-29 16:00:00"
+        assert summary[0][0] == "一网通办门户" and summary[0][6] == "2026-11-29 16:00:00"
         chapter = document.section("mipin.一网通办门户")
         assert chapter is not None and "2026-11-29 16:00:00" in repr(chapter)
         assert "08:00:00" not in repr(chapter)
@@ -123,9 +123,9 @@ def test_mipin_results_are_the_newest_before_the_period_end(tmp_path: Path) -> N
         month = build("compliance", store, start=DAY.start, end=datetime(2026, 12, 31, 16, tzinfo=UTC),
                       data_dir=tmp_path, timezone=ZONE, now=DAY.end)
     table = {row[0]: row for row in rows(document, "summary") if row[0] in ("甲", "乙", "丙")}
-    assert table["甲"][3] == "本期未评估" and table["甲"][5] == "（仅有本期之后的评估：2026-12-29 10:00:00）"
-    assert table["乙"][3:] == ("基本符合", 0, "2026-11-22 10:00:00")
-    assert table["丙"][3:] == ("不符合", 0, "2026-11-28 10:00:00")
+    assert table["甲"][3] == "本期未评估" and table["甲"][6] == "（仅有本期之后的评估：2026-12-29 10:00:00）"
+    assert table["乙"][3:] == ("基本符合", 0, None, "2026-11-22 10:00:00")
+    assert table["丙"][3:] == ("不符合", 0, None, "2026-11-28 10:00:00")
     assert document.data["mipin_not_evaluated"] == {"甲": "2026-12-29T02:00:00+00:00"}
     chapter = document.section("mipin.甲")
     assert chapter is not None and "2026-12-29 10:00:00" in repr(chapter)

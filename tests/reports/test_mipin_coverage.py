@@ -51,9 +51,9 @@ def test_every_inventory_system_is_in_the_mipin_tables(tmp_path: Path, caplog: p
             # four systems in the inventory, four rows
             assert sorted(rows) == sorted(systems), kind
             never = rows["协同办公系统"]
-            assert never[1] == 2 and never[3] == "本期未评估" and "从未评估" in str(never[5])
-            assert "超过一年" in str(rows["社保经办系统"][5]) and "超过一年" not in str(rows["一网通办门户"][5])
-            assert "仅有本期之后" in str(rows["不动产登记系统"][5])
+            assert never[1] == 2 and never[3] == "本期未评估" and "从未评估" in str(never[6])
+            assert "超过一年" in str(rows["社保经办系统"][6]) and "超过一年" not in str(rows["一网通办门户"][6])
+            assert "仅有本期之后" in str(rows["不动产登记系统"][6])
         compliance = build("compliance", store, start=DAY.start, end=DAY.end, data_dir=tmp_path, timezone=ZONE,
                            now=DAY.end, systems=systems, lang="en")
     assert compliance.data["mipin_never_evaluated"] == {"协同办公系统": 2}

@@ -9,6 +9,8 @@ import html
 import json
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 from govsoc.core.alert import Alert, Evidence
 from govsoc.core.event import make_id
@@ -64,3 +66,47 @@ def test_glued_numbers_and_credentials_in_evidence_are_masked_in_every_format(sq
     # --unmasked shows them as they were
     shown = rendered(situation(sqlite_store, masked=False))["json"]
     assert ID_NUMBER in shown and "Secret123!" in shown
+
+
+def _table(document: Document, section: str) -> Any:
+    from govsoc.reports.document import Table
+
+    found = document.section(section)
+    assert found is not None
+    return next(b for b in found.blocks if isinstance(b, Table) and "缺少证据" in b.columns)
+
+
+def test_a_mipin_without_evidence_shows_it_and_the_last_conclusion(tmp_path: Path) -> None:
+    # review r18d finding 10: a run that reached no endpoint (missing evidence 6) after one that found
+    # TLS 1.0 (不符合): the tables show the missing units and the last conclusion drawn on evidence,
+    # the recommendations keep the failure (high) and ask for the evidence (medium), most severe first
+    folder = tmp_path / "results" / "crypto_eval"
+    folder.mkdir(parents=True)
+    last = {"verdict": "不符合", "total": "74.68", "high_risk": 6, "missing_evidence": 0,
+            "evaluated_at": "2026-11-22T01:00:00+00:00", "file": "x.last-evidence.json"}
+    (folder / "traffic.json").write_text(json.dumps({
+        "system": "交通违法处理系统", "level": 3, "layers": [], "total": "73.78", "verdict": "证据不足，无法判定",
+        "high_risk": [], "missing_evidence": 6, "evaluated_at": "2026-11-29T01:00:00+00:00",
+        "last_conclusive": last}, ensure_ascii=False), encoding="utf-8")
+    with SqliteStore(tmp_path / "events.db") as store:
+        store.write_alerts([alert(0, 0, "high")])  # one pending high alert: a high recommendation of its own
+        for kind, section in (("compliance", "summary"), ("situation", "compliance")):
+            doc = build(kind, store, start=START, end=END, lang="zh", masked=True, data_dir=tmp_path,
+                        timezone="Asia/Shanghai", now=END)
+            table = _table(doc, section)
+            row = next(r for r in table.rows if r[0] == "交通违法处理系统")
+            assert row[table.columns.index("缺少证据")] == 6, kind
+            shown = str(row[table.columns.index("结论")])
+            assert shown.startswith("证据不足，无法判定") and "不符合" in shown and "74.68" in shown, shown
+            assert not any("基本符合" in str(cell) for r in table.rows for cell in r), kind
+            recs = doc.section("recommendations")
+            assert recs is not None
+            items = recs.blocks[0].items  # type: ignore[attr-defined]
+            titles = [i.title for i in items]
+            assert any("交通违法处理系统" in x and "整改" in x for x in titles), titles
+            assert any("证据不足" in x and "交通违法处理系统（6）" in x for x in titles), titles
+            if kind == "compliance":  # the system's chapter says the run did not replace the last conclusion
+                chapter = doc.section("mipin.交通违法处理系统")
+                assert chapter is not None and "不替代上次有证据的结论：不符合，74.68 分" in repr(chapter)
+            order = ["critical", "high", "medium", "low", "info"]
+            assert [order.index(i.level) for i in items] == sorted(order.index(i.level) for i in items), kind
