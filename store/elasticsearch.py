@@ -23,6 +23,7 @@ and never a duplicate. Engine state (rule checkpoints) is kept in ``<prefix>-sta
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import itertools
 import json
 import re
@@ -32,7 +33,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import orjson
-from elasticsearch import ApiError, Elasticsearch, JsonSerializer, TransportError, helpers
+from elasticsearch import ApiError, Elasticsearch, JsonSerializer, NotFoundError, TransportError, helpers
 
 from govsoc.core.alert import Alert, AlertReceipt, TriageChange, keep_triage
 from govsoc.core.coercion import clean_text, stored_document
@@ -183,6 +184,9 @@ class _Responses(JsonSerializer):
             return super().json_loads(data)
 
 
+#: The key of an index template's ``_meta`` that holds the digest of the template as put.
+_TEMPLATE_DIGEST = "govsoc_template_digest"
+
 #: The most characters of index names one delete request of drop_all carries (Elasticsearch
 #: refuses a request line over 4 KB).
 _DROP_URL_CHARS = 3000
@@ -242,18 +246,38 @@ class ElasticsearchStore(Store):
         return f"{self.prefix}-events-{week_start(event.timestamp):%Y.%m.%d}"
 
     def _install_templates(self) -> None:
+        """Put the events, alerts and state index templates, each only when the cluster lacks it
+        or holds another version of it: every put is a cluster-state update, and every govsoc
+        command (and every test) opens a store. A template's ``_meta`` carries the digest of what
+        was put; one whose digest, index patterns or priority differ (another govsoc version, an
+        edit by hand) is put again. An edit of its settings or mappings alone that kept the
+        ``_meta`` is kept."""
         settings = {"number_of_shards": 1, "number_of_replicas": self.settings.number_of_replicas,
                     "analysis": {"normalizer": {CASELESS: {"type": "custom", "filter": ["lowercase"]}}}}
-        self._call(lambda: self.client.indices.put_index_template(
-            name=f"{self.prefix}-events", index_patterns=[self.events_pattern], priority=200,
-            template={"settings": settings, "mappings": ecs_mappings()}), "cannot install the events template")
-        self._call(lambda: self.client.indices.put_index_template(
-            name=f"{self.prefix}-alerts", index_patterns=[self.alerts_index], priority=200,
-            template={"settings": settings, "mappings": ALERT_MAPPINGS}), "cannot install the alerts template")
-        self._call(lambda: self.client.indices.put_index_template(
-            name=f"{self.prefix}-state", index_patterns=[self.state_index], priority=200,
-            template={"settings": settings, "mappings": {"dynamic": False, "properties": {}}}),
-            "cannot install the state template")
+        wanted = {"events": (self.events_pattern, ecs_mappings()), "alerts": (self.alerts_index, ALERT_MAPPINGS),
+                  "state": (self.state_index, {"dynamic": False, "properties": {}})}
+        installed = self._installed_templates()
+        for kind, (pattern, mappings) in wanted.items():
+            body: dict[str, Any] = {"index_patterns": [pattern], "priority": 200,
+                                    "template": {"settings": settings, "mappings": mappings}}
+            meta = {_TEMPLATE_DIGEST: hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()}
+            name = f"{self.prefix}-{kind}"
+            if installed.get(name) != {"index_patterns": [pattern], "priority": 200, "_meta": meta}:
+                self._call(lambda n=name, b=body, m=meta: self.client.indices.put_index_template(name=n, meta=m, **b),
+                           f"cannot install the {kind} template")
+
+    def _installed_templates(self) -> dict[str, dict[str, Any]]:
+        """This prefix's index templates -> their index patterns, priority and ``_meta`` (one
+        read, without the mappings)."""
+        fields = ",".join(f"index_templates.index_template.{key}" for key in ("index_patterns", "priority", "_meta"))
+        try:
+            found = self.client.indices.get_index_template(name=f"{self.prefix}-*",
+                                                           filter_path=f"index_templates.name,{fields}")
+        except NotFoundError:  # none of them
+            return {}
+        except (ApiError, TransportError) as e:
+            raise StoreError(f"cannot read the index templates: {_describe(e)}", location=self._where) from e
+        return {t["name"]: t.get("index_template", {}) for t in found.get("index_templates", [])}
 
     def _find_older(self) -> list[str]:
         """The events indices created before GRAMS_FIELD (no marker in their mapping). The
@@ -840,11 +864,12 @@ class ElasticsearchStore(Store):
                                              document={"value": json.dumps(value, ensure_ascii=False)}),
                    "cannot write state")
 
-    def drop_all(self) -> None:
-        """Delete every index and index template of this prefix (the tests' clean-up). A delete
-        is a cluster-state update whatever it names, so the indices go in as few requests as the
-        request line allows and the templates in one: a request per index and per template made
-        this clean-up most of a short test's time."""
+    def drop_all(self, *, templates: bool = True) -> None:
+        """Delete every index of this prefix, and its index templates unless ``templates`` is
+        False (the tests' clean-up; the tests keep the templates of a prefix they use again). A
+        delete is a cluster-state update whatever it names, so the indices go in as few requests
+        as the request line allows and the templates in one: a request per index and per
+        template made this clean-up most of a short test's time."""
         patterns = ",".join((self.events_pattern, self.alerts_index, self.state_index))
         names = sorted(self._call(lambda: self.client.indices.get(index=patterns, allow_no_indices=True,
                                                                   ignore_unavailable=True), "cannot list"))
@@ -856,13 +881,15 @@ class ElasticsearchStore(Store):
                 batches.append(name)
         for batch in batches:
             self._call(lambda b=batch: self.client.indices.delete(index=b), "cannot delete index")
-        templates = [f"{self.prefix}-events", f"{self.prefix}-alerts", f"{self.prefix}-state"]
+        if not templates:
+            return
+        kinds = [f"{self.prefix}-events", f"{self.prefix}-alerts", f"{self.prefix}-state"]
         try:
-            self.client.indices.delete_index_template(name=",".join(templates))
+            self.client.indices.delete_index_template(name=",".join(kinds))
         except ApiError as e:
             if e.status_code != 404:
-                raise StoreError(f"cannot delete index templates {templates}: {e}") from e
-            for template in templates:  # one of them is gone already: the others one by one
+                raise StoreError(f"cannot delete index templates {kinds}: {e}") from e
+            for template in kinds:  # one of them is gone already: the others one by one
                 try:
                     self.client.indices.delete_index_template(name=template)
                 except ApiError as missing:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -85,18 +86,57 @@ def es_secure_env() -> dict[str, str]:
     return _start_node(secure=True)
 
 
+#: Node URL -> index prefixes a finished test left without an index, their templates kept. The
+#: next test on that node takes one, so that its store finds the templates it would put and puts
+#: none (each put, like each delete, is a cluster-state update: together most of a short test's
+#: time). The templates go at the end of the session (pytest_sessionfinish).
+_PREFIXES: dict[str, list[str]] = {}
+#: Node URL -> how to reach it (credentials, CA), for the clean-up at the end.
+_NODES: dict[str, dict[str, str]] = {}
+
+
 def es_store(env: dict[str, str]) -> Iterator[Store]:
-    """An Elasticsearch store under a fresh index prefix, dropped afterwards."""
+    """An Elasticsearch store under an index prefix no other test is using and that holds no
+    index, emptied afterwards."""
     from govsoc.store.elasticsearch import ElasticsearchStore
 
-    settings = ElasticsearchSettings(url=env["GOVSOC_ES_URL"], index_prefix=f"govsoc-test-{uuid.uuid4().hex[:10]}",
-                                     number_of_replicas=0, ca_certs=env.get("GOVSOC_ES_CA"))
+    free = _PREFIXES.setdefault(env["GOVSOC_ES_URL"], [])
+    _NODES[env["GOVSOC_ES_URL"]] = env
+    prefix = free.pop() if free else f"govsoc-test-{uuid.uuid4().hex[:10]}"
+    settings = ElasticsearchSettings(url=env["GOVSOC_ES_URL"], index_prefix=prefix, number_of_replicas=0,
+                                     ca_certs=env.get("GOVSOC_ES_CA"))
     store = ElasticsearchStore(settings, credentials=es_credentials(env))
     try:
         yield store
     finally:
-        store.drop_all()
-        store.close()
+        try:
+            store.drop_all(templates=False)
+            free.append(prefix)
+        finally:
+            store.close()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Delete the index templates of the prefixes the tests left (their indices are gone). A
+    node that cannot be reached now is named on stderr; the tests' outcome stands."""
+    from govsoc.core.errors import StoreError
+    from govsoc.store.elasticsearch import ElasticsearchStore
+
+    for url, prefixes in _PREFIXES.items():
+        env = _NODES[url]
+        try:
+            for prefix in prefixes:
+                settings = ElasticsearchSettings(url=url, index_prefix=prefix, number_of_replicas=0,
+                                                 ca_certs=env.get("GOVSOC_ES_CA"))
+                store = ElasticsearchStore(settings, credentials=es_credentials(env))
+                try:
+                    store.drop_all()
+                finally:
+                    store.close()
+        except StoreError as e:
+            print(f"\nconftest: the index templates of {len(prefixes)} test prefixes stay on {url}: {e}",
+                  file=sys.stderr)
+        prefixes.clear()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("elasticsearch", marks=pytest.mark.es),

@@ -1,6 +1,8 @@
-"""The tests' clean-up of an Elasticsearch store (ElasticsearchStore.drop_all): every index and
-index template of the prefix is gone, however many delete requests the index names need, and a
-second clean-up of what is already gone is no error."""
+"""What an Elasticsearch store asks of the cluster's state when it opens and when the tests drop
+it: every put and delete of an index or template is a cluster-state update, the slowest thing a
+short test does. The clean-up (ElasticsearchStore.drop_all) leaves no index and no template of
+the prefix, however many delete requests the index names need, and a second clean-up of what is
+gone is no error; opening a store puts a template only when it is missing or not as put."""
 
 from __future__ import annotations
 
@@ -45,3 +47,39 @@ def test_drop_all_leaves_no_index_and_no_template(elastic9_store: ElasticsearchS
     assert left(store) == ([], [])
     store.drop_all()  # nothing left to delete (the fixture's own clean-up does it a third time)
     assert left(store) == ([], [])
+
+
+def test_templates_are_put_only_when_missing_or_changed(elastic9_store: ElasticsearchStore,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening a store puts none of its three index templates when the cluster holds them as it
+    would put them; one edited by hand (or by another govsoc version) is put again, alone."""
+    from elasticsearch._sync.client.indices import IndicesClient
+
+    puts: list[str] = []
+    real = IndicesClient.put_index_template
+
+    def counted(self: IndicesClient, *, name: str, **body: object) -> object:
+        puts.append(name)
+        return real(self, name=name, **body)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(IndicesClient, "put_index_template", counted)
+    settings, prefix, client = elastic9_store.settings, elastic9_store.prefix, elastic9_store.client
+    ElasticsearchStore(settings).close()
+    assert puts == []
+    # by hand: the events template without the digest, the alerts one with another priority
+    for kind, change in (("events", {"meta": None}), ("alerts", {"priority": 150})):
+        (found,) = client.indices.get_index_template(name=f"{prefix}-{kind}")["index_templates"]
+        body = {"index_patterns": found["index_template"]["index_patterns"],
+                "priority": found["index_template"]["priority"], "template": found["index_template"]["template"],
+                "meta": found["index_template"]["_meta"], **change}
+        real(client.indices, name=f"{prefix}-{kind}", **body)
+    reopened = ElasticsearchStore(settings)
+    reopened.close()
+    assert sorted(puts) == [f"{prefix}-alerts", f"{prefix}-events"]
+    puts.clear()
+    # what was put again is what a store puts: the next one puts nothing
+    ElasticsearchStore(settings).close()
+    assert puts == []
+    # a store of other settings (one replica) puts all three
+    ElasticsearchStore(settings.model_copy(update={"number_of_replicas": 1})).close()
+    assert sorted(puts) == [f"{prefix}-alerts", f"{prefix}-events", f"{prefix}-state"]
