@@ -82,7 +82,13 @@ def _chosen_period(kind: str, period: str | None, at: datetime | None, start: da
     elif start is not None or end is not None:
         raise click.UsageError(f"--from and --to bound a custom period: they have no meaning with --period {period} "
                                "(use --at to pick the period)")
-    return period_bounds(period or "day", timezone=timezone, at=at, start=start, end=end)
+    try:
+        return period_bounds(period or "day", timezone=timezone, at=at, start=start, end=end)
+    except (OverflowError, ValueError):  # 0001-01-01 in UTC or the day before it, the day after 9999-12-31
+        given = " ".join(f"{flag} {value.isoformat()}" for flag, value in (("--from", start), ("--to", end),
+                                                                             ("--at", at)) if value is not None)
+        raise click.UsageError(f"the report period of {given} reaches outside the years 0001-9999 "
+                               f"(in UTC and in {timezone}): choose a period inside them") from None
 
 
 @cli.command()

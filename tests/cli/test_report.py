@@ -124,6 +124,12 @@ def test_a_custom_period_inside_a_day_keeps_the_day_report(govsoc_home: Path, tm
     (("situation", "--period", "custom", "--at", "2026-11-20", "--from", "2026-11-20", "--to", "2026-11-21"),
      "no meaning with --period custom"),
     (("alerts", "-o", "a.html", "--folder", "f"), "give one of them"),
+    # review r18d finding 7: a period no datetime can hold was an internal error (exit 1): in
+    # Beijing time 0001-01-01 00:00 is before 0001-01-01 in UTC; the day before 0001-01-02 and the
+    # month after 9999-12 are outside the years too
+    (("situation", "--period", "custom", "--from", "0001-01-01", "--to", "0001-01-02"), "outside the years 0001-9999"),
+    (("situation", "--period", "day", "--at", "0001-01-01"), "outside the years 0001-9999"),
+    (("situation", "--period", "month", "--at", "9999-12-15"), "outside the years 0001-9999"),
 ])
 def test_an_option_that_would_be_ignored_is_refused(govsoc_home: Path, capsys: pytest.CaptureFixture[str],
                                                     args: tuple[str, ...], message: str) -> None:
