@@ -65,6 +65,8 @@ _RULES = 2000
 _ZONES = 200
 _SOURCES = 100
 _INCIDENTS = 5
+#: Pending rules of one level listed among the incidents (those past _INCIDENTS in a table).
+_INCIDENT_RULES = 200
 #: Alert statuses still waiting for someone: a closed or false-positive alert is neither pending nor notable.
 PENDING = ("open", "acknowledged")
 #: Recommendations are listed most severe first (review r18d finding 8).
@@ -319,20 +321,29 @@ def _flow_text(fields: Mapping[str, Any]) -> str:
 
 def _incidents(store: Store, q: Query, period: Period, t: dict[str, str], masked: bool) -> Section:
     """The notable incidents: the rules with pending alerts, critical before high (over all rules,
-    not only the most frequent), one per rule, the most alerts first; each with its newest pending
-    alert's evidence and status."""
+    not only the most frequent), then the most alerts first; the first few each with its newest
+    pending alert's evidence and status, every other such rule in a table after them (review r18d
+    finding 4: a log-tampering rule that fired once was ranked last and not even counted)."""
     chosen: list[tuple[str, Group]] = []
+    cut = False
     for level in ("critical", "high"):
-        if len(chosen) >= _INCIDENTS:
-            break
         level_q = replace(q, terms={"event.severity_name": (level,), "alert.status": PENDING})
-        groups = store.groups(level_q, "rule.id", size=_INCIDENTS, total="event.count", span=True, target="alerts")
+        groups = store.groups(level_q, "rule.id", size=_INCIDENT_RULES, total="event.count", span=True,
+                              target="alerts")
+        cut = cut or len(groups) == _INCIDENT_RULES
         chosen += [(level, g) for g in sorted(groups, key=lambda g: (-g.count, str(g.key)))]
-    items = []
-    for level, group in chosen[:_INCIDENTS]:
-        newest = list(store.alerts(rule_id=str(group.key), start=q.start, end=q.end, limit=_NEWEST_READ, order="desc"))
+    items: list[Finding] = []
+    rest: list[tuple[Scalar, ...]] = []
+    for level, group in chosen:
+        full = len(items) < _INCIDENTS
+        newest = list(store.alerts(rule_id=str(group.key), start=q.start, end=q.end,
+                                   limit=_NEWEST_READ if full else 1, order="desc"))
         alert = next((a for a in newest if a.status in PENDING), newest[0] if newest else None)
         if alert is None:
+            continue
+        if not full:
+            rest.append((alert.rule_title, t[f"level_{level}"], group.count, int(group.total),
+                         period.local(group.first), period.local(group.last)))
             continue
         where = ", ".join(str(alert.context.get(k)) for k in ("govsoc.system", "host.name") if alert.context.get(k))
         source = alert.group.get("source.ip") or alert.context.get("source.ip") or ""
@@ -343,7 +354,13 @@ def _incidents(store: Store, q: Query, period: Period, t: dict[str, str], masked
                              evidence=_evidence(alert, period, masked), reference=alert.rule_id))
     if not items:
         return Section(id="incidents", title=t["incidents"], blocks=(Paragraph(text=t["no_incidents"]),))
-    return Section(id="incidents", title=t["incidents"], blocks=(Findings(items=tuple(items)),))
+    blocks: list[Block] = [Findings(items=tuple(items))]
+    if rest:
+        caption = t["incidents_more"].format(n=len(rest)) + (t["incidents_cut"].format(n=_INCIDENT_RULES)
+                                                              if cut else "")
+        blocks.append(Table(caption=caption, columns=(t["rule"], t["level"], t["alerts"], t["events"], t["first"],
+                                                      t["last"]), rows=tuple(rest)))
+    return Section(id="incidents", title=t["incidents"], blocks=tuple(blocks))
 
 
 def _recommendations(numbers: dict[str, Any], saved: Saved, t: dict[str, str]) -> Section:

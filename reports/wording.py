@@ -180,6 +180,10 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
                      "No saved classification inventory: run govsoc classify."),
     "no_djbh": ("本期无带等保控制点或密评要求标签（djbh.*、mipin.*）的告警。",
                 "No alert tagged with an MLPS control or CCA item (djbh.*, mipin.*) in the period."),
+    "incidents_more": ("另有 {n} 条严重或高危规则有待处置的告警（未展开证据；按级别、告警数排序）",
+                       "{n} more critical or high rules with pending alerts (evidence not shown; by level, "
+                       "then alerts)"),
+    "incidents_cut": ("；每个级别最多列出 {n} 条", "; at most {n} per level listed"),
     "no_incidents": ("本期无待处置的高危告警。", "No open high or critical alert in the period."),
     "no_zone_note": ("事件未标注网络区域：在 inventory.yaml 中登记区域网段（zones）后采集的事件按区域统计。",
                      "Events carry no zone: list the zones' address ranges in inventory.yaml (zones) and events "

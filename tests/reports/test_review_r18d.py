@@ -110,3 +110,26 @@ def test_a_mipin_without_evidence_shows_it_and_the_last_conclusion(tmp_path: Pat
                 assert chapter is not None and "不替代上次有证据的结论：不符合，74.68 分" in repr(chapter)
             order = ["critical", "high", "medium", "low", "info"]
             assert [order.index(i.level) for i in items] == sorted(order.index(i.level) for i in items), kind
+
+
+def test_every_pending_high_rule_is_among_the_incidents(sqlite_store: SqliteStore) -> None:
+    # review r18d finding 4: 17 pending high/critical rules, 5 shown and the others not even counted;
+    # a rule that fired once (logging stopped) was ranked last. Here 7 high rules of 3 alerts, one high
+    # rule of 1 alert and one critical rule of 1 alert: the critical one first, all nine named
+    alerts = [alert(i * 3 + k, i, "high", title=f"高危规则{i}") for i in range(7) for k in range(3)]
+    alerts += [alert(30, 7, "high", title="Huawei Cloud CTS Tracker Deleted"),
+               alert(31, 8, "critical", title="Web Shell Written"),
+               alert(32, 9, "high", title="已关闭的规则", status="closed")]
+    sqlite_store.write_alerts(alerts)
+    section = situation(sqlite_store).section("incidents")
+    assert section is not None
+    from govsoc.reports.document import Findings, Table
+
+    findings = next(b for b in section.blocks if isinstance(b, Findings)).items
+    assert [f.title for f in findings][:1] == ["Web Shell Written"] and len(findings) == 5
+    table = next(b for b in section.blocks if isinstance(b, Table))
+    assert table.caption.startswith("另有 4 条") and len(table.rows) == 4
+    named = [f.title for f in findings] + [str(r[0]) for r in table.rows]
+    expected = {"Web Shell Written", "Huawei Cloud CTS Tracker Deleted", *(f"高危规则{i}" for i in range(7))}
+    assert set(named) == expected and len(named) == len(expected)
+    assert named[-1] == "Huawei Cloud CTS Tracker Deleted"  # one alert: after the rules of three
