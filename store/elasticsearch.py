@@ -406,8 +406,10 @@ class ElasticsearchStore(Store):
         elif ignored is False:
             must_not.append(_IGNORED)
         if exact is not None:
+            # A superset's candidates too: its Lucene query cannot see an unindexed value either
+            # (a request target padded past the keyword limit), and every hit is checked anyway.
             lucene = self._lucene(exact.lucene)
-            if exact.superset or ignored is False:
+            if ignored is False:
                 filters.append(lucene)
             elif ignored is None:
                 filters.append({"bool": {"should": [lucene, _IGNORED], "minimum_should_match": 1}})

@@ -145,6 +145,11 @@ SANGFOR = "<23>{h3ts} {host} fwlog: 日志类型:{kind}, 源IP:{ip}, 源端口:4
 #: An nginx access line of a GET with a user agent.
 WEB_GET = '{ip} - - [{webts}] "GET {path} HTTP/1.1" {status} 512 "-" "{agent}"'
 WEB_OK = {"status": "200", "agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0"}
+#: Padding past the longest value a keyword field indexes (KEYWORD_IGNORE_ABOVE, 8,191): Elasticsearch
+#: keeps such a value unindexed, a padded request is the textbook WAF evasion (review r17c finding 1)
+PAD = "&utm=" + "a" * 8300
+#: A run of spaces as long (Comware takes any run of spaces between keywords)
+SPACES = " " * 8300
 BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"
 AUDITD = "node={host} type={type} msg=audit({epoch}.123:4501): {rest}"
 
@@ -607,6 +612,9 @@ ROWS = [
         {"group": one(H3_CMD, cmd="object-group ip address web")}),
     Row("h3c_firewall_policy_changed.yml#zone_pair",
         one(H3_CMD, cmd="zone-pair security source Untrust destination Trust"), {}),
+    # a command whose keywords a long run of spaces parts (past the keyword limit); displayed is not
+    Row("h3c_firewall_policy_changed.yml#padded", one(H3_CMD, cmd=f"undo{SPACES}security-policy ip"),
+        {"display": one(H3_CMD, cmd=f"display{SPACES}security-policy ip")}),
     # the log buffer emptied, a log file deleted; reading the buffer, or deleting a backup, is not
     Row("huawei_log_buffer_cleared.yml", one(HW_CMD, cmd="reset logbuffer"),
         {"display": one(HW_CMD, cmd="display logbuffer"), "backup": one(HW_CMD, cmd="delete flash:/backup.cfg"),
@@ -620,6 +628,8 @@ ROWS = [
     # the security log buffer emptied, abbreviated; resetting ARP entries is not
     Row("h3c_log_buffer_cleared.yml#reset", one(H3_CMD, cmd="reset  security-l  buf"),
         {"arp": one(H3_CMD, cmd="reset arp all")}),
+    Row("h3c_log_buffer_cleared.yml#padded", one(H3_CMD, cmd=f"reset{SPACES}logbuffer"),
+        {"arp": one(H3_CMD, cmd=f"reset{SPACES}arp all")}),
     # /var/log/secure truncated through sudo; reading it through sudo, or removing a file elsewhere, is not
     Row("linux_logs_cleared_by_sudo.yml", one(SUDO, cmd="/usr/bin/truncate -s 0 /var/log/secure"),
         {"read": one(SUDO, cmd="/usr/bin/less /var/log/secure"),
@@ -901,6 +911,11 @@ ROWS = [
                                                 **WEB_OK),
         {"year": one(WEB_GET, path="/search?q=2024+union+select+committee", **WEB_OK),
          "quoted": one(WEB_GET, path="/search?q=%27european%27+union+select+committee", **WEB_OK)}),
+    # injections padded past the keyword limit; a padded plain request is not
+    Row("web_sql_injection.yml#padded", one(WEB_GET, path="/item.php?id=1%27+or+%271%27%3D%271" + PAD, **WEB_OK),
+        {"plain": one(WEB_GET, path="/item.php?id=1" + PAD, **WEB_OK)}),
+    Row("web_sql_injection.yml#padded_union", one(WEB_GET, path="/news.php?id=1+union+select+1,2,3" + PAD, **WEB_OK),
+        {}),
     Row("web_sql_injection.yml#order_by", one(WEB_GET, path="/item.php?id=1+order+by+10--+-", **WEB_OK),
         {"title": one(WEB_GET, path="/news/list?title=top+10+order+by+date", **WEB_OK),
          "sort": one(WEB_GET, path="/list?order=by&sort=date", **WEB_OK)}),
