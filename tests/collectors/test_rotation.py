@@ -147,4 +147,6 @@ def test_follow_through_rename_and_copytruncate(tmp_path: Path, logs: Path) -> N
     originals = stored(home)
     assert len(originals) == len(set(originals)) == 56
     assert "Dec 10 08:00:00 web1 sshd[9]: half a line" in originals
-    assert out_text.rstrip().endswith("56 accepted, 0 rejected → nothing to keep")
+    # a store busy under load spools a batch and drains it before the stop, which the closing line
+    # adds after this (the stored count above is what shows nothing lost or doubled)
+    assert out_text.rstrip().splitlines()[-1].startswith("56 accepted, 0 rejected → nothing to keep")
