@@ -17,7 +17,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from govsoc.core.filemode import declared_file_problem
+from govsoc.core.filemode import read_declared_file
 
 __all__ = ["read_crl_file", "MAX_CRL_FILE"]
 
@@ -30,16 +30,8 @@ _PEM = re.compile(rb"-----BEGIN X509 CRL-----.+?-----END X509 CRL-----", re.DOTA
 def read_crl_file(path: Path) -> tuple[bytes, ...]:
     """The DER CRLs of a CRL file; ValueError saying what is wrong with it (unreadable, others may
     write it, no CRL in it, a CRL that does not parse)."""
-    try:
-        problem = declared_file_problem(path, "a CRL file", "hide that a certificate was revoked")
-        if problem is not None:
-            raise ValueError(problem)
-        size = path.stat().st_size
-        if size > MAX_CRL_FILE:
-            raise ValueError(f"CRL file {path} is {size} bytes: not a CRL file")
-        data = path.read_bytes()
-    except OSError as e:
-        raise ValueError(f"cannot read CRL file {path}: {e.strerror or e}") from e
+    data = read_declared_file(path, "CRL file", "a CRL file", "hide that a certificate was revoked", MAX_CRL_FILE,
+                              "a CRL file")
     blocks = _PEM.findall(data) if b"-----BEGIN" in data else [data]
     if not blocks:
         raise ValueError(f"CRL file {path} holds no CRL (PEM 'X509 CRL' or DER)")

@@ -8,7 +8,7 @@ import os
 import stat
 from pathlib import Path
 
-__all__ = ["others_may_write", "declared_file_problem"]
+__all__ = ["others_may_write", "declared_file_problem", "read_declared_file"]
 
 
 def others_may_write(path: Path, what: str, power: str) -> str | None:
@@ -59,3 +59,19 @@ def _folder_problem(folder: Path, path: Path, what: str) -> str | None:
         return (f"{folder} (a folder above {path.name}, {what}) may be written by others (mode {mode:o}): "
                 f"anyone who can write there can put another file in its place; chmod go-w {folder}")
     return None
+
+
+def read_declared_file(path: Path, label: str, what: str, power: str, limit: int, not_a: str) -> bytes:
+    """The bytes of a file the inventory declares (trust anchors, CRLs), read only when
+    ``declared_file_problem`` finds nothing and it is at most ``limit`` bytes; else ValueError
+    naming the ``label`` ("CRL file") and the reason."""
+    try:
+        problem = declared_file_problem(path, what, power)
+        if problem is not None:
+            raise ValueError(problem)
+        size = path.stat().st_size
+        if size > limit:
+            raise ValueError(f"{label} {path} is {size} bytes: not {not_a}")
+        return path.read_bytes()
+    except OSError as e:
+        raise ValueError(f"cannot read {label} {path}: {e.strerror or e}") from e

@@ -25,7 +25,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from govsoc.core.filemode import declared_file_problem
+from govsoc.core.filemode import read_declared_file
 
 __all__ = ["read_anchor_file", "is_v1_root", "MAX_ANCHOR_FILE"]
 
@@ -57,16 +57,8 @@ def _is_ca(cert: x509.Certificate) -> bool:
 def read_anchor_file(path: Path) -> tuple[bytes, ...]:
     """The DER certificates of an anchor file; ValueError saying what is wrong with it (unreadable,
     no certificate, a certificate that does not parse, or one that is not a CA certificate)."""
-    try:
-        problem = declared_file_problem(path, "a trust anchor file", "make any certificate chain trusted")
-        if problem is not None:
-            raise ValueError(problem)
-        size = path.stat().st_size
-        if size > MAX_ANCHOR_FILE:
-            raise ValueError(f"trust anchor file {path} is {size} bytes: not a certificate file")
-        data = path.read_bytes()
-    except OSError as e:
-        raise ValueError(f"cannot read trust anchor file {path}: {e.strerror or e}") from e
+    data = read_declared_file(path, "trust anchor file", "a trust anchor file", "make any certificate chain trusted",
+                              MAX_ANCHOR_FILE, "a certificate file")
     try:
         with warnings.catch_warnings():  # a few shipped roots have a non-positive serial: still roots
             warnings.simplefilter("ignore")
