@@ -197,26 +197,18 @@ def test_a_killed_runs_hidden_files_are_removed_by_the_next_publish(tmp_path: Pa
 
 
 def _unprivileged(tmp_path: Path) -> tuple[list[str], Path, dict[str, str]]:
-    """The command prefix that runs a child as an unprivileged user (nobody, through setpriv, when
-    the tests run as root; as the tests' own user otherwise), a folder that user owns, and the
-    environment the child needs to import govsoc."""
-    base = Path(tempfile.mkdtemp(prefix="govsoc-nobody-", dir="/tmp"))  # pytest's tmp_path is 0700 root
-    os.chmod(base, 0o755)
+    """The command prefix that runs a child the kernel refuses a folder it may not write, and a
+    folder for it. As root, the child keeps uid 0 but loses the capabilities that override file
+    permissions (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER, through setpriv's bounding
+    set), so a 0555 folder refuses it as it refuses any user, while the interpreter, the packages
+    and the checkout (all root's, wherever CI put them) stay readable to it: switching to nobody
+    could not read a 0700 checkout or a 0700 home's site-packages. As another user, no prefix."""
+    base = Path(tempfile.mkdtemp(prefix="govsoc-unprivileged-", dir="/tmp"))
     if os.geteuid() != 0:
         return [], base, {}
     setpriv = shutil.which("setpriv")
-    assert setpriv is not None, "setpriv (util-linux) runs the child as nobody"
-    # The checkout may sit in a folder nobody cannot read (CI clones into a 0700 folder), so the
-    # child imports a readable copy of the package, found before the editable install's finder.
-    import govsoc.cli
-    installed = Path(govsoc.cli.__file__).resolve().parents[1]  # the checkout, or site-packages/govsoc
-    lib = base / "lib"
-    for stage in ("core", "cli", "scheduler", "collectors", "store", "rules", "crypto_eval", "classification",
-                  "reports", "demo"):
-        shutil.copytree(installed / stage, lib / "govsoc" / stage, ignore=shutil.ignore_patterns("__pycache__"))
-    subprocess.run(["chmod", "-R", "a+rX", str(lib)], check=True)
-    os.chown(base, 65534, 65534)
-    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"], base, {"PYTHONPATH": str(lib)}
+    assert setpriv is not None, "setpriv (util-linux) drops the child's override capabilities"
+    return [setpriv, "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search,-fowner"], base, {}
 
 
 def test_permission_errors_as_an_unprivileged_user(tmp_path: Path) -> None:
