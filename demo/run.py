@@ -21,7 +21,6 @@ reports/, govsoc.yaml (so that `GOVSOC_CONFIG=<folder>/govsoc.yaml govsoc alerts
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -33,9 +32,9 @@ from typing import Any
 import yaml
 
 from govsoc.core.config import Config, load_config
-from govsoc.core.errors import ConfigError
 from govsoc.core.inventory import Inventory
 from govsoc.demo.city import PROBE_ROLES, Scale, build_city
+from govsoc.demo.folder import MARKER, prepare, seal
 from govsoc.demo.generate import CSV_FILE, DemoDay, generate_day
 from govsoc.demo.phases import (
     classify_export,
@@ -50,11 +49,9 @@ from govsoc.demo.score import Score, score_alerts
 from govsoc.demo.servers import DEMO_CA_FILE, loopback_servers
 from govsoc.store import Store, open_store
 
-__all__ = ["PHASES", "DemoRun", "PhaseTime", "run_demo", "MARKER"]
+__all__ = ["PHASES", "DemoRun", "PhaseTime", "run_demo", "MARKER", "prepare"]
 
 PHASES = ("servers", "generate", "files", "syslog", "netflow", "mipin", "detect", "classify", "reports")
-#: A folder holding this file is a demo folder, which a new run may empty.
-MARKER = ".govsoc-demo"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,16 +80,6 @@ class DemoRun:
     def seconds(self) -> float:
         """The whole run's wall time."""
         return sum(p.seconds for p in self.phases)
-
-
-def prepare(folder: Path) -> None:
-    """Empty ``folder`` when it is an earlier demo's (else it must be empty or missing)."""
-    if folder.exists() and any(folder.iterdir()):
-        if not (folder / MARKER).exists():
-            raise ConfigError(f"{folder} is not empty and holds no earlier demo: name another folder (--folder)")
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / MARKER).write_text("govsoc demo folder: `govsoc demo` empties it on its next run\n", encoding="utf-8")
 
 
 def write_config(folder: Path, day: DemoDay) -> Config:
@@ -162,6 +149,7 @@ def run_demo(folder: Path, *, seed: int = 2026, scale: str | Scale = "city", day
             (folder / "reports" / "demo_score.json").write_text(
                 json.dumps(run.score.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
             done("reports", ", ".join(p.name for p in run.reports))
+    seal(folder)
     return run
 
 

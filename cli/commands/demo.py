@@ -35,8 +35,8 @@ def _progress() -> tuple[object, object, object]:
 
 @cli.command()
 @click.option("--folder", type=click.Path(file_okay=False, path_type=Path),
-              help="Where the city, its store and the reports go (default: <data dir>/demo; emptied first "
-                   "when it holds an earlier demo).")
+              help="Where the city, its store and the reports go (default: <data dir>/demo). A folder of an "
+                   "earlier demo loses what that demo wrote, nothing else: one holding other files is refused.")
 @click.option("--scale", type=click.Choice(["city", "small"]), default="city", show_default=True,
               help="city: 300 agencies and 40 systems; small: 12 agencies and 8 systems.")
 @click.option("--seed", type=int, default=2026, show_default=True, help="The same seed gives the same city and day.")

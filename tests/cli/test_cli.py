@@ -17,6 +17,7 @@ import pytest
 from govsoc.cli import main
 from govsoc.cli.main import COMMANDS as COMMAND_MODULES
 from govsoc.cli.main import cli
+from govsoc.demo.run import prepare
 
 COMMANDS = sorted(COMMAND_MODULES)
 assert len(COMMANDS) >= 8, COMMANDS
@@ -173,6 +174,12 @@ def test_demo_runs_a_small_city_on_the_embedded_default(capsys: pytest.CaptureFi
     detected = sum(1 for a in score["attacks"] if a["detected"])
     assert f"{detected} of {len(score['attacks'])} attacks raised alerts" in out
     assert "report: " in out and "total " in out
+    (folder / "precious.txt").write_text("the user's", encoding="utf-8")  # review r18d finding 11
+    code, out, err = run(capsys, "demo", "--scale", "small")
+    assert code == 2 and "did not write (precious.txt)" in err and (folder / "reports" / "demo_score.json").is_file()
+    (folder / "precious.txt").unlink()
+    prepare(folder)  # the run recorded every file it wrote: all of them go, nothing is left over
+    assert [p.name for p in folder.iterdir()] == [".govsoc-demo"]
     (folder / "x").mkdir()
     (folder / ".govsoc-demo").unlink()  # not a demo folder any more: refused, nothing removed
     code, out, err = run(capsys, "demo", "--scale", "small")

@@ -14,6 +14,7 @@ import pytest
 from govsoc.core.config import load_config
 from govsoc.core.errors import ConfigError, ReportError
 from govsoc.demo.city import PROBE_ROLES
+from govsoc.demo.folder import seal
 from govsoc.demo.generate import CSV_FILE
 from govsoc.demo.run import MARKER, DemoRun, prepare, run_demo
 from govsoc.reports.signing import key_folder, signature_path, verify_report
@@ -40,12 +41,33 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
     return done
 
 
-def test_a_new_run_empties_only_a_demo_folder(tmp_path: Path) -> None:
+def test_a_new_run_removes_only_what_the_earlier_demo_wrote(tmp_path: Path) -> None:
+    # review r18d finding 11: a second demo deleted the user's files in the folder
     folder = tmp_path / "demo"
     prepare(folder)
-    (folder / "old.txt").write_text("an earlier run's file", encoding="utf-8")
-    prepare(folder)  # an earlier demo's folder: emptied
+    (folder / "reports").mkdir()
+    (folder / "reports" / "situation.html").write_text("the demo's report", encoding="utf-8")
+    (folder / "govsoc.yaml").write_text("data_dir: data", encoding="utf-8")
+    seal(folder)  # the run finished: these are the demo's
+    prepare(folder)  # an earlier demo's folder holding only its own files: they go
     assert sorted(p.name for p in folder.iterdir()) == [MARKER]
+    (folder / "reports").mkdir()
+    (folder / "reports" / "situation.html").write_text("the demo's report", encoding="utf-8")
+    seal(folder)
+    (folder / "precious.txt").write_text("the user's", encoding="utf-8")
+    (folder / "reports" / "mine").mkdir()
+    (folder / "reports" / "mine" / "notes.txt").write_text("the user's", encoding="utf-8")
+    (folder / "reports" / "link").symlink_to(tmp_path)
+    with pytest.raises(ConfigError, match=r"4 file\(s\) or folder\(s\) the demo did not write.*precious.txt"):
+        prepare(folder)
+    assert (folder / "precious.txt").is_file() and (folder / "reports" / "mine" / "notes.txt").is_file()
+    assert (folder / "reports" / "situation.html").is_file()  # nothing removed at all
+    half = tmp_path / "cut-short"  # a run that never finished recorded nothing: refused
+    prepare(half)
+    (half / "city").mkdir()
+    with pytest.raises(ConfigError, match="did not record its files"):
+        prepare(half)
+    assert (half / "city").is_dir()
     other = tmp_path / "documents"
     other.mkdir()
     (other / "mine.txt").write_text("not the demo's", encoding="utf-8")
