@@ -31,8 +31,8 @@ from govsoc.reports.signing import SigningKey
 from govsoc.reports.situation import build_situation
 from govsoc.store.base import Store
 
-__all__ = ["KINDS", "PERIOD_STATUS", "UNSIGNED", "build", "inventory_systems", "mark_unsigned", "report_name",
-           "rule_coverage", "with_period_status", "write"]
+__all__ = ["KINDS", "PERIOD_STATUS", "UNMASKED_MARK", "UNSIGNED", "build", "inventory_systems", "mark_unsigned",
+           "report_name", "rule_coverage", "with_period_status", "write"]
 
 KINDS: Final = ("situation", "compliance", "alerts")
 #: What a report of a period not over when it was made says on its cover (Period.status).
@@ -42,6 +42,8 @@ PERIOD_STATUS: Final = {
     "future": ("未来时段：报告生成时（{now}）本期尚未开始，不可能有数据",
                "FUTURE PERIOD: the period had not begun when the report was made ({now}); it cannot hold data yet"),
 }
+#: The end of an unmasked report's file stem (report_name).
+UNMASKED_MARK: Final = ".unmasked"
 #: What an unsigned report says about itself, on its cover (meta "integrity") and in its JSON.
 UNSIGNED: Final = {
     "zh": "未签名：本报告没有 SM3 摘要和 SM2 签名，无法用 govsoc verify 证明其未被篡改",
@@ -113,7 +115,13 @@ def report_name(document: Document) -> str:
     """A file name stem: ``situation-2026-11-29`` for a day, ``situation-2026-11-23--2026-11-29``
     for whole days (the last day included), and for a period that starts or ends inside a day its
     bounds to the minute (second), ``situation-2026-11-29T0900--2026-11-29T1000``, so that it never
-    takes the name (and replaces the report and signature) of the whole day's report."""
+    takes the name (and replaces the report and signature) of the whole day's report. An unmasked
+    report ends in ``.unmasked`` (``situation-2026-11-29.unmasked``): it never replaces the masked
+    report of its period, which a daemon or a mail job may ship (review r18d finding 5)."""
+    return _period_name(document) + ("" if document.masked else UNMASKED_MARK)
+
+
+def _period_name(document: Document) -> str:
     if not document.period_start or not document.period_end:
         return document.kind
     start, end = datetime.fromisoformat(document.period_start), datetime.fromisoformat(document.period_end)

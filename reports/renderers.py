@@ -68,7 +68,11 @@ class JsonRenderer:
 
     def render(self, report: Report) -> bytes:
         try:
-            text = json.dumps(as_document(report).to_dict(), ensure_ascii=False, indent=2, allow_nan=False)
+            document = as_document(report)
+            shown = document.to_dict()
+            if not document.masked:  # the first key, so that a reader of the head sees it
+                shown = {"banner": labels(document.lang)["unmasked_banner"], **shown}
+            text = json.dumps(shown, ensure_ascii=False, indent=2, allow_nan=False)
         except ValueError as e:  # NaN/Infinity are not JSON: a builder bug, named here
             raise ReportError(f"report numbers cannot be written as JSON: {e}") from e
         return text.encode("utf-8")

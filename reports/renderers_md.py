@@ -30,6 +30,8 @@ class MarkdownRenderer:
         document = as_document(report)
         t = labels(document.lang)
         out = [f"# {md(document.title)}", ""]
+        if not document.masked:  # first thing under the title, as on the HTML/PDF cover
+            out += [f"> **{md(t['unmasked_banner'])}**", ""]
         period = f"{_clock(document.period_start) or t['none']} — {_clock(document.period_end) or t['none']}"
         facts = [(t["generated"], _clock(document.generated)), (t["period"], period),
                  (t["timezone"], document.timezone),

@@ -22,7 +22,7 @@ from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
 from govsoc.cli.timeargs import TIME
 from govsoc.reports import build_report, renderers
-from govsoc.reports.build import KINDS, build, inventory_systems, mark_unsigned, write
+from govsoc.reports.build import KINDS, UNMASKED_MARK, build, inventory_systems, mark_unsigned, write
 from govsoc.reports.period import PERIODS, Period, period_bounds
 from govsoc.reports.publish import publish
 from govsoc.reports.renderers import as_document
@@ -55,7 +55,8 @@ def write_alert_list(app: AppContext, output: Path | None, folder: Path | None, 
     files = []
     for fmt in formats:
         renderer = renderers.get(fmt)()
-        target = output or (folder or app.config.report_dir) / f"alerts{renderer.suffix}"
+        stem = "alerts" if not unmasked else f"alerts{UNMASKED_MARK}"  # never in the masked list's place
+        target = output or (folder or app.config.report_dir) / f"{stem}{renderer.suffix}"
         files.append((target, renderer.render(shown)))
     return publish(files, key)
 
@@ -106,7 +107,9 @@ def _chosen_period(kind: str, period: str | None, at: datetime | None, start: da
 @click.option("--folder", type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write into (default: <data dir>/reports).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language (default from config: zh).")
-@click.option("--unmasked", is_flag=True, help="Show personal data (account names) unmasked.")
+@click.option("--unmasked", is_flag=True,
+              help="Show personal data unmasked. The files are named <kind>-<period>.unmasked.<format> (never the "
+                   "masked report's name; an existing --output file is refused) and say so at their top.")
 @click.option("--unsigned", is_flag=True,
               help="Write the report without a signature, no key needed (a warning is printed and the "
                    "report says it is unsigned). Without it a report needs the key `govsoc keys init` makes.")
@@ -124,6 +127,10 @@ def report(app: AppContext, kind: str, period: str | None, at: datetime | None, 
         raise click.UsageError("--output names one file: give one --format, or --folder")
     if output is not None and folder is not None:
         raise click.UsageError("--output names the file, --folder the folder: give one of them")
+    if unmasked and output is not None and (output.exists() or output.is_symlink()):
+        raise click.UsageError(f"--unmasked does not replace {output}, which exists (it may be a masked report that "
+                               "others read): name a new file, or leave out --output (an unmasked report is "
+                               f"written as <kind>-<period>{UNMASKED_MARK}.<format>)")
     settings = app.config.reports
     chosen = _chosen_period(kind, period, at, start, end, settings.timezone)  # before any warning or key
     key = signing_key(app, unsigned)

@@ -160,8 +160,11 @@ def test_thin_path_from_the_command_line(capsys: pytest.CaptureFixture[str], cor
     assert code == 0 and out.strip() == str(report)
     assert f'data-label="告警总数" data-value="{TOTAL}"' in html  # the total figure (rows: the first 200)
     assert "安全告警报告" in html and "fztu" not in html  # Chinese by default, accounts masked
-    code, out, _ = run(capsys, "report", "-o", str(report), "--lang", "en", "--unmasked")
-    assert "Security alert report" in report.read_text(encoding="utf-8")
+    code, out, err = run(capsys, "report", "-o", str(report), "--lang", "en", "--unmasked")
+    assert code == 2 and "--unmasked does not replace" in err  # review r18d finding 5: the masked one stays
+    assert "fztu" not in report.read_text(encoding="utf-8")
+    code, out, _ = run(capsys, "report", "-o", str(tmp_path / "r-en.html"), "--lang", "en", "--unmasked")
+    assert "Security alert report" in (tmp_path / "r-en.html").read_text(encoding="utf-8")
 
 
 def test_demo_runs_a_small_city_on_the_embedded_default(capsys: pytest.CaptureFixture[str], home: Path) -> None:

@@ -133,3 +133,38 @@ def test_every_pending_high_rule_is_among_the_incidents(sqlite_store: SqliteStor
     expected = {"Web Shell Written", "Huawei Cloud CTS Tracker Deleted", *(f"高危规则{i}" for i in range(7))}
     assert set(named) == expected and len(named) == len(expected)
     assert named[-1] == "Huawei Cloud CTS Tracker Deleted"  # one alert: after the rules of three
+
+
+def test_an_unmasked_report_has_its_own_name_and_says_so_at_its_top(sqlite_store: SqliteStore, tmp_path: Path) -> None:
+    # review r18d finding 5: --unmasked wrote situation-<day>.md over the masked one, and said so on
+    # its last line only
+    import shutil
+    import subprocess
+
+    from govsoc.reports.build import write
+    from govsoc.reports.signing import init_key
+
+    assert shutil.which("pdftotext"), "pdftotext is missing (scripts/system-packages.sh: poppler-utils)"
+    key = init_key(tmp_path / "keys")
+    sqlite_store.write_alerts([alert(0, 0, "high", original=f"GET /q?sfz={ID_NUMBER} HTTP/1.1")])
+    folder = tmp_path / "day"
+    formats = ("md", "json", "html", "pdf")
+    masked = write(situation(sqlite_store), formats, folder, key=key)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    unmasked = write(situation(sqlite_store, masked=False), formats, folder, key=key)
+    assert [p.name for p in masked] == [f"situation-2026-11-29.{f}" for f in formats]
+    assert [p.name for p in unmasked] == [f"situation-2026-11-29.unmasked.{f}" for f in formats]
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.name in before} == before  # untouched
+    banner = "未脱敏报告：本报告含未脱敏的个人信息"
+    md = unmasked[0].read_text(encoding="utf-8").splitlines()
+    assert banner in md[2] and ID_NUMBER in "\n".join(md)  # right under the title
+    assert next(iter(json.loads(unmasked[1].read_text(encoding="utf-8")))) == "banner"
+    page = unmasked[2].read_text(encoding="utf-8")
+    assert page.index(banner) < page.index('<dl class="meta">')  # above the cover's facts
+    text = subprocess.run(["pdftotext", "-l", "1", "-enc", "UTF-8", str(unmasked[3]), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert banner in re.sub(r"\s+", "", text)[:200]
+    for path in masked:  # the masked report says nothing of the kind
+        assert banner not in (path.read_text(encoding="utf-8") if path.suffix != ".pdf" else "")
+    english = renderers.get("md")().render(situation(sqlite_store, masked=False, lang="en")).decode("utf-8")
+    assert "UNMASKED REPORT" in english.splitlines()[2]
