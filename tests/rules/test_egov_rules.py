@@ -911,6 +911,50 @@ ROWS = [
                                                 **WEB_OK),
         {"year": one(WEB_GET, path="/search?q=2024+union+select+committee", **WEB_OK),
          "quoted": one(WEB_GET, path="/search?q=%27european%27+union+select+committee", **WEB_OK)}),
+    # the same bare column in the spellings the other selections read (review r17c finding 2): what
+    # OWASP's testing guide and sqlmap's tamper scripts send. Near misses: the two words in search
+    # text, paths, slugs and unionpay URLs, with no closed value before UNION or no end after the column
+    Row("web_sql_injection.yml#one_column_end", one(WEB_GET, path="/item.php?id=1%27+union+select+password", **WEB_OK),
+        {"trade": one(WEB_GET, path="/search?q=trade+union+selection", **WEB_OK),
+         # a possessive after a blank is no unbalanced quote closing a value (1')
+         "workers": one(WEB_GET, path="/search?q=the+workers%27+union+select+committee", **WEB_OK),
+         "quoted_encoded": one(WEB_GET, path="/search?q=%2527european%2527+%55nion+%53elect+committee", **WEB_OK)}),
+    # the column ends the parameter, another follows
+    Row("web_sql_injection.yml#one_column_param", one(WEB_GET, path="/item.php?id=1%27+union+select+password&page=2",
+                                                      **WEB_OK),
+        {"path": one(WEB_GET, path="/european-union/select-committee", **WEB_OK),
+         "slug": one(WEB_GET, path="/news/2024/eu-union-select-committee-report.html?id=1", **WEB_OK)}),
+    # MySQL versioned comment around UNION (executed by MySQL, skipped by a naive filter)
+    Row("web_sql_injection.yml#one_column_versioned",
+        one(WEB_GET, path="/item.php?id=1%27/*!50000union*/+select+password--", **WEB_OK),
+        {"unionpay": one(WEB_GET, path="/pay/unionpay/select?card=1", **WEB_OK),
+         "unionpay_search": one(WEB_GET, path="/search?q=unionpay+select+card--", **WEB_OK)}),
+    # sqlmap versionedkeywords: each keyword in /*!...*/, no blank around them
+    Row("web_sql_injection.yml#one_column_versionedkeywords",
+        one(WEB_GET, path="/item.php?id=1%27/*!UNION*//*!SELECT*/password--", **WEB_OK), {}),
+    # comments splitting the keywords, against filters that strip comments once
+    Row("web_sql_injection.yml#one_column_split", one(WEB_GET, path="/item.php?id=1%27+UN/**/ION+SEL/**/ECT+password--",
+                                                      **WEB_OK),
+        {"reunion": one(WEB_GET, path="/search?q=reunion+select+password", **WEB_OK)}),
+    # percent-encoded letters (%55 = U, %53 = S)
+    Row("web_sql_injection.yml#one_column_encoded", one(WEB_GET, path="/item.php?id=1%27+%55nion+%53elect+password--",
+                                                        **WEB_OK),
+        {"numbered": one(WEB_GET, path="/search?q=1+union+select+dates", **WEB_OK)}),
+    # double-encoded quote, blanks and letters (%2527 %2520 %2555), the column ending the query string
+    Row("web_sql_injection.yml#one_column_double",
+        one(WEB_GET, path="/item.php?id=1%2527%2520%2555nion%2520%2553elect%2520password", **WEB_OK), {}),
+    # sqlmap charencode: every character percent-encoded, the column's and the comment's too
+    Row("web_sql_injection.yml#one_column_charencode",
+        one(WEB_GET, path="/item.php?id=%31%27%20%55%4E%49%4F%4E%20%53%45%4C%45%43%54%20%70%61%73%73%77%6F%72%64%2D%2D",
+            **WEB_OK), {}),
+    # sqlmap space2randomblank and randomcase: newline and tab as blanks, mixed case
+    Row("web_sql_injection.yml#one_column_blanks", one(WEB_GET, path="/item.php?id=1%27%0aUnIoN%09sElEcT%0apassword",
+                                                       **WEB_OK),
+        {"quoted_title": one(WEB_GET, path="/search?q=%22trade%22+union+select+members", **WEB_OK)}),
+    # a negative number before UNION (no row: the first query's result is empty)
+    Row("web_sql_injection.yml#one_column_negative", one(WEB_GET, path="/item.php?id=-1+union+select+password",
+                                                         **WEB_OK),
+        {"dash": one(WEB_GET, path="/news/union-select-committee-1", **WEB_OK)}),
     # injections padded past the keyword limit; a padded plain request is not
     Row("web_sql_injection.yml#padded", one(WEB_GET, path="/item.php?id=1%27+or+%271%27%3D%271" + PAD, **WEB_OK),
         {"plain": one(WEB_GET, path="/item.php?id=1" + PAD, **WEB_OK)}),
@@ -1287,6 +1331,52 @@ def test_pack_rules_fire_on_their_lines_only(kind: str, request: pytest.FixtureR
     # a correlation raises one alert per burst: one attack (120 tunnel queries, 20 guesses) is one alert
     correlations = {whole.files[str(c.id)].name for c in whole.correlations}
     assert {key: n for key, n in alerts_per_case.items() if key[0] in correlations and n != 1} == {}
+
+
+#: Requests built against the SQL injection rule's own patterns: runs of separators that a pattern
+#: could read in two ways (/**/ as one comment or as an opener and a closer: 2^n parses), or as a
+#: name's characters and blanks at once (%2520: n^3), and digits inside encoded blanks that each
+#: start a scan (n^2). Before the fix the first took hours, the fourth longer; each is no injection.
+HOSTILE_URLS = {
+    "comments": "/list?id=1%27+union" + "/**/" * 30 + "!",
+    "versioned": "/list?id=1+sleep" + "/*!*/" * 30 + "!",
+    "encoded_comments": "/list?id=1%27+union" + "%2f%2a%2a%2f" * 30 + "!",
+    "iis_blanks": "/list?id=1%27+%u0055nion+%u0053elect" + "%2520" * 4000 + "!",
+    "blanks_after_or": "/list?id=1%27or" + "+" * 20000 + "!",
+    "digits_in_blanks": "/list?id=1" + "%2520" * 4000 + "!",
+}
+#: The child below: ingest HOSTILE_URLS as nginx lines into a SQLite store and run the rule, its
+#: CPU time capped (RLIMIT_CPU, CPU seconds, not wall-clock: a loaded machine does not add to it).
+#: The linear patterns need well under a second; any super-linear one needs hours here.
+_HOSTILE_CHILD = """
+import json, resource, sys
+from datetime import UTC, datetime
+from pathlib import Path
+resource.setrlimit(resource.RLIMIT_CPU, (120, 120))
+from govsoc.collectors import ingest_file
+from govsoc.rules import detect, load_rules
+from govsoc.store.sqlite import SqliteStore
+folder, rule = Path(sys.argv[1]), Path(sys.argv[2])
+store = SqliteStore(folder / "events.db")
+summary = ingest_file(folder / "access.log", parser_id="nginx.access", store=store, data_dir=folder / "state",
+                      timezone="UTC")
+result = detect(store, load_rules([rule]), start=datetime(2026, 11, 1, tzinfo=UTC),
+                end=datetime(2026, 12, 1, tzinfo=UTC))
+print(json.dumps([summary.receipt.created, result.failed, len(list(store.alerts()))]))
+"""
+
+
+def test_the_sql_injection_rule_reads_hostile_requests_in_linear_time(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "access.log").write_text("".join(
+        WEB_GET.format(ip="198.51.100.7", webts="27/Nov/2026:08:00:00 +0000", path=path, **WEB_OK) + "\n"
+        for path in HOSTILE_URLS.values()), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", _HOSTILE_CHILD, str(tmp_path), str(PACK / "web_sql_injection.yml")],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]  # killed by SIGXCPU: a pattern backtracks
+    assert json.loads(done.stdout) == [len(HOSTILE_URLS), [], 0]
 
 
 #: ATT&CK tactics as SigmaHQ writes them today (its rules use defense-impairment and stealth).
