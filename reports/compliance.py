@@ -234,6 +234,9 @@ def _recommendations(saved: Saved, audit: dict[str, Any], t: dict[str, str]) -> 
     if audit["silent"]:
         items.append(Finding(level="high", title=t["rec_silent"].format(names=_names(audit["silent"])),
                              advice=t["rec_silent_text"]))
+    if audit["silent_devices"]:
+        items.append(Finding(level="high", title=t["rec_silent_devices"].format(
+            n=len(audit["silent_devices"]), names=_names(audit["silent_devices"])), advice=t["rec_silent_text"]))
     if audit["uncovered"]:
         items.append(Finding(level="medium", title=t["rec_uncovered"].format(names=_names(audit["uncovered"])),
                              advice=t["rec_uncovered_text"]))

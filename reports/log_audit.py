@@ -12,7 +12,8 @@ and where collection or detection has gaps.
   every dataset); a shorter history under a sound policy is only said (``short_history``: a new
   deployment, or older logs never imported), since the policy will keep six months.
 - Gaps: datasets whose newest event is more than :data:`SILENCE` before the period's end (the
-  source went silent), and datasets no rule reads (the rules' log-source conditions on
+  source went silent), hosts and devices (``host.name`` / ``observer.name``) silent as long,
+  counted and listed apart from the datasets, and datasets no rule reads (the rules' log-source conditions on
   ``event.dataset`` / ``event.module``; govsoc.rules.mappings), when the rules are given.
 """
 
@@ -70,19 +71,22 @@ def log_audit_section(store: Store, period: Period, t: dict[str, str], data_dir:
             uncovered.append(name)
     # Devices and hosts that went silent while their dataset still flows (one firewall of many):
     # govsoc.rules.silence names them by observer.name / host.name, however long ago they stopped.
-    quiet_devices = [(f"{s.field}={s.value}", period.local(s.last_event))
-                     for s in silent_sources(store, now=period.end, quiet=SILENCE) if s.field != "event.dataset"]
+    quiet_devices = [s for s in silent_sources(store, now=period.end, quiet=SILENCE) if s.field != "event.dataset"]
     numbers: dict[str, Any] = {
         "datasets": {str(g.key): {"events": g.count, "oldest": period.local(g.first), "newest": period.local(g.last)}
                      for g in datasets},
-        "silent": [name for name, _ in silent], "silent_devices": [name for name, _ in quiet_devices],
+        "silent": [name for name, _ in silent],
+        "silent_devices": [f"{s.field}={s.value}" for s in quiet_devices],
         "short_retention": short, "short_history": history if policy_ok and retention_days is not None else [],
         "retention_policy_days": retention_days,
         "uncovered": uncovered if coverage is not None else None,
     }
+    # Each figure counts one thing, named on it (review r18d finding 2: "数据源 13" counted datasets
+    # and "已静默的数据源 56" datasets, hosts and devices together)
     blocks: list[Block | Section] = [
-        Figures(items=(Figure(label=t["sources_count"], value=len(datasets)),
-                       Figure(label=t["silent_sources"], value=len(silent) + len(quiet_devices)),
+        Figures(items=(Figure(label=t["datasets_stored"], value=len(datasets)),
+                       Figure(label=t["silent_sources"], value=len(silent)),
+                       Figure(label=t["silent_devices"], value=len(quiet_devices)),
                        Figure(label=t["no_rule_datasets"], value=len(uncovered) if coverage is not None else None))),
     ]
     collection = _collection_blocks(data_dir, period, t, masked)
@@ -91,13 +95,17 @@ def log_audit_section(store: Store, period: Period, t: dict[str, str], data_dir:
               t["retention_policy"].format(days=retention_days, verdict=t["yes" if policy_ok else "no"]))
     blocks.append(Section(id="log_audit.retention", title=t["retention"], blocks=(
         Paragraph(text=t["retention_note"]), Paragraph(text=policy),
-        Table(columns=(t["source"], t["events"], t["oldest"], t["newest"], t["days_held"], t["meets_180"]),
+        Table(columns=(t["dataset"], t["events"], t["oldest"], t["newest"], t["days_held"], t["meets_180"]),
               rows=tuple(rows)))))
     gaps: list[Block] = [Paragraph(text=t["silence_note"]),
-                         Table(caption=t["silent_sources"], columns=(t["source"], t["silent_since"]),
-                               rows=tuple(silent + quiet_devices))]
+                         Table(caption=t["silent_sources"], columns=(t["dataset"], t["silent_since"]),
+                               rows=tuple(silent)),
+                         Table(caption=t["silent_devices"],
+                               columns=(t["source_kind"], t["device_name"], t["silent_since"]),
+                               rows=tuple((t.get(f"kind_{s.field}", s.field), s.value, period.local(s.last_event))
+                                          for s in quiet_devices))]
     if coverage is not None:
-        gaps.append(Table(caption=t["no_rule_datasets"], columns=(t["source"],), rows=tuple((n,) for n in uncovered)))
+        gaps.append(Table(caption=t["no_rule_datasets"], columns=(t["dataset"],), rows=tuple((n,) for n in uncovered)))
     blocks.append(Section(id="log_audit.gaps", title=t["gaps"], blocks=tuple(gaps)))
     return Section(id="log_audit", title=t["log_audit"], blocks=tuple(blocks)), numbers
 

@@ -20,7 +20,7 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "alerts_title": ("安全告警报告", "Security alert report"),
     # sections
     "overview": ("总体态势", "Overview"),
-    "events_by_source": ("各数据源事件", "Events by source"),
+    "events_by_source": ("各数据集事件", "Events by dataset"),
     "events_by_zone": ("各网络区域事件", "Events by zone"),
     "alerts_by_level": ("告警级别分布", "Alerts by severity"),
     "alerts_by_status": ("告警处置状态", "Alerts by status"),
@@ -48,7 +48,7 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "high_alerts": ("高危及以上告警", "High and critical alerts"),
     "open_alerts": ("待处置告警", "Open alerts"),
     "systems_affected": ("涉及信息系统", "Systems affected"),
-    "sources_count": ("数据源", "Sources"),
+    "sources_count": ("本期有事件的数据集", "Datasets with events in the period"),
     "new_alerts": ("新出现告警", "New alerts"),
     "recurring_alerts": ("复现告警", "Recurring alerts"),
     "new_note": ("规则在本期之前从未告警", "rule never fired before the period"),
@@ -131,7 +131,7 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "meets_180": ("满足 180 天", "Meets 180 days"),
     "history_growing": ("留存策略满足，历史数据尚不足 180 天", "policy meets it; history under 180 days so far"),
     "retention_policy": ("留存策略：store.retention_days = {days} 天；满足 180 天要求：{verdict}。"
-                         "下表为各数据源目前已留存的天数。",
+                         "下表为各数据集目前已留存的天数。",
                          "Retention policy: store.retention_days = {days} days; meets the 180-day requirement: "
                          "{verdict}. The table gives the days each source holds so far."),
     "retention_policy_unknown": ("留存策略未知（未给出 store.retention_days），下表按已留存的数据判定。",
@@ -156,8 +156,15 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "unit_datagram": ("数据报", "datagrams"),
     "unit_ipfix message": ("IPFIX 消息", "IPFIX messages"),
     "rules_cover": ("有规则覆盖", "Covered by rules"),
-    "no_rule_datasets": ("无检测规则覆盖的数据源", "Sources no rule reads"),
-    "silent_sources": ("已静默的数据源", "Sources that went silent"),
+    "no_rule_datasets": ("无检测规则覆盖的数据集", "Datasets no rule reads"),
+    "silent_sources": ("已静默的数据集", "Datasets that went silent"),
+    "silent_devices": ("已静默的主机与设备", "Hosts and devices that went silent"),
+    "datasets_stored": ("已采集的数据集（截至期末）", "Datasets collected (up to the period's end)"),
+    "source_kind": ("类型", "Kind"),
+    "dataset": ("数据集", "Dataset"),
+    "kind_host.name": ("主机", "Host"),
+    "kind_observer.name": ("网络设备", "Network device"),
+    "device_name": ("名称", "Name"),
     "time": ("时间", "Time"),
     "end": ("结束", "End"),
     "count": ("数量", "Count"),
@@ -194,7 +201,11 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
                        "The Cybersecurity Law (art. 21) requires network logs to be kept for at least six months "
                        "(counted as 180 days); MLPS 2.0 (GB/T 22239) security audit requires audit records to be "
                        "protected and backed up."),
-    "silence_note": ("超过 24 小时未收到事件的数据源。", "Sources with no event for more than 24 hours."),
+    "silence_note": ("已静默：截至期末超过 24 小时未收到事件。数据集按 event.dataset 计（与“已采集的数据集”同一口径）；"
+                     "主机与设备按 host.name / observer.name 计，另列一表（其数据集可能仍有其他来源的事件）。",
+                     "Silent: no event for more than 24 hours before the period's end. Datasets are counted by "
+                     "event.dataset (as the datasets collected are); hosts and devices by host.name / observer.name, "
+                     "in a table of their own (their dataset may still have events from other senders)."),
     # recommendations
     "rec_high_open": ("尽快研判并处置 {n} 条待处置的高危及以上告警", "Triage the {n} open high and critical alerts"),
     "rec_high_open_text": ("使用 govsoc alerts --level high 逐条确认、分派并关闭。",
@@ -220,7 +231,9 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
                                   "Check that the endpoints are up, that no firewall drops the probe and that the "
                                   "inventory lists every endpoint, then evaluate again; units without evidence score "
                                   "0 and never support a compliant or basically compliant conclusion."),
-    "rec_silent": ("恢复已静默数据源的采集（{names}）", "Restore collection from the silent sources ({names})"),
+    "rec_silent": ("恢复已静默数据集的采集（{names}）", "Restore collection of the silent datasets ({names})"),
+    "rec_silent_devices": ("恢复 {n} 台已静默主机与设备的日志发送（{names}）",
+                           "Restore logging from {n} silent hosts and devices ({names})"),
     "rec_silent_text": ("检查设备的 syslog 配置、网络连通性与 govsoc status 的接收计数。",
                         "Check the devices' syslog settings, the network path and the counters of govsoc status."),
     "rec_retention": ("日志留存不足 180 天（{names}）", "Logs held for less than 180 days ({names})"),
@@ -228,15 +241,15 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
                            "Set store.retention_days and the storage so that six months are kept."),
     "rec_retention_policy": ("日志留存策略仅 {days} 天，不满足六个月（180 天）要求",
                              "The log retention policy keeps {days} days, short of six months (180 days)"),
-    "rec_short_history": ("部分数据源已留存的历史尚不足 180 天（{names}）",
+    "rec_short_history": ("部分数据集已留存的历史尚不足 180 天（{names}）",
                           "Some sources hold less than 180 days of history so far ({names})"),
     "rec_short_history_text": ("留存策略已满足要求；如为新部署，随时间自然满足；"
                                "如有更早的日志，请用 govsoc ingest 导入或确认备份。",
                                "The policy meets the requirement: a new deployment fills up with time; import older "
                                "logs with govsoc ingest, or check their backups, if they exist."),
-    "rec_uncovered": ("为无检测规则覆盖的数据源补充规则（{names}）",
+    "rec_uncovered": ("为无检测规则覆盖的数据集补充规则（{names}）",
                       "Add rules for the sources no rule reads ({names})"),
-    "rec_uncovered_text": ("这些数据源已采集但没有任何规则读取，其中的攻击不会告警；"
+    "rec_uncovered_text": ("这些数据集已采集但没有任何规则读取，其中的攻击不会告警；"
                            "govsoc rules check 列出各规则的日志源。",
                            "They are collected but no rule reads them, so attacks in them raise no alert; "
                            "govsoc rules check lists each rule's log source."),

@@ -102,8 +102,8 @@ def test_log_audit_retention_silence_and_coverage(tmp_path: Path) -> None:
         recommendations = document.section("recommendations")
         assert recommendations is not None
         advice = [f.title for b in recommendations.blocks if isinstance(b, Findings) for f in b.items]
-        assert advice == ["整改密评未通过的系统（一网通办门户）", "恢复已静默数据源的采集（huawei.vrp）",
-                          "为无检测规则覆盖的数据源补充规则（custom.app）",
+        assert advice == ["整改密评未通过的系统（一网通办门户）", "恢复已静默数据集的采集（huawei.vrp）",
+                          "为无检测规则覆盖的数据集补充规则（custom.app）",
                           "日志留存不足 180 天（huawei.vrp, custom.app）"]
         # the file read through the real pipeline is listed with its counters
         files = rows(document, "log_audit.collection")
@@ -112,7 +112,7 @@ def test_log_audit_retention_silence_and_coverage(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("policy", "verdict", "recommendation"), [
     # the default policy keeps six months: a source with 13 days so far is history, not a failure
-    (180, "留存策略满足，历史数据尚不足 180 天", "部分数据源已留存的历史尚不足 180 天（huawei.vrp, custom.app）"),
+    (180, "留存策略满足，历史数据尚不足 180 天", "部分数据集已留存的历史尚不足 180 天（huawei.vrp, custom.app）"),
     # a policy of 90 days fails whatever the store holds today, even linux.auth's 200 days
     (90, "否", "日志留存策略仅 90 天，不满足六个月（180 天）要求"),
 ])

@@ -168,3 +168,37 @@ def test_an_unmasked_report_has_its_own_name_and_says_so_at_its_top(sqlite_store
         assert banner not in (path.read_text(encoding="utf-8") if path.suffix != ".pdf" else "")
     english = renderers.get("md")().render(situation(sqlite_store, masked=False, lang="en")).decode("utf-8")
     assert "UNMASKED REPORT" in english.splitlines()[2]
+
+
+def test_log_audit_figures_count_one_thing_each(tmp_path: Path) -> None:
+    # review r18d finding 2: "数据源 13" counted datasets, "已静默的数据源 56" datasets, hosts and devices
+    # together. Here: two datasets; linux.auth still flows from web-01 but web-02 stopped 3 days ago;
+    # huawei.vrp (from switch sw-01) stopped 3 days ago: 1 silent dataset, 2 silent hosts/devices
+    from govsoc.core.event import Event
+    from govsoc.reports.document import Figures, Table
+
+    def event(n: int, dataset: str, ago: timedelta, **fields: str) -> Event:
+        return Event(id=make_id("f2", n), timestamp=END - ago, dataset=dataset, fields=fields)
+
+    with SqliteStore(tmp_path / "events.db") as store:
+        store.write([event(1, "linux.auth", timedelta(hours=2), **{"host.name": "web-01"}),
+                     event(2, "linux.auth", timedelta(days=3), **{"host.name": "web-02"}),
+                     event(3, "huawei.vrp", timedelta(days=3), **{"observer.name": "sw-01"})])
+        store.refresh()
+        doc = build("compliance", store, start=START, end=END, lang="zh", masked=True, data_dir=tmp_path,
+                    timezone="Asia/Shanghai", now=END)
+    audit = doc.section("log_audit")
+    assert audit is not None
+    figures = {f.label: f.value for b in audit.blocks if isinstance(b, Figures) for f in b.items}
+    assert figures["已采集的数据集（截至期末）"] == 2
+    assert figures["已静默的数据集"] == 1 and figures["已静默的主机与设备"] == 2
+    gaps = doc.section("log_audit.gaps")
+    assert gaps is not None
+    tables = {b.caption: b.rows for b in gaps.blocks if isinstance(b, Table)}
+    assert [r[0] for r in tables["已静默的数据集"]] == ["huawei.vrp"]  # as many rows as the figure says
+    assert sorted(r[:2] for r in tables["已静默的主机与设备"]) == [("主机", "web-02"), ("网络设备", "sw-01")]
+    recs = doc.section("recommendations")
+    assert recs is not None
+    titles = [i.title for i in recs.blocks[0].items]  # type: ignore[attr-defined]
+    assert "恢复已静默数据集的采集（huawei.vrp）" in titles
+    assert any(x.startswith("恢复 2 台已静默主机与设备的日志发送") for x in titles), titles

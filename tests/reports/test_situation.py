@@ -154,7 +154,7 @@ def test_the_figures_are_the_counts_of_the_input(sqlite_store: SqliteStore) -> N
         want["flows"], want["bytes"], want["cleartext_flows"])
     assert (network["tls_sessions"], network["weak_sessions"]) == (want["tls"], want["weak"])
     # the tables say the same as the data
-    assert {row[0]: row[1] for row in table(doc, "overview", "各数据源事件").rows} == dict(want["by_dataset"])
+    assert {row[0]: row[1] for row in table(doc, "overview", "各数据集事件").rows} == dict(want["by_dataset"])
     # djbh.l3.8.1.4.1.b -> 等保 8.1.4.1 b), with the control's wording
     controls = {row[0]: row[2] for row in table(doc, "compliance").rows}
     assert controls == {f"等保 {t[8:].rsplit('.', 1)[0]} {t.rsplit('.', 1)[1]})": n for t, n in want["djbh"].items()}
