@@ -42,9 +42,10 @@ def lucene_regexp(pattern: str, *, ignore_case: bool = False, multiline: bool = 
     """The Lucene regexp matching exactly the terms that ``pattern`` finds a match in.
 
     With ``ignore_case`` the regexp is meant for a lower-cased (``.caseless``) field: its literal
-    letters are folded. Anchors may stand at the ends of the pattern, or as one alternative of a
-    group at an end (SigmaHQ writes ``(^|/)`` and ``(/|$)``). Raises ValueError for what the
-    Sigma flavour does not define.
+    letters are folded. Anchors may stand at the ends of the pattern, or at the ends of
+    alternatives of a group at an end, at any depth (SigmaHQ writes ``(^|/)`` and ``(/|$)``; the
+    egov pack ``x(a|b(c|$))``). Raises ValueError, with the reason, for what the Sigma flavour
+    does not define or an anchor elsewhere (``a^b``, ``x(^a|b)``).
 
     ``relax_above``: a bounded repetition ``{m,n}`` with ``n`` above it is written ``{m,}``, and
     the regexp matches a superset (Elasticsearch refuses to determinize ``[^"]{0,64}abc`` as
@@ -61,6 +62,7 @@ def lucene_regexp(pattern: str, *, ignore_case: bool = False, multiline: bool = 
         pattern = pattern[inline.end():]
     options: dict[str, Any] = {"ignore_case": ignore_case, "multiline": multiline, "dotall": dotall,
                                "relax_above": relax_above}
+    _check_groups(pattern)
     alternatives = _split_alternatives(pattern)
     if len(alternatives) > 1:
         # A search for A|B finds what a search for A or one for B finds.
@@ -69,24 +71,75 @@ def lucene_regexp(pattern: str, *, ignore_case: bool = False, multiline: bool = 
     if spans == [(0, len(pattern) - 1)] and not pattern.startswith("(?"):
         return lucene_regexp(pattern[1:-1], **options)  # one group around everything
     flags: dict[str, Any] = {"ignore_case": ignore_case, "dotall": dotall, "relax_above": relax_above}
-    start_newline = "|.*\n" if multiline else ""
-    end_newline = "\n.*" if multiline else "\n"
+    edges = _Edges(flags, multiline)
     head = tail = None
-    lead = _end_group(pattern, "^", leading=True)
+    lead = _end_group(pattern, leading=True)
     if lead is not None:
-        alternatives, pattern = lead
-        head = "(" + "|".join(".*" + _body(a, **flags)[0] for a in alternatives) + start_newline + ")?"
-    trail = _end_group(pattern, "$", leading=False)
+        inner, pattern = lead
+        head = edges.head(inner)
+    trail = _end_group(pattern, leading=False)
     if trail is not None:
-        alternatives, pattern = trail
-        tail = "(" + "|".join(_body(a, **flags)[0] + ".*" for a in alternatives) + "|" + end_newline + ")?"
+        inner, pattern = trail
+        tail = edges.tail(inner)
     body, anchored_start, anchored_end = _body(pattern, **flags)
+    if (anchored_start and head is not None) or (anchored_end and tail is not None):
+        raise ValueError("an anchor after a group that holds one at the same end of the pattern")
     if head is None:
         head = ("(.*\n)?" if multiline else "") if anchored_start else ".*"
     if tail is None:
         # PCRE's '$' matches at the end or before a final newline; with 'm' before any newline.
         tail = ("(\n.*)?" if multiline else "\n?") if anchored_end else ".*"
     return head + "(" + body + ")" + tail
+
+
+class _Edges:
+    """The ends of a pattern whose first (last) group holds an anchor: what may stand before
+    (after) each alternative, written into it. ``(^|/)x`` searches for x at the start or after
+    a slash; ``x(a|b$)`` for xa anywhere, or xb at the end; groups nest (``x(a|b(c|$))``)."""
+
+    def __init__(self, flags: dict[str, Any], multiline: bool) -> None:
+        self.flags, self.multiline = flags, multiline
+
+    def head(self, text: str) -> str:
+        """Lucene for anything a search lets stand before ``text``, then ``text``."""
+        alternatives = _split_alternatives(text)
+        if len(alternatives) > 1:
+            others = [a for a in alternatives if a != "^"]
+            if len(others) == len(alternatives):
+                return "(" + "|".join(self.head(a) for a in alternatives) + ")"
+            # '^' alone: nothing before (with 'm', a line before)
+            return "(" + "|".join(self.head(a) for a in others) + ("|.*\n" if self.multiline else "") + ")?"
+        if text.startswith("^"):
+            return ("(.*\n)?" if self.multiline else "") + self.plain(text[1:])
+        group = _edge_group(text, leading=True)
+        if group is not None:
+            start, end = group
+            return "(" + self.head(_group_inner(text, start, end)) + ")" + self.plain(text[end + 1:])
+        return ".*" + self.plain(text)
+
+    def tail(self, text: str) -> str:
+        """Lucene for ``text``, then anything a search lets follow it."""
+        alternatives = _split_alternatives(text)
+        if len(alternatives) > 1:
+            others = [a for a in alternatives if a != "$"]
+            if len(others) == len(alternatives):
+                return "(" + "|".join(self.tail(a) for a in alternatives) + ")"
+            # '$' alone: nothing after but a final newline (with 'm', a newline and more)
+            return "(" + "|".join(self.tail(a) for a in others) + "|" + ("\n.*" if self.multiline else "\n") + ")?"
+        if _ends_with_anchor(text):
+            return self.plain(text[:-1]) + ("(\n.*)?" if self.multiline else "\n?")
+        group = _edge_group(text, leading=False)
+        if group is not None:
+            start, end = group
+            return self.plain(text[:start]) + "(" + self.tail(_group_inner(text, start, end)) + ")"
+        return self.plain(text) + ".*"
+
+    def plain(self, text: str) -> str:
+        """``text`` in Lucene syntax, refused if it holds an anchor (its place is not an end)."""
+        body, anchored_start, anchored_end = _body(text, **self.flags)
+        if anchored_start or anchored_end:
+            raise ValueError(f"an anchor inside {text!r}, which is not at an end of the pattern")
+        return body
 
 
 def relax_loops(lucene: str) -> str:
@@ -119,6 +172,17 @@ def relax_loops(lucene: str) -> str:
     return "".join(out)
 
 
+def _check_groups(pattern: str) -> None:
+    """Refuse a pattern whose parentheses do not pair (Lucene would be sent a broken regexp)."""
+    depth = 0
+    for _, char, _ in _structure(pattern):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            raise ValueError("a ')' that closes no group")
+    if depth:
+        raise ValueError("an unclosed group")
+
+
 def _group_end(text: str, i: int) -> int:
     """The index of the ``)`` that closes the group opening at ``i``."""
     for j, char, depth in _structure(text[i:]):
@@ -133,21 +197,49 @@ def inline_flags(pattern: str) -> tuple[str, str]:
     return (inline[1], pattern[inline.end():]) if inline else ("", pattern)
 
 
-def _end_group(pattern: str, anchor: str, *, leading: bool) -> tuple[list[str], str] | None:
-    """A group at the start (end) of ``pattern`` with ``anchor`` as one alternative: the other
-    alternatives and the rest of the pattern, or None."""
-    groups = _top_level_groups(pattern)
+def _end_group(pattern: str, *, leading: bool) -> tuple[str, str] | None:
+    """The group at the start (end) of ``pattern`` when one of its alternatives is anchored at
+    that end, at any depth (``(^|/)x``, ``x(/|$)``, ``x(a|b(c|$))``): its inside and the rest
+    of the pattern, or None."""
+    group = _edge_group(pattern, leading=leading)
+    if group is None:
+        return None
+    start, end = group
+    return _group_inner(pattern, start, end), (pattern[end + 1:] if leading else pattern[:start])
+
+
+def _edge_group(text: str, *, leading: bool) -> tuple[int, int] | None:
+    """The span of the plain or ``(?:`` group that opens (closes) ``text``, unrepeated, when an
+    alternative inside it is anchored at that end (see :func:`_end_group`); else None."""
+    groups = _top_level_groups(text)
     if not groups:
         return None
     start, end = groups[0] if leading else groups[-1]
-    if (leading and start != 0) or (not leading and end != len(pattern) - 1):
+    if (leading and (start != 0 or text[end + 1:end + 2] in tuple("*+?{"))) \
+            or (not leading and end != len(text) - 1):
         return None
-    inner = pattern[start + 1:end]
-    alternatives = _split_alternatives(inner.removeprefix("?:"))
-    if anchor not in alternatives or len(alternatives) < 2:
+    if text.startswith("(?", start) and not text.startswith("(?:", start):
         return None
-    rest = pattern[end + 1:] if leading else pattern[:start]
-    return [a for a in alternatives if a != anchor], rest
+    return (start, end) if _anchored(_group_inner(text, start, end), leading=leading) else None
+
+
+def _anchored(text: str, *, leading: bool) -> bool:
+    """Whether an alternative of ``text`` is anchored at its start (end), at any depth."""
+    for alternative in _split_alternatives(text):
+        if (alternative.startswith("^") if leading else _ends_with_anchor(alternative)) \
+                or _edge_group(alternative, leading=leading) is not None:
+            return True
+    return False
+
+
+def _group_inner(text: str, start: int, end: int) -> str:
+    return text[start + 1:end].removeprefix("?:")
+
+
+def _ends_with_anchor(text: str) -> bool:
+    """Whether ``text`` ends with a ``$`` that is an anchor (not escaped, not in a class)."""
+    ends = [(i, char) for i, char, _ in _structure(text)][-1:]
+    return ends == [(len(text) - 1, "$")]
 
 
 def _structure(pattern: str) -> Iterator[tuple[int, str, int]]:
@@ -195,6 +287,7 @@ def _class_end(text: str, i: int) -> int:
     while i < len(text):
         if text[i] == "\\":
             i += 2
+            first = False  # an escape is a member: [\d] closes at its first ']'
             continue
         if text[i] == "]" and not first:
             return i + 1

@@ -124,6 +124,16 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
     ("user.name|re: 'a@b'", {"user.name": "a@b"}, True),  # '@' is a plain character in PCRE
     ("user.name|re: '(root|admin)$'", {"user.name": "notroot"}, True),
     ("user.name|re: '^(root|admin)$'", {"user.name": "notroot"}, False),
+    # anchors as alternatives of groups at the ends, at any depth: x(a|b(c|$)) finds xa or xbc
+    # anywhere, xb only at the end; (^a|b)x finds ax only at the start
+    ("user.name|re: 'x(a|b(c|$))'", {"user.name": "zxb"}, True),
+    ("user.name|re: 'x(a|b(c|$))'", {"user.name": "zxbd"}, False),
+    ("user.name|re: 'x(a|b(c|$))'", {"user.name": "zxbcd"}, True),
+    ("user.name|re: '(^a|b)x'", {"user.name": "zax"}, False),
+    ("user.name|re: '(^a|b)x'", {"user.name": "axz"}, True),
+    # a class that opens with an escape ends at its first ']' ([\d] is a digit, then |z)
+    ("user.name|re: '^([\\d]|z)q$'", {"user.name": "7q"}, True),
+    ("user.name|re: '^([\\d]|z)q$'", {"user.name": "]q"}, False),
     # m: "^/$ match the start/end of line"; without it only of the value
     ("message|re: '^second'", {"message": "first\nsecond"}, False),
     ("message|re|m: '^second'", {"message": "first\nsecond"}, True),
