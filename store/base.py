@@ -124,8 +124,10 @@ class Store(metaclass=ABCMeta):
                target: Target = "events") -> list[Group]:
         """The ``size`` most frequent values of ``field`` (most first, ties by value), each with
         its count, the sum of the numeric field ``total`` over its members and, with ``span``,
-        the time of its first and last member. A member lacking ``field`` is in no group; one
-        with several values (an array) is in the group of each, once.
+        the time of its first and last member (alerts: the earliest start, ``@timestamp``, and the
+        latest end, ``event.end``, so that an attack's span reaches its last event). A member
+        lacking ``field`` is in no group; one with several values (an array) is in the group of
+        each, once.
 
         With ``target="alerts"`` the alerts are grouped: ``query`` may then only bound their
         start time and give ``terms`` over alert fields (see :data:`Target`), and keys are text

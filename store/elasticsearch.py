@@ -594,7 +594,8 @@ class ElasticsearchStore(Store):
         events = self._checked(query, target)
         if events is not None:
             return python_groups(events, field, size=size, total=total, span=span)
-        answer = self._aggregation(query, target, groups_aggs(field, size=size, total=total, span=span))
+        answer = self._aggregation(query, target, groups_aggs(field, size=size, total=total, span=span,
+                                                              alerts=target == "alerts"))
         return read_groups(answer, span=span, text_keys=target == "alerts")
 
     def histogram(self, query: Query, *, interval: timedelta, origin: datetime,

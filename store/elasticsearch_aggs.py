@@ -47,17 +47,18 @@ def alert_query(query: Query) -> dict[str, Any]:
     return {"bool": {"filter": filters}} if filters else {"match_all": {}}
 
 
-def _first(order: str) -> dict[str, Any]:
-    return {"top_hits": {"size": 1, "sort": [{"@timestamp": {"order": order}}], "_source": ["@timestamp"]}}
+def _first(order: str, field: str = "@timestamp") -> dict[str, Any]:
+    return {"top_hits": {"size": 1, "sort": [{field: {"order": order}}], "_source": [field]}}
 
 
-def groups_aggs(field: str, *, size: int, total: str | None, span: bool) -> dict[str, Any]:
-    """The ``by`` terms aggregation of Store.groups."""
+def groups_aggs(field: str, *, size: int, total: str | None, span: bool, alerts: bool = False) -> dict[str, Any]:
+    """The ``by`` terms aggregation of Store.groups; over ``alerts`` the span's last time is the
+    latest ``event.end`` (an alert's last event), not the latest start."""
     subs: dict[str, Any] = {}
     if total is not None:
         subs["total"] = {"sum": {"field": total}}
     if span:
-        subs["first"], subs["last"] = _first("asc"), _first("desc")
+        subs["first"], subs["last"] = _first("asc"), _first("desc", "event.end" if alerts else "@timestamp")
     terms = {"field": field, "size": size, "shard_size": max(size * 20, 1000),
              "order": [{"_count": "desc"}, {"_key": "asc"}]}
     return {"by": {"terms": terms, **({"aggs": subs} if subs else {})}}
@@ -75,7 +76,14 @@ def read_groups(answer: Mapping[str, Any], *, span: bool, text_keys: bool) -> li
 
 def _hit_time(agg: Mapping[str, Any]) -> datetime | None:
     hits = agg.get("hits", {}).get("hits", [])
-    return parse_timestamp(hits[0]["_source"]["@timestamp"]) if hits else None
+    if not hits:
+        return None
+    source = hits[0]["_source"]
+    if "@timestamp" in source:
+        return parse_timestamp(source["@timestamp"])
+    # event.end: a dotted key or an object, as the document was written
+    end = source["event.end"] if "event.end" in source else source["event"]["end"]
+    return parse_timestamp(end)
 
 
 def _step_ms(interval: timedelta) -> int:

@@ -21,7 +21,7 @@ from typing import Any
 
 from govsoc.core.ecs import field_type
 from govsoc.core.errors import StoreError
-from govsoc.core.event import format_timestamp
+from govsoc.core.event import format_timestamp, parse_timestamp
 from govsoc.store.base import Bucket, Group, Query, Scalar
 from govsoc.store.sqlite_layout import JSON_FUNCTION, field_call, micros
 from govsoc.store.sqlite_query import column_sql, field_expression, present_sql
@@ -79,7 +79,9 @@ def groups_sql(where: tuple[str, list[Any]], field: str, *, size: int, total: st
     if alerts:
         total_sql = "NULL" if total is None else "govsoc_number(json_extract(alerts.doc, ?))"
         total_params = [] if total is None else [alert_path(total)]
-        inner = (f"SELECT DISTINCT alerts.id AS member, CAST(je.value AS TEXT) AS k, alerts.ts AS ts, {total_sql} AS t "
+        # an alert's span reaches its last event (event.end, fixed-width ISO text), not its start
+        inner = (f"SELECT DISTINCT alerts.id AS member, CAST(je.value AS TEXT) AS k, alerts.ts AS ts, "
+                 f"json_extract(alerts.doc, '$.\"event.end\"') AS te, {total_sql} AS t "
                  f"FROM alerts, json_each(alerts.doc, ?) AS je{clause} {'AND' if clause else 'WHERE'} "
                  f"je.value IS NOT NULL")
         params = [*total_params, alert_path(field), *params]
@@ -87,19 +89,19 @@ def groups_sql(where: tuple[str, list[Any]], field: str, *, size: int, total: st
         total_sql = "NULL" if total is None else f"govsoc_number({field_expression(total)})"
         column = column_sql(field)
         if column is not None:
-            inner = (f"SELECT {column} AS k, ts, {total_sql} AS t FROM events{clause} "
+            inner = (f"SELECT {column} AS k, ts, ts AS te, {total_sql} AS t FROM events{clause} "
                      f"{'AND' if clause else 'WHERE'} {column} IS NOT NULL")
         else:
             # The events are picked first, so that the condition's names never meet json_each's.
             # (rows of shapes without the field are passed over before their document is read)
             present = present_sql(field)
             picked = clause if present is None else f"{clause} {'AND' if clause else 'WHERE'} {present}"
-            inner = (f"SELECT DISTINCT events.seq, je.value AS k, events.ts AS ts, {total_sql} AS t "
+            inner = (f"SELECT DISTINCT events.seq, je.value AS k, events.ts AS ts, events.ts AS te, {total_sql} AS t "
                      f"FROM (SELECT * FROM events{picked}) AS events, "
                      f"json_each({field_call(JSON_FUNCTION, field)}) AS je WHERE je.value IS NOT NULL")
     # Elasticsearch orders an ip field's values by their 16-byte form: ties are broken alike.
     tie = "govsoc_ip_order(k), k" if not alerts and field_type(field) == "ip" else "k"
-    sql = (f"SELECT k, COUNT(*) AS c, TOTAL(t), MIN(ts), MAX(ts) FROM ({inner}) "
+    sql = (f"SELECT k, COUNT(*) AS c, TOTAL(t), MIN(ts), MAX(te) FROM ({inner}) "
            f"GROUP BY k ORDER BY c DESC, {tie} ASC LIMIT {int(size)}")
     return sql, list(params)
 
@@ -167,4 +169,6 @@ def _step(interval: timedelta) -> int:
 
 
 def _time(ts: Scalar | None) -> datetime | None:
+    if isinstance(ts, str):  # an alert's event.end, as format_timestamp wrote it
+        return parse_timestamp(ts)
     return None if ts is None else _EPOCH + timedelta(microseconds=int(ts))

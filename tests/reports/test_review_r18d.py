@@ -17,6 +17,7 @@ from govsoc.core.event import make_id
 from govsoc.reports.build import build
 from govsoc.reports.document import Document
 from govsoc.reports.renderers import renderers
+from govsoc.store.base import Query, Store
 from govsoc.store.sqlite import SqliteStore
 
 START = datetime(2026, 11, 28, 16, tzinfo=UTC)
@@ -202,3 +203,23 @@ def test_log_audit_figures_count_one_thing_each(tmp_path: Path) -> None:
     titles = [i.title for i in recs.blocks[0].items]  # type: ignore[attr-defined]
     assert "恢复已静默数据集的采集（huawei.vrp）" in titles
     assert any(x.startswith("恢复 2 台已静默主机与设备的日志发送") for x in titles), titles
+
+
+def test_the_last_time_of_a_rule_is_its_last_event(store: Store) -> None:
+    # review r18d finding 3: a brute force of 12 failed logins per host from 10:00:00 to 10:11:01
+    # (Beijing time) read "10:00:00 – 10:00:00": the newest alert's start, not its last event
+    at = START + timedelta(hours=10)
+    end = at + timedelta(minutes=11, seconds=1)
+    store.write_alerts([Alert(id=make_id("f3", i), rule_id="ssh-bf", rule_title="SSH Brute Force From One Source",
+                              level="high", kind="correlation", start=at, end=end,
+                              event_ids=tuple(make_id("f3e", i, k) for k in range(12))) for i in range(3)])
+    store.refresh()
+    [group] = store.groups(Query(start=START, end=END), "rule.id", total="event.count", span=True, target="alerts")
+    assert (group.count, group.total, group.first, group.last) == (3, 36, at, end)
+    doc = situation(store)  # type: ignore[arg-type]
+    rules = doc.section("rules")
+    assert rules is not None
+    rows = [r for b in rules.blocks for r in getattr(b, "rows", ())]
+    assert rows == [("SSH Brute Force From One Source", "高危", 3, 36, "2026-11-29 10:00:00", "2026-11-29 10:11:01")]
+    incidents = repr(doc.section("incidents"))
+    assert "2026-11-29 10:11:01" in incidents and "10:00:00 – 2026-11-29 10:00:00" not in incidents

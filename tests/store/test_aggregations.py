@@ -157,9 +157,10 @@ def test_groups_of_alerts_by_level_status_tags_and_context(filled: Store) -> Non
     assert filled.groups(day, "alert.status", target="alerts") == [Group("open", 3), Group("acknowledged", 1)]
     assert filled.groups(day, "tags", target="alerts") == [
         Group("attack.t1110", 2), Group("djbh.l3.8.1.4.1.a", 2), Group("attack.t1190", 1), Group("attack.t1557", 1)]
+    # an alert group's span: the first alert's start to the latest end (each alert lasts 1 s here)
     assert filled.groups(day, "context.govsoc.system", span=True, target="alerts") == [
-        Group("门户", 2, 0.0, T0, T0 + timedelta(minutes=30)),
-        Group("OA", 1, 0.0, T0 + timedelta(hours=2), T0 + timedelta(hours=2))]
+        Group("门户", 2, 0.0, T0, T0 + timedelta(minutes=30, seconds=1)),
+        Group("OA", 1, 0.0, T0 + timedelta(hours=2), T0 + timedelta(hours=2, seconds=1))]
     # numbers in the context come back as text, as Elasticsearch's flattened keywords give them
     assert filled.groups(Query(), "context.govsoc.dengbao_level", target="alerts") == [Group("3", 5)]
     high = Query(terms={"event.severity_name": ("high",)})
