@@ -22,10 +22,16 @@ since a late event can only add matches, never move or remove one, incremental p
 alerts of one full pass. An event_count over a correlation counts those matches (a storm of 12
 failures holds 3 points with at least 10 failures in the 10 minutes before). Upper bounds
 (not monotone) keep one match per burst, timed at the end of the first window judged. An outer
-``group-by`` or ``field`` must be one
-of the inner rule's group-by fields (a match carries nothing else). An outer alert lists the
-events behind the matches. Cycles are refused, naming the rules. ``generate`` of a correlation
-decides only whether the correlations it refers to write alerts of their own.
+``group-by`` or ``field`` must be one of the inner rule's group-by fields (a match carries
+nothing else); any other is refused with a RuleError naming the field, the inner rule and the
+fix (add the field to the inner rule's group-by). The specification's one word on it (under
+temporal_ordered: "even if the rule many_failed_logins groups by ComputerName, the correlation
+rule only uses its own group-by User") does not say which value a match has when its window's
+events hold several users (ten failures on one computer from three accounts); its Compatibility
+section asks for an error over a query that changes a rule's meaning, so govsoc does not pick
+one. An outer alert lists the events behind the matches. Cycles are refused, naming the rules.
+``generate`` of a correlation decides only whether the correlations it refers to write alerts
+of their own.
 """
 
 from __future__ import annotations
@@ -168,7 +174,8 @@ class Correlation:
         if missing:
             raise RuleError(f"it groups or counts by {', '.join(map(repr, missing))}, but the matches of the "
                             f"correlation {base.title!r} carry only its group-by fields "
-                            f"({', '.join(map(repr, inner.group_by)) or 'none'})")
+                            f"({', '.join(map(repr, inner.group_by)) or 'none'}): add "
+                            f"{', '.join(map(repr, missing))} to the group-by of {base.title!r}")
         return Ref(id=str(base.id), group_fields=tuple(names[:len(self.group_by)]),
                    value_field=value_name, inner=inner)
 

@@ -235,7 +235,9 @@ def test_a_cycle_is_refused_naming_the_rules(tmp_path: Path) -> None:
 def test_outer_group_by_must_be_an_inner_group_field(tmp_path: Path) -> None:
     rules = ruleset(tmp_path, swap(SPEC, "group-by: [user.name],\n              timespan: 10m}\nlevel",
                                            "group-by: [source.ip],\n              timespan: 10m}\nlevel"))
-    with pytest.raises(RuleError, match="carry only its group-by fields"):
+    # the specification leaves open which source.ip a match of many failures from several addresses
+    # has: refused, naming the fix
+    with pytest.raises(RuleError, match="carry only its group-by fields .*: add 'source.ip' to the group-by of"):
         compile_correlation(outer(rules))  # type: ignore[arg-type]
 
 
