@@ -16,7 +16,7 @@ dataset's is the highest of its tables.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -31,7 +31,7 @@ from govsoc.core.errors import ConfigError
 from govsoc.core.yamlfile import load_yaml, locate_validation_error
 
 __all__ = ["LEVELS", "Scheme", "Grade", "TableGrade", "load_scheme", "grade_column", "grade_table", "rank",
-           "PIPL_SENSITIVE"]
+           "IDENTITY_DOCUMENTS", "PIPL_SENSITIVE", "tagged_recognizers"]
 
 Level = Literal["CORE", "IMPORTANT", "G4", "G3", "G2", "G1"]
 #: Internal scale, highest first.
@@ -39,6 +39,12 @@ LEVELS: Final[tuple[Level, ...]] = ("CORE", "IMPORTANT", "G4", "G3", "G2", "G1")
 #: PIPL art. 28 categories, the words reasons use.
 PIPL_SENSITIVE: Final = ("生物识别", "宗教信仰", "特定身份", "医疗健康", "金融账户", "行踪轨迹", "不满十四周岁未成年人")
 _PERSON: Final = ("cn_person_name",)
+#: Identity documents (GB/T 35273-2020 Annex B lists 个人身份信息 — 身份证, 护照, 通行证, 居住证 — as
+#: sensitive PI). GB/T 45574-2025 and the TC260 guide hold an ID number *alone* not sensitive and
+#: ask for a re-assessment when it is combined with other PI: beside a person's name in one table it
+#: identifies the person, and the field counts as sensitive (review r18d finding 13).
+IDENTITY_DOCUMENTS: Final = ("cn_resident_id", "cn_resident_id_15", "cn_foreign_permanent_resident_id", "cn_passport",
+                             "cn_hk_macau_permit", "cn_taiwan_permit", "cn_mainland_travel_permit")
 
 
 def rank(level: str) -> int:
@@ -122,8 +128,15 @@ class TableGrade:
     important_reason: str
 
 
-def grade_column(decision: ColumnDecision, scheme: Scheme) -> Grade | None:
-    """The grade of a tagged (or suspected) column; None for columns holding nothing."""
+def tagged_recognizers(decisions: Sequence[ColumnDecision]) -> frozenset[str]:
+    """The recognizers of a table's tagged columns (what :func:`grade_column` judges a column beside)."""
+    return frozenset(d.recognizer for d in decisions if d.status == "tagged" and d.recognizer)
+
+
+def grade_column(decision: ColumnDecision, scheme: Scheme, beside: Collection[str] = ()) -> Grade | None:
+    """The grade of a tagged (or suspected) column; None for columns holding nothing. ``beside``:
+    the recognizers of the table's tagged columns (:func:`tagged_recognizers`): an identity
+    document beside a person's name is sensitive PI (:data:`IDENTITY_DOCUMENTS`)."""
     if decision.recognizer is None:
         return None
     cls = recognizers.get(decision.recognizer)
@@ -133,6 +146,10 @@ def grade_column(decision: ColumnDecision, scheme: Scheme) -> Grade | None:
     sensitive = cls.pi_class == "sensitive"
     basis = f"{cls.entity} -> {category}; default {cls.level}" + (f", {scheme.name} override {level}"
                                                                   if level != cls.level else "")
+    if not sensitive and cls.id in IDENTITY_DOCUMENTS and set(_PERSON) & set(beside):
+        sensitive = True
+        basis += ("; beside a person's name in the table: GB/T 35273-2020 Annex B 个人身份信息 "
+                  "(an ID number alone is not sensitive, GB/T 45574-2025)")
     if decision.minors:
         # PIPL art. 28: all personal information of a child under 14 is sensitive
         sensitive, level = True, max(level, "G4", key=rank)
@@ -147,7 +164,8 @@ def grade_table(dataset: str, decisions: Sequence[ColumnDecision], scheme: Schem
                 rows: int | None = None) -> TableGrade:
     """Roll a table's columns up: the highest column level, raised by the scheme's combinations
     (就高从严); flag it for 重要数据 review when it holds sensitive PI at the scheme's scale."""
-    graded = [(d, g) for d in decisions if d.status == "tagged" for g in [grade_column(d, scheme)] if g]
+    beside = tagged_recognizers(decisions)
+    graded = [(d, g) for d in decisions if d.status == "tagged" for g in [grade_column(d, scheme, beside)] if g]
     if not graded:
         return TableGrade(dataset=dataset, level="G1", label=scheme.label("G1"),
                           basis="no personal or sensitive data found", sensitive_pi_fields=(),

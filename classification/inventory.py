@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from govsoc.classification.columns import ColumnClassifier, ColumnDecision
-from govsoc.classification.grading import Scheme, grade_column, grade_table, rank
+from govsoc.classification.grading import Scheme, grade_column, grade_table, rank, tagged_recognizers
 from govsoc.classification.recognizer import recognizers
 from govsoc.classification.sources.base import Skipped, TableSample
 from govsoc.core.results import RESULTS_DIR, read_results, write_result
@@ -152,8 +152,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _field(table: TableSample, d: ColumnDecision, scheme: Scheme) -> FieldRecord:
-    grade = grade_column(d, scheme) if d.status != "none" else None
+def _field(table: TableSample, d: ColumnDecision, scheme: Scheme, beside: frozenset[str]) -> FieldRecord:
+    grade = grade_column(d, scheme, beside) if d.status != "none" else None
     return FieldRecord(dataset=table.dataset, table=table.table, field=d.field, comment=d.comment, status=d.status,
                        recognizer=d.recognizer, entity=d.entity, category=grade.category if grade else "",
                        pi_class=grade.pi_class if grade else "none",
@@ -182,11 +182,12 @@ def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Schem
             continue
         decisions = classifier.decide_all(table.columns)
         rolled = grade_table(table.table, decisions, scheme, rows=table.rows)
+        beside = tagged_recognizers(decisions)
         records.append(TableRecord(dataset=table.dataset, table=table.table, rows=table.rows, level=rolled.level,
                                    level_label=rolled.label, basis=rolled.basis,
                                    important_candidate=rolled.important_candidate,
                                    important_reason=rolled.important_reason,
-                                   fields=tuple(_field(table, d, scheme) for d in decisions)))
+                                   fields=tuple(_field(table, d, scheme, beside) for d in decisions)))
         if on_table:
             on_table(table)
     return Inventory(source=source, scheme=scheme.name, scheme_title=scheme.title,

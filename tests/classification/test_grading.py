@@ -90,3 +90,30 @@ def test_id_numbers_of_children_under_14_make_the_column_and_table_sensitive() -
     assert table.level == "G4" and set(table.sensitive_pi_fields) == {"sfzh", "xm"}
     adults = ColumnClassifier().decide(ColumnSample(dataset="t", field="sfzh", values=numbers[9:]))
     assert adults.minors == 0 and not grade_column(adults, scheme).pipl_sensitive  # type: ignore[union-attr]
+
+
+def test_an_id_number_beside_a_name_is_sensitive_pi(tmp_path: Path) -> None:
+    # review r18d finding 13: a table of applicants (name, ID number, mobile) had "敏感个人信息字段 0".
+    # GB/T 35273-2020 Annex B lists identity documents (身份证, 护照 ...) as sensitive PI; GB/T 45574-2025
+    # holds an ID number alone not sensitive and asks for a re-assessment when combined with other PI:
+    # beside a person's name it identifies the person. A mobile number is not sensitive (2020 list).
+    from govsoc.classification.inventory import build_inventory
+    from govsoc.classification.sources import open_source
+    from tests.classification.test_sources import NAMES, PHONES, ids
+
+    numbers = ids(40)
+    (tmp_path / "applicants.csv").write_text("申请人姓名,身份证号,手机号\n" + "".join(
+        f"{NAMES[i % 8]},{numbers[i]},{PHONES[i]}\n" for i in range(40)), encoding="utf-8")
+    (tmp_path / "ids.csv").write_text("身份证号,手机号\n" + "".join(
+        f"{numbers[i]},{PHONES[i]}\n" for i in range(40)), encoding="utf-8")
+    for name, sensitive in (("applicants.csv", ["身份证号"]), ("ids.csv", [])):
+        source = open_source(str(tmp_path / name))
+        inventory = build_inventory(source.tables(), source=source.name, scheme=load_scheme("gbt43697"),
+                                    sample_size=1000)
+        fields = [f for t in inventory.tables for f in t.fields]
+        assert {f.recognizer for f in fields if f.status == "tagged"} >= {"cn_resident_id", "cn_mobile"}, name
+        assert [f.field for f in fields if f.pipl_sensitive] == sensitive, name
+        assert inventory.summary()["pipl_sensitive_fields"] == len(sensitive), name
+    scheme = load_scheme("gbt43697")
+    decisions = [tagged("xm", "cn_person_name"), tagged("hz", "cn_passport")]
+    assert grade_table("t", decisions, scheme).sensitive_pi_fields == ("hz",)  # any identity document
