@@ -77,6 +77,9 @@ def _chosen_period(kind: str, period: str | None, at: datetime | None, start: da
             raise click.UsageError("a custom period needs --from and --to")
         if at is not None:
             raise click.UsageError("--at picks a day, week or month: it has no meaning with --period custom")
+        if start.microsecond or end.microsecond:  # a report names and prints its bounds to the second
+            raise click.UsageError(f"a custom period's bounds are whole seconds (--from {start.isoformat()} "
+                                   f"--to {end.isoformat()}): a report is named and shown to the second")
         if end <= start:  # in the times as given (local), not as stored (UTC)
             raise click.UsageError(f"a report period must end after it starts (--from {start.isoformat()} "
                                    f"--to {end.isoformat()})")

@@ -130,6 +130,12 @@ def test_a_custom_period_inside_a_day_keeps_the_day_report(govsoc_home: Path, tm
     (("situation", "--period", "custom", "--from", "0001-01-01", "--to", "0001-01-02"), "outside the years 0001-9999"),
     (("situation", "--period", "day", "--at", "0001-01-01"), "outside the years 0001-9999"),
     (("situation", "--period", "month", "--at", "9999-12-15"), "outside the years 0001-9999"),
+    # review r18d finding 6: sub-second bounds were kept, yet named and printed to the second, so
+    # two periods shared a file name and 21:10:00-21:10:00.5 read as zero-length
+    (("situation", "--period", "custom", "--from", "2026-11-29T21:10:00", "--to", "2026-11-29T21:10:00.5"),
+     "whole seconds"),
+    (("situation", "--period", "custom", "--from", "2026-11-29T21:10:00.2", "--to", "2026-11-29T21:10:01"),
+     "whole seconds"),
 ])
 def test_an_option_that_would_be_ignored_is_refused(govsoc_home: Path, capsys: pytest.CaptureFixture[str],
                                                     args: tuple[str, ...], message: str) -> None:
