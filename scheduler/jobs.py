@@ -8,7 +8,9 @@
     reports          govsoc report KIND --period day|week|month --at <inside the last whole one>,
                      per kind (situation, compliance, alerts), every format at once; periods
                      missed while the daemon was down are caught up, oldest first, each once
-                     (at most CATCH_UP_LIMIT back: see owed_runs)
+                     (at most CATCH_UP_LIMIT back: see owed_runs); the periods before it
+                     (REISSUE_LATE) whose events or alerts arrived after their report was
+                     issued are reported again (--reissue-late, reports.reissue)
 
 `govsoc report` is the reports contract of issue 18 (reports.build, then reports.write, which
 renders and signs); the daemon runs it, as every job, as a child process (scheduler.children
@@ -33,13 +35,18 @@ from govsoc.core.config import Config
 from govsoc.core.schedule import JobSchedule
 from govsoc.scheduler.clock import occurrences_between
 
-__all__ = ["CATCH_UP_LIMIT", "EXIT_PARTIAL", "Job", "jobs_for", "owed_runs", "period_label"]
+__all__ = ["CATCH_UP_LIMIT", "EXIT_PARTIAL", "REISSUE_LATE", "Job", "jobs_for", "owed_runs", "period_label"]
 
 #: `govsoc detect`: the pass ran but some rules failed to load or run (cli/commands/detect.py).
 EXIT_PARTIAL = 3
 #: The most report periods a restarted daemon catches up (a month of daily reports); older
 #: missed periods are said and skipped (`govsoc report --at` writes them by hand).
 CATCH_UP_LIMIT = 31
+
+#: How many periods before the one a report run writes are reported again when events or alerts
+#: of theirs arrived after their report was issued (reports.reissue): a week of days, four weeks,
+#: two months.
+REISSUE_LATE = {"day": 7, "week": 4, "month": 2}
 
 Commands = Callable[[datetime], list[list[str]]]
 
@@ -124,7 +131,8 @@ def jobs_for(config: Config) -> list[Job]:
         lang = ["--lang", job.lang] if job.lang else []
         formats = [part for fmt in job.formats for part in ("--format", fmt)]
         unsigned = ["--unsigned"] if job.unsigned else []
-        return [["report", kind, "--period", job.period, "--at", at, *formats, *lang, *unsigned,
+        late = ["--reissue-late", str(REISSUE_LATE[job.period])]
+        return [["report", kind, "--period", job.period, "--at", at, *formats, *lang, *unsigned, *late,
                  "--folder", str(config.report_dir)] for kind in job.kinds]
 
     return [

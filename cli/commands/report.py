@@ -13,7 +13,8 @@ with a warning, and the report says on its cover (and in its JSON) that it is un
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -25,6 +26,7 @@ from govsoc.reports import build_report, renderers
 from govsoc.reports.build import KINDS, UNMASKED_MARK, build, inventory_systems, mark_unsigned, write
 from govsoc.reports.period import PERIODS, Period, period_bounds
 from govsoc.reports.publish import publish
+from govsoc.reports.reissue import late_note, load_record, period_counts, save_record
 from govsoc.reports.renderers import as_document
 from govsoc.reports.signing import SigningKey, key_folder, require_key
 from govsoc.rules import BUILTIN_PACKS
@@ -116,10 +118,14 @@ def _chosen_period(kind: str, period: str | None, at: datetime | None, start: da
 @click.option("--unsigned", is_flag=True,
               help="Write the report without a signature, no key needed (a warning is printed and the "
                    "report says it is unsigned). Without it a report needs the key `govsoc keys init` makes.")
+@click.option("--reissue-late", type=click.IntRange(0, 366), default=0, show_default=True,
+              help="Also report again each of the N day/week/month periods before this one whose store now holds "
+                   "events or alerts that arrived after its report was issued (the daemon passes it); the new "
+                   "report replaces the old one and says on its cover what arrived since.")
 @click.pass_obj
 def report(app: AppContext, kind: str, period: str | None, at: datetime | None, start: datetime | None,
            end: datetime | None, formats: tuple[str, ...], output: Path | None, folder: Path | None,
-           lang: str | None, unmasked: bool, unsigned: bool) -> None:
+           lang: str | None, unmasked: bool, unsigned: bool, reissue_late: int) -> None:
     """Write the situation (态势感知), compliance (合规) or alert report of a period, in Chinese
     by default, personal data masked, signed with the key `govsoc keys init` made.
 
@@ -146,10 +152,46 @@ def report(app: AppContext, kind: str, period: str | None, at: datetime | None, 
         click.echo(f"govsoc: warning: the period {chosen.local(chosen.start)} .. {chosen.local(chosen.end)} "
                    f"{'has not ended' if status == 'partial' else 'has not begun'}: the report is marked "
                    f"{status}", err=True)
-    document = build(kind, app.store, start=chosen.start, end=chosen.end, lang=lang or settings.lang,
-                     masked=not unmasked, data_dir=app.config.data_dir, timezone=settings.timezone,
+    if reissue_late and (period or "day") == "custom":
+        raise click.UsageError("--reissue-late looks at the days, weeks or months before a --period day|week|month")
+    target = output.parent if output is not None else (folder or app.config.report_dir)
+    options = _Options(kind=kind, formats=formats, target=target, output=output, lang=lang or settings.lang,
+                       masked=not unmasked, key=key)
+    _issue(app, chosen, options, note=None)
+    earlier = chosen
+    for _ in range(reissue_late):
+        earlier = period_bounds(period or "day", timezone=settings.timezone, at=earlier.start - timedelta(seconds=1))
+        record = load_record(app.config.data_dir, kind, earlier)
+        if record is None:  # never issued here: nothing to re-issue
+            continue
+        note = late_note(record, period_counts(app.store, earlier), earlier, options.lang)
+        if note is not None:
+            _issue(app, earlier, replace(options, output=None), note=note)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Options:
+    kind: str
+    formats: tuple[str, ...]
+    target: Path
+    output: Path | None
+    lang: str
+    masked: bool
+    key: SigningKey | None
+
+
+def _issue(app: AppContext, chosen: Period, o: _Options, *, note: str | None) -> None:
+    """Build and write the report of ``chosen``; a masked report of a whole period leaves the
+    record of what it covered (reports.reissue), which ``--reissue-late`` compares with later."""
+    counts = period_counts(app.store, chosen)  # before building: what arrives meanwhile counts as late
+    document = build(o.kind, app.store, start=chosen.start, end=chosen.end, lang=o.lang, masked=o.masked,
+                     data_dir=app.config.data_dir, timezone=chosen.timezone,
                      rule_paths=([BUILTIN_PACKS] if app.config.rules.builtin else []) + list(app.config.rules.paths),
                      systems=inventory_systems(app.inventory()), retention_days=app.config.store.retention_days)
-    target = output.parent if output is not None else (folder or app.config.report_dir)
-    for path in write(document, formats, target, key=key, unsigned=key is None, output=output):
+    if note is not None:
+        document = replace(document, meta={"reissued": note, **document.meta})
+    for path in write(document, o.formats, o.target, key=o.key, unsigned=o.key is None, output=o.output):
         click.echo(str(path))
+    now = datetime.now(UTC)
+    if o.masked and o.output is None and chosen.status(now) == "complete":
+        save_record(app.config.data_dir, o.kind, chosen, counts, now)

@@ -242,3 +242,34 @@ def test_a_wrong_passphrase_leaves_nothing_behind_and_a_passphrase_file_must_be_
     code, out, err = run(capsys, *SITUATION, "--folder", str(out_folder))
     assert code == 0, err
     assert all(run(capsys, "verify", path)[0] == 0 for path in out.split())
+
+
+def test_a_report_is_issued_again_when_events_of_its_period_arrive_late(
+        govsoc_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # review r18d finding 12: a daily report stayed "complete" while its day's events kept arriving
+    def ingest(lines: str, name: str) -> None:
+        log = tmp_path / name
+        log.write_text(lines, encoding="utf-8")
+        assert run(capsys, "ingest", "--parser", "linux.auth", str(log))[0] == 0
+
+    ingest(LINES, "auth.log")  # four events on 2026-11-29
+    out_dir = tmp_path / "out"
+    base = ("report", "situation", "--period", "day", "--format", "json", "--unsigned", "--folder", str(out_dir))
+    code, out, err = run(capsys, *base, "--at", "2026-11-29T12:00")
+    assert code == 0, err
+    day29 = out_dir / "situation-2026-11-29.json"
+    assert json.loads(day29.read_text(encoding="utf-8"))["data"]["events"] == 4
+    # two more events of the 29th arrive after its report (a spool replayed), one of the 30th
+    ingest("".join(f"2026-11-29T23:5{i}:00+08:00 portal-web-02 sshd[90{i}]: Accepted password for ops from 10.1.2.4 "
+                   f"port 5010{i} ssh2\n" for i in range(2)) +
+           "2026-11-30T08:00:00+08:00 portal-web-02 sshd[910]: Accepted password for ops from 10.1.2.4 "
+           "port 50110 ssh2\n", "late.log")
+    code, out, err = run(capsys, *base, "--at", "2026-11-30T12:00", "--reissue-late", "7")
+    assert code == 0, err
+    assert [Path(p).name for p in out.split()] == ["situation-2026-11-30.json", "situation-2026-11-29.json"]
+    again = json.loads(day29.read_text(encoding="utf-8"))
+    assert again["data"]["events"] == 6
+    assert "又存入本期事件 2 个、告警 0 条" in again["meta"]["reissued"] and "事件 4 个" in again["meta"]["reissued"]
+    # nothing more arrived: the 29th is not issued a third time (nor the 28th, never issued)
+    code, out, err = run(capsys, *base, "--at", "2026-11-30T12:00", "--reissue-late", "7")
+    assert code == 0 and [Path(p).name for p in out.split()] == ["situation-2026-11-30.json"], err

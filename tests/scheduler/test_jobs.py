@@ -30,8 +30,9 @@ def test_the_report_covers_the_last_whole_period(tmp_path: Path, period: str, st
     jobs = _jobs(tmp_path, f"schedule:\n  reports: {{at: '00:30', period: {period}, formats: [html, json]}}\n")
     commands = jobs["reports"].commands(datetime.fromisoformat(start))
     folder = str(tmp_path / "data" / "reports")
+    late = {"day": "7", "week": "4", "month": "2"}[period]  # the periods before it re-issued when data came late
     assert commands == [["report", kind, "--period", period, "--at", at, "--format", "html", "--format", "json",
-                         "--folder", folder] for kind in ("situation", "compliance")]
+                         "--reissue-late", late, "--folder", folder] for kind in ("situation", "compliance")]
 
 
 def test_scans_need_what_they_scan(tmp_path: Path) -> None:
