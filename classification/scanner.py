@@ -29,9 +29,9 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from itertools import chain, compress, repeat
-from operator import contains
+from functools import lru_cache, reduce
+from itertools import compress, repeat
+from operator import and_, or_
 from typing import Final
 
 from govsoc.classification.batch import SEP, ShapeGate, class_of, joined_text, signatures, starts
@@ -161,23 +161,25 @@ class Scanner:
             return
         blob, text = joined
         gate = plan.shape_gate
-        per_value = list(map(gate.__getitem__, signatures(text)))
+        classes = signatures(text)
+        per_value = list(map(gate.__getitem__, classes))
         alone = self._alone(chunk, blob, text, plan)
         # recognizers that can run over the joined text do, once: Python works per regex match,
         # not per value; their hits are kept for the values they are a candidate of
         early: dict[int, list[Match]] = {}
         ran: set[int] = set()
         if gate.joined:
-            present = set(chain.from_iterable(per_value))
+            masks = list(map(gate.masks.__getitem__, classes))
+            present = reduce(or_, set(masks), 0)
             folded_values: list[str] | None = None
-            for row in gate.shaped:
+            for bit, row in enumerate(gate.shaped):
                 candidate = row[0]
-                if candidate not in gate.joined or candidate not in present:
+                if candidate not in gate.joined or not present >> bit & 1:
                     continue
                 # only the values it is a candidate of, joined (the regex scans no other text)
                 if folded_values is None:
                     folded_values = text.split(SEP)
-                wanted = list(map(contains, per_value, repeat(candidate)))
+                wanted = list(map(and_, masks, repeat(1 << bit)))
                 which = list(compress(range(len(chunk)), wanted))
                 values = list(compress(folded_values, wanted))
                 pairs, matched = candidate[0].find_joined(SEP.join(values), starts(values), context=candidate[2])

@@ -15,6 +15,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Final
 
+from govsoc.classification.check_vectors import mod11_2_may_pass
 from govsoc.classification.checksums import resident_id_ok
 from govsoc.classification.cn_codes import PROVINCE_CODES
 from govsoc.classification.recognizer import NOT_AFTER, NOT_BEFORE, Pattern, Recognizer, register
@@ -113,6 +114,12 @@ class ResidentIdRecognizer(Recognizer):
     def validate(self, candidate: str) -> str | None:
         """Region prefix, real date of birth not in the future, MOD 11-2 check character."""
         return _why_id18(candidate, _PERMITS.get(candidate[:2], ""))
+
+    def screen(self, candidates: list[str]) -> list[bool] | None:
+        """The MOD 11-2 check character of every candidate at once (validate requires it)."""
+        if type(self).validate is not ResidentIdRecognizer.validate:
+            return None  # a subclass judges by its own rule
+        return mod11_2_may_pass(candidates)
 
 
 _PERMITS: Final = {"81": "HK residence permit", "82": "Macau residence permit", "83": "Taiwan residence permit"}

@@ -9,6 +9,7 @@ unmasked; a 92 code (个体工商户) belongs to a natural person and is graded 
 
 from __future__ import annotations
 
+from govsoc.classification.check_vectors import mod31_may_pass
 from govsoc.classification.checksums import organisation_code_ok, registration_number_ok, uscc_ok
 from govsoc.classification.cn_codes import PLATE_PROVINCES, PROVINCE_CODES
 from govsoc.classification.recognizer import NOT_AFTER, NOT_BEFORE, Pattern, Recognizer, register
@@ -48,6 +49,12 @@ class UsccRecognizer(Recognizer):
             return None  # an all-digit code shaped like an ID number is taken for one
         who = " (个体工商户: a natural person)" if candidate[:2] == "92" else ""
         return f"GB 32100 check character {candidate[17]} and GB 11714 code {candidate[8:17]}{who}"
+
+    def screen(self, candidates: list[str]) -> list[bool] | None:
+        """The MOD 31 check character of every candidate at once (validate requires it)."""
+        if type(self).validate is not UsccRecognizer.validate:
+            return None  # a subclass judges by its own rule
+        return mod31_may_pass(candidates)
 
 
 @register("cn_organisation_code")

@@ -248,3 +248,28 @@ def test_joined_find_gives_each_values_hits_in_its_order() -> None:
         expected = [(i, m) for i, v in enumerate(values) for m in rec.find_folded(v, context=True)]
         assert hits == expected, rec.id
         assert {i for i, _ in hits} <= matched
+
+
+_IP_PIECES = ["1", "25", "255", "256", "0", "01", "999", "1234", ".", "..", "a", "Z", "-", " ", ":", SEP, "张", "１",
+              "v"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_IP_PIECES), max_size=24).map("".join))
+def test_search_forms_find_what_the_patterns_find(text: str) -> None:
+    """A pattern's search form (Pattern.search: the look-behind after the first character, so
+    that re skips to where a match can start) finds the same spans as the pattern as written."""
+    scanner = Scanner(None)
+    rows = [(r.id, a, b) for r in scanner.recognizers.values()
+            for (_, a), (_, b) in zip(r._compiled, r._searching, strict=True) if a.pattern != b.pattern]
+    assert any(i == "ipv4" for i, _, _ in rows)
+    for ident, plain_form, search_form in rows:
+        assert [m.span() for m in search_form.finditer(text)] == [m.span() for m in plain_form.finditer(text)], ident
+
+
+def test_search_form_rows_are_meaningful() -> None:
+    """Texts where the look-behind decides: an address after a letter, digit or dot is none."""
+    rec = Scanner(["ipv4"]).recognizers["ipv4"]
+    (_, search_form), = rec._searching
+    assert [m.group() for m in search_form.finditer("1.2.3.4 a1.2.3.4 .1.2.3.4 11.2.3.4 x:10.0.0.1")] == [
+        "1.2.3.4", "11.2.3.4", "10.0.0.1"]

@@ -1,0 +1,103 @@
+"""Check characters of many candidates at once (stage: classification; issue 15 "speed").
+
+The joined scan (``Recognizer.find_joined``) takes every candidate of a chunk out at once; most
+candidates of an ordinary table or log are not identifiers (order numbers, timestamps, invoice
+codes) and fail their check character. These functions compute the check of all of them in a
+few numpy operations, the algorithms of :mod:`govsoc.classification.checksums`:
+
+- :func:`luhn_may_pass` (ISO/IEC 7812, bank cards),
+- :func:`mod11_2_may_pass` (GB 11643 ISO 7064 MOD 11-2, resident ID numbers),
+- :func:`mod31_may_pass` (GB 32100 unified social credit codes).
+
+Each answers False only where the scalar check in checksums.py is False, so a recognizer's
+``screen`` may drop those candidates without calling ``validate``; a candidate they cannot judge
+(a length or a character the scalar check would look at differently) is answered True and left
+to ``validate``. tests/classification/test_check_vectors.py holds them to the scalar checks.
+"""
+
+from __future__ import annotations
+
+from itertools import repeat
+from operator import getitem
+from typing import TYPE_CHECKING, Final
+
+from govsoc.classification.checksums import USCC_ALPHABET
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+__all__ = ["luhn_may_pass", "mod11_2_may_pass", "mod31_may_pass"]
+
+_CARD_WIDTH: Final = 19
+_RIC_WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_RIC_CHARS: Final = b"10X98765432"
+
+
+def _matrix(candidates: list[str], width: int, *, right: bool) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.bool_]]:
+    """The candidates as rows of ``width`` ASCII bytes ('0'-padded on the left when ``right``,
+    else cut or padded on the right) and whether each row holds its candidate exactly (its
+    length fits and it is ASCII)."""
+    import numpy as np
+
+    lengths = np.fromiter(map(len, candidates), dtype=np.int64, count=len(candidates))
+    fits = (lengths == width) if not right else (lengths <= width)
+    rows = map(str.rjust if right else str.ljust, candidates, repeat(width), repeat("0"))
+    # longer ones cut (they are not judged); a row no longer than width is kept as it is, not copied
+    text = "".join(map(getitem, rows, repeat(slice(None, width))))
+    data = text.encode("ascii", "replace")  # one byte per character: '?' for any other
+    ascii_rows = np.fromiter(map(str.isascii, candidates), dtype=np.bool_, count=len(candidates))
+    return np.frombuffer(data, dtype=np.uint8).reshape(len(candidates), width), fits & ascii_rows
+
+
+def luhn_may_pass(candidates: list[str]) -> list[bool]:
+    """False where ``checksums.luhn_ok`` is False for sure: an ASCII digit string of at most 19
+    digits whose Luhn sum is not a multiple of 10."""
+    import numpy as np
+
+    if not candidates:
+        return []
+    rows, exact = _matrix(candidates, _CARD_WIDTH, right=True)
+    digits = rows - np.uint8(48)  # anything but '0'-'9' wraps to 10..255
+    is_digits = (digits <= 9).all(axis=1)
+    from_right = digits[:, ::-1]
+    doubled = np.array([0, 2, 4, 6, 8, 1, 3, 5, 7, 9] + [0] * 246, dtype=np.int64)[from_right[:, 1::2]]
+    total = from_right[:, 0::2].astype(np.int64).sum(axis=1) + doubled.sum(axis=1)
+    judged = exact & is_digits
+    return ((total % 10 == 0) | ~judged).tolist()  # type: ignore[no-any-return]
+
+
+def mod11_2_may_pass(candidates: list[str]) -> list[bool]:
+    """False where ``checksums.resident_id_ok`` is False for sure: 18 ASCII characters, the first
+    17 digits, and a last character that is not their MOD 11-2 check character."""
+    import numpy as np
+
+    if not candidates:
+        return []
+    rows, exact = _matrix(candidates, 18, right=False)
+    body = rows[:, :17] - np.uint8(48)
+    is_digits = (body <= 9).all(axis=1)
+    total = body.astype(np.int64) @ np.array(_RIC_WEIGHTS, dtype=np.int64)
+    expected = np.frombuffer(_RIC_CHARS, dtype=np.uint8)[total % 11]
+    judged = exact & is_digits
+    return ((expected == rows[:, 17]) | ~judged).tolist()  # type: ignore[no-any-return]
+
+
+#: ASCII byte -> GB 32100 value, 255 for a character outside the alphabet.
+_USCC_VALUES: Final = bytes(USCC_ALPHABET.index(chr(b)) if chr(b) in USCC_ALPHABET else 255 for b in range(256))
+
+
+def mod31_may_pass(candidates: list[str]) -> list[bool]:
+    """False where the MOD 31 check of ``checksums.uscc_ok`` fails for sure: 18 characters of
+    the GB 32100 alphabet whose last is not the check character of the first 17."""
+    import numpy as np
+
+    if not candidates:
+        return []
+    rows, exact = _matrix(candidates, 18, right=False)
+    values = np.frombuffer(_USCC_VALUES, dtype=np.uint8)[rows]
+    in_alphabet = (values != 255).all(axis=1)
+    weights = np.array([pow(3, i, 31) for i in range(17)], dtype=np.int64)
+    total = values[:, :17].astype(np.int64) @ weights
+    judged = exact & in_alphabet
+    return (((31 - total % 31) % 31 == values[:, 17]) | ~judged).tolist()  # type: ignore[no-any-return]

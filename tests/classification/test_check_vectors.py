@@ -1,0 +1,132 @@
+"""Bulk check characters (govsoc.classification.check_vectors) against the scalar checks of
+checksums.py, and the joined scan's use of them: a candidate they drop is one validate drops,
+and validate is not asked about candidates whose check character is wrong."""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections.abc import Callable
+from types import FrameType
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from govsoc.classification.check_vectors import luhn_may_pass, mod11_2_may_pass, mod31_may_pass
+from govsoc.classification.checksums import USCC_ALPHABET, luhn_ok, resident_id_ok, uscc_ok
+from govsoc.classification.recognizer import Match, new_match
+from govsoc.classification.recognizers.finance import BankCardRecognizer
+from govsoc.classification.recognizers.identity import ResidentIdRecognizer
+from govsoc.classification.recognizers.organisation import UsccRecognizer
+from govsoc.classification.scanner import Scanner
+
+CHECKS: list[tuple[Callable[[list[str]], list[bool]], Callable[[str], bool], str]] = [
+    (luhn_may_pass, luhn_ok, "0123456789"),
+    (mod11_2_may_pass, resident_id_ok, "0123456789"),
+    (mod31_may_pass, uscc_ok, USCC_ALPHABET),
+]
+
+
+@pytest.mark.parametrize("bulk, scalar, alphabet", CHECKS, ids=["luhn", "mod11_2", "mod31"])
+def test_bulk_checks_drop_only_what_the_scalar_check_fails(bulk: Callable[[list[str]], list[bool]],
+                                                          scalar: Callable[[str], bool], alphabet: str) -> None:
+    rng = random.Random(43697)
+    # mostly the alphabet, sometimes a stray letter, full-width digit, space or CJK character
+    chars = alphabet * 20 + "xXIOa１ 张-"
+    # half of them of the lengths the checks judge (16 and 19 digits, 18 characters)
+    lengths = [rng.choice((16, 18, 19, rng.randrange(0, 23))) for _ in range(20_000)]
+    candidates = ["".join(rng.choice(chars) for _ in range(n)) for n in lengths]
+    candidates += ["", "0" * 18, "9" * 25]
+    answers = bulk(candidates)
+    assert len(answers) == len(candidates)
+    assert not [c for c, a in zip(candidates, answers, strict=True) if not a and scalar(c)]
+    assert sum(not a for a in answers) >= 100  # they do judge: many fail their check character
+
+
+# Published vectors: GB 11643's example number, a GB 32100 code (reference §5.8), Luhn test cards.
+@pytest.mark.parametrize("bulk, good", [
+    (mod11_2_may_pass, "11010519491231002X"),   # GB 11643-1999 appendix example, check X
+    (mod31_may_pass, "91350100M000100Y43"),     # GB 32100 example code (reference §5.8)
+    (luhn_may_pass, "4111111111111111"),        # Visa test card
+    (luhn_may_pass, "5555555555554444"),        # Mastercard test card
+    (luhn_may_pass, "6011111111111117"),        # Discover test card
+])
+def test_bulk_checks_keep_valid_numbers_and_drop_one_wrong_check_character(
+        bulk: Callable[[list[str]], list[bool]], good: str) -> None:
+    last = good[-1]
+    wrong = good[:-1] + ("1" if last != "1" else "2")
+    assert bulk([good, wrong]) == [True, False]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="0123456789X", min_size=16, max_size=20), min_size=1, max_size=30))
+def test_mod11_2_agrees_with_the_scalar_check_on_every_18_digit_body(candidates: list[str]) -> None:
+    for candidate, answer in zip(candidates, mod11_2_may_pass(candidates), strict=True):
+        if len(candidate) == 18 and candidate[:17].isdigit():
+            assert answer == resident_id_ok(candidate)
+
+
+def _calls(code: object, run: Callable[[], object]) -> int:
+    count = 0
+
+    def profile(frame: FrameType, event: str, arg: object) -> None:
+        nonlocal count
+        if event == "call" and frame.f_code is code:
+            count += 1
+
+    sys.setprofile(profile)
+    try:
+        run()
+    finally:
+        sys.setprofile(None)
+    return count
+
+
+def _mod31_ok(code: str) -> bool:
+    """GB 32100's check character alone: weights 3^i mod 31, check (31 - sum mod 31) mod 31."""
+    if len(code) != 18 or any(c not in USCC_ALPHABET for c in code):
+        return False
+    total = sum(USCC_ALPHABET.index(c) * pow(3, i, 31) for i, c in enumerate(code[:17]))
+    return USCC_ALPHABET[(31 - total % 31) % 31] == code[17]
+
+
+def test_the_joined_scan_validates_only_candidates_with_a_right_check_character() -> None:
+    """Counting work, not time: card-like order numbers failing Luhn, 18-digit numbers with a wrong
+    MOD 11-2 character and USCC-like codes with a wrong MOD 31 character never reach validate;
+    the valid ones do, and are found."""
+    rng = random.Random(15)
+    cards, ids, codes = [], [], []
+    while len(cards) < 300:
+        number = "622202" + "".join(rng.choice("0123456789") for _ in range(10))
+        if not luhn_ok(number):
+            cards.append(number)
+    while len(ids) < 300:
+        number = "110105" + f"19{rng.randrange(50, 99)}0{rng.randrange(1, 9)}1{rng.randrange(0, 9)}" + \
+            "".join(rng.choice("0123456789") for _ in range(4))
+        if not resident_id_ok(number):
+            ids.append(number)
+    while len(codes) < 300:
+        code = "91330106" + "".join(rng.choice(USCC_ALPHABET) for _ in range(10))
+        if not uscc_ok(code):
+            codes.append(code)
+    good = ["6011111111111117", "11010519491231002X", "91350100M000100Y43"]
+    values = cards + ids + codes + good
+    scanner = Scanner(["cn_bank_card", "cn_resident_id", "cn_uscc"])
+    # a value is a candidate of several recognizers (an 18-digit number is card-like too): the
+    # bound is the values whose check character that recognizer's check accepts
+    for recognizer, check in ((BankCardRecognizer, luhn_ok), (ResidentIdRecognizer, resident_id_ok),
+                              (UsccRecognizer, _mod31_ok)):
+        calls = _calls(recognizer.validate.__code__, lambda: list(scanner.scan_many(values)))
+        passing = sum(check(v) for v in values)
+        assert calls <= passing < 100, recognizer
+    found = {values[i]: {m.recognizer for m in hits} for i, hits in scanner.scan_many(values)}
+    assert found == {"6011111111111117": {"cn_bank_card"}, "11010519491231002X": {"cn_resident_id"},
+                     "91350100M000100Y43": {"cn_uscc"}}
+
+
+def test_new_match_is_the_dataclass() -> None:
+    made = new_match("ipv4", 3, 10, "1.2.3.*", 0.6, "why")
+    expected = Match(recognizer="ipv4", start=3, end=10, masked="1.2.3.*", score=0.6, reason="why")
+    assert made == expected and hash(made) == hash(expected) and repr(made) == repr(expected)
+    assert type(made) is Match
