@@ -8,11 +8,19 @@ Where the glyphs come from (in this order; the first that has a character draws 
    there (reports/fonts/README.md).
 2. Debian's fonts-noto-cjk, when installed: the full Noto Sans CJK SC, for what GB 2312 lacks
    (rare names, traditional forms, kana and hangul outside GB 2312).
-3. DejaVu Sans, when installed: Arabic, Hebrew, Armenian, Georgian and many symbols.
+3. Debian's fonts-hanazono (HanaMinB, then HanaMinA; Hanazono font licence / OFL), when
+   installed: the CJK Extension B-F characters of rare personal names (生僻字, 𪚥 𠀀) that Noto
+   Sans CJK lacks.
+4. DejaVu Sans, when installed: Arabic, Hebrew, Armenian, Georgian and many symbols.
+5. Debian's fonts-symbola (Symbola, free for any use), when installed: emoji and symbols, drawn
+   as plain glyphs.
 
-Both system fonts are found by path, not through fontconfig, so what a report embeds does not
+The system fonts are found by path, not through fontconfig, so what a report embeds does not
 depend on the reader's fonts. A character none of them has is reported as ``missing``: the
-renderers print its code point instead (``<U+1F600>``), never an empty box.
+renderers still show the character itself (the reader's own fonts draw it, the CSS family list
+ending in ``sans-serif``), with its code point as a tooltip, never the code point in its place
+(review r18d finding 9). Only characters that could hide or reorder text are shown as code points
+(SHOWN_AS_CODE_POINT).
 """
 
 from __future__ import annotations
@@ -46,9 +54,12 @@ SOURCES: tuple[FontSource, ...] = (
     FontSource("govsoc-cjk-ext", Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"), 2),
     FontSource("govsoc-cjk-ext", Path("/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc"), 2),
     FontSource("govsoc-cjk-ext", Path("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc"), 2),
+    FontSource("govsoc-cjk-rare", Path("/usr/share/fonts/truetype/hanazono/HanaMinB.ttf")),
+    FontSource("govsoc-cjk-rare-a", Path("/usr/share/fonts/truetype/hanazono/HanaMinA.ttf")),
     FontSource("govsoc-other", Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")),
     FontSource("govsoc-other", Path("/usr/share/fonts/dejavu/DejaVuSans.ttf")),
     FontSource("govsoc-other", Path("/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf")),
+    FontSource("govsoc-symbols", Path("/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf")),
 )
 
 #: Characters that are never drawn as themselves: controls, format characters (bidi overrides,
@@ -92,12 +103,11 @@ class FontPlan:
 
 
 def shown_as_code_point(char: str) -> bool:
-    """Whether a character is printed as ``<U+XXXX>`` whatever the fonts: see SHOWN_AS_CODE_POINT,
-    and emoji of the U+1F000-U+1FAFF planes (no embedded font draws them in colour, and layout
-    engines send them to a system emoji font even when an embedded font has a plain glyph)."""
+    """Whether a character is printed as ``<U+XXXX>`` whatever the fonts: see SHOWN_AS_CODE_POINT.
+    Emoji and rare CJK characters are shown as themselves (review r18d finding 9)."""
     if char in LAYOUT_WHITESPACE:
         return False
-    return unicodedata.category(char) in SHOWN_AS_CODE_POINT or 0x1F000 <= ord(char) <= 0x1FAFF
+    return unicodedata.category(char) in SHOWN_AS_CODE_POINT
 
 
 def plan_fonts(text: Iterable[str], *, system_fonts: bool = True) -> FontPlan:

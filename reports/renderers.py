@@ -145,11 +145,24 @@ def format_number(value: Scalar) -> str:
     return str(value)
 
 
-def plain(text: str, plan: FontPlan) -> str:
-    """``text`` with every character no font draws (or that could reorder text) as <U+XXXX>."""
-    if not any(c in plan.missing or shown_as_code_point(c) for c in text):
+class _Emoji:
+    """Characters of the emoji blocks (U+1F000-U+1FAFF): Pango (the PDF) and browsers send them to a
+    colour emoji font of the system even when an embedded font has a plain glyph; U+FE0E after each
+    asks for the text presentation, which the embedded fonts draw."""
+
+    def __contains__(self, c: object) -> bool:
+        return isinstance(c, str) and len(c) == 1 and 0x1F000 <= ord(c) <= 0x1FAFF
+
+
+TEXT_PRESENTATION = _Emoji()
+
+
+def plain(text: str, plan: FontPlan) -> str:  # noqa: ARG001 (the plan: one signature with the HTML filter)
+    """``text`` with every character that could hide or reorder text as <U+XXXX>; a character no
+    embedded font draws stays itself (the reader's fonts draw it)."""
+    if not any(shown_as_code_point(c) for c in text):
         return text
-    return "".join(f"<U+{ord(c):04X}>" if c in plan.missing or shown_as_code_point(c) else c for c in text)
+    return "".join(f"<U+{ord(c):04X}>" if shown_as_code_point(c) else c for c in text)
 
 
 def _shower(plan: FontPlan) -> Callable[[object], Markup]:
@@ -157,11 +170,19 @@ def _shower(plan: FontPlan) -> Callable[[object], Markup]:
     opportunity (a URL, a base64 blob) in a span that may break anywhere, so a table never leaves
     the page. Only those runs: "anywhere" on whole cells lets a table squeeze its short columns
     (addresses, times) to one character per line, and costs WeasyPrint a measure per character."""
+    def one(c: str) -> str:
+        if shown_as_code_point(c):
+            return f'<span class="cp">&lt;U+{ord(c):04X}&gt;</span>'
+        # an emoji: a plain glyph of the embedded fonts, not a system colour emoji font
+        shown = f"{escape(c)}\ufe0e" if c in TEXT_PRESENTATION else str(escape(c))
+        if c in plan.missing:  # no embedded font has it: the reader's fonts draw it (sans-serif last)
+            return f'<span class="fb" title="U+{ord(c):04X}">{shown}</span>'
+        return shown
+
     def marked(text: str) -> str:
-        if not any(c in plan.missing or shown_as_code_point(c) for c in text):
+        if not any(c in plan.missing or c in TEXT_PRESENTATION or shown_as_code_point(c) for c in text):
             return str(escape(text))
-        return "".join(f'<span class="cp">&lt;U+{ord(c):04X}&gt;</span>'
-                       if c in plan.missing or shown_as_code_point(c) else str(escape(c)) for c in text)
+        return "".join(one(c) for c in text)
 
     def shown(value: object) -> Markup:
         text = "" if value is None else str(value)

@@ -23,6 +23,8 @@ PACKAGES=(
     "/usr/share/doc/libpango-1.0-0 libpango-1.0-0 PDF reports (WeasyPrint lays text out with Pango)"
     "/usr/share/doc/libpangoft2-1.0-0 libpangoft2-1.0-0 PDF reports (WeasyPrint's font loading)"
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc fonts-noto-cjk reports: CJK characters beyond the packaged GB 2312 font"
+    "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf fonts-hanazono reports: CJK Extension B-F characters (rare names, 生僻字) Noto CJK lacks"
+    "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf fonts-symbola reports: emoji and symbols as plain glyphs"
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core reports: Arabic, Hebrew and other scripts; tests/reports (the no-CJK fontconfig)"
     "chromium                chromium          tests/reports/test_look.py (headless rendering of the HTML report)"
     "fc-list                 fontconfig        tests/reports/test_look.py (a fontconfig without CJK fonts; checks it lists none)"
