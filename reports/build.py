@@ -67,7 +67,7 @@ def build(kind: str, store: Store, *, start: datetime, end: datetime, lang: str 
     now = now or datetime.now(UTC)
     if kind == "situation":
         document = build_situation(store, period, lang=lang, masked=masked, data_dir=data_dir, now=now,
-                                   systems=systems)
+                                   systems=systems, coverage=rule_coverage(rule_paths), retention_days=retention_days)
     elif kind == "compliance":
         document = build_compliance(store, period, lang=lang, masked=masked, data_dir=data_dir, now=now,
                                     coverage=rule_coverage(rule_paths), systems=systems,

@@ -41,8 +41,8 @@ from govsoc.reports.wording import words
 from govsoc.rules.compliance import control_label
 from govsoc.store.base import Group, Query, Store
 
-__all__ = ["STALE_AFTER", "Saved", "build_compliance", "compliance_blocks", "control_rows", "load_saved",
-           "mipin_recommendations", "shown_verdict"]
+__all__ = ["STALE_AFTER", "Saved", "build_compliance", "compliance_blocks", "compliance_recommendations",
+           "control_rows", "load_saved", "mipin_recommendations", "shown_verdict"]
 
 #: A 密评 result older than this at the period's end is due again (evaluated once a year).
 STALE_AFTER = timedelta(days=365)
@@ -228,8 +228,13 @@ def mipin_recommendations(saved: Saved, t: dict[str, str]) -> list[Finding]:
 
 
 def _recommendations(saved: Saved, audit: dict[str, Any], t: dict[str, str]) -> tuple[Finding, ...]:
+    """:func:`compliance_recommendations`, or that nothing calls for action."""
+    return tuple(compliance_recommendations(saved, audit, t)) or (Finding(level="info", title=t["rec_none"]),)
+
+
+def compliance_recommendations(saved: Saved, audit: dict[str, Any], t: dict[str, str]) -> list[Finding]:
     """What the compliance findings call for: failed 密评, silent sources, sources no rule reads,
-    retention short of 180 days."""
+    retention short of 180 days, missing results (the situation report gives them too)."""
     items = [item for item in mipin_recommendations(saved, t) if item.level == "high"]
     if audit["silent"]:
         items.append(Finding(level="high", title=t["rec_silent"].format(names=_names(audit["silent"])),
@@ -258,7 +263,7 @@ def _recommendations(saved: Saved, audit: dict[str, Any], t: dict[str, str]) -> 
         items.append(Finding(level="medium", title=t["rec_no_mipin"], advice=t["rec_no_mipin_text"]))
     if not saved.inventories:
         items.append(Finding(level="medium", title=t["rec_no_inventory"], advice=t["rec_no_inventory_text"]))
-    return tuple(items) or (Finding(level="info", title=t["rec_none"]),)
+    return items
 
 
 def build_compliance(store: Store, period: Period, *, lang: str, masked: bool, data_dir: Path | None,

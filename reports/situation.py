@@ -24,7 +24,7 @@ ingest (govsoc.core.inventory); without an inventory they are absent and the rep
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,7 +34,7 @@ from govsoc.classification.free_text import mask_free_text
 from govsoc.classification.masking import mask_account
 from govsoc.core.alert import Alert
 from govsoc.core.event import format_timestamp
-from govsoc.reports.compliance import Saved, compliance_blocks, load_saved, mipin_recommendations
+from govsoc.reports.compliance import Saved, compliance_blocks, compliance_recommendations, load_saved
 from govsoc.reports.document import (
     Block,
     Chart,
@@ -49,6 +49,7 @@ from govsoc.reports.document import (
     Series,
     Table,
 )
+from govsoc.reports.log_audit import log_audit_section
 from govsoc.reports.network import network_overview
 from govsoc.reports.period import Period
 from govsoc.reports.wording import TACTICS, shown_status, shown_zone, words
@@ -87,9 +88,11 @@ def finding_level(level: str) -> str:
 
 
 def build_situation(store: Store, period: Period, *, lang: str, masked: bool, data_dir: Path | None,
-                    now: datetime | None = None, systems: Mapping[str, int] | None = None) -> Document:
+                    now: datetime | None = None, systems: Mapping[str, int] | None = None,
+                    coverage: Collection[str] | None = None, retention_days: int | None = None) -> Document:
     """The situation report of ``period`` (``systems``: the asset inventory's systems and their
-    等保 levels, each listed in the 密评 table)."""
+    等保 levels, each listed in the 密评 table). Its recommendations include every one the
+    compliance report of the period gives (``coverage`` and ``retention_days`` as there)."""
     t = words(lang)
     q = Query(start=period.start, end=period.end)
     numbers: dict[str, Any] = {}
@@ -107,7 +110,9 @@ def build_situation(store: Store, period: Period, *, lang: str, masked: bool, da
     sections = (
         overview, _trend(store, q, period, t), rules_section, _assets(store, q, t, masked),
         _sources(store, q, period, t), _attack(tags, t, lang), network, compliance,
-        _incidents(store, q, period, t, masked), _recommendations(numbers, saved, t),
+        _incidents(store, q, period, t, masked),
+        _recommendations(numbers, saved, t, log_audit_section(store, period, t, data_dir, coverage=coverage,
+                                                              masked=masked, retention_days=retention_days)[1]),
     )
     return Document(kind="situation", title=t["situation_title"], lang=lang,
                     generated=period.local(now or datetime.now(UTC)), timezone=period.timezone, masked=masked,
@@ -363,11 +368,18 @@ def _incidents(store: Store, q: Query, period: Period, t: dict[str, str], masked
     return Section(id="incidents", title=t["incidents"], blocks=tuple(blocks))
 
 
-def _recommendations(numbers: dict[str, Any], saved: Saved, t: dict[str, str]) -> Section:
+def _recommendations(numbers: dict[str, Any], saved: Saved, t: dict[str, str], audit: dict[str, Any]) -> Section:
+    """The period's alerts and traffic call for some; the compliance report's (密评, log audit,
+    inventory) are all given too (review r18d finding 8), most severe first."""
     items = []
     if numbers["high_pending"]:
         items.append(Finding(level="high", title=t["rec_high_open"].format(n=numbers["high_pending"]),
                              advice=t["rec_high_open_text"]))
+    top = numbers.get("top_rules") or []
+    if top and top[0]["alerts"]:  # the rule that fired most: its cause is the period's main work
+        items.append(Finding(level=finding_level(str(top[0]["level"])),
+                             title=t["rec_top_rule"].format(rule=top[0]["rule"], n=top[0]["alerts"]),
+                             advice=t["rec_top_rule_text"]))
     network = numbers["network"]
     if network.get("cleartext_flows"):
         items.append(Finding(level="medium", title=t["rec_cleartext"].format(
@@ -375,7 +387,7 @@ def _recommendations(numbers: dict[str, Any], saved: Saved, t: dict[str, str]) -
     if network.get("weak_sessions"):
         items.append(Finding(level="medium", title=t["rec_weak_tls"].format(n=network["weak_sessions"]),
                              advice=t["rec_weak_tls_text"]))
-    items += mipin_recommendations(saved, t)
+    items += compliance_recommendations(saved, audit, t)
     if numbers["events"] and not numbers["by_zone"]:
         items.append(Finding(level="low", title=t["rec_inventory"], advice=t["rec_inventory_text"]))
     if not items:

@@ -256,6 +256,13 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "rec_inventory": ("在资产清单中登记网络区域与信息系统", "Record zones and systems in the asset inventory"),
     "rec_inventory_text": ("未登记时无法按区域、单位与系统统计态势。",
                            "Without them the situation cannot be counted per zone, agency and system."),
+    "rec_top_rule": ("查明并消除本期告警最多的规则“{rule}”（{n} 条告警）的成因",
+                     "Find and remove the cause of the period's most frequent rule, \"{rule}\" ({n} alerts)"),
+    "rec_top_rule_text": ("查看其证据与涉及的系统（govsoc alerts --rule），整改根因（如在 URL 中传递个人信息的接口、"
+                          "暴露的服务），确属误报的调整规则或关闭。",
+                          "Read its evidence and the systems it concerns (govsoc alerts --rule), fix the cause (an "
+                          "interface passing personal data in URLs, an exposed service), or tune the rule if it "
+                          "is a false positive."),
     "rec_none": ("本期未发现需要立即处置的问题", "Nothing in the period calls for immediate action"),
     "rec_no_sources": ("尚未采集任何日志，等保日志审计无从判定",
                        "No log has been collected: the MLPS log audit cannot be judged"),

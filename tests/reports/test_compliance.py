@@ -167,3 +167,22 @@ def test_rule_coverage_names_the_shipped_sources() -> None:
     # the pack's sshd rules read linux.auth; the device rules read by module
     assert {"linux.auth", "huawei", "h3c", "network.flow"} <= covered
     assert "custom.app" not in covered
+
+
+def test_the_situation_report_recommends_what_the_compliance_report_does(tmp_path: Path) -> None:
+    # review r18d finding 8: the situation report omitted the compliance report's recommendations
+    # (silent sources, datasets no rule reads, retention ...) and said nothing of the rule that fired most
+    document, store = compliance(tmp_path)
+    with store:
+        situation = build("situation", store, start=DAY.start, end=DAY.end, lang="zh", data_dir=tmp_path / "home",
+                          timezone=ZONE, now=DAY.end)
+    def titles(doc: Document) -> list[tuple[str, str]]:
+        found = doc.section("recommendations")
+        assert found is not None
+        return [(f.level, f.title) for b in found.blocks if isinstance(b, Findings) for f in b.items]
+
+    given = titles(situation)
+    assert set(titles(document)) <= set(given), set(titles(document)) - set(given)
+    assert ("high", "查明并消除本期告警最多的规则“SSH brute force”（3 条告警）的成因") in given
+    order = ["critical", "high", "medium", "low", "info"]
+    assert [order.index(level) for level, _ in given] == sorted(order.index(level) for level, _ in given)
