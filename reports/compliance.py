@@ -228,8 +228,10 @@ def mipin_recommendations(saved: Saved, t: dict[str, str]) -> list[Finding]:
 
 
 def _recommendations(saved: Saved, audit: dict[str, Any], t: dict[str, str]) -> tuple[Finding, ...]:
-    """:func:`compliance_recommendations`, or that nothing calls for action."""
-    return tuple(compliance_recommendations(saved, audit, t)) or (Finding(level="info", title=t["rec_none"]),)
+    """:func:`compliance_recommendations`, most severe first, or that nothing calls for action."""
+    order = ("critical", "high", "medium", "low", "info")
+    items = sorted(compliance_recommendations(saved, audit, t), key=lambda f: order.index(f.level))
+    return tuple(items) or (Finding(level="info", title=t["rec_none"]),)
 
 
 def compliance_recommendations(saved: Saved, audit: dict[str, Any], t: dict[str, str]) -> list[Finding]:
