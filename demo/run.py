@@ -109,6 +109,16 @@ def run_demo(folder: Path, *, seed: int = 2026, scale: str | Scale = "city", day
     """Run the whole demo into ``folder``; ``on_phase(name, detail)`` after each phase,
     ``on_step(done, total)`` as a phase advances."""
     prepare(folder)
+    try:
+        return _run_demo(folder, seed=seed, scale=scale, day=day, lang=lang, formats=formats, on_phase=on_phase,
+                         on_step=on_step)
+    finally:  # also a run cut short (an error, Ctrl-C): what it wrote is recorded, so a new run removes it
+        seal(folder)
+
+
+def _run_demo(folder: Path, *, seed: int, scale: str | Scale, day: date | None, lang: str, formats: tuple[str, ...],
+              on_phase: Callable[[str, str], None] | None,
+              on_step: Callable[[int, int | None], None] | None) -> DemoRun:
     run = DemoRun(folder=folder)
     started = time.monotonic()
 
@@ -149,7 +159,6 @@ def run_demo(folder: Path, *, seed: int = 2026, scale: str | Scale = "city", day
             (folder / "reports" / "demo_score.json").write_text(
                 json.dumps(run.score.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
             done("reports", ", ".join(p.name for p in run.reports))
-    seal(folder)
     return run
 
 

@@ -62,12 +62,16 @@ def test_a_new_run_removes_only_what_the_earlier_demo_wrote(tmp_path: Path) -> N
         prepare(folder)
     assert (folder / "precious.txt").is_file() and (folder / "reports" / "mine" / "notes.txt").is_file()
     assert (folder / "reports" / "situation.html").is_file()  # nothing removed at all
-    half = tmp_path / "cut-short"  # a run that never finished recorded nothing: refused
+    half = tmp_path / "cut-short"  # a run killed before it recorded anything: refused
     prepare(half)
     (half / "city").mkdir()
     with pytest.raises(ConfigError, match="did not record its files"):
         prepare(half)
     assert (half / "city").is_dir()
+    failed = tmp_path / "failed"  # a run that failed (or was interrupted) records what it wrote
+    with pytest.raises(KeyError):
+        run_demo(failed, scale="no-such-scale")
+    prepare(failed)  # its folder is the demo's own: a new run may use it
     other = tmp_path / "documents"
     other.mkdir()
     (other / "mine.txt").write_text("not the demo's", encoding="utf-8")
