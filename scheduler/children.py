@@ -71,8 +71,9 @@ def spawn(argv: Sequence[str], log: Path, *, append: bool = False) -> subprocess
 
 
 def last_error(log: Path, exit_code: int | None) -> str:
-    """A child's failure on one line: its last ``govsoc: error:`` line, else its last line,
-    else its exit status."""
+    """A child's failure on one line: its last ``govsoc: error:`` line, else its last
+    ``govsoc: warning:`` line (a partial run says why there: a 密评 system without evidence, whose
+    JSON output would otherwise end the log), else its last line, else its exit status."""
     try:
         with log.open("rb") as handle:
             size = handle.seek(0, 2)
@@ -83,5 +84,6 @@ def last_error(log: Path, exit_code: int | None) -> str:
     lines = [line for line in tail.splitlines() if line.strip()]
     errors = [line for line in lines if "govsoc: error:" in line]
     status = f"exit {exit_code}" if exit_code is None or exit_code >= 0 else f"killed by signal {-exit_code}"
-    found = errors[-1] if errors else lines[-1] if lines else ""
+    warnings = [line for line in lines if "govsoc: warning:" in line]
+    found = errors[-1] if errors else warnings[-1] if warnings else lines[-1] if lines else ""
     return one_line(f"{status}: {found.strip()}" if found else status)

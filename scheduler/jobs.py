@@ -37,7 +37,8 @@ from govsoc.scheduler.clock import occurrences_between
 
 __all__ = ["CATCH_UP_LIMIT", "EXIT_PARTIAL", "REISSUE_LATE", "Job", "jobs_for", "owed_runs", "period_label"]
 
-#: `govsoc detect`: the pass ran but some rules failed to load or run (cli/commands/detect.py).
+#: `govsoc detect`: the pass ran but some rules failed to load or run (cli/commands/detect.py);
+#: `govsoc crypto-eval`: the run finished but some system's verdict is 证据不足 (its EXIT_INCOMPLETE).
 EXIT_PARTIAL = 3
 #: The most report periods a restarted daemon catches up (a month of daily reports); older
 #: missed periods are said and skipped (`govsoc report --at` writes them by hand).
@@ -142,7 +143,7 @@ def jobs_for(config: Config) -> list[Job]:
         Job(name="classification", schedule=scans, commands=classify,
             off=None if scans.targets else "no targets (schedule.classification.targets)"),
         Job(name="crypto_eval", schedule=schedule.crypto_eval,
-            commands=lambda _s: [["crypto-eval", "--format", "json"]],
+            commands=lambda _s: [["crypto-eval", "--format", "json"]], partial_codes=frozenset({EXIT_PARTIAL}),
             off=None if config.inventory else "no inventory (inventory: in govsoc.yaml)"),
         Job(name="reports", schedule=schedule.reports, commands=report, catch_up=CATCH_UP_LIMIT,
             period_kind=schedule.reports.period,

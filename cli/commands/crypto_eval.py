@@ -1,4 +1,9 @@
-"""`govsoc crypto-eval`: 密评 (GB/T 39786-2021 level 3) of the inventory's 等保三级 systems."""
+"""`govsoc crypto-eval`: 密评 (GB/T 39786-2021 level 3) of the inventory's 等保三级 systems.
+
+Exit codes: 0 every system evaluated has a verdict on evidence; EXIT_INCOMPLETE (3, as ``detect``
+uses for a pass that ran in part) when the run finished but some system's verdict is
+证据不足，无法判定 (an endpoint unreachable, unanswered or not listed), so the daemon records the run
+as ``partial``, not ``ok``; 1 and 2 as every command."""
 
 from __future__ import annotations
 
@@ -19,6 +24,9 @@ from govsoc.cli.terminal import one_line
 from govsoc.core.errors import ConfigError, GovsocError
 from govsoc.core.inventory import Inventory
 from govsoc.core.results import make_folder, write_file
+
+#: the run finished, but some system lacks the evidence for a verdict (证据不足，无法判定)
+EXIT_INCOMPLETE = 3
 
 
 def _self_test() -> None:
@@ -50,7 +58,7 @@ def _self_test() -> None:
               help="How far back --passive looks.")
 @click.pass_obj
 def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path | None, output: Path | None, fmt: str,
-                no_probe: bool, concurrency: int, timeout: float, self_test: bool, passive: bool, days: int) -> None:
+                no_probe: bool, concurrency: int, timeout: float, self_test: bool, passive: bool, days: int) -> int:
     """Probe the systems' endpoints, score them per 量化评估规则 2023 and give the verdict."""
     from govsoc.crypto_eval.evaluate import (
         endpoint_addresses,
@@ -113,9 +121,10 @@ def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path |
     where = one_line(f"{output} and {saved[0].parent}" if output is not None else str(saved[0].parent) if saved
                      else "-")
     click.echo(f"{len(results)} system(s) evaluated, results saved to {where}", err=True)
+    incomplete = [e.system for e in results if e.verdict == INCOMPLETE]
     if fmt == "json":
         click.echo(json.dumps(documents, ensure_ascii=False, indent=2))
-        return
+        return _incomplete(incomplete)
     table = Table("system", "level", "total", "verdict", "high risk", "problems", "missing evidence")
     for e in results:
         level = str(e.level) if not e.level_mismatch else f"{e.level} (scored as {e.catalogue_level})"
@@ -124,3 +133,15 @@ def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path |
                       Text(verdict if not e.level_mismatch else f"{verdict}（仅供参考）"), str(len(e.high_risk)),
                       str(e.problems), str(e.missing))
     console().print(table)
+    return _incomplete(incomplete)
+
+
+def _incomplete(systems: list[str]) -> int:
+    """The exit status; the last line names the systems without a verdict on evidence (after the
+    output, so that a log's tail, which the daemon quotes for a partial run, says why)."""
+    if not systems:
+        return 0
+    names = "、".join(one_line(s) for s in systems[:5]) + (f" and {len(systems) - 5} more" if len(systems) > 5 else "")
+    click.echo(f"govsoc: warning: {len(systems)} system(s) without a verdict on evidence (证据不足，无法判定): "
+               f"{names}", err=True)
+    return EXIT_INCOMPLETE

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from govsoc.cli import main
+from govsoc.cli.commands.crypto_eval import EXIT_INCOMPLETE
 from govsoc.core.inventory import Inventory, InventoryModel
 from govsoc.crypto_eval.evaluate import evaluate_inventory, systems_in_scope
 from govsoc.crypto_eval.report import section, to_json
@@ -115,7 +116,8 @@ def test_cli(tmp_path: Path, servers: dict[str, int], capsys: pytest.CaptureFixt
     documents = json.loads(stdout)
     assert [d["evaluation"]["system"] for d in documents] == ["国密门户", "旧办公系统"]
     assert sorted(p.name for p in out.iterdir()) == ["国密门户.json", "旧办公系统.json"]
-    assert main(["crypto-eval", "--inventory", str(inventory), "--system", "二级系统", "--no-probe"]) == 0
+    # declarations only: nothing probed, so the run ends without a verdict on evidence (exit 3)
+    assert main(["crypto-eval", "--inventory", str(inventory), "--system", "二级系统", "--no-probe"]) == EXIT_INCOMPLETE
     assert "二级系统" in capsys.readouterr().out
     assert main(["crypto-eval", "--inventory", str(inventory), "--system", "没有"]) == 2
     assert "no system" in capsys.readouterr().err

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from govsoc.cli import main
+from govsoc.cli.commands.crypto_eval import EXIT_INCOMPLETE
 from govsoc.cli.terminal import one_line, printable
 from govsoc.core.results import result_file_name as core_result_file_name
 from govsoc.crypto_eval.report import result_file_name
@@ -72,7 +73,7 @@ def test_results_and_reports_are_not_world_readable(tmp_path: Path, govsoc_home:
     out = tmp_path / "new" / "out"
     code, _, err = _run(["crypto-eval", "--inventory", str(inventory), "--no-probe", "--no-passive", "-o",
                          str(out)], capsys)
-    assert code == 0, err
+    assert code == EXIT_INCOMPLETE, err  # no endpoint listed: 证据不足
     saved = govsoc_home / "results" / "crypto_eval"
     files = [out / "门户.json", saved / "门户.json"]
     assert [_mode(p) for p in files] == [0o640, 0o640]
@@ -111,7 +112,7 @@ def test_crypto_eval_table_escapes_system_names(tmp_path: Path, govsoc_home: Pat
     inventory.write_text(yaml.safe_dump({"systems": [{"name": n, "level": 3} for n in names]}, allow_unicode=True),
                          encoding="utf-8")
     code, out, err = _run(["crypto-eval", "--inventory", str(inventory), "--no-probe", "--no-passive"], capsys)
-    assert code == 0, err
+    assert code == EXIT_INCOMPLETE, err  # no endpoint listed: 证据不足
     assert "\u202e" not in out and "\\u202e" in out.replace("│", "").replace("\n", "")
     assert not any(line.startswith("│ b ") for line in out.splitlines())  # no row forged by the newline
 

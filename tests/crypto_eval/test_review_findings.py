@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from govsoc.cli import main
+from govsoc.cli.commands.crypto_eval import EXIT_INCOMPLETE
 from govsoc.core.inventory import InventoryModel, System
 from govsoc.crypto_eval.assess import SystemEvaluation
 from govsoc.crypto_eval.evaluate import evaluate_inventory, systems_in_scope, unique_targets
@@ -185,7 +186,7 @@ def test_system_at_another_level_is_flagged(tmp_path: Path, govsoc_home: Path, c
     code = main(["crypto-eval", "--inventory", str(inventory), "--system", "其他级别系统", "--no-probe",
                  "--no-passive", "--format", "json"])
     out, err = capsys.readouterr()
-    assert code == 0, err
+    assert code == EXIT_INCOMPLETE, err  # no endpoint listed: 证据不足
     (doc,) = json.loads(out)
     evaluation = doc["evaluation"]
     assert evaluation["level"] == level and evaluation["catalogue_level"] == 3
@@ -194,7 +195,7 @@ def test_system_at_another_level_is_flagged(tmp_path: Path, govsoc_home: Path, c
     assert f"level {level} system scored against GB/T 39786-2021 level 3" in err
     capsys.readouterr()
     assert main(["crypto-eval", "--inventory", str(inventory), "--system", "其他级别系统", "--no-probe",
-                 "--no-passive"]) == 0
+                 "--no-passive"]) == EXIT_INCOMPLETE
     assert "仅供参考" in capsys.readouterr().out
 
 
@@ -211,7 +212,8 @@ def test_result_file_names_never_collide(tmp_path: Path, govsoc_home: Path, caps
     names = ["a/b", "a b", "a_b", "a?b", spoof, "../etc", "门户", ".hidden"]
     inventory = _write_inventory(tmp_path, [{"name": n, "level": 3} for n in names])
     out = tmp_path / "out"
-    assert main(["crypto-eval", "--inventory", str(inventory), "--no-probe", "--no-passive", "-o", str(out)]) == 0
+    assert main(["crypto-eval", "--inventory", str(inventory), "--no-probe", "--no-passive", "-o",
+                 str(out)]) == EXIT_INCOMPLETE
     files = sorted(p.name for p in out.iterdir())
     assert len(files) == len(names) == len({result_file_name(n) for n in names})
     assert all("/" not in f and not f.startswith(".") for f in files)

@@ -145,6 +145,35 @@ schedule:
         assert daemon.stop() == 0
 
 
+def test_a_scan_without_evidence_is_a_partial_run_not_ok(daemon: Daemon) -> None:
+    # r16 open item: a 密评 scan that reached nothing (the endpoint refuses connections) has no
+    # verdict on evidence (证据不足，无法判定); the daemon records it as partial and says why,
+    # never as ok
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]  # closed again before the scan: connections are refused
+    inventory = daemon.folder / "inventory.yaml"
+    inventory.write_text(f"""systems:
+  - name: 一网通办门户
+    level: 3
+    endpoints:
+      - {{host: 127.0.0.1, port: {port}, protocol: https, kind: web}}
+""", encoding="utf-8")
+    daemon.write_config(f"""inventory: {inventory}
+schedule:
+  detection: {{every: 1h}}
+  retention: {{every: 1h}}
+  reports: {{enabled: false}}
+  crypto_eval: {{every: 1h}}
+""")
+    daemon.start()
+    record = daemon.job_when("crypto_eval", lambda j: j.get("outcome") not in (None, "running"), "the 密评 scan")
+    assert record["outcome"] == "partial", record
+    assert "一网通办门户" in record["error"] and "证据不足" in record["error"], record
+    assert record["consecutive_failures"] == 0  # ran to its end: not retried as a failure
+    assert daemon.stop() == 0
+
+
 def test_sigterm_under_a_syslog_flood_loses_nothing_accepted(daemon: Daemon) -> None:
     daemon.write_config("""collectors:
   receivers: [{name: flood, transport: tcp, listen: "127.0.0.1:0"}]
