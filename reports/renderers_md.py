@@ -2,7 +2,11 @@
 
 Text is data: every character Markdown or HTML could interpret is backslash-escaped, controls and
 bidi overrides are written as ``\\<U+XXXX\\>``, so log text cannot add links, images, markup or
-reorder a line. Charts are written as tables of their numbers.
+reorder a line. A line break (LF, CR or CRLF: CommonMark §2.1 line endings) ends a heading, a list
+item or a table row, so text written on one line (titles, cells, evidence) has each as a space, and
+a paragraph's lines each start escaped: a marker ('#', '-', '1.', '=') is backslashed and leading
+blanks (an indented code block) are written as a character reference. Charts are written as tables
+of their numbers.
 """
 
 from __future__ import annotations
@@ -18,6 +22,10 @@ from govsoc.reports.renderers import Report, as_document, format_number, rendere
 #: which is escaped, and "#", "+", "-", "=", "1." only at the start of a line (LINE_START).
 SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 LINE_START = re.compile(r"^(\s*)([-+=#]|\d+[.)])", re.MULTILINE)
+#: CommonMark's line endings (§2.1): each ends a block such as a heading or a table row.
+LINE_BREAK = re.compile(r"\r\n?|\n")
+#: A blank opening a paragraph line: four of them start an indented code block (§4.4).
+LEADING_BLANK = re.compile(r"^[ \t]", re.MULTILINE)
 
 
 @renderers.register("md")
@@ -44,10 +52,14 @@ class MarkdownRenderer:
 
 
 def md(text: str, *, block: bool = False) -> str:
-    """``text`` escaped for Markdown: special characters backslashed, code points for controls;
-    ``block`` text starts lines (a paragraph), so a leading '#', '-' or '1.' is escaped too."""
+    """``text`` escaped for Markdown: special characters backslashed, code points for controls,
+    line breaks as spaces. A ``block`` text (a paragraph) keeps its lines, each ending in "\\n" and
+    starting escaped: a leading '#', '-', '=' or '1.' backslashed, a leading blank as ``&#32;``."""
     shown = SPECIAL.sub(r"\\\1", "".join(f"<U+{ord(c):04X}>" if shown_as_code_point(c) else c for c in text))
-    return LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), shown) if block else shown
+    if not block:
+        return LINE_BREAK.sub(" ", shown)
+    shown = LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), LINE_BREAK.sub("\n", shown))
+    return LEADING_BLANK.sub(lambda m: f"&#{ord(m.group())};", shown)
 
 
 def _clock(iso: str | None) -> str:
@@ -56,8 +68,8 @@ def _clock(iso: str | None) -> str:
 
 
 def cell(value: Scalar) -> str:
-    """A table cell: escaped, one line (newlines become <br>, the only markup written)."""
-    return md(value).replace("\r\n", "\n").replace("\n", "<br>") if isinstance(value, str) else format_number(value)
+    """A table cell: escaped, on one line (a line break would end the row)."""
+    return md(value) if isinstance(value, str) else format_number(value)
 
 
 def _section(section: Section, depth: int, t: dict[str, str], out: list[str]) -> None:
