@@ -6,7 +6,9 @@ from protocol and counters, ``event.start``/``event.end`` from whichever times t
 carries (absolute IPFIX times; else uptime-relative times against the header's uptime and
 export time, with the 32-bit wrap, the end read from the start; else IPFIX's delta
 microseconds), ``observer.ip`` the exporter. A flow time over an hour after the message's
-export time is kept as read and flagged ``govsoc.flags: time_after_export``. Every element is
+export time is kept as read and flagged ``govsoc.flags: time_after_export``; so is a v5/v9 time
+past the header's own uptime (by up to an hour: after the export, not 49.7 days before it).
+Every element is
 also kept under ``netflow.<name>``, enterprise elements included.
 When the exporter samples (v5 header, an options record or the record itself), the counters in
 ``network.*``/``source.*`` are scaled by the rate, ``netflow.sampling_rate`` says by how much and
@@ -46,6 +48,10 @@ WRAP = 1 << 32
 #: is flagged ``govsoc.flags: time_after_export`` (a flow is exported after it was seen: RFC 7011
 #: 3.1 Export Time; review 14c finding 3).
 UPTIME_SLACK = timedelta(hours=1)
+UPTIME_SLACK_MS = 3_600_000
+#: Absolute flow times (IPFIX), which ``flow_times`` prefers to any uptime.
+ABSOLUTE = ("flow_start_milliseconds", "flow_start_microseconds", "flow_start_nanoseconds", "flow_start_seconds",
+            "flow_end_milliseconds", "flow_end_microseconds", "flow_end_nanoseconds", "flow_end_seconds")
 #: The flag of a record with a flow time more than UPTIME_SLACK after its message's export time:
 #: stored as read, never moved, and counted as a ``time-after-export`` problem.
 AFTER_EXPORT = "time_after_export"
@@ -75,13 +81,36 @@ def _since_boot(boot: datetime, uptime_ms: int, export_time: datetime) -> dateti
     return at + wraps * timedelta(milliseconds=WRAP)
 
 
+def _from_header_uptime(header: ExportHeader, uptime_ms: int) -> datetime:
+    """The time of a v5/v9 uptime (FIRST_SWITCHED, LAST_SWITCHED: ms since boot, RFC 3954 5.1)
+    against the header's sysUpTime and export time, which name one instant. An uptime past the
+    header's by at most UPTIME_SLACK is a time after the export (a flow "ending after its
+    export": an exporter stamping flows and headers from different reads of its clock), read
+    as such and flagged by ``record_fields``; any other is at or before the export, modulo
+    2**32 ms (the 32-bit uptime wraps every 49.7 days; review r14d HIGH 2: an uptime 500 ms past
+    the header's was read as 49.7 days before the export)."""
+    assert header.uptime_ms is not None
+    past = (uptime_ms - header.uptime_ms) % WRAP
+    if 0 < past <= UPTIME_SLACK_MS:
+        return header.export_time + timedelta(milliseconds=past)
+    return header.export_time - timedelta(milliseconds=(header.uptime_ms - uptime_ms) % WRAP)
+
+
+def _header_relative(record: FlowRecord, system_init: datetime | None) -> bool:
+    """Whether ``flow_times`` reads the record's times against its header's uptime (v5, v9):
+    then the times and the export time come from one clock, and any time past the export is
+    after it, not drift."""
+    values = record.values
+    return (record.header.uptime_ms is not None and isinstance(values.get("flow_start_sys_up_time"), int)
+            and isinstance(values.get("flow_end_sys_up_time"), int)
+            and not isinstance(values.get("system_init_time_milliseconds", system_init), datetime)
+            and not any(isinstance(values.get(name), datetime) for name in ABSOLUTE))
+
+
 def flow_times(record: FlowRecord, system_init: datetime | None = None) -> tuple[datetime | None, datetime | None]:
     """The flow's start and end, from the first kind of time the record carries."""
     values, header = record.values, record.header
-    start = _first(values, "flow_start_milliseconds", "flow_start_microseconds", "flow_start_nanoseconds",
-                   "flow_start_seconds")
-    end = _first(values, "flow_end_milliseconds", "flow_end_microseconds", "flow_end_nanoseconds",
-                 "flow_end_seconds")
+    start, end = _first(values, *ABSOLUTE[:4]), _first(values, *ABSOLUTE[4:])
     if isinstance(start, datetime) or isinstance(end, datetime):
         return (start if isinstance(start, datetime) else None), (end if isinstance(end, datetime) else None)
     first, last = values.get("flow_start_sys_up_time"), values.get("flow_end_sys_up_time")
@@ -95,8 +124,7 @@ def flow_times(record: FlowRecord, system_init: datetime | None = None) -> tuple
             start = _since_boot(boot, first, header.export_time)
             return start, start + lasted
         if header.uptime_ms is not None:
-            # times are uptime ms; the header gives uptime and wall clock at export (mod 2**32)
-            start = header.export_time - timedelta(milliseconds=(header.uptime_ms - first) % WRAP)
+            start = _from_header_uptime(header, first)
             return start, start + lasted
     delta_start, delta_end = values.get("flow_start_delta_microseconds"), values.get("flow_end_delta_microseconds")
     if isinstance(delta_start, int) and isinstance(delta_end, int):
@@ -158,7 +186,11 @@ def record_fields(record: FlowRecord, system_init: datetime | None = None) -> di
         fields["event.end"] = format_timestamp(end)
     if start is not None and end is not None and end >= start:
         fields["event.duration"] = int((end - start).total_seconds() * 1e9)
-    latest = record.header.export_time + UPTIME_SLACK
+    # v5/v9 uptimes share the header's clock: any time past the export is after it; IPFIX's
+    # absolute times and boot time come from the wall clock, which may drift from the header's
+    latest = record.header.export_time
+    if not _header_relative(record, system_init):
+        latest += UPTIME_SLACK
     if (start is not None and start > latest) or (end is not None and end > latest):
         fields["govsoc.flags"] = [AFTER_EXPORT]
     return fields

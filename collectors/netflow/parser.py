@@ -19,7 +19,7 @@ from typing import Any
 
 from govsoc.collectors.base import ParseContext, RawRecord, parsers
 from govsoc.collectors.netflow.decoder import FlowRecord, NetflowDecoder, Problem
-from govsoc.collectors.netflow.ecs import AFTER_EXPORT, UPTIME_SLACK, record_fields
+from govsoc.collectors.netflow.ecs import AFTER_EXPORT, record_fields
 from govsoc.core.event import Event, make_id
 
 DATASET = "netflow.log"
@@ -106,7 +106,7 @@ class NetflowParser:
         self.decoder.problems["time-after-export"] += 1
         header = flow.header
         carried = _carried(flow.values, boot)
-        reason = (f"template {flow.template_id}: flow time over {UPTIME_SLACK} after the export time "
+        reason = (f"template {flow.template_id}: flow time after the export time "
                   f"{header.export_time.isoformat()} (event.start {fields.get('event.start')}, event.end "
                   f"{fields.get('event.end')}; fields: {', '.join(carried)}): stored as read, flagged "
                   f"govsoc.flags: {AFTER_EXPORT}")

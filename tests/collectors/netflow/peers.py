@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import need
 
@@ -127,3 +128,28 @@ def nfdump_records(folder: Path) -> list[dict[str, str]]:
             break
         rows.append({name: cell.strip() for name, cell in zip(header, line.split(","), strict=False)})
     return rows
+
+
+def serve_datagrams(datagrams: list[bytes], folder: Path) -> tuple[Any, Any, Any, int]:
+    """Send ``datagrams`` over loopback to a real receiver, which stores them in a new SQLite
+    store in ``folder`` (all are in its socket buffer before serving starts; serving drains them,
+    then stops). Returns the store (open: the caller closes it), the receiver, its summary and
+    the port the datagrams came from."""
+    from govsoc.collectors.netflow.receiver import NetflowReceiver
+    from govsoc.collectors.pipeline import Pipeline
+    from govsoc.store.sqlite import SqliteStore
+
+    store = SqliteStore(folder / "events.db")
+    receiver = NetflowReceiver("127.0.0.1", 0)
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as exporter:
+            exporter.bind(("127.0.0.1", 0))
+            for datagram in datagrams:
+                exporter.sendto(datagram, receiver.address)
+            port = int(exporter.getsockname()[1])
+        stop = threading.Event()
+        stop.set()
+        summary = receiver.serve(Pipeline(store, data_dir=folder), stop=stop)
+    finally:
+        receiver.close()
+    return store, receiver, summary, port

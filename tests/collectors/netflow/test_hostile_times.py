@@ -28,6 +28,7 @@ from govsoc.collectors.pipeline import Pipeline
 from govsoc.core.event import Event
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
+from tests.collectors.netflow.peers import serve_datagrams
 from tests.collectors.netflow.test_decoder import EXPORT, flow_set, ipfix, template
 
 #: 9999-12-31T23:59:59Z in milliseconds since 1970 (the reviewer's nfover.py / nf9999.py)
@@ -87,18 +88,7 @@ def test_out_of_range_times_are_pipeline_errors_naming_exporter_and_field() -> N
 
 
 def test_receiver_keeps_receiving_after_hostile_times(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "events.db")
-    receiver = NetflowReceiver("127.0.0.1", 0)
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as exporter:
-            exporter.bind(("127.0.0.1", 0))
-            for datagram in DATAGRAMS:  # all in the socket's buffer before serving starts
-                exporter.sendto(datagram, receiver.address)
-        stop = threading.Event()
-        stop.set()  # serve drains what already arrived, then stops
-        summary = receiver.serve(Pipeline(store, data_dir=tmp_path), stop=stop)
-    finally:
-        receiver.close()
+    store, receiver, summary, _ = serve_datagrams(DATAGRAMS, tmp_path)
     try:
         flows = list(store.search(Query(terms={"netflow.type": ("netflow_flow",)})))
         assert sorted(e.get("network.bytes") for e in flows) == [77, 99]

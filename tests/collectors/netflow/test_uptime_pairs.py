@@ -9,17 +9,13 @@ RFCs on the values sent."""
 
 from __future__ import annotations
 
-import socket
 import struct
-import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from govsoc.collectors.netflow.receiver import NetflowReceiver
-from govsoc.collectors.pipeline import Pipeline
 from govsoc.core.event import Event, format_timestamp
 from govsoc.store.base import Query
-from govsoc.store.sqlite import SqliteStore
+from tests.collectors.netflow.peers import serve_datagrams
 from tests.collectors.netflow.test_decoder import EXPORT, flow_set, ipfix, template, v9
 from tests.collectors.netflow.test_hostile_times import BOOT_TEMPLATE, UPTIME_TEMPLATE
 
@@ -68,19 +64,7 @@ EXPECTED = {
 
 
 def test_uptime_pairs_keep_the_end_after_the_start_and_flag_times_after_the_export(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "events.db")
-    receiver = NetflowReceiver("127.0.0.1", 0)
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as exporter:
-            exporter.bind(("127.0.0.1", 0))
-            for datagram in DATAGRAMS:  # all in the socket's buffer before serving starts
-                exporter.sendto(datagram, receiver.address)
-            port = exporter.getsockname()[1]
-        stop = threading.Event()
-        stop.set()  # serve drains what already arrived, then stops
-        receiver.serve(Pipeline(store, data_dir=tmp_path), stop=stop)
-    finally:
-        receiver.close()
+    store, receiver, _, port = serve_datagrams(DATAGRAMS, tmp_path)
     try:
         flows: list[Event] = list(store.search(Query(terms={"netflow.type": ("netflow_flow",)})))
         got = {int(e.get("network.bytes")): (e.get("event.start"), e.get("event.end"),
