@@ -341,10 +341,12 @@ def _validate(certs: Sequence[CertificateInfo], store: TrustStore, *, host: str 
     ranked = sorted(judged, key=lambda j: (j[0], len(j[2]), j[4]))
     rank, path, problems, end, _ = ranked[0]
     statuses: list[RevocationStatus] = []
+    # one budget for the endpoint's revocation check, however many paths and certificates it asks of
+    revocation_end = time.monotonic() + store.revocation.budget
     if rank == 0:  # the first valid path none of whose certificates is revoked; else the first one, broken
         first: tuple[_Path, list[RevocationStatus]] | None = None
         for candidate in (j[1] for j in ranked if j[0] == 0):
-            found = _revocation(candidate, store, at, staple)
+            found = _revocation(candidate, store, at, staple, revocation_end)
             first = first or (candidate, found)
             if not any(r.state == "revoked" for r in found):
                 path, statuses = candidate, found
@@ -366,17 +368,20 @@ def _validate(certs: Sequence[CertificateInfo], store: TrustStore, *, host: str 
     return replace(verdict, notes=_notes(leaf, path, statuses)) if verdict.status == "trusted" else verdict
 
 
-def _revocation(path: _Path, store: TrustStore, at: datetime, staple: bytes | None = None) -> list[RevocationStatus]:
+def _revocation(path: _Path, store: TrustStore, at: datetime, staple: bytes | None = None,
+                deadline: float | None = None) -> list[RevocationStatus]:
     """The revocation status of every certificate of ``path`` below its anchor (the anchor, and a
     self-signed certificate declared as its own anchor, are trusted by declaration: RFC 5280 6.1.1 d);
-    ``staple``: the leaf's stapled OCSP answer."""
+    ``staple``: the leaf's stapled OCSP answer; ``deadline``: when the endpoint's revocation budget
+    ends (the distribution points of the whole path are fetched side by side first)."""
     if path.anchor is None:
         return []
     issuers = [*path.certs[1:], path.anchor]
+    pairs = [(n, child, issuer) for n, (child, issuer) in enumerate(zip(path.certs, issuers, strict=True))
+             if child.info.der != path.anchor.info.der]
+    store.revocation.prefetch([child.x for _, child, _ in pairs])
     return [store.revocation.status(child.x, child.info.subject, issuer.x, issuer.info, at,
-                                    staple if n == 0 else None)
-            for n, (child, issuer) in enumerate(zip(path.certs, issuers, strict=True))
-            if child.info.der != path.anchor.info.der]
+                                    staple if n == 0 else None, deadline) for n, child, issuer in pairs]
 
 
 def _notes(leaf: Cert, path: _Path, statuses: list[RevocationStatus]) -> tuple[str, ...]:

@@ -30,16 +30,12 @@ trusted CA wrote, not whatever a server's self-made certificate names.
 from __future__ import annotations
 
 import hashlib
-import socket
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from http.client import HTTPMessage
 from pathlib import Path
-from typing import IO, Literal
+from typing import Literal
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -47,29 +43,22 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import CRLEntryExtensionOID
 
 from govsoc.collectors.protocols.x509 import SM2_SM3_OID, CertificateInfo
-from govsoc.core.crl_files import MAX_CRL_FILE, read_crl_file
+from govsoc.core.crl_files import read_crl_file
 from govsoc.core.errors import ConfigError
 from govsoc.crypto_eval import sm2
+from govsoc.crypto_eval.crl_fetch import (
+    BUDGET,
+    FETCH_DEADLINE,
+    FETCH_TIMEOUT,
+    MAX_POINTS,
+    CrlFetcher,
+    FetchCache,
+    parse_crl,
+)
 from govsoc.crypto_eval.ocsp import read_staple
 from govsoc.crypto_eval.probes.certificate_verify import raw_signature
 
 __all__ = ["Revocation", "RevocationStatus", "FetchCache", "FETCH_TIMEOUT", "distribution_points", "unchecked_note"]
-
-#: Seconds one distribution point may take for each step (connect, each read), and for the whole CRL.
-FETCH_TIMEOUT, FETCH_DEADLINE = 3.0, 10.0
-
-
-class _HttpRedirects(urllib.request.HTTPRedirectHandler):
-    """Redirects of a distribution point are followed to http URLs only (not https, ftp or file)."""
-
-    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
-                         headers: HTTPMessage, newurl: str) -> urllib.request.Request | None:
-        if not newurl.lower().startswith("http://"):
-            raise urllib.error.HTTPError(newurl, code, "redirect to a URL that is not http", headers, fp)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-_OPENER = urllib.request.build_opener(_HttpRedirects)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -79,6 +68,8 @@ class RevocationStatus:
     state: Literal["good", "revoked", "unknown", "unchecked"]
     why: str
     subject: str = ""
+    #: unknown because distribution points were not read within the endpoint's time budget
+    budget_exhausted: bool = False
 
 
 def distribution_points(cert: x509.Certificate) -> tuple[list[str], list[str]]:
@@ -103,48 +94,28 @@ def unchecked_note(subjects: Sequence[str]) -> str:
             "需在 crls 中声明签发CA的CRL，或由测评人员核实")
 
 
-def _fetch_error(e: BaseException, timeout: float) -> str:
-    """Why a distribution point gave no CRL, in the report's words."""
-    reason = e.reason if isinstance(e, urllib.error.URLError) and not isinstance(e, urllib.error.HTTPError) else e
-    if isinstance(e, urllib.error.HTTPError) and 300 <= e.code < 400:  # a redirect urllib or _HttpRedirects refused
-        return f"重定向到非http地址（{e.filename}）"
-    if isinstance(e, urllib.error.HTTPError):
-        return f"HTTP {e.code}"
-    if isinstance(reason, ConnectionRefusedError):
-        return "连接被拒绝"
-    if isinstance(reason, TimeoutError | socket.timeout) and str(reason).startswith("not complete"):
-        return "CRL未在限定时间内传完"
-    if isinstance(reason, TimeoutError | socket.timeout):
-        return f"{timeout:g} 秒内无应答"
-    if isinstance(reason, socket.gaierror):
-        return "主机名无法解析"
-    return f"无法获取（{type(reason).__name__}）"
-
-
-def _parse(data: bytes) -> x509.CertificateRevocationList | None:
-    try:
-        return x509.load_pem_x509_crl(data) if data.lstrip().startswith(b"-----") else x509.load_der_x509_crl(data)
-    except ValueError:
-        return None
-
-
-#: Distribution point URL -> (the CRL it gave or None, why not): one run's downloads.
-FetchCache = dict[str, tuple[x509.CertificateRevocationList | None, str]]
+#: Why a distribution point gave nothing: the endpoint's time budget ended first.
+_LATE = "时间预算内未取得"
 
 
 class Revocation:
     """Where revocation status comes from for one system: its declared CRLs and, when ``fetch``,
     the distribution points of the certificates (each URL fetched once per ``cache``; ``fetches``
-    counts this object's downloads)."""
+    counts this object's downloads; at most MAX_POINTS per certificate, side by side, and one
+    endpoint's chain waits for them at most ``budget`` seconds: crypto_eval.crl_fetch)."""
 
     def __init__(self, declared: Sequence[tuple[bytes, str]] = (), *, fetch: bool = True,
                  timeout: float = FETCH_TIMEOUT, deadline: float = FETCH_DEADLINE,
-                 cache: FetchCache | None = None) -> None:
-        self.declared = [(c, source) for der, source in declared if (c := _parse(der)) is not None]
-        self.fetch, self.timeout, self.deadline = fetch, timeout, deadline
-        self.fetches = 0
-        self._fetched: FetchCache = cache if cache is not None else {}
+                 cache: FetchCache | None = None, budget: float = BUDGET) -> None:
+        self.declared = [(c, source) for der, source in declared if (c := parse_crl(der)) is not None]
+        self.fetch, self.budget = fetch, budget
+        self.fetcher = CrlFetcher(cache, timeout=timeout, deadline=deadline)
         self._signed: dict[tuple[bytes, bytes], bool | None] = {}
+
+    @property
+    def fetches(self) -> int:
+        """Distribution points this object downloaded (each URL once per cache)."""
+        return self.fetcher.fetches
 
     @classmethod
     def from_files(cls, paths: Sequence[Path], *, fetch: bool = True, cache: FetchCache | None = None) -> Revocation:
@@ -158,36 +129,10 @@ class Revocation:
                 raise ConfigError(str(e)) from e
         return cls(declared, fetch=fetch, cache=cache)
 
-    def _get(self, url: str) -> tuple[x509.CertificateRevocationList | None, str]:
-        if url not in self._fetched:
-            self.fetches += 1
-            try:
-                data = self._download(url)
-                crl = _parse(data) if data is not None else None
-                why = "" if crl is not None else (f"应答超过 {MAX_CRL_FILE >> 20} MiB" if data is None
-                                                  else "应答内容不是CRL")
-                self._fetched[url] = (crl, why)
-            except (OSError, ValueError) as e:  # URLError and HTTPError are OSErrors
-                self._fetched[url] = (None, _fetch_error(e, self.timeout))
-        return self._fetched[url]
-
-    def _download(self, url: str) -> bytes | None:
-        """The body at ``url`` (None: larger than MAX_CRL_FILE); each socket operation is bounded by
-        ``timeout`` and the whole download by ``deadline`` (a server sending a byte now and then
-        does not hold the evaluation); redirects are followed to http URLs only."""
-        end = time.monotonic() + self.deadline
-        request = urllib.request.Request(url, headers={"User-Agent": "govsoc-crl"})
-        with _OPENER.open(request, timeout=self.timeout) as answer:
-            chunks: list[bytes] = []
-            size = 0
-            while chunk := answer.read1(1 << 16):  # one read from the socket at most
-                size += len(chunk)
-                if size > MAX_CRL_FILE:
-                    return None
-                if time.monotonic() > end:
-                    raise TimeoutError(f"not complete after {self.deadline} s")
-                chunks.append(chunk)
-        return b"".join(chunks)
+    def prefetch(self, certs: Sequence[x509.Certificate]) -> None:
+        """Begin fetching the distribution points of all ``certs`` at once (a chain's)."""
+        if self.fetch:
+            self.fetcher.start([u for c in certs for u in distribution_points(c)[0][:MAX_POINTS]])
 
     def _crl_signed(self, crl: x509.CertificateRevocationList, issuer: x509.Certificate,
                     issuer_info: CertificateInfo) -> bool | None:
@@ -197,9 +142,13 @@ class Revocation:
         return self._signed[key]
 
     def status(self, cert: x509.Certificate, subject: str, issuer: x509.Certificate, issuer_info: CertificateInfo,
-               at: datetime, staple: bytes | None = None) -> RevocationStatus:
+               at: datetime, staple: bytes | None = None, deadline: float | None = None) -> RevocationStatus:
         """The revocation status of ``cert`` (named ``subject`` in the evidence), issued by ``issuer``;
-        ``staple``: the OCSP answer the server stapled to it (crypto_eval.ocsp), read first."""
+        ``staple``: the OCSP answer the server stapled to it (crypto_eval.ocsp), read first;
+        ``deadline``: the monotonic time the endpoint's revocation budget ends (default: ``budget``
+        seconds from now). A distribution point not read by then makes the status unknown (time
+        budget), whatever the other CRLs say, unless a CRL read lists the certificate as revoked:
+        the unread CRL may be the newer one."""
         problems: list[str] = []
         if staple is not None:
             said = read_staple(staple, cert, issuer, issuer_info, at)
@@ -211,15 +160,8 @@ class Revocation:
             if said.state == "good":
                 return RevocationStatus(state="good", subject=subject, why=f"{subject} 未被吊销（{said.why}）")
             problems.append(f"OCSP装订应答：{said.why}")
-        urls, other = distribution_points(cert)
-        candidates = [(crl, source) for crl, source in self.declared if crl.issuer == cert.issuer]
-        problems += [f"{name}：不支持的分发点协议（只读取 http）" for name in other]
-        for url in urls if self.fetch else ():
-            crl, error = self._get(url)
-            if crl is None:
-                problems.append(f"{url}：{error}")
-            else:
-                candidates.append((crl, url))
+        urls = distribution_points(cert)[0]
+        candidates, late = self._candidates(cert, problems, deadline)
         usable = []
         for crl, source in candidates:
             problem = self._unusable(crl, cert, issuer, issuer_info, at)
@@ -240,6 +182,12 @@ class Revocation:
                     f"证书已被吊销：{subject}（序列号 {cert.serial_number:X}，吊销时间 "
                     f"{when:%Y-%m-%d %H:%M} UTC" + (f"，原因 {reason}" if reason else "")
                     + f"；CRL：{source}，RFC 5280 6.1.3 a 3）"))
+        if late:
+            others = [p for p in problems if not p.endswith(_LATE)]
+            return RevocationStatus(state="unknown", subject=subject, budget_exhausted=True, why=(
+                f"证书 {subject} 的吊销状态未知（时间预算耗尽：本端点的吊销检查限时 {self.budget:g} 秒，分发点 "
+                f"{'、'.join(late)} 未在时限内给出CRL；RFC 5280 6.1.3 a 3）：不作未吊销判断；"
+                + "".join(f"{p}；" for p in others) + "需提供签发CA当前有效的CRL（资产清单 crls）或使分发点及时应答"))
         if usable:
             crl, source = usable[0]
             return RevocationStatus(state="good", subject=subject, why=f"{subject} 未被吊销（CRL：{source}，发布于 "
@@ -250,6 +198,27 @@ class Revocation:
                 + ("；".join(problems) or "未读取分发点")
                 + "：需提供签发CA当前有效的CRL（资产清单 crls）或使分发点可访问"))
         return RevocationStatus(state="unchecked", subject=subject, why=unchecked_note([subject]))
+
+    def _candidates(self, cert: x509.Certificate, problems: list[str], deadline: float | None
+                    ) -> tuple[list[tuple[x509.CertificateRevocationList, str]], list[str]]:
+        """(the CRLs that may give ``cert``'s status with where each came from, the distribution
+        points not read by ``deadline``): the declared CRLs of its issuer and the first MAX_POINTS
+        http distribution points, fetched side by side; what could not be read goes to ``problems``."""
+        urls, other = distribution_points(cert)
+        candidates = [(crl, source) for crl, source in self.declared if crl.issuer == cert.issuer]
+        problems += [f"{name}：不支持的分发点协议（只读取 http）" for name in other]
+        read = urls[:MAX_POINTS] if self.fetch else []
+        if len(urls) > MAX_POINTS:
+            problems.append(f"证书含 {len(urls)} 个CRL分发点，只读取前 {MAX_POINTS} 个，未读取 {urls[MAX_POINTS]} 等 "
+                            f"{len(urls) - MAX_POINTS} 个")
+        late = self.fetcher.wait(read, deadline if deadline is not None else time.monotonic() + self.budget)
+        for url in read:
+            crl, error = self.fetcher.get(url) if url not in late else (None, _LATE)
+            if crl is None:
+                problems.append(f"{url}：{error}")
+            else:
+                candidates.append((crl, url))
+        return candidates, late
 
     def _unusable(self, crl: x509.CertificateRevocationList, cert: x509.Certificate, issuer: x509.Certificate,
                   issuer_info: CertificateInfo, at: datetime) -> str | None:

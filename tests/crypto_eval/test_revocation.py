@@ -293,3 +293,57 @@ def test_a_distribution_point_cannot_hold_the_evaluation_or_send_it_elsewhere(
                                    x509.load_der_x509_certificate(pki["inter"].der),
                                    parse_certificate(pki["inter"].der), datetime.now(UTC))
     assert status.state == "unknown" and why in status.why, status
+
+
+# --- many distribution points, slow ones: one bounded budget per endpoint (review r16f, HIGH 1) -----------------
+
+def _hold(asked: list[int]) -> Any:
+    """Read the request, answer nothing for 5 s (each fetch waits out its time-out)."""
+    def handle(conn: socket.socket) -> None:
+        asked.append(1)
+        conn.settimeout(6)
+        conn.recv(4096)
+        time.sleep(5)
+    return handle
+
+
+def test_many_slow_distribution_points_cost_one_budget_and_say_unknown(pki: dict[str, Any], tmp_path: Path) -> None:
+    # twelve distribution points that never answer, and a declared CRL of the issuer that does not list
+    # the leaf: fetched one after another they held the scan 12 time-outs; now the first 4 are fetched
+    # side by side, the endpoint waits its budget, and the status is unknown (time budget), not "good"
+    asked: list[int] = []
+    inter = pki["inter"]
+    with listening(_hold(asked)) as port:
+        urls = tuple(f"http://127.0.0.1:{port}/dp{n}.crl" for n in range(12))
+        leaf = issue(tmp_path, "many-dp", inter, crl_url=urls)
+        revocation = Revocation([(make_crl(tmp_path, "declared", inter), "declared.crl")], timeout=2.0, budget=1.5)
+        started = time.monotonic()
+        status = revocation.status(x509.load_der_x509_certificate(leaf.der), "CN=localhost",
+                                   x509.load_der_x509_certificate(inter.der), parse_certificate(inter.der),
+                                   datetime.now(UTC))
+        elapsed = time.monotonic() - started
+    assert elapsed < 3.0, elapsed
+    assert status.state == "unknown" and status.budget_exhausted, status
+    assert "吊销状态未知（时间预算耗尽" in status.why and "不作未吊销判断" in status.why, status.why
+    assert "证书含 12 个CRL分发点，只读取前 4 个" in status.why, status.why
+    assert len(asked) <= 4 and revocation.fetches == 4
+
+
+def test_a_chain_of_slow_distribution_points_waits_one_budget(pki: dict[str, Any], tmp_path: Path) -> None:
+    # the leaf's and the intermediate's distribution points are fetched together under one endpoint budget
+    asked: list[int] = []
+    root = pki["root"]
+    with listening(_hold(asked)) as port:
+        inter = make_ca(tmp_path, "F16j slow-DP intermediate", issuer=root, crl_url=f"http://127.0.0.1:{port}/r.crl")
+        leaf = issue(tmp_path, "slow-chain", inter, crl_url=(f"http://127.0.0.1:{port}/i1.crl",
+                                                             f"http://127.0.0.1:{port}/i2.crl"))
+        with openssl_s_server(leaf, ["-tls1_3", "-cert_chain", str(inter.cert)]) as server:
+            report = _probe(server)
+        store = TrustStore.from_der([root.der], Revocation(timeout=3.0, budget=1.5))
+        started = time.monotonic()
+        view = view_of(report, trust=store)
+        elapsed = time.monotonic() - started
+    assert elapsed < 3.5, elapsed
+    assert view.authentication is None, view
+    assert any(n.startswith(f"TLS: {STATUS_UNKNOWN}") and "时间预算耗尽" in n and "CN=localhost" in n
+               and "CN=F16j slow-DP intermediate" in n for n in view.notes), view.notes

@@ -103,7 +103,7 @@ def make_ca(folder: Path, name: str, *, kind: str = "ec", issuer: TestCA | None 
 
 def issue(folder: Path, name: str, issuer: TestCA, *, kind: str = "ec", host: str = "localhost", days: int = 30,
           not_before_days: int = -1, chain: tuple[TestCA, ...] = (), key_usage: x509.KeyUsage | None = None,
-          eku: x509.ExtendedKeyUsage | None = None, crl_url: str | None = None, is_ca: bool = False,
+          eku: x509.ExtendedKeyUsage | None = None, crl_url: str | tuple[str, ...] | None = None, is_ca: bool = False,
           key_ids: bool = False) -> CertFiles:
     """A server certificate for ``host`` and 127.0.0.1 (SAN dNSName and iPAddress: the test servers are
     asked by address too), digitalSignature (and keyEncipherment for RSA) unless ``key_usage`` says
@@ -202,9 +202,11 @@ def tamper(der: bytes) -> bytes:
     return der[:-1] + bytes([der[-1] ^ 1])
 
 
-def _distribution_point(url: str) -> x509.CRLDistributionPoints:
+def _distribution_point(url: str | tuple[str, ...]) -> x509.CRLDistributionPoints:
+    """One distribution point per URL (a tuple: a certificate naming several)."""
     return x509.CRLDistributionPoints([x509.DistributionPoint(
-        full_name=[x509.UniformResourceIdentifier(url)], relative_name=None, reasons=None, crl_issuer=None)])
+        full_name=[x509.UniformResourceIdentifier(u)], relative_name=None, reasons=None, crl_issuer=None)
+        for u in ((url,) if isinstance(url, str) else url)])
 
 
 def serial_of(der: bytes) -> int:
