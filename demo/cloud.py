@@ -40,9 +40,14 @@ def _trail(day: Day, when: datetime, name: str, user: str, ip: str, **parameters
 
 
 def _cts(day: Day, when: datetime, trace: str, service: str, user: str, ip: str, trace_type: str = "ApiCall",
-         code: int = 200, **extra: Any) -> None:
+         code: int = 200, mfa: bool | None = None, **extra: Any) -> None:
+    """One CTS trace; ``mfa``: whether the user's session passed MFA (the CTS v3 trace's
+    user.session_context.attributes.mfa_authenticated, a "true"/"false" string)."""
     ms = int(when.timestamp() * 1000)
-    doc = {"time": ms, "user": {"name": user, "id": f"u-{user}", "domain": {"name": "zwy-city", "id": "d0001"}},
+    who: dict[str, Any] = {"name": user, "id": f"u-{user}", "domain": {"name": "zwy-city", "id": "d0001"}}
+    if mfa is not None:
+        who["session_context"] = {"attributes": {"created_at": str(ms), "mfa_authenticated": str(mfa).lower()}}
+    doc = {"time": ms, "user": who,
            "code": code, "service_type": service, "resource_type": "user" if service == "IAM" else "tracker",
            "resource_name": user, "source_ip": ip, "trace_name": trace, "trace_rating": "normal",
            "trace_type": trace_type, "record_time": ms + 20, "trace_id": f"{day.rng.getrandbits(64):016x}", **extra}
@@ -79,7 +84,7 @@ def cloud_day(day: Day) -> None:
              "10.200.0.5", rng.choice(("pods", "configmaps", "services")), f"ywtb-{rng.randrange(9)}", "ywtb")
     for hour in range(8, 19):
         _cts(day, day.at(hour, rng.randrange(60)), "login", "IAM", rng.choice(OPS), city.bastion, "ConsoleAction",
-             302, additional_info={"mfa_used": "true"})
+             302, mfa=True)
     _alibaba_attacks(day)
     _huawei_attacks(day)
     _kubernetes_attacks(day)
@@ -105,7 +110,7 @@ def _alibaba_attacks(day: Day) -> None:
 
 def _huawei_attacks(day: Day) -> None:
     ip, when = day.public_ip(), day.at(23, 30, 2)
-    _cts(day, when, "login", "IAM", "hw-tmp", ip, "ConsoleAction", 302, additional_info={"mfa_used": "false"})
+    _cts(day, when, "login", "IAM", "hw-tmp", ip, "ConsoleAction", 302, mfa=False)
     _cts(day, when + timedelta(minutes=3), "deleteTracker", "CTS", "hw-tmp", ip, "ApiCall", 204)
     day.plant(Attack(id="cts-tracker-deleted", kind="cloud misconfiguration", title="华为云无MFA登录后删除CTS追踪器",
                      source=CTS, channel="file", start=when, records=2, ips=frozenset({ip}),

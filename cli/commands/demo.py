@@ -79,15 +79,20 @@ def _print(run: object) -> None:
     table = Table("attack", "kind", "records", "alerts (rule: count)", title="planted attacks → alerts")
     for outcome in run.score.outcomes:
         alerts = ", ".join(f"{rule}: {n}" for rule, n in sorted(outcome.rules.items()))
-        state = alerts or ("MISSED" if outcome.rule_in_pack else "— (no pack rule yet)")
+        missed = bool(outcome.attack.rules) and not outcome.detected
+        # a named rule file missing from the pack, or silent, makes the attack MISSED (r17d finding 6)
+        why = "; ".join([*(f"missing: {r}" for r in outcome.absent), *(f"silent: {r}" for r in outcome.silent)])
+        state = (f"MISSED ({why})" + (f"; {alerts}" if alerts else "")) if missed else (
+            alerts or "— (no pack rule yet)")
         table.add_row(Text(printable(outcome.attack.title)), outcome.attack.kind, str(outcome.attack.records),
-                      Text(printable(state), style="red" if outcome.rule_in_pack and not alerts else ""))
+                      Text(printable(state), style="red" if missed else ""))
     out = console()
     out.print(table)
     detected = sum(1 for o in run.score.outcomes if o.detected)
     fps = sum(run.score.false_positives.values())
-    click.echo(f"{detected} of {len(run.score.outcomes)} attacks raised alerts; {len(run.score.missed)} missed by "
-               f"a rule written for them; {fps} alerts belong to no attack"
+    click.echo(f"{detected} of {len(run.score.outcomes)} attacks detected by every rule written for them; "
+               f"{len(run.score.missed)} missed (a rule written for them missing or silent); "
+               f"{fps} alerts belong to no attack"
                + (f" ({', '.join(f'{r}: {n}' for r, n in run.score.false_positives.items())})" if fps else ""))
     for c in run.crypto:
         if c["probed"]:

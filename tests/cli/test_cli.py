@@ -175,7 +175,7 @@ def test_demo_runs_a_small_city_on_the_embedded_default(capsys: pytest.CaptureFi
     assert not (home / "events.db").exists()
     score = json.loads((folder / "reports" / "demo_score.json").read_text(encoding="utf-8"))
     detected = sum(1 for a in score["attacks"] if a["detected"])
-    assert f"{detected} of {len(score['attacks'])} attacks raised alerts" in out
+    assert f"{detected} of {len(score['attacks'])} attacks detected by every rule written for them" in out
     assert "report: " in out and "total " in out
     (folder / "precious.txt").write_text("the user's", encoding="utf-8")  # review r18d finding 11
     code, out, err = run(capsys, "demo", "--scale", "small")

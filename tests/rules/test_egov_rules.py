@@ -243,15 +243,21 @@ ECDHE_AES128_GCM, TLCP_ECC_SM4_CBC_SM3 = 0xC02F, 0xE013
 TUNNEL = "mfrggzdfmztwq2lknnwg23tpobyxe43uov3ho6dzpjqwe2ldmrswm"  # base32 of 33 bytes: one 53-character label
 
 
-def cts(name: str, service: str, code: int = 200, request: dict[str, object] | None = None) -> Lines:
+def cts(name: str, service: str, code: int = 200, request: dict[str, object] | None = None,
+        mfa: str | None = None) -> Lines:
     """One Huawei Cloud CTS trace as the CTS API and its OBS transfer give it; the user is the
-    case's __HOST__, the time __CTS_TS__ (CTS's 'YYYY-MM-DD hh:mm:ss GMT+hh:mm' form)."""
+    case's __HOST__, the time __CTS_TS__ (CTS's 'YYYY-MM-DD hh:mm:ss GMT+hh:mm' form). ``mfa``:
+    the session's user.session_context.attributes.mfa_authenticated ("true"/"false", a string in
+    the CTS v3 trace model); a login is a ConsoleAction."""
+    user: dict[str, object] = {"id": "0a1b2c3d", "name": "__HOST__", "domain": {"id": "9f8e7d6c", "name": "zwy-city"}}
+    if mfa is not None:
+        user["session_context"] = {"attributes": {"created_at": "1795334400000", "mfa_authenticated": mfa}}
     trace: dict[str, object] = {
-        "trace_id": "__HOST__", "trace_name": name, "trace_rating": "normal", "trace_type": "ApiCall",
+        "trace_id": "__HOST__", "trace_name": name, "trace_rating": "normal",
+        "trace_type": "ConsoleAction" if name.startswith("login") else "ApiCall",
         "service_type": service, "resource_type": "tracker" if service == "CTS" else "user",
         "resource_name": "system", "source_ip": "__IP__", "code": str(code), "time": "__CTS_TS__",
-        "user": {"id": "0a1b2c3d", "name": "__HOST__", "domain": {"id": "9f8e7d6c", "name": "zwy-city"}},
-        "request": json.dumps(request or {}), "api_version": "v3"}
+        "user": user, "request": json.dumps(request or {}), "api_version": "v3"}
     return ((0, json.dumps(trace)),)
 
 
@@ -839,6 +845,11 @@ ROWS = [
     # an access key created; one deleted is not
     Row("huaweicloud_access_key_created.yml", cts("addCredential", "IAM", 201),
         {"deleted": cts("deleteCredential", "IAM", 204), "refused": cts("addCredential", "IAM", 403)}),
+    # a console login whose session passed no MFA (review r17d finding 6); one with MFA, a failed
+    # login, and an API call of a session without MFA (no login) are not
+    Row("huaweicloud_console_login_without_mfa.yml", cts("login", "IAM", 200, mfa="false"),
+        {"mfa": cts("login", "IAM", 200, mfa="true"), "failed": cts("loginFailed", "IAM", 401, mfa="false"),
+         "api_call": cts("listUsers", "IAM", 200, mfa="false")}),
     # RDP opened inbound to 0.0.0.0/0; to the extranet range, or an egress rule to everywhere, is not
     Row("huaweicloud_security_group_open_to_world.yml",
         cts("createSecurityGroupRule", "VPC", 200, sg_rule("0.0.0.0/0")),
@@ -1191,7 +1202,8 @@ PARSERS: dict[str, str] = {
     "linux_auditd_disabled.yml": "linux.auditd",
     "sangfor_waf_attack.yml": "sangfor.af",
     **dict.fromkeys(["huaweicloud_cts_tracker_deleted.yml", "huaweicloud_access_key_created.yml",
-                     "huaweicloud_security_group_open_to_world.yml"], "huaweicloud.cts"),
+                     "huaweicloud_security_group_open_to_world.yml", "huaweicloud_console_login_without_mfa.yml"],
+                    "huaweicloud.cts"),
 }
 #: Parsers whose records are JSON documents: __TS__, __HOST__ and __IP__ are filled in.
 JSON_PARSERS = {"alibaba.actiontrail", "aws.cloudtrail", "windows.winlogbeat", "kubernetes.audit", "huaweicloud.cts"}
