@@ -427,6 +427,19 @@ ROWS = [
     # the information centre off, abbreviated with doubled spaces ("undo info-c en")
     Row("huawei_logging_disabled.yml#abbreviated", one(HW_CMD, cmd="UNDO  info-c   en"),
         {"display": one(HW_CMD, cmd="dis info-c")}),
+    # log forwarding tampered with (review r17d finding 2): the log-host channel's output off, the
+    # log host denied every module's logs; the same channel at a level, or switched on, is not
+    Row("huawei_logging_disabled.yml#state_off", one(HW_CMD, cmd="info-center source default channel loghost log "
+                                                                   "state off"),
+        {"level": one(HW_CMD, cmd="info-center source default channel loghost log level warning"),
+         "on": one(HW_CMD, cmd="info-center source default channel loghost log state on")}),
+    Row("huawei_logging_disabled.yml#state_off_abbreviated", one(HW_CMD, cmd="info-c so default ch 2 log ST  OF"), {}),
+    Row("huawei_logging_disabled.yml#deny", one(HW_CMD, cmd="info-center source default loghost deny"),
+        {"level": one(HW_CMD, cmd="info-center source default loghost level informational")}),
+    # a log host removed; resetting only the source interface of log packets keeps them flowing
+    Row("huawei_logging_disabled.yml#removed", one(HW_CMD, cmd="undo info-center loghost 10.1.1.5 vpn-instance mgmt"),
+        {"source_interface": one(HW_CMD, cmd="undo info-center loghost source LoopBack0"),
+         "source_default": one(HW_CMD, cmd="undo  info-c  logh  so")}),
     # RDP permitted from the untrusted zone; the same from the trusted zone, and HTTPS from outside, are not
     Row("huawei_highrisk_port_from_untrust.yml", one(HW_PERMIT, port="3389", zone="untrust"),
         {"trust": one(HW_PERMIT, port="3389", zone="trust"), "https": one(HW_PERMIT, port="443", zone="untrust")}),
@@ -574,6 +587,13 @@ ROWS = [
     # the information centre off, abbreviated with doubled spaces
     Row("h3c_logging_disabled.yml#abbreviated", one(H3_CMD, cmd="un  info-cen EN"),
         {"display": one(H3_CMD, cmd="dis info-c")}),
+    # the log host denied every module's logs, a channel's output off (review r17d finding 2);
+    # the log host at a level is not; resetting only the source interface of log packets is not
+    Row("h3c_logging_disabled.yml#deny", one(H3_CMD, cmd="info-center source default loghost deny"),
+        {"level": one(H3_CMD, cmd="info-center source default loghost level warning"),
+         "source_interface": one(H3_CMD, cmd="undo info-center loghost source")}),
+    Row("h3c_logging_disabled.yml#state_off", one(H3_CMD, cmd="info-center source default channel 2 log state off"),
+        {"on": one(H3_CMD, cmd="info-center source default channel 2 log state on")}),
     # 5 user names failed from one address in 80 s; 5 failures of one user are brute force, not spraying;
     # 4 user names are below the threshold
     Row("ssh_password_spraying.yml", users(SSH_FAIL, SPRAYED, 20),
