@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from govsoc.collectors.community_id import PORT_PROTOCOLS, community_id_packed, packed_address
+from govsoc.collectors.community_id import ICMP_PROTOCOLS, PORT_PROTOCOLS, community_id_packed, packed_address
 from govsoc.collectors.netflow.decoder import ExportHeader, FlowRecord
 from govsoc.core.event import format_timestamp
 
@@ -57,6 +57,8 @@ ABSOLUTE = ("flow_start_milliseconds", "flow_start_microseconds", "flow_start_na
 AFTER_EXPORT = "time_after_export"
 #: IANA numbers of the protocols Community ID hashes with ports.
 HASHED = frozenset(PORT_PROTOCOLS.values())
+#: IANA numbers of ICMP and ICMPv6, whose type and code Community ID hashes in the ports' places.
+ICMP = frozenset(ICMP_PROTOCOLS.values())
 
 
 def _first(values: dict[str, Any], *names: str) -> Any:
@@ -211,15 +213,7 @@ def _endpoints(values: dict[str, Any], fields: dict[str, Any]) -> None:
             fields[ecs] = str(values[name])
     protocol = values.get("protocol_identifier")
     if isinstance(protocol, int):
-        fields["network.iana_number"] = str(protocol)
-        fields["network.transport"] = TRANSPORTS.get(protocol, str(protocol))
-        sport, dport = values.get("source_transport_port"), values.get("destination_transport_port")
-        if protocol in HASHED and isinstance(source, str) and isinstance(destination, str) \
-                and isinstance(sport, int) and isinstance(dport, int):
-            src, dst = packed_address(source), packed_address(destination)
-            cid = None if src is None or dst is None else community_id_packed(src, sport, dst, dport, protocol)
-            if cid is not None:
-                fields["network.community_id"] = cid
+        _transport(values, protocol, source, destination, fields)
     version = values.get("ip_version")
     if version in (4, 6):
         fields["network.type"] = f"ipv{version}"
@@ -229,6 +223,51 @@ def _endpoints(values: dict[str, Any], fields: dict[str, Any]) -> None:
         fields["related.ip"] = sorted({source, destination})
     elif isinstance(source, str) or isinstance(destination, str):
         fields["related.ip"] = [source if isinstance(source, str) else destination]
+
+
+def _transport(values: dict[str, Any], protocol: int, source: Any, destination: Any, fields: dict[str, Any]) -> None:
+    """``network.*`` of the record's protocol, ICMP's type and code, and the Community ID v1
+    (corelight community-id-spec): ports for TCP/UDP/SCTP, ICMP type and code in their places,
+    addresses and protocol alone for GRE, ESP and the other port-less protocols, as for pcap
+    flows (collectors.flows.ecs; review r14d: NetFlow ICMP/GRE/ESP flows had none). ICMP and
+    port-less flows keep no ``source.port``/``destination.port``: an exporter's ports there are
+    zeros or ICMP's type and code (``netflow.*`` keeps what it sent)."""
+    fields["network.iana_number"] = str(protocol)
+    fields["network.transport"] = TRANSPORTS.get(protocol, str(protocol))
+    sport, dport = values.get("source_transport_port"), values.get("destination_transport_port")
+    if protocol in ICMP:
+        icmp = _icmp(values, protocol)
+        sport, dport = icmp if icmp is not None else (None, None)
+        if icmp is not None:
+            fields["icmp.type"], fields["icmp.code"] = icmp
+    if protocol not in HASHED:
+        fields.pop("source.port", None)
+        fields.pop("destination.port", None)
+        if protocol not in ICMP:
+            sport = dport = 0  # hashed without ports
+    if isinstance(source, str) and isinstance(destination, str) and isinstance(sport, int) \
+            and isinstance(dport, int):
+        src, dst = packed_address(source), packed_address(destination)
+        cid = None if src is None or dst is None else community_id_packed(src, sport, dst, dport, protocol)
+        if cid is not None:
+            fields["network.community_id"] = cid
+
+
+def _icmp(values: dict[str, Any], protocol: int) -> tuple[int, int] | None:
+    """An ICMP/ICMPv6 flow's type and code: IPFIX icmpType/icmpCode (176-179), else the
+    combined type * 256 + code of icmpTypeCodeIPv4/IPv6 (32, 139; v9's ICMP_TYPE), else that
+    same value in the destination port, where v5 (which has no other place for it) and many v9
+    and IPFIX exporters (Cisco, softflowd) put it; nfdump reads it there too."""
+    suffix = "ipv6" if protocol == 58 else "ipv4"
+    kind, code = values.get(f"icmp_type_{suffix}"), values.get(f"icmp_code_{suffix}")
+    if isinstance(kind, int) and isinstance(code, int):
+        return kind & 0xFF, code & 0xFF
+    combined = values.get(f"icmp_type_code_{suffix}")
+    if not isinstance(combined, int):
+        combined = values.get("destination_transport_port")
+    if isinstance(combined, int) and 0 <= combined <= 0xFFFF:
+        return combined >> 8, combined & 0xFF
+    return None
 
 
 def _counters(record: FlowRecord, fields: dict[str, Any]) -> None:
