@@ -5,16 +5,20 @@ The recognizers want a non-alphanumeric boundary on both sides of a number, so t
 ``ORD13812345678`` codes is not taken for phone numbers. A report quoting a log line must be
 stricter, because whoever wrote the line put the number there as they liked: ``SFZ110101199003071233``,
 ``u=ID110101199003071233``, ``tel=8613812345678`` (the country code without '+'),
-``card=6222021234567890128x``, ``1381 234 5678``, ``138.1234.5678``, ``user13812345678``.
+``card=6222021234567890128x``, ``1381 234 5678``, ``138.1234.5678``, ``user13812345678``,
+``tel=138+1234+5678`` (a space of a form's query string, HTML 4.01 §17.13.4).
 
 Here a text is cut into its digit groups (full-width digits are folded by the caller), and a
-group, or consecutive groups joined by one separator each (space, '-', '_', or '.' between three or
-more groups of 3-4 digits), is judged alone, letters around it ignored, by the same validation
-as the recognizers: an 18-digit number (or 17 digits and an X) with a real region, birth date
-and check character, or only the shape of one; an 11-digit allocated mobile number, also after a
-bare ``86`` or ``0086``; a 13-19 digit card number with an issuer prefix and the Luhn check; a
-15-digit first-generation ID number with a real region and a 19YY birth date. Groups that are
-part of a decimal (``0.13812345678``, ``13812345678.5``) are not numbers of their own.
+group, or consecutive groups joined by one separator each (space, '-', '_', '+', or '.' between
+three or more groups of 3-4 digits), is judged alone, letters around it ignored, by the same
+validation as the recognizers: an 18-digit number (or 17 digits and an X) with a real region,
+birth date and check character, or only the shape of one; an 11-digit allocated mobile number,
+also after a bare ``86`` or ``0086``; a 13-19 digit card number with an issuer prefix and the Luhn
+check; a 15-digit first-generation ID number with a real region and a 19YY birth date; a landline
+number in its international form (``+86 755 8888 1234``, ``0086-10-12345678``: the country code
+written as such, '+' or a group of its own, then the area code without its trunk 0, ITU-T E.164),
+whose area code and length the landline recognizer checks. Groups that are part of a decimal
+(``0.13812345678``, ``13812345678.5``) are not numbers of their own.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from govsoc.classification.recognizers.identity import ID_SHAPED
 __all__ = ["GluedNumbers"]
 
 #: Digit groups joined by single separators.
-_CHAIN: Final = re.compile(r"[0-9]+(?:[ \-_.][0-9]+)*")
+_CHAIN: Final = re.compile(r"[0-9]+(?:[ \-_.+][0-9]+)*")
 _GROUP: Final = re.compile(r"[0-9]+")
 _LENGTHS: Final = frozenset({11, 13, 15, 16, 17, 18, 19})
 _SHAPED_ONLY: Final = "shaped like a resident ID number (region, birth date), check character wrong"
@@ -36,18 +40,21 @@ _NOT_DIGIT: Final = re.compile(r"[^0-9]")
 #: GB 32100's shape (organisation.UsccRecognizer's pattern, unanchored there).
 _USCC: Final = re.compile(r"[1-9ANY][1-9]\d{6}[0-9A-HJ-NPQRTUWXY]{10}")
 _HEX: Final = re.compile(r"[0-9a-fA-F]+")
+#: What joins the digit groups of a chain (_CHAIN).
+_SEPARATORS: Final = frozenset(" -_.+")
 
 
 class GluedNumbers:
     """Finds identifiers whatever stands around them; see the module docstring. ``known`` maps
     the recognizer ids used here (cn_resident_id, cn_mobile, cn_bank_card,
-    cn_resident_id_15) to their instances."""
+    cn_resident_id_15, cn_landline) to their instances."""
 
     def __init__(self, known: dict[str, Recognizer]) -> None:
         self.ids = known["cn_resident_id"]
         self.mobile = known["cn_mobile"]
         self.card = known["cn_bank_card"]
         self.legacy = known["cn_resident_id_15"]
+        self.landline = known["cn_landline"]
 
     def hits(self, text: str, taken: list[Match]) -> list[Match]:
         """Hits in ``text`` (digits folded to ASCII) overlapping none of ``taken`` nor each other."""
@@ -72,7 +79,11 @@ class GluedNumbers:
             hit = self._as_id(digits, start, end)
             if hit is not None:
                 return hit
-        if len(digits) not in _LENGTHS or _inside_code(text, start, end):
+        if _inside_code(text, start, end):
+            return None
+        if (hit := self._international_landline(digits, start, end, text)) is not None:
+            return hit
+        if len(digits) not in _LENGTHS:
             return None
         if len(digits) in (11, 13, 15):
             number = digits[-11:]
@@ -83,6 +94,18 @@ class GluedNumbers:
             return self._match(self.legacy, start, end, digits, why)
         if len(digits) >= 13 and (why := self.card.validate(digits)) is not None:
             return self._match(self.card, start, end, digits, why)
+        return None
+
+    def _international_landline(self, digits: str, start: int, end: int, text: str) -> Match | None:
+        """``+86 755 8888 1234``: the country code marked as one ('+' before it, or 0086, or 86 as a
+        group of its own), then an area code and number the landline recognizer accepts."""
+        for code in ("0086", "86"):
+            marked = text[start - 1:start] == "+" or code == "0086" or text[start + 2:start + 3] in _SEPARATORS
+            if digits.startswith(code) and marked and digits[len(code):len(code) + 1] != "0":
+                number = "0" + digits[len(code):]
+                if (why := self.landline.validate(number)) is not None:
+                    plus = text[start - 1:start] == "+"  # masked with the number (as a mobile's +86 is)
+                    return self._match(self.landline, start - plus, end, number, why)
         return None
 
     def _as_id(self, number: str, start: int, end: int) -> Match | None:

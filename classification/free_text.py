@@ -46,11 +46,13 @@ from govsoc.classification.recognizers.identity import ID_SHAPED
 from govsoc.classification.scanner import Scanner
 from govsoc.classification.tagging import AT_INGEST
 
-__all__ = ["FreeTextMasker", "IDENTIFIERS", "mask_free_text"]
+__all__ = ["FreeTextMasker", "IDENTIFIERS", "IN_FREE_TEXT", "mask_free_text"]
 
 #: A key and its value: ``key=value``, ``key: value``, ``key：value`` (keys as column names are).
-_KEYED: Final = re.compile(r"(?<![\w\u4e00-\u9fff])([A-Za-z\u4e00-\u9fff][\w\u4e00-\u9fff-]{0,39})[ \t]*[=:：][ \t]*"
-                           r"[\"']?([^\s&;,，、\"'<>|=]+)")
+#: A Chinese label also stands before its value with only a blank between (``车牌号 粤B12345``):
+#: Chinese text puts no blank between words, so a blank after one ends a label.
+_KEYED: Final = re.compile(r"(?<![\w\u4e00-\u9fff])(?:([A-Za-z\u4e00-\u9fff][\w\u4e00-\u9fff-]{0,39})[ \t]*[=:：]"
+                           r"|([\u4e00-\u9fff]{2,8})[ \t])[ \t]*[\"']?([^\s&;,，、\"'<>|=]+)")
 #: Identifiers that tie a record to one person: a name next to one of them is that person's.
 IDENTIFIERS: Final = frozenset({"cn_resident_id", "cn_mobile", "cn_bank_card", "cn_passport",
                                 "cn_social_security_number", "cn_resident_id_shaped"})
@@ -68,7 +70,14 @@ _ID_SHAPED: Final = re.compile(r"(?<![0-9A-Za-z])(?:" + ID_SHAPED.pattern.rstrip
                                re.IGNORECASE)
 #: Recognizers a key may give context to (the rest find what they find without it).
 _KEYED_KINDS: Final = ("cn_person_name", "cn_resident_id_15", "cn_passport", "cn_hk_macau_permit",
-                       "cn_mainland_travel_permit", "cn_social_security_number", "cn_disability_certificate")
+                       "cn_mainland_travel_permit", "cn_social_security_number", "cn_disability_certificate",
+                       "cn_address", "cn_landline", "cn_birth_date", "cn_licence_plate")
+#: What the free text is scanned for without a key: the ingest set, landline numbers written
+#: with their area code set off (0755-88881234, (0755)8888-1234; run together they are as often
+#: invoice codes, and count only after a key) and licence plates (Chinese text only).
+IN_FREE_TEXT: Final = (*AT_INGEST, "cn_landline", "cn_licence_plate")
+#: A value of two Chinese characters or more.
+_CHINESE_VALUE: Final = re.compile(r"[\u4e00-\u9fa5].*[\u4e00-\u9fa5]")
 
 
 class FreeTextMasker:
@@ -76,7 +85,7 @@ class FreeTextMasker:
     module docstring. One instance serves any number of texts."""
 
     def __init__(self) -> None:
-        self.scanner = Scanner(AT_INGEST)
+        self.scanner = Scanner(IN_FREE_TEXT)
         self.columns = ColumnClassifier()
         everything = self.columns.scanner.recognizers
         self.keyed = {i: everything[i] for i in _KEYED_KINDS if i in everything}
@@ -118,14 +127,25 @@ class FreeTextMasker:
     def _keyed(self, text: str, found: list[Match]) -> list[Match]:
         out: list[Match] = []
         for m in _KEYED.finditer(text):
-            kinds = [i for i in self.columns.name_context(m.group(1)) if i in self.keyed]
-            start = m.start(2)
-            for kind in kinds:
-                for hit in self.keyed[kind].find(m.group(2), context=True):
+            context = self.columns.name_context(m.group(1) or m.group(2))
+            start, value = m.start(3), m.group(3)
+            for kind in (i for i in context if i in self.keyed):
+                for hit in self.keyed[kind].find(value, context=True):
                     s, e = start + hit.start, start + hit.end
                     if _free(s, e, found + out):
                         out.append(dataclasses.replace(hit, start=s, end=e))
+            if context.get("cn_address") == "strong" and _free(start, m.end(3), found + out) \
+                    and _CHINESE_VALUE.search(value):
+                out.append(self._labelled_address(value, start))
         return out
+
+    def _labelled_address(self, value: str, start: int) -> Match:
+        """A Chinese value after a key naming an address (地址：科技园路1号) is one, even without the
+        administrative units the recognizer wants; masked by the address rule. A key such as
+        ``remote_addr`` holds an IP address, ASCII, so only Chinese values count."""
+        rec = self.keyed["cn_address"]
+        return Match(recognizer=rec.id, start=start, end=start + len(value), masked=rec.mask(value), score=0.4,
+                     reason=f"{rec.entity}: the value of a key naming an address")
 
     def _beside_identifiers(self, text: str, found: list[Match]) -> list[Match]:
         anchors = [h for h in found if h.recognizer in IDENTIFIERS]

@@ -199,7 +199,79 @@ def test_evaluation_negatives_stay_readable_in_free_text() -> None:
         if ID_SHAPED.match(item.value.replace(" ", "").replace("-", "").upper()):
             continue
         glued = () if item.note.startswith("USCC") else (f"ORD{item.value}",)
-        for text in (item.value, f"no={item.value}&a=1", f"t {item.value} end", *glued):
+        # also split by a query string's '+' (review r18e 3) and after a label naming no phone (4)
+        for text in (item.value, f"no={item.value}&a=1", f"t {item.value} end", *glued,
+                     f"q={item.value.replace(' ', '+')}", f"单号：{item.value}"):
             if "@" not in text and mask_free_text(text) != text:
                 changed.append((item.note, text, mask_free_text(text)))
     assert len(negatives) > 500 and not changed, changed
+
+
+# --- review r18e findings 3 and 4: phone numbers with separators, values after a label ---
+
+LANDLINE = "0755-88881234"  # Shenzhen (0755), an 8-digit local number starting 2-9
+
+
+@pytest.mark.parametrize(("text", "hidden", "shown"), [
+    # a form's query string writes blanks as '+' (HTML 4.01 17.13.4, application/x-www-form-urlencoded)
+    ("tel=138+1234+5678", ["1234", "138+1234+5678"], ["tel=" + mask("mobile", MOBILE)]),
+    ("tel=%2B86+138+1234+5678&a=1", ["1234"], [mask("mobile", MOBILE) + "&a=1"]),
+    # the separators people write between the 3-4-4 groups, and the country code before them
+    ("138-1234-5678", ["1234"], [mask("mobile", MOBILE)]),
+    ("联系 138 1234 5678 谢谢", ["1234"], [mask("mobile", MOBILE)]),
+    ("+86 138 1234 5678", ["1234"], [mask("mobile", MOBILE)]),
+    # landlines: the area code in parentheses or set off by '-', a blank, or an extension
+    ("(0755)8888-1234", ["8888-1234", "8888"], [mask("landline", LANDLINE)]),
+    ("座机 (010) 6552 9988 转", ["6552"], [mask("landline", "01065529988")]),
+    (f"tel={LANDLINE}&x=1", ["88881234"], [mask("landline", LANDLINE) + "&x=1"]),
+    # a landline in international form: +86, 0086 or 86 set off, then the area code without its 0
+    ("tel:+86 755 8888 1234", ["8888"], ["tel:" + mask("landline", LANDLINE)]),
+    ("0086-10-62345678", ["62345678"], [mask("landline", "01062345678")]),
+    ("tel=+8675588881234", ["88881234"], ["tel=" + mask("landline", LANDLINE)]),
+])
+def test_phone_numbers_with_separators_are_masked(text: str, hidden: list[str], shown: list[str]) -> None:
+    out = mask_free_text(text)
+    for value in hidden:
+        assert value not in out, out
+    for value in shown:
+        assert value in out, out
+
+
+@pytest.mark.parametrize(("text", "hidden", "shown"), [
+    # addresses after a key naming one, in Chinese and English, with or without administrative units
+    ("地址：广东省深圳市南山区科技园路1号", ["科技园路1号"], ["地址：广东省深圳市南山区****"]),
+    ("addr=北京市朝阳区建国路88号&a=1", ["建国路88号"], ["addr=北京市朝阳区****&a=1"]),
+    ("住址：浙江省杭州市西湖区文三路100号 已核实", ["文三路100号"], ["已核实"]),
+    ("联系地址: 科技园路1号", ["科技园路1号"], ["联系地址: "]),
+    # a landline after a label, also run together (invoice-code-like: only a label makes it a number)
+    (f"电话：{LANDLINE}", ["88881234"], ["电话：" + mask("landline", LANDLINE)]),
+    ("电话：075588881234", ["88881234"], ["电话：" + mask("landline", "075588881234")]),
+    # a date of birth and a licence plate after their labels (a blank is enough after a Chinese one)
+    ("出生日期：1990-01-01", ["1990-01-01", "01-01"], ["出生日期：" + mask("date", "1990-01-01")]),
+    ("birthday=19900101&x=1", ["19900101"], ["birthday=" + mask("date", "19900101") + "&x=1"]),
+    ("车牌号 粤B12345", ["粤B12345"], ["车牌号 " + mask("plate", "粤B12345")]),
+    ("车牌号：粤B12345，已登记", ["粤B12345"], ["，已登记"]),
+])
+def test_values_after_a_label_are_masked(text: str, hidden: list[str], shown: list[str]) -> None:
+    out = mask_free_text(text)
+    for value in hidden:
+        assert value not in out, out
+    for value in shown:
+        assert value in out, out
+
+
+@pytest.mark.parametrize("text", [
+    # an IP address after an 'addr' key is no postal address; a date after a key naming none is no birth date
+    "remote_addr=10.1.2.3 addr: 192.168.1.1",
+    "date=1990-01-01 created 2026-11-29",
+    # sums and runs of '+', a version with a build number, a phone-like number in an unused segment
+    "x=1+2+3+4+5+6+7 id=20231124+12345678",
+    "ver=10.0.19041+1234 build 2023 1234 5678",
+    "tel=+86 123 4567 8901",
+    # a landline's shape with no area code in use (026 is unassigned), an order's groups
+    "tel=026-88881234 order 0086-0000-1234",
+    # a label followed by a value that is no plate, address or date
+    "车牌号 未登记 地址：N/A 出生日期：不详",
+])
+def test_labels_and_separators_alone_mask_nothing(text: str) -> None:
+    assert mask_free_text(text) == text
