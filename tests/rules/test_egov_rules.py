@@ -865,6 +865,10 @@ ROWS = [
     # an access key created; one deleted is not
     Row("huaweicloud_access_key_created.yml", cts("addCredential", "IAM", 201),
         {"deleted": cts("deleteCredential", "IAM", 204), "refused": cts("addCredential", "IAM", 403)}),
+    # the trace name of the create-access-key API in current regions (review r17d finding 1); a
+    # refused call creates nothing
+    Row("huaweicloud_access_key_created.yml#create", cts("createCredential", "IAM", 201),
+        {"refused": cts("createCredential", "IAM", 403), "deleted": cts("deleteCredential", "IAM", 204)}),
     # a console login whose session passed no MFA (review r17d finding 6); one with MFA, a failed
     # login, and an API call of a session without MFA (no login) are not
     Row("huaweicloud_console_login_without_mfa.yml", cts("login", "IAM", 200, mfa="false"),
