@@ -25,13 +25,14 @@ from sigma.correlations import SigmaCorrelationRule
 from govsoc.classification.tagging import ClassificationTagger
 from govsoc.collectors import ingest_file
 from govsoc.collectors.pipeline import IngestOptions, Pipeline
+from govsoc.collectors.protocols.tls import encode_certificate_list
 from govsoc.core.inventory import Inventory
 from govsoc.rules import check_rules, detect, load_rules, rule_source_status
 from govsoc.rules.compliance import DJBH_CONTROLS, compliance_tags
 from govsoc.rules.loader import BUILTIN_PACKS
 from govsoc.store.base import Query, Store
 from tests.collectors.flows.packets import ethernet, ipv4, pcap, tcp, udp
-from tests.collectors.flows.test_metadata import _client_hello, _server_hello
+from tests.collectors.flows.test_metadata import _client_hello, _record, _server_hello
 
 PACK = BUILTIN_PACKS / "egov"
 #: A line template: {ts} the device's time stamp, {host} the device, {ip} the client address.
@@ -230,6 +231,16 @@ def dns(client: str, name: str, rcode: int = 0, sport: int = 40000) -> list[byte
 def http(client: str, server: str, request: str) -> list[bytes]:
     """A plain HTTP/1.1 exchange on port 80."""
     return session(client, server, 80, [request.encode()], [b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"])
+
+
+CERTS = Path(__file__).parents[1] / "data" / "rules" / "certs"
+
+
+def tls_certificate(client: str, server: str, der: str) -> list[bytes]:
+    """A TLS 1.2 handshake up to the server's Certificate message carrying CERTS/``der``."""
+    certificate = _record(b"\x03\x03", 11, encode_certificate_list([(CERTS / der).read_bytes()]))
+    return session(client, server, 443, [_client_hello(b"\x03\x03", (ECDHE_AES128_GCM,))],
+                   [_server_hello(b"\x03\x03", ECDHE_AES128_GCM) + certificate])
 
 
 def tls(client: str, server: str, version: bytes, suite: int) -> list[bytes]:
@@ -520,6 +531,15 @@ ROWS = [
         {"hit": "tls/tls-conn-with-extensions.pcap", "rsa2048": "tls/tls1_1.pcap", "ecdsa": "tls/ecdsa-cert.pcap"}),
     # sha1WithRSAEncryption; sha256WithRSAEncryption is not
     Row("flow_sha1_certificate.yml", (), {}, {"hit": "tls/google-duplicate.pcap", "sha256": "tls/tls1_1.pcap"}),
+    # certificates made for the test (tests/data/rules/certs): ECDSA and MD5 signatures, whose
+    # names do not start with the hash (review r17d finding 10); a SHA-256 one is not
+    Row("flow_sha1_certificate.yml#ecdsa", (), {}, built={
+        "hit": capture(tls_certificate("203.0.113.90", "172.16.10.30", "ecdsa-sha1.der")),
+        "sha256": capture(tls_certificate("203.0.113.91", "172.16.10.31", "rsa-sha256.der"))}),
+    Row("flow_sha1_certificate.yml#md5", (), {}, built={
+        "hit": capture(tls_certificate("203.0.113.92", "172.16.10.32", "rsa-md5.der"))}),
+    Row("flow_sha1_certificate.yml#rsa", (), {}, built={
+        "hit": capture(tls_certificate("203.0.113.93", "172.16.10.33", "rsa-sha1.der"))}),
     # ActionTrail stopped; starting it is not
     Row("alibaba_trail_stopped.yml", trail("StopLogging", Name="govtrail"),
         {"started": trail("StartLogging", Name="govtrail"),
