@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from govsoc.classification.asset_names import mask_asset_name
 from govsoc.classification.masking import mask_account
 from govsoc.reports.document import Chart, Document, Figure, Figures, Section, Series, Table
 from govsoc.reports.period import Period
@@ -39,11 +40,11 @@ def build_alert_summary(store: Store, period: Period, *, lang: str, masked: bool
     rules.sort(key=lambda r: (-r[2], r[0]))
     latest = []
     for alert in store.alerts(start=period.start, end=period.end, limit=LATEST, order="desc"):
-        user = str(alert.context.get("user.name") or "")
+        user, host = str(alert.context.get("user.name") or ""), str(alert.context.get("host.name") or "")
         source = alert.group.get("source.ip") or alert.context.get("source.ip") or ""
         latest.append((period.local(alert.start), alert.rule_title, t.get(f"level_{alert.level}", alert.level),
                        shown_status(alert.status, t), str(source), mask_account(user) if masked and user else user,
-                       str(alert.context.get("host.name") or ""), alert.event_count + alert.suppressed))
+                       mask_asset_name(host) if masked else host, alert.event_count + alert.suppressed))
     total = sum(levels.values())
     sections = (
         Section(id="summary", title=t["overview"], blocks=(

@@ -24,6 +24,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Final
 
+from govsoc.classification.asset_names import mask_asset_name
 from govsoc.collectors.checkpoints import CheckpointStore
 from govsoc.collectors.receivers import counters_folder, load_counters
 from govsoc.reports.document import Block, Figure, Figures, Paragraph, Section, Table
@@ -72,11 +73,12 @@ def log_audit_section(store: Store, period: Period, t: dict[str, str], data_dir:
     # Devices and hosts that went silent while their dataset still flows (one firewall of many):
     # govsoc.rules.silence names them by observer.name / host.name, however long ago they stopped.
     quiet_devices = [s for s in silent_sources(store, now=period.end, quiet=SILENCE) if s.field != "event.dataset"]
+    device = mask_asset_name if masked else str  # 张三的电脑 went silent: its owner's name masked
     numbers: dict[str, Any] = {
         "datasets": {str(g.key): {"events": g.count, "oldest": period.local(g.first), "newest": period.local(g.last)}
                      for g in datasets},
         "silent": [name for name, _ in silent],
-        "silent_devices": [f"{s.field}={s.value}" for s in quiet_devices],
+        "silent_devices": [f"{s.field}={device(s.value)}" for s in quiet_devices],
         "short_retention": short, "short_history": history if policy_ok and retention_days is not None else [],
         "retention_policy_days": retention_days,
         "uncovered": uncovered if coverage is not None else None,
@@ -102,7 +104,8 @@ def log_audit_section(store: Store, period: Period, t: dict[str, str], data_dir:
                                rows=tuple(silent)),
                          Table(caption=t["silent_devices"],
                                columns=(t["source_kind"], t["device_name"], t["silent_since"]),
-                               rows=tuple((t.get(f"kind_{s.field}", s.field), s.value, period.local(s.last_event))
+                               rows=tuple((t.get(f"kind_{s.field}", s.field), device(s.value),
+                                           period.local(s.last_event))
                                           for s in quiet_devices))]
     if coverage is not None:
         gaps.append(Table(caption=t["no_rule_datasets"], columns=(t["dataset"],), rows=tuple((n,) for n in uncovered)))

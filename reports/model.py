@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from govsoc.classification.asset_names import mask_asset_name
 from govsoc.classification.masking import mask_account
 from govsoc.core.alert import LEVELS, Alert
 from govsoc.reports.document import Chart, Document, Figure, Figures, Section, Series, Table
@@ -142,13 +143,13 @@ def _local(ts: datetime, zone: ZoneInfo) -> str:
 def _row(alert: Alert, masked: bool, zone: ZoneInfo) -> AlertRow:
     context = alert.context
     source = alert.group.get("source.ip") or context.get("source.ip") or ""
-    user = str(context.get("user.name") or "")
+    user, host = str(context.get("user.name") or ""), str(context.get("host.name") or "")
     return AlertRow(
         id=alert.id, time=_local(alert.start, zone), end=_local(alert.end, zone),
         rule=alert.rule_title, rule_id=alert.rule_id, author=alert.author or "", level=alert.level,
         kind=alert.kind, events=alert.event_count + alert.suppressed, source=str(source),
         user=mask_account(user) if (user and masked) else user,
-        host=str(context.get("host.name") or ""), tags=alert.tags,
+        host=mask_asset_name(host) if masked else host, tags=alert.tags,
     )
 
 

@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from govsoc.classification.asset_names import mask_asset_name
 from govsoc.classification.free_text import mask_free_text
 from govsoc.classification.masking import mask_account
 from govsoc.core.alert import Alert
@@ -236,13 +237,23 @@ def _assets(store: Store, q: Query, t: dict[str, str], masked: bool) -> Section:
         groups = store.groups(q, field, size=_TOP, target="alerts")
         if not groups:
             continue
-        shown: dict[str, int] = {}  # masked accounts may coincide ("o***"): one row each
+        shown: dict[str, int] = {}  # masked names may coincide ("o***", "张**的电脑"): one row each
         for g in groups:
-            key = mask_account(str(g.key)) if masked and heading == "accounts_targeted" else str(g.key)
+            key = _shown_asset(str(g.key), heading, masked)
             shown[key] = shown.get(key, 0) + g.count
         rows = sorted(shown.items(), key=lambda kv: (-kv[1], kv[0]))
         blocks.append(Table(caption=t[heading], columns=(t[heading], t["alerts"]), rows=tuple(rows)))
     return Section(id="assets", title=t["assets"], blocks=tuple(blocks) or (Paragraph(text=t["none"]),))
+
+
+def _shown_asset(name: str, heading: str, masked: bool) -> str:
+    """An account, system, agency or host name as the report shows it: the account masked, the
+    personal names in the others (张三的电脑, zhangsan-pc, an agency's contact) masked."""
+    if not masked:
+        return name
+    if heading == "accounts_targeted":
+        return mask_account(name)
+    return mask_asset_name(name, "host" if heading == "host" else "agency" if heading == "agency" else "system")
 
 
 def _sources(store: Store, q: Query, period: Period, t: dict[str, str]) -> Section:
@@ -350,7 +361,9 @@ def _incidents(store: Store, q: Query, period: Period, t: dict[str, str], masked
             rest.append((alert.rule_title, t[f"level_{level}"], group.count, int(group.total),
                          period.local(group.first), period.local(group.last)))
             continue
-        where = ", ".join(str(alert.context.get(k)) for k in ("govsoc.system", "host.name") if alert.context.get(k))
+        where = ", ".join(_shown_asset(str(alert.context[k]), heading, masked)
+                          for k, heading in (("govsoc.system", "system"), ("host.name", "host"))
+                          if alert.context.get(k))
         source = alert.group.get("source.ip") or alert.context.get("source.ip") or ""
         text = (f"{t['alerts']} {group.count}, {t['events']} {int(group.total)}; {period.local(group.first)} – "
                 f"{period.local(group.last)}" + (f"; {where}" if where else "") + (f"; {source}" if source else "")

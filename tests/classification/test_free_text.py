@@ -163,6 +163,22 @@ def test_glued_and_split_identifiers_are_masked(text: str, hidden: list[str], sh
     ("mysql --password Secr3t -h db", "Secr3t", "--password *** -h db"),
     ("ftp://admin:Secret@10.0.0.1/x", "Secret", "ftp://admin:***@10.0.0.1/x"),
     ("用户密码：abc123 已修改", "abc123", "用户密码：*** 已修改"),
+    # review r18e HIGH 2: a client's password option, glued, after a blank, quoted, behind a path
+    ("mysql -uroot -pS3cretPw db", "S3cretPw", "mysql -uroot -p*** db"),
+    ("sudo: COMMAND=/usr/bin/mysql -h db -P 3306 -p123456", "123456", "-P 3306 -p***"),
+    ("mysql -u root -p'S3 cr3t' -e 'show databases'", "S3 cr3t", "-p'***' -e"),
+    ("sshpass -p Summer2024 ssh root@10.0.0.5", "Summer2024", "sshpass -p *** ssh"),
+    ("redis-cli -h 10.0.0.9 -a r3disPw get k", "r3disPw", "-a *** get k"),
+    ("curl -u admin:Adm1n! http://10.0.0.1/", "Adm1n!", "curl -u admin:*** http"),
+    # environment variables ending in _PASS, _AUTH, _PW; PGPASSWORD; a CAS ticket in a query
+    ("PGPASSWORD=pgSecret psql -h db", "pgSecret", "PGPASSWORD=*** psql"),
+    ("env DB_PASS=hunter2 REDIS_AUTH=r3d ADMIN_PW=xyz9 ./run", "hunter2", "DB_PASS=*** REDIS_AUTH=*** ADMIN_PW=***"),
+    ("GET /cas/validate?ticket=ST-1-abcDEF123-cas&service=x", "abcDEF123", "ticket=***&service=x"),
+    # a JSON Web Token with no key before it (RFC 7519), a PEM private key block (RFC 7468)
+    ("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl seen", "eyJzdWIiOiIxMjMifQ", "jwt *** seen"),
+    ("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Z\n-----END RSA PRIVATE KEY-----", "MIIEowIBAAKCAQEA0Z",
+     "-----BEGIN RSA PRIVATE KEY-----***-----END RSA PRIVATE KEY-----"),
+    ('{"key": "-----BEGIN OPENSSH PRIVATE KEY-----\\nb3BlbnNzaC1rZXk', "b3BlbnNzaC1rZXk", "PRIVATE KEY-----***"),
 ])
 def test_credentials_are_masked_whole(text: str, secret: str, kept: str) -> None:
     out = mask_free_text(text)
@@ -180,6 +196,11 @@ def test_credentials_are_masked_whole(text: str, secret: str, kept: str) -> None
     "ts=1764400000000 order=DD2026112912345678 no=ORD20261129123456789",
     "sha256=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 md5=d68e19219283363cca80eb6a79d9e042",
     "trace=550e8400-e29b-41d4-a716-446655440000",
+    # -p that is no password: a folder's parents, a port of psql and ssh, tar's permissions; a
+    # public key block; counters and methods whose key only starts like a credential's
+    "mkdir -p /var/lib/x; psql -p 5432 -U app; ssh -p 2222 root@h; tar -pxf a.tar",
+    "-----BEGIN PUBLIC KEY-----MFkwEwYHKoZIzj0CAQYIKoEcz1UBgi0DQgAE-----END PUBLIC KEY-----",
+    "auth_method=password session_count=3 passenger=2",
 ])
 def test_lookalikes_in_log_lines_stay(text: str) -> None:
     assert mask_free_text(text) == text

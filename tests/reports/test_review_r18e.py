@@ -1,15 +1,31 @@
 """Findings of the review r18e of issue 18's reports: log text cannot change a Markdown report's
-structure (finding HIGH 5), ...; each test fails on the code the review read."""
+structure (finding HIGH 5); personal names in host, system and agency names (HIGH 1) and secrets
+in evidence (HIGH 2) are masked on both stores in every format; ...; each test fails on the code
+the review read."""
 
 from __future__ import annotations
 
+import html
+import json
+import re
+import shutil
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from govsoc.core.alert import Alert, Evidence
+from govsoc.core.event import make_id
+from govsoc.reports.build import build
 from govsoc.reports.document import Document, Figure, Figures, Finding, Findings, Paragraph, Section, Table
 from govsoc.reports.renderers import renderers
+from govsoc.store.base import Store
+
+START = datetime(2026, 11, 28, 16, tzinfo=UTC)
+END = START + timedelta(days=1)
 
 # what an attacker can put in a host name, a user name or an alert message: line breaks of every
 # kind CommonMark knows (LF, CR, CRLF), then a heading, a table row, a list item, a quote, code,
@@ -80,3 +96,86 @@ def test_log_text_cannot_change_a_markdown_report_structure() -> None:
     assert sum(expected in x for x in texts) == 11, texts
     lines = HOSTILE.replace("\r\n", "\n").replace("\r", "\n")
     assert sum(lines in x for x in texts) == 2, texts  # the finding's text follows its title
+
+
+def _alert(i: int, *, context: dict[str, str] | None = None, lines: tuple[str, ...] = ("x",)) -> Alert:
+    at = START + timedelta(hours=1, minutes=i)
+    evidence = tuple(Evidence(event_id=make_id("r18e", i, k), timestamp=at, dataset="linux.auditd", original=line)
+                     for k, line in enumerate(lines))
+    return Alert(id=make_id("r18e-alert", i), rule_id=f"r-{i}", rule_title=f"rule {i}", level="high", kind="match",
+                 start=at, end=at, event_ids=tuple(e.event_id for e in evidence), context=context or {},
+                 evidence=evidence)
+
+
+def _texts(document: Document, tmp_path: Path) -> dict[str, str]:
+    """The document's text in JSON, Markdown (escapes read), HTML (tags dropped, entities read) and PDF (pdftotext)."""
+    out = {fmt: renderers.get(fmt)().render(document).decode("utf-8") for fmt in ("json", "md", "html")}
+    out["json"] = json.dumps(json.loads(out["json"]), ensure_ascii=False)
+    out["html"] = html.unescape(re.sub(r"<[^>]+>", "", out["html"]))
+    out["md"] = re.sub(r"\\(.)", r"\1", out["md"])  # escapes read (张\*\*)
+    assert shutil.which("pdftotext"), "pdftotext is missing (scripts/system-packages.sh: poppler-utils)"
+    pdf = tmp_path / f"{document.kind}.pdf"
+    pdf.write_bytes(renderers.get("pdf")().render(document))
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    out["pdf"] = re.sub(r"\s+", "", text)  # a table cell may wrap anywhere
+    return out
+
+
+def _reports(store: Store, masked: bool) -> list[Document]:
+    store.refresh()
+    return [build(kind, store, start=START, end=END, lang="zh", masked=masked, data_dir=None,
+                  timezone="Asia/Shanghai", now=END) for kind in ("situation", "alerts")]
+
+
+# hosts named after their users (a Chinese possessive, pinyin beside a device word, a Chinese name
+# as one part), a system of one person's, an agency name carrying its contact
+PERSONAL_ASSETS = [
+    {"host.name": "张三的电脑", "govsoc.system": "李小明的测试系统", "govsoc.agency": "市卫健委-王芳"},
+    {"host.name": "zhangwei-laptop", "govsoc.system": "政务云统一身份认证系统", "govsoc.agency": "市大数据局"},
+    {"host.name": "DESKTOP-LIUYANG", "govsoc.system": "一网通办门户", "govsoc.agency": "市大数据局"},
+    {"host.name": "PC-赵敏", "govsoc.system": "一网通办门户", "govsoc.agency": "市大数据局"},
+]
+PERSONAL_NAMES = ("张三", "李小明", "王芳", "zhangwei", "LIUYANG", "赵敏")
+
+
+def test_personal_names_in_host_system_and_agency_names_are_masked(store: Store, tmp_path: Path) -> None:
+    # review r18e HIGH 1: the situation report's assets and incidents and the alert report's
+    # hosts printed them as they were, on SQLite and Elasticsearch, in every format
+    store.write_alerts([_alert(i, context=c) for i, c in enumerate(PERSONAL_ASSETS)])
+    for document in _reports(store, masked=True):
+        for fmt, text in _texts(document, tmp_path).items():
+            for name in PERSONAL_NAMES:
+                assert name not in text, (document.kind, fmt, name)
+            # the rest of each name stays, so the asset can still be told
+            for kept in ("张**的电脑", "z**-laptop", "DESKTOP-L**", "PC-赵**"):
+                assert kept in text, (document.kind, fmt, kept)
+            if document.kind == "situation":
+                for kept in ("李**的测试系统", "市卫健委-王**", "政务云统一身份认证系统", "市大数据局"):
+                    assert kept in text, (fmt, kept)
+    unmasked = json.dumps([d.to_dict() for d in _reports(store, masked=False)], ensure_ascii=False)
+    assert all(name in unmasked for name in PERSONAL_NAMES)
+
+
+# secrets a log line carries without a key the earlier masking knew (review r18e HIGH 2)
+SECRET_LINES = {
+    "S3cretPw": "type=EXECVE msg=audit(1764400000.1:1): cmd=mysql -uroot -pS3cretPw -h 10.0.0.5 gov",
+    "Summer2024": "sshpass -p Summer2024 ssh root@10.0.0.5",
+    "hunter2x": "env DB_PASS=hunter2x REDIS_AUTH=r3dis ./deploy.sh",
+    "ST-77-abcDEF": "GET /cas/serviceValidate?ticket=ST-77-abcDEF&service=https%3A%2F%2Fa HTTP/1.1",
+    "eyJzdWIiOiJhZG1pbiJ9": "GET /api/me?x=1 HTTP/1.1 jwt=none eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2ln",
+    "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC": "key=-----BEGIN PRIVATE KEY-----MIIEvQIBADANBgkqhkiG9w0BAQEFAASC",
+}
+
+
+def test_secrets_in_evidence_are_masked_in_every_format(store: Store, tmp_path: Path) -> None:
+    lines = list(SECRET_LINES.values())
+    store.write_alerts([_alert(i, lines=tuple(lines[i * 2:i * 2 + 2])) for i in range(3)])  # two lines each
+    [situation, _] = _reports(store, masked=True)
+    texts = _texts(situation, tmp_path)
+    for fmt, text in texts.items():
+        for secret in SECRET_LINES:
+            assert secret not in text, (fmt, secret)
+    assert "-p***" in texts["json"] and "DB_PASS=***" in texts["json"] and "ticket=***" in texts["json"]
+    shown = json.dumps(_reports(store, masked=False)[0].to_dict(), ensure_ascii=False)
+    assert all(secret in shown for secret in SECRET_LINES)
