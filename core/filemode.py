@@ -8,6 +8,8 @@ import os
 import stat
 from pathlib import Path
 
+from govsoc.core.regular_file import read_regular_file
+
 __all__ = ["others_may_write", "declared_file_problem", "read_declared_file"]
 
 
@@ -69,9 +71,9 @@ def read_declared_file(path: Path, label: str, what: str, power: str, limit: int
         problem = declared_file_problem(path, what, power)
         if problem is not None:
             raise ValueError(problem)
-        size = path.stat().st_size
-        if size > limit:
-            raise ValueError(f"{label} {path} is {size} bytes: not {not_a}")
-        return path.read_bytes()
+        try:  # a regular file only, at most ``limit`` bytes (a FIFO or /dev/zero would hold or exhaust the run)
+            return read_regular_file(path, limit, label)
+        except ValueError as e:
+            raise ValueError(f"{e} (not {not_a})") from e
     except OSError as e:
         raise ValueError(f"cannot read {label} {path}: {e.strerror or e}") from e

@@ -2,6 +2,16 @@
 
 PyYAML's safe loader drops positions; composing the node graph first keeps them, so that a bad
 value in govsoc.yaml or inventory.yaml can be reported as "govsoc.yaml:12:5 store.backend: ...".
+
+A hostile file cannot exhaust the process (review r16f, HIGH 5): only a regular file of at most
+MAX_YAML_FILE bytes is read (core.regular_file: not a FIFO, not /dev/zero); before anything is
+composed, the event stream (PyYAML's parser is a loop, its composer recurses) is measured: nesting
+deeper than MAX_DEPTH is refused (the composer, the walk below and pydantic recurse per level: a
+RecursionError otherwise), and so is a document whose aliases expand it beyond MAX_NODES nodes
+(the "billion laughs": nine anchors of ten aliases each are 10^9 nodes to the walk and the
+validation, a few hundred bytes in the file) or an alias inside the collection it names (a
+recursive document). Aliases within the bound stay allowed. PyYAML has no limit of its own
+(ruamel.yaml neither); counting events is what needs no recursion and no expansion.
 """
 
 from __future__ import annotations
@@ -13,6 +23,14 @@ from typing import Any
 import yaml
 
 from govsoc.core.errors import ConfigError, Location
+from govsoc.core.regular_file import read_regular_file
+
+#: Larger than any configuration or inventory a city writes (the demo's is about 100 KB).
+MAX_YAML_FILE = 8 << 20
+#: Nesting of collections (the inventory needs 6).
+MAX_DEPTH = 64
+#: Nodes of a document with every alias expanded (ten times the largest inventory's).
+MAX_NODES = 1_000_000
 
 #: key path -> (line, column) of the key and (line, column) of its value, 1-based.
 Positions = dict[tuple[str | int, ...], tuple[tuple[int, int], tuple[int, int]]]
@@ -21,12 +39,13 @@ Positions = dict[tuple[str | int, ...], tuple[tuple[int, int], tuple[int, int]]]
 def load_yaml(path: Path) -> tuple[Any, Positions]:
     """The data of a YAML file and the 1-based (line, column) of every key path in it."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular_file(path, MAX_YAML_FILE, "YAML file").decode("utf-8")
     except FileNotFoundError as e:
         raise ConfigError("no such file", location=Location(path=str(path))) from e
-    except (OSError, UnicodeDecodeError) as e:
+    except (OSError, UnicodeDecodeError, ValueError) as e:
         raise ConfigError(f"cannot read: {e}", location=Location(path=str(path))) from e
     try:
+        _measure(text, path)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as e:
@@ -40,6 +59,51 @@ def load_yaml(path: Path) -> tuple[Any, Positions]:
     if node is not None:
         _walk(node, (), positions)
     return data, positions
+
+
+def _measure(text: str, path: Path) -> None:
+    """ConfigError at the place where the document, its aliases expanded, passes MAX_DEPTH or
+    MAX_NODES, or where an alias names a collection it is inside; one pass over the parser's events,
+    nothing expanded: each open collection keeps its expanded node count and the height of what it
+    holds, each anchored node those it ended with."""
+    open_: list[list[int]] = []  # [expanded nodes, height of the deepest child] of each open collection
+    anchors: list[str | None] = []
+    done: dict[str, tuple[int, int]] = {}  # anchor -> (expanded nodes, height) of the node it names
+
+    def refuse(message: str, event: yaml.Event) -> ConfigError:
+        mark = event.start_mark
+        return ConfigError(message, location=Location(path=str(path), line=mark.line + 1 if mark else None,
+                                                      column=mark.column + 1 if mark else None))
+
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            open_.append([1, 0])
+            anchors.append(event.anchor)
+            if len(open_) > MAX_DEPTH:
+                raise refuse(f"nested deeper than {MAX_DEPTH} levels: not a configuration", event)
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            (size, inner), anchor = open_.pop(), anchors.pop()
+            node = (size, inner + 1)
+        elif isinstance(event, yaml.AliasEvent):
+            if event.anchor in anchors:
+                raise refuse(f"alias *{event.anchor} inside the collection it names (a recursive document)", event)
+            node = done.get(str(event.anchor), (1, 0))
+            anchor = None
+        elif isinstance(event, yaml.ScalarEvent):
+            node, anchor = (1, 0), event.anchor
+        else:
+            continue
+        if anchor is not None:
+            done[anchor] = node
+        if not open_:
+            continue
+        open_[-1][0] += node[0]
+        open_[-1][1] = max(open_[-1][1], node[1])
+        if open_[-1][0] > MAX_NODES:
+            raise refuse(f"aliases expand the document beyond {MAX_NODES} nodes (an alias bomb)", event)
+        if len(open_) + node[1] > MAX_DEPTH:
+            raise refuse(f"aliases nest the document deeper than {MAX_DEPTH} levels", event)
 
 
 def locate(path: Path, positions: Positions, key: tuple[str | int, ...], *, at_value: bool = True) -> Location:
