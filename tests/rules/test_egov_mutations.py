@@ -30,6 +30,7 @@ from tests.rules.test_egov_rules import END, PACK, ROWS, case_of_event, ingest_c
 REDUNDANT = {
     # process.command_line is only set on command records (Huawei CMDRECORD, H3C SHELL_CMD)
     "huawei_log_buffer_cleared.yml without selection", "h3c_log_buffer_cleared.yml without selection",
+    "huawei_logging_disabled.yml without selection", "h3c_logging_disabled.yml without selection",
     # linux.auth.sudo.command is only set on sudo's lines
     "linux_logs_cleared_by_sudo.yml without sudo",
 }

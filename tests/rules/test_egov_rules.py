@@ -890,9 +890,11 @@ ROWS = [
     Row("huaweicloud_access_key_created.yml#create", cts("createCredential", "IAM", 201),
         {"refused": cts("createCredential", "IAM", 403), "deleted": cts("deleteCredential", "IAM", 204)}),
     # a console login whose session passed no MFA (review r17d finding 6); one with MFA, a failed
-    # login, and an API call of a session without MFA (no login) are not
+    # login (its own trace, or a login trace CTS records with a refusal code), and an API call of a
+    # session without MFA (no login) are not
     Row("huaweicloud_console_login_without_mfa.yml", cts("login", "IAM", 200, mfa="false"),
         {"mfa": cts("login", "IAM", 200, mfa="true"), "failed": cts("loginFailed", "IAM", 401, mfa="false"),
+         "refused": cts("login", "IAM", 401, mfa="false"),
          "api_call": cts("listUsers", "IAM", 200, mfa="false")}),
     # RDP opened inbound to 0.0.0.0/0; to the extranet range, or an egress rule to everywhere, is not
     Row("huaweicloud_security_group_open_to_world.yml",
