@@ -57,3 +57,24 @@ def test_tagged_in_motion_and_masked_per_source(govsoc: Run, logs: tuple[Path, P
     code, out, _ = govsoc("events", "--where", "govsoc.classification.findings=personal_data_in_url_query",
                           "--count")
     assert code == 0 and out.strip() == "2"
+
+
+def test_personal_data_in_a_captured_plain_http_request_raises_an_alert(govsoc: Run, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # review r17d finding 25: the flow was tagged personal_data_in_cleartext_http, but the only
+    # rule reading the finding was a web-server one, so a capture raised nothing
+    from tests.rules.test_egov_rules import PII_GET, capture, http
+
+    config = tmp_path / "govsoc.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\n", encoding="utf-8")
+    monkeypatch.setenv("GOVSOC_CONFIG", str(config))
+    pcap = tmp_path / "portal.pcap"
+    pcap.write_bytes(capture(http("203.0.113.40", "172.16.10.5", PII_GET.format(query=f"sfzh={ID}")),
+                             http("203.0.113.41", "172.16.10.5", PII_GET.format(query="page=2"))))
+    code, _, err = govsoc("ingest", str(pcap))
+    assert code == 0, err
+    code, _, err = govsoc("detect")
+    assert code == 0, err
+    code, out, _ = govsoc("alerts", "--rule", "Personal Data Seen In Cleartext HTTP Traffic", "--format", "json")
+    alerts = json.loads(out)
+    assert code == 0 and [a["alert.evidence"][0]["fields"]["source.ip"] for a in alerts] == ["203.0.113.40"]

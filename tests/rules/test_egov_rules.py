@@ -248,6 +248,8 @@ def tls(client: str, server: str, version: bytes, suite: int) -> list[bytes]:
     return session(client, server, 443, [_client_hello(version, (suite, 0x002F))], [_server_hello(version, suite)])
 
 
+#: A plain-HTTP query for a person by its query string ({query}: a resident ID, a mobile number).
+PII_GET = "GET /api/rk/query?{query} HTTP/1.1\r\nHost: zwfw.example.gov.cn\r\n\r\n"
 BASIC = "GET /admin/ HTTP/1.1\r\nHost: 172.16.10.5\r\nAuthorization: {scheme} YWRtaW46WnhAMTIzNDU=\r\n\r\n"
 POST = "POST {path} HTTP/1.1\r\nHost: 172.16.10.5\r\nContent-Length: 20\r\n\r\nusername=a&password="
 ECDHE_AES128_GCM, TLCP_ECC_SM4_CBC_SM3 = 0xC02F, 0xE013
@@ -790,6 +792,18 @@ ROWS = [
         "cgnat": capture(session("100.64.3.7", "172.16.10.9", 3389, [b"\x03\x00\x00\x13"], [b"\x03\x00"])),
         "unanswered": capture(syn("203.0.113.8", "172.16.10.9", 3389)),
         "https": capture(session("203.0.113.9", "172.16.10.9", 443, [b"x"], [b"y"]))}),
+    # a valid resident ID and a mobile number in a plain-HTTP request on the wire (review r17d
+    # finding 25: the flow was tagged, no rule read it); the same query over TLS is no HTTP seen,
+    # a wrong check character is no ID, a plain request carries none
+    Row("flow_personal_data_over_cleartext_http.yml", (), {}, built={
+        "hit": capture(http("203.0.113.40", "172.16.10.5", PII_GET.format(query=f"sfzh={CITIZEN_ID}"))),
+        "wrong_check": capture(http("203.0.113.41", "172.16.10.5",
+                                    PII_GET.format(query=f"sfzh={CITIZEN_ID_WRONG}"))),
+        "order": capture(http("203.0.113.44", "172.16.10.5", PII_GET.format(query="ddh=20261122160000123456"))),
+        "tls": capture(tls("203.0.113.42", "172.16.10.5", b"\x03\x03", ECDHE_AES128_GCM)),
+        "plain": capture(http("203.0.113.43", "172.16.10.5", "GET /zwfw/index.html HTTP/1.1\r\nHost: a\r\n\r\n"))}),
+    Row("flow_personal_data_over_cleartext_http.yml#mobile", (), {}, built={
+        "hit": capture(http("203.0.113.45", "172.16.10.5", PII_GET.format(query="sjhm=13812345678&page=1")))}),
     # Basic credentials over plain HTTP; a bearer token is not this rule's, nor a request without credentials
     Row("flow_http_basic_auth.yml", (), {}, built={
         "hit": capture(http("203.0.113.10", "172.16.10.5", BASIC.format(scheme="Basic"))),
@@ -1340,8 +1354,9 @@ def ingest_cases(store: Store, corpus: Path, tmp_path: Path) -> dict[str, set[tu
         for case, data in (row.built or {}).items():
             built = tmp_path / f"{row.rule.replace('#', '-')}-{case}.pcap"
             built.write_bytes(data)
-            summary = ingest_file(built, parser_id="network.pcap", store=store, data_dir=tmp_path / "state",
-                                  inventory=inventory)
+            # through the pipeline govsoc ingest builds: inventory zones and ingest-time classification
+            summary = pipeline.ingest_file(built, IngestOptions(parser="network.pcap"))
+            pipeline.drain()
             assert summary.receipt.created > 0 and summary.parse_failures == 0, built
             cases[str(built)] = {(row.file, row.kind(case))}
     store.refresh()
