@@ -1499,3 +1499,15 @@ def test_compliance_namespace_names_real_items() -> None:
     assert {"gbt39786.l3.8.2.d", "gbt39786.l3.8.3.b"} <= catalogue_items()
     assert compliance_tags(["attack.t1110", "djbh.l3.8.1.4.1.b", "mipin.gbt39786.l3.8.3.b"]) == {
         "djbh": ["l3.8.1.4.1.b"], "mipin": ["gbt39786.l3.8.3.b"]}
+
+
+def test_the_readme_counts_the_rules_the_pack_ships() -> None:
+    # review r17d: README said 86 (and 84 elsewhere) while the pack held more
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    counts = re.findall(r"\(`rules/packs/egov/`\): (\d+) Sigma rules", readme)
+    files = list(PACK.glob("*.yml"))
+    assert counts == [str(len(files))]
+    guide = (BUILTIN_PACKS / "README.md").read_text(encoding="utf-8")
+    classification = sum(1 for f in files if f.name.startswith("egov_classification_"))
+    assert re.findall(r"Rules so far \((\d+) files: (\d+), and the (\d+) `egov_classification_", guide) == [
+        (str(len(files)), str(len(files) - classification), str(classification))]
