@@ -143,6 +143,10 @@ def each(lines: Lines, count: int, every: int) -> Lines:
 WEB_AUTH = '{ip} - {user} [{webts}] "{method} {path} HTTP/1.1" {status} 512 "-" "Mozilla/5.0 (Windows NT 10.0)"'
 #: A Sangfor AF fwlog line (log-formats.md 5.1), UTF-8 firmware.
 SANGFOR = "<23>{h3ts} {host} fwlog: 日志类型:{kind}, 源IP:{ip}, 源端口:41000, 目的IP:172.16.10.5, 目的端口:443, {rest}"
+#: A Sangfor AF SSL VPN login (tests/data/collectors/devices/sangfor.log's form); {result}: 登录成功 / 登录失败.
+SANGFOR_VPN = ("<23>{h3ts} {host} fwlog: 日志类型:SSL VPN用户行为日志, 用户:{user}, IP地址:{ip}, 操作对象:SSL VPN, "
+               "操作:登录, 时间:2026-11-22 16:00:00, 描述:{result}")
+VPN_FAIL = {"user": "wjj", "result": "登录失败"}
 #: An nginx access line of a GET with a user agent.
 WEB_GET = '{ip} - - [{webts}] "GET {path} HTTP/1.1" {status} 512 "-" "{agent}"'
 WEB_OK = {"status": "200", "agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0"}
@@ -1080,6 +1084,13 @@ ROWS = [
     Row("web_scanner_user_agent.yml", one(WEB_GET, path="/", status="200",
                                           agent="sqlmap/1.7.2#stable (https://sqlmap.org)"),
         {"browser": one(WEB_GET, path="/", status="200", agent=BROWSER)}),
+    # base rule alone: a failed SSL VPN login counts, a successful one does not (review r17d MEDIUM)
+    Row("sangfor_login_failed.yml", one(SANGFOR_VPN, **VPN_FAIL),
+        {"success": one(SANGFOR_VPN, user="wjj", result="登录成功")}),
+    # 5 failures in 80 s; 4 are below the threshold; 5 spread over 400 s never put 5 in one window
+    Row("sangfor_login_bruteforce.yml", burst(SANGFOR_VPN, 5, 20, **VPN_FAIL),
+        {"four": burst(SANGFOR_VPN, 4, 20, **VPN_FAIL), "spread": burst(SANGFOR_VPN, 5, 100, **VPN_FAIL),
+         "successes": burst(SANGFOR_VPN, 5, 20, user="wjj", result="登录成功")}),
     # a SQL injection the WAF blocked; a plain site visit logged by the same firewall is not
     Row("sangfor_waf_attack.yml",
         one(SANGFOR, kind="WAF应用防护日志", rest="攻击类型:SQL注入攻击, 严重级别:高, 系统动作:拒绝, "
@@ -1122,6 +1133,9 @@ EDGES = [
                                   burst(PAM_FAIL, 2, 20, program="vsftpd", **ADMIN), 60)}),
     Row("huawei_login_bruteforce.yml#window", each(HW_F, 5, 70),
         {"two_sources": in_halves(each(HW_F, 3, 20), each(HW_F, 2, 20), 60)}),
+    Row("sangfor_login_bruteforce.yml#window", burst(SANGFOR_VPN, 5, 70, **VPN_FAIL),
+        {"slow": burst(SANGFOR_VPN, 5, 120, **VPN_FAIL),
+         "two_sources": in_halves(burst(SANGFOR_VPN, 3, 20, **VPN_FAIL), burst(SANGFOR_VPN, 2, 20, **VPN_FAIL), 60)}),
     Row("h3c_login_bruteforce.yml#window", each(H3_F, 5, 70),
         {"slow": each(H3_F, 5, 120), "two_sources": in_halves(each(H3_F, 3, 20), each(H3_F, 2, 20), 60)}),
     # 10 failed logons 32 s apart (288 s) are 10 in 5 min; 50 s apart (450 s) at most 7
@@ -1233,7 +1247,7 @@ BASES = {"huawei_login_failed.yml", "huawei_login_success.yml", "h3c_login_faile
          "h3c_login_success.yml", "windows_network_logon_failed.yml", "windows_network_logon_success.yml",
          "web_auth_failed.yml", "flow_dns_query.yml", "flow_dns_nxdomain.yml", "flow_tcp_connection.yml",
          "flow_dns_long_label.yml", "ssh_failed_login.yml", "huawei_firewall_sweep_candidate.yml",
-         "h3c_firewall_sweep_candidate.yml"}
+         "h3c_firewall_sweep_candidate.yml", "sangfor_login_failed.yml"}
 #: Correlations that another correlation refers to without generate: true (so they write no
 #: alerts in the whole pack): tested in a pass of their own, with the base rules they read.
 INNERS = {"ssh_repeated_failures.yml": "ssh_failed_login.yml", "huawei_login_repeated_failures.yml":
@@ -1260,7 +1274,8 @@ PARSERS: dict[str, str] = {
     **dict.fromkeys(["kubernetes_exec_into_pod.yml", "kubernetes_secret_read_by_user.yml",
                      "kubernetes_privileged_pod.yml"], "kubernetes.audit"),
     "linux_auditd_disabled.yml": "linux.auditd",
-    "sangfor_waf_attack.yml": "sangfor.af",
+    **dict.fromkeys(["sangfor_waf_attack.yml", "sangfor_login_failed.yml", "sangfor_login_bruteforce.yml"],
+                    "sangfor.af"),
     **dict.fromkeys(["huaweicloud_cts_tracker_deleted.yml", "huaweicloud_access_key_created.yml",
                      "huaweicloud_security_group_open_to_world.yml", "huaweicloud_console_login_without_mfa.yml"],
                     "huaweicloud.cts"),
