@@ -6,7 +6,9 @@ every exporter it hears: templates (collectors.netflow.templates, keyed by expor
 id / observation domain), the sampling rate each exporter announced in options records (per
 sampler or selector: a data record takes the rate of the one it names), and
 data sets that arrived before their template. Those are held (at most ``pending_limit`` sets,
-for ``pending_seconds``) and decoded when the template comes; a set that waits too long or
+for ``pending_seconds``) and decoded when the template comes (not when the set came after
+a template of its id expired or was withdrawn and the one that comes has another layout: then
+it is a ``template-changed`` problem); a set that waits too long or
 pushes the oldest out is reported, never silently dropped. Every problem is a :class:`Problem`
 naming the exporter, domain and reason, counted per reason in ``problems``; decoding goes on
 with the next set wherever the message's framing allows. Header sequence numbers are followed
@@ -97,6 +99,8 @@ class _Held:
     header: ExportHeader
     body: bytes
     since: float
+    #: the template of its id that had expired or been withdrawn when the set arrived, if any
+    written_with: Template | None = None
 
 
 class NetflowDecoder:
@@ -323,7 +327,9 @@ class NetflowDecoder:
     # -- data before its template -------------------------------------------------------------
     def _hold(self, template_id: int, body: bytes, header: ExportHeader, result: DecodeResult, now: float) -> None:
         self._pending_serial += 1
-        self._pending[(header.exporter, header.domain, template_id, self._pending_serial)] = _Held(header, body, now)
+        known = self.templates.last_known(header.exporter, header.domain, template_id)
+        self._pending[(header.exporter, header.domain, template_id, self._pending_serial)] = _Held(header, body, now,
+                                                                                                  known)
         self.held += 1
         while len(self._pending) > self.pending_limit:
             (exporter, domain, tid, _), held = self._pending.popitem(last=False)
@@ -337,6 +343,13 @@ class NetflowDecoder:
         ready = [k for k in self._pending if k[:3] == (exporter, domain, template.id)]
         for key in ready:
             held = self._pending.pop(key)
+            if held.written_with is not None and not held.written_with.same_layout(template):
+                result.problems.append(Problem(
+                    exporter=exporter, domain=domain, kind="template-changed",
+                    reason=f"data set for template {template.id} ({len(held.body)} bytes) arrived after that "
+                           f"template expired or was withdrawn; the template {template.id} sent since has another "
+                           f"layout, so the set was written with the old one: not decoded"))
+                continue
             try:
                 self._records(template, held.body, held.header, result)
             except NetflowError as e:

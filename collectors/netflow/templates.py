@@ -12,6 +12,7 @@ again replaces the old one (refresh); templates not refreshed within ``lifetime`
 from __future__ import annotations
 
 import struct
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,8 @@ VARIABLE = 0xFFFF
 _INT_CODES = {1: "B", 2: "H", 4: "I", 8: "Q"}
 
 TemplateKey = tuple[str, int, int]
+#: How many expired or withdrawn templates are remembered (for data sets that arrive after them).
+GONE_KEPT = 4096
 
 
 class NetflowError(ParseError):
@@ -190,6 +193,9 @@ class TemplateCache:
     def __init__(self, lifetime: float = 1800.0) -> None:
         self.lifetime = lifetime
         self._templates: dict[TemplateKey, Template] = {}
+        #: templates that expired or were withdrawn, newest last (at most GONE_KEPT): the layout
+        #: a data set arriving after them was most likely written with (see ``last_known``)
+        self._gone: OrderedDict[TemplateKey, Template] = OrderedDict()
         self.changed = 0
         self.expired = 0
         self.withdrawn = 0
@@ -209,17 +215,34 @@ class TemplateCache:
             self.changed += 1
         template.learned = now
         self._templates[key] = template
+        self._gone.pop(key, None)
+
+    def _went(self, key: TemplateKey, template: Template) -> None:
+        self._gone[key] = template
+        self._gone.move_to_end(key)
+        while len(self._gone) > GONE_KEPT:
+            self._gone.popitem(last=False)
+
+    def last_known(self, exporter: str, domain: int, template_id: int) -> Template | None:
+        """The template of this id that expired or was withdrawn last, if no other was learned
+        since: a data set arriving without a live template was written with it, not with one
+        of the same id learned later (review r14d: such a set was decoded with the later
+        template, whatever its layout)."""
+        return self._gone.get((exporter, domain, template_id))
 
     def withdraw(self, exporter: str, domain: int, template_id: int, *, options: bool, set_id: int) -> int:
         """Forget one template, or all of a kind when ``template_id`` is the set id; returns how
         many went."""
         if template_id != set_id:
-            gone = self._templates.pop((exporter, domain, template_id), None) is not None
-            self.withdrawn += gone
-            return int(gone)
+            template = self._templates.pop((exporter, domain, template_id), None)
+            if template is None:
+                return 0
+            self._went((exporter, domain, template_id), template)
+            self.withdrawn += 1
+            return 1
         keys = [k for k, t in self._templates.items() if k[:2] == (exporter, domain) and t.options == options]
         for key in keys:
-            del self._templates[key]
+            self._went(key, self._templates.pop(key))
         self.withdrawn += len(keys)
         return len(keys)
 
@@ -234,7 +257,7 @@ class TemplateCache:
         """The live template, or None (unknown, or expired: then it is forgotten)."""
         template = self._templates.get((exporter, domain, template_id))
         if template is not None and now - template.learned > self.lifetime:
-            del self._templates[(exporter, domain, template_id)]
+            self._went((exporter, domain, template_id), self._templates.pop((exporter, domain, template_id)))
             self.expired += 1
             return None
         return template
