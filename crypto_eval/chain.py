@@ -77,7 +77,7 @@ from govsoc.crypto_eval.probes.address import numeric_address
 from govsoc.crypto_eval.probes.tls import certificate_names, hostname_matches
 from govsoc.crypto_eval.revocation import FetchCache, Revocation, RevocationStatus, unchecked_note
 
-__all__ = ["TrustStore", "ChainVerdict", "validate_chain", "describe", "NO_ANCHORS"]
+__all__ = ["TrustStore", "ChainVerdict", "validate_chain", "describe", "NO_ANCHORS", "BUDGET_EXHAUSTED"]
 
 #: Why a chain cannot be trusted when the inventory declares no anchor (what to provide).
 NO_ANCHORS = ("未声明信任根：证书链无法验证到可信的CA，需在资产清单 trust_anchors（全局或系统 crypto.trust_anchors）"
@@ -169,6 +169,9 @@ TOO_LONG = f"证书路径超过 {_MAX_DEPTH} 级（路径过长），本工具�
 #: counted bounds above keep real chains far inside it; this is what holds when they do not.
 CHAIN_SECONDS = 10.0
 TOO_SLOW = f"证书链验证超过 {CHAIN_SECONDS:g} 秒时限，本工具未继续构建和验证其余路径"
+#: What a chain whose valid path was not found within the bounds is: missing evidence, never a forgery
+#: (the broken candidate paths met on the way were wrong turns among certificates of one name).
+BUDGET_EXHAUSTED = "证书链未验证（路径构建预算耗尽）"
 TOO_MANY = f"候选证书路径过多（路径搜索超过 {_MAX_STEPS} 步上限，如服务端发送大量同名CA证书），本工具未继续搜索"
 
 
@@ -218,16 +221,34 @@ def _dead_end(path: tuple[Cert, ...], store: TrustStore) -> _Path:
                               "（中间证书缺失或签发CA未声明）"))
 
 
-def _paths(leaf: Cert, sent: Sequence[Cert], store: TrustStore, deadline: float) -> list[_Path]:
-    """Every candidate path (RFC 4158) within the bounds: at each step every declared anchor and
-    every sent certificate that may have issued the current one (name and key identifier) is tried,
-    so a stale or cross-certified issuer sent beside the right one does not hide the valid path.
-    The certificates sent are taken once each (a duplicate is the same candidate)."""
+def _paths(leaf: Cert, sent: Sequence[Cert], store: TrustStore, deadline: float) -> tuple[list[_Path], str]:
+    """(every candidate path (RFC 4158) within the bounds, the bound that cut the search or ""): at
+    each step every declared anchor and every sent certificate that may have issued the current one
+    (name and key identifier) is tried, so a stale or cross-certified issuer sent beside the right
+    one does not hide the valid path; those issued by an anchor's key first (RFC 4158 3.5.1/3.5.12:
+    a certificate the trust anchor issued ends the path; in a mesh of cross-certified CAs of one
+    name, the short way up). The certificates sent are taken once each (a duplicate is the same
+    candidate)."""
     anchor_ders = {a.info.der for a in store.anchors}
+    anchor_skis = {ski for a in store.anchors if (ski := key_ids(a)[1]) is not None}
     pool = [c for c in {c.info.der: c for c in sent}.values()
             if c.info.der != leaf.info.der and c.info.der not in anchor_ders]
     out: list[_Path] = []
     steps = checks = 0
+    cut = ""
+
+    def _by_anchor(candidate: Cert) -> bool:
+        """Whether an anchor's key issued ``candidate``: by key identifier, else (within the checks
+        budget) by its signature."""
+        nonlocal checks
+        aki = key_ids(candidate)[0]
+        if aki is not None and anchor_skis:
+            return aki in anchor_skis
+        named = [a for a in store.anchors if _may_issue(candidate, a)]
+        if not named or checks + len(named) > _MAX_CHECKS:
+            return False
+        checks += len(named)
+        return any(signed_by(candidate, a) for a in named)
 
     def _preferred(child: Cert, candidates: list[Cert]) -> list[Cert]:
         """The candidates whose key verifies ``child``'s signature when there are any (RFC 4158 3.5:
@@ -238,27 +259,24 @@ def _paths(leaf: Cert, sent: Sequence[Cert], store: TrustStore, deadline: float)
         if len(candidates) < 2 or checks + len(candidates) > _MAX_CHECKS:
             return candidates
         checks += len(candidates)
-        verified = [c for c in candidates if signed_by(child, c)]
-        return verified or candidates
+        verified = [c for c in candidates if signed_by(child, c)] or candidates
+        first = [c for c in verified if _by_anchor(c)]
+        return first + [c for c in verified if c not in first]
 
     def walk(path: tuple[Cert, ...]) -> None:
-        nonlocal steps
+        nonlocal steps, cut
         current = path[-1]
         anchors = [a for a in store.anchors if _may_issue(current, a)]
         out.extend(_Path(path, a, "") for a in anchors)
         used = {c.info.der for c in path}
         issuers = _preferred(current, [c for c in pool if c.info.der not in used and _may_issue(current, c)])
         for issuer in issuers:
-            if len(out) >= _MAX_PATHS:
-                return
-            if len(path) >= _MAX_DEPTH:
-                out.append(_Path(path, None, TOO_LONG))
-                return
-            if steps >= _MAX_STEPS:
-                out.append(_Path(path, None, TOO_MANY))
-                return
-            if time.monotonic() > deadline:
-                out.append(_Path(path, None, TOO_SLOW))
+            bound = ("paths" if len(out) >= _MAX_PATHS else TOO_LONG if len(path) >= _MAX_DEPTH
+                     else TOO_MANY if steps >= _MAX_STEPS else TOO_SLOW if time.monotonic() > deadline else "")
+            if bound:
+                cut = cut or (TOO_MANY if bound == "paths" else bound)
+                if bound != "paths":
+                    out.append(_Path(path, None, bound))
                 return
             steps += 1
             walk((*path, issuer))
@@ -266,7 +284,7 @@ def _paths(leaf: Cert, sent: Sequence[Cert], store: TrustStore, deadline: float)
             out.append(_dead_end(path, store))
 
     walk((leaf,))
-    return out
+    return out, cut
 
 
 def _signature_problems(path: _Path) -> tuple[list[str], list[str]]:
@@ -333,13 +351,19 @@ def _validate(certs: Sequence[CertificateInfo], store: TrustStore, *, host: str 
     # that tells most (a path to a declared anchor that is broken, then one that ends short of any
     # anchor without a break, then a broken one that ends short), with the fewest problems
     judged = []
-    for n, p in enumerate(_paths(leaf, sent, store, deadline)):
+    paths, cut = _paths(leaf, sent, store, deadline)
+    for n, p in enumerate(paths):
         if n and time.monotonic() > deadline:  # the first path is always judged: a verdict, never none
             judged.append(_judge(_Path(p.certs[:1], None, TOO_SLOW), at) + (n,))
+            cut = cut or TOO_SLOW
             break
         judged.append(_judge(p, at) + (n,))
     ranked = sorted(judged, key=lambda j: (j[0], len(j[2]), j[4]))
     rank, path, problems, end, _ = ranked[0]
+    if rank > 0 and cut:
+        # no valid path within the bounds: the paths judged are those the search reached, so a break
+        # on one (a signature a same-name candidate's key does not verify) is no evidence of forgery
+        rank, problems, end = 2, [], f"{BUDGET_EXHAUSTED}：{cut}"
     statuses: list[RevocationStatus] = []
     # one budget for the endpoint's revocation check, however many paths and certificates it asks of
     revocation_end = time.monotonic() + store.revocation.budget
@@ -410,7 +434,8 @@ def _verdict(rank: int, path: _Path, problems: list[str], end: str, *, store: Tr
     if anchor is None or rank > 0:
         return ChainVerdict(status="untrusted", chain=chain, weak=weak,
                             why=f"{end}：证书链未到达声明的信任根，" + ("需测评人员人工核实服务端发送的证书链"
-                                                                   if end in (TOO_LONG, TOO_MANY, TOO_SLOW) else
+                                                                   if end in (TOO_LONG, TOO_MANY, TOO_SLOW)
+                                                                   or end.startswith(BUDGET_EXHAUSTED) else
                                                                    "需声明签发CA的根证书或由服务端发送完整证书链"))
     left = next((p for c in [*path.certs, anchor] if (p := unprocessed(c))), None)
     if left is not None:
