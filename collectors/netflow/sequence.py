@@ -86,6 +86,21 @@ class SequenceTracker:
         self.restarts += 1
         return Gap(expected=expected, got=sequence, restart=True)
 
+    def resume(self, exporter: str, version: int, domain: int, sequence: int, advance: int | None,
+               counts_through: bool | None) -> bool:
+        """Take up a stream where an earlier run left it (collectors.netflow.state), unless this
+        run has heard it already; whether it was taken up."""
+        key = (exporter, version, domain)
+        if key in self.streams:
+            return False
+        self.streams[key] = _Stream(sequence % SPACE, advance, counts_through)
+        return True
+
+    def saved(self) -> list[list[object]]:
+        """Every stream as ``[exporter, version, domain, sequence, advance, counts_through]``."""
+        return [[exporter, version, domain, s.sequence, s.advance, s.counts_through]
+                for (exporter, version, domain), s in list(self.streams.items())]
+
     def total(self, version: int) -> int:
         """Units lost over every stream of ``version``."""
         return sum(n for (_, v, _), n in self.lost.items() if v == version)

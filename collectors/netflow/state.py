@@ -1,6 +1,8 @@
 """What a NetFlow/IPFIX receiver over UDP keeps across a restart (review 14b finding 6): the
-sampling rates its exporters announced, their boot times (IPFIX systemInitTimeMilliseconds)
-and their templates, per exporter and source id / observation domain, saved beside the
+sampling rates its exporters announced, their boot times (IPFIX systemInitTimeMilliseconds),
+their templates and where each stream's sequence numbers stood (review r14d: so what an exporter
+sent while the receiver was down is counted as lost, collectors.netflow.sequence), per exporter
+and source id / observation domain, saved beside the
 receiver's counters (``<data_dir>/state/receivers/<name>.decoder.json``, which `govsoc
 status` does not read as a receiver: it has no ``counters``).
 
@@ -54,7 +56,7 @@ def dump(decoder: NetflowDecoder, now: float) -> dict[str, Any]:
                   max(0.0, now - t.learned)]
                  for (exporter, domain, _), t in decoder.templates.items()[:MAX_ENTRIES]]
     return {"version": VERSION, "saved": datetime.now(UTC).isoformat(), "sampling": sampling,
-            "system_init": boots, "templates": templates}
+            "system_init": boots, "templates": templates, "sequence": decoder.sequence.saved()[:MAX_ENTRIES]}
 
 
 def restore(decoder: NetflowDecoder, data: dict[str, Any], now: float) -> int:
@@ -72,6 +74,10 @@ def restore(decoder: NetflowDecoder, data: dict[str, Any], now: float) -> int:
     for exporter, domain, boot in data["system_init"][:MAX_ENTRIES]:
         decoder.system_init.setdefault((str(exporter), int(domain)), datetime.fromisoformat(str(boot)))
         restored += 1
+    for exporter, version, domain, sequence, advance, through in data.get("sequence", [])[:MAX_ENTRIES]:
+        restored += decoder.sequence.resume(str(exporter), int(version), int(domain), int(sequence),
+                                            None if advance is None else int(advance),
+                                            None if through is None else bool(through))
     for exporter, domain, ident, scope, fields, age in data["templates"][:MAX_ENTRIES]:
         age = float(age) + offline
         if age > decoder.templates.lifetime or decoder.templates.get(str(exporter), int(domain), int(ident), now):

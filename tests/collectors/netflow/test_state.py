@@ -104,8 +104,9 @@ def test_a_template_past_its_lifetime_is_not_restored(tmp_path: Path) -> None:
     data = state.dump(decoder, 1000.0)  # both templates 1,000 s old
     data["saved"] = "2000-01-01T00:00:00+00:00"  # and saved long ago
     fresh = NetflowDecoder(template_lifetime=1800.0)
-    assert state.restore(fresh, json.loads(json.dumps(data)), 50.0) == 1
+    assert state.restore(fresh, json.loads(json.dumps(data)), 50.0) == 2  # the rate and the sequence stream
     assert len(fresh.templates) == 0 and fresh.sampling == {("192.0.2.1:2055", 5, ("sampler_id", 1)): 100}
+    assert fresh.sequence.saved() == [["192.0.2.1:2055", 9, 5, 1, 1, None]]
 
 
 def test_a_damaged_state_file_is_ignored(tmp_path: Path) -> None:
@@ -113,3 +114,32 @@ def test_a_damaged_state_file_is_ignored(tmp_path: Path) -> None:
     path.write_text("{not json", encoding="utf-8")
     decoder = NetflowDecoder()
     assert state.load(decoder, path) == 0 and decoder.sampling == {} and len(decoder.templates) == 0
+
+
+def test_sequence_numbers_survive_a_restart_so_what_was_sent_meanwhile_is_counted_lost(tmp_path: Path) -> None:
+    # review r14d: the streams' sequence numbers were not saved, so the data records an IPFIX
+    # exporter sent while the receiver was down (RFC 7011 3.1: the header counts data records
+    # sent before the message) were never counted as lost
+    folder = tmp_path / "state" / "receivers"
+    store = SqliteStore(tmp_path / "events.db")
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.bind(("127.0.0.1", 0))
+            exporter = f"127.0.0.1:{probe.getsockname()[1]}"
+            first = _run(0, folder, store, tmp_path, [
+                (probe, ipfix(1, flow_set(2, IPFIX_DATA), flow_set(401, _ipfix_flow("10.1.0.1", 7, 50, 1)),
+                              sequence=0)),
+                (probe, ipfix(1, flow_set(401, _ipfix_flow("10.1.0.2", 7, 50, 1)), sequence=1)),
+            ])
+            assert first.parser.decoder.sequence.total(10) == 0
+            # records 2, 3 and 4 went out while no receiver listened; the next says 5 came before it
+            second = _run(first.address[1], folder, store, tmp_path, [
+                (probe, ipfix(1, flow_set(401, _ipfix_flow("10.1.0.6", 7, 50, 1)), sequence=5)),
+            ])
+        assert second.parser.decoder.sequence.total(10) == 3
+        errors = [e.get("error.message") for e in store.search(Query(terms={"event.kind": ("pipeline_error",)}))]
+        gaps = [line for text in errors for line in text.split("; ") if "sequence number" in line]
+        assert gaps == [f"{exporter} domain 1: sequence number 5, 2 expected: 3 data records "
+                        f"lost before this message"], errors
+    finally:
+        store.close()
