@@ -11,7 +11,9 @@ is not enough there, because a log line hides data in three ways the plain scan 
 - **a key that names the value** (``name=张三``, ``名字：张三``, ``xm=张三``): a ``key=value`` or
   ``key: value`` pair whose key a column name could be is judged as a column is
   (ColumnClassifier.name_context), and the recognizers that key gives context to (a person's
-  name, a passport or a 15-digit ID number) run on the value with context;
+  name, a passport or a 15-digit ID number) run on the value with context; so are JSON members
+  and XML elements (``{"name":"张三"}``, ``<联系人>王芳</联系人>``), where an account's value is
+  masked too (``"account":"zhangsan"``: govsoc.classification.structured_values);
 - **a name beside an identifier** (``张三_110101199003071233.csv``, ``张三13812345678``): a run of
   Chinese characters next to an ID or phone number (nothing but a separator between) is read
   with the person-name recognizer's context, as a record's file or line names its person.
@@ -44,6 +46,7 @@ from govsoc.classification.percent import percent_decoded
 from govsoc.classification.recognizer import Match, masked_text, normalize
 from govsoc.classification.recognizers.identity import ID_SHAPED
 from govsoc.classification.scanner import Scanner
+from govsoc.classification.structured_values import structured_hits
 from govsoc.classification.tagging import AT_INGEST
 
 __all__ = ["FreeTextMasker", "IDENTIFIERS", "IN_FREE_TEXT", "mask_free_text"]
@@ -111,6 +114,7 @@ class FreeTextMasker:
         found += [h for h in self.scanner.scan(text) if _free(h.start, h.end, found)]
         found += self._id_shaped(text, found)
         found += self.glued.hits(normalize(text), found)
+        found += structured_hits(text, found, context_of=self.columns.name_context, keyed=self.keyed)
         found += self._keyed(text, found)
         found += self._beside_identifiers(text, found)
         return found

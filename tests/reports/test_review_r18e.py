@@ -1,7 +1,7 @@
 """Findings of the review r18e of issue 18's reports: log text cannot change a Markdown report's
-structure (finding HIGH 5); personal names in host, system and agency names (HIGH 1) and secrets
-in evidence (HIGH 2) are masked on both stores in every format; ...; each test fails on the code
-the review read."""
+structure (finding HIGH 5); personal names in host, system and agency names (HIGH 1), secrets in
+evidence (HIGH 2) and names in JSON and XML values (HIGH 13) are masked on both stores in every
+format; each test fails on the code the review read."""
 
 from __future__ import annotations
 
@@ -179,3 +179,22 @@ def test_secrets_in_evidence_are_masked_in_every_format(store: Store, tmp_path: 
     assert "-p***" in texts["json"] and "DB_PASS=***" in texts["json"] and "ticket=***" in texts["json"]
     shown = json.dumps(_reports(store, masked=False)[0].to_dict(), ensure_ascii=False)
     assert all(secret in shown for secret in SECRET_LINES)
+
+
+# request and response bodies a web or API log quotes (review r18e HIGH 13)
+STRUCTURED_LINES = (
+    'POST /api/apply HTTP/1.1 body={"applicant":{"name":"张三","account":"zhangsan01"},"联系人":"王芳"}',
+    "POST /ws/submit HTTP/1.1 <req><user>lisi88</user><name>欧阳明</name></req>",
+)
+
+
+def test_names_in_structured_values_are_masked_in_every_format(store: Store, tmp_path: Path) -> None:
+    store.write_alerts([_alert(0, lines=STRUCTURED_LINES)])
+    [situation, _] = _reports(store, masked=True)
+    for fmt, text in _texts(situation, tmp_path).items():
+        for clear in ("张三", "zhangsan01", "王芳", "lisi88", "欧阳明"):
+            assert clear not in text, (fmt, clear)
+        for kept in ("张**", "z***", "王**", "l***", "欧**"):
+            assert kept in text, (fmt, kept)
+    shown = json.dumps(_reports(store, masked=False)[0].to_dict(), ensure_ascii=False)
+    assert all(clear in shown for clear in ("张三", "zhangsan01", "王芳", "lisi88", "欧阳明"))

@@ -1,0 +1,63 @@
+"""Personal data in the structured values of a free text: JSON members and XML elements (stage:
+classification; PIPL art. 51, GB/T 35273-2020 §6.2 display masking; RFC 8259 §4 objects, XML 1.0
+§3 elements).
+
+A log line quotes request and response bodies: ``{"name":"张三","account":"zhangsan"}``,
+``<联系人>王芳</联系人>``, a JSON body escaped inside a JSON string (``{\\"name\\":\\"张三\\"}``).
+A member's or an element's name says what its value is, as a column's name does: the recognizers
+a name gives context to (govsoc.classification.columns: ``name``, ``realName``, ``联系人``,
+``xm`` → a person's name) run on the value with that context, and a value named an account
+(ACCOUNT_KEYS: ``account``, ``user``, ``userName``, ``login``, ``账号``) is masked by the account
+rule (``z***``). Only string values count: ``"user": {...}`` is an object whose own members are read.
+A ``key=value`` pair is classification.free_text's; an account there (``USER=root`` in sudo's log)
+is the SOC's own field and stays.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Final
+
+from govsoc.classification.masking import mask_account
+from govsoc.classification.recognizer import Match, Recognizer
+
+__all__ = ["ACCOUNT_KEYS", "structured_hits"]
+
+#: Member and element names whose value is an account (lower case, '-' '.' ' ' read as '_').
+ACCOUNT_KEYS: Final = frozenset({"account", "user", "username", "user_name", "userid", "user_id", "login",
+                                 "loginname", "login_name", "loginid", "uid", "account_name", "accountname",
+                                 "账号", "账户", "用户", "用户名", "登录名", "登录账号"})
+#: A JSON member with a string value, also escaped inside a JSON string (``\\"key\\":\\"value\\"``).
+_MEMBER: Final = re.compile(r'(?P<q>\\?")(?P<key>[^"\\]{1,48})(?P=q)[ \t]*:[ \t]*(?P=q)(?P<value>(?:[^"\\]|\\(?!"))*)'
+                            r'(?P=q)')
+#: An XML element holding text only (no child elements).
+_ELEMENT: Final = re.compile(r"<(?P<key>[A-Za-z_\u4e00-\u9fff][\w.\-\u4e00-\u9fff]{0,47})(?:\s[^<>]*)?>"
+                             r"(?P<value>[^<>]+)</(?P=key)>")
+
+
+def structured_hits(text: str, taken: list[Match], *, context_of: Callable[[str], Iterable[str]],
+                    keyed: Mapping[Any, Recognizer]) -> list[Match]:
+    """Hits in the string values of ``text``'s JSON members and XML elements, none overlapping
+    ``taken``: what ``keyed[kind]`` finds with context for each kind ``context_of(name)`` gives,
+    and the whole value of an account (ACCOUNT_KEYS)."""
+    out: list[Match] = []
+    for m in (*_MEMBER.finditer(text), *_ELEMENT.finditer(text)):
+        key, value, start = m.group("key"), m.group("value"), m.start("value")
+        if not value.strip():
+            continue
+        if key.lower().replace("-", "_").replace(".", "_").replace(" ", "_") in ACCOUNT_KEYS:
+            _add(out, taken, Match(recognizer="account", start=start, end=m.end("value"), masked=mask_account(value),
+                                   score=0.5, reason=f"an account: the value of {key!r}"))
+            continue
+        for kind in context_of(key):
+            if kind in keyed:
+                for hit in keyed[kind].find(value, context=True):
+                    _add(out, taken, Match(recognizer=hit.recognizer, start=start + hit.start, end=start + hit.end,
+                                           masked=hit.masked, score=hit.score, reason=f"{hit.reason} (under {key!r})"))
+    return out
+
+
+def _add(out: list[Match], taken: list[Match], hit: Match) -> None:
+    if all(hit.end <= t.start or t.end <= hit.start for t in (*taken, *out)):
+        out.append(hit)
