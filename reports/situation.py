@@ -53,6 +53,7 @@ from govsoc.reports.document import (
 from govsoc.reports.log_audit import log_audit_section
 from govsoc.reports.network import network_overview
 from govsoc.reports.period import Period
+from govsoc.reports.top_merge import top_of_sum
 from govsoc.reports.wording import TACTICS, shown_status, shown_zone, words
 from govsoc.store.base import Bucket, Group, Query, Store
 
@@ -257,11 +258,9 @@ def _shown_asset(name: str, heading: str, masked: bool) -> str:
 
 
 def _sources(store: Store, q: Query, period: Period, t: dict[str, str]) -> Section:
-    merged: dict[str, int] = {}
-    for field in ("context.source.ip", "group.source.ip"):  # single matches / correlations by source
-        for g in store.groups(q, field, size=_TOP, target="alerts"):
-            merged[str(g.key)] = merged.get(str(g.key), 0) + g.count
-    alerting = sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))[:_TOP]
+    # single matches / correlations by source: exact over both (review r18e: adding the two top
+    # lists dropped a source in neither list's top but first overall)
+    alerting = top_of_sum(store, q, ("context.source.ip", "group.source.ip"), size=_TOP)
     external = store.groups(replace(q, terms={"govsoc.source_zone": ("internet",)}), "source.ip", size=_TOP,
                             span=True)
     return Section(id="sources", title=t["sources"], blocks=(

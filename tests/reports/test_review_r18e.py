@@ -198,3 +198,27 @@ def test_names_in_structured_values_are_masked_in_every_format(store: Store, tmp
             assert kept in text, (fmt, kept)
     shown = json.dumps(_reports(store, masked=False)[0].to_dict(), ensure_ascii=False)
     assert all(clear in shown for clear in ("张三", "zhangsan01", "王芳", "lisi88", "欧阳明"))
+
+
+def test_the_top_sources_are_exact_over_matches_and_correlations(store: Store) -> None:
+    # review r18e: the top ten sources added the top ten of single matches (context.source.ip) to
+    # those of correlations (group.source.ip); 203.0.113.99 is eleventh in each (4 alerts against
+    # ten sources of 5) but first overall (8), and was left out
+    alerts, n = [], 0
+    for kind, field, prefix in (("match", "context", "198.51.100."), ("correlation", "group", "192.0.2.")):
+        for ip, count in [*((f"{prefix}{i}", 5) for i in range(10)), ("203.0.113.99", 4)]:
+            for _ in range(count):
+                at = START + timedelta(minutes=n)
+                alerts.append(Alert(id=make_id("r18e-top", n), rule_id="r-top", rule_title="top", level="medium",
+                                    kind=kind, start=at, end=at, event_ids=(make_id("r18e-top-e", n),),
+                                    **{field: {"source.ip": ip}}))  # type: ignore[arg-type]
+                n += 1
+    store.write_alerts(alerts)
+    [situation, _] = _reports(store, masked=True)
+    sources = situation.section("sources")
+    assert sources is not None
+    table = sources.blocks[0]
+    assert isinstance(table, Table)
+    assert table.rows[0] == ("203.0.113.99", 8)
+    # then ten of the twenty sources of 5, the least addresses first (ties by value)
+    assert list(table.rows[1:]) == sorted((f"{p}{i}", 5) for p in ("198.51.100.", "192.0.2.") for i in range(10))[:9]
