@@ -278,11 +278,14 @@ def cts(name: str, service: str, code: int = 200, request: dict[str, object] | N
     return ((0, json.dumps(trace)),)
 
 
-def sg_rule(prefix: str, direction: str = "ingress") -> dict[str, object]:
+def sg_rule(prefix: str, direction: str = "ingress", description: str | None = None) -> dict[str, object]:
     """createSecurityGroupRule's request body (VPC API v1) for RDP from ``prefix``."""
-    return {"security_group_rule": {"security_group_id": "sg-zwy01", "direction": direction, "ethertype": "IPv4",
-                                    "protocol": "tcp", "port_range_min": 3389, "port_range_max": 3389,
-                                    "remote_ip_prefix": prefix}}
+    rule: dict[str, object] = {"security_group_id": "sg-zwy01", "direction": direction, "ethertype": "IPv4",
+                               "protocol": "tcp", "port_range_min": 3389, "port_range_max": 3389,
+                               "remote_ip_prefix": prefix}
+    if description is not None:
+        rule["description"] = description
+    return {"security_group_rule": rule}
 
 
 
@@ -391,10 +394,16 @@ AUDIT_ENABLED = ("op=set audit_enabled={value} old=1 auid=1000 ses=3 subj=unconf
 SPRAYED = ["admin", "root", "oracle", "test", "zwadmin"]
 
 
-def sg_ingress(cidr: str) -> dict[str, object]:
-    """AuthorizeSecurityGroupIngress's ipPermissions for SSH from ``cidr``, as CloudTrail records it."""
+def sg_ingress(cidr: str, description: str | None = None) -> dict[str, object]:
+    """AuthorizeSecurityGroupIngress's ipPermissions for SSH from ``cidr`` (an IPv6 range when it
+    holds ':'), as CloudTrail records it; ``description``: the range's own description."""
+    item: dict[str, object] = {"cidrIpv6" if ":" in cidr else "cidrIp": cidr}
+    if description is not None:
+        item["description"] = description
+    ranges = {"items": [item]}
     return {"items": [{"ipProtocol": "tcp", "fromPort": 22, "toPort": 22, "groups": {},
-                       "ipRanges": {"items": [{"cidrIp": cidr}]}, "ipv6Ranges": {}, "prefixListIds": {}}]}
+                       "ipRanges": {} if ":" in cidr else ranges, "ipv6Ranges": ranges if ":" in cidr else {},
+                       "prefixListIds": {}}]}
 ROWS = [
     # base rule alone: a failure counts, a successful login is no failure
     # sshd's failure counts; an accepted login does not
@@ -699,7 +708,19 @@ ROWS = [
         {"extranet": cloudtrail("AuthorizeSecurityGroupIngress", "ec2.amazonaws.com", groupId="sg-0a1",
                                 ipPermissions=sg_ingress("10.0.0.0/8")),
          "refused": cloudtrail("AuthorizeSecurityGroupIngress", "ec2.amazonaws.com", error="UnauthorizedOperation",
-                               groupId="sg-0a1", ipPermissions=sg_ingress("0.0.0.0/0"))}),
+                               groupId="sg-0a1", ipPermissions=sg_ingress("0.0.0.0/0")),
+         # the range is the extranet; only its description names 0.0.0.0/0 (review r17d MEDIUM:
+         # matched as a substring of the whole request)
+         "description": cloudtrail("AuthorizeSecurityGroupIngress", "ec2.amazonaws.com", groupId="sg-0a1",
+                                   ipPermissions=sg_ingress("10.0.0.0/8", "replaces 0.0.0.0/0")),
+         # outbound to everywhere (every security group's default) is no exposure
+         "egress": cloudtrail("AuthorizeSecurityGroupEgress", "ec2.amazonaws.com", groupId="sg-0a1",
+                              ipPermissions=sg_ingress("0.0.0.0/0"))}),
+    # SSH opened to every IPv6 address
+    Row("aws_security_group_open_to_world.yml#ipv6", cloudtrail("AuthorizeSecurityGroupIngress", "ec2.amazonaws.com",
+                                                                groupId="sg-0a1", ipPermissions=sg_ingress("::/0")),
+        {"ipv6_range": cloudtrail("AuthorizeSecurityGroupIngress", "ec2.amazonaws.com", groupId="sg-0a1",
+                                  ipPermissions=sg_ingress("2001:db8::/32", "not ::/0"))}),
     # a login from the internet; one from the management zone is not, nor a failed login from the internet
     Row("huawei_login_outside_management_zone.yml", one(HW_LOGIN, via="SSH", **ADMIN),
         {"management": one(HW_LOGIN, via="SSH", **ADMIN), "failure": one(HW_FAIL, **ADMIN)},
@@ -919,7 +940,14 @@ ROWS = [
         cts("createSecurityGroupRule", "VPC", 200, sg_rule("0.0.0.0/0")),
         {"extranet": cts("createSecurityGroupRule", "VPC", 200, sg_rule("10.0.0.0/8")),
          "egress": cts("createSecurityGroupRule", "VPC", 200, sg_rule("0.0.0.0/0", "egress")),
-         "refused": cts("createSecurityGroupRule", "VPC", 403, sg_rule("0.0.0.0/0"))}),
+         "refused": cts("createSecurityGroupRule", "VPC", 403, sg_rule("0.0.0.0/0")),
+         # the words in a description, not in the rule's fields (review r17d MEDIUM: the request
+         # was matched as a substring): an egress rule described as the ingress one's mirror, an
+         # extranet rule described as replacing 0.0.0.0/0
+         "egress_described": cts("createSecurityGroupRule", "VPC", 200,
+                                 sg_rule("0.0.0.0/0", "egress", "mirror of the ingress rule")),
+         "extranet_described": cts("createSecurityGroupRule", "VPC", 200,
+                                   sg_rule("10.0.0.0/8", description="replaces 0.0.0.0/0"))}),
     # UNION SELECT percent-encoded as nginx logs it; a search for the word "selection" is not
     Row("web_sql_injection.yml",
         one(WEB_GET, path="/api/v1/notice/list?id=1%27%20UNION%20SELECT%20username,password%20FROM%20sys_user--",
