@@ -1,11 +1,9 @@
-"""`govsoc capture`: capture an interface live (dumpcap) into flow events until SIGTERM or Ctrl-C."""
+"""`govsoc capture`: capture an interface live (dumpcap) into flow events until SIGTERM, SIGHUP or Ctrl-C."""
 
 from __future__ import annotations
 
-import signal
 import threading
 from datetime import UTC, datetime
-from types import FrameType
 from zoneinfo import ZoneInfo
 
 import click
@@ -13,6 +11,7 @@ import click
 from govsoc.cli.commands.ingest import make_pipeline
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
+from govsoc.cli.stop_signals import stopping_on_signals
 from govsoc.cli.terminal import printable
 from govsoc.collectors import IngestSummary, ParseContext, parsers
 from govsoc.collectors.flows.live import LiveCapture, LiveCaptureSource
@@ -30,7 +29,7 @@ from govsoc.collectors.flows.live import LiveCapture, LiveCaptureSource
 def capture(app: AppContext, interface: str, capture_filter: str | None, netns: str | None, batch: int,
             stop_after: float | None) -> None:
     """Capture an interface into bidirectional flow events (as `govsoc ingest x.pcap` gives),
-    until SIGTERM or Ctrl-C; flows still open then are stored too."""
+    until SIGTERM, SIGHUP or Ctrl-C; flows still open then are stored too."""
     # the backlog of a capture (while the flow engine starts, say) waits in the data folder
     live = LiveCapture(interface, capture_filter=capture_filter, netns=netns, spool_dir=app.config.data_dir / "capture")
 
@@ -42,24 +41,19 @@ def capture(app: AppContext, interface: str, capture_filter: str | None, netns: 
     summary = IngestSummary(source=f"capture://{interface}")
     context = ParseContext(timezone=ZoneInfo("UTC"), reference=datetime.now(UTC))
 
-    def on_signal(signum: int, _frame: FrameType | None) -> None:
-        live.stop()
-
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     timer = threading.Timer(stop_after, live.stop) if stop_after is not None else None
-    try:
-        live.start()
-        notice(f"capturing: {interface}")
-        if timer is not None:
-            timer.start()
-        pipeline.run(source, parsers.get("network.pcap")(), context, summary, batch_size=batch,
-                     on_full="drop", flush_seconds=1.0)
-    finally:
-        if timer is not None:
-            timer.cancel()
-        live.stop()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+    with stopping_on_signals(live.stop):
+        try:
+            live.start()
+            notice(f"capturing: {interface}")
+            if timer is not None:
+                timer.start()
+            pipeline.run(source, parsers.get("network.pcap")(), context, summary, batch_size=batch,
+                         on_full="drop", flush_seconds=1.0)
+        finally:
+            if timer is not None:
+                timer.cancel()
+            live.stop()
     problems = ""
     if live.assembler is not None and live.assembler.problems.total:
         total = live.assembler.problems.total

@@ -1,14 +1,12 @@
-"""`govsoc listen`: run syslog receivers (UDP, TCP, TLS) into the store until SIGTERM or Ctrl-C."""
+"""`govsoc listen`: run syslog receivers (UDP, TCP, TLS) into the store until SIGTERM, SIGHUP or Ctrl-C."""
 
 from __future__ import annotations
 
 import re
-import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import FrameType
 
 import click
 from pydantic import ValidationError
@@ -16,6 +14,7 @@ from pydantic import ValidationError
 from govsoc.cli.commands.ingest import make_pipeline
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
+from govsoc.cli.stop_signals import stopping_on_signals
 from govsoc.cli.terminal import printable
 from govsoc.collectors import IngestSummary, Pipeline, parsers
 from govsoc.collectors.netflow.receiver import NetflowReceiver
@@ -104,7 +103,7 @@ def run_line(counters: ReceiverCounters) -> str:
 def listen(app: AppContext, udp: tuple[str, ...], tcp: tuple[str, ...], tls: tuple[str, ...], cert: Path | None,
            key: Path | None, client_ca: Path | None, allow: tuple[str, ...], parser: str, charset: str,
            tz: str | None, max_message_bytes: int | None, netflow: tuple[str, ...], stop_after: float | None) -> None:
-    """Receive syslog from devices and servers and store it, until SIGTERM or Ctrl-C.
+    """Receive syslog from devices and servers and store it, until SIGTERM, SIGHUP or Ctrl-C.
 
     Without --udp/--tcp/--tls/--netflow, runs the receivers of collectors.receivers (with
     per-sender time zones, parsers and charsets) and collectors.netflow in govsoc.yaml. What was
@@ -140,10 +139,18 @@ def listen(app: AppContext, udp: tuple[str, ...], tcp: tuple[str, ...], tls: tup
                             timezone=config.collectors.timezone, notice=notice)
     stop = threading.Event()
 
-    def on_signal(signum: int, _frame: FrameType | None) -> None:
-        stop.set()
+    with stopping_on_signals(stop.set):
+        _serve(receivers, flows, settings, stop, stop_after, notice)
+    for counters in receivers.counters:
+        click.echo(run_line(counters))
+    for line in flows.run_lines():
+        click.echo(line)
 
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+
+def _serve(receivers: ReceiverSet, flows: NetflowReceivers, settings: list[ReceiverSettings], stop: threading.Event,
+           stop_after: float | None, notice: Callable[[str], None]) -> None:
+    """Run the receivers until ``stop`` is set (a signal) or ``stop_after`` seconds have passed,
+    then stop them, storing what they accepted."""
     try:
         receivers.start()
         flows.start()
@@ -159,12 +166,6 @@ def listen(app: AppContext, udp: tuple[str, ...], tcp: tuple[str, ...], tls: tup
     finally:
         flows.stop()
         receivers.stop()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-    for counters in receivers.counters:
-        click.echo(run_line(counters))
-    for line in flows.run_lines():
-        click.echo(line)
 
 
 class NetflowReceivers:

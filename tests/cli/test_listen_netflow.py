@@ -1,6 +1,6 @@
 """`govsoc listen --netflow` as an administrator runs it: a real govsoc process receives the
 NetFlow v9 export of a real exporter (softflowd reading a Zeek trace) beside a syslog receiver,
-SIGTERM ends it with every record stored, and its closing line says what it received."""
+SIGTERM or SIGHUP ends it with every record stored, and its closing line says what it received."""
 
 from __future__ import annotations
 
@@ -13,12 +13,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from govsoc.cli import main
 from tests.collectors.netflow.peers import softflowd_export
 from tests.conftest import CORPUS
 
 
-def test_listen_netflow_beside_syslog(home: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+# review r14d HIGH 1: SIGHUP (a closed terminal or session, `kill -HUP`) killed the process by its
+# default action, losing what the receivers held; it now stops it as SIGTERM does
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_listen_netflow_beside_syslog(home: Path, tmp_path: Path, capsys, stop: signal.Signals) -> None:  # type: ignore[no-untyped-def]
     env = {**os.environ, "GOVSOC_HOME": str(home)}
     process = subprocess.Popen([sys.executable, "-m", "govsoc.cli", "listen", "--netflow", "127.0.0.1:0", "--udp",
                                 "127.0.0.1:0"], env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -43,7 +48,7 @@ def test_listen_netflow_beside_syslog(home: Path, tmp_path: Path, capsys) -> Non
             live = next((r for r in json.loads(capsys.readouterr().out)["receivers"] if r["transport"] == "netflow"),
                         {})
         assert live["running"] is True and live["unit"] == "datagram" and list(live["senders"]) == ["127.0.0.1"]
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(stop)
         out, err = process.communicate(timeout=30)
     finally:
         if process.poll() is None:

@@ -173,7 +173,11 @@ def test_live_capture_gives_the_flows_of_a_pcap_of_the_same_traffic(veth: tuple[
     assert "Packets" in live.report
 
 
-def test_govsoc_capture_stores_the_flows(veth: tuple[str, str], tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+# review r14d HIGH 1: SIGHUP (a closed terminal or session, `kill -HUP`) killed the capture by its
+# default action, its open flows lost; it now stops it as SIGTERM does
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_govsoc_capture_stores_the_flows(veth: tuple[str, str], tmp_path: Path, monkeypatch, capsys,  # type: ignore[no-untyped-def]
+                                         stop: signal.Signals) -> None:
     from govsoc.cli import main
 
     interface, _ = veth
@@ -187,7 +191,7 @@ def test_govsoc_capture_stores_the_flows(veth: tuple[str, str], tmp_path: Path, 
         for _ in range(3):  # rounds a second apart: a capture that started late still sees some whole
             _traffic()
             time.sleep(1.0)
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(stop)
         out, err = process.communicate(timeout=180)  # it may compile the native engine first (numba)
     finally:
         if process.poll() is None:
