@@ -185,8 +185,8 @@ class Revocation:
         if late:
             others = [p for p in problems if not p.endswith(_LATE)]
             return RevocationStatus(state="unknown", subject=subject, budget_exhausted=True, why=(
-                f"证书 {subject} 的吊销状态未知（时间预算耗尽：本端点的吊销检查限时 {self.budget:g} 秒，分发点 "
-                f"{'、'.join(late)} 未在时限内给出CRL；RFC 5280 6.1.3 a 3）：不作未吊销判断；"
+                f"吊销状态未知（时间预算耗尽）：{subject}；本端点的吊销检查限时 {self.budget:g} 秒，分发点 "
+                f"{'、'.join(late)} 未在时限内给出CRL（RFC 5280 6.1.3 a 3），不作未吊销判断；"
                 + "".join(f"{p}；" for p in others) + "需提供签发CA当前有效的CRL（资产清单 crls）或使分发点及时应答"))
         if usable:
             crl, source = usable[0]
@@ -209,8 +209,8 @@ class Revocation:
         problems += [f"{name}：不支持的分发点协议（只读取 http）" for name in other]
         read = urls[:MAX_POINTS] if self.fetch else []
         if len(urls) > MAX_POINTS:
-            problems.append(f"证书含 {len(urls)} 个CRL分发点，只读取前 {MAX_POINTS} 个，未读取 {urls[MAX_POINTS]} 等 "
-                            f"{len(urls) - MAX_POINTS} 个")
+            first = urls[MAX_POINTS]
+            problems.append(f"CRL分发点过多（{len(urls)} 个），只读取前 {MAX_POINTS} 个，其余未读取（如 {first}）")
         late = self.fetcher.wait(read, deadline if deadline is not None else time.monotonic() + self.budget)
         for url in read:
             crl, error = self.fetcher.get(url) if url not in late else (None, _LATE)

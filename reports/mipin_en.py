@@ -96,6 +96,7 @@ PHRASES: Final[dict[str, str]] = {
     "未识别出协议：需人工说明该信道的保护措施": "protocol not recognised: the channel's protection must be described "
                                                "by hand",
     "采用商用密码算法和技术（": "uses commercial cryptography algorithms and techniques (", "最弱：": "weakest: ",
+    "不符合要求的算法和技术：": "non-compliant algorithms and techniques: ",
     " 位安全强度）": "-bit security strength)", "声明支持 ": "declared support for ",
     "，探测未发现": ", not found by the probe",
     "缺少证据": "evidence missing", "已加密：": "encrypted: ", "记录层MAC / AEAD 保护完整性":
@@ -420,7 +421,19 @@ PHRASES: Final[dict[str, str]] = {
      "需在 crls 中声明签发CA的CRL，或由测评人员核实"):
         "; the certificate names no CRL distribution point and the inventory's crls declare no CRL of its "
         "issuer; declare the issuing CA's CRL in crls, or the evaluator checks it",
-    "未读取分发点": "distribution points not read", "：不支持的分发点协议（只读取 http）":
+    "未读取分发点": "distribution points not read",
+    "CRL分发点过多（": "too many CRL distribution points (", " 个），只读取前 ": "), only the first ",
+    " 个，其余未读取（如 ": " are read, the others are not (e.g. ",
+    "吊销状态未知（时间预算耗尽）：": "revocation status unknown (time budget exhausted): ",
+    "；本端点的吊销检查限时 ": "; the revocation check of this endpoint may take ", " 秒，分发点 ": " s, distribution "
+                                                                                           "point(s) ",
+    " 未在时限内给出CRL（RFC 5280 6.1.3 a 3），不作未吊销判断；":
+        " gave no CRL in time (RFC 5280 6.1.3 a 3), so it is not judged unrevoked; ",
+    "需提供签发CA当前有效的CRL（资产清单 crls）或使分发点及时应答":
+        "provide the issuing CA's current CRL (inventory crls) or make the distribution points answer in time",
+    "时间预算内未取得": "not fetched within the time budget",
+    "证书链未验证（路径构建预算耗尽）": "chain not validated (path-building budget exhausted)",
+    "：不支持的分发点协议（只读取 http）":
         ": distribution point protocol not supported (only http is read)",
     "连接被拒绝": "connection refused", "主机名无法解析": "the host name does not resolve",
     " 秒内无应答": " s without an answer", "无法获取（": "cannot be fetched (",

@@ -101,9 +101,12 @@ def channel_findings(context: SystemContext, item_id: str, obj: str, view: Chann
                            why="采用商用密码算法和技术（" + view.protocol + "）"))
     else:
         risky = [a for a in view.algorithms if a.high_risk]
-        names = ", ".join(dict.fromkeys(a.name for a in view.algorithms if a.klass != "compliant"))
-        out.append(finding(factor="A", satisfied=False, observed=names, bits=worst.bits,
-                           why=f"最弱：{worst.name}（{worst.why}，{worst.bits} 位安全强度）",
+        bad = {a.name: a for a in view.algorithms if a.klass != "compliant"}  # once each, as observed
+        # every one is named (each is to be replaced), weakest first; Ra is the weakest's (Table 2)
+        each = "；".join(f"{a.name}（{a.why}，{a.bits} 位安全强度）"
+                        for a in sorted(bad.values(), key=lambda a: a.bits))
+        out.append(finding(factor="A", satisfied=False, observed=", ".join(bad), bits=worst.bits,
+                           why=f"不符合要求的算法和技术：{each}；最弱：{worst.name}",
                            risk="高" if risky else "中", high_risk=bool(risky)))
     out += [finding(factor="INFO", satisfied=False, observed=view.observed, why=note, risk="低")
             for note in view.notes]
