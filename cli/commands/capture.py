@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -13,8 +15,9 @@ from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
 from govsoc.cli.stop_signals import stopping_on_signals
 from govsoc.cli.terminal import printable
-from govsoc.collectors import IngestSummary, ParseContext, parsers
+from govsoc.collectors import IngestSummary, ParseContext, Pipeline, parsers
 from govsoc.collectors.flows.live import LiveCapture, LiveCaptureSource
+from govsoc.collectors.flows.run_marker import RunMarker, lost_runs
 
 
 @cli.command()
@@ -31,35 +34,73 @@ def capture(app: AppContext, interface: str, capture_filter: str | None, netns: 
     """Capture an interface into bidirectional flow events (as `govsoc ingest x.pcap` gives),
     until SIGTERM, SIGHUP or Ctrl-C; flows still open then are stored too."""
     # the backlog of a capture (while the flow engine starts, say) waits in the data folder
-    live = LiveCapture(interface, capture_filter=capture_filter, netns=netns, spool_dir=app.config.data_dir / "capture")
+    folder = app.config.data_dir / "capture"
+    live = LiveCapture(interface, capture_filter=capture_filter, netns=netns, spool_dir=folder)
 
     def notice(message: str) -> None:
         click.echo(printable(f"govsoc: {message}"), err=True)
 
     pipeline = make_pipeline(app, notice)
-    source = LiveCaptureSource(live)
+    lost = lost_runs(folder)
+    for run in lost:
+        notice(run.text)
+    source = LiveCaptureSource(live, lost=lost)
     summary = IngestSummary(source=f"capture://{interface}")
     context = ParseContext(timezone=ZoneInfo("UTC"), reference=datetime.now(UTC))
+    marker = RunMarker(folder, interface)
+    with stopping_on_signals(live.stop), _beating(marker, summary):
+        _run(live, pipeline, source, summary, context, batch, stop_after, notice)
+    marker.remove()  # stopped the orderly way: nothing of this run was lost, and the lost runs are stored
+    for run in lost:
+        run.path.unlink(missing_ok=True)
+    _summary_line(interface, live, source, summary)
 
+
+def _run(live: LiveCapture, pipeline: Pipeline, source: LiveCaptureSource, summary: IngestSummary,
+         context: ParseContext, batch: int, stop_after: float | None, notice: Callable[[str], None]) -> None:
+    """Capture until ``live`` is stopped (a signal, ``stop_after`` seconds), storing the flows."""
     timer = threading.Timer(stop_after, live.stop) if stop_after is not None else None
-    with stopping_on_signals(live.stop):
-        try:
-            live.start()
-            notice(f"capturing: {interface}")
-            if timer is not None:
-                timer.start()
-            pipeline.run(source, parsers.get("network.pcap")(), context, summary, batch_size=batch,
-                         on_full="drop", flush_seconds=1.0)
-        finally:
-            if timer is not None:
-                timer.cancel()
-            live.stop()
+    try:
+        live.start()
+        notice(f"capturing: {live.interface}")
+        if timer is not None:
+            timer.start()
+        pipeline.run(source, parsers.get("network.pcap")(), context, summary, batch_size=batch,
+                     on_full="drop", flush_seconds=1.0)
+    finally:
+        if timer is not None:
+            timer.cancel()
+        live.stop()
+
+
+@contextmanager
+def _beating(marker: RunMarker, summary: IngestSummary, seconds: float = 1.0) -> Iterator[None]:
+    """Write the run's marker now and every ``seconds`` while the block runs (the events stored
+    or spooled so far), so that a kill -9 leaves a trace of what it lost."""
+    done = threading.Event()
+
+    def beat() -> None:
+        while not done.wait(seconds):
+            marker.beat(summary.receipt.created + summary.spooled)
+
+    marker.beat(0)
+    thread = threading.Thread(target=beat, name="capture-marker", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+
+
+def _summary_line(interface: str, live: LiveCapture, source: LiveCaptureSource, summary: IngestSummary) -> None:
     problems = ""
     if live.assembler is not None and live.assembler.problems.total:
         total = live.assembler.problems.total
         note = live.assembler.problems.uncounted_note()
         problems = (f"; {total:,} problems, {source.problems:,} records of them kept as pipeline_error events"
                     + (f"; {note}" if note else ""))
-    click.echo(printable(f"capture {interface}: {summary.records - source.problems} flows, {summary.receipt.created} "
+    flows = summary.records - source.problems - len(source.lost)
+    click.echo(printable(f"capture {interface}: {flows} flows, {summary.receipt.created} "
                          f"events stored, {summary.spooled} spooled, {summary.dropped} dropped; "
                          f"{live.accounting()}{problems}"))

@@ -17,6 +17,7 @@ from govsoc.cli.main import cli
 from govsoc.cli.output import console, printable
 from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
 from govsoc.collectors.files.identity import look
+from govsoc.collectors.flows.run_marker import lost_runs
 from govsoc.collectors.receivers import OUTCOMES, counters_folder, load_counters
 from govsoc.collectors.receivers.backlog import backlog_spool
 from govsoc.collectors.spool import Spool
@@ -274,7 +275,8 @@ def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -
     When the daemon (`govsoc run`) ran here: each job's schedule, last run, outcome, failures in
     a row and next run, and its services; for the report job its periods ("done" the periods its
     last run wrote, "owed" those still to write: missed while the daemon was down, or failed and
-    retried after a back-off), and the error naming each failed period."""
+    retried after a back-off), and the error naming each failed period. Last, each live capture
+    that was killed without stopping (LOST: what it lost)."""
     data_dir = app.config.data_dir
     now = datetime.now(UTC)
     rows = [source_status(c, now) for c in CheckpointStore(data_dir / "state" / "sources").all()]
@@ -288,9 +290,12 @@ def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -
     receivers = [receiver_status(d) for d in load_counters(counters_folder(data_dir))]
     mark_silent(receivers, now, timedelta(seconds=silent_after))
     scheduler = scheduler_status(app.config)
+    # live captures killed without stopping (collectors.flows.run_marker; review r14d HIGH 1)
+    lost = [{"pid": run.pid, "interface": run.interface, "started": run.started, "events_stored": run.events_stored,
+             "last_stored": run.last_stored, "problem": run.text} for run in lost_runs(data_dir / "capture")]
     if fmt == "json":
-        click.echo(json.dumps({"sources": rows, "receivers": receivers, "spool": spooled, "scheduler": scheduler},
-                              ensure_ascii=False, indent=2))
+        click.echo(json.dumps({"sources": rows, "receivers": receivers, "spool": spooled, "scheduler": scheduler,
+                               "lost_captures": lost}, ensure_ascii=False, indent=2))
         return
     table = Table(title=f"sources ({len(rows)})")
     for name in ("source", "records", "accepted", "stored", "rejected", "dropped", "spooled", "checkpoint", "lag"):
@@ -314,5 +319,8 @@ def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -
                     f"stop wait to be parsed ({backlog.folder}; the next `govsoc listen` stores them)")
     click.echo(printable(f"spool: {spooled['pending_bytes']} of {spooled['max_bytes']} bytes waiting for the store "
                          f"({spooled['folder']}){drained}{damaged}"))
+    for run in lost:
+        click.echo(printable(f"LOST: {run['problem']} (the next `govsoc capture` here stores this as a "
+                             f"pipeline_error event)"))
     if scheduler is not None:
         console().print(_jobs_table(scheduler, app.config.schedule.timezone))

@@ -36,7 +36,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -45,6 +45,7 @@ from govsoc.collectors.flows.assemble import FlowAssembler
 from govsoc.collectors.flows.capture_spool import SPOOL_BYTES, CaptureSpool
 from govsoc.collectors.flows.ecs import flow_fields
 from govsoc.collectors.flows.pcap import CaptureError
+from govsoc.collectors.flows.run_marker import LostRun
 from govsoc.collectors.flows.source import PROBLEM_PREFIX
 from govsoc.collectors.flows.table import Flow
 from govsoc.core.errors import ConfigError
@@ -242,9 +243,12 @@ class LiveCaptureSource:
     for a capture file), numbered from 1 under an identity made of the interface and the time
     the capture started, so each capture's events have ids of their own."""
 
-    def __init__(self, capture: LiveCapture) -> None:
+    def __init__(self, capture: LiveCapture, *, lost: Sequence[LostRun] = ()) -> None:
         self.capture = capture
         self.identity = make_id("capture", capture.interface, datetime.now(UTC).isoformat())
+        #: earlier captures killed without stopping (collectors.flows.run_marker): each is handed
+        #: on first, as a problem record under an identity of its own (reported again, stored once)
+        self.lost = tuple(lost)
         #: problem records handed on
         self.problems = 0
 
@@ -268,6 +272,9 @@ class LiveCaptureSource:
                 out.put(e)
             out.put(None)
 
+        for run in self.lost:
+            yield RawRecord(data=PROBLEM_PREFIX + run.text.encode(), origin=origin, offset=1,
+                            identity=make_id("capture-lost", str(run.pid), run.started), received=datetime.now(UTC))
         reader = threading.Thread(target=read, name=f"capture-{self.capture.interface}", daemon=True)
         reader.start()
         offset = 0

@@ -1,0 +1,81 @@
+"""Review r14d HIGH 1: `kill -9` of `govsoc capture` loses its open flows and the packets it had
+read since its last store, and left no trace of it. Now a running capture keeps a marker,
+``<data dir>/capture/running-<pid>.json``; after a kill -9, `govsoc status` lists the run as LOST,
+and the next `govsoc capture` stores a ``pipeline_error`` event saying what was lost, once, and
+removes the marker. Real processes: govsoc capture on the loopback interface (dumpcap), real UDP
+datagrams, real SIGKILL and SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from govsoc.cli import main
+from tests.collectors.netflow.peers import free_udp_port
+from tests.conftest import need
+
+pytestmark = [pytest.mark.capture]
+
+
+def _capture(env: dict[str, str], port: int) -> subprocess.Popen[str]:
+    process = subprocess.Popen([sys.executable, "-m", "govsoc.cli", "capture", "-i", "lo", "--filter",
+                                f"udp port {port}"], env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stderr is not None
+    for line in process.stderr:  # notices of lost runs come first
+        if "capturing:" in line:
+            return process
+    raise AssertionError(f"govsoc capture ended before capturing: {process.communicate()}")
+
+
+def _lost(capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:
+    capsys.readouterr()
+    assert main(["status", "--format", "json"]) == 0
+    return list(json.loads(capsys.readouterr().out)["lost_captures"])
+
+
+def test_a_killed_capture_is_reported_once_by_status_and_the_next_capture(
+        govsoc_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    need(os.geteuid() == 0 and shutil.which("dumpcap") is not None, "live capture needs root and dumpcap")
+    env = {**os.environ, "GOVSOC_HOME": str(govsoc_home)}
+    port = free_udp_port()
+    killed = _capture(env, port)
+    try:
+        markers = list(govsoc_home.rglob(f"running-{killed.pid}.json"))
+        assert len(markers) == 1  # written when it started
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            for n in range(5):  # a UDP flow still open when the capture dies
+                udp.sendto(b"datagram %d" % n, ("127.0.0.1", port))
+        time.sleep(1.5)
+        assert _lost(capsys) == []  # running: not lost
+        killed.send_signal(signal.SIGKILL)
+        killed.communicate(timeout=30)
+    finally:
+        if killed.poll() is None:
+            killed.kill()
+    lost = _lost(capsys)
+    assert [(run["pid"], run["interface"]) for run in lost] == [(killed.pid, "lo")]
+    assert "ended without stopping" in str(lost[0]["problem"])
+    capsys.readouterr()
+    assert main(["status"]) == 0
+    assert f"LOST: live capture of lo (pid {killed.pid}" in capsys.readouterr().out
+    for _ in range(2):  # the next capture reports it; one after that has nothing to report
+        process = _capture(env, port)
+        time.sleep(0.5)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=180)
+        assert process.returncode == 0, err
+        assert list(govsoc_home.rglob("running-*.json")) == [] and _lost(capsys) == []
+    capsys.readouterr()
+    assert main(["events", "--count", "--where", "event.kind=pipeline_error"]) == 0
+    assert capsys.readouterr().out.strip() == "1"
+    assert main(["events", "--where", "event.kind=pipeline_error", "--format", "json"]) == 0
+    assert f"live capture of lo (pid {killed.pid}" in capsys.readouterr().out
