@@ -698,6 +698,22 @@ ROWS = [
     # auditd stopped through sudo; its status read is not
     Row("linux_logs_cleared_by_sudo.yml#auditd", one(SUDO, cmd="/usr/bin/systemctl stop auditd"),
         {"status": one(SUDO, cmd="/usr/bin/systemctl status auditd")}),
+    # variants of clearing and silencing logs (review r17d MEDIUM): the journal vacuumed after a
+    # rotation, logs deleted by find, truncated by a shell's redirection or by copying /dev/null,
+    # journald stopped, rsyslogd killed. Near misses: journal usage read, old logs listed, a line
+    # appended, rsyslog restarted, its process looked up
+    Row("linux_logs_cleared_by_sudo.yml#vacuum", one(SUDO, cmd="/usr/bin/journalctl --rotate --vacuum-time=1s"),
+        {"usage": one(SUDO, cmd="/usr/bin/journalctl --disk-usage")}),
+    Row("linux_logs_cleared_by_sudo.yml#find", one(SUDO, cmd="/usr/bin/find /var/log -type f -name *.log -delete"),
+        {"listed": one(SUDO, cmd="/usr/bin/find /var/log -name *.gz -print")}),
+    Row("linux_logs_cleared_by_sudo.yml#redirect", one(SUDO, cmd="/bin/sh -c > /var/log/secure"),
+        {"appended": one(SUDO, cmd="/bin/sh -c echo rotated >> /var/log/messages"),
+         "errors": one(SUDO, cmd="/bin/sh -c /opt/app/run 2>/var/log/app/error.log")}),
+    Row("linux_logs_cleared_by_sudo.yml#dev_null", one(SUDO, cmd="/usr/bin/cp /dev/null /var/log/messages"), {}),
+    Row("linux_logs_cleared_by_sudo.yml#journald", one(SUDO, cmd="/usr/bin/systemctl stop systemd-journald.service"),
+        {"restart": one(SUDO, cmd="/usr/bin/systemctl restart rsyslog")}),
+    Row("linux_logs_cleared_by_sudo.yml#killed", one(SUDO, cmd="/usr/bin/pkill -9 rsyslogd"),
+        {"looked_up": one(SUDO, cmd="/usr/bin/pgrep rsyslogd")}),
     # a console sign-in without MFA; one with MFA, and a refused one, are not
     Row("alibaba_console_login_without_mfa.yml", trail("ConsoleSignin", additional={"isMFAChecked": "false"}),
         {"mfa": trail("ConsoleSignin", additional={"isMFAChecked": "true"}),
