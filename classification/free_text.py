@@ -53,9 +53,10 @@ __all__ = ["FreeTextMasker", "IDENTIFIERS", "IN_FREE_TEXT", "mask_free_text"]
 
 #: A key and its value: ``key=value``, ``key: value``, ``key：value`` (keys as column names are).
 #: A Chinese label also stands before its value with only a blank between (``车牌号 粤B12345``):
-#: Chinese text puts no blank between words, so a blank after one ends a label.
+#: Chinese text puts no blank between words, so a blank after one ends a label. The value is
+#: looked at ahead, not consumed: it may hold the next key (``欢迎登录 管理员：王五``).
 _KEYED: Final = re.compile(r"(?<![\w\u4e00-\u9fff])(?:([A-Za-z\u4e00-\u9fff][\w\u4e00-\u9fff-]{0,39})[ \t]*[=:：]"
-                           r"|([\u4e00-\u9fff]{2,8})[ \t])[ \t]*[\"']?([^\s&;,，、\"'<>|=]+)")
+                           r"|([\u4e00-\u9fff]{2,8})[ \t])(?=[ \t]*[\"']?([^\s&;,，、\"'<>|=]+))")
 #: Identifiers that tie a record to one person: a name next to one of them is that person's.
 IDENTIFIERS: Final = frozenset({"cn_resident_id", "cn_mobile", "cn_bank_card", "cn_passport",
                                 "cn_social_security_number", "cn_resident_id_shaped"})
@@ -79,6 +80,12 @@ _KEYED_KINDS: Final = ("cn_person_name", "cn_resident_id_15", "cn_passport", "cn
 #: with their area code set off (0755-88881234, (0755)8888-1234; run together they are as often
 #: invoice codes, and count only after a key) and licence plates (Chinese text only).
 IN_FREE_TEXT: Final = (*AT_INGEST, "cn_landline", "cn_licence_plate")
+#: Keys whose Chinese value may be a person's name though no column would be named so: the name
+#: attributes of an X.500 distinguished name as a certificate subject prints them (RFC 4514 §3:
+#: CN, O, OU; RFC 4519 givenName, sn, pseudonym; a personal certificate's CN is its holder, an
+#: individual's O may be too) and the people a server banner names (管理员：李四).
+_PERSON_KEYS: Final = frozenset({"cn", "commonname", "o", "ou", "gn", "givenname", "sn", "surname", "pseudonym",
+                                 "管理员", "联系人", "值班员", "操作员", "维护人", "运维人员", "责任人"})
 #: A value of two Chinese characters or more.
 _CHINESE_VALUE: Final = re.compile(r"[\u4e00-\u9fa5].*[\u4e00-\u9fa5]")
 
@@ -131,8 +138,11 @@ class FreeTextMasker:
     def _keyed(self, text: str, found: list[Match]) -> list[Match]:
         out: list[Match] = []
         for m in _KEYED.finditer(text):
-            context = self.columns.name_context(m.group(1) or m.group(2))
+            key = m.group(1) or m.group(2)
+            context = dict(self.columns.name_context(key))  # its own: a person key adds to it
             start, value = m.start(3), m.group(3)
+            if key.lower() in _PERSON_KEYS and not value.isascii():
+                context.setdefault("cn_person_name", "strong")
             for kind in (i for i in context if i in self.keyed):
                 for hit in self.keyed[kind].find(value, context=True):
                     s, e = start + hit.start, start + hit.end

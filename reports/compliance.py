@@ -281,7 +281,7 @@ def build_compliance(store: Store, period: Period, *, lang: str, masked: bool, d
     audit, audit_numbers = log_audit_section(store, period, t, data_dir, coverage=coverage, masked=masked,
                                              retention_days=retention_days)
     mipin: tuple[Block | Section, ...] = (
-        tuple(mipin_section(r, lang, timezone=period.timezone, compact=True) for r in saved.mipin)
+        tuple(mipin_section(r, lang, timezone=period.timezone, compact=True, masked=masked) for r in saved.mipin)
         + tuple(Section(id=f"mipin.{system}", title=system, blocks=(Paragraph(
             text=t["not_evaluated_text"].format(t=period.local_text(at))),)) for system, at in saved.later.items())
         + ((Paragraph(text=t["never_evaluated_text"].format(names=", ".join(sorted(saved.never)))),)

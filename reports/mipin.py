@@ -8,6 +8,9 @@ against another level than its own, the high-risk items, the layer scores, then 
 item (测评单元) with its score, risk, evidence and remediation (整改建议), item by item.
 Chinese by default; ``lang="en"`` gives English labels and item titles. Evidence is quoted as
 recorded (the probes and declarations write it in Chinese); the renderers escape every string.
+Unless ``masked`` is false, the evaluation's free text (what was observed, why, the objects, the
+mitigations) goes through the reports' one masking path first (classification.free_text): server
+banners and certificate subjects name people (CN=张三, emailAddress=…, 管理员：李四 138…).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from govsoc.classification.free_text import mask_free_text
 from govsoc.core.errors import ReportError
 from govsoc.crypto_eval.catalogue import Catalogue, load_catalogue
 from govsoc.crypto_eval.report import CONCLUSIVE
@@ -164,8 +168,21 @@ def _layer_section(system: str, layer: Mapping[str, Any], catalogue: Catalogue, 
     return Section(id=f"mipin.{system}.{layer.get('id')}", title=name, blocks=(table, Findings(items=findings)))
 
 
+#: The evaluation's keys whose strings are free text quoting what a server or a declaration said.
+_FREE_TEXT_KEYS = frozenset({"observed", "why", "object", "name", "mitigation", "level_note"})
+
+
+def _masked(value: Any, key: str = "") -> Any:
+    """``value`` (a saved evaluation or a part of it) with the strings under _FREE_TEXT_KEYS masked."""
+    if isinstance(value, Mapping):
+        return {k: _masked(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v, key) for v in value]
+    return mask_free_text(value) if isinstance(value, str) and key in _FREE_TEXT_KEYS else value
+
+
 def mipin_section(evaluation_json: Mapping[str, Any], lang: str = "zh", *, timezone: str = "Asia/Shanghai",
-                  compact: bool = False) -> Section:
+                  compact: bool = False, masked: bool = True) -> Section:
     """The report section of one system's saved 密评 evaluation (ReportError when it is not one);
     its evaluation time is shown in ``timezone``, the report's. ``compact`` (the compliance
     report, one chapter per system of a city): the layers' table and one table of the items with
@@ -175,7 +192,7 @@ def mipin_section(evaluation_json: Mapping[str, Any], lang: str = "zh", *, timez
     if not isinstance(evaluation_json.get("system"), str) or not isinstance(evaluation_json.get("layers"), list):
         raise ReportError("not a 密评 evaluation: 'system' and 'layers' are required "
                           "(crypto_eval.report.to_json / load_results)")
-    e, labels, catalogue = evaluation_json, LABELS[lang], load_catalogue()
+    e, labels, catalogue = _masked(evaluation_json) if masked else evaluation_json, LABELS[lang], load_catalogue()
     system = e["system"]
     verdict = e.get("verdict")
     shown_verdict = (labels["undetermined"] if verdict is None else

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from govsoc.crypto_eval.probes.address import server_name_of
 from govsoc.crypto_eval.probes.connection import Exchange, close_quietly, exchange, read_reply
+from govsoc.crypto_eval.probes.received_text import received_text
 
 __all__ = ["CleartextProbeResult", "FtpSecurity", "probe_cleartext", "probe_ftp_security", "classify_greeting",
            "is_text", "split_response", "SERVER_FIRST", "HTTPS_PORT_ANSWERS"]
@@ -72,7 +73,7 @@ def _substantial(body: bytes, head: bytes) -> str | None:
         return "含表单"
     cookie = re.search(rb"^set-cookie:\s*([^=;\r\n]*)", head, re.IGNORECASE | re.MULTILINE)
     if cookie:
-        return f"明文设置Cookie {cookie.group(1)[:40].decode('latin-1')}（其值已以明文传输）"
+        return f"明文设置Cookie {received_text(cookie.group(1)[:40])}（其值已以明文传输）"
     kind = re.search(rb"^content-type:\s*([^\r\n;]*)", head, re.IGNORECASE | re.MULTILINE)
     if (kind and re.search(rb"json|xml|javascript", kind.group(1), re.IGNORECASE)) or body.lstrip()[:1] in (b"{", b"["):
         return "含结构化数据（JSON/XML）"
@@ -195,7 +196,7 @@ async def probe_ftp_security(host: str, port: int, *, timeout: float = 3.0) -> F
     # required only when the named account and anonymous are both refused before AUTH TLS (an
     # anonymous-only server refuses named users with 530 and still serves anonymous in the clear).
     required = auth_tls and all(a.rsplit(b"-> ", 1)[-1][:1] in (b"4", b"5") for a in answers)
-    evidence = " / ".join(" ".join(a.decode("latin-1").split())[:100] for a in answers)
+    evidence = " / ".join(" ".join(received_text(a).split())[:100] for a in answers)
     # "530 Non-anonymous sessions must use encryption" (vsftpd force_local_logins_ssl beside a public
     # anonymous area): every password login is refused until AUTH TLS, the anonymous one carries no secret
     named = auth_tls and answers[0][:1] in (b"4", b"5") and _USE_ENCRYPTION.search(answers[0]) is not None
@@ -265,7 +266,7 @@ async def probe_cleartext(host: str, port: int, *, timeout: float = 3.0, http_ho
     if greeting.received:
         service, login = classify_greeting(greeting.received)
         return CleartextProbeResult(endpoint=endpoint, reachable=True, service=service, login=login,
-                                    evidence=greeting.received[:120].decode("latin-1"))
+                                    evidence=received_text(greeting.received[:120]))
     if server_first:
         return CleartextProbeResult(endpoint=endpoint, reachable=True)
     shown = server_name_of(host, http_host) or http_host or host  # a Chinese-script name in A-labels
@@ -277,14 +278,14 @@ async def probe_cleartext(host: str, port: int, *, timeout: float = 3.0, http_ho
     head, body = split_response(page.received)
     if any(phrase in body for phrase in HTTPS_PORT_ANSWERS):
         return CleartextProbeResult(endpoint=endpoint, reachable=True, https_port=True,
-                                    evidence=head.splitlines()[0][:120].decode("latin-1"))
+                                    evidence=received_text(head.splitlines()[0][:120]))
     status = head.split(None, 2)[1:2]
     location = _LOCATION.search(head)
     basic = re.search(rb"^www-authenticate:\s*basic", head, re.IGNORECASE | re.MULTILINE)
     carried = _substantial(body, head)
     if (status and status[0] in _REDIRECTS and location and location.group(1).lower().startswith(b"https://")
             and not basic and carried is None):
-        url = location.group(1).decode("latin-1")
+        url = received_text(location.group(1))
         return CleartextProbeResult(endpoint=endpoint, reachable=True, service="http", login=False,
                                     evidence=f"重定向到 {url}", redirect=url)
     if re.search(rb"^www-authenticate:\s*basic", head, re.IGNORECASE | re.MULTILINE):
@@ -293,8 +294,8 @@ async def probe_cleartext(host: str, port: int, *, timeout: float = 3.0, http_ho
     field = _PASSWORD_FIELD.search(body)
     if field:
         return CleartextProbeResult(endpoint=endpoint, reachable=True, service="http-login", login=True,
-                                    evidence=field.group(0)[:120].decode("latin-1"))
-    line = head.splitlines()[0][:120].decode("latin-1")
+                                    evidence=received_text(field.group(0)[:120]))
+    line = received_text(head.splitlines()[0][:120])
     if status and status[0] in _REDIRECTS:
         line += f"（重定向响应自带内容：{carried or '正文'}，按明文信道计）" if carried or body.strip() else ""
     return CleartextProbeResult(endpoint=endpoint, reachable=True, service="http", login=False, evidence=line)

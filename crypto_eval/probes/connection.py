@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from govsoc.core.errors import ProbeError
+from govsoc.crypto_eval.probes.received_text import received_text
 
 __all__ = ["Exchange", "exchange", "MAX_ANSWER", "read_reply", "close_quietly", "STARTTLS", "connect_failure",
            "REFUSED", "NO_SUCH_NAME", "CONNECT_TIMEOUT"]
@@ -102,7 +103,7 @@ async def _starttls(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, 
     await writer.drain()
     answer = await read_reply(reader, timeout)
     if not answer.startswith(go_on):
-        return f"{command.decode().strip()} refused: {answer[:80].decode('latin-1').strip() or 'closed'}"
+        return f"{command.decode().strip()} refused: {received_text(answer[:80]).strip() or 'closed'}"
     return None
 
 

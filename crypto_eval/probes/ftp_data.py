@@ -21,6 +21,7 @@ import ssl
 from dataclasses import dataclass
 
 from govsoc.crypto_eval.probes.connection import close_quietly, read_reply
+from govsoc.crypto_eval.probes.received_text import received_text
 
 __all__ = ["FtpDataProtection", "probe_ftp_data"]
 
@@ -52,7 +53,7 @@ class _Session:
         self.writer.write(command.encode("ascii") + b"\r\n")
         await self.writer.drain()
         reply = await read_reply(self.reader, self.timeout)
-        self.log.append(f"{shown or command} -> {' '.join(reply.decode('latin-1').split())[:80] or '(closed)'}")
+        self.log.append(f"{shown or command} -> {' '.join(received_text(reply).split())[:80] or '(closed)'}")
         return reply
 
     async def listing(self, host: str) -> bool | None:

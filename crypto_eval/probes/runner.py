@@ -31,6 +31,7 @@ from govsoc.crypto_eval.probes.cleartext import (
 )
 from govsoc.crypto_eval.probes.connection import exchange
 from govsoc.crypto_eval.probes.ftp_data import FtpDataProtection, probe_ftp_data
+from govsoc.crypto_eval.probes.received_text import received_text
 from govsoc.crypto_eval.probes.ssh import SshProbeResult, probe_ssh
 from govsoc.crypto_eval.probes.tlcp import TlcpProbeResult, Tls13SmProbeResult, probe_tlcp, probe_tls13_sm
 from govsoc.crypto_eval.probes.tls import TlsProbeResult, probe_tls
@@ -147,7 +148,7 @@ async def _sniff(target: Target, timeout: float, *, wait: float | None = None) -
         service, login = classify_greeting(greeting.received)
         return await _cleartext_or_starttls(target, CleartextProbeResult(
             endpoint=target.endpoint, reachable=True, service=service, login=login,
-            evidence=greeting.received[:120].decode("latin-1")), timeout)
+            evidence=received_text(greeting.received[:120])), timeout)
     return await _tls_family(target, timeout)
 
 

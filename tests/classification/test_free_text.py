@@ -272,6 +272,10 @@ def test_phone_numbers_with_separators_are_masked(text: str, hidden: list[str], 
     ("birthday=19900101&x=1", ["19900101"], ["birthday=" + mask("date", "19900101") + "&x=1"]),
     ("车牌号 粤B12345", ["粤B12345"], ["车牌号 " + mask("plate", "粤B12345")]),
     ("车牌号：粤B12345，已登记", ["粤B12345"], ["，已登记"]),
+    # a certificate subject naming its holder (RFC 4514 CN, O) and a banner naming its administrator
+    ("证书链：1.2.840.113549.1.9.1=zs@example.com,O=张三,CN=欧阳娜娜", ["张三", "欧阳娜娜", "zs@"],
+     [f"O={mask('name', '张三')},CN={mask('name', '欧阳娜娜')}"]),
+    ("欢迎登录 管理员：王五", ["王五"], ["管理员：" + mask("name", "王五")]),
 ])
 def test_values_after_a_label_are_masked(text: str, hidden: list[str], shown: list[str]) -> None:
     out = mask_free_text(text)
@@ -293,6 +297,8 @@ def test_values_after_a_label_are_masked(text: str, hidden: list[str], shown: li
     "tel=026-88881234 order 0086-0000-1234",
     # a label followed by a value that is no plate, address or date
     "车牌号 未登记 地址：N/A 出生日期：不详",
+    # a server's subject: host and organisation names are no person's
+    "CN=www.example.gov.cn,O=浙江省大数据发展管理局,C=CN sn=ABC123",
 ])
 def test_labels_and_separators_alone_mask_nothing(text: str) -> None:
     assert mask_free_text(text) == text
