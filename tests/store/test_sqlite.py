@@ -418,3 +418,25 @@ def test_a_lists_index_of_a_first_version_7_file_is_made_again(tmp_path: Path, o
     with SqliteStore(tmp_path / "events.db") as store:
         (sql,) = store._db.execute("SELECT sql FROM sqlite_schema WHERE name = 'events_lists'").fetchone()
         assert "((lists > ''), lists)" in sql
+
+
+def test_many_states_are_one_statement_to_read_and_one_transaction_to_write(tmp_path: Path) -> None:
+    # A detection pass reads 2 x 100 state documents (rule states, kept conversions) and writes
+    # 100 back: one statement and one commit each were a tenth of an incremental pass.
+    with SqliteStore(tmp_path / "events.db") as store:
+        statements: list[str] = []
+        store._db.set_trace_callback(statements.append)
+        store.put_states({f"rule-{n}": {"n": n, "名": "二"} for n in range(600)})
+        assert sum(s.startswith("INSERT OR REPLACE INTO meta") for s in statements) == 600
+        assert sum(s in ("BEGIN IMMEDIATE", "COMMIT") for s in statements) == 2, statements[:5]
+        statements.clear()
+        found = store.get_states([f"rule-{n}" for n in range(0, 700, 2)] + ["rule-0"])
+        assert found == {f"rule-{n}": {"n": n, "名": "二"} for n in range(0, 600, 2)}
+        assert len(statements) == 1  # 351 keys (350 distinct) within one statement's batch
+
+
+def test_states_written_together_are_written_all_or_none(tmp_path: Path) -> None:
+    with SqliteStore(tmp_path / "events.db") as store:
+        with pytest.raises(TypeError):
+            store.put_states({"a": {"n": 1}, "b": {"n": {1, 2}}})  # a set is no JSON
+        assert store.get_states(["a", "b"]) == {}
