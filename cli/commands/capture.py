@@ -18,6 +18,7 @@ from govsoc.cli.terminal import printable
 from govsoc.collectors import IngestSummary, ParseContext, Pipeline, parsers
 from govsoc.collectors.flows.live import LiveCapture, LiveCaptureSource
 from govsoc.collectors.flows.run_marker import RunMarker, lost_runs
+from govsoc.collectors.flows.table import MAX_FLOWS
 
 
 @cli.command()
@@ -28,14 +29,17 @@ from govsoc.collectors.flows.run_marker import RunMarker, lost_runs
               help="Flows stored together at most; a flow that ended is stored within about a second, even when no "
                    "further packet comes (all that remain are stored when the capture stops).")
 @click.option("--stop-after", type=click.FloatRange(min=0), help="Stop after this many seconds.")
+@click.option("--max-flows", type=click.IntRange(min=1), default=MAX_FLOWS, show_default=True,
+              help="Open flows held at most (about 1 KiB each); past it the least recently active end early, "
+                   "counted as 'flow table full' problems.")
 @click.pass_obj
 def capture(app: AppContext, interface: str, capture_filter: str | None, netns: str | None, batch: int,
-            stop_after: float | None) -> None:
+            stop_after: float | None, max_flows: int) -> None:
     """Capture an interface into bidirectional flow events (as `govsoc ingest x.pcap` gives),
     until SIGTERM, SIGHUP or Ctrl-C; flows still open then are stored too."""
     # the backlog of a capture (while the flow engine starts, say) waits in the data folder
     folder = app.config.data_dir / "capture"
-    live = LiveCapture(interface, capture_filter=capture_filter, netns=netns, spool_dir=folder)
+    live = LiveCapture(interface, capture_filter=capture_filter, netns=netns, spool_dir=folder, max_flows=max_flows)
 
     def notice(message: str) -> None:
         click.echo(printable(f"govsoc: {message}"), err=True)

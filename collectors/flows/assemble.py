@@ -29,8 +29,8 @@ from govsoc.collectors.flows.carry import (
     load_segments,
 )
 from govsoc.collectors.flows.decode import Decoder
-from govsoc.collectors.flows.pcap import CUT_RECORD, CaptureReader, Problems
-from govsoc.collectors.flows.table import Flow, FlowTable
+from govsoc.collectors.flows.pcap import CUT_RECORD, CaptureReader, Chunk, Problems
+from govsoc.collectors.flows.table import MAX_FLOWS, Flow, FlowTable
 
 if TYPE_CHECKING:
     from govsoc.collectors.flows.native import NativeEngine
@@ -87,11 +87,14 @@ class FlowAssembler:
     counters say what was read and what was skipped."""
 
     def __init__(self, stream: BinaryIO, *, engine: str = "auto", table: FlowTable | None = None,
-                 resume: dict[str, Any] | None = None) -> None:
+                 resume: dict[str, Any] | None = None, max_flows: int = MAX_FLOWS) -> None:
         self.reader = CaptureReader(stream)
         self.problems: Problems = self.reader.problems
         self.decoder = Decoder(self.problems)
-        self.table = table or FlowTable()
+        self.table = table or FlowTable(max_flows=max_flows)
+        self.max_flows = max_flows
+        #: flows ended early because the table was full (FlowTable.evictions)
+        self.evicted = 0
         if resume is not None:  # what ``carried()`` gave at the end of an earlier read of the same pcap
             self.reader.start = (int(resume["position"]), int(resume["packets"]), int(resume["seconds"]))
             self.reader.packets = int(resume["packets"])
@@ -145,8 +148,11 @@ class FlowAssembler:
                 start = starts[i]
                 for hit in decode(linktypes[i], data[start:start + caplens[i]], number, offsets[i], times[i]):
                     add(hit, times[i], number)
+            if table.evictions:
+                self._evicted(table.evictions, chunk)
             yield from table.finished()
         self.flushing = True
+        self.peak_open = table.peak_open
         self._next_sweep = table.next_sweep
         self._end()
         for flow in table.flush():
@@ -156,10 +162,12 @@ class FlowAssembler:
     def _native(self) -> Iterator[Flow]:
         from govsoc.collectors.flows.native import C_SWEEP, NativeEngine
 
-        engine = self._engine = NativeEngine()
+        engine = self._engine = NativeEngine(max_flows=self.max_flows)
         out: list[Flow] = []
         for chunk in self.reader.chunks():
             engine.run(chunk, self.decoder.decode, out)
+            if engine.evictions:
+                self._evicted(engine.evictions, chunk)
             self.native_packets = engine.native_packets
             self.peak_open = engine.peak_open
             yield from out
@@ -171,6 +179,16 @@ class FlowAssembler:
         engine.flush(out)
         self._open = list(out)
         yield from out
+
+    def _evicted(self, evictions: list[tuple[int, int]], chunk: Chunk) -> None:
+        """Count the flows the full table ended early in ``chunk``, each time as a problem."""
+        for number, count in evictions:
+            self.evicted += count
+            index = min(max(0, number - chunk.first_number), len(chunk) - 1)
+            self.problems.add(number, chunk.offsets[index] if len(chunk) else 0,
+                              f"flow table full ({self.max_flows:,} open flows): the {count:,} least recently active "
+                              f"ended early, each stored as ended here", kind="flow table full")
+        evictions.clear()
 
     def _end(self) -> None:
         """The end of the capture: what a grown file would go on from is kept, then the

@@ -47,8 +47,10 @@ from govsoc.collectors.flows.table import (
     CLOSE_DELAY,
     DNS_PORTS,
     DNS_TIMEOUT,
+    EVICT_PART,
     ICMP_REPLIES,
     LIKELY_SERVER_PORTS,
+    MAX_FLOWS,
     NOT_FLOWS,
     NS,
     OTHER_TIMEOUT,
@@ -782,11 +784,21 @@ def _compile() -> dict[str, Any]:
     return _COMPILED
 
 
+#: The fewest packets a kernel call is given when the table is (nearly) full.
+MIN_SPAN = 256
+
+
 class NativeEngine:
     """The compiled flow table over a capture's chunks (see the module docstring)."""
 
-    def __init__(self, *, capacity: int = 4096, close_delay: int = CLOSE_DELAY) -> None:
+    def __init__(self, *, capacity: int = 4096, close_delay: int = CLOSE_DELAY, max_flows: int = MAX_FLOWS) -> None:
         global warm
+        #: open flows past which the least recently active are ended early (FlowTable.max_flows),
+        #: checked before each kernel call, which gets no more packets than there is room for
+        #: (at least MIN_SPAN): the table holds at most this plus MIN_SPAN
+        self.max_flows = max(1, max_flows)
+        #: (packet number, flows ended early then) each time the table was full
+        self.evictions: list[tuple[int, int]] = []
         self.fn = _compile()
         warm = True
         self.F = np.zeros((capacity, FLOW_FIELDS), dtype=np.int64)
@@ -856,10 +868,14 @@ class NativeEngine:
         kernel, count = self.fn["_kernel"], len(starts)
         i = 0
         while i < count:
-            self._room(count - i)
+            if len(self.free) - self.C[C_FREE] >= self.max_flows:
+                self._evict(int(times[i - 1] if i else times[0]), chunk.first_number + i, out)
+            # a kernel call creates at most one flow a packet: no more packets than there is room
+            end = min(count, i + max(MIN_SPAN, self.max_flows - (len(self.free) - int(self.C[C_FREE]))))
+            self._room(end - i)
             self.C[C_DONE] = self.C[C_SAMPLES] = 0
-            stop, why = kernel(self.K, data, starts, caplens, times, linktypes, chunk.first_number, i, self.F, self.E,
-                               self.H, self.D, self.C, self.free, self.done, self.samples)
+            stop, why = kernel(self.K, data, starts[:end], caplens, times, linktypes, chunk.first_number, i, self.F,
+                               self.E, self.H, self.D, self.C, self.free, self.done, self.samples)
             self.native_packets += stop - i
             self._collect(data, out)
             i = stop
@@ -879,6 +895,8 @@ class NativeEngine:
 
     def add_hit(self, hit: Hit, ts: int, number: int, out: list[Flow]) -> None:
         """Count one hit of the per-packet decoder."""
+        if len(self.free) - self.C[C_FREE] > self.max_flows:
+            self._evict(ts, number, out)
         self._room(1)
         self.C[C_DONE] = self.C[C_SAMPLES] = 0
         shi, slo = _halves(hit.src)
@@ -940,6 +958,20 @@ class NativeEngine:
         slots = slots[np.argsort(F[slots, CSEQ], kind="stable")]
         self.fn["_forget"](self.F, self.D, self.C, slots)
         self._release(slots, out)
+
+    def _evict(self, now: int, number: int, out: list[Flow]) -> None:
+        """The table is full (FlowTable._evict): the idle flows end, then the least recently
+        active (oldest last packet, then oldest first packet) down to MAX_FLOWS less a tenth."""
+        self.sweep(now, out)
+        F = self.F
+        slots = np.nonzero(F[:, LIVE] == 1)[0]
+        target = self.max_flows - max(1, self.max_flows // EVICT_PART)
+        if len(slots) <= target:
+            return
+        early = slots[np.lexsort((F[slots, FIRST], F[slots, FLAST]))[:len(slots) - target]]
+        self.fn["_forget"](self.F, self.D, self.C, early)
+        self._release(early, out)
+        self.evictions.append((number, len(early)))
 
     def flush(self, out: list[Flow]) -> None:
         """Every flow still open, oldest first (FlowTable.flush)."""

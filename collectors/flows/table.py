@@ -57,6 +57,14 @@ ICMP_REPLIES = {ICMP: frozenset({0, 14, 16, 18}), ICMP6: frozenset({129})}
 DNS_PORTS = frozenset({53, 5353, 5355, 137})
 #: IP protocols that are not connections (Zeek has no session for them): IGMP, no next header.
 NOT_FLOWS = frozenset({2, 59})
+#: Open flows a table holds at most (review r14d: a hostile capture of millions of distinct
+#: 5-tuples grew it without bound): past it, the least recently active tenth is ended early
+#: (handed on as ended, counted; ``FlowTable.evictions``). Zeek ends nothing early by number;
+#: nfstream's idle/active time-outs do not bound it either. ~1 KiB of memory per open flow.
+MAX_FLOWS = 262_144
+#: The part of MAX_FLOWS ended at once when it is passed (so that the cost of choosing them is
+#: spread over the flows that fill the room again).
+EVICT_PART = 10
 
 
 class Flow:
@@ -206,7 +214,13 @@ class FlowTable:
     copies of one packet on two VLANs (a trunk that carries both legs of a routed exchange) come
     from the same side, so they stay two flows, one per VLAN, each both ways."""
 
-    def __init__(self, *, timeouts: dict[int, int] | None = None, close_delay: int = CLOSE_DELAY) -> None:
+    def __init__(self, *, timeouts: dict[int, int] | None = None, close_delay: int = CLOSE_DELAY,
+                 max_flows: int = MAX_FLOWS) -> None:
+        self.max_flows = max(1, max_flows)
+        #: (packet number, flows ended early then) each time the table was full
+        self.evictions: list[tuple[int, int]] = []
+        #: the most flows open at once so far (at most max_flows + 1)
+        self.peak_open = 0
         self.flows: dict[FlowKey, Flow] = {}
         #: open flows whose first packet was VLAN-tagged (outside tunnels), by 5-tuple, oldest first
         self.tagged: dict[tuple[int, bytes, int, bytes, int], list[Flow]] = {}
@@ -238,6 +252,11 @@ class FlowTable:
                 self.tagged.setdefault(key[:5], []).append(flow)
             dns = hit.proto == UDP and (hit.sport in DNS_PORTS or hit.dport in DNS_PORTS)
             flow.timeout = DNS_TIMEOUT * NS if dns else self.timeouts.get(hit.proto, OTHER_TIMEOUT * NS)
+            held = len(self.flows)
+            if held > self.peak_open:
+                self.peak_open = held
+            if held > self.max_flows:
+                self._evict(ts, number, flow)
         if hit.tunnel and hit.tunnel != flow.tunnel:
             flow.tunnel = merged_tunnels(flow.tunnel, hit.tunnel)
         is_orig = hit.src == flow.orig_addr and hit.sport == flow.orig_port
@@ -332,6 +351,21 @@ class FlowTable:
             return True
         return bool(hit.flags & SYN and not hit.flags & ACK and (tcp.orig.state in (CLOSED, RESET)
                                                                   and tcp.resp.state in (CLOSED, RESET)))
+
+    def _evict(self, now: int, number: int, keep: Flow) -> None:
+        """The table is full: end the flows idle past their time-out, then, if that freed too
+        little, the least recently active (oldest last packet, then oldest first packet), a
+        tenth of MAX_FLOWS at once, never ``keep`` (the flow of the packet in hand)."""
+        self.sweep(now)
+        target = self.max_flows - max(1, self.max_flows // EVICT_PART)
+        if len(self.flows) <= target:
+            return
+        held = sorted(((f.last, f.first_number, k) for k, f in self.flows.items() if f is not keep),
+                      key=lambda entry: entry[:2])
+        early = held[:len(self.flows) - target]
+        for _, _, key in early:
+            self.done.append(self._pop(key))
+        self.evictions.append((number, len(early)))
 
     def sweep(self, now: int) -> None:
         """Move flows idle past their time-out (or closed past the close delay) to ``done``."""
