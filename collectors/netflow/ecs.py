@@ -191,10 +191,11 @@ def record_fields(record: FlowRecord, system_init: datetime | None = None) -> di
     # v5/v9 uptimes share the header's clock: any time past the export is after it; IPFIX's
     # absolute times and boot time come from the wall clock, which may drift from the header's
     latest = record.header.export_time
-    if not _header_relative(record, system_init):
-        latest += UPTIME_SLACK
     if (start is not None and start > latest) or (end is not None and end > latest):
-        fields["govsoc.flags"] = [AFTER_EXPORT]
+        if not _header_relative(record, system_init):  # asked only of the rare time past the export
+            latest += UPTIME_SLACK
+        if (start is not None and start > latest) or (end is not None and end > latest):
+            fields["govsoc.flags"] = [AFTER_EXPORT]
     return fields
 
 
