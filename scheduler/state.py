@@ -171,6 +171,23 @@ class DaemonLock:
         handle.flush()
         self._handle = handle
 
+    @staticmethod
+    def held(folder: Path) -> bool | None:
+        """Whether a daemon holds ``folder``'s lock now (None when no daemon ever took it): asked
+        by trying a shared lock on the file opened read-only, so nothing is written (a full disk
+        cannot stop the answer) and the answer holds while the daemon's own record is stale."""
+        try:
+            fd = os.open(folder / "daemon.lock", os.O_RDONLY)
+        except FileNotFoundError:
+            return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)  # closing gives up the shared lock if we got it
+        return False
+
     def release(self) -> None:
         """Give the lock up (the file stays; the lock is what counts)."""
         if self._handle is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,9 @@ from govsoc.core.errors import ParseError
 SENDER_COUNTS = ("messages", "bytes", "rejected", *OUTCOMES)
 #: A sender not heard for this long is silent (rules.silence.silent_sources' default quiet period).
 SILENT_AFTER = timedelta(hours=1)
+#: Less free space than this in the data folder is a full disk: a checkpoint, a job record or a
+#: spool segment can no longer be saved for long (SQLite needs room for its journal too).
+LOW_SPACE_BYTES = 1 << 20
 COLUMNS = ("records", "events", "created", "duplicates", "rejected", "dropped", "spooled", "parse_failures")
 
 
@@ -192,18 +196,43 @@ def _receivers_table(receivers: list[dict[str, Any]]) -> Table:
     return table
 
 
+def disk_status(folder: Path) -> dict[str, Any]:
+    """The free space of the file system holding ``folder`` (its nearest existing parent when it
+    is not made yet); ``full`` below LOW_SPACE_BYTES."""
+    where = folder
+    while not where.exists() and where != where.parent:
+        where = where.parent
+    usage = shutil.disk_usage(where)
+    return {"path": str(folder), "free_bytes": usage.free, "total_bytes": usage.total,
+            "full": usage.free < LOW_SPACE_BYTES}
+
+
+def disk_line(disk: dict[str, Any]) -> str:
+    """What ``disk_status`` found, as status prints it (a full disk said first and loudly)."""
+    space = f"{disk['free_bytes']} of {disk['total_bytes']} bytes free"
+    if not disk["full"]:
+        return f"disk: {disk['path']}: {space}"
+    return (f"DISK FULL: {disk['path']}: {space}; govsoc cannot save events, spooled messages, checkpoints or "
+            f"job records there (the figures below are the last saved): free space, or `govsoc retention`")
+
+
 def scheduler_status(config: Config) -> dict[str, Any] | None:
     """The daemon (`govsoc run`): whether it runs, its services, and per job the schedule, the
     last run (start, outcome, seconds, error), failures in a row and the next run; for the report
     job the periods its last run covered and those still owed (missed while the daemon was down,
     or failed). None when no daemon ever ran on this data folder."""
-    from govsoc.scheduler import SchedulerState, jobs_for, scheduler_folder
+    from govsoc.scheduler import DaemonLock, SchedulerState, jobs_for, scheduler_folder
 
     state = SchedulerState(scheduler_folder(config.data_dir))
     daemon = state.daemon()
     if daemon is None:
         return None
-    running = bool(daemon.get("running")) and _alive(daemon.get("pid")) and _recent(daemon.get("updated"), 60.0)
+    # The lock says whether a daemon runs; its record, saved every few seconds, may be stale when
+    # it cannot write (a full disk): running, then, but its figures are from its last save.
+    fresh = _recent(daemon.get("updated"), 60.0)
+    held = DaemonLock.held(scheduler_folder(config.data_dir))
+    running = held if held is not None else bool(daemon.get("running")) and _alive(daemon.get("pid")) and fresh
+    daemon = {**daemon, "record_stale": running and not fresh}
     jobs = []
     for job in jobs_for(config):
         saved = state.job(job.name)
@@ -235,6 +264,8 @@ def _jobs_table(data: dict[str, Any], zone: str) -> Table:
             if isinstance(when, str) and when else "-"
     daemon = data["daemon"]
     state = f"running, pid {daemon.get('pid')}" if daemon["running"] else f"stopped {daemon.get('updated', '')}"
+    if daemon.get("record_stale"):
+        state += f"; its records not saved since {daemon.get('updated', '?')}, outcomes below may be older"
     table = Table(title=f"jobs (govsoc run: {state}; times in {zone})")
     for name in ("job", "schedule", "last run", "outcome", "seconds", "failures in a row", "next run", "periods",
                  "error"):
@@ -275,10 +306,13 @@ def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -
     When the daemon (`govsoc run`) ran here: each job's schedule, last run, outcome, failures in
     a row and next run, and its services; for the report job its periods ("done" the periods its
     last run wrote, "owed" those still to write: missed while the daemon was down, or failed and
-    retried after a back-off), and the error naming each failed period. Last, each live capture
-    that was killed without stopping (LOST: what it lost)."""
+    retried after a back-off), and the error naming each failed period. Then each live capture
+    that was killed without stopping (LOST: what it lost). Last, the free space of the data
+    folder's disk; a full one (under 1 MiB) is also said first, on stderr: nothing more can be
+    saved there, and the daemon (running while it holds its lock) shows its last saved records."""
     data_dir = app.config.data_dir
     now = datetime.now(UTC)
+    disk = disk_status(data_dir)
     rows = [source_status(c, now) for c in CheckpointStore(data_dir / "state" / "sources").all()]
     spool = Spool(data_dir / "spool", app.config.collectors.spool_max_bytes)
     totals = spool.totals()
@@ -286,7 +320,9 @@ def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -
     spooled = {"pending_bytes": spool.pending_bytes(), "max_bytes": spool.max_bytes, "folder": str(spool.folder),
                "unparsed_pending_bytes": backlog.pending_bytes(),
                "drained_events": totals.drained_events, "last_drained": totals.last_drained or None,
-               "corrupt_records": totals.corrupt_records}
+               "corrupt_records": totals.corrupt_records,
+               # what the spool can still take: its limit, or the disk's free space when less
+               "room_bytes": min(max(spool.max_bytes - spool.pending_bytes(), 0), disk["free_bytes"])}
     receivers = [receiver_status(d) for d in load_counters(counters_folder(data_dir))]
     mark_silent(receivers, now, timedelta(seconds=silent_after))
     scheduler = scheduler_status(app.config)
@@ -294,9 +330,11 @@ def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -
     lost = [{"pid": run.pid, "interface": run.interface, "started": run.started, "events_stored": run.events_stored,
              "last_stored": run.last_stored, "problem": run.text} for run in lost_runs(data_dir / "capture")]
     if fmt == "json":
-        click.echo(json.dumps({"sources": rows, "receivers": receivers, "spool": spooled, "scheduler": scheduler,
-                               "lost_captures": lost}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({"disk": disk, "sources": rows, "receivers": receivers, "spool": spooled,
+                               "scheduler": scheduler, "lost_captures": lost}, ensure_ascii=False, indent=2))
         return
+    if disk["full"]:
+        click.echo(printable(disk_line(disk)), err=True)
     table = Table(title=f"sources ({len(rows)})")
     for name in ("source", "records", "accepted", "stored", "rejected", "dropped", "spooled", "checkpoint", "lag"):
         table.add_column(name, justify="left" if name == "source" else "right")
@@ -318,9 +356,10 @@ def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -
         damaged += (f"; {spooled['unparsed_pending_bytes']} bytes of messages received before the receivers' last "
                     f"stop wait to be parsed ({backlog.folder}; the next `govsoc listen` stores them)")
     click.echo(printable(f"spool: {spooled['pending_bytes']} of {spooled['max_bytes']} bytes waiting for the store "
-                         f"({spooled['folder']}){drained}{damaged}"))
+                         f"({spooled['folder']}), room for {spooled['room_bytes']} more{drained}{damaged}"))
     for run in lost:
         click.echo(printable(f"LOST: {run['problem']} (the next `govsoc capture` here stores this as a "
                              f"pipeline_error event)"))
+    click.echo(printable(disk_line(disk)))
     if scheduler is not None:
         console().print(_jobs_table(scheduler, app.config.schedule.timezone))
