@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from govsoc.classification.free_text import mask_free_text
+from govsoc.classification.distinguished_names import mask_distinguished_names
 from govsoc.core.errors import ReportError
 from govsoc.crypto_eval.catalogue import Catalogue, load_catalogue
 from govsoc.crypto_eval.report import CONCLUSIVE
@@ -178,7 +178,8 @@ def _masked(value: Any, key: str = "") -> Any:
         return {k: _masked(v, k) for k, v in value.items()}
     if isinstance(value, list):
         return [_masked(v, key) for v in value]
-    return mask_free_text(value) if isinstance(value, str) and key in _FREE_TEXT_KEYS else value
+    # certificate subjects and issuers first (a person's certificate: CN 张三, review r16f), then free text
+    return mask_distinguished_names(value) if isinstance(value, str) and key in _FREE_TEXT_KEYS else value
 
 
 def mipin_section(evaluation_json: Mapping[str, Any], lang: str = "zh", *, timezone: str = "Asia/Shanghai",
