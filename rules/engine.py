@@ -50,6 +50,9 @@ from govsoc.store.base import Query, Store
 
 #: Alerts written per store call.
 ALERT_BATCH = 1000
+#: Seconds between two saves of the finished rules' states within a pass: what a pass killed
+#: midway (the daemon's job timeout) loses at most, for a store call every few seconds at most.
+SAVE_EVERY = 5.0
 _OWN = ""  # the consumer key of a rule's own match alerts (correlations use their rule id)
 
 
@@ -147,6 +150,8 @@ class DetectionPass:
         self.write_failed: dict[str, GovsocError] = {}
         #: Native queries kept from earlier passes (govsoc.rules.conversions); not for ranged passes.
         self.conversions: ConversionCache | None = None
+        #: When the finished rules' states were last saved (time.monotonic; SAVE_EVERY).
+        self.saved_at = time.monotonic()
 
     def run(self) -> DetectionSummary:
         """Run the pass."""
@@ -269,6 +274,11 @@ class DetectionPass:
         self.summary.matches[rule_id] = matches
         if plan.generating:
             self.finished.append((plan, matches, time.perf_counter() - plan.began))
+            if not self.ranged and time.monotonic() - self.saved_at >= SAVE_EVERY:
+                try:  # write the buffer now: the rules it completes succeed, and their states are saved
+                    self._flush()
+                except GovsocError:
+                    pass  # the rules whose alerts it held are failed, as at the pass's end
 
     def _rule_failed(self, plan: _Plan, error: GovsocError) -> None:
         self.failed_rules.add(str(plan.rule.id))
@@ -413,11 +423,23 @@ class DetectionPass:
         return self.states[rule_id]
 
     def _save_states(self) -> None:
-        """The states the pass changed, written in one call at its end: a pass that stops
-        before that leaves every checkpoint where it was, so the next pass reads its events
-        again (alerts are upserted by id: nothing is doubled)."""
+        """The states the pass changed since they were last saved, written in one call: at the
+        pass's end, and every SAVE_EVERY seconds as rules finish (_save_soon). A pass that stops
+        (killed by the daemon's job timeout) leaves the checkpoints of the rules it finished
+        since the last save where they were, so the next pass reads their events again (alerts
+        are upserted by id: nothing is doubled); the rules saved before are not run again."""
         save_states(self.store, [self.states[i] for i in sorted(self.changed)])
         self.changed.clear()
+        self.saved_at = time.monotonic()
+
+    def _save_soon(self) -> None:
+        """Save the finished rules' states when SAVE_EVERY seconds went by since the last save;
+        a save that fails here is tried again at the pass's end (the states stay changed)."""
+        if time.monotonic() - self.saved_at >= SAVE_EVERY:
+            try:
+                self._save_states()
+            except GovsocError:
+                self.saved_at = time.monotonic()
 
     def _checkpoint(self, rule_id: str) -> str | None:
         return None if self.ranged else self._state(rule_id).checkpoint
@@ -454,6 +476,7 @@ class DetectionPass:
         self.changed.add(rule_id)
         if covered:
             self.summary.gaps.append(covered.line(title))
+        self._save_soon()
 
 
 def match_alert(meta: RuleMetadata, event: Event, fields: dict[str, Any] | None = None) -> Alert:
