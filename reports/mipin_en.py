@@ -298,7 +298,10 @@ PHRASES: Final[dict[str, str]] = {
     " 主机密钥 SHA256:": " host key SHA256:",
     "未收到KEX_ECDH_REPLY：服务端未完成X25519密钥交换":
         "no KEX_ECDH_REPLY: the server did not complete an X25519 key exchange",
-    " AUTH TLS之后）": " AUTH TLS done)", "，证书 ": ", certificate ", "探测程序出错": "probe error",
+    " AUTH TLS之后）": " AUTH TLS done)", "（PostgreSQL SSLRequest之后）": " (after PostgreSQL SSLRequest)",
+    "S（接受SSL/TLS）": "S (SSL/TLS accepted)", "N（不支持SSL/TLS，会话以明文进行）":
+        "N (no SSL/TLS: the session goes on in the clear)",
+    "，证书 ": ", certificate ", "探测程序出错": "probe error",
     "）：该对象缺少证据，需复测或人工核实": "): evidence missing for this object; probe again or check by hand",
     "对明文HTTP请求答复该端口须使用HTTPS，但TLS、TLCP握手均未成功：未识别出协议":
         "answers plain HTTP saying the port wants HTTPS, but TLS and TLCP handshakes failed: protocol not "

@@ -299,6 +299,9 @@ def _declared_telnet(report: EndpointReport) -> CleartextProbeResult | None:
     return c
 
 
+#: How evidence says TLS was started inside a plain-text protocol (probes.connection.STARTTLS).
+_STARTTLS_VIA = {"ftp": "（FTP AUTH TLS之后）", "postgresql": "（PostgreSQL SSLRequest之后）"}
+
 #: What each declared protocol promises, as the view's protocol names it.
 _FAMILIES = {"ssh": {"SSH"}, "telnet": {"cleartext"}, "ftp": {"cleartext", "TLS", "TLS1.3-SM", "TLCP"},
              "http": {"cleartext", "redirect"}, "smtp": {"cleartext"}, "pop3": {"cleartext"}, "imap": {"cleartext"},
@@ -471,7 +474,7 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
         else:  # unproved (a chain to no declared anchor, no key signature): no evidence for the port
             sides["同一端口的国际TLS" if tlcp or sm else "TLS"] = tls_auth
         assert report.tls is not None
-        via = f"（{report.starttls.upper()} AUTH TLS之后）" if report.starttls else ""
+        via = _STARTTLS_VIA.get(report.starttls or "", "")
         parts.append(f"TLS{via} " + ", ".join(f"{v.version} {v.suite}" for v in report.tls.accepted()))
     # every protocol the port speaks is judged and the port takes the worst (issue 16 fourth review,
     # finding 2): a broken side is ✗, an unproved side is missing evidence (its note names the side)

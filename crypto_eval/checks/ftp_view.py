@@ -19,7 +19,7 @@ def ftp_data_protection(report: EndpointReport, notes: list[str]) -> tuple[str, 
     has no account: an anonymous session's PROT P, or none at all, says nothing of them), None when
     it was shown forced (PROT C transfers refused) or the endpoint is no FTPS; what is known besides
     goes to ``notes``."""
-    if report.starttls is None:
+    if report.starttls != "ftp":  # no FTPS (PostgreSQL's TLS has no separate data connections)
         return None
     data = report.ftp_data
     label = report.starttls.upper()

@@ -62,9 +62,15 @@ def connect_failure(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
-#: Plain-text openings that switch a connection to TLS: protocol -> (command, the reply code that
-#: says "go on with the TLS handshake"). FTP: RFC 4217 §4 (AUTH TLS, 234).
-STARTTLS = {"ftp": (b"AUTH TLS\r\n", b"234")}
+#: Plain-text openings that switch a connection to TLS: protocol -> (command, the answer that says
+#: "go on with the TLS handshake", its name in evidence, whether the server greets first).
+#: FTP: RFC 4217 §4 (AUTH TLS, 234). PostgreSQL (its protocol documentation, "SSL Session
+#: Encryption"; no RFC): the client sends SSLRequest, 8 bytes (length 8, code 80877103), and the
+#: server answers one byte, 'S' (TLS follows) or 'N' (no TLS: the session goes on in the clear).
+STARTTLS: dict[str, tuple[bytes, bytes, str, bool]] = {
+    "ftp": (b"AUTH TLS\r\n", b"234", "AUTH TLS", True),
+    "postgresql": ((8).to_bytes(4, "big") + (80877103).to_bytes(4, "big"), b"S", "SSLRequest", False),
+}
 
 
 async def close_quietly(writer: asyncio.StreamWriter) -> None:
@@ -95,15 +101,15 @@ async def read_reply(reader: asyncio.StreamReader, timeout: float) -> bytes:
 async def _starttls(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, protocol: str,
                     timeout: float) -> str | None:
     """Run the plain-text opening; None when the server agreed to start TLS, else why not."""
-    command, go_on = STARTTLS[protocol]
-    greeting = await read_reply(reader, timeout)
-    if not greeting:
+    command, go_on, name, greets = STARTTLS[protocol]
+    if greets and not await read_reply(reader, timeout):
         return "no greeting"
     writer.write(command)
     await writer.drain()
-    answer = await read_reply(reader, timeout)
+    # a line-based reply, or the one byte of a binary protocol (read alone: TLS follows at once)
+    answer = await read_reply(reader, timeout) if greets else await asyncio.wait_for(reader.read(1), timeout)
     if not answer.startswith(go_on):
-        return f"{command.decode().strip()} refused: {received_text(answer[:80]).strip() or 'closed'}"
+        return f"{name} refused: {received_text(answer[:80]).strip() or 'closed'}"
     return None
 
 

@@ -31,6 +31,7 @@ from govsoc.crypto_eval.probes.cleartext import (
 )
 from govsoc.crypto_eval.probes.connection import exchange
 from govsoc.crypto_eval.probes.ftp_data import FtpDataProtection, probe_ftp_data
+from govsoc.crypto_eval.probes.postgresql import POSTGRESQL_PROTOCOLS, ask_ssl
 from govsoc.crypto_eval.probes.received_text import received_text
 from govsoc.crypto_eval.probes.ssh import SshProbeResult, probe_ssh
 from govsoc.crypto_eval.probes.tlcp import TlcpProbeResult, Tls13SmProbeResult, probe_tlcp, probe_tls13_sm
@@ -73,7 +74,7 @@ class EndpointReport:
     reachable: bool = True
     timed_out: bool = False
     seconds: float = 0.0
-    starttls: str | None = None  # the TLS result is of TLS started in this plain-text protocol (ftp)
+    starttls: str | None = None  # the TLS result is of TLS started in this plain-text protocol (ftp, postgresql)
     error: str | None = None  # "probe error: ...": the probe itself failed here (no evidence either way)
     ftp_data: FtpDataProtection | None = None  # FTPS: PROT P and a PROT C transfer (RFC 4217 §9)
     connect_error: str | None = None  # not reachable: why (connection.connect_failure: refused, no such name, ...)
@@ -164,6 +165,8 @@ async def probe_endpoint(target: Target, *, question_timeout: float = 3.0) -> En
             return replace(await _sniff(target, question_timeout, wait=question_timeout), ssh=result)
         return EndpointReport(target=target, ssh=result, reachable=result.reachable,
                               connect_error=None if result.reachable else result.error)
+    if protocol in POSTGRESQL_PROTOCOLS:
+        return await _postgresql(target, question_timeout)
     if protocol in CLEARTEXT_PROTOCOLS:
         found = await probe_cleartext(target.host, target.port, timeout=question_timeout,
                                       http_host=target.server_name, server_first=protocol in SERVER_FIRST)
@@ -178,6 +181,22 @@ async def probe_endpoint(target: Target, *, question_timeout: float = 3.0) -> En
                 return secured
         return await _cleartext_or_starttls(target, found, question_timeout)
     return await _sniff(target, question_timeout)
+
+
+async def _postgresql(target: Target, timeout: float) -> EndpointReport:
+    """A PostgreSQL endpoint (probes.postgresql): the TLS behind an 'S' to SSLRequest, or, after an
+    'N', a database session in the clear; any other answer is no PostgreSQL TLS negotiation (an
+    unknown service: no evidence either way)."""
+    said = await ask_ssl(target.host, target.port, timeout=timeout)
+    if not said.reachable:
+        return EndpointReport(target=target, reachable=False, connect_error=said.error)
+    if said.answer == "S":
+        tls = await probe_tls(target.host, target.port, server_name=target.server_name, timeout=timeout,
+                              starttls="postgresql")
+        return EndpointReport(target=target, tls=tls, starttls="postgresql")
+    return EndpointReport(target=target, cleartext=CleartextProbeResult(
+        endpoint=target.endpoint, reachable=True, service="postgresql" if said.answer == "N" else None,
+        evidence=said.evidence))
 
 
 def _speaks_tls_family(report: EndpointReport) -> bool:
