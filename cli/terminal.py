@@ -32,3 +32,11 @@ def one_line(text: str) -> str:
     """:func:`printable`, with line breaks and tabs escaped too: for table cells and names, where a
     newline in the data would forge a row of its own."""
     return _BREAKS.sub(_escape, printable(text))
+
+
+def terminal_json(text: str) -> str:
+    """JSON text (``json.dumps(..., ensure_ascii=False)``) with the characters :func:`printable`
+    shows written as JSON escapes (``\\u009b``) instead: the document reads back the same, and a
+    C1 control (U+009B is CSI to a terminal) or a bidirectional override in a value, which
+    json.dumps leaves as it is, never reaches the terminal raw. Line breaks between members stay."""
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
