@@ -347,3 +347,21 @@ def test_a_chain_of_slow_distribution_points_waits_one_budget(pki: dict[str, Any
     assert view.authentication is None, view
     assert any(n.startswith(f"TLS: {STATUS_UNKNOWN}") and "时间预算耗尽" in n and "CN=localhost" in n
                and "CN=F16j slow-DP intermediate" in n for n in view.notes), view.notes
+
+
+def test_a_revoked_tlcp_encryption_certificate_fails_authentication(tmp_path: Path, crl_server: FileServer) -> None:
+    # TLCP's second certificate: the ECC suites encrypt the pre-master secret to its key, so a revoked
+    # one (its key compromised) is checked as the signing one is (review r16f, LOW-MED)
+    root = make_ca(tmp_path, "F16 SM2 enc CRL root", kind="sm2")
+    url = crl_server.url("/sm2-enc-revoked.crl")
+    sign = issue_sm2(tmp_path, "sign", root, usage="digitalSignature", crl_url=url)
+    enc = issue_sm2(tmp_path, "enc", root, usage="keyEncipherment", crl_url=url)
+    crl_server.files["/sm2-enc-revoked.crl"] = sm2_crl(tmp_path, "sm2-enc", root, (enc.cert,))
+    config = SmServerConfig(mode="tlcp", sign_cert=sign.der, enc_cert=enc.der, sign_key=sm2_private_scalar(sign.key))
+    with sm_server(config) as port:
+        report = asyncio.run(probe_endpoint(Target(host="127.0.0.1", port=port, protocol="tlcp",
+                                                   server_name="tlcp.test")))
+    view = view_of(report, trust=TrustStore.from_der([root.der]))
+    assert view.authentication is not None and view.authentication[0] is False, view
+    assert "TLCP加密证书" in view.authentication[1], view.authentication
+    assert f"证书已被吊销：CN=tlcp.test（序列号 {serial_of(enc.der):X}" in view.authentication[1], view.authentication
