@@ -141,18 +141,22 @@ class NetflowDecoder:
         version = int.from_bytes(datagram[:2], "big")
         held = self.held
         advance: int | None
+        options = 0
         if version == 5:
             header, advance = self._v5(datagram, exporter, result)
         elif version == 9:
             header, advance = self._v9(datagram, exporter, result, now), 1
         elif version == 10:
             header = self._ipfix(datagram, exporter, result, now)
-            # data records of this message (options records are data records too); unknown when a
-            # set waits for its template
-            advance = None if self.held != held else sum(1 for r in result.records if r.header is header)
+            # data records of this message (options records are data records too, RFC 7011 3.1,
+            # though softflowd leaves its own out: the tracker learns which); unknown when a set
+            # waits for its template
+            ours = [r for r in result.records if r.header is header]
+            advance = None if self.held != held else len(ours)
+            options = sum(1 for r in ours if r.options)
         else:
             self._count(NetflowError(f"{exporter}: version {version} is not NetFlow v5, v9 or IPFIX"), "version")
-        self._follow(header, advance, result)
+        self._follow(header, advance, options, result)
         self.messages[version] += 1
         self._expire_pending(now, result)
         self.records += len(result.records)
@@ -160,8 +164,8 @@ class NetflowDecoder:
             self.problems[problem.kind] += 1
         return result
 
-    def _follow(self, header: ExportHeader, advance: int | None, result: DecodeResult) -> None:
-        gap = self.sequence.see(header.exporter, header.version, header.domain, header.sequence, advance)
+    def _follow(self, header: ExportHeader, advance: int | None, options: int, result: DecodeResult) -> None:
+        gap = self.sequence.see(header.exporter, header.version, header.domain, header.sequence, advance, options)
         if gap is not None and gap.lost:
             result.problems.append(Problem(exporter=header.exporter, domain=header.domain, kind="sequence-gap",
                                            reason=f"sequence number {gap.got}, {gap.expected} expected: {gap.lost} "

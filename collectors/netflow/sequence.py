@@ -51,6 +51,11 @@ class _Stream:
     #: what came up to and including the message itself (softflowd 1.1.0's IPFIX: its first
     #: message of 24 records says 23, the next of 31 says 54)
     counts_through: bool | None = None
+    #: options data records in the last message, and whether the exporter counts them: None
+    #: until a message with some tells; RFC 7011 3.1 counts every data record, softflowd 1.1.0
+    #: leaves its options record (sent with each template refresh) out
+    options: int = 0
+    options_counted: bool | None = None
 
 
 @dataclass(slots=True)
@@ -63,21 +68,24 @@ class SequenceTracker:
     late: int = 0
     restarts: int = 0
 
-    def see(self, exporter: str, version: int, domain: int, sequence: int, advance: int | None) -> Gap | None:
+    def see(self, exporter: str, version: int, domain: int, sequence: int, advance: int | None,
+            options: int = 0) -> Gap | None:
         """Note one message; ``advance`` is how much it moves the count (None: unknown, e.g. an
-        IPFIX message whose data sets wait for their template: the next message resynchronises).
+        IPFIX message whose data sets wait for their template: the next message resynchronises),
+        ``options`` how many of those are options data records (an exporter may leave them out).
         Returns what the number says, or None when there is nothing to judge it by."""
         key = (exporter, version, domain)
         stream = self.streams.get(key)
-        expected = None if stream is None else _expected(stream, sequence, advance)
+        expected = None if stream is None else _expected(stream, sequence, advance, options)
         if stream is None or expected is None:
-            self.streams[key] = _Stream(sequence, advance, None if stream is None else stream.counts_through)
+            self.streams[key] = (_Stream(sequence, advance, options=options) if stream is None else
+                                 _Stream(sequence, advance, stream.counts_through, options, stream.options_counted))
             return None
         ahead = (sequence - expected) % SPACE
         if ahead and ahead >= SPACE // 2 and SPACE - ahead <= REORDER_WINDOW:
             self.late += 1
             return Gap(expected=expected, got=sequence, late=True)  # the stream stays where it was
-        stream.sequence, stream.advance = sequence, advance
+        stream.sequence, stream.advance, stream.options = sequence, advance, options
         if not ahead:
             return Gap(expected=expected, got=sequence)
         if ahead < SPACE // 2:
@@ -87,18 +95,19 @@ class SequenceTracker:
         return Gap(expected=expected, got=sequence, restart=True)
 
     def resume(self, exporter: str, version: int, domain: int, sequence: int, advance: int | None,
-               counts_through: bool | None) -> bool:
+               counts_through: bool | None, options: int = 0, options_counted: bool | None = None) -> bool:
         """Take up a stream where an earlier run left it (collectors.netflow.state), unless this
         run has heard it already; whether it was taken up."""
         key = (exporter, version, domain)
         if key in self.streams:
             return False
-        self.streams[key] = _Stream(sequence % SPACE, advance, counts_through)
+        self.streams[key] = _Stream(sequence % SPACE, advance, counts_through, options, options_counted)
         return True
 
     def saved(self) -> list[list[object]]:
-        """Every stream as ``[exporter, version, domain, sequence, advance, counts_through]``."""
-        return [[exporter, version, domain, s.sequence, s.advance, s.counts_through]
+        """Every stream as ``[exporter, version, domain, sequence, advance, counts_through,
+        options, options_counted]``."""
+        return [[exporter, version, domain, s.sequence, s.advance, s.counts_through, s.options, s.options_counted]
                 for (exporter, version, domain), s in list(self.streams.items())]
 
     def total(self, version: int) -> int:
@@ -106,14 +115,29 @@ class SequenceTracker:
         return sum(n for (_, v, _), n in self.lost.items() if v == version)
 
 
-def _expected(stream: _Stream, sequence: int, advance: int | None) -> int | None:
-    """The number this message should carry by its stream's numbering (learnt from the first
-    message that fits only one of the two), or None when the advance it needs is unknown."""
-    before = None if stream.advance is None else (stream.sequence + stream.advance) % SPACE
-    through = None if advance is None else (stream.sequence + advance) % SPACE
-    if stream.counts_through is None and before is not None and through is not None and before != through:
-        if sequence == before:
-            stream.counts_through = False
-        elif sequence == through:
-            stream.counts_through = True
-    return through if stream.counts_through else before
+def _expected(stream: _Stream, sequence: int, advance: int | None, options: int) -> int | None:
+    """The number this message should carry by its stream's numbering, or None when the advance
+    it needs is unknown. Two things are learnt, each from the first message that fits only one
+    way: whether the exporter numbers before its message (the RFCs) or through it (options
+    records counted while that is unknown), then whether it counts options data records (RFC
+    7011) or not. A message that fits a reading not yet ruled out is in order."""
+    def way(through: bool, counted: bool) -> int | None:
+        extra, uncounted = (advance, options) if through else (stream.advance, stream.options)
+        return None if extra is None else (stream.sequence + extra - (0 if counted else uncounted)) % SPACE
+
+    counted = stream.options_counted is not False
+    if stream.counts_through is None:
+        before, through = way(False, counted), way(True, counted)
+        if before is not None and through is not None and before != through and sequence in (before, through):
+            stream.counts_through = sequence == through
+    ways = [bool(stream.counts_through)] if stream.counts_through is not None else [False, True]
+    if stream.options_counted is None:
+        for reading in ways:
+            yes, no = way(reading, True), way(reading, False)
+            if yes is not None and no is not None and yes != no and sequence in (yes, no):
+                stream.options_counted = sequence == yes
+                break
+    unknown = [way(t, c) for t in ways for c in ([True, False] if stream.options_counted is None else [counted])]
+    if sequence in unknown:
+        return sequence
+    return way(bool(stream.counts_through), stream.options_counted is not False)

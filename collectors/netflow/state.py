@@ -74,10 +74,12 @@ def restore(decoder: NetflowDecoder, data: dict[str, Any], now: float) -> int:
     for exporter, domain, boot in data["system_init"][:MAX_ENTRIES]:
         decoder.system_init.setdefault((str(exporter), int(domain)), datetime.fromisoformat(str(boot)))
         restored += 1
-    for exporter, version, domain, sequence, advance, through in data.get("sequence", [])[:MAX_ENTRIES]:
+    for exporter, version, domain, sequence, advance, through, *more in data.get("sequence", [])[:MAX_ENTRIES]:
+        options, counted = (more + [0, None])[:2]  # both absent in states saved before they were kept
         restored += decoder.sequence.resume(str(exporter), int(version), int(domain), int(sequence),
                                             None if advance is None else int(advance),
-                                            None if through is None else bool(through))
+                                            None if through is None else bool(through),
+                                            int(options), None if counted is None else bool(counted))
     for exporter, domain, ident, scope, fields, age in data["templates"][:MAX_ENTRIES]:
         age = float(age) + offline
         if age > decoder.templates.lifetime or decoder.templates.get(str(exporter), int(domain), int(ident), now):

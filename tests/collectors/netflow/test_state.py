@@ -106,7 +106,7 @@ def test_a_template_past_its_lifetime_is_not_restored(tmp_path: Path) -> None:
     fresh = NetflowDecoder(template_lifetime=1800.0)
     assert state.restore(fresh, json.loads(json.dumps(data)), 50.0) == 2  # the rate and the sequence stream
     assert len(fresh.templates) == 0 and fresh.sampling == {("192.0.2.1:2055", 5, ("sampler_id", 1)): 100}
-    assert fresh.sequence.saved() == [["192.0.2.1:2055", 9, 5, 1, 1, None]]
+    assert fresh.sequence.saved() == [["192.0.2.1:2055", 9, 5, 1, 1, None, 0, None]]
 
 
 def test_a_damaged_state_file_is_ignored(tmp_path: Path) -> None:
