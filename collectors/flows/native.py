@@ -486,9 +486,11 @@ def _add(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, p
         if not ended and proto == 6 and F[slot, CLOSED]:
             if ts - F[slot, CLOSED] > C[C_DELAY]:
                 ended = True
-            elif flags & 2 and not flags & 16:
+            elif flags & 2 and not flags & 16:  # a SYN after the close completed (Zeek's IsReuse)
                 so, sr = E[2 * slot, STATE], E[2 * slot + 1, STATE]
-                ended = (so == CLOSED_S or so == RESET) and (sr == CLOSED_S or sr == RESET)
+                sender = 2 * slot if (shi == F[slot, OHI] and slo == F[slot, OLO] and sport == F[slot, OPORT]) \
+                    else 2 * slot + 1
+                ended = seq != E[sender, START] or ((so == CLOSED_S or so == RESET) and (sr == CLOSED_S or sr == RESET))
         if ended:
             _end(F, D, C, done, slot)
             slot = -1

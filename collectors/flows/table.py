@@ -349,8 +349,12 @@ class FlowTable:
             return False
         if ts - flow.closed_at > self.close_delay:
             return True
-        return bool(hit.flags & SYN and not hit.flags & ACK and (tcp.orig.state in (CLOSED, RESET)
-                                                                  and tcp.resp.state in (CLOSED, RESET)))
+        if not hit.flags & SYN or hit.flags & ACK:
+            return False
+        # Zeek's IsReuse: a SYN on a connection whose close completed (both sides closed, or one
+        # reset) that is not a retransmission of its sender's first SYN opens a new connection
+        sender = tcp.orig if hit.src == flow.orig_addr and hit.sport == flow.orig_port else tcp.resp
+        return hit.seq != sender.start_seq or (tcp.orig.state in (CLOSED, RESET) and tcp.resp.state in (CLOSED, RESET))
 
     def _evict(self, now: int, number: int, keep: Flow) -> None:
         """The table is full: end the flows idle past their time-out, then, if that freed too
