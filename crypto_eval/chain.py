@@ -366,7 +366,7 @@ def _validate(certs: Sequence[CertificateInfo], store: TrustStore, *, host: str 
         rank, problems, end = 2, [], f"{BUDGET_EXHAUSTED}：{cut}"
     statuses: list[RevocationStatus] = []
     # one budget for the endpoint's revocation check, however many paths and certificates it asks of
-    revocation_end = time.monotonic() + store.revocation.budget
+    revocation_end = store.revocation.deadline()
     if rank == 0:  # the first valid path none of whose certificates is revoked; else the first one, broken
         first: tuple[_Path, list[RevocationStatus]] | None = None
         for candidate in (j[1] for j in ranked if j[0] == 0):

@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -94,6 +96,9 @@ def unchecked_note(subjects: Sequence[str]) -> str:
             "需在 crls 中声明签发CA的CRL，或由测评人员核实")
 
 
+#: When the revocation budget of the endpoint being judged ends (monotonic time; None: no endpoint).
+_ENDPOINT_END: ContextVar[float | None] = ContextVar("govsoc_revocation_end", default=None)
+
 #: Why a distribution point gave nothing: the endpoint's time budget ended first.
 _LATE = "时间预算内未取得"
 
@@ -128,6 +133,20 @@ class Revocation:
             except ValueError as e:
                 raise ConfigError(str(e)) from e
         return cls(declared, fetch=fetch, cache=cache)
+
+    @contextmanager
+    def endpoint(self) -> Iterator[None]:
+        """One endpoint's revocation budget: every chain validated inside (TLS, the TLCP signing and
+        encryption chains, TLS 1.3-SM) waits for distribution points until the same end."""
+        token = _ENDPOINT_END.set(_ENDPOINT_END.get() or time.monotonic() + self.budget)
+        try:
+            yield
+        finally:
+            _ENDPOINT_END.reset(token)
+
+    def deadline(self) -> float:
+        """When the current endpoint's budget ends (outside ``endpoint``: ``budget`` from now)."""
+        return _ENDPOINT_END.get() or time.monotonic() + self.budget
 
     def prefetch(self, certs: Sequence[x509.Certificate]) -> None:
         """Begin fetching the distribution points of all ``certs`` at once (a chain's)."""

@@ -315,8 +315,10 @@ def view_of(report: EndpointReport, *, now: datetime | None = None, trust: Trust
     declared telnet is SSH; a telnet prompt on a port declared ssh is cleartext telnet). A failure
     while reading one report (a certificate chain this validator trips on) is that endpoint's missing
     evidence, logged, never the end of the run (issue 16 fifth review, finding 1)."""
+    trust = trust or TrustStore()
     try:
-        view = _view(report, now, trust or TrustStore())
+        with trust.revocation.endpoint():  # one revocation budget for all the chains of the endpoint
+            view = _view(report, now, trust)
     except Exception:  # one endpoint's evidence must not stop the other systems' results
         _log.exception("crypto-eval: reading the probe report of %s failed", report.target.endpoint)
         return ChannelView(protocol="incomplete", observed=f"{report.target.endpoint}: {EVALUATION_ERROR}",

@@ -365,3 +365,24 @@ def test_a_revoked_tlcp_encryption_certificate_fails_authentication(tmp_path: Pa
     assert view.authentication is not None and view.authentication[0] is False, view
     assert "TLCP加密证书" in view.authentication[1], view.authentication
     assert f"证书已被吊销：CN=tlcp.test（序列号 {serial_of(enc.der):X}" in view.authentication[1], view.authentication
+
+
+def test_the_chains_of_one_endpoint_share_its_revocation_budget(tmp_path: Path) -> None:
+    # a TLCP server's signing and encryption chains are validated one after the other: each naming
+    # its own distribution point that never answers cost a budget each; now the endpoint has one
+    asked: list[int] = []
+    root = make_ca(tmp_path, "F16 SM2 slow-DP root", kind="sm2")
+    with listening(_hold(asked)) as port:
+        sign = issue_sm2(tmp_path, "sign", root, usage="digitalSignature", crl_url=f"http://127.0.0.1:{port}/s.crl")
+        enc = issue_sm2(tmp_path, "enc", root, usage="keyEncipherment", crl_url=f"http://127.0.0.1:{port}/e.crl")
+        config = SmServerConfig(mode="tlcp", sign_cert=sign.der, enc_cert=enc.der,
+                                sign_key=sm2_private_scalar(sign.key))
+        with sm_server(config) as server:
+            report = asyncio.run(probe_endpoint(Target(host="127.0.0.1", port=server, protocol="tlcp",
+                                                       server_name="tlcp.test")))
+        started = time.monotonic()
+        view = view_of(report, trust=TrustStore.from_der([root.der], Revocation(timeout=3.0, budget=1.5)))
+        elapsed = time.monotonic() - started
+    assert elapsed < 2.6, elapsed  # one budget (1.5 s) and the SM2 checks, not two budgets
+    assert view.authentication is None, view
+    assert sum("时间预算耗尽" in n for n in view.notes) == 2, view.notes  # both chains say so
