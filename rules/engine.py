@@ -48,7 +48,7 @@ from govsoc.rules.state import RuleState, load_states, save_states
 from govsoc.rules.suppress import Suppressor, suppression_of
 from govsoc.store.base import Query, Store
 
-#: Alerts written per store call.
+#: Alerts written per store call, unless the store asks for another batch (Store.alert_batch).
 ALERT_BATCH = 1000
 #: Seconds between two saves of the finished rules' states within a pass: what a pass killed
 #: midway (the daemon's job timeout) loses at most, for a store call every few seconds at most.
@@ -131,6 +131,7 @@ class DetectionPass:
         self.store, self.ruleset, self.start, self.end, self.progress = store, ruleset, start, end, progress
         self.ranged = start is not None or end is not None
         self.backend = backend_for(store.kind)
+        self.batch = store.alert_batch or ALERT_BATCH
         self.summary = DetectionSummary()
         self.now = datetime.now(UTC)
         self.horizon = min(end, self.now) if end else self.now
@@ -290,7 +291,7 @@ class DetectionPass:
 
     def _buffer(self, alerts: list[Alert]) -> None:
         self.buffered.extend(alerts)
-        if len(self.buffered) >= ALERT_BATCH:
+        if len(self.buffered) >= self.batch:
             self._flush()
 
     def _flush(self) -> None:
@@ -362,7 +363,7 @@ class DetectionPass:
                         self.new_groups[consumer][key] = span = Span(event.timestamp, event.timestamp)
                     span.widen(event.timestamp - margin)
                     span.widen(event.timestamp + margin)
-            if len(batch) >= ALERT_BATCH:
+            if len(batch) >= self.batch:
                 self._buffer(batch)
                 batch = []
         self._buffer(batch)
@@ -390,7 +391,7 @@ class DetectionPass:
                 batch.append(joined.alert)
                 absorbed.extend((joined.alert.id, a) for a in joined.absorbed)
                 written += 1
-                if len(batch) >= ALERT_BATCH:
+                if len(batch) >= self.batch:
                     self._write(batch)
                     batch = []
             self._write(batch)

@@ -96,6 +96,9 @@ class Store(metaclass=ABCMeta):
     #: Whether write_alerts may run on another thread while this one searches (a detection pass
     #: then writes alerts beside its searches: govsoc.rules.alert_writer).
     concurrent_alert_writes: bool = False
+    #: Alerts a detection pass gathers for one write_alerts call; None: the engine's own batch
+    #: (govsoc.rules.engine.ALERT_BATCH).
+    alert_batch: int | None = None
 
     @abstractmethod
     def write(self, events: Iterable[Event]) -> WriteReceipt:

@@ -14,7 +14,7 @@ import pytest
 from govsoc.core.alert import Alert, AlertReceipt
 from govsoc.core.errors import StoreError
 from govsoc.core.event import Event, make_id
-from govsoc.rules import detect, engine, load_rules
+from govsoc.rules import detect, load_rules
 from govsoc.rules.alert_writer import AlertWriter
 from govsoc.rules.state import load_state
 from govsoc.store.base import Store
@@ -77,7 +77,7 @@ def test_a_refused_batch_fails_the_rules_whose_alerts_it_held(store: Store, tmp_
     store.refresh()
     # Batches of two alerts: the failure rule's first two alerts are the first batch, which the
     # store refuses; its third goes with the successes' alerts in the next one.
-    monkeypatch.setattr(engine, "ALERT_BATCH", 2)
+    monkeypatch.setattr(store, "alert_batch", 2)
     write_alerts = store.write_alerts
     threads: set[str] = set()
     refused: list[list[str]] = []
@@ -105,3 +105,24 @@ def test_a_refused_batch_fails_the_rules_whose_alerts_it_held(store: Store, tmp_
     assert second.failed == [] and second.matches[FAILURES] == 3
     assert len(list(store.alerts(rule_id=FAILURES))) == 3
     assert load_state(store, FAILURES).error is None
+
+
+def test_a_pass_writes_its_alerts_in_the_batches_the_store_asks_for(store: Store, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # SQLite asks for 5,000 alerts a call (one transaction each rewrites most of the id index's
+    # pages), Elasticsearch for the engine's 1,000 (bulk requests beside the searches).
+    assert store.alert_batch == (5000 if store.kind == "sqlite" else None)
+    (tmp_path / "rules.yml").write_text(RULES, encoding="utf-8")
+    store.write([login(m, "failure") for m in range(7)])
+    store.refresh()
+    monkeypatch.setattr(store, "alert_batch", 3)
+    sizes: list[int] = []
+    write_alerts = store.write_alerts
+
+    def counted(alerts: list[Alert]) -> AlertReceipt:
+        sizes.append(len(alerts))
+        return write_alerts(alerts)
+
+    monkeypatch.setattr(store, "write_alerts", counted)
+    assert detect(store, load_rules([tmp_path / "rules.yml"])).matches[FAILURES] == 7
+    assert sizes == [3, 3, 1]

@@ -212,3 +212,13 @@ def test_rules_sharing_a_fragment_read_it_once_and_find_what_they_find_alone(tmp
     combined = [s for s in statements if s.startswith("SELECT seq, ")]
     assert len(combined) == 1 and "LIKE '%a_led to_%'" in combined[0], combined
     store.close()
+
+
+def test_the_matches_of_a_narrow_range_are_read_in_one_statement_for_every_query(store: SqliteStore) -> None:
+    # An incremental pass: a few hundred matches in all. One statement per query to read its
+    # events by seq was a tenth of such a pass of 100 rules.
+    queries = [Query(native=n, after="3000", until=store.position()) for n in natives()]
+    many, statements = traced_search_many(store, queries)
+    assert many == [[e.id for e in store.search(q)] for q in queries] and all(many[:5])
+    reads = [s for s in statements if " FROM events " in s and not s.startswith("SELECT seq, ")]
+    assert len(reads) == 1 and " WHERE seq IN (" in reads[0], reads
