@@ -10,7 +10,9 @@ and what they say becomes ECS fields on the flow event:
 * SSH banners and negotiated algorithms: ``ssh.*`` as Zeek's ssh.log names them (ECS has no ssh
   field set; crypto_eval reads these names);
 * DNS: the first query and its answer, ``dns.*``; HTTP: the first request and response,
-  ``http.*``, ``url.*``, ``user_agent.original``.
+  ``http.*``, ``url.*``, ``user_agent.original``; with how many transactions the flow's sampled
+  payload holds (``govsoc.flow.transactions``), the later ones each becoming an event of its own
+  (collectors.flows.transactions).
 
 A payload that does not decode adds nothing (the decoders raise ParseError only).
 """
@@ -18,12 +20,11 @@ A payload that does not decode adds nothing (the decoders raise ParseError only)
 from __future__ import annotations
 
 import warnings
-from typing import Any, Literal
+from typing import Any
 
 from govsoc.collectors.flows.decode import TCP, UDP
 from govsoc.collectors.flows.table import Flow
-from govsoc.collectors.protocols.dns import dns_ecs, dns_messages
-from govsoc.collectors.protocols.http import http_ecs, http_requests, http_responses
+from govsoc.collectors.flows.transactions import dns_transactions, http_transactions
 from govsoc.collectors.protocols.ssh import ssh_session_facts
 from govsoc.collectors.protocols.tls_names import suite_name
 from govsoc.collectors.protocols.tls_session import looks_like_tls, tls_session_facts
@@ -69,9 +70,9 @@ def protocol_fields(flow: Flow) -> tuple[str | None, dict[str, Any]]:
     if client.startswith(b"SSH-") or server.startswith(b"SSH-"):
         return _guard(lambda: _ssh(client, server), "ssh")
     if client.startswith(_HTTP_METHODS) or server.startswith(b"HTTP/1."):
-        return _guard(lambda: _http(client, server), "http")
+        return _guard(lambda: http_transactions(client, server).fields(), "http")
     if flow.proto in (UDP, TCP) and ({flow.orig_port, flow.resp_port} & {53, 5353, 5355}):
-        return _guard(lambda: _dns(client, server, "udp" if flow.proto == UDP else "tcp"), "dns")
+        return _guard(lambda: dns_transactions(flow, client, server).fields(), "dns")
     return None, {}
 
 
@@ -168,17 +169,3 @@ def _ssh(client: bytes, server: bytes) -> dict[str, Any]:
         if value is not None:
             fields["ssh." + name] = value if isinstance(value, (int, str)) else str(value)
     return fields
-
-
-def _http(client: bytes, server: bytes) -> dict[str, Any]:
-    requests = http_requests(client) if client else []
-    responses = http_responses(server) if server else []
-    return http_ecs(requests[0] if requests else None, responses[0] if responses else None)
-
-
-def _dns(client: bytes, server: bytes, transport: Literal["udp", "tcp"]) -> dict[str, Any]:
-    queries = dns_messages(client, transport) if client else []
-    replies = dns_messages(server, transport) if server else []
-    query = next((m for m in queries if not m.response), None)
-    reply = next((m for m in replies if m.response), None)
-    return dns_ecs(query, reply)

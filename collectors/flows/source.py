@@ -38,6 +38,7 @@ from govsoc.collectors.files.identity import tail_digest
 from govsoc.collectors.flows.assemble import FlowAssembler
 from govsoc.collectors.flows.ecs import flow_fields
 from govsoc.collectors.flows.pcap import CaptureError
+from govsoc.collectors.flows.transactions import LATER, later_events
 from govsoc.core.errors import Location, ParseError
 from govsoc.core.event import Event, make_id
 
@@ -176,10 +177,11 @@ class PcapFileSource:
             try:
                 for flow in assembler.flows():
                     offset += 1
-                    data = json.dumps(flow_fields(flow), sort_keys=True, separators=(",", ":")).encode()
+                    fields = flow_fields(flow)
+                    data = json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
                     record = RawRecord(data=data, origin=origin, offset=offset, identity=identity)
-                    if assembler.flushing or self._short:
-                        self._provisional.add(record.event_id())
+                    if assembler.flushing or self._short:  # the flow's event and its later transactions'
+                        self._provisional.update(record.event_id(i) for i in range(len(fields.get(LATER, ())) + 1))
                     else:
                         self._final = offset
                     if offset > self._after:
@@ -229,4 +231,7 @@ class PcapFlowParser:
             raise ParseError(f"not a flow record: {type(e).__name__} {e}") from e
         if record.file_path:
             fields["log.file.path"] = record.file_path_text
+        later = later_events(fields)
         yield Event(id=record.event_id(), timestamp=start, dataset=DATASET, fields=fields)
+        for number, facts in enumerate(later, start=1):  # ids: record.event_id(number) (the pipeline's)
+            yield Event(id=record.event_id(number), timestamp=start, dataset=DATASET, fields=facts)

@@ -237,6 +237,12 @@ def http(client: str, server: str, request: str) -> list[bytes]:
     return session(client, server, 80, [request.encode()], [b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"])
 
 
+def keep_alive(client: str, server: str, first: str, second: str) -> list[bytes]:
+    """Two HTTP/1.1 requests on one connection, each answered."""
+    ok = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+    return session(client, server, 80, [first.encode(), second.encode()], [ok, ok])
+
+
 CERTS = Path(__file__).parents[1] / "data" / "rules" / "certs"
 
 
@@ -854,6 +860,13 @@ ROWS = [
     Row("flow_http_login_cleartext.yml", (), {}, built={
         "hit": capture(http("203.0.113.13", "172.16.10.5", POST.format(path="/zwfw/user/login"))),
         "search": capture(http("203.0.113.14", "172.16.10.5", POST.format(path="/zwfw/search")))}),
+    # the same, as the second request of a keep-alive connection (review R14 F4: only a flow's first
+    # request was kept); a second request that is a search is not
+    Row("flow_http_login_cleartext.yml#keep_alive", (), {}, built={
+        "hit": capture(keep_alive("203.0.113.15", "172.16.10.5", "GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+                                  POST.format(path="/zwfw/user/login"))),
+        "search": capture(keep_alive("203.0.113.16", "172.16.10.5", "GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+                                     POST.format(path="/zwfw/search")))}),
     # a Telnet session with a login; an unanswered attempt on port 23 carries nothing
     Row("flow_telnet_session.yml", (), {}, built={
         "hit": capture(session("10.30.2.5", "172.16.10.11", 23, [b"root\r\n", b"Hj@2026!\r\n"], [b"login: "])),
@@ -883,6 +896,13 @@ ROWS = [
                           for i in range(9))),
         "short": capture(*(dns("10.30.4.22", f"{TUNNEL[:36]}{i:03d}.t.cdn-update-check.com", sport=43000 + i)
                            for i in range(120)))}),
+    # a tunnel whose 20 queries all leave one source port (one flow: review R14 F4, only a flow's
+    # first query was kept); 9 such queries are too few
+    Row("flow_dns_tunnel_long_label.yml#one_port", (), {}, built={
+        "hit": capture(*(dns("10.30.4.23", f"{TUNNEL[:-3]}{i:03d}.t.cdn-update-check.com", sport=43500)
+                         for i in range(20)), every=0.1),
+        "nine": capture(*(dns("10.30.4.24", f"{TUNNEL[:-3]}{i:03d}.t.cdn-update-check.com", sport=43500)
+                          for i in range(9)), every=0.1)}),
     # base rule alone: a query with a registered domain counts; a single-label name has none
     Row("flow_dns_query.yml", (), {}, built={"hit": capture(dns("10.30.4.7", "www.zwfw.example.gov.cn")),
                                              "single_label": capture(dns("10.30.4.8", "intranet"))}),

@@ -21,10 +21,16 @@ from govsoc.store.sqlite import SqliteStore
 DATASET = "network.flow"
 
 
-@functools.cache
 def stored_flows(trace: Path) -> tuple[Event, ...]:
+    """The flow events of :func:`stored_events` (not the events of a flow's later transactions)."""
+    return tuple(event for event in stored_events(trace) if "connection" in event.fields.get("event.type", ()))
+
+
+@functools.cache
+def stored_events(trace: Path) -> tuple[Event, ...]:
     """The network.flow events a fresh store holds after ingesting ``trace`` (problems, which the
-    pipeline keeps as pipeline_error events, left out), in the store's order."""
+    pipeline keeps as pipeline_error events, left out), in the store's order: flows and the
+    later DNS/HTTP transactions of a flow (collectors.flows.transactions)."""
     with tempfile.TemporaryDirectory(prefix="govsoc-stored-") as folder:
         home = Path(folder)
         store = SqliteStore(home / "events.db")

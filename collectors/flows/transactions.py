@@ -1,0 +1,113 @@
+"""Every DNS and HTTP transaction a flow's payload samples hold, not only the first (review R14
+F4): Zeek writes one dns.log row per query and one http.log row per request of a connection; a
+resolver-to-resolver or NAT'd DNS flow reusing one source port, or a keep-alive HTTP session,
+carries many.
+
+Stage: collectors. DNS replies are paired with their queries by transaction id, in order (as
+Zeek's DNS analyzer pairs them), a reply without its query being a transaction of its own; over
+UDP each datagram is a message. HTTP responses are paired with requests in order (pipelining
+keeps order, RFC 9112 9.3.2), interim 1xx responses other than 101 left out as Zeek's
+status_code leaves them. Only the sampled payload is read (collectors.flows.table: the first
+SAMPLE_PACKETS packets, at most SAMPLE_LIMIT bytes), so a long session's later transactions are
+not seen; a datagram that does not decode is skipped and counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from govsoc.collectors.flows.decode import TCP
+from govsoc.collectors.flows.table import Flow
+from govsoc.collectors.protocols.dns import dns_ecs, dns_messages
+from govsoc.collectors.protocols.http import HttpResponse, http_ecs, http_requests, http_responses
+from govsoc.core.errors import ParseError
+
+#: The key under which a flow record carries its transactions after the first (their facts, in
+#: order): the network.pcap parser makes each an event of its own and leaves the key off the flow.
+LATER = "govsoc.flow.later_transactions"
+
+
+@dataclass(slots=True)
+class Transactions:
+    """The ECS facts of each transaction in order, and how many messages did not decode."""
+
+    facts: list[dict[str, Any]] = field(default_factory=list)
+    undecoded: int = 0
+
+    def fields(self) -> dict[str, Any]:
+        """The flow's own fields: the first transaction's facts, how many transactions were read
+        (and messages not decoded), the later transactions under LATER. ParseError when not
+        one message decoded."""
+        if not self.facts:
+            raise ParseError("no transaction decodes")
+        fields = {**self.facts[0], "govsoc.flow.transactions": len(self.facts)}
+        if self.undecoded:
+            fields["govsoc.flow.undecoded_messages"] = self.undecoded
+        if len(self.facts) > 1:
+            fields[LATER] = self.facts[1:]
+        return fields
+
+
+def dns_transactions(flow: Flow, client: bytes, server: bytes) -> Transactions:
+    """Every query/answer of a DNS flow (``client``/``server``: each side's TCP stream)."""
+    out = Transactions()
+    if flow.proto == TCP:
+        queries = _messages(lambda: dns_messages(client, "tcp"), out) if client else []
+        replies = _messages(lambda: dns_messages(server, "tcp"), out) if server else []
+    else:
+        queries, replies = [], []
+        for from_orig, _, data in flow.samples:
+            read = _messages(lambda d=data: dns_messages(d, "udp"), out)  # type: ignore[misc]
+            (queries if from_orig else replies).extend(read)
+    pending = [m for m in replies if m.response]
+    for query in (m for m in queries if not m.response):
+        reply = next((r for r in pending if r.id == query.id), None)
+        if reply is not None:
+            pending.remove(reply)
+        out.facts.append(dns_ecs(query, reply))
+    out.facts.extend(dns_ecs(None, reply) for reply in pending)
+    return out
+
+
+def http_transactions(client: bytes, server: bytes) -> Transactions:
+    """Every request and its response of an HTTP connection, in order."""
+    out = Transactions()
+    requests = _messages(lambda: http_requests(client), out) if client else []
+    responses = [r for r in (_messages(lambda: http_responses(server), out) if server else []) if _final(r)]
+    for i in range(max(len(requests), len(responses))):
+        out.facts.append(http_ecs(requests[i] if i < len(requests) else None,
+                                  responses[i] if i < len(responses) else None))
+    return out
+
+
+#: The flow's fields each later transaction's event repeats: where and when, and the flow it is
+#: of (network.community_id). Not the transport, counters or outcome: a transaction is not a
+#: flow, and the rules that count flows or connections (network.transport, bytes, event.outcome)
+#: must not count it.
+SHARED = ("event.start", "event.end", "network.protocol", "network.type", "network.community_id", "source.ip",
+          "source.port", "destination.ip", "destination.port", "network.vlan.id", "network.inner.vlan.id",
+          "govsoc.flow.vni", "govsoc.flow.tunnel", "log.file.path")
+
+
+def later_events(flow: dict[str, Any]) -> list[dict[str, Any]]:
+    """Takes the later transactions off a flow record's fields (``flow``, changed): the fields of
+    one event for each, numbered from 2 (``govsoc.flow.transaction``; the flow event is the 1st)."""
+    later = flow.pop(LATER, None) or []
+    shared = {name: flow[name] for name in SHARED if name in flow}
+    return [{"event.kind": "event", "event.category": ["network"], "event.type": ["protocol"], **shared, **facts,
+             "govsoc.flow.transaction": number} for number, facts in enumerate(later, start=2)]
+
+
+def _final(response: HttpResponse) -> bool:
+    return not 100 <= response.status_code < 200 or response.status_code == 101
+
+
+def _messages(read: Callable[[], list[Any]], out: Transactions) -> list[Any]:
+    try:
+        return read()
+    except ParseError:
+        out.undecoded += 1
+        return []
+

@@ -1,0 +1,75 @@
+"""Every DNS query/answer and HTTP request/response of a flow is kept (review R14 F4 HIGH): one
+UDP 5-tuple carrying three queries, answered out of order, and one keep-alive HTTP connection
+carrying two requests, ingested into a real store: the flow event holds the first transaction
+and how many there were, each later one is an event of its own linked by network.community_id
+and numbered, with no transport or counters (it is not a flow: connection and volume rules do
+not count it)."""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+from .packets import ethernet, ipv4, pcap, tcp, udp
+from .stored import stored_events
+
+CLIENT, RESOLVER, WEB = "10.6.0.1", "10.6.0.53", "10.6.1.2"
+NAMES = ["first.gov.cn", "evil-exfil-aaaa.example.com", "third.gov.cn"]
+
+
+def _question(name: str) -> bytes:
+    return b"".join(bytes([len(x)]) + x.encode() for x in name.split(".")) + b"\x00\x00\x01\x00\x01"
+
+
+def _dns(ident: int, name: str, *, rcode: int | None = None) -> bytes:
+    if rcode is None:
+        return struct.pack("!HHHHHH", ident, 0x0100, 1, 0, 0, 0) + _question(name)
+    return struct.pack("!HHHHHH", ident, 0x8180 | rcode, 1, 0, 0, 0) + _question(name)
+
+
+def _capture(path: Path) -> Path:
+    frames = [ethernet(ipv4(CLIENT, RESOLVER, 17, udp(33333, 53, _dns(100 + i, name)))) for i, name in enumerate(NAMES)]
+    # answers in another order than the queries: paired by id, as Zeek pairs them
+    frames += [ethernet(ipv4(RESOLVER, CLIENT, 17, udp(53, 33333, _dns(100 + i, NAMES[i], rcode=3 if i == 1 else 0))))
+               for i in (2, 0, 1)]
+    client, server = 101, 901
+    frames += [ethernet(ipv4(CLIENT, WEB, 6, tcp(41000, 80, 100, 0, "S"))),
+               ethernet(ipv4(WEB, CLIENT, 6, tcp(80, 41000, 900, 101, "SA"))),
+               ethernet(ipv4(CLIENT, WEB, 6, tcp(41000, 80, 101, 901, "A")))]
+    for target, agent, status in (("/index", "ua-1", 200), ("/admin/upload.php?cmd=whoami", "ua-2", 404)):
+        request = f"GET {target} HTTP/1.1\r\nHost: a.gov.cn\r\nUser-Agent: {agent}\r\n\r\n".encode()
+        frames.append(ethernet(ipv4(CLIENT, WEB, 6, tcp(41000, 80, client, server, "PA", request))))
+        client += len(request)
+        response = f"HTTP/1.1 {status} X\r\nContent-Length: 2\r\n\r\nok".encode()
+        frames.append(ethernet(ipv4(WEB, CLIENT, 6, tcp(80, 41000, server, client, "PA", response))))
+        server += len(response)
+    path.write_bytes(pcap([(1_700_000_000 + i / 100, frame) for i, frame in enumerate(frames)]))
+    return path
+
+
+def test_every_query_and_request_of_a_flow_is_kept(tmp_path: Path) -> None:
+    events = stored_events(_capture(tmp_path / "multi.pcap"))
+    flows = [e.fields for e in events if "connection" in e.fields["event.type"]]
+    later = [e.fields for e in events if e.fields["event.type"] == ["protocol"]]
+    assert len(flows) == 2 and len(later) == 3  # queries 2 and 3, request 2
+    dns_flow = next(f for f in flows if f["network.protocol"] == "dns")
+    http_flow = next(f for f in flows if f["network.protocol"] == "http")
+    assert (dns_flow["govsoc.flow.transactions"], http_flow["govsoc.flow.transactions"]) == (3, 2)
+    dns = sorted([dns_flow, *(f for f in later if f["network.protocol"] == "dns")],
+                 key=lambda f: f.get("govsoc.flow.transaction", 1))
+    assert [(f["dns.question.name"], f["dns.response_code"], f["dns.id"]) for f in dns] == [
+        ("first.gov.cn", "NOERROR", 100), ("evil-exfil-aaaa.example.com", "NXDOMAIN", 101),
+        ("third.gov.cn", "NOERROR", 102)]
+    second = next(f for f in later if f["network.protocol"] == "http")
+    assert (http_flow["url.original"], http_flow["user_agent.original"], http_flow["http.response.status_code"]) == (
+        "/index", "ua-1", 200)
+    assert (second["url.original"], second["user_agent.original"], second["http.response.status_code"],
+            second["http.request.method"], second["govsoc.flow.transaction"]) == (
+        "/admin/upload.php?cmd=whoami", "ua-2", 404, "GET", 2)
+    for event in later:
+        flow = dns_flow if event["network.protocol"] == "dns" else http_flow
+        assert event["network.community_id"] == flow["network.community_id"]
+        assert (event["source.ip"], event["source.port"], event["destination.port"]) == (
+            flow["source.ip"], flow["source.port"], flow["destination.port"])
+        assert "network.transport" not in event and "source.bytes" not in event and "event.outcome" not in event
+        assert "govsoc.flow.later_transactions" not in flow
