@@ -186,7 +186,9 @@ INDEXES: Final[dict[str, str]] = {
 #: Rows inserted without a ``lists`` text (by a govsoc of schema version 4 or 5 still running
 #: when the file was upgraded, which does not know the column or writes 1/NULL in it) are marked
 #: LISTS_UNKNOWN: a condition then tests the row's value itself, so no list is missed; opening the
-#: store resolves the marks (govsoc.store.sqlite_migrate.resolve_unknown_lists).
+#: store resolves the marks (govsoc.store.sqlite_migrate.resolve_unknown_lists). Made only when
+#: a version-4 or -5 file is upgraded (a file made by version 6 or later has no such writer); a
+#: file that has it keeps it.
 TRIGGERS: Final[dict[str, str]] = {
     "events_lists_unknown": f"""CREATE TRIGGER IF NOT EXISTS events_lists_unknown AFTER INSERT ON events
     WHEN NEW.doc IS NOT NULL AND (NEW.lists IS NULL OR typeof(NEW.lists) != 'text')
