@@ -9,7 +9,6 @@ out and where to read it whole (a 5 MB line is one cell, not 50,000 terminal lin
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -21,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from govsoc.cli.terminal import json_for_terminal
 from govsoc.cli.terminal import printable as printable  # re-exported: listings import it from here
 
 FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
@@ -51,7 +51,7 @@ def emit(rows: Iterable[dict[str, Any]], columns: Sequence[tuple[str, str]], fmt
     """Print rows; returns how many were printed."""
     items = list(rows)
     if fmt == "json":
-        click.echo(json.dumps(items, ensure_ascii=False, indent=2, default=str))
+        click.echo(json_for_terminal(items, default=str))
         return len(items)
     table = Table(title=Text(title) if title else None, show_lines=False, header_style="bold")
     for _, header in columns:

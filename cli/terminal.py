@@ -4,7 +4,10 @@ which print plain lines (`govsoc ingest`) do not import rich."""
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
+from typing import Any
 
 #: C0 controls except tab and newline, DEL, the C1 controls, and the Unicode bidirectional controls
 #: (U+061C, U+200E/F, U+202A-U+202E, U+2066-U+2069: "Trojan Source", CVE-2021-42574), which reorder
@@ -40,3 +43,9 @@ def terminal_json(text: str) -> str:
     C1 control (U+009B is CSI to a terminal) or a bidirectional override in a value, which
     json.dumps leaves as it is, never reaches the terminal raw. Line breaks between members stay."""
     return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def json_for_terminal(value: Any, *, default: Callable[[Any], Any] | None = None) -> str:
+    """``value`` as indented JSON (UTF-8 text kept readable) through :func:`terminal_json`: what
+    every ``--format json`` output prints, so that none sends a C1 or bidirectional control raw."""
+    return terminal_json(json.dumps(value, ensure_ascii=False, indent=2, default=default))

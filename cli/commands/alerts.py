@@ -11,7 +11,6 @@ detection pass keeps what they did.
 from __future__ import annotations
 
 import getpass
-import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from rich.text import Text
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
 from govsoc.cli.output import FORMAT_OPTION, as_text, console, emit, local_time, printable, shown
+from govsoc.cli.terminal import json_for_terminal
 from govsoc.cli.timeargs import TIME
 from govsoc.core.alert import LEVELS, STATUSES, Alert, Note, TriageChange
 from govsoc.core.errors import StoreError
@@ -223,7 +223,7 @@ def show(app: AppContext, alert_id: str, fmt: str) -> None:
     context, notes. ID may be the first characters of the id."""
     alert = find_alert(app, alert_id)
     if fmt == "json":
-        click.echo(json.dumps(alert.to_document(), ensure_ascii=False, indent=2))
+        click.echo(json_for_terminal(alert.to_document()))
         return
     zone = app.config.reports.timezone
     out = console()

@@ -20,7 +20,7 @@ from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
 from govsoc.cli.output import console
 from govsoc.cli.progress import progress
-from govsoc.cli.terminal import one_line, terminal_json
+from govsoc.cli.terminal import json_for_terminal, one_line
 from govsoc.core.errors import ConfigError, GovsocError
 from govsoc.core.inventory import Inventory
 from govsoc.core.results import make_folder, write_file
@@ -123,7 +123,7 @@ def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path |
     click.echo(f"{len(results)} system(s) evaluated, results saved to {where}", err=True)
     incomplete = [e.system for e in results if e.verdict == INCOMPLETE]
     if fmt == "json":
-        click.echo(terminal_json(json.dumps(documents, ensure_ascii=False, indent=2)))
+        click.echo(json_for_terminal(documents))
         return _incomplete(incomplete)
     table = Table("system", "level", "total", "verdict", "high risk", "problems", "missing evidence")
     for e in results:

@@ -12,7 +12,6 @@ can gate a rule repository on it.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from govsoc.cli.commands.detect import EXIT_RULES_FAILED
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
 from govsoc.cli.output import FORMAT_OPTION, console, emit, local_time, printable
+from govsoc.cli.terminal import json_for_terminal
 from govsoc.rules import BUILTIN_PACKS, load_rules
 from govsoc.rules.engine import generating_rules
 from govsoc.rules.health import STORE_KINDS, RuleHealth, check_rules
@@ -70,7 +70,7 @@ def check(app: AppContext, paths: tuple[Path, ...], only_problems: bool, fmt: st
              for e in ruleset.errors]
     summary = _summary(rows)
     if fmt == "json":
-        click.echo(json.dumps({"summary": summary, "rules": rows}, ensure_ascii=False, indent=2))
+        click.echo(json_for_terminal({"summary": summary, "rules": rows}))
     else:
         shown = [r for r in rows if r["status"] != "active"] if only_problems else rows
         for row in shown:

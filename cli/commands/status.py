@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from datetime import UTC, datetime, timedelta
@@ -16,6 +15,7 @@ from rich.text import Text
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
 from govsoc.cli.output import console, printable
+from govsoc.cli.terminal import json_for_terminal
 from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
 from govsoc.collectors.files.identity import look
 from govsoc.collectors.flows.run_marker import lost_runs
@@ -330,8 +330,8 @@ def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -
     lost = [{"pid": run.pid, "interface": run.interface, "started": run.started, "events_stored": run.events_stored,
              "last_stored": run.last_stored, "problem": run.text} for run in lost_runs(data_dir / "capture")]
     if fmt == "json":
-        click.echo(json.dumps({"disk": disk, "sources": rows, "receivers": receivers, "spool": spooled,
-                               "scheduler": scheduler, "lost_captures": lost}, ensure_ascii=False, indent=2))
+        click.echo(json_for_terminal({"disk": disk, "sources": rows, "receivers": receivers, "spool": spooled,
+                                     "scheduler": scheduler, "lost_captures": lost}))
         return
     if disk["full"]:
         click.echo(printable(disk_line(disk)), err=True)

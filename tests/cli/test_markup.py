@@ -4,6 +4,7 @@ control sequence for the terminal, never 50,000 lines for one value (issue 12 "T
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -104,3 +105,43 @@ def test_html_report_escapes_log_text(govsoc: Run, tmp_path: Path) -> None:
     assert code == 0
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert(1)" not in html
+
+
+#: A C1 control (U+009B is CSI: an 8-bit terminal obeys "\x9b2J" as "clear the screen") and a
+#: bidirectional override (U+202E reverses what follows on screen, CVE-2021-42574): json.dumps
+#: with ensure_ascii=False leaves both raw, so every --format json output must escape them.
+HOSTILE = "evil\x9b2J\u202eved"
+RAW = ("\x9b", "\u202e")
+
+
+def _json_shown_escaped(out: str) -> object:
+    """The JSON document of ``out``, after checking no hostile character reached the terminal raw."""
+    assert not any(c in out for c in RAW), out
+    assert "\\u009b" in out and "\\u202e" in out
+    return json.loads(out)
+
+
+def test_every_json_output_escapes_c1_and_bidi_controls(govsoc: Run, tmp_path: Path) -> None:
+    # before: only `govsoc crypto-eval --format json` escaped them; events, alerts, alerts show,
+    # rules check and status printed U+009B and U+202E raw
+    log = write_log(tmp_path / f"auth{HOSTILE}.log",
+                    [f"Failed password for invalid user {HOSTILE} from 203.0.113.9 port 424{n} ssh2" for n in range(5)])
+    assert govsoc("ingest", str(log))[0] == 0
+    assert govsoc("detect")[0] == 0
+    code, out, _ = govsoc("events", "--format", "json")
+    assert code == 0 and HOSTILE in json.dumps(_json_shown_escaped(out), ensure_ascii=False)
+    code, out, _ = govsoc("alerts", "--format", "json")
+    alerts = _json_shown_escaped(out)
+    assert code == 0 and isinstance(alerts, list) and alerts
+    code, out, _ = govsoc("alerts", "show", alerts[0]["alert.id"], "--format", "json")
+    assert code == 0 and HOSTILE in json.dumps(_json_shown_escaped(out), ensure_ascii=False)
+    code, out, _ = govsoc("status", "--format", "json")
+    status = _json_shown_escaped(out)
+    assert code == 0 and HOSTILE in json.dumps(status, ensure_ascii=False)
+    rule = tmp_path / "rule.yml"
+    # a double-quoted YAML string: the YAML reader refuses C1 controls written raw
+    rule.write_text('title: "Tevil\\u009b2J\\u202eved"\nid: 5f1d4b3e-1111-4c2a-9d7e-0123456789ab\n'
+                    "logsource: {product: linux}\n"
+                    "detection: {sel: {user.name: x}, condition: sel}\nlevel: low\n", encoding="utf-8")
+    code, out, _ = govsoc("rules", "check", str(rule), "--format", "json")
+    assert f"T{HOSTILE}" in [row["title"] for row in _json_shown_escaped(out)["rules"]]  # type: ignore[index]
