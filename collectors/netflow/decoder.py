@@ -30,6 +30,9 @@ from typing import Any, NoReturn
 from govsoc.collectors.netflow.sequence import UNITS, SequenceTracker
 from govsoc.collectors.netflow.templates import NetflowError, Template, TemplateCache, read_templates
 
+#: The problem kind of a late message that fills a gap reported lost (not counted as a problem).
+LATE_FILL = "sequence-gap-filled"
+
 __all__ = ["DecodeResult", "ExportHeader", "FlowRecord", "NetflowDecoder", "Problem"]
 
 V5_HEADER = struct.Struct("!HHIIIIBBH")
@@ -161,7 +164,8 @@ class NetflowDecoder:
         self._expire_pending(now, result)
         self.records += len(result.records)
         for problem in result.problems:
-            self.problems[problem.kind] += 1
+            if problem.kind != LATE_FILL:
+                self.problems[problem.kind] += 1
         return result
 
     def _follow(self, header: ExportHeader, advance: int | None, options: int, result: DecodeResult) -> None:
@@ -170,6 +174,14 @@ class NetflowDecoder:
             result.problems.append(Problem(exporter=header.exporter, domain=header.domain, kind="sequence-gap",
                                            reason=f"sequence number {gap.got}, {gap.expected} expected: {gap.lost} "
                                                   f"{UNITS[header.version]} lost before this message"))
+        elif gap is not None and gap.recovered:
+            # a correction of a loss reported earlier: the message came late (reordered), not lost
+            if not gap.missing:
+                self.problems["sequence-gap"] -= 1
+            result.problems.append(Problem(
+                exporter=header.exporter, domain=header.domain, kind=LATE_FILL,
+                reason=f"sequence number {gap.got} came late: its {gap.recovered} {UNITS[header.version]} "
+                       f"reported lost are not lost ({gap.missing} of that gap still missing)"))
 
     def _count(self, error: NetflowError, kind: str) -> NoReturn:
         self.problems[kind] += 1

@@ -12,7 +12,9 @@ observation domain) is one stream whose header sequence number says what came be
 A message ahead of the expected number by less than half the space (2^31) means the numbers in
 between were lost: that many flows, packets or records. Anything else is behind: a late or
 repeated message within :data:`REORDER_WINDOW`, else an exporter that restarted (its counter
-began again); both resynchronise on the next message without counting a loss. Counting modulo
+began again); both resynchronise on the next message without counting a loss. A late message
+whose numbers had been counted lost (datagrams reordered on the way, RFC 7011 10.3.2 / UDP)
+fills its part of that gap: what it brings is taken off the loss again. Counting modulo
 2^32 is what makes a counter that wraps from 4294967295 to 0 a message in order, not a loss of
 four billion.
 """
@@ -27,6 +29,8 @@ SPACE = 1 << 32
 #: How far behind the expected number a message may be and still count as reordered (late)
 #: rather than as an exporter that started counting again.
 REORDER_WINDOW = 1 << 16
+#: How many of a stream's latest gaps are remembered for late messages to fill.
+MAX_GAPS = 16
 #: What a version's sequence number counts.
 UNITS = {5: "flows", 9: "export packets", 10: "data records"}
 
@@ -41,6 +45,10 @@ class Gap:
     lost: int = 0
     late: bool = False
     restart: bool = False
+    #: a late message's units that had been counted lost (the gap they fill, now smaller), and
+    #: what that gap still misses (0: filled)
+    recovered: int = 0
+    missing: int = 0
 
 
 @dataclass(slots=True)
@@ -56,6 +64,9 @@ class _Stream:
     #: leaves its options record (sent with each template refresh) out
     options: int = 0
     options_counted: bool | None = None
+    #: the latest gaps counted lost, as [first number missing, how many, the gap's own first
+    #: number] in the numbering before each message: a late message inside one fills its part
+    gaps: list[list[int]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -83,13 +94,22 @@ class SequenceTracker:
             return None
         ahead = (sequence - expected) % SPACE
         if ahead and ahead >= SPACE // 2 and SPACE - ahead <= REORDER_WINDOW:
-            self.late += 1
-            return Gap(expected=expected, got=sequence, late=True)  # the stream stays where it was
+            self.late += 1  # the stream stays where it was
+            units = 1 if version == 9 else _effective(stream, advance, options)
+            recovered, missing = _fill(stream, _before(stream, sequence, units), units)
+            self.lost[key] -= recovered
+            if self.lost[key] <= 0:
+                del self.lost[key]
+            return Gap(expected=expected, got=sequence, late=True, recovered=recovered, missing=missing)
+        previous = stream.sequence
         stream.sequence, stream.advance, stream.options = sequence, advance, options
         if not ahead:
             return Gap(expected=expected, got=sequence)
         if ahead < SPACE // 2:
             self.lost[key] += ahead
+            # the numbers missing: before this one, or (numbered through) after the last one
+            start = previous if stream.counts_through else expected
+            stream.gaps = [*stream.gaps[-(MAX_GAPS - 1):], [start, ahead, start]]
             return Gap(expected=expected, got=sequence, lost=ahead)
         self.restarts += 1
         return Gap(expected=expected, got=sequence, restart=True)
@@ -113,6 +133,33 @@ class SequenceTracker:
     def total(self, version: int) -> int:
         """Units lost over every stream of ``version``."""
         return sum(n for (_, v, _), n in self.lost.items() if v == version)
+
+
+def _effective(stream: _Stream, advance: int | None, options: int) -> int:
+    """How many numbers a message takes by its stream's numbering (0 when unknown)."""
+    if advance is None:
+        return 0
+    return advance - (options if stream.options_counted is False else 0)
+
+
+def _before(stream: _Stream, sequence: int, units: int) -> int:
+    """The first number a message takes: its own, or (numbered through it) its own less its units."""
+    return (sequence - units) % SPACE if stream.counts_through else sequence
+
+
+def _fill(stream: _Stream, first: int, units: int) -> tuple[int, int]:
+    """Take the numbers ``first`` .. ``first + units`` out of the stream's gaps: (how many had
+    been counted lost, how many the gap they were in still misses)."""
+    for gap in stream.gaps:
+        start, count, origin = gap
+        offset = (first - start) % SPACE
+        if offset < count:
+            taken = min(units, count - offset)
+            stream.gaps.remove(gap)
+            parts = [[start, offset, origin], [(start + offset + taken) % SPACE, count - offset - taken, origin]]
+            stream.gaps.extend(part for part in parts if part[1])
+            return taken, sum(part[1] for part in stream.gaps if part[2] == origin)
+    return 0, 0
 
 
 def _expected(stream: _Stream, sequence: int, advance: int | None, options: int) -> int | None:
