@@ -124,6 +124,8 @@ def _tls(client: bytes, server: bytes) -> dict[str, Any]:
                         ("govsoc.tls.last_alert", facts.last_alert)):
         if value is not None:
             fields[name] = value
+    if facts.problems:  # a message that did not decode: what did is kept, and why the rest is not
+        fields["govsoc.tls.problems"] = list(facts.problems)
     if facts.client_hello is not None:
         fields["tls.client.supported_ciphers"] = [suite_name(code) for code in facts.client_hello.cipher_suites]
     if facts.cert_chain_fps:

@@ -54,7 +54,6 @@ from govsoc.collectors.flows.table import (
     NOT_FLOWS,
     NS,
     OTHER_TIMEOUT,
-    SAMPLE_BYTES,
     SAMPLE_LIMIT,
     SAMPLE_MAGIC,
     SAMPLE_PACKETS,
@@ -684,7 +683,7 @@ def _kernel(K: Any, b: Any, starts: Any, caplens: Any, times: Any, linktypes: An
             if F[slot, SAMPLES] < C[C_SAMPLE_PLAIN] and _worth(K, b, data_at, captured, sport, dport):
                 F[slot, SMAX] = C[C_SAMPLE_PACKETS]
             n = C[C_SAMPLES]
-            kept = min(captured, C[C_SAMPLE_BYTES])
+            kept = min(captured, C[C_SAMPLE_LIMIT] - F[slot, SBYTES])
             samples[n, 0], samples[n, 1], samples[n, 2] = slot, side ^ F[slot, FLIPPED], data_at
             samples[n, 3], samples[n, 4] = kept, seq
             C[C_SAMPLES] = n + 1
@@ -712,18 +711,19 @@ def _worth(K: Any, b: Any, at: int, n: int, sport: int, dport: int) -> bool:
 def _add_hit(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, proto: int, shi: int, slo: int,
              sport: int, dhi: int, dlo: int, dport: int, v6: int, ip_bytes: int, payload: int, flags: int, seq: int,
              ack: int, window: int, ts: int, number: int, dns_response: bool, dst_multicast: bool, vlan0: int,
-             vlan1: int, nvlan: int, seg: int, data_bytes: int, worth: bool) -> tuple[int, int, bool, bool]:
-    """One hit from the Python decoder: (slot, side, created, whether to keep a payload sample)."""
+             vlan1: int, nvlan: int, seg: int, data_bytes: int, worth: bool) -> tuple[int, int, bool, int]:
+    """One hit from the Python decoder: (slot, side, created, how many payload bytes to keep: 0, none)."""
     slot, side, created = _add(K, F, E, H, D, C, free, done, proto, shi, slo, sport, dhi, dlo, dport, v6, ip_bytes,
                                payload, flags, seq, ack, window, ts, number, dns_response, dst_multicast, vlan0,
                                vlan1, nvlan, seg)
-    sample = data_bytes > 0 and F[slot, SAMPLES] < F[slot, SMAX] and F[slot, SBYTES] < C[C_SAMPLE_LIMIT]
-    if sample:
+    kept = 0
+    if data_bytes > 0 and F[slot, SAMPLES] < F[slot, SMAX] and F[slot, SBYTES] < C[C_SAMPLE_LIMIT]:
         if F[slot, SAMPLES] < C[C_SAMPLE_PLAIN] and worth:
             F[slot, SMAX] = C[C_SAMPLE_PACKETS]
         F[slot, SAMPLES] += 1
-        F[slot, SBYTES] += min(data_bytes, C[C_SAMPLE_BYTES])
-    return slot, side, created, sample
+        kept = min(data_bytes, C[C_SAMPLE_LIMIT] - F[slot, SBYTES])
+        F[slot, SBYTES] += kept
+    return slot, side, created, kept
 
 
 def _walk_pcap(b: Any, position: int, little: bool, nanos: bool, limit: int, snaplen: int, starts: Any,
@@ -810,7 +810,7 @@ class NativeEngine:
         self.C = np.zeros(12, dtype=np.int64)
         self.C[C_FREE] = capacity
         self.C[C_DELAY] = close_delay * NS
-        self.C[C_SAMPLE_PACKETS], self.C[C_SAMPLE_BYTES] = SAMPLE_PACKETS, SAMPLE_BYTES
+        self.C[C_SAMPLE_PACKETS] = SAMPLE_PACKETS
         self.C[C_SAMPLE_LIMIT], self.C[C_SAMPLE_PLAIN] = SAMPLE_LIMIT, SAMPLE_PLAIN
         self.K = lookups()
         #: the slot tables (collectors.flows.slots): by key, then VLAN-tagged flows by 5-tuple
@@ -929,7 +929,7 @@ class NativeEngine:
                 self.tunnels[slot] = merged_tunnels(kept, hit.tunnel)
         if sample:
             self.sampled.setdefault(slot, []).append((side == int(self.F[slot, FLIPPED]), hit.seq,
-                                                      bytes(data[:SAMPLE_BYTES])))
+                                                      bytes(data[:sample])))
         if ts >= self.C[C_SWEEP]:
             self.sweep(ts, out)
 

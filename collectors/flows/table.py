@@ -33,8 +33,9 @@ DNS_TIMEOUT = 10
 SWEEP_SECONDS = 10
 #: Payload kept per flow for the protocol decoders (handshakes: TLS hellos and certificates, SSH
 #: banners and KEXINITs, the first DNS or HTTP exchange, after a STARTTLS chat): at most this many
-#: packets, this many bytes of each, and no packet once the flow has kept SAMPLE_LIMIT bytes.
-SAMPLE_PACKETS, SAMPLE_BYTES, SAMPLE_LIMIT = 48, 4096, 24576
+#: packets, and no more bytes than SAMPLE_LIMIT (one big packet may take them all: a TLS server
+#: flight in one GRO/TSO segment over 4 KiB keeps its certificates).
+SAMPLE_PACKETS, SAMPLE_LIMIT = 48, 24576
 #: Packets kept of a flow none of whose first SAMPLE_PLAIN payload packets shows a protocol read
 #: from payload (so that bulk transfers cost no copying): enough to name it.
 SAMPLE_PLAIN = 2
@@ -293,7 +294,7 @@ class FlowTable:
         if hit.data and flow.sample_count < flow.sample_max and flow.sample_bytes < SAMPLE_LIMIT:
             if flow.sample_count < SAMPLE_PLAIN and worth_sampling(hit.data, hit.sport, hit.dport):
                 flow.sample_max = SAMPLE_PACKETS
-            data = bytes(hit.data[:SAMPLE_BYTES])
+            data = bytes(hit.data[:SAMPLE_LIMIT - flow.sample_bytes])  # one big packet may use the whole budget
             flow.samples.append((is_orig, hit.seq, data))
             flow.sample_count += 1
             flow.sample_bytes += len(data)

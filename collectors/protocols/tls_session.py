@@ -11,7 +11,9 @@ server's signing and encryption certificates.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from govsoc.collectors.protocols.tls import (
     Alert,
@@ -29,6 +31,8 @@ from govsoc.collectors.protocols.tls import (
 from govsoc.collectors.protocols.tls_names import ALERTS, group_name, suite_name, version_name
 from govsoc.collectors.protocols.x509 import CertificateInfo, parse_certificate
 from govsoc.core.errors import ParseError
+
+T = TypeVar("T")
 
 __all__ = ["TlsSessionFacts", "tls_session_facts", "looks_like_tls"]
 
@@ -54,6 +58,9 @@ class TlsSessionFacts:
     client_hello: ClientHello | None
     server_hello: ServerHello | None
     hello_retry: bool
+    #: handshake messages that did not decode, each as "<message>: <why>" (what was read before
+    #: and beside them is kept)
+    problems: tuple[str, ...] = ()
 
     @property
     def tlcp(self) -> bool:
@@ -87,9 +94,10 @@ def tls_session_facts(client: bytes, server: bytes) -> TlsSessionFacts:
     """Facts of one connection from what the client and the server sent (either may be empty)."""
     c_records, s_records = parse_records(client, lenient=True)[0], parse_records(server, lenient=True)[0]
     hello: ClientHello | None = None
+    problems: list[str] = []
     for kind, body in iter_handshakes(c_records):
         if kind == 1:
-            hello = parse_client_hello(body)
+            hello = _read(parse_client_hello, body, "ClientHello", problems)
             break
     shello: ServerHello | None = None
     retry = False
@@ -97,12 +105,14 @@ def tls_session_facts(client: bytes, server: bytes) -> TlsSessionFacts:
     curve_code: int | None = None
     for kind, body in iter_handshakes(s_records):
         if kind == 2:
-            parsed = parse_server_hello(body)
+            parsed = _read(parse_server_hello, body, "ServerHello", problems)
+            if parsed is None:
+                break  # what follows in the server's flight hangs on the hello
             retry = retry or parsed.is_hello_retry_request
             shello = parsed
             curve_code = parsed.key_share_group
         elif kind == 11 and shello is not None and shello.selected_version != 0x0304:
-            ders = parse_certificate_list(body)
+            ders = _read(parse_certificate_list, body, "Certificate", problems) or ()
         elif kind == 12 and curve_code is None:
             try:
                 curve_code = parse_ecdhe_curve(body)
@@ -135,4 +145,14 @@ def tls_session_facts(client: bytes, server: bytes) -> TlsSessionFacts:
         next_protocol=shello.alpn if shello else None, certificates_encrypted=tls13,
         cert_chain=tuple(infos), cert_chain_fps=tuple(hashlib.sha256(d).hexdigest() for d in ders),
         cert_errors=tuple(errors), client_hello=hello, server_hello=shello, hello_retry=retry,
+        problems=tuple(problems),
     )
+
+
+def _read(parse: Callable[[bytes], T], body: bytes, message: str, problems: list[str]) -> T | None:
+    """``parse(body)``, or None with the reason kept in ``problems`` when it does not decode."""
+    try:
+        return parse(body)
+    except ParseError as e:
+        problems.append(f"{message}: {e}")
+        return None
