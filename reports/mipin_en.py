@@ -180,6 +180,7 @@ PHRASES: Final[dict[str, str]] = {
     "（探测出错：该对象缺少证据，需复测或人工核实）": " (the probe failed: evidence missing for this object; probe "
                                                   "again or check by hand)",
     ": 未发现TLS、TLCP、SSH或已知明文服务": ": no TLS, TLCP, SSH or known cleartext service found",
+    "；服务端应答：": "; the server answered: ",
     "，含登录口令": ", with login passwords", " 明文传输": " in cleartext", "流量中发现SSH-1（": "SSH-1 seen in the "
                                                                                           "traffic (",
     "流量中的SSH-2：": "SSH-2 in the traffic: ", "流量中发现 ": "seen in the traffic: ", "流量中的 ": "in the "

@@ -351,7 +351,9 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
     if c is not None and c.service and not c.tls_required:
         why = f"{c.service} 明文传输" + ("，含登录口令" if c.login else "（仅允许匿名登录，不含登录口令）"
                                         if c.anonymous_only else "")
-        observed = f"{target}: {why}: {c.evidence}"
+        # "应答：" (not "含登录口令: "): the masker reads the text before a colon as a key, and
+        # "口令" named the banner that follows a password, masked whole
+        observed = f"{target}: {why}；服务端应答：{c.evidence}"
         return ChannelView(protocol="cleartext", observed=observed, authentication=(False, why),
                            confidentiality=(False, why), integrity=(False, why), login=c.login,
                            anonymous=c.anonymous_only)

@@ -93,11 +93,19 @@ def test_masked_section_hides_them_in_every_format(evaluation: dict[str, Any], c
         for value in (ADMIN, MOBILE, OTHER, "88881234", HOLDER, "zhangsan"):
             assert value not in out, (fmt, value)
     text = shown["text"]
-    # masked by their own rules, so the reader still sees that a person and a number were there (the
-    # UTF-8 banner's first words follow crypto_eval's "含登录口令: " and are hidden whole as a credential)
-    for value in (mask("name", ADMIN), mask("mobile", MOBILE), mask("landline", "0755-88881234"),
+    # masked by their own rules, so the reader still sees that a person and a number were there
+    for value in (mask("name", ADMIN), mask("name", OTHER), mask("mobile", MOBILE), mask("landline", "0755-88881234"),
                   f"CN={mask('name', HOLDER)}", f"O={mask('name', HOLDER)}", mask("email", MAIL)):
         assert value in text, value
+
+
+def test_a_banner_after_the_login_finding_is_no_credential(evaluation: dict[str, Any]) -> None:
+    # before: crypto_eval wrote "telnet 明文传输，含登录口令: <banner>", the free-text masker read
+    # "含登录口令" as a password key and hid the banner's first word whole ("***"): the greeting
+    # "欢迎登录" and "运维人员：李四" (a name the name rule masks itself) were lost from the evidence
+    text = _rendered(mipin_section(evaluation, compact=False), masked=True)["text"]
+    assert "含登录口令" in text
+    assert "欢迎登录 管理员：" in text and f"运维人员：{mask('name', OTHER)}" in text
 
 
 @pytest.mark.parametrize(("data", "text"), [
