@@ -89,7 +89,8 @@ class GluedNumbers:
             number = digits[-11:]
             prefix = digits[:-11]
             if prefix in ("", "86", "0086") and (why := self.mobile.validate(number)) is not None:
-                return self._match(self.mobile, start, end, number, why)
+                plus = bool(prefix) and text[start - 1:start] == "+"  # "+86": masked with its code
+                return self._match(self.mobile, start - plus, end, number, why)
         if len(digits) == 15 and (why := self.legacy.validate(digits)) is not None:
             return self._match(self.legacy, start, end, digits, why)
         if len(digits) >= 13 and (why := self.card.validate(digits)) is not None:

@@ -258,6 +258,18 @@ def test_phone_numbers_with_separators_are_masked(text: str, hidden: list[str], 
         assert value in out, out
 
 
+@pytest.mark.parametrize("text", [
+    "tel=138+1234+5678",            # a form's blanks written '+'
+    "tel=+86+138+1234+5678",        # and the country code's own '+' before them
+    "tel=%2B86+138+1234+5678",      # that '+' percent-encoded, as a form sends it
+    "tel=+86 138 1234 5678",        # typed with blanks
+])
+def test_a_country_code_goes_with_its_plus(text: str) -> None:
+    # before: the '+' of "+86" stayed in front of the masked number ("tel=+138****5678"), as if
+    # the number had been written "+138..."; the mask replaces the number with its country code
+    assert mask_free_text(text) == "tel=" + mask("mobile", MOBILE)
+
+
 @pytest.mark.parametrize(("text", "hidden", "shown"), [
     # addresses after a key naming one, in Chinese and English, with or without administrative units
     ("地址：广东省深圳市南山区科技园路1号", ["科技园路1号"], ["地址：广东省深圳市南山区****"]),
