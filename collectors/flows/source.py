@@ -25,16 +25,18 @@ of the whole capture, ids included.
 from __future__ import annotations
 
 import binascii
+import gzip
 import hashlib
 import json
 import os
+import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from govsoc.collectors.base import FILE_ORIGIN, ParseContext, RawRecord, parsers
-from govsoc.collectors.files.identity import tail_digest
+from govsoc.collectors.files.identity import open_content, tail_digest
 from govsoc.collectors.flows.assemble import FlowAssembler
 from govsoc.collectors.flows.ecs import flow_fields
 from govsoc.collectors.flows.pcap import CaptureError
@@ -75,12 +77,16 @@ class PcapFileSource:
         #: the file is shorter than IDENTITY_BYTES: its identity will change as it grows, so
         #: every record is provisional (superseded by the records of the longer head)
         self._short = False
+        #: the file is gzip-compressed (read through gzip, never carried over)
+        self._compressed = False
 
     def _head(self) -> tuple[int, int, str]:
-        """(size, bytes hashed, digest of the first IDENTITY_BYTES or fewer)."""
-        with self.path.open("rb") as handle:
+        """(size, bytes hashed, digest of the first IDENTITY_BYTES or fewer of the content: of a
+        gzip-compressed capture, what it decompresses to, so trace.pcap.gz is trace.pcap)."""
+        with open_content(self.path) as handle:
             size = os.fstat(handle.fileno()).st_size
             head = handle.read(IDENTITY_BYTES)
+            self._compressed = isinstance(handle, gzip.GzipFile)
         return size, len(head), hashlib.sha256(head).hexdigest()
 
     def identity(self) -> str:
@@ -169,9 +175,15 @@ class PcapFileSource:
         location = Location(path=str(self.path))
         try:
             identity = self.identity()
-            handle = self.path.open("rb")
         except OSError as e:
             raise ParseError(f"cannot read: {e.strerror}", location=location) from e
+        # a gzip-compressed capture (tcpdump -z gzip, trace.pcap.gz) is read through gzip, as logs
+        # are; it is read whole each time (no carry-over: positions are in what it decompresses to)
+        handle = open_content(self.path)
+        decompressed = _Decompressed(handle) if self._compressed else None
+        if decompressed is not None:
+            self._carry_in = None
+            handle = cast(BinaryIO, decompressed)
         with handle:
             assembler, offset = self._resumed(handle) or (FlowAssembler(handle), 0)
             try:
@@ -189,11 +201,15 @@ class PcapFileSource:
             except CaptureError as e:
                 raise ParseError(str(e), location=location) from e
             self.packets = assembler.packets
-            state = None if self._short else assembler.carried()
+            state = None if self._short or self._compressed else assembler.carried()
             self._carry_out = {"final": self._final, "state": state} if state is not None else None
             problems = assembler.problems
             self.unreadable = problems.total
             texts = [str(problem) for problem in problems.kept]
+            if decompressed is not None and decompressed.error is not None:
+                texts.append(f"gzip: compressed capture cut short or damaged after {decompressed.read_bytes} bytes "
+                             f"of content ({decompressed.error}): the rest is not read")
+                self.unreadable += 1
             self.errors.extend(texts)
             self.note = problems.uncounted_note()
             overflow = problems.overflow_text()
@@ -206,6 +222,42 @@ class PcapFileSource:
                 self._provisional.add(record.event_id())
                 if offset > self._after:
                     yield record
+
+
+class _Decompressed:
+    """A gzip-compressed capture's content, whose damage or early end (a file still being
+    compressed, a cut download) reads as the end of the capture: the pcap reader reports the
+    record it cuts, the flows before it are kept, and ``error`` says why the content ended."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.error: str | None = None
+        self.read_bytes = 0
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to ``size`` bytes (all when negative), fewer at the end or where the damage starts:
+        read a decompression step at a time (read1), so what came before the damage is kept."""
+        want = size if size >= 0 else 1 << 62
+        parts: list[bytes] = []
+        got = 0
+        while got < want and self.error is None:
+            try:
+                chunk = self.stream.read1(min(want - got, 1 << 16))  # type: ignore[attr-defined]
+            except (EOFError, zlib.error, gzip.BadGzipFile) as e:
+                self.error = str(e)
+                break
+            if not chunk:
+                break
+            parts.append(chunk)
+            got += len(chunk)
+        self.read_bytes += got
+        return b"".join(parts)
+
+    def __enter__(self) -> _Decompressed:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stream.close()
 
 
 @parsers.register("network.pcap")
