@@ -89,8 +89,12 @@ class Daemon:
         self._started = ""
 
     def notice(self, message: str) -> None:
-        """One line of the daemon's log (stderr)."""
-        self._notice(one_line(message, 2000))
+        """One line of the daemon's log (stderr). A log that cannot be written (a file on a full
+        disk, a closed pipe) loses the line, not the daemon: jobs and receivers go on."""
+        try:
+            self._notice(one_line(message, 2000))
+        except OSError:
+            pass
 
     # -- life --------------------------------------------------------------------------------
     def run(self, stop: threading.Event) -> None:

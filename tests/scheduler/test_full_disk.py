@@ -1,5 +1,5 @@
 """`govsoc status` on a full disk (review r18e medium): a real daemon on a real file system that
-fills up (a 4 MiB tmpfs mounted for the test, which needs root and mount(8))."""
+fills up (a 4 MiB tmpfs mounted for the test, which needs root and mount(8)), its own log there too."""
 
 from __future__ import annotations
 
@@ -43,7 +43,6 @@ def _fill(folder: Path) -> None:
 
 def test_status_on_a_full_disk_says_so_and_still_sees_the_daemon(small_disk: Path) -> None:
     daemon = Daemon(small_disk)
-    daemon.log = small_disk.parent / "daemon.log"  # its stderr elsewhere (the daemon dies when it cannot write it)
     daemon.write_config("""schedule:
   detection: {every: 1s}
   retention: {every: 1h}
@@ -68,6 +67,8 @@ def test_status_on_a_full_disk_says_so_and_still_sees_the_daemon(small_disk: Pat
             found = json.loads(daemon.govsoc("status", "--format", "json").stdout)["scheduler"]["daemon"]
             return found if found["record_stale"] else None
         assert wait_for(stale, "the daemon's record to go a minute unsaved")["running"]
+        # its stderr goes to a file on that disk too: the lines it cannot write are lost, not the daemon
+        assert daemon.process is not None and daemon.process.poll() is None
         table = daemon.govsoc("status")
         assert table.returncode == 0 and table.stderr.startswith("DISK FULL: " + str(daemon.data))
         assert "running, pid" in table.stdout and "records not saved since" in table.stdout
