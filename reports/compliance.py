@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from govsoc.classification.asset_names import mask_asset_name
 from govsoc.classification.inventory import RESULTS_SUBDIR as INVENTORY_RESULTS
 from govsoc.classification.inventory import load_inventories
 from govsoc.core.results import read_results
@@ -95,10 +96,18 @@ def _with_never(saved: Saved, systems: Mapping[str, int] | None) -> Saved:
 
 
 def load_saved(data_dir: Path | None, end: datetime | None = None,
-               systems: Mapping[str, int] | None = None) -> Saved:
+               systems: Mapping[str, int] | None = None, *, masked: bool = False) -> Saved:
     """:func:`_load_saved`, with the inventory's ``systems`` (name -> 等保 level) that have no saved
-    evaluation in ``Saved.never``."""
-    return _with_never(_load_saved(data_dir, end), systems)
+    evaluation in ``Saved.never``; with ``masked``, the person in a system's name masked
+    everywhere the results are shown (张三的测试系统 -> 张**的测试系统: review r18e HIGH 1)."""
+    saved = _with_never(_load_saved(data_dir, end), systems)
+    if not masked:
+        return saved
+    def shown(name: object) -> str:
+        return mask_asset_name(str(name), "system")
+    return replace(saved, mipin=[{**r, "system": shown(r.get("system"))} for r in saved.mipin],
+                   later={shown(k): v for k, v in saved.later.items()},
+                   never={shown(k): v for k, v in saved.never.items()})
 
 
 def _load_saved(data_dir: Path | None, end: datetime | None = None) -> Saved:
@@ -276,7 +285,7 @@ def build_compliance(store: Store, period: Period, *, lang: str, masked: bool, d
     ``systems``: the asset inventory's systems and their 等保 levels, each listed in the 密评 part)."""
     t = words(lang)
     q = Query(start=period.start, end=period.end)
-    saved = load_saved(data_dir, period.end, systems)
+    saved = load_saved(data_dir, period.end, systems, masked=masked)
     tags = store.groups(q, "tags", size=1000, target="alerts")
     audit, audit_numbers = log_audit_section(store, period, t, data_dir, coverage=coverage, masked=masked,
                                              retention_days=retention_days)

@@ -102,7 +102,7 @@ def build_situation(store: Store, period: Period, *, lang: str, masked: bool, da
     rules_section, _ = _rules(store, q, period, t, numbers)
     network, numbers["network"] = network_overview(store, q, t)
     tags = store.groups(q, "tags", size=1000, target="alerts")
-    saved = load_saved(data_dir, period.end, systems)
+    saved = load_saved(data_dir, period.end, systems, masked=masked)
     compliance = Section(id="compliance", title=t["compliance"],
                          blocks=compliance_blocks(saved, tags, t, lang=lang, period=period, masked=masked))
     numbers["mipin"] = [{"system": r.get("system"), "verdict": r.get("verdict"), "total": r.get("total"),

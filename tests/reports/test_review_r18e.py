@@ -222,3 +222,26 @@ def test_the_top_sources_are_exact_over_matches_and_correlations(store: Store) -
     assert table.rows[0] == ("203.0.113.99", 8)
     # then ten of the twenty sources of 5, the least addresses first (ties by value)
     assert list(table.rows[1:]) == sorted((f"{p}{i}", 5) for p in ("198.51.100.", "192.0.2.") for i in range(10))[:9]
+
+
+def test_personal_names_in_system_names_of_saved_results_are_masked(sqlite_store: Store, tmp_path: Path) -> None:
+    # review r18e HIGH 1, the compliance part: a 密评 result saved for 张三的测试系统 and an inventory
+    # system never evaluated (李小明的办公系统) were named as they were in the 密评 tables, chapters and
+    # recommendations of the compliance and situation reports
+    folder = tmp_path / "results" / "crypto_eval"
+    folder.mkdir(parents=True)
+    (folder / "zs.json").write_text(json.dumps({
+        "system": "张三的测试系统", "level": 3, "layers": [], "total": "40.00", "verdict": "不符合", "high_risk": [],
+        "missing_evidence": 0, "evaluated_at": "2026-11-29T01:00:00+00:00"}, ensure_ascii=False), encoding="utf-8")
+    sqlite_store.refresh()
+    for kind in ("compliance", "situation"):
+        for masked in (True, False):
+            document = build(kind, sqlite_store, start=START, end=END, lang="zh", masked=masked, data_dir=tmp_path,
+                             timezone="Asia/Shanghai", now=END, systems={"李小明的办公系统": 3})
+            texts = _texts(document, tmp_path) if masked else {"json": json.dumps(document.to_dict(),
+                                                                                  ensure_ascii=False)}
+            for fmt, text in texts.items():
+                for name in ("张三", "李小明"):
+                    assert (name in text) is not masked, (kind, fmt, name)
+                if masked:
+                    assert "张**的测试系统" in text and "李**的办公系统" in text, (kind, fmt)
