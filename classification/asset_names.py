@@ -9,8 +9,9 @@ people name machines after themselves and agencies write a contact into their na
   four Chinese characters before 的 that the person-name recognizer takes for a name;
 - **a Chinese name as a part of the name** (``张伟-PC``, ``PC-李明``, ``市卫健委-王芳``): a run of
   two or three Chinese characters standing apart (anything but Chinese on both sides) that the
-  recognizer takes for a name, in a host name anywhere, in a system or agency name only after
-  its first part (``李庄镇人民政府`` and ``李庄镇`` itself stay: a place comes first);
+  recognizer takes for a name, in a host name anywhere, in a system or agency name only as a
+  later part set off by a separator (SEPARATORS: ``市卫健委-王芳``; ``李庄镇`` and
+  ``一网通办<门户>`` stay: a place comes first, a bracketed word is the system's own);
 - **a name in pinyin beside a device word** (``zhangsan-pc``, ``DESKTOP-ZHANGWEI``,
   ``liming's-MacBook``, ``wangfang-laptop``): a word made of a surname's pinyin and one or two
   more syllables, next to or glued to one of DEVICE_WORDS. A word alone is left: pinyin place
@@ -42,6 +43,8 @@ DEVICE_WORDS: Final = frozenset({"pc", "laptop", "desktop", "notebook", "nb", "m
                                  "iphone", "ipad", "phone", "android", "ws", "workstation", "thinkpad", "surface",
                                  "computer", "mac"})
 _HAN_RUN: Final = re.compile(r"[\u4e00-\u9fa5]+")
+#: What sets a person's name off as a part of a system or agency name.
+SEPARATORS: Final = frozenset("-_/| \t")
 _WORD: Final = re.compile(r"[A-Za-z]+")
 #: A possessive 's after a pinyin word (liming's MacBook).
 _POSSESSIVE_S: Final = re.compile(r"['\u2019]s\b", re.IGNORECASE)
@@ -93,7 +96,8 @@ def mask_asset_name(name: str, kind: AssetKind = "host") -> str:
 def _mask_han(text: str, kind: AssetKind) -> str:
     out, last = [], 0
     for i, run in enumerate(_HAN_RUN.finditer(text)):
-        span = _possessor(text, run) or _standalone(text, run, kind == "host" or i > 0)
+        apart = kind == "host" or (i > 0 and text[run.start() - 1] in SEPARATORS)
+        span = _possessor(text, run) or _standalone(text, run, apart)
         if span is not None:
             out += [text[last:span[0]], mask("name", text[span[0]:span[1]])]
             last = span[1]
