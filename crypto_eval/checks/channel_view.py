@@ -294,7 +294,7 @@ def _declared_telnet(report: EndpointReport) -> CleartextProbeResult | None:
     telnet service in the clear, not an unknown one."""
     c = report.cleartext
     if (c is not None and c.reachable and not c.service and report.target.protocol.lower() == "telnet"
-            and is_text(c.evidence.encode("latin-1", "replace"))):
+            and is_text(c.evidence)):
         return replace(c, service="telnet", login=False)
     return c
 

@@ -239,3 +239,16 @@ def test_data_classes_judged_on_the_channels_that_carry_them(rsa_cert: CertFiles
     # the inventory says: 个人信息 only over HTTPS, 鉴别数据 only over the plain-HTTP form
     assert d(e_mapped, "个人信息") == [True] and d(e_mapped, "鉴别数据") == [False]
     assert _item(e_mapped, "gbt39786.l3.8.4.d").score == Decimal("0.1250")  # mean of 0.25 (A ✗ K ✗) and 0
+
+
+def test_a_greeting_of_unprintable_unicode_is_not_read_as_a_telnet_banner() -> None:
+    # before: the readable-text check saw the decoded greeting re-encoded as Latin-1, every character
+    # past U+00FF a printable '?', so ideographic spaces, zero-width spaces and line separators (no
+    # text a person can read) were judged a telnet banner in the clear; the greeting itself is judged now
+    with greeter(("\u3000\u200b\u2028\ufeff" * 16).encode(), wait=2) as noise:
+        [unread] = _systems({"name": "unread", "level": 3, "endpoints": [
+            {"host": "127.0.0.1", "port": noise, "protocol": "telnet", "kind": "admin"}], "crypto": {
+            "products": [PRODUCT], "key_management": KM, "declarations": DECLARED_OK}})
+        [e] = evaluate_inventory([unread], question_timeout=1.0)
+    result = _item(e, "gbt39786.l3.8.3.b")
+    assert result.missing and not any("telnet 明文传输" in f.why for f in e.high_risk)
