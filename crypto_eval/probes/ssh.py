@@ -83,6 +83,11 @@ def _mpint(value: bytes) -> bytes:
     return _string(b"\x00" + value if value and value[0] & 0x80 else value)
 
 
+def _name(data: bytes) -> str:
+    """An algorithm or key type name: US-ASCII (RFC 4251 6), a byte outside it shown as ``\\xNN``."""
+    return data.decode("ascii", "backslashreplace")
+
+
 def _read_string(data: bytes, pos: int) -> tuple[bytes, int]:
     if pos + 4 > len(data):
         raise ValueError("数据不完整")
@@ -128,8 +133,8 @@ def _verify_host_key(v_c: bytes, v_s: bytes, i_c: bytes, i_s: bytes, q_c: bytes,
     try:
         key = serialization.load_ssh_public_key(key_type + b" " + base64.b64encode(k_s))
     except (ValueError, UnsupportedAlgorithm) as e:
-        return False, f"无法读取主机密钥 {key_type.decode('latin-1')}（{e}）"
-    name = algorithm.decode("latin-1")
+        return False, f"无法读取主机密钥 {_name(key_type)}（{e}）"
+    name = _name(algorithm)
     try:
         if isinstance(key, ed25519.Ed25519PublicKey) and name == "ssh-ed25519":
             key.verify(signature, h)
@@ -143,7 +148,7 @@ def _verify_host_key(v_c: bytes, v_s: bytes, i_c: bytes, i_s: bytes, q_c: bytes,
             digest_rsa = {"rsa-sha2-256": hashes.SHA256(), "rsa-sha2-512": hashes.SHA512()}.get(name, hashes.SHA1())
             key.verify(signature, h, padding.PKCS1v15(), digest_rsa)
         else:
-            return False, f"签名算法与主机密钥不匹配：{name} / {key_type.decode('latin-1')}"
+            return False, f"签名算法与主机密钥不匹配：{name} / {_name(key_type)}"
     except (InvalidSignature, ValueError, KeyError):
         return False, f"{name} 对交换哈希的签名验证失败"
     fingerprint = base64.b64encode(hashlib.sha256(k_s).digest()).decode().rstrip("=")

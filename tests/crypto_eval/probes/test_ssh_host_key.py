@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, x25519
 
 from govsoc.collectors.protocols import ssh
 from govsoc.crypto_eval.checks.channel_view import view_of
-from govsoc.crypto_eval.probes.runner import Target, run_probes
+from govsoc.crypto_eval.probes.runner import EndpointReport, Target, run_probes
 from govsoc.crypto_eval.probes.ssh import CLIENT_KEXINIT, probe_ssh
 from tests.servers.listener import listening
 from tests.servers.ssh_kexinit import kexinit_server
@@ -51,14 +51,8 @@ def _string(data: bytes) -> bytes:
     return len(data).to_bytes(4, "big") + data
 
 
-def test_a_replayed_key_exchange_reply_is_an_impostor() -> None:
-    key = ed25519.Ed25519PrivateKey.generate()
-    k_s = _string(b"ssh-ed25519") + _string(key.public_key().public_bytes(serialization.Encoding.Raw,
-                                                                           serialization.PublicFormat.Raw))
-    q_s = x25519.X25519PrivateKey.generate().public_key().public_bytes(serialization.Encoding.Raw,
-                                                                       serialization.PublicFormat.Raw)
-    recorded = key.sign(os.urandom(32))  # a genuine signature, over another session's exchange hash
-    reply = bytes([31]) + _string(k_s) + _string(q_s) + _string(_string(b"ssh-ed25519") + _string(recorded))
+def _probe_answered(reply: bytes) -> EndpointReport:
+    """Probe a loopback server that answers with a banner, a KEXINIT and ``reply`` (its KEX_ECDH_REPLY)."""
     flight = (ssh.encode_banner("OpenSSH_9.2p1") + ssh.encode_packet(ssh.encode_kexinit(CLIENT_KEXINIT))
               + ssh.encode_packet(reply))
 
@@ -71,7 +65,40 @@ def test_a_replayed_key_exchange_reply_is_an_impostor() -> None:
 
     with listening(handle) as port:
         (report,) = run_probes([Target(host="127.0.0.1", port=port, protocol="ssh")], question_timeout=1.0)
+    return report
+
+
+def test_a_replayed_key_exchange_reply_is_an_impostor() -> None:
+    key = ed25519.Ed25519PrivateKey.generate()
+    k_s = _string(b"ssh-ed25519") + _string(key.public_key().public_bytes(serialization.Encoding.Raw,
+                                                                           serialization.PublicFormat.Raw))
+    q_s = x25519.X25519PrivateKey.generate().public_key().public_bytes(serialization.Encoding.Raw,
+                                                                       serialization.PublicFormat.Raw)
+    recorded = key.sign(os.urandom(32))  # a genuine signature, over another session's exchange hash
+    reply = bytes([31]) + _string(k_s) + _string(q_s) + _string(_string(b"ssh-ed25519") + _string(recorded))
+    report = _probe_answered(reply)
     assert report.ssh is not None and report.ssh.host_key_verified is False
     view = view_of(report)
     assert view.authentication is not None and view.authentication[0] is False
     assert "可被冒充" in view.authentication[1]
+
+
+# Each row: the host key's type name and the signature's algorithm name as the server sent them
+# (RFC 4251 §6: US-ASCII names), and what the note must show of the byte that is not ASCII.
+@pytest.mark.parametrize(("key_type", "algorithm", "shown"), [
+    (b"ssh-\xe9d25519", b"ssh-ed25519", "ssh-\\xe9d25519"),    # the key unreadable: its type named
+    (b"ssh-ed25519", b"ssh-ed25519\xff", "ssh-ed25519\\xff"),  # the signature's name matches no key
+])
+def test_a_name_that_is_not_ascii_is_shown_escaped(key_type: bytes, algorithm: bytes, shown: str) -> None:
+    # before: the names were decoded as Latin-1, so 0xE9 showed as "é" and 0xFF as "ÿ", as if the
+    # server had written those letters; SSH names are ASCII, and a byte outside it is shown as such
+    key = ed25519.Ed25519PrivateKey.generate()
+    k_s = _string(key_type) + _string(key.public_key().public_bytes(serialization.Encoding.Raw,
+                                                                    serialization.PublicFormat.Raw))
+    q_s = x25519.X25519PrivateKey.generate().public_key().public_bytes(serialization.Encoding.Raw,
+                                                                       serialization.PublicFormat.Raw)
+    reply = bytes([31]) + _string(k_s) + _string(q_s) + _string(_string(algorithm) + _string(key.sign(b"x")))
+    report = _probe_answered(reply)
+    assert report.ssh is not None and report.ssh.host_key_verified is False
+    note = report.ssh.host_key_note or ""
+    assert shown in note and not any(c in note for c in "éÿ"), note
