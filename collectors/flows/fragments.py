@@ -7,10 +7,12 @@ Fragments are held per datagram, keyed by source, destination, identification an
 protocol, plus the VLAN tags and tunnel the packet came through, so that two tenants' datagrams
 never mix. What cannot be reassembled is a problem naming a packet, never silence:
 
-- overlapping fragments: the datagram is dropped and so are its later fragments (RFC 5722 for
-  IPv6; the same for IPv4, where overlaps are the classic evasion, RFC 1858 and 3128, and no
-  sensor can know which copy the receiver kept). An exact duplicate of a fragment is dropped
-  alone (RFC 8200 4.5);
+- overlapping IPv6 fragments: the datagram is dropped and so are its later fragments (RFC 5722).
+  Overlapping IPv4 fragments (the classic evasion, RFC 1858 and 3128) are reassembled, as RFC 791
+  and Zeek's FragReassembler do (Zeek logs the connection and a fragment_overlap weird): the
+  datagram still counts in its flow, each byte read from the fragment starting first, and the
+  overlap is a problem naming the packet (dropping it hid a whole exchange from the flows). An
+  exact duplicate of a fragment is dropped alone (RFC 8200 4.5);
 - a datagram not complete ``timeout`` seconds of capture time after its first fragment (RFC 8200:
   60 s; IPv4 uses Linux's ipfrag_time, 30 s), at the end of the capture, or pushed out when the
   held fragments pass MAX_DATAGRAMS or MAX_BYTES (memory stays bounded whatever the traffic);
@@ -84,9 +86,9 @@ class Datagram:
         snap length cut some fragment), so the decoder sees a packet cut there."""
         out = bytearray()
         for start, end, captured in sorted(self.pieces):
-            if start != len(out):
+            if start > len(out):
                 break
-            out += captured
+            out += captured[len(out) - start:]  # an overlap (IPv4): the bytes read already stay
             if start + len(captured) < end:
                 break
         return bytes(out)
@@ -133,8 +135,13 @@ class Reassembler:
                     self.problems.uncounted["duplicate fragments"] += 1
                     self.problems.uncounted["duplicate fragment bytes"] += ip_bytes
                     return None
-                rfc = "RFC 5722" if version == 6 else "RFC 1858"
-                self._drop(key, datagram, number, offset, f"fragments overlap ({rfc}): datagram dropped", ip_bytes)
+                if version == 4:  # kept and said (see the module docstring)
+                    twice = f"{max(start, other_start)}-{min(end, other_end) - 1}"
+                    self._problem(number, offset, version, f"fragments overlap (RFC 1858): bytes {twice} sent twice; "
+                                  "reassembled from the fragment starting first (the datagram's first fragment seen "
+                                  f"in packet {datagram.first_number})")
+                    break
+                self._drop(key, datagram, number, offset, "fragments overlap (RFC 5722): datagram dropped", ip_bytes)
                 self.dropped[key] = ts
                 if len(self.dropped) > MAX_DROPPED:
                     self.dropped.pop(next(iter(self.dropped)))
