@@ -145,3 +145,20 @@ def test_every_json_output_escapes_c1_and_bidi_controls(govsoc: Run, tmp_path: P
                     "detection: {sel: {user.name: x}, condition: sel}\nlevel: low\n", encoding="utf-8")
     code, out, _ = govsoc("rules", "check", str(rule), "--format", "json")
     assert f"T{HOSTILE}" in [row["title"] for row in _json_shown_escaped(out)["rules"]]  # type: ignore[index]
+
+
+def test_every_table_shows_c1_and_bidi_controls_escaped(govsoc: Run, tmp_path: Path) -> None:
+    # the plain-text side of the JSON test above: tables and lines show the characters as \x9b, \u202e
+    log = write_log(tmp_path / f"auth{HOSTILE}.log",
+                    [f"Failed password for invalid user {HOSTILE} from 203.0.113.9 port 424{n} ssh2" for n in range(5)])
+    assert govsoc("ingest", str(log))[0] == 0
+    code, out, err = govsoc("detect")
+    assert code == 0 and not any(c in out + err for c in RAW)
+    code, out, _ = govsoc("alerts", "--format", "json")
+    alert_id = json.loads(out)[0]["alert.id"]
+    code, out, err = govsoc("alerts")  # the brute-force alert is grouped by source, no user shown
+    assert code == 0 and not any(c in out + err for c in RAW)
+    for args in (("events",), ("alerts", "show", alert_id), ("status",)):
+        code, out, err = govsoc(*args)
+        assert code == 0 and not any(c in out + err for c in RAW), args
+        assert "\\x9b" in out and "\\u202e" in out, args
