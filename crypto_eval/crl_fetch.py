@@ -7,22 +7,26 @@ costs one budget, not one time-out each (review r16f, HIGH 1).
 
 Why threads and urllib rather than an async client: a CRL fetch is one small GET; urllib is in the
 standard library, follows redirects through a handler this module restricts to http, and a thread
-per fetch (a small shared pool) runs them side by side from the synchronous chain validator. A
-fetch still running when its caller's budget ends goes on in its thread, bounded by its own
-deadline, and fills the cache for a later endpoint naming the same URL (never fetched twice).
+per fetch (at most MAX_FETCHING at once) runs them side by side from the synchronous chain
+validator. A fetch still running when its caller's budget ends goes on in its thread, bounded by
+its own deadline, and fills the cache for a later endpoint naming the same URL (never fetched
+twice). The deadline covers the whole download, status line and headers included: a watchdog
+shuts the connection's socket down when it passes (urllib has only a per-read time-out, and a
+server sending one header byte a second never let open() return, review R16 HIGH 1). The fetch
+threads are daemons: interpreter exit never waits on a distribution point.
 """
 
 from __future__ import annotations
 
+import http.client
 import socket
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from http.client import HTTPMessage
-from typing import IO
+from typing import IO, Any
 
 from cryptography import x509
 
@@ -42,8 +46,9 @@ BUDGET = 8.0
 #: Distribution point URL -> (the CRL it gave or None, why not): one run's downloads.
 FetchCache = dict[str, tuple[x509.CertificateRevocationList | None, str]]
 
-#: Downloads of the whole process run here (a few CRLs at a time; each bounded by FETCH_DEADLINE).
-_POOL = ThreadPoolExecutor(max_workers=16, thread_name_prefix="govsoc-crl")
+#: Downloads of the whole process running at once (each bounded by its deadline; the others queue).
+MAX_FETCHING = 16
+_FETCHING = threading.BoundedSemaphore(MAX_FETCHING)
 
 
 class _HttpRedirects(urllib.request.HTTPRedirectHandler):
@@ -56,7 +61,50 @@ class _HttpRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-_OPENER = urllib.request.build_opener(_HttpRedirects)
+class _DeadlineConnection(http.client.HTTPConnection):
+    """An http connection whose socket is shut down at ``end`` (monotonic), wherever the reading is:
+    a blocked read of the status line, a header or the body then ends at once."""
+
+    end = 0.0
+    _watchdog: threading.Timer | None = None
+
+    def connect(self) -> None:
+        super().connect()
+        self._watchdog = threading.Timer(max(0.0, self.end - time.monotonic()), _shut, args=(self.sock,))
+        self._watchdog.daemon = True
+        self._watchdog.start()
+
+    def close(self) -> None:
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+        super().close()
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:  # already closed: the download ended before its deadline
+        pass
+
+
+class _DeadlineHandler(urllib.request.HTTPHandler):
+    """http URLs opened with _DeadlineConnection ending at ``end`` (redirects included)."""
+
+    def __init__(self, end: float) -> None:
+        super().__init__()
+        self.end = end
+
+    def _connection(self, host: str, **kwargs: Any) -> _DeadlineConnection:
+        connection = _DeadlineConnection(host, **kwargs)
+        connection.end = self.end
+        return connection
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(self._connection, req)
+
+
+def _opener(end: float) -> urllib.request.OpenerDirector:
+    return urllib.request.build_opener(_HttpRedirects, _DeadlineHandler(end))
 
 
 def parse_crl(data: bytes) -> x509.CertificateRevocationList | None:
@@ -94,16 +142,17 @@ class CrlFetcher:
         self.cache: FetchCache = cache if cache is not None else {}
         self.timeout, self.deadline = timeout, deadline
         self.fetches = 0
-        self._pending: dict[str, Future[None]] = {}
+        self._pending: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
 
     def start(self, urls: Sequence[str]) -> None:
-        """Begin fetching each URL neither fetched nor being fetched (all at once, in the pool)."""
+        """Begin fetching each URL neither fetched nor being fetched (each in a daemon thread)."""
         with self._lock:
             for url in dict.fromkeys(urls):
                 if url not in self.cache and url not in self._pending:
                     self.fetches += 1
-                    self._pending[url] = _POOL.submit(self._fetch, url)
+                    self._pending[url] = done = threading.Event()
+                    threading.Thread(target=self._fetch, args=(url, done), name="govsoc-crl", daemon=True).start()
 
     def wait(self, urls: Sequence[str], until: float) -> list[str]:
         """Fetch ``urls`` (start) and wait for them until the monotonic time ``until``: the URLs not
@@ -111,17 +160,18 @@ class CrlFetcher:
         self.start(urls)
         with self._lock:
             pending = [f for u in urls if (f := self._pending.get(u)) is not None]
-        if pending:
-            wait(pending, timeout=max(0.0, until - time.monotonic()))
+        for done in pending:
+            done.wait(max(0.0, until - time.monotonic()))
         return [u for u in dict.fromkeys(urls) if u not in self.cache]
 
     def get(self, url: str) -> tuple[x509.CertificateRevocationList | None, str]:
         """What the distribution point gave (wait said it is done)."""
         return self.cache[url]
 
-    def _fetch(self, url: str) -> None:
+    def _fetch(self, url: str, done: threading.Event) -> None:
         try:
-            data = self._download(url)
+            with _FETCHING:
+                data = self._download(url)
             crl = parse_crl(data) if data is not None else None
             why = "" if crl is not None else (f"应答超过 {MAX_CRL_FILE >> 20} MiB" if data is None
                                               else "应答内容不是CRL")
@@ -133,14 +183,23 @@ class CrlFetcher:
         with self._lock:
             self.cache[url] = result
             self._pending.pop(url, None)
+        done.set()
 
     def _download(self, url: str) -> bytes | None:
         """The body at ``url`` (None: larger than MAX_CRL_FILE); each socket operation is bounded by
-        ``timeout`` and the whole download by ``deadline`` (a server sending a byte now and then
-        does not hold the evaluation); redirects are followed to http URLs only."""
+        ``timeout`` and the whole download, headers included, by ``deadline`` (a server sending a
+        byte now and then does not hold the evaluation); redirects are followed to http URLs only."""
         end = time.monotonic() + self.deadline
         request = urllib.request.Request(url, headers={"User-Agent": "govsoc-crl"})
-        with _OPENER.open(request, timeout=self.timeout) as answer:
+        try:
+            return self._read(_opener(end).open(request, timeout=self.timeout), end)
+        except (OSError, http.client.HTTPException) as e:
+            if time.monotonic() >= end:  # the watchdog shut the socket: say so, not "connection reset"
+                raise TimeoutError(f"not complete after {self.deadline} s") from e
+            raise
+
+    def _read(self, answer: http.client.HTTPResponse, end: float) -> bytes | None:
+        with answer:
             chunks: list[bytes] = []
             size = 0
             while chunk := answer.read1(1 << 16):  # one read from the socket at most
@@ -150,4 +209,6 @@ class CrlFetcher:
                 if time.monotonic() > end:
                     raise TimeoutError(f"not complete after {self.deadline} s")
                 chunks.append(chunk)
+        if time.monotonic() >= end:  # the watchdog's shutdown reads as the end of the body
+            raise TimeoutError(f"not complete after {self.deadline} s")
         return b"".join(chunks)
