@@ -9,23 +9,28 @@ for 8.2 c) (reference §3).
 
 An FTP server that greets in plain text may still refuse to go on without TLS (RFC 4217 explicit
 FTPS: AUTH TLS, then the handshake): ``probe_ftp_security`` asks FEAT whether AUTH TLS is offered
-and sends a USER before any AUTH, for a named account and then an anonymous login (what nmap's
-ftp-anon does: anonymous access is public by definition). A server that wants
-the password next (331) takes logins in the clear; one that refuses both (5xx, e.g. vsftpd
-force_local_logins_ssl: "530 Non-anonymous sessions must use encryption", ProFTPD TLSRequired:
-"550 SSL/TLS required on the control channel") requires TLS,
-and the channel is then judged on the TLS it negotiates after AUTH TLS (probes.runner) and on
+(and, when FEAT does not list it, sends AUTH TLS itself: RFC 4217 does not require FEAT to name it,
+and vsftpd with ssl_tlsv1=NO leaves it out while answering 234) and sends a USER before any AUTH,
+for a named account and then an anonymous login (what nmap's ftp-anon does: anonymous access is
+public by definition). A server that wants the password next (331) takes logins in the clear; one
+that refuses both (5xx, e.g. vsftpd force_local_logins_ssl: "530 Non-anonymous sessions must use
+encryption", ProFTPD TLSRequired: "550 SSL/TLS required on the control channel") requires TLS, and
+the channel is then judged on the TLS it negotiates after AUTH TLS (probes.runner) and on
 whether its data connections are protected (PROT P, probes.ftp_data)."""
 
 from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from govsoc.crypto_eval.probes.address import server_name_of
 from govsoc.crypto_eval.probes.connection import Exchange, close_quietly, exchange, read_reply
 from govsoc.crypto_eval.probes.received_text import received_text
+
+T = TypeVar("T")
 
 __all__ = ["CleartextProbeResult", "FtpSecurity", "probe_cleartext", "probe_ftp_security", "classify_greeting",
            "is_text", "split_response", "SERVER_FIRST", "HTTPS_PORT_ANSWERS"]
@@ -138,7 +143,7 @@ class CleartextProbeResult:
 class FtpSecurity:
     """What an FTP server says about TLS before anyone logs in."""
 
-    auth_tls: bool       # FEAT lists AUTH TLS (RFC 4217)
+    auth_tls: bool       # FEAT lists AUTH TLS, or AUTH TLS is answered 234 (RFC 4217)
     required: bool       # USER before AUTH was refused: logins need TLS
     evidence: str        # the USER reply (trimmed)
     named_need_tls: bool = False  # a named USER before AUTH refused with "use encryption": no password in the clear
@@ -149,8 +154,9 @@ class FtpSecurity:
     anonymous_only: bool = False
 
 
-async def _ftp_user(host: str, port: int, user: bytes, timeout: float) -> tuple[bool, bytes] | None:
-    """One connection: greeting, FEAT, USER ``user``; (AUTH TLS offered, the USER reply)."""
+async def _ftp_dialogue(host: str, port: int, timeout: float,
+                        talk: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[T]]) -> T | None:
+    """One connection: the 220 greeting, then ``talk``; None when the connection or the talk fails."""
     try:
         reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
     except (OSError, TimeoutError):
@@ -158,6 +164,16 @@ async def _ftp_user(host: str, port: int, user: bytes, timeout: float) -> tuple[
     try:
         if not (await read_reply(reader, timeout)).startswith(b"220"):
             return None
+        return await talk(reader, writer)
+    except (ConnectionError, OSError, TimeoutError, ValueError):
+        return None
+    finally:
+        await close_quietly(writer)
+
+
+async def _ftp_user(host: str, port: int, user: bytes, timeout: float) -> tuple[bool, bytes] | None:
+    """One connection: greeting, FEAT, USER ``user``; (AUTH TLS offered, the USER reply)."""
+    async def talk(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> tuple[bool, bytes] | None:
         writer.write(b"FEAT\r\n")
         await writer.drain()
         features = await read_reply(reader, timeout)
@@ -173,11 +189,18 @@ async def _ftp_user(host: str, port: int, user: bytes, timeout: float) -> tuple[
             answer = answer.rstrip() + b" -> " + await read_reply(reader, timeout)
         writer.write(b"QUIT\r\n")
         await writer.drain()
-    except (ConnectionError, OSError, TimeoutError, ValueError):
-        return None
-    finally:
-        await close_quietly(writer)
-    return (auth_tls, answer) if answer[:3].isdigit() else None
+        return (auth_tls, answer) if answer[:3].isdigit() else None
+    return await _ftp_dialogue(host, port, timeout, talk)
+
+
+async def _auth_tls_accepted(host: str, port: int, timeout: float) -> bool:
+    """One connection: greeting, AUTH TLS; whether the server agrees to negotiate (234, RFC 4217
+    4.1). The connection is then dropped without a handshake (nothing more may be said in the clear)."""
+    async def talk(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bool:
+        writer.write(b"AUTH TLS\r\n")
+        await writer.drain()
+        return (await read_reply(reader, timeout)).startswith(b"234")
+    return bool(await _ftp_dialogue(host, port, timeout, talk))
 
 
 async def probe_ftp_security(host: str, port: int, *, timeout: float = 3.0) -> FtpSecurity | None:
@@ -188,6 +211,8 @@ async def probe_ftp_security(host: str, port: int, *, timeout: float = 3.0) -> F
     if first is None:
         return None
     auth_tls, answers = first[0], [first[1]]
+    if not auth_tls:  # RFC 4217 does not make FEAT list AUTH TLS (vsftpd ssl_tlsv1=NO omits it): ask it
+        auth_tls = await _auth_tls_accepted(host, port, timeout)
     if answers[0][:1] in (b"4", b"5"):
         anonymous = await _ftp_user(host, port, b"anonymous", timeout)
         if anonymous is not None:

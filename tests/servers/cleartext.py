@@ -23,14 +23,16 @@ TELNETD_OPENING = bytes.fromhex("fffd18fffd20fffd23fffd27")
 
 @contextmanager
 def vsftpd(folder: Path, *, tls: CertFiles | None = None, force_tls: bool = False,
-           anonymous: bool = False, anonymous_tls: str | None = None) -> Iterator[int]:
+           anonymous: bool = False, anonymous_tls: str | None = None, tls_v1: bool = True) -> Iterator[int]:
     """vsftpd in standalone mode on a free loopback port; with ``tls`` it offers AUTH TLS (RFC 4217)
     with that certificate, and with ``force_tls`` refuses local-user logins and data before TLS
     (force_local_logins_ssl, force_local_data_ssl). ``anonymous``: anonymous access only, never
     forced to TLS (vsftpd's default allow_anon_ssl=NO). ``anonymous_tls`` (with ``tls`` and
     ``force_tls``): anonymous logins too, over TLS only (allow_anon_ssl, force_anon_logins_ssl),
     their data connections forced to TLS ("data") or allowed in the clear ("logins"); "none": anonymous
-    logins and data allowed in the clear beside TLS-only local users (a public download area)."""
+    logins and data allowed in the clear beside TLS-only local users (a public download area).
+    ``tls_v1`` False: ssl_tlsv1=NO, with which vsftpd no longer lists AUTH TLS in FEAT but still
+    answers it 234 (and negotiates TLS 1.2/1.3)."""
     if not Path(VSFTPD).exists():
         raise FileNotFoundError(VSFTPD)
     port = free_port()
@@ -39,7 +41,8 @@ def vsftpd(folder: Path, *, tls: CertFiles | None = None, force_tls: bool = Fals
     conf = folder / f"vsftpd_{port}.conf"
     forced = "YES" if force_tls else "NO"
     secure = (f"ssl_enable=YES\nrsa_cert_file={tls.cert}\nrsa_private_key_file={tls.key}\nssl_ciphers=HIGH\n"
-              f"force_local_logins_ssl={forced}\nforce_local_data_ssl={forced}\n") if tls is not None else ""
+              f"force_local_logins_ssl={forced}\nforce_local_data_ssl={forced}\n"
+              f"ssl_tlsv1={'YES' if tls_v1 else 'NO'}\n") if tls is not None else ""
     users = "anonymous_enable=YES\nlocal_enable=NO\n" if anonymous else "anonymous_enable=NO\nlocal_enable=YES\n"
     if anonymous_tls is not None:
         anon_root = folder / "vsftpd-anon"
