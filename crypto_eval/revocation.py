@@ -20,8 +20,10 @@ gave a usable CRL: unreachable, stale, not signed by the issuer. The CA publishe
 could not be read, so the chain is not trusted: missing evidence naming the URL and why, never ✓);
 ``unchecked`` (no distribution point and no declared CRL: the CA gives no place to ask, so the
 path's other checks stand, with a note that the status was not checked and how to provide it).
-An OCSP answer the server stapled to its leaf (crypto_eval.ocsp) is read first for the leaf: good
-or revoked there decides; an unusable one is a problem named beside the CRLs'. OCSP responders
+An OCSP answer the server stapled to its leaf (crypto_eval.ocsp) is read for the leaf beside the
+CRLs: revoked in any usable source decides revoked (a "good" staple the server chose does not hide
+a revocation a usable CRL lists; the evidence names both); a usable good staple with no CRL listing
+the certificate is good; an unusable one is a problem named beside the CRLs'. OCSP responders
 themselves (the AIA URL) are not asked. Distribution points are fetched only for a
 path that already holds up to a declared anchor (chain.py), so the URLs fetched are those a
 trusted CA wrote, not whatever a server's self-made certificate names.
@@ -163,44 +165,32 @@ class Revocation:
     def status(self, cert: x509.Certificate, subject: str, issuer: x509.Certificate, issuer_info: CertificateInfo,
                at: datetime, staple: bytes | None = None, deadline: float | None = None) -> RevocationStatus:
         """The revocation status of ``cert`` (named ``subject`` in the evidence), issued by ``issuer``;
-        ``staple``: the OCSP answer the server stapled to it (crypto_eval.ocsp), read first;
-        ``deadline``: the monotonic time the endpoint's revocation budget ends (default: ``budget``
-        seconds from now). A distribution point not read by then makes the status unknown (time
-        budget), whatever the other CRLs say, unless a CRL read lists the certificate as revoked:
-        the unread CRL may be the newer one."""
+        ``staple``: the OCSP answer the server stapled to it (crypto_eval.ocsp); ``deadline``: the
+        monotonic time the endpoint's revocation budget ends (default: ``budget`` seconds from now).
+        Revoked in any usable source (staple, declared CRL, distribution point) decides revoked: a
+        certificate "is not revoked" only if that holds for every source read (RFC 5280 6.1.3 a 3;
+        a staple is chosen by the server and may predate the revocation, review R16 HIGH 3). A
+        distribution point not read by the deadline makes the status unknown (time budget), unless
+        a source read lists it as revoked or a usable staple says good."""
         problems: list[str] = []
-        if staple is not None:
-            said = read_staple(staple, cert, issuer, issuer_info, at)
-            if said.state == "revoked":
-                return RevocationStatus(state="revoked", subject=subject, why=(
-                    f"证书已被吊销：{subject}（序列号 {cert.serial_number:X}，吊销时间 "
-                    f"{said.revoked_at:%Y-%m-%d %H:%M} UTC" + (f"，原因 {_REASONS[said.reason]}" if said.reason else "")
-                    + "；OCSP装订应答，RFC 6960）"))
-            if said.state == "good":
-                return RevocationStatus(state="good", subject=subject, why=f"{subject} 未被吊销（{said.why}）")
+        said = read_staple(staple, cert, issuer, issuer_info, at) if staple is not None else None
+        if said is not None and said.state == "revoked":
+            return RevocationStatus(state="revoked", subject=subject, why=(
+                f"证书已被吊销：{subject}（序列号 {cert.serial_number:X}，吊销时间 "
+                f"{said.revoked_at:%Y-%m-%d %H:%M} UTC" + (f"，原因 {_REASONS[said.reason]}" if said.reason else "")
+                + "；OCSP装订应答，RFC 6960）"))
+        good_staple = said.why if said is not None and said.state == "good" else None
+        if said is not None and good_staple is None:
             problems.append(f"OCSP装订应答：{said.why}")
         urls = distribution_points(cert)[0]
         candidates, late = self._candidates(cert, problems, deadline)
-        usable = []
-        for crl, source in candidates:
-            problem = self._unusable(crl, cert, issuer, issuer_info, at)
-            if problem is None:
-                usable.append((crl, source))
-            else:
-                problems.append(f"{source}：{problem}")
-        for crl, source in list(usable):
-            try:  # entries are read lazily: a malformed one (in a CRL its CA signed) is the CRL's problem
-                entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
-                when = entry.revocation_date_utc if entry is not None else None
-            except ValueError:
-                usable.remove((crl, source))
-                problems.append(f"{source}：CRL条目无法解析")
-                continue
-            if entry is not None and when is not None and (reason := _reason(entry)) != "removeFromCRL":
-                return RevocationStatus(state="revoked", subject=subject, why=(
-                    f"证书已被吊销：{subject}（序列号 {cert.serial_number:X}，吊销时间 "
-                    f"{when:%Y-%m-%d %H:%M} UTC" + (f"，原因 {reason}" if reason else "")
-                    + f"；CRL：{source}，RFC 5280 6.1.3 a 3）"))
+        usable, revoked = self._read_crls(candidates, cert, subject, issuer, issuer_info, at, problems)
+        if revoked is not None:
+            contradiction = f"；服务器装订的OCSP应答称未吊销（{good_staple}），以吊销为准" if good_staple else ""
+            return RevocationStatus(state="revoked", subject=subject, why=revoked + contradiction)
+        if good_staple is not None:
+            unread = f"；分发点 {'、'.join(late)} 未在时限内读取" if late else ""
+            return RevocationStatus(state="good", subject=subject, why=f"{subject} 未被吊销（{good_staple}{unread}）")
         if late:
             others = [p for p in problems if not p.endswith(_LATE)]
             return RevocationStatus(state="unknown", subject=subject, budget_exhausted=True, why=(
@@ -217,6 +207,30 @@ class Revocation:
                 + ("；".join(problems) or "未读取分发点")
                 + "：需提供签发CA当前有效的CRL（资产清单 crls）或使分发点可访问"))
         return RevocationStatus(state="unchecked", subject=subject, why=unchecked_note([subject]))
+
+    def _read_crls(self, candidates: list[tuple[x509.CertificateRevocationList, str]], cert: x509.Certificate,
+                   subject: str, issuer: x509.Certificate, issuer_info: CertificateInfo, at: datetime,
+                   problems: list[str]) -> tuple[list[tuple[x509.CertificateRevocationList, str]], str | None]:
+        """(the usable CRLs among ``candidates``, the evidence of a revocation one of them lists or
+        None); why the others are not usable goes to ``problems``."""
+        usable: list[tuple[x509.CertificateRevocationList, str]] = []
+        for crl, source in candidates:
+            problem = self._unusable(crl, cert, issuer, issuer_info, at)
+            if problem is not None:
+                problems.append(f"{source}：{problem}")
+                continue
+            try:  # entries are read lazily: a malformed one (in a CRL its CA signed) is the CRL's problem
+                entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
+                when = entry.revocation_date_utc if entry is not None else None
+            except ValueError:
+                problems.append(f"{source}：CRL条目无法解析")
+                continue
+            if entry is not None and when is not None and (reason := _reason(entry)) != "removeFromCRL":
+                return usable, (f"证书已被吊销：{subject}（序列号 {cert.serial_number:X}，吊销时间 "
+                                f"{when:%Y-%m-%d %H:%M} UTC" + (f"，原因 {reason}" if reason else "")
+                                + f"；CRL：{source}，RFC 5280 6.1.3 a 3）")
+            usable.append((crl, source))
+        return usable, None
 
     def _candidates(self, cert: x509.Certificate, problems: list[str], deadline: float | None
                     ) -> tuple[list[tuple[x509.CertificateRevocationList, str]], list[str]]:

@@ -18,7 +18,8 @@ from cryptography import x509
 from govsoc.crypto_eval.chain import TrustStore
 from govsoc.crypto_eval.checks.channel_view import STATUS_UNKNOWN, view_of
 from govsoc.crypto_eval.probes.runner import Target, probe_endpoint
-from tests.servers.ca import issue, make_ca, serial_of
+from govsoc.crypto_eval.revocation import Revocation
+from tests.servers.ca import issue, make_ca, make_crl, serial_of
 from tests.servers.tls import openssl_s_server
 
 
@@ -83,3 +84,22 @@ def test_a_stapled_answer(pki: dict[str, Any], openssl: str, state: str, signer:
         assert view.authentication is not None and view.authentication[0] is False, view
         assert f"证书已被吊销：CN=localhost（序列号 {serial_of(pki['leaf'].der):X}" in view.authentication[1]
         assert "原因 keyCompromise；OCSP装订应答" in view.authentication[1]
+
+
+def test_a_good_staple_does_not_hide_a_revocation_the_declared_crl_lists(pki: dict[str, Any], openssl: str) -> None:
+    # review R16 HIGH 3: the server keeps stapling a "good" answer made before its key was revoked;
+    # the evaluator's declared CRL of the same CA, current, lists the leaf (keyCompromise). Revoked in
+    # any usable source decides (RFC 5280 6.1.3 a 3), and the evidence names both sources.
+    response, peer = _response(openssl, pki, "good", "inter")
+    assert "Response verify OK" in peer and ": good" in peer, peer
+    crl = make_crl(pki["d"], "staple-contradicted", pki["inter"], (serial_of(pki["leaf"].der),))
+    with openssl_s_server(pki["leaf"], ["-tls1_2", "-cert_chain", str(pki["inter"].cert),
+                                        "-status_file", str(response)]) as port:
+        report = asyncio.run(probe_endpoint(Target(host="127.0.0.1", port=port, protocol="https",
+                                                   server_name="localhost")))
+    assert report.tls is not None and report.tls.ocsp_staple == response.read_bytes()
+    view = view_of(report, trust=TrustStore.from_der([pki["root"].der], Revocation([(crl, "inter.crl")])))
+    assert view.authentication is not None and view.authentication[0] is False, view
+    why = view.authentication[1]
+    assert f"证书已被吊销：CN=localhost（序列号 {serial_of(pki['leaf'].der):X}" in why, why
+    assert "原因 keyCompromise；CRL：inter.crl" in why and "服务器装订的OCSP应答称未吊销" in why, why
