@@ -28,13 +28,16 @@ def _declaration_findings(context: SystemContext, item: Item, decl: ItemDeclarat
     if decl is None:
         return [f("MISSING", False, "未声明：需人工提供该测评单元的证据", risk="中")]
     if decl.judgement == "不适用":
-        if item.strength == "shall":  # reference §1 note (3): only 宜/可 items may be argued 不适用
-            why = (f"“应”条款（{item.clause}）不得声明为不适用"
-                   + (f"（所述理由：{decl.na_reason}）" if decl.na_reason else "") + "：按未提供证据计")
-            return [f("MISSING", False, why, risk="中"), f("INFO", False, why, risk="中")]
         if not decl.na_reason:
             return [f("MISSING", False, "声明不适用但未说明理由（应在密码应用方案中论证）",
                       risk="中")]
+        if item.strength == "shall":
+            # a 应 item is 不适用 only when its object does not exist (no remote administration for
+            # 8.3 b, no legal-liability use for 8.4 h): the 量化评估规则 leaves 不适用 units out of the
+            # score; whether the object is absent is the evaluator's to confirm (review R16 HIGH 2)
+            return [f("NA", True, f"不适用：{decl.na_reason}"),
+                    f("INFO", False, f"“应”条款（{item.clause}）声明不适用（{decl.na_reason}）：仅当该条款的对象"
+                                     "不存在时成立，需测评人员现场确认；存在该对象时按未提供证据计", risk="中")]
         return [f("NA", True, f"不适用：{decl.na_reason}")]
     if not management and (decl.d is not None or decl.a is not None or decl.k is not None):
         out = []

@@ -140,12 +140,17 @@ def test_mitigation_refused_where_the_catalogue_admits_none() -> None:
                and "不予采纳" in f.why for f in e.findings)
 
 
-def test_shall_item_cannot_be_declared_not_applicable() -> None:
-    # reference §1 note (3): only 宜/可 items may be 不适用; 8.4 a (应, app-layer authentication) with a
-    # reason is still a gap scored 0, with a finding saying why; 8.1 b (宜) with a reason stays 不适用
+def test_shall_item_not_applicable_only_with_a_reason_and_flagged() -> None:
+    # review R16 HIGH 2: a 应 item whose object does not exist (8.4 a: no login function) is 不适用 with
+    # a reason, left out of the score and flagged for the evaluator to confirm; without a reason it is
+    # missing evidence scored 0; 8.1 b (宜) with a reason stays 不适用
     system = _system({"declarations": {"gbt39786.l3.8.4.a": {"judgement": "不适用", "na_reason": "无登录功能"},
+                                       "gbt39786.l3.8.4.b": {"judgement": "不适用"},
                                        "gbt39786.l3.8.1.b": {"judgement": "不适用", "na_reason": "云上机房"}}})
     e = evaluate_system(system, [])
-    assert _score(e, "gbt39786.l3.8.4.a") == Decimal("0.0000")
-    assert any(f.item == "gbt39786.l3.8.4.a" and f.factor == "INFO" and "不得声明为不适用" in f.why for f in e.findings)
+    assert _score(e, "gbt39786.l3.8.4.a") is None
+    assert any(f.item == "gbt39786.l3.8.4.a" and f.factor == "INFO" and "需测评人员现场确认" in f.why
+               for f in e.findings)
+    assert _score(e, "gbt39786.l3.8.4.b") == Decimal("0.0000")
+    assert any(f.item == "gbt39786.l3.8.4.b" and f.factor == "MISSING" and "未说明理由" in f.why for f in e.findings)
     assert _score(e, "gbt39786.l3.8.1.b") is None
