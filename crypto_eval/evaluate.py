@@ -17,6 +17,7 @@ from pathlib import Path
 
 import govsoc.crypto_eval.checks.channels  # noqa: F401 - registers channel.network, channel.admin
 import govsoc.crypto_eval.checks.declared  # noqa: F401 - registers declared.*
+import govsoc.crypto_eval.checks.stored_data  # noqa: F401 - registers stored.plaintext
 import govsoc.crypto_eval.checks.traffic  # noqa: F401 - registers passive.flows
 from govsoc.core.errors import ConfigError
 from govsoc.core.inventory import Inventory, InventoryModel, System

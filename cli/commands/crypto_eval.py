@@ -38,6 +38,41 @@ def _self_test() -> None:
         raise GovsocError(f"algorithm self-test failed: {names}; results would not be trustworthy")
 
 
+#: Ports of the database URL schemes ``govsoc classify`` reads, when the URL names none.
+_DEFAULT_PORTS = {"postgresql": 5432, "postgres": 5432, "mysql": 3306, "mariadb": 3306, "elasticsearch": 9200,
+                  "http": 80, "https": 443}
+
+
+def stored_plaintext(data_dir: Path) -> list[object]:
+    """What ``govsoc classify`` saved (classification.inventory) as 8.4 e) evidence: per database
+    source with a host, its tagged sensitive fields (values recognised in the clear), table and
+    field names masked (review R16 HIGH 10). File sources have no address to link and are left out."""
+    from urllib.parse import urlsplit
+
+    from govsoc.classification.asset_names import mask_asset_name
+    from govsoc.classification.inventory import RESULTS_SUBDIR as CLASSIFIED
+    from govsoc.classification.inventory import load_inventories
+    from govsoc.crypto_eval.checks.stored_data import StoredPlaintext
+
+    out: list[object] = []
+    for inventory in load_inventories(data_dir / CLASSIFIED):
+        url = urlsplit(str(inventory.get("source", "")))
+        scheme = url.scheme.lower().split("+")[0]  # postgresql+psycopg: the driver is no part of the address
+        try:
+            host, port = url.hostname, url.port or _DEFAULT_PORTS.get(scheme)
+        except ValueError:  # a port that is no number: not an address to link
+            continue
+        if not host:
+            continue
+        fields = tuple((mask_asset_name(f"{t.get('table')}.{f.get('field')}"),
+                        str(f.get("category") or f.get("entity")), str(f.get("level_label") or f.get("level")))
+                       for t in inventory.get("tables", []) for f in t.get("fields", [])
+                       if f.get("status") == "tagged" and f.get("recognizer"))
+        shown = f"{scheme}://{host}" + (f":{port}" if port else "") + url.path  # no user or password
+        out.append(StoredPlaintext(source=shown, host=host, port=port, fields=fields))
+    return out
+
+
 @cli.command("crypto-eval")
 @click.option("--system", "system_name", help="Evaluate this system only (any level); default: every level-3 system.")
 @click.option("--inventory", "inventory_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -85,6 +120,7 @@ def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path |
 
         endpoints = sorted({(addresses.get(e.host) or e.host, e.port) for s in systems for e in s.endpoints})
         observations += gather_passive(app.store, endpoints, start=datetime.now(UTC) - timedelta(days=days))
+    observations += stored_plaintext(app.config.data_dir)
     if not no_probe:
         from govsoc.crypto_eval.probes.runner import descriptor_budget
 

@@ -1,0 +1,82 @@
+"""8.4 e) 重要数据存储机密性 from what classification found in stores (issue 16, passive evidence:
+"plaintext sensitive data found by classification in flows or stores, linked to the systems in the
+inventory by address and port"; review R16 HIGH 10).
+
+``govsoc classify <source>`` saves the sensitive fields it recognised in a database's sampled values
+(classification.inventory). A recognizer matching the stored values (身份证号, 手机号, 银行卡号 with
+their check digits) means those values are stored in the clear: encrypted values match none. The
+CLI (the only stage that may read both) turns each saved inventory into one ``StoredPlaintext``;
+this check links it to the system whose endpoint is that store's address and port (any spelling of
+the address, as probes are linked), or whose ``hosts`` / ``addresses`` hold the store's host, and
+makes the store an 8.4 e) object with D ✗, high risk per the 高风险判定指引 ("important data stored
+in plaintext"), naming the source, table and field (names masked by the caller) and the category.
+Being observed, it outranks a declared ✓ (assess: probes outrank declarations).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from govsoc.crypto_eval.checks import CHECKS, SystemContext, endpoint_key, object_name
+from govsoc.crypto_eval.finding import Finding
+
+__all__ = ["StoredPlaintext", "StoredPlaintextCheck", "STORED_ITEM"]
+
+#: The item stored plaintext decides.
+STORED_ITEM = "gbt39786.l3.8.4.e"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredPlaintext:
+    """Sensitive fields one classified store holds in the clear: ``source`` as saved (no
+    credentials), the store's ``host`` and ``port``, and per field (table.field, category, level)."""
+
+    source: str
+    host: str
+    port: int | None
+    fields: tuple[tuple[str, str, str], ...]
+
+
+@CHECKS.register("stored.plaintext")
+class StoredPlaintextCheck:
+    """Stores of this system where classification found sensitive values in the clear."""
+
+    def __init__(self, context: SystemContext) -> None:
+        self.context = context
+        self._seen: list[tuple[str, StoredPlaintext]] = []
+
+    def evaluate(self, evidence: object) -> None:
+        if isinstance(evidence, StoredPlaintext) and evidence.fields and (obj := self._object(evidence)):
+            self._seen.append((obj, evidence))
+
+    def _object(self, store: StoredPlaintext) -> str | None:
+        """The evaluation object the store is for this system (None: not this system's store)."""
+        address = self.context.target_key(store.host, store.port or 0, "-", None)[0]
+        for e in self.context.endpoints:
+            if e.port == store.port and self.context.target_key(e.host, e.port, "-", None)[0] == address:
+                return object_name(self.context, e)
+        system = self.context.system
+        named = store.host.lower() in {h.lower() for h in system.hosts}
+        try:
+            ip = ipaddress.ip_address(address)
+            within = any(ip in net for net in system.addresses)
+        except ValueError:
+            within = False
+        return endpoint_key(store.host, store.port) if (named or within) and store.port else (
+            store.host if named or within else None)
+
+    def finalize(self) -> list[Finding]:
+        item = self.context.catalogue.item(STORED_ITEM)
+        out = []
+        for obj, store in self._seen:
+            listed = "、".join(f"{name}（{category}，{level}）" for name, category, level in store.fields[:8])
+            more = f" 等 {len(store.fields)} 个字段" if len(store.fields) > 8 else ""
+            out.append(Finding(
+                item=item.id, clause=item.clause, system=self.context.name, object=obj, check="stored.plaintext",
+                factor="D", satisfied=False, risk="高", high_risk=True, provenance="auto",
+                observed=f"{store.source}：{listed}{more}",
+                why=(f"重要数据以明文存储：数据分类分级扫描（govsoc classify）在 {store.source} 的抽样值中识别出"
+                     f"敏感字段 {listed}{more}，存储值未加密"
+                     "（GB/T 39786-2021 8.4 e；高风险判定指引：重要数据明文存储）")))
+        return out
