@@ -153,7 +153,12 @@ class Endpoint(_Model):
     def _host_name(cls, value: str | None) -> str | None:
         """A host or server name is an address or a host name (U-labels allowed: IDNA converts them,
         core.hostname); a space or another symbol is a typo, refused here rather than found as a
-        certificate for "another name" (issue 16 fifth review, finding 5)."""
+        certificate for "another name" (issue 16 fifth review, finding 5). Whitespace around it (a
+        space, a tab, U+00A0 from a spreadsheet) is refused too: "127.0.0.1 " was probed as a DNS
+        name and never linked to traffic (review R16 finding 9)."""
+        if value is not None and value != value.strip():
+            raise ValueError(f"{value!r} has whitespace before or after it (a space, tab or no-break space "
+                             "copied with it?): remove it")
         if value is None or _is_address(value):
             return value
         why = check_host_name(value)

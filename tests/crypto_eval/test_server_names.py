@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,22 @@ def test_a_server_name_that_is_no_host_name_is_refused_at_load(tmp_path: Path, n
         Inventory.load(path)
     text = str(caught.value)
     assert "inventory.yaml:7" in text and "server_name" in text and "host name" in text, text
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("host", "127.0.0.1\u00a0"),  # a no-break space copied from a spreadsheet (review R16 finding 9)
+    ("host", "127.0.0.1 "),
+    ("host", "localhost\t"),
+    ("server_name", " portal.test"),
+])
+def test_whitespace_around_a_host_is_refused_at_load(tmp_path: Path, field: str, value: str) -> None:
+    path = tmp_path / "inventory.yaml"
+    endpoint = {"host": "127.0.0.1", "port": 443, "protocol": "https", field: value}
+    path.write_text("systems:\n  - name: s\n    level: 3\n    endpoints:\n"
+                    + "".join(f"      {'-' if i == 0 else ' '} {k}: {json.dumps(v)}\n"
+                              for i, (k, v) in enumerate(endpoint.items())), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        Inventory.load(path)
+    text = str(caught.value)
+    line = 5 + list(endpoint).index(field)
+    assert f"inventory.yaml:{line}" in text and field in text and "whitespace" in text, text
