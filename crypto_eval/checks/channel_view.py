@@ -280,12 +280,16 @@ def _encryption_usage(sign: CertificateInfo | None, enc: CertificateInfo | None,
     return None
 
 
-def ssh_199_notes(banner: str) -> tuple[str, ...]:
-    """An "SSH-1.99" banner: SSH-2, and SSH-1 clients still accepted (RFC 4253 5.1 compatibility)."""
+def ssh_199_notes(banner: str) -> tuple[Assessment, ...]:
+    """An "SSH-1.99" banner: SSH-2, and SSH-1 clients still accepted (RFC 4253 5.1 compatibility).
+    The 高风险判定指引 names SSH 1.0 with SSL 2.0/3.0 and TLS 1.0 as flawed techniques; a server that
+    still accepts SSH-1 is A ✗, high risk, as a TLS server still accepting TLS 1.0 is (review R16
+    finding 8). Its SSH-2 channel keeps D ✓."""
     if not banner.startswith("SSH-1.99-"):
         return ()
-    return ("标识为SSH-1.99：服务端使用SSH-2，同时兼容SSH-1客户端（RFC 4253 5.1）；"
-            "应关闭SSH-1兼容（SSH-1为已废弃的密码技术）",)
+    return (Assessment(name="SSH-1.99", klass="weak", bits=0, high_risk=True,
+                       why=f"标识为SSH-1.99（{banner}）：仍兼容SSH-1客户端（RFC 4253 5.1），SSH-1为已废弃的密码技术"
+                           "（高风险）；应关闭SSH-1兼容"),)
 
 
 def _declared_telnet(report: EndpointReport) -> CleartextProbeResult | None:
@@ -386,8 +390,8 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
         cbc_notes = tuple(f"SSH中的CBC模式（{', '.join(dict.fromkeys(cbc))}）存在明文恢复攻击（CVE-2008-5161）："
                       "算法合规，建议优先使用 sm4-ctr 或 sm4-gcm" for _ in cbc[:1])
         return ChannelView(protocol="SSH", observed=f"{target}: {s.banner}", authentication=ssh_auth,
-                           confidentiality=ok, integrity=ok, algorithms=ssh_algos,
-                           notes=key_notes + cbc_notes + ssh_199_notes(s.banner or ""))
+                           confidentiality=ok, integrity=ok, algorithms=ssh_algos + ssh_199_notes(s.banner or ""),
+                           notes=key_notes + cbc_notes)
     tlcp = report.tlcp if report.tlcp and report.tlcp.supported else None
     sm = report.tls13_sm if report.tls13_sm and report.tls13_sm.supported else None
     tls_ok = report.tls is not None and bool(report.tls.accepted())

@@ -45,8 +45,8 @@ def view_of_observation(obs: PassiveObservation) -> ChannelView:
         detail = ", ".join(f"{k} {obs.get(k)}" for k in ("cipher_alg", "mac_alg", "kex_alg") if obs.get(k))
         ok = (True, f"流量中的SSH-2：{detail}")
         return ChannelView(protocol="SSH", observed=f"{seen}: {detail}", authentication=None, confidentiality=ok,
-                           integrity=ok, algorithms=tuple(algos),
-                           notes=(f"SSH: {PASSIVE_AUTH}",) + ssh_199_notes(server or ""))
+                           integrity=ok, algorithms=tuple(algos) + ssh_199_notes(server or ""),
+                           notes=(f"SSH: {PASSIVE_AUTH}",))
     version, cipher = obs.get("version"), obs.get("cipher")
     if version:
         algos.append(classify_version(version))

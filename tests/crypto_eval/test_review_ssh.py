@@ -1,7 +1,9 @@
 """Regression tests for the second 密评 review, finding 11 (SSH): 3DES in SSH scored as the TLS
 3DES suites are (three-key TDEA, 112 bits: RFC 4253 6.3, NIST SP 800-57 Part 1 Rev. 5 Table 2; not
 on the 2021 high-risk list), and an "SSH-1.99" server read alike by the active probe and from
-traffic (SSH-2 with SSH-1 compatibility, RFC 4253 5.1: not an SSH-1 channel)."""
+traffic (SSH-2 with SSH-1 compatibility, RFC 4253 5.1: an SSH-2 channel, D ✓, that still accepts
+SSH-1, a technique the 高风险判定指引 lists with TLS 1.0: A ✗, high risk, as TLS 1.0 accepted beside
+TLS 1.2 is; review R16 finding 8)."""
 
 from __future__ import annotations
 
@@ -42,7 +44,7 @@ def test_ssh_3des_is_112_bits_like_tls_3des() -> None:
     assert not a.satisfied and a.bits == 80
 
 
-def test_ssh_1_99_is_ssh2_alike_active_and_passive() -> None:
+def test_ssh_1_99_accepting_ssh1_is_a_flawed_technique_active_and_passive() -> None:
     banner = "SSH-1.99-Cisco-1.25"
     with _ssh_server("Cisco-1.25", ("aes128-ctr",), proto_version="1.99") as port:
         (active,) = evaluate_inventory([_system(port)], question_timeout=1.0)  # type: ignore[list-item]
@@ -52,5 +54,12 @@ def test_ssh_1_99_is_ssh2_alike_active_and_passive() -> None:
     passive = evaluate_system(_system(port), [seen])  # type: ignore[arg-type]
     for e in (active, passive):
         d = [f.satisfied for f in e.findings if f.item == "gbt39786.l3.8.3.b" and f.factor == "D"]
-        assert d == [True] and not e.high_risk
-        assert any("SSH-1.99" in f.why for f in e.findings if f.factor == "INFO")
+        assert d == [True]
+        (a,) = [f for f in e.findings if f.item == "gbt39786.l3.8.3.b" and f.factor == "A"]
+        assert not a.satisfied and "SSH-1.99" in a.why and a.bits == 0, a
+        assert any(f.item == "gbt39786.l3.8.3.b" and "SSH-1.99" in f.why for f in e.high_risk), e.high_risk
+    with _ssh_server("Cisco-1.25", ("aes128-ctr",)) as port:  # the same server announcing SSH-2.0 only
+        (plain,) = evaluate_inventory([_system(port)], question_timeout=1.0)  # type: ignore[list-item]
+    assert not plain.high_risk  # aes128-ctr is not SM (A ✗ at 128 bits, Ra 1), but no flawed technique
+    (a,) = [f for f in plain.findings if f.item == "gbt39786.l3.8.3.b" and f.factor == "A"]
+    assert a.bits == 128 and "SSH-1.99" not in a.why, a
