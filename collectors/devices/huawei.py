@@ -120,6 +120,7 @@ class HuaweiParser(InfoCenterParser):
                            "event.kind": kind})
             if outcome:
                 fields["event.outcome"] = outcome
+            _own_result(fields, product)
             if kind == "alert":
                 _verdict(fields)
         else:
@@ -183,6 +184,18 @@ def _colon_pairs(description: str, product: str, fields: dict[str, Any]) -> None
             target = _TARGETS.get((key, product)) or _target(key, product)
             if target[0] != "@" and target not in fields:
                 fields[target] = value
+
+
+#: A message's own ``Result=`` (VRP8 CMDRECORD: ``Command="...", Result=Failed``) -> event.outcome.
+_RESULTS = {"success": "success", "succeeded": "success", "failed": "failure", "failure": "failure", "fail": "failure"}
+
+
+def _own_result(fields: dict[str, Any], product: str) -> None:
+    """The message's own verdict outranks its type's usual outcome: a CMDRECORD whose Result is
+    Failed records a command the device refused, not one it executed."""
+    result = _RESULTS.get(str(fields.get(f"huawei.{product}.result", "")).strip().lower())
+    if result:
+        fields["event.outcome"] = result
 
 
 def _verdict(fields: dict[str, Any]) -> None:

@@ -44,6 +44,9 @@ HW_LOGIN = ("{ts} {host} %%01SHELL/5/LOGIN(s)[2]:The user succeeded in logging i
             "(UserType={via}, UserName={user}, AuthenticationMethod=\"Password\", Ip={ip}, VpnName=)")
 HW_CMD = ("{ts} {host} %%01SHELL/5/CMDRECORD(s)[3]:Recorded command information. (Task=vt0, Ip={ip}, "
           "VpnName=, User=admin, AuthenticationMethod=\"Local-user\", Command=\"{cmd}\")")
+#: VRP8 (CloudEngine) CMDRECORD: the command and the device's own Result (Success / Failed: refused).
+HW_CMD_RESULT = ("{ts} {host} %%01SHELL/5/CMDRECORD(s)[3]:Recorded command information. (Task=vt0, Ip={ip}, "
+                 "VpnName=, User=admin, AuthenticationMethod=\"Local-user\", Command=\"{cmd}\", Result={result})")
 HW_SAVE = ("{ts} {host} %%01CFM/4/SAVE(s)[4]:The user chose {answer} when deciding whether to save the "
            "configuration to the device.")
 HW_POLICY = ("{ts} {host} CONFIG/4/CONFIGCHANGE:OID 1.3.6.1.4.1.2011.6.122.83.1.2.1 The configuration has "
@@ -318,6 +321,8 @@ CITIZEN_ID, CITIZEN_ID_WRONG = "110101199003077715", "110101199003077716"
 SSH_FAIL = "{h3ts} {host} sshd[4121]: Failed password for {user} from {ip} port 40022 ssh2"
 SSH_OK = "{h3ts} {host} sshd[4121]: Accepted password for {user} from {ip} port 40022 ssh2"
 SUDO = "{h3ts} {host} sudo:    admin : TTY=pts/0 ; PWD=/home/admin ; USER=root ; COMMAND={cmd}"
+#: sudo refusing a command ({why}: "3 incorrect password attempts", "user NOT in sudoers", ...).
+SUDO_REFUSED = "{h3ts} {host} sudo:    admin : {why} ; TTY=pts/0 ; PWD=/home/admin ; USER=root ; COMMAND={cmd}"
 PAM_SESSION = ("{h3ts} {host} {program}[4122]: pam_unix({program}:session): session opened for user admin(uid=0) "
                "by (uid=0)")
 PAM_FAIL = ("{h3ts} {host} {program}[4122]: pam_unix({program}:auth): authentication failure; logname= uid=0 "
@@ -449,13 +454,19 @@ ROWS = [
     # a new local user with a password; listing local users, or raising one's level, sets no password
     Row("huawei_local_user_created.yml", one(HW_CMD, cmd="local-user audit2 password irreversible-cipher ******"),
         {"display": one(HW_CMD, cmd="display local-user"),
-         "privilege": one(HW_CMD, cmd="local-user audit2 privilege level 15")}),
+         "privilege": one(HW_CMD, cmd="local-user audit2 privilege level 15"),
+         # refused by the device (R17 F2)
+         "refused": one(HW_CMD_RESULT, cmd="local-user audit2 password irreversible-cipher ******", result="Failed")}),
     # VRP's incomplete keywords, upper case and doubled spaces (the device accepts them)
     Row("huawei_local_user_created.yml#abbreviated", one(HW_CMD, cmd=" LOCAL-U  audit2 pa irr ******"), {}),
     # a log host removed; adding one, and switching the log buffer off (a prefix of no keyword here), are not
     Row("huawei_logging_disabled.yml", one(HW_CMD, cmd="undo info-center loghost 10.1.1.5"),
         {"added": one(HW_CMD, cmd="info-center loghost 10.1.1.6"),
-         "logbuffer": one(HW_CMD, cmd="undo info-center logbuffer")}),
+         "logbuffer": one(HW_CMD, cmd="undo info-center logbuffer"),
+         "refused": one(HW_CMD_RESULT, cmd="undo info-center loghost 10.1.1.5", result="Failed")}),
+    # VRP8's CMDRECORD with its own Result: executed
+    Row("huawei_logging_disabled.yml#vrp8", one(HW_CMD_RESULT, cmd="undo info-center enable", result="Success"),
+        {"refused": one(HW_CMD_RESULT, cmd="undo info-center enable", result="Failed")}),
     # the information centre off, abbreviated with doubled spaces ("undo info-c en")
     Row("huawei_logging_disabled.yml#abbreviated", one(HW_CMD, cmd="UNDO  info-c   en"),
         {"display": one(HW_CMD, cmd="dis info-c")}),
@@ -685,7 +696,8 @@ ROWS = [
     # the log buffer emptied, a log file deleted; reading the buffer, or deleting a backup, is not
     Row("huawei_log_buffer_cleared.yml", one(HW_CMD, cmd="reset logbuffer"),
         {"display": one(HW_CMD, cmd="display logbuffer"), "backup": one(HW_CMD, cmd="delete flash:/backup.cfg"),
-         "counters": one(HW_CMD, cmd="reset counters interface")}),
+         "counters": one(HW_CMD, cmd="reset counters interface"),
+         "refused": one(HW_CMD_RESULT, cmd="reset logbuffer", result="Failed")}),
     # the trap buffer emptied, abbreviated; a log file deleted, abbreviated
     Row("huawei_log_buffer_cleared.yml#abbreviated", one(HW_CMD, cmd="RES  trapbuf"), {}),
     Row("huawei_log_buffer_cleared.yml#delete", one(HW_CMD, cmd="del  flash:/logfile/log.log"), {}),
@@ -700,7 +712,26 @@ ROWS = [
     # /var/log/secure truncated through sudo; reading it through sudo, or removing a file elsewhere, is not
     Row("linux_logs_cleared_by_sudo.yml", one(SUDO, cmd="/usr/bin/truncate -s 0 /var/log/secure"),
         {"read": one(SUDO, cmd="/usr/bin/less /var/log/secure"),
-         "other_rm": one(SUDO, cmd="/usr/bin/rm -f /tmp/x.log")}),
+         "other_rm": one(SUDO, cmd="/usr/bin/rm -f /tmp/x.log"),
+         # refused by sudo (R17 F3): nothing ran
+         "wrong_password": one(SUDO_REFUSED, why="3 incorrect password attempts", cmd="/usr/bin/rm -f /var/log/secure"),
+         "not_in_sudoers": one(SUDO_REFUSED, why="user NOT in sudoers", cmd="/usr/bin/rm -f /var/log/secure"),
+         "not_allowed": one(SUDO_REFUSED, why="command not allowed", cmd="/usr/bin/truncate -s 0 /var/log/secure")}),
+    # the usual ': | sudo tee log' empties it; tee -a appends (R17 F3)
+    Row("linux_logs_cleared_by_sudo.yml#tee", one(SUDO, cmd="/usr/bin/tee /var/log/auth.log"),
+        {"append": one(SUDO, cmd="/usr/bin/tee -a /var/log/auth.log"),
+         "elsewhere": one(SUDO, cmd="/usr/bin/tee /etc/motd")}),
+    Row("linux_logs_cleared_by_sudo.yml#dd", one(SUDO, cmd="/usr/bin/dd if=/dev/zero of=/var/log/auth.log"),
+        {"read": one(SUDO, cmd="/usr/bin/dd if=/var/log/auth.log of=/tmp/auth.copy")}),
+    Row("linux_logs_cleared_by_sudo.yml#mv", one(SUDO, cmd="/usr/bin/mv /var/log/auth.log /tmp/a"),
+        {"copied": one(SUDO, cmd="/usr/bin/cp /var/log/auth.log /tmp/a")}),
+    Row("linux_logs_cleared_by_sudo.yml#ln", one(SUDO, cmd="/usr/bin/ln -sf /dev/null /var/log/auth.log"),
+        {"linked_out": one(SUDO, cmd="/usr/bin/ln -s /var/log/auth.log /tmp/auth.log")}),
+    # selective erasure of one's own lines; sed printing them is a read
+    Row("linux_logs_cleared_by_sudo.yml#sed", one(SUDO, cmd="/usr/bin/sed -i /203.0.113.9/d /var/log/auth.log"),
+        {"printed": one(SUDO, cmd="/usr/bin/sed -n /203.0.113.9/p /var/log/auth.log")}),
+    Row("linux_logs_cleared_by_sudo.yml#now_disable", one(SUDO, cmd="/usr/bin/systemctl --now disable rsyslog"),
+        {"now_enable": one(SUDO, cmd="/usr/bin/systemctl --now enable rsyslog")}),
     # auditd stopped through sudo; its status read is not
     Row("linux_logs_cleared_by_sudo.yml#auditd", one(SUDO, cmd="/usr/bin/systemctl stop auditd"),
         {"status": one(SUDO, cmd="/usr/bin/systemctl status auditd")}),
