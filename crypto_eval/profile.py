@@ -7,7 +7,9 @@ the GB/T 39786 catalogue. Each is a ConfigError naming the inventory file, line 
 - a compensation naming an unknown item, a management item, or the declared-only object 声明 as
   the compensating one (量化评估规则 2023, 弥补: one technical object's measure covers another's
   deficiency; a person's declaration cannot stand in for a technical channel);
-- a product's SM2 sample public key that is not a point on the curve.
+- a product's SM2 sample public key that is not a point on the curve;
+- a mitigation naming an object that is none of the system's endpoints as the inventory spells
+  them (host:port) nor 声明: it would lift nothing, silently (review R16 finding 12).
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ def check_profile(system: System, catalogue: Catalogue, where: Callable[[Key], L
                  "compensate another object", "compensations", n, "by_object")
         if (c.item, c.object) == (c.by_item, c.by_object):
             fail("an object cannot compensate itself", "compensations", n, "by_object")
+    _check_mitigation_objects(system, fail)
     for p, product in enumerate(profile.products):
         for s, sample in enumerate(product.samples):
             if sample.algorithm == "sm2-verify":
@@ -78,3 +81,23 @@ def check_profile(system: System, catalogue: Catalogue, where: Callable[[Key], L
                 except ValueError as e:
                     fail(f"product {product.name!r} sample public_key: {e}", "products", p, "samples", s,
                          "public_key")
+
+
+def _check_mitigation_objects(system: System, fail: Callable[..., None]) -> None:
+    """Each mitigation object is 声明 or one of the system's endpoints spelt as the inventory lists
+    it (host:port; objects are named so in findings, with a twin listing's suffix after a space)."""
+    assert system.crypto is not None
+    listed = {f"[{e.host}]:{e.port}" if ":" in e.host else f"{e.host}:{e.port}" for e in system.endpoints}
+    for ident, decl in system.crypto.declarations.items():
+        if decl.mitigation is None:
+            continue
+        for n, obj in enumerate(decl.mitigation.objects):
+            name = obj.strip()
+            if name == DECLARED_ONLY or name.split(" (", 1)[0] in listed:
+                continue
+            port = name.rsplit(":", 1)[-1]
+            same_port = sorted(x for x in listed if x.rsplit(":", 1)[-1] == port)
+            hint = (f"; the system lists {'、'.join(same_port)}: name the object as listed" if same_port
+                    else f"; its endpoints are {'、'.join(sorted(listed)) or 'none'}")
+            fail(f"mitigation of {ident} names object {obj!r}, which is no endpoint of this system{hint}",
+                 "declarations", ident, "mitigation", "objects", n)

@@ -80,6 +80,23 @@ def test_an_accepted_mitigation_lifts_the_veto_of_the_objects_it_names_only(tmp_
     assert all("确认人：测评师 张三，2026-11-02" in m for _f, m in both_e.mitigated)
 
 
+@pytest.mark.parametrize(("obj", "hint"), [
+    ("127.0.0.1:20131", "the system lists localhost:20131"),  # the same socket spelt otherwise
+    ("10.9.9.9:23", "its endpoints are localhost:20131"),      # a typo naming no endpoint
+])
+def test_a_mitigation_naming_no_endpoint_of_the_system_is_refused(tmp_path: Path, obj: str, hint: str) -> None:
+    # review R16 finding 12: the mitigation vanished silently (no error, no finding, no 已缓解)
+    endpoints = [{"host": "localhost", "port": 20131, "protocol": "telnet", "kind": "admin"}]
+    crypto = {"declarations": {TELNET_ITEM: {"mitigation": {**ACCEPTED, "objects": ["声明", obj]}}}}
+    with pytest.raises(ConfigError) as caught:
+        systems_in_scope(_load(tmp_path, crypto, endpoints))
+    text = str(caught.value)
+    assert f"{tmp_path / 'inventory.yaml'}:" in text and f"{TELNET_ITEM}.mitigation.objects.1" in text, text
+    assert repr(obj) in text and hint in text, text
+    listed = {"declarations": {TELNET_ITEM: {"mitigation": {**ACCEPTED, "objects": ["localhost:20131"]}}}}
+    assert systems_in_scope(_load(tmp_path, listed, endpoints))  # spelt as listed: accepted
+
+
 COMP = {"item": "gbt39786.l3.8.2.c", "object": "127.0.0.1:80", "by_item": "gbt39786.l3.8.2.c",
         "by_object": "127.0.0.1:443", "justification": "明文端口仅供内网回源，经TLS网关转发",
         "confirmed_by": "测评师 张三"}
