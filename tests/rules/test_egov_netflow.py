@@ -3,8 +3,9 @@ made from a capture, sent over loopback to govsoc's NetFlow receiver, stored thr
 pipeline (with the asset inventory's zones) in SQLite and Elasticsearch, then detected.
 
 NetFlow carries no handshake outcome (no event.outcome): flow_highrisk_port_from_internet.yml
-reads a client's record whose TCP flags hold ACK, which a client sends only once the server has
-answered its SYN (review r17d MEDIUM: NetFlow never matched the rule)."""
+reads a client's record whose TCP flags hold SYN and ACK, the client having opened the connection
+and acknowledged the server's answer (review r17d MEDIUM: NetFlow never matched the rule; R17 F6:
+ACK alone, as an ACK or FIN/ACK scan sends it, is no answer)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from govsoc.core.inventory import Inventory
 from govsoc.rules import detect, load_rules
 from govsoc.store.base import Query, Store
 from tests.collectors.netflow.peers import softflowd_export
+from tests.collectors.flows.packets import ethernet, ipv4, tcp
 from tests.rules.test_egov_rules import END, INVENTORY, PACK, capture, session, syn
 
 RDP = [b"\x03\x00\x00\x13"]
@@ -56,10 +58,14 @@ def test_netflow_records_of_an_answered_high_risk_port_alert(kind: str, request:
         syn("203.0.113.8", "172.16.10.9", 3389),  # unanswered: the client never acknowledged
         session("203.0.113.9", "172.16.10.9", 443, [b"x"], [b"y"]),  # HTTPS is no high-risk port
         session("10.99.0.7", "172.16.10.9", 3389, RDP, RDP),  # from the management zone
+        # R17 F6: an ACK scan (nmap -sA) and a FIN/ACK scan (-sM), nothing answering: ACK without a handshake
+        [ethernet(ipv4("203.0.113.50", "172.16.10.9", 6, tcp(50001, 3389, 100, 0, "A")))],
+        [ethernet(ipv4("203.0.113.51", "172.16.10.9", 6, tcp(50002, 3389, 100, 0, "FA")))],
         every=2))
     work = tmp_path / "work"
     work.mkdir()
-    assert _export(store, pcap, work) == 7  # two records (one a direction) per answered session, one for the SYN
+    # two records (one a direction) per answered session, one for the SYN and one for each scan
+    assert _export(store, pcap, work) == 9
     rule = load_rules([PACK / "flow_highrisk_port_from_internet.yml"])
     assert rule.errors == []
     result = detect(store, rule, start=datetime(2000, 1, 1, tzinfo=UTC), end=END)
