@@ -44,6 +44,8 @@ def _declaration_findings(context: SystemContext, item: Item, decl: ItemDeclarat
         for factor, value in (("D", decl.d), ("A", decl.a), ("K", decl.k)):
             if value is None:
                 out.append(f("MISSING", False, f"未声明 {factor}", risk="低"))
+            elif value and not decl.evidence.strip():
+                out.append(f("MISSING", False, _BARE.format(said=f"{factor} ✓"), risk="中"))
             elif factor == "D" and not value and item.high_risk is not None:
                 out.append(f("D", False, _high_risk_why(item, "声明 D ✗"), risk="高", high_risk=True))
             else:
@@ -53,10 +55,17 @@ def _declaration_findings(context: SystemContext, item: Item, decl: ItemDeclarat
     if decl.judgement is None:
         return [f("MISSING", False, "声明既无判定也无D/A/K", risk="中")]
     ok = decl.judgement == "符合"
+    if decl.judgement in ("符合", "部分符合") and not decl.evidence.strip():
+        return [f("MISSING", False, _BARE.format(said=decl.judgement), risk="中")]
     if decl.judgement == "不符合" and not management and item.high_risk is not None:
         return [f("J", False, _high_risk_why(item, "声明不符合"), judgement=decl.judgement, risk="高",
                   high_risk=True)]
     return [f("J", ok, f"声明{decl.judgement}", judgement=decl.judgement, risk=None if ok else "中")]
+
+
+#: A ✓ or 符合 declared with no evidence: a person's word alone scores nothing (review R16 finding 7;
+#: compensations and mitigations without a justification or acceptor are refused likewise).
+_BARE = "声明{said}但未提供证据（evidence 为空）：人工声明须附证据（文件、记录、测评材料），按未提供证据计"
 
 
 def _high_risk_why(item: Item, said: str) -> str:

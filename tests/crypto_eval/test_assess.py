@@ -73,7 +73,8 @@ def test_declared_mitigation_lifts_the_veto_but_stays_listed() -> None:
 def test_declaration_contradicted_by_a_probe() -> None:
     ssh1 = EndpointReport(target=Target(host=HOST, port=22, protocol="ssh"), ssh=SshProbeResult(
         endpoint=f"{HOST}:22", reachable=True, speaks_ssh=True, banner="SSH-1.5-Old", ssh1=True))
-    system = _system({"declarations": {"gbt39786.l3.8.3.b": {"d": True, "a": True, "k": True}}},
+    system = _system({"declarations": {"gbt39786.l3.8.3.b": {"d": True, "a": True, "k": True,
+                                                             "evidence": "运维手册：SSH管理"}}},
                      [{"host": HOST, "port": 22, "protocol": "ssh", "kind": "admin"}])
     e = evaluate_system(system, [ssh1])
     assert _score(e, "gbt39786.l3.8.3.b") == Decimal("0.0000")
@@ -154,3 +155,18 @@ def test_shall_item_not_applicable_only_with_a_reason_and_flagged() -> None:
     assert _score(e, "gbt39786.l3.8.4.b") == Decimal("0.0000")
     assert any(f.item == "gbt39786.l3.8.4.b" and f.factor == "MISSING" and "未说明理由" in f.why for f in e.findings)
     assert _score(e, "gbt39786.l3.8.1.b") is None
+
+
+def test_a_bare_declaration_without_evidence_scores_nothing() -> None:
+    # review R16 finding 7: 符合 or d/a/k ✓ with no evidence scored full marks on a person's word
+    bare = _system({"declarations": {"gbt39786.l3.8.5.a": {"judgement": "符合"},
+                                     "gbt39786.l3.8.1.a": {"d": True, "a": True, "k": True},
+                                     "gbt39786.l3.8.5.b": {"judgement": "部分符合", "evidence": " "}}})
+    e = evaluate_system(bare, [])
+    for item in ("gbt39786.l3.8.5.a", "gbt39786.l3.8.1.a", "gbt39786.l3.8.5.b"):
+        assert _score(e, item) == Decimal("0.0000"), item
+        assert any(f.item == item and f.factor == "MISSING" and "未提供证据" in f.why for f in e.findings), item
+    said = _system({"declarations": {"gbt39786.l3.8.5.a": {"judgement": "符合", "evidence": "《密码管理制度》v2"},
+                                     "gbt39786.l3.8.5.b": {"judgement": "部分符合", "evidence": "《操作规程》草案"}}})
+    e = evaluate_system(said, [])
+    assert (_score(e, "gbt39786.l3.8.5.a"), _score(e, "gbt39786.l3.8.5.b")) == (Decimal("1.0000"), Decimal("0.5000"))
