@@ -560,6 +560,29 @@ PHRASES: Final[dict[str, str]] = {
     " 秒时限，本工具未继续构建和验证其余路径": " seconds: the remaining paths were not built or checked",
     " | 支持AUTH TLS但不强制（明文登录：": " | AUTH TLS offered, not required (login in the clear: ",
     " | 支持AUTH TLS但不强制": " | AUTH TLS offered, not required", " | 须先AUTH TLS：": " | AUTH TLS required first: ",
+    # review R16 (issue 16): SSH-1.99, bare and 不适用 declarations, staple vs CRL, stored plaintext
+    "标识为SSH-1.99（": "announces SSH-1.99 (",
+    "）：仍兼容SSH-1客户端（RFC 4253 5.1），SSH-1为已废弃的密码技术（高风险）；应关闭SSH-1兼容":
+        "): still accepts SSH-1 clients (RFC 4253 5.1); SSH-1 is retired cryptography (high risk); "
+        "turn SSH-1 compatibility off",
+    "声明{said}但未提供证据（evidence 为空）：人工声明须附证据（文件、记录、测评材料），按未提供证据计":
+        "declared {said} without evidence (evidence is empty): a person's declaration needs evidence "
+        "(documents, records, evaluation material); counted as missing evidence",
+    "）声明不适用（": ") declared not applicable (",
+    "）：仅当该条款的对象不存在时成立，需测评人员现场确认；存在该对象时按未提供证据计":
+        "): holds only when the item's object does not exist; the evaluator must confirm on site; "
+        "where the object exists it counts as missing evidence",
+    " 未在时限内读取": " not read within the time limit",
+    "），以吊销为准": "); the revocation prevails",
+    "；分发点 ": "; distribution points ",
+    "；服务器装订的OCSP应答称未吊销（": "; the OCSP answer the server stapled says not revoked (",
+    " 个字段": " fields",
+    " 的抽样值中识别出敏感字段 ": " the sampled values show the sensitive fields ",
+    " 等 ": " and more, ",
+    "重要数据以明文存储：数据分类分级扫描（govsoc classify）在 ":
+        "important data stored in plaintext: the data classification scan (govsoc classify) of ",
+    "，存储值未加密（GB/T 39786-2021 8.4 e；高风险判定指引：重要数据明文存储）":
+        ", stored unencrypted (GB/T 39786-2021 8.4 e; high-risk guide: important data stored in plaintext)",
 }
 #: Whole values (an object's name, a judgement, a risk) too short to replace inside other text.
 EXACT: Final[dict[str, str]] = {
