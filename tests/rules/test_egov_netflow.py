@@ -20,8 +20,8 @@ from govsoc.collectors.pipeline import Pipeline
 from govsoc.core.inventory import Inventory
 from govsoc.rules import detect, load_rules
 from govsoc.store.base import Query, Store
-from tests.collectors.netflow.peers import softflowd_export
 from tests.collectors.flows.packets import ethernet, ipv4, tcp
+from tests.collectors.netflow.peers import softflowd_export
 from tests.rules.test_egov_rules import END, INVENTORY, PACK, capture, session, syn
 
 RDP = [b"\x03\x00\x00\x13"]
