@@ -963,6 +963,11 @@ ROWS = [
         "hit": capture(session("10.14.0.5", "10.12.0.9", 445, [b"x"], [b"y"])),
         "allowed": capture(session("10.13.0.5", "10.12.0.9", 445, [b"x"], [b"y"])),
         "same": capture(session("10.12.0.5", "10.12.0.9", 445, [b"x"], [b"y"]))}),
+    # one keep-alive connection with two requests is one connection: one alert (ONE_PER_CONNECTION), not
+    # one per transaction event (review R14b N8)
+    Row("flow_cross_agency_not_allowed.yml#keep_alive", (), {}, built={
+        "hit": capture(keep_alive("10.14.0.6", "10.12.0.9", "GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+                                  "GET /b HTTP/1.1\r\nHost: a\r\n\r\n"))}),
     # base rule alone: an unanswered attempt counts; a DNS (UDP) flow, and answered HTTPS with data, do not
     Row("flow_tcp_connection.yml", (), {}, built={"hit": capture(syn("203.0.113.60", "10.30.5.1", 8443)),
                                                   "udp": capture(dns("10.30.4.17", "www.example.com")),
@@ -1480,6 +1485,12 @@ def case_of_event(store: Store, cases: dict[str, set[tuple[str, str]]]) -> dict[
             for e in store.search(Query())}
 
 
+#: (rule file, case) of connection rules whose hit is one connection: one alert, however many
+#: DNS/HTTP transaction events the flow has (review R14b N8).
+ONE_PER_CONNECTION = {("flow_cross_agency_not_allowed.yml", "hit"),
+                      ("flow_cross_agency_not_allowed.yml", "hit#keep_alive")}
+
+
 @pytest.mark.es
 @pytest.mark.parametrize("kind", ["sqlite", "elasticsearch"])
 def test_pack_rules_fire_on_their_lines_only(kind: str, request: pytest.FixtureRequest, corpus: Path,
@@ -1514,6 +1525,8 @@ def test_pack_rules_fire_on_their_lines_only(kind: str, request: pytest.FixtureR
     # a correlation raises one alert per burst: one attack (120 tunnel queries, 20 guesses) is one alert
     correlations = {whole.files[str(c.id)].name for c in whole.correlations}
     assert {key: n for key, n in alerts_per_case.items() if key[0] in correlations and n != 1} == {}
+    # a connection rule raises one alert per connection, not one per transaction event of it
+    assert {key: n for key, n in alerts_per_case.items() if key in ONE_PER_CONNECTION and n != 1} == {}
 
 
 #: Requests built against the SQL injection rule's own patterns: runs of separators that a pattern
