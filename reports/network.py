@@ -23,10 +23,14 @@ from govsoc.reports.document import Block, Chart, Figure, Figures, Paragraph, Sc
 from govsoc.reports.wording import shown_zone
 from govsoc.store.base import Group, Query, Store
 
-__all__ = ["CLEARTEXT_PORTS", "ENCRYPTED", "FLOW_DATASETS", "WEAK_CIPHER_MARKS", "network_overview"]
+__all__ = ["CLEARTEXT_PORTS", "ENCRYPTED", "FLOW_DATASETS", "NOT_FLOWS", "WEAK_CIPHER_MARKS", "network_overview"]
 
 #: Datasets whose events are flows (one event per connection, ``network.bytes`` its IP bytes).
 FLOW_DATASETS: Final = ("network.flow", "netflow.log", "zeek.conn")
+#: Events of those datasets that are not flows: a flow's later DNS/HTTP transactions
+#: (collectors.flows.transactions: ``event.type: protocol``, as ECS types a protocol event, not a
+#: connection), left out of every flow count (review R14b N9).
+NOT_FLOWS: Final = {"event.type": ("protocol",)}
 #: Well-known ports of services that carry credentials or data in cleartext.
 CLEARTEXT_PORTS: Final[dict[int, str]] = {
     21: "FTP", 23: "Telnet", 69: "TFTP", 80: "HTTP", 110: "POP3", 143: "IMAP", 161: "SNMP", 389: "LDAP",
@@ -51,7 +55,7 @@ def _share(part: float, whole: float) -> float:
 
 def network_overview(store: Store, query: Query, t: dict[str, str]) -> tuple[Section, dict[str, object]]:
     """The network section and its numbers, over the flow events of ``query``'s period."""
-    flows = _with(query, event__dataset=FLOW_DATASETS)
+    flows = replace(_with(query, event__dataset=FLOW_DATASETS), exclude={**query.exclude, **NOT_FLOWS})
     by_dataset = store.groups(flows, "event.dataset", size=len(FLOW_DATASETS), total="network.bytes")
     flow_total = sum(g.count for g in by_dataset)
     byte_total = sum(g.total for g in by_dataset)

@@ -28,8 +28,10 @@ class Query:
 
     ``start`` is inclusive and ``end`` exclusive. ``terms`` maps a dotted field to the values
     it may equal (any of them; all fields must match); a multi-valued field matches when any
-    element does. ``text`` is a phrase searched in ``message``. ``native`` is a condition in
-    the store's own query language. Results come in time order, then by id.
+    element does. ``exclude`` maps a field to values it must not hold (no element of a list
+    may equal one; an event without the field passes): a flow count leaves out a flow's later
+    transaction events (``event.type: protocol``) so. ``text`` is a phrase searched in
+    ``message``. ``native`` is a condition in the store's own query language. Results come in time order, then by id.
 
     ``after`` (exclusive) and ``until`` (inclusive) bound the events by the order the store
     received them, not by event time: they are opaque positions from :meth:`Store.position`, so
@@ -41,6 +43,7 @@ class Query:
     start: datetime | None = None
     end: datetime | None = None
     terms: Mapping[str, tuple[Scalar, ...]] = field(default_factory=dict)
+    exclude: Mapping[str, tuple[Scalar, ...]] = field(default_factory=dict)
     text: str | None = None
     native: str | None = None
     limit: int | None = None

@@ -398,6 +398,10 @@ class ElasticsearchStore(Store):
                 filters.append({"terms": {name: short}})
             elif ignored is None:  # a long value: its documents are candidates, compared by _Check
                 filters.append({"bool": {"should": [{"terms": {name: short}}, _IGNORED], "minimum_should_match": 1}})
+        for name, values in sorted(query.exclude.items()):
+            if any(map(too_long, values)):  # not indexed: a document holding it could not be left out
+                raise StoreError(f"Query.exclude {name}: a value longer than the keyword limit")
+            must_not.append({"terms": {name: list(values)}})
         if query.text:
             pattern = "*" + re.sub(r"([*?\\])", r"\\\1", query.text) + "*"
             filters.append({"wildcard": {"message.caseless": {"value": pattern, "case_insensitive": True}}})

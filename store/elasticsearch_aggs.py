@@ -35,9 +35,9 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def alert_query(query: Query) -> dict[str, Any]:
     """The Query DSL over the alerts index of an alert query (start time range and terms)."""
-    if query.text or query.native or query.after or query.until:
+    if query.text or query.native or query.after or query.until or query.exclude:
         raise StoreError("an alert aggregation takes a time range and terms only (no text, native "
-                         "condition or ingest positions)")
+                         "condition, exclusions or ingest positions)")
     filters: list[dict[str, Any]] = []
     bounds = {k: format_timestamp(v) for k, v in (("gte", query.start), ("lt", query.end)) if v is not None}
     if bounds:

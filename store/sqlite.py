@@ -427,6 +427,9 @@ class SqliteStore(Store):
                 params.extend(id_key(str(v)) for v in values)
                 continue
             clauses.append(terms_sql(name, values))  # one element of a list is enough, as on Elasticsearch
+        for name, values in sorted(query.exclude.items()):  # a row without the field (NULL) passes
+            if values:
+                clauses.append(f"NOT COALESCE(({terms_sql(name, values)}), 0)")
         if query.text:
             clause, text_params = _text_sql(query.text)
             clauses.append(clause)

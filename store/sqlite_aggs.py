@@ -52,9 +52,9 @@ def _quoted(name: str) -> str:
 
 def alert_where(query: Query) -> tuple[str, list[Any]]:
     """The WHERE clause over ``alerts`` of an alert query (start time range and terms only)."""
-    if query.text or query.native or query.after or query.until:
+    if query.text or query.native or query.after or query.until or query.exclude:
         raise StoreError("an alert aggregation takes a time range and terms only (no text, native "
-                         "condition or ingest positions)")
+                         "condition, exclusions or ingest positions)")
     clauses: list[str] = []
     params: list[Any] = []
     for sql, value in (("alerts.ts >= ?", query.start), ("alerts.ts < ?", query.end)):

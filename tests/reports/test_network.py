@@ -1,7 +1,8 @@
 """The network overview (review r18c finding 10): flows of no identified protocol have their row, so
 the protocol table and the zone-by-protocol chart sum to the traffic; SSH sessions count among the
 encrypted ones and weak SSH (SSH-1, RC4, a SHA-1 1024-bit key exchange) among the weak ones; RC4 on
-TLS 1.0 is listed as a weak cipher and its session counted once."""
+TLS 1.0 is listed as a weak cipher and its session counted once; a flow's later DNS/HTTP
+transaction events are no flows (review R14b N9)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from typing import Any
 
 import pytest
 
+from govsoc.collectors import ingest_file
 from govsoc.core.event import Event, make_id
 from govsoc.reports.build import build
 from govsoc.reports.document import Chart, Table
 from govsoc.store.base import Store
 from govsoc.store.sqlite import SqliteStore
 from tests.conftest import es_store
+from tests.rules.test_egov_rules import capture, dns, session
 
 START = datetime(2026, 11, 28, 16, tzinfo=UTC)
 END = START + timedelta(days=1)
@@ -83,3 +86,20 @@ def test_unidentified_traffic_and_weak_ssh_are_counted(store: Store) -> None:
     assert weak_rows["弱协议版本会话（SSL、TLS 1.0/1.1、SSH-1）"] == 3
     chart = next(b for b in section.blocks if isinstance(b, Chart))
     assert sum(sum(s.values) for s in chart.series) == total_bytes  # the zone's bytes, all of them
+
+
+def test_a_flows_later_transactions_are_not_counted_as_flows(store: Store, tmp_path: Path) -> None:
+    """Review R14b N9: a keep-alive HTTP connection with 3 requests and a DNS flow with 3 queries
+    on one 5-tuple, read from a real capture, are 2 flows (1 cleartext: 50 %), not 6 events."""
+    ok = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+    requests = [f"GET /p{i} HTTP/1.1\r\nHost: w\r\n\r\n".encode() for i in range(3)]
+    queries = [frame for i in range(3) for frame in dns("10.6.0.1", f"q{i}.example.com", sport=40000)]
+    data = capture(session("10.6.0.1", "10.6.0.80", 80, requests, [ok] * 3), queries)
+    (tmp_path / "tx.pcap").write_bytes(data)
+    summary = ingest_file(tmp_path / "tx.pcap", parser_id="network.pcap", store=store, data_dir=tmp_path / "state")
+    store.refresh()
+    assert summary.receipt.created == 6  # 2 flow events and 4 later transaction events
+    document = build("situation", store, start=datetime(2026, 11, 21, tzinfo=UTC), end=END, lang="zh",
+                     timezone="Asia/Shanghai", now=END)  # the capture's day (tests.rules.test_egov_rules.T0)
+    numbers = document.data["network"]
+    assert (numbers["flows"], numbers["cleartext_flows"], numbers["cleartext_flow_share"]) == (2, 1, 50.0)

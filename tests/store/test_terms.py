@@ -1,4 +1,5 @@
-"""``Query.terms`` (``--where``, suppression recounts) on multi-valued fields, on every store.
+"""``Query.terms`` (``--where``, suppression recounts) and ``Query.exclude`` on multi-valued fields,
+on every store.
 
 Elasticsearch's terms query matches a document when one value of the field is one of the terms
 (every field is multi-valued; arrays of objects are flattened; a list without values is no
@@ -53,3 +54,18 @@ def test_terms_match_one_element_as_elasticsearch_does(store: Store) -> None:
         assert {e.id for e in store.search(query)} == {events[n].id for n in expected}, (field, terms)
         assert store.count(query) == len(expected), (field, terms)
     assert any(expected for *_, expected in ROWS) and any(not expected for *_, expected in ROWS)
+
+
+def test_exclude_leaves_out_exactly_the_events_terms_match(store: Store) -> None:
+    """``Query.exclude`` (a report's flow counts leave out transaction events so: review R14b N9):
+    an event is left out when ``terms`` would match it, kept otherwise, without the field too."""
+    events = [Event(id=make_id("exclude", n), timestamp=T0 + timedelta(seconds=n), dataset="exclude.test",
+                    fields=fields) for n, fields in enumerate(EVENTS)]
+    assert store.write(events).created == len(events)
+    store.refresh()
+    for field, terms, expected in ROWS:
+        query = Query(terms={"event.dataset": ("exclude.test",)}, exclude={field: terms})
+        kept = {events[n].id for n in range(len(EVENTS)) if n not in expected}
+        assert {e.id for e in store.search(query)} == kept, (field, terms)
+        assert store.count(query) == len(kept), (field, terms)
+        assert sum(g.count for g in store.groups(query, "event.dataset")) == len(kept), (field, terms)
