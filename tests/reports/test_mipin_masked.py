@@ -6,15 +6,12 @@ in every format (HTML, Markdown, JSON) unless the report is unmasked."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from govsoc.classification.masking import mask
@@ -26,7 +23,7 @@ from govsoc.reports.document import Document
 from govsoc.reports.mipin import mipin_section
 from govsoc.reports.renderers import HtmlRenderer, JsonRenderer, document_text
 from govsoc.reports.renderers_md import MarkdownRenderer
-from tests.servers.certs import CertFiles
+from tests.servers.certs import CertFiles, subject_cert
 from tests.servers.cleartext import greeter
 from tests.servers.tls import python_tls_server
 
@@ -39,21 +36,9 @@ UTF8_BANNER = f"运维人员：{OTHER} 电话 0755-88881234\r\nlogin: ".encode()
 def _personal_cert(folder: Path) -> CertFiles:
     """A self-signed server certificate whose subject names a person (a personal certificate
     put on a server: CN and O the holder, emailAddress theirs)."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, HOLDER),
-                         x509.NameAttribute(NameOID.ORGANIZATION_NAME, HOLDER),
-                         x509.NameAttribute(NameOID.EMAIL_ADDRESS, MAIL)])
-    now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=30))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
-            .sign(key, hashes.SHA256()))
-    cert_path, key_path = folder / "personal.crt", folder / "personal.key"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return CertFiles(cert=cert_path, key=key_path, der=cert.public_bytes(serialization.Encoding.DER))
+    return subject_cert(folder, "personal", [x509.NameAttribute(NameOID.COMMON_NAME, HOLDER),
+                                             x509.NameAttribute(NameOID.ORGANIZATION_NAME, HOLDER),
+                                             x509.NameAttribute(NameOID.EMAIL_ADDRESS, MAIL)])
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,9 @@ unless an unmasked report is asked for, with classification's masked forms."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from govsoc.core.inventory import InventoryModel
@@ -18,7 +15,7 @@ from govsoc.crypto_eval.evaluate import evaluate_inventory
 from govsoc.crypto_eval.report import load_results, save_results
 from govsoc.reports.mipin import mipin_section
 from tests.servers.ca import make_ca
-from tests.servers.certs import CertFiles
+from tests.servers.certs import CertFiles, subject_cert
 from tests.servers.tls import openssl_s_server
 
 NAME, EMAIL, ID = "张三", "zhangsan@example.gov.cn", "110101199003071233"
@@ -26,21 +23,9 @@ NAME, EMAIL, ID = "张三", "zhangsan@example.gov.cn", "110101199003071233"
 
 def _personal_cert(folder: Path) -> CertFiles:
     """A self-signed certificate whose subject is a person: name, e-mail, ID number (GB/T 20518 style)."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, NAME),
-                         x509.NameAttribute(NameOID.EMAIL_ADDRESS, EMAIL),
-                         x509.NameAttribute(NameOID.SERIAL_NUMBER, ID)])
-    now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=30))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
-            .sign(key, hashes.SHA256()))
-    paths = folder / "person.crt", folder / "person.key"
-    paths[0].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    paths[1].write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return CertFiles(cert=paths[0], key=paths[1], der=cert.public_bytes(serialization.Encoding.DER))
+    return subject_cert(folder, "person", [x509.NameAttribute(NameOID.COMMON_NAME, NAME),
+                                           x509.NameAttribute(NameOID.EMAIL_ADDRESS, EMAIL),
+                                           x509.NameAttribute(NameOID.SERIAL_NUMBER, ID)])
 
 
 def test_certificate_names_in_a_mipin_section_are_masked_unless_asked(tmp_path: Path) -> None:

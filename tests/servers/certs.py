@@ -88,3 +88,21 @@ def sm2_private_scalar(key: Path) -> int:
     text = subprocess.run([openssl, "pkey", "-in", str(key), "-text", "-noout"], check=True, capture_output=True,
                           text=True).stdout
     return int("".join(text.split("priv:")[1].split("pub:")[0].split()).replace(":", ""), 16)
+
+
+def subject_cert(folder: Path, stem: str, subject: list[x509.NameAttribute]) -> CertFiles:
+    """A self-signed ECDSA P-256 certificate for localhost whose subject is ``subject`` (a person's
+    name, e-mail, ID number... as the masking tests need), written as ``stem``.crt/.key under ``folder``."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name(subject)
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=30))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / f"{stem}.crt", folder / f"{stem}.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return CertFiles(cert=cert_path, key=key_path, der=cert.public_bytes(serialization.Encoding.DER))

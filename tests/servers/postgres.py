@@ -16,22 +16,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-
+from tests.conftest import need
 from tests.servers.certs import CertFiles
 
 __all__ = ["postgres_server", "PASSWORD"]
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
 PASSWORD = "classify-test-secret"
-
-
-def _need(condition: bool, reason: str) -> None:
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(f"CI=true and {reason}")
-    pytest.skip(reason)
 
 
 def _free_port() -> int:
@@ -53,7 +43,7 @@ def postgres_server(tls: CertFiles | None = None) -> Iterator[int]:
     """Run a server until the block ends; yields its port (user postgres, password PASSWORD)."""
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     bindir = Path(found[-1]).parent if found else (Path(p).parent if (p := shutil.which("initdb")) else None)
-    _need(bindir is not None, "no PostgreSQL server binaries (scripts/system-packages.sh installs postgresql)")
+    need(bindir is not None, "no PostgreSQL server binaries (scripts/system-packages.sh installs postgresql)")
     assert bindir is not None
     prefix: list[str] = []
     owner = -1
@@ -79,10 +69,10 @@ def postgres_server(tls: CertFiles | None = None) -> Iterator[int]:
         run = subprocess.run([*prefix, str(bindir / "initdb"), "-D", str(data), "-U", "postgres",
                               "--auth=scram-sha-256", f"--pwfile={pwfile}", "-E", "UTF8", "--locale=C"],
                              capture_output=True, text=True)
-        _need(run.returncode == 0, f"initdb failed: {run.stderr[-300:]}")
+        need(run.returncode == 0, f"initdb failed: {run.stderr[-300:]}")
         run = subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l",
                               str(folder / "log"), "start"], capture_output=True, text=True)
-        _need(run.returncode == 0, f"pg_ctl start failed: {run.stderr[-300:]} "
+        need(run.returncode == 0, f"pg_ctl start failed: {run.stderr[-300:]} "
                                    f"{(folder / 'log').read_text(errors='replace')[-500:]}")
         try:
             yield port
