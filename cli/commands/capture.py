@@ -30,8 +30,8 @@ from govsoc.collectors.flows.table import MAX_FLOWS
                    "further packet comes (all that remain are stored when the capture stops).")
 @click.option("--stop-after", type=click.FloatRange(min=0), help="Stop after this many seconds.")
 @click.option("--max-flows", type=click.IntRange(min=1), default=MAX_FLOWS, show_default=True,
-              help="Open flows held at most (about 1 KiB each); past it the least recently active end early, "
-                   "counted as 'flow table full' problems.")
+              help="Open flows held at most (each keeps up to 24 KiB of payload sample); past it the least "
+                   "recently active end early, counted as 'flow table full' problems.")
 @click.pass_obj
 def capture(app: AppContext, interface: str, capture_filter: str | None, netns: str | None, batch: int,
             stop_after: float | None, max_flows: int) -> None:
