@@ -10,7 +10,8 @@ stricter, because whoever wrote the line put the number there as they liked: ``S
 
 Here a text is cut into its digit groups (full-width digits are folded by the caller), and a
 group, or consecutive groups joined by one separator each (space, '-', '_', '+', or '.' between
-three or more groups of 3-4 digits), is judged alone, letters around it ignored, by the same
+three or more groups of 3-4 digits, after a country code marked as one if any: ``+86.138.1234.5678``,
+``0086 138.1234.5678``), is judged alone, letters around it ignored, by the same
 validation as the recognizers: an 18-digit number (or 17 digits and an X) with a real region,
 birth date and check character, or only the shape of one; an 11-digit allocated mobile number,
 also after a bare ``86`` or ``0086``; a 13-19 digit card number with an issuer prefix and the Luhn
@@ -139,8 +140,20 @@ def _well_split(text: str, groups: list[tuple[int, int]]) -> bool:
     sizes = [e - s for s, e in groups]
     seps = "".join(text[s - 1] for s, _ in groups[1:])
     if "." in seps:  # 138.1234.5678: never a decimal or an IPv4 address (groups of 1-3)
-        return len(groups) >= 3 and set(seps) == {"."} and all(3 <= n <= 4 for n in sizes)
+        return _dotted(sizes, seps) or (_country_code(text, groups[0]) and _dotted(sizes[1:], seps[1:]))
     return all(n >= 2 for n in sizes)
+
+
+def _dotted(sizes: list[int], seps: str) -> bool:
+    """Three or more groups of 3-4 digits, all joined by '.' (138.1234.5678)."""
+    return len(sizes) >= 3 and set(seps) == {"."} and all(3 <= n <= 4 for n in sizes)
+
+
+def _country_code(text: str, group: tuple[int, int]) -> bool:
+    """True when ``group`` is a country code written as one: ``+86`` or ``0086`` (ITU-T E.164).
+    A bare ``86.`` is not: 86.138.1234.5678 may as well be a version number."""
+    start, end = group
+    return text[start:end] == "0086" or (text[start:end] == "86" and text[start - 1:start] == "+")
 
 
 def _in_decimal(text: str, at: int, *, before: bool) -> bool:

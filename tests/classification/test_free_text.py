@@ -241,6 +241,11 @@ LANDLINE = "0755-88881234"  # Shenzhen (0755), an 8-digit local number starting 
     ("138-1234-5678", ["1234"], [mask("mobile", MOBILE)]),
     ("联系 138 1234 5678 谢谢", ["1234"], [mask("mobile", MOBILE)]),
     ("+86 138 1234 5678", ["1234"], [mask("mobile", MOBILE)]),
+    # dotted groups after a country code of 2 digits, or one set off by a blank (review: not masked at all)
+    ("tel=+86.138.1234.5678", ["1234", "+86"], ["tel=" + mask("mobile", MOBILE)]),
+    ("+86 138.1234.5678 已接通", ["1234"], [mask("mobile", MOBILE) + " 已接通"]),
+    ("0086.138.1234.5678", ["1234"], [mask("mobile", MOBILE)]),
+    ("tel=0086 138.1234.5678&a=1", ["1234"], ["tel=" + mask("mobile", MOBILE) + "&a=1"]),
     # landlines: the area code in parentheses or set off by '-', a blank, or an extension
     ("(0755)8888-1234", ["8888-1234", "8888"], [mask("landline", LANDLINE)]),
     ("座机 (010) 6552 9988 转", ["6552"], [mask("landline", "01065529988")]),
@@ -263,6 +268,7 @@ def test_phone_numbers_with_separators_are_masked(text: str, hidden: list[str], 
     "tel=+86+138+1234+5678",        # and the country code's own '+' before them
     "tel=%2B86+138+1234+5678",      # that '+' percent-encoded, as a form sends it
     "tel=+86 138 1234 5678",        # typed with blanks
+    "tel=+86.138.1234.5678",        # or with dots
 ])
 def test_a_country_code_goes_with_its_plus(text: str) -> None:
     # before: the '+' of "+86" stayed in front of the masked number ("tel=+138****5678"), as if
@@ -305,6 +311,10 @@ def test_values_after_a_label_are_masked(text: str, hidden: list[str], shown: li
     "x=1+2+3+4+5+6+7 id=20231124+12345678",
     "ver=10.0.19041+1234 build 2023 1234 5678",
     "tel=+86 123 4567 8901",
+    # near misses of a dotted +86 number: a version, an IP address, groups too short or too many,
+    # an unused segment, a country code that is not 86
+    "ver=1.138.1234.5678", "ip=10.138.12.34", "tel=+86.10.138.12.34", "tel=+86.138.12.34",
+    "tel=+86.138.1234.5678.9", "tel=+86.123.4567.8901", "tel=+1.138.1234.5678", "tel=+886.138.1234.5678",
     # a landline's shape with no area code in use (026 is unassigned), an order's groups
     "tel=026-88881234 order 0086-0000-1234",
     # a label followed by a value that is no plate, address or date
