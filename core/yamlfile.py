@@ -48,17 +48,36 @@ def load_yaml(path: Path) -> tuple[Any, Positions]:
         _measure(text, path)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark
-        raise ConfigError(
-            f"invalid YAML: {e.problem}",
-            location=Location(path=str(path), line=mark.line + 1 if mark else None,
-                              column=mark.column + 1 if mark else None),
-        ) from e
+    except yaml.YAMLError as e:
+        raise ConfigError(f"invalid YAML: {yaml_problem(e)}", location=yaml_location(e, text, path)) from e
     positions: Positions = {}
     if node is not None:
         _walk(node, (), positions)
     return data, positions
+
+
+def yaml_problem(error: yaml.YAMLError) -> str:
+    """What PyYAML found wrong, without its multi-line context."""
+    if isinstance(error, yaml.reader.ReaderError):
+        return f"{error.reason} (U+{error.character:04X})" if isinstance(error.character, int) else error.reason
+    if isinstance(error, yaml.MarkedYAMLError):
+        return str(error.problem or error.context or type(error).__name__)
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
+def yaml_location(error: yaml.YAMLError, text: str, path: Path) -> Location:
+    """The 1-based line and column of a PyYAML error in ``text``: a MarkedYAMLError's problem mark,
+    or a ReaderError's character offset (a C0/C1 control character the YAML 1.1 reader refuses
+    before scanning, so it carries no mark). Lines there are counted at newlines, as editors do."""
+    if isinstance(error, yaml.MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        if mark is not None:
+            return Location(path=str(path), line=mark.line + 1, column=mark.column + 1)
+    if isinstance(error, yaml.reader.ReaderError) and isinstance(error.position, int):
+        before = text[:error.position]
+        return Location(path=str(path), line=before.count("\n") + 1,
+                        column=error.position - (before.rfind("\n") + 1) + 1)
+    return Location(path=str(path))
 
 
 def _measure(text: str, path: Path) -> None:

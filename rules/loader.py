@@ -22,6 +22,7 @@ from sigma.filters import SigmaFilter
 from sigma.rule import SigmaRule
 
 from govsoc.core.errors import Location, RuleError
+from govsoc.core.yamlfile import yaml_location, yaml_problem
 from govsoc.rules.correlate import split_range
 
 BUILTIN_PACKS = Path(__file__).parent / "packs"
@@ -93,10 +94,10 @@ def _load_file(path: Path, ruleset: RuleSet) -> list[SigmaRule | SigmaCorrelatio
     try:
         documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
         data = list(yaml.safe_load_all(text))
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark
-        ruleset.errors.append(RuleError(f"invalid YAML: {e.problem}", location=Location(
-            path=str(path), line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None)))
+    except yaml.YAMLError as e:
+        error = RuleError(f"invalid YAML: {yaml_problem(e)}", location=yaml_location(e, text, path))
+        error.__cause__ = e
+        ruleset.errors.append(error)
         return []
     rules: list[SigmaRule | SigmaCorrelationRule] = []
     for node, doc in zip(documents, data, strict=True):

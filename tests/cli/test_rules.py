@@ -181,3 +181,15 @@ level: high
     base = next(line for line in out.splitlines() if "Base Failure" in line)
     assert "never run" not in base and "runs inside" in base
     assert "never run" not in next(line for line in out.splitlines() if "Many Failures" in line)
+
+
+def test_rules_check_names_a_raw_control_character_and_checks_the_rest(govsoc: Run, rules_dir: Path) -> None:
+    # U+009B (C1 CSI) raw in a title: YAML's reader refuses it (no internal error, no traceback)
+    (rules_dir / "ctl.yml").write_text(RULE.format(**{**FILES["good.yml"], "title": "Bad\x9btitle",
+                                                      "id": "55555555-5555-4555-8555-555555555555"}), encoding="utf-8")
+    code, out, err = govsoc("rules", "check", str(rules_dir), "--format", "json")
+    assert code == 3 and "internal error" not in err  # README: rules check exits 3 when any rule failed
+    by_where = {r["where"].rsplit("/", 1)[1]: r for r in json.loads(out)["rules"]}
+    assert by_where["ctl.yml:1"]["status"] == "failed"
+    assert by_where["ctl.yml:1"]["reason"] == "invalid YAML: special characters are not allowed (U+009B)"
+    assert by_where["good.yml:1"]["status"] == "active"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from govsoc.core.errors import RuleError
 from govsoc.rules import BUILTIN_PACKS, load_rules
 
 GOOD = """\
@@ -87,3 +90,21 @@ def test_duplicate_rule_ids_are_refused_naming_both_files(tmp_path: Path) -> Non
     assert "duplicate rule id 11111111-1111-4111-8111-111111111111" in message
     assert f"{tmp_path / 'a.yml'}:1" in message and "'Copied rule'" in message
     assert ruleset.where("55555555-5555-4555-8555-555555555555") == f"{tmp_path / 'b.yml'}:1"
+
+
+# Characters YAML 1.1 does not allow raw in a stream (PyYAML's reader refuses them with a
+# ReaderError, which carries an offset and no mark): each names its file, line and column.
+@pytest.mark.parametrize(("char", "column"), [
+    ("\x9b", 17),  # C1 CSI (a terminal escape's start): refused by the reader
+    ("\x07", 17),  # C0 BEL: refused by the reader too
+])
+def test_a_raw_control_character_is_a_rule_error_at_its_place(tmp_path: Path, char: str, column: int) -> None:
+    (tmp_path / "good.yml").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "ctl.yml").write_text(GOOD.replace("1111", "6666").replace(
+        "name: good", f'description: "ab{char}c"'), encoding="utf-8")
+    ruleset = load_rules([tmp_path])
+    assert [r.title for r in ruleset.rules] == ["Good rule"]
+    [error] = ruleset.errors
+    assert isinstance(error, RuleError)
+    assert str(error).startswith(f"{tmp_path}/ctl.yml:3:{column}: invalid YAML: special characters are not allowed")
+    assert f"U+{ord(char):04X}" in str(error)
