@@ -29,8 +29,10 @@ __all__ = ["CLEARTEXT_PORTS", "ENCRYPTED", "FLOW_DATASETS", "NOT_FLOWS", "WEAK_C
 FLOW_DATASETS: Final = ("network.flow", "netflow.log", "zeek.conn")
 #: Events of those datasets that are not flows: a flow's later DNS/HTTP transactions
 #: (collectors.flows.transactions: ``event.type: protocol``, as ECS types a protocol event, not a
-#: connection), left out of every flow count (review R14b N9).
-NOT_FLOWS: Final = {"event.type": ("protocol",)}
+#: connection), left out of every flow count (review R14b N9), and an exporter's NetFlow v9/IPFIX
+#: options records (RFC 3954 6.1, RFC 7011 3.4.2.2: its samplers, interfaces, statistics;
+#: collectors.netflow.ecs types them ``event.type: info``), which describe the exporter, not a flow.
+NOT_FLOWS: Final = {"event.type": ("protocol", "info")}
 #: Well-known ports of services that carry credentials or data in cleartext.
 CLEARTEXT_PORTS: Final[dict[int, str]] = {
     21: "FTP", 23: "Telnet", 69: "TFTP", 80: "HTTP", 110: "POP3", 143: "IMAP", 161: "SNMP", 389: "LDAP",

@@ -2,23 +2,31 @@
 the protocol table and the zone-by-protocol chart sum to the traffic; SSH sessions count among the
 encrypted ones and weak SSH (SSH-1, RC4, a SHA-1 1024-bit key exchange) among the weak ones; RC4 on
 TLS 1.0 is listed as a weak cipher and its session counted once; a flow's later DNS/HTTP
-transaction events are no flows (review R14b N9)."""
+transaction events are no flows (review R14b N9), nor are NetFlow/IPFIX options records."""
 
 from __future__ import annotations
 
+import socket
+import struct
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from govsoc.collectors import ingest_file
+from govsoc.collectors.base import ParseContext, RawRecord
+from govsoc.collectors.netflow.parser import NetflowParser
 from govsoc.core.event import Event, make_id
 from govsoc.reports.build import build
 from govsoc.reports.document import Chart, Table
 from govsoc.store.base import Store
 from govsoc.store.sqlite import SqliteStore
+from tests.collectors.netflow.test_decoder import flow_set, v9
+from tests.collectors.netflow.test_sampling import V9_DATA, V9_OPTIONS, _v9_sampler
 from tests.conftest import es_store
 from tests.rules.test_egov_rules import capture, dns, session
 
@@ -103,3 +111,21 @@ def test_a_flows_later_transactions_are_not_counted_as_flows(store: Store, tmp_p
                      timezone="Asia/Shanghai", now=END)  # the capture's day (tests.rules.test_egov_rules.T0)
     numbers = document.data["network"]
     assert (numbers["flows"], numbers["cleartext_flows"], numbers["cleartext_flow_share"]) == (2, 1, 50.0)
+
+
+def test_netflow_options_records_are_not_counted_as_flows(store: Store) -> None:
+    """An exporter's options record (RFC 3954 6.1: here its sampler's description; ECS
+    ``event.type: info``) is no flow: one real v9 datagram with a sampler and one flow is 1 flow."""
+    flow = (socket.inet_aton("10.1.0.9") + socket.inet_aton("172.16.0.5")
+            + struct.pack("!IIBII", 5_000, 5, 1, 9_000, 4_000))
+    datagram = v9(5, flow_set(1, V9_OPTIONS), flow_set(0, V9_DATA),
+                  flow_set(300, _v9_sampler(1, 1)), flow_set(256, flow))
+    record = RawRecord(data=datagram, origin="udp:127.0.0.1", offset=0, received=START)
+    context = ParseContext(timezone=ZoneInfo("Asia/Shanghai"), reference=START)
+    events = [replace(e, id=make_id("options", i), timestamp=START + timedelta(hours=1))  # ids are the pipeline's
+              for i, e in enumerate(NetflowParser().parse(record, context))]
+    assert sorted(tuple(e.get("event.type")) for e in events) == [("connection",), ("info",)]  # type: ignore[arg-type]
+    store.write(events)
+    store.refresh()
+    document = build("situation", store, start=START, end=END, lang="zh", timezone="Asia/Shanghai", now=END)
+    assert document.data["network"]["flows"] == 1
