@@ -6,7 +6,8 @@ carries many.
 Stage: collectors. DNS replies are paired with their queries by transaction id, in order (as
 Zeek's DNS analyzer pairs them), a reply without its query being a transaction of its own; over
 UDP each datagram is a message. HTTP responses are paired with requests in order (pipelining
-keeps order, RFC 9112 9.3.2), interim 1xx responses other than 101 left out as Zeek's
+keeps order, RFC 9112 9.3.2; each request's method tells whether its response has a body, a
+response to HEAD having none, RFC 9112 6.3), interim 1xx responses other than 101 left out as Zeek's
 status_code leaves them. Only the sampled payload is read (collectors.flows.table: the first
 SAMPLE_PACKETS packets, at most SAMPLE_LIMIT bytes), so a long session's later transactions are
 not seen; a datagram that does not decode is skipped and counted.
@@ -75,7 +76,8 @@ def http_transactions(client: bytes, server: bytes) -> Transactions:
     """Every request and its response of an HTTP connection, in order."""
     out = Transactions()
     requests = _messages(lambda: http_requests(client), out) if client else []
-    responses = [r for r in (_messages(lambda: http_responses(server), out) if server else []) if _final(r)]
+    methods = [request.method for request in requests]
+    responses = [r for r in (_messages(lambda: http_responses(server, methods), out) if server else []) if _final(r)]
     for i in range(max(len(requests), len(responses))):
         out.facts.append(http_ecs(requests[i] if i < len(requests) else None,
                                   responses[i] if i < len(responses) else None))

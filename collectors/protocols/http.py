@@ -12,6 +12,7 @@ Bytes that do not start an HTTP message raise :class:`HttpError` (a ParseError).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote_to_bytes, urlsplit
@@ -184,12 +185,15 @@ def http_requests(data: bytes) -> list[HttpRequest]:
     return requests
 
 
-def http_responses(data: bytes) -> list[HttpResponse]:
+def http_responses(data: bytes, methods: Sequence[str] = ()) -> list[HttpResponse]:
     """The response heads in the server's bytes of one connection, in order (interim 1xx
-    responses included)."""
+    responses included). ``methods``: the methods of the connection's requests in order, the
+    n-th final response answering the n-th; a response to HEAD has no body whatever its
+    Content-Length says (RFC 9112 6.3), and after a 2xx to CONNECT the bytes are the tunnel's."""
     if not data:
         raise HttpError("no bytes")
     responses: list[HttpResponse] = []
+    answered = 0  # final responses read so far: the index of the request the next one answers
     at = 0
     while at < len(data):
         head = _head(data, at)
@@ -206,7 +210,13 @@ def http_responses(data: bytes) -> list[HttpResponse]:
         if head is None:
             break
         code = int(match[2])
-        end = head[1] if code < 200 or code in (204, 304) else _body_end(data, head[1], headers)
+        final = code >= 200 or code == 101  # 101 answers its request; other 1xx are interim
+        method = methods[answered] if final and answered < len(methods) else None
+        answered += final
+        if method == "CONNECT" and code < 300:
+            break
+        bodiless = code < 200 or code in (204, 304) or method == "HEAD"  # RFC 9112 6.3 items 1-2
+        end = head[1] if bodiless else _body_end(data, head[1], headers)
         if end is None:
             break
         at = end

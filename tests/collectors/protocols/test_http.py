@@ -46,7 +46,8 @@ def _ours(trace: Path) -> list[dict[str, str]]:
         except HttpError:
             continue
         try:
-            responses = [r for r in http_responses(directions.get((stream, False), b"")) if r.status_code >= 200]
+            responses = [r for r in http_responses(directions.get((stream, False), b""), [q.method for q in requests])
+                         if r.status_code >= 200]
         except HttpError:
             responses = []
         for index, request in enumerate(requests):
@@ -118,6 +119,17 @@ def test_pipelined_requests_and_ecs() -> None:
         "http.request.method": "GET", "url.original": "/a/b?x=1&y=%20", "url.path": "/a/b", "url.query": "x=1&y=%20",
         "url.domain": "portal.example.gov.cn", "url.port": 8080, "user_agent.original": "curl/8.0",
         "http.version": "1.1", "http.response.status_code": 404}
+
+
+def test_responses_to_head_have_no_body_and_connect_opens_a_tunnel() -> None:
+    """RFC 9112 6.3 items 1-2: a HEAD response's Content-Length announces the body a GET would
+    have had, not bytes that follow; after a 2xx to CONNECT the bytes are the tunnel's."""
+    data = (b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"
+            b"HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\nnot"
+            b"HTTP/1.1 200 Connection established\r\n\r\nHTTP/1.1 500 Inside the tunnel\r\n\r\n")
+    statuses = [r.status_code for r in http_responses(data, ["HEAD", "GET", "CONNECT"])]
+    assert statuses == [100, 200, 404, 200]
+    assert [r.status_code for r in http_responses(data, ["GET"])] == [100, 200]  # a GET's 200 has 1000 bytes to come
 
 
 def test_a_head_cut_by_the_first_packets_still_gives_the_request_line() -> None:
