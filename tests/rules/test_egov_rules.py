@@ -483,6 +483,19 @@ ROWS = [
     Row("huawei_logging_disabled.yml#removed", one(HW_CMD, cmd="undo info-center loghost 10.1.1.5 vpn-instance mgmt"),
         {"source_interface": one(HW_CMD, cmd="undo info-center loghost source LoopBack0"),
          "source_default": one(HW_CMD, cmd="undo  info-c  logh  so")}),
+    # a channel's level raised to emergencies (level 0 only: the device falls silent; review R17 F1);
+    # raised to warning or informational it still sends, and a prefix "e" is refused (error shares it)
+    Row("huawei_logging_disabled.yml#level_emergencies", one(HW_CMD, cmd="info-center source default channel "
+                                                                           "loghost log level emergencies"),
+        {"informational": one(HW_CMD, cmd="info-center source default channel loghost log level informational"),
+         "warning": one(HW_CMD, cmd="info-c so default ch 2 log lev WARN")}),
+    Row("huawei_logging_disabled.yml#level_abbreviated", one(HW_CMD, cmd="info-c so default ch 2 log LEV  em"), {}),
+    # the log host's own level raised to emergencies; to warning it is not
+    Row("huawei_logging_disabled.yml#loghost_level", one(HW_CMD, cmd="info-center loghost 10.1.1.5 level emergencies"),
+        {"warning": one(HW_CMD, cmd="info-center loghost 10.1.1.5 level warning")}),
+    # the local log file switched off (R17 F1); switched on it is not
+    Row("huawei_logging_disabled.yml#logfile_off", one(HW_CMD, cmd="undo info-center logfile enable"),
+        {"enabled": one(HW_CMD, cmd="info-center logfile enable")}),
     # RDP permitted from the untrusted zone; the same from the trusted zone, and HTTPS from outside, are not
     Row("huawei_highrisk_port_from_untrust.yml", one(HW_PERMIT, port="3389", zone="untrust"),
         {"trust": one(HW_PERMIT, port="3389", zone="trust"), "https": one(HW_PERMIT, port="443", zone="untrust")}),
@@ -646,6 +659,17 @@ ROWS = [
          "source_interface": one(H3_CMD, cmd="undo info-center loghost source")}),
     Row("h3c_logging_disabled.yml#state_off", one(H3_CMD, cmd="info-center source default channel 2 log state off"),
         {"on": one(H3_CMD, cmd="info-center source default channel 2 log state on")}),
+    # the log host's level raised to emergency (Comware's word; level 0 only: silent, review R17 F1);
+    # raised to warning or informational it still sends
+    Row("h3c_logging_disabled.yml#level_emergency", one(H3_CMD, cmd="info-center source default loghost level emergency"),
+        {"informational": one(H3_CMD, cmd="info-center source default loghost level informational"),
+         "warning": one(H3_CMD, cmd="info-c so default logh lev WARN")}),
+    Row("h3c_logging_disabled.yml#level_abbreviated", one(H3_CMD, cmd="INFO-C  so default logh l EMERG"), {}),
+    # the local log file switched off (R17 F1); switched on it is not
+    Row("h3c_logging_disabled.yml#logfile_off", one(H3_CMD, cmd="undo info-center logfile enable"),
+        {"enabled": one(H3_CMD, cmd="info-center logfile enable"),
+         "abbreviated_on": one(H3_CMD, cmd="info-c logf en")}),
+    Row("h3c_logging_disabled.yml#logfile_off_abbreviated", one(H3_CMD, cmd="un  info-c LOGF en"), {}),
     # 5 user names failed from one address in 80 s; 5 failures of one user are brute force, not spraying;
     # 4 user names are below the threshold
     Row("ssh_password_spraying.yml", users(SSH_FAIL, SPRAYED, 20),
