@@ -661,7 +661,8 @@ ROWS = [
         {"on": one(H3_CMD, cmd="info-center source default channel 2 log state on")}),
     # the log host's level raised to emergency (Comware's word; level 0 only: silent, review R17 F1);
     # raised to warning or informational it still sends
-    Row("h3c_logging_disabled.yml#level_emergency", one(H3_CMD, cmd="info-center source default loghost level emergency"),
+    Row("h3c_logging_disabled.yml#level_emergency",
+        one(H3_CMD, cmd="info-center source default loghost level emergency"),
         {"informational": one(H3_CMD, cmd="info-center source default loghost level informational"),
          "warning": one(H3_CMD, cmd="info-c so default logh lev WARN")}),
     Row("h3c_logging_disabled.yml#level_abbreviated", one(H3_CMD, cmd="INFO-C  so default logh l EMERG"), {}),
