@@ -26,7 +26,9 @@ import dataclasses
 import hashlib
 import itertools
 import json
+import random
 import re
+import time
 from collections.abc import Collection, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -74,8 +76,15 @@ _PAGE = 5000
 INGEST_MARGIN = timedelta(seconds=30)
 #: Threads that send bulk chunks of events at once (elasticsearch.helpers.parallel_bulk).
 _BULK_THREADS = 2
-#: How often an alert upsert or triage change is retried after losing a race to another writer.
-_UPSERT_ROUNDS = 5
+#: How often an alert upsert or triage change is retried after losing a race to another writer,
+#: each retry after a random pause of up to 10 ms doubled each round (at most 0.5 s), so that two
+#: writers in lockstep (a pass and an analyst on one alert) stop conflicting with each other.
+_UPSERT_ROUNDS = 10
+
+
+def _backoff(round_: int) -> None:
+    """Sleep before retry ``round_`` (1, 2, ...) of a write that lost a race: random, growing."""
+    time.sleep(random.uniform(0, min(0.5, 0.01 * 2 ** round_)))
 #: Candidates checked in Python at once: the first batch is small, so that a search with a small
 #: limit checks few candidates; each next one is four times larger, up to the last size.
 _CHECK_BATCHES = (16, 64, 256, 1000)
@@ -692,6 +701,8 @@ class ElasticsearchStore(Store):
         for round_ in range(1 + _UPSERT_ROUNDS):
             if not pending:
                 break
+            if round_:
+                _backoff(round_)
             round_receipt, conflicted = self._upsert_round(list(pending.values()), read=round_ > 0)
             receipt += round_receipt
             pending = {i: pending[i] for i in conflicted}
@@ -801,7 +812,9 @@ class ElasticsearchStore(Store):
 
     def update_alert(self, alert_id: str, change: TriageChange) -> Alert:
         """Apply a triage change, guarded by the sequence number read (retried on a conflict)."""
-        for _ in range(_UPSERT_ROUNDS):
+        for round_ in range(_UPSERT_ROUNDS):
+            if round_:
+                _backoff(round_)
             hit = self._stored_alerts([alert_id]).get(alert_id)
             if hit is None:
                 raise StoreError(f"no alert {alert_id!r}; list them with `govsoc alerts`", location=self._where)
