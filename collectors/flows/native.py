@@ -482,13 +482,15 @@ def _add(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, p
         slot = _paired(D, F, E, k0, k1, k2, k3, k4, seg, shi, slo, sport, dhi, dlo, dport)
     if slot >= 0:
         ended = ts - F[slot, FLAST] > F[slot, TMO]
-        if not ended and proto == 6 and F[slot, CLOSED]:
-            if ts - F[slot, CLOSED] > C[C_DELAY]:
-                ended = True
-            elif flags & 2 and not flags & 16:  # a SYN after the close completed (Zeek's IsReuse)
-                so, sr = E[2 * slot, STATE], E[2 * slot + 1, STATE]
-                sender = 2 * slot if (shi == F[slot, OHI] and slo == F[slot, OLO] and sport == F[slot, OPORT]) \
-                    else 2 * slot + 1
+        if not ended and proto == 6 and F[slot, CLOSED] and ts - F[slot, CLOSED] > C[C_DELAY]:
+            ended = True
+        elif not ended and proto == 6 and flags & 2 and not flags & 16:  # a SYN: Zeek's IsReuse
+            so, sr = E[2 * slot, STATE], E[2 * slot + 1, STATE]
+            from_orig = shi == F[slot, OHI] and slo == F[slot, OLO] and sport == F[slot, OPORT]
+            sender = 2 * slot if from_orig else 2 * slot + 1
+            if not F[slot, CLOSED]:  # not closed: only its originator's SYN with another ISN (R14b N3)
+                ended = from_orig and so != INACTIVE and seq != E[sender, START]
+            else:
                 ended = seq != E[sender, START] or ((so == CLOSED_S or so == RESET) and (sr == CLOSED_S or sr == RESET))
         if ended:
             _end(F, D, C, done, slot)

@@ -9,8 +9,9 @@ Packets and IP bytes are counted per direction; payload bytes come from TCP sequ
 (collectors.flows.tcp) or, for UDP and ICMP, from the payload lengths.
 
 Flows end on a time-out (inactivity per protocol, as Zeek's defaults), when a closed or reset
-TCP connection sees a new SYN or stays quiet for ``close_delay``, and at the end of the capture
-(``flush``): none is lost. The first payload bytes of each direction are kept on the flow
+TCP connection sees a new SYN or stays quiet for ``close_delay``, when a SYN with another
+sequence number than its originator's first one re-opens it (Zeek's IsReuse), and at the end
+of the capture (``flush``): none is lost. The first payload bytes of each direction are kept on the flow
 (``samples``) for the protocol decoders.
 """
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from govsoc.collectors.flows.decode import ICMP, ICMP6, TCP, UDP, Hit
-from govsoc.collectors.flows.tcp import ACK, CLOSED, RESET, SYN, TcpConnection
+from govsoc.collectors.flows.tcp import ACK, CLOSED, INACTIVE, RESET, SYN, TcpConnection
 
 NS = 1_000_000_000
 #: Inactivity time-outs in seconds, Zeek's defaults (tcp/udp/icmp_inactivity_timeout).
@@ -346,15 +347,20 @@ class FlowTable:
         if ts - flow.last > flow.timeout:
             return True
         tcp = flow.tcp
-        if tcp is None or not flow.closed_at:
+        if tcp is None:
             return False
-        if ts - flow.closed_at > self.close_delay:
+        if flow.closed_at and ts - flow.closed_at > self.close_delay:
             return True
         if not hit.flags & SYN or hit.flags & ACK:
             return False
-        # Zeek's IsReuse: a SYN on a connection whose close completed (both sides closed, or one
-        # reset) that is not a retransmission of its sender's first SYN opens a new connection
-        sender = tcp.orig if hit.src == flow.orig_addr and hit.sport == flow.orig_port else tcp.resp
+        # Zeek's IsReuse: a SYN that is not a retransmission of its sender's first SYN opens a new
+        # connection; on a connection whose close completed (both sides closed, or one reset) any
+        # SYN does. No close is needed (review R14b N3): an unanswered or half-closed connection
+        # re-opened by its originator with another ISN is a new one (Zeek: SYN_seq_jump)
+        from_orig = hit.src == flow.orig_addr and hit.sport == flow.orig_port
+        sender = tcp.orig if from_orig else tcp.resp
+        if not flow.closed_at:
+            return from_orig and sender.state != INACTIVE and hit.seq != sender.start_seq
         return hit.seq != sender.start_seq or (tcp.orig.state in (CLOSED, RESET) and tcp.resp.state in (CLOSED, RESET))
 
     def _evict(self, now: int, number: int, keep: Flow) -> None:

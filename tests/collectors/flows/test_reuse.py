@@ -91,3 +91,36 @@ def test_a_retransmitted_first_syn_is_not_a_new_connection(engine: str, tmp_path
                _packet(101.001, SERVER, CLIENT, tcp(22, 45000, 0, 501, "RA"))]
     flows = _flows(pcap(packets), engine)
     assert [n for n, *_ in flows] == [4]
+
+
+@pytest.mark.parametrize("engine", ["python", "native"])
+def test_unanswered_syns_with_new_isns_are_one_connection_each(engine: str, tmp_path: Path) -> None:
+    # review R14b N3 (a): a scanner with a fixed source port re-probing a filtered port, a new
+    # sequence number each second and no answer: Zeek's IsReuse needs no close (an open
+    # connection is reused by a SYN with another ISN: five S0 rows), tshark five streams
+    packets = [_packet(100.0 + i, CLIENT, SERVER, tcp(45005, 3389, 1000 + i * 77777, 0, "S")) for i in range(5)]
+    path = tmp_path / "syn-retries.pcap"
+    path.write_bytes(pcap(packets))
+    flows = _flows(path.read_bytes(), engine)
+    assert [(n, sent) for n, sent, _, _ in flows] == _tshark(path) == [(1, 0)] * 5
+    assert [state for *_, state in flows] == ["S0"] * 5
+
+
+@pytest.mark.parametrize("engine", ["python", "native"])
+def test_half_closed_connections_reused_with_new_isns_are_three_flows(engine: str, tmp_path: Path) -> None:
+    # review R14b N3 (b): the client closes, the server's FIN is never seen, the client port is
+    # used again 0.5 s later with a new ISN: a new connection each time, not one flow of 15 packets
+    packets: list[tuple[float, bytes]] = []
+    for i in range(3):
+        start, isn, s = 100.0 + 0.5 * i, 9000 + i * 100_000, 5000 + i * 10_000
+        request = b"GET /%d HTTP/1.1\r\nHost: x\r\n\r\n" % i
+        c = isn + 1
+        packets += [_packet(start, CLIENT, SERVER, tcp(45003, 80, isn, 0, "S")),
+                    _packet(start + 0.001, SERVER, CLIENT, tcp(80, 45003, s, c, "SA")),
+                    _packet(start + 0.002, CLIENT, SERVER, tcp(45003, 80, c, s + 1, "A")),
+                    _packet(start + 0.003, CLIENT, SERVER, tcp(45003, 80, c, s + 1, "PA", request)),
+                    _packet(start + 0.004, CLIENT, SERVER, tcp(45003, 80, c + len(request), s + 1, "FA"))]
+    path = tmp_path / "half-closed.pcap"
+    path.write_bytes(pcap(packets))
+    flows = _flows(path.read_bytes(), engine)
+    assert [(n, sent) for n, sent, _, _ in flows] == _tshark(path) == [(5, 28)] * 3
