@@ -11,7 +11,7 @@ stricter, because whoever wrote the line put the number there as they liked: ``S
 Here a text is cut into its digit groups (full-width digits are folded by the caller), and a
 group, or consecutive groups joined by one separator each (space, '-', '_', '+', or '.' between
 three or more groups of 3-4 digits, after a country code marked as one if any: ``+86.138.1234.5678``,
-``0086 138.1234.5678``), is judged alone, letters around it ignored, by the same
+``0086 138.1234.5678``; after one, also an area code of 2-3 digits and the number: ``+86.10.6234.5678``), is judged alone, letters around it ignored, by the same
 validation as the recognizers: an 18-digit number (or 17 digits and an X) with a real region,
 birth date and check character, or only the shape of one; an 11-digit allocated mobile number,
 also after a bare ``86`` or ``0086``; a 13-19 digit card number with an issuer prefix and the Luhn
@@ -140,13 +140,23 @@ def _well_split(text: str, groups: list[tuple[int, int]]) -> bool:
     sizes = [e - s for s, e in groups]
     seps = "".join(text[s - 1] for s, _ in groups[1:])
     if "." in seps:  # 138.1234.5678: never a decimal or an IPv4 address (groups of 1-3)
-        return _dotted(sizes, seps) or (_country_code(text, groups[0]) and _dotted(sizes[1:], seps[1:]))
+        return _dotted(sizes, seps) or (_country_code(text, groups[0])
+                                        and (_dotted(sizes[1:], seps[1:]) or _dotted_landline(sizes[1:], seps[1:])))
     return all(n >= 2 for n in sizes)
 
 
 def _dotted(sizes: list[int], seps: str) -> bool:
     """Three or more groups of 3-4 digits, all joined by '.' (138.1234.5678)."""
     return len(sizes) >= 3 and set(seps) == {"."} and all(3 <= n <= 4 for n in sizes)
+
+
+def _dotted_landline(sizes: list[int], seps: str) -> bool:
+    """An area code without its trunk 0 (2 digits for 010 and 02x, 3 for the others) and a
+    number of 7-8 digits, in groups of 3-4 or whole, all joined by '.' (+86.10.6234.5678,
+    +86.755.88881234): only after a country code, which no IPv4 address or version has."""
+    number = sizes[1:]
+    return (set(seps) == {"."} and len(sizes) >= 2 and 2 <= sizes[0] <= 3 and 7 <= sum(number) <= 8
+            and (len(number) == 1 or all(3 <= n <= 4 for n in number)))
 
 
 def _country_code(text: str, group: tuple[int, int]) -> bool:

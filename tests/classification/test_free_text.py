@@ -255,6 +255,11 @@ LANDLINE = "0755-88881234"  # Shenzhen (0755), an 8-digit local number starting 
     ("tel:+86 755 8888 1234", ["8888"], ["tel:" + mask("landline", LANDLINE)]),
     ("0086-10-62345678", ["62345678"], [mask("landline", "01062345678")]),
     ("tel=+8675588881234", ["88881234"], ["tel=" + mask("landline", LANDLINE)]),
+    # review (issue 15 masking): dotted after the country code, a 2-digit area code (Beijing 010)
+    # was left whole; a 3-digit one and a number kept in one group too
+    ("call +86.10.6234.5678 now", ["6234", "5678", "+86"], ["call " + mask("landline", "01062345678") + " now"]),
+    ("0086.755.8888.1234", ["8888"], [mask("landline", LANDLINE)]),
+    ("tel=+86.10.62345678&a=1", ["62345678"], ["tel=" + mask("landline", "01062345678") + "&a=1"]),
 ])
 def test_phone_numbers_with_separators_are_masked(text: str, hidden: list[str], shown: list[str]) -> None:
     _assert_masked(text, hidden, shown)
@@ -308,6 +313,8 @@ def test_values_after_a_label_are_masked(text: str, hidden: list[str], shown: li
     # an unused segment, a country code that is not 86
     "ver=1.138.1234.5678", "ip=10.138.12.34", "tel=+86.10.138.12.34", "tel=+86.138.12.34",
     "tel=+86.138.1234.5678.9", "tel=+86.123.4567.8901", "tel=+1.138.1234.5678", "tel=+886.138.1234.5678",
+    # ... and of a dotted landline: no country code (a version), a number too long, an unused area code
+    "ver=86.10.6234.5678", "tel=+86.10.6234.56789", "tel=+86.26.6234.5678",
     # a landline's shape with no area code in use (026 is unassigned), an order's groups
     "tel=026-88881234 order 0086-0000-1234",
     # a label followed by a value that is no plate, address or date
