@@ -18,7 +18,7 @@ from govsoc.cli.terminal import printable
 from govsoc.collectors import IngestSummary, ParseContext, Pipeline, parsers
 from govsoc.collectors.flows.live import LiveCapture, LiveCaptureSource
 from govsoc.collectors.flows.run_marker import RunMarker, lost_runs
-from govsoc.collectors.flows.table import MAX_FLOWS
+from govsoc.collectors.flows.table import MAX_FLOWS, SAMPLE_BUDGET
 
 
 @cli.command()
@@ -30,16 +30,21 @@ from govsoc.collectors.flows.table import MAX_FLOWS
                    "further packet comes (all that remain are stored when the capture stops).")
 @click.option("--stop-after", type=click.FloatRange(min=0), help="Stop after this many seconds.")
 @click.option("--max-flows", type=click.IntRange(min=1), default=MAX_FLOWS, show_default=True,
-              help="Open flows held at most (each keeps up to 24 KiB of payload sample); past it the least "
-                   "recently active end early, counted as 'flow table full' problems.")
+              help="Open flows held at most (about 4 KiB of memory each besides payload samples); past it the "
+                   "least recently active end early, counted as 'flow table full' problems.")
+@click.option("--sample-mib", type=click.IntRange(min=1), default=SAMPLE_BUDGET >> 20, show_default=True,
+              help="MiB of payload samples (each flow's first bytes, for TLS/SSH/DNS/HTTP metadata; 4 KiB a flow, "
+                   "24 KiB when worth reading) all open flows hold at most; past it the least recently active "
+                   "flows holding samples end early, counted as 'flow table full' problems.")
 @click.pass_obj
 def capture(app: AppContext, interface: str, capture_filter: str | None, netns: str | None, batch: int,
-            stop_after: float | None, max_flows: int) -> None:
+            stop_after: float | None, max_flows: int, sample_mib: int) -> None:
     """Capture an interface into bidirectional flow events (as `govsoc ingest x.pcap` gives),
     until SIGTERM, SIGHUP or Ctrl-C; flows still open then are stored too."""
     # the backlog of a capture (while the flow engine starts, say) waits in the data folder
     folder = app.config.data_dir / "capture"
-    live = LiveCapture(interface, capture_filter=capture_filter, netns=netns, spool_dir=folder, max_flows=max_flows)
+    live = LiveCapture(interface, capture_filter=capture_filter, netns=netns, spool_dir=folder, max_flows=max_flows,
+                       sample_budget=sample_mib << 20)
 
     def notice(message: str) -> None:
         click.echo(printable(f"govsoc: {message}"), err=True)

@@ -30,7 +30,7 @@ from govsoc.collectors.flows.carry import (
 )
 from govsoc.collectors.flows.decode import Decoder
 from govsoc.collectors.flows.pcap import CUT_RECORD, CaptureReader, Chunk, Problems
-from govsoc.collectors.flows.table import MAX_FLOWS, Flow, FlowTable
+from govsoc.collectors.flows.table import MAX_FLOWS, SAMPLE_BUDGET, Flow, FlowTable
 
 if TYPE_CHECKING:
     from govsoc.collectors.flows.native import NativeEngine
@@ -87,12 +87,13 @@ class FlowAssembler:
     counters say what was read and what was skipped."""
 
     def __init__(self, stream: BinaryIO, *, engine: str = "auto", table: FlowTable | None = None,
-                 resume: dict[str, Any] | None = None, max_flows: int = MAX_FLOWS) -> None:
+                 resume: dict[str, Any] | None = None, max_flows: int = MAX_FLOWS,
+                 sample_budget: int = SAMPLE_BUDGET) -> None:
         self.reader = CaptureReader(stream)
         self.problems: Problems = self.reader.problems
         self.decoder = Decoder(self.problems)
-        self.table = table or FlowTable(max_flows=max_flows)
-        self.max_flows = max_flows
+        self.table = table or FlowTable(max_flows=max_flows, sample_budget=sample_budget)
+        self.max_flows, self.sample_budget = max_flows, sample_budget
         #: flows ended early because the table was full (FlowTable.evictions)
         self.evicted = 0
         if resume is not None:  # what ``carried()`` gave at the end of an earlier read of the same pcap
@@ -162,7 +163,7 @@ class FlowAssembler:
     def _native(self) -> Iterator[Flow]:
         from govsoc.collectors.flows.native import C_SWEEP, NativeEngine
 
-        engine = self._engine = NativeEngine(max_flows=self.max_flows)
+        engine = self._engine = NativeEngine(max_flows=self.max_flows, sample_budget=self.sample_budget)
         out: list[Flow] = []
         for chunk in self.reader.chunks():
             engine.run(chunk, self.decoder.decode, out)
@@ -180,13 +181,16 @@ class FlowAssembler:
         self._open = list(out)
         yield from out
 
-    def _evicted(self, evictions: list[tuple[int, int]], chunk: Chunk) -> None:
-        """Count the flows the full table ended early in ``chunk``, each time as a problem."""
-        for number, count in evictions:
+    def _evicted(self, evictions: list[tuple[int, int, str]], chunk: Chunk) -> None:
+        """Count the flows the full table (its open flows, or their samples' bytes) ended early
+        in ``chunk``, each time as a problem."""
+        for number, count, full in evictions:
             self.evicted += count
             index = min(max(0, number - chunk.first_number), len(chunk) - 1)
+            bound = (f"{self.max_flows:,} open flows" if full == "flows"
+                     else f"{self.sample_budget / (1 << 20):,.0f} MiB of payload samples held")
             self.problems.add(number, chunk.offsets[index] if len(chunk) else 0,
-                              f"flow table full ({self.max_flows:,} open flows): the {count:,} least recently active "
+                              f"flow table full ({bound}): the {count:,} least recently active "
                               f"ended early, each stored as ended here", kind="flow table full")
         evictions.clear()
 

@@ -47,7 +47,7 @@ from govsoc.collectors.flows.ecs import flow_fields
 from govsoc.collectors.flows.pcap import CaptureError
 from govsoc.collectors.flows.run_marker import LostRun
 from govsoc.collectors.flows.source import PROBLEM_PREFIX
-from govsoc.collectors.flows.table import MAX_FLOWS, Flow
+from govsoc.collectors.flows.table import MAX_FLOWS, SAMPLE_BUDGET, Flow
 from govsoc.core.errors import ConfigError
 from govsoc.core.event import make_id
 
@@ -68,9 +68,10 @@ class LiveCapture:
 
     def __init__(self, interface: str, *, capture_filter: str | None = None, snaplen: int | None = None,
                  netns: str | None = None, engine: str = "auto", idle_seconds: float = 1.0,
-                 spool_dir: Path | None = None, spool_bytes: int = SPOOL_BYTES, max_flows: int = MAX_FLOWS) -> None:
+                 spool_dir: Path | None = None, spool_bytes: int = SPOOL_BYTES, max_flows: int = MAX_FLOWS,
+                 sample_budget: int = SAMPLE_BUDGET) -> None:
         self.interface, self.engine, self.idle_seconds = interface, engine, idle_seconds
-        self.max_flows = max_flows
+        self.max_flows, self.sample_budget = max_flows, sample_budget
         self.spool_dir, self.spool_bytes = spool_dir, spool_bytes
         if shutil.which("dumpcap") is None:
             raise ConfigError("dumpcap is missing: install Debian's tshark (scripts/system-packages.sh)")
@@ -133,7 +134,8 @@ class LiveCapture:
             spool.on_idle = on_idle
         if problem is not None:
             spool.on_read = lambda: self._hand_problems(problem)
-        self.assembler = FlowAssembler(spool, engine=self.engine, max_flows=self.max_flows)  # type: ignore[arg-type]
+        self.assembler = FlowAssembler(spool, engine=self.engine, max_flows=self.max_flows,  # type: ignore[arg-type]
+                                       sample_budget=self.sample_budget)
         try:
             yield from self.assembler.flows()
         except CaptureError:

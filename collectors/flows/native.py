@@ -54,10 +54,12 @@ from govsoc.collectors.flows.table import (
     NOT_FLOWS,
     NS,
     OTHER_TIMEOUT,
+    SAMPLE_BUDGET,
     SAMPLE_LIMIT,
     SAMPLE_MAGIC,
     SAMPLE_PACKETS,
     SAMPLE_PLAIN,
+    SAMPLE_PLAIN_LIMIT,
     SAMPLE_PORTS,
     SWEEP_SECONDS,
     TIMEOUTS,
@@ -155,7 +157,7 @@ if (K0, K4, KHASH, K5, KHASH2) != (18, 22, FLOW_FIELDS - 5, FLOW_FIELDS - 4, FLO
     raise ImportError("collectors.flows.slots disagrees with the flow matrix layout")
 # control cells shared by the kernel and Python
 (C_FREE, C_DONE, C_SWEEP, C_DELAY, C_CREATED, C_SAMPLES, C_SAMPLE_PACKETS, C_SAMPLE_BYTES, C_SAMPLE_LIMIT,
- C_SAMPLE_PLAIN, C_PEAK, C_TAGGED) = range(12)
+ C_SAMPLE_PLAIN, C_PEAK, C_TAGGED, C_PLAIN_LIMIT) = range(13)
 # why the kernel returned
 R_END, R_SLOW, R_SWEEP = 0, 1, 2
 
@@ -684,13 +686,12 @@ def _kernel(K: Any, b: Any, starts: Any, caplens: Any, times: Any, linktypes: An
         if captured > 0 and F[slot, SAMPLES] < F[slot, SMAX] and F[slot, SBYTES] < C[C_SAMPLE_LIMIT]:
             if F[slot, SAMPLES] < C[C_SAMPLE_PLAIN] and _worth(K, b, data_at, captured, sport, dport):
                 F[slot, SMAX] = C[C_SAMPLE_PACKETS]
-            n = C[C_SAMPLES]
-            kept = min(captured, C[C_SAMPLE_LIMIT] - F[slot, SBYTES])
-            samples[n, 0], samples[n, 1], samples[n, 2] = slot, side ^ F[slot, FLIPPED], data_at
-            samples[n, 3], samples[n, 4] = kept, seq
-            C[C_SAMPLES] = n + 1
-            F[slot, SAMPLES] += 1
-            F[slot, SBYTES] += kept
+            kept = _keep(F, C, slot, captured)
+            if kept > 0:
+                n = C[C_SAMPLES]
+                samples[n, 0], samples[n, 1], samples[n, 2] = slot, side ^ F[slot, FLIPPED], data_at
+                samples[n, 3], samples[n, 4] = kept, seq
+                C[C_SAMPLES] = n + 1
         if ts >= C[C_SWEEP]:
             return i + 1, R_SWEEP
     return len(starts), R_END
@@ -722,10 +723,18 @@ def _add_hit(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: An
     if data_bytes > 0 and F[slot, SAMPLES] < F[slot, SMAX] and F[slot, SBYTES] < C[C_SAMPLE_LIMIT]:
         if F[slot, SAMPLES] < C[C_SAMPLE_PLAIN] and worth:
             F[slot, SMAX] = C[C_SAMPLE_PACKETS]
-        F[slot, SAMPLES] += 1
-        kept = min(data_bytes, C[C_SAMPLE_LIMIT] - F[slot, SBYTES])
-        F[slot, SBYTES] += kept
+        kept = _keep(F, C, slot, data_bytes)
     return slot, side, created, kept
+
+
+def _keep(F: Any, C: Any, slot: int, length: int) -> int:
+    """FlowTable._sample's count: the payload bytes of a packet of ``length`` the flow keeps
+    (SAMPLE_PLAIN_LIMIT at most while it is not worth sampling), the packet looked at either way."""
+    limit = C[C_SAMPLE_LIMIT] if F[slot, SMAX] == C[C_SAMPLE_PACKETS] else C[C_PLAIN_LIMIT]
+    F[slot, SAMPLES] += 1
+    kept = max(0, min(length, limit - F[slot, SBYTES]))
+    F[slot, SBYTES] += kept
+    return int(kept)
 
 
 def _walk_pcap(b: Any, position: int, little: bool, nanos: bool, limit: int, snaplen: int, starts: Any,
@@ -770,7 +779,8 @@ def walker() -> Any:
 _COMPILED: dict[str, Any] = {}
 _NAMES = (*SLOT_NAMES, "_forget", "_walk_pcap", "_le32", "_sd", "_hist", "_flip", "_check", "_scaled", "_state",
           "_init", "_size", "_history_letters", "_segment", "_machine", "_orig_is_src", "_tag", "_untag", "_unindex",
-          "_paired", "_end", "_add", "_udp_letter", "_be16", "_be32", "_be64", "_kernel", "_worth", "_add_hit")
+          "_paired", "_end", "_add", "_udp_letter", "_be16", "_be32", "_be64", "_kernel", "_worth", "_add_hit",
+          "_keep")
 
 
 def _compile() -> dict[str, Any]:
@@ -795,25 +805,31 @@ MIN_SPAN = 256
 class NativeEngine:
     """The compiled flow table over a capture's chunks (see the module docstring)."""
 
-    def __init__(self, *, capacity: int = 4096, close_delay: int = CLOSE_DELAY, max_flows: int = MAX_FLOWS) -> None:
+    def __init__(self, *, capacity: int = 4096, close_delay: int = CLOSE_DELAY, max_flows: int = MAX_FLOWS,
+                 sample_budget: int = SAMPLE_BUDGET) -> None:
         global warm
+        #: payload sample bytes the open flows hold at most (FlowTable.sample_budget), checked
+        #: after each kernel call: passed by at most what one call kept
+        self.sample_budget = max(1, sample_budget)
+        self.held_bytes = 0
         #: open flows past which the least recently active are ended early (FlowTable.max_flows),
         #: checked before each kernel call, which gets no more packets than there is room for
         #: (at least MIN_SPAN): the table holds at most this plus MIN_SPAN
         self.max_flows = max(1, max_flows)
-        #: (packet number, flows ended early then) each time the table was full
-        self.evictions: list[tuple[int, int]] = []
+        #: (packet number, flows ended early then, "flows" or "bytes") each time the table was full
+        self.evictions: list[tuple[int, int, str]] = []
         self.fn = _compile()
         warm = True
         self.F = np.zeros((capacity, FLOW_FIELDS), dtype=np.int64)
         self.E = np.zeros((2 * capacity, EP_FIELDS), dtype=np.int64)
         self.H = np.zeros((capacity, HISTORY_BYTES), dtype=np.uint8)
         self.free = np.arange(capacity - 1, -1, -1, dtype=np.int64)
-        self.C = np.zeros(12, dtype=np.int64)
+        self.C = np.zeros(13, dtype=np.int64)
         self.C[C_FREE] = capacity
         self.C[C_DELAY] = close_delay * NS
         self.C[C_SAMPLE_PACKETS] = SAMPLE_PACKETS
         self.C[C_SAMPLE_LIMIT], self.C[C_SAMPLE_PLAIN] = SAMPLE_LIMIT, SAMPLE_PLAIN
+        self.C[C_PLAIN_LIMIT] = SAMPLE_PLAIN_LIMIT
         self.K = lookups()
         #: the slot tables (collectors.flows.slots): by key, then VLAN-tagged flows by 5-tuple
         self.D = np.zeros(2 * _cells(capacity), dtype=np.int64)
@@ -882,6 +898,8 @@ class NativeEngine:
                                self.E, self.H, self.D, self.C, self.free, self.done, self.samples)
             self.native_packets += stop - i
             self._collect(data, out)
+            if self.held_bytes > self.sample_budget:
+                self._evict_bytes(chunk.first_number + stop - 1, out)
             i = stop
             if why == R_SWEEP:
                 self.sweep(int(times[i - 1]), out)
@@ -932,6 +950,9 @@ class NativeEngine:
         if sample:
             self.sampled.setdefault(slot, []).append((side == int(self.F[slot, FLIPPED]), hit.seq,
                                                       bytes(data[:sample])))
+            self.held_bytes += sample
+            if self.held_bytes > self.sample_budget:
+                self._evict_bytes(number, out)
         if ts >= self.C[C_SWEEP]:
             self.sweep(ts, out)
 
@@ -941,6 +962,7 @@ class NativeEngine:
         sampled = self.sampled
         count = int(self.C[C_SAMPLES])
         if count:
+            self.held_bytes += int(self.samples[:count, 3].sum())
             for slot, tag, at, length, seq in self.samples[:count].tolist():
                 sample = (tag == 0, seq, data[at:at + length].tobytes())
                 kept = sampled.get(slot)
@@ -975,7 +997,20 @@ class NativeEngine:
         early = slots[np.lexsort((F[slots, FIRST], F[slots, FLAST]))[:len(slots) - target]]
         self.fn["_forget"](self.F, self.D, self.C, early)
         self._release(early, out)
-        self.evictions.append((number, len(early)))
+        self.evictions.append((number, len(early), "flows"))
+
+    def _evict_bytes(self, number: int, out: list[Flow]) -> None:
+        """The open flows' samples passed the budget (FlowTable._evict_bytes): the least recently
+        active flows holding samples end until a tenth of it is free."""
+        F = self.F
+        slots = np.nonzero((F[:, LIVE] == 1) & (F[:, SBYTES] > 0))[0]
+        slots = slots[np.lexsort((F[slots, FIRST], F[slots, FLAST]))]
+        target = self.sample_budget - max(1, self.sample_budget // EVICT_PART)
+        freed = np.cumsum(F[slots, SBYTES])
+        early = slots[:int(np.searchsorted(freed, self.held_bytes - target)) + 1]
+        self.fn["_forget"](self.F, self.D, self.C, early)
+        self._release(early, out)
+        self.evictions.append((number, len(early), "bytes"))
 
     def flush(self, out: list[Flow]) -> None:
         """Every flow still open, oldest first (FlowTable.flush)."""
@@ -998,6 +1033,7 @@ class NativeEngine:
             return
         slots = np.asarray(slots, dtype=np.int64)
         rows = self.F[slots]
+        self.held_bytes -= int(rows[:, SBYTES].sum())
         addresses = rows[:, [OHI, OLO, RHI, RLO]].astype(">i8").tobytes()
         histories = self.H[slots].tobytes()
         origs, resps = self.E[2 * slots].tolist(), self.E[2 * slots + 1].tolist()

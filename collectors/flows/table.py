@@ -38,8 +38,14 @@ SWEEP_SECONDS = 10
 #: flight in one GRO/TSO segment over 4 KiB keeps its certificates).
 SAMPLE_PACKETS, SAMPLE_LIMIT = 48, 24576
 #: Packets kept of a flow none of whose first SAMPLE_PLAIN payload packets shows a protocol read
-#: from payload (so that bulk transfers cost no copying): enough to name it.
-SAMPLE_PLAIN = 2
+#: from payload (so that bulk transfers cost no copying): enough to name it, and no more bytes than
+#: SAMPLE_PLAIN_LIMIT (review R14b N7: a large first packet of such a flow - GRO/TSO, jumbo frames,
+#: a reassembled datagram - took the whole SAMPLE_LIMIT, 24 KiB an open flow).
+SAMPLE_PLAIN, SAMPLE_PLAIN_LIMIT = 2, 4096
+#: Payload sample bytes all open flows of a table hold at most (review R14b N7: the bound on open
+#: flows alone let samples take ~6 GiB): past it the least recently active flows holding samples
+#: end early until a tenth of it is free (handed on as ended, counted; ``FlowTable.evictions``).
+SAMPLE_BUDGET = 128 << 20
 #: Ports whose protocols speak text before they turn to TLS (STARTTLS, AUTH TLS, MySQL's SSL
 #: request), and DNS over TCP: their flows are sampled in full whatever they start with.
 SAMPLE_PORTS = frozenset({21, 25, 53, 110, 143, 389, 587, 3306, 5222, 5269, 6667})
@@ -62,7 +68,9 @@ NOT_FLOWS = frozenset({2, 59})
 #: Open flows a table holds at most (review r14d: a hostile capture of millions of distinct
 #: 5-tuples grew it without bound): past it, the least recently active tenth is ended early
 #: (handed on as ended, counted; ``FlowTable.evictions``). Zeek ends nothing early by number;
-#: nfstream's idle/active time-outs do not bound it either. ~1 KiB of memory per open flow.
+#: nfstream's idle/active time-outs do not bound it either. About 1 KiB of memory per open flow
+#: here, 4 KiB in collectors.flows.native (measured, 100,000 open flows), besides its payload
+#: sample, which SAMPLE_BUDGET bounds for all flows together.
 MAX_FLOWS = 262_144
 #: The part of MAX_FLOWS ended at once when it is passed (so that the cost of choosing them is
 #: spread over the flows that fill the room again).
@@ -217,10 +225,14 @@ class FlowTable:
     from the same side, so they stay two flows, one per VLAN, each both ways."""
 
     def __init__(self, *, timeouts: dict[int, int] | None = None, close_delay: int = CLOSE_DELAY,
-                 max_flows: int = MAX_FLOWS) -> None:
+                 max_flows: int = MAX_FLOWS, sample_budget: int = SAMPLE_BUDGET) -> None:
         self.max_flows = max(1, max_flows)
-        #: (packet number, flows ended early then) each time the table was full
-        self.evictions: list[tuple[int, int]] = []
+        self.sample_budget = max(1, sample_budget)
+        #: payload sample bytes the open flows hold
+        self.held_bytes = 0
+        #: (packet number, flows ended early then, what was full: "flows" or "bytes") each time
+        #: the table was full
+        self.evictions: list[tuple[int, int, str]] = []
         #: the most flows open at once so far (at most max_flows + 1)
         self.peak_open = 0
         self.flows: dict[FlowKey, Flow] = {}
@@ -293,14 +305,26 @@ class FlowTable:
             flow.resp_ip_bytes += hit.ip_bytes
             flow.resp_payload += hit.payload
         if hit.data and flow.sample_count < flow.sample_max and flow.sample_bytes < SAMPLE_LIMIT:
-            if flow.sample_count < SAMPLE_PLAIN and worth_sampling(hit.data, hit.sport, hit.dport):
-                flow.sample_max = SAMPLE_PACKETS
-            data = bytes(hit.data[:SAMPLE_LIMIT - flow.sample_bytes])  # one big packet may use the whole budget
-            flow.samples.append((is_orig, hit.seq, data))
-            flow.sample_count += 1
-            flow.sample_bytes += len(data)
+            self._sample(flow, hit, is_orig)
+            if self.held_bytes > self.sample_budget:
+                self._evict_bytes(number)
         if ts >= self.next_sweep:
             self.sweep(ts)
+
+    def _sample(self, flow: Flow, hit: Hit, is_orig: bool) -> None:
+        """Keep the payload of ``hit`` on ``flow``: one big packet may use the flow's whole
+        SAMPLE_LIMIT (a TLS server flight in one TSO segment), or SAMPLE_PLAIN_LIMIT while
+        nothing says the flow is worth sampling."""
+        if flow.sample_count < SAMPLE_PLAIN and worth_sampling(hit.data, hit.sport, hit.dport):
+            flow.sample_max = SAMPLE_PACKETS
+        limit = SAMPLE_LIMIT if flow.sample_max == SAMPLE_PACKETS else SAMPLE_PLAIN_LIMIT
+        flow.sample_count += 1  # looked at, kept or not: a plain flow is named from its first packets
+        if flow.sample_bytes >= limit:
+            return
+        data = bytes(hit.data[:limit - flow.sample_bytes])
+        flow.samples.append((is_orig, hit.seq, data))
+        flow.sample_bytes += len(data)
+        self.held_bytes += len(data)
 
     def _paired(self, hit: Hit, key: FlowKey) -> Flow | None:
         """The open flow ``hit`` belongs to under other VLAN tags (see the class docstring)."""
@@ -321,6 +345,7 @@ class FlowTable:
     def _pop(self, key: FlowKey) -> Flow:
         """Take the flow of ``key`` out of the table (and out of the VLAN pairing)."""
         flow = self.flows.pop(key)
+        self.held_bytes -= flow.sample_bytes
         if 0 < flow.seg < VLAN_CODES:
             waiting = self.tagged.get(key[:5])
             if waiting is not None:
@@ -334,9 +359,11 @@ class FlowTable:
     def restore(self, flows: list[Flow]) -> None:
         """Hold ``flows`` (carried from an earlier read) as open flows, in their creation order."""
         self.flows, self.tagged, self.aliases = {}, {}, {}
+        self.held_bytes = 0
         for flow in sorted(flows, key=lambda f: f.first_number):
             key = flow_key_of(flow)
             self.flows[key] = flow
+            self.held_bytes += flow.sample_bytes
             if 0 < flow.seg < VLAN_CODES:
                 self.tagged.setdefault(key[:5], []).append(flow)
                 if flow.rseg >= 0:
@@ -376,7 +403,21 @@ class FlowTable:
         early = held[:len(self.flows) - target]
         for _, _, key in early:
             self.done.append(self._pop(key))
-        self.evictions.append((number, len(early)))
+        self.evictions.append((number, len(early), "flows"))
+
+    def _evict_bytes(self, number: int) -> None:
+        """The open flows' samples passed ``sample_budget``: the least recently active flows
+        holding samples end until a tenth of it is free (the flow of the packet in hand, the most
+        recently active, last)."""
+        target = self.sample_budget - max(1, self.sample_budget // EVICT_PART)
+        held = sorted((f.last, f.first_number, k) for k, f in self.flows.items() if f.sample_bytes)
+        ended = 0
+        for _, _, key in held:
+            if self.held_bytes <= target:
+                break
+            self.done.append(self._pop(key))
+            ended += 1
+        self.evictions.append((number, ended, "bytes"))
 
     def sweep(self, now: int) -> None:
         """Move flows idle past their time-out (or closed past the close delay) to ``done``."""
@@ -396,4 +437,5 @@ class FlowTable:
         yield from self.finished()
         flows = sorted(self.flows.values(), key=lambda f: (f.start, f.first_number))
         self.flows, self.tagged, self.aliases = {}, {}, {}
+        self.held_bytes = 0
         yield from flows
