@@ -95,7 +95,7 @@ class SequenceTracker:
         ahead = (sequence - expected) % SPACE
         if ahead and ahead >= SPACE // 2 and SPACE - ahead <= REORDER_WINDOW:
             self.late += 1  # the stream stays where it was
-            units = 1 if version == 9 else _effective(stream, advance, options)
+            units = 1 if version == 9 else _late_units(stream, sequence, advance, options)
             recovered, missing = _fill(stream, _before(stream, sequence, units), units)
             self.lost[key] -= recovered
             if self.lost[key] <= 0:
@@ -140,6 +140,27 @@ def _effective(stream: _Stream, advance: int | None, options: int) -> int:
     if advance is None:
         return 0
     return advance - (options if stream.options_counted is False else 0)
+
+
+def _late_units(stream: _Stream, sequence: int, advance: int | None, options: int) -> int:
+    """How many numbers a late message takes. While it is not known whether the exporter counts
+    its options records, the reading whose numbers lie whole inside a gap counted lost is the
+    exporter's, and is learnt (review R14b N4: softflowd's first template refresh, reordered
+    by one place, left its options record counted and a false loss of its records)."""
+    units = _effective(stream, advance, options)
+    if stream.options_counted is not None or not options or advance is None:
+        return units
+    fits = [counted for counted, n in ((True, advance), (False, advance - options))
+            if _inside(stream, _before(stream, sequence, n), n)]
+    if len(fits) == 1:
+        stream.options_counted = fits[0]
+        return advance if fits[0] else advance - options
+    return units
+
+
+def _inside(stream: _Stream, first: int, units: int) -> bool:
+    """Whether the numbers ``first`` .. ``first + units`` all lie in one of the stream's gaps."""
+    return any((first - start) % SPACE + units <= count for start, count, _ in stream.gaps)
 
 
 def _before(stream: _Stream, sequence: int, units: int) -> int:

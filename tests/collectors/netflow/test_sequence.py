@@ -133,3 +133,19 @@ def test_a_late_message_fills_only_its_part_of_a_gap() -> None:
     assert late is not None and late.late and (late.recovered, late.missing) == (5, 10)
     assert tracker.lost == Counter({(A, 10, 1): 10})
     assert tracker.see(A, 10, 1, 90, 5).recovered == 0  # older than the gap: a repeat, nothing to fill
+
+
+def test_softflowds_first_template_refresh_reordered_by_one_place_is_not_a_loss() -> None:
+    # review R14b N4: softflowd numbers through its messages and leaves the options record of
+    # each template refresh uncounted; its first refresh (20 flow records + 1 options record)
+    # overtaken by the message after it (30 records) was a gap of 20 that the late refresh,
+    # taken to hold 21 numbers, never filled: a permanent false loss
+    tracker = SequenceTracker()
+    tracker.see(A, 10, 0, 23, 24)
+    tracker.see(A, 10, 0, 54, 31)
+    tracker.see(A, 10, 0, 82, 28)
+    assert tracker.see(A, 10, 0, 132, 30).lost == 20  # the message after the refresh, first
+    late = tracker.see(A, 10, 0, 102, 21, options=1)  # the refresh: 82 + 20 flow records
+    assert late is not None and late.late and (late.recovered, late.missing) == (20, 0)
+    assert tracker.lost == Counter() and tracker.streams[(A, 10, 0)].options_counted is False
+    assert not tracker.see(A, 10, 0, 152, 21, options=1).lost  # the next refresh: in order
