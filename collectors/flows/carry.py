@@ -62,7 +62,8 @@ def _load(value: Any) -> Any:
         cls = _CLASSES[value["o"]]
         obj = object.__new__(cls)
         for name in cls.__slots__:
-            setattr(obj, name, _load(value["s"][name]))
+            # a counter added since the state was saved (Flow.unsampled) starts at 0
+            setattr(obj, name, _load(value["s"].get(name, 0)))
         return obj
     return value
 

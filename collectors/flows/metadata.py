@@ -12,7 +12,8 @@ and what they say becomes ECS fields on the flow event:
 * DNS: the first query and its answer, ``dns.*``; HTTP: the first request and response,
   ``http.*``, ``url.*``, ``user_agent.original``; with how many transactions the flow's sampled
   payload holds (``govsoc.flow.transactions``), the later ones each becoming an event of its own
-  (collectors.flows.transactions).
+  (collectors.flows.transactions), and how many payload packets were past the sample
+  (``govsoc.flow.unread_packets``: their transactions are not read).
 
 A payload that does not decode adds nothing (the decoders raise ParseError only).
 """
@@ -70,10 +71,19 @@ def protocol_fields(flow: Flow) -> tuple[str | None, dict[str, Any]]:
     if client.startswith(b"SSH-") or server.startswith(b"SSH-"):
         return _guard(lambda: _ssh(client, server), "ssh")
     if client.startswith(_HTTP_METHODS) or server.startswith(b"HTTP/1."):
-        return _guard(lambda: http_transactions(client, server).fields(), "http")
+        return _guard(lambda: _unread(flow, http_transactions(client, server).fields()), "http")
     if flow.proto in (UDP, TCP) and ({flow.orig_port, flow.resp_port} & {53, 5353, 5355}):
-        return _guard(lambda: dns_transactions(flow, client, server).fields(), "dns")
+        return _guard(lambda: _unread(flow, dns_transactions(flow, client, server).fields()), "dns")
     return None, {}
+
+
+def _unread(flow: Flow, fields: dict[str, Any]) -> dict[str, Any]:
+    """``fields`` with how many of the flow's payload packets were past its sample, when any
+    were (``govsoc.flow.unread_packets``): the transactions they hold are not read (review
+    R14b N1), and the flow says so rather than looking complete."""
+    if flow.unsampled:
+        fields["govsoc.flow.unread_packets"] = int(flow.unsampled)
+    return fields
 
 
 def _tls_start(data: bytes, message: int) -> bytes:

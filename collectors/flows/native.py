@@ -150,10 +150,10 @@ CSEQ, LIVE, SBYTES, TMO, SMAX = FLOW_FIELDS, FLOW_FIELDS + 1, FLOW_FIELDS + 2, F
 # it: one cache line fewer than when they sat past the columns below); then, read only when a
 # flow is made or paired, KHASH2 (collectors.flows.slots reads those three), the other side's
 # segment word + 1 (0: none) when it came on other VLAN tags (FlowTable._paired), and whether the
-# row is in the second table (VLAN-tagged flows by 5-tuple)
-RSEG, TAGGED = FLOW_FIELDS + 8, FLOW_FIELDS + 9
-FLOW_FIELDS += 10
-if (K0, K4, KHASH, K5, KHASH2) != (18, 22, FLOW_FIELDS - 5, FLOW_FIELDS - 4, FLOW_FIELDS - 3):  # pragma: no cover
+# row is in the second table (VLAN-tagged flows by 5-tuple); last, Flow.unsampled
+RSEG, TAGGED, UNREAD = FLOW_FIELDS + 8, FLOW_FIELDS + 9, FLOW_FIELDS + 10
+FLOW_FIELDS += 11
+if (K0, K4, KHASH, K5, KHASH2) != (18, 22, FLOW_FIELDS - 6, FLOW_FIELDS - 5, FLOW_FIELDS - 4):  # pragma: no cover
     raise ImportError("collectors.flows.slots disagrees with the flow matrix layout")
 # control cells shared by the kernel and Python
 (C_FREE, C_DONE, C_SWEEP, C_DELAY, C_CREATED, C_SAMPLES, C_SAMPLE_PACKETS, C_SAMPLE_BYTES, C_SAMPLE_LIMIT,
@@ -692,6 +692,8 @@ def _kernel(K: Any, b: Any, starts: Any, caplens: Any, times: Any, linktypes: An
                 samples[n, 0], samples[n, 1], samples[n, 2] = slot, side ^ F[slot, FLIPPED], data_at
                 samples[n, 3], samples[n, 4] = kept, seq
                 C[C_SAMPLES] = n + 1
+        elif captured > 0 and F[slot, SMAX] == C[C_SAMPLE_PACKETS]:
+            F[slot, UNREAD] += 1
         if ts >= C[C_SWEEP]:
             return i + 1, R_SWEEP
     return len(starts), R_END
@@ -724,6 +726,8 @@ def _add_hit(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: An
         if F[slot, SAMPLES] < C[C_SAMPLE_PLAIN] and worth:
             F[slot, SMAX] = C[C_SAMPLE_PACKETS]
         kept = _keep(F, C, slot, data_bytes)
+    elif data_bytes > 0 and F[slot, SMAX] == C[C_SAMPLE_PACKETS]:
+        F[slot, UNREAD] += 1
     return slot, side, created, kept
 
 
@@ -734,6 +738,8 @@ def _keep(F: Any, C: Any, slot: int, length: int) -> int:
     F[slot, SAMPLES] += 1
     kept = max(0, min(length, limit - F[slot, SBYTES]))
     F[slot, SBYTES] += kept
+    if 0 < kept < length and F[slot, SMAX] == C[C_SAMPLE_PACKETS]:
+        F[slot, UNREAD] += 1  # cut short at SAMPLE_LIMIT
     return int(kept)
 
 
@@ -1054,7 +1060,7 @@ class NativeEngine:
                                                                   f[CLOSED], f[FIRST], f[TMO], f[SBYTES], f[SMAX])
             flow.vlan = vlans.pop(slot) if vlans and slot in vlans else (f[VLAN0], f[VLAN1])[:f[NVLAN]]
             flow.tunnel = tunnels.pop(slot, ()) if tunnels else ()
-            flow.seg, flow.rseg = f[K5], f[RSEG] - 1
+            flow.seg, flow.rseg, flow.unsampled = f[K5], f[RSEG] - 1, f[UNREAD]
             flow.vnet = vnets.pop(slot, 0) if vnets else 0
             o, r = endpoint(Endpoint), endpoint(Endpoint)
             (o.state, o.prev_state, o.start_seq, o.last_seq, o.ack_seq, o.fin_cnt, o.rst_cnt, o.packets, o.ip_bytes,

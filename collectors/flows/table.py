@@ -83,7 +83,7 @@ class Flow:
     __slots__ = ("proto", "orig_addr", "orig_port", "resp_addr", "resp_port", "start", "last", "vlan", "tunnel",
                  "tcp", "orig_packets", "orig_ip_bytes", "orig_payload", "resp_packets", "resp_ip_bytes",
                  "resp_payload", "history", "samples", "sample_count", "sample_bytes", "sample_max", "closed_at",
-                 "first_number", "timeout", "vnet", "seg", "rseg")
+                 "first_number", "timeout", "vnet", "seg", "rseg", "unsampled")
 
     def __init__(self, hit: Hit, orig_is_src: bool, ts: int, number: int) -> None:
         self.proto = hit.proto
@@ -107,6 +107,9 @@ class Flow:
         self.samples: list[tuple[bool, int, bytes]] = []
         self.sample_count = self.sample_bytes = 0
         self.sample_max = SAMPLE_PLAIN
+        #: payload packets of a flow worth sampling not kept whole (past SAMPLE_PACKETS or
+        #: SAMPLE_LIMIT): the DNS/HTTP transactions they hold are not read (review R14b N1)
+        self.unsampled = 0
         self.closed_at = 0
         self.first_number = number
         self.timeout = 0
@@ -308,6 +311,8 @@ class FlowTable:
             self._sample(flow, hit, is_orig)
             if self.held_bytes > self.sample_budget:
                 self._evict_bytes(number)
+        elif hit.data and flow.sample_max == SAMPLE_PACKETS:
+            flow.unsampled += 1
         if ts >= self.next_sweep:
             self.sweep(ts)
 
@@ -322,6 +327,8 @@ class FlowTable:
         if flow.sample_bytes >= limit:
             return
         data = bytes(hit.data[:limit - flow.sample_bytes])
+        if len(data) < len(hit.data) and flow.sample_max == SAMPLE_PACKETS:
+            flow.unsampled += 1  # cut short at SAMPLE_LIMIT
         flow.samples.append((is_orig, hit.seq, data))
         flow.sample_bytes += len(data)
         self.held_bytes += len(data)

@@ -7,8 +7,13 @@ not count it)."""
 
 from __future__ import annotations
 
+import io
 import struct
 from pathlib import Path
+
+import pytest
+
+from govsoc.collectors.flows.assemble import FlowAssembler
 
 from .packets import ethernet, ipv4, pcap, tcp, udp
 from .stored import stored_events
@@ -73,3 +78,47 @@ def test_every_query_and_request_of_a_flow_is_kept(tmp_path: Path) -> None:
             flow["source.ip"], flow["source.port"], flow["destination.port"])
         assert "network.transport" not in event and "source.bytes" not in event and "event.outcome" not in event
         assert "govsoc.flow.later_transactions" not in flow
+
+
+def _long_sessions(path: Path) -> Path:
+    """Review R14b N1: one UDP socket to the resolver carrying 60 answered TXT queries (a DNS
+    tunnel such as iodine or dnscat2 keeps one), and one keep-alive HTTP connection carrying 30
+    small GET/200 exchanges: 120 datagrams, and 60 payload segments after the handshake."""
+    frames = []
+    for i in range(60):
+        name = f"t{i:03d}.aaaa.tun.example.com"
+        frames.append(ethernet(ipv4(CLIENT, RESOLVER, 17, udp(40000, 53, _dns(i, name)))))
+        frames.append(ethernet(ipv4(RESOLVER, CLIENT, 17, udp(53, 40000, _dns(i, name, rcode=0)))))
+    client, server = 101, 901
+    frames += [ethernet(ipv4(CLIENT, WEB, 6, tcp(41000, 80, 100, 0, "S"))),
+               ethernet(ipv4(WEB, CLIENT, 6, tcp(80, 41000, 900, 101, "SA"))),
+               ethernet(ipv4(CLIENT, WEB, 6, tcp(41000, 80, 101, 901, "A")))]
+    for i in range(30):
+        request = f"GET /q{i:02d} HTTP/1.1\r\nHost: a.gov.cn\r\n\r\n".encode()
+        frames.append(ethernet(ipv4(CLIENT, WEB, 6, tcp(41000, 80, client, server, "PA", request))))
+        client += len(request)
+        response = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+        frames.append(ethernet(ipv4(WEB, CLIENT, 6, tcp(80, 41000, server, client, "PA", response))))
+        server += len(response)
+    path.write_bytes(pcap([(1_700_000_000 + i / 100, frame) for i, frame in enumerate(frames)]))
+    return path
+
+
+def test_a_flow_whose_transactions_go_past_its_sample_says_how_many_packets_were_not_read(tmp_path: Path) -> None:
+    # the first 48 payload packets of each are read (24 queries and answers, 24 requests and
+    # responses); the rest are not, and the flow event counts them instead of looking complete
+    flows = [e.fields for e in stored_events(_long_sessions(tmp_path / "long.pcap"))
+             if "connection" in e.fields["event.type"]]
+    unread = {f["network.protocol"]: (f["govsoc.flow.transactions"], f.get("govsoc.flow.unread_packets"))
+              for f in flows}
+    assert unread == {"dns": (24, 120 - 48), "http": (24, 60 - 48)}
+    # a flow read whole says nothing of the kind
+    short = [e.fields for e in stored_events(_capture(tmp_path / "multi.pcap"))]
+    assert not any("govsoc.flow.unread_packets" in f for f in short)
+
+
+@pytest.mark.parametrize("engine", ["python", "native"])
+def test_both_engines_count_the_packets_past_the_sample(engine: str, tmp_path: Path) -> None:
+    capture = _long_sessions(tmp_path / "long.pcap").read_bytes()
+    flows = FlowAssembler(io.BytesIO(capture), engine=engine).flows()
+    assert sorted((flow.proto, flow.unsampled) for flow in flows) == [(6, 60 - 48), (17, 120 - 48)]
