@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
 
 from govsoc.collectors.base import ParseContext
 from govsoc.collectors.syslog.line import SyslogLine, read_pri, read_tag
 from govsoc.collectors.syslog.rfc3164 import HEADER, MONTHS, bsd_time
 from govsoc.collectors.syslog.rfc3339 import TIMESTAMP, checked_time
-from govsoc.collectors.syslog.rfc5424 import parse_rfc5424
+from govsoc.collectors.syslog.rfc5424 import parse_rfc5424, pid_of
 from govsoc.core.errors import ParseError
 
 __all__ = ["SyslogHeaderParser", "SyslogLine", "parse_syslog"]
@@ -36,19 +35,23 @@ __all__ = ["SyslogHeaderParser", "SyslogLine", "parse_syslog"]
 _BSD = re.compile(r"([A-Z][a-z][a-z] [ \d]\d \d\d:\d\d:\d\d)(?: (\S+))? +"
                   r"([^\s\[:]+(?:\([^)]*\))?)(?:\[(\d{1,10})\])?: ?(.*)", re.DOTALL | re.ASCII)
 # The common ISO line in one pass: timestamp text, host, program, pid, message. The time is only
-# "a year, a dash, no space" here: datetime.fromisoformat, else the strict rfc3339.TIMESTAMP
+# "a year, a dash and six more characters, no space" here (a date alone is 10 characters, its
+# time follows after a space): datetime.fromisoformat, else the strict rfc3339.TIMESTAMP
 # (checked_time), decides whether it is one.
-_ISO = re.compile(r"(\d{4}-\S+) +(\S+) +([^\s\[:]+(?:\([^)]*\))?)(?:\[(\d{1,10})\])?: ?(.*)",
+_ISO = re.compile(r"(\d{4}-\S{6,}) +(\S+) +([^\s\[:]+(?:\([^)]*\))?)(?:\[(\d{1,10})\])?: ?(.*)",
                   re.DOTALL | re.ASCII)
 _ISO_HOST = re.compile(r" +(\S+) +", re.ASCII)
-# The common RFC 5424 message in one pass: no structured data ("-"); its time is shaped here and
-# checked by _rfc5424_nil_sd (fromisoformat, with a zone); anything else goes through rfc5424.
-_RFC5424_NIL_SD = re.compile(r"<(\d{1,3})>1 (\d{4}-\d\d-\d\dT\S{8,24}) (\S{1,255}) (\S{1,48}) (\S{1,128}) (\S{1,32}) "
+# The common RFC 5424 message in one pass: PRI 0-191 (as read_pri takes it), no structured
+# data ("-"); its time is shaped here and checked in parse (fromisoformat, with a zone); anything
+# else goes through rfc5424.
+_RFC5424_NIL_SD = re.compile(r"<(\d\d?|0\d\d|1[0-8]\d|19[01])>1 (\d{4}-\d\d-\d\dT\S{8,24}) (\S{1,255}) (\S{1,48}) "
+                             r"(\S{1,128}) (\S{1,32}) "
                              r"-(?: (.*))?$", re.DOTALL | re.ASCII)
 _CACHE_SIZE = 4096
 #: Builds a SyslogLine from a full tuple without the NamedTuple's Python-level __new__.
 _new = tuple.__new__
 _fromisoformat = datetime.fromisoformat
+_pid = pid_of
 
 
 class SyslogHeaderParser:
@@ -67,16 +70,25 @@ class SyslogHeaderParser:
         """The header fields and message of ``text``; raises ParseError when it is no syslog line."""
         if context is not self._context:
             self._context, self._times = context, {}
+        priority, pos = None, 0
         if text.startswith("<"):
             match = _RFC5424_NIL_SD.match(text)
-            if match is not None and int(match[1]) <= 191:
-                line = _rfc5424_nil_sd(match.groups())
-                if line is not None:
-                    return line
+            if match is not None:
+                pri, stamp, host, app, procid, msgid, message = match.groups()
+                try:
+                    when = _fromisoformat(stamp)
+                except ValueError:  # rfc5424 says why
+                    when = None
+                if when is not None and when.tzinfo is not None:
+                    if message and message[0] == "\ufeff":
+                        message = message[1:]
+                    return _new(SyslogLine, (when, None if host == "-" else host, None if app == "-" else app,
+                                             _pid(procid),
+                                             message.rstrip() if message else "", int(pri), "rfc5424",
+                                             None if procid == "-" else procid, None if msgid == "-" else msgid,
+                                             None))
             priority, pos = read_pri(text)
-        else:
-            priority, pos = None, 0
-        # the common lines first, each expression fails at once on the others' first character
+        # the common lines first, each expression fails at once on the other's first character
         match = _BSD.match(text, pos)
         if match is not None:
             stamp, host, program, pid, message = match.groups()
@@ -84,16 +96,21 @@ class SyslogHeaderParser:
             return _new(SyslogLine, (when, host, program, int(pid) if pid else None, message.rstrip(), priority,
                                      "rfc3164", None, None, None))
         match = _ISO.match(text, pos)
-        if match is not None and len(match[1]) > 10:  # a date alone: the time follows after a space
-            stamp, host, program, pid, message = match.groups()
-            try:
-                when = _fromisoformat(stamp)
-            except ValueError:
-                when = checked_time(stamp, context.timezone)
-            if when.tzinfo is None:
-                when = when.replace(tzinfo=context.timezone)
-            return _new(SyslogLine, (when, host, program, int(pid) if pid else None, message.rstrip(), priority,
-                                     "iso8601", None, None, None))
+        if match is None:
+            return self._other(text, pos, priority, context)
+        stamp, host, program, pid, message = match.groups()
+        try:
+            when = _fromisoformat(stamp)
+        except ValueError:
+            when = checked_time(stamp, context.timezone)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=context.timezone)
+        return _new(SyslogLine, (when, host, program, int(pid) if pid else None, message.rstrip(), priority,
+                                 "iso8601", None, None, None))
+
+    def _other(self, text: str, pos: int, priority: int | None, context: ParseContext) -> SyslogLine:
+        """A line the one-pass expressions did not take: RFC 5424 with structured data or an odd
+        time, a TAG with spaces, odd spacing, a single-digit day after one space."""
         if text[pos:pos + 1].isdigit():
             if text.startswith("1 ", pos):
                 if priority is None:
@@ -133,24 +150,6 @@ class SyslogHeaderParser:
         if len(self._times) >= _CACHE_SIZE:
             self._times.clear()
         self._times[stamp] = when
-
-
-def _rfc5424_nil_sd(groups: tuple[str | Any, ...]) -> SyslogLine | None:
-    """The line of _RFC5424_NIL_SD's groups, None when its time is not RFC 3339 with a zone
-    (rfc5424 then says why)."""
-    pri, stamp, host, app, procid, msgid, message = groups
-    try:
-        when = _fromisoformat(stamp)
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        return None
-    message = message or ""
-    if message.startswith("\ufeff"):
-        message = message[1:]
-    return _new(SyslogLine, (when, None if host == "-" else host, None if app == "-" else app,
-                             int(procid) if procid.isdigit() else None, message.rstrip(), int(pri), "rfc5424",
-                             None if procid == "-" else procid, None if msgid == "-" else msgid, None))
 
 
 def parse_syslog(text: str, context: ParseContext) -> SyslogLine:

@@ -35,10 +35,16 @@ def parse_rfc5424(text: str, pos: int, priority: int, default_zone: tzinfo) -> S
     message = text[end + 1:]
     if message.startswith("\ufeff"):
         message = message[1:]
-    pid = int(procid) if procid.isdigit() and len(procid) <= 10 else None
+    pid = pid_of(procid)
     return _new(SyslogLine, (timestamp, None if host == "-" else host, None if app == "-" else app, pid,
                              message.rstrip(), priority, "rfc5424", None if procid == "-" else procid,
                              None if msgid == "-" else msgid, structured or None))
+
+
+def pid_of(procid: str) -> int | None:
+    """The pid a PROCID gives: its number when it is 1 to 10 ASCII digits (str.isdigit alone
+    also takes "²", which int() refuses), else None."""
+    return int(procid) if len(procid) <= 10 and procid.isdigit() and procid.isascii() else None
 
 
 #: Builds a SyslogLine from a full tuple without the NamedTuple's Python-level __new__.

@@ -102,6 +102,19 @@ def test_not_syslog(line: str) -> None:
         SyslogHeaderParser().parse(line, CONTEXT)
 
 
+@pytest.mark.parametrize(("procid", "pid"), [
+    ("8710", 8710),                 # the usual numeric PROCID is the pid
+    ("4294967295", 4294967295),     # 10 digits: still a pid
+    ("123456789012345", None),      # 15 digits: no pid (it was one without structured data only)
+    ("\u00b2", None),               # "²" is str.isdigit() but no number: int() raised ValueError
+    ("\u0661\u0662", None),         # Arabic-Indic digits: a PROCID, not an ASCII pid
+])
+@pytest.mark.parametrize("sd", ["-", '[x@1 a="1"]'])  # the one-pass expression and rfc5424 alike
+def test_rfc5424_pid_is_an_ascii_procid_of_up_to_ten_digits(procid: str, pid: int | None, sd: str) -> None:
+    line = parse_syslog(f"<14>1 2026-11-30T03:20:38+08:00 h app {procid} - {sd} m", CONTEXT)
+    assert (line.procid, line.pid) == (procid, pid)
+
+
 def test_the_cache_follows_the_context() -> None:
     # the same BSD time means another year under another reference: the cache must not leak it
     parser, line = SyslogHeaderParser(), "Dec 10 06:55:46 h p: x"
