@@ -19,6 +19,7 @@ from govsoc.collectors import IngestSummary, ParseContext, Pipeline, parsers
 from govsoc.collectors.flows.live import LiveCapture, LiveCaptureSource
 from govsoc.collectors.flows.run_marker import RunMarker, lost_runs
 from govsoc.collectors.flows.table import MAX_FLOWS, SAMPLE_BUDGET
+from govsoc.core.errors import ConfigError
 
 
 @cli.command()
@@ -63,6 +64,8 @@ def capture(app: AppContext, interface: str, capture_filter: str | None, netns: 
     for run in lost:
         run.path.unlink(missing_ok=True)
     _summary_line(interface, live, source, summary)
+    if live.failure is not None:  # dumpcap died under us: what it gave is stored, but say so (R14b N10)
+        raise ConfigError(f"{live.failure}; the flows it had captured were stored")
 
 
 def _run(live: LiveCapture, pipeline: Pipeline, source: LiveCaptureSource, summary: IngestSummary,

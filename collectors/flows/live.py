@@ -90,6 +90,9 @@ class LiveCapture:
         self.captured: int | None = None
         self.received: int | None = None
         self.dropped: int | None = None
+        #: why dumpcap ended by itself mid-capture (killed by a signal, an error), the flows it
+        #: had given stored all the same; None when it ended as asked
+        self.failure: str | None = None
         self._reported = 0
 
     def start(self, settle: float = 10.0) -> None:
@@ -140,14 +143,14 @@ class LiveCapture:
             yield from self.assembler.flows()
         except CaptureError:
             self._terminate()
-            self._finish()  # dumpcap failed before writing a capture: say why
+            self._finish(fail=True)  # dumpcap failed before writing a capture: say why
             raise
         if problem is not None:
             self._hand_problems(problem)
             overflow = self.assembler.problems.overflow_text()
             if overflow is not None:
                 problem(overflow)
-        self._finish()
+        self._finish(fail=False)
 
     def _hand_problems(self, problem: Callable[[str], None]) -> None:
         assert self.assembler is not None
@@ -168,7 +171,10 @@ class LiveCapture:
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
 
-    def _finish(self) -> None:
+    def _finish(self, *, fail: bool = True) -> None:
+        """Reap dumpcap and read its report. When it ended by itself (killed, crashed, an
+        error) rather than on SIGTERM: ConfigError with ``fail``, else (the flows of what it
+        wrote were read and flushed: review R14b N10) ``failure`` says why."""
         assert self.process is not None and self.spool is not None
         self.spool.join()
         self.spool.close()
@@ -180,9 +186,14 @@ class LiveCapture:
         self.captured = int(captured[1]) if captured else None
         if received:
             self.received, self.dropped = int(received[1]), int(received[2])
-        if self.process.returncode not in (0, -signal.SIGTERM) and not self.report.startswith("Packets"):
-            first = self.report.splitlines()[0] if self.report else f"exit status {self.process.returncode}"
-            raise ConfigError(f"dumpcap on {self.interface} failed: {first}")
+        code = self.process.returncode
+        if code < 0 and code != -signal.SIGTERM:
+            self.failure = f"dumpcap on {self.interface} ended: killed by signal {-code} ({signal.Signals(-code).name})"
+        elif code not in (0, -signal.SIGTERM) and not self.report.startswith("Packets"):
+            first = self.report.splitlines()[0] if self.report else f"exit status {code}"
+            self.failure = f"dumpcap on {self.interface} failed: {first}"
+        if fail and self.failure is not None:
+            raise ConfigError(self.failure)
 
     def accounting(self) -> str:
         """The packets govsoc read against dumpcap's count, once the capture has ended: every
