@@ -43,9 +43,10 @@ def test_timestamps_are_normalised_to_utc_and_must_be_aware() -> None:
         Event(id="2", timestamp=datetime(2025, 1, 1), dataset="d")
 
 
-def test_reserved_names_are_attributes() -> None:
-    with pytest.raises(ValueError, match="attributes"):
-        Event(id="1", timestamp=datetime.now(UTC), dataset="d", fields={"event.id": "x"})
+@pytest.mark.parametrize("name", ["@timestamp", "event.id", "event.dataset"])  # each of core.event.RESERVED
+def test_reserved_names_are_attributes(name: str) -> None:
+    with pytest.raises(ValueError, match=rf"\['{name}'\] are attributes"):
+        Event(id="1", timestamp=datetime.now(UTC), dataset="d", fields={"a.b": 1, name: "x"})
     event = Event(id="1", timestamp=datetime(2025, 1, 1, tzinfo=UTC), dataset="d", fields={"a.b": 1})
     assert (event.get("event.id"), event.get("event.dataset"), event.get("a.b"), event.get("zz", 7)) == ("1", "d", 1, 7)
 
