@@ -274,6 +274,15 @@ PHRASES: Final[dict[str, str]] = {
     "：RSA密钥传输或静态密钥，无ServerKeyExchange签名；持有证书私钥只能由完成的握手证明，探测不完成握手":
         ": RSA key transport or static keys, no ServerKeyExchange signature; possession of the certificate's key "
         "is proved only by a completed handshake, which the probe does not do",
+    "：RSA密钥传输/静态密钥握手已完成，服务器Finished在以证书公钥加密（协商）的预主密钥下验证通过，证明持有证书私钥":
+        ": RSA key transport / static-key handshake completed, the server's Finished verified under the pre-master "
+        "secret encrypted to (agreed with) the certificate's key: the server holds the certificate's private key",
+    "：完成握手以证明持有证书私钥时失败（": ": completing the handshake that proves the certificate's key failed (",
+    "：完成握手时服务器出示了另一张证书，握手不能证明所探测证书的私钥":
+        ": the server showed another certificate in the completed handshake, which proves nothing of the probed one",
+    "：未能完成握手以证明持有证书私钥": ": the handshake that proves the certificate's key could not be completed",
+    "：本机OpenSSL不支持该版本或套件，无法完成握手以证明持有证书私钥":
+        ": this OpenSSL build cannot speak the version or suite, so no handshake proves the certificate's key",
     "：无ServerKeyExchange（(EC)DHE参数未经签名）": ": no ServerKeyExchange (the (EC)DHE parameters are unsigned)",
     "Finished之前有Certificate而无CertificateVerify（RFC 8446 4.4.3）":
         "Certificate without CertificateVerify before Finished (RFC 8446 4.4.3)",

@@ -19,7 +19,7 @@ from govsoc.core.errors import ProbeError
 from govsoc.crypto_eval.probes.received_text import received_text
 
 __all__ = ["Exchange", "exchange", "MAX_ANSWER", "read_reply", "close_quietly", "STARTTLS", "connect_failure",
-           "REFUSED", "NO_SUCH_NAME", "CONNECT_TIMEOUT"]
+           "REFUSED", "NO_SUCH_NAME", "CONNECT_TIMEOUT", "starttls_opening"]
 
 _OUT_OF_DESCRIPTORS = frozenset({errno.EMFILE, errno.ENFILE})
 
@@ -98,7 +98,7 @@ async def read_reply(reader: asyncio.StreamReader, timeout: float) -> bytes:
             return b"".join(lines)
 
 
-async def _starttls(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, protocol: str,
+async def starttls_opening(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, protocol: str,
                     timeout: float) -> str | None:
     """Run the plain-text opening; None when the server agreed to start TLS, else why not."""
     command, go_on, name, greets = STARTTLS[protocol]
@@ -134,7 +134,7 @@ async def exchange(host: str, port: int, data: bytes, *, timeout: float,
     error = None
     try:
         if starttls is not None:
-            refused = await _starttls(reader, writer, starttls, timeout)
+            refused = await starttls_opening(reader, writer, starttls, timeout)
             if refused is not None:
                 return Exchange(received=b"", connected=True, closed=True, error=refused)
         if data:

@@ -2,7 +2,8 @@
 accepts, its certificate chain (signature algorithm, key, validity, host name), secure
 renegotiation and compression, from hand-built ClientHellos (collectors.protocols.tls).
 
-One hello per question and no handshake is completed: the ServerHello and the Certificate answer
+One hello per question and no handshake is completed (except for a suite that signs nothing,
+whose server proves its key only by finishing one: probes.key_transport): the ServerHello and the Certificate answer
 everything asked here (plaintext up to TLS 1.2; in TLS 1.3 decrypted with the probe's own key
 share, tls13_flight). A HelloRetryRequest for another group is answered with that group's share.
 A fatal alert in a 0x0101 record tells that the port speaks TLCP instead (reference appendix),
@@ -36,6 +37,7 @@ from govsoc.crypto_eval.probes.certificate_verify import (
 )
 from govsoc.crypto_eval.probes.connection import Exchange, exchange
 from govsoc.crypto_eval.probes.key_shares import SHARE_GROUPS, KeyShare, make_share
+from govsoc.crypto_eval.probes.key_transport import prove_by_handshake, signs_nothing
 from govsoc.crypto_eval.probes.tls13_flight import (
     CERTIFICATE_VERIFY_ID,
     STATUS_REQUEST,
@@ -270,8 +272,13 @@ async def _ask_version(host: str, port: int, version: int, sni: str | None, time
         flight = read_server_flight(answer)
         verdict = None
         if flight.hello is not None and flight.certificates and flight.hello.selected_version == version:
-            verdict = verify_server_key_exchange(flight.certificates[0], version, suite_name(flight.hello.cipher_suite),
+            suite = suite_name(flight.hello.cipher_suite)
+            verdict = verify_server_key_exchange(flight.certificates[0], version, suite,
                                                  _key_exchange(answer.received), hello[11:43], flight.hello.random)
+            if verdict[0] is None and signs_nothing(suite):
+                verdict = await prove_by_handshake(host, port, version=version, suite_code=flight.hello.cipher_suite,
+                                                   suite=suite, certificate=flight.certificates[0], sni=sni,
+                                                   timeout=timeout, starttls=starttls)
         return _Answer(answer=answer, flight=flight, verdict=verdict, staple=flight.ocsp_staple)
     group = 29
     for _ in range(2):

@@ -85,13 +85,14 @@ def test_a_replayed_tls12_flight_is_an_impostor(rsa_cert: CertFiles, openssl: st
     assert auth is not None and auth[0] is False and "ServerKeyExchange" in auth[1]
 
 
-def test_tls12_rsa_key_transport_is_missing_evidence(rsa_cert: CertFiles, openssl: str) -> None:
-    # TLS_RSA_WITH_*: nothing is signed; only a finished handshake proves the key: no evidence
+def test_tls12_rsa_key_transport_is_proved_by_a_finished_handshake(rsa_cert: CertFiles, openssl: str) -> None:
+    # TLS_RSA_WITH_*: nothing is signed; only a finished handshake proves the key, and the probe
+    # finishes one (review R16 finding 4): the key is proved, no "no proof" note is left
     with openssl_s_server(rsa_cert, ["-tls1_2", "-cipher", "AES128-GCM-SHA256"]) as port:
         report = _probe(port)
-    assert report.tls is not None and report.tls.accepted() and report.tls.signature_verified is None
-    view = view_of(report)
-    assert view.authentication is None and any(NO_PROOF in n for n in view.notes)
+    assert report.tls is not None and report.tls.accepted() and report.tls.signature_verified is True
+    assert "Finished" in (report.tls.signature_note or "")
+    assert not any(NO_PROOF in n for n in view_of(report).notes)
 
 
 @pytest.fixture(scope="module")
