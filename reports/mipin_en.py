@@ -283,6 +283,7 @@ PHRASES: Final[dict[str, str]] = {
     "：未能完成握手以证明持有证书私钥": ": the handshake that proves the certificate's key could not be completed",
     "：本机OpenSSL不支持该版本或套件，无法完成握手以证明持有证书私钥":
         ": this OpenSSL build cannot speak the version or suite, so no handshake proves the certificate's key",
+    "（经同源重定向至 ": " (after same-origin redirects to ",
     "：无ServerKeyExchange（(EC)DHE参数未经签名）": ": no ServerKeyExchange (the (EC)DHE parameters are unsigned)",
     "Finished之前有Certificate而无CertificateVerify（RFC 8446 4.4.3）":
         "Certificate without CertificateVerify before Finished (RFC 8446 4.4.3)",

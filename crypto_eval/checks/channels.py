@@ -28,6 +28,8 @@ ADMIN_PROTOCOLS = frozenset({"ssh", "telnet"})
 #: Words that name authentication data (GB/T 39786 8.4: 鉴别数据) among a system's important-data
 #: classes: what a login channel carries whatever the inventory maps (all classes when none is named so).
 CREDENTIAL_WORDS = ("鉴别", "口令", "认证", "凭据", "登录", "密码")
+#: The class a login channel carries when the inventory declares none (GB/T 39786 8.4: 鉴别数据).
+AUTHENTICATION_DATA = "鉴别数据"
 
 
 def is_admin(endpoint: Endpoint) -> bool:
@@ -196,6 +198,11 @@ class NetworkChannelCheck(_ChannelCheck):
         # not this check's) do not turn the mapping on
         mapped = any(e.carries for _, e, _ in views)
         credentials = [d for d in data_classes if any(word in d for word in CREDENTIAL_WORDS)] or data_classes
+        if not data_classes and any(view.login for _, _, view in views):
+            # GB/T 39786 8.4 names 鉴别数据 among the important data: a channel seen taking a login
+            # carries it though the inventory declares no class, and only the login channels do
+            data_classes = credentials = [AUTHENTICATION_DATA]
+            mapped = True
         for data in data_classes:
             for item_id, aspect in (("gbt39786.l3.8.4.d", "confidentiality"), ("gbt39786.l3.8.4.f", "integrity")):
                 out += _data_findings(data, [

@@ -25,6 +25,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
+from urllib.parse import urljoin, urlsplit
 
 from govsoc.crypto_eval.probes.address import server_name_of
 from govsoc.crypto_eval.probes.connection import Exchange, close_quietly, exchange, read_reply
@@ -40,6 +41,7 @@ _LOCATION = re.compile(rb"^location:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
 #: RFC 9110 15.4: the redirections a browser follows with a GET (301, 302, 303, 307, 308).
 _REDIRECTS = frozenset({b"301", b"302", b"303", b"307", b"308"})
 _TAG = re.compile(rb"<[^>]*>")
+_BASIC = re.compile(rb"^www-authenticate:\s*basic", re.IGNORECASE | re.MULTILINE)
 
 
 #: Personal data a short body may still carry, each run of digits checked by a recognizer (a bare
@@ -276,6 +278,49 @@ def classify_greeting(data: bytes) -> tuple[str | None, bool]:
 SERVER_FIRST = frozenset({"telnet", "ftp", "smtp", "pop3", "imap"})
 
 
+#: Same-origin redirects followed to reach the page a plain-HTTP port serves (a portal answers / with
+#: "302 Location: /login"): a browser follows them (RFC 9110 15.4), so the login form behind is what
+#: crosses the network in the clear. Bounded, and never to another origin (that is another endpoint).
+MAX_SAME_ORIGIN_HOPS = 3
+
+
+def _same_origin_path(location: bytes, shown: str, port: int, path: str) -> str | None:
+    """The path (and query) a redirect leads to when it stays on this plain-HTTP origin (RFC 6454:
+    scheme, host, port), relative or absolute; None for another origin or a malformed URL."""
+    authority = f"[{shown}]" if ":" in shown and not shown.startswith("[") else shown
+    try:
+        target = urlsplit(urljoin(f"http://{authority}:{port}{path}", location.decode("latin-1").strip()))
+        same = (target.scheme == "http" and (target.hostname or "").lower() == shown.lower().strip("[]")
+                and (target.port or 80) == port)
+    except ValueError:
+        return None
+    return (target.path or "/") + (f"?{target.query}" if target.query else "") if same else None
+
+
+async def _fetch_following(host: str, port: int, shown: str, path: str,
+                           timeout: float) -> tuple[bytes, bytes, str] | None:
+    """GET ``path``, following same-origin redirects that carry nothing themselves (at most
+    MAX_SAME_ORIGIN_HOPS, never one path twice): the last answer's head, body and path; None when
+    the port does not answer HTTP."""
+    seen = {path}
+    while True:
+        request = (f"GET {path} HTTP/1.1\r\nHost: {shown}\r\nUser-Agent: govsoc-probe\r\n"
+                   "Connection: close\r\n\r\n").encode("ascii", "replace")
+        page = await exchange(host, port, request, timeout=timeout, enough=lambda b: len(b) > 64 * 1024)
+        if not page.received.startswith(b"HTTP/"):
+            return None
+        head, body = split_response(page.received)
+        status, location = head.split(None, 2)[1:2], _LOCATION.search(head)
+        if not (status and status[0] in _REDIRECTS and location and len(seen) <= MAX_SAME_ORIGIN_HOPS
+                and _substantial(body, head) is None and not _BASIC.search(head)):
+            return head, body, path
+        following = _same_origin_path(location.group(1), shown, port, path)
+        if following is None or following in seen:
+            return head, body, path
+        seen.add(following)
+        path = following
+
+
 async def probe_cleartext(host: str, port: int, *, timeout: float = 3.0, http_host: str | None = None,
                           path: str = "/", greeting_wait: bool = True,
                           server_first: bool = False) -> CleartextProbeResult:
@@ -295,32 +340,31 @@ async def probe_cleartext(host: str, port: int, *, timeout: float = 3.0, http_ho
     if server_first:
         return CleartextProbeResult(endpoint=endpoint, reachable=True)
     shown = server_name_of(host, http_host) or http_host or host  # a Chinese-script name in A-labels
-    request = (f"GET {path} HTTP/1.1\r\nHost: {shown}\r\nUser-Agent: govsoc-probe\r\n"
-               "Connection: close\r\n\r\n").encode("ascii", "replace")
-    page = await exchange(host, port, request, timeout=timeout, enough=lambda b: len(b) > 64 * 1024)
-    if not page.received.startswith(b"HTTP/"):
+    fetched = await _fetch_following(host, port, shown, path, timeout)
+    if fetched is None:
         return CleartextProbeResult(endpoint=endpoint, reachable=True)
-    head, body = split_response(page.received)
+    head, body, reached = fetched
+    hop = f"（经同源重定向至 {received_text(reached.encode())}）" if reached != path else ""
     if any(phrase in body for phrase in HTTPS_PORT_ANSWERS):
         return CleartextProbeResult(endpoint=endpoint, reachable=True, https_port=True,
                                     evidence=received_text(head.splitlines()[0][:120]))
     status = head.split(None, 2)[1:2]
     location = _LOCATION.search(head)
-    basic = re.search(rb"^www-authenticate:\s*basic", head, re.IGNORECASE | re.MULTILINE)
+    basic = _BASIC.search(head)
     carried = _substantial(body, head)
     if (status and status[0] in _REDIRECTS and location and location.group(1).lower().startswith(b"https://")
             and not basic and carried is None):
         url = received_text(location.group(1))
         return CleartextProbeResult(endpoint=endpoint, reachable=True, service="http", login=False,
                                     evidence=f"重定向到 {url}", redirect=url)
-    if re.search(rb"^www-authenticate:\s*basic", head, re.IGNORECASE | re.MULTILINE):
+    if basic:
         return CleartextProbeResult(endpoint=endpoint, reachable=True, service="http-login", login=True,
-                                    evidence="HTTP Basic authentication over plain HTTP")
+                                    evidence="HTTP Basic authentication over plain HTTP" + hop)
     field = _PASSWORD_FIELD.search(body)
     if field:
         return CleartextProbeResult(endpoint=endpoint, reachable=True, service="http-login", login=True,
-                                    evidence=received_text(field.group(0)[:120]))
-    line = received_text(head.splitlines()[0][:120])
+                                    evidence=received_text(field.group(0)[:120]) + hop)
+    line = received_text(head.splitlines()[0][:120]) + hop
     if status and status[0] in _REDIRECTS:
         line += f"（重定向响应自带内容：{carried or '正文'}，按明文信道计）" if carried or body.strip() else ""
     return CleartextProbeResult(endpoint=endpoint, reachable=True, service="http", login=False, evidence=line)

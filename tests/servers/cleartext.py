@@ -102,11 +102,20 @@ LOGIN_PAGE = (b"<html><body><form method=post action=/login><input name=user>"
 
 
 @contextmanager
-def http_server(*, redirect_to_https: bool = False, location: str | None = None) -> Iterator[int]:
+def http_server(*, redirect_to_https: bool = False, location: str | None = None,
+                login_at: str | None = None) -> Iterator[int]:
     """http.server on a free port: a login form, or a 301 to https (to ``location`` when given, else
-    to https on the host the request named)."""
+    to https on the host the request named). ``login_at``: the form is served there only, and any
+    other path answers "302 Location: ``location`` or ``login_at``" (a portal sending / to its login page)."""
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            if login_at is not None and self.path != login_at:
+                self.send_response(302)
+                port = str(self.server.server_address[1])  # "{port}" in ``location``: this server's
+                self.send_header("Location", (location or login_at).replace("{port}", port))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             if redirect_to_https:
                 self.send_response(301)
                 self.send_header("Location", location or f"https://{self.headers.get('Host', 'x')}/")
