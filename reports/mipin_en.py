@@ -284,6 +284,14 @@ PHRASES: Final[dict[str, str]] = {
     "：本机OpenSSL不支持该版本或套件，无法完成握手以证明持有证书私钥":
         ": this OpenSSL build cannot speak the version or suite, so no handshake proves the certificate's key",
     "（经同源重定向至 ": " (after same-origin redirects to ",
+    "声明 K ✓，但与资产清单的密码产品/密钥管理声明矛盾：":
+        "declared K ✓, contradicted by the inventory's products / key management: ",
+    "，但资产清单声明密钥明文存储（附录A 密钥管理严重隐患）：判为不符合":
+        ", but the inventory declares keys stored in plaintext (Annex A: a serious key-management flaw): "
+        "judged non-compliant",
+    "，但资产清单未声明密钥管理（crypto.key_management）：密钥安全管理策略缺少证据":
+        ", but the inventory declares no key management (crypto.key_management): the key management policy "
+        "lacks evidence",
     "：无ServerKeyExchange（(EC)DHE参数未经签名）": ": no ServerKeyExchange (the (EC)DHE parameters are unsigned)",
     "Finished之前有Certificate而无CertificateVerify（RFC 8446 4.4.3）":
         "Certificate without CertificateVerify before Finished (RFC 8446 4.4.3)",

@@ -6,9 +6,12 @@ declaration is a finding, never an exception.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from govsoc.core.inventory import ItemDeclaration
 from govsoc.crypto_eval.catalogue import Item
 from govsoc.crypto_eval.checks import CHECKS, SystemContext
+from govsoc.crypto_eval.checks.key_factor import key_findings
 from govsoc.crypto_eval.finding import Finding
 from govsoc.crypto_eval.kat import Sample, verify_sample
 
@@ -18,8 +21,35 @@ __all__ = ["DeclaredItemCheck", "DeclaredManagementCheck", "DeclaredKeyManagemen
 DECLARED_OBJECT = "声明"
 
 
+#: 8.7 b) 密钥安全管理策略: what crypto.key_management declares is its evidence.
+KEY_POLICY_ITEM = "gbt39786.l3.8.7.b"
+
+
+def _declared_key(context: SystemContext, item: Item, scope: str, check: str) -> Finding | None:
+    """A declared K ✓ the profile contradicts: K at level 3 needs a certified product of GB/T 37092
+    level 2 covering the object and key management without the Annex A hazard (reference §2.1 K,
+    key_factor); when the declared products and key management do not give K ✓, that K ✗ scores,
+    the declaration named beside it. None: the profile bears the declaration out."""
+    found = key_findings(context, item.id, DECLARED_OBJECT, scope, check)[0]
+    if found.satisfied:
+        return None
+    return replace(found, why=f"声明 K ✓，但与资产清单的密码产品/密钥管理声明矛盾：{found.why}")
+
+
+def _key_policy_contradiction(context: SystemContext, judgement: str) -> tuple[str, str, str] | None:
+    """(factor, why, risk) when 8.7 b) is declared 符合/部分符合 but the profile's key management
+    says otherwise: none declared is missing evidence, keys stored in plaintext (Annex A) is 不符合."""
+    km = context.system.crypto.key_management if context.system.crypto else None
+    if km is None:
+        return ("MISSING", f"声明{judgement}，但资产清单未声明密钥管理（crypto.key_management）："
+                           "密钥安全管理策略缺少证据", "中")
+    if km.keys_in_plaintext:
+        return ("J", f"声明{judgement}，但资产清单声明密钥明文存储（附录A 密钥管理严重隐患）：判为不符合", "高")
+    return None
+
+
 def _declaration_findings(context: SystemContext, item: Item, decl: ItemDeclaration | None,
-                          check: str, management: bool) -> list[Finding]:
+                          check: str, management: bool, scope: str = "") -> list[Finding]:
     def f(factor: str, satisfied: bool, why: str, **kw: object) -> Finding:
         return Finding(item=item.id, clause=item.clause, system=context.name, object=DECLARED_OBJECT, check=check,
                        factor=factor, satisfied=satisfied, observed=decl.evidence if decl else "",  # type: ignore[arg-type]
@@ -48,6 +78,8 @@ def _declaration_findings(context: SystemContext, item: Item, decl: ItemDeclarat
                 out.append(f("MISSING", False, _BARE.format(said=f"{factor} ✓"), risk="中"))
             elif factor == "D" and not value and item.high_risk is not None:
                 out.append(f("D", False, _high_risk_why(item, "声明 D ✗"), risk="高", high_risk=True))
+            elif factor == "K" and value:
+                out.append(_declared_key(context, item, scope, check) or f("K", True, "声明 K ✓"))
             else:
                 out.append(f(factor, value, f"声明 {factor} {'✓' if value else '✗'}",
                              bits=None if value or factor != "A" else 128, risk=None if value else "中"))
@@ -57,6 +89,11 @@ def _declaration_findings(context: SystemContext, item: Item, decl: ItemDeclarat
     ok = decl.judgement == "符合"
     if decl.judgement in ("符合", "部分符合") and not decl.evidence.strip():
         return [f("MISSING", False, _BARE.format(said=decl.judgement), risk="中")]
+    if item.id == KEY_POLICY_ITEM and decl.judgement in ("符合", "部分符合"):
+        contradiction = _key_policy_contradiction(context, decl.judgement)
+        if contradiction is not None:
+            factor, why, risk = contradiction
+            return [f(factor, False, why, risk=risk, judgement="不符合" if factor == "J" else None)]
     if decl.judgement == "不符合" and not management and item.high_risk is not None:
         return [f("J", False, _high_risk_why(item, "声明不符合"), judgement=decl.judgement, risk="高",
                   high_risk=True)]
@@ -99,7 +136,8 @@ class DeclaredItemCheck:
                 continue
             for item in layer.items:
                 if "declared.item" in item.checks:
-                    out += _declaration_findings(self.context, item, declared.get(item.id), "declared.item", False)
+                    out += _declaration_findings(self.context, item, declared.get(item.id), "declared.item", False,
+                                                 layer.id)
         unknown = sorted(set(declared) - {i.id for i in self.context.catalogue.items()})
         for ident in unknown:
             out.append(Finding(item=ident, clause="-", system=self.context.name, object=DECLARED_OBJECT,
@@ -132,7 +170,7 @@ class DeclaredKeyManagementCheck:
     """Key management and products: a declared key lifecycle, certified products, and sample
     outputs that recompute (a product whose SM3/SM4/SM2 outputs are wrong is not doing SM)."""
 
-    ITEM = "gbt39786.l3.8.7.b"
+    ITEM = KEY_POLICY_ITEM
     STAGES = ("生成", "存储", "分发", "导入导出", "使用", "备份恢复", "归档", "销毁")
 
     def __init__(self, context: SystemContext) -> None:

@@ -31,6 +31,9 @@ STRONG_SSHD = ["Ciphers aes256-gcm@openssh.com", "MACs hmac-sha2-256-etm@openssh
                "KexAlgorithms curve25519-sha256"]
 PRODUCT = {"name": "SSL VPN 网关", "certificate_no": "GM0033122202300001", "module_level": 2,
            "used_for": ["network", "device", "application"]}
+#: the physical layer's declared K ✓ needs a certified product covering it (review R16 finding 7)
+DOOR_PRODUCT = {"name": "门禁系统密码模块", "certificate_no": "GM0033122202300002", "module_level": 2,
+                "used_for": ["physical"]}
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +54,7 @@ def _inventory(tmp_path: Path, servers: dict[str, int], anchors: list[str]) -> P
     good = {"name": "国密门户", "level": 3, "endpoints": [
         {"host": "127.0.0.1", "port": servers["tlcp"], "protocol": "tlcp", "kind": "web", "expects": ["tlcp"]},
         {"host": "127.0.0.1", "port": servers["ssh"], "protocol": "ssh", "kind": "admin"}],
-        "crypto": {"products": [PRODUCT], "important_data": ["个人信息"], "trust_anchors": anchors,
+        "crypto": {"products": [PRODUCT, DOOR_PRODUCT], "important_data": ["个人信息"], "trust_anchors": anchors,
                    "key_management": {"storage": "服务器密码机", "keys_in_plaintext": False},
                    "declarations": {**MANAGEMENT,
                                     **{f"gbt39786.l3.8.{x}": {"d": True, "a": True, "k": True, "evidence": "方案"}
