@@ -292,6 +292,14 @@ PHRASES: Final[dict[str, str]] = {
     "，但资产清单未声明密钥管理（crypto.key_management）：密钥安全管理策略缺少证据":
         ", but the inventory declares no key management (crypto.key_management): the key management policy "
         "lacks evidence",
+    "数据分类分级扫描（govsoc classify）在 ": "the data classification scan (govsoc classify) found in the sampled "
+                                             "values of ",
+    " 的抽样值中发现明文存储的重要数据 ": " important data stored in plaintext: ",
+    "：其存储完整性保护（HMAC-SM3 / SM2签名）无法由扫描得知，需提供证据（GB/T 39786-2021 8.4 g）":
+        ": whether its integrity at rest is protected (HMAC-SM3 / SM2 signatures) no scan shows; provide evidence "
+        "(GB/T 39786-2021 8.4 g)",
+    "：所声明的存储完整性保护须覆盖这些字段，需测评人员核实":
+        ": the declared integrity protection at rest must cover these fields; the evaluator is to verify it",
     "：无ServerKeyExchange（(EC)DHE参数未经签名）": ": no ServerKeyExchange (the (EC)DHE parameters are unsigned)",
     "Finished之前有Certificate而无CertificateVerify（RFC 8446 4.4.3）":
         "Certificate without CertificateVerify before Finished (RFC 8446 4.4.3)",

@@ -20,11 +20,14 @@ from dataclasses import dataclass
 
 from govsoc.crypto_eval.checks import CHECKS, SystemContext, endpoint_key, object_name
 from govsoc.crypto_eval.finding import Finding
+from govsoc.crypto_eval.probes.address import same_host
 
-__all__ = ["StoredPlaintext", "StoredPlaintextCheck", "STORED_ITEM"]
+__all__ = ["StoredPlaintext", "StoredPlaintextCheck", "STORED_ITEM", "INTEGRITY_ITEM"]
 
 #: The item stored plaintext decides.
 STORED_ITEM = "gbt39786.l3.8.4.e"
+#: 8.4 g) 重要数据存储完整性: the store holds important data, so it is one of its objects.
+INTEGRITY_ITEM = "gbt39786.l3.8.4.g"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,11 +56,12 @@ class StoredPlaintextCheck:
     def _object(self, store: StoredPlaintext) -> str | None:
         """The evaluation object the store is for this system (None: not this system's store)."""
         address = self.context.target_key(store.host, store.port or 0, "-", None)[0]
+        known = dict(self.context.addresses)
         for e in self.context.endpoints:
-            if e.port == store.port and self.context.target_key(e.host, e.port, "-", None)[0] == address:
+            if e.port == store.port and same_host(e.host, store.host, known):
                 return object_name(self.context, e)
         system = self.context.system
-        named = store.host.lower() in {h.lower() for h in system.hosts}
+        named = any(same_host(h, store.host, known) for h in system.hosts)
         try:
             ip = ipaddress.ip_address(address)
             within = any(ip in net for net in system.addresses)
@@ -72,6 +76,7 @@ class StoredPlaintextCheck:
         for obj, store in self._seen:
             listed = "、".join(f"{name}（{category}，{level}）" for name, category, level in store.fields[:8])
             more = f" 等 {len(store.fields)} 个字段" if len(store.fields) > 8 else ""
+            out.append(self._integrity(obj, store, f"{listed}{more}"))
             out.append(Finding(
                 item=item.id, clause=item.clause, system=self.context.name, object=obj, check="stored.plaintext",
                 factor="D", satisfied=False, risk="高", high_risk=True, provenance="auto",
@@ -80,3 +85,22 @@ class StoredPlaintextCheck:
                      f"敏感字段 {listed}{more}，存储值未加密"
                      "（GB/T 39786-2021 8.4 e；高风险判定指引：重要数据明文存储）")))
         return out
+
+    def _integrity(self, obj: str, store: StoredPlaintext, listed: str) -> Finding:
+        """The store as an 8.4 g) object: it holds important data (the scan found it), but whether
+        a MAC or signature protects those values (HMAC-SM3, SM2) no scan of values shows, so it is
+        missing evidence unless the system declares 8.4 g), whose evidence must then cover these
+        fields (a note for the evaluator)."""
+        item = self.context.catalogue.item(INTEGRITY_ITEM)
+        crypto = self.context.system.crypto
+        declared = crypto.declarations.get(INTEGRITY_ITEM) if crypto else None
+        seen = f"数据分类分级扫描（govsoc classify）在 {store.source} 的抽样值中发现明文存储的重要数据 {listed}"
+        if declared is not None:
+            return Finding(item=item.id, clause=item.clause, system=self.context.name, object=obj,
+                           check="stored.plaintext", factor="INFO", satisfied=False, risk="低", provenance="auto",
+                           observed=store.source, why=f"{seen}：所声明的存储完整性保护须覆盖这些字段，需测评人员核实")
+        return Finding(item=item.id, clause=item.clause, system=self.context.name, object=obj,
+                       check="stored.plaintext", factor="MISSING", satisfied=False, risk="中", provenance="auto",
+                       observed=store.source,
+                       why=f"{seen}：其存储完整性保护（HMAC-SM3 / SM2签名）无法由扫描得知，"
+                           "需提供证据（GB/T 39786-2021 8.4 g）")

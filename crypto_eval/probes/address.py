@@ -24,7 +24,11 @@ from collections.abc import Iterable
 
 from govsoc.core.hostname import a_label
 
-__all__ = ["numeric_address", "resolve_host", "resolve_hosts", "server_name_of", "address_asked"]
+__all__ = ["numeric_address", "resolve_host", "resolve_hosts", "server_name_of", "address_asked", "same_host"]
+
+#: What "this host" is called: the name localhost and the names under .localhost (RFC 6761 6.3:
+#: they resolve to loopback), the IPv4 loopback 127.0.0.1 and the IPv6 loopback ::1.
+_LOOPBACK = "loopback"
 
 #: The characters of an inet_aton spelling (decimal, octal with a leading 0, hex with 0x, 1-4 parts):
 #: inet_aton itself ignores what follows a space, so nothing else may be handed to it.
@@ -49,6 +53,25 @@ def numeric_address(host: str) -> str | None:
         return socket.inet_ntoa(socket.inet_aton(text))
     except OSError:
         return None
+
+
+def _identity(host: str) -> str:
+    """A host as one identity: its address (any spelling read), loopback for every spelling of this
+    host, else its name lower-cased without the root dot."""
+    name = host.strip().lower().rstrip(".")
+    address = numeric_address(name)
+    if name == "localhost" or name.endswith(".localhost") or address in ("127.0.0.1", "::1"):
+        return _LOOPBACK
+    return address or name
+
+
+def same_host(one: str, other: str, addresses: dict[str, str] | None = None) -> bool:
+    """Whether two hosts, however spelt, name one machine: the same address in any spelling, the
+    same name in any case, localhost / 127.0.0.1 / ::1 alike, or a name ``addresses`` resolved to
+    the other's address."""
+    known = addresses or {}
+    ones = {_identity(one), _identity(known.get(one, one))}
+    return bool(ones & {_identity(other), _identity(known.get(other, other))})
 
 
 def server_name_of(host: str, server_name: str | None) -> str | None:
