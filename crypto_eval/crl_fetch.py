@@ -8,11 +8,12 @@ costs one budget, not one time-out each (review r16f, HIGH 1).
 Why threads and urllib rather than an async client: a CRL fetch is one small GET; urllib is in the
 standard library, follows redirects through a handler this module restricts to http, and a thread
 per fetch (at most MAX_FETCHING at once) runs them side by side from the synchronous chain
-validator. A fetch still running when its caller's budget ends goes on in its thread, bounded by
-its own deadline, and fills the cache for a later endpoint naming the same URL (never fetched
-twice). The deadline covers the whole download, status line and headers included: a watchdog
-shuts the connection's socket down when it passes (urllib has only a per-read time-out, and a
-server sending one header byte a second never let open() return, review R16 HIGH 1). The fetch
+validator. A fetch still running when its caller's budget ends is cancelled then (its socket shut
+down; one queued for a download slot never starts), so an endpoint costs its budget and no more;
+the cancellation is the URL's result for a later endpoint naming it (never fetched twice). The
+deadline covers the whole download, status line and headers included: a watchdog shuts the
+connection's socket down when it passes (urllib has only a per-read time-out, and a server sending
+one header byte a second never let open() return, review R16 HIGH 1). The fetch
 threads are daemons: interpreter exit never waits on a distribution point.
 """
 
@@ -48,6 +49,8 @@ FetchCache = dict[str, tuple[x509.CertificateRevocationList | None, str]]
 
 #: Downloads of the whole process running at once (each bounded by its deadline; the others queue).
 MAX_FETCHING = 16
+#: How a download cancelled at its caller's budget ends (CrlFetcher.wait).
+_CANCELLED = "cancelled at the caller's budget"
 _FETCHING = threading.BoundedSemaphore(MAX_FETCHING)
 
 
@@ -63,16 +66,25 @@ class _HttpRedirects(urllib.request.HTTPRedirectHandler):
 
 class _DeadlineConnection(http.client.HTTPConnection):
     """An http connection whose socket is shut down at ``end`` (monotonic), wherever the reading is:
-    a blocked read of the status line, a header or the body then ends at once."""
+    a blocked read of the status line, a header or the body then ends at once; and at once when its
+    download is cancelled (``cancelled``)."""
 
     end = 0.0
+    cancelled: threading.Event | None = None
     _watchdog: threading.Timer | None = None
 
     def connect(self) -> None:
         super().connect()
+        if self.cancelled is not None and self.cancelled.is_set():
+            _shut(self.sock)
         self._watchdog = threading.Timer(max(0.0, self.end - time.monotonic()), _shut, args=(self.sock,))
         self._watchdog.daemon = True
         self._watchdog.start()
+
+    def cancel(self) -> None:
+        """End the download now (the caller's budget is over)."""
+        if self.sock is not None:
+            _shut(self.sock)
 
     def close(self) -> None:
         if self._watchdog is not None:
@@ -90,21 +102,29 @@ def _shut(sock: socket.socket) -> None:
 class _DeadlineHandler(urllib.request.HTTPHandler):
     """http URLs opened with _DeadlineConnection ending at ``end`` (redirects included)."""
 
-    def __init__(self, end: float) -> None:
+    def __init__(self, end: float, cancelled: threading.Event) -> None:
         super().__init__()
-        self.end = end
+        self.end, self.cancelled = end, cancelled
+        self.connections: list[_DeadlineConnection] = []
 
     def _connection(self, host: str, **kwargs: Any) -> _DeadlineConnection:
         connection = _DeadlineConnection(host, **kwargs)
-        connection.end = self.end
+        connection.end, connection.cancelled = self.end, self.cancelled
+        self.connections.append(connection)
         return connection
+
+    def cancel(self) -> None:
+        """Shut every connection of this download (a redirect opens another)."""
+        self.cancelled.set()
+        for connection in list(self.connections):
+            connection.cancel()
 
     def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
         return self.do_open(self._connection, req)
 
 
-def _opener(end: float) -> urllib.request.OpenerDirector:
-    return urllib.request.build_opener(_HttpRedirects, _DeadlineHandler(end))
+def _opener(handler: _DeadlineHandler) -> urllib.request.OpenerDirector:
+    return urllib.request.build_opener(_HttpRedirects, handler)
 
 
 def parse_crl(data: bytes) -> x509.CertificateRevocationList | None:
@@ -126,6 +146,8 @@ def _fetch_error(e: BaseException, timeout: float) -> str:
         return "连接被拒绝"
     if isinstance(reason, TimeoutError | socket.timeout) and str(reason).startswith("not complete"):
         return "CRL未在限定时间内传完"
+    if isinstance(reason, TimeoutError | socket.timeout) and str(reason).startswith(_CANCELLED):
+        return "端点的吊销检查时间预算耗尽，下载已取消"
     if isinstance(reason, TimeoutError | socket.timeout):
         return f"{timeout:g} 秒内无应答"
     if isinstance(reason, socket.gaierror):
@@ -143,6 +165,7 @@ class CrlFetcher:
         self.timeout, self.deadline = timeout, deadline
         self.fetches = 0
         self._pending: dict[str, threading.Event] = {}
+        self._downloads: dict[str, _DeadlineHandler] = {}
         self._lock = threading.Lock()
 
     def start(self, urls: Sequence[str]) -> None:
@@ -152,6 +175,7 @@ class CrlFetcher:
                 if url not in self.cache and url not in self._pending:
                     self.fetches += 1
                     self._pending[url] = done = threading.Event()
+                    self._downloads[url] = _DeadlineHandler(0.0, threading.Event())
                     threading.Thread(target=self._fetch, args=(url, done), name="govsoc-crl", daemon=True).start()
 
     def wait(self, urls: Sequence[str], until: float) -> list[str]:
@@ -162,16 +186,24 @@ class CrlFetcher:
             pending = [f for u in urls if (f := self._pending.get(u)) is not None]
         for done in pending:
             done.wait(max(0.0, until - time.monotonic()))
-        return [u for u in dict.fromkeys(urls) if u not in self.cache]
+        late = [u for u in dict.fromkeys(urls) if u not in self.cache]
+        with self._lock:
+            for url in late:
+                if (download := self._downloads.get(url)) is not None:
+                    download.cancel()
+        return late
 
     def get(self, url: str) -> tuple[x509.CertificateRevocationList | None, str]:
         """What the distribution point gave (wait said it is done)."""
         return self.cache[url]
 
     def _fetch(self, url: str, done: threading.Event) -> None:
+        download = self._downloads[url]
         try:
             with _FETCHING:
-                data = self._download(url)
+                if download.cancelled.is_set():  # cancelled while it queued for a slot: never started
+                    raise TimeoutError(_CANCELLED)
+                data = self._download(url, download)
             crl = parse_crl(data) if data is not None else None
             why = "" if crl is not None else (f"应答超过 {MAX_CRL_FILE >> 20} MiB" if data is None
                                               else "应答内容不是CRL")
@@ -183,22 +215,25 @@ class CrlFetcher:
         with self._lock:
             self.cache[url] = result
             self._pending.pop(url, None)
+            self._downloads.pop(url, None)
         done.set()
 
-    def _download(self, url: str) -> bytes | None:
+    def _download(self, url: str, download: _DeadlineHandler) -> bytes | None:
         """The body at ``url`` (None: larger than MAX_CRL_FILE); each socket operation is bounded by
         ``timeout`` and the whole download, headers included, by ``deadline`` (a server sending a
         byte now and then does not hold the evaluation); redirects are followed to http URLs only."""
-        end = time.monotonic() + self.deadline
+        end = download.end = time.monotonic() + self.deadline
         request = urllib.request.Request(url, headers={"User-Agent": "govsoc-crl"})
         try:
-            return self._read(_opener(end).open(request, timeout=self.timeout), end)
+            return self._read(_opener(download).open(request, timeout=self.timeout), end, download)
         except (OSError, http.client.HTTPException) as e:
+            if download.cancelled.is_set():  # the caller's budget ended: cancel() shut the socket
+                raise TimeoutError(_CANCELLED) from e
             if time.monotonic() >= end:  # the watchdog shut the socket: say so, not "connection reset"
                 raise TimeoutError(f"not complete after {self.deadline} s") from e
             raise
 
-    def _read(self, answer: http.client.HTTPResponse, end: float) -> bytes | None:
+    def _read(self, answer: http.client.HTTPResponse, end: float, download: _DeadlineHandler) -> bytes | None:
         with answer:
             chunks: list[bytes] = []
             size = 0
@@ -209,6 +244,8 @@ class CrlFetcher:
                 if time.monotonic() > end:
                     raise TimeoutError(f"not complete after {self.deadline} s")
                 chunks.append(chunk)
+        if download.cancelled.is_set():  # cancel()'s shutdown reads as the end of the body too
+            raise TimeoutError(_CANCELLED)
         if time.monotonic() >= end:  # the watchdog's shutdown reads as the end of the body
             raise TimeoutError(f"not complete after {self.deadline} s")
         return b"".join(chunks)

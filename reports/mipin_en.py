@@ -300,6 +300,7 @@ PHRASES: Final[dict[str, str]] = {
         "(GB/T 39786-2021 8.4 g)",
     "：所声明的存储完整性保护须覆盖这些字段，需测评人员核实":
         ": the declared integrity protection at rest must cover these fields; the evaluator is to verify it",
+    "端点的吊销检查时间预算耗尽，下载已取消": "the endpoint's revocation time budget ran out: download cancelled",
     "：无ServerKeyExchange（(EC)DHE参数未经签名）": ": no ServerKeyExchange (the (EC)DHE parameters are unsigned)",
     "Finished之前有Certificate而无CertificateVerify（RFC 8446 4.4.3）":
         "Certificate without CertificateVerify before Finished (RFC 8446 4.4.3)",

@@ -51,3 +51,33 @@ def test_a_fetch_still_running_does_not_hold_interpreter_exit() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"['http://127.0.0.1:{port}/int.crl']"
     assert elapsed < 10.0, elapsed
+
+
+def test_a_fetch_running_at_the_budget_end_is_cancelled_then() -> None:
+    # review R16 LOW: a download still running when the endpoint's budget ends went on to its own
+    # deadline (up to ~13 s an endpoint); now its socket is shut at the budget, which the server sees
+    closed_after: list[float] = []
+
+    def trickle_until_closed(conn: socket.socket) -> None:
+        conn.settimeout(5)
+        conn.recv(4096)
+        try:
+            conn.sendall(b"HTTP/1.1 200 OK\r\n")
+            for _ in range(100):
+                conn.sendall(b"X")
+                time.sleep(0.1)
+        except OSError:  # the client shut the connection down
+            closed_after.append(time.monotonic())
+
+    with listening(trickle_until_closed) as port:
+        url = f"http://127.0.0.1:{port}/int.crl"
+        fetcher = CrlFetcher(timeout=5.0, deadline=20.0)
+        budget_end = time.monotonic() + 1.0
+        assert fetcher.wait([url], budget_end) == [url]
+        deadline = time.monotonic() + 5
+        while not closed_after and time.monotonic() < deadline:
+            time.sleep(0.05)
+        while url not in fetcher.cache and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert closed_after and closed_after[0] - budget_end < 1.0, closed_after
+    assert fetcher.get(url) == (None, "端点的吊销检查时间预算耗尽，下载已取消")
