@@ -61,7 +61,7 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -80,7 +80,7 @@ from pydantic import (
 from govsoc.core.crl_files import read_crl_file
 from govsoc.core.errors import ConfigError, Location
 from govsoc.core.hostname import check_host_name
-from govsoc.core.trust_anchors import read_anchor_file
+from govsoc.core.trust_anchors import drop_unusable_anchors, read_anchor_file
 from govsoc.core.yamlfile import Positions, load_yaml, locate, locate_validation_error
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -458,9 +458,11 @@ class Inventory:
     """Longest-prefix lookups of addresses and host names in the inventory."""
 
     def __init__(self, model: InventoryModel | None = None, *, path: Path | None = None,
-                 positions: Positions | None = None) -> None:
+                 positions: Positions | None = None, rejected: Sequence[ConfigError] = ()) -> None:
         self.model = model or InventoryModel()
         self.path = path
+        #: what loading left out, each naming file:line:field (an unusable trust-anchor file)
+        self.rejected = tuple(rejected)
         self._positions: Positions = positions or {}
         agencies = {a.id: a.name for a in self.model.agencies}
         self._zones = sorted(((n, z.name) for z in self.model.zones for n in z.cidrs),
@@ -487,9 +489,10 @@ class Inventory:
     def load(cls, path: Path) -> Inventory:
         """Read and validate inventory.yaml; errors name the file, line and key."""
         data, positions = load_yaml(path)
+        rejected = drop_unusable_anchors(data, path, positions)
         try:
             return cls(InventoryModel.model_validate(data or {}, context={"base": path.parent}), path=path,
-                       positions=positions)
+                       positions=positions, rejected=rejected)
         except ValidationError as e:
             first = e.errors()[0]
             cause = first.get("ctx", {}).get("error")

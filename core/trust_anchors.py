@@ -25,9 +25,11 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from govsoc.core.errors import ConfigError
 from govsoc.core.filemode import read_declared_file
+from govsoc.core.yamlfile import Positions, locate
 
-__all__ = ["read_anchor_file", "is_v1_root", "MAX_ANCHOR_FILE"]
+__all__ = ["read_anchor_file", "is_v1_root", "MAX_ANCHOR_FILE", "drop_unusable_anchors"]
 
 #: Larger than any real root bundle (the Mozilla one is about 220 KB): a wrong path to a big file
 #: is refused rather than read.
@@ -77,3 +79,40 @@ def read_anchor_file(path: Path) -> tuple[bytes, ...]:
                              "CA certificate (basicConstraints cA and keyCertSign, or a self-signed version 1 root): a "
                              "server's own certificate cannot be its trust anchor; name the CA root that issued it")
     return tuple(c.public_bytes(Encoding.DER) for c in certs)
+
+
+def _anchor_lists(data: object) -> list[tuple[tuple[str | int, ...], list[object]]]:
+    """The trust_anchors lists of a raw inventory (global and each system's crypto), with their keys."""
+    if not isinstance(data, dict):
+        return []
+    found: list[tuple[tuple[str | int, ...], list[object]]] = []
+    if isinstance(data.get("trust_anchors"), list):
+        found.append((("trust_anchors",), data["trust_anchors"]))
+    systems = data.get("systems")
+    for index, system in enumerate(systems if isinstance(systems, list) else []):
+        crypto = system.get("crypto") if isinstance(system, dict) else None
+        if isinstance(crypto, dict) and isinstance(crypto.get("trust_anchors"), list):
+            found.append((("systems", index, "crypto", "trust_anchors"), crypto["trust_anchors"]))
+    return found
+
+
+def drop_unusable_anchors(data: object, path: Path, positions: Positions) -> list[ConfigError]:
+    """Take the anchor files that cannot be used out of a raw inventory (``data``, changed in
+    place), one ConfigError each naming file:line:field and why: one bad anchor costs its own
+    chains (they then reach no declared root: missing evidence, never trusted), not the whole
+    inventory. Entries that are not strings are left to the inventory's validation."""
+    rejected: list[ConfigError] = []
+    for key, entries in _anchor_lists(data):
+        kept = []
+        for index, entry in enumerate(entries):
+            if isinstance(entry, str):
+                file = Path(entry).expanduser()
+                try:
+                    read_anchor_file(file if file.is_absolute() else path.parent / file)
+                except ValueError as e:
+                    rejected.append(ConfigError(f"{e}; this anchor is left out, the rest of the inventory is used",
+                                                location=locate(path, positions, (*key, index))))
+                    continue
+            kept.append(entry)
+        entries[:] = kept
+    return rejected

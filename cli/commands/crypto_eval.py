@@ -107,6 +107,11 @@ def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path |
     inventory = Inventory.load(inventory_path) if inventory_path else app.inventory()
     if inventory is None:
         raise ConfigError("no inventory: pass --inventory inventory.yaml or name one in govsoc.yaml (inventory:)")
+    for rejected in inventory.rejected:  # an unusable anchor file costs its own chains, not the run
+        click.echo(f"govsoc: error: {one_line(str(rejected))}", err=True)
+    if inventory.rejected:
+        click.echo(f"govsoc: {len(inventory.rejected)} trust anchor file(s) rejected, the rest of the inventory "
+                   "used: the chains that needed them reach no declared root (missing evidence)", err=True)
     systems = systems_in_scope(inventory, system_name)
     if not systems:
         raise ConfigError("the inventory lists no level-3 system (use --system NAME for another level)")

@@ -28,8 +28,10 @@ from pathlib import Path
 from govsoc.core.errors import ConfigError
 from govsoc.core.inventory import Inventory
 try:
-    Inventory.load(Path(sys.argv[1]))
+    loaded = Inventory.load(Path(sys.argv[1]))
     print("accepted")
+    for e in loaded.rejected:  # an unusable anchor file is left out with its located error
+        print("rejected:", e)
 except ConfigError as e:
     print("rejected:", e)
 print("then:", [s.name for s in Inventory.load(Path(sys.argv[2])).model.systems])
