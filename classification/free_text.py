@@ -13,7 +13,9 @@ is not enough there, because a log line hides data in three ways the plain scan 
   (ColumnClassifier.name_context), and the recognizers that key gives context to (a person's
   name, a passport or a 15-digit ID number) run on the value with context; so are JSON members
   and XML elements (``{"name":"张三"}``, ``<联系人>王芳</联系人>``), where an account's value is
-  masked too (``"account":"zhangsan"``: govsoc.classification.structured_values);
+  masked too (``"account":"zhangsan"``: govsoc.classification.structured_values), and so is an
+  account's value after its key (``user=zhangsan``, ``用户名：lisi``, sudo's ``USER=root``) but for a
+  numeric id (``uid=0``) or an empty value followed by the next key (``ruser= rhost=``);
 - **a name beside an identifier** (``张三_110101199003071233.csv``, ``张三13812345678``): a run of
   Chinese characters next to an ID or phone number (nothing but a separator between) is read
   with the person-name recognizer's context, as a record's file or line names its person.
@@ -46,7 +48,7 @@ from govsoc.classification.percent import percent_decoded
 from govsoc.classification.recognizer import Match, masked_text, normalize
 from govsoc.classification.recognizers.identity import ID_SHAPED
 from govsoc.classification.scanner import Scanner
-from govsoc.classification.structured_values import structured_hits
+from govsoc.classification.structured_values import account_hit, is_account_key, structured_hits
 from govsoc.classification.tagging import AT_INGEST
 
 __all__ = ["FreeTextMasker", "IDENTIFIERS", "IN_FREE_TEXT", "mask_free_text"]
@@ -139,8 +141,14 @@ class FreeTextMasker:
         out: list[Match] = []
         for m in _KEYED.finditer(text):
             key = m.group(1) or m.group(2)
-            context = dict(self.columns.name_context(key))  # its own: a person key adds to it
             start, value = m.start(3), m.group(3)
+            if is_account_key(key):
+                # not the next key (ruser= rhost=...), not a numeric id (uid=0, auditd's auid=1000)
+                if text[m.end(3):m.end(3) + 1] not in ("=", ":", "：") and not value.isdigit() \
+                        and _free(start, m.end(3), found + out):
+                    out.append(account_hit(key, value, start))
+                continue
+            context = dict(self.columns.name_context(key))  # its own: a person key adds to it
             if key.lower() in _PERSON_KEYS and not value.isascii():
                 context.setdefault("cn_person_name", "strong")
             for kind in (i for i in context if i in self.keyed):

@@ -9,8 +9,9 @@ a name gives context to (govsoc.classification.columns: ``name``, ``realName``, 
 ``xm`` → a person's name) run on the value with that context, and a value named an account
 (ACCOUNT_KEYS: ``account``, ``user``, ``userName``, ``login``, ``账号``) is masked by the account
 rule (``z***``). Only string values count: ``"user": {...}`` is an object whose own members are read.
-A ``key=value`` pair is classification.free_text's; an account there (``USER=root`` in sudo's log)
-is the SOC's own field and stays.
+A ``key=value`` pair is classification.free_text's; an account there (``user=zhangsan``,
+``USER=root`` in sudo's log) is masked alike (is_account_key, account_hit), so that no form of
+writing it shows what another hides.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any, Final
 from govsoc.classification.masking import mask_account
 from govsoc.classification.recognizer import Match, Recognizer
 
-__all__ = ["ACCOUNT_KEYS", "structured_hits"]
+__all__ = ["ACCOUNT_KEYS", "structured_hits", "is_account_key", "account_hit"]
 
 #: Member and element names whose value is an account (lower case, '-' '.' ' ' read as '_').
 ACCOUNT_KEYS: Final = frozenset({"account", "user", "username", "user_name", "userid", "user_id", "login",
@@ -46,9 +47,8 @@ def structured_hits(text: str, taken: list[Match], *, context_of: Callable[[str]
         key, value, start = m.group("key"), m.group("value"), m.start("value")
         if not value.strip():
             continue
-        if key.lower().replace("-", "_").replace(".", "_").replace(" ", "_") in ACCOUNT_KEYS:
-            _add(out, taken, Match(recognizer="account", start=start, end=m.end("value"), masked=mask_account(value),
-                                   score=0.5, reason=f"an account: the value of {key!r}"))
+        if is_account_key(key):
+            _add(out, taken, account_hit(key, value, start))
             continue
         for kind in context_of(key):
             if kind in keyed:
@@ -56,6 +56,17 @@ def structured_hits(text: str, taken: list[Match], *, context_of: Callable[[str]
                     _add(out, taken, Match(recognizer=hit.recognizer, start=start + hit.start, end=start + hit.end,
                                            masked=hit.masked, score=hit.score, reason=f"{hit.reason} (under {key!r})"))
     return out
+
+
+def is_account_key(key: str) -> bool:
+    """True when ``key`` (a member, element or key=value name) names an account (ACCOUNT_KEYS)."""
+    return key.lower().replace("-", "_").replace(".", "_").replace(" ", "_") in ACCOUNT_KEYS
+
+
+def account_hit(key: str, value: str, start: int) -> Match:
+    """The hit of an account ``value`` under ``key``, starting at ``start``: masked by the account rule."""
+    return Match(recognizer="account", start=start, end=start + len(value), masked=mask_account(value), score=0.5,
+                 reason=f"an account: the value of {key!r}")
 
 
 def _add(out: list[Match], taken: list[Match], hit: Match) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from govsoc.classification.free_text import mask_free_text
-from govsoc.classification.masking import mask
+from govsoc.classification.masking import mask, mask_account
 from govsoc.classification.percent import percent_decoded
 
 RESIDENT_ID = "11010519491231002X"  # GB 11643 check character X is right
@@ -60,7 +60,7 @@ def test_personal_data_in_free_text_is_masked(text: str, hidden: list[str], show
     # an SQL injection's escapes decode to no personal data and stay as they are
     "GET /q?id=1%27%20OR%201=1-- HTTP/1.1",
     # a key that names no person: a host name
-    "host=web-01 user=root",
+    "host=web-01 port=22",
 ])
 def test_text_without_personal_data_is_left_alone(text: str) -> None:
     assert mask_free_text(text) == text
@@ -188,7 +188,7 @@ def test_credentials_are_masked_whole(text: str, secret: str, kept: str) -> None
 
 @pytest.mark.parametrize("text", [
     # sudo's and auditd's working directory, sshd's words, an SQL payload naming a column
-    "sudo: alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/ls",
+    "sudo: alice : TTY=pts/0 ; PWD=/home/alice ; COMMAND=/bin/ls",
     "Failed password for invalid user admin from 10.0.0.1 port 22 ssh2",
     "GET /q?id=1%20union%20select%20password%20from%20users HTTP/1.1",
     # numbers that are no identifiers: a decimal, an address, a millisecond time, a digest, a UUID, order numbers
@@ -324,3 +324,21 @@ def test_values_after_a_label_are_masked(text: str, hidden: list[str], shown: li
 ])
 def test_labels_and_separators_alone_mask_nothing(text: str) -> None:
     assert mask_free_text(text) == text
+
+
+@pytest.mark.parametrize(("text", "hidden", "shown"), [
+    # review (issue 15 masking, Part B 4): an account after its key was left as it was, though the
+    # same account in a JSON member or an XML element is masked ({"user":"zhangsan"} -> z***)
+    ("user=zhangsan", ["zhangsan"], ["user=" + mask_account("zhangsan")]),
+    ("GET /login?account=lisi01&next=/ HTTP/1.1", ["lisi01"], ["account=" + mask_account("lisi01") + "&next=/"]),
+    ("用户名=zhangsan 登录成功", ["zhangsan"], ["用户名=" + mask_account("zhangsan") + " 登录成功"]),
+    ("登录名：wangwu", ["wangwu"], ["登录名：" + mask_account("wangwu")]),
+    # sudo's target user: an account as much as any other (reports mask user.name alike)
+    ("sudo: alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/ls", ["USER=root"],
+     ["USER=" + mask_account("root") + " ;", "PWD=/home/alice"]),
+    # pam's line: the empty ruser= is followed by the next key, which is no account; uid=0 is a number
+    ("pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=10.0.0.9  user=zhangsan",
+     ["zhangsan"], ["uid=0 euid=0", "ruser= rhost=10.0.0.9", "user=" + mask_account("zhangsan")]),
+])
+def test_key_value_accounts_are_masked_as_json_ones(text: str, hidden: list[str], shown: list[str]) -> None:
+    _assert_masked(text, hidden, shown)
