@@ -23,13 +23,14 @@ def device_event(record: RawRecord, context: ParseContext, *, dataset: str, text
     fields.setdefault("event.kind", "event")
     fields["event.module"] = dataset.split(".", 1)[0]
     fields["log.offset"] = record.offset
-    if record.file_path:
-        fields["log.file.path"] = record.file_path_text
+    path = record.file_path_text
+    if path:
+        fields["log.file.path"] = path
     if priority is not None:
         facility, severity = divmod(priority, 8)
         fields.update({"log.syslog.priority": priority, "log.syslog.facility.code": facility,
                        "log.syslog.facility.name": FACILITIES[facility], "log.syslog.severity.code": severity,
                        "log.syslog.severity.name": SEVERITIES[severity]})
     complete_network_fields(fields)
-    return Event(id=record.event_id(), dataset=dataset, fields=fields,
+    return Event(id=record.provisional_id(), dataset=dataset, fields=fields,
                  timestamp=timestamp or record.received or context.reference)

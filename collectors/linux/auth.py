@@ -74,9 +74,7 @@ class LinuxAuthParser:
             if found:
                 fields.update(found)
                 add_related(fields)
-        # the pipeline gives the final id (RawRecord.event_id); this one only has to be unique per
-        # record, and hashing it (a tenth of the parse) would be thrown away
-        yield Event(id=f"{record.origin}#{record.offset}", dataset=dataset, fields=fields,
+        yield Event(id=record.provisional_id(), dataset=dataset, fields=fields,
                     timestamp=line.timestamp or record.received or context.reference)
 
 

@@ -161,9 +161,10 @@ class _AccessParser:
         when, fields = access_fields(text, self.server)
         fields["event.original"] = text
         fields["log.offset"] = record.offset
-        if record.file_path:
-            fields["log.file.path"] = record.file_path_text
-        yield Event(id=record.event_id(), timestamp=when, dataset=self.dataset, fields=fields)
+        path = record.file_path_text
+        if path:
+            fields["log.file.path"] = path
+        yield Event(id=record.provisional_id(), timestamp=when, dataset=self.dataset, fields=fields)
 
 
 @parsers.register("nginx.access")

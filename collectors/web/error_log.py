@@ -85,9 +85,10 @@ class _ErrorParser:
             self._last = (when, fields["log.level"])
         fields.update({"event.kind": "event", "event.module": self.server, "event.category": ["web"],
                        "event.type": ["error"], "event.original": text, "log.offset": record.offset})
-        if record.file_path:
-            fields["log.file.path"] = record.file_path_text
-        yield Event(id=record.event_id(), timestamp=when, dataset=self.dataset, fields=fields)
+        path = record.file_path_text
+        if path:
+            fields["log.file.path"] = path
+        yield Event(id=record.provisional_id(), timestamp=when, dataset=self.dataset, fields=fields)
 
     def _fields(self, text: str, context: ParseContext) -> tuple[datetime, dict[str, Any]]:
         raise NotImplementedError
