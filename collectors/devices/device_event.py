@@ -10,7 +10,7 @@ from typing import Any
 
 from govsoc.collectors.base import ParseContext, RawRecord
 from govsoc.collectors.devices.network_fields import complete_network_fields
-from govsoc.collectors.syslog.line import FACILITIES, SEVERITIES
+from govsoc.collectors.syslog.line import PRIORITY_FIELDS
 from govsoc.core.event import Event
 
 __all__ = ["device_event"]
@@ -27,10 +27,7 @@ def device_event(record: RawRecord, context: ParseContext, *, dataset: str, text
     if path:
         fields["log.file.path"] = path
     if priority is not None:
-        facility, severity = divmod(priority, 8)
-        fields.update({"log.syslog.priority": priority, "log.syslog.facility.code": facility,
-                       "log.syslog.facility.name": FACILITIES[facility], "log.syslog.severity.code": severity,
-                       "log.syslog.severity.name": SEVERITIES[severity]})
+        fields.update(PRIORITY_FIELDS[priority])
     complete_network_fields(fields)
     return Event(id=record.provisional_id(), dataset=dataset, fields=fields,
                  timestamp=timestamp or record.received or context.reference)

@@ -23,7 +23,7 @@ from govsoc.collectors.linux.netfilter import normalise_netfilter
 from govsoc.collectors.linux.pam_messages import PAM, PAM_PREFIX
 from govsoc.collectors.linux.sshd_messages import SSHD
 from govsoc.collectors.syslog.header import SyslogHeaderParser, SyslogLine
-from govsoc.collectors.syslog.line import FACILITIES, SEVERITIES
+from govsoc.collectors.syslog.line import PRIORITY_FIELDS
 from govsoc.core.event import Event
 
 _ACCOUNT_PROGRAMS = ("useradd", "userdel", "usermod", "groupadd", "groupdel", "groupmod", "gpasswd", "passwd",
@@ -98,10 +98,7 @@ def header_fields(line: SyslogLine) -> dict[str, Any]:
     if line.pid is not None:
         fields["process.pid"] = line.pid
     if line.priority is not None:
-        facility, severity = divmod(line.priority, 8)
-        fields.update({"log.syslog.priority": line.priority, "log.syslog.facility.code": facility,
-                       "log.syslog.facility.name": FACILITIES[facility], "log.syslog.severity.code": severity,
-                       "log.syslog.severity.name": SEVERITIES[severity]})
+        fields.update(PRIORITY_FIELDS[line.priority])
     if line.layout == "rfc5424":
         fields["log.syslog.version"] = "1"
         for key, value in (("log.syslog.procid", line.procid), ("log.syslog.msgid", line.msgid)):

@@ -86,43 +86,54 @@ def meaning(item: MessageRule, groups: dict[str, str | None]) -> dict[str, Any]:
                               "event.type": list(item.type)}
     if item.outcome:
         fields["event.outcome"] = item.outcome
-    fields.update(item.extra)
-    fields.update(captured_fields(groups))
+    if item.extra:
+        fields.update(item.extra)
+    _capture(groups, fields)
     return fields
 
 
 def captured_fields(groups: dict[str, str | None]) -> dict[str, Any]:
     """ECS fields of a match's named groups (see the module docstring); empty values are left out."""
     fields: dict[str, Any] = {}
+    _capture(groups, fields)
+    return fields
+
+
+def _capture(groups: dict[str, str | None], fields: dict[str, Any]) -> None:
+    """:func:`captured_fields` written into ``fields`` (one dict per line, not two)."""
     for name, value in groups.items():
-        if value is None or value == "":
+        if not value:  # None or ""
             continue
-        target = _TARGETS.get(name)
-        if target is None:
-            target = _TARGETS[name] = _target(name)
+        plan = _PLANS.get(name)
+        if plan is None:
+            plan = _PLANS[name] = _plan(name)
+        target, kind = plan
         if target:
-            fields[target] = int(value) if name in _INTEGERS else True if name == "invalid" else value
+            fields[target] = value if kind is _TEXT else int(value) if kind is _NUMBER else True
     if groups.get("foruser"):
         fields.update(_session_users(groups))
     ip = groups.get("ip")
     if ip:
-        if fields.get("source.domain") == ip:  # a reverse lookup that gave the address back
+        if groups.get("domain") == ip:  # a reverse lookup that gave the address back
             del fields["source.domain"]
         fields.update(source_address(ip))
-    return fields
 
 
-#: Group name -> ECS field ("" for the groups handled apart), filled as names are met.
-_TARGETS: dict[str, str] = {}
+#: How a group's value is written: as text, as an integer, as True.
+_TEXT, _NUMBER, _FLAG = "text", "number", "flag"
+#: Group name -> (ECS field, kind); the field is "" for the groups handled apart. Filled as names are met.
+_PLANS: dict[str, tuple[str, str]] = {}
 _APART = frozenset({"foruser", "foruid", "byuser", "byuid", "ip"})
 
 
-def _target(name: str) -> str:
+def _plan(name: str) -> tuple[str, str]:
     if name in _APART:
-        return ""
+        return "", _TEXT
     if name == "invalid":
-        return "linux.auth.ssh.invalid_user"
-    return _SIMPLE.get(name) or _INTEGERS.get(name) or (name.replace("__", ".") if "__" in name else "")
+        return "linux.auth.ssh.invalid_user", _FLAG
+    if name in _INTEGERS:
+        return _INTEGERS[name], _NUMBER
+    return _SIMPLE.get(name) or (name.replace("__", ".") if "__" in name else ""), _TEXT
 
 
 def _session_users(groups: dict[str, str | None]) -> dict[str, Any]:
@@ -163,8 +174,10 @@ _ADDRESSES: dict[str, dict[str, Any]] = {}
 
 def add_related(fields: dict[str, Any]) -> None:
     """``related.user`` / ``related.ip`` from the user and source fields (as Elastic's pipeline)."""
-    users = [fields[f] for f in ("user.name", "user.effective.name", "user.target.name") if fields.get(f)]
+    get = fields.get
+    users = [user for user in (get("user.name"), get("user.effective.name"), get("user.target.name")) if user]
     if users:
-        fields["related.user"] = list(dict.fromkeys(users))
-    if fields.get("source.ip"):
-        fields["related.ip"] = [fields["source.ip"]]
+        fields["related.user"] = users if len(users) == 1 else list(dict.fromkeys(users))
+    ip = get("source.ip")
+    if ip:
+        fields["related.ip"] = [ip]

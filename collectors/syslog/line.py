@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from govsoc.core.errors import ParseError
 
@@ -19,6 +19,19 @@ FACILITIES: tuple[str, ...] = (
 #: Severity code -> name (RFC 5424 table 2).
 SEVERITIES: tuple[str, ...] = ("emergency", "alert", "critical", "error", "warning", "notice", "informational",
                                "debug")
+
+
+
+def _priority_fields(priority: int) -> dict[str, Any]:
+    facility, severity = divmod(priority, 8)
+    return {"log.syslog.priority": priority, "log.syslog.facility.code": facility,
+            "log.syslog.facility.name": FACILITIES[facility], "log.syslog.severity.code": severity,
+            "log.syslog.severity.name": SEVERITIES[severity]}
+
+
+#: PRI value (0-191) -> its ECS fields (``log.syslog.priority``, ``.facility.*``, ``.severity.*``),
+#: computed once: every event of a line with a PRI takes them (merge with ``fields.update``).
+PRIORITY_FIELDS: tuple[dict[str, Any], ...] = tuple(_priority_fields(value) for value in range(192))
 
 _PRI = re.compile(r"<(\d{1,3})>", re.ASCII)
 # The usual TAG: "prog:", "prog[pid]:", "sshd(pam_unix)[pid]:" (PAM of old Red Hat releases).
