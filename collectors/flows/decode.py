@@ -78,7 +78,7 @@ _Reader = Callable[[bytes, int, list[Hit], tuple[int, ...], tuple[str, ...]], No
 
 
 #: TCP's and UDP's IANA protocol numbers, and the ones read further.
-TCP, UDP, ICMP, ICMP6, GRE, IPIP, IPV6_IN_IP = 6, 17, 1, 58, 47, 4, 41
+TCP, UDP, ICMP, ICMP6, GRE, IPIP, IPV6_IN_IP, SCTP = 6, 17, 1, 58, 47, 4, 41, 132
 #: IPv6 extension headers walked over to the transport (RFC 8200 4.; AH RFC 4302; mobility 6275).
 IPV6_EXTENSIONS = {0, 43, 60, 135, 139, 140}
 IPV6_FRAGMENT, IPV6_AH = 44, 51
@@ -356,6 +356,13 @@ class Decoder:
             seg = self._seg(vlan, proto, src, icmp_type, dst, reply)
             hits.append(Hit(proto, src, icmp_type, dst, reply, total, max(0, ip_payload - 8), 0, 0, 0, 0,
                             p[at + 8:end], vlan, tunnel, self._vnet, seg))
+        elif proto == SCTP:  # the common header's ports (RFC 9260 3.1), as Community ID hashes them;
+            # no payload count, as for other protocols whose payload is not read (Zeek's orig_bytes 0)
+            if end - at < 12:
+                raise Undecodable("SCTP common header cut short")
+            sport, dport = struct.unpack_from("!HH", p, at)
+            hits.append(Hit(SCTP, src, sport, dst, dport, total, 0, 0, 0, 0, 0, b"", vlan, tunnel, self._vnet,
+                            self._seg(vlan, SCTP, src, sport, dst, dport)))
         elif proto == GRE:
             self._gre(p, at, end, src, dst, hits, vlan, tunnel)
             return

@@ -119,6 +119,8 @@ def _row(event: Event) -> dict[str, str]:
     ports = (("icmp.type", "icmp.code_or_reply") if proto == "icmp" else ("source.port", "destination.port"))
     row = {"id.orig_h": str(fields["source.ip"]), "id.orig_p": str(fields.get(ports[0], 0)),
            "id.resp_h": str(fields["destination.ip"]), "id.resp_p": str(fields.get(ports[1], 0)), "proto": proto}
+    if proto == "unknown_transport":  # Zeek reads no other protocol's ports; govsoc stores SCTP's (RFC 9260 3.1)
+        row["id.orig_p"] = row["id.resp_p"] = "0"
     for column, name in FIELDS.items():
         value = fields.get(name)
         row[column] = "-" if value is None else str(value)
