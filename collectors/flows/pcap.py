@@ -428,6 +428,11 @@ class _PcapngChunks:
                 if position + length > end:
                     want = length
                     break
+                trailing = struct.unpack_from(self.order + "I", data, position + length - 4)[0]
+                if trailing != length:  # read by its leading length all the same, as tshark reads on
+                    owner.problems.add(number + 1, buffer.base + position,
+                                       f"block's trailing length {trailing} differs from its leading length {length}",
+                                       "bad block length")
                 body = position + 8
                 if block_type == PCAPNG_SHB:
                     pass

@@ -89,6 +89,23 @@ def test_a_file_cut_mid_record_keeps_every_whole_packet_and_says_where() -> None
     assert problem.offset == len(data) - (16 + 54)  # the 8th record's header
 
 
+def test_a_pcapng_block_whose_trailing_length_differs_is_read_and_reported() -> None:
+    # review R14 F11: a damaged Enhanced Packet Block (trailing Block Total Length not the leading
+    # one, pcapng draft 3.1) was read without a word; tshark calls the file damaged. Every packet
+    # is still read by the leading length, and the damage is a problem naming the packet
+    frames = _handshake()
+    data = bytearray(pcapng([(1, 6)], [(0, round(when * 1e6), frame) for when, frame in frames]))
+    head = 28 + 32  # the section header block (28 bytes), the interface block (32)
+    third = head + sum(32 + len(frame) + (-len(frame) % 4) for _, frame in frames[:2])
+    length = struct.unpack_from("<I", data, third + 4)[0]
+    struct.pack_into("<I", data, third + length - 4, 0x99)
+    flows, assembler = _flows(bytes(data))
+    assert sum(int(f["orig_pkts"]) + int(f["resp_pkts"]) for f in flows) == len(frames)
+    (problem,) = assembler.problems.kept
+    assert (problem.packet, problem.offset) == (3, third)
+    assert problem.reason == f"block's trailing length 153 differs from its leading length {length}"
+
+
 def test_a_corrupt_record_length_is_skipped_and_the_rest_read() -> None:
     data = bytearray(pcap(_handshake()))
     third = 24 + 2 * (16 + 54)  # records 1 and 2 are 54-byte frames (14 + 20 + 20)
