@@ -20,18 +20,18 @@ people name machines after themselves and agencies write a contact into their na
 
 The masked form is the name rule's (``张**``, ``z**``: govsoc.classification.masking), as for a
 name anywhere else. Nothing here is a new recognizer: names are judged by cn_person_name, and the
-pinyin readings of its surnames come from pypinyin (heteronyms included: 曾 zeng, 单 shan).
+pinyin readings of its surnames are govsoc.classification.pinyin_names's (pypinyin, heteronyms included).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import cache
 from typing import Final, Literal
 
 from govsoc.classification.free_text import mask_free_text
 from govsoc.classification.masking import mask
+from govsoc.classification.pinyin_names import pinyin_word
 from govsoc.classification.recognizer import Recognizer
 from govsoc.classification.recognizers.person import PersonNameRecognizer
 
@@ -53,34 +53,6 @@ _POSSESSIVE_S: Final = re.compile(r"['\u2019]s\b", re.IGNORECASE)
 @cache
 def _names() -> Recognizer:
     return PersonNameRecognizer()
-
-
-@cache
-def _pinyin_name() -> re.Pattern[str]:
-    """A surname's pinyin and one or two syllables, the whole word (lower case)."""
-    from pypinyin import Style, pinyin
-    from pypinyin.constants import PINYIN_DICT
-
-    from govsoc.classification.cn_codes import COMPOUND_SURNAMES, SINGLE_SURNAMES
-
-    syllables = {_toneless(p) for v in PINYIN_DICT.values() for p in v.split(",")}
-    surnames = {"".join(x) for s in SINGLE_SURNAMES | COMPOUND_SURNAMES
-                for x in _readings(pinyin(s, style=Style.NORMAL, heteronym=True))}
-    alt = "|".join(sorted((re.escape(s) for s in syllables if s.isalpha()), key=len, reverse=True))
-    names = "|".join(sorted((re.escape(s) for s in surnames if s.isalpha()), key=len, reverse=True))
-    return re.compile(rf"(?:{names})(?:{alt}){{1,2}}")
-
-
-def _toneless(syllable: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", syllable.replace("ü", "v"))
-                   if not unicodedata.combining(c))
-
-
-def _readings(parts: list[list[str]]) -> list[tuple[str, ...]]:
-    out: list[tuple[str, ...]] = [()]
-    for options in parts:
-        out = [(*o, p) for o in out for p in options]
-    return out
 
 
 def mask_asset_name(name: str, kind: AssetKind = "host") -> str:
@@ -139,7 +111,7 @@ def _mask_pinyin(text: str) -> str:
             word, end = word[:-len(glued)], end - len(glued)
         elif not near & DEVICE_WORDS:
             continue
-        if word not in DEVICE_WORDS and _pinyin_name().fullmatch(word):
+        if word not in DEVICE_WORDS and pinyin_word().fullmatch(word):
             spans.append((start, end))
     for start, end in reversed(spans):
         text = text[:start] + mask("name", text[start:end]) + text[end:]

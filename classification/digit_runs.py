@@ -11,7 +11,8 @@ stricter, because whoever wrote the line put the number there as they liked: ``S
 Here a text is cut into its digit groups (full-width digits are folded by the caller), and a
 group, or consecutive groups joined by one separator each (space, '-', '_', '+', or '.' between
 three or more groups of 3-4 digits, after a country code marked as one if any: ``+86.138.1234.5678``,
-``0086 138.1234.5678``; after one, also an area code of 2-3 digits and the number: ``+86.10.6234.5678``), is judged alone, letters around it ignored, by the same
+``0086 138.1234.5678``; after one, also an area code of 2-3 digits and the number:
+``+86.10.6234.5678``), is judged alone, letters around it ignored, by the same
 validation as the recognizers: an 18-digit number (or 17 digits and an X) with a real region,
 birth date and check character, or only the shape of one; an 11-digit allocated mobile number,
 also after a bare ``86`` or ``0086``; a 13-19 digit card number with an issuer prefix and the Luhn

@@ -16,6 +16,9 @@ is not enough there, because a log line hides data in three ways the plain scan 
   masked too (``"account":"zhangsan"``: govsoc.classification.structured_values), and so is an
   account's value after its key (``user=zhangsan``, ``用户名：lisi``, sudo's ``USER=root``) but for a
   numeric id (``uid=0``) or an empty value followed by the next key (``ruser= rhost=``);
+- **a name in Latin letters** (``name=Zhang Wei``, ``user zhangwei``, ``Zhang Wei logged in``): in
+  pinyin beside an account word or a login verb, or in pinyin or as capitalised words after a key
+  naming a person (the rule: govsoc.classification.pinyin_names);
 - **a name beside an identifier** (``张三_110101199003071233.csv``, ``张三13812345678``): a run of
   Chinese characters next to an ID or phone number (nothing but a separator between) is read
   with the person-name recognizer's context, as a record's file or line names its person.
@@ -44,7 +47,9 @@ from typing import Final
 from govsoc.classification.columns import ColumnClassifier
 from govsoc.classification.credentials import credential_hits
 from govsoc.classification.digit_runs import GluedNumbers
+from govsoc.classification.masking import mask
 from govsoc.classification.percent import percent_decoded
+from govsoc.classification.pinyin_names import person_name_at, pinyin_name_hits
 from govsoc.classification.recognizer import Match, masked_text, normalize
 from govsoc.classification.recognizers.identity import ID_SHAPED
 from govsoc.classification.scanner import Scanner
@@ -88,6 +93,8 @@ IN_FREE_TEXT: Final = (*AT_INGEST, "cn_landline", "cn_licence_plate")
 #: individual's O may be too) and the people a server banner names (管理员：李四).
 _PERSON_KEYS: Final = frozenset({"cn", "commonname", "o", "ou", "gn", "givenname", "sn", "surname", "pseudonym",
                                  "管理员", "联系人", "值班员", "操作员", "维护人", "运维人员", "责任人"})
+#: Brackets end an account's value (by (uid=0)).
+_BRACKETS: Final = re.compile(r"[()\[\]{}]")
 #: A value of two Chinese characters or more.
 _CHINESE_VALUE: Final = re.compile(r"[\u4e00-\u9fa5].*[\u4e00-\u9fa5]")
 
@@ -126,6 +133,7 @@ class FreeTextMasker:
         found += structured_hits(text, found, context_of=self.columns.name_context, keyed=self.keyed)
         found += self._keyed(text, found)
         found += self._beside_identifiers(text, found)
+        found += pinyin_name_hits(text, found)
         return found
 
     def _id_shaped(self, text: str, found: list[Match]) -> list[Match]:
@@ -143,14 +151,20 @@ class FreeTextMasker:
             key = m.group(1) or m.group(2)
             start, value = m.start(3), m.group(3)
             if is_account_key(key):
-                # not the next key (ruser= rhost=...), not a numeric id (uid=0, auditd's auid=1000)
-                if text[m.end(3):m.end(3) + 1] not in ("=", ":", "：") and not value.isdigit() \
-                        and _free(start, m.end(3), found + out):
-                    out.append(account_hit(key, value, start))
+                # not the next key (ruser= rhost=...), not a numeric id (uid=0, auditd's auid=1000),
+                # not a bracket closing around the pair ((uid=0))
+                account = _BRACKETS.split(value, 1)[0]
+                if text[m.end(3):m.end(3) + 1] not in ("=", ":", "：") and account and not account.isdigit() \
+                        and _free(start, start + len(account), found + out):
+                    out.append(account_hit(key, account, start))
                 continue
             context = dict(self.columns.name_context(key))  # its own: a person key adds to it
             if key.lower() in _PERSON_KEYS and not value.isascii():
                 context.setdefault("cn_person_name", "strong")
+            if "cn_person_name" in context and value.isascii():
+                end = person_name_at(text, start)  # name=Zhang Wei, name=zhangsan (pinyin_names)
+                if end is not None and _free(start, end, found + out):
+                    out.append(_latin_name(text[start:end], start, key))
             for kind in (i for i in context if i in self.keyed):
                 for hit in self.keyed[kind].find(value, context=True):
                     s, e = start + hit.start, start + hit.end
@@ -185,6 +199,11 @@ class FreeTextMasker:
                     continue
                 break
         return out
+
+
+def _latin_name(value: str, start: int, key: str) -> Match:
+    return Match(recognizer="cn_person_name", start=start, end=start + len(value), masked=mask("name", value),
+                 score=0.5, reason=f"姓名 person name: in Latin letters, the value of {key!r}")
 
 
 def _names_beside(text: str, anchor: Match) -> list[tuple[int, int]]:

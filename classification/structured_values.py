@@ -6,7 +6,8 @@ A log line quotes request and response bodies: ``{"name":"张三","account":"zha
 ``<联系人>王芳</联系人>``, a JSON body escaped inside a JSON string (``{\\"name\\":\\"张三\\"}``).
 A member's or an element's name says what its value is, as a column's name does: the recognizers
 a name gives context to (govsoc.classification.columns: ``name``, ``realName``, ``联系人``,
-``xm`` → a person's name) run on the value with that context, and a value named an account
+``xm`` → a person's name) run on the value with that context (a name in pinyin or Latin letters,
+``"name":"Zhang Wei"``, by govsoc.classification.pinyin_names's rule), and a value named an account
 (ACCOUNT_KEYS: ``account``, ``user``, ``userName``, ``login``, ``账号``) is masked by the account
 rule (``z***``). Only string values count: ``"user": {...}`` is an object whose own members are read.
 A ``key=value`` pair is classification.free_text's; an account there (``user=zhangsan``,
@@ -20,7 +21,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
-from govsoc.classification.masking import mask_account
+from govsoc.classification.masking import mask, mask_account
+from govsoc.classification.pinyin_names import person_name_value
 from govsoc.classification.recognizer import Match, Recognizer
 
 __all__ = ["ACCOUNT_KEYS", "structured_hits", "is_account_key", "account_hit"]
@@ -50,7 +52,14 @@ def structured_hits(text: str, taken: list[Match], *, context_of: Callable[[str]
         if is_account_key(key):
             _add(out, taken, account_hit(key, value, start))
             continue
-        for kind in context_of(key):
+        kinds = set(context_of(key))
+        if "cn_person_name" in kinds and value.isascii() and person_name_value(value):
+            # {"name":"Zhang Wei"}: a name in Latin letters (govsoc.classification.pinyin_names)
+            _add(out, taken, Match(recognizer="cn_person_name", start=start, end=m.end("value"),
+                                   masked=mask("name", value.strip()), score=0.5,
+                                   reason=f"姓名 person name: in Latin letters, the value of {key!r}"))
+            continue
+        for kind in kinds:
             if kind in keyed:
                 for hit in keyed[kind].find(value, context=True):
                     _add(out, taken, Match(recognizer=hit.recognizer, start=start + hit.start, end=start + hit.end,

@@ -61,6 +61,16 @@ def test_personal_data_in_free_text_is_masked(text: str, hidden: list[str], show
     "GET /q?id=1%27%20OR%201=1-- HTTP/1.1",
     # a key that names no person: a host name
     "host=web-01 port=22",
+    # review (Part B 2, 3): system and service accounts after an account word, a login verb after no name
+    "session opened for user root by (uid=0)",
+    "Failed password for invalid user admin from 10.0.0.1 port 22 ssh2",
+    "Invalid user oracle from 10.0.0.1",
+    "session closed for user apache",
+    "The user login failed",
+    "user test logged in",
+    # pinyin place names without a cue; a thing's name under a name key
+    "waiting for tianjin; host=shanghai-dc01 city=beijing",
+    '{"name":"web-server","file":{"name":"report.pdf"}} name=nginx',
 ])
 def test_text_without_personal_data_is_left_alone(text: str) -> None:
     assert mask_free_text(text) == text
@@ -339,6 +349,32 @@ def test_labels_and_separators_alone_mask_nothing(text: str) -> None:
     # pam's line: the empty ruser= is followed by the next key, which is no account; uid=0 is a number
     ("pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=10.0.0.9  user=zhangsan",
      ["zhangsan"], ["uid=0 euid=0", "ruser= rhost=10.0.0.9", "user=" + mask_account("zhangsan")]),
+    # a pair inside brackets: the bracket is no part of the account, a numeric uid no account
+    ("session opened for user root by (uid=0) (login=zhangsan)", ["zhangsan"],
+     ["(uid=0)", "(login=" + mask_account("zhangsan") + ")"]),
 ])
 def test_key_value_accounts_are_masked_as_json_ones(text: str, hidden: list[str], shown: list[str]) -> None:
     _assert_masked(text, hidden, shown)
+
+
+@pytest.mark.parametrize(("text", "hidden", "shown"), [
+    # review (issue 15 masking, Part B 2): a name in pinyin was masked only beside a device word;
+    # beside an account word or a login verb it is a person's (classification.pinyin_names)
+    ("Zhang Wei logged in from 10.0.0.1", ["Zhang Wei", "Wei"], [mask("name", "Zhang Wei") + " logged in"]),
+    ("user zhangwei", ["zhangwei"], ["user " + mask("name", "zhangwei")]),
+    ("Accepted password for zhangsan from 10.0.0.1 port 22 ssh2", ["zhangsan"],
+     ["for " + mask("name", "zhangsan") + " from"]),
+    ("Failed password for invalid user liming from 10.0.0.1", ["liming"], ["user " + mask("name", "liming")]),
+    ("用户 wangfang 登录成功", ["wangfang"], ["用户 " + mask("name", "wangfang")]),
+    # review (Part B 3): a name in Latin letters under a bare name key, JSON, XML and key=value
+    ('{"name":"Zhang Wei","id":3}', ["Zhang", "Wei"], ['"name":"' + mask("name", "Zhang Wei") + '","id":3']),
+    ('{"name": "zhangwei"}', ["zhangwei"], [mask("name", "zhangwei")]),
+    ('{"name":"John Smith"}', ["John", "Smith"], [mask("name", "John Smith")]),
+    ("<name>Li Ming</name>", ["Li Ming"], ["<name>" + mask("name", "Li Ming") + "</name>"]),
+    ("GET /apply?name=Zhang Wei&x=1", ["Zhang", "Wei"], ["name=" + mask("name", "Zhang Wei") + "&x=1"]),
+    ("name=zhangwei host=web-01", ["zhangwei"], ["name=" + mask("name", "zhangwei") + " host=web-01"]),
+    ("realName=Wang Fang", ["Wang", "Fang"], ["realName=" + mask("name", "Wang Fang")]),
+])
+def test_names_in_latin_letters_are_masked(text: str, hidden: list[str], shown: list[str]) -> None:
+    _assert_masked(text, hidden, shown)
+
