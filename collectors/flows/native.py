@@ -55,6 +55,8 @@ from govsoc.collectors.flows.table import (
     NS,
     OTHER_TIMEOUT,
     SAMPLE_BUDGET,
+    SAMPLE_DNS_LIMIT,
+    SAMPLE_DNS_PACKETS,
     SAMPLE_LIMIT,
     SAMPLE_MAGIC,
     SAMPLE_PACKETS,
@@ -157,7 +159,7 @@ if (K0, K4, KHASH, K5, KHASH2) != (18, 22, FLOW_FIELDS - 6, FLOW_FIELDS - 5, FLO
     raise ImportError("collectors.flows.slots disagrees with the flow matrix layout")
 # control cells shared by the kernel and Python
 (C_FREE, C_DONE, C_SWEEP, C_DELAY, C_CREATED, C_SAMPLES, C_SAMPLE_PACKETS, C_SAMPLE_BYTES, C_SAMPLE_LIMIT,
- C_SAMPLE_PLAIN, C_PEAK, C_TAGGED, C_PLAIN_LIMIT) = range(13)
+ C_SAMPLE_PLAIN, C_PEAK, C_TAGGED, C_PLAIN_LIMIT, C_DNS_PACKETS, C_DNS_LIMIT) = range(15)
 # why the kernel returned
 R_END, R_SLOW, R_SWEEP = 0, 1, 2
 
@@ -683,16 +685,16 @@ def _kernel(K: Any, b: Any, starts: Any, caplens: Any, times: Any, linktypes: An
         slot, side, created = _add(K, F, E, H, D, C, free, done, proto, shi, slo, sport, dhi, dlo, dport, v6, total,
                                    payload, flags, seq, ack, window, ts, first_number + i, dns_response, multicast,
                                    vlan0, vlan1, nvlan, seg)
-        if captured > 0 and F[slot, SAMPLES] < F[slot, SMAX] and F[slot, SBYTES] < C[C_SAMPLE_LIMIT]:
+        if captured > 0 and F[slot, SAMPLES] < F[slot, SMAX] and F[slot, SBYTES] < _outer(F, C, slot):
             if F[slot, SAMPLES] < C[C_SAMPLE_PLAIN] and _worth(K, b, data_at, captured, sport, dport):
-                F[slot, SMAX] = C[C_SAMPLE_PACKETS]
+                F[slot, SMAX] = _sample_max(K, C, proto, sport, dport)
             kept = _keep(F, C, slot, captured)
             if kept > 0:
                 n = C[C_SAMPLES]
                 samples[n, 0], samples[n, 1], samples[n, 2] = slot, side ^ F[slot, FLIPPED], data_at
                 samples[n, 3], samples[n, 4] = kept, seq
                 C[C_SAMPLES] = n + 1
-        elif captured > 0 and F[slot, SMAX] == C[C_SAMPLE_PACKETS]:
+        elif captured > 0 and F[slot, SMAX] >= C[C_SAMPLE_PACKETS]:
             F[slot, UNREAD] += 1
         if ts >= C[C_SWEEP]:
             return i + 1, R_SWEEP
@@ -722,11 +724,11 @@ def _add_hit(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: An
                                payload, flags, seq, ack, window, ts, number, dns_response, dst_multicast, vlan0,
                                vlan1, nvlan, seg)
     kept = 0
-    if data_bytes > 0 and F[slot, SAMPLES] < F[slot, SMAX] and F[slot, SBYTES] < C[C_SAMPLE_LIMIT]:
+    if data_bytes > 0 and F[slot, SAMPLES] < F[slot, SMAX] and F[slot, SBYTES] < _outer(F, C, slot):
         if F[slot, SAMPLES] < C[C_SAMPLE_PLAIN] and worth:
-            F[slot, SMAX] = C[C_SAMPLE_PACKETS]
+            F[slot, SMAX] = _sample_max(K, C, proto, sport, dport)
         kept = _keep(F, C, slot, data_bytes)
-    elif data_bytes > 0 and F[slot, SMAX] == C[C_SAMPLE_PACKETS]:
+    elif data_bytes > 0 and F[slot, SMAX] >= C[C_SAMPLE_PACKETS]:
         F[slot, UNREAD] += 1
     return slot, side, created, kept
 
@@ -734,13 +736,25 @@ def _add_hit(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: An
 def _keep(F: Any, C: Any, slot: int, length: int) -> int:
     """FlowTable._sample's count: the payload bytes of a packet of ``length`` the flow keeps
     (SAMPLE_PLAIN_LIMIT at most while it is not worth sampling), the packet looked at either way."""
-    limit = C[C_SAMPLE_LIMIT] if F[slot, SMAX] == C[C_SAMPLE_PACKETS] else C[C_PLAIN_LIMIT]
+    smax = F[slot, SMAX]
+    limit = C[C_DNS_LIMIT] if smax == C[C_DNS_PACKETS] else C[C_SAMPLE_LIMIT] if smax == C[C_SAMPLE_PACKETS] \
+        else C[C_PLAIN_LIMIT]
     F[slot, SAMPLES] += 1
     kept = max(0, min(length, limit - F[slot, SBYTES]))
     F[slot, SBYTES] += kept
-    if 0 < kept < length and F[slot, SMAX] == C[C_SAMPLE_PACKETS]:
-        F[slot, UNREAD] += 1  # cut short at SAMPLE_LIMIT
+    if 0 < kept < length and smax >= C[C_SAMPLE_PACKETS]:
+        F[slot, UNREAD] += 1  # cut short at the flow's limit
     return int(kept)
+
+
+def _outer(F: Any, C: Any, slot: int) -> int:
+    """The sample bytes past which FlowTable.add looks at no more of a flow's packets."""
+    return int(C[C_DNS_LIMIT] if F[slot, SMAX] == C[C_DNS_PACKETS] else C[C_SAMPLE_LIMIT])
+
+
+def _sample_max(K: Any, C: Any, proto: int, sport: int, dport: int) -> int:
+    """The packets a flow worth sampling keeps (FlowTable._sample): more for DNS over UDP."""
+    return int(C[C_DNS_PACKETS] if proto == 17 and (K[K_DNS, sport] or K[K_DNS, dport]) else C[C_SAMPLE_PACKETS])
 
 
 def _walk_pcap(b: Any, position: int, little: bool, nanos: bool, limit: int, snaplen: int, starts: Any,
@@ -786,7 +800,7 @@ _COMPILED: dict[str, Any] = {}
 _NAMES = (*SLOT_NAMES, "_forget", "_walk_pcap", "_le32", "_sd", "_hist", "_flip", "_check", "_scaled", "_state",
           "_init", "_size", "_history_letters", "_segment", "_machine", "_orig_is_src", "_tag", "_untag", "_unindex",
           "_paired", "_end", "_add", "_udp_letter", "_be16", "_be32", "_be64", "_kernel", "_worth", "_add_hit",
-          "_keep")
+          "_keep", "_outer", "_sample_max")
 
 
 def _compile() -> dict[str, Any]:
@@ -830,12 +844,13 @@ class NativeEngine:
         self.E = np.zeros((2 * capacity, EP_FIELDS), dtype=np.int64)
         self.H = np.zeros((capacity, HISTORY_BYTES), dtype=np.uint8)
         self.free = np.arange(capacity - 1, -1, -1, dtype=np.int64)
-        self.C = np.zeros(13, dtype=np.int64)
+        self.C = np.zeros(15, dtype=np.int64)
         self.C[C_FREE] = capacity
         self.C[C_DELAY] = close_delay * NS
         self.C[C_SAMPLE_PACKETS] = SAMPLE_PACKETS
         self.C[C_SAMPLE_LIMIT], self.C[C_SAMPLE_PLAIN] = SAMPLE_LIMIT, SAMPLE_PLAIN
         self.C[C_PLAIN_LIMIT] = SAMPLE_PLAIN_LIMIT
+        self.C[C_DNS_PACKETS], self.C[C_DNS_LIMIT] = SAMPLE_DNS_PACKETS, SAMPLE_DNS_LIMIT
         self.K = lookups()
         #: the slot tables (collectors.flows.slots): by key, then VLAN-tagged flows by 5-tuple
         self.D = np.zeros(2 * _cells(capacity), dtype=np.int64)

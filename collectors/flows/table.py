@@ -37,6 +37,11 @@ SWEEP_SECONDS = 10
 #: packets, and no more bytes than SAMPLE_LIMIT (one big packet may take them all: a TLS server
 #: flight in one GRO/TSO segment over 4 KiB keeps its certificates).
 SAMPLE_PACKETS, SAMPLE_LIMIT = 48, 24576
+#: A DNS-over-UDP flow (one socket to a resolver: a DNS tunnel such as iodine or dnscat2, a
+#: resolver-to-resolver or NAT'd flow) is sampled further, each datagram one whole message, so
+#: that its later queries are read too (review R14b N1: 24 of a tunnel's 60 queries were):
+#: at most this many datagrams and bytes, which the table's SAMPLE_BUDGET bounds with the rest.
+SAMPLE_DNS_PACKETS, SAMPLE_DNS_LIMIT = 2048, 256 << 10
 #: Packets kept of a flow none of whose first SAMPLE_PLAIN payload packets shows a protocol read
 #: from payload (so that bulk transfers cost no copying): enough to name it, and no more bytes than
 #: SAMPLE_PLAIN_LIMIT (review R14b N7: a large first packet of such a flow - GRO/TSO, jumbo frames,
@@ -307,11 +312,12 @@ class FlowTable:
             flow.resp_packets += 1
             flow.resp_ip_bytes += hit.ip_bytes
             flow.resp_payload += hit.payload
-        if hit.data and flow.sample_count < flow.sample_max and flow.sample_bytes < SAMPLE_LIMIT:
+        if hit.data and flow.sample_count < flow.sample_max and flow.sample_bytes < (
+                SAMPLE_DNS_LIMIT if flow.sample_max == SAMPLE_DNS_PACKETS else SAMPLE_LIMIT):
             self._sample(flow, hit, is_orig)
             if self.held_bytes > self.sample_budget:
                 self._evict_bytes(number)
-        elif hit.data and flow.sample_max == SAMPLE_PACKETS:
+        elif hit.data and flow.sample_max >= SAMPLE_PACKETS:
             flow.unsampled += 1
         if ts >= self.next_sweep:
             self.sweep(ts)
@@ -321,14 +327,16 @@ class FlowTable:
         SAMPLE_LIMIT (a TLS server flight in one TSO segment), or SAMPLE_PLAIN_LIMIT while
         nothing says the flow is worth sampling."""
         if flow.sample_count < SAMPLE_PLAIN and worth_sampling(hit.data, hit.sport, hit.dport):
-            flow.sample_max = SAMPLE_PACKETS
-        limit = SAMPLE_LIMIT if flow.sample_max == SAMPLE_PACKETS else SAMPLE_PLAIN_LIMIT
+            dns = hit.proto == UDP and (hit.sport in DNS_PORTS or hit.dport in DNS_PORTS)
+            flow.sample_max = SAMPLE_DNS_PACKETS if dns else SAMPLE_PACKETS
+        limit = (SAMPLE_DNS_LIMIT if flow.sample_max == SAMPLE_DNS_PACKETS else
+                 SAMPLE_LIMIT if flow.sample_max == SAMPLE_PACKETS else SAMPLE_PLAIN_LIMIT)
         flow.sample_count += 1  # looked at, kept or not: a plain flow is named from its first packets
         if flow.sample_bytes >= limit:
             return
         data = bytes(hit.data[:limit - flow.sample_bytes])
-        if len(data) < len(hit.data) and flow.sample_max == SAMPLE_PACKETS:
-            flow.unsampled += 1  # cut short at SAMPLE_LIMIT
+        if len(data) < len(hit.data) and flow.sample_max >= SAMPLE_PACKETS:
+            flow.unsampled += 1  # cut short at the flow's limit
         flow.samples.append((is_orig, hit.seq, data))
         flow.sample_bytes += len(data)
         self.held_bytes += len(data)

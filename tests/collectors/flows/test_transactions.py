@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from govsoc.collectors.flows.assemble import FlowAssembler
+from govsoc.collectors.flows.table import SAMPLE_DNS_PACKETS
 
 from .packets import ethernet, ipv4, pcap, tcp, udp
 from .stored import stored_events
@@ -80,15 +81,15 @@ def test_every_query_and_request_of_a_flow_is_kept(tmp_path: Path) -> None:
         assert "govsoc.flow.later_transactions" not in flow
 
 
-def _long_sessions(path: Path) -> Path:
-    """Review R14b N1: one UDP socket to the resolver carrying 60 answered TXT queries (a DNS
+def _long_sessions(path: Path, queries: int = 60) -> Path:
+    """Review R14b N1: one UDP socket to the resolver carrying ``queries`` answered queries (a DNS
     tunnel such as iodine or dnscat2 keeps one), and one keep-alive HTTP connection carrying 30
-    small GET/200 exchanges: 120 datagrams, and 60 payload segments after the handshake."""
+    small GET/200 exchanges: 2 x ``queries`` datagrams, and 60 payload segments after the handshake."""
     frames = []
-    for i in range(60):
-        name = f"t{i:03d}.aaaa.tun.example.com"
-        frames.append(ethernet(ipv4(CLIENT, RESOLVER, 17, udp(40000, 53, _dns(i, name)))))
-        frames.append(ethernet(ipv4(RESOLVER, CLIENT, 17, udp(53, 40000, _dns(i, name, rcode=0)))))
+    for i in range(queries):
+        name = f"t{i:04d}.aaaa.tun.example.com"
+        frames.append(ethernet(ipv4(CLIENT, RESOLVER, 17, udp(40000, 53, _dns(i & 0xFFFF, name)))))
+        frames.append(ethernet(ipv4(RESOLVER, CLIENT, 17, udp(53, 40000, _dns(i & 0xFFFF, name, rcode=0)))))
     client, server = 101, 901
     frames += [ethernet(ipv4(CLIENT, WEB, 6, tcp(41000, 80, 100, 0, "S"))),
                ethernet(ipv4(WEB, CLIENT, 6, tcp(80, 41000, 900, 101, "SA"))),
@@ -104,14 +105,17 @@ def _long_sessions(path: Path) -> Path:
     return path
 
 
-def test_a_flow_whose_transactions_go_past_its_sample_says_how_many_packets_were_not_read(tmp_path: Path) -> None:
-    # the first 48 payload packets of each are read (24 queries and answers, 24 requests and
-    # responses); the rest are not, and the flow event counts them instead of looking complete
-    flows = [e.fields for e in stored_events(_long_sessions(tmp_path / "long.pcap"))
-             if "connection" in e.fields["event.type"]]
+def test_a_dns_tunnel_on_one_socket_is_read_whole_and_what_goes_past_a_sample_is_counted(tmp_path: Path) -> None:
+    # DNS over UDP is read to SAMPLE_DNS_PACKETS datagrams: all 60 queries and answers; of the
+    # HTTP connection the first 48 payload packets are (24 requests and responses), the rest are
+    # not, and the flow event counts them instead of looking complete
+    events = [e.fields for e in stored_events(_long_sessions(tmp_path / "long.pcap"))]
+    flows = [f for f in events if "connection" in f["event.type"]]
     unread = {f["network.protocol"]: (f["govsoc.flow.transactions"], f.get("govsoc.flow.unread_packets"))
               for f in flows}
-    assert unread == {"dns": (24, 120 - 48), "http": (24, 60 - 48)}
+    assert unread == {"dns": (60, None), "http": (24, 60 - 48)}
+    names = {f["dns.question.name"] for f in events if f.get("network.protocol") == "dns"}
+    assert names == {f"t{i:04d}.aaaa.tun.example.com" for i in range(60)}
     # a flow read whole says nothing of the kind
     short = [e.fields for e in stored_events(_capture(tmp_path / "multi.pcap"))]
     assert not any("govsoc.flow.unread_packets" in f for f in short)
@@ -119,6 +123,8 @@ def test_a_flow_whose_transactions_go_past_its_sample_says_how_many_packets_were
 
 @pytest.mark.parametrize("engine", ["python", "native"])
 def test_both_engines_count_the_packets_past_the_sample(engine: str, tmp_path: Path) -> None:
-    capture = _long_sessions(tmp_path / "long.pcap").read_bytes()
+    # 1,100 queries and answers: the DNS flow keeps SAMPLE_DNS_PACKETS (2,048) datagrams
+    capture = _long_sessions(tmp_path / "long.pcap", queries=1_100).read_bytes()
     flows = FlowAssembler(io.BytesIO(capture), engine=engine).flows()
-    assert sorted((flow.proto, flow.unsampled) for flow in flows) == [(6, 60 - 48), (17, 120 - 48)]
+    assert sorted((flow.proto, len(flow.samples), flow.unsampled) for flow in flows) == [
+        (6, 48, 60 - 48), (17, SAMPLE_DNS_PACKETS, 2 * 1_100 - SAMPLE_DNS_PACKETS)]
