@@ -18,12 +18,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
+import orjson
+
 from govsoc.core.results import make_folder, read_results, result_file_name, write_file
 from govsoc.crypto_eval.assess import ItemResult, ObjectResult, SystemEvaluation
 from govsoc.crypto_eval.catalogue import STRENGTH_ZH
 
-__all__ = ["to_json", "section", "result_file_name", "save_results", "load_results", "RESULTS_SUBDIR", "CONCLUSIVE",
-           "LAST_EVIDENCE_SUFFIX"]
+__all__ = ["to_json", "document_bytes", "section", "result_file_name", "save_results", "load_results",
+           "RESULTS_SUBDIR", "CONCLUSIVE", "LAST_EVIDENCE_SUFFIX"]
 
 
 #: Where under the data directory the saved evaluations live.
@@ -120,6 +122,17 @@ CONCLUSIVE: Final = frozenset({"符合", "基本符合", "不符合"})
 LAST_EVIDENCE_SUFFIX: Final = ".last-evidence.json"
 
 
+def document_bytes(data: Any) -> bytes:
+    """``data`` as indented UTF-8 JSON, as json.dumps(ensure_ascii=False, indent=2) writes it,
+    by orjson: the json module's encoder is pure Python once it indents, and a 256-endpoint run's
+    results took seconds to write. What orjson refuses (an integer over 64 bits, a non-string key)
+    is written by the json module."""
+    try:
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2)
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
 def save_results(evaluations: Iterable[SystemEvaluation], folder: Path, *,
                  now: datetime | None = None) -> list[Path]:
     """Write each evaluation's JSON (with ``evaluated_at``) to ``folder``, atomically per file.
@@ -140,7 +153,7 @@ def save_results(evaluations: Iterable[SystemEvaluation], folder: Path, *,
             last = _last_conclusive(path)
             if last is not None:
                 data["last_conclusive"] = last
-        write_file(path, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
+        write_file(path, document_bytes(data))
         written.append(path)
     return written
 

@@ -101,7 +101,14 @@ def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path |
         systems_in_scope,
         unique_targets,
     )
-    from govsoc.crypto_eval.report import RESULTS_SUBDIR, result_file_name, save_results, section, to_json
+    from govsoc.crypto_eval.report import (
+        RESULTS_SUBDIR,
+        document_bytes,
+        result_file_name,
+        save_results,
+        section,
+        to_json,
+    )
     from govsoc.crypto_eval.scoring import INCOMPLETE
 
     inventory = Inventory.load(inventory_path) if inventory_path else app.inventory()
@@ -144,8 +151,7 @@ def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path |
     if output is not None:
         make_folder(output)
         for e, doc in zip(results, documents, strict=True):
-            text = json.dumps(doc, ensure_ascii=False, indent=2)
-            write_file(output / result_file_name(e.system), text.encode("utf-8"))
+            write_file(output / result_file_name(e.system), document_bytes(doc))
     saved = save_results(results, app.config.data_dir / RESULTS_SUBDIR)
     for e in results:
         if e.level_note:

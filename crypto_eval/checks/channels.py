@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from govsoc.core.inventory import Endpoint
 from govsoc.crypto_eval.algorithms import weakest
-from govsoc.crypto_eval.checks import CHECKS, SystemContext, object_name, same_target
+from govsoc.crypto_eval.checks import CHECKS, SystemContext, object_name
 from govsoc.crypto_eval.checks.channel_view import ChannelView, view_of
 from govsoc.crypto_eval.checks.key_factor import key_findings
 from govsoc.crypto_eval.finding import Finding
@@ -143,6 +143,10 @@ class _ChannelCheck:
     def __init__(self, context: SystemContext) -> None:
         self.context = context
         self.reports: dict[str, tuple[Endpoint, EndpointReport]] = {}
+        # each listing's key once (same_target per report and listing made 256 reports × 32 listings
+        # × 8 systems recompute them: seconds of a 256-endpoint run)
+        self._keys = [(endpoint, context.endpoint_key(endpoint)) for endpoint in context.endpoints
+                      if self.wants(endpoint)]
 
     def wants(self, endpoint: Endpoint) -> bool:
         raise NotImplementedError
@@ -153,10 +157,8 @@ class _ChannelCheck:
         if not isinstance(evidence, EndpointReport):
             return
         t = evidence.target
-        for endpoint in self.context.endpoints:
-            if not (same_target(self.context, endpoint, t.host, t.port, t.protocol, t.server_name)
-                    and self.wants(endpoint)):
-                continue
+        key = self.context.target_key(t.host, t.port, t.protocol, t.server_name)
+        for endpoint in (endpoint for endpoint, listed in self._keys if listed == key):
             name = object_name(self.context, endpoint)
             if name in self.reports:  # another spelling of one listing: one object, what both say it carries
                 kept = self.reports[name][0]

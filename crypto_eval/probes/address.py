@@ -17,6 +17,7 @@ asked by address is matched to the certificate's iPAddress instead (``address_as
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import re
 import socket
@@ -35,6 +36,7 @@ _LOOPBACK = "loopback"
 _IPV4_SPELLING = re.compile(r"[0-9a-fA-FxX.]+")
 
 
+@functools.lru_cache(maxsize=8192)  # pure, and asked for every listing of every check: cached
 def numeric_address(host: str) -> str | None:
     """The address a numeric host spells (ipaddress's compressed form), or None for a host name.
     IPv6 may carry brackets and a zone (fe80::1%eth0: the zone is dropped); an IPv4-mapped IPv6
