@@ -147,6 +147,19 @@ class Endpoint(_Model):
     #: The important-data classes (the system's crypto.important_data names) this channel carries.
     #: When any endpoint of a system lists them, 8.4 d)/f) judge each class on its channels only.
     carries: list[str] = []
+    #: An SSH server's host-key fingerprints as `ssh-keygen -lf` prints them (SHA256:<base64>): SSH
+    #: has no certificates, so the verified key must be one of these (crypto_eval.checks.ssh_host_key).
+    host_key_fingerprints: list[str] = []
+
+    @field_validator("host_key_fingerprints")
+    @classmethod
+    def _fingerprints(cls, values: list[str]) -> list[str]:
+        """Each SHA256:<base64> (43 characters, no padding) as ssh-keygen prints it; MD5 ones are refused."""
+        for value in values:
+            if not re.fullmatch(r"SHA256:[A-Za-z0-9+/]{43}=?", value.strip()):
+                raise ValueError(f"{value!r} is no SHA256 host-key fingerprint: give it as `ssh-keygen -lf "
+                                 "<key>.pub` prints it (SHA256: and 43 base64 characters)")
+        return [v.strip().rstrip("=") for v in values]
 
     @field_validator("host", "server_name")
     @classmethod

@@ -324,6 +324,17 @@ PHRASES: Final[dict[str, str]] = {
                                                                           "the host key: ",
     " 对交换哈希的签名验证失败": " signature over the exchange hash does not verify",
     " 主机密钥 SHA256:": " host key SHA256:",
+    " 主机密钥 ": " host key ",
+    "SSH-2 服务端主机密钥对交换哈希的签名已验证，主机密钥指纹 ":
+        "SSH-2 server's host-key signature over the exchange hash verified, host-key fingerprint ",
+    " 与声明的指纹一致": " matches a declared fingerprint",
+    "SSH无证书体系：服务端主机密钥指纹为 ": "SSH has no certificates: the server's host-key fingerprint is ",
+    "，需与该设备的主机密钥人工核对（可在端点 host_key_fingerprints 中声明）":
+        "; compare it with the device's host key by hand (or declare it in the endpoint's host_key_fingerprints)",
+    "SSH服务端主机密钥指纹 ": "SSH server host-key fingerprint ",
+    " 不是声明的指纹（": " is not a declared fingerprint (",
+    "）：对端不是声明的主机（或存在中间人），身份鉴别无效":
+        "): the peer is not the declared host (or one is in the middle); authentication is ineffective",
     "未收到KEX_ECDH_REPLY：服务端未完成X25519密钥交换":
         "no KEX_ECDH_REPLY: the server did not complete an X25519 key exchange",
     " AUTH TLS之后）": " AUTH TLS done)", "（PostgreSQL SSLRequest之后）": " (after PostgreSQL SSLRequest)",

@@ -16,6 +16,7 @@ from govsoc.crypto_eval.algorithms import weakest
 from govsoc.crypto_eval.checks import CHECKS, SystemContext, object_name
 from govsoc.crypto_eval.checks.channel_view import ChannelView, view_of
 from govsoc.crypto_eval.checks.key_factor import key_findings
+from govsoc.crypto_eval.checks.ssh_host_key import with_host_keys
 from govsoc.crypto_eval.finding import Finding
 from govsoc.crypto_eval.probes.runner import EndpointReport
 
@@ -186,7 +187,7 @@ class NetworkChannelCheck(_ChannelCheck):
         out: list[Finding] = []
         views: list[tuple[str, Endpoint, ChannelView]] = []
         for key, (endpoint, report) in sorted(self.reports.items()):
-            view = view_of(report, trust=self.context.trust)
+            view = with_host_keys(view_of(report, trust=self.context.trust), report, endpoint.host_key_fingerprints)
             views.append((key, endpoint, view))
             for item_id, aspect in self.ITEMS:
                 out += channel_findings(self.context, item_id, key, view, aspect, self.check_id, "network")
@@ -251,7 +252,7 @@ class AdminChannelCheck(_ChannelCheck):
         """Findings per management channel."""
         out: list[Finding] = []
         for key, (endpoint, report) in sorted(self.reports.items()):
-            view = view_of(report, trust=self.context.trust)
+            view = with_host_keys(view_of(report, trust=self.context.trust), report, endpoint.host_key_fingerprints)
             out += channel_findings(self.context, "gbt39786.l3.8.3.b", key, view, "confidentiality",
                                     self.check_id, "device")
             if view.protocol == "cleartext" and (view.login or view.anonymous):

@@ -21,7 +21,7 @@ from govsoc.core.errors import ParseError
 from govsoc.crypto_eval.algorithms import Assessment, classify_ssh
 from govsoc.crypto_eval.probes.connection import exchange
 
-__all__ = ["SshProbeResult", "probe_ssh", "CLIENT_KEXINIT"]
+__all__ = ["SshProbeResult", "probe_ssh", "CLIENT_KEXINIT", "fingerprint_of"]
 
 _CIPHERS = ("chacha20-poly1305@openssh.com", "aes128-ctr", "aes192-ctr", "aes256-ctr", "aes128-gcm@openssh.com",
             "aes256-gcm@openssh.com", "sm4-ctr", "sm4-gcm@openssh.com", "aes128-cbc", "aes256-cbc", "3des-cbc")
@@ -58,6 +58,7 @@ class SshProbeResult:
     #: not (an impostor); None: no key exchange reply to check (no evidence of the server's key).
     host_key_verified: bool | None = None
     host_key_note: str | None = None  # what was verified, or why not
+    host_key_fingerprint: str | None = None  # SHA256:<base64> of the verified host key (ssh-keygen -l)
 
     def algorithms(self) -> dict[str, tuple[str, ...]]:
         """category -> the server's list (kex, host_key, cipher, mac)."""
@@ -115,9 +116,9 @@ def _enough(data: bytes) -> bool:
 
 
 def _verify_host_key(v_c: bytes, v_s: bytes, i_c: bytes, i_s: bytes, q_c: bytes, secret: x25519.X25519PrivateKey,
-                     reply: bytes) -> tuple[bool, str]:
+                     reply: bytes) -> tuple[bool, str, str | None]:
     """Check the server's KEX_ECDH_REPLY (RFC 5656 4 / RFC 8731): H = SHA-256(V_C ‖ V_S ‖ I_C ‖ I_S ‖
-    K_S ‖ Q_C ‖ Q_S ‖ K) and the host key's signature over H."""
+    K_S ‖ Q_C ‖ Q_S ‖ K) and the host key's signature over H: (verified, what, the key's fingerprint when verified)."""
     try:
         k_s, pos = _read_string(reply, 1)
         q_s, pos = _read_string(reply, pos)
@@ -127,13 +128,13 @@ def _verify_host_key(v_c: bytes, v_s: bytes, i_c: bytes, i_s: bytes, q_c: bytes,
         key_type, _ = _read_string(k_s, 0)
         shared = secret.exchange(x25519.X25519PublicKey.from_public_bytes(q_s))
     except ValueError as e:
-        return False, f"KEX_ECDH_REPLY格式错误（{e}）"
+        return False, f"KEX_ECDH_REPLY格式错误（{e}）", None
     h = hashlib.sha256(_string(v_c) + _string(v_s) + _string(i_c) + _string(i_s) + _string(k_s) + _string(q_c)
                        + _string(q_s) + _mpint(shared)).digest()
     try:
         key = serialization.load_ssh_public_key(key_type + b" " + base64.b64encode(k_s))
     except (ValueError, UnsupportedAlgorithm) as e:
-        return False, f"无法读取主机密钥 {_name(key_type)}（{e}）"
+        return False, f"无法读取主机密钥 {_name(key_type)}（{e}）", None
     name = _name(algorithm)
     try:
         if isinstance(key, ed25519.Ed25519PublicKey) and name == "ssh-ed25519":
@@ -148,11 +149,15 @@ def _verify_host_key(v_c: bytes, v_s: bytes, i_c: bytes, i_s: bytes, q_c: bytes,
             digest_rsa = {"rsa-sha2-256": hashes.SHA256(), "rsa-sha2-512": hashes.SHA512()}.get(name, hashes.SHA1())
             key.verify(signature, h, padding.PKCS1v15(), digest_rsa)
         else:
-            return False, f"签名算法与主机密钥不匹配：{name} / {_name(key_type)}"
+            return False, f"签名算法与主机密钥不匹配：{name} / {_name(key_type)}", None
     except (InvalidSignature, ValueError, KeyError):
-        return False, f"{name} 对交换哈希的签名验证失败"
-    fingerprint = base64.b64encode(hashlib.sha256(k_s).digest()).decode().rstrip("=")
-    return True, f"{name} 主机密钥 SHA256:{fingerprint}"
+        return False, f"{name} 对交换哈希的签名验证失败", None
+    return True, f"{name} 主机密钥 {fingerprint_of(k_s)}", fingerprint_of(k_s)
+
+
+def fingerprint_of(key_blob: bytes) -> str:
+    """A host key's fingerprint as ssh-keygen -l prints it: SHA256: and unpadded base64."""
+    return "SHA256:" + base64.b64encode(hashlib.sha256(key_blob).digest()).decode().rstrip("=")
 
 
 async def probe_ssh(host: str, port: int, *, timeout: float = 3.0) -> SshProbeResult:
@@ -177,15 +182,17 @@ async def probe_ssh(host: str, port: int, *, timeout: float = 3.0) -> SshProbeRe
     except ParseError as e:
         return SshProbeResult(endpoint=endpoint, reachable=True, speaks_ssh=False, error=str(e))
     verified: bool | None = None
+    shown: str | None = None
     note = "未收到KEX_ECDH_REPLY：服务端未完成X25519密钥交换"
     if server_kexinit is not None and len(payloads) > 1 and payloads[1][:1] == bytes([MSG_KEX_ECDH_REPLY]):
         head = answer.received[:len(answer.received) - len(rest)]
         v_s = head[head.rfind(b"SSH-"):].rstrip(b"\r\n")
-        verified, note = _verify_host_key(v_c_line.rstrip(b"\r\n"), v_s, i_c, payloads[0], q_c, secret,
+        verified, note, shown = _verify_host_key(v_c_line.rstrip(b"\r\n"), v_s, i_c, payloads[0], q_c, secret,
                                           payloads[1])
     result = SshProbeResult(endpoint=endpoint, reachable=True, speaks_ssh=True, banner=str(banner),
                             ssh1=not banner.speaks_ssh2, kexinit=server_kexinit)
     weak = tuple((category, verdict) for category, names in result.algorithms().items() for name in names
                  if (verdict := classify_ssh(name)).klass == "weak")
     return SshProbeResult(endpoint=endpoint, reachable=True, speaks_ssh=True, banner=str(banner), ssh1=result.ssh1,
-                          kexinit=server_kexinit, weak=weak, host_key_verified=verified, host_key_note=note)
+                          kexinit=server_kexinit, weak=weak, host_key_verified=verified, host_key_note=note,
+                          host_key_fingerprint=shown)

@@ -1,0 +1,43 @@
+"""SSH server authentication against declared host-key fingerprints (GB/T 39786 8.2 a / 8.3: the
+server's identity). SSH has no certificate chain: the probe verifies that the server holds the
+host key it sent (its signature over the exchange hash, RFC 4253 8), and whether that key is the
+system's is what the owner declares per endpoint (``host_key_fingerprints``, as `ssh-keygen -lf`
+prints them). A verified key among the declared ones is the server authenticated; another key is
+✗, and so is the channel (it reaches another machine, or one in the middle); with none declared
+the fingerprint seen is reported for the evaluator to compare by hand (review R16 finding 14).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from govsoc.crypto_eval.checks.channel_view import ChannelView
+from govsoc.crypto_eval.probes.runner import EndpointReport
+
+__all__ = ["with_host_keys", "MANUAL_NOTE"]
+
+#: The note channel_view gives a verified SSH host key (replaced here by what the fingerprint says).
+MANUAL_NOTE = "SSH无证书体系：主机密钥指纹需与声明的指纹人工核对"
+
+
+def with_host_keys(view: ChannelView, report: EndpointReport, declared: Sequence[str]) -> ChannelView:
+    """``view`` with its SSH authentication decided by the declared fingerprints (unchanged for a
+    channel that is not SSH or whose host key was not verified)."""
+    ssh = report.ssh
+    seen = ssh.host_key_fingerprint if ssh is not None and ssh.host_key_verified is True else None
+    if view.protocol != "SSH" or seen is None:
+        return view
+    notes = tuple(n for n in view.notes if n != MANUAL_NOTE)
+    if not declared:
+        return replace(view, notes=(f"SSH无证书体系：服务端主机密钥指纹为 {seen}，需与该设备的主机密钥人工核对"
+                                    "（可在端点 host_key_fingerprints 中声明）",) + notes)
+    if seen in declared:
+        return replace(view, notes=notes, authentication=(
+            True, f"SSH-2 服务端主机密钥对交换哈希的签名已验证，主机密钥指纹 {seen} 与声明的指纹一致"))
+    why = (f"SSH服务端主机密钥指纹 {seen} 不是声明的指纹（{'、'.join(declared)}）：对端不是声明的主机"
+           "（或存在中间人），身份鉴别无效")
+    # the encrypted channel reaches a party that is not the declared host: not a secure channel to it
+    # (8.3 b for a management port, 8.2 for a communication one)
+    return replace(view, authentication=(False, why), confidentiality=(False, why), integrity=(False, why),
+                   notes=notes)
