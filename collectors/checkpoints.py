@@ -18,6 +18,7 @@ import contextlib
 import fcntl
 import json
 import os
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
@@ -32,6 +33,12 @@ from govsoc.core.event import make_id
 #: A folder listing taken within this many seconds of the folder's modification time is not
 #: trusted to show every change (file system times are stamped in coarse ticks).
 RACY_SECONDS = 1.0
+
+#: Inside CheckpointStore.grouped(), saves are written together once this many checkpoints
+#: wait, or the oldest waited this long (a kill -9 then re-reads, at most, what they would
+#: have skipped: the store keeps those records once).
+GROUP_SIZE = 256
+GROUP_SECONDS = 1.0
 
 #: The fingerprint of record-file checkpoints (EVTX): they are found by path, never by content.
 RECORD_FILE = "record-file"
@@ -134,12 +141,27 @@ class CheckpointStore:
         self._all: list[Checkpoint] = []
         self._all_listed: int | None = None
         self._by_path: dict[str, list[Checkpoint]] = {}
+        # Saves made inside grouped() and not written yet, by identity (see grouped); read by
+        # get, all, at_path and match as if written. The lock is held while they are written.
+        self._pending: dict[str, Checkpoint] = {}
+        self._pending_since = 0.0
+        self._grouping = 0
+        self._pending_lock = threading.RLock()
 
     def _file(self, identity: str) -> Path:
         return self.folder / f"{identity}.json"
 
     def all(self) -> list[Checkpoint]:
         """Every checkpoint, oldest update first."""
+        with self._pending_lock:
+            pending = dict(self._pending)
+        written = self._all_written()
+        if not pending:
+            return written
+        return sorted([*(c for c in written if c.identity not in pending), *pending.values()],
+                      key=lambda c: c.updated)
+
+    def _all_written(self) -> list[Checkpoint]:
         listing = self._listing()
         if listing is not None and listing == self._all_listed:
             return self._all
@@ -170,8 +192,14 @@ class CheckpointStore:
 
     def at_path(self, path: str) -> list[Checkpoint]:
         """The checkpoints whose file was last seen at ``path``, oldest update first."""
-        self.all()
-        return list(self._by_path.get(path, ()))
+        with self._pending_lock:
+            pending = [c for c in self._pending.values() if c.path == path]
+        self._all_written()
+        if not pending:
+            return list(self._by_path.get(path, ()))
+        kept = {c.identity for c in pending}
+        return sorted([*(c for c in self._by_path.get(path, ()) if c.identity not in kept), *pending],
+                      key=lambda c: c.updated)
 
     def _listing(self) -> int | None:
         """The folder's modification time now, or None when a listing taken now could miss a
@@ -187,7 +215,9 @@ class CheckpointStore:
 
     def get(self, identity: str) -> Checkpoint | None:
         """The checkpoint of one identity, if any."""
-        return _read(self._file(identity))
+        with self._pending_lock:
+            pending = self._pending.get(identity)
+        return pending if pending is not None else _read(self._file(identity))
 
     def _fingerprints(self) -> dict[int, dict[str, list[str]]]:
         """Every checkpoint's identity by fingerprint length and fingerprint: the folder is
@@ -213,28 +243,76 @@ class CheckpointStore:
         self._prints, self._by_print, self._prints_listed = prints, by_print, listing
         return by_print
 
-    def save(self, checkpoint: Checkpoint) -> Checkpoint:
-        """Replace a checkpoint atomically and durably; returns it with its update time."""
+    def save(self, checkpoint: Checkpoint, *, can_wait: bool = False) -> Checkpoint:
+        """Replace a checkpoint atomically and durably; returns it with its update time. With
+        ``can_wait`` (a new file's registration, a file read to its end), inside :meth:`grouped`
+        it is written soon, together with others; a position within a file is written at once,
+        so a kill -9 re-reads at most one batch of a large file."""
         checkpoint = replace(checkpoint, updated=datetime.now(UTC).isoformat(timespec="microseconds"))
-        target = self._file(checkpoint.identity)
-        temp = target.with_suffix(f".{os.getpid()}.tmp")
-        text = json.dumps(checkpoint.to_json(), ensure_ascii=False)
+        if not (can_wait and self._grouping):
+            with self._pending_lock:
+                self._write([checkpoint])
+                self._pending.pop(checkpoint.identity, None)
+            return checkpoint
+        with self._pending_lock:
+            if not self._pending:
+                self._pending_since = time.monotonic()
+            self._pending[checkpoint.identity] = checkpoint
+            due = len(self._pending) >= GROUP_SIZE or time.monotonic() - self._pending_since >= GROUP_SECONDS
+        if due:
+            self.flush()
+        return checkpoint
+
+    @contextlib.contextmanager
+    def grouped(self) -> Iterator[None]:
+        """Save checkpoints together: inside the block a save is kept here (get, all, at_path and
+        match see it) and written with the others waiting once GROUP_SIZE wait or the oldest
+        waited GROUP_SECONDS, and when the block ends. Each is still written atomically, but the
+        folder is synced once for them all, and a checkpoint saved several times meanwhile (a
+        new file's registration, then its position) is written once: a folder of small files
+        costs one fsync a file, not four. Every save is made after the store acknowledged what
+        it claims, as outside the block, so one written late only claims less: a kill -9 before
+        it is written makes the next run read those records again, and the store keeps them
+        once (their ids are the same)."""
+        with self._pending_lock:
+            self._grouping += 1
         try:
-            data = text.encode("utf-8")
-        except UnicodeEncodeError:  # a file name that is not UTF-8 (surrogateescape): JSON's \u escapes
-            data = json.dumps(checkpoint.to_json()).encode("ascii")
-        with temp.open("wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-        self._parsed.pop(target.name, None)  # a quick second save may reuse the inode, time and size
+            yield
+        finally:
+            with self._pending_lock:
+                self._grouping -= 1
+                if not self._grouping:
+                    self.flush()
+
+    def flush(self) -> None:
+        """Write the checkpoints :meth:`grouped` keeps (each atomically, the folder synced once)."""
+        with self._pending_lock:
+            if self._pending:
+                self._write(list(self._pending.values()))
+                self._pending.clear()
+
+    def _write(self, checkpoints: list[Checkpoint]) -> None:
+        """Write each checkpoint to a new file, fsync it and rename it over the old one; then
+        fsync the folder once, which makes the renames durable."""
+        for checkpoint in checkpoints:
+            target = self._file(checkpoint.identity)
+            temp = target.with_suffix(f".{os.getpid()}.tmp")
+            text = json.dumps(checkpoint.to_json(), ensure_ascii=False)
+            try:
+                data = text.encode("utf-8")
+            except UnicodeEncodeError:  # a file name that is not UTF-8 (surrogateescape): JSON's \u escapes
+                data = json.dumps(checkpoint.to_json()).encode("ascii")
+            with temp.open("wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temp, target)
+            self._parsed.pop(target.name, None)  # a quick second save may reuse the inode, time and size
         directory = os.open(self.folder, os.O_RDONLY)
         try:
             os.fsync(directory)
         finally:
             os.close(directory)
-        return checkpoint
 
     @contextlib.contextmanager
     def lock(self, identity: str) -> Iterator[None]:
@@ -256,6 +334,9 @@ class CheckpointStore:
                 checkpoint = self.get(identity)
                 if checkpoint is not None:
                     candidates.append(checkpoint)
+        with self._pending_lock:
+            pending = [c for c in self._pending.values() if c.identity not in self._prints]
+        candidates += [c for c in pending if view.prefix_fingerprint(c.fingerprint_bytes) == c.fingerprint]
         candidates.sort(key=lambda c: c.updated)  # newest last
         consistent = [c for c in candidates if _consistent(c, view) and not _still_elsewhere(c, view)]
         if not consistent:
@@ -265,7 +346,9 @@ class CheckpointStore:
 
     def register(self, view: FileView, parser: str) -> Checkpoint:
         """A new checkpoint at position 0 for a file not seen before, saved before any of its
-        events is written so that its identity survives a crash."""
+        events is written so that its identity survives a crash (inside :meth:`grouped` it may be
+        written later: lost to a crash, the next run registers the file again under the same
+        identity, which the same first bytes and the same checkpoints on disk give)."""
         length = min(len(view.head), FINGERPRINT_BYTES)
         print_ = fingerprint(view.head[:length])
         identity = print_
@@ -275,7 +358,7 @@ class CheckpointStore:
             identity = make_id(print_, "generation", generation)
         return self.save(Checkpoint(identity=identity, fingerprint=print_, fingerprint_bytes=length,
                                     path=str(view.path), size=view.size, device=view.device,
-                                    inode=view.inode, parser=parser))
+                                    inode=view.inode, parser=parser), can_wait=True)
 
 
 def _read(path: Path) -> Checkpoint | None:

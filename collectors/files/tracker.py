@@ -69,7 +69,9 @@ class FileTracker:
                                         created=delivery.receipt.created, duplicates=delivery.receipt.duplicates,
                                         rejected=len(delivery.receipt.rejected), spooled=delivery.spooled,
                                         dropped=delivery.dropped)
-        self.checkpoint = self.checkpoints.save(self._hinted(checkpoint))
+        checkpoint = self._hinted(checkpoint)
+        # read to the end the file had when looked at: may be written with the next files' (grouped)
+        self.checkpoint = self.checkpoints.save(checkpoint, can_wait=unchanged(self.view, checkpoint))
 
     def _hinted(self, checkpoint: Checkpoint) -> Checkpoint:
         view = self.view
@@ -85,7 +87,7 @@ class FileTracker:
         checkpoint = self._hinted(checkpoint.counted(truncated=self.stats.truncated,
                                                      nul_bytes_skipped=self.stats.nul_bytes_skipped))
         if checkpoint != self.checkpoint:  # the last batch's save often says it all already
-            self.checkpoint = self.checkpoints.save(checkpoint)
+            self.checkpoint = self.checkpoints.save(checkpoint, can_wait=unchanged(self.view, checkpoint))
         self.summary.offset = self.checkpoint.offset
 
 

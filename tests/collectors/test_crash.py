@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from govsoc.store.base import Query
@@ -40,6 +41,30 @@ def checkpoint_offset(home: Path) -> int:
     return json.loads(files[0].read_text(encoding="utf-8"))["offset"] if files else 0
 
 
+def killed_runs(source: Path, env: dict[str, str], chooser: random.Random, targets: Sequence[float],
+                progress: Callable[[], int], *, pause: float) -> list[int]:
+    """`govsoc ingest source` once per target, each run killed (kill -9) a random moment, up to
+    ``pause`` s, after ``progress()`` passed the last kill's and the target (a run that ends
+    first ends the kills); then one run to the end. ``progress()`` at each kill."""
+    reached: list[int] = []
+    for target in targets:
+        process = subprocess.Popen([GOVSOC, "ingest", str(source)], env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        before = reached[-1] if reached else 0
+        deadline = time.monotonic() + 1800
+        while process.poll() is None and time.monotonic() < deadline and (progress() <= before or progress() < target):
+            time.sleep(0.02)
+        time.sleep(chooser.uniform(0.0, pause))
+        if process.poll() is not None:
+            break
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        reached.append(progress())
+    done = subprocess.run([GOVSOC, "ingest", str(source)], env=env, capture_output=True, text=True, timeout=1800)
+    assert done.returncode == 0, done.stderr
+    return reached
+
+
 def test_kill_9_at_random_points_stores_every_line_once(tmp_path: Path) -> None:
     log, home = tmp_path / "auth.log", tmp_path / "home"
     with log.open("wb") as out:
@@ -51,26 +76,43 @@ def test_kill_9_at_random_points_stores_every_line_once(tmp_path: Path) -> None:
     # Ten random points spread over the whole file: each run is killed a random moment (within
     # a batch or so) after its checkpoint passed the next point, and the next run resumes.
     targets = sorted(chooser.uniform(0, log.stat().st_size) for _ in range(KILLS))
-    offsets: list[int] = []
-    for target in targets:
-        process = subprocess.Popen([GOVSOC, "ingest", str(log)], env=env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
-        before = offsets[-1] if offsets else 0
-        deadline = time.monotonic() + 1800
-        while process.poll() is None and time.monotonic() < deadline and \
-                (checkpoint_offset(home) <= before or checkpoint_offset(home) < target):
-            time.sleep(0.05)
-        time.sleep(chooser.uniform(0.0, 0.25))
-        if process.poll() is not None:
-            break
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=30)
-        offsets.append(checkpoint_offset(home))
-    done = subprocess.run([GOVSOC, "ingest", str(log)], env=env, capture_output=True, text=True, timeout=1800)
-    assert done.returncode == 0, done.stderr
+    offsets = killed_runs(log, env, chooser, targets, lambda: checkpoint_offset(home), pause=0.25)
     # the kills landed in the middle of the file, at several different points
     assert len({o for o in offsets if 0 < o < log.stat().st_size}) >= 3, offsets
     with SqliteStore(home / "events.db") as store:
         ids = [e.id for e in store.search(Query())]
     assert len(ids) == len(set(ids)) == LINES
     assert set(ids) == expected_ids(log)
+
+
+def test_kill_9_in_a_folder_of_small_files_stores_every_line_once(tmp_path: Path) -> None:
+    # `govsoc ingest DIR` writes the checkpoints of many files together (CheckpointStore.grouped):
+    # killed while some are waiting to be written, the next run reads those files again, and the
+    # store must still hold every line once, and nothing be lost.
+    folder, home = tmp_path / "logs", tmp_path / "home"
+    folder.mkdir()
+    files = 600
+    for n in range(files):
+        with (folder / f"host{n:04d}.log").open("wb") as out:
+            for i in range(n % 6 + 1):
+                out.write(f"Dec 10 06:{n % 60:02d}:{i:02d} h{n} sshd[{n}]: Failed password for u{i} from "
+                          f"10.{n % 200}.{i}.{n % 250} port {n} ssh2\n".encode())
+    env = {**os.environ, "GOVSOC_HOME": str(home), "GOVSOC_CONFIG": ""}
+    chooser = random.Random(int(os.environ.get("GOVSOC_CRASH_SEED", "11")))
+    sources = home / "state" / "sources"
+    # Each run is killed a random moment after it wrote checkpoints and those on disk passed the
+    # next target (checkpoints wait up to a second to be written together: some are waiting then).
+    targets = sorted(chooser.sample(range(50, files - 50, 50), 4))
+    killed_at = killed_runs(folder, env, chooser, targets, lambda: len(list(sources.glob("*.json"))), pause=0.5)
+    assert len({n for n in killed_at if 0 < n < files}) >= 2, killed_at  # killed part-way, more than once
+    expected: set[str] = set()
+    for path in folder.iterdir():
+        expected |= expected_ids(path)
+    with SqliteStore(home / "events.db") as store:
+        ids = [e.id for e in store.search(Query())]
+    assert len(ids) == len(set(ids)) == len(expected)
+    assert set(ids) == expected
+    # every file's checkpoint is at its end: a run now reads nothing
+    offsets = {json.loads(p.read_text(encoding="utf-8"))["path"]: json.loads(p.read_text(encoding="utf-8"))["offset"]
+               for p in sources.glob("*.json")}
+    assert offsets == {str(p): p.stat().st_size for p in folder.iterdir()}
