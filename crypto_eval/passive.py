@@ -2,7 +2,9 @@
 ssh and conn logs mapped to ECS, and the TLS/SSH facts flows carry), grouped per server endpoint
 (destination address and port) so that checks can link them to the inventory's systems.
 
-The facts read: ``tls.version_protocol``/``tls.version`` and ``tls.cipher``; SSH banners and
+The facts read: ``tls.version_protocol``/``tls.version`` and ``tls.cipher``, and the server
+certificate's signature algorithm and key (``tls.server.x509.*``: TLS <= 1.2 and TLCP send it in
+the clear, so flows hold it); SSH banners and
 negotiated algorithms under ``zeek.ssh.*`` or ``ssh.*`` (client, server, cipher_alg, mac_alg,
 kex_alg, host_key_alg); ``network.protocol`` / ``zeek.connection.service`` of telnet and FTP;
 and personal data that classification found in plain HTTP (``govsoc.classification.findings``
@@ -25,6 +27,9 @@ __all__ = ["PassiveObservation", "observations_from_events", "gather_passive", "
 CLEARTEXT_SERVICES = frozenset({"telnet", "ftp", "ftp-data", "pop3", "imap", "smtp"})
 _TLS_NAMES = {("ssl", "2.0"): "SSLv2", ("ssl", "3.0"): "SSLv3", ("tls", "1.0"): "TLSv10", ("tls", "1.1"): "TLSv11",
               ("tls", "1.2"): "TLSv12", ("tls", "1.3"): "TLSv13", ("tlcp", "1.1"): "TLCP"}
+#: Leaf-certificate facts of a flow (collectors.flows.metadata, ECS tls.server.x509.*) -> detail names.
+_CERTIFICATE_FIELDS = (("signature", "signature_algorithm"), ("key_type", "public_key_algorithm"),
+                       ("key_bits", "public_key_size"))
 _SSH_KEYS = ("client", "server", "cipher_alg", "mac_alg", "kex_alg", "host_key_alg", "version")
 
 
@@ -53,7 +58,9 @@ def _endpoint(fields: dict[str, Any]) -> str | None:
 def _facts(fields: dict[str, Any]) -> tuple[str, tuple[tuple[str, str], ...]] | None:
     version = _TLS_NAMES.get((str(fields.get("tls.version_protocol", "")).lower(), str(fields.get("tls.version"))))
     if version or fields.get("tls.cipher"):
-        details = {"version": version or fields.get("zeek.ssl.version"), "cipher": fields.get("tls.cipher")}
+        details = {"version": version or fields.get("zeek.ssl.version"), "cipher": fields.get("tls.cipher"),
+                   # the leaf certificate TLS <= 1.2 and TLCP send in the clear, as flows record it
+                   **{name: fields.get(f"tls.server.x509.{field}") for name, field in _CERTIFICATE_FIELDS}}
         return "tls", tuple(sorted((k, str(v)) for k, v in details.items() if v))
     ssh = {k: fields.get(f"zeek.ssh.{k}", fields.get(f"ssh.{k}")) for k in _SSH_KEYS}
     if any(v is not None for v in ssh.values()):

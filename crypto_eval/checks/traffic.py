@@ -7,7 +7,13 @@ TLS 1.0 has a TLS 1.0 channel in use.
 from __future__ import annotations
 
 from govsoc.core.inventory import Endpoint
-from govsoc.crypto_eval.algorithms import Assessment, classify_ssh, classify_suite, classify_version
+from govsoc.crypto_eval.algorithms import (
+    Assessment,
+    classify_certificate,
+    classify_ssh,
+    classify_suite,
+    classify_version,
+)
 from govsoc.crypto_eval.checks import CHECKS, SystemContext, endpoint_key, object_name
 from govsoc.crypto_eval.checks.channel_view import ChannelView, ssh_199_notes
 from govsoc.crypto_eval.checks.channels import NetworkChannelCheck, channel_findings, is_admin
@@ -52,8 +58,13 @@ def view_of_observation(obs: PassiveObservation) -> ChannelView:
         algos.append(classify_version(version))
     if cipher:
         algos.append(classify_suite(cipher))
+    signature, key_type, key_bits = obs.get("signature"), obs.get("key_type"), obs.get("key_bits")
+    certificate = ""
+    if signature and key_type and key_bits and key_bits.isdigit():  # the cleartext certificate of TLS <= 1.2
+        algos += classify_certificate(signature, key_type, int(key_bits))
+        certificate = f"，证书 {signature} / {key_type}-{key_bits}"
     null = bool(cipher and "NULL" in cipher)
-    text = f"{version or '?'} {cipher or '?'}"
+    text = f"{version or '?'} {cipher or '?'}{certificate}"
     anonymous = bool(cipher and "anon" in cipher)
     return ChannelView(protocol="TLCP" if version == "TLCP" else "TLS", observed=f"{seen}: {text}",
                        authentication=((False, f"流量中的 {text}：匿名密钥交换，未鉴别服务端身份") if anonymous

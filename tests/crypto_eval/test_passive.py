@@ -92,3 +92,22 @@ def test_pcap_flows_to_findings(corpus: Path, tmp_path: Path) -> None:
         observations = gather_passive(store, [(zeek["id.resp_h"], zeek["id.resp_p"])])
     assert [(o.kind, o.get("version"), o.get("cipher")) for o in observations] == [
         ("tls", zeek["version"], zeek["cipher"])]
+
+
+def test_the_cleartext_certificate_of_tls12_in_flows_feeds_a(corpus: Path, tmp_path: Path) -> None:
+    # review R16 finding 11: TLS <= 1.2 sends the server's certificate in the clear and flows record
+    # it, yet only version and suite were read. A real capture (Zeek's tls1.2.pcap: RC4-MD5, a leaf
+    # signed sha1WithRSAEncryption) ingested by govsoc's flow parser into a real SQLite store
+    from govsoc.collectors import IngestOptions, Pipeline
+
+    with SqliteStore(tmp_path / "events.db") as store:
+        Pipeline(store, data_dir=tmp_path / "data").ingest_file(
+            corpus / "zeek-tls/traces/tls/tls1.2.pcap", IngestOptions(parser="network.pcap"))
+        observations = gather_passive(store, [("68.233.76.12", 443)])
+    (tls,) = [o for o in observations if o.kind == "tls"]
+    assert (tls.get("signature"), tls.get("key_type"), tls.get("key_bits")) == ("sha1WithRSAEncryption", "rsa", "2048")
+    model = InventoryModel.model_validate({"systems": [{"name": "门户", "level": 3, "endpoints": [
+        {"host": "68.233.76.12", "port": 443, "protocol": "https", "kind": "web"}]}]})
+    evaluation = evaluate_system(model.systems[0], observations)
+    (a,) = [f for f in evaluation.findings if f.item == "gbt39786.l3.8.2.c" and f.factor == "A"]
+    assert "SHA-1 证书签名" in a.why and "RSA-2048" in a.why and "TLS_RSA_WITH_RC4_128_MD5" in a.why, a.why
