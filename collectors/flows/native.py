@@ -57,6 +57,7 @@ from govsoc.collectors.flows.table import (
     SAMPLE_BUDGET,
     SAMPLE_DNS_LIMIT,
     SAMPLE_DNS_PACKETS,
+    SAMPLE_HTTP_PACKETS,
     SAMPLE_LIMIT,
     SAMPLE_MAGIC,
     SAMPLE_PACKETS,
@@ -68,7 +69,7 @@ from govsoc.collectors.flows.table import (
     VLAN_CODES,
     Flow,
     merged_tunnels,
-    worth_sampling,
+    sample_max,
 )
 from govsoc.collectors.flows.tcp import Endpoint, TcpConnection
 
@@ -159,7 +160,7 @@ if (K0, K4, KHASH, K5, KHASH2) != (18, 22, FLOW_FIELDS - 6, FLOW_FIELDS - 5, FLO
     raise ImportError("collectors.flows.slots disagrees with the flow matrix layout")
 # control cells shared by the kernel and Python
 (C_FREE, C_DONE, C_SWEEP, C_DELAY, C_CREATED, C_SAMPLES, C_SAMPLE_PACKETS, C_SAMPLE_BYTES, C_SAMPLE_LIMIT,
- C_SAMPLE_PLAIN, C_PEAK, C_TAGGED, C_PLAIN_LIMIT, C_DNS_PACKETS, C_DNS_LIMIT) = range(15)
+ C_SAMPLE_PLAIN, C_PEAK, C_TAGGED, C_PLAIN_LIMIT, C_DNS_PACKETS, C_DNS_LIMIT, C_HTTP_PACKETS) = range(16)
 # why the kernel returned
 R_END, R_SLOW, R_SWEEP = 0, 1, 2
 
@@ -686,8 +687,10 @@ def _kernel(K: Any, b: Any, starts: Any, caplens: Any, times: Any, linktypes: An
                                    payload, flags, seq, ack, window, ts, first_number + i, dns_response, multicast,
                                    vlan0, vlan1, nvlan, seg)
         if captured > 0 and F[slot, SAMPLES] < F[slot, SMAX] and F[slot, SBYTES] < _outer(F, C, slot):
-            if F[slot, SAMPLES] < C[C_SAMPLE_PLAIN] and _worth(K, b, data_at, captured, sport, dport):
-                F[slot, SMAX] = _sample_max(K, C, proto, sport, dport)
+            if F[slot, SAMPLES] < C[C_SAMPLE_PLAIN]:
+                worth = _sample_max(K, C, b, data_at, captured, proto, sport, dport)
+                if worth:
+                    F[slot, SMAX] = worth
             kept = _keep(F, C, slot, captured)
             if kept > 0:
                 n = C[C_SAMPLES]
@@ -718,15 +721,16 @@ def _worth(K: Any, b: Any, at: int, n: int, sport: int, dport: int) -> bool:
 def _add_hit(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, proto: int, shi: int, slo: int,
              sport: int, dhi: int, dlo: int, dport: int, v6: int, ip_bytes: int, payload: int, flags: int, seq: int,
              ack: int, window: int, ts: int, number: int, dns_response: bool, dst_multicast: bool, vlan0: int,
-             vlan1: int, nvlan: int, seg: int, data_bytes: int, worth: bool) -> tuple[int, int, bool, int]:
-    """One hit from the Python decoder: (slot, side, created, how many payload bytes to keep: 0, none)."""
+             vlan1: int, nvlan: int, seg: int, data_bytes: int, worth: int) -> tuple[int, int, bool, int]:
+    """One hit from the Python decoder (``worth``: collectors.flows.table.sample_max of its
+    payload): (slot, side, created, how many payload bytes to keep: 0, none)."""
     slot, side, created = _add(K, F, E, H, D, C, free, done, proto, shi, slo, sport, dhi, dlo, dport, v6, ip_bytes,
                                payload, flags, seq, ack, window, ts, number, dns_response, dst_multicast, vlan0,
                                vlan1, nvlan, seg)
     kept = 0
     if data_bytes > 0 and F[slot, SAMPLES] < F[slot, SMAX] and F[slot, SBYTES] < _outer(F, C, slot):
         if F[slot, SAMPLES] < C[C_SAMPLE_PLAIN] and worth:
-            F[slot, SMAX] = _sample_max(K, C, proto, sport, dport)
+            F[slot, SMAX] = worth
         kept = _keep(F, C, slot, data_bytes)
     elif data_bytes > 0 and F[slot, SMAX] >= C[C_SAMPLE_PACKETS]:
         F[slot, UNREAD] += 1
@@ -737,8 +741,8 @@ def _keep(F: Any, C: Any, slot: int, length: int) -> int:
     """FlowTable._sample's count: the payload bytes of a packet of ``length`` the flow keeps
     (SAMPLE_PLAIN_LIMIT at most while it is not worth sampling), the packet looked at either way."""
     smax = F[slot, SMAX]
-    limit = C[C_DNS_LIMIT] if smax == C[C_DNS_PACKETS] else C[C_SAMPLE_LIMIT] if smax == C[C_SAMPLE_PACKETS] \
-        else C[C_PLAIN_LIMIT]
+    limit = C[C_DNS_LIMIT] if smax == C[C_DNS_PACKETS] else C[C_PLAIN_LIMIT] if smax == C[C_SAMPLE_PLAIN] \
+        else C[C_SAMPLE_LIMIT]
     F[slot, SAMPLES] += 1
     kept = max(0, min(length, limit - F[slot, SBYTES]))
     F[slot, SBYTES] += kept
@@ -752,9 +756,19 @@ def _outer(F: Any, C: Any, slot: int) -> int:
     return int(C[C_DNS_LIMIT] if F[slot, SMAX] == C[C_DNS_PACKETS] else C[C_SAMPLE_LIMIT])
 
 
-def _sample_max(K: Any, C: Any, proto: int, sport: int, dport: int) -> int:
-    """The packets a flow worth sampling keeps (FlowTable._sample): more for DNS over UDP."""
-    return int(C[C_DNS_PACKETS] if proto == 17 and (K[K_DNS, sport] or K[K_DNS, dport]) else C[C_SAMPLE_PACKETS])
+def _sample_max(K: Any, C: Any, b: Any, at: int, n: int, proto: int, sport: int, dport: int) -> int:
+    """collectors.flows.table.sample_max on the chunk's bytes (the magic words after SSH's are
+    HTTP's)."""
+    if not _worth(K, b, at, n, sport, dport):
+        return 0
+    if proto == 17 and (K[K_DNS, sport] or K[K_DNS, dport]):
+        return int(C[C_DNS_PACKETS])
+    if n >= 4:
+        word = _be32(b, at)
+        for index in range(1, K[K_MAGIC, 65535]):
+            if word == K[K_MAGIC, index]:
+                return int(C[C_HTTP_PACKETS])
+    return int(C[C_SAMPLE_PACKETS])
 
 
 def _walk_pcap(b: Any, position: int, little: bool, nanos: bool, limit: int, snaplen: int, starts: Any,
@@ -844,13 +858,14 @@ class NativeEngine:
         self.E = np.zeros((2 * capacity, EP_FIELDS), dtype=np.int64)
         self.H = np.zeros((capacity, HISTORY_BYTES), dtype=np.uint8)
         self.free = np.arange(capacity - 1, -1, -1, dtype=np.int64)
-        self.C = np.zeros(15, dtype=np.int64)
+        self.C = np.zeros(16, dtype=np.int64)
         self.C[C_FREE] = capacity
         self.C[C_DELAY] = close_delay * NS
         self.C[C_SAMPLE_PACKETS] = SAMPLE_PACKETS
         self.C[C_SAMPLE_LIMIT], self.C[C_SAMPLE_PLAIN] = SAMPLE_LIMIT, SAMPLE_PLAIN
         self.C[C_PLAIN_LIMIT] = SAMPLE_PLAIN_LIMIT
         self.C[C_DNS_PACKETS], self.C[C_DNS_LIMIT] = SAMPLE_DNS_PACKETS, SAMPLE_DNS_LIMIT
+        self.C[C_HTTP_PACKETS] = SAMPLE_HTTP_PACKETS
         self.K = lookups()
         #: the slot tables (collectors.flows.slots): by key, then VLAN-tagged flows by 5-tuple
         self.D = np.zeros(2 * _cells(capacity), dtype=np.int64)
@@ -952,7 +967,7 @@ class NativeEngine:
             self.K, self.F, self.E, self.H, self.D, self.C, self.free, self.done, hit.proto, shi, slo, hit.sport, dhi,
             dlo, hit.dport, int(len(hit.src) == 16), hit.ip_bytes, hit.payload, hit.flags, hit.seq, hit.ack, hit.window,
             ts, number, dns_response, multicast, vlan[0] if vlan else 0, vlan[1] if len(vlan) > 1 else 0,
-            min(len(vlan), 2), hit.seg, len(data), bool(data) and worth_sampling(data, hit.sport, hit.dport))
+            min(len(vlan), 2), hit.seg, len(data), sample_max(data, hit.proto, hit.sport, hit.dport) if data else 0)
         self._collect(b"", out)
         if created:
             self.tunnels.pop(slot, None)

@@ -42,6 +42,9 @@ SAMPLE_PACKETS, SAMPLE_LIMIT = 48, 24576
 #: that its later queries are read too (review R14b N1: 24 of a tunnel's 60 queries were):
 #: at most this many datagrams and bytes, which the table's SAMPLE_BUDGET bounds with the rest.
 SAMPLE_DNS_PACKETS, SAMPLE_DNS_LIMIT = 2048, 256 << 10
+#: An HTTP flow keeps up to this many packets (within SAMPLE_LIMIT bytes), so that a keep-alive
+#: session of small requests is read past its 24th (review R14b N1).
+SAMPLE_HTTP_PACKETS = 512
 #: Packets kept of a flow none of whose first SAMPLE_PLAIN payload packets shows a protocol read
 #: from payload (so that bulk transfers cost no copying): enough to name it, and no more bytes than
 #: SAMPLE_PLAIN_LIMIT (review R14b N7: a large first packet of such a flow - GRO/TSO, jumbo frames,
@@ -54,8 +57,10 @@ SAMPLE_BUDGET = 128 << 20
 #: Ports whose protocols speak text before they turn to TLS (STARTTLS, AUTH TLS, MySQL's SSL
 #: request), and DNS over TCP: their flows are sampled in full whatever they start with.
 SAMPLE_PORTS = frozenset({21, 25, 53, 110, 143, 389, 587, 3306, 5222, 5269, 6667})
-#: First four payload bytes that announce SSH or HTTP (TLS is told by its record header).
-SAMPLE_MAGIC = (b"SSH-", b"GET ", b"POST", b"HEAD", b"PUT ", b"DELE", b"OPTI", b"CONN", b"PATC", b"TRAC", b"HTTP")
+#: First four payload bytes that announce HTTP, and with SSH's those that announce a flow worth
+#: sampling (TLS is told by its record header).
+HTTP_MAGIC = (b"GET ", b"POST", b"HEAD", b"PUT ", b"DELE", b"OPTI", b"CONN", b"PATC", b"TRAC", b"HTTP")
+SAMPLE_MAGIC = (b"SSH-", *HTTP_MAGIC)
 #: Ports a server likely listens on (Zeek's likely_server_ports, from its analyzers' ports).
 LIKELY_SERVER_PORTS = frozenset({
     20, 21, 22, 23, 25, 53, 67, 69, 80, 81, 88, 110, 111, 123, 135, 137, 138, 139, 143, 161, 162, 389, 443, 445,
@@ -180,6 +185,16 @@ def worth_sampling(data: bytes, sport: int, dport: int) -> bool:
     if len(data) >= 2 and data[0] == 0x16 and data[1] in (1, 3):
         return True
     return len(data) >= 4 and bytes(data[:4]) in SAMPLE_MAGIC
+
+
+def sample_max(data: bytes, proto: int, sport: int, dport: int) -> int:
+    """The packets a flow whose first payload is ``data`` keeps: 0 when it is not worth sampling,
+    else SAMPLE_PACKETS, more for DNS over UDP and for HTTP (their later transactions)."""
+    if not worth_sampling(data, sport, dport):
+        return 0
+    if proto == UDP and (sport in DNS_PORTS or dport in DNS_PORTS):
+        return SAMPLE_DNS_PACKETS
+    return SAMPLE_HTTP_PACKETS if len(data) >= 4 and bytes(data[:4]) in HTTP_MAGIC else SAMPLE_PACKETS
 
 
 #: Tunnel labels kept per flow (each direction's outer endpoints, ports and TEIDs may differ).
@@ -326,11 +341,10 @@ class FlowTable:
         """Keep the payload of ``hit`` on ``flow``: one big packet may use the flow's whole
         SAMPLE_LIMIT (a TLS server flight in one TSO segment), or SAMPLE_PLAIN_LIMIT while
         nothing says the flow is worth sampling."""
-        if flow.sample_count < SAMPLE_PLAIN and worth_sampling(hit.data, hit.sport, hit.dport):
-            dns = hit.proto == UDP and (hit.sport in DNS_PORTS or hit.dport in DNS_PORTS)
-            flow.sample_max = SAMPLE_DNS_PACKETS if dns else SAMPLE_PACKETS
+        if flow.sample_count < SAMPLE_PLAIN:
+            flow.sample_max = sample_max(hit.data, hit.proto, hit.sport, hit.dport) or flow.sample_max
         limit = (SAMPLE_DNS_LIMIT if flow.sample_max == SAMPLE_DNS_PACKETS else
-                 SAMPLE_LIMIT if flow.sample_max == SAMPLE_PACKETS else SAMPLE_PLAIN_LIMIT)
+                 SAMPLE_PLAIN_LIMIT if flow.sample_max == SAMPLE_PLAIN else SAMPLE_LIMIT)
         flow.sample_count += 1  # looked at, kept or not: a plain flow is named from its first packets
         if flow.sample_bytes >= limit:
             return

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from govsoc.collectors.flows.assemble import FlowAssembler
-from govsoc.collectors.flows.table import SAMPLE_DNS_PACKETS
+from govsoc.collectors.flows.table import SAMPLE_DNS_PACKETS, SAMPLE_HTTP_PACKETS
 
 from .packets import ethernet, ipv4, pcap, tcp, udp
 from .stored import stored_events
@@ -81,10 +81,10 @@ def test_every_query_and_request_of_a_flow_is_kept(tmp_path: Path) -> None:
         assert "govsoc.flow.later_transactions" not in flow
 
 
-def _long_sessions(path: Path, queries: int = 60) -> Path:
+def _long_sessions(path: Path, queries: int = 60, requests: int = 30) -> Path:
     """Review R14b N1: one UDP socket to the resolver carrying ``queries`` answered queries (a DNS
-    tunnel such as iodine or dnscat2 keeps one), and one keep-alive HTTP connection carrying 30
-    small GET/200 exchanges: 2 x ``queries`` datagrams, and 60 payload segments after the handshake."""
+    tunnel such as iodine or dnscat2 keeps one), and one keep-alive HTTP connection carrying
+    ``requests`` small GET/200 exchanges: 2 x ``queries`` datagrams, 2 x ``requests`` segments."""
     frames = []
     for i in range(queries):
         name = f"t{i:04d}.aaaa.tun.example.com"
@@ -94,8 +94,8 @@ def _long_sessions(path: Path, queries: int = 60) -> Path:
     frames += [ethernet(ipv4(CLIENT, WEB, 6, tcp(41000, 80, 100, 0, "S"))),
                ethernet(ipv4(WEB, CLIENT, 6, tcp(80, 41000, 900, 101, "SA"))),
                ethernet(ipv4(CLIENT, WEB, 6, tcp(41000, 80, 101, 901, "A")))]
-    for i in range(30):
-        request = f"GET /q{i:02d} HTTP/1.1\r\nHost: a.gov.cn\r\n\r\n".encode()
+    for i in range(requests):
+        request = f"GET /q{i:03d} HTTP/1.1\r\nHost: a.gov.cn\r\n\r\n".encode()
         frames.append(ethernet(ipv4(CLIENT, WEB, 6, tcp(41000, 80, client, server, "PA", request))))
         client += len(request)
         response = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
@@ -105,15 +105,14 @@ def _long_sessions(path: Path, queries: int = 60) -> Path:
     return path
 
 
-def test_a_dns_tunnel_on_one_socket_is_read_whole_and_what_goes_past_a_sample_is_counted(tmp_path: Path) -> None:
-    # DNS over UDP is read to SAMPLE_DNS_PACKETS datagrams: all 60 queries and answers; of the
-    # HTTP connection the first 48 payload packets are (24 requests and responses), the rest are
-    # not, and the flow event counts them instead of looking complete
+def test_a_dns_tunnel_and_a_keep_alive_session_on_one_socket_are_read_whole(tmp_path: Path) -> None:
+    # DNS over UDP is read to SAMPLE_DNS_PACKETS datagrams (all 60 queries and answers), HTTP to
+    # SAMPLE_HTTP_PACKETS packets within SAMPLE_LIMIT bytes (all 30 requests and responses)
     events = [e.fields for e in stored_events(_long_sessions(tmp_path / "long.pcap"))]
     flows = [f for f in events if "connection" in f["event.type"]]
     unread = {f["network.protocol"]: (f["govsoc.flow.transactions"], f.get("govsoc.flow.unread_packets"))
               for f in flows}
-    assert unread == {"dns": (60, None), "http": (24, 60 - 48)}
+    assert unread == {"dns": (60, None), "http": (30, None)}
     names = {f["dns.question.name"] for f in events if f.get("network.protocol") == "dns"}
     assert names == {f"t{i:04d}.aaaa.tun.example.com" for i in range(60)}
     # a flow read whole says nothing of the kind
@@ -123,8 +122,9 @@ def test_a_dns_tunnel_on_one_socket_is_read_whole_and_what_goes_past_a_sample_is
 
 @pytest.mark.parametrize("engine", ["python", "native"])
 def test_both_engines_count_the_packets_past_the_sample(engine: str, tmp_path: Path) -> None:
-    # 1,100 queries and answers: the DNS flow keeps SAMPLE_DNS_PACKETS (2,048) datagrams
-    capture = _long_sessions(tmp_path / "long.pcap", queries=1_100).read_bytes()
+    # 1,100 queries and answers: the DNS flow keeps SAMPLE_DNS_PACKETS (2,048) datagrams and
+    # counts the rest; 300 keep-alive requests: the HTTP flow keeps SAMPLE_HTTP_PACKETS (512)
+    capture = _long_sessions(tmp_path / "long.pcap", queries=1_100, requests=300).read_bytes()
     flows = FlowAssembler(io.BytesIO(capture), engine=engine).flows()
     assert sorted((flow.proto, len(flow.samples), flow.unsampled) for flow in flows) == [
-        (6, 48, 60 - 48), (17, SAMPLE_DNS_PACKETS, 2 * 1_100 - SAMPLE_DNS_PACKETS)]
+        (6, SAMPLE_HTTP_PACKETS, 600 - SAMPLE_HTTP_PACKETS), (17, SAMPLE_DNS_PACKETS, 2 * 1_100 - SAMPLE_DNS_PACKETS)]
