@@ -17,10 +17,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govsoc.core.event import Event
-from govsoc.store.base import Query, Store
+
+if TYPE_CHECKING:  # the store package (SQLite, Elasticsearch clients) is imported when traffic is read
+    from govsoc.store.base import Store
 
 __all__ = ["PassiveObservation", "observations_from_events", "gather_passive", "CLEARTEXT_SERVICES"]
 
@@ -92,6 +94,8 @@ def observations_from_events(events: Iterable[Event]) -> list[PassiveObservation
 def gather_passive(store: Store, endpoints: Sequence[tuple[str, int]], *, start: datetime | None = None,
                    limit: int = 10_000) -> list[PassiveObservation]:
     """Observations for these server endpoints from the store (at most ``limit`` events each)."""
+    from govsoc.store.base import Query
+
     out: list[PassiveObservation] = []
     for host, port in endpoints:
         query = Query(start=start, terms={"destination.ip": (host,), "destination.port": (port,)}, limit=limit)
