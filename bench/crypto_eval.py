@@ -18,10 +18,10 @@ to overlap, so the speed-up over the sequential run is small (both processes are
 against real networks, where every question waits a round trip or a time-out, it is what
 concurrency buys.
 
-Measured on the shared 2-CPU machine at load 9-12 (2026-12-01): probes 12.0 s sequential / 7.6 s
-concurrent; command 15.1 s / 12.8 s (2.6 s of the command's own CPU: ~2 s of it importing, 0.3 s
-evaluating and 0.3 s writing 8 systems' results; the rest is waiting for the CPU the servers and
-the other load hold). In-process, the same command took 9.7 s. Before the command path was
+Measured on the shared 2-CPU machine (2026-12-01). Idle (load 0.7): probes 2.4 s sequential /
+1.3 s concurrent; command 3.3 s / 2.3 s (2.2 s of the command's own CPU): target met. At load
+9-12: probes 12.0 / 7.6 s; command 15.1 / 12.8 s (2.6 s CPU; the rest is waiting for the CPU the
+servers and the other load hold): not met. The figures swing with the machine's load. Before the command path was
 profiled, 3.8 s went to matching every report against every listing, 2.9 s to the pure-Python
 indenting JSON encoder and 0.6 s to reading the inventory (cProfile, same run).
 """
