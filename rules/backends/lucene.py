@@ -71,6 +71,10 @@ def folded(value: SigmaString) -> SigmaString:
 class GovsocLuceneBackend(LuceneBackend):
     """pySigma's Lucene backend with Sigma's case, regular-expression and keyword semantics."""
 
+    #: A field's absence as a group with a positive clause: pySigma's bare ``NOT _exists_:f``
+    #: becomes ``NOT NOT _exists_:f`` under a NOT, which query_string refuses (HTTP 400), and in
+    #: ``NOT _exists_:a OR NOT _exists_:b`` both clauses are MUST_NOT, i.e. an AND.
+    field_not_exists_expression = "(*:* AND NOT _exists_:{field})"
     #: Convert what Lucene cannot express to a superset (see the module docstring) rather than fail.
     superset = False
     #: Whether a costly regexp may go as a looser one (the rule has an exact check to fall back on).

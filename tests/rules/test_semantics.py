@@ -293,6 +293,18 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
      {"user.name": "root", "user.domain": "CORP"}, True),
     ("s: {user.name: root}\n  f: {user.domain|contains: corp}\n  condition: s and not f",
      {"user.name": "root"}, True),  # a missing field does not contain anything
+    # the usual filter shape: not over |exists: false is "the field is there" (Modifiers, exists)
+    ("s: {user.name: root}\n  f: {user.domain|exists: false}\n  condition: s and not f",
+     {"user.name": "root", "user.domain": "CORP"}, True),
+    ("s: {user.name: root}\n  f: {user.domain|exists: false}\n  condition: s and not f",
+     {"user.name": "root"}, False),
+    ("s: {user.name: root}\n  f: {winlog.event_data.SubjectDomainName|exists: false}\n  condition: s and not f",
+     {"user.name": "root", "winlog.event_data.SubjectDomainName": "CORP"}, True),
+    # an OR of two absences holds when either field is missing
+    ("s: {user.name: root}\n  f: {user.domain|exists: false}\n  g: {user.id|exists: false}\n"
+     "  condition: s and (f or g)", {"user.name": "root", "user.domain": "CORP"}, True),
+    ("s: {user.name: root}\n  f: {user.domain|exists: false}\n  g: {user.id|exists: false}\n"
+     "  condition: s and (f or g)", {"user.name": "root", "user.domain": "CORP", "user.id": "0"}, False),
     # -- |fieldref compares two fields of the same event (Modifiers, fieldref), caselessly like
     # every string comparison. Elasticsearch cannot compare two fields without scripts (the
     # minimal distribution has none): its backend sends a superset and checks it exactly.
