@@ -404,14 +404,15 @@ class Pipeline:
         context = ParseContext(timezone=ZoneInfo(options.timezone), year=options.year, host=options.host,
                                reference=datetime.fromtimestamp(view.mtime, tz=UTC))
         stats = ReadStats()
-        tracker = FileTracker(self.checkpoints, view, checkpoint, stats, summary, self.progress)
         with open_content(view.path) as stream:
+            tracker = FileTracker(self.checkpoints, view, checkpoint, stats, summary, self.progress,
+                                  fd=None if view.compressed else stream.fileno())
             records = read_lines(stream, origin=f"file://{view.path}", identity=checkpoint.identity,
                                  start=checkpoint.offset, first_line=checkpoint.line,
                                  max_bytes=options.max_record_bytes, final=options.final, stats=stats)
             self.run(_Filtered(tracker.skip_known_partial(records)), parser, context, summary,
                      batch_size=options.batch_size, acknowledged=tracker.acknowledged)
-        tracker.finish()
+            tracker.finish()
         summary.truncated, summary.nul_bytes_skipped, summary.waiting = (stats.truncated, stats.nul_bytes_skipped,
                                                                          stats.waiting)
         summary.read_error = stats.error

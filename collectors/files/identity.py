@@ -96,13 +96,21 @@ def _gzip_size(path: Path) -> int | None:
 def tail_digest(path: Path, offset: int) -> str | None:
     """The digest of the up to TAIL_BYTES content bytes before ``offset`` (plain files only;
     None for gzip or when the file is shorter than ``offset``)."""
-    start = max(0, offset - TAIL_BYTES)
     try:
         with path.open("rb") as raw:
             if raw.read(2) == _GZIP_MAGIC:
                 return None
-            raw.seek(start)
-            data = raw.read(offset - start)
+            return read_tail_digest(raw.fileno(), offset)
+    except OSError:
+        return None
+
+
+def read_tail_digest(fd: int, offset: int) -> str | None:
+    """tail_digest() of the plain file open as ``fd``: the file that was read, whatever its path
+    holds now (a rotation renames it away during a read). pread leaves the reader's position alone."""
+    start = max(0, offset - TAIL_BYTES)
+    try:
+        data = os.pread(fd, offset - start, start)
     except OSError:
         return None
     return fingerprint(data) if len(data) == offset - start else None

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from govsoc.collectors.base import GrowingSource, RawRecord, record_digest
 from govsoc.collectors.checkpoints import RECORD_FILE, Checkpoint, CheckpointStore, Partial
-from govsoc.collectors.files.identity import FileView, tail_digest
+from govsoc.collectors.files.identity import FileView, read_tail_digest
 from govsoc.collectors.files.lines import ReadStats
 from govsoc.collectors.summary import Delivery, IngestSummary
 from govsoc.core.event import Event, make_id
@@ -21,10 +21,13 @@ class FileTracker:
     """Advances a file's checkpoint as batches are acknowledged, and handles its partial line."""
 
     def __init__(self, checkpoints: CheckpointStore, view: FileView, checkpoint: Checkpoint, stats: ReadStats,
-                 summary: IngestSummary, progress: Callable[[int], None] | None = None) -> None:
+                 summary: IngestSummary, progress: Callable[[int], None] | None = None, *,
+                 fd: int | None = None) -> None:
         self.checkpoints, self.view, self.checkpoint, self.stats, self.summary = (checkpoints, view, checkpoint,
                                                                                    stats, summary)
         self.progress = progress
+        #: the open plain file being read: tail digests come from it, not from its path (R11 F2)
+        self.fd = fd
         self._counted = (0, 0, 0)
 
     def skip_known_partial(self, records: Iterator[RawRecord]) -> Iterator[RawRecord]:
@@ -75,7 +78,7 @@ class FileTracker:
 
     def _hinted(self, checkpoint: Checkpoint) -> Checkpoint:
         view = self.view
-        tail = None if view.compressed else tail_digest(view.path, checkpoint.offset)
+        tail = None if view.compressed or self.fd is None else read_tail_digest(self.fd, checkpoint.offset)
         return replace(checkpoint, path=str(view.path), size=view.size, device=view.device, inode=view.inode,
                        tail=tail)
 
