@@ -92,7 +92,12 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
     """The records of ``stream`` from content position ``start`` (line ``first_line`` + 1)."""
     stats = stats if stats is not None else ReadStats()
     if start:
-        stream.seek(start)
+        try:
+            stream.seek(start)
+        except (EOFError, OSError, zlib.error) as e:  # a gzip copy shorter than the position (still written)
+            stats.consumed, stats.lines = start, first_line
+            stats.error = f"content unreadable before byte {start}: {e}"
+            return
     base = start
     number = first_line
     line = _Line()

@@ -55,3 +55,41 @@ def test_rename_rotation_during_a_read_stores_nothing_twice(tmp_path: Path, sqli
     assert created == {"auth.log.2": 0, "auth.log.1": 4000, "auth.log": 0}
     stored = originals(sqlite_store)
     assert len(stored) == len(set(stored)) == 7100
+
+
+def gzip_copy(path: Path, target: Path, part: float = 1.0) -> None:
+    """What `gzip -k` (or logrotate's compress, before it removes the original) leaves: the
+    compressed copy beside the original, cut at ``part`` while it is still being written."""
+    data = gzip.compress(path.read_bytes())
+    target.write_bytes(data[:int(len(data) * part)])
+
+
+def test_compression_window_stores_nothing_twice(tmp_path: Path, pipeline: Pipeline,
+                                                 sqlite_store: SqliteStore) -> None:
+    # R11 F8: while auth.log.1 and auth.log.1.gz both existed, the .gz was taken for another file
+    # with the same first bytes (the plain original still at the checkpoint's path) and stored whole.
+    log, one, packed = tmp_path / "auth.log", tmp_path / "auth.log.1", tmp_path / "auth.log.1.gz"
+    one.write_bytes(lines(0, 2000))
+    log.write_bytes(lines(10_000, 100))
+    assert [pipeline.ingest_file(p).receipt.created for p in (log, one)] == [100, 2000]
+    with log.open("ab") as out:
+        out.write(lines(20_000, 50))
+    gzip_copy(one, packed, part=0.5)  # logrotate's gzip under way
+    assert [pipeline.ingest_file(p).receipt.created for p in (log, one, packed)] == [50, 0, 0]
+    gzip_copy(one, packed)  # gzip -k done, the original still there
+    assert [pipeline.ingest_file(p).receipt.created for p in (log, one, packed)] == [0, 0, 0]
+    one.unlink()  # compression done
+    assert [pipeline.ingest_file(p).receipt.created for p in (log, packed)] == [0, 0]
+    stored = originals(sqlite_store)
+    assert len(stored) == len(set(stored)) == 2150
+
+
+def test_compressed_file_with_the_same_start_is_still_a_file_of_its_own(tmp_path: Path, pipeline: Pipeline,
+                                                                         sqlite_store: SqliteStore) -> None:
+    # the other side of F8: a .gz that only shares the plain file's first KiB is read whole
+    first, other = tmp_path / "a.log", tmp_path / "b.log"
+    first.write_bytes(lines(0, 300))
+    other.write_bytes(lines(0, 20) + lines(5000, 200))
+    assert pipeline.ingest_file(first).receipt.created == 300
+    gzip_copy(other, tmp_path / "b.log.gz")
+    assert pipeline.ingest_file(tmp_path / "b.log.gz").receipt.created == 220
