@@ -26,7 +26,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from govsoc.collectors.files.identity import FINGERPRINT_BYTES, FileView, fingerprint, open_content, tail_digest
+from govsoc.collectors.files.identity import (FINGERPRINT_BYTES, FileView, fingerprint, open_content,
+                                              read_tail_digest, tail_digest)
 from govsoc.core.errors import GovsocError, Location
 from govsoc.core.event import make_id
 
@@ -398,6 +399,11 @@ def _still_elsewhere(checkpoint: Checkpoint, view: FileView) -> bool:
         with open(checkpoint.path, "rb") as original:
             head = original.read(checkpoint.fingerprint_bytes)
             if len(head) != checkpoint.fingerprint_bytes or fingerprint(head) != checkpoint.fingerprint:
+                return False
+            # truncated (copytruncate) and written again with the same first bytes: not there (R11 F1)
+            if st.st_size < checkpoint.offset or (
+                    checkpoint.tail is not None and read_tail_digest(original.fileno(), checkpoint.offset)
+                    != checkpoint.tail):
                 return False
             # logrotate's compress (and gzip -k) leaves both for a while: a copy is the same file (R11 F8)
             return not (view.compressed and _compressed_copy(view, original, checkpoint.offset))

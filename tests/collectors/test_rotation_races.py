@@ -13,6 +13,7 @@ from govsoc.collectors import IngestOptions, Pipeline
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
 from tests.collectors.test_pipeline import lines
+from tests.collectors.test_rotation import govsoc, logrotate, new_in, stored, write
 
 
 @pytest.fixture
@@ -93,3 +94,25 @@ def test_compressed_file_with_the_same_start_is_still_a_file_of_its_own(tmp_path
     assert pipeline.ingest_file(first).receipt.created == 300
     gzip_copy(other, tmp_path / "b.log.gz")
     assert pipeline.ingest_file(tmp_path / "b.log.gz").receipt.created == 220
+
+
+def test_copytruncate_of_a_file_with_a_fixed_header_stores_nothing_twice(tmp_path: Path) -> None:
+    # R11 F1: the truncated file keeps its inode and, with its header written again, the old
+    # checkpoint's fingerprint: the copy was taken for another file with the same start, stored
+    # whole a second time, and the old file said to be "rotated away".
+    logs, home = tmp_path / "log", tmp_path / "home"
+    logs.mkdir()
+    log, pattern = logs / "auth.log", str(logs / "auth.log*")
+    header = b"".join(b"# govsoc test log, fixed banner line %02d -------------------------------------------\n" % i
+                      for i in range(16))  # 1.4 KiB, more than the fingerprint's 1 KiB
+    log.write_bytes(header)
+    write(log, 0, 1000)
+    assert new_in(govsoc(home, "ingest", pattern)) == 1016
+    logrotate(logs, log, "copytruncate")
+    with log.open("ab") as out:
+        out.write(header)  # the program writes its banner again
+    write(log, 5000, 300)
+    out = govsoc(home, "ingest", pattern)
+    assert new_in(out) == 316 and "rotated away" not in out
+    stored_lines = stored(home)
+    assert len(stored_lines) == 1332 and len(set(stored_lines)) == 1316  # the banner's 16 lines twice, in 2 files
