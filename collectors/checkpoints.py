@@ -24,18 +24,22 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
-from govsoc.collectors.files.identity import (FINGERPRINT_BYTES, FileView, fingerprint, open_content,
-                                              read_tail_digest, tail_digest)
+from govsoc.collectors.files.identity import (
+    FINGERPRINT_BYTES,
+    FileView,
+    compressed_copy,
+    fingerprint,
+    read_tail_digest,
+    tail_digest,
+)
 from govsoc.core.errors import GovsocError, Location
 from govsoc.core.event import make_id
 
 #: A folder listing taken within this many seconds of the folder's modification time is not
 #: trusted to show every change (file system times are stamped in coarse ticks).
 RACY_SECONDS = 1.0
-#: How much of a compressed file and its possible original are compared at a time.
-_COMPARE_BYTES = 1 << 14
 
 #: Inside CheckpointStore.grouped(), saves are written together once this many checkpoints
 #: wait, or the oldest waited this long (a kill -9 then re-reads, at most, what they would
@@ -406,33 +410,9 @@ def _still_elsewhere(checkpoint: Checkpoint, view: FileView) -> bool:
                     != checkpoint.tail):
                 return False
             # logrotate's compress (and gzip -k) leaves both for a while: a copy is the same file (R11 F8)
-            return not (view.compressed and _compressed_copy(view, original, checkpoint.offset))
+            return not (view.compressed and compressed_copy(view, original, checkpoint.offset))
     except OSError:
         return False
-
-
-def _compressed_copy(view: FileView, original: BinaryIO, offset: int) -> bool:
-    """Whether the gzip file ``view`` holds the same content as ``original`` up to ``offset``, or
-    as far as it can be read (a copy still being written). Costs a read of both, and is needed
-    only while a compressed file and the plain file it may come from are both there."""
-    original.seek(0)
-    try:
-        copy = open_content(view.path)
-    except GovsocError:
-        return False
-    with copy:
-        position = 0
-        while position < offset:
-            try:
-                piece = copy.read1(min(_COMPARE_BYTES, offset - position))  # type: ignore[attr-defined]
-            except (OSError, EOFError):
-                return position > 0  # read up to where it is cut, all the same
-            if not piece:
-                return True
-            if original.read(len(piece)) != piece:
-                return False
-            position += len(piece)
-    return True
 
 
 def _consistent(checkpoint: Checkpoint, view: FileView) -> bool:

@@ -13,6 +13,7 @@ import gzip
 import hashlib
 import os
 import struct
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -26,6 +27,8 @@ TAIL_BYTES = 64
 #: How many leading bytes are read to tell text from binary.
 SNIFF_BYTES = 8192
 _GZIP_MAGIC = b"\x1f\x8b"
+#: How much of a compressed file and its possible original are compared at a time.
+_COMPARE_BYTES = 1 << 14
 
 
 def fingerprint(data: bytes) -> str:
@@ -114,3 +117,27 @@ def read_tail_digest(fd: int, offset: int) -> str | None:
     except OSError:
         return None
     return fingerprint(data) if len(data) == offset - start else None
+
+
+def compressed_copy(view: FileView, original: BinaryIO, offset: int) -> bool:
+    """Whether the gzip file ``view`` holds the same content as ``original`` up to ``offset``, or
+    as far as it can be read (a copy still being written). Costs a read of both, and is needed
+    only while a compressed file and the plain file it may come from are both there."""
+    original.seek(0)
+    try:
+        copy = open_content(view.path)
+    except ParseError:
+        return False
+    with copy:
+        position = 0
+        while position < offset:
+            try:
+                piece = copy.read1(min(_COMPARE_BYTES, offset - position))  # type: ignore[attr-defined]
+            except (OSError, EOFError, zlib.error):
+                return position > 0  # read up to where it is cut, all the same
+            if not piece:
+                return True
+            if original.read(len(piece)) != piece:
+                return False
+            position += len(piece)
+    return True
