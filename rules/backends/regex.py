@@ -108,7 +108,7 @@ class _Edges:
             if len(others) == len(alternatives):
                 return "(" + "|".join(self.head(a) for a in alternatives) + ")"
             # '^' alone: nothing before (with 'm', a line before)
-            return "(" + "|".join(self.head(a) for a in others) + ("|.*\n" if self.multiline else "") + ")?"
+            return _optional([self.head(a) for a in others] + ([".*\n"] if self.multiline else []))
         if text.startswith("^"):
             return ("(.*\n)?" if self.multiline else "") + self.plain(text[1:])
         group = _edge_group(text, leading=True)
@@ -125,7 +125,7 @@ class _Edges:
             if len(others) == len(alternatives):
                 return "(" + "|".join(self.tail(a) for a in alternatives) + ")"
             # '$' alone: nothing after but a final newline (with 'm', a newline and more)
-            return "(" + "|".join(self.tail(a) for a in others) + "|" + ("\n.*" if self.multiline else "\n") + ")?"
+            return _optional([self.tail(a) for a in others] + ["\n.*" if self.multiline else "\n"])
         if _ends_with_anchor(text):
             return self.plain(text[:-1]) + ("(\n.*)?" if self.multiline else "\n?")
         group = _edge_group(text, leading=False)
@@ -140,6 +140,11 @@ class _Edges:
         if anchored_start or anchored_end:
             raise ValueError(f"an anchor inside {text!r}, which is not at an end of the pattern")
         return body
+
+
+def _optional(alternatives: list[str]) -> str:
+    """Lucene for "one of the alternatives, or nothing" (Lucene refuses an empty branch)."""
+    return "(" + "|".join(alternatives) + ")?" if alternatives else ""
 
 
 def relax_loops(lucene: str) -> str:
@@ -339,12 +344,18 @@ def _body(pattern: str, *, ignore_case: bool, dotall: bool, relax_above: int | N
             out.append("{" + bound[1] + ",}")
             i = bound.end() - 1  # at its '}': a quantifier, as the loop's end records
             char = "}"
-        elif char in ")|*+?{},":
+        elif char in ")|":
+            if out[-1:] in (["("], ["|"]) or (char == "|" and not out):
+                out.append("()")  # an empty alternative, (?:x|): Lucene refuses an empty branch
+            out.append(char)
+        elif char in "*+?{},":
             out.append(char)
         else:
             out.append(_literal(char, ignore_case))
         quantified = char in _QUANTIFIERS and not quantified
         i += 1
+    if out[-1:] == ["|"]:
+        out.append("()")
     return "".join(out), anchored_start, anchored_end
 
 

@@ -138,6 +138,12 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
     ("message|re: '^second'", {"message": "first\nsecond"}, False),
     ("message|re|m: '^second'", {"message": "first\nsecond"}, True),
     ("message|re|m: 'first$'", {"message": "first\nsecond"}, True),
+    # an empty alternative is PCRE for "optional" (SigmaHQ Invoke-Obfuscation VAR+: (?:\s|))
+    ("process.command_line|re: 'a(?:\\s|)b'", {"process.command_line": "xab"}, True),
+    ("process.command_line|re: 'a(?:\\s|)b'", {"process.command_line": "a b"}, True),
+    ("process.command_line|re: 'a(?:\\s|)b'", {"process.command_line": "a-b"}, False),
+    ("process.command_line|re: '^(|x)y(z|)$'", {"process.command_line": "xyz"}, True),
+    ("process.command_line|re: '^(|x)y(z|)$'", {"process.command_line": "zy"}, False),
     # s: "dot matches all characters, including the newline"; without it not the newline
     ("message|re: 'first.second'", {"message": "first\nsecond"}, False),
     ("message|re|s: 'first.second'", {"message": "first\nsecond"}, True),
