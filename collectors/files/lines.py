@@ -13,6 +13,8 @@ unless the read is final, when it is returned flagged ``partial``.
 
 from __future__ import annotations
 
+import gzip
+import os
 import re
 import zlib
 from collections.abc import Iterator
@@ -21,7 +23,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from govsoc.collectors.base import FILE_ORIGIN, RawRecord
-from govsoc.collectors.files.identity import open_content
+from govsoc.collectors.files.identity import TAIL_BYTES, open_content
 
 #: The default record size limit (plan: 1 MiB).
 DEFAULT_MAX_RECORD_BYTES = 1 << 20
@@ -30,6 +32,9 @@ _NON_NUL = re.compile(rb"[^\x00]")
 #: A run of this many NUL bytes inside a line is crash padding, not text.
 PADDING_BYTES = 16
 _PAD = b"\x00" * PADDING_BYTES
+#: How many of the last chunks read are kept for checkpoint tail digests (acknowledgements lag
+#: the reader by about two batches; beyond that the digest is read from the open file).
+_KEPT_CHUNKS = 8
 
 
 @dataclass(slots=True)
@@ -45,6 +50,21 @@ class ReadStats:
     lines: int = 0
     #: Why the read stopped before the end of the content (a damaged or unfinished gzip file).
     error: str | None = None
+    #: The last chunks read, (content position, bytes), newest last: the bytes really read, for
+    #: checkpoint tail digests after the file changed under the reader (rotation, copytruncate).
+    chunks: tuple[tuple[int, bytes], ...] = ()
+
+    def tail(self, offset: int) -> bytes | None:
+        """The up to TAIL_BYTES bytes read before ``offset``, or None when no longer held."""
+        want = offset - max(0, offset - TAIL_BYTES)
+        held = b""
+        for base, chunk in reversed(self.chunks):  # a reference: the reader replaces, never mutates
+            if base >= offset:
+                continue
+            held = chunk[max(0, offset - want - base):offset - base] + held
+            if len(held) >= want or base == 0:
+                return held if len(held) == want else None
+        return None
 
 
 @dataclass(slots=True)
@@ -119,8 +139,14 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
         return RawRecord(data=data, origin=origin, offset=offset, line=line_number or number, identity=identity,
                          end=end, flags=flags)
 
+    fd = _plain_fd(stream)
     while chunk := _read(stream, chunk_size, stats):
+        if fd is not None and not _unchanged_before(fd, stats):
+            stats.error = (f"the file changed before byte {base} during the read (truncated: copytruncate?); "
+                           "what was read before is kept")
+            break
         pos, size = 0, len(chunk)
+        stats.chunks = (*stats.chunks[1 - _KEPT_CHUNKS:], (base, chunk))
         padded = _PAD in chunk
         while pos < size:
             if line.torn:  # skip the padding; the next byte that is not NUL starts the next line
@@ -176,6 +202,29 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
                 yield record
         else:
             stats.waiting = line.length
+
+
+def _plain_fd(stream: BinaryIO) -> int | None:
+    """The descriptor of a plain file being read (None for gzip content or an in-memory stream)."""
+    if isinstance(stream, gzip.GzipFile):
+        return None
+    try:
+        return stream.fileno()
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError
+        return None
+
+
+def _unchanged_before(fd: int, stats: ReadStats) -> bool:
+    """Whether the file still holds the last bytes of the previous chunk read: checked after each
+    read, so a chunk read after a truncation and rewrite is never taken as the old file's."""
+    if not stats.chunks:
+        return True
+    base, chunk = stats.chunks[-1]
+    held = chunk[-TAIL_BYTES:]
+    try:
+        return os.pread(fd, len(held), base + len(chunk) - len(held)) == held
+    except OSError:
+        return True  # the read itself reports what is wrong
 
 
 def _read(stream: BinaryIO, size: int, stats: ReadStats) -> bytes:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from govsoc.collectors.base import GrowingSource, RawRecord, record_digest
 from govsoc.collectors.checkpoints import RECORD_FILE, Checkpoint, CheckpointStore, Partial
-from govsoc.collectors.files.identity import FileView, read_tail_digest
+from govsoc.collectors.files.identity import FileView, fingerprint, read_tail_digest
 from govsoc.collectors.files.lines import ReadStats
 from govsoc.collectors.summary import Delivery, IngestSummary
 from govsoc.core.event import Event, make_id
@@ -78,7 +78,11 @@ class FileTracker:
 
     def _hinted(self, checkpoint: Checkpoint) -> Checkpoint:
         view = self.view
-        tail = None if view.compressed or self.fd is None else read_tail_digest(self.fd, checkpoint.offset)
+        tail = None
+        if not view.compressed:  # from the bytes read, else the open file: never by path (R11 F2)
+            read = self.stats.tail(checkpoint.offset)
+            tail = fingerprint(read) if read is not None else (
+                None if self.fd is None else read_tail_digest(self.fd, checkpoint.offset))
         return replace(checkpoint, path=str(view.path), size=view.size, device=view.device, inode=view.inode,
                        tail=tail)
 

@@ -116,3 +116,31 @@ def test_copytruncate_of_a_file_with_a_fixed_header_stores_nothing_twice(tmp_pat
     assert new_in(out) == 316 and "rotated away" not in out
     stored_lines = stored(home)
     assert len(stored_lines) == 1332 and len(set(stored_lines)) == 1316  # the banner's 16 lines twice, in 2 files
+
+
+def test_copytruncate_during_a_read_stores_nothing_twice(tmp_path: Path, sqlite_store: SqliteStore) -> None:
+    # R11 F2, second trigger: copytruncate during the read, the program then writing past the
+    # reader's position. The checkpoint's tail was taken from the new content (by path, then by
+    # the same descriptor), so the copy did not match it and was stored whole a second time; and
+    # the reader went on into the new content as if it were the old file's.
+    log, one = tmp_path / "auth.log", tmp_path / "auth.log.1"
+    log.write_bytes(lines(0, 3000))
+    state = tmp_path / "state"
+    read = 0
+
+    def copytruncate_midway(size: int) -> None:
+        nonlocal read
+        read += size
+        if read >= size * 1000 and not one.exists():
+            one.write_bytes(log.read_bytes())
+            with log.open("r+b") as out:
+                out.truncate(0)
+            log.write_bytes(lines(10_000, 4000))  # longer than the read position
+
+    rotating = Pipeline(sqlite_store, data_dir=state, progress=copytruncate_midway)
+    assert rotating.ingest_file(log, IngestOptions(batch_size=500)).receipt.created == 3000
+    again = Pipeline(sqlite_store, data_dir=state)
+    created = {p.name: again.ingest_file(p).receipt.created for p in (one, log)}
+    assert created == {"auth.log.1": 0, "auth.log": 4000}
+    stored = originals(sqlite_store)
+    assert len(stored) == len(set(stored)) == 7000
