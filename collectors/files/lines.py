@@ -34,7 +34,7 @@ PADDING_BYTES = 16
 _PAD = b"\x00" * PADDING_BYTES
 #: How many of the last chunks read are kept for checkpoint tail digests (acknowledgements lag
 #: the reader by about two batches; beyond that the digest is read from the open file).
-_KEPT_CHUNKS = 8
+_KEPT_CHUNKS = 4
 
 
 @dataclass(slots=True)
@@ -146,7 +146,7 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
                            "what was read before is kept")
             break
         pos, size = 0, len(chunk)
-        stats.chunks = (*stats.chunks[1 - _KEPT_CHUNKS:], (base, chunk))
+        stats.chunks = (*_kept(stats.chunks), (base, chunk))
         padded = _PAD in chunk
         while pos < size:
             if line.torn:  # skip the padding; the next byte that is not NUL starts the next line
@@ -202,6 +202,14 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
                 yield record
         else:
             stats.waiting = line.length
+
+
+def _kept(chunks: tuple[tuple[int, bytes], ...]) -> tuple[tuple[int, bytes], ...]:
+    """The chunks to keep before the next one: a chunk with no line end in it (inside a long line
+    or padding) is no place for a checkpoint, only its last TAIL_BYTES may be needed."""
+    if chunks and b"\n" not in (last := chunks[-1])[1] and len(last[1]) > TAIL_BYTES:
+        chunks = (*chunks[:-1], (last[0] + len(last[1]) - TAIL_BYTES, last[1][-TAIL_BYTES:]))
+    return chunks[1 - _KEPT_CHUNKS:]
 
 
 def _plain_fd(stream: BinaryIO) -> int | None:
