@@ -168,7 +168,9 @@ def closing_line(summaries: list[IngestSummary], rejects_dir: Path, *, drained: 
 
 @cli.command()
 @click.argument("paths", nargs=-1, metavar="[FILE|DIR|GLOB]...")
-@click.option("--parser", "-p", help="Parser id for the files' format (default linux.auth; see --list-parsers).")
+@click.option("--parser", "-p", help="Parser id for every file read (see --list-parsers). Default: a file "
+              "read before keeps its parser, a configured source's files take its parser, a new file's format is "
+              "found from its suffix, magic bytes or first lines (linux.auth when none is recognised).")
 @click.option("--year", type=click.IntRange(1970, 2100), help="Year of timestamps that carry none (default: "
               "inferred from the file's modification time).")
 @click.option("--timezone", "tz", help="IANA time zone of timestamps that carry none (default: collectors.timezone).")

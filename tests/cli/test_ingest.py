@@ -200,3 +200,19 @@ def test_a_folder_of_small_files_syncs_its_checkpoints_together(govsoc: Run, tmp
     assert sorted(c["offset"] for c in saved) == sorted(p.stat().st_size for p in folder.iterdir())
     code, out, _err = govsoc("ingest", str(folder))
     assert code == 0 and out.splitlines()[-1].startswith("0 accepted"), out
+
+
+def test_the_parser_help_says_the_format_is_found_not_linux_auth(govsoc: Run, tmp_path: Path) -> None:
+    # R11 F7: --help claimed "default linux.auth" while a file given without --parser has its
+    # format found (collectors.detect); a user reading the help would force --parser for nothing.
+    code, out, _ = govsoc("ingest", "--help")
+    assert code == 0
+    text = " ".join(out.split())
+    assert "default linux.auth" not in text
+    assert "format is found from its suffix, magic bytes or first lines" in text
+    # and so it is: an access log given without --parser is read as one, not as auth lines
+    log = tmp_path / "site.log"
+    log.write_text('10.0.0.1 - - [10/Dec/2025:06:55:01 +0800] "GET / HTTP/1.1" 200 612 "-" "curl/8.0"\n')
+    assert govsoc("ingest", str(log))[0] == 0
+    status = json.loads(govsoc("status", "--format", "json")[1])
+    assert [s["parser"] for s in status["sources"]] == ["apache.access"]
