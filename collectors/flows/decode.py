@@ -220,6 +220,8 @@ class Decoder:
             self._ipv6(p, at, hits, vlan, tunnel)
         else:
             self.not_ip += 1
+            if protocol in PPP_CONTROL:
+                _ppp_options(PPP_CONTROL[protocol], p, at)
 
     # -- IP ------------------------------------------------------------------------------------
     def _ipv4(self, p: bytes, at: int, hits: list[Hit], vlan: tuple[int, ...], tunnel: tuple[str, ...]) -> None:
@@ -395,6 +397,8 @@ class Decoder:
         if version == 0:
             here += 4 * (bool(flags & 0x8000) or bool(flags & 0x4000)) + 4 * bool(flags & 0x2000) \
                 + 4 * bool(flags & 0x1000)
+            if flags & 0x4000:
+                here = _gre_routing(p, here, end, label)
         elif version == 1:  # PPTP's enhanced GRE (RFC 2637): key always, sequence and ack optional
             here += 4 + 4 * bool(flags & 0x1000) + 4 * bool(flags & 0x0080)
             if protocol == 0x880B:
@@ -412,9 +416,12 @@ class Decoder:
             optional = 8 if p[here + 11] & 1 else 0
             self._ethernet(p[:end], here + 12 + optional, hits, vlan, (*tunnel, "erspan"))
         elif protocol in (0x0800, 0x86DD):
+            if here >= end:
+                raise Undecodable(f"GRE header cut short: inner packet lost ({label})")
             self._ethertype(p[:end], here, protocol, hits, vlan, inner)
-        else:
-            self.not_ip += 1
+        else:  # Zeek's weird unknown_gre_protocol: a tunnel not opened may hide flows
+            raise Undecodable(f"GRE protocol type 0x{protocol:04x} not read: its inner packet is counted in no "
+                              f"flow ({label})")
 
     def _udp_tunnel(self, kind: str, p: bytes, at: int, end: int, cut: bool, hits: list[Hit], vlan: tuple[int, ...],
                     tunnel: tuple[str, ...], src: bytes, dst: bytes) -> None:
@@ -508,6 +515,51 @@ class Decoder:
         if len(p) < here + 40:
             raise IndexError("teredo")
         return self._ipv6_at, here
+
+
+def _gre_routing(p: bytes, here: int, end: int, label: str) -> int:
+    """RFC 1701's Routing field at ``here`` (the R bit set): Source Route Entries (address
+    family, SRE offset, SRE length, routing information) up to the one of address family 0 and
+    length 0; returns where the payload starts. An entry that runs past the captured bytes is
+    the header cut short (tcpdump's gre-heapoverflow-2)."""
+    while True:
+        if here + 4 > end:
+            raise Undecodable(f"GRE header cut short: routing entry at byte {here} runs past the captured "
+                              f"packet, inner packet lost ({label})")
+        family, size = int.from_bytes(p[here:here + 2], "big"), p[here + 3]
+        here += 4 + size
+        if family == 0 and size == 0:
+            return here
+        if here > end:
+            raise Undecodable(f"GRE header cut short: a {size}-byte routing entry runs past the captured "
+                              f"packet, inner packet lost ({label})")
+
+
+#: PPP control protocols whose Configure packets carry options (RFC 1661 5.1-5.4, 1332, 5072).
+PPP_CONTROL = {0xC021: "LCP", 0x8021: "IPCP", 0x8057: "IPV6CP"}
+
+
+def _ppp_options(name: str, p: bytes, at: int) -> None:
+    """A PPP control packet at ``at`` carries no IP and goes into no flow, but its own lengths are
+    checked so that damage is reported, not passed over (tcpdump's ppp-invalid-lengths): the
+    Length field covers at least the 4-byte header, and each option of a Configure packet (codes
+    1-4) holds its 2-byte type and length and ends within Length (RFC 1661 5., 6.). Only the
+    captured bytes are walked: a packet cut by the snap length is not damaged."""
+    if len(p) < at + 4:
+        return
+    code, length = p[at], int.from_bytes(p[at + 2:at + 4], "big")
+    if length < 4:
+        raise Undecodable(f"PPP {name} length: {length}, under its 4-byte header")
+    if code not in (1, 2, 3, 4):
+        return
+    here, stop = at + 4, min(len(p), at + length)
+    while here + 2 <= stop:
+        kind, size = p[here], p[here + 1]
+        if size < 2 or here + size > at + length:
+            where = "under 2 bytes" if size < 2 else f"runs past the packet's Length {length}"
+            raise Undecodable(f"PPP {name} option length: option {kind} of {size} bytes at byte {here - at} "
+                              f"(code {code}) {where}")
+        here += size
 
 
 def teredo_payload(p: bytes, at: int, end: int) -> bool:

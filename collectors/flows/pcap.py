@@ -302,6 +302,7 @@ class _PcapChunks:
                 offsets.append(buffer.base + position)
                 position += 16 + caplen
             if len(chunk.starts):
+                _record_lengths(owner.problems, chunk, snaplen)
                 self.last_seconds = int(chunk.times[-1]) // 1_000_000_000
                 if owner.walker is None:
                     chunk.linktypes = [linktype] * len(starts)
@@ -362,6 +363,30 @@ class _PcapChunks:
         self.owner.problems.add(self.owner.packets + 1, buffer.base + position,
                                 "no plausible record follows; the rest of the file is skipped", "rest skipped")
         return -1
+
+
+def _record_lengths(problems: Problems, chunk: Chunk, snaplen: int) -> None:
+    """Records read although a length in their header is wrong, each a problem naming the
+    packet: a captured length over the file's snap length (libpcap reads up to its largest
+    packet whatever the snap length says, and so does govsoc) or over the packet's original
+    length (a packet cannot hold more than was on the wire; libpcap and tshark read it all the
+    same). The packet is read whole; its flow is kept."""
+    caplens, wirelens = chunk.caplens, chunk.wirelens
+    snap = snaplen or MAX_PACKET  # 0: no snap length recorded
+    if isinstance(caplens, list):
+        damaged = [i for i, caplen in enumerate(caplens) if caplen > snap or caplen > wirelens[i]]
+    else:  # the compiled walker's arrays
+        import numpy as np
+
+        damaged = np.flatnonzero((caplens > snap) | (caplens > wirelens)).tolist()  # type: ignore[operator]
+    for i in damaged:
+        caplen, wirelen = int(caplens[i]), int(wirelens[i])
+        if caplen > snap:
+            problems.add(chunk.first_number + i, int(chunk.offsets[i]), f"captured length {caplen} over the "
+                         f"file's snap length {snaplen}: read whole", "record over the snap length")
+        if caplen > wirelen:
+            problems.add(chunk.first_number + i, int(chunk.offsets[i]), f"captured length {caplen} over the "
+                         f"original length {wirelen}: read whole", "captured over the original length")
 
 
 def _bad_header(caplen: int, wirelen: int, fraction: int, snaplen: int, limit: int) -> str:
@@ -512,7 +537,14 @@ class _PcapngChunks:
             problems.add(number, offset, f"captured length {caplen} over its block ({size - 20} bytes)",
                          "bad packet block")
             return None
-        linktype, _, resolution, shift, ts_offset = self.interfaces[interface]
+        linktype, snaplen, resolution, shift, ts_offset = self.interfaces[interface]
+        if caplen > wirelen or 0 < snaplen < caplen:  # read whole all the same, as in a pcap file
+            if caplen > wirelen:
+                problems.add(number, offset, f"captured length {caplen} over the original length {wirelen}: "
+                             "read whole", "captured over the original length")
+            else:
+                problems.add(number, offset, f"captured length {caplen} over interface {interface}'s snap length "
+                             f"{snaplen}: read whole", "record over the snap length")
         units = (high << 32) | low
         nanos = (units * 1_000_000_000 >> shift) if shift else units * resolution if resolution > 0 \
             else units // -resolution

@@ -209,3 +209,84 @@ def test_arbitrary_packets_through_every_link_type(linktype: int, packet: bytes)
     hits = decoder.decode(linktype, packet, 1, 0)
     for hit in hits:
         assert hit.ip_bytes >= 0 and hit.payload >= 0
+
+
+@pytest.mark.parametrize("engine", ["python", "native"])
+def test_a_record_over_the_snap_length_is_read_whole_and_reported(engine: str) -> None:
+    # review R14b: libpcap reads a record longer than the file's snap length (up to its largest
+    # packet) and so does govsoc, but the file's own header says no record is that long: the
+    # packet is kept in its flow and the damage named (tcpdump's mptcp-dss-oobr has one)
+    data = pcap(_handshake(), snaplen=64)  # record 4 holds 54 + 5 = 59 bytes; all are under 64
+    data = bytearray(data)
+    struct.pack_into("<I", data, 16, 58)  # the file header's snap length, now under record 4's 59
+    assembler = FlowAssembler(io.BytesIO(bytes(data)), engine=engine)
+    (flow,) = list(assembler.flows())
+    assert flow.state_and_history()[0] == "SF" and flow.sizes() == (5, 5)
+    problems = [(p.packet, p.reason) for p in assembler.problems.kept]
+    assert problems == [(n, "captured length 59 over the file's snap length 58: read whole") for n in (4, 5)]
+
+
+@pytest.mark.parametrize("engine", ["python", "native"])
+def test_an_original_length_under_the_captured_length_is_reported(engine: str) -> None:
+    # review R14b: orig_len < incl_len (a packet holding more than was on the wire) was read
+    # without a word; now the packet is read whole (as libpcap and tshark do) and named
+    data = bytearray(pcap(_handshake()))
+    third = 24 + 2 * (16 + 54)
+    struct.pack_into("<I", data, third + 12, 40)  # record 3's original length, under its 54 captured
+    assembler = FlowAssembler(io.BytesIO(bytes(data)), engine=engine)
+    (flow,) = list(assembler.flows())
+    assert flow.state_and_history()[0] == "SF" and flow.orig_packets == 5
+    (problem,) = assembler.problems.kept
+    assert (problem.packet, problem.offset) == (3, third)
+    assert problem.reason == "captured length 54 over the original length 40: read whole"
+
+
+def test_a_pcapng_packet_over_its_original_length_is_reported() -> None:
+    frames = _handshake()
+    data = bytearray(pcapng([(1, 6)], [(0, round(when * 1e6), frame) for when, frame in frames]))
+    second = 28 + 32 + 32 + len(frames[0][1]) + (-len(frames[0][1]) % 4)  # the second packet block
+    struct.pack_into("<I", data, second + 24, 30)  # its original length, under its 54 captured bytes
+    flows, assembler = _flows(bytes(data))
+    assert flows[0]["state"] == "SF"
+    (problem,) = assembler.problems.kept
+    assert problem.packet == 2 and problem.reason == "captured length 54 over the original length 30: read whole"
+
+
+@pytest.mark.parametrize(("name", "packet", "reason"), [
+    # an IP/GRE packet whose RFC 1701 routing entry (R bit set) runs past the 48 captured bytes:
+    # the inner packet is lost, which the operator is told
+    ("gre-heapoverflow-2.pcap", 2, "GRE header cut short: a 48-byte routing entry runs past the captured packet"),
+    # a PPP IPCP Configure-Nak whose last option (type 230, 230 bytes) runs past the packet's
+    # Length field, 8451 (RFC 1661 6.); tshark: "option goes past end of options"
+    ("ppp-invalid-lengths.pcap", 1, "PPP IPCP option length: option 230 of 230 bytes at byte 8413 (code 3) "
+                                    "runs past the packet's Length 8451"),
+])
+@pytest.mark.parametrize("engine", ["python", "native"])
+def test_corpus_damage_once_read_silently_is_reported(corpus: Path, name: str, packet: int, reason: str,
+                                                       engine: str) -> None:
+    with (corpus / "malformed-pcaps" / name).open("rb") as handle:
+        assembler = FlowAssembler(handle, engine=engine)
+        list(assembler.flows())
+    assert [(p.packet, p.reason[:len(reason)]) for p in assembler.problems.kept] == [(packet, reason)]
+
+
+def _gre(flags: int, protocol: int, fields: bytes, inner: bytes) -> bytes:
+    return ethernet(ipv4("192.0.2.1", "192.0.2.2", 47, struct.pack("!HH", flags, protocol) + fields + inner))
+
+
+def test_gre_with_rfc1701_routing_reads_the_inner_packet() -> None:
+    # RFC 1701: with R set, checksum and offset (4 bytes) then Source Route Entries up to the
+    # NULL entry (address family 0, length 0) come before the payload
+    inner = ipv4("10.1.1.1", "10.1.1.2", 17, udp(5000, 53, b"x" * 12))
+    sre = struct.pack("!HBB", 0x0800, 0, 8) + bytes(8) + struct.pack("!HBB", 0, 0, 0)
+    decoder = Decoder()
+    hits = decoder.decode(1, _gre(0x4000, 0x0800, bytes(4) + sre, inner), 1)
+    assert [(h.proto, h.sport, h.dport, h.payload) for h in hits] == [(17, 5000, 53, 12)]
+    assert hits[0].tunnel == ("gre 192.0.2.1 -> 192.0.2.2",) and decoder.problems.total == 0
+
+
+def test_gre_of_an_unknown_protocol_type_is_reported() -> None:
+    decoder = Decoder()
+    assert decoder.decode(1, _gre(0, 0x3030, b"", bytes(40)), 7) == []
+    (problem,) = decoder.problems.kept
+    assert problem.packet == 7 and problem.reason.startswith("GRE protocol type 0x3030 not read")
