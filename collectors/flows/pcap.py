@@ -378,7 +378,7 @@ def _record_lengths(problems: Problems, chunk: Chunk, snaplen: int) -> None:
     else:  # the compiled walker's arrays
         import numpy as np
 
-        damaged = np.flatnonzero((caplens > snap) | (caplens > wirelens)).tolist()  # type: ignore[operator]
+        damaged = np.flatnonzero((caplens > snap) | (caplens > wirelens)).tolist()
     for i in damaged:
         caplen, wirelen = int(caplens[i]), int(wirelens[i])
         if caplen > snap:
