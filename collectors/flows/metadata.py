@@ -67,7 +67,7 @@ def protocol_fields(flow: Flow) -> tuple[str | None, dict[str, Any]]:
         return None, {}
     tls_client, tls_server = _tls_start(client, 1), _tls_start(server, 2)
     if looks_like_tls(tls_client) or looks_like_tls(tls_server):
-        return _guard(lambda: _tls(tls_client, tls_server), "tls")
+        return _guard(lambda: _tls(tls_client, tls_server, flow), "tls")
     if client.startswith(b"SSH-") or server.startswith(b"SSH-"):
         return _guard(lambda: _ssh(client, server), "ssh")
     if client.startswith(_HTTP_METHODS) or server.startswith(b"HTTP/1."):
@@ -122,7 +122,7 @@ def _guard(read: Any, protocol: str) -> tuple[str | None, dict[str, Any]]:
     return protocol, fields
 
 
-def _tls(client: bytes, server: bytes) -> dict[str, Any]:
+def _tls(client: bytes, server: bytes, flow: Flow) -> dict[str, Any]:
     facts = tls_session_facts(client, server)
     fields: dict[str, Any] = {"tls.established": facts.established, "tls.resumed": facts.resumed}
     if facts.version is not None:
@@ -135,7 +135,9 @@ def _tls(client: bytes, server: bytes) -> dict[str, Any]:
         if value is not None:
             fields[name] = value
     if facts.problems:  # a message that did not decode: what did is kept, and why the rest is not
-        fields["govsoc.tls.problems"] = list(facts.problems)
+        fields["govsoc.tls.problems"] = [_why_cut(problem, flow) for problem in facts.problems]
+        if flow.unsampled and any(problem.startswith(CERTIFICATE_CUT) for problem in facts.problems):
+            fields["govsoc.flow.unread_packets"] = int(flow.unsampled)
     if facts.client_hello is not None:
         fields["tls.client.supported_ciphers"] = [suite_name(code) for code in facts.client_hello.cipher_suites]
     if facts.cert_chain_fps:
@@ -144,6 +146,22 @@ def _tls(client: bytes, server: bytes) -> dict[str, Any]:
         fields.update(_x509("tls.server.x509.", facts.cert_chain[0]))
         fields["govsoc.tls.chain"] = [_certificate(info) for info in facts.cert_chain]
     return fields
+
+
+#: How tls_session_facts names a Certificate message the server's bytes end inside.
+CERTIFICATE_CUT = "Certificate: cut short"
+
+
+def _why_cut(problem: str, flow: Flow) -> str:
+    """A Certificate cut short says why: the flow's payload sample (collectors.flows.table) ended
+    inside it, its later packets unread, or the capture holds no more of it (a gap, the snap
+    length, the end of the capture). Review R14b N6: the x509 facts went missing without a word."""
+    if not problem.startswith(CERTIFICATE_CUT):
+        return problem
+    if flow.unsampled:
+        return (f"{problem} (the flow's payload sample ends inside it at {flow.sample_bytes:,} bytes; "
+                f"{flow.unsampled:,} packets past it unread)")
+    return f"{problem} (the capture holds no more of it)"
 
 
 def _x509(prefix: str, info: CertificateInfo) -> dict[str, Any]:

@@ -92,7 +92,8 @@ def _ccs_index(records: list[Record]) -> int:
 
 def tls_session_facts(client: bytes, server: bytes) -> TlsSessionFacts:
     """Facts of one connection from what the client and the server sent (either may be empty)."""
-    c_records, s_records = parse_records(client, lenient=True)[0], parse_records(server, lenient=True)[0]
+    c_records = parse_records(client, lenient=True)[0]
+    s_records, s_tail = parse_records(server, lenient=True)
     hello: ClientHello | None = None
     problems: list[str] = []
     for kind, body in iter_handshakes(c_records):
@@ -119,6 +120,12 @@ def tls_session_facts(client: bytes, server: bytes) -> TlsSessionFacts:
             except ParseError:
                 curve_code = None
     tls13 = shello is not None and shello.selected_version == 0x0304
+    if shello is not None and not tls13 and not ders:
+        cut = _cut_certificate(s_records, s_tail)
+        if cut is not None:  # the server's bytes end inside its Certificate (review R14b N6)
+            ders, held, declared = cut
+            problems.append(f"Certificate: cut short, {held:,} of its {declared:,} bytes captured: "
+                            f"{len(ders)} certificate{'s' * (len(ders) != 1)} read whole, the rest missing")
     infos, errors = [], []
     for der in ders:
         try:
@@ -147,6 +154,31 @@ def tls_session_facts(client: bytes, server: bytes) -> TlsSessionFacts:
         cert_errors=tuple(errors), client_hello=hello, server_hello=shello, hello_retry=retry,
         problems=tuple(problems),
     )
+
+
+def _cut_certificate(records: list[Record], tail: bytes) -> tuple[tuple[bytes, ...], int, int] | None:
+    """When the plaintext handshake bytes of ``records`` (and of ``tail``, a record the stream
+    cut) end inside a Certificate message (RFC 5246 7.4.2): the certificates wholly within what
+    there is (leaf first), the message's bytes held and the length it declares; else None.
+    Each entry is a 3-byte length and a DER certificate, so those before the cut still read."""
+    buffer = b""
+    for record in records:
+        if record.content_type == 20:
+            return None
+        if record.content_type == 22:
+            buffer += record.fragment
+            while len(buffer) >= 4 and len(buffer) >= 4 + int.from_bytes(buffer[1:4], "big"):
+                buffer = buffer[4 + int.from_bytes(buffer[1:4], "big"):]
+    if tail[:1] == b"\x16":
+        buffer += tail[5:]
+    if len(buffer) < 4 or buffer[0] != 11:
+        return None
+    body, ders, at = buffer[4:], [], 3  # after the list's own 3-byte length
+    while at + 3 <= len(body) and at + 3 + int.from_bytes(body[at:at + 3], "big") <= len(body):
+        size = int.from_bytes(body[at:at + 3], "big")
+        ders.append(body[at + 3:at + 3 + size])
+        at += 3 + size
+    return tuple(ders), len(body), int.from_bytes(buffer[1:4], "big")
 
 
 def _read(parse: Callable[[bytes], T], body: bytes, message: str, problems: list[str]) -> T | None:

@@ -81,3 +81,28 @@ def test_a_server_flight_over_4096_bytes_in_one_packet_keeps_its_certificate(eng
     assert (fields["tls.server.x509.public_key_algorithm"], fields["tls.server.x509.public_key_size"]) == ("rsa", 2048)
     assert fields["tls.server.x509.not_after"].startswith("2030-01-01")
     assert len(fields["tls.server.x509.alternative_names"]) == 200
+
+
+@pytest.mark.parametrize("engine", ["python", "native"])
+def test_a_certificate_cut_by_the_payload_sample_is_said_and_its_leaf_kept(engine: str) -> None:
+    # review R14b N6: a server flight whose Certificate runs past the flow's 24 KiB payload sample
+    # (an intermediate with ~1,300 names) lost every x509 fact and said nothing; now the leaf,
+    # whole before the cut, is read, and the flow says the chain was cut and why
+    leaf, big = _certificate(3), _certificate(1300)
+    chain = b"".join(len(der).to_bytes(3, "big") + der for der in (leaf, big))
+    assert len(chain) > 24576
+    message = bytes([11]) + (len(chain) + 3).to_bytes(3, "big") + len(chain).to_bytes(3, "big") + chain
+    hello = _record(b"\x03\x03", 2, b"\x03\x03" + bytes(32) + b"\x00" + struct.pack("!H", 0xC02F) + b"\x00")
+    records = [message[i:i + 16384] for i in range(0, len(message), 16384)]  # RFC 5246 6.2.1 fragments
+    flight = hello + b"".join(b"\x16\x03\x03" + struct.pack("!H", len(r)) + r for r in records)
+    flight += _record(b"\x03\x03", 14, b"")
+    segments = [flight[i:i + 1448] for i in range(0, len(flight), 1448)]
+    client = _client_hello(b"\x03\x03", (0xC02F,), _sni("zwfw.gov.cn"))
+    fields = _fields(_connection([client], segments), engine)
+    assert fields["tls.server.x509.subject.distinguished_name"] == "CN=zwfw.gov.cn"
+    assert fields["tls.server.x509.alternative_names"] == ["h000.zwfw.gov.cn", "h001.zwfw.gov.cn", "h002.zwfw.gov.cn"]
+    (problem,) = fields["govsoc.tls.problems"]  # type: ignore[misc]
+    assert problem.startswith("Certificate: cut short, ") and f"of its {len(chain) + 3:,} bytes captured: " \
+        "1 certificate read whole, the rest missing (the flow's payload sample ends inside it" in problem
+    unread = fields["govsoc.flow.unread_packets"]
+    assert isinstance(unread, int) and 0 < unread < len(segments)
