@@ -4,9 +4,9 @@
 Firewall modules write ``FieldName(FieldID)=value;`` lists: they are read by the numeric id
 (FIELD_IDS), because the names' spelling varies between versions (``NatSrcIPAddr(1005)`` /
 ``NATSrcIPAddr(1005)``); an id not in the table goes to ``h3c.<name>``. Other modules write
-sentences, matched by MESSAGES (logins, logouts, CLI commands). EVENTS classifies a module as
-Elastic's integrations do similar devices: FILTER policy hits (``allowed``/``denied`` from
-``Event(1048)``), SESSION / NAT session logs (``start``/``end``), IPS and ATK detections
+sentences, matched by MESSAGES (logins, logouts, the SSH server's refusals, CLI commands). EVENTS
+classifies a module as Elastic's integrations do similar devices: FILTER policy hits
+(``allowed``/``denied`` from ``Event(1048)``), SESSION / NAT session logs (``start``/``end``), IPS and ATK detections
 (``event.kind: alert``, ``intrusion_detection``, ``denied`` when ``Action(1053)`` reset, blocked
 or dropped). Attack names are often GBK Chinese: the record is decoded per record (UTF-8, else
 GB18030). Vendor header fields: ``h3c.module``, ``h3c.severity``, ``h3c.digest``,
@@ -58,8 +58,21 @@ MESSAGES: tuple[tuple[str, re.Pattern[str], tuple[str, ...], tuple[str, ...], st
      "logged-in", "success"),
     ("logged out from", re.compile(r"(?P<user>\S+) logged out from (?P<from>\S+?)\.?$"), _AUTH, ("end",),
      "logged-out", "success"),
-    # "admin failed to log in from 192.0.2.1.", "AUX user failed to log in on AUX0." (a line, no user)
-    ("failed to log", re.compile(r"(?:\w+ user|(?P<user>\S+)) failed to log ?in (?:from|on) (?P<from>\S+?)\.?$"),
+    # SSHS_AUTH_EXCEED_RETRY_TIMES ends a session whose refused credentials SSHS_LOG has counted one
+    # by one: a failure, but not one more guess (before "failed to log", whose text it shares)
+    (") failed to log in, because",
+     re.compile(r"SSH user (?P<user>\S*) \(IP: (?P<from>[^)]+)\) failed to log in, because (?P<reason>.+?)\.?$"),
+     _AUTH, ("info",), "logon-retries-exceeded", "failure"),
+    # "admin failed to log in from 192.0.2.1.", "AUX user failed to log in on AUX0." (a line, no user),
+    # SHELL_LOGINFAIL's "SSH user admin failed to log in from 192.0.2.1 on VTY0.." (the user, then the line)
+    ("failed to log", re.compile(r"(?:\w+ user(?: (?P<user>\S+))?|(?P<name>\S+)) failed to log ?in (?:from|on) "
+                                 r"(?P<from>[^\s,]+?)(?: on (?P<line>[^\s.]+))?\.*$"),
+     _AUTH, ("start",), "logon-failed", "failure"),
+    # SSHS_LOG, the SSH server's own words for each credential it refused: "Authentication failed for
+    # [user] admin from 192.0.2.1 port 50000 [ssh2 | because of invalid username or wrong password]."
+    ("Authentication failed for ",
+     re.compile(r"Authentication failed for (?:user )?(?P<user>\S+) from (?P<from>[^\s,]+?)(?: port (?P<port>\d+))?"
+                r"(?: ssh2| because of (?P<reason>.+?))?\.?$"),
      _AUTH, ("start",), "logon-failed", "failure"),
     ("didn't pass", re.compile(r"SSH user (?P<user>\S+) \(IP: (?P<from>[^)]+)\) didn't pass (?P<reason>.+?)\.?$"),
      _AUTH, ("start",), "logon-failed", "failure"),
@@ -172,7 +185,7 @@ def _sentence(description: str, fields: dict[str, Any]) -> bool:
         fields.update({"event.category": list(category), "event.type": list(kinds), "event.action": action,
                        "event.outcome": outcome})
         found = match.groupdict()
-        user = (found.get("user") or "").strip()
+        user = (found.get("user") or found.get("name") or "").strip()
         if user and user != "**":
             fields["user.name"] = user
         origin = (found.get("from") or "").strip()
@@ -182,6 +195,8 @@ def _sentence(description: str, fields: dict[str, Any]) -> bool:
             fields["h3c.line"] = origin
         if found.get("line"):
             fields["h3c.line"] = found["line"]
+        if found.get("port"):
+            fields["source.port"] = int(found["port"])
         if found.get("reason"):
             fields["event.reason"] = found["reason"]
         if found.get("cmd"):

@@ -43,6 +43,10 @@ EVENTS: dict[tuple[str, str], tuple[str, tuple[str, ...], tuple[str, ...], str, 
     ("SHELL", "LOGOUT"): ("vrp", _AUTH, ("end",), "logged-out", "success", "event"),
     ("CLI", "LOGIN"): ("vrp", _AUTH, ("start",), "logged-in", "success", "event"),
     ("SSH", "SSH_FAIL"): ("vrp", _AUTH, ("start",), "logon-failed", "failure", "event"),
+    # VRP8 (NetEngine, CloudEngine): one line per SSH login, its failure or its logout
+    ("SSH", "SSH_USER_LOGIN"): ("vrp", _AUTH, ("start",), "logged-in", "success", "event"),
+    ("SSH", "SSH_USER_LOGIN_FAIL"): ("vrp", _AUTH, ("start",), "logon-failed", "failure", "event"),
+    ("SSH", "SSH_USER_LOGOUT"): ("vrp", _AUTH, ("end",), "logged-out", "success", "event"),
     ("SSH", "SSHS_IP_BLOCK_CLIENT"): ("vrp", _AUTH, ("info",), "client-blocked", "failure", "event"),
     ("FTPS", "LOGIN_OK"): ("vrp", _AUTH, ("start",), "logged-in", "success", "event"),
     ("FTPS", "LOGINFAILED"): ("vrp", _AUTH, ("start",), "logon-failed", "failure", "event"),
@@ -74,6 +78,9 @@ KEYS: dict[str, str] = {
     "task": "huawei.vrp.task", "vpnname": "huawei.vrp.vpn_name", "usertype": "huawei.vrp.user_type",
     "authenticationmethod": "huawei.vrp.authentication_method", "times": "huawei.vrp.times",
     "terminalip": "source.ip", "vsysname": "huawei.usg.vsys", "vrf": "huawei.vrp.vpn_name",
+    # VRP8's SSH_USER_* messages: the client's and the device's own address, the SSH service
+    "useraddress": "source.ip", "localaddress": "destination.ip", "vpninstancename": "huawei.vrp.vpn_name",
+    "servicetype": "huawei.vrp.service_type", "logoutreason": "event.reason",
 }
 #: Signature severity words -> event.severity (1 low .. 4 critical; the scale is ours).
 SEVERITY_WORDS = {"information": 1, "low": 1, "medium": 2, "high": 3, "critical": 4}
@@ -136,8 +143,8 @@ def _pairs(description: str, product: str, fields: dict[str, Any]) -> None:
         value = value.strip()
         if value.startswith('"') and value.endswith('"') and len(value) > 1:
             value = value[1:-1]
-        elif i == last and value.endswith(".") and body.rstrip().endswith("."):
-            value = value[:-1]  # the sentence's full stop after "rule-name=allow_web."
+        elif i == last and value.endswith(".") and body.rstrip().endswith((".", ".)")):
+            value = value[:-1]  # the full stop after "rule-name=allow_web." or in "VPNInstanceName=_public_.)"
         if not value:
             continue
         target = _TARGETS.get((key, product)) or _target(key, product)

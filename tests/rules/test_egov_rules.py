@@ -55,6 +55,22 @@ HW_POLICY = ("{ts} {host} CONFIG/4/CONFIGCHANGE:OID 1.3.6.1.4.1.2011.6.122.83.1.
 H3_FAIL = "<189>{h3ts} 2026 {host} %%10LOGIN/5/LOGIN_FAILED: {user} failed to log in from {ip}."
 H3_LOGIN = "<189>{h3ts} 2026 {host} %%10SHELL/5/SHELL_LOGIN: {user} logged in from {ip}."
 H3_CMD = "%{h3ts}:000 2026 {host} SHELL/6/SHELL_CMD: -Task=vt0-IPAddr={ip}-User=admin; Command is {cmd}"
+#: VRP8 (NetEngine, CloudEngine) SSH logins: the failure as Huawei's VRP8 command reference shows it
+#: (IPAddress=, the full stop inside the parenthesis), the success as its Log Reference gives it.
+HW8_FAIL = ("{ts} {host} %%01SSH/5/SSH_USER_LOGIN_FAIL(s):CID=0x80932723; The SSH user failed to login. "
+            "(ServiceType=**, FailedReason=Authentication failure, UserName={user}, IPAddress={ip}, "
+            "VPNInstanceName=_public_.)")
+HW8_LOGIN = ("{ts} {host} %%01SSH/5/SSH_USER_LOGIN(s):CID=0x80932724;The SSH user succeeded in logging in. "
+             "(ServiceType=stelnet, UserName={user}, UserAddress={ip}, LocalAddress=10.10.1.1, "
+             "VPNInstanceName=_public_)")
+#: Comware 7's SSH server: each refused credential (SSHS_LOG), the retries used up (a summary of
+#: those), and SHELL_LOGINFAIL's "SSH user ... on VTY0" (tests/data/collectors/devices/h3c.log 15-18).
+H3_SSHS_FAIL = ("<190>{h3ts} 2026 {host} %%10SSHS/6/SSHS_LOG: Authentication failed for {user} from {ip} "
+                "port 50022 ssh2.")
+H3_SSHS_EXCEED = ("<190>{h3ts} 2026 {host} %%10SSHS/6/SSHS_AUTH_EXCEED_RETRY_TIMES: SSH user {user} (IP: {ip}) "
+                  "failed to log in, because the number of authentication attempts exceeded the upper limit.")
+H3_SHELL_FAIL = ("<189>{h3ts} 2026 {host} %%10SHELL/5/SHELL_LOGINFAIL(l): SSH user {user} failed to log in from {ip} "
+                 "on VTY0..")
 HW_PERMIT = ("{ts} {host} %%01POLICY/6/POLICYPERMIT(l):vsys=public, protocol=6, source-ip={ip}, source-port=51000, "
              "destination-ip=10.10.1.5, destination-port={port}, time=2026/11/27 08:00:00, source-zone={zone}, "
              "destination-zone=trust, rule-name=allow_in.")
@@ -439,6 +455,12 @@ ROWS = [
         {"two": burst(HW_FAIL, 2, 20, **ADMIN), "three_users": users(HW_FAIL, SPRAYED[:3], 20)}),
     # 3 failures then a success; one failure then a success (a typo), the success first, and
     # failures under another user name do not fire
+    # VRP8's own SSH messages (review R17 finding 8): a failure counts, a success does not; five
+    # failures are brute force, four are not; three then a success are a guessed password
+    Row("huawei_login_failed.yml#vrp8", one(HW8_FAIL, **ADMIN), {"success": one(HW8_LOGIN, **ADMIN)}),
+    Row("huawei_login_bruteforce.yml#vrp8", burst(HW8_FAIL, 5, 20, **ADMIN), {"four": burst(HW8_FAIL, 4, 20, **ADMIN)}),
+    Row("huawei_login_after_failure.yml#vrp8", burst(HW8_FAIL, 3, 20, **ADMIN) + one(HW8_LOGIN, 60, **ADMIN),
+        {"one_failure": one(HW8_FAIL, **ADMIN) + one(HW8_LOGIN, 60, **ADMIN)}),
     Row("huawei_login_after_failure.yml", burst(HW_FAIL, 3, 20, **ADMIN) + one(HW_LOGIN, 60, via="SSH", **ADMIN),
         {"one_failure": one(HW_FAIL, **ADMIN) + one(HW_LOGIN, 60, via="SSH", **ADMIN),
          "reversed": one(HW_LOGIN, via="SSH", **ADMIN) + later(burst(HW_FAIL, 3, 20, **ADMIN), 60),
@@ -697,6 +719,15 @@ ROWS = [
         {"two": burst(H3_FAIL, 2, 20, **ADMIN), "three_users": users(H3_FAIL, SPRAYED[:3], 20)}),
     # 3 failures then a success; one failure then a success (a typo), the success first, and
     # failures under another user name do not fire
+    # Comware 7's SSH server (review R17 finding 8): each refused credential counts; the retries-used-up
+    # summary is no further guess (four refusals and their summary are no brute force); SHELL_LOGINFAIL
+    Row("h3c_login_failed.yml#sshs", one(H3_SSHS_FAIL, **ADMIN), {"summary": one(H3_SSHS_EXCEED, **ADMIN)}),
+    Row("h3c_login_bruteforce.yml#sshs", burst(H3_SSHS_FAIL, 5, 20, **ADMIN),
+        {"four_and_summary": burst(H3_SSHS_FAIL, 4, 20, **ADMIN) + one(H3_SSHS_EXCEED, 80, **ADMIN)}),
+    Row("h3c_login_bruteforce.yml#shell", burst(H3_SHELL_FAIL, 5, 20, **ADMIN),
+        {"four": burst(H3_SHELL_FAIL, 4, 20, **ADMIN)}),
+    Row("h3c_login_after_failure.yml#sshs", burst(H3_SSHS_FAIL, 3, 20, **ADMIN) + one(H3_LOGIN, 60, **ADMIN),
+        {"one_failure": one(H3_SSHS_FAIL, **ADMIN) + one(H3_LOGIN, 60, **ADMIN)}),
     Row("h3c_login_after_failure.yml", burst(H3_FAIL, 3, 20, **ADMIN) + one(H3_LOGIN, 60, **ADMIN),
         {"one_failure": one(H3_FAIL, **ADMIN) + one(H3_LOGIN, 60, **ADMIN),
          "reversed": one(H3_LOGIN, **ADMIN) + later(burst(H3_FAIL, 3, 20, **ADMIN), 60),

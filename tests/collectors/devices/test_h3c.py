@@ -58,6 +58,26 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
     # an SSH public-key failure without a header: the reason kept, the time is the reference's
     (13, {"event.outcome": "failure", "user.name": "ubuntu", "source.ip": "81.217.210.119",
           "event.reason": "public key authentication for wrong public key", "observer.name": None}),
+    # SHELL_LOGINFAIL names the kind of line, the user, the address and the VTY line (review R17 finding 8)
+    (14, {"event.action": "logon-failed", "event.outcome": "failure", "user.name": "xjdl",
+          "source.ip": "192.168.10.20", "h3c.line": "VTY0", "observer.name": "wangkongshi"}),
+    # SSHS_LOG: one credential refused, the client's port, and why
+    (15, {"event.category": ["authentication"], "event.action": "logon-failed", "event.outcome": "failure",
+          "user.name": "xjdl", "source.ip": "172.20.99.241", "source.port": 17601,
+          "event.reason": "invalid username or wrong password", "event.code": "SSHS/SSHS_LOG"}),
+    # SSHS_LOG as SecPath writes it (OpenSSH's "ssh2" ending), after the -DevIP source part
+    (16, {"event.action": "logon-failed", "event.outcome": "failure", "user.name": "oracle",
+          "source.ip": "202.201.255.200", "source.port": 55578}),
+    # the retries used up: a failure, but not one more refused credential (SSHS_LOG counted each)
+    (17, {"event.category": ["authentication"], "event.action": "logon-retries-exceeded", "event.outcome": "failure",
+          "user.name": "admin", "source.ip": "193.201.224.232"}),
+    # SHELL_LOGINFAIL after the source part
+    (18, {"event.action": "logon-failed", "user.name": "admin2", "source.ip": "80.147.210.170", "h3c.line": "VTY0"}),
+    # no credential was tried: a version mismatch and an authentication timeout are no login failures
+    (19, {"event.action": "sshs-version-mismatch", "event.outcome": None}),
+    (20, {"event.action": "ssh-auth-timeout", "event.outcome": None}),
+    # the server's summary of failures it already logged one by one
+    (21, {"event.action": "sshs-log", "event.outcome": None}),
 ])
 def test_h3c_lines(sample: Sample, line: int, expected: dict[str, Any]) -> None:
     event = sample("h3c", "h3c.log")[line]

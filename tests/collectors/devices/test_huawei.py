@@ -111,3 +111,39 @@ def test_documented_vrp_login_and_save_messages(line: str, expected: dict[str, A
     context = ParseContext(timezone=SHANGHAI, reference=datetime(2026, 11, 30, tzinfo=UTC))
     (event,) = HuaweiParser().parse(RawRecord(data=line.encode(), origin="x", offset=0), context)
     assert {k: event.get(k) for k in expected} == expected
+
+
+#: VRP8 (NetEngine, CloudEngine) SSH login messages (review R17 finding 8: none was read as a login).
+#: Each row's comment names where the line's form comes from.
+VRP8_SSH = [
+    # real: Huawei's VRP8 command reference ("info-center loghost domain", the non-brief example):
+    # a failed SSH login with IPAddress, and the full stop inside the parenthesis
+    ("May 15 2016 21:48:33 223.171 %%01SSH/5/SSH_USER_LOGIN_FAIL(s):CID=0x80932723; The SSH user failed to login. "
+     "(ServiceType=**, FailedReason=Client requested disconnection, UserName=u2000test, IPAddress=22.22.23.23, "
+     "VPNInstanceName=_public_.)",
+     {"event.category": ["authentication"], "event.type": ["start"], "event.action": "logon-failed",
+      "event.outcome": "failure", "user.name": "u2000test", "source.ip": "22.22.23.23",
+      "event.reason": "Client requested disconnection", "huawei.vrp.vpn_name": "_public_", "observer.name": "223.171",
+      "event.code": "SSH/SSH_USER_LOGIN_FAIL"}),
+    # composed from the NetEngine 8000 Log Reference's SSH/5/SSH_USER_LOGIN text (ServiceType, UserName,
+    # UserAddress, LocalAddress, VPNInstanceName): the client is the source, the device's address the destination
+    ("<189>Nov 23 2026 10:00:05 NE-CORE-01 %%01SSH/5/SSH_USER_LOGIN(s):CID=0x80932724;The SSH user succeeded in "
+     "logging in. (ServiceType=stelnet, UserName=admin, UserAddress=192.0.2.10, LocalAddress=198.51.100.1, "
+     "VPNInstanceName=_public_)",
+     {"event.category": ["authentication"], "event.type": ["start"], "event.action": "logged-in",
+      "event.outcome": "success", "user.name": "admin", "source.ip": "192.0.2.10", "destination.ip": "198.51.100.1",
+      "huawei.vrp.service_type": "stelnet"}),
+    # composed from the same reference's SSH/5/SSH_USER_LOGOUT text: the session's end and why
+    ("<189>Nov 23 2026 10:20:05 NE-CORE-01 %%01SSH/5/SSH_USER_LOGOUT(s):CID=0x80932725;The SSH user logged out. "
+     "(ServiceType=stelnet, LogoutReason=User log out, UserName=admin, UserAddress=192.0.2.10, "
+     "LocalAddress=198.51.100.1, VPNInstanceName=_public_)",
+     {"event.category": ["authentication"], "event.type": ["end"], "event.action": "logged-out",
+      "user.name": "admin", "source.ip": "192.0.2.10", "event.reason": "User log out"}),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), VRP8_SSH)
+def test_vrp8_ssh_logins_are_authentication_events(line: str, expected: dict[str, Any]) -> None:
+    context = ParseContext(timezone=SHANGHAI, reference=datetime(2026, 11, 30, tzinfo=UTC))
+    (event,) = HuaweiParser().parse(RawRecord(data=line.encode(), origin="x", offset=0), context)
+    assert {k: event.get(k) for k in expected} == expected
