@@ -40,7 +40,7 @@ from elasticsearch import ApiError, Elasticsearch, JsonSerializer, NotFoundError
 from govsoc.core.alert import Alert, AlertReceipt, TriageChange, keep_triage
 from govsoc.core.coercion import clean_text, stored_document
 from govsoc.core.config import ElasticsearchSettings, EsCredentials, redact_url
-from govsoc.core.ecs import FIELDS
+from govsoc.core.ecs import FIELDS, NUMERIC_TYPES
 from govsoc.core.errors import Location, StoreError
 from govsoc.core.event import Event, format_timestamp, parse_timestamp
 from govsoc.store.base import Bucket, Group, Query, Store, Target, WriteReceipt, week_start
@@ -98,6 +98,8 @@ _BULK_ANSWER = "errors,items.*._id,items.*.status,items.*.error"
 _DAY_SUFFIX = re.compile(r"-(\d{4})\.(\d{2})\.(\d{2})$")
 #: The events mapping's ``_meta`` key saying that its index was created with GRAMS_FIELD.
 _GRAMS_META = "govsoc_grams"
+#: The events mapping's ``_meta`` key saying that its numeric fields have a ``.caseless`` sub-field.
+_NUMBER_TEXT_META = "govsoc_number_text"
 #: The mapping of GRAMS_FIELD: hex tokens, one per run of characters, at consecutive positions
 #: (a phrase needs positions, not frequencies or norms; store/elasticsearch_query.py).
 _GRAMS_MAPPING: dict[str, Any] = {"type": "text", "analyzer": "standard", "norms": False,
@@ -111,10 +113,25 @@ def _mapping_for(kind: str) -> dict[str, Any]:
         return {"type": "date_nanos"}
     if kind == "keyword":
         return _KEYWORD
-    if kind == "ip":
-        # An address also as text, for Sigma's string patterns (startswith: '10.') on it.
-        return {"type": "ip", "fields": {"caseless": _KEYWORD["fields"]["caseless"]}}
+    if kind == "ip" or kind in NUMERIC_TYPES:
+        # An address or a number also as text, for Sigma's string patterns on it
+        # (startswith: '10.', DestinationPort|startswith: '44'; R12 F2).
+        return {"type": kind, "fields": {"caseless": _KEYWORD["fields"]["caseless"]}}
     return {"type": kind}
+
+
+def number_text_mappings() -> dict[str, Any]:
+    """The numeric fields of :func:`ecs_mappings` (nested ``properties``), for adding their
+    ``.caseless`` sub-field to an events index created before it (_find_older)."""
+    root: dict[str, Any] = {}
+    for name, kind in FIELDS.items():
+        if kind in NUMERIC_TYPES:
+            node = root
+            *parents, leaf = name.split(".")
+            for part in parents:
+                node = node.setdefault(part, {"properties": {}})["properties"]
+            node[leaf] = _mapping_for(kind)
+    return root
 
 
 #: A keyword field with its ``.caseless`` sub-field (store/elasticsearch_query.py).
@@ -143,7 +160,7 @@ def ecs_mappings() -> dict[str, Any]:
     root["govsoc"]["properties"][GRAMS_FIELD.rpartition(".")[2]] = _GRAMS_MAPPING
     root["govsoc"]["properties"]["original_base64"] = {"type": "keyword", "index": False, "doc_values": False}
     return {
-        "_meta": {_GRAMS_META: True},
+        "_meta": {_GRAMS_META: True, _NUMBER_TEXT_META: True},
         "_source": {"excludes": [SEARCH_TEXT_FIELD, GRAMS_FIELD]},
         # Fields outside the ECS table are vendor fields (kubernetes.audit.*, aws.cloudtrail.*): the
         # same key holds a number in one event and text in another (a status code 403, "ALLOW"),
@@ -292,13 +309,26 @@ class ElasticsearchStore(Store):
         """The events indices created before GRAMS_FIELD (no marker in their mapping). The
         field is added to their mappings, so that what is written there from now on has it; they
         are searched the older way (store/elasticsearch_query.py, without_grams), which also
-        finds the documents written before."""
+        finds the documents written before.
+
+        Indices created before the numeric fields' ``.caseless`` sub-field get it too (and its
+        marker), for what is written from now on. Their earlier documents are not indexed into
+        it (their ``_source`` lacks the derived search fields, so they cannot be reindexed in
+        place): a string pattern on a number does not find them, as it did not before."""
         names = self._call(lambda: self.client.indices.get_alias(index=self.events_pattern, allow_no_indices=True,
                                                                   ignore_unavailable=True), "cannot list indices")
-        marked = self._call(lambda: self.client.indices.get_mapping(
+        metas = self._call(lambda: self.client.indices.get_mapping(
             index=self.events_pattern, allow_no_indices=True, ignore_unavailable=True,
-            filter_path=f"*.mappings._meta.{_GRAMS_META}"), "cannot read mappings")
-        older = sorted(set(names) - set(marked or {}))
+            filter_path="*.mappings._meta"), "cannot read mappings") or {}
+        meta_of = {name: dict(metas.get(name, {}).get("mappings", {}).get("_meta", {})) for name in names}
+        for name, meta in meta_of.items():
+            if not meta.get(_NUMBER_TEXT_META):
+                try:
+                    self.client.indices.put_mapping(index=name, properties=number_text_mappings(),
+                                                    meta={**meta, _NUMBER_TEXT_META: True})
+                except ApiError:  # a closed index: string patterns on numbers miss there
+                    pass
+        older = sorted(name for name, meta in meta_of.items() if not meta.get(_GRAMS_META))
         parent, _, leaf = GRAMS_FIELD.rpartition(".")
         for name in older:
             try:

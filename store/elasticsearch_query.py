@@ -4,7 +4,8 @@
 Sigma compares strings caselessly unless ``|cased`` (Sigma specification, modifiers appendix).
 Every keyword field has a ``.caseless`` sub-field, the same value through a lowercase normalizer
 (ECS does the same for its ``.caseless`` multi-fields), ``message`` has ``.caseless`` and
-``.exact`` keyword sub-fields, and ip fields a ``.caseless`` one for string patterns.
+``.exact`` keyword sub-fields, and ip and numeric fields a ``.caseless`` one for string patterns
+(``destination.port|startswith: '44'`` matches the text of the number, as on SQLite).
 
 A caseless ``|contains`` of a fixed string on ``message`` is searched as a phrase in
 :data:`GRAMS_FIELD` (:func:`contains_field`). The store writes there every run of :data:`GRAM`
@@ -44,7 +45,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from govsoc.core.caseless import fold
-from govsoc.core.ecs import field_type
+from govsoc.core.ecs import NUMERIC_TYPES, field_type
 
 __all__ = ["CASELESS", "ExactNative", "GRAM", "GRAMS_FIELD", "SEARCH_SPAN", "SEARCH_TEXT_FIELD", "contains_field",
            "decode_native", "exact_native", "grams_phrase", "grams_text", "search_field", "search_text", "too_long",
@@ -72,11 +73,12 @@ def search_field(field: str, *, caseless: bool, pattern: bool = False) -> str:
     """The field a string condition on ``field`` searches: its ``.caseless`` sub-field, or the
     field itself (``message.exact`` for ``message``) for case-sensitive matching. Typed fields
     (numbers, dates, booleans) have no case and are searched as they are; an ip field compares
-    addresses, and its text (``.caseless``) when the value is a ``pattern`` with wildcards."""
+    addresses, and an ip or numeric field its text (``.caseless``: digits have no case) when the
+    value is a ``pattern`` (wildcards, a regular expression), which only text can match."""
     kind = field_type(field)
     if kind == "text":
         return f"{field}.caseless" if caseless else f"{field}.exact"
-    if (kind == "keyword" and caseless) or (kind == "ip" and pattern):
+    if (kind == "keyword" and caseless) or (pattern and (kind == "ip" or kind in NUMERIC_TYPES)):
         return f"{field}.caseless"
     return field
 

@@ -170,7 +170,8 @@ class GovsocLuceneBackend(LuceneBackend):
     def convert_condition_field_eq_val_str_case_sensitive(self, cond: ConditionFieldEqualsValueExpression,
                                                           state: Any) -> Any:
         exact = copy.copy(cond)
-        exact.field = search_field(cond.field, caseless=False)
+        exact.field = search_field(cond.field, caseless=False,
+                                   pattern=value_of(cond, SigmaString).contains_special())
         return super().convert_condition_field_eq_val_str(exact, state)
 
     def convert_condition_field_eq_val_re(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
@@ -197,7 +198,8 @@ class GovsocLuceneBackend(LuceneBackend):
             if self._negations % 2:  # under NOT a superset would be a subset: keep every document
                 return _NOTHING
             pattern = relaxed
-        field = self.escape_and_quote_field(search_field(cond.field, caseless=ignore_case))
+        numeric = field_type(str(cond.field)) in NUMERIC_TYPES  # a number's text: its .caseless
+        field = self.escape_and_quote_field(search_field(cond.field, caseless=ignore_case, pattern=numeric))
         return f"{field}:/{pattern}/"
 
     def convert_condition_val_str(self, cond: ConditionValueExpression, state: Any) -> str:

@@ -202,6 +202,21 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
     ("source.port: 23", {"source.port": 22}, False),
     ("event.code: 4625", {"event.code": "4625"}, True),  # a number matches a keyword's digits
     ("http.response.status_code|gte: 500", {"http.response.status_code": 503}, True),
+    # a string pattern on a number matches the number's text (Modifiers: contains, startswith,
+    # endswith, wildcards; SigmaHQ: DestinationPort|startswith) on a field the store types as a
+    # number too (R12 F2: Elasticsearch refused or missed them on long fields)
+    ("destination.port|startswith: '44'", {"destination.port": 443}, True),
+    ("destination.port|startswith: '44'", {"destination.port": 8443}, False),
+    ("destination.port|endswith: '43'", {"destination.port": 8443}, True),
+    ("destination.port|contains: '08'", {"destination.port": 8080}, True),
+    ("destination.port|contains: '9'", {"destination.port": 8080}, False),
+    ("destination.port: '44?'", {"destination.port": 443}, True),
+    ("destination.port: '*3'", {"destination.port": 443}, True),
+    ("destination.port|re: '^4[0-9]3$'", {"destination.port": 443}, True),
+    ("destination.port|re: '^4[0-9]3$'", {"destination.port": 4443}, False),
+    ("process.pid|endswith: '7'", {"process.pid": 1234567}, True),
+    ("s: {user.name: root}\n  f: {destination.port|startswith: '44'}\n  condition: s and not f",
+     {"user.name": "root", "destination.port": 443}, False),
     # -- multi-valued fields: any element (ECS arrays)
     ("event.category: SESSION", {"event.category": ["authentication", "session"]}, True),
     ("event.category|contains: auth", {"event.category": ["authentication"]}, True),
