@@ -761,7 +761,7 @@ def _sample_max(K: Any, C: Any, b: Any, at: int, n: int, proto: int, sport: int,
     HTTP's)."""
     if not _worth(K, b, at, n, sport, dport):
         return 0
-    if proto == 17 and (K[K_DNS, sport] or K[K_DNS, dport]):
+    if (proto == 17 or proto == 6) and (K[K_DNS, sport] or K[K_DNS, dport]):
         return int(C[C_DNS_PACKETS])
     if n >= 4:
         word = _be32(b, at)

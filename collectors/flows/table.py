@@ -37,10 +37,11 @@ SWEEP_SECONDS = 10
 #: packets, and no more bytes than SAMPLE_LIMIT (one big packet may take them all: a TLS server
 #: flight in one GRO/TSO segment over 4 KiB keeps its certificates).
 SAMPLE_PACKETS, SAMPLE_LIMIT = 48, 24576
-#: A DNS-over-UDP flow (one socket to a resolver: a DNS tunnel such as iodine or dnscat2, a
-#: resolver-to-resolver or NAT'd flow) is sampled further, each datagram one whole message, so
-#: that its later queries are read too (review R14b N1: 24 of a tunnel's 60 queries were):
-#: at most this many datagrams and bytes, which the table's SAMPLE_BUDGET bounds with the rest.
+#: A DNS flow (one socket to a resolver: a DNS tunnel such as iodine or dnscat2, a
+#: resolver-to-resolver or NAT'd flow; over UDP each datagram one whole message, over TCP a
+#: stream of length-prefixed ones, RFC 7766) is sampled further, so that its later queries are
+#: read too (review R14b N1: 24 of a tunnel's 60 queries were): at most this many packets and
+#: bytes, which the table's SAMPLE_BUDGET bounds with the rest.
 SAMPLE_DNS_PACKETS, SAMPLE_DNS_LIMIT = 2048, 256 << 10
 #: An HTTP flow keeps up to this many packets (within SAMPLE_LIMIT bytes), so that a keep-alive
 #: session of small requests is read past its 24th (review R14b N1).
@@ -189,10 +190,10 @@ def worth_sampling(data: bytes, sport: int, dport: int) -> bool:
 
 def sample_max(data: bytes, proto: int, sport: int, dport: int) -> int:
     """The packets a flow whose first payload is ``data`` keeps: 0 when it is not worth sampling,
-    else SAMPLE_PACKETS, more for DNS over UDP and for HTTP (their later transactions)."""
+    else SAMPLE_PACKETS, more for DNS (over UDP or TCP) and for HTTP (their later transactions)."""
     if not worth_sampling(data, sport, dport):
         return 0
-    if proto == UDP and (sport in DNS_PORTS or dport in DNS_PORTS):
+    if proto in (UDP, TCP) and (sport in DNS_PORTS or dport in DNS_PORTS):
         return SAMPLE_DNS_PACKETS
     return SAMPLE_HTTP_PACKETS if len(data) >= 4 and bytes(data[:4]) in HTTP_MAGIC else SAMPLE_PACKETS
 

@@ -10,7 +10,7 @@ keeps order, RFC 9112 9.3.2; each request's method tells whether its response ha
 response to HEAD having none, RFC 9112 6.3), interim 1xx responses other than 101 left out as Zeek's
 status_code leaves them. Only the sampled payload is read (collectors.flows.table: the first
 SAMPLE_PACKETS packets, at most SAMPLE_LIMIT bytes; of HTTP SAMPLE_HTTP_PACKETS packets, of
-DNS over UDP SAMPLE_DNS_PACKETS datagrams), so a long session's later transactions are not seen
+DNS, over UDP or TCP, SAMPLE_DNS_PACKETS packets), so a long session's later transactions are not seen
 (the flow counts the packets left, govsoc.flow.unread_packets); a datagram that does not decode
 is skipped and counted.
 """

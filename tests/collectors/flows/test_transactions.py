@@ -128,3 +128,31 @@ def test_both_engines_count_the_packets_past_the_sample(engine: str, tmp_path: P
     flows = FlowAssembler(io.BytesIO(capture), engine=engine).flows()
     assert sorted((flow.proto, len(flow.samples), flow.unsampled) for flow in flows) == [
         (6, SAMPLE_HTTP_PACKETS, 600 - SAMPLE_HTTP_PACKETS), (17, SAMPLE_DNS_PACKETS, 2 * 1_100 - SAMPLE_DNS_PACKETS)]
+
+
+@pytest.mark.parametrize("engine", ["python", "native"])
+def test_a_long_dns_over_tcp_session_is_read_to_the_dns_bound(engine: str) -> None:
+    # review R14b N1: DNS over TCP (RFC 7766: length-prefixed messages, many on one connection,
+    # as a zone transfer or a tunnel over TCP sends them) was read to SAMPLE_PACKETS (48) packets
+    # only, so 24 of 60 queries and answers were read; now to SAMPLE_DNS_PACKETS, as over UDP
+    from govsoc.collectors.flows.ecs import flow_fields
+
+    frames = [ethernet(ipv4(CLIENT, RESOLVER, 6, tcp(41053, 53, 100, 0, "S"))),
+              ethernet(ipv4(RESOLVER, CLIENT, 6, tcp(53, 41053, 900, 101, "SA"))),
+              ethernet(ipv4(CLIENT, RESOLVER, 6, tcp(41053, 53, 101, 901, "A")))]
+    client, server = 101, 901
+    for i in range(60):
+        name = f"t{i:04d}.aaaa.tun.example.com"
+        query, answer = _dns(i, name), _dns(i, name, rcode=0)
+        query, answer = struct.pack("!H", len(query)) + query, struct.pack("!H", len(answer)) + answer
+        frames.append(ethernet(ipv4(CLIENT, RESOLVER, 6, tcp(41053, 53, client, server, "PA", query))))
+        client += len(query)
+        frames.append(ethernet(ipv4(RESOLVER, CLIENT, 6, tcp(53, 41053, server, client, "PA", answer))))
+        server += len(answer)
+    capture = pcap([(1_700_000_000 + i / 100, frame) for i, frame in enumerate(frames)])
+    (flow,) = list(FlowAssembler(io.BytesIO(capture), engine=engine).flows())
+    fields = flow_fields(flow)
+    assert (fields["network.protocol"], fields["govsoc.flow.transactions"]) == ("dns", 60)
+    assert "govsoc.flow.unread_packets" not in fields
+    names = [fields["dns.question.name"]] + [t["dns.question.name"] for t in fields["govsoc.flow.later_transactions"]]
+    assert names == [f"t{i:04d}.aaaa.tun.example.com" for i in range(60)]
