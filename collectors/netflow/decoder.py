@@ -174,7 +174,16 @@ class NetflowDecoder:
             result.problems.append(Problem(exporter=header.exporter, domain=header.domain, kind="sequence-gap",
                                            reason=f"sequence number {gap.got}, {gap.expected} expected: {gap.lost} "
                                                   f"{UNITS[header.version]} lost before this message"))
-        elif gap is not None and gap.recovered:
+        if gap is not None and gap.revised is not None:
+            # how the exporter numbers was learnt from this message: the losses counted before
+            # it by the other reading are judged again (collectors.netflow.sequence)
+            (gaps, units), (now_gaps, now_units) = gap.revised
+            self.problems["sequence-gap"] = max(0, self.problems["sequence-gap"] + now_gaps - gaps)
+            result.problems.append(Problem(
+                exporter=header.exporter, domain=header.domain, kind=LATE_FILL,
+                reason=f"sequence number {gap.got} shows how the exporter numbers its {UNITS[header.version]}: "
+                       f"the {units} reported lost before it are {now_units} by that numbering"))
+        if gap is not None and gap.recovered and not gap.lost:
             # a correction of a loss reported earlier: the message came late (reordered), not lost
             if not gap.missing:
                 self.problems["sequence-gap"] -= 1

@@ -22,7 +22,7 @@ four billion.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 #: The sequence space of every version's header field.
 SPACE = 1 << 32
@@ -31,6 +31,9 @@ SPACE = 1 << 32
 REORDER_WINDOW = 1 << 16
 #: How many of a stream's latest gaps are remembered for late messages to fill.
 MAX_GAPS = 16
+#: Messages remembered while an exporter's numbering is unknown (softflowd's tells by its
+#: second message in order; a loss or a reorder among the first ones puts it off a few more).
+HISTORY = 64
 #: What a version's sequence number counts.
 UNITS = {5: "flows", 9: "export packets", 10: "data records"}
 
@@ -49,6 +52,9 @@ class Gap:
     #: what that gap still misses (0: filled)
     recovered: int = 0
     missing: int = 0
+    #: when this message taught how the exporter numbers (before or through its message), the
+    #: losses counted earlier under the other reading, judged again: (gaps, units) before, after
+    revised: tuple[tuple[int, int], tuple[int, int]] | None = None
 
 
 @dataclass(slots=True)
@@ -67,6 +73,10 @@ class _Stream:
     #: the latest gaps counted lost, as [first number missing, how many, the gap's own first
     #: number] in the numbering before each message: a late message inside one fills its part
     gaps: list[list[int]] = field(default_factory=list)
+    #: (sequence, advance, options) of each message heard while ``counts_through`` or
+    #: ``options_counted`` is unknown (at most HISTORY, else None): once a message tells, they
+    #: are judged again by it
+    history: list[tuple[int, int | None, int]] | None = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -84,13 +94,60 @@ class SequenceTracker:
         """Note one message; ``advance`` is how much it moves the count (None: unknown, e.g. an
         IPFIX message whose data sets wait for their template: the next message resynchronises),
         ``options`` how many of those are options data records (an exporter may leave them out).
-        Returns what the number says, or None when there is nothing to judge it by."""
+        Returns what the number says, or None when there is nothing to judge it by.
+
+        Until a message tells whether the exporter numbers before its message (the RFCs) or
+        through it (softflowd), a gap is counted by the RFCs' reading; the message that tells
+        has every message heard before judged again by the reading it taught (review R14b N4,
+        N5: a loss or a reorder among softflowd's first messages was counted by the wrong
+        reading, 31 records where 28 were lost, 3 where none were)."""
         key = (exporter, version, domain)
         stream = self.streams.get(key)
+        known = None if stream is None else (stream.counts_through, stream.options_counted)
+        gap = self._see(key, stream, sequence, advance, options)
+        stream = self.streams[key]
+        if stream.history is None:
+            return gap
+        stream.history.append((sequence, advance, options))
+        if known is not None and known != (stream.counts_through, stream.options_counted):
+            revised = self._rejudge(key, stream)
+            if revised is not None and gap is not None:
+                gap = replace(gap, revised=revised)
+        if len(stream.history) > HISTORY or None not in (stream.counts_through, stream.options_counted):
+            stream.history = None
+        return gap
+
+    def _rejudge(self, key: tuple[str, int, int], stream: _Stream) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        """The messages of ``stream`` heard while its numbering was unknown, replayed by what is
+        now known of it: its losses and gaps become the replay's. Returns (gaps, units) counted
+        lost before and after, or None when the replay changes nothing."""
+        replay = SequenceTracker()
+        for sequence, advance, options in stream.history or ():
+            replay.see(*key, sequence, advance, options)
+            again = replay.streams[key]
+            again.history = None
+            if stream.counts_through is not None:
+                again.counts_through = stream.counts_through
+            if stream.options_counted is not None:
+                again.options_counted = stream.options_counted
+        again = replay.streams[key]
+        before, after = (len(stream.gaps), self.lost[key]), (len(again.gaps), replay.lost[key])
+        if before == after and stream.gaps == again.gaps:
+            return None
+        stream.gaps = again.gaps
+        self.lost.pop(key, None)
+        if after[1]:
+            self.lost[key] = after[1]
+        return before, after
+
+    def _see(self, key: tuple[str, int, int], stream: _Stream | None, sequence: int, advance: int | None,
+             options: int) -> Gap | None:
+        version = key[1]
         expected = None if stream is None else _expected(stream, sequence, advance, options)
         if stream is None or expected is None:
             self.streams[key] = (_Stream(sequence, advance, options=options) if stream is None else
-                                 _Stream(sequence, advance, stream.counts_through, options, stream.options_counted))
+                                 _Stream(sequence, advance, stream.counts_through, options, stream.options_counted,
+                                         history=stream.history))
             return None
         ahead = (sequence - expected) % SPACE
         if ahead and ahead >= SPACE // 2 and SPACE - ahead <= REORDER_WINDOW:
