@@ -63,6 +63,12 @@ HW8_FAIL = ("{ts} {host} %%01SSH/5/SSH_USER_LOGIN_FAIL(s):CID=0x80932723; The SS
 HW8_LOGIN = ("{ts} {host} %%01SSH/5/SSH_USER_LOGIN(s):CID=0x80932724;The SSH user succeeded in logging in. "
              "(ServiceType=stelnet, UserName={user}, UserAddress={ip}, LocalAddress=10.10.1.1, "
              "VPNInstanceName=_public_)")
+#: VRP8's SSH lock of an address (NetEngine 8000 Log Reference) and Telnet's block (EDOC1100039602).
+HW8_LOCKED = ("{ts} {host} %%01SSH/4/IP_LOCKED(s):CID=0x80932726;IP was locked. (IpAddress={ip}, "
+              "VpnName=_public_, Period=5 minutes)")
+HW_TELNET_BLOCKED = ("{ts} {host} %%01TELNETS/4/TELNETS_IP_BLOCK_CLIENT(s):CID=0x80932727;Telnet client ip blocked "
+                     "due to password authentication failure in last 5 minutes. (IpAddress={ip}, VpnName=, "
+                     "BlockCount=1)")
 #: Comware 7's SSH server: each refused credential (SSHS_LOG), the retries used up (a summary of
 #: those), and SHELL_LOGINFAIL's "SSH user ... on VTY0" (tests/data/collectors/devices/h3c.log 15-18).
 H3_SSHS_FAIL = ("<190>{h3ts} 2026 {host} %%10SSHS/6/SSHS_LOG: Authentication failed for {user} from {ip} "
@@ -530,6 +536,9 @@ ROWS = [
         {"blocked": one(HW_IPS, action="Block"), "permit": one(HW_PERMIT, port="80", zone="untrust")}),
     # the device blocked a guessing SSH client; a single failure is no block
     Row("huawei_ssh_client_blocked.yml", one(HW_BLOCKED), {"failure": one(HW_FAIL, **ADMIN)}),
+    # VRP8's lock of a guessing address and Telnet's block are blocks too; the failures before them are not
+    Row("huawei_ssh_client_blocked.yml#vrp8", one(HW8_LOCKED), {"failure": one(HW8_FAIL, **ADMIN)}),
+    Row("huawei_ssh_client_blocked.yml#telnet", one(HW_TELNET_BLOCKED), {}),
     # Redis permitted from Untrust; denied, from Trust, or HTTPS are not
     Row("h3c_highrisk_port_from_untrust.yml",
         one(H3_FILTER, zone="Untrust", app="redis", port="6379", verdict="Permit"),

@@ -113,7 +113,8 @@ def test_documented_vrp_login_and_save_messages(line: str, expected: dict[str, A
     assert {k: event.get(k) for k in expected} == expected
 
 
-#: VRP8 (NetEngine, CloudEngine) SSH login messages (review R17 finding 8: none was read as a login).
+#: VRP8 (NetEngine, CloudEngine) SSH and Telnet login messages (review R17 finding 8: none was read as
+#: a login or a blocked client).
 #: Each row's comment names where the line's form comes from.
 VRP8_SSH = [
     # real: Huawei's VRP8 command reference ("info-center loghost domain", the non-brief example):
@@ -139,6 +140,17 @@ VRP8_SSH = [
      "LocalAddress=198.51.100.1, VPNInstanceName=_public_)",
      {"event.category": ["authentication"], "event.type": ["end"], "event.action": "logged-out",
       "user.name": "admin", "source.ip": "192.0.2.10", "event.reason": "User log out"}),
+    # composed from the NetEngine 8000 Log Reference's SSH/4/IP_LOCKED text: the guessing address locked
+    ("<188>Nov 23 2026 10:30:00 NE-CORE-01 %%01SSH/4/IP_LOCKED(s):CID=0x80932726;IP was locked. "
+     "(IpAddress=203.0.113.7, VpnName=_public_, Period=5 minutes)",
+     {"event.category": ["authentication"], "event.action": "client-blocked", "event.outcome": "failure",
+      "source.ip": "203.0.113.7"}),
+    # composed from Huawei's TELNETS/4/TELNETS_IP_BLOCK_CLIENT text (EDOC1100039602): Telnet's block
+    ("<188>Nov 23 2026 10:31:00 NE-CORE-01 %%01TELNETS/4/TELNETS_IP_BLOCK_CLIENT(s):CID=0x80932727;Telnet client "
+     "ip blocked due to password authentication failure in last 5 minutes. (IpAddress=203.0.113.8, VpnName=, "
+     "BlockCount=1)",
+     {"event.category": ["authentication"], "event.action": "client-blocked", "event.outcome": "failure",
+      "source.ip": "203.0.113.8", "event.code": "TELNETS/TELNETS_IP_BLOCK_CLIENT"}),
 ]
 
 
