@@ -19,21 +19,22 @@ letters and digits (shared/reference/classification.md §5).
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from abc import ABC, abstractmethod
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
-from itertools import compress, repeat
-from operator import sub
-from typing import ClassVar, Final, Literal, TypeVar
+from itertools import compress, islice, repeat
+from operator import is_, is_not, sub
+from typing import ClassVar, Final, Literal, TypeVar, cast
 
 from govsoc.classification import masking
 from govsoc.core.registry import Registry
 
 __all__ = ["Pattern", "Match", "Recognizer", "recognizers", "register", "normalize", "PiClass", "CONTEXT_BOOST",
-           "masked_text", "new_match"]
+           "masked_text", "new_match", "HitCache"]
 
 PiClass = Literal["none", "general", "sensitive"]
 
@@ -225,46 +226,67 @@ class Recognizer(ABC):
         :func:`joinable`): (value index, hit with spans in that value) in the order find_folded
         of each value gives them, and the indexes of the values a pattern matched in.
 
-        The candidates of a pattern are taken out, stripped and upper-cased by C code (``map``
-        over the regex matches), and :meth:`screen` drops in bulk those that ``validate`` would;
-        Python works only on the rest."""
+        A pattern's matches are taken out and looked up by C code (``map`` over the regex
+        matches) in a :class:`HitCache` of (matched text, start in its value) -> the Match or
+        None: an address, a phone number or an order number that comes back (log lines, a
+        column's repeated values) is judged and masked once. :meth:`_judge` does the others."""
         found: list[tuple[int, Match]] = []
         matched: set[int] = set()
         if self.needs_context and not context:
             return found, matched
+        caches = HitCache.of(self)
         # earlier patterns' hits per value; one pattern's matches never overlap each other
         taken: dict[int, list[tuple[int, int]]] | None = {} if len(self._searching) > 1 else None
-        for pattern, regex in self._searching:
+        for number, (pattern, regex) in enumerate(self._searching):
             if pattern.context_only and not context:
                 continue
             matches = list(regex.finditer(text))
             if not matches:
                 continue
-            indexes = list(map(sub, map(bisect_right, repeat(offsets), map(_START, matches)), repeat(1)))
+            at = list(map(_START, matches))
+            indexes = list(map(sub, map(bisect_right, repeat(offsets), at), repeat(1)))
             matched.update(indexes)
-            stripped = list(map(_GROUP, matches))
-            for c in self.STRIP:
-                if c in text:
-                    stripped = list(map(str.replace, stripped, repeat(c), repeat("")))
-            upper = list(map(str.upper, stripped))
-            keep = self.screen(upper)
-            for k in range(len(matches)) if keep is None else compress(range(len(matches)), keep):
-                index = indexes[k]
-                start, end = matches[k].span()
-                if taken is not None:
-                    spans = taken.get(index)
-                    if spans and any(start < e and s < end for s, e in spans):
-                        continue
-                why = self.validate(upper[k])
-                if why is None:
-                    continue
-                base = offsets[index]
-                found.append((index, self._match(pattern, stripped[k], start - base, end - base, why, context)))
-                if taken is not None:
-                    taken.setdefault(index, []).append((start, end))
+            keys = list(zip(map(_GROUP, matches), map(sub, at, map(offsets.__getitem__, indexes)), strict=True))
+            cache = caches.table(number, context)
+            hits: list[Match | None | object] = list(map(cache.get, keys, repeat(_UNSEEN)))
+            unseen = list(compress(range(len(hits)), map(is_, hits, repeat(_UNSEEN))))
+            if unseen:  # each new key judged once, however often the chunk holds it
+                fresh = list(dict.fromkeys(map(keys.__getitem__, unseen)))
+                judged = dict(zip(fresh, self._judge(pattern, fresh, context), strict=True))
+                hits = list(map(judged.get, keys, hits))
+                caches.keep(cache, judged)
+            valid = list(map(is_not, hits, repeat(None)))
+            pairs = zip(compress(indexes, valid), cast("Iterator[Match]", compress(hits, valid)), strict=True)
+            if taken is None:
+                found.extend(pairs)
+                continue
+            for index, hit in pairs:
+                spans = taken.get(index)
+                if spans and any(hit.start < e and s < hit.end for s, e in spans):
+                    continue  # an earlier pattern of this recognizer already covers it
+                found.append((index, hit))
+                taken.setdefault(index, []).append((hit.start, hit.end))
         if taken is not None:  # find_folded gives a value's hits pattern by pattern: keep that order per value
             found.sort(key=lambda pair: pair[0])
         return found, matched
+
+    def _judge(self, pattern: Pattern, keys: list[tuple[str, int]], context: bool) -> list[Match | None]:
+        """The Match (or None) of each (matched text, start in its value): candidates stripped
+        and upper-cased by C code, :meth:`screen` dropping in bulk those ``validate`` would."""
+        matched = [text for text, _ in keys]
+        stripped = matched
+        for c in self.STRIP:
+            if any(map(str.__contains__, stripped, repeat(c))):
+                stripped = list(map(str.replace, stripped, repeat(c), repeat("")))
+        upper = list(map(str.upper, stripped))
+        out: list[Match | None] = [None] * len(keys)
+        keep = self.screen(upper)
+        for k in range(len(keys)) if keep is None else compress(range(len(keys)), keep):
+            why = self.validate(upper[k])
+            if why is not None:
+                start = keys[k][1]
+                out[k] = self._match(pattern, stripped[k], start, start + len(matched[k]), why, context)
+        return out
 
     def screen(self, candidates: list[str]) -> list[bool] | None:
         """A bulk test of candidates (separators removed, upper-case) that is False only where
@@ -290,6 +312,50 @@ class Recognizer(ABC):
             score = min(1.0, max(CONTEXT_FLOOR, score + CONTEXT_BOOST))
         return new_match(self.id, start, end, self.mask(stripped),
                          score, f"{self.entity}: {pattern.name}; {why}" + ("; column context" if context else ""))
+
+
+_UNSEEN: Final = object()
+
+
+class HitCache:
+    """A recognizer's judgements of the joined scan, kept: per pattern and context flag, (matched
+    text, start in its value) -> the Match, or None when ``validate`` refused it. A Match is a
+    function of that key (spans, masked form, reason; ``validate`` looks at nothing else but
+    today's date), and is frozen, so one object serves every value that repeats it. Bounded:
+    a table of LIMIT entries starts again; every table starts again when the hour changes (as
+    the ID numbers' "today" does: a holder turns 14, a birth date stops being in the future).
+    The keys are candidate values in clear text; they stay in this process's memory as the
+    values scanned do, and leave it only through the masked Matches."""
+
+    __slots__ = ("hour", "tables")
+
+    LIMIT: Final = 1 << 16
+
+    def __init__(self) -> None:
+        self.hour = -1
+        self.tables: dict[tuple[int, bool], dict[tuple[str, int], Match | None]] = {}
+
+    @staticmethod
+    def of(recognizer: Recognizer) -> HitCache:
+        """The recognizer instance's cache, emptied if the hour has changed since it was filled."""
+        cache: HitCache | None = recognizer.__dict__.get("_hit_cache")
+        if cache is None:
+            cache = recognizer.__dict__["_hit_cache"] = HitCache()
+        hour = int(time.time()) // 3600
+        if cache.hour != hour:
+            cache.hour, cache.tables = hour, {}
+        return cache
+
+    def table(self, pattern: int, context: bool) -> dict[tuple[str, int], Match | None]:
+        """The judgements of the ``pattern``-th pattern with or without context."""
+        return self.tables.setdefault((pattern, context), {})
+
+    def keep(self, table: dict[tuple[str, int], Match | None], judged: dict[tuple[str, int], Match | None]) -> None:
+        """Add judgements to ``table``, emptied first when they would not fit (and then only
+        the first LIMIT of them kept)."""
+        if len(table) + len(judged) > self.LIMIT:
+            table.clear()
+        table.update(judged if len(judged) <= self.LIMIT else islice(judged.items(), self.LIMIT))
 
 
 #: id -> recognizer class; third parties add theirs through the ``govsoc.recognizers`` entry points.

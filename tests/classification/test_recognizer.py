@@ -1,0 +1,78 @@
+"""Recognizer.find_joined keeps its judgements (HitCache): a candidate that comes back is judged
+and masked once, its Match equal to the one a fresh judgement gives, at its own place in its own
+value; the judgements start again when the hour changes (an ID number's holder turns 14 on a
+date), and a full table starts again rather than growing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from govsoc.classification import recognizer as recognizer_module
+from govsoc.classification.recognizer import HitCache, Match
+from govsoc.classification.recognizers.contact import MobileRecognizer
+from govsoc.classification.scanner import Scanner
+
+#: Enough values for scan_many's chunked path (it scans fewer than 64 one at a time).
+FILLER = [f"办结 {n}" for n in range(80)]
+
+
+def counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every candidate MobileRecognizer.validate is asked about."""
+    asked: list[str] = []
+    original: Callable[[MobileRecognizer, str], str | None] = MobileRecognizer.validate
+
+    def validate(self: MobileRecognizer, candidate: str) -> str | None:
+        asked.append(candidate)
+        return original(self, candidate)
+
+    monkeypatch.setattr(MobileRecognizer, "validate", validate)
+    return asked
+
+
+def hits(scanner: Scanner, values: list[str]) -> dict[int, list[Match]]:
+    return dict(scanner.scan_many(values))
+
+
+def test_a_repeated_candidate_is_judged_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked = counting(monkeypatch)
+    values = ["13812345678"] * 100 + ["13912345678"] * 50 + ["14012345678"] * 30 + FILLER
+    found = hits(Scanner(["cn_mobile"]), values)
+    # judged: each allocated number once, and the unallocated segment 140 refused once
+    assert sorted(asked) == ["13812345678", "13912345678", "14012345678"]
+    assert sorted(found) == list(range(150))
+    assert {m.masked for ms in found.values() for m in ms} == {"138****5678", "139****5678"}
+
+
+def test_a_cached_hit_keeps_its_place_in_its_own_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same number at another place in another value is a Match of its own span."""
+    values = ["13812345678", "tel 13812345678", "13812345678"] * 30 + FILLER
+    found = hits(Scanner(["cn_mobile"]), values)
+    fresh = MobileRecognizer()
+    for index in (0, 1, 2, 88, 89):
+        assert found[index] == list(fresh.find(values[index]))
+    assert (found[0][0].start, found[1][0].start) == (0, 4)
+
+
+def test_the_judgements_start_again_when_the_hour_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked = counting(monkeypatch)
+    scanner = Scanner(["cn_mobile"])
+    values = ["13812345678"] * 70 + FILLER
+    now = 1_790_000_000.0
+    monkeypatch.setattr(recognizer_module.time, "time", lambda: now)
+    hits(scanner, values)
+    hits(scanner, values)
+    assert asked == ["13812345678"]  # the same hour: judged once over both scans
+    now += 3600
+    hits(scanner, values)
+    assert asked == ["13812345678"] * 2
+
+
+def test_a_full_table_starts_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(HitCache, "LIMIT", 100)
+    scanner = Scanner(["cn_mobile"])
+    values = [f"138{n:08d}" for n in range(150)]
+    assert len(hits(scanner, values)) == 150
+    (table,) = HitCache.of(scanner.recognizers["cn_mobile"]).tables.values()
+    assert len(table) <= 100
