@@ -38,17 +38,19 @@ candidate set. The answer is then the SQLite store's, by construction.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
 from govsoc.core.caseless import fold
 from govsoc.core.ecs import NUMERIC_TYPES, field_type
+from govsoc.store.sqlite_prefilter import parse_network
 
-__all__ = ["CASELESS", "ExactNative", "GRAM", "GRAMS_FIELD", "SEARCH_SPAN", "SEARCH_TEXT_FIELD", "contains_field",
-           "decode_native", "exact_native", "grams_phrase", "grams_text", "search_field", "search_text", "too_long",
+__all__ = ["CASELESS", "ExactNative", "GRAM", "GRAMS_FIELD", "SEARCH_SPAN", "SEARCH_TEXT_FIELD", "cidr_query",
+           "contains_field", "decode_native", "exact_native", "grams_phrase", "grams_text", "search_field", "search_text", "too_long",
            "with_search_text", "without_grams"]
 
 #: The normalizer name the index template defines and every ``.caseless`` sub-field uses.
@@ -81,6 +83,62 @@ def search_field(field: str, *, caseless: bool, pattern: bool = False) -> str:
     if (kind == "keyword" and caseless) or (pattern and (kind == "ip" or kind in NUMERIC_TYPES)):
         return f"{field}.caseless"
     return field
+
+
+#: Where the ip type keeps IPv4 addresses: as IPv4-mapped IPv6 (RFC 4291 2.5.5.2).
+_MAPPED: Final = ipaddress.IPv6Network("::ffff:0:0/96")
+#: Text that may spell an address other than by a dotted-decimal prefix: leading whitespace (the
+#: exact check strips what str.strip strips), an IPv6 spelling (a colon anywhere: also an
+#: IPv4-mapped one). Lucene regexps, whose classes take these characters as they are.
+_OTHER_SPELLINGS: Final = ("/[" + "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "].*/", "/.*:.*/")
+
+
+def cidr_query(field: str, network: str, quote: Callable[[str], str]) -> tuple[str, bool]:
+    """Sigma's ``|cidr``, "``field`` holds an address inside ``network``" (read as the exact
+    check reads it: govsoc.store.sqlite_prefilter.parse_network, an IPv4 address is never in
+    an IPv6 network unless that network lies inside ::ffff:0:0/96), as a query_string with the
+    field names given by ``quote``, and whether it is exact.
+
+    On an ip field it is exact: an IPv4 network as itself; an IPv6 network as itself when it
+    holds no part of the mapped range where the ip type keeps IPv4 addresses, else as the
+    ranges around that part (``::/0`` matched every IPv4 address: R12 F4). Any other field
+    holds text (Windows ``IpAddress``, vendor fields): the answer is a superset, to be checked
+    exactly, of the values that spell such an address, on the field's caseless text: an IPv4
+    network's dotted-decimal prefixes, and every value that may spell an address otherwise
+    (R12 F1: the text was compared with the network's own text and never matched)."""
+    net = parse_network(network)
+    if net is None:
+        return "(NOT *:*)", True
+    if field_type(field) == "ip":
+        name = quote(field)
+        if isinstance(net, ipaddress.IPv4Network):
+            return f"{name}:{net.network_address}\\/{net.prefixlen}", True
+        if not net.overlaps(_MAPPED):
+            return f'{name}:"{net}"', True
+        ranges = [(net[0], _MAPPED[0] - 1), (_MAPPED[-1] + 1, net[-1])]
+        terms = [f'{name}:["{low}" TO "{high}"]' for low, high in ranges if low <= high]
+        return ("(" + " OR ".join(terms) + ")" if terms else "(NOT *:*)"), True
+    name = quote(search_field(field, caseless=True, pattern=True))
+    patterns = list(_OTHER_SPELLINGS)
+    if isinstance(net, ipaddress.IPv4Network):
+        if net.prefixlen == 0:
+            patterns.append("/[0-9].*/")
+        else:
+            patterns.extend(f"{prefix}*".replace(".", "\\.") for prefix in _dotted_prefixes(net))
+    return "(" + " OR ".join(f"{name}:{p}" for p in patterns) + ")", False
+
+
+def _dotted_prefixes(net: ipaddress.IPv4Network) -> list[str]:
+    """Dotted-decimal prefixes that every address of ``net`` (/1 or longer) begins with one of:
+    its whole octets, then each value its partial octet takes (a dot after each but the last)."""
+    octets = str(net.network_address).split(".")
+    full, rest = divmod(net.prefixlen, 8)
+    fixed = octets[:full]
+    if not rest:
+        return [".".join(fixed) + ("." if full < 4 else "")]
+    low = int(octets[full])
+    tail = "." if full < 3 else ""
+    return [".".join([*fixed, str(v)]) + tail for v in range(low, low + 2 ** (8 - rest))]
 
 
 def contains_field(field: str) -> str | None:

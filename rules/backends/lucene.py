@@ -28,7 +28,7 @@ from sigma.backends.elasticsearch.elasticsearch_lucene import LuceneBackend
 from sigma.conditions import ConditionFieldEqualsValueExpression, ConditionValueExpression
 from sigma.exceptions import SigmaError
 from sigma.rule import SigmaRule
-from sigma.types import SigmaRegularExpression, SigmaRegularExpressionFlag, SigmaString, SpecialChars
+from sigma.types import SigmaCIDRExpression, SigmaRegularExpression, SigmaRegularExpressionFlag, SigmaString, SpecialChars
 
 from govsoc.core.caseless import fold
 from govsoc.core.ecs import NUMERIC_TYPES, field_type
@@ -40,6 +40,7 @@ from govsoc.rules.pipeline import govsoc_ecs_pipeline
 from govsoc.store.elasticsearch_query import (
     SEARCH_SPAN,
     SEARCH_TEXT_FIELD,
+    cidr_query,
     contains_field,
     exact_native,
     grams_phrase,
@@ -173,6 +174,16 @@ class GovsocLuceneBackend(LuceneBackend):
         exact.field = search_field(cond.field, caseless=False,
                                    pattern=value_of(cond, SigmaString).contains_special())
         return super().convert_condition_field_eq_val_str(exact, state)
+
+    def convert_condition_field_eq_val_cidr(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
+        # pySigma's "field:network" only holds on ip fields, where it also put IPv4 in ::/0.
+        query, exact = cidr_query(str(cond.field), str(value_of(cond, SigmaCIDRExpression).network),
+                                  self.escape_and_quote_field)
+        if exact:
+            return query
+        if not self.superset:
+            raise RuleError(f"elasticsearch: |cidr on {cond.field}, a text field, needs the exact check")
+        return _NOTHING if self._negations % 2 else query
 
     def convert_condition_field_eq_val_re(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
         value = value_of(cond, SigmaRegularExpression)

@@ -154,6 +154,36 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
     ("source.ip|cidr: '2001:db8::/48'", {"source.ip": "2001:0db8::2"}, True),    # another spelling
     ("related.ip|cidr: 192.168.0.0/16", {"related.ip": ["10.0.0.1", "192.168.1.1"]}, True),
     ("source.ip: '2001:db8::2'", {"source.ip": "2001:0db8:0:0::2"}, True),     # one address
+    # an IPv6 network holds IPv6 addresses only (RFC 4291 2.5.5.2: an IPv4 address is written in
+    # IPv6 as ::ffff:a.b.c.d), so ::/0 holds no IPv4 address, and a network inside ::ffff:0:0/96
+    # is that IPv4 network (R12 F4: Elasticsearch stores IPv4 as mapped IPv6 and matched both)
+    ("source.ip|cidr: '::/0'", {"source.ip": "10.1.2.3"}, False),
+    ("source.ip|cidr: '::/0'", {"source.ip": "2001:db8::1"}, True),
+    ("source.ip|cidr: '::/1'", {"source.ip": "192.0.2.1"}, False),
+    ("related.ip|cidr: '::/0'", {"related.ip": ["10.0.0.1", "2001:db8::1"]}, True),  # one element
+    ("related.ip|cidr: '::/0'", {"related.ip": ["10.0.0.1", "192.0.2.1"]}, False),
+    ("source.ip|cidr: '::ffff:0:0/96'", {"source.ip": "10.1.2.3"}, True),
+    ("source.ip|cidr: '::ffff:10.0.0.0/104'", {"source.ip": "10.1.2.3"}, True),
+    ("source.ip|cidr: '::ffff:10.0.0.0/104'", {"source.ip": "11.1.2.3"}, False),
+    ("source.ip|cidr: 0.0.0.0/0", {"source.ip": "2001:db8::1"}, False),
+    # |cidr asks whether the value is an address inside the network, whatever type the store
+    # gives the field: Windows event data (IpAddress of 4624/4625) and vendor fields are text
+    # (R12 F1: Elasticsearch compared the keyword with the text '10.0.0.0/8' and never matched)
+    ("winlog.event_data.IpAddress|cidr: 10.0.0.0/8", {"winlog.event_data.IpAddress": "10.1.2.3"}, True),
+    ("winlog.event_data.IpAddress|cidr: 10.0.0.0/8", {"winlog.event_data.IpAddress": "110.1.2.3"}, False),
+    ("winlog.event_data.IpAddress|cidr: 10.0.0.0/8", {"winlog.event_data.IpAddress": "-"}, False),
+    ("winlog.event_data.IpAddress|cidr: 10.0.0.0/8", {"winlog.event_data.IpAddress": "::ffff:10.1.2.3"}, True),
+    ("winlog.event_data.IpAddress|cidr: 192.168.0.0/23", {"winlog.event_data.IpAddress": "192.168.1.200"}, True),
+    ("winlog.event_data.IpAddress|cidr: 192.168.0.0/23", {"winlog.event_data.IpAddress": "192.168.2.1"}, False),
+    ("winlog.event_data.IpAddress|cidr: '2001:db8::/48'", {"winlog.event_data.IpAddress": "2001:0DB8::5"}, True),
+    ("winlog.event_data.IpAddress|cidr: '2001:db8::/48'", {"winlog.event_data.IpAddress": "2001:db8:1::5"}, False),
+    ("winlog.event_data.IpAddress|cidr: '::/0'", {"winlog.event_data.IpAddress": "10.1.2.3"}, False),
+    ("winlog.event_data.IpAddress|cidr: 10.0.0.0/8", {"winlog.event_data.IpAddress": ["-", "10.0.0.1"]}, True),
+    ("source.address|cidr: 10.0.0.0/8", {"source.address": "10.9.9.9"}, True),  # an ECS keyword field
+    ("s: {user.name: root}\n  f: {winlog.event_data.IpAddress|cidr: 10.0.0.0/8}\n  condition: s and not f",
+     {"user.name": "root", "winlog.event_data.IpAddress": "10.0.0.5"}, False),
+    ("s: {user.name: root}\n  f: {winlog.event_data.IpAddress|cidr: 10.0.0.0/8}\n  condition: s and not f",
+     {"user.name": "root", "winlog.event_data.IpAddress": "192.0.2.5"}, True),
     # a string pattern on an address field matches its text (SigmaHQ: DestinationIp|startswith: '10.')
     ("source.ip|startswith: '10.'", {"source.ip": "10.1.2.3"}, True),
     ("source.ip|startswith: '10.'", {"source.ip": "110.1.2.3"}, False),
