@@ -23,18 +23,19 @@ import time
 import unicodedata
 from abc import ABC, abstractmethod
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from itertools import compress, islice, repeat
-from operator import is_, is_not, sub
+from operator import add, is_, is_not, itemgetter, sub
 from typing import ClassVar, Final, Literal, TypeVar, cast
 
 from govsoc.classification import masking
 from govsoc.core.registry import Registry
 
 __all__ = ["Pattern", "Match", "Recognizer", "recognizers", "register", "normalize", "PiClass", "CONTEXT_BOOST",
-           "masked_text", "new_match", "HitCache"]
+           "masked_text", "new_match", "new_matches", "HitCache"]
 
 PiClass = Literal["none", "general", "sensitive"]
 
@@ -101,6 +102,18 @@ def new_match(recognizer: str, start: int, end: int, masked: str, score: float, 
     set_score(match, score)
     set_reason(match, reason)
     return match
+
+
+def new_matches(recognizer: str, starts: Sequence[int], ends: Sequence[int], masked: Iterable[str], score: float,
+                reasons: Iterable[str]) -> list[Match]:
+    """``new_match`` of many hits of one recognizer and score at once: the objects made and
+    their fields set by ``map`` over the slot setters, so no Python frame runs per hit."""
+    matches = list(map(object.__new__, repeat(Match, len(starts))))
+    set_recognizer, set_start, set_end, set_masked, set_score, set_reason = _MATCH_SLOTS
+    for setter, values in ((set_recognizer, repeat(recognizer)), (set_start, starts), (set_end, ends),
+                           (set_masked, masked), (set_score, repeat(score)), (set_reason, reasons)):
+        deque(map(setter, matches, values), maxlen=0)
+    return matches
 
 
 def masked_text(text: str, hits: Iterable[Match]) -> str:
@@ -251,14 +264,19 @@ class Recognizer(ABC):
             hits: list[Match | None | object] = list(map(cache.get, keys, repeat(_UNSEEN)))
             unseen = list(compress(range(len(hits)), map(is_, hits, repeat(_UNSEEN))))
             if unseen:  # each new key judged once, however often the chunk holds it
-                fresh = list(dict.fromkeys(map(keys.__getitem__, unseen)))
-                judged = dict(zip(fresh, self._judge(pattern, fresh, context), strict=True))
+                judged = self._judge(pattern, list(dict.fromkeys(map(keys.__getitem__, unseen))), context)
                 hits = list(map(judged.get, keys, hits))
                 caches.keep(cache, judged)
             valid = list(map(is_not, hits, repeat(None)))
             pairs = zip(compress(indexes, valid), cast("Iterator[Match]", compress(hits, valid)), strict=True)
             if taken is None:
                 found.extend(pairs)
+                continue
+            if taken.keys().isdisjoint(indexes):  # no value hit by an earlier pattern matched again
+                before = len(found)
+                found.extend(pairs)
+                for index, hit in found[before:]:
+                    taken[index] = [(hit.start, hit.end)]
                 continue
             for index, hit in pairs:
                 spans = taken.get(index)
@@ -267,26 +285,37 @@ class Recognizer(ABC):
                 found.append((index, hit))
                 taken.setdefault(index, []).append((hit.start, hit.end))
         if taken is not None:  # find_folded gives a value's hits pattern by pattern: keep that order per value
-            found.sort(key=lambda pair: pair[0])
+            found.sort(key=itemgetter(0))
         return found, matched
 
-    def _judge(self, pattern: Pattern, keys: list[tuple[str, int]], context: bool) -> list[Match | None]:
-        """The Match (or None) of each (matched text, start in its value): candidates stripped
-        and upper-cased by C code, :meth:`screen` dropping in bulk those ``validate`` would."""
+    def _judge(self, pattern: Pattern, keys: list[tuple[str, int]],
+               context: bool) -> dict[tuple[str, int], Match | None]:
+        """(matched text, start in its value) -> its Match, or None: candidates stripped and
+        upper-cased by C code, :meth:`screen` dropping in bulk those ``validate`` would, the
+        Matches of the rest built together (:func:`new_matches`)."""
         matched = [text for text, _ in keys]
-        stripped = matched
+        stripped, together = matched, "".join(matched)
         for c in self.STRIP:
-            if any(map(str.__contains__, stripped, repeat(c))):
+            if c in together:
                 stripped = list(map(str.replace, stripped, repeat(c), repeat("")))
         upper = list(map(str.upper, stripped))
-        out: list[Match | None] = [None] * len(keys)
         keep = self.screen(upper)
-        for k in range(len(keys)) if keep is None else compress(range(len(keys)), keep):
-            why = self.validate(upper[k])
-            if why is not None:
-                start = keys[k][1]
-                out[k] = self._match(pattern, stripped[k], start, start + len(matched[k]), why, context)
-        return out
+        asked = list(range(len(keys)) if keep is None else compress(range(len(keys)), keep))
+        whys = list(map(self.validate, map(upper.__getitem__, asked)))
+        valid = list(map(is_not, whys, repeat(None)))
+        real = list(compress(asked, valid))
+        judged: dict[tuple[str, int], Match | None] = dict.fromkeys(keys)
+        if real:
+            starts = [keys[k][1] for k in real]
+            ends = list(map(add, starts, map(len, map(matched.__getitem__, real))))
+            prefix = f"{self.entity}: {pattern.name}; "
+            reasons = map(str.__add__, repeat(prefix), cast("Iterator[str]", compress(whys, valid)))
+            if context:
+                reasons = map(str.__add__, reasons, repeat("; column context"))
+            hits = new_matches(self.id, starts, ends, map(self.mask, map(stripped.__getitem__, real)),
+                               self._score(pattern, context), reasons)
+            judged.update(zip(map(keys.__getitem__, real), hits, strict=True))
+        return judged
 
     def screen(self, candidates: list[str]) -> list[bool] | None:
         """A bulk test of candidates (separators removed, upper-case) that is False only where
@@ -307,11 +336,14 @@ class Recognizer(ABC):
         return self._match(pattern, stripped, start, end, why, context)
 
     def _match(self, pattern: Pattern, stripped: str, start: int, end: int, why: str, context: bool) -> Match:
+        return new_match(self.id, start, end, self.mask(stripped), self._score(pattern, context),
+                         f"{self.entity}: {pattern.name}; {why}" + ("; column context" if context else ""))
+
+    def _score(self, pattern: Pattern, context: bool) -> float:
         score = 1.0 if self.checksum else pattern.score
         if context and not self.checksum:
             score = min(1.0, max(CONTEXT_FLOOR, score + CONTEXT_BOOST))
-        return new_match(self.id, start, end, self.mask(stripped),
-                         score, f"{self.entity}: {pattern.name}; {why}" + ("; column context" if context else ""))
+        return score
 
 
 _UNSEEN: Final = object()
