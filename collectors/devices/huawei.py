@@ -55,6 +55,9 @@ EVENTS: dict[tuple[str, str], tuple[str, tuple[str, ...], tuple[str, ...], str, 
     ("FTPS", "LOGINFAILED"): ("vrp", _AUTH, ("start",), "logon-failed", "failure", "event"),
     ("SNMP", "SNMP_FAIL"): ("vrp", _AUTH, ("start",), "logon-failed", "failure", "event"),
     ("CFM", "SAVE"): ("vrp", _CONF, ("change",), "configuration-saved", "success", "event"),
+    # VRP8: a configuration file changed; a save to the startup configuration is told by _FILE_CHANGES
+    ("CONFIGURATION", "CFG_FILE_CHANGE"): ("vrp", _CONF, ("change",), "configuration-file-changed", "success",
+                                           "event"),
     ("CONFIG", "CONFIGCHANGE"): ("usg", _CONF, ("change",), "configuration-changed", "success", "event"),
     ("POLICY", "POLICYPERMIT"): ("usg", _NET, ("connection", "allowed"), "policy-permit", "success", "event"),
     ("POLICY", "POLICYDENY"): ("usg", _NET, ("connection", "denied"), "policy-deny", "failure", "event"),
@@ -84,7 +87,14 @@ KEYS: dict[str, str] = {
     # VRP8's SSH_USER_* messages: the client's and the device's own address, the SSH service
     "useraddress": "source.ip", "localaddress": "destination.ip", "vpninstancename": "huawei.vrp.vpn_name",
     "servicetype": "huawei.vrp.service_type", "logoutreason": "event.reason",
+    # VRP8's CFG_FILE_CHANGE: who, from where, and HUAWEI-CONFIG-MAN-MIB's source and destination codes
+    "teruser": "user.name", "srcaddr": "source.ip", "srccmd": "huawei.vrp.source_command",
+    "srcdata": "huawei.vrp.source_data", "destdata": "huawei.vrp.destination_data",
 }
+#: CFG_FILE_CHANGE's (SrcData, DestData) -> event.action: a configuration file saved (2) to the
+#: startup configuration (4) is a save (NetEngine 8000 Log Reference; HUAWEI-CONFIG-MAN-MIB
+#: hwCfgLogSrcData / hwCfgLogDesData). Other pairs stay configuration-file-changed.
+_FILE_CHANGES = {("2", "4"): "configuration-saved"}
 #: Signature severity words -> event.severity (1 low .. 4 critical; the scale is ours).
 SEVERITY_WORDS = {"information": 1, "low": 1, "medium": 2, "high": 3, "critical": 4}
 _BLOCKED = ("block", "drop", "reset", "deny")
@@ -131,6 +141,10 @@ class HuaweiParser(InfoCenterParser):
             if outcome:
                 fields["event.outcome"] = outcome
             _own_result(fields, product)
+            saved = _FILE_CHANGES.get((str(fields.get("huawei.vrp.source_data")),
+                                       str(fields.get("huawei.vrp.destination_data"))))
+            if saved and action == "configuration-file-changed":
+                fields["event.action"] = saved
             if kind == "alert":
                 _verdict(fields)
         else:

@@ -63,6 +63,10 @@ HW8_FAIL = ("{ts} {host} %%01SSH/5/SSH_USER_LOGIN_FAIL(s):CID=0x80932723; The SS
 HW8_LOGIN = ("{ts} {host} %%01SSH/5/SSH_USER_LOGIN(s):CID=0x80932724;The SSH user succeeded in logging in. "
              "(ServiceType=stelnet, UserName={user}, UserAddress={ip}, LocalAddress=10.10.1.1, "
              "VPNInstanceName=_public_)")
+#: VRP8's configuration file change (NetEngine 8000 Log Reference): SrcData 2 saved, DestData 4 startup.
+HW8_CFG_FILE = ("{ts} {host} %%01CONFIGURATION/6/CFG_FILE_CHANGE(l):CID=0x80a0040d;Configuration file was changed. "
+                "(LogIndex=11, SrcCmd=1, SrcData={src}, DestData=4, TerUser=\"{user}\", SrcAddr={ip}, "
+                "ConfigChangeId=12, LogTime=123456, CfgBaselineTime=\"2026-11-23 08:00:00\")")
 #: VRP8's SSH lock of an address (NetEngine 8000 Log Reference) and Telnet's block (EDOC1100039602).
 HW8_LOCKED = ("{ts} {host} %%01SSH/4/IP_LOCKED(s):CID=0x80932726;IP was locked. (IpAddress={ip}, "
               "VpnName=_public_, Period=5 minutes)")
@@ -476,6 +480,10 @@ ROWS = [
     # "Y" saves the configuration, "N" does not
     Row("huawei_config_saved.yml", one(HW_SAVE, answer="Y"),
         {"declined": one(HW_SAVE, answer="N"), "display": one(HW_CMD, cmd="display current-configuration")}),
+    # VRP8: a file saved to the startup configuration by an administrator; the device's own automatic
+    # save and a deleted startup file are not an administrator's save
+    Row("huawei_config_saved.yml#vrp8", one(HW8_CFG_FILE, src="2", **ADMIN),
+        {"automatic": one(HW8_CFG_FILE, src="2", user="_SYSTEM_"), "deleted": one(HW8_CFG_FILE, src="1", **ADMIN)}),
     # a security-policy change; displaying the policy changes nothing
     Row("huawei_firewall_policy_changed.yml", one(HW_POLICY, module="Security-Policy"),
         {"display": one(HW_CMD, cmd="display security-policy rule all")}),

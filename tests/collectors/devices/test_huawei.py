@@ -159,3 +159,32 @@ def test_vrp8_ssh_logins_are_authentication_events(line: str, expected: dict[str
     context = ParseContext(timezone=SHANGHAI, reference=datetime(2026, 11, 30, tzinfo=UTC))
     (event,) = HuaweiParser().parse(RawRecord(data=line.encode(), origin="x", offset=0), context)
     assert {k: event.get(k) for k in expected} == expected
+
+
+#: Composed from the NetEngine 8000 Log Reference's CONFIGURATION/6/CFG_FILE_CHANGE text (LogIndex,
+#: SrcCmd, SrcData, DestData, TerUser, SrcAddr, ConfigChangeId, LogTime, CfgBaselineTime) and its codes:
+#: SrcData 2 "the configuration file is saved, deleted, renamed, or moved", 1 "deleted"; DestData 4
+#: "configuration file for startup"; TerUser "_SYSTEM_" for an automatic save.
+CFG_FILE_CHANGE = ("<190>Nov 23 2026 10:40:00 NE-CORE-01 %%01CONFIGURATION/6/CFG_FILE_CHANGE(l):CID=0x80a0040d;"
+                   "Configuration file was changed. (LogIndex=11, SrcCmd=1, SrcData={src}, DestData={dest}, "
+                   'TerUser="{user}", SrcAddr=192.0.2.10, ConfigChangeId=12, LogTime=123456, '
+                   'CfgBaselineTime="2026-11-23 08:00:00")')
+
+
+@pytest.mark.parametrize(("values", "expected"), [
+    # an administrator saved the configuration to the startup file from the CLI at 192.0.2.10
+    ({"src": "2", "dest": "4", "user": "admin"},
+     {"event.category": ["configuration"], "event.type": ["change"], "event.action": "configuration-saved",
+      "user.name": "admin", "source.ip": "192.0.2.10", "huawei.vrp.source_command": "1"}),
+    # the startup configuration file deleted: a change, not a save
+    ({"src": "1", "dest": "4", "user": "admin"}, {"event.action": "configuration-file-changed"}),
+    # the running configuration changed (SrcData 3 "SNMP/CLI/NETCONF", DestData 2 "running"): no save
+    ({"src": "3", "dest": "2", "user": "admin"}, {"event.action": "configuration-file-changed"}),
+    # the device's automatic save: still a save, by "_SYSTEM_"
+    ({"src": "2", "dest": "4", "user": "_SYSTEM_"}, {"event.action": "configuration-saved", "user.name": "_SYSTEM_"}),
+])
+def test_vrp8_configuration_file_changes(values: dict[str, str], expected: dict[str, Any]) -> None:
+    context = ParseContext(timezone=SHANGHAI, reference=datetime(2026, 11, 30, tzinfo=UTC))
+    line = CFG_FILE_CHANGE.format(**values)
+    (event,) = HuaweiParser().parse(RawRecord(data=line.encode(), origin="x", offset=0), context)
+    assert {k: event.get(k) for k in expected} == expected
