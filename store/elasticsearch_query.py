@@ -50,8 +50,8 @@ from govsoc.core.ecs import NUMERIC_TYPES, field_type
 from govsoc.store.sqlite_prefilter import parse_network
 
 __all__ = ["CASELESS", "ExactNative", "GRAM", "GRAMS_FIELD", "SEARCH_SPAN", "SEARCH_TEXT_FIELD", "cidr_query",
-           "contains_field", "decode_native", "exact_native", "grams_phrase", "grams_text", "search_field", "search_text", "too_long",
-           "with_search_text", "without_grams"]
+           "contains_field", "decode_native", "exact_native", "grams_phrase", "grams_text", "search_field",
+           "search_text", "too_long", "with_search_text", "without_grams"]
 
 #: The normalizer name the index template defines and every ``.caseless`` sub-field uses.
 CASELESS: Final[str] = "govsoc_lowercase"

@@ -28,7 +28,13 @@ from sigma.backends.elasticsearch.elasticsearch_lucene import LuceneBackend
 from sigma.conditions import ConditionFieldEqualsValueExpression, ConditionValueExpression
 from sigma.exceptions import SigmaError
 from sigma.rule import SigmaRule
-from sigma.types import SigmaCIDRExpression, SigmaRegularExpression, SigmaRegularExpressionFlag, SigmaString, SpecialChars
+from sigma.types import (
+    SigmaCIDRExpression,
+    SigmaRegularExpression,
+    SigmaRegularExpressionFlag,
+    SigmaString,
+    SpecialChars,
+)
 
 from govsoc.core.caseless import fold
 from govsoc.core.ecs import NUMERIC_TYPES, field_type
