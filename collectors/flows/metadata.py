@@ -24,7 +24,7 @@ import warnings
 from typing import Any
 
 from govsoc.collectors.flows.decode import TCP, UDP
-from govsoc.collectors.flows.table import Flow
+from govsoc.collectors.flows.table import HTTP_MAGIC, Flow
 from govsoc.collectors.flows.transactions import dns_transactions, http_transactions
 from govsoc.collectors.protocols.ssh import ssh_session_facts
 from govsoc.collectors.protocols.tls_names import suite_name
@@ -60,6 +60,20 @@ def stream(flow: Flow, from_orig: bool) -> bytes:
     return bytes(out)
 
 
+def _heads(flow: Flow, from_orig: bool, read: bytes) -> list[bytes]:
+    """The samples of one side of a TCP flow beyond its first ``read`` bytes (the stream up to
+    its first gap) that start an HTTP message, in sequence order, each once: past SAMPLE_LIMIT
+    an HTTP flow keeps only those (collectors.flows.table), and a message after a gap starts one."""
+    parts = [(seq, data) for is_orig, seq, data in flow.samples if is_orig == from_orig]
+    if flow.proto != TCP or not parts:
+        return []
+    base = parts[0][0]
+    offsets = [(((seq - base + 0x80000000) & 0xFFFFFFFF) - 0x80000000, data) for seq, data in parts]
+    end = min(offset for offset, _ in offsets) + len(read)
+    heads = {offset: data for offset, data in offsets if offset >= end and bytes(data[:4]) in HTTP_MAGIC}
+    return [heads[offset] for offset in sorted(heads)]
+
+
 def protocol_fields(flow: Flow) -> tuple[str | None, dict[str, Any]]:
     """(the application protocol, its ECS fields) of ``flow``, from its payload samples."""
     client, server = stream(flow, True), stream(flow, False)
@@ -71,7 +85,8 @@ def protocol_fields(flow: Flow) -> tuple[str | None, dict[str, Any]]:
     if client.startswith(b"SSH-") or server.startswith(b"SSH-"):
         return _guard(lambda: _ssh(client, server), "ssh")
     if client.startswith(_HTTP_METHODS) or server.startswith(b"HTTP/1."):
-        return _guard(lambda: _unread(flow, http_transactions(client, server).fields()), "http")
+        heads = _heads(flow, True, client), _heads(flow, False, server)
+        return _guard(lambda: _unread(flow, http_transactions(client, server, *heads).fields()), "http")
     if flow.proto in (UDP, TCP) and ({flow.orig_port, flow.resp_port} & {53, 5353, 5355}):
         return _guard(lambda: _unread(flow, dns_transactions(flow, client, server).fields()), "dns")
     return None, {}

@@ -48,6 +48,7 @@ from govsoc.collectors.flows.table import (
     DNS_PORTS,
     DNS_TIMEOUT,
     EVICT_PART,
+    HTTP_MAGIC,
     ICMP_REPLIES,
     LIKELY_SERVER_PORTS,
     MAX_FLOWS,
@@ -57,6 +58,8 @@ from govsoc.collectors.flows.table import (
     SAMPLE_BUDGET,
     SAMPLE_DNS_LIMIT,
     SAMPLE_DNS_PACKETS,
+    SAMPLE_HTTP_HEAD,
+    SAMPLE_HTTP_LIMIT,
     SAMPLE_HTTP_PACKETS,
     SAMPLE_LIMIT,
     SAMPLE_MAGIC,
@@ -160,7 +163,8 @@ if (K0, K4, KHASH, K5, KHASH2) != (18, 22, FLOW_FIELDS - 6, FLOW_FIELDS - 5, FLO
     raise ImportError("collectors.flows.slots disagrees with the flow matrix layout")
 # control cells shared by the kernel and Python
 (C_FREE, C_DONE, C_SWEEP, C_DELAY, C_CREATED, C_SAMPLES, C_SAMPLE_PACKETS, C_SAMPLE_BYTES, C_SAMPLE_LIMIT,
- C_SAMPLE_PLAIN, C_PEAK, C_TAGGED, C_PLAIN_LIMIT, C_DNS_PACKETS, C_DNS_LIMIT, C_HTTP_PACKETS) = range(16)
+ C_SAMPLE_PLAIN, C_PEAK, C_TAGGED, C_PLAIN_LIMIT, C_DNS_PACKETS, C_DNS_LIMIT, C_HTTP_PACKETS, C_HTTP_HEAD,
+ C_HTTP_LIMIT) = range(18)
 # why the kernel returned
 R_END, R_SLOW, R_SWEEP = 0, 1, 2
 
@@ -686,7 +690,10 @@ def _kernel(K: Any, b: Any, starts: Any, caplens: Any, times: Any, linktypes: An
         slot, side, created = _add(K, F, E, H, D, C, free, done, proto, shi, slo, sport, dhi, dlo, dport, v6, total,
                                    payload, flags, seq, ack, window, ts, first_number + i, dns_response, multicast,
                                    vlan0, vlan1, nvlan, seg)
-        if captured > 0 and F[slot, SAMPLES] < F[slot, SMAX] and F[slot, SBYTES] < _outer(F, C, slot):
+        if captured > 0 and F[slot, SAMPLES] < F[slot, SMAX] and F[slot, SBYTES] < _outer(F, C, slot) and \
+                _body(F, C, slot) and not _http_head(K, b, data_at, captured):
+            F[slot, UNREAD] += 1  # an HTTP body past SAMPLE_LIMIT (FlowTable.add)
+        elif captured > 0 and F[slot, SAMPLES] < F[slot, SMAX] and F[slot, SBYTES] < _outer(F, C, slot):
             if F[slot, SAMPLES] < C[C_SAMPLE_PLAIN]:
                 worth = _sample_max(K, C, b, data_at, captured, proto, sport, dport)
                 if worth:
@@ -721,14 +728,18 @@ def _worth(K: Any, b: Any, at: int, n: int, sport: int, dport: int) -> bool:
 def _add_hit(K: Any, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, proto: int, shi: int, slo: int,
              sport: int, dhi: int, dlo: int, dport: int, v6: int, ip_bytes: int, payload: int, flags: int, seq: int,
              ack: int, window: int, ts: int, number: int, dns_response: bool, dst_multicast: bool, vlan0: int,
-             vlan1: int, nvlan: int, seg: int, data_bytes: int, worth: int) -> tuple[int, int, bool, int]:
+             vlan1: int, nvlan: int, seg: int, data_bytes: int, worth: int, head: bool) -> tuple[int, int, bool, int]:
     """One hit from the Python decoder (``worth``: collectors.flows.table.sample_max of its
-    payload): (slot, side, created, how many payload bytes to keep: 0, none)."""
+    payload; ``head``: whether it starts with an HTTP magic word): (slot, side, created, how
+    many payload bytes to keep: 0, none)."""
     slot, side, created = _add(K, F, E, H, D, C, free, done, proto, shi, slo, sport, dhi, dlo, dport, v6, ip_bytes,
                                payload, flags, seq, ack, window, ts, number, dns_response, dst_multicast, vlan0,
                                vlan1, nvlan, seg)
     kept = 0
-    if data_bytes > 0 and F[slot, SAMPLES] < F[slot, SMAX] and F[slot, SBYTES] < _outer(F, C, slot):
+    if data_bytes > 0 and F[slot, SAMPLES] < F[slot, SMAX] and F[slot, SBYTES] < _outer(F, C, slot) and \
+            _body(F, C, slot) and not head:
+        F[slot, UNREAD] += 1  # an HTTP body past SAMPLE_LIMIT (FlowTable.add)
+    elif data_bytes > 0 and F[slot, SAMPLES] < F[slot, SMAX] and F[slot, SBYTES] < _outer(F, C, slot):
         if F[slot, SAMPLES] < C[C_SAMPLE_PLAIN] and worth:
             F[slot, SMAX] = worth
         kept = _keep(F, C, slot, data_bytes)
@@ -743,6 +754,8 @@ def _keep(F: Any, C: Any, slot: int, length: int) -> int:
     smax = F[slot, SMAX]
     limit = C[C_DNS_LIMIT] if smax == C[C_DNS_PACKETS] else C[C_PLAIN_LIMIT] if smax == C[C_SAMPLE_PLAIN] \
         else C[C_SAMPLE_LIMIT]
+    if smax == C[C_HTTP_PACKETS] and F[slot, SBYTES] >= C[C_SAMPLE_LIMIT]:  # a message's head
+        limit = min(C[C_HTTP_LIMIT], F[slot, SBYTES] + C[C_HTTP_HEAD])
     F[slot, SAMPLES] += 1
     kept = max(0, min(length, limit - F[slot, SBYTES]))
     F[slot, SBYTES] += kept
@@ -753,7 +766,25 @@ def _keep(F: Any, C: Any, slot: int, length: int) -> int:
 
 def _outer(F: Any, C: Any, slot: int) -> int:
     """The sample bytes past which FlowTable.add looks at no more of a flow's packets."""
-    return int(C[C_DNS_LIMIT] if F[slot, SMAX] == C[C_DNS_PACKETS] else C[C_SAMPLE_LIMIT])
+    smax = F[slot, SMAX]
+    return int(C[C_DNS_LIMIT] if smax == C[C_DNS_PACKETS] else C[C_HTTP_LIMIT] if smax == C[C_HTTP_PACKETS]
+               else C[C_SAMPLE_LIMIT])
+
+
+def _body(F: Any, C: Any, slot: int) -> bool:
+    """Whether an HTTP flow's sample is past SAMPLE_LIMIT: it keeps only the heads of messages."""
+    return bool(F[slot, SMAX] == C[C_HTTP_PACKETS] and F[slot, SBYTES] >= C[C_SAMPLE_LIMIT])
+
+
+def _http_head(K: Any, b: Any, at: int, n: int) -> bool:
+    """Whether the payload at ``at`` starts with one of HTTP's magic words (SAMPLE_MAGIC after SSH's)."""
+    if n < 4:
+        return False
+    word = _be32(b, at)
+    for index in range(1, K[K_MAGIC, 65535]):
+        if word == K[K_MAGIC, index]:
+            return True
+    return False
 
 
 def _sample_max(K: Any, C: Any, b: Any, at: int, n: int, proto: int, sport: int, dport: int) -> int:
@@ -814,7 +845,7 @@ _COMPILED: dict[str, Any] = {}
 _NAMES = (*SLOT_NAMES, "_forget", "_walk_pcap", "_le32", "_sd", "_hist", "_flip", "_check", "_scaled", "_state",
           "_init", "_size", "_history_letters", "_segment", "_machine", "_orig_is_src", "_tag", "_untag", "_unindex",
           "_paired", "_end", "_add", "_udp_letter", "_be16", "_be32", "_be64", "_kernel", "_worth", "_add_hit",
-          "_keep", "_outer", "_sample_max")
+          "_keep", "_outer", "_sample_max", "_body", "_http_head")
 
 
 def _compile() -> dict[str, Any]:
@@ -858,7 +889,7 @@ class NativeEngine:
         self.E = np.zeros((2 * capacity, EP_FIELDS), dtype=np.int64)
         self.H = np.zeros((capacity, HISTORY_BYTES), dtype=np.uint8)
         self.free = np.arange(capacity - 1, -1, -1, dtype=np.int64)
-        self.C = np.zeros(16, dtype=np.int64)
+        self.C = np.zeros(18, dtype=np.int64)
         self.C[C_FREE] = capacity
         self.C[C_DELAY] = close_delay * NS
         self.C[C_SAMPLE_PACKETS] = SAMPLE_PACKETS
@@ -866,6 +897,7 @@ class NativeEngine:
         self.C[C_PLAIN_LIMIT] = SAMPLE_PLAIN_LIMIT
         self.C[C_DNS_PACKETS], self.C[C_DNS_LIMIT] = SAMPLE_DNS_PACKETS, SAMPLE_DNS_LIMIT
         self.C[C_HTTP_PACKETS] = SAMPLE_HTTP_PACKETS
+        self.C[C_HTTP_HEAD], self.C[C_HTTP_LIMIT] = SAMPLE_HTTP_HEAD, SAMPLE_HTTP_LIMIT
         self.K = lookups()
         #: the slot tables (collectors.flows.slots): by key, then VLAN-tagged flows by 5-tuple
         self.D = np.zeros(2 * _cells(capacity), dtype=np.int64)
@@ -967,7 +999,8 @@ class NativeEngine:
             self.K, self.F, self.E, self.H, self.D, self.C, self.free, self.done, hit.proto, shi, slo, hit.sport, dhi,
             dlo, hit.dport, int(len(hit.src) == 16), hit.ip_bytes, hit.payload, hit.flags, hit.seq, hit.ack, hit.window,
             ts, number, dns_response, multicast, vlan[0] if vlan else 0, vlan[1] if len(vlan) > 1 else 0,
-            min(len(vlan), 2), hit.seg, len(data), sample_max(data, hit.proto, hit.sport, hit.dport) if data else 0)
+            min(len(vlan), 2), hit.seg, len(data), sample_max(data, hit.proto, hit.sport, hit.dport) if data else 0,
+            bytes(data[:4]) in HTTP_MAGIC)
         self._collect(b"", out)
         if created:
             self.tunnels.pop(slot, None)

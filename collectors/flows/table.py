@@ -46,6 +46,11 @@ SAMPLE_DNS_PACKETS, SAMPLE_DNS_LIMIT = 2048, 256 << 10
 #: An HTTP flow keeps up to this many packets (within SAMPLE_LIMIT bytes), so that a keep-alive
 #: session of small requests is read past its 24th (review R14b N1).
 SAMPLE_HTTP_PACKETS = 512
+#: Past SAMPLE_LIMIT bytes (a large body fills it), an HTTP flow keeps only the packets that start
+#: a request or a response (HTTP_MAGIC), at most SAMPLE_HTTP_HEAD bytes of each and
+#: SAMPLE_HTTP_LIMIT bytes in all, so that the transactions after a large body are read, their
+#: bodies not copied (review R14b N1: a keep-alive session's requests after a 24 KiB body were lost).
+SAMPLE_HTTP_HEAD, SAMPLE_HTTP_LIMIT = 2048, 256 << 10
 #: Packets kept of a flow none of whose first SAMPLE_PLAIN payload packets shows a protocol read
 #: from payload (so that bulk transfers cost no copying): enough to name it, and no more bytes than
 #: SAMPLE_PLAIN_LIMIT (review R14b N7: a large first packet of such a flow - GRO/TSO, jumbo frames,
@@ -198,6 +203,12 @@ def sample_max(data: bytes, proto: int, sport: int, dport: int) -> int:
     return SAMPLE_HTTP_PACKETS if len(data) >= 4 and bytes(data[:4]) in HTTP_MAGIC else SAMPLE_PACKETS
 
 
+def outer_limit(smax: int) -> int:
+    """The sample bytes past which a flow keeping ``smax`` packets looks at no more of them."""
+    return SAMPLE_DNS_LIMIT if smax == SAMPLE_DNS_PACKETS else SAMPLE_HTTP_LIMIT if smax == SAMPLE_HTTP_PACKETS \
+        else SAMPLE_LIMIT
+
+
 #: Tunnel labels kept per flow (each direction's outer endpoints, ports and TEIDs may differ).
 MAX_TUNNELS = 8
 
@@ -328,11 +339,14 @@ class FlowTable:
             flow.resp_packets += 1
             flow.resp_ip_bytes += hit.ip_bytes
             flow.resp_payload += hit.payload
-        if hit.data and flow.sample_count < flow.sample_max and flow.sample_bytes < (
-                SAMPLE_DNS_LIMIT if flow.sample_max == SAMPLE_DNS_PACKETS else SAMPLE_LIMIT):
-            self._sample(flow, hit, is_orig)
-            if self.held_bytes > self.sample_budget:
-                self._evict_bytes(number)
+        if hit.data and flow.sample_count < flow.sample_max and flow.sample_bytes < outer_limit(flow.sample_max):
+            if flow.sample_max == SAMPLE_HTTP_PACKETS and flow.sample_bytes >= SAMPLE_LIMIT and \
+                    bytes(hit.data[:4]) not in HTTP_MAGIC:
+                flow.unsampled += 1  # a body past SAMPLE_LIMIT: neither kept nor counted as looked at
+            else:
+                self._sample(flow, hit, is_orig)
+                if self.held_bytes > self.sample_budget:
+                    self._evict_bytes(number)
         elif hit.data and flow.sample_max >= SAMPLE_PACKETS:
             flow.unsampled += 1
         if ts >= self.next_sweep:
@@ -346,6 +360,8 @@ class FlowTable:
             flow.sample_max = sample_max(hit.data, hit.proto, hit.sport, hit.dport) or flow.sample_max
         limit = (SAMPLE_DNS_LIMIT if flow.sample_max == SAMPLE_DNS_PACKETS else
                  SAMPLE_PLAIN_LIMIT if flow.sample_max == SAMPLE_PLAIN else SAMPLE_LIMIT)
+        if flow.sample_max == SAMPLE_HTTP_PACKETS and flow.sample_bytes >= SAMPLE_LIMIT:  # a message's head
+            limit = min(SAMPLE_HTTP_LIMIT, flow.sample_bytes + SAMPLE_HTTP_HEAD)
         flow.sample_count += 1  # looked at, kept or not: a plain flow is named from its first packets
         if flow.sample_bytes >= limit:
             return

@@ -9,7 +9,8 @@ UDP each datagram is a message. HTTP responses are paired with requests in order
 keeps order, RFC 9112 9.3.2; each request's method tells whether its response has a body, a
 response to HEAD having none, RFC 9112 6.3), interim 1xx responses other than 101 left out as Zeek's
 status_code leaves them. Only the sampled payload is read (collectors.flows.table: the first
-SAMPLE_PACKETS packets, at most SAMPLE_LIMIT bytes; of HTTP SAMPLE_HTTP_PACKETS packets, of
+SAMPLE_PACKETS packets, at most SAMPLE_LIMIT bytes; of HTTP SAMPLE_HTTP_PACKETS packets, past
+SAMPLE_LIMIT only those that start a message, read on their own; of
 DNS, over UDP or TCP, SAMPLE_DNS_PACKETS packets), so a long session's later transactions are not seen
 (the flow counts the packets left, govsoc.flow.unread_packets); a datagram that does not decode
 is skipped and counted.
@@ -17,7 +18,7 @@ is skipped and counted.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,12 +75,21 @@ def dns_transactions(flow: Flow, client: bytes, server: bytes) -> Transactions:
     return out
 
 
-def http_transactions(client: bytes, server: bytes) -> Transactions:
-    """Every request and its response of an HTTP connection, in order."""
+def http_transactions(client: bytes, server: bytes, client_heads: Sequence[bytes] = (),
+                      server_heads: Sequence[bytes] = ()) -> Transactions:
+    """Every request and its response of an HTTP connection, in order: those of each side's
+    stream, then those of the ``*_heads`` (packets past a gap or past the sample's bytes that
+    start a message, each read on its own; collectors.flows.table keeps them)."""
     out = Transactions()
     requests = _messages(lambda: http_requests(client), out) if client else []
+    for head in client_heads:
+        requests += _messages(lambda h=head: http_requests(h), out)  # type: ignore[misc]
     methods = [request.method for request in requests]
     responses = [r for r in (_messages(lambda: http_responses(server, methods), out) if server else []) if _final(r)]
+    for head in server_heads:
+        later = methods[len(responses):]  # the methods of the requests not answered yet
+        responses += [r for r in _messages(lambda h=head, m=later: http_responses(h, m), out)  # type: ignore[misc]
+                      if _final(r)]
     for i in range(max(len(requests), len(responses))):
         out.facts.append(http_ecs(requests[i] if i < len(requests) else None,
                                   responses[i] if i < len(responses) else None))

@@ -156,3 +156,34 @@ def test_a_long_dns_over_tcp_session_is_read_to_the_dns_bound(engine: str) -> No
     assert "govsoc.flow.unread_packets" not in fields
     names = [fields["dns.question.name"]] + [t["dns.question.name"] for t in fields["govsoc.flow.later_transactions"]]
     assert names == [f"t{i:04d}.aaaa.tun.example.com" for i in range(60)]
+
+
+@pytest.mark.parametrize("engine", ["python", "native"])
+def test_a_keep_alive_session_with_large_bodies_is_read_past_the_sample_bytes(engine: str) -> None:
+    # review R14b N1, HTTP: each of 8 responses carries a 10,000-byte body (7 segments of at most
+    # 1,448 bytes), so the flow's 24 KiB sample filled during the 3rd and the 5 requests after it
+    # vanished; past the sample an HTTP flow now keeps the packets that start a message (the
+    # bodies not copied), and every request and response is read
+    from govsoc.collectors.flows.ecs import flow_fields
+
+    frames = [ethernet(ipv4(CLIENT, WEB, 6, tcp(41080, 80, 100, 0, "S"))),
+              ethernet(ipv4(WEB, CLIENT, 6, tcp(80, 41080, 900, 101, "SA"))),
+              ethernet(ipv4(CLIENT, WEB, 6, tcp(41080, 80, 101, 901, "A")))]
+    client, server = 101, 901
+    for i in range(8):
+        request = f"GET /report/{i}.pdf HTTP/1.1\r\nHost: a.gov.cn\r\nUser-Agent: ua-{i}\r\n\r\n".encode()
+        frames.append(ethernet(ipv4(CLIENT, WEB, 6, tcp(41080, 80, client, server, "PA", request))))
+        client += len(request)
+        response = f"HTTP/1.1 {200 + i} X\r\nContent-Length: 10000\r\n\r\n".encode() + bytes([65 + i]) * 10_000
+        for at in range(0, len(response), 1448):
+            segment = response[at:at + 1448]
+            frames.append(ethernet(ipv4(WEB, CLIENT, 6, tcp(80, 41080, server, client, "A", segment))))
+            server += len(segment)
+    capture = pcap([(1_700_000_000 + i / 100, frame) for i, frame in enumerate(frames)])
+    (flow,) = list(FlowAssembler(io.BytesIO(capture), engine=engine).flows())
+    assert flow.sample_bytes < 24576 + 8 * 1448  # the bodies past the sample are not kept
+    fields = flow_fields(flow)
+    assert (fields["network.protocol"], fields["govsoc.flow.transactions"]) == ("http", 8)
+    read = [fields, *fields["govsoc.flow.later_transactions"]]
+    assert [(t["url.original"], t["user_agent.original"], t["http.response.status_code"]) for t in read] == [
+        (f"/report/{i}.pdf", f"ua-{i}", 200 + i) for i in range(8)]

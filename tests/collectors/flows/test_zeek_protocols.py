@@ -35,11 +35,6 @@ COLUMNS: dict[str, tuple[tuple[str, str, Any], ...]] = {
 KNOWN: dict[tuple[str, str], str] = {
     ("traces/mixed-vlan-mpls.pcap", "http"): "an HTTP/0.9 request line (no version): collectors.protocols.http "
                                              "does not read it",
-    ("traces/http/deeply-nested-mime.pcap", "http"): "the response follows a request body larger than the payload a "
-                                                     "flow keeps (SAMPLE_LIMIT), so only the request is read",
-    ("traces/http/no_crlf.pcap", "http"): "requests 2-5 of the keep-alive connection come after 6-8 KB request "
-                                          "bodies and 290-470 KB responses, past the payload a flow keeps "
-                                          "(SAMPLE_PACKETS, SAMPLE_LIMIT): only the first transaction is read",
 }
 
 
