@@ -12,6 +12,7 @@ rule's own meaning) and with the whole pack (the correlations).
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from dataclasses import dataclass
@@ -404,7 +405,7 @@ class Row:
     misses: dict[str, Lines]
     #: kind -> a trace of shared/corpus/zeek-tls (instead of lines): its flows are the case.
     pcaps: dict[str, str] | None = None
-    #: kind -> the client address of that case (default: one of 198.51.0.0/16, the internet by INVENTORY).
+    #: kind -> the client address of that case (default: client_address(), the internet by INVENTORY).
     ips: dict[str, str] | None = None
     #: kind -> a capture built here (pcap bytes): its flows are the case.
     built: dict[str, bytes] | None = None
@@ -1483,6 +1484,13 @@ START = datetime(2026, 11, 22, 16, 0, tzinfo=UTC)
 END = START + timedelta(hours=len(ROWS) + 3)
 
 
+def client_address(row: int, case: int) -> str:
+    """The client address of a row's case: 198.51.<row>.<case> for the first 256 rows, then on in
+    198.52.0.0/16 and up (no zone of INVENTORY: the internet), so that a row past the 256th still gets
+    a valid address of its own."""
+    return f"198.{51 + row // 256}.{row % 256}.{case}"
+
+
 def write_logs(folder: Path) -> tuple[dict[str, Path], dict[str, tuple[str, str]]]:
     """One log file per parser in ``folder``; returns (parser -> file, host (or cloud user) name
     and client address -> (rule, kind))."""
@@ -1492,8 +1500,8 @@ def write_logs(folder: Path) -> tuple[dict[str, Path], dict[str, tuple[str, str]
         parser = PARSERS.get(row.file, "syslog.mixed")
         out = texts.setdefault(parser, [])
         for k, (kind, lines) in enumerate([("hit", row.hit), *row.misses.items()]):
-            host, ip = f"EGOV-{n}-{k}", (row.ips or {}).get(kind, f"198.51.{n}.{k + 1}")
-            host2, ip2 = f"{host}-2", f"198.51.{n}.{k + 101}"  # elsewhere(): the same case
+            host, ip = f"EGOV-{n}-{k}", (row.ips or {}).get(kind, client_address(n, k + 1))
+            host2, ip2 = f"{host}-2", client_address(n, k + 101)  # elsewhere(): the same case
             owners[host] = owners[ip] = owners[host2] = owners[ip2] = (row.file, row.kind(kind))
             case_start = START + timedelta(hours=n, minutes=20 * k)
             for offset, template in lines:
@@ -1633,6 +1641,16 @@ result = detect(store, load_rules([rule]), start=datetime(2026, 11, 1, tzinfo=UT
                 end=datetime(2026, 12, 1, tzinfo=UTC))
 print(json.dumps([summary.receipt.created, result.failed, len(list(store.alerts()))]))
 """
+
+
+def test_every_case_address_is_valid_and_its_own_past_256_rows() -> None:
+    # the 256th row once got "198.51.256.1" (no address: its lines were refused or misread)
+    cases = [(row, case) for row in range(2 * len(ROWS) + 300) for case in (*range(1, 60), *range(101, 160))]
+    addresses = [client_address(row, case) for row, case in cases]
+    assert all(ipaddress.ip_address(a).version == 4 for a in addresses)
+    assert len(set(addresses)) == len(cases)
+    assert not any(ipaddress.ip_address(a) in ipaddress.ip_network(zone) for a in addresses
+                   for zone in ("10.0.0.0/8", "172.16.0.0/12"))
 
 
 def test_the_sql_injection_rule_reads_hostile_requests_in_linear_time(tmp_path: Path) -> None:
