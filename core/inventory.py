@@ -150,6 +150,20 @@ class Endpoint(_Model):
     #: An SSH server's host-key fingerprints as `ssh-keygen -lf` prints them (SHA256:<base64>): SSH
     #: has no certificates, so the verified key must be one of these (crypto_eval.checks.ssh_host_key).
     host_key_fingerprints: list[str] = []
+    #: The account names that log in at this endpoint (names only, never secrets): an FTP probe sends
+    #: USER for each before AUTH TLS (never PASS), as a server's TLS policy may differ per account.
+    login_accounts: list[str] = []
+
+    @field_validator("login_accounts")
+    @classmethod
+    def _accounts(cls, values: list[str]) -> list[str]:
+        """Each a user name as a login command carries it: no whitespace or control characters (a
+        CR LF would end the USER line and start another command), at most 64 characters."""
+        for value in values:
+            if not value or len(value) > 64 or any(c.isspace() or not c.isprintable() for c in value):
+                raise ValueError(f"{value[:70]!r} is no account name: give the user name alone (no spaces "
+                                 "or control characters, at most 64 characters)")
+        return values
 
     @field_validator("host_key_fingerprints")
     @classmethod

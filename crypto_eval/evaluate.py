@@ -13,6 +13,7 @@ endpoint, while the same address asked with another host name (SNI) or protocol 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import govsoc.crypto_eval.checks.channels  # noqa: F401 - registers channel.network, channel.admin
@@ -36,8 +37,8 @@ __all__ = ["targets_for", "unique_targets", "endpoint_addresses", "evaluate_syst
 
 def targets_for(system: System) -> list[Target]:
     """The system's endpoints as probe targets."""
-    return [Target(host=e.host, port=e.port, protocol=e.protocol.lower(), server_name=e.server_name)
-            for e in system.endpoints]
+    return [Target(host=e.host, port=e.port, protocol=e.protocol.lower(), server_name=e.server_name,
+                   accounts=tuple(e.login_accounts)) for e in system.endpoints]
 
 
 def endpoint_addresses(systems: Sequence[System], *, resolve: bool = True) -> dict[str, str]:
@@ -56,7 +57,10 @@ def unique_targets(systems: Sequence[System], addresses: Mapping[str, str] | Non
     known = addresses or endpoint_addresses(systems, resolve=False)
     seen: dict[TargetKey, Target] = {}
     for t in (t for s in systems for t in targets_for(s)):
-        seen.setdefault(target_key(known, t.host, t.port, t.protocol, t.server_name), t)
+        key = target_key(known, t.host, t.port, t.protocol, t.server_name)
+        kept = seen.setdefault(key, t)
+        if kept is not t and t.accounts:  # one probe asks for every account any listing names
+            seen[key] = replace(kept, accounts=tuple(dict.fromkeys(kept.accounts + t.accounts)))
     return list(seen.values())
 
 

@@ -470,6 +470,7 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
         parts.append(f"TLS 1.3 {sm.suite} ({sm.key_share_group}"
                      + (f"，证书 {sm.chain[0].signature_algorithm}" if sm.chain else "") + ")")
     data = ftp_data_protection(report, notes)
+    login_unproven = report.cleartext.tls_login_unproven if report.cleartext is not None else ""
     if tls_ok:
         tls_algos, tls_notes, tls_auth = _tls_parts(report, bool(tlcp or sm), when, trust)
         algos += tls_algos
@@ -498,11 +499,13 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
     unproven: tuple[tuple[str, str], ...] = ()
     if data is not None and data[0] == "clear":  # the files themselves cross in the clear: logins only are protected
         conf = integrity = (False, data[1])
-    elif data is not None and not null:
-        # the control channel is TLS, the files' data connections were not shown to be: no evidence
-        # for what carries the data (issue 16 fifth review, finding 8), until an evaluator confirms it
+    elif (data is not None or login_unproven) and not null:
+        # the control channel is TLS, the files' data connections were not shown to be (issue 16 fifth
+        # review, finding 8), or not every account was shown to need TLS before its password (review
+        # R16c 1): no evidence for what the channel carries, until an evaluator confirms it
         conf = integrity = None
-        unproven = (("confidentiality", data[1]), ("integrity", data[1]))
+        why = "；".join(w for w in (login_unproven, data[1] if data is not None else "") if w)
+        unproven = (("confidentiality", why), ("integrity", why))
     return ChannelView(protocol=protocol, observed=f"{target}: {'; '.join(parts)}", authentication=auth,
                        confidentiality=conf, integrity=integrity, algorithms=tuple(algos), notes=tuple(notes),
                        unproven=unproven)

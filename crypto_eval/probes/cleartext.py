@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
@@ -134,6 +134,8 @@ class CleartextProbeResult:
     login: bool = False         # the service asks for credentials in the clear
     evidence: str = ""          # the greeting or the page element that shows it (trimmed)
     tls_required: bool = False  # the service refuses logins until TLS is started (FTP AUTH TLS)
+    #: FTP: why TLS before login was not shown for every account ("": it was; FtpSecurity.unproven)
+    tls_login_unproven: str = ""
     redirect: str | None = None  # plain HTTP that only redirects to this https:// URL (carries no data)
     https_port: bool = False  # the answer says the port wants HTTPS (HTTPS_PORT_ANSWERS): probe it as TLS
     anonymous_clear: bool = False  # FTP: password logins need TLS, anonymous ones are served in the clear
@@ -154,6 +156,10 @@ class FtpSecurity:
     #: anonymous-only server (vsftpd local_enable=NO: "530 This FTP server is anonymous only."), where
     #: no password crosses the line
     anonymous_only: bool = False
+    #: declared accounts (Target.accounts) that a USER before AUTH TLS let in (331, 332 or 230)
+    clear_accounts: tuple[str, ...] = ()
+    #: why TLS before login was not shown for every account that may log in ("": it was)
+    unproven: str = ""
 
 
 async def _ftp_dialogue(host: str, port: int, timeout: float,
@@ -205,8 +211,10 @@ async def _auth_tls_accepted(host: str, port: int, timeout: float) -> bool:
     return bool(await _ftp_dialogue(host, port, timeout, talk))
 
 
-async def probe_ftp_security(host: str, port: int, *, timeout: float = 3.0) -> FtpSecurity | None:
-    """FEAT, then USER before AUTH for a named account and, when that is refused, an anonymous
+async def probe_ftp_security(host: str, port: int, *, timeout: float = 3.0,
+                             accounts: Sequence[str] = ()) -> FtpSecurity | None:
+    """FEAT, then USER before AUTH for the probe's own account, for each declared account
+    (``accounts``: USER only, never PASS) and, when the probe's account is refused, an anonymous
     login (each on its own connection: vsftpd hangs up after refusing an unencrypted login); None
     when the conversation fails (not FTP, closed, silent)."""
     first = await _ftp_user(host, port, b"govsoc-probe", timeout)
@@ -215,22 +223,49 @@ async def probe_ftp_security(host: str, port: int, *, timeout: float = 3.0) -> F
     auth_tls, answers = first[0], [first[1]]
     if not auth_tls:  # RFC 4217 does not make FEAT list AUTH TLS (vsftpd ssl_tlsv1=NO omits it): ask it
         auth_tls = await _auth_tls_accepted(host, port, timeout)
+    declared: list[tuple[str, bytes]] = []
+    for name in accounts:
+        said = await _ftp_user(host, port, name.encode("utf-8"), timeout)
+        if said is not None:
+            declared.append((name, said[1]))
     if answers[0][:1] in (b"4", b"5"):
         anonymous = await _ftp_user(host, port, b"anonymous", timeout)
         if anonymous is not None:
             answers.append(anonymous[1])
-    # 331/332: the password (or account) would follow in the clear; 230: logged in without one. TLS is
-    # required only when the named account and anonymous are both refused before AUTH TLS (an
-    # anonymous-only server refuses named users with 530 and still serves anonymous in the clear).
-    required = auth_tls and all(a.rsplit(b"-> ", 1)[-1][:1] in (b"4", b"5") for a in answers)
-    evidence = " / ".join(" ".join(received_text(a).split())[:100] for a in answers)
-    # "530 Non-anonymous sessions must use encryption" (vsftpd force_local_logins_ssl beside a public
-    # anonymous area): every password login is refused until AUTH TLS, the anonymous one carries no secret
-    named = auth_tls and answers[0][:1] in (b"4", b"5") and _USE_ENCRYPTION.search(answers[0]) is not None
+    log = [f"USER govsoc-probe -> {_reply(answers[0])}"] + [f"USER {n} -> {_reply(a)}" for n, a in declared]
+    log += [f"USER anonymous -> {_reply(a)}" for a in answers[1:]]
+    evidence = " / ".join(log)
+    # 331/332: the password (or account) would follow in the clear; 230: logged in without one
+    let_in = [n for n, a in declared if a[:1] in (b"2", b"3")]
+    if let_in:
+        return FtpSecurity(auth_tls=auth_tls, required=False, evidence=evidence, clear_accounts=tuple(let_in))
+    refused = answers[0][:1] in (b"4", b"5")
+    # "530 Non-anonymous sessions must use encryption" (vsftpd force_local_logins_ssl), beside a public
+    # anonymous area or not: password logins are refused until AUTH TLS, the anonymous one carries no secret
+    named = auth_tls and refused and all(_USE_ENCRYPTION.search(a) is not None
+                                         for a in [answers[0], *(a for _, a in declared)])
     anonymous_in = len(answers) > 1 and answers[1].rsplit(b"-> ", 1)[-1][:3] == b"230"
-    only = answers[0][:1] in (b"4", b"5") and not named and anonymous_in
+    only = refused and not named and anonymous_in
+    # TLS is taken as required when every named account and anonymous are refused before AUTH TLS; a
+    # refusal that does not ask for TLS ("530 Permission denied.": vsftpd userlist_deny=NO, the probe's
+    # account not on the list) shows only that this account may not log in, not how others do
+    required = auth_tls and refused and (named or not anonymous_in)
+    unproven = ""
+    if required and not named:
+        unproven = (f"探测账户在AUTH TLS之前被拒绝，但应答未说明须先启用TLS（{_reply(answers[0])}）：其他账户"
+                    "能否在AUTH TLS之前以明文发送口令未能判定")
+    elif required and not declared:
+        unproven = ("仅观察到探测账户（govsoc-probe）被要求先AUTH TLS，服务端可按账户设置TLS策略：实际登录账户"
+                    "是否同样被强制未能验证")
+    if unproven:
+        unproven += "。可在清单该端点的 login_accounts 中列出登录账户名后复测（探测只发送USER，不发送口令）"
     return FtpSecurity(auth_tls=auth_tls, required=required, evidence=evidence, named_need_tls=named,
-                       anonymous_clear=anonymous_in, anonymous_only=only)
+                       anonymous_clear=anonymous_in, anonymous_only=only, unproven=unproven)
+
+
+def _reply(answer: bytes) -> str:
+    """An FTP reply (or an anonymous login's "331 ... -> 230 ...") as one trimmed line of text."""
+    return " ".join(received_text(answer).split())[:100]
 
 
 #: What a refusal of USER before AUTH TLS says when it asks for TLS (vsftpd "Non-anonymous sessions

@@ -54,6 +54,8 @@ class Target:
     port: int
     protocol: str = "tcp"
     server_name: str | None = None
+    #: account names the inventory says log in here (FTP: each is asked USER before AUTH TLS)
+    accounts: tuple[str, ...] = ()
 
     @property
     def endpoint(self) -> str:
@@ -86,13 +88,15 @@ async def _cleartext_or_starttls(target: Target, found: CleartextProbeResult, ti
     """A cleartext service, unless it is FTP that refuses logins before AUTH TLS: then the TLS it
     starts is probed and the channel is judged on that (RFC 4217 explicit FTPS)."""
     if found.service == "ftp":
-        security = await probe_ftp_security(target.host, target.port, timeout=timeout)
-        if security is not None and (security.required or security.named_need_tls):
+        security = await probe_ftp_security(target.host, target.port, timeout=timeout, accounts=target.accounts)
+        if security is not None and security.required:
             tls = await probe_tls(target.host, target.port, server_name=target.server_name, timeout=timeout,
                                   starttls="ftp")
             data = await probe_ftp_data(target.host, target.port, timeout=timeout) if tls.speaks_tls else None
+            said = "AUTH TLS之前的登录被拒绝" if security.unproven else "须先AUTH TLS"
             found = replace(found, login=False, tls_required=True, anonymous_clear=security.anonymous_clear,
-                            evidence=f"{found.evidence.strip()} | 须先AUTH TLS：{_said(security.evidence)}")
+                            tls_login_unproven=security.unproven,
+                            evidence=f"{found.evidence.strip()} | {said}：{_said(security.evidence)}")
             return EndpointReport(target=target, tls=tls, cleartext=found, starttls="ftp", tlcp=tlcp, tls13_sm=tls13_sm,
                                   ftp_data=data)
         if security is not None and security.anonymous_only:  # no password to take in the clear

@@ -23,7 +23,8 @@ TELNETD_OPENING = bytes.fromhex("fffd18fffd20fffd23fffd27")
 
 @contextmanager
 def vsftpd(folder: Path, *, tls: CertFiles | None = None, force_tls: bool = False,
-           anonymous: bool = False, anonymous_tls: str | None = None, tls_v1: bool = True) -> Iterator[int]:
+           anonymous: bool = False, anonymous_tls: str | None = None, tls_v1: bool = True,
+           userlist: list[str] | None = None) -> Iterator[int]:
     """vsftpd in standalone mode on a free loopback port; with ``tls`` it offers AUTH TLS (RFC 4217)
     with that certificate, and with ``force_tls`` refuses local-user logins and data before TLS
     (force_local_logins_ssl, force_local_data_ssl). ``anonymous``: anonymous access only, never
@@ -32,7 +33,10 @@ def vsftpd(folder: Path, *, tls: CertFiles | None = None, force_tls: bool = Fals
     their data connections forced to TLS ("data") or allowed in the clear ("logins"); "none": anonymous
     logins and data allowed in the clear beside TLS-only local users (a public download area).
     ``tls_v1`` False: ssl_tlsv1=NO, with which vsftpd no longer lists AUTH TLS in FEAT but still
-    answers it 234 (and negotiates TLS 1.2/1.3)."""
+    answers it 234 (and negotiates TLS 1.2/1.3). ``userlist``: only these users may log in
+    (userlist_enable, userlist_deny=NO): any other name gets "530 Permission denied." at USER. Debian's
+    vsftpd reads the list only when it drops privileges (run_as_launching_user=NO, nopriv_user nobody:
+    the test must run as root; with run_as_launching_user=YES the file is never opened)."""
     if not Path(VSFTPD).exists():
         raise FileNotFoundError(VSFTPD)
     port = free_port()
@@ -51,8 +55,14 @@ def vsftpd(folder: Path, *, tls: CertFiles | None = None, force_tls: bool = Fals
         users = (f"anonymous_enable=YES\nlocal_enable=YES\nanon_root={anon_root}\nallow_anon_ssl=YES\n"
                  f"force_anon_logins_ssl={'NO' if anonymous_tls == 'none' else 'YES'}\n"
                  f"force_anon_data_ssl={'YES' if anonymous_tls == 'data' else 'NO'}\n")
+    launching = "run_as_launching_user=YES\n"
+    if userlist is not None:
+        (folder / f"vsftpd_{port}.users").write_text("".join(f"{u}\n" for u in userlist))
+        empty.chmod(0o755)  # vsftpd refuses a secure_chroot_dir others may write to
+        launching = (f"run_as_launching_user=NO\nnopriv_user=nobody\nuserlist_enable=YES\nuserlist_deny=NO\n"
+                     f"userlist_file={folder / f'vsftpd_{port}.users'}\n")
     conf.write_text(f"listen=YES\nlisten_ipv6=NO\nlisten_address=127.0.0.1\nlisten_port={port}\n"
-                    f"{users}background=NO\nrun_as_launching_user=YES\n"
+                    f"{users}background=NO\n{launching}"
                     f"secure_chroot_dir={empty}\n{secure}")
     proc = subprocess.Popen([VSFTPD, str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
