@@ -38,7 +38,8 @@ __all__ = ["targets_for", "unique_targets", "endpoint_addresses", "evaluate_syst
 def targets_for(system: System) -> list[Target]:
     """The system's endpoints as probe targets."""
     return [Target(host=e.host, port=e.port, protocol=e.protocol.lower(), server_name=e.server_name,
-                   accounts=tuple(e.login_accounts)) for e in system.endpoints]
+                   accounts=tuple(e.login_accounts), host_keys=tuple(e.host_key_fingerprints))
+            for e in system.endpoints]
 
 
 def endpoint_addresses(systems: Sequence[System], *, resolve: bool = True) -> dict[str, str]:
@@ -59,8 +60,9 @@ def unique_targets(systems: Sequence[System], addresses: Mapping[str, str] | Non
     for t in (t for s in systems for t in targets_for(s)):
         key = target_key(known, t.host, t.port, t.protocol, t.server_name)
         kept = seen.setdefault(key, t)
-        if kept is not t and t.accounts:  # one probe asks for every account any listing names
-            seen[key] = replace(kept, accounts=tuple(dict.fromkeys(kept.accounts + t.accounts)))
+        if kept is not t and (t.accounts or t.host_keys):  # one probe asks what every listing names
+            seen[key] = replace(kept, accounts=tuple(dict.fromkeys(kept.accounts + t.accounts)),
+                                host_keys=tuple(dict.fromkeys(kept.host_keys + t.host_keys)))
     return list(seen.values())
 
 

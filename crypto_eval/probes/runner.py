@@ -33,7 +33,7 @@ from govsoc.crypto_eval.probes.connection import exchange
 from govsoc.crypto_eval.probes.ftp_data import FtpDataProtection, probe_ftp_data
 from govsoc.crypto_eval.probes.postgresql import POSTGRESQL_PROTOCOLS, ask_ssl
 from govsoc.crypto_eval.probes.received_text import received_text
-from govsoc.crypto_eval.probes.ssh import SshProbeResult, probe_ssh
+from govsoc.crypto_eval.probes.ssh import SshProbeResult, probe_other_host_keys, probe_ssh
 from govsoc.crypto_eval.probes.tlcp import TlcpProbeResult, Tls13SmProbeResult, probe_tlcp, probe_tls13_sm
 from govsoc.crypto_eval.probes.tls import TlsProbeResult, probe_tls
 
@@ -56,6 +56,8 @@ class Target:
     server_name: str | None = None
     #: account names the inventory says log in here (FTP: each is asked USER before AUTH TLS)
     accounts: tuple[str, ...] = ()
+    #: SSH host-key fingerprints the inventory declares (Endpoint.host_key_fingerprints)
+    host_keys: tuple[str, ...] = ()
 
     @property
     def endpoint(self) -> str:
@@ -134,7 +136,7 @@ async def _tls_family(target: Target, timeout: float, *, http: bool = True) -> E
         found = await probe_cleartext(host, port, timeout=timeout, http_host=sni)
         if _ssh_banner(found):  # what the port says outranks what the inventory declares
             return EndpointReport(target=target, tls=result, tlcp=tlcp, tls13_sm=sm,
-                                  ssh=await probe_ssh(host, port, timeout=timeout))
+                                  ssh=await _ssh(target, timeout))
         if found.service == "ftp":  # explicit FTPS declared as ftps/tls: AUTH TLS on a plain greeting
             return await _cleartext_or_starttls(target, found, timeout, tlcp=tlcp, tls13_sm=sm)
         return EndpointReport(target=target, tls=result, tlcp=tlcp, tls13_sm=sm, cleartext=found)
@@ -148,7 +150,7 @@ async def _sniff(target: Target, timeout: float, *, wait: float | None = None) -
     if not greeting.connected:
         return EndpointReport(target=target, reachable=False, connect_error=greeting.error)
     if greeting.received.startswith(b"SSH-"):
-        return EndpointReport(target=target, ssh=await probe_ssh(target.host, target.port, timeout=timeout))
+        return EndpointReport(target=target, ssh=await _ssh(target, timeout))
     if greeting.received:
         service, login = classify_greeting(greeting.received)
         return await _cleartext_or_starttls(target, CleartextProbeResult(
@@ -163,7 +165,7 @@ async def probe_endpoint(target: Target, *, question_timeout: float = 3.0) -> En
     if protocol in TLS_PROTOCOLS:
         return await _tls_family(target, question_timeout)
     if protocol == "ssh":
-        result = await probe_ssh(target.host, target.port, timeout=question_timeout)
+        result = await _ssh(target, question_timeout)
         if result.reachable and not result.speaks_ssh:  # not SSH after all: what does it speak?
             # a late greeting (a telnetd looking us up in the DNS) is still the port's greeting
             return replace(await _sniff(target, question_timeout, wait=question_timeout), ssh=result)
@@ -175,8 +177,7 @@ async def probe_endpoint(target: Target, *, question_timeout: float = 3.0) -> En
         found = await probe_cleartext(target.host, target.port, timeout=question_timeout,
                                       http_host=target.server_name, server_first=protocol in SERVER_FIRST)
         if _ssh_banner(found):  # an SSH server on a port declared telnet/ftp/http is SSH
-            return EndpointReport(target=target, ssh=await probe_ssh(target.host, target.port,
-                                                                     timeout=question_timeout))
+            return EndpointReport(target=target, ssh=await _ssh(target, question_timeout))
         if found.reachable and (found.https_port or not (found.service or found.evidence)):
             # silent, an answer to HTTP that is not HTTP, or "plain HTTP sent to an HTTPS port":
             # the port may speak TLS, and what it speaks outranks the declared protocol
@@ -185,6 +186,17 @@ async def probe_endpoint(target: Target, *, question_timeout: float = 3.0) -> En
                 return secured
         return await _cleartext_or_starttls(target, found, question_timeout)
     return await _sniff(target, question_timeout)
+
+
+async def _ssh(target: Target, timeout: float) -> SshProbeResult:
+    """The SSH probe; when the inventory declares host-key fingerprints and the key negotiated is not
+    among them, the server's keys of its other types too (a server with RSA, ECDSA and Ed25519 keys
+    signs with the one the client prefers: review R16c 2)."""
+    result = await probe_ssh(target.host, target.port, timeout=timeout)
+    if target.host_keys and result.host_key_verified is True and result.host_key_fingerprint not in target.host_keys:
+        result = replace(result, other_host_keys=await probe_other_host_keys(target.host, target.port, result,
+                                                                             timeout=timeout))
+    return result
 
 
 async def _postgresql(target: Target, timeout: float) -> EndpointReport:

@@ -21,7 +21,8 @@ from govsoc.core.errors import ParseError
 from govsoc.crypto_eval.algorithms import Assessment, classify_ssh
 from govsoc.crypto_eval.probes.connection import exchange
 
-__all__ = ["SshProbeResult", "probe_ssh", "CLIENT_KEXINIT", "fingerprint_of"]
+__all__ = ["SshProbeResult", "probe_ssh", "probe_other_host_keys", "CLIENT_KEXINIT", "fingerprint_of",
+           "HOST_KEY_FAMILIES"]
 
 _CIPHERS = ("chacha20-poly1305@openssh.com", "aes128-ctr", "aes192-ctr", "aes256-ctr", "aes128-gcm@openssh.com",
             "aes256-gcm@openssh.com", "sm4-ctr", "sm4-gcm@openssh.com", "aes128-cbc", "aes256-cbc", "3des-cbc")
@@ -59,6 +60,9 @@ class SshProbeResult:
     host_key_verified: bool | None = None
     host_key_note: str | None = None  # what was verified, or why not
     host_key_fingerprint: str | None = None  # SHA256:<base64> of the verified host key (ssh-keygen -l)
+    host_key_algorithm: str | None = None  # the signature algorithm of the verified host key (ssh-ed25519, ...)
+    #: the server's other host keys (probe_other_host_keys): (algorithm, fingerprint), each verified
+    other_host_keys: tuple[tuple[str, str], ...] = ()
 
     def algorithms(self) -> dict[str, tuple[str, ...]]:
         """category -> the server's list (kex, host_key, cipher, mac)."""
@@ -160,11 +164,37 @@ def fingerprint_of(key_blob: bytes) -> str:
     return "SHA256:" + base64.b64encode(hashlib.sha256(key_blob).digest()).decode().rstrip("=")
 
 
-async def probe_ssh(host: str, port: int, *, timeout: float = 3.0) -> SshProbeResult:
+#: Host-key algorithms by key type (RFC 4253 6.6, RFC 5656, RFC 8709, RFC 8332): offering one family
+#: alone makes a server with several host keys sign with that key (what a client does whose
+#: known_hosts holds that key type).
+HOST_KEY_FAMILIES = (("ssh-ed25519",), ("ecdsa-sha2-nistp256",), ("ecdsa-sha2-nistp384",), ("ecdsa-sha2-nistp521",),
+                     ("rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"))
+
+
+async def probe_other_host_keys(host: str, port: int, first: SshProbeResult, *,
+                                timeout: float = 3.0) -> tuple[tuple[str, str], ...]:
+    """The server's host keys of the other types its KEXINIT lists than the one ``first`` verified,
+    one key exchange each offering that type alone: (algorithm, fingerprint) of each verified key."""
+    offered = set(first.kexinit.server_host_key_algorithms) if first.kexinit is not None else set()
+    found: list[tuple[str, str]] = []
+    for family in HOST_KEY_FAMILIES:
+        if first.host_key_algorithm in family or not offered & set(family):
+            continue
+        other = await probe_ssh(host, port, timeout=timeout, host_key_algorithms=family)
+        if other.host_key_verified is True and other.host_key_fingerprint and other.host_key_algorithm:
+            found.append((other.host_key_algorithm, other.host_key_fingerprint))
+    return tuple(found)
+
+
+async def probe_ssh(host: str, port: int, *, timeout: float = 3.0,
+                    host_key_algorithms: tuple[str, ...] | None = None) -> SshProbeResult:
     """Read the banner and the server's KEXINIT (after sending ours), and do the X25519 key exchange
-    far enough to verify the host key's signature over the exchange hash."""
+    far enough to verify the host key's signature over the exchange hash (with the host key of one
+    of ``host_key_algorithms`` when given, else of any type ours lists)."""
     endpoint = f"{host}:{port}"
     kexinit = replace(CLIENT_KEXINIT, cookie=os.urandom(16))
+    if host_key_algorithms is not None:
+        kexinit = replace(kexinit, server_host_key_algorithms=host_key_algorithms)
     secret = x25519.X25519PrivateKey.generate()
     q_c = secret.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     v_c_line = ssh.encode_banner("govsoc_probe")
@@ -195,4 +225,4 @@ async def probe_ssh(host: str, port: int, *, timeout: float = 3.0) -> SshProbeRe
                  if (verdict := classify_ssh(name)).klass == "weak")
     return SshProbeResult(endpoint=endpoint, reachable=True, speaks_ssh=True, banner=str(banner), ssh1=result.ssh1,
                           kexinit=server_kexinit, weak=weak, host_key_verified=verified, host_key_note=note,
-                          host_key_fingerprint=shown)
+                          host_key_fingerprint=shown, host_key_algorithm=note.split(" ", 1)[0] if shown else None)

@@ -59,3 +59,26 @@ def test_a_fingerprint_not_as_ssh_keygen_prints_it_is_refused(bad: str) -> None:
     with pytest.raises(ValidationError, match="no SHA256 host-key fingerprint"):
         InventoryModel.model_validate({"systems": [{"name": "s", "level": 3, "endpoints": [
             {"host": "127.0.0.1", "port": 22, "protocol": "ssh", "host_key_fingerprints": [bad]}]}]})
+
+
+@pytest.mark.parametrize("declared_type", ["rsa", "ecdsa", "ed25519"])
+def test_a_server_with_several_host_keys_matches_the_declared_one_of_any_type(
+        tmp_path: Path, sshd_binary: Path, declared_type: str) -> None:
+    # review R16c 2: sshd with RSA, ECDSA and Ed25519 host keys signs with the type the client prefers
+    # (the probe's Ed25519 first); an inventory declaring the RSA key's fingerprint got a false "another
+    # host / MITM". Every key the server has is compared; only none of them declared is ✗
+    with running_sshd(tmp_path, more_key_types=("rsa", "ecdsa")) as sshd:
+        own = {kind: _keygen_fingerprint(tmp_path / f"host_{kind}") for kind in ("rsa", "ecdsa", "ed25519")}
+        findings = {}
+        for case, declared in (("own", own[declared_type]), ("other", OTHER)):
+            endpoint = {"host": "127.0.0.1", "port": sshd.port, "protocol": "ssh", "kind": "admin",
+                        "host_key_fingerprints": [declared]}
+            (system,) = InventoryModel.model_validate({"systems": [{"name": "s", "level": 3,
+                                                                   "endpoints": [endpoint]}]}).systems
+            (e,) = evaluate_inventory([system], question_timeout=3.0)
+            findings[case] = [f for f in e.findings if f.item == "gbt39786.l3.8.3.b"]
+    (good,) = [f for f in findings["own"] if f.factor == "D"]
+    assert good.satisfied and not any("声明的指纹" in f.why for f in findings["own"]), findings["own"]
+    # the control: a fingerprint of none of its keys is still another host, and every key seen is named
+    (bad,) = [f for f in findings["other"] if f.factor == "D"]
+    assert not bad.satisfied and "均不是声明的指纹" in bad.why and all(fp in bad.why for fp in own.values()), bad

@@ -40,16 +40,21 @@ def wait_for_port(port: int, timeout: float = 10.0) -> None:
 
 
 @contextmanager
-def running_sshd(folder: Path, options: Sequence[str] = (), key_type: str = "ed25519") -> Iterator[Sshd]:
-    """sshd -D on 127.0.0.1 with ``options`` (sshd_config lines); stopped afterwards."""
+def running_sshd(folder: Path, options: Sequence[str] = (), key_type: str = "ed25519",
+                 more_key_types: Sequence[str] = ()) -> Iterator[Sshd]:
+    """sshd -D on 127.0.0.1 with ``options`` (sshd_config lines) and a host key of ``key_type`` (and
+    one of each of ``more_key_types``: folder/host_<type>); stopped afterwards."""
     if os.geteuid() == 0:
         Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # privilege-separation chroot, needed as root
-    host_key = folder / f"host_{key_type}"
-    if not host_key.exists():
-        subprocess.run([SSH_KEYGEN, "-q", "-t", key_type, "-N", "", "-f", str(host_key)], check=True)
+    keys = []
+    for kind in (key_type, *more_key_types):
+        host_key = folder / f"host_{kind}"
+        if not host_key.exists():
+            subprocess.run([SSH_KEYGEN, "-q", "-t", kind, "-N", "", "-f", str(host_key)], check=True)
+        keys.append(f"HostKey {host_key}")
     port = free_port()
     config = folder / f"sshd_config_{port}"
-    config.write_text("\n".join([f"Port {port}", "ListenAddress 127.0.0.1", f"HostKey {host_key}",
+    config.write_text("\n".join([f"Port {port}", "ListenAddress 127.0.0.1", *keys,
                                  f"PidFile {folder}/sshd_{port}.pid", "UsePAM no", "StrictModes no",
                                  *options]) + "\n")
     shown = subprocess.run([str(SSHD), "-T", "-f", str(config)], capture_output=True, text=True, check=True)
