@@ -25,6 +25,7 @@ from govsoc.crypto_eval.algorithms import (
 )
 from govsoc.crypto_eval.chain import ChainVerdict, TrustStore, validate_chain
 from govsoc.crypto_eval.checks.ftp_view import ftp_data_protection
+from govsoc.crypto_eval.checks.postgres_view import postgres_plaintext
 from govsoc.crypto_eval.probes.address import address_asked, server_name_of
 from govsoc.crypto_eval.probes.cleartext import CleartextProbeResult, is_text
 from govsoc.crypto_eval.probes.connection import CONNECT_TIMEOUT, NO_SUCH_NAME, REFUSED
@@ -471,6 +472,11 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
                      + (f"，证书 {sm.chain[0].signature_algorithm}" if sm.chain else "") + ")")
     data = ftp_data_protection(report, notes)
     login_unproven = report.cleartext.tls_login_unproven if report.cleartext is not None else ""
+    plain = postgres_plaintext(report)
+    if plain is not None and plain[0] == "clear":  # sessions without TLS accepted beside it
+        data = plain
+    elif plain is not None:
+        login_unproven = plain[1]
     if tls_ok:
         tls_algos, tls_notes, tls_auth = _tls_parts(report, bool(tlcp or sm), when, trust)
         algos += tls_algos

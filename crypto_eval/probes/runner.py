@@ -31,7 +31,13 @@ from govsoc.crypto_eval.probes.cleartext import (
 )
 from govsoc.crypto_eval.probes.connection import exchange
 from govsoc.crypto_eval.probes.ftp_data import FtpDataProtection, probe_ftp_data
-from govsoc.crypto_eval.probes.postgresql import POSTGRESQL_PROTOCOLS, ask_ssl
+from govsoc.crypto_eval.probes.postgresql import (
+    POSTGRESQL_PROTOCOLS,
+    PROBE_USER,
+    PlaintextStartup,
+    ask_plaintext,
+    ask_ssl,
+)
 from govsoc.crypto_eval.probes.received_text import received_text
 from govsoc.crypto_eval.probes.ssh import SshProbeResult, probe_other_host_keys, probe_ssh
 from govsoc.crypto_eval.probes.tlcp import TlcpProbeResult, Tls13SmProbeResult, probe_tlcp, probe_tls13_sm
@@ -82,6 +88,8 @@ class EndpointReport:
     error: str | None = None  # "probe error: ...": the probe itself failed here (no evidence either way)
     ftp_data: FtpDataProtection | None = None  # FTPS: PROT P and a PROT C transfer (RFC 4217 §9)
     connect_error: str | None = None  # not reachable: why (connection.connect_failure: refused, no such name, ...)
+    #: PostgreSQL after 'S': StartupMessages without SSLRequest, the probe's user and each declared account
+    plaintext_startups: tuple[PlaintextStartup, ...] = ()
 
 
 async def _cleartext_or_starttls(target: Target, found: CleartextProbeResult, timeout: float, *,
@@ -209,7 +217,10 @@ async def _postgresql(target: Target, timeout: float) -> EndpointReport:
     if said.answer == "S":
         tls = await probe_tls(target.host, target.port, server_name=target.server_name, timeout=timeout,
                               starttls="postgresql")
-        return EndpointReport(target=target, tls=tls, starttls="postgresql")
+        # 'S' is TLS offered, not required: a StartupMessage without SSLRequest tells (review R16c 5)
+        plain = tuple([await ask_plaintext(target.host, target.port, user, timeout=timeout)
+                       for user in dict.fromkeys((PROBE_USER, *target.accounts))])
+        return EndpointReport(target=target, tls=tls, starttls="postgresql", plaintext_startups=plain)
     return EndpointReport(target=target, cleartext=CleartextProbeResult(
         endpoint=target.endpoint, reachable=True, service="postgresql" if said.answer == "N" else None,
         evidence=said.evidence))

@@ -17,8 +17,8 @@ from govsoc.crypto_eval.evaluate import evaluate_inventory
 from govsoc.crypto_eval.probes.cleartext import probe_ftp_security
 from tests.conftest import need
 from tests.crypto_eval.test_review_declared import KM, PRODUCT, _systems
-from tests.servers.cleartext import vsftpd
 from tests.servers.certs import CertFiles
+from tests.servers.cleartext import vsftpd
 
 ADMIN_B = "gbt39786.l3.8.3.b"
 

@@ -39,8 +39,9 @@ def _has_user(name: str) -> bool:
 
 
 @contextmanager
-def postgres_server(tls: CertFiles | None = None) -> Iterator[int]:
-    """Run a server until the block ends; yields its port (user postgres, password PASSWORD)."""
+def postgres_server(tls: CertFiles | None = None, hba: list[str] | None = None) -> Iterator[int]:
+    """Run a server until the block ends; yields its port (user postgres, password PASSWORD).
+    ``hba``: the pg_hba.conf lines (else initdb's: ``host`` lines, TLS neither required nor refused)."""
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     bindir = Path(found[-1]).parent if found else (Path(p).parent if (p := shutil.which("initdb")) else None)
     need(bindir is not None, "no PostgreSQL server binaries (scripts/system-packages.sh installs postgresql)")
@@ -70,6 +71,8 @@ def postgres_server(tls: CertFiles | None = None) -> Iterator[int]:
                               "--auth=scram-sha-256", f"--pwfile={pwfile}", "-E", "UTF8", "--locale=C"],
                              capture_output=True, text=True)
         need(run.returncode == 0, f"initdb failed: {run.stderr[-300:]}")
+        if hba is not None:
+            (data / "pg_hba.conf").write_text("local all all scram-sha-256\n" + "".join(f"{line}\n" for line in hba))
         run = subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l",
                               str(folder / "log"), "start"], capture_output=True, text=True)
         need(run.returncode == 0, f"pg_ctl start failed: {run.stderr[-300:]} "
