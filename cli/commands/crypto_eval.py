@@ -43,10 +43,14 @@ _DEFAULT_PORTS = {"postgresql": 5432, "postgres": 5432, "mysql": 3306, "mariadb"
                   "http": 80, "https": 443}
 
 
-def stored_plaintext(data_dir: Path) -> list[object]:
+def stored_plaintext(data_dir: Path, *, since: datetime | None = None) -> list[object]:
     """What ``govsoc classify`` saved (classification.inventory) as 8.4 e) evidence: per database
-    source with a host, its tagged sensitive fields (values recognised in the clear), table and
-    field names masked (review R16 HIGH 10). File sources have no address to link and are left out."""
+    store with a host, its tagged sensitive fields (values recognised in the clear), table and
+    field names masked (review R16 HIGH 10). File sources have no address to link and are left out.
+    One scan per store: the newest, whatever the URL's spelling (postgresql+psycopg://h/db and
+    postgresql://u@h:5432/db are one database), so a newer scan that finds the values encrypted
+    replaces an older one; a scan older than ``since`` is marked stale: stated, never deciding
+    (review R16c 3)."""
     from urllib.parse import urlsplit
 
     from govsoc.classification.asset_names import mask_asset_name
@@ -54,7 +58,7 @@ def stored_plaintext(data_dir: Path) -> list[object]:
     from govsoc.classification.inventory import load_inventories
     from govsoc.crypto_eval.checks.stored_data import StoredPlaintext
 
-    out: list[object] = []
+    newest: dict[tuple[str, int | None, str], StoredPlaintext] = {}
     for inventory in load_inventories(data_dir / CLASSIFIED):
         url = urlsplit(str(inventory.get("source", "")))
         scheme = url.scheme.lower().split("+")[0]  # postgresql+psycopg: the driver is no part of the address
@@ -69,8 +73,23 @@ def stored_plaintext(data_dir: Path) -> list[object]:
                        for t in inventory.get("tables", []) for f in t.get("fields", [])
                        if f.get("status") == "tagged" and f.get("recognizer"))
         shown = f"{scheme}://{host}" + (f":{port}" if port else "") + url.path  # no user or password
-        out.append(StoredPlaintext(source=shown, host=host, port=port, fields=fields))
-    return out
+        scanned = _scanned_at(inventory.get("generated"))
+        store = StoredPlaintext(source=shown, host=host, port=port, fields=fields,
+                                scanned=scanned.isoformat(timespec="seconds") if scanned else "",
+                                stale=scanned is None or (since is not None and scanned < since))
+        key = (host.lower(), port, url.path.rstrip("/"))
+        if key not in newest or store.scanned > newest[key].scanned:
+            newest[key] = store
+    return list(newest.values())
+
+
+def _scanned_at(stamp: object) -> datetime | None:
+    """A saved scan's ``generated`` time (ISO 8601, UTC when it names no zone); None if unreadable."""
+    try:
+        when = datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 @cli.command("crypto-eval")
@@ -90,7 +109,7 @@ def stored_plaintext(data_dir: Path) -> list[object]:
 @click.option("--passive/--no-passive", default=True, show_default=True,
               help="Also use TLS/SSH/telnet/FTP traffic to the endpoints found in the event store (Zeek logs, flows).")
 @click.option("--days", type=click.IntRange(1, 3650), default=30, show_default=True,
-              help="How far back --passive looks.")
+              help="How far back --passive looks, and how recent a classification scan must be to decide 8.4 e).")
 @click.pass_obj
 def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path | None, output: Path | None, fmt: str,
                 no_probe: bool, concurrency: int, timeout: float, self_test: bool, passive: bool, days: int) -> int:
@@ -132,7 +151,7 @@ def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path |
 
         endpoints = sorted({(addresses.get(e.host) or e.host, e.port) for s in systems for e in s.endpoints})
         observations += gather_passive(app.store, endpoints, start=datetime.now(UTC) - timedelta(days=days))
-    observations += stored_plaintext(app.config.data_dir)
+    observations += stored_plaintext(app.config.data_dir, since=datetime.now(UTC) - timedelta(days=days))
     if not no_probe:
         from govsoc.crypto_eval.probes.runner import descriptor_budget
 

@@ -10,7 +10,10 @@ this check links it to the system whose endpoint is that store's address and por
 the address, as probes are linked), or whose ``hosts`` / ``addresses`` hold the store's host, and
 makes the store an 8.4 e) object with D ✗, high risk per the 高风险判定指引 ("important data stored
 in plaintext"), naming the source, table and field (names masked by the caller) and the category.
-Being observed, it outranks a declared ✓ (assess: probes outrank declarations).
+Being observed, it outranks a declared ✓ (assess: probes outrank declarations). Only the newest
+scan of a store decides, and only one within the evaluation's window (crypto-eval --days): an
+older one is stated as stale evidence (INFO) and decides nothing, as the values may have been
+encrypted since (review R16c 3).
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ class StoredPlaintext:
     host: str
     port: int | None
     fields: tuple[tuple[str, str, str], ...]
+    scanned: str = ""  # when the scan ran (ISO 8601), "" when the saved result does not say
+    stale: bool = False  # older than the evaluation's window (or of no known date): stated, not deciding
 
 
 @CHECKS.register("stored.plaintext")
@@ -76,6 +81,15 @@ class StoredPlaintextCheck:
         for obj, store in self._seen:
             listed = "、".join(f"{name}（{category}，{level}）" for name, category, level in store.fields[:8])
             more = f" 等 {len(store.fields)} 个字段" if len(store.fields) > 8 else ""
+            if store.stale:
+                out.append(Finding(
+                    item=item.id, clause=item.clause, system=self.context.name, object=obj, check="stored.plaintext",
+                    factor="INFO", satisfied=False, risk="低", provenance="auto",
+                    observed=f"{store.source}：{listed}{more}",
+                    why=(f"过期的扫描结果：数据分类分级扫描（govsoc classify，{store.scanned or '时间未知'}）曾在 "
+                         f"{store.source} 的抽样值中识别出明文敏感字段 {listed}{more}，但早于本次测评的时间窗口"
+                         "（crypto-eval --days），不据此判定；需重新扫描")))
+                continue
             out.append(self._integrity(obj, store, f"{listed}{more}"))
             out.append(Finding(
                 item=item.id, clause=item.clause, system=self.context.name, object=obj, check="stored.plaintext",
