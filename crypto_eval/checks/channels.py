@@ -215,6 +215,35 @@ class NetworkChannelCheck(_ChannelCheck):
         return out
 
 
+@CHECKS.register("channel.app_login")
+class ApplicationLoginCheck(_ChannelCheck):
+    """8.4 a) 身份鉴别 of application users, from what a probe sees: a login form (a password field)
+    or an HTTP Basic challenge served over plain HTTP, on the page a port serves or behind its
+    same-origin redirects (probes.cleartext), takes the password in the clear: the application's
+    login uses no cryptographic authentication, the 2021 high-risk condition of 8.4 a). Observed, it
+    outranks a declared ✓ (review R16c 6). Management endpoints are 8.3 a)'s (AdminChannelCheck)."""
+
+    check_id = "channel.app_login"
+
+    def wants(self, endpoint: Endpoint) -> bool:
+        return not is_admin(endpoint)
+
+    def finalize(self) -> list[Finding]:
+        """A D ✗ of 8.4 a) per endpoint seen taking an application login over plain HTTP."""
+        out: list[Finding] = []
+        for key, (_, report) in sorted(self.reports.items()):
+            c = report.cleartext
+            view = view_of(report, trust=self.context.trust)
+            if c is None or c.service != "http-login" or view.protocol != "cleartext":
+                continue
+            why = f"应用登录以明文HTTP进行，口令以明文传输，未采用密码技术对应用用户进行身份鉴别（{view.observed}）"
+            out += channel_findings(self.context, "gbt39786.l3.8.4.a", key,
+                                    ChannelView(protocol="cleartext", observed=view.observed,
+                                                authentication=(False, why)),
+                                    "authentication", self.check_id, "application")
+        return out
+
+
 def _data_findings(data: str, channels: list[tuple[str, list[Finding]]]) -> list[Finding]:
     """One important-data class's findings for 8.4 d) or f) from every channel that carries it: the
     class is protected only if it is on each of them. A channel without evidence (unreached, not
