@@ -13,7 +13,11 @@ import re
 from dataclasses import dataclass
 
 __all__ = ["Assessment", "classify_suite", "classify_certificate", "classify_ssh", "classify_version",
-           "SSH_WEAK", "weakest"]
+           "SSH_WEAK", "weakest", "DEPRECATED_PROTOCOL"]
+
+#: How a finding names a deprecated protocol it saw (SSH-1): with an A ✗ of a weak or deprecated
+#: algorithm, the 2021 guide's 通用 密码算法 / 密码技术 conditions, which admit no mitigation (assess).
+DEPRECATED_PROTOCOL = "已废弃的密码协议"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

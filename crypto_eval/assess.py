@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from govsoc.core.inventory import Mitigation
 from govsoc.crypto_eval import scoring
+from govsoc.crypto_eval.algorithms import DEPRECATED_PROTOCOL
 from govsoc.crypto_eval.catalogue import Item, Layer
 from govsoc.crypto_eval.checks import SystemContext, endpoint_key
 from govsoc.crypto_eval.checks.channels import is_admin
@@ -305,6 +306,15 @@ def _mitigation_text(m: Mitigation) -> str:
     return f"{m.measure}（确认人：{m.accepted_by}，{m.accepted_on.isoformat()}）"
 
 
+def _deprecated(f: Finding) -> bool:
+    """A high-risk finding of a weak or deprecated algorithm or technique: an A ✗ on the guide's list
+    (MD5, SHA-1, RSA < 2048, SSL 2/3, TLS 1.0, SSH-1.99, ...) or a channel speaking a deprecated
+    protocol (SSH-1). The 2021 high-risk guidance's 通用 conditions 密码算法 and 密码技术 admit no
+    mitigation (reference §3): an item's mitigation (a VPN in front, app-layer encryption) lifts the
+    item's own condition, never these (review R16c 7)."""
+    return f.high_risk and not f.satisfied and (f.factor == "A" or DEPRECATED_PROTOCOL in f.why)
+
+
 def assess(context: SystemContext, findings: list[Finding]) -> SystemEvaluation:
     """Score one system from its findings."""
     by_item: dict[str, list[Finding]] = defaultdict(list)
@@ -331,7 +341,8 @@ def assess(context: SystemContext, findings: list[Finding]) -> SystemEvaluation:
             # an accepted mitigation covers the objects it names, not every object of the item
             mitigation = _mitigation_text(declared) if declared and f.object in declared.objects else None
             item = catalogued.get(f.item)
-            allowed = item is None or item.high_risk is None or item.high_risk.mitigation.strip().lower() != "none"
+            allowed = (item is None or item.high_risk is None or item.high_risk.mitigation.strip().lower() != "none"
+                       ) and not _deprecated(f)
             if mitigation and allowed:
                 mitigated.append((f, mitigation))
             else:
@@ -342,10 +353,12 @@ def assess(context: SystemContext, findings: list[Finding]) -> SystemEvaluation:
                         factor="INFO", satisfied=False, observed=", ".join(declared.objects), provenance="declared",
                         risk="高", why="声明的缓解措施未涵盖该对象（仅适用于其所列对象），该对象的高风险不予降低"))
                 elif mitigation and item is not None:  # the 高风险判定指引 admits no mitigation for this item
+                    why = ("该对象的高风险来自已废弃或不安全的密码算法/技术（高风险判定指引 通用要求：密码算法、"
+                           "密码技术，无缓解措施），声明的缓解措施不予采纳" if _deprecated(f) else
+                           "该测评单元的高风险不可通过缓解措施降低（高风险判定指引：无缓解措施），声明的缓解措施不予采纳")
                     refused.setdefault(f"{f.item} {f.object}", Finding(
                         item=f.item, clause=item.clause, system=context.name, object=f.object, check="assess",
-                        factor="INFO", satisfied=False, observed=mitigation, provenance="declared", risk="高",
-                        why="该测评单元的高风险不可通过缓解措施降低（高风险判定指引：无缓解措施），声明的缓解措施不予采纳"))
+                        factor="INFO", satisfied=False, observed=mitigation, provenance="declared", risk="高", why=why))
     results = [r for x in layers for r in x.items]
     problems = sum(1 for r in results if r.score is not None and r.score < 1) + len(high)
     missing = sum(1 for r in results if r.missing)

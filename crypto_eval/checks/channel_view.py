@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from govsoc.collectors.protocols.x509 import CertificateInfo
 from govsoc.crypto_eval.algorithms import (
+    DEPRECATED_PROTOCOL,
     Assessment,
     classify_certificate,
     classify_ssh,
@@ -365,7 +366,7 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
     if report.ssh is not None and report.ssh.speaks_ssh:
         s = report.ssh
         if s.ssh1:
-            why = f"SSH-1（{s.banner}）：已废弃的密码协议（高风险）"
+            why = f"SSH-1（{s.banner}）：{DEPRECATED_PROTOCOL}（高风险）"
             return ChannelView(protocol="SSH", observed=f"{target}: {s.banner}", authentication=(False, why),
                                confidentiality=(False, why), integrity=(False, why))
         ssh_algos = tuple(classify_ssh(name) for names in s.algorithms().values() for name in names)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from govsoc.core.inventory import Endpoint
 from govsoc.crypto_eval.algorithms import (
+    DEPRECATED_PROTOCOL,
     Assessment,
     classify_certificate,
     classify_ssh,
@@ -43,7 +44,7 @@ def view_of_observation(obs: PassiveObservation) -> ChannelView:
     if obs.kind == "ssh":
         server = obs.get("server") or ""
         if obs.get("version") == "1" or (server.startswith("SSH-1.") and not server.startswith("SSH-1.99")):
-            why = f"流量中发现SSH-1（{server}）：已废弃的密码协议（高风险）"
+            why = f"流量中发现SSH-1（{server}）：{DEPRECATED_PROTOCOL}（高风险）"
             return ChannelView(protocol="SSH", observed=seen, authentication=(False, why),
                                confidentiality=(False, why), integrity=(False, why))
         algos = [classify_ssh(obs.get(k) or "") for k in ("kex_alg", "host_key_alg", "cipher_alg", "mac_alg")
