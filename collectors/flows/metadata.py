@@ -20,6 +20,7 @@ A payload that does not decode adds nothing (the decoders raise ParseError only)
 
 from __future__ import annotations
 
+import re
 import warnings
 from typing import Any
 
@@ -89,7 +90,29 @@ def protocol_fields(flow: Flow) -> tuple[str | None, dict[str, Any]]:
         return _guard(lambda: _unread(flow, http_transactions(client, server, *heads).fields()), "http")
     if flow.proto in (UDP, TCP) and ({flow.orig_port, flow.resp_port} & {53, 5353, 5355}):
         return _guard(lambda: _unread(flow, dns_transactions(flow, client, server).fields()), "dns")
+    if flow.proto == TCP:
+        return _cleartext_login(client, server), {}
     return None, {}
+
+
+#: RFC 854: IAC, then WILL, WONT, DO or DONT: a Telnet option negotiation.
+TELNET_NEGOTIATION = re.compile(rb"\xff[\xfb-\xfe]")
+#: RFC 959 4.2: a 220 (service ready) greeting; 5.3.1: the commands a client opens with (USER,
+#: or first AUTH TLS, RFC 4217, FEAT, RFC 2389, HOST, RFC 7151 ...). SMTP greets with 220 too:
+#: its clients open with EHLO/HELO, which are not here.
+FTP_GREETING = re.compile(rb"220[ -]")
+FTP_OPENING = re.compile(rb"(?i:USER|AUTH|FEAT|SYST|HOST|OPTS|ACCT) ?[^\r\n]*\r?\n")
+
+
+def _cleartext_login(client: bytes, server: bytes) -> str | None:
+    """``telnet`` or ``ftp`` from the first bytes each side sent, on any port (review R14b: on
+    a port other than 23 or 21 the flow was not named): a Telnet option negotiation from either
+    side, or an FTP greeting answered by an FTP command; else None."""
+    if TELNET_NEGOTIATION.match(client) or TELNET_NEGOTIATION.match(server):
+        return "telnet"
+    if FTP_GREETING.match(server) and FTP_OPENING.match(client):
+        return "ftp"
+    return None
 
 
 def _unread(flow: Flow, fields: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import io
 import struct
 
+import pytest
+
 from govsoc.collectors.flows.assemble import FlowAssembler
 from govsoc.collectors.flows.ecs import flow_fields
 
@@ -77,3 +79,37 @@ def test_a_hello_split_over_two_segments_that_arrive_out_of_order() -> None:
     fields = _fields(_connection([hello[:20], hello[20:]], [_server_hello(b"\x01\x01", 0xE013)], reorder=True))
     assert fields["tls.client.supported_ciphers"] == ["TLCP_ECC_SM4_CBC_SM3"]
     assert fields["tls.cipher"] == "TLCP_ECC_SM4_CBC_SM3"
+
+
+def _session(port: int, exchange: list[tuple[bool, bytes]]) -> bytes:
+    """A TCP connection to ``port`` carrying ``exchange`` ((from the client, payload), in order)."""
+    a, b = "10.0.0.1", "10.0.0.21"
+    frames = [ethernet(ipv4(a, b, 6, tcp(50000, port, 100, 0, "S"))),
+              ethernet(ipv4(b, a, 6, tcp(port, 50000, 700, 101, "SA"))),
+              ethernet(ipv4(a, b, 6, tcp(50000, port, 101, 701, "A")))]
+    seq = {True: 101, False: 701}
+    for from_client, data in exchange:
+        src, dst, sport, dport = (a, b, 50000, port) if from_client else (b, a, port, 50000)
+        frames.append(ethernet(ipv4(src, dst, 6, tcp(sport, dport, seq[from_client], seq[not from_client], "PA",
+                                                     data))))
+        seq[from_client] += len(data)
+    return pcap([(1.0 + i / 100, frame) for i, frame in enumerate(frames)])
+
+
+@pytest.mark.parametrize(("port", "exchange", "named"), [
+    # FTP on 2121: a 220 greeting, then USER (RFC 959 5.3.1)
+    (2121, [(False, b"220 ProFTPD Server ready.\r\n"), (True, b"USER admin\r\n")], "ftp"),
+    # FTP on its own port, opening with AUTH TLS refused (RFC 4217)
+    (21, [(False, b"220-Welcome\r\n220 ready\r\n"), (True, b"AUTH TLS\r\n"), (False, b"500 no\r\n")], "ftp"),
+    # Telnet on 2323: the server opens with IAC DO TERMINAL-TYPE (RFC 854, 1091)
+    (2323, [(False, b"\xff\xfd\x18\xff\xfd\x20"), (True, b"\xff\xfc\x18\xff\xfc\x20")], "telnet"),
+    # SMTP on 2525 greets with 220 too, but its client says EHLO: not FTP
+    (2525, [(False, b"220 mail.gov.cn ESMTP\r\n"), (True, b"EHLO client\r\n")], None),
+])
+@pytest.mark.parametrize("engine", ["python", "native"])
+def test_ftp_and_telnet_are_named_from_their_first_bytes_on_any_port(port: int, exchange: list[tuple[bool, bytes]],
+                                                                      named: str | None, engine: str) -> None:
+    # review R14b: FTP and Telnet on another port than 21/23 were not named (no network.protocol),
+    # so nothing said a cleartext login service was there
+    (flow,) = list(FlowAssembler(io.BytesIO(_session(port, exchange)), engine=engine).flows())
+    assert flow_fields(flow).get("network.protocol") == named
