@@ -38,7 +38,7 @@ import orjson
 from elasticsearch import ApiError, Elasticsearch, JsonSerializer, NotFoundError, TransportError, helpers
 
 from govsoc.core.alert import Alert, AlertReceipt, TriageChange, keep_triage
-from govsoc.core.coercion import clean_text, stored_document
+from govsoc.core.coercion import TYPE_ERROR_FLAG, clean_text, stored_document
 from govsoc.core.config import ElasticsearchSettings, EsCredentials, redact_url
 from govsoc.core.ecs import FIELDS, NUMERIC_TYPES
 from govsoc.core.errors import Location, StoreError
@@ -89,8 +89,13 @@ def _backoff(round_: int) -> None:
 #: limit checks few candidates; each next one is four times larger, up to the last size.
 _CHECK_BATCHES = (16, 64, 256, 1000)
 #: Documents holding a value that some field did not index (a keyword over ignore_above):
-#: Elasticsearch lists those fields in the ``_ignored`` metadata field, for documents of any age.
-_IGNORED: dict[str, Any] = {"exists": {"field": "_ignored"}}
+#: Elasticsearch lists those fields in the ``_ignored`` metadata field, for documents of any age;
+#: and documents with a value moved out of its field because its type cannot hold it (a number
+#: beyond 64 bits: govsoc.core.coercion), which a rule still compares (R12 F6). Both are
+#: candidates that the rule's exact check decides.
+_IGNORED: dict[str, Any] = {"bool": {"should": [{"exists": {"field": "_ignored"}},
+                                                {"term": {"govsoc.flags": TYPE_ERROR_FLAG}}],
+                                     "minimum_should_match": 1}}
 __all__ = ["KEYWORD_IGNORE_ABOVE", "ElasticsearchStore", "ecs_mappings"]
 #: What a bulk answer needs to say of each item (id, status, error): the node writes, and the
 #: client reads, a fifth of the answer (index, version, shards and sequence numbers left out).
@@ -1088,7 +1093,7 @@ class _Check:
         memory: Any = None
         try:
             for hit in hits:
-                needs = self.every_hit or "_ignored" in hit
+                needs = self.every_hit or "_ignored" in hit or _moved(hit["_source"])
                 if not needs and not pending:
                     yield hit["_source"]
                     continue
@@ -1120,6 +1125,12 @@ class _Check:
         for hit, needs in pending:
             if not needs or id(hit["_source"]) in accepted:
                 yield hit["_source"]
+
+
+def _moved(source: Mapping[str, Any]) -> bool:
+    """Whether a document had a value moved out of its field (see _IGNORED)."""
+    flags = source.get("govsoc", {}).get("flags") if isinstance(source.get("govsoc"), Mapping) else None
+    return flags == TYPE_ERROR_FLAG or isinstance(flags, list) and TYPE_ERROR_FLAG in flags
 
 
 def _memory_store() -> Any:

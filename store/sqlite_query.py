@@ -434,12 +434,12 @@ def _number(value: object) -> int | float | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
-        return value
+        return _sqlite_number(value)
     if not isinstance(value, str):
         return None
     text = value.strip()
     try:
-        return int(text)
+        return _sqlite_number(int(text))
     except ValueError:
         pass
     try:
@@ -447,6 +447,15 @@ def _number(value: object) -> int | float | None:
     except ValueError:
         return None
     return number if math.isfinite(number) else None
+
+
+def _sqlite_number(number: int | float) -> int | float:
+    """A number as SQLite can hold it: an integer beyond 64 bits (18446744073709551615 in a log)
+    as the nearest REAL, as SQLite itself reads such a literal, instead of an error that failed
+    the whole query (R12 F6); it then compares with every other number, to REAL precision."""
+    if isinstance(number, int) and not -(2**63) <= number < 2**63:
+        return float(number)
+    return number
 
 
 def _regexp(pattern: str, value: object) -> bool:

@@ -44,6 +44,7 @@ from sigma.types import (
 )
 
 from govsoc.core.caseless import fold
+from govsoc.core.coercion import MALFORMED
 from govsoc.core.ecs import ARRAYS, INDEXED, NUMERIC_TYPES, field_type
 from govsoc.core.errors import RuleError
 from govsoc.rules.backends.base import RuleBackend, backends, value_of
@@ -138,6 +139,17 @@ class GovsocSqliteBackend(sqliteBackend):
     def convert_condition_field_eq_val(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> Any:
         if cond.field == _ELEMENT or not isinstance(cond.value, _ELEMENT_TYPES):
             return super().convert_condition_field_eq_val(cond, state)
+        if isinstance(cond.value, SigmaCompareExpression) and field_type(str(cond.field)) in NUMERIC_TYPES:
+            # A number the field's type cannot hold (beyond 64 bits) is kept as text under
+            # govsoc.malformed.<field> (govsoc.core.coercion): it is still a number, compared as
+            # the one it spells (R12 F6), beside the field's own values.
+            moved = copy.copy(cond)
+            moved.field = MALFORMED + str(cond.field)
+            return f"({self._each_value(cond, state)} OR {self._each_value(moved, state)})"
+        return self._each_value(cond, state)
+
+    def _each_value(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> Any:
+        """The condition asked of each value of the field (one, or each element of a list)."""
         element = self._element_condition(cond, state)
         if cond.field in ARRAYS:
             return any_element_sql(cond.field, element)
@@ -309,6 +321,10 @@ class GovsocSqliteBackend(sqliteBackend):
         field = str(cond.field)
         if not isinstance(value, _PRESENT_TYPES) or (isinstance(value, SigmaExists) and not value.exists):
             return None  # null and exists: false hold on rows without the field
+        if isinstance(value, SigmaCompareExpression) and field_type(field) in NUMERIC_TYPES:
+            # the number may be the field's, or one moved out of it (convert_condition_field_eq_val)
+            here, moved = present_sql(field), present_sql(MALFORMED + field)
+            return None if here is None or moved is None else any_sql([here, moved])
         if field in ARRAYS:
             return _and_present(field, None)
         return _and_present(field, _or_list(field, GovsocSqliteBackend._scalar_prefilter(cond, value)))

@@ -247,6 +247,22 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
     ("process.pid|endswith: '7'", {"process.pid": 1234567}, True),
     ("s: {user.name: root}\n  f: {destination.port|startswith: '44'}\n  condition: s and not f",
      {"user.name": "root", "destination.port": 443}, False),
+    # a number beyond 64 bits is still a number: it compares as one, and with it the event's
+    # other values (R12 F6: the value blinded the comparison, or failed the event or the query)
+    ("winlog.event_data.Count|gt: 5", {"winlog.event_data.Count": "18446744073709551615"}, True),
+    ("winlog.event_data.Count|lt: 5", {"winlog.event_data.Count": "18446744073709551615"}, False),
+    ("winlog.event_data.Count|gt: 5", {"winlog.event_data.Count": 18446744073709551615}, True),
+    ("destination.bytes|gt: 1000", {"destination.bytes": 18446744073709551615}, True),
+    ("destination.bytes|lt: 1000", {"destination.bytes": 18446744073709551615}, False),
+    ("destination.port|lt: 1024", {"destination.port": 22, "destination.bytes": 18446744073709551615}, True),
+    ("destination.bytes|gte: 18446744073709551615", {"destination.bytes": 2**70}, True),
+    ("destination.bytes|lt: 18446744073709551615", {"destination.bytes": 7}, True),
+    ("destination.bytes|gt: -99999999999999999999", {"destination.bytes": -5}, True),
+    ("s: {user.name: root}\n  f: {destination.bytes|gt: 1000}\n  condition: s and not f",
+     {"user.name": "root", "destination.bytes": 18446744073709551615}, False),
+    ("s: {user.name: root}\n  f: {destination.bytes|gt: 1000}\n  condition: s and not f",
+     {"user.name": "root", "destination.port": 22}, True),  # a missing number is in no order
+    ("destination.bytes|gt: 1000", {"destination.bytes": "abc"}, False),  # moved, and no number
     # -- multi-valued fields: any element (ECS arrays)
     ("event.category: SESSION", {"event.category": ["authentication", "session"]}, True),
     ("event.category|contains: auth", {"event.category": ["authentication"]}, True),
