@@ -162,8 +162,10 @@ class Scanner:
         blob, text = joined
         gate = plan.shape_gate
         classes = signatures(text)
-        per_value = list(map(gate.__getitem__, classes))
         alone = self._alone(chunk, blob, text, plan)
+        all_joined = len(gate.joined) == len(gate.shaped)
+        # each value's candidates, for those not run over the joined text (none, mostly)
+        per_value = [] if all_joined and not alone else list(map(gate.__getitem__, classes))
         # recognizers that can run over the joined text do, once: Python works per regex match,
         # not per value; their hits are kept for the values they are a candidate of
         early: dict[int, list[Match]] = {}
@@ -171,6 +173,10 @@ class Scanner:
         if gate.joined:
             masks = list(map(gate.masks.__getitem__, classes))
             present = reduce(or_, set(masks), 0)
+            # the values some recognizer is a candidate of (in a table, most are not): each
+            # recognizer's selection below runs over these only
+            live = list(compress(range(len(chunk)), masks))
+            live_masks = list(compress(masks, masks))
             folded_values: list[str] | None = None
             for bit, row in enumerate(gate.shaped):
                 candidate = row[0]
@@ -179,17 +185,16 @@ class Scanner:
                 # only the values it is a candidate of, joined (the regex scans no other text)
                 if folded_values is None:
                     folded_values = text.split(SEP)
-                wanted = list(map(and_, masks, repeat(1 << bit)))
-                which = list(compress(range(len(chunk)), wanted))
-                values = list(compress(folded_values, wanted))
+                which = list(compress(live, map(and_, live_masks, repeat(1 << bit))))
+                values = list(map(folded_values.__getitem__, which))
                 pairs, matched = candidate[0].find_joined(SEP.join(values), starts(values), context=candidate[2])
-                ran.update(which[i] for i in matched)
+                ran.update(map(which.__getitem__, matched))
                 for at, hit in pairs:
                     index = which[at]
                     if index not in alone:
                         early.setdefault(index, []).append(hit)
         ran.difference_update(alone)
-        rest: list[int] = [] if len(gate.joined) == len(gate.shaped) else [
+        rest: list[int] = [] if all_joined else [
             i for i in compress(range(len(chunk)), per_value) if not gate.joined.issuperset(per_value[i])]
         self.examined += len(ran.difference(rest))
         if not alone and not rest:
