@@ -95,6 +95,9 @@ KEYS: dict[str, str] = {
 #: startup configuration (4) is a save (NetEngine 8000 Log Reference; HUAWEI-CONFIG-MAN-MIB
 #: hwCfgLogSrcData / hwCfgLogDesData). Other pairs stay configuration-file-changed.
 _FILE_CHANGES = {("2", "4"): "configuration-saved"}
+#: Huawei's log references: "**" stands for a value the device could not obtain (the user name of a
+#: password-only login, the address of a console session, ServiceType before the service is known).
+_UNKNOWN = "**"
 #: Signature severity words -> event.severity (1 low .. 4 critical; the scale is ours).
 SEVERITY_WORDS = {"information": 1, "low": 1, "medium": 2, "high": 3, "critical": 4}
 _BLOCKED = ("block", "drop", "reset", "deny")
@@ -162,7 +165,7 @@ def _pairs(description: str, product: str, fields: dict[str, Any]) -> None:
             value = value[1:-1]
         elif i == last and value.endswith(".") and body.rstrip().endswith((".", ".)")):
             value = value[:-1]  # the full stop after "rule-name=allow_web." or in "VPNInstanceName=_public_.)"
-        if not value:
+        if not value or value == _UNKNOWN:
             continue
         target = _TARGETS.get((key, product)) or _target(key, product)
         if target[0] != "@":

@@ -125,7 +125,12 @@ VRP8_SSH = [
      {"event.category": ["authentication"], "event.type": ["start"], "event.action": "logon-failed",
       "event.outcome": "failure", "user.name": "u2000test", "source.ip": "22.22.23.23",
       "event.reason": "Client requested disconnection", "huawei.vrp.vpn_name": "_public_", "observer.name": "223.171",
-      "event.code": "SSH/SSH_USER_LOGIN_FAIL"}),
+      "event.code": "SSH/SSH_USER_LOGIN_FAIL", "huawei.vrp.service_type": None}),
+    # composed from the same message: "**" is Huawei's "could not obtain", no user name (nor "**" as one)
+    ("<189>Nov 23 2026 10:00:04 NE-CORE-01 %%01SSH/5/SSH_USER_LOGIN_FAIL(s):CID=0x80932723; The SSH user failed to "
+     "login. (ServiceType=**, FailedReason=Authentication failure, UserName=**, IPAddress=203.0.113.9, "
+     "VPNInstanceName=_public_)",
+     {"event.action": "logon-failed", "user.name": None, "source.ip": "203.0.113.9", "related.user": None}),
     # composed from the NetEngine 8000 Log Reference's SSH/5/SSH_USER_LOGIN text (ServiceType, UserName,
     # UserAddress, LocalAddress, VPNInstanceName): the client is the source, the device's address the destination
     ("<189>Nov 23 2026 10:00:05 NE-CORE-01 %%01SSH/5/SSH_USER_LOGIN(s):CID=0x80932724;The SSH user succeeded in "
