@@ -61,8 +61,9 @@ SAMPLE_PLAIN, SAMPLE_PLAIN_LIMIT = 2, 4096
 #: end early until a tenth of it is free (handed on as ended, counted; ``FlowTable.evictions``).
 SAMPLE_BUDGET = 128 << 20
 #: Ports whose protocols speak text before they turn to TLS (STARTTLS, AUTH TLS, MySQL's SSL
-#: request), and DNS over TCP: their flows are sampled in full whatever they start with.
-SAMPLE_PORTS = frozenset({21, 25, 53, 110, 143, 389, 587, 3306, 5222, 5269, 6667})
+#: request), RDP (its TLS security follows an X.224 exchange, MS-RDPBCGR 5.4.5.1) and DNS over
+#: TCP: their flows are sampled in full whatever they start with.
+SAMPLE_PORTS = frozenset({21, 25, 53, 110, 143, 389, 587, 3306, 3389, 5222, 5269, 6667})
 #: First four payload bytes that announce HTTP, and with SSH's those that announce a flow worth
 #: sampling (TLS is told by its record header).
 HTTP_MAGIC = (b"GET ", b"POST", b"HEAD", b"PUT ", b"DELE", b"OPTI", b"CONN", b"PATC", b"TRAC", b"HTTP")

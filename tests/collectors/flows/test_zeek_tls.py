@@ -57,11 +57,6 @@ KNOWN: dict[tuple[str, str], tuple[str, Rows]] = {
         (("127.0.0.1", "46907", "127.0.0.1", "853"), _NONE)})),
     ("traces/quic/quicv2-http3-443.pcap", "ssl"): (_QUIC, frozenset({
         (("127.0.0.1", "50841", "127.0.0.1", "443"), _NONE)})),
-    ("traces/rdp/rdp-no-cookie-mstshash.pcap", "ssl"): (
-        "RDP with TLS security (MS-RDPBCGR 5.4.5.1): the TLS handshake starts after the X.224 Connection "
-        "Request/Confirm on port 3389, and govsoc reads TLS only from a flow's first payload bytes, so the flow "
-        "has no TLS facts (no SNI in Zeek's row either)", frozenset({
-            (("10.128.36.245", "50204", "10.132.153.76", "3389"), ("version", "cipher", "established"))})),
     ("traces/rdp/rdp-x509.pcap", "x509"): (
         "Standard RDP Security (rdp.log security_protocol RDP, cert_type X.509): the server's certificates are "
         "in the Server Security Data of the MCS Connect Response (MS-RDPBCGR 2.2.1.4.3, 2.2.1.4.3.1.1), not in "
