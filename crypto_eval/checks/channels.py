@@ -219,7 +219,8 @@ class NetworkChannelCheck(_ChannelCheck):
 class ApplicationLoginCheck(_ChannelCheck):
     """8.4 a) 身份鉴别 of application users, from what a probe sees: a login form (a password field)
     or an HTTP Basic challenge served over plain HTTP, on the page a port serves or behind its
-    same-origin redirects (probes.cleartext), takes the password in the clear: the application's
+    same-origin redirects (probes.cleartext), or a password form on an HTTPS page that submits to
+    http:// (probes.https_login), takes the password in the clear: the application's
     login uses no cryptographic authentication, the 2021 high-risk condition of 8.4 a). Observed, it
     outranks a declared ✓ (review R16c 6). Management endpoints are 8.3 a)'s (AdminChannelCheck)."""
 
@@ -232,11 +233,15 @@ class ApplicationLoginCheck(_ChannelCheck):
         """A D ✗ of 8.4 a) per endpoint seen taking an application login over plain HTTP."""
         out: list[Finding] = []
         for key, (_, report) in sorted(self.reports.items()):
-            c = report.cleartext
+            c, form = report.cleartext, report.https_login
             view = view_of(report, trust=self.context.trust)
-            if c is None or c.service != "http-login" or view.protocol != "cleartext":
+            if form is not None:  # TLS protects the page, the form sends the password elsewhere
+                why = (f"HTTPS页面 {form.path} 的登录表单提交至明文地址 {form.action}：口令以明文传输，"
+                       "未采用密码技术对应用用户进行身份鉴别")
+            elif c is not None and c.service == "http-login" and view.protocol == "cleartext":
+                why = f"应用登录以明文HTTP进行，口令以明文传输，未采用密码技术对应用用户进行身份鉴别（{view.observed}）"
+            else:
                 continue
-            why = f"应用登录以明文HTTP进行，口令以明文传输，未采用密码技术对应用用户进行身份鉴别（{view.observed}）"
             out += channel_findings(self.context, "gbt39786.l3.8.4.a", key,
                                     ChannelView(protocol="cleartext", observed=view.observed,
                                                 authentication=(False, why)),

@@ -31,6 +31,7 @@ from govsoc.crypto_eval.probes.cleartext import (
 )
 from govsoc.crypto_eval.probes.connection import exchange
 from govsoc.crypto_eval.probes.ftp_data import FtpDataProtection, probe_ftp_data
+from govsoc.crypto_eval.probes.https_login import HttpsLogin, probe_https_login
 from govsoc.crypto_eval.probes.postgresql import (
     POSTGRESQL_PROTOCOLS,
     PROBE_USER,
@@ -90,6 +91,7 @@ class EndpointReport:
     connect_error: str | None = None  # not reachable: why (connection.connect_failure: refused, no such name, ...)
     #: PostgreSQL after 'S': StartupMessages without SSLRequest, the probe's user and each declared account
     plaintext_startups: tuple[PlaintextStartup, ...] = ()
+    https_login: HttpsLogin | None = None  # HTTPS: a password form on the page that posts to http://
 
 
 async def _cleartext_or_starttls(target: Target, found: CleartextProbeResult, timeout: float, *,
@@ -148,7 +150,10 @@ async def _tls_family(target: Target, timeout: float, *, http: bool = True) -> E
         if found.service == "ftp":  # explicit FTPS declared as ftps/tls: AUTH TLS on a plain greeting
             return await _cleartext_or_starttls(target, found, timeout, tlcp=tlcp, tls13_sm=sm)
         return EndpointReport(target=target, tls=result, tlcp=tlcp, tls13_sm=sm, cleartext=found)
-    return EndpointReport(target=target, tls=result, tlcp=tlcp, tls13_sm=sm)
+    # an HTTPS page may still send its login form's password to http:// (review R16c 6b)
+    login = (await probe_https_login(host, port, server_name=sni, timeout=timeout)
+             if result.speaks_tls and target.protocol == "https" else None)
+    return EndpointReport(target=target, tls=result, tlcp=tlcp, tls13_sm=sm, https_login=login)
 
 
 async def _sniff(target: Target, timeout: float, *, wait: float | None = None) -> EndpointReport:

@@ -12,6 +12,7 @@ import pytest
 
 from govsoc.crypto_eval.evaluate import evaluate_inventory
 from tests.crypto_eval.test_review_declared import KM, PRODUCT, _item, _systems
+from tests.servers.certs import CertFiles
 from tests.servers.cleartext import http_server
 
 ITEM = "gbt39786.l3.8.4.a"
@@ -41,3 +42,26 @@ def test_a_plain_http_page_without_a_login_is_no_8_4_a_evidence() -> None:
             {"host": "127.0.0.1", "port": port, "protocol": "http", "kind": "web"}],
             "crypto": {"products": [PRODUCT], "key_management": KM, "declarations": DECLARED}}), question_timeout=2.0)
     assert not [f for f in e.findings if f.item == ITEM and f.check == "channel.app_login"]
+
+
+@pytest.mark.parametrize(("action", "posts_clear"), [
+    ("http://127.0.0.1:{port}/login", True),   # the HTTPS page's form submits to plain HTTP (6b)
+    ("https://127.0.0.1:{port}/login", False),  # the control: submitted over TLS
+    (None, False),                              # the control: a relative action stays on https
+])
+def test_an_https_login_form_posting_to_http_fails_8_4_a(rsa_cert: CertFiles, anchor_files: list[str],
+                                                         action: str | None, posts_clear: bool) -> None:
+    # review R16c 6b: TLS protected the page, so the channel and 8.4 a looked fine, while the browser
+    # sends the password where the form's action says: http://
+    with http_server(tls=rsa_cert, form_action=action) as port:
+        (e,) = evaluate_inventory(_systems({"name": "门户", "level": 3, "endpoints": [
+            {"host": "127.0.0.1", "port": port, "protocol": "https", "kind": "web", "server_name": "localhost"}],
+            "crypto": {"products": [PRODUCT], "key_management": KM, "declarations": DECLARED,
+                       "trust_anchors": anchor_files}}), question_timeout=2.0)
+    observed = [f for f in e.findings if f.item == ITEM and f.check == "channel.app_login"]
+    if not posts_clear:
+        assert not observed, observed
+        return
+    assert [(f.factor, f.satisfied, f.high_risk) for f in observed] == [("D", False, True)], observed
+    assert f"提交至明文地址 http://127.0.0.1:{port}/login" in observed[0].why, observed[0].why
+    assert _item(e, ITEM).score == 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.server
 import shutil
 import socket
+import ssl
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -113,10 +114,15 @@ LOGIN_PAGE = (b"<html><body><form method=post action=/login><input name=user>"
 
 @contextmanager
 def http_server(*, redirect_to_https: bool = False, location: str | None = None,
-                login_at: str | None = None) -> Iterator[int]:
+                login_at: str | None = None, tls: CertFiles | None = None,
+                form_action: str | None = None) -> Iterator[int]:
     """http.server on a free port: a login form, or a 301 to https (to ``location`` when given, else
     to https on the host the request named). ``login_at``: the form is served there only, and any
-    other path answers "302 Location: ``location`` or ``login_at``" (a portal sending / to its login page)."""
+    other path answers "302 Location: ``location`` or ``login_at``" (a portal sending / to its login page).
+    ``tls``: served over TLS with that certificate (HTTPS); ``form_action``: the login form's action
+    ("{port}" in it: this server's port)."""
+    page = LOGIN_PAGE
+
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
             if login_at is not None and self.path != login_at:
@@ -131,11 +137,14 @@ def http_server(*, redirect_to_https: bool = False, location: str | None = None,
                 self.send_header("Location", location or f"https://{self.headers.get('Host', 'x')}/")
                 self.end_headers()
                 return
+            body = page if form_action is None else page.replace(
+                b"action=/login", b"action='" + form_action.replace(
+                    "{port}", str(self.server.server_address[1])).encode() + b"'")
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(LOGIN_PAGE)))
+            self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(LOGIN_PAGE)
+            self.wfile.write(body)
 
         def log_message(self, *args: object) -> None:
             pass
@@ -144,6 +153,10 @@ def http_server(*, redirect_to_https: bool = False, location: str | None = None,
         request_queue_size = 128  # socketserver's 5 drops connections a concurrent probe run opens at once
 
     server = Server(("127.0.0.1", 0), Handler)
+    if tls is not None:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(tls.cert, tls.key)
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
