@@ -21,6 +21,11 @@ __all__ = ["DeclaredItemCheck", "DeclaredManagementCheck", "DeclaredKeyManagemen
 DECLARED_OBJECT = "声明"
 
 
+#: Items whose objects are the system's important data (GB/T 39786 8.4 d-g: its transmission and
+#: storage confidentiality and integrity): 不适用 contradicts a profile declaring important data.
+IMPORTANT_DATA_ITEMS = frozenset({"gbt39786.l3.8.4.d", "gbt39786.l3.8.4.e", "gbt39786.l3.8.4.f",
+                                  "gbt39786.l3.8.4.g"})
+
 #: 8.7 b) 密钥安全管理策略: what crypto.key_management declares is its evidence.
 KEY_POLICY_ITEM = "gbt39786.l3.8.7.b"
 
@@ -58,6 +63,11 @@ def _declaration_findings(context: SystemContext, item: Item, decl: ItemDeclarat
     if decl is None:
         return [f("MISSING", False, "未声明：需人工提供该测评单元的证据", risk="中")]
     if decl.judgement == "不适用":
+        data = context.system.crypto.important_data if context.system.crypto else []
+        if item.id in IMPORTANT_DATA_ITEMS and data:
+            said = "、".join(data)
+            return [f("MISSING", False, f"声明不适用，但资产清单声明了重要数据（crypto.important_data：{said}）："
+                                        "该条款的对象存在，不适用不成立，按未提供证据计", risk="中")]
         if not decl.na_reason:
             return [f("MISSING", False, "声明不适用但未说明理由（应在密码应用方案中论证）",
                       risk="中")]
