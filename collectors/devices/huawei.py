@@ -42,6 +42,8 @@ EVENTS: dict[tuple[str, str], tuple[str, tuple[str, ...], tuple[str, ...], str, 
     ("SHELL", "LOGIN_FAIL_FOR_INPUT_TIMEOUT"): ("vrp", _AUTH, ("start",), "logon-failed", "failure", "event"),
     ("SHELL", "LOGOUT"): ("vrp", _AUTH, ("end",), "logged-out", "success", "event"),
     ("CLI", "LOGIN"): ("vrp", _AUTH, ("start",), "logged-in", "success", "event"),
+    # VRP8 (CloudEngine, USG/HiSecEngine on VRP8) records commands under CLI, not SHELL
+    ("CLI", "CMDRECORD"): ("vrp", _CONF, ("change",), "command-executed", "success", "event"),
     ("SSH", "SSH_FAIL"): ("vrp", _AUTH, ("start",), "logon-failed", "failure", "event"),
     # VRP8 (NetEngine, CloudEngine): one line per SSH login, its failure or its logout
     ("SSH", "SSH_USER_LOGIN"): ("vrp", _AUTH, ("start",), "logged-in", "success", "event"),
@@ -87,6 +89,8 @@ KEYS: dict[str, str] = {
     # VRP8's SSH_USER_* messages: the client's and the device's own address, the SSH service
     "useraddress": "source.ip", "localaddress": "destination.ip", "vpninstancename": "huawei.vrp.vpn_name",
     "servicetype": "huawei.vrp.service_type", "logoutreason": "event.reason",
+    # VRP8's CLI/CMDRECORD: the client's (RemoteIp) and the device's own (LocalIp) address
+    "remoteip": "source.ip", "localip": "destination.ip",
     # VRP8's CFG_FILE_CHANGE: who, from where, and HUAWEI-CONFIG-MAN-MIB's source and destination codes
     "teruser": "user.name", "srcaddr": "source.ip", "srccmd": "huawei.vrp.source_command",
     "srcdata": "huawei.vrp.source_data", "destdata": "huawei.vrp.destination_data",

@@ -64,6 +64,10 @@ HW8_FAIL = ("{ts} {host} %%01SSH/5/SSH_USER_LOGIN_FAIL(s):CID=0x80932723; The SS
 HW8_LOGIN = ("{ts} {host} %%01SSH/5/SSH_USER_LOGIN(s):CID=0x80932724;The SSH user succeeded in logging in. "
              "(ServiceType=stelnet, UserName={user}, UserAddress={ip}, LocalAddress=10.10.1.1, "
              "VPNInstanceName=_public_)")
+#: VRP8's command record under CLI (CloudEngine, VRP8 firewalls), RemoteIp the client.
+HW8_CLI_CMD = ("{ts} {host} %%01CLI/5/CMDRECORD(s):CID=0x80ca2713;Recorded command information. (Task=VTY1, "
+               "RemoteIp={ip}, VpnName=_public_, User=admin, AuthenticationMethod=\"Local-user\", "
+               "Command=\"{cmd}\", LocalIp=10.10.1.1)")
 #: VRP8's configuration file change (NetEngine 8000 Log Reference): SrcData 2 saved, DestData 4 startup.
 HW8_CFG_FILE = ("{ts} {host} %%01CONFIGURATION/6/CFG_FILE_CHANGE(l):CID=0x80a0040d;Configuration file was changed. "
                 "(LogIndex=11, SrcCmd=1, SrcData={src}, DestData=4, TerUser=\"{user}\", SrcAddr={ip}, "
@@ -504,6 +508,9 @@ ROWS = [
     # VRP8's CMDRECORD with its own Result: executed
     Row("huawei_logging_disabled.yml#vrp8", one(HW_CMD_RESULT, cmd="undo info-center enable", result="Success"),
         {"refused": one(HW_CMD_RESULT, cmd="undo info-center enable", result="Failed")}),
+    # VRP8's CLI/CMDRECORD is a command record too; displaying the log host changes nothing
+    Row("huawei_logging_disabled.yml#vrp8_cli", one(HW8_CLI_CMD, cmd="undo info-center loghost 10.1.1.5"),
+        {"display": one(HW8_CLI_CMD, cmd="display info-center")}),
     # the information centre off, abbreviated with doubled spaces ("undo info-c en")
     Row("huawei_logging_disabled.yml#abbreviated", one(HW_CMD, cmd="UNDO  info-c   en"),
         {"display": one(HW_CMD, cmd="dis info-c")}),

@@ -193,3 +193,29 @@ def test_vrp8_configuration_file_changes(values: dict[str, str], expected: dict[
     line = CFG_FILE_CHANGE.format(**values)
     (event,) = HuaweiParser().parse(RawRecord(data=line.encode(), origin="x", offset=0), context)
     assert {k: event.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    # real: a VRP8 firewall's command record in a public log-parsing dataset (code index file
+    # 33675029287; its CSV-doubled quotes written back single): CLI, not SHELL; RemoteIp and LocalIp
+    # are "**" (a console), the VpnName's and LocalIp's full stop inside the parenthesis
+    ('<189>Oct 27 2023 02:46:11 fw001.cn-lvliang-2 %%01CLI/5/CMDRECORD(s):CID=0x80ca2713;Recorded command '
+     'information. (Task=VTY1, RemoteIp=**, VpnName=_public_, User=eca, AuthenticationMethod="None", '
+     'Command="system-view", LocalIp=**.)',
+     {"event.category": ["configuration"], "event.action": "command-executed", "event.outcome": "success",
+      "user.name": "eca", "process.command_line": "system-view", "source.ip": None, "huawei.vrp.task": "VTY1"}),
+    # real: a CloudEngine CE6865E line in a Go parser's test (file 59256078140): "Recorded user behaviors."
+    ("Aug  8 2026 18:07:30+08:00 SZ_PS_LAS_4D_32-CE6865E-03 %%01CLI/5/CMDRECORD(s):Recorded user behaviors. "
+     "(Task=VTY1, Ip=10.17.11.26, User=admin, Command=display clock)",
+     {"event.action": "command-executed", "user.name": "admin", "source.ip": "10.17.11.26",
+      "process.command_line": "display clock"}),
+    # composed from the first: a remote session's addresses, the client's the source
+    ('<189>Oct 27 2023 02:47:11 fw001 %%01CLI/5/CMDRECORD(s):CID=0x80ca2713;Recorded command information. '
+     '(Task=VTY1, RemoteIp=192.0.2.10, VpnName=_public_, User=eca, AuthenticationMethod="Local-user", '
+     'Command="undo info-center enable", LocalIp=198.51.100.1)',
+     {"source.ip": "192.0.2.10", "destination.ip": "198.51.100.1", "process.command_line": "undo info-center enable"}),
+])
+def test_vrp8_cli_command_records(line: str, expected: dict[str, Any]) -> None:
+    context = ParseContext(timezone=SHANGHAI, reference=datetime(2026, 11, 30, tzinfo=UTC))
+    (event,) = HuaweiParser().parse(RawRecord(data=line.encode(), origin="x", offset=0), context)
+    assert {k: event.get(k) for k in expected} == expected
