@@ -166,6 +166,7 @@ MAGIC_PARSERS: tuple[tuple[bytes, str], ...] = (
     # pcap (micro- and nanosecond, both byte orders) and pcapng: flows (collectors.flows)
     (b"\xd4\xc3\xb2\xa1", "network.pcap"), (b"\xa1\xb2\xc3\xd4", "network.pcap"),
     (b"\x4d\x3c\xb2\xa1", "network.pcap"), (b"\xa1\xb2\x3c\x4d", "network.pcap"),
+    (b"\x34\xcd\xb2\xa1", "network.pcap"), (b"\xa1\xb2\xcd\x34", "network.pcap"),  # "modified" pcap
     (b"\x0a\x0d\x0d\x0a", "network.pcap"),
 )
 

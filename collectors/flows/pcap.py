@@ -7,7 +7,8 @@ nanoseconds and its link type, so that the batch decoder (collectors.flows.batch
 whole arrays and the per-packet decoder on one packet at a time. pcap in both byte orders with
 micro- or nanosecond times; pcapng with several sections and interfaces, each with its own link
 type, snap length, time resolution (``if_tsresol``) and offset (``if_tsoffset``); Enhanced,
-Simple and the obsolete Packet blocks.
+Simple and the obsolete Packet blocks; and the "modified" pcap of patched libpcaps (magic
+a1b2cd34, 24-byte record headers).
 
 Damaged files never stop the read silently: each problem is a :class:`Problem` (packet number,
 file offset, reason), counted by reason, and the reader keeps every packet it can reach. A record
@@ -45,7 +46,12 @@ CUT_RECORD = "record cut short at the end of the file"
 PCAP_MAGIC = {
     0xA1B2C3D4: ("<", False), 0xD4C3B2A1: (">", False),
     0xA1B23C4D: ("<", True), 0x4D3CB2A1: (">", True),
+    0xA1B2CD34: ("<", False), 0x34CDB2A1: (">", False),
 }
+#: pcap magic -> bytes of each record header where not the usual 16: Alexey Kuznetsov's
+#: "modified" libpcap (a1b2cd34, tcpdump -w on patched Red Hat/SuSE systems; wireshark's
+#: PCAP_MODIFIED): 16 bytes, then interface index (4), protocol (2), packet type (1) and pad (1).
+RECORD_BYTES = {0xA1B2CD34: 24, 0x34CDB2A1: 24}
 PCAPNG_SHB = 0x0A0D0D0A
 PCAPNG_BYTE_ORDER = 0x1A2B3C4D
 
@@ -252,6 +258,7 @@ class _PcapChunks:
         self.owner = owner
         self.magic = magic
         self.last_seconds = 0
+        self.hsize = 16
 
     def read(self) -> Iterator[Chunk]:
         owner = self.owner
@@ -259,7 +266,11 @@ class _PcapChunks:
         if len(header) < 24:
             owner.problems.add(0, 0, "file header cut short", "truncated file header")
             return
-        order, nanos = PCAP_MAGIC[struct.unpack("<I", header[:4])[0]]
+        magic = struct.unpack("<I", header[:4])[0]
+        order, nanos = PCAP_MAGIC[magic]
+        self.hsize = hsize = RECORD_BYTES.get(magic, 16)
+        if hsize != 16:  # the compiled walker reads 16-byte record headers only
+            owner.walker = None
         _, _, _, _, snaplen, linktype = struct.unpack(order + "HHiIII", header[4:])
         linktype &= 0xFFFF  # the upper bits carry FCS information
         owner.linktypes.add(linktype)
@@ -272,7 +283,7 @@ class _PcapChunks:
         if owner.start is not None:  # resumed: seek to the first record not read before
             buffer.base, owner.packets, self.last_seconds = owner.start
             owner.stream.seek(buffer.base)
-        position, number, want = 0, owner.packets, 16
+        position, number, want = 0, owner.packets, hsize
         while True:
             position = buffer.fill(position, want)
             data = buffer.data
@@ -282,25 +293,25 @@ class _PcapChunks:
             starts, caplens, wirelens, times, offsets = (chunk.starts, chunk.caplens, chunk.wirelens, chunk.times,
                                                          chunk.offsets)
             bad: str | None = None
-            want = 16
+            want = hsize
             if owner.walker is not None:
                 position, number, bad, want = self._walk(chunk, buffer, position, number, linktype, limit, snaplen,
                                                          order, nanos)
-            while owner.walker is None and position + 16 <= end:
+            while owner.walker is None and position + hsize <= end:
                 seconds, fraction, caplen, wirelen = unpack(data, position)
                 if caplen > limit or (caplen > wirelen and caplen > snaplen) or (not nanos and fraction >= 1_000_000):
                     bad = _bad_header(caplen, wirelen, fraction, snaplen, limit)
                     break
-                if position + 16 + caplen > end:
-                    want = 16 + caplen
+                if position + hsize + caplen > end:
+                    want = hsize + caplen
                     break
                 number += 1
-                starts.append(position + 16)
+                starts.append(position + hsize)
                 caplens.append(caplen)
                 wirelens.append(wirelen)
                 times.append(seconds * 1_000_000_000 + fraction * scale)
                 offsets.append(buffer.base + position)
-                position += 16 + caplen
+                position += hsize + caplen
             if len(chunk.starts):
                 _record_lengths(owner.problems, chunk, snaplen)
                 self.last_seconds = int(chunk.times[-1]) // 1_000_000_000
@@ -313,7 +324,7 @@ class _PcapChunks:
                 position = self._resync(buffer, position, record, limit, nanos)
                 if position < 0:
                     return
-                want = 16
+                want = hsize
                 continue
             if buffer.eof:
                 owner.end = (buffer.base + position, self.last_seconds, position < end)
@@ -350,11 +361,12 @@ class _PcapChunks:
         position = buffer.fill(position, RESYNC_WINDOW + 32 + limit)
         data = buffer.data
         previous = self.last_seconds
-        for candidate in range(position + 1, min(len(data) - 15, position + RESYNC_WINDOW)):
+        hsize = self.hsize
+        for candidate in range(position + 1, min(len(data) - hsize + 1, position + RESYNC_WINDOW)):
             if _plausible(record, data, candidate, limit, nanos, previous):
                 caplen = record.unpack_from(data, candidate)[2]
-                after = candidate + 16 + caplen
-                if after == len(data) or (after + 16 <= len(data)
+                after = candidate + hsize + caplen
+                if after == len(data) or (after + hsize <= len(data)
                                           and _plausible(record, data, after, limit, nanos, previous)):
                     self.owner.problems.add(self.owner.packets + 1, buffer.base + candidate,
                                             f"resynchronised after skipping {candidate - position} bytes",

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from govsoc.collectors.detect import detect_parser
 from govsoc.collectors.flows.assemble import FlowAssembler
 from govsoc.collectors.flows.decode import Decoder
 from govsoc.collectors.flows.pcap import CaptureError, CaptureReader
@@ -290,3 +291,29 @@ def test_gre_of_an_unknown_protocol_type_is_reported() -> None:
     assert decoder.decode(1, _gre(0, 0x3030, b"", bytes(40)), 7) == []
     (problem,) = decoder.problems.kept
     assert problem.packet == 7 and problem.reason.startswith("GRE protocol type 0x3030 not read")
+
+
+@pytest.mark.parametrize("order", ["<", ">"])
+@pytest.mark.parametrize("engine", ["python", "native"])
+def test_a_modified_pcap_with_24_byte_records_is_read(order: str, engine: str) -> None:
+    # review R14b: Alexey Kuznetsov's "modified" libpcap (magic a1b2cd34, as tcpdump wrote it on
+    # patched Red Hat and SuSE systems; tshark reads it) was refused as an unknown magic number.
+    # Each record header has 8 bytes more: interface index, protocol, packet type, pad
+    out = [struct.pack(order + "IHHiIII", 0xA1B2CD34, 2, 4, 0, 0, 65535, 1)]
+    for when, frame in _handshake():
+        seconds = int(when)
+        out.append(struct.pack(order + "IIIIIHBB", seconds, round((when - seconds) * 1e6), len(frame), len(frame),
+                               2, 0x0800, 0, 0) + frame)
+    assembler = FlowAssembler(io.BytesIO(b"".join(out)), engine=engine)
+    (flow,) = list(assembler.flows())
+    assert flow.state_and_history() == ("SF", "ShADdFf") and flow.sizes() == (5, 5)
+    assert (flow.orig_packets, flow.resp_packets, flow.last) == (5, 3, 1_600_000_000)
+    assert assembler.problems.total == 0
+
+
+@pytest.mark.parametrize("magic", [b"\x34\xcd\xb2\xa1", b"\xa1\xb2\xcd\x34"])
+def test_a_modified_pcap_is_found_by_its_magic(tmp_path: Path, magic: bytes) -> None:
+    # govsoc ingest finds captures by magic number whatever their name
+    path = tmp_path / "capture-without-suffix"
+    path.write_bytes(magic + bytes(20))
+    assert detect_parser(path) == "network.pcap"
