@@ -33,8 +33,9 @@ COLUMNS: dict[str, tuple[tuple[str, str, Any], ...]] = {
 }
 #: (trace, log) -> why govsoc's facts differ from Zeek's there.
 KNOWN: dict[tuple[str, str], str] = {
-    ("traces/mixed-vlan-mpls.pcap", "http"): "an HTTP/0.9 request line (no version): collectors.protocols.http "
-                                             "does not read it",
+    ("traces/mixed-vlan-mpls.pcap", "http"): "an HTTP/0.9 exchange (GET / without a version): its response has "
+                                             "no status line; Zeek writes status_code 0, govsoc leaves "
+                                             "http.response.status_code out (no status was sent)",
 }
 
 
