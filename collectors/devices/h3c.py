@@ -68,6 +68,15 @@ MESSAGES: tuple[tuple[str, re.Pattern[str], tuple[str, ...], tuple[str, ...], st
     ("failed to log", re.compile(r"(?:\w+ user(?: (?P<user>\S+))?|(?P<name>\S+)) failed to log ?in (?:from|on) "
                                  r"(?P<from>[^\s,]+?)(?: on (?P<line>[^\s.]+))?\.*$"),
      _AUTH, ("start",), "logon-failed", "failure"),
+    # SSHS_CONNECT / SSHS_DISCONNECT: an SSH session of a user the server authenticated, and its end
+    # (H3C's reference: the user logged in to / out of the server). Their own actions, not logged-in /
+    # logged-out: a CLI session over SSH is also SHELL_LOGIN's, which the login rules count once.
+    (" connected to the server successfully",
+     re.compile(r"SSH user (?P<user>\S*)(?: \(IP: (?P<from>[^)]+)\))? connected to the server successfully\.?$"),
+     _AUTH, ("start",), "ssh-connected", "success"),
+    (" disconnected from the server",
+     re.compile(r"SSH user (?P<user>\S*)(?: \(IP: (?P<from>[^)]+)\))? disconnected from the server\.?$"),
+     _AUTH, ("end",), "ssh-disconnected", "success"),
     # SSHS_LOG, the SSH server's own words for each credential it refused: "Authentication failed for
     # [user] admin from 192.0.2.1 port 50000 [ssh2 | because of invalid username or wrong password]."
     ("Authentication failed for ",

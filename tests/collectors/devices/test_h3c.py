@@ -78,6 +78,11 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
     (20, {"event.action": "ssh-auth-timeout", "event.outcome": None}),
     # the server's summary of failures it already logged one by one
     (21, {"event.action": "sshs-log", "event.outcome": None}),
+    # an SSH session's end and start (SFTP here: no SHELL_LOGIN), who and from where
+    (22, {"event.category": ["authentication"], "event.type": ["end"], "event.action": "ssh-disconnected",
+          "user.name": "root", "source.ip": "202.201.255.200"}),
+    (23, {"event.category": ["authentication"], "event.type": ["start"], "event.action": "ssh-connected",
+          "event.outcome": "success", "user.name": "zzy", "source.ip": "192.168.56.1", "observer.name": "H3C"}),
 ])
 def test_h3c_lines(sample: Sample, line: int, expected: dict[str, Any]) -> None:
     event = sample("h3c", "h3c.log")[line]
