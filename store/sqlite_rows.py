@@ -20,7 +20,15 @@ import orjson
 from govsoc.core.coercion import clean_text, coerce_fields, unchanged_check, values_at
 from govsoc.core.ecs import ARRAYS, HOT
 from govsoc.core.event import Event
-from govsoc.store.sqlite_layout import ORIGINAL, Prepared, id_key, list_names, list_values, micros, quote_ident
+from govsoc.store.sqlite_layout import (
+    Prepared,
+    bound_columns,
+    id_key,
+    list_names,
+    list_values,
+    micros,
+    quote_ident,
+)
 
 __all__ = ["Coerced", "Unstored", "check_nesting", "coerce_event", "coerce_parts", "insert_sql", "prepare",
            "row_of", "split_fields", "split_row", "unstored"]
@@ -43,16 +51,13 @@ def _column_value(value: Any) -> Any:
 _SCALARS: Final = (str, int, float)
 
 
-_HEAD_COLUMNS: Final = ("id", "ts", "dataset", ORIGINAL, "message_at", "message_len", "message_text", "lists", "codec",
-                        "doc")
-
-
 @functools.lru_cache(maxsize=1024)
 def insert_sql(mask: int, *, with_seq: bool = False) -> str:
-    """The INSERT of rows whose HOT columns are those of ``mask`` (the others stay NULL: binding
-    only what a row has costs half as much as binding every column). ``with_seq``: the seq is
-    given first (an older file's rows keep theirs when copied); else a duplicate id is ignored."""
-    columns = [*(["seq"] if with_seq else []), *_HEAD_COLUMNS,
+    """The INSERT of rows whose HOT columns and NULLABLE_COLUMNS are those of ``mask`` (as
+    RowCodec.pack gives it: the others stay NULL, and binding only what a row has costs half as
+    much as binding every column). ``with_seq``: the seq is given first (an older file's rows
+    keep theirs when copied); else a duplicate id is ignored."""
+    columns = [*(["seq"] if with_seq else []), "id", "ts", "dataset", *bound_columns(mask),
                *(ident for slot, ident in enumerate(_HOT_IDENTS) if mask >> slot & 1)]
     verb = "INSERT" if with_seq else "INSERT OR IGNORE"
     return f"{verb} INTO events ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
