@@ -142,12 +142,13 @@ class FlowAssembler:
         table, decode = self.table, self.decoder.decode
         add = table.add
         for chunk in self.reader.chunks():
-            data, starts, caplens, times, linktypes, offsets = (chunk.data, chunk.starts, chunk.caplens, chunk.times,
-                                                                chunk.linktypes, chunk.offsets)
+            data, starts, caplens, times, linktypes, offsets, wirelens = (
+                chunk.data, chunk.starts, chunk.caplens, chunk.times, chunk.linktypes, chunk.offsets, chunk.wirelens)
             for i in range(len(chunk)):
                 number = chunk.first_number + i
                 start = starts[i]
-                for hit in decode(linktypes[i], data[start:start + caplens[i]], number, offsets[i], times[i]):
+                for hit in decode(linktypes[i], data[start:start + caplens[i]], number, offsets[i], times[i],
+                                  whole=caplens[i] >= wirelens[i]):
                     add(hit, times[i], number)
             if table.evictions:
                 self._evicted(table.evictions, chunk)

@@ -101,6 +101,7 @@ class Decoder:
         #: the packet being decoded: number, byte offset in the file, time (ns); the virtual
         #: network (VXLAN/Geneve VNIs) of the layer being read
         self._number = self._offset = self._ts = self._vnet = 0
+        self._whole = False
         #: the tunnel levels (collectors.flows.segments Entry) around the layer being read, and
         #: the GTP-U bearer pairing those levels are resolved with
         self._context: tuple[Entry, ...] = ()
@@ -110,13 +111,17 @@ class Decoder:
             113: self._sll, 276: self._sll2, 0: self._null, 108: self._loop, 9: self._ppp, 50: self._ppp,
         }
 
-    def decode(self, linktype: int, packet: bytes, number: int = 0, offset: int = 0, ts: int = 0) -> list[Hit]:
+    def decode(self, linktype: int, packet: bytes, number: int = 0, offset: int = 0, ts: int = 0, *,
+               whole: bool = False) -> list[Hit]:
         """The hits of one packet seen at ``ts`` (ns; empty for a packet that carries no IP, such
         as ARP, or an IP fragment whose datagram is not whole yet: the fragment that completes it
         gives the datagram's hits). A packet that cannot be read is counted in ``problems`` with
-        its number and the reason; the hits of its outer layers, read before the damage, are kept."""
+        its number and the reason; the hits of its outer layers, read before the damage, are kept.
+        ``whole``: the capture kept the frame whole (captured length = original length), so an
+        IP length over it is damage, reported with the packet kept, not the snap length's cut."""
         hits: list[Hit] = []
         self._number, self._offset, self._ts, self._vnet, self._context = number, offset, ts, 0, ()
+        self._whole = whole
         if self.reassembler.held:
             self.reassembler.expire(ts)
         reader = self.linktypes.get(linktype)
@@ -241,6 +246,8 @@ class Decoder:
             raise Undecodable("IPv4 options cut short")
         src, dst = p[at + 12:at + 16], p[at + 16:at + 20]
         end = min(len(p), at + total)
+        if self._whole and at + total > len(p):
+            self._over_frame("IPv4 total length", total, len(p) - at)
         offset, more = fragment & 0x1FFF, fragment & 0x2000
         if offset or more:  # RFC 791 3.2: held until the datagram is whole, then decoded as one packet
             self.fragments += 1
@@ -267,6 +274,8 @@ class Decoder:
         src, dst = p[at + 8:at + 24], p[at + 24:at + 40]
         total = payload_length + 40 if payload_length else len(p) - at  # 0: a jumbogram or offload
         end = min(len(p), at + total)
+        if self._whole and at + total > len(p):
+            self._over_frame("IPv6 payload length", payload_length, len(p) - at - 40)
         here, next_at = at + 40, at + 6  # next_at: the byte that names the header at ``here``
         while proto in IPV6_EXTENSIONS or proto in (IPV6_FRAGMENT, IPV6_AH):
             if here + 8 > end:
@@ -378,6 +387,13 @@ class Decoder:
         else:
             hits.append(Hit(proto, src, 0, dst, 0, total, 0, 0, 0, 0, 0, b"", vlan, tunnel, self._vnet,
                             self._seg(vlan, proto, src, 0, dst, 0)))
+
+    def _over_frame(self, field: str, length: int, held: int) -> None:
+        """An IP length over the bytes of a frame the capture kept whole (tcpdump's
+        ipv4_invalid_total_length; tshark: "exceeds packet length", Zeek: truncated_IP): a
+        problem naming the packet; the packet is still counted, by the length it states."""
+        self.problems.add(self._number, self._offset, f"{field} {length} over the {held} bytes the frame holds "
+                          "(the capture did not cut it): counted as stated", "IP length over the frame")
 
     def _seg(self, vlan: tuple[int, ...], proto: int, src: bytes, sport: int, dst: bytes, dport: int) -> int:
         """The segment word of a hit's flow key (collectors.flows.segments)."""

@@ -588,8 +588,9 @@ def _be64(b: Any, at: int) -> Any:
     return value
 
 
-def _kernel(K: Any, b: Any, starts: Any, caplens: Any, times: Any, linktypes: Any, first_number: int, begin: int,
-            F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any, samples: Any) -> tuple[int, int]:
+def _kernel(K: Any, b: Any, starts: Any, caplens: Any, wirelens: Any, times: Any, linktypes: Any, first_number: int,
+            begin: int, F: Any, E: Any, H: Any, D: Any, C: Any, free: Any, done: Any,
+            samples: Any) -> tuple[int, int]:
     """Count packets ``begin``... of a chunk; returns (next packet, why it stopped: the chunk's end,
     a packet for the slow path, or a sweep of idle flows that is due)."""
     for i in range(begin, len(starts)):
@@ -648,6 +649,8 @@ def _kernel(K: Any, b: Any, starts: Any, caplens: Any, times: Any, linktypes: An
             l4, ip_payload = off + 40, plen
         else:
             return i, R_SLOW
+        if off + total > stop and caplens[i] >= wirelens[i]:
+            return i, R_SLOW  # an IP length over a frame the capture did not cut: decode reports it
         ipend = min(stop, off + total)
         if proto == 6:
             if ipend - l4 < 20:
@@ -951,6 +954,7 @@ class NativeEngine:
         data = chunk.data if isinstance(chunk.data, np.ndarray) else np.frombuffer(chunk.data, dtype=np.uint8)
         starts = np.asarray(chunk.starts, dtype=np.int64)
         caplens = np.asarray(chunk.caplens, dtype=np.int64)
+        wirelens = np.asarray(chunk.wirelens, dtype=np.int64)
         times = np.asarray(chunk.times, dtype=np.int64)
         linktypes = np.asarray(chunk.linktypes, dtype=np.int64)
         kernel, count = self.fn["_kernel"], len(starts)
@@ -962,8 +966,8 @@ class NativeEngine:
             end = min(count, i + max(MIN_SPAN, self.max_flows - (len(self.free) - int(self.C[C_FREE]))))
             self._room(end - i)
             self.C[C_DONE] = self.C[C_SAMPLES] = 0
-            stop, why = kernel(self.K, data, starts[:end], caplens, times, linktypes, chunk.first_number, i, self.F,
-                               self.E, self.H, self.D, self.C, self.free, self.done, self.samples)
+            stop, why = kernel(self.K, data, starts[:end], caplens, wirelens, times, linktypes, chunk.first_number, i,
+                               self.F, self.E, self.H, self.D, self.C, self.free, self.done, self.samples)
             self.native_packets += stop - i
             self._collect(data, out)
             if self.held_bytes > self.sample_budget:
@@ -978,7 +982,8 @@ class NativeEngine:
     def _slow(self, chunk: Any, i: int, decode: Any, out: list[Flow]) -> None:
         number, start, ts = chunk.first_number + i, chunk.starts[i], chunk.times[i]
         packet = bytes(chunk.data[start:start + chunk.caplens[i]])  # the chunk's buffer is reused
-        for hit in decode(chunk.linktypes[i], packet, number, chunk.offsets[i], ts):
+        for hit in decode(chunk.linktypes[i], packet, number, chunk.offsets[i], ts,
+                          whole=chunk.caplens[i] >= chunk.wirelens[i]):
             if hit.proto in NOT_FLOWS:
                 continue
             self.add_hit(hit, ts, number, out)

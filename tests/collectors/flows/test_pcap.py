@@ -317,3 +317,23 @@ def test_a_modified_pcap_is_found_by_its_magic(tmp_path: Path, magic: bytes) -> 
     path = tmp_path / "capture-without-suffix"
     path.write_bytes(magic + bytes(20))
     assert detect_parser(path) == "network.pcap"
+
+
+@pytest.mark.parametrize("engine", ["python", "native"])
+@pytest.mark.parametrize("cut", [False, True])
+def test_an_ip_length_over_a_whole_frame_is_reported(engine: str, cut: bool) -> None:
+    # review R14b hostile input: an IPv4 total length over the bytes of a frame the capture kept
+    # whole (tcpdump's ipv4_invalid_total_length; tshark: "IPv4 total length exceeds packet
+    # length") was read without a word. A frame the snap length cut (original length larger)
+    # is not damage: no problem then. Either way the packet counts in its flow, by its length
+    data = bytearray(pcap(_handshake()))
+    fourth = 24 + 3 * (16 + 54)  # record 4: 14 + 20 + 20 + 5 bytes
+    struct.pack_into("!H", data, fourth + 16 + 14 + 2, 45 + 10)  # its IPv4 total length, 10 over
+    if cut:
+        struct.pack_into("<I", data, fourth + 12, 59 + 10)  # the original frame was longer
+    assembler = FlowAssembler(io.BytesIO(bytes(data)), engine=engine)
+    (flow,) = list(assembler.flows())
+    assert flow.state_and_history()[0] == "SF" and flow.orig_ip_bytes == 5 * 40 + 5 + 10
+    problems = [(p.packet, p.reason) for p in assembler.problems.kept]
+    assert problems == ([] if cut else [
+        (4, "IPv4 total length 55 over the 45 bytes the frame holds (the capture did not cut it): counted as stated")])
