@@ -42,7 +42,7 @@ from govsoc.core.caseless import fold
 from govsoc.core.ecs import NUMERIC_TYPES, field_type
 from govsoc.core.errors import RuleError
 from govsoc.rules.backends.base import RuleBackend, backends, value_of
-from govsoc.rules.backends.regex import inline_flags, lucene_regexp, relax_loops
+from govsoc.rules.backends.regex import inline_flags, lucene_regexp, regexp_size, relax_loops
 from govsoc.rules.backends.sqlite import SqliteRuleBackend
 from govsoc.rules.pipeline import govsoc_ecs_pipeline
 from govsoc.store.elasticsearch_query import (
@@ -214,7 +214,7 @@ class GovsocLuceneBackend(LuceneBackend):
         try:
             pattern = lucene_regexp(str(value.regexp), **options)
             relaxed = lucene_regexp(str(value.regexp), **options, relax_above=_MAX_BOUNDED)
-            if self.relax and len(relaxed) > _MAX_REGEXP:
+            if self.relax and regexp_size(relaxed) > _MAX_REGEXP:
                 relaxed = relax_loops(relaxed)
         except ValueError as e:
             raise RuleError(f"elasticsearch: |re {str(value.regexp)!r}: {e}") from e

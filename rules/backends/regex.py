@@ -16,23 +16,27 @@ from collections.abc import Iterator
 from typing import Any, Final
 
 from govsoc.core.caseless import fold
+from govsoc.rules.backends.pcre import brace_quantifier
 
-__all__ = ["inline_flags", "lucene_regexp", "relax_loops"]
+__all__ = ["inline_flags", "lucene_regexp", "regexp_size", "relax_loops"]
 
 #: Characters Lucene gives a meaning that PCRE does not: written escaped when meant literally.
 _LUCENE_ONLY: Final[str] = '@&<>~#"/'
-#: Escapes that keep their meaning in Lucene (character class shorthands).
-_SHORTHANDS: Final[str] = "dDwWsS"
-#: The negated shorthands. Elasticsearch runs a keyword field's normalizer over a regexp query's
-#: pattern too, so on a lower-cased (``.caseless``) field ``\S`` arrives as ``\s`` and means its
-#: opposite (seen on 8.19 and 9.2: ``a\Wb`` finds ``aXb``). ``[^\s]`` means ``\S`` and survives it.
-_NEGATED: Final[str] = "DWS"
+#: PCRE's generic character types without the u flag, which Sigma's flavour lacks (ASCII:
+#: pcre2pattern, "Generic character types"; see rules/backends/pcre.py), as the members of an
+#: explicit class. Lucene's own ``\s`` lacks VT and FF (seen on 8.19 and 9.2), and Elasticsearch
+#: runs a keyword field's normalizer over a regexp query's pattern too, so on a lower-cased
+#: (``.caseless``) field ``\S`` arrives as ``\s`` and means its opposite (``a\Wb`` found ``aXb``):
+#: explicit classes mean the same everywhere.
+_TYPES: Final[dict[str, str]] = {"d": "0-9", "w": "0-9A-Z_a-z", "s": " \t\n\v\f\r"}
+#: The classes :data:`_TYPES` writes, standing alone.
+_TYPE_CLASSES: Final[re.Pattern[str]] = re.compile(
+    "|".join(re.escape(f"[{negated}{members}]") for members in _TYPES.values() for negated in ("", "^")))
 #: PCRE escapes that are one literal character.
 _CONTROL: Final[dict[str, str]] = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v"}
 _NOT_NEWLINE: Final[str] = "[^\n]"
 _INLINE_FLAGS: Final[re.Pattern[str]] = re.compile(r"\(\?([a-zA-Z]+)\)")
 _QUANTIFIERS: Final[str] = "*+?}"
-_BOUNDED: Final[re.Pattern[str]] = re.compile(r"\{(\d+),(\d+)\}")
 #: A loop after an atom of a Lucene regexp: *, + or an open repetition {m,}.
 _LOOP: Final[re.Pattern[str]] = re.compile(r"[*+]|\{\d+,\}")
 
@@ -175,6 +179,13 @@ def relax_loops(lucene: str) -> str:
         else:
             out.append(lucene[start:i])
     return "".join(out)
+
+
+def regexp_size(lucene: str) -> int:
+    """The length of a Lucene regexp with each character type (``\\d``, ``\\S``...) counted as
+    the two characters a rule writes it with: the class :func:`lucene_regexp` writes for it
+    (see :data:`_TYPES`) is one character set to the node, as Lucene's own ``\\s`` is."""
+    return len(_TYPE_CLASSES.sub("..", lucene))
 
 
 def _check_groups(pattern: str) -> None:
@@ -339,17 +350,19 @@ def _body(pattern: str, *, ignore_case: bool, dotall: bool, relax_above: int | N
             if char == "+":
                 raise ValueError("possessive quantifiers are not supported")
             # a lazy quantifier matches the same strings as the greedy one before it
-        elif char == "{" and relax_above is not None and (bound := _BOUNDED.match(pattern, i)) is not None \
-                and int(bound[2]) > relax_above and int(bound[2]) != int(bound[1]):
-            out.append("{" + bound[1] + ",}")
-            i = bound.end() - 1  # at its '}': a quantifier, as the loop's end records
-            char = "}"
+        elif char == "{":
+            token, i = _brace(pattern, i, relax_above)
+            out.append(token)
+            char = token[-1]  # at its end: '}' for a quantifier, as the loop's end records
         elif char in ")|":
             if out[-1:] in (["("], ["|"]) or (char == "|" and not out):
                 out.append("()")  # an empty alternative, (?:x|): Lucene refuses an empty branch
             out.append(char)
-        elif char in "*+?{},":
+        elif char in "*+?,":
             out.append(char)
+        elif char == "}":
+            out.append("\\}")  # no quantifier's end: a literal (Lucene would refuse it)
+            char = "\\"
         else:
             out.append(_literal(char, ignore_case))
         quantified = char in _QUANTIFIERS and not quantified
@@ -357,6 +370,19 @@ def _body(pattern: str, *, ignore_case: bool, dotall: bool, relax_above: int | N
     if out[-1:] == ["|"]:
         out.append("()")
     return "".join(out), anchored_start, anchored_end
+
+
+def _brace(pattern: str, i: int, relax_above: int | None) -> tuple[str, int]:
+    """The ``{`` at ``i`` in Lucene syntax and the index of its last character: a quantifier
+    as PCRE2 reads it (``{,m}`` is ``{0,m}``; with ``relax_above`` a bound over it is dropped,
+    see :func:`lucene_regexp`), else a literal brace, which Lucene would read as a repetition."""
+    brace = brace_quantifier(pattern, i)
+    if brace is None:
+        return "\\{", i
+    low, high, end = brace
+    if relax_above is not None and high and high != low and int(high) > relax_above:
+        high = ""
+    return "{" + low + ("" if high == low else "," + high) + "}", end - 1
 
 
 def _literal(char: str, ignore_case: bool) -> str:
@@ -369,10 +395,8 @@ def _escape(pattern: str, i: int, ignore_case: bool) -> tuple[str, int]:
     if i + 1 >= len(pattern):
         raise ValueError("a trailing backslash")
     char = pattern[i + 1]
-    if char in _NEGATED and ignore_case:
-        return "[^\\" + char.lower() + "]", i + 2
-    if char in _SHORTHANDS:
-        return "\\" + char, i + 2
+    if char.lower() in _TYPES:
+        return ("[^" if char.isupper() else "[") + _TYPES[char.lower()] + "]", i + 2
     if char in _CONTROL:
         return _CONTROL[char], i + 2
     if char.isalnum():
@@ -388,7 +412,7 @@ def _char_class(pattern: str, i: int, ignore_case: bool) -> tuple[str, int]:
         out.append("^")
         i += 1
     first = True
-    # negated shorthands in a class on a lower-cased field (see _NEGATED): [a\S] is [a] or [^\s]
+    # negated character types in a class (see _TYPES): [a\S] is [a] or [^ \t\n\v\f\r]
     outside: list[str] = []
     while i < len(pattern):
         char = pattern[i]
@@ -400,11 +424,15 @@ def _char_class(pattern: str, i: int, ignore_case: bool) -> tuple[str, int]:
             return "(" + "|".join(members + outside) + ")", i + 1
         first = False
         if char == "\\":
-            if ignore_case and pattern[i + 1:i + 2] in tuple(_NEGATED):
-                if negated:
-                    raise ValueError(f"a negated class with \\{pattern[i + 1]} cannot be searched caselessly on "
-                                     "Elasticsearch (its normalizer folds the escape to its opposite)")
-                outside.append("[^\\" + pattern[i + 1].lower() + "]")
+            kind = pattern[i + 1:i + 2]
+            if kind.lower() in _TYPES and kind.isupper():
+                if negated:  # neither a nor a non-space ([^a\S]) is an intersection
+                    raise ValueError(f"a negated class with \\{kind} is not supported")
+                outside.append("[^" + _TYPES[kind.lower()] + "]")
+                i += 2
+                continue
+            if kind in _TYPES:
+                out.append(_TYPES[kind])
                 i += 2
                 continue
             token, i = _escape(pattern, i, ignore_case)

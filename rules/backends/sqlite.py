@@ -48,6 +48,7 @@ from govsoc.core.coercion import MALFORMED
 from govsoc.core.ecs import ARRAYS, INDEXED, NUMERIC_TYPES, field_type
 from govsoc.core.errors import RuleError
 from govsoc.rules.backends.base import RuleBackend, backends, value_of
+from govsoc.rules.backends.pcre import python_regexp
 from govsoc.rules.backends.regex import inline_flags
 from govsoc.rules.pipeline import govsoc_ecs_pipeline
 from govsoc.store.sqlite_query import (
@@ -217,7 +218,9 @@ class GovsocSqliteBackend(sqliteBackend):
         # Flags from modifiers and flags the pattern sets inline at its start are one set.
         inline, pattern = inline_flags(str(value.regexp))
         flags = "".join(sorted({value.sigma_to_re_flag[f] for f in value.flags} | set(inline)))
-        return regexp_sql(self.escape_and_quote_field(cond.field), (f"(?{flags})" if flags else "") + pattern)
+        # PCRE's meaning, not Python's: ASCII character types, PCRE2's braces (rules/backends/pcre.py).
+        return regexp_sql(self.escape_and_quote_field(cond.field),
+                          (f"(?{flags})" if flags else "") + python_regexp(pattern))
 
     def convert_condition_field_eq_val_cidr(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
         field = self._array_field if cond.field == _ELEMENT else cond.field

@@ -134,6 +134,31 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
     # a class that opens with an escape ends at its first ']' ([\d] is a digit, then |z)
     ("user.name|re: '^([\\d]|z)q$'", {"user.name": "7q"}, True),
     ("user.name|re: '^([\\d]|z)q$'", {"user.name": "]q"}, False),
+    # PCRE without the u flag (Sigma's flags are i, m, s only): \d \w \s and \b are ASCII
+    # (pcre2pattern, "Generic character types"), so Arabic-Indic and fullwidth digits are no \d,
+    # CJK and é no \w, NBSP and U+3000 no \s, while VT and FF are (R12 F3)
+    ("user.name|re: '^\\d+$'", {"user.name": "\u0661\u0662\u0663"}, False),
+    ("user.name|re: '^\\d+$'", {"user.name": "\uff11\uff12\uff13"}, False),
+    ("user.name|re: '^\\d+$'", {"user.name": "123"}, True),
+    ("user.name|re: '^\\w+$'", {"user.name": "管理员"}, False),
+    ("user.name|re|i: '^[\\w]+$'", {"user.name": "élodie"}, False),
+    ("user.name|re: '^a\\sb$'", {"user.name": "a\u00a0b"}, False),
+    ("user.name|re: '^a\\sb$'", {"user.name": "a\u3000b"}, False),
+    ("user.name|re: '^a\\sb$'", {"user.name": "a\u000bb"}, True),
+    ("user.name|re: '^a\\sb$'", {"user.name": "a\u000cb"}, True),
+    ("user.name|re: '^a\\Sb$'", {"user.name": "a\u00a0b"}, True),
+    ("user.name|re: '^a\\Db$'", {"user.name": "a\u0661b"}, True),
+    ("user.name|re|i: '^a\\Wb$'", {"user.name": "AÉB"}, True),
+    # ... while caseless matching of letters stays Unicode: é is É beside an ASCII \d
+    ("user.name|re|i: '^[é\\d]+$'", {"user.name": "É1"}, True),
+    # braces (PCRE2 10.43, Perl 5.34): {,n} is {0,n}; a brace that starts no quantifier is text
+    ("user.name|re: '^a{,2}b$'", {"user.name": "aab"}, True),
+    ("user.name|re: '^a{,2}b$'", {"user.name": "b"}, True),
+    ("user.name|re: '^a{,2}b$'", {"user.name": "aaab"}, False),
+    ("user.name|re: '^a{,2}b$'", {"user.name": "a{,2}b"}, False),
+    ("user.name|re: '^a{,}$'", {"user.name": "a{,}"}, True),
+    ("user.name|re: '^a{,}$'", {"user.name": "aaa"}, False),
+    ("user.name|re: '^%{x}$'", {"user.name": "%{x}"}, True),
     # m: "^/$ match the start/end of line"; without it only of the value
     ("message|re: '^second'", {"message": "first\nsecond"}, False),
     ("message|re|m: '^second'", {"message": "first\nsecond"}, True),
