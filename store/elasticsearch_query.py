@@ -18,7 +18,8 @@ message in the index instead: at 200,000 events ~120 ms a rule against a few for
 An events index created before this field existed holds documents without it; there the store
 searches the pattern the phrase stands for (:func:`without_grams`), as it did then.
 Keywords (values without a field) are searched in :data:`SEARCH_TEXT_FIELD`, which the store
-fills at write time with overlapping pieces of the message and the raw record: a keyword field
+fills at write time with overlapping pieces of the message and the raw record (a JSON record's
+escapes decoded, govsoc.core.json_text): a keyword field
 is not indexed beyond ``ignore_above`` characters, so a 20,000-character line would otherwise be
 invisible to keyword rules. Any text up to :data:`SEARCH_SPAN` characters long lies wholly
 inside one piece.
@@ -47,6 +48,7 @@ from typing import Any, Final
 
 from govsoc.core.caseless import fold
 from govsoc.core.ecs import NUMERIC_TYPES, field_type
+from govsoc.core.json_text import json_text
 from govsoc.store.sqlite_prefilter import parse_network
 
 __all__ = ["CASELESS", "ExactNative", "GRAM", "GRAMS_FIELD", "SEARCH_SPAN", "SEARCH_TEXT_FIELD", "cidr_query",
@@ -209,12 +211,13 @@ def with_search_text(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _texts(doc: Mapping[str, Any]) -> Iterator[str]:
+    """The message and the raw record as keywords see it (govsoc.core.json_text)."""
     for name in _SOURCES:
         node: Any = doc
         for part in name.split("."):
             node = node.get(part) if isinstance(node, Mapping) else None
         if isinstance(node, str) and node:
-            yield node
+            yield json_text(node) if name == "event.original" else node
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,7 @@ from typing import Final
 
 from govsoc.core.caseless import fold
 from govsoc.core.ecs import ARRAYS, FIELDS, HOT, INDEXED, NUMERIC_TYPES, field_type
+from govsoc.core.json_text import json_text
 from govsoc.store.sqlite_layout import (
     FIELD_FUNCTION,
     ID_TEXT,
@@ -333,18 +334,34 @@ def number_eq_sql(expr: str, number: int | float, *, field: str | None = None) -
 def keyword_sql(regex: str, patterns: Sequence[Pattern] = ()) -> str:
     """A keyword (a value without a field) found in the message or the raw record; ``regex``
     is its exact search, ``patterns`` the keyword(s) as Sigma patterns (``*word*``), whose
-    native prefilter comes first when given."""
+    native prefilter comes first when given. The raw record is searched as its values read
+    (govsoc.core.json_text: a JSON record's escapes decoded)."""
     return "(" + " OR ".join(text_match_sql(f, field_expression(f), patterns, regex, caseless=True) if patterns
                              else match_sql(field_expression(f), regex, caseless=True)
-                             for f in _KEYWORD_SOURCES) + ")"
+                             for f in _KEYWORD_SOURCES if f != "event.original") + " OR " \
+        + _raw_keyword_sql(regex, patterns) + ")"
+
+
+def _raw_keyword_sql(regex: str, patterns: Sequence[Pattern]) -> str:
+    """A keyword in the raw record's :func:`~govsoc.core.json_text.json_text`, after the native
+    prefilter: the keyword in the text as written, or an escape there (a JSON record's text
+    differs from its values only where a backslash stands)."""
+    exact = match_sql(f"govsoc_json_text({ORIGINAL})", regex, caseless=True)
+    pre = text_prefilter_sql("event.original", ORIGINAL, patterns, caseless=True, indexed=False) if patterns else None
+    return f"(({pre} OR {_ESCAPED}) AND {exact})" if pre else exact
+
+
+#: The raw record holds a backslash: it may hold a JSON escape, a keyword's character written
+#: otherwise (see :func:`_raw_keyword_sql`).
+_ESCAPED: Final[str] = f"instr({ORIGINAL}, '\\') > 0"
 
 
 def keyword_prefilter_sql(patterns: Sequence[Pattern]) -> str | None:
     """The native prefilter of a keyword search for ``patterns`` (``*word*``) alone: each
-    pattern over every text that holds the keyword sources."""
+    pattern over every text that holds the keyword sources, or a raw record with an escape."""
     texts = dict.fromkeys(text for f in _KEYWORD_SOURCES for text in _CONTAINING.get(f, (field_expression(f),)))
     terms = [text_prefilter_sql(None, text, patterns, caseless=True) for text in texts]
-    return None if any(t is None for t in terms) else any_sql([str(t) for t in terms])
+    return None if any(t is None for t in terms) else any_sql([*(str(t) for t in terms), _ESCAPED])
 
 
 #: Fields with an expression index on their key (govsoc.store.sqlite_prefilter.key_sql): the
@@ -395,6 +412,7 @@ def register_functions(db: sqlite3.Connection) -> None:
     db.create_function("govsoc_fold", 1, _fold, deterministic=True)
     db.create_function("govsoc_number", 1, _number, deterministic=True)
     db.create_function("REGEXP", 2, _regexp, deterministic=True)
+    db.create_function("govsoc_json_text", 1, _json_text, deterministic=True)
 
 
 def _text(value: object) -> str | None:
@@ -462,6 +480,11 @@ def _regexp(pattern: str, value: object) -> bool:
     """SQLite's REGEXP operator (``value REGEXP pattern``), which SQLite leaves undefined."""
     text = _text(value)
     return text is not None and _compiled(pattern, 0).search(text) is not None
+
+
+def _json_text(value: object) -> str | None:
+    text = _text(value)
+    return None if text is None else json_text(text)
 
 
 def _cidr(value: object, network: str) -> bool:

@@ -22,6 +22,7 @@ few documents whose values are too long for a keyword field to index
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from sigma.backends.elasticsearch.elasticsearch_lucene import LuceneBackend
@@ -137,7 +138,7 @@ class GovsocLuceneBackend(LuceneBackend):
         if not self.superset:
             raise RuleError(f"elasticsearch: {_NOT_INDEXED} is stored, not indexed")
         if isinstance(cond.value, SigmaString):
-            return self._fixed_parts(folded(cond.value), state)
+            return self._fixed_parts(_unescaped_parts(folded(cond.value)), state)
         return self._inexpressible(RuleError(f"elasticsearch: {_NOT_INDEXED} is not indexed"))
 
     def _fixed_parts(self, value: SigmaString, state: Any) -> str:
@@ -303,6 +304,32 @@ def _contains_phrase(field: str, value: SigmaString) -> str | None:
         return None
     phrase = grams_phrase("".join(fixed))
     return None if phrase is None else f"{grams}:{phrase}"
+
+
+#: What may follow a JSON escape's backslash (RFC 8259 section 7), as the start of a text.
+_ESCAPE_TAIL = re.compile(r'u[0-9a-f]{4}|["\\/bfnrt]')
+#: What may be left of an escape at the start of a text that begins inside one.
+_ESCAPE_END = re.compile(r"u?[0-9a-f]{1,4}|[\"/bfnrtu]")
+
+
+def _unescaped_parts(value: SigmaString) -> SigmaString:
+    """A string on the raw record as parts that lie in its search text, where a JSON record's
+    escapes are decoded (govsoc.core.json_text): each literal part cut at its backslashes, and
+    each piece without what may belong to an escape (at its start: the end of one begun before
+    it; after a backslash: the escape's rest), the cuts written as ``*``. A superset: the rule's
+    exact check reads the raw record as written."""
+    out = copy.copy(value)
+    out.s = []
+    for part in value.s:
+        if not isinstance(part, str):
+            out.s.append(part)
+            continue
+        for n, piece in enumerate(part.split("\\")):
+            cut = (_ESCAPE_TAIL if n else _ESCAPE_END).match(piece)
+            out.s.extend([SpecialChars.WILDCARD_MULTI, piece[cut.end():] if cut else piece])
+        out.s.append(SpecialChars.WILDCARD_MULTI)
+    out.s = [p for p in out.s if p != ""]
+    return out
 
 
 def _length(parts: Any) -> int:

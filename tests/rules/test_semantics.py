@@ -10,6 +10,7 @@ the stores can never drift apart; negative rows check that a store is not merely
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,6 +30,10 @@ LONG_LINE = "A" * 10_000 + " needle-in-haystack " + "B" * 10_000  # 20,020 chara
 # 5,007 code points but 10,007 UTF-16 code units: Elasticsearch's ignore_above counts Java chars.
 ASTRAL_LINE = "\U0001F600" * 5000 + " whoami"
 NAMED_LINE = "Mar  1 08:00:07 ns1 named[3001]: denied AXFR from 192.0.2.1"
+# Raw records that are JSON documents (Winlogbeat, EVE): their text escapes a value's quotes,
+# backslashes and, ASCII-only encoders, every non-ASCII character (RFC 8259 section 7)
+WINLOG_RAW = json.dumps({"EventID": 4688, "CommandLine": 'C:\\Windows\\System32\\cmd.exe /c "whoami /all"'})
+CJK_RAW = json.dumps({"msg": "用户 admin 登录失败"})
 # ECS dns.answers ("an array of objects", ECS DNS fields), as the Suricata EVE parser writes it
 DNS_ANSWERS = [{"name": "q.example", "type": "CNAME", "data": "evil.example"},
                {"name": "evil.example", "type": "A", "data": "192.0.2.7"}]
@@ -373,6 +378,18 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
     ("k: ['passw*root']", {"message": "root password changed"}, False),
     ("k: {'|all': [password, root]}", {"message": "root password changed"}, True),
     ("k: {'|all': [password, admin]}", {"message": "root password changed"}, False),
+    # a keyword is found in a JSON record's values, not in the JSON escaping of them (R12 F14):
+    # C:\Windows\... is written C:\\Windows\\..., "quoted" \"quoted\", 登录 \u767b\u5f55
+    ("k: ['C:\\Windows\\System32\\cmd.exe']", {"message": "process created", "event.original": WINLOG_RAW}, True),
+    ("k: ['/c \"whoami /all\"']", {"message": "process created", "event.original": WINLOG_RAW}, True),
+    ("k: ['登录失败']", {"message": "x", "event.original": CJK_RAW}, True),
+    ("k: ['C:\\Windows\\Temp']", {"message": "process created", "event.original": WINLOG_RAW}, False),
+    # ... while a record that is no JSON document is text as written: its backslash stays
+    ("k: ['a\"b']", {"message": "x", "event.original": 'prog: a\\"b'}, False),
+    ("k: ['a\\\"b']", {"message": "x", "event.original": 'prog: a\\"b'}, True),
+    # and a field condition on event.original reads the record as written (\\\\ in Sigma is \\)
+    ("event.original|contains: 'C:\\\\\\\\Windows'", {"message": "x", "event.original": WINLOG_RAW}, True),
+    ("event.original|contains: 'u767b\\u5f55'", {"message": "x", "event.original": CJK_RAW}, True),
     ("k: [NEEDLE-IN-HAYSTACK]", {"message": "x", "event.original": LONG_LINE}, True),
     ("k: [needle-in-hayfield]", {"message": "x", "event.original": LONG_LINE}, False),
     ("k: ['bbbb']", {"message": LONG_LINE}, True),  # the last characters of a 20,020-character line
