@@ -43,7 +43,7 @@ from govsoc.rules.correlate import Correlation, Path, compile_correlation, event
 from govsoc.rules.loader import RuleSet
 from govsoc.rules.metadata import RuleMetadata, rule_metadata
 from govsoc.rules.pipeline import rule_source_status
-from govsoc.rules.regroup import Key, Span, reevaluate, retire, route_key
+from govsoc.rules.regroup import Key, Span, reevaluate, retire, route_key, withdraw
 from govsoc.rules.state import RuleState, load_states, save_states
 from govsoc.rules.suppress import Suppressor, suppression_of
 from govsoc.store.base import Query, Store
@@ -387,7 +387,11 @@ class DetectionPass:
         batch: list[Alert] = []
         try:
             absorbed: list[tuple[str, Alert]] = []
+            withdrawn: list[Alert] = []
             for joined in reevaluate(self.store, corr, self.natives, groups, until=self.until, horizon=self.horizon):
+                if joined.withdrawn:
+                    withdrawn.append(joined.alert)
+                    continue
                 batch.append(joined.alert)
                 absorbed.extend((joined.alert.id, a) for a in joined.absorbed)
                 written += 1
@@ -396,6 +400,7 @@ class DetectionPass:
                     batch = []
             self._write(batch)
             retire(self.store, absorbed)
+            withdraw(self.store, withdrawn)
         except GovsocError as e:
             self._fail(rule, e, began)
             return

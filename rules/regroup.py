@@ -9,7 +9,9 @@ govsoc.rules.windows), read from the store in chunks of groups, so memory follow
 never the store. A burst that the new hits extended, at either end, may start before what was
 read; it is matched with the stored alert of the same rule and group that it overlaps, and
 that alert is updated under its own id (events joined, times widened, triage kept by the store's
-upsert). ``detect --from`` that cuts into a burst lands in the same alert the same way.
+upsert). ``detect --from`` that cuts into a burst lands in the same alert the same way. An
+upper-bound condition (not monotone) can stop holding when a late event falls in a window it was
+judged on: a stored alert that no burst holds any more is withdrawn (:func:`withdraw`).
 An inner correlation (chaining) is evaluated afresh from its rules' stored events around the
 window read, never from alerts stored by earlier passes, so its matches are neither counted
 twice nor missed across passes.
@@ -55,10 +57,12 @@ class Span:
 class Joined:
     """A burst's alert (new, or a stored one updated under its id) and the other stored alerts
     of the same rule and group that it now covers: bursts stored apart that a late event joined
-    into one. Those are retired, so that one burst keeps one alert."""
+    into one. Those are retired, so that one burst keeps one alert. With ``withdrawn``, ``alert``
+    is a stored alert whose burst no longer meets the condition (see :func:`withdraw`)."""
 
     alert: Alert
     absorbed: tuple[Alert, ...] = ()
+    withdrawn: bool = False
 
 
 def reevaluate(store: Store, corr: Correlation, natives: Mapping[str, str], groups: Mapping[Key, Span], *,
@@ -79,10 +83,28 @@ def reevaluate(store: Store, corr: Correlation, natives: Mapping[str, str], grou
             window = [i for i in items.get(key, ())
                       if found.first - 2 * span <= i.timestamp <= found.last + span]
             alerts = list(corr.group_alerts(key, window, horizon))
-            claims = _claims(alerts, stored.get(_group_id(alerts[0].group), []) if alerts else [])
+            group_stored = stored.get(_group_id(corr.group_dict(key)), [])
+            claims = _claims(alerts, group_stored)
             for alert, claimed in zip(alerts, claims, strict=True):
                 if alert.start <= found.last and alert.end >= found.first:
                     yield _joined(alert, claimed)
+            if not corr.monotone:
+                yield from _unmet(corr, found, group_stored, claims, horizon)
+
+
+def _unmet(corr: Correlation, found: Span, stored: Sequence[Alert], claims: Sequence[Sequence[Alert]],
+           horizon: datetime) -> Iterator[Joined]:
+    """The stored alerts of an upper-bound correlation's group that no burst holds any more: a
+    late event fell in the window an alert was judged on (its count reached the bound) or in the
+    quiet timespan before it (the window no longer opens a period of activity; see
+    govsoc.rules.windows). Those are the alerts whose window opened within a timespan of the new
+    hits, and was closed (judged) at ``horizon``; every event such a window and its quiet
+    timespan hold was read."""
+    claimed = {a.id for held in claims for a in held}
+    for old in stored:
+        if old.id not in claimed and found.first - corr.span <= old.start <= found.last + corr.span \
+                and old.start + corr.span < horizon:
+            yield Joined(old, withdrawn=True)
 
 
 def _hits(store: Store, corr: Correlation, natives: Mapping[str, str], chunk: Sequence[Key],
@@ -177,27 +199,59 @@ def _joined(alert: Alert, stored: list[Alert]) -> Joined:
     overlapping = [a for a in stored if a.start <= alert.end and a.end >= alert.start]
     if not overlapping:
         return Joined(alert)
-    keep = min(overlapping, key=lambda a: (a.start, a.id))
+    # The alert an analyst worked on keeps its id, status, assignee and notes (R12 F11); else the
+    # first. The others' triage goes to it when they are retired (:func:`retire`).
+    keep = min(overlapping, key=lambda a: (not _triaged(a), a.start, a.id))
+    first = min(overlapping, key=lambda a: (a.start, a.id))
     ids = list(alert.event_ids)
     seen = set(ids)
     for other in overlapping:
         extra = [i for i in other.event_ids if i not in seen]
         seen.update(extra)
         ids = extra + ids if other.start < alert.start else ids + extra
-    earlier = keep.start < alert.start
-    merged = replace(alert, id=keep.id, start=min(keep.start, alert.start), end=max(keep.end, alert.end),
-                     event_ids=tuple(ids), evidence=keep.evidence if earlier else alert.evidence)
+    earlier = first.start < alert.start
+    merged = replace(alert, id=keep.id, start=min(first.start, alert.start),
+                     end=max(alert.end, *(a.end for a in overlapping)),
+                     event_ids=tuple(ids), evidence=first.evidence if earlier else alert.evidence)
     return Joined(merged, tuple(a for a in overlapping if a.id != keep.id))
+
+
+def _triaged(alert: Alert) -> bool:
+    """Whether an analyst has worked on the alert (a status, an assignee or a note)."""
+    return alert.status != "open" or bool(alert.assignee) or bool(alert.notes)
+
+
+def withdraw(store: Store, alerts: Sequence[Alert]) -> None:
+    """Withdraw stored alerts whose burst no longer meets the condition (:func:`_unmet`): an
+    untouched one is dropped, as a pass over every event would never have raised it; one an
+    analyst worked on is kept, closed, with a note that says why, so the triage is not lost."""
+    untouched = [a.id for a in alerts if a.status == "open" and not a.assignee and not a.notes]
+    for alert in alerts:
+        if alert.id not in untouched and alert.status not in ("closed", "false_positive"):
+            store.update_alert(alert.id, TriageChange(status="closed", note=Note(
+                author="govsoc", time=datetime.now(UTC),
+                text="withdrawn: a late event reached the window this alert was judged on, and the "
+                     "correlation's condition no longer holds")))
+    store.delete_alerts(untouched)
 
 
 def retire(store: Store, absorbed: Sequence[tuple[str, Alert]]) -> None:
     """Retire stored alerts that another alert of the same burst now covers (written first, so
-    their events are never out of every alert). What analysts did on a retired alert is kept:
-    its status, assignee and notes become a note on the alert that covers it."""
-    for keep_id, alert in absorbed:
-        if alert.status != "open" or alert.assignee or alert.notes:
-            said = "; ".join(f"{n.author}: {n.text}" for n in alert.notes)
-            text = (f"merged alert {alert.id} into this one (a late event joined the two bursts); it was "
-                    f"{alert.status}, assignee {alert.assignee or 'none'}" + (f"; its notes: {said}" if said else ""))
-            store.update_alert(keep_id, TriageChange(note=Note(author="govsoc", time=datetime.now(UTC), text=text)))
+    their events are never out of every alert). What analysts did on a retired alert is kept,
+    as it is stored now (an analyst may have acted since the pass read it): its notes are added
+    to the alert that covers it, with their authors and times, then a note that names it, its
+    status and assignee; an alert that covers it untouched takes its status and assignee too."""
+    for keep_id, snapshot in absorbed:
+        alert = store.alert(snapshot.id) or snapshot
+        if not _triaged(alert):
+            continue
+        keeper = store.alert(keep_id)
+        adopt = keeper is not None and not _triaged(keeper)
+        for note in alert.notes:
+            store.update_alert(keep_id, TriageChange(note=note))
+        text = (f"merged alert {alert.id} into this one (a late event joined the two bursts); it was "
+                f"{alert.status}, assignee {alert.assignee or 'none'}")
+        store.update_alert(keep_id, TriageChange(
+            status=alert.status if adopt else None, assignee=alert.assignee if adopt else None,
+            note=Note(author="govsoc", time=datetime.now(UTC), text=text)))
     store.delete_alerts(alert.id for _, alert in absorbed)
