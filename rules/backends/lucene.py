@@ -39,7 +39,7 @@ from sigma.types import (
     SpecialChars,
 )
 
-from govsoc.core.caseless import fold
+from govsoc.core.caseless import SIGMAS, fold
 from govsoc.core.ecs import NUMERIC_TYPES, field_type
 from govsoc.core.errors import RuleError
 from govsoc.rules.backends.base import RuleBackend, backends, value_of
@@ -159,7 +159,8 @@ class GovsocLuceneBackend(LuceneBackend):
             if fixed and _length(fixed) <= SEARCH_SPAN:
                 piece = SigmaString("")
                 piece.s = [SpecialChars.WILDCARD_MULTI, *fixed, SpecialChars.WILDCARD_MULTI]
-                terms.append(f"{field}:{super(LuceneBackend, self).convert_value_str(piece, state)}")
+                converted = _sigma_regexp(piece) or super(LuceneBackend, self).convert_value_str(piece, state)
+                terms.append(f"{field}:{converted}")
         return "(" + " AND ".join(terms) + ")" if terms else _EVERYTHING
 
     def _inexpressible(self, error: Exception) -> str:
@@ -187,6 +188,9 @@ class GovsocLuceneBackend(LuceneBackend):
         if phrase is not None:
             return phrase
         caseless.field = search_field(cond.field, caseless=True, pattern=caseless.value.contains_special())
+        sigmas = _sigma_regexp(caseless.value)
+        if sigmas is not None:
+            return f"{self.escape_and_quote_field(caseless.field)}:{sigmas}"
         return super().convert_condition_field_eq_val_str(caseless, state)
 
     def convert_condition_field_eq_val_str_case_sensitive(self, cond: ConditionFieldEqualsValueExpression,
@@ -246,7 +250,7 @@ class GovsocLuceneBackend(LuceneBackend):
             if not self.superset:
                 raise RuleError("elasticsearch: a keyword that may span more than one piece of the search text")
             return self._fixed_parts(value, state)
-        converted = super(LuceneBackend, self).convert_value_str(value, state)
+        converted = _sigma_regexp(value) or super(LuceneBackend, self).convert_value_str(value, state)
         return f"{self.escape_and_quote_field(SEARCH_TEXT_FIELD)}:{converted}"
 
     def convert_condition_val_num(self, cond: ConditionValueExpression, state: Any) -> str:
@@ -300,7 +304,8 @@ def _contains_phrase(field: str, value: SigmaString) -> str | None:
     parts = value.s
     fixed = [p for p in parts[1:-1] if isinstance(p, str)]
     if grams is None or len(parts) < 3 or parts[0] != SpecialChars.WILDCARD_MULTI \
-            or parts[-1] != SpecialChars.WILDCARD_MULTI or len(fixed) != len(parts) - 2:
+            or parts[-1] != SpecialChars.WILDCARD_MULTI or len(fixed) != len(parts) - 2 \
+            or any(SIGMAS[0] in p for p in fixed):  # a folded σ: ς on the store's side (_sigma_regexp)
         return None
     phrase = grams_phrase("".join(fixed))
     return None if phrase is None else f"{grams}:{phrase}"
@@ -330,6 +335,25 @@ def _unescaped_parts(value: SigmaString) -> SigmaString:
         out.s.append(SpecialChars.WILDCARD_MULTI)
     out.s = [p for p in out.s if p != ""]
     return out
+
+
+def _sigma_regexp(value: SigmaString) -> str | None:
+    """A folded Sigma string that holds σ, as the query_string regexp (slashes included) that
+    matches it where each σ may be either lower case the store's normalizer leaves (σ, ς:
+    govsoc.core.caseless); None when it holds no σ (then pySigma's own conversion). Lucene's
+    regexps match the whole term, as Sigma's equality does; every character that is not a letter
+    or digit is escaped."""
+    if not any(isinstance(p, str) and SIGMAS[0] in p for p in value.s):
+        return None
+    out = []
+    for part in value.s:
+        if part == SpecialChars.WILDCARD_MULTI:
+            out.append(".*")
+        elif part == SpecialChars.WILDCARD_SINGLE:
+            out.append(".")
+        else:
+            out.extend(f"[{SIGMAS}]" if c == SIGMAS[0] else c if c.isalnum() else "\\" + c for c in str(part))
+    return "/" + "".join(out) + "/"
 
 
 def _length(parts: Any) -> int:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, Final
 
-from govsoc.core.caseless import fold
+from govsoc.core.caseless import SIGMAS, fold
 from govsoc.rules.backends.pcre import brace_quantifier
 
 __all__ = ["inline_flags", "lucene_regexp", "regexp_size", "relax_loops"]
@@ -388,6 +388,8 @@ def _brace(pattern: str, i: int, relax_above: int | None) -> tuple[str, int]:
 def _literal(char: str, ignore_case: bool) -> str:
     if ignore_case:
         char = fold(char)
+        if char == SIGMAS[0]:  # σ, Σ or ς: the field may hold σ or ς (govsoc.core.caseless)
+            return f"[{SIGMAS}]"
     return "\\" + char if char in _LUCENE_ONLY else char
 
 
@@ -442,6 +444,7 @@ def _char_class(pattern: str, i: int, ignore_case: bool) -> tuple[str, int]:
             raise ValueError("nested or POSIX classes are not supported")
         if ignore_case:
             char = fold(char)
+            char = SIGMAS if char == SIGMAS[0] else char
         out.append("\\" + char if char in _LUCENE_ONLY or char == "]" else char)
         i += 1
     raise ValueError("an unterminated character class")

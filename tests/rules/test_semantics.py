@@ -58,6 +58,18 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
     ("user.name: élodie", {"user.name": "ÉLODIE"}, True),
     ("user.name|contains: 'ÉCOLE'", {"user.name": "prof.école"}, True),
     ("user.name|cased: élodie", {"user.name": "ÉLODIE"}, False),
+    # Σ has two lower cases, σ and ς (word-final): Unicode case folding (CaseFolding.txt 03A3 and
+    # 03C2 -> 03C3) makes the three one letter, as PCRE's and Python's caseless regexps do (R12 F18)
+    ("user.name: 'οδος'", {"user.name": "ΟΔΟΣ"}, True),
+    ("user.name: 'ΟΔΟΣ'", {"user.name": "οδοσ"}, True),
+    ("user.name|contains: 'δοσ'", {"user.name": "ΟΔΟΣ"}, True),
+    ("user.name: 'οδος'", {"user.name": "οδοτ"}, False),
+    ("user.name|cased: 'οδος'", {"user.name": "οδοσ"}, False),
+    ("user.name|re|i: '^οδοσ$'", {"user.name": "ΟΔΟς"}, True),
+    ("user.name|re|i: '^οδο[σ]$'", {"user.name": "οδος"}, True),
+    ("user.name|re: '^οδοσ$'", {"user.name": "οδος"}, False),
+    ("message|contains: 'οδος κ'", {"message": "ΟΔΟΣ Κ"}, True),
+    ("k: ['οδος κ']", {"message": "ΟΔΟΣ Κ"}, True),
     # CJK has no case: matched exactly, and equality is still the whole value
     ("user.name: 管理员", {"user.name": "管理员"}, True),
     ("user.name: 管理", {"user.name": "管理员"}, False),
