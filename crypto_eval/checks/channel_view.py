@@ -356,7 +356,8 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
                                   "不计为明文信道；其HTTPS端点应另行列出并探测",))
     if c is not None and c.service and not c.tls_required:
         why = f"{c.service} 明文传输" + ("，含登录口令" if c.login else "（仅允许匿名登录，不含登录口令）"
-                                        if c.anonymous_only else "")
+                                        if c.anonymous_only else f"（{c.tls_login_unproven}）"
+                                        if c.tls_login_unproven else "")
         # "应答：" (not "含登录口令: "): the masker reads the text before a colon as a key, and
         # "口令" named the banner that follows a password, masked whole
         observed = f"{target}: {why}；服务端应答：{c.evidence}"

@@ -245,7 +245,11 @@ async def probe_ftp_security(host: str, port: int, *, timeout: float = 3.0,
     named = auth_tls and refused and all(_USE_ENCRYPTION.search(a) is not None
                                          for a in [answers[0], *(a for _, a in declared)])
     anonymous_in = len(answers) > 1 and answers[1].rsplit(b"-> ", 1)[-1][:3] == b"230"
-    only = refused and not named and anonymous_in
+    # anonymous only when the refusal says so (vsftpd local_enable=NO: "530 This FTP server is anonymous
+    # only.") or every declared account was refused too; "530 Permission denied." (a userlist) refuses
+    # the probe's account, not the accounts on the list (review R16c 1)
+    only = refused and not named and anonymous_in and (
+        _ANONYMOUS_ONLY.search(answers[0]) is not None or bool(declared))
     # TLS is taken as required when every named account and anonymous are refused before AUTH TLS; a
     # refusal that does not ask for TLS ("530 Permission denied.": vsftpd userlist_deny=NO, the probe's
     # account not on the list) shows only that this account may not log in, not how others do
@@ -254,6 +258,9 @@ async def probe_ftp_security(host: str, port: int, *, timeout: float = 3.0,
     if required and not named:
         unproven = (f"探测账户在AUTH TLS之前被拒绝，但应答未说明须先启用TLS（{_reply(answers[0])}）：其他账户"
                     "能否在AUTH TLS之前以明文发送口令未能判定")
+    elif refused and not named and anonymous_in and not only:
+        unproven = (f"探测账户在AUTH TLS之前被拒绝（{_reply(answers[0])}），匿名登录以明文进行：其他账户能否"
+                    "在AUTH TLS之前以明文发送口令未能判定")
     elif required and not declared:
         unproven = ("仅观察到探测账户（govsoc-probe）被要求先AUTH TLS，服务端可按账户设置TLS策略：实际登录账户"
                     "是否同样被强制未能验证")
@@ -266,6 +273,10 @@ async def probe_ftp_security(host: str, port: int, *, timeout: float = 3.0,
 def _reply(answer: bytes) -> str:
     """An FTP reply (or an anonymous login's "331 ... -> 230 ...") as one trimmed line of text."""
     return " ".join(received_text(answer).split())[:100]
+
+
+#: What a refusal of USER says on an anonymous-only server (vsftpd "This FTP server is anonymous only.").
+_ANONYMOUS_ONLY = re.compile(rb"anonymous[ -]only|only anonymous", re.IGNORECASE)
 
 
 #: What a refusal of USER before AUTH TLS says when it asks for TLS (vsftpd "Non-anonymous sessions

@@ -111,7 +111,10 @@ async def _cleartext_or_starttls(target: Target, found: CleartextProbeResult, ti
                             evidence=f"{found.evidence.strip()} | {said}：{_said(security.evidence)}")
             return EndpointReport(target=target, tls=tls, cleartext=found, starttls="ftp", tlcp=tlcp, tls13_sm=tls13_sm,
                                   ftp_data=data)
-        if security is not None and security.anonymous_only:  # no password to take in the clear
+        if security is not None and security.unproven:  # anonymous in the clear, named accounts unknown
+            found = replace(found, login=False, tls_login_unproven=security.unproven,
+                            evidence=f"{found.evidence.strip()} | {_said(security.evidence)}")
+        elif security is not None and security.anonymous_only:  # no password to take in the clear
             found = replace(found, login=False, anonymous_only=True,
                             evidence=f"{found.evidence.strip()} | {_said(security.evidence)}"
                                      + (" | 支持AUTH TLS但不强制" if security.auth_tls else ""))

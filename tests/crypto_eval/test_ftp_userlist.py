@@ -66,3 +66,18 @@ def test_tls_forced_for_the_probe_alone_is_shown_for_declared_accounts(
     assert "仅观察到探测账户" not in missing.why and "数据连接" in missing.why
     assert security is not None and security.named_need_tls and not security.unproven
     assert "USER ops -> 530 Non-anonymous sessions must use encryption." in security.evidence
+
+
+def test_a_userlist_refusal_beside_anonymous_is_not_anonymous_only(
+        tmp_path: Path, rsa_cert: CertFiles, vsftpd_binary: Path, anchor_files: list[str]) -> None:
+    # the same userlist with anonymous on it: the probe's account "530 Permission denied.", anonymous
+    # 230, "ops" 331. The probe called it anonymous-only ("仅允许匿名登录，不含登录口令"): a claim that no
+    # password crosses, which the listed account's 331 belies
+    need(os.geteuid() == 0, "vsftpd reads its userlist only when it drops privileges: the test must run as root")
+    with vsftpd(tmp_path, tls=rsa_cert, anonymous_tls="none", userlist=["ops", "anonymous"]) as port:
+        undeclared = _admin_b(port, anchor_files, [])
+        declared = _admin_b(port, anchor_files, ["ops"])
+    (d,) = [f for f in undeclared if f.factor == "D"]
+    assert not d.satisfied and "仅允许匿名登录" not in d.why and "未能判定" in d.why and "login_accounts" in d.why, d
+    (d,) = [f for f in declared if f.factor == "D"]
+    assert d.why == "ftp 明文传输，含登录口令" and "USER ops → 331" in d.observed, d
