@@ -275,8 +275,8 @@ class Recognizer(ABC):
             if taken.keys().isdisjoint(indexes):  # no value hit by an earlier pattern matched again
                 before = len(found)
                 found.extend(pairs)
-                for index, hit in found[before:]:
-                    taken[index] = [(hit.start, hit.end)]
+                for index, hit in found[before:]:  # (a value may hold several of this pattern's hits)
+                    taken.setdefault(index, []).append((hit.start, hit.end))
                 continue
             for index, hit in pairs:
                 spans = taken.get(index)

@@ -11,7 +11,8 @@ from types import FrameType, SimpleNamespace
 
 import pytest
 
-from govsoc.classification.recognizer import HitCache, Match, new_matches
+from govsoc.classification.batch import starts
+from govsoc.classification.recognizer import HitCache, Match, Pattern, Recognizer, new_matches
 from govsoc.classification.recognizers.contact import MobileRecognizer
 from govsoc.classification.scanner import Scanner
 
@@ -106,3 +107,27 @@ def test_the_joined_scan_builds_its_matches_together() -> None:
     assert calls == []
     fresh = MobileRecognizer()
     assert found == {i: list(fresh.find(v)) for i, v in enumerate(values)}
+
+
+class _TwoPatterns(Recognizer):
+    """Not registered: a later pattern that overlaps the first of an earlier pattern's two hits."""
+
+    id = "test_two_patterns"
+    entity = "test"
+    category = "test"
+    TRIGGER = r"\d"
+    PATTERNS = (Pattern("three digits", r"(?<![0-9])[0-9]{3}(?![0-9])", 0.5),
+                Pattern("one and two digits", r"(?<![0-9])1[0-9]{2}(?![0-9])", 0.5))
+
+    def validate(self, candidate: str) -> str | None:
+        return "digits"
+
+
+def test_a_later_pattern_skips_every_earlier_hit_of_a_value() -> None:
+    """find_joined = find_folded per value when a value holds two hits of the first pattern and
+    the second pattern matches where the first of them is (it kept only the last span)."""
+    rec = _TwoPatterns()
+    values = ["123 456", "777", "456 123"]
+    hits, _ = rec.find_joined("\x00".join(values), starts(values))
+    assert [(i, m) for i, m in hits] == [(i, m) for i, v in enumerate(values) for m in rec.find_folded(v)]
+    assert [(m.start, m.end) for i, m in hits if i == 0] == [(0, 3), (4, 7)]
