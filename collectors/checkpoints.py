@@ -76,6 +76,9 @@ class Checkpoint:
     path: str
     offset: int = 0
     line: int = 0
+    #: NUL padding after ``offset`` already read and counted (a crash's, at the end of the file):
+    #: the next read starts after it (collectors.files.lines); ``tail`` is still that of ``offset``.
+    padding: int = 0
     tail: str | None = None
     size: int | None = None
     device: int = 0
@@ -101,6 +104,11 @@ class Checkpoint:
     def record_file(self) -> bool:
         """Whether this is the checkpoint of a record file (EVTX), not of a line file."""
         return self.fingerprint == RECORD_FILE
+
+    @property
+    def read_to(self) -> int:
+        """Where the content read ends: after a stored partial line, else after the padding."""
+        return self.partial.end if self.partial is not None else self.offset + self.padding
 
     def counted(self, **more: int) -> Checkpoint:
         """A copy with counters increased."""

@@ -408,7 +408,7 @@ class Pipeline:
             tracker = FileTracker(self.checkpoints, view, checkpoint, stats, summary, self.progress,
                                   fd=None if view.compressed else stream.fileno())
             records = read_lines(stream, origin=f"file://{view.path}", identity=checkpoint.identity,
-                                 start=checkpoint.offset, first_line=checkpoint.line,
+                                 start=checkpoint.offset, first_line=checkpoint.line, padding=checkpoint.padding,
                                  max_bytes=options.max_record_bytes, final=options.final, stats=stats)
             self.run(_Filtered(tracker.skip_known_partial(records)), parser, context, summary,
                      batch_size=options.batch_size, acknowledged=tracker.acknowledged)

@@ -40,8 +40,8 @@ def source_status(checkpoint: Checkpoint, now: datetime) -> dict[str, Any]:
     lag_bytes: int | None = None
     path = Path(checkpoint.path)
     # A stored unterminated last line is read: the checkpoint stays before it only so that its
-    # completed form replaces it. Lag starts after it.
-    read_to = checkpoint.partial.end if checkpoint.partial is not None else checkpoint.offset
+    # completed form replaces it. Lag starts after it, as after NUL padding read.
+    read_to = checkpoint.read_to
     try:
         view = None if checkpoint.record_file else look(path)  # EVTX: positions are record ids, not bytes
     except ParseError:

@@ -9,6 +9,11 @@ however long the padding. A read error (a gzip file still being written, or cut 
 read at the last complete line, with the reason in the stats. CRLF is handled; blank lines are
 skipped but counted. An unterminated last line is held back (it may still be being written)
 unless the read is final, when it is returned flagged ``partial``.
+
+Padding after the last line read (a log that ends in a crash's NUL bytes) is noted in the stats
+(``padded_to``), so that the checkpoint skips it: the next read starts after it instead of reading
+and reporting it again each run (R11 F3), unless its first bytes are no longer NUL (a writer that
+extends its file with NULs and fills them in place, as log4j's memory-mapped appender does).
 """
 
 from __future__ import annotations
@@ -47,6 +52,9 @@ class ReadStats:
     waiting: int = 0
     #: The position after the last complete line read (blank ones included) and its number.
     consumed: int = 0
+    #: Where the NUL padding read after ``consumed`` ends (crash padding at the end of what was
+    #: read); not above ``consumed`` when none follows it.
+    padded_to: int = 0
     lines: int = 0
     #: Why the read stopped before the end of the content (a damaged or unfinished gzip file).
     error: str | None = None
@@ -108,21 +116,25 @@ class _Line:
 
 def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, start: int = 0,
                first_line: int = 0, max_bytes: int = DEFAULT_MAX_RECORD_BYTES, final: bool = True,
-               stats: ReadStats | None = None, chunk_size: int = _CHUNK) -> Iterator[RawRecord]:
-    """The records of ``stream`` from content position ``start`` (line ``first_line`` + 1)."""
+               stats: ReadStats | None = None, chunk_size: int = _CHUNK, padding: int = 0) -> Iterator[RawRecord]:
+    """The records of ``stream`` from content position ``start`` (line ``first_line`` + 1);
+    ``padding`` NUL bytes after ``start`` were read before: reading starts after them, unless
+    they were written over since."""
     stats = stats if stats is not None else ReadStats()
-    if start:
+    fd = _plain_fd(stream)
+    if padding and fd is not None and not _still_nul(fd, start, padding):
+        padding = 0  # filled in place since (a memory-mapped writer): read it
+    stats.consumed, stats.lines, stats.padded_to = start, first_line, start + padding
+    base = start + padding
+    if base:
         try:
-            stream.seek(start)
+            stream.seek(base)
         except (EOFError, OSError, zlib.error) as e:  # a gzip copy shorter than the position (still written)
-            stats.consumed, stats.lines = start, first_line
-            stats.error = f"content unreadable before byte {start}: {e}"
+            stats.error = f"content unreadable before byte {base}: {e}"
             return
-    base = start
     number = first_line
     line = _Line()
 
-    stats.consumed, stats.lines = start, first_line
 
     def emit(data: bytes, offset: int, end: int, length: int, flags: tuple[str, ...] = (),
              line_number: int | None = None) -> RawRecord | None:
@@ -139,7 +151,6 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
         return RawRecord(data=data, origin=origin, offset=offset, line=line_number or number, identity=identity,
                          end=end, flags=flags)
 
-    fd = _plain_fd(stream)
     while chunk := _read(stream, chunk_size, stats):
         if fd is not None and not _unchanged_before(fd, stats):
             stats.error = (f"the file changed before byte {base} during the read (truncated: copytruncate?); "
@@ -167,7 +178,7 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
                     found = _NON_NUL.search(chunk, pos)
                     stop = found.start() if found else size
                     stats.nul_bytes_skipped += stop - pos
-                    pos = stop
+                    pos, stats.padded_to = stop, base + stop
                     continue
                 newline = chunk.find(b"\n", pos)
                 if newline >= 0 and (not padded or chunk.find(_PAD, pos, newline) < 0):  # the common case
@@ -220,6 +231,15 @@ def _plain_fd(stream: BinaryIO) -> int | None:
         return stream.fileno()
     except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError
         return None
+
+
+def _still_nul(fd: int, start: int, padding: int) -> bool:
+    """Whether the padding read before at ``start`` still begins with NUL bytes (a writer that
+    fills what it extended writes from its start; one read of at most a chunk tells)."""
+    try:
+        return not os.pread(fd, min(padding, _CHUNK), start).strip(b"\x00")
+    except OSError:
+        return False  # read it again: the read itself reports what is wrong
 
 
 def _unchanged_before(fd: int, stats: ReadStats) -> bool:

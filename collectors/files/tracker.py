@@ -63,7 +63,8 @@ class FileTracker:
                 self.summary.partial += 1
             else:
                 offset, line = last.end or last.offset, last.line or 0
-            checkpoint = replace(checkpoint, offset=offset, line=line, partial=partial, superseded=superseded)
+            checkpoint = replace(checkpoint, offset=offset, line=line, padding=0, partial=partial,
+                                 superseded=superseded)
         summary = self.summary
         now = (summary.records, summary.events, summary.parse_failures)
         records, events, failures = (a - b for a, b in zip(now, self._counted, strict=True))
@@ -88,9 +89,11 @@ class FileTracker:
 
     def finish(self) -> None:
         """At the end of the file: past trailing blank lines, and the reader's counters."""
-        checkpoint = self.checkpoint
-        if checkpoint.partial is None and self.stats.consumed > checkpoint.offset:
-            checkpoint = replace(checkpoint, offset=self.stats.consumed, line=self.stats.lines)
+        checkpoint, stats = self.checkpoint, self.stats
+        if checkpoint.partial is None and stats.consumed > checkpoint.offset:
+            checkpoint = replace(checkpoint, offset=stats.consumed, line=stats.lines, padding=0)
+        if checkpoint.partial is None and checkpoint.offset == stats.consumed:  # padding read, never again (R11 F3)
+            checkpoint = replace(checkpoint, padding=max(0, stats.padded_to - stats.consumed))
         checkpoint = self._hinted(checkpoint.counted(truncated=self.stats.truncated,
                                                      nul_bytes_skipped=self.stats.nul_bytes_skipped))
         if checkpoint != self.checkpoint:  # the last batch's save often says it all already
@@ -102,11 +105,9 @@ def unchanged(view: FileView, checkpoint: Checkpoint) -> bool:
     """Whether nothing was added to the file since its checkpoint (costs no read)."""
     if view.size is None:
         return False
-    if checkpoint.partial is not None:
-        return view.size == checkpoint.partial.end
-    if view.compressed:
-        return view.size == checkpoint.offset % (1 << 32)
-    return view.size == checkpoint.offset
+    if view.compressed and checkpoint.partial is None:
+        return view.size == checkpoint.read_to % (1 << 32)
+    return view.size == checkpoint.read_to
 
 
 class RecordFileTracker:

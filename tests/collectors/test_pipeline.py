@@ -177,6 +177,44 @@ def test_nul_padding_takes_bounded_memory_and_loses_no_line(tmp_path: Path, pipe
     assert sqlite_store.count(Query()) == 2
 
 
+def test_trailing_nul_padding_is_read_and_reported_once(tmp_path: Path, pipeline: Pipeline,
+                                                         sqlite_store: SqliteStore) -> None:
+    # R11 F3: a log ending in a crash's NUL padding kept its checkpoint before the padding, so
+    # every run read the 5 MiB again and said "5242880 NUL padding bytes skipped" again.
+    log = tmp_path / "crashed.log"
+    with log.open("wb") as out:
+        out.write(lines(0, 3) + b"\x00" * (5 << 20))
+    first = pipeline.ingest_file(log)
+    assert (first.receipt.created, first.nul_bytes_skipped) == (3, 5 << 20)
+    again = pipeline.ingest_file(log)
+    assert again.unchanged and again.nul_bytes_skipped == 0, again.line()
+    (checkpoint,) = pipeline.checkpoints.all()
+    assert checkpoint.counters["nul_bytes_skipped"] == 5 << 20  # counted once, not once a run
+    # logging goes on after the padding: the new line is read, the padding is not read again
+    with log.open("ab") as out:
+        out.write(sshd(3))
+    later = pipeline.ingest_file(log)
+    assert (later.receipt.created, later.nul_bytes_skipped, later.parse_failures) == (1, 0, 0)
+    assert sqlite_store.count(Query()) == 4
+    assert pipeline.ingest_file(log).unchanged
+
+
+def test_trailing_nul_padding_written_over_in_place_is_read(tmp_path: Path, pipeline: Pipeline,
+                                                            sqlite_store: SqliteStore) -> None:
+    # A writer that extends its file with NUL bytes and fills them (log4j's memory-mapped
+    # appender) looks like padding at first: what it writes over the NULs is still read.
+    log = tmp_path / "mapped.log"
+    log.write_bytes(lines(0, 20) + b"\x00" * 4096)  # 20 lines: the first 1 KiB, its identity, stays
+    assert pipeline.ingest_file(log).receipt.created == 20
+    with log.open("r+b") as out:
+        out.seek(len(lines(0, 20)))
+        out.write(lines(20, 2))
+        out.seek(0, os.SEEK_END)
+        out.write(sshd(22))
+    assert pipeline.ingest_file(log).receipt.created == 3
+    assert sqlite_store.count(Query()) == 23
+
+
 def test_long_record_is_truncated_and_flagged(tmp_path: Path, pipeline: Pipeline, sqlite_store: SqliteStore) -> None:
     # seen: a 5 MB line stored whole
     log = tmp_path / "long.log"
