@@ -151,9 +151,11 @@ class Pipeline:
             self._backoff = min(self.max_backoff, max(self._backoff * 2, self.retry_seconds))
         self._retry_at = now + self._backoff
 
-    def deliver(self, events: list[Event], on_full: Literal["wait", "drop"] = "wait") -> Delivery:
-        """Store ``events``, or spool them when the store is down; when the spool is full, wait
-        for the store (file sources) or drop and count them (network sources)."""
+    def deliver(self, events: list[Event], on_full: Literal["wait", "drop"] = "wait",
+                source: str | None = None) -> Delivery:
+        """Store ``events``, or spool them when the store is down (for ``source``, a checkpoint
+        identity: the drain credits it); when the spool is full, wait for the store (file
+        sources) or drop and count them (network sources)."""
         receipt, pending = WriteReceipt(), events
         while pending:
             self.drain()
@@ -170,7 +172,7 @@ class Pipeline:
                     again = set(written.retry)
                     pending = [e for e in pending if e.id in again]
                     self._went_down(StoreError(f"the store asked to send {len(pending)} events again later"))
-            if self.spool.append(pending):
+            if self.spool.append(pending, source):
                 return Delivery(receipt=receipt, spooled=len(pending), held=tuple(e.id for e in pending))
             if on_full == "drop":
                 return Delivery(receipt=receipt, dropped=len(pending), held=tuple(e.id for e in pending))
@@ -289,7 +291,7 @@ class Pipeline:
                 acknowledged: Callable[[RawRecord | None, Delivery, list[Event]], None] | None,
                 counts: tuple[int, int, int]) -> None:
         summary.records, summary.events, summary.parse_failures = counts
-        delivery = self.deliver(batch, on_full)
+        delivery = self.deliver(batch, on_full, summary.identity)
         summary.receipt += delivery.receipt
         summary.spooled += delivery.spooled
         summary.dropped += delivery.dropped

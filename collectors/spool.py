@@ -7,8 +7,9 @@ wait (back-pressure) and network sources count what they drop.
 
 Layout: ``<data_dir>/spool/segment-<n>.spool`` files of records, ``acked.json``, the position
 up to which the store has acknowledged them, and ``totals.json``, how many events were drained
-into the store and damaged records skipped over the spool's life (`govsoc status`). Each record
-is::
+into the store and damaged records skipped over the spool's life, and per source what became of
+its events drained (`govsoc status` adds them to the source's counters, which said "spooled" when
+they were spooled: R11 F4). Each record is::
 
     magic "GSP1" | length (u32, big-endian) | crc32 of the payload (u32) | payload (JSON event)
 
@@ -22,12 +23,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import functools
 import json
 import os
 import struct
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
@@ -45,11 +47,14 @@ MAX_PAYLOAD = 64 << 20
 DEFAULT_MAX_BYTES = 1 << 30
 
 
-def event_payload(event: Event) -> bytes:
-    """The payload of ``event``'s spool record (JSON)."""
-    return json.dumps({"id": event.id, "ts": format_timestamp(event.timestamp), "ds": event.dataset,
-                       "f": dict(event.fields)}, ensure_ascii=False, separators=(",", ":")).encode("utf-8",
-                                                                                                 "surrogatepass")
+def event_payload(event: Event, source: str | None = None) -> bytes:
+    """The payload of ``event``'s spool record (JSON), with the source it came from when given
+    (a checkpoint identity: the drain credits its counters)."""
+    data: dict[str, Any] = {"id": event.id, "ts": format_timestamp(event.timestamp), "ds": event.dataset,
+                            "f": dict(event.fields)}
+    if source is not None:
+        data["src"] = source
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
 def frame(payload: bytes) -> bytes:
@@ -64,8 +69,15 @@ def encode(event: Event) -> bytes:
 
 def decode(payload: bytes) -> Event:
     """The event of a record whose checksum passed."""
+    return decode_sourced(payload)[0]
+
+
+def decode_sourced(payload: bytes) -> tuple[Event, str | None]:
+    """The event of a record whose checksum passed, and the source it was spooled for."""
     data: dict[str, Any] = json.loads(payload.decode("utf-8", "surrogatepass"))
-    return Event(id=data["id"], timestamp=parse_timestamp(data["ts"]), dataset=data["ds"], fields=data["f"])
+    source = data.get("src")
+    return (Event(id=data["id"], timestamp=parse_timestamp(data["ts"]), dataset=data["ds"], fields=data["f"]),
+            None if source is None else str(source))
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +87,13 @@ class Codec:
 
     encode: Callable[[Any], bytes]
     decode: Callable[[bytes], Any]
+    #: For items spooled with their source (Spool.append's ``source``): ``encode`` takes it as
+    #: ``source=``, and this gives the item and its source.
+    sourced: Callable[[bytes], tuple[Any, str | None]] | None = None
 
 
 #: The pipeline's spool: events.
-EVENTS = Codec(event_payload, decode)
+EVENTS = Codec(event_payload, decode, decode_sourced)
 
 
 class RecordSink(Protocol):
@@ -159,6 +174,9 @@ class SpoolTotals:
     drained_events: int = 0
     corrupt_records: int = 0
     last_drained: str = ""
+    #: Per source spooled with its identity: events drained, and how many of them the store
+    #: created, already had and rejected (the names of Checkpoint.counters).
+    sources: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 class Spool:
@@ -203,17 +221,27 @@ class Spool:
         """What was drained and skipped so far (see SpoolTotals)."""
         try:
             data = json.loads((self.folder / "totals.json").read_text(encoding="utf-8"))
+            sources = {str(k): {str(n): int(c) for n, c in v.items()} for k, v in (data.get("sources") or {}).items()}
             return SpoolTotals(drained_events=int(data["drained_events"]), corrupt_records=int(data["corrupt_records"]),
-                               last_drained=str(data["last_drained"]))
-        except (OSError, ValueError, KeyError, TypeError):
+                               last_drained=str(data["last_drained"]), sources=sources)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return SpoolTotals()
 
-    def _add_totals(self, events: int, corrupt_records: int) -> None:
-        """Count a drain (called under the lock)."""
+    def _add_totals(self, events: int, corrupt_records: int, source: str | None = None,
+                    receipt: WriteReceipt | None = None) -> None:
+        """Count a drain, or a batch of it drained for ``source`` (called under the lock)."""
         was = self.totals()
+        sources = was.sources
+        if source is not None and receipt is not None:
+            counts = dict(sources.get(source, {}))
+            for name, value in (("events", events), ("created", receipt.created),
+                                ("duplicates", receipt.duplicates), ("rejected", len(receipt.rejected))):
+                counts[name] = counts.get(name, 0) + value
+            sources = {**sources, source: counts}
         now = SpoolTotals(drained_events=was.drained_events + events,
                           corrupt_records=was.corrupt_records + corrupt_records,
-                          last_drained=datetime.now(UTC).isoformat(timespec="seconds") if events else was.last_drained)
+                          last_drained=datetime.now(UTC).isoformat(timespec="seconds") if events else was.last_drained,
+                          sources=sources)
         temp = self.folder / f"totals.{os.getpid()}.tmp"
         temp.write_text(json.dumps(asdict(now)), encoding="utf-8")
         os.replace(temp, self.folder / "totals.json")  # a count, not data: no fsync
@@ -232,10 +260,14 @@ class Spool:
         return self.pending_bytes() == 0
 
     # -- writing -----------------------------------------------------------------------------
-    def append(self, events: Sequence[Any]) -> bool:
-        """Spool ``events`` (items of the codec) durably; False (and nothing written) when they
-        do not fit."""
+    def append(self, events: Sequence[Any], source: str | None = None) -> bool:
+        """Spool ``events`` (items of the codec) durably, for ``source`` when given (the drain
+        credits it what the store does with them); False (and nothing written) when they do not fit."""
         payload = self.codec.encode
+        if source is not None:
+            if self.codec.sourced is None:
+                raise ValueError("this spool's items are spooled without a source")
+            payload = functools.partial(payload, source=source)  # type: ignore[call-arg]  # see Codec.sourced
         blob = b"".join(frame(payload(e)) for e in events)
         with self._locked():
             if self.pending_bytes() + len(blob) > self.max_bytes:
@@ -251,9 +283,12 @@ class Spool:
     # -- draining ----------------------------------------------------------------------------
     def drain(self, sink: EventSink | RecordSink, batch: int = 5000) -> DrainResult:
         """Write every spooled event to ``sink``, oldest first, acknowledging as it goes; a
-        StoreError from the sink propagates and leaves the rest spooled."""
-        receipt, events = WriteReceipt(), 0
+        StoreError from the sink propagates and leaves the rest spooled. Events spooled for a
+        source are written in batches of that source alone, each counted for it once acknowledged."""
+        drained = _Drained()
         stats = ScanStats()
+        decoder = self.codec.decode
+        read = self.codec.sourced or (lambda payload: (decoder(payload), None))
         with self._locked():
             try:
                 for path in self._segments():
@@ -262,31 +297,45 @@ class Spool:
                     with path.open("rb") as handle:
                         data = _read_from(handle, start)
                     pending: list[Any] = []
+                    source: str | None = None
                     position = start
-                    decoder = self.codec.decode
                     for _begin, end, payload in scan(data, stats, decoder):
-                        pending.append(decoder(payload))
-                        position = start + end
-                        if len(pending) >= batch:
-                            receipt += _written(sink, pending)
-                            events += len(pending)
-                            self._set_acked(path.name, position)
+                        item, of = read(payload)
+                        if pending and (of != source or len(pending) >= batch):
+                            self._drain_batch(sink, pending, source, drained, path.name, position)
                             pending = []
+                        pending.append(item)
+                        source, position = of, start + end
                     if pending:
-                        receipt += _written(sink, pending)
-                        events += len(pending)
+                        self._drain_batch(sink, pending, source, drained, path.name, position)
                     # Appends wait for the lock, so a drained segment can go whole.
                     path.unlink()
                     self._set_acked("", 0)
             except StoreError as e:
                 # The failed batch and the damage after it are counted by the drain that takes them.
-                if events:
-                    self._add_totals(events, 0)
-                raise DrainInterrupted(e, DrainResult(receipt, events, stats.corrupt_records,
+                raise DrainInterrupted(e, DrainResult(drained.receipt, drained.events, stats.corrupt_records,
                                                       stats.corrupt_bytes)) from e
-            if events or stats.corrupt_records:
-                self._add_totals(events, stats.corrupt_records)
-        return DrainResult(receipt, events, stats.corrupt_records, stats.corrupt_bytes)
+            if stats.corrupt_records:
+                self._add_totals(0, stats.corrupt_records)
+        return DrainResult(drained.receipt, drained.events, stats.corrupt_records, stats.corrupt_bytes)
+
+    def _drain_batch(self, sink: EventSink | RecordSink, pending: list[Any], source: str | None, drained: _Drained,
+                     segment: str, position: int) -> None:
+        """Write one batch of a drain, acknowledge it up to ``position`` of ``segment`` and count
+        it (a crash between the two leaves it uncounted, never counted twice)."""
+        receipt = _written(sink, pending)
+        drained.receipt += receipt
+        drained.events += len(pending)
+        self._set_acked(segment, position)
+        self._add_totals(len(pending), 0, source, receipt)
+
+
+@dataclass(slots=True)
+class _Drained:
+    """What a drain wrote so far."""
+
+    receipt: WriteReceipt = field(default_factory=WriteReceipt)
+    events: int = 0
 
 
 #: Write errors that mean "no room": the batch is refused as by a full spool, not lost.

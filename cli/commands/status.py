@@ -35,8 +35,10 @@ LOW_SPACE_BYTES = 1 << 20
 COLUMNS = ("records", "events", "created", "duplicates", "rejected", "dropped", "spooled", "parse_failures")
 
 
-def source_status(checkpoint: Checkpoint, now: datetime) -> dict[str, Any]:
-    """One source's row: counters, checkpoint, and lag (bytes not yet read, seconds since read)."""
+def source_status(checkpoint: Checkpoint, now: datetime, drained: dict[str, int] | None = None) -> dict[str, Any]:
+    """One source's row: counters, checkpoint, and lag (bytes not yet read, seconds since read).
+    ``drained``: what became of its events spooled and since drained into the store
+    (SpoolTotals.sources): stored or rejected now, no longer spooled (R11 F4)."""
     lag_bytes: int | None = None
     path = Path(checkpoint.path)
     # A stored unterminated last line is read: the checkpoint stays before it only so that its
@@ -52,6 +54,9 @@ def source_status(checkpoint: Checkpoint, now: datetime) -> dict[str, Any]:
     updated = datetime.fromisoformat(checkpoint.updated) if checkpoint.updated else None
     row: dict[str, Any] = {"source": checkpoint.path, "identity": checkpoint.identity, "parser": checkpoint.parser}
     row.update({name: checkpoint.counters.get(name, 0) for name in COLUMNS})
+    for name in ("created", "duplicates", "rejected"):
+        row[name] += (drained or {}).get(name, 0)
+    row["spooled"] = max(0, row["spooled"] - (drained or {}).get("events", 0))
     row["stored"] = row["created"] + row["duplicates"]
     row["accepted"] = row["stored"] + row["spooled"]
     row.update({"checkpoint": checkpoint.offset, "line": checkpoint.line, "lag_bytes": lag_bytes,
@@ -313,9 +318,10 @@ def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -
     data_dir = app.config.data_dir
     now = datetime.now(UTC)
     disk = disk_status(data_dir)
-    rows = [source_status(c, now) for c in CheckpointStore(data_dir / "state" / "sources").all()]
     spool = Spool(data_dir / "spool", app.config.collectors.spool_max_bytes)
     totals = spool.totals()
+    rows = [source_status(c, now, totals.sources.get(c.identity))
+            for c in CheckpointStore(data_dir / "state" / "sources").all()]
     backlog = backlog_spool(spool.folder, spool.max_bytes)
     spooled = {"pending_bytes": spool.pending_bytes(), "max_bytes": spool.max_bytes, "folder": str(spool.folder),
                "unparsed_pending_bytes": backlog.pending_bytes(),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.cli.conftest import Run
 
 
@@ -62,3 +64,32 @@ def test_a_stored_unterminated_last_line_is_no_lag(govsoc: Run, tmp_path: Path) 
         more.write(b"\n" + sshd(3))  # the line completed and one more: lag is what is new
     (row,) = json.loads(govsoc("status", "--format", "json")[1])["sources"]
     assert row["lag_bytes"] == 1 + len(sshd(3))
+
+
+def test_events_drained_from_the_spool_are_shown_stored(govsoc: Run, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # R11 F4: a file spooled while the store was down showed "stored 0, spooled 50" for good:
+    # the run that drained the 50 events into the store never told the source's counters.
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the store's folder should be")
+    config = tmp_path / "govsoc.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\nstore:\n  sqlite:\n    path: {blocker / 'events.db'}\n")
+    monkeypatch.setenv("GOVSOC_CONFIG", str(config))
+    log = tmp_path / "auth.log"
+    log.write_bytes(b"".join(sshd(i) for i in range(50)))
+    other = tmp_path / "other.log"
+    other.write_bytes(b"".join(sshd(i) for i in range(100, 120)))
+    assert govsoc("ingest", str(log), str(other))[0] == 0
+    rows = {Path(r["source"]).name: r for r in json.loads(govsoc("status", "--format", "json")[1])["sources"]}
+    assert [(r["stored"], r["spooled"], r["accepted"]) for r in (rows["auth.log"], rows["other.log"])] == \
+        [(0, 50, 50), (0, 20, 20)]
+    blocker.unlink()  # the store can be opened again: the next run drains the spool into it
+    with other.open("ab") as more:
+        more.write(sshd(121))
+    code, out, err = govsoc("ingest", str(other))
+    assert code == 0 and "70 spooled events drained into the store" in out, (out, err)
+    assert govsoc("events", "--count")[1].strip() == "71"
+    rows = {Path(r["source"]).name: r for r in json.loads(govsoc("status", "--format", "json")[1])["sources"]}
+    a, b = rows["auth.log"], rows["other.log"]
+    assert (a["records"], a["stored"], a["created"], a["spooled"], a["accepted"]) == (50, 50, 50, 0, 50)
+    assert (b["records"], b["stored"], b["created"], b["spooled"], b["accepted"]) == (21, 21, 21, 0, 21)
