@@ -52,7 +52,7 @@ RECORD_FILE = "record-file"
 
 #: Counters kept per source, shown by `govsoc status`.
 COUNTERS = ("records", "events", "created", "duplicates", "rejected", "dropped", "spooled",
-            "parse_failures", "truncated", "nul_bytes_skipped")
+            "parse_failures", "truncated", "nul_bytes_skipped", "binary")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -80,6 +80,10 @@ class Checkpoint:
     #: the next read starts after it (collectors.files.lines); ``tail`` is still that of ``offset``.
     padding: int = 0
     tail: str | None = None
+    #: Binary content found in the file (what it is) at ``binary_at``, the start of the line it
+    #: begins in: the read stopped there, and the file is read no further (R11 F6).
+    binary: str | None = None
+    binary_at: int = 0
     size: int | None = None
     device: int = 0
     inode: int = 0

@@ -401,6 +401,9 @@ class Pipeline:
                 self.checkpoints.save(hinted)
             self._delete_superseded(checkpoint)
             return
+        if checkpoint.binary is not None:  # binary content found before: read no further (R11 F6)
+            summary.binary, summary.binary_at = checkpoint.binary, checkpoint.binary_at
+            return
         # Without a parser named, a file keeps the one chosen when it was first read.
         parser = parsers.get(options.parser or checkpoint.parser or detect_parser(view.path))()
         context = ParseContext(timezone=ZoneInfo(options.timezone), year=options.year, host=options.host,
@@ -418,6 +421,7 @@ class Pipeline:
         summary.truncated, summary.nul_bytes_skipped, summary.waiting = (stats.truncated, stats.nul_bytes_skipped,
                                                                          stats.waiting)
         summary.read_error = stats.error
+        summary.binary, summary.binary_at = stats.binary, stats.binary_at
         self._delete_superseded(tracker.checkpoint)
 
     def _delete_superseded(self, checkpoint: Checkpoint) -> None:

@@ -44,6 +44,8 @@ class IngestSummary:
     #: fragments of datagrams never reassembled), or None.
     note: str | None = None
     binary: str | None = None
+    #: Where binary content began in a text file (the start of its line): read up to there only.
+    binary_at: int | None = None
     #: Why the source could not be read at all, or not to its end (kept for a later run).
     error: str | None = None
     read_error: str | None = None
@@ -65,8 +67,10 @@ class IngestSummary:
         """The source's line: records, what became of them, and where the rejects went."""
         if self.error:
             return f"{self.source}: not read: {self.error}"
-        if self.binary:
+        if self.binary and self.binary_at is None:
             return f"{self.source}: not read: {self.binary} (choose a parser for its format with --parser)"
+        if self.binary and not self.records:
+            return f"{self.source}: not read past byte {self.binary_at}: {self.binary} (binary content, found earlier)"
         if self.unchanged and self.identity is None:
             return f"{self.source}: empty, nothing to read"
         if self.unchanged:
@@ -85,6 +89,8 @@ class IngestSummary:
         parts += [f"{count} {what}" for count, what in notes if count]
         if self.note:
             parts.append(self.note)
+        if self.binary:
+            parts.append(f"stopped at byte {self.binary_at}: {self.binary}, binary content not read")
         if self.read_error:
             parts.append(f"stopped early, the rest is left for a later run: {self.read_error}")
         return "; ".join(parts)

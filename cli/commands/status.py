@@ -65,7 +65,9 @@ def source_status(checkpoint: Checkpoint, now: datetime, drained: dict[str, int]
                 "updated": checkpoint.updated,
                 "partial": checkpoint.partial is not None,
                 "truncated": checkpoint.counters.get("truncated", 0),
-                "nul_bytes_skipped": checkpoint.counters.get("nul_bytes_skipped", 0)})
+                "nul_bytes_skipped": checkpoint.counters.get("nul_bytes_skipped", 0),
+                # binary content found in a text file: what, and the byte its line starts at (read up to there)
+                "binary": checkpoint.binary, "binary_at": checkpoint.binary_at if checkpoint.binary else None})
     return row
 
 

@@ -2,7 +2,9 @@
 given by mistake is reported once instead of being stored as hundreds of garbage events.
 
 Known magic numbers first (a table), then the share of control bytes in the first 8 KiB, as
-file(1) and grep do; runs of NUL bytes (crash padding in a real log) do not count.
+file(1) and grep do; runs of NUL bytes (crash padding in a real log) do not count. The line
+reader asks the same of every 8 KiB it reads (``binary_in``, control share only: a magic number
+inside text is no sign), so binary content after a text head is found where it begins (R11 F6).
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
 CONTROL_SHARE = 0.10
 _PADDING = re.compile(rb"\x00{16,}")
 _CONTROL = frozenset(range(0, 32)) - {9, 10, 11, 12, 13, 27}
+#: Every byte that is not a control byte: bytes.translate(None, _TEXT) leaves the control bytes.
+_TEXT = bytes(sorted(set(range(256)) - _CONTROL))
+#: The window the control share is measured over, in a file's head and in every chunk read,
+#: and the step by which binary_in looks for where it begins.
+WINDOW = 8192
+_STEP = 256
 
 
 def sniff_binary(head: bytes) -> str | None:
@@ -36,10 +44,47 @@ def sniff_binary(head: bytes) -> str | None:
     for magic, what in MAGIC:
         if head.startswith(magic):
             return what
-    sample = _PADDING.sub(b"", head)
+    share = _control_share(head)
+    if share is not None:
+        return f"binary data ({share}% control bytes in its first {len(head)} bytes)"
+    return None
+
+
+def _control_share(sample: bytes) -> int | None:
+    """The percentage of control bytes in ``sample`` (NUL padding left out) when above
+    CONTROL_SHARE, else None."""
+    if b"\x00" * 16 in sample:
+        sample = _PADDING.sub(b"", sample)
     if not sample:
         return None
-    control = sum(1 for byte in sample if byte in _CONTROL)
-    if control / len(sample) > CONTROL_SHARE:
-        return f"binary data ({100 * control // len(sample)}% control bytes in its first {len(head)} bytes)"
+    control = len(sample.translate(None, _TEXT))
+    return 100 * control // len(sample) if control / len(sample) > CONTROL_SHARE else None
+
+
+def binary_in(data: bytes) -> tuple[int, str] | None:
+    """Where binary content begins in ``data`` (text read so far), and what it is: the first
+    control byte of the first WINDOW bytes whose control share is over CONTROL_SHARE, or None.
+    Only whole windows are judged (the last one overlaps the one before): fewer bytes, a few
+    lines, say too little (a short line with two control bytes is no binary file), so data
+    shorter than WINDOW is never binary here. Costs one translate for text."""
+    size = len(data)
+    if size < WINDOW or not data.translate(None, _TEXT):  # the common case: no control byte at all
+        return None
+    for start in dict.fromkeys((*range(0, size - WINDOW + 1, WINDOW), size - WINDOW)):
+        stop = start + WINDOW
+        share = _control_share(data[start:stop])
+        if share is None:
+            continue
+        # It may begin in the window before, which text before it kept under the share: the
+        # first of these windows over the share, a step at a time, is where it begins.
+        begins = next(p for p in (*range(max(0, start - WINDOW + _STEP), start, _STEP), start)
+                      if _control_share(data[p:p + WINDOW]) is not None)
+        window = data[begins:stop]
+        first = min(i for i in (window.find(bytes([b])) for b in _CONTROL) if i >= 0)
+        return begins + first, f"binary data ({share}% control bytes in {stop - start} bytes)"
     return None
+
+
+def binary_magic(data: bytes) -> str | None:
+    """What the binary format ``data`` starts with is, by its magic number, or None."""
+    return next((what for magic, what in MAGIC if data.startswith(magic)), None)

@@ -14,6 +14,10 @@ Padding after the last line read (a log that ends in a crash's NUL bytes) is not
 (``padded_to``), so that the checkpoint skips it: the next read starts after it instead of reading
 and reporting it again each run (R11 F3), unless its first bytes are no longer NUL (a writer that
 extends its file with NULs and fills them in place, as log4j's memory-mapped appender does).
+
+Binary content (collectors.files.binary.binary_in, asked of every chunk) ends the read at the
+start of the line it begins in: the lines before it are returned, the position and what it is
+kept in the stats (``binary_at``, ``binary``), and nothing of it is returned as a line (R11 F6).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from govsoc.collectors.base import FILE_ORIGIN, RawRecord
+from govsoc.collectors.files.binary import WINDOW, binary_in, binary_magic
 from govsoc.collectors.files.identity import TAIL_BYTES, open_content
 
 #: The default record size limit (plan: 1 MiB).
@@ -58,6 +63,9 @@ class ReadStats:
     lines: int = 0
     #: Why the read stopped before the end of the content (a damaged or unfinished gzip file).
     error: str | None = None
+    #: Binary content found: where the line it begins in starts (the read stopped there), and what it is.
+    binary_at: int | None = None
+    binary: str | None = None
     #: The last chunks read, (content position, bytes), newest last: the bytes really read, for
     #: checkpoint tail digests after the file changed under the reader (rotation, copytruncate).
     chunks: tuple[tuple[int, bytes], ...] = ()
@@ -134,6 +142,7 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
             return
     number = first_line
     line = _Line()
+    carry = b""
 
 
     def emit(data: bytes, offset: int, end: int, length: int, flags: tuple[str, ...] = (),
@@ -156,6 +165,11 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
             stats.error = (f"the file changed before byte {base} during the read (truncated: copytruncate?); "
                            "what was read before is kept")
             break
+        # judged with the end of the chunk before: whole windows, wherever the chunks end
+        binary, whole, held = binary_in(carry + chunk), chunk, len(carry)
+        carry = chunk[-WINDOW:]
+        if binary is not None:  # read the text before it; stopped below
+            chunk, stats.binary = chunk[:max(0, binary[0] - held)], binary[1]
         pos, size = 0, len(chunk)
         stats.chunks = (*_kept(stats.chunks), (base, chunk))
         padded = _PAD in chunk
@@ -204,6 +218,12 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
             pos = newline + 1
             if record is not None:
                 yield record
+        if stats.binary is not None:
+            at = line.offset if line.data is not None else base + size
+            stats.binary_at = at
+            # what it is, when a known format starts the line (an executable appended to a log)
+            stats.binary = (binary_magic(whole[at - base:at - base + 16]) if at >= base else None) or stats.binary
+            return
         base += size
     if line.data is not None:
         if final and stats.error is None:  # after a read error the line may go on: wait for it

@@ -94,6 +94,8 @@ class FileTracker:
             checkpoint = replace(checkpoint, offset=stats.consumed, line=stats.lines, padding=0)
         if checkpoint.partial is None and checkpoint.offset == stats.consumed:  # padding read, never again (R11 F3)
             checkpoint = replace(checkpoint, padding=max(0, stats.padded_to - stats.consumed))
+        if stats.binary is not None and stats.binary_at is not None:  # read no further, counted once
+            checkpoint = replace(checkpoint, binary=stats.binary, binary_at=stats.binary_at).counted(binary=1)
         checkpoint = self._hinted(checkpoint.counted(truncated=self.stats.truncated,
                                                      nul_bytes_skipped=self.stats.nul_bytes_skipped))
         if checkpoint != self.checkpoint:  # the last batch's save often says it all already

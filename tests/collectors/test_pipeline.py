@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from govsoc.cli.commands.status import source_status
 from govsoc.collectors import IngestOptions, Pipeline
 from govsoc.collectors.base import ParseContext, RawRecord, parsers
 from govsoc.collectors.follow import finish_predecessors
@@ -158,6 +159,45 @@ def test_binary_input_is_reported_once(tmp_path: Path, pipeline: Pipeline, sqlit
     assert summary.binary == "an ELF executable" and summary.records == 0
     assert "not read: an ELF executable" in summary.line()
     assert sqlite_store.count(Query()) == 0
+
+
+def test_binary_content_after_a_text_head_stops_the_read_where_it_starts(tmp_path: Path, pipeline: Pipeline,
+                                                                         sqlite_store: SqliteStore) -> None:
+    # R11 F6: only the first 8 KiB were sniffed, so a file of text then binary (an executable
+    # appended to a log, a log overwritten by a core dump) was stored as garbage events.
+    ls = shutil.which("ls")
+    assert ls is not None
+    text = lines(0, 100)  # 9.6 KiB of sshd lines: the first 8 KiB look like text
+    log = tmp_path / "mixed.log"
+    log.write_bytes(text + Path(ls).resolve().read_bytes())
+    summary = pipeline.ingest_file(log)
+    assert (summary.receipt.created, summary.parse_failures, summary.partial) == (100, 0, 0), summary.line()
+    assert summary.binary_at == len(text)
+    assert f"stopped at byte {len(text)}: an ELF executable" in summary.line() and str(log) in summary.line()
+    assert sqlite_store.count(Query()) == 100
+    (checkpoint,) = pipeline.checkpoints.all()
+    assert source_status(checkpoint, datetime.now(UTC))["binary_at"] == len(text)  # govsoc status says where
+    assert (checkpoint.offset, checkpoint.counters["binary"]) == (len(text), 1)
+    # the next run reads no further and counts it no more, but still says why
+    again = pipeline.ingest_file(log)
+    assert again.records == 0 and f"not read past byte {len(text)}: an ELF executable" in again.line()
+    (checkpoint,) = pipeline.checkpoints.all()
+    assert checkpoint.counters["binary"] == 1 and sqlite_store.count(Query()) == 100
+
+
+def test_binary_content_without_magic_is_found_by_its_control_bytes(tmp_path: Path, pipeline: Pipeline,
+                                                                    sqlite_store: SqliteStore) -> None:
+    # Binary without a header (an executable's body: /bin/ls less its ELF header) 20 KiB into a
+    # log, mid-line: the lines before it are kept, the line it starts in is not stored.
+    ls = shutil.which("ls")
+    assert ls is not None
+    text = lines(0, 200)
+    log = tmp_path / "blob.log"
+    log.write_bytes(text + b"Dec 10 06:59:59 LabSZ sshd[9]: " + Path(ls).resolve().read_bytes()[64:])
+    summary = pipeline.ingest_file(log)
+    assert (summary.receipt.created, summary.parse_failures, summary.partial) == (200, 0, 0), summary.line()
+    assert summary.binary_at == len(text)  # the start of the line it begins in
+    assert f"stopped at byte {len(text)}: binary data (" in summary.line()
 
 
 def test_nul_padding_takes_bounded_memory_and_loses_no_line(tmp_path: Path, pipeline: Pipeline,
