@@ -297,11 +297,17 @@ class CheckpointStore:
             self._grouping += 1
         try:
             yield
-        finally:
+        except BaseException:
             with self._pending_lock:
                 self._grouping -= 1
                 if not self._grouping:
-                    self.flush()
+                    with contextlib.suppress(GovsocError):  # what failed is said, not this (a full disk)
+                        self.flush()
+            raise
+        with self._pending_lock:
+            self._grouping -= 1
+            if not self._grouping:
+                self.flush()
 
     def flush(self) -> None:
         """Write the checkpoints :meth:`grouped` keeps (each atomically, the folder synced once)."""
@@ -321,11 +327,16 @@ class CheckpointStore:
                 data = text.encode("utf-8")
             except UnicodeEncodeError:  # a file name that is not UTF-8 (surrogateescape): JSON's \u escapes
                 data = json.dumps(checkpoint.to_json()).encode("ascii")
-            with temp.open("wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temp, target)
+            try:
+                with temp.open("wb") as out:
+                    out.write(data)
+                    out.flush()
+                    os.fsync(out.fileno())
+                os.replace(temp, target)
+            except OSError as e:  # a full disk: the checkpoint stays as it was, behind what was stored
+                temp.unlink(missing_ok=True)
+                raise GovsocError(f"cannot save the checkpoint: {e.strerror}", location=Location(path=str(target))) \
+                    from e
             self._parsed.pop(target.name, None)  # a quick second save may reuse the inode, time and size
         directory = os.open(self.folder, os.O_RDONLY)
         try:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import functools
 import json
+import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -87,7 +88,8 @@ class Pipeline:
     def __init__(self, sink: EventSink, *, data_dir: Path, inventory: Inventory | None = None,
                  spool_max_bytes: int = DEFAULT_MAX_BYTES, retry_seconds: float = 2.0, max_backoff: float = 30.0,
                  progress: Callable[[int], None] | None = None,
-                 notice: Callable[[str], None] | None = None, enrichers: Sequence[Enricher] = ()) -> None:
+                 notice: Callable[[str], None] | None = None, enrichers: Sequence[Enricher] = (),
+                 disk_full_seconds: float = 60.0) -> None:
         self.sink = sink
         self.inventory = inventory
         # given by the caller (govsoc.core.enrichment): classification tags and masks events here
@@ -104,6 +106,10 @@ class Pipeline:
         self._retry_at = 0.0
         self.corrupt_spool_records = 0
         self.drained = 0
+        #: How long a file source waits for room on a full disk (store refusing too) before
+        #: deliver raises DISK FULL, and the store's last error (said with it).
+        self.disk_full_seconds = disk_full_seconds
+        self._store_error = ""
 
     # -- delivery ----------------------------------------------------------------------------
     def _store_usable(self) -> bool:
@@ -144,6 +150,7 @@ class Pipeline:
         Each failure in a row doubles the wait, up to max_backoff seconds: an unreachable host
         costs a connect time-out per try, which must not be paid for every batch."""
         now = time.monotonic()
+        self._store_error = error.message
         if self._down_since is None:
             self.notice(f"store unavailable, spooling to {self.spool.folder}: {error}")
             self._down_since, self._backoff = now, self.retry_seconds
@@ -157,6 +164,7 @@ class Pipeline:
         identity: the drain credits it); when the spool is full, wait for the store (file
         sources) or drop and count them (network sources)."""
         receipt, pending = WriteReceipt(), events
+        full_since: float | None = None
         while pending:
             self.drain()
             if self._store_usable():
@@ -176,10 +184,31 @@ class Pipeline:
                 return Delivery(receipt=receipt, spooled=len(pending), held=tuple(e.id for e in pending))
             if on_full == "drop":
                 return Delivery(receipt=receipt, dropped=len(pending), held=tuple(e.id for e in pending))
-            self.notice(f"spool full ({self.spool.pending_bytes()} of {self.spool.max_bytes} bytes, or no room left "
-                        f"on its disk); waiting for the store")
+            if self.spool.disk_full:
+                full_since = self._disk_full(full_since)
+            else:
+                full_since = None
+                self.notice(f"spool full ({self.spool.pending_bytes()} of {self.spool.max_bytes} bytes); "
+                            f"waiting for the store")
             time.sleep(self.retry_seconds)
         return Delivery(receipt=receipt)
+
+    def _disk_full(self, since: float | None) -> float:
+        """No room on the spool's disk while the store refuses: say DISK FULL, and once that
+        lasted disk_full_seconds raise it (R11 F5: the run waited for ever). Nothing is lost:
+        the batch is not acknowledged, so the next run reads it again from the checkpoint."""
+        now = time.monotonic()
+        free = shutil.disk_usage(self.spool.folder).free
+        where = f"{self.spool.folder} ({free} bytes free)"
+        if since is None:
+            self.notice(f"DISK FULL: no room for the spool in {where} and the store refuses ({self._store_error}); "
+                        f"waiting up to {self.disk_full_seconds:.0f} s for room")
+            since = now
+        if now - since >= self.disk_full_seconds:
+            raise StoreError(f"DISK FULL: no room for the spool in {where} for {now - since:.0f} s while the store "
+                             f"refuses ({self._store_error}); what this run did not store is read again by the next "
+                             f"one: free space there (or `govsoc retention`) and run it again")
+        return since
 
     # -- any source --------------------------------------------------------------------------
     @overload

@@ -188,6 +188,8 @@ class Spool:
         self.max_bytes = max_bytes
         self.codec = codec
         self.folder.mkdir(parents=True, exist_ok=True)
+        #: Whether the last append was refused for want of room on the disk (not by max_bytes).
+        self.disk_full = False
 
     # -- bookkeeping -------------------------------------------------------------------------
     def _segments(self) -> list[Path]:
@@ -270,6 +272,7 @@ class Spool:
             payload = functools.partial(payload, source=source)  # type: ignore[call-arg]  # see Codec.sourced
         blob = b"".join(frame(payload(e)) for e in events)
         with self._locked():
+            self.disk_full = False
             if self.pending_bytes() + len(blob) > self.max_bytes:
                 return False
             segments = self._segments()
@@ -277,7 +280,8 @@ class Spool:
             if target is None:
                 number = int(segments[-1].stem.split("-")[1]) + 1 if segments else 1
                 target = self.folder / f"segment-{number:012d}.spool"
-            return _append(target, blob)
+            self.disk_full = not _append(target, blob)
+            return not self.disk_full
 
 
     # -- draining ----------------------------------------------------------------------------
@@ -345,7 +349,12 @@ _NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 def _append(target: Path, blob: bytes) -> bool:
     """Append ``blob`` durably; when the disk has no room, cut the segment back to where it was
     (no torn record left to be reported as damage later) and return False."""
-    fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    except OSError as e:  # no room for a new segment's inode
+        if e.errno not in _NO_ROOM:
+            raise
+        return False
     try:
         start = os.fstat(fd).st_size
         try:

@@ -16,6 +16,7 @@ A file looks like this (every key is optional)::
       year: 2025                     # for lines without a year (default: inferred from mtime)
       max_record_bytes: 1048576      # longer records are truncated and flagged
       spool_max_bytes: 1073741824    # on-disk spool while the store is down
+      disk_full_wait_seconds: 60     # no room for the spool and the store refuses: DISK FULL after this
       sources:                       # what `govsoc ingest` reads without arguments
         - paths: [/var/log/auth.log*]
           parser: linux.auth
@@ -138,6 +139,9 @@ class CollectorSettings(_Model):
     year: int | None = Field(default=None, ge=1970, le=2100)
     max_record_bytes: int = Field(default=1 << 20, ge=1024)
     spool_max_bytes: int = Field(default=1 << 30, ge=1 << 20)
+    #: How long file ingest waits for room when the spool's disk is full and the store refuses
+    #: too, before it stops with DISK FULL (exit 1; the next run reads on from the checkpoint).
+    disk_full_wait_seconds: float = Field(default=60.0, ge=0)
     sources: list[SourceSettings] = []
     receivers: list[ReceiverSettings] = []
     #: NetFlow v5/v9 and IPFIX listeners that `govsoc listen` runs without options: HOST:PORT (UDP),

@@ -7,6 +7,7 @@ skipped with the reason, so a developer without Java can still run the rest.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import subprocess
@@ -189,3 +190,27 @@ def govsoc_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("GOVSOC_CONFIG", "GOVSOC_KEY_PASSPHRASE", "GOVSOC_KEY_PASSPHRASE_FILE"):
         monkeypatch.delenv(name, raising=False)
     return tmp_path / "home"
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 4 MiB tmpfs under ``tmp_path`` (``tmp_path / "disk"``), unmounted at the end."""
+    need(os.geteuid() == 0 and shutil.which("mount") is not None, "a tmpfs mount needs root and mount(8)")
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)], check=True)
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=True)
+
+
+def fill_disk(folder: Path) -> None:
+    """Take every free block (again: what the daemon frees, a journal it truncates, is taken back)."""
+    with (folder / "filler").open("ab") as out:
+        try:
+            while True:
+                out.write(b"\0" * 65536)
+                out.flush()
+        except OSError as e:
+            assert e.errno == errno.ENOSPC

@@ -59,6 +59,7 @@ def make_pipeline(app: AppContext, notice: Callable[[str], None] | None = None, 
         enrichers.append(ClassificationTagger(mask_sources=config.classification.mask_sources))
     return Pipeline(_StoreOnUse(app), data_dir=data_dir or config.data_dir, inventory=app.inventory(),
                     spool_max_bytes=config.collectors.spool_max_bytes,
+                    disk_full_seconds=config.collectors.disk_full_wait_seconds,
                     notice=notice or (lambda m: click.echo(f"govsoc: {m}", err=True)), enrichers=enrichers)
 
 

@@ -7,6 +7,9 @@ import base64
 import gzip
 import json
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -216,3 +219,27 @@ def test_the_parser_help_says_the_format_is_found_not_linux_auth(govsoc: Run, tm
     assert govsoc("ingest", str(log))[0] == 0
     status = json.loads(govsoc("status", "--format", "json")[1])
     assert [s["parser"] for s in status["sources"]] == ["apache.access"]
+
+
+def test_a_full_disk_stops_the_run_with_disk_full_not_a_wait_forever(small_disk: Path, tmp_path: Path) -> None:
+    # R11 F5: with the store and the spool on a full disk, `govsoc ingest` waited for the store
+    # for ever ("spool full ... waiting for the store" every 2 s). It waits a bounded time for
+    # room, then says DISK FULL and exits non-zero; the lines not stored are read by the next run.
+    data = small_disk / "data"
+    config = tmp_path / "govsoc.yaml"
+    config.write_text(f"data_dir: {data}\ncollectors:\n  disk_full_wait_seconds: 2\n")
+    log = tmp_path / "auth.log"
+    log.write_text(lines(40000))  # 3.4 MB of lines: more than the 4 MiB disk holds as events
+    env = {**os.environ, "GOVSOC_CONFIG": str(config)}
+    command = [str(Path(sys.executable).with_name("govsoc")), "ingest", str(log)]
+    started = time.monotonic()
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode != 0 and time.monotonic() - started < 240
+    assert "DISK FULL" in done.stderr and str(small_disk) in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr
+    # room again: the next run stores every line, each once
+    subprocess.run(["mount", "-o", "remount,size=256m", str(small_disk)], check=True)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    count = subprocess.run([command[0], "events", "--count"], env=env, capture_output=True, text=True, timeout=120)
+    assert count.stdout.strip() == "40000", (count.stdout, count.stderr)

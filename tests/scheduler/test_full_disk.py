@@ -3,42 +3,11 @@ fills up (a 4 MiB tmpfs mounted for the test, which needs root and mount(8)), it
 
 from __future__ import annotations
 
-import errno
 import json
-import os
-import shutil
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import need
+from tests.conftest import fill_disk
 from tests.scheduler.conftest import Daemon, wait_for
-
-
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 4 MiB tmpfs under ``tmp_path`` (``tmp_path / "disk"``), unmounted at the end."""
-    need(os.geteuid() == 0 and shutil.which("mount") is not None, "a tmpfs mount needs root and mount(8)")
-    folder = tmp_path / "disk"
-    folder.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)], check=True)
-    try:
-        yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=True)
-
-
-def _fill(folder: Path) -> None:
-    """Take every free block (again: what the daemon frees, a journal it truncates, is taken back)."""
-    with (folder / "filler").open("ab") as out:
-        try:
-            while True:
-                out.write(b"\0" * 65536)
-                out.flush()
-        except OSError as e:
-            assert e.errno == errno.ENOSPC
 
 
 def test_status_on_a_full_disk_says_so_and_still_sees_the_daemon(small_disk: Path) -> None:
@@ -52,7 +21,7 @@ def test_status_on_a_full_disk_says_so_and_still_sees_the_daemon(small_disk: Pat
     daemon.start()
     try:
         wait_for(lambda: daemon.daemon_state().get("running"), "the daemon's first record")
-        _fill(small_disk)
+        fill_disk(small_disk)
         # review r18e: status printed "spool: 0 of 1073741824 bytes" and, once the daemon could not
         # save its record for a minute, "govsoc run: stopped" while it ran on
         done = daemon.govsoc("status", "--format", "json")
@@ -63,7 +32,7 @@ def test_status_on_a_full_disk_says_so_and_still_sees_the_daemon(small_disk: Pat
         assert data["scheduler"]["daemon"]["running"]
 
         def stale() -> dict[str, object] | None:
-            _fill(small_disk)
+            fill_disk(small_disk)
             found = json.loads(daemon.govsoc("status", "--format", "json").stdout)["scheduler"]["daemon"]
             return found if found["record_stale"] else None
         assert wait_for(stale, "the daemon's record to go a minute unsaved")["running"]
