@@ -233,10 +233,29 @@ class CheckpointStore:
         return mtime
 
     def get(self, identity: str) -> Checkpoint | None:
-        """The checkpoint of one identity, if any."""
+        """The checkpoint of one identity, if any: parsed again only when its file changed (a
+        save renames a new file in, so its inode, time and size tell, once that time is older
+        than RACY_SECONDS: a file saved since has a later one; one stat, where an unchanged
+        file of a folder was read and parsed five times a run)."""
         with self._pending_lock:
             pending = self._pending.get(identity)
-        return pending if pending is not None else _read(self._file(identity))
+        if pending is not None:
+            return pending
+        path = self._file(identity)
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            return None
+        except OSError:
+            return _read(path)  # which says what is wrong
+        key = (st.st_ino, st.st_mtime_ns, st.st_size)
+        known = self._parsed.get(path.name)
+        if known is not None and known[0] == key and time.time_ns() - st.st_mtime_ns > RACY_SECONDS * 1_000_000_000:
+            return known[1]
+        checkpoint = _read(path)
+        if checkpoint is not None:
+            self._parsed[path.name] = (key, checkpoint)
+        return checkpoint
 
     def _fingerprints(self) -> dict[int, dict[str, list[str]]]:
         """Every checkpoint's identity by fingerprint length and fingerprint: the folder is
