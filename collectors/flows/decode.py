@@ -227,6 +227,8 @@ class Decoder:
             self.not_ip += 1
             if protocol in PPP_CONTROL:
                 _ppp_options(PPP_CONTROL[protocol], p, at)
+            elif protocol == PPP_PAP:
+                _ppp_pap(p, at)
 
     # -- IP ------------------------------------------------------------------------------------
     def _ipv4(self, p: bytes, at: int, hits: list[Hit], vlan: tuple[int, ...], tunnel: tuple[str, ...]) -> None:
@@ -553,6 +555,33 @@ def _gre_routing(p: bytes, here: int, end: int, label: str) -> int:
 
 #: PPP control protocols whose Configure packets carry options (RFC 1661 5.1-5.4, 1332, 5072).
 PPP_CONTROL = {0xC021: "LCP", 0x8021: "IPCP", 0x8057: "IPV6CP"}
+
+
+#: PPP's Password Authentication Protocol (RFC 1334 2.2).
+PPP_PAP = 0xC023
+
+
+def _ppp_pap(p: bytes, at: int) -> None:
+    """A PAP packet's lengths, checked as _ppp_options checks the control protocols' (tcpdump's
+    truncated-aack): an Authenticate-Request holds its Peer-ID and Password, each after a length
+    byte, and an Authenticate-Ack/Nak its Message after Msg-Length, within the packet's Length
+    (RFC 1334 2.2.1, 2.2.2). Only captured bytes are read."""
+    if len(p) < at + 4:
+        return
+    code, length = p[at], int.from_bytes(p[at + 2:at + 4], "big")
+    if code not in (1, 2, 3):
+        return
+    here, fields = at + 4, 2 if code == 1 else 1
+    for _ in range(fields):
+        if here >= at + length:
+            raise Undecodable(f"PPP PAP length: a {length}-byte packet (code {code}) ends before its "
+                              f"{'Peer-ID or Password' if code == 1 else 'Msg-Length'} field")
+        if here >= len(p):
+            return
+        here += 1 + p[here]
+        if here > at + length:
+            raise Undecodable(f"PPP PAP length: a field runs to byte {here - at}, past the packet's Length {length} "
+                              f"(code {code})")
 
 
 def _ppp_options(name: str, p: bytes, at: int) -> None:

@@ -261,6 +261,9 @@ def test_a_pcapng_packet_over_its_original_length_is_reported() -> None:
     # Length field, 8451 (RFC 1661 6.); tshark: "option goes past end of options"
     ("ppp-invalid-lengths.pcap", 1, "PPP IPCP option length: option 230 of 230 bytes at byte 8413 (code 3) "
                                     "runs past the packet's Length 8451"),
+    # a PAP Authenticate-Ack whose Length (4) leaves no room for its Msg-Length (RFC 1334 2.2.2);
+    # tshark: "Malformed Packet: PPP PAP"
+    ("truncated-aack.pcap", 1, "PPP PAP length: a 4-byte packet (code 2) ends before its Msg-Length field"),
 ])
 @pytest.mark.parametrize("engine", ["python", "native"])
 def test_corpus_damage_once_read_silently_is_reported(corpus: Path, name: str, packet: int, reason: str,
@@ -337,3 +340,11 @@ def test_an_ip_length_over_a_whole_frame_is_reported(engine: str, cut: bool) -> 
     problems = [(p.packet, p.reason) for p in assembler.problems.kept]
     assert problems == ([] if cut else [
         (4, "IPv4 total length 55 over the 45 bytes the frame holds (the capture did not cut it): counted as stated")])
+
+
+def test_a_well_formed_pap_request_is_no_problem() -> None:
+    # RFC 1334 2.2.1: Peer-ID "admin" and Password "s3cr3t", each after its length byte
+    body = b"\x05admin\x06s3cr3t"
+    frame = b"\xff\x03\xc0\x23" + bytes([1, 1]) + struct.pack("!H", 4 + len(body)) + body
+    decoder = Decoder()
+    assert decoder.decode(9, frame, 1) == [] and decoder.problems.total == 0
