@@ -431,7 +431,11 @@ class Pipeline:
             self._delete_superseded(checkpoint)
             return
         if checkpoint.binary is not None:  # binary content found before: read no further (R11 F6)
-            summary.binary, summary.binary_at = checkpoint.binary, checkpoint.binary_at
+            # said again only when the file changed since (--follow polled it every second)
+            summary.unchanged = view.size == checkpoint.size
+            if not summary.unchanged:
+                summary.binary, summary.binary_at = checkpoint.binary, checkpoint.binary_at
+                self.checkpoints.save(replace(checkpoint, size=view.size))
             return
         # Without a parser named, a file keeps the one chosen when it was first read.
         parser = parsers.get(options.parser or checkpoint.parser or detect_parser(view.path))()

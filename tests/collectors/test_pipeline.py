@@ -179,8 +179,12 @@ def test_binary_content_after_a_text_head_stops_the_read_where_it_starts(tmp_pat
     assert source_status(checkpoint, datetime.now(UTC))["binary_at"] == len(text)  # govsoc status says where
     assert (checkpoint.offset, checkpoint.counters["binary"]) == (len(text), 1)
     # the next run reads no further and counts it no more, but still says why
+    assert pipeline.ingest_file(log).unchanged  # said once: a followed file is not reported every poll
+    with log.open("ab") as more:
+        more.write(b"\x00\x01" * 5000)
     again = pipeline.ingest_file(log)
     assert again.records == 0 and f"not read past byte {len(text)}: an ELF executable" in again.line()
+    assert pipeline.ingest_file(log).unchanged
     (checkpoint,) = pipeline.checkpoints.all()
     assert checkpoint.counters["binary"] == 1 and sqlite_store.count(Query()) == 100
 
