@@ -207,7 +207,8 @@ class GovsocLuceneBackend(LuceneBackend):
         if exact:
             return query
         if not self.superset:
-            raise RuleError(f"elasticsearch: |cidr on {cond.field}, a text field, needs the exact check")
+            raise RuleError(f"elasticsearch: |cidr on {cond.field}, a text field, is answered only by a superset "
+                            "checked candidate by candidate")
         return _NOTHING if self._negations % 2 else query
 
     def convert_condition_field_eq_val_re(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
