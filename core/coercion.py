@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from govsoc.core.ecs import FIELDS
-from govsoc.core.event import Event, format_timestamp, parse_timestamp
+from govsoc.core.event import Event, flatten, format_timestamp, parse_timestamp
 
 __all__ = ["GENERAL", "KEPT", "KEPT_IF_IPV4", "KEPT_IF_IPV4S", "KEPT_IF_LONG", "KEPT_IF_TEXT", "KEPT_IF_TEXTS",
            "MALFORMED", "SANITIZED_FLAG", "TYPE_ERROR_FLAG", "TYPE_ERROR_TAG", "clean_text", "coerce_fields",
@@ -211,6 +211,7 @@ def coerce_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     malformed: dict[str, Any] = {}
     flags: list[str] = []
+    objects: list[tuple[str, Any]] = []
     kinds = _FAST_KIND
     ipv4 = _IPV4.fullmatch
     for name, value in fields.items():
@@ -234,7 +235,12 @@ def coerce_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
                     or kind == _IP_KIND and all(type(v) is str and ipv4(v) for v in value):
                 out[name] = value
                 continue
+        elif kind_of is dict and value:
+            objects.append((name, value))
+            continue
         _coerce_one(name, value, out, malformed)
+    if objects:
+        _put_objects(objects, out, malformed)
     if malformed:
         for name, value in malformed.items():
             out[MALFORMED + name] = value
@@ -368,6 +374,21 @@ def _coerce_one(name: str, value: Any, out: dict[str, Any], malformed: dict[str,
         out[name] = convert(value)
     except _Misfit:
         malformed[name] = _as_text(value)
+
+
+def _put_objects(objects: list[tuple[str, Any]], out: dict[str, Any], malformed: dict[str, Any]) -> None:
+    """Objects under field names, as the dotted fields below them: ``{"user": {"name": "root"}}``
+    is ``user.name``, and ``{"k8s": {"obj.name": "x"}}`` is ``k8s.obj.name``, as Elasticsearch
+    reads both (a dot in a key is a level of objects) and as a store gives the event back; each
+    leaf coerced to its own field's type. A name that some other spelling of the event filled
+    already holds both values, as it would on Elasticsearch (R12 F5: SQLite found the value of
+    a dotted key, or of a nested ECS field, by neither spelling)."""
+    for name, value in objects:
+        for leaf, item in flatten(value, name + "."):
+            single: dict[str, Any] = {}
+            _coerce_one(leaf, item, single, malformed)
+            for key, coerced in single.items():
+                out[key] = [*_listed(out[key]), *_listed(coerced)] if key in out else coerced
 
 
 def _listed(value: Any) -> list[Any]:

@@ -162,3 +162,15 @@ def test_unchanged_check_passes_an_ordinary_event_and_stops_one_value_that_chang
         assert coerce_fields({**fields, name: changed}) != {**fields, name: changed}
     # a type that coercion converts makes no check at all
     assert unchanged_check(("source.port",), (str,)) is None
+
+
+def test_objects_are_the_dotted_fields_below_them() -> None:
+    # Elasticsearch reads a dot in a key as a level of objects (R12 F5): every spelling is one
+    # field, coerced to its own type, and two spellings in one event give the field both values.
+    out = coerce_fields({"user": {"name": "root"}, "vendor": {"obj.count": "9"}, "source": {"port": "22"},
+                         "k.a": "x", "k": {"a": "y"}, "empty": {}})
+    assert out["user.name"] == "root"
+    assert out["vendor.obj.count"] == "9"  # a field the ECS table does not type keeps its text
+    assert out["source.port"] == 22  # an ECS long, as if written source.port
+    assert out["k.a"] == ["x", "y"]
+    assert "user" not in out and "vendor" not in out and out["empty"] == {}

@@ -369,6 +369,24 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
     ("zeek.dns.qtype: 28", {"zeek.dns.qtype": "28"}, True),
     # ... while a long field compares numbers
     ("source.port: 22", {"source.port": [22, 23]}, True),
+    # a dot in a key is a level of objects: {"a": {"b.c": 1}}, {"a.b": {"c": 1}} and {"a.b.c": 1}
+    # hold one field a.b.c (Elasticsearch's reading of dotted keys, and the event as a store
+    # gives it back); R12 F5: SQLite found neither a dotted key nor an ECS field given nested
+    ("vendor.obj.name: secrets", {"vendor": {"obj.name": "SECRETS"}}, True),
+    ("vendor.obj.name: secrets", {"vendor.obj": {"name": "secrets"}}, True),
+    ("vendor.obj.name: secrets", {"vendor": {"obj.names": "secrets"}}, False),
+    ("vendor.obj.name|contains: cret", {"vendor": {"obj.name": "secrets"}}, True),
+    ("vendor.obj.count|gt: 5", {"vendor": {"obj.count": 9}}, True),
+    ("vendor.obj.count|gt: 50", {"vendor": {"obj.count": 9}}, False),
+    ("vendor.obj.name|exists: true", {"vendor": {"obj.name": "x"}}, True),
+    ("vendor.obj.name|exists: false", {"vendor": {"obj.name": "x"}}, False),
+    ("s: {vendor.obj.name: secrets}\n  condition: not s", {"vendor": {"obj.name": "secrets"}}, False),
+    ("winlog.event_data.Target.Name: x", {"winlog.event_data": {"Target.Name": "X"}}, True),
+    ("user.name: root", {"user": {"name": "ROOT"}}, True),  # an ECS field given as an object
+    ("source.port|lt: 1024", {"source": {"port": "22"}}, True),  # ... coerced to its type (long)
+    # both spellings in one event: the field holds both values, as on Elasticsearch
+    ("vendor.obj.name: b", {"vendor.obj.name": "a", "vendor": {"obj": {"name": "b"}}}, True),
+    ("vendor.obj.name: c", {"vendor.obj.name": "a", "vendor": {"obj": {"name": "b"}}}, False),
     # text that looks like a JSON list is text
     ("process.command_line: '[preauth]'", {"process.command_line": "[PREAUTH]"}, True),
     ("process.command_line|startswith: '[\"a'", {"process.command_line": '["a", "b"]'}, True),
