@@ -17,6 +17,22 @@ store sees realistic variety rather than 2,000 lines repeated. Figures:
 * Elasticsearch: docs/s of the same entry point into an ElasticsearchStore, beside the client's
   own helpers.bulk of the very documents govsoc sends, into the same index names under another
   prefix. Target: >= 0.7x.
+
+Measured (P11, 2026-12-01) on a 2-core machine shared with other jobs, load average 7-11 during
+every run: wall-clock ratios there are low and swing between runs; the CPU figures are steadier.
+
+* 300,000 lines before (main dd4a2d7, load 9.1): parse-only 12,595 lines/s, ingest 3,771 = 0.30x;
+  CPU 32 us/line parsing, 58 + 59 us/line ingesting (ingest process + writer), 0.55x on two free
+  cores; first/last 100,000 4,617 / 3,046 ev/s (0.66; CPU 1.11); store 3.50x the log.
+* 300,000 lines after 546beb2 (bound values no longer go through sqlite3's adaptation protocol;
+  load 7.2-9.6): parse-only 13,974, ingest 3,331 = 0.24x; CPU 28 us/line parsing, 50 + 50,
+  0.57x on two free cores; first/last 3,392 / 3,099 (0.91; CPU 1.10); 3.50x the log.
+* 1,000,000 lines after 546beb2 (load 8.3-9.6): parse-only 8,364 lines/s, ingest 3,231 = 0.39x;
+  CPU 31 us/line parsing, 55 + 59, 0.53x on two free cores, 0.27x on one; first/last 2,932 /
+  2,860 ev/s (0.98; CPU 1.18); store 385 MB = 3.50x the log. The writer process costs 249,000
+  instructions an sshd event before the change (callgrind, 5,000 events into a warm store):
+  executemany 72k, zlib 54k (of it 17k setting up each row's compressor, whose dictionary ends
+  with the row's own line), pickle.loads 19k, the rest Python (row building and packing).
 """
 
 from __future__ import annotations
