@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 __all__ = ["Assessment", "classify_suite", "classify_certificate", "classify_ssh", "classify_version",
-           "SSH_WEAK", "weakest", "DEPRECATED_PROTOCOL"]
+           "SSH_WEAK", "classify_key", "weakest", "DEPRECATED_PROTOCOL"]
 
 #: How a finding names a deprecated protocol it saw (SSH-1): with an A ✗ of a weak or deprecated
 #: algorithm, the 2021 guide's 通用 密码算法 / 密码技术 conditions, which admit no mitigation (assess).
@@ -105,23 +105,27 @@ def classify_certificate(signature_algorithm: str, key_type: str, key_bits: int)
         out.append(Assessment(name=signature_algorithm, klass="compliant", bits=128, why="SM2-with-SM3 签名"))
     else:
         out.append(Assessment(name=signature_algorithm, klass="strong", bits=128, why="非国密证书签名"))
-    if key_type == "rsa":
-        bits = 112 if key_bits >= 2048 else (80 if key_bits >= 1024 else 40)
-        if key_bits >= 3072:
-            bits = 128
-        out.append(Assessment(name=f"RSA-{key_bits}", klass="strong" if key_bits >= 2048 else "weak", bits=bits,
-                              why="RSA 密钥" + ("" if key_bits >= 2048 else "短于2048位（高风险）"),
-                              high_risk=key_bits < 2048))
-    elif key_type == "sm2":
-        out.append(Assessment(name="SM2", klass="compliant", bits=128, why="SM2 密钥"))
-    elif key_type in ("ec", "ed25519", "ed448"):
-        bits = 128 if key_bits >= 256 else key_bits // 2
-        out.append(Assessment(name=f"{key_type}-{key_bits}", klass="strong" if bits >= 112 else "weak", bits=bits,
-                              why="椭圆曲线密钥（非SM2）"))
-    else:
-        out.append(Assessment(name=f"{key_type}-{key_bits}", klass="weak", bits=min(key_bits // 2, 80),
-                              why=f"{key_type} 密钥"))
+    out.append(classify_key(key_type, key_bits))
     return out
+
+
+def classify_key(key_type: str, key_bits: int, *, role: str = "") -> Assessment:
+    """A public key by type and size (a certificate's key, an SSH host key): RSA under 2048 bits is
+    on the 2021 high-risk guide's list (reference §3), its strength per NIST SP 800-57 (Ra, §2.2).
+    ``role`` prefixes the reason (主机密钥 for SSH)."""
+    if key_type == "rsa":
+        bits = 128 if key_bits >= 3072 else 112 if key_bits >= 2048 else 80 if key_bits >= 1024 else 40
+        return Assessment(name=f"RSA-{key_bits}", klass="strong" if key_bits >= 2048 else "weak", bits=bits,
+                          why=role + "RSA 密钥" + ("" if key_bits >= 2048 else "短于2048位（高风险）"),
+                          high_risk=key_bits < 2048)
+    if key_type == "sm2":
+        return Assessment(name="SM2", klass="compliant", bits=128, why=role + "SM2 密钥")
+    if key_type in ("ec", "ed25519", "ed448"):
+        bits = 128 if key_bits >= 256 else key_bits // 2
+        return Assessment(name=f"{key_type}-{key_bits}", klass="strong" if bits >= 112 else "weak", bits=bits,
+                          why=role + "椭圆曲线密钥（非SM2）")
+    return Assessment(name=f"{key_type}-{key_bits}", klass="weak", bits=min(key_bits // 2, 80),
+                      why=f"{role}{key_type} 密钥")
 
 
 #: SSH algorithms that are weak: name pattern -> (bits, why, on the high-risk list). Others are
@@ -129,9 +133,17 @@ def classify_certificate(signature_algorithm: str, key_type: str, key_bits: int)
 SSH_WEAK: list[tuple[str, int, str, bool]] = [
     (r"^diffie-hellman-group1-sha1$", 63, "1024位DH群与SHA-1", True),
     (r"^diffie-hellman-group(14|-exchange)-sha1$", 63, "使用SHA-1的密钥交换", True),
+    # GSS-API key exchange (RFC 4462 2.3, 2.5; RFC 8732): gss-group1-sha1-*, gss-group14-sha1-*,
+    # gss-gex-sha1-* hash with SHA-1 (group1 is also a 1024-bit group) (R16d F4)
+    (r"^gss-group1-", 63, "GSS-API密钥交换：1024位DH群与SHA-1", True),
+    (r"^gss-.*sha1-", 63, "GSS-API密钥交换使用SHA-1", True),
     (r"^rsa1024-sha1$", 63, "RSA-1024与SHA-1密钥交换", True),
     (r"^ssh-dss", 63, "DSA-1024 主机密钥", True),
-    (r"^ssh-rsa$", 63, "RSA主机密钥使用SHA-1签名", True),
+    (r"^x509v3-sign-dss$", 63, "X.509 DSA主机密钥（RFC 6187：DSA-1024与SHA-1）", True),
+    # ssh-rsa and its certificate forms sign with SHA-1 (RFC 4253 6.6; PROTOCOL.certkeys), as do
+    # RFC 6187's x509v3-sign-rsa (R16d F4)
+    (r"^ssh-rsa(-cert-v0[01]@openssh\.com)?$", 63, "RSA主机密钥使用SHA-1签名", True),
+    (r"^x509v3-sign-rsa$", 63, "X.509 RSA主机密钥使用SHA-1签名（RFC 6187）", True),
     (r"^des(-cbc)?(@|$)", 56, "DES（56位）", True),
     # SSH's 3des-cbc/3des-ctr are three-key TDEA (RFC 4253 6.3, RFC 4344 4): 112 bits (NIST SP 800-57
     # Part 1 Rev. 5 Table 2), as the TLS 3DES suites above; deprecated (64-bit block, Sweet32) but not

@@ -20,6 +20,7 @@ from govsoc.crypto_eval.algorithms import (
     DEPRECATED_PROTOCOL,
     Assessment,
     classify_certificate,
+    classify_key,
     classify_ssh,
     classify_suite,
     classify_version,
@@ -31,6 +32,7 @@ from govsoc.crypto_eval.probes.address import address_asked, server_name_of
 from govsoc.crypto_eval.probes.cleartext import CleartextProbeResult, is_text
 from govsoc.crypto_eval.probes.connection import CONNECT_TIMEOUT, NO_SUCH_NAME, REFUSED
 from govsoc.crypto_eval.probes.runner import TLS_PROTOCOLS, EndpointReport, Target
+from govsoc.crypto_eval.probes.ssh import SshProbeResult
 from govsoc.crypto_eval.probes.tls import VersionResult
 
 _log = logging.getLogger(__name__)
@@ -282,6 +284,17 @@ def _encryption_usage(sign: CertificateInfo | None, enc: CertificateInfo | None,
     return None
 
 
+def ssh_host_keys(s: SshProbeResult) -> tuple[Assessment, ...]:
+    """Every verified host key of the server by type and size (an RSA key under 2048 bits is high
+    risk whichever signature hash names it), named with its algorithm."""
+    keys = ([(s.host_key_algorithm or "", *s.host_key_size)] if s.host_key_size is not None else [])
+    out = []
+    for algorithm, key_type, bits in [*keys, *s.other_host_key_sizes]:
+        judged = classify_key(key_type, bits, role="主机密钥：")
+        out.append(replace(judged, name=f"{algorithm} {judged.name}"))
+    return tuple(out)
+
+
 def ssh_199_notes(banner: str) -> tuple[Assessment, ...]:
     """An "SSH-1.99" banner: SSH-2, and SSH-1 clients still accepted (RFC 4253 5.1 compatibility).
     The 高风险判定指引 names SSH 1.0 with SSL 2.0/3.0 and TLS 1.0 as flawed techniques; a server that
@@ -371,6 +384,8 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
             return ChannelView(protocol="SSH", observed=f"{target}: {s.banner}", authentication=(False, why),
                                confidentiality=(False, why), integrity=(False, why))
         ssh_algos = tuple(classify_ssh(name) for names in s.algorithms().values() for name in names)
+        if ssh_algos:  # the host keys' sizes: rsa-sha2-512 names the signature hash, not the key (R16d F2)
+            ssh_algos += ssh_host_keys(s)
         if not ssh_algos:  # a banner and no (or an empty) KEXINIT: the algorithms were not seen
             return ChannelView(protocol="incomplete", observed=f"{target}: {s.banner}",
                                notes=("只收到SSH标识，未收到含算法列表的KEXINIT：算法未知，该对象缺少证据",))

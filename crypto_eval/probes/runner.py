@@ -205,13 +205,13 @@ async def probe_endpoint(target: Target, *, question_timeout: float = 3.0) -> En
 
 
 async def _ssh(target: Target, timeout: float) -> SshProbeResult:
-    """The SSH probe; when the inventory declares host-key fingerprints and the key negotiated is not
-    among them, the server's keys of its other types too (a server with RSA, ECDSA and Ed25519 keys
-    signs with the one the client prefers: review R16c 2)."""
+    """The SSH probe, and the server's keys of its other host-key types: a server with RSA, ECDSA and
+    Ed25519 keys signs with the one the client prefers, so a declared key may be another type than
+    the one negotiated (review R16c 2), and a client preferring RSA authenticates the server with
+    the RSA key whatever its size, which is judged with the others (review R16d F2)."""
     result = await probe_ssh(target.host, target.port, timeout=timeout)
-    if target.host_keys and result.host_key_verified is True and result.host_key_fingerprint not in target.host_keys:
-        result = replace(result, other_host_keys=await probe_other_host_keys(target.host, target.port, result,
-                                                                             timeout=timeout))
+    if result.host_key_verified is True:
+        result = await probe_other_host_keys(target.host, target.port, result, timeout=timeout)
     return result
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa, x25519
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519, padding, rsa, x25519
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from govsoc.collectors.protocols import ssh
@@ -61,8 +61,12 @@ class SshProbeResult:
     host_key_note: str | None = None  # what was verified, or why not
     host_key_fingerprint: str | None = None  # SHA256:<base64> of the verified host key (ssh-keygen -l)
     host_key_algorithm: str | None = None  # the signature algorithm of the verified host key (ssh-ed25519, ...)
+    #: the verified host key's type and size (rsa 1024, ec 256, ed25519 256, dsa 1024)
+    host_key_size: tuple[str, int] | None = None
     #: the server's other host keys (probe_other_host_keys): (algorithm, fingerprint), each verified
     other_host_keys: tuple[tuple[str, str], ...] = ()
+    #: their types and sizes: (algorithm, key type, bits), in the order of other_host_keys
+    other_host_key_sizes: tuple[tuple[str, str, int], ...] = ()
 
     def algorithms(self) -> dict[str, tuple[str, ...]]:
         """category -> the server's list (kex, host_key, cipher, mac)."""
@@ -119,10 +123,24 @@ def _enough(data: bytes) -> bool:
     return len(payloads) >= 2
 
 
+def _key_size(key: object) -> tuple[str, int]:
+    """A host key's type and size in bits, as classify_key names them."""
+    if isinstance(key, rsa.RSAPublicKey):
+        return "rsa", key.key_size
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        return "ec", key.curve.key_size
+    if isinstance(key, ed25519.Ed25519PublicKey):
+        return "ed25519", 256
+    if isinstance(key, dsa.DSAPublicKey):
+        return "dsa", key.key_size
+    return type(key).__name__, 0
+
+
 def _verify_host_key(v_c: bytes, v_s: bytes, i_c: bytes, i_s: bytes, q_c: bytes, secret: x25519.X25519PrivateKey,
-                     reply: bytes) -> tuple[bool, str, str | None]:
+                     reply: bytes) -> tuple[bool, str, str | None, tuple[str, int] | None]:
     """Check the server's KEX_ECDH_REPLY (RFC 5656 4 / RFC 8731): H = SHA-256(V_C ‖ V_S ‖ I_C ‖ I_S ‖
-    K_S ‖ Q_C ‖ Q_S ‖ K) and the host key's signature over H: (verified, what, the key's fingerprint when verified)."""
+    K_S ‖ Q_C ‖ Q_S ‖ K) and the host key's signature over H: (verified, what, the key's fingerprint
+    and its type and size when verified)."""
     try:
         k_s, pos = _read_string(reply, 1)
         q_s, pos = _read_string(reply, pos)
@@ -132,13 +150,13 @@ def _verify_host_key(v_c: bytes, v_s: bytes, i_c: bytes, i_s: bytes, q_c: bytes,
         key_type, _ = _read_string(k_s, 0)
         shared = secret.exchange(x25519.X25519PublicKey.from_public_bytes(q_s))
     except ValueError as e:
-        return False, f"KEX_ECDH_REPLY格式错误（{e}）", None
+        return False, f"KEX_ECDH_REPLY格式错误（{e}）", None, None
     h = hashlib.sha256(_string(v_c) + _string(v_s) + _string(i_c) + _string(i_s) + _string(k_s) + _string(q_c)
                        + _string(q_s) + _mpint(shared)).digest()
     try:
         key = serialization.load_ssh_public_key(key_type + b" " + base64.b64encode(k_s))
     except (ValueError, UnsupportedAlgorithm) as e:
-        return False, f"无法读取主机密钥 {_name(key_type)}（{e}）", None
+        return False, f"无法读取主机密钥 {_name(key_type)}（{e}）", None, None
     name = _name(algorithm)
     try:
         if isinstance(key, ed25519.Ed25519PublicKey) and name == "ssh-ed25519":
@@ -153,10 +171,11 @@ def _verify_host_key(v_c: bytes, v_s: bytes, i_c: bytes, i_s: bytes, q_c: bytes,
             digest_rsa = {"rsa-sha2-256": hashes.SHA256(), "rsa-sha2-512": hashes.SHA512()}.get(name, hashes.SHA1())
             key.verify(signature, h, padding.PKCS1v15(), digest_rsa)
         else:
-            return False, f"签名算法与主机密钥不匹配：{name} / {_name(key_type)}", None
+            return False, f"签名算法与主机密钥不匹配：{name} / {_name(key_type)}", None, None
     except (InvalidSignature, ValueError, KeyError):
-        return False, f"{name} 对交换哈希的签名验证失败", None
-    return True, f"{name} 主机密钥 {fingerprint_of(k_s)}", fingerprint_of(k_s)
+        return False, f"{name} 对交换哈希的签名验证失败", None, None
+    size = _key_size(key)
+    return True, f"{name} 主机密钥（{size[0]} {size[1]} 位）{fingerprint_of(k_s)}", fingerprint_of(k_s), size
 
 
 def fingerprint_of(key_blob: bytes) -> str:
@@ -172,18 +191,21 @@ HOST_KEY_FAMILIES = (("ssh-ed25519",), ("ecdsa-sha2-nistp256",), ("ecdsa-sha2-ni
 
 
 async def probe_other_host_keys(host: str, port: int, first: SshProbeResult, *,
-                                timeout: float = 3.0) -> tuple[tuple[str, str], ...]:
-    """The server's host keys of the other types its KEXINIT lists than the one ``first`` verified,
-    one key exchange each offering that type alone: (algorithm, fingerprint) of each verified key."""
+                                timeout: float = 3.0) -> SshProbeResult:
+    """``first`` with the server's host keys of the other types its KEXINIT lists than the one it
+    verified, one key exchange each offering that type alone (other_host_keys, other_host_key_sizes)."""
     offered = set(first.kexinit.server_host_key_algorithms) if first.kexinit is not None else set()
     found: list[tuple[str, str]] = []
+    sizes: list[tuple[str, str, int]] = []
     for family in HOST_KEY_FAMILIES:
         if first.host_key_algorithm in family or not offered & set(family):
             continue
         other = await probe_ssh(host, port, timeout=timeout, host_key_algorithms=family)
         if other.host_key_verified is True and other.host_key_fingerprint and other.host_key_algorithm:
             found.append((other.host_key_algorithm, other.host_key_fingerprint))
-    return tuple(found)
+            if other.host_key_size is not None:
+                sizes.append((other.host_key_algorithm, *other.host_key_size))
+    return replace(first, other_host_keys=tuple(found), other_host_key_sizes=tuple(sizes))
 
 
 async def probe_ssh(host: str, port: int, *, timeout: float = 3.0,
@@ -213,11 +235,12 @@ async def probe_ssh(host: str, port: int, *, timeout: float = 3.0,
         return SshProbeResult(endpoint=endpoint, reachable=True, speaks_ssh=False, error=str(e))
     verified: bool | None = None
     shown: str | None = None
+    size: tuple[str, int] | None = None
     note = "未收到KEX_ECDH_REPLY：服务端未完成X25519密钥交换"
     if server_kexinit is not None and len(payloads) > 1 and payloads[1][:1] == bytes([MSG_KEX_ECDH_REPLY]):
         head = answer.received[:len(answer.received) - len(rest)]
         v_s = head[head.rfind(b"SSH-"):].rstrip(b"\r\n")
-        verified, note, shown = _verify_host_key(v_c_line.rstrip(b"\r\n"), v_s, i_c, payloads[0], q_c, secret,
+        verified, note, shown, size = _verify_host_key(v_c_line.rstrip(b"\r\n"), v_s, i_c, payloads[0], q_c, secret,
                                           payloads[1])
     result = SshProbeResult(endpoint=endpoint, reachable=True, speaks_ssh=True, banner=str(banner),
                             ssh1=not banner.speaks_ssh2, kexinit=server_kexinit)
@@ -225,4 +248,5 @@ async def probe_ssh(host: str, port: int, *, timeout: float = 3.0,
                  if (verdict := classify_ssh(name)).klass == "weak")
     return SshProbeResult(endpoint=endpoint, reachable=True, speaks_ssh=True, banner=str(banner), ssh1=result.ssh1,
                           kexinit=server_kexinit, weak=weak, host_key_verified=verified, host_key_note=note,
-                          host_key_fingerprint=shown, host_key_algorithm=note.split(" ", 1)[0] if shown else None)
+                          host_key_fingerprint=shown, host_key_algorithm=note.split(" ", 1)[0] if shown else None,
+                          host_key_size=size)
