@@ -22,7 +22,7 @@ from govsoc.crypto_eval.algorithms import Assessment, classify_ssh
 from govsoc.crypto_eval.probes.connection import exchange
 
 __all__ = ["SshProbeResult", "probe_ssh", "probe_other_host_keys", "CLIENT_KEXINIT", "fingerprint_of",
-           "HOST_KEY_FAMILIES"]
+           "HOST_KEY_FAMILIES", "identification_line"]
 
 _CIPHERS = ("chacha20-poly1305@openssh.com", "aes128-ctr", "aes192-ctr", "aes256-ctr", "aes128-gcm@openssh.com",
             "aes256-gcm@openssh.com", "sm4-ctr", "sm4-gcm@openssh.com", "aes128-cbc", "aes256-cbc", "3des-cbc")
@@ -178,6 +178,14 @@ def _verify_host_key(v_c: bytes, v_s: bytes, i_c: bytes, i_s: bytes, q_c: bytes,
     return True, f"{name} 主机密钥（{size[0]} {size[1]} 位）{fingerprint_of(k_s)}", fingerprint_of(k_s), size
 
 
+def identification_line(head: bytes) -> bytes:
+    """V_S of the exchange hash: the server's identification string as sent, without CR LF (RFC 4253
+    4.2, 8), i.e. the first line that starts with "SSH-" (lines before it are other text). Not the
+    last "SSH-" of the head: a comment such as OpenSSH's ``VersionAddendum corp-SSH-gateway`` holds
+    one, and a V_S cut there fails a genuine server's signature (review R16d F8)."""
+    return next((line.rstrip(b"\r") for line in head.split(b"\n") if line.startswith(b"SSH-")), b"")
+
+
 def fingerprint_of(key_blob: bytes) -> str:
     """A host key's fingerprint as ssh-keygen -l prints it: SHA256: and unpadded base64."""
     return "SHA256:" + base64.b64encode(hashlib.sha256(key_blob).digest()).decode().rstrip("=")
@@ -238,8 +246,7 @@ async def probe_ssh(host: str, port: int, *, timeout: float = 3.0,
     size: tuple[str, int] | None = None
     note = "未收到KEX_ECDH_REPLY：服务端未完成X25519密钥交换"
     if server_kexinit is not None and len(payloads) > 1 and payloads[1][:1] == bytes([MSG_KEX_ECDH_REPLY]):
-        head = answer.received[:len(answer.received) - len(rest)]
-        v_s = head[head.rfind(b"SSH-"):].rstrip(b"\r\n")
+        v_s = identification_line(answer.received[:len(answer.received) - len(rest)])
         verified, note, shown, size = _verify_host_key(v_c_line.rstrip(b"\r\n"), v_s, i_c, payloads[0], q_c, secret,
                                           payloads[1])
     result = SshProbeResult(endpoint=endpoint, reachable=True, speaks_ssh=True, banner=str(banner),
