@@ -19,6 +19,7 @@ way, not a record we rejected.
 
 from __future__ import annotations
 
+import math
 import socket
 import struct
 import time
@@ -288,13 +289,28 @@ class NetflowDecoder:
 
     def _records(self, template: Template, body: bytes, header: ExportHeader, result: DecodeResult) -> None:
         key = (header.exporter, header.domain)
-        for values in template.decode(body):
+        for index, values in enumerate(template.decode(body)):
+            try:
+                stated = _rate(values)
+            except SamplingError as e:
+                # a rate that cannot be used: this record's problem, never the datagram's
+                result.problems.append(Problem(
+                    exporter=header.exporter, domain=header.domain, kind="sampling",
+                    reason=f"template {template.id} record {index}: {e.message}; "
+                           + ("rate not kept" if template.options else "stored unscaled, flagged "
+                                                                       "netflow.sampling_rate_unknown")))
+                if not template.options:
+                    self.sampling_unknown[key] += 1
+                    result.records.append(FlowRecord(header=header, template_id=template.id, options=False,
+                                                     values=values, sampling_known=False))
+                    continue
+                stated = 0
             if template.options:
-                self._options(key, values)
+                self._options(key, values, stated)
                 result.records.append(FlowRecord(header=header, template_id=template.id, options=True,
                                                  values=values))
                 continue
-            rate = _rate(values) or self._sampler_rate(key, values)
+            rate = stated or self._sampler_rate(key, values)
             if rate is None:
                 self._unknown_sampler(header, template.id, values, result)
             result.records.append(FlowRecord(header=header, template_id=template.id, options=False, values=values,
@@ -333,10 +349,11 @@ class NetflowDecoder:
         named = [r for (e, d, sampler), r in sampling.items() if (e, d) == key and sampler is not None]
         return named[0] if len(named) == 1 else 1
 
-    def _options(self, key: tuple[str, int], values: dict[str, Any]) -> None:
-        """Keep what an options record says about its exporter: the sampling rate of the sampler
-        or selector it names (or of the whole exporter and domain), boot time."""
-        rate, samplers = _rate(values), _samplers(values)
+    def _options(self, key: tuple[str, int], values: dict[str, Any], rate: int | None) -> None:
+        """Keep what an options record says about its exporter: the sampling rate (``rate``, read
+        by _rate) of the sampler or selector it names (or of the whole exporter and domain), boot
+        time."""
+        samplers = _samplers(values)
         if rate:
             for sampler in samplers or (None,):
                 self.sampling[(*key, sampler)] = rate
@@ -430,25 +447,46 @@ RATE_ELEMENTS = ("sampling_interval", "sampler_random_interval", "sampling_packe
                  "sampling_size", "sampling_population", "sampling_probability")
 
 
+#: The largest rate believed: 1 in 2^32 - 1, the most the unsigned32 samplingInterval (34),
+#: samplerRandomInterval (50) and samplingPopulation (310) can say (RFC 7012 / RFC 5477); a
+#: larger one (a tiny samplingProbability, a widened field) would scale counters by nonsense.
+MAX_RATE = 2**32 - 1
+
+
+class SamplingError(NetflowError):
+    """A record's sampling elements give no usable rate (reported for that record alone)."""
+
+
 def _rate(values: dict[str, Any]) -> int | None:
     """The sampling rate a record states (1 = every packet): 1 in samplingInterval (34) or
     samplerRandomInterval (50); 1 in (interval + space) / interval from samplingPacketInterval
     and samplingPacketSpace (305/306, RFC 5477 systematic count-based); population / size from
-    samplingSize and samplingPopulation (309/310, n-out-of-N); 1 / samplingProbability (311)."""
+    samplingSize and samplingPopulation (309/310, n-out-of-N); 1 / samplingProbability (311).
+    Raises SamplingError naming the field when the rate is over MAX_RATE or not a number."""
     for name in ("sampling_interval", "sampler_random_interval"):
         value = values.get(name)
         if isinstance(value, int) and value >= 1:
-            return value
+            return _believed(value, f"{name} {value}")
     interval, space = values.get("sampling_packet_interval"), values.get("sampling_packet_space")
     if isinstance(interval, int) and isinstance(space, int) and interval > 0 and space >= 0:
-        return max(1, round((interval + space) / interval))
+        return _believed((interval + space) / interval,
+                         f"sampling_packet_interval {interval}, sampling_packet_space {space}")
     size, population = values.get("sampling_size"), values.get("sampling_population")
     if isinstance(size, int) and isinstance(population, int) and 0 < size <= population:
-        return max(1, round(population / size))
+        return _believed(population / size, f"sampling_size {size}, sampling_population {population}")
     probability = values.get("sampling_probability")
     if isinstance(probability, float) and 0 < probability <= 1:
-        return max(1, round(1 / probability))
+        return _believed(1 / probability, f"sampling_probability {probability!r}")
+    if isinstance(probability, float) and math.isnan(probability):
+        raise SamplingError(f"sampling_probability {probability!r} is not a number")
     return None
+
+
+def _believed(rate: float, said: str) -> int:
+    """``rate`` as the int the counters are scaled by, or SamplingError naming what said it."""
+    if not rate <= MAX_RATE:  # also inf and NaN
+        raise SamplingError(f"{said} gives a sampling rate of {rate:g}, over 1 in {MAX_RATE}")
+    return max(1, round(rate))
 
 
 def _epoch(seconds: int, fraction: float = 0.0) -> datetime:

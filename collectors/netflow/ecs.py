@@ -151,6 +151,14 @@ def _header_fields(header: ExportHeader) -> tuple[tuple[str, Any], ...]:
     return tuple(fields)
 
 
+class FieldRangeError(Exception):
+    """A record's element holds a value outside its type's range: that record cannot be stored."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+
+
 def _netflow_key(name: str) -> str:
     key = _KEYS.get(name)
     if key is None:
@@ -213,6 +221,9 @@ def _endpoints(values: dict[str, Any], fields: dict[str, Any]) -> None:
         if name in values:
             fields[ecs] = str(values[name])
     protocol = values.get("protocol_identifier")
+    if isinstance(protocol, int) and not 0 <= protocol <= 0xFF:
+        # a template may give protocolIdentifier more than its unsigned8 (RFC 7012 5.4.1)
+        raise FieldRangeError("protocol_identifier", f"{protocol} is not an IP protocol number (0-255)")
     if isinstance(protocol, int):
         _transport(values, protocol, source, destination, fields)
     version = values.get("ip_version")

@@ -19,7 +19,7 @@ from typing import Any
 
 from govsoc.collectors.base import ParseContext, RawRecord, parsers
 from govsoc.collectors.netflow.decoder import FlowRecord, NetflowDecoder, Problem
-from govsoc.collectors.netflow.ecs import AFTER_EXPORT, record_fields
+from govsoc.collectors.netflow.ecs import AFTER_EXPORT, FieldRangeError, record_fields
 from govsoc.core.event import Event, make_id
 
 DATASET = "netflow.log"
@@ -75,7 +75,7 @@ class NetflowParser:
         result = self.decoder.decode(record.data, exporter, time.monotonic())
         problems = list(result.problems)
         latest = max(received, datetime.now(UTC)) + AHEAD
-        for flow in result.records:
+        for index, flow in enumerate(result.records):
             key = (exporter, flow.header.domain)
             boot = self.decoder.system_init.get(key)
             try:
@@ -87,6 +87,12 @@ class NetflowParser:
                 if end:
                     times.append(("event.end", datetime.fromisoformat(end.replace("Z", "+00:00"))))
                 wrong = [f"{name} {when.isoformat()}" for name, when in times if not EARLIEST <= when <= latest]
+            except FieldRangeError as e:
+                self.decoder.problems["value-range"] += 1
+                problems.append(Problem(exporter=exporter, domain=flow.header.domain, kind="value-range",
+                                        reason=f"template {flow.template_id} record {index} of the datagram: "
+                                               f"{e}; record dropped"))
+                continue
             except (OverflowError, ValueError, ArithmeticError) as e:
                 wrong = [f"{type(e).__name__}: {e}"]
             if wrong:
