@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 __all__ = ["Assessment", "classify_suite", "classify_certificate", "classify_ssh", "classify_version",
-           "SSH_WEAK", "classify_key", "weakest", "DEPRECATED_PROTOCOL"]
+           "SSH_WEAK", "classify_key", "classify_dh_group", "weakest", "DEPRECATED_PROTOCOL"]
 
 #: How a finding names a deprecated protocol it saw (SSH-1): with an A ✗ of a weak or deprecated
 #: algorithm, the 2021 guide's 通用 密码算法 / 密码技术 conditions, which admit no mitigation (assess).
@@ -91,6 +91,24 @@ def classify_version(name: str) -> Assessment:
     return Assessment(name=name, klass=klass, bits=bits, why=why, high_risk="高风险" in why)
 
 
+def _factoring_strength(modulus_bits: int) -> int:
+    """Security bits of an RSA modulus or a finite-field (DH) prime of that size (NIST SP 800-57
+    Part 1 Table 2: 1024 -> 80, 2048 -> 112, 3072 -> 128)."""
+    if modulus_bits >= 3072:
+        return 128
+    return 112 if modulus_bits >= 2048 else (80 if modulus_bits >= 1024 else 40)
+
+
+def classify_dh_group(prime_bits: int) -> Assessment:
+    """A TLS DHE key agreement's finite-field group by its prime's size: as strong as RSA of that
+    size (SP 800-57 rates both alike), so a group under 2048 bits is the guide's too-short key
+    (reference §3, RSA < 2048; Logjam-class 1024-bit groups)."""
+    return Assessment(name=f"DHE-{prime_bits}", klass="strong" if prime_bits >= 2048 else "weak",
+                      bits=_factoring_strength(prime_bits),
+                      why=f"DHE {prime_bits} 位有限域群" + ("" if prime_bits >= 2048 else "（短于2048位，高风险）"),
+                      high_risk=prime_bits < 2048)
+
+
 def classify_certificate(signature_algorithm: str, key_type: str, key_bits: int) -> list[Assessment]:
     """Signature hash and key of a certificate."""
     out = []
@@ -114,8 +132,8 @@ def classify_key(key_type: str, key_bits: int, *, role: str = "") -> Assessment:
     on the 2021 high-risk guide's list (reference §3), its strength per NIST SP 800-57 (Ra, §2.2).
     ``role`` prefixes the reason (主机密钥 for SSH)."""
     if key_type == "rsa":
-        bits = 128 if key_bits >= 3072 else 112 if key_bits >= 2048 else 80 if key_bits >= 1024 else 40
-        return Assessment(name=f"RSA-{key_bits}", klass="strong" if key_bits >= 2048 else "weak", bits=bits,
+        return Assessment(name=f"RSA-{key_bits}", klass="strong" if key_bits >= 2048 else "weak",
+                          bits=_factoring_strength(key_bits),
                           why=role + "RSA 密钥" + ("" if key_bits >= 2048 else "短于2048位（高风险）"),
                           high_risk=key_bits < 2048)
     if key_type == "sm2":

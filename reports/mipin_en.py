@@ -180,6 +180,14 @@ PHRASES: Final[dict[str, str]] = {
     "（探测出错：该对象缺少证据，需复测或人工核实）": " (the probe failed: evidence missing for this object; probe "
                                                   "again or check by hand)",
     ": 未发现TLS、TLCP、SSH或已知明文服务": ": no TLS, TLCP, SSH or known cleartext service found",
+    "端点使用TLS，但拒绝了探测提供的全部密码套件：需人工提供其套件配置": "the endpoint speaks TLS but refused every "
+        "cipher suite the probe offered: its suite configuration must be provided by hand",
+    "服务端另有一张证书，仅发送给": "the server has another certificate, sent only to clients offering ",
+    "的客户端（": " (", "所得证书：": ": the certificate served: ",
+    "仅RSA套件": "RSA suites only", "仅ECDSA套件": "ECDSA suites only", "仅RSA-PSS签名算法": "RSA-PSS signatures only",
+    "仅ECDSA签名算法": "ECDSA signatures only", "仅EdDSA签名算法": "EdDSA signatures only",
+    " 位有限域群": "-bit finite-field group",
+    "（短于2048位，高风险）": " (shorter than 2048 bits, high risk)",
     "；服务端应答：": "; the server answered: ",
     "，含登录口令": ", with login passwords", " 明文传输": " in cleartext", "流量中发现SSH-1（": "SSH-1 seen in the "
                                                                                           "traffic (",

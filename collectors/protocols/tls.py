@@ -23,7 +23,7 @@ from govsoc.core.errors import Location, ParseError
 __all__ = [
     "Record", "Extension", "ClientHello", "ServerHello", "Alert", "CONTENT_TYPES", "MAX_FRAGMENT",
     "parse_records", "iter_handshakes", "parse_client_hello", "parse_server_hello",
-    "parse_certificate_list", "parse_alert", "parse_ecdhe_curve",
+    "parse_certificate_list", "parse_alert", "parse_ecdhe_curve", "parse_dhe_prime_bits",
     "encode_record", "encode_handshake", "encode_client_hello", "encode_server_hello",
     "encode_certificate_list", "ext_server_name", "ext_supported_groups", "ext_signature_algorithms",
     "ext_supported_versions", "ext_key_share", "ext_alpn", "ext_renegotiation_info",
@@ -318,6 +318,13 @@ def parse_ecdhe_curve(body: bytes) -> int | None:
     group = r.uint(2)
     r.vector(1, 1)
     return group
+
+
+def parse_dhe_prime_bits(body: bytes) -> int:
+    """The size in bits of the finite-field group of a DHE ServerKeyExchange: its prime dh_p
+    (RFC 5246 7.4.3 ServerDHParams), as key-size tables rate it."""
+    r = Reader(body, "tls.server_key_exchange")
+    return int.from_bytes(r.vector(2, 1), "big").bit_length()
 
 
 # ---------------------------------------------------------------- encoders

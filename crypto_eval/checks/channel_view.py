@@ -20,6 +20,7 @@ from govsoc.crypto_eval.algorithms import (
     DEPRECATED_PROTOCOL,
     Assessment,
     classify_certificate,
+    classify_dh_group,
     classify_key,
     classify_ssh,
     classify_suite,
@@ -38,7 +39,7 @@ from govsoc.crypto_eval.probes.tls import VersionResult
 _log = logging.getLogger(__name__)
 
 __all__ = ["ChannelView", "view_of", "ssh_199_notes", "NO_CERTIFICATE", "NO_PROOF", "SILENT", "HTTPS_PORT",
-           "PROBE_ERROR", "EVALUATION_ERROR", "CHAIN_UNTRUSTED", "STATUS_UNKNOWN", "unreached_why"]
+           "PROBE_ERROR", "EVALUATION_ERROR", "CHAIN_UNTRUSTED", "STATUS_UNKNOWN", "unreached_why", "SUITES_REFUSED"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -71,6 +72,8 @@ def _tls_parts(report: EndpointReport, sm: bool, when: datetime,
         out.append(classify_version(version.version))
         if version.suite:
             out.append(classify_suite(version.suite))
+        if version.dh_bits:  # the DHE group agrees the keys: its size is a key size (R16d F3)
+            out.append(classify_dh_group(version.dh_bits))
     out += [classify_suite(name) for names in tls.weak_suites.values() for name in names]
     notes: list[str] = []
     failures: list[tuple[bool, str]] = []
@@ -87,6 +90,21 @@ def _tls_parts(report: EndpointReport, sm: bool, when: datetime,
             failures.append(broken)
     elif tls.accepted():
         notes.append(NO_CERTIFICATE)
+    verdicts = [verdict] if verdict else []
+    for other in tls.other_certificates:  # a second certificate, for clients of another key type (R16d F1)
+        other_leaf = other.chain[0]
+        out += classify_certificate(other_leaf.signature_algorithm, other_leaf.key_type, other_leaf.key_bits)
+        seen = _chain_of(other.chain, identity, when, trust,
+                         None if identity else address_asked(report.target.host, report.target.server_name),
+                         staple=other.ocsp_staple)
+        out += seen.weak if seen else ()
+        notes.append(f"服务端另有一张证书，仅发送给{other.asked}的客户端（{other.suite}）：{other_leaf.subject}，"
+                     f"{other_leaf.key_type.upper()}-{other_leaf.key_bits}，{other_leaf.signature_algorithm}")
+        broken = _chain_failure(f"{other.asked}所得证书：", seen) or _tls_signing_usage(
+            other_leaf, [VersionResult(version=other.version, accepted=True, suite=other.suite)])
+        if broken:
+            failures.append(broken)
+        verdicts += [seen] if seen else []
     if tls.signature_verified is False or tls.tls13_finished_ok is False:
         failed = ("Finished" if tls.signature_verified is not False
                   else "CertificateVerify签名" if tls.tls13_signature_verified is False else "ServerKeyExchange签名")
@@ -96,7 +114,7 @@ def _tls_parts(report: EndpointReport, sm: bool, when: datetime,
         failures.insert(0, (False, "匿名密钥交换：未鉴别服务端身份"))
     label = "同一端口的国际TLS" if sm else "TLS"  # beside TLCP / TLS 1.3-SM, the notes name the side
     auth = failures[0] if failures else _proved(label, bool(tls.chain), tls.signature_verified, tls.signature_note,
-                                                notes, [verdict] if verdict else [])
+                                                notes, verdicts)
     if sm:  # only the weak parts of the international TLS count beside TLCP / RFC 8998
         out = [a for a in out if a.klass == "weak"]
     if tls.compression:
@@ -171,6 +189,24 @@ _ERRNO_ZH = {errno.ENETUNREACH: "网络不可达（本机无到该地址的路�
              errno.EADDRNOTAVAIL: "本机无法使用该地址（如IPv6链路本地地址缺少网卡）",
              errno.EACCES: "本机策略禁止连接", errno.EPERM: "本机策略禁止连接（防火墙）",
              errno.ECONNABORTED: "连接被中止", errno.EINVAL: "地址无效"}
+
+
+#: A port that answers the TLS hellos with a TLS alert refusing what they offered (R16d F5): it speaks
+#: TLS, with suites the probe does not offer (DHE-DSS, CCM, ARIA/Camellia or PSK only); nothing was
+#: negotiated, so no evidence, but the evaluator is told where to look.
+SUITES_REFUSED = "端点使用TLS，但拒绝了探测提供的全部密码套件：需人工提供其套件配置"
+
+#: Alerts that refuse an offer (RFC 8446 6.2, RFC 5246 7.2.2): no suite, group or scheme acceptable.
+_REFUSING_ALERTS = ("handshake_failure", "insufficient_security")
+
+
+def _suites_refused(report: EndpointReport) -> str:
+    """The versions whose hellos a TLS server refused with a refusing alert, as evidence says them
+    ("" when none: the port did not show it speaks TLS, or a TLCP alert says it speaks TLCP)."""
+    tls = report.tls
+    if tls is None or not tls.speaks_tls or tls.tlcp_hint:
+        return ""
+    return ", ".join(f"{v.version} {v.refusal}" for v in tls.versions if v.refusal in _REFUSING_ALERTS)
 
 
 def _proved(label: str, chain: bool, verified: bool | None, note: str | None, notes: list[str],
@@ -418,6 +454,9 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
             return ChannelView(protocol="unknown", observed=f"{target}: {SILENT}")
         if c is not None and c.https_port:
             return ChannelView(protocol="unknown", observed=f"{target}: {HTTPS_PORT}（{c.evidence}）")
+        refused = _suites_refused(report)
+        if refused:
+            return ChannelView(protocol="unknown", observed=f"{target}: {SUITES_REFUSED}（{refused}）")
         return ChannelView(protocol="unknown", observed=f"{target}: 未发现TLS、TLCP、SSH或已知明文服务")
     algos: list[Assessment] = []
     notes: list[str] = []

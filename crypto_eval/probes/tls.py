@@ -46,7 +46,7 @@ from govsoc.crypto_eval.probes.tls13_flight import (
 )
 
 __all__ = ["VersionResult", "TlsProbeResult", "probe_tls", "server_flight_done", "read_server_flight",
-           "ServerFlight", "hostname_matches", "PROBED_VERSIONS", "certificate_names"]
+           "ServerFlight", "hostname_matches", "PROBED_VERSIONS", "certificate_names", "OtherCertificate"]
 
 PROBED_VERSIONS = (0x0304, 0x0303, 0x0302, 0x0301, 0x0300)
 _TLS13_SUITES = (0x1301, 0x1302, 0x1303, 0x1304, 0x1305)
@@ -66,6 +66,22 @@ _LEGACY_SUITES = tuple(sorted((c for c, n in CIPHER_SUITES.items()
 _WEAK_SUITES = tuple(c for c in _LEGACY_SUITES if any(m in CIPHER_SUITES[c] for m in _WEAK_MARKERS))
 _GROUPS = (29, 23, 24, 25, 30, 256, 257, 258, 259, 260)
 
+#: The key type a TLS <= 1.2 suite's server certificate has (RFC 5246 7.4.2, RFC 4492 2): a server
+#: with two certificates picks by the suites offered. Static (EC)DH_RSA suites certify a DH key, not
+#: an RSA one, and are left out; PSK/SRP/anon suites carry no certificate.
+_SUITE_KEYS = {"rsa": ("TLS_RSA_WITH_", "TLS_RSA_EXPORT", "TLS_DHE_RSA_", "TLS_ECDHE_RSA_"),
+               "ec": ("TLS_ECDHE_ECDSA_", "TLS_ECDH_ECDSA_")}
+_KEY_SUITES = {key: tuple(c for c in _LEGACY_SUITES if CIPHER_SUITES[c].startswith(prefixes))
+               for key, prefixes in _SUITE_KEYS.items()}
+#: The TLS 1.3 signature schemes a certificate of each key type signs with (RFC 8446 4.2.3): a server
+#: with two certificates picks by the client's signature_algorithms.
+_KEY_SCHEMES = {"rsa": (0x0804, 0x0805, 0x0806, 0x0809, 0x080A, 0x080B), "ec": (0x0403, 0x0503, 0x0603),
+                "ed25519": (0x0807, 0x0808)}
+_SIGNATURE_ALGORITHMS_CERT = 50
+#: How evidence names a hello restricted to one key type.
+_ASKED = {(True, "rsa"): "仅RSA套件", (True, "ec"): "仅ECDSA套件", (False, "rsa"): "仅RSA-PSS签名算法",
+          (False, "ec"): "仅ECDSA签名算法", (False, "ed25519"): "仅EdDSA签名算法"}
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ServerFlight:
@@ -77,11 +93,25 @@ class ServerFlight:
     alert_record_version: int | None = None
     record_version: int | None = None
     ecdhe_group: int | None = None
+    dhe_bits: int | None = None  # a DHE ServerKeyExchange's prime size: the group's strength
     client_certificate_requested: bool = False
     ocsp_staple: bytes | None = None  # TLS <= 1.2 CertificateStatus (RFC 6066 8)
     silent_close: bool = False
     not_tls: bool = False
     error: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OtherCertificate:
+    """A certificate the server sends only to a hello restricted to another key type: a server with
+    an ECDSA and an RSA certificate (nginx's two ssl_certificate, s_server -cert/-dcert) shows each
+    client the one its suites / signature algorithms allow, so a weak one hides behind a strong one."""
+
+    asked: str  # what the hello offered, as evidence says it: "TLSv12 仅RSA套件"
+    version: str
+    suite: str | None
+    chain: tuple[CertificateInfo, ...]
+    ocsp_staple: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -92,6 +122,7 @@ class VersionResult:
     accepted: bool
     suite: str | None = None
     group: str | None = None
+    dh_bits: int | None = None  # a DHE suite's finite-field group size (the ServerKeyExchange dh_p)
     refusal: str | None = None  # alert name, "closed", "timeout", or what the server chose instead
 
 
@@ -123,6 +154,8 @@ class TlsProbeResult:
     signature_note: str | None = None
     #: the OCSP answer stapled to the leaf of the chain shown (RFC 6066 8 / RFC 8446 4.4.2.1)
     ocsp_staple: bytes | None = None
+    #: the certificates served to hellos offering only another key type than the chain's leaf
+    other_certificates: tuple[OtherCertificate, ...] = ()
 
     def accepted(self) -> list[VersionResult]:
         """The versions the server accepted, newest first."""
@@ -171,7 +204,7 @@ def read_server_flight(answer: Exchange) -> ServerFlight:
             alert_version = record.version
     hello = None
     certs: tuple[bytes, ...] = ()
-    group = None
+    group = dhe_bits = None
     asks_client = False
     staple = None
     try:
@@ -183,28 +216,37 @@ def read_server_flight(answer: Exchange) -> ServerFlight:
                 hello = tls.parse_server_hello(body)
             elif kind == 11 and hello is not None and hello.selected_version != 0x0304:
                 certs = tls.parse_certificate_list(body)
+            elif kind == 12 and hello is not None and "_DHE_" in suite_name(hello.cipher_suite):
+                dhe_bits = tls.parse_dhe_prime_bits(body)
             elif kind == 12 and group is None:
                 group = tls.parse_ecdhe_curve(body)
     except ParseError as e:
         return ServerFlight(hello=hello, alert=alert, error=str(e), record_version=records[0].version)
     return ServerFlight(hello=hello, certificates=certs, alert=alert, alert_record_version=alert_version,
                         record_version=records[0].version if records else None, ecdhe_group=group,
+                        dhe_bits=dhe_bits,
                         client_certificate_requested=asks_client, ocsp_staple=staple)
 
 
 def build_hello(version: int, host: str | None, suites: Sequence[int] | None = None,
-                compression: Sequence[int] = (0,), share: KeyShare | None = None) -> bytes:
+                compression: Sequence[int] = (0,), share: KeyShare | None = None,
+                schemes: Sequence[int] | None = None) -> bytes:
     """A ClientHello record offering exactly ``version`` (TLS 1.3 through supported_versions, with
-    ``share`` as its key share: a fresh x25519 one by default)."""
+    ``share`` as its key share: a fresh x25519 one by default); ``schemes``: the only signature
+    schemes the server may sign with (the chain's own signatures stay free: signature_algorithms_cert
+    lists them all, RFC 8446 4.2.3)."""
     exts = [tls.ext_server_name(host)] if host else []
     exts += [tls.ext_supported_groups(_GROUPS), tls.Extension(type=11, data=b"\x01\x00"),
-             tls.ext_signature_algorithms(tuple(SIGNATURE_SCHEMES)), tls.ext_renegotiation_info(),
+             tls.ext_signature_algorithms(tuple(schemes or SIGNATURE_SCHEMES)), tls.ext_renegotiation_info(),
              tls.Extension(type=STATUS_REQUEST, data=b"\x01\x00\x00\x00\x00")]  # ocsp, no responder ids
     legacy = version
     if version == 0x0304:
         legacy = 0x0303
         share = share or make_share(29)
         exts += [tls.ext_supported_versions([0x0304]), tls.ext_key_share([(share.group, share.public)])]
+        if schemes:
+            exts.append(tls.Extension(type=_SIGNATURE_ALGORITHMS_CERT,
+                                      data=tls.ext_signature_algorithms(tuple(SIGNATURE_SCHEMES)).data))
         suites = suites or _TLS13_SUITES
     body = tls.encode_client_hello(version=legacy, random=os.urandom(32), cipher_suites=suites or _LEGACY_SUITES,
                                    extensions=exts, session_id=os.urandom(32), compression_methods=compression)
@@ -262,12 +304,14 @@ def _flight_read(reader: FlightReader) -> Callable[[bytes], bool]:
 
 
 async def _ask_version(host: str, port: int, version: int, sni: str | None, timeout: float,
-                       starttls: str | None) -> _Answer:
-    """Offer exactly ``version``. TLS 1.3: read the encrypted flight with our key share to get the
-    certificate; on a HelloRetryRequest for another group we can make (P-256/384/521, x448,
-    curveSM2), ask again with that group's share (RFC 8446 4.1.4; a fresh connection)."""
+                       starttls: str | None, suites: Sequence[int] | None = None,
+                       schemes: Sequence[int] | None = None) -> _Answer:
+    """Offer exactly ``version`` (and only ``suites`` / ``schemes`` when given). TLS 1.3: read the
+    encrypted flight with our key share to get the certificate; on a HelloRetryRequest for another
+    group we can make (P-256/384/521, x448, curveSM2), ask again with that group's share (RFC 8446
+    4.1.4; a fresh connection)."""
     if version != 0x0304:
-        hello = build_hello(version, sni, compression=(1, 0))
+        hello = build_hello(version, sni, suites=suites, compression=(1, 0))
         answer = await exchange(host, port, hello, timeout=timeout, enough=server_flight_done, starttls=starttls)
         flight = read_server_flight(answer)
         verdict = None
@@ -283,7 +327,7 @@ async def _ask_version(host: str, port: int, version: int, sni: str | None, time
     group = 29
     for _ in range(2):
         share = make_share(group)
-        hello = build_hello(version, sni, share=share)
+        hello = build_hello(version, sni, share=share, schemes=schemes)
         reader = FlightReader(client_hello=hello[5:], key_share=share)
         answer = await exchange(host, port, hello, timeout=timeout, starttls=starttls, enough=_flight_read(reader))
         flight = read_server_flight(answer)
@@ -369,7 +413,8 @@ async def probe_tls(host: str, port: int, *, server_name: str | None = None, tim
             group = hello.key_share_group if version == 0x0304 else flight.ecdhe_group
             results.append(VersionResult(version=version_name(version), accepted=True,
                                          suite=suite_name(hello.cipher_suite),
-                                         group=None if group is None else group_name(group)))
+                                         group=None if group is None else group_name(group),
+                                         dh_bits=flight.dhe_bits if version < 0x0304 else None))
             asks_client = asks_client or flight.client_certificate_requested
             shown = not certs and bool(asked.certificates or (version < 0x0304 and flight.certificates))
             if asked.verdict is not None:
@@ -394,6 +439,7 @@ async def probe_tls(host: str, port: int, *, server_name: str | None = None, tim
                 weak[result.version] = found
     chain = _chain(certs)
     leaf = chain[0] if chain else None
+    others = await _other_certificates(host, port, sni, timeout, starttls, results, chain, verdicts) if leaf else ()
     now = datetime.now(UTC)
     verified, note = _signature_facts(verdicts)
     return TlsProbeResult(
@@ -402,7 +448,41 @@ async def probe_tls(host: str, port: int, *, server_name: str | None = None, tim
         chain_valid_now=all(c.valid_at(now) for c in chain) if chain else None,
         secure_renegotiation=reneg, compression=compression, tlcp_hint=tlcp_hint,
         client_certificate_requested=asks_client, tls13_signature_verified=tls13_verified,
-        tls13_finished_ok=tls13_finished, signature_verified=verified, signature_note=note, ocsp_staple=staple)
+        tls13_finished_ok=tls13_finished, signature_verified=verified, signature_note=note, ocsp_staple=staple,
+        other_certificates=others)
+
+
+async def _other_certificates(host: str, port: int, sni: str | None, timeout: float, starttls: str | None,
+                              results: list[VersionResult], chain: tuple[CertificateInfo, ...],
+                              verdicts: list[tuple[bool, Verdict]]) -> tuple[OtherCertificate, ...]:
+    """The certificates of the other key types, asked with hellos that allow only that type: at the
+    newest TLS <= 1.2 version accepted (suites by key type), else at TLS 1.3 (signature schemes by
+    key type). One hello per key type not yet seen; a server with one certificate refuses it with an
+    alert. Their signatures join ``verdicts`` (a failed one fails the endpoint, as any version's)."""
+    accepted = {v.version for v in results if v.accepted}
+    legacy = next((v for v in PROBED_VERSIONS[1:] if version_name(v) in accepted), None)
+    if legacy is None and version_name(0x0304) not in accepted:
+        return ()
+    version = legacy or 0x0304
+    table = _KEY_SUITES if legacy else _KEY_SCHEMES
+    seen = {chain[0].key_type}
+    out: list[OtherCertificate] = []
+    for key, offer in table.items():
+        if key in seen:
+            continue
+        asked = await _ask_version(host, port, version, sni, timeout, starttls,
+                                   suites=offer if legacy else None, schemes=None if legacy else offer)
+        hello = asked.flight.hello
+        got = _chain(asked.certificates or asked.flight.certificates)
+        if hello is None or hello.selected_version != version or not got or got[0].key_type in seen:
+            continue
+        seen.add(got[0].key_type)
+        if asked.verdict is not None:
+            verdicts.append((False, asked.verdict))
+        out.append(OtherCertificate(asked=f"{version_name(version)} {_ASKED[bool(legacy), key]}",
+                                    version=version_name(version), suite=suite_name(hello.cipher_suite),
+                                    chain=got, ocsp_staple=asked.staple))
+    return tuple(out)
 
 
 def _signature_facts(verdicts: list[tuple[bool, Verdict]]) -> tuple[bool | None, str | None]:

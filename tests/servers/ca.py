@@ -45,8 +45,8 @@ def _openssl() -> str:
     return found
 
 
-def _new_key(kind: str) -> rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048) if kind == "rsa" else \
+def _new_key(kind: str, bits: int = 2048) -> rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=bits) if kind == "rsa" else \
         ec.generate_private_key(ec.SECP256R1())
 
 
@@ -104,14 +104,15 @@ def make_ca(folder: Path, name: str, *, kind: str = "ec", issuer: TestCA | None 
 def issue(folder: Path, name: str, issuer: TestCA, *, kind: str = "ec", host: str = "localhost", days: int = 30,
           not_before_days: int = -1, chain: tuple[TestCA, ...] = (), key_usage: x509.KeyUsage | None = None,
           eku: x509.ExtendedKeyUsage | None = None, crl_url: str | tuple[str, ...] | None = None, is_ca: bool = False,
-          key_ids: bool = False) -> CertFiles:
+          key_ids: bool = False, bits: int = 2048) -> CertFiles:
     """A server certificate for ``host`` and 127.0.0.1 (SAN dNSName and iPAddress: the test servers are
     asked by address too), digitalSignature (and keyEncipherment for RSA) unless ``key_usage`` says
     otherwise, ``eku`` when given, issued by ``issuer``; its PEM file also holds ``chain`` (the
     intermediates the server sends); ``crl_url``: a CRL distribution point; ``is_ca``: basicConstraints
     cA TRUE (a CA certificate used as a server's); ``key_ids``: with SubjectKeyIdentifier and
-    AuthorityKeyIdentifier (the issuer's key), as `openssl x509 -req` and real CAs write them."""
-    key = _new_key(kind)
+    AuthorityKeyIdentifier (the issuer's key), as `openssl x509 -req` and real CAs write them;
+    ``bits``: an RSA key's modulus size."""
+    key = _new_key(kind, bits)
     now = dt.datetime.now(dt.UTC)
     usage = key_usage or x509.KeyUsage(True, False, kind == "rsa", False, False, False, False, False, False)
     builder = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)]))
