@@ -53,7 +53,7 @@ def dump(decoder: NetflowDecoder, now: float) -> dict[str, Any]:
     boots = [[exporter, domain, boot.isoformat()]
              for (exporter, domain), boot in list(decoder.system_init.items())[:MAX_ENTRIES]]
     templates = [[exporter, domain, t.id, t.scope_count, [[f.element, f.length, f.enterprise] for f in t.fields],
-                  max(0.0, now - t.learned)]
+                  max(0.0, now - t.learned), t.options]
                  for (exporter, domain, _), t in decoder.templates.items()[:MAX_ENTRIES]]
     return {"version": VERSION, "saved": datetime.now(UTC).isoformat(), "sampling": sampling,
             "system_init": boots, "templates": templates, "sequence": decoder.sequence.saved()[:MAX_ENTRIES]}
@@ -80,12 +80,14 @@ def restore(decoder: NetflowDecoder, data: dict[str, Any], now: float) -> int:
                                             None if advance is None else int(advance),
                                             None if through is None else bool(through),
                                             int(options), None if counted is None else bool(counted))
-    for exporter, domain, ident, scope, fields, age in data["templates"][:MAX_ENTRIES]:
+    for exporter, domain, ident, scope, fields, age, *more in data["templates"][:MAX_ENTRIES]:
         age = float(age) + offline
         if age > decoder.templates.lifetime or decoder.templates.get(str(exporter), int(domain), int(ident), now):
             continue
         specs = tuple(FieldSpec(int(element), int(length), int(enterprise)) for element, length, enterprise in fields)
-        template = Template(id=int(ident), scope_count=int(scope), fields=specs).compile()
+        # whether it came in an options set: absent in states saved before it was kept
+        options = bool(more[0]) if more else int(scope) > 0
+        template = Template(id=int(ident), scope_count=int(scope), fields=specs, options_set=options).compile()
         decoder.templates.learn(str(exporter), int(domain), template, now - age)
         restored += 1
     return restored

@@ -51,6 +51,9 @@ class Template:
     id: int
     fields: tuple[FieldSpec, ...]
     scope_count: int = 0
+    #: came in an options template set (v9 FlowSet 1, IPFIX Set 3): its records describe the
+    #: exporter whatever its scope length, which RFC 3954 6.1 lets be 0 (RFC 7011 3.4.2.2 does not)
+    options_set: bool = False
     learned: float = 0.0
     #: fixed-length templates: one struct for the whole record; None when a field is variable
     record: struct.Struct | None = field(default=None, repr=False)
@@ -60,7 +63,7 @@ class Template:
     @property
     def options(self) -> bool:
         """Whether this is an options template (its records describe the exporter, not flows)."""
-        return self.scope_count > 0
+        return self.options_set or self.scope_count > 0
 
     @property
     def min_length(self) -> int:
@@ -87,7 +90,8 @@ class Template:
 
     def same_layout(self, other: Template) -> bool:
         """Whether ``other`` declares the same fields (a refresh, not a change)."""
-        return self.fields == other.fields and self.scope_count == other.scope_count
+        return (self.fields == other.fields and self.scope_count == other.scope_count
+                and self.options == other.options)
 
     def decode(self, body: bytes) -> Iterator[dict[str, Any]]:
         """The records packed in a data set's body (padding after the last one ignored: RFC 7011
@@ -162,7 +166,7 @@ def read_templates(body: bytes, *, options: bool, ipfix: bool) -> Iterator[Templ
         fields, at = _field_specs(body, at, count, template_id, ipfix)
         if template_id < 256:
             raise NetflowError(f"template id {template_id} is below 256")
-        template = Template(id=template_id, fields=tuple(fields), scope_count=scope)
+        template = Template(id=template_id, fields=tuple(fields), scope_count=scope, options_set=options)
         if template.min_length == 0:
             raise NetflowError(f"template {template_id}: its records would be 0 bytes long")
         yield template.compile()
