@@ -306,7 +306,7 @@ class NetflowDecoder:
                     continue
                 stated = 0
             if template.options:
-                self._options(key, values, stated)
+                self._options(key, values, stated, template)
                 result.records.append(FlowRecord(header=header, template_id=template.id, options=True,
                                                  values=values))
                 continue
@@ -332,28 +332,40 @@ class NetflowDecoder:
 
     def _sampler_rate(self, key: tuple[str, int], values: dict[str, Any]) -> int | None:
         """The rate in force for a data record: that of the sampler or selector it names (RFC
-        3954 8 FLOW_SAMPLER_ID, RFC 5477 selectorId), else the exporter's and domain's own
-        rate, else, when the domain announced exactly one sampler, that one's; else 1. A record
-        naming a sampler that no options record described takes the exporter's own rate, and
-        None (unknown) when there is none."""
+        3954 8 FLOW_SAMPLER_ID, RFC 5477 selectorId), else that of its ingress, then egress,
+        interface when an options record scoped to that interface gave one (RFC 3954 6.1 scope
+        type 2, RFC 7011 3.4.2.1 ingress/egressInterface as scope), else the exporter's and
+        domain's own rate; a record naming a sampler no options record described gets None
+        (unknown). Else, when the domain announced exactly one sampler and no rate scoped to
+        an interface, that sampler's (its options record did not scope it to less than the
+        exporter); else 1."""
         sampling, (exporter, domain) = self.sampling, key
         for sampler in _samplers(values):
             rate = sampling.get((exporter, domain, sampler))
             if rate is not None:
+                return rate
+        for name in ("ingress_interface", "egress_interface"):
+            interface = values.get(name)
+            if isinstance(interface, int) and (rate := sampling.get((exporter, domain, (INTERFACE, interface)))):
                 return rate
         rate = sampling.get((exporter, domain, None))
         if rate is not None:
             return rate
         if _samplers(values):
             return None
-        named = [r for (e, d, sampler), r in sampling.items() if (e, d) == key and sampler is not None]
-        return named[0] if len(named) == 1 else 1
+        named = [(sampler, r) for (e, d, sampler), r in sampling.items() if (e, d) == key and sampler is not None]
+        if len(named) == 1 and named[0][0] is not None and named[0][0][0] != INTERFACE:
+            return named[0][1]
+        return 1
 
-    def _options(self, key: tuple[str, int], values: dict[str, Any], rate: int | None) -> None:
+    def _options(self, key: tuple[str, int], values: dict[str, Any], rate: int | None, template: Template) -> None:
         """Keep what an options record says about its exporter: the sampling rate (``rate``, read
-        by _rate) of the sampler or selector it names (or of the whole exporter and domain), boot
-        time."""
-        samplers = _samplers(values)
+        by _rate) of the sampler or selector it names and of the interface its scope names (or
+        of the whole exporter and domain), boot time."""
+        scope = template.names[:template.scope_count]
+        interfaces = tuple((INTERFACE, values[name]) for name in INTERFACE_SCOPES
+                           if name in scope and isinstance(values.get(name), int))
+        samplers = _samplers(values) + interfaces
         if rate:
             for sampler in samplers or (None,):
                 self.sampling[(*key, sampler)] = rate
@@ -432,6 +444,10 @@ class NetflowDecoder:
 
 #: A sampler's key: the element naming it (sampler_id or selector_id) and its id.
 Sampler = tuple[str, int] | None
+#: The sampler key of a rate an options record scoped to one interface: (INTERFACE, ifIndex).
+INTERFACE = "interface"
+#: Scope fields that name an interface: v9 scope type 2, IPFIX ingressInterface / egressInterface.
+INTERFACE_SCOPES = ("scope_interface", "ingress_interface", "egress_interface")
 #: Elements that name a sampler or selector, in the order a data record's are looked up.
 SAMPLER_ELEMENTS = ("sampler_id", "selector_id")
 

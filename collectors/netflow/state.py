@@ -53,7 +53,7 @@ def dump(decoder: NetflowDecoder, now: float) -> dict[str, Any]:
     boots = [[exporter, domain, boot.isoformat()]
              for (exporter, domain), boot in list(decoder.system_init.items())[:MAX_ENTRIES]]
     templates = [[exporter, domain, t.id, t.scope_count, [[f.element, f.length, f.enterprise] for f in t.fields],
-                  max(0.0, now - t.learned), t.options]
+                  max(0.0, now - t.learned), t.options, t.v9]
                  for (exporter, domain, _), t in decoder.templates.items()[:MAX_ENTRIES]]
     return {"version": VERSION, "saved": datetime.now(UTC).isoformat(), "sampling": sampling,
             "system_init": boots, "templates": templates, "sequence": decoder.sequence.saved()[:MAX_ENTRIES]}
@@ -85,9 +85,11 @@ def restore(decoder: NetflowDecoder, data: dict[str, Any], now: float) -> int:
         if age > decoder.templates.lifetime or decoder.templates.get(str(exporter), int(domain), int(ident), now):
             continue
         specs = tuple(FieldSpec(int(element), int(length), int(enterprise)) for element, length, enterprise in fields)
-        # whether it came in an options set: absent in states saved before it was kept
+        # whether it came in an options set and from v9: absent in states saved before they were kept
         options = bool(more[0]) if more else int(scope) > 0
-        template = Template(id=int(ident), scope_count=int(scope), fields=specs, options_set=options).compile()
+        v9 = bool(more[1]) if len(more) > 1 else False
+        template = Template(id=int(ident), scope_count=int(scope), fields=specs, options_set=options,
+                            v9=v9).compile()
         decoder.templates.learn(str(exporter), int(domain), template, now - age)
         restored += 1
     return restored

@@ -30,6 +30,10 @@ TemplateKey = tuple[str, int, int]
 GONE_KEPT = 4096
 
 
+#: NetFlow v9 scope field types (RFC 3954 6.1): a numbering of their own, not element numbers
+V9_SCOPES = {1: "scope_system", 2: "scope_interface", 3: "scope_line_card", 4: "scope_cache", 5: "scope_template"}
+
+
 class NetflowError(ParseError):
     """A NetFlow/IPFIX message or set that cannot be decoded."""
 
@@ -54,6 +58,8 @@ class Template:
     #: came in an options template set (v9 FlowSet 1, IPFIX Set 3): its records describe the
     #: exporter whatever its scope length, which RFC 3954 6.1 lets be 0 (RFC 7011 3.4.2.2 does not)
     options_set: bool = False
+    #: a NetFlow v9 template: its scope fields are v9 scope types (V9_SCOPES), not element numbers
+    v9: bool = False
     learned: float = 0.0
     #: fixed-length templates: one struct for the whole record; None when a field is variable
     record: struct.Struct | None = field(default=None, repr=False)
@@ -72,18 +78,22 @@ class Template:
 
     def compile(self) -> Template:
         """Fill in the decoder: names, converters and, for fixed lengths, one struct."""
-        self.names = tuple(element_name(f.element, f.enterprise) for f in self.fields)
+        names: list[str] = []
         codes: list[str] = []
         converters: list[Callable[[bytes], Any] | None] = []
-        for spec in self.fields:
-            kind = element_type(spec.element, spec.enterprise)
+        for index, spec in enumerate(self.fields):
+            if self.v9 and index < self.scope_count:
+                name, kind = V9_SCOPES.get(spec.element, f"scope_{spec.element}"), "u"
+            else:
+                name, kind = element_name(spec.element, spec.enterprise), element_type(spec.element, spec.enterprise)
+            names.append(name)
             if kind == "u" and spec.length in _INT_CODES:
                 codes.append(_INT_CODES[spec.length])
                 converters.append(None)  # struct gives the integer already
             else:
                 codes.append(f"{spec.length}s")
                 converters.append(CONVERTERS[kind])
-        self.converters = tuple(converters)
+        self.names, self.converters = tuple(names), tuple(converters)
         if all(f.length != VARIABLE for f in self.fields):
             self.record = struct.Struct("!" + "".join(codes))
         return self
@@ -166,7 +176,8 @@ def read_templates(body: bytes, *, options: bool, ipfix: bool) -> Iterator[Templ
         fields, at = _field_specs(body, at, count, template_id, ipfix)
         if template_id < 256:
             raise NetflowError(f"template id {template_id} is below 256")
-        template = Template(id=template_id, fields=tuple(fields), scope_count=scope, options_set=options)
+        template = Template(id=template_id, fields=tuple(fields), scope_count=scope, options_set=options,
+                            v9=options and not ipfix)
         if template.min_length == 0:
             raise NetflowError(f"template {template_id}: its records would be 0 bytes long")
         yield template.compile()
