@@ -181,6 +181,10 @@ SANGFOR = "<23>{h3ts} {host} fwlog: 日志类型:{kind}, 源IP:{ip}, 源端口:4
 SANGFOR_VPN = ("<23>{h3ts} {host} fwlog: 日志类型:SSL VPN用户行为日志, 用户:{user}, IP地址:{ip}, 操作对象:SSL VPN, "
                "操作:登录, 时间:2026-11-22 16:00:00, 描述:{result}")
 VPN_FAIL = {"user": "wjj", "result": "登录失败"}
+VPN_OK = {"user": "wjj", "result": "登录成功"}
+#: The same user's logout and password change (操作 注销 / 修改密码): operations, no login.
+SANGFOR_VPN_LOGOUT = SANGFOR_VPN.replace("操作:登录", "操作:注销")
+SANGFOR_VPN_CHANGE = SANGFOR_VPN.replace("操作:登录", "操作:修改密码")
 #: An nginx access line of a GET with a user agent.
 WEB_GET = '{ip} - - [{webts}] "GET {path} HTTP/1.1" {status} 512 "-" "{agent}"'
 WEB_OK = {"status": "200", "agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0"}
@@ -434,6 +438,8 @@ AUDIT_RULE = "auid=1000 ses=3 subj=unconfined_u:unconfined_r:unconfined_t:s0 op=
 AUDIT_ENABLED = ("op=set audit_enabled={value} old=1 auid=1000 ses=3 subj=unconfined_u:unconfined_r:unconfined_t:s0 "
                  "res=1")
 SPRAYED = ["admin", "root", "oracle", "test", "zwadmin"]
+#: The user names of review R17e F7's spraying of a Huawei switch (8 names, one every 80 s).
+NETWORK_ADMINS = ["admin", "root", "huawei", "netadmin", "test", "operator", "audit", "guest"]
 
 
 def sg_ingress(cidr: str, description: str | None = None) -> dict[str, object]:
@@ -1272,6 +1278,48 @@ ROWS = [
     Row("sangfor_login_bruteforce.yml", burst(SANGFOR_VPN, 5, 20, **VPN_FAIL),
         {"four": burst(SANGFOR_VPN, 4, 20, **VPN_FAIL), "spread": burst(SANGFOR_VPN, 5, 100, **VPN_FAIL),
          "successes": burst(SANGFOR_VPN, 5, 20, user="wjj", result="登录成功")}),
+    # password spraying at network devices (review R17e F7): 5 user names failed from one address in
+    # 80 s; 5 failures of one user are brute force, not spraying; 4 user names are below the
+    # threshold; 5 users logging in successfully are no failures
+    Row("huawei_password_spraying.yml", users(HW_FAIL, SPRAYED, 20),
+        {"one_user": burst(HW_FAIL, 5, 20, **ADMIN), "four": users(HW_FAIL, SPRAYED[:4], 20),
+         "successes": users(HW_LOGIN, SPRAYED, 20, via="SSH")}),
+    # VRP8's SSH failures under 5 names are spraying as well; one user's are not
+    Row("huawei_password_spraying.yml#vrp8", users(HW8_FAIL, SPRAYED, 20),
+        {"one_user": burst(HW8_FAIL, 5, 20, **ADMIN)}),
+    # the review's sequence: 8 names one every 80 s (8 in 9 min 20 s, never 5 in 5 min: no brute
+    # force), then a success as one of them
+    Row("huawei_password_spraying.yml#review", users(HW_FAIL, NETWORK_ADMINS, 80)
+        + one(HW_LOGIN, 640, via="SSH", user="operator"),
+        {"four_slowly": users(HW_FAIL, NETWORK_ADMINS[:4], 80) + one(HW_LOGIN, 320, via="SSH", user="operator")}),
+    Row("h3c_password_spraying.yml", users(H3_FAIL, SPRAYED, 20),
+        {"one_user": burst(H3_FAIL, 5, 20, **ADMIN), "four": users(H3_FAIL, SPRAYED[:4], 20),
+         "successes": users(H3_LOGIN, SPRAYED, 20)}),
+    # Comware 7's SSH server: a refused credential under each of 5 names is spraying; the
+    # retries-used-up summaries under 5 names are no further guesses
+    Row("h3c_password_spraying.yml#sshs", users(H3_SSHS_FAIL, SPRAYED, 20),
+        {"summaries": users(H3_SSHS_EXCEED, SPRAYED, 20), "four": users(H3_SSHS_FAIL, SPRAYED[:4], 20)}),
+    Row("sangfor_password_spraying.yml", users(SANGFOR_VPN, SPRAYED, 20, result="登录失败"),
+        {"one_user": burst(SANGFOR_VPN, 5, 20, **VPN_FAIL),
+         "four": users(SANGFOR_VPN, SPRAYED[:4], 20, result="登录失败"),
+         "successes": users(SANGFOR_VPN, SPRAYED, 20, result="登录成功")}),
+    # base rule alone: a successful VPN login counts; a failed one, a logout and a successful
+    # password change are no login
+    Row("sangfor_login_success.yml", one(SANGFOR_VPN, **VPN_OK),
+        {"failure": one(SANGFOR_VPN, **VPN_FAIL), "logout": one(SANGFOR_VPN_LOGOUT, **VPN_OK),
+         "password_change": one(SANGFOR_VPN_CHANGE, user="wjj", result="修改密码成功")}),
+    # 3 failures for one user from one address in 40 s; 2 are not "several", nor 3 under 3 names
+    Row("sangfor_login_repeated_failures.yml", burst(SANGFOR_VPN, 3, 20, **VPN_FAIL),
+        {"two": burst(SANGFOR_VPN, 2, 20, **VPN_FAIL), "three_users": users(SANGFOR_VPN, SPRAYED[:3], 20,
+                                                                              result="登录失败")}),
+    # 3 failures then a success; one failure then a success (a typo), the success first, failures
+    # under another user name, and failures followed by a successful password change do not fire
+    Row("sangfor_login_after_failure.yml", burst(SANGFOR_VPN, 3, 20, **VPN_FAIL) + one(SANGFOR_VPN, 60, **VPN_OK),
+        {"one_failure": one(SANGFOR_VPN, **VPN_FAIL) + one(SANGFOR_VPN, 60, **VPN_OK),
+         "reversed": one(SANGFOR_VPN, **VPN_OK) + later(burst(SANGFOR_VPN, 3, 20, **VPN_FAIL), 60),
+         "other_user": burst(SANGFOR_VPN, 3, 20, user="guest", result="登录失败") + one(SANGFOR_VPN, 60, **VPN_OK),
+         "password_change": burst(SANGFOR_VPN, 3, 20, **VPN_FAIL)
+         + one(SANGFOR_VPN_CHANGE, 60, user="wjj", result="修改密码成功")}),
     # a SQL injection the WAF blocked; a plain site visit logged by the same firewall is not
     Row("sangfor_waf_attack.yml",
         one(SANGFOR, kind="WAF应用防护日志", rest="攻击类型:SQL注入攻击, 严重级别:高, 系统动作:拒绝, "
@@ -1295,6 +1343,7 @@ def in_halves(lines: Lines, rest: Lines, gap: int) -> Lines:
 
 
 H3_F, HW_F, SSH_F = one(H3_FAIL, **ADMIN), one(HW_FAIL, **ADMIN), one(SSH_FAIL, **ADMIN)
+SANGFOR_F = one(SANGFOR_VPN, **VPN_FAIL)
 WIN_F = winlogon("4625", "zhangsan")
 WEB_F = one(WEB_AUTH, user="-", method="POST", path="/api/login", status="401")
 WEB_SPRAY = {"method": "GET", "path": "/manager/html", "status": "401"}
@@ -1337,6 +1386,16 @@ EDGES = [
         {"slow": users(WEB_AUTH, SPRAYED, 210, **WEB_SPRAY),
          "two_sources": in_halves(users(WEB_AUTH, SPRAYED[:3], 20, **WEB_SPRAY),
                                   users(WEB_AUTH, SPRAYED[3:], 20, **WEB_SPRAY), 60)}),
+    Row("huawei_password_spraying.yml#window", users(HW_FAIL, SPRAYED, 140),
+        {"slow": users(HW_FAIL, SPRAYED, 210),
+         "two_sources": in_halves(users(HW_FAIL, SPRAYED[:3], 20), users(HW_FAIL, SPRAYED[3:], 20), 60)}),
+    Row("h3c_password_spraying.yml#window", users(H3_FAIL, SPRAYED, 140),
+        {"slow": users(H3_FAIL, SPRAYED, 210),
+         "two_sources": in_halves(users(H3_FAIL, SPRAYED[:3], 20), users(H3_FAIL, SPRAYED[3:], 20), 60)}),
+    Row("sangfor_password_spraying.yml#window", users(SANGFOR_VPN, SPRAYED, 140, result="登录失败"),
+        {"slow": users(SANGFOR_VPN, SPRAYED, 210, result="登录失败"),
+         "two_sources": in_halves(users(SANGFOR_VPN, SPRAYED[:3], 20, result="登录失败"),
+                                  users(SANGFOR_VPN, SPRAYED[3:], 20, result="登录失败"), 60)}),
     # 3 failures 280 s apart (560 s) are 3 in 10 min; 400 s apart (800 s) at most 2; two from one
     # address and one from another are not 3 from either, nor one typo on each of three devices
     Row("ssh_repeated_failures.yml#window", each(SSH_F, 3, 280),
@@ -1347,6 +1406,9 @@ EDGES = [
     Row("h3c_login_repeated_failures.yml#window", each(H3_F, 3, 280),
         {"slow": each(H3_F, 3, 400), "two_sources": in_halves(each(H3_F, 2, 20), H3_F, 60),
          "three_devices": bastion(H3_FAIL, every=20)}),
+    Row("sangfor_login_repeated_failures.yml#window", each(SANGFOR_F, 3, 280),
+        {"slow": each(SANGFOR_F, 3, 400), "two_sources": in_halves(each(SANGFOR_F, 2, 20), SANGFOR_F, 60),
+         "three_firewalls": bastion(SANGFOR_VPN, every=20, result="登录失败")}),
     Row("windows_logon_repeated_failures.yml#window", each(WIN_F, 3, 280),
         {"slow": each(WIN_F, 3, 400), "two_sources": in_halves(each(WIN_F, 2, 20), WIN_F, 60),
          "three_devices": win_bastion("4625", every=20)}),
@@ -1367,6 +1429,12 @@ EDGES = [
          "other_source": logins_after(H3_F, elsewhere(one(H3_LOGIN, **ADMIN)), 20),
          "other_device": logins_after(H3_F, elsewhere(one(H3_LOGIN, **ADMIN), "host"), 20),
          "bastion": bastion(H3_FAIL, every=240) + later(bastion(H3_LOGIN, every=240), 10)}),
+    Row("sangfor_login_after_failure.yml#window", logins_after(SANGFOR_F, one(SANGFOR_VPN, **VPN_OK), 480),
+        {"too_late": logins_after(SANGFOR_F, one(SANGFOR_VPN, **VPN_OK), 900),
+         "other_source": logins_after(SANGFOR_F, elsewhere(one(SANGFOR_VPN, **VPN_OK)), 20),
+         "other_firewall": logins_after(SANGFOR_F, elsewhere(one(SANGFOR_VPN, **VPN_OK), "host"), 20),
+         "bastion": bastion(SANGFOR_VPN, every=240, result="登录失败")
+         + later(bastion(SANGFOR_VPN, every=240, result="登录成功"), 10)}),
     Row("windows_logon_after_failure.yml#window", logins_after(WIN_F, winlogon("4624", "zhangsan"), 480),
         {"too_late": logins_after(WIN_F, winlogon("4624", "zhangsan"), 900),
          "other_source": logins_after(WIN_F, elsewhere(winlogon("4624", "zhangsan")), 20),
@@ -1428,12 +1496,13 @@ BASES = {"huawei_login_failed.yml", "huawei_login_success.yml", "h3c_login_faile
          "h3c_login_success.yml", "windows_network_logon_failed.yml", "windows_network_logon_success.yml",
          "web_auth_failed.yml", "flow_dns_query.yml", "flow_dns_nxdomain.yml", "flow_tcp_connection.yml",
          "flow_dns_long_label.yml", "ssh_failed_login.yml", "huawei_firewall_sweep_candidate.yml",
-         "h3c_firewall_sweep_candidate.yml", "sangfor_login_failed.yml"}
+         "h3c_firewall_sweep_candidate.yml", "sangfor_login_failed.yml", "sangfor_login_success.yml"}
 #: Correlations that another correlation refers to without generate: true (so they write no
 #: alerts in the whole pack): tested in a pass of their own, with the base rules they read.
 INNERS = {"ssh_repeated_failures.yml": "ssh_failed_login.yml", "huawei_login_repeated_failures.yml":
           "huawei_login_failed.yml", "h3c_login_repeated_failures.yml": "h3c_login_failed.yml",
-          "windows_logon_repeated_failures.yml": "windows_network_logon_failed.yml"}
+          "windows_logon_repeated_failures.yml": "windows_network_logon_failed.yml",
+          "sangfor_login_repeated_failures.yml": "sangfor_login_failed.yml"}
 #: The parser each row's lines go through; rows not listed are network devices' (syslog.mixed).
 PARSERS: dict[str, str] = {
     **dict.fromkeys(["ssh_failed_login.yml", "ssh_bruteforce.yml", "remote_auth_failure.yml",
@@ -1455,8 +1524,9 @@ PARSERS: dict[str, str] = {
     **dict.fromkeys(["kubernetes_exec_into_pod.yml", "kubernetes_secret_read_by_user.yml",
                      "kubernetes_privileged_pod.yml"], "kubernetes.audit"),
     "linux_auditd_disabled.yml": "linux.auditd",
-    **dict.fromkeys(["sangfor_waf_attack.yml", "sangfor_login_failed.yml", "sangfor_login_bruteforce.yml"],
-                    "sangfor.af"),
+    **dict.fromkeys(["sangfor_waf_attack.yml", "sangfor_login_failed.yml", "sangfor_login_bruteforce.yml",
+                     "sangfor_password_spraying.yml", "sangfor_login_success.yml",
+                     "sangfor_login_repeated_failures.yml", "sangfor_login_after_failure.yml"], "sangfor.af"),
     **dict.fromkeys(["huaweicloud_cts_tracker_deleted.yml", "huaweicloud_access_key_created.yml",
                      "huaweicloud_security_group_open_to_world.yml", "huaweicloud_console_login_without_mfa.yml"],
                     "huaweicloud.cts"),
