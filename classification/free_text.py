@@ -50,6 +50,7 @@ from govsoc.classification.digit_runs import GluedNumbers
 from govsoc.classification.masking import mask
 from govsoc.classification.percent import percent_decoded
 from govsoc.classification.pinyin_names import person_name_at, pinyin_name_hits
+from govsoc.classification.quantities import is_quantity
 from govsoc.classification.recognizer import Match, masked_text, normalize
 from govsoc.classification.recognizers.identity import ID_SHAPED
 from govsoc.classification.scanner import Scanner
@@ -127,9 +128,9 @@ class FreeTextMasker:
     def hits(self, text: str) -> list[Match]:
         """The hits in ``text`` (already decoded), none overlapping."""
         found = credential_hits(text)
-        found += [h for h in self.scanner.scan(text) if _free(h.start, h.end, found)]
+        found += [h for h in self.scanner.scan(text) if _free(h.start, h.end, found) and not _counted(text, h)]
         found += self._id_shaped(text, found)
-        found += self.glued.hits(normalize(text), found)
+        found += [h for h in self.glued.hits(normalize(text), found) if not _counted(text, h)]
         found += structured_hits(text, found, context_of=self.columns.name_context, keyed=self.keyed)
         found += self._keyed(text, found)
         found += self._beside_identifiers(text, found)
@@ -225,6 +226,12 @@ def _names_beside(text: str, anchor: Match) -> list[tuple[int, int]]:
             end += 1
         spans += [(start, start + n) for n in range(end - start, 1, -1)]
     return spans
+
+
+def _counted(text: str, hit: Match) -> bool:
+    """A number alone (no letters, '+' or separators in it) standing where a size or a count does
+    (``200 13912345678`` in an access log, ``15000000000 bytes``): a figure, not an identifier."""
+    return text[hit.start:hit.end].isdigit() and is_quantity(text, hit.start, hit.end)
 
 
 def _free(start: int, end: int, taken: Iterable[Match]) -> bool:

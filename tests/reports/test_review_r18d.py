@@ -223,3 +223,14 @@ def test_the_last_time_of_a_rule_is_its_last_event(store: Store) -> None:
     assert rows == [("SSH Brute Force From One Source", "高危", 3, 36, "2026-11-29 10:00:00", "2026-11-29 10:11:01")]
     incidents = repr(doc.section("incidents"))
     assert "2026-11-29 10:11:01" in incidents and "10:00:00 – 2026-11-29 10:00:00" not in incidents
+
+
+def test_a_byte_count_in_evidence_is_the_stored_figure_in_the_masked_report(sqlite_store: SqliteStore) -> None:
+    # review R18f F1: a 13.9 GB response size is not a mobile number; a phone number in the same
+    # line's query is masked all the same
+    line = (f'203.0.113.77 - - [29/Nov/2026:11:00:00 +0800] "GET /export?tel={MOBILE} HTTP/1.1" 200 13912345678'
+            ' "-" "curl/8.0"')
+    sqlite_store.write_alerts([alert(0, 0, "high", original=line)])
+    for fmt, text in rendered(situation(sqlite_store)).items():
+        assert " 200 13912345678 " in text, fmt  # the figure the store holds (JSON escapes the quotes)
+        assert MOBILE not in text and "139****5678" not in text, fmt
