@@ -28,7 +28,7 @@ from govsoc.reports.mipin_en import english
 from govsoc.reports.period import local_text
 from govsoc.reports.standard_words import item_remediation, item_title, verdict_word
 
-__all__ = ["mipin_section", "LABELS"]
+__all__ = ["mipin_section", "LABELS", "masked_section"]
 
 #: Every fixed string of the section, per language.
 LABELS: dict[str, dict[str, str]] = {
@@ -172,14 +172,25 @@ def _layer_section(system: str, layer: Mapping[str, Any], catalogue: Catalogue, 
 _FREE_TEXT_KEYS = frozenset({"observed", "why", "object", "name", "mitigation", "level_note"})
 
 
-def _masked(value: Any, key: str = "") -> Any:
-    """``value`` (a saved evaluation or a part of it) with the strings under _FREE_TEXT_KEYS masked."""
+#: The keys of crypto_eval.report.section (the Chinese report section) whose strings quote evidence.
+_SECTION_FREE_TEXT_KEYS = frozenset({"证据", "问题", "观察", "对象", "名称", "缓解措施"})
+
+
+def _masked(value: Any, key: str = "", keys: frozenset[str] = _FREE_TEXT_KEYS) -> Any:
+    """``value`` (a saved evaluation or a part of it) with the strings under ``keys`` masked."""
     if isinstance(value, Mapping):
-        return {k: _masked(v, k) for k, v in value.items()}
+        return {k: _masked(v, k, keys) for k, v in value.items()}
     if isinstance(value, list):
-        return [_masked(v, key) for v in value]
+        return [_masked(v, key, keys) for v in value]
     # certificate subjects and issuers first (a person's certificate: CN 张三, review r16f), then free text
-    return mask_distinguished_names(value) if isinstance(value, str) and key in _FREE_TEXT_KEYS else value
+    return mask_distinguished_names(value) if isinstance(value, str) and key in keys else value
+
+
+def masked_section(section: Mapping[str, Any]) -> dict[str, Any]:
+    """crypto_eval.report.section's Chinese report section with the personal data its evidence
+    quotes (certificate subjects: name, ID number, phone, e-mail) masked as reports show it
+    (R16d F6: `crypto-eval -o` wrote it raw)."""
+    return dict(_masked(section, keys=_SECTION_FREE_TEXT_KEYS))
 
 
 def mipin_section(evaluation_json: Mapping[str, Any], lang: str = "zh", *, timezone: str = "Asia/Shanghai",

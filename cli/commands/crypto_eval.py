@@ -97,8 +97,11 @@ def _scanned_at(stamp: object) -> datetime | None:
 @click.option("--inventory", "inventory_path", type=click.Path(dir_okay=False, path_type=Path),
               help="inventory.yaml to read (default: the one govsoc.yaml names).")
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              help="Also write one JSON file per system here (evaluation and Chinese report section); results are "
+              help="Also write one JSON file per system here (evaluation and Chinese report section; the section "
+                   "shows personal data masked, the evaluation is the raw evidence, files 0640); results are "
                    "always saved under <data dir>/results/crypto_eval/.")
+@click.option("--unmasked", is_flag=True,
+              help="Write the Chinese report section with personal data (certificate subjects) unmasked.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--no-probe", is_flag=True, help="Use declarations only; send nothing over the network.")
 @click.option("--concurrency", type=click.IntRange(1, 1024), default=64, show_default=True)
@@ -112,7 +115,8 @@ def _scanned_at(stamp: object) -> datetime | None:
               help="How far back --passive looks, and how recent a classification scan must be to decide 8.4 e).")
 @click.pass_obj
 def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path | None, output: Path | None, fmt: str,
-                no_probe: bool, concurrency: int, timeout: float, self_test: bool, passive: bool, days: int) -> int:
+                no_probe: bool, concurrency: int, timeout: float, self_test: bool, passive: bool, days: int,
+                unmasked: bool) -> int:
     """Probe the systems' endpoints, score them per 量化评估规则 2023 and give the verdict."""
     from govsoc.crypto_eval.evaluate import (
         endpoint_addresses,
@@ -166,7 +170,12 @@ def crypto_eval(app: AppContext, system_name: str | None, inventory_path: Path |
                                      on_done=lambda _r: bar.advance(task), addresses=addresses,
                                      trust_anchors=inventory.model.trust_anchors,
                                      crls=inventory.model.crls)
-    documents: list[dict[str, Any]] = [{"evaluation": to_json(e), "section": section(e)} for e in results]
+    from govsoc.reports.mipin import masked_section
+
+    # the section reads as a report: personal data masked as reports show it (R16d F6)
+    documents: list[dict[str, Any]] = [{"evaluation": to_json(e),
+                                        "section": section(e) if unmasked else masked_section(section(e))}
+                                       for e in results]
     if output is not None:
         make_folder(output)
         for e, doc in zip(results, documents, strict=True):
