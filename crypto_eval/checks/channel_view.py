@@ -456,7 +456,8 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
             return ChannelView(protocol="unknown", observed=f"{target}: {HTTPS_PORT}（{c.evidence}）")
         refused = _suites_refused(report)
         if refused:
-            return ChannelView(protocol="unknown", observed=f"{target}: {SUITES_REFUSED}（{refused}）")
+            return ChannelView(protocol="unknown", observed=f"{target}: {SUITES_REFUSED}（{refused}）",
+                               notes=(SUITES_REFUSED,))
         return ChannelView(protocol="unknown", observed=f"{target}: 未发现TLS、TLCP、SSH或已知明文服务")
     algos: list[Assessment] = []
     notes: list[str] = []

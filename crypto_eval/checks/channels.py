@@ -67,9 +67,9 @@ def channel_findings(context: SystemContext, item_id: str, obj: str, view: Chann
         # nothing was seen there, no certificate, chain nor signature: a declaration cannot stand in for it
         return [finding(factor="MISSING", satisfied=False, observed=view.observed,
                         why=f"探测无法连接端点 {view.observed}：未取得任何证据，该对象缺少证据", risk="中")]
-    if view.protocol == "unknown":
+    if view.protocol == "unknown":  # a note says what was seen (a TLS server refusing the suites offered)
         return [finding(factor="MISSING", satisfied=False, observed=view.observed,
-                        why="未识别出协议：需人工说明该信道的保护措施",
+                        why=view.notes[0] if view.notes else "未识别出协议：需人工说明该信道的保护措施",
                         risk="中")]
     if view.protocol == "redirect":  # carries no data: no D, and no object of the item (a note only) ...
         if _listed_target(context, view.redirect):

@@ -28,3 +28,5 @@ def test_a_tls_server_refusing_every_offered_suite_is_said_to_speak_tls(tmp_path
     said = [f.observed for f in e.findings if f.item == "gbt39786.l3.8.2.a"]
     assert any(SUITES_REFUSED in w and "TLSv12 handshake_failure" in w for w in said), said
     assert not any("未发现TLS" in w for w in said), said
+    why = [f.why for f in e.findings if f.item == "gbt39786.l3.8.2.a"]
+    assert not any("未识别出协议" in w for w in why), why  # the reason, too, says TLS was seen
