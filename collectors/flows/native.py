@@ -33,6 +33,7 @@ from govsoc.collectors.flows.decode import (
     UDP_TUNNEL_PORTS,
     Hit,
 )
+from govsoc.collectors.flows.pcap import BAD_TIME
 from govsoc.collectors.flows.slots import (
     K5,
     KHASH,
@@ -817,13 +818,16 @@ def _walk_pcap(b: Any, position: int, little: bool, nanos: bool, limit: int, sna
         else:
             seconds, fraction = _be32(b, position), _be32(b, position + 4)
             caplen, wirelen = _be32(b, position + 8), _be32(b, position + 12)
-        if caplen > limit or (caplen > wirelen and caplen > snaplen) or (not nanos and fraction >= 1000000):
+        if caplen > limit or (caplen > wirelen and caplen > snaplen):
             return n, position, 1, 16
         if position + 16 + caplen > end:
             want = 16 + caplen
             break
         starts[n], caplens[n], wirelens[n], positions[n] = position + 16, caplen, wirelen, position
-        times[n] = seconds * 1000000000 + (fraction if nanos else fraction * 1000)
+        if fraction >= (1000000000 if nanos else 1000000):
+            times[n] = BAD_TIME  # framing is sane: read, its time judged by pcap._record_times
+        else:
+            times[n] = seconds * 1000000000 + (fraction if nanos else fraction * 1000)
         n += 1
         position += 16 + caplen
     return n, position, 0, want

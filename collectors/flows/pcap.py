@@ -37,6 +37,9 @@ MAX_BLOCK = 16 << 20
 #: (the compiled engine holds times as int64 ns; ECS times stop at year 9999). Classic pcap's
 #: 32-bit seconds cannot leave that range.
 LATEST_NANOS = 7_258_118_400 * 1_000_000_000
+#: The time the record walks give a packet whose sub-second field is out of range (no real time
+#: is negative); _record_times reports it and carries the time before it.
+BAD_TIME = -1
 #: Problems kept with their details (all are counted).
 MAX_PROBLEMS_KEPT = 1000
 #: How the problem of a record cut short by the end of the file begins (a file being written).
@@ -258,6 +261,8 @@ class _PcapChunks:
         self.owner = owner
         self.magic = magic
         self.last_seconds = 0
+        #: the time of the last packet read (ns), carried to a packet whose own time is unusable
+        self.last_time: int | None = None
         self.hsize = 16
 
     def read(self) -> Iterator[Chunk]:
@@ -276,6 +281,7 @@ class _PcapChunks:
         owner.linktypes.add(linktype)
         record = struct.Struct(order + "IIII")
         scale = 1 if nanos else 1000
+        units = 1_000_000_000 if nanos else 1_000_000  # the sub-second field counts below this
         limit = min(max(snaplen, MAX_PACKET), MAX_BLOCK)
         buffer = (_Buffer(owner.stream, b"", owner.block_bytes) if owner.walker is None
                   else _ArrayBuffer(owner.stream, owner.block_bytes))
@@ -299,7 +305,7 @@ class _PcapChunks:
                                                          order, nanos)
             while owner.walker is None and position + hsize <= end:
                 seconds, fraction, caplen, wirelen = unpack(data, position)
-                if caplen > limit or (caplen > wirelen and caplen > snaplen) or (not nanos and fraction >= 1_000_000):
+                if caplen > limit or (caplen > wirelen and caplen > snaplen):
                     bad = _bad_header(caplen, wirelen, fraction, snaplen, limit)
                     break
                 if position + hsize + caplen > end:
@@ -309,11 +315,12 @@ class _PcapChunks:
                 starts.append(position + hsize)
                 caplens.append(caplen)
                 wirelens.append(wirelen)
-                times.append(seconds * 1_000_000_000 + fraction * scale)
+                times.append(seconds * 1_000_000_000 + fraction * scale if fraction < units else BAD_TIME)
                 offsets.append(buffer.base + position)
                 position += hsize + caplen
             if len(chunk.starts):
                 _record_lengths(owner.problems, chunk, snaplen)
+                self.last_time = _record_times(owner.problems, chunk, buffer.base, record, nanos, self.last_time)
                 self.last_seconds = int(chunk.times[-1]) // 1_000_000_000
                 if owner.walker is None:
                     chunk.linktypes = [linktype] * len(starts)
@@ -401,6 +408,33 @@ def _record_lengths(problems: Problems, chunk: Chunk, snaplen: int) -> None:
                          f"original length {wirelen}: read whole", "captured over the original length")
 
 
+def _record_times(problems: Problems, chunk: Chunk, base: int, record: struct.Struct, nanos: bool,
+                  previous: int | None) -> int | None:
+    """Packets whose sub-second field is out of range (1,000,000 µs or 10^9 ns and over; the
+    walks mark them BAD_TIME): the packet is read (its lengths are sane; libpcap and libwiretap
+    read it too), reported with its number and the field, and given the time of the packet
+    before it, so that a bogus time never moves its flow (the whole second when no packet came
+    before). Returns the time of the chunk's last packet."""
+    times = chunk.times
+    if isinstance(times, list):
+        bad = [i for i, t in enumerate(times) if t == BAD_TIME]
+    else:  # the compiled walker's arrays
+        import numpy as np
+
+        bad = np.flatnonzero(times == BAD_TIME).tolist()
+    unit = "nanoseconds" if nanos else "microseconds"
+    for i in bad:
+        offset = int(chunk.offsets[i])
+        seconds, fraction, _, _ = record.unpack_from(chunk.data, offset - base)
+        before = previous if i == 0 else int(times[i - 1])
+        carried = seconds * 1_000_000_000 if before is None else before
+        times[i] = carried
+        problems.add(chunk.first_number + i, offset,
+                     f"{unit} field {fraction} out of range: read, with the time of "
+                     + ("its second" if before is None else "the packet before it"), "sub-second time out of range")
+    return int(times[-1]) if len(times) else previous
+
+
 def _bad_header(caplen: int, wirelen: int, fraction: int, snaplen: int, limit: int) -> str:
     """Why a classic pcap record header was refused, naming the limit it was checked against:
     the file's snap length, libpcap's largest packet (a smaller snap length is not enforced by
@@ -412,9 +446,7 @@ def _bad_header(caplen: int, wirelen: int, fraction: int, snaplen: int, limit: i
             return (f"record length {caplen} over libpcap's largest packet {MAX_PACKET} "
                     f"(the snap length {snaplen} is smaller)")
         return f"record length {caplen} over the largest record read, {limit} bytes (snap length {snaplen})"
-    if caplen > wirelen:
-        return f"captured length {caplen} over the original length {wirelen}"
-    return f"microseconds {fraction} out of range"
+    return f"captured length {caplen} over the original length {wirelen}"
 
 
 def _plausible(record: struct.Struct, data: bytes, at: int, limit: int, nanos: bool, previous: int) -> bool:
