@@ -185,6 +185,8 @@ VPN_OK = {"user": "wjj", "result": "登录成功"}
 #: The same user's logout and password change (操作 注销 / 修改密码): operations, no login.
 SANGFOR_VPN_LOGOUT = SANGFOR_VPN.replace("操作:登录", "操作:注销")
 SANGFOR_VPN_CHANGE = SANGFOR_VPN.replace("操作:登录", "操作:修改密码")
+#: A failed password change (review R17e F1): a failed operation, no failed login.
+PASSWORD_FAIL = {"user": "wjj", "result": "修改密码失败"}
 #: An nginx access line of a GET with a user agent.
 WEB_GET = '{ip} - - [{webts}] "GET {path} HTTP/1.1" {status} 512 "-" "{agent}"'
 WEB_OK = {"status": "200", "agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0"}
@@ -246,9 +248,12 @@ def session(client: str, server: str, dport: int, sent: list[bytes], answered: l
 
 
 def capture(*conversations: list[bytes], every: float = 1) -> bytes:
-    """A pcap of conversations, ``every`` seconds apart, their frames a millisecond apart."""
-    return pcap([(T0 + n * every + i / 1000, frame) for n, frames in enumerate(conversations)
-                 for i, frame in enumerate(frames)])
+    """A pcap of conversations, ``every`` seconds apart, their frames a millisecond apart. A frame
+    shorter than its IPv4 total length (session(total=...)) is recorded as the capture cut it (a
+    snap length, orig_len the stated length), as tcpdump -s writes a large transfer; uncut, such a
+    frame is an IP length over the frame, a parse problem."""
+    return pcap([(T0 + n * every + i / 1000, frame, max(len(frame), 14 + int.from_bytes(frame[16:18], "big")))
+                 for n, frames in enumerate(conversations) for i, frame in enumerate(frames)])
 
 
 def syn(client: str, server: str, dport: int, sport: int = 50000) -> list[bytes]:
@@ -1272,12 +1277,16 @@ ROWS = [
                                           agent="sqlmap/1.7.2#stable (https://sqlmap.org)"),
         {"browser": one(WEB_GET, path="/", status="200", agent=BROWSER)}),
     # base rule alone: a failed SSL VPN login counts, a successful one does not (review r17d MEDIUM)
+    # a failed password change is no failed login (review R17e F1)
     Row("sangfor_login_failed.yml", one(SANGFOR_VPN, **VPN_FAIL),
-        {"success": one(SANGFOR_VPN, user="wjj", result="登录成功")}),
+        {"success": one(SANGFOR_VPN, user="wjj", result="登录成功"),
+         "password_change": one(SANGFOR_VPN_CHANGE, **PASSWORD_FAIL)}),
     # 5 failures in 80 s; 4 are below the threshold; 5 spread over 400 s never put 5 in one window
     Row("sangfor_login_bruteforce.yml", burst(SANGFOR_VPN, 5, 20, **VPN_FAIL),
         {"four": burst(SANGFOR_VPN, 4, 20, **VPN_FAIL), "spread": burst(SANGFOR_VPN, 5, 100, **VPN_FAIL),
-         "successes": burst(SANGFOR_VPN, 5, 20, user="wjj", result="登录成功")}),
+         "successes": burst(SANGFOR_VPN, 5, 20, user="wjj", result="登录成功"),
+         # five failed password changes from one address are no brute force (review R17e F1)
+         "password_changes": burst(SANGFOR_VPN_CHANGE, 5, 20, **PASSWORD_FAIL)}),
     # password spraying at network devices (review R17e F7): 5 user names failed from one address in
     # 80 s; 5 failures of one user are brute force, not spraying; 4 user names are below the
     # threshold; 5 users logging in successfully are no failures

@@ -34,15 +34,16 @@ def ethernet(payload: bytes, ethertype: int = 0x0800, vlans: tuple[int, ...] = (
     return out + struct.pack("!H", ethertype) + payload
 
 
-def pcap(packets: list[tuple[float, bytes]], *, order: str = "<", nanos: bool = False, linktype: int = 1,
-         snaplen: int = 65535) -> bytes:
-    """A pcap file of (time in seconds, frame) records."""
+def pcap(packets: list[tuple[float, bytes]] | list[tuple[float, bytes, int]], *, order: str = "<",
+         nanos: bool = False, linktype: int = 1, snaplen: int = 65535) -> bytes:
+    """A pcap file of (time in seconds, frame) records, or (time, frame, original length) for a
+    frame the capture cut (its snap length): the record's orig_len is that length."""
     magic = 0xA1B23C4D if nanos else 0xA1B2C3D4
     out = [struct.pack(order + "IHHiIII", magic, 2, 4, 0, 0, snaplen, linktype)]
-    for when, frame in packets:
+    for when, frame, *original in packets:
         seconds = int(when)
         fraction = round((when - seconds) * (1e9 if nanos else 1e6))
-        out.append(struct.pack(order + "IIII", seconds, fraction, len(frame), len(frame)) + frame)
+        out.append(struct.pack(order + "IIII", seconds, fraction, len(frame), *(original or [len(frame)])) + frame)
     return b"".join(out)
 
 
