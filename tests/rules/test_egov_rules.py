@@ -200,18 +200,22 @@ AUDITD = "node={host} type={type} msg=audit({epoch}.123:4501): {rest}"
 
 
 def k8s(verb: str, resource: str, sub: str | None = None, user: str = "__HOST__", namespace: str = "zwfw",
-        pod: dict[str, object] | None = None) -> Lines:
-    """One Kubernetes API audit event (stage ResponseComplete) as the API server writes it."""
+        pod: dict[str, object] | None = None, code: int = 200) -> Lines:
+    """One Kubernetes API audit event (stage ResponseComplete) as the API server writes it;
+    ``code`` its responseStatus.code (403: refused, with the Forbidden status the API server
+    gives). system:anonymous is in the group system:unauthenticated, as the API server audits it."""
     ref: dict[str, object] = {"resource": resource, "namespace": namespace, "name": "portal-7d9f", "apiVersion": "v1"}
     if sub:
         ref["subresource"] = sub
     event: dict[str, object] = {
         "kind": "Event", "apiVersion": "audit.k8s.io/v1", "level": "Request", "auditID": "__HOST__",
         "stage": "ResponseComplete", "requestURI": f"/api/v1/namespaces/{namespace}/{resource}/portal-7d9f"
-        + (f"/{sub}" if sub else ""), "verb": verb, "user": {"username": user, "groups": ["system:authenticated"]},
+        + (f"/{sub}" if sub else ""), "verb": verb, "user": {"username": user, "groups": [
+            "system:unauthenticated" if user == "system:anonymous" else "system:authenticated"]},
         "sourceIPs": ["__IP__"], "userAgent": "kubectl/v1.30.2", "objectRef": ref,
-        "responseStatus": {"metadata": {}, "code": 200}, "requestReceivedTimestamp": "__TS__",
-        "stageTimestamp": "__TS__"}
+        "responseStatus": {"metadata": {}, "code": code} if code < 400 else
+        {"metadata": {}, "status": "Failure", "reason": "Forbidden", "code": code},
+        "requestReceivedTimestamp": "__TS__", "stageTimestamp": "__TS__"}
     if pod is not None:
         event["requestObject"] = {"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "portal-7d9f"},
                                   "spec": pod}
@@ -919,9 +923,10 @@ ROWS = [
         {"one_user": burst(WEB_AUTH, 5, 20, user="admin", method="GET", path="/manager/html", status="401"),
          "four": users(WEB_AUTH, SPRAYED[:4], 20, method="GET", path="/manager/html", status="401")}),
     # a shell in a pod (SPDY, verb create); reading the pod, its logs, or evicting it, do not fire
+    # a refused exec (403) opened no shell (review R17e F3)
     Row("kubernetes_exec_into_pod.yml", k8s("create", "pods", "exec"),
         {"logs": k8s("get", "pods", "log"), "read_pod": k8s("get", "pods"),
-         "eviction": k8s("create", "pods", "eviction")}),
+         "eviction": k8s("create", "pods", "eviction"), "refused": k8s("create", "pods", "exec", code=403)}),
     # kubectl 1.30+ over WebSocket is audited as verb get; a service account's token counts
     Row("kubernetes_exec_into_pod.yml#websocket", k8s("get", "pods", "exec", user="system:serviceaccount:ops:runner"),
         {"logs": k8s("get", "pods", "log", user="system:serviceaccount:ops:runner")}),
@@ -930,11 +935,20 @@ ROWS = [
         {"portforward": k8s("create", "pods", "portforward")}),
     # a person reads a secret; the kubelet reading it, and a person reading a config map, do not fire
     Row("kubernetes_secret_read_by_user.yml", k8s("get", "secrets"),
-        {"system": k8s("get", "secrets", user="system:node:node-1"), "configmap": k8s("get", "configmaps")}),
+        {"system": k8s("get", "secrets", user="system:node:node-1"), "configmap": k8s("get", "configmaps"),
+         "service_account": k8s("get", "secrets", user="system:serviceaccount:kube-system:generic-garbage-collector"),
+         "controller": k8s("get", "secrets", user="system:kube-controller-manager")}),
+    # an unauthenticated client read a secret (review R17e F3: "system:" names were all left out);
+    # a "system:" name no component has (a client certificate's chosen CN) counts as well
+    Row("kubernetes_secret_read_by_user.yml#anonymous", k8s("get", "secrets", user="system:anonymous"),
+        {"anonymous_configmap": k8s("get", "configmaps", user="system:anonymous")}),
+    Row("kubernetes_secret_read_by_user.yml#chosen_cn", k8s("list", "secrets", user="system:admin"), {}),
     # a privileged container in an application namespace; an unprivileged one, or one in kube-system, does not
     Row("kubernetes_privileged_pod.yml", k8s("create", "pods", pod=container(True)),
         {"unprivileged": k8s("create", "pods", pod=container(False)),
-         "kube_system": k8s("create", "pods", namespace="kube-system", pod=container(True))}),
+         "kube_system": k8s("create", "pods", namespace="kube-system", pod=container(True)),
+         # refused by the API server (PodSecurity admission): no pod was created (review R17e F3)
+         "refused": k8s("create", "pods", pod=container(True), code=403)}),
     # auditd stopped; auditd started, and an audit rule added, do not fire
     Row("linux_auditd_disabled.yml", one(AUDITD, type="DAEMON_END", rest=AUDITD_END),
         {"started": one(AUDITD, type="DAEMON_START", rest=AUDITD_START),
