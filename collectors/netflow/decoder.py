@@ -70,7 +70,8 @@ class FlowRecord:
     template_id: int
     options: bool
     values: dict[str, Any]
-    sampling: int = 1
+    #: packets on the wire per packet counted: 2.5 for 2-in-5 sampling (RFC 5477), never rounded
+    sampling: float = 1
     #: False when the record names a sampler or selector no options record has described yet
     #: (RFC 3954 8 and RFC 7011 3.4.2.2 let options come later): counted as exported, flagged
     sampling_known: bool = True
@@ -120,7 +121,7 @@ class NetflowDecoder:
         #: (exporter, domain, sampler) -> sampling rate from options records; the sampler is
         #: (element name, id) of the samplerId (48) or selectorId (302) the options record names,
         #: or None for a rate that holds for the whole exporter and domain
-        self.sampling: dict[tuple[str, int, Sampler], int] = {}
+        self.sampling: dict[tuple[str, int, Sampler], float] = {}
         #: (exporter, domain) -> systemInitTimeMilliseconds from options records (IPFIX)
         self.system_init: dict[tuple[str, int], datetime] = {}
         self.problems: Counter[str] = Counter()
@@ -330,7 +331,7 @@ class NetflowDecoder:
             result.problems.append(Problem(exporter=header.exporter, domain=header.domain, kind="sampling-unknown",
                                            reason=reason))
 
-    def _sampler_rate(self, key: tuple[str, int], values: dict[str, Any]) -> int | None:
+    def _sampler_rate(self, key: tuple[str, int], values: dict[str, Any]) -> float | None:
         """The rate in force for a data record: that of the sampler or selector it names (RFC
         3954 8 FLOW_SAMPLER_ID, RFC 5477 selectorId), else that of its ingress, then egress,
         interface when an options record scoped to that interface gave one (RFC 3954 6.1 scope
@@ -358,7 +359,8 @@ class NetflowDecoder:
             return named[0][1]
         return 1
 
-    def _options(self, key: tuple[str, int], values: dict[str, Any], rate: int | None, template: Template) -> None:
+    def _options(self, key: tuple[str, int], values: dict[str, Any], rate: float | None,
+                 template: Template) -> None:
         """Keep what an options record says about its exporter: the sampling rate (``rate``, read
         by _rate) of the sampler or selector it names and of the interface its scope names (or
         of the whole exporter and domain), boot time."""
@@ -473,7 +475,7 @@ class SamplingError(NetflowError):
     """A record's sampling elements give no usable rate (reported for that record alone)."""
 
 
-def _rate(values: dict[str, Any]) -> int | None:
+def _rate(values: dict[str, Any]) -> float | None:
     """The sampling rate a record states (1 = every packet): 1 in samplingInterval (34) or
     samplerRandomInterval (50); 1 in (interval + space) / interval from samplingPacketInterval
     and samplingPacketSpace (305/306, RFC 5477 systematic count-based); population / size from
@@ -498,11 +500,13 @@ def _rate(values: dict[str, Any]) -> int | None:
     return None
 
 
-def _believed(rate: float, said: str) -> int:
-    """``rate`` as the int the counters are scaled by, or SamplingError naming what said it."""
+def _believed(rate: float, said: str) -> float:
+    """``rate`` as the counters are scaled by it (an int when whole; 2.5 for 2-in-5 sampling stays
+    2.5: rounding it would scale by 2), or SamplingError naming what said it."""
     if not rate <= MAX_RATE:  # also inf and NaN
         raise SamplingError(f"{said} gives a sampling rate of {rate:g}, over 1 in {MAX_RATE}")
-    return max(1, round(rate))
+    rate = max(1.0, float(rate))
+    return int(rate) if rate.is_integer() else rate
 
 
 def _epoch(seconds: int, fraction: float = 0.0) -> datetime:

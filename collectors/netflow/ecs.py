@@ -297,8 +297,10 @@ def _counters(record: FlowRecord, fields: dict[str, Any]) -> None:
     for side, count, kind in (("source", forward_bytes, "bytes"), ("source", forward_packets, "packets"),
                               ("destination", reverse_bytes, "bytes"), ("destination", reverse_packets, "packets")):
         if isinstance(count, int):
-            fields[f"{side}.{kind}"] = count * rate
-            totals[kind] += count * rate
+            # a fractional rate (2-in-5 sampling: 2.5) gives the nearest whole estimate
+            scaled = count * rate if isinstance(rate, int) else round(count * rate)
+            fields[f"{side}.{kind}"] = scaled
+            totals[kind] += scaled
     if isinstance(forward_bytes, int):
         fields["network.bytes"] = totals["bytes"]
     if isinstance(forward_packets, int):

@@ -69,7 +69,8 @@ def restore(decoder: NetflowDecoder, data: dict[str, Any], now: float) -> int:
     restored = 0
     for exporter, domain, name, ident, rate in data["sampling"][:MAX_ENTRIES]:
         sampler = None if name is None else (str(name), int(ident))
-        decoder.sampling.setdefault((str(exporter), int(domain), sampler), int(rate))
+        rate = float(rate)  # 2.5 for 2-in-5 sampling; whole rates stay ints
+        decoder.sampling.setdefault((str(exporter), int(domain), sampler), int(rate) if rate.is_integer() else rate)
         restored += 1
     for exporter, domain, boot in data["system_init"][:MAX_ENTRIES]:
         decoder.system_init.setdefault((str(exporter), int(domain)), datetime.fromisoformat(str(boot)))
