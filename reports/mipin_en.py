@@ -234,6 +234,8 @@ PHRASES: Final[dict[str, str]] = {
     # object names crypto_eval gives (the catalogue's kinds of data and channels)
     "鉴别数据": "authentication data", "个人信息": "personal information", "重要数据": "important data",
     "跨网络边界的通信信道": "channels across the network boundary",
+    # assess._CHANNELS' name cut at its bracket ("资产清单列出的远程管理通道 ... 未经探测")
+    "远程管理通道": "remote management channels",
     # signatures and silent servers (issue 16 review 2)
     "（已验证服务端证书私钥签名）": " (the server's signature with its certificate key verified)",
     "未验证服务端以证书私钥所作的签名，证书本身可被任何人发送：身份鉴别缺少证据":
@@ -629,6 +631,72 @@ PHRASES: Final[dict[str, str]] = {
         "important data stored in plaintext: the data classification scan (govsoc classify) of ",
     "，存储值未加密（GB/T 39786-2021 8.4 e；高风险判定指引：重要数据明文存储）":
         ", stored unencrypted (GB/T 39786-2021 8.4 e; high-risk guide: important data stored in plaintext)",
+    # reviews R16c/R16d/R17, issue 16 (added with review R18f F2): whole sentences, never fragments
+    "应用登录以明文HTTP进行，口令以明文传输，未采用密码技术对应用用户进行身份鉴别（":
+        "application login over cleartext HTTP; passwords sent in cleartext; application users not "
+        "authenticated with cryptography (",
+    "HTTPS页面 ": "HTTPS page ", " 的登录表单提交至明文地址 ": "'s login form submits to the cleartext address ",
+    "：口令以明文传输，未采用密码技术对应用用户进行身份鉴别":
+        ": passwords sent in cleartext; application users not authenticated with cryptography",
+    "GSS-API密钥交换使用SHA-1": "GSS-API key exchange uses SHA-1",
+    "GSS-API密钥交换：1024位DH群与SHA-1": "GSS-API key exchange: a 1024-bit DH group and SHA-1",
+    "X.509 DSA主机密钥（RFC 6187：DSA-1024与SHA-1）": "X.509 DSA host key (RFC 6187: DSA-1024 and SHA-1)",
+    "已废弃的密码协议": "retired cryptographic protocol",
+    ("该对象的高风险来自已废弃或不安全的密码算法/技术（高风险判定指引 通用要求：密码算法、密码技术，无缓解措施），"
+     "声明的缓解措施不予采纳"):
+        "this object's high risk comes from retired or insecure cryptographic algorithms or techniques (high-risk "
+        "guide, general requirements: cryptographic algorithms and techniques, no mitigation); the declared "
+        "mitigation is not accepted",
+    "主机密钥：": "host key: ", " 主机密钥（": " host key (", " 位）": "-bit)",
+    " 主机密钥指纹 ": " host key fingerprint ",
+    " 均不是声明的指纹（": " none of them a declared fingerprint (",
+    "SSH-2 服务端主机密钥对交换哈希的签名已验证，":
+        "SSH-2: the server host key's signature of the exchange hash verifies, ",
+    "（服务端另有未声明的主机密钥：": " (the server has further host keys not declared: ",
+    "，建议一并声明或删除）": "; declare or remove them too)",
+    "。可在清单该端点的 login_accounts 中列出登录账户名后复测（探测只发送USER，不发送口令）":
+        ". List the login account names in this endpoint's login_accounts in the inventory and probe again "
+        "(the probe sends USER only, never a password)",
+    "仅观察到探测账户（govsoc-probe）被要求先AUTH TLS，服务端可按账户设置TLS策略：实际登录账户是否同样被强制未能验证":
+        "only the probe account (govsoc-probe) was seen required to AUTH TLS first, and a server may set its TLS "
+        "policy per account: whether the real login accounts are required too was not shown",
+    "探测账户在AUTH TLS之前被拒绝（": "the probe account was refused before AUTH TLS (",
+    "探测账户在AUTH TLS之前被拒绝，但应答未说明须先启用TLS（":
+        "the probe account was refused before AUTH TLS, but the answer did not say TLS is required first (",
+    "），匿名登录以明文进行：其他账户能否在AUTH TLS之前以明文发送口令未能判定":
+        "), anonymous login in cleartext: whether other accounts can send a password in cleartext before AUTH "
+        "TLS could not be determined",
+    "）：其他账户能否在AUTH TLS之前以明文发送口令未能判定":
+        "): whether other accounts can send a password in cleartext before AUTH TLS could not be determined",
+    "AUTH TLS之前的登录被拒绝": "login before AUTH TLS refused", "须先AUTH TLS": "AUTH TLS required first",
+    "声明不适用，但资产清单声明了重要数据（crypto.important_data：":
+        "declared not applicable, but the asset inventory declares important data (crypto.important_data: ",
+    "）：该条款的对象存在，不适用不成立，按未提供证据计":
+        "): the item's object exists, so not applicable does not hold; counted as missing evidence",
+    "不经SSLRequest的明文启动消息的应答未说明是否要求加密":
+        "the answer to a cleartext startup message without SSLRequest did not say whether encryption is required",
+    "不经SSLRequest的明文启动消息被拒绝，仅对探测用户观察到（pg_hba.conf 按用户和数据库匹配）":
+        "a cleartext startup message without SSLRequest was refused, seen for the probe user only (pg_hba.conf "
+        "matches by user and database)",
+    ("服务端虽支持SSL/TLS，但接受不经SSLRequest的明文启动消息（pg_hba.conf 的 host 行允许不加密的连接）："
+     "客户端可以明文登录和查询，数据以明文传输（"):
+        "the server supports SSL/TLS but accepts a cleartext startup message without SSLRequest (a pg_hba.conf "
+        "host line allows unencrypted connections): clients can log in and query in cleartext, data is sent in "
+        "cleartext (",
+    "用户 ": "user ",
+    ("）：实际账户能否以明文连接未能判定。可在清单该端点的 login_accounts 中列出数据库用户名后复测"
+     "（探测只发送启动消息，不发送口令）"):
+        "): whether the real accounts can connect in cleartext could not be determined. List the database user "
+        "names in this endpoint's login_accounts in the inventory and probe again (the probe sends the startup "
+        "message only, never a password)",
+    "无法识别的应答 ": "unrecognised answer ", "）：接受不加密的连接": "): accepts unencrypted connections",
+    " 的抽样值中识别出明文敏感字段 ": " the sampled values show cleartext sensitive fields ",
+    "时间未知": "time unknown",
+    "过期的扫描结果：数据分类分级扫描（govsoc classify，":
+        "stale scan result: the data classification scan (govsoc classify, ",
+    "）曾在 ": ") found, at ",
+    "，但早于本次测评的时间窗口（crypto-eval --days），不据此判定；需重新扫描":
+        ", but before this evaluation's time window (crypto-eval --days): not judged on it; scan again",
 }
 #: Whole values (an object's name, a judgement, a risk) too short to replace inside other text.
 EXACT: Final[dict[str, str]] = {

@@ -7,7 +7,9 @@ from the generator's ground truth (what it wrote), never from an earlier run's o
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +23,9 @@ from govsoc.reports.signing import key_folder, signature_path, verify_report
 from govsoc.reports.trust import trusted_keys
 from govsoc.store import open_store
 from govsoc.store.base import Query
+
+#: A Han character (CJK Unified Ideographs and extension A), or full-width punctuation.
+HAN = r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]"
 
 #: Attacks that rules shipped in the pack since session 3 were written for: they must fire
 #: (more join as the pack grows; an attack whose rule is in the pack must fire whatever its id).
@@ -202,3 +207,50 @@ def test_pack_false_positives_on_the_demo_day_stay_within_the_bound(run: DemoRun
     # and the alerts that belong to attacks outnumber the false positives many times over
     true_alerts = sum(sum(o.rules.values()) for o in run.score.outcomes)
     assert true_alerts >= 20 * max(1, false_positives)
+
+
+def _strings(node: Any) -> list[str]:
+    """Every string in a YAML or JSON tree, keys and values."""
+    if isinstance(node, dict):
+        return [s for k, v in node.items() for s in (*_strings(k), *_strings(v))]
+    if isinstance(node, list):
+        return [s for child in node for s in _strings(child)]
+    return [node] if isinstance(node, str) else []
+
+
+def test_the_english_compliance_report_is_english_but_for_inventory_names(run: DemoRun) -> None:
+    # review R18f F2: "应用登录以cleartextHTTP进行, 口令以cleartext传输" in an --lang en report. Data stays in
+    # its language: what the operator wrote in the asset inventory (systems, agencies, zones,
+    # products), the names in the demo's certificates (CN=示例市政务演示根CA) and the classified
+    # tables (their columns and masked values: the inventory section, whose own words
+    # tests/reports/test_inventory_section.py checks). Everything else the report says is English.
+    import dataclasses
+
+    import yaml
+
+    from govsoc.core.inventory import Inventory
+    from govsoc.reports.build import build, inventory_systems
+    from govsoc.reports.mipin_en import EXACT
+    from govsoc.reports.renderers import renderers
+
+    assert run.day is not None
+    config = load_config(run.folder / "govsoc.yaml", env={})
+    assert config.inventory is not None
+    store = open_store(config)
+    try:
+        document = build("compliance", store, start=run.day.start, end=run.day.end, lang="en", masked=True,
+                         data_dir=config.data_dir, timezone=config.reports.timezone,
+                         systems=inventory_systems(Inventory.load(config.inventory)))
+    finally:
+        store.close()
+    document = dataclasses.replace(document, sections=tuple(s for s in document.sections if s.id != "inventory"))
+    text = renderers.get("md")().render(document).decode("utf-8")
+    assert "http-login" in text  # the 密评 finding of the review is in the report
+    names = [n for n in _strings(yaml.safe_load(config.inventory.read_text(encoding="utf-8")))
+             if re.search(HAN, n) and n not in EXACT]  # a declared judgement (符合) is a standard's word
+    assert names  # the inventory names things in Chinese
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, "")
+    text = re.sub(r"\b(?:CN|O|OU|L|ST)=[^,;)\s]*", "", text)
+    left = sorted({text[max(0, m.start() - 40):m.end() + 40] for m in re.finditer(HAN + "+", text)})
+    assert not left, "\n".join(left)
