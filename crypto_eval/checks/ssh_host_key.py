@@ -42,9 +42,11 @@ def with_host_keys(view: ChannelView, report: EndpointReport, declared: Sequence
         # one type is the server authenticated, whichever type the probe negotiated first (review R16c 2)
         others = [f"{a} {fp}" for a, fp in keys if fp not in declared]
         extra = (f"（服务端另有未声明的主机密钥：{'、'.join(others)}，建议一并声明或删除）" if others else "")
-        return replace(view, notes=notes, authentication=(
-            True, f"SSH-2 服务端主机密钥对交换哈希的签名已验证，{match[0]} 主机密钥指纹 {match[1]} 与声明的指纹一致"
-                  + extra))
+        proof = (f"SSH-2 服务端主机密钥对交换哈希的签名已验证，{match[0]} 主机密钥指纹 {match[1]} 与声明的指纹一致"
+                 + extra)
+        # the channel's D (8.3 b) says which key it reached, as the authentication does (review R16d F8)
+        channel = (True, f"SSH-2 加密通道（{ssh.banner}）；{proof}")
+        return replace(view, notes=notes, authentication=(True, proof), confidentiality=channel, integrity=channel)
     shown = "、".join(f"{a} {fp}" for a, fp in keys)
     why = (f"SSH服务端主机密钥指纹 {shown} 均不是声明的指纹（{'、'.join(declared)}）：对端不是声明的主机"
            "（或存在中间人），身份鉴别无效")
