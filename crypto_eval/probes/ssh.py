@@ -13,13 +13,14 @@ from dataclasses import dataclass, replace
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519, padding, rsa, x25519
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from govsoc.collectors.protocols import ssh
 from govsoc.core.errors import ParseError
 from govsoc.crypto_eval.algorithms import Assessment, classify_ssh
 from govsoc.crypto_eval.probes.connection import exchange
+from govsoc.crypto_eval.probes.ssh_kex import KEX_METHODS, KexClient, read_string
 
 __all__ = ["SshProbeResult", "probe_ssh", "probe_other_host_keys", "CLIENT_KEXINIT", "fingerprint_of",
            "HOST_KEY_FAMILIES", "identification_line"]
@@ -28,9 +29,10 @@ _CIPHERS = ("chacha20-poly1305@openssh.com", "aes128-ctr", "aes192-ctr", "aes256
             "aes256-gcm@openssh.com", "sm4-ctr", "sm4-gcm@openssh.com", "aes128-cbc", "aes256-cbc", "3des-cbc")
 _MACS = ("hmac-sha2-256-etm@openssh.com", "hmac-sha2-512-etm@openssh.com", "hmac-sha2-256", "hmac-sha2-512",
          "hmac-sha1", "hmac-sm3", "umac-64@openssh.com", "umac-128@openssh.com")
-#: The client offer. Servers send their own lists whatever we offer; ours asks for an X25519 key
-#: exchange (RFC 8731), whose KEX_ECDH_INIT is sent at once behind the KEXINIT, so that the server's
-#: reply carries its host key and its signature over the exchange hash H (RFC 4253 8), verified here.
+#: The client offer. Servers send their own lists whatever we offer; ours asks for one key exchange
+#: (X25519 first, RFC 8731; probe_ssh replaces the name), whose INIT is sent at once behind the
+#: KEXINIT, so that the server's reply carries its host key and its signature over the exchange
+#: hash H (RFC 4253 8), verified here.
 CLIENT_KEXINIT = ssh.KexInit(
     cookie=bytes(16), kex_algorithms=("curve25519-sha256", "curve25519-sha256@libssh.org"),
     server_host_key_algorithms=("ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
@@ -40,7 +42,8 @@ CLIENT_KEXINIT = ssh.KexInit(
     compression_client_to_server=("none",), compression_server_to_client=("none",),
     languages_client_to_server=(), languages_server_to_client=())
 
-MSG_KEX_ECDH_INIT, MSG_KEX_ECDH_REPLY = 30, 31
+#: SSH_MSG_KEX_ECDH_REPLY and SSH_MSG_KEXDH_REPLY share the number (RFC 5656 7.1, RFC 4253 12)
+MSG_KEX_ECDH_REPLY = 31
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,6 +70,8 @@ class SshProbeResult:
     other_host_keys: tuple[tuple[str, str], ...] = ()
     #: their types and sizes: (algorithm, key type, bits), in the order of other_host_keys
     other_host_key_sizes: tuple[tuple[str, str, int], ...] = ()
+    #: the key exchange method the probe completed (ssh_kex.KEX_METHODS), None when none was
+    kex_algorithm: str | None = None
 
     def algorithms(self) -> dict[str, tuple[str, ...]]:
         """category -> the server's list (kex, host_key, cipher, mac)."""
@@ -83,27 +88,9 @@ def _marker(name: str) -> bool:
     return name.startswith(("kex-strict-", "ext-info-")) or name == "kex-strict-s-v00@openssh.com"
 
 
-def _string(data: bytes) -> bytes:
-    return len(data).to_bytes(4, "big") + data
-
-
-def _mpint(value: bytes) -> bytes:
-    value = value.lstrip(b"\x00")
-    return _string(b"\x00" + value if value and value[0] & 0x80 else value)
-
-
 def _name(data: bytes) -> str:
     """An algorithm or key type name: US-ASCII (RFC 4251 6), a byte outside it shown as ``\\xNN``."""
     return data.decode("ascii", "backslashreplace")
-
-
-def _read_string(data: bytes, pos: int) -> tuple[bytes, int]:
-    if pos + 4 > len(data):
-        raise ValueError("数据不完整")
-    end = pos + 4 + int.from_bytes(data[pos:pos + 4], "big")
-    if end > len(data):
-        raise ValueError("数据不完整")
-    return data[pos + 4:end], end
 
 
 def _enough(data: bytes) -> bool:
@@ -136,23 +123,18 @@ def _key_size(key: object) -> tuple[str, int]:
     return type(key).__name__, 0
 
 
-def _verify_host_key(v_c: bytes, v_s: bytes, i_c: bytes, i_s: bytes, q_c: bytes, secret: x25519.X25519PrivateKey,
+def _verify_host_key(v_c: bytes, v_s: bytes, i_c: bytes, i_s: bytes, kex: KexClient,
                      reply: bytes) -> tuple[bool, str, str | None, tuple[str, int] | None]:
-    """Check the server's KEX_ECDH_REPLY (RFC 5656 4 / RFC 8731): H = SHA-256(V_C ‖ V_S ‖ I_C ‖ I_S ‖
-    K_S ‖ Q_C ‖ Q_S ‖ K) and the host key's signature over H: (verified, what, the key's fingerprint
-    and its type and size when verified)."""
+    """Check the server's key exchange reply (RFC 4253 8, RFC 5656 4, RFC 8731): the exchange hash H
+    of ``kex`` and the host key's signature over H: (verified, what, the key's fingerprint and its
+    type and size when verified)."""
     try:
-        k_s, pos = _read_string(reply, 1)
-        q_s, pos = _read_string(reply, pos)
-        blob, _ = _read_string(reply, pos)
-        algorithm, after = _read_string(blob, 0)
-        signature, _ = _read_string(blob, after)
-        key_type, _ = _read_string(k_s, 0)
-        shared = secret.exchange(x25519.X25519PublicKey.from_public_bytes(q_s))
+        k_s, blob, h = kex.reply(v_c, v_s, i_c, i_s, reply)
+        algorithm, after = read_string(blob, 0)
+        signature, _ = read_string(blob, after)
+        key_type, _ = read_string(k_s, 0)
     except ValueError as e:
-        return False, f"KEX_ECDH_REPLY格式错误（{e}）", None, None
-    h = hashlib.sha256(_string(v_c) + _string(v_s) + _string(i_c) + _string(i_s) + _string(k_s) + _string(q_c)
-                       + _string(q_s) + _mpint(shared)).digest()
+        return False, f"{kex.name} 密钥交换应答格式错误（{e}）", None, None
     try:
         key = serialization.load_ssh_public_key(key_type + b" " + base64.b64encode(k_s))
     except (ValueError, UnsupportedAlgorithm) as e:
@@ -162,8 +144,8 @@ def _verify_host_key(v_c: bytes, v_s: bytes, i_c: bytes, i_s: bytes, q_c: bytes,
         if isinstance(key, ed25519.Ed25519PublicKey) and name == "ssh-ed25519":
             key.verify(signature, h)
         elif isinstance(key, ec.EllipticCurvePublicKey) and name.startswith("ecdsa-sha2-"):
-            r, after = _read_string(signature, 0)
-            s_, _ = _read_string(signature, after)
+            r, after = read_string(signature, 0)
+            s_, _ = read_string(signature, after)
             digest = {256: hashes.SHA256(), 384: hashes.SHA384(), 521: hashes.SHA512()}[key.curve.key_size]
             key.verify(encode_dss_signature(int.from_bytes(r, "big"), int.from_bytes(s_, "big")), h,
                        ec.ECDSA(digest))
@@ -208,7 +190,7 @@ async def probe_other_host_keys(host: str, port: int, first: SshProbeResult, *,
     for family in HOST_KEY_FAMILIES:
         if first.host_key_algorithm in family or not offered & set(family):
             continue
-        other = await probe_ssh(host, port, timeout=timeout, host_key_algorithms=family)
+        other = await probe_ssh(host, port, timeout=timeout, host_key_algorithms=family, kex=first.kex_algorithm)
         if other.host_key_verified is True and other.host_key_fingerprint and other.host_key_algorithm:
             found.append((other.host_key_algorithm, other.host_key_fingerprint))
             if other.host_key_size is not None:
@@ -216,20 +198,45 @@ async def probe_other_host_keys(host: str, port: int, first: SshProbeResult, *,
     return replace(first, other_host_keys=tuple(found), other_host_key_sizes=tuple(sizes))
 
 
+#: The X25519 names, asked first: one key exchange, most servers (RFC 8731).
+_FIRST_KEX = ("curve25519-sha256", "curve25519-sha256@libssh.org")
+
+
 async def probe_ssh(host: str, port: int, *, timeout: float = 3.0,
-                    host_key_algorithms: tuple[str, ...] | None = None) -> SshProbeResult:
-    """Read the banner and the server's KEXINIT (after sending ours), and do the X25519 key exchange
-    far enough to verify the host key's signature over the exchange hash (with the host key of one
-    of ``host_key_algorithms`` when given, else of any type ours lists)."""
+                    host_key_algorithms: tuple[str, ...] | None = None, kex: str | None = None) -> SshProbeResult:
+    """Read the banner and the server's KEXINIT (after sending ours), and do a key exchange far
+    enough to verify the host key's signature over the exchange hash (with the host key of one of
+    ``host_key_algorithms`` when given, else of any type ours lists). ``kex`` names the method;
+    without it X25519 is asked first, and a server that does not offer it is asked again with the
+    first method of ssh_kex.KEX_METHODS its KEXINIT lists (review R16d F7: servers without
+    curve25519 were never authenticated)."""
+    first = await _probe_once(host, port, timeout, host_key_algorithms, kex or _FIRST_KEX[0])
+    offered = first.kexinit.kex_algorithms if first.kexinit is not None else ()
+    if kex is not None or first.host_key_verified is not None or first.kexinit is None:
+        return first
+    if set(_FIRST_KEX) & set(offered):  # offered and not answered: nothing else to try
+        return first
+    other = next((name for name in KEX_METHODS if name in offered), None)
+    if other is None:  # nothing this probe can complete: the host key cannot be read, say why
+        return replace(first, host_key_note=(
+            f"服务端仅提供本探测无法完成的密钥交换（{', '.join(a for a in offered if not _marker(a))}；"
+            f"本探测支持 {', '.join(KEX_METHODS)}）：无法取得并验证服务端主机密钥"))
+    return await _probe_once(host, port, timeout, host_key_algorithms, other)
+
+
+async def _probe_once(host: str, port: int, timeout: float, host_key_algorithms: tuple[str, ...] | None,
+                      kex_name: str) -> SshProbeResult:
+    """One connection: our KEXINIT offering ``kex_name`` alone (both X25519 spellings for X25519), its
+    INIT sent behind it (the method is fixed by our single offer), and the server's reply checked."""
     endpoint = f"{host}:{port}"
-    kexinit = replace(CLIENT_KEXINIT, cookie=os.urandom(16))
+    names = _FIRST_KEX if kex_name in _FIRST_KEX else (kex_name,)
+    kexinit = replace(CLIENT_KEXINIT, cookie=os.urandom(16), kex_algorithms=names)
     if host_key_algorithms is not None:
         kexinit = replace(kexinit, server_host_key_algorithms=host_key_algorithms)
-    secret = x25519.X25519PrivateKey.generate()
-    q_c = secret.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    client = KexClient(kex_name)
     v_c_line = ssh.encode_banner("govsoc_probe")
     i_c = ssh.encode_kexinit(kexinit)
-    ours = v_c_line + ssh.encode_packet(i_c) + ssh.encode_packet(bytes([MSG_KEX_ECDH_INIT]) + _string(q_c))
+    ours = v_c_line + ssh.encode_packet(i_c) + ssh.encode_packet(client.init_payload())
     answer = await exchange(host, port, ours, timeout=timeout, enough=_enough)
     if not answer.connected:
         return SshProbeResult(endpoint=endpoint, reachable=False, speaks_ssh=False, error=answer.error)
@@ -244,11 +251,11 @@ async def probe_ssh(host: str, port: int, *, timeout: float = 3.0,
     verified: bool | None = None
     shown: str | None = None
     size: tuple[str, int] | None = None
-    note = "未收到KEX_ECDH_REPLY：服务端未完成X25519密钥交换"
+    note = f"未收到密钥交换应答：服务端未完成 {kex_name} 密钥交换"
     if server_kexinit is not None and len(payloads) > 1 and payloads[1][:1] == bytes([MSG_KEX_ECDH_REPLY]):
         v_s = identification_line(answer.received[:len(answer.received) - len(rest)])
-        verified, note, shown, size = _verify_host_key(v_c_line.rstrip(b"\r\n"), v_s, i_c, payloads[0], q_c, secret,
-                                          payloads[1])
+        verified, note, shown, size = _verify_host_key(v_c_line.rstrip(b"\r\n"), v_s, i_c, payloads[0], client,
+                                                       payloads[1])
     result = SshProbeResult(endpoint=endpoint, reachable=True, speaks_ssh=True, banner=str(banner),
                             ssh1=not banner.speaks_ssh2, kexinit=server_kexinit)
     weak = tuple((category, verdict) for category, names in result.algorithms().items() for name in names
@@ -256,4 +263,4 @@ async def probe_ssh(host: str, port: int, *, timeout: float = 3.0,
     return SshProbeResult(endpoint=endpoint, reachable=True, speaks_ssh=True, banner=str(banner), ssh1=result.ssh1,
                           kexinit=server_kexinit, weak=weak, host_key_verified=verified, host_key_note=note,
                           host_key_fingerprint=shown, host_key_algorithm=note.split(" ", 1)[0] if shown else None,
-                          host_key_size=size)
+                          host_key_size=size, kex_algorithm=kex_name if verified is not None else None)
