@@ -166,6 +166,19 @@ PHRASES: Final[dict[str, str]] = {
     "SSH: 未完成密钥交换，未验证服务端主机密钥对交换哈希的签名（":
         "SSH: no key exchange completed, the server's host-key signature over the exchange hash was not verified (",
     "）：身份鉴别缺少证据": "): authentication evidence missing",
+    "）：无法确认加密通道的对端是该主机（SSH标识和算法列表可被任何人重放），身份鉴别缺少证据":
+        "): nothing shows that the encrypted channel reaches this host (anyone can replay an SSH banner and "
+        "algorithm lists); authentication evidence missing",
+    "SSH-2 服务端主机密钥对交换哈希的签名已验证，": "SSH-2: the server's host-key signature over the exchange "
+                                                "hash verified, ",
+    " 主机密钥指纹 ": " host-key fingerprint ",
+    "（服务端另有未声明的主机密钥：": " (the server has other, undeclared host keys: ",
+    "，建议一并声明或删除）": "; declare or remove them too)",
+    "未收到密钥交换应答：服务端未完成 ": "no key exchange reply: the server did not complete ",
+    " 密钥交换应答格式错误（": " key exchange reply malformed (", " 密钥交换": " key exchange",
+    "服务端仅提供本探测无法完成的密钥交换（": "the server offers only key exchanges this probe cannot complete (",
+    "；本探测支持 ": "; the probe supports ", "）：无法取得并验证服务端主机密钥":
+        "): the server's host key could not be obtained and verified",
     "重定向到 ": "redirects to ", "同一端口的国际TLS：": "the international TLS on the same port: ",
     "同一端口的国际TLS": "the international TLS on the same port",
     "（重定向响应自带内容：": " (the redirect's answer carries content of its own: ",

@@ -7,6 +7,7 @@ CR LF). The probe took V_S from the last "SSH-" of the banner, so a genuine Open
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import subprocess
 from pathlib import Path
@@ -18,6 +19,7 @@ from govsoc.collectors.protocols import ssh
 from govsoc.core.inventory import InventoryModel
 from govsoc.crypto_eval.evaluate import evaluate_inventory
 from govsoc.crypto_eval.probes.ssh import identification_line, probe_ssh
+from govsoc.reports.mipin_en import english
 from tests.servers.listener import listening
 from tests.servers.ssh_kexinit import kexinit_server
 from tests.servers.sshd import running_sshd
@@ -79,6 +81,7 @@ def test_a_replayed_banner_and_kexinit_prove_no_host_key(tmp_path: Path) -> None
     assert not [f for f in _item(e, "D") if f.satisfied], _item(e, "D")
     missing = [f for f in _item(e, "MISSING") if f.provenance == "auto"]
     assert missing and all("主机密钥" in f.why and "缺少证据" in f.why for f in missing), missing
+    assert not re.search(r"[\u4e00-\u9fff]", english(missing[0].why)), english(missing[0].why)
     (result,) = [r for layer in e.layers for r in layer.items if r.item.id == ITEM]
     assert result.missing and result.score != 1, result
 
@@ -127,3 +130,4 @@ def test_a_verified_matching_host_key_is_named_in_the_channel_evidence(tmp_path:
         e = _evaluate(sshd.port, [_fingerprint(tmp_path)])
     (d,) = _item(e, "D")
     assert d.satisfied and "签名已验证" in d.why and _fingerprint(tmp_path) in d.why and "一致" in d.why, d
+    assert not re.search(r"[\u4e00-\u9fff]", english(d.why)), english(d.why)  # the English report says it too
