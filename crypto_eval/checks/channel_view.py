@@ -429,7 +429,7 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
         # KEXINIT can be replayed by anyone. The keys of an SSH channel are agreed with whoever holds
         # the host key, so the channel (8.3 b reads its confidentiality) is as proven as that key is:
         # failed is ✗, unverified is missing evidence, never a silent ✓ (review R16d F7, F8)
-        unproven: tuple[tuple[str, str], ...] = ()
+        ssh_unproven: tuple[tuple[str, str], ...] = ()
         if s.host_key_verified is True:
             proof = f"SSH-2 服务端主机密钥对交换哈希的签名已验证（{s.host_key_note}）"
             ssh_auth: tuple[bool, str] | None = (True, proof)
@@ -444,14 +444,14 @@ def _view(report: EndpointReport, now: datetime | None, trust: TrustStore) -> Ch
             why = (f"SSH: 未完成密钥交换，未验证服务端主机密钥对交换哈希的签名（{s.host_key_note}）：无法确认加密通道的"
                    "对端是该主机（SSH标识和算法列表可被任何人重放），身份鉴别缺少证据")
             key_notes = (why,)
-            unproven = (("confidentiality", why), ("integrity", why))
+            ssh_unproven = (("confidentiality", why), ("integrity", why))
         cbc = [a.name for a in ssh_algos if a.klass == "compliant" and a.name.lower().split("@")[0].endswith("-cbc")]
         cbc_notes = tuple(f"SSH中的CBC模式（{', '.join(dict.fromkeys(cbc))}）存在明文恢复攻击（CVE-2008-5161）："
                       "算法合规，建议优先使用 sm4-ctr 或 sm4-gcm" for _ in cbc[:1])
         return ChannelView(protocol="SSH", observed=f"{target}: {s.banner}", authentication=ssh_auth,
                            confidentiality=channel, integrity=channel,
                            algorithms=ssh_algos + ssh_199_notes(s.banner or ""), notes=key_notes + cbc_notes,
-                           unproven=unproven)
+                           unproven=ssh_unproven)
     tlcp = report.tlcp if report.tlcp and report.tlcp.supported else None
     sm = report.tls13_sm if report.tls13_sm and report.tls13_sm.supported else None
     tls_ok = report.tls is not None and bool(report.tls.accepted())
