@@ -169,11 +169,7 @@ PHRASES: Final[dict[str, str]] = {
     "）：无法确认加密通道的对端是该主机（SSH标识和算法列表可被任何人重放），身份鉴别缺少证据":
         "): nothing shows that the encrypted channel reaches this host (anyone can replay an SSH banner and "
         "algorithm lists); authentication evidence missing",
-    "SSH-2 服务端主机密钥对交换哈希的签名已验证，": "SSH-2: the server's host-key signature over the exchange "
-                                                "hash verified, ",
-    " 主机密钥指纹 ": " host-key fingerprint ",
-    "（服务端另有未声明的主机密钥：": " (the server has other, undeclared host keys: ",
-    "，建议一并声明或删除）": "; declare or remove them too)",
+    "服务端DH公钥f超出范围": "the server's DH public value f is out of range",
     "未收到密钥交换应答：服务端未完成 ": "no key exchange reply: the server did not complete ",
     " 密钥交换应答格式错误（": " key exchange reply malformed (", " 密钥交换": " key exchange",
     "服务端仅提供本探测无法完成的密钥交换（": "the server offers only key exchanges this probe cannot complete (",
