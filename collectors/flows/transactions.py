@@ -39,6 +39,8 @@ class Transactions:
 
     facts: list[dict[str, Any]] = field(default_factory=list)
     undecoded: int = 0
+    #: why each message did not decode (the first MAX_REASONS), with its side and sample
+    reasons: list[str] = field(default_factory=list)
 
     def fields(self) -> dict[str, Any]:
         """The flow's own fields: the first transaction's facts, how many transactions were read
@@ -49,6 +51,7 @@ class Transactions:
         fields = {**self.facts[0], "govsoc.flow.transactions": len(self.facts)}
         if self.undecoded:
             fields["govsoc.flow.undecoded_messages"] = self.undecoded
+            fields["govsoc.flow.undecoded_reasons"] = list(self.reasons)
         if len(self.facts) > 1:
             fields[LATER] = self.facts[1:]
         return fields
@@ -58,12 +61,14 @@ def dns_transactions(flow: Flow, client: bytes, server: bytes) -> Transactions:
     """Every query/answer of a DNS flow (``client``/``server``: each side's TCP stream)."""
     out = Transactions()
     if flow.proto == TCP:
-        queries = _messages(lambda: dns_messages(client, "tcp"), out) if client else []
-        replies = _messages(lambda: dns_messages(server, "tcp"), out) if server else []
+        queries = _messages(lambda: dns_messages(client, "tcp"), out, "DNS stream from the client") if client else []
+        replies = _messages(lambda: dns_messages(server, "tcp"), out, "DNS stream from the server") if server else []
     else:
         queries, replies = [], []
-        for from_orig, _, data in flow.samples:
-            read = _messages(lambda d=data: dns_messages(d, "udp"), out)  # type: ignore[misc]
+        for number, (from_orig, _, data) in enumerate(flow.samples, start=1):
+            side = "client" if from_orig else "server"
+            read = _messages(lambda d=data: dns_messages(d, "udp"), out,  # type: ignore[misc]
+                             f"DNS datagram {number} of the flow, from the {side}")
             (queries if from_orig else replies).extend(read)
     pending = [m for m in replies if m.response]
     for query in (m for m in queries if not m.response):
@@ -81,15 +86,16 @@ def http_transactions(client: bytes, server: bytes, client_heads: Sequence[bytes
     stream, then those of the ``*_heads`` (packets past a gap or past the sample's bytes that
     start a message, each read on its own; collectors.flows.table keeps them)."""
     out = Transactions()
-    requests = _messages(lambda: http_requests(client), out) if client else []
+    requests = _messages(lambda: http_requests(client), out, "HTTP requests") if client else []
     for head in client_heads:
-        requests += _messages(lambda h=head: http_requests(h), out)  # type: ignore[misc]
+        requests += _messages(lambda h=head: http_requests(h), out, "HTTP request after a gap")  # type: ignore[misc]
     methods = [request.method for request in requests]
-    responses = [r for r in (_messages(lambda: http_responses(server, methods), out) if server else []) if _final(r)]
+    responses = [r for r in (_messages(lambda: http_responses(server, methods), out, "HTTP responses") if server
+                             else []) if _final(r)]
     for head in server_heads:
         later = methods[len(responses):]  # the methods of the requests not answered yet
-        responses += [r for r in _messages(lambda h=head, m=later: http_responses(h, m), out)  # type: ignore[misc]
-                      if _final(r)]
+        responses += [r for r in _messages(lambda h=head, m=later: http_responses(h, m),  # type: ignore[misc]
+                                           out, "HTTP response after a gap") if _final(r)]
     for i in range(max(len(requests), len(responses))):
         out.facts.append(http_ecs(requests[i] if i < len(requests) else None,
                                   responses[i] if i < len(responses) else None))
@@ -118,10 +124,18 @@ def _final(response: HttpResponse) -> bool:
     return not 100 <= response.status_code < 200 or response.status_code == 101
 
 
-def _messages(read: Callable[[], list[Any]], out: Transactions) -> list[Any]:
+#: At most this many reasons are kept on a flow (every undecoded message is counted).
+MAX_REASONS = 8
+
+
+def _messages(read: Callable[[], list[Any]], out: Transactions, what: str) -> list[Any]:
+    """The messages ``read`` gives; a ParseError is counted and its reason kept, naming ``what``
+    was read (review R14c 3: counted without a reason before)."""
     try:
         return read()
-    except ParseError:
+    except ParseError as e:
         out.undecoded += 1
+        if len(out.reasons) < MAX_REASONS:
+            out.reasons.append(f"{what}: {e}")
         return []
 
