@@ -6,15 +6,24 @@ Stage: collectors (parse + normalise), per reference log-formats.md 13.3. Every 
 shows ``"2017-02-15 14:21:50 GMT+08:00"``: both are read. ``request`` and ``response`` are JSON
 held in strings: they are kept as text (they may hold secrets; masking is the classification
 stage's).
+
+A security group rule call's request is read for the sources its ingress rules let in
+(:data:`~govsoc.collectors.cloud.actiontrail.ACCEPTED_SOURCES`, as for Alibaba Cloud): a rule
+whose ``action`` is ``deny`` (VPC API v3) lets nothing in, and a rule with no
+``remote_ip_prefix``, ``remote_group_id`` or ``remote_address_group_id`` accepts every source
+(VPC API v2.0/v1, which follows Neutron: no remote is any address), 0.0.0.0/0 or ::/0 by its
+``ethertype``. A Sigma rule cannot read that from the request's text.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from govsoc.collectors.base import parsers
+from govsoc.collectors.cloud.actiontrail import ACCEPTED_SOURCES
 from govsoc.collectors.cloud.trail import TrailFormat, TrailParser, categorise
 
 FIELDS: dict[str, str] = {
@@ -24,6 +33,36 @@ FIELDS: dict[str, str] = {
 #: trace_rating -> event.severity (reference 13.3).
 SEVERITIES: dict[str, int] = {"normal": 1, "warning": 2, "incident": 3}
 _GMT = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) GMT([+-])(\d\d):(\d\d)$")
+
+
+#: Keys of a security group rule that name who it lets in; none of them set is every source.
+_REMOTES = ("remote_ip_prefix", "remote_group_id", "remote_address_group_id")
+
+
+def accepted_sources(request: object) -> list[str]:
+    """The source ranges the ingress rules of a security group call (``request``, CTS's JSON text:
+    one ``security_group_rule`` or a ``security_group_rules`` list) let in; [] when it is no such
+    call or not JSON."""
+    try:
+        body = json.loads(request) if isinstance(request, str) else request
+    except ValueError:
+        return []
+    if not isinstance(body, dict):
+        return []
+    rules = [body.get("security_group_rule"), *(body.get("security_group_rules") or [])]
+    sources: list[str] = []
+    for rule in rules:
+        if not isinstance(rule, dict) or str(rule.get("direction", "")).lower() != "ingress":
+            continue
+        if str(rule.get("action") or "allow").lower() == "deny":
+            continue
+        prefix = rule.get("remote_ip_prefix")
+        if not prefix and any(rule.get(key) for key in _REMOTES):
+            continue  # another group or an address group: not the world
+        source = str(prefix) if prefix else "::/0" if str(rule.get("ethertype", "")).lower() == "ipv6" else "0.0.0.0/0"
+        if source not in sources:
+            sources.append(source)
+    return sources
 
 
 def _extra(doc: dict[str, Any], out: dict[str, Any]) -> None:
@@ -38,6 +77,9 @@ def _extra(doc: dict[str, Any], out: dict[str, Any]) -> None:
     if isinstance(rating, str) and rating in SEVERITIES:
         out["event.severity"] = SEVERITIES[str(rating)]
     categorise(str(doc.get("trace_name", "")), str(doc.get("service_type", "")), out)
+    sources = accepted_sources(doc.get("request"))
+    if sources:
+        out[ACCEPTED_SOURCES] = sources
 
 
 def _timestamp(doc: dict[str, Any]) -> datetime:

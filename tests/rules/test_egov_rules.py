@@ -331,14 +331,22 @@ def cts(name: str, service: str, code: int = 200, request: dict[str, object] | N
     return ((0, json.dumps(trace)),)
 
 
-def sg_rule(prefix: str, direction: str = "ingress", description: str | None = None) -> dict[str, object]:
-    """createSecurityGroupRule's request body (VPC API v1) for RDP from ``prefix``."""
+#: sg_rule()'s ``prefix`` for a rule without the remote_ip_prefix key.
+NO_KEY = "absent"
+
+
+def sg_rule(prefix: str | None, direction: str = "ingress", description: str | None = None, **more: object
+            ) -> dict[str, object]:
+    """createSecurityGroupRule's request body (VPC API v1) for RDP from ``prefix`` (None: the key
+    given as null; NO_KEY: no key); ``more``: further keys of the rule (VPC API v3's action,
+    ethertype, remote_group_id)."""
     rule: dict[str, object] = {"security_group_id": "sg-zwy01", "direction": direction, "ethertype": "IPv4",
-                               "protocol": "tcp", "port_range_min": 3389, "port_range_max": 3389,
-                               "remote_ip_prefix": prefix}
+                               "protocol": "tcp", "port_range_min": 3389, "port_range_max": 3389}
+    if prefix != NO_KEY:
+        rule["remote_ip_prefix"] = prefix
     if description is not None:
         rule["description"] = description
-    return {"security_group_rule": rule}
+    return {"security_group_rule": {**rule, **more}}
 
 
 
@@ -1125,7 +1133,23 @@ ROWS = [
          "egress_described": cts("createSecurityGroupRule", "VPC", 200,
                                  sg_rule("0.0.0.0/0", "egress", "mirror of the ingress rule")),
          "extranet_described": cts("createSecurityGroupRule", "VPC", 200,
-                                   sg_rule("10.0.0.0/8", description="replaces 0.0.0.0/0"))}),
+                                   sg_rule("10.0.0.0/8", description="replaces 0.0.0.0/0")),
+         # review R17e F2: a deny rule for the whole internet is hardening (VPC API v3's action);
+         # a rule whose remote is another security group lets in that group's members only
+         "deny": cts("createSecurityGroupRule", "VPC", 200, sg_rule("0.0.0.0/0", action="deny")),
+         "remote_group": cts("createSecurityGroupRule", "VPC", 200, sg_rule(NO_KEY, remote_group_id="sg-zwy02")),
+         "egress_no_remote": cts("createSecurityGroupRule", "VPC", 200, sg_rule(NO_KEY, "egress"))}),
+    # review R17e F2: an ingress rule naming no remote accepts every source (VPC API v2.0/v1 follow
+    # Neutron), the key absent or null, IPv6 by its ethertype; an explicit allow as well
+    Row("huaweicloud_security_group_open_to_world.yml#no_remote",
+        cts("createSecurityGroupRule", "VPC", 200, sg_rule(NO_KEY)),
+        {"no_remote_refused": cts("createSecurityGroupRule", "VPC", 403, sg_rule(NO_KEY))}),
+    Row("huaweicloud_security_group_open_to_world.yml#null_remote",
+        cts("createSecurityGroupRule", "VPC", 200, sg_rule(None)), {}),
+    Row("huaweicloud_security_group_open_to_world.yml#ipv6",
+        cts("createSecurityGroupRule", "VPC", 200, sg_rule(NO_KEY, ethertype="IPv6")), {}),
+    Row("huaweicloud_security_group_open_to_world.yml#allow",
+        cts("createSecurityGroupRule", "VPC", 200, sg_rule("0.0.0.0/0", action="allow", priority=1)), {}),
     # UNION SELECT percent-encoded as nginx logs it; a search for the word "selection" is not
     Row("web_sql_injection.yml",
         one(WEB_GET, path="/api/v1/notice/list?id=1%27%20UNION%20SELECT%20username,password%20FROM%20sys_user--",
