@@ -523,6 +523,16 @@ ROWS = [
          "refused": one(HW_CMD_RESULT, cmd="local-user audit2 password irreversible-cipher ******", result="Failed")}),
     # VRP's incomplete keywords, upper case and doubled spaces (the device accepts them)
     Row("huawei_local_user_created.yml#abbreviated", one(HW_CMD, cmd=" LOCAL-U  audit2 pa irr ******"), {}),
+    # a USG / HiSecEngine administrator (review R17e F6): "manager-user NAME" in the AAA view;
+    # displaying, removing, or one of the view's own commands (level 15) are not
+    Row("huawei_local_user_created.yml#manager_user", one(HW_CMD, cmd="manager-user audit2"),
+        {"display_manager": one(HW_CMD, cmd="display manager-user"),
+         "undo_manager": one(HW_CMD, cmd="undo manager-user audit2"),
+         "level": one(HW_CMD, cmd="level 15"),
+         # "m 1500" in an interface view is mtu's abbreviation, no manager-user
+         "mtu": one(HW_CMD, cmd="m 1500"),
+         "refused_manager": one(HW_CMD_RESULT, cmd="manager-user audit2", result="Failed")}),
+    Row("huawei_local_user_created.yml#manager_abbreviated", one(HW_CMD, cmd="MANAGER-U  audit2 "), {}),
     # a log host removed; adding one, and switching the log buffer off (a prefix of no keyword here), are not
     Row("huawei_logging_disabled.yml", one(HW_CMD, cmd="undo info-center loghost 10.1.1.5"),
         {"added": one(HW_CMD, cmd="info-center loghost 10.1.1.6"),
@@ -658,7 +668,11 @@ ROWS = [
     # ActionTrail stopped; starting it is not
     Row("alibaba_trail_stopped.yml", trail("StopLogging", Name="govtrail"),
         {"started": trail("StartLogging", Name="govtrail"),
-         "refused": trail("StopLogging", error="NoPermission", Name="govtrail")}),
+         "refused": trail("StopLogging", error="NoPermission", Name="govtrail"),
+         "update_refused": trail("UpdateTrail", error="NoPermission", Name="govtrail", OssBucketName="x"),
+         "described": trail("DescribeTrails", NameList="govtrail")}),
+    # the trail's delivery pointed at another account's bucket (review R17e F4, as Huawei's updateTracker)
+    Row("alibaba_trail_stopped.yml#update", trail("UpdateTrail", Name="govtrail", OssBucketName="attacker-bkt"), {}),
     # inbound from 0.0.0.0/0; from the extranet range, or a drop rule for everyone, is not
     Row("alibaba_security_group_open_to_world.yml",
         trail("AuthorizeSecurityGroup", SecurityGroupId="sg-bp1", IpProtocol="tcp", PortRange="3389/3389",
