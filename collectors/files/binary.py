@@ -5,6 +5,14 @@ Known magic numbers first (a table), then the share of control bytes in the firs
 file(1) and grep do; runs of NUL bytes (crash padding in a real log) do not count. The line
 reader asks the same of every 8 KiB it reads (``binary_in``, control share only: a magic number
 inside text is no sign), so binary content after a text head is found where it begins (R11 F6).
+
+Control bytes alone are no proof: a log that writes client-supplied bytes unescaped can hold a
+line of 1 KiB of \\x01 (R11e F3), and judging by the share alone stopped that log for good. So a
+sample over the share is binary only when it is not made of lines: in a text log nearly every line
+starts with printable text (the logger's timestamp and tag), where lines cut out of binary data at
+its 0x0a bytes start with control bytes (measured on /bin/ls: 0-20 % of them start with 16
+printable bytes; random data 18 %). A sample without any line start (inside one long line) is left
+to the line reader, which caps and flags long lines.
 """
 
 from __future__ import annotations
@@ -37,6 +45,22 @@ _TEXT = bytes(sorted(set(range(256)) - _CONTROL))
 #: and the step by which binary_in looks for where it begins.
 WINDOW = 8192
 _STEP = 256
+#: How many leading bytes of a line must be free of control bytes for it to start like text.
+HEAD_BYTES = 16
+
+
+def _made_of_lines(sample: bytes, *, starts_line: bool = False) -> bool:
+    """Whether at least half of the lines starting in ``sample`` (after each line end, and at 0
+    when ``starts_line``) start with HEAD_BYTES printable bytes, or none starts in it at all."""
+    heads = text = 0
+    at = 0 if starts_line else sample.find(b"\n") + 1
+    while at > 0 or (at == 0 and starts_line):
+        head = sample[at:at + HEAD_BYTES].split(b"\n", 1)[0]
+        if head:  # a blank line says nothing
+            heads += 1
+            text += not head.translate(None, _TEXT)
+        at, starts_line = sample.find(b"\n", at) + 1, False
+    return 2 * text >= heads
 
 
 def sniff_binary(head: bytes) -> str | None:
@@ -45,7 +69,7 @@ def sniff_binary(head: bytes) -> str | None:
         if head.startswith(magic):
             return what
     share = _control_share(head)
-    if share is not None:
+    if share is not None and not _made_of_lines(head, starts_line=True):
         return f"binary data ({share}% control bytes in its first {len(head)} bytes)"
     return None
 
@@ -73,7 +97,7 @@ def binary_in(data: bytes) -> tuple[int, str] | None:
     for start in dict.fromkeys((*range(0, size - WINDOW + 1, WINDOW), size - WINDOW)):
         stop = start + WINDOW
         share = _control_share(data[start:stop])
-        if share is None:
+        if share is None or _made_of_lines(data[start:stop]):
             continue
         # It may begin in the window before, which text before it kept under the share: the
         # first of these windows over the share, a step at a time, is where it begins.

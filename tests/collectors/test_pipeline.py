@@ -204,6 +204,28 @@ def test_binary_content_without_magic_is_found_by_its_control_bytes(tmp_path: Pa
     assert f"stopped at byte {len(text)}: binary data (" in summary.line()
 
 
+HOSTILE = b"Dec 10 07:00:00 LabSZ sshd[999]: Bad protocol version identification " + bytes(range(1, 9)) * 130 \
+    + b" from 10.9.9.9 port 4444\n"
+
+
+def test_one_line_of_control_bytes_does_not_stop_a_text_log(tmp_path: Path, pipeline: Pipeline,
+                                                            sqlite_store: SqliteStore) -> None:
+    # R11e F3: a client-supplied line of 1,040 control bytes in 1,113 made its 8 KiB window 12 %
+    # control bytes: the log was "binary" from there for good, every later line never stored.
+    log = tmp_path / "app.log"
+    log.write_bytes(lines(0, 1000) + HOSTILE + lines(1000, 1000))
+    summary = pipeline.ingest_file(log)
+    assert (summary.binary, summary.binary_at) == (None, None), summary.line()
+    assert summary.records == 2001 and sqlite_store.count(Query()) == 2001  # the hostile line stored too
+    with log.open("ab") as more:
+        more.write(lines(2000, 100))
+    assert pipeline.ingest_file(log).records == 100 and sqlite_store.count(Query()) == 2101
+    # the same line in the head of a new file (sniffed before any checkpoint) is no binary file
+    fresh = tmp_path / "fresh.log"
+    fresh.write_bytes(lines(3000, 10) + HOSTILE + lines(3010, 10))
+    assert pipeline.ingest_file(fresh).records == 21 and sqlite_store.count(Query()) == 2122
+
+
 def test_nul_padding_takes_bounded_memory_and_loses_no_line(tmp_path: Path, pipeline: Pipeline,
                                                            sqlite_store: SqliteStore) -> None:
     # seen: a 50 MB run of NUL bytes took 11 GB of memory and the whole file was lost
