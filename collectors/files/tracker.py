@@ -43,15 +43,20 @@ class FileTracker:
 
     def acknowledged(self, last: RawRecord | None, delivery: Delivery, batch: list[Event]) -> None:
         """The batch ending with ``last`` is in the store or the spool: move the checkpoint."""
-        checkpoint = self.checkpoint
+        checkpoint, taken = self.checkpoint, {}
         if last is not None:
             batch_ids = {e.id for e in batch}
             partial, superseded = checkpoint.partial, checkpoint.superseded
             if partial is not None and last.offset >= partial.offset:
                 # The partial line's position was read again, now complete (or grown): its
                 # stored copy goes, unless the completed line has the very same bytes (and id).
-                superseded = (*superseded, *(i for i in partial.ids if i not in batch_ids))
+                gone = tuple(i for i in partial.ids if i not in batch_ids)
+                superseded = (*superseded, *gone)
                 self.summary.replaced_partial += 1
+                # Its counts are taken back: the completed line is counted in this batch, and a
+                # kept id comes back as a duplicate of itself (R11e F6: status said 12 of 11).
+                taken = {"records": -1, "events": -len(partial.ids), "created": -len(gone),
+                         "duplicates": -(len(partial.ids) - len(gone))}
                 partial = None
             if "partial" in last.flags:
                 ids: list[str] = []
@@ -73,7 +78,7 @@ class FileTracker:
                                         created=delivery.receipt.created, duplicates=delivery.receipt.duplicates,
                                         rejected=len(delivery.receipt.rejected), spooled=delivery.spooled,
                                         dropped=delivery.dropped)
-        checkpoint = self._hinted(checkpoint)
+        checkpoint = self._hinted(checkpoint.counted(**taken))
         # read to the end the file had when looked at: may be written with the next files' (grouped)
         self.checkpoint = self.checkpoints.save(checkpoint, can_wait=unchanged(self.view, checkpoint))
 

@@ -125,6 +125,27 @@ def test_completed_last_line_replaces_its_partial_copy(tmp_path: Path, store: St
     assert stored == sorted(x.decode().rstrip("\n") for x in (sshd(1), sshd(2), sshd(3)))
 
 
+@pytest.mark.parametrize("rest", [
+    b"part from 10.0.0.1 port 22 ssh2\n",  # the R11e repro: the line grows, a new event replaces the copy
+    b"\n",  # only its line end arrives: the same bytes, the same event id, kept
+])
+def test_status_counts_a_completed_partial_line_once(tmp_path: Path, pipeline: Pipeline,
+                                                     sqlite_store: SqliteStore, rest: bytes) -> None:
+    # R11e F6: an 11-line file whose last line was first stored partial showed stored 12, created
+    # 12 in govsoc status while the store held 11: the replaced copy was still counted.
+    log = tmp_path / "a.log"
+    log.write_bytes(lines(0, 10) + b"Dec 10 06:00:10 LabSZ sshd[10]: Failed password for invalid user zz")
+    assert pipeline.ingest_file(log).partial == 1
+    with log.open("ab") as out:
+        out.write(rest)
+    assert pipeline.ingest_file(log).replaced_partial == 1
+    sqlite_store.refresh()
+    assert sqlite_store.count(Query()) == 11
+    (checkpoint,) = pipeline.checkpoints.all()
+    row = source_status(checkpoint, datetime.now(UTC))
+    assert (row["records"], row["stored"], row["accepted"]) == (11, 11, 11), row
+
+
 def test_follow_mode_waits_for_the_line_to_be_completed(tmp_path: Path, pipeline: Pipeline,
                                                         sqlite_store: SqliteStore) -> None:
     log = tmp_path / "auth.log"
