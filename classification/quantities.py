@@ -28,8 +28,18 @@ from typing import Final
 
 __all__ = ["is_quantity"]
 
-#: A unit written after a number (a blank or none between).
-_UNIT_AFTER: Final = re.compile(r"[ \t]?(?:bytes?|B|octets?|packets?|pkts?|字节|包)(?![A-Za-z0-9_])")
+#: A unit written after a number (a blank or none between), as a word of its own: "B座", "B-2-301",
+#: "B类" and "包裹" after a phone or card number are an address, a class or a parcel (verifier V1).
+_UNIT_AFTER: Final = re.compile(r"[ \t]?(?:bytes?|B|octets?|packets?|pkts?|包)(?![A-Za-z0-9_\-\u3400-\u9fff])"
+                                r"|[ \t]?字节")
+#: A label of personal data shortly before the number: it is what the number is, whatever follows
+#: ("联系电话：13912345678 B座1201", "tel=13912345678 B").
+_PERSONAL_BEFORE: Final = re.compile(r"(?i)(?:电话|手机|联系|号码|卡号|账号|帐号|证件|身份|tel|phone|mobile|cell|card|"
+                                     r"account|acct|msisdn|contact)[^\n]{0,12}\Z")
+#: Words of a key naming personal data: a key naming one is not a size, whatever else it names
+#: ("phone_count", "mobileLen").
+_PERSONAL_WORDS: Final = frozenset({"tel", "phone", "mobile", "cell", "card", "account", "acct", "msisdn", "contact",
+                                    "电话", "手机", "号码", "卡号", "账号"})
 #: A key and its separator right before a number: ``key=``, ``key: ``, ``"key": ``, ``key：``.
 _KEY_BEFORE: Final = re.compile(r"([A-Za-z\u4e00-\u9fff][\w.\-\u4e00-\u9fff]{0,63})[\"']?[ \t]*[=:：][ \t]*[\"']?\Z")
 #: Words of a key naming a size or a count (one word of ``source.bytes``, ``body_bytes_sent``,
@@ -39,21 +49,26 @@ _SIZE_WORDS: Final = frozenset({"bytes", "byte", "octets", "octet", "packets", "
                                 "len", "length", "count", "cnt", "bytesin", "bytesout"})
 _SIZE_ENDINGS: Final = re.compile(r"(?:byte|bytes|pkt|pkts|size|octets|字节|字节数|大小|长度|包数|流量|数量)\Z")
 _KEY_WORDS: Final = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])|[\u4e00-\u9fff]+")
-#: The end of a CLF request line and its status code: ``..." 200 `` (the size follows).
-_CLF_STATUS_BEFORE: Final = re.compile(r"\"[ \t]+[1-5][0-9]{2}[ \t]+\Z")
+#: The end of a CLF request line and its status code: ``"GET /x HTTP/1.1" 200 `` (the size follows);
+#: the request line must be one (a method, a target, a protocol, or "-"), not any quoted text.
+_CLF_STATUS_BEFORE: Final = re.compile(r"\"(?:[A-Z]{3,10} [^\"\s]* HTTP/[0-9.]+|-)\"[ \t]+[1-5][0-9]{2}[ \t]+\Z")
 
 
 def is_quantity(text: str, start: int, end: int) -> bool:
     """Whether the number at ``text[start:end]`` stands where a size or a count does (module docstring)."""
+    if _PERSONAL_BEFORE.search(text, max(0, start - 16), start):
+        return False
     if _UNIT_AFTER.match(text, end):
         return True
-    before = text[max(0, start - 80):start]
-    if _CLF_STATUS_BEFORE.search(before):
+    if _CLF_STATUS_BEFORE.search(text, max(0, start - 8192), start):
         return True
+    before = text[max(0, start - 80):start]
     key = _KEY_BEFORE.search(before)
     return key is not None and _names_size(key.group(1))
 
 
 def _names_size(key: str) -> bool:
     words = [w.lower() for w in _KEY_WORDS.findall(key)]
+    if any(w in _PERSONAL_WORDS or any(p in w for p in ("电话", "手机", "卡号", "账号")) for w in words):
+        return False
     return bool(words) and (any(w in _SIZE_WORDS for w in words) or _SIZE_ENDINGS.search(words[-1]) is not None)

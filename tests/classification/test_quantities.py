@@ -41,7 +41,17 @@ PHONES = [
     f"{NUMBER} bytesless",  # not a unit: a word that begins like one
     f"size=+86{NUMBER}",  # a country code: written as a phone number, whatever the key
     f"count=张三{NUMBER}",  # a name between the key and the number
+    # verifier V1/V2: what follows is an address, a class or a parcel, not a unit; a personal label
+    # before the number wins over anything after it; a status code after quoted text that is no
+    # request line; a key naming a phone that also names a count
+    f"tel={NUMBER} B", f"联系电话：{NUMBER} B座1201", f"{NUMBER}B-2-301", f"手机 {NUMBER} B类客户",
+    f'sms to="张三" 200 {NUMBER}', f"phone_count={NUMBER}", f"mobileLen={NUMBER}",
 ]
+
+
+def test_a_card_number_before_a_class_letter_is_still_masked() -> None:
+    text = "银行卡号 6222020200112233446 B类"
+    assert "6222020200112233446" not in mask_free_text(text)
 
 
 @pytest.mark.parametrize("text", COUNTED)
