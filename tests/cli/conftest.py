@@ -32,3 +32,15 @@ def govsoc(capsys: pytest.CaptureFixture[str]) -> Run:
         out, err = capsys.readouterr()
         return code, out, err
     return run
+
+
+@pytest.fixture
+def unopenable_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A configuration (data folder tmp_path/data) whose SQLite store cannot be opened: its folder
+    is a file. Runs spool; unlinking the returned file lets the next run open the store."""
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the store's folder should be")
+    config = tmp_path / "govsoc.yaml"
+    config.write_text(f"data_dir: {tmp_path / 'data'}\nstore:\n  sqlite:\n    path: {blocker / 'events.db'}\n")
+    monkeypatch.setenv("GOVSOC_CONFIG", str(config))
+    return blocker

@@ -68,14 +68,10 @@ def test_file_names_are_shown_as_data(govsoc: Run, tmp_path: Path) -> None:
 
 
 def test_a_store_that_cannot_be_opened_sends_the_run_to_the_spool(govsoc: Run, tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                  unopenable_store: Path) -> None:
     # The store is down when the run starts (here: its folder cannot be created), not only in the
     # middle of it: the lines go to the spool and the next run with a working store writes them.
-    blocker = tmp_path / "blocker"
-    blocker.write_text("a file where the store's folder should be")
-    config = tmp_path / "govsoc.yaml"
-    config.write_text(f"data_dir: {tmp_path / 'data'}\nstore:\n  sqlite:\n    path: {blocker / 'events.db'}\n")
-    monkeypatch.setenv("GOVSOC_CONFIG", str(config))
+    blocker = unopenable_store
     log = tmp_path / "auth.log"
     log.write_text(lines(50))
     code, out, err = govsoc("ingest", str(log))
@@ -144,15 +140,11 @@ def test_a_folder_of_many_files_does_not_reparse_every_checkpoint_per_file(
 
 
 def test_a_file_that_vanishes_between_listing_and_reading_is_reported(govsoc: Run, tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                      unopenable_store: Path) -> None:
     # Here the vanishing file is a spool segment, listed, then drained (and deleted) before it is
     # read; a rotated .gz removed by logrotate while a run lists the folder is the same case.
-    blocker = tmp_path / "blocker"
-    blocker.write_text("a file where the store's folder should be")
+    blocker = unopenable_store
     data = tmp_path / "data"
-    config = tmp_path / "govsoc.yaml"
-    config.write_text(f"data_dir: {data}\nstore:\n  sqlite:\n    path: {blocker / 'events.db'}\n")
-    monkeypatch.setenv("GOVSOC_CONFIG", str(config))
     log = tmp_path / "auth.log"
     log.write_text(lines(5))
     assert govsoc("ingest", str(log))[0] == 0  # spooled: the store cannot be opened

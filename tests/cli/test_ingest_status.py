@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from tests.cli.conftest import Run
 
 
@@ -67,14 +65,10 @@ def test_a_stored_unterminated_last_line_is_no_lag(govsoc: Run, tmp_path: Path) 
 
 
 def test_events_drained_from_the_spool_are_shown_stored(govsoc: Run, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+                                                        unopenable_store: Path) -> None:
     # R11 F4: a file spooled while the store was down showed "stored 0, spooled 50" for good:
     # the run that drained the 50 events into the store never told the source's counters.
-    blocker = tmp_path / "blocker"
-    blocker.write_text("a file where the store's folder should be")
-    config = tmp_path / "govsoc.yaml"
-    config.write_text(f"data_dir: {tmp_path / 'data'}\nstore:\n  sqlite:\n    path: {blocker / 'events.db'}\n")
-    monkeypatch.setenv("GOVSOC_CONFIG", str(config))
+    blocker = unopenable_store
     log = tmp_path / "auth.log"
     log.write_bytes(b"".join(sshd(i) for i in range(50)))
     other = tmp_path / "other.log"
