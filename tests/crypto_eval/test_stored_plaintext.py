@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
@@ -15,6 +16,9 @@ import yaml
 from govsoc.cli import main
 from tests.classification.test_sources import ROWS
 from tests.servers.postgres import PASSWORD, postgres_server
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 ITEM = "gbt39786.l3.8.4.e"
 
@@ -32,17 +36,25 @@ def _evaluate(tmp_path: Path, port: int, listed_port: int) -> dict[str, object]:
     return json.loads(saved.read_text(encoding="utf-8"))
 
 
-def test_classified_plaintext_columns_fail_8_4_e(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _residents(port: int) -> Engine:
+    """The PostgreSQL server's residents table (test_sources' rows: names, ID and phone numbers in
+    the clear), made through an admin engine that is returned for more statements."""
     from sqlalchemy import create_engine, text
+
+    admin = create_engine(f"postgresql+psycopg://postgres:{PASSWORD}@127.0.0.1:{port}/postgres")
+    with admin.begin() as conn:
+        conn.execute(text("create table residents (xm text, sfzh text, sjhm text, sku text)"))
+        conn.execute(text("insert into residents values (:a, :b, :c, :d)"),
+                     [{"a": a, "b": b, "c": c, "d": d} for a, b, c, d in ROWS])
+    return admin
+
+
+def test_classified_plaintext_columns_fail_8_4_e(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setenv("GOVSOC_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("GOVSOC_DB_PASSWORD", PASSWORD)
     with postgres_server() as port:
-        admin = create_engine(f"postgresql+psycopg://postgres:{PASSWORD}@127.0.0.1:{port}/postgres")
-        with admin.begin() as conn:
-            conn.execute(text("create table residents (xm text, sfzh text, sjhm text, sku text)"))
-            conn.execute(text("insert into residents values (:a, :b, :c, :d)"),
-                         [{"a": a, "b": b, "c": c, "d": d} for a, b, c, d in ROWS])
+        admin = _residents(port)
         admin.dispose()
         assert main(["classify", f"postgresql://postgres@127.0.0.1:{port}/postgres"]) == 0
     result = _evaluate(tmp_path, port, port)
@@ -65,7 +77,7 @@ def test_only_a_recent_newest_scan_decides_8_4_e(tmp_path: Path, monkeypatch: py
     # values encrypted. Now the newest scan of a store decides, and only within crypto-eval --days
     from datetime import UTC, datetime, timedelta
 
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
     from govsoc.classification.inventory import RESULTS_SUBDIR
 
@@ -73,11 +85,7 @@ def test_only_a_recent_newest_scan_decides_8_4_e(tmp_path: Path, monkeypatch: py
     monkeypatch.setenv("GOVSOC_DB_PASSWORD", PASSWORD)
     results = tmp_path / "data" / RESULTS_SUBDIR
     with postgres_server() as port:
-        admin = create_engine(f"postgresql+psycopg://postgres:{PASSWORD}@127.0.0.1:{port}/postgres")
-        with admin.begin() as conn:
-            conn.execute(text("create table residents (xm text, sfzh text, sjhm text, sku text)"))
-            conn.execute(text("insert into residents values (:a, :b, :c, :d)"),
-                         [{"a": a, "b": b, "c": c, "d": d} for a, b, c, d in ROWS])
+        admin = _residents(port)
         assert main(["classify", f"postgresql://postgres@127.0.0.1:{port}/postgres"]) == 0
         (old,) = results.glob("*.json")
         scan = json.loads(old.read_text(encoding="utf-8"))
