@@ -38,10 +38,12 @@ from govsoc.core.event import Event
 
 __all__ = ["ApacheAccessParser", "NginxAccessParser", "access_fields", "clf_time"]
 
-_QUOTED = r'"((?:[^"\\]|\\.)*)"'
+# The unrolled form of "((?:[^"\\]|\\.)*)": the same strings, without one alternation per character
+_QUOTED = r'"([^"\\]*(?:\\.[^"\\]*)*)"'
 #: Groups: head (vhost, addresses, ident, user), time, request, status, bytes, referrer, agent,
-#: forwarded-for, and whatever a custom format adds after them.
-LINE = re.compile(r"([^\[]*?) \[(\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] " + _QUOTED +
+#: forwarded-for, and whatever a custom format adds after them. The head holds no "[" (so the
+#: greedy run stops at the time's bracket).
+LINE = re.compile(r"([^\[]*) \[(\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] " + _QUOTED +
                   r" (\d{3}) (\d+|-)(?: " + _QUOTED + " " + _QUOTED + "(?: " + _QUOTED + ")?)?(.*)$", re.DOTALL)
 # A head that is not "address ident user" or "vhost address ident user": a proxied address list,
 # perhaps quoted (a CDN's X-Forwarded-For), after an optional virtual host.
@@ -50,7 +52,12 @@ _ADDRESS_SPLIT = re.compile(r'[\s,"]+')
 _HOST_PORT = re.compile(r"(.+?)(?::(\d{1,5}))?$", re.DOTALL)
 _MONTHS = {m: i for i, m in enumerate(
     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1)}
+#: Bounded caches of the pieces a log repeats line after line (a second's time, a client's head,
+#: a URL): each maps the text to what it gives, and is emptied when full.
+_LIMIT = 4096
 _TIMES: dict[str, datetime] = {}
+_HEADS: dict[tuple[str, str], tuple[dict[str, Any], tuple[tuple[str, list[str]], ...], tuple[str, ...]]] = {}
+_REQUESTS: dict[tuple[str, str], dict[str, Any]] = {}
 
 
 def clf_time(stamp: str) -> datetime:
@@ -64,7 +71,7 @@ def clf_time(stamp: str) -> datetime:
             found = datetime.strptime(f"{stamp[7:11]}-{month:02d}-{stamp[:2]} {stamp[12:]}", "%Y-%m-%d %H:%M:%S %z")
         except ValueError:
             raise ParseError(f"impossible time [{stamp}]") from None
-        if len(_TIMES) >= 4096:
+        if len(_TIMES) >= _LIMIT:
             _TIMES.clear()
         _TIMES[stamp] = found
     return found
@@ -78,16 +85,17 @@ def access_fields(text: str, server: str) -> tuple[datetime, dict[str, Any]]:
         raise ParseError(f"not a {server} access log line (expected 'host ident user [time] \"request\" status bytes')")
     head, stamp, request, status, size, referrer, agent, forwarded, _rest = match.groups()
     code = int(status)
+    head_fields, lists, related = _HEADS.get((head, server)) or _head(head, server)
     fields: dict[str, Any] = {"event.kind": "event", "event.module": server, "event.category": ["web"],
                               "event.type": ["access"], "event.outcome": "failure" if code >= 400 else "success",
-                              "http.response.status_code": code}
-    related: list[str] = []
-    _head(head, server, fields, related)
-    found = request_fields(request)
+                              "http.response.status_code": code, **head_fields}
+    for name, values in lists:  # each event its own lists: the cached ones are shared
+        fields[name] = values.copy()
+    found = _REQUESTS.get((request, server))
+    if found is None:
+        found = _request(request, server)
     if found:
         fields.update(found)
-    elif request and request != "-":
-        fields[f"{server}.access.request_line"] = request
     if size != "-":
         fields["http.response.body.bytes"] = int(size)
     if referrer and referrer != "-":
@@ -98,14 +106,28 @@ def access_fields(text: str, server: str) -> tuple[datetime, dict[str, Any]]:
         first = _ip(forwarded.split(",", 1)[0].strip())
         if first:
             fields["network.forwarded_ip"] = first
-            related.append(first)
+            related += (first,)
     if related:
         fields["related.ip"] = list(dict.fromkeys(related))
     return clf_time(stamp), fields
 
 
-def _head(head: str, server: str, fields: dict[str, Any], related: list[str]) -> None:
-    """``[vhost[:port]] addresses ident user``."""
+def _request(request: str, server: str) -> dict[str, Any]:
+    """The request line's fields (cached): collectors.web.request's, else the line kept verbatim."""
+    found = request_fields(request)
+    if not found and request and request != "-":
+        found = {f"{server}.access.request_line": request}
+    if len(_REQUESTS) >= _LIMIT:
+        _REQUESTS.clear()
+    _REQUESTS[(request, server)] = found
+    return found
+
+
+def _head(head: str, server: str) -> tuple[dict[str, Any], tuple[tuple[str, list[str]], ...], tuple[str, ...]]:
+    """``[vhost[:port]] addresses ident user``: its fields, those of them that are lists, and its
+    related addresses (cached)."""
+    fields: dict[str, Any] = {}
+    related: list[str] = []
     parts = head.split(" ")
     if len(parts) in (3, 4) and "," not in head and '"' not in head:
         vhost = parts[0] if len(parts) == 4 else None
@@ -130,6 +152,11 @@ def _head(head: str, server: str, fields: dict[str, Any], related: list[str]) ->
     if user != "-":
         fields["user.name"] = user
         fields["related.user"] = [user]
+    found = fields, tuple((name, value) for name, value in fields.items() if isinstance(value, list)), tuple(related)
+    if len(_HEADS) >= _LIMIT:
+        _HEADS.clear()
+    _HEADS[(head, server)] = found
+    return found
 
 
 def _vhost(vhost: str, fields: dict[str, Any], related: list[str]) -> None:
