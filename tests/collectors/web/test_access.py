@@ -156,7 +156,8 @@ def test_a_repeated_client_and_request_are_read_once(monkeypatch: pytest.MonkeyP
     assert calls == {"_vhost": 1, "request_fields": 1}
     assert [e.get("http.response.body.bytes") for e in got] == list(range(100))
     assert {(e.get("source.ip"), e.get("destination.domain"), e.get("destination.port"), e.get("url.path"),
-             e.get("user.name")) for e in got} == {("81.2.69.143", "once.example", 8443, "/read-once/index.html", "bob")}
+             e.get("user.name")) for e in got} == {
+        ("81.2.69.143", "once.example", 8443, "/read-once/index.html", "bob")}
     # each event its own lists: a change to one event's cannot reach the next
     assert got[0].get("related.user") is not got[1].get("related.user")
     assert got[0].get("nginx.access.remote_ip_list") is not got[1].get("nginx.access.remote_ip_list")
