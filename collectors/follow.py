@@ -4,7 +4,9 @@ Each poll reads every followed path from its checkpoint, holding back an untermi
 until it is completed. When the file at a path has a new identity (rename-and-create rotation,
 or copytruncate followed by new writes), the previous file's rest is finished first: it is found
 among the path's rotated siblings (``auth.log.1``, ``auth.log.1.gz``) by its content
-fingerprint, so lines written between the last poll and the rotation are not lost. The same
+fingerprint, so lines written between the last poll and the rotation are not lost; when it
+was rotated more than once since, the generations rotated between it and the current file are
+read after it (collectors.files.discover gives their order from logrotate's names). The same
 happens in a one-shot run when a path rotated since the previous run.
 """
 
@@ -16,7 +18,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from govsoc.collectors.files.discover import expand, rotated_siblings
+from govsoc.collectors.base import path_text
+from govsoc.collectors.files.discover import (
+    expand,
+    missing_generations,
+    newer_generations,
+    rotated_siblings,
+    rotation_age,
+    written_order,
+)
 from govsoc.collectors.files.identity import look
 from govsoc.collectors.pipeline import IngestOptions, Pipeline
 from govsoc.collectors.summary import IngestSummary
@@ -25,7 +35,9 @@ from govsoc.core.errors import ParseError
 
 def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) -> list[IngestSummary]:
     """Read to their end the files that were at ``path`` before its current one and were
-    rotated to a sibling name since."""
+    rotated to a sibling name since, and the generations rotated between them and the current
+    one (a path rotated twice since it was read: ``auth.log.2``, then ``auth.log.1``), oldest
+    first, each once (R11e F5: the middle generation was skipped without a word)."""
     path = path.absolute()
     try:
         view = look(path)
@@ -36,8 +48,8 @@ def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) 
                 if not c.record_file and (current is None or c.identity != current.identity)]
     if not previous:
         return []
-    done: list[IngestSummary] = []
     wanted = {c.identity for c in previous}
+    found: list[Path] = []
     for sibling in rotated_siblings(path):
         try:
             sibling_view = look(sibling)
@@ -46,13 +58,38 @@ def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) 
         match = pipeline.checkpoints.match(sibling_view) if sibling_view.head else None
         if match is not None and match.identity in wanted:
             wanted.discard(match.identity)
-            done.append(pipeline.ingest_file(sibling, replace(options, final=True)))
+            found.append(sibling)
     for checkpoint in previous:
         if checkpoint.identity in wanted:  # rotated away beyond reach: say so once, stop looking
-            pipeline.notice(f"{path}: the file read before (checkpoint {checkpoint.identity[:12]}) was rotated "
-                            f"away; lines written to it after byte {checkpoint.offset} were not found")
+            pipeline.notice(f"{path_text(str(path))}: the file read before (checkpoint {checkpoint.identity[:12]}) "
+                            f"was rotated away; lines written to it after byte {checkpoint.offset} were not found")
             pipeline.checkpoints.save(replace(checkpoint, path=f"{checkpoint.path} (rotated away)"))
-    return done
+    return [_finish(pipeline, rotated, options) for rotated in _with_generations_between(pipeline, path, found)]
+
+
+def _with_generations_between(pipeline: Pipeline, path: Path, found: list[Path]) -> list[Path]:
+    """``found`` (where the files read before are now) and the rotated files of ``path`` newer
+    than the oldest of them, in the order they were written; a numbered generation missing in
+    between is said, by name."""
+    aged = [f for f in found if rotation_age(path, f) is not None]
+    if not aged:
+        return found
+    oldest = min(aged, key=lambda f: written_order(path, f))
+    for missing in missing_generations(path, oldest):
+        pipeline.notice(f"{path_text(str(missing))}: not found: the generation rotated between the file read before "
+                        f"(now {path_text(oldest.name)}) and {path_text(path.name)} was rotated away or deleted "
+                        "before it was read; its lines were not read")
+    between = [f for f in newer_generations(path, oldest) if f not in found]
+    # Unnamed renames (auth.log.old) first: logrotate's own names say their order.
+    return [f for f in found if f not in aged] + sorted([*aged, *between], key=lambda f: written_order(path, f))
+
+
+def _finish(pipeline: Pipeline, rotated: Path, options: IngestOptions) -> IngestSummary:
+    """Read a rotated file to its end (nothing more will be written to it)."""
+    try:
+        return pipeline.ingest_file(rotated, replace(options, final=True))
+    except ParseError as e:  # vanished since it was listed (rotated on, deleted): said, the rest go on
+        return IngestSummary(source=path_text(str(rotated)), error=e.message)
 
 
 class Follower:

@@ -3,16 +3,29 @@
 A folder means the files in it (recursively), a glob its matches (``**`` included). Files are
 read oldest first (by modification time), so a rotated family (``auth.log.2.gz``, ``auth.log.1``,
 ``auth.log``) is stored in the order it was written.
+
+A rotated file's age is read from its name as logrotate gives it (logrotate(8): ``auth.log.N``
+is N rotations old, ``compress`` adds ``.gz``; ``dateext`` names ``auth.log-YYYYMMDD``, newer
+dates newer): the generations between a file read before and the file now at its path are the
+ones to read when it was rotated more than once since (R11e F5).
 """
 
 from __future__ import annotations
 
 import glob
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from govsoc.core.errors import ConfigError
+
+#: What logrotate's compresscmd may add after the rotation suffix (only gzip content is read).
+_COMPRESSED = re.compile(r"\.(?:gz|bz2|xz|zst|Z)$")
+#: ``.N``: N rotations old (logrotate's default numbering).
+_NUMBERED = re.compile(r"\.(\d+)")
+#: dateext's ``-%Y%m%d`` (default), ``-%Y-%m-%d``, hourly ``-%Y%m%d%H``, ``-%Y%m%d-%s``: later is newer.
+_DATED = re.compile(r"[-._](\d{4}-?\d{2}-?\d{2}(?:[-_]?\d+)?)")
 
 
 def expand(patterns: Iterable[str], *, missing_ok: bool = False) -> list[Path]:
@@ -50,3 +63,46 @@ def rotated_siblings(path: Path) -> list[Path]:
         return []
     return sorted(Path(e.path) for e in entries
                   if e.name != path.name and e.name.startswith(path.name) and e.is_file())
+
+
+def rotation_age(live: Path, rotated: Path) -> tuple[str, int] | None:
+    """Where ``rotated`` stands among the rotations of ``live``, from its name: its kind
+    ("number" for ``auth.log.N[.gz]``, "date" for dateext's ``auth.log-20251210[.gz]``) and a
+    rank, larger for newer (-N; the date's digits); None for a name logrotate does not give
+    (``auth.log.old``, ``auth.log10``)."""
+    if rotated.parent != live.parent or not rotated.name.startswith(live.name):
+        return None
+    rest = _COMPRESSED.sub("", rotated.name[len(live.name):])
+    if numbered := _NUMBERED.fullmatch(rest):
+        return "number", -int(numbered.group(1))
+    if dated := _DATED.fullmatch(rest):
+        return "date", int(re.sub(r"\D", "", dated.group(1)))
+    return None
+
+
+def newer_generations(live: Path, rotated: Path) -> list[Path]:
+    """The rotated files of ``live`` newer than ``rotated`` (the generations written after it and
+    before the file now at ``live``), oldest first, a plain file before its compressed copy."""
+    age = rotation_age(live, rotated)
+    if age is None:
+        return []
+    found = [sibling for sibling in rotated_siblings(live)
+             if (other := rotation_age(live, sibling)) is not None and other[0] == age[0] and other[1] > age[1]]
+    return sorted(found, key=lambda f: written_order(live, f))
+
+
+def written_order(live: Path, rotated: Path) -> tuple[int, bool]:
+    """A sort key putting rotated files of ``live`` in the order they were written, a plain
+    file before its compressed copy (the copy may still be being written)."""
+    age = rotation_age(live, rotated)
+    return (age[1] if age is not None else 0), _COMPRESSED.search(rotated.name) is not None
+
+
+def missing_generations(live: Path, rotated: Path) -> list[Path]:
+    """The numbered names (``auth.log.1``) between ``rotated`` and ``live`` that no file has: a
+    generation rotated on past, or deleted, before it was read. Dated names leave no gap to see."""
+    age = rotation_age(live, rotated)
+    if age is None or age[0] != "number":
+        return []
+    present = {a[1] for s in rotated_siblings(live) if (a := rotation_age(live, s)) is not None and a[0] == "number"}
+    return [live.with_name(f"{live.name}.{n}") for n in range(1, -age[1]) if -n not in present]

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from govsoc.collectors import IngestOptions, Pipeline
+from govsoc.collectors.follow import Follower, finish_predecessors
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
 from tests.conftest import need
@@ -92,6 +94,76 @@ def test_delayed_compression_and_two_rotations_between_runs(tmp_path: Path, logs
     assert new_in(out) == 0 and "already stored" not in out.replace("0 already stored", "")
     originals = stored(home)
     assert len(originals) == len(set(originals)) == 71
+
+
+@pytest.mark.parametrize("method", [
+    ("create",),  # the file read before at auth.log.2, the generation between at auth.log.1
+    ("copytruncate",),  # copies: the same names, the live file truncated in place
+    ("create", "compress", "delaycompress"),  # the file read before at auth.log.2.gz, auth.log.1 plain
+])
+def test_two_rotations_between_runs_read_the_generation_between(tmp_path: Path, logs: Path,
+                                                                method: tuple[str, ...]) -> None:
+    # R11e F5: the run read the rest of the file read before (two rotation names away) and the
+    # current file, and skipped auth.log.1 without a word: 2,500 of 3,500 stored.
+    log, home = logs / "auth.log", tmp_path / "home"
+    write(log, 0, 1000)
+    assert new_in(govsoc(home, "ingest", str(log))) == 1000
+    write(log, 1000, 500)  # after the run, before the first rotation
+    logrotate(logs, log, *method)
+    write(log, 1500, 1000)  # the generation between: never read
+    logrotate(logs, log, *method)
+    write(log, 2500, 1000)
+    out = govsoc(home, "ingest", str(log))
+    assert new_in(out) == 2500
+    assert "auth.log.1: 1000 records" in out
+    assert new_in(govsoc(home, "ingest", str(logs / "auth.log*"))) == 0
+    originals = stored(home)
+    assert len(originals) == len(set(originals)) == 3500
+
+
+@pytest.mark.parametrize("method", [("copytruncate",), ("create", "compress", "delaycompress")])
+def test_follow_with_a_late_poll_reads_the_generation_between(tmp_path: Path, logs: Path, sqlite_store: SqliteStore,
+                                                              method: tuple[str, ...]) -> None:
+    # R11e F5 with --follow: a poll came after two rotations (a loaded machine), read the rest
+    # of the file it had been reading from auth.log.2 and then the current file; the generation
+    # at auth.log.1 was never read and the next rotation pushed it out: 12,000 of 16,000 stored.
+    # The polls are called here, so the late one is late by construction, not by timing.
+    log = logs / "auth.log"
+    notices: list[str] = []
+    follower = Follower(Pipeline(sqlite_store, data_dir=tmp_path / "state", notice=notices.append), [str(log)],
+                        lambda _path: IngestOptions())
+    write(log, 0, 400)
+    follower.poll()
+    assert sqlite_store.count(Query()) == 400
+    write(log, 400, 100)
+    logrotate(logs, log, *method)
+    write(log, 500, 300)  # the generation no poll saw
+    logrotate(logs, log, *method)
+    write(log, 800, 200)
+    summaries = follower.poll()  # the late poll
+    assert [s.receipt.created for s in summaries] == [100, 300, 200]
+    originals = [str(e.get("event.original")) for e in sqlite_store.search(Query())]
+    assert len(originals) == len(set(originals)) == 1000
+    assert notices == []
+
+
+def test_a_generation_deleted_before_it_was_read_is_named(tmp_path: Path, logs: Path,
+                                                          sqlite_store: SqliteStore) -> None:
+    # The generations that are there are read; one that is not is said, by name (R11e F5).
+    log = logs / "auth.log"
+    notices: list[str] = []
+    pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state", notice=notices.append)
+    write(log, 0, 100)
+    pipeline.ingest_file(log)
+    for start in (100, 200, 300):
+        logrotate(logs, log, "create")
+        write(log, start, 100)
+    (logs / "auth.log.2").unlink()  # lines 100..199, never read
+    done = finish_predecessors(pipeline, log, IngestOptions())
+    assert [(Path(s.source).name, s.receipt.created) for s in done] == [("auth.log.3", 0), ("auth.log.1", 100)]
+    assert pipeline.ingest_file(log).receipt.created == 100
+    assert len(notices) == 1 and notices[0].startswith(f"{logs / 'auth.log.2'}: not found: ")
+    assert sqlite_store.count(Query()) == 300
 
 
 def wait_for(home: Path, what: str, done: Callable[[list[str]], bool], follower: subprocess.Popen[str],

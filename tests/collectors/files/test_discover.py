@@ -1,0 +1,46 @@
+"""Rotated files' order from their names, as logrotate(8) gives them (R11e F5)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from govsoc.collectors.files.discover import missing_generations, newer_generations, rotation_age
+
+
+@pytest.mark.parametrize(("name", "age"), [
+    ("auth.log.1", ("number", -1)),  # one rotation old
+    ("auth.log.12.gz", ("number", -12)),  # compress: the number is before .gz
+    ("auth.log-20251210", ("date", 20251210)),  # dateext's default -%Y%m%d
+    ("auth.log-2025-12-10.gz", ("date", 20251210)),  # dateformat -%Y-%m-%d, compressed
+    ("auth.log-2025121023", ("date", 2025121023)),  # hourly -%Y%m%d%H
+    ("auth.log.old", None),  # an admin's rename: no order to read from it
+    ("auth.log10", None),  # another file whose name merely starts the same
+    ("auth.log.1.bak", None),  # not a logrotate name
+])
+def test_rotation_age_from_logrotates_names(tmp_path: Path, name: str, age: tuple[str, int] | None) -> None:
+    assert rotation_age(tmp_path / "auth.log", tmp_path / name) == age
+
+
+def test_generations_between_a_rotated_file_and_the_live_one(tmp_path: Path) -> None:
+    live = tmp_path / "auth.log"
+    for name in ("auth.log", "auth.log.1", "auth.log.2", "auth.log.2.gz", "auth.log.3.gz", "auth.log.old",
+                 "auth.log-20251209", "auth.log-20251210.gz", "auth.log-20251211"):
+        (tmp_path / name).write_bytes(b"x\n")
+    # newer than .3.gz: .2 (plain before its compressed copy), then .2.gz, then .1; never older ones
+    assert [p.name for p in newer_generations(live, tmp_path / "auth.log.3.gz")] == [
+        "auth.log.2", "auth.log.2.gz", "auth.log.1"]
+    assert newer_generations(live, tmp_path / "auth.log.1") == []
+    # dates: later is newer
+    assert [p.name for p in newer_generations(live, tmp_path / "auth.log-20251209")] == [
+        "auth.log-20251210.gz", "auth.log-20251211"]
+    assert newer_generations(live, tmp_path / "auth.log.old") == []
+
+
+def test_missing_numbered_generations_are_named(tmp_path: Path) -> None:
+    live = tmp_path / "auth.log"
+    for name in ("auth.log", "auth.log.2.gz", "auth.log.4"):
+        (tmp_path / name).write_bytes(b"x\n")
+    assert [p.name for p in missing_generations(live, tmp_path / "auth.log.4")] == ["auth.log.1", "auth.log.3"]
+    assert missing_generations(live, tmp_path / "auth.log-20251209") == []
