@@ -27,7 +27,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
-from itertools import compress, islice, repeat
+from itertools import chain, compress, islice, repeat
 from operator import add, is_, is_not, itemgetter, sub
 from typing import ClassVar, Final, Literal, TypeVar, cast
 
@@ -232,12 +232,14 @@ class Recognizer(ABC):
                     found.append(hit)
         return found
 
-    def find_joined(self, text: str, offsets: Sequence[int], *,
-                    context: bool = False) -> tuple[list[tuple[int, Match]], set[int]]:
+    def find_joined(self, text: str, offsets: Sequence[int], *, context: bool = False,
+                    within: Sequence[tuple[int, int]] | None = None) -> tuple[list[tuple[int, Match]], set[int]]:
         """``find_folded`` of every value of a joined folded text at once (the values start at
         ``offsets``, separated by a character no pattern of this recognizer can match: see
         :func:`joinable`): (value index, hit with spans in that value) in the order find_folded
         of each value gives them, and the indexes of the values a pattern matched in.
+        ``within``, when given, are the (start, end) spans of ``text`` to search, in order, each
+        from a value's start to a value's end: the values outside them are not looked at.
 
         A pattern's matches are taken out and looked up by C code (``map`` over the regex
         matches) in a :class:`HitCache` of (matched text, start in its value) -> the Match or
@@ -253,7 +255,8 @@ class Recognizer(ABC):
         for number, (pattern, regex) in enumerate(self._searching):
             if pattern.context_only and not context:
                 continue
-            matches = list(regex.finditer(text))
+            matches = list(regex.finditer(text) if within is None else
+                           chain.from_iterable(map(regex.finditer, repeat(text), *zip(*within, strict=True))))
             if not matches:
                 continue
             at = list(map(_START, matches))

@@ -17,7 +17,7 @@ from govsoc.classification.batch import SEP, ShapeGate, joined_text, signatures,
 from govsoc.classification.cn_codes import CARD_ISSUERS
 from govsoc.classification.evaluation import labelled_columns, labelled_values
 from govsoc.classification.recognizer import Match, normalize
-from govsoc.classification.scanner import _CHUNK, Scanner, _resolve
+from govsoc.classification.scanner import _CHUNK, CLASSES, Scanner, _resolve
 from govsoc.classification.tagging import AT_INGEST
 
 COMMON = ("cn_resident_id", "cn_mobile", "cn_bank_card", "email", "ipv4", "cn_uscc")
@@ -273,3 +273,60 @@ def test_search_form_rows_are_meaningful() -> None:
     (_, search_form), = rec._searching
     assert [m.group() for m in search_form.finditer("1.2.3.4 a1.2.3.4 .1.2.3.4 11.2.3.4 x:10.0.0.1")] == [
         "1.2.3.4", "11.2.3.4", "10.0.0.1"]
+
+
+def test_a_chunk_joins_its_candidate_values_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """scan_many joins a chunk's candidate values once, grouped by which recognizers they are a
+    candidate of: every joined recognizer searches that one text, only within the spans of the
+    values whose class string holds one of its shapes (before, each recognizer joined and
+    offset its own selection again)."""
+    scanner = Scanner(COMMON)
+    values = ["13800138000", "a@b.cn 13800138000", "办结", "110101199003077715", "10.0.0.1", "6222020200112233445",
+              "91330106MA2H0BUL8X", "x"] * 10
+    seen: list[tuple[str, str, list[tuple[int, int]]]] = []
+    for rec in scanner.recognizers.values():
+        def spy(text: str, offsets: list[int], *, rec: object = rec, real: object = rec.find_joined,
+                **kwargs: object) -> object:
+            seen.append((rec.id, text, kwargs["within"]))  # type: ignore[attr-defined]
+            return real(text, offsets, **kwargs)  # type: ignore[operator]
+
+        monkeypatch.setattr(rec, "find_joined", spy)
+    found = list(scanner.scan_many(values))
+    assert found == plain(scanner, values, frozenset())
+    assert len({text for _, text, _ in seen}) == 1  # one joined text for every recognizer
+    text = seen[0][1]
+    for ident, _, within in seen:
+        searched = sorted(v for start, end in within for v in text[start:end].split(SEP))
+        shapes = scanner.recognizers[ident].SHAPES or ()
+        expected = sorted(v for v in values if any(s in v.translate(CLASSES) for s in shapes))
+        assert searched == expected, ident
+
+
+def test_find_joined_within_spans_looks_at_those_values_only() -> None:
+    """find_joined(within=...) = find_folded of each value inside the spans; values outside
+    them give nothing, even where a pattern would match."""
+    scanner = Scanner(COMMON)
+    values = ["13800138000", "13900139000 x", "13700137000", "", "13600136000"]
+    text, offsets = SEP.join(values), starts(values)
+    rec = scanner.recognizers["cn_mobile"]
+    within = [(offsets[1], offsets[2] + len(values[2])), (offsets[4], len(text))]
+    hits, matched = rec.find_joined(text, offsets, within=within)
+    assert hits == [(i, m) for i in (1, 2, 4) for m in rec.find_folded(values[i])]
+    assert matched == {1, 2, 4}
+
+
+def test_no_value_is_looked_at_alone_without_a_chinese_text_recognizer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no recognizer of Chinese text and no inline context word (the common set), a chunk
+    of Chinese values needs no per-value offsets to find values to scan alone."""
+    import govsoc.classification.scanner as scanner_module
+
+    scanner = Scanner(COMMON)
+    values = ["联系电话13800138000", "张三", "杭州市西湖区"] * 30
+
+    def no_offsets(_: object) -> list[int]:
+        raise AssertionError("offsets of the whole chunk computed")
+
+    monkeypatch.setattr(scanner_module, "starts", no_offsets)
+    plan = scanner._plan(frozenset())
+    blob = SEP.join(values)
+    assert scanner._alone(values, blob, blob, plan) == set()
