@@ -10,6 +10,8 @@ Samples and their licences:
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,10 +21,12 @@ from hypothesis import strategies as st
 from govsoc.collectors.base import ParseContext
 from govsoc.collectors.syslog.header import SyslogHeaderParser, parse_syslog
 from govsoc.collectors.syslog.line import SyslogLine
+from govsoc.collectors.syslog.rfc3164 import bsd_time, parse_rfc3164
 from govsoc.core.errors import ParseError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CONTEXT = ParseContext(timezone=SHANGHAI, reference=datetime(2026, 11, 30, tzinfo=UTC))
+CONTEXT_2005 = ParseContext(timezone=SHANGHAI, reference=datetime(2005, 12, 31, tzinfo=UTC))
 PLUS2 = timezone(timedelta(hours=2))
 
 
@@ -168,3 +172,51 @@ def test_header_shaped_junk_gives_a_line_or_parse_error(pri: str, stamp: str, re
         SyslogHeaderParser().parse(pri + stamp + rest, CONTEXT)
     except ParseError:
         pass
+
+
+_LINUX_2K = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "loghub" / "Linux" / "Linux_2k.log"
+
+
+def test_a_date_is_converted_once_per_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    # P13a 2: every new time of a file went through bsd_time (year inference, five ints), a third
+    # of Linux_2k's lines; now a date's year is decided once (its first and last second) and
+    # each new time is that date and its clock. The answers are checked against bsd_time below.
+    calls: list[tuple[object, ...]] = []
+
+    def counted(*args: Any) -> datetime:
+        calls.append(args[:2])
+        return bsd_time(*args)
+
+    monkeypatch.setattr("govsoc.collectors.syslog.header.bsd_time", counted)
+    lines = _LINUX_2K.read_text(encoding="utf-8").splitlines()
+    parser = SyslogHeaderParser()
+    for line in lines:
+        parser.parse(line, CONTEXT_2005)
+    dates = {line[:6] for line in lines}
+    assert len(dates) == len(set(calls)) > 20
+    assert len(calls) == 2 * len(dates)
+
+
+@given(when=st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2030, 12, 31)),
+       reference=st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2030, 12, 31),
+                              timezones=st.just(UTC)),
+       zone=st.sampled_from(["Asia/Shanghai", "UTC", "America/New_York", "Australia/Lord_Howe"]),
+       year=st.sampled_from([None, 2024, 2025]))
+def test_cached_bsd_time_is_bsd_time(when: datetime, reference: datetime, zone: str, year: int | None) -> None:
+    # the cached path (a date's year, then its clock) against the uncached reader, near the
+    # reference (where the year turns on the time of day), on 29 February, across DST changes
+    context = ParseContext(timezone=ZoneInfo(zone), reference=reference, year=year)
+    line = f"{when:%b} {when.day:>2} {when:%H:%M:%S} host sshd[1]: x"
+    parser = SyslogHeaderParser()
+    for text in (line, line):  # the second from the caches
+        try:
+            expected: object = parse_rfc3164(text, context).timestamp
+        except ParseError as e:
+            expected = str(e)
+        try:
+            got: object = parser.parse(text, context).timestamp
+        except ParseError as e:
+            got = str(e)
+        assert got == expected
+        if isinstance(got, datetime) and isinstance(expected, datetime):
+            assert (got.tzinfo, got.fold) == (expected.tzinfo, expected.fold)
