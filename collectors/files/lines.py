@@ -162,8 +162,7 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
 
     while chunk := _read(stream, chunk_size, stats):
         if fd is not None and not _unchanged_before(fd, stats):
-            stats.error = (f"the file changed before byte {base} during the read (truncated: copytruncate?); "
-                           "what was read before is kept")
+            stats.error = _changed(base)
             break
         # judged with the end of the chunk before: whole windows, wherever the chunks end
         binary, whole, held = binary_in(carry + chunk), chunk, len(carry)
@@ -225,6 +224,9 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
             stats.binary = (binary_magic(whole[at - base:at - base + 16]) if at >= base else None) or stats.binary
             return
         base += size
+    else:  # the end, or a truncation below the position read to (R11e F1): the last chunk tells
+        if fd is not None and stats.error is None and not _unchanged_before(fd, stats):
+            stats.error = _changed(base)
     if line.data is not None:
         if final and stats.error is None:  # after a read error the line may go on: wait for it
             number += 1
@@ -260,6 +262,11 @@ def _still_nul(fd: int, start: int, padding: int) -> bool:
         return not os.pread(fd, min(padding, _CHUNK), start).strip(b"\x00")
     except OSError:
         return False  # read it again: the read itself reports what is wrong
+
+
+def _changed(position: int) -> str:
+    return (f"the file changed before byte {position} during the read (truncated: copytruncate?); "
+            "what was read before is kept")
 
 
 def _unchanged_before(fd: int, stats: ReadStats) -> bool:

@@ -144,3 +144,36 @@ def test_copytruncate_during_a_read_stores_nothing_twice(tmp_path: Path, sqlite_
     assert created == {"auth.log.1": 0, "auth.log": 4000}
     stored = originals(sqlite_store)
     assert len(stored) == len(set(stored)) == 7000
+
+
+@pytest.mark.parametrize("copied", [True, False])  # copytruncate; an admin's `: > auth.log` (no copy)
+def test_truncation_below_the_read_position_is_said_and_stores_no_fragment(tmp_path: Path, sqlite_store: SqliteStore,
+                                                                           copied: bool) -> None:
+    # R11e F1: truncated under the reader to less than its position, the file's next read gave
+    # b"" and was taken as its end: the start of the line cut at the end of the chunk read was
+    # stored as the file's unterminated last line (flagged partial), and nothing said the file
+    # changed during the read.
+    log, one = tmp_path / "auth.log", tmp_path / "auth.log.1"
+    log.write_bytes(lines(0, 30_000))  # 3 MiB: several chunks, a line cut at the end of the first
+    state = tmp_path / "state"
+    read = 0
+
+    def truncate_midway(size: int) -> None:
+        nonlocal read
+        read += size
+        if read >= 100_000 and log.stat().st_size:
+            if copied:
+                one.write_bytes(log.read_bytes())
+            with log.open("r+b") as out:
+                out.truncate(0)
+
+    summary = Pipeline(sqlite_store, data_dir=state, progress=truncate_midway).ingest_file(log)
+    assert summary.partial == 0
+    assert summary.read_error is not None and "the file changed before byte" in summary.read_error
+    first = originals(sqlite_store)
+    assert len(first) == len(set(first)) == summary.receipt.created
+    assert set(first) <= {line.decode() for line in lines(0, 30_000).splitlines()}  # whole lines only
+    if copied:  # the rest is read from the copy, once
+        assert Pipeline(sqlite_store, data_dir=state).ingest_file(one).receipt.created == 30_000 - len(first)
+        stored = originals(sqlite_store)
+        assert len(stored) == len(set(stored)) == 30_000
