@@ -105,27 +105,35 @@ def _infocenter(line: str) -> str | None:
         return INFOCENTER_VERSIONS.get(marker[1])
     if line.startswith("%") and _H3C_BUFFER.match(line):
         return "h3c"
-    return "huawei" if _HUAWEI_BARE.match(line) else None
+    return "huawei" if "/" in line and _HUAWEI_BARE.match(line) else None
 
 
 #: Device parser -> whether one line is of its format (ASCII cues only: GBK bodies may not decode).
+#: Each regex runs only on a line holding a literal its every match holds (an ``in`` test costs
+#: next to nothing; a search that fails walks the whole line): syslog.mixed asks them all of
+#: every line that is no device's.
 DEVICE_RECOGNISERS: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("huawei", lambda line: _infocenter(line) == "huawei"),
     ("h3c", lambda line: _infocenter(line) == "h3c"),
-    ("sangfor.af", lambda line: _SANGFOR.search(line) is not None),
-    ("hillstone.stoneos", lambda line: _HILLSTONE.search(line) is not None),
-    ("topsec.tos", lambda line: _TOPSEC.search(line) is not None),
-    ("nsfocus.ips", lambda line: _NSFOCUS.search(line) is not None),
-    ("dbappsecurity.waf", lambda line: _DBAPP.search(line) is not None),
+    ("sangfor.af", lambda line: ("fwlog" in line or "nat" in line) and _SANGFOR.search(line) is not None),
+    ("hillstone.stoneos", lambda line: "@" in line and _HILLSTONE.search(line) is not None),
+    ("topsec.tos", lambda line: "id=" in line and _TOPSEC.search(line) is not None),
+    ("nsfocus.ips", lambda line: ";danger_degree:" in line and _NSFOCUS.search(line) is not None),
+    ("dbappsecurity.waf", lambda line: "DBAppWAF: " in line and _DBAPP.search(line) is not None),
 )
 #: The parsers of syslog lines: a file whose lines need more than one of them is read by
 #: syslog.mixed, which chooses per line (line_parser).
 SYSLOG_PARSERS = frozenset({"linux.auth", *(parser for parser, _ in DEVICE_RECOGNISERS)})
 
 
+#: The recognisers after the two information-center ones, which line_parser asks at once.
+_NOT_INFOCENTER = DEVICE_RECOGNISERS[2:]
+assert [parser for parser, _ in DEVICE_RECOGNISERS[:2]] == ["huawei", "h3c"]
+
+
 def line_parser(line: str) -> str | None:
     """The device parser of one syslog line, None when no device format recognises it."""
-    return next((parser for parser, recognises in DEVICE_RECOGNISERS if recognises(line)), None)
+    return _infocenter(line) or next((parser for parser, recognises in _NOT_INFOCENTER if recognises(line)), None)
 
 
 #: JSON log formats by the keys their records always have (read in the raw text, so that a record

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from govsoc.collectors import ingest_file
+from govsoc.collectors import detect, ingest_file
 from govsoc.collectors.base import default_parser
 from govsoc.collectors.detect import detect_lines, detect_parser
 from govsoc.store.base import Query
@@ -83,3 +85,41 @@ def test_the_cli_detects_and_parser_still_forces(tmp_path: Path, monkeypatch: py
     monkeypatch.setenv("GOVSOC_HOME", str(tmp_path / "b"))
     main(["ingest", "--parser", "linux.auth", str(ndjson)])
     assert "1 unparsed" in capsys.readouterr().out          # forced: not syslog
+
+
+class _Counted:
+    """A compiled pattern that counts the searches and matches asked of it."""
+
+    def __init__(self, pattern: re.Pattern[str], calls: list[str], name: str) -> None:
+        self.pattern, self.calls, self.name = pattern, calls, name
+
+    def search(self, *args: Any) -> re.Match[str] | None:
+        self.calls.append(self.name)
+        return self.pattern.search(*args)
+
+    def match(self, *args: Any) -> re.Match[str] | None:
+        self.calls.append(self.name)
+        return self.pattern.match(*args)
+
+
+@pytest.mark.parametrize(("line", "expected", "asked"), [
+    # a host's line (most of a relay's file): no device regex runs, each needs a literal it lacks
+    ("Dec 10 06:55:46 LabSZ sshd[24200]: Failed password for invalid user webmaster from 173.234.31.186 "
+     "port 38926 ssh2", None, []),
+    # an H3C line: its information-center marker is searched once, not once for Huawei and again for H3C
+    ("<190>May 5 02:59:34 2018 H3C %%10FILTER/6/FILTER_ZONE_IPV4_EXECUTION: SrcZoneName(1025)=Trust;"
+     "DstZoneName(1035)=Untrust;Type(1067)=ACL", "h3c", ["_INFOCENTER"]),
+    # a Hillstone line: only the regexes whose literal it holds
+    ("<190>Jun  9 16:42:25 2036132163010042(root) 44243622 Traffic@FLOW: SESSION: 10.10.1.2:52000->"
+     "10.10.2.3:80(TCP), application HTTP, policy 1", "hillstone.stoneos", ["_HILLSTONE"]),
+])
+def test_line_parser_runs_only_the_regexes_a_line_can_match(monkeypatch: pytest.MonkeyPatch, line: str,
+                                                            expected: str | None, asked: list[str]) -> None:
+    # issue 13's benchmark: syslog.mixed tried every vendor's regex in turn on every line, the
+    # information-center search twice
+    calls: list[str] = []
+    for name in ("_INFOCENTER", "_H3C_BUFFER", "_HUAWEI_BARE", "_SANGFOR", "_HILLSTONE", "_TOPSEC", "_NSFOCUS",
+                 "_DBAPP"):
+        monkeypatch.setattr(detect, name, _Counted(getattr(detect, name), calls, name))
+    assert detect.line_parser(line) == expected
+    assert calls == asked
