@@ -23,7 +23,7 @@ from govsoc.collectors.base import ParseContext
 from govsoc.collectors.syslog.line import SyslogLine, read_pri, read_tag
 from govsoc.collectors.syslog.rfc3164 import HEADER, MONTHS, bsd_time
 from govsoc.collectors.syslog.rfc3339 import TIMESTAMP, checked_time
-from govsoc.collectors.syslog.rfc5424 import parse_rfc5424, pid_of
+from govsoc.collectors.syslog.rfc5424 import parse_rfc5424
 from govsoc.core.errors import ParseError
 
 __all__ = ["SyslogHeaderParser", "SyslogLine", "parse_syslog"]
@@ -42,10 +42,11 @@ _ISO = re.compile(r"(\d{4}-\S{6,}) +(\S+) +([^\s\[:]+(?:\([^)]*\))?)(?:\[(\d{1,1
                   re.DOTALL | re.ASCII)
 _ISO_HOST = re.compile(r" +(\S+) +", re.ASCII)
 # The common RFC 5424 message in one pass: PRI 0-191 (as read_pri takes it), no structured
-# data ("-"); its time is shaped here and checked in parse (fromisoformat, with a zone); anything
-# else goes through rfc5424.
+# data ("-"); its time is shaped here and checked in parse (fromisoformat, with a zone); a PROCID
+# of 1-10 ASCII digits is caught apart as the pid (rfc5424.pid_of's rule, without a call per
+# line); anything else goes through rfc5424.
 _RFC5424_NIL_SD = re.compile(r"<(\d\d?|0\d\d|1[0-8]\d|19[01])>1 (\d{4}-\d\d-\d\dT\S{8,24}) (\S{1,255}) (\S{1,48}) "
-                             r"(\S{1,128}) (\S{1,32}) "
+                             r"(?:(\d{1,10})|(\S{1,128})) (\S{1,32}) "
                              r"-(?: (.*))?$", re.DOTALL | re.ASCII)
 _CACHE_SIZE = 4096
 #: Builds a SyslogLine from a full tuple without the NamedTuple's Python-level __new__.
@@ -55,7 +56,6 @@ _combine = datetime.combine
 _clock = time.fromisoformat
 #: _date's answer for a date whose year depends on the time of day (or that no year has).
 _ANY_YEAR = date.min
-_pid = pid_of
 
 
 class SyslogHeaderParser:
@@ -79,7 +79,7 @@ class SyslogHeaderParser:
         if text.startswith("<"):
             match = _RFC5424_NIL_SD.match(text)
             if match is not None:
-                pri, stamp, host, app, procid, msgid, message = match.groups()
+                pri, stamp, host, app, pid, procid, msgid, message = match.groups()
                 try:
                     when = _fromisoformat(stamp)
                 except ValueError:  # rfc5424 says why
@@ -88,10 +88,10 @@ class SyslogHeaderParser:
                     if message and message[0] == "\ufeff":
                         message = message[1:]
                     return _new(SyslogLine, (when, None if host == "-" else host, None if app == "-" else app,
-                                             _pid(procid),
+                                             int(pid) if pid else None,
                                              message.rstrip() if message else "", int(pri), "rfc5424",
-                                             None if procid == "-" else procid, None if msgid == "-" else msgid,
-                                             None))
+                                             pid or (None if procid == "-" else procid),
+                                             None if msgid == "-" else msgid, None))
             priority, pos = read_pri(text)
         # the common lines first, each expression fails at once on the other's first character
         match = _BSD.match(text, pos)
