@@ -189,7 +189,7 @@ class ShapeGate(dict[bytes, tuple[Candidate, ...]]):
     gives the same as bit masks (bit i: the i-th row of ``shaped``), which the scanner selects a
     recognizer's values with in C (``map(and_, ...)``)."""
 
-    __slots__ = ("shaped", "gate", "joined", "masks")
+    __slots__ = ("shaped", "gate", "joined", "masks", "slots")
 
     #: Signatures longer than this are not kept (long free text rarely repeats; a log message's
     #: often does: the words' lengths and the addresses' shapes come back).
@@ -210,6 +210,10 @@ class ShapeGate(dict[bytes, tuple[Candidate, ...]]):
         #: The candidates the scanner runs over a whole chunk's joined text (see :func:`joinable`).
         self.joined: frozenset[Candidate] = frozenset(c for c, _ in rows if joinable(c[0], c[2]))
         self.gate = tuple(s.encode("ascii") for s in gate)
+        #: Per row, its first bit in ``masks`` and the shapes of each bit: one bit per pattern
+        #: (in ``_searching`` order) when a pattern of the recognizer has its own shapes
+        #: (Pattern.shapes, None for "the recognizer's"), else one bit for all of them.
+        self.slots: tuple[tuple[int, tuple[tuple[bytes, ...] | None, ...]], ...] = _slots(rows)
         self.masks = _Masks(self)
 
     def __missing__(self, signature: bytes) -> tuple[Candidate, ...]:
@@ -223,8 +227,23 @@ class ShapeGate(dict[bytes, tuple[Candidate, ...]]):
         return found
 
 
+def _slots(rows: list[tuple[Candidate, tuple[bytes, ...]]]) -> tuple[tuple[int, tuple[tuple[bytes, ...] | None, ...]],
+                                                                     ...]:
+    out = []
+    base = 0
+    for (rec, _, _, _), _ in rows:
+        own = tuple(None if p.shapes is None else tuple(s.encode("ascii") for s in p.shapes)
+                    for p, _ in rec._searching)
+        bits = own if any(o is not None for o in own) else (None,)
+        out.append((base, bits))
+        base += len(bits)
+    return tuple(out)
+
+
 class _Masks(dict[bytes, int]):
-    """Signature -> bit mask of a ShapeGate's answer, kept as the gate keeps its answers."""
+    """Signature -> bit mask of a ShapeGate's answer, kept as the gate keeps its answers: for
+    each candidate row, its bits (ShapeGate.slots) of the patterns whose own shapes (if any)
+    the signature holds."""
 
     __slots__ = ("shapes",)
 
@@ -234,7 +253,12 @@ class _Masks(dict[bytes, int]):
 
     def __missing__(self, signature: bytes) -> int:
         found = self.shapes[signature]
-        mask = sum(1 << i for i, (c, _) in enumerate(self.shapes.shaped) if c in found)
+        mask = 0
+        for (candidate, _), (base, bits) in zip(self.shapes.shaped, self.shapes.slots, strict=True):
+            if candidate in found:
+                for bit, shapes in enumerate(bits, base):
+                    if shapes is None or any(s in signature for s in shapes):
+                        mask |= 1 << bit
         if len(signature) <= ShapeGate.KEEP:
             if len(self) >= ShapeGate.LIMIT:
                 self.clear()

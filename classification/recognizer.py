@@ -61,13 +61,18 @@ class Pattern:
     begin with a character class: ``re`` then skips in C to where a match can start instead of
     trying every position (a leading look-behind prevents that), which pays on long text such as
     log lines (on short digit runs the look-behind first is as fast). The scanner searches joined
-    values with it; the plain path (``find``) runs ``regex``, and tests hold them equal."""
+    values with it; the plain path (``find``) runs ``regex``, and tests hold them equal.
+    ``shapes``, when given, are class substrings (as :attr:`Recognizer.SHAPES`) of which every
+    match of this pattern holds one: the joined scan searches this pattern only in the values
+    that hold one (an ID number's 6-8-4 form only where spaced digit groups are), the others
+    in every value the recognizer's SHAPES admit."""
 
     name: str
     regex: str
     score: float
     context_only: bool = False
     search: str | None = None
+    shapes: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -233,13 +238,15 @@ class Recognizer(ABC):
         return found
 
     def find_joined(self, text: str, offsets: Sequence[int], *, context: bool = False,
-                    within: Sequence[tuple[int, int]] | None = None) -> tuple[list[tuple[int, Match]], set[int]]:
+                    within: Sequence[Sequence[tuple[int, int]]] | None = None,
+                    ) -> tuple[list[tuple[int, Match]], set[int]]:
         """``find_folded`` of every value of a joined folded text at once (the values start at
         ``offsets``, separated by a character no pattern of this recognizer can match: see
         :func:`joinable`): (value index, hit with spans in that value) in the order find_folded
         of each value gives them, and the indexes of the values a pattern matched in.
-        ``within``, when given, are the (start, end) spans of ``text`` to search, in order, each
-        from a value's start to a value's end: the values outside them are not looked at.
+        ``within``, when given, holds for each pattern (in ``_searching`` order) the (start, end)
+        spans of ``text`` to search it in, in order, each from a value's start to a value's end:
+        the values outside them are not looked at.
 
         A pattern's matches are taken out and looked up by C code (``map`` over the regex
         matches) in a :class:`HitCache` of (matched text, start in its value) -> the Match or
@@ -255,8 +262,11 @@ class Recognizer(ABC):
         for number, (pattern, regex) in enumerate(self._searching):
             if pattern.context_only and not context:
                 continue
-            matches = list(regex.finditer(text) if within is None else
-                           chain.from_iterable(map(regex.finditer, repeat(text), *zip(*within, strict=True))))
+            spans = None if within is None else within[number]
+            if spans is not None and not spans:
+                continue
+            matches = list(regex.finditer(text) if spans is None else
+                           chain.from_iterable(map(regex.finditer, repeat(text), *zip(*spans, strict=True))))
             if not matches:
                 continue
             at = list(map(_START, matches))

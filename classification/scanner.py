@@ -230,17 +230,12 @@ class Scanner:
             last = bisect_right(live_masks, kind) - 1
             spans.append((kind, offsets[bisect_left(live_masks, kind)], offsets[last] + len(values[last])))
         present = reduce(or_, kinds, 0)
-        for bit, row in enumerate(gate.shaped):
-            candidate = row[0]
-            if not present >> bit & 1 or candidate not in gate.joined:
+        for (candidate, _), (base, bits) in zip(gate.shaped, gate.slots, strict=True):
+            if not present >> base & ((1 << len(bits)) - 1) or candidate not in gate.joined:
                 continue
-            within: list[tuple[int, int]] = []
-            for kind, start, end in spans:
-                if kind >> bit & 1:
-                    if within and within[-1][1] + 1 == start:  # the next group: one search
-                        within[-1] = (within[-1][0], end)
-                    else:
-                        within.append((start, end))
+            within = [_within(spans, bit) for bit in range(base, base + len(bits))]
+            if len(bits) == 1:  # one bit for all its patterns
+                within *= len(candidate[0]._searching)
             pairs, matched = candidate[0].find_joined(joined, offsets, context=candidate[2], within=within)
             ran.update(map(live.__getitem__, matched))
             for at, hit in pairs:
@@ -288,6 +283,18 @@ class Scanner:
 
 
 _CHUNK: Final = 8192
+
+
+def _within(spans: list[tuple[int, int, int]], bit: int) -> list[tuple[int, int]]:
+    """The spans of the groups whose mask has ``bit``, neighbours merged (one search)."""
+    within: list[tuple[int, int]] = []
+    for kind, start, end in spans:
+        if kind >> bit & 1:
+            if within and within[-1][1] + 1 == start:
+                within[-1] = (within[-1][0], end)
+            else:
+                within.append((start, end))
+    return within
 
 
 def _resolve(found: list[Match], context: frozenset[str]) -> list[Match]:

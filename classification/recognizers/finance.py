@@ -36,8 +36,9 @@ class BankCardRecognizer(Recognizer):
     mask_rule = "bank_card"
     TRIGGER = r"\d{4}[ -]?\d{4}[ -]?\d{4}"
     PATTERNS = (
-        Pattern("13-19 digits", NOT_BEFORE + r"\d{13,19}" + NOT_AFTER, 0.3),
-        Pattern("groups of four", NOT_BEFORE + r"\d{4}(?:[ -]\d{4}){2,3}(?:[ -]?\d{1,3})?" + NOT_AFTER, 0.3),
+        Pattern("13-19 digits", NOT_BEFORE + r"\d{13,19}" + NOT_AFTER, 0.3, shapes=(SHAPES[0],)),
+        Pattern("groups of four", NOT_BEFORE + r"\d{4}(?:[ -]\d{4}){2,3}(?:[ -]?\d{1,3})?" + NOT_AFTER, 0.3,
+                shapes=(SHAPES[1],)),
     )
     CONTEXT = ("yhkh", "yinhangka", "yhzh", "bank_card", "bankcard", "card_no", "cardno", "account_no", "acct",
                "银行卡", "卡号", "银行账号", "账号")

@@ -107,8 +107,9 @@ class ResidentIdRecognizer(Recognizer):
     checksum = True
     mask_rule = "id_card"
     TRIGGER = r"\d{17}"
-    PATTERNS = (Pattern("18-digit GB 11643 number", NOT_BEFORE + ID18 + NOT_AFTER, 0.5),
-                Pattern("18-digit GB 11643 number in 6-8-4 groups", NOT_BEFORE + ID18_GROUPED + NOT_AFTER, 0.5))
+    PATTERNS = (Pattern("18-digit GB 11643 number", NOT_BEFORE + ID18 + NOT_AFTER, 0.5, shapes=(SHAPES[0],)),
+                Pattern("18-digit GB 11643 number in 6-8-4 groups", NOT_BEFORE + ID18_GROUPED + NOT_AFTER, 0.5,
+                        shapes=(SHAPES[1],)))
     CONTEXT = _ID_CONTEXT
 
     def validate(self, candidate: str) -> str | None:

@@ -296,20 +296,23 @@ def test_a_chunk_joins_its_candidate_values_once(monkeypatch: pytest.MonkeyPatch
     assert len({text for _, text, _ in seen}) == 1  # one joined text for every recognizer
     text = seen[0][1]
     for ident, _, within in seen:
-        searched = sorted(v for start, end in within for v in text[start:end].split(SEP))
-        shapes = scanner.recognizers[ident].SHAPES or ()
-        expected = sorted(v for v in values if any(s in v.translate(CLASSES) for s in shapes))
-        assert searched == expected, ident
+        rec = scanner.recognizers[ident]
+        assert len(within) == len(rec.PATTERNS)  # spans per pattern
+        for pattern, spans in zip(rec.PATTERNS, within, strict=True):
+            searched = sorted(v for start, end in spans for v in text[start:end].split(SEP))
+            expected = sorted(v for v in values if any(s in v.translate(CLASSES) for s in rec.SHAPES or ())
+                              and any(s in v.translate(CLASSES) for s in pattern.shapes or rec.SHAPES or ()))
+            assert searched == expected, (ident, pattern.name)
 
 
 def test_find_joined_within_spans_looks_at_those_values_only() -> None:
-    """find_joined(within=...) = find_folded of each value inside the spans; values outside
-    them give nothing, even where a pattern would match."""
+    """find_joined(within=...) = find_folded of each value inside its pattern's spans; values
+    outside them give nothing, even where the pattern would match."""
     scanner = Scanner(COMMON)
     values = ["13800138000", "13900139000 x", "13700137000", "", "13600136000"]
     text, offsets = SEP.join(values), starts(values)
     rec = scanner.recognizers["cn_mobile"]
-    within = [(offsets[1], offsets[2] + len(values[2])), (offsets[4], len(text))]
+    within = [[(offsets[1], offsets[2] + len(values[2])), (offsets[4], len(text))]]
     hits, matched = rec.find_joined(text, offsets, within=within)
     assert hits == [(i, m) for i in (1, 2, 4) for m in rec.find_folded(values[i])]
     assert matched == {1, 2, 4}
@@ -330,3 +333,46 @@ def test_no_value_is_looked_at_alone_without_a_chinese_text_recognizer(monkeypat
     plan = scanner._plan(frozenset())
     blob = SEP.join(values)
     assert scanner._alone(values, blob, blob, plan) == set()
+
+
+_NUMBER_PIECES = ["1", "0", "9", "19900307", "110101", "6222", "13800138000", "x", "X", " ", "-", "  ", ".", "a", "张",
+                  "１", "—", SEP]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_NUMBER_PIECES), max_size=30).map("".join))
+def test_a_patterns_own_shapes_hold_every_match_of_it(text: str) -> None:
+    """Pattern.shapes is a promise the joined scan relies on (it searches the pattern only in
+    values holding one): every match of such a pattern, in folded text, holds one of them."""
+    scanner = Scanner(None)
+    rows = [(r.id, p, regex) for r in scanner.recognizers.values()
+            for (p, regex) in r._compiled if p.shapes is not None]
+    assert {i for i, _, _ in rows} >= {"cn_resident_id", "cn_bank_card"}
+    folded = normalize(text)
+    for ident, pattern, regex in rows:
+        for m in regex.finditer(folded):
+            assert any(s in m.group().translate(CLASSES) for s in pattern.shapes or ()), (ident, pattern.name, m)
+
+
+def test_a_pattern_is_searched_only_where_its_own_shapes_are() -> None:
+    """The 6-8-4 form of an ID number and a card in groups of four are not searched in plain
+    digit runs (18 digits hold neither form), and still found where they are."""
+    scanner = Scanner(COMMON)
+    values = ["110101199003077715", "6222020200112230"] * 40 + ["110101 19900307 7715", "6222 0202 0011 2230"]
+    calls: list[tuple[str, str, list[list[tuple[int, int]]]]] = []
+    for ident in ("cn_resident_id", "cn_bank_card"):
+        rec = scanner.recognizers[ident]
+
+        def spy(text: str, offsets: list[int], *, ident: str = ident, real: object = rec.find_joined,
+                **kwargs: object) -> object:
+            calls.append((ident, text, kwargs["within"]))  # type: ignore[arg-type]
+            return real(text, offsets, **kwargs)  # type: ignore[operator]
+
+        rec.find_joined = spy  # type: ignore[method-assign]
+    found = list(scanner.scan_many(values))
+    assert found == plain(scanner, values, frozenset())
+    assert {i for i, _ in found} >= {80, 81}
+    searched = {ident: [sorted(v for start, end in spans for v in text[start:end].split(SEP)) for spans in within]
+                for ident, text, within in calls}
+    assert searched["cn_resident_id"] == [values[:80:2], values[80:81]]  # 17 digits in a row; 6-8-4
+    assert searched["cn_bank_card"] == [sorted(values[:80]), sorted(values[80:])]
