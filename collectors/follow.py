@@ -19,12 +19,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from govsoc.collectors.base import path_text
+from govsoc.collectors.checkpoints import Checkpoint
 from govsoc.collectors.files.discover import (
     expand,
     missing_generations,
     newer_generations,
     rotated_siblings,
     rotation_age,
+    rotation_family,
     written_order,
 )
 from govsoc.collectors.files.identity import look
@@ -50,7 +52,9 @@ def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) 
         return []
     wanted = {c.identity for c in previous}
     found: list[Path] = []
-    for sibling in rotated_siblings(path):
+    # beside it, or, for a rotated name, under the family's other names (the glob run visits
+    # auth.log.1 before auth.log.2.gz, where its file read before now is: R11e F2)
+    for sibling in dict.fromkeys([*rotated_siblings(path), *rotation_family(path)]):
         try:
             sibling_view = look(sibling)
         except ParseError:
@@ -60,11 +64,22 @@ def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) 
             wanted.discard(match.identity)
             found.append(sibling)
     for checkpoint in previous:
-        if checkpoint.identity in wanted:  # rotated away beyond reach: say so once, stop looking
+        if checkpoint.identity not in wanted:
+            continue
+        # rotated away beyond reach: stop looking; say so once, unless it was read to the size
+        # last seen (R11e F2: a file logrotate deleted after it was read whole was "lines ... not found")
+        if not _read_whole(checkpoint):
             pipeline.notice(f"{path_text(str(path))}: the file read before (checkpoint {checkpoint.identity[:12]}) "
                             f"was rotated away; lines written to it after byte {checkpoint.offset} were not found")
-            pipeline.checkpoints.save(replace(checkpoint, path=f"{checkpoint.path} (rotated away)"))
+        pipeline.checkpoints.save(replace(checkpoint, path=f"{checkpoint.path} (rotated away)"))
     return [_finish(pipeline, rotated, options) for rotated in _with_generations_between(pipeline, path, found)]
+
+
+def _read_whole(checkpoint: Checkpoint) -> bool:
+    """Whether the checkpoint's file was read to the size it had when last looked at (an
+    unterminated last line stored as partial included; for gzip content, the trailer's size
+    modulo 2**32)."""
+    return checkpoint.size is not None and checkpoint.size in (checkpoint.read_to, checkpoint.read_to % (1 << 32))
 
 
 def _with_generations_between(pipeline: Pipeline, path: Path, found: list[Path]) -> list[Path]:

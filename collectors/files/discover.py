@@ -26,6 +26,8 @@ _COMPRESSED = re.compile(r"\.(?:gz|bz2|xz|zst|Z)$")
 _NUMBERED = re.compile(r"\.(\d+)")
 #: dateext's ``-%Y%m%d`` (default), ``-%Y-%m-%d``, hourly ``-%Y%m%d%H``, ``-%Y%m%d-%s``: later is newer.
 _DATED = re.compile(r"[-._](\d{4}-?\d{2}-?\d{2}(?:[-_]?\d+)?)")
+#: A rotated name: the live file's name, then a rotation suffix, then perhaps a compression one.
+_ROTATED = re.compile(r"(?P<live>.+?)(?:\.\d+|[-._]\d{4}-?\d{2}-?\d{2}(?:[-_]?\d+)?)(?:\.(?:gz|bz2|xz|zst|Z))?")
 
 
 def expand(patterns: Iterable[str], *, missing_ok: bool = False) -> list[Path]:
@@ -106,3 +108,14 @@ def missing_generations(live: Path, rotated: Path) -> list[Path]:
         return []
     present = {a[1] for s in rotated_siblings(live) if (a := rotation_age(live, s)) is not None and a[0] == "number"}
     return [live.with_name(f"{live.name}.{n}") for n in range(1, -age[1]) if -n not in present]
+
+
+def rotation_family(path: Path) -> list[Path]:
+    """The other rotated files of the live file ``path`` is a rotation of (for ``auth.log.1``:
+    ``auth.log.2.gz``, ``auth.log-20251210``...): where the file read at ``path`` is now after
+    a rotation that moved ``path`` on. Empty for a name logrotate does not give."""
+    rotated = _ROTATED.fullmatch(path.name)
+    if rotated is None:
+        return []
+    live = path.with_name(rotated.group("live"))
+    return [f for f in rotated_siblings(live) if f != path and rotation_age(live, f) is not None]

@@ -166,6 +166,52 @@ def test_a_generation_deleted_before_it_was_read_is_named(tmp_path: Path, logs: 
     assert sqlite_store.count(Query()) == 300
 
 
+def test_a_file_found_under_another_name_in_the_same_run_is_not_said_lost(tmp_path: Path, logs: Path) -> None:
+    # R11e F2: a glob run visited auth.log.1 before auth.log.2.gz, where the file last read at
+    # auth.log.1 now was, said it "rotated away; lines written to it after byte N were not found",
+    # then read those lines from auth.log.2.gz.
+    log, home = logs / "auth.log", tmp_path / "home"
+    write(log, 0, 100)
+    assert new_in(govsoc(home, "ingest", str(log))) == 100
+    logrotate(logs, log, "create", "compress", "delaycompress")
+    write(log, 100, 100)
+    assert new_in(govsoc(home, "ingest", str(log))) == 100  # the file read before is now at auth.log.1
+    write(logs / "auth.log.1", 200, 10)  # delaycompress: the program still wrote to it
+    logrotate(logs, log, "create", "compress", "delaycompress")  # it goes to auth.log.2.gz
+    write(log, 300, 50)
+    os.utime(logs / "auth.log.1", (1, 1))  # the glob run visits auth.log.1 first
+    done = subprocess.run([GOVSOC, "ingest", str(logs / "auth.log*")], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "GOVSOC_HOME": str(home), "GOVSOC_CONFIG": ""})
+    assert done.returncode == 0, done.stderr
+    assert "rotated away" not in done.stderr
+    assert new_in(done.stdout) == 10 + 50  # the rest of auth.log.2.gz, the new auth.log
+    originals = stored(home)
+    assert len(originals) == len(set(originals)) == 260
+
+
+@pytest.mark.parametrize(("final", "warned"), [
+    (True, False),  # read to the size it had: a file logrotate then deleted lost nothing known
+    (False, True),  # --follow held back its unterminated last line: that line was not found
+])
+def test_a_file_rotated_away_is_said_lost_only_when_it_was_not_read_whole(tmp_path: Path, logs: Path,
+                                                                          sqlite_store: SqliteStore, final: bool,
+                                                                          warned: bool) -> None:
+    # R11e F2: "lines written to it after byte N were not found" for files read to their end
+    log = logs / "auth.log"
+    notices: list[str] = []
+    pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state", notice=notices.append)
+    write(log, 0, 100)
+    with log.open("ab") as out:
+        out.write(b"Dec 10 08:00:00 web1 sshd[9]: half a li")
+    pipeline.ingest_file(log, IngestOptions(final=final))
+    log.unlink()  # rotated out of reach (rotate 0, or beyond the count)
+    write(log, 100, 10)
+    assert finish_predecessors(pipeline, log, IngestOptions()) == []
+    assert [n.split(": ", 1)[1][:22] for n in notices] == (["the file read before ("] if warned else [])
+    assert pipeline.ingest_file(log).receipt.created == 10
+    assert finish_predecessors(pipeline, log, IngestOptions()) == [] and len(notices) == warned  # said once
+
+
 def wait_for(home: Path, what: str, done: Callable[[list[str]], bool], follower: subprocess.Popen[str],
              timeout: float = 120.0) -> None:
     """Wait until the follower has stored what ``done`` looks for (polling the store it writes,

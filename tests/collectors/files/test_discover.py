@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from govsoc.collectors.files.discover import missing_generations, newer_generations, rotation_age
+from govsoc.collectors.files.discover import (
+    missing_generations,
+    newer_generations,
+    rotation_age,
+    rotation_family,
+)
 
 
 @pytest.mark.parametrize(("name", "age"), [
@@ -44,3 +49,11 @@ def test_missing_numbered_generations_are_named(tmp_path: Path) -> None:
         (tmp_path / name).write_bytes(b"x\n")
     assert [p.name for p in missing_generations(live, tmp_path / "auth.log.4")] == ["auth.log.1", "auth.log.3"]
     assert missing_generations(live, tmp_path / "auth.log-20251209") == []
+
+
+def test_rotation_family_of_a_rotated_name(tmp_path: Path) -> None:
+    for name in ("auth.log", "auth.log.1", "auth.log.2.gz", "auth.log-20251210", "auth.log.old", "other.log.1"):
+        (tmp_path / name).write_bytes(b"x\n")
+    # where the file last read at auth.log.1 may be after a rotation: the live file's other rotations
+    assert [p.name for p in rotation_family(tmp_path / "auth.log.1")] == ["auth.log-20251210", "auth.log.2.gz"]
+    assert rotation_family(tmp_path / "auth.log") == []  # a live name has no family of its own here
