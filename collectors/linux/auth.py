@@ -36,8 +36,9 @@ PROGRAM_TABLES: dict[str, tuple[MessageTable, ...]] = {
 }
 #: The dataset of kernel netfilter LOG lines (iptables, nftables, ufw), as Elastic's iptables.log.
 NETFILTER_DATASET = "linux.iptables"
-_ANY_PROGRAM = (PAM, LOGIN)
-_TABLES_OF = {name: tables + _ANY_PROGRAM for name, tables in PROGRAM_TABLES.items()}
+_ANY_PROGRAM = MessageTable.joined((PAM, LOGIN))
+#: Program -> one table of its own rules, then PAM's and login's (one word look-up per line).
+_TABLE_OF = {name: MessageTable.joined((*tables, PAM, LOGIN)) for name, tables in PROGRAM_TABLES.items()}
 #: "message repeated N times: [ inner ]" wraps another message (rsyslog's repeat reduction).
 REPEATED = re.compile(r"message repeated (?P<times>\d+) times: \[ ?(?P<inner>.*?) ?\]$", re.DOTALL)
 # "sshd(pam_unix)": PAM of old releases logging under its own tag
@@ -128,11 +129,7 @@ def normalise(program: str, message: str) -> dict[str, Any]:
         prefix = PAM_PREFIX.match(message)
         if prefix is not None:
             return _pam(message[prefix.end():], *prefix.groups())
-    for table in _TABLES_OF.get(program, _ANY_PROGRAM):
-        found = table.normalise(message)
-        if found is not None:
-            return found
-    return {}
+    return _TABLE_OF.get(program, _ANY_PROGRAM).normalise(message) or {}
 
 
 def _pam(message: str, module: str, service: str, kind: str | None) -> dict[str, Any]:

@@ -45,13 +45,20 @@ class MessageRule:
     category: tuple[str, ...]
     type: tuple[str, ...]
     extra: tuple[tuple[str, Any], ...] = ()
+    #: (group, ECS field, kind) of the pattern's groups that map to a field, in group order, and
+    #: whether it has groups handled apart (sessions, addresses): worked out once, not per line.
+    plan: tuple[tuple[str, str, str], ...] = ()
+    apart: bool = False
 
 
 def rule(pattern: str, action: str, outcome: str | None, category: tuple[str, ...] = ("authentication",),
          kind: tuple[str, ...] = ("info",), **extra: Any) -> MessageRule:
     """A table row; ``extra`` holds constant fields, named with ``__`` for dots."""
-    return MessageRule(re.compile(pattern), action, outcome, category, kind,
-                       tuple((name.replace("__", "."), value) for name, value in extra.items()))
+    compiled = re.compile(pattern)
+    plan = tuple((name, *_plan(name)) for name in compiled.groupindex if _plan(name)[0])
+    return MessageRule(compiled, action, outcome, category, kind,
+                       tuple((name.replace("__", "."), value) for name, value in extra.items()),
+                       plan, not _APART.isdisjoint(compiled.groupindex))
 
 
 class MessageTable:
@@ -63,6 +70,13 @@ class MessageTable:
         # a message whose leading word is W can only match rules keyed W or not keyed at all
         self._by_word = {word: tuple(r for r in self.rules if _key(r) in (word, None)) for word in words}
         self._unkeyed = tuple(r for r in self.rules if _key(r) is None)
+
+    @classmethod
+    def joined(cls, tables: Iterable[MessageTable]) -> MessageTable:
+        """One table of the rules of ``tables`` in turn: it answers as trying each table in turn
+        would (the first rule that matches, in table order), with one look-up of the leading
+        word instead of one per table."""
+        return cls(item for table in tables for item in table.rules)
 
     def normalise(self, message: str) -> dict[str, Any] | None:
         """The ECS fields of the first matching rule, None when no rule matches."""
@@ -88,7 +102,12 @@ def meaning(item: MessageRule, groups: dict[str, str | None]) -> dict[str, Any]:
         fields["event.outcome"] = item.outcome
     if item.extra:
         fields.update(item.extra)
-    _capture(groups, fields)
+    for name, target, kind in item.plan:
+        value = groups[name]
+        if value:
+            fields[target] = value if kind is _TEXT else int(value) if kind is _NUMBER else True
+    if item.apart:
+        _capture_apart(groups, fields)
     return fields
 
 
@@ -110,6 +129,11 @@ def _capture(groups: dict[str, str | None], fields: dict[str, Any]) -> None:
         target, kind = plan
         if target:
             fields[target] = value if kind is _TEXT else int(value) if kind is _NUMBER else True
+    _capture_apart(groups, fields)
+
+
+def _capture_apart(groups: dict[str, str | None], fields: dict[str, Any]) -> None:
+    """The groups no single field takes: a PAM session's users, a source address."""
     if groups.get("foruser"):
         fields.update(_session_users(groups))
     ip = groups.get("ip")

@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govsoc.collectors.base import ParseContext, RawRecord
+from govsoc.collectors.linux import messages
 from govsoc.collectors.linux.auth import PROGRAM_TABLES, LinuxAuthParser
 from govsoc.collectors.linux.messages import MessageTable
 
@@ -175,6 +176,23 @@ def test_every_program_table_has_a_real_or_composed_row() -> None:
             for table in PROGRAM_TABLES.get(str(fields_of(line).get("log.syslog.appname")), ())}
     elsewhere = {id(table) for name in ("gdm", "klogind") for table in PROGRAM_TABLES[name]}
     assert tables - used == elsewhere
+
+
+def test_one_leading_word_look_up_per_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    # P13a 4: a program's tables, then PAM's and login's, are one joined table: a message the
+    # last of them knows costs one look-up of its leading word, not one per table (three here)
+    words: list[str] = []
+    real = messages._MESSAGE_WORD
+
+    class Counted:
+        def match(self, text: str) -> Any:
+            words.append(text)
+            return real.match(text)
+
+    monkeypatch.setattr(messages, "_MESSAGE_WORD", Counted())
+    fields = fields_of("Nov 30 03:20:38 gate sshd[1]: ROOT LOGIN ON tty1")  # composed: login's shape under sshd
+    assert (fields["event.action"], fields["user.name"]) == ("logged-in", "root")
+    assert words == ["ROOT LOGIN ON tty1"]
 
 
 _PROGRAMS = st.sampled_from(sorted(PROGRAM_TABLES) + ["sshd(pam_unix)", "kernel", "-- root", "syslogd 1.4.1"])
