@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -59,3 +61,17 @@ def test_reserved_names_are_attributes(name: str) -> None:
 def test_errors_print_where_then_what(location: Location, text: str) -> None:
     assert str(ParseError("bad", location=location)) == f"{text}: bad"
     assert str(ParseError("bad")) == "bad"
+
+
+def test_the_written_out_init_keeps_a_frozen_dataclass() -> None:
+    # P13a 5: Event.__init__ is written out (the slots' setters) for speed; what the generated
+    # one gave must hold: frozen, a new fields dict per event, replace, equality, pickling
+    when = datetime(2026, 11, 30, tzinfo=UTC)
+    first, second = Event(id="a", timestamp=when, dataset="d"), Event(id="a", timestamp=when, dataset="d")
+    assert first == second and first.fields == {} and first.fields is not second.fields
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.id = "b"  # type: ignore[misc]
+    changed = dataclasses.replace(first, id="b", fields={"message": "m"})
+    assert (changed.id, changed.timestamp, changed.fields) == ("b", when, {"message": "m"})
+    assert pickle.loads(pickle.dumps(changed)) == changed
+    assert [f.name for f in dataclasses.fields(Event)] == ["id", "timestamp", "dataset", "fields"]
