@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
 import signal
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -20,6 +23,7 @@ from govsoc.core.errors import StoreError
 from govsoc.core.event import Event, make_id
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
+from tests.conftest import need
 
 T0 = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
 #: Above the size at which a write goes through the writer process (sqlite._PROCESS_MIN), and
@@ -174,5 +178,55 @@ def test_a_write_that_stops_half_way_leaves_nothing_held_for_the_next(tmp_path: 
         receipt = store.write(batch)
         assert (receipt.created, receipt.duplicates) == (storable(batch), 0)
         assert store.count(Query()) == storable(batch)
+    finally:
+        store.close()
+
+
+#: A large write through the writer process, traced: its four chunks of 2,500 events each make
+#: new compression dictionaries (a shape common in a chunk gets its own).
+_TRACED_WRITE = """
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from govsoc.core.event import Event, make_id
+from govsoc.store.sqlite import SqliteStore
+
+def batch(start):
+    t0 = datetime(2026, 3, 4, tzinfo=UTC)
+    return [Event(id=make_id("traced", n), timestamp=t0 + timedelta(seconds=n), dataset="test.traced",
+                  fields={"message": f"Failed password for u{n % 13} from 10.0.{n % 250}.1",
+                          "process.pid": n, "event.category": ["authentication"], f"shape{n % 3}": "x"})
+            for n in range(start, start + 10_000)]
+
+store = SqliteStore(Path(sys.argv[1]))
+store.write(batch(0))
+open(sys.argv[2] + "-start", "w").close()
+store.write(batch(10_000))
+open(sys.argv[2] + "-end", "w").close()
+store.close()
+"""
+
+
+def test_a_large_write_syncs_the_wal_once(tmp_path: Path) -> None:
+    # synchronous=FULL syncs the WAL at each commit: the write's rows are one transaction, one
+    # fdatasync. Each chunk's new compression dictionaries were committed on their own before
+    # its rows were deflated, and synced too: five syncs a 10,000-event write (four chunks), on
+    # the writer process's path (P11b 1). A dictionary needs no sync of its own: the rows that
+    # use it commit after it in the same WAL, and their sync makes both durable.
+    need(shutil.which("strace") is not None, "strace is needed to count the writer's syncs")
+    trace, mark = tmp_path / "trace.txt", tmp_path / "mark"
+    done = subprocess.run(["strace", "-f", "-qq", "-y", "-o", str(trace), "-e", "trace=fsync,fdatasync,openat",
+                           sys.executable, "-c", _TRACED_WRITE, str(tmp_path / "events.db"), str(mark)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    calls = trace.read_text(errors="replace").splitlines()
+    start = next(n for n, call in enumerate(calls) if f"{mark}-start" in call)
+    end = next(n for n, call in enumerate(calls) if f"{mark}-end" in call)
+    wal_syncs = [call for call in calls[start:end] if "sync(" in call and "events.db-wal>" in call]
+    assert len(wal_syncs) == 1, wal_syncs
+    store = SqliteStore(tmp_path / "events.db", writer_process=False)
+    try:
+        assert store.count(Query()) == 20_000
+        assert store._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL, as opened
     finally:
         store.close()
