@@ -23,9 +23,10 @@ own files, beside one bare split for the family: the common log format's fields 
 does not take still costs its failed match). ``syslog.mixed`` reads every device line, choosing
 the parser per line.
 
-Each figure is the best of ``--repeat`` rounds (garbage collection off while timing), ours and
-the ceiling interleaved within a round, so it is one core's rate even on a shared machine; the
-ratio is what the targets are about. Every pass has a new parser, as each file `govsoc ingest`
+Each figure is lines per CPU second of this process (time.process_time), the best of
+``--repeat`` rounds (garbage collection off while timing), ours and the ceiling interleaved
+within a round, so it is one core's rate even on a shared machine; the ratio is what the
+targets are about. Every pass has a new parser, as each file `govsoc ingest`
 reads has: caches (of converted times, ...) hold only what one read of the lines learns.
 """
 
@@ -102,16 +103,19 @@ def in_layout(lines: list[str], layout: str) -> list[str]:
 
 
 def best_times(works: list[Callable[[], object]], repeat: int) -> list[float]:
-    """The best time of each of ``works`` over ``repeat`` rounds, the works interleaved within
-    each round, so that a machine shared with other jobs slows both sides of a ratio alike."""
+    """The best CPU time of this process (time.process_time) of each of ``works`` over ``repeat``
+    rounds, the works interleaved within each round, so that a machine shared with other jobs
+    slows both sides of a ratio alike. CPU time, not wall time: on a machine with more jobs than
+    cores the wall time of a pass counts the other jobs' turns, and the ratios of two runs of
+    the same code swung from 0.13 to 0.51 (P13a); the figures are lines per CPU second."""
     best = [float("inf")] * len(works)
     gc.disable()
     try:
         for _ in range(repeat):
             for i, work in enumerate(works):
-                start = time.perf_counter()
+                start = time.process_time()
                 work()
-                best[i] = min(best[i], time.perf_counter() - start)
+                best[i] = min(best[i], time.process_time() - start)
     finally:
         gc.enable()
     return best
