@@ -25,6 +25,7 @@ together).
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -36,6 +37,7 @@ from sigma.exceptions import SigmaError
 from sigma.rule import SigmaRule
 
 from govsoc.core.alert import EVIDENCE_LIMIT, Alert, evidence_of
+from govsoc.core.ecs import FIELDS, NUMERIC_TYPES
 from govsoc.core.errors import RuleError
 from govsoc.core.event import Event, format_timestamp, make_id
 from govsoc.rules.correlate import event_context
@@ -48,6 +50,8 @@ __all__ = ["ATTRIBUTE", "Suppression", "Suppressor", "apply_configured", "suppre
 #: The rule's custom attribute that asks for suppression.
 ATTRIBUTE = "govsoc.suppress"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: Keyword fields that no store searches: the raw record is stored, not indexed.
+_UNINDEXED = frozenset({"event.original", "govsoc.original_base64"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +126,11 @@ class Suppressor:
     def alerts(self) -> Iterator[Alert]:
         """One alert per (values, window) touched by the pass, counted over the whole window."""
         meta = rule_metadata(self.rule)
-        for values_text, start in sorted(self._touched):
-            values = tuple(_hashable(v) for v in json.loads(values_text))
-            window = self._recount(values, start)
+        touched = sorted(self._touched)
+        compared = self._compared(touched)
+        for values_text, start in touched:
+            values = _values(values_text)
+            window = compared.get((values_text, start)) or self._recount(values, start)
             if not window.evidence:  # gone meanwhile (retention): nothing to stand for
                 continue
             first = window.evidence[0]
@@ -135,23 +141,42 @@ class Suppressor:
                 evidence=evidence_of(window.evidence), suppressed=window.total - 1, **meta.alert_fields())
 
     def _recount(self, values: tuple[Any, ...], start: datetime) -> _Window:
-        terms: dict[str, tuple[Scalar, ...]] = {f: (v,) for f, v in zip(self.suppression.by, values, strict=True)
-                                                if isinstance(v, str | int | float | bool)}
+        """The store counts a window whose every value is a term of a field it counts by."""
+        terms: dict[str, tuple[Scalar, ...]] = {f: (v,) for f, v in zip(self.suppression.by, values, strict=True)}
         query = Query(native=self.native, start=start, end=start + self.suppression.window, terms=terms)
-        if len(terms) == len(values):  # every value is a plain term: the store counts
-            evidence = list(self.store.search(replace(query, limit=EVIDENCE_LIMIT)))
-            latest = list(self.store.search(replace(query, limit=1, order="desc")))
-            if not evidence or not latest:
-                return _Window()
-            return _Window(evidence=evidence, last=latest[0].timestamp, total=self.store.count(query))
-        window = _Window()
-        for event in self.store.search(query):  # a missing or multi-valued field: compared here
-            if self.key(event) == values:
-                window.total += 1
-                window.last = event.timestamp
-                if len(window.evidence) < EVIDENCE_LIMIT:
-                    window.evidence.append(event)
-        return window
+        evidence = list(self.store.search(replace(query, limit=EVIDENCE_LIMIT)))
+        latest = list(self.store.search(replace(query, limit=1, order="desc")))
+        if not evidence or not latest:
+            return _Window()
+        return _Window(evidence=evidence, last=latest[0].timestamp, total=self.store.count(query))
+
+    def _compared(self, touched: Sequence[tuple[str, datetime]]) -> dict[tuple[str, datetime], _Window]:
+        """The windows the store cannot count by terms (a missing or listed value, a field that
+        is no plain term on every store), each window's matches read once and compared here."""
+        wanted: dict[datetime, dict[str, _Window]] = {}
+        for values_text, start in touched:
+            values = _values(values_text)
+            if not all(_plain(v) and _counted_by_term(f) for f, v in zip(self.suppression.by, values, strict=True)):
+                wanted.setdefault(start, {})[values_text] = _Window()
+        for start, windows in wanted.items():
+            query = Query(native=self.native, start=start, end=start + self.suppression.window)
+            for event in self.store.search(query):
+                for key in self._keys_of(event):
+                    if (window := windows.get(key)) is not None:
+                        window.total += 1
+                        window.last = event.timestamp
+                        if len(window.evidence) < EVIDENCE_LIMIT:
+                            window.evidence.append(event)
+        return {(key, start): window for start, windows in wanted.items() for key, window in windows.items()}
+
+    def _keys_of(self, event: Event) -> set[str]:
+        """Every key (as :meth:`add` writes it) an event counts toward: its values, and for a list
+        each plain element too (as a term query finds one element of a list where the store counts)."""
+        options: list[list[Any]] = []
+        for name in self.suppression.by:
+            value = event.get(name)
+            options.append([value, *(v for v in value if _plain(v))] if isinstance(value, list) else [value])
+        return {json.dumps(key, default=str) for key in itertools.product(*options)}
 
 
 @dataclass(slots=True)
@@ -165,3 +190,16 @@ class _Window:
 
 def _hashable(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
+
+
+def _values(values_text: str) -> tuple[Any, ...]:
+    return tuple(_hashable(v) for v in json.loads(values_text))
+
+
+def _plain(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool)
+
+
+def _counted_by_term(name: str) -> bool:
+    """Whether a term on the field is its value itself on every store (a keyword or a number)."""
+    return name not in _UNINDEXED and FIELDS.get(name, "keyword") in {"keyword", *NUMERIC_TYPES}

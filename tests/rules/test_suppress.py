@@ -15,7 +15,7 @@ from govsoc.core.errors import RuleError
 from govsoc.core.event import Event, make_id
 from govsoc.rules.backends import backend_for
 from govsoc.rules.suppress import ATTRIBUTE, Suppression, Suppressor, apply_configured, suppression_of
-from govsoc.store.base import Store
+from govsoc.store.base import Query, Store
 
 T0 = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
 RULE = """\
@@ -157,3 +157,33 @@ def replace_title(sigma: SigmaRule, title: str) -> SigmaRule:
     sigma.name = None
     return sigma
 
+
+
+@pytest.mark.parametrize("field", [
+    "message",         # analysed text on Elasticsearch: a term never equals a sentence (R12c F2)
+    "event.original",  # stored, not indexed, on Elasticsearch: a term query is refused (R12c F2)
+])
+def test_suppression_by_a_field_no_term_finds_counts_on_every_store(store: Store, field: str) -> None:
+    lines = ["Invalid user bob from 192.0.2.11 port 5001", "Invalid user bob from 192.0.2.11 port 5001",
+             "Invalid user eve from 192.0.2.12 port 5002"]
+    events = [Event(id=make_id("suppress-text", n), timestamp=T0 + timedelta(minutes=n), dataset="linux.auth",
+                    fields={**failure(n, T0, "10.0.0.1").fields, field: line})
+              for n, line in enumerate(lines)]
+    store.write(events)
+    store.refresh()
+    run_pass(store, rule({"by": [field], "window": "1h"}), events)
+    counts = {a.group[field]: (a.suppressed, [e.event_id for e in a.evidence]) for a in store.alerts()}
+    assert counts == {lines[0]: (1, [events[0].id, events[1].id]), lines[2]: (0, [events[2].id])}
+
+
+def test_suppression_by_address_counts_each_match_once(store: Store) -> None:
+    # A dual-stack listener logs one client as 10.0.0.1 and as ::ffff:10.0.0.1: two values, two
+    # alerts, each counting its own match; Elasticsearch's ip term finds both for either (R12c F1).
+    events = [failure(31, T0 + timedelta(minutes=1), "10.0.0.1"),
+              failure(32, T0 + timedelta(minutes=2), "::ffff:10.0.0.1")]
+    store.write(events)
+    store.refresh()
+    run_pass(store, rule({"by": ["source.ip"], "window": "1h"}), list(store.search(Query())))  # as stored
+    alerts = sorted(store.alerts(), key=lambda a: a.start)
+    assert [(a.suppressed, [e.event_id for e in a.evidence]) for a in alerts] == [
+        (0, [events[0].id]), (0, [events[1].id])]
