@@ -166,6 +166,13 @@ class CheckpointStore:
         self._pending_since = 0.0
         self._grouping = 0
         self._pending_lock = threading.RLock()
+        # Identities whose waiting save is a new file's registration, made without the source's
+        # lock: it gives way to a checkpoint another process wrote meanwhile (see lock, flush).
+        self._registrations: set[str] = set()
+        # Source locks whose hold ended while their checkpoint still waited to be written: kept
+        # until flush writes it (another `govsoc ingest` of the source waits for that checkpoint,
+        # R11e F4), with how many holds of this process are in them now (a reentry).
+        self._held: dict[str, list[Any]] = {}
 
     def _file(self, identity: str) -> Path:
         return self.folder / f"{identity}.json"
@@ -287,10 +294,16 @@ class CheckpointStore:
         it is written soon, together with others; a position within a file is written at once,
         so a kill -9 re-reads at most one batch of a large file."""
         checkpoint = replace(checkpoint, updated=datetime.now(UTC).isoformat(timespec="microseconds"))
+        with self._pending_lock:
+            self._registrations.discard(checkpoint.identity)
         if not (can_wait and self._grouping):
             with self._pending_lock:
                 self._write([checkpoint])
                 self._pending.pop(checkpoint.identity, None)
+                # a large file's positions do not keep the group (and its sources' locks) waiting
+                due = bool(self._pending) and time.monotonic() - self._pending_since >= GROUP_SECONDS
+            if due:
+                self.flush()
             return checkpoint
         with self._pending_lock:
             if not self._pending:
@@ -329,11 +342,22 @@ class CheckpointStore:
                 self.flush()
 
     def flush(self) -> None:
-        """Write the checkpoints :meth:`grouped` keeps (each atomically, the folder synced once)."""
+        """Write the checkpoints :meth:`grouped` keeps (each atomically, the folder synced once),
+        then release the source locks kept for them. A registration is not written over a
+        checkpoint another process wrote meanwhile (it would take that one's position back to 0)."""
         with self._pending_lock:
-            if self._pending:
-                self._write(list(self._pending.values()))
+            try:
+                waiting = [c for c in self._pending.values()
+                           if not (c.identity in self._registrations and self._file(c.identity).exists())]
+                if waiting:
+                    self._write(waiting)
                 self._pending.clear()
+                self._registrations.clear()
+            finally:
+                for identity, (handle, holds) in list(self._held.items()):
+                    if not holds:
+                        del self._held[identity]
+                        _release(handle)
 
     def _write(self, checkpoints: list[Checkpoint]) -> None:
         """Write each checkpoint to a new file, fsync it and rename it over the old one; then
@@ -365,13 +389,38 @@ class CheckpointStore:
 
     @contextlib.contextmanager
     def lock(self, identity: str) -> Iterator[None]:
-        """Hold one source for this process: a second `govsoc ingest` of it waits here."""
-        with (self.folder / f"{identity}.lock").open("a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+        """Hold one source for this process: a second `govsoc ingest` of it waits here, until the
+        checkpoint of what this one read is written (inside :meth:`grouped` that may be after the
+        hold ends: the lock is kept until then), and then resumes from that checkpoint (R11e F4:
+        it read the whole file again, and its counters replaced the first run's)."""
+        with self._pending_lock:
+            kept = self._held.get(identity)
+            if kept is not None:
+                kept[1] += 1
+        if kept is None:
+            handle = (self.folder / f"{identity}.lock").open("a")
             try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            except BaseException:
+                handle.close()
+                raise
+            kept = [handle, 1]
+            with self._pending_lock:
+                self._held[identity] = kept
+                if identity in self._registrations and self._file(identity).exists():
+                    # registered here without the lock; whoever held it since wrote its checkpoint
+                    self._registrations.discard(identity)
+                    self._pending.pop(identity, None)
+        try:
+            yield
+        finally:
+            with self._pending_lock:
+                kept[1] -= 1
+                release = not kept[1] and identity not in self._pending
+                if release:
+                    del self._held[identity]
+            if release:
+                _release(kept[0])
 
     def match(self, view: FileView) -> Checkpoint | None:
         """The checkpoint of the file ``view`` shows, or None when it is a file not seen before."""
@@ -405,9 +454,21 @@ class CheckpointStore:
         while self.get(identity) is not None:  # same first bytes, different content: a new generation
             generation += 1
             identity = make_id(print_, "generation", generation)
-        return self.save(Checkpoint(identity=identity, fingerprint=print_, fingerprint_bytes=length,
-                                    path=str(view.path), size=view.size, device=view.device,
-                                    inode=view.inode, parser=parser), can_wait=True)
+        saved = self.save(Checkpoint(identity=identity, fingerprint=print_, fingerprint_bytes=length,
+                                     path=str(view.path), size=view.size, device=view.device,
+                                     inode=view.inode, parser=parser), can_wait=True)
+        with self._pending_lock:
+            if identity in self._pending:
+                self._registrations.add(identity)
+        return saved
+
+
+def _release(handle: Any) -> None:
+    """Unlock and close a source's lock file."""
+    try:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        handle.close()
 
 
 def _read(path: Path) -> Checkpoint | None:

@@ -1,14 +1,23 @@
-"""Two `govsoc ingest` processes, a `govsoc detect` and a `govsoc retention` at the same time on
-one SQLite store: all finish, nothing is lost, retention drops exactly the old events."""
+"""Concurrent work on one store and one state folder: two `govsoc ingest` processes, a `govsoc detect`
+and a `govsoc retention` at the same time (all finish, nothing is lost, retention drops exactly the old
+events); two runs over one file (the second waits for the first's checkpoint, R11e F4)."""
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from govsoc.collectors import checkpoints
+from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
+from govsoc.collectors.files.identity import FINGERPRINT_BYTES, fingerprint
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
 
@@ -55,3 +64,62 @@ def test_ingest_detect_and_retention_at_the_same_time(tmp_path: Path) -> None:
         assert store.count(Query(terms={"host.name": ("hostold",)})) == 0
     detect_error = results[2][1]
     assert processes[2].returncode == 0, f"detect: {detect_error}"
+
+
+def waiting_on(lock: Path) -> int:
+    """How many processes wait for a flock on ``lock`` (Linux /proc/locks: blocked requests are
+    listed with "->", the file as MAJOR:MINOR:INODE)."""
+    inode = f":{lock.stat().st_ino} "
+    return sum(1 for line in Path("/proc/locks").read_text().splitlines() if "->" in line and inode in line)
+
+
+def test_a_second_ingest_of_a_source_waits_and_resumes_from_the_firsts_checkpoint(tmp_path: Path) -> None:
+    # R11e F4: two `govsoc ingest` of one file at once: the second re-parsed the whole file
+    # (its own registration, kept unwritten, came before the first run's checkpoint) and its
+    # counters replaced the first's: status said created 0, duplicates N of N events created.
+    home, log = tmp_path / "home", tmp_path / "auth.log"
+    write(log, 30_000, datetime.now(UTC) - timedelta(days=1), "hosta")
+    folder = home / "state" / "sources"
+    folder.mkdir(parents=True)
+    lock = folder / f"{fingerprint(log.read_bytes()[:FINGERPRINT_BYTES])}.lock"
+    env = {**os.environ, "GOVSOC_HOME": str(home), "GOVSOC_CONFIG": ""}
+    with lock.open("a") as held:  # both runs register the file, then wait for its lock: they overlap for sure
+        fcntl.flock(held, fcntl.LOCK_EX)
+        runs = [subprocess.Popen([GOVSOC, "ingest", str(log)], env=env, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        deadline = time.monotonic() + 120
+        while waiting_on(lock) < 2:
+            assert time.monotonic() < deadline and all(r.poll() is None for r in runs), "the runs did not wait"
+            time.sleep(0.05)
+        fcntl.flock(held, fcntl.LOCK_UN)
+    outputs = [r.communicate(timeout=600) for r in runs]
+    assert [r.returncode for r in runs] == [0, 0], outputs
+    lines = sorted(out.splitlines()[0] for out, _err in outputs)
+    # one run read the file; the other waited for its checkpoint and found nothing new
+    assert "auth.log: 30000 records, 30000 accepted (30000 new" in lines[0]
+    assert "auth.log: unchanged since the last run" in lines[1]
+    status = subprocess.run([GOVSOC, "status", "--format", "json"], env=env, capture_output=True, text=True)
+    (row,) = json.loads(status.stdout)["sources"]
+    assert (row["records"], row["created"], row["duplicates"], row["stored"]) == (30_000, 30_000, 0, 30_000)
+    with SqliteStore(home / "events.db") as store:
+        assert store.count(Query()) == 30_000
+
+
+def test_a_large_files_positions_do_not_keep_the_group_waiting(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # The checkpoints of files read to their end wait to be written together, and their
+    # sources' locks with them (R11e F4): a large file read next, whose positions are written at
+    # once, wrote none of them until the run ended, so a second run waited for all of it.
+    monkeypatch.setattr(checkpoints, "GROUP_SECONDS", 0.2)
+    store = CheckpointStore(tmp_path / "sources")
+    small = Checkpoint(identity="small", fingerprint="f", fingerprint_bytes=1, path="small.log")
+    large = Checkpoint(identity="large", fingerprint="g", fingerprint_bytes=1, path="large.log")
+    with store.grouped():
+        with store.lock("small"):
+            store.save(small, can_wait=True)
+        assert not (tmp_path / "sources" / "small.json").exists()
+        time.sleep(0.3)  # more than GROUP_SECONDS: a lower bound, not a race
+        store.save(large)  # a batch of the large file: written at once, and the group with it
+        assert (tmp_path / "sources" / "small.json").exists()
+        with (tmp_path / "sources" / "small.lock").open("a") as other:  # another run may take it now
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
