@@ -68,12 +68,17 @@ class DeviceParser(_TimedParser):
         """One event per line; raises ParseError (``EXPECTED``) when the line is not the vendor's."""
         text = self.clean(record.text().rstrip(_TRAILERS))
         envelope = read_envelope(text, context, self._times)
-        found = (self.MARKER.match if self.ANCHORED else self.MARKER.search)(text, envelope.end)
+        found = self.find(text, envelope.end)
         if found is None or not self.accepts(text):
             raise ParseError(self.EXPECTED)
         fields, when = self.body(text, found, context)
         yield device_event(record, context, dataset=self.dataset, text=text, fields=fields,
                            priority=envelope.priority, timestamp=when or envelope.timestamp)
+
+    def find(self, text: str, pos: int) -> re.Match[str] | None:
+        """The marker at or after ``pos``, where the envelope ends (default: ``MARKER`` matched
+        there, or searched from there)."""
+        return (self.MARKER.match if self.ANCHORED else self.MARKER.search)(text, pos)
 
     def clean(self, text: str) -> str:
         """The line as the event keeps it (default: as read)."""

@@ -92,7 +92,11 @@ MESSAGES: tuple[tuple[str, re.Pattern[str], tuple[str, ...], tuple[str, ...], st
      re.compile(r"-User=(?P<user>[^-]*)-IPAddr=(?P<from>[^;]*); Command (?P<cmd>.*) in view \S+ failed to be matched"),
      _CONF, ("change",), "command-executed", "failure"),
 )
-_PAIR = re.compile(r"([A-Za-z_][\w]*)\((\d{4})\)=([^;]*)")
+# FieldName(FieldID)=value: the name runs from the first ASCII letter or "_" of a word. Only a
+# word's start is tried (the look-behind), its other lead skipped in one step: the plain form
+# ([A-Za-z_]\w*)\( tried every letter of a word, each scanning to the word's end, so a 20,000-
+# character token cost 2.4 s; the matches are the same.
+_PAIR = re.compile(r"(?<!\w)[^\WA-Za-z_]*+([A-Za-z_]\w*+)\((\d{4})\)=([^;]*)")
 _SOURCE_PART = re.compile(r"(?:-(?:DevIP|Slot|Chassis|Context)=[^;]*;? ?)+")
 _DENIED = ("deny", "drop", "reset", "block")
 _SNAKE = re.compile(r"[^a-z0-9]+")

@@ -4,6 +4,7 @@ vendor's line with a ParseError that says what it expected."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -60,3 +61,34 @@ def test_h3c_sentence_cues_are_required_by_their_patterns() -> None:
                 matched += 1
                 assert cue in description, (cue, description)
     assert matched >= 4  # logins failed, SSH authentication, commands: the samples exercise the cues
+
+
+_TOKEN = "a" * 20_000
+#: A line of each vendor's format with one 20,000-character token (a long URL, a hex dump, base64:
+#: a syslog message may be 64 KiB) where the vendor's pair or marker regex scans.
+LONG_TOKEN_LINES = [
+    # Huawei: a word in the description's sentence, before the (Key=Value) list
+    ("HuaweiParser", f"<189>Oct  4 23:46:14 Huawei %%01SHELL/5/CMDRECORD[l](324):Record {_TOKEN} information. "
+                     "(Task=vt0, User=admin)"),
+    # H3C: a word among FieldName(FieldID)=value pairs
+    ("H3cParser", f"<190>May 5 02:59:34 2018 H3C %%10FILTER/6/FILTER_ZONE_IPV4_EXECUTION: {_TOKEN} "
+                  "SrcZoneName(1025)=Trust;"),
+    # Topsec: a word among key=value pairs
+    ("TopsecParser", f'id=tos time="2016-04-06 16:53:11" fw=FW {_TOKEN} pri=6 type=ac src=10.0.0.1'),
+    # DBAppSecurity: a token before the host and its DBAppWAF: tag
+    ("DbappWafParser", f"<178>Nov 18 15:15:28 {_TOKEN} host DBAppWAF: 发生时间/2024-11-18 15:15:16,威胁/中"),
+    # Hillstone: a hex-like word in a session text, before its a:p->b:p(PROTO) 5-tuple
+    ("HillstoneParser", f"<190>Jun  9 16:42:25 2036132163010042(root) 44243622 Traffic@FLOW: SESSION: {_TOKEN} "
+                        "10.1.1.1:5->10.1.1.2:80(TCP)"),
+]
+
+
+@pytest.mark.parametrize(("parser", "line"), LONG_TOKEN_LINES, ids=[row[0] for row in LONG_TOKEN_LINES])
+def test_a_long_token_is_read_in_linear_time(parser: str, line: str) -> None:
+    # found by issue 13's benchmark: these regexes tried every character of a word as a key's or
+    # an address's start, each attempt scanning to the word's end, so one 20,000-character token
+    # cost 2.4 to 3.9 s of CPU (quadratic: a 64 KiB message, half a minute) and held up the source
+    began = time.process_time()
+    (event,) = getattr(devices, parser)().parse(RawRecord(data=line.encode(), origin="x", offset=0), CONTEXT)
+    assert time.process_time() - began < 0.25
+    assert _TOKEN in str(event.get("event.original"))
