@@ -56,11 +56,33 @@ the live-value selection (main dd4a2d7, load average 10.6-12.5), then after (6a9
     registry  common     390,729 (72,966)      403,617 (70,383)
     registry  all         83,055 (17,689)       81,007 (17,611)
 
+Then (P15b, 08f87b5: a chunk's candidate values joined once for every recognizer, and a pattern
+with its own shapes, Pattern.shapes, searched only in the values that hold them: the ID number's
+6-8-4 form and the card's groups of four no longer searched in plain digit runs), the default
+command at load 11.5-13.4:
+
+    corpus    set      prefiltered (naive)    speed-up
+    logs      ingest   1,873,777 (42,848)     43.7x
+    logs      common     522,917 (40,916)     12.8x
+    ordinary  common     461,670 (66,599)      6.9x
+    table     common     392,370 (64,596)      6.1x
+    registry  common     318,166 (53,792)      5.9x
+    registry  all         80,675 (15,511)      5.2x
+
+At this load one run's rates move by up to 30 % (registry's naive rate fell from 70k to 54k
+between the two runs), so the scanners of before and after were also run side by side in one
+process (common set, 200,000 values, best of 3, load 11.3-12.0): logs 518k -> 566k (1.09x),
+ordinary 377k -> 464k (1.23x), table 316k -> 383k (1.21x), registry 307k -> 349k (1.14x).
+
 The target is met for the ingest set on logs only. With every recognizer's find_joined made a
 no-op, the gate alone (joining, folding, class strings, per-recognizer selection and offsets)
 ran at 1.20 M (logs), 0.59 M (ordinary), 0.55 M (table) and 0.82 M (registry) values/s at load
-~12, so the non-ASCII corpora cannot reach 1 M here whatever the recognizers cost; on registry
-the rest is judging distinct ID numbers, phones and codes (validate, mask, reason) in Python.
+~12 (before P15b). What remains is mostly Python's ``re`` over the candidate values (20-55 ns per
+character and pattern; ~100 ms per 100,000 values of ordinary or table) and, on registry, judging
+distinct ID numbers, phones and codes (validate, mask, reason: 3-9 us each) in Python. hyperscan
+was tried as the one-pass scanner and dropped: its scan of a chunk for the eight common patterns
+(prefilter mode: it has no look-arounds, so it can only pick values, the spans still come from
+``re``) cost 14-46 ms per 100,000 values before its Python callbacks and 78-101 ms with them.
 P/R/F1 and the false positives on the negatives are unchanged (evaluation uses scan(), which
 these changes leave alone; scan_many's equality with it is tests/classification/test_batch.py).
 """
