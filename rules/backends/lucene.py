@@ -22,6 +22,7 @@ few documents whose values are too long for a keyword field to index
 from __future__ import annotations
 
 import copy
+import ipaddress
 import re
 from typing import Any
 
@@ -182,12 +183,18 @@ class GovsocLuceneBackend(LuceneBackend):
         return self.group_expression.format(expr=ored)
 
     def convert_condition_field_eq_val_str(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> Any:
+        value = value_of(cond, SigmaString)
+        if field_type(str(cond.field)) == "ip" and not value.contains_special() and not _address(value):
+            # Not an address (localhost, '-', a padded one): the ip type would refuse the term
+            # (HTTP 400, R12c F4); read as the SQLite store reads it (sqlite_prefilter.parse_network).
+            return cidr_query(str(cond.field), str(value.to_plain()), self.escape_and_quote_field)[0]
         caseless = copy.copy(cond)
-        caseless.value = folded(value_of(cond, SigmaString))
+        caseless.value = folded(value)
         phrase = _contains_phrase(str(cond.field), caseless.value)
         if phrase is not None:
             return phrase
-        caseless.field = search_field(cond.field, caseless=True, pattern=caseless.value.contains_special())
+        caseless.field = search_field(cond.field, caseless=True,
+                                      pattern=caseless.value.contains_special() or _number_spelling(cond, value))
         sigmas = _sigma_regexp(caseless.value)
         if sigmas is not None:
             return f"{self.escape_and_quote_field(caseless.field)}:{sigmas}"
@@ -196,8 +203,10 @@ class GovsocLuceneBackend(LuceneBackend):
     def convert_condition_field_eq_val_str_case_sensitive(self, cond: ConditionFieldEqualsValueExpression,
                                                           state: Any) -> Any:
         exact = copy.copy(cond)
-        exact.field = search_field(cond.field, caseless=False,
-                                   pattern=value_of(cond, SigmaString).contains_special())
+        value = value_of(cond, SigmaString)
+        no_address = field_type(str(cond.field)) == "ip" and not _address(value)
+        exact.field = search_field(cond.field, caseless=False, pattern=value.contains_special()
+                                   or _number_spelling(cond, value) or no_address)
         return super().convert_condition_field_eq_val_str(exact, state)
 
     def convert_condition_field_eq_val_cidr(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
@@ -235,8 +244,9 @@ class GovsocLuceneBackend(LuceneBackend):
             if self._negations % 2:  # under NOT a superset would be a subset: keep every document
                 return _NOTHING
             pattern = relaxed
-        numeric = field_type(str(cond.field)) in NUMERIC_TYPES  # a number's text: its .caseless
-        field = self.escape_and_quote_field(search_field(cond.field, caseless=ignore_case, pattern=numeric))
+        # A number's or an address's text: its .caseless (the ip type itself refuses a regexp: R12c F4).
+        typed = field_type(str(cond.field)) in {"ip", *NUMERIC_TYPES}
+        field = self.escape_and_quote_field(search_field(cond.field, caseless=ignore_case, pattern=typed))
         return f"{field}:/{pattern}/"
 
     def convert_condition_val_str(self, cond: ConditionValueExpression, state: Any) -> str:
@@ -295,6 +305,36 @@ class LuceneRuleBackend(RuleBackend):
         backend.superset = self._superset
         backend.relax = self._relax
         return backend
+
+
+def _address(value: SigmaString) -> bool:
+    """Whether a plain value is an address as Elasticsearch's ip type parses it (no zone index)."""
+    text = str(value.to_plain())
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return "%" not in text
+
+
+def _number_spelling(cond: ConditionFieldEqualsValueExpression, value: SigmaString) -> bool:
+    """Whether a plain value on a numeric field is other text than the number's own ('any', '+10',
+    '1e1', ' 10'): compared as text (its .caseless), as the SQLite store compares it, where the
+    numeric field would parse it as a number or refuse it (HTTP 400, R12c F4)."""
+    kind = field_type(str(cond.field))
+    if kind not in NUMERIC_TYPES or value.contains_special():
+        return False
+    text = str(value.to_plain())
+    if not text.isascii():
+        return True
+    try:
+        return str(int(text)) != text
+    except ValueError:
+        pass
+    try:  # a long's text is an integer's ('10.0' is other text, which the long field takes as 10)
+        return kind == "long" or repr(float(text)) != text
+    except ValueError:
+        return True
 
 
 def _contains_phrase(field: str, value: SigmaString) -> str | None:

@@ -287,6 +287,22 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
     ("destination.port|re: '^4[0-9]3$'", {"destination.port": 443}, True),
     ("destination.port|re: '^4[0-9]3$'", {"destination.port": 4443}, False),
     ("process.pid|endswith: '7'", {"process.pid": 1234567}, True),
+    # |re is a regular expression over the value's text (Modifiers, re), on an address too; a
+    # plain value that is no address or no number equals no address or number: no match, and its
+    # negation matches (R12c F4: Elasticsearch's ip and long fields refused them, failing the rule)
+    ("source.ip|re: '^10\\.1\\.'", {"source.ip": "10.1.2.3"}, True),
+    ("source.ip|re: '^10\\.1\\.'", {"source.ip": "10.11.2.3"}, False),
+    ("source.ip|re|i: '^FE80:'", {"source.ip": "fe80::1"}, True),
+    ("s: {user.name: root}\n  f: {source.ip|re: '^10\\.'}\n  condition: s and not f",
+     {"user.name": "root", "source.ip": "192.0.2.1"}, True),
+    ("destination.ip: localhost", {"destination.ip": "127.0.0.1"}, False),  # no name resolution
+    ("s: {user.name: root}\n  f: {source.ip: '-'}\n  condition: s and not f",
+     {"user.name": "root", "source.ip": "192.0.2.1"}, True),
+    ("source.port: any", {"source.port": 22}, False),
+    ("s: {user.name: root}\n  f: {source.port: any}\n  condition: s and not f",
+     {"user.name": "root", "source.port": 22}, True),
+    ("source.port: '+22'", {"source.port": 22}, False),  # a string compares with the number's text
+    ("source.port: '22.0'", {"source.port": 22}, False),
     ("s: {user.name: root}\n  f: {destination.port|startswith: '44'}\n  condition: s and not f",
      {"user.name": "root", "destination.port": 443}, False),
     # a number beyond 64 bits is still a number: it compares as one, and with it the event's
