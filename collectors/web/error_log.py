@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from govsoc.collectors.addresses import canonical_address
 from govsoc.collectors.base import ParseContext, RawRecord, parsers
@@ -63,12 +64,43 @@ def _address(text: str, fields: dict[str, Any]) -> None:
         fields["source.port"] = port
 
 
+#: A time as written: year, month (a number or an abbreviated name), day, hour, minute, second, fraction.
+_Parts = tuple[str, str, str, str, str, str, str | None]
+
+
+def _local_time(parts: _Parts, context: ParseContext) -> datetime:
+    year, month, day, hour, minute, second, micro = parts
+    number = int(month) if month.isdigit() else _MONTHS[month]
+    try:
+        return datetime(int(year), number, int(day), int(hour), int(minute), int(second),
+                        int((micro or "0").ljust(6, "0")), tzinfo=context.timezone)
+    except ValueError:
+        if month.isdigit():
+            raise ParseError(f"impossible time {year}/{month}/{day} {hour}:{minute}:{second}") from None
+        raise ParseError(f"impossible time {month} {day} {hour}:{minute}:{second} {year}") from None
+
+
 class _ErrorParser:
     server = "web"
     dataset = "web.error"
 
     def __init__(self) -> None:
         self._last: tuple[datetime, str] | None = None
+        #: (the time's parts as written, the zone) -> the time: a server writes the same second
+        #: many times (bounded: emptied when full)
+        self._times: dict[tuple[_Parts, ZoneInfo], datetime] = {}
+
+    def _time(self, parts: _Parts, context: ParseContext) -> datetime:
+        """The time of ``parts`` (year, month, day, hour, minute, second, microsecond; the month
+        a number or an abbreviated name) in the source's zone; ParseError when impossible."""
+        key = (parts, context.timezone)
+        found = self._times.get(key)
+        if found is None:
+            found = _local_time(parts, context)
+            if len(self._times) >= 4096:
+                self._times.clear()
+            self._times[key] = found
+        return found
 
     def parse(self, record: RawRecord, context: ParseContext) -> Iterator[Event]:
         """One event per line; raises ParseError for a line that is neither an error log line
@@ -106,11 +138,7 @@ class NginxErrorParser(_ErrorParser):
         if match is None:
             raise ParseError("not an nginx error log line (expected 'YYYY/MM/DD hh:mm:ss [level] pid#tid: ...')")
         year, month, day, hour, minute, second, level, pid, tid, connection, message = match.groups()
-        try:
-            when = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second),
-                            tzinfo=context.timezone)
-        except ValueError:
-            raise ParseError(f"impossible time {year}/{month}/{day} {hour}:{minute}:{second}") from None
+        when = self._time((year, month, day, hour, minute, second, None), context)
         fields: dict[str, Any] = {"log.level": level, "process.pid": int(pid), "process.thread.id": int(tid),
                                   "message": message}
         if connection:
@@ -143,11 +171,7 @@ class ApacheErrorParser(_ErrorParser):
          client, message) = match.groups()
         if month not in _MONTHS:
             raise ParseError(f"not a month: {month!r}")
-        try:
-            when = datetime(int(year), _MONTHS[month], int(day), int(hour), int(minute), int(second),
-                            int((micro or "0").ljust(6, "0")), tzinfo=context.timezone)
-        except ValueError:
-            raise ParseError(f"impossible time {month} {day} {hour}:{minute}:{second} {year}") from None
+        when = self._time((year, month, day, hour, minute, second, micro), context)
         fields: dict[str, Any] = {"log.level": level, "message": message}
         if module:
             fields["apache.error.module"] = module

@@ -4,13 +4,16 @@ Apache-2.0) and loghub's Apache_2k, checked line by line against loghub's struct
 from __future__ import annotations
 
 import csv
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from govsoc.collectors.base import ParseContext, RawRecord
+import pytest
+
+from govsoc.collectors.base import ParseContext, Parser, RawRecord
 from govsoc.collectors.files.lines import LineFileSource
-from govsoc.collectors.web import ApacheErrorParser, NginxErrorParser
+from govsoc.collectors.web import ApacheErrorParser, NginxErrorParser, error_log
 
 DATA = Path(__file__).parents[2] / "data" / "collectors" / "web"
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -74,3 +77,29 @@ def test_every_loghub_apache_line_agrees_with_its_structured_parse(corpus: Path)
         if client:
             clients += 1
     assert clients > 0
+
+
+@pytest.mark.parametrize(("parser", "line"), [
+    # Apache 2.2 layout, as loghub's Apache_2k writes it (its lines repeat a second many times)
+    (ApacheErrorParser, "[Sun Dec 04 04:47:44 2005] [error] mod_jk child workerEnv in error state {}"),
+    # nginx, its own layout
+    (NginxErrorParser, "2016/10/25 14:49:34 [error] 54053#0: *{} open() failed"),
+])
+def test_a_repeated_second_is_read_once_per_zone(monkeypatch: pytest.MonkeyPatch, parser: type[Parser],
+                                                 line: str) -> None:
+    # issue 13's benchmark: each line built its time from seven integers and the zone again
+    calls: list[Any] = []
+    real = error_log._local_time
+
+    def counted(parts: Any, context: ParseContext) -> Any:
+        calls.append(parts)
+        return real(parts, context)
+    monkeypatch.setattr(error_log, "_local_time", counted)
+    reader = parser()
+    shanghai = [e.timestamp for i in range(50)
+                for e in reader.parse(RawRecord(data=line.format(i).encode(), origin="x", offset=i), CONTEXT)]
+    utc = ParseContext(timezone=ZoneInfo("UTC"), reference=CONTEXT.reference)
+    elsewhere = [e.timestamp for e in reader.parse(RawRecord(data=line.format(0).encode(), origin="x", offset=0), utc)]
+    assert len(calls) == 2  # one per zone
+    assert len(set(shanghai)) == 1 and shanghai[0].tzinfo == ZONE
+    assert elsewhere[0].tzinfo == ZoneInfo("UTC") and elsewhere[0] - shanghai[0] == timedelta(hours=8)
