@@ -325,10 +325,17 @@ class Recognizer(ABC):
             reasons = map(str.__add__, repeat(prefix), cast("Iterator[str]", compress(whys, valid)))
             if context:
                 reasons = map(str.__add__, reasons, repeat("; column context"))
-            hits = new_matches(self.id, starts, ends, map(self.mask, map(stripped.__getitem__, real)),
+            hits = new_matches(self.id, starts, ends, map(self._masker(), map(stripped.__getitem__, real)),
                                self._score(pattern, context), reasons)
             judged.update(zip(map(keys.__getitem__, real), hits, strict=True))
         return judged
+
+    def _masker(self) -> Callable[[str], str]:
+        """``self.mask``, or the masking rule it would call when it is the base class's (two
+        Python calls less a hit: Recognizer.mask -> masking.mask -> the rule)."""
+        if type(self).mask is not Recognizer.mask:
+            return self.mask
+        return masking.MASK_RULES.get(self.mask_rule, masking.MASK_RULES["generic"])
 
     def screen(self, candidates: list[str]) -> list[bool] | None:
         """A bulk test of candidates (separators removed, upper-case) that is False only where

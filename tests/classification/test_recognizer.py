@@ -109,6 +109,37 @@ def test_the_joined_scan_builds_its_matches_together() -> None:
     assert found == {i: list(fresh.find(v)) for i, v in enumerate(values)}
 
 
+def test_the_joined_scan_calls_the_masking_rule_itself() -> None:
+    """A recognizer that keeps the base class's mask() has each new hit masked by its rule
+    directly (not Recognizer.mask -> masking.mask -> the rule: two Python calls a hit); one
+    that has its own mask() is still asked. The masked values equal find()'s."""
+    from govsoc.classification import masking
+
+    values = [f"139{n:08d}" for n in range(300)]
+    names: list[str] = []
+
+    def count(frame: FrameType, event: str, _: object) -> None:
+        if event == "call" and frame.f_code.co_name == "mask":
+            names.append(frame.f_code.co_filename)
+
+    class OwnMask(MobileRecognizer):
+        def mask(self, text: str) -> str:
+            return "own"
+
+    scanner = Scanner(["cn_mobile"])
+    sys.setprofile(count)
+    try:
+        found = dict(scanner.scan_many(values))
+    finally:
+        sys.setprofile(None)
+    assert names == []
+    assert found == {i: list(MobileRecognizer().find(v)) for i, v in enumerate(values)}
+    assert found[0][0].masked == masking.mask("mobile", values[0]) != values[0]
+    own = Scanner(["cn_mobile"])
+    own.recognizers["cn_mobile"] = OwnMask()
+    assert {m.masked for _, hits in own.scan_many(values) for m in hits} == {"own"}
+
+
 class _TwoPatterns(Recognizer):
     """Not registered: a later pattern that overlaps the first of an earlier pattern's two hits."""
 
