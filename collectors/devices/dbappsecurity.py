@@ -54,6 +54,9 @@ _TOKEN_TAG = re.compile(r"(?<!\S)(\S+) +DBAppWAF: ?")
 _KEY = "(?:" + "|".join(re.escape(key) for key in sorted(KEYS, key=len, reverse=True)) + ")"
 _SPLIT = re.compile(f",(?={_KEY}/)")
 _PAIR = re.compile(f"({_KEY})/(.*)", re.DOTALL)
+#: Keys that no other key extends with "/": a part starting with one of them and "/" is that key's,
+#: read without _PAIR's alternation of every key (only a prefix of HTTP/S响应码 would need it).
+_PLAIN_KEYS = frozenset(key for key in KEYS if "/" not in key and not any(o.startswith(key + "/") for o in KEYS))
 
 
 @parsers.register("dbappsecurity.waf")
@@ -78,10 +81,13 @@ class DbappWafParser(DeviceParser):
                                   "observer.type": "waf", "observer.name": tag[1]}
         when: datetime | None = None
         for part in _SPLIT.split(text[tag.end():]):
-            pair = _PAIR.match(part)
-            if pair is None:
-                continue
-            key, value = pair[1], pair[2].strip().rstrip(",")
+            key, _, value = part.partition("/")
+            if key not in _PLAIN_KEYS:
+                pair = _PAIR.match(part)
+                if pair is None:
+                    continue
+                key, value = pair[1], pair[2]
+            value = value.strip().rstrip(",")
             if not value:
                 continue
             target = KEYS[key]
