@@ -194,7 +194,7 @@ def test_a_date_is_converted_once_per_read(monkeypatch: pytest.MonkeyPatch) -> N
         parser.parse(line, CONTEXT_2005)
     dates = {line[:6] for line in lines}
     assert len(dates) == len(set(calls)) > 20
-    assert len(calls) == 2 * len(dates)
+    assert len(calls) <= 2 * len(dates)  # its first and last second at most, not every new time
 
 
 @given(when=st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2030, 12, 31)),
