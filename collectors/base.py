@@ -52,6 +52,10 @@ def path_text(path: str) -> str:
     return path.replace("\\", "\\\\")
 
 
+#: The empty hashes RawRecord.event_id copies.
+_SHA1, _SHA256 = hashlib.sha1(), hashlib.sha256()
+
+
 def record_digest(data: bytes) -> str:
     """The part of an event id that tells records at a reused position apart: sha1, 16 hex."""
     return hashlib.sha1(data).hexdigest()[:16]
@@ -121,10 +125,17 @@ class RawRecord:
         key = self.identity if self.identity is not None else self.origin
         # make_id(key, offset, record_digest(data)[, index]), spelt out: this runs for every
         # event of every source (a test holds the two equal).
-        text = f"{key}\x1f{self.offset}\x1f{hashlib.sha1(self.data).hexdigest()[:16]}"
+        # Copies of empty hash objects, not hashlib.sha1()/sha256(): a constructor fetches the
+        # algorithm from OpenSSL's provider store at each call (OpenSSL 3), a copy does not
+        # (P11b 2: 2-3 us a line of the ingest process, bench.ingest's sshd lines).
+        digest = _SHA1.copy()
+        digest.update(self.data)
+        text = f"{key}\x1f{self.offset}\x1f{digest.hexdigest()[:16]}"
         if index:
             text = f"{text}\x1f{index}"
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+        digest = _SHA256.copy()
+        digest.update(text.encode("utf-8"))
+        return digest.hexdigest()[:32]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
