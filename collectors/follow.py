@@ -18,8 +18,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from govsoc.collectors.base import path_text
+from govsoc.collectors.base import RecordFileParser, parsers, path_text
 from govsoc.collectors.checkpoints import Checkpoint
+from govsoc.collectors.detect import record_format
 from govsoc.collectors.files.discover import (
     expand,
     missing_generations,
@@ -29,7 +30,7 @@ from govsoc.collectors.files.discover import (
     rotation_family,
     written_order,
 )
-from govsoc.collectors.files.identity import look
+from govsoc.collectors.files.identity import FileView, look
 from govsoc.collectors.pipeline import IngestOptions, Pipeline
 from govsoc.collectors.summary import IngestSummary
 from govsoc.core.errors import ParseError
@@ -45,7 +46,9 @@ def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) 
         view = look(path)
     except ParseError:
         view = None
-    current = pipeline.checkpoints.match(view) if view is not None and view.head else None
+    # The file at the path now is known from here on (registered when new): rotated on before it
+    # is read (a rotation during this poll), the next poll finds it as a file read before.
+    current = _known(pipeline, view, options) if view is not None and view.head else None
     previous = [c for c in pipeline.checkpoints.at_path(str(path))
                 if not c.record_file and (current is None or c.identity != current.identity)]
     if not previous:
@@ -73,6 +76,15 @@ def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) 
                             f"was rotated away; lines written to it after byte {checkpoint.offset} were not found")
         pipeline.checkpoints.save(replace(checkpoint, path=f"{checkpoint.path} (rotated away)"))
     return [_finish(pipeline, rotated, options) for rotated in _with_generations_between(pipeline, path, found)]
+
+
+def _known(pipeline: Pipeline, view: FileView, options: IngestOptions) -> Checkpoint | None:
+    """The checkpoint of the line file ``view`` shows, registered when new (not for a record
+    file such as EVTX, found by its path, nor binary content)."""
+    record_parser = options.parser or record_format(view)
+    if record_parser is not None and issubclass(parsers.get(record_parser), RecordFileParser):
+        return None
+    return pipeline.known(view, options)[0]
 
 
 def _read_whole(checkpoint: Checkpoint) -> bool:

@@ -360,19 +360,27 @@ class Pipeline:
         if not view.head:
             summary.unchanged = True
             return summary
-        with self.checkpoints.lock(_REGISTRY_LOCK):
-            checkpoint = self.checkpoints.match(view)
-            if checkpoint is None:
-                summary.binary = sniff_binary(view.head)
-                if summary.binary:
-                    return summary
-                checkpoint = self.checkpoints.register(view, options.parser or detect_parser(path))
+        checkpoint, summary.binary = self.known(view, options)
+        if checkpoint is None:
+            return summary
         with self.checkpoints.lock(checkpoint.identity):
             checkpoint = self.checkpoints.get(checkpoint.identity) or checkpoint
             self._read_file(view, checkpoint, options, summary)
         if not summary.unchanged:
             self.refresh()
         return summary
+
+    def known(self, view: FileView, options: IngestOptions) -> tuple[Checkpoint | None, str | None]:
+        """The checkpoint of the line file ``view`` shows, registered now when the file is new;
+        or None and what it is, when a new file is binary content."""
+        with self.checkpoints.lock(_REGISTRY_LOCK):
+            checkpoint = self.checkpoints.match(view)
+            if checkpoint is None:
+                binary = sniff_binary(view.head)
+                if binary:
+                    return None, binary
+                checkpoint = self.checkpoints.register(view, options.parser or detect_parser(view.path))
+        return checkpoint, None
 
     def _ingest_record_file(self, path: Path, parser: Parser, source: Source, options: IngestOptions,
                             summary: IngestSummary) -> IngestSummary:

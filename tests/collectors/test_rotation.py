@@ -147,6 +147,35 @@ def test_follow_with_a_late_poll_reads_the_generation_between(tmp_path: Path, lo
     assert notices == []
 
 
+def test_a_rotation_during_a_poll_leaves_no_generation_unread(tmp_path: Path, logs: Path,
+                                                              sqlite_store: SqliteStore) -> None:
+    # Seen re-running the R11e F5 repro under load (16,000 lines, copytruncate every 4,000, a poll
+    # taking > 2 s): a rotation DURING the late poll, after it looked at auth.log and before it
+    # read it, moved that file (never read, never registered) to auth.log.1; the poll read the new
+    # auth.log and no later poll knew the moved one: 12,000 of 16,000. Now the file looked at is
+    # registered at once, so the next poll finds it as a file read before.
+    log = logs / "auth.log"
+    rotate_during: list[int] = []
+
+    def progress(_size: int) -> None:
+        if rotate_during and rotate_during.pop():  # once, while the poll reads the file read before
+            logrotate(logs, log, "copytruncate")
+            write(log, 900, 100)
+
+    follower = Follower(Pipeline(sqlite_store, data_dir=tmp_path / "state", progress=progress), [str(log)],
+                        lambda _path: IngestOptions())
+    write(log, 0, 400)
+    follower.poll()
+    write(log, 400, 100)
+    logrotate(logs, log, "copytruncate")
+    write(log, 500, 400)  # at auth.log when the late poll looks; rotated on during it
+    rotate_during.append(1)
+    follower.poll()
+    follower.poll()
+    originals = [str(e.get("event.original")) for e in sqlite_store.search(Query())]
+    assert len(originals) == len(set(originals)) == 1000
+
+
 def test_a_generation_deleted_before_it_was_read_is_named(tmp_path: Path, logs: Path,
                                                           sqlite_store: SqliteStore) -> None:
     # The generations that are there are read; one that is not is said, by name (R11e F5).
