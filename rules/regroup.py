@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from govsoc.core.alert import Alert, Note, TriageChange
-from govsoc.core.event import Event
+from govsoc.core.event import UNFINISHED, Event
 from govsoc.rules.correlate import Correlation, Path
 from govsoc.store.base import Query, Store
 
@@ -131,7 +131,8 @@ def ref_hits(store: Store, corr: Correlation, position: int, natives: Mapping[st
     ref = corr.refs[position]
     if ref.inner is None:
         terms = {ref.group_fields[narrow[0]]: narrow[1]} if narrow else {}
-        return list(store.search(Query(native=natives[ref.id], start=lo, end=hi, terms=terms, until=until)))
+        return list(store.search(Query(native=natives[ref.id], start=lo, end=hi, terms=terms, until=until,
+                                          exclude=UNFINISHED)))
     inner = ref.inner
     inner_narrow = (inner.group_by.index(ref.group_fields[narrow[0]]), narrow[1]) if narrow else None
     start, end = lo - 3 * inner.span, hi + inner.span

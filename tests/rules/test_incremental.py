@@ -262,3 +262,20 @@ def test_merged_bursts_keep_every_analysts_triage(store: Store, rules: RuleSet) 
         ("analyst", T0, "scanner?"), ("analyst2", T0 + timedelta(minutes=1), "our pen test")]
     assert kept.notes[2].author == "govsoc" and second[0] in kept.notes[2].text
     assert "false_positive" in kept.notes[2].text
+
+
+def test_a_partial_last_line_is_detected_once_completed(store: Store, rules: RuleSet) -> None:
+    # README "Unterminated last line": a one-shot ingest stores the line cut short flagged partial,
+    # then the completed line, deleting the copy. One line is one match: the copy raised an
+    # alert of its own beside the completed line's and counted twice toward a burst (R12c F3).
+    cut = Event(id=make_id("inc", "partial"), timestamp=T0 + timedelta(minutes=1), dataset="linux.auth",
+                fields={**failure(1).fields, "message": "Failed password for ro", "govsoc.flags": ["partial"]})
+    write(store, [failure(0), failure(2), cut])
+    first = detect(store, rules)
+    assert (first.matches[FAIL_ID], first.kinds["correlation"]) == (2, 0)
+    assert store.delete([cut.id]) == 1
+    write(store, [failure(1)])
+    detect(store, rules)
+    assert sorted(a.event_ids[0] for a in store.alerts(rule_id=FAIL_ID)) == sorted(
+        failure(m).id for m in (0, 1, 2))
+    assert [a.event_count for a in store.alerts(rule_id=BURST_ID)] == [3]
