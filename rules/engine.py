@@ -23,8 +23,9 @@ match alerts are written on a thread of their own while the next rules are read
 
 from __future__ import annotations
 
+import itertools
 import time
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -178,14 +179,11 @@ class DetectionPass:
         correlations = [c for c in correlations if str(c.id) in own]
         self.compiled = {i: c for i, c in self.compiled.items() if i in own}
         generating = generating_rules(self.ruleset)
-        planned = [plan for plan in (self._plan(rule, str(rule.id) in generating) for rule in rules) if plan]
-        # The store may fetch the first hits of many rules at once (one request for many rules).
-        results = iter(self.store.search_many([q for plan in planned for q in plan.queries]))
         if self.store.concurrent_alert_writes:
             self.writer = AlertWriter(self._store_write)
         try:
-            for plan in planned:
-                self._run_rule(plan, [next(results) for _ in plan.queries])
+            for plan, results in self._searched(rules, generating):
+                self._run_rule(plan, results)
             try:
                 self._flush()
             except GovsocError:
@@ -228,6 +226,24 @@ class DetectionPass:
         return kept[0], kept[1]
 
     # -- base rules --------------------------------------------------------------------------
+    def _searched(self, rules: list[SigmaRule], generating: set[str]) -> Iterator[tuple[_Plan, list[Iterator[Event]]]]:
+        """Each rule that converted, with its searches' hits. The store may fetch the first hits
+        of many rules at once (one request for many rules); one that takes its rules in batches
+        (Store.search_batch) has the next batch's queries while the pass reads this one's hits,
+        so converting a batch's rules (client work) runs beside the searches of the batch before
+        it (the node's), instead of every rule being converted before the first search. At most
+        two batches are searched ahead, as before (store/elasticsearch_many.py)."""
+        plans = (plan for plan in (self._plan(rule, str(rule.id) in generating) for rule in rules) if plan)
+        size = self.store.search_batch
+        batches = iter(lambda: list(itertools.islice(plans, size)), []) if size else iter([list(plans)])
+        waiting: deque[tuple[list[_Plan], Iterator[Iterator[Event]]]] = deque()
+        for batch in batches:
+            waiting.append((batch, iter(self.store.search_many([q for plan in batch for q in plan.queries]))))
+            if len(waiting) > 1:
+                yield from _paired(*waiting.popleft())
+        while waiting:
+            yield from _paired(*waiting.popleft())
+
     def _plan(self, rule: SigmaRule, generating: bool) -> _Plan | None:
         """Convert a rule and name its searches: one per distinct checkpoint of its consumers
         (its own alerts, each correlation that refers to it); None when it failed."""
@@ -483,6 +499,12 @@ class DetectionPass:
         if covered:
             self.summary.gaps.append(covered.line(title))
         self._save_soon()
+
+
+def _paired(plans: list[_Plan], results: Iterator[Iterator[Event]]) -> Iterator[tuple[_Plan, list[Iterator[Event]]]]:
+    """Each plan with its own queries' hits, from the hits of a batch's queries in order."""
+    for plan in plans:
+        yield plan, [next(results) for _ in plan.queries]
 
 
 def match_alert(meta: RuleMetadata, event: Event, fields: dict[str, Any] | None = None) -> Alert:

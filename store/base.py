@@ -102,6 +102,10 @@ class Store(metaclass=ABCMeta):
     #: Alerts a detection pass gathers for one write_alerts call; None: the engine's own batch
     #: (govsoc.rules.engine.ALERT_BATCH).
     alert_batch: int | None = None
+    #: Rules a detection pass hands to one search_many call, the next batch converted while the
+    #: store searches this one (it sends its first request when handed the queries); None: every
+    #: rule in one call (a store that runs them all in one scan: SQLite).
+    search_batch: int | None = None
 
     @abstractmethod
     def write(self, events: Iterable[Event]) -> WriteReceipt:

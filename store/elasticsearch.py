@@ -55,7 +55,7 @@ from govsoc.store.elasticsearch_aggs import (
     read_groups,
     read_histogram,
 )
-from govsoc.store.elasticsearch_many import FIRST_PAGE, FirstPages, page_body
+from govsoc.store.elasticsearch_many import CHUNK, FIRST_PAGE, FirstPages, page_body
 from govsoc.store.elasticsearch_query import (
     CASELESS,
     GRAMS_FIELD,
@@ -229,6 +229,9 @@ class ElasticsearchStore(Store):
     kind = "elasticsearch"
     #: The client is thread-safe, and alert writes touch no state a search reads.
     concurrent_alert_writes = True
+    #: One _msearch request's rules (store/elasticsearch_many.py): a pass converts the next
+    #: chunk's rules while the node searches this one's.
+    search_batch = CHUNK
 
     def __init__(self, settings: ElasticsearchSettings, *, credentials: EsCredentials | None = None,
                  retention_days: int = 180, client: Elasticsearch | None = None) -> None:

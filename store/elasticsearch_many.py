@@ -1,5 +1,6 @@
 """Many searches of the Elasticsearch store in few requests: the first page of each query of a
-detection pass comes from one ``_msearch`` request per :data:`CHUNK` queries.
+detection pass comes from one ``_msearch`` request per :data:`CHUNK` queries, and the first
+request is sent as soon as the queries are handed over.
 
 A pass of many rules that find a few hits each was bound by requests, not by matching: one
 search per rule, each a round trip and a query phase of its own. ``_msearch`` sends a chunk of
@@ -46,7 +47,8 @@ def page_body(es_query: dict[str, Any], sort: Sequence[tuple[str, str]], size: i
 
 
 class FirstPages:
-    """The first pages of a list of searches, fetched a chunk at a time when first asked for.
+    """The first pages of a list of searches, fetched a chunk at a time: the first chunk at
+    once, each next one when the one before it is first read.
 
     ``send`` runs one ``_msearch`` over search bodies and returns its responses (a response with
     ``error`` for a search the node refused); ``refused`` turns such a response into the
@@ -60,6 +62,9 @@ class FirstPages:
         self._fetched: set[int] = set()
         #: The chunk being fetched ahead, and its answer to come.
         self._ahead: tuple[list[int], Future[list[dict[str, Any]]]] | None = None
+        # The first chunk is asked for at once: its caller has more to do before it reads (a
+        # detection pass converts the next batch of rules meanwhile: rules.engine).
+        self._ask(0)
 
     def size(self, index: int) -> int:
         """The page size asked for query ``index``: a page this long may have more after it."""
@@ -96,7 +101,12 @@ class FirstPages:
         for i, response in zip(wanted, responses, strict=True):
             self._pages[i] = self._refused(response) if "error" in response else response["hits"]["hits"]
             self._fetched.add(i)
-        if wanted and self._ahead is None and (following := self._chunk(wanted[-1] + 1)):
+        if wanted:
+            self._ask(wanted[-1] + 1)
+
+    def _ask(self, start: int) -> None:
+        """Send the next chunk from ``start`` on, on a thread of its own, unless one is in flight."""
+        if self._ahead is None and (following := self._chunk(start)):
             self._ahead = (following, self._later(following))
 
     def _request(self, wanted: list[int]) -> list[dict[str, Any]]:

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from govsoc.collectors.base import ParseContext, RawRecord
 from govsoc.collectors.linux.auth import LinuxAuthParser
-from govsoc.core.event import Event
+from govsoc.core.event import Event, make_id
 from govsoc.rules import BUILTIN_PACKS, detect, load_rules
 from govsoc.store.base import Store
 
@@ -111,3 +114,45 @@ def test_temporal_ordered_over_two_rules_on_the_store(store: Store, tmp_path: Pa
     assert summary.failed == []
     # alice failed, then logged in; bob logged in first, then failed: not in order.
     assert [(a.group, a.event_count) for a in store.alerts()] == [({"user.name": "alice"}, 2)]
+
+
+@pytest.mark.es
+def test_a_pass_searches_its_first_rules_before_converting_the_rest(elastic_store: Store, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # Seen (bench.detect, 100 rules): every rule was converted before the first search was sent,
+    # the node idle for a quarter of a 200,000-event pass. Now a store that searches rules in
+    # batches (Store.search_batch) gets each batch as soon as it is converted, and the alerts
+    # are the same.
+    from govsoc.rules.backends.lucene import LuceneRuleBackend
+    from govsoc.store.elasticsearch_many import CHUNK
+
+    count = 2 * CHUNK + 5
+    elastic_store.write([Event(id=make_id("batches", i), timestamp=datetime(2026, 3, 1, 8, i % 60, tzinfo=UTC),
+                               dataset="linux.auth", fields={"user.name": f"user{i:03d}", "message": f"login {i}"})
+                         for i in range(count)])
+    elastic_store.refresh()
+    for i in range(count):
+        (tmp_path / f"r{i:03d}.yml").write_text(
+            f"title: batch rule {i}\nid: 00000000-0000-4000-8000-{i:012d}\nstatus: test\n"
+            "logsource: {product: linux, service: auth}\n"
+            f"detection: {{sel: {{user.name: user{i:03d}}}, condition: sel}}\nlevel: low\n", encoding="utf-8")
+    order: list[str] = []
+    convert, search_many = LuceneRuleBackend.convert, elastic_store.search_many
+
+    def converting(self: LuceneRuleBackend, rule: Any) -> str:
+        order.append("convert")
+        return convert(self, rule)
+
+    def searching(queries: Any) -> Any:
+        order.append(f"search {len(queries)}")
+        return search_many(queries)
+
+    monkeypatch.setattr(LuceneRuleBackend, "convert", converting)
+    monkeypatch.setattr(elastic_store, "search_many", searching)
+    summary = detect(elastic_store, load_rules([tmp_path]))
+    assert not summary.failed and summary.alerts == count
+    assert sorted(a.event_ids[0] for a in elastic_store.alerts()) == sorted(make_id("batches", i) for i in range(count))
+    # The first batch is searched after its own rules are converted, before the others.
+    assert order[:CHUNK + 1] == ["convert"] * CHUNK + [f"search {CHUNK}"]
+    assert order.count("convert") == count and [o for o in order if o != "convert"] == [
+        f"search {CHUNK}", f"search {CHUNK}", "search 5"]

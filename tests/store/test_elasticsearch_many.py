@@ -1,7 +1,8 @@
-"""Many searches of the Elasticsearch store in few requests (store/elasticsearch_many.py): while
-a pass reads one chunk of rules' first pages, the next chunk's ``_msearch`` is already with the
-node, on a thread of its own; a chunk fetched ahead that fails as a whole fails only the query
-that asked for it, and its other queries are asked for again."""
+"""Many searches of the Elasticsearch store in few requests (store/elasticsearch_many.py): the
+first chunk's ``_msearch`` is sent when the queries are handed over; while a pass reads one
+chunk of rules' first pages, the next chunk's is already with the node, on a thread of its own;
+a chunk fetched ahead that fails as a whole fails only the query that asked for it, and its
+other queries are asked for again."""
 
 from __future__ import annotations
 
@@ -57,14 +58,31 @@ def test_the_next_chunk_is_asked_for_while_the_first_is_read(elastic_store: Stor
     calls = recorded(elastic_store, monkeypatch)
     queries = [Query(terms={"user.name": (f"u{n}",)}) for n in range(USERS)]
     answers = elastic_store.search_many(queries)
-    first = [e.id for e in answers[0]]  # the first chunk's request, on the pass's own thread
+    first = [e.id for e in answers[0]]  # the first chunk's request was sent by search_many
     settled(calls, 2)
-    assert calls == [(threading.current_thread().name, CHUNK), ("govsoc-msearch-ahead", CHUNK)]
+    assert calls == [("govsoc-msearch-ahead", CHUNK), ("govsoc-msearch-ahead", CHUNK)]
     # Every query still gets exactly what search() gives, in its order.
     assert first == [e.id for e in elastic_store.search(queries[0])] and len(first) == 2
     for n in range(1, USERS):
         assert [e.id for e in answers[n]] == [e.id for e in elastic_store.search(queries[n])]
     assert [size for _, size in calls] == [CHUNK, CHUNK, CHUNK]  # no chunk asked for twice
+
+
+def test_the_first_chunk_is_asked_for_when_the_queries_are_handed_over(
+        elastic_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A detection pass converts its next batch of rules between handing over this batch's
+    queries and reading their hits: the node searches meanwhile (before, every rule of a pass
+    was converted before the first request, the node idle all that time)."""
+    elastic_store.write(logins())
+    elastic_store.refresh()
+    calls = recorded(elastic_store, monkeypatch)
+    queries = [Query(terms={"user.name": (f"u{n}",)}) for n in range(USERS)]
+    answers = elastic_store.search_many(queries)
+    settled(calls, 1)  # nothing read yet
+    assert calls == [("govsoc-msearch-ahead", CHUNK)]
+    first = [e.id for e in answers[0]]
+    assert first == [e.id for e in elastic_store.search(queries[0])] and len(first) == 2
+    assert calls[0] == ("govsoc-msearch-ahead", CHUNK)  # read from that request, not asked again
 
 
 def test_a_chunk_fetched_ahead_that_failed_fails_one_query_and_is_asked_again(
