@@ -254,10 +254,11 @@ class _Masks(dict[bytes, int]):
     def __missing__(self, signature: bytes) -> int:
         found = self.shapes[signature]
         mask = 0
+        framed = b"^" + signature + b"$"  # a pattern's own shapes may name the value's edges
         for (candidate, _), (base, bits) in zip(self.shapes.shaped, self.shapes.slots, strict=True):
             if candidate in found:
                 for bit, shapes in enumerate(bits, base):
-                    if shapes is None or any(s in signature for s in shapes):
+                    if shapes is None or any(s in framed for s in shapes):
                         mask |= 1 << bit
         if len(signature) <= ShapeGate.KEEP:
             if len(self) >= ShapeGate.LIMIT:

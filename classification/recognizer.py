@@ -62,10 +62,12 @@ class Pattern:
     trying every position (a leading look-behind prevents that), which pays on long text such as
     log lines (on short digit runs the look-behind first is as fast). The scanner searches joined
     values with it; the plain path (``find``) runs ``regex``, and tests hold them equal.
-    ``shapes``, when given, are class substrings (as :attr:`Recognizer.SHAPES`) of which every
-    match of this pattern holds one: the joined scan searches this pattern only in the values
-    that hold one (an ID number's 6-8-4 form only where spaced digit groups are), the others
-    in every value the recognizer's SHAPES admit."""
+    ``shapes``, when given, are class substrings (as :attr:`Recognizer.SHAPES`; here a value's
+    class string is framed by ``^`` and ``$``, its edges, and every character that is not ASCII
+    is ``x``) one of which every value holds that this pattern matches in: the joined scan
+    searches this pattern only in such values (an ID number's 6-8-4 form only where spaced digit
+    groups are; an unseparated mobile number only in a digit run of its lengths), the other
+    patterns in every value the recognizer's SHAPES admit."""
 
     name: str
     regex: str

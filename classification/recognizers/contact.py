@@ -24,6 +24,13 @@ _NOT_TLDS: Final = frozenset({"PNG", "JPG", "JPEG", "GIF", "SVG", "JS", "CSS", "
                               "JSON", "XML", "HTML", "LOCAL", "LOCALDOMAIN", "INTERNAL", "LAN"})
 
 
+#: A run of exactly 11 digits (a number written without separators), 13 ('+86' before it) or 15
+#: ('0086'), between any two characters that are neither digits nor letters, or a value's edges.
+_EDGES: Final = ("^", "$", "s", "x", ".", "@", ":")
+_DIGIT_RUNS: Final = tuple(f"{left}{'0' * n}{right}" for n in (11, 13, 15) for left in _EDGES[0:1] + _EDGES[2:]
+                           for right in _EDGES[1:])
+
+
 @register("cn_mobile")
 class MobileRecognizer(Recognizer):
     """手机号: 11 digits in an allocated segment, optionally +86 and 3-4-4 separators."""
@@ -37,7 +44,8 @@ class MobileRecognizer(Recognizer):
     TRIGGER = r"1[3-9]\d[- ]?\d{4}"
     STRIP = " -+"
     PATTERNS = (Pattern("11-digit mobile",
-                        NUMBER_BEFORE + r"(?:(?:\+|00)86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}" + NUMBER_AFTER, 0.6),)
+                        NUMBER_BEFORE + r"(?:(?:\+|00)86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}" + NUMBER_AFTER, 0.6,
+                        shapes=(SHAPES[1], *_DIGIT_RUNS)),)
     CONTEXT = ("sjhm", "sjh", "shouji", "shoujihao", "lxdh", "mobile", "phone", "tel", "cellphone", "telephone",
                "手机", "联系电话", "移动电话", "电话")
     WEAK_CONTEXT = ("dh",)

@@ -301,7 +301,7 @@ def test_a_chunk_joins_its_candidate_values_once(monkeypatch: pytest.MonkeyPatch
         for pattern, spans in zip(rec.PATTERNS, within, strict=True):
             searched = sorted(v for start, end in spans for v in text[start:end].split(SEP))
             expected = sorted(v for v in values if any(s in v.translate(CLASSES) for s in rec.SHAPES or ())
-                              and any(s in v.translate(CLASSES) for s in pattern.shapes or rec.SHAPES or ()))
+                              and any(s.encode() in framed(v) for s in pattern.shapes or rec.SHAPES or ()))
             assert searched == expected, (ident, pattern.name)
 
 
@@ -336,31 +336,38 @@ def test_no_value_is_looked_at_alone_without_a_chinese_text_recognizer(monkeypat
 
 
 _NUMBER_PIECES = ["1", "0", "9", "19900307", "110101", "6222", "13800138000", "x", "X", " ", "-", "  ", ".", "a", "张",
-                  "１", "—", SEP]
+                  "１", "—", SEP, "+", "86", "0086", "138", "0013", ":", "@"]
 
 
-@settings(max_examples=300, deadline=None)
+def framed(value: str) -> bytes:
+    """A value's class string as the joined scan tests a pattern's own shapes against it."""
+    return b"^" + signatures(normalize(value))[0] + b"$"
+
+
+@settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_NUMBER_PIECES), max_size=30).map("".join))
 def test_a_patterns_own_shapes_hold_every_match_of_it(text: str) -> None:
     """Pattern.shapes is a promise the joined scan relies on (it searches the pattern only in
-    values holding one): every match of such a pattern, in folded text, holds one of them."""
+    values holding one): every value a pattern with shapes matches in (folded, as the scan
+    folds it) holds one of them, its edges marked ^ and $."""
     scanner = Scanner(None)
     rows = [(r.id, p, regex) for r in scanner.recognizers.values()
             for (p, regex) in r._compiled if p.shapes is not None]
-    assert {i for i, _, _ in rows} >= {"cn_resident_id", "cn_bank_card"}
-    folded = normalize(text)
-    for ident, pattern, regex in rows:
-        for m in regex.finditer(folded):
-            assert any(s in m.group().translate(CLASSES) for s in pattern.shapes or ()), (ident, pattern.name, m)
+    assert {i for i, _, _ in rows} >= {"cn_resident_id", "cn_bank_card", "cn_mobile"}
+    for value in text.split(SEP):  # (a chunk whose value holds SEP is not joined)
+        for ident, pattern, regex in rows:
+            if regex.search(normalize(value)):
+                assert any(s.encode() in framed(value) for s in pattern.shapes or ()), (ident, pattern.name, value)
 
 
 def test_a_pattern_is_searched_only_where_its_own_shapes_are() -> None:
     """The 6-8-4 form of an ID number and a card in groups of four are not searched in plain
-    digit runs (18 digits hold neither form), and still found where they are."""
+    digit runs (18 digits hold neither form), nor a mobile number in a run of 16 or 18 digits,
+    and still found where they are."""
     scanner = Scanner(COMMON)
     values = ["110101199003077715", "6222020200112230"] * 40 + ["110101 19900307 7715", "6222 0202 0011 2230"]
     calls: list[tuple[str, str, list[list[tuple[int, int]]]]] = []
-    for ident in ("cn_resident_id", "cn_bank_card"):
+    for ident in ("cn_resident_id", "cn_bank_card", "cn_mobile"):
         rec = scanner.recognizers[ident]
 
         def spy(text: str, offsets: list[int], *, ident: str = ident, real: object = rec.find_joined,
@@ -376,3 +383,5 @@ def test_a_pattern_is_searched_only_where_its_own_shapes_are() -> None:
                 for ident, text, within in calls}
     assert searched["cn_resident_id"] == [values[:80:2], values[80:81]]  # 17 digits in a row; 6-8-4
     assert searched["cn_bank_card"] == [sorted(values[:80]), sorted(values[80:])]
+    # no run of exactly 11, 13 or 15 digits in the ungrouped ones: only where "000s0000" is
+    assert searched["cn_mobile"] == [sorted(values[80:])]
