@@ -11,6 +11,10 @@ where Python reads ``{,}`` as ``*``. :func:`python_regexp` rewrites those parts 
 rest to ``re``; the Elasticsearch backend gives Lucene the same meaning (rules/backends/regex.py),
 so the two stores answer alike.
 
+POSIX classes inside a class (``[[:alpha:]]``, ``[[:^digit:]]``) are ASCII sets without the u flag
+(pcre2pattern, "Posix character classes"); Python's ``re`` has none and read ``[[:alpha:]]+`` as
+the set ``[:alph`` then a literal ``]`` (R12c F5): they are written out as ranges.
+
 Caseless matching (``i``) keeps PCRE's UTF behaviour for letters (``é`` matches ``É``): only the
 character types are ASCII, so they are wrapped in ASCII groups (``(?a:\\d)``), not the whole
 pattern (``re.ASCII`` would also make ``i`` ASCII-only).
@@ -19,7 +23,10 @@ pattern (``re.ASCII`` would also make ``i`` ASCII-only).
 from __future__ import annotations
 
 import re
+import string
 from typing import Final
+
+from govsoc.core.errors import RuleError
 
 __all__ = ["brace_quantifier", "python_regexp"]
 
@@ -29,6 +36,15 @@ _ASCII_ESCAPES: Final[frozenset[str]] = frozenset("dDwWsSbB")
 _CLASS_TYPES: Final[frozenset[str]] = frozenset("dDwWsS")
 #: A brace that starts a quantifier, PCRE2 10.43 syntax without spaces: {n}, {n,}, {n,m}, {,m}.
 _BRACE: Final[re.Pattern[str]] = re.compile(r"\{(\d*)(?:(,)(\d*))?\}")
+#: PCRE2's POSIX classes without the u flag: sets of ASCII characters (pcre2pattern).
+_POSIX: Final[dict[str, str]] = {
+    "alnum": string.ascii_letters + string.digits, "alpha": string.ascii_letters,
+    "ascii": "".join(map(chr, range(128))), "blank": " \t",
+    "cntrl": "".join(map(chr, [*range(32), 127])), "digit": string.digits,
+    "graph": "".join(map(chr, range(33, 127))), "lower": string.ascii_lowercase,
+    "print": "".join(map(chr, range(32, 127))), "punct": string.punctuation, "space": " \t\n\v\f\r",
+    "upper": string.ascii_uppercase, "word": string.ascii_letters + string.digits + "_",
+    "xdigit": string.hexdigits}
 
 
 def brace_quantifier(pattern: str, i: int) -> tuple[str, str, int] | None:
@@ -70,6 +86,27 @@ def python_regexp(pattern: str) -> str:
     return "".join(out)
 
 
+def _posix_class(text: str) -> str:
+    """A POSIX class (``[:alpha:]``, ``[:^alpha:]``) as the ranges of a Python class."""
+    name = text[2:-2]
+    negated = name.startswith("^")
+    members = _POSIX.get(name.removeprefix("^")) if text.endswith(":]") else None
+    if members is None:
+        raise RuleError(f"|re: {text!r} is no POSIX class (alnum, alpha, ascii, blank, cntrl, digit, graph, "
+                        "lower, print, punct, space, upper, word, xdigit)")
+    points = sorted(map(ord, members))
+    runs: list[tuple[int, int]] = []
+    for point in points:
+        if runs and runs[-1][1] == point - 1:
+            runs[-1] = (runs[-1][0], point)
+        else:
+            runs.append((point, point))
+    if negated:  # every other character, beyond ASCII too
+        bounds = [-1, *(b for run in runs for b in run), 0x110000]
+        runs = [(bounds[k] + 1, bounds[k + 1] - 1) for k in range(0, len(bounds), 2) if bounds[k] + 1 < bounds[k + 1]]
+    return "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in runs)
+
+
 def _char_class(pattern: str, i: int) -> tuple[str, int]:
     """The class at ``i`` and the index after it. A class holding a character type is split
     into its other members and each type in an ASCII group: ``[a\\d]`` is ``(?:[a]|(?a:\\d))``,
@@ -95,7 +132,7 @@ def _char_class(pattern: str, i: int) -> tuple[str, int]:
         elif char == "[" and pattern.startswith("[:", i):  # a POSIX class: up to its ':]'
             end = pattern.find(":]", i + 2)
             end = len(pattern) if end < 0 else end + 2
-            members.append(pattern[i:end])
+            members.append(_posix_class(pattern[i:end]))
             i = end
         else:
             members.append(char)
@@ -104,7 +141,7 @@ def _char_class(pattern: str, i: int) -> tuple[str, int]:
         return pattern[start:], len(pattern)  # unterminated: re names the error
     end = i + 1
     if not types:
-        return pattern[start:end], end
+        return "[" + "^" * negated + "".join(members) + "]", end
     alternatives = ([f"[{''.join(members)}]"] if members else []) + [f"(?a:{t})" for t in types]
     if negated:
         return "(?:(?!" + "|".join(alternatives) + ")(?s:.))", end

@@ -12,12 +12,15 @@ by tests/rules/test_semantics.py's rows.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from govsoc.core.caseless import fold
+from govsoc.core.errors import RuleError
+from govsoc.rules.backends.pcre import python_regexp
 from govsoc.rules.backends.regex import lucene_regexp, relax_loops
 
 #: Values: the characters the patterns name, a newline (for m, s and $), a Lucene operator (@),
@@ -149,3 +152,16 @@ def test_every_shipped_regular_expression_goes_to_elasticsearch_as_a_regexp() ->
         if native is not None and "*:*" in native.lucene:
             caught_all.append(ruleset.files[str(rule.id)].name)
     assert caught_all == []
+
+
+def test_posix_classes_load_without_warning_and_an_unknown_one_is_refused(tmp_path: Path) -> None:
+    # PCRE's [[:alpha:]] is no Python nested set: the rule loads (filterwarnings=error turns the
+    # re module's FutureWarning into a failure), and a name PCRE does not know is an error (R12c F5).
+    from govsoc.rules import load_rules  # noqa: PLC0415
+
+    rule = ("title: posix\nid: 00000000-0000-4000-8000-0000000000f5\nlogsource: {product: linux}\n"
+            "detection: {s: {user.name|re: '^[[:alpha:]]+$'}, condition: s}\n")
+    (tmp_path / "posix.yml").write_text(rule, encoding="utf-8")
+    assert load_rules([tmp_path / "posix.yml"]).errors == []
+    with pytest.raises(RuleError, match="no POSIX class"):
+        python_regexp("^[[:alfa:]]+$")
