@@ -58,13 +58,24 @@ def expand(patterns: Iterable[str], *, missing_ok: bool = False) -> list[Path]:
 
 def rotated_siblings(path: Path) -> list[Path]:
     """Files beside ``path`` whose names extend it (``auth.log.1``, ``auth.log-20251210.gz``):
-    where a rotated predecessor of ``path`` may now be."""
+    where a rotated predecessor of ``path`` may now be. Regular files only, never a symbolic
+    link: these files are read without being named, so a link placed in a log folder by whoever
+    may write there (``auth.log.1 -> /etc/shadow``) would have a root ingest store the target's
+    lines (R11f N2); logrotate itself never makes links."""
     try:
         entries = list(os.scandir(path.parent))
     except OSError:
         return []
     return sorted(Path(e.path) for e in entries
-                  if e.name != path.name and e.name.startswith(path.name) and e.is_file())
+                  if e.name != path.name and e.name.startswith(path.name) and _regular(e))
+
+
+def _regular(entry: os.DirEntry[str]) -> bool:
+    """Whether a directory entry is a regular file itself (not a link to one)."""
+    try:
+        return entry.is_file(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def rotation_age(live: Path, rotated: Path) -> tuple[str, int] | None:

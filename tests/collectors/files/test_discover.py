@@ -57,3 +57,19 @@ def test_rotation_family_of_a_rotated_name(tmp_path: Path) -> None:
     # where the file last read at auth.log.1 may be after a rotation: the live file's other rotations
     assert [p.name for p in rotation_family(tmp_path / "auth.log.1")] == ["auth.log-20251210", "auth.log.2.gz"]
     assert rotation_family(tmp_path / "auth.log") == []  # a live name has no family of its own here
+
+
+def test_a_link_named_like_a_generation_is_no_generation(tmp_path: Path) -> None:
+    # R11f N2: whoever may write in the log folder links auth.log.1 to a file only root reads;
+    # generations are read without being named, so a link must never be taken for one
+    secret = tmp_path / "elsewhere" / "shadow"
+    secret.parent.mkdir()
+    secret.write_bytes(b"root:$6$secret:19000:0:99999:7:::\n")
+    for name in ("auth.log", "auth.log.2"):
+        (tmp_path / name).write_bytes(b"x\n")
+    (tmp_path / "auth.log.1").symlink_to(secret)
+    (tmp_path / "auth.log.3").symlink_to(tmp_path / "auth.log.2")  # a link to a real generation too
+    live = tmp_path / "auth.log"
+    assert newer_generations(live, tmp_path / "auth.log.2") == []
+    assert [p.name for p in missing_generations(live, tmp_path / "auth.log.2")] == ["auth.log.1"]
+    assert [p.name for p in rotation_family(tmp_path / "auth.log.2")] == []
