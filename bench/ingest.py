@@ -33,6 +33,19 @@ every run: wall-clock ratios there are low and swing between runs; the CPU figur
   instructions an sshd event before the change (callgrind, 5,000 events into a warm store):
   executemany 72k, zlib 54k (of it 17k setting up each row's compressor, whose dictionary ends
   with the row's own line), pickle.loads 19k, the rest Python (row building and packing).
+
+P11b (2026-12-01, load 8-13 throughout: wall ratios here are the machine's, not the code's):
+
+* 1,000,000 lines on the quiet machine before (main 774ed02, load 1.2): parse-only 25,038 lines/s,
+  ingest 8,878 = 0.35x; CPU 40 us/line parsing, 73 + 84 ingesting; first/last 0.85; 3.50x.
+* 1,000,000 lines after cab856d (a chunk's new dictionaries commit without a WAL sync of their
+  own: 5 -> 1 fdatasync per 10,000-event write) and 2456427 (event ids hashed with copies of
+  empty hash objects: -3 us/line of the ingest process), load 9.5-12.9: parse-only 3,980
+  lines/s, ingest 1,338 = 0.34x; CPU 36 us/line parsing, 65 + 74 ingesting, 0.49x on two free
+  cores, 0.26x on one; first/last 1,597 / 1,215 ev/s (0.76; CPU 1.02); store 385 MB = 3.50x.
+  157 us of CPU a line on two cores shared with others cannot run in 80 us: the 0.5x target
+  needs about 25 us a line less CPU (see /work/findings/P11b.md for where it goes; zstd for the
+  documents was measured slower and larger than deflate here).
 """
 
 from __future__ import annotations
