@@ -76,7 +76,7 @@ def look(path: Path) -> FileView:
         compressed = isinstance(stream, gzip.GzipFile)
         try:
             head = stream.read(SNIFF_BYTES)
-        except (OSError, EOFError) as e:
+        except (OSError, EOFError, zlib.error) as e:  # zlib.error: gzip magic, damaged deflate data
             raise ParseError(f"cannot read: {e}", location=Location(path=str(path))) from e
     size: int | None = st.st_size
     if compressed:

@@ -297,3 +297,19 @@ def test_follow_through_rename_and_copytruncate(tmp_path: Path, logs: Path) -> N
     # a store busy under load spools a batch and drains it before the stop, which the closing line
     # adds after this (the stored count above is what shows nothing lost or doubled)
     assert out_text.rstrip().splitlines()[-1].startswith("56 accepted, 0 rejected → nothing to keep")
+
+
+def test_a_damaged_gzip_beside_the_log_stops_no_run(tmp_path: Path, logs: Path) -> None:
+    # R11f N3: a file with gzip's magic and damaged deflate data beside the log (bit rot, a broken
+    # archive) made every run die with "internal error: Error -3 while decompressing data" while
+    # looking at the log's rotated siblings: nothing else was read, and --follow crash-looped.
+    log, home = logs / "auth.log", tmp_path / "home"
+    write(log, 0, 100)
+    govsoc(home, "ingest", str(log))
+    (logs / "auth.log.3.gz").write_bytes(b"\x1f\x8b\x08\x00garbage-not-really-gzip\n")
+    log.rename(logs / "auth.log.1")
+    write(logs / "auth.log.1", 100, 50)
+    write(log, 150, 100)
+    out = govsoc(home, "ingest", str(log))
+    assert new_in(out) == 150
+    assert sorted(int(line.split("sshd[")[1].split("]")[0]) for line in stored(home)) == list(range(250))
