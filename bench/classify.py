@@ -69,6 +69,19 @@ command at load 11.5-13.4:
     registry  common     318,166 (53,792)      5.9x
     registry  all         80,675 (15,511)      5.2x
 
+The default command again at main 284bb52 (also: the masking rule called directly, and an
+unseparated mobile number searched only in a digit run of its lengths), load 10.1 at start,
+13-14 during (naive rates lower than in the run above: the machine was busier; the evaluation
+printed the same table, line for line):
+
+    corpus    set      prefiltered (naive)    speed-up
+    logs      ingest   2,019,124 (44,557)     45.3x
+    logs      common     466,612 (36,437)     12.8x
+    ordinary  common     446,901 (62,916)      7.1x
+    table     common     345,481 (49,438)      7.0x
+    registry  common     352,943 (50,466)      7.0x
+    registry  all         65,672 (12,746)      5.2x
+
 At this load one run's rates move by up to 30 % (registry's naive rate fell from 70k to 54k
 between the two runs), so the scanners of before and after were also run side by side in one
 process (common set, 200,000 values, best of 3, load 11.3-12.0): logs 518k -> 566k (1.09x),
