@@ -28,6 +28,26 @@ CPU seconds, the Elasticsearch node's CPU seconds over the pass (nodes stats: on
 other clients' work counts too), and the wall seconds spent writing alerts. Elasticsearch may
 be given fewer events (--es-events): on a shared two-core machine, bulk loading a million
 documents into the test node takes long.
+
+Measured (P12, 2026-12-01) on a 2-core machine shared with other jobs and with every helper's
+tests on the same Elasticsearch node (load average 10-15): wall ratios there swing and are low.
+
+* Before (main 774ed02, `--no-sqlite --events 200000`, load 10.4): baseline 7.62 s (CPU 3.78 s);
+  Elasticsearch full pass 12.89 s = 0.6x (9.25 s = 0.8x without the alert-write wait), client CPU
+  1.17 s, node CPU 5.32 s, alert writes 16.23 s on two threads (waited 3.64 s); incremental
+  3.33 s = 25.9 %; 9,633 matches = the baseline's rows; peak 110 / 81 MiB.
+* Where the Elasticsearch pass went (200,000 events, per-index stats): node query phase 1.0-3.5 s,
+  fetch 2.5-4.2 s (per-hit stored-field loading: size 0 costs a third, _source: false no less),
+  alert indexing 3.3-6.5 s (~0.1 ms of node CPU per created alert); client ~1 s, half of it
+  converting the 100 rules, which ran before the first search (the node idle 1.6 s of ~7 s).
+* After 7e6cf3c (each batch of 20 rules searched as soon as it is converted; full command,
+  1,000,000 events, 14:57-15:23, load 10.7 -> 10.2): baseline 63.18 s (CPU 19.13 s); SQLite full
+  pass 27.43 s = 2.3x (22.22 s = 2.8x without the write wait), incremental 1.19 s = 4.4 %, peak
+  154 / 71 MiB; Elasticsearch full pass 34.84 s = 1.8x (23.65 s = 2.7x without the write wait),
+  client CPU 3.82 s, node CPU 8.41 s, alert writes 45.75 s on two threads of which the pass
+  waited 11.19 s, incremental 2.08 s = 6.0 %, peak 187 / 81 MiB; 48,574 matches on both stores
+  = the baseline's rows. The 5x target is not met on Elasticsearch (nor on SQLite under this
+  load); on Elasticsearch a third of the pass is waiting for the node to index 48,574 alerts.
 """
 
 from __future__ import annotations
