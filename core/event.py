@@ -16,11 +16,6 @@ from typing import Any
 
 #: Fields held as attributes of Event rather than in Event.fields.
 RESERVED = frozenset({"@timestamp", "event.id", "event.dataset"})
-#: What detection leaves out of every search: an unterminated last line that a one-shot ingest
-#: stored flagged ``partial`` (README "Unterminated last line"). The completed line replaces it;
-#: matched, the copy raised an alert (or counted toward a correlation) and the completed line a
-#: second one (R12c F3). A field -> values mapping, as ``Query.exclude`` takes it.
-UNFINISHED: Mapping[str, tuple[str, ...]] = {"govsoc.flags": ("partial",)}
 
 
 def make_id(*parts: object) -> str:

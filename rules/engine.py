@@ -36,7 +36,7 @@ from sigma.rule import SigmaRule
 
 from govsoc.core.alert import Alert, AlertReceipt, Evidence
 from govsoc.core.errors import GovsocError, Location, RuleError
-from govsoc.core.event import UNFINISHED, Event, format_timestamp, make_id, parse_timestamp
+from govsoc.core.event import Event, format_timestamp, make_id, parse_timestamp
 from govsoc.rules.alert_writer import AlertWriter, Written
 from govsoc.rules.backends import backend_for
 from govsoc.rules.conversions import ConversionCache
@@ -272,7 +272,7 @@ class DetectionPass:
                 continue  # the store holds no event yet
             plan.groups.append(group)
             plan.queries.append(Query(native=native, start=self.start, end=self.end, after=checkpoint,
-                                      until=self.until, exclude=UNFINISHED))
+                                      until=self.until))
         return plan
 
     def _run_rule(self, plan: _Plan, results: list[Iterator[Event]]) -> None:

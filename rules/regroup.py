@@ -26,9 +26,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from govsoc.core.alert import Alert, Note, TriageChange
-from govsoc.core.event import UNFINISHED, Event
+from govsoc.core.event import Event
 from govsoc.rules.correlate import Correlation, Path
 from govsoc.store.base import Query, Store
+from govsoc.store.base import withdraw as withdraw_alerts
 
 #: Groups judged per round of queries.
 CHUNK = 256
@@ -131,8 +132,7 @@ def ref_hits(store: Store, corr: Correlation, position: int, natives: Mapping[st
     ref = corr.refs[position]
     if ref.inner is None:
         terms = {ref.group_fields[narrow[0]]: narrow[1]} if narrow else {}
-        return list(store.search(Query(native=natives[ref.id], start=lo, end=hi, terms=terms, until=until,
-                                          exclude=UNFINISHED)))
+        return list(store.search(Query(native=natives[ref.id], start=lo, end=hi, terms=terms, until=until)))
     inner = ref.inner
     inner_narrow = (inner.group_by.index(ref.group_fields[narrow[0]]), narrow[1]) if narrow else None
     start, end = lo - 3 * inner.span, hi + inner.span
@@ -223,17 +223,10 @@ def _triaged(alert: Alert) -> bool:
 
 
 def withdraw(store: Store, alerts: Sequence[Alert]) -> None:
-    """Withdraw stored alerts whose burst no longer meets the condition (:func:`_unmet`): an
-    untouched one is dropped, as a pass over every event would never have raised it; one an
-    analyst worked on is kept, closed, with a note that says why, so the triage is not lost."""
-    untouched = [a.id for a in alerts if a.status == "open" and not a.assignee and not a.notes]
-    for alert in alerts:
-        if alert.id not in untouched and alert.status not in ("closed", "false_positive"):
-            store.update_alert(alert.id, TriageChange(status="closed", note=Note(
-                author="govsoc", time=datetime.now(UTC),
-                text="withdrawn: a late event reached the window this alert was judged on, and the "
-                     "correlation's condition no longer holds")))
-    store.delete_alerts(untouched)
+    """Withdraw stored alerts whose burst no longer meets the condition (:func:`_unmet`), as
+    govsoc.store.base.withdraw does (an analyst's triage kept, closed, with a note)."""
+    withdraw_alerts(store, alerts, "withdrawn: a late event reached the window this alert was judged on, and the "
+                                   "correlation's condition no longer holds")
 
 
 def retire(store: Store, absorbed: Sequence[tuple[str, Alert]]) -> None:

@@ -39,7 +39,7 @@ from sigma.rule import SigmaRule
 from govsoc.core.alert import EVIDENCE_LIMIT, Alert, evidence_of
 from govsoc.core.ecs import FIELDS, NUMERIC_TYPES
 from govsoc.core.errors import RuleError
-from govsoc.core.event import UNFINISHED, Event, format_timestamp, make_id
+from govsoc.core.event import Event, format_timestamp, make_id
 from govsoc.rules.correlate import event_context
 from govsoc.rules.metadata import rule_metadata
 from govsoc.rules.pipeline import ecs_field
@@ -143,8 +143,7 @@ class Suppressor:
     def _recount(self, values: tuple[Any, ...], start: datetime) -> _Window:
         """The store counts a window whose every value is a term of a field it counts by."""
         terms: dict[str, tuple[Scalar, ...]] = {f: (v,) for f, v in zip(self.suppression.by, values, strict=True)}
-        query = Query(native=self.native, start=start, end=start + self.suppression.window, terms=terms,
-                      exclude=UNFINISHED)
+        query = Query(native=self.native, start=start, end=start + self.suppression.window, terms=terms)
         evidence = list(self.store.search(replace(query, limit=EVIDENCE_LIMIT)))
         latest = list(self.store.search(replace(query, limit=1, order="desc")))
         if not evidence or not latest:
@@ -160,7 +159,7 @@ class Suppressor:
             if not all(_plain(v) and _counted_by_term(f) for f, v in zip(self.suppression.by, values, strict=True)):
                 wanted.setdefault(start, {})[values_text] = _Window()
         for start, windows in wanted.items():
-            query = Query(native=self.native, start=start, end=start + self.suppression.window, exclude=UNFINISHED)
+            query = Query(native=self.native, start=start, end=start + self.suppression.window)
             for event in self.store.search(query):
                 for key in self._keys_of(event):
                     if (window := windows.get(key)) is not None:

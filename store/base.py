@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Literal
 
-from govsoc.core.alert import Alert, AlertReceipt, TriageChange
+from govsoc.core.alert import Alert, AlertReceipt, Note, TriageChange
 from govsoc.core.event import Event
 from govsoc.core.sink import WriteReceipt
 
@@ -114,7 +114,36 @@ class Store(metaclass=ABCMeta):
     @abstractmethod
     def delete(self, ids: Collection[str]) -> int:
         """Remove the events with these ids; returns how many were stored. The ingest pipeline
-        uses it when a completed line replaces the partial copy a one-shot run stored."""
+        uses it when a completed line replaces the partial copy a one-shot run stored. The
+        alerts raised on them are withdrawn (:meth:`withdraw_alerts_on`)."""
+
+    def withdraw_alerts_on(self, event_ids: Collection[str]) -> None:
+        """Withdraw the alerts that rest on deleted events: the partial copy of a line (or a
+        provisional record) that its completed form replaced, which detection judges on its own
+        (one line, one live alert; R12c F3). A match alert is withdrawn as :func:`withdraw` does;
+        a correlation alert an analyst worked on keeps its status and gains a note naming the
+        event, and an untouched one is dropped: the next pass judges the window again with the
+        completed event."""
+        gone = set(event_ids)
+        if not gone:
+            return
+        matches, triaged = [], []
+        for alert in self.alerts(event_ids=tuple(gone)):
+            if alert.kind != "correlation":
+                matches.append(alert)
+            elif not untouched(alert):
+                triaged.append(alert)
+            else:
+                self.delete_alerts([alert.id])
+        for alert in matches + triaged:
+            ids = ", ".join(sorted(gone.intersection(alert.event_ids)))
+            text = (f"the event {ids} this alert rests on was the partial copy of an unterminated last line, "
+                    f"deleted when the line was completed; the complete event is judged on its own")
+            if alert.kind == "correlation":
+                self.update_alert(alert.id, TriageChange(note=Note(author="govsoc", time=datetime.now(UTC),
+                                                                   text=text)))
+            else:
+                withdraw(self, [alert], "withdrawn: " + text)
 
     @abstractmethod
     def search(self, query: Query) -> Iterator[Event]:
@@ -195,8 +224,10 @@ class Store(metaclass=ABCMeta):
     @abstractmethod
     def alerts(self, *, rule_id: str | None = None, start: datetime | None = None,
                end: datetime | None = None, limit: int | None = None,
-               order: Literal["asc", "desc"] = "asc") -> Iterator[Alert]:
-        """Stored alerts by start time then id, oldest first (or newest first with "desc")."""
+               order: Literal["asc", "desc"] = "asc",
+               event_ids: Collection[str] | None = None) -> Iterator[Alert]:
+        """Stored alerts by start time then id, oldest first (or newest first with "desc");
+        with ``event_ids``, only those resting on one of these events."""
 
     @abstractmethod
     def position(self) -> str | None:
@@ -242,3 +273,19 @@ class Store(metaclass=ABCMeta):
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+def untouched(alert: Alert) -> bool:
+    """Whether no analyst worked on an alert: open, unassigned, without notes."""
+    return alert.status == "open" and not alert.assignee and not alert.notes
+
+
+def withdraw(store: Store, alerts: Sequence[Alert], why: str) -> None:
+    """Withdraw stored alerts that no longer stand: an untouched one is dropped, as a pass that
+    had the events as they are now would never have raised it; one an analyst worked on is kept,
+    closed, with a govsoc note saying ``why``, so the triage is not lost."""
+    for alert in alerts:
+        if not untouched(alert) and alert.status not in ("closed", "false_positive"):
+            store.update_alert(alert.id, TriageChange(status="closed", note=Note(
+                author="govsoc", time=datetime.now(UTC), text=why)))
+    store.delete_alerts([a.id for a in alerts if untouched(a)])

@@ -417,6 +417,7 @@ class ElasticsearchStore(Store):
             if actions:
                 self._call(lambda a=actions: self.client.bulk(operations=a, refresh=True), "delete failed")
                 deleted += len(actions)
+        self.withdraw_alerts_on(wanted)
         return deleted
 
     # -- reading -----------------------------------------------------------------------------
@@ -872,11 +873,14 @@ class ElasticsearchStore(Store):
 
     def alerts(self, *, rule_id: str | None = None, start: datetime | None = None,
                end: datetime | None = None, limit: int | None = None,
-               order: Literal["asc", "desc"] = "asc") -> Iterator[Alert]:
+               order: Literal["asc", "desc"] = "asc",
+               event_ids: Collection[str] | None = None) -> Iterator[Alert]:
         """Stored alerts by start time then id."""
         filters: list[dict[str, Any]] = []
         if rule_id:
             filters.append({"term": {"rule.id": rule_id}})
+        if event_ids is not None:
+            filters.append({"terms": {"event.ids": list(event_ids)}})
         bounds = {k: format_timestamp(v) for k, v in (("gte", start), ("lt", end)) if v is not None}
         if bounds:
             filters.append({"range": {"@timestamp": bounds}})

@@ -399,6 +399,7 @@ class SqliteStore(Store):
             deleted = self._retrying(attempt)
         except sqlite3.Error as e:
             raise StoreError(f"delete failed: {e}", location=Location(path=str(self.path))) from e
+        self.withdraw_alerts_on(ids)
         return deleted
 
     def _retrying(self, attempt: Callable[[], _T]) -> _T:
@@ -702,15 +703,22 @@ class SqliteStore(Store):
 
     def alerts(self, *, rule_id: str | None = None, start: datetime | None = None,
                end: datetime | None = None, limit: int | None = None,
-               order: Literal["asc", "desc"] = "asc") -> Iterator[Alert]:
+               order: Literal["asc", "desc"] = "asc",
+               event_ids: Collection[str] | None = None) -> Iterator[Alert]:
         """Stored alerts by start time then id."""
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[Any] = []
         for sql, value in (("rule_id = ?", rule_id),
                            ("ts >= ?", micros(start) if start else None),
                            ("ts < ?", micros(end) if end else None)):
             if value is not None:
                 clauses.append(sql)
                 params.append(value)
+        if event_ids is not None:
+            wanted = list(event_ids)
+            clauses.append("EXISTS (SELECT 1 FROM json_each(doc, '$.\"event.ids\"') WHERE value IN "
+                           f"({','.join('?' * len(wanted)) or 'NULL'}))")
+            params.extend(wanted)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         direction = "DESC" if order == "desc" else "ASC"
         sql = f"SELECT doc FROM alerts{where} ORDER BY ts {direction}, id {direction}"

@@ -12,12 +12,13 @@ from typing import Any
 
 import pytest
 
+from govsoc.collectors import IngestOptions, Pipeline
 from govsoc.core.alert import Note, TriageChange
 from govsoc.core.event import Event, make_id
 from govsoc.rules import detect, load_rules
 from govsoc.rules.loader import RuleSet
 from govsoc.rules.state import load_state
-from govsoc.store.base import Store
+from govsoc.store.base import Query, Store
 from govsoc.store.sqlite import SqliteStore
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -264,18 +265,77 @@ def test_merged_bursts_keep_every_analysts_triage(store: Store, rules: RuleSet) 
     assert "false_positive" in kept.notes[2].text
 
 
-def test_a_partial_last_line_is_detected_once_completed(store: Store, rules: RuleSet) -> None:
+def test_a_partial_last_line_is_detected_then_replaced_by_its_completed_line(store: Store, rules: RuleSet) -> None:
     # README "Unterminated last line": a one-shot ingest stores the line cut short flagged partial,
-    # then the completed line, deleting the copy. One line is one match: the copy raised an
-    # alert of its own beside the completed line's and counted twice toward a burst (R12c F3).
+    # and detection judges it (it may never be completed); then the completed line is stored and
+    # the copy deleted. The copy's alerts go with it (R12c F3): its match alert and the burst it
+    # completed, untouched, are dropped, and the next pass judges the completed line: one
+    # alert per line, one burst of the three lines, none pointing at the deleted copy.
     cut = Event(id=make_id("inc", "partial"), timestamp=T0 + timedelta(minutes=1), dataset="linux.auth",
                 fields={**failure(1).fields, "message": "Failed password for ro", "govsoc.flags": ["partial"]})
     write(store, [failure(0), failure(2), cut])
     first = detect(store, rules)
-    assert (first.matches[FAIL_ID], first.kinds["correlation"]) == (2, 0)
+    assert (first.matches[FAIL_ID], first.kinds["correlation"]) == (3, 1)
     assert store.delete([cut.id]) == 1
+    assert [a for a in store.alerts() if cut.id in a.event_ids] == []
     write(store, [failure(1)])
     detect(store, rules)
     assert sorted(a.event_ids[0] for a in store.alerts(rule_id=FAIL_ID)) == sorted(
         failure(m).id for m in (0, 1, 2))
-    assert [a.event_count for a in store.alerts(rule_id=BURST_ID)] == [3]
+    assert [sorted(a.event_ids) for a in store.alerts(rule_id=BURST_ID)] == [sorted(failure(m).id for m in (0, 1, 2))]
+
+
+def sshd_line(n: int) -> bytes:
+    return f"Mar  2 08:0{n}:00 web1 sshd[10{n}]: Failed password for root from 198.51.100.7 port 500{n} ssh2\n".encode()
+
+
+def test_an_unterminated_last_line_of_a_one_shot_import_is_detected(tmp_path: Path, store: Store,
+                                                                    rules: RuleSet) -> None:
+    # An exported log often ends without a line end: a one-shot import stores its last line
+    # flagged partial (README "Unterminated last line"), and it is never completed. Detection
+    # leaving partial events out (07d49a8) never judged that line: an attacker's last line evaded
+    # every rule. Each of the two lines is one failed login: two alerts.
+    log = tmp_path / "auth.log"
+    log.write_bytes(sshd_line(1) + sshd_line(2).rstrip(b"\n"))
+    summary = Pipeline(store, data_dir=tmp_path / "state").ingest_file(log, IngestOptions(year=2026, timezone="UTC"))
+    assert (summary.receipt.created, summary.partial) == (2, 1)
+    store.refresh()
+    detect(store, rules)
+    assert sorted(a.start for a in store.alerts(rule_id=FAIL_ID)) == [T0 + timedelta(minutes=1),
+                                                                      T0 + timedelta(minutes=2)]
+
+
+@pytest.mark.parametrize("triaged", [False, True])
+def test_a_completed_line_leaves_one_live_alert(tmp_path: Path, store: Store, rules: RuleSet, triaged: bool) -> None:
+    # R12c F3: the partial copy of the last line matched (alert 1); once the line is completed,
+    # ingest deletes the copy and stores the complete line, which matches (alert 2). One line,
+    # one live alert: the copy's alert is withdrawn, dropped if untouched, else kept closed with
+    # a note (the analyst's work is not lost), and the complete event raises its own.
+    log = tmp_path / "auth.log"
+    pipeline = Pipeline(store, data_dir=tmp_path / "state")
+    options = IngestOptions(year=2026, timezone="UTC")
+    log.write_bytes(sshd_line(1) + sshd_line(2)[:-5])
+    assert pipeline.ingest_file(log, options).partial == 1
+    store.refresh()
+    detect(store, rules)
+    (cut,) = [a for a in store.alerts(rule_id=FAIL_ID) if a.start == T0 + timedelta(minutes=2)]
+    if triaged:
+        store.update_alert(cut.id, TriageChange(status="acknowledged", assignee="analyst",
+                                                note=Note(author="analyst", time=T0, text="look at this")))
+    with log.open("ab") as out:
+        out.write(sshd_line(2)[-5:])
+    assert pipeline.ingest_file(log, options).replaced_partial == 1
+    store.refresh()
+    detect(store, rules)
+    events = {e.id: e for e in store.search(Query())}
+    live = [a for a in store.alerts(rule_id=FAIL_ID) if a.status not in ("closed", "false_positive")]
+    assert sorted(a.start for a in live) == [T0 + timedelta(minutes=1), T0 + timedelta(minutes=2)]
+    assert all(a.event_ids[0] in events for a in live)
+    assert "partial" not in (events[live[1].event_ids[0]].get("govsoc.flags") or [])
+    kept = store.alert(cut.id)
+    if not triaged:
+        assert kept is None
+    else:
+        assert kept is not None and (kept.status, kept.assignee) == ("closed", "analyst")
+        assert kept.notes[0].text == "look at this"
+        assert kept.notes[-1].author == "govsoc" and "completed" in kept.notes[-1].text
