@@ -30,7 +30,7 @@ from govsoc.collectors.files.discover import (
     rotation_family,
     written_order,
 )
-from govsoc.collectors.files.identity import FileView, look
+from govsoc.collectors.files.identity import FileView, look, no_links
 from govsoc.collectors.pipeline import IngestOptions, Pipeline
 from govsoc.collectors.summary import IngestSummary
 from govsoc.core.errors import ParseError
@@ -114,7 +114,8 @@ def _with_generations_between(pipeline: Pipeline, path: Path, found: list[Path])
 def _finish(pipeline: Pipeline, rotated: Path, options: IngestOptions) -> IngestSummary:
     """Read a rotated file to its end (nothing more will be written to it)."""
     try:
-        return pipeline.ingest_file(rotated, replace(options, final=True))
+        with no_links():  # found beside the log by name, not named: never read through a link
+            return pipeline.ingest_file(rotated, replace(options, final=True))
     except ParseError as e:  # vanished since it was listed (rotated on, deleted): said, the rest go on
         return IngestSummary(source=path_text(str(rotated)), error=e.message)
 

@@ -9,11 +9,15 @@ longer matches what was read there (truncated, or truncated and rewritten) is a 
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import os
 import struct
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -53,15 +57,47 @@ class FileView:
         return fingerprint(self.head[:length]) if len(self.head) >= length else None
 
 
+#: Set while files nobody named are read (a log's rotated generations, found beside it by name):
+#: every open of their content then refuses a symbolic link in the last component, atomically
+#: (O_NOFOLLOW), so a link swapped in after the listing checked the entry is not read through
+#: (R11f N2, V12 F4: a user who may write the log folder, auth.log.1 -> /etc/shadow).
+_NO_LINKS: ContextVar[bool] = ContextVar("govsoc_no_links", default=False)
+
+
+@contextmanager
+def no_links() -> Iterator[None]:
+    """Within: :func:`open_content` opens no symbolic link (the files read were not named)."""
+    token = _NO_LINKS.set(True)
+    try:
+        yield
+    finally:
+        _NO_LINKS.reset(token)
+
+
+def _open_raw(path: Path) -> BinaryIO:
+    if not _NO_LINKS.get():
+        return path.open("rb")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            e.strerror = "a symbolic link, not read in place of a rotated file"
+        raise
+    return os.fdopen(fd, "rb")
+
+
 def open_content(path: Path) -> BinaryIO:
     """The file's content as a binary stream: decompressed when it is gzip (by magic, not name)."""
     try:
-        raw = path.open("rb")
+        raw = _open_raw(path)
         if raw.read(2) != _GZIP_MAGIC:
             raw.seek(0)
             return raw
-        raw.close()
-        return gzip.GzipFile(filename=path, mode="rb")  # type: ignore[return-value]
+        raw.seek(0)
+        # the descriptor opened above, not the name again; GzipFile closes ``myfileobj`` with itself
+        content = gzip.GzipFile(fileobj=raw, mode="rb")
+        content.myfileobj = raw  # type: ignore[assignment]
+        return content  # type: ignore[return-value]
     except OSError as e:
         raise ParseError(f"cannot read: {e.strerror}", location=Location(path=str(path))) from e
 

@@ -313,3 +313,38 @@ def test_a_damaged_gzip_beside_the_log_stops_no_run(tmp_path: Path, logs: Path) 
     out = govsoc(home, "ingest", str(log))
     assert new_in(out) == 150
     assert sorted(int(line.split("sshd[")[1].split("]")[0]) for line in stored(home)) == list(range(250))
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_a_generation_swapped_for_a_link_after_the_listing_is_not_read_through_it(
+        tmp_path: Path, logs: Path, sqlite_store: SqliteStore, monkeypatch: pytest.MonkeyPatch,
+        compressed: bool) -> None:
+    # V12 F4: the listing checked each generation's entry (no link), but the read opened it again
+    # by name: a link swapped in between (a folder's writer racing the run) was read through, and
+    # the root-only file it points at stored. The open itself now refuses a link (O_NOFOLLOW).
+    import gzip
+
+    from govsoc.collectors import pipeline as pipeline_module
+    secret = tmp_path / "secret"
+    secret.write_bytes(gzip.compress(b"TOPSECRET line\n") if compressed else b"TOPSECRET line\n")
+    log = logs / "auth.log"
+    pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state")
+    write(log, 0, 100)
+    pipeline.ingest_file(log)
+    log.rename(logs / "auth.log.2")
+    write(logs / "auth.log.1", 100, 100)  # the generation between, listed as a regular file
+    write(log, 200, 100)
+    read = pipeline_module.Pipeline.ingest_file
+
+    def swapped(self: Pipeline, path: Path, *args: object, **kwargs: object) -> object:
+        if path.name == "auth.log.1" and not path.is_symlink():
+            path.rename(logs / "moved")
+            path.symlink_to(secret)
+        return read(self, path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline_module.Pipeline, "ingest_file", swapped)
+    done = finish_predecessors(pipeline, log, IngestOptions())
+    assert [Path(s.source).name for s in done] == ["auth.log.2", "auth.log.1"]
+    assert "symbolic link" in (done[1].error or "")
+    assert not [e for e in sqlite_store.search(Query()) if "TOPSECRET" in str(e.get("event.original"))]
+    assert sqlite_store.count(Query()) == 100
