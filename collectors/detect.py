@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -234,7 +235,7 @@ def _head(path: Path) -> bytes:
     try:
         with open_content(path) as stream:
             head = stream.read(SAMPLE_BYTES)
-    except (GovsocError, OSError, EOFError):
+    except (GovsocError, OSError, EOFError, zlib.error):  # zlib.error: gzip damaged within the sample
         return b""
     if len(head) == SAMPLE_BYTES and b"\n" in head:  # drop a cut last line
         head = head[:head.rindex(b"\n")]

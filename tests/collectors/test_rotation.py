@@ -348,3 +348,24 @@ def test_a_generation_swapped_for_a_link_after_the_listing_is_not_read_through_i
     assert "symbolic link" in (done[1].error or "")
     assert not [e for e in sqlite_store.search(Query()) if "TOPSECRET" in str(e.get("event.original"))]
     assert sqlite_store.count(Query()) == 100
+
+
+def test_a_gzip_damaged_after_its_first_kilobytes_stops_no_run(tmp_path: Path, logs: Path) -> None:
+    # V12 F5: the parser choice reads 64 KiB of a file's content and caught no zlib.error, so a
+    # .gz whose damage lies past the first 8 KiB (identity.look's sample) still made a glob run
+    # die with "internal error: Error -3 while decompressing data", nothing after it read.
+    import gzip
+    import re
+
+    home = tmp_path / "home"
+    write(tmp_path / "lines", 100, 300)  # ~28 KB of lines
+    packed = bytearray(gzip.compress((tmp_path / "lines").read_bytes()))
+    packed[len(packed) // 3] ^= 0x55  # damage past 8 KiB of content, within 64 KiB
+    (logs / "auth.log.2.gz").write_bytes(bytes(packed))
+    write(logs / "auth.log", 0, 100)
+    done = subprocess.run([GOVSOC, "ingest", str(logs / "auth.log*")], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "GOVSOC_HOME": str(home), "GOVSOC_CONFIG": ""})
+    assert "internal error" not in done.stderr, done.stderr
+    assert "auth.log.2.gz" in done.stdout + done.stderr  # the damaged file is said, by name
+    pids = {int(found.group(1)) for line in stored(home) if (found := re.search(r"sshd\[(\d+)\]", line))}
+    assert set(range(100)) <= pids
