@@ -16,12 +16,14 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 from govsoc.collectors.base import RecordFileParser, parsers, path_text
-from govsoc.collectors.checkpoints import Checkpoint
+from govsoc.collectors.checkpoints import RACY_SECONDS, Checkpoint
 from govsoc.collectors.detect import record_format
 from govsoc.collectors.files.discover import (
+    Listings,
     expand,
     missing_generations,
     newer_generations,
@@ -34,6 +36,9 @@ from govsoc.collectors.files.identity import FileView, look, no_links
 from govsoc.collectors.pipeline import IngestOptions, Pipeline
 from govsoc.collectors.summary import IngestSummary
 from govsoc.core.errors import ParseError
+
+#: The rotated files of each path, from folder listings shared by the runs and polls of this process.
+_LISTINGS = Listings(RACY_SECONDS)
 
 
 def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) -> list[IngestSummary]:
@@ -51,31 +56,108 @@ def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) 
     current = _known(pipeline, view, options) if view is not None and view.head else None
     previous = [c for c in pipeline.checkpoints.at_path(str(path))
                 if not c.record_file and (current is None or c.identity != current.identity)]
-    if not previous:
-        return []
     wanted = {c.identity for c in previous}
     found: list[Path] = []
+    siblings = _Siblings(path)
     # beside it, or, for a rotated name, under the family's other names (the glob run visits
     # auth.log.1 before auth.log.2.gz, where its file read before now is: R11e F2)
-    for sibling in dict.fromkeys([*rotated_siblings(path), *rotation_family(path)]):
+    for sibling in (dict.fromkeys([*rotated_siblings(path), *rotation_family(path)]) if wanted
+                    else _LISTINGS.generations(path)):
+        aged = rotation_age(path, sibling) is not None
+        if not wanted and not aged:
+            continue
         try:
-            sibling_view = look(sibling)
+            sibling_view = _look(pipeline, sibling)
         except ParseError:
             continue
         match = pipeline.checkpoints.match(sibling_view) if sibling_view.head else None
         if match is not None and match.identity in wanted:
             wanted.discard(match.identity)
             found.append(sibling)
-    for checkpoint in previous:
-        if checkpoint.identity not in wanted:
-            continue
+        elif aged:
+            siblings.add(pipeline, sibling_view, match)
+    gone = [c for c in previous if c.identity in wanted]
+    for checkpoint in gone:
         # rotated away beyond reach: stop looking; say so once, unless it was read to the size
         # last seen (R11e F2: a file logrotate deleted after it was read whole was "lines ... not found")
         if not _read_whole(checkpoint):
             pipeline.notice(f"{path_text(str(path))}: the file read before (checkpoint {checkpoint.identity[:12]}) "
                             f"was rotated away; lines written to it after byte {checkpoint.offset} were not found")
         pipeline.checkpoints.save(replace(checkpoint, path=f"{checkpoint.path} (rotated away)"))
-    return [_finish(pipeline, rotated, options) for rotated in _with_generations_between(pipeline, path, found)]
+    listed = _with_generations_between(pipeline, path, [*found, *siblings.resumed])
+    unread = [f for f in siblings.unread(gone) if f not in listed]
+    aged_order = sorted([*(f for f in listed if rotation_age(path, f) is not None), *unread],
+                        key=lambda f: written_order(path, f))
+    return [_finish(pipeline, rotated, options)
+            for rotated in [*(f for f in listed if rotation_age(path, f) is None), *aged_order]]
+
+
+class _Siblings:
+    """The rotated files of a live path (logrotate's names) sorted by what the checkpoints know
+    of them, beyond the file read before at the path (R11f N4, N1): the generations rotated
+    between are not anchored by that file alone, which a stopped run (kill -9 in the middle
+    generation) or a rotation during a late poll has already finished and moved on."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        #: known, with lines left since their checkpoint (a run stopped while reading them)
+        self.resumed: list[Path] = []
+        self.known: list[Path] = []
+        self.unknown: list[tuple[Path, float]] = []
+
+    def add(self, pipeline: Pipeline, view: FileView, match: Checkpoint | None) -> None:
+        """Sort one sibling: known with lines left, known, or never read (with its mtime)."""
+        if match is None:
+            if view.head:
+                self.unknown.append((view.path, view.mtime))
+            return
+        self.known.append(view.path)
+        # Resumed once per file state in a process: a damaged file's error is said once, not every poll.
+        state = (view.device, view.inode, view.size, view.mtime)
+        if (match.binary is None and view.size is not None and match.read_to < view.size
+                and state not in pipeline.resumed_rotated):
+            pipeline.resumed_rotated.add(state)
+            self.resumed.append(view.path)
+
+    def unread(self, gone: list[Checkpoint]) -> list[Path]:
+        """The unknown generations to read: newer by their rotation names than a known one
+        (rotated after a file read from this path: nothing older than the first read is
+        taken); and, when a file read before is gone (rotated past ``rotate N``), those written
+        after its last look (they can only be newer: logrotate deletes the oldest first)."""
+        known_ages = [age for f in self.known if (age := rotation_age(self.path, f)) is not None]
+        last_look = min((t for c in gone if (t := _time(c.updated)) is not None), default=None)
+        unread = []
+        for sibling, mtime in self.unknown:
+            age = rotation_age(self.path, sibling)
+            newer = age is not None and any(k[0] == age[0] and k[1] < age[1] for k in known_ages)
+            if newer or (last_look is not None and mtime > last_look - RACY_SECONDS):
+                unread.append(sibling)
+        return unread
+
+
+def _time(updated: str) -> float | None:
+    """A checkpoint's update time as seconds since the epoch (None when not stamped: no last
+    look to compare with, so nothing is read by time)."""
+    try:
+        return datetime.fromisoformat(updated).timestamp()
+    except ValueError:
+        return None
+
+
+def _look(pipeline: Pipeline, path: Path) -> FileView:
+    """look() at a rotated file, taken again only when its inode, size or time changed since the
+    last look in this process (a poll looks at every rotated file of each followed path)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return look(path)  # which says what is wrong
+    state = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    seen = pipeline.rotated_views.get(path)
+    if seen is not None and seen[0] == state:
+        return seen[1]
+    view = look(path)
+    pipeline.rotated_views[path] = (state, view)
+    return view
 
 
 def _known(pipeline: Pipeline, view: FileView, options: IngestOptions) -> Checkpoint | None:

@@ -110,6 +110,12 @@ class Pipeline:
         #: deliver raises DISK FULL, and the store's last error (said with it).
         self.disk_full_seconds = disk_full_seconds
         self._store_error = ""
+        #: Rotated files with lines left that collectors.follow resumed in this process, by
+        #: (device, inode, size, mtime): each state once.
+        self.resumed_rotated: set[tuple[int, int, int | None, float]] = set()
+        #: collectors.follow's last look at each rotated file, with the (device, inode, size,
+        #: mtime) it was taken at.
+        self.rotated_views: dict[Path, tuple[tuple[int, int, int, int], FileView]] = {}
 
     # -- delivery ----------------------------------------------------------------------------
     def _store_usable(self) -> bool:

@@ -12,9 +12,11 @@ ones to read when it was rotated more than once since (R11e F5).
 
 from __future__ import annotations
 
+import bisect
 import glob
 import os
 import re
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -76,6 +78,41 @@ def _regular(entry: os.DirEntry[str]) -> bool:
         return entry.is_file(follow_symlinks=False)
     except OSError:
         return False
+
+
+class Listings:
+    """Folder listings (regular files' names, sorted) kept while the folder is unchanged: its
+    modification time is the same and older than ``racy_seconds`` (a change within the same
+    time stamp would not show). `govsoc ingest DIR` asks for the generations of each of its
+    files, a poll for each followed path: one listing of the folder serves them all, where a
+    scan each was quadratic in the folder's size."""
+
+    def __init__(self, racy_seconds: float = 1.0) -> None:
+        self.racy_ns = int(racy_seconds * 1_000_000_000)
+        self._kept: dict[Path, tuple[int, list[str]]] = {}
+
+    def generations(self, live: Path) -> list[Path]:
+        """The rotated files of ``live`` by logrotate's names (as rotation_age reads them)."""
+        folder = live.parent
+        try:
+            mtime = os.stat(folder).st_mtime_ns
+            kept = self._kept.get(folder)
+            if kept is not None and kept[0] == mtime:
+                names = kept[1]
+            else:
+                with os.scandir(folder) as entries:
+                    names = sorted(e.name for e in entries if _regular(e))
+                if time.time_ns() - mtime > self.racy_ns:
+                    self._kept[folder] = (mtime, names)
+        except OSError:
+            return []
+        found = []
+        for name in names[bisect.bisect_right(names, live.name):]:
+            if not name.startswith(live.name):
+                break
+            if rotation_age(live, sibling := folder / name) is not None:
+                found.append(sibling)
+        return found
 
 
 def rotation_age(live: Path, rotated: Path) -> tuple[str, int] | None:

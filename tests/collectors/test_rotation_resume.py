@@ -1,0 +1,128 @@
+"""Generations rotated between two reads of a path are read when the file read before no longer
+anchors them (R11f N4, N1): a run stopped in the middle generation, a rotation during a late
+poll, a file read before rotated past `rotate N`. Real logrotate, the pipeline called directly
+so that each interruption falls where the test puts it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from govsoc.collectors import IngestOptions, Pipeline
+from govsoc.collectors.follow import Follower, finish_predecessors
+from govsoc.core.event import Event
+from govsoc.store.base import Query
+from govsoc.store.sqlite import SqliteStore
+from tests.collectors.test_rotation import logrotate, write
+
+
+class Killed(BaseException):
+    """What a kill -9 is to the run: nothing after it happens (no handler catches it)."""
+
+
+class KilledAfter:
+    """The store, killing the run at its ``writes``-th write of a batch holding ``marker``."""
+
+    def __init__(self, store: SqliteStore, marker: str, writes: int) -> None:
+        self.store, self.marker, self.left = store, marker, writes
+
+    def write(self, events: list[Event]) -> Any:
+        if any(self.marker in str(e.get("event.original")) for e in events):
+            self.left -= 1
+            if self.left == 0:
+                raise Killed
+        return self.store.write(events)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+
+def originals(store: SqliteStore) -> list[str]:
+    return [str(e.get("event.original")) for e in store.search(Query())]
+
+
+def one_shot(pipeline: Pipeline, log: Path, options: IngestOptions) -> list[tuple[str, int]]:
+    """What `govsoc ingest auth.log` does with the path: its predecessors, then the file."""
+    done = [*finish_predecessors(pipeline, log, options), pipeline.ingest_file(log, options)]
+    return [(Path(s.source).name, s.receipt.created) for s in done]
+
+
+def test_a_run_killed_in_the_middle_generation_is_resumed_by_the_next(tmp_path: Path,
+                                                                      sqlite_store: SqliteStore) -> None:
+    # R11f N4 (k1): the run read the rest of the file read before (auth.log.3), was killed
+    # while reading auth.log.2, and every later run read the live file only: the rest of
+    # auth.log.2 and all of auth.log.1 were never read, silently (52,500 of 402,500).
+    logs = tmp_path / "log"
+    logs.mkdir()
+    log = logs / "auth.log"
+    options = IngestOptions(batch_size=100)
+    write(log, 0, 1000)
+    Pipeline(sqlite_store, data_dir=tmp_path / "state").ingest_file(log, options)
+    write(log, 1000, 500)
+    for start in (1500, 2500, 3500):  # auth.log.2: 1500-2499, auth.log.1: 2500-3499, auth.log: 3500-3599
+        logrotate(logs, log, "create")
+        write(log, start, 1000 if start < 3500 else 100)
+    killed = Pipeline(KilledAfter(sqlite_store, "sshd[1799]", 1), data_dir=tmp_path / "state")  # type: ignore[arg-type]
+    with pytest.raises(Killed):
+        one_shot(killed, log, options)
+    assert len(originals(sqlite_store)) == 1700  # auth.log.3's rest and two batches of auth.log.2
+    notices: list[str] = []
+    resumed = Pipeline(sqlite_store, data_dir=tmp_path / "state", notice=notices.append)
+    assert one_shot(resumed, log, options) == [("auth.log.2", 800), ("auth.log.1", 1000), ("auth.log", 100)]
+    stored = originals(sqlite_store)
+    assert len(stored) == len(set(stored)) == 3600
+    assert one_shot(resumed, log, options) == [("auth.log", 0)]  # nothing left, nothing read twice
+    assert notices == []
+
+
+@pytest.mark.parametrize("method", [("create",), ("copytruncate",), ("create", "compress", "delaycompress")])
+def test_a_rotation_during_a_late_poll_leaves_no_generation_unread(tmp_path: Path, sqlite_store: SqliteStore,
+                                                                   method: tuple[str, ...]) -> None:
+    # R11f N4 (race2.py): the late poll listed auth.log.2 (the rest of the file read before) and
+    # auth.log.1; logrotate rotated once more after that rest was read, so the name auth.log.1
+    # held the next generation, and the one the listing meant (now auth.log.3) was never read.
+    logs = tmp_path / "log"
+    logs.mkdir()
+    log = logs / "auth.log"
+    rotate_during: list[int] = []
+
+    def progress(_size: int) -> None:
+        if rotate_during and rotate_during.pop():  # once, in the first read of the late poll
+            logrotate(logs, log, *method)
+            write(log, 1000, 100)
+
+    follower = Follower(Pipeline(sqlite_store, data_dir=tmp_path / "state", progress=progress), [str(log)],
+                        lambda _path: IngestOptions())
+    write(log, 0, 400)
+    follower.poll()
+    write(log, 400, 100)
+    logrotate(logs, log, *method)
+    write(log, 500, 300)  # the generation between
+    logrotate(logs, log, *method)
+    write(log, 800, 200)
+    rotate_during.append(1)
+    follower.poll()
+    follower.poll()
+    stored = originals(sqlite_store)
+    assert len(stored) == len(set(stored)) == 1100
+
+
+def test_generations_beside_a_file_rotated_past_rotate_n_are_read(tmp_path: Path, sqlite_store: SqliteStore) -> None:
+    # R11f N1 (b1): the file read before was rotated beyond `rotate 2` (deleted); the two
+    # generations beside the live file were written after it and were neither read nor named.
+    logs = tmp_path / "log"
+    logs.mkdir()
+    log = logs / "auth.log"
+    write(log, 0, 1000)
+    pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state")
+    pipeline.ingest_file(log)
+    write(log, 1000, 500)  # lost with the file: logrotate deletes it
+    for start in (1500, 2500, 3500):
+        logrotate(logs, log, "create", "rotate 2")
+        write(log, start, 1000)
+    assert sorted(p.name for p in logs.glob("auth.log*")) == ["auth.log", "auth.log.1", "auth.log.2"]
+    assert one_shot(pipeline, log, IngestOptions()) == [("auth.log.2", 1000), ("auth.log.1", 1000), ("auth.log", 1000)]
+    stored = originals(sqlite_store)
+    assert len(stored) == len(set(stored)) == 4000
