@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from types import FrameType, SimpleNamespace
+from types import CodeType, FrameType, SimpleNamespace
 
 import pytest
 
@@ -88,14 +88,13 @@ def test_new_matches_equals_match_field_by_field() -> None:
     assert len({hash(m) for m in made}) == 2
 
 
-def test_the_joined_scan_builds_its_matches_together() -> None:
-    """No Python frame per hit builds a Match (Recognizer._match, new_match): they cost more
-    than the check of a mobile number itself; the Matches equal find()'s."""
-    values = [f"139{n:08d}" for n in range(500)] + [f"tel 138{n:08d} / 139{n:08d}" for n in range(500)]
+def _scan_calling(values: list[str], watched: Callable[[CodeType], bool]) -> tuple[dict[int, list[Match]], list[str]]:
+    """A cn_mobile Scanner's scan_many of ``values`` and the Python functions it called that
+    ``watched`` picks (by name), seen by a profile hook."""
     calls: list[str] = []
 
     def count(frame: FrameType, event: str, _: object) -> None:
-        if event == "call" and frame.f_code.co_name in ("_match", "new_match"):
+        if event == "call" and watched(frame.f_code):
             calls.append(frame.f_code.co_name)
 
     scanner = Scanner(["cn_mobile"])
@@ -104,6 +103,14 @@ def test_the_joined_scan_builds_its_matches_together() -> None:
         found = dict(scanner.scan_many(values))
     finally:
         sys.setprofile(None)
+    return found, calls
+
+
+def test_the_joined_scan_builds_its_matches_together() -> None:
+    """No Python frame per hit builds a Match (Recognizer._match, new_match): they cost more
+    than the check of a mobile number itself; the Matches equal find()'s."""
+    values = [f"139{n:08d}" for n in range(500)] + [f"tel 138{n:08d} / 139{n:08d}" for n in range(500)]
+    found, calls = _scan_calling(values, lambda code: code.co_name in ("_match", "new_match"))
     assert calls == []
     fresh = MobileRecognizer()
     assert found == {i: list(fresh.find(v)) for i, v in enumerate(values)}
@@ -116,22 +123,12 @@ def test_the_joined_scan_calls_the_masking_rule_itself() -> None:
     from govsoc.classification import masking
 
     values = [f"139{n:08d}" for n in range(300)]
-    names: list[str] = []
-
-    def count(frame: FrameType, event: str, _: object) -> None:
-        if event == "call" and frame.f_code.co_name == "mask":
-            names.append(frame.f_code.co_filename)
 
     class OwnMask(MobileRecognizer):
         def mask(self, text: str) -> str:
             return "own"
 
-    scanner = Scanner(["cn_mobile"])
-    sys.setprofile(count)
-    try:
-        found = dict(scanner.scan_many(values))
-    finally:
-        sys.setprofile(None)
+    found, names = _scan_calling(values, lambda code: code.co_name == "mask")
     assert names == []
     assert found == {i: list(MobileRecognizer().find(v)) for i, v in enumerate(values)}
     assert found[0][0].masked == masking.mask("mobile", values[0]) != values[0]
