@@ -139,7 +139,11 @@ class Store(metaclass=ABCMeta):
             ids = ", ".join(sorted(gone.intersection(alert.event_ids)))
             text = (f"the event {ids} this alert rests on was the partial copy of an unterminated last line, "
                     f"deleted when the line was completed; the complete event is judged on its own")
-            if alert.kind == "correlation":
+            if alert.kind == "correlation" or alert.status in ("closed", "false_positive"):
+                # a note only: a correlation keeps its status; an alert the analyst already closed
+                # stays as they left it, but says why its event is gone (V12 F3). Said once: the
+                # event is deleted once (withdraw() itself leaves closed alerts alone, as a
+                # correlation's re-evaluation withdraws again at every pass)
                 self.update_alert(alert.id, TriageChange(note=Note(author="govsoc", time=datetime.now(UTC),
                                                                    text=text)))
             else:
