@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from abc import ABCMeta, abstractmethod
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Literal
@@ -121,25 +121,36 @@ class Store(metaclass=ABCMeta):
         """Withdraw the alerts that rest on deleted events: the partial copy of a line (or a
         provisional record) that its completed form replaced, which detection judges on its own
         (one line, one live alert; R12c F3). A match alert is withdrawn as :func:`withdraw` does;
-        a correlation alert an analyst worked on keeps its status and gains a note naming the
-        event, and an untouched one is dropped: the next pass judges the window again with the
-        completed event."""
+        a correlation alert an analyst worked on keeps its status, no longer counts the deleted
+        events and gains a note naming them, and an untouched one is dropped: the next pass judges
+        the window again with the completed event. A correlation left with no event is withdrawn
+        as a match alert is."""
         gone = set(event_ids)
         if not gone:
             return
         matches, triaged = [], []
         for alert in self.alerts(event_ids=tuple(gone)):
-            if alert.kind != "correlation":
+            rest = tuple(i for i in alert.event_ids if i not in gone)
+            if alert.kind != "correlation" or not rest:
                 matches.append(alert)
             elif not untouched(alert):
+                # The deleted events leave the alert's ids (and snapshot) at once: the next pass
+                # joins the stored ids with the burst it finds, so an id kept here would count
+                # the line twice, copy and completed line (V12 F2). Triage kept by the upsert.
+                self.write_alerts([replace(alert, event_ids=rest,
+                                           evidence=tuple(e for e in alert.evidence if e.event_id not in gone))])
                 triaged.append(alert)
             else:
                 self.delete_alerts([alert.id])
+        kept_counting = {a.id for a in triaged}
         for alert in matches + triaged:
             ids = ", ".join(sorted(gone.intersection(alert.event_ids)))
+            counted = alert.id in kept_counting
             text = (f"the event {ids} this alert rests on was the partial copy of an unterminated last line, "
-                    f"deleted when the line was completed; the complete event is judged on its own")
-            if alert.kind == "correlation" or alert.status in ("closed", "false_positive"):
+                    f"deleted when the line was completed; " + (
+                        "it is no longer counted here, and the next pass judges the window with the complete event"
+                        if counted else "the complete event is judged on its own"))
+            if counted or alert.status in ("closed", "false_positive"):
                 # a note only: a correlation keeps its status; an alert the analyst already closed
                 # stays as they left it, but says why its event is gone (V12 F3). Said once: the
                 # event is deleted once (withdraw() itself leaves closed alerts alone, as a

@@ -340,3 +340,38 @@ def test_a_completed_line_leaves_one_live_alert(tmp_path: Path, store: Store, ru
         assert kept is not None and (kept.status, kept.assignee) == ("closed", "analyst")
         assert kept.notes[0].text == "look at this"
         assert kept.notes[-1].author == "govsoc" and "completed" in kept.notes[-1].text
+
+
+@pytest.mark.parametrize("triaged", [None, "acknowledged", "closed"])
+def test_a_burst_whose_last_line_was_completed_counts_each_line_once(tmp_path: Path, each_store: Store,
+                                                                     rules: RuleSet, triaged: str | None) -> None:
+    # V12 F2: four failed logins and a fifth cut short (stored partial) make one burst of 5; the
+    # analyst acknowledges (or closes) it; the line is completed, ingest deletes the copy. The
+    # next pass joined the stored burst's ids with the new ones, so the burst counted 6 for 5
+    # lines, the deleted copy among them. Whatever the triage, each line counts once.
+    store = each_store
+    log = tmp_path / "auth.log"
+    pipeline = Pipeline(store, data_dir=tmp_path / "state")
+    options = IngestOptions(year=2026, timezone="UTC")
+    log.write_bytes(b"".join(sshd_line(n) for n in range(1, 5)) + sshd_line(5)[:-5])
+    assert pipeline.ingest_file(log, options).partial == 1
+    store.refresh()
+    detect(store, rules)
+    ((burst_id, _, _, count),) = bursts(store)
+    assert count == 5
+    if triaged:
+        store.update_alert(burst_id, TriageChange(status=triaged, note=Note(author="analyst", time=T0,
+                                                                           text="looked at it")))
+    with log.open("ab") as out:
+        out.write(sshd_line(5)[-5:])
+    assert pipeline.ingest_file(log, options).replaced_partial == 1
+    store.refresh()
+    detect(store, rules)
+    lines = {e.id for e in store.search(Query()) if "partial" not in (e.get("govsoc.flags") or [])}
+    assert len(lines) == 5
+    (burst,) = store.alerts(rule_id=BURST_ID)
+    assert burst.event_count == 5 and set(burst.event_ids) == lines
+    assert {e.event_id for e in burst.evidence} == lines
+    if triaged:
+        assert burst.id == burst_id and burst.status == triaged and burst.notes[0].text == "looked at it"
+        assert burst.notes[-1].author == "govsoc" and "partial copy" in burst.notes[-1].text
