@@ -13,7 +13,9 @@ one expression of its patterns matches. A recognizer none of whose patterns can 
 separator (batch.joinable: all the built-in shaped ones) runs once per chunk over its candidate
 values joined (Recognizer.find_joined), so Python works per regex match, not per value; the
 candidate values are joined once for all of them, grouped by which recognizers they are a
-candidate of, and each recognizer searches its groups' spans of that text.
+candidate of, and each recognizer searches its groups' spans of that text. A chunk that
+repeats values (a log its messages, a column its statuses and codes) is scanned once per
+distinct value, and each value's hits given to the values equal to it.
 tests/classification/test_batch.py holds it to the findings of every pattern on every value.
 Recognizers whose hits cannot be said as shapes use their TRIGGER expression; those whose hits
 hold Chinese characters (plates, addresses, names) run only on values that are not ASCII.
@@ -96,7 +98,7 @@ class Scanner:
         self._inline_words = re.compile("|".join(map(re.escape, words))) if words else None
         self._plan = lru_cache(maxsize=256)(self._make_plan)
         #: Values on which scan_many has run a recognizer's find() (or scan()), over every call:
-        #: the work its prefilter did not spare.
+        #: the work its prefilter did not spare (a value repeated in a chunk counts once).
         self.examined = 0
 
     def _make_plan(self, context: frozenset[str]) -> _Plan:
@@ -152,8 +154,29 @@ class Scanner:
             return
         for first in range(0, len(values), _CHUNK):
             chunk = values[first:first + _CHUNK]
-            for index, hits in self._scan_chunk(chunk, context, plan):
+            for index, hits in self._scan_distinct(chunk, context, plan):
                 yield first + index, hits
+
+    def _scan_distinct(self, chunk: Sequence[str], context: frozenset[str],
+                       plan: _Plan) -> Iterator[tuple[int, list[Match]]]:
+        """_scan_chunk of the chunk's distinct values, each one's hits given to every value equal
+        to it: a log repeats its messages, a column its statuses, phones and codes, and a value's
+        hits are a function of its text (and the context, the same for the chunk). Joining,
+        folding, class strings, the regular expressions and the bookkeeping of hits then run once
+        per distinct value. ``examined`` counts distinct values. A chunk in which more than three
+        values in four are distinct is scanned as it is."""
+        seen: dict[str, int] = {}
+        # each value's index of the first value equal to it, by C code
+        firsts = list(map(seen.setdefault, chunk, range(len(chunk))))
+        if len(seen) * 4 > len(chunk) * 3:  # few repeats: handing hits out would cost more than it spares
+            yield from self._scan_chunk(chunk, context, plan)
+            return
+        where = list(seen.values())  # distinct value -> its first index in the chunk
+        found = {where[k]: hits for k, hits in self._scan_chunk(list(seen), context, plan)}
+        if found:
+            for index in compress(range(len(chunk)), map(found.__contains__, firsts)):
+                # a list of its own for each value (the Matches are frozen and shared)
+                yield index, found[firsts[index]].copy()
 
     def _scan_chunk(self, chunk: Sequence[str], context: frozenset[str],
                     plan: _Plan) -> Iterator[tuple[int, list[Match]]]:
