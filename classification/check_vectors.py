@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from itertools import repeat
 from operator import getitem
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from govsoc.classification.checksums import USCC_ALPHABET
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["luhn_may_pass", "mod11_2_may_pass", "mod31_may_pass"]
+__all__ = ["luhn_may_pass", "mod11_2_may_pass", "mod11_2_check_bytes", "mod31_may_pass"]
 
 _CARD_WIDTH: Final = 19
 _RIC_WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -77,10 +77,18 @@ def mod11_2_may_pass(candidates: list[str]) -> list[bool]:
     rows, exact = _matrix(candidates, 18, right=False)
     body = rows[:, :17] - np.uint8(48)
     is_digits = (body <= 9).all(axis=1)
-    total = body.astype(np.int64) @ np.array(_RIC_WEIGHTS, dtype=np.int64)
-    expected = np.frombuffer(_RIC_CHARS, dtype=np.uint8)[total % 11]
+    expected = mod11_2_check_bytes(body)
     judged = exact & is_digits
     return ((expected == rows[:, 17]) | ~judged).tolist()  # type: ignore[no-any-return]
+
+
+def mod11_2_check_bytes(body: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.uint8]:
+    """The GB 11643 MOD 11-2 check character, as an ASCII byte, of every row of 17 digit values
+    (rows holding anything but 0-9 give a byte that means nothing)."""
+    import numpy as np
+
+    total = body.astype(np.int64) @ np.array(_RIC_WEIGHTS, dtype=np.int64)
+    return np.frombuffer(_RIC_CHARS, dtype=np.uint8)[total % 11]
 
 
 #: ASCII byte -> GB 32100 value, 255 for a character outside the alphabet.

@@ -316,7 +316,7 @@ class Recognizer(ABC):
         upper = list(map(str.upper, stripped))
         keep = self.screen(upper)
         asked = list(range(len(keys)) if keep is None else compress(range(len(keys)), keep))
-        whys = list(map(self.validate, map(upper.__getitem__, asked)))
+        whys = self.validate_many(list(map(upper.__getitem__, asked)))
         valid = list(map(is_not, whys, repeat(None)))
         real = list(compress(asked, valid))
         judged: dict[tuple[str, int], Match | None] = dict.fromkeys(keys)
@@ -338,6 +338,13 @@ class Recognizer(ABC):
         if type(self).mask is not Recognizer.mask:
             return self.mask
         return masking.MASK_RULES.get(self.mask_rule, masking.MASK_RULES["generic"])
+
+    def validate_many(self, candidates: list[str]) -> list[str | None]:
+        """``validate`` of every candidate (separators removed, upper-case), in order: how the
+        joined scan judges a chunk's new candidates. A subclass may answer them all at once
+        (vectorised) where its candidates are many and distinct (a table's ID numbers), and must
+        answer exactly as ``validate`` does."""
+        return list(map(self.validate, candidates))
 
     def screen(self, candidates: list[str]) -> list[bool] | None:
         """A bulk test of candidates (separators removed, upper-case) that is False only where

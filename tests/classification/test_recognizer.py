@@ -159,3 +159,95 @@ def test_a_later_pattern_skips_every_earlier_hit_of_a_value() -> None:
     hits, _ = rec.find_joined("\x00".join(values), starts(values))
     assert [(i, m) for i, m in hits] == [(i, m) for i, v in enumerate(values) for m in rec.find_folded(v)]
     assert [(m.start, m.end) for i, m in hits if i == 0] == [(0, 3), (4, 7)]
+
+
+def _with_check(body17: str) -> str:
+    from govsoc.classification.checksums import resident_id_check_char
+
+    return body17 + resident_id_check_char(body17)
+
+
+def _id_rows() -> list[str]:
+    """ID-number candidates at every edge validate tests, each as the joined scan hands them over
+    (separators removed, upper case)."""
+    from datetime import date, timedelta
+
+    today = date.today()
+    fourteen_ago = today.replace(year=today.year - 14) if (today.month, today.day) != (2, 29) else date(
+        today.year - 14, 3, 1)
+    rows = [
+        _with_check("11010519491231002"),             # a valid number
+        _with_check("81000019900101123"),             # Hong Kong residence permit (reason names it)
+        _with_check("83000019900101123"),             # Taiwan residence permit
+        _with_check("71000019900101123"),             # Taiwan region code itself: a plain region
+        _with_check("99010519491231002"),             # no such region
+        _with_check("00010519491231002"),             # no such region
+        "11010519491231002" + "0",                    # wrong check character (right is X)
+        _with_check("11010520000229002"),             # 29 February of a leap year
+        _with_check("11010519000229002"),             # 1900 was not a leap year
+        _with_check("11010520010229002"),             # nor was 2001
+        _with_check("11010519491331002"),             # month 13
+        _with_check("11010519490031002"),             # month 0
+        _with_check("11010519490100002"),             # day 0
+        _with_check("11010519490132002"),             # 32 January
+        _with_check("11010519490431002"),             # 31 April
+        _with_check("11010500000101002"),             # year 0: no such date
+        _with_check("110105" + fourteen_ago.strftime("%Y%m%d") + "002"),   # 14 today: not a minor
+        _with_check("110105" + (fourteen_ago + timedelta(days=1)).strftime("%Y%m%d") + "002"),  # 14 tomorrow
+        _with_check("110105" + today.strftime("%Y%m%d") + "002"),          # born today
+        _with_check("110105" + (today + timedelta(days=1)).strftime("%Y%m%d") + "002"),  # born tomorrow
+        _with_check("11010520120229002"),             # born 29 February 2012: 14th birthday 1 March 2026
+        "1101051949123100２X",                         # a non-ASCII digit
+        "11010519491231002",                          # 17 characters
+        _with_check("11010519491231002") + "1",       # 19 characters
+        "1101051949123100A2",                         # a letter in the body
+    ]
+    return rows
+
+
+def test_id_numbers_judged_together_as_validate_judges_each() -> None:
+    """ResidentIdRecognizer.validate_many (numpy: region, calendar date, not in the future,
+    MOD 11-2, under 14) answers every candidate as validate does, reason included."""
+    import random
+
+    from govsoc.classification.recognizers.identity import ResidentIdRecognizer
+
+    rec = ResidentIdRecognizer()
+    rows = _id_rows()
+    rng = random.Random(15)
+    for _ in range(3000):  # random regions, dates (some impossible) and check characters
+        region = f"{rng.choice(['11', '33', '65', '81', '82', '83', '71', '99', '10'])}{rng.randrange(10**4):04d}"
+        born = f"{rng.randrange(1890, 2040)}{rng.randrange(0, 14):02d}{rng.randrange(0, 33):02d}"
+        body = f"{region}{born}{rng.randrange(1000):03d}"
+        rows.append(_with_check(body) if rng.random() < 0.7 else body + rng.choice("0123456789X"))
+    expected = [rec.validate(r) for r in rows]
+    assert rec.validate_many(rows) == expected
+    assert sum(w is not None for w in expected) > 1000 and any(w and "under 14" in w for w in expected)
+    assert [w is not None for w in expected[:21]] == [True, True, True, True, False, False, False, True, False,
+                                                      False, False, False, False, False, False, False, True, True,
+                                                      True, False, True]
+
+
+def test_the_joined_scan_judges_id_numbers_together() -> None:
+    """A table's ID numbers are many and distinct: the joined scan judges a chunk's new ones by
+    validate_many at once, no Python call of the scalar test per number; hits equal find()'s."""
+    from govsoc.classification.recognizers.identity import ResidentIdRecognizer
+
+    values = [_with_check(f"330106{1950 + n % 60}{1 + n % 12:02d}{1 + n % 28:02d}{n % 1000:03d}") for n in range(600)]
+    values += [v[:-1] + ("0" if v[-1] != "0" else "1") for v in values[:100]]  # wrong check characters
+    calls: list[str] = []
+
+    def count(frame: FrameType, event: str, _: object) -> None:
+        if event == "call" and frame.f_code.co_name in ("_why_id18", "validate"):
+            calls.append(frame.f_code.co_name)
+
+    scanner = Scanner(["cn_resident_id"])
+    sys.setprofile(count)
+    try:
+        found = dict(scanner.scan_many(values))
+    finally:
+        sys.setprofile(None)
+    assert calls == []
+    fresh = ResidentIdRecognizer()
+    assert found == {i: hits for i, v in enumerate(values) if (hits := list(fresh.find(v)))}
+    assert len(found) == 600
