@@ -38,6 +38,7 @@ from govsoc.store.sqlite_aggs import (
     read_histogram,
     register_aggregation_functions,
 )
+from govsoc.store.sqlite_ahead import Execute, ReadAhead
 from govsoc.store.sqlite_batch import search_many
 from govsoc.store.sqlite_layout import (
     ID_TEXT,
@@ -156,6 +157,7 @@ class SqliteStore(Store):
         self._writer: WriterProcess | None = None
         #: Rows the writer process's insert_unstored holds until its write commits.
         self._held = _Held()
+        self._ahead: ReadAhead | None = None
         try:
             _create_private(self.path)
             self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
@@ -470,7 +472,7 @@ class SqliteStore(Store):
                   and _seq(query.until) - _seq(query.after) <= _NARROW_RANGE)
         return "events NOT INDEXED" if narrow else "events"
 
-    def _execute(self, sql: str, params: list[Any]) -> sqlite3.Cursor:
+    def _execute(self, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
         try:
             return self._db.execute(sql, params)
         except sqlite3.Error as e:
@@ -478,28 +480,33 @@ class SqliteStore(Store):
 
     def search(self, query: Query) -> Iterator[Event]:
         """Matching events in time order (then id)."""
+        return self.read(query)
+
+    def first_page(self, query: Query, execute: Execute) -> list[Any]:
+        """The rows of :meth:`search`'s first statement for ``query``, run by ``execute`` (on
+        the connection that reads ahead: govsoc.store.sqlite_ahead); :meth:`read` takes them."""
+        where, params = self._where(query)
+        sql, values, _ = self._page(query, where, params, None, query.limit)
+        try:
+            return execute(sql, values).fetchall()
+        except sqlite3.Error as e:
+            raise StoreError(f"query failed: {e}", location=Location(path=str(self.path))) from e
+
+    def read(self, query: Query, first: Callable[[], list[Any] | None] | None = None) -> Iterator[Event]:
+        """:meth:`search`, whose first page's rows ``first`` may give (None: run it here)."""
         # Read in pages, each a statement of its own (keyset paging on ts, id): a caller that
         # writes while it iterates (detection stores alerts and rule state during a pass) must
         # not hold one read snapshot open across its writes. Under WAL, a connection whose read
         # snapshot is older than another process's commit can never take the write lock, and
         # would wait out its busy timeout and fail ("database is locked").
         where, params = self._where(query)
-        desc = query.order == "desc"
-        direction = "DESC" if desc else "ASC"
-        table = self._table(query)
         left = query.limit
         last: tuple[int, str] | None = None
-        # "ts >= ? AND (ts > ? OR id > ?)" rather than a row value, so that the ts index serves it.
-        after = "ts <= ? AND (ts < ? OR {id} < ?)" if desc else "ts >= ? AND (ts > ? OR {id} > ?)"
+        rows = first() if first is not None else None
         while left is None or left > 0:
-            size = _PAGE if left is None else min(_PAGE, left)
-            clauses, values = where, list(params)
-            if last is not None:
-                clauses = (f"{where} AND " if where else " WHERE ") + after.format(id=ID_TEXT)
-                values.extend((last[0], last[0], last[1]))
-            sql = (f"SELECT {SELECT}, {ID_TEXT} FROM {table}{clauses} ORDER BY ts {direction}, {ID_TEXT} {direction} "
-                   f"LIMIT {int(size)}")
-            rows = self._execute(sql, values).fetchall()
+            sql, values, size = self._page(query, where, params, last, left)
+            if rows is None:
+                rows = self._execute(sql, values).fetchall()
             for row in rows:
                 yield self._codec.event(row)
             if len(rows) < size:
@@ -507,6 +514,24 @@ class SqliteStore(Store):
             last = (rows[-1][1], rows[-1][-1])
             if left is not None:
                 left -= len(rows)
+            rows = None
+
+    def _page(self, query: Query, where: str, params: list[Any], last: tuple[int, str] | None,
+              left: int | None) -> tuple[str, list[Any], int]:
+        """The statement of one page of :meth:`read` after the row ``last`` (ts, id text), its
+        parameters and its size."""
+        desc = query.order == "desc"
+        direction = "DESC" if desc else "ASC"
+        size = _PAGE if left is None else min(_PAGE, left)
+        clauses, values = where, list(params)
+        if last is not None:
+            # "ts >= ? AND (ts > ? OR id > ?)" rather than a row value, so that the ts index serves it.
+            after = "ts <= ? AND (ts < ? OR {id} < ?)" if desc else "ts >= ? AND (ts > ? OR {id} > ?)"
+            clauses = (f"{where} AND " if where else " WHERE ") + after.format(id=ID_TEXT)
+            values.extend((last[0], last[0], last[1]))
+        sql = (f"SELECT {SELECT}, {ID_TEXT} FROM {self._table(query)}{clauses} "
+               f"ORDER BY ts {direction}, {ID_TEXT} {direction} LIMIT {int(size)}")
+        return sql, values, size
 
     def events_at(self, seqs: Collection[int]) -> dict[int, Event]:
         """The stored events of these sequence numbers, each read and decoded once, by seq (a
@@ -780,10 +805,27 @@ class SqliteStore(Store):
         except sqlite3.Error as e:
             raise StoreError(f"state write failed: {e}", location=Location(path=str(self.path))) from e
 
+    def reading_ahead(self) -> ReadAhead:
+        """The connection that runs a detection pass's next statement ahead of it, on a thread
+        of its own (govsoc.store.sqlite_ahead), opened on first use and closed by :meth:`close`."""
+        if self._ahead is None:
+            self._ahead = ReadAhead(self.path, _prepare_reader)
+        return self._ahead
+
     def close(self) -> None:
         """Stop the writer process (after it committed what it was sent) and close the database."""
         self._stop_writer()
+        if self._ahead is not None:
+            ahead, self._ahead = self._ahead, None
+            ahead.close()
         self._db.close()
+
+
+def _prepare_reader(db: sqlite3.Connection) -> None:
+    """The SQL functions of the store's queries, on a connection that reads ahead."""
+    db.execute("PRAGMA cache_size=-65536")
+    register_functions(db)
+    register_layout_functions(db)
 
 
 def _seq(position: str) -> int:

@@ -16,6 +16,10 @@ and those that call Python after them; queries are ordered so that those sharing
 into one statement. Each query's iterator then reads its own events by those numbers,
 in the store's order (time, then id), exactly what :meth:`SqliteStore.search` would give.
 
+The statement each query's reader starts with (a query alone: its first page; a combined
+statement) runs up to :data:`AHEAD` queries ahead, on the store's second connection and thread
+(govsoc.store.sqlite_ahead), while the caller works on the events of the query before it.
+
 Meaning is unchanged: a row belongs to a query's answer exactly when that query's own condition
 is true on it (the SELECT list evaluates each condition itself; the OR only skips rows no
 condition accepts). Errors stay per query: when the combined statement fails (a rule's Python
@@ -25,16 +29,19 @@ that fails reports the error.
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 from array import array
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import replace
 from typing import Any, Final, Protocol
 
 from govsoc.core.errors import StoreError
 from govsoc.core.event import Event
 from govsoc.store.base import Query
+from govsoc.store.sqlite_ahead import Execute, ReadAhead
 from govsoc.store.sqlite_conjuncts import calls_python, conjuncts
 from govsoc.store.sqlite_layout import ID_TEXT
 from govsoc.store.sqlite_prefilter import all_sql, any_sql, sql_string
@@ -44,15 +51,21 @@ class SqliteStore(Protocol):
     """What this module uses of govsoc.store.sqlite.SqliteStore (which imports this module)."""
 
     def search(self, query: Query) -> Iterator[Event]: ...
+    def read(self, query: Query, first: Callable[[], list[Any] | None] | None = None) -> Iterator[Event]: ...
+    def first_page(self, query: Query, execute: Execute) -> list[Any]: ...
+    def reading_ahead(self) -> ReadAhead: ...
     def events_at(self, seqs: Collection[int]) -> dict[int, Event]: ...
     def _where(self, query: Query) -> tuple[str, list[Any]]: ...
     def _table(self, query: Query) -> str: ...
-    def _execute(self, sql: str, params: list[Any]) -> sqlite3.Cursor: ...
+    def _execute(self, sql: str, params: Sequence[Any]) -> sqlite3.Cursor: ...
 
 __all__ = ["COMBINED", "common_fragment", "search_many"]
 
 #: Queries evaluated by one combined statement (bounds its size and SQLite's expression depth).
 COMBINED: Final[int] = 64
+#: Statements run ahead of the one being read (each holds at most a page of rows, or a
+#: combined scan's sequence numbers, until its query is read).
+AHEAD: Final[int] = 3
 #: Events read per statement when a query's iterator reads its matches by sequence number.
 _FETCH: Final[int] = 500
 #: When a combined statement's queries matched at most this many rows in all (an incremental
@@ -66,12 +79,13 @@ _NARROWING = re.compile(r"^(?:SEARCH events USING (?:COVERING )?INDEX (?!events_
 
 def search_many(store: SqliteStore, queries: Sequence[Query]) -> list[Iterator[Event]]:
     """The events of each query, one iterator per query (see the module docstring)."""
-    results: dict[int, Iterator[Event]] = {}
+    units: dict[int, _Alone | _Combined] = {}
+    positions: dict[int, int] = {}  # a combined query's place in its statement
     groups: dict[tuple[str, tuple[object, ...]], list[int]] = {}
     for index, query in enumerate(queries):
         key = _scan_key(store, query)
         if key is None:
-            results[index] = store.search(query)
+            units[index] = _Alone(store, query)
         else:
             groups.setdefault(key, []).append(index)
     shared_counts: dict[str, int] = {}
@@ -84,12 +98,69 @@ def search_many(store: SqliteStore, queries: Sequence[Query]) -> list[Iterator[E
         for start in range(0, len(members), COMBINED):
             chunk = members[start:start + COMBINED]
             if len(chunk) == 1:
-                results[chunk[0]] = store.search(queries[chunk[0]])
+                units[chunk[0]] = _Alone(store, queries[chunk[0]])
                 continue
             combined = _Combined(store, [queries[i] for i in chunk])
             for position, index in enumerate(chunk):
-                results[index] = combined.events(position)
-    return [results[index] for index in range(len(queries))]
+                units[index], positions[index] = combined, position
+    chain = _Chain(store, [units[index] for index in range(len(queries))])
+    return [unit.events(positions[index], chain) if isinstance(unit := units[index], _Combined) else unit.events(chain)
+            for index in range(len(queries))]
+
+
+class _Chain:
+    """The statements that the queries' readers start with, in the order they are read: when
+    one starts, the next one runs ahead on the store's second connection (sqlite_ahead)."""
+
+    def __init__(self, store: SqliteStore, units: list[_Alone | _Combined]) -> None:
+        self.store = store
+        self.order = list({id(unit): unit for unit in units}.values())
+        self.next_of = {id(unit): n + 1 for n, unit in enumerate(self.order)}
+
+    def started(self, unit: _Alone | _Combined) -> None:
+        """``unit`` is being read: run the :data:`AHEAD` after it ahead, unless begun already."""
+        following = self.next_of[id(unit)]
+        for later in self.order[following:following + AHEAD]:
+            if not later.begun:
+                later.ahead(self.store.reading_ahead())
+
+
+def _regexp(query: Query) -> bool:
+    """Whether ``query`` runs a rule's own regular expression (``|re``: REGEXP, Python's re),
+    which is not run ahead: re holds the GIL for as long as one value takes, and an expression
+    that backtracks for hours would hold up the pass's thread on the rules before it (a pass
+    killed by the daemon's timeout then kept none of their checkpoints)."""
+    return "REGEXP" in str(query.native or "")
+
+
+class _Alone:
+    """A query run on its own (SqliteStore.search), whose first page may be read ahead."""
+
+    def __init__(self, store: SqliteStore, query: Query) -> None:
+        self.store, self.query = store, query
+        self.begun = False
+        self.future: Future[list[Any]] | None = None
+
+    def ahead(self, reader: ReadAhead) -> None:
+        """Run the first page's statement on ``reader``'s connection now."""
+        if self.future is None and not _regexp(self.query):
+            self.future = reader.submit(functools.partial(self.store.first_page, self.query))
+
+    def events(self, chain: _Chain) -> Iterator[Event]:
+        """The query's events (SqliteStore.search)."""
+        self.begun = True
+        chain.started(self)
+        yield from self.store.read(self.query, None if self.future is None else self._first)
+
+    def _first(self) -> list[Any] | None:
+        """The first page read ahead; None (read it here) when that failed: the store's own
+        connection then raises the query's error, if it has one."""
+        assert self.future is not None
+        future, self.future = self.future, None
+        try:
+            return future.result()
+        except Exception:  # noqa: BLE001 - read again on the store's connection, which reports it
+            return None
 
 
 def _shared_signature(query: Query, counts: dict[str, int]) -> tuple[str, ...]:
@@ -121,22 +192,39 @@ def _scan_key(store: SqliteStore, query: Query) -> tuple[str, tuple[object, ...]
 
 
 class _Combined:
-    """One combined statement for several queries, run when the first of them is read."""
+    """One combined statement for several queries, run when the first of them is read (or
+    ahead of it: _Chain)."""
 
     def __init__(self, store: SqliteStore, queries: list[Query]) -> None:
         self.store, self.queries = store, queries
         self.matches: list[array[int]] | None = None
-        self.failed = False
+        self.failed = self.begun = False
+        self.future: Future[list[array[int]]] | None = None
         #: Every query's events by seq, when they were read together (see _TOGETHER).
         self.together: dict[int, Event] | None = None
 
-    def events(self, position: int) -> Iterator[Event]:
+    def ahead(self, reader: ReadAhead) -> None:
+        """Run the combined statement on ``reader``'s connection now."""
+        if self.future is None and not any(_regexp(query) for query in self.queries):
+            self.future = reader.submit(self._run)
+
+    def events(self, position: int, chain: _Chain) -> Iterator[Event]:
         """The events of the query at ``position``."""
+        if not self.begun:
+            self.begun = True
+            chain.started(self)
         if self.matches is None and not self.failed:
-            try:
-                self.matches = self._run()
-            except StoreError:
-                self.failed = True
+            if self.future is not None:
+                future, self.future = self.future, None
+                try:
+                    self.matches = future.result()
+                except Exception:  # noqa: BLE001 - run again here, where a failure counts (below)
+                    self.matches = None
+            if self.matches is None:
+                try:
+                    self.matches = self._run(self.store._execute)
+                except StoreError:
+                    self.failed = True
         if self.matches is None:
             yield from self.store.search(self.queries[position])
             return
@@ -150,7 +238,7 @@ class _Combined:
             chunk = ",".join(str(seq) for seq in seqs[start:start + _FETCH])
             yield from self.store.search(Query(native=f"seq IN ({chunk})"))
 
-    def _run(self) -> list[array[int]]:
+    def _run(self, execute: Execute) -> list[array[int]]:
         parts = [conjuncts(str(q.native)) for q in self.queries]
         shared = [c for c in parts[0] if all(c in p for p in parts[1:])]
         own = [[c for c in p if c not in shared] for p in parts]
@@ -166,7 +254,7 @@ class _Combined:
         matches = [array("q") for _ in rests]
         # Read to the end before anything is returned: no read snapshot stays open while the
         # caller writes alerts (see SqliteStore.search), and a failure leaves nothing half done.
-        cursor = self.store._execute(f"SELECT seq, {flags} FROM {table}{where} ORDER BY ts, {ID_TEXT}", params)
+        cursor = execute(f"SELECT seq, {flags} FROM {table}{where} ORDER BY ts, {ID_TEXT}", params)
         try:
             for row in cursor:
                 for position, flag in enumerate(row[1:]):

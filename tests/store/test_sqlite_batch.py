@@ -53,13 +53,16 @@ def natives() -> list[str]:
 
 
 def traced_search_many(store: SqliteStore, queries: list[Query]) -> tuple[list[list[str]], list[str]]:
-    """The ids search_many gives per query, and the statements it ran."""
+    """The ids search_many gives per query, and the statements it ran (on the store's
+    connection and on the one that reads ahead)."""
     statements: list[str] = []
     store._db.set_trace_callback(statements.append)
+    store.reading_ahead().set_trace_callback(statements.append)
     try:
         return [[e.id for e in hits] for hits in store.search_many(queries)], statements
     finally:
         store._db.set_trace_callback(None)
+        store.reading_ahead().set_trace_callback(None)
 
 
 @pytest.mark.parametrize("after", [None, "3000"])  # a full pass; an incremental one (a narrow seq range)
@@ -114,6 +117,28 @@ def test_a_failing_query_fails_alone(store: SqliteStore, after: str | None) -> N
     assert [len(list(hits)) for hits in results[:2]] == [len(list(store.search(q))) for q in queries[:2]]
     with pytest.raises(StoreError):
         list(results[2])
+
+
+def test_the_next_statements_run_ahead_while_a_query_is_read(store: SqliteStore) -> None:
+    # A detection pass builds alerts from one query's events while the statements the next
+    # queries start with already run on the store's second connection (SQLite runs them without
+    # Python's lock: the machine's other core). Here: the address range (alone) and the combined
+    # scan of the four message queries, both before their own iterators are touched.
+    queries = [Query(native=n, until=store.position()) for n in natives()]
+    ahead: list[str] = []
+    reader = store.reading_ahead()
+    reader.set_trace_callback(ahead.append)
+    try:
+        results = store.search_many(queries)
+        first = next(results[0])
+        reader.set_trace_callback(None)  # (a job of the reading thread: those before it are done)
+    finally:
+        reader.set_trace_callback(None)
+    assert [s for s in ahead if s.startswith("SELECT id, ts")] != []  # the address range's first page
+    assert len([s for s in ahead if s.startswith("SELECT seq, ")]) == 1  # the message queries' scan
+    many = [[first.id, *(e.id for e in results[0])], *([e.id for e in hits] for hits in results[1:])]
+    assert many == [[e.id for e in store.search(q)] for q in queries]
+    assert all(many[:5])
 
 
 @pytest.mark.parametrize(("sql", "expected"), [
