@@ -56,6 +56,22 @@ def new_in(output: str) -> int:
     return sum(int(line.split(" new,")[0].rsplit("(", 1)[1]) for line in output.splitlines() if " new," in line)
 
 
+def rotating_follower(store: SqliteStore, state: Path, log: Path, method: tuple[str, ...], *,
+                      then_write: tuple[int, int]) -> tuple[Follower, Callable[[], None]]:
+    """A Follower of ``log`` and the call that arms it: once armed, the first read of its next
+    poll rotates ``log`` (real logrotate, ``method``) and writes ``then_write`` (start, count)
+    lines to the new file. A rotation during a poll, placed by the test, not by timing."""
+    armed: list[int] = []
+
+    def progress(_size: int) -> None:
+        if armed and armed.pop():
+            logrotate(log.parent, log, *method)
+            write(log, *then_write)
+
+    follower = Follower(Pipeline(store, data_dir=state, progress=progress), [str(log)], lambda _path: IngestOptions())
+    return follower, lambda: armed.append(1)
+
+
 @pytest.fixture
 def logs(tmp_path: Path) -> Path:
     folder = tmp_path / "log"
@@ -155,21 +171,15 @@ def test_a_rotation_during_a_poll_leaves_no_generation_unread(tmp_path: Path, lo
     # auth.log and no later poll knew the moved one: 12,000 of 16,000. Now the file looked at is
     # registered at once, so the next poll finds it as a file read before.
     log = logs / "auth.log"
-    rotate_during: list[int] = []
-
-    def progress(_size: int) -> None:
-        if rotate_during and rotate_during.pop():  # once, while the poll reads the file read before
-            logrotate(logs, log, "copytruncate")
-            write(log, 900, 100)
-
-    follower = Follower(Pipeline(sqlite_store, data_dir=tmp_path / "state", progress=progress), [str(log)],
-                        lambda _path: IngestOptions())
+    # rotated on once while the late poll reads the file read before
+    follower, rotate_during_the_next_read = rotating_follower(sqlite_store, tmp_path / "state", log, ("copytruncate",),
+                                                              then_write=(900, 100))
     write(log, 0, 400)
     follower.poll()
     write(log, 400, 100)
     logrotate(logs, log, "copytruncate")
     write(log, 500, 400)  # at auth.log when the late poll looks; rotated on during it
-    rotate_during.append(1)
+    rotate_during_the_next_read()
     follower.poll()
     follower.poll()
     originals = [str(e.get("event.original")) for e in sqlite_store.search(Query())]

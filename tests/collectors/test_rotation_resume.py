@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 
 from govsoc.collectors import IngestOptions, Pipeline
-from govsoc.collectors.follow import Follower, finish_predecessors
+from govsoc.collectors.follow import finish_predecessors
 from govsoc.core.event import Event
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
-from tests.collectors.test_rotation import logrotate, write
+from tests.collectors.test_rotation import logrotate, rotating_follower, write
 
 
 class Killed(BaseException):
@@ -86,15 +86,9 @@ def test_a_rotation_during_a_late_poll_leaves_no_generation_unread(tmp_path: Pat
     logs = tmp_path / "log"
     logs.mkdir()
     log = logs / "auth.log"
-    rotate_during: list[int] = []
-
-    def progress(_size: int) -> None:
-        if rotate_during and rotate_during.pop():  # once, in the first read of the late poll
-            logrotate(logs, log, *method)
-            write(log, 1000, 100)
-
-    follower = Follower(Pipeline(sqlite_store, data_dir=tmp_path / "state", progress=progress), [str(log)],
-                        lambda _path: IngestOptions())
+    # rotated on once, in the first read of the late poll
+    follower, rotate_during_the_next_read = rotating_follower(sqlite_store, tmp_path / "state", log, method,
+                                                              then_write=(1000, 100))
     write(log, 0, 400)
     follower.poll()
     write(log, 400, 100)
@@ -102,7 +96,7 @@ def test_a_rotation_during_a_late_poll_leaves_no_generation_unread(tmp_path: Pat
     write(log, 500, 300)  # the generation between
     logrotate(logs, log, *method)
     write(log, 800, 200)
-    rotate_during.append(1)
+    rotate_during_the_next_read()
     follower.poll()
     follower.poll()
     stored = originals(sqlite_store)
