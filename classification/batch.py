@@ -30,7 +30,8 @@ from typing import Any, Final, Literal
 
 from govsoc.classification.recognizer import Recognizer, normalize
 
-__all__ = ["SEP", "class_of", "joined_text", "signatures", "starts", "probe", "Candidate", "ShapeGate", "joinable"]
+__all__ = ["SEP", "class_of", "joined_text", "signatures", "starts", "probe", "Candidate", "Bit", "ShapeGate",
+           "joinable"]
 
 #: Joins the values of a chunk. No pattern or shape holds it, and a value holding it is not joined.
 SEP: Final = "\x00"
@@ -210,10 +211,10 @@ class ShapeGate(dict[bytes, tuple[Candidate, ...]]):
         #: The candidates the scanner runs over a whole chunk's joined text (see :func:`joinable`).
         self.joined: frozenset[Candidate] = frozenset(c for c, _ in rows if joinable(c[0], c[2]))
         self.gate = tuple(s.encode("ascii") for s in gate)
-        #: Per row, its first bit in ``masks`` and the shapes of each bit: one bit per pattern
-        #: (in ``_searching`` order) when a pattern of the recognizer has its own shapes
-        #: (Pattern.shapes, None for "the recognizer's"), else one bit for all of them.
-        self.slots: tuple[tuple[int, tuple[tuple[bytes, ...] | None, ...]], ...] = _slots(rows)
+        #: Per row, its first bit in ``masks`` and the shapes and layout of each bit (:data:`Bit`):
+        #: one bit per pattern (in ``_searching`` order) when a pattern of the recognizer has its
+        #: own shapes or layout (Pattern.shapes, Pattern.layout), else one bit for all of them.
+        self.slots: tuple[tuple[int, tuple[Bit, ...]], ...] = _slots(rows)
         self.masks = _Masks(self)
 
     def __missing__(self, signature: bytes) -> tuple[Candidate, ...]:
@@ -227,14 +228,19 @@ class ShapeGate(dict[bytes, tuple[Candidate, ...]]):
         return found
 
 
-def _slots(rows: list[tuple[Candidate, tuple[bytes, ...]]]) -> tuple[tuple[int, tuple[tuple[bytes, ...] | None, ...]],
-                                                                     ...]:
+#: A bit of ShapeGate.masks: the pattern's own shapes (None: the recognizer's) and its layout
+#: (None: any), both tested against a value's framed class string.
+Bit = tuple[tuple[bytes, ...] | None, "re.Pattern[bytes] | None"]
+
+
+def _slots(rows: list[tuple[Candidate, tuple[bytes, ...]]]) -> tuple[tuple[int, tuple[Bit, ...]], ...]:
     out = []
     base = 0
     for (rec, _, _, _), _ in rows:
-        own = tuple(None if p.shapes is None else tuple(s.encode("ascii") for s in p.shapes)
+        own = tuple((None if p.shapes is None else tuple(s.encode("ascii") for s in p.shapes),
+                     None if p.layout is None else re.compile(p.layout.encode("ascii")))
                     for p, _ in rec._searching)
-        bits = own if any(o is not None for o in own) else (None,)
+        bits: tuple[Bit, ...] = own if any(o != (None, None) for o in own) else ((None, None),)
         out.append((base, bits))
         base += len(bits)
     return tuple(out)
@@ -243,7 +249,7 @@ def _slots(rows: list[tuple[Candidate, tuple[bytes, ...]]]) -> tuple[tuple[int, 
 class _Masks(dict[bytes, int]):
     """Signature -> bit mask of a ShapeGate's answer, kept as the gate keeps its answers: for
     each candidate row, its bits (ShapeGate.slots) of the patterns whose own shapes (if any)
-    the signature holds."""
+    the signature holds and whose layout (if any) it matches."""
 
     __slots__ = ("shapes",)
 
@@ -254,11 +260,12 @@ class _Masks(dict[bytes, int]):
     def __missing__(self, signature: bytes) -> int:
         found = self.shapes[signature]
         mask = 0
-        framed = b"^" + signature + b"$"  # a pattern's own shapes may name the value's edges
+        framed = b"^" + signature + b"$"  # a pattern's own shapes and layout may name the value's edges
         for (candidate, _), (base, bits) in zip(self.shapes.shaped, self.shapes.slots, strict=True):
             if candidate in found:
-                for bit, shapes in enumerate(bits, base):
-                    if shapes is None or any(s in framed for s in shapes):
+                for bit, (shapes, layout) in enumerate(bits, base):
+                    if (shapes is None or any(s in framed for s in shapes)) and (
+                            layout is None or layout.search(framed) is not None):
                         mask |= 1 << bit
         if len(signature) <= ShapeGate.KEEP:
             if len(self) >= ShapeGate.LIMIT:

@@ -67,7 +67,11 @@ class Pattern:
     is ``x``) one of which every value holds that this pattern matches in: the joined scan
     searches this pattern only in such values (an ID number's 6-8-4 form only where spaced digit
     groups are; an unseparated mobile number only in a digit run of its lengths), the other
-    patterns in every value the recognizer's SHAPES admit."""
+    patterns in every value the recognizer's SHAPES admit. ``layout``, when given, is a regular
+    expression over that same framed class string that every value this pattern matches in
+    matches (a whole token of 18 digits and letters for a USCC: ``(?<![0a])...(?![0a])``), for
+    what substrings cannot say (a run's exact length, a token's edges); the joined scan then
+    searches the pattern only in such values. Both are tested once per distinct class string."""
 
     name: str
     regex: str
@@ -75,6 +79,7 @@ class Pattern:
     context_only: bool = False
     search: str | None = None
     shapes: tuple[str, ...] | None = None
+    layout: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

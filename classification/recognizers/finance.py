@@ -36,7 +36,8 @@ class BankCardRecognizer(Recognizer):
     mask_rule = "bank_card"
     TRIGGER = r"\d{4}[ -]?\d{4}[ -]?\d{4}"
     PATTERNS = (
-        Pattern("13-19 digits", NOT_BEFORE + r"\d{13,19}" + NOT_AFTER, 0.3, shapes=(SHAPES[0],)),
+        Pattern("13-19 digits", NOT_BEFORE + r"\d{13,19}" + NOT_AFTER, 0.3, shapes=(SHAPES[0],),
+                layout=r"(?<![0a])0{13,19}(?![0a])"),  # a whole run: not in 20-digit order numbers
         Pattern("groups of four", NOT_BEFORE + r"\d{4}(?:[ -]\d{4}){2,3}(?:[ -]?\d{1,3})?" + NOT_AFTER, 0.3,
                 shapes=(SHAPES[1],)),
     )

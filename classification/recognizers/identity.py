@@ -162,7 +162,9 @@ class ResidentIdRecognizer(Recognizer):
     checksum = True
     mask_rule = "id_card"
     TRIGGER = r"\d{17}"
-    PATTERNS = (Pattern("18-digit GB 11643 number", NOT_BEFORE + ID18 + NOT_AFTER, 0.5, shapes=(SHAPES[0],)),
+    # the plain form is a whole token of 17 digits and a digit or X (not part of a longer run)
+    PATTERNS = (Pattern("18-digit GB 11643 number", NOT_BEFORE + ID18 + NOT_AFTER, 0.5, shapes=(SHAPES[0],),
+                        layout=r"(?<![0a])0{17}[0a](?![0a])"),
                 Pattern("18-digit GB 11643 number in 6-8-4 groups", NOT_BEFORE + ID18_GROUPED + NOT_AFTER, 0.5,
                         shapes=(SHAPES[1],)))
     CONTEXT = _ID_CONTEXT

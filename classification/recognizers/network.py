@@ -52,7 +52,8 @@ class Ipv4Recognizer(Recognizer):
     STRIP = ""
     PATTERNS = (Pattern("dotted quad", r"(?<![0-9A-Za-z.])(?:\d{1,3}\.){3}\d{1,3}(?![0-9A-Za-z]|\.\d)", 0.6,
                         # the look-behind after the first digit (classification/search_form.py)
-                        search=r"\d(?<![0-9A-Za-z.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?![0-9A-Za-z]|\.\d)"),)
+                        search=r"\d(?<![0-9A-Za-z.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?![0-9A-Za-z]|\.\d)",
+                        layout=r"(?<![0a.])(?:0{1,3}\.){3}0{1,3}(?![0a]|\.0)"),)
     CONTEXT = ("ip", "ip_addr", "ipaddr", "src_ip", "dst_ip", "client_ip", "x_forwarded_for", "ip地址")
 
     def validate(self, candidate: str) -> str | None:

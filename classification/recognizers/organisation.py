@@ -37,8 +37,10 @@ class UsccRecognizer(Recognizer):
     mask_rule = "public"
     TRIGGER = r"\d{7}[0-9A-Z]{9}"
     STRIP = ""
+    # a whole token of 18 digits and letters, its 2nd-8th digits
     PATTERNS = (Pattern("18-character GB 32100 code",
-                        NOT_BEFORE + r"[1-9ANY][1-9]\d{6}" + _USCC_CHAR + r"{10}" + NOT_AFTER, 0.5),)
+                        NOT_BEFORE + r"[1-9ANY][1-9]\d{6}" + _USCC_CHAR + r"{10}" + NOT_AFTER, 0.5,
+                        layout=r"(?<![0a])[0a]0{7}[0a]{10}(?![0a])"),)
     CONTEXT = ("tyshxydm", "shxydm", "uscc", "credit_code", "统一社会信用代码", "信用代码", "nsrsbh", "纳税人识别号")
 
     def validate(self, candidate: str) -> str | None:

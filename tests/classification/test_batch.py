@@ -5,6 +5,7 @@ breaks, very long cells, full-width and other folded digits, GBK text, composing
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from functools import cache
@@ -314,7 +315,8 @@ def test_a_chunk_joins_its_candidate_values_once(monkeypatch: pytest.MonkeyPatch
             searched = sorted(v for start, end in spans for v in text[start:end].split(SEP))
             # (each distinct value once: the ten copies of each are looked at as one)
             expected = sorted(v for v in set(values) if any(s in v.translate(CLASSES) for s in rec.SHAPES or ())
-                              and any(s.encode() in framed(v) for s in pattern.shapes or rec.SHAPES or ()))
+                              and any(s.encode() in framed(v) for s in pattern.shapes or rec.SHAPES or ())
+                              and (pattern.layout is None or re.search(pattern.layout.encode(), framed(v))))
             assert searched == expected, (ident, pattern.name)
 
 
@@ -349,7 +351,8 @@ def test_no_value_is_looked_at_alone_without_a_chinese_text_recognizer(monkeypat
 
 
 _NUMBER_PIECES = ["1", "0", "9", "19900307", "110101", "6222", "13800138000", "x", "X", " ", "-", "  ", ".", "a", "张",
-                  "１", "—", SEP, "+", "86", "0086", "138", "0013", ":", "@"]
+                  "１", "—", SEP, "+", "86", "0086", "138", "0013", ":", "@", "91330106MA2H0BUL8X", "MA", "Y", "10.1.2",
+                  "255", "256", "．"]
 
 
 def framed(value: str) -> bytes:
@@ -360,17 +363,51 @@ def framed(value: str) -> bytes:
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_NUMBER_PIECES), max_size=30).map("".join))
 def test_a_patterns_own_shapes_hold_every_match_of_it(text: str) -> None:
-    """Pattern.shapes is a promise the joined scan relies on (it searches the pattern only in
-    values holding one): every value a pattern with shapes matches in (folded, as the scan
-    folds it) holds one of them, its edges marked ^ and $."""
+    """Pattern.shapes and Pattern.layout are promises the joined scan relies on (it searches the
+    pattern only in values holding one shape and matching the layout): every value a pattern
+    with shapes or a layout matches in (folded, as the scan folds it) holds one of them and
+    matches it, its edges marked ^ and $."""
     scanner = Scanner(None)
     rows = [(r.id, p, regex) for r in scanner.recognizers.values()
-            for (p, regex) in r._compiled if p.shapes is not None]
-    assert {i for i, _, _ in rows} >= {"cn_resident_id", "cn_bank_card", "cn_mobile"}
+            for (p, regex) in r._compiled if p.shapes is not None or p.layout is not None]
+    assert {i for i, _, _ in rows} >= {"cn_resident_id", "cn_bank_card", "cn_mobile", "cn_uscc", "ipv4"}
     for value in text.split(SEP):  # (a chunk whose value holds SEP is not joined)
         for ident, pattern, regex in rows:
             if regex.search(normalize(value)):
-                assert any(s.encode() in framed(value) for s in pattern.shapes or ()), (ident, pattern.name, value)
+                if pattern.shapes is not None:
+                    assert any(s.encode() in framed(value) for s in pattern.shapes), (ident, pattern.name, value)
+                if pattern.layout is not None:
+                    assert re.search(pattern.layout.encode(), framed(value)), (ident, pattern.name, value)
+
+
+def test_a_pattern_is_searched_only_where_its_layout_is() -> None:
+    """Pattern.layout: a whole-token pattern is not searched in values whose class string has no
+    token of its length (a 20-digit order number holds no card, ID number or USCC, an 18-digit
+    run glued to letters no ID number, four dotted groups after a fifth no IPv4 address), and
+    still finds its hits."""
+    scanner = Scanner(COMMON)
+    order, glued, dotted = "20240102123456789012", "ab110101199003077715", "1.10.0.0.1"
+    hits = ["110101199003077715", "6222020200112233446", "5141010053640525XQ", "10.0.0.1"]
+    values = [order, glued, dotted] * 30 + hits
+    calls: dict[str, list[list[str]]] = {}
+    for ident in ("cn_resident_id", "cn_bank_card", "cn_uscc", "ipv4"):
+        rec = scanner.recognizers[ident]
+
+        def spy(text: str, offsets: list[int], *, ident: str = ident, real: object = rec.find_joined,
+                **kwargs: object) -> object:
+            within = kwargs["within"]
+            calls[ident] = [sorted(v for start, end in spans for v in text[start:end].split(SEP))
+                            for spans in within]  # type: ignore[attr-defined]
+            return real(text, offsets, **kwargs)  # type: ignore[operator]
+
+        rec.find_joined = spy  # type: ignore[method-assign]
+    found = list(scanner.scan_many(values))
+    assert found == plain(scanner, values, frozenset())
+    assert {i for i, _ in found} == {90, 91, 92, 93}
+    assert calls["cn_resident_id"][0] == [hits[0]]
+    assert calls["cn_bank_card"][0] == sorted(hits[:2])  # (an ID number is a whole run of 18 digits)
+    assert calls["cn_uscc"] == [sorted([hits[0], hits[2]])]
+    assert calls["ipv4"] == [[hits[3]]]
 
 
 def test_a_pattern_is_searched_only_where_its_own_shapes_are() -> None:
