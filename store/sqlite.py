@@ -41,6 +41,8 @@ from govsoc.store.sqlite_aggs import (
 from govsoc.store.sqlite_ahead import Execute, ReadAhead
 from govsoc.store.sqlite_batch import search_many
 from govsoc.store.sqlite_layout import (
+    ALERT_EVENTS,
+    ALERT_EVENTS_OF,
     ID_TEXT,
     INDEXES,
     MESSAGE,
@@ -201,6 +203,11 @@ class SqliteStore(Store):
                 name_codecs(self._db, self._codec)
             for statement in [*statements, *INDEXES.values()]:
                 self._db.execute(statement)
+            fill = not self._has_table("alert_events")  # a file made before the alert index (V12 F8)
+            self._db.execute(ALERT_EVENTS)
+            if fill:
+                self._db.execute("INSERT OR IGNORE INTO alert_events SELECT value, alerts.id "
+                                 """FROM alerts, json_each(alerts.doc, '$."event.ids"')""")
             if found in (4, 5):
                 # Only a govsoc of version 4 or 5 that opened this file before this upgrade can
                 # insert rows without list names (every version refuses a newer file when it
@@ -635,6 +642,7 @@ class SqliteStore(Store):
 
         def delete() -> int:
             with self._transaction():
+                self._db.execute(f"DELETE FROM alert_events WHERE {ALERT_EVENTS_OF.format(where=where)}", bound)
                 return int(self._db.execute(f"DELETE FROM alerts {where}", bound).rowcount)
 
         try:
@@ -651,8 +659,9 @@ class SqliteStore(Store):
             with self._transaction():
                 for start in range(0, len(wanted), _ALERT_BATCH):
                     chunk = wanted[start:start + _ALERT_BATCH]
-                    marks = ", ".join("?" for _ in chunk)
-                    dropped += int(self._db.execute(f"DELETE FROM alerts WHERE id IN ({marks})", chunk).rowcount)
+                    where = f"WHERE alerts.id IN ({', '.join('?' for _ in chunk)})"
+                    self._db.execute(f"DELETE FROM alert_events WHERE {ALERT_EVENTS_OF.format(where=where)}", chunk)
+                    dropped += int(self._db.execute(f"DELETE FROM alerts {where}", chunk).rowcount)
             return dropped
 
         try:
@@ -683,10 +692,15 @@ class SqliteStore(Store):
                 marks = ", ".join("?" for _ in chunk)
                 stored.update(self._db.execute(f"SELECT id, doc FROM alerts WHERE id IN ({marks})", chunk).fetchall())
             new: list[tuple[str, str, int, str]] = []
+            # alert_events rows to add and to remove (V12 F8): a new alert's events, and the
+            # events a stored alert gained or lost
+            added: list[tuple[str, str]] = []
+            removed: list[tuple[str, str]] = []
             for alert in batch:
                 old = stored.get(alert.id)
                 if old is None:
                     new.append((alert.id, alert.rule_id, micros(alert.start), alert.to_json()))
+                    added.extend((event_id, alert.id) for event_id in alert.event_ids)
                     continue
                 before = json.loads(old)
                 doc = document_json(keep_triage(alert.to_document(), before))
@@ -698,9 +712,15 @@ class SqliteStore(Store):
                     self._db.execute("UPDATE alerts SET rule_id = ?, ts = ?, doc = ? WHERE id = ?",
                                      (alert.rule_id, micros(alert.start), doc, alert.id))
                     updated += 1
+                    was = set(before.get("event.ids") or ())
+                    added.extend((event_id, alert.id) for event_id in set(alert.event_ids) - was)
+                    removed.extend((event_id, alert.id) for event_id in was.difference(alert.event_ids))
             if new:  # the alerts not stored yet, in one statement
                 created = len(new)
                 self._db.executemany("INSERT INTO alerts VALUES (?, ?, ?, ?)", new)
+            self._db.executemany("DELETE FROM alert_events WHERE event_id = ? AND alert_id = ?", removed)
+            # in key order: each index page is changed once, not once per row (random event ids)
+            self._db.executemany("INSERT OR IGNORE INTO alert_events VALUES (?, ?)", sorted(added))
         return AlertReceipt(created=created, updated=updated, unchanged=unchanged)
 
     def alert(self, alert_id: str) -> Alert | None:
@@ -739,17 +759,36 @@ class SqliteStore(Store):
             if value is not None:
                 clauses.append(sql)
                 params.append(value)
-        if event_ids is not None:
-            wanted = list(event_ids)
-            clauses.append("EXISTS (SELECT 1 FROM json_each(doc, '$.\"event.ids\"') WHERE value IN "
-                           f"({','.join('?' * len(wanted)) or 'NULL'}))")
-            params.extend(wanted)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         direction = "DESC" if order == "desc" else "ASC"
+        if event_ids is not None:
+            yield from self._alerts_on(event_ids, where, params, desc=order == "desc", limit=limit)
+            return
         sql = f"SELECT doc FROM alerts{where} ORDER BY ts {direction}, id {direction}"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         for (doc,) in self._execute(sql, params):
+            yield Alert.from_document(json.loads(doc))
+
+    def _alerts_on(self, event_ids: Collection[str], where: str, params: list[Any], *, desc: bool,
+                   limit: int | None) -> Iterator[Alert]:
+        """The alerts resting on one of ``event_ids`` (and meeting ``where``), found through the
+        alert_events index, so the cost follows the ids asked and the alerts found, not the
+        alerts stored; a statement's parameters are bounded, so both steps go by chunks."""
+        wanted = sorted({str(i) for i in event_ids})
+        found: set[str] = set()
+        for start in range(0, len(wanted), _ALERT_BATCH):
+            chunk = wanted[start:start + _ALERT_BATCH]
+            found.update(alert_id for (alert_id,) in self._execute(
+                f"SELECT alert_id FROM alert_events WHERE event_id IN ({','.join('?' * len(chunk))})", chunk))
+        ids = sorted(found)
+        rows: list[tuple[int, str, str]] = []
+        for start in range(0, len(ids), _ALERT_BATCH):
+            chunk = ids[start:start + _ALERT_BATCH]
+            test = (" AND " if where else " WHERE ") + f"id IN ({','.join('?' * len(chunk))})"
+            rows.extend(self._execute(f"SELECT ts, id, doc FROM alerts{where}{test}", [*params, *chunk]))
+        rows.sort(reverse=desc)
+        for _, _, doc in rows[:limit]:
             yield Alert.from_document(json.loads(doc))
 
     def refresh(self) -> None:

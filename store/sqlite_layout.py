@@ -1,4 +1,4 @@
-"""How the SQLite store lays an event out in a row (schema version 7), and how it reads it back.
+"""How the SQLite store lays an event out in a row (schema version 7; 8 adds alert_events), and how it reads it back.
 
 One row per event, every value stored once:
 
@@ -85,14 +85,14 @@ from govsoc.core.ecs import ARRAYS, HOT, INDEXED, field_type
 from govsoc.core.event import Event
 
 __all__ = [
-    "COLUMNS", "FIELD_FUNCTION", "ID_TEXT", "INDEXES", "JSON_FUNCTION", "LISTS_FLAG", "LISTS_INDEXED",
-    "LISTS_INDEX_KEY", "LISTS_UNKNOWN", "MESSAGE", "NULLABLE_COLUMNS", "ORIGINAL", "PLAIN_INDEXED", "RETIRED_INDEXES",
-    "SCHEMA_VERSION", "SELECT", "TABLES", "TIMESTAMP_TEXT", "TRIGGERS", "Prepared", "RowCodec", "bound_columns",
-    "column_fields_under", "field_call", "id_key", "id_text", "list_names", "list_values", "micros", "quote_ident",
-    "register_layout_functions", "shape_names", "timestamp",
+    "ALERT_EVENTS", "ALERT_EVENTS_OF", "COLUMNS", "FIELD_FUNCTION", "ID_TEXT", "INDEXES", "JSON_FUNCTION",
+    "LISTS_FLAG", "LISTS_INDEXED", "LISTS_INDEX_KEY", "LISTS_UNKNOWN", "MESSAGE", "NULLABLE_COLUMNS", "ORIGINAL",
+    "PLAIN_INDEXED", "RETIRED_INDEXES", "SCHEMA_VERSION", "SELECT", "TABLES", "TIMESTAMP_TEXT", "TRIGGERS",
+    "Prepared", "RowCodec", "bound_columns", "column_fields_under", "field_call", "id_key", "id_text", "list_names",
+    "list_values", "micros", "quote_ident", "register_layout_functions", "shape_names", "timestamp",
 ]
 
-SCHEMA_VERSION: Final = 7
+SCHEMA_VERSION: Final = 8
 
 FIELD_FUNCTION: Final = "govsoc_field"
 JSON_FUNCTION: Final = "govsoc_json"
@@ -153,6 +153,21 @@ CREATE TABLE IF NOT EXISTS alerts (
 CREATE INDEX IF NOT EXISTS alerts_rule_ts ON alerts (rule_id, ts);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+
+#: Event id -> the alerts resting on it (V12 F8): Store.delete asks which alerts rest on the
+#: events it deleted, and a scan of every alert's "event.ids" took 0.5-0.75 s at 100,000 alerts,
+#: per call. Kept by the store's own alert writes and deletes, not by triggers: a trigger
+#: parses each alert document again (evidence and all) and made an alert write 3 to 5 times
+#: slower; schema version 8 keeps an older govsoc, which would not keep it, off the file.
+ALERT_EVENTS: Final = """CREATE TABLE IF NOT EXISTS alert_events (
+    event_id TEXT NOT NULL,
+    alert_id TEXT NOT NULL,
+    PRIMARY KEY (event_id, alert_id)
+) WITHOUT ROWID"""
+#: The alert_events rows of the alerts ``{where}`` selects, found by their key (a statement
+#: that deletes them runs before the alerts go).
+ALERT_EVENTS_OF: Final = """(event_id, alert_id) IN (
+    SELECT value, alerts.id FROM alerts, json_each(alerts.doc, '$."event.ids"') {where})"""
 
 #: The fields of ecs.INDEXED with an index on their column: the addresses (canonical text, so
 #: that the plain index serves exact values and a rule's |cidr ranges). The keyword fields of
