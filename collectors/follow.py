@@ -26,6 +26,7 @@ from govsoc.collectors.files.discover import (
     Listings,
     expand,
     missing_generations,
+    named_paths,
     newer_generations,
     rotated_siblings,
     rotation_age,
@@ -33,12 +34,85 @@ from govsoc.collectors.files.discover import (
     written_order,
 )
 from govsoc.collectors.files.identity import FileView, look, no_links
+from govsoc.collectors.files.paths import path_kind
 from govsoc.collectors.pipeline import IngestOptions, Pipeline
 from govsoc.collectors.summary import IngestSummary
 from govsoc.core.errors import ParseError
 
 #: The rotated files of each path, from folder listings shared by the runs and polls of this process.
 _LISTINGS = Listings(RACY_SECONDS)
+
+#: Why a log path is not read through a link (identity.no_links): admit() found none there.
+_SWAPPED = "put in the file's place after it was checked: not read"
+
+
+def read_path(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: bool) -> list[IngestSummary]:
+    """Read what a log path gained: the files rotated from it since (finish_predecessors), then
+    the file at it, when admit() lets it be read. An unreadable file is a summary with its error
+    in a one-shot run (``options.final``), a notice in a follow poll (gone since the listing:
+    the next poll)."""
+    target = admit(pipeline, path, options, named=named)
+    # Where the path may not be a link, it is opened with O_NOFOLLOW: a link swapped in after
+    # the check above is not read through (V12 F4's race, on the live name).
+    with no_links(_SWAPPED):
+        summaries = finish_predecessors(pipeline, target or path, options)
+        if target is None:
+            return summaries
+        try:
+            summaries.append(pipeline.ingest_file(target, options))
+        except ParseError as e:
+            if not options.final:
+                pipeline.notice(str(e))
+            else:
+                summaries.append(IngestSummary(source=path_text(str(target)), error=e.message))
+    return summaries
+
+
+def admit(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: bool) -> Path | None:
+    """The file to read for the log path ``path``: the path itself, or for a symbolic link the
+    file it points to, or None when the link is refused (said once per process, counted in the
+    path's record: `govsoc status`).
+
+    Like Filebeat's ``prospector.scanner.symlinks`` (off by default): a link is read only when
+    it was named itself (on the command line or as a configured path, not matched by a glob or
+    found in a folder) or ``options.symlinks`` allows links; and never at a path that held a
+    regular file when it was first read (V12 F1: whoever may write the log folder renames the
+    log away as a rotation does and puts a link to /etc/shadow in its place)."""
+    kind = path_kind(path)
+    if kind != "link":
+        # a checkpoint at the path: read there before this record existed (a data folder of an older govsoc)
+        pipeline.paths.look(path, "file" if pipeline.checkpoints.at_path(str(path)) else kind)
+        return path
+    record = pipeline.paths.get(path)
+    try:
+        target: Path | None = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # dangling, or a loop
+        target = None
+    shown = path_text(str(target)) if target is not None else "nothing (a dangling link)"
+    if (record is not None and record.kind == "file") or pipeline.checkpoints.at_path(str(path)):
+        why = (f"a symbolic link (to {shown}) where a regular file was read before: not read (a link put in "
+               "a log's place, as after a rotation, is not followed)")
+    elif not (named or options.symlinks):
+        why = (f"a symbolic link (to {shown}) found by a glob or folder walk: not read (name the link itself, "
+               "or allow links with --symlinks or collectors.symlinks: true)")
+    elif target is None or path_kind(target) != "file":
+        why = f"a symbolic link to {shown}: not a regular file, not read"
+    else:
+        pipeline.paths.look(path, "link")
+        _once(pipeline, f"{path_text(str(path))}: a symbolic link, read as {shown}")
+        return target
+    if _once(pipeline, f"{path_text(str(path))}: {why}"):
+        pipeline.paths.refuse(path, why)
+    return None
+
+
+def _once(pipeline: Pipeline, message: str) -> bool:
+    """Say ``message`` unless this process said it already (a poll every second would repeat it)."""
+    if message in pipeline.said:
+        return False
+    pipeline.said.add(message)
+    pipeline.notice(message)
+    return True
 
 
 def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) -> list[IngestSummary]:
@@ -215,13 +289,10 @@ class Follower:
     def poll(self) -> list[IngestSummary]:
         """One pass over every followed file."""
         summaries: list[IngestSummary] = []
+        named = named_paths(self.patterns)
         for path in expand(self.patterns, missing_ok=True):
             options = replace(self.options(path), final=False)
-            summaries.extend(finish_predecessors(self.pipeline, path, options))
-            try:
-                summaries.append(self.pipeline.ingest_file(path, options))
-            except ParseError as e:  # vanished between listing and reading: next poll
-                self.pipeline.notice(str(e))
+            summaries.extend(read_path(self.pipeline, path, options, named=path in named))
         self.pipeline.drain()
         return summaries
 

@@ -48,6 +48,7 @@ from govsoc.collectors.detect import detect_parser, record_format
 from govsoc.collectors.files.binary import sniff_binary
 from govsoc.collectors.files.identity import FileView, look, open_content
 from govsoc.collectors.files.lines import DEFAULT_MAX_RECORD_BYTES, ReadStats, read_lines
+from govsoc.collectors.files.paths import PathRecords
 from govsoc.collectors.files.tracker import FileTracker, RecordFileTracker, unchanged
 from govsoc.collectors.spool import DEFAULT_MAX_BYTES, DrainInterrupted, Spool
 from govsoc.collectors.summary import Delivery, IngestSummary
@@ -80,6 +81,9 @@ class IngestOptions:
     batch_size: int = 10_000
     #: The machine the file was written on (ParseContext.host): host.name of events without one.
     host: str | None = None
+    #: Whether a symbolic link found by a glob or a folder walk is read (collectors.follow.admit;
+    #: a link named itself always is, a link where a regular file was read never is).
+    symlinks: bool = False
 
 
 class Pipeline:
@@ -95,6 +99,10 @@ class Pipeline:
         # given by the caller (govsoc.core.enrichment): classification tags and masks events here
         self.enrichers = tuple(enrichers)
         self.checkpoints = CheckpointStore(Path(data_dir) / "state" / "sources")
+        #: What was seen at each log path (collectors.files.paths): its first look, links refused.
+        self.paths = PathRecords(Path(data_dir) / "state" / "paths")
+        #: Notices about paths said in this process (said once, not at every poll).
+        self.said: set[str] = set()
         self.spool = Spool(Path(data_dir) / "spool", spool_max_bytes)
         self.rejects_dir = Path(data_dir) / "rejects"
         self.retry_seconds = retry_seconds

@@ -143,6 +143,10 @@ class CollectorSettings(_Model):
     #: too, before it stops with DISK FULL (exit 1; the next run reads on from the checkpoint).
     disk_full_wait_seconds: float = Field(default=60.0, ge=0)
     sources: list[SourceSettings] = []
+    #: Whether `govsoc ingest` reads symbolic links that a glob or a folder matches (Filebeat's
+    #: prospector.scanner.symlinks; Kubernetes' /var/log/containers/*.log are links). Off: a
+    #: link is read only when named itself, and never where a regular file was read before.
+    symlinks: bool = False
     receivers: list[ReceiverSettings] = []
     #: NetFlow v5/v9 and IPFIX listeners that `govsoc listen` runs without options: HOST:PORT (UDP),
     #: or tcp://HOST:PORT for IPFIX over TCP (RFC 7011 10.4).

@@ -19,8 +19,8 @@ from govsoc.cli.main import cli
 from govsoc.cli.progress import progress
 from govsoc.cli.terminal import printable
 from govsoc.collectors import IngestOptions, IngestSummary, Pipeline, parsers, path_text
-from govsoc.collectors.files.discover import expand
-from govsoc.collectors.follow import Follower, finish_predecessors
+from govsoc.collectors.files.discover import expand, named_paths
+from govsoc.collectors.follow import Follower, read_path
 from govsoc.core.config import Config
 from govsoc.core.enrichment import Enricher
 from govsoc.core.errors import ConfigError, ParseError
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 
 def options_for(config: Config, path: Path, *, parser: str | None, timezone: str | None, year: int | None,
-                max_record_bytes: int | None, host: str | None = None) -> IngestOptions:
+                max_record_bytes: int | None, host: str | None = None, symlinks: bool = False) -> IngestOptions:
     """How to read ``path``: command-line options, else the first configured source whose globs
     match it, else the collector defaults (the parser: the one the file was first read with, or
     detected from its suffix, magic bytes or first lines when it is new)."""
@@ -44,7 +44,8 @@ def options_for(config: Config, path: Path, *, parser: str | None, timezone: str
         timezone=timezone or (source.timezone if source and source.timezone else collectors.timezone),
         year=year or (source.year if source and source.year else collectors.year),
         max_record_bytes=max_record_bytes or collectors.max_record_bytes,
-        host=host or (source.host if source else None))
+        host=host or (source.host if source else None),
+        symlinks=symlinks or collectors.symlinks)
 
 
 def make_pipeline(app: AppContext, notice: Callable[[str], None] | None = None, *,
@@ -95,11 +96,13 @@ class IngestRun:
 
 
 def run_ingest(app: AppContext, paths: tuple[str, ...], parser: str | None = None, *, timezone: str | None = None,
-               year: int | None = None, max_record_bytes: int | None = None, host: str | None = None) -> IngestRun:
+               year: int | None = None, max_record_bytes: int | None = None, host: str | None = None,
+               symlinks: bool = False) -> IngestRun:
     """Ingest files once, each from its checkpoint, with a progress bar; one summary per file."""
     if parser:
         parsers.get(parser)  # an unknown parser is a usage error before any file is read
-    files = expand(paths or _configured(app.config))
+    patterns = paths or _configured(app.config)
+    files, named = expand(patterns), named_paths(patterns)
     pipeline = make_pipeline(app)
     run = IngestRun()
     pipeline.drain()
@@ -108,11 +111,10 @@ def run_ingest(app: AppContext, paths: tuple[str, ...], parser: str | None = Non
     with _bars(pipeline) as task_for, pipeline.checkpoints.grouped():
         for path in files:
             options = options_for(app.config, path, parser=parser, timezone=timezone, year=year,
-                                  max_record_bytes=max_record_bytes, host=host)
+                                  max_record_bytes=max_record_bytes, host=host, symlinks=symlinks)
             try:
-                run.summaries.extend(finish_predecessors(pipeline, path, options))
                 task_for(path)
-                run.summaries.append(pipeline.ingest_file(path, options))
+                run.summaries.extend(read_path(pipeline, path, options, named=path in named))
             except ParseError as e:  # one unreadable file: say so, go on with the others
                 run.summaries.append(IngestSummary(source=path_text(str(path)), error=e.message))
     pipeline.drain()
@@ -183,12 +185,15 @@ def closing_line(summaries: list[IngestSummary], rejects_dir: Path, *, drained: 
 @click.option("--stop-after", type=click.FloatRange(min=0), help="With --follow, stop after this many seconds.")
 @click.option("--host", help="The machine the files were written on, for records that do not name it (a web "
               "server's access log): host.name, which inventory.yaml's system hosts attribute to a system and zone.")
+@click.option("--symlinks", is_flag=True, help="Also read symbolic links that a glob or a folder matches "
+              "(collectors.symlinks; Kubernetes' /var/log/containers/*.log are links). Default: a link is read only "
+              "when named itself; never where a regular file was read before (a link put in a log's place).")
 @click.option("--list-parsers", is_flag=True, is_eager=True, expose_value=False,
               callback=lambda ctx, _p, v: _list_parsers(ctx) if v else None, help="List parser ids and exit.")
 @click.pass_obj
 def ingest(app: AppContext, paths: tuple[str, ...], parser: str | None, year: int | None, tz: str | None,
            max_record_bytes: int | None, follow: bool, interval: float, stop_after: float | None,
-           host: str | None) -> None:
+           host: str | None, symlinks: bool) -> None:
     """Read log files, normalise them to ECS events and store them.
 
     Each file resumes where the last run stopped (an unchanged file costs nothing; a rotated or
@@ -198,9 +203,10 @@ def ingest(app: AppContext, paths: tuple[str, ...], parser: str | None, year: in
     if tz:
         _check_zone(tz)
     if follow:
-        _follow(app, paths, parser, year, tz, max_record_bytes, interval, stop_after, host)
+        _follow(app, paths, parser, year, tz, max_record_bytes, interval, stop_after, host, symlinks)
         return
-    run = run_ingest(app, paths, parser, timezone=tz, year=year, max_record_bytes=max_record_bytes, host=host)
+    run = run_ingest(app, paths, parser, timezone=tz, year=year, max_record_bytes=max_record_bytes, host=host,
+                     symlinks=symlinks)
     for summary in run.summaries:
         # File names and log lines are data: a name may hold a newline or a terminal escape.
         click.echo(_one_line(summary.line()))
@@ -215,12 +221,14 @@ def ingest(app: AppContext, paths: tuple[str, ...], parser: str | None, year: in
 
 
 def _follow(app: AppContext, paths: tuple[str, ...], parser: str | None, year: int | None, tz: str | None,
-            max_record_bytes: int | None, interval: float, stop_after: float | None, host: str | None) -> None:
+            max_record_bytes: int | None, interval: float, stop_after: float | None, host: str | None,
+            symlinks: bool) -> None:
     if parser:
         parsers.get(parser)
     pipeline = make_pipeline(app)
     follower = Follower(pipeline, paths or _configured(app.config), lambda p: options_for(
-        app.config, p, parser=parser, timezone=tz, year=year, max_record_bytes=max_record_bytes, host=host), interval)
+        app.config, p, parser=parser, timezone=tz, year=year, max_record_bytes=max_record_bytes, host=host,
+        symlinks=symlinks), interval)
     seen: list[IngestSummary] = []
 
     def report(summaries: list[IngestSummary]) -> None:

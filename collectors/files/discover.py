@@ -58,6 +58,15 @@ def expand(patterns: Iterable[str], *, missing_ok: bool = False) -> list[Path]:
     return sorted(found, key=lambda p: (found[p], str(p)))
 
 
+def named_paths(patterns: Iterable[str]) -> set[Path]:
+    """The paths among ``patterns`` that name one file themselves (not a folder, not a glob), as
+    expand() gives them: a symbolic link named so was chosen by whoever wrote the command or the
+    configuration, where a link found by a glob or a folder walk may have been put there by
+    anyone who can write the folder (V12 F7)."""
+    return {Path(p).expanduser().absolute() for p in patterns
+            if not glob.has_magic(p) and not Path(p).expanduser().is_dir()}
+
+
 def rotated_siblings(path: Path) -> list[Path]:
     """Files beside ``path`` whose names extend it (``auth.log.1``, ``auth.log-20251210.gz``):
     where a rotated predecessor of ``path`` may now be. Regular files only, never a symbolic

@@ -61,13 +61,19 @@ class FileView:
 #: every open of their content then refuses a symbolic link in the last component, atomically
 #: (O_NOFOLLOW), so a link swapped in after the listing checked the entry is not read through
 #: (R11f N2, V12 F4: a user who may write the log folder, auth.log.1 -> /etc/shadow).
-_NO_LINKS: ContextVar[bool] = ContextVar("govsoc_no_links", default=False)
+#: Also while a log's own path is read where it may not be a link (found by a glob or a folder
+#: walk, or a regular file when it was first read: V12 F1, F7). The value says why, in the error.
+_NO_LINKS: ContextVar[str | None] = ContextVar("govsoc_no_links", default=None)
+
+#: Why a rotated generation found beside a log is not read through a link.
+GENERATION = "not read in place of a rotated file"
 
 
 @contextmanager
-def no_links() -> Iterator[None]:
-    """Within: :func:`open_content` opens no symbolic link (the files read were not named)."""
-    token = _NO_LINKS.set(True)
+def no_links(why: str = GENERATION) -> Iterator[None]:
+    """Within: :func:`open_content` opens no symbolic link (the files read were not named as
+    links); ``why`` ends the error of one that is found."""
+    token = _NO_LINKS.set(why)
     try:
         yield
     finally:
@@ -75,13 +81,14 @@ def no_links() -> Iterator[None]:
 
 
 def _open_raw(path: Path) -> BinaryIO:
-    if not _NO_LINKS.get():
+    why = _NO_LINKS.get()
+    if why is None:
         return path.open("rb")
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     except OSError as e:
         if e.errno == errno.ELOOP:
-            e.strerror = "a symbolic link, not read in place of a rotated file"
+            e.strerror = f"a symbolic link, {why}"
         raise
     return os.fdopen(fd, "rb")
 

@@ -1,0 +1,142 @@
+"""What govsoc saw at each log PATH (not each file): when it first looked there and what was there.
+
+Checkpoints (collectors.checkpoints) follow files, by content: a file rotated away takes its
+checkpoint with it, and an empty file has none. Two questions are about the path itself:
+
+* which rotated files of the path are new since govsoc first looked at it (R11f N5: a log empty
+  at the last look, then written and rotated before the next one, left no file read before to
+  start from, and its generation was never read, silently);
+* whether the path was a regular file when its first file was read, so that a symbolic link put
+  there later (by whoever may write the log folder, after a rotation) is refused and not read
+  through (V12 F1), like Filebeat's ``prospector.scanner.symlinks`` off.
+
+One small JSON file per path under ``<data_dir>/state/paths/``, written when the path is first
+looked at and again only when what it says changes (a refusal counted, the path's kind first
+known). Not fsynced: losing a record in a crash makes the next look the first one, later than
+the real first look, which reads less than it could, never twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import threading
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+__all__ = ["PathRecord", "PathRecords", "path_kind"]
+
+#: What was at a path: a regular file (empty or not), a symbolic link, nothing, or other (a folder, a FIFO).
+Kind = Literal["file", "link", "missing", "other"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PathRecord:
+    """One path's record: when it was first looked at and the first kind seen there."""
+
+    path: str
+    #: ISO time of the first look at the path by any run (UTC).
+    first_look: str
+    #: "file" once a regular file was read there (kept: a link in its place later is refused),
+    #: "link" while only a link (named or allowed) was ever there, "missing" before anything was.
+    kind: Kind
+    #: Symbolic links refused at this path, and the last refusal's reason.
+    refused: int = 0
+    refusal: str = ""
+
+    @property
+    def first_look_seconds(self) -> float:
+        """first_look as seconds since the epoch."""
+        return datetime.fromisoformat(self.first_look).timestamp()
+
+
+def path_kind(path: Path) -> Kind:
+    """What is at ``path`` itself (a link is not followed)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return "missing"
+    if stat.S_ISLNK(mode):
+        return "link"
+    return "file" if stat.S_ISREG(mode) else "other"
+
+
+class PathRecords:
+    """The records of every path, one file each under ``folder``, kept in memory once read."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self._known: dict[str, PathRecord] = {}
+        self._lock = threading.Lock()
+
+    def _file(self, path: str) -> Path:
+        return self.folder / f"{hashlib.sha256(os.fsencode(path)).hexdigest()[:32]}.json"
+
+    def get(self, path: Path) -> PathRecord | None:
+        """The record of ``path``, or None when it was never looked at."""
+        key = str(path)
+        with self._lock:
+            known = self._known.get(key)
+        if known is not None:
+            return known
+        try:
+            data = json.loads(self._file(key).read_text(encoding="utf-8"))
+            record = PathRecord(**data)
+        except (OSError, ValueError, TypeError):
+            return None
+        if record.path != key:  # a hash collision: not this path's record
+            return None
+        with self._lock:
+            self._known[key] = record
+        return record
+
+    def look(self, path: Path, kind: Kind) -> PathRecord:
+        """The record of ``path``, made now when it has none (``kind`` is what is there now);
+        a path first seen missing or as a link takes the kind of the regular file seen later."""
+        record = self.get(path)
+        if record is None:
+            record = PathRecord(path=str(path), first_look=datetime.now(UTC).isoformat(), kind=kind)
+        elif record.kind == kind or record.kind == "file" or kind in ("missing", "other"):
+            return record
+        else:
+            record = replace(record, kind=kind)
+        self._save(record)
+        return record
+
+    def refuse(self, path: Path, reason: str) -> PathRecord:
+        """Count a symbolic link refused at ``path`` (shown by `govsoc status`)."""
+        record = self.get(path) or PathRecord(path=str(path), first_look=datetime.now(UTC).isoformat(), kind="link")
+        record = replace(record, refused=record.refused + 1, refusal=reason)
+        self._save(record)
+        return record
+
+    def all(self) -> list[PathRecord]:
+        """Every path's record."""
+        try:
+            names = sorted(os.listdir(self.folder))
+        except OSError:
+            return []
+        found = []
+        for name in names:
+            if name.endswith(".json"):
+                try:
+                    found.append(PathRecord(**json.loads((self.folder / name).read_text(encoding="utf-8"))))
+                except (OSError, ValueError, TypeError):
+                    continue
+        return found
+
+    def _save(self, record: PathRecord) -> None:
+        with self._lock:
+            self._known[record.path] = record
+        target = self._file(record.path)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temp = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+            temp.write_text(json.dumps(asdict(record), ensure_ascii=True), encoding="utf-8")
+            os.replace(temp, target)
+        except OSError:  # a full disk: the record is kept in memory for this process
+            return
