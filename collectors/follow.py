@@ -78,10 +78,7 @@ def admit(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: bool
     found in a folder) or ``options.symlinks`` allows links; and never at a path that held a
     regular file when it was first read (V12 F1: whoever may write the log folder renames the
     log away as a rotation does and puts a link to /etc/shadow in its place)."""
-    kind = path_kind(path)
-    if kind != "link":
-        # a checkpoint at the path: read there before this record existed (a data folder of an older govsoc)
-        pipeline.paths.look(path, "file" if pipeline.checkpoints.at_path(str(path)) else kind)
+    if path_kind(path) != "link":  # recorded by finish_predecessors, which reads its record first
         return path
     record = pipeline.paths.get(path)
     try:
@@ -89,7 +86,8 @@ def admit(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: bool
     except (OSError, RuntimeError):  # dangling, or a loop
         target = None
     shown = path_text(str(target)) if target is not None else "nothing (a dangling link)"
-    if (record is not None and record.kind == "file") or pipeline.checkpoints.at_path(str(path)):
+    was_file = (record is not None and record.kind == "file") or bool(pipeline.checkpoints.at_path(str(path)))
+    if was_file:
         why = (f"a symbolic link (to {shown}) where a regular file was read before: not read (a link put in "
                "a log's place, as after a rotation, is not followed)")
     elif not (named or options.symlinks):
@@ -102,7 +100,7 @@ def admit(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: bool
         _once(pipeline, f"{path_text(str(path))}: a symbolic link, read as {shown}")
         return target
     if _once(pipeline, f"{path_text(str(path))}: {why}"):
-        pipeline.paths.refuse(path, why)
+        pipeline.paths.refuse(path, why, "file" if was_file else "link")
     return None
 
 
@@ -119,8 +117,16 @@ def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) 
     """Read to their end the files that were at ``path`` before its current one and were
     rotated to a sibling name since, and the generations rotated between them and the current
     one (a path rotated twice since it was read: ``auth.log.2``, then ``auth.log.1``), oldest
-    first, each once (R11e F5: the middle generation was skipped without a word)."""
+    first, each once (R11e F5: the middle generation was skipped without a word).
+
+    When nothing read from the path is known any more (it was empty or missing at every look
+    so far, or its files were rotated away), the rotated files written after its first look are
+    read (R11f N5: a quiet log, empty when a daily run looked, then written and rotated before the
+    next run, was never read, silently)."""
     path = path.absolute()
+    earlier = pipeline.paths.get(path)
+    # a checkpoint at the path: a file was read there before this record existed (an older data folder)
+    pipeline.paths.look(path, "file" if pipeline.checkpoints.at_path(str(path)) else path_kind(path))
     try:
         view = look(path)
     except ParseError:
@@ -159,7 +165,8 @@ def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) 
                             f"was rotated away; lines written to it after byte {checkpoint.offset} were not found")
         pipeline.checkpoints.save(replace(checkpoint, path=f"{checkpoint.path} (rotated away)"))
     listed = _with_generations_between(pipeline, path, [*found, *siblings.resumed])
-    unread = [f for f in siblings.unread(gone) if f not in listed]
+    first_look = earlier.first_look_seconds if earlier is not None and not previous else None
+    unread = [f for f in siblings.unread(gone, first_look) if f not in listed]
     aged_order = sorted([*(f for f in listed if rotation_age(path, f) is not None), *unread],
                         key=lambda f: written_order(path, f))
     return [_finish(pipeline, rotated, options)
@@ -193,13 +200,19 @@ class _Siblings:
             pipeline.resumed_rotated.add(state)
             self.resumed.append(view.path)
 
-    def unread(self, gone: list[Checkpoint]) -> list[Path]:
+    def unread(self, gone: list[Checkpoint], first_look: float | None = None) -> list[Path]:
         """The unknown generations to read: newer by their rotation names than a known one
         (rotated after a file read from this path: nothing older than the first read is
         taken); and, when a file read before is gone (rotated past ``rotate N``), those written
-        after its last look (they can only be newer: logrotate deletes the oldest first)."""
+        after its last look (they can only be newer: logrotate deletes the oldest first); and
+        when no file read from the path is known, those written after the path's ``first_look``
+        (seconds since the epoch; None when this is the first look)."""
         known_ages = [age for f in self.known if (age := rotation_age(self.path, f)) is not None]
         last_look = min((t for c in gone if (t := _time(c.updated)) is not None), default=None)
+        if last_look is None and not self.known and first_look is not None:
+            # compress keeps the plain file's mtime on the .gz, copytruncate's copy gets the copy
+            # time: an mtime after the first look means lines written after it (F11d, logrotate 3.21)
+            last_look = first_look
         unread = []
         for sibling, mtime in self.unknown:
             age = rotation_age(self.path, sibling)

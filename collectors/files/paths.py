@@ -107,9 +107,10 @@ class PathRecords:
         self._save(record)
         return record
 
-    def refuse(self, path: Path, reason: str) -> PathRecord:
-        """Count a symbolic link refused at ``path`` (shown by `govsoc status`)."""
-        record = self.get(path) or PathRecord(path=str(path), first_look=datetime.now(UTC).isoformat(), kind="link")
+    def refuse(self, path: Path, reason: str, kind: Kind) -> PathRecord:
+        """Count a symbolic link refused at ``path`` (shown by `govsoc status`); ``kind``: what
+        the path is taken to be when it has no record yet ("file" where one was read)."""
+        record = self.get(path) or PathRecord(path=str(path), first_look=datetime.now(UTC).isoformat(), kind=kind)
         record = replace(record, refused=record.refused + 1, refusal=reason)
         self._save(record)
         return record

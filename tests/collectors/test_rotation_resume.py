@@ -5,17 +5,20 @@ so that each interruption falls where the test puts it."""
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from govsoc.collectors import IngestOptions, Pipeline
-from govsoc.collectors.follow import finish_predecessors
+from govsoc.collectors.follow import Follower, finish_predecessors
 from govsoc.core.event import Event
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
-from tests.collectors.test_rotation import logrotate, rotating_follower, write
+from tests.collectors.test_rotation import govsoc, logrotate, new_in, rotating_follower, write
+from tests.collectors.test_rotation import stored as stored_in
 
 
 class Killed(BaseException):
@@ -120,3 +123,60 @@ def test_generations_beside_a_file_rotated_past_rotate_n_are_read(tmp_path: Path
     assert one_shot(pipeline, log, IngestOptions()) == [("auth.log.2", 1000), ("auth.log.1", 1000), ("auth.log", 1000)]
     stored = originals(sqlite_store)
     assert len(stored) == len(set(stored)) == 4000
+
+
+@pytest.mark.parametrize("method", [("create",), ("create", "compress"), ("copytruncate",)])
+def test_a_quiet_log_written_and_rotated_between_runs_is_read(tmp_path: Path, method: tuple[str, ...]) -> None:
+    # R11f N5 (e2): a daily `govsoc ingest auth.log` just after the daily logrotate finds the log
+    # empty every time; what was written during the day is rotated before the next run. Nothing
+    # read from the path was known, so no generation was read and nothing was said: 0 of 300.
+    logs, home = tmp_path / "log", tmp_path / "home"
+    logs.mkdir()
+    log = logs / "auth.log"
+    log.touch()
+    for day in range(3):
+        assert "auth.log: empty, nothing to read" in govsoc(home, "ingest", str(log))
+        write(log, day * 100, 100)
+        logrotate(logs, log, *method)
+    out = govsoc(home, "ingest", str(log))
+    assert "auth.log.1" in out and new_in(out) == 100  # the day just rotated; the earlier ones by their runs
+    lines = stored_in(home)
+    assert len(lines) == len(set(lines)) == 300
+    assert new_in(govsoc(home, "ingest", str(logs / "auth.log*"))) == 0  # nothing left, nothing twice
+
+
+def test_follow_started_on_an_empty_log_reads_its_first_generation(tmp_path: Path, sqlite_store: SqliteStore) -> None:
+    # R11f N5 (e1, f1): --follow polled the empty auth.log; 100 lines, logrotate, 100 lines, and
+    # the next poll read the new auth.log only: the first generation (auth.log.1) never read.
+    logs = tmp_path / "log"
+    logs.mkdir()
+    log = logs / "auth.log"
+    log.touch()
+    notices: list[str] = []
+    follower = Follower(Pipeline(sqlite_store, data_dir=tmp_path / "state", notice=notices.append), [str(log)],
+                        lambda _path: IngestOptions())
+    follower.poll()
+    write(log, 0, 100)
+    logrotate(logs, log, "create")
+    write(log, 100, 100)
+    assert sorted((Path(s.source).name, s.receipt.created) for s in follower.poll()) == [("auth.log", 100),
+                                                                                        ("auth.log.1", 100)]
+    stored = originals(sqlite_store)
+    assert len(stored) == len(set(stored)) == 200
+    assert notices == []
+
+
+def test_history_older_than_the_first_look_is_not_read(tmp_path: Path, sqlite_store: SqliteStore) -> None:
+    # The rule of N5 takes only what was written after the path was first looked at: rotated
+    # files already there (weeks of history) still need to be named, as before.
+    logs = tmp_path / "log"
+    logs.mkdir()
+    log = logs / "auth.log"
+    write(logs / "auth.log.1", 0, 50)
+    old = time.time() - 86400
+    os.utime(logs / "auth.log.1", (old, old))
+    log.touch()
+    pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state")
+    assert one_shot(pipeline, log, IngestOptions()) == [("auth.log", 0)]
+    write(log, 50, 10)
+    assert one_shot(pipeline, log, IngestOptions()) == [("auth.log", 10)]
