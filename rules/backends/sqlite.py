@@ -194,6 +194,14 @@ class GovsocSqliteBackend(sqliteBackend):
     def convert_condition_field_eq_val_str_case_sensitive(self, cond: ConditionFieldEqualsValueExpression,
                                                           state: Any) -> str:
         field = self._array_field if cond.field == _ELEMENT else cond.field
+        if field_type(str(field)) == "ip":
+            # An address has no letter case: its hex digits are case-insensitive (RFC 4291 2.2,
+            # RFC 5952 2.3), and the store keeps its canonical spelling, not the log's. |cased
+            # (values applied case sensitively) leaves an address's comparison as it is, as
+            # Elasticsearch's ip type and its lower-cased text compare it; compared as text,
+            # FE80::1|cased missed the log's own FE80::1, and 2001:db8:0:0:0:0:a:b|cased the
+            # address 2001:db8::a:b, which the value without |cased finds.
+            return self.convert_condition_field_eq_val_str(cond, state)
         value = value_of(cond, SigmaCasedString)
         return text_match_sql(str(field), self.escape_and_quote_field(cond.field), [pattern_of(value)],
                               search_regex(value, caseless=False), caseless=False)
@@ -215,9 +223,12 @@ class GovsocSqliteBackend(sqliteBackend):
 
     def convert_condition_field_eq_val_re(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
         value = value_of(cond, SigmaRegularExpression)
-        # Flags from modifiers and flags the pattern sets inline at its start are one set.
+        field = self._array_field if cond.field == _ELEMENT else cond.field
+        # Flags from modifiers and flags the pattern sets inline at its start are one set; an
+        # address's text has no letter case (see the |cased conversion above): matched caselessly.
         inline, pattern = inline_flags(str(value.regexp))
-        flags = "".join(sorted({value.sigma_to_re_flag[f] for f in value.flags} | set(inline)))
+        caseless = {"i"} if field_type(str(field)) == "ip" else set()
+        flags = "".join(sorted({value.sigma_to_re_flag[f] for f in value.flags} | set(inline) | caseless))
         # PCRE's meaning, not Python's: ASCII character types, PCRE2's braces (rules/backends/pcre.py).
         return regexp_sql(self.escape_and_quote_field(cond.field),
                           (f"(?{flags})" if flags else "") + python_regexp(pattern))
@@ -338,10 +349,13 @@ class GovsocSqliteBackend(sqliteBackend):
         expr = field_expression(field)
         if isinstance(value, SigmaCIDRExpression):
             return cidr_prefilter_sql(expr, str(value.network)) if field_type(field) == "ip" else None
-        if type(value) is SigmaString and field_type(field) == "ip" and not value.contains_special():
+        strings = (SigmaString, SigmaCasedString)
+        if type(value) in strings and field_type(field) == "ip" and not value.contains_special():
             return cidr_prefilter_sql(expr, str(value.to_plain()))
-        if isinstance(value, SigmaString) and type(value) in (SigmaString, SigmaCasedString):
-            return text_prefilter_sql(field, expr, [pattern_of(value)], caseless=type(value) is SigmaString)
+        if isinstance(value, SigmaString) and type(value) in strings:
+            # (an address is matched caselessly, |cased or not: convert_condition_field_eq_val_str_case_sensitive)
+            return text_prefilter_sql(field, expr, [pattern_of(value)],
+                                      caseless=type(value) is SigmaString or field_type(field) == "ip")
         if isinstance(value, SigmaNumber):
             return number_eq_sql(expr, value.number, field=field)
         return None

@@ -232,6 +232,21 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
     ("source.ip|startswith: '10.'", {"source.ip": "110.1.2.3"}, False),
     ("source.ip|endswith: '.255'", {"source.ip": "192.0.2.255"}, True),
     ("source.ip|contains: 'DB8'", {"source.ip": "2001:db8::7"}, True),
+    # an address has no letter case (its hex digits: RFC 4291 2.2; "case-insensitive", RFC 5952
+    # 2.3), and a store keeps its canonical spelling, not the log's: |cased ("values are applied
+    # case sensitively") leaves the comparison of an address as it is (SQLite compared the
+    # canonical text case sensitively: the log's own FE80::1 was missed, Elasticsearch found it)
+    ("source.ip|cased: 'FE80::1'", {"source.ip": "FE80::1"}, True),           # the log's own spelling
+    ("source.ip|cased: 'FE80::1'", {"source.ip": "fe80::1"}, True),
+    ("source.ip|cased: '2001:db8:0:0:0:0:a:b'", {"source.ip": "2001:db8::a:b"}, True),  # no case differs
+    ("source.ip|cased: '10.0.0.1'", {"source.ip": "::ffff:10.0.0.1"}, True),  # as without |cased
+    ("source.ip|cased: 'FE80::2'", {"source.ip": "fe80::1"}, False),
+    ("source.ip|cased|startswith: 'FE80:'", {"source.ip": "fe80::1"}, True),
+    ("source.ip|cased|endswith: ':A:B'", {"source.ip": "2001:db8::a:b"}, True),
+    ("source.ip|cased|contains: 'DB9'", {"source.ip": "2001:db8::a:b"}, False),
+    ("related.ip|cased: 'FE80::1'", {"related.ip": ["10.0.0.1", "fe80::1"]}, True),
+    ("s: {user.name: root}\n  f: {source.ip|cased: 'FE80::1'}\n  condition: s and not f",
+     {"user.name": "root", "source.ip": "fe80::1"}, False),
     # -- windash: -, /, en dash, em dash, horizontal bar are interchangeable (Modifiers, windash)
     ("process.command_line|windash|contains: ' -exec '", {"process.command_line": "find /exec x"}, True),
     ("process.command_line|windash|contains: ' -exec '", {"process.command_line": "find \u2013exec x"}, True),
@@ -301,6 +316,8 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
     ("source.ip|re: '^10\\.1\\.'", {"source.ip": "10.1.2.3"}, True),
     ("source.ip|re: '^10\\.1\\.'", {"source.ip": "10.11.2.3"}, False),
     ("source.ip|re|i: '^FE80:'", {"source.ip": "fe80::1"}, True),
+    ("source.ip|re: '^FE80:'", {"source.ip": "fe80::1"}, True),  # without i: an address still has no case
+    ("source.ip|re: '^FE81:'", {"source.ip": "fe80::1"}, False),
     ("s: {user.name: root}\n  f: {source.ip|re: '^10\\.'}\n  condition: s and not f",
      {"user.name": "root", "source.ip": "192.0.2.1"}, True),
     ("destination.ip: localhost", {"destination.ip": "127.0.0.1"}, False),  # no name resolution
