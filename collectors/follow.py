@@ -12,6 +12,7 @@ happens in a one-shot run when a path rotated since the previous run.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -25,6 +26,7 @@ from govsoc.collectors.detect import record_format
 from govsoc.collectors.files.discover import (
     Listings,
     expand,
+    live_of,
     missing_generations,
     named_paths,
     newer_generations,
@@ -52,6 +54,11 @@ def read_path(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: 
     in a one-shot run (``options.final``), a notice in a follow poll (gone since the listing:
     the next poll)."""
     target = admit(pipeline, path, options, named=named)
+    # a rotated file matched by a glob or found in a folder: its log's owner or root (see _finish)
+    live = None if named else live_of(path)
+    owners = pipeline.paths.owners(live) if live is not None else None
+    if target is not None and owners is not None and _stranger(pipeline, target, owners):
+        target = None
     # Where the path may not be a link, it is opened with O_NOFOLLOW: a link swapped in after
     # the check above is not read through (V12 F4's race, on the live name).
     with no_links(_SWAPPED):
@@ -59,7 +66,8 @@ def read_path(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: 
         if target is None:
             return summaries
         try:
-            summaries.append(pipeline.ingest_file(target, options))
+            with no_links(_SWAPPED, owners):
+                summaries.append(pipeline.ingest_file(target, options))
         except ParseError as e:
             if not options.final:
                 pipeline.notice(str(e))
@@ -126,7 +134,9 @@ def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) 
     path = path.absolute()
     earlier = pipeline.paths.get(path)
     # a checkpoint at the path: a file was read there before this record existed (an older data folder)
-    pipeline.paths.look(path, "file" if pipeline.checkpoints.at_path(str(path)) else path_kind(path))
+    kind = path_kind(path)
+    pipeline.paths.look(path, "file" if pipeline.checkpoints.at_path(str(path)) else kind,
+                        _owner(path) if kind == "file" else None)
     try:
         view = look(path)
     except ParseError:
@@ -169,8 +179,30 @@ def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) 
     unread = [f for f in siblings.unread(gone, first_look) if f not in listed]
     aged_order = sorted([*(f for f in listed if rotation_age(path, f) is not None), *unread],
                         key=lambda f: written_order(path, f))
-    return [_finish(pipeline, rotated, options)
-            for rotated in [*(f for f in listed if rotation_age(path, f) is None), *aged_order]]
+    to_read = [*(f for f in listed if rotation_age(path, f) is None), *aged_order]
+    owners = pipeline.paths.owners(path) if to_read else None
+    return [summary for rotated in to_read if (summary := _finish(pipeline, rotated, options, owners)) is not None]
+
+
+def _stranger(pipeline: Pipeline, rotated: Path, owners: frozenset[int]) -> bool:
+    """Whether the rotated file ``rotated`` is owned by someone not in ``owners`` (said once per
+    process and counted in its path record when it is)."""
+    uid = _owner(rotated)
+    if uid is None or uid in owners:
+        return False
+    why = (f"owned by user id {uid}, not by the log's owner or root (user ids {', '.join(map(str, sorted(owners)))}): "
+           "not read as a rotated file of the log (name it to read it)")
+    if _once(pipeline, f"{path_text(str(rotated))}: {why}"):
+        pipeline.paths.refuse(rotated, why, "file")
+    return True
+
+
+def _owner(path: Path) -> int | None:
+    """The user id owning ``path`` itself, or None when it cannot be seen."""
+    try:
+        return os.lstat(path).st_uid
+    except OSError:
+        return None
 
 
 class _Siblings:
@@ -280,10 +312,19 @@ def _with_generations_between(pipeline: Pipeline, path: Path, found: list[Path])
     return [f for f in found if f not in aged] + sorted([*aged, *between], key=lambda f: written_order(path, f))
 
 
-def _finish(pipeline: Pipeline, rotated: Path, options: IngestOptions) -> IngestSummary:
-    """Read a rotated file to its end (nothing more will be written to it)."""
+def _finish(pipeline: Pipeline, rotated: Path, options: IngestOptions,
+            owners: frozenset[int] | None) -> IngestSummary | None:
+    """Read a rotated file to its end (nothing more will be written to it), unless it is owned
+    by another user than the log's owner or root (``owners``; None: not compared): logrotate
+    keeps the owner on what it renames, compresses or copies, so such a file was put beside the
+    log by someone else who may write the folder (forged lines in the log's name). Said once per
+    process, counted in the file's path record (`govsoc status`); named itself, it is read."""
+    if owners is not None and _stranger(pipeline, rotated, owners):
+        return None
     try:
-        with no_links():  # found beside the log by name, not named: never read through a link
+        # found beside the log by name, not named: never read through a link, nor a file of
+        # another owner renamed over it after the check above (identity._open_raw checks the fd)
+        with no_links(owners=owners):
             return pipeline.ingest_file(rotated, replace(options, final=True))
     except ParseError as e:  # vanished since it was listed (rotated on, deleted): said, the rest go on
         return IngestSummary(source=path_text(str(rotated)), error=e.message)

@@ -315,8 +315,9 @@ def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -
     a row and next run, and its services; for the report job its periods ("done" the periods its
     last run wrote, "owed" those still to write: missed while the daemon was down, or failed and
     retried after a back-off), and the error naming each failed period. Then each live capture
-    that was killed without stopping (LOST: what it lost). Each symbolic link `govsoc ingest`
-    refused at a log path (how many times, and why: see --symlinks). Last, the free space of the data
+    that was killed without stopping (LOST: what it lost). Each file `govsoc ingest` refused at
+    a log path (a symbolic link: see --symlinks; a rotated file another user owns): how many
+    times, and why. Last, the free space of the data
     folder's disk; a full one (under 1 MiB) is also said first, on stderr: nothing more can be
     saved there, and the daemon (running while it holds its lock) shows its last saved records."""
     data_dir = app.config.data_dir
@@ -339,12 +340,13 @@ def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -
     # live captures killed without stopping (collectors.flows.run_marker; review r14d HIGH 1)
     lost = [{"pid": run.pid, "interface": run.interface, "started": run.started, "events_stored": run.events_stored,
              "last_stored": run.last_stored, "problem": run.text} for run in lost_runs(data_dir / "capture")]
-    # symbolic links `govsoc ingest` refused at log paths (collectors.follow.admit; V12 F1, F7)
+    # links `govsoc ingest` refused at log paths (collectors.follow.admit; V12 F1, F7), and rotated
+    # files of another owner than the log's (collectors.follow._finish)
     refused = [{"path": r.path, "refused": r.refused, "reason": r.refusal}
                for r in PathRecords(data_dir / "state" / "paths").all() if r.refused]
     if fmt == "json":
         click.echo(json_for_terminal({"disk": disk, "sources": rows, "receivers": receivers, "spool": spooled,
-                                     "scheduler": scheduler, "lost_captures": lost, "refused_links": refused}))
+                                     "scheduler": scheduler, "lost_captures": lost, "refused_paths": refused}))
         return
     if disk["full"]:
         click.echo(printable(disk_line(disk)), err=True)
@@ -359,7 +361,7 @@ def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -
                       f"{row['checkpoint']} (line {row['line']})", lag)
     console().print(table)
     for link in refused:
-        click.echo(printable(f"refused link: {link['path']}: {link['refused']} times; {link['reason']}"))
+        click.echo(printable(f"refused: {link['path']}: {link['refused']} times; {link['reason']}"))
     if receivers:
         console().print(_receivers_table(receivers))
         if show_senders:

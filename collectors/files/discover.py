@@ -171,8 +171,14 @@ def rotation_family(path: Path) -> list[Path]:
     """The other rotated files of the live file ``path`` is a rotation of (for ``auth.log.1``:
     ``auth.log.2.gz``, ``auth.log-20251210``...): where the file read at ``path`` is now after
     a rotation that moved ``path`` on. Empty for a name logrotate does not give."""
-    rotated = _ROTATED.fullmatch(path.name)
-    if rotated is None:
+    live = live_of(path)
+    if live is None:
         return []
-    live = path.with_name(rotated.group("live"))
     return [f for f in rotated_siblings(live) if f != path and rotation_age(live, f) is not None]
+
+
+def live_of(path: Path) -> Path | None:
+    """The live file ``path`` is a rotation of by logrotate's names (``auth.log`` for
+    ``auth.log.2.gz``), whether or not it exists; None for a name logrotate does not give."""
+    rotated = _ROTATED.fullmatch(path.name)
+    return None if rotated is None else path.with_name(rotated.group("live"))

@@ -64,19 +64,23 @@ class FileView:
 #: Also while a log's own path is read where it may not be a link (found by a glob or a folder
 #: walk, or a regular file when it was first read: V12 F1, F7). The value says why, in the error.
 _NO_LINKS: ContextVar[str | None] = ContextVar("govsoc_no_links", default=None)
+#: With it, the user ids a file opened so may be owned by (a log's rotated files: its owner and root).
+_OWNERS: ContextVar[frozenset[int] | None] = ContextVar("govsoc_owners", default=None)
 
 #: Why a rotated generation found beside a log is not read through a link.
 GENERATION = "not read in place of a rotated file"
 
 
 @contextmanager
-def no_links(why: str = GENERATION) -> Iterator[None]:
+def no_links(why: str = GENERATION, owners: frozenset[int] | None = None) -> Iterator[None]:
     """Within: :func:`open_content` opens no symbolic link (the files read were not named as
-    links); ``why`` ends the error of one that is found."""
-    token = _NO_LINKS.set(why)
+    links); ``why`` ends the error of one that is found. With ``owners``, nor a file another
+    user owns (checked on the descriptor opened: the file read is the file checked)."""
+    token, owned = _NO_LINKS.set(why), _OWNERS.set(owners)
     try:
         yield
     finally:
+        _OWNERS.reset(owned)
         _NO_LINKS.reset(token)
 
 
@@ -90,6 +94,10 @@ def _open_raw(path: Path) -> BinaryIO:
         if e.errno == errno.ELOOP:
             e.strerror = f"a symbolic link, {why}"
         raise
+    owners = _OWNERS.get()
+    if owners is not None and (uid := os.fstat(fd).st_uid) not in owners:
+        os.close(fd)
+        raise PermissionError(errno.EPERM, f"owned by user id {uid}, not by the log's owner or root: {why}")
     return os.fdopen(fd, "rb")
 
 

@@ -44,9 +44,11 @@ class PathRecord:
     #: "file" once a regular file was read there (kept: a link in its place later is refused),
     #: "link" while only a link (named or allowed) was ever there, "missing" before anything was.
     kind: Kind
-    #: Symbolic links refused at this path, and the last refusal's reason.
+    #: Files refused at or beside this path (links, files of another owner), and the last reason.
     refused: int = 0
     refusal: str = ""
+    #: The user id owning the regular file last seen at the path (None: none seen yet).
+    owner: int | None = None
 
     @property
     def first_look_seconds(self) -> float:
@@ -94,18 +96,34 @@ class PathRecords:
             self._known[key] = record
         return record
 
-    def look(self, path: Path, kind: Kind) -> PathRecord:
-        """The record of ``path``, made now when it has none (``kind`` is what is there now);
-        a path first seen missing or as a link takes the kind of the regular file seen later."""
+    def look(self, path: Path, kind: Kind, owner: int | None = None) -> PathRecord:
+        """The record of ``path``, made now when it has none (``kind`` is what is there now,
+        ``owner`` the user id of the regular file there); a path first seen missing or as a link
+        takes the kind of the regular file seen later."""
         record = self.get(path)
         if record is None:
-            record = PathRecord(path=str(path), first_look=datetime.now(UTC).isoformat(), kind=kind)
-        elif record.kind == kind or record.kind == "file" or kind in ("missing", "other"):
-            return record
+            record = PathRecord(path=str(path), first_look=datetime.now(UTC).isoformat(), kind=kind, owner=owner)
         else:
-            record = replace(record, kind=kind)
+            changed = replace(record, kind=record.kind if record.kind == "file" or kind in ("missing", "other")
+                              else kind, owner=record.owner if owner is None else owner)
+            if changed == record:
+                return record
+            record = changed
         self._save(record)
         return record
+
+    def owners(self, path: Path) -> frozenset[int] | None:
+        """Who may own a rotated file of the log ``path``: root and the owner of the regular file
+        at the path (the one last seen there when there is none now: removed by whoever may write
+        the folder); None when no regular file was ever seen there (nothing to compare with)."""
+        try:
+            st = os.lstat(path)
+        except OSError:
+            st = None
+        if st is not None and stat.S_ISREG(st.st_mode):
+            return frozenset({0, st.st_uid})
+        record = self.get(path)
+        return None if record is None or record.owner is None else frozenset({0, record.owner})
 
     def refuse(self, path: Path, reason: str, kind: Kind) -> PathRecord:
         """Count a symbolic link refused at ``path`` (shown by `govsoc status`); ``kind``: what

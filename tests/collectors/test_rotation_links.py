@@ -15,10 +15,13 @@ import pytest
 
 from govsoc.collectors import IngestOptions, Pipeline
 from govsoc.collectors import follow as follow_module
+from govsoc.collectors.files.identity import no_links, open_content
 from govsoc.collectors.follow import Follower
+from govsoc.core.errors import ParseError
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
 from tests.collectors.test_rotation import GOVSOC, stored, write
+from tests.conftest import need
 
 SECRET = "root:$6$SECRETHASH:19000:0:99999:7:::\nTOPSECRET-LINE-2\n"
 
@@ -62,7 +65,7 @@ def test_a_link_put_in_place_of_the_live_file_is_not_read(tmp_path: Path, secret
     assert secret_lines(home) == []
     assert len(stored(home)) == 4
     status = json.loads(run(home, "status", "--format", "json").stdout)
-    assert [(r["path"], r["refused"]) for r in status["refused_links"]] == [(str(log), 2)]
+    assert [(r["path"], r["refused"]) for r in status["refused_paths"]] == [(str(log), 2)]
 
 
 def test_follow_does_not_read_a_link_put_in_place_of_the_live_file(tmp_path: Path, secret: Path,
@@ -100,7 +103,7 @@ def test_a_link_found_by_a_glob_or_a_folder_walk_is_not_read(tmp_path: Path, sec
         in done.stderr
     assert secret_lines(home) == [] and len(stored(home)) == 2
     status = json.loads(run(home, "status", "--format", "json").stdout)
-    assert [(r["path"], r["refused"]) for r in status["refused_links"]] == [(str(logs / "auth.log.1"), 1)]
+    assert [(r["path"], r["refused"]) for r in status["refused_paths"]] == [(str(logs / "auth.log.1"), 1)]
     # Allowed (Kubernetes' /var/log/containers/*.log are links): read from the file it points to.
     allowed = run(home, "ingest", "--symlinks", target)
     assert f"{logs / 'auth.log.1'}: a symbolic link, read as {secret}" in allowed.stderr
@@ -140,3 +143,44 @@ def test_a_link_swapped_in_after_the_check_is_not_read_through(tmp_path: Path, s
     assert [s.error for s in summaries] == ["cannot read: a symbolic link, put in the file's place after it was "
                                             "checked: not read"]
     assert list(sqlite_store.search(Query())) == []
+
+
+@pytest.mark.parametrize("log_owner", [0, 65533])  # root's log (auth.log); a service's own log
+def test_a_rotated_file_another_user_owns_is_not_read_as_a_generation(tmp_path: Path, log_owner: int) -> None:
+    # A user who may write the log folder (not sticky) renames the rotated file on and puts a
+    # file of their own, with forged lines, where the generation between would be: a root ingest
+    # stored its lines in the log's name. logrotate keeps the log's owner on its generations.
+    need(os.geteuid() == 0, "files another user owns need root to make")
+    logs, home = tmp_path / "log", tmp_path / "home"
+    logs.mkdir()
+    log = logs / "auth.log"
+    write(log, 0, 3)
+    os.chown(log, log_owner, -1)
+    run(home, "ingest", str(log))
+    write(log, 3, 1)
+    log.rename(logs / "auth.log.2")  # the file read before, two rotations on
+    planted = logs / "auth.log.1"
+    planted.write_text("Dec 10 07:00:00 web1 sshd[9]: Accepted password for FORGED from 10.9.9.9 port 1 ssh2\n")
+    os.chown(planted, 65534, -1)  # nobody
+    write(log, 10, 2)
+    os.chown(log, log_owner, -1)
+    done = run(home, "ingest", str(log))
+    assert f"{planted}: owned by user id 65534, not by the log's owner or root" in done.stderr
+    assert "auth.log.2: 1 records" in done.stdout and "auth.log: 2 records" in done.stdout
+    glob = run(home, "ingest", str(logs / "auth.log*"))  # matched by a glob: the same rule
+    assert f"{planted}: owned by user id 65534" in glob.stderr
+    assert not any("FORGED" in line for line in stored(home)) and len(stored(home)) == 6
+    status = json.loads(run(home, "status", "--format", "json").stdout)
+    assert [(r["path"], r["refused"]) for r in status["refused_paths"]] == [(str(planted), 2)]
+    run(home, "ingest", str(planted))  # named itself: the user chose it
+    assert sum("FORGED" in line for line in stored(home)) == 1
+
+
+def test_a_file_of_another_owner_swapped_in_after_the_check_is_not_read(tmp_path: Path) -> None:
+    # The owner is checked on the descriptor opened (identity._open_raw), not only by name before.
+    need(os.geteuid() == 0, "files another user owns need root to make")
+    other = tmp_path / "auth.log.1"
+    other.write_text("Dec 10 07:00:00 web1 sshd[9]: Accepted password for FORGED from 10.9.9.9 port 1 ssh2\n")
+    os.chown(other, 65534, -1)
+    with no_links(owners=frozenset({0})), pytest.raises(ParseError, match="owned by user id 65534"):
+        open_content(other)
