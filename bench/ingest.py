@@ -113,12 +113,16 @@ def parse_only(log: Path) -> tuple[float, float, int]:
 
 class TimedSink:
     """A store wrapper that notes (events written so far, seconds) after every batch, in wall
-    seconds and in CPU seconds of this process (steadier when the machine is shared)."""
+    seconds and in CPU seconds of this process (steadier when the machine is shared), and, while
+    the SQLite store's writer process runs, that process's CPU seconds and bytes written (its
+    /proc entries, Linux): where the store's own cost grows with the store."""
 
     def __init__(self, store: Store) -> None:
         self.store: Any = store
         self.marks: list[tuple[int, float]] = [(0, 0.0)]
         self.cpu_marks: list[tuple[int, float]] = [(0, 0.0)]
+        self.writer_marks: list[tuple[int, float]] = [(0, 0.0)]
+        self.written_marks: list[tuple[int, float]] = [(0, 0.0)]
         self._began, self._cpu = time.perf_counter(), time.process_time()
 
     def write(self, events: Iterable[Event]) -> WriteReceipt:
@@ -127,6 +131,10 @@ class TimedSink:
         total = self.marks[-1][0] + len(batch)
         self.marks.append((total, time.perf_counter() - self._began))
         self.cpu_marks.append((total, time.process_time() - self._cpu))
+        cpu, written = _writer_usage(getattr(self.store, "writer_pid", None))
+        if cpu is not None and written is not None:
+            self.writer_marks.append((total, cpu))
+            self.written_marks.append((total, written))
         return receipt
 
     def refresh(self) -> None:
@@ -137,10 +145,39 @@ class TimedSink:
 
     def window_rate(self, first: bool, cpu: bool = False) -> float:
         """Events/s over the first (or last) WINDOW events written."""
-        marks = self.cpu_marks if cpu else self.marks
-        total = marks[-1][0]
-        lo, hi = (0, min(WINDOW, total)) if first else (max(0, total - WINDOW), total)
-        return (hi - lo) / (_at(marks, hi) - _at(marks, lo))
+        return _window(self.cpu_marks if cpu else self.marks, first, per_event=False)
+
+    def writer_window(self, first: bool) -> tuple[float, float] | None:
+        """The writer process's CPU microseconds and bytes written per event over the first (or
+        last) WINDOW events after the first batch (whose figures include the process's start),
+        None without them (no writer process, not Linux)."""
+        if len(self.writer_marks) < 3:
+            return None
+        return (1e6 * _window(self.writer_marks[1:], first, per_event=True),
+                _window(self.written_marks[1:], first, per_event=True))
+
+
+def _window(marks: list[tuple[int, float]], first: bool, *, per_event: bool) -> float:
+    """Events per unit of ``marks``' measure over the first (or last) WINDOW events, or with
+    ``per_event`` the measure per event."""
+    start, total = marks[0][0], marks[-1][0]
+    lo, hi = (start, min(start + WINDOW, total)) if first else (max(start, total - WINDOW), total)
+    spent = _at(marks, hi) - _at(marks, lo)
+    return spent / (hi - lo) if per_event else (hi - lo) / spent
+
+
+def _writer_usage(pid: int | None) -> tuple[float | None, float | None]:
+    """CPU seconds (user + system) and bytes handed to write() so far of process ``pid``, from
+    /proc (None, None elsewhere or when it ended)."""
+    if pid is None:
+        return None, None
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        io = Path(f"/proc/{pid}/io").read_text().split()
+    except OSError:
+        return None, None
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(stat[11]) + int(stat[12])) / ticks, float(io[io.index("wchar:") + 1])
 
 
 def _at(marks: list[tuple[int, float]], count: int) -> float:
@@ -181,6 +218,11 @@ def bench_sqlite(log: Path, folder: Path, lines: int) -> None:
     cpu_first, cpu_last = sink.window_rate(first=True, cpu=True), sink.window_rate(first=False, cpu=True)
     print(f"  in CPU seconds of this process: first {cpu_first:,.0f} ev/s, last {cpu_last:,.0f} ev/s: "
           f"last/first {cpu_last / cpu_first:.2f}")
+    writer_first, writer_last = sink.writer_window(first=True), sink.writer_window(first=False)
+    if writer_first is not None and writer_last is not None:
+        print(f"  the writer process over the first (after the first batch) / last {WINDOW:,}: "
+              f"{writer_first[0]:.0f} / {writer_last[0]:.0f} us of CPU and {writer_first[1]:,.0f} / "
+              f"{writer_last[1]:,.0f} bytes written (WAL and checkpoints) per event")
     print(f"  store {size / 1e6:,.0f} MB = {size / log.stat().st_size:.2f}x the log (target <= 4x)")
     print(f"  bytes per event: {_breakdown(db, events)}")
 
