@@ -46,6 +46,22 @@ P11b (2026-12-01, load 8-13 throughout: wall ratios here are the machine's, not 
   157 us of CPU a line on two cores shared with others cannot run in 80 us: the 0.5x target
   needs about 25 us a line less CPU (see /work/findings/P11b.md for where it goes; zstd for the
   documents was measured slower and larger than deflate here).
+
+P11c (2026-12-01, load 6-13; main 974ac6f plus the writer's figures of 5927a79):
+
+* 200,000 lines (17:13, load 5.9-6.6): parse-only 15,170 lines/s, ingest 4,413 = 0.29x; CPU 30
+  us/line parsing, 48 + 51 ingesting, 0.60x on two free cores; first/last 1.08; 3.49x.
+* 1,000,000 lines (17:53-18:00, load 9.6-12.0): parse-only 14,127 lines/s, ingest 3,508 = 0.25x;
+  CPU 28 us/line parsing, 49 + 57 ingesting, 0.48x on two free cores, 0.26x on one; first/last
+  100,000 3,820 / 2,986 ev/s (0.78; CPU of the ingest process 1.17); the writer process over the
+  first / last 100,000: 49 / 62 us of CPU and 1,123 / 7,386 bytes written an event; store 385 MB
+  = 3.50x. What falls is the writer: every 10,000-row transaction dirties about a page a row
+  of the random-keyed indexes (events_id, events_source_ip), written whole into the WAL at
+  commit and again into the file by the next checkpoint. Measured in a replay of the writer's
+  input (/work/findings/P11c.md): 64 MiB of page cache more changes nothing; a checkpoint every
+  256 MiB of WAL instead of 64 saves 2-4 us an event (-20 % bytes written) for a WAL of ~300 MB
+  on disk; 20,000-row transactions save 1.5-3 us (half the WAL frames a row) for twice the
+  batch held in memory. Neither is landed.
 """
 
 from __future__ import annotations
