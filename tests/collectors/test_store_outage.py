@@ -73,11 +73,23 @@ def test_store_outage_loses_nothing_and_stores_nothing_twice(tmp_path: Path, own
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 env={**os.environ, "GOVSOC_ES_URL": ""})
     try:
-        time.sleep(8)
+        with ElasticsearchStore(ElasticsearchSettings(url=own_node["GOVSOC_ES_URL"], index_prefix=prefix)) as watch:
+            # the outage comes in the middle of the ingest: once the follower has stored lines (a
+            # wait for that, not a fixed 8 s: a loaded machine may need longer, an idle one less)
+            deadline = time.monotonic() + 120
+            before = 0
+            while before == 0 and time.monotonic() < deadline:
+                assert follower.poll() is None, "the follower ended before the outage"
+                time.sleep(0.5)
+                watch.refresh()
+                before = watch.count(Query())
+            assert before > 0, "the follower stored nothing within 120 s"
         node("stop")
         time.sleep(OUTAGE)
         _start_node(secure=False, overrides=OWN_NODE)
-        time.sleep(5)
+        restarted = written
+        while written < restarted + 100 and thread.is_alive():  # lines written after the node is back
+            time.sleep(0.1)
         stop_writing.set()
         thread.join()
         with ElasticsearchStore(ElasticsearchSettings(url=own_node["GOVSOC_ES_URL"], index_prefix=prefix)) as watch:
