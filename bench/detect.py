@@ -48,6 +48,30 @@ tests on the same Elasticsearch node (load average 10-15): wall ratios there swi
   waited 11.19 s, incremental 2.08 s = 6.0 %, peak 187 / 81 MiB; 48,574 matches on both stores
   = the baseline's rows. The 5x target is not met on Elasticsearch (nor on SQLite under this
   load); on Elasticsearch a third of the pass is waiting for the node to index 48,574 alerts.
+
+Measured (P12c, 2026-12-01, same machine, load average 7-12).
+
+* Where the SQLite full pass went (1,000,000 events, pass alone on a prepared store, 3.85 s of
+  CPU): SQLite's statements 1.43 s (the 80 rules an index narrows, run alone, 0.99 s; the
+  combined scan of the 20 message rules 0.39 s), alert writes 0.87 s, converting the rules
+  ~0.35 s, decoding hits and building alerts the rest (~25 us a hit); wall/CPU 3.2-3.7 (the
+  baseline's 2.8): CPU contention, not I/O.
+* After c716545 (each query's first statement run up to 3 queries ahead on a second connection
+  and thread): the pass's own thread 3.78 s -> 2.41-2.63 s of CPU, wall -6 to -7 % in
+  interleaved runs at load 10-12 (the reading thread calls Python too, the exact checks, so the
+  two threads share the GIL).
+* Full command after c716545 (17:40-17:53, load 7.6 -> 12.5): baseline 42.64 s (CPU 16.18 s);
+  SQLite 12.23 s = 3.5x (9.25 s = 4.6x without the write wait), incremental 0.56 s = 4.6 %,
+  peak 226 / 74 MiB; Elasticsearch 20.83 s = 2.0x (15.73 s = 2.7x without the write wait),
+  client CPU 2.90 s, node CPU 6.74 s, alert writes 29.45 s on two threads of which the pass
+  waited 5.10 s, incremental 1.14 s = 5.5 %, peak 190 / 81 MiB (no Elasticsearch code changed:
+  against P12's 1.8x the difference is the load). 48,574 / 467 matches on both stores.
+* After 4cda4bb (the reading connection without a 64 MiB page cache of its own), `--no-es`
+  (18:00-18:05, load 8.8 -> 7.3): baseline 49.54 s (CPU 16.34 s); SQLite 12.04 s = 4.1x
+  (9.09 s = 5.5x without the write wait), client CPU 3.89 s, incremental 0.76 s = 6.3 % (CPU
+  0.18 s as at 0.56 s: wall noise), peak 163 / 74 MiB; 48,574 / 467 matches. The 5x target
+  is met on SQLite like with like (no baseline writes) but not with the alert writes (4.1x);
+  not on Elasticsearch (2.0x, 2.7x like with like).
 """
 
 from __future__ import annotations
