@@ -121,7 +121,7 @@ class RawRecord:
 
     def event_id(self, index: int = 0) -> str:
         """The id of the ``index``-th event of this record: identity, offset, record digest
-        (and the index from the second event on)."""
+        (and the index from the second event on, and "partial" for an unterminated last line)."""
         key = self.identity if self.identity is not None else self.origin
         # make_id(key, offset, record_digest(data)[, index]), spelt out: this runs for every
         # event of every source (a test holds the two equal).
@@ -133,6 +133,11 @@ class RawRecord:
         text = f"{key}\x1f{self.offset}\x1f{digest.hexdigest()[:16]}"
         if index:
             text = f"{text}\x1f{index}"
+        if "partial" in self.flags:
+            # The partial copy of an unterminated last line is not the completed line, even when
+            # the newline alone completes it (same bytes before it): with the same id the store
+            # kept the flagged copy as the completed one's duplicate (V12 F10).
+            text = f"{text}\x1fpartial"
         digest = _SHA256.copy()
         digest.update(text.encode("utf-8"))
         return digest.hexdigest()[:32]

@@ -22,3 +22,12 @@ def test_event_id_is_make_id_of_key_offset_and_digest(identity: str | None, offs
     key = identity if identity is not None else record.origin
     parts: tuple[object, ...] = (key, offset, record_digest(DATA), *((index,) if index else ()))
     assert record.event_id(index) == make_id(*parts)
+
+
+def test_the_partial_copy_of_a_line_has_its_own_id() -> None:
+    # V12 F10: an unterminated last line (flagged partial) and the same bytes completed by their
+    # newline are two events: the completed one replaces the copy, it is not its duplicate.
+    whole = RawRecord(data=DATA, origin="file:///a.log", offset=0, identity="i")
+    cut = RawRecord(data=DATA, origin="file:///a.log", offset=0, identity="i", flags=("partial",))
+    assert cut.event_id() == make_id("i", 0, record_digest(DATA), "partial") != whole.event_id()
+    assert cut.event_id(1) == make_id("i", 0, record_digest(DATA), 1, "partial")

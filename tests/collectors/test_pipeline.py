@@ -125,9 +125,26 @@ def test_completed_last_line_replaces_its_partial_copy(tmp_path: Path, store: St
     assert stored == sorted(x.decode().rstrip("\n") for x in (sshd(1), sshd(2), sshd(3)))
 
 
+def test_a_line_completed_by_its_newline_alone_is_stored_unflagged(tmp_path: Path, store: Store) -> None:
+    # V12 F10: the completed line had the partial copy's bytes and so its id; the store kept the
+    # copy (flagged partial) as the completed line's duplicate, and it stayed flagged for good
+    # while the run said "1 completed line replaced its partial copy".
+    pipeline = Pipeline(store, data_dir=tmp_path / "state")
+    log = tmp_path / "auth.log"
+    log.write_bytes(sshd(1) + sshd(2).rstrip(b"\n"))
+    assert pipeline.ingest_file(log).partial == 1
+    with log.open("ab") as out:
+        out.write(b"\n")
+    second = pipeline.ingest_file(log)
+    assert (second.receipt.created, second.replaced_partial) == (1, 1)
+    store.refresh()
+    stored = {str(e.get("event.original")): e.get("govsoc.flags") or [] for e in store.search(Query())}
+    assert stored == {sshd(1).decode().rstrip("\n"): [], sshd(2).decode().rstrip("\n"): []}
+
+
 @pytest.mark.parametrize("rest", [
     b"part from 10.0.0.1 port 22 ssh2\n",  # the R11e repro: the line grows, a new event replaces the copy
-    b"\n",  # only its line end arrives: the same bytes, the same event id, kept
+    b"\n",  # only its line end arrives: the completed line replaces the copy all the same (V12 F10)
 ])
 def test_status_counts_a_completed_partial_line_once(tmp_path: Path, pipeline: Pipeline,
                                                      sqlite_store: SqliteStore, rest: bytes) -> None:
