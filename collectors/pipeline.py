@@ -476,6 +476,7 @@ class Pipeline:
         summary.truncated, summary.nul_bytes_skipped, summary.waiting = (stats.truncated, stats.nul_bytes_skipped,
                                                                          stats.waiting)
         summary.read_error = stats.error
+        summary.damage = stats.damage
         summary.binary, summary.binary_at = stats.binary, stats.binary_at
         self._delete_superseded(tracker.checkpoint)
 

@@ -49,6 +49,8 @@ class IngestSummary:
     #: Why the source could not be read at all, or not to its end (kept for a later run).
     error: str | None = None
     read_error: str | None = None
+    #: Damage after the content, which was read to its end (a gzip trailer's CRC wrong): said, done.
+    damage: str | None = None
     identity: str | None = None
     offset: int = 0
     #: What ``offset`` counts: bytes of a line file, or the record id of a record file (EVTX).
@@ -91,6 +93,8 @@ class IngestSummary:
             parts.append(self.note)
         if self.binary:
             parts.append(f"stopped at byte {self.binary_at}: {self.binary}, binary content not read")
+        if self.damage:
+            parts.append(self.damage)
         if self.read_error:
             parts.append(f"stopped early, the rest is left for a later run: {self.read_error}")
         return "; ".join(parts)

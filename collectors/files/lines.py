@@ -63,6 +63,9 @@ class ReadStats:
     lines: int = 0
     #: Why the read stopped before the end of the content (a damaged or unfinished gzip file).
     error: str | None = None
+    #: Damage found after the content was read to its end (a gzip trailer's CRC or length
+    #: wrong, garbage after the gzip member): nothing more will come, the read is done (V12 F6).
+    damage: str | None = None
     #: Binary content found: where the line it begins in starts (the read stopped there), and what it is.
     binary_at: int | None = None
     binary: str | None = None
@@ -290,6 +293,9 @@ def _read(stream: BinaryIO, size: int, stats: ReadStats) -> bytes:
         read = getattr(stream, "read1", stream.read)
         data: bytes = read(size)
         return data
+    except gzip.BadGzipFile as e:  # raised past a member's end only: its deflate data ended whole
+        stats.damage = f"damaged gzip file after byte {stats.consumed}, its content read to its end: {e}"
+        return b""
     except (EOFError, OSError, zlib.error) as e:  # gzip cut short or still being written; EIO
         stats.error = f"content unreadable after byte {stats.consumed}: {e}"
         return b""

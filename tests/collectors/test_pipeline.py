@@ -125,6 +125,33 @@ def test_completed_last_line_replaces_its_partial_copy(tmp_path: Path, store: St
     assert stored == sorted(x.decode().rstrip("\n") for x in (sshd(1), sshd(2), sshd(3)))
 
 
+@pytest.mark.parametrize("damage", [
+    "crc",  # the trailer's CRC-32 does not match the content (bit rot in the last bytes)
+    "isize",  # the trailer's length does not match
+    "garbage",  # bytes after the gzip member that are no second member
+])
+def test_a_gzip_file_damaged_after_its_content_is_read_whole_and_done(tmp_path: Path, pipeline: Pipeline,
+                                                                     sqlite_store: SqliteStore, damage: str) -> None:
+    # V12 F6: the content ended whole but the trailer was wrong: the unterminated last line was
+    # held back as if more could come, and the run said "stopped early, the rest is left for a
+    # later run" of a rotated .gz that never changes again.
+    content = lines(0, 299) + sshd(299).rstrip(b"\n")
+    packed = bytearray(gzip.compress(content))
+    if damage == "crc":
+        packed[-8] ^= 0x01
+    elif damage == "isize":
+        packed[-1] ^= 0x01
+    else:
+        packed += b"garbage!"
+    archive = tmp_path / "auth.log.2.gz"
+    archive.write_bytes(bytes(packed))
+    summary = pipeline.ingest_file(archive)
+    assert (summary.receipt.created, summary.partial, summary.read_error) == (300, 1, None)
+    assert "damaged gzip file" in summary.line() and "later run" not in summary.line()
+    assert pipeline.ingest_file(archive).receipt.created == 0  # nothing twice on the next run
+    assert sqlite_store.count(Query()) == 300
+
+
 def test_a_line_completed_by_its_newline_alone_is_stored_unflagged(tmp_path: Path, store: Store) -> None:
     # V12 F10: the completed line had the partial copy's bytes and so its id; the store kept the
     # copy (flagged partial) as the completed line's duplicate, and it stayed flagged for good
