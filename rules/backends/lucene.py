@@ -27,7 +27,7 @@ import re
 from typing import Any
 
 from sigma.backends.elasticsearch.elasticsearch_lucene import LuceneBackend
-from sigma.conditions import ConditionFieldEqualsValueExpression, ConditionValueExpression
+from sigma.conditions import ConditionFieldEqualsValueExpression, ConditionOR, ConditionValueExpression
 from sigma.exceptions import SigmaError
 from sigma.rule import SigmaRule
 from sigma.types import (
@@ -73,6 +73,16 @@ _MAX_BOUNDED = 32
 #: characters, overlapping loops such as a comment's [^*/]*) cost 0.5-3 s a shard each, and the
 #: rule timed out over eight days of events. Longer ones go as relax_loops' superset, checked.
 _MAX_REGEXP = 128
+#: The most wildcards a rule's Lucene query may hold as it is (R12c F6). Each wildcard term is
+#: an automaton the node builds on every shard and holds while the query runs: SigmaHQ's
+#: "Vulnerable Driver Load" (Hashes|contains: 4,400 values, 8,870 wildcards, a 4.5 MB query)
+#: alone took a 1 GB node's heap to 864 MiB for over 30 s, and a full Windows pass, 20 rules a
+#: _msearch, ran it out of heap. A rule over this sends its long lists of patterns as a superset,
+#: checked exactly (17 SigmaHQ Windows rules hold more than 256 wildcards, 150 more than 64).
+MAX_WILDCARDS = 256
+#: Patterns in one OR (a rule's list of values) from which such a rule sends it as a superset.
+_LIST_PATTERNS = 16
+_WILDCARD = re.compile(r"(?<!\\)\*")
 
 
 def folded(value: SigmaString) -> SigmaString:
@@ -93,7 +103,14 @@ class GovsocLuceneBackend(LuceneBackend):
     superset = False
     #: Whether a costly regexp may go as a looser one (the rule has an exact check to fall back on).
     relax = False
+    #: Whether long lists of patterns go as a superset (a rule over MAX_WILDCARDS, in superset mode).
+    bounded = False
     _negations = 0
+
+    def convert_condition_or(self, cond: ConditionOR, state: Any) -> Any:
+        if self.bounded and sum(map(_is_pattern, cond.args)) >= _LIST_PATTERNS:
+            return self._inexpressible(RuleError(f"elasticsearch: more than {_LIST_PATTERNS} patterns in one list"))
+        return super().convert_condition_or(cond, state)
 
     def convert_condition_not(self, cond: Any, state: Any) -> Any:
         self._negations += 1
@@ -277,6 +294,7 @@ class LuceneRuleBackend(RuleBackend):
     store_kind = "elasticsearch"
     _superset = False
     _relax = False
+    _bounded = False
 
     def convert(self, rule: SigmaRule) -> str:
         """The rule as Lucene, with its SQLite condition as the exact check when the SQLite
@@ -298,13 +316,27 @@ class LuceneRuleBackend(RuleBackend):
             finally:
                 self._superset = False
             return exact_native(lucene, sql, superset=True)
+        if sql is not None and len(_WILDCARD.findall(lucene)) > MAX_WILDCARDS:
+            self._superset = self._bounded = True
+            try:
+                lucene = super().convert(rule)
+            finally:
+                self._superset = self._bounded = False
+            return exact_native(lucene, sql, superset=True)
         return lucene if sql is None else exact_native(lucene, sql, superset=False)
 
     def _backend(self) -> Any:
         backend = GovsocLuceneBackend(govsoc_ecs_pipeline())
         backend.superset = self._superset
         backend.relax = self._relax
+        backend.bounded = self._bounded
         return backend
+
+
+def _is_pattern(cond: Any) -> bool:
+    """Whether a condition is a field's string value with wildcards (an automaton on the node)."""
+    return (isinstance(cond, ConditionFieldEqualsValueExpression) and isinstance(cond.value, SigmaString)
+            and cond.value.contains_special())
 
 
 def _address(value: SigmaString) -> bool:
