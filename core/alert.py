@@ -274,12 +274,16 @@ class AlertReceipt:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TriageChange:
     """What an analyst does to one alert: a new status, a new assignee (``unassign`` clears it),
-    a note appended to the history. Stores apply it atomically with :meth:`apply`."""
+    a note appended to the history. Stores apply it atomically with :meth:`apply`.
+
+    ``uncount`` is govsoc's own: matches a suppressed window no longer holds (deleted partial
+    copies of lines), taken off its count, which a detection pass never lowers (Alert.with_triage_of)."""
 
     status: str | None = None
     assignee: str | None = None
     unassign: bool = False
     note: Note | None = None
+    uncount: int = 0
 
     def __post_init__(self) -> None:
         if self.status is not None and self.status not in STATUSES:
@@ -292,4 +296,5 @@ class TriageChange:
             status=self.status or alert.status,
             assignee=None if self.unassign else (self.assignee or alert.assignee),
             notes=alert.notes + ((self.note,) if self.note is not None else ()),
+            suppressed=max(0, alert.suppressed - self.uncount),
         )

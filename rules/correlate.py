@@ -235,6 +235,10 @@ class Correlation:
                  for name, field in zip(self.group_by, self.refs[0].group_fields, strict=True)]
         return dict(zip(names, key, strict=True))
 
+    def key_of(self, group: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The group key of a stored alert's group (:meth:`group_dict`'s inverse)."""
+        return tuple(_hashable(group.get(name)) for name in self.group_dict(self.group_by))
+
     # -- evaluation --------------------------------------------------------------------------
     def fires(self, state: WindowState, items: Sequence[Item], start: int, end: int) -> bool:
         """Whether the window items[start:end] meets the condition."""

@@ -47,7 +47,9 @@ from govsoc.rules.pipeline import rule_source_status
 from govsoc.rules.regroup import Key, Span, reevaluate, retire, route_key, withdraw
 from govsoc.rules.state import RuleState, load_states, save_states
 from govsoc.rules.suppress import Suppressor, suppression_of
+from govsoc.store import rejudge
 from govsoc.store.base import Query, Store
+from govsoc.store.base import withdraw as withdraw_alerts
 
 #: Alerts written per store call, unless the store asks for another batch (Store.alert_batch).
 ALERT_BATCH = 1000
@@ -55,6 +57,8 @@ ALERT_BATCH = 1000
 #: midway (the daemon's job timeout) loses at most, for a store call every few seconds at most.
 SAVE_EVERY = 5.0
 _OWN = ""  # the consumer key of a rule's own match alerts (correlations use their rule id)
+_NO_LONGER_HOLDS = ("withdrawn: a partial copy of a line this alert counted was deleted when the line was "
+                    "completed, and its window, judged again without it, no longer meets the rule's condition")
 
 
 @dataclass(slots=True)
@@ -154,6 +158,9 @@ class DetectionPass:
         self.conversions: ConversionCache | None = None
         #: When the finished rules' states were last saved (time.monotonic; SAVE_EVERY).
         self.saved_at = time.monotonic()
+        #: Windows to judge again (govsoc.store.rejudge), by rule id; the rules that failed.
+        self.rejudge: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.failed_ids: set[str] = set()
 
     def run(self) -> DetectionSummary:
         """Run the pass."""
@@ -163,6 +170,7 @@ class DetectionPass:
         rules, correlations = self._unique()
         if not self.ranged:
             self._load_states([str(r.id) for r in [*rules, *correlations]])
+            self._load_rejudge()
             self.conversions = ConversionCache(self.store, self.store.kind, type(self.backend).__qualname__,
                                                [str(r.id) for r in rules])
         for corr in correlations:
@@ -202,6 +210,7 @@ class DetectionPass:
             except GovsocError:
                 pass  # kept conversions only save time: the next pass converts again
         self._save_states()
+        self._forget_rejudged({str(r.id) for r in [*rules, *correlations]})
         return self.summary
 
     def _unique(self) -> tuple[list[SigmaRule], list[SigmaCorrelationRule]]:
@@ -261,6 +270,9 @@ class DetectionPass:
             self.natives[rule_id] = native
             suppression = suppression_of(rule) if generating else None
             plan.suppressor = None if suppression is None else Suppressor(rule, suppression, self.store, native)
+            if plan.suppressor is not None:  # windows left to count again (govsoc.store.rejudge)
+                for entry in self.rejudge.get(rule_id, ()):
+                    plan.suppressor.again(entry["group"], parse_timestamp(entry["start"]))
         except GovsocError as e:
             self._rule_failed(plan, e)
             return None
@@ -284,7 +296,9 @@ class DetectionPass:
             for hits, group in zip(results, plan.groups, strict=True):
                 matches += self._consume(plan.rule, hits, group, plan.paths, plan.suppressor)
             if plan.suppressor is not None:  # one alert per touched window, counted over the whole window
-                self._buffer(list(plan.suppressor.alerts()))
+                windows = list(plan.suppressor.alerts())
+                self._withdraw_unclaimed(rule_id, {a.id for a in windows})
+                self._buffer(windows)
         except GovsocError as e:
             self._rule_failed(plan, e)
             return
@@ -399,12 +413,19 @@ class DetectionPass:
             span = groups.setdefault(restored, Span(parse_timestamp(first), parse_timestamp(last)))
             span.widen(parse_timestamp(first))
             span.widen(parse_timestamp(last))
+        for entry in self.rejudge.get(corr_id, ()):
+            first, last = parse_timestamp(entry["start"]), parse_timestamp(entry["end"])
+            span = groups.setdefault(corr.key_of(entry["group"]), Span(first, last))
+            span.widen(first)
+            span.widen(last)
         written = 0
         batch: list[Alert] = []
         try:
             absorbed: list[tuple[str, Alert]] = []
             withdrawn: list[Alert] = []
+            claimed: set[str] = set()
             for joined in reevaluate(self.store, corr, self.natives, groups, until=self.until, horizon=self.horizon):
+                claimed.update([joined.alert.id, *(a.id for a in joined.absorbed)])
                 if joined.withdrawn:
                     withdrawn.append(joined.alert)
                     continue
@@ -417,6 +438,7 @@ class DetectionPass:
             self._write(batch)
             retire(self.store, absorbed)
             withdraw(self.store, withdrawn)
+            self._withdraw_unclaimed(corr_id, claimed)
         except GovsocError as e:
             self._fail(rule, e, began)
             return
@@ -427,6 +449,34 @@ class DetectionPass:
             state.pending = [[list(k), format_timestamp(s.first), format_timestamp(s.last)]
                              for k, s in groups.items() if not corr.monotone and s.last + corr.span >= self.horizon]
             self._succeed(corr_id, rule.title, written, time.perf_counter() - began)
+
+    # -- windows judged again ----------------------------------------------------------------
+    def _load_rejudge(self) -> None:
+        """The windows that deletes of partial copies left to judge again (govsoc.store.rejudge);
+        none when they cannot be read (they stay for the next pass)."""
+        try:
+            for entry in rejudge.pending(self.store):
+                self.rejudge[str(entry["rule"])].append(entry)
+        except GovsocError:
+            self.rejudge.clear()
+
+    def _withdraw_unclaimed(self, rule_id: str, claimed: set[str]) -> None:
+        """Withdraw the stored alerts of ``rule_id``'s windows judged again that no window holds
+        any more: without the deleted copy, the events left no longer meet the condition (R12d N4)."""
+        for entry in self.rejudge.get(rule_id, ()):
+            alert = None if entry["alert"] in claimed else self.store.alert(entry["alert"])
+            if alert is not None:
+                withdraw_alerts(self.store, [alert], _NO_LONGER_HOLDS)
+
+    def _forget_rejudged(self, ran: set[str]) -> None:
+        """Remove the entries of the rules the pass ran and did not fail; a rule that failed has
+        its windows judged again by the next pass, as have rules not run."""
+        done = [e for rule_id, entries in self.rejudge.items() if rule_id in ran - self.failed_ids - self.failed_rules
+                for e in entries]
+        try:
+            rejudge.forget(self.store, done)
+        except GovsocError:
+            pass  # judged again by the next pass: its writes are idempotent
 
     # -- bookkeeping -------------------------------------------------------------------------
     def _begin(self, rule: SigmaRule | SigmaCorrelationRule) -> float:
@@ -481,6 +531,7 @@ class DetectionPass:
 
     def _fail(self, rule: SigmaRule | SigmaCorrelationRule, error: GovsocError, began: float | None) -> None:
         located = _located(error, rule, self.ruleset)
+        self.failed_ids.add(str(rule.id))
         self.summary.failed.append(located)
         if self.ranged or began is None:
             return

@@ -123,6 +123,12 @@ class Suppressor:
         """Note a new match: its (values, window) will be counted again."""
         self._touched.add((json.dumps(self.key(event), default=str), self.suppression.bucket(event.timestamp)))
 
+    def again(self, group: Mapping[str, Any], when: datetime) -> None:
+        """Count the window of a stored alert's ``group`` holding ``when`` again, though the pass
+        read no new match in it (govsoc.store.rejudge)."""
+        key = tuple(_hashable(group.get(name)) for name in self.suppression.by)
+        self._touched.add((json.dumps(key, default=str), self.suppression.bucket(when)))
+
     def alerts(self) -> Iterator[Alert]:
         """One alert per (values, window) touched by the pass, counted over the whole window."""
         meta = rule_metadata(self.rule)

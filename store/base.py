@@ -18,6 +18,7 @@ from typing import Any, Literal
 from govsoc.core.alert import Alert, AlertReceipt, Note, TriageChange
 from govsoc.core.event import Event
 from govsoc.core.sink import WriteReceipt
+from govsoc.store import rejudge
 
 Scalar = str | int | float | bool
 
@@ -120,43 +121,52 @@ class Store(metaclass=ABCMeta):
     def withdraw_alerts_on(self, event_ids: Collection[str]) -> None:
         """Withdraw the alerts that rest on deleted events: the partial copy of a line (or a
         provisional record) that its completed form replaced, which detection judges on its own
-        (one line, one live alert; R12c F3). A match alert is withdrawn as :func:`withdraw` does;
-        a correlation alert an analyst worked on keeps its status, no longer counts the deleted
-        events and gains a note naming them, and an untouched one is dropped: the next pass judges
-        the window again with the completed event. A correlation left with no event is withdrawn
-        as a match alert is."""
+        (one line, one live alert; R12c F3). A match alert is withdrawn as :func:`withdraw` does.
+        An alert that stands for a window (a correlation, or a suppressed rule's window:
+        govsoc.rules.suppress) is judged again by the next pass over its window without the
+        deleted events, whatever the completed line is (it may fall in another group:
+        govsoc.store.rejudge, R12d N7): an untouched one is dropped until then; one an analyst
+        worked on keeps its status and gains a note, and a correlation no longer counts the
+        deleted events (its times from the events it keeps). A correlation left with no event is
+        withdrawn as a match alert is."""
         gone = set(event_ids)
         if not gone:
             return
-        matches, triaged = [], []
+        matches, windows, triaged = [], [], []
         for alert in self.alerts(event_ids=tuple(gone)):
             rest = tuple(i for i in alert.event_ids if i not in gone)
-            if alert.kind != "correlation" or not rest:
+            if alert.kind == "correlation" and rest or alert.kind != "correlation" and alert.group:
+                windows.append(alert)
+            else:
                 matches.append(alert)
-            elif not untouched(alert):
+        # Recorded first: a delete that fails midway still leaves the windows to judge again.
+        rejudge.record(self, [rejudge.entry_of(a) for a in windows])
+        for alert in windows:
+            if untouched(alert):
+                self.delete_alerts([alert.id])
+                continue
+            if alert.kind == "correlation":
                 # The deleted events leave the alert's ids (and snapshot) at once: the next pass
                 # joins the stored ids with the burst it finds, so an id kept here would count
                 # the line twice, copy and completed line (V12 F2). Triage kept by the upsert.
-                self.write_alerts([replace(alert, event_ids=rest,
-                                           evidence=tuple(e for e in alert.evidence if e.event_id not in gone))])
-                triaged.append(alert)
-            else:
-                self.delete_alerts([alert.id])
-        kept_counting = {a.id for a in triaged}
+                self.write_alerts([trimmed(alert, gone)])
+            triaged.append(alert)
         for alert in matches + triaged:
             ids = ", ".join(sorted(gone.intersection(alert.event_ids)))
-            counted = alert.id in kept_counting
+            counted = alert in triaged
             text = (f"the event {ids} this alert rests on was the partial copy of an unterminated last line, "
                     f"deleted when the line was completed; " + (
-                        "it is no longer counted here, and the next pass judges the window with the complete event"
+                        "it is no longer counted here, and the next pass judges the window again without it"
                         if counted else "the complete event is judged on its own"))
             if counted or alert.status in ("closed", "false_positive"):
-                # a note only: a correlation keeps its status; an alert the analyst already closed
-                # stays as they left it, but says why its event is gone (V12 F3). Said once: the
-                # event is deleted once (withdraw() itself leaves closed alerts alone, as a
-                # correlation's re-evaluation withdraws again at every pass)
-                self.update_alert(alert.id, TriageChange(note=Note(author="govsoc", time=datetime.now(UTC),
-                                                                   text=text)))
+                # a note only: a window keeps its status until judged again; an alert the analyst
+                # already closed stays as they left it, but says why its event is gone (V12 F3).
+                # Said once: the event is deleted once (withdraw() itself leaves closed alerts
+                # alone, as a correlation's re-evaluation withdraws again at every pass)
+                # (a suppressed window counts the copy no more: the next pass counts it again)
+                self.update_alert(alert.id, TriageChange(
+                    note=Note(author="govsoc", time=datetime.now(UTC), text=text),
+                    uncount=len(gone.intersection(alert.event_ids)) if counted and alert.kind != "correlation" else 0))
             else:
                 withdraw(self, [alert], "withdrawn: " + text)
 
@@ -293,6 +303,21 @@ class Store(metaclass=ABCMeta):
 def untouched(alert: Alert) -> bool:
     """Whether no analyst worked on an alert: open, unassigned, without notes."""
     return alert.status == "open" and not alert.assignee and not alert.notes
+
+
+def trimmed(alert: Alert, gone: set[str]) -> Alert:
+    """A correlation alert without the deleted events ``gone``: its ids, snapshots and times
+    (R12d N5). The snapshots are of its first events in time order, so the first one kept gives
+    the start when a deleted event was among them; the end is the last one kept when every event
+    kept has its snapshot, else the end stays (the next pass's burst gives it)."""
+    rest = tuple(i for i in alert.event_ids if i not in gone)
+    evidence = tuple(e for e in alert.evidence if e.event_id not in gone)
+    start, end = alert.start, alert.end
+    if evidence and len(evidence) < len(alert.evidence):
+        start = min(e.timestamp for e in evidence)
+        if len(evidence) == len(rest):
+            end = max(e.timestamp for e in evidence)
+    return replace(alert, event_ids=rest, evidence=evidence, start=start, end=end)
 
 
 def withdraw(store: Store, alerts: Sequence[Alert], why: str) -> None:

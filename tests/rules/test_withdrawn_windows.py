@@ -1,0 +1,163 @@
+"""The windows of alerts that a deleted partial copy counted are judged again by the next pass,
+whatever the completed line is (govsoc.store.rejudge; R12d N4-N7), on every store.
+
+The README's "Unterminated last line": a one-shot ingest stores a line cut short as a partial
+copy, detection judges it, and when the line is completed the copy is deleted and its alerts
+withdrawn. The completed line may fall in another group than the copy (the cut fell inside the
+address: the copy says 198.51.100.7, the line 198.51.100.77), so no new event reaches the window
+the copy was counted in: the incremental pass must still judge it again.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from govsoc.collectors import IngestOptions, Pipeline
+from govsoc.core.alert import Note, TriageChange
+from govsoc.rules import detect, load_rules
+from govsoc.rules.loader import RuleSet
+from govsoc.store.base import Query, Store
+from tests.rules.test_incremental import BURST_ID, RULES, T0, bursts
+
+NEAR, FAR = "198.51.100.7", "198.51.100.77"
+SUPPRESSED = """
+title: ssh failure suppressed
+id: 7d3c0b1e-0000-4000-8000-0000000000aa
+logsource: {product: linux, service: sshd}
+detection: {sel: {event.action: ssh_login, event.outcome: failure}, condition: sel}
+level: low
+govsoc.suppress: {by: [source.ip], window: 1h}
+"""
+
+
+@pytest.fixture
+def rules(tmp_path: Path) -> RuleSet:
+    """test_incremental's rules: ssh failures, and a burst of 3 from one source within 5 minutes."""
+    (tmp_path / "rules.yml").write_text(RULES, encoding="utf-8")
+    ruleset = load_rules([tmp_path / "rules.yml"])
+    assert ruleset.errors == []
+    return ruleset
+
+
+def line(minute: int, ip: str) -> bytes:
+    return (f"Mar  2 08:0{minute}:00 web1 sshd[10{minute}]: Failed password for root from {ip} "
+            f"port 500{minute} ssh2\n").encode()
+
+
+class Logs:
+    """a.log's only line (08:00) stored as a partial copy cut right after "198.51.100.7", and
+    b.log's failures from .7 at the given minutes; :meth:`complete` writes the rest of a.log's
+    line (from ``completed_ip``) and ingests it, the copy deleted."""
+
+    def __init__(self, tmp_path: Path, store: Store, completed_ip: str, minutes: tuple[int, ...]) -> None:
+        self.store, self.a, self.b = store, tmp_path / "a.log", tmp_path / "b.log"
+        self.pipeline = Pipeline(store, data_dir=tmp_path / "state")
+        self.options = IngestOptions(year=2026, timezone="UTC")
+        self.first = line(0, completed_ip)
+        self.cut = self.first.index(NEAR.encode()) + len(NEAR)
+        self.a.write_bytes(self.first[:self.cut])
+        self.b.write_bytes(b"".join(line(n, NEAR) for n in minutes))
+        assert self.pipeline.ingest_file(self.a, self.options).partial == 1
+        self.pipeline.ingest_file(self.b, self.options)
+        store.refresh()
+
+    def complete(self) -> None:
+        with self.a.open("ab") as out:
+            out.write(self.first[self.cut:])
+        assert self.pipeline.ingest_file(self.a, self.options).replaced_partial == 1
+        self.store.refresh()
+
+
+def test_an_untouched_burst_dropped_with_its_copy_is_judged_again(tmp_path: Path, each_store: Store,
+                                                                  rules: RuleSet) -> None:
+    # N7: the burst of 4 (copy at 08:00, 08:01-08:03) is dropped with the copy; the completed line
+    # is from .77. Three real failures from .7 within 5 minutes still meet gte 3: SQLite, reading
+    # only what came after its checkpoint, never judged .7 again and lost the burst.
+    logs = Logs(tmp_path, each_store, FAR, (1, 2, 3))
+    detect(each_store, rules)
+    assert [count for *_, count in bursts(each_store)] == [4]
+    logs.complete()
+    detect(each_store, rules)
+    assert [(start, count) for _, start, _, count in bursts(each_store)] == [(T0 + timedelta(minutes=1), 3)]
+    detect(each_store, rules)  # nothing new: the burst stays, once
+    assert [count for *_, count in bursts(each_store)] == [3]
+
+
+def test_a_triaged_burst_trimmed_below_its_condition_is_closed(tmp_path: Path, each_store: Store,
+                                                               rules: RuleSet) -> None:
+    # N4: the burst of 3 (copy at 08:00, 08:01, 08:02) is acknowledged; the completed line is
+    # from .77, so .7 has two failures, below gte 3. The burst stayed acknowledged with 2 events.
+    logs = Logs(tmp_path, each_store, FAR, (1, 2))
+    detect(each_store, rules)
+    ((burst_id, _, _, count),) = bursts(each_store)
+    assert count == 3
+    each_store.update_alert(burst_id, TriageChange(status="acknowledged",
+                                                   note=Note(author="analyst", time=T0, text="seen")))
+    logs.complete()
+    detect(each_store, rules)
+    (burst,) = each_store.alerts(rule_id=BURST_ID)
+    assert (burst.id, burst.status, burst.event_count) == (burst_id, "closed", 2)
+    assert burst.notes[0].text == "seen"
+    assert burst.notes[-1].author == "govsoc" and "no longer meets" in burst.notes[-1].text
+
+
+@pytest.mark.parametrize("completed_ip", [FAR, NEAR])  # another group, or the same
+def test_a_trimmed_burst_starts_at_its_first_stored_event(tmp_path: Path, each_store: Store, rules: RuleSet,
+                                                          completed_ip: str) -> None:
+    # N5: the copy (08:00) was the burst's first event; once it is deleted, the acknowledged
+    # burst kept 08:00 as its start, also after b.log's 08:04 joined it: a time no event it holds has.
+    logs = Logs(tmp_path, each_store, completed_ip, (1, 2, 3))
+    detect(each_store, rules)
+    ((burst_id, _, _, count),) = bursts(each_store)
+    assert count == 4
+    each_store.update_alert(burst_id, TriageChange(status="acknowledged",
+                                                   note=Note(author="analyst", time=T0, text="seen")))
+    logs.complete()
+    detect(each_store, rules)
+    with logs.b.open("ab") as out:
+        out.write(line(4, NEAR))
+    logs.pipeline.ingest_file(logs.b, logs.options)
+    each_store.refresh()
+    detect(each_store, rules)
+    events = {e.id: e.timestamp for e in each_store.search(Query())}
+    (burst,) = [a for a in each_store.alerts(rule_id=BURST_ID) if a.status not in ("closed", "false_positive")]
+    assert burst.id == burst_id and set(burst.event_ids) <= set(events)
+    assert (burst.start, burst.end) == (min(events[i] for i in burst.event_ids), T0 + timedelta(minutes=4))
+    assert burst.event_count == (4 if completed_ip == FAR else 5)
+
+
+@pytest.fixture
+def suppressed(tmp_path: Path) -> RuleSet:
+    (tmp_path / "s.yml").write_text(SUPPRESSED, encoding="utf-8")
+    ruleset = load_rules([tmp_path / "s.yml"])
+    assert ruleset.errors == []
+    return ruleset
+
+
+@pytest.mark.parametrize("completed_ip", [NEAR, FAR])
+@pytest.mark.parametrize("triaged", [None, "acknowledged"])
+def test_a_suppressed_window_whose_first_match_was_a_copy_is_counted_again(
+        tmp_path: Path, each_store: Store, suppressed: RuleSet, triaged: str | None, completed_ip: str) -> None:
+    # N6: a suppressed alert stands for every match of its source in its hour; its first match
+    # was the copy. Acknowledged, it was closed as if it were that one match ("withdrawn"), and
+    # stayed closed while its window counted real failures; untouched, it was dropped and, when
+    # the completed line went to another group (.77), never raised again for .7's failures.
+    logs = Logs(tmp_path, each_store, completed_ip, (1, 2, 3))
+    detect(each_store, suppressed)
+    (alert,) = each_store.alerts()
+    assert alert.suppressed == 3
+    if triaged:
+        each_store.update_alert(alert.id, TriageChange(status=triaged,
+                                                       note=Note(author="analyst", time=T0, text="on it")))
+    logs.complete()
+    detect(each_store, suppressed)
+    detect(each_store, suppressed)
+    windows = {a.group["source.ip"]: a for a in each_store.alerts()}
+    near = windows[NEAR]
+    assert near.id == alert.id and near.status == (triaged or "open")
+    # the hour of .7 holds 4 failures (copy completed as .7) or 3 (as .77), counted from the store
+    assert (near.start, near.suppressed) == ((T0, 3) if completed_ip == NEAR else (T0 + timedelta(minutes=1), 2))
+    assert sorted(windows) == sorted({NEAR, completed_ip})
