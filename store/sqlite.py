@@ -402,6 +402,9 @@ class SqliteStore(Store):
                     chunk = wanted[start:start + 500]
                     count += self._db.execute(
                         f"DELETE FROM events WHERE id IN ({','.join('?' * len(chunk))})", chunk).rowcount
+                if count:  # in the same transaction: a page read ahead before it is read again (deletes())
+                    self._db.execute("INSERT INTO meta VALUES ('deletes', '1') ON CONFLICT (key) "
+                                     "DO UPDATE SET value = CAST(value AS INTEGER) + 1")
             return count
 
         try:
@@ -489,15 +492,25 @@ class SqliteStore(Store):
         """Matching events in time order (then id)."""
         return self.read(query)
 
-    def first_page(self, query: Query, execute: Execute) -> list[Any]:
+    def first_page(self, query: Query, execute: Execute) -> tuple[str | None, list[Any]]:
         """The rows of :meth:`search`'s first statement for ``query``, run by ``execute`` (on
-        the connection that reads ahead: govsoc.store.sqlite_ahead); :meth:`read` takes them."""
+        the connection that reads ahead: govsoc.store.sqlite_ahead), which :meth:`read` takes
+        while :meth:`deletes` still gives the count returned with them, read before them."""
         where, params = self._where(query)
         sql, values, _ = self._page(query, where, params, None, query.limit)
         try:
-            return execute(sql, values).fetchall()
+            return self.deletes(execute), execute(sql, values).fetchall()
         except sqlite3.Error as e:
             raise StoreError(f"query failed: {e}", location=Location(path=str(self.path))) from e
+
+    def deletes(self, execute: Execute | None = None) -> str | None:
+        """How many :meth:`delete` calls deleted events from the file (None: none yet), as the
+        meta table counts them. Rows read ahead may hold an event deleted before the pass reads
+        them (R12d N1): a completed line's partial copy, whose alerts the delete withdrew, so an
+        alert built on it then would never be withdrawn. Read before the rows and compared when
+        they are taken, an unchanged count says no delete came between."""
+        row = (execute or self._execute)("SELECT value FROM meta WHERE key = 'deletes'", ()).fetchone()
+        return None if row is None else str(row[0])
 
     def read(self, query: Query, first: Callable[[], list[Any] | None] | None = None) -> Iterator[Event]:
         """:meth:`search`, whose first page's rows ``first`` may give (None: run it here)."""

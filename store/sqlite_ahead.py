@@ -12,7 +12,10 @@ pass's 3.9 s of CPU were SQLite's statements).
 Meaning is unchanged: the statement run here is the very statement the query's reader would
 run first on the store's own connection, over the same committed rows (every page of a search
 is a statement of its own: none holds a read snapshot), and its rows are handed over as they
-are, decoded on the pass's thread. A statement that fails here, for whatever reason, is run
+are, decoded on the pass's thread. Rows inserted meanwhile are not missed (an incremental
+query is bounded by ``until``); a row deleted meanwhile (Store.delete of a completed line's
+partial copy) would be, so a first page read ahead is used only if no delete came since it
+was read (SqliteStore.deletes; R12d N1), else read again. A statement that fails here, for whatever reason, is run
 again on the store's own connection by the reader, so an error is the one the query always
 raised, from where it always did. At most one statement is run ahead, so memory holds at most
 one more page (or one combined scan's sequence numbers) than before.

@@ -52,7 +52,8 @@ class SqliteStore(Protocol):
 
     def search(self, query: Query) -> Iterator[Event]: ...
     def read(self, query: Query, first: Callable[[], list[Any] | None] | None = None) -> Iterator[Event]: ...
-    def first_page(self, query: Query, execute: Execute) -> list[Any]: ...
+    def first_page(self, query: Query, execute: Execute) -> tuple[str | None, list[Any]]: ...
+    def deletes(self, execute: Execute | None = None) -> str | None: ...
     def reading_ahead(self) -> ReadAhead: ...
     def events_at(self, seqs: Collection[int]) -> dict[int, Event]: ...
     def _where(self, query: Query) -> tuple[str, list[Any]]: ...
@@ -139,7 +140,7 @@ class _Alone:
     def __init__(self, store: SqliteStore, query: Query) -> None:
         self.store, self.query = store, query
         self.begun = False
-        self.future: Future[list[Any]] | None = None
+        self.future: Future[tuple[str | None, list[Any]]] | None = None
 
     def ahead(self, reader: ReadAhead) -> None:
         """Run the first page's statement on ``reader``'s connection now."""
@@ -154,13 +155,15 @@ class _Alone:
 
     def _first(self) -> list[Any] | None:
         """The first page read ahead; None (read it here) when that failed: the store's own
-        connection then raises the query's error, if it has one."""
+        connection then raises the query's error, if it has one; None too when events were
+        deleted since it was read (SqliteStore.deletes)."""
         assert self.future is not None
         future, self.future = self.future, None
         try:
-            return future.result()
+            deletes, rows = future.result()
         except Exception:  # noqa: BLE001 - read again on the store's connection, which reports it
             return None
+        return rows if deletes == self.store.deletes() else None
 
 
 def _shared_signature(query: Query, counts: dict[str, int]) -> tuple[str, ...]:

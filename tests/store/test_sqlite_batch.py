@@ -258,3 +258,30 @@ def test_the_matches_of_a_narrow_range_are_read_in_one_statement_for_every_query
     assert many == [[e.id for e in store.search(q)] for q in queries] and all(many[:5])
     reads = [s for s in statements if " FROM events " in s and not s.startswith("SELECT seq, ")]
     assert len(reads) == 1 and " WHERE seq IN (" in reads[0], reads
+
+
+def test_a_page_read_ahead_before_a_delete_is_read_again(tmp_path: Path) -> None:
+    # R12d N1: while a pass works on rule 1's hits, rule 2's first page runs ahead; then an
+    # ingest in another process completes a line and deletes its partial copy (Store.delete,
+    # which withdraws the copy's alerts: none yet). The page read ahead still held the copy, so
+    # the pass raised an alert on a deleted event that no withdrawal would ever find.
+    path = tmp_path / "events.db"
+    store = SqliteStore(path)
+    store.write(Event(id=make_id("b", n), timestamp=T0 + timedelta(seconds=n), dataset="linux.auth",
+                      fields={"event.module": "linux", "process.name": "sshd", "user.name": f"user{n:03d}",
+                              "message": f"Failed password for user{n:03d}"}) for n in range(200))
+    store.refresh()
+    backend = backend_for("sqlite")
+    rules = [backend.convert(SigmaCollection.from_yaml(
+        f"title: t\nid: 00000000-0000-4000-8000-00000000000{i}\nlogsource: {{product: linux, service: sshd}}\n"
+        f"detection: {{sel: {{user.name: {user}}}, condition: sel}}\n").rules[0])
+        for i, user in enumerate(["user001", "user150"])]
+    until = store.position()
+    first, second = store.search_many([Query(native=native, until=until) for native in rules])
+    assert [e.get("user.name") for e in first] == ["user001"]  # rule 2's first page was sent ahead
+    store.reading_ahead().submit(lambda _: None).result()  # ... and has run (one thread, in order)
+    ingest = SqliteStore(path)
+    assert ingest.delete([make_id("b", 150)]) == 1
+    ingest.close()
+    assert list(second) == []
+    store.close()
