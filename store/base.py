@@ -132,43 +132,13 @@ class Store(metaclass=ABCMeta):
         gone = set(event_ids)
         if not gone:
             return
-        matches, windows, triaged = [], [], []
-        for alert in self.alerts(event_ids=tuple(gone)):
-            rest = tuple(i for i in alert.event_ids if i not in gone)
-            if alert.kind == "correlation" and rest or alert.kind != "correlation" and alert.group:
-                windows.append(alert)
-            else:
-                matches.append(alert)
-        # Recorded first: a delete that fails midway still leaves the windows to judge again.
-        rejudge.record(self, [rejudge.entry_of(a) for a in windows])
-        for alert in windows:
-            if untouched(alert):
-                self.delete_alerts([alert.id])
-                continue
-            if alert.kind == "correlation":
-                # The deleted events leave the alert's ids (and snapshot) at once: the next pass
-                # joins the stored ids with the burst it finds, so an id kept here would count
-                # the line twice, copy and completed line (V12 F2). Triage kept by the upsert.
-                self.write_alerts([trimmed(alert, gone)])
-            triaged.append(alert)
-        for alert in matches + triaged:
-            ids = ", ".join(sorted(gone.intersection(alert.event_ids)))
-            counted = alert in triaged
-            text = (f"the event {ids} this alert rests on was the partial copy of an unterminated last line, "
-                    f"deleted when the line was completed; " + (
-                        "it is no longer counted here, and the next pass judges the window again without it"
-                        if counted else "the complete event is judged on its own"))
-            if counted or alert.status in ("closed", "false_positive"):
-                # a note only: a window keeps its status until judged again; an alert the analyst
-                # already closed stays as they left it, but says why its event is gone (V12 F3).
-                # Said once: the event is deleted once (withdraw() itself leaves closed alerts
-                # alone, as a correlation's re-evaluation withdraws again at every pass)
-                # (a suppressed window counts the copy no more: the next pass counts it again)
-                self.update_alert(alert.id, TriageChange(
-                    note=Note(author="govsoc", time=datetime.now(UTC), text=text),
-                    uncount=len(gone.intersection(alert.event_ids)) if counted and alert.kind != "correlation" else 0))
-            else:
-                withdraw(self, [alert], "withdrawn: " + text)
+        found = list(self.alerts(event_ids=tuple(gone)))
+        # Recorded first, and each alert settled by itself, its note before its other write: a
+        # delete that fails midway is done again by the ingest's next run (checkpoint.superseded),
+        # which finds what it left, judges the windows still, and says each thing once (R12d N2).
+        rejudge.record(self, [rejudge.entry_of(a) for a in found if _window(a, gone)])
+        for alert in found:
+            _withdraw_resting(self, alert, gone)
 
     @abstractmethod
     def search(self, query: Query) -> Iterator[Event]:
@@ -303,6 +273,43 @@ class Store(metaclass=ABCMeta):
 def untouched(alert: Alert) -> bool:
     """Whether no analyst worked on an alert: open, unassigned, without notes."""
     return alert.status == "open" and not alert.assignee and not alert.notes
+
+
+def _window(alert: Alert, gone: set[str]) -> bool:
+    """Whether an alert resting on deleted events stands for a window that is judged again: a
+    correlation that keeps other events, or a suppressed rule's window (a match with a group)."""
+    if alert.kind == "correlation":
+        return any(i not in gone for i in alert.event_ids)
+    return bool(alert.group)
+
+
+def _withdraw_resting(store: Store, alert: Alert, gone: set[str]) -> None:
+    """Store.withdraw_alerts_on for one alert resting on the deleted events ``gone``."""
+    window = _window(alert, gone)
+    if window and untouched(alert):
+        store.delete_alerts([alert.id])  # judged again by the next pass (govsoc.store.rejudge)
+        return
+    ids = ", ".join(sorted(gone.intersection(alert.event_ids)))
+    said = f"the event {ids} this alert rests on was the partial copy of an unterminated last line"
+    text = (f"{said}, deleted when the line was completed; " + (
+        "it is no longer counted here, and the next pass judges the window again without it"
+        if window else "the complete event is judged on its own"))
+    if not any(n.author == "govsoc" and said in n.text for n in alert.notes):  # not said before
+        if window or alert.status in ("closed", "false_positive"):
+            # a note only: a window keeps its status until judged again; an alert the analyst
+            # already closed stays as they left it, but says why its event is gone (V12 F3). A
+            # suppressed window counts the copy no more (the next pass counts it again).
+            store.update_alert(alert.id, TriageChange(
+                note=Note(author="govsoc", time=datetime.now(UTC), text=text),
+                uncount=len(gone.intersection(alert.event_ids)) if window and alert.kind != "correlation" else 0))
+        else:
+            withdraw(store, [alert], "withdrawn: " + text)
+    if window and alert.kind == "correlation":
+        # The deleted events leave the alert's ids (and snapshot): the next pass joins the stored
+        # ids with the burst it finds, so an id kept here would count the line twice, copy and
+        # completed line (V12 F2). Triage kept by the upsert. Written after the note: a retry
+        # finds the alert still resting on the copy until both are done.
+        store.write_alerts([trimmed(alert, gone)])
 
 
 def trimmed(alert: Alert, gone: set[str]) -> Alert:
