@@ -100,7 +100,7 @@ class Pipeline:
         self.enrichers = tuple(enrichers)
         self.checkpoints = CheckpointStore(Path(data_dir) / "state" / "sources")
         #: What was seen at each log path (collectors.files.paths): its first look, links refused.
-        self.paths = PathRecords(Path(data_dir) / "state" / "paths")
+        self.paths = PathRecords(Path(data_dir) / "state" / "paths", notice=lambda message: self.notice(message))
         #: Notices about paths said in this process (said once, not at every poll).
         self.said: set[str] = set()
         self.spool = Spool(Path(data_dir) / "spool", spool_max_bytes)

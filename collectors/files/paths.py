@@ -13,7 +13,11 @@ checkpoint with it, and an empty file has none. Two questions are about the path
 One small JSON file per path under ``<data_dir>/state/paths/``, written when the path is first
 looked at and again only when what it says changes (a refusal counted, the path's kind first
 known). Not fsynced: losing a record in a crash makes the next look the first one, later than
-the real first look, which reads less than it could, never twice.
+the real first look, which reads less than it could, never twice; it also loses the path's link
+guard (a link put there later is taken as named, unless a checkpoint still sits at the path).
+A record that does not validate (hand edit, disk damage, another govsoc's format) is said once,
+naming its file, and replaced by a cautious one (R11g G3): the first look is now (reads less,
+never twice) and the kind "file" unless it said another valid kind (a link there stays refused).
 """
 
 from __future__ import annotations
@@ -23,10 +27,11 @@ import json
 import os
 import stat
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, cast, get_args
 
 __all__ = ["PathRecord", "PathRecords", "path_kind"]
 
@@ -67,11 +72,43 @@ def path_kind(path: Path) -> Kind:
     return "file" if stat.S_ISREG(mode) else "other"
 
 
-class PathRecords:
-    """The records of every path, one file each under ``folder``, kept in memory once read."""
+def _valid(data: Any) -> PathRecord:
+    """The record ``data`` (parsed JSON) holds; ValueError saying what is wrong when it does not
+    hold one: the fields are used in arithmetic and time comparisons later, outside any guard."""
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    fields = {"path": str, "first_look": str, "kind": str, "refused": int, "refusal": str, "owner": int}
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise ValueError(f"unknown field {unknown[0]!r}")
+    for name, wanted in fields.items():
+        value = data.get(name)
+        optional = name not in data and name in ("refused", "refusal", "owner")  # older records lack them
+        typed = isinstance(value, wanted) and not isinstance(value, bool)
+        if optional or typed or (value is None and name == "owner"):
+            continue
+        raise ValueError(f"{name}: {value!r} is not {'a' if wanted is str else 'an'} {wanted.__name__}")
+    if data["kind"] not in get_args(Kind):
+        raise ValueError(f"kind: {data['kind']!r} is none of {', '.join(get_args(Kind))}")
+    if data.get("refused", 0) < 0:
+        raise ValueError(f"refused: {data['refused']} is negative")
+    try:
+        first = datetime.fromisoformat(data["first_look"])
+    except ValueError:
+        raise ValueError(f"first_look: {data['first_look']!r} is not an ISO time") from None
+    # a first look in the future would silently stop the read of a quiet log's generations
+    if first.tzinfo is None or first > datetime.now(UTC):
+        raise ValueError(f"first_look: {data['first_look']!r} is not a past UTC time")
+    return PathRecord(**data)
 
-    def __init__(self, folder: Path) -> None:
+
+class PathRecords:
+    """The records of every path, one file each under ``folder``, kept in memory once read;
+    ``notice`` hears of a damaged record (once per record file and process)."""
+
+    def __init__(self, folder: Path, notice: Callable[[str], None] | None = None) -> None:
         self.folder = Path(folder)
+        self.notice = notice or (lambda _message: None)
         self._known: dict[str, PathRecord] = {}
         self._lock = threading.Lock()
 
@@ -85,15 +122,33 @@ class PathRecords:
             known = self._known.get(key)
         if known is not None:
             return known
+        file = self._file(key)
         try:
-            data = json.loads(self._file(key).read_text(encoding="utf-8"))
-            record = PathRecord(**data)
-        except (OSError, ValueError, TypeError):
+            data = json.loads(file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
             return None
+        except (OSError, ValueError) as e:  # unreadable, or not JSON (ValueError: bad UTF-8 too)
+            return self._damaged(key, file, data=None, why=str(e))
+        try:
+            record = _valid(data)
+        except ValueError as e:
+            return self._damaged(key, file, data=data, why=str(e))
         if record.path != key:  # a hash collision: not this path's record
             return None
         with self._lock:
             self._known[key] = record
+        return record
+
+    def _damaged(self, key: str, file: Path, *, data: Any, why: str) -> PathRecord:
+        """The cautious record that replaces ``file``, damaged (said, then rewritten): first
+        looked at now, and a regular file read there unless the record said another valid kind."""
+        said = data.get("kind") if isinstance(data, dict) else None
+        kind = cast(Kind, said) if said in get_args(Kind) else "file"
+        record = PathRecord(path=key, first_look=datetime.now(UTC).isoformat(), kind=kind)
+        cautious = " and as a regular file read there (a link there is refused)" if record.kind == "file" else ""
+        self.notice(f"{file}: the record of {key} is damaged ({why}): replaced, the path taken as first looked "
+                    f"at now{cautious}")
+        self._save(record)
         return record
 
     def look(self, path: Path, kind: Kind, owner: int | None = None) -> PathRecord:
@@ -143,8 +198,8 @@ class PathRecords:
         for name in names:
             if name.endswith(".json"):
                 try:
-                    found.append(PathRecord(**json.loads((self.folder / name).read_text(encoding="utf-8"))))
-                except (OSError, ValueError, TypeError):
+                    found.append(_valid(json.loads((self.folder / name).read_text(encoding="utf-8"))))
+                except (OSError, ValueError):  # damaged: said and replaced by the next run's look
                     continue
         return found
 

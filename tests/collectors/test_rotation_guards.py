@@ -1,0 +1,74 @@
+"""The guards of log paths against whoever may write a log folder, and against damaged state
+(R11g): a damaged per-path record, links in a path's folders, FIFOs and devices put at a log's
+name, a log renamed away and back. Real files and real `govsoc ingest` processes or a Follower,
+as in the findings' repros."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.collectors.test_rotation import stored, write
+from tests.collectors.test_rotation_links import SECRET, run, secret_lines
+
+
+@pytest.fixture
+def secret(tmp_path: Path) -> Path:
+    path = tmp_path / "secret"
+    path.write_text(SECRET, encoding="utf-8")
+    path.chmod(0o600)
+    return path
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("first_look", "yesterday"),  # not an ISO time: ValueError in finish_predecessors before
+    ("first_look", 5),  # not a string: TypeError
+    ("refused", "0"),  # not a count: TypeError in refuse() (refused + 1)
+    ("kind", ["file"]),  # not one of the kinds
+    (None, None),  # not JSON at all (cut by a crash, disk damage): was taken as "never looked at"
+])
+def test_a_damaged_path_record_is_said_and_replaced_cautiously(tmp_path: Path, secret: Path,
+                                                               field: str | None, value: object) -> None:
+    # R11g G3: a damaged state/paths record ended every later run with "internal error" (exit 1,
+    # no file of the run read, the record not named). Now it is said once, naming its file, and
+    # replaced by a cautious record: a regular file was read there, so a link put there is refused.
+    logs, home = tmp_path / "log", tmp_path / "home"
+    logs.mkdir()
+    log, other = logs / "auth.log", logs / "other.log"
+    log.touch()
+    run(home, "ingest", str(log))  # the empty log: its record is made
+    [record] = (home / "state" / "paths").glob("*.json")
+    data = json.loads(record.read_text(encoding="utf-8"))
+    if field is None:
+        record.write_text('{"path": "' + str(log)[:5], encoding="utf-8")
+    else:
+        record.write_text(json.dumps({**data, field: value}), encoding="utf-8")
+    write(other, 0, 10)
+    log.unlink()
+    log.symlink_to(secret)  # the folder's writer puts a link where the (empty) log was
+    first = run(home, "ingest", str(log), str(other))
+    assert re.search(rf"{re.escape(str(record))}: the record of {re.escape(str(log))} is damaged \(", first.stderr)
+    assert "where a regular file was read before: not read" in first.stderr
+    assert secret_lines(home) == [] and len(stored(home)) == 10
+    second = run(home, "ingest", str(log), str(other))  # rewritten: not said again
+    assert "is damaged (" not in second.stderr and secret_lines(home) == []
+    status = json.loads(run(home, "status", "--format", "json").stdout)
+    assert [(r["path"], r["refused"]) for r in status["refused_paths"]] == [(str(log), 2)]
+
+
+def test_a_path_record_first_looked_at_in_the_future_is_damaged(tmp_path: Path) -> None:
+    # R11g G3: "first_look": "9999-12-31..." silently stopped the read of a quiet log's rotated
+    # generation (R11f N5), with no word: a first look after now is no time govsoc looked.
+    logs, home = tmp_path / "log", tmp_path / "home"
+    logs.mkdir()
+    log = logs / "auth.log"
+    log.touch()
+    run(home, "ingest", str(log))
+    [record] = (home / "state" / "paths").glob("*.json")
+    data = json.loads(record.read_text(encoding="utf-8"))
+    record.write_text(json.dumps({**data, "first_look": "9999-12-31T00:00:00+00:00"}), encoding="utf-8")
+    done = run(home, "ingest", str(log))
+    assert "is damaged (first_look: '9999-12-31T00:00:00+00:00' is not a past UTC time)" in done.stderr
