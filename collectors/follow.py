@@ -26,6 +26,7 @@ from govsoc.collectors.detect import record_format
 from govsoc.collectors.files.discover import (
     Listings,
     expand,
+    folder_link,
     live_of,
     missing_generations,
     named_paths,
@@ -36,7 +37,7 @@ from govsoc.collectors.files.discover import (
     written_order,
 )
 from govsoc.collectors.files.identity import FileView, look, no_links
-from govsoc.collectors.files.paths import path_kind
+from govsoc.collectors.files.paths import Kind, path_kind
 from govsoc.collectors.pipeline import IngestOptions, Pipeline
 from govsoc.collectors.summary import IngestSummary
 from govsoc.core.errors import ParseError
@@ -48,11 +49,14 @@ _LISTINGS = Listings(RACY_SECONDS)
 _SWAPPED = "put in the file's place after it was checked: not read"
 
 
-def read_path(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: bool) -> list[IngestSummary]:
+def read_path(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: bool,
+              via: Path | None = None) -> list[IngestSummary]:
     """Read what a log path gained: the files rotated from it since (finish_predecessors), then
     the file at it, when admit() lets it be read. An unreadable file is a summary with its error
     in a one-shot run (``options.final``), a notice in a follow poll (gone since the listing:
-    the next poll)."""
+    the next poll). ``via``: the folder link a glob went through to match it (discover.folder_link)."""
+    if _elsewhere(pipeline, path, options, via):
+        return []  # nor its rotated files: they are in the folder the link leads to
     target = admit(pipeline, path, options, named=named)
     # a rotated file matched by a glob or found in a folder: its log's owner or root (see _finish)
     live = None if named else live_of(path)
@@ -110,6 +114,28 @@ def admit(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: bool
     if _once(pipeline, f"{path_text(str(path))}: {why}"):
         pipeline.paths.refuse(path, why, "file" if was_file else "link")
     return None
+
+
+def _elsewhere(pipeline: Pipeline, path: Path, options: IngestOptions, via: Path | None) -> bool:
+    """Whether ``path`` is refused because a folder of it is a symbolic link (R11g G1): one a
+    glob went through (``via``; read with ``options.symlinks``), or one put in place of a folder
+    of a path where a regular file was read (its real folder is not the one recorded then:
+    ``mv app app.old; ln -s /root app`` by whoever may write the folder above)."""
+    record = pipeline.paths.get(path)
+    if record is not None and record.folder is not None and (now := os.path.realpath(path.parent)) != record.folder:
+        why = (f"its folder now leads to {path_text(now)}, not to {path_text(record.folder)} where a regular file "
+               "was read before: not read (a folder replaced by a symbolic link is not followed)")
+        kind: Kind = "file"
+    elif via is not None and not options.symlinks:
+        why = (f"found by a glob through the symbolic link {path_text(str(via))} "
+               f"(to {path_text(os.path.realpath(via))}): not read (name the file itself, or allow links with "
+               "--symlinks or collectors.symlinks: true)")
+        kind = "link"
+    else:
+        return False
+    if _once(pipeline, f"{path_text(str(path))}: {why}"):
+        pipeline.paths.refuse(path, why, kind)
+    return True
 
 
 def _once(pipeline: Pipeline, message: str) -> bool:
@@ -346,7 +372,8 @@ class Follower:
         named = named_paths(self.patterns)
         for path in expand(self.patterns, missing_ok=True):
             options = replace(self.options(path), final=False)
-            summaries.extend(read_path(self.pipeline, path, options, named=path in named))
+            summaries.extend(read_path(self.pipeline, path, options, named=path in named,
+                                       via=None if path in named else folder_link(path, self.patterns)))
         self.pipeline.drain()
         return summaries
 

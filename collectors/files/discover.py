@@ -16,6 +16,7 @@ import bisect
 import glob
 import os
 import re
+import stat
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -65,6 +66,44 @@ def named_paths(patterns: Iterable[str]) -> set[Path]:
     anyone who can write the folder (V12 F7)."""
     return {Path(p).expanduser().absolute() for p in patterns
             if not glob.has_magic(p) and not Path(p).expanduser().is_dir()}
+
+
+def folder_link(path: Path, patterns: Iterable[str]) -> Path | None:
+    """The symbolic link to a folder that a glob of ``patterns`` went through to match ``path``
+    (``logs/*/*.log`` matching ``logs/evil/vault.log`` with ``logs/evil -> /root``), or None
+    when it needed none: glob.glob follows folder links in every wildcard component and in
+    ``**``, so whoever may write a matched folder could point a sub-folder at root-only files
+    (R11g G1). Only the folders below the glob's fixed part count: those the configuration
+    spells out (``/var/log``, itself perhaps a link) were chosen by whoever wrote it. A path
+    named itself, or matched through no link by another pattern, has none."""
+    found: Path | None = None
+    for pattern in patterns:
+        if not glob.has_magic(pattern):
+            if Path(pattern).expanduser().absolute() == path:
+                return None
+            continue
+        parts = Path(pattern).expanduser().absolute().parts
+        fixed = Path(*parts[:next(i for i, part in enumerate(parts) if glob.has_magic(part))])
+        if not path.is_relative_to(fixed):
+            continue
+        link = _first_link(fixed, path.parent)
+        if link is None:
+            return None
+        found = found or link
+    return found
+
+
+def _first_link(fixed: Path, folder: Path) -> Path | None:
+    """The first folder from just below ``fixed`` down to ``folder`` that is a symbolic link."""
+    current = fixed
+    for part in folder.relative_to(fixed).parts:
+        current = current / part
+        try:
+            if stat.S_ISLNK(os.lstat(current).st_mode):
+                return current
+        except OSError:
+            return current  # gone or unreadable since the glob: not vouched for
+    return None
 
 
 def rotated_siblings(path: Path) -> list[Path]:

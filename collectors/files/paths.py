@@ -54,6 +54,9 @@ class PathRecord:
     refusal: str = ""
     #: The user id owning the regular file last seen at the path (None: none seen yet).
     owner: int | None = None
+    #: The real folder (links resolved) of the path when a regular file was first seen there: a
+    #: folder of the path replaced by a link later leads elsewhere, and is refused (R11g G1b).
+    folder: str | None = None
 
     @property
     def first_look_seconds(self) -> float:
@@ -77,15 +80,16 @@ def _valid(data: Any) -> PathRecord:
     hold one: the fields are used in arithmetic and time comparisons later, outside any guard."""
     if not isinstance(data, dict):
         raise ValueError("not a JSON object")
-    fields = {"path": str, "first_look": str, "kind": str, "refused": int, "refusal": str, "owner": int}
+    fields = {"path": str, "first_look": str, "kind": str, "refused": int, "refusal": str, "owner": int,
+              "folder": str}
     unknown = sorted(set(data) - set(fields))
     if unknown:
         raise ValueError(f"unknown field {unknown[0]!r}")
     for name, wanted in fields.items():
         value = data.get(name)
-        optional = name not in data and name in ("refused", "refusal", "owner")  # older records lack them
+        optional = name not in data and name in ("refused", "refusal", "owner", "folder")  # older records lack them
         typed = isinstance(value, wanted) and not isinstance(value, bool)
-        if optional or typed or (value is None and name == "owner"):
+        if optional or typed or (value is None and name in ("owner", "folder")):
             continue
         raise ValueError(f"{name}: {value!r} is not {'a' if wanted is str else 'an'} {wanted.__name__}")
     if data["kind"] not in get_args(Kind):
@@ -156,11 +160,14 @@ class PathRecords:
         ``owner`` the user id of the regular file there); a path first seen missing or as a link
         takes the kind of the regular file seen later."""
         record = self.get(path)
+        folder = os.path.realpath(path.parent) if kind == "file" else None
         if record is None:
-            record = PathRecord(path=str(path), first_look=datetime.now(UTC).isoformat(), kind=kind, owner=owner)
+            record = PathRecord(path=str(path), first_look=datetime.now(UTC).isoformat(), kind=kind, owner=owner,
+                                folder=folder)
         else:
             changed = replace(record, kind=record.kind if record.kind == "file" or kind in ("missing", "other")
-                              else kind, owner=record.owner if owner is None else owner)
+                              else kind, owner=record.owner if owner is None else owner,
+                              folder=record.folder or folder)
             if changed == record:
                 return record
             record = changed

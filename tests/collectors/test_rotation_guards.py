@@ -72,3 +72,59 @@ def test_a_path_record_first_looked_at_in_the_future_is_damaged(tmp_path: Path) 
     record.write_text(json.dumps({**data, "first_look": "9999-12-31T00:00:00+00:00"}), encoding="utf-8")
     done = run(home, "ingest", str(log))
     assert "is damaged (first_look: '9999-12-31T00:00:00+00:00' is not a past UTC time)" in done.stderr
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    """A root-only folder holding a file with a log's name."""
+    folder = tmp_path / "vault"
+    folder.mkdir()
+    (folder / "app.log").write_text(SECRET, encoding="utf-8")
+    (folder / "app.log").chmod(0o600)
+    folder.chmod(0o700)
+    return folder
+
+
+@pytest.mark.parametrize("pattern", ["*/*.log", "**/*.log"])
+def test_a_glob_does_not_go_through_a_folder_link(tmp_path: Path, vault: Path, pattern: str) -> None:
+    # R11g G1: whoever may write a matched folder plants logs/evil -> a root-only folder; glob.glob
+    # followed it in a wildcard component and in **, and the root run stored the secret lines.
+    logs, home = tmp_path / "logs", tmp_path / "home"
+    (logs / "svc").mkdir(parents=True)
+    write(logs / "svc" / "app.log", 0, 3)
+    (logs / "evil").symlink_to(vault, target_is_directory=True)
+    done = run(home, "ingest", str(logs / pattern))
+    path = logs / "evil" / "app.log"
+    assert (f"{path}: found by a glob through the symbolic link {logs / 'evil'} (to {vault}): not read"
+            in done.stderr)
+    assert secret_lines(home) == [] and len(stored(home)) == 3
+    status = json.loads(run(home, "status", "--format", "json").stdout)
+    assert [(r["path"], r["refused"]) for r in status["refused_paths"]] == [(str(path), 1)]
+    # A folder the pattern spells out itself is the configuration's choice: read.
+    assert secret_lines(home) == []
+    run(home, "ingest", str(logs / "evil" / "*.log"))
+    assert len(secret_lines(home)) == 2
+
+
+def test_a_glob_with_symlinks_allowed_goes_through_a_folder_link(tmp_path: Path, vault: Path) -> None:
+    logs, home = tmp_path / "logs", tmp_path / "home"
+    logs.mkdir()
+    (logs / "pod").symlink_to(vault, target_is_directory=True)
+    run(home, "ingest", "--symlinks", str(logs / "*" / "*.log"))
+    assert len(secret_lines(home)) == 2
+
+
+def test_a_folder_of_a_named_path_replaced_by_a_link_is_not_followed(tmp_path: Path, vault: Path) -> None:
+    # R11g G1b: `govsoc ingest logs/app/app.log` read a regular file; then the folder's writer
+    # runs `mv app app.old; ln -s /root-only/folder app`: the next run stored the secret, no word.
+    logs, home = tmp_path / "logs", tmp_path / "home"
+    (logs / "app").mkdir(parents=True)
+    log = logs / "app" / "app.log"
+    write(log, 0, 3)
+    run(home, "ingest", str(log))
+    (logs / "app").rename(logs / "app.old")
+    (logs / "app").symlink_to(vault, target_is_directory=True)
+    for _ in range(2):
+        done = run(home, "ingest", str(log))
+        assert f"{log}: its folder now leads to {vault}, not to {logs / 'app'} where a regular file" in done.stderr
+    assert secret_lines(home) == [] and len(stored(home)) == 3
