@@ -90,7 +90,13 @@ def admit(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: bool
     found in a folder) or ``options.symlinks`` allows links; and never at a path that held a
     regular file when it was first read (V12 F1: whoever may write the log folder renames the
     log away as a rotation does and puts a link to /etc/shadow in its place)."""
-    if path_kind(path) != "link":  # recorded by finish_predecessors, which reads its record first
+    kind = path_kind(path)
+    if kind == "other":  # a FIFO or device put at the log's name (R11g G4): this path's refusal only
+        why = "not a regular file (a FIFO, device, socket or folder): not read"
+        if _once(pipeline, f"{path_text(str(path))}: {why}"):
+            pipeline.paths.refuse(path, why, "other")
+        return None
+    if kind != "link":  # recorded by finish_predecessors, which reads its record first
         return path
     record = pipeline.paths.get(path)
     try:

@@ -15,11 +15,16 @@ import os
 import stat
 from pathlib import Path
 
-__all__ = ["read_regular_file"]
+__all__ = ["file_type", "read_regular_file"]
 
 #: st_mode file types by the name an error gives them.
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
           (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def file_type(mode: int) -> str:
+    """What a non-regular st_mode is, for an error ("a FIFO (named pipe)", "a character device")."""
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
 def read_regular_file(path: Path, limit: int, label: str) -> bytes:
@@ -30,8 +35,7 @@ def read_regular_file(path: Path, limit: int, label: str) -> bytes:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
-            raise ValueError(f"{label} {path} is {kind}, not a regular file: name the file itself")
+            raise ValueError(f"{label} {path} is {file_type(info.st_mode)}, not a regular file: name the file itself")
         if info.st_size > limit:
             raise ValueError(f"{label} {path} is {info.st_size} bytes, more than the {limit} a {label} may have")
         chunks: list[bytes] = []

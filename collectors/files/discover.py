@@ -35,8 +35,12 @@ _ROTATED = re.compile(r"(?P<live>.+?)(?:\.\d+|[-._]\d{4}-?\d{2}-?\d{2}(?:[-_]?\d
 
 def expand(patterns: Iterable[str], *, missing_ok: bool = False) -> list[Path]:
     """The files ``patterns`` name, oldest first; ConfigError for a pattern matching nothing
-    (unless ``missing_ok``, as when following files that may not exist yet)."""
+    (unless ``missing_ok``, as when following files that may not exist yet). A named path that
+    is not a regular file (a FIFO, a device, a link to one) is given too, for the reader to
+    refuse it as that path's error (R11g G4: whoever may write one log folder put one there and
+    every poll of every followed file ended); only when nothing else is named is it ConfigError."""
     found: dict[Path, float] = {}
+    odd: list[str] = []
     for pattern in patterns:
         path = Path(pattern).expanduser()
         if path.is_dir():
@@ -44,9 +48,9 @@ def expand(patterns: Iterable[str], *, missing_ok: bool = False) -> list[Path]:
         elif path.is_file():
             matches = [path]
         elif path.exists():  # a pipe, FIFO, socket or device (/dev/stdin of `cat x.pcap | govsoc ingest`)
-            raise ConfigError(f"{pattern}: not a regular file (a pipe, FIFO or device): ingest reads files it can "
-                              "identify and re-read; save the data to a file first (`govsoc capture` reads live "
-                              "traffic)")
+            odd.append(pattern)
+            found.setdefault(path.absolute(), 0.0)
+            continue
         else:
             matches = [Path(m) for m in sorted(glob.glob(str(path), recursive=True)) if os.path.isfile(m)]
         if not matches and not missing_ok:
@@ -56,6 +60,10 @@ def expand(patterns: Iterable[str], *, missing_ok: bool = False) -> list[Path]:
                 found.setdefault(match.absolute(), match.stat().st_mtime)
             except OSError:
                 continue
+    if odd and len(odd) == len(found) and not missing_ok:
+        raise ConfigError(f"{odd[0]}: not a regular file (a pipe, FIFO or device): ingest reads files it can "
+                          "identify and re-read; save the data to a file first (`govsoc capture` reads live "
+                          "traffic)")
     return sorted(found, key=lambda p: (found[p], str(p)))
 
 

@@ -13,6 +13,7 @@ import errno
 import gzip
 import hashlib
 import os
+import stat
 import struct
 import zlib
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from govsoc.core.errors import Location, ParseError
+from govsoc.core.regular_file import file_type
 
 #: How many leading bytes identify a file (Filebeat's fingerprint default).
 FINGERPRINT_BYTES = 1024
@@ -85,19 +87,30 @@ def no_links(why: str = GENERATION, owners: frozenset[int] | None = None) -> Ite
 
 
 def _open_raw(path: Path) -> BinaryIO:
+    """The file at ``path`` opened for reading, a regular file: opened with O_NONBLOCK, so a
+    FIFO renamed into a log's place after it was listed does not block the run until a writer
+    comes (R11g G5: --follow hung in open(), no file read any more), then checked on the
+    descriptor (fstat), so the file read is the file checked; a device (/dev/zero) or FIFO is
+    refused. The flag is cleared again for the regular file (no effect on its reads anyway)."""
     why = _NO_LINKS.get()
-    if why is None:
-        return path.open("rb")
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC | (0 if why is None else os.O_NOFOLLOW)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        fd = os.open(path, flags)
     except OSError as e:
-        if e.errno == errno.ELOOP:
+        if e.errno == errno.ELOOP and why is not None:
             e.strerror = f"a symbolic link, {why}"
         raise
-    owners = _OWNERS.get()
-    if owners is not None and (uid := os.fstat(fd).st_uid) not in owners:
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, f"{file_type(info.st_mode)}, not a regular file: not read")
+        owners = _OWNERS.get()
+        if owners is not None and info.st_uid not in owners:
+            raise PermissionError(errno.EPERM, f"owned by user id {info.st_uid}, not by the log's owner or root: {why}")
+        os.set_blocking(fd, True)
+    except OSError:
         os.close(fd)
-        raise PermissionError(errno.EPERM, f"owned by user id {uid}, not by the log's owner or root: {why}")
+        raise
     return os.fdopen(fd, "rb")
 
 
@@ -114,7 +127,7 @@ def open_content(path: Path) -> BinaryIO:
         content.myfileobj = raw  # type: ignore[assignment]
         return content  # type: ignore[return-value]
     except OSError as e:
-        raise ParseError(f"cannot read: {e.strerror}", location=Location(path=str(path))) from e
+        raise ParseError(f"cannot read: {e.strerror or e}", location=Location(path=str(path))) from e
 
 
 def look(path: Path) -> FileView:

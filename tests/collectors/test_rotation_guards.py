@@ -6,21 +6,24 @@ as in the findings' repros."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import threading
 from pathlib import Path
 
 import pytest
 
+from govsoc.collectors import IngestOptions, Pipeline
+from govsoc.collectors import follow as follow_module
+from govsoc.collectors.follow import Follower
+from govsoc.store.base import Query
+from govsoc.store.sqlite import SqliteStore
+from tests.collectors import test_rotation_links
 from tests.collectors.test_rotation import stored, write
 from tests.collectors.test_rotation_links import SECRET, run, secret_lines
 
-
-@pytest.fixture
-def secret(tmp_path: Path) -> Path:
-    path = tmp_path / "secret"
-    path.write_text(SECRET, encoding="utf-8")
-    path.chmod(0o600)
-    return path
+#: test_rotation_links' root-only file (a fixture)
+secret = test_rotation_links.secret
 
 
 @pytest.mark.parametrize(("field", "value"), [
@@ -128,3 +131,82 @@ def test_a_folder_of_a_named_path_replaced_by_a_link_is_not_followed(tmp_path: P
         done = run(home, "ingest", str(log))
         assert f"{log}: its folder now leads to {vault}, not to {logs / 'app'} where a regular file" in done.stderr
     assert secret_lines(home) == [] and len(stored(home)) == 3
+
+
+def two_logs_followed(tmp_path: Path, store: SqliteStore, *, glob: bool) -> tuple[Path, Path, Follower, list[str]]:
+    """auth.log (3 lines) and other.log (2 lines) in logs/, followed (by a glob or each named)
+    and polled once; with the notices the follower says."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    log, other = logs / "auth.log", logs / "other.log"
+    write(log, 0, 3)
+    write(other, 100, 2)
+    notices: list[str] = []
+    follower = Follower(Pipeline(store, data_dir=tmp_path / "state", notice=notices.append),
+                        [str(logs / "*.log")] if glob else [str(log), str(other)], lambda _p: IngestOptions())
+    follower.poll()
+    return log, other, follower, notices
+
+
+def test_a_fifo_renamed_in_after_the_listing_does_not_hang_the_tail(tmp_path: Path, sqlite_store: SqliteStore,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # R11g G5: a FIFO renamed over the live file between the listing and the open blocked
+    # --follow in open() (waiting for a writer) for good: no file of the run was read any more.
+    log, other, follower, notices = two_logs_followed(tmp_path, sqlite_store, glob=True)
+    write(log, 3, 1)
+    write(other, 102, 2)
+    checked = follow_module.finish_predecessors
+    fifo = tmp_path / "fifo"
+
+    def swap_then_finish(pipeline: Pipeline, path: Path, options: IngestOptions) -> object:
+        if path == log and not fifo.exists():
+            os.mkfifo(fifo)
+            os.replace(fifo, log)
+        return checked(pipeline, path, options)
+    monkeypatch.setattr(follow_module, "finish_predecessors", swap_then_finish)
+    poll = threading.Thread(target=follower.poll, daemon=True)
+    poll.start()
+    poll.join(15)
+    hung = poll.is_alive()
+    if hung:  # the old code: free the reader (a writer comes), so that the test ends
+        os.close(os.open(log, os.O_WRONLY | os.O_NONBLOCK))
+        poll.join(15)
+    assert not hung, "the poll blocked in opening the FIFO"
+    originals = [str(e.get("event.original")) for e in sqlite_store.search(Query())]
+    assert len([o for o in originals if "sshd[10" in o]) == 4  # other.log's two new lines were read
+    assert any(f"{log}: cannot read: a FIFO (named pipe), not a regular file" in n for n in notices), notices
+
+
+@pytest.mark.parametrize("put", ["fifo", "link to /dev/zero", "link to a fifo"])
+def test_a_fifo_or_device_at_a_named_path_is_that_paths_refusal(tmp_path: Path, sqlite_store: SqliteStore,
+                                                                put: str) -> None:
+    # R11g G4: a named path that became a FIFO or a link to /dev/zero ended every poll of
+    # --follow (expand's ConfigError, exit 2): the other files were not read any more.
+    log, other, follower, notices = two_logs_followed(tmp_path, sqlite_store, glob=False)
+    logs = log.parent
+    write(log, 3, 1)
+    log.rename(logs / "auth.log.1")
+    if put == "fifo":
+        os.mkfifo(log)
+    elif put == "link to /dev/zero":
+        log.symlink_to("/dev/zero")
+    else:
+        os.mkfifo(tmp_path / "pipe")
+        log.symlink_to(tmp_path / "pipe")
+    write(other, 102, 2)
+    follower.poll()
+    follower.poll()
+    originals = [str(e.get("event.original")) for e in sqlite_store.search(Query())]
+    assert len(originals) == 8  # auth.log.1's rest, other.log's two new lines
+    assert len([n for n in notices if n.startswith(f"{log}: ") and "not read" in n]) == 1, notices
+
+
+def test_a_one_shot_run_reads_the_other_files_beside_a_fifo(tmp_path: Path) -> None:
+    # R11g G4, one-shot: `govsoc ingest auth.log other.log` with a FIFO at auth.log read nothing (exit 2).
+    logs, home = tmp_path / "logs", tmp_path / "home"
+    logs.mkdir()
+    os.mkfifo(logs / "auth.log")
+    write(logs / "other.log", 0, 2)
+    done = run(home, "ingest", str(logs / "auth.log"), str(logs / "other.log"))
+    assert f"{logs / 'auth.log'}: not a regular file (a FIFO, device, socket or folder): not read" in done.stderr
+    assert len(stored(home)) == 2
