@@ -32,7 +32,7 @@ from govsoc.collectors.files.identity import (
     compressed_copy,
     fingerprint,
     read_tail_digest,
-    tail_digest,
+    view_tail_digest,
 )
 from govsoc.core.errors import GovsocError, Location
 from govsoc.core.event import make_id
@@ -524,4 +524,5 @@ def _consistent(checkpoint: Checkpoint, view: FileView) -> bool:
         return True
     if view.size < checkpoint.offset:
         return False
-    return checkpoint.tail is None or tail_digest(view.path, checkpoint.offset) == checkpoint.tail
+    # the tail of the file looked at, not of another one renamed over its path since (R11g G7)
+    return checkpoint.tail is None or view_tail_digest(view, checkpoint.offset) == checkpoint.tail

@@ -65,18 +65,20 @@ def read_path(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: 
         target = None
     # Where the path may not be a link, it is opened with O_NOFOLLOW: a link swapped in after
     # the check above is not read through (V12 F4's race, on the live name).
-    with no_links(_SWAPPED):
-        summaries = finish_predecessors(pipeline, target or path, options)
-        if target is None:
-            return summaries
-        try:
+    summaries: list[IngestSummary] = []
+    try:
+        with no_links(_SWAPPED):
+            # ParseError: a file renamed over the path while it was looked at (R11g G7), this path only
+            summaries = finish_predecessors(pipeline, target or path, options)
+            if target is None:
+                return summaries
             with no_links(_SWAPPED, owners):
                 summaries.append(pipeline.ingest_file(target, options))
-        except ParseError as e:
-            if not options.final:
-                pipeline.notice(str(e))
-            else:
-                summaries.append(IngestSummary(source=path_text(str(target)), error=e.message))
+    except ParseError as e:
+        if not options.final:
+            pipeline.notice(str(e))
+        else:
+            summaries.append(IngestSummary(source=path_text(str(target or path)), error=e.message))
     return summaries
 
 

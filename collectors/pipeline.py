@@ -46,7 +46,7 @@ from govsoc.collectors.base import (
 from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
 from govsoc.collectors.detect import detect_parser, record_format
 from govsoc.collectors.files.binary import sniff_binary
-from govsoc.collectors.files.identity import FileView, look, open_content
+from govsoc.collectors.files.identity import RENAMED_OVER, FileView, look, open_content, same_file
 from govsoc.collectors.files.lines import DEFAULT_MAX_RECORD_BYTES, ReadStats, read_lines
 from govsoc.collectors.files.paths import PathRecords
 from govsoc.collectors.files.tracker import FileTracker, RecordFileTracker, unchanged
@@ -54,7 +54,7 @@ from govsoc.collectors.spool import DEFAULT_MAX_BYTES, DrainInterrupted, Spool
 from govsoc.collectors.summary import Delivery, IngestSummary
 from govsoc.collectors.timestamps import find_time
 from govsoc.core.enrichment import Enricher
-from govsoc.core.errors import GovsocError, StoreError
+from govsoc.core.errors import GovsocError, Location, ParseError, StoreError
 from govsoc.core.event import Event
 from govsoc.core.gcpolicy import relaxed_gc
 from govsoc.core.sink import EventSink, WriteReceipt
@@ -465,6 +465,8 @@ class Pipeline:
                                reference=datetime.fromtimestamp(view.mtime, tz=UTC))
         stats = ReadStats()
         with open_content(view.path) as stream:
+            if not same_file(stream, view):  # renamed over since look(): not the file checkpoint is of (R11g G7)
+                raise ParseError(f"cannot read: {RENAMED_OVER}", location=Location(path=str(view.path)))
             tracker = FileTracker(self.checkpoints, view, checkpoint, stats, summary, self.progress,
                                   fd=None if view.compressed else stream.fileno())
             records = read_lines(stream, origin=f"file://{view.path}", identity=checkpoint.identity,

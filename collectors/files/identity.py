@@ -131,33 +131,42 @@ def open_content(path: Path) -> BinaryIO:
 
 
 def look(path: Path) -> FileView:
-    """A view of ``path``: its first bytes and size (for gzip, from the trailer)."""
-    try:
-        st = path.stat()
-    except OSError as e:
-        raise ParseError(f"cannot read: {e.strerror}", location=Location(path=str(path))) from e
+    """A view of ``path``: its first bytes and size (for gzip, from the trailer). Size, inode and
+    time are those of the descriptor the first bytes are read from: a file renamed over the path
+    between a stat by name and the open gave a view of two files (R11g G7: the empty file swapped
+    in gave its size 0 to the log's first bytes, "truncated", and the log was read again from 0
+    under a new identity)."""
     with open_content(path) as stream:
+        st = os.fstat(_raw_fd(stream))
         compressed = isinstance(stream, gzip.GzipFile)
         try:
             head = stream.read(SNIFF_BYTES)
         except (OSError, EOFError, zlib.error) as e:  # zlib.error: gzip magic, damaged deflate data
             raise ParseError(f"cannot read: {e}", location=Location(path=str(path))) from e
-    size: int | None = st.st_size
-    if compressed:
-        size = _gzip_size(path)
+        size: int | None = _gzip_size(_raw_fd(stream), st.st_size) if compressed else st.st_size
     return FileView(path=path, head=head, size=size, compressed=compressed, device=st.st_dev,
                     inode=st.st_ino, mtime=st.st_mtime)
 
 
-def _gzip_size(path: Path) -> int | None:
+def _raw_fd(stream: BinaryIO) -> int:
+    """The descriptor under an open_content() stream (for gzip, the compressed file's)."""
+    return stream.myfileobj.fileno() if isinstance(stream, gzip.GzipFile) else stream.fileno()
+
+
+def same_file(stream: BinaryIO, view: FileView) -> bool:
+    """Whether ``stream`` (open_content() of ``view.path``) is the file ``view`` was taken of, not
+    another renamed over its path since."""
+    st = os.fstat(_raw_fd(stream))
+    return (st.st_dev, st.st_ino) == (view.device, view.inode)
+
+
+def _gzip_size(fd: int, length: int) -> int | None:
     """The uncompressed size a gzip trailer states (ISIZE, modulo 2**32), or None."""
     try:
-        with path.open("rb") as raw:
-            raw.seek(-4, os.SEEK_END)
-            size: int = struct.unpack("<I", raw.read(4))[0]
-            return size
-    except (OSError, struct.error):
+        trailer = os.pread(fd, 4, length - 4) if length >= 4 else b""
+    except OSError:
         return None
+    return struct.unpack("<I", trailer)[0] if len(trailer) == 4 else None
 
 
 def tail_digest(path: Path, offset: int) -> str | None:
@@ -167,6 +176,23 @@ def tail_digest(path: Path, offset: int) -> str | None:
         with path.open("rb") as raw:
             if raw.read(2) == _GZIP_MAGIC:
                 return None
+            return read_tail_digest(raw.fileno(), offset)
+    except OSError:
+        return None
+
+
+#: Why a file is not taken for what it was a moment ago (look() then a second open by name).
+RENAMED_OVER = "another file was renamed over it while it was being looked at: left for the next look"
+
+
+def view_tail_digest(view: FileView, offset: int) -> str | None:
+    """tail_digest() of the file ``view`` shows; ParseError when the path holds another file
+    now (renamed over it since the look: its tail is not this file's, R11g G7)."""
+    try:
+        with view.path.open("rb") as raw:
+            st = os.fstat(raw.fileno())
+            if (st.st_dev, st.st_ino) != (view.device, view.inode):
+                raise ParseError(f"cannot read: {RENAMED_OVER}", location=Location(path=str(view.path)))
             return read_tail_digest(raw.fileno(), offset)
     except OSError:
         return None

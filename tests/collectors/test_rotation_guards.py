@@ -5,6 +5,7 @@ as in the findings' repros."""
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import re
@@ -210,3 +211,67 @@ def test_a_one_shot_run_reads_the_other_files_beside_a_fifo(tmp_path: Path) -> N
     done = run(home, "ingest", str(logs / "auth.log"), str(logs / "other.log"))
     assert f"{logs / 'auth.log'}: not a regular file (a FIFO, device, socket or folder): not read" in done.stderr
     assert len(stored(home)) == 2
+
+
+def exchange(first: Path, second: Path) -> None:
+    """Swap two names atomically, as renameat2(RENAME_EXCHANGE) does (Linux 3.15)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.renameat2(-100, os.fsencode(first), -100, os.fsencode(second), 2) != 0:  # AT_FDCWD, RENAME_EXCHANGE
+        raise OSError(ctypes.get_errno(), f"renameat2 {first} {second}")
+
+
+def test_a_log_renamed_away_and_back_during_a_look_is_not_read_again(tmp_path: Path, sqlite_store: SqliteStore,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # R11g G7: the log's look (first bytes, size) and the check of its checkpoint's tail by name
+    # were two opens: an empty file exchanged in between made the log "truncated", and it was
+    # registered under a new identity and read again from byte 0 (stored twice).
+    log, _other, follower, notices = two_logs_followed(tmp_path, sqlite_store, glob=True)
+    side = tmp_path / "side.log"
+    side.touch()
+    write(log, 3, 2)
+    known = follow_module._known
+
+    def exchanged_while_known(pipeline: Pipeline, view: object, options: IngestOptions) -> object:
+        if getattr(view, "path", None) != log:
+            return known(pipeline, view, options)  # type: ignore[arg-type]
+        exchange(log, side)  # the empty file at the log's name now; the log elsewhere
+        try:
+            return known(pipeline, view, options)  # type: ignore[arg-type]
+        finally:
+            exchange(log, side)  # and back
+    monkeypatch.setattr(follow_module, "_known", exchanged_while_known)
+    follower.poll()
+    monkeypatch.undo()
+    follower.poll()
+    originals = [str(e.get("event.original")) for e in sqlite_store.search(Query())]
+    assert len(originals) == len(set(originals)) == 7, sorted(originals)
+    assert any("another file was renamed over it while it was being looked at" in n for n in notices), notices
+
+
+def test_a_log_exchanged_fast_with_an_empty_file_during_follow_is_stored_once(tmp_path: Path,
+                                                                             sqlite_store: SqliteStore) -> None:
+    # R11g G7 as found: a writer appends while the folder's writer exchanges the log with an empty
+    # file as fast as it can; --follow stored 1,237 of 2,000 lines twice.
+    log, _other, follower, _notices = two_logs_followed(tmp_path, sqlite_store, glob=True)
+    side = tmp_path / "side.log"
+    side.touch()
+    done = threading.Event()
+
+    def swapper() -> None:
+        while not done.is_set():
+            exchange(log, side)
+        if log.stat().st_size == 0:
+            exchange(log, side)
+    with log.open("a", encoding="utf-8") as appender:
+        thread = threading.Thread(target=swapper, daemon=True)
+        thread.start()
+        for i in range(3, 303):  # a poll a line: many looks while the names are exchanged
+            appender.write(f"Dec 10 07:00:{i % 60:02d} web1 sshd[{i}]: Failed password for u{i} from 10.1.0.1 "
+                           "port 22 ssh2\n")
+            appender.flush()
+            follower.poll()
+        done.set()
+        thread.join()
+    follower.poll()
+    originals = [str(e.get("event.original")) for e in sqlite_store.search(Query())]
+    assert len(originals) == len(set(originals)) == 305  # auth.log 3 + 300, other.log 2
