@@ -255,6 +255,12 @@ class Store(metaclass=ABCMeta):
         the first hits of several queries in one request (a detection pass of many rules)."""
         return [self.search(query) for query in queries]
 
+    def interrupt(self) -> None:  # noqa: B027  (optional: most stores stop at the KeyboardInterrupt)
+        """Ctrl-C, called by a SIGINT handler on the main thread before it raises
+        KeyboardInterrupt: a store whose statements run Python code inside its engine (SQLite's
+        SQL functions, where the exception is swallowed and the statement merely fails) stops
+        them, and raises KeyboardInterrupt at its next statement."""
+
     def refresh(self) -> None:  # noqa: B027  (optional: most stores see their writes at once)
         """Make every write so far visible to searches (a no-op where writes are at once)."""
 

@@ -160,6 +160,7 @@ class SqliteStore(Store):
         #: Rows the writer process's insert_unstored holds until its write commits.
         self._held = _Held()
         self._ahead: ReadAhead | None = None
+        self._interrupted = False
         try:
             _create_private(self.path)
             self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
@@ -483,6 +484,8 @@ class SqliteStore(Store):
         return "events NOT INDEXED" if narrow else "events"
 
     def _execute(self, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
+        if self._interrupted:
+            raise KeyboardInterrupt
         try:
             return self._db.execute(sql, params)
         except sqlite3.Error as e:
@@ -863,6 +866,17 @@ class SqliteStore(Store):
         if self._ahead is None:
             self._ahead = ReadAhead(self.path, _prepare_reader)
         return self._ahead
+
+    def interrupt(self) -> None:
+        """Ctrl-C (Store.interrupt): a KeyboardInterrupt raised inside one of the store's SQL
+        functions is swallowed by sqlite3 ("user-defined function raised exception"), and a
+        failed combined scan is run again query by query (govsoc.store.sqlite_batch), so a pass
+        went on to its end (R12d N3). The statements running now are stopped, and every later
+        one raises KeyboardInterrupt."""
+        self._interrupted = True
+        self._db.interrupt()
+        if self._ahead is not None:
+            self._ahead.interrupt()
 
     def close(self) -> None:
         """Stop the writer process (after it committed what it was sent) and close the database."""

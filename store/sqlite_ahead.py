@@ -67,6 +67,11 @@ class ReadAhead:
 
         self.submit(trace).result()
 
+    def interrupt(self) -> None:
+        """Stop the statement running on this connection, if any (sqlite3 allows it from any thread)."""
+        if self._db is not None:
+            self._db.interrupt()
+
     def close(self) -> None:
         """Wait for the job in hand, close the connection and end the thread."""
         self._thread.submit(self._close).result()

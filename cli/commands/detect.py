@@ -7,8 +7,13 @@ able to tell), 1 and 2 as every govsoc command (failure, usage or configuration 
 
 from __future__ import annotations
 
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from types import FrameType
 
 import click
 
@@ -19,6 +24,7 @@ from govsoc.cli.timeargs import TIME
 from govsoc.rules import BUILTIN_PACKS, DetectionSummary, load_rules
 from govsoc.rules import detect as run_pass
 from govsoc.rules.suppress import apply_configured
+from govsoc.store.base import Store
 
 #: The pass ran, but at least one rule did not load or run.
 EXIT_RULES_FAILED = 3
@@ -32,11 +38,33 @@ def run_detect(app: AppContext, paths: tuple[Path, ...], builtin: bool, start: d
     entries = [entry.model_dump() for entry in app.config.rules.suppress]
     for name in apply_configured(ruleset.rules, entries):
         click.echo(f"govsoc: rules.suppress names no loaded rule: {name!r} (give its id, name or title)", err=True)
-    with progress() as bar:
+    with progress() as bar, interruptible(app.store):
         task = bar.add_task("rules", total=len(ruleset))
         summary = run_pass(app.store, ruleset, start=start, end=end, progress=lambda _t: bar.advance(task))
     summary.failed[:0] = ruleset.errors
     return summary
+
+
+@contextmanager
+def interruptible(store: Store) -> Iterator[None]:
+    """Ctrl-C stops the pass (R12d N3): the store is told first (Store.interrupt: SQLite stops
+    the statement running Python inside its engine, where a KeyboardInterrupt is swallowed),
+    then KeyboardInterrupt is raised as Python's own handler does. Only where Python's own
+    handler is in place, on the main thread (a SIGINT that is ignored stays ignored)."""
+    if threading.current_thread() is not threading.main_thread() \
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        store.interrupt()
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def echo_detection(summary: DetectionSummary) -> None:
