@@ -106,7 +106,8 @@ def admit(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: bool
     except (OSError, RuntimeError):  # dangling, or a loop
         target = None
     shown = path_text(str(target)) if target is not None else "nothing (a dangling link)"
-    was_file = (record is not None and record.kind == "file") or bool(pipeline.checkpoints.at_path(str(path)))
+    was_file = (record is not None and record.kind == "file") or bool(pipeline.checkpoints.at_path(str(path))) \
+        or _read_rotated(pipeline, path)
     if was_file:
         why = (f"a symbolic link (to {shown}) where a regular file was read before: not read (a link put in "
                "a log's place, as after a rotation, is not followed)")
@@ -144,6 +145,14 @@ def _elsewhere(pipeline: Pipeline, path: Path, options: IngestOptions, via: Path
     if _once(pipeline, f"{path_text(str(path))}: {why}"):
         pipeline.paths.refuse(path, why, kind)
     return True
+
+
+def _read_rotated(pipeline: Pipeline, path: Path) -> bool:
+    """Whether a rotated file beside ``path`` (``auth.log.1``) has a checkpoint there: a regular
+    file was read at ``path`` and rotated on, its checkpoint with it. Without its path record
+    (lost, or a data folder older than the records) nothing else remembers it (R11g G2)."""
+    return any(pipeline.checkpoints.at_path(str(sibling)) for sibling in rotated_siblings(path)
+               if rotation_age(path, sibling) is not None)
 
 
 def _once(pipeline: Pipeline, message: str) -> bool:

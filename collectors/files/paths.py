@@ -14,7 +14,8 @@ One small JSON file per path under ``<data_dir>/state/paths/``, written when the
 looked at and again only when what it says changes (a refusal counted, the path's kind first
 known). Not fsynced: losing a record in a crash makes the next look the first one, later than
 the real first look, which reads less than it could, never twice; it also loses the path's link
-guard (a link put there later is taken as named, unless a checkpoint still sits at the path).
+guard (a link put there later is taken as named, unless a checkpoint still sits at the path or
+at a rotated file beside it). Records are keyed by the path's normalised absolute spelling.
 A record that does not validate (hand edit, disk damage, another govsoc's format) is said once,
 naming its file, and replaced by a cautious one (R11g G3): the first look is now (reads less,
 never twice) and the kind "file" unless it said another valid kind (a link there stays refused).
@@ -116,12 +117,20 @@ class PathRecords:
         self._known: dict[str, PathRecord] = {}
         self._lock = threading.Lock()
 
+    @staticmethod
+    def key(path: Path) -> str:
+        """The record's key for ``path``: its absolute spelling with ``.``, ``..`` and doubled
+        slashes taken out, so that ``logs/../logs/auth.log`` is the same path as ``logs/auth.log``
+        (R11g G2: another spelling had no record, and a link there was read as named). Not the
+        real path: a folder swapped for a link must still find the record of the path named."""
+        return os.path.normpath(os.path.abspath(path))
+
     def _file(self, path: str) -> Path:
         return self.folder / f"{hashlib.sha256(os.fsencode(path)).hexdigest()[:32]}.json"
 
     def get(self, path: Path) -> PathRecord | None:
         """The record of ``path``, or None when it was never looked at."""
-        key = str(path)
+        key = self.key(path)
         with self._lock:
             known = self._known.get(key)
         if known is not None:
@@ -162,7 +171,7 @@ class PathRecords:
         record = self.get(path)
         folder = os.path.realpath(path.parent) if kind == "file" else None
         if record is None:
-            record = PathRecord(path=str(path), first_look=datetime.now(UTC).isoformat(), kind=kind, owner=owner,
+            record = PathRecord(path=self.key(path), first_look=datetime.now(UTC).isoformat(), kind=kind, owner=owner,
                                 folder=folder)
         else:
             changed = replace(record, kind=record.kind if record.kind == "file" or kind in ("missing", "other")
@@ -190,7 +199,8 @@ class PathRecords:
     def refuse(self, path: Path, reason: str, kind: Kind) -> PathRecord:
         """Count a symbolic link refused at ``path`` (shown by `govsoc status`); ``kind``: what
         the path is taken to be when it has no record yet ("file" where one was read)."""
-        record = self.get(path) or PathRecord(path=str(path), first_look=datetime.now(UTC).isoformat(), kind=kind)
+        record = self.get(path) or PathRecord(path=self.key(path), first_look=datetime.now(UTC).isoformat(),
+                                              kind=kind)
         record = replace(record, refused=record.refused + 1, refusal=reason)
         self._save(record)
         return record

@@ -275,3 +275,27 @@ def test_a_log_exchanged_fast_with_an_empty_file_during_follow_is_stored_once(tm
     follower.poll()
     originals = [str(e.get("event.original")) for e in sqlite_store.search(Query())]
     assert len(originals) == len(set(originals)) == 305  # auth.log 3 + 300, other.log 2
+
+
+@pytest.mark.parametrize("then", ["other spelling", "record lost"])
+def test_a_link_where_a_regular_file_was_read_stays_refused(tmp_path: Path, secret: Path, then: str) -> None:
+    # R11g G2: the guard lived in a record keyed by the path's exact spelling: `logs/../logs/auth.log`
+    # had no record, and neither had the path once its record was lost (an older data folder) after
+    # its file's checkpoint had moved on to auth.log.1: the link was taken as named and read.
+    logs, home = tmp_path / "logs", tmp_path / "home"
+    logs.mkdir()
+    log = logs / "auth.log"
+    write(log, 0, 3)
+    run(home, "ingest", str(log))
+    log.rename(logs / "auth.log.1")
+    log.symlink_to(secret)
+    run(home, "ingest", str(log))  # refused; auth.log.1's checkpoint is there now
+    if then == "record lost":
+        for record in (home / "state" / "paths").glob("*.json"):
+            record.unlink()
+        named = str(log)
+    else:
+        named = str(logs / ".." / "logs" / "auth.log")
+    done = run(home, "ingest", named)
+    assert "where a regular file was read before: not read" in done.stderr
+    assert secret_lines(home) == [] and len(stored(home)) == 3
