@@ -392,6 +392,7 @@ class Follower:
             summaries.extend(read_path(self.pipeline, path, options, named=path in named,
                                        via=None if path in named else folder_link(path, self.patterns)))
         self.pipeline.drain()
+        self.pipeline.paths.prune()  # once a day at most: a stat of its stamp otherwise (R11g G6)
         return summaries
 
     def run(self, until: float | None = None, on_poll: Callable[[list[IngestSummary]], None] | None = None,

@@ -119,6 +119,7 @@ def run_ingest(app: AppContext, paths: tuple[str, ...], parser: str | None = Non
             except ParseError as e:  # one unreadable file: say so, go on with the others
                 run.summaries.append(IngestSummary(source=path_text(str(path)), error=e.message))
     pipeline.drain()
+    pipeline.paths.prune()  # records of dated rotated names gone for long (R11g G6)
     run.drained, run.spool_pending_bytes = pipeline.drained, pipeline.spool.pending_bytes()
     return run
 

@@ -28,11 +28,14 @@ import json
 import os
 import stat
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
+
+from govsoc.collectors.files.discover import live_of, rotation_age
 
 __all__ = ["PathRecord", "PathRecords", "path_kind"]
 
@@ -105,6 +108,12 @@ def _valid(data: Any) -> PathRecord:
     if first.tzinfo is None or first > datetime.now(UTC):
         raise ValueError(f"first_look: {data['first_look']!r} is not a past UTC time")
     return PathRecord(**data)
+
+
+#: How long the record of a dated rotated name outlives its file (PathRecords.prune).
+GONE_SECONDS = 7 * 86400
+#: How often a run looks for such records (reading every record costs a file read each).
+PRUNE_EVERY_SECONDS = 86400
 
 
 class PathRecords:
@@ -219,6 +228,45 @@ class PathRecords:
                 except (OSError, ValueError):  # damaged: said and replaced by the next run's look
                     continue
         return found
+
+    def prune(self, gone_for: float = GONE_SECONDS, every: float = PRUNE_EVERY_SECONDS) -> int:
+        """Remove the records of dated rotated names (dateext's ``auth.log-20251210.gz``) no file
+        has had for ``gone_for`` seconds (the record unchanged that long, nothing at the path),
+        at most once per ``every`` seconds (a stamp file); returns how many went. Each dated name
+        a glob ever matched kept a record for good (R11g G6: 13 records for 4 files after 12
+        rotations). Such a name never comes back (numbered names are reused, and bounded by
+        logrotate's ``rotate N``: kept), and a link at it is refused as a glob match anyway.
+        Records that counted a refusal stay (`govsoc status`)."""
+        stamp = self.folder / ".pruned"
+        now = time.time()
+        try:
+            if now - stamp.stat().st_mtime < every:
+                return 0
+        except OSError:
+            pass
+        removed = 0
+        for record in self.all():
+            path = Path(record.path)
+            live = live_of(path)
+            age = rotation_age(live, path) if live is not None else None
+            if record.refused or age is None or age[0] != "date" or os.path.lexists(path):
+                continue
+            file = self._file(record.path)
+            try:
+                if now - file.stat().st_mtime <= gone_for:
+                    continue
+                file.unlink()
+            except OSError:
+                continue
+            removed += 1
+            with self._lock:
+                self._known.pop(record.path, None)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            stamp.touch()
+        except OSError:
+            pass
+        return removed
 
     def _save(self, record: PathRecord) -> None:
         with self._lock:

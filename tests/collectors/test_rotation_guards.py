@@ -10,6 +10,7 @@ import json
 import os
 import re
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -299,3 +300,28 @@ def test_a_link_where_a_regular_file_was_read_stays_refused(tmp_path: Path, secr
     done = run(home, "ingest", named)
     assert "where a regular file was read before: not read" in done.stderr
     assert secret_lines(home) == [] and len(stored(home)) == 3
+
+
+def test_records_of_dated_rotated_names_gone_for_long_are_pruned(tmp_path: Path, secret: Path) -> None:
+    # R11g G6: every dated name a glob ever matched (dateext: auth.log-20251201) kept a path record
+    # for good: 13 records for 4 files after 12 rotations, read by every `govsoc status`.
+    logs, home = tmp_path / "logs", tmp_path / "home"
+    logs.mkdir()
+    for name in ("auth.log", "auth.log.1", "auth.log-20251201", "auth.log-20251202"):
+        write(logs / name, 0, 1)
+    (logs / "auth.log-20251203").symlink_to(secret)  # refused: its record counts it
+    run(home, "ingest", str(logs / "auth.log*"))
+    folder = home / "state" / "paths"
+
+    def recorded() -> set[str]:
+        return {Path(json.loads(f.read_text(encoding="utf-8"))["path"]).name for f in folder.glob("*.json")}
+    assert recorded() == {"auth.log", "auth.log.1", "auth.log-20251201", "auth.log-20251202", "auth.log-20251203"}
+    for name in ("auth.log.1", "auth.log-20251201", "auth.log-20251203"):
+        (logs / name).unlink()
+    week_ago = time.time() - 8 * 86400
+    for record in folder.iterdir():  # the records and the last prune's stamp
+        os.utime(record, (week_ago, week_ago))
+    run(home, "ingest", str(logs / "auth.log*"))
+    # gone: the dated name without a file; kept: files still there, a numbered name (reused by each
+    # rotation, bounded by rotate N), a record that counted a refusal (govsoc status shows it)
+    assert recorded() == {"auth.log", "auth.log.1", "auth.log-20251202", "auth.log-20251203"}
