@@ -58,7 +58,7 @@ class PathRecord:
     refusal: str = ""
     #: The user id owning the regular file last seen at the path (None: none seen yet).
     owner: int | None = None
-    #: The real folder (links resolved) of the path when a regular file was first seen there: a
+    #: The folder of the path when a regular file was first seen there through no folder link: a
     #: folder of the path replaced by a link later leads elsewhere, and is refused (R11g G1b).
     folder: str | None = None
 
@@ -114,6 +114,14 @@ def _valid(data: Any) -> PathRecord:
 GONE_SECONDS = 7 * 86400
 #: How often a run looks for such records (reading every record costs a file read each).
 PRUNE_EVERY_SECONDS = 86400
+
+
+def _plain_folder(path: Path) -> str | None:
+    """The folder of ``path`` when no folder on the way is a symbolic link (its real path is its
+    spelling), else None: a path named through a link (a deployment's ``current -> releases/v2``)
+    was chosen so, and re-pointing that link is the deployment's, not a folder that became a link."""
+    real = os.path.realpath(path.parent)
+    return real if real == os.path.normpath(os.path.abspath(path.parent)) else None
 
 
 class PathRecords:
@@ -178,7 +186,7 @@ class PathRecords:
         ``owner`` the user id of the regular file there); a path first seen missing or as a link
         takes the kind of the regular file seen later."""
         record = self.get(path)
-        folder = os.path.realpath(path.parent) if kind == "file" else None
+        folder = _plain_folder(path) if kind == "file" else None
         if record is None:
             record = PathRecord(path=self.key(path), first_look=datetime.now(UTC).isoformat(), kind=kind, owner=owner,
                                 folder=folder)

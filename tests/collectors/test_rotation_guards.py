@@ -325,3 +325,20 @@ def test_records_of_dated_rotated_names_gone_for_long_are_pruned(tmp_path: Path,
     # gone: the dated name without a file; kept: files still there, a numbered name (reused by each
     # rotation, bounded by rotate N), a record that counted a refusal (govsoc status shows it)
     assert recorded() == {"auth.log", "auth.log.1", "auth.log-20251202", "auth.log-20251203"}
+
+
+def test_a_path_named_through_a_folder_link_follows_the_link_when_it_is_re_pointed(tmp_path: Path) -> None:
+    # A deployment's log path (app/current/log/app.log, current -> releases/v1) goes through a link
+    # chosen by whoever configured it: re-pointing it (releases/v2) is not a folder that became a link.
+    home, app = tmp_path / "home", tmp_path / "app"
+    for release in ("v1", "v2"):
+        (app / "releases" / release / "log").mkdir(parents=True)
+    write(app / "releases" / "v1" / "log" / "app.log", 0, 2)
+    write(app / "releases" / "v2" / "log" / "app.log", 10, 3)
+    (app / "current").symlink_to(app / "releases" / "v1", target_is_directory=True)
+    log = app / "current" / "log" / "app.log"
+    run(home, "ingest", str(log))
+    (app / "current").unlink()
+    (app / "current").symlink_to(app / "releases" / "v2", target_is_directory=True)
+    done = run(home, "ingest", str(log))
+    assert "its folder now leads to" not in done.stderr and len(stored(home)) == 5
