@@ -36,7 +36,7 @@ from govsoc.collectors.files.discover import (
     rotation_family,
     written_order,
 )
-from govsoc.collectors.files.identity import FileView, look, no_links
+from govsoc.collectors.files.identity import FileView, in_folder, look, no_links
 from govsoc.collectors.files.paths import Kind, path_kind
 from govsoc.collectors.pipeline import IngestOptions, Pipeline
 from govsoc.collectors.summary import IngestSummary
@@ -66,8 +66,10 @@ def read_path(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: 
     # Where the path may not be a link, it is opened with O_NOFOLLOW: a link swapped in after
     # the check above is not read through (V12 F4's race, on the live name).
     summaries: list[IngestSummary] = []
+    record = pipeline.paths.get(path)
+    folder = record.folder if record is not None and target == path else None
     try:
-        with no_links(_SWAPPED):
+        with no_links(_SWAPPED), in_folder(folder):
             # ParseError: a file renamed over the path while it was looked at (R11g G7), this path only
             summaries = finish_predecessors(pipeline, target or path, options)
             if target is None:

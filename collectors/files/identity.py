@@ -69,6 +69,10 @@ _NO_LINKS: ContextVar[str | None] = ContextVar("govsoc_no_links", default=None)
 #: With it, the user ids a file opened so may be owned by (a log's rotated files: its owner and root).
 _OWNERS: ContextVar[frozenset[int] | None] = ContextVar("govsoc_owners", default=None)
 
+#: With it, the real folder every file opened must be in (a log's folder, recorded when no folder
+#: on its path was a link: a folder swapped for a link after the check is not read through).
+_FOLDER: ContextVar[str | None] = ContextVar("govsoc_folder", default=None)
+
 #: Why a rotated generation found beside a log is not read through a link.
 GENERATION = "not read in place of a rotated file"
 
@@ -84,6 +88,27 @@ def no_links(why: str = GENERATION, owners: frozenset[int] | None = None) -> Ite
     finally:
         _OWNERS.reset(owned)
         _NO_LINKS.reset(token)
+
+
+@contextmanager
+def in_folder(folder: str | None) -> Iterator[None]:
+    """Within: :func:`open_content` reads only files whose real folder is ``folder`` (None: any),
+    checked on the descriptor opened (/proc/self/fd names the file the kernel opened), so a
+    folder of the path replaced by a link between the check and the open is not read through
+    (R11g G1b)."""
+    token = _FOLDER.set(folder)
+    try:
+        yield
+    finally:
+        _FOLDER.reset(token)
+
+
+def _opened_folder(fd: int) -> str | None:
+    """The real folder of the file open as ``fd`` (Linux /proc), or None when it cannot be told."""
+    try:
+        return os.path.dirname(os.readlink(f"/proc/self/fd/{fd}"))
+    except OSError:
+        return None
 
 
 def _open_raw(path: Path) -> BinaryIO:
@@ -104,6 +129,10 @@ def _open_raw(path: Path) -> BinaryIO:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, f"{file_type(info.st_mode)}, not a regular file: not read")
+        folder = _FOLDER.get()
+        if folder is not None and (opened := _opened_folder(fd)) is not None and opened != folder:
+            raise PermissionError(errno.EPERM, f"in {opened}, not in {folder}: a folder of the path was replaced by "
+                                  "a symbolic link after it was checked: not read")
         owners = _OWNERS.get()
         if owners is not None and info.st_uid not in owners:
             raise PermissionError(errno.EPERM, f"owned by user id {info.st_uid}, not by the log's owner or root: {why}")

@@ -342,3 +342,28 @@ def test_a_path_named_through_a_folder_link_follows_the_link_when_it_is_re_point
     (app / "current").symlink_to(app / "releases" / "v2", target_is_directory=True)
     done = run(home, "ingest", str(log))
     assert "its folder now leads to" not in done.stderr and len(stored(home)) == 5
+
+
+def test_a_folder_swapped_for_a_link_after_the_check_is_not_read_through(tmp_path: Path, vault: Path,
+                                                                         sqlite_store: SqliteStore,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # R11g G1b's race: the folder check (realpath) and the open are two steps; a folder swapped for
+    # a link between them was read through. The descriptor opened is checked: its real folder.
+    logs = tmp_path / "logs"
+    (logs / "app").mkdir(parents=True)
+    log = logs / "app" / "app.log"
+    write(log, 0, 3)
+    pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state")
+    follow_module.read_path(pipeline, log, IngestOptions(), named=True)
+    checked = follow_module.finish_predecessors
+
+    def swap_then_finish(pipeline: Pipeline, path: Path, options: IngestOptions) -> object:
+        (logs / "app").rename(logs / "app.old")
+        (logs / "app").symlink_to(vault, target_is_directory=True)
+        return checked(pipeline, path, options)
+    monkeypatch.setattr(follow_module, "finish_predecessors", swap_then_finish)
+    summaries = follow_module.read_path(pipeline, log, IngestOptions(), named=True)
+    assert [s.error for s in summaries] == [f"cannot read: in {vault}, not in {logs / 'app'}: a folder of the path "
+                                            "was replaced by a symbolic link after it was checked: not read"]
+    originals = [str(e.get("event.original")) for e in sqlite_store.search(Query())]
+    assert len(originals) == 3 and not any("SECRET" in o for o in originals)
