@@ -46,6 +46,8 @@ _LONG_MIN, _LONG_MAX = -(2**63), 2**63 - 1
 #: date_nanos, the Elasticsearch type of every ECS date here, holds 1970 to 2262.
 _DATE_MIN = datetime(1970, 1, 1, tzinfo=UTC)
 _DATE_MAX = datetime(2262, 4, 11, tzinfo=UTC)
+#: The times a store holds, [first, last) (a state document's times are checked against it).
+DATE_RANGE = (_DATE_MIN, _DATE_MAX)
 _UNSAFE = re.compile("[\x00\ud800-\udfff]")
 _REPLACEMENT = "\ufffd"
 

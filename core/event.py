@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 #: Fields held as attributes of Event rather than in Event.fields.
@@ -50,6 +50,21 @@ def format_timestamp(ts: datetime) -> str:
 def utc_day(ts: datetime) -> datetime:
     """The start of the UTC day of ``ts``: retention and daily indices cut on these."""
     return ts.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+#: The first and last instants a datetime can hold, aware UTC.
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+LATEST = datetime.max.replace(tzinfo=UTC)
+
+
+def shift(when: datetime, by: timedelta) -> datetime:
+    """``when + by``, clamped to the calendar: a window around an event dated 9999-12-31 (RFC 5424
+    accepts the year; a device's broken clock sends it) ends at :data:`LATEST`, never raises
+    OverflowError (V13 V12)."""
+    try:
+        return when + by
+    except OverflowError:
+        return LATEST if by > timedelta(0) else EARLIEST
 
 
 def parse_timestamp(text: str) -> datetime:

@@ -57,7 +57,7 @@ from sigma.rule import SigmaRule
 
 from govsoc.core.alert import Alert, evidence_of
 from govsoc.core.errors import RuleError
-from govsoc.core.event import Event, make_id
+from govsoc.core.event import Event, make_id, shift
 from govsoc.rules.metadata import rule_metadata
 from govsoc.rules.pipeline import ecs_field
 from govsoc.rules.windows import Item, WindowState, bursts, ordered_chain
@@ -286,7 +286,7 @@ class Correlation:
             while end < len(items) and items[end].timestamp == when:
                 state.add(items[end])
                 end += 1
-            while items[start].timestamp < when - self.span:
+            while items[start].timestamp < shift(when, -self.span):
                 state.remove(items[start])
                 start += 1
             if self.fires(state, items, start, end):

@@ -36,7 +36,7 @@ from sigma.rule import SigmaRule
 
 from govsoc.core.alert import Alert, AlertReceipt, Evidence
 from govsoc.core.errors import GovsocError, Location, RuleError
-from govsoc.core.event import Event, format_timestamp, make_id, parse_timestamp
+from govsoc.core.event import Event, format_timestamp, make_id, parse_timestamp, shift
 from govsoc.rules.alert_writer import AlertWriter, Written
 from govsoc.rules.backends import backend_for
 from govsoc.rules.conversions import ConversionCache
@@ -73,6 +73,8 @@ class DetectionSummary:
     kinds: Counter[str] = field(default_factory=Counter)
     receipt: AlertReceipt = field(default_factory=AlertReceipt)
     gaps: list[str] = field(default_factory=list)
+    #: Damaged state the pass dropped and went on without, one line each (e.g. a bad rejudge entry).
+    notices: list[str] = field(default_factory=list)
     #: Seconds the pass waited for alert writes (all of their time when they are not written
     #: beside the searches).
     write_wait: float = 0.0
@@ -447,18 +449,25 @@ class DetectionPass:
             # Groups whose windows are still open are judged again by the next pass, even if no
             # new hit reaches them: an upper bound can only be judged on a closed window.
             state.pending = [[list(k), format_timestamp(s.first), format_timestamp(s.last)]
-                             for k, s in groups.items() if not corr.monotone and s.last + corr.span >= self.horizon]
+                             for k, s in groups.items()
+                             if not corr.monotone and shift(s.last, corr.span) >= self.horizon]
             self._succeed(corr_id, rule.title, written, time.perf_counter() - began)
 
     # -- windows judged again ----------------------------------------------------------------
     def _load_rejudge(self) -> None:
         """The windows that deletes of partial copies left to judge again (govsoc.store.rejudge);
-        none when they cannot be read (they stay for the next pass)."""
+        none when they cannot be read (they stay for the next pass). A damaged document or entry is
+        said once in the summary's notices and dropped from the document (V13 V1)."""
         try:
-            for entry in rejudge.pending(self.store):
-                self.rejudge[str(entry["rule"])].append(entry)
+            entries, problems = rejudge.read(self.store)
+            if problems:
+                self.summary.notices.extend(problems)
+                self.store.put_state(rejudge.KEY, {"windows": entries})
         except GovsocError:
             self.rejudge.clear()
+            return
+        for entry in entries:
+            self.rejudge[entry["rule"]].append(entry)
 
     def _withdraw_unclaimed(self, rule_id: str, claimed: set[str]) -> None:
         """Withdraw the stored alerts of ``rule_id``'s windows judged again that no window holds

@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from govsoc.core.alert import Alert, Note, TriageChange
-from govsoc.core.event import Event
+from govsoc.core.event import Event, shift
 from govsoc.rules.correlate import Correlation, Path
 from govsoc.store.base import Query, Store
 from govsoc.store.base import withdraw as withdraw_alerts
@@ -73,16 +73,16 @@ def reevaluate(store: Store, corr: Correlation, natives: Mapping[str, str], grou
         return
     span = corr.span
     keys = sorted(groups, key=lambda k: (groups[k].first, repr(k)))
-    lo = min(s.first for s in groups.values()) - 2 * span
-    hi = max(s.last for s in groups.values()) + span
-    stored = _stored_alerts(store, corr, lo - LOOKBACK, hi + _TICK)
+    lo = shift(min(s.first for s in groups.values()), -2 * span)
+    hi = shift(max(s.last for s in groups.values()), span)
+    stored = _stored_alerts(store, corr, shift(lo, -LOOKBACK), shift(hi, _TICK))
     for begin in range(0, len(keys), CHUNK):
         chunk = keys[begin:begin + CHUNK]
         items = corr.items_by_group(_hits(store, corr, natives, chunk, groups, until, horizon), horizon)
         for key in chunk:
             found = groups[key]
             window = [i for i in items.get(key, ())
-                      if found.first - 2 * span <= i.timestamp <= found.last + span]
+                      if shift(found.first, -2 * span) <= i.timestamp <= shift(found.last, span)]
             alerts = list(corr.group_alerts(key, window, horizon))
             group_stored = stored.get(_group_id(corr.group_dict(key)), [])
             claims = _claims(alerts, group_stored)
@@ -103,8 +103,8 @@ def _unmet(corr: Correlation, found: Span, stored: Sequence[Alert], claims: Sequ
     timespan hold was read."""
     claimed = {a.id for held in claims for a in held}
     for old in stored:
-        if old.id not in claimed and found.first - corr.span <= old.start <= found.last + corr.span \
-                and old.start + corr.span < horizon:
+        if old.id not in claimed and shift(found.first, -corr.span) <= old.start <= shift(found.last, corr.span) \
+                and shift(old.start, corr.span) < horizon:
             yield Joined(old, withdrawn=True)
 
 
@@ -112,8 +112,8 @@ def _hits(store: Store, corr: Correlation, natives: Mapping[str, str], chunk: Se
           groups: Mapping[Key, Span], until: str | None, horizon: datetime | None = None) -> dict[str, list[Any]]:
     """The referenced rules' events of the chunk's groups, by rule id (an inner correlation's
     matches under its id)."""
-    lo = min(groups[k].first for k in chunk) - 2 * corr.span
-    hi = max(groups[k].last for k in chunk) + corr.span + _TICK
+    lo = shift(min(groups[k].first for k in chunk), -2 * corr.span)
+    hi = shift(max(groups[k].last for k in chunk), corr.span + _TICK)
     # Narrow by the first group field in the store; the rest is checked per group.
     narrow = tuple(sorted({k[0] for k in chunk}, key=repr)) \
         if corr.group_by and all(isinstance(k[0], str | int | float) for k in chunk) else None

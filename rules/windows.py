@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from govsoc.core.event import Event
+from govsoc.core.event import Event, shift
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +115,7 @@ def _judged(items: Sequence[Item], start: int, span: timedelta, monotone: bool,
     if monotone:
         return True
     opened = items[start].timestamp
-    if horizon is not None and opened + span >= horizon:
+    if horizon is not None and shift(opened, span) >= horizon:
         return False  # still open: an event still to come may fall in it
     return start == 0 or opened - items[start - 1].timestamp > span
 

@@ -74,6 +74,8 @@ def echo_detection(summary: DetectionSummary) -> None:
         click.echo(f"rule failed: {error}", err=True)
     for line in summary.no_source_lines():
         click.echo(line, err=True)
+    for line in summary.notices:  # damaged state dropped (V13 V1)
+        click.echo(f"notice: {line}", err=True)
     for line in summary.gaps:  # passes a rule failed, still open or covered by this pass
         click.echo(line, err=True)
     click.echo(summary.line())

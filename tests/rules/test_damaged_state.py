@@ -1,0 +1,116 @@
+"""Damaged detection state and event times at the calendar's edge never take down a pass (V13 V1, V12).
+
+The rejudge document (govsoc.store.rejudge) is a state document any writer of the store's state
+can change: a bad document or entry is said once, naming the document and what was wrong, and
+dropped; every rule still runs. Events dated 9999-12-31 (RFC 5424 accepts the year; a device with
+a broken clock sends it) put a correlation's window end past datetime.max: the window is clamped
+to the calendar, and the rule still counts them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from govsoc.collectors import IngestOptions, Pipeline
+from govsoc.rules import detect, load_rules
+from govsoc.rules.loader import RuleSet
+from govsoc.store import rejudge
+from govsoc.store.base import Store
+from govsoc.store.sqlite import SqliteStore
+from tests.rules.test_incremental import BURST_ID, RULES, bursts
+from tests.rules.test_withdrawn_windows import NEAR, line
+
+GOOD = {"rule": BURST_ID, "alert": "a1", "group": {"source.ip": NEAR},
+        "start": "2026-03-02T08:01:00Z", "end": "2026-03-02T08:03:00Z"}
+# Document -> how many entries are bad (0: the document itself is).
+HOSTILE = {
+    "windows-str": ({"windows": "abc"}, 0),
+    "windows-int": ({"windows": 5}, 0),
+    "windows-dict": ({"windows": {"a": 1}}, 0),
+    "entries-ints": ({"windows": [1, 2, GOOD]}, 2),
+    "entry-missing-keys": ({"windows": [{"rule": BURST_ID}, GOOD]}, 1),
+    "group-str": ({"windows": [{**GOOD, "group": "zz"}]}, 1),
+    "start-not-a-time": ({"windows": [{**GOOD, "start": "yesterday"}]}, 1),
+    "start-int": ({"windows": [{**GOOD, "start": 5, "end": 5}]}, 1),
+    "alert-list": ({"windows": [{**GOOD, "alert": ["x"]}]}, 1),
+    "start-after-end": ({"windows": [{**GOOD, "start": "2026-03-02T09:00:00Z"}]}, 1),
+    # well-formed, but no store holds such times (Elasticsearch refused the search: HTTP 400), and
+    # the window's bounds minus or plus a timespan left datetime's range (OverflowError)
+    "span-0001-9999": ({"windows": [{**GOOD, "start": "0001-01-01T00:00:00Z", "end": "9999-12-31T23:59:59Z"}]}, 1),
+}
+
+
+@pytest.fixture
+def rules(tmp_path: Path) -> RuleSet:
+    """test_incremental's rules: ssh failures, and a burst of 3 from one source within 5 minutes."""
+    (tmp_path / "rules.yml").write_text(RULES, encoding="utf-8")
+    ruleset = load_rules([tmp_path / "rules.yml"])
+    assert ruleset.errors == []
+    return ruleset
+
+
+def ingest(tmp_path: Path, store: Store, text: bytes) -> None:
+    (tmp_path / "b.log").write_bytes(text)
+    Pipeline(store, data_dir=tmp_path / "state").ingest_file(tmp_path / "b.log",
+                                                             IngestOptions(year=2026, timezone="UTC"))
+    store.refresh()
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_a_damaged_rejudge_document_is_said_and_dropped_and_the_pass_goes_on(
+        tmp_path: Path, each_store: Store, rules: RuleSet, name: str) -> None:
+    document, bad = HOSTILE[name]
+    ingest(tmp_path, each_store, b"".join(line(n, NEAR) for n in (1, 2, 3)))
+    each_store.put_state(rejudge.KEY, document)
+    summary = detect(each_store, rules)  # crashed every pass: TypeError, KeyError, ValueError...
+    assert summary.failed == []
+    assert [count for *_, count in bursts(each_store)] == [3]  # every rule ran
+    assert len(summary.notices) == max(bad, 1)
+    assert all(notice.startswith("state document 'rejudge-windows': ") and notice.endswith(": dropped")
+               for notice in summary.notices)
+    left = (each_store.get_state(rejudge.KEY) or {}).get("windows") or []
+    assert all(entry == GOOD for entry in left)  # only the good entry can stay (handled: gone)
+    assert detect(each_store, rules).notices == []  # said once
+
+
+def test_a_rejudge_document_that_is_not_json_is_said_and_dropped(tmp_path: Path, rules: RuleSet) -> None:
+    store = SqliteStore(tmp_path / "events.db")
+    try:
+        ingest(tmp_path, store, b"".join(line(n, NEAR) for n in (1, 2, 3)))
+        store.put_state(rejudge.KEY, {"windows": []})
+        with sqlite3.connect(tmp_path / "events.db") as raw:
+            raw.execute("UPDATE meta SET value = 'not json' WHERE key = ?", ["state/" + rejudge.KEY])
+        summary = detect(store, rules)
+        assert summary.failed == []
+        assert [count for *_, count in bursts(store)] == [3]
+        (notice,) = summary.notices
+        assert notice.startswith("state document 'rejudge-windows': not a JSON object")
+        assert store.get_state(rejudge.KEY) == {"windows": []}
+    finally:
+        store.close()
+
+
+def test_recording_over_a_damaged_document_keeps_the_new_entry(each_store: Store) -> None:
+    # The ingest that completes a partial line records the windows of its alerts: {"windows": 5}
+    # made every such ingest fail with "TypeError: 'int' object is not iterable".
+    each_store.put_state(rejudge.KEY, {"windows": 5})
+    rejudge.record(each_store, [GOOD])
+    assert each_store.get_state(rejudge.KEY) == {"windows": [GOOD]}
+
+
+def test_events_dated_9999_12_31_are_counted_and_do_not_stop_detection(tmp_path: Path, each_store: Store,
+                                                                       rules: RuleSet) -> None:
+    # V12: three failures in the last minutes of 9999 (RFC 5424), a burst of 3 within 5 minutes:
+    # the window end (last + 5m) is past datetime.max; every pass crashed with OverflowError.
+    far = b"".join(f"<38>1 9999-12-31T23:5{m}:00Z web1 sshd 100 - - Failed password for root from {NEAR} "
+                   f"port 500{m} ssh2\n".encode() for m in (7, 8, 9))
+    ingest(tmp_path, each_store, far)
+    summary = detect(each_store, rules)
+    assert summary.failed == []
+    # SQLite holds the year 9999; Elasticsearch's date_nanos ends in 2262 and refuses the lines
+    assert [count for *_, count in bursts(each_store)] == ([3] if each_store.kind == "sqlite" else [])
+    ingest(tmp_path, each_store, line(1, "198.51.100.9"))
+    assert detect(each_store, rules).failed == []
