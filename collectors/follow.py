@@ -12,7 +12,9 @@ happens in a one-shot run when a path rotated since the previous run.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -55,8 +57,16 @@ def read_path(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: 
     the file at it, when admit() lets it be read. An unreadable file is a summary with its error
     in a one-shot run (``options.final``), a notice in a follow poll (gone since the listing:
     the next poll). ``via``: the folder link a glob went through to match it (discover.folder_link)."""
-    if _elsewhere(pipeline, path, options, via):
-        return []  # nor its rotated files: they are in the folder the link leads to
+    try:
+        if _elsewhere(pipeline, path, options, via):
+            return []  # nor its rotated files: they are in the folder the link leads to
+    except OSError as e:  # a folder swapped while realpath looked at it (V13 V4): this path's error only
+        why = (f"cannot resolve its folder {path_text(str(path.parent))} ({e.strerror or e}): a folder of the "
+               "path changed while it was looked at")
+        if not options.final:
+            pipeline.notice(f"{path_text(str(path))}: not read: {why}")
+            return []
+        return [IngestSummary(source=path_text(str(path)), error=why)]
     target = admit(pipeline, path, options, named=named)
     # a rotated file matched by a glob or found in a folder: its log's owner or root (see _finish)
     live = None if named else live_of(path)
@@ -133,7 +143,16 @@ def _elsewhere(pipeline: Pipeline, path: Path, options: IngestOptions, via: Path
     of a path where a regular file was read (its real folder is not the one recorded then:
     ``mv app app.old; ln -s /root app`` by whoever may write the folder above)."""
     record = pipeline.paths.get(path)
-    if record is not None and record.folder is not None and (now := os.path.realpath(path.parent)) != record.folder:
+    now = os.path.realpath(path.parent) if record is not None and record.folder is not None else None
+    if record is not None and record.folder is not None and now is not None and now != record.folder \
+            and _trusted_links(path.parent):
+        # moved by root or govsoc's user (`mv /var/log /data/log; ln -s /data/log /var/log`: V13 V7)
+        pipeline.paths.moved(path, now)
+        _once(pipeline, f"{path_text(str(path))}: its folder now leads to {path_text(now)}, not to "
+                        f"{path_text(record.folder)}: read there (every symbolic link on the way is owned by root "
+                        "or the user govsoc runs as)")
+        return False
+    if record is not None and record.folder is not None and now is not None and now != record.folder:
         why = (f"its folder now leads to {path_text(now)}, not to {path_text(record.folder)} where a regular file "
                "was read before: not read (a folder replaced by a symbolic link is not followed)")
         kind: Kind = "file"
@@ -146,6 +165,39 @@ def _elsewhere(pipeline: Pipeline, path: Path, options: IngestOptions, via: Path
         return False
     if _once(pipeline, f"{path_text(str(path))}: {why}"):
         pipeline.paths.refuse(path, why, kind)
+    return True
+
+
+def _trusted_links(folder: Path) -> bool:
+    """Whether every symbolic link met while resolving ``folder`` is owned by root or by the user
+    govsoc runs as: the rule of Linux's fs.protected_symlinks, which follows a link in a folder
+    others may write only when its owner is the follower or the folder's owner. A link planted by
+    whoever may write a log folder is theirs. Hand-walked (as realpath does, which does not say
+    who owns the links it went through); OSError when a link cannot be read or loops."""
+    trusted = {0, os.geteuid()}
+    pending = list(reversed(Path(os.path.abspath(folder)).parts[1:]))
+    current, hops = "/", 0
+    while pending:
+        part = pending.pop()
+        if part in ("", "."):
+            continue
+        if part == "..":
+            current = os.path.dirname(current)
+            continue
+        candidate = os.path.join(current, part)
+        st = os.lstat(candidate)
+        if not stat.S_ISLNK(st.st_mode):
+            current = candidate
+            continue
+        if st.st_uid not in trusted:
+            return False
+        hops += 1
+        if hops > 40:  # the kernel's limit (MAXSYMLINKS)
+            raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), candidate)
+        target = os.readlink(candidate)
+        if os.path.isabs(target):
+            current = "/"
+        pending.extend(reversed(Path(target).parts[1:] if os.path.isabs(target) else Path(target).parts))
     return True
 
 

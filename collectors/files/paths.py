@@ -120,7 +120,10 @@ def _plain_folder(path: Path) -> str | None:
     """The folder of ``path`` when no folder on the way is a symbolic link (its real path is its
     spelling), else None: a path named through a link (a deployment's ``current -> releases/v2``)
     was chosen so, and re-pointing that link is the deployment's, not a folder that became a link."""
-    real = os.path.realpath(path.parent)
+    try:
+        real = os.path.realpath(path.parent)
+    except OSError:  # a folder swapped while realpath looked at it (V13 V4): no plain folder to record
+        return None
     return real if real == os.path.normpath(os.path.abspath(path.parent)) else None
 
 
@@ -212,6 +215,14 @@ class PathRecords:
             return frozenset({0, st.st_uid})
         record = self.get(path)
         return None if record is None or record.owner is None else frozenset({0, record.owner})
+
+    def moved(self, path: Path, folder: str) -> PathRecord:
+        """Record ``folder`` as the real folder of ``path`` now (moved through trusted links)."""
+        record = self.get(path) or PathRecord(path=self.key(path), first_look=datetime.now(UTC).isoformat(),
+                                              kind="file")
+        record = replace(record, folder=folder)
+        self._save(record)
+        return record
 
     def refuse(self, path: Path, reason: str, kind: Kind) -> PathRecord:
         """Count a symbolic link refused at ``path`` (shown by `govsoc status`); ``kind``: what

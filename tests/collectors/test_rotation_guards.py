@@ -9,6 +9,7 @@ import ctypes
 import json
 import os
 import re
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -23,6 +24,7 @@ from govsoc.store.sqlite import SqliteStore
 from tests.collectors import test_rotation_links
 from tests.collectors.test_rotation import stored, write
 from tests.collectors.test_rotation_links import SECRET, run, secret_lines
+from tests.conftest import need
 
 #: test_rotation_links' root-only file (a fixture)
 secret = test_rotation_links.secret
@@ -367,3 +369,63 @@ def test_a_folder_swapped_for_a_link_after_the_check_is_not_read_through(tmp_pat
                                             "was replaced by a symbolic link after it was checked: not read"]
     originals = [str(e.get("event.original")) for e in sqlite_store.search(Query())]
     assert len(originals) == 3 and not any("SECRET" in o for o in originals)
+
+
+def test_a_folder_that_cannot_be_resolved_is_that_paths_error_and_the_run_goes_on(tmp_path: Path,
+                                                                                   sqlite_store: SqliteStore) -> None:
+    # V13 V4: a folder swapped for a link while realpath looked at it (a link at lstat, no link at
+    # readlink) raised OSError out of the folder check: "internal error", the whole run stopped and
+    # --follow died. Made here without a race: the folder is a link to a zombie's /proc/PID/cwd,
+    # which lstat says is a link and readlink cannot read (ENOENT), as in the swap.
+    logs = tmp_path / "logs"
+    (logs / "app").mkdir(parents=True)
+    log, other = logs / "app" / "app.log", logs / "other.log"
+    write(log, 0, 3)
+    notices: list[str] = []
+    pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state", notice=notices.append)
+    follow_module.read_path(pipeline, log, IngestOptions(), named=True)  # its record holds its plain folder
+    zombie = subprocess.Popen(["true"])
+    try:
+        while Path(f"/proc/{zombie.pid}/stat").read_text().split()[2] != "Z":
+            time.sleep(0.01)
+        (logs / "app").rename(logs / "app.old")
+        (logs / "app").symlink_to(f"/proc/{zombie.pid}/cwd", target_is_directory=True)
+        write(other, 3, 10)
+        summaries = follow_module.read_path(pipeline, log, IngestOptions(), named=True)
+        follow_module.read_path(pipeline, log, IngestOptions(final=False), named=True)  # a --follow poll
+        follow_module.read_path(pipeline, other, IngestOptions(), named=True)
+    finally:
+        zombie.wait()
+    why = f"cannot resolve its folder {logs / 'app'} (No such file or directory): a folder of the path changed"
+    assert [s.error for s in summaries] == [f"{why} while it was looked at"]
+    assert [n for n in notices if why in n] == [f"{log}: not read: {why} while it was looked at"]
+    assert len(list(sqlite_store.search(Query()))) == 13  # the other path read: 3 before + 10
+
+
+@pytest.mark.parametrize("link_owner", [0, 65534])
+def test_a_log_folder_moved_behind_a_link_is_read_when_root_owns_the_link(tmp_path: Path, link_owner: int) -> None:
+    # V13 V7: root moves the log folder to another disk and leaves a link (`mv /var/log /data/log;
+    # ln -s /data/log /var/log`): every log under it was refused for good. As Linux's
+    # fs.protected_symlinks: the changed folder is read when every link on the way is owned by root or
+    # govsoc's user (the record takes the new folder, said once); a link owned by another user (the one
+    # who may write the log's folder) is refused as before.
+    need(os.geteuid() == 0, "a link another user owns needs root to make")
+    home = tmp_path / "home"
+    (tmp_path / "var" / "log" / "app").mkdir(parents=True)
+    (tmp_path / "data").mkdir()
+    log = tmp_path / "var" / "log" / "app" / "auth.log"
+    write(log, 0, 3)
+    run(home, "ingest", str(log))
+    (tmp_path / "var" / "log").rename(tmp_path / "data" / "log")
+    (tmp_path / "var" / "log").symlink_to(tmp_path / "data" / "log", target_is_directory=True)
+    os.lchown(tmp_path / "var" / "log", link_owner, link_owner)
+    write(log, 3, 2)
+    first = run(home, "ingest", str(log))
+    second = run(home, "ingest", str(log))
+    moved = f"its folder now leads to {tmp_path / 'data' / 'log' / 'app'}, not to {tmp_path / 'var' / 'log' / 'app'}"
+    if link_owner == 0:
+        assert f"{moved}: read there" in first.stderr and "its folder now leads" not in second.stderr
+        assert len(stored(home)) == 5  # the 2 new lines, once
+    else:
+        assert f"{moved} where a regular file was read before: not read" in first.stderr
+        assert len(stored(home)) == 3
