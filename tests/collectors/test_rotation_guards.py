@@ -124,6 +124,8 @@ def test_a_glob_with_symlinks_allowed_goes_through_a_folder_link(tmp_path: Path,
 def test_a_folder_of_a_named_path_replaced_by_a_link_is_not_followed(tmp_path: Path, vault: Path) -> None:
     # R11g G1b: `govsoc ingest logs/app/app.log` read a regular file; then the folder's writer
     # runs `mv app app.old; ln -s /root-only/folder app`: the next run stored the secret, no word.
+    # The writer is another user: the link is theirs (a link of root's is read: V13 V7).
+    need(os.geteuid() == 0, "a link another user owns needs root to make")
     logs, home = tmp_path / "logs", tmp_path / "home"
     (logs / "app").mkdir(parents=True)
     log = logs / "app" / "app.log"
@@ -131,6 +133,7 @@ def test_a_folder_of_a_named_path_replaced_by_a_link_is_not_followed(tmp_path: P
     run(home, "ingest", str(log))
     (logs / "app").rename(logs / "app.old")
     (logs / "app").symlink_to(vault, target_is_directory=True)
+    os.lchown(logs / "app", 65534, 65534)
     for _ in range(2):
         done = run(home, "ingest", str(log))
         assert f"{log}: its folder now leads to {vault}, not to {logs / 'app'} where a regular file" in done.stderr
