@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 from govsoc.collectors import IngestOptions, Pipeline
-from govsoc.rules import detect, load_rules
+from govsoc.rules import detect
 from govsoc.rules.loader import RuleSet
 from govsoc.store import rejudge
 from govsoc.store.base import Store
 from govsoc.store.sqlite import SqliteStore
-from tests.rules.test_incremental import BURST_ID, RULES, bursts
+from tests.rules.test_incremental import BURST_ID, RULES, bursts, ruleset
 from tests.rules.test_withdrawn_windows import NEAR, line
 
 GOOD = {"rule": BURST_ID, "alert": "a1", "group": {"source.ip": NEAR},
@@ -46,10 +46,7 @@ HOSTILE = {
 @pytest.fixture
 def rules(tmp_path: Path) -> RuleSet:
     """test_incremental's rules: ssh failures, and a burst of 3 from one source within 5 minutes."""
-    (tmp_path / "rules.yml").write_text(RULES, encoding="utf-8")
-    ruleset = load_rules([tmp_path / "rules.yml"])
-    assert ruleset.errors == []
-    return ruleset
+    return ruleset(tmp_path, RULES)
 
 
 def ingest(tmp_path: Path, store: Store, text: bytes) -> None:

@@ -40,12 +40,17 @@ level: high
 """
 
 
+def ruleset(tmp_path: Path, text: str, name: str = "rules.yml") -> RuleSet:
+    """The rules of ``text``, written to ``tmp_path / name`` and loaded without an error."""
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    loaded = load_rules([tmp_path / name])
+    assert loaded.errors == []
+    return loaded
+
+
 @pytest.fixture
 def rules(tmp_path: Path) -> RuleSet:
-    (tmp_path / "rules.yml").write_text(RULES, encoding="utf-8")
-    ruleset = load_rules([tmp_path / "rules.yml"])
-    assert ruleset.errors == []
-    return ruleset
+    return ruleset(tmp_path, RULES)
 
 
 def failure(minute: float, ip: str = "198.51.100.7", tag: str = "") -> Event:

@@ -17,10 +17,10 @@ import pytest
 
 from govsoc.collectors import IngestOptions, Pipeline
 from govsoc.core.alert import Note, TriageChange
-from govsoc.rules import detect, load_rules
+from govsoc.rules import detect
 from govsoc.rules.loader import RuleSet
 from govsoc.store.base import Query, Store
-from tests.rules.test_incremental import BURST_ID, RULES, T0, bursts
+from tests.rules.test_incremental import BURST_ID, RULES, T0, bursts, ruleset
 
 NEAR, FAR = "198.51.100.7", "198.51.100.77"
 SUPPRESSED = """
@@ -36,10 +36,7 @@ govsoc.suppress: {by: [source.ip], window: 1h}
 @pytest.fixture
 def rules(tmp_path: Path) -> RuleSet:
     """test_incremental's rules: ssh failures, and a burst of 3 from one source within 5 minutes."""
-    (tmp_path / "rules.yml").write_text(RULES, encoding="utf-8")
-    ruleset = load_rules([tmp_path / "rules.yml"])
-    assert ruleset.errors == []
-    return ruleset
+    return ruleset(tmp_path, RULES)
 
 
 def line(minute: int, ip: str) -> bytes:
@@ -131,10 +128,7 @@ def test_a_trimmed_burst_starts_at_its_first_stored_event(tmp_path: Path, each_s
 
 @pytest.fixture
 def suppressed(tmp_path: Path) -> RuleSet:
-    (tmp_path / "s.yml").write_text(SUPPRESSED, encoding="utf-8")
-    ruleset = load_rules([tmp_path / "s.yml"])
-    assert ruleset.errors == []
-    return ruleset
+    return ruleset(tmp_path, SUPPRESSED, "s.yml")
 
 
 @pytest.mark.parametrize("completed_ip", [NEAR, FAR])
