@@ -163,9 +163,12 @@ class DetectionPass:
         #: Windows to judge again (govsoc.store.rejudge), by rule id; the rules that failed.
         self.rejudge: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.failed_ids: set[str] = set()
+        #: Store.deletes when the pass began.
+        self.deletes: str | None = None
 
     def run(self) -> DetectionSummary:
         """Run the pass."""
+        self.deletes = self.store.deletes()  # before any read (see _written)
         self.store.refresh()
         if not self.ranged:
             self.until = self.store.position()
@@ -529,14 +532,26 @@ class DetectionPass:
         if alerts:
             began = time.perf_counter()
             try:
-                self.summary.receipt += self.store.write_alerts(alerts)
+                self.summary.receipt += self._written(alerts)
             finally:
                 self.summary.write_wait += time.perf_counter() - began
             self.summary.kinds.update(a.kind for a in alerts)
 
     def _store_write(self, alerts: list[Alert]) -> AlertReceipt:
         """The writer thread's call: the store's, looked up when called (as _write does)."""
-        return self.store.write_alerts(alerts)
+        return self._written(alerts)
+
+    def _written(self, alerts: list[Alert]) -> AlertReceipt:
+        """Write alerts; then, when events were deleted since the pass began (a completed line's
+        partial copy, Store.delete), withdraw what rests on one of theirs that is gone (V13 V11).
+        The pass may have read the copy before the delete and written after the delete's own
+        withdrawal looked: a burst holding the copy's id was stored for good (later passes join
+        the stored ids), a line counted twice. The mark is read after the write: a delete whose
+        mark comes later finds these alerts itself (Store.withdraw_alerts_on)."""
+        receipt = self.store.write_alerts(alerts)
+        if self.store.deletes() != self.deletes:
+            self.store.withdraw_alerts_on_vanished(alerts)
+        return receipt
 
     def _fail(self, rule: SigmaRule | SigmaCorrelationRule, error: GovsocError, began: float | None) -> None:
         located = _located(error, rule, self.ruleset)

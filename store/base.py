@@ -21,6 +21,8 @@ from govsoc.core.sink import WriteReceipt
 from govsoc.store import rejudge
 
 Scalar = str | int | float | bool
+#: Event ids looked up per query (Store.stored_ids).
+_ID_CHUNK = 1000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -139,6 +141,34 @@ class Store(metaclass=ABCMeta):
         rejudge.record(self, [rejudge.entry_of(a) for a in found if _window(a, gone)])
         for alert in found:
             _withdraw_resting(self, alert, gone)
+
+    def deletes(self) -> str | None:
+        """A mark that changes whenever :meth:`delete` removes events (None: none yet; a store
+        that never deletes events keeps None). A detection pass compares it before its reads
+        and after its writes: an alert built from events read before a delete and written after
+        it may rest on a deleted event (V13 V11), which the delete's withdrawal looked for too
+        early to find."""
+        return None
+
+    def stored_ids(self, ids: Collection[str]) -> set[str]:
+        """Which of the event ids ``ids`` are stored (looked up by id, a chunk at a time)."""
+        wanted = sorted(set(ids))
+        found: set[str] = set()
+        for begin in range(0, len(wanted), _ID_CHUNK):
+            chunk = tuple(wanted[begin:begin + _ID_CHUNK])
+            found.update(e.id for e in self.search(Query(terms={"event.id": chunk})))
+        return found
+
+    def withdraw_alerts_on_vanished(self, alerts: Iterable[Alert]) -> None:
+        """After ``alerts`` were written: withdraw what rests on an event among theirs that is no
+        longer stored (deleted after the pass read it, before it wrote them), as the delete's
+        own withdrawal would have (:meth:`withdraw_alerts_on`: a window judged again by the next
+        pass from the events stored then). The caller checks :meth:`deletes` first: deletes are
+        rare, and the look-up is needed only when one came during the pass."""
+        ids = {i for alert in alerts for i in alert.event_ids}
+        gone = ids - self.stored_ids(ids) if ids else set()
+        if gone:
+            self.withdraw_alerts_on(gone)
 
     @abstractmethod
     def search(self, query: Query) -> Iterator[Event]:

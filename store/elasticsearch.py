@@ -29,6 +29,7 @@ import json
 import random
 import re
 import time
+import uuid
 from collections.abc import Collection, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -73,6 +74,8 @@ _PAGE = 5000
 #: Values of one terms query over alert event ids: below index.max_terms_count (65,536 by
 #: default), and small enough to send again with every page of a scan (~350 KB).
 _TERMS_CHUNK = 10_000
+#: The state document whose mark changes at each delete of events (Store.deletes).
+_DELETES = "event-deletes"
 #: How far back an incremental read reaches before its ``after`` position: longer than a bulk
 #: request stays in flight plus the refresh interval (1 s), and than the clock skew between the
 #: hosts that write and the host that detects.
@@ -420,8 +423,19 @@ class ElasticsearchStore(Store):
             if actions:
                 self._call(lambda a=actions: self.client.bulk(operations=a, refresh=True), "delete failed")
                 deleted += len(actions)
+        if deleted:
+            # A pass that read the events before and writes its alerts after this mark looks for
+            # what they rest on again (Store.deletes, V13 V11); one that wrote before it is
+            # found by the withdrawal below, once the alerts written so far are searchable.
+            self.put_state(_DELETES, {"mark": uuid.uuid4().hex})
+            self._alerts_dirty = True
         self.withdraw_alerts_on(wanted)
         return deleted
+
+    def deletes(self) -> str | None:
+        """The mark :meth:`delete` writes when it removed events (a realtime get)."""
+        doc = self.get_state(_DELETES)
+        return None if doc is None else str(doc.get("mark"))
 
     # -- reading -----------------------------------------------------------------------------
     def _query(self, query: Query, *, ignored: bool | None = None) -> dict[str, Any]:
