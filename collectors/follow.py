@@ -27,6 +27,7 @@ from govsoc.collectors.checkpoints import RACY_SECONDS, Checkpoint
 from govsoc.collectors.detect import record_format
 from govsoc.collectors.files.discover import (
     Listings,
+    configured_folder,
     expand,
     folder_link,
     live_of,
@@ -38,6 +39,7 @@ from govsoc.collectors.files.discover import (
     rotation_family,
     written_order,
 )
+from govsoc.collectors.files.folder import LinkRefused, open_folder, resolve
 from govsoc.collectors.files.identity import FileView, in_folder, look, no_links
 from govsoc.collectors.files.paths import Kind, path_kind
 from govsoc.collectors.pipeline import IngestOptions, Pipeline
@@ -52,36 +54,47 @@ _SWAPPED = "put in the file's place after it was checked: not read"
 
 
 def read_path(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: bool,
-              via: Path | None = None) -> list[IngestSummary]:
+              via: Path | None = None, fixed: Path | None = None) -> list[IngestSummary]:
     """Read what a log path gained: the files rotated from it since (finish_predecessors), then
     the file at it, when admit() lets it be read. An unreadable file is a summary with its error
     in a one-shot run (``options.final``), a notice in a follow poll (gone since the listing:
-    the next poll). ``via``: the folder link a glob went through to match it (discover.folder_link)."""
+    the next poll). ``via``: the folder link a glob went through to match it (discover.folder_link);
+    ``fixed``: the folder the pattern that matched it spells out (discover.configured_folder; for
+    a path named itself, its whole folder)."""
     try:
         if _elsewhere(pipeline, path, options, via):
             return []  # nor its rotated files: they are in the folder the link leads to
     except OSError as e:  # a folder swapped while realpath looked at it (V13 V4): this path's error only
-        why = (f"cannot resolve its folder {path_text(str(path.parent))} ({e.strerror or e}): a folder of the "
-               "path changed while it was looked at")
-        if not options.final:
-            pipeline.notice(f"{path_text(str(path))}: not read: {why}")
-            return []
-        return [IngestSummary(source=path_text(str(path)), error=why)]
+        return _unresolved(pipeline, path, options, e)
     target = admit(pipeline, path, options, named=named)
     # a rotated file matched by a glob or found in a folder: its log's owner or root (see _finish)
     live = None if named else live_of(path)
     owners = pipeline.paths.owners(live) if live is not None else None
     if target is not None and owners is not None and _stranger(pipeline, target, owners):
         target = None
+    base = target or path
+    # The folder is resolved once (each link on the way judged) and opened by descriptor; every
+    # file of this read is opened relative to it (V13 V3: a folder swapped for a link after the
+    # check was read through).
+    try:
+        checked = resolve(base.parent, _judge(pipeline, base, options, named=named or base != path, fixed=fixed))
+    except LinkRefused as e:
+        _refuse_link(pipeline, base, e)
+        return []
+    except OSError as e:
+        return _unresolved(pipeline, path, options, e)
+    try:
+        descriptor = open_folder(checked.real)
+    except OSError as e:  # a folder swapped for a link since it was resolved (V13 V3)
+        return _unread(pipeline, path, options, f"cannot read: {e.strerror or e}")
+    pipeline.paths.resolved(base, checked)
     # Where the path may not be a link, it is opened with O_NOFOLLOW: a link swapped in after
     # the check above is not read through (V12 F4's race, on the live name).
     summaries: list[IngestSummary] = []
-    record = pipeline.paths.get(path)
-    folder = record.folder if record is not None and target == path else None
     try:
-        with no_links(_SWAPPED), in_folder(folder):
+        with no_links(_SWAPPED), in_folder(checked.folder, descriptor):
             # ParseError: a file renamed over the path while it was looked at (R11g G7), this path only
-            summaries = finish_predecessors(pipeline, target or path, options)
+            summaries = finish_predecessors(pipeline, base, options)
             if target is None:
                 return summaries
             with no_links(_SWAPPED, owners):
@@ -91,7 +104,67 @@ def read_path(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: 
             pipeline.notice(str(e))
         else:
             summaries.append(IngestSummary(source=path_text(str(target or path)), error=e.message))
+    finally:
+        os.close(descriptor)
     return summaries
+
+
+def _unresolved(pipeline: Pipeline, path: Path, options: IngestOptions, e: OSError) -> list[IngestSummary]:
+    """A folder of ``path`` that could not be resolved or opened as checked: this path's error in
+    a one-shot run, a notice in a follow poll (nothing said for a followed path whose folder is not
+    there yet)."""
+    if isinstance(e, FileNotFoundError) and not options.final and not os.path.lexists(path.parent):
+        return []
+    return _unread(pipeline, path, options, f"cannot resolve its folder {path_text(str(path.parent))} "
+                   f"({e.strerror or e}): a folder of the path changed while it was looked at")
+
+
+def _unread(pipeline: Pipeline, path: Path, options: IngestOptions, why: str) -> list[IngestSummary]:
+    """``path`` not read for ``why``: its summary's error in a one-shot run, a notice in a poll."""
+    if not options.final:
+        pipeline.notice(f"{path_text(str(path))}: not read: {why}")
+        return []
+    return [IngestSummary(source=path_text(str(path)), error=why)]
+
+
+def _judge(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: bool,
+           fixed: Path | None) -> Callable[[Path, os.stat_result], bool]:
+    """Which symbolic links a folder of ``path`` may be (folder.resolve asks for each one met):
+    one owned by root or govsoc's user (V13 V7, the rule of fs.protected_symlinks); where a regular
+    file was read before, only a link that was there then (a deployment's ``current``; a folder
+    that became a link is refused: R11g G1b, V13 V9); else, at a first look, one the configuration
+    spells out (a path named itself, a glob's fixed part) or any with ``options.symlinks``."""
+    record = pipeline.paths.get(path)
+    known: set[str] | None = None
+    if record is not None and record.kind == "file":
+        known = set(record.links) if record.links is not None else set() if record.folder is not None else None
+    trusted = {0, os.geteuid()}
+    spelled = Path(os.path.normpath(fixed)) if fixed is not None else None
+
+    def allowed(link: Path, st: os.stat_result) -> bool:
+        if st.st_uid in trusted:
+            return True
+        if known is not None:
+            return str(link) in known
+        return named or options.symlinks or (spelled is not None and spelled.is_relative_to(link))
+    return allowed
+
+
+def _refuse_link(pipeline: Pipeline, path: Path, e: LinkRefused) -> None:
+    """Say (once) and count the refusal of a folder link of ``path`` that folder.resolve met."""
+    record = pipeline.paths.get(path)
+    if record is not None and record.kind == "file":
+        why = (f"its folder {path_text(str(e.link))} is a symbolic link (to {path_text(e.target)}), where a folder "
+               "was when a regular file was first read there: not read (a folder replaced by a symbolic link is "
+               "not followed)")
+        kind: Kind = "file"
+    else:
+        why = (f"found through the symbolic link {path_text(str(e.link))} (to {path_text(e.target)}), below the "
+               "folder the configuration names: not read (name the file itself, or allow links with --symlinks or "
+               "collectors.symlinks: true)")
+        kind = "link"
+    if _once(pipeline, f"{path_text(str(path))}: {why}"):
+        pipeline.paths.refuse(path, why, kind)
 
 
 def admit(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: bool) -> Path | None:
@@ -444,7 +517,8 @@ class Follower:
         for path in expand(self.patterns, missing_ok=True):
             options = replace(self.options(path), final=False)
             summaries.extend(read_path(self.pipeline, path, options, named=path in named,
-                                       via=None if path in named else folder_link(path, self.patterns)))
+                                       via=None if path in named else folder_link(path, self.patterns),
+                                       fixed=configured_folder(path, self.patterns)))
         self.pipeline.drain()
         self.pipeline.paths.prune()  # once a day at most: a stat of its stamp otherwise (R11g G6)
         return summaries

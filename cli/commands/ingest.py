@@ -19,7 +19,7 @@ from govsoc.cli.main import cli
 from govsoc.cli.progress import progress
 from govsoc.cli.terminal import printable
 from govsoc.collectors import IngestOptions, IngestSummary, Pipeline, parsers, path_text
-from govsoc.collectors.files.discover import expand, folder_link, named_paths
+from govsoc.collectors.files.discover import configured_folder, expand, folder_link, named_paths
 from govsoc.collectors.follow import Follower, read_path
 from govsoc.core.config import Config
 from govsoc.core.enrichment import Enricher
@@ -115,7 +115,8 @@ def run_ingest(app: AppContext, paths: tuple[str, ...], parser: str | None = Non
             try:
                 task_for(path)
                 run.summaries.extend(read_path(pipeline, path, options, named=path in named,
-                                               via=None if path in named else folder_link(path, patterns)))
+                                               via=None if path in named else folder_link(path, patterns),
+                                               fixed=configured_folder(path, patterns)))
             except ParseError as e:  # one unreadable file: say so, go on with the others
                 run.summaries.append(IngestSummary(source=path_text(str(path)), error=e.message))
     pipeline.drain()

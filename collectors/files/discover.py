@@ -101,6 +101,22 @@ def folder_link(path: Path, patterns: Iterable[str]) -> Path | None:
     return found
 
 
+def configured_folder(path: Path, patterns: Iterable[str]) -> Path | None:
+    """The deepest folder of ``path`` one of ``patterns`` spells out: a glob's fixed part (the
+    components before its first wildcard), a folder named, or a named file's own folder; None when
+    no pattern holds the path. Links there are the configuration's choice (folder_link)."""
+    found: Path | None = None
+    for pattern in patterns:
+        spelled = Path(pattern).expanduser().absolute()
+        if glob.has_magic(pattern):
+            spelled = Path(*spelled.parts[:next(i for i, part in enumerate(spelled.parts) if glob.has_magic(part))])
+        elif spelled == path:
+            spelled = path.parent
+        if path.parent.is_relative_to(spelled) and (found is None or len(spelled.parts) > len(found.parts)):
+            found = spelled
+    return found
+
+
 def _first_link(fixed: Path, folder: Path) -> Path | None:
     """The first folder from just below ``fixed`` down to ``folder`` that is a symbolic link."""
     current = fixed

@@ -69,9 +69,10 @@ _NO_LINKS: ContextVar[str | None] = ContextVar("govsoc_no_links", default=None)
 #: With it, the user ids a file opened so may be owned by (a log's rotated files: its owner and root).
 _OWNERS: ContextVar[frozenset[int] | None] = ContextVar("govsoc_owners", default=None)
 
-#: With it, the real folder every file opened must be in (a log's folder, recorded when no folder
-#: on its path was a link: a folder swapped for a link after the check is not read through).
-_FOLDER: ContextVar[str | None] = ContextVar("govsoc_folder", default=None)
+#: With it, a log's folder (spelled, normalised) and a descriptor of it opened when it was checked
+#: (collectors.files.folder): files in that folder are opened relative to the descriptor, so a folder
+#: of the path swapped for a link after the check is not read through (R11g G1b, V13 V3).
+_FOLDER: ContextVar[tuple[str, int] | None] = ContextVar("govsoc_folder", default=None)
 
 #: Why a rotated generation found beside a log is not read through a link.
 GENERATION = "not read in place of a rotated file"
@@ -91,24 +92,25 @@ def no_links(why: str = GENERATION, owners: frozenset[int] | None = None) -> Ite
 
 
 @contextmanager
-def in_folder(folder: str | None) -> Iterator[None]:
-    """Within: :func:`open_content` reads only files whose real folder is ``folder`` (None: any),
-    checked on the descriptor opened (/proc/self/fd names the file the kernel opened), so a
-    folder of the path replaced by a link between the check and the open is not read through
-    (R11g G1b)."""
-    token = _FOLDER.set(folder)
+def in_folder(folder: str, descriptor: int) -> Iterator[None]:
+    """Within: :func:`open_content` opens a file of ``folder`` (as spelled, normalised) relative to
+    ``descriptor``, that folder opened when it was checked (folder.open_folder), not by its name
+    again: a folder of the path replaced by a link between the check and the open is not read
+    through (R11g G1b, V13 V3), and the log, its look and its rotated files are in one folder."""
+    token = _FOLDER.set((folder, descriptor))
     try:
         yield
     finally:
         _FOLDER.reset(token)
 
 
-def _opened_folder(fd: int) -> str | None:
-    """The real folder of the file open as ``fd`` (Linux /proc), or None when it cannot be told."""
-    try:
-        return os.path.dirname(os.readlink(f"/proc/self/fd/{fd}"))
-    except OSError:
-        return None
+def _open_at(path: Path, flags: int) -> int:
+    """os.open of ``path``, relative to the checked folder's descriptor when it is in that folder."""
+    held = _FOLDER.get()
+    spelled = os.path.normpath(os.path.abspath(path))
+    if held is not None and os.path.dirname(spelled) == held[0]:
+        return os.open(os.path.basename(spelled), flags, dir_fd=held[1])
+    return os.open(path, flags)
 
 
 def _open_raw(path: Path) -> BinaryIO:
@@ -120,7 +122,7 @@ def _open_raw(path: Path) -> BinaryIO:
     why = _NO_LINKS.get()
     flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC | (0 if why is None else os.O_NOFOLLOW)
     try:
-        fd = os.open(path, flags)
+        fd = _open_at(path, flags)
     except OSError as e:
         if e.errno == errno.ELOOP and why is not None:
             e.strerror = f"a symbolic link, {why}"
@@ -129,10 +131,6 @@ def _open_raw(path: Path) -> BinaryIO:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, f"{file_type(info.st_mode)}, not a regular file: not read")
-        folder = _FOLDER.get()
-        if folder is not None and (opened := _opened_folder(fd)) is not None and opened != folder:
-            raise PermissionError(errno.EPERM, f"in {opened}, not in {folder}: a folder of the path was replaced by "
-                                  "a symbolic link after it was checked: not read")
         owners = _OWNERS.get()
         if owners is not None and info.st_uid not in owners:
             raise PermissionError(errno.EPERM, f"owned by user id {info.st_uid}, not by the log's owner or root: {why}")
@@ -218,7 +216,9 @@ def view_tail_digest(view: FileView, offset: int) -> str | None:
     """tail_digest() of the file ``view`` shows; ParseError when the path holds another file
     now (renamed over it since the look: its tail is not this file's, R11g G7)."""
     try:
-        with view.path.open("rb") as raw:
+        # in the checked folder (in_folder): by name again, a folder swapped for a link since would
+        # show another file, and the look taken for a file renamed over the path
+        with os.fdopen(_open_at(view.path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), "rb") as raw:
             st = os.fstat(raw.fileno())
             if (st.st_dev, st.st_ino) != (view.device, view.inode):
                 raise ParseError(f"cannot read: {RENAMED_OVER}", location=Location(path=str(view.path)))

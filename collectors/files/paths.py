@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
 from govsoc.collectors.files.discover import live_of, rotation_age
+from govsoc.collectors.files.folder import Resolved
 
 __all__ = ["PathRecord", "PathRecords", "path_kind"]
 
@@ -61,6 +62,10 @@ class PathRecord:
     #: The folder of the path when a regular file was first seen there through no folder link: a
     #: folder of the path replaced by a link later leads elsewhere, and is refused (R11g G1b).
     folder: str | None = None
+    #: The folders of the path (spelled) that were symbolic links when a regular file was first seen
+    #: there (None: not known, a record older than this field): another folder of the path that is a
+    #: link later became one, and is refused unless root or govsoc's user owns it (V13 V9).
+    links: tuple[str, ...] | None = None
 
     @property
     def first_look_seconds(self) -> float:
@@ -85,15 +90,15 @@ def _valid(data: Any) -> PathRecord:
     if not isinstance(data, dict):
         raise ValueError("not a JSON object")
     fields = {"path": str, "first_look": str, "kind": str, "refused": int, "refusal": str, "owner": int,
-              "folder": str}
+              "folder": str, "links": list}
     unknown = sorted(set(data) - set(fields))
     if unknown:
         raise ValueError(f"unknown field {unknown[0]!r}")
     for name, wanted in fields.items():
         value = data.get(name)
-        optional = name not in data and name in ("refused", "refusal", "owner", "folder")  # older records lack them
+        optional = name not in data and name in ("refused", "refusal", "owner", "folder", "links")  # older records
         typed = isinstance(value, wanted) and not isinstance(value, bool)
-        if optional or typed or (value is None and name in ("owner", "folder")):
+        if optional or typed or (value is None and name in ("owner", "folder", "links")):
             continue
         raise ValueError(f"{name}: {value!r} is not {'a' if wanted is str else 'an'} {wanted.__name__}")
     if data["kind"] not in get_args(Kind):
@@ -107,6 +112,11 @@ def _valid(data: Any) -> PathRecord:
     # a first look in the future would silently stop the read of a quiet log's generations
     if first.tzinfo is None or first > datetime.now(UTC):
         raise ValueError(f"first_look: {data['first_look']!r} is not a past UTC time")
+    links = data.get("links")
+    if links is not None:
+        if not all(isinstance(link, str) for link in links):
+            raise ValueError(f"links: {links!r} is not a list of folders")
+        data = {**data, "links": tuple(links)}
     return PathRecord(**data)
 
 
@@ -135,6 +145,8 @@ class PathRecords:
         self.folder = Path(folder)
         self.notice = notice or (lambda _message: None)
         self._known: dict[str, PathRecord] = {}
+        #: each path's folder as resolved at the check of the read under way (follow.read_path)
+        self._resolved: dict[str, Resolved] = {}
         self._lock = threading.Lock()
 
     @staticmethod
@@ -184,24 +196,41 @@ class PathRecords:
         self._save(record)
         return record
 
+    def resolved(self, path: Path, folder: Resolved) -> None:
+        """Note how the folder of ``path`` was resolved at this read's check (which links it met):
+        what look() records when a regular file is first seen there. Taken from the check, not
+        looked at again: a folder swapped for a link in between would be recorded as a link."""
+        with self._lock:
+            self._resolved[self.key(path)] = folder
+
     def look(self, path: Path, kind: Kind, owner: int | None = None) -> PathRecord:
         """The record of ``path``, made now when it has none (``kind`` is what is there now,
         ``owner`` the user id of the regular file there); a path first seen missing or as a link
         takes the kind of the regular file seen later."""
         record = self.get(path)
-        folder = _plain_folder(path) if kind == "file" else None
+        folder, links = self._folder(path) if kind == "file" else (None, None)
         if record is None:
             record = PathRecord(path=self.key(path), first_look=datetime.now(UTC).isoformat(), kind=kind, owner=owner,
-                                folder=folder)
+                                folder=folder, links=links)
         else:
             changed = replace(record, kind=record.kind if record.kind == "file" or kind in ("missing", "other")
                               else kind, owner=record.owner if owner is None else owner,
-                              folder=record.folder or folder)
+                              folder=record.folder or folder, links=record.links if record.links is not None
+                              else links)
             if changed == record:
                 return record
             record = changed
         self._save(record)
         return record
+
+    def _folder(self, path: Path) -> tuple[str | None, tuple[str, ...] | None]:
+        """The plain folder of ``path`` (None when a link is on the way) and the links on the way
+        (None: not known), from this read's check when there was one."""
+        with self._lock:
+            checked = self._resolved.get(self.key(path))
+        if checked is None:
+            return _plain_folder(path), None
+        return (checked.real if not checked.links else None), checked.links
 
     def owners(self, path: Path) -> frozenset[int] | None:
         """Who may own a rotated file of the log ``path``: root and the owner of the regular file

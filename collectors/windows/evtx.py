@@ -14,12 +14,14 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import struct
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from govsoc.collectors.base import FILE_ORIGIN, ParseContext, RawRecord, parsers, record_digest
+from govsoc.collectors.files.identity import open_content
 from govsoc.collectors.windows.winlog import DEFAULT_DATASET, normalise
 from govsoc.core.errors import Location, ParseError
 from govsoc.core.event import Event
@@ -74,8 +76,8 @@ class EvtxFileSource:
         """A digest of the file's header, size and modification time: equal means unchanged."""
         location = Location(path=str(self.path))
         try:
-            st = self.path.stat()
-            with self.path.open("rb") as handle:
+            with open_content(self.path) as handle:
+                st = os.fstat(handle.fileno())
                 header = handle.read(FILE_HEADER_BYTES)
         except OSError as e:
             raise ParseError(f"cannot read: {e.strerror}", location=location) from e
@@ -90,17 +92,24 @@ class EvtxFileSource:
                              location=Location(path=str(self.path))) from e
         origin = FILE_ORIGIN + str(self.path.resolve())
         location = Location(path=str(self.path))
+        # Opened as every log is (identity.open_content): the checks of the read it is part of (no
+        # link where none may be, the log's folder as checked, the owner) hold for EVTX too; the
+        # reader is given this descriptor, never the path to open again.
+        with open_content(self.path) as handle:
+            yield from self._records(evtx, handle, origin, location)
+
+    def _records(self, evtx: Any, handle: BinaryIO, origin: str, location: Location) -> Iterator[RawRecord]:
+        """records() of the file open as ``handle``."""
         try:
-            with self.path.open("rb") as handle:
-                header = handle.read(FILE_HEADER_BYTES)
-                chunks = _chunks(handle)
+            header = handle.read(FILE_HEADER_BYTES)
+            chunks = _chunks(handle)
         except OSError as e:
             raise ParseError(f"cannot read: {e.strerror}", location=location) from e
         if header[:len(EVTX_MAGIC)] != EVTX_MAGIC:
             raise ParseError("not an EVTX file (no ElfFile header)", location=location)
         after = self._after if any(first <= self._after <= last for first, last, _ in chunks) else 0
         self.resumed = after > 0
-        for record in self._read(evtx, self._stream(header, chunks, after), origin, location):
+        for record in self._read(evtx, self._stream(handle, header, chunks, after), origin, location):
             if record.offset < after:
                 continue
             if record.offset == after:
@@ -115,24 +124,25 @@ class EvtxFileSource:
             if after <= 0:
                 return
         self.resumed = False
-        yield from self._read(evtx, self._stream(header, chunks, 0), origin, location)
+        yield from self._read(evtx, self._stream(handle, header, chunks, 0), origin, location)
 
-    def _stream(self, header: bytes, chunks: list[tuple[int, int, int]], after: int) -> str | BinaryIO:
-        """The file for the reader: its path, or its header and the chunks holding records from
-        ``after`` on, in EventRecordID order."""
+    @staticmethod
+    def _stream(handle: BinaryIO, header: bytes, chunks: list[tuple[int, int, int]], after: int) -> BinaryIO:
+        """The file for the reader: ``handle`` from its start, or its header and the chunks
+        holding records from ``after`` on, in EventRecordID order."""
         wanted = sorted((first, position) for first, last, position in chunks if last >= after)
         if after == 0 and [p for _, p in wanted] == sorted(p for _, _, p in chunks):
-            return str(self.path)
+            handle.seek(0)
+            return handle
         buffer = io.BytesIO()
         buffer.write(header)
-        with self.path.open("rb") as handle:
-            for _, position in wanted:
-                handle.seek(position)
-                buffer.write(handle.read(CHUNK_BYTES))
+        for _, position in wanted:
+            handle.seek(position)
+            buffer.write(handle.read(CHUNK_BYTES))
         buffer.seek(0)
         return buffer
 
-    def _read(self, evtx: Any, stream: str | BinaryIO, origin: str, location: Location) -> Iterator[RawRecord]:
+    def _read(self, evtx: Any, stream: BinaryIO, origin: str, location: Location) -> Iterator[RawRecord]:
         try:
             reader = evtx.PyEvtxParser(stream)
         except (OSError, RuntimeError) as e:
