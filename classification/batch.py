@@ -26,12 +26,16 @@ import unicodedata
 from collections.abc import Sequence
 from itertools import accumulate, compress, repeat
 from operator import add, ne
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from govsoc.classification.recognizer import Recognizer, normalize
 
-__all__ = ["SEP", "class_of", "joined_text", "signatures", "starts", "probe", "Candidate", "Bit", "ShapeGate",
-           "joinable"]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+__all__ = ["SEP", "class_of", "joined_text", "folded_chunk", "signatures", "starts", "offset_array", "probe",
+           "Candidate", "Bit", "ShapeGate", "joinable"]
 
 #: Joins the values of a chunk. No pattern or shape holds it, and a value holding it is not joined.
 SEP: Final = "\x00"
@@ -60,13 +64,21 @@ _DASH: Final = re.compile(f"[{_DASH_CHARS}]")
 def joined_text(values: Sequence[str]) -> tuple[str, str] | None:
     """(the values joined by SEP, the same folded as normalize() folds each value), or None when
     a value holds SEP. Both have the same length: offsets of one are offsets of the other."""
+    joined = folded_chunk(values)
+    return None if joined is None else joined[:2]
+
+
+def folded_chunk(values: Sequence[str]) -> tuple[str, str, list[str] | None] | None:
+    """:func:`joined_text` and each value folded (None when folding changed none: the values
+    stand for themselves), so that the scanner need not split the folded text again."""
     blob = SEP.join(values)
     if blob.count(SEP) != len(values) - 1:
         return None
     if blob.isascii():
-        return blob, blob
+        return blob, blob, None
     # NUL is a starter that composes with nothing, so the joined text is NFKC-normalised exactly
     # when every value is; then normalize() returns every value unchanged but for dashes
+    parts: list[str] | None = None
     if unicodedata.is_normalized("NFKC", blob):
         folded = blob
     else:
@@ -79,7 +91,10 @@ def joined_text(values: Sequence[str]) -> tuple[str, str] | None:
             parts[i] = normalize(values[i])
         folded = SEP.join(parts)
     # seven substring scans (C fastsearch) cost a third of one regex search over the text
-    return blob, _DASH.sub("-", folded) if any(map(folded.__contains__, _DASH_CHARS)) else folded
+    if any(map(folded.__contains__, _DASH_CHARS)):
+        folded = _DASH.sub("-", folded)
+        parts = folded.split(SEP)
+    return blob, folded, parts
 
 
 def signatures(text: str) -> list[bytes]:
@@ -91,6 +106,16 @@ def starts(values: Sequence[str]) -> list[int]:
     """Offset of every value in ``SEP.join(values)``."""
     # the lengths before each value plus one separator each, summed in C
     return list(map(add, accumulate(map(len, values[:-1]), initial=0), range(len(values)))) if values else []
+
+
+def offset_array(values: Sequence[str]) -> npt.NDArray[np.intp]:
+    """:func:`starts` as a numpy array (what :meth:`Recognizer.find_joined` looks matches up in)."""
+    import numpy as np
+
+    ends = np.fromiter(map(len, values), dtype=np.intp, count=len(values)).cumsum()
+    offsets = np.zeros(len(values), dtype=np.intp)
+    offsets[1:] = ends[:-1] + np.arange(1, len(values), dtype=np.intp)
+    return offsets
 
 
 #: A candidate recognizer of a value: the recognizer, one expression that finds where any of its

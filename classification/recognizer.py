@@ -29,10 +29,14 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from itertools import chain, compress, islice, repeat
 from operator import add, is_, is_not, itemgetter, sub
-from typing import ClassVar, Final, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypeVar, cast
 
 from govsoc.classification import masking
 from govsoc.core.registry import Registry
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 __all__ = ["Pattern", "Match", "Recognizer", "recognizers", "register", "normalize", "PiClass", "CONTEXT_BOOST",
            "masked_text", "new_match", "new_matches", "HitCache"]
@@ -244,7 +248,7 @@ class Recognizer(ABC):
                     found.append(hit)
         return found
 
-    def find_joined(self, text: str, offsets: Sequence[int], *, context: bool = False,
+    def find_joined(self, text: str, offsets: Sequence[int] | npt.NDArray[np.intp], *, context: bool = False,
                     within: Sequence[Sequence[tuple[int, int]]] | None = None,
                     ) -> tuple[list[tuple[int, Match]], set[int]]:
         """``find_folded`` of every value of a joined folded text at once (the values start at
@@ -264,6 +268,7 @@ class Recognizer(ABC):
         if self.needs_context and not context:
             return found, matched
         caches = HitCache.of(self)
+        table = None  # the offsets as an array, made when a pattern has many matches
         # earlier patterns' hits per value; one pattern's matches never overlap each other
         taken: dict[int, list[tuple[int, int]]] | None = {} if len(self._searching) > 1 else None
         for number, (pattern, regex) in enumerate(self._searching):
@@ -276,10 +281,11 @@ class Recognizer(ABC):
                            chain.from_iterable(map(regex.finditer, repeat(text), *zip(*spans, strict=True))))
             if not matches:
                 continue
-            at = list(map(_START, matches))
-            indexes = list(map(sub, map(bisect_right, repeat(offsets), at), repeat(1)))
+            if table is None and len(matches) >= _FEW:
+                table = _offset_table(offsets)
+            indexes, inside = _locate(matches, offsets, table)
             matched.update(indexes)
-            keys = list(zip(map(_GROUP, matches), map(sub, at, map(offsets.__getitem__, indexes)), strict=True))
+            keys = list(zip(map(_GROUP, matches), inside, strict=True))
             cache = caches.table(number, context)
             hits: list[Match | None | object] = list(map(cache.get, keys, repeat(_UNSEEN)))
             unseen = list(compress(range(len(hits)), map(is_, hits, repeat(_UNSEEN))))
@@ -381,6 +387,32 @@ class Recognizer(ABC):
 
 
 _UNSEEN: Final = object()
+#: Below this many matches of a pattern, bisect finds their values; from it, numpy (whose calls
+#: cost a few microseconds each, its work per match a few nanoseconds).
+_FEW: Final = 32
+
+
+def _offset_table(offsets: Sequence[int] | npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+    import numpy as np
+
+    return np.asarray(offsets, dtype=np.intp)
+
+
+def _locate(matches: list[re.Match[str]], offsets: Sequence[int] | npt.NDArray[np.intp],
+            table: npt.NDArray[np.intp] | None) -> tuple[list[int], list[int]]:
+    """For each match of a joined text whose values start at ``offsets`` (``table``: the same
+    as an array, or None), the index of the value it is in and its start in that value. Many
+    matches are placed by one numpy ``searchsorted``: a bisect per match costs about 0.2 us
+    (a Python comparison a step), the vectorised search a few nanoseconds."""
+    if table is None or len(matches) < _FEW:
+        at = list(map(_START, matches))
+        indexes = list(map(sub, map(bisect_right, repeat(offsets), at), repeat(1)))
+        return indexes, list(map(sub, at, map(offsets.__getitem__, indexes)))
+    import numpy as np
+
+    starts = np.fromiter(map(_START, matches), dtype=np.intp, count=len(matches))
+    where = np.searchsorted(table, starts, side="right") - 1
+    return where.tolist(), (starts - table[where]).tolist()
 
 
 class HitCache:

@@ -34,11 +34,11 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, reduce
-from itertools import compress
-from operator import or_
+from itertools import chain, compress, groupby, repeat
+from operator import add, itemgetter, or_
 from typing import Final
 
-from govsoc.classification.batch import SEP, ShapeGate, class_of, joined_text, signatures, starts
+from govsoc.classification.batch import SEP, ShapeGate, class_of, folded_chunk, offset_array, signatures, starts
 from govsoc.classification.recognizer import Match, Recognizer, normalize, recognizers
 
 __all__ = ["Scanner", "scan_naive", "PRIORITY", "CLASSES"]
@@ -147,18 +147,24 @@ class Scanner:
         When every active recognizer has SHAPES, the values are gated in chunks by C code
         (govsoc.classification.batch): joined, folded, mapped to class strings, and each class
         string looked up in the plan's table of recognizers by shape; only values with a
-        candidate run their candidates one by one."""
+        candidate run their candidates one by one. A chunk's (index, hits) are listed at once
+        and handed out by C code (``chain``): no Python frame runs per value with a hit."""
         plan = self._plan(context)
         if plan.trigger_gate is not None or len(values) < 64:
-            yield from self._scan_each(values, context, plan)
-            return
-        for first in range(0, len(values), _CHUNK):
-            chunk = values[first:first + _CHUNK]
-            for index, hits in self._scan_distinct(chunk, context, plan):
-                yield first + index, hits
+            return self._scan_each(values, context, plan)
+        return chain.from_iterable(map(self._chunk, repeat(values), range(0, len(values), _CHUNK), repeat(context),
+                                       repeat(plan)))
+
+    def _chunk(self, values: Sequence[str], first: int, context: frozenset[str],
+               plan: _Plan) -> list[tuple[int, list[Match]]]:
+        """(index in ``values``, hits) of the chunk of ``values`` that begins at ``first``."""
+        found = self._scan_distinct(values[first:first + _CHUNK], context, plan)
+        if not first or not found:
+            return found
+        return list(zip(map(add, map(_INDEX, found), repeat(first)), map(_HITS, found), strict=True))
 
     def _scan_distinct(self, chunk: Sequence[str], context: frozenset[str],
-                       plan: _Plan) -> Iterator[tuple[int, list[Match]]]:
+                       plan: _Plan) -> list[tuple[int, list[Match]]]:
         """_scan_chunk of the chunk's distinct values, each one's hits given to every value equal
         to it: a log repeats its messages, a column its statuses, phones and codes, and a value's
         hits are a function of its text (and the context, the same for the chunk). Joining,
@@ -169,22 +175,22 @@ class Scanner:
         # each value's index of the first value equal to it, by C code
         firsts = list(map(seen.setdefault, chunk, range(len(chunk))))
         if len(seen) * 4 > len(chunk) * 3:  # few repeats: handing hits out would cost more than it spares
-            yield from self._scan_chunk(chunk, context, plan)
-            return
+            return self._scan_chunk(chunk, context, plan)
         where = list(seen.values())  # distinct value -> its first index in the chunk
-        found = {where[k]: hits for k, hits in self._scan_chunk(list(seen), context, plan)}
-        if found:
-            for index in compress(range(len(chunk)), map(found.__contains__, firsts)):
-                # a list of its own for each value (the Matches are frozen and shared)
-                yield index, found[firsts[index]].copy()
+        hits = self._scan_chunk(list(seen), context, plan)
+        if not hits:
+            return []
+        found = dict(zip(map(where.__getitem__, map(_INDEX, hits)), map(_HITS, hits), strict=True))
+        indexes = list(compress(range(len(chunk)), map(found.__contains__, firsts)))
+        # a list of its own for each value (the Matches are frozen and shared)
+        return list(zip(indexes, map(list.copy, map(found.__getitem__, map(firsts.__getitem__, indexes))), strict=True))
 
     def _scan_chunk(self, chunk: Sequence[str], context: frozenset[str],
-                    plan: _Plan) -> Iterator[tuple[int, list[Match]]]:
-        joined = joined_text(chunk)
+                    plan: _Plan) -> list[tuple[int, list[Match]]]:
+        joined = folded_chunk(chunk)
         if joined is None:  # a value holds the separator: no joining
-            yield from self._scan_each(chunk, context, plan)
-            return
-        blob, text = joined
+            return list(self._scan_each(chunk, context, plan))
+        blob, text, folded = joined
         gate = plan.shape_gate
         classes = signatures(text)
         alone = self._alone(chunk, blob, text, plan)
@@ -193,66 +199,72 @@ class Scanner:
         per_value = [] if all_joined and not alone else list(map(gate.__getitem__, classes))
         # recognizers that can run over the joined text do, once: Python works per regex match,
         # not per value; their hits are kept for the values they are a candidate of
-        early: dict[int, list[Match]] = {}
+        pairs: list[tuple[int, Match]] = []
         ran: set[int] = set()
         if gate.joined:
             masks = list(map(gate.masks.__getitem__, classes))
             kinds = sorted(set(masks).difference((0,)))
             if kinds:
-                self._run_joined(text, masks, kinds, gate, context, alone, early, ran)
+                pairs = self._run_joined(chunk if folded is None else folded, masks, kinds, gate, context, ran)
         ran.difference_update(alone)
         rest: list[int] = [] if all_joined else [
             i for i in compress(range(len(chunk)), per_value) if not gate.joined.issuperset(per_value[i])]
         self.examined += len(ran.difference(rest))
         if not alone and not rest:
-            for index in sorted(early):
-                kept = early[index]
-                yield index, _resolve(kept, context) if len(kept) > 1 else kept
-            return
-        indexes = sorted(alone.union(rest, early))
+            return _by_value(pairs, context)
+        early: dict[int, list[Match]] = {}
+        for index, hit in pairs:
+            if index not in alone:
+                early.setdefault(index, []).append(hit)
+        out: list[tuple[int, list[Match]]] = []
         scan = self.scan
-        for index in indexes:
+        for index in sorted(alone.union(rest, early)):
             if index in alone:
                 self.examined += 1
                 hits = scan(chunk[index], context)  # Chinese-text recognizers or inline context
             else:
                 value = chunk[index]
-                folded = value if value.isascii() else normalize(value)
+                folded_value = value if value.isascii() else normalize(value)
                 found: list[Match] = []
                 examined = index in ran
                 earlier = early.get(index, ())
                 for rec, probe, has_context, base_find in per_value[index]:
                     if (rec, probe, has_context, base_find) in gate.joined:
                         found.extend(m for m in earlier if m.recognizer == rec.id)
-                    elif probe.search(folded) is not None:  # else find() finds nothing
+                    elif probe.search(folded_value) is not None:  # else find() finds nothing
                         examined = True
-                        found.extend(rec.find_folded(folded, context=has_context) if base_find
+                        found.extend(rec.find_folded(folded_value, context=has_context) if base_find
                                      else rec.find(value, context=has_context))
                 self.examined += examined
                 hits = _resolve(found, context) if len(found) > 1 else found
             if hits:
-                yield index, hits
+                out.append((index, hits))
+        return out
 
     @staticmethod
-    def _run_joined(text: str, masks: list[int], kinds: list[int], gate: ShapeGate, context: frozenset[str],
-                    alone: set[int], early: dict[int, list[Match]], ran: set[int]) -> None:
-        """Run every joined recognizer over the chunk's candidate values: the values some
-        recognizer is a candidate of (in a table, most are not) joined once, grouped by their
-        mask (which recognizers they are a candidate of), and each recognizer searching only
-        the groups it is a candidate of (:meth:`Recognizer.find_joined`'s ``within``). One join
-        and one offset table per chunk instead of one per recognizer."""
+    def _run_joined(folded: Sequence[str], masks: list[int], kinds: list[int], gate: ShapeGate,
+                    context: frozenset[str], ran: set[int]) -> list[tuple[int, Match]]:
+        """Run every joined recognizer over the chunk's candidate values (``folded``: the
+        chunk's values folded): the values some recognizer is a candidate of (in a table, most
+        are not) joined once, grouped by their mask (which recognizers they are a candidate
+        of), and each recognizer searching only the groups it is a candidate of
+        (:meth:`Recognizer.find_joined`'s ``within``). One join and one offset table per chunk
+        instead of one per recognizer. Returns (value index, hit) of every recognizer in turn;
+        ``ran`` gets the indexes of the values a pattern matched in."""
         # stable sort: value order within a group, so a value's hits come as before
         live = sorted(compress(range(len(masks)), masks), key=masks.__getitem__)
         live_masks = list(map(masks.__getitem__, live))
-        values = list(map(text.split(SEP).__getitem__, live))
-        offsets = starts(values)
+        values = list(map(folded.__getitem__, live))
+        offsets = offset_array(values)  # an array: find_joined places its matches with numpy
         joined = SEP.join(values)
         # each group's span of the joined text: its first value's start to its last value's end
         spans = []
         for kind in kinds:
             last = bisect_right(live_masks, kind) - 1
-            spans.append((kind, offsets[bisect_left(live_masks, kind)], offsets[last] + len(values[last])))
+            spans.append((kind, int(offsets[bisect_left(live_masks, kind)]), int(offsets[last]) + len(values[last])))
         present = reduce(or_, kinds, 0)
+        found: list[tuple[int, Match]] = []
+        matched_live: set[int] = set()
         for (candidate, _), (base, bits) in zip(gate.shaped, gate.slots, strict=True):
             if not present >> base & ((1 << len(bits)) - 1) or candidate not in gate.joined:
                 continue
@@ -260,11 +272,12 @@ class Scanner:
             if len(bits) == 1:  # one bit for all its patterns
                 within *= len(candidate[0]._searching)
             pairs, matched = candidate[0].find_joined(joined, offsets, context=candidate[2], within=within)
-            ran.update(map(live.__getitem__, matched))
-            for at, hit in pairs:
-                index = live[at]
-                if index not in alone:
-                    early.setdefault(index, []).append(hit)
+            matched_live |= matched
+            found.extend(pairs)
+        ran.update(map(live.__getitem__, matched_live))
+        if not found:
+            return found
+        return list(zip(map(live.__getitem__, map(_INDEX, found)), map(_HITS, found), strict=True))
 
     def _alone(self, chunk: Sequence[str], blob: str, text: str, plan: _Plan) -> set[int]:
         """Values that ``scan`` must look at alone: values that are not ASCII and that a
@@ -306,6 +319,23 @@ class Scanner:
 
 
 _CHUNK: Final = 8192
+_INDEX: Final = itemgetter(0)
+_HITS: Final = itemgetter(1)
+
+
+def _by_value(pairs: list[tuple[int, Match]], context: frozenset[str]) -> list[tuple[int, list[Match]]]:
+    """(value index, its hits) in index order from (value index, hit) pairs given recognizer by
+    recognizer (a value's hits in that order, as ``scan`` finds them), overlaps resolved. A
+    chunk's values mostly hold one hit: then the lists are made and paired by C code."""
+    pairs.sort(key=_INDEX)  # stable: a value's hits stay in recognizer order
+    indexes = list(map(_INDEX, pairs))
+    if len(set(indexes)) == len(indexes):
+        return list(zip(indexes, map(list, zip(map(_HITS, pairs))), strict=True))
+    out: list[tuple[int, list[Match]]] = []
+    for index, group in groupby(pairs, _INDEX):
+        kept = list(map(_HITS, group))
+        out.append((index, _resolve(kept, context) if len(kept) > 1 else kept))
+    return out
 
 
 def _within(spans: list[tuple[int, int, int]], bit: int) -> list[tuple[int, int]]:

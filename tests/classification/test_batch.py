@@ -6,6 +6,7 @@ breaks, very long cells, full-width and other folded digits, GBK text, composing
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Iterator
 from functools import cache
@@ -153,6 +154,32 @@ def test_a_chunks_repeated_values_are_looked_at_once() -> None:
     assert len(found) == 900 and scanner.examined == 3  # 900 values with hits, 3 distinct ones looked at
     found[0][1].clear()  # a caller may change what it was given
     assert found[3][0] == 4 and found[3][1] == scanner.scan(values[4]) != []
+
+
+def test_a_chunks_hits_are_handed_out_without_a_python_frame_per_value() -> None:
+    """scan_many lists a chunk's (index, hits) at once and hands them out by C code: no Python
+    frame of the scanner runs (or resumes) per value with a hit, only per chunk; the hits are
+    the plain path's, repeated values (a chunk scanned over its distinct values) included."""
+    values = [f"139{n:08d}" for n in range(3 * _CHUNK)] + ["13800138000", "正常"] * (_CHUNK // 2)
+    scanner = Scanner(COMMON)
+    resumed = []
+
+    def count(frame: object, event: str, arg: object) -> None:
+        code = frame.f_code  # type: ignore[attr-defined]
+        if event == "call" and code.co_filename.endswith("scanner.py"):
+            resumed.append(code.co_name)
+
+    found = []
+    it = scanner.scan_many(values)
+    sys.setprofile(count)
+    try:
+        for pair in it:
+            found.append(pair)
+    finally:
+        sys.setprofile(None)
+    assert len(found) == 3 * _CHUNK + _CHUNK // 2
+    assert len(resumed) < 50, sorted(set(resumed))  # a few calls a chunk (4 chunks), not one a value
+    assert found == plain(scanner, values, frozenset())
 
 
 def test_the_shape_table_keeps_short_signatures_only_and_is_bounded() -> None:
