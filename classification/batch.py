@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from itertools import accumulate, compress, repeat
-from operator import add, ne
+from operator import add, is_not
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from govsoc.classification.recognizer import Recognizer, normalize
@@ -84,11 +84,14 @@ def folded_chunk(values: Sequence[str]) -> tuple[str, str, list[str] | None] | N
     else:
         # normalize() of a value that NFKC leaves as long is its NFKC form with dashes folded:
         # NFKC of every value by one map, the dashes of all by one regex; the few that NFKC
-        # lengthens or shortens ('…' -> '...') are folded one character at a time
+        # lengthens or shortens ('…' -> '...') are folded one character at a time. NFKC gives
+        # back the value itself when it leaves it alone (its quick check), so only the values it
+        # changed (`is not`, one map) have their lengths compared
         nfkc: Literal["NFKC"] = "NFKC"
         parts = list(map(unicodedata.normalize, repeat(nfkc), values))
-        for i in compress(range(len(values)), map(ne, map(len, parts), map(len, values))):
-            parts[i] = normalize(values[i])
+        for i in compress(range(len(values)), map(is_not, parts, values)):
+            if len(parts[i]) != len(values[i]):
+                parts[i] = normalize(values[i])
         folded = SEP.join(parts)
     # seven substring scans (C fastsearch) cost a third of one regex search over the text
     if any(map(folded.__contains__, _DASH_CHARS)):

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from govsoc.classification.batch import SEP, ShapeGate, joined_text, signatures, starts
+from govsoc.classification.batch import SEP, ShapeGate, folded_chunk, joined_text, signatures, starts
 from govsoc.classification.cn_codes import CARD_ISSUERS
 from govsoc.classification.evaluation import labelled_columns, labelled_values
 from govsoc.classification.recognizer import Match, normalize
@@ -124,6 +124,30 @@ def test_joined_text_keeps_offsets_and_folds_like_normalize() -> None:
     assert text.split(SEP) == [normalize(v) for v in values]
     assert [blob[s:s + len(v)] for s, v in zip(starts(values), values, strict=True)] == values
     assert joined_text(["a", f"b{SEP}c"]) is None  # a value holds the separator
+
+
+class _CountedLength(str):
+    """A value that counts how often its length is asked for."""
+
+    asked = 0
+
+    def __len__(self) -> int:
+        _CountedLength.asked += 1
+        return super().__len__()
+
+
+def test_folding_compares_lengths_of_the_values_nfkc_changed_only() -> None:
+    """folded_chunk finds the values NFKC changed by identity (NFKC gives back a value it leaves
+    alone) and compares lengths of those only, not of every value of the chunk; the result is
+    normalize() of each value all the same ('…' lengthened by NFKC stays as it is)."""
+    values = [_CountedLength(v) for v in ["张三", "abc", "１３８", "办结", "x…y", "—", "ok"] * 100]
+    _CountedLength.asked = 0
+    joined = folded_chunk(values)
+    asked = _CountedLength.asked
+    assert joined is not None
+    blob, text, folded = joined
+    assert text == SEP.join(map(normalize, values)) and folded == list(map(normalize, values))
+    assert asked < len(values)  # asked of the two values NFKC changes ('１３８', 'x…y'), not of every value
 
 
 def test_signatures_are_class_strings() -> None:
