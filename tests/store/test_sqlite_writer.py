@@ -230,3 +230,30 @@ def test_a_large_write_syncs_the_wal_once(tmp_path: Path) -> None:
         assert store._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL, as opened
     finally:
         store.close()
+
+
+def test_pages_rewritten_by_many_writes_are_copied_into_the_file_once_per_256_mib(tmp_path: Path) -> None:
+    # A checkpoint copies into the file the last version of every page the WAL holds. In a large
+    # store a 10,000-event write changes most leaf pages of the random-keyed indexes (id,
+    # source.ip: 46 MiB of WAL a write at 1,000,000 events), and a checkpoint every 64 MiB
+    # copied nearly every write's pages again (P11d 1). Here 2,048 one-page rows stand for those
+    # leaves: twelve transactions rewrite them all (96 MiB of WAL), which a checkpoint every
+    # 256 MiB leaves in the WAL, to be copied once; every 64 MiB they were copied after the
+    # eighth and the WAL restarted.
+    store = SqliteStore(tmp_path / "events.db", writer_process=False)
+    try:
+        db, wal = store._db, tmp_path / "events.db-wal"
+        db.execute("CREATE TABLE leaves (k INTEGER PRIMARY KEY, v BLOB)")
+        db.executemany("INSERT INTO leaves VALUES (?, randomblob(3900))", [(k,) for k in range(2048)])
+        for _ in range(12):
+            db.execute("UPDATE leaves SET v = randomblob(3900)")
+        busy, frames, copied = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        assert busy == 0 and frames == copied >= 13 * 2048, (frames, copied)  # no checkpoint ran before
+        # the WAL restarts after this complete checkpoint, and its file is cut back to 64 MiB:
+        # what a bulk ingest needed is not what the open store keeps on disk
+        assert wal.stat().st_size > 96 << 20
+        db.execute("UPDATE leaves SET v = randomblob(3900) WHERE k < 10")
+        assert wal.stat().st_size <= 64 << 20
+        assert db.execute("SELECT count(*) FROM leaves").fetchone()[0] == 2048
+    finally:
+        store.close()
