@@ -146,6 +146,8 @@ def _judge(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: boo
             return True
         if known is not None:
             return str(link) in known
+        if record is None and not pipeline.paths.writable():  # what the record would say is unknown (V13 V5)
+            return False
         return named or options.symlinks or (spelled is not None and spelled.is_relative_to(link))
     return allowed
 
@@ -158,6 +160,11 @@ def _refuse_link(pipeline: Pipeline, path: Path, e: LinkRefused) -> None:
                "was when a regular file was first read there: not read (a folder replaced by a symbolic link is "
                "not followed)")
         kind: Kind = "file"
+    elif record is None and not pipeline.paths.writable():
+        why = (f"its folder {path_text(str(e.link))} is a symbolic link (to {path_text(e.target)}), and path records "
+               f"cannot be written ({pipeline.paths.failure}): not read (whether it was a folder when a regular file "
+               "was read there is not known)")
+        kind = "link"
     else:
         why = (f"found through the symbolic link {path_text(str(e.link))} (to {path_text(e.target)}), below the "
                "folder the configuration names: not read (name the file itself, or allow links with --symlinks or "
@@ -196,6 +203,9 @@ def admit(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: bool
     if was_file:
         why = (f"a symbolic link (to {shown}) where a regular file was read before: not read (a link put in "
                "a log's place, as after a rotation, is not followed)")
+    elif record is None and not pipeline.paths.writable():
+        why = (f"a symbolic link (to {shown}) at a path with no record, and records cannot be written "
+               f"({pipeline.paths.failure}): not read (whether a regular file was read there before is not known)")
     elif not (named or options.symlinks):
         why = (f"a symbolic link (to {shown}) found by a glob or folder walk: not read (name the link itself, "
                "or allow links with --symlinks or collectors.symlinks: true)")

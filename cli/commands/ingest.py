@@ -121,6 +121,9 @@ def run_ingest(app: AppContext, paths: tuple[str, ...], parser: str | None = Non
                 run.summaries.append(IngestSummary(source=path_text(str(path)), error=e.message))
     pipeline.drain()
     pipeline.paths.prune()  # records of dated rotated names gone for long (R11g G6)
+    if pipeline.paths.unwritten:  # said at the first failure; counted here (V13 V5)
+        pipeline.notice(f"{len(pipeline.paths.unwritten)} path records not written to {pipeline.paths.folder} "
+                        f"({pipeline.paths.failure})")
     run.drained, run.spool_pending_bytes = pipeline.drained, pipeline.spool.pending_bytes()
     return run
 

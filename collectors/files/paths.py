@@ -16,6 +16,10 @@ known). Not fsynced: losing a record in a crash makes the next look the first on
 the real first look, which reads less than it could, never twice; it also loses the path's link
 guard (a link put there later is taken as named, unless a checkpoint still sits at the path or
 at a rotated file beside it). Records are keyed by the path's normalised absolute spelling.
+A record that cannot be written (a read-only or full volume) is kept in memory for the process,
+said once naming the folder and the OS error, and counted (V13 V5); while records cannot be
+written, the guards that need a record from an earlier run fail closed: a link at a path with no
+record, and a folder link of a path with no record (not root's), are refused.
 A record that does not validate (hand edit, disk damage, another govsoc's format) is said once,
 naming its file, and replaced by a cautious one (R11g G3): the first look is now (reads less,
 never twice) and the kind "file" unless it said another valid kind (a link there stays refused).
@@ -145,6 +149,11 @@ class PathRecords:
         self.folder = Path(folder)
         self.notice = notice or (lambda _message: None)
         self._known: dict[str, PathRecord] = {}
+        #: The paths whose record could not be written in this process, and the first failure's OS
+        #: error (V13 V5): those records are kept in memory for this process only.
+        self.unwritten: set[str] = set()
+        self.failure: str | None = None
+        self._probed = False
         #: each path's folder as resolved at the check of the read under way (follow.read_path)
         self._resolved: dict[str, Resolved] = {}
         self._lock = threading.Lock()
@@ -191,9 +200,9 @@ class PathRecords:
         kind = cast(Kind, said) if said in get_args(Kind) else "file"
         record = PathRecord(path=key, first_look=datetime.now(UTC).isoformat(), kind=kind)
         cautious = " and as a regular file read there (a link there is refused)" if record.kind == "file" else ""
-        self.notice(f"{file}: the record of {key} is damaged ({why}): replaced, the path taken as first looked "
+        done = "replaced" if self._save(record) else f"not replaced ({self.failure}: kept for this run only)"
+        self.notice(f"{file}: the record of {key} is damaged ({why}): {done}, the path taken as first looked "
                     f"at now{cautious}")
-        self._save(record)
         return record
 
     def resolved(self, path: Path, folder: Resolved) -> None:
@@ -316,7 +325,37 @@ class PathRecords:
             pass
         return removed
 
-    def _save(self, record: PathRecord) -> None:
+    def writable(self) -> bool:
+        """Whether records can be written: False once a write failed in this process; else found
+        out once per process by writing (and removing) a probe file. A guard that needs a record
+        written by an earlier run asks it: without records, a path with none may have held a
+        regular file that a run could not record (V13 V5), so that guard fails closed."""
+        if self.failure is not None:
+            return False
+        if not self._probed:
+            self._probed = True
+            probe = self.folder / f".probe.{os.getpid()}.{threading.get_ident()}.tmp"
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                probe.write_bytes(b"")
+                probe.unlink()
+            except OSError as e:
+                self._failed(e)
+        return self.failure is None
+
+    def _failed(self, e: OSError, path: str | None = None) -> None:
+        """A record write failed: counted, and said once per process, naming the folder and the
+        OS error (a read-only or full volume): the records are kept in memory for this run."""
+        if path is not None:
+            self.unwritten.add(path)
+        if self.failure is None:
+            self.failure = e.strerror or str(e)
+            self.notice(f"{self.folder}: path records cannot be written ({self.failure}): kept for this run only; "
+                        "until they can be written, a symbolic link at a path with no record, and a link in a "
+                        "folder of a path not known before, are refused (their guards need the record)")
+
+    def _save(self, record: PathRecord) -> bool:
+        """Keep ``record`` (in memory, and in its file); False when the file could not be written."""
         with self._lock:
             self._known[record.path] = record
         target = self._file(record.path)
@@ -325,5 +364,9 @@ class PathRecords:
             temp = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
             temp.write_text(json.dumps(asdict(record), ensure_ascii=True), encoding="utf-8")
             os.replace(temp, target)
-        except OSError:  # a full disk: the record is kept in memory for this process
-            return
+        except OSError as e:  # a read-only or full volume: kept in memory for this process, said
+            self._failed(e, record.path)
+            return False
+        self._probed = True
+        self.unwritten.discard(record.path)
+        return True

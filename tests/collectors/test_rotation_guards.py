@@ -12,6 +12,7 @@ import re
 import subprocess
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -543,3 +544,50 @@ def test_an_evtx_file_is_read_from_the_folder_checked(tmp_path: Path, sqlite_sto
                             IngestOptions(parser="windows.evtx"), named=True)
     stored_originals = {str(e.get("event.original")) for e in sqlite_store.search(Query())}
     assert stored_originals == {r.text() for r in EvtxFileSource(SAMPLE).records()}  # 7 records, the log's
+
+
+@pytest.fixture
+def read_only_records(tmp_path: Path) -> Iterator[Callable[[Path], None]]:
+    """Makes a data folder's state/paths read-only (a read-only bind mount over it: EROFS, as on
+    a read-only or full volume; root ignores file modes), undone after the test."""
+    need(os.geteuid() == 0, "a read-only bind mount needs root")
+    mounted: list[Path] = []
+
+    def make(home: Path) -> None:
+        folder = home / "state" / "paths"
+        subprocess.run(["mount", "--bind", str(folder), str(folder)], check=True)
+        mounted.append(folder)
+        subprocess.run(["mount", "-o", "remount,bind,ro", str(folder)], check=True)
+    yield make
+    for folder in mounted:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_path_records_that_cannot_be_written_are_said_and_their_guard_fails_closed(
+        tmp_path: Path, secret: Path, read_only_records: Callable[[Path], None]) -> None:
+    # V13 V5: on a read-only state/paths the records were not written and nothing said so; a
+    # damaged record was said "replaced" at every run; and new.log, a regular file at a run that
+    # could not record it, had its link (put there after logrotate's olddir moved the file away)
+    # read by the next run as if named: the secret stored.
+    home, logs = tmp_path / "home", tmp_path / "logs"
+    logs.mkdir()
+    log, new = logs / "auth.log", logs / "new.log"
+    write(log, 0, 3)
+    run(home, "ingest", str(log))
+    [record] = (home / "state" / "paths").glob("*.json")
+    record.write_text(record.read_text(encoding="utf-8").replace('"first_look": "', '"first_look": "x'),
+                      encoding="utf-8")
+    read_only_records(home)
+    new.touch()  # empty at its first look: no checkpoint at the path, only its record would say a file was there
+    first = run(home, "ingest", str(log), str(new))
+    assert first.stderr.count("path records cannot be written (Read-only file system)") == 1
+    assert "is damaged (first_look: 'x" in first.stderr and ": replaced" not in first.stderr
+    assert "not replaced (Read-only file system: kept for this run only)" in first.stderr
+    assert "2 path records not written to" in first.stderr and len(stored(home)) == 3
+    (tmp_path / "old").mkdir()
+    new.rename(tmp_path / "old" / "new.log")
+    new.symlink_to(secret)
+    second = run(home, "ingest", str(new))
+    assert (f"{new}: a symbolic link (to {secret}) at a path with no record, and records cannot be written "
+            "(Read-only file system): not read") in second.stderr
+    assert secret_lines(home) == [] and len(stored(home)) == 3
