@@ -277,13 +277,16 @@ class TriageChange:
     a note appended to the history. Stores apply it atomically with :meth:`apply`.
 
     ``uncount`` is govsoc's own: matches a suppressed window no longer holds (deleted partial
-    copies of lines), taken off its count, which a detection pass never lowers (Alert.with_triage_of)."""
+    copies of lines), taken off its count, which a detection pass never lowers (Alert.with_triage_of).
+    ``recount`` is govsoc's too: the count of a suppressed window counted again from the store
+    after such a delete (govsoc.store.rejudge), set as it is, lower or not."""
 
     status: str | None = None
     assignee: str | None = None
     unassign: bool = False
     note: Note | None = None
     uncount: int = 0
+    recount: int | None = None
 
     def __post_init__(self) -> None:
         if self.status is not None and self.status not in STATUSES:
@@ -296,5 +299,5 @@ class TriageChange:
             status=self.status or alert.status,
             assignee=None if self.unassign else (self.assignee or alert.assignee),
             notes=alert.notes + ((self.note,) if self.note is not None else ()),
-            suppressed=max(0, alert.suppressed - self.uncount),
+            suppressed=self.recount if self.recount is not None else max(0, alert.suppressed - self.uncount),
         )

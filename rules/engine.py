@@ -34,7 +34,7 @@ from typing import Any
 from sigma.correlations import SigmaCorrelationRule
 from sigma.rule import SigmaRule
 
-from govsoc.core.alert import Alert, AlertReceipt, Evidence
+from govsoc.core.alert import Alert, AlertReceipt, Evidence, TriageChange
 from govsoc.core.errors import GovsocError, Location, RuleError
 from govsoc.core.event import Event, format_timestamp, make_id, parse_timestamp, shift
 from govsoc.core.gcpolicy import relaxed_gc
@@ -313,7 +313,9 @@ class DetectionPass:
             if plan.suppressor is not None:  # one alert per touched window, counted over the whole window
                 windows = list(plan.suppressor.alerts())
                 self._withdraw_unclaimed(rule_id, {a.id for a in windows})
-                self._buffer(windows)
+                recounted = plan.suppressor.recounted
+                self._recount([a for a in windows if a.id in recounted])
+                self._buffer([a for a in windows if a.id not in recounted])
         except GovsocError as e:
             self._rule_failed(plan, e)
             return
@@ -481,6 +483,17 @@ class DetectionPass:
             return
         for entry in entries:
             self.rejudge[entry["rule"]].append(entry)
+
+    def _recount(self, windows: list[Alert]) -> None:
+        """Write suppressed windows named by a rejudge entry, then set each stored count to the
+        one counted now, also when lower (V13 V10): the upsert never lowers ``suppressed``, and a
+        pass that counted the window with a partial copy and wrote after the copy's delete left
+        it over by one for good."""
+        self._write(windows)
+        for window in windows:
+            stored = self.store.alert(window.id)
+            if stored is not None and stored.suppressed > window.suppressed:
+                self.store.update_alert(window.id, TriageChange(recount=window.suppressed))
 
     def _withdraw_unclaimed(self, rule_id: str, claimed: set[str]) -> None:
         """Withdraw the stored alerts of ``rule_id``'s windows judged again that no window holds

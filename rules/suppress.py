@@ -114,6 +114,9 @@ class Suppressor:
         self.store = store
         self.native = native
         self._touched: set[tuple[str, datetime]] = set()
+        #: The windows named by a rejudge entry (:meth:`again`), and their alerts' ids once counted.
+        self._again: set[tuple[str, datetime]] = set()
+        self.recounted: set[str] = set()
 
     def key(self, event: Event) -> tuple[Any, ...]:
         """The suppression values of an event (lists as tuples, a missing field as None)."""
@@ -125,9 +128,12 @@ class Suppressor:
 
     def again(self, group: Mapping[str, Any], when: datetime) -> None:
         """Count the window of a stored alert's ``group`` holding ``when`` again, though the pass
-        read no new match in it (govsoc.store.rejudge)."""
+        read no new match in it (govsoc.store.rejudge); its alert's id goes to :attr:`recounted`,
+        whose count is to be set as counted, lower or not (the upsert never lowers it)."""
         key = tuple(_hashable(group.get(name)) for name in self.suppression.by)
-        self._touched.add((json.dumps(key, default=str), self.suppression.bucket(when)))
+        window = (json.dumps(key, default=str), self.suppression.bucket(when))
+        self._touched.add(window)
+        self._again.add(window)
 
     def alerts(self) -> Iterator[Alert]:
         """One alert per (values, window) touched by the pass, counted over the whole window."""
@@ -140,8 +146,11 @@ class Suppressor:
             if not window.evidence:  # gone meanwhile (retention): nothing to stand for
                 continue
             first = window.evidence[0]
+            alert_id = make_id(meta.id, "suppressed", values_text, format_timestamp(start))
+            if (values_text, start) in self._again:
+                self.recounted.add(alert_id)
             yield Alert(
-                id=make_id(meta.id, "suppressed", values_text, format_timestamp(start)), kind="match",
+                id=alert_id, kind="match",
                 start=first.timestamp, end=window.last, event_ids=(first.id,),
                 group=dict(zip(self.suppression.by, values, strict=True)), context=event_context(first),
                 evidence=evidence_of(window.evidence), suppressed=window.total - 1, **meta.alert_fields())

@@ -11,6 +11,7 @@ and engine do the rest. Truth comes from the log itself: the completed line at 0
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -21,9 +22,10 @@ import pytest
 from govsoc.core.alert import Note, TriageChange
 from govsoc.rules import detect
 from govsoc.rules import engine as engine_module
+from govsoc.rules import suppress as suppress_module
 from govsoc.store.base import Query, Store
 from tests.rules.test_incremental import BURST_ID, RULES, T0, ruleset
-from tests.rules.test_withdrawn_windows import FAR, NEAR, Logs, line
+from tests.rules.test_withdrawn_windows import FAR, NEAR, SUPPRESSED, Logs, line
 
 MULTI = RULES + """
 ---
@@ -130,3 +132,44 @@ def test_every_kind_of_correlation_written_after_a_delete_rests_on_stored_events
         expected[CORRELATIONS[1]].append((FAR, T0, 1, 0))
     assert {rule_id: _live(store, rule_id) for rule_id in CORRELATIONS} == expected
 
+
+@pytest.mark.parametrize("triaged", [None, "acknowledged"])
+@pytest.mark.parametrize("completed_ip", [NEAR, FAR])
+def test_a_suppressed_window_counted_before_a_delete_and_written_after_it_is_counted_again(
+        tmp_path: Path, each_store: Store, monkeypatch: pytest.MonkeyPatch, completed_ip: str,
+        triaged: str | None) -> None:
+    # V10: the pass counted .7's window with the copy (5 matches: suppressed 4), the copy was
+    # deleted (the stored alert uncounted or dropped, the window recorded), then the pass wrote 4.
+    # The next passes counted 4 matches (.77) but the upsert never lowers `suppressed`: 4 for good.
+    rules = ruleset(tmp_path, SUPPRESSED)
+    logs = Logs(tmp_path, each_store, completed_ip, (1, 2, 3))
+    detect(each_store, rules)
+    (alert,) = each_store.alerts()
+    if triaged:
+        each_store.update_alert(alert.id, TriageChange(status=triaged, note=Note(author="analyst", time=T0,
+                                                                                  text="seen")))
+    with logs.b.open("ab") as out:
+        out.write(line(4, NEAR))
+    logs.pipeline.ingest_file(logs.b, logs.options)
+    each_store.refresh()
+    original = suppress_module.Suppressor.alerts
+    counted: list[int] = []
+
+    def alerts(self: suppress_module.Suppressor) -> Iterator[Any]:
+        found = list(original(self))
+        if not counted:
+            counted.append(len(found))
+            logs.complete()
+        return iter(found)
+
+    monkeypatch.setattr(suppress_module.Suppressor, "alerts", alerts)
+    detect(each_store, rules)
+    assert counted  # the delete fell inside the pass
+    monkeypatch.undo()
+    detect(each_store, rules)
+    detect(each_store, rules)
+    events = list(each_store.search(Query()))
+    matches = Counter(e.get("source.ip") for e in events)
+    stored = {e.id for e in events}
+    windows = {a.group["source.ip"]: (a.suppressed + 1, a.event_ids[0] in stored) for a in each_store.alerts()}
+    assert windows == {ip: (count, True) for ip, count in matches.items()}
