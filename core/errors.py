@@ -7,6 +7,7 @@ Every error a user can meet is a GovsocError that knows where it happened::
     ├── ParseError      a record a parser could not understand (file:line, field)
     ├── RuleError       a Sigma rule that does not load, validate or convert
     ├── StoreError      the event store refused, is unreachable or is misconfigured
+    │   └── DamagedStateError   a state document the store holds is not what govsoc wrote
     ├── ProbeError      an active probe (TLS, TLCP, SSH) failed
     └── ReportError     a report could not be rendered, signed or verified
 
@@ -69,6 +70,12 @@ class RuleError(GovsocError):
 
 class StoreError(GovsocError):
     """The event store failed, refused a request or is unreachable."""
+
+
+class DamagedStateError(StoreError):
+    """A state document of the store (rule checkpoints, windows to judge again) is not a JSON
+    object: a writer of the store changed or damaged it. The message names its key; the caller
+    may rebuild the document instead of stopping."""
 
 
 class ProbeError(GovsocError):

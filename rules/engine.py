@@ -477,7 +477,7 @@ class DetectionPass:
             entries, problems = rejudge.read(self.store)
             if problems:
                 self.summary.notices.extend(problems)
-                self.store.put_state(rejudge.KEY, {"windows": entries})
+                rejudge.drop_damaged(self.store)
         except GovsocError:
             self.rejudge.clear()
             return

@@ -8,14 +8,16 @@ aggregation happen inside the store, never by pulling every event into Python.
 
 from __future__ import annotations
 
+import json
 from abc import ABCMeta, abstractmethod
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Literal
 
 from govsoc.core.alert import Alert, AlertReceipt, Note, TriageChange
+from govsoc.core.errors import DamagedStateError
 from govsoc.core.event import Event
 from govsoc.core.sink import WriteReceipt
 from govsoc.store import rejudge
@@ -81,7 +83,8 @@ class Group:
 #: ``event.kind``, ``context.<field>``, ``group.<field>``; their time is the alert's start).
 Target = Literal["events", "alerts"]
 
-__all__ = ["AlertReceipt", "Bucket", "Group", "Query", "Scalar", "Store", "Target", "WriteReceipt", "week_start"]
+__all__ = ["AlertReceipt", "Bucket", "Group", "Query", "Scalar", "Store", "Target", "WriteReceipt", "state_document",
+           "week_start"]
 
 
 def week_start(ts: datetime) -> datetime:
@@ -269,6 +272,16 @@ class Store(metaclass=ABCMeta):
     def put_state(self, key: str, value: dict[str, Any]) -> None:
         """Write a state document (replacing the previous one), readable at once."""
 
+    @abstractmethod
+    def update_state(self, key: str, change: Callable[[dict[str, Any] | None], dict[str, Any]], *,
+                     damaged: Callable[[str], None] | None = None) -> None:
+        """Replace a state document with ``change(document)`` (None: never written) atomically:
+        a writer in another process between the read and the write is not overwritten (its
+        change is read and ``change`` called again), so two processes each adding to one
+        document lose nothing (V13 V2). ``change`` may be called more than once. A document
+        that is not a JSON object is :class:`DamagedStateError`, or, with ``damaged``, said
+        through it (its reason) and replaced by ``change(None)``."""
+
     def get_states(self, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
         """Many state documents at once: key -> document, for the keys that were written."""
         found = {key: self.get_state(key) for key in keys}
@@ -304,6 +317,18 @@ class Store(metaclass=ABCMeta):
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+def state_document(key: str, text: Any) -> dict[str, Any]:
+    """A state document from the JSON text a store keeps; DamagedStateError naming ``key`` when
+    the text is not a JSON object (a writer of the store damaged it)."""
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError) as e:
+        raise DamagedStateError(f"state document {key!r} is damaged: not JSON ({e})") from e
+    if not isinstance(value, dict):
+        raise DamagedStateError(f"state document {key!r} is damaged: {type(value).__name__}, not a JSON object")
+    return value
 
 
 def untouched(alert: Alert) -> bool:

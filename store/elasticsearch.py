@@ -30,7 +30,7 @@ import random
 import re
 import time
 import uuid
-from collections.abc import Collection, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, cast
@@ -42,9 +42,9 @@ from govsoc.core.alert import Alert, AlertReceipt, TriageChange, keep_triage
 from govsoc.core.coercion import TYPE_ERROR_FLAG, clean_text, stored_document
 from govsoc.core.config import ElasticsearchSettings, EsCredentials, redact_url
 from govsoc.core.ecs import FIELDS, NUMERIC_TYPES
-from govsoc.core.errors import Location, StoreError
+from govsoc.core.errors import DamagedStateError, Location, StoreError
 from govsoc.core.event import Event, format_timestamp, parse_timestamp
-from govsoc.store.base import Bucket, Group, Query, Store, Target, WriteReceipt, week_start
+from govsoc.store.base import Bucket, Group, Query, Store, Target, WriteReceipt, state_document, week_start
 from govsoc.store.elasticsearch_aggs import (
     alert_query,
     cardinality_aggs,
@@ -76,6 +76,9 @@ _PAGE = 5000
 _TERMS_CHUNK = 10_000
 #: The state document whose mark changes at each delete of events (Store.deletes).
 _DELETES = "event-deletes"
+#: Seconds a state document's change (update_state) is tried again while other processes change
+#: it: against one changing it back to back, alerts' 10 rounds (2.6 s of back-off at most) may be too few.
+_STATE_PATIENCE = 30.0
 #: How far back an incremental read reaches before its ``after`` position: longer than a bulk
 #: request stays in flight plus the refresh interval (1 s), and than the clock skew between the
 #: hosts that write and the host that detects.
@@ -875,18 +878,25 @@ class ElasticsearchStore(Store):
             if hit is None:
                 raise StoreError(f"no alert {alert_id!r}; list them with `govsoc alerts`", location=self._where)
             changed = change.apply(Alert.from_document(hit["_source"]))
-            try:
-                self.client.index(index=self.alerts_index, id=alert_id, document=changed.to_document(),
-                                  if_seq_no=hit["_seq_no"], if_primary_term=hit["_primary_term"], refresh=True)
-            except ApiError as e:
-                if e.meta.status == 409:
-                    continue
-                raise StoreError(f"alert update failed: {_describe(e)}", location=self._where) from e
-            except TransportError as e:
-                raise StoreError(f"alert update failed: {_describe(e)}", location=self._where) from e
-            return changed
+            if self._unless(409, self.client.index, "alert update failed", index=self.alerts_index, id=alert_id,
+                            document=changed.to_document(), if_seq_no=hit["_seq_no"],
+                            if_primary_term=hit["_primary_term"], refresh=True) is not None:
+                return changed
         raise StoreError(f"alert {alert_id!r} kept changing under concurrent writers; try again",
                          location=self._where)
+
+    def _unless(self, status: int, call: Callable[..., Any], what: str, **arguments: Any) -> Any:
+        """``call(**arguments)``'s answer, or None when the node answers ``status`` (404: no such
+        document; 409: a write guarded by the sequence number read, or a create, found another
+        writer first); StoreError ``what`` when it failed otherwise."""
+        try:
+            return call(**arguments)
+        except ApiError as e:
+            if e.meta.status == status:
+                return None
+            raise StoreError(f"{what}: {_describe(e)}", location=self._where) from e
+        except TransportError as e:
+            raise StoreError(f"{what}: {_describe(e)}", location=self._where) from e
 
     def alerts(self, *, rule_id: str | None = None, start: datetime | None = None,
                end: datetime | None = None, limit: int | None = None,
@@ -945,15 +955,34 @@ class ElasticsearchStore(Store):
 
     def get_state(self, key: str) -> dict[str, Any] | None:
         """A state document (a realtime get: no refresh needed)."""
-        try:
-            found = self.client.get(index=self.state_index, id=key)
-        except ApiError as e:
-            if e.meta.status == 404:
-                return None
-            raise StoreError(f"cannot read state {key!r}: {_describe(e)}", location=self._where) from e
-        except TransportError as e:
-            raise StoreError(f"cannot read state {key!r}: {_describe(e)}", location=self._where) from e
-        return dict(json.loads(found["_source"]["value"]))
+        found = self._unless(404, self.client.get, f"cannot read state {key!r}", index=self.state_index, id=key)
+        return None if found is None else state_document(key, _state_text(found))
+
+    def update_state(self, key: str, change: Callable[[dict[str, Any] | None], dict[str, Any]], *,
+                     damaged: Callable[[str], None] | None = None) -> None:
+        """Read a state document with its sequence number, change it, and write it guarded by
+        that number (a new one with ``create``); a concurrent writer's conflict sends it round
+        again, read anew (Store.update_state)."""
+        deadline = time.monotonic() + _STATE_PATIENCE
+        for round_ in itertools.count():
+            if round_:
+                if time.monotonic() > deadline:
+                    break
+                _backoff(round_)
+            found = self._unless(404, self.client.get, f"cannot read state {key!r}", index=self.state_index, id=key)
+            try:
+                doc = None if found is None else state_document(key, _state_text(found))
+            except DamagedStateError as e:
+                if damaged is None:
+                    raise
+                damaged(e.message)
+                doc = None
+            body = {"value": json.dumps(change(doc), ensure_ascii=False)}
+            guard = {} if found is None else {"if_seq_no": found["_seq_no"], "if_primary_term": found["_primary_term"]}
+            if self._unless(409, self.client.index if found else self.client.create, f"cannot write state {key!r}",
+                            index=self.state_index, id=key, document=body, **guard) is not None:
+                return
+        raise StoreError(f"state {key!r} kept changing under concurrent writers; try again", location=self._where)
 
     def get_states(self, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
         """Many state documents in one realtime multi-get."""
@@ -967,7 +996,7 @@ class ElasticsearchStore(Store):
             if error and not (isinstance(error, dict) and error.get("type") == "index_not_found_exception"):
                 raise StoreError(f"cannot read state {doc.get('_id')!r}: {error}", location=self._where)
             if doc.get("found"):
-                found[doc["_id"]] = dict(json.loads(doc["_source"]["value"]))
+                found[doc["_id"]] = state_document(doc["_id"], _state_text(doc))
         return found
 
     def put_states(self, values: Mapping[str, dict[str, Any]]) -> None:
@@ -1198,3 +1227,9 @@ def _count_values(events: Iterable[Event], field: str, size: int) -> list[Bucket
                 counts[key] = counts.get(key, 0) + 1
     ordered = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
     return [Bucket(key=k, count=c) for k, c in ordered[:size]]
+
+
+def _state_text(found: Any) -> Any:
+    """The JSON text a state document's hit holds (None when its source has no text: damaged)."""
+    source = found.get("_source")
+    return source.get("value") if isinstance(source, dict) else None

@@ -24,10 +24,10 @@ from typing import Any, Literal, TypeVar
 from govsoc.core.alert import Alert, AlertReceipt, TriageChange, document_json, keep_triage
 from govsoc.core.caseless import fold
 from govsoc.core.ecs import NUMERIC_TYPES, field_type
-from govsoc.core.errors import Location, StoreError
+from govsoc.core.errors import DamagedStateError, Location, StoreError
 from govsoc.core.event import Event, format_timestamp
 from govsoc.core.results import FILE_MODE, make_folder
-from govsoc.store.base import Bucket, Group, Query, Scalar, Store, Target, WriteReceipt, week_start
+from govsoc.store.base import Bucket, Group, Query, Scalar, Store, Target, WriteReceipt, state_document, week_start
 from govsoc.store.registry import stores
 from govsoc.store.sqlite_aggs import (
     alert_where,
@@ -835,9 +835,31 @@ class SqliteStore(Store):
         return None if last is None else str(last)
 
     def get_state(self, key: str) -> dict[str, Any] | None:
-        """A state document from the meta table."""
+        """A state document from the meta table (DamagedStateError when it is not a JSON object)."""
         row = self._execute("SELECT value FROM meta WHERE key = ?", ["state/" + key]).fetchone()
-        return None if row is None else dict(json.loads(row[0]))
+        return None if row is None else state_document(key, row[0])
+
+    def update_state(self, key: str, change: Callable[[dict[str, Any] | None], dict[str, Any]], *,
+                     damaged: Callable[[str], None] | None = None) -> None:
+        """Read, change and write a state document in one write transaction (Store.update_state)."""
+
+        def attempt() -> None:
+            with self._transaction():
+                row = self._db.execute("SELECT value FROM meta WHERE key = ?", ("state/" + key,)).fetchone()
+                try:
+                    doc = None if row is None else state_document(key, row[0])
+                except DamagedStateError as e:
+                    if damaged is None:
+                        raise
+                    damaged(e.message)
+                    doc = None
+                self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                                 ("state/" + key, json.dumps(change(doc), ensure_ascii=False)))
+
+        try:
+            self._retrying(attempt)
+        except sqlite3.Error as e:
+            raise StoreError(f"state write failed: {e}", location=Location(path=str(self.path))) from e
 
     def get_states(self, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
         """Many state documents in one statement per :data:`_ALERT_BATCH` keys (a detection pass
@@ -849,7 +871,8 @@ class SqliteStore(Store):
             chunk = ["state/" + key for key in wanted[start:start + _ALERT_BATCH]]
             marks = ", ".join("?" for _ in chunk)
             for key, value in self._execute(f"SELECT key, value FROM meta WHERE key IN ({marks})", chunk):
-                found[str(key).removeprefix("state/")] = dict(json.loads(value))
+                name = str(key).removeprefix("state/")
+                found[name] = state_document(name, value)
         return found
 
     def put_state(self, key: str, value: dict[str, Any]) -> None:
