@@ -9,6 +9,10 @@ few numpy operations, the algorithms of :mod:`govsoc.classification.checksums`:
 - :func:`mod11_2_may_pass` (GB 11643 ISO 7064 MOD 11-2, resident ID numbers),
 - :func:`mod31_may_pass` (GB 32100 unified social credit codes).
 
+:func:`uscc_ok_many` is exact, not a screen: ``checksums.uscc_ok`` of every candidate (the MOD 31
+check character and the embedded GB 11714 organisation code's), which the USCC recognizer's
+``validate_many`` judges a chunk's new codes with.
+
 Each answers False only where the scalar check in checksums.py is False, so a recognizer's
 ``screen`` may drop those candidates without calling ``validate``; a candidate they cannot judge
 (a length or a character the scalar check would look at differently) is answered True and left
@@ -27,7 +31,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["luhn_may_pass", "mod11_2_may_pass", "mod11_2_check_bytes", "mod31_may_pass"]
+__all__ = ["luhn_may_pass", "mod11_2_may_pass", "mod11_2_check_bytes", "mod31_may_pass", "uscc_ok_many"]
 
 _CARD_WIDTH: Final = 19
 _RIC_WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -109,3 +113,29 @@ def mod31_may_pass(candidates: list[str]) -> list[bool]:
     total = values[:, :17].astype(np.int64) @ weights
     judged = exact & in_alphabet
     return (((31 - total % 31) % 31 == values[:, 17]) | ~judged).tolist()  # type: ignore[no-any-return]
+
+
+#: ASCII byte -> its value in base 36 (int(c, 36)): digits 0-9, letters 10-35; 0 for the rest
+#: (rows holding them are out of the GB 32100 alphabet and judged False before).
+_BASE36: Final = bytes(int(chr(b), 36) if chr(b).isascii() and chr(b).isalnum() else 0 for b in range(256))
+_ORG_WEIGHTS: Final = (3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def uscc_ok_many(candidates: list[str]) -> list[bool]:
+    """``checksums.uscc_ok`` of every candidate: 18 characters of the GB 32100 alphabet, the
+    last the MOD 31 check character of the first 17, and characters 9-17 a GB 11714
+    organisation code (MOD 11 over 8 characters in base 36; check 10 is 'X', 11 is '0')."""
+    import numpy as np
+
+    if not candidates:
+        return []
+    rows, exact = _matrix(candidates, 18, right=False)  # a length or a character uscc_ok refuses: not exact
+    values = np.frombuffer(_USCC_VALUES, dtype=np.uint8)[rows]
+    in_alphabet = (values != 255).all(axis=1)
+    weights = np.array([pow(3, i, 31) for i in range(17)], dtype=np.int64)
+    mod31 = (31 - (values[:, :17].astype(np.int64) @ weights) % 31) % 31 == values[:, 17]
+    organisation = np.frombuffer(_BASE36, dtype=np.uint8)[rows[:, 8:16]].astype(np.int64) @ np.array(
+        _ORG_WEIGHTS, dtype=np.int64)
+    check = 11 - organisation % 11
+    expected = np.where(check == 10, ord("X"), np.where(check == 11, ord("0"), ord("0") + check))
+    return (exact & in_alphabet & mod31 & (expected == rows[:, 16])).tolist()  # type: ignore[no-any-return]

@@ -12,17 +12,20 @@ from __future__ import annotations
 import re
 import time
 from collections import deque
-from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from itertools import compress, repeat
-from operator import add, and_, eq, not_
-from typing import Final, cast
+from operator import and_, eq, not_
+from typing import TYPE_CHECKING, Final
 
 from govsoc.classification.check_vectors import mod11_2_check_bytes, mod11_2_may_pass
 from govsoc.classification.checksums import resident_id_ok
 from govsoc.classification.cn_codes import PROVINCE_CODES
 from govsoc.classification.recognizer import NOT_AFTER, NOT_BEFORE, Pattern, Recognizer, register
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 __all__ = [
     "ResidentIdRecognizer", "LegacyResidentIdRecognizer", "ForeignPermanentResidentIdRecognizer",
@@ -98,10 +101,22 @@ def _why_id18(number: str, what: str) -> str | None:
     return why + MINOR if _fourteenth(born) > today else why
 
 
-#: The first two digits -> how a reason names the region ("HK residence permit region" ...).
-_WHERE: Final = {"81": "HK residence permit region", "82": "Macau residence permit region",
-                 "83": "Taiwan residence permit region"}
-_REASON: Final = "{} {}, real birth date, GB 11643 MOD 11-2 check character {}"
+#: The first two digits -> how a reason begins ("HK residence permit region " ...; "region " else).
+_WHERE: Final = {"81": "HK residence permit region ", "82": "Macau residence permit region ",
+                 "83": "Taiwan residence permit region "}
+_REASON_MIDDLE: Final = ", real birth date, GB 11643 MOD 11-2 check character "
+
+
+@lru_cache(maxsize=1)
+def _region_table() -> npt.NDArray[np.bool_]:
+    """Two-digit province code (0-99; 100 stands for anything else) -> whether it is one."""
+    import numpy as np
+
+    table = np.zeros(101, dtype=np.bool_)
+    table[[int(c) for c in PROVINCE_CODES]] = True
+    return table
+
+
 #: Days in each month (index 1-12; the rest 0: no such month), February of a common year.
 _MONTH_DAYS: Final = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31) + (0,) * 87
 
@@ -125,7 +140,7 @@ def _why_id18_many(numbers: list[str]) -> list[str | None]:
     year = d[:, 6] * 1000 + d[:, 7] * 100 + d[:, 8] * 10 + d[:, 9]
     month, day = d[:, 10] * 10 + d[:, 11], d[:, 12] * 10 + d[:, 13]
     digits = (d <= 9).all(axis=1)
-    region = np.isin(d[:, 0] * 10 + d[:, 1], [int(c) for c in PROVINCE_CODES])
+    region = _region_table()[np.minimum(d[:, 0] * 10 + d[:, 1], 100)]
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     month_days = np.array(_MONTH_DAYS, dtype=np.int64)[np.clip(month, 0, 99)] + (leap & (month == 2))
     real = (year >= 1) & (day >= 1) & (day <= month_days)  # date() of it exists (month 0 has 0 days)
@@ -139,13 +154,14 @@ def _why_id18_many(numbers: list[str]) -> list[str | None]:
     fourteenth = later * 10_000 + np.where((month == 2) & (day == 29) & ~later_leap, 301, month * 100 + day)
     valid = ok.tolist()
     found = list(compress(map(numbers.__getitem__, rows_at), valid))
-    where = cast("Callable[[str, str], str]", _WHERE.get)
-    part = str.__getitem__
-    reasons = map(_REASON.format, map(where, map(part, found, repeat(slice(0, 2))), repeat("region")),
-                  map(part, found, repeat(slice(0, 6))), map(part, found, repeat(17)))
-    minors = map(("", MINOR).__getitem__, compress((fourteenth > now).tolist(), valid))
+    where = _WHERE.get
+    minors = compress((fourteenth > now).tolist(), valid)
+    # one comprehension: its slices and concatenations are the interpreter's specialised
+    # operations, cheaper than str.format or map over str.__getitem__ (about 0.5 us a row)
+    reasons = [where(n[:2], "region ") + n[:6] + _REASON_MIDDLE + n[17] + (MINOR if minor else "")
+               for n, minor in zip(found, minors, strict=True)]
     # set by C code: one Python step a row costs as much as the tests above
-    deque(map(whys.__setitem__, compress(rows_at, valid), map(add, reasons, minors)), maxlen=0)
+    deque(map(whys.__setitem__, compress(rows_at, valid), reasons), maxlen=0)
     return whys
 
 

@@ -9,7 +9,7 @@ unmasked; a 92 code (个体工商户) belongs to a natural person and is graded 
 
 from __future__ import annotations
 
-from govsoc.classification.check_vectors import mod31_may_pass
+from govsoc.classification.check_vectors import mod31_may_pass, uscc_ok_many
 from govsoc.classification.checksums import organisation_code_ok, registration_number_ok, uscc_ok
 from govsoc.classification.cn_codes import PLATE_PROVINCES, PROVINCE_CODES
 from govsoc.classification.recognizer import NOT_AFTER, NOT_BEFORE, Pattern, Recognizer, register
@@ -21,6 +21,17 @@ __all__ = [
 ]
 
 _USCC_CHAR = "[0-9A-HJ-NPQRTUWXY]"
+
+
+def _why_uscc(code: str) -> str | None:
+    """The reason of a code whose check characters are right, or None: a region it is not
+    registered in, or the shape of an ID number."""
+    if code[2:4] not in PROVINCE_CODES and code[2:4] != "10":  # 10xxxx: central registration
+        return None
+    if ID_SHAPED.match(code):
+        return None  # an all-digit code shaped like an ID number is taken for one
+    who = " (个体工商户: a natural person)" if code[:2] == "92" else ""
+    return f"GB 32100 check character {code[17]} and GB 11714 code {code[8:17]}{who}"
 
 
 @register("cn_uscc")
@@ -45,12 +56,14 @@ class UsccRecognizer(Recognizer):
 
     def validate(self, candidate: str) -> str | None:
         """Region prefix, embedded organisation code check and the MOD 31 check character."""
-        if candidate[2:4] not in PROVINCE_CODES and candidate[2:4] != "10":  # 10xxxx: central registration
-            return None
-        if not uscc_ok(candidate) or ID_SHAPED.match(candidate):
-            return None  # an all-digit code shaped like an ID number is taken for one
-        who = " (个体工商户: a natural person)" if candidate[:2] == "92" else ""
-        return f"GB 32100 check character {candidate[17]} and GB 11714 code {candidate[8:17]}{who}"
+        return _why_uscc(candidate) if uscc_ok(candidate) else None
+
+    def validate_many(self, candidates: list[str]) -> list[str | None]:
+        """``validate`` of every candidate, their check characters computed at once
+        (:func:`check_vectors.uscc_ok_many`): a register's codes are many and distinct."""
+        if type(self).validate is not UsccRecognizer.validate:
+            return super().validate_many(candidates)  # a subclass judges by its own rule
+        return [_why_uscc(c) if ok else None for c, ok in zip(candidates, uscc_ok_many(candidates), strict=True)]
 
     def screen(self, candidates: list[str]) -> list[bool] | None:
         """The MOD 31 check character of every candidate at once (validate requires it)."""

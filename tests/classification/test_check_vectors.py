@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govsoc.classification.check_vectors import luhn_may_pass, mod11_2_may_pass, mod31_may_pass
+from govsoc.classification.check_vectors import luhn_may_pass, mod11_2_may_pass, mod31_may_pass, uscc_ok_many
 from govsoc.classification.checksums import USCC_ALPHABET, luhn_ok, resident_id_ok, uscc_ok
 from govsoc.classification.recognizer import Match, new_match
 from govsoc.classification.recognizers.finance import BankCardRecognizer
@@ -123,6 +123,48 @@ def test_the_joined_scan_validates_only_candidates_with_a_right_check_character(
     found = {values[i]: {m.recognizer for m in hits} for i, hits in scanner.scan_many(values)}
     assert found == {"6011111111111117": {"cn_bank_card"}, "11010519491231002X": {"cn_resident_id"},
                      "91350100M000100Y43": {"cn_uscc"}}
+
+
+def _uscc(rng: random.Random) -> str:
+    """A code with right check characters: 8 alphabet characters, their GB 11714 check, then the
+    GB 32100 MOD 31 character of the 17."""
+    head = rng.choice("19ANY") + rng.choice("123") + rng.choice(("110105", "330106", "440305", "510104", "100000"))
+    body = "".join(rng.choice(USCC_ALPHABET) for _ in range(8))
+    total = sum(int(c, 36) * w for c, w in zip(body, (3, 7, 9, 10, 5, 8, 4, 2), strict=True))
+    check = 11 - total % 11
+    code17 = head + body + ("X" if check == 10 else "0" if check == 11 else str(check))
+    total = sum(USCC_ALPHABET.index(c) * pow(3, i, 31) for i, c in enumerate(code17))
+    return code17 + USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def test_uscc_ok_many_is_uscc_ok_of_each() -> None:
+    """Exact, not a screen: the MOD 31 and the organisation code's check of every candidate at
+    once equal checksums.uscc_ok, on right codes, codes with one character changed (either
+    check breaks), lower case, other lengths and characters outside the alphabet."""
+    rng = random.Random(32100)
+    right = [_uscc(rng) for _ in range(3000)]
+    assert all(map(uscc_ok, right))
+    others = USCC_ALPHABET + "IOSVZa１张 "
+    changed = [c[:k] + rng.choice(others) + c[k + 1:] for c in right for k in [rng.randrange(18)]]
+    odd = ["", "91350100M000100Y43", "91350100m000100y43", "91350100M000100Y4", "91350100M000100Y431", "0" * 18]
+    candidates = right + changed + odd
+    rng.shuffle(candidates)
+    assert uscc_ok_many(candidates) == list(map(uscc_ok, candidates))
+    assert 3000 < sum(uscc_ok_many(candidates)) < 5000  # both answers are given
+
+
+def test_the_joined_scan_checks_a_chunks_codes_together() -> None:
+    """The USCC recognizer judges a chunk's new codes with uscc_ok_many: no uscc_ok call per
+    code; the hits equal find()'s of each value."""
+    rng = random.Random(11714)
+    values = [_uscc(rng) for _ in range(600)] + [f"办结 {n}" for n in range(80)]
+    scanner = Scanner(["cn_uscc"])
+    calls = _calls(uscc_ok.__code__, lambda: list(scanner.scan_many(values)))
+    assert calls == 0
+    fresh = UsccRecognizer()
+    found = dict(Scanner(["cn_uscc"]).scan_many(values))
+    assert found == {i: hits for i, v in enumerate(values) if (hits := list(fresh.find(v)))}
+    assert len(found) == 600
 
 
 def test_new_match_is_the_dataclass() -> None:
