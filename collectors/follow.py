@@ -227,10 +227,11 @@ def _elsewhere(pipeline: Pipeline, path: Path, options: IngestOptions, via: Path
     ``mv app app.old; ln -s /root app`` by whoever may write the folder above)."""
     record = pipeline.paths.get(path)
     now = os.path.realpath(path.parent) if record is not None and record.folder is not None else None
-    if record is not None and record.folder is not None and now is not None and now != record.folder \
-            and _trusted_links(path.parent):
+    links = _trusted(path.parent) if record is not None and record.folder is not None and now is not None \
+        and now != record.folder else None
+    if record is not None and record.folder is not None and now is not None and links is not None:
         # moved by root or govsoc's user (`mv /var/log /data/log; ln -s /data/log /var/log`: V13 V7)
-        pipeline.paths.moved(path, now)
+        pipeline.paths.moved(path, links)
         _once(pipeline, f"{path_text(str(path))}: its folder now leads to {path_text(now)}, not to "
                         f"{path_text(record.folder)}: read there (every symbolic link on the way is owned by root "
                         "or the user govsoc runs as)")
@@ -249,6 +250,16 @@ def _elsewhere(pipeline: Pipeline, path: Path, options: IngestOptions, via: Path
     if _once(pipeline, f"{path_text(str(path))}: {why}"):
         pipeline.paths.refuse(path, why, kind)
     return True
+
+
+def _trusted(folder: Path) -> tuple[str, ...] | None:
+    """The folder links of ``folder`` as spelled (folder.resolve) when every link on its way is
+    owned by root or govsoc's user (_trusted_links), else None."""
+    trusted = {0, os.geteuid()}
+    try:
+        return resolve(folder, lambda _link, st: st.st_uid in trusted).links if _trusted_links(folder) else None
+    except LinkRefused:  # changed since _trusted_links looked
+        return None
 
 
 def _trusted_links(folder: Path) -> bool:

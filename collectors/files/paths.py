@@ -116,12 +116,26 @@ def _valid(data: Any) -> PathRecord:
     # a first look in the future would silently stop the read of a quiet log's generations
     if first.tzinfo is None or first > datetime.now(UTC):
         raise ValueError(f"first_look: {data['first_look']!r} is not a past UTC time")
+    if data.get("owner") is not None and data["owner"] < 0:
+        raise ValueError(f"owner: {data['owner']} is not a user id")
+    # the folders are compared with what a look finds: a relative or other folder than the path's own
+    # disabled the log for good with no word (V13 V8)
+    folder, above = data.get("folder"), os.path.dirname(data["path"])
+    if folder is not None and folder != above:
+        raise ValueError(f"folder: {folder!r} is not the folder of {data['path']!r}")
     links = data.get("links")
     if links is not None:
-        if not all(isinstance(link, str) for link in links):
-            raise ValueError(f"links: {links!r} is not a list of folders")
+        wrong = [link for link in links if not isinstance(link, str) or not _above(link, above)]
+        if wrong:
+            raise ValueError(f"links: {wrong[0]!r} is not a folder of {data['path']!r}")
         data = {**data, "links": tuple(links)}
     return PathRecord(**data)
+
+
+def _above(folder: str, below: str) -> bool:
+    """Whether ``folder`` is an absolute, normalised folder of the path to ``below`` (or it)."""
+    return os.path.isabs(folder) and os.path.normpath(folder) == folder and folder != "/" and (
+        below == folder or below.startswith(folder + os.sep))
 
 
 #: How long the record of a dated rotated name outlives its file (PathRecords.prune).
@@ -254,11 +268,13 @@ class PathRecords:
         record = self.get(path)
         return None if record is None or record.owner is None else frozenset({0, record.owner})
 
-    def moved(self, path: Path, folder: str) -> PathRecord:
-        """Record ``folder`` as the real folder of ``path`` now (moved through trusted links)."""
+    def moved(self, path: Path, links: tuple[str, ...]) -> PathRecord:
+        """Record that the folder of ``path`` now goes through the (trusted) folder links ``links``:
+        its plain folder is no longer recorded, the links are (a folder that becomes a link later is
+        refused as for any path named through links)."""
         record = self.get(path) or PathRecord(path=self.key(path), first_look=datetime.now(UTC).isoformat(),
                                               kind="file")
-        record = replace(record, folder=folder)
+        record = replace(record, folder=None, links=links)
         self._save(record)
         return record
 

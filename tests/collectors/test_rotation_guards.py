@@ -37,6 +37,10 @@ secret = test_rotation_links.secret
     ("refused", "0"),  # not a count: TypeError in refuse() (refused + 1)
     ("kind", ["file"]),  # not one of the kinds
     (None, None),  # not JSON at all (cut by a crash, disk damage): was taken as "never looked at"
+    ("folder", "../../etc"),  # not absolute: compared with the real folder, V13 V8
+    ("folder", "/etc"),  # absolute, but not the path's folder
+    ("owner", -1),  # no user has a negative id: V13 V8
+    ("links", ["relative"]),  # a link of the path is one of its absolute folders
 ])
 def test_a_damaged_path_record_is_said_and_replaced_cautiously(tmp_path: Path, secret: Path,
                                                                field: str | None, value: object) -> None:
