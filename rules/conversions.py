@@ -67,10 +67,13 @@ def code_digest() -> str:
 class ConversionCache:
     """The kept native queries of one store kind's rules, read in one store call."""
 
-    def __init__(self, store: Store, kind: str, backend: str, rule_ids: Iterable[str]) -> None:
+    def __init__(self, store: Store, kind: str, backend: str, rule_ids: Iterable[str], *,
+                 damaged: Callable[[str], None] | None = None) -> None:
+        """``damaged``: says a kept conversion that is not a JSON object, which is then converted
+        again and replaced (without it: DamagedStateError)."""
         self.store, self.kind, self.backend = store, kind, backend
         ids = list(rule_ids)
-        self._kept = store.get_states([self._key(i) for i in ids]) if ids else {}
+        self._kept = store.get_states([self._key(i) for i in ids], damaged=damaged) if ids else {}
         self._new: dict[str, dict[str, str]] = {}
 
     def _key(self, rule_id: str) -> str:

@@ -187,7 +187,7 @@ class DetectionPass:
             self._load_states([str(r.id) for r in [*rules, *correlations]])
             self._load_rejudge()
             self.conversions = ConversionCache(self.store, self.store.kind, type(self.backend).__qualname__,
-                                               [str(r.id) for r in rules])
+                                               [str(r.id) for r in rules], damaged=self._rebuilt)
         for corr in correlations:
             try:
                 self.compiled[str(corr.id)] = compile_correlation(corr)
@@ -522,11 +522,17 @@ class DetectionPass:
 
     def _load_states(self, rule_ids: list[str]) -> None:
         """Every rule's state, read in one call."""
-        self.states.update(load_states(self.store, rule_ids))
+        self.states.update(load_states(self.store, rule_ids, damaged=self._rebuilt))
+
+    def _rebuilt(self, why: str) -> None:
+        """Say a damaged state document (a rule's state, a kept conversion), which the pass
+        rebuilds: the rule reads its events again, or is converted again (V13: not JSON was an
+        internal error at every pass)."""
+        self.summary.notices.append(f"{why}: rebuilt")
 
     def _state(self, rule_id: str) -> RuleState:
         if rule_id not in self.states:
-            self.states[rule_id] = load_states(self.store, [rule_id])[rule_id]
+            self.states[rule_id] = load_states(self.store, [rule_id], damaged=self._rebuilt)[rule_id]
         return self.states[rule_id]
 
     def _save_states(self) -> None:

@@ -12,10 +12,12 @@ as "fewer than 3" can only be judged once its window has closed).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from govsoc.core.errors import DamagedStateError
 from govsoc.core.event import format_timestamp, parse_timestamp
 from govsoc.store.base import Store
 
@@ -113,14 +115,30 @@ def state_key(rule_id: str) -> str:
 
 
 def load_state(store: Store, rule_id: str) -> RuleState:
-    """A rule's state, or a fresh one (no checkpoint: its first pass reads everything)."""
-    return load_doc(rule_id, store.get_state(state_key(rule_id)))
+    """A rule's state, or a fresh one (no checkpoint: its first pass reads everything);
+    DamagedStateError naming its document when that is not a rule's state."""
+    return load_states(store, [rule_id])[rule_id]
 
 
-def load_states(store: Store, rule_ids: list[str]) -> dict[str, RuleState]:
-    """Many rules' states in one store call (a pass reads every rule's state at its start)."""
-    docs = store.get_states([state_key(i) for i in rule_ids])
-    return {i: load_doc(i, docs.get(state_key(i))) for i in rule_ids}
+def load_states(store: Store, rule_ids: list[str], *,
+                damaged: Callable[[str], None] | None = None) -> dict[str, RuleState]:
+    """Many rules' states in one store call (a pass reads every rule's state at its start). A
+    document that is not a rule's state (not JSON, or fields of the wrong kind: a writer of the
+    store changed it) is StoreError naming it, or, with ``damaged``, said through it and read as
+    a fresh state: the rule reads every event again (its alerts are upserted, none doubled) and
+    its state is written anew."""
+    docs = store.get_states([state_key(i) for i in rule_ids], damaged=damaged)
+    states: dict[str, RuleState] = {}
+    for rule_id in rule_ids:
+        try:
+            states[rule_id] = load_doc(rule_id, docs.get(state_key(rule_id)))
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            why = f"state document {state_key(rule_id)!r} is damaged: {type(e).__name__}: {e}"
+            if damaged is None:
+                raise DamagedStateError(why) from e
+            damaged(why)
+            states[rule_id] = RuleState(rule_id=rule_id)
+    return states
 
 
 def load_doc(rule_id: str, doc: dict[str, Any] | None) -> RuleState:

@@ -83,8 +83,8 @@ class Group:
 #: ``event.kind``, ``context.<field>``, ``group.<field>``; their time is the alert's start).
 Target = Literal["events", "alerts"]
 
-__all__ = ["AlertReceipt", "Bucket", "Group", "Query", "Scalar", "Store", "Target", "WriteReceipt", "state_document",
-           "week_start"]
+__all__ = ["AlertReceipt", "Bucket", "Group", "Query", "Scalar", "Store", "Target", "WriteReceipt", "readable_state",
+           "state_document", "week_start"]
 
 
 def week_start(ts: datetime) -> datetime:
@@ -282,10 +282,23 @@ class Store(metaclass=ABCMeta):
         that is not a JSON object is :class:`DamagedStateError`, or, with ``damaged``, said
         through it (its reason) and replaced by ``change(None)``."""
 
-    def get_states(self, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
-        """Many state documents at once: key -> document, for the keys that were written."""
-        found = {key: self.get_state(key) for key in keys}
-        return {key: doc for key, doc in found.items() if doc is not None}
+    def get_states(self, keys: Sequence[str], *,
+                   damaged: Callable[[str], None] | None = None) -> dict[str, dict[str, Any]]:
+        """Many state documents at once: key -> document, for the keys that were written. One that
+        is not a JSON object is DamagedStateError, or, with ``damaged``, said through it (the
+        error's message, naming the key) and left out, as if never written: the caller rebuilds it."""
+        found: dict[str, dict[str, Any]] = {}
+        for key in keys:
+            try:
+                doc = self.get_state(key)
+            except DamagedStateError as e:
+                if damaged is None:
+                    raise
+                damaged(e.message)
+                continue
+            if doc is not None:
+                found[key] = doc
+        return found
 
     def put_states(self, values: Mapping[str, dict[str, Any]]) -> None:
         """Write many state documents at once (each as :meth:`put_state` would)."""
@@ -329,6 +342,18 @@ def state_document(key: str, text: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise DamagedStateError(f"state document {key!r} is damaged: {type(value).__name__}, not a JSON object")
     return value
+
+
+def readable_state(key: str, text: Any, damaged: Callable[[str], None] | None) -> dict[str, Any] | None:
+    """:func:`state_document` for Store.get_states: a damaged document said through ``damaged``
+    (None returned), or DamagedStateError without it."""
+    try:
+        return state_document(key, text)
+    except DamagedStateError as e:
+        if damaged is None:
+            raise
+        damaged(e.message)
+        return None
 
 
 def untouched(alert: Alert) -> bool:

@@ -44,7 +44,17 @@ from govsoc.core.config import ElasticsearchSettings, EsCredentials, redact_url
 from govsoc.core.ecs import FIELDS, NUMERIC_TYPES
 from govsoc.core.errors import DamagedStateError, Location, StoreError
 from govsoc.core.event import Event, format_timestamp, parse_timestamp
-from govsoc.store.base import Bucket, Group, Query, Store, Target, WriteReceipt, state_document, week_start
+from govsoc.store.base import (
+    Bucket,
+    Group,
+    Query,
+    Store,
+    Target,
+    WriteReceipt,
+    readable_state,
+    state_document,
+    week_start,
+)
 from govsoc.store.elasticsearch_aggs import (
     alert_query,
     cardinality_aggs,
@@ -436,8 +446,12 @@ class ElasticsearchStore(Store):
         return deleted
 
     def deletes(self) -> str | None:
-        """The mark :meth:`delete` writes when it removed events (a realtime get)."""
-        doc = self.get_state(_DELETES)
+        """The mark :meth:`delete` writes when it removed events (a realtime get). A damaged
+        document is a mark too: it stays the same until the next delete replaces it."""
+        try:
+            doc = self.get_state(_DELETES)
+        except DamagedStateError as e:
+            return e.message
         return None if doc is None else str(doc.get("mark"))
 
     # -- reading -----------------------------------------------------------------------------
@@ -984,8 +998,9 @@ class ElasticsearchStore(Store):
                 return
         raise StoreError(f"state {key!r} kept changing under concurrent writers; try again", location=self._where)
 
-    def get_states(self, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
-        """Many state documents in one realtime multi-get."""
+    def get_states(self, keys: Sequence[str], *,
+                   damaged: Callable[[str], None] | None = None) -> dict[str, dict[str, Any]]:
+        """Many state documents in one realtime multi-get (a damaged one: Store.get_states)."""
         if not keys:
             return {}
         answer = self._call(lambda: self.client.mget(index=self.state_index, ids=list(keys), realtime=True),
@@ -995,8 +1010,8 @@ class ElasticsearchStore(Store):
             error = doc.get("error")
             if error and not (isinstance(error, dict) and error.get("type") == "index_not_found_exception"):
                 raise StoreError(f"cannot read state {doc.get('_id')!r}: {error}", location=self._where)
-            if doc.get("found"):
-                found[doc["_id"]] = state_document(doc["_id"], _state_text(doc))
+            if doc.get("found") and (state := readable_state(doc["_id"], _state_text(doc), damaged)) is not None:
+                found[doc["_id"]] = state
         return found
 
     def put_states(self, values: Mapping[str, dict[str, Any]]) -> None:

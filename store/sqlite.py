@@ -27,7 +27,18 @@ from govsoc.core.ecs import NUMERIC_TYPES, field_type
 from govsoc.core.errors import DamagedStateError, Location, StoreError
 from govsoc.core.event import Event, format_timestamp
 from govsoc.core.results import FILE_MODE, make_folder
-from govsoc.store.base import Bucket, Group, Query, Scalar, Store, Target, WriteReceipt, state_document, week_start
+from govsoc.store.base import (
+    Bucket,
+    Group,
+    Query,
+    Scalar,
+    Store,
+    Target,
+    WriteReceipt,
+    readable_state,
+    state_document,
+    week_start,
+)
 from govsoc.store.registry import stores
 from govsoc.store.sqlite_aggs import (
     alert_where,
@@ -861,7 +872,8 @@ class SqliteStore(Store):
         except sqlite3.Error as e:
             raise StoreError(f"state write failed: {e}", location=Location(path=str(self.path))) from e
 
-    def get_states(self, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+    def get_states(self, keys: Sequence[str], *,
+                   damaged: Callable[[str], None] | None = None) -> dict[str, dict[str, Any]]:
         """Many state documents in one statement per :data:`_ALERT_BATCH` keys (a detection pass
         reads every rule's state and kept conversion at its start: 200 statements were a tenth
         of an incremental pass)."""
@@ -872,7 +884,8 @@ class SqliteStore(Store):
             marks = ", ".join("?" for _ in chunk)
             for key, value in self._execute(f"SELECT key, value FROM meta WHERE key IN ({marks})", chunk):
                 name = str(key).removeprefix("state/")
-                found[name] = state_document(name, value)
+                if (doc := readable_state(name, value, damaged)) is not None:
+                    found[name] = doc
         return found
 
     def put_state(self, key: str, value: dict[str, Any]) -> None:

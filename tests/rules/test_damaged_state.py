@@ -19,6 +19,7 @@ from govsoc.rules import detect
 from govsoc.rules.loader import RuleSet
 from govsoc.store import rejudge
 from govsoc.store.base import Store
+from govsoc.store.elasticsearch import ElasticsearchStore
 from govsoc.store.sqlite import SqliteStore
 from tests.rules.test_incremental import BURST_ID, RULES, bursts, ruleset
 from tests.rules.test_withdrawn_windows import NEAR, line
@@ -111,3 +112,42 @@ def test_events_dated_9999_12_31_are_counted_and_do_not_stop_detection(tmp_path:
     assert [count for *_, count in bursts(each_store)] == ([3] if each_store.kind == "sqlite" else [])
     ingest(tmp_path, each_store, line(1, "198.51.100.9"))
     assert detect(each_store, rules).failed == []
+
+
+def put_raw(store: Store, key: str, text: str) -> None:
+    """Store ``text`` as the state document ``key``, as a writer of the store other than govsoc may."""
+    if isinstance(store, SqliteStore):
+        with sqlite3.connect(store.path) as raw:
+            raw.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", ["state/" + key, text])
+    else:
+        assert isinstance(store, ElasticsearchStore)
+        store.client.index(index=store.state_index, id=key, document={"value": text}, refresh=True)
+
+
+# The state document -> its damaged text.
+DAMAGED_STATES = {
+    "rule state not JSON": (f"rule-{BURST_ID}", "not json"),
+    "rule state a list": (f"rule-{BURST_ID}", "[1, 2]"),
+    "rule state fields of the wrong kind": (f"rule-{BURST_ID}", '{"rule_id": "x", "last_run": "yesterday"}'),
+    "kept conversion not JSON": ("conversion-{kind}-7d3c0b1e-0000-4000-8000-000000000001", "{{{"),
+}
+
+
+@pytest.mark.parametrize("name", list(DAMAGED_STATES))
+def test_a_damaged_rule_state_or_kept_conversion_is_said_and_rebuilt(tmp_path: Path, store: Store,
+                                                                     rules: RuleSet, name: str) -> None:
+    # A state document that was not JSON (or not a rule's state) ended every pass with an internal
+    # error (JSONDecodeError, TypeError, ValueError), no rule run, the document never named.
+    key, text = DAMAGED_STATES[name]
+    key = key.format(kind=store.kind)
+    ingest(tmp_path, store, b"".join(line(n, NEAR) for n in (1, 2)))
+    detect(store, rules)
+    put_raw(store, key, text)
+    ingest(tmp_path, store, b"".join(line(n, NEAR) for n in (1, 2, 3)))  # 08:03 is new
+    summary = detect(store, rules)
+    assert summary.failed == []
+    assert [count for *_, count in bursts(store)] == [3]
+    (notice,) = summary.notices
+    assert notice.startswith(f"state document {key!r} is damaged: ") and notice.endswith(": rebuilt")
+    assert isinstance(store.get_state(key), dict)  # written anew
+    assert detect(store, rules).notices == []  # said once
