@@ -179,6 +179,7 @@ class DetectionPass:
 
     def _run(self) -> DetectionSummary:
         self.deletes = self.store.deletes()  # before any read (see _written)
+        self.store.prepare_writes()
         self.store.refresh()
         if not self.ranged:
             self.until = self.store.position()

@@ -317,6 +317,11 @@ class Store(metaclass=ABCMeta):
         SQL functions, where the exception is swallowed and the statement merely fails) stops
         them, and raises KeyboardInterrupt at its next statement."""
 
+    def prepare_writes(self) -> None:  # noqa: B027  (optional: most stores need nothing made first)
+        """A detection pass begins: start making what its alert and state writes will need
+        (Elasticsearch: the indices, when missing), beside its first searches rather than
+        inside its first write. Writes work without it."""
+
     def refresh(self) -> None:  # noqa: B027  (optional: most stores see their writes at once)
         """Make every write so far visible to searches (a no-op where writes are at once)."""
 

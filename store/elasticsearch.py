@@ -28,6 +28,7 @@ import itertools
 import json
 import random
 import re
+import threading
 import time
 import uuid
 from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Mapping, Sequence
@@ -260,6 +261,8 @@ class ElasticsearchStore(Store):
         self.retention_days = retention_days
         self.prefix = settings.index_prefix
         self._alerts_dirty = False
+        #: Creating the alerts and state indices a pass writes to, when missing (prepare_writes).
+        self._preparing: dict[str, threading.Thread] = {}
         self._where = Location(path=redact_url(settings.url))
         credentials = credentials or EsCredentials()
         auth: dict[str, Any] = {}
@@ -769,6 +772,7 @@ class ElasticsearchStore(Store):
         writer (an analyst's triage, another pass) is never overwritten: its conflict sends that
         alert round again, merged with what is stored now.
         """
+        self._prepared(self.alerts_index)
         pending = {a.id: a for a in alerts}
         receipt = AlertReceipt()
         for round_ in range(1 + _UPSERT_ROUNDS):
@@ -1014,8 +1018,35 @@ class ElasticsearchStore(Store):
                 found[doc["_id"]] = state
         return found
 
+    def prepare_writes(self) -> None:
+        """Create the alerts and state indices, when missing, each on a thread of its own (once
+        per store). A new index is a cluster-state update and a shard to start: 1-3 s on a busy
+        node, which a pass on a new store spent inside its first alert write (both alert
+        writers, then the pass behind its full queue) and its first mid-pass state save on its
+        own thread (P12d 2). A write to one of them waits for its thread first."""
+        for index in (self.alerts_index, self.state_index):
+            if index not in self._preparing:
+                thread = threading.Thread(target=self._create_missing, args=(index,), name="govsoc-es-prepare",
+                                          daemon=True)
+                self._preparing[index] = thread
+                thread.start()
+
+    def _create_missing(self, index: str) -> None:
+        try:
+            if not self.client.indices.exists(index=index):
+                self.client.indices.create(index=index)
+        except (ApiError, TransportError):
+            pass  # created meanwhile by another writer; else the write that needs it says why
+
+    def _prepared(self, *indices: str) -> None:
+        """Wait until prepare_writes made these indices (every one when none is named)."""
+        for index, thread in list(self._preparing.items()):
+            if not indices or index in indices:
+                thread.join()
+
     def put_states(self, values: Mapping[str, dict[str, Any]]) -> None:
         """Write many state documents in one bulk request (readable at once by id)."""
+        self._prepared(self.state_index)
         for _, ok, result in self._bulk_results(
                 {"_op_type": "index", "_index": self.state_index, "_id": key,
                  "_source": {"value": json.dumps(value, ensure_ascii=False)}} for key, value in values.items()):
@@ -1025,6 +1056,7 @@ class ElasticsearchStore(Store):
 
     def put_state(self, key: str, value: dict[str, Any]) -> None:
         """Write a state document; kept as a JSON string, so its fields never grow the mapping."""
+        self._prepared(self.state_index)
         self._call(lambda: self.client.index(index=self.state_index, id=key,
                                              document={"value": json.dumps(value, ensure_ascii=False)}),
                    "cannot write state")
@@ -1035,6 +1067,7 @@ class ElasticsearchStore(Store):
         delete is a cluster-state update whatever it names, so the indices go in as few requests
         as the request line allows and the templates in one: a request per index and per
         template made this clean-up most of a short test's time."""
+        self._prepared()  # (no index created after the delete)
         patterns = ",".join((self.events_pattern, self.alerts_index, self.state_index))
         names = sorted(self._call(lambda: self.client.indices.get(index=patterns, allow_no_indices=True,
                                                                   ignore_unavailable=True), "cannot list"))
@@ -1063,6 +1096,7 @@ class ElasticsearchStore(Store):
 
     def close(self) -> None:
         """Make alert writes searchable for other readers, then close the client's connections."""
+        self._prepared()
         try:
             self._refresh_alerts()
         except StoreError:  # the cluster is gone: its own refresh interval publishes them later
