@@ -84,7 +84,7 @@ _BATCH = 5000
 #: so in a large store each row of a small transaction dirties a page of its own.
 _PROCESS_MIN = 2000
 _CHUNK = 2500
-_TRANSACTION = 10_000
+_TRANSACTION = 20_000
 #: WAL pages between checkpoints (of 4 KiB: 256 MiB), and the WAL's file size kept after one
 #: (see SqliteStore.__init__).
 _CHECKPOINT_PAGES = 65_536
@@ -185,14 +185,14 @@ class SqliteStore(Store):
             # FULL, not NORMAL: in WAL mode NORMAL commits without syncing the WAL, and a power loss
             # may roll back a write the caller was told is stored (and whose file checkpoint was then
             # fsynced: those lines were never read again). FULL syncs the WAL once per commit, one
-            # fdatasync per ingest batch of 10,000 events.
+            # fdatasync per ingest batch of 20,000 events.
             self._db.execute("PRAGMA synchronous=FULL")
             # 64 MiB of page cache: the indexes of a large store stay in memory while it grows.
             self._db.execute("PRAGMA cache_size=-65536")
             # Checkpoint the WAL every _CHECKPOINT_PAGES (256 MiB), not every 4: a page that several
             # transactions change is copied into the file once per checkpoint, not once per
             # transaction. The id and source.ip indexes take random keys, so in a large store each
-            # 10,000-row write changes most of their leaf pages (at 1,000,000 events some 11,700
+            # 10,000-row write changed most of their leaf pages (at 1,000,000 events some 11,700
             # pages, 46 MiB of WAL a write): checkpointed every 64 MiB, each write's pages were
             # copied into the file again (7.4 KB written an event over the last 100,000 of
             # 1,000,000 in bench.ingest_writer; 5.3 KB every 256 MiB, P11d 1). Once a checkpoint

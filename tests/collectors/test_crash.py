@@ -22,8 +22,9 @@ from tests.conftest import need
 
 GOVSOC = str(Path(sys.executable).with_name("govsoc"))
 #: The issue's size is 1,000,000 lines (GOVSOC_CRASH_TEST_LINES=1000000); the default keeps a local
-#: run of the suite short.
-LINES = int(os.environ.get("GOVSOC_CRASH_TEST_LINES", "40000"))
+#: run of the suite short: four batches of 20,000 (IngestOptions.batch_size), so that the kills
+#: can land at three checkpoints inside the file.
+LINES = int(os.environ.get("GOVSOC_CRASH_TEST_LINES", "80000"))
 KILLS = 10
 
 

@@ -22,7 +22,7 @@ import pytest
 from govsoc.core.errors import StoreError
 from govsoc.core.event import Event, make_id
 from govsoc.store.base import Query
-from govsoc.store.sqlite import SqliteStore
+from govsoc.store.sqlite import _TRANSACTION, SqliteStore
 from tests.conftest import need
 
 T0 = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
@@ -130,7 +130,8 @@ def _kill_once_committed(path: Path, before: int, pid: int) -> None:
 
 
 def test_a_writer_killed_during_a_write_fails_it_and_the_retry_stores_it_once(tmp_path: Path) -> None:
-    batch, warm = events(20_000), events(LARGE, start=100_000)
+    # two transactions: the kill comes after the first committed, before the second did
+    batch, warm = events(2 * _TRANSACTION), events(LARGE, start=100_000)
     store = SqliteStore(tmp_path / "events.db")
     try:
         store.write(warm)  # the writer runs
@@ -207,22 +208,31 @@ store.close()
 """
 
 
+def _traced_wal_syncs(tmp_path: Path, program: str) -> list[str]:
+    """The WAL syncs of the writer process of ``program`` (run with the store's path and a marker
+    prefix; any process it started but its own) between its openings of <marker>-start and
+    <marker>-end."""
+    need(shutil.which("strace") is not None, "strace is needed to count the writer's syncs")
+    trace, mark = tmp_path / "trace.txt", tmp_path / "mark"
+    done = subprocess.run(["strace", "-f", "-qq", "-y", "-o", str(trace), "-e", "trace=fsync,fdatasync,openat",
+                           sys.executable, "-c", program, str(tmp_path / "events.db"), str(mark)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    calls = trace.read_text(errors="replace").splitlines()
+    start = next(n for n, call in enumerate(calls) if f"{mark}-start" in call)
+    end = next(n for n, call in enumerate(calls) if f"{mark}-end" in call)
+    own = calls[start].split()[0]  # strace -f begins each line with the process id
+    return [call for call in calls[start:end]
+            if "sync(" in call and "events.db-wal>" in call and call.split()[0] != own]
+
+
 def test_a_large_write_syncs_the_wal_once(tmp_path: Path) -> None:
     # synchronous=FULL syncs the WAL at each commit: the write's rows are one transaction, one
     # fdatasync. Each chunk's new compression dictionaries were committed on their own before
     # its rows were deflated, and synced too: five syncs a 10,000-event write (four chunks), on
     # the writer process's path (P11b 1). A dictionary needs no sync of its own: the rows that
     # use it commit after it in the same WAL, and their sync makes both durable.
-    need(shutil.which("strace") is not None, "strace is needed to count the writer's syncs")
-    trace, mark = tmp_path / "trace.txt", tmp_path / "mark"
-    done = subprocess.run(["strace", "-f", "-qq", "-y", "-o", str(trace), "-e", "trace=fsync,fdatasync,openat",
-                           sys.executable, "-c", _TRACED_WRITE, str(tmp_path / "events.db"), str(mark)],
-                          capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr
-    calls = trace.read_text(errors="replace").splitlines()
-    start = next(n for n, call in enumerate(calls) if f"{mark}-start" in call)
-    end = next(n for n, call in enumerate(calls) if f"{mark}-end" in call)
-    wal_syncs = [call for call in calls[start:end] if "sync(" in call and "events.db-wal>" in call]
+    wal_syncs = _traced_wal_syncs(tmp_path, _TRACED_WRITE)
     assert len(wal_syncs) == 1, wal_syncs
     store = SqliteStore(tmp_path / "events.db", writer_process=False)
     try:
@@ -255,5 +265,46 @@ def test_pages_rewritten_by_many_writes_are_copied_into_the_file_once_per_256_mi
         db.execute("UPDATE leaves SET v = randomblob(3900) WHERE k < 10")
         assert wal.stat().st_size <= 64 << 20
         assert db.execute("SELECT count(*) FROM leaves").fetchone()[0] == 2048
+    finally:
+        store.close()
+
+
+#: An ingest of 20,000 sshd lines (distinct addresses and users) into a new store, traced.
+_TRACED_INGEST = """
+import sys
+from pathlib import Path
+from govsoc.collectors.pipeline import ingest_file
+from govsoc.store.sqlite import SqliteStore
+
+db, mark = Path(sys.argv[1]), sys.argv[2]
+
+def ingest(name, count):
+    log = db.with_name(name)
+    log.write_text("".join(f"Dec 10 {n // 3600 % 24:02d}:{n // 60 % 60:02d}:{n % 60:02d} h sshd[{n}]: Failed "
+                           f"password for u{n % 301} from 10.{n % 199}.{n % 251}.{n % 97} port {n} ssh2\\n"
+                           for n in range(count)))
+    summary = ingest_file(log, parser_id="linux.auth", store=store, data_dir=db.with_name("data"), timezone="UTC")
+    assert summary.receipt.created == count, summary
+
+store = SqliteStore(db)
+ingest("first.log", 2_000)  # starts the writer process (its store's creation commits too)
+open(mark + "-start", "w").close()
+ingest("auth.log", 20_000)
+open(mark + "-end", "w").close()
+store.close()
+"""
+
+
+def test_an_ingest_of_20000_lines_is_one_transaction(tmp_path: Path) -> None:
+    # Each transaction of a large store changes about a page of its random-keyed indexes (id,
+    # source.ip) per row: at 1,000,000 events a 10,000-row transaction wrote 7,386 bytes of WAL
+    # and checkpoint an event, a 20,000-row one 4,749 (the pages shared by its rows are written
+    # once; P11d 2). An ingest batch is one write and one transaction: 20,000 lines, one commit,
+    # one WAL sync (two at batches of 10,000).
+    wal_syncs = _traced_wal_syncs(tmp_path, _TRACED_INGEST)
+    assert len(wal_syncs) == 1, wal_syncs
+    store = SqliteStore(tmp_path / "events.db", writer_process=False)
+    try:
+        assert store.count(Query()) == 22_000
     finally:
         store.close()
