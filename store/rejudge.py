@@ -9,7 +9,11 @@ dropped, and a triaged one stayed live below its condition. So the delete record
 alert's rule, group and time span in a state document of the store (it travels with the events),
 before it changes any alert, and the next pass judges those windows again, whatever the completed
 line is (govsoc.rules.engine), then removes the entries it handled. Entries of rules the pass did
-not run stay for a later pass, up to :data:`LIMIT` (the oldest are forgotten first).
+not run stay for a later pass, for :data:`RETAIN` after they were recorded (a rule removed or
+renamed, or whose log source is no longer collected, would keep them for good: V13 V6), up to
+:data:`LIMIT` (the oldest are forgotten first); either way the dropped entries are said.
+An entry recorded again while a pass holds it (another copy of the window's lines deleted) is
+stamped anew, so that the pass, forgetting what it handled, does not forget it.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from govsoc.core.alert import Alert
@@ -24,7 +29,7 @@ from govsoc.core.coercion import DATE_RANGE
 from govsoc.core.errors import DamagedStateError
 from govsoc.core.event import format_timestamp, parse_timestamp
 
-__all__ = ["KEY", "LIMIT", "States", "drop_damaged", "entry_of", "forget", "pending", "read", "record"]
+__all__ = ["KEY", "LIMIT", "RETAIN", "States", "drop_damaged", "entry_of", "forget", "pending", "read", "record"]
 
 _log = logging.getLogger(__name__)
 
@@ -32,6 +37,8 @@ _log = logging.getLogger(__name__)
 KEY = "rejudge-windows"
 #: Entries kept at most.
 LIMIT = 10_000
+#: How long an entry waits for a pass that runs its rule.
+RETAIN = timedelta(days=30)
 _WHERE = f"state document {KEY!r}"
 
 
@@ -73,13 +80,23 @@ def _checked(doc: dict[str, Any] | None) -> tuple[list[dict[str, Any]], list[str
         return [], [f"{_WHERE}: 'windows' is {type(windows).__name__}, not a list: dropped"]
     entries: list[dict[str, Any]] = []
     problems: list[str] = []
+    expired = format_timestamp(datetime.now(UTC) - RETAIN)
     for index, entry in enumerate(windows):
-        wrong = _wrong(entry)
+        wrong = _wrong(entry) or _expired(entry, expired)
         if wrong:
             problems.append(f"{_WHERE}: windows[{index}]: {wrong}: dropped")
         else:
             entries.append(entry)
     return entries, problems
+
+
+def _expired(entry: dict[str, Any], before: str) -> str | None:
+    """Why an entry recorded before ``before`` goes (an entry of an older govsoc has no stamp: kept)."""
+    recorded = entry.get("recorded")
+    if recorded is not None and parse_timestamp(recorded) < parse_timestamp(before):
+        return (f"rule {entry['rule']}'s window {entry['start']}..{entry['end']}, recorded {recorded}, was not "
+                f"judged again within {RETAIN.days} days (no pass ran the rule)")
+    return None
 
 
 def _wrong(entry: Any) -> str | None:
@@ -92,8 +109,12 @@ def _wrong(entry: Any) -> str | None:
     group = entry.get("group")
     if not isinstance(group, dict) or any(isinstance(v, dict) for v in group.values()):
         return "'group' is not an object of field values"
+    if not isinstance(entry.get("recorded", ""), str):
+        return f"'recorded' is {type(entry['recorded']).__name__}, not a string"
     try:
         start, end = parse_timestamp(entry["start"]), parse_timestamp(entry["end"])
+        if "recorded" in entry:
+            parse_timestamp(entry["recorded"])
     except (ValueError, OverflowError) as e:
         return f"bad time: {e}"
     if start > end:
@@ -112,20 +133,24 @@ def pending(store: States) -> list[dict[str, Any]]:
 
 
 def record(store: States, entries: Sequence[dict[str, Any]]) -> None:
-    """Add entries (an entry already recorded is kept once; bad ones recorded before are dropped,
-    each said in the log), in one atomic change of the document: a pass forgetting what it handled
-    at the same moment loses none of them (V13 V2)."""
+    """Add entries, stamped with the time (an entry already recorded is kept once, stamped anew;
+    bad ones recorded before are dropped, each said in the log), in one atomic change of the
+    document: a pass forgetting what it handled at the same moment loses none of them (V13 V2)."""
     if entries:
-        _update(store, lambda kept: [*kept, *_unique(entries, {_key(e) for e in kept})])
+        now = format_timestamp(datetime.now(UTC))
+        fresh = {_key(e, stamp=False): {**e, "recorded": now} for e in entries}
+        _update(store, lambda kept: [*(e for e in kept if _key(e, stamp=False) not in fresh), *fresh.values()])
 
 
 def forget(store: States, handled: Iterable[dict[str, Any]]) -> None:
     """Remove the entries a pass handled, in one atomic change of the document: those a delete
-    recorded meanwhile stay (V13 V2). Entries are compared by their text, as a set (V13 V6: a
-    list scan per entry took 2.6 s for 5,000 of 10,000)."""
-    done = {_key(e) for e in handled}
+    recorded meanwhile stay (V13 V2), and so does one recorded again since the pass read it (its
+    stamp differs; a handled entry without a stamp stands for its window, whatever the stamp).
+    Entries are compared by their text, as a set (V13 V6: a list scan per entry took 2.6 s for
+    5,000 of 10,000)."""
+    done = {_key(e, stamp="recorded" in e) for e in handled}
     if done:
-        _update(store, lambda kept: [e for e in kept if _key(e) not in done])
+        _update(store, lambda kept: [e for e in kept if _key(e) not in done and _key(e, stamp=False) not in done])
 
 
 def drop_damaged(store: States) -> None:
@@ -144,7 +169,11 @@ def _update(store: States, change: Callable[[list[dict[str, Any]]], list[dict[st
         entries, problems = _checked(doc)
         for problem in [] if quiet else problems:
             _say(said, problem)
-        return {"windows": change(entries)[-LIMIT:]}
+        changed = change(entries)
+        if len(changed) > LIMIT:
+            _say(said, f"{_WHERE}: the {len(changed) - LIMIT} oldest entries dropped (more than {LIMIT}): "
+                       "their windows are not judged again")
+        return {"windows": changed[-LIMIT:]}
 
     store.update_state(KEY, apply, damaged=lambda why: None if quiet else _say(said, _not_json(why)))
 
@@ -161,16 +190,7 @@ def _not_json(why: str) -> str:
     return f"{_WHERE}: not a JSON object ({why.removeprefix(_WHERE + ' is damaged: ')}): dropped"
 
 
-def _key(entry: dict[str, Any]) -> str:
-    return json.dumps(entry, sort_keys=True, default=str)
-
-
-def _unique(entries: Iterable[dict[str, Any]], known: set[str]) -> list[dict[str, Any]]:
-    """``entries`` not in ``known`` (by :func:`_key`), each once."""
-    added: list[dict[str, Any]] = []
-    for entry in entries:
-        key = _key(entry)
-        if key not in known:
-            known.add(key)
-            added.append(entry)
-    return added
+def _key(entry: dict[str, Any], *, stamp: bool = True) -> str:
+    """An entry as text, to compare entries as a set; without ``stamp``, its window alone."""
+    return json.dumps(entry if stamp else {k: v for k, v in entry.items() if k != "recorded"},
+                      sort_keys=True, default=str)
