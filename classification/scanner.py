@@ -31,11 +31,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, reduce
 from itertools import chain, compress, groupby, repeat
-from operator import add, itemgetter, or_
+from operator import add, itemgetter, not_, or_
 from typing import Final
 
 from govsoc.classification.batch import SEP, ShapeGate, class_of, folded_chunk, offset_array, signatures, starts
@@ -158,38 +159,37 @@ class Scanner:
     def _chunk(self, values: Sequence[str], first: int, context: frozenset[str],
                plan: _Plan) -> list[tuple[int, list[Match]]]:
         """(index in ``values``, hits) of the chunk of ``values`` that begins at ``first``."""
-        found = self._scan_distinct(values[first:first + _CHUNK], context, plan)
-        if not first or not found:
-            return found
-        return list(zip(map(add, map(_INDEX, found), repeat(first)), map(_HITS, found), strict=True))
+        return self._scan_distinct(values[first:first + _CHUNK], context, plan, first)
 
-    def _scan_distinct(self, chunk: Sequence[str], context: frozenset[str],
-                       plan: _Plan) -> list[tuple[int, list[Match]]]:
+    def _scan_distinct(self, chunk: Sequence[str], context: frozenset[str], plan: _Plan,
+                       first: int = 0) -> list[tuple[int, list[Match]]]:
         """_scan_chunk of the chunk's distinct values, each one's hits given to every value equal
         to it: a log repeats its messages, a column its statuses, phones and codes, and a value's
         hits are a function of its text (and the context, the same for the chunk). Joining,
         folding, class strings, the regular expressions and the bookkeeping of hits then run once
         per distinct value. ``examined`` counts distinct values. A chunk in which more than three
-        values in four are distinct is scanned as it is."""
+        values in four are distinct is scanned as it is. Indexes are given plus ``first`` (the
+        chunk's place in the caller's values), added as they are made."""
         seen: dict[str, int] = {}
         # each value's index of the first value equal to it, by C code
         firsts = list(map(seen.setdefault, chunk, range(len(chunk))))
         if len(seen) * 4 > len(chunk) * 3:  # few repeats: handing hits out would cost more than it spares
-            return self._scan_chunk(chunk, context, plan)
+            return self._scan_chunk(chunk, context, plan, first)
         where = list(seen.values())  # distinct value -> its first index in the chunk
         hits = self._scan_chunk(list(seen), context, plan)
         if not hits:
             return []
         found = dict(zip(map(where.__getitem__, map(_INDEX, hits)), map(_HITS, hits), strict=True))
-        indexes = list(compress(range(len(chunk)), map(found.__contains__, firsts)))
+        hit = list(map(found.__contains__, firsts))
         # a list of its own for each value (the Matches are frozen and shared)
-        return list(zip(indexes, map(list.copy, map(found.__getitem__, map(firsts.__getitem__, indexes))), strict=True))
+        return list(zip(compress(range(first, first + len(chunk)), hit),
+                        map(list.copy, map(found.__getitem__, compress(firsts, hit))), strict=True))
 
-    def _scan_chunk(self, chunk: Sequence[str], context: frozenset[str],
-                    plan: _Plan) -> list[tuple[int, list[Match]]]:
+    def _scan_chunk(self, chunk: Sequence[str], context: frozenset[str], plan: _Plan,
+                    first: int = 0) -> list[tuple[int, list[Match]]]:
         joined = folded_chunk(chunk)
         if joined is None:  # a value holds the separator: no joining
-            return list(self._scan_each(chunk, context, plan))
+            return [(first + index, hits) for index, hits in self._scan_each(chunk, context, plan)]
         blob, text, folded = joined
         gate = plan.shape_gate
         classes = signatures(text)
@@ -211,7 +211,7 @@ class Scanner:
             i for i in compress(range(len(chunk)), per_value) if not gate.joined.issuperset(per_value[i])]
         self.examined += len(ran.difference(rest))
         if not alone and not rest:
-            return _by_value(pairs, context)
+            return _by_value(pairs, context, first)
         early: dict[int, list[Match]] = {}
         for index, hit in pairs:
             if index not in alone:
@@ -238,7 +238,7 @@ class Scanner:
                 self.examined += examined
                 hits = _resolve(found, context) if len(found) > 1 else found
             if hits:
-                out.append((index, hits))
+                out.append((first + index, hits))
         return out
 
     @staticmethod
@@ -323,18 +323,23 @@ _INDEX: Final = itemgetter(0)
 _HITS: Final = itemgetter(1)
 
 
-def _by_value(pairs: list[tuple[int, Match]], context: frozenset[str]) -> list[tuple[int, list[Match]]]:
-    """(value index, its hits) in index order from (value index, hit) pairs given recognizer by
-    recognizer (a value's hits in that order, as ``scan`` finds them), overlaps resolved. A
-    chunk's values mostly hold one hit: then the lists are made and paired by C code."""
+def _by_value(pairs: list[tuple[int, Match]], context: frozenset[str], first: int) -> list[tuple[int, list[Match]]]:
+    """(value index plus ``first``, its hits) in index order from (value index, hit) pairs given
+    recognizer by recognizer (a value's hits in that order, as ``scan`` finds them), overlaps
+    resolved. Most values hold one hit: their lists are made and paired by C code, and only the
+    values with several (a log line with two addresses) are grouped in Python."""
     pairs.sort(key=_INDEX)  # stable: a value's hits stay in recognizer order
     indexes = list(map(_INDEX, pairs))
-    if len(set(indexes)) == len(indexes):
-        return list(zip(indexes, map(list, zip(map(_HITS, pairs))), strict=True))
-    out: list[tuple[int, list[Match]]] = []
-    for index, group in groupby(pairs, _INDEX):
+    counts = Counter(indexes)
+    at = list(map(add, indexes, repeat(first))) if first else indexes
+    if len(counts) == len(indexes):
+        return list(zip(at, map(list, zip(map(_HITS, pairs))), strict=True))
+    one = list(map((1).__eq__, map(counts.__getitem__, indexes)))
+    out = list(zip(compress(at, one), map(list, zip(compress(map(_HITS, pairs), one))), strict=True))
+    for index, group in groupby(compress(pairs, map(not_, one)), _INDEX):
         kept = list(map(_HITS, group))
-        out.append((index, _resolve(kept, context) if len(kept) > 1 else kept))
+        out.append((first + index, _resolve(kept, context)))
+    out.sort(key=_INDEX)
     return out
 
 

@@ -126,6 +126,28 @@ def test_joined_text_keeps_offsets_and_folds_like_normalize() -> None:
     assert joined_text(["a", f"b{SEP}c"]) is None  # a value holds the separator
 
 
+def test_values_with_one_hit_are_paired_by_c_code_beside_a_value_with_two() -> None:
+    """A log line with two addresses does not send the whole chunk's values through a Python
+    loop: the values with one hit are still listed by C code, only the one with two is grouped
+    (no Python step in the scanner per value: counted as calls of built-ins from its frames)."""
+    values = [f"accepted from 10.0.{n // 250}.{n % 250 + 1}" for n in range(3000)]
+    values[1500] = "from 10.9.9.9 to 10.8.8.8"
+    scanner = Scanner(COMMON)
+    steps = []
+
+    def count(frame: object, event: str, arg: object) -> None:
+        if event == "c_call" and frame.f_code.co_filename.endswith("scanner.py"):  # type: ignore[attr-defined]
+            steps.append(getattr(arg, "__name__", "?"))
+
+    sys.setprofile(count)
+    try:
+        found = list(scanner.scan_many(values))
+    finally:
+        sys.setprofile(None)
+    assert len(steps) < 300, sorted(set(steps))  # per chunk and per value with two hits, not per value
+    assert found == plain(scanner, values, frozenset()) and len(found[1500][1]) == 2
+
+
 class _CountedLength(str):
     """A value that counts how often its length is asked for."""
 
