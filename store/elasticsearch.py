@@ -981,6 +981,7 @@ class ElasticsearchStore(Store):
         """Read a state document with its sequence number, change it, and write it guarded by
         that number (a new one with ``create``); a concurrent writer's conflict sends it round
         again, read anew (Store.update_state)."""
+        self._prepared(self.state_index)  # as put_state: the index prepare_writes creates
         deadline = time.monotonic() + _STATE_PATIENCE
         for round_ in itertools.count():
             if round_:

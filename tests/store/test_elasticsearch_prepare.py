@@ -56,3 +56,33 @@ def test_a_pass_asks_for_its_indices_before_its_first_search(elastic9_store: Ela
     assert set(created) == {store.alerts_index, store.state_index}, requests
     assert all(t < first_search and thread == "govsoc-es-prepare" for t, thread in created.values()), requests
     assert store.client.indices.exists(index=store.alerts_index) and store.get_states([]) == {}
+
+
+@pytest.mark.es
+def test_a_state_change_waits_for_the_state_index_being_prepared(elastic9_store: ElasticsearchStore) -> None:
+    # update_state (the rejudge document's atomic change) wrote to the state index while the
+    # prepare thread was still creating it: its create then made the index itself, beside the
+    # prepare thread's creation, as put_state no longer does.
+    from govsoc.store import rejudge
+
+    store = elastic9_store
+    spans: list[tuple[float, float, str, str]] = []
+    perform = store.client.transport.perform_request
+
+    def seen(method: str, target: str, *args: Any, **kwargs: Any) -> Any:
+        began = time.perf_counter()
+        try:
+            return perform(method, target, *args, **kwargs)
+        finally:
+            spans.append((began, time.perf_counter(), method, target.split("?")[0]))
+
+    store.client.transport.perform_request = seen  # type: ignore[method-assign]
+    store.prepare_writes()
+    rejudge.record(store, [{"rule": "r", "alert": "a", "group": {}, "start": "2026-05-04T08:00:00Z",
+                            "end": "2026-05-04T08:01:00Z"}])
+    created = [end for _, end, method, target in spans if method == "PUT" and target.strip("/") == store.state_index]
+    writes = [began for began, _, method, target in spans if method in ("PUT", "POST")
+              and target.startswith(f"/{store.state_index}/")]
+    assert created and writes, spans
+    assert min(writes) > created[0], spans  # the document written once the index was made
+    assert [e["alert"] for e in rejudge.pending(store)] == ["a"]
