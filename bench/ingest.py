@@ -62,6 +62,20 @@ P11c (2026-12-01, load 6-13; main 974ac6f plus the writer's figures of 5927a79):
   256 MiB of WAL instead of 64 saves 2-4 us an event (-20 % bytes written) for a WAL of ~300 MB
   on disk; 20,000-row transactions save 1.5-3 us (half the WAL frames a row) for twice the
   batch held in memory. Neither is landed.
+
+P11d (2026-12-01, load 8-20; both of P11c's levers landed):
+
+* b6690e9 (P11d 1): the WAL is checkpointed every 256 MiB (cut back to 64 MiB after), so a page
+  that several writes change is copied into the file once. 42724d2 (P11d 2): an ingest batch,
+  one write and one transaction, is 20,000 events. Replay of the writer's input for 1,000,000
+  lines (bench.ingest_writer; bytes written an event over the last 100,000 are deterministic,
+  CPU swings ~10 % at this load): main 7,386 bytes, 68.2 / 67.1 us of CPU an event in all; 256
+  MiB checkpoints 5,330 bytes, 58.9 us; 20,000-row transactions 4,749 bytes, 62.1 us; both
+  3,685 bytes, 54.3 us.
+* 1,000,000 lines after P11d 1 (21:13-21:26, load 9-13.5): parse-only 6,033 lines/s, ingest
+  2,229 = 0.37x; CPU 35 us/line parsing, 52 + 61 ingesting, 0.57x on two free cores, 0.31x on
+  one; first/last 100,000 1.21 (the load moved; CPU of the ingest process 1.13); the writer
+  over the first / last 100,000: 53 / 67 us of CPU, 701 / 5,330 bytes written an event; 3.50x.
 """
 
 from __future__ import annotations

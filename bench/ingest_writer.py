@@ -16,6 +16,12 @@ Linux). ``--pragma`` runs statements on the store's connection first, for A/Bs i
 P11c (2026-12-01, load 8-13): 1,000,000 lines, as main 974ac6f: user 52.1 + sys 4.7 us an event;
 the INSERT 13.3 -> 28.7 us and the bytes written 644 -> 7,386 an event from the first to the
 last 100,000 (see /work/findings/P11c.md).
+
+P11d (2026-12-01, load 8-14; commits merged two by two for 20,000-row transactions), 1,000,000
+lines, bytes written an event over the last 100,000 and CPU an event in all: as main 974ac6f
+7,386 bytes, 68.2 / 67.1 us; checkpoints every 256 MiB 5,330, 58.9; 20,000-row transactions
+4,749, 62.1; both (main since 42724d2) 3,685, 54.3; both with 128 MiB of page cache 3,685 (no
+spill at this size; see /work/findings/P11d.md).
 """
 
 from __future__ import annotations
