@@ -72,6 +72,27 @@ Measured (P12c, 2026-12-01, same machine, load average 7-12).
   0.18 s as at 0.56 s: wall noise), peak 163 / 74 MiB; 48,574 / 467 matches. The 5x target
   is met on SQLite like with like (no baseline writes) but not with the alert writes (4.1x);
   not on Elasticsearch (2.0x, 2.7x like with like).
+
+Measured (P12d, 2026-12-01, same machine, load average 6-21: the shared node and both cores busy
+with other helpers' test runs; wall ratios are worth little, CPU seconds stand beside them).
+
+* Before (main 86f10db, full command, 20:37-20:52): the baseline ran at load 6 (19.53 s, CPU
+  16.75 s), the passes at 10-13: SQLite 18.56 s = 1.1x (13.52 s = 1.4x without the write wait),
+  client CPU 5.47 s, alert writes 5.04 s (f8d2fcf's alert_events rows: P12c's were ~3 s),
+  incremental 0.75 s = 4.0 %, peak 166 / 77 MiB; Elasticsearch 21.79 s = 0.9x (18.24 s = 1.1x),
+  client CPU 2.94 s, node CPU 9.64 s, incremental 1.78 s = 8.2 %, peak 187 / 81 MiB.
+* After bae19fd (a pass runs under core.gcpolicy.relaxed_gc): 619 collections (4 full) -> 1 in
+  the SQLite pass; its CPU 4.90-5.13 -> 4.39-4.52 s in interleaved runs of the pass alone.
+* After 8609797 (a pass on a new Elasticsearch store creates its alerts and state indices
+  beside its first searches, not inside its first alert bulk and state save): 200,000 events,
+  interleaved, load 12-16: 9.02-14.15 s -> 5.89-10.90 s (index creation itself took 1-3.6 s).
+* Full command after both (21:38-22:07, load 17.5 -> 21): baseline 89.75 s (CPU 22.92 s);
+  SQLite 31.61 s = 2.8x (23.24 s = 3.9x without the write wait), client CPU 6.93 s (3.3x the
+  baseline's CPU), incremental 1.63 s = 5.2 %, peak 167 / 76 MiB; Elasticsearch 55.94 s = 1.6x
+  (31.29 s = 2.9x), client CPU 3.53 s, node CPU 13.94 s, alert writes 85.62 s on two threads
+  of which the pass waited 24.65 s, incremental 11.76 s = 21.0 % (of it 2.6 s alert writes),
+  peak 192 / 81 MiB; 48,574 / 467 matches on both stores = the baseline's rows. Neither 5x
+  target is met at this load; the incremental targets neither (the node was the slowest part).
 """
 
 from __future__ import annotations
