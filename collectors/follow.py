@@ -39,7 +39,7 @@ from govsoc.collectors.files.discover import (
     rotation_family,
     written_order,
 )
-from govsoc.collectors.files.folder import LinkRefused, open_folder, resolve
+from govsoc.collectors.files.folder import LinkRefused, Resolved, open_folder, resolve
 from govsoc.collectors.files.identity import FileView, in_folder, look, no_links
 from govsoc.collectors.files.paths import Kind, path_kind
 from govsoc.collectors.pipeline import IngestOptions, Pipeline
@@ -227,12 +227,14 @@ def _elsewhere(pipeline: Pipeline, path: Path, options: IngestOptions, via: Path
     ``mv app app.old; ln -s /root app`` by whoever may write the folder above)."""
     record = pipeline.paths.get(path)
     now = os.path.realpath(path.parent) if record is not None and record.folder is not None else None
-    links = _trusted(path.parent) if record is not None and record.folder is not None and now is not None \
+    checked = _trusted(path.parent) if record is not None and record.folder is not None and now is not None \
         and now != record.folder else None
-    if record is not None and record.folder is not None and now is not None and links is not None:
+    if record is not None and record.folder is not None and checked is not None:
+        if checked.real == record.folder:  # a folder again when judged: realpath met a swap under way
+            return False  # (the resolution in read_path judges it again, and the walk opens what it judged)
         # moved by root or govsoc's user (`mv /var/log /data/log; ln -s /data/log /var/log`: V13 V7)
-        pipeline.paths.moved(path, links)
-        _once(pipeline, f"{path_text(str(path))}: its folder now leads to {path_text(now)}, not to "
+        pipeline.paths.moved(path, checked.links)
+        _once(pipeline, f"{path_text(str(path))}: its folder now leads to {path_text(checked.real)}, not to "
                         f"{path_text(record.folder)}: read there (every symbolic link on the way is owned by root "
                         "or the user govsoc runs as)")
         return False
@@ -252,12 +254,15 @@ def _elsewhere(pipeline: Pipeline, path: Path, options: IngestOptions, via: Path
     return True
 
 
-def _trusted(folder: Path) -> tuple[str, ...] | None:
-    """The folder links of ``folder`` as spelled (folder.resolve) when every link on its way is
-    owned by root or govsoc's user (_trusted_links), else None."""
+def _trusted(folder: Path) -> Resolved | None:
+    """``folder`` resolved (folder.resolve: its real path and its links, in one walk) when every link
+    on its way is owned by root or govsoc's user (_trusted_links), else None. The real folder said
+    and recorded is this walk's, not an earlier realpath's: the owner of a folder swapping it with
+    a link made realpath see the link and the owner check the folder ('now leads to <root-only
+    folder>: read there', F11g's t1 figure)."""
     trusted = {0, os.geteuid()}
     try:
-        return resolve(folder, lambda _link, st: st.st_uid in trusted).links if _trusted_links(folder) else None
+        return resolve(folder, lambda _link, st: st.st_uid in trusted) if _trusted_links(folder) else None
     except LinkRefused:  # changed since _trusted_links looked
         return None
 

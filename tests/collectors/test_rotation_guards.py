@@ -595,3 +595,35 @@ def test_path_records_that_cannot_be_written_are_said_and_their_guard_fails_clos
     assert (f"{new}: a symbolic link (to {secret}) at a path with no record, and records cannot be written "
             "(Read-only file system): not read") in second.stderr
     assert secret_lines(home) == [] and len(stored(home)) == 3
+
+
+def test_a_folder_swapped_back_while_it_was_judged_is_not_said_moved(tmp_path: Path, vault: Path,
+                                                                       sqlite_store: SqliteStore,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # Seen in F11g's swap-loop run: realpath met the link to the root-only folder, the check of the
+    # links' owners (V13 V7) met the folder swapped back: "its folder now leads to <vault>: read
+    # there", and the record took that as a move. The swap back is made inside the owners' check.
+    logs = tmp_path / "logs"
+    (logs / "app").mkdir(parents=True)
+    log = logs / "app" / "app.log"
+    write(log, 0, 3)
+    notices: list[str] = []
+    pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state", notice=notices.append)
+    follow_module.read_path(pipeline, log, IngestOptions(), named=True)
+    write(log, 3, 2)
+    (logs / "app").rename(logs / "app.real")
+    (logs / "app").symlink_to(vault, target_is_directory=True)
+    judge = follow_module._trusted_links
+
+    def swap_back_then_judge(folder: Path) -> bool:
+        (logs / "app").unlink()
+        (logs / "app.real").rename(logs / "app")
+        return judge(folder)
+    monkeypatch.setattr(follow_module, "_trusted_links", swap_back_then_judge)
+    summaries = follow_module.read_path(pipeline, log, IngestOptions(), named=True)
+    assert [n for n in notices if "leads to" in n] == []
+    record = pipeline.paths.get(log)
+    assert record is not None and record.folder == str(logs / "app")
+    assert [(s.error, s.records) for s in summaries] == [(None, 2)]
+    originals = [str(e.get("event.original")) for e in sqlite_store.search(Query())]
+    assert len(originals) == 5 and not any("SECRET" in o for o in originals)
