@@ -8,12 +8,15 @@ skipped with the reason, so a developer without Java can still run the rest.
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -39,6 +42,32 @@ def need(condition: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"CI=true and {reason}")
     pytest.skip(reason)
+
+
+@contextmanager
+def machine_wide(resource: str) -> Iterator[None]:
+    """Hold ``resource`` alone on this machine while the block runs: an exclusive flock on a file of
+    the temporary folder, which the kernel releases if the holder dies. The suite runs on two xdist
+    workers (scripts/test.sh), and other checkouts may run theirs at the same time: tests that share
+    a machine-wide resource (a fixed port, a fixed subnet, traffic on lo) take turns through it."""
+    with (Path(tempfile.gettempdir()) / f"govsoc-tests-{resource}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@pytest.fixture(autouse=True)
+def _one_live_capture_at_a_time(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The netns and capture tests one at a time: the veth tests all put HOST (10.231.7.1/24) on an
+    interface of the root namespace (two at once route the subnet two ways), and captures on lo see
+    each other's traffic. Autouse, so taken before the test's other fixtures and freed after them."""
+    if request.node.get_closest_marker("netns") or request.node.get_closest_marker("capture"):
+        with machine_wide("live-capture"):
+            yield
+    else:
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -16,14 +16,23 @@ STAGES = ("core", "cli", "scheduler", "collectors", "store", "rules", "crypto_ev
           "demo")
 
 
+#: What the wheel's copy of the checkout leaves out: build output, and what tests and tools write
+#: while they run (a file another test process writes or removes during the copy failed it).
+NOT_SOURCE = shutil.ignore_patterns("build", "dist", "*.egg-info", ".git", "__pycache__", ".*_cache", ".hypothesis")
+
+
+def test_the_copy_leaves_out_what_running_tests_write() -> None:
+    written = [".hypothesis", ".pytest_cache", ".mypy_cache", ".ruff_cache", "__pycache__", "build"]
+    assert NOT_SOURCE(str(ROOT), [*written, "core", "tests", "setup.py"]) == set(written)
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     build = tmp_path_factory.mktemp("build-src")
     # Build from a copy so that the checkout's own build/ folder (editable installs) is not reused.
     source = build / "govsoc"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns("build", "dist", "*.egg-info", ".git",
-                                                                "__pycache__", ".*_cache"))
+    shutil.copytree(ROOT, source, ignore=NOT_SOURCE)
     done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
                            "-w", str(out), str(source)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

@@ -19,7 +19,7 @@ import pytest
 
 from govsoc.core.config import ElasticsearchSettings
 from govsoc.store.base import Query
-from tests.conftest import ES_SCRIPT, _start_node
+from tests.conftest import ES_SCRIPT, _start_node, machine_wide
 
 GOVSOC = str(Path(sys.executable).with_name("govsoc"))
 OWN_NODE = {"GOVSOC_CACHE": "/var/cache/govsoc-outage-test", "GOVSOC_ES_PORT": "19277",
@@ -34,9 +34,12 @@ def node(action: str) -> None:
 
 @pytest.fixture(scope="module")
 def own_node() -> Iterator[dict[str, str]]:
-    env = _start_node(secure=False, overrides=OWN_NODE)
-    yield env
-    node("stop")
+    # its port and cache folder are fixed: one such node on the machine at a time (xdist workers,
+    # other checkouts), or one run's stop stops the other's node
+    with machine_wide("es-outage-node"):
+        env = _start_node(secure=False, overrides=OWN_NODE)
+        yield env
+        node("stop")
 
 
 def line(i: int) -> bytes:
