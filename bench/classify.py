@@ -131,6 +131,32 @@ was tried as the one-pass scanner and dropped: its scan of a chunk for the eight
 ``re``) cost 14-46 ms per 100,000 values before its Python callbacks and 78-101 ms with them.
 P/R/F1 and the false positives on the negatives are unchanged (evaluation uses scan(), which
 these changes leave alone; scan_many's equality with it is tests/classification/test_batch.py).
+
+P15d (main 74b2f6c: a chunk's matches placed in their values by one numpy searchsorted instead
+of a bisect each, its (index, hits) listed and handed out by C code instead of three generators
+resumed per value, folding comparing lengths only of the values NFKC changed, a chunk's new USCCs
+checked together in numpy and the ID numbers' reasons built without str.format), the default
+command at load 16.5 at start (21:50 UTC), 9.0 at the end (22:20): 30 min of wall for ~7 min of
+CPU, so every rate of this run is low, the naive ones 25-40 % under P15c's run (logs 33,625
+against 51,090 for the ingest set); read the speed-ups:
+
+    corpus    set      prefiltered (naive)    speed-up   (P15c's run)
+    logs      ingest   2,424,058 (33,625)     72.1x      (69.2x)
+    logs      common     960,469 (27,426)     35.0x      (34.2x)
+    ordinary  common     667,028 (50,575)     13.2x      (10.5x)
+    table     common     472,756 (46,330)     10.2x       (7.3x)
+    registry  common     601,920 (56,979)     10.6x       (8.0x)
+    registry  all         98,525 (11,364)      8.7x       (7.3x)
+
+Side by side in one process (86f10db's Scanner and Recognizer methods beside P15d's first three
+steps, common set, 100,000 values, best of 7, load ~12): ordinary 1.20x, table 1.25x, registry
+1.11x (logs 0.94x, within this load's noise). Counted in instructions (valgrind, one round of
+100,000 values; the fourth step included): logs 543 M before P15d, 508 M after; table 1,532 M
+before, 1,278 M after. Where the two corpora furthest from 1 M still go (table,
+100,000 values, load ~9): folding ~22 ms, class strings ~9, mask look-ups ~20, the chunk's
+repeat test ~12, the expressions ~30, judging ~22, match keys and HitCache look-ups ~17;
+registry: judging ~45 ms of ~150 (ID numbers 3.1 us each, mobiles 2.0, e-mail 2.3). The target
+is met on logs only (1.5 M at P15c's load; 0.96 M in this run's load); ordinary is near it.
 """
 
 from __future__ import annotations
