@@ -363,16 +363,25 @@ class Pipeline:
 
     # -- files -------------------------------------------------------------------------------
     def ingest_file(self, path: Path, options: IngestOptions | None = None) -> IngestSummary:
-        """Read ``path`` from its checkpoint to its end (see the module docstring)."""
+        """Read ``path`` from its checkpoint to its end (see the module docstring). An OS error
+        of this file (its folder exchanged or the file deleted while it is read) is this path's
+        ParseError, never an error of the run (R11h R5: `internal error: FileNotFoundError`)."""
         options = options or IngestOptions()
         path = Path(path).absolute()
+        try:
+            return self._ingest_file(path, options)
+        except OSError as e:
+            raise ParseError(f"cannot read: {e.strerror or e}", location=Location(path=str(path))) from e
+
+    def _ingest_file(self, path: Path, options: IngestOptions) -> IngestSummary:
+        """ingest_file() of an absolute ``path``."""
         summary = IngestSummary(source=path_text(str(path)))
         view = look(path)
         record_parser = options.parser or record_format(view)
         if record_parser is not None:
             parser = parsers.get(record_parser)()
             if isinstance(parser, RecordFileParser):
-                return self._ingest_record_file(path, parser, parser.file_source(path),
+                return self._ingest_record_file(view, parser, parser.file_source(path),
                                                 replace(options, parser=record_parser), summary)
         if not view.head:
             summary.unchanged = True
@@ -399,13 +408,15 @@ class Pipeline:
                 checkpoint = self.checkpoints.register(view, options.parser or detect_parser(view.path))
         return checkpoint, None
 
-    def _ingest_record_file(self, path: Path, parser: Parser, source: Source, options: IngestOptions,
+    def _ingest_record_file(self, view: FileView, parser: Parser, source: Source, options: IngestOptions,
                             summary: IngestSummary) -> IngestSummary:
         """A file that is not lines (EVTX), read through its parser's own Source: from its
         checkpoint when the source is resumable (an unchanged file costs a look at its header),
         else whole (its record ids are stable, so nothing is stored twice)."""
         context = ParseContext(timezone=ZoneInfo(options.timezone), year=options.year, host=options.host,
-                               reference=datetime.fromtimestamp(path.stat().st_mtime, tz=UTC))
+                               # the time of the file looked at (its descriptor), not of the name again (R11h R5)
+                               reference=datetime.fromtimestamp(view.mtime, tz=UTC))
+        path = view.path
         if not isinstance(source, ResumableSource):
             self.run(source, parser, context, summary, batch_size=options.batch_size)
             summary.unreadable = int(getattr(source, "unreadable", 0))

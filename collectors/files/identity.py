@@ -196,11 +196,21 @@ def _gzip_size(fd: int, length: int) -> int | None:
     return struct.unpack("<I", trailer)[0] if len(trailer) == 4 else None
 
 
+def open_bytes(path: Path) -> BinaryIO:
+    """The bytes of ``path`` as stored (never decompressed), opened as :func:`open_content` opens
+    (relative to the checked folder, no link where none may be) but not checked again: for a
+    second look at a file open_content() already checked (R11h R5: a second open by name after
+    the folder was exchanged ended the run with FileNotFoundError)."""
+    why = _NO_LINKS.get()
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC | (0 if why is None else os.O_NOFOLLOW)
+    return os.fdopen(_open_at(path, flags), "rb")
+
+
 def tail_digest(path: Path, offset: int) -> str | None:
     """The digest of the up to TAIL_BYTES content bytes before ``offset`` (plain files only;
     None for gzip or when the file is shorter than ``offset``)."""
     try:
-        with path.open("rb") as raw:
+        with open_bytes(path) as raw:
             if raw.read(2) == _GZIP_MAGIC:
                 return None
             return read_tail_digest(raw.fileno(), offset)

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, cast
 
 from govsoc.collectors.base import FILE_ORIGIN, ParseContext, RawRecord, parsers
-from govsoc.collectors.files.identity import open_content, tail_digest
+from govsoc.collectors.files.identity import open_bytes, open_content, tail_digest
 from govsoc.collectors.flows.assemble import FlowAssembler
 from govsoc.collectors.flows.ecs import flow_fields
 from govsoc.collectors.flows.pcap import CaptureError
@@ -83,11 +83,17 @@ class PcapFileSource:
     def _head(self) -> tuple[int, int, str]:
         """(size, bytes hashed, digest of the first IDENTITY_BYTES or fewer of the content: of a
         gzip-compressed capture, what it decompresses to, so trace.pcap.gz is trace.pcap)."""
+        size, length, head, _ = self._look()
+        return size, length, head
+
+    def _look(self) -> tuple[int, int, str, int]:
+        """_head() and the modification time (ns) of the same descriptor: the file read, not the
+        name looked up again (R11h R5: the folder exchanged meanwhile ended the run)."""
         with open_content(self.path) as handle:
-            size = os.fstat(handle.fileno()).st_size
+            st = os.fstat(handle.fileno())
             head = handle.read(IDENTITY_BYTES)
             self._compressed = isinstance(handle, gzip.GzipFile)
-        return size, len(head), hashlib.sha256(head).hexdigest()
+        return st.st_size, len(head), hashlib.sha256(head).hexdigest(), st.st_mtime_ns
 
     def identity(self) -> str:
         """The capture's identity: a digest of its first IDENTITY_BYTES (or of all of it when it
@@ -100,8 +106,8 @@ class PcapFileSource:
 
     def state(self) -> str:
         """Changes whenever the file does (size, modification time, head)."""
-        size, _, head = self._head()
-        return make_id(head, size, self.path.stat().st_mtime_ns)
+        size, _, head, mtime_ns = self._look()
+        return make_id(head, size, mtime_ns)
 
     def recognise(self, kept: dict[str, Any] | None) -> bool:
         """Whether this is the capture ``kept`` describes, unchanged or grown: as long as it was
@@ -111,7 +117,7 @@ class PcapFileSource:
         same = False
         if kept:
             try:
-                with self.path.open("rb") as handle:
+                with open_bytes(self.path) as handle:
                     old_head = hashlib.sha256(handle.read(int(kept["head_bytes"]))).hexdigest()
                 same = (size >= int(kept["size"]) and old_head == kept["head"]
                         and tail_digest(self.path, int(kept["size"])) == kept["tail"])
