@@ -531,6 +531,12 @@ class DetectionPass:
         internal error at every pass)."""
         self.summary.notices.append(f"{why}: rebuilt")
 
+    def _said(self, why: str) -> None:
+        """Say a damaged record of deleted ids once (every id not stored counts then: R12e E3)."""
+        line = f"{why}: every event no longer stored counts as deleted"
+        if line not in self.summary.notices:
+            self.summary.notices.append(line)
+
     def _state(self, rule_id: str) -> RuleState:
         if rule_id not in self.states:
             self.states[rule_id] = load_states(self.store, [rule_id], damaged=self._rebuilt)[rule_id]
@@ -580,7 +586,7 @@ class DetectionPass:
         mark comes later finds these alerts itself (Store.withdraw_alerts_on)."""
         receipt = self.store.write_alerts(alerts)
         if self.store.deletes() != self.deletes:
-            self.store.withdraw_alerts_on_vanished(alerts)
+            self.store.withdraw_alerts_on_vanished(alerts, damaged=self._said)
         return receipt
 
     def _fail(self, rule: SigmaRule | SigmaCorrelationRule, error: GovsocError, began: float | None) -> None:

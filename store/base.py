@@ -20,7 +20,7 @@ from govsoc.core.alert import Alert, AlertReceipt, Note, TriageChange
 from govsoc.core.errors import DamagedStateError
 from govsoc.core.event import Event
 from govsoc.core.sink import WriteReceipt
-from govsoc.store import rejudge
+from govsoc.store import deleted, rejudge
 
 Scalar = str | int | float | bool
 #: Event ids looked up per query (Store.stored_ids).
@@ -121,7 +121,8 @@ class Store(metaclass=ABCMeta):
     def delete(self, ids: Collection[str]) -> int:
         """Remove the events with these ids; returns how many were stored. The ingest pipeline
         uses it when a completed line replaces the partial copy a one-shot run stored. The
-        alerts raised on them are withdrawn (:meth:`withdraw_alerts_on`)."""
+        alerts raised on them are withdrawn (:meth:`withdraw_alerts_on`). An implementation
+        calls :func:`govsoc.store.deleted.record` with the ids before deleting them."""
 
     def withdraw_alerts_on(self, event_ids: Collection[str]) -> None:
         """Withdraw the alerts that rest on deleted events: the partial copy of a line (or a
@@ -162,14 +163,22 @@ class Store(metaclass=ABCMeta):
             found.update(e.id for e in self.search(Query(terms={"event.id": chunk})))
         return found
 
-    def withdraw_alerts_on_vanished(self, alerts: Iterable[Alert]) -> None:
+    def withdraw_alerts_on_vanished(self, alerts: Iterable[Alert],
+                                    damaged: Callable[[str], None] | None = None) -> None:
         """After ``alerts`` were written: withdraw what rests on an event among theirs that is no
         longer stored (deleted after the pass read it, before it wrote them), as the delete's
         own withdrawal would have (:meth:`withdraw_alerts_on`: a window judged again by the next
         pass from the events stored then). The caller checks :meth:`deletes` first: deletes are
-        rare, and the look-up is needed only when one came during the pass."""
+        rare, and the look-up is needed only when one came during the pass. Only ids a
+        :meth:`delete` removed count (govsoc.store.deleted): an event retention dropped keeps
+        its alerts (R12e E3). A damaged record of them is said through ``damaged`` and every
+        id not stored counts (the side that never keeps a partial copy's alert)."""
         ids = {i for alert in alerts for i in alert.event_ids}
         gone = ids - self.stored_ids(ids) if ids else set()
+        if gone:
+            removed = deleted.recent(self, damaged or (lambda why: None))
+            if removed is not None:
+                gone &= removed
         if gone:
             self.withdraw_alerts_on(gone)
 

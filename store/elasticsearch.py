@@ -45,6 +45,7 @@ from govsoc.core.config import ElasticsearchSettings, EsCredentials, redact_url
 from govsoc.core.ecs import FIELDS, NUMERIC_TYPES
 from govsoc.core.errors import DamagedStateError, Location, StoreError
 from govsoc.core.event import Event, format_timestamp, parse_timestamp
+from govsoc.store import deleted
 from govsoc.store.base import (
     Bucket,
     Group,
@@ -429,7 +430,8 @@ class ElasticsearchStore(Store):
         """Remove events by id, wherever their index: find them, then bulk-delete (the minimal
         distribution has no _delete_by_query)."""
         wanted = list(ids)
-        deleted = 0
+        deleted.record(self, wanted)  # before the mark (R12e E3: told from retention's deletes)
+        removed = 0
         for start in range(0, len(wanted), 1000):
             chunk = wanted[start:start + 1000]
             found = self._call(lambda c=chunk: self.client.search(
@@ -438,15 +440,15 @@ class ElasticsearchStore(Store):
             actions = [{"delete": {"_index": hit["_index"], "_id": hit["_id"]}} for hit in found["hits"]["hits"]]
             if actions:
                 self._call(lambda a=actions: self.client.bulk(operations=a, refresh=True), "delete failed")
-                deleted += len(actions)
-        if deleted:
+                removed += len(actions)
+        if removed:
             # A pass that read the events before and writes its alerts after this mark looks for
             # what they rest on again (Store.deletes, V13 V11); one that wrote before it is
             # found by the withdrawal below, once the alerts written so far are searchable.
             self.put_state(_DELETES, {"mark": uuid.uuid4().hex})
             self._alerts_dirty = True
         self.withdraw_alerts_on(wanted)
-        return deleted
+        return removed
 
     def deletes(self) -> str | None:
         """The mark :meth:`delete` writes when it removed events (a realtime get). A damaged

@@ -27,6 +27,7 @@ from govsoc.core.ecs import NUMERIC_TYPES, field_type
 from govsoc.core.errors import DamagedStateError, Location, StoreError
 from govsoc.core.event import Event, format_timestamp
 from govsoc.core.results import FILE_MODE, make_folder
+from govsoc.store import deleted
 from govsoc.store.base import (
     Bucket,
     Group,
@@ -417,6 +418,7 @@ class SqliteStore(Store):
     def delete(self, ids: Collection[str]) -> int:
         """Remove events by id."""
         wanted = [id_key(i) for i in ids]
+        deleted.record(self, ids)  # before the mark (R12e E3: told from retention's deletes)
 
         def attempt() -> int:
             count = 0
@@ -431,11 +433,11 @@ class SqliteStore(Store):
             return count
 
         try:
-            deleted = self._retrying(attempt)
+            removed = self._retrying(attempt)
         except sqlite3.Error as e:
             raise StoreError(f"delete failed: {e}", location=Location(path=str(self.path))) from e
         self.withdraw_alerts_on(ids)
-        return deleted
+        return removed
 
     def _retrying(self, attempt: Callable[[], _T]) -> _T:
         """Run ``attempt`` (one whole transaction) again while another process holds the write

@@ -13,18 +13,20 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from govsoc.collectors.pipeline import IngestOptions
 from govsoc.core.alert import Note, TriageChange
 from govsoc.rules import detect
 from govsoc.rules import engine as engine_module
 from govsoc.rules import suppress as suppress_module
+from govsoc.store import deleted
 from govsoc.store.base import Query, Store
-from tests.rules.test_incremental import BURST_ID, RULES, T0, ruleset
+from tests.rules.test_incremental import BURST_ID, FAIL_ID, RULES, T0, ruleset
 from tests.rules.test_withdrawn_windows import FAR, NEAR, SUPPRESSED, Logs, line
 
 MULTI = RULES + """
@@ -173,3 +175,74 @@ def test_a_suppressed_window_counted_before_a_delete_and_written_after_it_is_cou
     stored = {e.id for e in events}
     windows = {a.group["source.ip"]: (a.suppressed + 1, a.event_ids[0] in stored) for a in each_store.alerts()}
     assert windows == {ip: (count, True) for ip, count in matches.items()}
+
+
+def _retention_at_the_first_write(monkeypatch: pytest.MonkeyPatch, logs: Logs, store: Store,
+                                  complete: bool) -> list[int]:
+    """At the pass's first alert write: retention drops everything before 2026 and, with
+    ``complete``, a.log's line is completed (its copy deleted) in the same moment."""
+    done: list[int] = []
+    original = engine_module.DetectionPass._flush
+
+    def flush(self: Any) -> None:
+        if not done and self.buffered:
+            done.append(store.delete_before(datetime(2026, 1, 1, tzinfo=UTC)))
+            if complete:
+                logs.complete()
+        original(self)
+
+    monkeypatch.setattr(engine_module.DetectionPass, "_flush", flush)
+    return done
+
+
+@pytest.mark.parametrize("complete", [True, False], ids=["retention-and-a-delete", "retention-alone"])
+def test_alerts_on_events_retention_dropped_during_a_pass_stay(
+        tmp_path: Path, each_store: Store, monkeypatch: pytest.MonkeyPatch, complete: bool) -> None:
+    """R12e E3: a pass reads last year's failures (a backfill) and a partial copy; before it
+    writes, retention drops last year and the copy's line is completed. Alerts outlive their
+    events under retention (Store.delete_before keeps them, with their evidence): the three old
+    match alerts stay, whether or not a delete of a partial copy came in the same pass. Before,
+    the delete's mark made every id not stored count as a deleted partial copy: 0 of 3 left."""
+    store = each_store
+    rules = ruleset(tmp_path, RULES)
+    logs = Logs(tmp_path, store, NEAR, (1, 2, 3))
+    old = tmp_path / "old.log"
+    old.write_bytes(b"".join(line(n, "203.0.113.5") for n in (5, 6, 7)))
+    logs.pipeline.ingest_file(old, IngestOptions(year=2025, timezone="UTC"))
+    store.refresh()
+    done = _retention_at_the_first_write(monkeypatch, logs, store, complete)
+    detect(store, rules)
+    monkeypatch.undo()
+    assert done == [3]
+    old_alerts = [a for a in store.alerts(rule_id=FAIL_ID) if a.start.year == 2025]
+    assert len(old_alerts) == 3
+    assert {a.status for a in old_alerts} == {"open"}
+
+
+def test_a_damaged_record_of_deleted_ids_is_said_and_the_copy_withdrawn(
+        tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The record of deleted ids is a state document any writer of the store can change: one
+    that is not JSON is said once by the pass, which then counts every event not stored as
+    deleted (the side that never keeps an alert on a partial copy), and is started again by the
+    next delete."""
+    rules = ruleset(tmp_path, RULES)
+    logs = Logs(tmp_path, store, NEAR, (1, 2, 3))
+    original = engine_module.DetectionPass._flush
+    done: list[int] = []
+
+    def flush(self: Any) -> None:
+        if not done and self.buffered:
+            done.append(1)
+            logs.complete()
+            store.put_state(deleted.KEY, {"ids": "not a list"})
+        original(self)
+
+    monkeypatch.setattr(engine_module.DetectionPass, "_flush", flush)
+    summary = detect(store, rules)
+    monkeypatch.undo()
+    said = [n for n in summary.notices if deleted.KEY in n]
+    assert len(said) == 1 and "not a list of event ids" in said[0]
+    stored = {e.id for e in store.search(Query())}
+    assert all(set(a.event_ids) <= stored for a in store.alerts(rule_id=FAIL_ID))
+    deleted.record(store, ["x"])
+    assert store.get_state(deleted.KEY) == {"ids": ["x"]}
