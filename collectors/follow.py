@@ -530,8 +530,10 @@ class Follower:
     """Polls paths (files or globs) and ingests what they gained."""
 
     def __init__(self, pipeline: Pipeline, patterns: Iterable[str], options: Callable[[Path], IngestOptions],
-                 interval: float = 1.0) -> None:
+                 interval: float = 1.0, *, links: bool = False) -> None:
         self.pipeline = pipeline
+        #: a ``**`` of the patterns walks into folder links (--symlinks; discover.expand)
+        self.links = links
         self.patterns = list(patterns)
         self.options = options
         self.interval = interval
@@ -540,7 +542,7 @@ class Follower:
         """One pass over every followed file."""
         summaries: list[IngestSummary] = []
         named = named_paths(self.patterns)
-        for path in expand(self.patterns, missing_ok=True):
+        for path in expand(self.patterns, missing_ok=True, links=self.links):
             options = replace(self.options(path), final=False)
             summaries.extend(read_path(self.pipeline, path, options, named=path in named,
                                        via=None if path in named else folder_link(path, self.patterns),

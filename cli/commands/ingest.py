@@ -102,7 +102,8 @@ def run_ingest(app: AppContext, paths: tuple[str, ...], parser: str | None = Non
     if parser:
         parsers.get(parser)  # an unknown parser is a usage error before any file is read
     patterns = paths or _configured(app.config)
-    files, named = expand(patterns), named_paths(patterns)
+    files = expand(patterns, links=symlinks or app.config.collectors.symlinks)
+    named = named_paths(patterns)
     pipeline = make_pipeline(app)
     run = IngestRun()
     pipeline.drain()
@@ -234,7 +235,7 @@ def _follow(app: AppContext, paths: tuple[str, ...], parser: str | None, year: i
     pipeline = make_pipeline(app)
     follower = Follower(pipeline, paths or _configured(app.config), lambda p: options_for(
         app.config, p, parser=parser, timezone=tz, year=year, max_record_bytes=max_record_bytes, host=host,
-        symlinks=symlinks), interval)
+        symlinks=symlinks), interval, links=symlinks or app.config.collectors.symlinks)
     seen: list[IngestSummary] = []
 
     def report(summaries: list[IngestSummary]) -> None:

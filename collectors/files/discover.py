@@ -33,12 +33,13 @@ _DATED = re.compile(r"[-._](\d{4}-?\d{2}-?\d{2}(?:[-_]?\d+)?)")
 _ROTATED = re.compile(r"(?P<live>.+?)(?:\.\d+|[-._]\d{4}-?\d{2}-?\d{2}(?:[-_]?\d+)?)(?:\.(?:gz|bz2|xz|zst|Z))?")
 
 
-def expand(patterns: Iterable[str], *, missing_ok: bool = False) -> list[Path]:
+def expand(patterns: Iterable[str], *, missing_ok: bool = False, links: bool = False) -> list[Path]:
     """The files ``patterns`` name, oldest first; ConfigError for a pattern matching nothing
     (unless ``missing_ok``, as when following files that may not exist yet). A named path that
     is not a regular file (a FIFO, a device, a link to one) is given too, for the reader to
     refuse it as that path's error (R11g G4: whoever may write one log folder put one there and
-    every poll of every followed file ended); only when nothing else is named is it ConfigError."""
+    every poll of every followed file ended); only when nothing else is named is it ConfigError.
+    A ``**`` goes down symbolic links to folders only with ``links`` (--symlinks), see _glob."""
     found: dict[Path, float] = {}
     odd: list[str] = []
     for pattern in patterns:
@@ -52,7 +53,7 @@ def expand(patterns: Iterable[str], *, missing_ok: bool = False) -> list[Path]:
             found.setdefault(path.absolute(), 0.0)
             continue
         else:
-            matches = [Path(m) for m in sorted(glob.glob(str(path), recursive=True)) if os.path.isfile(m)]
+            matches = [Path(m) for m in sorted(_glob(str(path), links)) if os.path.isfile(m)]
         if not matches and not missing_ok:
             raise ConfigError(f"no such file, folder or matching files: {pattern}")
         for match in matches:
@@ -65,6 +66,55 @@ def expand(patterns: Iterable[str], *, missing_ok: bool = False) -> list[Path]:
                           "identify and re-read; save the data to a file first (`govsoc capture` reads live "
                           "traffic)")
     return sorted(found, key=lambda p: (found[p], str(p)))
+
+
+def _glob(pattern: str, links: bool) -> list[str]:
+    """glob.glob(pattern, recursive=True), except that ``**`` walks into a symbolic link to a
+    folder only with ``links``, and then into each folder (device, inode) once. glob's own ``**``
+    follows every folder link while it expands (R11h R7: two `-> .` links planted in a matched
+    folder made 2**40 spellings, `govsoc ingest` and every --follow poll hung); no option of
+    glob (3.11) turns that off, and pathlib's glob matches hidden names glob skips, hence this
+    walk. Hidden folders are skipped, as glob's ``**`` does."""
+    parts = pattern.split(os.sep)
+    if "**" not in parts:
+        return glob.glob(pattern, recursive=True)
+    at = parts.index("**")
+    head, tail = os.sep.join(parts[:at]) or (os.sep if at else ""), os.sep.join(parts[at + 1:])
+    bases = glob.glob(head or os.curdir) if glob.has_magic(head) else [head or os.curdir]
+    found: list[str] = []
+    for base in bases:
+        for folder in _folders(base, links):
+            if tail:
+                found.extend(_glob(os.path.join(glob.escape(folder), tail), links))
+            else:  # a trailing ``**``: the folders and what they hold
+                found.append(folder)
+                found.extend(glob.glob(os.path.join(glob.escape(folder), "*")))
+    return list(dict.fromkeys(found))
+
+
+def _folders(base: str, links: bool) -> Iterable[str]:
+    """``base`` and every folder below it that is not hidden: not through symbolic links unless
+    ``links``, each (device, inode) once (a link back up, or a bind mount loop, ends there)."""
+    seen: set[tuple[int, int]] = set()
+    stack = [base]
+    while stack:
+        folder = stack.pop()
+        try:
+            info = os.stat(folder)
+            entries = sorted(os.scandir(folder), key=lambda e: e.name, reverse=True)
+        except OSError:  # gone or unreadable since it was listed: nothing below it
+            continue
+        if (info.st_dev, info.st_ino) in seen:
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        yield folder
+        for entry in entries:
+            try:
+                below = not entry.name.startswith(".") and entry.is_dir(follow_symlinks=links)
+            except OSError:
+                below = False
+            if below:
+                stack.append(os.path.join(folder, entry.name))
 
 
 def named_paths(patterns: Iterable[str]) -> set[Path]:

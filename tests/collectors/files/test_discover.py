@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,3 +76,31 @@ def test_a_link_named_like_a_generation_is_no_generation(tmp_path: Path) -> None
     assert newer_generations(live, tmp_path / "auth.log.2") == []
     assert [p.name for p in missing_generations(live, tmp_path / "auth.log.2")] == ["auth.log.1"]
     assert [p.name for p in rotation_family(tmp_path / "auth.log.2")] == []
+
+
+def _expand_in_a_process(patterns: list[str], links: bool) -> list[str]:
+    """expand() in a child process, ended after 30 s: glob's ``**`` through link loops never returned."""
+    code = ("import json, sys; from govsoc.collectors.files.discover import expand; "
+            "print(json.dumps([str(p) for p in expand(json.loads(sys.argv[1]), links=sys.argv[2] == '1')]))")
+    done = subprocess.run([sys.executable, "-c", code, json.dumps(patterns), "1" if links else "0"],
+                          capture_output=True, text=True, timeout=30, check=True)
+    return sorted(json.loads(done.stdout))
+
+
+def test_a_double_star_glob_does_not_walk_into_folder_links(tmp_path: Path) -> None:
+    # R11h R7: glob's `**` followed every folder link while expanding; two `-> .` links (and a
+    # `-> ..`) planted by the owner of a matched folder made 2**40 spellings: ingest hung for good.
+    # A `**` goes down real folders only; with --symlinks (links=True) into links too, each
+    # folder (device, inode) once.
+    logs, other = tmp_path / "logs", tmp_path / "other"
+    (logs / "a").mkdir(parents=True)
+    other.mkdir()
+    for log in (logs / "top.log", logs / "a" / "app.log", other / "x.log"):
+        log.write_text("x\n")
+    for name, target in (("l1", "."), ("l2", "."), ("l3", "..")):
+        (logs / "a" / name).symlink_to(target, target_is_directory=True)
+    (logs / "b").symlink_to(other, target_is_directory=True)
+    pattern = str(logs / "**" / "*.log")
+    real = sorted([str(logs / "top.log"), str(logs / "a" / "app.log")])
+    assert _expand_in_a_process([pattern], links=False) == real
+    assert _expand_in_a_process([pattern], links=True) == sorted([*real, str(logs / "b" / "x.log")])
