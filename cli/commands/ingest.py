@@ -61,7 +61,7 @@ def make_pipeline(app: AppContext, notice: Callable[[str], None] | None = None, 
     return Pipeline(_StoreOnUse(app), data_dir=data_dir or config.data_dir, inventory=app.inventory(),
                     spool_max_bytes=config.collectors.spool_max_bytes,
                     disk_full_seconds=config.collectors.disk_full_wait_seconds,
-                    notice=notice or (lambda m: click.echo(f"govsoc: {m}", err=True)), enrichers=enrichers)
+                    notice=notice or _say, enrichers=enrichers)
 
 
 class _StoreOnUse:
@@ -264,6 +264,13 @@ def _follow(app: AppContext, paths: tuple[str, ...], parser: str | None, year: i
             signal.signal(signal.SIGINT, previous)
     click.echo(_one_line(closing_line(seen, app.config.data_dir / "rejects", drained=pipeline.drained,
                                       spool_pending_bytes=pipeline.spool.pending_bytes())))
+
+
+def _say(message: str) -> None:
+    """A pipeline notice on stderr, on one line and with control characters shown, never obeyed:
+    notices name files and links, which whoever may write a log folder chooses (R11h R14: a folder
+    link named `lnk\x1b[2J\x07` cleared the operator's screen)."""
+    click.echo(_one_line(f"govsoc: {message}"), err=True)
 
 
 def _one_line(text: str) -> str:

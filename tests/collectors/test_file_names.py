@@ -148,3 +148,18 @@ def test_gbk_names_are_stored_apart_and_selectable(tmp_path: Path) -> None:
         selected = subprocess.run([GOVSOC, "events", "--format", "json", "-w", f"log.file.path={text}"],
                                   capture_output=True, env=env, check=True).stdout
         assert [e["destination.ip"] for e in json.loads(selected)] == [destination]
+
+
+def test_a_notice_shows_the_control_characters_of_a_link_name_never_sends_them(tmp_path: Path) -> None:
+    # R11h R14: a glob's refusal notice printed the folder link's name raw: ESC [2J (clear the
+    # screen) and BEL from a name the owner of a log folder chose reached the operator's terminal.
+    logs, elsewhere = tmp_path / "logs", tmp_path / "elsewhere"
+    logs.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "app.log").write_bytes(b"Jan  1 00:00:01 h sshd[1]: hello\n")
+    (logs / "x.log").write_bytes(b"Jan  1 00:00:01 h sshd[2]: hello\n")
+    (logs / "lnk\x1b[2J\x07\n").symlink_to(elsewhere, target_is_directory=True)
+    done = _ingest(tmp_path / "home", str(logs / "*" / "*.log"), str(logs / "*.log"))
+    assert b"found by a glob through the symbolic link" in done.stderr
+    assert not any(byte in done.stderr for byte in (b"\x1b", b"\x07"))
+    assert done.stderr.count(b"\n") == 1 and b"lnk\\x1b[2J\\x07\\x0a" in done.stderr
