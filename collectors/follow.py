@@ -39,7 +39,7 @@ from govsoc.collectors.files.discover import (
     rotation_family,
     written_order,
 )
-from govsoc.collectors.files.folder import LinkRefused, Resolved, open_folder, resolve
+from govsoc.collectors.files.folder import LinkRefused, Resolved, authority, open_folder, resolve
 from govsoc.collectors.files.identity import FileView, in_folder, look, no_links
 from govsoc.collectors.files.paths import Kind, path_kind
 from govsoc.collectors.pipeline import IngestOptions, Pipeline
@@ -83,8 +83,11 @@ def read_path(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: 
         return []
     except OSError as e:
         return _unresolved(pipeline, path, options, e)
+    # A link of the path that root or govsoc's user does not vouch for binds the read by the rights
+    # of whoever may have put it (folder.authority, R11h R1/R2/R10/R13): the log's own link too.
+    readers = checked.readers | (_link_authority(path) if target is not None and target != path else frozenset())
     try:
-        descriptor = open_folder(checked.real)
+        descriptor = open_folder(checked.real, readers)
     except OSError as e:  # a folder swapped for a link since it was resolved (V13 V3)
         return _unread(pipeline, path, options, f"cannot read: {e.strerror or e}")
     pipeline.paths.resolved(base, checked)
@@ -92,7 +95,7 @@ def read_path(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: 
     # the check above is not read through (V12 F4's race, on the live name).
     summaries: list[IngestSummary] = []
     try:
-        with no_links(_SWAPPED), in_folder(checked.folder, descriptor):
+        with no_links(_SWAPPED), in_folder(checked.folder, descriptor, readers):
             # ParseError: a file renamed over the path while it was looked at (R11g G7), this path only
             summaries = finish_predecessors(pipeline, base, options)
             if target is None:
@@ -194,7 +197,7 @@ def admit(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: bool
         return path
     record = pipeline.paths.get(path)
     try:
-        target: Path | None = path.resolve(strict=True)
+        target: Path | None = _link_target(path)
     except (OSError, RuntimeError):  # dangling, or a loop
         target = None
     shown = path_text(str(target)) if target is not None else "nothing (a dangling link)"
@@ -218,6 +221,36 @@ def admit(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: bool
     if _once(pipeline, f"{path_text(str(path))}: {why}"):
         pipeline.paths.refuse(path, why, "file" if was_file else "link")
     return None
+
+
+def _link_target(path: Path) -> Path:
+    """Where the link ``path`` leads, followed link by link as spelled (not realpath'd: the folders
+    of the target are resolved and judged by read_path, folder.resolve, each link on the way);
+    OSError when it dangles or loops."""
+    current = Path(os.path.normpath(os.path.abspath(path)))
+    for _ in range(40):  # the kernel's limit (MAXSYMLINKS)
+        if not os.path.islink(current):
+            if not current.exists():
+                raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(current))
+            return current
+        current = Path(os.path.normpath(os.path.join(current.parent, os.readlink(current))))
+    raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path))
+
+
+def _link_authority(path: Path) -> frozenset[int]:
+    """Who may have put the links from ``path`` to the file it leads to (folder.authority of each)."""
+    readers: set[int] = set()
+    current = Path(os.path.normpath(os.path.abspath(path)))
+    for _ in range(40):
+        try:
+            st = os.lstat(current)
+        except OSError:
+            break
+        if not stat.S_ISLNK(st.st_mode):
+            break
+        readers |= authority(str(current), st)
+        current = Path(os.path.normpath(os.path.join(current.parent, os.readlink(current))))
+    return frozenset(readers)
 
 
 def _elsewhere(pipeline: Pipeline, path: Path, options: IngestOptions, via: Path | None) -> bool:

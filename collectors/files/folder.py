@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import errno
 import os
+import pwd
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["LinkRefused", "Resolved", "open_folder", "resolve"]
+__all__ = ["ANYONE", "LinkRefused", "Resolved", "authority", "forbidden", "may", "open_folder", "resolve", "who"]
 
 #: One step of the walk: a folder, never a link (O_PATH: search permission is enough to pass it).
 _STEP = getattr(os, "O_PATH", os.O_RDONLY) | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -47,27 +48,118 @@ class Resolved:
     real: str
     #: the folders of the spelling that were symbolic links (allowed by the judge), outermost first
     links: tuple[str, ...]
+    #: who may have put a followed link (folder.authority): the read is bound by their rights
+    readers: frozenset[int] = frozenset()
 
 
 def resolve(folder: Path, allowed: Callable[[Path, os.stat_result], bool]) -> Resolved:
     """Resolve ``folder`` component by component (lstat each); a symbolic link met is followed
-    only when ``allowed(its spelled path, its lstat)`` says so, else LinkRefused. The links a
-    followed link's target holds are its owner's choice and are followed. OSError when a component
-    is missing or a link cannot be resolved (changed meanwhile)."""
+    only when ``allowed(its spelled path, its lstat)`` says so, else LinkRefused. A followed
+    link's target is walked the same way, each link met inside it judged too (R11h R1: root's
+    ``/var/log/app -> /home/app/logs`` leads into a folder its user owns, who may swap ``logs``
+    for a link to a root-only folder). Every followed link that root or govsoc's user does not
+    vouch for (:func:`authority`) adds who may have put it there to ``readers``: the read is then
+    bound by their rights (:func:`open_folder`, identity.in_folder). OSError when a component is
+    missing, a link cannot be read (changed meanwhile) or links loop."""
     spelled = Path(os.path.normpath(os.path.abspath(folder)))
-    current, met = "/", []
-    for depth in range(2, len(spelled.parts) + 1):
-        candidate = os.path.join(current, spelled.parts[depth - 1])
+    # (component, its depth in the spelling; None for one inside a followed link's target)
+    pending: list[tuple[str, int | None]] = [(part, depth) for depth, part in enumerate(spelled.parts)][:0:-1]
+    current, met, readers, hops = "/", [], set(), 0
+    while pending:
+        part, depth = pending.pop()
+        if part in ("", "."):
+            continue
+        if part == "..":
+            current = os.path.dirname(current)
+            continue
+        candidate = os.path.join(current, part)
         st = os.lstat(candidate)
         if not stat.S_ISLNK(st.st_mode):
             current = candidate
             continue
-        link = Path(*spelled.parts[:depth])
+        # a link of the spelling is named as spelled; one inside a link's target by where it is
+        link = Path(*spelled.parts[:depth + 1]) if depth is not None else Path(candidate)
         if not allowed(link, st):
             raise LinkRefused(link, _target(candidate))
+        hops += 1
+        if hops > 40:  # the kernel's limit (MAXSYMLINKS)
+            raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), candidate)
         met.append(str(link))
-        current = os.path.realpath(candidate, strict=True)
-    return Resolved(folder=str(spelled), real=current, links=tuple(met))
+        readers |= authority(candidate, st)
+        target = os.readlink(candidate)
+        if os.path.isabs(target):
+            current = "/"
+        parts = Path(target).parts[1:] if os.path.isabs(target) else Path(target).parts
+        pending.extend((part, None) for part in reversed(parts))
+    return Resolved(folder=str(spelled), real=current, links=tuple(met), readers=frozenset(readers))
+
+
+#: The users a link may be vouched for by: root and the user govsoc runs as.
+def _vouching() -> frozenset[int]:
+    return frozenset({0, os.geteuid()})
+
+
+#: Who else may replace an entry of a folder group- or other-writable (no owner to name).
+ANYONE = -1
+
+
+def authority(link: str, st: os.stat_result) -> frozenset[int]:
+    """Who may have put the symbolic link ``link`` (its lstat ``st``) where it is, when that is
+    not only root or govsoc's user: empty for a link they own in a folder only they may write (a
+    relocated /var/log, Debian's /var/run -> /run); else the link's owner and whoever may write
+    the folder holding it (its owner, or ANYONE when its group or others may write it without
+    the sticky bit). A read through such a link is bound by their rights: govsoc, running as
+    root, reads through a user's link only what that user could read (the rule behind Linux's
+    fs.protected_symlinks, which follows a link in a shared folder only for its owner)."""
+    vouching = _vouching()
+    holder = os.lstat(os.path.dirname(link) or "/")
+    who = set() if st.st_uid in vouching else {st.st_uid}
+    if holder.st_uid not in vouching:
+        who.add(holder.st_uid)
+    if holder.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not holder.st_mode & stat.S_ISVTX:
+        who.add(ANYONE)
+    # (a root link in a user's folder counts as that user's: they may have renamed it there, R11h R10)
+    return frozenset(who)
+
+
+def may(info: os.stat_result, uid: int, want: int) -> bool:
+    """Whether user ``uid`` (ANYONE: any user) has the ``want`` bits (4 read, 1 search) on a file
+    of ``info``, by its mode: owner, then group (the user's groups from the system's database),
+    then others. Root has them all (its reads are govsoc's own)."""
+    if uid == 0:
+        return True
+    if uid != ANYONE and info.st_uid == uid:
+        return info.st_mode & (want << 6) == want << 6
+    if uid != ANYONE and info.st_gid in _groups(uid):
+        return info.st_mode & (want << 3) == want << 3
+    return info.st_mode & want == want
+
+
+def _groups(uid: int) -> frozenset[int]:
+    """The groups of user ``uid`` (primary and supplementary); none for a user the system does not know."""
+    try:
+        entry = pwd.getpwuid(uid)
+        return frozenset(os.getgrouplist(entry.pw_name, entry.pw_gid))
+    except (KeyError, OSError):
+        return frozenset()
+
+
+def forbidden(info: os.stat_result, readers: frozenset[int], want: int) -> int | None:
+    """The first of ``readers`` who lacks ``want`` on a file of ``info`` (None: all have it)."""
+    for uid in sorted(readers):
+        if not may(info, uid, want):
+            return uid
+    return None
+
+
+def who(uid: int) -> str:
+    """A user for a message: its name and id, or "any user"."""
+    if uid == ANYONE:
+        return "any user (the folder holding the link is writable by its group or others)"
+    try:
+        return f"user {pwd.getpwuid(uid).pw_name} ({uid})"
+    except KeyError:
+        return f"user id {uid}"
 
 
 def _target(link: str) -> str:
@@ -78,18 +170,24 @@ def _target(link: str) -> str:
         return os.readlink(link) if os.path.islink(link) else link
 
 
-def open_folder(real: str) -> int:
+def open_folder(real: str, readers: frozenset[int] = frozenset()) -> int:
     """A descriptor of the folder ``real`` (a real path: no link in it when it was resolved),
     opened one component at a time from ``/``, none through a symbolic link: OSError (ENOTDIR)
-    naming the component that is a link, or no folder, now."""
+    naming the component that is a link, or no folder, now. With ``readers`` (Resolved.readers),
+    each folder opened must be searchable by each of them (checked on the descriptor: the folder
+    passed is the folder checked), else PermissionError naming the folder and the user."""
     fd = os.open("/", _STEP)
     reached = Path("/")
     try:
         for part in Path(real).parts[1:]:
+            if readers:
+                _searchable(fd, reached, readers)
             reached = reached / part
             step = os.open(part, _STEP, dir_fd=fd)
             os.close(fd)
             fd = step
+        if readers:
+            _searchable(fd, reached, readers)
     except OSError as e:
         os.close(fd)
         if e.errno in (errno.ENOTDIR, errno.ELOOP):
@@ -97,3 +195,12 @@ def open_folder(real: str) -> int:
                                    "folder was checked?): not read", str(reached)) from e
         raise
     return fd
+
+
+def _searchable(fd: int, folder: Path, readers: frozenset[int]) -> None:
+    """PermissionError unless every one of ``readers`` may pass the folder open at ``fd``."""
+    denied = forbidden(os.fstat(fd), readers, 1)
+    if denied is not None:
+        raise PermissionError(errno.EACCES, f"{folder} may not be searched by {who(denied)}, who may have put a "
+                                            "symbolic link on the path: not read (a link lets govsoc read only what "
+                                            "whoever put it could read)", str(folder))

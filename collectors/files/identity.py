@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from govsoc.collectors.files.folder import forbidden, who
 from govsoc.core.errors import Location, ParseError
 from govsoc.core.regular_file import file_type
 
@@ -72,7 +73,9 @@ _OWNERS: ContextVar[frozenset[int] | None] = ContextVar("govsoc_owners", default
 #: With it, a log's folder (spelled, normalised) and a descriptor of it opened when it was checked
 #: (collectors.files.folder): files in that folder are opened relative to the descriptor, so a folder
 #: of the path swapped for a link after the check is not read through (R11g G1b, V13 V3).
-_FOLDER: ContextVar[tuple[str, int] | None] = ContextVar("govsoc_folder", default=None)
+#: With it too, who may have put a symbolic link on the path (folder.authority): each file opened
+#: must be readable by each of them (R11h R1/R2/R10/R13).
+_FOLDER: ContextVar[tuple[str, int, frozenset[int]] | None] = ContextVar("govsoc_folder", default=None)
 
 #: Why a rotated generation found beside a log is not read through a link.
 GENERATION = "not read in place of a rotated file"
@@ -92,12 +95,14 @@ def no_links(why: str = GENERATION, owners: frozenset[int] | None = None) -> Ite
 
 
 @contextmanager
-def in_folder(folder: str, descriptor: int) -> Iterator[None]:
+def in_folder(folder: str, descriptor: int, readers: frozenset[int] = frozenset()) -> Iterator[None]:
     """Within: :func:`open_content` opens a file of ``folder`` (as spelled, normalised) relative to
     ``descriptor``, that folder opened when it was checked (folder.open_folder), not by its name
     again: a folder of the path replaced by a link between the check and the open is not read
-    through (R11g G1b, V13 V3), and the log, its look and its rotated files are in one folder."""
-    token = _FOLDER.set((folder, descriptor))
+    through (R11g G1b, V13 V3), and the log, its look and its rotated files are in one folder.
+    ``readers``: who may have put a link on the path; a file of the folder they may not read is
+    refused (checked on the descriptor opened)."""
+    token = _FOLDER.set((folder, descriptor, readers))
     try:
         yield
     finally:
@@ -131,6 +136,12 @@ def _open_raw(path: Path) -> BinaryIO:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, f"{file_type(info.st_mode)}, not a regular file: not read")
+        held = _FOLDER.get()
+        denied = forbidden(info, held[2], 4) if held is not None and held[2] else None
+        if denied is not None:
+            raise PermissionError(errno.EACCES, f"may not be read by {who(denied)}, who may have put a symbolic link "
+                                                "on its path: not read (a link lets govsoc read only what whoever "
+                                                "put it could read)")
         owners = _OWNERS.get()
         if owners is not None and info.st_uid not in owners:
             raise PermissionError(errno.EPERM, f"owned by user id {info.st_uid}, not by the log's owner or root: {why}")

@@ -627,3 +627,96 @@ def test_a_folder_swapped_back_while_it_was_judged_is_not_said_moved(tmp_path: P
     assert [(s.error, s.records) for s in summaries] == [(None, 2)]
     originals = [str(e.get("event.original")) for e in sqlite_store.search(Query())]
     assert len(originals) == 5 and not any("SECRET" in o for o in originals)
+
+
+@pytest.fixture
+def open_base(tmp_path: Path) -> Path:
+    """A folder every user may pass (pytest's own base folder is root's, 0700): the tests of a link
+    another user put must show what that user's rights allow, not what pytest's folder forbids."""
+    base = Path(os.environ.get("TMPDIR", "/tmp")) / f"govsoc-links-{os.getpid()}-{tmp_path.name}"
+    base.mkdir(mode=0o755)
+    base.chmod(0o755)
+    yield base
+    subprocess.run(["rm", "-rf", str(base)], check=False)
+
+
+def _vault_in(base: Path) -> Path:
+    """A root-only folder (0700) holding app.log (0600) with the secret lines."""
+    folder = base / "vault"
+    folder.mkdir()
+    (folder / "app.log").write_text(SECRET, encoding="utf-8")
+    (folder / "app.log").chmod(0o600)
+    folder.chmod(0o700)
+    return folder
+
+
+@pytest.mark.parametrize("case", ["inside-roots-link", "re-pointed", "first-look", "root-link-renamed-in"])
+def test_a_link_another_user_may_have_put_reads_only_what_that_user_could(tmp_path: Path, open_base: Path,
+                                                                          case: str) -> None:
+    # R11h R1, R2, R10: govsoc (root) followed folder links whoever put them, so the user owning a
+    # folder of a log's path had it store a root-only file. A link root or govsoc's user does not
+    # vouch for (theirs, in a folder only they may write) now binds the read by the rights of
+    # whoever may have put it: the user's own logs are read, a root-only folder is not.
+    need(os.geteuid() == 0, "links another user owns need root to make")
+    home, user = tmp_path / "home", 65534
+    vault = _vault_in(open_base)
+    app = open_base / "app"
+    (app / "logs").mkdir(parents=True)
+    write(app / "logs" / "app.log", 0, 2)
+    os.chmod(app / "logs" / "app.log", 0o644)
+    for folder in (app, app / "logs"):
+        os.chown(folder, user, user)
+    if case == "inside-roots-link":  # R1: root's var/log/app -> the user's app/logs
+        (open_base / "var" / "log").mkdir(parents=True)
+        (open_base / "var" / "log" / "app").symlink_to(app / "logs", target_is_directory=True)
+        log = open_base / "var" / "log" / "app" / "app.log"
+        run(home, "ingest", str(log))
+        os.rename(app / "logs", app / "logs.old")
+        (app / "logs").symlink_to(vault, target_is_directory=True)
+        os.lchown(app / "logs", user, user)
+    elif case == "re-pointed":  # R2 A: the user's own `current` link, re-pointed at a root-only folder
+        (app / "current").symlink_to(app / "logs", target_is_directory=True)
+        os.lchown(app / "current", user, user)
+        log = app / "current" / "app.log"
+        run(home, "ingest", str(log))
+        (app / "current").unlink()
+        (app / "current").symlink_to(vault, target_is_directory=True)
+        os.lchown(app / "current", user, user)
+    elif case == "first-look":  # R2 B: the link was there before govsoc's first look
+        (app / "current").symlink_to(vault, target_is_directory=True)
+        os.lchown(app / "current", user, user)
+        log = app / "current" / "app.log"
+    else:  # R10: a link root owns, renamed into the user's folder (root's, but the user placed it)
+        (app / "current").symlink_to(vault, target_is_directory=True)
+        log = app / "current" / "app.log"
+    before = len(stored(home)) if (home / "events.db").exists() else 0
+    done = subprocess.run([test_rotation_links.GOVSOC, "ingest", str(log)], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "GOVSOC_HOME": str(home), "GOVSOC_CONFIG": ""})
+    assert secret_lines(home) == []
+    assert "not read" in done.stderr + done.stdout and "internal error" not in done.stderr + done.stdout
+    assert len(stored(home)) == before  # nothing else was read in its place
+
+
+def test_a_link_another_user_put_to_their_own_logs_is_read(tmp_path: Path, open_base: Path) -> None:
+    # The other side of the rule: a deployer's `current` link to their own release is read, also
+    # when re-pointed (tests above: a root-only target is not).
+    need(os.geteuid() == 0, "links another user owns need root to make")
+    home, user, app = tmp_path / "home", 65534, open_base / "app"
+    for release in ("v1", "v2"):
+        (app / "releases" / release).mkdir(parents=True)
+    write(app / "releases" / "v1" / "app.log", 0, 2)
+    write(app / "releases" / "v2" / "app.log", 10, 3)
+    for path in [app, app / "releases", *(app / "releases").iterdir()]:
+        os.chown(path, user, user)
+    for release in ("v1", "v2"):
+        os.chmod(app / "releases" / release / "app.log", 0o640)
+        os.chown(app / "releases" / release / "app.log", user, user)
+    (app / "current").symlink_to(app / "releases" / "v1", target_is_directory=True)
+    os.lchown(app / "current", user, user)
+    log = app / "current" / "app.log"
+    run(home, "ingest", str(log))
+    (app / "current").unlink()
+    (app / "current").symlink_to(app / "releases" / "v2", target_is_directory=True)
+    os.lchown(app / "current", user, user)
+    run(home, "ingest", str(log))
+    assert len(stored(home)) == 5
