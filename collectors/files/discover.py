@@ -111,10 +111,17 @@ def _folders(base: str, links: bool) -> Iterable[str]:
         for entry in entries:
             try:
                 below = not entry.name.startswith(".") and entry.is_dir(follow_symlinks=links)
+                # a link to a folder, not gone into: what the pattern's rest matches in it is
+                # given, for read_path to refuse (said and counted as found through a link), as
+                # glob's matches through a link in a wildcard component are; nothing below it
+                linked = not below and not links and not entry.name.startswith(".") \
+                    and entry.is_symlink() and entry.is_dir(follow_symlinks=True)
             except OSError:
-                below = False
+                below = linked = False
             if below:
                 stack.append(os.path.join(folder, entry.name))
+            elif linked:
+                yield os.path.join(folder, entry.name)
 
 
 def named_paths(patterns: Iterable[str]) -> set[Path]:
