@@ -48,7 +48,7 @@ from govsoc.rules.pipeline import rule_source_status
 from govsoc.rules.regroup import Key, Span, reevaluate, retire, route_key, withdraw
 from govsoc.rules.state import RuleState, load_states, save_states
 from govsoc.rules.suppress import Suppressor, suppression_of
-from govsoc.store import rejudge
+from govsoc.store import deleted, rejudge
 from govsoc.store.base import Query, Store
 from govsoc.store.base import withdraw as withdraw_alerts
 
@@ -178,7 +178,7 @@ class DetectionPass:
             return self._run()
 
     def _run(self) -> DetectionSummary:
-        self.deletes = self.store.deletes()  # before any read (see _written)
+        self.deletes = self._deletes()  # before any read (see _written)
         self.store.prepare_writes()
         self.store.refresh()
         if not self.ranged:
@@ -531,6 +531,14 @@ class DetectionPass:
         internal error at every pass)."""
         self.summary.notices.append(f"{why}: rebuilt")
 
+    def _deletes(self) -> str | None:
+        """The store's delete mark; a damaged one said once (it reads as a delete: R12e E1)."""
+        mark = self.store.deletes()
+        why = deleted.why_damaged(mark)
+        if why and why not in self.summary.notices:
+            self.summary.notices.append(why)
+        return mark
+
     def _said(self, why: str) -> None:
         """Say a damaged record of deleted ids once (every id not stored counts then: R12e E3)."""
         line = f"{why}: every event no longer stored counts as deleted"
@@ -585,7 +593,7 @@ class DetectionPass:
         the stored ids), a line counted twice. The mark is read after the write: a delete whose
         mark comes later finds these alerts itself (Store.withdraw_alerts_on)."""
         receipt = self.store.write_alerts(alerts)
-        if self.store.deletes() != self.deletes:
+        if self._deletes() != self.deletes:
             self.store.withdraw_alerts_on_vanished(alerts, damaged=self._said)
         return receipt
 

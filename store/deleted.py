@@ -14,6 +14,7 @@ Hand-written: a document of the store's own state, nothing a library keeps.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Collection
 from typing import Any, Protocol
 
@@ -24,7 +25,12 @@ KEEP = 10_000
 
 _log = logging.getLogger(__name__)
 
-__all__ = ["KEEP", "KEY", "record", "recent"]
+#: How a delete mark read damaged begins (Store.deletes, R12e E1/E7): the rest is a fresh
+#: token, so it equals no other mark (a pass comparing it sees "a delete happened", the safe
+#: side), then the reason, naming the document.
+DAMAGED = "damaged "
+
+__all__ = ["DAMAGED", "KEEP", "KEY", "counter_ok", "damaged_mark", "record", "recent", "why_damaged"]
 
 
 class States(Protocol):
@@ -82,3 +88,23 @@ def _ids(doc: dict[str, Any] | None) -> list[str] | None:
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
         return None
     return ids
+
+
+def damaged_mark(why: str) -> str:
+    """The mark Store.deletes gives for a damaged one (``why`` names the document): unlike any
+    mark read before or after, so a pass that holds or reads it looks its events up."""
+    return f"{DAMAGED}{uuid.uuid4().hex} {why}"
+
+
+def why_damaged(mark: str | None) -> str | None:
+    """The reason of a mark from :func:`damaged_mark`; None for a sound mark."""
+    if mark is None or not mark.startswith(DAMAGED):
+        return None
+    return mark[len(DAMAGED):].partition(" ")[2]
+
+
+def counter_ok(value: Any) -> bool:
+    """Whether SQLite's meta 'deletes' value is a count it can raise: digits only, below 10**18
+    (a value at 2**63-1 overflowed to a REAL and stayed there; NULL stayed NULL: R12e E7)."""
+    text = str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
+    return text.isascii() and text.isdigit() and len(text) < 19

@@ -452,12 +452,20 @@ class ElasticsearchStore(Store):
 
     def deletes(self) -> str | None:
         """The mark :meth:`delete` writes when it removed events (a realtime get). A damaged
-        document is a mark too: it stays the same until the next delete replaces it."""
+        document (any writer of the state index can change it) is replaced by a fresh mark and
+        read as :func:`govsoc.store.deleted.damaged_mark`, never an error that stops a pass."""
         try:
             doc = self.get_state(_DELETES)
         except DamagedStateError as e:
-            return e.message
-        return None if doc is None else str(doc.get("mark"))
+            why = e.message
+        else:
+            if doc is None or isinstance(doc.get("mark"), str):
+                return None if doc is None else str(doc["mark"])
+            why = f"state document {_DELETES!r} is damaged: no mark"
+        # Damaged (R12e E1): a mark unlike any other (the caller sees a delete, the safe side),
+        # and a fresh one in its place (a delete meanwhile wrote one as fresh).
+        self.put_state(_DELETES, {"mark": uuid.uuid4().hex})
+        return deleted.damaged_mark(f"{why}: reset")
 
     # -- reading -----------------------------------------------------------------------------
     def _query(self, query: Query, *, ignored: bool | None = None) -> dict[str, Any]:

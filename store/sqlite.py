@@ -10,10 +10,12 @@ give ECS arrays "any element matches" semantics, the same as Elasticsearch. Text
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
 import re
+import secrets
 import sqlite3
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -158,6 +160,12 @@ def _create_private(path: Path) -> None:
     finally:
         os.close(fd)
 
+
+
+def _fresh_count() -> str:
+    """A count to restart a damaged delete count from: random below 10**17, so that a pass
+    holding a count read before the damage does not meet it again after a few deletes."""
+    return str(secrets.randbelow(10**17))
 
 class SqliteStore(Store):
     """Events and alerts in one SQLite file."""
@@ -428,8 +436,12 @@ class SqliteStore(Store):
                     count += self._db.execute(
                         f"DELETE FROM events WHERE id IN ({','.join('?' * len(chunk))})", chunk).rowcount
                 if count:  # in the same transaction: a page read ahead before it is read again (deletes())
+                    # a value that is no count it can raise starts again (R12e E7: NULL stayed
+                    # NULL, 2**63-1 overflowed to a REAL that +1 no longer changed)
                     self._db.execute("INSERT INTO meta VALUES ('deletes', '1') ON CONFLICT (key) "
-                                     "DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+                                     "DO UPDATE SET value = CASE WHEN value NOT GLOB '*[^0-9]*' "
+                                     "AND length(value) BETWEEN 1 AND 18 THEN CAST(value AS INTEGER) + 1 "
+                                     "ELSE ? END", (_fresh_count(),))
             return count
 
         try:
@@ -537,7 +549,16 @@ class SqliteStore(Store):
         alert built on it then would never be withdrawn. Read before the rows and compared when
         they are taken, an unchanged count says no delete came between."""
         row = (execute or self._execute)("SELECT value FROM meta WHERE key = 'deletes'", ()).fetchone()
-        return None if row is None else str(row[0])
+        if row is None or deleted.counter_ok(row[0]):
+            return None if row is None else str(row[0])
+        # Damaged (R12e E7): a mark unlike any other (the caller sees a delete, the safe side);
+        # the main connection puts a fresh count in its place, unless a delete did meanwhile.
+        if execute is None:
+            with contextlib.suppress(sqlite3.Error):
+                self._retrying(lambda: self._db.execute(
+                    "UPDATE meta SET value = ? WHERE key = 'deletes' AND value IS ?", (_fresh_count(), row[0])))
+        return deleted.damaged_mark(f"the store's delete count (meta 'deletes' = {str(row[0])[:40]!r}) "
+                                    "is not a count: reset")
 
     def read(self, query: Query, first: Callable[[], list[Any] | None] | None = None) -> Iterator[Event]:
         """:meth:`search`, whose first page's rows ``first`` may give (None: run it here)."""

@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from govsoc.collectors import IngestOptions, Pipeline
 from govsoc.rules import detect
+from govsoc.rules import engine as engine_module
 from govsoc.rules.loader import RuleSet
-from govsoc.store import rejudge
-from govsoc.store.base import Store
+from govsoc.store import deleted, rejudge
+from govsoc.store.base import Query, Store
 from govsoc.store.elasticsearch import ElasticsearchStore
 from govsoc.store.sqlite import SqliteStore
-from tests.rules.test_incremental import BURST_ID, RULES, bursts, ruleset
-from tests.rules.test_withdrawn_windows import NEAR, line
+from tests.rules.test_incremental import BURST_ID, FAIL_ID, RULES, bursts, ruleset
+from tests.rules.test_withdrawn_windows import NEAR, Logs, line
 
 GOOD = {"rule": BURST_ID, "alert": "a1", "group": {"source.ip": NEAR},
         "start": "2026-03-02T08:01:00Z", "end": "2026-03-02T08:03:00Z"}
@@ -152,3 +154,50 @@ def test_a_damaged_rule_state_or_kept_conversion_is_said_and_rebuilt(tmp_path: P
     assert notice.startswith(f"state document {key!r} is damaged: ") and notice.endswith(": rebuilt")
     assert isinstance(store.get_state(key), dict)  # written anew
     assert detect(store, rules).notices == []  # said once
+
+
+# The store's delete mark (Store.deletes) -> its damaged values, as a writer of the store may leave them.
+DAMAGED_MARKS = {
+    # SQLite's meta count: 2**63-1 + 1 overflowed to a REAL, which +1 no longer changes (R12e E7)
+    "sqlite": ("9.223372036854776e+18", "9223372036854775807", "abc"),
+    # Elasticsearch's state document event-deletes: a list, not JSON, no mark (R12e E1: each
+    # stopped every pass)
+    "elasticsearch": ("[1]", "not json", '{"other": 1}'),
+}
+
+
+@pytest.mark.parametrize("row", range(3), ids=["frozen|list", "at-max|not-json", "not-a-number|no-mark"])
+def test_a_damaged_delete_mark_is_said_reset_and_read_as_a_delete(tmp_path: Path, store: Store,
+                                                                 rules: RuleSet, monkeypatch: pytest.MonkeyPatch,
+                                                                 row: int) -> None:
+    # The pass compares the mark before its reads and after each write (V13 V11). A damaged one
+    # stopped every pass (Elasticsearch) or froze (SQLite), so a partial copy deleted during the
+    # pass kept the alert the pass wrote on it. Now: said once, naming it, reset, and the pass
+    # looks its events up (the safe side): no alert rests on the deleted copy.
+    text = DAMAGED_MARKS[store.kind][row]
+    logs = Logs(tmp_path, store, NEAR, (1, 2, 3))
+    if isinstance(store, SqliteStore):
+        with sqlite3.connect(store.path) as raw:
+            raw.execute("INSERT OR REPLACE INTO meta VALUES ('deletes', ?)", [text])
+    else:
+        put_raw(store, "event-deletes", text)
+    original = engine_module.DetectionPass._flush
+    done: list[int] = []
+
+    def flush(self: Any) -> None:
+        if not done and self.buffered:
+            done.append(1)
+            logs.complete()  # the copy deleted after the pass read it, before it writes
+        original(self)
+
+    monkeypatch.setattr(engine_module.DetectionPass, "_flush", flush)
+    summary = detect(store, rules)
+    monkeypatch.undo()
+    assert done == [1] and summary.failed == []
+    said = [n for n in summary.notices if "delete" in n]
+    assert len(said) == 1 and ("'deletes'" in said[0] or "'event-deletes'" in said[0]) and said[0].endswith("reset")
+    stored = {e.id for e in store.search(Query())}
+    assert all(set(a.event_ids) <= stored for a in store.alerts(rule_id=FAIL_ID))
+    assert deleted.why_damaged(store.deletes()) is None  # reset
+    assert [n for n in detect(store, rules).notices if "delete" in n] == []  # said once
+    assert [count for *_, count in bursts(store)] == [4]  # the completed line at 08:00, 08:01-08:03
