@@ -509,3 +509,20 @@ def test_a_pattern_is_searched_only_where_its_own_shapes_are() -> None:
     assert searched["cn_bank_card"] == [sorted(values[:2]), sorted(values[80:])]
     # no run of exactly 11, 13 or 15 digits in the ungrouped ones: only where "000s0000" is
     assert searched["cn_mobile"] == [sorted(values[80:])]
+
+
+def test_a_few_hits_in_a_chunk_have_plain_int_offsets() -> None:
+    # R1115p R1: with a chunk's offsets as a numpy array, the few-matches branch gave numpy.int64
+    # starts and ends: equal to ints, but a Match no longer serialised (json.dumps TypeError).
+    import dataclasses
+    import json
+
+    from govsoc.classification.scanner import Scanner
+
+    scanner = Scanner(("cn_mobile", "email", "ipv4", "cn_resident_id"))
+    values = ["ok"] * 100 + ["login from 10.1.2.3", "电话 13800138000", "a@b.com x"]
+    hits = [m for _i, found in scanner.scan_many(values) for m in found]
+    assert {m.recognizer for m in hits} == {"ipv4", "cn_mobile", "email"}
+    for match in hits:
+        assert type(match.start) is int and type(match.end) is int
+        json.dumps(dataclasses.asdict(match))
