@@ -102,10 +102,13 @@ def run_ingest(app: AppContext, paths: tuple[str, ...], parser: str | None = Non
     if parser:
         parsers.get(parser)  # an unknown parser is a usage error before any file is read
     patterns = paths or _configured(app.config)
-    files = expand(patterns, links=symlinks or app.config.collectors.symlinks)
+    missing: list[str] = []
+    files = expand(patterns, links=symlinks or app.config.collectors.symlinks, missing=missing)
     named = named_paths(patterns)
     pipeline = make_pipeline(app)
-    run = IngestRun()
+    # a pattern matching nothing is its own error (exit 1 at the end), the others are read (R11h R8)
+    run = IngestRun(summaries=[IngestSummary(source=path_text(p), error="no such file, folder or matching files")
+                               for p in missing])
     pipeline.drain()
     # The files' checkpoints are written a group at a time (CheckpointStore.grouped): a folder
     # of thousands of small files paid four fsyncs a file.

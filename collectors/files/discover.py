@@ -33,13 +33,16 @@ _DATED = re.compile(r"[-._](\d{4}-?\d{2}-?\d{2}(?:[-_]?\d+)?)")
 _ROTATED = re.compile(r"(?P<live>.+?)(?:\.\d+|[-._]\d{4}-?\d{2}-?\d{2}(?:[-_]?\d+)?)(?:\.(?:gz|bz2|xz|zst|Z))?")
 
 
-def expand(patterns: Iterable[str], *, missing_ok: bool = False, links: bool = False) -> list[Path]:
+def expand(patterns: Iterable[str], *, missing_ok: bool = False, links: bool = False,
+           missing: list[str] | None = None) -> list[Path]:
     """The files ``patterns`` name, oldest first; ConfigError for a pattern matching nothing
     (unless ``missing_ok``, as when following files that may not exist yet). A named path that
     is not a regular file (a FIFO, a device, a link to one) is given too, for the reader to
     refuse it as that path's error (R11g G4: whoever may write one log folder put one there and
     every poll of every followed file ended); only when nothing else is named is it ConfigError.
-    A ``**`` goes down symbolic links to folders only with ``links`` (--symlinks), see _glob."""
+    A ``**`` goes down symbolic links to folders only with ``links`` (--symlinks), see _glob.
+    With ``missing``, a pattern matching nothing is added to it and the others expanded; ConfigError
+    only when none matches anything (R11h R8: one empty configured folder ended the whole run)."""
     found: dict[Path, float] = {}
     odd: list[str] = []
     for pattern in patterns:
@@ -54,7 +57,9 @@ def expand(patterns: Iterable[str], *, missing_ok: bool = False, links: bool = F
             continue
         else:
             matches = [Path(m) for m in sorted(_glob(str(path), links)) if os.path.isfile(m)]
-        if not matches and not missing_ok:
+        if not matches and missing is not None:
+            missing.append(pattern)
+        elif not matches and not missing_ok:
             raise ConfigError(f"no such file, folder or matching files: {pattern}")
         for match in matches:
             try:
@@ -65,6 +70,8 @@ def expand(patterns: Iterable[str], *, missing_ok: bool = False, links: bool = F
         raise ConfigError(f"{odd[0]}: not a regular file (a pipe, FIFO or device): ingest reads files it can "
                           "identify and re-read; save the data to a file first (`govsoc capture` reads live "
                           "traffic)")
+    if missing and not found and not missing_ok:
+        raise ConfigError(f"no such file, folder or matching files: {missing[0]}")
     return sorted(found, key=lambda p: (found[p], str(p)))
 
 

@@ -163,3 +163,17 @@ def test_a_notice_shows_the_control_characters_of_a_link_name_never_sends_them(t
     assert b"found by a glob through the symbolic link" in done.stderr
     assert not any(byte in done.stderr for byte in (b"\x1b", b"\x07"))
     assert done.stderr.count(b"\n") == 1 and b"lnk\\x1b[2J\\x07\\x0a" in done.stderr
+
+
+def test_a_pattern_matching_nothing_is_its_own_error_and_the_others_are_read(tmp_path: Path) -> None:
+    # R11h R8: one configured pattern matching nothing (an app's log folder still empty, or emptied
+    # by its owner) ended the whole one-shot ingest with exit 2 before any file was read.
+    (tmp_path / "empty").mkdir()
+    log = tmp_path / "auth.log"
+    log.write_bytes(b"Jan  1 00:00:01 h sshd[1]: one\nJan  1 00:00:02 h sshd[2]: two\n")
+    done = _ingest(tmp_path / "home", str(tmp_path / "empty" / "*.log"), str(log), "--year", "2026")
+    assert done.returncode == 1  # a path not read: as for a file that cannot be read (README)
+    assert b"2 records, 2 accepted" in done.stdout
+    assert f"{tmp_path / 'empty' / '*.log'}: not read: no such file, folder or matching files".encode() in done.stdout
+    alone = _ingest(tmp_path / "home", str(tmp_path / "empty" / "*.log"))
+    assert alone.returncode == 2 and b"no such file, folder or matching files" in alone.stderr
