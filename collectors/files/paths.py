@@ -353,10 +353,13 @@ class PathRecords:
             probe = self.folder / f".probe.{os.getpid()}.{threading.get_ident()}.tmp"
             try:
                 self.folder.mkdir(parents=True, exist_ok=True)
-                probe.write_bytes(b"")
-                probe.unlink()
+                # a record's worth of bytes, on the disk: an empty file needs no data block, so a
+                # full volume accepted it and the guard passed before any record failed (R11h R3)
+                _write_synced(probe, b"x" * _PROBE_BYTES)
             except OSError as e:
                 self._failed(e)
+            finally:
+                _remove(probe)
         return self.failure is None
 
     def _failed(self, e: OSError, path: str | None = None) -> None:
@@ -375,14 +378,40 @@ class PathRecords:
         with self._lock:
             self._known[record.path] = record
         target = self._file(record.path)
+        temp = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            temp = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
             temp.write_text(json.dumps(asdict(record), ensure_ascii=True), encoding="utf-8")
             os.replace(temp, target)
         except OSError as e:  # a read-only or full volume: kept in memory for this process, said
+            _remove(temp)  # not one empty file (an inode) left per failed write (R11h R3)
             self._failed(e, record.path)
             return False
         self._probed = True
         self.unwritten.discard(record.path)
         return True
+
+
+#: How much the writability probe writes: more than a path record's JSON text (about 300-600 bytes).
+_PROBE_BYTES = 4096
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    """``data`` written to a new file at ``path`` and fsync'd: the write a record needs, so ENOSPC
+    or EROFS shows here, not after a guard trusted the probe."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove(path: Path) -> None:
+    """Remove ``path`` if it is there (a probe or a temporary record file)."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
