@@ -409,7 +409,7 @@ def _locate(matches: list[re.Match[str]], offsets: Sequence[int] | npt.NDArray[n
         indexes = list(map(sub, map(bisect_right, repeat(offsets), at), repeat(1)))
         # int(): ``offsets`` may be a numpy array, whose items are numpy integers; a Match's start
         # and end are plain ints (R1115p R1: json.dumps of a Match failed)
-        return indexes, list(map(sub, at, map(int, map(offsets.__getitem__, indexes))))
+        return indexes, [start - int(offsets[index]) for start, index in zip(at, indexes, strict=True)]
     import numpy as np
 
     starts = np.fromiter(map(_START, matches), dtype=np.intp, count=len(matches))

@@ -63,8 +63,11 @@ def resolve(folder: Path, allowed: Callable[[Path, os.stat_result], bool]) -> Re
     missing, a link cannot be read (changed meanwhile) or links loop."""
     spelled = Path(os.path.normpath(os.path.abspath(folder)))
     # (component, its depth in the spelling; None for one inside a followed link's target)
-    pending: list[tuple[str, int | None]] = [(part, depth) for depth, part in enumerate(spelled.parts)][:0:-1]
-    current, met, readers, hops = "/", [], set(), 0
+    pending: list[tuple[str, int | None]] = [(part, depth) for depth, part in enumerate(spelled.parts)]
+    pending = pending[:0:-1]
+    current, hops = "/", 0
+    met: list[str] = []
+    readers: set[int] = set()
     while pending:
         part, depth = pending.pop()
         if part in ("", "."):
