@@ -39,7 +39,7 @@ from govsoc.collectors.files.discover import (
     rotation_family,
     written_order,
 )
-from govsoc.collectors.files.folder import LinkRefused, Resolved, authority, open_folder, resolve
+from govsoc.collectors.files.folder import LinkRefused, Resolved, authority, open_folder, resolve, writers
 from govsoc.collectors.files.identity import FileView, in_folder, look, no_links
 from govsoc.collectors.files.paths import Kind, path_kind
 from govsoc.collectors.pipeline import IngestOptions, Pipeline
@@ -85,9 +85,16 @@ def read_path(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: 
         return _unresolved(pipeline, path, options, e)
     # A link of the path that root or govsoc's user does not vouch for binds the read by the rights
     # of whoever may have put it (folder.authority, R11h R1/R2/R10/R13): the log's own link too.
-    readers = checked.readers | (_link_authority(path) if target is not None and target != path else frozenset())
+    readers = checked.readers
+    if target is not None and target != path:
+        readers |= _link_authority(path) | _writers_above(path.parent)
     try:
         descriptor = open_folder(checked.real, readers)
+    except PermissionError as e:  # a folder whoever may have put a link could not pass: said once, counted
+        why = f"cannot read: {e.strerror or e}"
+        if _once(pipeline, f"{path_text(str(path))}: {why}"):
+            pipeline.paths.refuse(path, why, "link")
+        return [] if not options.final else [IngestSummary(source=path_text(str(path)), error=why)]
     except OSError as e:  # a folder swapped for a link since it was resolved (V13 V3)
         return _unread(pipeline, path, options, f"cannot read: {e.strerror or e}")
     pipeline.paths.resolved(base, checked)
@@ -251,6 +258,19 @@ def _link_authority(path: Path) -> frozenset[int]:
         readers |= authority(str(current), st)
         current = Path(os.path.normpath(os.path.join(current.parent, os.readlink(current))))
     return frozenset(readers)
+
+
+def _writers_above(folder: Path) -> frozenset[int]:
+    """Who may write a folder of ``folder`` (folder.writers of each, as spelled): any of them may
+    have renamed in what holds a log's own link (V14-3)."""
+    who: set[int] = set()
+    spelled = Path(os.path.normpath(os.path.abspath(folder)))
+    for depth in range(1, len(spelled.parts) + 1):
+        try:
+            who |= writers(os.stat(Path(*spelled.parts[:depth])))
+        except OSError:
+            break
+    return frozenset(who)
 
 
 def _elsewhere(pipeline: Pipeline, path: Path, options: IngestOptions, via: Path | None) -> bool:

@@ -24,7 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ANYONE", "LinkRefused", "Resolved", "authority", "forbidden", "may", "open_folder", "resolve", "who"]
+__all__ = ["ANYONE", "LinkRefused", "Resolved", "authority", "forbidden", "may", "open_folder", "resolve", "who",
+           "writers"]
 
 #: One step of the walk: a folder, never a link (O_PATH: search permission is enough to pass it).
 _STEP = getattr(os, "O_PATH", os.O_RDONLY) | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -68,6 +69,7 @@ def resolve(folder: Path, allowed: Callable[[Path, os.stat_result], bool]) -> Re
     current, hops = "/", 0
     met: list[str] = []
     readers: set[int] = set()
+    above: set[int] = set()  # who may write a folder passed so far (folder.writers)
     while pending:
         part, depth = pending.pop()
         if part in ("", "."):
@@ -79,6 +81,7 @@ def resolve(folder: Path, allowed: Callable[[Path, os.stat_result], bool]) -> Re
         st = os.lstat(candidate)
         if not stat.S_ISLNK(st.st_mode):
             current = candidate
+            above |= writers(st)
             continue
         # a link of the spelling is named as spelled; one inside a link's target by where it is
         link = Path(*spelled.parts[:depth + 1]) if depth is not None else Path(candidate)
@@ -88,7 +91,9 @@ def resolve(folder: Path, allowed: Callable[[Path, os.stat_result], bool]) -> Re
         if hops > 40:  # the kernel's limit (MAXSYMLINKS)
             raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), candidate)
         met.append(str(link))
-        readers |= authority(candidate, st)
+        # whoever may write a folder passed may have renamed in what holds this link (V14-3: root's
+        # folder holding root's link to a secret, renamed into the attacker's folder)
+        readers |= authority(candidate, st) | above
         target = os.readlink(candidate)
         if os.path.isabs(target):
             current = "/"
@@ -110,19 +115,24 @@ def authority(link: str, st: os.stat_result) -> frozenset[int]:
     """Who may have put the symbolic link ``link`` (its lstat ``st``) where it is, when that is
     not only root or govsoc's user: empty for a link they own in a folder only they may write (a
     relocated /var/log, Debian's /var/run -> /run); else the link's owner and whoever may write
-    the folder holding it (its owner, or ANYONE when its group or others may write it without
-    the sticky bit). A read through such a link is bound by their rights: govsoc, running as
+    the folder holding it (:func:`writers`). A read through such a link is bound by their rights: govsoc, running as
     root, reads through a user's link only what that user could read (the rule behind Linux's
     fs.protected_symlinks, which follows a link in a shared folder only for its owner)."""
-    vouching = _vouching()
-    holder = os.lstat(os.path.dirname(link) or "/")
-    who = set() if st.st_uid in vouching else {st.st_uid}
-    if holder.st_uid not in vouching:
-        who.add(holder.st_uid)
-    if holder.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not holder.st_mode & stat.S_ISVTX:
-        who.add(ANYONE)
+    who = set() if st.st_uid in _vouching() else {st.st_uid}
     # (a root link in a user's folder counts as that user's: they may have renamed it there, R11h R10)
-    return frozenset(who)
+    return frozenset(who | writers(os.lstat(os.path.dirname(link) or "/")))
+
+
+def writers(folder: os.stat_result) -> set[int]:
+    """Who may put or rename entries in a folder of ``folder``'s lstat, beyond root and govsoc's
+    user: its owner, and ANYONE when others may write it without the sticky bit. A folder its
+    group may write (Ubuntu's /var/log, root:syslog 0775) counts as its owner's: the group is a
+    system's choice of trusted writers, and counting it as anyone's refused ordinary 0640 logs
+    behind root's links there (V14-1)."""
+    who = set() if folder.st_uid in _vouching() else {folder.st_uid}
+    if folder.st_mode & stat.S_IWOTH and not folder.st_mode & stat.S_ISVTX:
+        who.add(ANYONE)
+    return who
 
 
 def may(info: os.stat_result, uid: int, want: int) -> bool:

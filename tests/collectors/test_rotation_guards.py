@@ -651,7 +651,8 @@ def _vault_in(base: Path) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("case", ["inside-roots-link", "re-pointed", "first-look", "root-link-renamed-in"])
+@pytest.mark.parametrize("case", ["inside-roots-link", "re-pointed", "first-look", "root-link-renamed-in",
+                                  "root-folder-renamed-in"])
 def test_a_link_another_user_may_have_put_reads_only_what_that_user_could(tmp_path: Path, open_base: Path,
                                                                           case: str) -> None:
     # R11h R1, R2, R10: govsoc (root) followed folder links whoever put them, so the user owning a
@@ -687,9 +688,13 @@ def test_a_link_another_user_may_have_put_reads_only_what_that_user_could(tmp_pa
         (app / "current").symlink_to(vault, target_is_directory=True)
         os.lchown(app / "current", user, user)
         log = app / "current" / "app.log"
-    else:  # R10: a link root owns, renamed into the user's folder (root's, but the user placed it)
+    elif case == "root-link-renamed-in":  # R10: a link root owns, renamed into the user's folder
         (app / "current").symlink_to(vault, target_is_directory=True)
         log = app / "current" / "app.log"
+    else:  # V14-3: root's folder holding root's link, renamed into the user's folder
+        (app / "roots").mkdir(mode=0o755)
+        (app / "roots" / "current").symlink_to(vault, target_is_directory=True)
+        log = app / "roots" / "current" / "app.log"
     before = len(stored(home)) if (home / "events.db").exists() else 0
     done = subprocess.run([test_rotation_links.GOVSOC, "ingest", str(log)], capture_output=True, text=True,
                           timeout=120, env={**os.environ, "GOVSOC_HOME": str(home), "GOVSOC_CONFIG": ""})
@@ -721,3 +726,20 @@ def test_a_link_another_user_put_to_their_own_logs_is_read(tmp_path: Path, open_
     os.lchown(app / "current", user, user)
     run(home, "ingest", str(log))
     assert len(stored(home)) == 5
+
+
+def test_a_root_link_in_a_folder_its_group_may_write_reads_a_root_only_log(tmp_path: Path, open_base: Path) -> None:
+    # V14-1: Ubuntu's /var/log is root:syslog 0775; a root link there (/var/log/app -> /data/app)
+    # counted as anyone's, so an ordinary 0640 log behind it was refused. A folder's group is the
+    # system's choice of trusted writers: the link is root's, the log read.
+    need(os.geteuid() == 0, "a root-owned group-writable folder needs root to make")
+    home, log_folder, data = tmp_path / "home", open_base / "var" / "log", open_base / "data" / "app"
+    log_folder.mkdir(parents=True)
+    data.mkdir(parents=True)
+    os.chown(log_folder, 0, 65534)
+    log_folder.chmod(0o775)
+    write(data / "app.log", 0, 3)
+    (data / "app.log").chmod(0o640)
+    (log_folder / "app").symlink_to(data, target_is_directory=True)
+    run(home, "ingest", str(log_folder / "app" / "app.log"))
+    assert len(stored(home)) == 3
