@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from govsoc.collectors.files.folder import forbidden, who
+from govsoc.collectors.files.folder import acl_of, forbidden, who
 from govsoc.core.errors import Location, ParseError
 from govsoc.core.regular_file import file_type
 
@@ -137,7 +137,7 @@ def _open_raw(path: Path) -> BinaryIO:
         if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, f"{file_type(info.st_mode)}, not a regular file: not read")
         held = _FOLDER.get()
-        denied = forbidden(info, held[2], 4) if held is not None and held[2] else None
+        denied = forbidden(info, held[2], 4, acl_of(fd)) if held is not None and held[2] else None
         if denied is not None:
             raise PermissionError(errno.EACCES, f"may not be read by {who(denied)}, who may have put a symbolic link "
                                                 "on its path: not read (a link lets govsoc read only what whoever "

@@ -743,3 +743,33 @@ def test_a_root_link_in_a_folder_its_group_may_write_reads_a_root_only_log(tmp_p
     (log_folder / "app").symlink_to(data, target_is_directory=True)
     run(home, "ingest", str(log_folder / "app" / "app.log"))
     assert len(stored(home)) == 3
+
+
+@pytest.mark.parametrize("acl", ["denies", "grants"])
+def test_the_rights_of_whoever_put_a_link_follow_the_access_acl(tmp_path: Path, open_base: Path, acl: str) -> None:
+    # V14-2: the rights check read only the mode bits: an ACL denying the link's owner a 0755
+    # folder / 0644 file (setfacl u:USER:---) let govsoc read what that user may not; an ACL
+    # granting them a 0700 / 0600 one was refused. acl(5)'s access check decides now.
+    need(os.geteuid() == 0, "links another user owns need root to make")
+    need(subprocess.run(["setfacl", "--version"], capture_output=True).returncode == 0, "setfacl (package acl)")
+    home, user, app = tmp_path / "home", 65534, open_base / "app"
+    target = open_base / "target"
+    target.mkdir()
+    write(target / "app.log", 0, 3)
+    if acl == "denies":
+        target.chmod(0o755)
+        (target / "app.log").chmod(0o644)
+        subprocess.run(["setfacl", "-m", f"u:{user}:---", str(target)], check=True)
+    else:
+        target.chmod(0o700)
+        (target / "app.log").chmod(0o600)
+        subprocess.run(["setfacl", "-m", f"u:{user}:rx", str(target)], check=True)
+        subprocess.run(["setfacl", "-m", f"u:{user}:r", str(target / "app.log")], check=True)
+    app.mkdir()
+    os.chown(app, user, user)
+    (app / "current").symlink_to(target, target_is_directory=True)
+    os.lchown(app / "current", user, user)
+    subprocess.run([test_rotation_links.GOVSOC, "ingest", str(app / "current" / "app.log")], capture_output=True,
+                   text=True, timeout=120, env={**os.environ, "GOVSOC_HOME": str(home), "GOVSOC_CONFIG": ""})
+    read = len(stored(home)) if (home / "events.db").exists() else 0
+    assert read == (0 if acl == "denies" else 3)
