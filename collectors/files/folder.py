@@ -170,7 +170,7 @@ def _acl_allows(acl: bytes, info: os.stat_result, uid: int, want: int) -> bool:
     if uid != ANYONE:
         named = [perm for tag, perm, ident in entries if tag == _USER and ident == uid]
         if named:
-            return named[0] & mask & want == want
+            return bool(named[0] & mask & want == want)
         groups = _groups(uid)
         matched = [perm & mask for tag, perm, ident in entries
                    if (tag == _GROUP_OBJ and info.st_gid in groups) or (tag == _GROUP and ident in groups)]
