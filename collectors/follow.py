@@ -184,6 +184,20 @@ def _refuse_link(pipeline: Pipeline, path: Path, e: LinkRefused) -> None:
         pipeline.paths.refuse(path, why, kind)
 
 
+def _sole_writers(path: Path) -> bool:
+    """Whether the link at ``path`` and its folder are root's or govsoc's user's, the folder
+    writable by its owner only: then nobody else can have renamed a log away and put the link in
+    its place (V13 V5), and the guard that needs the path's record is not needed (R11h R9: with
+    records unwritable, root's own link in a root-only folder was refused, rc 0)."""
+    trusted = {0, os.geteuid()}
+    try:
+        link, folder = os.lstat(path), os.stat(path.parent)
+    except OSError:
+        return False
+    return (link.st_uid in trusted and folder.st_uid in trusted
+            and not folder.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+
+
 def admit(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: bool) -> Path | None:
     """The file to read for the log path ``path``: the path itself, or for a symbolic link the
     file it points to, or None when the link is refused (said once per process, counted in the
@@ -213,7 +227,7 @@ def admit(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: bool
     if was_file:
         why = (f"a symbolic link (to {shown}) where a regular file was read before: not read (a link put in "
                "a log's place, as after a rotation, is not followed)")
-    elif record is None and not pipeline.paths.writable():
+    elif record is None and not _sole_writers(path) and not pipeline.paths.writable():
         why = (f"a symbolic link (to {shown}) at a path with no record, and records cannot be written "
                f"({pipeline.paths.failure}): not read (whether a regular file was read there before is not known)")
     elif not (named or options.symlinks):
