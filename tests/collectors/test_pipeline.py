@@ -437,3 +437,20 @@ def test_a_bulk_ingest_runs_the_cycle_collector_rarely(tmp_path: Path, pipeline:
     finally:
         gc.callbacks.remove(count)
     assert passes <= 1, passes
+
+
+def test_a_batch_of_long_lines_ends_at_its_bytes_not_only_its_count(tmp_path: Path, pipeline: Pipeline,
+                                                                    sqlite_store: SqliteStore) -> None:
+    # R1115p R3: a batch ended only at its count (20,000 events), so long lines were all held at
+    # once: 40,000 lines of 4 KiB peaked at 629 MB. 600 lines of 64 KiB (38 MiB) peaked at 120 MiB
+    # of traced memory; a batch now also ends at 8 MiB of lines read.
+    log = tmp_path / "long.log"
+    with log.open("wb") as out:
+        for i in range(600):
+            out.write(sshd(i)[:-1] + b" " + b"x" * (64 << 10) + b"\n")
+    tracemalloc.start()
+    summary = pipeline.ingest_file(log)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert summary.receipt.created == 600 and sqlite_store.count(Query()) == 600
+    assert peak < 64 << 20, peak
