@@ -323,48 +323,17 @@ def _elsewhere(pipeline: Pipeline, path: Path, options: IngestOptions, via: Path
 
 def _trusted(folder: Path) -> Resolved | None:
     """``folder`` resolved (folder.resolve: its real path and its links, in one walk) when every link
-    on its way is owned by root or govsoc's user (_trusted_links), else None. The real folder said
+    on its way, inside followed links' targets too, is owned by root or govsoc's user (the rule of
+    Linux's fs.protected_symlinks: a link planted by whoever may write a log folder is theirs),
+    else None. The real folder said
     and recorded is this walk's, not an earlier realpath's: the owner of a folder swapping it with
     a link made realpath see the link and the owner check the folder ('now leads to <root-only
     folder>: read there', F11g's t1 figure)."""
     trusted = {0, os.geteuid()}
     try:
-        return resolve(folder, lambda _link, st: st.st_uid in trusted) if _trusted_links(folder) else None
-    except LinkRefused:  # changed since _trusted_links looked
+        return resolve(folder, lambda _link, st: st.st_uid in trusted)
+    except LinkRefused:
         return None
-
-
-def _trusted_links(folder: Path) -> bool:
-    """Whether every symbolic link met while resolving ``folder`` is owned by root or by the user
-    govsoc runs as: the rule of Linux's fs.protected_symlinks, which follows a link in a folder
-    others may write only when its owner is the follower or the folder's owner. A link planted by
-    whoever may write a log folder is theirs. Hand-walked (as realpath does, which does not say
-    who owns the links it went through); OSError when a link cannot be read or loops."""
-    trusted = {0, os.geteuid()}
-    pending = list(reversed(Path(os.path.abspath(folder)).parts[1:]))
-    current, hops = "/", 0
-    while pending:
-        part = pending.pop()
-        if part in ("", "."):
-            continue
-        if part == "..":
-            current = os.path.dirname(current)
-            continue
-        candidate = os.path.join(current, part)
-        st = os.lstat(candidate)
-        if not stat.S_ISLNK(st.st_mode):
-            current = candidate
-            continue
-        if st.st_uid not in trusted:
-            return False
-        hops += 1
-        if hops > 40:  # the kernel's limit (MAXSYMLINKS)
-            raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), candidate)
-        target = os.readlink(candidate)
-        if os.path.isabs(target):
-            current = "/"
-        pending.extend(reversed(Path(target).parts[1:] if os.path.isabs(target) else Path(target).parts))
-    return True
 
 
 def _read_rotated(pipeline: Pipeline, path: Path) -> bool:

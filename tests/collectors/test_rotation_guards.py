@@ -615,13 +615,13 @@ def test_a_folder_swapped_back_while_it_was_judged_is_not_said_moved(tmp_path: P
     write(log, 3, 2)
     (logs / "app").rename(logs / "app.real")
     (logs / "app").symlink_to(vault, target_is_directory=True)
-    judge = follow_module._trusted_links
+    judge = follow_module._trusted
 
-    def swap_back_then_judge(folder: Path) -> bool:
+    def swap_back_then_judge(folder: Path) -> object:
         (logs / "app").unlink()
         (logs / "app.real").rename(logs / "app")
         return judge(folder)
-    monkeypatch.setattr(follow_module, "_trusted_links", swap_back_then_judge)
+    monkeypatch.setattr(follow_module, "_trusted", swap_back_then_judge)
     summaries = follow_module.read_path(pipeline, log, IngestOptions(), named=True)
     assert [n for n in notices if "leads to" in n] == []
     record = pipeline.paths.get(log)
