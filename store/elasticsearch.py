@@ -604,6 +604,9 @@ class ElasticsearchStore(Store):
         Alerts are updated in place (a burst that grows moves its start), so their scans read a
         ``snapshot``: one point in time for all pages.
         """
+        # an alerts scan of a pass on a new store: the index prepare_writes is creating (a point
+        # in time or a search on its starting shard failed "HTTP 503 all shards failed")
+        self._prepared(index)
         pit_id: str | None = None
         if snapshot:
             if not self._call(lambda: self.client.indices.exists(index=index, allow_no_indices=False),
@@ -983,6 +986,7 @@ class ElasticsearchStore(Store):
 
     def get_state(self, key: str) -> dict[str, Any] | None:
         """A state document (a realtime get: no refresh needed)."""
+        self._prepared(self.state_index)  # as put_state: the index prepare_writes creates
         found = self._unless(404, self.client.get, f"cannot read state {key!r}", index=self.state_index, id=key)
         return None if found is None else state_document(key, _state_text(found))
 
@@ -1018,6 +1022,7 @@ class ElasticsearchStore(Store):
         """Many state documents in one realtime multi-get (a damaged one: Store.get_states)."""
         if not keys:
             return {}
+        self._prepared(self.state_index)
         answer = self._call(lambda: self.client.mget(index=self.state_index, ids=list(keys), realtime=True),
                             "cannot read state")
         found: dict[str, dict[str, Any]] = {}
