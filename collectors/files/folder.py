@@ -108,7 +108,7 @@ def _vouching() -> frozenset[int]:
     return frozenset({0, os.geteuid()})
 
 
-#: Who else may replace an entry of a folder group- or other-writable (no owner to name).
+#: Who else may replace an entry of a folder others may write without the sticky bit (no one to name).
 ANYONE = -1
 
 
