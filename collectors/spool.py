@@ -253,8 +253,13 @@ class Spool:
         segment, offset = self._acked()
         total = 0
         for path in self._segments():
-            size = path.stat().st_size
-            total += size - offset if path.name == segment else size
+            # Not under the lock (a drain holds it for its whole run): a segment the drain
+            # finished between the listing and here is gone, and owes nothing.
+            try:
+                size = path.stat().st_size
+            except FileNotFoundError:
+                continue
+            total += max(0, size - offset) if path.name == segment else size
         return total
 
     def is_empty(self) -> bool:
