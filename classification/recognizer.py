@@ -269,8 +269,9 @@ class Recognizer(ABC):
             return found, matched
         caches = HitCache.of(self)
         table = None  # the offsets as an array, made when a pattern has many matches
-        # earlier patterns' hits per value; one pattern's matches never overlap each other
-        taken: dict[int, list[tuple[int, int]]] | None = {} if len(self._searching) > 1 else None
+        # the values an earlier pattern hit (their spans looked up only when a later pattern
+        # matches in one of them); one pattern's matches never overlap each other
+        taken: set[int] | None = set() if len(self._searching) > 1 else None
         for number, (pattern, regex) in enumerate(self._searching):
             if pattern.context_only and not context:
                 continue
@@ -298,20 +299,13 @@ class Recognizer(ABC):
             if taken is None:
                 found.extend(pairs)
                 continue
-            if taken.keys().isdisjoint(indexes):  # no value hit by an earlier pattern matched again
-                before = len(found)
-                found.extend(pairs)
-                for index, hit in found[before:]:  # (a value may hold several of this pattern's hits)
-                    taken.setdefault(index, []).append((hit.start, hit.end))
-                continue
-            for index, hit in pairs:
-                spans = taken.get(index)
-                if spans and any(hit.start < e and s < hit.end for s, e in spans):
-                    continue  # an earlier pattern of this recognizer already covers it
-                found.append((index, hit))
-                taken.setdefault(index, []).append((hit.start, hit.end))
+            listed = list(pairs)
+            if not taken.isdisjoint(indexes):  # a value an earlier pattern hit matched again
+                listed = _uncovered(listed, found, taken.intersection(indexes))
+            found.extend(listed)
+            taken.update(map(_INDEX, listed))
         if taken is not None:  # find_folded gives a value's hits pattern by pattern: keep that order per value
-            found.sort(key=itemgetter(0))
+            found.sort(key=_INDEX)
         return found, matched
 
     def _judge(self, pattern: Pattern, keys: list[tuple[str, int]],
@@ -387,6 +381,19 @@ class Recognizer(ABC):
 
 
 _UNSEEN: Final = object()
+_INDEX: Final = itemgetter(0)
+
+
+def _uncovered(pairs: list[tuple[int, Match]], found: list[tuple[int, Match]],
+               again: set[int]) -> list[tuple[int, Match]]:
+    """The (value index, hit) of ``pairs`` that no hit of ``found`` (earlier patterns') overlaps
+    in its value; ``again``: the values holding both. A pattern's own hits never overlap."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for index, hit in found:
+        if index in again:
+            spans.setdefault(index, []).append((hit.start, hit.end))
+    return [(index, hit) for index, hit in pairs
+            if index not in again or not any(hit.start < e and s < hit.end for s, e in spans[index])]
 #: Below this many matches of a pattern, bisect finds their values; from it, numpy (whose calls
 #: cost a few microseconds each, its work per match a few nanoseconds).
 _FEW: Final = 32

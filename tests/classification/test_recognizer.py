@@ -161,6 +161,39 @@ def test_a_later_pattern_skips_every_earlier_hit_of_a_value() -> None:
     assert [(m.start, m.end) for i, m in hits if i == 0] == [(0, 3), (4, 7)]
 
 
+class _ThreePatterns(_TwoPatterns):
+    """Not registered: as _TwoPatterns, and a third pattern that never overlaps the first."""
+
+    id = "test_three_patterns"
+    PATTERNS = (*_TwoPatterns.PATTERNS, Pattern("two digits", r"(?<![0-9])[0-9]{2}(?![0-9])", 0.5))
+
+
+def test_a_later_pattern_looks_at_earlier_spans_only_of_values_it_matches_again() -> None:
+    """find_joined of a recognizer with several patterns keeps the values an earlier pattern
+    hit as a set filled by C code, and looks their spans up only for the values a later pattern
+    matches in again: no Python step per earlier hit (counted as calls of built-ins from
+    find_joined's frame: two per hit before). The hits equal find_folded's of each value, with
+    the later patterns' overlapping hits skipped and their other hits kept."""
+    rec = _ThreePatterns()
+    values = [f"{n % 900 + 100}" for n in range(3000)]  # first pattern only (and the second, inside)
+    values[10:10] = ["123 45", "67", "555 189 22", "x"]  # a value with all three, each pattern alone
+    steps: list[str] = []
+
+    def count(frame: FrameType, event: str, arg: object) -> None:
+        if event == "c_call" and frame.f_code.co_name == "find_joined":
+            steps.append(getattr(arg, "__name__", "?"))
+
+    sys.setprofile(count)
+    try:
+        hits, _ = rec.find_joined("\x00".join(values), starts(values))
+    finally:
+        sys.setprofile(None)
+    assert hits == [(i, m) for i, v in enumerate(values) for m in rec.find_folded(v)]
+    assert [(m.start, m.end) for i, m in hits if i == 12] == [(0, 3), (4, 7), (8, 10)]
+    assert [(m.start, m.end) for i, m in hits if i == 10] == [(0, 3), (4, 6)]
+    assert len(steps) < 200, sorted(set(steps))
+
+
 def test_find_joined_places_many_matches_without_a_bisect_each(monkeypatch: pytest.MonkeyPatch) -> None:
     """A pattern's many matches are placed in their values by one vectorised search, not a
     bisect per match; the hits equal find_folded's of each value, at the values' edges, in
