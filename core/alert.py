@@ -128,7 +128,9 @@ class Alert:
 
     ``kind`` is "match" (one event matched a rule) or "correlation" (a group of events met a
     correlation rule's condition within its timespan). ``start``/``end`` span the events.
-    ``suppressed`` counts the further matches that suppression folded into this alert.
+    ``suppressed`` counts the further matches that suppression folded into this alert, and
+    ``counted`` says when that count was taken from the store (a suppressed window's, else None):
+    of two passes counting the same window, the later count wins (R12e E4).
     """
 
     id: str
@@ -149,6 +151,7 @@ class Alert:
     assignee: str | None = None
     notes: tuple[Note, ...] = ()
     suppressed: int = 0
+    counted: datetime | None = None
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -162,9 +165,9 @@ class Alert:
     def with_triage_of(self, stored: Alert) -> Alert:
         """This alert's detection fields with ``stored``'s triage fields: what a store keeps when
         a pass finds an alert it holds already. The suppression count never goes down (a later
-        pass may count fewer matches once retention dropped some)."""
+        pass may count fewer matches once retention dropped some), nor does the time it was counted."""
         return replace(self, status=stored.status, assignee=stored.assignee, notes=stored.notes,
-                       suppressed=max(self.suppressed, stored.suppressed))
+                       suppressed=max(self.suppressed, stored.suppressed), counted=_later(self.counted, stored.counted))
 
     def to_document(self) -> dict[str, Any]:
         """The JSON document that stores keep (flat keys, times in ISO 8601 UTC). Its keys come
@@ -172,7 +175,7 @@ class Alert:
         start = format_timestamp(self.start)
         # A match alert's times and its evidence's are one moment: formatted once.
         end = start if self.end == self.start else format_timestamp(self.end)
-        return {
+        doc = {
             "alert.id": self.id,
             "alert.status": self.status,
             "alert.assignee": self.assignee,
@@ -194,6 +197,9 @@ class Alert:
             "group": dict(self.group),
             "context": dict(self.context),
         }
+        if self.counted is not None:  # only then: the documents of other alerts stay as they were
+            doc["alert.counted"] = format_timestamp(self.counted)
+        return doc
 
     def to_json(self) -> str:
         """:meth:`to_document` as compact JSON text (:func:`document_json`)."""
@@ -222,6 +228,7 @@ class Alert:
             assignee=doc.get("alert.assignee"),
             notes=tuple(Note.from_document(n) for n in doc.get("alert.notes") or ()),
             suppressed=int(doc.get("alert.suppressed") or 0),
+            counted=_counted(doc),
         )
 
 
@@ -248,7 +255,25 @@ def keep_triage(incoming: Mapping[str, Any], stored: Mapping[str, Any]) -> dict[
         if key in stored:
             doc[key] = stored[key]
     doc["alert.suppressed"] = max(int(incoming.get("alert.suppressed") or 0), int(stored.get("alert.suppressed") or 0))
+    counted = _later(_counted(incoming), _counted(stored))
+    if counted is not None:
+        doc["alert.counted"] = format_timestamp(counted)
     return doc
+
+
+def _counted(doc: Mapping[str, Any]) -> datetime | None:
+    """A stored document's ``alert.counted``; None when absent or not a time (a document any
+    writer of the alerts index can change: a count with no readable time is the oldest)."""
+    text = doc.get("alert.counted")
+    try:
+        return parse_timestamp(text) if isinstance(text, str) else None
+    except (ValueError, OverflowError):
+        return None
+
+
+def _later(a: datetime | None, b: datetime | None) -> datetime | None:
+    """The later of two count times (None: never counted)."""
+    return b if a is None else a if b is None else max(a, b)
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,7 +304,9 @@ class TriageChange:
     ``uncount`` is govsoc's own: matches a suppressed window no longer holds (deleted partial
     copies of lines), taken off its count, which a detection pass never lowers (Alert.with_triage_of).
     ``recount`` is govsoc's too: the count of a suppressed window counted again from the store
-    after such a delete (govsoc.store.rejudge), set as it is, lower or not."""
+    after such a delete (govsoc.store.rejudge), set as it is, lower or not, unless the stored
+    count was taken later than ``counted`` (two passes at once: the older count never overwrites
+    the newer one, R12e E4)."""
 
     status: str | None = None
     assignee: str | None = None
@@ -287,6 +314,7 @@ class TriageChange:
     note: Note | None = None
     uncount: int = 0
     recount: int | None = None
+    counted: datetime | None = None
 
     def __post_init__(self) -> None:
         if self.status is not None and self.status not in STATUSES:
@@ -299,5 +327,13 @@ class TriageChange:
             status=self.status or alert.status,
             assignee=None if self.unassign else (self.assignee or alert.assignee),
             notes=alert.notes + ((self.note,) if self.note is not None else ()),
-            suppressed=self.recount if self.recount is not None else max(0, alert.suppressed - self.uncount),
+            suppressed=self._suppressed(alert),
+            counted=_later(alert.counted, self.counted) if self.recount is not None else alert.counted,
         )
+
+    def _suppressed(self, alert: Alert) -> int:
+        """The count the change leaves: the recount, unless the stored one is newer."""
+        if self.recount is None:
+            return max(0, alert.suppressed - self.uncount)
+        newer = alert.counted is not None and (self.counted is None or alert.counted > self.counted)
+        return alert.suppressed if newer else self.recount

@@ -489,12 +489,13 @@ class DetectionPass:
         """Write suppressed windows named by a rejudge entry, then set each stored count to the
         one counted now, also when lower (V13 V10): the upsert never lowers ``suppressed``, and a
         pass that counted the window with a partial copy and wrote after the copy's delete left
-        it over by one for good."""
+        it over by one for good. A count taken later by another pass at once is kept (the
+        store applies the change to the alert as stored: R12e E4)."""
         self._write(windows)
         for window in windows:
             stored = self.store.alert(window.id)
             if stored is not None and stored.suppressed > window.suppressed:
-                self.store.update_alert(window.id, TriageChange(recount=window.suppressed))
+                self.store.update_alert(window.id, TriageChange(recount=window.suppressed, counted=window.counted))
 
     def _withdraw_unclaimed(self, rule_id: str, claimed: set[str]) -> None:
         """Withdraw the stored alerts of ``rule_id``'s windows judged again that no window holds

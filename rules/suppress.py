@@ -129,7 +129,8 @@ class Suppressor:
     def again(self, group: Mapping[str, Any], when: datetime) -> None:
         """Count the window of a stored alert's ``group`` holding ``when`` again, though the pass
         read no new match in it (govsoc.store.rejudge); its alert's id goes to :attr:`recounted`,
-        whose count is to be set as counted, lower or not (the upsert never lowers it)."""
+        whose count is to be set as counted, lower or not (the upsert never lowers it), unless a
+        pass that counted it later wrote first (the alert's ``counted``)."""
         key = tuple(_hashable(group.get(name)) for name in self.suppression.by)
         window = (json.dumps(key, default=str), self.suppression.bucket(when))
         self._touched.add(window)
@@ -139,6 +140,9 @@ class Suppressor:
         """One alert per (values, window) touched by the pass, counted over the whole window."""
         meta = rule_metadata(self.rule)
         touched = sorted(self._touched)
+        # Taken before the store is read: of two passes counting a window judged again, the one
+        # that began counting later holds the newer count (R12e E4; Alert.counted).
+        counted = datetime.now(UTC)
         compared = self._compared(touched)
         for values_text, start in touched:
             values = _values(values_text)
@@ -147,13 +151,17 @@ class Suppressor:
                 continue
             first = window.evidence[0]
             alert_id = make_id(meta.id, "suppressed", values_text, format_timestamp(start))
-            if (values_text, start) in self._again:
+            again = (values_text, start) in self._again
+            if again:
                 self.recounted.add(alert_id)
             yield Alert(
                 id=alert_id, kind="match",
                 start=first.timestamp, end=window.last, event_ids=(first.id,),
                 group=dict(zip(self.suppression.by, values, strict=True)), context=event_context(first),
-                evidence=evidence_of(window.evidence), suppressed=window.total - 1, **meta.alert_fields())
+                evidence=evidence_of(window.evidence), suppressed=window.total - 1,
+                # stamped only where the count may be lowered (a window judged again): other
+                # windows' documents stay unchanged from pass to pass
+                counted=counted if again else None, **meta.alert_fields())
 
     def _recount(self, values: tuple[Any, ...], start: datetime) -> _Window:
         """The store counts a window whose every value is a term of a field it counts by."""

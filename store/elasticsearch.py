@@ -204,7 +204,7 @@ ALERT_MAPPINGS: dict[str, Any] = {
     "properties": {
         "alert": {"properties": {
             "id": {"type": "keyword"}, "status": {"type": "keyword"}, "assignee": {"type": "keyword"},
-            "suppressed": {"type": "long"},
+            "suppressed": {"type": "long"}, "counted": {"type": "date_nanos"},
             "notes": {"properties": {"author": {"type": "keyword"}, "@timestamp": {"type": "date_nanos"},
                                      "message": {"type": "text"}}},
             # Snapshots of events are read with the alert, never searched: raw lines may be long.
