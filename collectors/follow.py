@@ -12,7 +12,6 @@ happens in a one-shot run when a path rotated since the previous run.
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
 import threading
@@ -39,7 +38,7 @@ from govsoc.collectors.files.discover import (
     rotation_family,
     written_order,
 )
-from govsoc.collectors.files.folder import LinkRefused, Resolved, authority, open_folder, resolve, writers
+from govsoc.collectors.files.folder import LinkRefused, Resolved, link_chain, open_folder, resolve
 from govsoc.collectors.files.identity import FileView, in_folder, look, no_links
 from govsoc.collectors.files.paths import Kind, path_kind
 from govsoc.collectors.pipeline import IngestOptions, Pipeline
@@ -66,7 +65,8 @@ def read_path(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: 
             return []  # nor its rotated files: they are in the folder the link leads to
     except OSError as e:  # a folder swapped while realpath looked at it (V13 V4): this path's error only
         return _unresolved(pipeline, path, options, e)
-    target = admit(pipeline, path, options, named=named)
+    admitted = admit(pipeline, path, options, named=named)
+    target, link_readers = admitted if admitted is not None else (None, frozenset[int]())
     # a rotated file matched by a glob or found in a folder: its log's owner or root (see _finish)
     live = None if named else live_of(path)
     owners = pipeline.paths.owners(live) if live is not None else None
@@ -85,9 +85,7 @@ def read_path(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: 
         return _unresolved(pipeline, path, options, e)
     # A link of the path that root or govsoc's user does not vouch for binds the read by the rights
     # of whoever may have put it (folder.authority, R11h R1/R2/R10/R13): the log's own link too.
-    readers = checked.readers
-    if target is not None and target != path:
-        readers |= _link_authority(path) | _writers_above(path.parent)
+    readers = checked.readers | link_readers
     try:
         descriptor = open_folder(checked.real, readers)
     except PermissionError as e:  # a folder whoever may have put a link could not pass: said once, counted
@@ -198,10 +196,12 @@ def _sole_writers(path: Path) -> bool:
             and not folder.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
 
 
-def admit(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: bool) -> Path | None:
+def admit(pipeline: Pipeline, path: Path, options: IngestOptions, *,
+          named: bool) -> tuple[Path, frozenset[int]] | None:
     """The file to read for the log path ``path``: the path itself, or for a symbolic link the
-    file it points to, or None when the link is refused (said once per process, counted in the
-    path's record: `govsoc status`).
+    file it points to (folder.link_chain), with who may have put the links on the way (the read
+    is bound by their rights), or None when the link is refused (said once per process, counted
+    in the path's record: `govsoc status`).
 
     Like Filebeat's ``prospector.scanner.symlinks`` (off by default): a link is read only when
     it was named itself (on the command line or as a configured path, not matched by a glob or
@@ -215,12 +215,13 @@ def admit(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: bool
             pipeline.paths.refuse(path, why, "other")
         return None
     if kind != "link":  # recorded by finish_predecessors, which reads its record first
-        return path
+        return path, frozenset()
     record = pipeline.paths.get(path)
+    target: Path | None = None
     try:
-        target: Path | None = _link_target(path)
-    except (OSError, RuntimeError):  # dangling, or a loop
-        target = None
+        target, readers = link_chain(path)
+    except OSError:  # dangling, or a loop
+        pass
     shown = path_text(str(target)) if target is not None else "nothing (a dangling link)"
     was_file = (record is not None and record.kind == "file") or bool(pipeline.checkpoints.at_path(str(path))) \
         or _read_rotated(pipeline, path)
@@ -238,53 +239,10 @@ def admit(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: bool
     else:
         pipeline.paths.look(path, "link")
         _once(pipeline, f"{path_text(str(path))}: a symbolic link, read as {shown}")
-        return target
+        return target, readers
     if _once(pipeline, f"{path_text(str(path))}: {why}"):
         pipeline.paths.refuse(path, why, "file" if was_file else "link")
     return None
-
-
-def _link_target(path: Path) -> Path:
-    """Where the link ``path`` leads, followed link by link as spelled (not realpath'd: the folders
-    of the target are resolved and judged by read_path, folder.resolve, each link on the way);
-    OSError when it dangles or loops."""
-    current = Path(os.path.normpath(os.path.abspath(path)))
-    for _ in range(40):  # the kernel's limit (MAXSYMLINKS)
-        if not os.path.islink(current):
-            if not current.exists():
-                raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(current))
-            return current
-        current = Path(os.path.normpath(os.path.join(current.parent, os.readlink(current))))
-    raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path))
-
-
-def _link_authority(path: Path) -> frozenset[int]:
-    """Who may have put the links from ``path`` to the file it leads to (folder.authority of each)."""
-    readers: set[int] = set()
-    current = Path(os.path.normpath(os.path.abspath(path)))
-    for _ in range(40):
-        try:
-            st = os.lstat(current)
-        except OSError:
-            break
-        if not stat.S_ISLNK(st.st_mode):
-            break
-        readers |= authority(str(current), st)
-        current = Path(os.path.normpath(os.path.join(current.parent, os.readlink(current))))
-    return frozenset(readers)
-
-
-def _writers_above(folder: Path) -> frozenset[int]:
-    """Who may write a folder of ``folder`` (folder.writers of each, as spelled): any of them may
-    have renamed in what holds a log's own link (V14-3)."""
-    who: set[int] = set()
-    spelled = Path(os.path.normpath(os.path.abspath(folder)))
-    for depth in range(1, len(spelled.parts) + 1):
-        try:
-            who |= writers(os.stat(Path(*spelled.parts[:depth])))
-        except OSError:
-            break
-    return frozenset(who)
 
 
 def _elsewhere(pipeline: Pipeline, path: Path, options: IngestOptions, via: Path | None) -> bool:

@@ -25,8 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ANYONE", "LinkRefused", "Resolved", "authority", "forbidden", "may", "open_folder", "resolve", "who",
-           "writers"]
+__all__ = ["ANYONE", "LinkRefused", "Resolved", "authority", "forbidden", "link_chain", "may", "open_folder", "resolve",
+           "spell", "who", "writers"]
 
 #: One step of the walk: a folder, never a link (O_PATH: search permission is enough to pass it).
 _STEP = getattr(os, "O_PATH", os.O_RDONLY) | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -62,8 +62,11 @@ def resolve(folder: Path, allowed: Callable[[Path, os.stat_result], bool]) -> Re
     for a link to a root-only folder). Every followed link that root or govsoc's user does not
     vouch for (:func:`authority`) adds who may have put it there to ``readers``: the read is then
     bound by their rights (:func:`open_folder`, identity.in_folder). OSError when a component is
-    missing, a link cannot be read (changed meanwhile) or links loop."""
-    spelled = Path(os.path.normpath(os.path.abspath(folder)))
+    missing, a link cannot be read (changed meanwhile) or links loop. A ``..`` is taken as the
+    kernel takes it, from the real folder reached (``cur/..`` with ``cur`` a link is the folder
+    above where ``cur`` leads: V14-4); ``Resolved.folder`` is the normalised spelling all the same,
+    the key identity.in_folder compares file paths with."""
+    spelled = Path(os.path.join(os.getcwd(), folder))  # not normpath'd: it drops `x/..` the kernel does not
     # (component, its depth in the spelling; None for one inside a followed link's target)
     pending: list[tuple[str, int | None]] = [(part, depth) for depth, part in enumerate(spelled.parts)]
     pending = pending[:0:-1]
@@ -100,7 +103,67 @@ def resolve(folder: Path, allowed: Callable[[Path, os.stat_result], bool]) -> Re
             current = "/"
         parts = Path(target).parts[1:] if os.path.isabs(target) else Path(target).parts
         pending.extend((part, None) for part in reversed(parts))
-    return Resolved(folder=str(spelled), real=current, links=tuple(met), readers=frozenset(readers))
+    return Resolved(folder=os.path.normpath(spelled), real=current, links=tuple(met), readers=frozenset(readers))
+
+
+def spell(folder: str, target: str) -> tuple[str, frozenset[int]]:
+    """The path ``target`` (a link's text) names from the folder ``folder`` (absolute, no ``..``),
+    as the kernel finds it, spelled without ``..``: os.path.normpath drops ``x/..`` where ``x`` is a
+    symbolic link, the kernel follows ``x`` first and goes up from where it leads (V14-4: the check
+    and the read were of a file the link does not name). There the spelling so far is replaced by
+    its real path (:func:`resolve`, every link allowed: the spelling keeps no link to judge later),
+    and who may have put the links so passed is returned too. Elsewhere a ``..`` drops the last
+    component as text (the same for a folder that is not a link). OSError as the kernel's walk."""
+    absolute = os.path.isabs(target)
+    parts = [] if absolute else list(Path(folder).parts[1:])
+    readers: frozenset[int] = frozenset()
+    for part in Path(target).parts[1 if absolute else 0:]:
+        if part == ".":
+            continue
+        if part != "..":
+            parts.append(part)
+            continue
+        here = os.path.join("/", *parts)
+        mode = os.lstat(here).st_mode
+        if stat.S_ISLNK(mode):
+            passed = resolve(Path(here), lambda _link, _st: True)
+            readers |= passed.readers
+            parts = list(Path(passed.real).parts[1:])
+        elif not stat.S_ISDIR(mode):
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), here)
+        parts = parts[:-1]
+    return os.path.join("/", *parts), readers
+
+
+def link_chain(path: Path) -> tuple[Path, frozenset[int]]:
+    """Where the symbolic link ``path`` leads, followed link by link as spelled (:func:`spell`:
+    ``..`` as the kernel takes it; the folders of the target are resolved and judged later, by
+    :func:`resolve`), and who may have put the links of the chain (:func:`authority` of each, and
+    whoever may write a folder above the first: V14-3). One lstat and one readlink a link.
+    OSError when it dangles or loops."""
+    first, readers = spell("/", os.path.join(os.getcwd(), path))
+    current = Path(first)
+    readers |= _writers_above(current.parent)
+    for _ in range(40):  # the kernel's limit (MAXSYMLINKS)
+        st = os.lstat(current)
+        if not stat.S_ISLNK(st.st_mode):
+            return current, readers
+        readers |= authority(str(current), st)
+        spelled, passed = spell(str(current.parent), os.readlink(current))
+        current, readers = Path(spelled), readers | passed
+    raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(path))
+
+
+def _writers_above(folder: Path) -> frozenset[int]:
+    """Who may write a folder of ``folder`` (:func:`writers` of each, as spelled): any of them may
+    have renamed in what holds a log's own link (V14-3)."""
+    who: set[int] = set()
+    for depth in range(1, len(folder.parts) + 1):
+        try:
+            who |= writers(os.stat(Path(*folder.parts[:depth])))
+        except OSError:
+            break
+    return frozenset(who)
 
 
 #: The users a link may be vouched for by: root and the user govsoc runs as.

@@ -1,0 +1,71 @@
+"""A log's path taken as the kernel takes it (collectors.files.folder): a ``..`` after a
+symbolic link goes up from where the link leads, not from where it is spelled (V14-4)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from govsoc.collectors import IngestOptions, Pipeline
+from govsoc.collectors import follow as follow_module
+from govsoc.collectors.files.folder import link_chain
+from govsoc.store.base import Query
+from govsoc.store.sqlite import SqliteStore
+from tests.collectors.test_rotation import write
+
+
+@pytest.fixture
+def release(tmp_path: Path) -> Path:
+    """``srv/cur -> releases/v2/log``, the log at srv/releases/v2/app.log (3 lines), and a decoy
+    at srv/app.log (2 other lines), where os.path.normpath takes ``srv/cur/../app.log``."""
+    srv = tmp_path / "srv"
+    (srv / "releases" / "v2" / "log").mkdir(parents=True)
+    write(srv / "releases" / "v2" / "app.log", 0, 3)
+    write(srv / "app.log", 100, 2)
+    (srv / "cur").symlink_to("releases/v2/log", target_is_directory=True)
+    return srv
+
+
+def _read(tmp_path: Path, store: SqliteStore, path: Path) -> list[str]:
+    pipeline = Pipeline(store, data_dir=tmp_path / "state")
+    follow_module.read_path(pipeline, path, IngestOptions(year=2026), named=True)
+    pipeline.drain()
+    return sorted(str(e.get("process.pid")) for e in store.search(Query()))
+
+
+@pytest.mark.parametrize("how", [
+    "file link",   # var/log/app.log -> ../../srv/cur/../app.log: admit's link target (_link_target)
+    "named path",  # srv/cur/../app.log named itself: folder.resolve's spelling
+])
+def test_a_dot_dot_after_a_link_goes_up_from_where_the_link_leads(tmp_path: Path, sqlite_store: SqliteStore,
+                                                                   release: Path, how: str) -> None:
+    # V14-4: the target was normpath'd as text, `cur/..` dropped: the link was said dangling (no
+    # decoy) or the decoy at srv/app.log read, a file the link does not lead to. `wc -l` of the
+    # path (the kernel) reads srv/releases/v2/app.log.
+    if how == "file link":
+        (tmp_path / "var" / "log").mkdir(parents=True)
+        path = tmp_path / "var" / "log" / "app.log"
+        path.symlink_to("../../srv/cur/../app.log")
+    else:
+        path = release / "cur" / ".." / "app.log"
+    assert Path(os.path.realpath(path)) == release / "releases" / "v2" / "app.log"  # the kernel's answer
+    assert _read(tmp_path, sqlite_store, path) == ["0", "1", "2"]  # sshd[0..2], not the decoy's 100, 101
+
+
+def test_the_link_chain_is_the_kernels_and_dangles_where_the_kernel_finds_nothing(tmp_path: Path,
+                                                                                   release: Path) -> None:
+    # the decoy gone: the normpath'd place is empty, the kernel's is not (was "a dangling link")
+    (release / "app.log").unlink()
+    link = tmp_path / "app.log"
+    link.symlink_to("srv/cur/../app.log")
+    assert link_chain(link)[0] == release / "releases" / "v2" / "app.log"
+    # and `..` after a component that is missing or not a folder fails as the kernel's open does
+    for bad in ("srv/none/../app.log", "srv/releases/v2/app.log/../app.log"):
+        broken = tmp_path / f"broken-{bad.count('/')}-{len(bad)}"
+        broken.symlink_to(bad)
+        with pytest.raises(OSError):
+            link_chain(broken)
+        with pytest.raises(OSError):
+            broken.stat()
