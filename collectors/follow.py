@@ -38,7 +38,7 @@ from govsoc.collectors.files.discover import (
     rotation_family,
     written_order,
 )
-from govsoc.collectors.files.folder import LinkRefused, Resolved, link_chain, open_folder, resolve
+from govsoc.collectors.files.folder import Denied, LinkRefused, Resolved, link_chain, open_folder, resolve
 from govsoc.collectors.files.identity import FileView, in_folder, look, no_links
 from govsoc.collectors.files.paths import Kind, path_kind
 from govsoc.collectors.pipeline import IngestOptions, Pipeline
@@ -89,10 +89,7 @@ def read_path(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: 
     try:
         descriptor = open_folder(checked.real, readers)
     except PermissionError as e:  # a folder whoever may have put a link could not pass: said once, counted
-        why = f"cannot read: {e.strerror or e}"
-        if _once(pipeline, f"{path_text(str(path))}: {why}"):
-            pipeline.paths.refuse(path, why, "link")
-        return [] if not options.final else [IngestSummary(source=path_text(str(path)), error=why)]
+        return _denied(pipeline, path, options, f"cannot read: {e.strerror or e}")
     except OSError as e:  # a folder swapped for a link since it was resolved (V13 V3)
         return _unread(pipeline, path, options, f"cannot read: {e.strerror or e}")
     pipeline.paths.resolved(base, checked)
@@ -108,6 +105,8 @@ def read_path(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: 
             with no_links(_SWAPPED, owners):
                 summaries.append(pipeline.ingest_file(target, options))
     except ParseError as e:
+        if isinstance(e.__cause__, Denied):  # a file they may not read, in a folder they may pass
+            return [*summaries, *_denied(pipeline, path, options, e.message)]
         if not options.final:
             pipeline.notice(str(e))
         else:
@@ -115,6 +114,16 @@ def read_path(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: 
     finally:
         os.close(descriptor)
     return summaries
+
+
+def _denied(pipeline: Pipeline, path: Path, options: IngestOptions, why: str) -> list[IngestSummary]:
+    """``path`` not read because whoever may have put a link on it could not (folder.Denied): said
+    once per process and counted in its record (`govsoc status`), as every refused link (V14-5: a
+    poll a second said it 86,400 times a day, and `status` never showed it); the path's error in
+    a one-shot run."""
+    if _once(pipeline, f"{path_text(str(path))}: {why}"):
+        pipeline.paths.refuse(path, why, "link")
+    return [] if not options.final else [IngestSummary(source=path_text(str(path)), error=why)]
 
 
 def _unresolved(pipeline: Pipeline, path: Path, options: IngestOptions, e: OSError) -> list[IngestSummary]:

@@ -25,8 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ANYONE", "LinkRefused", "Resolved", "authority", "forbidden", "link_chain", "may", "open_folder", "resolve",
-           "spell", "who", "writers"]
+__all__ = ["ANYONE", "Denied", "LinkRefused", "Resolved", "authority", "forbidden", "link_chain", "may",
+           "open_folder", "resolve", "spell", "who", "writers"]
 
 #: One step of the walk: a folder, never a link (O_PATH: search permission is enough to pass it).
 _STEP = getattr(os, "O_PATH", os.O_RDONLY) | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -39,6 +39,11 @@ class LinkRefused(Exception):
         super().__init__(f"{link} -> {target}")
         self.link = link
         self.target = target
+
+
+class Denied(PermissionError):
+    """A folder or file of the path that whoever may have put a symbolic link on it could not
+    pass or read: not read, said once per path and counted (V14-5), as any refused link."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -317,6 +322,6 @@ def _searchable(fd: int, folder: Path, readers: frozenset[int]) -> None:
     """PermissionError unless every one of ``readers`` may pass the folder open at ``fd``."""
     denied = forbidden(os.fstat(fd), readers, 1, acl_of(fd))
     if denied is not None:
-        raise PermissionError(errno.EACCES, f"{folder} may not be searched by {who(denied)}, who may have put a "
+        raise Denied(errno.EACCES, f"{folder} may not be searched by {who(denied)}, who may have put a "
                                             "symbolic link on the path: not read (a link lets govsoc read only what "
                                             "whoever put it could read)", str(folder))

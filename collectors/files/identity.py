@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from govsoc.collectors.files.folder import acl_of, forbidden, who
+from govsoc.collectors.files.folder import Denied, acl_of, forbidden, who
 from govsoc.core.errors import Location, ParseError
 from govsoc.core.regular_file import file_type
 
@@ -139,9 +139,8 @@ def _open_raw(path: Path) -> BinaryIO:
         held = _FOLDER.get()
         denied = forbidden(info, held[2], 4, acl_of(fd)) if held is not None and held[2] else None
         if denied is not None:
-            raise PermissionError(errno.EACCES, f"may not be read by {who(denied)}, who may have put a symbolic link "
-                                                "on its path: not read (a link lets govsoc read only what whoever "
-                                                "put it could read)")
+            raise Denied(errno.EACCES, f"may not be read by {who(denied)}, who may have put a symbolic link on its "
+                                       "path: not read (a link lets govsoc read only what whoever put it could read)")
         owners = _OWNERS.get()
         if owners is not None and info.st_uid not in owners:
             raise PermissionError(errno.EPERM, f"owned by user id {info.st_uid}, not by the log's owner or root: {why}")

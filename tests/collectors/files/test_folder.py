@@ -11,9 +11,16 @@ import pytest
 from govsoc.collectors import IngestOptions, Pipeline
 from govsoc.collectors import follow as follow_module
 from govsoc.collectors.files.folder import link_chain
+from govsoc.collectors.follow import Follower
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
+from tests.collectors import test_rotation_guards
 from tests.collectors.test_rotation import write
+from tests.collectors.test_rotation_links import SECRET
+from tests.conftest import need
+
+#: a folder every user may pass (test_rotation_guards' fixture)
+open_base = test_rotation_guards.open_base
 
 
 @pytest.fixture
@@ -69,3 +76,31 @@ def test_the_link_chain_is_the_kernels_and_dangles_where_the_kernel_finds_nothin
             link_chain(broken)
         with pytest.raises(OSError):
             broken.stat()
+
+
+def test_a_file_whoever_put_the_link_may_not_read_is_said_once_and_counted(tmp_path: Path, open_base: Path,
+                                                                          sqlite_store: SqliteStore) -> None:
+    # V14-5's other half: a user's link into a folder they may pass (0755) to a file they may not
+    # read (0600 root's) was refused at every --follow poll, said each time (24 times in 5 s) and
+    # never counted in `govsoc status`. The folder-level refusal was said once and counted.
+    need(os.geteuid() == 0, "a link another user owns needs root to make")
+    user, app, target = 65534, open_base / "app", open_base / "target"
+    target.mkdir(mode=0o755)
+    target.chmod(0o755)
+    (target / "app.log").write_text(SECRET, encoding="utf-8")
+    (target / "app.log").chmod(0o600)
+    app.mkdir()
+    os.chown(app, user, user)
+    (app / "current").symlink_to(target, target_is_directory=True)
+    os.lchown(app / "current", user, user)
+    log = app / "current" / "app.log"
+    notices: list[str] = []
+    pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state", notice=notices.append)
+    follower = Follower(pipeline, [str(log)], lambda _p: IngestOptions(year=2026))
+    for _ in range(3):
+        follower.poll()
+    said = [n for n in notices if "may not be read by user" in n]
+    assert len(said) == 1 and said[0].startswith(f"{log}: "), notices
+    record = pipeline.paths.get(log)
+    assert record is not None and record.refused == 1 and "may not be read by user" in record.refusal
+    assert list(sqlite_store.search(Query())) == []
