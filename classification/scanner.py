@@ -153,27 +153,35 @@ class Scanner:
         plan = self._plan(context)
         if plan.trigger_gate is not None or len(values) < 64:
             return self._scan_each(values, context, plan)
+        # one flag for the call's chunks: whether the chunk before repeated its values
+        repeated = [True]
         return chain.from_iterable(map(self._chunk, repeat(values), range(0, len(values), _CHUNK), repeat(context),
-                                       repeat(plan)))
+                                       repeat(plan), repeat(repeated)))
 
     def _chunk(self, values: Sequence[str], first: int, context: frozenset[str],
-               plan: _Plan) -> list[tuple[int, list[Match]]]:
+               plan: _Plan, repeated: list[bool]) -> list[tuple[int, list[Match]]]:
         """(index in ``values``, hits) of the chunk of ``values`` that begins at ``first``."""
-        return self._scan_distinct(values[first:first + _CHUNK], context, plan, first)
+        return self._scan_distinct(values[first:first + _CHUNK], context, plan, first, repeated)
 
     def _scan_distinct(self, chunk: Sequence[str], context: frozenset[str], plan: _Plan,
-                       first: int = 0) -> list[tuple[int, list[Match]]]:
+                       first: int = 0, repeated: list[bool] | None = None) -> list[tuple[int, list[Match]]]:
         """_scan_chunk of the chunk's distinct values, each one's hits given to every value equal
         to it: a log repeats its messages, a column its statuses, phones and codes, and a value's
         hits are a function of its text (and the context, the same for the chunk). Joining,
         folding, class strings, the regular expressions and the bookkeeping of hits then run once
         per distinct value. ``examined`` counts distinct values. A chunk in which more than three
         values in four are distinct is scanned as it is. Indexes are given plus ``first`` (the
-        chunk's place in the caller's values), added as they are made."""
-        seen: dict[str, int] = {}
-        # each value's index of the first value equal to it, by C code
-        firsts = list(map(seen.setdefault, chunk, range(len(chunk))))
-        if len(seen) * 4 > len(chunk) * 3:  # few repeats: handing hits out would cost more than it spares
+        chunk's place in the caller's values), added as they are made. ``repeated[0]`` says
+        whether the chunk before repeated enough (and is set for the next): after one that did
+        not, a set of the chunk's values (a fifth of the cost of the map below) tells first
+        whether this one does, as a column's values go on as they began."""
+        if repeated is not None and not repeated[0] and _distinct_mostly(len(set(chunk)), len(chunk)):
+            return self._scan_chunk(chunk, context, plan, first)
+        seen, firsts = _first_of_each(chunk)
+        few = _distinct_mostly(len(seen), len(chunk))
+        if repeated is not None:
+            repeated[0] = not few
+        if few:  # few repeats: handing hits out would cost more than it spares
             return self._scan_chunk(chunk, context, plan, first)
         where = list(seen.values())  # distinct value -> its first index in the chunk
         hits = self._scan_chunk(list(seen), context, plan)
@@ -319,6 +327,18 @@ class Scanner:
 
 
 _CHUNK: Final = 8192
+
+
+def _first_of_each(chunk: Sequence[str]) -> tuple[dict[str, int], list[int]]:
+    """(distinct value -> index of its first occurrence, each value's index of the first value
+    equal to it), by C code."""
+    seen: dict[str, int] = {}
+    return seen, list(map(seen.setdefault, chunk, range(len(chunk))))
+
+
+def _distinct_mostly(distinct: int, size: int) -> bool:
+    """Whether more than three values in four are distinct (a chunk scanned as it is)."""
+    return distinct * 4 > size * 3
 _INDEX: Final = itemgetter(0)
 _HITS: Final = itemgetter(1)
 

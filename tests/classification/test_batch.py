@@ -202,6 +202,33 @@ def test_a_chunks_repeated_values_are_looked_at_once() -> None:
     assert found[3][0] == 4 and found[3][1] == scanner.scan(values[4]) != []
 
 
+def test_after_a_chunk_of_distinct_values_a_set_tells_whether_the_next_repeats(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mapping each value of a chunk to its first equal one costs five times a set of them, and
+    is wasted on a chunk of distinct values (most of a table's): after such a chunk the next is
+    counted by a set first and mapped only when it repeats. A column that starts repeating is
+    then still scanned once per distinct value, and the findings are those of the plain path."""
+    import govsoc.classification.scanner as scanner_module
+
+    mapped: list[int] = []
+    first_of_each = scanner_module._first_of_each
+
+    def counted(chunk: list[str]) -> tuple[dict[str, int], list[int]]:
+        mapped.append(len(chunk))
+        return first_of_each(chunk)
+
+    monkeypatch.setattr(scanner_module, "_first_of_each", counted)
+    distinct = [f"139{n:08d}" if n % 2 else f"order {n}" for n in range(3 * _CHUNK)]
+    repeating = ["13800138000", "办结", "zhang@example.com", "order 7"] * (_CHUNK // 4)
+    values = distinct + repeating + distinct[:_CHUNK]
+    scanner = Scanner(COMMON)
+    found = list(scanner.scan_many(values))
+    assert found == plain(scanner, values, frozenset())
+    # the first distinct chunk mapped; the next two only counted; the repeating one mapped, and
+    # the distinct one after it mapped (the chunk before it repeated)
+    assert mapped == [_CHUNK, _CHUNK, _CHUNK]
+    assert scanner.examined == 3 * _CHUNK // 2 + 2 + _CHUNK // 2  # phones of distinct chunks; 2 of 4 repeated
+
+
 def test_a_chunks_hits_are_handed_out_without_a_python_frame_per_value() -> None:
     """scan_many lists a chunk's (index, hits) at once and hands them out by C code: no Python
     frame of the scanner runs (or resumes) per value with a hit, only per chunk; the hits are
