@@ -33,6 +33,11 @@ LEVELS = ("informational", "low", "medium", "high", "critical")
 STATUSES = ("open", "acknowledged", "closed", "false_positive")
 #: How many events an alert keeps a snapshot of.
 EVIDENCE_LIMIT = 10
+#: How many ids of a suppressed window's newest matches its alert keeps (:attr:`Alert.matched`):
+#: the partial copy of an unterminated last line, which a delete must find the window by, is
+#: among the newest matches of its window unless this many came after it before the line was
+#: completed; each costs an event read per count and ~40 bytes in the alert.
+MATCHED_LIMIT = 100
 #: Longest raw line kept in a snapshot (characters); longer lines are cut and marked.
 EVIDENCE_ORIGINAL_MAX = 8192
 #: The fields a snapshot keeps besides time, dataset and the raw line: what an analyst reads first.
@@ -45,7 +50,7 @@ EVIDENCE_FIELDS = (
     "network.transport", "network.protocol", "network.bytes", "network.packets",
 )
 
-__all__ = ["EVIDENCE_FIELDS", "EVIDENCE_LIMIT", "EVIDENCE_ORIGINAL_MAX", "LEVELS", "STATUSES", "Alert",
+__all__ = ["EVIDENCE_FIELDS", "EVIDENCE_LIMIT", "EVIDENCE_ORIGINAL_MAX", "LEVELS", "MATCHED_LIMIT", "STATUSES", "Alert",
            "AlertReceipt", "Evidence", "Note", "TriageChange", "document_json", "evidence_of", "keep_triage"]
 
 
@@ -130,7 +135,9 @@ class Alert:
     correlation rule's condition within its timespan). ``start``/``end`` span the events.
     ``suppressed`` counts the further matches that suppression folded into this alert, and
     ``counted`` says when that count was taken from the store (a suppressed window's, else None):
-    of two passes counting the same window, the later count wins (R12e E4).
+    of two passes counting the same window, the later count wins (R12e E4). ``matched`` holds the
+    ids of a suppressed window's newest matches (up to :data:`MATCHED_LIMIT`; ``event_ids`` holds
+    its first alone): a delete of one of them finds the window (:attr:`rests_on`).
     """
 
     id: str
@@ -152,10 +159,17 @@ class Alert:
     notes: tuple[Note, ...] = ()
     suppressed: int = 0
     counted: datetime | None = None
+    matched: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"alert {self.id}: status {self.status!r} is not one of {', '.join(STATUSES)}")
+
+    @property
+    def rests_on(self) -> tuple[str, ...]:
+        """Every event id the alert is found by when events are deleted: its events, and a
+        suppressed window's newest matches."""
+        return tuple(dict.fromkeys((*self.event_ids, *self.matched)))
 
     @property
     def event_count(self) -> int:
@@ -197,6 +211,8 @@ class Alert:
             "group": dict(self.group),
             "context": dict(self.context),
         }
+        if self.matched:  # only then (as alert.counted): other alerts' documents stay as they were
+            doc["alert.matched"] = list(self.matched)
         if self.counted is not None:  # only then: the documents of other alerts stay as they were
             doc["alert.counted"] = format_timestamp(self.counted)
         return doc
@@ -229,6 +245,7 @@ class Alert:
             notes=tuple(Note.from_document(n) for n in doc.get("alert.notes") or ()),
             suppressed=int(doc.get("alert.suppressed") or 0),
             counted=_counted(doc),
+            matched=tuple(str(i) for i in doc.get("alert.matched") or ()),
         )
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -36,7 +37,7 @@ from sigma.correlations import SigmaCorrelationTimespan
 from sigma.exceptions import SigmaError
 from sigma.rule import SigmaRule
 
-from govsoc.core.alert import EVIDENCE_LIMIT, Alert, evidence_of
+from govsoc.core.alert import EVIDENCE_LIMIT, MATCHED_LIMIT, Alert, evidence_of
 from govsoc.core.ecs import FIELDS, NUMERIC_TYPES
 from govsoc.core.errors import RuleError
 from govsoc.core.event import Event, format_timestamp, make_id
@@ -158,7 +159,7 @@ class Suppressor:
                 id=alert_id, kind="match",
                 start=first.timestamp, end=window.last, event_ids=(first.id,),
                 group=dict(zip(self.suppression.by, values, strict=True)), context=event_context(first),
-                evidence=evidence_of(window.evidence), suppressed=window.total - 1,
+                evidence=evidence_of(window.evidence), suppressed=window.total - 1, matched=tuple(window.newest),
                 # stamped only where the count may be lowered (a window judged again): other
                 # windows' documents stay unchanged from pass to pass
                 counted=counted if again else None, **meta.alert_fields())
@@ -168,10 +169,11 @@ class Suppressor:
         terms: dict[str, tuple[Scalar, ...]] = {f: (v,) for f, v in zip(self.suppression.by, values, strict=True)}
         query = Query(native=self.native, start=start, end=start + self.suppression.window, terms=terms)
         evidence = list(self.store.search(replace(query, limit=EVIDENCE_LIMIT)))
-        latest = list(self.store.search(replace(query, limit=1, order="desc")))
+        latest = list(self.store.search(replace(query, limit=MATCHED_LIMIT, order="desc")))
         if not evidence or not latest:
             return _Window()
-        return _Window(evidence=evidence, last=latest[0].timestamp, total=self.store.count(query))
+        return _Window(evidence=evidence, last=latest[0].timestamp, total=self.store.count(query),
+                       newest=deque((e.id for e in latest), maxlen=MATCHED_LIMIT))
 
     def _compared(self, touched: Sequence[tuple[str, datetime]]) -> dict[tuple[str, datetime], _Window]:
         """The windows the store cannot count by terms (a missing or listed value, a field that
@@ -188,6 +190,7 @@ class Suppressor:
                     if (window := windows.get(key)) is not None:
                         window.total += 1
                         window.last = event.timestamp
+                        window.newest.appendleft(event.id)  # read oldest first: the newest end up kept
                         if len(window.evidence) < EVIDENCE_LIMIT:
                             window.evidence.append(event)
         return {(key, start): window for start, windows in wanted.items() for key, window in windows.items()}
@@ -204,11 +207,13 @@ class Suppressor:
 
 @dataclass(slots=True)
 class _Window:
-    """What the store holds of one suppression window: the first matches, the last time, the count."""
+    """What the store holds of one suppression window: the first matches, the last time, the
+    count, and the ids of the newest matches (newest first)."""
 
     evidence: list[Event] = field(default_factory=list)
     last: datetime = _EPOCH
     total: int = 0
+    newest: deque[str] = field(default_factory=lambda: deque(maxlen=MATCHED_LIMIT))
 
 
 def _hashable(value: Any) -> Any:

@@ -173,7 +173,7 @@ class Store(metaclass=ABCMeta):
         :meth:`delete` removed count (govsoc.store.deleted): an event retention dropped keeps
         its alerts (R12e E3). A damaged record of them is said through ``damaged`` and every
         id not stored counts (the side that never keeps a partial copy's alert)."""
-        ids = {i for alert in alerts for i in alert.event_ids}
+        ids = {i for alert in alerts for i in alert.rests_on}
         gone = ids - self.stored_ids(ids) if ids else set()
         if gone:
             removed = deleted.recent(self, damaged or (lambda why: None))
@@ -389,7 +389,8 @@ def _withdraw_resting(store: Store, alert: Alert, gone: set[str]) -> None:
     if window and untouched(alert):
         store.delete_alerts([alert.id])  # judged again by the next pass (govsoc.store.rejudge)
         return
-    ids = ", ".join(sorted(gone.intersection(alert.event_ids)))
+    resting = gone.intersection(alert.rests_on)  # a suppressed window's too, not only its first match
+    ids = ", ".join(sorted(resting))
     said = f"the event {ids} this alert rests on was the partial copy of an unterminated last line"
     text = (f"{said}, deleted when the line was completed; " + (
         "it is no longer counted here, and the next pass judges the window again without it"
@@ -401,7 +402,7 @@ def _withdraw_resting(store: Store, alert: Alert, gone: set[str]) -> None:
             # suppressed window counts the copy no more (the next pass counts it again).
             store.update_alert(alert.id, TriageChange(
                 note=Note(author="govsoc", time=datetime.now(UTC), text=text),
-                uncount=len(gone.intersection(alert.event_ids)) if window and alert.kind != "correlation" else 0))
+                uncount=len(resting) if window and alert.kind != "correlation" else 0))
         else:
             withdraw(store, [alert], "withdrawn: " + text)
     if window and alert.kind == "correlation":

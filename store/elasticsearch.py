@@ -204,7 +204,7 @@ ALERT_MAPPINGS: dict[str, Any] = {
     "properties": {
         "alert": {"properties": {
             "id": {"type": "keyword"}, "status": {"type": "keyword"}, "assignee": {"type": "keyword"},
-            "suppressed": {"type": "long"}, "counted": {"type": "date_nanos"},
+            "suppressed": {"type": "long"}, "counted": {"type": "date_nanos"}, "matched": {"type": "keyword"},
             "notes": {"properties": {"author": {"type": "keyword"}, "@timestamp": {"type": "date_nanos"},
                                      "message": {"type": "text"}}},
             # Snapshots of events are read with the alert, never searched: raw lines may be long.
@@ -322,6 +322,9 @@ class ElasticsearchStore(Store):
             if installed.get(name) != {"index_patterns": [pattern], "priority": 200, "_meta": meta}:
                 self._call(lambda n=name, b=body, m=meta: self.client.indices.put_index_template(name=n, meta=m, **b),
                            f"cannot install the {kind} template")
+                if kind == "alerts":  # an alerts index made from an older template gains the fields added since
+                    self._unless(404, self.client.indices.put_mapping, "cannot add the new alert fields",
+                                 index=self.alerts_index, properties=ALERT_MAPPINGS["properties"])
 
     def _installed_templates(self) -> dict[str, dict[str, Any]]:
         """This prefix's index templates -> their index patterns, priority and ``_meta`` (one
@@ -950,7 +953,9 @@ class ElasticsearchStore(Store):
         if rule_id:
             filters.append({"term": {"rule.id": rule_id}})
         if wanted is not None:
-            filters.append({"terms": {"event.ids": wanted}})
+            # a suppressed window is found by its newest matches too (Alert.rests_on)
+            filters.append({"bool": {"should": [{"terms": {"event.ids": wanted}}, {"terms": {"alert.matched": wanted}}],
+                                     "minimum_should_match": 1}})
         bounds = {k: format_timestamp(v) for k, v in (("gte", start), ("lt", end)) if v is not None}
         if bounds:
             filters.append({"range": {"@timestamp": bounds}})

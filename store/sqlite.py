@@ -56,6 +56,7 @@ from govsoc.store.sqlite_ahead import Execute, ReadAhead
 from govsoc.store.sqlite_batch import search_many
 from govsoc.store.sqlite_layout import (
     ALERT_EVENTS,
+    ALERT_EVENTS_ALL,
     ALERT_EVENTS_OF,
     ID_TEXT,
     INDEXES,
@@ -238,8 +239,7 @@ class SqliteStore(Store):
             fill = not self._has_table("alert_events")  # a file made before the alert index (V12 F8)
             self._db.execute(ALERT_EVENTS)
             if fill:
-                self._db.execute("INSERT OR IGNORE INTO alert_events SELECT value, alerts.id "
-                                 """FROM alerts, json_each(alerts.doc, '$."event.ids"')""")
+                self._db.execute(f"INSERT OR IGNORE INTO alert_events {ALERT_EVENTS_ALL}")
             if found in (4, 5):
                 # Only a govsoc of version 4 or 5 that opened this file before this upgrade can
                 # insert rows without list names (every version refuses a newer file when it
@@ -761,7 +761,7 @@ class SqliteStore(Store):
                 old = stored.get(alert.id)
                 if old is None:
                     new.append((alert.id, alert.rule_id, micros(alert.start), alert.to_json()))
-                    added.extend((event_id, alert.id) for event_id in alert.event_ids)
+                    added.extend((event_id, alert.id) for event_id in alert.rests_on)
                     continue
                 before = json.loads(old)
                 doc = document_json(keep_triage(alert.to_document(), before))
@@ -773,9 +773,9 @@ class SqliteStore(Store):
                     self._db.execute("UPDATE alerts SET rule_id = ?, ts = ?, doc = ? WHERE id = ?",
                                      (alert.rule_id, micros(alert.start), doc, alert.id))
                     updated += 1
-                    was = set(before.get("event.ids") or ())
-                    added.extend((event_id, alert.id) for event_id in set(alert.event_ids) - was)
-                    removed.extend((event_id, alert.id) for event_id in was.difference(alert.event_ids))
+                    was = {*(before.get("event.ids") or ()), *(before.get("alert.matched") or ())}
+                    added.extend((event_id, alert.id) for event_id in set(alert.rests_on) - was)
+                    removed.extend((event_id, alert.id) for event_id in was.difference(alert.rests_on))
             if new:  # the alerts not stored yet, in one statement
                 created = len(new)
                 self._db.executemany("INSERT INTO alerts VALUES (?, ?, ?, ?)", new)

@@ -85,7 +85,8 @@ from govsoc.core.ecs import ARRAYS, HOT, INDEXED, field_type
 from govsoc.core.event import Event
 
 __all__ = [
-    "ALERT_EVENTS", "ALERT_EVENTS_OF", "COLUMNS", "FIELD_FUNCTION", "ID_TEXT", "INDEXES", "JSON_FUNCTION",
+    "ALERT_EVENTS", "ALERT_EVENTS_ALL", "ALERT_EVENTS_OF", "COLUMNS", "FIELD_FUNCTION", "ID_TEXT", "INDEXES",
+    "JSON_FUNCTION",
     "LISTS_FLAG", "LISTS_INDEXED", "LISTS_INDEX_KEY", "LISTS_UNKNOWN", "MESSAGE", "NULLABLE_COLUMNS", "ORIGINAL",
     "PLAIN_INDEXED", "RETIRED_INDEXES", "SCHEMA_VERSION", "SELECT", "TABLES", "TIMESTAMP_TEXT", "TRIGGERS",
     "Prepared", "RowCodec", "bound_columns", "column_fields_under", "field_call", "id_key", "id_text", "list_names",
@@ -164,10 +165,14 @@ ALERT_EVENTS: Final = """CREATE TABLE IF NOT EXISTS alert_events (
     alert_id TEXT NOT NULL,
     PRIMARY KEY (event_id, alert_id)
 ) WITHOUT ROWID"""
-#: The alert_events rows of the alerts ``{where}`` selects, found by their key (a statement
-#: that deletes them runs before the alerts go).
+#: The alert_events rows of the alerts ``{where}`` (a WHERE clause) selects, found by their key
+#: (a statement that deletes them runs before the alerts go).
 ALERT_EVENTS_OF: Final = """(event_id, alert_id) IN (
-    SELECT value, alerts.id FROM alerts, json_each(alerts.doc, '$."event.ids"') {where})"""
+    SELECT ids.value, alerts.id FROM alerts, json_each(alerts.doc) AS keys, json_each(keys.value) AS ids
+    {where} AND keys.key IN ('event.ids', 'alert.matched'))"""
+#: Every alert_events row of every alert (a file made before the table is filled so).
+ALERT_EVENTS_ALL: Final = """SELECT ids.value, alerts.id FROM alerts, json_each(alerts.doc) AS keys,
+    json_each(keys.value) AS ids WHERE keys.key IN ('event.ids', 'alert.matched')"""
 
 #: The fields of ecs.INDEXED with an index on their column: the addresses (canonical text, so
 #: that the plain index serves exact values and a rule's |cidr ranges). The keyword fields of

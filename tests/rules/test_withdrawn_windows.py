@@ -45,15 +45,16 @@ def line(minute: int, ip: str) -> bytes:
 
 
 class Logs:
-    """a.log's only line (08:00) stored as a partial copy cut right after "198.51.100.7", and
+    """a.log's only line (08:00, or ``copy_minute``) stored as a partial copy cut right after "198.51.100.7", and
     b.log's failures from .7 at the given minutes; :meth:`complete` writes the rest of a.log's
     line (from ``completed_ip``) and ingests it, the copy deleted."""
 
-    def __init__(self, tmp_path: Path, store: Store, completed_ip: str, minutes: tuple[int, ...]) -> None:
+    def __init__(self, tmp_path: Path, store: Store, completed_ip: str, minutes: tuple[int, ...], *,
+                 copy_minute: int = 0) -> None:
         self.store, self.a, self.b = store, tmp_path / "a.log", tmp_path / "b.log"
         self.pipeline = Pipeline(store, data_dir=tmp_path / "state")
         self.options = IngestOptions(year=2026, timezone="UTC")
-        self.first = line(0, completed_ip)
+        self.first = line(copy_minute, completed_ip)
         self.cut = self.first.index(NEAR.encode()) + len(NEAR)
         self.a.write_bytes(self.first[:self.cut])
         self.b.write_bytes(b"".join(line(n, NEAR) for n in minutes))
@@ -155,3 +156,24 @@ def test_a_suppressed_window_whose_first_match_was_a_copy_is_counted_again(
     # the hour of .7 holds 4 failures (copy completed as .7) or 3 (as .77), counted from the store
     assert (near.start, near.suppressed) == ((T0, 3) if completed_ip == NEAR else (T0 + timedelta(minutes=1), 2))
     assert sorted(windows) == sorted({NEAR, completed_ip})
+
+
+@pytest.mark.parametrize("triaged", [None, "acknowledged"])
+def test_a_suppressed_window_whose_later_match_was_a_copy_is_counted_again(
+        tmp_path: Path, each_store: Store, suppressed: RuleSet, triaged: str | None) -> None:
+    # The copy (08:05) is not the window's first match (08:01): the alert kept only the first
+    # match's id, so the delete found no alert, recorded no window, and .7's hour kept counting
+    # the copy for good (4 for 3 failures), as the completed line (.77) touched only its own hour.
+    logs = Logs(tmp_path, each_store, FAR, (1, 2, 3), copy_minute=5)
+    detect(each_store, suppressed)
+    (alert,) = each_store.alerts()
+    assert (alert.start, alert.suppressed) == (T0 + timedelta(minutes=1), 3)
+    if triaged:
+        each_store.update_alert(alert.id, TriageChange(status=triaged,
+                                                       note=Note(author="analyst", time=T0, text="on it")))
+    logs.complete()
+    detect(each_store, suppressed)
+    windows = {a.group["source.ip"]: a for a in each_store.alerts()}
+    assert {ip: a.suppressed + 1 for ip, a in windows.items()} == {NEAR: 3, FAR: 1}
+    near = windows[NEAR]
+    assert (near.id, near.status, near.end) == (alert.id, triaged or "open", T0 + timedelta(minutes=3))
