@@ -17,7 +17,7 @@ from govsoc.core.event import Event
 from govsoc.core.sink import WriteReceipt
 from govsoc.store.base import Query
 
-from .conftest import Pki, Start, client_context, settle, stored
+from .conftest import Pki, Start, client_context, settle, stored, wait_while_growing
 
 LINE = b"<38>Nov 30 10:00:%02d web01 sshd[%d]: Failed password for root from 192.0.2.10 port %d ssh2"
 
@@ -230,9 +230,7 @@ def test_tcp_under_load_loses_nothing(receivers: Start, store) -> None:  # type:
         thread.start()
     for thread in threads:
         thread.join()
-    deadline = time.monotonic() + 120
-    while rs.counters[0].stored < each * connections and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_while_growing(lambda: rs.counters[0].stored, each * connections)
     rs.stop(timeout=120)
     counters = rs.counters[0]
     assert handoff.pauses > 0  # the senders were faster than the store: back-pressure was part of the run
