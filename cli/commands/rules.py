@@ -28,7 +28,7 @@ from govsoc.rules import BUILTIN_PACKS, load_rules
 from govsoc.rules.engine import generating_rules
 from govsoc.rules.health import STORE_KINDS, RuleHealth, check_rules
 from govsoc.rules.pipeline import rule_source_status
-from govsoc.rules.state import load_state
+from govsoc.rules.state import load_states, state_key
 
 CHECK_COLUMNS = (("status", "status"), ("title", "rule"), ("where", "file:line"),
                  *((k, k) for k in STORE_KINDS), ("source", "log source"), ("id", "id"))
@@ -121,9 +121,16 @@ def status(app: AppContext, paths: tuple[Path, ...], fmt: str) -> None:
     rows = []
     every: list[SigmaRule | SigmaCorrelationRule] = [*ruleset.rules, *ruleset.correlations]
     generating = generating_rules(ruleset)
+    # A rule's state document any writer of the store may have damaged is said once and shown
+    # as never run, as a detect pass reads it (and rebuilds it): the other rules still listed.
+    said: dict[str, None] = {}
+    states = load_states(app.store, [str(r.id) for r in every], damaged=lambda why: said.setdefault(why))
+    for why in said:
+        click.echo(printable(f"notice: {why}: shown as never run; the next `govsoc detect` rebuilds it"), err=True)
+    damaged = {str(r.id) for r in every if any(f"{state_key(str(r.id))!r} is damaged" in why for why in said)}
     for rule in every:
         active, needs = rule_source_status(rule)
-        state = load_state(app.store, str(rule.id))
+        state = states[str(rule.id)]
         open_gaps = [g for g in state.gaps if g.covered is None]
         if fmt == "json":
             rows.append({"title": rule.title, "active": active, "source": needs, **state.to_document()})
@@ -132,6 +139,8 @@ def status(app: AppContext, paths: tuple[Path, ...], fmt: str) -> None:
             label = f"no source: needs {needs}"
         elif isinstance(rule, SigmaRule) and str(rule.id) not in generating:
             label = "runs inside its correlations (no alerts of its own: see them)"
+        elif str(rule.id) in damaged:
+            label = "state damaged: rebuilt by the next pass"
         elif state.last_run is None:
             label = "never run"
         else:

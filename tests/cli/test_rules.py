@@ -4,6 +4,7 @@ and reason; duplicate ids refused naming both files (issue 12 "Rule health")."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -124,6 +125,35 @@ def test_rules_status_shows_last_run_matches_and_gaps(govsoc: Run, tmp_path: Pat
     assert mine["gaps"][0]["covered"] is not None
     code, out, _ = govsoc("rules", "status", str(rules))
     assert "ok" in out and "1 covered" in out
+
+
+@pytest.mark.parametrize("text", ["not json", "[1, 2]", '{"rule_id": "x", "last_run": "yesterday"}'],
+                         ids=["not-json", "a-list", "wrong-fields"])
+def test_rules_status_says_a_damaged_rule_state_once_and_lists_every_rule(govsoc: Run, tmp_path: Path,
+                                                                          text: str) -> None:
+    # `govsoc detect` says such a document and rebuilds it (7d005f1); `rules status` stopped on it
+    # with "state document ... is damaged" (exit 1), no rule listed.
+    log = tmp_path / "auth.log"
+    log.write_text("Dec 10 07:00:00 portal-web-01 sshd[1]: Failed password for root from 203.0.113.9 "
+                   "port 4000 ssh2\n", encoding="utf-8")
+    assert govsoc("ingest", str(log))[0] == 0
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    for name in ("good.yml", "cloud.yml"):
+        (rules / name).write_text(RULE.format(**FILES[name]), encoding="utf-8")
+    assert govsoc("detect", str(rules), "--no-builtin")[0] == 0
+    good = FILES["good.yml"]["id"]
+    (db,) = (tmp_path / "home").rglob("events.db")
+    with sqlite3.connect(db) as raw:
+        raw.execute("UPDATE meta SET value = ? WHERE key = ?", [text, f"state/rule-{good}"])
+    code, out, err = govsoc("rules", "status", str(rules), "--format", "json")
+    rows = {r["rule_id"]: r for r in json.loads(out)}
+    assert code == 0 and set(rows) >= {good, FILES["cloud.yml"]["id"]}
+    assert rows[good]["last_run"] is None  # as a detect pass reads it: rebuilt from scratch
+    (notice,) = err.splitlines()
+    assert notice.startswith(f"notice: state document 'rule-{good}' is damaged: ") and "rebuilds it" in notice
+    code, out, err = govsoc("rules", "status", str(rules))
+    assert code == 0 and "state damaged" in out and err.count("is damaged") == 1
 
 
 def test_configured_suppression_gives_one_alert_per_source_and_hour(govsoc: Run, tmp_path: Path,
