@@ -121,7 +121,7 @@ def lines(draw: st.DrawFn) -> str:
     return f"{pri or '<14>'}1 {stamp}{space}{host or 'h'} {app} {procid} {msgid} {sd}{rest}"
 
 
-@settings(max_examples=600)
+@settings(max_examples=600, deadline=None)
 @given(st.lists(lines(), min_size=1, max_size=6),
        st.sampled_from(["Asia/Shanghai", "UTC", "America/New_York", "Australia/Lord_Howe"]),
        st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.just(UTC)),
@@ -143,6 +143,7 @@ def one_minute(draw: st.DrawFn) -> list[str]:
     return [f"{when:%b} {when.day:>2} {when:%H:%M}:{second:02d} host sshd[1]: x" for second in seconds]
 
 
+@settings(deadline=None)
 @given(one_minute(), st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2030, 12, 31),
                                   timezones=st.just(UTC)),
        st.sampled_from(["Asia/Shanghai", "America/New_York", "Australia/Lord_Howe", "Europe/London"]))
