@@ -204,7 +204,9 @@ ALERT_MAPPINGS: dict[str, Any] = {
     "properties": {
         "alert": {"properties": {
             "id": {"type": "keyword"}, "status": {"type": "keyword"}, "assignee": {"type": "keyword"},
-            "suppressed": {"type": "long"}, "counted": {"type": "date_nanos"}, "matched": {"type": "keyword"},
+            # alert.counted is read from _source only: left to dynamic mapping (as on indices made
+            # before it), so that no older index's mapping of it conflicts with the template's.
+            "suppressed": {"type": "long"}, "matched": {"type": "keyword"},
             "notes": {"properties": {"author": {"type": "keyword"}, "@timestamp": {"type": "date_nanos"},
                                      "message": {"type": "text"}}},
             # Snapshots of events are read with the alert, never searched: raw lines may be long.
@@ -235,6 +237,9 @@ class _Responses(JsonSerializer):
         except orjson.JSONDecodeError:
             return super().json_loads(data)
 
+
+#: The alert fields holding the event ids an alert is found by (Alert.rests_on).
+_RESTING_FIELDS = ("event.ids", "alert.matched", "alert.matched.keyword")
 
 #: The key of an index template's ``_meta`` that holds the digest of the template as put.
 _TEMPLATE_DIGEST = "govsoc_template_digest"
@@ -320,11 +325,25 @@ class ElasticsearchStore(Store):
             meta = {_TEMPLATE_DIGEST: hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()}
             name = f"{self.prefix}-{kind}"
             if installed.get(name) != {"index_patterns": [pattern], "priority": 200, "_meta": meta}:
+                if kind == "alerts":  # before the template: a failure here is tried again at the next open
+                    self._add_alert_fields()
                 self._call(lambda n=name, b=body, m=meta: self.client.indices.put_index_template(name=n, meta=m, **b),
                            f"cannot install the {kind} template")
-                if kind == "alerts":  # an alerts index made from an older template gains the fields added since
-                    self._unless(404, self.client.indices.put_mapping, "cannot add the new alert fields",
-                                 index=self.alerts_index, properties=ALERT_MAPPINGS["properties"])
+
+    def _add_alert_fields(self) -> None:
+        """Give an alerts index made from an older template the searched fields added since
+        (alert.matched). One that a writer's document already mapped otherwise (dynamic text with
+        a .keyword sub-field) keeps it: the search asks that sub-field too (:meth:`alerts`); the
+        text field itself then finds an id by its tokens, which for govsoc's ids (make_id: one
+        lower-case hex token) is the id itself."""
+        try:
+            self.client.indices.put_mapping(index=self.alerts_index, properties={
+                "alert": {"properties": {"matched": ALERT_MAPPINGS["properties"]["alert"]["properties"]["matched"]}}})
+        except ApiError as e:
+            if e.meta.status not in (400, 404):  # 404: no alerts index yet; 400: mapped otherwise (kept)
+                raise StoreError(f"cannot add the new alert fields: {_describe(e)}", location=self._where) from e
+        except TransportError as e:
+            raise StoreError(f"cannot add the new alert fields: {_describe(e)}", location=self._where) from e
 
     def _installed_templates(self) -> dict[str, dict[str, Any]]:
         """This prefix's index templates -> their index patterns, priority and ``_meta`` (one
@@ -954,7 +973,8 @@ class ElasticsearchStore(Store):
             filters.append({"term": {"rule.id": rule_id}})
         if wanted is not None:
             # a suppressed window is found by its newest matches too (Alert.rests_on)
-            filters.append({"bool": {"should": [{"terms": {"event.ids": wanted}}, {"terms": {"alert.matched": wanted}}],
+            # (and alert.matched.keyword where a document mapped alert.matched dynamically first)
+            filters.append({"bool": {"should": [{"terms": {name: wanted}} for name in _RESTING_FIELDS],
                                      "minimum_should_match": 1}})
         bounds = {k: format_timestamp(v) for k, v in (("gte", start), ("lt", end)) if v is not None}
         if bounds:

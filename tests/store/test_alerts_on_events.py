@@ -4,11 +4,18 @@ every store (V12 F9: Elasticsearch refuses a terms query of more than index.max_
 
 from __future__ import annotations
 
+import copy
+import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from govsoc.core.alert import Alert, Note, TriageChange
+from govsoc.core.config import ElasticsearchSettings, es_credentials
 from govsoc.core.event import Event, make_id
 from govsoc.store.base import Query, Store
+from govsoc.store.elasticsearch import ALERT_MAPPINGS, ElasticsearchStore
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 MANY = 70_000  # more than 65,536
@@ -50,3 +57,31 @@ def test_deleting_more_events_than_one_query_takes_withdraws_their_alerts(store:
     left = {a.id: a for a in store.alerts()}
     assert sorted(left) == sorted([kept.id, alert(2, "other-event").id])
     assert left[kept.id].status == "closed" and left[kept.id].notes[-1].author == "govsoc"
+
+
+@pytest.mark.es
+def test_an_alerts_index_older_writes_mapped_opens_and_finds_a_window_by_a_later_match(
+        es_env: dict[str, str]) -> None:
+    # An alerts index made from an older template, where documents mapped alert.counted (date)
+    # and alert.matched (text + .keyword) dynamically: 563b0cd's put_mapping of the template's
+    # fields was refused (HTTP 400, counted date -> date_nanos), so every command failed at its
+    # start once, then never added the fields (R12f G2). A window is found by a later match's id
+    # through the .keyword sub-field (this id is no single token of the standard analyzer).
+    settings = ElasticsearchSettings(url=es_env["GOVSOC_ES_URL"], index_prefix=f"govsoc-test-{uuid.uuid4().hex[:10]}",
+                                     number_of_replicas=0, ca_certs=es_env.get("GOVSOC_ES_CA"))
+    first = ElasticsearchStore(settings, credentials=es_credentials(es_env))
+    try:
+        first.client.indices.delete_index_template(name=first.alerts_index)  # as before the upgrade
+        older = copy.deepcopy(ALERT_MAPPINGS)
+        del older["properties"]["alert"]["properties"]["matched"]
+        first.client.indices.create(index=first.alerts_index, mappings=older)
+        first.client.index(index=first.alerts_index, refresh=True, document={
+            "alert.counted": "2026-03-02T08:00:00.123456Z", "alert.matched": ["Older-Writer ID"]})
+        store = ElasticsearchStore(settings, credentials=es_credentials(es_env))
+        window = replace(alert(5, "first-match"), group={"source.ip": "198.51.100.7"},
+                         matched=("Later-Match ID/2", "first-match"), counted=T0)
+        store.write_alerts([window])
+        store.refresh()
+        assert [a.id for a in store.alerts(event_ids=["Later-Match ID/2"])] == [window.id]
+    finally:
+        first.drop_all()
