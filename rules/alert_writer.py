@@ -58,6 +58,9 @@ class AlertWriter(Generic[T]):
         #: Outcomes that finished before an earlier batch did, by number; the next number due.
         self._early: dict[int, Written[T]] = {}
         self._submitted = self._due = 0
+        #: Batches handed over and not yet written (or refused), under the lock.
+        self._pending = 0
+        self._lock = threading.Lock()
         #: Seconds the caller waited for the writer (a full queue, or ``finish``).
         self.waited = 0.0
         self._threads = [threading.Thread(target=self._run, name=f"govsoc-alert-writer-{n}", daemon=True)
@@ -68,9 +71,16 @@ class AlertWriter(Generic[T]):
     def submit(self, alerts: list[Alert], tag: T) -> None:
         """Hand over a batch; waits while :data:`QUEUED` batches are waiting already."""
         began = time.perf_counter()
+        with self._lock:
+            self._pending += 1
         self._todo.put((self._submitted, Written(alerts, tag)))
         self._submitted += 1
         self.waited += time.perf_counter() - began
+
+    def idle(self) -> bool:
+        """Whether a writer thread has nothing to write: a batch handed over now is sent at once."""
+        with self._lock:
+            return self._pending < len(self._threads)
 
     def done(self) -> list[Written[T]]:
         """The batches written (or refused) since the last call whose earlier batches are all
@@ -105,4 +115,6 @@ class AlertWriter(Generic[T]):
                 job.receipt = self._write(job.alerts) if job.alerts else AlertReceipt()
             except Exception as e:  # noqa: BLE001 - handed to the pass's thread, which raises a bug again
                 job.error = e
+            with self._lock:
+                self._pending -= 1
             self._done.put((number, job))

@@ -323,7 +323,12 @@ class DetectionPass:
         self.summary.matches[rule_id] = matches
         if plan.generating:
             self.finished.append((plan, matches, time.perf_counter() - plan.began))
-            if not self.ranged and time.monotonic() - self.saved_at >= SAVE_EVERY:
+            if self.writer is not None and self.buffered and self.writer.idle():
+                # A writer with nothing to do takes the alerts now, less than a batch, beside the
+                # next rules' searches: a pass of fewer alerts than a batch (an incremental pass)
+                # wrote them all after its last search, the node's indexing alone (P12e 3).
+                self._flush()
+            elif not self.ranged and time.monotonic() - self.saved_at >= SAVE_EVERY:
                 try:  # write the buffer now: the rules it completes succeed, and their states are saved
                     self._flush()
                 except GovsocError:
