@@ -20,8 +20,8 @@ import json
 import os
 import threading
 import time
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -140,12 +140,23 @@ class Checkpoint:
                                    ids=tuple(partial["ids"])) if partial else None, **data)
 
 
-class CheckpointStore:
-    """The checkpoints of every source, one file each under ``folder``."""
+#: Generations of one fingerprint tried when a damaged checkpoint's file is looked for.
+MAX_RECOVERED_GENERATION = 4
+#: Where a damaged checkpoint is moved (inside the checkpoints' folder), kept for a person to read.
+DAMAGED_FOLDER = "damaged"
 
-    def __init__(self, folder: Path) -> None:
+
+class CheckpointStore:
+    """The checkpoints of every source, one file each under ``folder``. A checkpoint whose content
+    is damaged (not JSON, not UTF-8, fields missing or of the wrong kind: a disk fault or a hand
+    edit; saves themselves are atomic) is moved to ``folder/damaged/``, ``notice`` hears of it
+    once, and its source is taken as not seen before: it is read again from its start, and the
+    store's ids keep its lines once (R11i-2: one such file stopped every source of every run)."""
+
+    def __init__(self, folder: Path, notice: Callable[[str], None] | None = None) -> None:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.notice = notice or (lambda _message: None)
         # Parsed checkpoint files by name, with the (inode, mtime, size) they were parsed at: a
         # saved checkpoint is a new file (rename), so a changed one is read again. Own saves drop
         # their entry (a quick second save may reuse the inode, time and size).
@@ -201,7 +212,7 @@ class CheckpointStore:
                     key = (st.st_ino, st.st_mtime_ns, st.st_size)
                     known = self._parsed.get(entry.name)
                     if known is None or known[0] != key:
-                        read = _read(Path(entry.path))
+                        read = self._load(Path(entry.path))
                         if read is None:
                             continue
                         known = (key, read)
@@ -254,15 +265,61 @@ class CheckpointStore:
         except FileNotFoundError:
             return None
         except OSError:
-            return _read(path)  # which says what is wrong
+            return self._load(path)  # which says what is wrong
         key = (st.st_ino, st.st_mtime_ns, st.st_size)
         known = self._parsed.get(path.name)
         if known is not None and known[0] == key and time.time_ns() - st.st_mtime_ns > RACY_SECONDS * 1_000_000_000:
             return known[1]
-        checkpoint = _read(path)
+        checkpoint = self._load(path)
         if checkpoint is not None:
             self._parsed[path.name] = (key, checkpoint)
         return checkpoint
+
+    def _load(self, path: Path) -> Checkpoint | None:
+        """The checkpoint at ``path``, None when there is none or it was damaged (then moved
+        aside and said); an OSError reading it (permissions, I/O) is still the run's error."""
+        try:
+            return _read(path)
+        except DamagedCheckpoint as e:
+            aside = self.folder / DAMAGED_FOLDER / f"{path.name}.{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}"
+            try:
+                aside.parent.mkdir(exist_ok=True)
+                os.replace(path, aside)
+                where = f"moved to {aside}"
+            except FileNotFoundError:
+                return self._load(path) if path.exists() else None  # replaced meanwhile by a save
+            except OSError as moved:
+                where = f"not moved aside ({moved.strerror}): said again at each read"
+            self.notice(f"{path}: damaged checkpoint ({e.why}): {where}; its source is read again from "
+                        f"its start (the store keeps each line once)")
+            return None
+
+    def _lost_identity(self, view: FileView) -> tuple[str, str, int] | None:
+        """The identity, fingerprint and fingerprint length of a damaged checkpoint (moved aside,
+        none there now) whose file ``view`` shows, if any. Its name keeps the identity, which is
+        the fingerprint of the file's first bytes (or a generation of it) when it was registered,
+        but not how many bytes that was (the whole file when it was shorter than
+        FINGERPRINT_BYTES): each length is tried, a few milliseconds, and only while such a
+        checkpoint waits to be matched."""
+        lost = {path.name.split(".json")[0] for path in self.damaged()}
+        lost = {identity for identity in lost if self.get(identity) is None}
+        if not lost:
+            return None
+        head = view.head[:FINGERPRINT_BYTES]
+        for length in range(len(head), 0, -1):
+            print_ = fingerprint(head[:length])
+            for generation in range(MAX_RECOVERED_GENERATION + 1):
+                identity = make_id(print_, "generation", generation) if generation else print_
+                if identity in lost:
+                    return identity, print_, length
+        return None
+
+    def damaged(self) -> list[Path]:
+        """The damaged checkpoints moved aside so far (govsoc status counts them)."""
+        try:
+            return sorted((self.folder / DAMAGED_FOLDER).iterdir())
+        except FileNotFoundError:
+            return []
 
     def _fingerprints(self) -> dict[int, dict[str, list[str]]]:
         """Every checkpoint's identity by fingerprint length and fingerprint: the folder is
@@ -454,6 +511,9 @@ class CheckpointStore:
         while self.get(identity) is not None:  # same first bytes, different content: a new generation
             generation += 1
             identity = make_id(print_, "generation", generation)
+        lost = self._lost_identity(view)
+        if lost is not None:  # the file of a damaged checkpoint: its identity again, so its ids are
+            identity, print_, length = lost  # the same and the store keeps its lines once
         saved = self.save(Checkpoint(identity=identity, fingerprint=print_, fingerprint_bytes=length,
                                      path=str(view.path), size=view.size, device=view.device,
                                      inode=view.inode, parser=parser), can_wait=True)
@@ -471,19 +531,46 @@ def _release(handle: Any) -> None:
         handle.close()
 
 
+class DamagedCheckpoint(GovsocError):
+    """A checkpoint file whose content is not a checkpoint (``why`` says what is wrong)."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(f"damaged checkpoint: {why}", location=Location(path=str(path)))
+        self.why = why
+
+
 def _read(path: Path) -> Checkpoint | None:
-    """The checkpoint stored at ``path``, None when there is none; GovsocError when unreadable."""
+    """The checkpoint stored at ``path``, None when there is none; GovsocError when it cannot be
+    read, DamagedCheckpoint when what is there is not a checkpoint."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as e:
         raise GovsocError(f"unreadable checkpoint: {e.strerror}", location=Location(path=str(path))) from e
     try:
-        return Checkpoint.from_json(json.loads(text))
-    except (ValueError, TypeError, KeyError, AttributeError) as e:
-        raise GovsocError(f"unreadable checkpoint: {e} (delete it to read the source again)",
-                          location=Location(path=str(path))) from e
+        parsed = json.loads(data.decode("utf-8"))
+        if not isinstance(parsed, dict):
+            raise TypeError(f"a JSON {type(parsed).__name__}, not an object")
+        checkpoint = Checkpoint.from_json(parsed)
+        _check_kinds(checkpoint)
+        return checkpoint
+    except (ValueError, TypeError, KeyError, AttributeError) as e:  # ValueError: bad UTF-8 too
+        raise DamagedCheckpoint(path, f"{type(e).__name__}: {e}") from e
+
+
+def _check_kinds(checkpoint: Checkpoint) -> None:
+    """TypeError when a field holds a value of another kind than its declared one (a number where
+    text is due, ...): such a checkpoint would fail later, far from its file."""
+    for item in fields(checkpoint):
+        value = getattr(checkpoint, item.name)
+        kind = str(item.type)
+        if value is None or item.name in ("partial", "superseded", "provisional", "counters"):
+            continue
+        if kind.startswith("int") and (not isinstance(value, int) or isinstance(value, bool)):
+            raise TypeError(f"{item.name}: {value!r} is not a whole number")
+        if kind.startswith("str") and not isinstance(value, str):
+            raise TypeError(f"{item.name}: {value!r} is not text")
 
 
 def _still_elsewhere(checkpoint: Checkpoint, view: FileView) -> bool:

@@ -101,7 +101,8 @@ class Pipeline:
         self.inventory = inventory
         # given by the caller (govsoc.core.enrichment): classification tags and masks events here
         self.enrichers = tuple(enrichers)
-        self.checkpoints = CheckpointStore(Path(data_dir) / "state" / "sources")
+        self.checkpoints = CheckpointStore(Path(data_dir) / "state" / "sources",
+                                           notice=lambda message: self.notice(message))
         #: What was seen at each log path (collectors.files.paths): its first look, links refused.
         self.paths = PathRecords(Path(data_dir) / "state" / "paths", notice=lambda message: self.notice(message))
         #: Notices about paths said in this process (said once, not at every poll).

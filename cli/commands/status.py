@@ -317,7 +317,7 @@ def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -
     retried after a back-off), and the error naming each failed period. Then each live capture
     that was killed without stopping (LOST: what it lost). Each file `govsoc ingest` refused at
     a log path (a symbolic link: see --symlinks; a rotated file another user owns): how many
-    times, and why. Last, the free space of the data
+    times, and why. Checkpoints found damaged and moved aside. Last, the free space of the data
     folder's disk; a full one (under 1 MiB) is also said first, on stderr: nothing more can be
     saved there, and the daemon (running while it holds its lock) shows its last saved records."""
     data_dir = app.config.data_dir
@@ -325,8 +325,10 @@ def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -
     disk = disk_status(data_dir)
     spool = Spool(data_dir / "spool", app.config.collectors.spool_max_bytes)
     totals = spool.totals()
-    rows = [source_status(c, now, totals.sources.get(c.identity))
-            for c in CheckpointStore(data_dir / "state" / "sources").all()]
+    checkpoints = CheckpointStore(data_dir / "state" / "sources")
+    rows = [source_status(c, now, totals.sources.get(c.identity)) for c in checkpoints.all()]
+    # damaged checkpoints moved aside (their sources were read again from their start; R11i-2)
+    damaged_checkpoints = [str(p) for p in checkpoints.damaged()]
     backlog = backlog_spool(spool.folder, spool.max_bytes)
     spooled = {"pending_bytes": spool.pending_bytes(), "max_bytes": spool.max_bytes, "folder": str(spool.folder),
                "unparsed_pending_bytes": backlog.pending_bytes(),
@@ -346,7 +348,8 @@ def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -
                for r in PathRecords(data_dir / "state" / "paths").all() if r.refused]
     if fmt == "json":
         click.echo(json_for_terminal({"disk": disk, "sources": rows, "receivers": receivers, "spool": spooled,
-                                     "scheduler": scheduler, "lost_captures": lost, "refused_paths": refused}))
+                                     "scheduler": scheduler, "lost_captures": lost, "refused_paths": refused,
+                                     "damaged_checkpoints": damaged_checkpoints}))
         return
     if disk["full"]:
         click.echo(printable(disk_line(disk)), err=True)
@@ -362,6 +365,9 @@ def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -
     console().print(table)
     for link in refused:
         click.echo(printable(f"refused: {link['path']}: {link['refused']} times; {link['reason']}"))
+    if damaged_checkpoints:
+        click.echo(printable(f"damaged checkpoints: {len(damaged_checkpoints)}, moved aside (their sources were read "
+                             f"again from their start): {', '.join(damaged_checkpoints)}"))
     if receivers:
         console().print(_receivers_table(receivers))
         if show_senders:
