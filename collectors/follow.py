@@ -39,7 +39,7 @@ from govsoc.collectors.files.discover import (
     written_order,
 )
 from govsoc.collectors.files.folder import Denied, LinkRefused, Resolved, link_chain, open_folder, resolve
-from govsoc.collectors.files.identity import FileView, in_folder, look, no_links
+from govsoc.collectors.files.identity import FileView, from_held, in_folder, look, no_links, open_bytes
 from govsoc.collectors.files.paths import Kind, path_kind
 from govsoc.collectors.pipeline import IngestOptions, Pipeline
 from govsoc.collectors.summary import IngestSummary
@@ -104,6 +104,8 @@ def read_path(pipeline: Pipeline, path: Path, options: IngestOptions, *, named: 
                 return summaries
             with no_links(_SWAPPED, owners):
                 summaries.append(pipeline.ingest_file(target, options))
+                if not options.final and live_of(path) is None:  # a live log, not a rotated name
+                    _hold(pipeline, path, target)
     except ParseError as e:
         if isinstance(e.__cause__, Denied):  # a file they may not read, in a folder they may pass
             return [*summaries, *_denied(pipeline, path, options, e.message)]
@@ -366,13 +368,17 @@ def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) 
         elif aged:
             siblings.add(pipeline, sibling_view, match)
     gone = [c for c in previous if c.identity in wanted]
+    moved: list[IngestSummary] = []
     for checkpoint in gone:
-        # rotated away beyond reach: stop looking; say so once, unless it was read to the size
-        # last seen (R11e F2: a file logrotate deleted after it was read whole was "lines ... not found")
-        if not _read_whole(checkpoint):
-            pipeline.notice(f"{path_text(str(path))}: the file read before (checkpoint {checkpoint.identity[:12]}) "
-                            f"was rotated away; lines written to it after byte {checkpoint.offset} were not found")
-        pipeline.checkpoints.save(replace(checkpoint, path=f"{checkpoint.path} (rotated away)"))
+        held = pipeline.held.of(checkpoint.device, checkpoint.inode)
+        # a follower held it open: read to its end wherever it went (R11h R4, R11)
+        rest = _rest_of_held(pipeline, path, checkpoint, held, options) if held is not None else None
+        if rest is not None:
+            moved.append(rest)
+        else:
+            _said_gone(pipeline, path, checkpoint)
+        latest = pipeline.checkpoints.get(checkpoint.identity) or checkpoint
+        pipeline.checkpoints.save(replace(latest, path=f"{checkpoint.path} (rotated away)"))
     listed = _with_generations_between(pipeline, path, [*found, *siblings.resumed])
     first_look = earlier.first_look_seconds if earlier is not None and not previous else None
     unread = [f for f in siblings.unread(gone, first_look) if f not in listed]
@@ -380,7 +386,64 @@ def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) 
                         key=lambda f: written_order(path, f))
     to_read = [*(f for f in listed if rotation_age(path, f) is None), *aged_order]
     owners = pipeline.paths.owners(path) if to_read else None
-    return [summary for rotated in to_read if (summary := _finish(pipeline, rotated, options, owners)) is not None]
+    return [*moved,
+            *(summary for rotated in to_read if (summary := _finish(pipeline, rotated, options, owners)) is not None)]
+
+
+def _said_gone(pipeline: Pipeline, path: Path, checkpoint: Checkpoint) -> None:
+    """Say (and count in the path's record: `govsoc status`) that the file read before at ``path``
+    is gone from where the rotated files are looked for, when lines may have been lost: it was not
+    read to the size last seen, or it was last seen at the path itself, so it left the folder in one
+    step (logrotate ``olddir``, a re-pointed link: R11h R4, R11; or deleted, ``rotate 0``) and what
+    was written between the last read and its move is not known. Not said for a file last seen at a
+    rotated name and read whole there (R11e F2: deleted past ``rotate N``, nothing lost)."""
+    if _read_whole(checkpoint) and checkpoint.path != str(path):
+        return
+    why = (f"the file read before (checkpoint {checkpoint.identity[:12]}) is no longer at {path_text(path.name)} nor "
+           "beside it under a rotated name (moved to another folder, as by logrotate's olddir or a re-pointed link, "
+           f"or deleted); lines written to it after byte {checkpoint.offset} were not read (name the folder it was "
+           "moved to, or follow the path with --follow, which reads a moved file to its end)")
+    pipeline.notice(f"{path_text(str(path))}: {why}")
+    pipeline.paths.refuse(path, why, "file")
+
+
+def _hold(pipeline: Pipeline, path: Path, target: Path) -> None:
+    """Keep the file just read at ``target`` open (collectors.files.held) as the file of the
+    followed log path ``path`` (itself, or a link to ``target``), so that the next poll reads it to
+    its end wherever it was moved. Opened as it was read (relative to the checked folder, no link
+    where none may be)."""
+    try:
+        with open_bytes(target) as raw:
+            if stat.S_ISREG(os.fstat(raw.fileno()).st_mode):
+                pipeline.held.hold(pipeline.paths.key(path), os.dup(raw.fileno()))
+    except OSError:  # gone again since it was read: the next poll looks for it
+        pipeline.held.release(pipeline.paths.key(path))
+
+
+def _rest_of_held(pipeline: Pipeline, path: Path, checkpoint: Checkpoint, held: int,
+                  options: IngestOptions) -> IngestSummary | None:
+    """Read the file read before at ``path``, moved away since, to its end from the descriptor
+    held open (``held``, of that file's device and inode), then let it go. Its summary names
+    where it is now. None when the held file's content is not that file's any more (copytruncate
+    into another folder: the copy is elsewhere, the held inode truncated and written again)."""
+    old = Path(checkpoint.path)
+    try:
+        where = os.readlink(f"/proc/self/fd/{held}")
+    except OSError:
+        where = "?"
+    try:
+        with from_held(old, held):
+            view = look(old)
+            match = pipeline.checkpoints.match(view) if view.head else None
+            if match is None or match.identity != checkpoint.identity:
+                return None
+            summary = pipeline.ingest_file(old, replace(options, final=True))
+    except ParseError as e:
+        summary = IngestSummary(source=path_text(str(path)), error=e.message)
+    finally:
+        pipeline.held.release_file(held)
+    summary.source = f"{summary.source} (moved to {path_text(where)}, read from the file held open)"
+    return summary
 
 
 def _stranger(pipeline: Pipeline, rotated: Path, owners: frozenset[int]) -> bool:
@@ -545,11 +608,14 @@ class Follower:
         """One pass over every followed file."""
         summaries: list[IngestSummary] = []
         named = named_paths(self.patterns)
+        polled: set[str] = set()
         for path in expand(self.patterns, missing_ok=True, links=self.links):
+            polled.add(self.pipeline.paths.key(path))
             options = replace(self.options(path), final=False)
             summaries.extend(read_path(self.pipeline, path, options, named=path in named,
                                        via=None if path in named else folder_link(path, self.patterns),
                                        fixed=configured_folder(path, self.patterns)))
+        self.pipeline.held.keep_only(polled)
         self.pipeline.drain()
         self.pipeline.paths.prune()  # once a day at most: a stat of its stamp otherwise (R11g G6)
         return summaries
@@ -560,8 +626,11 @@ class Follower:
         ``stop`` is looked at between polls only, so a poll is never cut between a write to the
         store and its checkpoint or its summary (what the run reports is what it stored)."""
         stop = stop or threading.Event()
-        while (until is None or time.monotonic() < until) and not stop.is_set():
-            summaries = self.poll()
-            if on_poll is not None:
-                on_poll(summaries)
-            stop.wait(self.interval)
+        try:
+            while (until is None or time.monotonic() < until) and not stop.is_set():
+                summaries = self.poll()
+                if on_poll is not None:
+                    on_poll(summaries)
+                stop.wait(self.interval)
+        finally:
+            self.pipeline.held.close()  # the files held open between polls (collectors.files.held)

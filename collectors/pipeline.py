@@ -46,6 +46,7 @@ from govsoc.collectors.base import (
 from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
 from govsoc.collectors.detect import detect_parser, record_format
 from govsoc.collectors.files.binary import sniff_binary
+from govsoc.collectors.files.held import HeldFiles
 from govsoc.collectors.files.identity import RENAMED_OVER, FileView, look, open_content, same_file
 from govsoc.collectors.files.lines import DEFAULT_MAX_RECORD_BYTES, ReadStats, read_lines
 from govsoc.collectors.files.paths import PathRecords
@@ -128,6 +129,8 @@ class Pipeline:
         #: collectors.follow's last look at each rotated file, with the (device, inode, size,
         #: mtime) it was taken at.
         self.rotated_views: dict[Path, tuple[tuple[int, int, int, int], FileView]] = {}
+        #: The file last read at each followed path, held open between polls (collectors.files.held)
+        self.held = HeldFiles()
 
     # -- delivery ----------------------------------------------------------------------------
     def _store_usable(self) -> bool:

@@ -77,6 +77,11 @@ _OWNERS: ContextVar[frozenset[int] | None] = ContextVar("govsoc_owners", default
 #: must be readable by each of them (R11h R1/R2/R10/R13).
 _FOLDER: ContextVar[tuple[str, int, frozenset[int]] | None] = ContextVar("govsoc_folder", default=None)
 
+#: With it, a log path (spelled, normalised) and a descriptor of the file last read there, held
+#: open by a follower (collectors.files.held): every open of that path opens the held file, moved
+#: away since (logrotate ``olddir``, a re-pointed link: R11h R4, R11), not what the name holds now.
+_HELD: ContextVar[tuple[str, int] | None] = ContextVar("govsoc_held", default=None)
+
 #: Why a rotated generation found beside a log is not read through a link.
 GENERATION = "not read in place of a rotated file"
 
@@ -109,10 +114,27 @@ def in_folder(folder: str, descriptor: int, readers: frozenset[int] = frozenset(
         _FOLDER.reset(token)
 
 
+@contextmanager
+def from_held(path: Path, descriptor: int) -> Iterator[None]:
+    """Within: :func:`open_content` (and every open of this module) of ``path`` opens the file held
+    open as ``descriptor`` (a copy of it, from its start), wherever that file is now."""
+    token = _HELD.set((os.path.normpath(os.path.abspath(path)), descriptor))
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
+
+
 def _open_at(path: Path, flags: int) -> int:
-    """os.open of ``path``, relative to the checked folder's descriptor when it is in that folder."""
+    """os.open of ``path``, relative to the checked folder's descriptor when it is in that folder
+    (or the held file's descriptor copied, within :func:`from_held`)."""
     held = _FOLDER.get()
     spelled = os.path.normpath(os.path.abspath(path))
+    kept = _HELD.get()
+    if kept is not None and kept[0] == spelled:
+        fd = os.dup(kept[1])  # shares the held one's position: each reader seeks where it reads
+        os.lseek(fd, 0, os.SEEK_SET)
+        return fd
     if held is not None and os.path.dirname(spelled) == held[0]:
         return os.open(os.path.basename(spelled), flags, dir_fd=held[1])
     return os.open(path, flags)

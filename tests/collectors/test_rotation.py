@@ -228,13 +228,17 @@ def test_a_file_found_under_another_name_in_the_same_run_is_not_said_lost(tmp_pa
     assert len(originals) == len(set(originals)) == 260
 
 
-@pytest.mark.parametrize(("final", "warned"), [
-    (True, False),  # read to the size it had: a file logrotate then deleted lost nothing known
-    (False, True),  # --follow held back its unterminated last line: that line was not found
+@pytest.mark.parametrize(("final", "last_seen", "warned"), [
+    # read to the size it had at a rotated name, then deleted past `rotate N`: nothing lost, not said
+    (True, "auth.log.1", False),
+    # read to the size it had at the path itself, then gone in one step (rotate 0, or moved to
+    # logrotate's olddir): what it got after the last read is not known (R11h R4: said by nobody)
+    (True, "auth.log", True),
+    (False, "auth.log", True),  # --follow held back its unterminated last line: that line was not found
 ])
 def test_a_file_rotated_away_is_said_lost_only_when_it_was_not_read_whole(tmp_path: Path, logs: Path,
                                                                           sqlite_store: SqliteStore, final: bool,
-                                                                          warned: bool) -> None:
+                                                                          last_seen: str, warned: bool) -> None:
     # R11e F2: "lines written to it after byte N were not found" for files read to their end
     log = logs / "auth.log"
     notices: list[str] = []
@@ -243,7 +247,10 @@ def test_a_file_rotated_away_is_said_lost_only_when_it_was_not_read_whole(tmp_pa
     with log.open("ab") as out:
         out.write(b"Dec 10 08:00:00 web1 sshd[9]: half a li")
     pipeline.ingest_file(log, IngestOptions(final=final))
-    log.unlink()  # rotated out of reach (rotate 0, or beyond the count)
+    if last_seen != log.name:  # rotated, and its checkpoint seen there (unchanged) before it went
+        log.rename(logs / last_seen)
+        assert [s.records for s in finish_predecessors(pipeline, log, IngestOptions())] == [0]
+    (logs / last_seen).unlink()  # rotated out of reach (rotate 0, or beyond the count)
     write(log, 100, 10)
     assert finish_predecessors(pipeline, log, IngestOptions()) == []
     assert [n.split(": ", 1)[1][:22] for n in notices] == (["the file read before ("] if warned else [])
