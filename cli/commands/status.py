@@ -15,6 +15,7 @@ from rich.text import Text
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
 from govsoc.cli.output import console, printable
+from govsoc.cli.terminal import one_line
 from govsoc.cli.terminal import json_for_terminal
 from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
 from govsoc.collectors.files.identity import look
@@ -133,7 +134,7 @@ def _senders_table(receivers: list[dict[str, Any]], now: datetime) -> Table:
                 " SILENT" if sender.get("silent") else "")
         except ValueError:
             silent = "-"
-        table.add_row(Text(printable(receiver)), Text(printable(host)), str(sender["messages"]),
+        table.add_row(Text(one_line(receiver)), Text(one_line(host)), str(sender["messages"]),
                       str(sender["bytes"]), str(sender["stored"]), str(sender["spooled"]),
                       str(sender["rejected"] + sender["store_rejected"]), str(sender["dropped"]),
                       sender["last_heard"] or "-", silent)
@@ -193,9 +194,9 @@ def _receivers_table(receivers: list[dict[str, Any]]) -> Table:
         refused = ", ".join(f"{k} {v}" for k, v in sorted(row["refused_by_reason"].items()) if v)
         messages = row["unit"] == "message"
         outcomes = [str(row.get(name, 0)) if messages else "-" for name in ("stored", "spooled", "dropped")]
-        table.add_row(Text(printable(f"{row['name']} ({row['transport']})")), Text(printable(row["address"])),
-                      Text(printable(_state(row))), str(len(row["senders"])),
-                      Text(printable(f"{row['received']} {row['unit']}s")), *outcomes,
+        table.add_row(Text(one_line(f"{row['name']} ({row['transport']})")), Text(one_line(row["address"])),
+                      Text(one_line(_state(row))), str(len(row["senders"])),
+                      Text(one_line(f"{row['received']} {row['unit']}s")), *outcomes,
                       Text(f"{row.get('records', 0)}: {_events(row)}"),
                       Text(f"{row['rejected'] + row.get('store_rejected', 0)}" + (f" ({reasons})" if reasons else "")),
                       Text(f"{row['refused_connections']}" + (f" ({refused})" if refused else "")),
@@ -279,15 +280,15 @@ def _jobs_table(data: dict[str, Any], zone: str) -> Table:
                  "error"):
         table.add_column(name, justify="right" if name in ("seconds", "failures in a row") else "left")
     for row in data["jobs"]:
-        table.add_row(row["job"], Text(printable(row["schedule"])), local(row.get("last_start")),
+        table.add_row(row["job"], Text(one_line(row["schedule"])), local(row.get("last_start")),
                       row.get("outcome") or "-", str(row.get("duration") if row.get("duration") is not None else "-"),
                       str(row.get("consecutive_failures", 0)), local(row.get("next_run")) if
-                      row["active"] else "-", Text(printable(_periods(row))), Text(printable(row.get("error") or "")))
+                      row["active"] else "-", Text(one_line(_periods(row))), Text(one_line(row.get("error") or "")))
     for service in daemon.get("services") or []:
         alive = service.get("running") and daemon["running"]
         table.add_row(str(service.get("name")), "service", local(service.get("since")),
                       "running" if alive else "stopped", "-", str(service.get("failures_in_a_row", 0)), "-", "-",
-                      Text(printable(str(service.get("last_error") or ""))))
+                      Text(one_line(str(service.get("last_error") or ""))))
     return table
 
 
@@ -358,15 +359,15 @@ def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -
         table.add_column(name, justify="left" if name == "source" else "right")
     for row in rows:
         lag = "-" if row["lag_bytes"] is None else f"{row['lag_bytes']} B, {row['lag_seconds']} s"
-        table.add_row(Text(printable(row["source"])), str(row["records"]), str(row["accepted"]), str(row["stored"]),
+        table.add_row(Text(one_line(row["source"])), str(row["records"]), str(row["accepted"]), str(row["stored"]),
                       str(row["rejected"]), str(row["dropped"]), str(row["spooled"]),
                       f"record {row['checkpoint']}" if row["unit"] == "record" else
                       f"{row['checkpoint']} (line {row['line']})", lag)
     console().print(table)
     for link in refused:
-        click.echo(printable(f"refused: {link['path']}: {link['refused']} times; {link['reason']}"))
+        click.echo(one_line(f"refused: {link['path']}: {link['refused']} times; {link['reason']}"))
     if damaged_checkpoints:
-        click.echo(printable(f"damaged checkpoints: {len(damaged_checkpoints)}, moved aside (their sources were read "
+        click.echo(one_line(f"damaged checkpoints: {len(damaged_checkpoints)}, moved aside (their sources were read "
                              f"again from their start): {', '.join(damaged_checkpoints)}"))
     if receivers:
         console().print(_receivers_table(receivers))
@@ -381,7 +382,7 @@ def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -
     click.echo(printable(f"spool: {spooled['pending_bytes']} of {spooled['max_bytes']} bytes waiting for the store "
                          f"({spooled['folder']}), room for {spooled['room_bytes']} more{drained}{damaged}"))
     for run in lost:
-        click.echo(printable(f"LOST: {run['problem']} (the next `govsoc capture` here stores this as a "
+        click.echo(one_line(f"LOST: {run['problem']} (the next `govsoc capture` here stores this as a "
                              f"pipeline_error event)"))
     click.echo(printable(disk_line(disk)))
     if scheduler is not None:
