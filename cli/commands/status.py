@@ -15,8 +15,7 @@ from rich.text import Text
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
 from govsoc.cli.output import console, printable
-from govsoc.cli.terminal import one_line
-from govsoc.cli.terminal import json_for_terminal
+from govsoc.cli.terminal import json_for_terminal, one_line
 from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
 from govsoc.collectors.files.identity import look
 from govsoc.collectors.files.paths import PathRecords
