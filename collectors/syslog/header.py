@@ -50,10 +50,14 @@ _ISO_HOST = re.compile(r" +(\S+) +", re.ASCII)
 # The common RFC 5424 message in one pass: PRI 0-191 (as read_pri takes it), no structured
 # data ("-"); its time has the RFC 3339 shape (as _ISO) and is read in parse (fromisoformat, with
 # a zone); a PROCID of 1-10 ASCII digits is caught apart as the pid (rfc5424.pid_of's rule,
-# without a call per line); anything else goes through rfc5424.
-_RFC5424_NIL_SD = re.compile(r"<(\d\d?|0\d\d|1[0-8]\d|19[01])>1 " f"({_RFC3339})" r" (\S{1,255}) (\S{1,48}) "
-                             r"(?:(\d{1,10})|(\S{1,128})) (\S{1,32}) "
-                             r"-(?: (.*)|)$", re.DOTALL | re.ASCII)
+# without a call per line); anything else goes through rfc5424. A NILVALUE ("-") HOSTNAME,
+# APP-NAME, PROCID or MSGID leaves its group None (a field that only starts with "-" fails the
+# "-" branch at the space and takes the other), and the BOM before MSG (section 6.4) is left
+# out here: fewer steps per line in Python.
+_RFC5424_NIL_SD = re.compile(r"<(\d\d?|0\d\d|1[0-8]\d|19[01])>1 " f"({_RFC3339})" r" (?:-|(\S{1,255})) "
+                             r"(?:-|(\S{1,48})) (?:(\d{1,10})|-|(\S{1,128})) (?:-|(\S{1,32})) "
+                             r"-(?: \ufeff?(.*)|)$", re.DOTALL | re.ASCII)
+_bsd_match, _iso_match, _rfc5424_match = _BSD.match, _ISO.match, _RFC5424_NIL_SD.match
 _CACHE_SIZE = 4096
 #: Each PRI text _RFC5424_NIL_SD takes -> its value (a look-up instead of int() per line).
 _PRIORITY = {text: n for n in range(192) for text in {str(n), f"{n:02d}", f"{n:03d}"}}
@@ -88,32 +92,30 @@ class SyslogHeaderParser:
         """The header fields and message of ``text``; raises ParseError when it is no syslog line."""
         if context is not self._context:
             self._context, self._times, self._days, self._minutes = context, {}, {}, {}
-        priority, pos = None, 0
         if text.startswith("<"):
-            match = _RFC5424_NIL_SD.match(text)
+            match = _rfc5424_match(text)
             if match is not None:
                 pri, stamp, host, app, pid, procid, msgid, message = match.groups()
                 try:
                     when = _fromisoformat(stamp)
                 except ValueError:  # rfc5424 says why
-                    when = None
-                if when is not None and when.tzinfo is not None:
-                    if message and message[0] == "\ufeff":
-                        message = message[1:]
-                    return _new(SyslogLine, (when, None if host == "-" else host, None if app == "-" else app,
-                                             int(pid) if pid else None,
-                                             message.rstrip() if message else "", _PRIORITY[pri], "rfc5424",
-                                             pid or (None if procid == "-" else procid),
-                                             None if msgid == "-" else msgid, None))
+                    pass
+                else:
+                    if when.tzinfo is not None:
+                        return _new(SyslogLine, (when, host, app, int(pid) if pid else None,
+                                                 message.rstrip() if message else "", _PRIORITY[pri], "rfc5424",
+                                                 pid or procid, msgid, None))
             priority, pos = read_pri(text)
+        else:
+            priority, pos = None, 0
         # the common lines first, each expression fails at once on the other's first character
-        match = _BSD.match(text, pos)
+        match = _bsd_match(text, pos)
         if match is not None:
             stamp, host, program, pid, message = match.groups()
             when = self._times.get(stamp) or self._bsd_time(stamp, context)
             return _new(SyslogLine, (when, host, program, int(pid) if pid else None, message.rstrip(), priority,
                                      "rfc3164", None, None, None))
-        match = _ISO.match(text, pos)
+        match = _iso_match(text, pos)
         if match is None:
             return self._other(text, pos, priority, context)
         stamp, host, program, pid, message = match.groups()

@@ -113,11 +113,12 @@ def lines(draw: st.DrawFn) -> str:
         return f"{pri}{draw(bsd_stamps())}{space}{host}{draw(_SPACE)}{draw(tags())}{draw(_MESSAGE)}"
     if layout == "iso8601":
         return f"{pri}{draw(rfc3339_stamps())}{space}{host}{draw(_SPACE)}{draw(tags())}{draw(_MESSAGE)}"
-    procid = draw(st.sampled_from(["-", "8710", "4294967295", "12345678901", "\u00b2", "a1"]))
-    msgid, sd = draw(st.sampled_from(["-", "ID47"])), draw(st.sampled_from(["-", "-", '[x@1 a="1"]', "-x"]))
+    # NILVALUE fields, and fields that only start with "-"
+    procid = draw(st.sampled_from(["-", "8710", "4294967295", "12345678901", "\u00b2", "a1", "-1", "--"]))
+    msgid, sd = draw(st.sampled_from(["-", "ID47", "-m"])), draw(st.sampled_from(["-", "-", '[x@1 a="1"]', "-x"]))
     stamp = draw(rfc3339_stamps() | st.just("-"))
-    rest = draw(st.sampled_from(["", " ", "\n"]) | _MESSAGE.map(" ".__add__))
-    app = draw(st.sampled_from(["su", "-", "sshd"]))
+    rest = draw(st.sampled_from(["", " ", "\n", " \ufeff", " \ufeff\ufeffx", "\ufeff"]) | _MESSAGE.map(" ".__add__))
+    app = draw(st.sampled_from(["su", "-", "sshd", "-su"]))
     return f"{pri or '<14>'}1 {stamp}{space}{host or 'h'} {app} {procid} {msgid} {sd}{rest}"
 
 
