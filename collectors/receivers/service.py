@@ -71,6 +71,9 @@ class ReceiverSet:
         self._switch_interval: float | None = None
         #: receiver name -> when its next kernel-drop notice may come (monotonic seconds)
         self._drops_said: dict[str, float] = {}
+        #: Per UDP receiver, the kernel drops its last notice covered: drops read by the socket's
+        #: own stop (which reads them before closing it) are said by the last save too.
+        self._drops_told: dict[str, int] = {}
         self.addresses: dict[str, tuple[str, int]] = {}
 
     def state_of(self, name: str, transport: str) -> ReceiverState:
@@ -133,12 +136,14 @@ class ReceiverSet:
         """Save every receiver's counters (kernel drops read now)."""
         said = []
         for udp in self._udp:
-            before = udp.counters.kernel_drops
+            name = udp.counters.name
             udp.kernel_drops()
-            if udp.counters.kernel_drops > before and time.monotonic() >= self._drops_said.get(udp.counters.name, 0.0):
-                # the socket is open and the reader alive, but datagrams are lost: say so (once a minute)
-                self._drops_said[udp.counters.name] = time.monotonic() + 60.0
-                said.append(f"receiver {udp.counters.name} ({udp.counters.address}): the kernel dropped "
+            before = self._drops_told.get(name, 0)
+            if udp.counters.kernel_drops > before and time.monotonic() >= self._drops_said.get(name, 0.0):
+                # datagrams were lost while the socket was open: say so (once a minute), also at the stop
+                self._drops_said[name] = time.monotonic() + 60.0
+                self._drops_told[name] = udp.counters.kernel_drops
+                said.append(f"receiver {name} ({udp.counters.address}): the kernel dropped "
                             f"{udp.counters.kernel_drops - before} datagrams since the last count (its receive buffer "
                             f"was full: {udp.counters.kernel_drops} this run; see receive_buffer_bytes and "
                             f"net.core.rmem_max)")

@@ -266,3 +266,26 @@ def test_dual_stack_listener_shows_ipv4_senders_as_ipv4(receivers: Start, store)
     assert events["any"].get("log.source.address") == "127.0.0.2"  # not ::ffff:127.0.0.2
     assert events["any-tcp"].get("log.source.address") == "127.0.0.1"
     assert events["any"].timestamp.hour == 22  # the per-sender zone (UTC) matched the IPv4 address
+
+
+def test_udp_drops_read_at_the_stop_are_said(receivers: Start, store) -> None:  # type: ignore[no-untyped-def]
+    """Drops the kernel counted after the last periodic count are said by the stop's count too.
+    The socket's own stop reads its drops before closing it, and the last save compared with
+    that value, so a flood between two ticks (a loaded machine: CI-equivalent run, stop 30) was
+    counted but never said. Here the periodic count does nothing, so only the stop can say it."""
+    notices: list[str] = []
+    rs = receivers({"name": "udp", "transport": "udp", "listen": "127.0.0.1:0", "receive_buffer_bytes": 4096},
+                   notice=notices.append)
+    rs.worker.tick = lambda: None
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    # sent at full speed into a 4 KiB receive buffer: the reader cannot keep up
+    try:
+        for n in range(20_000):
+            sock.sendto(b"<13>Nov 30 10:00:00 h flood[%d]: message %d" % (n, n), rs.addresses["udp"])
+    finally:
+        sock.close()
+    settle(rs)
+    rs.stop()
+    assert rs.counters[0].kernel_drops > 0
+    said = [notice for notice in notices if "the kernel dropped" in notice]
+    assert len(said) == 1 and f"was full: {rs.counters[0].kernel_drops} this run" in said[0], notices
