@@ -34,7 +34,7 @@ from typing import Any
 from sigma.correlations import SigmaCorrelationRule
 from sigma.rule import SigmaRule
 
-from govsoc.core.alert import Alert, AlertReceipt, Evidence, TriageChange
+from govsoc.core.alert import Alert, AlertReceipt, TriageChange, match_alert_of
 from govsoc.core.errors import GovsocError, Location, RuleError
 from govsoc.core.event import Event, format_timestamp, make_id, parse_timestamp, shift
 from govsoc.core.gcpolicy import relaxed_gc
@@ -635,9 +635,8 @@ def _paired(plans: list[_Plan], results: Iterator[Iterator[Event]]) -> Iterator[
 def match_alert(meta: RuleMetadata, event: Event, fields: dict[str, Any] | None = None) -> Alert:
     """The alert of one event that matched a single-event rule (``fields``: the rule's
     ``meta.alert_fields()``, computed once for all of a rule's alerts)."""
-    return Alert(id=make_id(meta.id, event.id), kind="match", start=event.timestamp, end=event.timestamp,
-                 event_ids=(event.id,), context=event_context(event), evidence=(Evidence.of(event),),
-                 **(fields if fields is not None else meta.alert_fields()))
+    return match_alert_of(make_id(meta.id, event.id), event, event_context(event),
+                          fields if fields is not None else meta.alert_fields())
 
 
 def _located(error: GovsocError, rule: SigmaRule | SigmaCorrelationRule, ruleset: RuleSet) -> RuleError:
