@@ -101,6 +101,48 @@ with other helpers' test runs; wall ratios are worth little, CPU seconds stand b
   of which the pass waited 24.65 s, incremental 11.76 s = 21.0 % (of it 2.6 s alert writes),
   peak 192 / 81 MiB; 48,574 / 467 matches on both stores = the baseline's rows. Neither 5x
   target is met at this load; the incremental targets neither (the node was the slowest part).
+
+Measured (P12f, 2026-12-02, same machine, load average 6.5-12: a CI run and other helpers beside,
+on both cores and on the shared node).
+
+* Before (main 85374ff, `--events 200000 --es-events 200000`, 01:10-01:14, load 6.5-7.4): SQLite
+  1.50 s = 3.2x (CPU 1.00 s against 3.11 s = 3.1x; 3.9x without the write wait), incremental
+  0.34 s = 22.8 % (CPU 19.6 %: at 200,000 events the fixed part weighs five times what it does at
+  1,000,000); Elasticsearch 9.22 s = 0.8x (CPU client 0.93 + node 5.47 s against 3.32 s = 0.5x),
+  alert writes 9.15 s on two threads (waited 1.54 s), incremental 4.14 s = 44.9 %.
+* Where the SQLite pass went (1,000,000 events, the pass alone on a copy of a prepared store,
+  cProfile and py-spy, load 9-12): 3.0-3.6 s of CPU. Per hit, measured alone: decoding the row
+  8.5 us, building its alert 19 us (a frozen dataclass's __init__ sets each of Alert's 20 fields
+  through object.__setattr__: 7.4 us; Evidence's 3.5 us), to_json 7 us; rules 0-39 run alone
+  0.58 s, 40-59 0.26 s, 80-99 0.39 s (index plans as expected). zlib's decompress shows 25-48 us
+  a hit under a profiler but takes 2.6 us alone: it lets go of the GIL on every call and the
+  read-ahead thread's SQL functions take it (wall, not CPU). The alert-write wait is CPU under
+  contention, not fsync (synchronous=NORMAL for the pass: no change).
+* Where the Elasticsearch pass went (200,000 events, prepared index): the node, not the client.
+  Client CPU 0.6-0.9 s (converting the 100 rules 0.29 s of it, the SQLite backend's 0.10 s),
+  node CPU 1.4-2.3 s; with write_alerts stubbed out the pass took 4.2-6.6 s against 6.9-7.4 s;
+  the 100 searches alone, as five _msearch requests, 3.7 s (size 0: 2.55 s). One rule's profile:
+  query 7.7 ms, fetch 140 ms for 98 hits (per-segment reader set-up 82 ms over 7 segments,
+  stored fields 24 ms). One _msearch of all 100 searches against five of 20: 1.9-2.45 s against
+  2.2-2.6 s (load 11.5), no clear gain. Incremental (100,000 + 10,000): 2.76 s, client CPU
+  0.13 s, node 0.63 s (~6 ms a search: a fixed cost per rule per pass), 1.7 s of it waiting for
+  the five _msearch answers.
+* After 2b24da0 (match alerts built with the slots' setters, not the frozen dataclasses'
+  __init__): building a hit's alert 16-20 -> 13-17 us (interleaved, min of 3, load 11); the
+  whole pass's CPU within the load's noise (3 interleaved pairs of the pass alone, 1,000,000
+  events, load 11: 3.17-3.53 s before, 3.26-3.56 s after).
+* Full SQLite command after 2b24da0 (`--no-es`, 01:53-01:58, load 12.1 -> 11.4): baseline 47.29 s
+  (CPU 16.03 s); SQLite 10.70 s = 4.4x (6.85 s = 6.9x without the write wait), CPU 3.51 s = 4.6x
+  less, alert writes 3.84 s (a third of the wall), incremental 0.63 s = 5.9 % (CPU 0.18 s =
+  5.2 %), peak 167 / 77 MiB; 48,574 / 467 matches = the baseline's rows.
+* Elasticsearch after 2b24da0 (`--no-sqlite --events 200000`, 01:58-02:02, load 11.4 -> 8.9):
+  baseline 7.72 s (CPU 2.95 s); full pass 3.97 s = 1.9x (3.50 s = 2.2x without the write wait),
+  CPU client 0.68 + node 1.21 s = 1.6x less, alert writes 3.41 s on two threads (waited 0.47 s),
+  incremental 0.74 s = 18.6 % (CPU 4.3 %; the node's CPU over it read 0.00 s: nodes stats lag),
+  peak 115 / 81 MiB; 9,633 / 467 matches. Against the run before, no Elasticsearch code
+  changed: the difference is the node's other clients. Neither 5x target is met at this load:
+  SQLite's wall by the alert writes, Elasticsearch's by the node (per-search set-up, fetch,
+  ~0.1 ms of node CPU an alert indexed).
 """
 
 from __future__ import annotations
