@@ -52,7 +52,7 @@ RECORD_FILE = "record-file"
 
 #: Counters kept per source, shown by `govsoc status`.
 COUNTERS = ("records", "events", "created", "duplicates", "rejected", "dropped", "spooled",
-            "parse_failures", "truncated", "nul_bytes_skipped", "binary")
+            "parse_failures", "truncated", "nul_bytes_skipped", "binary", "garbled")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -81,9 +81,11 @@ class Checkpoint:
     padding: int = 0
     tail: str | None = None
     #: Binary content found in the file (what it is) at ``binary_at``, the start of the line it
-    #: begins in: the read stopped there, and the file is read no further (R11 F6).
+    #: begins in: the read stopped there (R11 F6). The file is judged again from there when it
+    #: grows, or when ``binary_rule`` is older than collectors.files.binary.BINARY_RULE (R11i-5).
     binary: str | None = None
     binary_at: int = 0
+    binary_rule: int = 0
     size: int | None = None
     device: int = 0
     inode: int = 0

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import functools
 import json
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -45,7 +46,7 @@ from govsoc.collectors.base import (
 )
 from govsoc.collectors.checkpoints import Checkpoint, CheckpointStore
 from govsoc.collectors.detect import detect_parser, record_format
-from govsoc.collectors.files.binary import sniff_binary
+from govsoc.collectors.files.binary import BINARY_RULE, binary_magic, sniff_binary
 from govsoc.collectors.files.held import HeldFiles
 from govsoc.collectors.files.identity import RENAMED_OVER, FileView, look, open_content, same_file
 from govsoc.collectors.files.lines import DEFAULT_MAX_RECORD_BYTES, ReadStats, read_lines
@@ -256,6 +257,8 @@ class Pipeline:
                 continue
             tally.records += 1
             try:
+                if "garbled" in record.flags:  # not a line of the log's format: kept, never parsed
+                    raise ParseError(GARBLED)
                 parsed = list(parser.parse(record, context))
             except GovsocError as e:
                 tally.parse_failures += 1
@@ -269,6 +272,7 @@ class Pipeline:
 
     def _finish(self, event: Event, record: RawRecord, index: int, host: str | None = None) -> Event:
         lossless = "event.original" not in event.fields or _decodes_without_loss(record.data)
+        lossless = lossless and "garbled" not in record.flags  # its exact bytes kept beside the escaped text
         if not record.flags and lossless and self.inventory is None and not self.enrichers and not host:
             # nothing to add
             return Event(id=record.event_id(index), timestamp=event.timestamp, dataset=event.dataset,
@@ -412,7 +416,9 @@ class Pipeline:
             checkpoint = self.checkpoints.match(view)
             if checkpoint is None:
                 binary = sniff_binary(view.head)
-                if binary:
+                # A known format is refused whole; control bytes alone may be a run of garbage at
+                # the head of a text log, which the reader judges (R11i-5).
+                if binary and binary_magic(view.head) is not None:
                     return None, binary
                 checkpoint = self.checkpoints.register(view, options.parser or detect_parser(view.path))
         return checkpoint, None
@@ -475,12 +481,10 @@ class Pipeline:
                 self.checkpoints.save(hinted)
             self._delete_superseded(checkpoint)
             return
-        if checkpoint.binary is not None:  # binary content found before: read no further (R11 F6)
-            # said again only when the file changed since (--follow polled it every second)
-            summary.unchanged = view.size == checkpoint.size
-            if not summary.unchanged:
-                summary.binary, summary.binary_at = checkpoint.binary, checkpoint.binary_at
-                self.checkpoints.save(replace(checkpoint, size=view.size))
+        if checkpoint.binary is not None and checkpoint.binary_rule == BINARY_RULE and view.size == checkpoint.size:
+            # binary content found before (R11 F6), the file unchanged since: nothing to judge again
+            # (--follow polls it every second). Grown, it is judged again from there (R11i-5).
+            summary.unchanged = True
             return
         # Without a parser named, a file keeps the one chosen when it was first read.
         parser = parsers.get(options.parser or checkpoint.parser or detect_parser(view.path))()
@@ -502,7 +506,7 @@ class Pipeline:
                                                                          stats.waiting)
         summary.read_error = stats.error
         summary.damage = stats.damage
-        summary.binary, summary.binary_at = stats.binary, stats.binary_at
+        summary.binary, summary.binary_at, summary.garbled = stats.binary, stats.binary_at, stats.garbled
         self._delete_superseded(tracker.checkpoint)
 
     def _delete_superseded(self, checkpoint: Checkpoint) -> None:
@@ -593,6 +597,16 @@ class _Filtered:
         return self._records
 
 
+#: Why a record flagged ``garbled`` (collectors.files.lines) is a pipeline_error event.
+GARBLED = ("a run of lines with control bytes inside a text log (a logged field with raw newlines?), "
+           "kept whole as one event; the read went on at the next text line")
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\x{ord(match.group()):02x}"
+
+
 def _decodes_without_loss(data: bytes) -> bool:
     """Whether RawRecord.text() keeps every byte: UTF-8, else GB18030 without replacements."""
     for encoding in ("utf-8", "gb18030"):
@@ -612,7 +626,8 @@ def failure_event(record: RawRecord, parser: Parser, error: GovsocError, context
     fields: dict[str, Any] = {
         "event.kind": "pipeline_error",
         "event.original": text,
-        "message": text,
+        # a run of control bytes and raw newlines is shown escaped (its bytes are in original_base64)
+        "message": _CONTROL_CHARACTERS.sub(_escaped, text) if "garbled" in record.flags else text,
         "error.message": error.message,
         "govsoc.parse_error": error.message,
         "log.offset": record.offset,

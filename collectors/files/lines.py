@@ -15,9 +15,14 @@ Padding after the last line read (a log that ends in a crash's NUL bytes) is not
 and reporting it again each run (R11 F3), unless its first bytes are no longer NUL (a writer that
 extends its file with NULs and fills them in place, as log4j's memory-mapped appender does).
 
-Binary content (collectors.files.binary.binary_in, asked of every chunk) ends the read at the
-start of the line it begins in: the lines before it are returned, the position and what it is
-kept in the stats (``binary_at``, ``binary``), and nothing of it is returned as a line (R11 F6).
+Content that is not text (collectors.files.binary.binary_in, asked of every chunk) is judged
+per run, not per file (R11i-5): when a text line follows within RESUME_BYTES of its first
+control byte, the bytes from the start of the line it begins in up to that text line are
+records flagged ``garbled``, one per line in it that starts as text with the lines of control
+bytes after it (a logged field with raw newlines: its lines are one logged line), counted in
+``garbled``, and the read goes on at the text line. When none does, it is binary content: the
+read ends at the start of the line it begins in, the lines before it are returned, the position
+and what it is kept in the stats (``binary_at``, ``binary``), and nothing of it is returned as a line (R11 F6).
 """
 
 from __future__ import annotations
@@ -32,7 +37,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 from govsoc.collectors.base import FILE_ORIGIN, RawRecord
-from govsoc.collectors.files.binary import WINDOW, binary_in, binary_magic
+from govsoc.collectors.files.binary import (
+    RESUME_BYTES,
+    WINDOW,
+    binary_in,
+    binary_magic,
+    line_heads,
+    next_text_line,
+)
 from govsoc.collectors.files.identity import TAIL_BYTES, open_content
 
 #: The default record size limit (plan: 1 MiB).
@@ -69,6 +81,8 @@ class ReadStats:
     #: Binary content found: where the line it begins in starts (the read stopped there), and what it is.
     binary_at: int | None = None
     binary: str | None = None
+    #: Runs of non-text lines followed by text, each returned as one record flagged ``garbled``.
+    garbled: int = 0
     #: The last chunks read, (content position, bytes), newest last: the bytes really read, for
     #: checkpoint tail digests after the file changed under the reader (rotation, copytruncate).
     chunks: tuple[tuple[int, bytes], ...] = ()
@@ -163,17 +177,27 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
         return RawRecord(data=data, origin=origin, offset=offset, line=line_number or number, identity=identity,
                          end=end, flags=flags)
 
-    while chunk := _read(stream, chunk_size, stats):
-        if fd is not None and not _unchanged_before(fd, stats):
+    pending = b""  # what follows a run of garbage in the chunk it was found in, read next
+    while chunk := pending or _read(stream, chunk_size, stats):
+        if not pending and fd is not None and not _unchanged_before(fd, stats):
             stats.error = _changed(base)
             break
+        # a whole window to judge (a buffered file's first read1 gives what its buffer held: 4 KiB)
+        while not pending and len(carry) + len(chunk) < WINDOW and (more := _read(stream, chunk_size, stats)):
+            chunk += more
+        pending = b""
         # judged with the end of the chunk before: whole windows, wherever the chunks end
-        binary, whole, held = binary_in(carry + chunk), chunk, len(carry)
+        binary, held, resume = binary_in(carry + chunk), len(carry), None
+        if binary is not None:  # a run of garbage (text follows) or binary content
+            chunk, resume = _judge(stream, chunk_size, stats, carry, chunk, max(0, binary[0] - held))
+        whole = chunk
         carry = chunk[-WINDOW:]
-        if binary is not None:  # read the text before it; stopped below
-            chunk, stats.binary = chunk[:max(0, binary[0] - held)], binary[1]
+        if binary is not None:  # read the text before it; the run is read or the read stopped below
+            chunk = chunk[:max(0, binary[0] - held)]
+            if resume is None:
+                stats.binary = binary[1]
         pos, size = 0, len(chunk)
-        stats.chunks = (*_kept(stats.chunks), (base, chunk))
+        stats.chunks = (*_kept(stats.chunks), (base, whole[:resume] if resume is not None else chunk))
         padded = _PAD in chunk
         while pos < size:
             if line.torn:  # skip the padding; the next byte that is not NUL starts the next line
@@ -220,6 +244,22 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
             pos = newline + 1
             if record is not None:
                 yield record
+        if resume is not None:  # the run, up to the text line after it: a record per logged line
+            run = whole[size:resume]
+            at = line.offset if line.data is not None else base + size
+            head = bytes(line.data) if line.data is not None else b""
+            bounds = [0, *line_heads(run), len(run)]
+            for begin, stop in zip(bounds, bounds[1:], strict=False):
+                piece = run[begin:stop]
+                first, number = number + 1, number + piece.count(b"\n")
+                offset = at if begin == 0 else base + size + begin
+                stats.garbled += 1
+                record = emit(((head if begin == 0 else b"") + piece[:-1])[:max_bytes], offset, base + size + stop,
+                              base + size + stop - 1 - offset, ("garbled",), first)
+                if record is not None:
+                    yield record
+            line, pending, carry, base = _Line(), whole[resume:], b"", base + resume
+            continue
         if stats.binary is not None:
             at = line.offset if line.data is not None else base + size
             stats.binary_at = at
@@ -238,6 +278,22 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
                 yield record
         else:
             stats.waiting = line.length
+
+
+def _judge(stream: BinaryIO, chunk_size: int, stats: ReadStats, carry: bytes, chunk: bytes,
+           at: int) -> tuple[bytes, int | None]:
+    """Whether the content that is not text from ``chunk[at:]`` on is a run of garbage: the chunk
+    (read further when the text line after it may begin beyond it) and where the text line after
+    the run begins in it, or None for binary content (see collectors.files.binary)."""
+    held = len(carry)
+    while True:
+        resume = next_text_line(carry + chunk, held + at)
+        if resume is not None or len(chunk) >= at + RESUME_BYTES + WINDOW:
+            return chunk, None if resume is None else resume - held
+        more = _read(stream, chunk_size, stats)
+        if not more:  # the end for now: binary until the file grows and is judged again
+            return chunk, None
+        chunk += more
 
 
 def _kept(chunks: tuple[tuple[int, bytes], ...]) -> tuple[tuple[int, bytes], ...]:

@@ -1,0 +1,139 @@
+"""A text log with a run of non-text lines in it is still a text log (R11i-5): one logged field
+holding raw newlines and some 8 KiB of control bytes (an attacker's User-Agent or user name that
+sshd or nginx wrote unescaped) made the file "binary" from that line on, and every later line
+was never read. The run is now stored as one pipeline_error event (its raw bytes kept) and the
+read goes on at the next text line; real binary content still stops the read (test_pipeline)."""
+
+from __future__ import annotations
+
+import base64
+import random
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from govsoc.cli.commands.status import source_status
+from govsoc.collectors import Pipeline
+from govsoc.store.base import Query
+from govsoc.store.sqlite import SqliteStore
+
+
+def sshd(i: int) -> bytes:
+    return (f"Dec 10 06:{i // 60 % 60:02d}:{i % 60:02d} LabSZ sshd[{i}]: Failed password for u{i} from 10.0.0.1 "
+            f"port {i} ssh2\n").encode()
+
+
+def lines(start: int, count: int) -> bytes:
+    return b"".join(sshd(i) for i in range(start, start + count))
+
+
+def hostile(seed: int, size: int = 8192) -> bytes:
+    """One sshd line whose user name holds ``size`` bytes of control bytes with raw newlines
+    every 20-90 bytes: as sshd would log a client's unescaped field."""
+    rng = random.Random(seed)
+    field = bytearray()
+    while len(field) < size:
+        field += bytes(rng.choice(b"\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17")
+                       for _ in range(rng.randrange(20, 90)))
+        field += b"\n"
+    return b"Dec 10 07:00:00 LabSZ sshd[999]: Invalid user " + bytes(field[:-1]) + b" from 10.9.9.9 port 4444\n"
+
+
+@pytest.fixture
+def pipeline(tmp_path: Path, sqlite_store: SqliteStore) -> Pipeline:
+    return Pipeline(sqlite_store, data_dir=tmp_path / "state")
+
+
+def errors(store: SqliteStore) -> list[dict[str, object]]:
+    return [e.fields for e in store.search(Query(terms={"event.kind": ("pipeline_error",)}))]
+
+
+def test_a_logged_field_of_control_bytes_and_raw_newlines_does_not_stop_the_log(
+        tmp_path: Path, pipeline: Pipeline, sqlite_store: SqliteStore) -> None:
+    bad = hostile(1)
+    log = tmp_path / "auth.log"
+    log.write_bytes(lines(0, 300) + bad + lines(300, 300))
+    summary = pipeline.ingest_file(log)
+    # before: "stopped at byte 31791: binary data (..)": the 300 lines after it never stored
+    assert (summary.binary, summary.binary_at) == (None, None), summary.line()
+    assert summary.records == 601 and sqlite_store.count(Query()) == 601
+    (error,) = errors(sqlite_store)
+    # the run is one event, its bytes kept exactly; its text escaped (no raw control byte or newline)
+    assert base64.b64decode(str(error["govsoc.original_base64"])) == bad[:-1]
+    assert "garbled" in error["govsoc.flags"]  # type: ignore[operator]
+    assert not any(c < " " for c in str(error["message"]))
+    assert "1 run of non-text lines" in summary.line()
+    (checkpoint,) = pipeline.checkpoints.all()
+    row = source_status(checkpoint, datetime.now(UTC))
+    assert (row["garbled"], row["binary"], row["lag_bytes"]) == (1, None, 0)
+    # logging goes on: the next run reads the new lines
+    with log.open("ab") as out:
+        out.write(lines(600, 50) + hostile(2) + lines(650, 50))
+    again = pipeline.ingest_file(log)
+    assert again.records == 101 and sqlite_store.count(Query()) == 702 and len(errors(sqlite_store)) == 2
+
+
+def test_a_new_log_that_starts_with_such_a_line_is_read(tmp_path: Path, pipeline: Pipeline,
+                                                        sqlite_store: SqliteStore) -> None:
+    # a log rotated just before the hostile line: its head was sniffed "binary data" and the
+    # file never registered nor read
+    log = tmp_path / "auth.log"
+    log.write_bytes(hostile(3) + lines(0, 200))
+    summary = pipeline.ingest_file(log)
+    assert (summary.binary, summary.records) == (None, 201), summary.line()
+    assert sqlite_store.count(Query()) == 201 and len(errors(sqlite_store)) == 1
+
+
+def test_runs_one_after_another_are_one_event_each(tmp_path: Path, pipeline: Pipeline,
+                                                   sqlite_store: SqliteStore) -> None:
+    # five hostile requests in a row, then the log goes on: five events, every later line read;
+    # a small read chunk puts runs across chunk ends
+    log = tmp_path / "auth.log"
+    log.write_bytes(lines(0, 10) + b"".join(hostile(s, 4000) for s in range(5)) + lines(10, 10))
+    summary = pipeline.ingest_file(log)
+    assert (summary.binary, summary.records, summary.parse_failures) == (None, 25, 5), summary.line()
+    assert sqlite_store.count(Query()) == 25
+
+
+def test_a_file_stopped_by_the_old_rule_is_judged_again(tmp_path: Path, pipeline: Pipeline,
+                                                        sqlite_store: SqliteStore) -> None:
+    # a checkpoint written by the per-file rule: binary_at at the hostile line, nothing after it
+    # read. The file has not changed since; the next run reads on from there.
+    head, bad = lines(0, 300), hostile(4)
+    log = tmp_path / "auth.log"
+    log.write_bytes(head)
+    pipeline.ingest_file(log)
+    (checkpoint,) = pipeline.checkpoints.all()
+    with log.open("ab") as out:
+        out.write(bad + lines(300, 300))
+    stat = log.stat()
+    old = checkpoint.to_json() | {"binary": "binary data (41% control bytes in 8192 bytes)", "binary_at": len(head),
+                                  "size": stat.st_size, "counters": checkpoint.counters | {"binary": 1}}
+    old.pop("binary_rule", None)
+    (pipeline.checkpoints.folder / f"{checkpoint.identity}.json").write_text(__import__("json").dumps(old))
+    summary = pipeline.ingest_file(log)
+    assert (summary.binary, summary.records) == (None, 301), summary.line()
+    assert sqlite_store.count(Query()) == 601
+    (checkpoint,) = pipeline.checkpoints.all()
+    assert checkpoint.binary is None and checkpoint.offset == stat.st_size
+    assert pipeline.ingest_file(log).unchanged
+
+
+def test_binary_content_without_a_text_line_after_it_still_stops_the_read(tmp_path: Path, pipeline: Pipeline,
+                                                                         sqlite_store: SqliteStore) -> None:
+    # 128 KiB of bytes a third of them control bytes (no text line in them, twice the look-ahead):
+    # binary, the read stops where its line starts, nothing of it stored as errors
+    text = lines(0, 100)
+    rng = random.Random(5)
+    blob = bytes(rng.randrange(0, 80) for _ in range(128 << 10))
+    log = tmp_path / "mixed.log"
+    log.write_bytes(text + blob)
+    summary = pipeline.ingest_file(log)
+    assert summary.binary_at == len(text) and summary.parse_failures == 0, summary.line()
+    assert sqlite_store.count(Query()) == 100
+    # more text after it later does not make it a run of garbage: it is still binary
+    with log.open("ab") as out:
+        out.write(b"\n" + lines(100, 10))
+    again = pipeline.ingest_file(log)
+    assert again.records == 0 and sqlite_store.count(Query()) == 100
