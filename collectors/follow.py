@@ -382,6 +382,12 @@ def finish_predecessors(pipeline: Pipeline, path: Path, options: IngestOptions) 
     listed = _with_generations_between(pipeline, path, [*found, *siblings.resumed])
     first_look = earlier.first_look_seconds if earlier is not None and not previous else None
     unread = [f for f in siblings.unread(gone, first_look) if f not in listed]
+    for behind in siblings.behind:  # kept by its modification time: said and counted (R11i-6)
+        why = (f"not read as a generation of {path_text(str(path))}: modified before the path was first looked at, "
+               "changed after (history renamed by a rotation, or a writer or copy that keeps its time behind); "
+               "name it to read it")
+        if _once(pipeline, f"{path_text(str(behind))}: {why}"):
+            pipeline.paths.refuse(behind, why, "file")
     aged_order = sorted([*(f for f in listed if rotation_age(path, f) is not None), *unread],
                         key=lambda f: written_order(path, f))
     to_read = [*(f for f in listed if rotation_age(path, f) is None), *aged_order]
@@ -478,13 +484,16 @@ class _Siblings:
         #: known, with lines left since their checkpoint (a run stopped while reading them)
         self.resumed: list[Path] = []
         self.known: list[Path] = []
-        self.unknown: list[tuple[Path, float]] = []
+        self.unknown: list[tuple[Path, float, float]] = []
+        #: unknown generations left for a modification time before the path's first look while
+        #: their change time is after it (R11i-6): said, never read unnamed
+        self.behind: list[Path] = []
 
     def add(self, pipeline: Pipeline, view: FileView, match: Checkpoint | None) -> None:
         """Sort one sibling: known with lines left, known, or never read (with its mtime)."""
         if match is None:
             if view.head:
-                self.unknown.append((view.path, view.mtime))
+                self.unknown.append((view.path, view.mtime, view.ctime))
             return
         self.known.append(view.path)
         # Resumed once per file state in a process: a damaged file's error is said once, not every poll.
@@ -500,19 +509,32 @@ class _Siblings:
         taken); and, when a file read before is gone (rotated past ``rotate N``), those written
         after its last look (they can only be newer: logrotate deletes the oldest first); and
         when no file read from the path is known, those written after the path's ``first_look``
-        (seconds since the epoch; None when this is the first look)."""
+        (seconds since the epoch; None when this is the first look).
+
+        After a gone file, a generation's time is its change time when later than its modification
+        time (R11i-6): a writer that keeps its mtime behind, a copy that keeps it (cp -p,
+        logrotate's ``copy``) made it look older than that file, and it was skipped. Every
+        generation there was renamed or written after the gone file was read (logrotate deletes
+        the oldest first), and no one can set a change time back. Against the first look the
+        modification time stays (a rotation renames the history beside the log too, which
+        changes its change time): one only the change time puts after it is named in
+        ``behind``, to be said."""
         known_ages = [age for f in self.known if (age := rotation_age(self.path, f)) is not None]
         last_look = min((t for c in gone if (t := _time(c.updated)) is not None), default=None)
+        after_gone = last_look is not None
         if last_look is None and not self.known and first_look is not None:
             # compress keeps the plain file's mtime on the .gz, copytruncate's copy gets the copy
             # time: an mtime after the first look means lines written after it (F11d, logrotate 3.21)
             last_look = first_look
         unread = []
-        for sibling, mtime in self.unknown:
+        for sibling, mtime, ctime in self.unknown:
             age = rotation_age(self.path, sibling)
             newer = age is not None and any(k[0] == age[0] and k[1] < age[1] for k in known_ages)
-            if newer or (last_look is not None and mtime > last_look - RACY_SECONDS):
+            changed = max(mtime, ctime) if after_gone else mtime
+            if newer or (last_look is not None and changed > last_look - RACY_SECONDS):
                 unread.append(sibling)
+            elif last_look is not None and ctime > last_look - RACY_SECONDS:
+                self.behind.append(sibling)
         return unread
 
 

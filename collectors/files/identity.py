@@ -54,6 +54,8 @@ class FileView:
     device: int
     inode: int
     mtime: float
+    #: The inode's change time: set by every write, rename and utime, never back (R11i-6).
+    ctime: float = 0.0
 
     def prefix_fingerprint(self, length: int) -> str | None:
         """The fingerprint of the first ``length`` content bytes, or None when shorter."""
@@ -204,7 +206,7 @@ def look(path: Path) -> FileView:
             raise ParseError(f"cannot read: {e}", location=Location(path=str(path))) from e
         size: int | None = _gzip_size(_raw_fd(stream), st.st_size) if compressed else st.st_size
     return FileView(path=path, head=head, size=size, compressed=compressed, device=st.st_dev,
-                    inode=st.st_ino, mtime=st.st_mtime)
+                    inode=st.st_ino, mtime=st.st_mtime, ctime=st.st_ctime)
 
 
 def _raw_fd(stream: BinaryIO) -> int:
