@@ -56,7 +56,7 @@ from govsoc.collectors.spool import DEFAULT_MAX_BYTES, DrainInterrupted, Spool
 from govsoc.collectors.summary import Delivery, IngestSummary
 from govsoc.collectors.timestamps import find_time
 from govsoc.core.enrichment import Enricher
-from govsoc.core.errors import GovsocError, Location, ParseError, StoreError
+from govsoc.core.errors import ConfigError, GovsocError, Location, ParseError, StoreError
 from govsoc.core.event import Event
 from govsoc.core.gcpolicy import relaxed_gc
 from govsoc.core.sink import EventSink, WriteReceipt
@@ -124,6 +124,9 @@ class Pipeline:
         #: deliver raises DISK FULL, and the store's last error (said with it).
         self.disk_full_seconds = disk_full_seconds
         self._store_error = ""
+        #: The store's configuration error (a certificate that does not verify: R11i-7), once
+        #: met: what is delivered is spooled, and the caller stops and says it (exit 2).
+        self.misconfigured: ConfigError | None = None
         #: Rotated files with lines left that collectors.follow resumed in this process, by
         #: (device, inode, size, mtime): each state once.
         self.resumed_rotated: set[tuple[int, int, int | None, float]] = set()
@@ -173,7 +176,13 @@ class Pipeline:
         costs a connect time-out per try, which must not be paid for every batch."""
         now = time.monotonic()
         self._store_error = error.message
-        if self._down_since is None:
+        if isinstance(error, ConfigError):  # no outage: spooled until the configuration is fixed
+            if self.misconfigured is None:
+                self.notice(f"store misconfigured, spooling to {self.spool.folder}: {error}")
+            self.misconfigured = error
+        if self._down_since is None and self.misconfigured is not None:
+            self._down_since, self._backoff = now, self.retry_seconds
+        elif self._down_since is None:
             self.notice(f"store unavailable, spooling to {self.spool.folder}: {error}")
             self._down_since, self._backoff = now, self.retry_seconds
         else:

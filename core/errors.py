@@ -7,7 +7,9 @@ Every error a user can meet is a GovsocError that knows where it happened::
     ├── ParseError      a record a parser could not understand (file:line, field)
     ├── RuleError       a Sigma rule that does not load, validate or convert
     ├── StoreError      the event store refused, is unreachable or is misconfigured
-    │   └── DamagedStateError   a state document the store holds is not what govsoc wrote
+    │   ├── DamagedStateError   a state document the store holds is not what govsoc wrote
+    │   └── StoreConfigError    also a ConfigError: the store answers, but as configured it
+    │                           cannot be used (its certificate does not verify): no outage
     ├── ProbeError      an active probe (TLS, TLCP, SSH) failed
     └── ReportError     a report could not be rendered, signed or verified
 
@@ -70,6 +72,12 @@ class RuleError(GovsocError):
 
 class StoreError(GovsocError):
     """The event store failed, refused a request or is unreachable."""
+
+
+class StoreConfigError(StoreError, ConfigError):
+    """The store answers, but as configured govsoc cannot use it (R11i-7: the node's TLS
+    certificate does not verify against the CA configured): a configuration error to fix, not
+    an outage to wait out. Ingest keeps what it read spooled and stops (exit 2)."""
 
 
 class DamagedStateError(StoreError):

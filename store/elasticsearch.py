@@ -28,6 +28,7 @@ import itertools
 import json
 import random
 import re
+import ssl
 import threading
 import time
 import uuid
@@ -43,7 +44,7 @@ from govsoc.core.alert import Alert, AlertReceipt, TriageChange, keep_triage
 from govsoc.core.coercion import TYPE_ERROR_FLAG, clean_text, stored_document
 from govsoc.core.config import ElasticsearchSettings, EsCredentials, redact_url
 from govsoc.core.ecs import FIELDS, NUMERIC_TYPES
-from govsoc.core.errors import DamagedStateError, Location, StoreError
+from govsoc.core.errors import DamagedStateError, Location, StoreConfigError, StoreError
 from govsoc.core.event import Event, format_timestamp, parse_timestamp
 from govsoc.store import deleted
 from govsoc.store.base import (
@@ -291,7 +292,7 @@ class ElasticsearchStore(Store):
         try:
             return fn()
         except (ApiError, TransportError) as e:
-            raise StoreError(f"{what}: {_describe(e)}", location=self._where) from e
+            raise _failure(what, e, self._where) from e
 
     @property
     def events_pattern(self) -> str:
@@ -894,7 +895,7 @@ class ElasticsearchStore(Store):
                     yield "create", False, {"_id": action["_id"], "status": e.status_code, "error": str(e)}
                 continue
             except TransportError as e:
-                raise StoreError(f"bulk write failed: {_describe(e)}", location=self._where) from e
+                raise _failure("bulk write failed", e, self._where) from e
             for item in answer["items"]:
                 op, result = next(iter(item.items()))
                 yield op, 200 <= int(result.get("status", 500)) < 300, result
@@ -915,7 +916,7 @@ class ElasticsearchStore(Store):
                 op, result = next(iter(item.items()))
                 yield op, ok, result
         except (ApiError, TransportError) as e:
-            raise StoreError(f"bulk write failed: {_describe(e)}", location=self._where) from e
+            raise _failure("bulk write failed", e, self._where) from e
 
     def alert(self, alert_id: str) -> Alert | None:
         """The stored alert with this id, or None."""
@@ -1194,6 +1195,34 @@ def _item_reason(result: dict[str, Any]) -> str:
     """Why Elasticsearch refused one bulk item."""
     error = result.get("error", {})
     return str(error.get("reason", error)) if isinstance(error, dict) else str(error)
+
+
+def _failure(what: str, e: Exception, where: Location) -> StoreError:
+    """The StoreError of a failed call: a StoreConfigError when the node's certificate did not
+    verify (R11i-7: an outage to the pipeline, spooled for ever, not a word about certificates),
+    naming the problem as the TLS library states it and the setting that fixes it."""
+    problem = _unverified(e)
+    if problem is None:
+        return StoreError(f"{what}: {_describe(e)}", location=where)
+    return StoreConfigError(f"the node's TLS certificate does not verify: {problem}; set store.elasticsearch.ca_certs "
+                            "(or GOVSOC_ES_CA) to the CA that signed it, or fix the URL's host name", location=where)
+
+
+def _unverified(e: BaseException) -> str | None:
+    """Why the certificate did not verify (ssl's verify message), when ``e`` comes of that."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [e]
+    while todo:
+        error = todo.pop()
+        if id(error) in seen:
+            continue
+        seen.add(id(error))
+        if isinstance(error, ssl.SSLCertVerificationError):
+            return str(error.verify_message or error.reason or "certificate verify failed")
+        todo += [x for x in (error.__cause__, error.__context__, *getattr(error, "errors", ()))
+                 if isinstance(x, BaseException)]
+        todo += [x for x in error.args if isinstance(x, BaseException)]
+    return None
 
 
 def _describe(e: Exception) -> str:

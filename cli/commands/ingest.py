@@ -93,6 +93,8 @@ class IngestRun:
     summaries: list[IngestSummary] = field(default_factory=list)
     drained: int = 0
     spool_pending_bytes: int = 0
+    #: The store's configuration error that stopped the run (what was read is spooled), or None.
+    misconfigured: ConfigError | None = None
 
 
 def run_ingest(app: AppContext, paths: tuple[str, ...], parser: str | None = None, *, timezone: str | None = None,
@@ -114,6 +116,8 @@ def run_ingest(app: AppContext, paths: tuple[str, ...], parser: str | None = Non
     # of thousands of small files paid four fsyncs a file.
     with _bars(pipeline) as task_for, pipeline.checkpoints.grouped():
         for path in files:
+            if pipeline.misconfigured is not None:  # the store cannot be used as configured: stop (R11i-7)
+                break
             options = options_for(app.config, path, parser=parser, timezone=timezone, year=year,
                                   max_record_bytes=max_record_bytes, host=host, symlinks=symlinks)
             try:
@@ -129,6 +133,7 @@ def run_ingest(app: AppContext, paths: tuple[str, ...], parser: str | None = Non
         pipeline.notice(f"{len(pipeline.paths.unwritten)} path records not written to {pipeline.paths.folder} "
                         f"({pipeline.paths.failure})")
     run.drained, run.spool_pending_bytes = pipeline.drained, pipeline.spool.pending_bytes()
+    run.misconfigured = pipeline.misconfigured
     return run
 
 
@@ -226,6 +231,8 @@ def ingest(app: AppContext, paths: tuple[str, ...], parser: str | None, year: in
             click.echo(_one_line(f"  rejected: {reject}"), err=True)
     click.echo(_one_line(closing_line(run.summaries, app.config.data_dir / "rejects", drained=run.drained,
                                       spool_pending_bytes=run.spool_pending_bytes)))
+    if run.misconfigured is not None:  # what was read is spooled; the rest waits for the fix (exit 2)
+        raise run.misconfigured
     if any(s.error for s in run.summaries):
         raise click.exceptions.Exit(1)
 
@@ -246,6 +253,8 @@ def _follow(app: AppContext, paths: tuple[str, ...], parser: str | None, year: i
             if not summary.unchanged:
                 seen.append(summary)
                 click.echo(_one_line(summary.line()))
+        if pipeline.misconfigured is not None:  # stop after this poll, say it, exit 2 (R11i-7)
+            stop.set()
 
     # The first Ctrl-C ends the run after the poll under way (see Follower.run); a second one
     # interrupts that poll too (what it stored is kept and its checkpoint resumes the file).
@@ -267,6 +276,8 @@ def _follow(app: AppContext, paths: tuple[str, ...], parser: str | None, year: i
             signal.signal(signal.SIGINT, previous)
     click.echo(_one_line(closing_line(seen, app.config.data_dir / "rejects", drained=pipeline.drained,
                                       spool_pending_bytes=pipeline.spool.pending_bytes())))
+    if pipeline.misconfigured is not None:
+        raise pipeline.misconfigured
 
 
 def _say(message: str) -> None:

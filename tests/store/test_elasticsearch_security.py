@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from govsoc.core.config import ElasticsearchSettings, EsCredentials, es_credentials
-from govsoc.core.errors import StoreError
+from govsoc.core.errors import StoreConfigError, StoreError
 from govsoc.core.event import Event, make_id
 from govsoc.store.base import Query
 from govsoc.store.elasticsearch import ElasticsearchStore
@@ -52,6 +52,7 @@ def test_no_credentials_is_refused(es_secure_env: dict[str, str]) -> None:
 
 
 def test_certificates_are_verified_by_default(es_secure_env: dict[str, str]) -> None:
-    # Without the node's CA, the system trust store does not know the certificate: refused.
-    with pytest.raises(StoreError, match="cannot reach the cluster"):
+    # Without the node's CA, the system trust store does not know the certificate: refused, as
+    # a configuration error naming the certificate problem (R11i-7), not as an unreachable node.
+    with pytest.raises(StoreConfigError, match="TLS certificate does not verify: "):
         ElasticsearchStore(settings(es_secure_env, ca_certs=None), credentials=es_credentials(es_secure_env))
