@@ -15,6 +15,7 @@ generation with a new identity.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -34,7 +35,7 @@ from govsoc.collectors.files.identity import (
     read_tail_digest,
     view_tail_digest,
 )
-from govsoc.core.errors import GovsocError, Location
+from govsoc.core.errors import ConfigError, GovsocError, Location
 from govsoc.core.event import make_id
 
 #: A folder listing taken within this many seconds of the folder's modification time is not
@@ -142,6 +143,19 @@ class Checkpoint:
                                    ids=tuple(partial["ids"])) if partial else None, **data)
 
 
+#: What a folder govsoc may not write answers (R11i-3): its permissions, a read-only mount.
+_NOT_WRITABLE = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+
+
+def not_writable(folder: Path, error: OSError) -> ConfigError:
+    """The configuration error of a state folder govsoc may not write in (R11i-3: "internal
+    error: OSError: [Errno 30] Read-only file system: .../registry.lock"): names the folder and
+    what is needed."""
+    return ConfigError(f"cannot write in the state folder ({error.strerror}): govsoc needs write permission there "
+                       "for its checkpoints and locks; give the user running govsoc write access to it, or set "
+                       "data_dir to a folder it may write", location=Location(path=str(folder)))
+
+
 #: Generations of one fingerprint tried when a damaged checkpoint's file is looked for.
 MAX_RECOVERED_GENERATION = 4
 #: Where a damaged checkpoint is moved (inside the checkpoints' folder), kept for a person to read.
@@ -157,7 +171,12 @@ class CheckpointStore:
 
     def __init__(self, folder: Path, notice: Callable[[str], None] | None = None) -> None:
         self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            if e.errno in _NOT_WRITABLE:
+                raise not_writable(self.folder, e) from e
+            raise
         self.notice = notice or (lambda _message: None)
         # Parsed checkpoint files by name, with the (inode, mtime, size) they were parsed at: a
         # saved checkpoint is a new file (rename), so a changed one is read again. Own saves drop
@@ -437,6 +456,8 @@ class CheckpointStore:
                 os.replace(temp, target)
             except OSError as e:  # a full disk: the checkpoint stays as it was, behind what was stored
                 temp.unlink(missing_ok=True)
+                if e.errno in _NOT_WRITABLE:
+                    raise not_writable(self.folder, e) from e
                 raise GovsocError(f"cannot save the checkpoint: {e.strerror}", location=Location(path=str(target))) \
                     from e
             self._parsed.pop(target.name, None)  # a quick second save may reuse the inode, time and size
@@ -457,7 +478,12 @@ class CheckpointStore:
             if kept is not None:
                 kept[1] += 1
         if kept is None:
-            handle = (self.folder / f"{identity}.lock").open("a")
+            try:
+                handle = (self.folder / f"{identity}.lock").open("a")
+            except OSError as e:
+                if e.errno in _NOT_WRITABLE:
+                    raise not_writable(self.folder, e) from e
+                raise
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX)
             except BaseException:
