@@ -156,6 +156,17 @@ def not_writable(folder: Path, error: OSError) -> ConfigError:
                        "data_dir to a folder it may write", location=Location(path=str(folder)))
 
 
+#: What a full disk (or a user's exhausted quota) answers.
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+class DiskFull(GovsocError):
+    """No room on the state folder's disk for a checkpoint (R11i-4). What was read before it is
+    in the store or the spool; the checkpoint stays behind it, so a later read once there is
+    room reads it again, and the store keeps it once (same ids). `govsoc ingest --follow` waits
+    and tries again; a one-shot run stops (exit 1)."""
+
+
 #: Generations of one fingerprint tried when a damaged checkpoint's file is looked for.
 MAX_RECOVERED_GENERATION = 4
 #: Where a damaged checkpoint is moved (inside the checkpoints' folder), kept for a person to read.
@@ -458,6 +469,9 @@ class CheckpointStore:
                 temp.unlink(missing_ok=True)
                 if e.errno in _NOT_WRITABLE:
                     raise not_writable(self.folder, e) from e
+                if e.errno in _NO_ROOM:
+                    raise DiskFull(f"no room to save the checkpoint: {e.strerror}",
+                                   location=Location(path=str(target))) from e
                 raise GovsocError(f"cannot save the checkpoint: {e.strerror}", location=Location(path=str(target))) \
                     from e
             self._parsed.pop(target.name, None)  # a quick second save may reuse the inode, time and size
@@ -483,6 +497,9 @@ class CheckpointStore:
             except OSError as e:
                 if e.errno in _NOT_WRITABLE:
                     raise not_writable(self.folder, e) from e
+                if e.errno in _NO_ROOM:
+                    raise DiskFull(f"no room for a lock: {e.strerror}", location=Location(path=str(self.folder))) \
+                        from e
                 raise
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX)

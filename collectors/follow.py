@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from govsoc.collectors.base import RecordFileParser, parsers, path_text
-from govsoc.collectors.checkpoints import RACY_SECONDS, Checkpoint
+from govsoc.collectors.checkpoints import RACY_SECONDS, Checkpoint, DiskFull
 from govsoc.collectors.detect import record_format
 from govsoc.collectors.files.discover import (
     Listings,
@@ -614,6 +614,10 @@ def _finish(pipeline: Pipeline, rotated: Path, options: IngestOptions,
         return IngestSummary(source=path_text(str(rotated)), error=e.message)
 
 
+#: The longest wait between two tries of a --follow whose state disk is full (R11i-4).
+MAX_FULL_WAIT = 30.0
+
+
 class Follower:
     """Polls paths (files or globs) and ingests what they gained."""
 
@@ -642,15 +646,35 @@ class Follower:
         self.pipeline.paths.prune()  # once a day at most: a stat of its stamp otherwise (R11g G6)
         return summaries
 
+    def _disk_full(self, error: DiskFull, wait: float | None) -> float:
+        """A poll stopped for want of room for a checkpoint: said once (DISK FULL) until a poll
+        saves again; the wait before the next try, doubled from the interval up to MAX_FULL_WAIT
+        (each try reads again from the last checkpoint saved, which costs store writes)."""
+        if wait is None:
+            self.pipeline.notice(f"DISK FULL: {error}; --follow waits for room and tries again (up to every "
+                                 f"{MAX_FULL_WAIT:.0f} s), reading on from the last checkpoint saved: what was "
+                                 "stored after it is read again and not stored twice")
+            return self.interval
+        return min(MAX_FULL_WAIT, max(wait * 2, self.interval))
+
     def run(self, until: float | None = None, on_poll: Callable[[list[IngestSummary]], None] | None = None,
             stop: threading.Event | None = None) -> None:
         """Poll until interrupted, until ``stop`` is set or until the monotonic time ``until``.
         ``stop`` is looked at between polls only, so a poll is never cut between a write to the
         store and its checkpoint or its summary (what the run reports is what it stored)."""
         stop = stop or threading.Event()
+        full: float | None = None  # the wait after a poll a full state disk stopped (R11i-4)
         try:
             while (until is None or time.monotonic() < until) and not stop.is_set():
-                summaries = self.poll()
+                try:
+                    summaries = self.poll()
+                except DiskFull as e:
+                    full = self._disk_full(e, full)
+                    stop.wait(full if until is None else max(0.0, min(full, until - time.monotonic())))
+                    continue
+                if full is not None:
+                    self.pipeline.notice("room again for checkpoints: reading on from the last one saved")
+                    full = None
                 if on_poll is not None:
                     on_poll(summaries)
                 stop.wait(self.interval)
