@@ -20,7 +20,10 @@ per run, not per file (R11i-5): when a text line follows within RESUME_BYTES of 
 control byte, the bytes from the start of the line it begins in up to that text line are
 records flagged ``garbled``, one per line in it that starts as text with the lines of control
 bytes after it (a logged field with raw newlines: its lines are one logged line), counted in
-``garbled``, and the read goes on at the text line. When none does, it is binary content: the
+``garbled``, and the read goes on at the text line. When the content ends before that can be
+told, a one-shot read takes the run as garbage up to its last line end, and a read that is not
+final (--follow) waits before it (``waiting``) for what comes next. When no text line follows
+within RESUME_BYTES, it is binary content: the
 read ends at the start of the line it begins in, the lines before it are returned, the position
 and what it is kept in the stats (``binary_at``, ``binary``), and nothing of it is returned as a line (R11 F6).
 """
@@ -187,14 +190,22 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
             chunk += more
         pending = b""
         # judged with the end of the chunk before: whole windows, wherever the chunks end
-        binary, held, resume = binary_in(carry + chunk), len(carry), None
+        binary, held, resume, wait = binary_in(carry + chunk), len(carry), None, False
         if binary is not None:  # a run of garbage (text follows) or binary content
-            chunk, resume = _judge(stream, chunk_size, stats, carry, chunk, max(0, binary[0] - held))
+            chunk, resume, ended = _judge(stream, chunk_size, stats, carry, chunk, max(0, binary[0] - held))
+            if resume is None and ended:  # the content ends within the look-ahead: not judged yet
+                last = chunk.rfind(b"\n", max(0, binary[0] - held)) + 1
+                if not final:  # --follow: what comes next tells (no false "binary" said meanwhile)
+                    wait = True
+                elif last:  # one-shot: garbage up to its last line end, the rest the partial last line
+                    resume = last
+                else:  # one-shot, no line end after it: the partial last line
+                    binary = None
         whole = chunk
         carry = chunk[-WINDOW:]
         if binary is not None:  # read the text before it; the run is read or the read stopped below
             chunk = chunk[:max(0, binary[0] - held)]
-            if resume is None:
+            if resume is None and not wait:
                 stats.binary = binary[1]
         pos, size = 0, len(chunk)
         stats.chunks = (*_kept(stats.chunks), (base, whole[:resume] if resume is not None else chunk))
@@ -260,6 +271,9 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
                     yield record
             line, pending, carry, base = _Line(), whole[resume:], b"", base + resume
             continue
+        if wait:  # read again from the run's line by the next poll
+            stats.waiting = base + len(whole) - (line.offset if line.data is not None else base + size)
+            return
         if stats.binary is not None:
             at = line.offset if line.data is not None else base + size
             stats.binary_at = at
@@ -281,18 +295,19 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
 
 
 def _judge(stream: BinaryIO, chunk_size: int, stats: ReadStats, carry: bytes, chunk: bytes,
-           at: int) -> tuple[bytes, int | None]:
+           at: int) -> tuple[bytes, int | None, bool]:
     """Whether the content that is not text from ``chunk[at:]`` on is a run of garbage: the chunk
-    (read further when the text line after it may begin beyond it) and where the text line after
-    the run begins in it, or None for binary content (see collectors.files.binary)."""
+    (read further when the text line after it may begin beyond it), where the text line after
+    the run begins in it (None: binary content, see collectors.files.binary), and whether the
+    content ended before that could be told."""
     held = len(carry)
     while True:
         resume = next_text_line(carry + chunk, held + at)
         if resume is not None or len(chunk) >= at + RESUME_BYTES + WINDOW:
-            return chunk, None if resume is None else resume - held
+            return chunk, None if resume is None else resume - held, False
         more = _read(stream, chunk_size, stats)
-        if not more:  # the end for now: binary until the file grows and is judged again
-            return chunk, None
+        if not more:
+            return chunk, None, stats.error is None  # after a read error: binary until judged again
         chunk += more
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from govsoc.cli.commands.status import source_status
-from govsoc.collectors import Pipeline
+from govsoc.collectors import IngestOptions, Pipeline
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
 
@@ -137,3 +137,25 @@ def test_binary_content_without_a_text_line_after_it_still_stops_the_read(tmp_pa
         out.write(b"\n" + lines(100, 10))
     again = pipeline.ingest_file(log)
     assert again.records == 0 and sqlite_store.count(Query()) == 100
+
+
+def test_a_run_at_the_end_of_the_file_is_not_said_binary(tmp_path: Path, pipeline: Pipeline,
+                                                         sqlite_store: SqliteStore) -> None:
+    # the hostile line is the last one written so far: --follow (not final) waits for what comes
+    # next instead of saying "binary" (and counting it) until the next line arrives; a one-shot
+    # read takes it as garbage
+    log = tmp_path / "auth.log"
+    log.write_bytes(lines(0, 100) + hostile(6))
+    polled = pipeline.ingest_file(log, IngestOptions(final=False))
+    assert (polled.binary, polled.records, polled.waiting) == (None, 100, len(hostile(6))), polled.line()
+    (checkpoint,) = pipeline.checkpoints.all()
+    assert checkpoint.binary is None and "binary" not in checkpoint.counters
+    with log.open("ab") as out:
+        out.write(lines(100, 10))
+    later = pipeline.ingest_file(log, IngestOptions(final=False))
+    assert (later.binary, later.records, later.garbled) == (None, 11, 1), later.line()
+    assert sqlite_store.count(Query()) == 111
+    once = tmp_path / "once.log"
+    once.write_bytes(lines(200, 10) + hostile(7))
+    summary = pipeline.ingest_file(once)
+    assert (summary.binary, summary.records, summary.garbled) == (None, 11, 1), summary.line()
