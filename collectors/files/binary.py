@@ -16,17 +16,20 @@ to the line reader, which caps and flags long lines.
 
 A window judged so is not yet a binary file (R11i-5): one logged field holding raw newlines and
 some KiB of control bytes (a User-Agent, a user name that sshd or nginx wrote unescaped) makes
-its windows look exactly like that. The rule, per run and not per file: from the first control
-byte of such a window, the next *text line* is looked for (a line whose first HEAD_BYTES bytes
-and every byte up to its newline are free of control bytes). Found within RESUME_BYTES, the
-bytes from the start of the line the run begins in up to that text line are a run of garbage
-in a text log (``next_text_line``): the reader stores them as records flagged ``garbled``, one
-for each line in it that starts as text with the lines of control bytes after it
-(``line_heads``: one logged line with its field's raw newlines), and goes on at the text line.
-Not found, it is binary content and the read stops at the start of the line it begins in,
-until the file grows and is judged again. Executables, compressed data and images have no such
-line within 64 KiB of their start (measured: /bin/ls's first is at 113,634 bytes, bash's at
-983,641, libc's at 1.6 MB; random bytes about one in 10^7 lines).
+its windows look exactly like that. The rule, per run and not per file (``run_end``): from the
+first control byte of such a window, the next *text line* is looked for: a line whose first
+HEAD_BYTES bytes and every byte up to its newline are free of control bytes, with no NUL byte
+(but crash padding) in the WINDOW after it (text in an executable is NUL-terminated: its help
+text is no log). Found within RESUME_BYTES of the run's last line that starts as text (a string
+of hostile lines is one run), the bytes from the start of the line the run begins in up to that
+text line are a run of garbage in a text log: the reader stores them as records flagged
+``garbled``, one for each line in it that starts as text with the lines of control bytes after
+it (``line_heads``: one logged line with its field's raw newlines), and goes on at the text
+line. No line starting as text within RESUME_BYTES: binary content, and the read stops at the
+start of the line it begins in, until the file grows and is judged again. Measured on 203
+executables and libraries of /usr/bin and /usr/lib (their ELF header cut off, written into a
+log mid-line or at a line start): every one binary; followed by more log lines, 133 of them
+are runs of garbage (1 to 149 garbled records each) and the lines after them are read.
 """
 
 from __future__ import annotations
@@ -67,6 +70,9 @@ BINARY_RULE = 2
 #: How far after the first control byte of a non-text window a text line is looked for: found,
 #: the bytes before it are a run of garbage in a text log; not found, binary content.
 RESUME_BYTES = 64 << 10
+#: The longest run of garbage told from binary content (a string of hostile lines each within
+#: RESUME_BYTES of the one before): held in memory while it is judged.
+MAX_RUN_BYTES = 4 << 20
 #: The start of a text line: after a newline, HEAD_BYTES bytes and the rest of the line up to its
 #: newline free of control bytes (tab, CR, VT, FF and ESC are text).
 _TEXT_LINE = re.compile(rb"\n(?=[^\x00-\x08\x0a\x0e-\x1a\x1c-\x1f]{%d}[^\x00-\x08\x0a\x0e-\x1a\x1c-\x1f]*\n)"
@@ -146,8 +152,35 @@ def line_heads(run: bytes) -> list[int]:
     return [found.end() for found in _TEXT_HEAD.finditer(run)]
 
 
-def next_text_line(data: bytes, after: int) -> int | None:
-    """Where the first text line starting after ``after`` in ``data`` begins, when it begins
-    within RESUME_BYTES of it (see the module docstring), else None."""
-    found = _TEXT_LINE.search(data, after)
-    return None if found is None or found.start() >= after + RESUME_BYTES else found.end()
+def nul_in(sample: bytes) -> bool:
+    """Whether ``sample`` holds a NUL byte that is not part of crash padding."""
+    if b"\x00" * 16 in sample:
+        sample = _PADDING.sub(b"", sample)
+    return b"\x00" in sample
+
+
+def run_end(data: bytes, after: int, *, complete: bool = False) -> tuple[int | None, bool]:
+    """Where the text line ending the run of garbage that begins at ``after`` in ``data`` begins
+    (None: binary content), and whether that could be told from ``data`` (``complete``: nothing
+    follows it for now). A text line (see the module docstring) is looked for within
+    RESUME_BYTES of the run's last line that starts as text (its start at first), with no NUL
+    byte but crash padding in the WINDOW after it (text in an executable is NUL-terminated: its
+    help text is no log); a string of hostile lines, each within RESUME_BYTES of the one
+    before, is one run, up to MAX_RUN_BYTES. No line that starts as text within RESUME_BYTES:
+    binary content."""
+    at = after
+    while at - after <= MAX_RUN_BYTES:
+        limit = at + RESUME_BYTES
+        search = at
+        while (found := _TEXT_LINE.search(data, search, limit + WINDOW)) is not None and found.start() < limit:
+            after_it = data[found.end():found.end() + WINDOW]
+            if not nul_in(after_it):
+                return (found.end(), True) if len(after_it) == WINDOW or complete else (None, False)
+            search = found.end()
+        if len(data) < limit + WINDOW:
+            return None, False  # more may come: not told yet
+        heads = line_heads(data[at + 1:limit])
+        if not heads:
+            return None, True
+        at += heads[-1]  # the newline before the last line that starts as text
+    return None, True

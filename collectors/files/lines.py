@@ -21,8 +21,9 @@ control byte, the bytes from the start of the line it begins in up to that text 
 records flagged ``garbled``, one per line in it that starts as text with the lines of control
 bytes after it (a logged field with raw newlines: its lines are one logged line), counted in
 ``garbled``, and the read goes on at the text line. When the content ends before that can be
-told, a one-shot read takes the run as garbage up to its last line end, and a read that is not
-final (--follow) waits before it (``waiting``) for what comes next. When no text line follows
+told, a run holding NUL bytes (but crash padding) is binary content; another one a one-shot
+read takes as garbage up to its last line end, and a read that is not final (--follow) waits
+before it (``waiting``) for what comes next. When no text line follows
 within RESUME_BYTES, it is binary content: the
 read ends at the start of the line it begins in, the lines before it are returned, the position
 and what it is kept in the stats (``binary_at``, ``binary``), and nothing of it is returned as a line (R11 F6).
@@ -40,14 +41,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from govsoc.collectors.base import FILE_ORIGIN, RawRecord
-from govsoc.collectors.files.binary import (
-    RESUME_BYTES,
-    WINDOW,
-    binary_in,
-    binary_magic,
-    line_heads,
-    next_text_line,
-)
+from govsoc.collectors.files.binary import WINDOW, binary_in, binary_magic, line_heads, nul_in, run_end
 from govsoc.collectors.files.identity import TAIL_BYTES, open_content
 
 #: The default record size limit (plan: 1 MiB).
@@ -193,7 +187,9 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
         binary, held, resume, wait = binary_in(carry + chunk), len(carry), None, False
         if binary is not None:  # a run of garbage (text follows) or binary content
             chunk, resume, ended = _judge(stream, chunk_size, stats, carry, chunk, max(0, binary[0] - held))
-            if resume is None and ended:  # the content ends within the look-ahead: not judged yet
+            if resume is None and ended and not nul_in(chunk[max(0, binary[0] - held):]):
+                # the content ends within the look-ahead, and NUL bytes (an executable's strings)
+                # do not tell it binary either: not judged yet
                 last = chunk.rfind(b"\n", max(0, binary[0] - held)) + 1
                 if not final:  # --follow: what comes next tells (no false "binary" said meanwhile)
                     wait = True
@@ -302,12 +298,13 @@ def _judge(stream: BinaryIO, chunk_size: int, stats: ReadStats, carry: bytes, ch
     content ended before that could be told."""
     held = len(carry)
     while True:
-        resume = next_text_line(carry + chunk, held + at)
-        if resume is not None or len(chunk) >= at + RESUME_BYTES + WINDOW:
+        resume, told = run_end(carry + chunk, held + at)
+        if not told and not (more := _read(stream, chunk_size, stats)):  # the end, for now
+            resume, told = run_end(carry + chunk, held + at, complete=True)
+            # not told: the end came first; after a read error, binary until judged again
+            return chunk, None if resume is None else resume - held, not told and stats.error is None
+        if told:
             return chunk, None if resume is None else resume - held, False
-        more = _read(stream, chunk_size, stats)
-        if not more:
-            return chunk, None, stats.error is None  # after a read error: binary until judged again
         chunk += more
 
 

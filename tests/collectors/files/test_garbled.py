@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import random
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -159,3 +160,27 @@ def test_a_run_at_the_end_of_the_file_is_not_said_binary(tmp_path: Path, pipelin
     once.write_bytes(lines(200, 10) + hostile(7))
     summary = pipeline.ingest_file(once)
     assert (summary.binary, summary.records, summary.garbled) == (None, 11, 1), summary.line()
+
+
+def test_an_executable_with_its_help_text_near_its_start_is_still_binary(tmp_path: Path, pipeline: Pipeline,
+                                                                        sqlite_store: SqliteStore) -> None:
+    # cat's help text ("Usage: %s [OPTION]... [FILE]...\n...") lies within 64 KiB of its start:
+    # its clean lines would end a run of garbage, and the executable be stored as events. Text in
+    # an executable is NUL-terminated: a text line with NUL bytes after it ends no run.
+    cat = shutil.which("cat")
+    assert cat is not None
+    body = Path(cat).resolve().read_bytes()[64:]  # no ELF header: found by its bytes alone
+    log = tmp_path / "mixed.log"
+    log.write_bytes(lines(0, 100) + b"Dec 10 06:59:59 LabSZ sshd[9]: " + body)
+    summary = pipeline.ingest_file(log)
+    assert summary.binary_at == len(lines(0, 100)) and summary.parse_failures == 0, summary.line()
+    assert sqlite_store.count(Query()) == 100
+    # logging went on after it: the lines after it are read, the executable kept as a bounded
+    # number of garbled events (not one per 0x0a byte in it)
+    later = tmp_path / "later.log"
+    later.write_bytes(lines(0, 100) + b"Dec 10 06:59:59 LabSZ sshd[9]: " + body + b"\n" + lines(1000, 100))
+    again = pipeline.ingest_file(later)
+    assert again.binary is None, again.line()
+    stored = {str(e.get("event.original")) for e in sqlite_store.search(Query())}
+    assert all(sshd(i)[:-1].decode() in stored for i in range(1000, 1100))
+    assert again.parse_failures < body.count(b"\n") // 4
