@@ -184,3 +184,14 @@ def test_an_executable_with_its_help_text_near_its_start_is_still_binary(tmp_pat
     stored = {str(e.get("event.original")) for e in sqlite_store.search(Query())}
     assert all(sshd(i)[:-1].decode() in stored for i in range(1000, 1100))
     assert again.parse_failures < body.count(b"\n") // 4
+
+
+def test_a_string_of_hostile_lines_longer_than_the_look_ahead_is_one_run(tmp_path: Path, pipeline: Pipeline,
+                                                                         sqlite_store: SqliteStore) -> None:
+    # twelve 8 KiB hostile lines in a row (96 KiB with no clean line between, more than the
+    # 64 KiB looked ahead from the first): each starts as text, so the run goes on through them
+    log = tmp_path / "auth.log"
+    log.write_bytes(lines(0, 10) + b"".join(hostile(20 + s) for s in range(12)) + lines(10, 100))
+    summary = pipeline.ingest_file(log)
+    assert (summary.binary, summary.records, summary.garbled) == (None, 122, 12), summary.line()
+    assert sqlite_store.count(Query()) == 122
