@@ -607,7 +607,7 @@ class _Filtered:
 
 
 #: Why a record flagged ``garbled`` (collectors.files.lines) is a pipeline_error event.
-GARBLED = ("a run of lines with control bytes inside a text log (a logged field with raw newlines?), "
+GARBLED = ("a logged line with control bytes and raw newlines inside a text log (a field written unescaped?), "
            "kept whole as one event; the read went on at the next text line")
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 

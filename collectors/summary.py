@@ -74,8 +74,8 @@ class IngestSummary:
         if self.binary and self.binary_at is None:
             return f"{self.source}: not read: {self.binary} (choose a parser for its format with --parser)"
         if self.binary and not self.records:
-            return (f"{self.source}: not read past byte {self.binary_at}: {self.binary} (binary content: no text line "
-                    "within 64 KiB after it; judged again when the file grows)")
+            return (f"{self.source}: not read past byte {self.binary_at}: {self.binary} (binary content: no line "
+                    "starting as text within 64 KiB after it; judged again when the file grows)")
         if self.unchanged and self.identity is None:
             return f"{self.source}: empty, nothing to read"
         if self.unchanged:
@@ -88,8 +88,8 @@ class IngestSummary:
         notes = [(self.unreadable, "records unreadable (damaged), skipped"),
                  (self.dropped, "dropped (spool full)"), (self.truncated, "over the record size limit, truncated"),
                  (self.nul_bytes_skipped, "NUL padding bytes skipped"),
-                 (self.garbled, f"run{'s' if self.garbled != 1 else ''} of non-text lines kept as pipeline_error "
-                                "events, read on after each"),
+                 (self.garbled, f"run{'s' if self.garbled != 1 else ''} of non-text lines among the unparsed, "
+                                "read on after each"),
                  (self.partial, "unterminated last line stored, flagged partial"),
                  (self.replaced_partial, "completed line replaced its partial copy"),
                  (self.waiting, "bytes of an unterminated last line left for later")]

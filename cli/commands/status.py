@@ -303,10 +303,10 @@ def _jobs_table(data: dict[str, Any], zone: str) -> Table:
 def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -> None:
     """Per source: records read, events accepted, stored, rejected, dropped and spooled, the
     checkpoint and the lag (bytes not yet read, and seconds since the checkpoint last moved; "-"
-    when the file was rotated away); below them, each file read up to binary content (no text line
-    within 64 KiB after its first control byte: judged again when the file grows) and each with
-    runs of non-text lines kept as pipeline_error events (a text line followed within 64 KiB:
-    read on after each; R11i-5). Per syslog receiver (`govsoc listen`): whether it listens
+    when the file was rotated away); below them, each file read up to binary content (no line
+    starting as text within 64 KiB: judged again when the file grows) and each with logged lines
+    of control bytes and raw newlines kept as pipeline_error events (a text line followed within
+    64 KiB: read on after each; R11i-5). Per syslog receiver (`govsoc listen`): whether it listens
     (NOT LISTENING when its thread or socket died while the process runs on), messages received
     (datagrams for NetFlow, named per row), accepted, stored, spooled, dropped (the store down
     and the spool full at shutdown), rejected by reason (received = stored + spooled + dropped
@@ -371,10 +371,10 @@ def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -
     for row in rows:  # binary content and runs of garbage: the rule is collectors.files.binary's
         if row["binary"]:
             click.echo(one_line(f"binary: {row['source']}: read up to byte {row['binary_at']}: {row['binary']} (no "
-                                f"text line within 64 KiB after it; judged again when the file grows)"))
+                                f"line starting as text within 64 KiB after it; judged again when the file grows)"))
         if row["garbled"]:
-            click.echo(one_line(f"garbled: {row['source']}: {row['garbled']} runs of non-text lines (a text line "
-                                f"within 64 KiB after them) kept as pipeline_error events, read on after each"))
+            click.echo(one_line(f"garbled: {row['source']}: {row['garbled']} logged lines with control bytes and raw "
+                                f"newlines (text lines after them) kept as pipeline_error events, read on after each"))
     for link in refused:
         click.echo(one_line(f"refused: {link['path']}: {link['refused']} times; {link['reason']}"))
     if damaged_checkpoints:
