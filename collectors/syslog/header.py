@@ -53,10 +53,11 @@ _ISO_HOST = re.compile(r" +(\S+) +", re.ASCII)
 # without a call per line); anything else goes through rfc5424. A NILVALUE ("-") HOSTNAME,
 # APP-NAME, PROCID or MSGID leaves its group None (a field that only starts with "-" fails the
 # "-" branch at the space and takes the other), and the BOM before MSG (section 6.4) is left
-# out here: fewer steps per line in Python.
+# out here: fewer steps per line in Python. It ends with "\Z", not "$" (which also matches
+# before a final newline: "- -\n" has no SP before that MSG, and rfc5424 refuses it).
 _RFC5424_NIL_SD = re.compile(r"<(\d\d?|0\d\d|1[0-8]\d|19[01])>1 " f"({_RFC3339})" r" (?:-|(\S{1,255})) "
                              r"(?:-|(\S{1,48})) (?:(\d{1,10})|-|(\S{1,128})) (?:-|(\S{1,32})) "
-                             r"-(?: \ufeff?(.*)|)$", re.DOTALL | re.ASCII)
+                             r"-(?: \ufeff?(.*)|)\Z", re.DOTALL | re.ASCII)
 _bsd_match, _iso_match, _rfc5424_match = _BSD.match, _ISO.match, _RFC5424_NIL_SD.match
 _CACHE_SIZE = 4096
 #: Each PRI text _RFC5424_NIL_SD takes -> its value (a look-up instead of int() per line).

@@ -222,3 +222,16 @@ def test_the_one_pass_expressions_have_no_optional_group(name: str) -> None:
     # P13c 2: "(?:X)?" runs as a general repeat (a context allocated per try): written
     # "(?:X|)" (a branch, same language and order), the three of _BSD cost a seventh less
     assert _general_repeats(getattr(header, name)) == []
+
+
+@pytest.mark.parametrize("text", [
+    "<14>1 2026-11-30T03:20:38Z h su - - -\n",         # NILVALUE fields, a newline right after the SD
+    "<14>1 2026-11-30T03:20:38.5+08:00 h su 1 ID47 -\n",  # a pid and a MSGID, the same ending
+])
+def test_a_newline_right_after_the_structured_data_is_no_message(text: str) -> None:
+    # P13d: RFC 5424 section 6 has MSG only after an SP (SYSLOG-MSG = HEADER SP STRUCTURED-DATA
+    # [SP MSG]) and parse_rfc5424 refuses these; the one-pass expression ended in "$", which
+    # also matches before a final newline, and read them as lines without a message (found by
+    # test_the_one_pass_reading_is_the_plain_reading)
+    assert outcome(plain, text, CONTEXT) is ParseError
+    assert outcome(SyslogHeaderParser().parse, text, CONTEXT) is ParseError
