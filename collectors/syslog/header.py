@@ -59,6 +59,13 @@ _RFC5424_NIL_SD = re.compile(r"<(\d\d?|0\d\d|1[0-8]\d|19[01])>1 " f"({_RFC3339})
                              r"(?:-|(\S{1,48})) (?:(\d{1,10})|-|(\S{1,128})) (?:-|(\S{1,32})) "
                              r"-(?: \ufeff?(.*)|)\Z", re.DOTALL | re.ASCII)
 _bsd_match, _iso_match, _rfc5424_match = _BSD.match, _ISO.match, _RFC5424_NIL_SD.match
+#: A line's first character -> the layout whose one-pass expression can take it at position 0
+#: (_BSD: an ASCII capital, _ISO: an ASCII digit, _RFC5424_NIL_SD: "<"). The three sets are
+#: disjoint, so at most one expression takes a line there and the order they are tried in
+#: changes no reading: parse tries the last line's layout first (a file has one), one match
+#: per line instead of a startswith and, for ISO lines, a failed BSD match (P13d).
+_LAYOUT_OF = {"<": "rfc5424", **dict.fromkeys("0123456789", "iso8601"),
+              **dict.fromkeys("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "rfc3164")}
 _CACHE_SIZE = 4096
 #: Each PRI text _RFC5424_NIL_SD takes -> its value (a look-up instead of int() per line).
 _PRIORITY = {text: n for n in range(192) for text in {str(n), f"{n:02d}", f"{n:03d}"}}
@@ -81,19 +88,41 @@ class SyslogHeaderParser:
     One instance per parser instance (the cache is not shared between threads).
     """
 
-    __slots__ = ("_context", "_days", "_minutes", "_times")
+    __slots__ = ("_context", "_days", "_first", "_minutes", "_times")
 
     def __init__(self) -> None:
         self._context: ParseContext | None = None
         self._times: dict[str, datetime] = {}
         self._days: dict[str, date] = {}
         self._minutes: dict[str, datetime] = {}
+        self._first = "rfc3164"
 
     def parse(self, text: str, context: ParseContext) -> SyslogLine:
         """The header fields and message of ``text``; raises ParseError when it is no syslog line."""
         if context is not self._context:
             self._context, self._times, self._days, self._minutes = context, {}, {}, {}
-        if text.startswith("<"):
+        # the expression of the last line's layout first (see _LAYOUT_OF): one match per line
+        first = self._first
+        if first == "rfc3164":
+            match = _bsd_match(text)
+            if match is not None:
+                stamp, host, program, pid, message = match.groups()
+                return _new(SyslogLine, (self._times.get(stamp) or self._bsd_time(stamp, context), host, program,
+                                         int(pid) if pid else None, message.rstrip(), None, "rfc3164", None, None,
+                                         None))
+        elif first == "iso8601":
+            match = _iso_match(text)
+            if match is not None:
+                stamp, host, program, pid, message = match.groups()
+                try:
+                    when = _fromisoformat(stamp)
+                except ValueError:
+                    when = checked_time(stamp, context.timezone)
+                if when.tzinfo is None:
+                    when = when.replace(tzinfo=context.timezone)
+                return _new(SyslogLine, (when, host, program, int(pid) if pid else None, message.rstrip(), None,
+                                         "iso8601", None, None, None))
+        else:
             match = _rfc5424_match(text)
             if match is not None:
                 pri, stamp, host, app, pid, procid, msgid, message = match.groups()
@@ -106,19 +135,33 @@ class SyslogHeaderParser:
                         return _new(SyslogLine, (when, host, app, int(pid) if pid else None,
                                                  message.rstrip() if message else "", _PRIORITY[pri], "rfc5424",
                                                  pid or procid, msgid, None))
-            priority, pos = read_pri(text)
-        else:
-            priority, pos = None, 0
-        # the common lines first, each expression fails at once on the other's first character
-        match = _bsd_match(text, pos)
-        if match is not None:
-            stamp, host, program, pid, message = match.groups()
-            when = self._times.get(stamp) or self._bsd_time(stamp, context)
-            return _new(SyslogLine, (when, host, program, int(pid) if pid else None, message.rstrip(), priority,
-                                     "rfc3164", None, None, None))
-        match = _iso_match(text, pos)
-        if match is None:
-            return self._other(text, pos, priority, context)
+        return self._dispatch(text, first, context)
+
+    def _dispatch(self, text: str, tried: str, context: ParseContext) -> SyslogLine:
+        """A line the expression ``tried`` did not take: the expression of its first character's
+        layout when that is another (which parse then tries first), else PRI and the BSD and ISO
+        expressions after it, else the rarer shapes (_other)."""
+        layout = _LAYOUT_OF.get(text[:1])
+        if layout is not None and layout != tried:
+            self._first = layout
+            return self.parse(text, context)
+        # the expression at position 0 that could take the line did not: only one after PRI can
+        priority, pos = read_pri(text)
+        if pos:
+            match = _bsd_match(text, pos)
+            if match is not None:
+                stamp, host, program, pid, message = match.groups()
+                when = self._times.get(stamp) or self._bsd_time(stamp, context)
+                return _new(SyslogLine, (when, host, program, int(pid) if pid else None, message.rstrip(),
+                                         priority, "rfc3164", None, None, None))
+            match = _iso_match(text, pos)
+            if match is not None:
+                return self._iso_line(match, priority, context)
+        return self._other(text, pos, priority, context)
+
+    @staticmethod
+    def _iso_line(match: re.Match[str], priority: int | None, context: ParseContext) -> SyslogLine:
+        """The line _ISO took: an RFC 3339 time (the source's zone when it has none)."""
         stamp, host, program, pid, message = match.groups()
         try:
             when = _fromisoformat(stamp)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -235,3 +236,47 @@ def test_a_newline_right_after_the_structured_data_is_no_message(text: str) -> N
     # test_the_one_pass_reading_is_the_plain_reading)
     assert outcome(plain, text, CONTEXT) is ParseError
     assert outcome(SyslogHeaderParser().parse, text, CONTEXT) is ParseError
+
+
+_WHOLE = {"_BSD": "Nov 30 03:20:38 h sshd[1]: x", "_ISO": "2026-11-30T03:20:38Z h sshd[1]: x",
+          "_RFC5424_NIL_SD": "<14>1 2026-11-30T03:20:38Z h su 1 - - x"}
+
+
+def test_each_expression_takes_the_first_characters_of_its_layout_alone() -> None:
+    # P13d: parse tries the expression of the last line's layout first; that changes no reading
+    # only while the three expressions take disjoint first characters and _LAYOUT_OF names, for
+    # each character, the one that can take it. Every code point in front of a line each
+    # expression takes otherwise:
+    taken: dict[str, set[str]] = {}
+    for name, line in _WHOLE.items():
+        match = getattr(header, name).match
+        taken[name] = {c for c in map(chr, range(0x110000)) if match(c + line[1:]) is not None}
+    layouts = {"_BSD": "rfc3164", "_ISO": "iso8601", "_RFC5424_NIL_SD": "rfc5424"}
+    assert {c: layouts[name] for name, chars in taken.items() for c in chars} == header._LAYOUT_OF
+    assert sum(map(len, taken.values())) == len(header._LAYOUT_OF)  # disjoint
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(lines() | st.sampled_from(["<13>Nov 30 03:20:38 h sshd[1]: x", "<13>2026-11-30T03:20:38Z h s: x",
+                                           "Nov 3 03:20:38 h sshd: x", "x", ""]), min_size=2, max_size=12))
+def test_a_reading_does_not_depend_on_the_lines_before(texts: list[str]) -> None:
+    # P13d: the layout of the last line decides which expression parse tries first; each line,
+    # after any run of lines of one layout or a switch, reads as alone and as the plain readers do
+    parser = SyslogHeaderParser()
+    for text in texts:
+        alone = outcome(SyslogHeaderParser().parse, text, CONTEXT)
+        assert outcome(parser.parse, text, CONTEXT) == alone == outcome(plain, text, CONTEXT), text
+
+
+def test_corpus_lines_read_as_the_plain_readers_read_them(corpus: Path) -> None:
+    # loghub's Linux_2k and OpenSSH_2k in the three layouts (as bench.parsers writes them), one
+    # parser over all of them in turn and interleaved, so each switch of layout is taken too
+    from bench.parsers import in_layout, real_lines
+
+    base = real_lines()
+    layouts = [in_layout(base, layout) for layout in ("rfc3164", "iso8601", "rfc5424")]
+    texts = [text for group in layouts for text in group]
+    texts += [text for triple in zip(*layouts, strict=False) for text in triple]
+    parser = SyslogHeaderParser()
+    differ = [text for text in texts if outcome(parser.parse, text, CONTEXT) != outcome(plain, text, CONTEXT)]
+    assert differ == []
