@@ -206,10 +206,11 @@ class SyslogHeaderParser:
         per minute) plus its second from a table; the wall clock is added as datetime.combine
         would have written it (the same fold, zone and fields). A minute whose year depends on
         the clock, and an impossible clock, take rfc3164.bsd_time, which says why."""
-        minute = self._minutes.get(stamp[:12])
+        minute_text, _, second_text = stamp.rpartition(":")  # one call for both parts
+        minute = self._minutes.get(minute_text)
         if minute is None:
             minute = self._minute(stamp, context)
-        second = _SECONDS.get(stamp[13:])
+        second = _SECONDS.get(second_text)
         found = minute + second if minute is not _NO_MINUTE and second is not None else self._converted(stamp, context)
         times = self._times
         if len(times) >= _CACHE_SIZE:
