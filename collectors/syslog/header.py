@@ -43,21 +43,27 @@ _BSD = re.compile(r"([A-Z][a-z][a-z] [ \d]\d \d\d:\d\d:\d\d)(?: (\S+)|) +"
 # rfc3339.TIMESTAMP's shape with a "T" (a space between date and time goes the slow way): only
 # that shape may reach datetime.fromisoformat, which also takes what RFC 3339 does not (an hour
 # alone, no seconds, ISO week dates, "032038", offsets with seconds; P13c 1).
-_RFC3339 = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d{1,9}|)(?:[Zz]|[+-]\d\d:?\d\d|)"
+_CLOCK, _OFFSET = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:[.,]\d{1,9}|)", r"[Zz]|[+-]\d\d:?\d\d"
+_RFC3339 = f"{_CLOCK}(?:{_OFFSET}|)"
+# The same with the offset RFC 5424 requires (section 6.2.3, TIME-OFFSET): a time it takes has
+# a zone, and parse does not test for one; a line without one goes through rfc5424 (which
+# gives it the source's zone, as the ISO layout does).
+_RFC3339_ZONED = f"{_CLOCK}(?:{_OFFSET})"
 _ISO = re.compile(f"({_RFC3339})" r" +(\S+) +([^\s\[:]+(?:\([^)]*\)|))(?:\[(\d{1,10})\]|): ?(.*)",
                   re.DOTALL | re.ASCII)
 _ISO_HOST = re.compile(r" +(\S+) +", re.ASCII)
 # The common RFC 5424 message in one pass: PRI 0-191 (as read_pri takes it), no structured
-# data ("-"); its time has the RFC 3339 shape (as _ISO) and is read in parse (fromisoformat, with
-# a zone); a PROCID of 1-10 ASCII digits is caught apart as the pid (rfc5424.pid_of's rule,
-# without a call per line); anything else goes through rfc5424. A NILVALUE ("-") HOSTNAME,
-# APP-NAME, PROCID or MSGID leaves its group None (a field that only starts with "-" fails the
-# "-" branch at the space and takes the other), and the BOM before MSG (section 6.4) is left
-# out here: fewer steps per line in Python. It ends with "\Z", not "$" (which also matches
-# before a final newline: "- -\n" has no SP before that MSG, and rfc5424 refuses it).
-_RFC5424_NIL_SD = re.compile(r"<(\d\d?|0\d\d|1[0-8]\d|19[01])>1 " f"({_RFC3339})" r" (?:-|(\S{1,255})) "
+# data ("-"); its time has the RFC 3339 shape with an offset (_RFC3339_ZONED) and is read in
+# parse (fromisoformat); a PROCID of 1-10 ASCII digits is caught apart as the pid
+# (rfc5424.pid_of's rule, without a call per line); anything else goes through rfc5424. A
+# NILVALUE ("-") HOSTNAME, APP-NAME, PROCID or MSGID leaves its group None (a field that only
+# starts with "-" fails the "-" branch at the space and takes the other), the BOM before MSG
+# (section 6.4) is left out here, and MSG is always a group ("" when there is none): fewer
+# steps per line in Python. It ends with "\Z", not "$" (which also matches before a final
+# newline: "- -\n" has no SP before that MSG, and rfc5424 refuses it).
+_RFC5424_NIL_SD = re.compile(r"<(\d\d?|0\d\d|1[0-8]\d|19[01])>1 " f"({_RFC3339_ZONED})" r" (?:-|(\S{1,255})) "
                              r"(?:-|(\S{1,48})) (?:(\d{1,10})|-|(\S{1,128})) (?:-|(\S{1,32})) "
-                             r"-(?: \ufeff?(.*)|)\Z", re.DOTALL | re.ASCII)
+                             r"-(?: \ufeff?|\Z)(.*)\Z", re.DOTALL | re.ASCII)
 _bsd_match, _iso_match, _rfc5424_match = _BSD.match, _ISO.match, _RFC5424_NIL_SD.match
 #: A line's first character -> the layout whose one-pass expression can take it at position 0
 #: (_BSD: an ASCII capital, _ISO: an ASCII digit, _RFC5424_NIL_SD: "<"). The three sets are
@@ -127,14 +133,10 @@ class SyslogHeaderParser:
             if match is not None:
                 pri, stamp, host, app, pid, procid, msgid, message = match.groups()
                 try:
-                    when = _fromisoformat(stamp)
-                except ValueError:  # rfc5424 says why
+                    return _new(SyslogLine, (_fromisoformat(stamp), host, app, int(pid) if pid else None,
+                                             message.rstrip(), _PRIORITY[pri], "rfc5424", pid or procid, msgid, None))
+                except ValueError:  # an impossible date or clock: rfc5424 says why
                     pass
-                else:
-                    if when.tzinfo is not None:
-                        return _new(SyslogLine, (when, host, app, int(pid) if pid else None,
-                                                 message.rstrip() if message else "", _PRIORITY[pri], "rfc5424",
-                                                 pid or procid, msgid, None))
         return self._dispatch(text, first, context)
 
     def _dispatch(self, text: str, tried: str, context: ParseContext) -> SyslogLine:
