@@ -52,3 +52,14 @@ def test_time_off_the_cpu_is_not_counted() -> None:
     # from 0.13 to 0.51 between runs); a pass that waits costs no CPU time
     (waiting,) = bench.best_times([lambda: time.sleep(0.2)], repeat=2)
     assert waiting < 0.05
+
+
+def test_the_floor_table_has_a_row_per_parser(capsys: pytest.CaptureFixture[str]) -> None:
+    # P13d: ``--floor`` prints, per parser of the bench, the split, the floor with no fields, the
+    # floor with the parser's own count of fields and the parser, each with its ratio
+    assert bench.main(["--floor", "--lines", "60", "--repeat", "1"]) == 0
+    rows = capsys.readouterr().out.splitlines()[1:]
+    expected = {f"linux.auth {layout}" for layout in bench.CEILINGS} | {
+        parser_id for _, members in bench.RECORD_FAMILIES.values() for parser_id, _ in members} - {"syslog.mixed"}
+    assert {row[:19].strip() for row in rows} == expected
+    assert all(row.count("x)") == 3 and int(row[19:26]) > 0 for row in rows), rows
