@@ -61,19 +61,27 @@ _ISO_HOST = re.compile(r" +(\S+) +", re.ASCII)
 # (section 6.4) is left out here, and MSG is always a group ("" when there is none): fewer
 # steps per line in Python. It ends with "\Z", not "$" (which also matches before a final
 # newline: "- -\n" has no SP before that MSG, and rfc5424 refuses it).
-_RFC5424_NIL_SD = re.compile(r"<(\d\d?|0\d\d|1[0-8]\d|19[01])>1 " f"({_RFC3339_ZONED})" r" (?:-|(\S{1,255})) "
+_PRI = r"<(\d\d?|0\d\d|1[0-8]\d|19[01])>"
+_RFC5424_NIL_SD = re.compile(f"{_PRI}1 ({_RFC3339_ZONED})" r" (?:-|(\S{1,255})) "
                              r"(?:-|(\S{1,48})) (?:(\d{1,10})|-|(\S{1,128})) (?:-|(\S{1,32})) "
                              r"-(?: \ufeff?|\Z)(.*)\Z", re.DOTALL | re.ASCII)
+# The same BSD and ISO lines after a PRI (as a sender writes them: rsyslog's
+# RSYSLOG_TraditionalForwardFormat and ForwardFormat), one of the texts read_pri takes (0-191,
+# up to 3 digits): they read what read_pri then _BSD or _ISO at its end read (P13d).
+_PRI_BSD, _PRI_ISO = re.compile(_PRI + _BSD.pattern, _BSD.flags), re.compile(_PRI + _ISO.pattern, _ISO.flags)
 _bsd_match, _iso_match, _rfc5424_match = _BSD.match, _ISO.match, _RFC5424_NIL_SD.match
-#: A line's first character -> the layout whose one-pass expression can take it at position 0
-#: (_BSD: an ASCII capital, _ISO: an ASCII digit, _RFC5424_NIL_SD: "<"). The three sets are
-#: disjoint, so at most one expression takes a line there and the order they are tried in
-#: changes no reading: parse tries the last line's layout first (a file has one), one match
-#: per line instead of a startswith and, for ISO lines, a failed BSD match (P13d).
-_LAYOUT_OF = {"<": "rfc5424", **dict.fromkeys("0123456789", "iso8601"),
-              **dict.fromkeys("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "rfc3164")}
+#: A line's first character -> the layouts whose one-pass expression can take it (_BSD: an ASCII
+#: capital, _ISO: an ASCII digit; _RFC5424_NIL_SD, _PRI_BSD and _PRI_ISO: "<", then "1 ", a
+#: capital, four digits and "-"): no line is taken by two, so the order they are tried in
+#: changes no reading. parse tries the last line's layout first (a file, or a sender, has one):
+#: one match per line instead of a startswith and, for ISO lines, a failed BSD match; a line
+#: with PRI no longer pays read_pri, a failed match and a second one (P13d).
+_LAYOUTS_OF = {"<": ("rfc5424", "<rfc3164", "<iso8601"), **dict.fromkeys("0123456789", ("iso8601",)),
+               **dict.fromkeys("ABCDEFGHIJKLMNOPQRSTUVWXYZ", ("rfc3164",))}
+_MATCH_OF = {"rfc3164": _bsd_match, "iso8601": _iso_match, "rfc5424": _rfc5424_match, "<rfc3164": _PRI_BSD.match,
+             "<iso8601": _PRI_ISO.match}
 _CACHE_SIZE = 4096
-#: Each PRI text _RFC5424_NIL_SD takes -> its value (a look-up instead of int() per line).
+#: Each PRI text _PRI takes -> its value (a look-up instead of int() per line).
 _PRIORITY = {text: n for n in range(192) for text in {str(n), f"{n:02d}", f"{n:03d}"}}
 #: Builds a SyslogLine from a full tuple without the NamedTuple's Python-level __new__.
 _new = tuple.__new__
@@ -107,7 +115,7 @@ class SyslogHeaderParser:
         """The header fields and message of ``text``; raises ParseError when it is no syslog line."""
         if context is not self._context:
             self._context, self._times, self._days, self._minutes = context, {}, {}, {}
-        # the expression of the last line's layout first (see _LAYOUT_OF): one match per line
+        # the expression of the last line's layout first (see _LAYOUTS_OF): one match per line
         first = self._first
         if first == "rfc3164":
             match = _bsd_match(text)
@@ -128,7 +136,7 @@ class SyslogHeaderParser:
                     when = when.replace(tzinfo=context.timezone)
                 return _new(SyslogLine, (when, host, program, int(pid) if pid else None, message.rstrip(), None,
                                          "iso8601", None, None, None))
-        else:
+        elif first == "rfc5424":
             match = _rfc5424_match(text)
             if match is not None:
                 pri, stamp, host, app, pid, procid, msgid, message = match.groups()
@@ -137,34 +145,25 @@ class SyslogHeaderParser:
                                              message.rstrip(), _PRIORITY[pri], "rfc5424", pid or procid, msgid, None))
                 except ValueError:  # an impossible date or clock: rfc5424 says why
                     pass
+        else:  # "<rfc3164", "<iso8601"
+            match = _MATCH_OF[first](text)
+            if match is not None:
+                return self._after_pri(match, context)
         return self._dispatch(text, first, context)
 
-    def _dispatch(self, text: str, tried: str, context: ParseContext) -> SyslogLine:
-        """A line the expression ``tried`` did not take: the expression of its first character's
-        layout when that is another (which parse then tries first), else PRI and the BSD and ISO
-        expressions after it, else the rarer shapes (_other)."""
-        layout = _LAYOUT_OF.get(text[:1])
-        if layout is not None and layout != tried:
-            self._first = layout
-            return self.parse(text, context)
-        # the expression at position 0 that could take the line did not: only one after PRI can
-        priority, pos = read_pri(text)
-        if pos:
-            match = _bsd_match(text, pos)
-            if match is not None:
-                stamp, host, program, pid, message = match.groups()
-                when = self._times.get(stamp) or self._bsd_time(stamp, context)
-                return _new(SyslogLine, (when, host, program, int(pid) if pid else None, message.rstrip(),
-                                         priority, "rfc3164", None, None, None))
-            match = _iso_match(text, pos)
-            if match is not None:
-                return self._iso_line(match, priority, context)
-        return self._other(text, pos, priority, context)
+    def _after_pri(self, match: re.Match[str], context: ParseContext) -> SyslogLine:
+        """The line _PRI_BSD or _PRI_ISO took."""
+        pri, stamp, host, program, pid, message = match.groups()
+        if match.re is _PRI_ISO:
+            return self._iso_line(stamp, host, program, pid, message, _PRIORITY[pri], context)
+        return _new(SyslogLine, (self._times.get(stamp) or self._bsd_time(stamp, context), host, program,
+                                 int(pid) if pid else None, message.rstrip(), _PRIORITY[pri], "rfc3164", None, None,
+                                 None))
 
     @staticmethod
-    def _iso_line(match: re.Match[str], priority: int | None, context: ParseContext) -> SyslogLine:
-        """The line _ISO took: an RFC 3339 time (the source's zone when it has none)."""
-        stamp, host, program, pid, message = match.groups()
+    def _iso_line(stamp: str, host: str, program: str, pid: str | None, message: str, priority: int | None,
+                  context: ParseContext) -> SyslogLine:
+        """The line _ISO or _PRI_ISO took: an RFC 3339 time (the source's zone when it has none)."""
         try:
             when = _fromisoformat(stamp)
         except ValueError:
@@ -173,6 +172,17 @@ class SyslogHeaderParser:
             when = when.replace(tzinfo=context.timezone)
         return _new(SyslogLine, (when, host, program, int(pid) if pid else None, message.rstrip(), priority,
                                  "iso8601", None, None, None))
+
+    def _dispatch(self, text: str, tried: str, context: ParseContext) -> SyslogLine:
+        """A line the expression ``tried`` did not take: the first other expression of its first
+        character's layouts that takes it (parse then tries that layout first), else PRI and the
+        rarer shapes (_other)."""
+        for layout in _LAYOUTS_OF.get(text[:1], ()):
+            if layout != tried and _MATCH_OF[layout](text) is not None:
+                self._first = layout
+                return self.parse(text, context)
+        priority, pos = read_pri(text)
+        return self._other(text, pos, priority, context)
 
     def _other(self, text: str, pos: int, priority: int | None, context: ParseContext) -> SyslogLine:
         """A line the one-pass expressions did not take: RFC 5424 with structured data or an odd

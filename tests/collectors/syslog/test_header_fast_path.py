@@ -238,27 +238,41 @@ def test_a_newline_right_after_the_structured_data_is_no_message(text: str) -> N
     assert outcome(SyslogHeaderParser().parse, text, CONTEXT) is ParseError
 
 
-_WHOLE = {"_BSD": "Nov 30 03:20:38 h sshd[1]: x", "_ISO": "2026-11-30T03:20:38Z h sshd[1]: x",
-          "_RFC5424_NIL_SD": "<14>1 2026-11-30T03:20:38Z h su 1 - - x"}
+_WHOLE = {"_BSD": ["Nov 30 03:20:38 h sshd[1]: x"], "_PRI_BSD": ["<13>Nov 30 03:20:38 h sshd[1]: x"],
+          "_ISO": ["2026-11-30T03:20:38Z h sshd[1]: x"], "_PRI_ISO": ["<13>2026-11-30T03:20:38Z h sshd[1]: x"],
+          "_RFC5424_NIL_SD": ["<14>1 2026-11-30T03:20:38Z h su 1 - - x"]}
+_LAYOUTS = {"_BSD": "rfc3164", "_ISO": "iso8601", "_RFC5424_NIL_SD": "rfc5424", "_PRI_BSD": "<rfc3164",
+            "_PRI_ISO": "<iso8601"}
 
 
-def test_each_expression_takes_the_first_characters_of_its_layout_alone() -> None:
-    # P13d: parse tries the expression of the last line's layout first; that changes no reading
-    # only while the three expressions take disjoint first characters and _LAYOUT_OF names, for
-    # each character, the one that can take it. Every code point in front of a line each
-    # expression takes otherwise:
+def test_the_layouts_of_a_first_character_are_those_whose_expression_can_take_it() -> None:
+    # P13d: parse tries the expression of the last line's layout first, and on a miss the other
+    # expressions _LAYOUTS_OF names for the line's first character; every code point in front
+    # of a line each expression takes otherwise (for a PRI, in place of its "<"):
     taken: dict[str, set[str]] = {}
-    for name, line in _WHOLE.items():
+    for name, texts in _WHOLE.items():
         match = getattr(header, name).match
-        taken[name] = {c for c in map(chr, range(0x110000)) if match(c + line[1:]) is not None}
-    layouts = {"_BSD": "rfc3164", "_ISO": "iso8601", "_RFC5424_NIL_SD": "rfc5424"}
-    assert {c: layouts[name] for name, chars in taken.items() for c in chars} == header._LAYOUT_OF
-    assert sum(map(len, taken.values())) == len(header._LAYOUT_OF)  # disjoint
+        for text in texts:
+            for c in map(chr, range(0x110000)):
+                if match(c + text[1:]) is not None:
+                    taken.setdefault(c, set()).add(_LAYOUTS[name])
+    assert {c: set(layouts) for c, layouts in header._LAYOUTS_OF.items()} == taken
+    assert all(header._MATCH_OF[_LAYOUTS[name]] == getattr(header, name).match for name in _WHOLE)
+
+
+@settings(max_examples=400, deadline=None)
+@given(lines() | st.tuples(_PRI, lines()).map("".join))
+def test_no_line_is_taken_by_two_expressions(text: str) -> None:
+    # P13d: so the order the expressions are tried in changes no reading (after a PRI they want
+    # "1 ", a capital, or four digits and "-"); a second PRI in front of a line is taken by none
+    assert sum(getattr(header, name).match(text) is not None for name in _WHOLE) <= 1
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(lines() | st.sampled_from(["<13>Nov 30 03:20:38 h sshd[1]: x", "<13>2026-11-30T03:20:38Z h s: x",
-                                           "Nov 3 03:20:38 h sshd: x", "x", ""]), min_size=2, max_size=12))
+                                           "Nov 3 03:20:38 h sshd: x", "x", "", "<13><14>Nov 30 03:20:38 h s: x",
+                                           "<192>Nov 30 03:20:38 h s: x", "<14>1 2026-02-30T03:20:38Z h su - - -"]),
+                min_size=2, max_size=12))
 def test_a_reading_does_not_depend_on_the_lines_before(texts: list[str]) -> None:
     # P13d: the layout of the last line decides which expression parse tries first; each line,
     # after any run of lines of one layout or a switch, reads as alone and as the plain readers do
@@ -269,12 +283,14 @@ def test_a_reading_does_not_depend_on_the_lines_before(texts: list[str]) -> None
 
 
 def test_corpus_lines_read_as_the_plain_readers_read_them(corpus: Path) -> None:
-    # loghub's Linux_2k and OpenSSH_2k in the three layouts (as bench.parsers writes them), one
-    # parser over all of them in turn and interleaved, so each switch of layout is taken too
+    # loghub's Linux_2k and OpenSSH_2k in the three layouts (as bench.parsers writes them) and
+    # the first two with a PRI (as a sender writes them), one parser over all of them in turn
+    # and interleaved, so each switch of layout is taken too
     from bench.parsers import in_layout, real_lines
 
     base = real_lines()
     layouts = [in_layout(base, layout) for layout in ("rfc3164", "iso8601", "rfc5424")]
+    layouts += [[f"<{i % 192}>{text}" for i, text in enumerate(group)] for group in layouts[:2]]
     texts = [text for group in layouts for text in group]
     texts += [text for triple in zip(*layouts, strict=False) for text in triple]
     parser = SyslogHeaderParser()
