@@ -9,10 +9,11 @@ lines and RFC 5424, told apart by what follows the optional PRI:
 |              | ISO format, ``journalctl -o short-iso``                                 |
 | a month name | ``Nov 30 03:20:38 host prog[pid]: msg`` (RFC 3164)                      |
 
-Speed: one precompiled expression per layout for the common line, and per-parser caches of the
-BSD timestamps, minutes and dates seen (many lines share a second, and BSD times need year
-inference); ISO times go through datetime.fromisoformat once the expression has found the RFC
-3339 shape. tests/collectors/syslog/test_header_fast_path.py holds the fast path to the plain
+Speed: one precompiled expression per layout for the common line (with and without PRI), the
+last line's layout tried first (a file or a sender has one; _LAYOUTS_OF), and per-parser caches
+of the BSD timestamps, minutes and dates seen (many lines share a second, and BSD times need
+year inference); ISO times go through datetime.fromisoformat once the expression has found the
+RFC 3339 shape. tests/collectors/syslog/test_header_fast_path.py holds the fast path to the plain
 readers; bench/parsers.py measures the rate.
 """
 
@@ -126,7 +127,7 @@ class SyslogHeaderParser:
                                          None))
         elif first == "iso8601":
             match = _iso_match(text)
-            if match is not None:
+            if match is not None:  # _iso_line, written out: a call costs a tenth of the line
                 stamp, host, program, pid, message = match.groups()
                 try:
                     when = _fromisoformat(stamp)
