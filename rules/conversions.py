@@ -41,13 +41,14 @@ from govsoc.store.base import Store
 __all__ = ["ConversionCache", "code_digest"]
 
 #: The distributions whose code takes part in converting a rule.
-_DISTRIBUTIONS = ("pysigma", "pysigma-backend-sqlite", "pysigma-backend-elasticsearch")
+_DISTRIBUTIONS = ("pysigma", "pysigma-backend-sqlite", "pysigma-backend-elasticsearch", "google-re2")
 
 
 @functools.cache
 def code_digest() -> str:
     """The digest of the code that converts rules: govsoc's rules, store and core packages
-    (every .py file, by path and content) and the pySigma distributions' versions."""
+    (every .py file, by path and content) and the versions of pySigma and of RE2 (which patterns
+    it accepts: rules/backends/re2_syntax.py)."""
     digest = hashlib.sha256()
     for package in (govsoc.core, govsoc.rules, govsoc.store):
         for folder in package.__path__:

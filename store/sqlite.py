@@ -74,6 +74,7 @@ from govsoc.store.sqlite_layout import (
 )
 from govsoc.store.sqlite_migrate import add_list_names, name_codecs, resolve_unknown_lists, upgrade_rows
 from govsoc.store.sqlite_query import column_sql, create_query_indexes, fold_sql, register_functions, terms_sql
+from govsoc.store.sqlite_regexp import query_error
 from govsoc.store.sqlite_rows import Unstored, insert_sql, prepare, row_of, unstored
 from govsoc.store.sqlite_writer import WriterProcess
 
@@ -525,7 +526,16 @@ class SqliteStore(Store):
         try:
             return self._db.execute(sql, params)
         except sqlite3.Error as e:
-            raise StoreError(f"query failed: {e}", location=Location(path=str(self.path))) from e
+            raise StoreError(f"query failed: {query_error(e)}", location=Location(path=str(self.path))) from e
+
+    def _rows(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        """Every row of a statement; a failure after its first row (a rule's regular expression
+        over its CPU bound on a later row: govsoc.store.sqlite_regexp) is a StoreError too."""
+        cursor = self._execute(sql, params)
+        try:
+            return cursor.fetchall()
+        except sqlite3.Error as e:
+            raise StoreError(f"query failed: {query_error(e)}", location=Location(path=str(self.path))) from e
 
     def search(self, query: Query) -> Iterator[Event]:
         """Matching events in time order (then id)."""
@@ -540,7 +550,7 @@ class SqliteStore(Store):
         try:
             return self.deletes(execute), execute(sql, values).fetchall()
         except sqlite3.Error as e:
-            raise StoreError(f"query failed: {e}", location=Location(path=str(self.path))) from e
+            raise StoreError(f"query failed: {query_error(e)}", location=Location(path=str(self.path))) from e
 
     def deletes(self, execute: Execute | None = None) -> str | None:
         """How many :meth:`delete` calls deleted events from the file (None: none yet), as the
@@ -574,7 +584,7 @@ class SqliteStore(Store):
         while left is None or left > 0:
             sql, values, size = self._page(query, where, params, last, left)
             if rows is None:
-                rows = self._execute(sql, values).fetchall()
+                rows = self._rows(sql, values)
             for row in rows:
                 yield self._codec.event(row)
             if len(rows) < size:

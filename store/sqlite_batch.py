@@ -45,6 +45,7 @@ from govsoc.store.sqlite_ahead import Execute, ReadAhead
 from govsoc.store.sqlite_conjuncts import calls_python, conjuncts
 from govsoc.store.sqlite_layout import ID_TEXT
 from govsoc.store.sqlite_prefilter import all_sql, any_sql, sql_string
+from govsoc.store.sqlite_regexp import query_error
 
 
 class SqliteStore(Protocol):
@@ -127,11 +128,12 @@ class _Chain:
 
 
 def _regexp(query: Query) -> bool:
-    """Whether ``query`` runs a rule's own regular expression (``|re``: REGEXP, Python's re),
-    which is not run ahead: re holds the GIL for as long as one value takes, and an expression
-    that backtracks for hours would hold up the pass's thread on the rules before it (a pass
-    killed by the daemon's timeout then kept none of their checkpoints)."""
-    return "REGEXP" in str(query.native or "")
+    """Whether ``query`` runs a rule's own regular expression in Python's re (``|re`` that RE2
+    cannot say: govsoc_regexp, REGEXP), which is not run ahead: re holds the GIL for as long as
+    one value takes, and only on the main thread does its CPU bound hold
+    (govsoc.store.sqlite_regexp)."""
+    native = str(query.native or "")
+    return "govsoc_regexp(" in native or "REGEXP" in native
 
 
 class _Alone:
@@ -264,7 +266,7 @@ class _Combined:
                     if flag:
                         matches[position].append(row[0])
         except sqlite3.Error as e:
-            raise StoreError(f"query failed: {e}") from e
+            raise StoreError(f"query failed: {query_error(e)}") from e
         return matches
 
 

@@ -17,8 +17,9 @@ writes conditions over the expressions these functions return and over the SQL f
 ``govsoc_number(value)``
     A value as a number: numbers as they are, text that spells a finite number as that number,
     anything else NULL (Sigma's ``|lt``/``|gt`` compare numbers, also on text fields).
-``REGEXP``
-    ``value REGEXP pattern``: Python's re.search, for Sigma's ``|re``.
+``govsoc_re2(value, pattern)``, ``govsoc_regexp(value, pattern, field)``
+    Sigma's ``|re``: RE2, linear in the value, or Python's re.search under a CPU bound for what
+    RE2 cannot say (govsoc.store.sqlite_regexp). ``value REGEXP pattern`` is the bounded search too.
 
 Speed (issue 12 benchmark): the string, keyword and CIDR builders put a native **prefilter**
 before each Python check (govsoc.store.sqlite_prefilter explains why each is a superset of the
@@ -76,6 +77,7 @@ from govsoc.store.sqlite_prefilter import (
     parse_network,
     sql_string,
 )
+from govsoc.store.sqlite_regexp import bounded_search, linear_search
 
 __all__ = [
     "ELEMENT", "KEY_INDEXED", "Pattern", "QUERY_INDEXES", "QueryIndex", "Wildcard", "all_sql",
@@ -245,9 +247,13 @@ def match_sql(expr: str, regex: str, *, caseless: bool) -> str:
     return f"govsoc_match({expr}, {sql_string(regex)}, {int(caseless)})"
 
 
-def regexp_sql(expr: str, pattern: str) -> str:
-    """``expr`` searched with a Python regular expression (flags inline)."""
-    return f"{expr} REGEXP {sql_string(pattern)}"
+def regexp_sql(expr: str, pattern: str, *, linear: str | None = None, field: str = "a field") -> str:
+    """``expr`` (``field``'s expression) searched with a regular expression, flags inline: the
+    RE2 expression ``linear`` when there is one, else the Python ``pattern`` under a CPU bound
+    (govsoc.store.sqlite_regexp)."""
+    if linear is not None:
+        return f"govsoc_re2({expr}, {sql_string(linear)})"
+    return f"govsoc_regexp({expr}, {sql_string(pattern)}, {sql_string(field)})"
 
 
 def cidr_sql(expr: str, network: str, *, field: str | None = None) -> str:
@@ -439,6 +445,8 @@ def register_functions(db: sqlite3.Connection) -> None:
     db.create_function("govsoc_fold", 1, _fold, deterministic=True)
     db.create_function("govsoc_number", 1, _number, deterministic=True)
     db.create_function("REGEXP", 2, _regexp, deterministic=True)
+    db.create_function("govsoc_re2", 2, _re2, deterministic=True)
+    db.create_function("govsoc_regexp", 3, _bounded, deterministic=True)
     db.create_function("govsoc_json_text", 1, _json_text, deterministic=True)
 
 
@@ -505,8 +513,15 @@ def _sqlite_number(number: int | float) -> int | float:
 
 def _regexp(pattern: str, value: object) -> bool:
     """SQLite's REGEXP operator (``value REGEXP pattern``), which SQLite leaves undefined."""
-    text = _text(value)
-    return text is not None and _compiled(pattern, 0).search(text) is not None
+    return bounded_search(pattern, value, "a field")
+
+
+def _re2(value: object, pattern: str) -> bool:
+    return linear_search(pattern, value)
+
+
+def _bounded(value: object, pattern: str, field: str) -> bool:
+    return bounded_search(pattern, value, field)
 
 
 def _json_text(value: object) -> str | None:

@@ -49,6 +49,7 @@ from govsoc.core.ecs import ARRAYS, INDEXED, NUMERIC_TYPES, field_type
 from govsoc.core.errors import RuleError
 from govsoc.rules.backends.base import RuleBackend, backends, value_of
 from govsoc.rules.backends.pcre import python_regexp
+from govsoc.rules.backends.re2_syntax import re2_regexp
 from govsoc.rules.backends.regex import inline_flags
 from govsoc.rules.pipeline import govsoc_ecs_pipeline
 from govsoc.store.sqlite_query import (
@@ -229,9 +230,11 @@ class GovsocSqliteBackend(sqliteBackend):
         inline, pattern = inline_flags(str(value.regexp))
         caseless = {"i"} if field_type(str(field)) == "ip" else set()
         flags = "".join(sorted({value.sigma_to_re_flag[f] for f in value.flags} | set(inline) | caseless))
-        # PCRE's meaning, not Python's: ASCII character types, PCRE2's braces (rules/backends/pcre.py).
-        return regexp_sql(self.escape_and_quote_field(cond.field),
-                          (f"(?{flags})" if flags else "") + python_regexp(pattern))
+        # PCRE's meaning, not Python's: ASCII character types, PCRE2's braces (rules/backends/pcre.py);
+        # run by RE2, linear in the value, unless RE2 cannot say it (rules/backends/re2_syntax.py).
+        python = (f"(?{flags})" if flags else "") + python_regexp(pattern)
+        return regexp_sql(self.escape_and_quote_field(cond.field), python, linear=re2_regexp(pattern, flags),
+                          field=str(field) if field != _ELEMENT else "an element")
 
     def convert_condition_field_eq_val_cidr(self, cond: ConditionFieldEqualsValueExpression, state: Any) -> str:
         field = self._array_field if cond.field == _ELEMENT else cond.field
