@@ -140,8 +140,9 @@ class Alert:
     ``kind`` is "match" (one event matched a rule) or "correlation" (a group of events met a
     correlation rule's condition within its timespan). ``start``/``end`` span the events.
     ``suppressed`` counts the further matches that suppression folded into this alert, and
-    ``counted`` says when that count was taken from the store (a suppressed window's, else None):
-    of two passes counting the same window, the later count wins (R12e E4). ``matched`` holds the
+    ``counted`` is the store's count ticket (Store.count_ticket) the pass took before it read that
+    count (a suppressed window judged again, else None): of two passes counting the same window,
+    the one with the later ticket wins (R12e E4), whatever the two hosts' clocks say (R12f G1). ``matched`` holds the
     ids of a suppressed window's newest matches (up to :data:`MATCHED_LIMIT`; ``event_ids`` holds
     its first alone): a delete of one of them finds the window (:attr:`rests_on`).
     """
@@ -164,7 +165,7 @@ class Alert:
     assignee: str | None = None
     notes: tuple[Note, ...] = ()
     suppressed: int = 0
-    counted: datetime | None = None
+    counted: int | None = None
     matched: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
@@ -185,7 +186,7 @@ class Alert:
     def with_triage_of(self, stored: Alert) -> Alert:
         """This alert's detection fields with ``stored``'s triage fields: what a store keeps when
         a pass finds an alert it holds already. The suppression count never goes down (a later
-        pass may count fewer matches once retention dropped some), nor does the time it was counted."""
+        pass may count fewer matches once retention dropped some), nor does its count ticket."""
         return replace(self, status=stored.status, assignee=stored.assignee, notes=stored.notes,
                        suppressed=max(self.suppressed, stored.suppressed), counted=_later(self.counted, stored.counted))
 
@@ -217,10 +218,10 @@ class Alert:
             "group": dict(self.group),
             "context": dict(self.context),
         }
-        if self.matched:  # only then (as alert.counted): other alerts' documents stay as they were
+        if self.matched:  # only then (as alert.count_ticket): other alerts' documents stay as they were
             doc["alert.matched"] = list(self.matched)
         if self.counted is not None:  # only then: the documents of other alerts stay as they were
-            doc["alert.counted"] = format_timestamp(self.counted)
+            doc["alert.count_ticket"] = self.counted
         return doc
 
     def to_json(self) -> str:
@@ -317,22 +318,21 @@ def keep_triage(incoming: Mapping[str, Any], stored: Mapping[str, Any]) -> dict[
     doc["alert.suppressed"] = max(int(incoming.get("alert.suppressed") or 0), int(stored.get("alert.suppressed") or 0))
     counted = _later(_counted(incoming), _counted(stored))
     if counted is not None:
-        doc["alert.counted"] = format_timestamp(counted)
+        doc["alert.count_ticket"] = counted
     return doc
 
 
-def _counted(doc: Mapping[str, Any]) -> datetime | None:
-    """A stored document's ``alert.counted``; None when absent or not a time (a document any
-    writer of the alerts index can change: a count with no readable time is the oldest)."""
-    text = doc.get("alert.counted")
-    try:
-        return parse_timestamp(text) if isinstance(text, str) else None
-    except (ValueError, OverflowError):
-        return None
+def _counted(doc: Mapping[str, Any]) -> int | None:
+    """A stored document's ``alert.count_ticket``; None when absent or not a whole number (a
+    document any writer of the alerts index can change: a count with no readable ticket is the
+    oldest). The ``alert.counted`` time of b20b8a6's documents, which a host's clock wrote, is
+    not read: such a count is as old as any (R12f G1)."""
+    ticket = doc.get("alert.count_ticket")
+    return ticket if isinstance(ticket, int) and not isinstance(ticket, bool) else None
 
 
-def _later(a: datetime | None, b: datetime | None) -> datetime | None:
-    """The later of two count times (None: never counted)."""
+def _later(a: int | None, b: int | None) -> int | None:
+    """The later of two count tickets (None: never counted)."""
     return b if a is None else a if b is None else max(a, b)
 
 
@@ -365,8 +365,8 @@ class TriageChange:
     copies of lines), taken off its count, which a detection pass never lowers (Alert.with_triage_of).
     ``recount`` is govsoc's too: the count of a suppressed window counted again from the store
     after such a delete (govsoc.store.rejudge), set as it is, lower or not, unless the stored
-    count was taken later than ``counted`` (two passes at once: the older count never overwrites
-    the newer one, R12e E4)."""
+    count was taken with a later ticket than ``counted`` (two passes at once: the older count
+    never overwrites the newer one, R12e E4)."""
 
     status: str | None = None
     assignee: str | None = None
@@ -374,7 +374,7 @@ class TriageChange:
     note: Note | None = None
     uncount: int = 0
     recount: int | None = None
-    counted: datetime | None = None
+    counted: int | None = None
 
     def __post_init__(self) -> None:
         if self.status is not None and self.status not in STATUSES:

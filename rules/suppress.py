@@ -142,8 +142,10 @@ class Suppressor:
         meta = rule_metadata(self.rule)
         touched = sorted(self._touched)
         # Taken before the store is read: of two passes counting a window judged again, the one
-        # that began counting later holds the newer count (R12e E4; Alert.counted).
-        counted = datetime.now(UTC)
+        # that began counting later holds the newer count (R12e E4; Alert.counted). A ticket of
+        # the store's, not a host's clock: two passes on hosts whose clocks differ by 2 s ordered
+        # their counts by those clocks, and the older count won (R12f G1).
+        counted = self.store.count_ticket() if self._again else None
         compared = self._compared(touched)
         for values_text, start in touched:
             values = _values(values_text)

@@ -9,6 +9,7 @@ aggregation happen inside the store, never by pulling every event into Python.
 from __future__ import annotations
 
 import json
+import logging
 from abc import ABCMeta, abstractmethod
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -25,6 +26,9 @@ from govsoc.store import deleted, rejudge
 Scalar = str | int | float | bool
 #: Event ids looked up per query (Store.stored_ids).
 _ID_CHUNK = 1000
+#: The state document of the store's count tickets (Store.count_ticket).
+COUNT_TICKETS = "count-tickets"
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -83,8 +87,8 @@ class Group:
 #: ``event.kind``, ``context.<field>``, ``group.<field>``; their time is the alert's start).
 Target = Literal["events", "alerts"]
 
-__all__ = ["AlertReceipt", "Bucket", "Group", "Query", "Scalar", "Store", "Target", "WriteReceipt", "readable_state",
-           "state_document", "week_start"]
+__all__ = ["COUNT_TICKETS", "AlertReceipt", "Bucket", "Group", "Query", "Scalar", "Store", "Target", "WriteReceipt",
+           "readable_state", "state_document", "week_start"]
 
 
 def week_start(ts: datetime) -> datetime:
@@ -290,6 +294,23 @@ class Store(metaclass=ABCMeta):
         document lose nothing (V13 V2). ``change`` may be called more than once. A document
         that is not a JSON object is :class:`DamagedStateError`, or, with ``damaged``, said
         through it (its reason) and replaced by ``change(None)``."""
+
+    def count_ticket(self) -> int:
+        """The next number of the store's own counter (state :data:`COUNT_TICKETS`), taken
+        atomically (:meth:`update_state`): of two callers, the later gets the larger, whatever
+        their hosts' clocks. A pass takes one before it counts suppressed windows judged again,
+        so the newer count is known (Alert.counted, R12f G1). A damaged counter is said (logged)
+        and starts again from 1; until it passes the tickets stored, those counts stand."""
+        taken: list[int] = []
+
+        def change(doc: dict[str, Any] | None) -> dict[str, Any]:
+            last = (doc or {}).get("last")
+            ticket = (last if isinstance(last, int) and not isinstance(last, bool) else 0) + 1
+            taken.append(ticket)
+            return {"last": ticket}
+
+        self.update_state(COUNT_TICKETS, change, damaged=lambda why: _log.warning("%s: started again", why))
+        return taken[-1]
 
     def get_states(self, keys: Sequence[str], *,
                    damaged: Callable[[str], None] | None = None) -> dict[str, dict[str, Any]]:

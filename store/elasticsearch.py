@@ -205,8 +205,8 @@ ALERT_MAPPINGS: dict[str, Any] = {
     "properties": {
         "alert": {"properties": {
             "id": {"type": "keyword"}, "status": {"type": "keyword"}, "assignee": {"type": "keyword"},
-            # alert.counted is read from _source only: left to dynamic mapping (as on indices made
-            # before it), so that no older index's mapping of it conflicts with the template's.
+            # alert.count_ticket (and b20b8a6's alert.counted) is read from _source only: left to
+            # dynamic mapping (as on indices made before it), so no older index's mapping conflicts.
             "suppressed": {"type": "long"}, "matched": {"type": "keyword"},
             "notes": {"properties": {"author": {"type": "keyword"}, "@timestamp": {"type": "date_nanos"},
                                      "message": {"type": "text"}}},

@@ -79,7 +79,7 @@ def test_an_alerts_index_older_writes_mapped_opens_and_finds_a_window_by_a_later
             "alert.counted": "2026-03-02T08:00:00.123456Z", "alert.matched": ["Older-Writer ID"]})
         store = ElasticsearchStore(settings, credentials=es_credentials(es_env))
         window = replace(alert(5, "first-match"), group={"source.ip": "198.51.100.7"},
-                         matched=("Later-Match ID/2", "first-match"), counted=T0)
+                         matched=("Later-Match ID/2", "first-match"), counted=7)
         store.write_alerts([window])
         store.refresh()
         assert [a.id for a in store.alerts(event_ids=["Later-Match ID/2"])] == [window.id]
