@@ -149,6 +149,8 @@ class DetectionPass:
         self.compiled: dict[str, Correlation] = {}
         self.new_groups: dict[str, dict[Key, Span]] = defaultdict(dict)
         self.states: dict[str, RuleState] = {}
+        #: Rules whose windows without alert.matched this pass judges again (_windows_without_matched).
+        self.matched_once: set[str] = set()
         self.changed: set[str] = set()
         #: Match alerts not yet written, and the rules whose alerts they complete.
         self.buffered: list[Alert] = []
@@ -289,6 +291,7 @@ class DetectionPass:
             if plan.suppressor is not None:  # windows left to count again (govsoc.store.rejudge)
                 for entry in self.rejudge.get(rule_id, ()):
                     plan.suppressor.again(entry["group"], parse_timestamp(entry["start"]))
+                self._windows_without_matched(rule, plan.suppressor)
         except GovsocError as e:
             self._rule_failed(plan, e)
             return None
@@ -302,6 +305,26 @@ class DetectionPass:
             plan.queries.append(Query(native=native, start=self.start, end=self.end, after=checkpoint,
                                       until=self.until))
         return plan
+
+    def _windows_without_matched(self, rule: SigmaRule, suppressor: Suppressor) -> None:
+        """Once per rule: its suppressed windows stored before 563b0cd keep no ``alert.matched``,
+        so the delete of a partial copy that was not a window's first match found no alert, and
+        the window counted the copy for good, in every store upgraded from then (R12f G3). Each
+        such window is judged again by this pass, which stores its newest matches (the same
+        descending query as any count); said once. A ranged pass (--from/--to) keeps no state
+        and leaves them to the next incremental one."""
+        rule_id = str(rule.id)
+        if self.ranged or self._state(rule_id).windows_matched:
+            return
+        old = [a for a in self.store.alerts(rule_id=rule_id)
+               if a.kind == "match" and a.group and a.suppressed and not a.matched]
+        for alert in old:
+            suppressor.again(alert.group, alert.start)
+        self.matched_once.add(rule_id)
+        if old:
+            self.summary.notices.append(
+                f"{rule.title}: {len(old)} suppressed window{'s' if len(old) != 1 else ''} stored by an older "
+                "govsoc judged again, once, to keep their newest matches (alert.matched)")
 
     def _run_rule(self, plan: _Plan, results: list[Iterator[Event]]) -> None:
         """Consume a planned rule's hits. Its alerts join the pass's buffer; the rule counts as
@@ -620,6 +643,7 @@ class DetectionPass:
             return
         state = self._state(rule_id)
         covered = state.succeeded(self.now, self.until, matches, duration)
+        state.windows_matched = state.windows_matched or rule_id in self.matched_once
         self.changed.add(rule_id)
         if covered:
             self.summary.gaps.append(covered.line(title))

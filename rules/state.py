@@ -66,6 +66,9 @@ class RuleState:
     error: str | None = None
     gaps: list[Gap] = field(default_factory=list)
     pending: list[list[Any]] = field(default_factory=list)
+    #: The rule's suppressed windows stored before their alerts kept their newest matches
+    #: (alert.matched, 563b0cd) were judged again once, by a pass that succeeded (R12f G3).
+    windows_matched: bool = False
 
     @property
     def open_gap(self) -> Gap | None:
@@ -97,7 +100,8 @@ class RuleState:
         return {"rule_id": self.rule_id, "checkpoint": self.checkpoint,
                 "last_run": format_timestamp(self.last_run) if self.last_run else None,
                 "duration": self.duration, "matches": self.matches, "error": self.error,
-                "gaps": [g.to_document() for g in self.gaps], "pending": self.pending}
+                "gaps": [g.to_document() for g in self.gaps], "pending": self.pending,
+                "windows_matched": self.windows_matched}
 
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> RuleState:
@@ -106,7 +110,7 @@ class RuleState:
                    last_run=parse_timestamp(doc["last_run"]) if doc.get("last_run") else None,
                    duration=float(doc.get("duration") or 0.0), matches=int(doc.get("matches") or 0),
                    error=doc.get("error"), gaps=[Gap.from_document(g) for g in doc.get("gaps") or ()],
-                   pending=list(doc.get("pending") or ()))
+                   pending=list(doc.get("pending") or ()), windows_matched=doc.get("windows_matched") is True)
 
 
 def state_key(rule_id: str) -> str:

@@ -10,6 +10,7 @@ the copy was counted in: the incremental pass must still judge it again.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from govsoc.collectors import IngestOptions, Pipeline
 from govsoc.core.alert import Note, TriageChange
 from govsoc.rules import detect
 from govsoc.rules.loader import RuleSet
+from govsoc.rules.state import load_state, state_key
 from govsoc.store.base import Query, Store
 from tests.rules.test_incremental import BURST_ID, RULES, T0, bursts, ruleset
 
@@ -177,3 +179,39 @@ def test_a_suppressed_window_whose_later_match_was_a_copy_is_counted_again(
     assert {ip: a.suppressed + 1 for ip, a in windows.items()} == {NEAR: 3, FAR: 1}
     near = windows[NEAR]
     assert (near.id, near.status, near.end) == (alert.id, triaged or "open", T0 + timedelta(minutes=3))
+
+
+@pytest.mark.parametrize("triaged", [None, "acknowledged"])
+def test_a_window_stored_without_its_newest_matches_is_counted_again_after_an_upgrade(
+        tmp_path: Path, each_store: Store, suppressed: RuleSet, triaged: str | None) -> None:
+    # R12f G3: a window an older govsoc stored (before 563b0cd) keeps no alert.matched, so the
+    # delete of a copy that was not its first match found no alert after an upgrade too, and the
+    # window kept counting the copy (4 for 3). The upgraded govsoc's first pass judges such
+    # windows again, once, and stores their newest matches.
+    logs = Logs(tmp_path, each_store, FAR, (1, 2, 3), copy_minute=5)
+    detect(each_store, suppressed)
+    (alert,) = each_store.alerts()
+    # The window as the older govsoc stored it: its alert without alert.matched (nor a count
+    # ticket), its rule's state without windows_matched.
+    each_store.delete_alerts([alert.id])
+    each_store.write_alerts([replace(alert, matched=(), counted=None)])
+    (rule,) = suppressed.rules
+    state = load_state(each_store, str(rule.id)).to_document()
+    state.pop("windows_matched", None)
+    each_store.put_state(state_key(str(rule.id)), state)
+    each_store.refresh()
+    assert [a.matched for a in each_store.alerts()] == [()]
+    if triaged:
+        each_store.update_alert(alert.id, TriageChange(status=triaged,
+                                                       note=Note(author="analyst", time=T0, text="on it")))
+    said = detect(each_store, suppressed).notices  # the upgraded govsoc's first pass: nothing new
+    again = detect(each_store, suppressed).notices
+    logs.complete()
+    detect(each_store, suppressed)
+    windows = {a.group["source.ip"]: a for a in each_store.alerts()}
+    assert {ip: a.suppressed + 1 for ip, a in windows.items()} == {NEAR: 3, FAR: 1}
+    near = windows[NEAR]
+    assert (near.id, near.status, near.end) == (alert.id, triaged or "open", T0 + timedelta(minutes=3))
+    assert said == ["ssh failure suppressed: 1 suppressed window stored by an older govsoc judged again, once, "
+                    "to keep their newest matches (alert.matched)"]
+    assert again == []  # once
