@@ -35,8 +35,9 @@ from govsoc.core.errors import StoreError
 __all__ = ["CPU_SECONDS", "RegexpOverrun", "bounded_search", "linear_search", "query_error"]
 
 #: CPU seconds one value may take in a Python regular expression before the rule fails. An
-#: ordinary pattern takes microseconds on a line; only backtracking takes seconds.
-CPU_SECONDS: Final[float] = 1.0
+#: ordinary pattern takes microseconds on a line; only backtracking takes seconds. Read at each
+#: search (a test's child process lifts it).
+CPU_SECONDS: float = 1.0
 #: A lone surrogate (a byte that was not UTF-8, kept by surrogateescape), which UTF-8, and so
 #: RE2, cannot carry: it becomes U+FFFD, which every pattern without that character in it (a rule
 #: cannot name a surrogate) matches or misses alike (neither is ASCII, a letter or a space).

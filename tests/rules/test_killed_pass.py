@@ -1,7 +1,9 @@
 """A detection pass killed midway (review r18e medium: the daemon's job timeout kills `govsoc
 detect` with SIGKILL) keeps the checkpoints of the rules it finished: they are saved as the pass
 goes (rules.engine.SAVE_EVERY), so the next pass does not read their events again. A real pass
-in a real process, on a real SQLite store, killed while a rule's regular expression backtracks."""
+in a real process, on a real SQLite store, killed while a rule's regular expression backtracks.
+Such an expression now runs in RE2 unless RE2 cannot say it (a lookahead), and then under a CPU
+bound (govsoc.store.sqlite_regexp): the child lifts the bound, as a pass slow for any reason is."""
 
 from __future__ import annotations
 
@@ -24,8 +26,10 @@ SLOW = "00000000-0000-4000-8000-000000000099"
 CHILD = """import sys
 from pathlib import Path
 from govsoc.rules import engine, load_rules
+from govsoc.store import sqlite_regexp
 from govsoc.store.sqlite import SqliteStore
 engine.SAVE_EVERY = 0.0
+sqlite_regexp.CPU_SECONDS = 24 * 3600.0
 engine.detect(SqliteStore(Path(sys.argv[1])), load_rules([Path(sys.argv[2])]))
 """
 
@@ -44,7 +48,7 @@ def test_a_killed_pass_keeps_the_checkpoints_of_the_rules_it_finished(tmp_path: 
     # three quick rules, then one whose expression backtracks for hours on that message
     rules.write_text(yaml.safe_dump_all([*(_rule(r, f"quick {n}", {"s": {"user.name": "root"}})
                                            for n, r in enumerate(FAST)),
-                                         _rule(SLOW, "backtracking", {"s": {"message|re": "^(a+)+$"}})],
+                                         _rule(SLOW, "backtracking", {"s": {"message|re": "^(?!b)(a+)+$"}})],
                                         sort_keys=False), encoding="utf-8")
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(database), str(rules)])
     try:
