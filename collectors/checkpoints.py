@@ -93,6 +93,12 @@ class Checkpoint:
     parser: str = ""
     updated: str = ""
     partial: Partial | None = None
+    #: Partial lines written ahead (R11i-1): saved before the batch that holds one goes to the
+    #: store or the spool, so that a kill -9 after the store took it and before ``partial`` says
+    #: so still leaves its ids known. The line is read again from ``offset``; once the read passes
+    #: a note's position, the note's ids not stored again are superseded like ``partial``'s (when
+    #: the crash came before the store took the batch, their deletion deletes nothing).
+    pending: tuple[Partial, ...] = ()
     #: Event ids of completed partial lines whose deletion the store has not yet acknowledged.
     superseded: tuple[str, ...] = ()
     counters: dict[str, int] = field(default_factory=dict)
@@ -128,6 +134,7 @@ class Checkpoint:
     def to_json(self) -> dict[str, Any]:
         """The checkpoint as stored."""
         data = asdict(self)
+        data["pending"] = [asdict(note) for note in self.pending]
         data["superseded"] = list(self.superseded)
         data["provisional"] = list(self.provisional)
         return data
@@ -137,10 +144,15 @@ class Checkpoint:
         """The checkpoint from its stored form."""
         data = dict(data)
         partial = data.pop("partial", None)
+        data["pending"] = tuple(_partial(note) for note in data.get("pending", ()))
         data["superseded"] = tuple(data.get("superseded", ()))
         data["provisional"] = tuple(data.get("provisional", ()))
-        return cls(partial=Partial(offset=partial["offset"], end=partial["end"], digest=partial["digest"],
-                                   ids=tuple(partial["ids"])) if partial else None, **data)
+        return cls(partial=_partial(partial) if partial else None, **data)
+
+
+def _partial(data: dict[str, Any]) -> Partial:
+    """A Partial from its stored form."""
+    return Partial(offset=data["offset"], end=data["end"], digest=data["digest"], ids=tuple(data["ids"]))
 
 
 #: What a folder govsoc may not write answers (R11i-3): its permissions, a read-only mount.
@@ -610,7 +622,7 @@ def _check_kinds(checkpoint: Checkpoint) -> None:
     for item in fields(checkpoint):
         value = getattr(checkpoint, item.name)
         kind = str(item.type)
-        if value is None or item.name in ("partial", "superseded", "provisional", "counters"):
+        if value is None or item.name in ("partial", "pending", "superseded", "provisional", "counters"):
             continue
         if kind.startswith("int") and (not isinstance(value, int) or isinstance(value, bool)):
             raise TypeError(f"{item.name}: {value!r} is not a whole number")

@@ -55,6 +55,7 @@ from govsoc.collectors.files.tracker import FileTracker, RecordFileTracker, unch
 from govsoc.collectors.spool import DEFAULT_MAX_BYTES, DrainInterrupted, Spool
 from govsoc.collectors.summary import Delivery, IngestSummary
 from govsoc.collectors.timestamps import find_time
+from govsoc.core.crashpoint import crash_point
 from govsoc.core.enrichment import Enricher
 from govsoc.core.errors import ConfigError, GovsocError, Location, ParseError, StoreError
 from govsoc.core.event import Event
@@ -304,9 +305,12 @@ class Pipeline:
     def run(self, source: Source | LiveSource, parser: Parser, context: ParseContext, summary: IngestSummary, *,
             batch_size: int = 5000, on_full: Literal["wait", "drop"] = "wait",
             acknowledged: Callable[[RawRecord | None, Delivery, list[Event]], None] | None = None,
-            flush_seconds: float | None = None, batch_bytes: int | None = None) -> None:
+            flush_seconds: float | None = None, batch_bytes: int | None = None,
+            delivering: Callable[[RawRecord | None, list[Event]], None] | None = None) -> None:
         """Run one source to its end: parse, deliver in batches, call ``acknowledged`` after each
-        batch (with its last record) so the caller can advance the source's checkpoint.
+        batch (with its last record) so the caller can advance the source's checkpoint, and
+        ``delivering`` before it goes (to note durably what a crash after the store's commit and
+        before ``acknowledged`` would otherwise leave unnamed: collectors.files.tracker).
 
         A full batch is delivered (and acknowledged) on a second thread while this one parses
         the next: one batch in flight, acknowledged in order, and run returns only after the
@@ -326,6 +330,8 @@ class Pipeline:
         # Counted here as records are read; the summary takes them when their batch is settled
         # (the checkpoint's counts then never run ahead of what the store took).
         read = ReadCounts(summary.records, summary.events, summary.parse_failures)
+        settle = functools.partial(self._settle, summary=summary, on_full=on_full, acknowledged=acknowledged,
+                                   delivering=delivering)
         # Two batches of events are alive at a time: the cycle collector runs less often meanwhile.
         with relaxed_gc(), _OneAhead() as ahead:
             begun = 0.0  # when the batch's first event came (flush_seconds)
@@ -333,8 +339,8 @@ class Pipeline:
             for record, finished in self.events(source.records(), parser, context, summary, read):
                 if record is None:  # a live source's tick: nothing new came, deliver what waited
                     if flush_seconds is not None and batch and time.monotonic() - begun >= flush_seconds:
-                        ahead.submit(functools.partial(self._settle, batch, where, last, summary, on_full,
-                                                       acknowledged, read.snapshot()), overlap=False)
+                        ahead.submit(functools.partial(settle, batch, where, last, counts=read.snapshot()),
+                                     overlap=False)
                         batch, where, held = [], {}, 0
                     continue
                 if flush_seconds is not None and not batch:
@@ -346,19 +352,21 @@ class Pipeline:
                 held += len(record.data)
                 if len(batch) >= batch_size or held >= batch_bytes or (
                         flush_seconds is not None and batch and time.monotonic() - begun >= flush_seconds):
-                    ahead.submit(functools.partial(self._settle, batch, where, last, summary, on_full, acknowledged,
-                                                   read.snapshot()), overlap=len(batch) >= _OVERLAP_MIN)
+                    ahead.submit(functools.partial(settle, batch, where, last, counts=read.snapshot()),
+                                 overlap=len(batch) >= _OVERLAP_MIN)
                     batch, where, held = [], {}, 0
             if isinstance(parser, FlushingParser):
                 batch.extend(parser.flush(context))
-            ahead.submit(functools.partial(self._settle, batch, where, last, summary, on_full, acknowledged,
-                                           read.snapshot()), overlap=False)
+            ahead.submit(functools.partial(settle, batch, where, last, counts=read.snapshot()), overlap=False)
 
-    def _settle(self, batch: list[Event], where: dict[str, RawRecord], last: RawRecord | None, summary: IngestSummary,
-                on_full: Literal["wait", "drop"],
+    def _settle(self, batch: list[Event], where: dict[str, RawRecord], last: RawRecord | None, *,
+                summary: IngestSummary, on_full: Literal["wait", "drop"],
                 acknowledged: Callable[[RawRecord | None, Delivery, list[Event]], None] | None,
+                delivering: Callable[[RawRecord | None, list[Event]], None] | None,
                 counts: tuple[int, int, int]) -> None:
         summary.records, summary.events, summary.parse_failures = counts
+        if delivering is not None:
+            delivering(last, batch)
         delivery = self.deliver(batch, on_full, summary.identity)
         summary.receipt += delivery.receipt
         summary.spooled += delivery.spooled
@@ -509,7 +517,7 @@ class Pipeline:
                                  start=checkpoint.offset, first_line=checkpoint.line, padding=checkpoint.padding,
                                  max_bytes=options.max_record_bytes, final=options.final, stats=stats)
             self.run(_Filtered(tracker.skip_known_partial(records)), parser, context, summary,
-                     batch_size=options.batch_size, acknowledged=tracker.acknowledged)
+                     batch_size=options.batch_size, acknowledged=tracker.acknowledged, delivering=tracker.delivering)
             tracker.finish()
         summary.truncated, summary.nul_bytes_skipped, summary.waiting = (stats.truncated, stats.nul_bytes_skipped,
                                                                          stats.waiting)
@@ -521,11 +529,13 @@ class Pipeline:
     def _delete_superseded(self, checkpoint: Checkpoint) -> None:
         if not checkpoint.superseded or not self._store_usable():
             return
+        crash_point("superseded-recorded")
         try:
             self.sink.delete(checkpoint.superseded)
         except StoreError as e:
             self._went_down(e)
             return
+        crash_point("superseded-deleted")
         self.checkpoints.save(replace(self.checkpoints.get(checkpoint.identity) or checkpoint, superseded=()))
         self.refresh()
 

@@ -1,6 +1,8 @@
 """Following one file's checkpoint through a read: advanced as batches are acknowledged (by the
 store or the durable spool), never before, with the unterminated last line a one-shot run stored
-(``partial``) remembered so that its completed form replaces it. A record file (EVTX) has its
+(``partial``) remembered so that its completed form replaces it; its ids are noted before it is
+stored (``pending``), so that a kill -9 between the store's commit and the checkpoint cannot
+leave a copy that nothing names (R11i-1). A record file (EVTX) has its
 own, simpler tracker: its position is the last acknowledged record's id."""
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from govsoc.collectors.files.binary import BINARY_RULE
 from govsoc.collectors.files.identity import FileView, fingerprint, read_tail_digest
 from govsoc.collectors.files.lines import ReadStats
 from govsoc.collectors.summary import Delivery, IngestSummary
+from govsoc.core.crashpoint import crash_point
 from govsoc.core.event import Event, make_id
 
 
@@ -42,12 +45,42 @@ class FileTracker:
                 self.progress(record.end - record.offset)
             yield record
 
+    def delivering(self, last: RawRecord | None, batch: list[Event]) -> None:
+        """The batch ending with ``last`` is about to go to the store or the spool: when ``last``
+        is an unterminated line (one-shot), its copy's ids are saved first (Checkpoint.pending).
+
+        Written ahead, not only in the acknowledgement after it (R11i-1): a kill -9 between the
+        store's commit and that checkpoint left a copy nothing named, and the completed line was
+        then stored beside it for good. The ids cannot be found again from the completed line
+        (the copy's id holds the digest of bytes since grown to an unknown length), and asking
+        the store for flagged events at the position would be a search per file; a note costs
+        one checkpoint save, and only for a batch that ends with a partial line."""
+        if last is None or "partial" not in last.flags:
+            return
+        note = _partial(last, {e.id for e in batch})
+        if not note.ids or note in self.checkpoint.pending:
+            return
+        self.checkpoint = self.checkpoints.save(replace(self.checkpoint,
+                                                        pending=(*self.checkpoint.pending, note)))
+
     def acknowledged(self, last: RawRecord | None, delivery: Delivery, batch: list[Event]) -> None:
         """The batch ending with ``last`` is in the store or the spool: move the checkpoint."""
         checkpoint, taken = self.checkpoint, {}
         if last is not None:
             batch_ids = {e.id for e in batch}
             partial, superseded = checkpoint.partial, checkpoint.superseded
+            if (partial is not None and last.offset >= partial.offset) or any(
+                    last.offset >= note.offset for note in checkpoint.pending):
+                crash_point("completed-stored")
+            if "partial" in last.flags:
+                crash_point("partial-stored")
+            # Copies written ahead whose position this read passed: stored or not (the kill came
+            # before or after the store's commit), those not stored again now are superseded.
+            # Uncounted, as their batch's acknowledgement never came.
+            passed = [note for note in checkpoint.pending if last.offset >= note.offset]
+            superseded = (*superseded, *dict.fromkeys(i for note in passed for i in note.ids
+                                                      if i not in batch_ids and i not in superseded))
+            pending = tuple(note for note in checkpoint.pending if note not in passed)
             if partial is not None and last.offset >= partial.offset:
                 # The partial line's position was read again, now complete (or grown): its
                 # stored copy goes, unless the completed line has the very same bytes (and id).
@@ -60,16 +93,12 @@ class FileTracker:
                          "duplicates": -(len(partial.ids) - len(gone))}
                 partial = None
             if "partial" in last.flags:
-                ids: list[str] = []
-                while last.event_id(len(ids)) in batch_ids:
-                    ids.append(last.event_id(len(ids)))
-                partial = Partial(offset=last.offset, end=last.end or last.offset, digest=record_digest(last.data),
-                                  ids=tuple(ids))
+                partial = _partial(last, batch_ids)
                 offset, line = last.offset, (last.line or 1) - 1
                 self.summary.partial += 1
             else:
                 offset, line = last.end or last.offset, last.line or 0
-            checkpoint = replace(checkpoint, offset=offset, line=line, padding=0, partial=partial,
+            checkpoint = replace(checkpoint, offset=offset, line=line, padding=0, partial=partial, pending=pending,
                                  superseded=superseded)
         summary = self.summary
         now = (summary.records, summary.events, summary.parse_failures)
@@ -112,6 +141,15 @@ class FileTracker:
         if checkpoint != self.checkpoint:  # the last batch's save often says it all already
             self.checkpoint = self.checkpoints.save(checkpoint, can_wait=unchanged(self.view, checkpoint))
         self.summary.offset = self.checkpoint.offset
+
+
+def _partial(record: RawRecord, batch_ids: set[str]) -> Partial:
+    """The note of a partial line ``record`` whose events are those of ``batch_ids``."""
+    ids: list[str] = []
+    while record.event_id(len(ids)) in batch_ids:
+        ids.append(record.event_id(len(ids)))
+    return Partial(offset=record.offset, end=record.end or record.offset, digest=record_digest(record.data),
+                   ids=tuple(ids))
 
 
 def unchanged(view: FileView, checkpoint: Checkpoint) -> bool:

@@ -1,0 +1,180 @@
+"""kill -9 of `govsoc ingest` in each window where an unterminated last line's copy (flagged
+``partial``) is in the store, or is being replaced, and the checkpoint does not say so yet
+(R11i-1). A real child process kills itself with SIGKILL at the named point (core.crashpoint:
+a window between the store's acknowledgement and a checkpoint save is microseconds wide), the
+line is completed, a second run finishes: the store holds every line once, the completed one
+unflagged. The id set is computed here from the file, independently of govsoc's code (as in
+tests/collectors/test_crash.py), on SQLite and on Elasticsearch."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from govsoc.core.config import ElasticsearchSettings
+from govsoc.store.base import Query, Store
+from govsoc.store.sqlite import SqliteStore
+from tests.collectors.test_crash import GOVSOC, expected_ids
+
+
+def sshd(i: int) -> bytes:
+    return (f"Dec 10 07:{i // 60 % 60:02d}:{i % 60:02d} web2 sshd[{i}]: Failed password for u{i} from "
+            f"10.3.0.{i % 250} port {i} ssh2\n").encode()
+
+
+#: Complete lines before the unterminated one: more than the 1 KiB fingerprint, so the file's
+#: identity is that of its first KiB whatever is appended (expected_ids computes it so).
+HEAD = b"".join(sshd(i) for i in range(40))
+LAST = sshd(40)
+
+
+class Run:
+    """`govsoc ingest LOG` as a child process with one store (SQLite, or an Elasticsearch prefix)."""
+
+    def __init__(self, tmp_path: Path, config: str, opened: Callable[[], Store]) -> None:
+        self.log, self.home = tmp_path / "auth.log", tmp_path / "home"
+        self.config = tmp_path / "govsoc.yaml"
+        self.config.write_text(f"data_dir: {self.home}\n{config}", encoding="utf-8")
+        self.opened = opened
+
+    def ingest(self, crash_at: str | None = None, *args: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "GOVSOC_HOME": str(self.home), "GOVSOC_ES_URL": ""}
+        env.pop("GOVSOC_CRASH_AT", None)
+        if crash_at:
+            env["GOVSOC_CRASH_AT"] = crash_at
+        done = subprocess.run([GOVSOC, "--config", str(self.config), "ingest", *args, str(self.log)], env=env,
+                              capture_output=True, text=True, timeout=300)
+        if crash_at:
+            assert done.returncode == -signal.SIGKILL, f"not killed at {crash_at}: {done.returncode} {done.stderr}"
+        else:
+            assert done.returncode == 0, done.stderr
+        return done
+
+    def append(self, data: bytes) -> None:
+        with self.log.open("ab") as out:
+            out.write(data)
+
+    def stored(self) -> dict[str, list[str]]:
+        """Every stored event: id -> its flags (ids listed once per stored copy)."""
+        store = self.opened()
+        try:
+            store.refresh()
+            events = list(store.search(Query()))
+        finally:
+            store.close()
+        ids = [e.id for e in events]
+        assert len(ids) == len(set(ids)), "an id stored twice"
+        return {e.id: list(e.get("govsoc.flags") or []) for e in events}
+
+    def assert_every_line_once(self) -> None:
+        """The store holds exactly the file's lines, each once, none flagged partial."""
+        stored = self.stored()
+        assert set(stored) == expected_ids(self.log), (len(stored), len(expected_ids(self.log)))
+        assert not [i for i, flags in stored.items() if "partial" in flags]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("elasticsearch", marks=pytest.mark.es)])
+def run(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Run]:
+    if request.param == "sqlite":
+        yield Run(tmp_path, "", lambda: SqliteStore(tmp_path / "home" / "events.db"))
+        return
+    from govsoc.store.elasticsearch import ElasticsearchStore
+
+    env = request.getfixturevalue("es_env")
+    settings = ElasticsearchSettings(url=env["GOVSOC_ES_URL"], index_prefix=f"govsoc-test-{uuid.uuid4().hex[:10]}",
+                                     number_of_replicas=0)
+    yield Run(tmp_path, f"store:\n  backend: elasticsearch\n  elasticsearch:\n    url: {settings.url}\n"
+                        f"    index_prefix: {settings.index_prefix}\n    number_of_replicas: 0\n",
+              lambda: ElasticsearchStore(settings))
+    store = ElasticsearchStore(settings)
+    try:
+        store.drop_all()
+    finally:
+        store.close()
+
+
+def test_killed_after_the_partial_copy_is_stored(run: Run) -> None:
+    # R11i-1: the store took the batch with the partial copy, the checkpoint never said so; the
+    # completed line was then stored beside the copy, for good (41 lines, 42 events).
+    run.log.write_bytes(HEAD + LAST[:25])
+    run.ingest("partial-stored")
+    run.append(LAST[25:])
+    run.ingest()
+    run.assert_every_line_once()
+
+
+def test_killed_after_the_partial_copy_is_stored_then_read_again_unchanged(run: Run) -> None:
+    # the killed run's copy is the next run's copy (same bytes, same id): stored once, flagged,
+    # and replaced when the line is completed
+    run.log.write_bytes(HEAD + LAST[:25])
+    run.ingest("partial-stored")
+    run.ingest()
+    assert [flags for flags in run.stored().values() if "partial" in flags] == [["partial"]]
+    run.append(LAST[25:] + sshd(41))
+    run.ingest()
+    run.assert_every_line_once()
+
+
+def test_killed_after_a_grown_partial_copy_is_stored(run: Run) -> None:
+    # the line grew but is still unterminated: the new copy was stored, the checkpoint still
+    # named the old one, which the completed line replaced; the new copy stayed
+    run.log.write_bytes(HEAD + LAST[:25])
+    run.ingest()
+    run.append(LAST[25:50])
+    run.ingest("partial-stored")
+    run.append(LAST[50:])
+    run.ingest()
+    run.assert_every_line_once()
+
+
+def test_killed_twice_after_partial_copies_are_stored(run: Run) -> None:
+    # two killed runs, each leaving a copy the checkpoint does not name (the second run wrote its
+    # own before it read past the first's)
+    run.log.write_bytes(HEAD + LAST[:25])
+    run.ingest("partial-stored")
+    run.append(LAST[25:50])
+    run.ingest("partial-stored")
+    run.append(LAST[50:] + sshd(41)[:10])
+    run.ingest("partial-stored")
+    run.append(sshd(41)[10:])
+    run.ingest()
+    run.assert_every_line_once()
+
+
+def test_killed_after_the_completed_line_is_stored(run: Run) -> None:
+    # the completed line is in the store, the checkpoint still names the copy it replaces
+    run.log.write_bytes(HEAD + LAST[:25])
+    run.ingest()
+    run.append(LAST[25:])
+    run.ingest("completed-stored")
+    run.ingest()
+    run.assert_every_line_once()
+
+
+def test_killed_after_the_completed_line_replaced_a_copy_the_checkpoint_never_named(run: Run) -> None:
+    run.log.write_bytes(HEAD + LAST[:25])
+    run.ingest("partial-stored")
+    run.append(LAST[25:])
+    run.ingest("completed-stored")
+    run.ingest()
+    run.assert_every_line_once()
+
+
+@pytest.mark.parametrize("point", [
+    "superseded-recorded",  # the checkpoint names the copy to delete, the store has not deleted it
+    "superseded-deleted",  # the store deleted it, the checkpoint still names it
+])
+def test_killed_while_the_partial_copy_is_deleted(run: Run, point: str) -> None:
+    run.log.write_bytes(HEAD + LAST[:25])
+    run.ingest()
+    run.append(LAST[25:])
+    run.ingest(point)
+    run.ingest()
+    run.assert_every_line_once()
+
