@@ -341,7 +341,7 @@ class Pipeline:
                     if flush_seconds is not None and batch and time.monotonic() - begun >= flush_seconds:
                         ahead.submit(functools.partial(settle, batch, where, last, counts=read.snapshot()),
                                      overlap=False)
-                        batch, where, held = [], {}, 0
+                        batch, where, held, last = [], {}, 0, None
                     continue
                 if flush_seconds is not None and not batch:
                     begun = time.monotonic()
@@ -354,7 +354,10 @@ class Pipeline:
                         flush_seconds is not None and batch and time.monotonic() - begun >= flush_seconds):
                     ahead.submit(functools.partial(settle, batch, where, last, counts=read.snapshot()),
                                  overlap=len(batch) >= _OVERLAP_MIN)
-                    batch, where, held = [], {}, 0
+                    # a record is acknowledged once: the closing batch of a file whose last record
+                    # filled a batch is empty, and named that record again, a partial line's copy
+                    # then taken for one being replaced and deleted (F11j)
+                    batch, where, held, last = [], {}, 0, None
             if isinstance(parser, FlushingParser):
                 batch.extend(parser.flush(context))
             ahead.submit(functools.partial(settle, batch, where, last, counts=read.snapshot()), overlap=False)

@@ -125,6 +125,28 @@ def test_completed_last_line_replaces_its_partial_copy(tmp_path: Path, store: St
     assert stored == sorted(x.decode().rstrip("\n") for x in (sshd(1), sshd(2), sshd(3)))
 
 
+def test_a_partial_line_that_fills_its_batch_stays_stored(tmp_path: Path, store: Store) -> None:
+    # F11j: the unterminated last line was the last record of a full batch; the run's closing
+    # (empty) batch acknowledged that record a second time, took the copy just stored for one
+    # being replaced and deleted it ("2 unterminated last line stored ...; 1 completed line
+    # replaced its partial copy", 3 events stored for 4 lines, the checkpoint's partial with no
+    # ids). A file of 20,000 records (IngestOptions.batch_size) or 8 MiB (BATCH_BYTES) did it.
+    pipeline = Pipeline(store, data_dir=tmp_path / "state")
+    log = tmp_path / "auth.log"
+    log.write_bytes(lines(0, 3) + sshd(3)[:30])
+    first = pipeline.ingest_file(log, IngestOptions(batch_size=4))
+    assert (first.receipt.created, first.partial, first.replaced_partial) == (4, 1, 0)
+    store.refresh()
+    assert store.count(Query()) == 4
+    with log.open("ab") as out:
+        out.write(sshd(3)[30:])
+    second = pipeline.ingest_file(log, IngestOptions(batch_size=4))
+    assert (second.receipt.created, second.replaced_partial) == (1, 1)
+    store.refresh()
+    stored = {str(e.get("event.original")): e.get("govsoc.flags") or [] for e in store.search(Query())}
+    assert stored == {line.decode().rstrip("\n"): [] for line in (sshd(0), sshd(1), sshd(2), sshd(3))}
+
+
 @pytest.mark.parametrize("damage", [
     "crc",  # the trailer's CRC-32 does not match the content (bit rot in the last bytes)
     "isize",  # the trailer's length does not match
