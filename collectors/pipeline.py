@@ -530,7 +530,15 @@ class Pipeline:
         self._delete_superseded(tracker.checkpoint)
 
     def _delete_superseded(self, checkpoint: Checkpoint) -> None:
+        """Delete the events the checkpoint names as superseded (replaced partial copies and
+        provisional events), once the spool is drained: a copy that waits there (the store was
+        down when it was read) would otherwise be written after its deletion, and stay for good
+        beside the line that replaced it (F11j: a `--follow` poll or a one-shot run whose store
+        came back after its first drain looked at the file before the spool drained)."""
         if not checkpoint.superseded or not self._store_usable():
+            return
+        self.drain()
+        if not self.spool.is_empty():  # the store is down again, or refused: the next run deletes them
             return
         crash_point("superseded-recorded")
         try:

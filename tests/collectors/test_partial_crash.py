@@ -11,12 +11,14 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from govsoc.collectors import Pipeline
 from govsoc.core.config import ElasticsearchSettings
 from govsoc.store.base import Query, Store
 from govsoc.store.sqlite import SqliteStore
@@ -178,3 +180,66 @@ def test_killed_while_the_partial_copy_is_deleted(run: Run, point: str) -> None:
     run.ingest()
     run.assert_every_line_once()
 
+
+
+@pytest.mark.es
+def test_killed_after_the_partial_copy_is_spooled(tmp_path: Path, es_env: dict[str, str]) -> None:
+    # The store refused (a real refused connection): the copy went to the durable spool, and the
+    # run was killed before its checkpoint said so. The next run, the store back, drains the
+    # copy into the store at its start, and the completed line must still replace it.
+    from govsoc.store.elasticsearch import ElasticsearchStore
+
+    settings = ElasticsearchSettings(url=es_env["GOVSOC_ES_URL"], index_prefix=f"govsoc-test-{uuid.uuid4().hex[:10]}",
+                                     number_of_replicas=0)
+    layout = f"    index_prefix: {settings.index_prefix}\n    number_of_replicas: 0\n    request_timeout: 5\n"
+    run = Run(tmp_path, f"store:\n  backend: elasticsearch\n  elasticsearch:\n    url: http://127.0.0.1:9\n{layout}",
+              lambda: ElasticsearchStore(settings))
+    try:
+        run.log.write_bytes(HEAD + LAST[:25])
+        run.ingest("partial-stored")
+        assert list((run.home / "spool").glob("*")), "nothing was spooled"
+        run.config.write_text(f"data_dir: {run.home}\nstore:\n  backend: elasticsearch\n  elasticsearch:\n"
+                              f"    url: {settings.url}\n{layout}", encoding="utf-8")
+        run.append(LAST[25:])
+        done = run.ingest()
+        assert "drained" in done.stdout + done.stderr
+        run.assert_every_line_once()
+    finally:
+        store = ElasticsearchStore(settings)
+        try:
+            store.drop_all()
+        finally:
+            store.close()
+
+
+@pytest.mark.es
+def test_a_partial_copy_still_in_the_spool_is_deleted_after_it_is_drained(tmp_path: Path,
+                                                                          elastic9_store: Store) -> None:
+    # No crash: the copy and then the completed line went to the spool (the store refused), the
+    # checkpoint named the copy to delete; the store came back and the next look at the file
+    # (unchanged; a poll of `govsoc ingest --follow`, or a one-shot run whose store returned after
+    # its first drain) deleted the copy from the store before the spool put it there, for good.
+    from elasticsearch import Elasticsearch
+
+    log = tmp_path / "auth.log"
+    log.write_bytes(HEAD + LAST[:25])
+    real_client = elastic9_store.client  # type: ignore[attr-defined]
+    elastic9_store.client = Elasticsearch("http://127.0.0.1:9", max_retries=0)  # type: ignore[attr-defined]
+    pipeline = Pipeline(elastic9_store, data_dir=tmp_path / "state", retry_seconds=0.05, max_backoff=0.05)
+    try:
+        assert pipeline.ingest_file(log).spooled == 41
+        with log.open("ab") as out:
+            out.write(LAST[25:])
+        assert pipeline.ingest_file(log).spooled == 1
+    finally:
+        elastic9_store.client.close()  # type: ignore[attr-defined]
+        elastic9_store.client = real_client  # type: ignore[attr-defined]
+    time.sleep(0.2)  # the back-off ran out: the store is tried again
+    assert pipeline.ingest_file(log).unchanged
+    pipeline.drain()
+    assert pipeline.spool.is_empty()
+    elastic9_store.refresh()
+    events = list(elastic9_store.search(Query()))
+    assert len(events) == len({e.id for e in events})
+    assert {e.id for e in events} == expected_ids(log)
+    assert not [e for e in events if "partial" in (e.get("govsoc.flags") or [])]
