@@ -474,7 +474,7 @@ class Pipeline:
             elif checkpoint.offset:
                 source.resume(checkpoint.offset, checkpoint.tail)
             self.run(source, parser, context, summary, batch_size=options.batch_size,
-                     acknowledged=tracker.acknowledged)
+                     acknowledged=tracker.acknowledged, delivering=tracker.delivering)
             tracker.finish(state)
             self._delete_superseded(tracker.checkpoint)
         summary.unreadable = int(getattr(source, "unreadable", 0))

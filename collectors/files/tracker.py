@@ -195,12 +195,30 @@ class RecordFileTracker:
         self._earlier = frozenset(checkpoint.provisional)
         self.checkpoint = self.checkpoints.save(replace(checkpoint, kept=growing.kept()))
 
+    def delivering(self, last: RawRecord | None, batch: list[Event]) -> None:
+        """The batch is about to go to the store or the spool: the ids of the provisional events
+        in it are saved first (Checkpoint.provisional), as FileTracker.delivering does a partial
+        line's (R11i-1): a kill -9 between the store's commit and the acknowledgement left them
+        unnamed, and the grown file's read stored the flows they were cut from beside them."""
+        del last
+        growing = self.growing
+        if growing is None:
+            return
+        known = set(self.checkpoint.provisional)
+        added = [event.id for event in batch if growing.provisional(event.id)
+                 and event.id not in self._earlier and event.id not in known]
+        if added:
+            self.checkpoint = self.checkpoints.save(replace(
+                self.checkpoint, provisional=(*self.checkpoint.provisional, *dict.fromkeys(added))))
+
     def acknowledged(self, last: RawRecord | None, delivery: Delivery, batch: list[Event]) -> None:
         """The batch ending with ``last`` is in the store or the spool: move the checkpoint."""
         checkpoint = self.checkpoint
         if last is not None:
             checkpoint = replace(checkpoint, offset=last.offset, tail=record_digest(last.data))
         growing = self.growing
+        if growing is not None and any(growing.provisional(event.id) for event in batch):
+            crash_point("provisional-stored")
         if growing is not None:
             earlier, again = self._earlier, self._again
             added = [event.id for event in batch if growing.provisional(event.id) and event.id not in earlier]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from govsoc.collectors import Pipeline
+from govsoc.collectors import IngestOptions, Pipeline
 from govsoc.core.config import ElasticsearchSettings
 from govsoc.store.base import Query, Store
 from govsoc.store.sqlite import SqliteStore
@@ -243,3 +243,26 @@ def test_a_partial_copy_still_in_the_spool_is_deleted_after_it_is_drained(tmp_pa
     assert len(events) == len({e.id for e in events})
     assert {e.id for e in events} == expected_ids(log)
     assert not [e for e in events if "partial" in (e.get("govsoc.flags") or [])]
+
+
+def test_killed_after_a_growing_captures_provisional_flows_are_stored(run: Run, corpus: Path,
+                                                                      tmp_path: Path) -> None:
+    # The same window for a capture still being written (collectors.base.GrowingSource): the flows
+    # open at its end are stored provisional, and replaced once the grown capture continues them.
+    # Killed after the store took them and before the checkpoint named them, the grown capture's
+    # read stored the continued flows beside them. The peer: one ingest of the whole capture.
+    whole = (corpus / "zeek" / "traces" / "ssh" / "ssh.pcap").read_bytes()
+    peer = tmp_path / "whole.pcap"
+    peer.write_bytes(whole)
+    store = SqliteStore(tmp_path / "whole.db")
+    try:
+        Pipeline(store, data_dir=tmp_path / "whole-data").ingest_file(peer, IngestOptions(parser="network.pcap"))
+        expected = {e.id for e in store.search(Query())}
+    finally:
+        store.close()
+    run.log = tmp_path / "growing.pcap"
+    run.log.write_bytes(whole[:len(whole) // 2])
+    run.ingest("provisional-stored", "--parser", "network.pcap")
+    run.log.write_bytes(whole)
+    run.ingest(None, "--parser", "network.pcap")
+    assert set(run.stored()) == expected
