@@ -8,6 +8,7 @@ tests/collectors/test_crash.py), on SQLite and on Elasticsearch."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -266,3 +267,37 @@ def test_killed_after_a_growing_captures_provisional_flows_are_stored(run: Run, 
     run.log.write_bytes(whole)
     run.ingest(None, "--parser", "network.pcap")
     assert set(run.stored()) == expected
+
+
+def test_follow_killed_after_a_rotated_files_partial_copy_is_stored(run: Run) -> None:
+    # `govsoc ingest --follow` waits for a live file's unterminated line, but reads a file rotated
+    # away to its end (final) and stores its last line flagged partial. Killed there, and the
+    # writer that still held the rotated file finishing its line (rename-and-create rotation,
+    # before the application reopens its log): the next run stored the line beside the copy.
+    run.log.write_bytes(HEAD + LAST[:25])
+    sources = run.home / "state" / "sources"
+    env = {**os.environ, "GOVSOC_HOME": str(run.home), "GOVSOC_ES_URL": "", "GOVSOC_CRASH_AT": "partial-stored"}
+    follower = subprocess.Popen([GOVSOC, "--config", str(run.config), "ingest", "--follow", "--interval", "0.2",
+                                 "--stop-after", "120", str(run.log)], env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not any(json.loads(p.read_text(encoding="utf-8")).get("offset") == len(HEAD)
+                      for p in sources.glob("*.json")):
+            assert follower.poll() is None and time.monotonic() < deadline, "the follower did not read the lines"
+            time.sleep(0.1)
+        rotated = run.log.with_name("auth.log.1")
+        run.log.rename(rotated)
+        run.log.write_bytes(sshd(50))
+        _, err = follower.communicate(timeout=60)
+    finally:
+        if follower.poll() is None:
+            follower.kill()
+            follower.wait()
+    assert follower.returncode == -signal.SIGKILL, err
+    with rotated.open("ab") as out:
+        out.write(LAST[25:])
+    run.ingest(None, str(rotated))
+    stored = run.stored()
+    assert set(stored) == expected_ids(rotated) | expected_ids(run.log)
+    assert not [i for i, flags in stored.items() if "partial" in flags]
