@@ -62,6 +62,7 @@ class FileTracker:
             return
         self.checkpoint = self.checkpoints.save(replace(self.checkpoint,
                                                         pending=(*self.checkpoint.pending, note)))
+        crash_point("partial-noted")
 
     def acknowledged(self, last: RawRecord | None, delivery: Delivery, batch: list[Event]) -> None:
         """The batch ending with ``last`` is in the store or the spool: move the checkpoint."""

@@ -112,6 +112,17 @@ def test_killed_after_the_partial_copy_is_stored(run: Run) -> None:
     run.assert_every_line_once()
 
 
+def test_killed_after_the_partial_copy_is_noted_and_before_it_is_stored(run: Run) -> None:
+    # the note written ahead names a copy the store never took: superseding it deletes nothing,
+    # and the lines before it (in the same batch, not stored either) are read again
+    run.log.write_bytes(HEAD + LAST[:25])
+    run.ingest("partial-noted")
+    assert not run.stored()
+    run.append(LAST[25:])
+    run.ingest()
+    run.assert_every_line_once()
+
+
 def test_killed_after_the_partial_copy_is_stored_then_read_again_unchanged(run: Run) -> None:
     # the killed run's copy is the next run's copy (same bytes, same id): stored once, flagged,
     # and replaced when the line is completed
