@@ -7,6 +7,7 @@ where most values are names, codes, dates and amounts. Here a whole chunk is gat
 
 1. the values are joined with NUL (``SEP``) into one text, each value folded as
    :func:`~govsoc.classification.recognizer.normalize` folds it (same length, so offsets stay);
+   only the values holding a character outside ASCII and the CJK ideographs are looked at;
 2. the text is encoded to ASCII with every other character replaced by ``?``, mapped to classes
    by ``bytes.translate`` and split at the separators: one class string (a *signature*) per value;
 3. each signature is looked up in a per-plan dictionary of the recognizers whose shapes it holds
@@ -22,11 +23,10 @@ from __future__ import annotations
 
 import importlib
 import re
-import unicodedata
 from collections.abc import Sequence
-from itertools import accumulate, compress, repeat
-from operator import add, is_not
-from typing import TYPE_CHECKING, Any, Final, Literal
+from itertools import accumulate
+from operator import add
+from typing import TYPE_CHECKING, Any, Final
 
 from govsoc.classification.recognizer import Recognizer, normalize
 
@@ -34,8 +34,8 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["SEP", "class_of", "joined_text", "folded_chunk", "signatures", "starts", "offset_array", "probe",
-           "Candidate", "Bit", "ShapeGate", "joinable"]
+__all__ = ["SEP", "class_of", "joined_text", "folded_chunk", "foldable", "signatures", "starts", "offset_array",
+           "probe", "Candidate", "Bit", "ShapeGate", "joinable"]
 
 #: Joins the values of a chunk. No pattern or shape holds it, and a value holding it is not joined.
 SEP: Final = "\x00"
@@ -56,9 +56,6 @@ def class_of(c: str) -> str:
 #: ASCII byte -> class byte; the separator stays itself (and splits), '?' (what stands for a
 #: character that is not ASCII) is "x" like other punctuation: no shape holds either.
 _CLASS_BYTES: Final = bytes([0] + [ord(class_of(chr(i))) for i in range(1, 128)] + [ord("x")] * 128)
-#: Dashes that normalize() folds to '-' (NFKC leaves them alone).
-_DASH_CHARS: Final = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
-_DASH: Final = re.compile(f"[{_DASH_CHARS}]")
 
 
 def joined_text(values: Sequence[str]) -> tuple[str, str] | None:
@@ -70,34 +67,66 @@ def joined_text(values: Sequence[str]) -> tuple[str, str] | None:
 
 def folded_chunk(values: Sequence[str]) -> tuple[str, str, list[str] | None] | None:
     """:func:`joined_text` and each value folded (None when folding changed none: the values
-    stand for themselves), so that the scanner need not split the folded text again."""
+    stand for themselves), so that the scanner need not split the folded text again.
+
+    Only the values holding a character outside ASCII and the CJK unified ideographs are
+    folded (:func:`foldable`): a value of those characters alone is NFKC-normalised and holds no
+    dash, so normalize() gives it back unchanged (tests/classification/test_batch.py checks
+    every such character). Most Chinese values are of those characters: a table of names and
+    addresses with one full-width colon in it is folded one value, not 8,192."""
     blob = SEP.join(values)
     if blob.count(SEP) != len(values) - 1:
         return None
     if blob.isascii():
         return blob, blob, None
-    # NUL is a starter that composes with nothing, so the joined text is NFKC-normalised exactly
-    # when every value is; then normalize() returns every value unchanged but for dashes
+    suspects, starts_at = foldable(blob)
     parts: list[str] | None = None
-    if unicodedata.is_normalized("NFKC", blob):
-        folded = blob
-    else:
-        # normalize() of a value that NFKC leaves as long is its NFKC form with dashes folded:
-        # NFKC of every value by one map, the dashes of all by one regex; the few that NFKC
-        # lengthens or shortens ('…' -> '...') are folded one character at a time. NFKC gives
-        # back the value itself when it leaves it alone (its quick check), so only the values it
-        # changed (`is not`, one map) have their lengths compared
-        nfkc: Literal["NFKC"] = "NFKC"
-        parts = list(map(unicodedata.normalize, repeat(nfkc), values))
-        for i in compress(range(len(values)), map(is_not, parts, values)):
-            if len(parts[i]) != len(values[i]):
-                parts[i] = normalize(values[i])
-        folded = SEP.join(parts)
-    # seven substring scans (C fastsearch) cost a third of one regex search over the text
-    if any(map(folded.__contains__, _DASH_CHARS)):
-        folded = _DASH.sub("-", folded)
-        parts = folded.split(SEP)
-    return blob, folded, parts
+    changed: list[int] = []
+    for index in suspects:
+        folded_value = normalize(values[index])  # as long as the value: offsets stay
+        if folded_value != values[index]:
+            if parts is None:
+                parts = list(values)
+            parts[index] = folded_value
+            changed.append(index)
+    if parts is None:
+        return blob, blob, None
+    # the folded text is the joined one with the changed values put in (each as long as before)
+    pieces: list[str] = []
+    at = 0
+    for index in changed:
+        start = starts_at[index]
+        pieces += (blob[at:start], parts[index])
+        at = start + len(parts[index])
+    pieces.append(blob[at:])
+    return blob, "".join(pieces), parts
+
+
+#: Characters that normalize() leaves alone wherever they stand: ASCII and the CJK unified
+#: ideographs (NFKC-stable, combining class 0, the second character of no composition).
+_KEPT_RANGES: Final = ((0x0000, 0x007F), (0x4E00, 0x9FFF))
+
+
+def foldable(blob: str) -> tuple[list[int], dict[int, int]]:
+    """The indexes of the values of ``blob`` (values joined by SEP) that hold a character
+    outside :data:`_KEPT_RANGES`, in order, and each one's offset in ``blob``. Found by numpy
+    over the text's code points: no Python step per value or per character."""
+    import numpy as np
+
+    # a one-element array of the text (copied as UCS-4 by C code) seen as its code points
+    points = np.array(blob).reshape(1).view(np.uint32)
+    if points.size != len(blob):  # (numpy has kept the text otherwise than as code points)
+        points = np.frombuffer(blob.encode("utf-32-le"), dtype=np.uint32)
+    (_, ascii_end), (cjk_start, cjk_end) = _KEPT_RANGES
+    # points below the block wrap round to large numbers: one comparison for both sides of it
+    odd = np.flatnonzero((points > ascii_end) & ((points - np.uint32(cjk_start)) > np.uint32(cjk_end - cjk_start)))
+    if not odd.size:
+        return [], {}
+    seps = np.flatnonzero(points == 0)
+    suspects = np.unique(np.searchsorted(seps, odd))  # separators before a point: its value's index
+    begins = np.concatenate((np.zeros(1, dtype=np.intp), seps + 1))[suspects]
+    listed = suspects.tolist()
+    return listed, dict(zip(listed, begins.tolist(), strict=True))
 
 
 def signatures(text: str) -> list[bytes]:

@@ -1,0 +1,114 @@
+"""The chunked fast path of Scanner.scan_many (issue 15, P15f) finds what the per-value path
+finds: folding only the values that may fold, and every later shortcut, checked against every
+recognizer's find() on every value, on generated hostile values (hypothesis)."""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from govsoc.classification import batch
+from govsoc.classification.batch import _KEPT_RANGES, SEP, foldable, folded_chunk
+from govsoc.classification.recognizer import Match, normalize
+from govsoc.classification.scanner import Scanner, _resolve
+from govsoc.classification.tagging import AT_INGEST
+
+COMMON = ("cn_resident_id", "cn_mobile", "cn_bank_card", "email", "ipv4", "cn_uscc")
+
+
+def plain(scanner: Scanner, values: list[str], context: frozenset[str]) -> list[tuple[int, list[Match]]]:
+    """Every recognizer's find() on every value, overlaps resolved as scan() resolves them."""
+    out = []
+    for index, value in enumerate(values):
+        named = context | scanner._inline_context(value)
+        found = [m for r in scanner.recognizers.values() for m in r.find(value, context=r.id in named)]
+        hits = _resolve(found, named) if len(found) > 1 else found
+        if hits:
+            out.append((index, hits))
+    return out
+
+
+def _second_characters_of_compositions() -> set[str]:
+    """Characters that canonical composition may join to the character before them."""
+    seconds = {chr(c) for c in (*range(0x1161, 0x1176), *range(0x11A8, 0x11C3))}  # Hangul V and T jamo
+    for code in range(sys.maxunicode + 1):
+        parts = unicodedata.decomposition(chr(code)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            seconds.add(chr(int(parts[1], 16)))
+    return seconds
+
+
+def test_the_kept_characters_are_left_alone_by_normalize_wherever_they_stand() -> None:
+    """The ground for folding only the values with another character: each kept character is
+    its own NFKC form, has combining class 0 (nothing reorders around it), is the second
+    character of no canonical composition (nothing composes it with the character before) and
+    is no dash that normalize() folds; so a value of kept characters alone is its own
+    normalize(). Checked for every kept character with this Python's Unicode database."""
+    seconds = _second_characters_of_compositions()
+    kept = [chr(c) for low, high in _KEPT_RANGES for c in range(low, high + 1)]
+    assert len(kept) == 128 + 0x5200
+    for c in kept:
+        assert unicodedata.normalize("NFKC", c) == c and unicodedata.combining(c) == 0, hex(ord(c))
+        assert c not in seconds and normalize(c) == c, hex(ord(c))
+
+
+#: Characters that NFKC or normalize() change, alone or after another: full-width and
+#: superscript digits, dashes, combining marks, compatibility ideographs, Hangul jamo, ligatures,
+#: mathematical digits beyond the BMP (offsets in UTF-16 differ from the text's), emoji.
+_ODD = ["１", "３", "８", "０", "Ｘ", "＠", "．", "：", "（", "）", "–", "‐", "—", "−", "\u0301", "\u0323", "\u0338",
+        "™", "¹", "³", "\uf900", "\u1100", "\u1161", "\u11a8", "가", "ﬁ", "…", "½", "𝟏", "𝟑", "𝟖", "😀", "·", "Å", "é"]
+_PLAIN = ["13800138000", "11010519491231002X", "6222020200112233445", "zhang@example.com", "10.1.2.3",
+          "91110000100000000T", "138", "0013", "8000", "-", " ", "张三", "电话", "号", "<", ".", "@", "0", "1", "e",
+          "a", "A", "\n"]
+_VALUES = st.lists(st.sampled_from(_ODD + _PLAIN), max_size=6).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_VALUES | st.text(max_size=8).filter(lambda v: SEP not in v), min_size=1, max_size=40))
+def test_a_chunk_is_folded_as_normalize_folds_each_value(values: list[str]) -> None:
+    joined = folded_chunk(values)
+    assert joined is not None
+    blob, text, parts = joined
+    assert blob == SEP.join(values)
+    assert text == SEP.join(map(normalize, values)) and len(text) == len(blob)
+    assert (parts if parts is not None else values) == list(map(normalize, values))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_VALUES, min_size=64, max_size=120), st.sampled_from(["common", "ingest"]))
+def test_same_hits_as_the_per_value_path_on_generated_hostile_values(values: list[str], kind: str) -> None:
+    scanner = Scanner(COMMON if kind == "common" else AT_INGEST)
+    for context in (frozenset(), frozenset({"cn_mobile", "cn_passport"})):
+        assert list(scanner.scan_many(values, context)) == plain(scanner, values, context)
+
+
+def test_folding_asks_nfkc_of_the_values_that_may_change_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chunk of Chinese names and addresses with one full-width colon in it: NFKC is asked of
+    that value, not of each of the 8,192 (before P15f: of every value, once one changed)."""
+    asked: list[str] = []
+    real = unicodedata.normalize
+
+    def counted(form: str, text: str) -> str:
+        asked.append(text)
+        return real(form, text)
+
+    values = ["张三", "浙江省杭州市西湖区文三路100号", "13800138000", "办结"] * 2048
+    values[777] = "手机：13800138000"
+    monkeypatch.setattr(unicodedata, "normalize", counted)
+    joined = folded_chunk(values)
+    monkeypatch.undo()
+    assert joined is not None and joined[2] is not None
+    assert joined[1] == SEP.join(map(normalize, values)) and joined[2][777] == "手机:13800138000"
+    assert asked == ["手机：13800138000"]
+
+
+def test_foldable_names_the_values_and_their_offsets() -> None:
+    values = ["abc", "张三", "１２", "", "x…", "𝟏", "\uf900"]  # U+F900: a compatibility ideograph
+    suspects, starts_at = foldable(SEP.join(values))
+    assert suspects == [2, 4, 5, 6] and starts_at == {2: 7, 4: 11, 5: 14, 6: 16}  # '𝟏' is one character
+    assert foldable(SEP.join(["张三", "abc"])) == ([], {})
+    assert batch.foldable is foldable and "foldable" in batch.__all__
