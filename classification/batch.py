@@ -24,8 +24,8 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Sequence
-from itertools import accumulate
-from operator import add
+from itertools import accumulate, repeat
+from operator import add, is_not
 from typing import TYPE_CHECKING, Any, Final
 
 from govsoc.classification.recognizer import Recognizer, normalize
@@ -306,26 +306,42 @@ def _slots(rows: list[tuple[Candidate, tuple[bytes, ...]]]) -> tuple[tuple[int, 
 class _Masks(dict[bytes, int]):
     """Signature -> bit mask of a ShapeGate's answer, kept as the gate keeps its answers: for
     each candidate row, its bits (ShapeGate.slots) of the patterns whose own shapes (if any)
-    the signature holds and whose layout (if any) it matches."""
+    the signature holds and whose layout (if any) it matches. A signature not seen before is
+    answered by one expression per condition (the gate's shapes, each row's, each bit's own)
+    rather than by a substring test per shape: a table meets hundreds of new signatures."""
 
-    __slots__ = ("shapes",)
+    __slots__ = ("shapes", "gate", "rows", "bits")
 
     def __init__(self, shapes: ShapeGate) -> None:
         super().__init__()
         self.shapes = shapes
+        self.gate = _any_of(shapes.gate)
+        self.rows = tuple(_any_of(row_shapes) or _NEVER for _, row_shapes in shapes.shaped)
+        #: (its row, its value in the mask, its own shapes as one expression or None, its layout or None)
+        self.bits = tuple((row, 1 << bit, None if own is None else _any_of(own), layout)
+                          for row, (base, bits) in enumerate(shapes.slots)
+                          for bit, (own, layout) in enumerate(bits, base))
 
     def __missing__(self, signature: bytes) -> int:
-        found = self.shapes[signature]
         mask = 0
-        framed = b"^" + signature + b"$"  # a pattern's own shapes and layout may name the value's edges
-        for (candidate, _), (base, bits) in zip(self.shapes.shaped, self.shapes.slots, strict=True):
-            if candidate in found:
-                for bit, (shapes, layout) in enumerate(bits, base):
-                    if (shapes is None or any(s in framed for s in shapes)) and (
-                            layout is None or layout.search(framed) is not None):
-                        mask |= 1 << bit
+        if self.gate is not None and self.gate.search(signature) is not None:
+            rows = list(map(is_not, map(_SEARCH, self.rows, repeat(signature)), repeat(None)))
+            framed = b"^" + signature + b"$"  # a pattern's own shapes and layout may name the value's edges
+            for row, value, own, layout in self.bits:
+                if rows[row] and (own is None or own.search(framed) is not None) and (
+                        layout is None or layout.search(framed) is not None):
+                    mask |= value
         if len(signature) <= ShapeGate.KEEP:
             if len(self) >= ShapeGate.LIMIT:
                 self.clear()
             self[signature] = mask
         return mask
+
+
+_NEVER: Final = re.compile(b"(?!)")
+_SEARCH: Final = re.Pattern.search
+
+
+def _any_of(shapes: tuple[bytes, ...]) -> re.Pattern[bytes] | None:
+    """One expression that finds any of ``shapes`` (substrings); None for none."""
+    return re.compile(b"|".join(map(re.escape, shapes))) if shapes else None

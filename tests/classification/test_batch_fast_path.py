@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from govsoc.classification import batch
-from govsoc.classification.batch import _KEPT_RANGES, SEP, foldable, folded_chunk
+from govsoc.classification.batch import _KEPT_RANGES, SEP, ShapeGate, foldable, folded_chunk
 from govsoc.classification.recognizer import Match, normalize
 from govsoc.classification.scanner import Scanner, _resolve
 from govsoc.classification.tagging import AT_INGEST
@@ -112,3 +112,54 @@ def test_foldable_names_the_values_and_their_offsets() -> None:
     assert suspects == [2, 4, 5, 6] and starts_at == {2: 7, 4: 11, 5: 14, 6: 16}  # '𝟏' is one character
     assert foldable(SEP.join(["张三", "abc"])) == ([], {})
     assert batch.foldable is foldable and "foldable" in batch.__all__
+
+
+def _mask_by_definition(gate: ShapeGate, signature: bytes) -> int:
+    """ShapeGate.masks[signature] as its docstring says it: the bits of each row one of whose
+    shapes the signature holds, of the patterns whose own shapes (if any) the framed signature
+    holds and whose layout (if any) it matches."""
+    mask = 0
+    framed = b"^" + signature + b"$"
+    for (_, row_shapes), (base, bits) in zip(gate.shaped, gate.slots, strict=True):
+        if any(s in signature for s in row_shapes):
+            for bit, (own, layout) in enumerate(bits, base):
+                if (own is None or any(s in framed for s in own)) and (layout is None or layout.search(framed)):
+                    mask |= 1 << bit
+    return mask
+
+
+#: Class-string pieces that make and break the common recognizers' shapes and layouts.
+_SIGNATURE_PIECES = [b"0", b"00", b"0000", b"0" * 7, b"0" * 11, b"0" * 13, b"0" * 17, b"0" * 18, b"0" * 19, b"a",
+                     b"aa", b"s", b"x", b".", b"@", b":", b"0.0", b"000s0000", b"000000s00000000s000"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_SIGNATURE_PIECES), max_size=8).map(b"".join))
+def test_a_new_signatures_mask_is_the_one_its_definition_gives(signature: bytes) -> None:
+    for ids in (COMMON, AT_INGEST, None):
+        for context in (frozenset(), frozenset({"cn_passport", "cn_landline"})):
+            gate = Scanner(ids)._plan(context).shape_gate
+            assert gate.masks[signature] == _mask_by_definition(gate, signature)
+
+
+def test_a_new_signature_costs_one_python_call() -> None:
+    """A table meets hundreds of signatures per scanner (935 in the benchmark's table): each is
+    answered by one call of C-level expressions, not by a generator per shape (before P15f:
+    six Python frames or more per new signature)."""
+    gate = Scanner(COMMON)._plan(frozenset()).shape_gate
+    calls: list[str] = []
+
+    def count(frame: object, event: str, arg: object) -> None:
+        code = frame.f_code  # type: ignore[attr-defined]
+        if event == "call" and code.co_filename.endswith("batch.py"):
+            calls.append(code.co_name)
+
+    signatures = [b"0" * 18, b"aaa@aaa.aaa", b"0.0.0.0", b"000s0000s0000", b"xxxx", b"0" * 11]
+    sys.setprofile(count)
+    try:
+        masks = [gate.masks[s] for s in signatures]
+    finally:
+        sys.setprofile(None)
+    assert calls.count("__missing__") == len(signatures) and len(calls) == len(signatures), calls
+    assert masks == [_mask_by_definition(gate, s) for s in signatures] and all(masks[:4]) and not masks[4]
+
