@@ -163,3 +163,29 @@ def test_a_new_signature_costs_one_python_call() -> None:
     assert calls.count("__missing__") == len(signatures) and len(calls) == len(signatures), calls
     assert masks == [_mask_by_definition(gate, s) for s in signatures] and all(masks[:4]) and not masks[4]
 
+
+def test_after_a_chunk_of_distinct_values_a_sample_tells_whether_the_next_repeats(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The set that tells whether a chunk repeats is made of every fourth value (before P15f: of
+    every value, 8,192 a chunk, most of a table's chunks); the hits are the plain path's."""
+    import govsoc.classification.scanner as scanner_module
+    from govsoc.classification.scanner import _CHUNK
+
+    sizes: list[int] = []
+
+    def counted_set(items: object = ()) -> set[object]:
+        made = set(items)  # type: ignore[call-overload]
+        if any(isinstance(item, str) for item in made):  # a set of values (not of indexes)
+            sizes.append(len(made))
+        return made
+
+    distinct = [f"139{n:08d}" if n % 2 else f"order {n}" for n in range(3 * _CHUNK)]
+    repeating = ["13800138000", "办结", "zhang@example.com", "order 7"] * (_CHUNK // 4)
+    values = distinct + repeating
+    scanner = Scanner(COMMON)
+    monkeypatch.setattr(scanner_module, "set", counted_set, raising=False)
+    found = list(scanner.scan_many(values))
+    monkeypatch.undo()
+    assert found == plain(scanner, values, frozenset())
+    assert max(sizes) <= _CHUNK // 4, sorted(sizes)[-3:]
+    assert scanner.examined == 3 * _CHUNK // 2 + 2  # the repeating chunk still scanned once per distinct value
