@@ -249,7 +249,7 @@ class Recognizer(ABC):
         return found
 
     def find_joined(self, text: str, offsets: Sequence[int] | npt.NDArray[np.intp], *, context: bool = False,
-                    within: Sequence[Sequence[tuple[int, int]]] | None = None,
+                    within: Sequence[Sequence[tuple[int, int]]] | None = None, labels: Sequence[int] | None = None,
                     ) -> tuple[list[tuple[int, Match]], set[int]]:
         """``find_folded`` of every value of a joined folded text at once (the values start at
         ``offsets``, separated by a character no pattern of this recognizer can match: see
@@ -257,7 +257,9 @@ class Recognizer(ABC):
         of each value gives them, and the indexes of the values a pattern matched in.
         ``within``, when given, holds for each pattern (in ``_searching`` order) the (start, end)
         spans of ``text`` to search it in, in order, each from a value's start to a value's end:
-        the values outside them are not looked at.
+        the values outside them are not looked at. ``labels``, when given, holds the index to give
+        each value instead of its place in ``offsets`` (the scanner's chunk indexes: no second
+        pass over the hits to rename them).
 
         A pattern's matches are taken out and looked up by C code (``map`` over the regex
         matches) in a :class:`HitCache` of (matched text, start in its value) -> the Match or
@@ -285,6 +287,8 @@ class Recognizer(ABC):
             if table is None and len(matches) >= _FEW:
                 table = _offset_table(offsets)
             indexes, inside = _locate(matches, offsets, table)
+            if labels is not None:
+                indexes = list(map(labels.__getitem__, indexes))
             matched.update(indexes)
             keys = list(zip(map(_GROUP, matches), inside, strict=True))
             cache = caches.table(number, context)

@@ -261,8 +261,9 @@ class Scanner:
         are not) joined once, grouped by their mask (which recognizers they are a candidate
         of), and each recognizer searching only the groups it is a candidate of
         (:meth:`Recognizer.find_joined`'s ``within``). One join and one offset table per chunk
-        instead of one per recognizer. Returns (value index, hit) of every recognizer in turn;
-        ``ran`` gets the indexes of the values a pattern matched in."""
+        instead of one per recognizer. Returns (value index, hit) of every recognizer in turn
+        (the recognizers give the chunk's indexes themselves: ``labels``); ``ran`` gets the
+        indexes of the values a pattern matched in."""
         # stable sort: value order within a group, so a value's hits come as before
         live = sorted(compress(range(len(masks)), masks), key=masks.__getitem__)
         live_masks = list(map(masks.__getitem__, live))
@@ -276,20 +277,17 @@ class Scanner:
             spans.append((kind, int(offsets[bisect_left(live_masks, kind)]), int(offsets[last]) + len(values[last])))
         present = reduce(or_, kinds, 0)
         found: list[tuple[int, Match]] = []
-        matched_live: set[int] = set()
         for (candidate, _), (base, bits) in zip(gate.shaped, gate.slots, strict=True):
             if not present >> base & ((1 << len(bits)) - 1) or candidate not in gate.joined:
                 continue
             within = [_within(spans, bit) for bit in range(base, base + len(bits))]
             if len(bits) == 1:  # one bit for all its patterns
                 within *= len(candidate[0]._searching)
-            pairs, matched = candidate[0].find_joined(joined, offsets, context=candidate[2], within=within)
-            matched_live |= matched
+            pairs, matched = candidate[0].find_joined(joined, offsets, context=candidate[2], within=within,
+                                                      labels=live)
+            ran |= matched
             found.extend(pairs)
-        ran.update(map(live.__getitem__, matched_live))
-        if not found:
-            return found
-        return list(zip(map(live.__getitem__, map(_INDEX, found)), map(_HITS, found), strict=True))
+        return found
 
     def _alone(self, chunk: Sequence[str], blob: str, text: str, plan: _Plan) -> set[int]:
         """Values that ``scan`` must look at alone: values that are not ASCII and that a

@@ -189,3 +189,19 @@ def test_after_a_chunk_of_distinct_values_a_sample_tells_whether_the_next_repeat
     assert found == plain(scanner, values, frozenset())
     assert max(sizes) <= _CHUNK // 4, sorted(sizes)[-3:]
     assert scanner.examined == 3 * _CHUNK // 2 + 2  # the repeating chunk still scanned once per distinct value
+
+
+def test_find_joined_gives_the_labels_it_is_handed() -> None:
+    """find_joined(labels=...) names each value by its label (the scanner's chunk indexes), the
+    same hits in the same order as without labels, renamed."""
+    from govsoc.classification.batch import starts
+
+    values = ["13800138000", "x", "a@b.cn 13800138000 13900139000", "6222020200112233446", "110101199003077715",
+              "110101 19900307 7715", "10.0.0.1 and 10.0.0.2", "913201021803406346"] * 12  # numpy places the matches
+    text = SEP.join(values)
+    labels = [1000 + 7 * n for n in range(len(values))]
+    for rec in Scanner(COMMON).recognizers.values():
+        plain_hits, plain_matched = rec.find_joined(text, starts(values))
+        hits, matched = rec.find_joined(text, starts(values), labels=labels)
+        assert hits == [(labels[i], m) for i, m in plain_hits] and matched == {labels[i] for i in plain_matched}
+        assert hits, rec.id
