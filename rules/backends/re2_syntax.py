@@ -14,6 +14,11 @@ RE2's ``\\d``, ``\\w``, ``\\b`` and POSIX classes are ASCII, as PCRE's are witho
 
 - ``\\s`` is PCRE's six spaces (VT included), RE2's five: written as the class of the six;
   ``\\S`` inside a class cannot be (None).
+- ``\\w`` and ``\\W`` are character types in PCRE, which caseless matching leaves alone; RE2
+  closes them under case folding when ``i`` is on, so its ``(?i)\\w`` took the Kelvin sign and the
+  long s (R12g F1). Where ``i`` may be on (the flags, or a scoped ``(?i:``) they are written
+  ``(?-i:\\w)``; inside a class they cannot be (None). POSIX classes under ``i`` are still folded,
+  on both paths (Python's ``re`` folds its ASCII ranges too): open.
 - ``$`` without ``m`` matches before a final newline in PCRE, only at the end in RE2: written
   ``(?:\\n?\\z)`` where nothing can follow it, refused elsewhere.
 - PCRE2's braces (``{,m}`` is ``{0,m}``, ``{x}`` a literal) as pcre.brace_quantifier reads them.
@@ -38,6 +43,8 @@ _SPACES: Final[str] = "\\t\\n\\x0B\\f\\r "
 _SAME: Final[frozenset[str]] = frozenset("dDwWtnrfa")
 #: A group opening RE2 and Python read as PCRE does: non-capturing (with scoped i/s flags), named.
 _GROUP: Final[re.Pattern[str]] = re.compile(r"\(\?(?:[is]*(?:-[is]+)?:|P<[A-Za-z_]\w*>)")
+#: A scoped group that turns caseless matching on (``(?i:``, ``(?si:``...).
+_CASELESS_GROUP: Final[re.Pattern[str]] = re.compile(r"\(\?[is]*i[is]*(?:-[is]+)?:")
 _POSIX: Final[re.Pattern[str]] = re.compile(
     r"\[:\^?(?:alnum|alpha|ascii|blank|cntrl|digit|graph|lower|print|punct|space|upper|word|xdigit):\]")
 
@@ -52,7 +59,8 @@ def re2_options() -> re2.Options:
 def re2_regexp(pattern: str, flags: str) -> str | None:
     """``pattern`` with ``flags`` (a subset of ``ims``) as one RE2 expression that matches
     what PCRE matches, or None when RE2 cannot say it or refuses it (see the module docstring)."""
-    body = _rewrite(pattern, multiline="m" in flags)
+    caseless = "i" in flags or _CASELESS_GROUP.search(pattern) is not None
+    body = _rewrite(pattern, multiline="m" in flags, caseless=caseless)
     if body is None:
         return None
     written = (f"(?{flags})" if flags else "") + body
@@ -68,16 +76,16 @@ def _accepted(written: str) -> bool:
     return True
 
 
-def _rewrite(pattern: str, *, multiline: bool) -> str | None:
+def _rewrite(pattern: str, *, multiline: bool, caseless: bool) -> str | None:
     out: list[str] = []
     i, depth = 0, 0
     while i < len(pattern):
         char = pattern[i]
         token: str | None
         if char == "\\":
-            token, i = _escape(pattern, i, in_class=False)
+            token, i = _escape(pattern, i, in_class=False, caseless=caseless)
         elif char == "[":
-            token, i = _char_class(pattern, i)
+            token, i = _char_class(pattern, i, caseless=caseless)
         elif char == "{":
             brace = brace_quantifier(pattern, i)
             if brace is None:
@@ -118,11 +126,13 @@ def _at_end(pattern: str, i: int, depth: int) -> bool:
     return i == len(pattern) or (pattern.startswith("|", i) and depth == 0)
 
 
-def _escape(pattern: str, i: int, *, in_class: bool) -> tuple[str | None, int]:
+def _escape(pattern: str, i: int, *, in_class: bool, caseless: bool) -> tuple[str | None, int]:
     """The escape at ``i`` in RE2's syntax (None: refused) and the index after it."""
     letter = pattern[i + 1:i + 2]
     if not letter:
         return None, i + 1
+    if caseless and letter in "wW":  # a character type, not folded (see the module docstring)
+        return (None if in_class else f"(?-i:\\{letter})"), i + 2
     if letter in _SAME:
         return "\\" + letter, i + 2
     if letter == "s":
@@ -140,7 +150,7 @@ def _escape(pattern: str, i: int, *, in_class: bool) -> tuple[str | None, int]:
     return None, i + 2  # \Z, \z, \G, \h, \v, \R, \Q, \p, \1 ... keep Python's reading
 
 
-def _char_class(pattern: str, i: int) -> tuple[str | None, int]:
+def _char_class(pattern: str, i: int, *, caseless: bool) -> tuple[str | None, int]:
     """The class at ``i`` in RE2's syntax (None: refused) and the index after it."""
     out = ["["]
     i += 1
@@ -156,7 +166,7 @@ def _char_class(pattern: str, i: int) -> tuple[str | None, int]:
         first = False
         token: str | None
         if char == "\\":
-            token, i = _escape(pattern, i, in_class=True)
+            token, i = _escape(pattern, i, in_class=True, caseless=caseless)
         elif char == "[":
             posix = _POSIX.match(pattern, i)
             token, i = (posix[0], posix.end()) if posix else ("\\[", i + 1)

@@ -63,3 +63,28 @@ def test_re2_matches_what_python_matched(pattern: str, flags: set[str], value: s
 ])
 def test_what_re2_cannot_say_is_left_to_python(pattern: str) -> None:
     assert re2_regexp(pattern, "") is None
+
+
+#: Characters that Unicode case folding maps into ASCII letters: K (KELVIN SIGN) -> k, LATIN SMALL
+#: LETTER LONG S -> s. PCRE's \w and \W (no u flag) are character types that caseless matching
+#: leaves alone: \w is [0-9A-Za-z_] whether or not i is on (pcre2pattern, "Generic character types").
+FOLDING_INTO_ASCII = ("admin\u212a", "\u017fystem", "cmd\u212a", "k", "s")
+
+
+@pytest.mark.parametrize(("pattern", "flags", "means"), [
+    ("^\\w+$", "i", lambda v: re.fullmatch(r"[0-9A-Za-z_]+", v) is not None),
+    ("(?i:^\\w+$)", "", lambda v: re.fullmatch(r"[0-9A-Za-z_]+", v) is not None),
+    ("cmd\\W", "i", lambda v: re.search(r"(?i:cmd)[^0-9A-Za-z_]", v) is not None),
+    ("^[\\w]+$", "i", lambda v: re.fullmatch(r"[0-9A-Za-z_]+", v) is not None),
+])
+@pytest.mark.parametrize("value", FOLDING_INTO_ASCII)
+def test_word_characters_are_not_folded_under_i(pattern: str, flags: str, means: object, value: str) -> None:
+    """R12g F1: RE2 folds \\w under (?i), so '^\\w+$' with i matched 'admin' + KELVIN SIGN on the
+    SQLite store (and 'ſystem' there but not on Elasticsearch). Each pattern is run the way the
+    store runs it: in RE2 when re2_regexp writes it, else in Python's re over python_regexp."""
+    written = re2_regexp(pattern, flags)
+    if written is not None:
+        found = re2.compile(written, re2_options()).search(value) is not None
+    else:
+        found = _python(pattern, set(flags), value)
+    assert found == means(value), (pattern, flags, value, written)  # type: ignore[operator]
