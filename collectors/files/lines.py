@@ -22,8 +22,10 @@ records flagged ``garbled``, one per line in it that starts as text with the lin
 bytes after it (a logged field with raw newlines: its lines are one logged line), counted in
 ``garbled``, and the read goes on at the text line. When the content ends before that can be
 told, a run holding NUL bytes (but crash padding) is binary content; another one a one-shot
-read takes as garbage up to its last line end, and a read that is not final (--follow) waits
-before it (``waiting``) for what comes next. When no text line follows
+read takes as garbage to the end of the content, its last logged line (from its last line that
+starts as text, or the run's start) one record flagged ``garbled`` and ``partial``, as an
+unterminated last line is: its end is not told (R11j-10). A read that is not final (--follow)
+waits before it (``waiting``) for what comes next. When no text line follows
 within RESUME_BYTES, it is binary content: the
 read ends at the start of the line it begins in, the lines before it are returned, the position
 and what it is kept in the stats (``binary_at``, ``binary``), and nothing of it is returned as a line (R11 F6).
@@ -35,7 +37,7 @@ import gzip
 import os
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -184,17 +186,17 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
             chunk += more
         pending = b""
         # judged with the end of the chunk before: whole windows, wherever the chunks end
-        binary, held, resume, wait = binary_in(carry + chunk), len(carry), None, False
+        binary, held, resume, wait, cut = binary_in(carry + chunk), len(carry), None, False, False
         if binary is not None:  # a run of garbage (text follows) or binary content
             chunk, resume, ended = _judge(stream, chunk_size, stats, carry, chunk, max(0, binary[0] - held))
             if resume is None and ended and not nul_in(chunk[max(0, binary[0] - held):]):
                 # the content ends within the look-ahead, and NUL bytes (an executable's strings)
                 # do not tell it binary either: not judged yet
-                last = chunk.rfind(b"\n", max(0, binary[0] - held)) + 1
                 if not final:  # --follow: what comes next tells (no false "binary" said meanwhile)
                     wait = True
-                elif last:  # one-shot: garbage up to its last line end, the rest the partial last line
-                    resume = last
+                elif b"\n" in chunk[max(0, binary[0] - held):]:
+                    # one-shot: garbage to the end of the content, its last logged line partial
+                    resume, cut = len(chunk), True
                 else:  # one-shot, no line end after it: the partial last line
                     binary = None
         whole = chunk
@@ -258,8 +260,14 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
             bounds = [0, *line_heads(run), len(run)]
             for begin, stop in zip(bounds, bounds[1:], strict=False):
                 piece = run[begin:stop]
-                first, number = number + 1, number + piece.count(b"\n")
                 offset = at if begin == 0 else base + size + begin
+                if cut and stop == len(run):  # its end not told: more of this logged line may follow
+                    data = (head if begin == 0 else b"") + piece
+                    data = data[:-1] if data.endswith(b"\n") else data
+                    yield from _cut_line(data[:max_bytes], offset, base + size + stop, len(data), number + 1, fd,
+                                         stats, emit)
+                    return
+                first, number = number + 1, number + piece.count(b"\n")
                 stats.garbled += 1
                 record = emit(((head if begin == 0 else b"") + piece[:-1])[:max_bytes], offset, base + size + stop,
                               base + size + stop - 1 - offset, ("garbled",), first)
@@ -288,6 +296,27 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
                 yield record
         else:
             stats.waiting = line.length
+
+
+def _cut_line(data: bytes, offset: int, end: int, length: int, number: int, fd: int | None, stats: ReadStats,
+              emit: Callable[..., RawRecord | None]) -> Iterator[RawRecord]:
+    """The last logged line of a run of garbage the content's end cuts (one-shot), from its start
+    to that end: one record flagged ``garbled`` and ``partial``, as an unterminated last line is
+    (R11j-10). Its end is not told, so more of the same logged line may follow; stored as a
+    complete record, its id held where the content happened to end, and the read of the grown
+    file stored the whole line beside it, or a cut elsewhere after a kill. As a partial line,
+    the checkpoint stays at its start and the FileTracker supersedes it once the line is read
+    complete. Like any unterminated line, it waits after a read error (the file truncated under
+    the reader: what is read is no longer that file's)."""
+    if fd is not None and stats.error is None and not _unchanged_before(fd, stats):
+        stats.error = _changed(end)
+    if stats.error is not None:
+        stats.waiting = end - offset
+        return
+    stats.garbled += 1
+    record = emit(data, offset, end, length, ("garbled", "partial"), number)
+    if record is not None:
+        yield record
 
 
 def _judge(stream: BinaryIO, chunk_size: int, stats: ReadStats, carry: bytes, chunk: bytes,

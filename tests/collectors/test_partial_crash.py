@@ -8,8 +8,10 @@ tests/collectors/test_crash.py), on SQLite and on Elasticsearch."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import random
 import signal
 import subprocess
 import time
@@ -192,6 +194,73 @@ def test_killed_while_the_partial_copy_is_deleted(run: Run, point: str) -> None:
     run.ingest()
     run.assert_every_line_once()
 
+
+
+def hostile_line() -> bytes:
+    """One sshd line whose user name holds 9 KiB of control bytes with a raw newline every 20-90
+    bytes, as sshd logs a client's field unescaped: one logged line, stored as one record
+    flagged garbled (collectors.files.lines)."""
+    rng = random.Random(10)
+    field = bytearray()
+    while len(field) < 9000:
+        field += bytes(rng.choice(b"\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17")
+                       for _ in range(rng.randrange(20, 90)))
+        field += b"\n"
+    return b"Dec 10 07:01:40 web2 sshd[100]: Invalid user " + bytes(field[:-1]) + b" from 10.9.9.9 port 4444\n"
+
+
+HOSTILE = hostile_line()
+#: Where the first run's file ends: 4 bytes into one of the hostile line's raw-newline lines,
+#: some 4 KiB into it (R11j-10's cut). The lines before it make the file longer than the 8 KiB
+#: the reader judges control bytes over (collectors.files.binary.WINDOW): a shorter file's are
+#: read as lines (R11j-2).
+CUT = HOSTILE.index(b"\n", 4000) + 5
+BEFORE = b"".join(sshd(i) for i in range(100))
+AFTER = b"".join(sshd(i) for i in range(101, 121))
+
+
+def expected_with_hostile(log: Path) -> set[str]:
+    """The ids of the file's records, computed as expected_ids does, with the hostile logged line
+    one record: its bytes without its newline, at its start."""
+    data = log.read_bytes()
+    identity = hashlib.sha256(data[:1024]).hexdigest()[:32]
+    at = data.index(HOSTILE)
+    ids = {i for i in expected_ids(log) if i not in _line_ids(identity, data, at, at + len(HOSTILE))}
+    digest = hashlib.sha1(HOSTILE[:-1]).hexdigest()[:16]
+    return ids | {hashlib.sha256(f"{identity}\x1f{at}\x1f{digest}".encode()).hexdigest()[:32]}
+
+
+def _line_ids(identity: str, data: bytes, start: int, stop: int) -> set[str]:
+    """The ids expected_ids gives the newline-split lines between ``start`` and ``stop``."""
+    ids, offset = set(), start
+    for line in data[start:stop].split(b"\n")[:-1]:
+        digest = hashlib.sha1(line).hexdigest()[:16]
+        ids.add(hashlib.sha256(f"{identity}\x1f{offset}\x1f{digest}".encode()).hexdigest()[:32])
+        offset += len(line) + 1
+    return ids
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    # R11j-10: the cut run was stored as a complete garbled record (4,074 of its 9,092 bytes);
+    # killed before the checkpoint, the next run read it again, whole, with another id
+    ("partial-stored", None),
+    # the cut copy's checkpoint saved; the whole line stored, killed before the checkpoint said so
+    (None, "completed-stored"),
+    # no kill: the checkpoint after the cut copy, the next run stored the rest of the field as
+    # another record and kept the cut one (the logged line in two pieces)
+    (None, None),
+])
+def test_the_files_end_inside_a_hostile_logged_line(run: Run, first: str | None, second: str | None) -> None:
+    run.log.write_bytes(BEFORE + HOSTILE[:CUT])
+    run.ingest(first)
+    run.append(HOSTILE[CUT:] + AFTER)
+    run.ingest(second)
+    if second is not None:
+        run.ingest()
+    stored = run.stored()
+    assert set(stored) == expected_with_hostile(run.log), (len(stored), len(expected_with_hostile(run.log)))
+    assert not [i for i, flags in stored.items() if "partial" in flags]
+    assert sorted(flags for flags in stored.values() if flags) == [["garbled"]]
 
 
 @pytest.mark.es
