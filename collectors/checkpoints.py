@@ -65,6 +65,9 @@ class Partial:
     end: int
     digest: str
     ids: tuple[str, ...]
+    #: The copy is the cut last logged line of a run of garbage (collectors.files.lines): one
+    #: pipeline_error event, counted in ``garbled`` and ``parse_failures``, taken back when replaced.
+    garbled: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -152,7 +155,8 @@ class Checkpoint:
 
 def _partial(data: dict[str, Any]) -> Partial:
     """A Partial from its stored form."""
-    return Partial(offset=data["offset"], end=data["end"], digest=data["digest"], ids=tuple(data["ids"]))
+    return Partial(offset=data["offset"], end=data["end"], digest=data["digest"], ids=tuple(data["ids"]),
+                   garbled=bool(data.get("garbled", False)))
 
 
 #: What a folder govsoc may not write answers (R11i-3): its permissions, a read-only mount.

@@ -91,7 +91,9 @@ class FileTracker:
                 # Its counts are taken back: the completed line is counted in this batch, and a
                 # kept id comes back as a duplicate of itself (R11e F6: status said 12 of 11).
                 taken = {"records": -1, "events": -len(partial.ids), "created": -len(gone),
-                         "duplicates": -(len(partial.ids) - len(gone))}
+                         "duplicates": -(len(partial.ids) - len(gone)),
+                         # a cut run of garbage: its one logged line is counted once (R11j-10)
+                         "garbled": -int(partial.garbled), "parse_failures": -int(partial.garbled)}
                 partial = None
             if "partial" in last.flags:
                 partial = _partial(last, batch_ids)
@@ -150,7 +152,7 @@ def _partial(record: RawRecord, batch_ids: set[str]) -> Partial:
     while record.event_id(len(ids)) in batch_ids:
         ids.append(record.event_id(len(ids)))
     return Partial(offset=record.offset, end=record.end or record.offset, digest=record_digest(record.data),
-                   ids=tuple(ids))
+                   ids=tuple(ids), garbled="garbled" in record.flags)
 
 
 def unchanged(view: FileView, checkpoint: Checkpoint) -> bool:

@@ -195,3 +195,27 @@ def test_a_string_of_hostile_lines_longer_than_the_look_ahead_is_one_run(tmp_pat
     summary = pipeline.ingest_file(log)
     assert (summary.binary, summary.records, summary.garbled) == (None, 122, 12), summary.line()
     assert sqlite_store.count(Query()) == 122
+
+
+def test_a_hostile_line_the_files_end_cuts_is_counted_once(tmp_path: Path, pipeline: Pipeline,
+                                                          sqlite_store: SqliteStore) -> None:
+    # R11j-10: the file ends some 4 KiB into the hostile line: a one-shot run stores its copy
+    # flagged partial, and the next run, the line complete, replaces it. One logged line: status
+    # said "2 logged lines with control bytes" (and two parse failures) for it.
+    bad = hostile(8, 9000)
+    cut = bad.index(b"\n", 4000) + 5
+    log = tmp_path / "auth.log"
+    log.write_bytes(lines(0, 100) + bad[:cut])
+    first = pipeline.ingest_file(log)
+    assert (first.records, first.garbled, first.partial) == (101, 1, 1), first.line()
+    with log.open("ab") as out:
+        out.write(bad[cut:] + lines(100, 20))
+    second = pipeline.ingest_file(log)
+    assert (second.records, second.garbled, second.replaced_partial) == (21, 1, 1), second.line()
+    (error,) = errors(sqlite_store)
+    assert base64.b64decode(str(error["govsoc.original_base64"])) == bad[:-1]
+    (checkpoint,) = pipeline.checkpoints.all()
+    assert checkpoint.partial is None
+    counters = checkpoint.counters
+    assert (counters["records"], counters["parse_failures"], counters["garbled"]) == (121, 1, 1), counters
+    assert source_status(checkpoint, datetime.now(UTC))["garbled"] == 1
