@@ -247,12 +247,14 @@ def _follow(app: AppContext, paths: tuple[str, ...], parser: str | None, year: i
         app.config, p, parser=parser, timezone=tz, year=year, max_record_bytes=max_record_bytes, host=host,
         symlinks=symlinks), interval, links=symlinks or app.config.collectors.symlinks)
     seen: list[IngestSummary] = []
+    waiting: dict[str, tuple[str | None, int]] = {}
 
     def report(summaries: list[IngestSummary]) -> None:
         for summary in summaries:
             if not summary.unchanged:
                 seen.append(summary)
-                click.echo(_one_line(summary.line()))
+                if not _said_waiting(summary, waiting):
+                    click.echo(_one_line(summary.line()))
         if pipeline.misconfigured is not None:  # stop after this poll, say it, exit 2 (R11i-7)
             stop.set()
 
@@ -278,6 +280,23 @@ def _follow(app: AppContext, paths: tuple[str, ...], parser: str | None, year: i
                                       spool_pending_bytes=pipeline.spool.pending_bytes())))
     if pipeline.misconfigured is not None:
         raise pipeline.misconfigured
+
+
+def _said_waiting(summary: IngestSummary, waiting: dict[str, tuple[str | None, int]]) -> bool:
+    """Whether a poll's ``summary`` says nothing but that the unterminated line already said to
+    wait still waits (R11j-8: "0 records ...; 30 bytes of an unterminated last line left for
+    later" at every poll, as long as the application kept its line open). Once per line, which
+    is known by where it starts (the checkpoint, ``offset``), however it grows meanwhile;
+    ``waiting`` holds, per source, the line last said."""
+    line = (summary.identity, summary.offset) if summary.waiting else None
+    said = line is not None and waiting.get(summary.source) == line
+    if line is None:
+        waiting.pop(summary.source, None)
+    else:
+        waiting[summary.source] = line
+    quiet = IngestSummary(source=summary.source, identity=summary.identity, offset=summary.offset,
+                          unit=summary.unit, waiting=summary.waiting)
+    return said and summary.line() == quiet.line()
 
 
 def _say(message: str) -> None:

@@ -7,8 +7,11 @@ import base64
 import gzip
 import json
 import os
+import queue
+import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -240,3 +243,49 @@ def test_a_full_disk_stops_the_run_with_disk_full_not_a_wait_forever(small_disk:
     assert done.returncode == 0, done.stderr
     count = subprocess.run([command[0], "events", "--count"], env=env, capture_output=True, text=True, timeout=120)
     assert count.stdout.strip() == "40000", (count.stdout, count.stderr)
+
+
+def test_follow_says_once_per_line_that_an_unterminated_line_waits(tmp_path: Path) -> None:
+    # R11j-8: `govsoc ingest --follow` said "0 records ...; 30 bytes of an unterminated last line
+    # left for later" at every poll (ten a second here) for as long as the application kept its
+    # line open. Once per line now: the line growing says nothing new, the next line is said.
+    log = tmp_path / "auth.log"
+    log.write_text(lines(5) + LINE.format(s=0, n=9)[:30])
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    follower = subprocess.Popen([str(Path(sys.executable).with_name("govsoc")), "ingest", "--follow", "--interval",
+                                 "0.1", "--stop-after", "120", str(log)], env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True)
+    said: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=lambda: [said.put(line) for line in follower.stdout or ()], daemon=True)
+    reader.start()
+    out: list[str] = []
+
+    def until(text: str) -> None:
+        deadline = time.monotonic() + 60
+        while not any(text in line for line in out):
+            out.append(said.get(timeout=max(0.1, deadline - time.monotonic())))
+
+    try:
+        until("left for later")
+        with log.open("a") as grown:  # the same line, longer
+            grown.write(LINE.format(s=0, n=9)[30:50])
+        time.sleep(1.5)  # some ten polls
+        with log.open("a") as completed:  # completed, and the next line begun
+            completed.write(LINE.format(s=0, n=9)[50:] + LINE.format(s=1, n=10)[:20])
+        until("1 records")
+        time.sleep(1.5)
+        follower.send_signal(signal.SIGINT)
+        follower.wait(timeout=60)
+    finally:
+        if follower.poll() is None:
+            follower.kill()
+            follower.wait()
+    reader.join(timeout=10)
+    if follower.stdout is not None:
+        follower.stdout.close()
+    while not said.empty():
+        out.append(said.get())
+    assert follower.returncode == 0, out
+    waits = [line for line in out if "left for later" in line]
+    assert len(waits) == 2, out
+    assert "30 bytes of an unterminated last line" in waits[0] and "20 bytes" in waits[1], waits
