@@ -268,7 +268,7 @@ class Pipeline:
             tally.records += 1
             try:
                 if "garbled" in record.flags:  # not a line of the log's format: kept, never parsed
-                    raise ParseError(GARBLED)
+                    raise ParseError(GARBLED_CUT if "partial" in record.flags else GARBLED)
                 parsed = list(parser.parse(record, context))
             except GovsocError as e:
                 tally.parse_failures += 1
@@ -630,6 +630,9 @@ class _Filtered:
 #: Why a record flagged ``garbled`` (collectors.files.lines) is a pipeline_error event.
 GARBLED = ("a logged line with control bytes and raw newlines inside a text log (a field written unescaped?), "
            "kept whole as one event; the read went on at the next text line")
+#: The same, for the last logged line of such a run that the file's end cuts (flagged ``partial``).
+GARBLED_CUT = ("a logged line with control bytes and raw newlines inside a text log (a field written unescaped?), "
+               "cut by the end of the file: kept as one event flagged partial, replaced once the rest of it is read")
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 

@@ -208,6 +208,8 @@ def test_a_hostile_line_the_files_end_cuts_is_counted_once(tmp_path: Path, pipel
     log.write_bytes(lines(0, 100) + bad[:cut])
     first = pipeline.ingest_file(log)
     assert (first.records, first.garbled, first.partial) == (101, 1, 1), first.line()
+    (copy,) = errors(sqlite_store)  # said for what it is: no text line after it yet
+    assert "cut by the end of the file" in str(copy["error.message"]), copy["error.message"]
     with log.open("ab") as out:
         out.write(bad[cut:] + lines(100, 20))
     second = pipeline.ingest_file(log)
