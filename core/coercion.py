@@ -32,7 +32,7 @@ from govsoc.core.event import Event, flatten, format_timestamp, parse_timestamp
 
 __all__ = ["GENERAL", "KEPT", "KEPT_IF_IPV4", "KEPT_IF_IPV4S", "KEPT_IF_LONG", "KEPT_IF_TEXT", "KEPT_IF_TEXTS",
            "MALFORMED", "SANITIZED_FLAG", "TYPE_ERROR_FLAG", "TYPE_ERROR_TAG", "clean_text", "coerce_fields",
-           "coerce_value", "kept_when", "storable", "stored_document", "unchanged_check",
+           "coerce_value", "kept_when", "storable", "stored_document", "unchanged_all_check", "unchanged_check",
            "values_at"]
 
 #: The prefix under which a value that does not fit its field's type is kept (as text).
@@ -289,6 +289,17 @@ def unchanged_check(names: tuple[str, ...], types: tuple[type, ...]) -> Callable
     same order, no flag), made once per shape and run on each event at C speed (a few joins and
     look-ups instead of a test per value); None when some value of the shape takes the general
     path (then call coerce_fields)."""
+    check_all = unchanged_all_check(names, types)
+    return None if check_all is None else lambda fields: check_all((fields,))
+
+
+def unchanged_all_check(names: tuple[str, ...],
+                        types: tuple[type, ...]) -> Callable[[Sequence[Mapping[str, Any]]], bool] | None:
+    """:func:`unchanged_check` of many events of one shape at once: a test that holds when it
+    holds for each of them (each of its tests is of every value alike: a long in range, a
+    non-empty list of texts, ASCII text without a NUL, a dotted quad, so it is made once over the
+    values of all of them); None as unchanged_check. A writer checks a chunk of events of a shape
+    in one call, not one call an event (issue 11)."""
     by_code: dict[int, list[str]] = {}
     for name, kind_of in zip(names, types, strict=True):
         code = kept_when(name, kind_of)
@@ -303,23 +314,23 @@ def unchanged_check(names: tuple[str, ...], types: tuple[type, ...]) -> Callable
     quad_lines = _IPV4_LINES.fullmatch
     chain = itertools.chain.from_iterable
 
-    def check(fields: Mapping[str, Any]) -> bool:
-        numbers = longs(fields)
+    def check(many: Sequence[Mapping[str, Any]]) -> bool:
+        numbers = list(chain(map(longs, many)))
         if numbers and (min(numbers) < _LONG_MIN or max(numbers) > _LONG_MAX):
             return False
-        lists = text_lists(fields)
+        lists = list(chain(map(text_lists, many)))
         if not all(lists):  # an empty list is dropped
             return False
         elements = list(chain(lists))
         if set(map(type, elements)) - _STR:
             return False
-        text = "".join(texts(fields)) + "".join(elements)
+        text = "".join(chain(map(texts, many))) + "".join(elements)
         if not text.isascii() or "\x00" in text:
             return False
-        address_lists = quad_lists(fields)
+        address_lists = list(chain(map(quad_lists, many)))
         if not all(address_lists):
             return False
-        addresses = [*quads(fields), *chain(address_lists)]
+        addresses = [*chain(map(quads, many)), *chain(address_lists)]
         if not addresses:
             return True
         if set(map(type, addresses)) - _STR:

@@ -75,7 +75,7 @@ from govsoc.store.sqlite_layout import (
 from govsoc.store.sqlite_migrate import add_list_names, name_codecs, resolve_unknown_lists, upgrade_rows
 from govsoc.store.sqlite_query import column_sql, create_query_indexes, fold_sql, register_functions, terms_sql
 from govsoc.store.sqlite_regexp import query_error
-from govsoc.store.sqlite_rows import Unstored, insert_sql, prepare, row_of, unstored
+from govsoc.store.sqlite_rows import Unstored, insert_sql, prepare, rows_of, unstored
 from govsoc.store.sqlite_writer import WriterProcess
 
 __all__ = ["SCHEMA_VERSION", "SqliteStore", "field_sql", "micros", "sql_literal"]
@@ -359,11 +359,9 @@ class SqliteStore(Store):
         transaction and returns what it stored (None until then). StoreError when the insert
         fails (what was held is dropped: the caller's write fails whole and is sent again)."""
         held = self._held
-        for event in events:
-            try:
-                held.add(row_of(event, ingested))
-            except (TypeError, ValueError) as e:
-                held.rejected.append((event[0], f"not storable: {e}"))
+        rows, rejected = rows_of(events, ingested)
+        held.batch.extend(rows)
+        held.rejected.extend(rejected)
         self._pack_held()  # now, while the parent sends the next chunk
         if not commit:
             return None
@@ -1002,10 +1000,6 @@ class _Held:
         self.groups: dict[int, list[tuple[Any, ...]]] = {}
         self.rows = 0
         self.rejected: list[tuple[str, str]] = []
-
-    def add(self, row: Prepared) -> None:
-        """Hold one split row."""
-        self.batch.append(row)
 
 
 class _Transaction:

@@ -10,7 +10,15 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from govsoc.core.coercion import _coerce_one, clean_text, coerce_fields, coerce_value, storable, unchanged_check
+from govsoc.core.coercion import (
+    _coerce_one,
+    clean_text,
+    coerce_fields,
+    coerce_value,
+    storable,
+    unchanged_all_check,
+    unchanged_check,
+)
 from govsoc.core.event import Event
 
 
@@ -150,6 +158,22 @@ def test_unchanged_check_holds_only_when_coercion_changes_nothing(fields: dict[s
         assert list(got) == list(fields)
         assert all(got[name] is value or got[name] == value for name, value in fields.items())
 
+
+
+@given(st.lists(_NAMES, unique=True, max_size=6).flatmap(
+    lambda names: st.lists(st.fixed_dictionaries({name: _SHAPED for name in names}), min_size=1, max_size=6)))
+def test_the_check_of_many_events_holds_when_each_ones_holds(many: list[dict[str, Any]]) -> None:
+    # A writer checks the events of a shape together: the check of several events of one shape
+    # must hold exactly when the check of each of them holds.
+    shapes: dict[tuple[type, ...], list[dict[str, Any]]] = {}
+    for fields in many:
+        shapes.setdefault(tuple(map(type, fields.values())), []).append(fields)
+    for types, group in shapes.items():
+        names = tuple(group[0])
+        check, check_all = unchanged_check(names, types), unchanged_all_check(names, types)
+        assert (check is None) == (check_all is None)
+        if check is not None and check_all is not None:
+            assert check_all(group) == all(check(fields) for fields in group)
 
 def test_unchanged_check_passes_an_ordinary_event_and_stops_one_value_that_changes() -> None:
     fields: dict[str, Any] = {"user.name": "root", "source.ip": "10.0.0.1", "related.ip": ["10.0.0.1", "1.2.3.4"],

@@ -15,7 +15,7 @@ from govsoc.core.event import Event
 from govsoc.store import sqlite_rows
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
-from govsoc.store.sqlite_rows import Unstored, coerce_parts, row_of, split_row
+from govsoc.store.sqlite_rows import Unstored, coerce_parts, row_of, rows_of, split_row
 
 INGESTED = "2026-03-04T12:00:00.000000Z"
 ORIGINAL = "Mar  4 12:00:00 web1 sshd[7]: Failed password for root from 10.0.0.9 port 22 ssh2"
@@ -80,6 +80,59 @@ def test_an_ordinary_event_takes_the_plan_and_a_changed_value_does_not() -> None
     changed = {**fields, "source.ip": " 10.0.0.9"}  # coerced to 10.0.0.9: the general path
     assert row_of((*event[:3], changed), INGESTED)[5] == row[5]
 
+
+
+@given(st.lists(_mostly_ordinary() | st.dictionaries(_NAMES, _VALUES, max_size=10), max_size=12))
+def test_the_rows_of_a_chunk_are_each_events_row(many: list[dict[str, Any]]) -> None:
+    # rows_of checks the events of a shape together: whatever values they hold (one that
+    # coercion changes makes each event of its shape be checked alone), each event gets the row
+    # row_of gives it, in order, and each refused event is named once with its reason.
+    events: list[Unstored] = [(f"{n:032x}", 1_772_625_600_000_000, "linux.auth", fields)
+                              for n, fields in enumerate(many)]
+    expected = [_planned(event) for event in events]
+    rows, rejected = rows_of(events, INGESTED)
+    assert rows == [row for row in expected if not isinstance(row, type)]
+    assert [event_id for event_id, _ in rejected] == [
+        event[0] for event, row in zip(events, expected, strict=True) if isinstance(row, type)]
+
+
+def test_a_chunk_is_checked_once_a_shape(tmp_path: Path) -> None:
+    # The writer process checks the 2,500 events of a chunk shape by shape: one call of a
+    # shape's check for all its events (the old code made one an event, 2,500 here), and one
+    # more for each event of a shape one of whose values coercion changes (alone, after).
+    ordinary, other = dict(ORDINARY), {**ORDINARY, "process.pid": 8, "event.kind": "event"}
+    changed = {**ORDINARY, "source.ip": " 10.0.0.9"}  # coerced to 10.0.0.9
+    chunk: list[Unstored] = [(f"{n:032x}", 1_772_625_600_000_000 + n, "linux.auth",
+                              dict(ordinary if n % 2 else other)) for n in range(2500)]
+    chunk[7] = (chunk[7][0], chunk[7][1], chunk[7][2], dict(changed))
+    for fields in (ordinary, other):
+        row_of(("0" * 32, 0, "linux.auth", dict(fields)), INGESTED)  # the plans exist
+    calls: list[int] = []
+    saved = {}
+    for shape in ((tuple(ordinary), tuple(map(type, ordinary.values()))),
+                  (tuple(other), tuple(map(type, other.values())))):
+        plan = sqlite_rows._PLANS[shape]
+        assert plan is not None
+        saved[shape] = check = plan.unchanged
+
+        def counted(*args: Any, _check: Any = check) -> bool:
+            calls.append(1)
+            return bool(_check(*args))
+
+        plan.unchanged = counted
+    store = SqliteStore(tmp_path / "events.db", writer_process=False)
+    try:
+        store.insert_unstored(chunk[:1250], ingested=INGESTED, commit=False)
+        receipt = store.insert_unstored(chunk[1250:], ingested=INGESTED, commit=True)
+    finally:
+        store.close()
+        for shape, check in saved.items():
+            sqlite_rows._PLANS[shape].unchanged = check  # type: ignore[union-attr]
+    assert receipt is not None and receipt.created == 2500 and not receipt.rejected
+    # chunk 1: one call for the shape of the changed event (it fails: 625 calls, one an
+    # event, the changed one's shape differs in no name or type), one for the other shape;
+    # chunk 2: one a shape
+    assert len(calls) == 1 + 625 + 1 + 2
 
 def _stored_events() -> list[Event]:
     """Rows of every NULL pattern: message inside the original (message_len NULL), message not in
