@@ -106,6 +106,27 @@ and F11j/F11k/F11l's ingest changes), the default command:
   change to it), the parse side more (44 -> 26 us): the writer process, 58 us an event, now bounds
   the ingest (17,229 events/s of its CPU) below half the parser's rate.
 * Elasticsearch, 200,000 lines: raw helpers.bulk 5,935 docs/s, govsoc 5,683 = 0.96x (met).
+
+P11e (2026-12-02 04:15-05:45, load 6-15 throughout: CPU seconds swing 10-20 % between runs here,
+so the step below is counted in instructions; see /work/findings/P11e.md):
+
+* The writer's CPU an event, replaying its captured input (200,000 lines, one process, load 9-13):
+  pickle.loads 5.1-5.6 us, building rows 16-17 (of it the coercion "unchanged" check 4-6, orjson
+  of the remaining fields 3.6-5.2), pack 12.7-13.3 (zlib 6.5), the INSERT at commit 18-20.
+* 7992827 (P11e 1): a chunk's events are checked shape by shape (rows_of): callgrind, 20,000
+  events into a new store, 290,500 -> 280,600 instructions an event (-3.4 %; the replay's own
+  pickle.dumps included in both). bench.ingest at 200,000 lines, main / P11e interleaved (load
+  12-14): writer 45 / 49-51 us of CPU a line, parent 38 / 37-39: within this load's noise.
+* Why the target stays missed on two cores: every 20,000-event write
+  waits for three fsyncs in a row with the writer idle (its WAL fdatasync at COMMIT, 0.13-0.20 s
+  a commit at 200,000 events; then the checkpoint file's fsync and its folder's in the parent,
+  before the next batch's first chunk is sent). Replay of the writer's input for 1,000,000 lines
+  (one process, load 12-15): 55.9 s of CPU, of it 4.9 s in the 50 batch COMMITs, whose wall was
+  25.4 s: 20.5 s waiting for the disk, 0.4 s a batch (the five that also ran the WAL checkpoint
+  every 256 MiB 0.9-1.2 s each). On the quiet machine at 03:17 the writer was busy 58 of the 68.6
+  us a line took: with ~10 us a line of such waits, 0.5x (52 us) needs the writer's CPU at ~42 us
+  (-28 %), or the waits overlapped: the next batch sent before the last one's answer (two
+  batches in flight, acknowledged in order; see the findings).
 """
 
 from __future__ import annotations
