@@ -19,7 +19,7 @@ from typing import Any
 from govsoc.collectors.base import ParseContext, parsers
 from govsoc.collectors.devices.device_parser import DeviceParser
 from govsoc.collectors.devices.network_fields import protocol_fields
-from govsoc.core.event import format_timestamp
+from govsoc.core.event import format_wall_time
 
 __all__ = ["ADMIN", "ITEMS", "HillstoneParser"]
 
@@ -67,7 +67,20 @@ ADMIN: tuple[tuple[re.Pattern[str], str, str, str], ...] = (
     (re.compile(r'Admin user "(?P<user>[^"]*)" logout through (?P<via>\w+)(?:, the IP is (?P<ip2>[0-9a-fA-F.:]+?),)?'),
      "end", "logged-out", "success"),
 )
-_UNSET = ("-", "UNKNOWN", "")
+_UNSET = frozenset(("-", "UNKNOWN", ""))
+_COPY, _TRANSPORT, _WALL_TIME = 0, 1, 2
+
+
+def _reading(name: str) -> int:
+    if name == "network.transport":
+        return _TRANSPORT
+    return _WALL_TIME if name in ("event.start", "event.end") else _COPY
+
+
+#: ITEMS as _flow reads them: (literal, search, the field of an item whose one value is copied
+#: as it is (None otherwise), ((field, reading), ...)): decided once, not per value of every line.
+_READINGS = tuple((cue, pattern.search, names[0] if len(names) == 1 and _reading(names[0]) == _COPY else None,
+                   tuple((name, _reading(name)) for name in names)) for cue, pattern, names in ITEMS)
 # "\n\0" at the end, as the bytes (stripped with the line end) or escaped by a relay: the NUL's
 # spellings longest first, then the LF's (cut with str methods: a $-anchored regex substitution
 # tries every position of the line)
@@ -118,22 +131,29 @@ def _flow(body: str, context: ParseContext, fields: dict[str, Any]) -> None:
             fields["observer.egress.interface.name"] = found["third"]
         else:
             fields.update(protocol_fields(found["third"]))
-    for cue, pattern, names in ITEMS:
+    zone = context.timezone
+    for cue, search, copied, readings in _READINGS:
         if cue not in body:
             continue
-        match = pattern.search(body)
+        match = search(body)
         if match is None:
             continue
-        for name, value in zip(names, match.groups(), strict=True):
+        if copied is not None:  # one value copied: most items
+            if copied not in fields:
+                value = match[1].strip()
+                if value not in _UNSET:
+                    fields[copied] = value
+            continue
+        for (name, reading), value in zip(readings, match.groups(), strict=True):
             value = value.strip()
             if value in _UNSET or name in fields:
                 continue
-            if name == "network.transport":
-                fields.update(protocol_fields(value))
-            elif name in ("event.start", "event.end"):
-                fields[name] = format_timestamp(datetime.fromisoformat(value).replace(tzinfo=context.timezone))
-            else:
+            if reading == _COPY:
                 fields[name] = value
+            elif reading == _TRANSPORT:
+                fields.update(protocol_fields(value))
+            else:
+                fields[name] = format_wall_time(datetime.fromisoformat(value), zone)
     kind = "NAT" if body.startswith("NAT:") else "session"
     if "policy deny" in body:
         fields.update({"event.type": ["connection", "denied"], "event.action": "policy-deny",

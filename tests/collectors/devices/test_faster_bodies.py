@@ -1,0 +1,142 @@
+"""The device bodies rewritten for speed (issue 13's parser benchmark, P13e) read every line as
+their code before did: the old functions are kept here, verbatim but for their names, and both
+read the real samples and lines made by hypothesis from the formats' own pieces (the items, keys,
+separators and values the old patterns tell apart), in zones with and without summer time.
+
+A guard of a refactor, not a statement of meaning (that is test_hillstone.py, test_huawei.py,
+...): the old code is the reference, errors included (same type and message).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from govsoc.collectors.base import ParseContext
+from govsoc.collectors.devices import hillstone
+from govsoc.collectors.devices.network_fields import protocol_fields
+from govsoc.core.event import format_timestamp, format_wall_time
+
+DATA = Path(__file__).parents[2] / "data" / "collectors" / "devices"
+ZONES = ("Asia/Shanghai", "America/New_York", "Europe/London", "UTC", "Australia/Lord_Howe")
+CONTEXTS = [ParseContext(timezone=ZoneInfo(zone), reference=datetime(2026, 11, 30, tzinfo=UTC)) for zone in ZONES]
+
+
+def _outcome(function: Any, *args: Any) -> Any:
+    """What ``function(*args)`` returns, or its exception's type and message."""
+    try:
+        return function(*args)
+    except Exception as error:  # noqa: BLE001 - the old code's errors are part of what is compared
+        return type(error), str(error)
+
+
+# --- the wall time --------------------------------------------------------------------------------
+
+
+@given(st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)), st.sampled_from(ZONES),
+       st.integers(0, 1))
+def test_a_wall_time_formats_as_its_aware_time_did(wall: datetime, zone: str, fold: int) -> None:
+    wall = wall.replace(fold=fold)
+    tz = ZoneInfo(zone)
+    assert _outcome(format_wall_time, wall, tz) == _outcome(lambda: format_timestamp(wall.replace(tzinfo=tz)))
+
+
+# --- Hillstone: the old _flow (before P13e) --------------------------------------------------------
+
+_UNSET_OLD = ("-", "UNKNOWN", "")
+
+
+def _old_flow(body: str, context: ParseContext, fields: dict[str, Any]) -> None:
+    fields.update({"event.category": ["network"], "event.type": ["connection"]})
+    found = hillstone._TUPLE.search(body)
+    if found:
+        fields.update({"source.ip": found["src"], "source.port": found["sport"], "destination.ip": found["dst"],
+                       "destination.port": found["dport"]})
+        if found["in"]:  # "a:p(if)->b:p(if)": the parentheses hold the interfaces
+            fields["observer.ingress.interface.name"] = found["in"]
+            fields["observer.egress.interface.name"] = found["third"]
+        else:
+            fields.update(protocol_fields(found["third"]))
+    for cue, pattern, names in hillstone.ITEMS:
+        if cue not in body:
+            continue
+        match = pattern.search(body)
+        if match is None:
+            continue
+        for name, value in zip(names, match.groups(), strict=True):
+            value = value.strip()
+            if value in _UNSET_OLD or name in fields:
+                continue
+            if name == "network.transport":
+                fields.update(protocol_fields(value))
+            elif name in ("event.start", "event.end"):
+                fields[name] = format_timestamp(datetime.fromisoformat(value).replace(tzinfo=context.timezone))
+            else:
+                fields[name] = value
+    kind = "NAT" if body.startswith("NAT:") else "session"
+    if "policy deny" in body:
+        fields.update({"event.type": ["connection", "denied"], "event.action": "policy-deny",
+                       "event.outcome": "failure"})
+    elif "session end" in body:
+        fields.update({"event.type": ["connection", "end"], "event.action": "session-end"})
+    elif "session start" in body:
+        fields.update({"event.type": ["connection", "start"], "event.action": "session-start"})
+    else:
+        fields["event.action"] = kind.lower()
+
+
+def _flows(body: str, context: ParseContext) -> None:
+    def run(flow: Any) -> Any:
+        fields: dict[str, Any] = {"message": body}
+        flow(body, context, fields)
+        return fields
+
+    assert _outcome(run, hillstone._flow) == _outcome(run, _old_flow), body
+
+
+def _hillstone_bodies() -> list[str]:
+    lines = (DATA / "hillstone.log").read_text(encoding="utf-8").splitlines()
+    return [line.split(": ", 1)[1] for line in lines if "@FLOW: " in line]
+
+
+@pytest.mark.parametrize("body", _hillstone_bodies())
+@pytest.mark.parametrize("context", CONTEXTS, ids=ZONES)
+def test_hillstone_samples_read_as_before(body: str, context: ParseContext) -> None:
+    _flows(body, context)
+
+
+_CUES = [cue for cue, _, _ in hillstone.ITEMS] + ["vr ", "policy deny", "session start", "session end.",
+                                                   "Protocol ", "user ", "host ", "mac "]
+_VALUES = st.sampled_from(["-", "UNKNOWN", "", " ", "TCP", "udp", "6", "17", "icmp", "-@-", "a@b", "admin@",
+                           "10.1.2.3", "10.1.2.3:80", "::1:443", "ethernet0/1", "trust-vr", "12", "0", "abc",
+                           "2019-09-25 15:10:40", "2021-03-14 02:30:00", "2021-11-07 01:30:00", "2019-02-30 10:00:00",
+                           "0001-01-01 00:00:00", "9999-12-31 23:59:59", "trust to untrust", "TCP RST", "Ageout",
+                           "\\n\\u0000", "2.240.148.244:8000->172.23.19.2:50844(TCP)", "a:1(e1)->b:2(e2)"])
+_SEPARATORS = st.sampled_from([", ", ",", " ", ". ", ".", "", "  "])
+_PIECES = st.lists(st.tuples(st.sampled_from(_CUES), _VALUES, _SEPARATORS), max_size=14)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(["SESSION: ", "NAT: ", ""]), _PIECES, st.sampled_from(CONTEXTS))
+def test_hillstone_made_bodies_read_as_before(start: str, pieces: list[tuple[str, str, str]],
+                                              context: ParseContext) -> None:
+    _flows(start + "".join(cue + value + separator for cue, value, separator in pieces), context)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aeinoprstvu dlcbky-@:,.()>0123456789")), max_size=200),
+       st.sampled_from(CONTEXTS))
+def test_hillstone_arbitrary_bodies_read_as_before(body: str, context: ParseContext) -> None:
+    _flows(body, context)
+
+
+def test_the_old_pattern_table_is_the_one_read() -> None:
+    # the readings are derived from ITEMS: the same items, in the same order
+    assert [(cue, search) for cue, search, _, _ in hillstone._READINGS] == [
+        (cue, pattern.search) for cue, pattern, _ in hillstone.ITEMS]
