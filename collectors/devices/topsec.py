@@ -49,7 +49,24 @@ _START = re.compile(r"(?:^|\s)id=")
 # key=value: only a word's start is tried (the look-behind; a key can only start one, since a
 # word's later letters reach the same end), so a long token is scanned once, not once per letter
 # (a 20,000-character one cost 2.8 s); the quoted value unrolled. The matches are the same.
-_PAIR = re.compile(r'(?<![\w.-])([\w.-]++)=("[^"\\]*(?:\\.[^"\\]*)*"|\S*)')
+# A value is its quotes' content, a whole non-space run in quotes (a quote left open inside it,
+# as "ab\"), else the non-space run: group 2, 3 or 4, so no value is looked at again for its quotes.
+_PAIR = re.compile(r'(?<![\w.-])([\w.-]++)=(?:"([^"\\]*(?:\\.[^"\\]*)*)"|"(\S*)"(?!\S)|(\S*))')
+#: Keys read otherwise than by copying: the time and id (read before), the transport, MAC addresses.
+_PROTOCOL, _SKIPPED = "@protocol", "@skipped"
+_SPECIAL = {"time": _SKIPPED, "id": _SKIPPED, "proto": _PROTOCOL, "protocol": _PROTOCOL,
+            "smac": "@source.mac", "dmac": "@destination.mac"}
+#: Key -> its field (``topsec.<key>`` when not in KEYS) or special reading: few keys, many lines.
+_TARGETS: dict[str, str] = {}
+
+
+def _target(key: str) -> str:
+    target = _SPECIAL.get(key) or KEYS.get(key) or f"topsec.{key}"
+    if len(_TARGETS) < 4096:
+        _TARGETS[key] = target
+    return target
+
+
 _OPERATIONS = {"login": ("start", "logged-in"), "logout": ("end", "logged-out"), "connect": ("start", "connected")}
 
 
@@ -63,8 +80,8 @@ class TopsecParser(DeviceParser):
 
     def body(self, text: str, start: re.Match[str], context: ParseContext) -> tuple[dict[str, Any], datetime | None]:
         """The key=value pairs from ``id=`` on; the time is their ``time=``."""
-        pairs = {key: value[1:-1] if value.startswith('"') and value.endswith('"') and len(value) > 1 else value
-                 for key, value in _PAIR.findall(text, start.end() - 3)}
+        pairs = {key: quoted or run_quoted or run
+                 for key, quoted, run_quoted, run in _PAIR.findall(text, start.end() - 3)}
         stamp = pairs.get("time", "")
         try:
             when = datetime.fromisoformat(stamp).replace(tzinfo=context.timezone) if stamp else None
@@ -73,17 +90,15 @@ class TopsecParser(DeviceParser):
         fields: dict[str, Any] = {"observer.vendor": "Topsec", "observer.product": pairs.get("id", "tos").upper(),
                                   "observer.type": "firewall"}
         for key, value in pairs.items():
-            if not value or value == "null" or key in ("time", "id"):
+            if not value or value == "null":
                 continue
-            target = KEYS.get(key)
-            if key == "proto" or key == "protocol":
-                fields.update(protocol_fields(value))
-            elif target in ("source.mac", "destination.mac"):
-                fields[target] = value.replace(":", "-").upper()
-            elif target is not None:
+            target = _TARGETS.get(key) or _target(key)
+            if target[0] != "@":  # the first of two keys for one field wins (fw=, dev=)
                 fields.setdefault(target, value)
-            else:
-                fields[f"topsec.{key}"] = value
+            elif target == _PROTOCOL:
+                fields.update(protocol_fields(value))
+            elif target != _SKIPPED:  # "@source.mac", "@destination.mac"
+                fields[target[1:]] = value.replace(":", "-").upper()
         _classify(pairs, text[start.end():], fields)
         return fields, when
 

@@ -9,6 +9,7 @@ A guard of a refactor, not a statement of meaning (that is test_hillstone.py, te
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govsoc.collectors.base import ParseContext
-from govsoc.collectors.devices import hillstone
+from govsoc.collectors.devices import hillstone, topsec
 from govsoc.collectors.devices.network_fields import protocol_fields
+from govsoc.core.errors import ParseError
 from govsoc.core.event import format_timestamp, format_wall_time
 
 DATA = Path(__file__).parents[2] / "data" / "collectors" / "devices"
@@ -140,3 +142,76 @@ def test_the_old_pattern_table_is_the_one_read() -> None:
     # the readings are derived from ITEMS: the same items, in the same order
     assert [(cue, search) for cue, search, _, _ in hillstone._READINGS] == [
         (cue, pattern.search) for cue, pattern, _ in hillstone.ITEMS]
+
+
+# --- Topsec: the old body (before P13e) ------------------------------------------------------------
+
+_OLD_TOPSEC_PAIR = re.compile(r'(?<![\w.-])([\w.-]++)=("[^"\\]*(?:\\.[^"\\]*)*"|\S*)')
+
+
+def _old_topsec_body(text: str, start: re.Match[str], context: ParseContext) -> tuple[dict[str, Any], Any]:
+    pairs = {key: value[1:-1] if value.startswith('"') and value.endswith('"') and len(value) > 1 else value
+             for key, value in _OLD_TOPSEC_PAIR.findall(text, start.end() - 3)}
+    stamp = pairs.get("time", "")
+    try:
+        when = datetime.fromisoformat(stamp).replace(tzinfo=context.timezone) if stamp else None
+    except ValueError:
+        raise ParseError(f"time={stamp!r} is not 'YYYY-MM-DD hh:mm:ss'") from None
+    fields: dict[str, Any] = {"observer.vendor": "Topsec", "observer.product": pairs.get("id", "tos").upper(),
+                              "observer.type": "firewall"}
+    for key, value in pairs.items():
+        if not value or value == "null" or key in ("time", "id"):
+            continue
+        target = topsec.KEYS.get(key)
+        if key == "proto" or key == "protocol":
+            fields.update(protocol_fields(value))
+        elif target in ("source.mac", "destination.mac"):
+            fields[target] = value.replace(":", "-").upper()
+        elif target is not None:
+            fields.setdefault(target, value)
+        else:
+            fields[f"topsec.{key}"] = value
+    topsec._classify(pairs, text[start.end():], fields)
+    return fields, when
+
+
+def _topsec_bodies(text: str, context: ParseContext) -> None:
+    start = topsec._START.search(text)
+    if start is None:
+        return
+    parser = topsec.TopsecParser()
+    assert _outcome(parser.body, text, start, context) == _outcome(_old_topsec_body, text, start, context), text
+
+
+@pytest.mark.parametrize("path", sorted(DATA.glob("*.log")), ids=lambda path: path.name)
+@pytest.mark.parametrize("context", CONTEXTS[:2], ids=ZONES[:2])
+def test_topsec_samples_read_as_before(path: Path, context: ParseContext) -> None:
+    for line in path.read_bytes().splitlines():
+        _topsec_bodies(line.decode("utf-8", errors="replace"), context)
+
+
+_TOPSEC_KEYS = st.sampled_from([*topsec.KEYS, "time", "id", "proto", "protocol", "type", "rule", "result", "op",
+                                "recorder", "msg", "connid", "a.b", "x-y", "fw", "dev", "src"])
+_TOPSEC_VALUES = st.sampled_from([
+    '"2016-04-06 16:53:11"', "2016-04-06", '"2016-02-30 10:00:00"', "", "null", '"null"', '""', '"', '" "',
+    # quotes: closed, open, escaped, a quoted run that does or does not end the value
+    '"a b"', '"ab\\"', '"ab\\" c"', '"ab\\"c', '"a\\"b\\"', '"x"y', 'x"y"', '"x"y"', "\\",
+    "tcp", "17", "unknow", "74:25:8a:eb:f6:0e", '"00:50:56:92:a3:c8"', "accept", "deny", "0", "-1", "mgmt", "ac",
+    "僵尸网络", "config", "login", '"logout"', "10.1.2.3", "a=b", '"a=b"', "中文"])
+_TOPSEC_SEPARATORS = st.sampled_from([" ", "  ", "\t", "", ",", "\u3000"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(_TOPSEC_KEYS, _TOPSEC_VALUES, _TOPSEC_SEPARATORS), max_size=12),
+       st.sampled_from(["", "<190>Jul 10 16:27:10 172.18.33.171 ", "x "]), st.sampled_from(["tos", '"NGTOS"', ""]),
+       st.sampled_from(["", " pid:6689 Login success", ' "Login success'] ), st.sampled_from(CONTEXTS[:2]))
+def test_topsec_made_lines_read_as_before(pieces: list[tuple[str, str, str]], envelope: str, product: str,
+                                          tail: str, context: ParseContext) -> None:
+    text = f"{envelope}id={product} " + "".join(f"{key}={value}{separator}" for key, value, separator in pieces)
+    _topsec_bodies(text + tail, context)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('id=tosmacprl "\\\t.-_:0123456789x中')), max_size=120))
+def test_topsec_arbitrary_lines_read_as_before(text: str) -> None:
+    _topsec_bodies("id=tos " + text, CONTEXTS[0])
