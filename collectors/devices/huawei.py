@@ -109,9 +109,11 @@ _LOCATION = re.compile(r"(?:(?:CID|VS|VR|alarmID)=[^;\s]*;|\[[^\]]*\])*")
 # Key=Value: the key is a run of word characters and hyphens from its first ASCII letter on. Only
 # the start of a run is tried (the look-behind) and its non-letter lead is skipped in one step:
 # the plain form ([A-Za-z][\w-]*)= tried every letter of every word of a sentence, backtracking
-# each run, a third of a USG line's cost; the matches are the same. The quoted value unrolled.
+# each run, a third of a USG line's cost; the matches are the same. The quoted value unrolled,
+# its content a group of its own (group 2; group 3 the bare value), so that it is not looked at
+# again for its quotes.
 _PAIR = re.compile(r'(?<![\w-])[^\WA-Za-z]*+(?:-[^\WA-Za-z]*+)*+([A-Za-z][\w-]*+)='
-                   r'("[^"\\]*(?:\\.[^"\\]*)*"|[^,;)]*)')
+                   r'(?:"([^"\\]*(?:\\.[^"\\]*)*)"|([^,;)]*))')
 _SNAKE = re.compile(r"[^a-z0-9]+")
 _COLON_PAIR = re.compile(r"(?:^|\s)(task|ip|user|vrf|command):(.*?)(?=\s(?:task|ip|user|vrf|command):|$)", re.DOTALL)
 _FIREWALL_MODULES = frozenset({"POLICY", "SECLOG", "IPS", "AV", "URL", "SECURITY", "NAT", "FWLOG", "FW-LOG"})
@@ -126,8 +128,9 @@ class HuaweiParser(InfoCenterParser):
 
     def body(self, line: InfoCenterLine) -> tuple[str, dict[str, Any]]:
         """The product (vrp or usg, by the message) and the fields."""
-        known = EVENTS.get((line.module.upper(), line.brief.upper())) or EVENTS.get((line.module.upper(), "*"))
-        product = known[0] if known else ("usg" if line.module.upper() in _FIREWALL_MODULES else "vrp")
+        module = line.module.upper()
+        known = EVENTS.get((module, line.brief.upper())) or EVENTS.get((module, "*"))
+        product = known[0] if known else ("usg" if module in _FIREWALL_MODULES else "vrp")
         description = line.description
         fields: dict[str, Any] = {
             "message": description, "event.code": f"{line.module}/{line.brief}", "huawei.module": line.module,
@@ -153,10 +156,11 @@ class HuaweiParser(InfoCenterParser):
             if outcome:
                 fields["event.outcome"] = outcome
             _own_result(fields, product)
-            saved = _FILE_CHANGES.get((str(fields.get("huawei.vrp.source_data")),
-                                       str(fields.get("huawei.vrp.destination_data"))))
-            if saved and action == "configuration-file-changed":
-                fields["event.action"] = saved
+            if action == "configuration-file-changed":
+                saved = _FILE_CHANGES.get((str(fields.get("huawei.vrp.source_data")),
+                                           str(fields.get("huawei.vrp.destination_data"))))
+                if saved:
+                    fields["event.action"] = saved
             if kind == "alert":
                 _verdict(fields)
         else:
@@ -169,12 +173,15 @@ def _pairs(description: str, product: str, fields: dict[str, Any]) -> None:
     pairs = _PAIR.findall(body)
     last = len(pairs) - 1
     targets = _TARGETS[product]
-    for i, (key, value) in enumerate(pairs):
-        value = value.strip()
-        if value.startswith('"') and value.endswith('"') and len(value) > 1:
-            value = value[1:-1]
-        elif i == last and value.endswith(".") and body.rstrip().endswith((".", ".)")):
-            value = value[:-1]  # the full stop after "rule-name=allow_web." or in "VPNInstanceName=_public_.)"
+    for i, (key, quoted, value) in enumerate(pairs):
+        if quoted:  # Key="...": its content as it is (an empty one is no value, as a bare one)
+            value = quoted
+        else:
+            value = value.strip()
+            if value.startswith('"') and value.endswith('"') and len(value) > 1:
+                value = value[1:-1]
+            elif i == last and value.endswith(".") and body.rstrip().endswith((".", ".)")):
+                value = value[:-1]  # the full stop after "rule-name=allow_web." or in "VPNInstanceName=_public_.)"
         if not value or value == _UNKNOWN:
             continue
         target = targets.get(key) or _target(key, product)

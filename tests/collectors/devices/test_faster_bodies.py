@@ -20,8 +20,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govsoc.collectors.base import ParseContext
-from govsoc.collectors.devices import hillstone, topsec
+from govsoc.collectors.devices import hillstone, huawei, topsec
+from govsoc.collectors.devices.infocenter import InfoCenterLine, read_infocenter
 from govsoc.collectors.devices.network_fields import protocol_fields
+from govsoc.collectors.syslog.line import SEVERITIES
 from govsoc.core.errors import ParseError
 from govsoc.core.event import format_timestamp, format_wall_time
 
@@ -215,3 +217,136 @@ def test_topsec_made_lines_read_as_before(pieces: list[tuple[str, str, str]], en
 @given(st.text(alphabet=st.sampled_from(list('id=tosmacprl "\\\t.-_:0123456789x中')), max_size=120))
 def test_topsec_arbitrary_lines_read_as_before(text: str) -> None:
     _topsec_bodies("id=tos " + text, CONTEXTS[0])
+
+
+# --- Huawei: the old body and _pairs (before P13e) ------------------------------------------------
+
+_OLD_HUAWEI_PAIR = re.compile(r'(?<![\w-])[^\WA-Za-z]*+(?:-[^\WA-Za-z]*+)*+([A-Za-z][\w-]*+)='
+                              r'("[^"\\]*(?:\\.[^"\\]*)*"|[^,;)]*)')
+
+
+def _old_huawei_body(line: InfoCenterLine) -> tuple[str, dict[str, Any]]:
+    known = huawei.EVENTS.get((line.module.upper(), line.brief.upper())) or huawei.EVENTS.get(
+        (line.module.upper(), "*"))
+    product = known[0] if known else ("usg" if line.module.upper() in huawei._FIREWALL_MODULES else "vrp")
+    description = line.description
+    fields: dict[str, Any] = {
+        "message": description, "event.code": f"{line.module}/{line.brief}", "huawei.module": line.module,
+        "huawei.severity": line.severity, "huawei.brief": line.brief, "log.level": SEVERITIES[line.severity],
+        "observer.vendor": "Huawei", "observer.product": product.upper(),
+    }
+    if product == "usg":
+        fields["observer.type"] = "firewall"
+    if line.host:
+        fields["observer.name"] = line.host
+    if line.flag:
+        fields["huawei.flag"] = line.flag
+    if line.sequence is not None:
+        fields["huawei.sequence"] = line.sequence
+    if "=" in description:
+        _old_huawei_pairs(description, product, fields)
+    else:
+        huawei._colon_pairs(description, product, fields)
+    if known:
+        _, category, kinds, action, outcome, kind = known
+        fields.update({"event.category": list(category), "event.type": list(kinds), "event.action": action,
+                       "event.kind": kind})
+        if outcome:
+            fields["event.outcome"] = outcome
+        huawei._own_result(fields, product)
+        saved = huawei._FILE_CHANGES.get((str(fields.get("huawei.vrp.source_data")),
+                                          str(fields.get("huawei.vrp.destination_data"))))
+        if saved and action == "configuration-file-changed":
+            fields["event.action"] = saved
+        if kind == "alert":
+            huawei._verdict(fields)
+    else:
+        fields["event.action"] = huawei._SNAKE.sub("-", line.brief.lower()).strip("-")
+    return product, fields
+
+
+def _old_huawei_pairs(description: str, product: str, fields: dict[str, Any]) -> None:
+    body = description[huawei._LOCATION.match(description).end():]  # type: ignore[union-attr]
+    pairs = _OLD_HUAWEI_PAIR.findall(body)
+    last = len(pairs) - 1
+    targets = huawei._TARGETS[product]
+    for i, (key, value) in enumerate(pairs):
+        value = value.strip()
+        if value.startswith('"') and value.endswith('"') and len(value) > 1:
+            value = value[1:-1]
+        elif i == last and value.endswith(".") and body.rstrip().endswith((".", ".)")):
+            value = value[:-1]
+        if not value or value == huawei._UNKNOWN:
+            continue
+        target = targets.get(key) or huawei._target(key, product)
+        if target[0] != "@":
+            if target not in fields:
+                fields[target] = value
+        elif target == "@protocol":
+            fields.update(protocol_fields(value))
+        elif target in ("@begintime", "@endtime"):
+            if value.isdigit():
+                fields["event.start" if target == "@begintime" else "event.end"] = format_timestamp(
+                    datetime.fromtimestamp(int(value), UTC))
+        elif target == "@severity":
+            fields[f"huawei.{product}.severity"] = value
+            if value.lower() in huawei.SEVERITY_WORDS:
+                fields["event.severity"] = huawei.SEVERITY_WORDS[value.lower()]
+
+
+def _huawei_bodies(line: InfoCenterLine) -> None:
+    new = _outcome(huawei.HuaweiParser().body, line)
+    assert new == _outcome(_old_huawei_body, line), line
+
+
+@pytest.mark.parametrize("path", sorted(DATA.glob("*.log")), ids=lambda path: path.name)
+def test_huawei_samples_read_as_before(path: Path) -> None:
+    for text in path.read_bytes().decode("utf-8", errors="replace").splitlines():
+        try:
+            line = read_infocenter(text, CONTEXTS[0], {})
+        except ParseError:
+            continue
+        _huawei_bodies(line)
+
+
+_HUAWEI_MODULES = sorted({module for module, _ in huawei.EVENTS} | {"FW-LOG", "NAT", "INFO", "shell"})
+_HUAWEI_BRIEFS = sorted({brief for _, brief in huawei.EVENTS} | {"DETECT", "TROJAN", "X_Y", "login"})
+_HUAWEI_KEYS = st.sampled_from([*huawei.KEYS, "Protocol", "BeginTime", "EndTime", "Severity", "Action", "Result",
+                                "SrcData", "DestData", "source-ip", "rule-name", "Src_Ip", "9Key", "-key", "Key_2",
+                                "UserName", "TerminalIp", "x"])
+_HUAWEI_VALUES = st.sampled_from([
+    "", " ", "**", '"**"', '""', '"', '"a b"', '"a\\"b"', '"a,b"', ' "x" ', '"x" y', "allow_web.", "_public_.",
+    "192.0.2.1", " 198.51.100.7 ", "2001:db8::1", "80", "65536", "udp", "6", "1599645876", "99999999999", "-1",
+    "high", "Information", "block", "Alert", "Success", "Failed", "2", "4", "a=b", "中文", "x.", '"x."', "1.2.3.4."])
+_HUAWEI_SEPARATORS = st.sampled_from([", ", ",", "; ", " ", "", ")", ".)", ") ", ".", ")."])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.sampled_from([(module, "DETECT" if brief == "*" else brief) for module, brief in huawei.EVENTS]),
+                 st.tuples(st.sampled_from(_HUAWEI_MODULES), st.sampled_from(_HUAWEI_BRIEFS))),
+       st.sampled_from(["", "CID=0x8093043a;", "[ns=1]", "VS=Admin-VS;CID=0x1;"]),
+       st.sampled_from(["", "Recorded command information. (", "An intrusion was detected. (", "x ("]),
+       st.lists(st.tuples(_HUAWEI_KEYS, _HUAWEI_VALUES, _HUAWEI_SEPARATORS), min_size=1, max_size=10),
+       st.sampled_from(["", " ", ".", ")", ").", " task:HTPR ip:1.2.3.4"]))
+def test_huawei_made_descriptions_read_as_before(message: tuple[str, str], location: str, sentence: str,
+                                                 pieces: list[tuple[str, str, str]], end: str) -> None:
+    module, brief = message  # every message of EVENTS, and others
+    description = location + sentence + "".join(f"{key}={value}{sep}" for key, value, sep in pieces) + end
+    _huawei_bodies(InfoCenterLine(None, None, "FW", "01", None, module, 4, brief, "l", 7, description))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('Ka-_9=", ;).\\ *x中')), max_size=100),
+       st.sampled_from(_HUAWEI_MODULES))
+def test_huawei_arbitrary_descriptions_read_as_before(description: str, module: str) -> None:
+    _huawei_bodies(InfoCenterLine(None, None, None, None, None, module, 6, "CMDRECORD", None, None, description))
+
+
+@pytest.mark.parametrize(("module", "brief"), [(module, "DETECT" if brief == "*" else brief)
+                                               for module, brief in huawei.EVENTS])
+def test_every_huawei_message_reads_as_before(module: str, brief: str) -> None:
+    # each message's own readings (a save told by SrcData/DestData, a Result, an IPS/AV Action)
+    for description in ("", "x", "Recorded. (SrcData=2, DestData=4, TerUser=admin)", "(SrcData=1, DestData=4)",
+                        '(Command="save", Result=Failed)', "(Result=Success.)", "(Action=block, Severity=high)",
+                        '(Action="alert", Protocol=UDP, BeginTime=1599645876)', "task:HTPR ip:1.2.3.4 user:a"):
+        _huawei_bodies(InfoCenterLine(None, None, "SW", "01", None, module, 5, brief, "s", 1, description))
