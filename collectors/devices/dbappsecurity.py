@@ -22,6 +22,7 @@ from typing import Any
 
 from govsoc.collectors.base import ParseContext, parsers
 from govsoc.collectors.devices.device_parser import DeviceParser
+from govsoc.collectors.devices.network_fields import decimal_number
 from govsoc.collectors.web.request import url_fields
 from govsoc.core.errors import ParseError
 
@@ -103,8 +104,9 @@ class DbappWafParser(DeviceParser):
                 if host:
                     fields["url.domain"] = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
             elif target == "http.response.status_code":
-                if value.isdigit():
-                    fields[target] = int(value)
+                status = decimal_number(value)
+                if status is not None:
+                    fields[target] = status
             else:
                 fields[target] = value
         _verdict(fields)

@@ -21,7 +21,7 @@ from typing import Any
 from govsoc.collectors.base import parsers
 from govsoc.collectors.devices.device_parser import InfoCenterParser
 from govsoc.collectors.devices.infocenter import InfoCenterLine
-from govsoc.collectors.devices.network_fields import protocol_fields
+from govsoc.collectors.devices.network_fields import decimal_number, protocol_fields
 from govsoc.collectors.syslog.line import SEVERITIES
 
 __all__ = ["EVENTS", "FIELD_IDS", "MESSAGES", "H3cParser"]
@@ -208,8 +208,9 @@ def _sentence(description: str, fields: dict[str, Any]) -> bool:
             fields["h3c.line"] = origin
         if found.get("line"):
             fields["h3c.line"] = found["line"]
-        if found.get("port"):
-            fields["source.port"] = int(found["port"])
+        port = decimal_number(found.get("port") or "")
+        if port is not None:
+            fields["source.port"] = port
         if found.get("reason"):
             fields["event.reason"] = found["reason"]
         if found.get("cmd"):

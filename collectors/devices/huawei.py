@@ -23,7 +23,7 @@ from typing import Any
 from govsoc.collectors.base import parsers
 from govsoc.collectors.devices.device_parser import InfoCenterParser
 from govsoc.collectors.devices.infocenter import InfoCenterLine
-from govsoc.collectors.devices.network_fields import protocol_fields
+from govsoc.collectors.devices.network_fields import decimal_number, protocol_fields
 from govsoc.collectors.syslog.line import SEVERITIES
 from govsoc.core.event import format_timestamp
 
@@ -191,9 +191,13 @@ def _pairs(description: str, product: str, fields: dict[str, Any]) -> None:
         elif target == "@protocol":
             fields.update(protocol_fields(value))
         elif target in ("@begintime", "@endtime"):
-            if value.isdigit():
-                fields["event.start" if target == "@begintime" else "event.end"] = format_timestamp(
-                    datetime.fromtimestamp(int(value), UTC))
+            seconds = decimal_number(value)
+            if seconds is not None:
+                try:
+                    moment = datetime.fromtimestamp(seconds, UTC)
+                except (OverflowError, OSError, ValueError):  # beyond the calendar: no time to give
+                    continue
+                fields["event.start" if target == "@begintime" else "event.end"] = format_timestamp(moment)
         elif target == "@severity":
             fields[f"huawei.{product}.severity"] = value
             if value.lower() in SEVERITY_WORDS:

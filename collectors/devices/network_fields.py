@@ -12,7 +12,7 @@ from typing import Any
 from govsoc.collectors.addresses import canonical_address
 from govsoc.collectors.community_id import community_id
 
-__all__ = ["IANA_PROTOCOLS", "complete_network_fields", "protocol_fields"]
+__all__ = ["IANA_PROTOCOLS", "complete_network_fields", "decimal_number", "protocol_fields"]
 
 #: IANA protocol numbers of the transports devices name.
 IANA_PROTOCOLS = {1: "icmp", 2: "igmp", 6: "tcp", 17: "udp", 47: "gre", 50: "esp", 51: "ah", 58: "ipv6-icmp",
@@ -26,13 +26,26 @@ _INTEGERS = ("source.port", "destination.port", "source.nat.port", "destination.
 _CHECKED = frozenset((*_ADDRESSES, *_INTEGERS))
 
 
+def decimal_number(text: str) -> int | None:
+    """The integer ``text`` writes in decimal digits, None when it writes none. Not
+    ``text.isdigit()`` and int(): isdigit also takes digits int() refuses (superscripts: '²'),
+    and int() refuses more than 4,300 digits; either raised ValueError out of a device parser,
+    which the ingest does not keep as a parse failure: one such value stopped the whole run."""
+    if not text.isdecimal():
+        return None
+    try:
+        return int(text)
+    except ValueError:  # over sys.get_int_max_str_digits() digits: no number a log means
+        return None
+
+
 def protocol_fields(value: str) -> dict[str, Any]:
     """``network.transport`` (and ``.iana_number`` when known) of ``6``, ``TCP``, ``udp``, ..."""
     text = value.strip().lower()
     if not text:
         return {}
-    if text.isdigit():
-        number = int(text)
+    number = decimal_number(text)
+    if number is not None:
         name = IANA_PROTOCOLS.get(number)
         return {"network.iana_number": str(number), **({"network.transport": name} if name else {})}
     number_of = _NUMBERS.get(text)
@@ -57,9 +70,9 @@ def complete_network_fields(fields: dict[str, Any]) -> None:
                 if name in ("source.ip", "destination.ip") and text and text not in ("-", "**", "(null)"):
                     fields[name.replace(".ip", ".address")] = text
         elif isinstance(value, str):
-            text = value.strip()
-            if text.isdigit() and (not name.endswith("port") or int(text) < 65536):
-                fields[name] = int(text)
+            number = decimal_number(value.strip())
+            if number is not None and (not name.endswith("port") or number < 65536):
+                fields[name] = number
             else:
                 del fields[name]
     source, destination = fields.get("source.ip"), fields.get("destination.ip")

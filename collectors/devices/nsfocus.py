@@ -17,6 +17,7 @@ from typing import Any
 
 from govsoc.collectors.base import ParseContext, parsers
 from govsoc.collectors.devices.device_parser import DeviceParser
+from govsoc.collectors.devices.network_fields import decimal_number
 from govsoc.core.errors import ParseError
 
 __all__ = ["KEYS", "NsfocusParser"]
@@ -58,8 +59,9 @@ class NsfocusParser(DeviceParser):
                 fields["rule.id"], fields["rule.name"] = (found[1], found[2].strip()) if found else (None, value)
             elif key == "danger_degree":
                 fields["nsfocus.danger_degree"] = value
-                if value.isdigit():
-                    fields["event.severity"] = int(value)
+                severity = decimal_number(value)
+                if severity is not None:
+                    fields["event.severity"] = severity
             elif key == "breaking_sighn":
                 fields["nsfocus.breaking_sighn"] = value
                 fields["event.type"] = ["denied"] if value == "1" else ["allowed"]

@@ -21,7 +21,7 @@ from typing import Any
 
 from govsoc.collectors.base import ParseContext, parsers
 from govsoc.collectors.devices.device_parser import DeviceParser
-from govsoc.collectors.devices.network_fields import protocol_fields
+from govsoc.collectors.devices.network_fields import decimal_number, protocol_fields
 
 __all__ = ["KEYS", "LOG_TYPES", "SangforParser"]
 
@@ -97,8 +97,8 @@ class SangforParser(DeviceParser):
             target = KEYS.get(key) or f"sangfor.{key}"
             if target == "network.transport":
                 fields.update(protocol_fields(value))
-            elif target in _KILO and value.isdigit():
-                fields[target] = int(value) * 1024
+            elif target in _KILO and (kilobytes := decimal_number(value)) is not None:
+                fields[target] = kilobytes * 1024
             else:
                 fields.setdefault(target, value)
         _classify(fields)

@@ -20,7 +20,7 @@ from typing import Any
 
 from govsoc.collectors.base import ParseContext, parsers
 from govsoc.collectors.devices.device_parser import DeviceParser
-from govsoc.collectors.devices.network_fields import protocol_fields
+from govsoc.collectors.devices.network_fields import decimal_number, protocol_fields
 from govsoc.core.errors import ParseError
 
 __all__ = ["KEYS", "TYPES", "TopsecParser"]
@@ -115,8 +115,9 @@ def _classify(pairs: dict[str, str], body: str, fields: dict[str, Any]) -> None:
         fields["event.type"] = ["connection", "allowed" if allowed else "denied"]
         fields["event.outcome"] = "success" if allowed else "failure"
     result = pairs.get("result")
-    if result is not None and result.lstrip("-").isdigit():
-        fields["event.outcome"] = "success" if int(result) == 0 else "failure"
+    code = None if result is None else decimal_number(result[1:] if result.startswith("-") else result)
+    if code is not None:
+        fields["event.outcome"] = "success" if code == 0 else "failure"
     operation = pairs.get("op", "").lower()
     tail = pairs.get("msg", "") + " " + body.rsplit('"', 1)[-1]  # sv_netacc ends "... Login success"
     for word, (kind_of, action) in _OPERATIONS.items():
