@@ -13,7 +13,7 @@ often end with ``\\n\\0`` (the two characters or the bytes): both are stripped.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from govsoc.collectors.base import ParseContext, parsers
@@ -88,6 +88,16 @@ _ESCAPED_NULS = ("\\u0000", "\\000", "\\0")
 _ESCAPED_ENDS = ("\\n", *_ESCAPED_NULS)
 
 
+#: A session end as StoneOS writes it, after its tuple (``SESSION: a:p->b:p(TCP)``): one match
+#: for the thirteen items _items would look for one by one (see _session_layout).
+_SESSION = re.compile(
+    r", application ([^,\s]+), interface ([^,\s]+), vr ([^,\s]+), policy (\d+), user ([^,\s@]+)@([^,\s]*), "
+    r"host [^,\s]+, send packets (\d+),send bytes (\d+),receive packets (\d+),receive bytes (\d+),"
+    r"start time " + _TIME + r",close time " + _TIME + r",session end,([\w-]+(?: [\w-]+)?)")
+_SESSION_COPIED = ("network.application", "observer.ingress.interface.name", "hillstone.vr", "rule.id", "user.name",
+                   "user.domain", "source.packets", "source.bytes", "destination.packets", "destination.bytes")
+
+
 @parsers.register("hillstone.stoneos")
 class HillstoneParser(DeviceParser):
     """Hillstone StoneOS syslog lines."""
@@ -131,7 +141,25 @@ def _flow(body: str, context: ParseContext, fields: dict[str, Any]) -> None:
             fields["observer.egress.interface.name"] = found["third"]
         else:
             fields.update(protocol_fields(found["third"]))
-    zone = context.timezone
+    session = _session_layout(body, found, fields)
+    if session is not None:
+        _session_items(session.groups(), context.timezone, fields)
+    else:
+        _items(body, context.timezone, fields)
+    kind = "NAT" if body.startswith("NAT:") else "session"
+    if "policy deny" in body:
+        fields.update({"event.type": ["connection", "denied"], "event.action": "policy-deny",
+                       "event.outcome": "failure"})
+    elif "session end" in body:
+        fields.update({"event.type": ["connection", "end"], "event.action": "session-end"})
+    elif "session start" in body:
+        fields.update({"event.type": ["connection", "start"], "event.action": "session-start"})
+    else:
+        fields["event.action"] = kind.lower()
+
+
+def _items(body: str, zone: tzinfo, fields: dict[str, Any]) -> None:
+    """The ITEMS of a session or NAT text, each the first match of its pattern in ``body``."""
     for cue, search, copied, readings in _READINGS:
         if cue not in body:
             continue
@@ -154,16 +182,33 @@ def _flow(body: str, context: ParseContext, fields: dict[str, Any]) -> None:
                 fields.update(protocol_fields(value))
             else:
                 fields[name] = format_wall_time(datetime.fromisoformat(value), zone)
-    kind = "NAT" if body.startswith("NAT:") else "session"
-    if "policy deny" in body:
-        fields.update({"event.type": ["connection", "denied"], "event.action": "policy-deny",
-                       "event.outcome": "failure"})
-    elif "session end" in body:
-        fields.update({"event.type": ["connection", "end"], "event.action": "session-end"})
-    elif "session start" in body:
-        fields.update({"event.type": ["connection", "start"], "event.action": "session-start"})
-    else:
-        fields["event.action"] = kind.lower()
+
+
+def _session_layout(body: str, found: re.Match[str] | None, fields: dict[str, Any]) -> re.Match[str] | None:
+    """The items of a session text in the layout StoneOS writes (_SESSION), when ``body`` is in it.
+
+    Then each item of ITEMS that the text holds is found where the layout puts it, and nothing
+    else can be: no value of the layout holds a space, and every cue does; the tuple (first, as
+    _TUPLE found it) gave a transport (so it has no interfaces); the close reason, one or two words, can
+    hold only cues of fields the tuple or the layout has set before (srcip, Protocol, rule, ...),
+    which the first value of a field keeps. So its fields are those _items gives, read in one match.
+    """
+    if (found is None or found.start() != 9 or "network.transport" not in fields or not found["third"].isalnum()
+            or not body.startswith("SESSION: ")):
+        return None
+    return _SESSION.fullmatch(body, found.end())
+
+
+def _session_items(groups: tuple[str, ...], zone: tzinfo, fields: dict[str, Any]) -> None:
+    """The fields of _SESSION's groups, as _items reads them (the unset spellings left out)."""
+    *copied, start, end, reason = groups
+    for name, value in zip(_SESSION_COPIED, copied, strict=True):
+        if value not in _UNSET:
+            fields[name] = value
+    fields["event.start"] = format_wall_time(datetime.fromisoformat(start), zone)
+    fields["event.end"] = format_wall_time(datetime.fromisoformat(end), zone)
+    if reason not in _UNSET:
+        fields["hillstone.close_reason"] = reason
 
 
 def _admin(body: str, fields: dict[str, Any]) -> None:

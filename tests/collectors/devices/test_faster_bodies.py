@@ -105,8 +105,15 @@ def _flows(body: str, context: ParseContext) -> None:
 
 
 def _hillstone_bodies() -> list[str]:
-    lines = (DATA / "hillstone.log").read_text(encoding="utf-8").splitlines()
-    return [line.split(": ", 1)[1] for line in lines if "@FLOW: " in line]
+    """The session texts of the sample lines as the parser hands them to _flow (cleaned, stripped)."""
+    parser = hillstone.HillstoneParser()
+    bodies = []
+    for line in (DATA / "hillstone.log").read_text(encoding="utf-8").splitlines():
+        text = parser.clean(line.rstrip("\r\n\x00"))
+        header = hillstone._HEADER.search(text)
+        if header is not None and header[5] == "FLOW":  # the module
+            bodies.append(text[header.end():].strip())
+    return bodies
 
 
 @pytest.mark.parametrize("body", _hillstone_bodies())
@@ -350,3 +357,70 @@ def test_every_huawei_message_reads_as_before(module: str, brief: str) -> None:
                         '(Command="save", Result=Failed)', "(Result=Success.)", "(Action=block, Severity=high)",
                         '(Action="alert", Protocol=UDP, BeginTime=1599645876)', "task:HTPR ip:1.2.3.4 user:a"):
         _huawei_bodies(InfoCenterLine(None, None, "SW", "01", None, module, 5, brief, "s", 1, description))
+
+
+# StoneOS's own session-end layout, read in one match (hillstone._SESSION), with each value drawn
+# from what the layout takes and what it must not (spaces, commas, cues, unset spellings).
+_LAYOUT_WORDS = ["-", "UNKNOWN", "TCP-ANY", "ethernet1/1", "trust-vr", "a@b", "x", "vr", "policy", "rule", "srcip",
+                 "Protocol", "deny", "end", "中文", "\u00b2"]
+# each drawn mostly from what the layout takes, so that most bodies are in it and some are not
+_WORDS = st.sampled_from(_LAYOUT_WORDS * 8 + ["", "a b", "a,b"])
+_NUMBERS = st.sampled_from(["0", "2", "74", "\u0663"] * 8 + ["-", "", "1 2"])
+_TIMES = st.sampled_from(["2019-09-25 15:10:40", "2021-03-14 02:30:00", "2019-02-30 10:00:00"] * 4
+                         + ["2019-09-25 15:10"])
+_REASONS = st.sampled_from(["Ageout", "TCP RST", "-", "UNKNOWN", "policy deny", "session start", "session end",
+                            "Protocol udp", "srcip abc", "rule 5", "dstport 7", "application x", "a b c", "a,b",
+                            "TCP FIN ", "x\\n", "zone from a to b"])
+_TUPLES = st.sampled_from(["2.240.148.244:8000->172.23.19.2:50844(TCP)", "10.0.0.1:1->10.0.0.2:2(udp)",
+                           "::1:443->::2:80(TCP)"] * 4 + ["1.2.3.4:5(e1)->5.6.7.8:9(e2)", "1.2.3.4:5->5.6.7.8:9(0)",
+                                                          "1.2.3.4:5->5.6.7.8:9(policy 3)", "1.2.3.4:5->5.6.7.8:9()"])
+
+@settings(max_examples=600, deadline=None)
+@given(st.sampled_from(["SESSION: "] * 8 + ["NAT: ", "SESSION:  "]), _TUPLES, st.tuples(_WORDS, _WORDS, _WORDS),
+       _NUMBERS, st.tuples(_WORDS, _WORDS, _WORDS), st.tuples(_NUMBERS, _NUMBERS, _NUMBERS, _NUMBERS), _TIMES, _TIMES,
+       _REASONS, st.sampled_from(CONTEXTS))
+def test_hillstone_session_layout_reads_as_before(start: str, pair: str, where: tuple[str, str, str], policy: str,
+                                                  who: tuple[str, str, str], counts: tuple[str, str, str, str],
+                                                  opened: str, closed: str, reason: str,
+                                                  context: ParseContext) -> None:
+    application, interface, vr = where
+    user, domain, host = who
+    body = (f"{start}{pair}, application {application}, interface {interface}, vr {vr}, policy {policy}, "
+            f"user {user}@{domain}, host {host}, send packets {counts[0]},send bytes {counts[1]},"
+            f"receive packets {counts[2]},receive bytes {counts[3]},start time {opened},close time {closed},"
+            f"session end,{reason}").strip()
+    _flows(body, context)
+
+
+_LAID_OUT = ("SESSION: {}, application TCP-ANY, interface ethernet1/1, vr trust-vr, policy 2, user -@-, host -, "
+             "send packets 0,send bytes 0,receive packets 0,receive bytes 0,start time 2019-09-25 15:10:40,"
+             "close time 2019-09-25 15:11:42,session end,{}")
+
+
+@pytest.mark.parametrize(("pair", "reason"), [
+    ("1.2.3.4:5->5.6.7.8:9(0)", "Protocol udp"),  # protocol 0 names no transport: the reason's does
+    ("1.2.3.4:5->5.6.7.8:9(0)", "protocol tcp"),
+    ("1.2.3.4:5->5.6.7.8:9(TCP)", "protocol udp"),  # the tuple's transport is the first
+    ("1.2.3.4:5(e1)->5.6.7.8:9(e2)", "Protocol udp"),  # interfaces, and no transport but the reason's
+    ("1.2.3.4:5(e1)->5.6.7.8:9(e2)", "Ageout"),
+    ("1.2.3.4:5->5.6.7.8:9(policy 3)", "Ageout"),  # a cue inside the tuple
+    ("policy 7 1.2.3.4:5->5.6.7.8:9(TCP)", "Ageout"),  # a cue before it
+    ("1.2.3.4:5->5.6.7.8:9(TCP)", "rule 5"),
+    ("1.2.3.4:5->5.6.7.8:9(TCP)", "-"),
+    ("1.2.3.4:5->5.6.7.8:9(TCP)", "policy deny"),
+])
+def test_hillstone_laid_out_edges_read_as_before(pair: str, reason: str) -> None:
+    _flows(_LAID_OUT.format(pair, reason), CONTEXTS[0])
+
+
+def test_the_session_layout_is_read_in_one_match_for_the_samples() -> None:
+    # the first two sample bodies are in StoneOS's layout: the test above then reads the one-match path
+    bodies = _hillstone_bodies()
+    taken = []
+    for body in bodies:
+        fields: dict[str, Any] = {}
+        found = hillstone._TUPLE.search(body)
+        if found and not found["in"]:
+            fields.update(protocol_fields(found["third"]))
+        taken.append(hillstone._session_layout(body, found, fields) is not None)
+    assert taken == [True, True, False, False]
