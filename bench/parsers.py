@@ -148,30 +148,29 @@ fifth: per line (cProfile, huawei) the key/value pairs (huawei._pairs, 35%), the
 still be won, not against this target.
 
 The slowest device bodies (P13e, 2 December 2026): Hillstone's session items read from a table
-decided once and its session times by core.event.format_wall_time, Topsec's and Huawei's quoted
-values read by their pair expressions (Topsec's keys looked up once per key). Each body, old and
-new in one process over its sample lines (the old code is kept in
-tests/collectors/devices/test_faster_bodies.py, which holds the two equal), best of 15, CPU us a
-line: Hillstone _flow 21.1 -> 15.1, Topsec body 15.8 -> 13.6, Huawei body 10.5-12.3 -> 9.9-11.7.
-The whole rows (``--lines 2000 --repeat 5``, interleaved runs of main at 4ed7e64 and P13e,
-04:44-04:47 UTC, load 13-16; ratio to the split, 4 decimals, min-max of 5 runs each side):
+decided once, a session end in StoneOS's own layout in one match, and its session times by
+core.event.format_wall_time; Topsec's and Huawei's quoted values read by their pair expressions
+(Topsec's keys looked up once per key). Each body, old and new in one process over its sample
+lines (the old code is kept in tests/collectors/devices/test_faster_bodies.py, which holds the
+two equal), best of 15, CPU us a line: Hillstone _flow 21.1 -> 10.7, Topsec body 15.8 -> 13.6,
+Huawei body 10.5-12.3 -> 9.9-11.7. The rows (``record_family`` of this file, 2,000 lines, best of
+9 rounds, four runs of main at 4ed7e64 and of P13e taken in turn, 05:02 UTC, load 11-13; ratio
+to the split):
 
-| row               | main 4ed7e64: min-max, median | P13e: min-max, median |
-|-------------------|-------------------------------|-----------------------|
-| hillstone.stoneos | 0.0224-0.0281, 0.0225         | 0.0233-0.0289, 0.0268 |
-| topsec.tos        | 0.0375-0.0443, 0.0383         | 0.0399-0.0521, 0.0442 |
-| huawei            | 0.0199-0.0261, 0.0227         | 0.0208-0.0243, 0.0232 |
-| syslog.mixed      | 0.0423-0.0460, 0.0437         | 0.0407-0.0521, 0.0441 |
+| row               | main 4ed7e64    | P13e            |
+|-------------------|-----------------|-----------------|
+| hillstone.stoneos | 0.0201-0.0230   | 0.0263-0.0267   |
+| topsec.tos        | 0.0375-0.0442   | 0.0402-0.0443   |
+| huawei            | 0.0202-0.0232   | 0.0200-0.0228   |
 
-The medians say Hillstone +19 % and Topsec +15 %, Huawei and the mixed row unchanged; at this
-load a row moves 15-25 % from run to run, so a single pair of runs can say the opposite, and the
-in-process figures above are the ones that separate old from new. What a device line costs now is
-spread thin: Huawei (CPU us a line, in-process, load 14): the information-center header 2.7, the
-body 11 (its findall alone 4.8: ten pairs, as fast as the plainest key=value expression),
-device_event 5.6 with the network completion 3.6; these sum to 19.5 where the whole parse costs
-28 (the same steps one line at a time cost more than each looped alone). A network completion
-with one loop per kind of name gained nothing (3.59 -> 3.56 us an event) and was not kept. All
-device rows stay at a tenth of their floor or below; none is near 0.5x of the split.
+Hillstone gains a fifth, Topsec a tenth, Huawei nothing the load lets one see (a row moves 10-25 %
+from run to run here; the in-process figures above are what separate old from new). What a
+device line costs now is spread thin: Huawei (CPU us a line, in-process, load 14): the
+information-center header 2.7, the body 11 (its findall alone 4.8: ten pairs, as fast as the
+plainest key=value expression), device_event 5.6 with the network completion 3.6; these sum to
+19.5 where the whole parse costs 28 (the same steps one line at a time cost more than each
+looped alone). A network completion with one loop per kind of name gained nothing (3.59 -> 3.56
+us an event) and was not kept. Every device row stays at a tenth of its floor or below.
 """
 
 from __future__ import annotations
