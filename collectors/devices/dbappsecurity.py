@@ -22,7 +22,7 @@ from typing import Any
 
 from govsoc.collectors.base import ParseContext, parsers
 from govsoc.collectors.devices.device_parser import DeviceParser
-from govsoc.collectors.devices.network_fields import decimal_number
+from govsoc.collectors.numbers import decimal_number
 from govsoc.collectors.web.request import url_fields
 from govsoc.core.errors import ParseError
 

@@ -21,7 +21,8 @@ from typing import Any
 from govsoc.collectors.base import parsers
 from govsoc.collectors.devices.device_parser import InfoCenterParser
 from govsoc.collectors.devices.infocenter import InfoCenterLine
-from govsoc.collectors.devices.network_fields import decimal_number, protocol_fields
+from govsoc.collectors.devices.network_fields import protocol_fields
+from govsoc.collectors.numbers import decimal_number
 from govsoc.collectors.syslog.line import SEVERITIES
 
 __all__ = ["EVENTS", "FIELD_IDS", "MESSAGES", "H3cParser"]

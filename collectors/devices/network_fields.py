@@ -11,8 +11,9 @@ from typing import Any
 
 from govsoc.collectors.addresses import canonical_address
 from govsoc.collectors.community_id import community_id
+from govsoc.collectors.numbers import decimal_number
 
-__all__ = ["IANA_PROTOCOLS", "complete_network_fields", "decimal_number", "protocol_fields"]
+__all__ = ["IANA_PROTOCOLS", "complete_network_fields", "protocol_fields"]
 
 #: IANA protocol numbers of the transports devices name.
 IANA_PROTOCOLS = {1: "icmp", 2: "igmp", 6: "tcp", 17: "udp", 47: "gre", 50: "esp", 51: "ah", 58: "ipv6-icmp",
@@ -24,19 +25,6 @@ _INTEGERS = ("source.port", "destination.port", "source.nat.port", "destination.
              "destination.bytes", "source.packets", "destination.packets", "network.bytes", "network.packets",
              "event.severity")
 _CHECKED = frozenset((*_ADDRESSES, *_INTEGERS))
-
-
-def decimal_number(text: str) -> int | None:
-    """The integer ``text`` writes in decimal digits, None when it writes none. Not
-    ``text.isdigit()`` and int(): isdigit also takes digits int() refuses (superscripts: '²'),
-    and int() refuses more than 4,300 digits; either raised ValueError out of a device parser,
-    which the ingest does not keep as a parse failure: one such value stopped the whole run."""
-    if not text.isdecimal():
-        return None
-    try:
-        return int(text)
-    except ValueError:  # over sys.get_int_max_str_digits() digits: no number a log means
-        return None
 
 
 def protocol_fields(value: str) -> dict[str, Any]:

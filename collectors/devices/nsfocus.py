@@ -17,7 +17,7 @@ from typing import Any
 
 from govsoc.collectors.base import ParseContext, parsers
 from govsoc.collectors.devices.device_parser import DeviceParser
-from govsoc.collectors.devices.network_fields import decimal_number
+from govsoc.collectors.numbers import decimal_number
 from govsoc.core.errors import ParseError
 
 __all__ = ["KEYS", "NsfocusParser"]

@@ -21,7 +21,8 @@ from typing import Any
 
 from govsoc.collectors.base import ParseContext, parsers
 from govsoc.collectors.devices.device_parser import DeviceParser
-from govsoc.collectors.devices.network_fields import decimal_number, protocol_fields
+from govsoc.collectors.devices.network_fields import protocol_fields
+from govsoc.collectors.numbers import decimal_number
 
 __all__ = ["KEYS", "LOG_TYPES", "SangforParser"]
 

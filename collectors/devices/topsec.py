@@ -20,7 +20,8 @@ from typing import Any
 
 from govsoc.collectors.base import ParseContext, parsers
 from govsoc.collectors.devices.device_parser import DeviceParser
-from govsoc.collectors.devices.network_fields import decimal_number, protocol_fields
+from govsoc.collectors.devices.network_fields import protocol_fields
+from govsoc.collectors.numbers import decimal_number
 from govsoc.core.errors import ParseError
 
 __all__ = ["KEYS", "TYPES", "TopsecParser"]

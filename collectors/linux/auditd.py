@@ -22,6 +22,7 @@ from typing import Any
 
 from govsoc.collectors.base import FILE_ORIGIN, ParseContext, RawRecord, parsers
 from govsoc.collectors.linux.messages import source_address
+from govsoc.collectors.numbers import decimal_number
 from govsoc.core.errors import ParseError
 from govsoc.core.event import Event, make_id
 
@@ -126,8 +127,9 @@ def ecs_fields(kind: str, values: dict[str, str]) -> dict[str, Any]:
         if value is None:
             continue
         if target in _INTEGERS:
-            if value.isdigit():
-                fields[target] = int(value)
+            number = decimal_number(value)
+            if number is not None:
+                fields[target] = number
         elif target == "source.address":
             fields.update(source_address(value))
         elif not (target.startswith("user.") and value == "4294967295"):  # unset (-1) ids

@@ -18,6 +18,7 @@ import re
 from typing import Any
 
 from govsoc.collectors.community_id import community_id
+from govsoc.collectors.numbers import decimal_number
 
 _LINE = re.compile(r"(?:\[\s*\d+\.\d+\]\s*)?(?P<prefix>[^=]*?)\s*IN=(?P<in>\S*) OUT=(?P<out>\S*)(?: (?P<rest>.*))?$",
                    re.DOTALL)
@@ -79,17 +80,21 @@ def _pairs(rest: str, fields: dict[str, Any]) -> None:
         elif key == "PROTO":
             fields["network.transport"] = _TRANSPORTS.get(value.lower(), value.lower())
         elif key in _AFTER and _AFTER[key][0] in fields:
-            if value.isdigit() and _AFTER[key][1] not in fields:
-                fields[_AFTER[key][1]] = int(value)
+            number = decimal_number(value)
+            if number is not None and _AFTER[key][1] not in fields:
+                fields[_AFTER[key][1]] = number
         elif key in ("SRC", "DST"):
             address = _address(value)
             if address:
                 fields.setdefault(_KEYS[key][0], address)
         elif key in _KEYS and _KEYS[key][0] not in fields and value:
             name, kind = _KEYS[key]
-            if kind is int and not value.isdigit():
-                continue
-            fields[name] = kind(value)
+            if kind is int:
+                number = decimal_number(value)
+                if number is not None:
+                    fields[name] = number
+            else:
+                fields[name] = kind(value)
     if tcp_flags:
         fields["iptables.tcp.flags"] = tcp_flags
     if fragment_flags:

@@ -1,0 +1,22 @@
+"""Numbers as logs write them: a value the parsers read as an integer only when int() can.
+
+``str.isdigit()`` before int() is not that test: isdigit also takes digits int() refuses
+(superscripts and other No-category digits: '²'), and int() refuses more than 4,300 digits
+(sys.get_int_max_str_digits); either raised ValueError out of a parser, which the ingest does not
+keep as a parse failure (only a ParseError is): one such value stopped a whole run.
+"""
+
+from __future__ import annotations
+
+__all__ = ["decimal_number"]
+
+
+def decimal_number(text: str) -> int | None:
+    """The integer ``text`` writes in decimal digits, None when it writes none (see the module
+    docstring): what ``text.isdigit()`` then int() read, without the ValueError."""
+    if not text.isdecimal():
+        return None
+    try:
+        return int(text)
+    except ValueError:  # over sys.get_int_max_str_digits() digits: no number a log means
+        return None
