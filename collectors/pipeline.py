@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import functools
 import json
+import logging
 import re
 import shutil
 import time
@@ -64,6 +65,8 @@ from govsoc.core.sink import EventSink, WriteReceipt
 
 if TYPE_CHECKING:
     from govsoc.core.inventory import Inventory
+
+log = logging.getLogger(__name__)
 
 _REGISTRY_LOCK = "registry"
 
@@ -271,14 +274,34 @@ class Pipeline:
                     raise ParseError(GARBLED_CUT if "partial" in record.flags else GARBLED)
                 parsed = list(parser.parse(record, context))
             except GovsocError as e:
-                tally.parse_failures += 1
-                if len(summary.first_failures) < 5:
-                    where = f"{record.file_path_text}:{record.line}" if record.line else record.origin
-                    summary.first_failures.append(f"{where}: {e.message}")
-                parsed = [failure_event(record, parser, e, context)]
+                parsed = [self._failed(record, parser, e, context, summary, tally)]
+            except MemoryError:
+                raise
+            except Exception as e:  # noqa: BLE001 - a parser's defect met on one record
+                # A parser that raises anything but ParseError on a record (int() of a 5,000-digit
+                # port, a superscript digit str.isdigit() took) is govsoc's defect, but the record
+                # is the input's: it is kept as a parse failure that names the defect, counted, and
+                # the read goes on, as for any record the parser refuses (bad input never takes down
+                # the rest). Its traceback is logged for a report (shown with --verbose).
+                log.debug("%s: the %s parser failed on this record", self._where(record), parser.dataset,
+                          exc_info=True)
+                defect = ParseError(f"the {parser.dataset} parser failed on this record ({type(e).__name__}: "
+                                    f"{' '.join(str(e).split())[:200]}): a defect of govsoc, kept unparsed")
+                parsed = [self._failed(record, parser, defect, context, summary, tally)]
             finished = [self._finish(event, record, index, context.host) for index, event in enumerate(parsed)]
             tally.events += len(finished)
             yield record, finished
+
+    @staticmethod
+    def _where(record: RawRecord) -> str:
+        return f"{record.file_path_text}:{record.line}" if record.line else record.origin
+
+    def _failed(self, record: RawRecord, parser: Parser, error: GovsocError, context: ParseContext,
+                summary: IngestSummary, tally: ReadCounts | IngestSummary) -> Event:
+        tally.parse_failures += 1
+        if len(summary.first_failures) < 5:
+            summary.first_failures.append(f"{self._where(record)}: {error.message}")
+        return failure_event(record, parser, error, context)
 
     def _finish(self, event: Event, record: RawRecord, index: int, host: str | None = None) -> Event:
         lossless = "event.original" not in event.fields or _decodes_without_loss(record.data)

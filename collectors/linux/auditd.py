@@ -30,6 +30,8 @@ _RECORD = re.compile(r"(?:node=(?P<node>\S+) )?type=(?P<type>[A-Z_]+|UNKNOWN\[\d
                      r"msg=audit\((?P<sec>\d{1,12})\.(?P<ms>\d{3}):(?P<serial>\d+)\): ?(?P<rest>.*)$", re.DOTALL)
 _PAIR = re.compile(r"([A-Za-z_][\w-]*)=(\"[^\"]*\"|'[^']*'|\S*)")
 _HEX = re.compile(r"(?:[0-9A-F]{2})+")
+#: An EXECVE argument's key as auditd writes it: a0, a1, ... (not a1_len, a1[0], a01)
+_ARG_KEY = re.compile(r"a(?:0|[1-9][0-9]{0,8})")
 #: Keys whose values are untrusted strings (auditd's audit_log_untrustedstring): hex when odd.
 _UNTRUSTED = frozenset({"exe", "comm", "name", "cwd", "cmd", "proctitle", "path", "data", "key", "acct", "watch",
                         "vm", "sw", "root_dir", "ocomm", "grp", "new_group"})
@@ -135,7 +137,11 @@ def ecs_fields(kind: str, values: dict[str, str]) -> dict[str, Any]:
         elif not (target.startswith("user.") and value == "4294967295"):  # unset (-1) ids
             fields[target] = value
     if kind == "EXECVE":
-        args = [values[f"a{i}"] for i in range(int(values.get("argc", "0") or 0)) if f"a{i}" in values]
+        # a0 .. a(argc-1), those the record holds: counted over the record's own keys, not up to
+        # argc (argc=300000000 took minutes a line: a hostile record must not stall the read)
+        argc = decimal_number(values.get("argc", "0") or "0") or 0
+        held = sorted(int(key[1:]) for key in values if _ARG_KEY.fullmatch(key))
+        args = [values[f"a{i}"] for i in held if i < argc]
         if args:
             fields["process.args"], fields["process.args_count"] = args, len(args)
             fields["process.command_line"] = " ".join(args)
