@@ -128,6 +128,9 @@ class Pipeline:
         #: deliver raises DISK FULL, and the store's last error (said with it).
         self.disk_full_seconds = disk_full_seconds
         self._store_error = ""
+        #: A store failure met by a write and not said yet: said with what became of the batch,
+        #: spooled ("store unavailable, spooling") or not (DISK FULL), never one then the other.
+        self._unsaid: StoreError | None = None
         #: The store's configuration error (a certificate that does not verify: R11i-7), once
         #: met: what is delivered is spooled, and the caller stops and says it (exit 2).
         self.misconfigured: ConfigError | None = None
@@ -171,15 +174,17 @@ class Pipeline:
     def _came_back(self) -> None:
         if self._down_since is not None:
             self.notice(f"store answers again after {time.monotonic() - self._down_since:.0f} s")
-        self._down_since = None
+        self._down_since, self._unsaid = None, None
 
-    def _went_down(self, error: StoreError) -> None:
+    def _went_down(self, error: StoreError, *, say: bool = True) -> None:
         """The store failed: batches go straight to the spool until the back-off runs out, then
         one operation (a drain of the spool's oldest batch, or the next batch) tries it again.
         Each failure in a row doubles the wait, up to max_backoff seconds: an unreachable host
-        costs a connect time-out per try, which must not be paid for every batch."""
+        costs a connect time-out per try, which must not be paid for every batch. Without
+        ``say`` (a write, whose batch may find no room in the spool either) the outage is said
+        by :meth:`_spooled` or :meth:`_disk_full`."""
         now = time.monotonic()
-        self._store_error = error.message
+        self._store_error = str(error)
         if isinstance(error, ConfigError):  # no outage: spooled until the configuration is fixed
             if self.misconfigured is None:
                 self.notice(f"store misconfigured, spooling to {self.spool.folder}: {error}")
@@ -187,7 +192,10 @@ class Pipeline:
         if self._down_since is None and self.misconfigured is not None:
             self._down_since, self._backoff = now, self.retry_seconds
         elif self._down_since is None:
-            self.notice(f"store unavailable, spooling to {self.spool.folder}: {error}")
+            if say:
+                self.notice(f"store unavailable, spooling to {self.spool.folder}: {error}")
+            else:
+                self._unsaid = error
             self._down_since, self._backoff = now, self.retry_seconds
         else:
             self._backoff = min(self.max_backoff, max(self._backoff * 2, self.retry_seconds))
@@ -206,7 +214,7 @@ class Pipeline:
                 try:
                     written = self.sink.write(pending)
                 except StoreError as e:
-                    self._went_down(e)
+                    self._went_down(e, say=False)
                 else:
                     self._came_back()
                     receipt += replace(written, retry=())
@@ -214,8 +222,10 @@ class Pipeline:
                         return Delivery(receipt=receipt)
                     again = set(written.retry)
                     pending = [e for e in pending if e.id in again]
-                    self._went_down(StoreError(f"the store asked to send {len(pending)} events again later"))
+                    self._went_down(StoreError(f"the store asked to send {len(pending)} events again later"),
+                                    say=False)
             if self.spool.append(pending, source):
+                self._spooled()
                 return Delivery(receipt=receipt, spooled=len(pending), held=tuple(e.id for e in pending))
             if on_full == "drop":
                 return Delivery(receipt=receipt, dropped=len(pending), held=tuple(e.id for e in pending))
@@ -228,16 +238,26 @@ class Pipeline:
             time.sleep(self.retry_seconds)
         return Delivery(receipt=receipt)
 
+    def _spooled(self) -> None:
+        """A batch went to the spool: say the outage a write met, now that the batch is safe."""
+        if self._unsaid is not None and self._down_since is not None:
+            self.notice(f"store unavailable, spooling to {self.spool.folder}: {self._unsaid}")
+        self._unsaid = None
+
     def _disk_full(self, since: float | None) -> float:
         """No room on the spool's disk while the store refuses: say DISK FULL, and once that
         lasted disk_full_seconds raise it (R11 F5: the run waited for ever). Nothing is lost:
-        the batch is not acknowledged, so the next run reads it again from the checkpoint."""
+        the batch is not acknowledged, so the next run reads it again from the checkpoint. Said
+        once, with the store's failure and what happens next (R11j-3: "store unavailable,
+        spooling" came first, for a batch that found no room in the spool)."""
         now = time.monotonic()
         free = shutil.disk_usage(self.spool.folder).free
         where = f"{self.spool.folder} ({free} bytes free)"
         if since is None:
-            self.notice(f"DISK FULL: no room for the spool in {where} and the store refuses ({self._store_error}); "
-                        f"waiting up to {self.disk_full_seconds:.0f} s for room")
+            self.notice(f"DISK FULL: the store refuses ({self._store_error}) and there is no room for the spool in "
+                        f"{where}: the batch waits, tried again every {self.retry_seconds:g} s; stored or spooled "
+                        f"once there is room, else after {self.disk_full_seconds:.0f} s the run stops and the next "
+                        f"one reads it again from the checkpoint (nothing is lost)")
             since = now
         if now - since >= self.disk_full_seconds:
             raise StoreError(f"DISK FULL: no room for the spool in {where} for {now - since:.0f} s while the store "

@@ -24,12 +24,18 @@ events (govsoc.store.sqlite_rows.Unstored), the write's ``event.ingested`` and w
 the chunk with those held since the last commit. Child -> parent, one per commit:
 ``(WriteReceipt, None)`` or ``(None, "the error")`` (a failure drops the rest of that
 transaction's chunks). Both ends are the same interpreter and trust each other.
+
+The child's own failures travel as those answers, in words, never as a traceback on the
+terminal the two share (R11j-3: a full disk printed three): a store it cannot open (its first
+transaction on a full disk cannot commit) fails each transaction sent, and is opened again for
+the next one, so the same child writes once there is room again.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import signal
 import struct
 import subprocess
 import sys
@@ -109,7 +115,7 @@ class WriterProcess:
                 receipt += WriteReceipt(created=stored.created, duplicates=size - stored.created - len(stored.rejected),
                                         rejected=stored.rejected)
         if failure is not None:
-            raise StoreError(f"write failed: {failure}", location=Location(path=str(self.path)))
+            raise StoreError(failure, location=Location(path=str(self.path)))
         return receipt
 
     def in_step(self) -> bool:
@@ -119,7 +125,7 @@ class WriterProcess:
 
     def _ended(self, cause: BaseException) -> StoreError:
         self._broken = True
-        return StoreError(f"the SQLite writer process ended ({self._process.poll()}): {cause}",
+        return StoreError(f"the SQLite writer process ended ({_how_ended(self._process)}): {cause}",
                           location=Location(path=str(self.path)))
 
     def close(self) -> None:
@@ -142,6 +148,21 @@ def _end(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def _how_ended(process: subprocess.Popen[bytes]) -> str:
+    """How a child whose pipe closed ended, in words. Its pipe closes as it exits, a moment
+    before its status can be had ("ended (None)" before, R11j-3): wait a little for it."""
+    try:
+        status = process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        return "still running, its pipe closed"
+    if status < 0:
+        try:
+            return f"killed by {signal.Signals(-status).name}"
+        except ValueError:
+            return f"killed by signal {-status}"
+    return f"exit status {status}"
 
 
 def _widen(fd: int) -> None:
@@ -185,7 +206,9 @@ def main(argv: list[str] | None = None) -> int:
     path = Path((argv if argv is not None else sys.argv[1:])[0])
     answers = os.dup(1)
     os.dup2(2, 1)  # anything printed goes to stderr, never into the answers
-    store = SqliteStore(path, writer_process=False)
+    # Opened at the first chunk of a transaction, and again after an open that failed: the
+    # failure is that transaction's answer (see the module docstring).
+    store: SqliteStore | None = None
     # Each chunk unpickles thousands of dicts, none of which holds a cycle: the cycle collector
     # runs less often (govsoc.core.gcpolicy).
     failure: str | None = None
@@ -197,7 +220,12 @@ def main(argv: list[str] | None = None) -> int:
                     rows, ingested, commit = _read(0)
                 except EOFError:
                     return 0  # what it held uncommitted is dropped: its write never returned
-                if failure is None:
+                if failure is None and store is None:
+                    try:
+                        store = SqliteStore(path, writer_process=False)
+                    except StoreError as e:
+                        failure = e.message
+                if failure is None and store is not None:
                     try:
                         stored = store.insert_unstored(rows, ingested=ingested, commit=commit)
                     except StoreError as e:
@@ -208,7 +236,8 @@ def main(argv: list[str] | None = None) -> int:
                     _write(answers, pickle.dumps(answer))
                     failure = None
     finally:
-        store.close()
+        if store is not None:
+            store.close()
 
 
 if __name__ == "__main__":

@@ -7,11 +7,14 @@ data folder; the SQLite store is elsewhere, so only checkpoints lack room."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -75,3 +78,64 @@ def test_follow_waits_for_room_on_a_full_state_disk(tmp_path: Path, disk: Path) 
     again = subprocess.run([GOVSOC, "--config", str(config), "ingest", str(log)], capture_output=True, text=True,
                            env=env, timeout=120)
     assert "unchanged since the last run" in again.stdout, again.stdout  # the checkpoint moved on
+
+
+def test_a_store_on_the_full_disk_is_said_in_one_line_without_a_traceback(tmp_path: Path, disk: Path) -> None:
+    """R11j-3: the default layout, the SQLite store in the data folder on the full disk. A write
+    large enough for the store's writer process (2,500 events) printed that child's tracebacks
+    (three, chained: sqlite3.OperationalError, StoreError) on the shared terminal, the parent
+    said "the SQLite writer process ended (None): the other end closed the pipe", and "store
+    unavailable, spooling to ..." came just before "DISK FULL: no room for the spool" for the
+    same batch. Now: the child's failure in words, named by the store's file, said with what
+    becomes of the batch; every line stored once when room comes back."""
+    log, home = tmp_path / "auth.log", disk / "home"
+    config = tmp_path / "govsoc.yaml"
+    config.write_text(f"data_dir: {home}\nstore:\n  backend: sqlite\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVSOC_")}
+    log.write_bytes(b"".join(sshd(i) for i in range(100)))
+    follower = subprocess.Popen([GOVSOC, "--config", str(config), "ingest", "--follow", "--interval", "0.2",
+                                 "--stop-after", "25", str(log)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, env=env)
+    try:
+        # the disk fills under a follower whose store is open (R11j's repro): its next large
+        # write is the writer process's, which opens the store on the full disk
+        _wait_for_rows(home / "events.db", 100)
+        fill_disk(disk)
+        with log.open("ab") as out:
+            out.write(b"".join(sshd(i) for i in range(100, 2600)))
+        time.sleep(5)
+        assert follower.poll() is None, follower.communicate()
+        (disk / "filler").unlink()  # room again
+        out, err = follower.communicate(timeout=90)
+    finally:
+        if follower.poll() is None:
+            follower.kill()
+            follower.wait()
+    assert follower.returncode == 0, err
+    assert "Traceback" not in err, err  # before: 3 tracebacks of the writer process
+    assert "ended (None)" not in err, err
+    said = [line for line in err.splitlines() if "DISK FULL" in line]
+    assert len(said) == 1, err
+    # SQLite's own words for ENOSPC: SQLITE_FULL, or SQLITE_IOERR when the WAL's write failed
+    cause = rf"{re.escape(str(home / 'events.db'))}: (cannot open the SQLite store|write failed): " \
+            r"(database or disk is full|disk I/O error)\)"
+    assert re.search(cause, said[0]), err
+    # the batch found no room in the spool either: no "spooling" line said before DISK FULL
+    assert "spooling" not in err.split("DISK FULL")[0], err
+    with SqliteStore(home / "events.db") as store:
+        originals = [str(e.get("event.original")) for e in store.search(Query())]
+    assert len(originals) == len(set(originals)) == 2600
+
+
+def _wait_for_rows(db: Path, rows: int) -> None:
+    """Wait until the store at ``db`` holds ``rows`` events (read on a connection of the test's own)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with closing(sqlite3.connect(db)) as connection:
+                if connection.execute("SELECT COUNT(*) FROM events").fetchone()[0] >= rows:
+                    return
+        except sqlite3.Error:
+            pass  # not made yet
+        time.sleep(0.1)
+    raise AssertionError(f"{db}: {rows} events not stored within 60 s")
