@@ -68,6 +68,9 @@ class Partial:
     #: The copy is the cut last logged line of a run of garbage (collectors.files.lines): one
     #: pipeline_error event, counted in ``garbled`` and ``parse_failures``, taken back when replaced.
     garbled: bool = False
+    #: The copy is a line its parser did not understand (one pipeline_error event, counted in
+    #: ``parse_failures``, taken back when replaced: the completed line is counted again).
+    failed: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -156,7 +159,7 @@ class Checkpoint:
 def _partial(data: dict[str, Any]) -> Partial:
     """A Partial from its stored form."""
     return Partial(offset=data["offset"], end=data["end"], digest=data["digest"], ids=tuple(data["ids"]),
-                   garbled=bool(data.get("garbled", False)))
+                   garbled=bool(data.get("garbled", False)), failed=bool(data.get("failed", False)))
 
 
 #: What a folder govsoc may not write answers (R11i-3): its permissions, a read-only mount.

@@ -57,7 +57,7 @@ class FileTracker:
         one checkpoint save, and only for a batch that ends with a partial line."""
         if last is None or "partial" not in last.flags:
             return
-        note = _partial(last, {e.id for e in batch})
+        note = _partial(last, batch)
         if not note.ids or note in self.checkpoint.pending:
             return
         self.checkpoint = self.checkpoints.save(replace(self.checkpoint,
@@ -92,11 +92,13 @@ class FileTracker:
                 # kept id comes back as a duplicate of itself (R11e F6: status said 12 of 11).
                 taken = {"records": -1, "events": -len(partial.ids), "created": -len(gone),
                          "duplicates": -(len(partial.ids) - len(gone)),
-                         # a cut run of garbage: its one logged line is counted once (R11j-10)
-                         "garbled": -int(partial.garbled), "parse_failures": -int(partial.garbled)}
+                         # a cut run of garbage: its one logged line is counted once (R11j-10); a
+                         # line that failed to parse, cut or not, is one parse failure (F11l: two)
+                         "garbled": -int(partial.garbled),
+                         "parse_failures": -int(partial.failed or partial.garbled)}
                 partial = None
             if "partial" in last.flags:
-                partial = _partial(last, batch_ids)
+                partial = _partial(last, batch)
                 offset, line = last.offset, (last.line or 1) - 1
                 self.summary.partial += 1
             else:
@@ -146,13 +148,18 @@ class FileTracker:
         self.summary.offset = self.checkpoint.offset
 
 
-def _partial(record: RawRecord, batch_ids: set[str]) -> Partial:
-    """The note of a partial line ``record`` whose events are those of ``batch_ids``."""
+def _partial(record: RawRecord, batch: list[Event]) -> Partial:
+    """The note of a partial line ``record``, the last record of ``batch``: its events' ids,
+    and whether its parser failed on it (its one event a pipeline_error: failure_event)."""
+    batch_ids = {e.id for e in batch}
     ids: list[str] = []
     while record.event_id(len(ids)) in batch_ids:
         ids.append(record.event_id(len(ids)))
+    # its events close the batch: looked for from the end
+    first = next((e for e in reversed(batch) if ids and e.id == ids[0]), None)
+    failed = len(ids) == 1 and first is not None and first.fields.get("event.kind") == "pipeline_error"
     return Partial(offset=record.offset, end=record.end or record.offset, digest=record_digest(record.data),
-                   ids=tuple(ids), garbled="garbled" in record.flags)
+                   ids=tuple(ids), garbled="garbled" in record.flags, failed=failed)
 
 
 def unchanged(view: FileView, checkpoint: Checkpoint) -> bool:

@@ -212,6 +212,31 @@ def test_status_counts_a_completed_partial_line_once(tmp_path: Path, pipeline: P
     assert (row["records"], row["stored"], row["accepted"]) == (11, 11, 11), row
 
 
+@pytest.mark.parametrize(("head", "rest", "failures"), [
+    # unparsed cut, unparsed whole: one line its parser did not understand (was counted twice)
+    (b"not a syslog line: the ", b"parser cannot read it\n", 1),
+    # unparsed cut (its time cut short), understood whole: no failure left (was one)
+    (b"Dec 10 06:0", b"0:10 LabSZ sshd[10]: Failed password for u10 from 10.0.0.1 port 22 ssh2\n", 0),
+])
+def test_a_completed_partial_line_its_parser_failed_on_is_counted_once(
+        tmp_path: Path, pipeline: Pipeline, sqlite_store: SqliteStore, head: bytes, rest: bytes,
+        failures: int) -> None:
+    # F11l (found, left): the copy of a cut line that failed to parse was counted in parse_failures,
+    # and the completed line again; the copy's records and events were taken back, not its failure.
+    log = tmp_path / "a.log"
+    log.write_bytes(lines(0, 10) + head)
+    first = pipeline.ingest_file(log)
+    assert (first.partial, first.parse_failures) == (1, 1), first.line()
+    with log.open("ab") as out:
+        out.write(rest)
+    assert pipeline.ingest_file(log).replaced_partial == 1
+    sqlite_store.refresh()
+    kinds = [e.get("event.kind") for e in sqlite_store.search(Query())]
+    assert (len(kinds), kinds.count("pipeline_error")) == (11, failures)
+    (checkpoint,) = pipeline.checkpoints.all()
+    assert (checkpoint.counters["records"], checkpoint.counters.get("parse_failures", 0)) == (11, failures)
+
+
 def test_follow_mode_waits_for_the_line_to_be_completed(tmp_path: Path, pipeline: Pipeline,
                                                         sqlite_store: SqliteStore) -> None:
     log = tmp_path / "auth.log"
