@@ -402,8 +402,11 @@ def _said_gone(pipeline: Pipeline, path: Path, checkpoint: Checkpoint) -> None:
     read to the size last seen, or it was last seen at the path itself, so it left the folder in one
     step (logrotate ``olddir``, a re-pointed link: R11h R4, R11; or deleted, ``rotate 0``) and what
     was written between the last read and its move is not known. Not said for a file last seen at a
-    rotated name and read whole there (R11e F2: deleted past ``rotate N``, nothing lost)."""
-    if _read_whole(checkpoint) and checkpoint.path != str(path):
+    rotated name and read whole there (R11e F2: deleted past ``rotate N``, nothing lost), whether
+    that name is beside ``path`` or ``path`` itself (R11j-5: a glob such as ``auth.log*`` follows
+    ``auth.log.1``, whose generation ``rotate N`` deletes once it moved on; each was said lost,
+    "lines written to it after byte N were not read", and counted refused, none being lost)."""
+    if _read_whole(checkpoint) and (checkpoint.path != str(path) or live_of(path) is not None):
         return
     why = (f"the file read before (checkpoint {checkpoint.identity[:12]}) is no longer at {path_text(path.name)} nor "
            "beside it under a rotated name (moved to another folder, as by logrotate's olddir or a re-pointed link, "

@@ -258,6 +258,39 @@ def test_a_file_rotated_away_is_said_lost_only_when_it_was_not_read_whole(tmp_pa
     assert finish_predecessors(pipeline, log, IngestOptions()) == [] and len(notices) == warned  # said once
 
 
+@pytest.mark.parametrize(("final", "lost"), [
+    # read to its end at auth.log.1, then deleted by `rotate 1`: nothing lost, neither said nor refused
+    (True, False),
+    # --follow held back its unterminated last line, then it was deleted: that line was never read
+    (False, True),
+])
+def test_a_generation_deleted_after_it_was_read_to_its_end_is_not_refused(tmp_path: Path, logs: Path,
+                                                                          sqlite_store: SqliteStore, final: bool,
+                                                                          lost: bool) -> None:
+    # R11j-5: a glob (`auth.log*`, the README's shape) follows auth.log.1 itself. Each generation
+    # `rotate N` deleted there after it was read to its end was said "lines written to it after
+    # byte N were not read" and counted refused in `govsoc status`, though none was lost.
+    log, generation = logs / "auth.log", logs / "auth.log.1"
+    notices: list[str] = []
+    pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state", notice=notices.append)
+    write(generation, 0, 100)
+    with generation.open("ab") as out:
+        out.write(b"Dec 10 08:00:00 web1 sshd[9]: half a li")
+    pipeline.ingest_file(generation, IngestOptions(final=final))
+    write(log, 100, 10)
+    pipeline.ingest_file(log)
+    generation.unlink()  # rotate 1: the oldest generation goes, the live file takes its name
+    log.rename(generation)
+    write(log, 200, 10)
+    for path in (generation, log, generation):  # a glob's paths, and the next poll: said once at most
+        assert sum(s.records for s in finish_predecessors(pipeline, path, IngestOptions())) == 0
+    said = [n for n in notices if "were not read" in n]
+    assert len(said) == lost, notices
+    record = pipeline.paths.get(generation)
+    assert (record.refused if record is not None else 0) == lost
+    assert pipeline.ingest_file(log).receipt.created == 10
+
+
 def wait_for(home: Path, what: str, done: Callable[[list[str]], bool], follower: subprocess.Popen[str],
              timeout: float = 120.0) -> None:
     """Wait until the follower has stored what ``done`` looks for (polling the store it writes,
