@@ -134,6 +134,9 @@ class Pipeline:
         #: The store's configuration error (a certificate that does not verify: R11i-7), once
         #: met: what is delivered is spooled, and the caller stops and says it (exit 2).
         self.misconfigured: ConfigError | None = None
+        #: Whether the spool holds a note of such an error (Spool.misconfigured), forgotten
+        #: once the store takes a write.
+        self._noted_misconfigured = self.spool.misconfigured() is not None
         #: Rotated files with lines left that collectors.follow resumed in this process, by
         #: (device, inode, size, mtime): each state once.
         self.resumed_rotated: set[tuple[int, int, int | None, float]] = set()
@@ -175,6 +178,9 @@ class Pipeline:
         if self._down_since is not None:
             self.notice(f"store answers again after {time.monotonic() - self._down_since:.0f} s")
         self._down_since, self._unsaid = None, None
+        if self._noted_misconfigured:
+            self.spool.note_misconfigured(None)
+            self._noted_misconfigured = False
 
     def _went_down(self, error: StoreError, *, say: bool = True) -> None:
         """The store failed: batches go straight to the spool until the back-off runs out, then
@@ -188,6 +194,8 @@ class Pipeline:
         if isinstance(error, ConfigError):  # no outage: spooled until the configuration is fixed
             if self.misconfigured is None:
                 self.notice(f"store misconfigured, spooling to {self.spool.folder}: {error}")
+                self.spool.note_misconfigured(str(error))  # for `govsoc status` (R11j-4)
+                self._noted_misconfigured = True
             self.misconfigured = error
         if self._down_since is None and self.misconfigured is not None:
             self._down_since, self._backoff = now, self.retry_seconds

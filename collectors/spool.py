@@ -179,6 +179,10 @@ class SpoolTotals:
     sources: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
+#: The store's configuration error met last (Spool.misconfigured), in the spool's folder.
+MISCONFIGURED = "misconfigured.json"
+
+
 class Spool:
     """A bounded, checksummed, on-disk queue of events in front of the store (of other items
     with another ``codec``: the receivers' unparsed messages at shutdown)."""
@@ -228,6 +232,31 @@ class Spool:
                                last_drained=str(data["last_drained"]), sources=sources)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return SpoolTotals()
+
+    def misconfigured(self) -> dict[str, str] | None:
+        """The store's configuration error that keeps the spool waiting (a certificate that does
+        not verify: waiting never drains it, R11j-4), and since when; None when none was met or
+        the store took a write since."""
+        try:
+            data = json.loads((self.folder / MISCONFIGURED).read_text(encoding="utf-8"))
+            return {"error": str(data["error"]), "since": str(data["since"])}
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def note_misconfigured(self, error: str | None) -> None:
+        """Note the store's configuration error (``govsoc status`` says it), or with None forget
+        it. A note, not data: no fsync; a failure to write it is not the run's."""
+        target = self.folder / MISCONFIGURED
+        try:
+            if error is None:
+                target.unlink(missing_ok=True)
+                return
+            temp = self.folder / f"misconfigured.{os.getpid()}.tmp"
+            temp.write_text(json.dumps({"error": error, "since": datetime.now(UTC).isoformat(timespec="seconds")}),
+                            encoding="utf-8")
+            os.replace(temp, target)
+        except OSError:
+            pass
 
     def _add_totals(self, events: int, corrupt_records: int, source: str | None = None,
                     receipt: WriteReceipt | None = None) -> None:

@@ -95,6 +95,8 @@ class IngestRun:
     spool_pending_bytes: int = 0
     #: The store's configuration error that stopped the run (what was read is spooled), or None.
     misconfigured: ConfigError | None = None
+    #: The files that run did not read then, in the order named (the next run reads them).
+    not_read: list[str] = field(default_factory=list)
 
 
 def run_ingest(app: AppContext, paths: tuple[str, ...], parser: str | None = None, *, timezone: str | None = None,
@@ -117,7 +119,8 @@ def run_ingest(app: AppContext, paths: tuple[str, ...], parser: str | None = Non
     with _bars(pipeline) as task_for, pipeline.checkpoints.grouped():
         for path in files:
             if pipeline.misconfigured is not None:  # the store cannot be used as configured: stop (R11i-7)
-                break
+                run.not_read.append(path_text(str(path)))  # named, not skipped silently (R11j-4)
+                continue
             options = options_for(app.config, path, parser=parser, timezone=timezone, year=year,
                                   max_record_bytes=max_record_bytes, host=host, symlinks=symlinks)
             try:
@@ -171,16 +174,18 @@ def _configured(config: Config) -> tuple[str, ...]:
 
 
 def closing_line(summaries: list[IngestSummary], rejects_dir: Path, *, drained: int = 0,
-                 spool_pending_bytes: int = 0) -> str:
+                 spool_pending_bytes: int = 0, misconfigured: bool = False) -> str:
     """The run's last line: accepted, rejected and where the rejects went; then the spooled
-    events the run drained into the store and what still waits in the spool."""
+    events the run drained into the store and what still waits in the spool, and for what: the
+    store to answer, or (``misconfigured``) its configuration to be fixed, which no wait does."""
     accepted = sum(s.receipt.accepted + s.spooled for s in summaries)
     rejected = sum(s.rejected for s in summaries)
     line = f"{accepted} accepted, {rejected} rejected → {rejects_dir if rejected else 'nothing to keep'}"
     if drained:
         line += f"; {drained} spooled events drained into the store"
     if spool_pending_bytes:
-        line += f"; {spool_pending_bytes} bytes of events still spooled until the store answers (govsoc status)"
+        until = "its configuration is fixed" if misconfigured else "the store answers"
+        line += f"; {spool_pending_bytes} bytes of events still spooled until {until} (govsoc status)"
     return line
 
 
@@ -230,8 +235,12 @@ def ingest(app: AppContext, paths: tuple[str, ...], parser: str | None, year: in
         for reject in summary.first_rejects:
             click.echo(_one_line(f"  rejected: {reject}"), err=True)
     click.echo(_one_line(closing_line(run.summaries, app.config.data_dir / "rejects", drained=run.drained,
-                                      spool_pending_bytes=run.spool_pending_bytes)))
+                                      spool_pending_bytes=run.spool_pending_bytes,
+                                      misconfigured=run.misconfigured is not None)))
     if run.misconfigured is not None:  # what was read is spooled; the rest waits for the fix (exit 2)
+        if run.not_read:
+            _say(f"{', '.join(run.not_read)}: not read: the store is misconfigured ({run.misconfigured.message}); "
+                 f"the next run reads {'them' if len(run.not_read) > 1 else 'it'}")
         raise run.misconfigured
     if any(s.error for s in run.summaries):
         raise click.exceptions.Exit(1)
@@ -277,7 +286,8 @@ def _follow(app: AppContext, paths: tuple[str, ...], parser: str | None, year: i
         if main:
             signal.signal(signal.SIGINT, previous)
     click.echo(_one_line(closing_line(seen, app.config.data_dir / "rejects", drained=pipeline.drained,
-                                      spool_pending_bytes=pipeline.spool.pending_bytes())))
+                                      spool_pending_bytes=pipeline.spool.pending_bytes(),
+                                      misconfigured=pipeline.misconfigured is not None)))
     if pipeline.misconfigured is not None:
         raise pipeline.misconfigured
 

@@ -339,6 +339,8 @@ def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -
                "unparsed_pending_bytes": backlog.pending_bytes(),
                "drained_events": totals.drained_events, "last_drained": totals.last_drained or None,
                "corrupt_records": totals.corrupt_records,
+               # the store's configuration error that keeps it waiting (R11j-4), or None
+               "store_misconfigured": spool.misconfigured(),
                # what the spool can still take: its limit, or the disk's free space when less
                "room_bytes": min(max(spool.max_bytes - spool.pending_bytes(), 0), disk["free_bytes"])}
     receivers = [receiver_status(d) for d in load_counters(counters_folder(data_dir))]
@@ -390,7 +392,12 @@ def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -
     if spooled["unparsed_pending_bytes"]:
         damaged += (f"; {spooled['unparsed_pending_bytes']} bytes of messages received before the receivers' last "
                     f"stop wait to be parsed ({backlog.folder}; the next `govsoc listen` stores them)")
-    click.echo(printable(f"spool: {spooled['pending_bytes']} of {spooled['max_bytes']} bytes waiting for the store "
+    misconfigured = spooled["store_misconfigured"]
+    waiting = "the store" if misconfigured is None else "the store's configuration to be fixed"
+    if misconfigured is not None:  # not an outage: waiting never drains the spool (R11j-4)
+        click.echo(one_line(f"store misconfigured since {misconfigured['since']}: {misconfigured['error']}; what was "
+                            f"read waits in the spool until it is fixed, then the next `govsoc ingest` stores it"))
+    click.echo(printable(f"spool: {spooled['pending_bytes']} of {spooled['max_bytes']} bytes waiting for {waiting} "
                          f"({spooled['folder']}), room for {spooled['room_bytes']} more{drained}{damaged}"))
     for run in lost:
         click.echo(one_line(f"LOST: {run['problem']} (the next `govsoc capture` here stores this as a "

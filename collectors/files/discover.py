@@ -1,8 +1,9 @@
 """Which files `govsoc ingest FILE|DIR|GLOB` means, in the order to read them.
 
-A folder means the files in it (recursively), a glob its matches (``**`` included). Files are
-read oldest first (by modification time), so a rotated family (``auth.log.2.gz``, ``auth.log.1``,
-``auth.log``) is stored in the order it was written.
+A folder means the files in it (recursively), a glob its matches (``**`` included). Patterns
+are read in the order given; the files of a folder or a glob oldest first (by modification
+time), so a rotated family (``auth.log.2.gz``, ``auth.log.1``, ``auth.log``) is stored in the
+order it was written.
 
 A rotated file's age is read from its name as logrotate gives it (logrotate(8): ``auth.log.N``
 is N rotations old, ``compress`` adds ``.gz``; ``dateext`` names ``auth.log-YYYYMMDD``, newer
@@ -35,7 +36,8 @@ _ROTATED = re.compile(r"(?P<live>.+?)(?:\.\d+|[-._]\d{4}-?\d{2}-?\d{2}(?:[-_]?\d
 
 def expand(patterns: Iterable[str], *, missing_ok: bool = False, links: bool = False,
            missing: list[str] | None = None) -> list[Path]:
-    """The files ``patterns`` name, oldest first; ConfigError for a pattern matching nothing
+    """The files ``patterns`` name, in the order the patterns are given, the files of one pattern
+    (a folder, a glob) oldest first; ConfigError for a pattern matching nothing
     (unless ``missing_ok``, as when following files that may not exist yet). A named path that
     is not a regular file (a FIFO, a device, a link to one) is given too, for the reader to
     refuse it as that path's error (R11g G4: whoever may write one log folder put one there and
@@ -43,9 +45,13 @@ def expand(patterns: Iterable[str], *, missing_ok: bool = False, links: bool = F
     A ``**`` goes down symbolic links to folders only with ``links`` (--symlinks), see _glob.
     With ``missing``, a pattern matching nothing is added to it and the others expanded; ConfigError
     only when none matches anything (R11h R8: one empty configured folder ended the whole run)."""
-    found: dict[Path, float] = {}
+    # path -> (its pattern's place, its modification time): named files are read in the order
+    # named (R11j-4: `ingest a.log c.log g.log` read c.log first, so which files a stopped run left
+    # unread could not be told from the command line); a rotated family matched by one glob is
+    # still read in the order it was written
+    found: dict[Path, tuple[int, float]] = {}
     odd: list[str] = []
-    for pattern in patterns:
+    for place, pattern in enumerate(patterns):
         path = Path(pattern).expanduser()
         if path.is_dir():
             matches = [p for p in sorted(path.rglob("*")) if p.is_file()]
@@ -53,7 +59,7 @@ def expand(patterns: Iterable[str], *, missing_ok: bool = False, links: bool = F
             matches = [path]
         elif path.exists():  # a pipe, FIFO, socket or device (/dev/stdin of `cat x.pcap | govsoc ingest`)
             odd.append(pattern)
-            found.setdefault(path.absolute(), 0.0)
+            found.setdefault(path.absolute(), (place, 0.0))
             continue
         else:
             matches = [Path(m) for m in sorted(_glob(str(path), links)) if os.path.isfile(m)]
@@ -63,7 +69,7 @@ def expand(patterns: Iterable[str], *, missing_ok: bool = False, links: bool = F
             raise ConfigError(f"no such file, folder or matching files: {pattern}")
         for match in matches:
             try:
-                found.setdefault(match.absolute(), match.stat().st_mtime)
+                found.setdefault(match.absolute(), (place, match.stat().st_mtime))
             except OSError:
                 continue
     if odd and len(odd) == len(found) and not missing_ok:
@@ -72,7 +78,7 @@ def expand(patterns: Iterable[str], *, missing_ok: bool = False, links: bool = F
                           "traffic)")
     if missing and not found and not missing_ok:
         raise ConfigError(f"no such file, folder or matching files: {missing[0]}")
-    return sorted(found, key=lambda p: (found[p], str(p)))
+    return sorted(found, key=lambda p: (*found[p], str(p)))
 
 
 def _glob(pattern: str, links: bool) -> list[str]:

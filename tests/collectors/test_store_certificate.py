@@ -74,3 +74,49 @@ def test_a_certificate_that_does_not_verify_is_a_configuration_error(tmp_path: P
     finally:
         store.drop_all()
         store.close()
+
+
+def test_the_files_a_misconfigured_store_left_unread_are_named_and_status_says_why(
+        tmp_path: Path, openssl: str, es_secure_env: dict[str, str]) -> None:
+    # R11j-4: the run stopped at the first file whose batch met the certificate error; the other
+    # files named were skipped without a word, the closing line read as if the run was complete,
+    # `govsoc status` said only "waiting for the store" (it never drains by waiting), and which
+    # file came first was the oldest, not the first named.
+    wrong = tmp_path / "wrong-ca.crt"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(tmp_path / "k.pem"),
+                    "-out", str(wrong), "-days", "2", "-subj", "/CN=not the node's CA"], check=True,
+                   capture_output=True)
+    logs = [tmp_path / name for name in ("g.log", "a.log", "c.log")]
+    for n, log in enumerate(logs):
+        log.write_bytes(b"".join(sshd(i) for i in range(n * 100, n * 100 + 100)))
+        os.utime(log, (2_000_000_000 - n * 1000, 2_000_000_000 - n * 1000))  # the first named is the newest
+    prefix = f"govsoc-cert-{uuid.uuid4().hex[:8]}"
+    cfg = config(tmp_path, es_secure_env, str(wrong), prefix)
+    done = govsoc(cfg, es_secure_env, "ingest", *map(str, logs))
+    assert done.returncode == 2, done.stderr
+    assert done.stdout.startswith(f"{logs[0]}: 100 records"), done.stdout  # read in the order named
+    assert "still spooled until its configuration is fixed" in done.stdout, done.stdout  # not "the store answers"
+    said = [line for line in done.stderr.splitlines() if "not read" in line]
+    assert len(said) == 1 and said[0].startswith(f"govsoc: {logs[1]}, {logs[2]}: not read: the store is "
+                                                 f"misconfigured ("), done.stderr
+    assert "certificate" in said[0] and said[0].endswith("the next run reads them"), said
+    status = govsoc(cfg, es_secure_env, "status")
+    assert status.returncode == 0, status.stderr
+    (line,) = [line for line in status.stdout.splitlines() if line.startswith("store misconfigured since ")]
+    assert "certificate" in line and "https://127.0.0.1:19201" in line, line
+    assert "waiting for the store's configuration to be fixed" in status.stdout, status.stdout
+    # with the node's CA: the spooled file and the two left unread, every line once; status forgets it
+    right_cfg = config(tmp_path, es_secure_env, es_secure_env["GOVSOC_ES_CA"], prefix)
+    right = govsoc(right_cfg, es_secure_env, "ingest", *map(str, logs))
+    assert right.returncode == 0, right.stderr
+    assert "store misconfigured" not in govsoc(right_cfg, es_secure_env, "status").stdout
+    store = ElasticsearchStore(ElasticsearchSettings(url=es_secure_env["GOVSOC_ES_URL"], index_prefix=prefix,
+                                                     ca_certs=Path(es_secure_env["GOVSOC_ES_CA"])),
+                               credentials=es_credentials(es_secure_env))
+    try:
+        store.refresh()
+        originals = [str(e.get("event.original")) for e in store.search(Query())]
+        assert len(originals) == len(set(originals)) == 300
+    finally:
+        store.drop_all()
+        store.close()
