@@ -577,7 +577,7 @@ class Pipeline:
                                                                          stats.waiting)
         summary.read_error = stats.error
         summary.damage = stats.damage
-        summary.binary, summary.binary_at, summary.garbled = stats.binary, stats.binary_at, stats.garbled
+        summary.garbled, summary.waiting_garbled = stats.garbled, stats.waiting_garbled
         self._delete_superseded(tracker.checkpoint)
 
     def _delete_superseded(self, checkpoint: Checkpoint) -> None:
@@ -679,11 +679,12 @@ class _Filtered:
 
 
 #: Why a record flagged ``garbled`` (collectors.files.lines) is a pipeline_error event.
-GARBLED = ("a logged line with control bytes and raw newlines inside a text log (a field written unescaped?), "
-           "kept whole as one event; the read went on at the next text line")
-#: The same, for the last logged line of such a run that the file's end cuts (flagged ``partial``).
-GARBLED_CUT = ("a logged line with control bytes and raw newlines inside a text log (a field written unescaped?), "
-               "cut by the end of the file: kept as one event flagged partial, replaced once the rest of it is read")
+GARBLED = ("a group of non-text lines inside a text log (control bytes: a logged field written unescaped with raw "
+           "newlines?), kept as one event of at most 64 KiB and a line; the read went on after it")
+#: The same, for a group the file's end cuts (flagged ``partial``).
+GARBLED_CUT = ("a group of non-text lines inside a text log (control bytes: a logged field written unescaped with raw "
+               "newlines?), cut by the end of the file: kept as one event flagged partial, replaced once the rest of "
+               "it is read")
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 

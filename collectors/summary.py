@@ -8,6 +8,13 @@ from pathlib import Path
 from govsoc.core.sink import WriteReceipt
 
 
+def garbled_groups(count: int) -> str:
+    """How a count of groups of non-text lines (collectors.files.binary) is said: by the ingest
+    line and `govsoc status` alike (R11j-2: "15 runs" in one, "15 logged lines" in the other)."""
+    return (f"{count} group{'s' if count != 1 else ''} of non-text lines kept as garbled pipeline_error events, "
+            "read on after each")
+
+
 @dataclass(frozen=True, slots=True)
 class Delivery:
     """Where one batch went: into the store (the receipt), the spool, or dropped."""
@@ -32,8 +39,10 @@ class IngestSummary:
     dropped: int = 0
     truncated: int = 0
     nul_bytes_skipped: int = 0
-    #: Bytes of an unterminated last line left for a later run (follow mode).
+    #: Bytes of an unterminated last line left for a later run (follow mode), or of a group of
+    #: non-text lines the file's end cuts (``waiting_garbled``, R11j-12).
     waiting: int = 0
+    waiting_garbled: bool = False
     #: A stored unterminated last line (one-shot), and completed ones whose partial copy went.
     partial: int = 0
     replaced_partial: int = 0
@@ -44,9 +53,7 @@ class IngestSummary:
     #: fragments of datagrams never reassembled), or None.
     note: str | None = None
     binary: str | None = None
-    #: Where binary content began in a text file (the start of its line): read up to there only.
-    binary_at: int | None = None
-    #: Runs of non-text lines in a text file, each kept as one pipeline_error event (R11i-5).
+    #: Groups of non-text lines in a text file, each kept as one pipeline_error event.
     garbled: int = 0
     #: Why the source could not be read at all, or not to its end (kept for a later run).
     error: str | None = None
@@ -71,11 +78,8 @@ class IngestSummary:
         """The source's line: records, what became of them, and where the rejects went."""
         if self.error:
             return f"{self.source}: not read: {self.error}"
-        if self.binary and self.binary_at is None:
+        if self.binary:
             return f"{self.source}: not read: {self.binary} (choose a parser for its format with --parser)"
-        if self.binary and not self.records:
-            return (f"{self.source}: not read past byte {self.binary_at}: {self.binary} (binary content: no line "
-                    "starting as text within 64 KiB after it; judged again when the file grows)")
         if self.unchanged and self.identity is None:
             return f"{self.source}: empty, nothing to read"
         if self.unchanged:
@@ -88,16 +92,14 @@ class IngestSummary:
         notes = [(self.unreadable, "records unreadable (damaged), skipped"),
                  (self.dropped, "dropped (spool full)"), (self.truncated, "over the record size limit, truncated"),
                  (self.nul_bytes_skipped, "NUL padding bytes skipped"),
-                 (self.garbled, f"run{'s' if self.garbled != 1 else ''} of non-text lines among the unparsed, "
-                                "read on after each"),
+                 (self.garbled, garbled_groups(self.garbled)[len(str(self.garbled)) + 1:]),
                  (self.partial, "unterminated last line stored, flagged partial"),
                  (self.replaced_partial, "completed line replaced its partial copy"),
-                 (self.waiting, "bytes of an unterminated last line left for later")]
+                 (self.waiting, "bytes of non-text lines left for later (waiting for the next text line)"
+                  if self.waiting_garbled else "bytes of an unterminated last line left for later")]
         parts += [f"{count} {what}" for count, what in notes if count]
         if self.note:
             parts.append(self.note)
-        if self.binary:
-            parts.append(f"stopped at byte {self.binary_at}: {self.binary}, binary content not read")
         if self.damage:
             parts.append(self.damage)
         if self.read_error:

@@ -305,7 +305,7 @@ def _said_waiting(summary: IngestSummary, waiting: dict[str, tuple[str | None, i
     else:
         waiting[summary.source] = line
     quiet = IngestSummary(source=summary.source, identity=summary.identity, offset=summary.offset,
-                          unit=summary.unit, waiting=summary.waiting)
+                          unit=summary.unit, waiting=summary.waiting, waiting_garbled=summary.waiting_garbled)
     return said and summary.line() == quiet.line()
 
 

@@ -23,6 +23,7 @@ from govsoc.collectors.flows.run_marker import lost_runs
 from govsoc.collectors.receivers import OUTCOMES, counters_folder, load_counters
 from govsoc.collectors.receivers.backlog import backlog_spool
 from govsoc.collectors.spool import Spool
+from govsoc.collectors.summary import garbled_groups
 from govsoc.core.config import Config
 from govsoc.core.errors import ParseError
 
@@ -370,13 +371,12 @@ def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -
                       f"record {row['checkpoint']}" if row["unit"] == "record" else
                       f"{row['checkpoint']} (line {row['line']})", lag)
     console().print(table)
-    for row in rows:  # binary content and runs of garbage: the rule is collectors.files.binary's
-        if row["binary"]:
-            click.echo(one_line(f"binary: {row['source']}: read up to byte {row['binary_at']}: {row['binary']} (no "
-                                f"line starting as text within 64 KiB after it; judged again when the file grows)"))
+    for row in rows:  # binary content and groups of non-text lines: the rule is collectors.files.binary's
+        if row["binary"]:  # an older rule stopped a text log there (R11j-9, -11); the next run reads on
+            click.echo(one_line(f"binary: {row['source']}: read up to byte {row['binary_at']}: {row['binary']} (by "
+                                f"an older rule; the next run reads on from there)"))
         if row["garbled"]:
-            click.echo(one_line(f"garbled: {row['source']}: {row['garbled']} logged lines with control bytes and raw "
-                                f"newlines (text lines after them) kept as pipeline_error events, read on after each"))
+            click.echo(one_line(f"garbled: {row['source']}: {garbled_groups(row['garbled'])}"))
     for link in refused:
         click.echo(one_line(f"refused: {link['path']}: {link['refused']} times; {link['reason']}"))
     if damaged_checkpoints:

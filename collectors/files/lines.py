@@ -15,20 +15,15 @@ Padding after the last line read (a log that ends in a crash's NUL bytes) is not
 and reporting it again each run (R11 F3), unless its first bytes are no longer NUL (a writer that
 extends its file with NULs and fills them in place, as log4j's memory-mapped appender does).
 
-Content that is not text (collectors.files.binary.binary_in, asked of every chunk) is judged
-per run, not per file (R11i-5): when a text line follows within RESUME_BYTES of its first
-control byte, the bytes from the start of the line it begins in up to that text line are
-records flagged ``garbled``, one per line in it that starts as text with the lines of control
-bytes after it (a logged field with raw newlines: its lines are one logged line), counted in
-``garbled``, and the read goes on at the text line. When the content ends before that can be
-told, a run holding NUL bytes (but crash padding) is binary content; another one a one-shot
-read takes as garbage to the end of the content, its last logged line (from its last line that
-starts as text, or the run's start) one record flagged ``garbled`` and ``partial``, as an
-unterminated last line is: its end is not told (R11j-10). A read that is not final (--follow)
-waits before it (``waiting``) for what comes next. When no text line follows
-within RESUME_BYTES, it is binary content: the
-read ends at the start of the line it begins in, the lines before it are returned, the position
-and what it is kept in the stats (``binary_at``, ``binary``), and nothing of it is returned as a line (R11 F6).
+Lines that are not text (collectors.files.binary.line_kind: a control byte in them) are judged
+one by one, by their own bytes: consecutive ones are one group, ended by the next text line or
+at the first line end GROUP_BYTES after the group's start, and returned as one record flagged
+``garbled`` (counted in ``garbled``); the read goes on at the next line, however far it is. A
+group the content's end cuts (its end not told: the next line may still be a non-text one) is,
+in a final read, one record flagged ``garbled`` and ``partial`` from its start to the end, as an
+unterminated last line is (R11j-10): the checkpoint stays at its start and the longer read
+replaces it; a read that is not final (--follow) waits before it (``waiting``, with
+``waiting_garbled``). So where reads start and end never changes what is stored (R11j-7).
 """
 
 from __future__ import annotations
@@ -37,13 +32,13 @@ import gzip
 import os
 import re
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from govsoc.collectors.base import FILE_ORIGIN, RawRecord
-from govsoc.collectors.files.binary import WINDOW, binary_in, binary_magic, line_heads, nul_in, run_end
+from govsoc.collectors.files.binary import GROUP_BYTES, NON_TEXT, TEXT, line_kind
 from govsoc.collectors.files.identity import TAIL_BYTES, open_content
 
 #: The default record size limit (plan: 1 MiB).
@@ -77,11 +72,12 @@ class ReadStats:
     #: Damage found after the content was read to its end (a gzip trailer's CRC or length
     #: wrong, garbage after the gzip member): nothing more will come, the read is done (V12 F6).
     damage: str | None = None
-    #: Binary content found: where the line it begins in starts (the read stopped there), and what it is.
-    binary_at: int | None = None
-    binary: str | None = None
-    #: Runs of non-text lines followed by text, each returned as one record flagged ``garbled``.
+    #: Groups of non-text lines, each returned as one record flagged ``garbled``.
     garbled: int = 0
+    #: ``waiting`` bytes are a group of non-text lines the content's end cuts, not one line.
+    waiting_garbled: bool = False
+    #: The content position read to.
+    read_to: int = 0
     #: The last chunks read, (content position, bytes), newest last: the bytes really read, for
     #: checkpoint tail digests after the file changed under the reader (rotation, copytruncate).
     chunks: tuple[tuple[int, bytes], ...] = ()
@@ -138,6 +134,44 @@ class _Line:
         return None, 0
 
 
+@dataclass(slots=True)
+class _Piece:
+    """One line as split (a newline, crash padding or the content's end ends it): its first
+    ``max_bytes`` bytes, its length and where it ends; ``torn`` by crash padding, ``open`` when
+    the content ended before its newline."""
+
+    data: bytes
+    offset: int
+    end: int
+    length: int
+    number: int
+    torn: bool = False
+    open: bool = False
+
+
+@dataclass(slots=True)
+class _Group:
+    """A group of non-text lines being gathered: its first bytes (capped) and its extent."""
+
+    offset: int
+    number: int
+    padded_to: int
+    data: bytearray
+    end: int = 0
+    length: int = 0
+    last: int = 0
+    #: Whether its last line ended with a newline (1) or not (0: torn, or the content's end).
+    newline: int = 0
+
+    def add(self, piece: _Piece, cap: int) -> None:
+        self.newline = 0 if piece.torn or piece.open else 1
+        room = cap - len(self.data)
+        if room > 0:
+            self.data += (piece.data + b"\n" * self.newline)[:room]
+        self.length += piece.length + self.newline
+        self.end, self.last = piece.end, piece.number - piece.torn
+
+
 def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, start: int = 0,
                first_line: int = 0, max_bytes: int = DEFAULT_MAX_RECORD_BYTES, final: bool = True,
                stats: ReadStats | None = None, chunk_size: int = _CHUNK, padding: int = 0) -> Iterator[RawRecord]:
@@ -156,12 +190,8 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
         except (EOFError, OSError, zlib.error) as e:  # a gzip copy shorter than the position (still written)
             stats.error = f"content unreadable before byte {base}: {e}"
             return
-    number = first_line
-    line = _Line()
-    carry = b""
 
-
-    def emit(data: bytes, offset: int, end: int, length: int, flags: tuple[str, ...] = (),
+    def emit(data: bytes, offset: int, end: int, length: int, number: int, flags: tuple[str, ...] = (),
              line_number: int | None = None) -> RawRecord | None:
         if "partial" not in flags:
             stats.consumed, stats.lines = end, number
@@ -176,37 +206,85 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
         return RawRecord(data=data, origin=origin, offset=offset, line=line_number or number, identity=identity,
                          end=end, flags=flags)
 
-    pending = b""  # what follows a run of garbage in the chunk it was found in, read next
-    while chunk := pending or _read(stream, chunk_size, stats):
-        if not pending and fd is not None and not _unchanged_before(fd, stats):
+    def flush(group: _Group, flags: tuple[str, ...] = ("garbled",)) -> RawRecord | None:
+        stats.garbled += 1
+        newline = group.length - group.newline  # without its last line's newline
+        data = bytes(group.data[:newline] if newline <= max_bytes else group.data)
+        return emit(data, group.offset, group.end, newline, group.last, flags, group.number)
+
+    def line_record(piece: _Piece) -> RawRecord | None:
+        # a torn line and the line after its padding share one physical line number
+        if piece.torn:
+            return emit(piece.data, piece.offset, piece.end, piece.length, piece.number - 1, ("torn",), piece.number)
+        return emit(piece.data, piece.offset, piece.end, piece.length, piece.number)
+
+    group: _Group | None = None
+    for piece in _pieces(stream, base, first_line, max_bytes, chunk_size, fd, stats):
+        kind = line_kind(piece.data)
+        if piece.open:  # the content's end: a partial line, alone or ending a group
+            if group is None and kind != NON_TEXT:
+                if final and stats.error is None:  # after a read error the line may go on: wait for it
+                    record = emit(piece.data, piece.offset, piece.end, piece.length, piece.number, ("partial",))
+                    if record is not None:
+                        yield record
+                else:
+                    stats.waiting = piece.length
+                return
+            group = group or _Group(offset=piece.offset, number=piece.number, padded_to=stats.padded_to,
+                                    data=bytearray())
+            group.add(piece, max_bytes)
+            break
+        if group is None:
+            if kind != NON_TEXT:
+                record = line_record(piece)
+                if record is not None:
+                    yield record
+                continue
+            group = _Group(offset=piece.offset, number=piece.number, padded_to=stats.padded_to, data=bytearray())
+        elif kind == TEXT:  # the group ends before it
+            record = flush(group)
+            group = None
+            if record is not None:
+                yield record
+            record = line_record(piece)
+            if record is not None:
+                yield record
+            continue
+        group.add(piece, max_bytes)
+        if group.end - group.offset >= GROUP_BYTES:  # the cap: the next group starts here
+            record = flush(group)
+            group = None
+            if record is not None:
+                yield record
+    if group is None:
+        return
+    # A group the content's end cuts: the next line may still be a non-text one, so its end is
+    # not told. Final, it is one record flagged partial (replaced once read longer, R11j-10);
+    # else the read waits before it (R11j-7: a cut group stored as complete, the rest of it read
+    # later as other lines).
+    stats.padded_to = min(stats.padded_to, group.padded_to)
+    if final and stats.error is None:
+        record = flush(group, ("garbled", "partial"))
+        if record is not None:
+            yield record
+    else:
+        stats.waiting, stats.waiting_garbled = stats.read_to - group.offset, True
+
+
+def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size: int, fd: int | None,
+            stats: ReadStats) -> Iterator[_Piece]:
+    """The lines of ``stream`` from content position ``base`` (line ``number`` + 1), blank ones
+    too, each as a _Piece; crash padding skipped and counted (``nul_bytes_skipped``,
+    ``padded_to``); the last one ``open`` when the content ends before its newline."""
+    line = _Line()
+    stats.read_to = base
+    while chunk := _read(stream, chunk_size, stats):
+        if fd is not None and not _unchanged_before(fd, stats):
             stats.error = _changed(base)
             break
-        # a whole window to judge (a buffered file's first read1 gives what its buffer held: 4 KiB)
-        while not pending and len(carry) + len(chunk) < WINDOW and (more := _read(stream, chunk_size, stats)):
-            chunk += more
-        pending = b""
-        # judged with the end of the chunk before: whole windows, wherever the chunks end
-        binary, held, resume, wait, cut = binary_in(carry + chunk), len(carry), None, False, False
-        if binary is not None:  # a run of garbage (text follows) or binary content
-            chunk, resume, ended = _judge(stream, chunk_size, stats, carry, chunk, max(0, binary[0] - held))
-            if resume is None and ended and not nul_in(chunk[max(0, binary[0] - held):]):
-                # the content ends within the look-ahead, and NUL bytes (an executable's strings)
-                # do not tell it binary either: not judged yet
-                if not final:  # --follow: what comes next tells (no false "binary" said meanwhile)
-                    wait = True
-                elif b"\n" in chunk[max(0, binary[0] - held):]:
-                    # one-shot: garbage to the end of the content, its last logged line partial
-                    resume, cut = len(chunk), True
-                else:  # one-shot, no line end after it: the partial last line
-                    binary = None
-        whole = chunk
-        carry = chunk[-WINDOW:]
-        if binary is not None:  # read the text before it; the run is read or the read stopped below
-            chunk = chunk[:max(0, binary[0] - held)]
-            if resume is None and not wait:
-                stats.binary = binary[1]
         pos, size = 0, len(chunk)
-        stats.chunks = (*_kept(stats.chunks), (base, whole[:resume] if resume is not None else chunk))
+        stats.chunks = (*_kept(stats.chunks), (base, chunk))
+        stats.read_to = base + size
         padded = _PAD in chunk
         while pos < size:
             if line.torn:  # skip the padding; the next byte that is not NUL starts the next line
@@ -217,10 +295,8 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
                 if found is None:
                     break
                 # The torn text and the line after the padding share one physical line number.
-                record = emit(bytes(line.data or b""), line.offset, base + pos, line.length, ("torn",), number + 1)
+                yield _Piece(bytes(line.data or b""), line.offset, base + pos, line.length, number + 1, torn=True)
                 line = _Line()
-                if record is not None:
-                    yield record
                 continue
             if line.data is None:
                 if chunk[pos] == 0:  # crash padding before a line: skip, count
@@ -232,11 +308,9 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
                 newline = chunk.find(b"\n", pos)
                 if newline >= 0 and (not padded or chunk.find(_PAD, pos, newline) < 0):  # the common case
                     number += 1
-                    record = emit(chunk[pos:min(newline, pos + max_bytes)], base + pos, base + newline + 1,
-                                  newline - pos)
+                    yield _Piece(chunk[pos:min(newline, pos + max_bytes)], base + pos, base + newline + 1,
+                                 newline - pos, number)
                     pos = newline + 1
-                    if record is not None:
-                        yield record
                     continue
                 line = _Line(offset=base + pos, data=bytearray())
             newline = chunk.find(b"\n", pos)
@@ -248,93 +322,15 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
             if newline < 0:
                 break
             number += 1
-            record = emit(bytes(line.data or b""), line.offset, base + newline + 1, line.length)
+            yield _Piece(bytes(line.data or b""), line.offset, base + newline + 1, line.length, number)
             line = _Line()
             pos = newline + 1
-            if record is not None:
-                yield record
-        if resume is not None:  # the run, up to the text line after it: a record per logged line
-            run = whole[size:resume]
-            at = line.offset if line.data is not None else base + size
-            head = bytes(line.data) if line.data is not None else b""
-            bounds = [0, *line_heads(run), len(run)]
-            for begin, stop in zip(bounds, bounds[1:], strict=False):
-                piece = run[begin:stop]
-                offset = at if begin == 0 else base + size + begin
-                if cut and stop == len(run):  # its end not told: more of this logged line may follow
-                    data = (head if begin == 0 else b"") + piece
-                    data = data[:-1] if data.endswith(b"\n") else data
-                    yield from _cut_line(data[:max_bytes], offset, base + size + stop, len(data), number + 1, fd,
-                                         stats, emit)
-                    return
-                first, number = number + 1, number + piece.count(b"\n")
-                stats.garbled += 1
-                record = emit(((head if begin == 0 else b"") + piece[:-1])[:max_bytes], offset, base + size + stop,
-                              base + size + stop - 1 - offset, ("garbled",), first)
-                if record is not None:
-                    yield record
-            line, pending, carry, base = _Line(), whole[resume:], b"", base + resume
-            continue
-        if wait:  # read again from the run's line by the next poll
-            stats.waiting = base + len(whole) - (line.offset if line.data is not None else base + size)
-            return
-        if stats.binary is not None:
-            at = line.offset if line.data is not None else base + size
-            stats.binary_at = at
-            # what it is, when a known format starts the line (an executable appended to a log)
-            stats.binary = (binary_magic(whole[at - base:at - base + 16]) if at >= base else None) or stats.binary
-            return
         base += size
     else:  # the end, or a truncation below the position read to (R11e F1): the last chunk tells
         if fd is not None and stats.error is None and not _unchanged_before(fd, stats):
             stats.error = _changed(base)
     if line.data is not None:
-        if final and stats.error is None:  # after a read error the line may go on: wait for it
-            number += 1
-            record = emit(bytes(line.data), line.offset, base, line.length, ("partial",))
-            if record is not None:
-                yield record
-        else:
-            stats.waiting = line.length
-
-
-def _cut_line(data: bytes, offset: int, end: int, length: int, number: int, fd: int | None, stats: ReadStats,
-              emit: Callable[..., RawRecord | None]) -> Iterator[RawRecord]:
-    """The last logged line of a run of garbage the content's end cuts (one-shot), from its start
-    to that end: one record flagged ``garbled`` and ``partial``, as an unterminated last line is
-    (R11j-10). Its end is not told, so more of the same logged line may follow; stored as a
-    complete record, its id held where the content happened to end, and the read of the grown
-    file stored the whole line beside it, or a cut elsewhere after a kill. As a partial line,
-    the checkpoint stays at its start and the FileTracker supersedes it once the line is read
-    complete. Like any unterminated line, it waits after a read error (the file truncated under
-    the reader: what is read is no longer that file's)."""
-    if fd is not None and stats.error is None and not _unchanged_before(fd, stats):
-        stats.error = _changed(end)
-    if stats.error is not None:
-        stats.waiting = end - offset
-        return
-    stats.garbled += 1
-    record = emit(data, offset, end, length, ("garbled", "partial"), number)
-    if record is not None:
-        yield record
-
-
-def _judge(stream: BinaryIO, chunk_size: int, stats: ReadStats, carry: bytes, chunk: bytes,
-           at: int) -> tuple[bytes, int | None, bool]:
-    """Whether the content that is not text from ``chunk[at:]`` on is a run of garbage: the chunk
-    (read further when the text line after it may begin beyond it), where the text line after
-    the run begins in it (None: binary content, see collectors.files.binary), and whether the
-    content ended before that could be told."""
-    held = len(carry)
-    while True:
-        resume, told = run_end(carry + chunk, held + at)
-        if not told and not (more := _read(stream, chunk_size, stats)):  # the end, for now
-            resume, told = run_end(carry + chunk, held + at, complete=True)
-            # not told: the end came first; after a read error, binary until judged again
-            return chunk, None if resume is None else resume - held, not told and stats.error is None
-        if told:
-            return chunk, None if resume is None else resume - held, False
-        chunk += more
+        yield _Piece(bytes(line.data), line.offset, base, line.length, number + 1, open=True)
 
 
 def _kept(chunks: tuple[tuple[int, bytes], ...]) -> tuple[tuple[int, bytes], ...]:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from govsoc.collectors.base import GrowingSource, RawRecord, record_digest
 from govsoc.collectors.checkpoints import RECORD_FILE, Checkpoint, CheckpointStore, Partial
-from govsoc.collectors.files.binary import BINARY_RULE
 from govsoc.collectors.files.identity import FileView, fingerprint, read_tail_digest
 from govsoc.collectors.files.lines import ReadStats
 from govsoc.collectors.summary import Delivery, IngestSummary
@@ -134,12 +133,9 @@ class FileTracker:
             checkpoint = replace(checkpoint, offset=stats.consumed, line=stats.lines, padding=0)
         if checkpoint.partial is None and checkpoint.offset == stats.consumed:  # padding read, never again (R11 F3)
             checkpoint = replace(checkpoint, padding=max(0, stats.padded_to - stats.consumed))
-        if stats.binary is not None and stats.binary_at is not None:  # stopped there, counted once
-            again = checkpoint.binary is not None and checkpoint.binary_at == stats.binary_at
-            checkpoint = replace(checkpoint, binary=stats.binary, binary_at=stats.binary_at,
-                                 binary_rule=BINARY_RULE).counted(binary=0 if again else 1)
-        elif checkpoint.binary is not None:
-            # judged again (grown, or stopped by the per-file rule): read on past it (R11i-5)
+        if checkpoint.binary is not None:
+            # stopped by an older rule (per file, or per run of 8 KiB windows): a file that began
+            # as text is never stopped now, so it was read on past it (R11i-5, R11j-9, -11)
             checkpoint = replace(checkpoint, binary=None, binary_at=0, binary_rule=0)
         checkpoint = self._hinted(checkpoint.counted(truncated=self.stats.truncated, garbled=self.stats.garbled,
                                                      nul_bytes_skipped=self.stats.nul_bytes_skipped))

@@ -18,26 +18,54 @@ from govsoc.collectors.files.lines import ReadStats, read_lines
 
 
 def reference(content: bytes, max_bytes: int) -> list[tuple[int, bytes, bool, bool]]:
-    """(offset, data, truncated, partial) of each non-blank line, by plain splitting: on newlines,
-    then on runs of 16 or more NUL bytes (crash padding ends a torn line; leading NULs skipped)."""
-    out = []
+    """(offset, data, truncated, partial) of each non-blank record: the lines, by plain splitting
+    (on newlines, then on runs of 16 or more NUL bytes: crash padding ends a torn line; leading
+    NULs skipped), then each group of lines with a control byte in them (and the clean lines
+    under 16 bytes among them) one record, ended by a clean line of 16 bytes or more (the
+    64 KiB cap is beyond these contents)."""
+    pieces = []  # (offset, first max_bytes bytes, length, ends with a newline, last)
     parts = content.split(b"\n")
     position = 0
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
         if last and not part:
             break
-        pieces = [(m.start(), m.group()) for m in re.finditer(rb"(?:(?!\x00{16}).)+", part, re.DOTALL)] or [(0, b"")]
-        for number, (start, piece) in enumerate(pieces):
+        found = [(m.start(), m.group()) for m in re.finditer(rb"(?:(?!\x00{16}).)+", part, re.DOTALL)] or [(0, b"")]
+        for number, (start, piece) in enumerate(found):
             stripped = piece.lstrip(b"\x00")
-            data = stripped[:max_bytes]
-            if data.endswith(b"\r"):
-                data = data[:-1]
-            # partial: unterminated at the end of the content, nothing but padding after it
-            partial = last and not any(p.strip(b"\x00") for _, p in pieces[number + 1:])
-            if data.strip():
-                out.append((position + start + len(piece) - len(stripped), data, len(stripped) > max_bytes, partial))
+            tail = not any(p.strip(b"\x00") for _, p in found[number + 1:])
+            if not stripped and (not tail or last):  # only NUL bytes: padding, no line
+                continue
+            pieces.append((position + start + len(piece) - len(stripped), stripped[:max_bytes], len(stripped),
+                           tail and not last, last and tail))
+            if tail:
+                break
         position += len(part) + 1
+    out: list[tuple[int, bytes, bool, bool]] = []
+
+    def add(offset: int, data: bytes, length: int, partial: bool) -> None:
+        data = data[:-1] if data.endswith(b"\r") else data
+        if data.strip():
+            out.append((offset, data, length > max_bytes, partial))
+
+    def add_group(group: list[tuple[int, bytes, int, bool, bool]], partial: bool) -> None:
+        # its lines with their newlines, less the last one's; truncated past max_bytes
+        joined = b"".join(p[1] + b"\n" * p[3] for p in group)
+        length = sum(p[2] + p[3] for p in group) - group[-1][3]
+        add(group[0][0], joined[:length] if length <= max_bytes else joined[:max_bytes], length, partial)
+
+    group: list[tuple[int, bytes, int, bool, bool]] = []
+    for piece in pieces:
+        control = re.search(rb"[\x00-\x08\x0a\x0e-\x1a\x1c-\x1f]", piece[1]) is not None
+        if group and not control and len(piece[1]) >= 16 and not piece[4]:
+            add_group(group, False)
+            group = []
+        if group or control:
+            group.append(piece)
+        else:
+            add(piece[0], piece[1], piece[2], piece[4])
+    if group:  # cut by the end of the content: one record flagged partial
+        add_group(group, True)
     return out
 
 
@@ -60,7 +88,7 @@ def test_reader_matches_the_reference_model(content: bytes, max_bytes: int, chun
     assert [g[:4] for g in got] == reference(content, max_bytes)
     for offset, data, truncated, _partial, end in got:
         assert len(data) <= max_bytes and end > offset
-        if not truncated:
+        if not truncated and b"\n" not in data:  # a line (a group's lines lose their leading NULs)
             assert content[offset:offset + len(data)] == data
 
 
