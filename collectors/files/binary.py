@@ -58,8 +58,8 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
 CONTROL_SHARE = 0.10
 _PADDING = re.compile(rb"\x00{16,}")
 _CONTROL = frozenset(range(0, 32)) - {9, 10, 11, 12, 13, 27}
-#: Every byte that is not a control byte: bytes.translate(None, _TEXT) leaves the control bytes.
-_TEXT = bytes(sorted(set(range(256)) - _CONTROL))
+#: Every byte that is not a control byte: bytes.translate(None, TEXT_BYTES) leaves the control bytes.
+TEXT_BYTES = _TEXT = bytes(sorted(set(range(256)) - _CONTROL))
 #: How many leading bytes of a line must be free of control bytes for it to start like text, and
 #: the shortest text line.
 HEAD_BYTES = 16

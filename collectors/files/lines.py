@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from govsoc.collectors.base import FILE_ORIGIN, RawRecord
-from govsoc.collectors.files.binary import GROUP_BYTES, NON_TEXT, TEXT, line_kind
+from govsoc.collectors.files.binary import GROUP_BYTES, NON_TEXT, TEXT, TEXT_BYTES, line_kind
 from govsoc.collectors.files.identity import TAIL_BYTES, open_content
 
 #: The default record size limit (plan: 1 MiB).
@@ -147,6 +147,8 @@ class _Piece:
     number: int
     torn: bool = False
     open: bool = False
+    #: No control byte in it (known from its chunk's, without looking at the line).
+    clean: bool = False
 
 
 @dataclass(slots=True)
@@ -174,10 +176,12 @@ class _Group:
 
 def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, start: int = 0,
                first_line: int = 0, max_bytes: int = DEFAULT_MAX_RECORD_BYTES, final: bool = True,
-               stats: ReadStats | None = None, chunk_size: int = _CHUNK, padding: int = 0) -> Iterator[RawRecord]:
+               stats: ReadStats | None = None, chunk_size: int = _CHUNK, padding: int = 0,
+               group_bytes: int = GROUP_BYTES) -> Iterator[RawRecord]:
     """The records of ``stream`` from content position ``start`` (line ``first_line`` + 1);
     ``padding`` NUL bytes after ``start`` were read before: reading starts after them, unless
-    they were written over since."""
+    they were written over since. A group of non-text lines ends at the first line end
+    ``group_bytes`` after its start at the latest (tests make it small)."""
     stats = stats if stats is not None else ReadStats()
     fd = _plain_fd(stream)
     if padding and fd is not None and not _still_nul(fd, start, padding):
@@ -220,6 +224,11 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
 
     group: _Group | None = None
     for piece in _pieces(stream, base, first_line, max_bytes, chunk_size, fd, stats):
+        if piece.clean and group is None:  # the common case: text among text
+            record = emit(piece.data, piece.offset, piece.end, piece.length, piece.number)
+            if record is not None:
+                yield record
+            continue
         kind = line_kind(piece.data)
         if piece.open:  # the content's end: a partial line, alone or ending a group
             if group is None and kind != NON_TEXT:
@@ -251,7 +260,7 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
                 yield record
             continue
         group.add(piece, max_bytes)
-        if group.end - group.offset >= GROUP_BYTES:  # the cap: the next group starts here
+        if group.end - group.offset >= group_bytes:  # the cap: the next group starts here
             record = flush(group)
             group = None
             if record is not None:
@@ -286,6 +295,7 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
         stats.chunks = (*_kept(stats.chunks), (base, chunk))
         stats.read_to = base + size
         padded = _PAD in chunk
+        clean = not chunk.translate(None, TEXT_BYTES)
         while pos < size:
             if line.torn:  # skip the padding; the next byte that is not NUL starts the next line
                 found = _NON_NUL.search(chunk, pos)
@@ -309,7 +319,7 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
                 if newline >= 0 and (not padded or chunk.find(_PAD, pos, newline) < 0):  # the common case
                     number += 1
                     yield _Piece(chunk[pos:min(newline, pos + max_bytes)], base + pos, base + newline + 1,
-                                 newline - pos, number)
+                                 newline - pos, number, False, False, clean)
                     pos = newline + 1
                     continue
                 line = _Line(offset=base + pos, data=bytearray())
