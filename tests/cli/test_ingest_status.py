@@ -87,3 +87,17 @@ def test_events_drained_from_the_spool_are_shown_stored(govsoc: Run, tmp_path: P
     a, b = rows["auth.log"], rows["other.log"]
     assert (a["records"], a["stored"], a["created"], a["spooled"], a["accepted"]) == (50, 50, 50, 0, 50)
     assert (b["records"], b["stored"], b["created"], b["spooled"], b["accepted"]) == (21, 21, 21, 0, 21)
+
+
+def test_ingest_and_status_count_groups_of_non_text_lines_alike(govsoc: Run, tmp_path: Path) -> None:
+    # R11j-2: for the same hostile lines the ingest line said "15 runs of non-text lines among
+    # the unparsed" and govsoc status "15 logged lines with control bytes and raw newlines".
+    # Two hostile logged lines (raw newlines in a field), each between text lines: two groups.
+    log = tmp_path / "auth.log"
+    hostile = b"Dec 10 07:00:00 h sshd[9]: Invalid user \x01\x02\n\x03\x04\n\x05 from 10.9.9.9 port 4444\n"
+    log.write_bytes(sshd(1) + hostile + sshd(2) + hostile + sshd(3))
+    said = "2 groups of non-text lines kept as garbled pipeline_error events, read on after each"
+    code, out, _ = govsoc("ingest", str(log))
+    assert code == 0 and said in out, out
+    code, out, _ = govsoc("status")
+    assert code == 0 and f"garbled: {log}: {said}" in out.replace("\n", " "), out
