@@ -5,6 +5,7 @@ so that each interruption falls where the test puts it."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import time
@@ -240,3 +241,36 @@ def test_a_first_generation_modified_before_the_first_look_is_said_and_counted(t
     assert record.refused == 1
     follower.poll()
     assert len([n for n in notices if "auth.log.1: not read" in n]) == 1  # said once, not every poll
+
+
+def test_a_generation_an_older_rule_stopped_as_binary_is_read_on_after_rotation(tmp_path: Path,
+                                                                                sqlite_store: SqliteStore) -> None:
+    # R11j-9/-11: the rule of 8 KiB windows stopped a text log for good at a hostile line
+    # ("binary", Checkpoint.binary_rule 2), and the file, unchanged since, was not judged again.
+    # Rotated since, the generation read before at the path is read on from where that rule
+    # stopped (BINARY_RULE 3), its hostile field kept as groups, and the new file after it.
+    logs = tmp_path / "log"
+    logs.mkdir()
+    log = logs / "auth.log"
+    options = IngestOptions()
+    write(log, 0, 300)
+    pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state")
+    pipeline.ingest_file(log, options)
+    stopped_at = log.stat().st_size
+    with log.open("ab") as out:
+        out.write(b"Dec 10 07:05:00 web1 app[7]: request body " + b"\x01\x02\n\x03" * 20_000 + b" end\n")
+    write(log, 300, 300)
+    # what the old rule left: the file read up to the hostile line, "binary" there
+    (checkpoint,) = pipeline.checkpoints.all()
+    assert checkpoint.offset == stopped_at
+    old = checkpoint.to_json() | {"binary": "binary data (51% control bytes in 8192 bytes)",
+                                  "binary_at": stopped_at, "binary_rule": 2, "size": log.stat().st_size}
+    (pipeline.checkpoints.folder / f"{checkpoint.identity}.json").write_text(json.dumps(old))
+    logrotate(logs, log, "create")
+    write(log, 1000, 10)
+    fresh = Pipeline(sqlite_store, data_dir=tmp_path / "state")
+    one_shot(fresh, log, options)
+    stored = originals(sqlite_store)
+    assert len(stored) == len(set(stored))
+    expected = {f"web1 sshd[{i}]:" for i in (*range(600), *range(1000, 1010))}
+    assert expected <= {s.split(" ", 3)[3].split(" Failed")[0] for s in stored if "sshd[" in s}
