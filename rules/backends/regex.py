@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any, Final
 
 from govsoc.core.caseless import SIGMAS, fold
-from govsoc.rules.backends.pcre import brace_quantifier
+from govsoc.rules.backends.pcre import brace_quantifier, line_start_may_end
 
 __all__ = ["inline_flags", "lucene_regexp", "regexp_size", "relax_loops"]
 
@@ -67,6 +67,10 @@ def lucene_regexp(pattern: str, *, ignore_case: bool = False, multiline: bool = 
     options: dict[str, Any] = {"ignore_case": ignore_case, "multiline": multiline, "dotall": dotall,
                                "relax_above": relax_above}
     _check_groups(pattern)
+    if multiline and any(char == "^" and line_start_may_end(pattern, i + 1) for i, char, _ in _structure(pattern)):
+        # (.*\n)? before the rest would take a final newline with nothing after it: PCRE's ^ is not there.
+        raise ValueError("'^' with m where nothing need follow it: PCRE's ^ does not match after a final "
+                         "newline, which a Lucene regexp cannot tell")
     alternatives = _split_alternatives(pattern)
     if len(alternatives) > 1:
         # A search for A|B finds what a search for A or one for B finds.

@@ -232,7 +232,7 @@ class GovsocSqliteBackend(sqliteBackend):
         flags = "".join(sorted({value.sigma_to_re_flag[f] for f in value.flags} | set(inline) | caseless))
         # PCRE's meaning, not Python's: ASCII character types, PCRE2's braces (rules/backends/pcre.py);
         # run by RE2, linear in the value, unless RE2 cannot say it (rules/backends/re2_syntax.py).
-        python = (f"(?{flags})" if flags else "") + python_regexp(pattern)
+        python = (f"(?{flags})" if flags else "") + python_regexp(pattern, multiline="m" in flags)
         return regexp_sql(self.escape_and_quote_field(cond.field), python, linear=re2_regexp(pattern, flags),
                           field=str(field) if field != _ELEMENT else "an element")
 
