@@ -17,7 +17,7 @@ writes conditions over the expressions these functions return and over the SQL f
 ``govsoc_number(value)``
     A value as a number: numbers as they are, text that spells a finite number as that number,
     anything else NULL (Sigma's ``|lt``/``|gt`` compare numbers, also on text fields).
-``govsoc_re2(value, pattern)``, ``govsoc_regexp(value, pattern, field)``
+``govsoc_re2(value, pattern, field)``, ``govsoc_regexp(value, pattern, field)``
     Sigma's ``|re``: RE2, linear in the value, or Python's re.search under a CPU bound for what
     RE2 cannot say (govsoc.store.sqlite_regexp). ``value REGEXP pattern`` is the bounded search too.
 
@@ -252,7 +252,7 @@ def regexp_sql(expr: str, pattern: str, *, linear: str | None = None, field: str
     RE2 expression ``linear`` when there is one, else the Python ``pattern`` under a CPU bound
     (govsoc.store.sqlite_regexp)."""
     if linear is not None:
-        return f"govsoc_re2({expr}, {sql_string(linear)})"
+        return f"govsoc_re2({expr}, {sql_string(linear)}, {sql_string(field)})"
     return f"govsoc_regexp({expr}, {sql_string(pattern)}, {sql_string(field)})"
 
 
@@ -445,7 +445,8 @@ def register_functions(db: sqlite3.Connection) -> None:
     db.create_function("govsoc_fold", 1, _fold, deterministic=True)
     db.create_function("govsoc_number", 1, _number, deterministic=True)
     db.create_function("REGEXP", 2, _regexp, deterministic=True)
-    db.create_function("govsoc_re2", 2, _re2, deterministic=True)
+    db.create_function("govsoc_re2", 2, _re2, deterministic=True)  # as conversions before 3 arguments wrote it
+    db.create_function("govsoc_re2", 3, _re2, deterministic=True)
     db.create_function("govsoc_regexp", 3, _bounded, deterministic=True)
     db.create_function("govsoc_json_text", 1, _json_text, deterministic=True)
 
@@ -516,8 +517,8 @@ def _regexp(pattern: str, value: object) -> bool:
     return bounded_search(pattern, value, "a field")
 
 
-def _re2(value: object, pattern: str) -> bool:
-    return linear_search(pattern, value)
+def _re2(value: object, pattern: str, field: str = "a field") -> bool:
+    return linear_search(pattern, value, field)
 
 
 def _bounded(value: object, pattern: str, field: str) -> bool:

@@ -2,9 +2,21 @@
 
 SQLite has no REGEXP of its own; the store installs two (govsoc.store.sqlite_query):
 
-``govsoc_re2(value, pattern)``
+``govsoc_re2(value, pattern, field)``
     RE2 (google-re2), linear in the value: a hostile log line cannot make it slow. The rule
     backend writes the pattern in RE2's syntax with PCRE's meaning (rules/backends/re2_syntax.py).
+    Groups do not capture (a boolean needs no spans; a group's span made RE2 run its slow
+    automaton over the whole match: ``(.*a){100}`` over a 1 MB line took 3.2 s, without
+    captures 0.01 s, R12g F7). RE2 is linear in the value, but times the pattern's program: its
+    fast automaton (DFA) gives up on a pattern whose states blow up and its NFA takes up to
+    ~4.4 ns per byte and program step (``[ab]*a[ab]{999}`` over random a/b text; 1,005 steps:
+    1.7 s for 400 KB). A value whose bytes x steps is within :data:`RE2_STEPS_PER_SECOND` x
+    :data:`CPU_SECONDS` is searched at once (nearly all: the median SigmaHQ ``|re`` is a program
+    of 34 steps, the largest 2,361); a larger one is searched on a thread of its own, watched:
+    past :data:`CPU_SECONDS` of that thread's CPU the value is abandoned and the rule fails as
+    for the fallback's overrun, said with the pattern, field and length. The abandoned search
+    runs on to its end (RE2 cannot be stopped), so while it does, the next such value is
+    abandoned at once: at most one core is spent on them.
 ``govsoc_regexp(value, pattern, field)``
     Python's ``re``, for what RE2 refuses (lookarounds, backreferences, atomic groups). Python
     backtracks: ``(?=(a+)+$)`` over a 100 KB line runs for hours, and a detection pass with it.
@@ -25,24 +37,35 @@ import functools
 import re
 import signal
 import threading
+import time
+from collections.abc import Callable
 from types import FrameType
-from typing import Final
+from typing import Any, Final
 
 import re2
 
 from govsoc.core.errors import StoreError
 
-__all__ = ["CPU_SECONDS", "RegexpOverrun", "bounded_search", "linear_search", "query_error"]
+__all__ = ["CPU_SECONDS", "RE2_STEPS_PER_SECOND", "RegexpOverrun", "bounded_search", "linear_search",
+           "query_error"]
 
 #: CPU seconds one value may take in a Python regular expression before the rule fails. An
 #: ordinary pattern takes microseconds on a line; only backtracking takes seconds. Read at each
 #: search (a test's child process lifts it).
 CPU_SECONDS: float = 1.0
+#: Bytes x program steps RE2's worst case surely goes through in a second of CPU (see the module
+#: docstring): a value under this times :data:`CPU_SECONDS` is searched unwatched.
+RE2_STEPS_PER_SECOND: float = 2e8
+#: How often a watched RE2 search's CPU time is read.
+_WATCH_SECONDS: Final[float] = 0.01
 #: A lone surrogate (a byte that was not UTF-8, kept by surrogateescape), which UTF-8, and so
 #: RE2, cannot carry: it becomes U+FFFD, which every pattern without that character in it (a rule
 #: cannot name a surrogate) matches or misses alike (neither is ASCII, a letter or a space).
 _SURROGATE: Final[re.Pattern[str]] = re.compile("[\ud800-\udfff]")
 _local = threading.local()
+_UNANCHORED: Final[Any] = re2._Anchor.UNANCHORED
+#: The last abandoned RE2 search, which runs on to its end.
+_straggler: threading.Thread | None = None
 #: A search is being timed (set and cleared by bounded_search on the main thread).
 _armed = False
 
@@ -51,8 +74,8 @@ class RegexpOverrun(StoreError):
     """A Python regular expression ran past :data:`CPU_SECONDS` on one value."""
 
 
-def linear_search(pattern: str, value: object) -> bool:
-    """``govsoc_re2``: RE2's search of ``pattern`` in the value's text."""
+def linear_search(pattern: str, value: object, field: str = "a field") -> bool:
+    """``govsoc_re2``: RE2's search of ``pattern`` in the value's text, within its bound."""
     text = _text(value)
     if text is None:
         return False
@@ -60,7 +83,52 @@ def linear_search(pattern: str, value: object) -> bool:
         encoded = text.encode("utf-8")  # bytes: the bindings then skip mapping offsets back (3x faster)
     except UnicodeEncodeError:
         encoded = _SURROGATE.sub("\ufffd", text).encode("utf-8")
-    return _re2(pattern).search(encoded) is not None
+    match, steps = _re2(pattern)
+    if len(encoded) * steps <= RE2_STEPS_PER_SECOND * CPU_SECONDS:
+        # The bindings' own Match, not search(): search() is a generator building a match
+        # object in Python, most of the cost on an ordinary line (R12g F3).
+        return match(_UNANCHORED, encoded, 0, len(encoded))[0][0] >= 0
+    found = _watched(match, encoded)
+    if found is None:
+        _local.overrun = (f"|re {pattern!r} on {field} ran over {CPU_SECONDS:g} s of CPU in RE2 on one value of "
+                          f"{len(text):,} characters (a program of {steps:,} steps whose automaton blows up): the "
+                          "value was not searched (write it with fewer or smaller counted repetitions)")
+        raise RegexpOverrun("regular expression over its CPU bound")
+    return found
+
+
+def _watched(match: Callable[[Any, bytes, int, int], list[tuple[int, int]]], encoded: bytes) -> bool | None:
+    """RE2's answer on a thread of its own, or None once that thread has used :data:`CPU_SECONDS`
+    of CPU (or while an abandoned search still runs): see the module docstring."""
+    global _straggler
+    if _straggler is not None and _straggler.is_alive():
+        return None
+    answer: list[bool] = []
+    tid: list[int] = []
+
+    def search() -> None:
+        tid.append(threading.get_native_id())
+        answer.append(match(_UNANCHORED, encoded, 0, len(encoded))[0][0] >= 0)  # the GIL is released
+
+    worker = threading.Thread(target=search, name="govsoc-re2", daemon=True)
+    began = time.monotonic()
+    worker.start()
+    while True:
+        worker.join(_WATCH_SECONDS)
+        if not worker.is_alive():
+            return answer[0]
+        if tid and _cpu_seconds(tid[0], began) > CPU_SECONDS and worker.is_alive():
+            _straggler = worker
+            return None
+
+
+def _cpu_seconds(tid: int, began: float) -> float:
+    """The CPU time of the thread ``tid`` (Linux's per-thread CPU clock: ~tid << 3 | 6), or the
+    time since ``began`` where that clock cannot be read (another system; the thread just ended)."""
+    try:
+        return time.clock_gettime((~tid << 3) | 6)
+    except OSError:
+        return time.monotonic() - began
 
 
 def bounded_search(pattern: str, value: object, field: str) -> bool:
@@ -108,10 +176,14 @@ def _text(value: object) -> str | None:
 
 
 @functools.lru_cache(maxsize=1024)
-def _re2(pattern: str) -> re2._Regexp:
+def _re2(pattern: str) -> tuple[Callable[[Any, bytes, int, int], list[tuple[int, int]]], int]:
+    """The compiled pattern's Match (groups not capturing: the span of the whole match is the
+    only one asked) and its program's size."""
     options = re2.Options()
     options.log_errors = False
-    return re2.compile(pattern, options)
+    options.never_capture = True
+    compiled = re2.compile(pattern, options)._regexp
+    return compiled.Match, compiled.ProgramSize()
 
 
 @functools.lru_cache(maxsize=1024)

@@ -2,10 +2,11 @@
 
 Python's ``re`` backtracks: SigmaHQ-shaped patterns such as ``(a+)+$`` or ``(.*a){20}`` take
 hours on a hostile 100 KB log line, and one such line held up a whole SQLite detection pass
-(R12f, 3). RE2 (google-re2, the library's own Python bindings) builds an automaton instead: no
-input makes it slow. It has no backreferences, lookarounds, atomic groups or possessive
-quantifiers; a pattern using them is given to Python's ``re`` under a CPU bound
-(govsoc.store.sqlite_regexp).
+(R12f, 3). RE2 (google-re2, the library's own Python bindings) builds an automaton instead, and
+groups do not capture (``never_capture``: a match needs no spans, and asking RE2 for a group's
+span ran ``(.*a){100}`` over a 1 MB line for 3 s instead of 0.01 s, R12g F7); its bound is in
+govsoc.store.sqlite_regexp. It has no backreferences, lookarounds, atomic groups or possessive
+quantifiers; a pattern using them is given to Python's ``re`` under a CPU bound (ibid.).
 
 :func:`re2_regexp` writes a Sigma (PCRE, no u flag: rules/backends/pcre.py) pattern so that RE2
 matches exactly what PCRE matches, or gives None. What the two flavours share is kept as it is:
@@ -52,9 +53,10 @@ _POSIX: Final[re.Pattern[str]] = re.compile(
 
 
 def re2_options() -> re2.Options:
-    """RE2's options for Sigma patterns: text as UTF-8, refusals raised, not logged."""
+    """RE2's options for Sigma patterns: text as UTF-8, refusals raised, not logged, no captures."""
     options = re2.Options()
     options.log_errors = False
+    options.never_capture = True
     return options
 
 

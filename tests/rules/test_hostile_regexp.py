@@ -11,6 +11,7 @@ alerts are written.
 
 from __future__ import annotations
 
+import random
 import signal
 import time
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from govsoc.core.event import Event, make_id
 from govsoc.rules import detect
 from govsoc.rules.state import load_state
 from govsoc.store.base import Store
+from govsoc.store.sqlite_regexp import linear_search
 from tests.rules.test_incremental import FAIL_ID, RULES, T0, failure, ruleset, write
 
 NESTED_ID = "7d3c0b1e-0000-4000-8000-0000000f1201"
@@ -98,3 +100,53 @@ def test_a_hostile_line_neither_hangs_the_pass_nor_loses_other_rules_alerts(stor
     assert len(list(store.alerts(rule_id=FAIL_ID))) == 3
     assert len(list(store.alerts(rule_id=ORDINARY_ID))) == 3
     assert load_state(store, NESTED_ID).error is None
+
+
+BLOWUP_ID = "7d3c0b1e-0000-4000-8000-0000000f1204"
+BLOWUP_RULES = HOSTILE_RULES + f"""
+---
+title: a counted repetition whose automaton blows up
+id: {BLOWUP_ID}
+logsource: {{product: linux, service: sshd}}
+detection: {{sel: {{message|re: '[ab]*a[ab]{{999}}'}}, condition: sel}}
+level: low
+"""
+
+
+def test_an_re2_search_past_its_bound_is_abandoned_and_said(sqlite_store: Store, tmp_path: Path) -> None:
+    """R12g F7: RE2 is linear in the value but times its program, and a pattern whose automaton
+    blows up ('[ab]*a[ab]{999}': 1,000 steps, no DFA state set fits) runs its NFA over a 600 KB
+    line of a and b for seconds, unbounded and unsaid on the old code (which answered). Now the
+    search is watched once bytes x steps pass its sure bound: past CPU_SECONDS of its thread's
+    CPU the rule fails, said with its pattern and field; the others' alerts are written. SQLite
+    only: Elasticsearch refuses the Lucene form of this pattern itself (HTTP 400, too complex to
+    determinize), so the rule fails there before any value is checked."""
+    store = sqlite_store
+    rules = ruleset(tmp_path, BLOWUP_RULES)
+    draw = random.Random(12)
+    line = "".join(draw.choice("ab") for _ in range(600_000))
+    write(store, [failure(minute, tag="b") for minute in range(3)] + [sshd(1, line), sshd(2, "aaaa")])
+    with watchdog(WATCHDOG_SECONDS):
+        summary = detect(store, rules)
+    said = [str(e) for e in summary.failed]
+    blowup = [s for s in said if "blows up" in s]
+    assert len(blowup) == 1 and "message" in blowup[0] and "RE2" in blowup[0] and "600,000" in blowup[0], said
+    status = load_state(store, BLOWUP_ID).error
+    assert status is not None and "RE2" in status
+    assert len(list(store.alerts(rule_id=FAIL_ID))) == 3
+    assert len(list(store.alerts(rule_id=ORDINARY_ID))) == 3
+
+
+def test_capturing_groups_cost_re2_nothing_more() -> None:
+    """R12g F7: the bindings asked RE2 for every group's span, which runs its slow automaton over
+    the whole match: '(.*a){40}' on a matching 400 KB line cost ~100x '(?:.*a){40}'. Both in one
+    run, CPU time of this thread, so that a loaded machine slows both alike."""
+    line = ("a" * 999 + " ") * 400
+    def cost(pattern: str) -> float:
+        began = time.thread_time()
+        assert linear_search(pattern, line)
+        return time.thread_time() - began
+    cost("(?:.*a){40}")  # compiled and cached before either is timed
+    cost("(.*a){40}")
+    plain, grouped = cost("(?:.*a){40}"), cost("(.*a){40}")
+    assert grouped < 5 * plain + 0.05, (grouped, plain)
