@@ -1,0 +1,103 @@
+"""The fallback's CPU bound counts the searching thread's CPU only (R12g F6).
+
+govsoc.store.sqlite_regexp stops a Python search that has used CPU_SECONDS of CPU. It armed
+ITIMER_VIRTUAL, which counts every thread of the process: with other threads busy (Elasticsearch
+bulk threads, an abandoned RE2 search running on), a search was failed after a fraction of its
+own bound. Real threads burn CPU here without the GIL, as those do (an RE2 search).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+import re2
+
+from govsoc.store import sqlite_regexp
+from govsoc.store.sqlite_regexp import RegexpOverrun, bounded_search
+
+#: Backtracks in Python's re (the lookahead keeps it from RE2): twice the work per 'a' more.
+PATTERN = "^(?!b)(a+)+$"
+
+
+def hostile(length: int) -> str:
+    return "a" * length + "b"
+
+
+def own_cpu(length: int) -> float:
+    """The CPU time one unbounded search of ``hostile(length)`` takes this thread."""
+    compiled = re.compile(PATTERN)
+    began = time.thread_time()
+    assert compiled.search(hostile(length)) is None
+    return time.thread_time() - began
+
+
+@contextmanager
+def busy_threads(count: int, seconds: float) -> Iterator[None]:
+    """``count`` threads burning about ``seconds`` of CPU each outside the GIL: an RE2 search
+    whose automaton blows up ('[ab]*a[ab]{999}' over random a/b text: its NFA, ~4 ns per byte
+    and step), which holds no GIL from its start to its end; the block starts once they run."""
+    draw = random.Random(6)
+    text = "".join(draw.choice("ab") for _ in range(int(seconds * 2.5e5))).encode()
+    options = re2.Options()
+    options.never_capture = True
+    compiled = re2.compile("[ab]*a[ab]{999}", options)._regexp  # the store's own call (sqlite_regexp._re2)
+    running = threading.Barrier(count + 1)
+
+    def burn() -> None:
+        running.wait()
+        compiled.Match(re2._Anchor.UNANCHORED, text, 0, len(text))
+
+    threads = [threading.Thread(target=burn, daemon=True) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    running.wait()
+    time.sleep(0.05)  # into Match, GIL released
+    try:
+        yield
+    finally:
+        for thread in threads:
+            thread.join()
+
+
+def test_other_threads_cpu_does_not_count_against_a_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    length = 16
+    while (took := own_cpu(length)) < 0.25:
+        length += 1
+    # The search needs ~`took` of its own CPU; its bound is twice that. Two threads busy beside
+    # it for longer use about as much CPU each as it does (a fair share), so the process's CPU
+    # passes the bound long before the search's own does: ITIMER_VIRTUAL failed it.
+    monkeypatch.setattr(sqlite_regexp, "CPU_SECONDS", 2 * took)
+    with busy_threads(2, 4 * took):
+        began = time.thread_time()
+        assert bounded_search(PATTERN, hostile(length), "message") is False
+    assert time.thread_time() - began < 2 * took
+
+
+def test_a_search_past_its_own_bound_is_still_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sqlite_regexp, "CPU_SECONDS", 0.3)
+    began = time.thread_time()
+    with pytest.raises(RegexpOverrun):
+        bounded_search(PATTERN, hostile(60), "message")
+    assert 0.25 <= time.thread_time() - began < 0.3 + 0.5  # the bound, a tick and the unwinding
+
+
+def test_a_forked_child_is_bounded_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """POSIX timers are not inherited: a child (a daemon job) starts its own on its first search."""
+    monkeypatch.setattr(sqlite_regexp, "CPU_SECONDS", 0.3)
+    assert bounded_search("ab", "xab", "message")  # the parent's timer runs
+    pid = os.fork()
+    if pid == 0:
+        try:
+            bounded_search(PATTERN, hostile(60), "message")
+        except RegexpOverrun:
+            os._exit(7)
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 7
