@@ -36,6 +36,8 @@ _TYPE_CLASSES: Final[re.Pattern[str]] = re.compile(
 _CONTROL: Final[dict[str, str]] = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v"}
 _NOT_NEWLINE: Final[str] = "[^\n]"
 _INLINE_FLAGS: Final[re.Pattern[str]] = re.compile(r"\(\?([a-zA-Z]+)\)")
+#: An escaped w or W (a character type), inside a class or not.
+_WORD_TYPE: Final[re.Pattern[str]] = re.compile(r"(?<!\\)(?:\\\\)*\\[wW]")
 _QUANTIFIERS: Final[str] = "*+?}"
 #: A loop after an atom of a Lucene regexp: *, + or an open repetition {m,}.
 _LOOP: Final[re.Pattern[str]] = re.compile(r"[*+]|\{\d+,\}")
@@ -67,6 +69,11 @@ def lucene_regexp(pattern: str, *, ignore_case: bool = False, multiline: bool = 
     options: dict[str, Any] = {"ignore_case": ignore_case, "multiline": multiline, "dotall": dotall,
                                "relax_above": relax_above}
     _check_groups(pattern)
+    if ignore_case and _WORD_TYPE.search(pattern):
+        # The .caseless field holds the value lower-cased as Java does: the Kelvin sign is a k
+        # there and İ an i, word characters to a class, where PCRE's \w and \W (ASCII sets
+        # that caseless matching leaves alone) take them as the non-word characters they are.
+        raise ValueError("\\w or \\W with i: the lower-cased field turns the Kelvin sign and İ into ASCII letters")
     if multiline and any(char == "^" and line_start_may_end(pattern, i + 1) for i, char, _ in _structure(pattern)):
         # (.*\n)? before the rest would take a final newline with nothing after it: PCRE's ^ is not there.
         raise ValueError("'^' with m where nothing need follow it: PCRE's ^ does not match after a final "

@@ -159,6 +159,7 @@ def test_lucene_does_not_take_a_line_start_it_cannot_place(pattern: str, value: 
 LINE_ID = "7d3c0b1e-0000-4000-8000-0000000f1211"
 POSIX_ID = "7d3c0b1e-0000-4000-8000-0000000f1212"
 TYPE_ID = "7d3c0b1e-0000-4000-8000-0000000f1213"
+WORD_ID = "7d3c0b1e-0000-4000-8000-0000000f1214"
 MEANING_RULES = f"""
 title: an empty line
 id: {LINE_ID}
@@ -177,22 +178,31 @@ id: {TYPE_ID}
 logsource: {{product: linux, service: sshd}}
 detection: {{sel: {{message|re: '\\W(?=cmd)'}}, condition: sel}}
 level: low
+---
+title: word characters only, caseless
+id: {WORD_ID}
+logsource: {{product: linux, service: sshd}}
+detection: {{sel: {{message|re|i: '^\\w+$'}}, condition: sel}}
+level: low
 """
 #: Each message and the rules PCRE finds in it.
 MESSAGES = [
     ("session opened\n", set()),  # a line ending in a newline holds no empty line
     ("session opened\n\nfor root", {LINE_ID}),
-    ("ADMIN", {POSIX_ID}),  # [:lower:] is [:alpha:] under i
-    ("admin\u212a", set()),  # ...ASCII letters only: the Kelvin sign is none
-    ("\u017fystem", set()),  # nor the long s
+    ("ADMIN", {POSIX_ID, WORD_ID}),  # [:lower:] is [:alpha:] under i
+    ("admin\u212a", set()),  # ...ASCII letters only: the Kelvin sign is none (nor a word character:
+    ("\u017fystem", set()),  # Elasticsearch's lower-cased field holds it as k), nor the long s
+    ("adm\u0130n", set()),  # nor İ, an i on that field
     ("run \u4e2dcmd", {TYPE_ID}),  # 中 is no ASCII word character
     ("run acmd", set()),
 ]
 
 
 def test_both_stores_alert_as_pcre_does(store: Store, tmp_path: Path) -> None:
-    """The three shapes above through a detection pass, on SQLite and on Elasticsearch (where
-    the patterns go as supersets checked by the store's search): the same alerts, PCRE's."""
+    """The shapes above through a detection pass, on SQLite and on Elasticsearch (where the
+    patterns go as supersets checked by the store's search): the same alerts, PCRE's. On the
+    old code Elasticsearch also alerted '^\\w+$' with i on 'admin' + KELVIN SIGN (R12g F1,
+    whose RE2 half 88c659d fixed)."""
     rules = ruleset(tmp_path, MEANING_RULES)
     events = [Event(id=make_id("meaning", n), timestamp=T0 + timedelta(seconds=n), dataset="linux.auth",
                     fields={"event.module": "linux", "process.name": "sshd", "message": message})
@@ -200,7 +210,7 @@ def test_both_stores_alert_as_pcre_does(store: Store, tmp_path: Path) -> None:
     write(store, events)
     summary = detect(store, rules)
     assert not summary.failed, [str(e) for e in summary.failed]
-    found = {(rule_id, event_id) for rule_id in (LINE_ID, POSIX_ID, TYPE_ID)
+    found = {(rule_id, event_id) for rule_id in (LINE_ID, POSIX_ID, TYPE_ID, WORD_ID)
              for alert in store.alerts(rule_id=rule_id) for event_id in alert.event_ids}
     expected = {(rule_id, event.id) for event, (_, rules_found) in zip(events, MESSAGES, strict=True)
                 for rule_id in rules_found}
