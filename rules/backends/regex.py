@@ -36,6 +36,15 @@ _TYPE_CLASSES: Final[re.Pattern[str]] = re.compile(
 _CONTROL: Final[dict[str, str]] = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v"}
 _NOT_NEWLINE: Final[str] = "[^\n]"
 _INLINE_FLAGS: Final[re.Pattern[str]] = re.compile(r"\(\?([a-zA-Z]+)\)")
+#: Under i, the characters PCRE's caseless matching (Unicode simple case folding) takes with a
+#: letter that the lower-cased field keeps apart from it: the long s is an s to PCRE, ſ on the
+#: field (Java's toLowerCase leaves it). Written beside the letter, the regexp takes them too
+#: (tests/rules/test_regex_meaning.py derives this table from every code point).
+_APART: Final[dict[str, str]] = {
+    "s": "\u017f", "\u03bc": "\u00b5", "\u03b9": "\u0345\u1fbe", "\u03b2": "\u03d0", "\u03b8": "\u03d1",
+    "\u03c6": "\u03d5", "\u03c0": "\u03d6", "\u03ba": "\u03f0", "\u03c1": "\u03f1", "\u03b5": "\u03f5",
+    "\u0432": "\u1c80", "\u0434": "\u1c81", "\u043e": "\u1c82", "\u0441": "\u1c83", "\u0442": "\u1c84\u1c85",
+    "\u044a": "\u1c86", "\u0463": "\u1c87", "\ua64b": "\u1c88", "\u1e61": "\u1e9b"}
 #: An escaped w or W (a character type), inside a class or not.
 _WORD_TYPE: Final[re.Pattern[str]] = re.compile(r"(?<!\\)(?:\\\\)*\\[wW]")
 _QUANTIFIERS: Final[str] = "*+?}"
@@ -401,6 +410,8 @@ def _literal(char: str, ignore_case: bool) -> str:
         char = fold(char)
         if char == SIGMAS[0]:  # σ, Σ or ς: the field may hold σ or ς (govsoc.core.caseless)
             return f"[{SIGMAS}]"
+        if char in _APART:
+            return f"[{char}{_APART[char]}]"
     return "\\" + char if char in _LUCENE_ONLY else char
 
 
@@ -427,10 +438,11 @@ def _char_class(pattern: str, i: int, ignore_case: bool) -> tuple[str, int]:
     first = True
     # negated character types in a class (see _TYPES): [a\S] is [a] or [^ \t\n\v\f\r]
     outside: list[str] = []
+    apart: list[str] = []  # under i, what the field keeps apart from a member (see _APART)
     while i < len(pattern):
         char = pattern[i]
         if char == "]" and not first:
-            out.append("]")
+            out.extend([*apart, "]"])
             if not outside:
                 return "".join(out), i + 1
             members = [] if len(out) == 2 else ["".join(out)]
@@ -455,6 +467,8 @@ def _char_class(pattern: str, i: int, ignore_case: bool) -> tuple[str, int]:
             raise ValueError("nested or POSIX classes are not supported")
         if ignore_case:
             char = fold(char)
+            low = out[-2] if out[-1:] == ["-"] and len(out) > 2 + negated else char  # a range's start
+            apart.extend(v for k, v in _APART.items() if len(low) == 1 and low <= k <= char)
             char = SIGMAS if char == SIGMAS[0] else char
         out.append("\\" + char if char in _LUCENE_ONLY or char == "]" else char)
         i += 1

@@ -19,11 +19,12 @@ from pathlib import Path
 
 import pytest
 
+from govsoc.core.caseless import fold
 from govsoc.core.event import Event, make_id
 from govsoc.rules import detect
 from govsoc.rules.backends.pcre import python_regexp
 from govsoc.rules.backends.re2_syntax import re2_regexp
-from govsoc.rules.backends.regex import lucene_regexp
+from govsoc.rules.backends.regex import _APART, lucene_regexp
 from govsoc.store.base import Store
 from govsoc.store.sqlite_regexp import bounded_search, linear_search
 from tests.rules.test_incremental import T0, ruleset, write
@@ -160,6 +161,7 @@ LINE_ID = "7d3c0b1e-0000-4000-8000-0000000f1211"
 POSIX_ID = "7d3c0b1e-0000-4000-8000-0000000f1212"
 TYPE_ID = "7d3c0b1e-0000-4000-8000-0000000f1213"
 WORD_ID = "7d3c0b1e-0000-4000-8000-0000000f1214"
+LETTER_ID = "7d3c0b1e-0000-4000-8000-0000000f1215"
 MEANING_RULES = f"""
 title: an empty line
 id: {LINE_ID}
@@ -184,6 +186,12 @@ id: {WORD_ID}
 logsource: {{product: linux, service: sshd}}
 detection: {{sel: {{message|re|i: '^\\w+$'}}, condition: sel}}
 level: low
+---
+title: system, caseless
+id: {LETTER_ID}
+logsource: {{product: linux, service: sshd}}
+detection: {{sel: {{message|re|i: '^system$'}}, condition: sel}}
+level: low
 """
 #: Each message and the rules PCRE finds in it.
 MESSAGES = [
@@ -191,7 +199,8 @@ MESSAGES = [
     ("session opened\n\nfor root", {LINE_ID}),
     ("ADMIN", {POSIX_ID, WORD_ID}),  # [:lower:] is [:alpha:] under i
     ("admin\u212a", set()),  # ...ASCII letters only: the Kelvin sign is none (nor a word character:
-    ("\u017fystem", set()),  # Elasticsearch's lower-cased field holds it as k), nor the long s
+    ("\u017fystem", {LETTER_ID}),  # Elasticsearch's lower-cased field holds it as k), nor the long s,
+    ("SYSTEM", {LETTER_ID, POSIX_ID, WORD_ID}),  # which is an s to caseless PCRE, though the field keeps it
     ("adm\u0130n", set()),  # nor İ, an i on that field
     ("run \u4e2dcmd", {TYPE_ID}),  # 中 is no ASCII word character
     ("run acmd", set()),
@@ -202,7 +211,7 @@ def test_both_stores_alert_as_pcre_does(store: Store, tmp_path: Path) -> None:
     """The shapes above through a detection pass, on SQLite and on Elasticsearch (where the
     patterns go as supersets checked by the store's search): the same alerts, PCRE's. On the
     old code Elasticsearch also alerted '^\\w+$' with i on 'admin' + KELVIN SIGN (R12g F1,
-    whose RE2 half 88c659d fixed)."""
+    whose RE2 half 88c659d fixed), and missed '^system$' with i on 'ſystem'."""
     rules = ruleset(tmp_path, MEANING_RULES)
     events = [Event(id=make_id("meaning", n), timestamp=T0 + timedelta(seconds=n), dataset="linux.auth",
                     fields={"event.module": "linux", "process.name": "sshd", "message": message})
@@ -210,8 +219,22 @@ def test_both_stores_alert_as_pcre_does(store: Store, tmp_path: Path) -> None:
     write(store, events)
     summary = detect(store, rules)
     assert not summary.failed, [str(e) for e in summary.failed]
-    found = {(rule_id, event_id) for rule_id in (LINE_ID, POSIX_ID, TYPE_ID, WORD_ID)
+    found = {(rule_id, event_id) for rule_id in (LINE_ID, POSIX_ID, TYPE_ID, WORD_ID, LETTER_ID)
              for alert in store.alerts(rule_id=rule_id) for event_id in alert.event_ids}
     expected = {(rule_id, event.id) for event, (_, rules_found) in zip(events, MESSAGES, strict=True)
                 for rule_id in rules_found}
     assert found == expected
+
+
+def test_what_the_lower_cased_field_keeps_apart_is_written_beside_its_letter() -> None:
+    """Every character that Unicode simple case folding (PCRE's caseless matching) takes with a
+    letter while the field's Java lower-casing (govsoc.core.caseless.fold) keeps it apart, from
+    every code point: regex._APART must name each, or Elasticsearch misses what SQLite finds."""
+    apart: dict[str, str] = {}
+    for point in range(0x110000):
+        char = chr(point)
+        if 0xD800 <= point < 0xE000 or len(folded := char.casefold()) != 1 or len(fold(char)) != 1:
+            continue
+        if fold(char) != fold(folded):
+            apart[fold(folded)] = apart.get(fold(folded), "") + char
+    assert apart == _APART
