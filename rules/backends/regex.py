@@ -45,6 +45,8 @@ _APART: Final[dict[str, str]] = {
     "\u03c6": "\u03d5", "\u03c0": "\u03d6", "\u03ba": "\u03f0", "\u03c1": "\u03f1", "\u03b5": "\u03f5",
     "\u0432": "\u1c80", "\u0434": "\u1c81", "\u043e": "\u1c82", "\u0441": "\u1c83", "\u0442": "\u1c84\u1c85",
     "\u044a": "\u1c86", "\u0463": "\u1c87", "\ua64b": "\u1c88", "\u1e61": "\u1e9b"}
+#: A letter with what :data:`_APART` adds to it, as _literal writes it.
+_APART_CLASSES: Final[re.Pattern[str]] = re.compile("|".join(re.escape(f"[{k}{v}]") for k, v in _APART.items()))
 #: An escaped w or W (a character type), inside a class or not.
 _WORD_TYPE: Final[re.Pattern[str]] = re.compile(r"(?<!\\)(?:\\\\)*\\[wW]")
 _QUANTIFIERS: Final[str] = "*+?}"
@@ -204,8 +206,9 @@ def relax_loops(lucene: str) -> str:
 def regexp_size(lucene: str) -> int:
     """The length of a Lucene regexp with each character type (``\\d``, ``\\S``...) counted as
     the two characters a rule writes it with: the class :func:`lucene_regexp` writes for it
-    (see :data:`_TYPES`) is one character set to the node, as Lucene's own ``\\s`` is."""
-    return len(_TYPE_CLASSES.sub("..", lucene))
+    (see :data:`_TYPES`) is one character set to the node, as Lucene's own ``\\s`` is; and a
+    letter written with what the field keeps apart from it (``[sſ]``, :data:`_APART`) as one."""
+    return len(_APART_CLASSES.sub(".", _TYPE_CLASSES.sub("..", lucene)))
 
 
 def _check_groups(pattern: str) -> None:
