@@ -155,8 +155,20 @@ def _oracle(pattern: str, flags: set[str], values: list[str],
         return None
 
 
+#: What lucene_regexp refuses although the Sigma flavour has it: PCRE's meaning cannot be said on
+#: the field (tests/rules/test_regex_meaning.py); the Elasticsearch condition is then a superset
+#: checked by the store's own search.
+REFUSED_MEANINGS = ("'^' with m where nothing need follow it", "\\w or \\W with i")
+
+
 def _check_translation(pattern: str, flags: set[str], values: list[str], tally: Counter[str]) -> None:
-    lucene = lucene_regexp(pattern, ignore_case="i" in flags, multiline="m" in flags, dotall="s" in flags)
+    try:
+        lucene = lucene_regexp(pattern, ignore_case="i" in flags, multiline="m" in flags, dotall="s" in flags)
+    except ValueError as e:
+        if not str(e).startswith(REFUSED_MEANINGS):
+            raise
+        tally["refused"] += 1
+        return
     loose = relax_loops(lucene)
     bounded = lucene_regexp(pattern, ignore_case="i" in flags, multiline="m" in flags, dotall="s" in flags,
                             relax_above=1)
@@ -174,10 +186,10 @@ def _check_translation(pattern: str, flags: set[str], values: list[str], tally: 
 
 
 def _translation_property(tally: Counter[str]) -> Callable[[], None]:
-    """The property as a Hypothesis test counting into *tally*. derandomize: the same 400 examples
+    """The property as a Hypothesis test counting into *tally*. derandomize: the same 550 examples
     every run (the bound above then gives up on the same few), so CI's time and verdict do not
-    depend on the seed."""
-    @settings(max_examples=400, deadline=None, derandomize=True, database=None,
+    depend on the seed; about a third are refused (REFUSED_MEANINGS), 350 at least checked."""
+    @settings(max_examples=550, deadline=None, derandomize=True, database=None,
               suppress_health_check=[HealthCheck.too_slow])
     @given(pattern=patterns(), flags=FLAGS, values=st.lists(VALUES, min_size=1, max_size=12))
     @example(pattern="([^a-z_]|^)union", flags={"i"}, values=["union", "xunion", "_union", "a\nunion"])
@@ -197,7 +209,7 @@ def test_lucene_regexps_match_what_python_finds() -> None:
     tally: Counter[str] = Counter()
     _translation_property(tally)()
     given_up = tally["given up"]
-    assert tally["checked"] >= 400
+    assert tally["checked"] >= 350, tally
     assert given_up <= MOST_GIVEN_UP * (tally["checked"] + given_up), tally
 
 
