@@ -34,10 +34,12 @@ short for its rule shows as ``***``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from itertools import repeat
+from operator import add, itemgetter
 from typing import Final
 
-__all__ = ["mask", "mask_account", "MASK_RULES", "STARS"]
+__all__ = ["mask", "mask_many", "mask_account", "MASK_RULES", "STARS"]
 
 STARS: Final = "***"
 #: The administrative part of an address: units up to the county (小区/社区/园区 are not districts).
@@ -175,3 +177,65 @@ MASK_RULES: Final[dict[str, Callable[[str], str]]] = {
 def mask(rule: str, text: str) -> str:
     """``text`` as rule ``rule`` displays it; an unknown rule hides everything."""
     return MASK_RULES.get(rule, MASK_RULES["generic"])(text)
+
+
+def mask_many(rule: str, texts: Sequence[str]) -> list[str]:
+    """``mask(rule, text)`` of each of ``texts``, in order: how the joined scan masks a chunk's
+    new hits. The rules of the common hits (ID numbers, mobiles, cards, e-mail, public codes)
+    are done by C code over all the texts at once (slices joined by ``map``) when every text has
+    the form their rule's common path takes (ASCII digits of one length, a user and a domain
+    round an '@'): a registry's 30,000 new hits a round cost no Python call each. Otherwise each
+    text is masked by its rule, as ``mask`` does."""
+    bulk = _BULK.get(rule)
+    done = None if bulk is None or not texts else bulk(texts)
+    return done if done is not None else list(map(MASK_RULES.get(rule, MASK_RULES["generic"]), texts))
+
+
+def _edges(texts: Sequence[str], head: int, middle: str, tail: int) -> list[str]:
+    """``text[:head] + middle + text[-tail:]`` of each text, by C code."""
+    return list(map(add, map(add, map(itemgetter(slice(None, head)), texts), repeat(middle)),
+                    map(itemgetter(slice(-tail, None)), texts)))
+
+
+def _numbers(texts: Sequence[str]) -> set[int] | None:
+    """The lengths of ``texts`` when each is its own ``_digits`` (ASCII, of digits and X/x
+    only), else None."""
+    together = "".join(texts)
+    if not together.isascii() or (not together.isdigit() and _NOT_DIGITS.search(together) is not None):
+        return None
+    return set(map(len, texts))
+
+
+def _id_cards(texts: Sequence[str]) -> list[str] | None:
+    lengths = _numbers(texts)
+    if lengths == {18}:
+        return _edges(texts, 6, "********", 4)
+    return _edges(texts, 6, "******", 3) if lengths == {15} else None
+
+
+def _mobiles(texts: Sequence[str]) -> list[str] | None:
+    # 11 digits: no country code to take off (that needs more than 11)
+    return _edges(texts, 3, "****", 4) if _numbers(texts) == {11} else None
+
+
+def _bank_cards(texts: Sequence[str]) -> list[str] | None:
+    lengths = _numbers(texts)
+    return _edges(texts, 4, " **** **** ", 4) if lengths is not None and min(lengths) >= 12 else None
+
+
+def _emails(texts: Sequence[str]) -> list[str] | None:
+    parts = list(map(str.rpartition, texts, repeat("@")))
+    if not all(map(all, parts)):  # a text without a user, an '@' or a domain
+        return None
+    users = map(itemgetter(0), map(itemgetter(0), parts))
+    return list(map(add, map(add, users, repeat(STARS + "@")), map(itemgetter(2), parts)))
+
+
+#: rule id -> its bulk form over many texts, or None where a text is not of the form it takes.
+_BULK: Final[dict[str, Callable[[Sequence[str]], list[str] | None]]] = {
+    "id_card": _id_cards,
+    "mobile": _mobiles,
+    "bank_card": _bank_cards,
+    "email": _emails,
+    "public": list,
+}

@@ -336,17 +336,17 @@ class Recognizer(ABC):
             reasons = map(str.__add__, repeat(prefix), cast("Iterator[str]", compress(whys, valid)))
             if context:
                 reasons = map(str.__add__, reasons, repeat("; column context"))
-            hits = new_matches(self.id, starts, ends, map(self._masker(), map(stripped.__getitem__, real)),
+            hits = new_matches(self.id, starts, ends, self._mask_many(list(map(stripped.__getitem__, real))),
                                self._score(pattern, context), reasons)
             judged.update(zip(map(keys.__getitem__, real), hits, strict=True))
         return judged
 
-    def _masker(self) -> Callable[[str], str]:
-        """``self.mask``, or the masking rule it would call when it is the base class's (two
-        Python calls less a hit: Recognizer.mask -> masking.mask -> the rule)."""
+    def _mask_many(self, texts: list[str]) -> list[str]:
+        """``self.mask`` of each text; when it is the base class's, the rule's bulk form
+        (:func:`masking.mask_many`: no Python call a hit for the common rules)."""
         if type(self).mask is not Recognizer.mask:
-            return self.mask
-        return masking.MASK_RULES.get(self.mask_rule, masking.MASK_RULES["generic"])
+            return list(map(self.mask, texts))
+        return masking.mask_many(self.mask_rule, texts)
 
     def validate_many(self, candidates: list[str]) -> list[str | None]:
         """``validate`` of every candidate (separators removed, upper-case), in order: how the

@@ -137,6 +137,18 @@ def test_the_joined_scan_calls_the_masking_rule_itself() -> None:
     assert {m.masked for _, hits in own.scan_many(values) for m in hits} == {"own"}
 
 
+def test_the_joined_scan_masks_a_chunks_new_hits_together() -> None:
+    """A chunk's new mobile numbers are masked by the rule's bulk form (masking.mask_many):
+    a few Python calls in the masking module for the chunk, not one or two a hit (the old path
+    called _mobile and _digits for each: 1,000 calls for these 500). The masked values equal
+    find()'s."""
+    values = [f"139{n:08d}" for n in range(500)]
+    found, calls = _scan_calling(values, lambda code: code.co_filename.endswith("masking.py"))
+    assert len(calls) <= 10, calls[:12]
+    assert found == {i: list(MobileRecognizer().find(v)) for i, v in enumerate(values)}
+    assert found[7][0].masked == "139****0007"
+
+
 class _TwoPatterns(Recognizer):
     """Not registered: a later pattern that overlaps the first of an earlier pattern's two hits."""
 
