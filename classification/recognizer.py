@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from itertools import chain, compress, islice, repeat
-from operator import add, is_, is_not, itemgetter, sub
+from operator import add, is_, is_not, itemgetter, not_, sub
 from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypeVar, cast
 
 from govsoc.classification import masking
@@ -263,8 +263,9 @@ class Recognizer(ABC):
 
         A pattern's matches are taken out and looked up by C code (``map`` over the regex
         matches) in a :class:`HitCache` of (matched text, start in its value) -> the Match or
-        None: an address, a phone number or an order number that comes back (log lines, a
-        column's repeated values) is judged and masked once. :meth:`_judge` does the others."""
+        None (the text alone where the match starts its value: :func:`_keys`): an address, a
+        phone number or an order number that comes back (log lines, a column's repeated values)
+        is judged and masked once. :meth:`_judge` does the others."""
         found: list[tuple[int, Match]] = []
         matched: set[int] = set()
         if self.needs_context and not context:
@@ -290,12 +291,15 @@ class Recognizer(ABC):
             if labels is not None:
                 indexes = list(map(labels.__getitem__, indexes))
             matched.update(indexes)
-            keys = list(zip(map(_GROUP, matches), inside, strict=True))
+            texts = list(map(_GROUP, matches))
+            keys = _keys(texts, inside)
             cache = caches.table(number, context)
             hits: list[Match | None | object] = list(map(cache.get, keys, repeat(_UNSEEN)))
             unseen = list(compress(range(len(hits)), map(is_, hits, repeat(_UNSEEN))))
             if unseen:  # each new key judged once, however often the chunk holds it
-                judged = self._judge(pattern, list(dict.fromkeys(map(keys.__getitem__, unseen))), context)
+                first = dict(zip(map(keys.__getitem__, unseen), unseen, strict=True))  # key -> a match of it
+                judged = self._judge(pattern, list(first), list(map(texts.__getitem__, first.values())),
+                                     list(map(inside.__getitem__, first.values())), context)
                 hits = list(map(judged.get, keys, hits))
                 caches.keep(cache, judged)
             valid = list(map(is_not, hits, repeat(None)))
@@ -312,12 +316,12 @@ class Recognizer(ABC):
             found.sort(key=_INDEX)
         return found, matched
 
-    def _judge(self, pattern: Pattern, keys: list[tuple[str, int]],
-               context: bool) -> dict[tuple[str, int], Match | None]:
-        """(matched text, start in its value) -> its Match, or None: candidates stripped and
-        upper-cased by C code, :meth:`screen` dropping in bulk those ``validate`` would, the
-        Matches of the rest built together (:func:`new_matches`)."""
-        matched = [text for text, _ in keys]
+    def _judge(self, pattern: Pattern, keys: list[HitKey], matched: list[str], at: list[int],
+               context: bool) -> dict[HitKey, Match | None]:
+        """HitCache key -> its Match, or None, for candidates ``matched`` at ``at`` in their
+        values (one per key, in order): stripped and upper-cased by C code, :meth:`screen`
+        dropping in bulk those ``validate`` would, the Matches of the rest built together
+        (:func:`new_matches`)."""
         stripped, together = matched, "".join(matched)
         for c in self.STRIP:
             if c in together:
@@ -328,9 +332,9 @@ class Recognizer(ABC):
         whys = self.validate_many(list(map(upper.__getitem__, asked)))
         valid = list(map(is_not, whys, repeat(None)))
         real = list(compress(asked, valid))
-        judged: dict[tuple[str, int], Match | None] = dict.fromkeys(keys)
+        judged: dict[HitKey, Match | None] = dict.fromkeys(keys)
         if real:
-            starts = [keys[k][1] for k in real]
+            starts = list(map(at.__getitem__, real))
             ends = list(map(add, starts, map(len, map(matched.__getitem__, real))))
             prefix = f"{self.entity}: {pattern.name}; "
             reasons = map(str.__add__, repeat(prefix), cast("Iterator[str]", compress(whys, valid)))
@@ -387,6 +391,27 @@ class Recognizer(ABC):
 _UNSEEN: Final = object()
 _INDEX: Final = itemgetter(0)
 
+#: A HitCache key: the matched text alone for a match at its value's start, else (text, start).
+HitKey = str | tuple[str, int]
+
+
+def _keys(texts: list[str], inside: list[int]) -> list[HitKey]:
+    """The HitCache keys of matches of ``texts`` that start at ``inside`` in their values: the
+    text alone where the match starts its value (most of a table's: a column's values are the
+    candidates), (text, start) elsewhere. A text key is hashed and compared as the string only
+    (no tuple made and hashed per match), and a text never equals a tuple, so the two kinds
+    never meet. Python steps only for the fewer kind (a log's matches mostly stand inside)."""
+    moved = list(compress(range(len(inside)), inside))  # the matches not at their value's start
+    if len(moved) * 2 <= len(inside):
+        keys: list[HitKey] = list(texts)
+        for index in moved:
+            keys[index] = (texts[index], inside[index])
+        return keys
+    keys = list(zip(texts, inside, strict=True))
+    for index in compress(range(len(inside)), map(not_, inside)):
+        keys[index] = texts[index]
+    return keys
+
 
 def _uncovered(pairs: list[tuple[int, Match]], found: list[tuple[int, Match]],
                again: set[int]) -> list[tuple[int, Match]]:
@@ -430,7 +455,8 @@ def _locate(matches: list[re.Match[str]], offsets: Sequence[int] | npt.NDArray[n
 
 class HitCache:
     """A recognizer's judgements of the joined scan, kept: per pattern and context flag, (matched
-    text, start in its value) -> the Match, or None when ``validate`` refused it. A Match is a
+    text, start in its value) -> the Match, or None when ``validate`` refused it; a match at its
+    value's start is keyed by its text alone (:data:`HitKey`). A Match is a
     function of that key (spans, masked form, reason; ``validate`` looks at nothing else but
     today's date), and is frozen, so one object serves every value that repeats it. Bounded:
     a table of LIMIT entries starts again; every table starts again when the hour changes (as
@@ -444,7 +470,7 @@ class HitCache:
 
     def __init__(self) -> None:
         self.hour = -1
-        self.tables: dict[tuple[int, bool], dict[tuple[str, int], Match | None]] = {}
+        self.tables: dict[tuple[int, bool], dict[HitKey, Match | None]] = {}
 
     @staticmethod
     def of(recognizer: Recognizer) -> HitCache:
@@ -457,11 +483,11 @@ class HitCache:
             cache.hour, cache.tables = hour, {}
         return cache
 
-    def table(self, pattern: int, context: bool) -> dict[tuple[str, int], Match | None]:
+    def table(self, pattern: int, context: bool) -> dict[HitKey, Match | None]:
         """The judgements of the ``pattern``-th pattern with or without context."""
         return self.tables.setdefault((pattern, context), {})
 
-    def keep(self, table: dict[tuple[str, int], Match | None], judged: dict[tuple[str, int], Match | None]) -> None:
+    def keep(self, table: dict[HitKey, Match | None], judged: dict[HitKey, Match | None]) -> None:
         """Add judgements to ``table``, emptied first when they would not fit (and then only
         the first LIMIT of them kept)."""
         if len(table) + len(judged) > self.LIMIT:

@@ -81,6 +81,20 @@ def test_a_full_table_starts_again(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(table) <= 100
 
 
+def test_a_match_at_its_values_start_is_kept_by_its_text_alone() -> None:
+    """The HitCache keys a match that starts its value by the matched text (a string hashed and
+    compared as it is), one inside a value by (text, start): no tuple made a match for a
+    column's values (the old keys were all tuples: 2 of 2 here). The two places give their own
+    Matches."""
+    scanner = Scanner(["cn_mobile"])
+    values = ["13812345678", "tel 13812345678"] * 40
+    found = hits(scanner, values)
+    (table,) = HitCache.of(scanner.recognizers["cn_mobile"]).tables.values()
+    assert sorted(table, key=str) == [("13812345678", 4), "13812345678"]
+    assert (found[0][0].start, found[1][0].start) == (0, 4)
+    assert found == {i: list(MobileRecognizer().find(v)) for i, v in enumerate(values)}
+
+
 def test_new_matches_equals_match_field_by_field() -> None:
     made = new_matches("cn_mobile", [0, 4], [11, 15], iter(["138****5678", "139****5678"]), 0.6, iter(["a", "b"]))
     assert made == [Match(recognizer="cn_mobile", start=0, end=11, masked="138****5678", score=0.6, reason="a"),
