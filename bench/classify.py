@@ -40,7 +40,19 @@ nothing judged in an earlier round is carried over.
 
 Rates are values per CPU second of this process (time.process_time), best of ``--repeat``
 rounds, so that they are one core's rate on a shared machine; naive and prefiltered run
-interleaved in each round and their ratio is the figure to read. Recognizer sets: "ingest" is
+interleaved in each round and their ratio is the figure to read. What the statistic takes: each
+round times one naive pass and then one prefiltered pass with a new scanner, each after
+gc.collect() with the collector off while it runs; each side's rate is the corpus size over its
+shortest round. Both sides get the same number of rounds, interleaved, so a busy minute falls on
+both; the minimum drops what other processes add (never what they take away: a shared core's
+caches are shared too). It does not make one run's rates comparable with another run's at
+another load: on 2 cores with a CI run beside (load 12-14), table's 15 prefiltered rounds in one
+process ranged 751k-1,038k values/s (median 820k-930k), and the best of the first 3 fell 0-25 %
+under the best of all 15, so a harness keeping the best of 15 short rounds (P15f's 1.02 M) reads
+higher than this command's best of 3 (0.84 M) at the same load. A naive pass before each
+prefiltered one (its allocations, its caches) made no difference that load could show (medians
+820k and 910k with it, 929k and 847k without). Compare code by instructions (callgrind, one
+round minus none) or by alternate processes of each side, many rounds each. Recognizer sets: "ingest" is
 what ingest-time tagging runs (classification.tagging.AT_INGEST: ID numbers, mobiles, cards,
 e-mail, passports and permits, social security); "common" is the recognizers most tables hold
 (resident ID, mobile, bank card, e-mail, IPv4, USCC); "all" is every registered recognizer.
@@ -213,6 +225,22 @@ spends ~0.35 us a value on its hits and ~0.35 on the passes, so it reaches the t
 a quiet core (1.02 M at load 4 above, 0.85-0.90 M at load 10), registry likewise (1.01 M at
 load 4). A further step needs the gate done in C in one pass (class, shape and position of
 each candidate together); a C extension was not tried.
+
+P15g (2026-12-02, branch P15g from main 4ed7e64; a CI run beside, load 10-15 on 2 cores): a
+chunk's new hits masked by their rule's bulk form (masking.mask_many: C code over the batch, no
+Python call a hit for ID numbers, mobiles, cards, e-mail and public codes; registry made ~46,000
+such calls a round), and the HitCache keyed by the matched text alone where the match starts its
+value (64,090 of table's 71,095 hits; (text, start) otherwise), so no tuple is made, hashed and
+compared per match. One round of 200,000 values in instructions (callgrind, PYTHONHASHSEED=0):
+table 2,035 M -> 2,016 M (-0.9 %), registry 2,159 M -> 2,112 M (-2.2 %; Python frames 120 M ->
+65 M). Where a round goes now: table ~215 ms at load ~12, registry ~215 ms; table's 107,826
+regex matches a round hold 71,095 hits, as an ID number is also a candidate card (30,095
+matches, 9,500 hits) and a candidate USCC (24,787, 9,092), each match costing its passes;
+registry judges ~61,000 new candidates a round (~100 ms). Bulk validate_many for mobiles and
+e-mail was tried and dropped: 19,000 Python calls a registry round fewer, but the chained map
+steps cost as much (2,112 M -> 2,109 M). At this load CPU-time A/B in alternate processes
+(main's code beside P15g's, 3 x 5 and 6 x 5 rounds a side) moved by +-7 % between two runs and
+could not show a 1-2 % step; the evaluation printed the same table, byte for byte.
 """
 
 from __future__ import annotations
@@ -338,7 +366,10 @@ def _cpu(run: Callable[[], object]) -> float:
 
 
 def speed(size: int, repeat: int) -> list[tuple[str, str, float, float, float]]:
-    """(corpus, recognizer set, naive values/s, prefiltered values/s, share of values with a hit)."""
+    """(corpus, recognizer set, naive values/s, prefiltered values/s, share of values with a hit).
+    Each side's rate is ``size`` over its shortest of ``repeat`` rounds, CPU time with gc off;
+    the two sides' rounds alternate, the same number each (the module docstring says what this
+    statistic takes and what it does not)."""
     rows = []
     for corpus, values in corpora(size).items():
         for label, ids in (("ingest (9)", AT_INGEST), ("common (6)", COMMON), ("all", None)):
