@@ -102,3 +102,10 @@ def test_mask_many_calls_no_rule_for_texts_of_the_common_form(rule: str, texts: 
         sys.setprofile(None)
     assert shown == [mask(rule, text) for text in batch]
     assert len(calls) <= 8, calls[:10]
+
+
+def test_mask_many_asks_a_rule_put_in_place_of_a_built_in_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rule replaced in MASK_RULES (a deployment's own display rule) is what mask_many uses,
+    as mask does; the bulk form stands only for the built-in rule."""
+    monkeypatch.setitem(MASK_RULES, "mobile", lambda text: "hidden")
+    assert mask_many("mobile", ["13812345678"] * 3) == ["hidden"] * 3 == [mask("mobile", "13812345678")] * 3
