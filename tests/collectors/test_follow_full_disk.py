@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,6 +43,20 @@ def disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(folder)], check=True)
 
 
+@contextmanager
+def following(config: Path, env: dict[str, str], stop_after: int, log: Path) -> Iterator[subprocess.Popen[str]]:
+    """`govsoc ingest --follow` of ``log`` (polling every 0.2 s), killed if the block leaves it running."""
+    follower = subprocess.Popen([GOVSOC, "--config", str(config), "ingest", "--follow", "--interval", "0.2",
+                                 "--stop-after", str(stop_after), str(log)], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        yield follower
+    finally:
+        if follower.poll() is None:
+            follower.kill()
+            follower.wait()
+
+
 def test_follow_waits_for_room_on_a_full_state_disk(tmp_path: Path, disk: Path) -> None:
     log, db = tmp_path / "auth.log", tmp_path / "events.db"
     config = tmp_path / "govsoc.yaml"
@@ -56,19 +70,12 @@ def test_follow_waits_for_room_on_a_full_state_disk(tmp_path: Path, disk: Path) 
     fill_disk(disk)
     with log.open("ab") as out:
         out.write(b"".join(sshd(i) for i in range(100, 150)))
-    follower = subprocess.Popen([GOVSOC, "--config", str(config), "ingest", "--follow", "--interval", "0.2",
-                                 "--stop-after", "20", str(log)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, env=env)
-    try:
+    with following(config, env, 20, log) as follower:
         time.sleep(4)
         # before: ended within a second, exit 1, "cannot save the checkpoint: No space left on device"
         assert follower.poll() is None, follower.communicate()
         (disk / "filler").unlink()  # room again
         out, err = follower.communicate(timeout=60)
-    finally:
-        if follower.poll() is None:
-            follower.kill()
-            follower.wait()
     assert follower.returncode == 0, err
     assert err.count("DISK FULL") == 1, err  # said once, not at every try
     assert "room again for checkpoints" in err
@@ -93,10 +100,7 @@ def test_a_store_on_the_full_disk_is_said_in_one_line_without_a_traceback(tmp_pa
     config.write_text(f"data_dir: {home}\nstore:\n  backend: sqlite\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("GOVSOC_")}
     log.write_bytes(b"".join(sshd(i) for i in range(100)))
-    follower = subprocess.Popen([GOVSOC, "--config", str(config), "ingest", "--follow", "--interval", "0.2",
-                                 "--stop-after", "25", str(log)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, env=env)
-    try:
+    with following(config, env, 25, log) as follower:
         # the disk fills under a follower whose store is open (R11j's repro): its next large
         # write is the writer process's, which opens the store on the full disk
         _wait_for_rows(home / "events.db", 100)
@@ -107,10 +111,6 @@ def test_a_store_on_the_full_disk_is_said_in_one_line_without_a_traceback(tmp_pa
         assert follower.poll() is None, follower.communicate()
         (disk / "filler").unlink()  # room again
         out, err = follower.communicate(timeout=90)
-    finally:
-        if follower.poll() is None:
-            follower.kill()
-            follower.wait()
     assert follower.returncode == 0, err
     assert "Traceback" not in err, err  # before: 3 tracebacks of the writer process
     assert "ended (None)" not in err, err

@@ -43,12 +43,31 @@ def govsoc(cfg: Path, env: dict[str, str], *args: str) -> subprocess.CompletedPr
                           env=clean)
 
 
-def test_a_certificate_that_does_not_verify_is_a_configuration_error(tmp_path: Path, openssl: str,
-                                                                     es_secure_env: dict[str, str]) -> None:
+def wrong_ca(tmp_path: Path, openssl: str) -> Path:
+    """A CA certificate that did not sign the node's."""
     wrong = tmp_path / "wrong-ca.crt"
     subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(tmp_path / "k.pem"),
                     "-out", str(wrong), "-days", "2", "-subj", "/CN=not the node's CA"], check=True,
                    capture_output=True)
+    return wrong
+
+
+def stored_then_dropped(env: dict[str, str], prefix: str) -> list[str]:
+    """The event.original of every event under ``prefix`` on the TLS node; its indices dropped."""
+    store = ElasticsearchStore(ElasticsearchSettings(url=env["GOVSOC_ES_URL"], index_prefix=prefix,
+                                                     ca_certs=Path(env["GOVSOC_ES_CA"])),
+                               credentials=es_credentials(env))
+    try:
+        store.refresh()
+        return [str(e.get("event.original")) for e in store.search(Query())]
+    finally:
+        store.drop_all()
+        store.close()
+
+
+def test_a_certificate_that_does_not_verify_is_a_configuration_error(tmp_path: Path, openssl: str,
+                                                                     es_secure_env: dict[str, str]) -> None:
+    wrong = wrong_ca(tmp_path, openssl)
     log = tmp_path / "auth.log"
     log.write_bytes(b"".join(sshd(i) for i in range(500)))
     prefix = f"govsoc-cert-{uuid.uuid4().hex[:8]}"
@@ -64,16 +83,8 @@ def test_a_certificate_that_does_not_verify_is_a_configuration_error(tmp_path: P
     right = govsoc(config(tmp_path, es_secure_env, es_secure_env["GOVSOC_ES_CA"], prefix), es_secure_env,
                    "ingest", str(log))
     assert right.returncode == 0, right.stderr
-    store = ElasticsearchStore(ElasticsearchSettings(url=es_secure_env["GOVSOC_ES_URL"], index_prefix=prefix,
-                                                     ca_certs=Path(es_secure_env["GOVSOC_ES_CA"])),
-                               credentials=es_credentials(es_secure_env))
-    try:
-        store.refresh()
-        originals = [str(e.get("event.original")) for e in store.search(Query())]
-        assert len(originals) == len(set(originals)) == 500
-    finally:
-        store.drop_all()
-        store.close()
+    originals = stored_then_dropped(es_secure_env, prefix)
+    assert len(originals) == len(set(originals)) == 500
 
 
 def test_the_files_a_misconfigured_store_left_unread_are_named_and_status_says_why(
@@ -82,10 +93,7 @@ def test_the_files_a_misconfigured_store_left_unread_are_named_and_status_says_w
     # files named were skipped without a word, the closing line read as if the run was complete,
     # `govsoc status` said only "waiting for the store" (it never drains by waiting), and which
     # file came first was the oldest, not the first named.
-    wrong = tmp_path / "wrong-ca.crt"
-    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(tmp_path / "k.pem"),
-                    "-out", str(wrong), "-days", "2", "-subj", "/CN=not the node's CA"], check=True,
-                   capture_output=True)
+    wrong = wrong_ca(tmp_path, openssl)
     logs = [tmp_path / name for name in ("g.log", "a.log", "c.log")]
     for n, log in enumerate(logs):
         log.write_bytes(b"".join(sshd(i) for i in range(n * 100, n * 100 + 100)))
@@ -110,13 +118,5 @@ def test_the_files_a_misconfigured_store_left_unread_are_named_and_status_says_w
     right = govsoc(right_cfg, es_secure_env, "ingest", *map(str, logs))
     assert right.returncode == 0, right.stderr
     assert "store misconfigured" not in govsoc(right_cfg, es_secure_env, "status").stdout
-    store = ElasticsearchStore(ElasticsearchSettings(url=es_secure_env["GOVSOC_ES_URL"], index_prefix=prefix,
-                                                     ca_certs=Path(es_secure_env["GOVSOC_ES_CA"])),
-                               credentials=es_credentials(es_secure_env))
-    try:
-        store.refresh()
-        originals = [str(e.get("event.original")) for e in store.search(Query())]
-        assert len(originals) == len(set(originals)) == 300
-    finally:
-        store.drop_all()
-        store.close()
+    originals = stored_then_dropped(es_secure_env, prefix)
+    assert len(originals) == len(set(originals)) == 300
