@@ -276,21 +276,26 @@ class Pipeline:
     # -- any source --------------------------------------------------------------------------
     @overload
     def events(self, records: Iterable[RawRecord], parser: Parser, context: ParseContext,
-               summary: IngestSummary, counts: ReadCounts | None = None) -> Iterator[tuple[RawRecord, list[Event]]]:
+               summary: IngestSummary, counts: ReadCounts | None = None, *,
+               defects_raise: bool = False) -> Iterator[tuple[RawRecord, list[Event]]]:
         ...
 
     @overload
     def events(self, records: Iterable[RawRecord | None], parser: Parser, context: ParseContext,
-               summary: IngestSummary,
-               counts: ReadCounts | None = None) -> Iterator[tuple[RawRecord | None, list[Event]]]:
+               summary: IngestSummary, counts: ReadCounts | None = None, *,
+               defects_raise: bool = False) -> Iterator[tuple[RawRecord | None, list[Event]]]:
         ...
 
     def events(self, records: Iterable[RawRecord | None], parser: Parser, context: ParseContext,
                summary: IngestSummary,
-               counts: ReadCounts | None = None) -> Iterator[tuple[RawRecord | None, list[Event]]]:
+               counts: ReadCounts | None = None, *,
+               defects_raise: bool = False) -> Iterator[tuple[RawRecord | None, list[Event]]]:
         """Each record with its finished events (ids, flags, enrichment); parse failures become
-        pipeline_error events. Records, events and failures are counted in ``counts`` (default:
-        the summary). A live source's tick (None) passes through with no events."""
+        pipeline_error events, and so does a record the parser fails on with another exception
+        (its defect), unless ``defects_raise`` (a caller with its own account of them: the NetFlow
+        receiver names the exporter and counts them among its decoder's problems). Records, events
+        and failures are counted in ``counts`` (default: the summary). A live source's tick (None)
+        passes through with no events."""
         tally: ReadCounts | IngestSummary = summary if counts is None else counts
         for record in records:
             if record is None:
@@ -306,6 +311,8 @@ class Pipeline:
             except MemoryError:
                 raise
             except Exception as e:  # noqa: BLE001 - a parser's defect met on one record
+                if defects_raise:
+                    raise
                 # A parser that raises anything but ParseError on a record (int() of a 5,000-digit
                 # port, a superscript digit str.isdigit() took) is govsoc's defect, but the record
                 # is the input's: it is kept as a parse failure that names the defect, counted, and

@@ -15,8 +15,9 @@ good, and its verdicts depended on where reads started and ended. Lines are now 
 one (``line_kind``), by their own bytes only, so one run, one-shot runs over pieces and a
 follower killed at any moment judge the same bytes the same way:
 
-- a *text line*: HEAD_BYTES bytes or more, none of them a control byte (tab, VT, FF, CR and ESC
-  are text: ANSI colours, a final CR); the logger's time and tag alone make a line that long;
+- a *text line*: HEAD_BYTES bytes or more, none of them a control byte (tab, VT, FF, CR, ESC and
+  the separators FS, GS, RS, US are text: ANSI colours, a final CR, auditd's ENRICHED records, JSON
+  text sequences); the logger's time and tag alone make a line that long;
 - a *non-text line*: any control byte in it, a NUL byte too (crash padding, 16 NUL bytes or
   more, is no part of any line: the reader skips it);
 - a short clean line (fewer than HEAD_BYTES bytes, blank lines too) says nothing: it is a line
@@ -57,7 +58,11 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
 #: Share of control bytes above which a sample is binary.
 CONTROL_SHARE = 0.10
 _PADDING = re.compile(rb"\x00{16,}")
-_CONTROL = frozenset(range(0, 32)) - {9, 10, 11, 12, 13, 27}
+# Not control bytes here: TAB, LF, VT, FF, CR, ESC (ANSI colours), and the information separators
+# FS, GS, RS, US, which log formats use as field separators: auditd's ENRICHED format puts GS before
+# the names it resolves (a SYSCALL record that SigmaHQ's auditd rules read), RFC 7464 JSON text
+# sequences begin each record with RS.
+_CONTROL = frozenset(range(0, 32)) - {9, 10, 11, 12, 13, 27, 28, 29, 30, 31}
 #: Every byte that is not a control byte: bytes.translate(None, TEXT_BYTES) leaves the control bytes.
 TEXT_BYTES = _TEXT = bytes(sorted(set(range(256)) - _CONTROL))
 #: How many leading bytes of a line must be free of control bytes for it to start like text, and

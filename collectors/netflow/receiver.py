@@ -234,7 +234,7 @@ class NetflowReceiver:
         one bad datagram never ends the receiver."""
         events: list[Event] = []
         try:
-            for _, finished in pipeline.events([record], self.parser, context, summary):
+            for _, finished in pipeline.events([record], self.parser, context, summary, defects_raise=True):
                 events.extend(finished)
         except Exception as e:  # the receiver must outlive any datagram
             exporter = exporter_of(record)

@@ -124,13 +124,16 @@ def test_a_file_stopped_by_the_old_rule_is_judged_again(tmp_path: Path, pipeline
 
 def test_binary_content_in_a_text_log_is_kept_in_bounded_groups_and_the_read_goes_on(
         tmp_path: Path, pipeline: Pipeline, sqlite_store: SqliteStore) -> None:
-    # 128 KiB of bytes a third of them control bytes (no text line in them): it stopped the read
+    # 128 KiB of bytes an eighth of them control bytes (no text line in them): it stopped the read
     # for good at its line ("binary content"), every later line of the log never read (R11j-1).
     # A file that began as text is never stopped: the blob is groups of at most 64 KiB and a
     # line, each one event with its exact bytes, and the read goes on at the next text line.
     text = lines(0, 100)
     rng = random.Random(5)
-    blob = bytes(rng.randrange(0, 80) for _ in range(128 << 10)) + b"\n"
+    # every eighth byte a control byte or a raw newline, so that no stretch of it is a text line
+    # (16 bytes or more without a control byte): random bytes make such lines now and then
+    breaks = [*range(0, 9), 10, *range(14, 27)]
+    blob = bytes(rng.choice(breaks) if i % 8 == 0 else rng.randrange(32, 127) for i in range(128 << 10)) + b"\n"
     log = tmp_path / "mixed.log"
     log.write_bytes(text + blob + lines(100, 10))
     summary = pipeline.ingest_file(log)
