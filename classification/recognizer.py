@@ -26,7 +26,6 @@ from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
-from functools import lru_cache
 from itertools import chain, compress, islice, repeat
 from operator import add, is_, is_not, itemgetter, not_, sub
 from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypeVar, cast
@@ -142,14 +141,16 @@ def masked_text(text: str, hits: Iterable[Match]) -> str:
 def normalize(value: str) -> str:
     """NFKC (full-width digits and letters to ASCII; dashes to '-') one character at a time, keeping every
     offset: a character that NFKC turns into several ('……' into six dots, '™' into "TM", '½'
-    into "1⁄2") stays as it is, and switches folding off for nothing else in the value (folded,
-    it would also glue letters or digits onto a number beside it)."""
+    into "1⁄2", U+FDFA into 18) stays as it is, and so does a sequence NFKC would compose into
+    one ('e' + U+0301, Hangul jamo): spans found in the folded text are spans of the value.
+    (Before F15i the whole value's NFKC was taken whenever its length was unchanged, and an
+    expansion and a composition in one value cancelled out in length but shifted every span
+    after them: the mask fell beside an ID number's digits.)"""
     if value.isascii():
         return value
-    folded = unicodedata.normalize("NFKC", value)
-    if len(folded) == len(value):
-        return folded.translate(_DASHES)  # the common case: nothing lengthened (or composed)
-    return "".join(c if c.isascii() else _fold(c) for c in value)
+    if unicodedata.is_normalized("NFKC", value):
+        return value.translate(_DASHES)  # the common case: NFKC changes nothing
+    return value.translate(_FOLDS)
 
 
 #: Dashes NFKC leaves alone that people (and word processors) put between digit groups
@@ -157,10 +158,23 @@ def normalize(value: str) -> str:
 _DASHES: Final = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
 
 
-@lru_cache(maxsize=4096)
 def _fold(c: str) -> str:
     folded = unicodedata.normalize("NFKC", c).translate(_DASHES)
     return folded if len(folded) == 1 else c
+
+
+class _Folds(dict[int, str]):
+    """Code point -> the one character NFKC folds it to alone (itself when NFKC lengthens it), for
+    str.translate: filled as characters are met, so a value is folded by C code per character."""
+
+    def __missing__(self, point: int) -> str:
+        folded = _fold(chr(point))
+        if len(self) < 65536:  # bounded: a text of every code point must not keep them all
+            self[point] = folded
+        return folded
+
+
+_FOLDS: Final = _Folds()
 
 
 class Recognizer(ABC):

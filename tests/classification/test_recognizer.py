@@ -12,7 +12,7 @@ from types import CodeType, FrameType, SimpleNamespace
 import pytest
 
 from govsoc.classification.batch import starts
-from govsoc.classification.recognizer import HitCache, Match, Pattern, Recognizer, new_matches
+from govsoc.classification.recognizer import HitCache, Match, Pattern, Recognizer, masked_text, new_matches
 from govsoc.classification.recognizers.contact import MobileRecognizer
 from govsoc.classification.scanner import Scanner
 
@@ -335,3 +335,36 @@ def test_the_joined_scan_judges_id_numbers_together() -> None:
     fresh = ResidentIdRecognizer()
     assert found == {i: hits for i, v in enumerate(values) if (hits := list(fresh.find(v)))}
     assert len(found) == 600
+
+
+ID_NUMBER = "11010519491231002X"  # GB 11643 check character X is right
+PHONE = "13912345678"
+JAMO = "\u1100\u1161\u11a8"  # Hangul jamo NFKC composes into one syllable (각): 3 -> 1
+
+
+@pytest.mark.parametrize("value", [
+    # U+FDFA (NFKC: 18 characters) before the ID, 8 jamo syllables and e + U+0301 after it:
+    # +17 - 16 - 1, the total length unchanged
+    f"\ufdfa {ID_NUMBER} {JAMO * 8}e\u0301",
+    # № (-> "No", +1) before the phone, u + U+0308 (-> ü, -1) after it
+    f"\u2116 {PHONE} Lu\u0308",
+    # a composition before the ID, an expansion (℃ -> °C) between the ID and the phone
+    f"e\u0301 {ID_NUMBER} \u2103 {PHONE}",
+    # expansions (℃, ㎡, ﬁ: +3) and jamo (-2) before both numbers, u + U+0308 (-1) after them
+    f"\u2103\u33a1\ufb01 {JAMO} {ID_NUMBER}, {PHONE} u\u0308",
+])
+def test_spans_stay_in_the_values_coordinates_when_nfkc_lengthens_and_composes(value: str) -> None:
+    """R15-1: an expansion and a composition in one value cancelled out in length, so the whole
+    value's NFKC was kept and every span after them shifted: masked_text showed 17 of the ID
+    number's 18 digits in clear. Both paths (scan and the chunked scan_many) mask the numbers
+    where they stand and leave every other character as it was."""
+    scanner = Scanner()
+    shown = {text: scanner.scan(text)[0].masked for text in (ID_NUMBER, PHONE)}
+    expected = value
+    for text, masked in shown.items():
+        expected = expected.replace(text, masked)
+    assert masked_text(value, scanner.scan(value)) == expected
+    values = [*FILLER, value, *FILLER]
+    found = hits(scanner, values)
+    assert list(found) == [len(FILLER)]
+    assert masked_text(value, found[len(FILLER)]) == expected
