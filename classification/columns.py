@@ -8,10 +8,18 @@ do) together with its name, its comment and its table's name as context (Google 
 kind of recognizer          tagged when
 ==========================  =========================================================
 check character backed      hit ratio >= 0.10 and >= 5 hits (or all, if fewer values);
-                            >= 0.02 when the name says so
+                            >= 0.02 when the name says so; and, either way, at least half
+                            of the values that have the shape pass the check
 shape only                  hit ratio >= 0.30; >= 0.10 when the name says so
 context only (names, ...)   the name says so and hit ratio >= 0.50
 ==========================  =========================================================
+
+A check character passes by chance in a share of the values that have a recognizer's shape
+(Luhn 1 in 10 of random digit runs, GB 11643 MOD 11-2 1 in 11 of 办件编号 = 区划代码 + date +
+sequence, GB 32100 1 in 31): a column of random 16-19-digit order numbers has ~10 % Luhn hits.
+So the hits are also compared with the values that have the shape (:data:`CHECKED_SHARE`, five
+times Luhn's chance rate): what clears that bar was written with the check, not found by it.
+A column whose name says so but whose hits fall under that bar is ``suspected``, for review.
 
 A name that says so with no value evidence (empty, hashed or encrypted columns) gives a
 ``suspected`` decision for review. Ambiguous abbreviations (xm 姓名/项目, dz 地址/电子,
@@ -31,7 +39,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Final, Literal
 
@@ -46,6 +54,9 @@ SAMPLE_SIZE: Final = 1000
 _SEGMENTS: Final = re.compile(r"(\.|\[\])")
 STRONG_RATIO: Final = 0.10
 STRONG_RATIO_NAMED: Final = 0.02
+#: Share of the values with a checksum recognizer's shape that must pass its check: well above
+#: the check's chance rate (Luhn 0.10, MOD 11-2 0.09, MOD 31 0.03), below real data's (~1.0).
+CHECKED_SHARE: Final = 0.5
 SHAPE_RATIO: Final = 0.30
 SHAPE_RATIO_NAMED: Final = 0.10
 CONTEXT_RATIO: Final = 0.50
@@ -198,15 +209,24 @@ class ColumnClassifier:
         n = len(values)
         passing = [_Candidate(self.scanner.recognizers[i], c, named.get(i, "none"), examples[i])
                    for i, c in counts.items() if _passes(self.scanner.recognizers[i], c, n, named.get(i, "none"))]
+        by_chance = _by_chance(passing, values, named)
+        passing = [c for c in passing if c.rec.id not in by_chance]
         if passing:
             passing.sort(key=lambda c: (c.rec.checksum, c.name == "strong", c.hits), reverse=True)
             best = passing[0]
             runners = tuple((c.rec.id, round(c.hits / n, 3)) for c in passing[1:])
             return replace(self._tagged(sample, best, n, runners), minors=minors[best.rec.id])
         strong = [i for i, how in named.items() if how == "strong"]
-        if strong and (n == 0 or _opaque(values)):
-            rec = self.scanner.recognizers[strong[0]]
-            why = "no values sampled" if n == 0 else "values are hashed or encoded (pseudonymised?)"
+        chance = [i for i in strong if i in by_chance]
+        if strong and (n == 0 or _opaque(values) or chance):
+            rec = self.scanner.recognizers[(chance or strong)[0]]
+            why = "values are hashed or encoded (pseudonymised?)"
+            if n == 0:
+                why = "no values sampled"
+            elif chance:
+                passed, shaped = by_chance[rec.id]
+                why = (f"only {passed} of the {shaped} sampled values with its shape pass its check"
+                       f" (under {CHECKED_SHARE:.0%}: a check passes by chance in some)")
             return ColumnDecision(dataset=sample.dataset, field=sample.field, comment=sample.comment,
                                   status="suspected", recognizer=rec.id, entity=rec.entity, confidence=0.3,
                                   sampled=n, hits=0, hit_ratio=0.0, name_match="strong", rows=sample.rows,
@@ -269,6 +289,21 @@ def _passes(rec: Recognizer, hits: int, n: int, name: str) -> bool:
             return ratio >= STRONG_RATIO_NAMED
         return ratio >= STRONG_RATIO and hits >= min(MIN_HITS, n)
     return ratio >= (SHAPE_RATIO_NAMED if name == "strong" else SHAPE_RATIO)
+
+
+def _by_chance(passing: list[_Candidate], values: Sequence[str],
+               named: Mapping[str, str]) -> dict[str, tuple[int, int]]:
+    """Checksum recognizer id -> (hits, values with its shape) for the candidates whose hits are
+    under CHECKED_SHARE of the values that have its shape: a check passing by chance in a column
+    of look-alike numbers (R15-2), not values written with the check."""
+    found: dict[str, tuple[int, int]] = {}
+    for candidate in passing:
+        rec = candidate.rec
+        if rec.checksum:
+            shaped = sum(1 for v in values if rec.shaped(v, context=rec.id in named))
+            if candidate.hits < CHECKED_SHARE * shaped:
+                found[rec.id] = (candidate.hits, shaped)
+    return found
 
 
 def _opaque(values: Sequence[str]) -> bool:

@@ -390,6 +390,10 @@ _NEGATIVE_COLUMNS: Final = (
     ("remark", "备注", "text and look-alike words"), ("xm", "项目名称", "company"), ("kh", "客户编号", "customer"),
     ("username", "登录账号", "account"), ("city_id", "", "int"), ("product_name", "商品名称", "product"),
     ("amount", "金额", "amount"), ("status", "状态", "status"), ("token", "", "hash"), ("address_id", "", "int"),
+    # digit runs of a card's or an ID number's shape whose check passes by chance (R15-2): Luhn 1 in
+    # 10 of serial numbers, MOD 11-2 1 in 11 of 办件编号 (区划代码 + 受理日期 + 4-digit sequence)
+    ("order_no", "", "card-shaped serial"), ("lsh", "流水号", "UnionPay-prefixed serial"),
+    ("sqbh", "申请编号", "case number"),
 )
 
 
@@ -405,6 +409,10 @@ def labelled_columns(seed: int = 15, rows: int = 200) -> list[tuple[ColumnSample
         "amount": lambda: f"{rng.uniform(1, 99999):.2f}",
         "status": lambda: rng.choice(("正常", "注销", "待审核", "1", "0")),
         "hash": lambda: str(fake.sha256()),
+        "card-shaped serial": lambda: "9" + _digits(rng, 18),
+        "UnionPay-prefixed serial": lambda: "62" + _digits(rng, 17),
+        "case number": lambda: rng.choice(("330106", "110105", "440305")) + (
+            date(2016, 1, 1) + timedelta(days=rng.randint(0, 3000))).strftime("%Y%m%d") + f"{rng.randint(1, 9999):04d}",
     }
     columns: list[tuple[ColumnSample, str | None]] = []
     for label, names in _COLUMN_NAMES.items():

@@ -242,6 +242,15 @@ class Recognizer(ABC):
         without it."""
         return iter(self.find_folded(value if value.isascii() else normalize(value), context=context))
 
+    def shaped(self, value: str, *, context: bool = False) -> bool:
+        """Whether a pattern of this recognizer matches in ``value`` before ``validate`` is asked:
+        the value has the shape a hit needs (a column decision compares the hits with these
+        candidates, since a check character passes by chance in a share of them)."""
+        if self.needs_context and not context:
+            return False
+        text = value if value.isascii() else normalize(value)
+        return any(regex.search(text) for pattern, regex in self._compiled if context or not pattern.context_only)
+
     def find_folded(self, text: str, *, context: bool = False) -> list[Match]:
         """``find`` of a value that ``normalize`` has folded already (the scanner folds each
         value once); spans are the same in both."""

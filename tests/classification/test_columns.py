@@ -3,6 +3,10 @@ ambiguous abbreviations, suspected columns, reasons and confidence."""
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable
+from datetime import date, timedelta
+
 import pytest
 
 from govsoc.classification.checksums import resident_id_check_char
@@ -78,3 +82,59 @@ def test_name_context_suffixes(names: tuple[str, ...], expected: str | None) -> 
     named = CLASSIFIER.name_context(*names)
     ident = "cn_address" if "address" in names[0] else "cn_mobile" if "phone" in names[0] else "cn_resident_id"
     assert named.get(ident) == expected
+
+
+def _card_shaped_serials(rng: random.Random) -> list[str]:
+    return ["9" + "".join(rng.choice("0123456789") for _ in range(18)) for _ in range(500)]
+
+
+def _unionpay_serials(rng: random.Random) -> list[str]:
+    return ["62" + "".join(rng.choice("0123456789") for _ in range(17)) for _ in range(500)]
+
+
+def _case_numbers(rng: random.Random) -> list[str]:
+    """办件编号: 6-digit 区划代码 + 受理日期 YYYYMMDD + 4-digit sequence, an ID number's shape with
+    a real (past) date, whose 18th digit is right for MOD 11-2 one time in 11."""
+    return [rng.choice(("330106", "110105", "440305")) +
+            (date(2016, 1, 1) + timedelta(days=rng.randint(0, 3000))).strftime("%Y%m%d") + f"{rng.randint(1, 9999):04d}"
+            for _ in range(1000)]
+
+
+@pytest.mark.parametrize("field, make, recognizer", [
+    # random 19-digit order numbers of the legacy domestic prefix 9: Luhn passes 1 in 10
+    ("order_no", _card_shaped_serials, "cn_bank_card"),
+    # 流水号 starting 62 (UnionPay's prefix): the same by chance
+    ("流水号", _unionpay_serials, "cn_bank_card"),
+    # 申请编号 of region + date + sequence: MOD 11-2 passes 1 in 11, just under the 10 % bar
+    ("申请编号", _case_numbers, "cn_resident_id"),
+])
+def test_a_check_passing_by_chance_does_not_tag_a_column(field: str, make: Callable[[random.Random], list[str]],
+                                                         recognizer: str) -> None:
+    """R15-2: a checksum recognizer needed 10 % of the values to pass, Luhn's chance rate (and
+    just over MOD 11-2's): columns of look-alike serial numbers were tagged 银行卡号 or 居民身份证号
+    as the sample fell. Hits are now compared with the values that have the shape: 20 samples
+    each, none tagged (before: order_no and 流水号 in about half, 申请编号 in 3 of 20)."""
+    for seed in range(20):
+        values = make(random.Random(seed))
+        d = CLASSIFIER.decide(ColumnSample(dataset="t", field=field, values=values))
+        assert (d.status, d.recognizer) == ("none", None), (seed, d.reason)
+
+
+def test_a_named_column_whose_checks_pass_by_chance_is_suspected() -> None:
+    """A column named 银行卡号 of serial numbers that pass Luhn by chance: for review, not tagged."""
+    d = CLASSIFIER.decide(ColumnSample(dataset="t", field="银行卡号", values=_card_shaped_serials(random.Random(3))))
+    assert (d.status, d.recognizer) == ("suspected", "cn_bank_card")
+    assert "of the 500 sampled values with its shape pass its check" in d.reason
+
+
+@pytest.mark.parametrize("values, expected", [
+    # 10 % ID numbers among words: every value with the shape passes, the hits are the column's
+    (ids(5) + ["x"] * 45, ("tagged", "cn_resident_id")),
+    # half of the ID-shaped values pass (the others a wrong check character): not chance
+    (ids(20) + [i[:17] + ("0" if i[17] != "0" else "1") for i in ids(40)[20:]], ("tagged", "cn_resident_id")),
+    # under half pass: not tagged on the values alone
+    (ids(10) + [i[:17] + ("0" if i[17] != "0" else "1") for i in ids(40)[10:]], ("none", None)),
+])
+def test_hits_are_compared_with_the_values_that_have_the_shape(values: list[str],
+                                                               expected: tuple[str, str | None]) -> None:
+    assert decide("c9", values) == expected
