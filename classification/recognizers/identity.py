@@ -89,12 +89,19 @@ def _today() -> date:
     return _day[1]  # type: ignore[return-value]
 
 
+#: The earliest birth year an 18-digit number is taken with: GB 11643-1999 numbers were issued
+#: from 1999 and no holder was born before ~1890 (Hutool's Validator.isBirthday refuses years
+#: before 1900 too); the pattern's 18xx is kept so that such a number is refused here, not
+#: taken by an 18-digit recognizer of another kind.
+BIRTH_YEAR_FLOOR: Final = 1900
+
+
 def _why_id18(number: str, what: str) -> str | None:
     if number[:2] not in PROVINCE_CODES:
         return None
     born = _calendar_date(number[6:14])
     today = _today()
-    if born is None or born > today or not resident_id_ok(number):  # birth_date(), today asked once
+    if born is None or born > today or born.year < BIRTH_YEAR_FLOOR or not resident_id_ok(number):
         return None
     where = f"{what} region" if what else "region"
     why = f"{where} {number[:6]}, real birth date, GB 11643 MOD 11-2 check character {number[17]}"
@@ -143,7 +150,8 @@ def _why_id18_many(numbers: list[str]) -> list[str | None]:
     region = _region_table()[np.minimum(d[:, 0] * 10 + d[:, 1], 100)]
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     month_days = np.array(_MONTH_DAYS, dtype=np.int64)[np.clip(month, 0, 99)] + (leap & (month == 2))
-    real = (year >= 1) & (day >= 1) & (day <= month_days)  # date() of it exists (month 0 has 0 days)
+    # date() of it exists (month 0 has 0 days), in a year a holder can be born (BIRTH_YEAR_FLOOR)
+    real = (year >= BIRTH_YEAR_FLOOR) & (day >= 1) & (day <= month_days)
     today = _today()
     now = today.year * 10_000 + today.month * 100 + today.day
     born = year * 10_000 + month * 100 + day

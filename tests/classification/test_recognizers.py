@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from govsoc.classification.checksums import resident_id_check_char
 from govsoc.classification.recognizer import recognizers
+from govsoc.classification.recognizers.identity import ResidentIdRecognizer
 from govsoc.classification.scanner import Scanner
 
 SCANNER = Scanner()
@@ -206,3 +208,26 @@ def test_scan_many_in_chunks_finds_what_scan_finds_one_by_one() -> None:
         expected = [(i, h) for i, v in enumerate(values) for h in [scanner.scan(v)] if h]
         assert list(scanner.scan_many(values)) == expected
         assert expected  # the list holds hits to find
+
+
+def _id_born(yyyymmdd: str) -> str:
+    body = "110105" + yyyymmdd + "123"
+    return body + resident_id_check_char(body)
+
+
+@pytest.mark.parametrize("born, found", [
+    ("18000101", False),  # R15-4: 226 years old, taken as "real birth date" before
+    ("18500615", False),  # mid-century
+    ("18991231", False),  # the last day under the floor
+    ("19000101", True),   # the floor itself: a real (if old) holder
+    ("19491231", True),   # an ordinary one
+])
+def test_birth_years_before_1900_are_refused_alone_and_in_bulk(born: str, found: bool) -> None:
+    """R15-4: GB 11643-1999 numbers were issued from 1999; no holder was born before ~1890. Both
+    validate and the numpy validate_many refuse a birth year before 1900 (the pattern keeps
+    18xx, so that no other 18-digit recognizer takes the number instead)."""
+    number = _id_born(born)
+    rec = ResidentIdRecognizer()
+    assert (rec.validate(number) is not None) is found
+    assert [w is not None for w in rec.validate_many([number] * 3)] == [found] * 3
+    assert bool(Scanner().scan(number)) is found
