@@ -153,9 +153,14 @@ def result_file_name(subject: str) -> str:
 
 
 def write_result(folder: Path, subject: str, data: Mapping[str, Any]) -> Path:
-    """Write ``data`` as ``folder/result_file_name(subject)``, replacing an older result atomically."""
+    """Write ``data`` as ``folder/result_file_name(subject)``, replacing an older result atomically.
+    A lone surrogate in a string (a JSON key ``"sfz\\udc00"`` a source read) is written as its JSON
+    escape, which reads back as the same string: it has no UTF-8 form, and the run must not die
+    at its last step, losing every other table's result."""
     path = folder / result_file_name(subject)
-    write_file(path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    # outside strings json.dumps writes ASCII only, so each escape lands inside a string
+    write_file(path, text.encode("utf-8", "backslashreplace"))
     return path
 
 

@@ -9,7 +9,23 @@ from typing import Protocol
 from govsoc.classification.columns import ColumnSample
 from govsoc.core.errors import Location
 
-__all__ = ["TableSample", "Source", "Skipped"]
+__all__ = ["TableSample", "Source", "Skipped", "printable_name"]
+
+
+def printable_name(name: str) -> str:
+    """``name`` with each lone surrogate written as its escape (``sfz\\udc00``). JSON allows
+    ``"\\udc00"`` in a key (RFC 8259 §8.2: such text is "unpredictable", not invalid), an XLSX string
+    ``_xDC00_``; no UTF-8 text holds one, so the name could be neither printed nor saved. The
+    column is classified under this name; the caller counts the change."""
+    return name.encode("utf-8", "backslashreplace").decode("utf-8") if not _encodes(name) else name
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -32,7 +32,7 @@ from typing import Any, Final
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.recognizer import masked_text
 from govsoc.classification.scanner import Scanner
-from govsoc.classification.sources.base import Skipped, TableSample
+from govsoc.classification.sources.base import Skipped, TableSample, printable_name
 from govsoc.core.errors import ConfigError, GovsocError, Location
 
 __all__ = ["FileSource", "SUFFIXES", "flatten", "reservoir", "record_columns", "MAX_CELL", "READ_LIMIT"]
@@ -117,19 +117,36 @@ def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
         yield prefix, str(value)
 
 
-def _columns(dataset: str, header: list[str], rows: list[list[str]], total: int) -> tuple[ColumnSample, ...]:
-    return tuple(ColumnSample(dataset=dataset, field=name or f"column_{i + 1}", rows=total,
+def _columns(dataset: str, header: list[str], rows: list[list[str]], total: int,
+             renamed: list[str] | None = None) -> tuple[ColumnSample, ...]:
+    return tuple(ColumnSample(dataset=dataset, field=_name(name, renamed) or f"column_{i + 1}", rows=total,
                               values=[r[i].strip() for r in rows if i < len(r) and r[i] and r[i].strip()])
                  for i, name in enumerate(header))
 
 
-def record_columns(records: list[dict[str, Any]], dataset: str, total: int) -> tuple[ColumnSample, ...]:
+def record_columns(records: list[dict[str, Any]], dataset: str, total: int,
+                   renamed: list[str] | None = None) -> tuple[ColumnSample, ...]:
+    """One column per dotted path of the records; a path that had to be escaped (see
+    printable_name) is appended to ``renamed``."""
     fields: dict[str, list[str]] = {}
     for record in records:
         for path, text in flatten(record):
             fields.setdefault(path, []).append(text)
-    return tuple(ColumnSample(dataset=dataset, field=path, values=values, rows=total)
+    return tuple(ColumnSample(dataset=dataset, field=_name(path, renamed), values=values, rows=total)
                  for path, values in fields.items())
+
+
+def _name(name: str, renamed: list[str] | None) -> str:
+    shown = printable_name(name)
+    if shown != name and renamed is not None:
+        renamed.append(shown)
+    return shown
+
+
+def _count_renamed(skips: _Skips, renamed: list[str]) -> None:
+    for name in renamed:
+        skips.add("name holds a lone surrogate (no UTF-8 form): classified under the name with it escaped",
+                  name=name)
 
 
 class FileSource:
@@ -205,9 +222,11 @@ class FileSource:
                 continue
             if isinstance(record, dict):
                 records.append(record)
-        yield TableSample(dataset=str(path), table=path.name, rows=total,
-                          columns=record_columns(records, str(path), total), skipped=tuple(skips.listed),
-                          skipped_count=skips.count)
+        renamed: list[str] = []
+        columns = record_columns(records, str(path), total, renamed)
+        _count_renamed(skips, renamed)
+        yield TableSample(dataset=str(path), table=path.name, rows=total, columns=columns,
+                          skipped=tuple(skips.listed), skipped_count=skips.count)
 
     def _xlsx(self, path: Path) -> Iterator[TableSample]:
         try:
@@ -224,8 +243,13 @@ class FileSource:
                 cells = ([_cell(c) for c in row] for row in sheet.iter_rows(values_only=True))
                 header, data = _header(next(cells, []))
                 rows, total = reservoir(chain(data, cells), self.sample)
-                yield TableSample(dataset=str(path), table=f"{path.name}:{sheet.title}", rows=total,
-                                  columns=_columns(str(path), header, rows, total))
+                renamed: list[str] = []
+                title = _name(sheet.title, renamed)
+                columns = _columns(str(path), header, rows, total, renamed)
+                skips = _Skips(str(path))
+                _count_renamed(skips, renamed)
+                yield TableSample(dataset=str(path), table=f"{path.name}:{title}", rows=total,
+                                  columns=columns, skipped=tuple(skips.listed), skipped_count=skips.count)
         finally:
             book.close()
 
