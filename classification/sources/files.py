@@ -2,8 +2,10 @@
 
 Each file is one table (each sheet, for XLSX; each table, for SQLite). Rows are sampled with a
 seeded reservoir (Algorithm R) so that a large file's sample covers it all, not its head, and
-the same file gives the same sample twice. CSV/TSV are read as UTF-8 (with or without BOM) or,
-when that fails, GB18030 (what Chinese Excel and WPS export).
+the same file gives the same sample twice. CSV/TSV are read in the charset their BOM names (UTF-8,
+UTF-16 as Excel's "Unicode text", UTF-32), else as UTF-8 or, when that fails, GB18030 (what
+Chinese Excel and WPS export), also when the first non-UTF-8 byte comes after a long ASCII head. A
+file whose decoding is over 1 % U+FFFD or NUL is not text in that charset: refused, not graded.
 
 Bulk work goes on past bad parts: a cell over MAX_CELL characters (128 KiB, the csv module's own
 default limit: a blob, a base64 attachment, a log dump) is left out of the sample, reported with its
@@ -18,6 +20,7 @@ row is sampled with the others. Field names in skip reports are masked like valu
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import random
@@ -186,22 +189,34 @@ class FileSource:
                                   skipped=(Skipped(location=Location(path=str(path)), reason=why),), skipped_count=1)
 
     def _delimited(self, path: Path, delimiter: str) -> Iterator[TableSample]:
-        # streamed, never read whole (exports run to gigabytes); the charset is decided on the
-        # first MiB, and a stray undecodable byte further on becomes U+FFFD, not a failed scan
+        # streamed, never read whole (exports run to gigabytes). The charset: a BOM's (UTF-8, -16,
+        # -32); else UTF-8 while the text holds nothing else, re-read as GB18030 from the start when
+        # an undecodable byte comes before any non-ASCII UTF-8 (an export whose first MiB is ASCII)
         with path.open("rb") as raw:
             head = raw.read(1 << 20)
-        encoding = "utf-8-sig" if _decodes(head, "utf-8") else "gb18030"
+        encoding = _bom(head) or _guess(head)
+        if encoding == "utf-8":
+            try:
+                yield self._read_delimited(path, delimiter, "utf-8-sig", "strict")
+                return
+            except _Undecodable as e:
+                encoding = "utf-8-sig" if e.utf8_seen else "gb18030"
+        yield self._read_delimited(path, delimiter, encoding, "replace")
+
+    def _read_delimited(self, path: Path, delimiter: str, encoding: str, errors: str) -> TableSample:
         skips = _Skips(str(path))
-        with path.open(encoding=encoding, errors="replace", newline="") as f, _field_limit(READ_LIMIT):
-            reader = csv.reader(f, delimiter=delimiter)
+        tally = _Tally()
+        with path.open(encoding=encoding, errors=errors, newline="") as f, _field_limit(READ_LIMIT):
+            reader = csv.reader(_tallied(f, tally), delimiter=delimiter)
             names: list[str] = []  # filled once the first row is known: skip reports name the column
             rows_read = _rows(reader, names, skips)
             header, data = _header(next(rows_read, []))
             names.extend(header)
             rows, total = reservoir(chain(data, rows_read), self.sample)
-        yield TableSample(dataset=str(path), table=path.name, rows=total,
-                          columns=_columns(str(path), header, rows, total), skipped=tuple(skips.listed),
-                          skipped_count=skips.count)
+        tally.judge(path, encoding, skips)
+        return TableSample(dataset=str(path), table=path.name, rows=total,
+                           columns=_columns(str(path), header, rows, total), skipped=tuple(skips.listed),
+                           skipped_count=skips.count)
 
     def _csv(self, path: Path) -> Iterator[TableSample]:
         return self._delimited(path, ",")
@@ -307,6 +322,78 @@ def _without_long(value: Any, path: str, line: int, skips: _Skips) -> Any:
                   line=line, name=path)
         return None
     return value
+
+
+#: BOMs, longest first (UTF-32 LE's starts with UTF-16 LE's): what Excel's "Unicode text" writes.
+_BOMS: Final = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+                (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+#: Share of characters that may be U+FFFD (undecodable bytes) or NUL before a file is refused as not
+#: text in its charset (binary, or a charset guessed wrong): graded, it would say "level 1" of mojibake.
+BAD_SHARE: Final = 0.01
+
+
+def _bom(head: bytes) -> str | None:
+    return next((name for bom, name in _BOMS if head.startswith(bom)), None)
+
+
+class _Undecodable(Exception):
+    """A strict UTF-8 read met a byte that is not UTF-8; ``utf8_seen``: after non-ASCII UTF-8 text."""
+
+    def __init__(self, utf8_seen: bool) -> None:
+        super().__init__()
+        self.utf8_seen = utf8_seen
+
+
+@dataclass(slots=True)
+class _Tally:
+    """What a delimited file's decoding gave: characters, U+FFFD and NULs, the first line with one."""
+
+    chars: int = 0
+    bad: int = 0
+    first_bad: int | None = None
+    lines: int = 0
+    non_ascii: bool = False
+
+    def judge(self, path: Path, encoding: str, skips: _Skips) -> None:
+        """Refuse the file (ConfigError) when over BAD_SHARE of it is U+FFFD or NUL; count and
+        name a few replaced bytes."""
+        if not self.bad:
+            return
+        what = (f"{self.bad:,} of {self.chars:,} characters read as {encoding} are undecodable bytes (U+FFFD) "
+                f"or NUL, the first on line {self.first_bad}")
+        if self.bad > BAD_SHARE * self.chars:
+            raise ConfigError(f"{what}: not text in this charset (binary, or saved in another one); "
+                              "not classified", location=Location(path=str(path)))
+        skips.add(f"{what}: those cells classified with the replacement", line=self.first_bad)
+
+
+def _tallied(lines: Iterable[str], tally: _Tally) -> Iterator[str]:
+    try:
+        for line in lines:
+            tally.lines += 1
+            tally.chars += len(line)
+            if not line.isascii():
+                tally.non_ascii = True
+                bad = line.count("\ufffd") + line.count("\x00")
+            else:
+                bad = line.count("\x00")
+            if bad:
+                tally.bad += bad
+                tally.first_bad = tally.first_bad or tally.lines
+            yield line
+    except UnicodeDecodeError as e:  # strict UTF-8 only; the decoder reads ahead of the lines given
+        raise _Undecodable(tally.non_ascii or not bytes(e.object[:e.start]).isascii()) from None
+
+
+def _guess(head: bytes) -> str:
+    """"utf-8" when the head is UTF-8 (read strictly, see _delimited), "utf-8-sig" (read with
+    replacement, counted) when it is UTF-8 text with a few stray bytes, else "gb18030": GBK text
+    read as UTF-8 is nearly all U+FFFD, with a valid sequence only now and then."""
+    if _decodes(head, "utf-8"):
+        return "utf-8"
+    text = head.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    return "utf-8-sig" if sum(not c.isascii() for c in text) - bad >= 10 * bad else "gb18030"
 
 
 def _decodes(head: bytes, encoding: str) -> bool:
