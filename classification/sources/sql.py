@@ -5,7 +5,9 @@ Read-only, sampled. Every session is read-only at the server (SQLite ``mode=ro``
 transaction is rolled back. Per table: the row count, the column names and comments (the
 best context there is: ``COMMENT ON COLUMN … IS '身份证号'``), and the first ``sample`` rows with
 a value in each column (``LIMIT``; not a random sample, to keep the load on production
-databases to one index-free scan of a few pages per column).
+databases to one index-free scan of a few pages per column). A BLOB that is text (UTF-8, else GB18030: SQLite is
+typeless, legacy applications keep GBK text in BLOBs) is classified; binary values are counted and
+named per column as skipped.
 
 Credentials never come from the command line: a DSN that carries a password is refused (``ps``
 shows every user the arguments); the password comes from GOVSOC_DB_PASSWORD or from
@@ -20,9 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from govsoc.classification.columns import ColumnSample
-from govsoc.classification.sources.base import TableSample
+from govsoc.classification.sources.base import Skipped, TableSample
 from govsoc.core.config import read_secret_file
-from govsoc.core.errors import ConfigError, GovsocError
+from govsoc.core.errors import ConfigError, GovsocError, Location
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Engine
@@ -130,20 +132,41 @@ class SqlSource:
             comment = ""
         table = Table(name, MetaData(), schema=self.schema, autoload_with=engine)
         samples: list[ColumnSample] = []
+        skipped: list[Skipped] = []
+        binary_values = 0
         with engine.connect() as conn:
             rows = conn.execute(select(func.count()).select_from(table)).scalar_one()
             for column in columns:
                 col = table.c[column["name"]]
                 query = select(col).where(col.is_not(None)).limit(self.sample)
                 values = [_text(v) for (v,) in conn.execute(query)]
+                binary = values.count(None)
+                if binary:
+                    binary_values += binary
+                    skipped.append(Skipped(location=Location(path=self.name, field=f"{name}.{column['name']}"),
+                                           reason=f"{binary:,} of {len(values):,} sampled values are binary, "
+                                                  "not text (UTF-8 or GB18030): not classified"))
                 samples.append(ColumnSample(dataset=self.name, field=column["name"], table=name,
                                             comment=column.get("comment") or "", rows=rows,
                                             values=[v for v in values if v]))
             conn.rollback()
-        return TableSample(dataset=self.name, table=name, rows=rows, columns=tuple(samples), comment=comment)
+        return TableSample(dataset=self.name, table=name, rows=rows, columns=tuple(samples), comment=comment,
+                           skipped=tuple(skipped), skipped_count=binary_values)
 
 
-def _text(value: object) -> str:
+def _text(value: object) -> str | None:
+    """The value as text; None for bytes that are not text. SQLite is typeless and legacy
+    applications keep text in BLOBs (GBK bytes): a BLOB is text when it decodes strictly as UTF-8,
+    else as GB18030, and holds no control character but tab and line ends (images, hashes and
+    ciphertext do)."""
     if isinstance(value, (bytes, bytearray, memoryview)):
-        return ""  # binary columns: images, hashes; nothing a text recognizer reads
+        data = bytes(value)
+        for encoding in ("utf-8", "gb18030"):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if not any(c < " " and c not in "\t\r\n" or c == "\x7f" for c in text):
+                return text.strip()
+        return None
     return str(value).strip()
