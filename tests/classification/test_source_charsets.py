@@ -84,3 +84,17 @@ def test_a_file_that_is_not_text_in_its_charset_is_refused_and_counted(tmp_path:
     assert [t.table for t in inventory.tables] == ["ok.csv"]  # bin.csv is not graded
     (skip,) = inventory.skipped
     assert skip.location.path == str(tmp_path / "bin.csv") and inventory.skipped_count == 1
+
+
+def test_a_stray_bad_byte_after_a_utf8_head_is_counted_not_re_read(tmp_path: Path) -> None:
+    body = _text(",")
+    header, rows = body.split("\r\n", 1)
+    padding = "".join(f"张三,,,{n}{'x' * 6000}\r\n" for n in range(200))  # 1.2 MiB of UTF-8 with Chinese in it
+    data = (header + "\r\n" + padding + rows).encode("utf-8")
+    at = data.rindex(b"SKU-39")
+    (tmp_path / "p.csv").write_bytes(data[:at] + b"\xff" + data[at:])  # one bad byte on the last line
+    inventory = _inventory(tmp_path / "p.csv")
+    (table,) = inventory.tables
+    assert {f.field: f.recognizer for f in table.fields if f.status == "tagged"} == EXPECTED
+    (skip,) = inventory.skipped
+    assert skip.location.line == 1 + 200 + len(ROWS)  # header, padding, rows and "U+FFFD" in skip.reason
