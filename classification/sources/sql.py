@@ -4,7 +4,7 @@ Read-only, sampled. Every session is read-only at the server (SQLite ``mode=ro``
 ``default_transaction_read_only=on``; MySQL ``SET SESSION TRANSACTION READ ONLY``) and every
 transaction is rolled back. Per table: the row count, the column names and comments (the
 best context there is: ``COMMENT ON COLUMN … IS '身份证号'``), and the first ``sample`` rows with
-a value in each column (``LIMIT``; not a random sample, to keep the load on production
+a non-blank value in each column (``LIMIT``; not a random sample, to keep the load on production
 databases to one index-free scan of a few pages per column). A BLOB that is text (UTF-8, else GB18030: SQLite is
 typeless, legacy applications keep GBK text in BLOBs) is classified; binary values are counted and
 named per column as skipped.
@@ -121,7 +121,7 @@ class SqlSource:
             raise GovsocError(f"{self.name}: {type(e).__name__}: {str(e).splitlines()[0]}") from None
 
     def _table(self, name: str) -> TableSample:
-        from sqlalchemy import MetaData, Table, func, inspect, select
+        from sqlalchemy import MetaData, String, Table, func, inspect, select
 
         engine = self._open()
         inspector = inspect(engine)
@@ -138,7 +138,12 @@ class SqlSource:
             rows = conn.execute(select(func.count()).select_from(table)).scalar_one()
             for column in columns:
                 col = table.c[column["name"]]
-                query = select(col).where(col.is_not(None)).limit(self.sample)
+                query = select(col).where(col.is_not(None))
+                if self.backend == "sqlite" or isinstance(col.type, String):
+                    # blank cells (a column added after the early rows were migrated) would fill
+                    # the head-of-table sample: only values are sampled. SQLite's trim takes any type
+                    query = query.where(func.trim(col) != "")
+                query = query.limit(self.sample)
                 values = [_text(v) for (v,) in conn.execute(query)]
                 binary = values.count(None)
                 if binary:
