@@ -24,7 +24,7 @@ import codecs
 import csv
 import json
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -209,7 +209,7 @@ class FileSource:
         with path.open(encoding=encoding, errors=errors, newline="") as f, _field_limit(READ_LIMIT):
             reader = csv.reader(_tallied(f, tally), delimiter=delimiter)
             names: list[str] = []  # filled once the first row is known: skip reports name the column
-            rows_read = _rows(reader, names, skips)
+            rows_read = _rows(reader, names, skips, tally.next_line)
             header, data = _header(next(rows_read, []))
             names.extend(header)
             rows, total = reservoir(chain(data, rows_read), self.sample)
@@ -274,10 +274,10 @@ class FileSource:
         yield from SqlSource(f"sqlite:///{path.resolve()}", sample=self.sample).tables()
 
 
-def _rows(reader: Any, header: list[str], skips: _Skips) -> Iterator[list[str]]:
+def _rows(reader: Any, header: list[str], skips: _Skips, next_line: Callable[[], int]) -> Iterator[list[str]]:
     """The reader's rows with cells over MAX_CELL blanked (each reported at the line its record
     starts on); a field past READ_LIMIT ends the file there."""
-    line = reader.line_num + 1
+    line = next_line()
     while True:
         try:
             row = next(reader)
@@ -293,7 +293,7 @@ def _rows(reader: Any, header: list[str], skips: _Skips) -> Iterator[list[str]]:
                               line=line, column=i + 1, name=header[i] if i < len(header) else None)
                     row[i] = ""
         yield row
-        line = reader.line_num + 1
+        line = next_line()
 
 
 def _long_lines_cut(lines: Iterable[str], skips: _Skips) -> Iterator[tuple[int, str | dict[str, Any]]]:
@@ -351,8 +351,15 @@ class _Tally:
     chars: int = 0
     bad: int = 0
     first_bad: int | None = None
-    lines: int = 0
+    lf: int = 0
+    cr: int = 0
     non_ascii: bool = False
+
+    def next_line(self) -> int:
+        """The line the next text read starts on, as editors, grep and sed number them: LF and
+        CRLF end a line, a lone CR (in a quoted cell) does not, unless the file has no LF at all
+        (old Mac exports end lines with CR)."""
+        return self.lf + 1 if self.lf else self.cr + 1
 
     def judge(self, path: Path, encoding: str, skips: _Skips) -> None:
         """Refuse the file (ConfigError) when over BAD_SHARE of it is U+FFFD or NUL; count and
@@ -370,8 +377,12 @@ class _Tally:
 def _tallied(lines: Iterable[str], tally: _Tally) -> Iterator[str]:
     try:
         for line in lines:
-            tally.lines += 1
+            where = tally.next_line()
             tally.chars += len(line)
+            if line.endswith("\n"):
+                tally.lf += 1
+            elif line.endswith("\r"):
+                tally.cr += 1
             if not line.isascii():
                 tally.non_ascii = True
                 bad = line.count("\ufffd") + line.count("\x00")
@@ -379,7 +390,7 @@ def _tallied(lines: Iterable[str], tally: _Tally) -> Iterator[str]:
                 bad = line.count("\x00")
             if bad:
                 tally.bad += bad
-                tally.first_bad = tally.first_bad or tally.lines
+                tally.first_bad = tally.first_bad or where
             yield line
     except UnicodeDecodeError as e:  # strict UTF-8 only; the decoder reads ahead of the lines given
         raise _Undecodable(tally.non_ascii or not bytes(e.object[:e.start]).isascii()) from None

@@ -81,3 +81,15 @@ def test_an_unreadable_file_of_a_folder_is_reported_and_the_others_classified(tm
     assert skipped.location.path == str(tmp_path / "a.xlsx") and "XLSX" in skipped.reason
     with pytest.raises(ConfigError, match="XLSX"):  # named alone, the file is the whole job: an error
         _scan(tmp_path / "a.xlsx")
+
+
+@pytest.mark.parametrize("text, line", [
+    ('"a\rb",note\n1,' + BLOB + "\n2,y\n", 2),    # a lone CR inside a quoted cell ends no line (R15-7)
+    ('"a\r\nb",note\n1,' + BLOB + "\n2,y\n", 3),  # a CRLF inside a quoted cell does, as in an editor
+    ("a,note\r1," + BLOB + "\r2,y\r", 2),          # an old Mac export: CR ends every line
+])
+def test_a_skip_is_named_at_the_line_an_editor_shows(tmp_path: Path, text: str, line: int) -> None:
+    (tmp_path / "cr.csv").write_bytes(text.encode("utf-8"))
+    inventory = _scan(tmp_path / "cr.csv")
+    (skipped,) = inventory.skipped
+    assert (skipped.location.line, skipped.location.column) == (line, 2)
