@@ -233,7 +233,7 @@ class FileSource:
             try:
                 record = json.loads(line) if isinstance(line, str) else line
             except json.JSONDecodeError as e:
-                skips.add(f"not JSON: {e.msg}", line=number, column=e.colno)
+                skips.add(_not_json(e), line=number, column=e.colno)
                 continue
             if isinstance(record, dict):
                 records.append(record)
@@ -307,7 +307,7 @@ def _long_lines_cut(lines: Iterable[str], skips: _Skips) -> Iterator[tuple[int, 
         try:
             record = json.loads(line)
         except json.JSONDecodeError as e:
-            skips.add(f"not JSON: {e.msg}", line=number, column=e.colno)
+            skips.add(_not_json(e), line=number, column=e.colno)
             continue
         yield number, _without_long(record, "", number, skips)
 
@@ -394,6 +394,11 @@ def _tallied(lines: Iterable[str], tally: _Tally) -> Iterator[str]:
             yield line
     except UnicodeDecodeError as e:  # strict UTF-8 only; the decoder reads ahead of the lines given
         raise _Undecodable(tally.non_ascii or not bytes(e.object[:e.start]).isascii()) from None
+
+
+def _not_json(e: json.JSONDecodeError) -> str:
+    # the json module's messages end in " at" (its str() adds the position): the location is given
+    return "not JSON: " + e.msg.removesuffix(" at").removesuffix(" starting")
 
 
 def _guess(head: bytes) -> str:

@@ -93,3 +93,14 @@ def test_a_skip_is_named_at_the_line_an_editor_shows(tmp_path: Path, text: str, 
     inventory = _scan(tmp_path / "cr.csv")
     (skipped,) = inventory.skipped
     assert (skipped.location.line, skipped.location.column) == (line, 2)
+
+
+@pytest.mark.parametrize("line, reason", [
+    ('{"xm": "a\tb"}', "not JSON: Invalid control character"),  # a raw tab in a string (R15-8: ended "at")
+    ('{"xm": "ab', "not JSON: Invalid control character"),        # the line's own LF ends the open string
+    ('{"xm" 1}', "not JSON: Expecting ':' delimiter"),
+])
+def test_a_jsonl_skip_reason_ends_at_the_reason(tmp_path: Path, line: str, reason: str) -> None:
+    (tmp_path / "p.jsonl").write_text('{"xm": "张伟"}\n' + line + "\n", encoding="utf-8")
+    (skipped,) = _scan(tmp_path / "p.jsonl").skipped
+    assert skipped.reason == reason and skipped.location.line == 2
