@@ -24,6 +24,8 @@ import codecs
 import csv
 import json
 import random
+import re
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -169,8 +171,9 @@ class FileSource:
         return sorted(p for p in self.path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
 
     def count(self) -> int | None:
-        """The number of files (a sheet or SQLite table more makes the bar end early, not wrong)."""
-        return len(self._files())
+        """The number of tables ``tables`` yields (one per sheet, per SQLite table, per other file;
+        one for a file that cannot be read), the unit the progress bar advances in."""
+        return sum(_table_count(path) for path in self._files())
 
     def tables(self) -> Iterator[TableSample]:
         """Every file's tables. A file named alone that cannot be read raises ConfigError; in a
@@ -272,6 +275,29 @@ class FileSource:
         from govsoc.classification.sources.sql import SqlSource
 
         yield from SqlSource(f"sqlite:///{path.resolve()}", sample=self.sample).tables()
+
+
+_SHEET: Final = re.compile(rb"<(?:\w+:)?sheet\b")
+
+
+def _table_count(path: Path) -> int:
+    kind = SUFFIXES[path.suffix.lower()]
+    try:
+        if kind == "xlsx":
+            # the workbook part alone: openpyxl would read the shared strings too
+            with zipfile.ZipFile(path) as book:
+                return max(1, len(_SHEET.findall(book.read("xl/workbook.xml"))))
+        if kind == "sqlite":
+            from govsoc.classification.sources.sql import SqlSource
+
+            source = SqlSource(f"sqlite:///{path.resolve()}", sample=1)
+            try:
+                return source.count() or 0
+            finally:
+                source.close()
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, GovsocError):
+        return 1  # tables() reports it as one unreadable table
+    return 1
 
 
 def _rows(reader: Any, header: list[str], skips: _Skips, next_line: Callable[[], int]) -> Iterator[list[str]]:
