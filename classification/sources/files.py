@@ -20,7 +20,6 @@ row is sampled with the others. Field names in skip reports are masked like valu
 
 from __future__ import annotations
 
-import codecs
 import csv
 import json
 import random
@@ -38,6 +37,7 @@ from govsoc.classification.columns import ColumnSample
 from govsoc.classification.recognizer import masked_text
 from govsoc.classification.scanner import Scanner
 from govsoc.classification.sources.base import Skipped, TableSample, printable_name
+from govsoc.classification.sources.charset import Tally, Undecodable, bom_charset, guess_charset, tallied
 from govsoc.core.errors import ConfigError, GovsocError, Location
 
 __all__ = ["FileSource", "SUFFIXES", "flatten", "reservoir", "record_columns", "MAX_CELL", "READ_LIMIT"]
@@ -197,26 +197,28 @@ class FileSource:
         # an undecodable byte comes before any non-ASCII UTF-8 (an export whose first MiB is ASCII)
         with path.open("rb") as raw:
             head = raw.read(1 << 20)
-        encoding = _bom(head) or _guess(head)
+        encoding = bom_charset(head) or guess_charset(head)
         if encoding == "utf-8":
             try:
                 yield self._read_delimited(path, delimiter, "utf-8-sig", "strict")
                 return
-            except _Undecodable as e:
+            except Undecodable as e:
                 encoding = "utf-8-sig" if e.utf8_seen else "gb18030"
         yield self._read_delimited(path, delimiter, encoding, "replace")
 
     def _read_delimited(self, path: Path, delimiter: str, encoding: str, errors: str) -> TableSample:
         skips = _Skips(str(path))
-        tally = _Tally()
+        tally = Tally()
         with path.open(encoding=encoding, errors=errors, newline="") as f, _field_limit(READ_LIMIT):
-            reader = csv.reader(_tallied(f, tally), delimiter=delimiter)
+            reader = csv.reader(tallied(f, tally), delimiter=delimiter)
             names: list[str] = []  # filled once the first row is known: skip reports name the column
             rows_read = _rows(reader, names, skips, tally.next_line)
             header, data = _header(next(rows_read, []))
             names.extend(header)
             rows, total = reservoir(chain(data, rows_read), self.sample)
-        tally.judge(path, encoding, skips)
+        replaced = tally.judge(path, encoding)
+        if replaced:
+            skips.add(replaced, line=tally.first_bad)
         return TableSample(dataset=str(path), table=path.name, rows=total,
                            columns=_columns(str(path), header, rows, total), skipped=tuple(skips.listed),
                            skipped_count=skips.count)
@@ -350,100 +352,9 @@ def _without_long(value: Any, path: str, line: int, skips: _Skips) -> Any:
     return value
 
 
-#: BOMs, longest first (UTF-32 LE's starts with UTF-16 LE's): what Excel's "Unicode text" writes.
-_BOMS: Final = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-                (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-#: Share of characters that may be U+FFFD (undecodable bytes) or NUL before a file is refused as not
-#: text in its charset (binary, or a charset guessed wrong): graded, it would say "level 1" of mojibake.
-BAD_SHARE: Final = 0.01
-
-
-def _bom(head: bytes) -> str | None:
-    return next((name for bom, name in _BOMS if head.startswith(bom)), None)
-
-
-class _Undecodable(Exception):
-    """A strict UTF-8 read met a byte that is not UTF-8; ``utf8_seen``: after non-ASCII UTF-8 text."""
-
-    def __init__(self, utf8_seen: bool) -> None:
-        super().__init__()
-        self.utf8_seen = utf8_seen
-
-
-@dataclass(slots=True)
-class _Tally:
-    """What a delimited file's decoding gave: characters, U+FFFD and NULs, the first line with one."""
-
-    chars: int = 0
-    bad: int = 0
-    first_bad: int | None = None
-    lf: int = 0
-    cr: int = 0
-    non_ascii: bool = False
-
-    def next_line(self) -> int:
-        """The line the next text read starts on, as editors, grep and sed number them: LF and
-        CRLF end a line, a lone CR (in a quoted cell) does not, unless the file has no LF at all
-        (old Mac exports end lines with CR)."""
-        return self.lf + 1 if self.lf else self.cr + 1
-
-    def judge(self, path: Path, encoding: str, skips: _Skips) -> None:
-        """Refuse the file (ConfigError) when over BAD_SHARE of it is U+FFFD or NUL; count and
-        name a few replaced bytes."""
-        if not self.bad:
-            return
-        what = (f"{self.bad:,} of {self.chars:,} characters read as {encoding} are undecodable bytes (U+FFFD) "
-                f"or NUL, the first on line {self.first_bad}")
-        if self.bad > BAD_SHARE * self.chars:
-            raise ConfigError(f"{what}: not text in this charset (binary, or saved in another one); "
-                              "not classified", location=Location(path=str(path)))
-        skips.add(f"{what}: those cells classified with the replacement", line=self.first_bad)
-
-
-def _tallied(lines: Iterable[str], tally: _Tally) -> Iterator[str]:
-    try:
-        for line in lines:
-            where = tally.next_line()
-            tally.chars += len(line)
-            if line.endswith("\n"):
-                tally.lf += 1
-            elif line.endswith("\r"):
-                tally.cr += 1
-            if not line.isascii():
-                tally.non_ascii = True
-                bad = line.count("\ufffd") + line.count("\x00")
-            else:
-                bad = line.count("\x00")
-            if bad:
-                tally.bad += bad
-                tally.first_bad = tally.first_bad or where
-            yield line
-    except UnicodeDecodeError as e:  # strict UTF-8 only; the decoder reads ahead of the lines given
-        raise _Undecodable(tally.non_ascii or not bytes(e.object[:e.start]).isascii()) from None
-
-
 def _not_json(e: json.JSONDecodeError) -> str:
     # the json module's messages end in " at" (its str() adds the position): the location is given
     return "not JSON: " + e.msg.removesuffix(" at").removesuffix(" starting")
-
-
-def _guess(head: bytes) -> str:
-    """"utf-8" when the head is UTF-8 (read strictly, see _delimited), "utf-8-sig" (read with
-    replacement, counted) when it is UTF-8 text with a few stray bytes, else "gb18030": GBK text
-    read as UTF-8 is nearly all U+FFFD, with a valid sequence only now and then."""
-    if _decodes(head, "utf-8"):
-        return "utf-8"
-    text = head.decode("utf-8", "replace")
-    bad = text.count("\ufffd")
-    return "utf-8-sig" if sum(not c.isascii() for c in text) - bad >= 10 * bad else "gb18030"
-
-
-def _decodes(head: bytes, encoding: str) -> bool:
-    try:
-        head.decode(encoding)
-    except UnicodeDecodeError as e:
-        return e.start >= len(head) - 3  # only a character cut by the 1 MiB boundary
-    return True
 
 
 def _cell(value: object) -> str:
