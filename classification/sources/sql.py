@@ -121,7 +121,7 @@ class SqlSource:
             raise GovsocError(f"{self.name}: {type(e).__name__}: {str(e).splitlines()[0]}") from None
 
     def _table(self, name: str) -> TableSample:
-        from sqlalchemy import MetaData, String, Table, func, inspect, select
+        from sqlalchemy import MetaData, Table, func, inspect, select
 
         engine = self._open()
         inspector = inspect(engine)
@@ -137,26 +137,32 @@ class SqlSource:
         with engine.connect() as conn:
             rows = conn.execute(select(func.count()).select_from(table)).scalar_one()
             for column in columns:
-                col = table.c[column["name"]]
-                query = select(col).where(col.is_not(None))
-                if self.backend == "sqlite" or isinstance(col.type, String):
-                    # blank cells (a column added after the early rows were migrated) would fill
-                    # the head-of-table sample: only values are sampled. SQLite's trim takes any type
-                    query = query.where(func.trim(col) != "")
-                query = query.limit(self.sample)
-                values = [_text(v) for (v,) in conn.execute(query)]
-                binary = values.count(None)
+                values, binary = self._column_values(conn, table.c[column["name"]])
                 if binary:
                     binary_values += binary
                     skipped.append(Skipped(location=Location(path=self.name, field=f"{name}.{column['name']}"),
-                                           reason=f"{binary:,} of {len(values):,} sampled values are binary, "
-                                                  "not text (UTF-8 or GB18030): not classified"))
+                                           reason=f"{binary:,} of {len(values) + binary:,} sampled values are "
+                                                  "binary, not text (UTF-8 or GB18030): not classified"))
                 samples.append(ColumnSample(dataset=self.name, field=column["name"], table=name,
                                             comment=column.get("comment") or "", rows=rows,
                                             values=[v for v in values if v]))
             conn.rollback()
         return TableSample(dataset=self.name, table=name, rows=rows, columns=tuple(samples), comment=comment,
                            skipped=tuple(skipped), skipped_count=binary_values)
+
+    def _column_values(self, conn: Any, col: Any) -> tuple[list[str], int]:
+        """The first ``sample`` non-blank values of a column as text, and how many of those were
+        binary (left out)."""
+        from sqlalchemy import String, func, select
+
+        query = select(col).where(col.is_not(None))
+        if self.backend == "sqlite" or isinstance(col.type, String):
+            # blank cells (a column added after the early rows were migrated) would fill the
+            # head-of-table sample: only values are sampled. SQLite's trim takes any type
+            query = query.where(func.trim(col) != "")
+        values = [_text(v) for (v,) in conn.execute(query.limit(self.sample))]
+        texts = [v for v in values if v is not None]
+        return texts, len(values) - len(texts)
 
 
 def _text(value: object) -> str | None:
