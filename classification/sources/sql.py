@@ -5,9 +5,10 @@ Read-only, sampled. Every session is read-only at the server (SQLite ``mode=ro``
 transaction is rolled back. Per table: the row count, the column names and comments (the
 best context there is: ``COMMENT ON COLUMN … IS '身份证号'``), and the first ``sample`` rows with
 a non-blank value in each column (``LIMIT``; not a random sample, to keep the load on production
-databases to one index-free scan of a few pages per column). A BLOB that is text (UTF-8, else GB18030: SQLite is
-typeless, legacy applications keep GBK text in BLOBs) is classified; binary values are counted and
-named per column as skipped.
+databases to one index-free scan of a few pages per column; a SQLite file, which is no production
+server, is sampled across the table in an order a hash of the rowid fixes). A BLOB that is text
+(UTF-8, else GB18030: SQLite is typeless, legacy applications keep GBK text in BLOBs) is
+classified; binary values are counted and named per column as skipped.
 
 Credentials never come from the command line: a DSN that carries a password is refused (``ps``
 shows every user the arguments); the password comes from GOVSOC_DB_PASSWORD or from
@@ -160,9 +161,26 @@ class SqlSource:
             # blank cells (a column added after the early rows were migrated) would fill the
             # head-of-table sample: only values are sampled. SQLite's trim takes any type
             query = query.where(func.trim(col) != "")
-        values = [_text(v) for (v,) in conn.execute(query.limit(self.sample))]
+        values = [_text(v) for (v,) in self._spread(conn, query)]
         texts = [v for v in values if v is not None]
         return texts, len(values) - len(texts)
+
+
+    def _spread(self, conn: Any, query: Any) -> Any:
+        """The rows of ``query``, at most ``sample``: a SQLite file's from across the table, in an
+        order a hash of the rowid fixes (the same file, the same sample, as the file reader's
+        seeded reservoir); a server's the first ones (LIMIT: a few pages, not a scan and a sort
+        of a production table). A table without a rowid gives its first rows too."""
+        if self.backend == "sqlite":
+            from sqlalchemy import literal_column
+            from sqlalchemy.exc import OperationalError
+
+            spread = query.order_by((literal_column("rowid") * 2654435761) % 4294967296).limit(self.sample)
+            try:
+                return conn.execute(spread).all()
+            except OperationalError:  # WITHOUT ROWID
+                pass
+        return conn.execute(query.limit(self.sample))
 
 
 def _text(value: object) -> str | None:
