@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Final, Protocol
 
 from govsoc.classification.columns import ColumnSample
 from govsoc.core.errors import Location
 
-__all__ = ["TableSample", "Source", "Skipped", "printable_name"]
+__all__ = ["TableSample", "Source", "Skipped", "printable_name", "RENAMED"]
+
+#: The reason listed for a name printable_name changed.
+RENAMED: Final = "name holds a lone surrogate (no UTF-8 form): classified under the name with it escaped"
 
 
 def printable_name(name: str) -> str:

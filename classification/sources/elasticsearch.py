@@ -13,10 +13,10 @@ import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from govsoc.classification.sources.base import TableSample
+from govsoc.classification.sources.base import RENAMED, Skipped, TableSample
 from govsoc.classification.sources.files import record_columns
 from govsoc.core.config import es_credentials, redact_url
-from govsoc.core.errors import ConfigError, GovsocError
+from govsoc.core.errors import ConfigError, GovsocError, Location
 
 __all__ = ["EsSource"]
 
@@ -76,5 +76,9 @@ class EsSource:
             except Exception as e:
                 raise GovsocError(f"{self.name}: {type(e).__name__}: {e}") from None
             records = [hit["_source"] for hit in found["hits"]["hits"] if isinstance(hit.get("_source"), dict)]
-            yield TableSample(dataset=self.name, table=index, rows=total,
-                              columns=record_columns(records, self.name, total))
+            renamed: list[str] = []  # Elasticsearch keeps a key "sfz\udc00" as it was sent
+            columns = record_columns(records, self.name, total, renamed)
+            skipped = tuple(Skipped(location=Location(path=self.name, field=f"{index}.{name}"), reason=RENAMED)
+                            for name in renamed)
+            yield TableSample(dataset=self.name, table=index, rows=total, columns=columns,
+                              skipped=skipped, skipped_count=len(skipped))

@@ -36,7 +36,7 @@ from typing import Any, Final
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.recognizer import masked_text
 from govsoc.classification.scanner import Scanner
-from govsoc.classification.sources.base import Skipped, TableSample, printable_name
+from govsoc.classification.sources.base import RENAMED, Skipped, TableSample, printable_name
 from govsoc.classification.sources.charset import Tally, Undecodable, bom_charset, guess_charset, tallied
 from govsoc.core.errors import ConfigError, GovsocError, Location
 
@@ -150,8 +150,7 @@ def _name(name: str, renamed: list[str] | None) -> str:
 
 def _count_renamed(skips: _Skips, renamed: list[str]) -> None:
     for name in renamed:
-        skips.add("name holds a lone surrogate (no UTF-8 form): classified under the name with it escaped",
-                  name=name)
+        skips.add(RENAMED, name=name)
 
 
 class FileSource:

@@ -44,3 +44,24 @@ def test_a_json_key_with_a_lone_surrogate_is_saved_with_the_other_tables(tmp_pat
     (skip,) = data["skipped"]
     assert skip["path"] == str(folder / "a.jsonl") and "surrogate" in skip["reason"]
 
+
+
+def test_an_elasticsearch_field_with_a_lone_surrogate_is_escaped_and_counted(es_env: dict[str, str]) -> None:
+    import uuid
+
+    from elasticsearch import Elasticsearch
+
+    from govsoc.classification.sources import open_source
+
+    client = Elasticsearch(es_env["GOVSOC_ES_URL"])
+    index = f"govsoc-test-{uuid.uuid4().hex[:10]}-names"
+    try:
+        for i, number in enumerate(ids(30)):  # Elasticsearch stores and returns the key as it was sent
+            client.index(index=index, id=str(i), document={"sfz\udc00": number})
+        client.indices.refresh(index=index)
+        (table,) = open_source(f"es://{index}", env={}, es_url=es_env["GOVSOC_ES_URL"]).tables()
+        assert [c.field for c in table.columns] == ["sfz\\udc00"] and table.skipped_count == 1
+        assert table.skipped[0].location.field == f"{index}.sfz\\udc00"
+    finally:
+        client.indices.delete(index=index, ignore_unavailable=True)
+        client.close()
