@@ -230,7 +230,11 @@ class FileSource:
 
     def _jsonl(self, path: Path) -> Iterator[TableSample]:
         skips = _Skips(str(path))
-        with path.open(encoding="utf-8") as f:
+        with path.open("rb") as raw:
+            head = raw.read(4)
+        # JSON text is UTF-8 (RFC 8259 §8.1), and a parser may ignore a BOM: Windows PowerShell's
+        # Out-File writes UTF-16 with one, Notepad UTF-8 with one
+        with path.open(encoding=bom_charset(head) or "utf-8") as f:
             lines, total = reservoir(_long_lines_cut(f, skips), self.sample)
         records: list[dict[str, Any]] = []
         for number, line in lines:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,17 @@ def test_a_stray_bad_byte_after_a_utf8_head_is_counted_not_re_read(tmp_path: Pat
     assert {f.field: f.recognizer for f in table.fields if f.status == "tagged"} == EXPECTED
     (skip,) = inventory.skipped
     assert skip.location.line == 1 + 200 + len(ROWS)  # header, padding, rows and "U+FFFD" in skip.reason
+
+
+@pytest.mark.parametrize("bom, codec", [
+    (codecs.BOM_UTF8, "utf-8"),          # Notepad's "UTF-8 with BOM"; RFC 8259 §8.1: a parser may ignore it
+    (codecs.BOM_UTF16_LE, "utf-16-le"),  # Windows PowerShell 5.1 Out-File / > : UTF-16 LE with its BOM
+])
+def test_json_lines_with_a_bom_are_read_whole(tmp_path: Path, bom: bytes, codec: str) -> None:
+    text = "".join(json.dumps(dict(zip(("xm", "sfzh", "sjhm"), row, strict=False)), ensure_ascii=False) + "\n"
+                   for row in ROWS)
+    (tmp_path / "p.jsonl").write_bytes(bom + text.encode(codec))
+    inventory = _inventory(tmp_path / "p.jsonl")
+    (table,) = inventory.tables
+    assert {f.field: f.recognizer for f in table.fields if f.status == "tagged"} == EXPECTED
+    assert inventory.skipped_count == 0 and table.rows == len(ROWS)
