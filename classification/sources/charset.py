@@ -57,6 +57,12 @@ class Tally:
         (old Mac exports end lines with CR)."""
         return self.lf + 1 if self.lf else self.cr + 1
 
+    def note_bad(self, line: str) -> None:
+        """Count the U+FFFD and NULs of ``line``, the next one read."""
+        self.bad += line.count("\ufffd") + line.count("\x00")
+        if self.first_bad is None:
+            self.first_bad = self.next_line()
+
     def judge(self, path: Path, encoding: str) -> str | None:
         """Refuse the file (ConfigError) when over BAD_SHARE of it is U+FFFD or NUL; else the
         reason to list a few replaced bytes under (None: there were none)."""
@@ -75,20 +81,19 @@ def tallied(lines: Iterable[str], tally: Tally) -> Iterator[str]:
     Undecodable, saying whether non-ASCII UTF-8 came before it."""
     try:
         for line in lines:
-            where = tally.next_line()
-            tally.chars += len(line)
-            if line.endswith("\n"):
-                tally.lf += 1
-            elif line.endswith("\r"):
-                tally.cr += 1
+            # per line of a file of millions of lines: C-level tests only, unless one finds something
             if not line.isascii():
                 tally.non_ascii = True
-                bad = line.count("\ufffd") + line.count("\x00")
-            else:
-                bad = line.count("\x00")
-            if bad:
-                tally.bad += bad
-                tally.first_bad = tally.first_bad or where
+                if "\ufffd" in line or "\x00" in line:
+                    tally.note_bad(line)
+            elif "\x00" in line:
+                tally.note_bad(line)
+            tally.chars += len(line)
+            end = line[-1:]
+            if end == "\n":
+                tally.lf += 1
+            elif end == "\r":
+                tally.cr += 1
             yield line
     except UnicodeDecodeError as e:  # strict UTF-8 only; the decoder reads ahead of the lines given
         raise Undecodable(tally.non_ascii or not bytes(e.object[:e.start]).isascii()) from None
