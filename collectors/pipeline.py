@@ -318,7 +318,7 @@ class Pipeline:
                 # is the input's: it is kept as a parse failure that names the defect, counted, and
                 # the read goes on, as for any record the parser refuses (bad input never takes down
                 # the rest). Its traceback is logged for a report (shown with --verbose).
-                log.debug("%s: the %s parser failed on this record", self._where(record), parser.dataset,
+                log.debug("%s: the %s parser failed on this record", _place(record, record.origin), parser.dataset,
                           exc_info=True)
                 defect = ParseError(f"the {parser.dataset} parser failed on this record ({type(e).__name__}: "
                                     f"{' '.join(str(e).split())[:200]}): a defect of govsoc, kept unparsed")
@@ -327,15 +327,11 @@ class Pipeline:
             tally.events += len(finished)
             yield record, finished
 
-    @staticmethod
-    def _where(record: RawRecord) -> str:
-        return f"{record.file_path_text}:{record.line}" if record.line else record.origin
-
     def _failed(self, record: RawRecord, parser: Parser, error: GovsocError, context: ParseContext,
                 summary: IngestSummary, tally: ReadCounts | IngestSummary) -> Event:
         tally.parse_failures += 1
         if len(summary.first_failures) < 5:
-            summary.first_failures.append(f"{self._where(record)}: {error.message}")
+            summary.first_failures.append(f"{_place(record, record.origin)}: {error.message}")
         return failure_event(record, parser, error, context)
 
     def _finish(self, event: Event, record: RawRecord, index: int, host: str | None = None) -> Event:
