@@ -586,9 +586,8 @@ class ElasticsearchStore(Store):
         return list(answer["responses"])
 
     def _refused(self, response: dict[str, Any]) -> StoreError:
-        error = response.get("error")
-        reason = error.get("reason", error) if isinstance(error, dict) else error
-        return StoreError(f"search failed: HTTP {response.get('status')} {reason}", location=self._where)
+        return StoreError(f"search failed: HTTP {response.get('status')} {_reason(response.get('error'))}",
+                          location=self._where)
 
     def _continued(self, query: Query, pages: FirstPages, index: int) -> Iterator[Event]:
         hits = pages.take(index)
@@ -1234,10 +1233,29 @@ def _unverified(e: BaseException) -> str | None:
 def _describe(e: Exception) -> str:
     if isinstance(e, ApiError):
         info = e.info if isinstance(e.info, dict) else {}
-        error = info.get("error", {})
-        reason = error.get("reason") if isinstance(error, dict) else error
-        return f"HTTP {e.meta.status} {reason or e.message}"
+        return f"HTTP {e.meta.status} {_reason(info.get('error')) or e.message}"
     return type(e).__name__ + ": " + str(e).split("\n")[0]
+
+
+#: Lucene's words for a regexp whose automaton it will not build (Operations.determinize).
+_TOO_COMPLEX = ("Determinizing automaton", "too_complex_to_determinize")
+
+
+def _reason(error: Any) -> str:
+    """What an error answer says went wrong: the first root cause's reason where the top one
+    only counts shards ("all shards failed" said nothing of which regexp the node refused, F12k),
+    and, for a regexp Lucene will not determinize, what that means for a rule."""
+    if not isinstance(error, dict):
+        return "" if error is None else str(error)
+    reason = str(error.get("reason") or error.get("type") or "")
+    causes = [c for c in error.get("root_cause") or () if isinstance(c, dict) and c.get("reason")]
+    if causes and str(causes[0]["reason"]) != reason:
+        reason = f"{reason}: {causes[0]['reason']}" if reason else str(causes[0]["reason"])
+    if any(words in reason for words in _TOO_COMPLEX):
+        reason = ("the node refused a regular expression of this rule as too complex to build (a count such as "
+                  "{12} after text its repeated part can also match: [ab]*a[ab]{12}); the SQLite store runs it. "
+                  + reason)
+    return reason
 
 
 class _Check:

@@ -50,6 +50,8 @@ _APART_CLASSES: Final[re.Pattern[str]] = re.compile("|".join(re.escape(f"[{k}{v}
 #: An escaped w or W (a character type), inside a class or not.
 _WORD_TYPE: Final[re.Pattern[str]] = re.compile(r"(?<!\\)(?:\\\\)*\\[wW]")
 _QUANTIFIERS: Final[str] = "*+?}"
+#: The most copies a relaxed count keeps before its loop (see _brace).
+_OPEN_COPIES: Final[int] = 8
 #: A loop after an atom of a Lucene regexp: *, + or an open repetition {m,}.
 _LOOP: Final[re.Pattern[str]] = re.compile(r"[*+]|\{\d+,\}")
 
@@ -64,9 +66,11 @@ def lucene_regexp(pattern: str, *, ignore_case: bool = False, multiline: bool = 
     egov pack ``x(a|b(c|$))``). Raises ValueError, with the reason, for what the Sigma flavour
     does not define or an anchor elsewhere (``a^b``, ``x(^a|b)``).
 
-    ``relax_above``: a bounded repetition ``{m,n}`` with ``n`` above it is written ``{m,}``, and
-    the regexp matches a superset (Elasticsearch refuses to determinize ``[^"]{0,64}abc`` as
-    too complex; its caller then checks every candidate exactly).
+    ``relax_above``: a bounded repetition ``{m,n}`` or ``{n}`` with ``n`` above it is written
+    ``{k,}`` (``k`` the least of ``m`` and :data:`_OPEN_COPIES`), and the regexp matches a
+    superset (Elasticsearch refuses to determinize ``[^"]{0,64}abc`` as too complex, and
+    ``[ab]*a[ab]{999}``, whose count makes the automaton remember every a of the last 1,000
+    characters; its caller then checks every candidate exactly).
     """
     inline = _INLINE_FLAGS.match(pattern)
     if inline:
@@ -403,8 +407,11 @@ def _brace(pattern: str, i: int, relax_above: int | None) -> tuple[str, int]:
     if brace is None:
         return "\\{", i
     low, high, end = brace
-    if relax_above is not None and high and high != low and int(high) > relax_above:
-        high = ""
+    if relax_above is not None and high and int(high) > relax_above:
+        # {n} too, and at most _OPEN_COPIES copies before the loop: Lucene writes {n,} as n
+        # copies, and determinizing [ab]*a[ab]{n,} remembers every a among them (the node refused
+        # n = 32 as it did 999 and 12; it builds 8)
+        return "{" + str(min(int(low or 0), _OPEN_COPIES)) + ",}", end - 1
     return "{" + low + ("" if high == low else "," + high) + "}", end - 1
 
 

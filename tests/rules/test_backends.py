@@ -124,7 +124,9 @@ def test_lucene_regexps_refuse_what_sigma_does_not_define(sigma: str) -> None:
 
 @pytest.mark.parametrize(("sigma", "relaxed"), [
     ('[^"]{0,64}x', '.*([^\\"]{0,}x).*'),    # a long bounded repetition: {m,} (a superset)
-    ("a{2,32}b{3}", ".*(a{2,32}b{3}).*"),      # short or exact repetitions stay as they are
+    ("a{2,32}b{3}", ".*(a{2,32}b{3}).*"),      # short repetitions stay as they are
+    ("[ab]*a[ab]{999}", ".*([ab]*a[ab]{8,}).*"),  # a long exact one too, at most 8 copies (F12k)
+    ("x{40,99}", ".*(x{8,}).*"),
     ("a\\{1,99\\}", ".*(a\\{1,99\\}).*"),      # escaped braces are literal text
 ])
 def test_lucene_regexps_relax_long_bounded_repetitions(sigma: str, relaxed: str) -> None:

@@ -119,8 +119,8 @@ def test_an_re2_search_past_its_bound_is_abandoned_and_said(sqlite_store: Store,
     line of a and b for seconds, unbounded and unsaid on the old code (which answered). Now the
     search is watched once bytes x steps pass its sure bound: past CPU_SECONDS of its thread's
     CPU the rule fails, said with its pattern and field; the others' alerts are written. SQLite
-    only: Elasticsearch refuses the Lucene form of this pattern itself (HTTP 400, too complex to
-    determinize), so the rule fails there before any value is checked."""
+    only: the RE2 bound is the SQLite store's (Elasticsearch sends a superset of this pattern,
+    test_regex_meaning.py, and checks its candidates with the same search)."""
     store = sqlite_store
     rules = ruleset(tmp_path, BLOWUP_RULES)
     draw = random.Random(12)
