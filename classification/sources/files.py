@@ -15,7 +15,9 @@ a file of a folder that cannot be read at all is reported and the other files ar
 
 A first row in which a recognizer finds a value (an ID number, a phone number, an e-mail address:
 nothing a heading holds) is data, not a header: the columns are named column_1, column_2 ... and the
-row is sampled with the others. Field names in skip reports are masked like values.
+row is sampled with the others. Cells past a short header are columns of their own, named the same
+way, and the file is reported once (sources/layout.py). Field names in skip reports are masked like
+values.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from govsoc.classification.recognizer import masked_text
 from govsoc.classification.scanner import Scanner
 from govsoc.classification.sources.base import RENAMED, Skipped, TableSample, printable_name
 from govsoc.classification.sources.charset import Tally, Undecodable, bom_charset, guess_charset, tallied
+from govsoc.classification.sources.layout import Width
 from govsoc.core.errors import ConfigError, GovsocError, Location
 
 __all__ = ["FileSource", "SUFFIXES", "flatten", "reservoir", "record_columns", "MAX_CELL", "READ_LIMIT"]
@@ -211,15 +214,20 @@ class FileSource:
         with path.open(encoding=encoding, errors=errors, newline="") as f, _field_limit(READ_LIMIT):
             reader = csv.reader(tallied(f, tally), delimiter=delimiter)
             names: list[str] = []  # filled once the first row is known: skip reports name the column
-            rows_read = _rows(reader, names, skips, tally.next_line)
+            width = Width()
+            rows_read = _rows(reader, names, skips, tally.next_line, width)
             header, data = _header(next(rows_read, []))
             names.extend(header)
+            width.header = len(header)
             rows, total = reservoir(chain(data, rows_read), self.sample)
         replaced = tally.judge(path, encoding)
         if replaced:
             skips.add(replaced, line=tally.first_bad)
+        wider = width.reason(headed=not data)
+        if wider:
+            skips.add(wider, line=width.first)
         return TableSample(dataset=str(path), table=path.name, rows=total,
-                           columns=_columns(str(path), header, rows, total), skipped=tuple(skips.listed),
+                           columns=_columns(str(path), width.names(header), rows, total), skipped=tuple(skips.listed),
                            skipped_count=skips.count)
 
     def _csv(self, path: Path) -> Iterator[TableSample]:
@@ -263,14 +271,19 @@ class FileSource:
                               location=Location(path=str(path))) from e
         try:
             for sheet in book.worksheets:
-                cells = ([_cell(c) for c in row] for row in sheet.iter_rows(values_only=True))
+                width = Width()
+                cells = _noted(([_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)), width)
                 header, data = _header(next(cells, []))
+                width.header = len(header)
                 rows, total = reservoir(chain(data, cells), self.sample)
                 renamed: list[str] = []
                 title = _name(sheet.title, renamed)
-                columns = _columns(str(path), header, rows, total, renamed)
+                columns = _columns(str(path), width.names(header), rows, total, renamed)
                 skips = _Skips(str(path))
                 _count_renamed(skips, renamed)
+                wider = width.reason(headed=not data, unit="row")
+                if wider:
+                    skips.add(f"sheet {title}: {wider}", line=width.first)
                 yield TableSample(dataset=str(path), table=f"{path.name}:{title}", rows=total,
                                   columns=columns, skipped=tuple(skips.listed), skipped_count=skips.count)
         finally:
@@ -305,9 +318,11 @@ def _table_count(path: Path) -> int:
     return 1
 
 
-def _rows(reader: Any, header: list[str], skips: _Skips, next_line: Callable[[], int]) -> Iterator[list[str]]:
+def _rows(reader: Any, header: list[str], skips: _Skips, next_line: Callable[[], int],
+          width: Width) -> Iterator[list[str]]:
     """The reader's rows with cells over MAX_CELL blanked (each reported at the line its record
-    starts on); a field past READ_LIMIT ends the file there."""
+    starts on); a field past READ_LIMIT ends the file there. A row longer than the header is
+    noted in ``width``."""
     line = next_line()
     while True:
         try:
@@ -323,8 +338,18 @@ def _rows(reader: Any, header: list[str], skips: _Skips, next_line: Callable[[],
                     skips.add(f"cell of {len(cell):,} characters (over {MAX_CELL // 1024} KiB): not classified",
                               line=line, column=i + 1, name=header[i] if i < len(header) else None)
                     row[i] = ""
+        if len(row) > width.header:
+            width.note(row, line)
         yield row
         line = next_line()
+
+
+def _noted(rows: Iterator[list[str]], width: Width) -> Iterator[list[str]]:
+    """``rows`` (a sheet's, numbered from 1) as they are, those longer than the header noted."""
+    for number, row in enumerate(rows, 1):
+        if len(row) > width.header:
+            width.note(row, number)
+        yield row
 
 
 def _long_lines_cut(lines: Iterable[str], skips: _Skips) -> Iterator[tuple[int, str | dict[str, Any]]]:
