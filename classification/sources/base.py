@@ -9,7 +9,7 @@ from typing import Final, Protocol
 from govsoc.classification.columns import ColumnSample
 from govsoc.core.errors import Location
 
-__all__ = ["TableSample", "Source", "Skipped", "printable_name", "RENAMED"]
+__all__ = ["TableSample", "Source", "Skipped", "printable_name", "named", "RENAMED"]
 
 #: The reason listed for a name printable_name changed.
 RENAMED: Final = "name holds a lone surrogate (no UTF-8 form): classified under the name with it escaped"
@@ -21,6 +21,14 @@ def printable_name(name: str) -> str:
     ``_xDC00_``; no UTF-8 text holds one, so the name could be neither printed nor saved. The
     column is classified under this name; the caller counts the change."""
     return name.encode("utf-8", "backslashreplace").decode("utf-8") if not _encodes(name) else name
+
+
+def named(name: str, renamed: list[str] | None) -> str:
+    """printable_name(name), appended to ``renamed`` (when given) if it had to be escaped."""
+    shown = printable_name(name)
+    if shown != name and renamed is not None:
+        renamed.append(shown)
+    return shown
 
 
 def _encodes(text: str) -> bool:

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from govsoc.classification.sources.base import RENAMED, Skipped, TableSample
-from govsoc.classification.sources.files import record_columns
+from govsoc.classification.sources.json_records import record_columns
 from govsoc.core.config import es_credentials, redact_url
 from govsoc.core.errors import ConfigError, GovsocError, Location
 

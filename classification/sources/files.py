@@ -23,66 +23,37 @@ values.
 from __future__ import annotations
 
 import csv
-import json
-import random
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 from typing import Any, Final
 
 from govsoc.classification.columns import ColumnSample
-from govsoc.classification.recognizer import masked_text
-from govsoc.classification.scanner import Scanner
-from govsoc.classification.sources.base import RENAMED, Skipped, TableSample, printable_name
+from govsoc.classification.sources.base import Skipped, TableSample, named
 from govsoc.classification.sources.charset import Tally, Undecodable, bom_charset, guess_charset, tallied
+from govsoc.classification.sources.json_records import flatten, json_lines, record_columns
 from govsoc.classification.sources.layout import Width
+from govsoc.classification.sources.sampling import SEED, reservoir
+from govsoc.classification.sources.skips import LISTED, MAX_CELL, Skips, scanner
 from govsoc.core.errors import ConfigError, GovsocError, Location
 
-__all__ = ["FileSource", "SUFFIXES", "flatten", "reservoir", "record_columns", "MAX_CELL", "READ_LIMIT"]
+__all__ = ["FileSource", "SUFFIXES", "flatten", "reservoir", "record_columns", "MAX_CELL", "READ_LIMIT", "SEED",
+           "LISTED"]
 
 #: suffix -> reader name
 SUFFIXES: Final = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx",
                    ".db": "sqlite", ".sqlite": "sqlite", ".sqlite3": "sqlite"}
-SEED: Final = 15
-#: Longest cell (characters) that is sampled; longer ones are reported and left out.
-MAX_CELL: Final = 128 * 1024
 #: Longest field the CSV reader accepts at all (memory bound for an unclosed quote).
 READ_LIMIT: Final = 16 * 1024 * 1024
-#: Skipped parts listed per table (all are counted).
-LISTED: Final = 20
-
-
-@dataclass(slots=True)
-class _Skips:
-    """The skipped parts of one file: the first LISTED kept, all counted."""
-
-    path: str
-    listed: list[Skipped] = field(default_factory=list)
-    count: int = 0
-
-    def add(self, reason: str, *, line: int | None = None, column: int | None = None,
-            name: str | None = None) -> None:
-        self.count += 1
-        if len(self.listed) < LISTED:
-            shown = None if name is None else masked_text(name, _scanner().scan(name))
-            self.listed.append(Skipped(location=Location(path=self.path, line=line, column=column, field=shown),
-                                       reason=reason))
-
-
-@lru_cache(maxsize=1)
-def _scanner() -> Scanner:
-    return Scanner()
 
 
 def _header(first: list[str]) -> tuple[list[str], list[list[str]]]:
     """(column names, data rows before the reader's next row): the first row is the header unless
     a recognizer finds a value in it."""
-    scan = _scanner().scan
+    scan = scanner().scan
     if any(cell and scan(cell) for cell in first):
         return [f"column_{i + 1}" for i in range(len(first))], [first]
     return first, []
@@ -98,62 +69,11 @@ def _field_limit(limit: int) -> Iterator[None]:
         csv.field_size_limit(before)
 
 
-def reservoir(items: Iterable[Any], size: int, seed: int = SEED) -> tuple[list[Any], int]:
-    """A uniform sample of at most ``size`` items and the number of items seen (Algorithm R)."""
-    rng = random.Random(seed)
-    kept: list[Any] = []
-    seen = 0
-    for seen, item in enumerate(items, 1):
-        if len(kept) < size:
-            kept.append(item)
-        else:
-            slot = rng.randrange(seen)
-            if slot < size:
-                kept[slot] = item
-    return kept, seen
-
-
-def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
-    """(dotted path, text) for every scalar in a JSON value; list elements share ``path[]``."""
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            yield from flatten(inner, f"{prefix}.{key}" if prefix else str(key))
-    elif isinstance(value, list):
-        for inner in value:
-            yield from flatten(inner, f"{prefix}[]")
-    elif value is not None and not isinstance(value, bool):
-        yield prefix, str(value)
-
-
 def _columns(dataset: str, header: list[str], rows: list[list[str]], total: int,
              renamed: list[str] | None = None) -> tuple[ColumnSample, ...]:
-    return tuple(ColumnSample(dataset=dataset, field=_name(name, renamed) or f"column_{i + 1}", rows=total,
+    return tuple(ColumnSample(dataset=dataset, field=named(name, renamed) or f"column_{i + 1}", rows=total,
                               values=[r[i].strip() for r in rows if i < len(r) and r[i] and r[i].strip()])
                  for i, name in enumerate(header))
-
-
-def record_columns(records: list[dict[str, Any]], dataset: str, total: int,
-                   renamed: list[str] | None = None) -> tuple[ColumnSample, ...]:
-    """One column per dotted path of the records; a path that had to be escaped (see
-    printable_name) is appended to ``renamed``."""
-    fields: dict[str, list[str]] = {}
-    for record in records:
-        for path, text in flatten(record):
-            fields.setdefault(path, []).append(text)
-    return tuple(ColumnSample(dataset=dataset, field=_name(path, renamed), values=values, rows=total)
-                 for path, values in fields.items())
-
-
-def _name(name: str, renamed: list[str] | None) -> str:
-    shown = printable_name(name)
-    if shown != name and renamed is not None:
-        renamed.append(shown)
-    return shown
-
-
-def _count_renamed(skips: _Skips, renamed: list[str]) -> None:
-    for name in renamed:
-        skips.add(RENAMED, name=name)
 
 
 class FileSource:
@@ -209,7 +129,7 @@ class FileSource:
         yield self._read_delimited(path, delimiter, encoding, "replace")
 
     def _read_delimited(self, path: Path, delimiter: str, encoding: str, errors: str) -> TableSample:
-        skips = _Skips(str(path))
+        skips = Skips(str(path))
         tally = Tally()
         with path.open(encoding=encoding, errors=errors, newline="") as f, _field_limit(READ_LIMIT):
             reader = csv.reader(tallied(f, tally), delimiter=delimiter)
@@ -237,27 +157,7 @@ class FileSource:
         return self._delimited(path, "\t")
 
     def _jsonl(self, path: Path) -> Iterator[TableSample]:
-        skips = _Skips(str(path))
-        with path.open("rb") as raw:
-            head = raw.read(4)
-        # JSON text is UTF-8 (RFC 8259 §8.1), and a parser may ignore a BOM: Windows PowerShell's
-        # Out-File writes UTF-16 with one, Notepad UTF-8 with one
-        with path.open(encoding=bom_charset(head) or "utf-8") as f:
-            lines, total = reservoir(_long_lines_cut(f, skips), self.sample)
-        records: list[dict[str, Any]] = []
-        for number, line in lines:
-            try:
-                record = json.loads(line) if isinstance(line, str) else line
-            except json.JSONDecodeError as e:
-                skips.add(_not_json(e), line=number, column=e.colno)
-                continue
-            if isinstance(record, dict):
-                records.append(record)
-        renamed: list[str] = []
-        columns = record_columns(records, str(path), total, renamed)
-        _count_renamed(skips, renamed)
-        yield TableSample(dataset=str(path), table=path.name, rows=total, columns=columns,
-                          skipped=tuple(skips.listed), skipped_count=skips.count)
+        yield json_lines(path, self.sample)
 
     def _xlsx(self, path: Path) -> Iterator[TableSample]:
         try:
@@ -277,10 +177,10 @@ class FileSource:
                 width.header = len(header)
                 rows, total = reservoir(chain(data, cells), self.sample)
                 renamed: list[str] = []
-                title = _name(sheet.title, renamed)
+                title = named(sheet.title, renamed)
                 columns = _columns(str(path), width.names(header), rows, total, renamed)
-                skips = _Skips(str(path))
-                _count_renamed(skips, renamed)
+                skips = Skips(str(path))
+                skips.renamed(renamed)
                 wider = width.reason(headed=not data, unit="row")
                 if wider:
                     skips.add(f"sheet {title}: {wider}", line=width.first)
@@ -318,7 +218,7 @@ def _table_count(path: Path) -> int:
     return 1
 
 
-def _rows(reader: Any, header: list[str], skips: _Skips, next_line: Callable[[], int],
+def _rows(reader: Any, header: list[str], skips: Skips, next_line: Callable[[], int],
           width: Width) -> Iterator[list[str]]:
     """The reader's rows with cells over MAX_CELL blanked (each reported at the line its record
     starts on); a field past READ_LIMIT ends the file there. A row longer than the header is
@@ -350,39 +250,6 @@ def _noted(rows: Iterator[list[str]], width: Width) -> Iterator[list[str]]:
         if len(row) > width.header:
             width.note(row, number)
         yield row
-
-
-def _long_lines_cut(lines: Iterable[str], skips: _Skips) -> Iterator[tuple[int, str | dict[str, Any]]]:
-    """(line number, line) for every non-blank line; a line longer than MAX_CELL is parsed here
-    and comes as its record without the values over MAX_CELL (each reported by its path)."""
-    for number, line in enumerate(lines, 1):
-        if len(line) <= MAX_CELL:
-            if line.strip():
-                yield number, line
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as e:
-            skips.add(_not_json(e), line=number, column=e.colno)
-            continue
-        yield number, _without_long(record, "", number, skips)
-
-
-def _without_long(value: Any, path: str, line: int, skips: _Skips) -> Any:
-    if isinstance(value, dict):
-        return {k: _without_long(v, f"{path}.{k}" if path else str(k), line, skips) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_without_long(v, f"{path}[]", line, skips) for v in value]
-    if isinstance(value, str) and len(value) > MAX_CELL:
-        skips.add(f"value of {len(value):,} characters (over {MAX_CELL // 1024} KiB): not classified",
-                  line=line, name=path)
-        return None
-    return value
-
-
-def _not_json(e: json.JSONDecodeError) -> str:
-    # the json module's messages end in " at" (its str() adds the position): the location is given
-    return "not JSON: " + e.msg.removesuffix(" at").removesuffix(" starting")
 
 
 def _cell(value: object) -> str:

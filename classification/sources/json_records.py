@@ -1,0 +1,106 @@
+"""JSON lines as tables (stage: classification; a part of sources/files.py, also used by the
+Elasticsearch source).
+
+A record's scalars become columns named by their dotted path (``person.xm``); the elements of a list
+share ``path[]`` (``contacts[].sjhm``). A JSON text is UTF-8 (RFC 8259 §8.1); a BOM names another
+Unicode charset, and is ignored as §8.1 lets a parser. A line that is not JSON, or a value over
+MAX_CELL characters, is reported with its line (and column, or path) and counted; the rest is read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from govsoc.classification.columns import ColumnSample
+from govsoc.classification.sources.base import TableSample, named
+from govsoc.classification.sources.charset import bom_charset
+from govsoc.classification.sources.sampling import reservoir
+from govsoc.classification.sources.skips import MAX_CELL, Skips
+
+__all__ = ["flatten", "record_columns", "json_lines"]
+
+
+def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
+    """(dotted path, text) for every scalar in a JSON value; list elements share ``path[]``."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from flatten(inner, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(value, list):
+        for inner in value:
+            yield from flatten(inner, f"{prefix}[]")
+    elif value is not None and not isinstance(value, bool):
+        yield prefix, str(value)
+
+
+def record_columns(records: list[dict[str, Any]], dataset: str, total: int,
+                   renamed: list[str] | None = None) -> tuple[ColumnSample, ...]:
+    """One column per dotted path of the records; a path that had to be escaped (see
+    printable_name) is appended to ``renamed``."""
+    fields: dict[str, list[str]] = {}
+    for record in records:
+        for path, text in flatten(record):
+            fields.setdefault(path, []).append(text)
+    return tuple(ColumnSample(dataset=dataset, field=named(path, renamed), values=values, rows=total)
+                 for path, values in fields.items())
+
+
+def json_lines(path: Path, sample: int) -> TableSample:
+    """The JSON lines file at ``path`` as one table of ``sample`` sampled lines."""
+    skips = Skips(str(path))
+    with path.open("rb") as raw:
+        head = raw.read(4)
+    # JSON text is UTF-8 (RFC 8259 §8.1), and a parser may ignore a BOM: Windows PowerShell's
+    # Out-File writes UTF-16 with one, Notepad UTF-8 with one
+    with path.open(encoding=bom_charset(head) or "utf-8") as f:
+        lines, total = reservoir(_long_lines_cut(f, skips), sample)
+    records: list[dict[str, Any]] = []
+    for number, line in lines:
+        try:
+            record = json.loads(line) if isinstance(line, str) else line
+        except json.JSONDecodeError as e:
+            skips.add(not_json(e), line=number, column=e.colno)
+            continue
+        if isinstance(record, dict):
+            records.append(record)
+    renamed: list[str] = []
+    columns = record_columns(records, str(path), total, renamed)
+    skips.renamed(renamed)
+    return TableSample(dataset=str(path), table=path.name, rows=total, columns=columns,
+                       skipped=tuple(skips.listed), skipped_count=skips.count)
+
+
+def _long_lines_cut(lines: Iterable[str], skips: Skips) -> Iterator[tuple[int, str | dict[str, Any]]]:
+    """(line number, line) for every non-blank line; a line longer than MAX_CELL is parsed here
+    and comes as its record without the values over MAX_CELL (each reported by its path)."""
+    for number, line in enumerate(lines, 1):
+        if len(line) <= MAX_CELL:
+            if line.strip():
+                yield number, line
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            skips.add(not_json(e), line=number, column=e.colno)
+            continue
+        yield number, _without_long(record, "", number, skips)
+
+
+def _without_long(value: Any, path: str, line: int, skips: Skips) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_long(v, f"{path}.{k}" if path else str(k), line, skips) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_long(v, f"{path}[]", line, skips) for v in value]
+    if isinstance(value, str) and len(value) > MAX_CELL:
+        skips.add(f"value of {len(value):,} characters (over {MAX_CELL // 1024} KiB): not classified",
+                  line=line, name=path)
+        return None
+    return value
+
+
+def not_json(e: json.JSONDecodeError) -> str:
+    """The reason for a part that does not parse: the json module's message without its position
+    (it ends in " at"; the location is given)."""
+    return "not JSON: " + e.msg.removesuffix(" at").removesuffix(" starting")
