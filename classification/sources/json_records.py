@@ -2,7 +2,9 @@
 Elasticsearch source).
 
 A record's scalars become columns named by their dotted path (``person.xm``); the elements of a list
-share ``path[]`` (``contacts[].sjhm``). A JSON text is UTF-8 (RFC 8259 §8.1); a BOM names another
+share ``path[]`` (``contacts[].sjhm``). A line that is an array is a row: its items are the fields
+``[0]``, ``[1]`` ...; a line that is a string or number is the field ``$``; a line of null, true or
+false holds nothing and is reported. A JSON text is UTF-8 (RFC 8259 §8.1); a BOM names another
 Unicode charset, and is ignored as §8.1 lets a parser. A line that is not JSON, or a value over
 MAX_CELL characters, is reported with its line (and column, or path) and counted; the rest is read.
 """
@@ -20,7 +22,7 @@ from govsoc.classification.sources.charset import bom_charset
 from govsoc.classification.sources.sampling import reservoir
 from govsoc.classification.sources.skips import MAX_CELL, Skips
 
-__all__ = ["flatten", "record_columns", "json_lines"]
+__all__ = ["flatten", "record_columns", "json_lines", "as_record"]
 
 
 def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
@@ -47,6 +49,20 @@ def record_columns(records: list[dict[str, Any]], dataset: str, total: int,
                  for path, values in fields.items())
 
 
+def as_record(value: Any) -> dict[str, Any] | None:
+    """The fields of one record: an object's own; an array's items named by position, ``[0]``,
+    ``[1]`` (a row without a header: nested below them as in any record, ``[2].sfz``, ``[3][]``);
+    a string or number is the field ``$`` (JSONPath's name for the root). None for null, true and
+    false, which hold nothing to classify."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, list):
+        return {f"[{i}]": item for i, item in enumerate(value)}
+    if value is None or isinstance(value, bool):
+        return None
+    return {"$": value}
+
+
 def json_lines(path: Path, sample: int) -> TableSample:
     """The JSON lines file at ``path`` as one table of ``sample`` sampled lines."""
     skips = Skips(str(path))
@@ -63,8 +79,12 @@ def json_lines(path: Path, sample: int) -> TableSample:
         except json.JSONDecodeError as e:
             skips.add(not_json(e), line=number, column=e.colno)
             continue
-        if isinstance(record, dict):
-            records.append(record)
+        fields = as_record(record)
+        if fields is None:
+            skips.add(f"JSON {json.dumps(record)}: not an object, array, string or number, nothing to classify",
+                      line=number)
+        else:
+            records.append(fields)
     renamed: list[str] = []
     columns = record_columns(records, str(path), total, renamed)
     skips.renamed(renamed)
@@ -85,7 +105,8 @@ def _long_lines_cut(lines: Iterable[str], skips: Skips) -> Iterator[tuple[int, s
         except json.JSONDecodeError as e:
             skips.add(not_json(e), line=number, column=e.colno)
             continue
-        yield number, _without_long(record, "", number, skips)
+        fields = as_record(record)
+        yield number, record if fields is None else _without_long(fields, "", number, skips)
 
 
 def _without_long(value: Any, path: str, line: int, skips: Skips) -> Any:
