@@ -13,10 +13,11 @@ file, line and column and counted; a sampled JSON line that does not parse likew
 that runs past READ_LIMIT (an unclosed quote) ends the file's reading there, keeping the rows read;
 a file of a folder that cannot be read at all is reported and the other files are classified.
 
-A first row in which a recognizer finds a value (an ID number, a phone number, an e-mail address:
-nothing a heading holds) is data, not a header: the columns are named column_1, column_2 ... and the
-row is sampled with the others. Cells past a short header are columns of their own, named the same
-way, and the file is reported once (sources/layout.py). Field names in skip reports are masked like
+The header is looked for in the first rows (sources/layout.py): title rows above it (a roster's
+merged title) are reported and left out; a first row holding a value (an ID number, a phone number,
+a number, a date: nothing a heading holds) is data, not a header: the columns are named column_1,
+column_2 ... and the row is sampled with the others. Cells past a short header are columns of their
+own, named the same way, and the file is reported once. Field names in skip reports are masked like
 values.
 """
 
@@ -24,10 +25,11 @@ from __future__ import annotations
 
 import csv
 import re
+import sys
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, Final
 
@@ -35,7 +37,7 @@ from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import Skipped, TableSample, named
 from govsoc.classification.sources.charset import Tally, Undecodable, bom_charset, guess_charset, tallied
 from govsoc.classification.sources.json_records import flatten, json_lines, record_columns
-from govsoc.classification.sources.layout import Width
+from govsoc.classification.sources.layout import HEAD_ROWS, Width, split_head
 from govsoc.classification.sources.sampling import SEED, reservoir
 from govsoc.classification.sources.skips import LISTED, MAX_CELL, Skips, scanner
 from govsoc.core.errors import ConfigError, GovsocError, Location
@@ -50,13 +52,9 @@ SUFFIXES: Final = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "
 READ_LIMIT: Final = 16 * 1024 * 1024
 
 
-def _header(first: list[str]) -> tuple[list[str], list[list[str]]]:
-    """(column names, data rows before the reader's next row): the first row is the header unless
-    a recognizer finds a value in it."""
-    scan = scanner().scan
-    if any(cell and scan(cell) for cell in first):
-        return [f"column_{i + 1}" for i in range(len(first))], [first]
-    return first, []
+def _has_value(cell: str) -> bool:
+    """Whether a recognizer finds a value in ``cell``: nothing a column name holds."""
+    return bool(scanner().scan(cell))
 
 
 @contextmanager
@@ -133,17 +131,23 @@ class FileSource:
         tally = Tally()
         with path.open(encoding=encoding, errors=errors, newline="") as f, _field_limit(READ_LIMIT):
             reader = csv.reader(tallied(f, tally), delimiter=delimiter)
-            names: list[str] = []  # filled once the first row is known: skip reports name the column
+            names: list[str] = []  # filled once the header is known: skip reports name the column
             width = Width()
-            rows_read = _rows(reader, names, skips, tally.next_line, width)
-            header, data = _header(next(rows_read, []))
+            held: list[tuple[int, int, int]] = []
+            rows_read = _rows(reader, names, skips, tally.next_line, width, held)
+            head, lines = [], []
+            for row in islice(rows_read, HEAD_ROWS):
+                head.append(row)
+                lines.append(width.last)
+            header, data, headed = split_head(head, lines, has_value=_has_value, width=width, skips=skips)
             names.extend(header)
-            width.header = len(header)
+            for line, index, length in held:
+                _too_long(skips, names, line, index, length)
             rows, total = reservoir(chain(data, rows_read), self.sample)
         replaced = tally.judge(path, encoding)
         if replaced:
             skips.add(replaced, line=tally.first_bad)
-        wider = width.reason(headed=not data)
+        wider = width.reason(headed=headed)
         if wider:
             skips.add(wider, line=width.first)
         return TableSample(dataset=str(path), table=path.name, rows=total,
@@ -173,15 +177,16 @@ class FileSource:
             for sheet in book.worksheets:
                 width = Width()
                 cells = _noted(([_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)), width)
-                header, data = _header(next(cells, []))
-                width.header = len(header)
-                rows, total = reservoir(chain(data, cells), self.sample)
+                head = list(islice(cells, HEAD_ROWS))
+                skips = Skips(str(path))
                 renamed: list[str] = []
                 title = named(sheet.title, renamed)
+                header, data, headed = split_head(head, list(range(1, len(head) + 1)), has_value=_has_value,
+                                                  width=width, skips=skips, unit="row", where=f"sheet {title}: ")
+                rows, total = reservoir(chain(data, cells), self.sample)
                 columns = _columns(str(path), width.names(header), rows, total, renamed)
-                skips = Skips(str(path))
                 skips.renamed(renamed)
-                wider = width.reason(headed=not data, unit="row")
+                wider = width.reason(headed=headed, unit="row")
                 if wider:
                     skips.add(f"sheet {title}: {wider}", line=width.first)
                 yield TableSample(dataset=str(path), table=f"{path.name}:{title}", rows=total,
@@ -218,11 +223,12 @@ def _table_count(path: Path) -> int:
     return 1
 
 
-def _rows(reader: Any, header: list[str], skips: Skips, next_line: Callable[[], int],
-          width: Width) -> Iterator[list[str]]:
+def _rows(reader: Any, header: list[str], skips: Skips, next_line: Callable[[], int], width: Width,
+          held: list[tuple[int, int, int]]) -> Iterator[list[str]]:
     """The reader's rows with cells over MAX_CELL blanked (each reported at the line its record
-    starts on); a field past READ_LIMIT ends the file there. A row longer than the header is
-    noted in ``width``."""
+    starts on, by its column's name: while the header is not known yet, the first rows', as (line,
+    column index, length), are ``held`` for _too_long); a field past READ_LIMIT ends the file there.
+    A row longer than the header is noted in ``width``."""
     line = next_line()
     while True:
         try:
@@ -235,13 +241,21 @@ def _rows(reader: Any, header: list[str], skips: Skips, next_line: Callable[[], 
         if row and max(map(len, row)) > MAX_CELL:
             for i, cell in enumerate(row):
                 if len(cell) > MAX_CELL:
-                    skips.add(f"cell of {len(cell):,} characters (over {MAX_CELL // 1024} KiB): not classified",
-                              line=line, column=i + 1, name=header[i] if i < len(header) else None)
+                    if width.header == sys.maxsize:
+                        held.append((line, i, len(cell)))
+                    else:
+                        _too_long(skips, header, line, i, len(cell))
                     row[i] = ""
         if len(row) > width.header:
             width.note(row, line)
+        width.last = line
         yield row
         line = next_line()
+
+
+def _too_long(skips: Skips, header: list[str], line: int, index: int, length: int) -> None:
+    skips.add(f"cell of {length:,} characters (over {MAX_CELL // 1024} KiB): not classified",
+              line=line, column=index + 1, name=header[index] if index < len(header) else None)
 
 
 def _noted(rows: Iterator[list[str]], width: Width) -> Iterator[list[str]]:

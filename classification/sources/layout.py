@@ -1,5 +1,16 @@
 """The layout of a table read from a file (stage: classification; a part of sources/files.py).
 
+Where the header is. A roster (花名册) as offices keep it puts a title above the header: one merged
+cell or one filled cell ("某县2024年低保对象花名册"), sometimes a line of who filled it in and when,
+then the column names, then the data. The first HEAD_ROWS rows are read before anything is decided.
+Title rows open the file: rows that fill at most half the widest row's cells (one cell at least
+counts as a title) and hold no value (a recognizer's hit, a number, a date). The header is the first
+row, among them or just after them, whose cells are all short non-numeric text holding no value and
+that fills more than half the widest row; failing that, the first such row of two cells or more (a
+header short of names, see below); failing that there is no header: the rows after the titles are
+data, in columns column_1, column_2 ... A file whose first row is the header, or data, reads as
+before. Title rows are reported once (their lines, and the header's) and not classified.
+
 Hand-made exports are not always square: a header that lacks its last names leaves cells past it in
 every row. Those cells are data like any other: each position past the header becomes a column of
 its own, named as a headerless file's columns are (``column_3``), and the file is reported once
@@ -8,10 +19,22 @@ its own, named as a headerless file's columns are (``column_3``), and the file i
 
 from __future__ import annotations
 
+import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Final
 
-__all__ = ["Width"]
+from govsoc.classification.sources.skips import Skips
+
+__all__ = ["Width", "HEAD_ROWS", "NAME_LIMIT", "find_header", "split_head"]
+
+#: Rows read before the header is looked for (title rows, the header, the first data rows).
+HEAD_ROWS: Final = 10
+#: Longest cell (characters) that can be a column name.
+NAME_LIMIT: Final = 64
+# a number (序号 1, 12.5, 1,234, 50%) or a date (2024-01-31, 2024/1/31 08:00, 2024年1月31日): data
+_NUMBER: Final = re.compile(r"[-+]?(?:\d[\d,]*)?\.?\d+%?|\d{4}[-/.年]\d{1,2}(?:[-/.月]\d{1,2}日?)?(?:\s.*)?")
 
 
 @dataclass(slots=True)
@@ -20,6 +43,8 @@ class Width:
     widest reaches. ``header`` is the header's width once known (until then no row is wider)."""
 
     header: int = sys.maxsize
+    #: the line (or row) the last row read starts on, kept by the reader
+    last: int = 0
     rows: int = 0
     first: int | None = None
     widest: int = 0
@@ -49,3 +74,45 @@ class Width:
         rows = f"{self.rows:,} rows hold" if self.rows > 1 else "1 row holds"
         return (f"{rows} cells past {what} (the first on this {unit}): classified as {extra}"
                 + ("; is the header short of names?" if headed else ""))
+
+
+def find_header(head: list[list[str]], has_value: Callable[[str], bool]) -> tuple[int, bool]:
+    """(how many title rows open ``head``, the file's first rows; whether the row after them is the
+    header): the module docstring says how they are told apart."""
+    counts = [sum(1 for cell in row if cell.strip()) for row in head]
+    widest = max(counts, default=0)
+    half = widest // 2
+    short = None  # the first row of names too short to cover the data: a header short of names
+    for i, row in enumerate(head):
+        filled = [cell.strip() for cell in row if cell.strip()]
+        plain = not any(_NUMBER.fullmatch(cell) or has_value(cell) for cell in filled)
+        if plain and filled and all(len(cell) <= NAME_LIMIT for cell in filled):
+            if counts[i] > half:
+                return i, True
+            if short is None and counts[i] > 1:
+                short = i
+        if not plain or counts[i] > max(1, half) or counts[i] == widest:
+            return (short, True) if short is not None else (i, False)  # not a title row: data
+    return (short, True) if short is not None else (0, False)
+
+
+def split_head(head: list[list[str]], lines: list[int], *, has_value: Callable[[str], bool], width: Width,
+               skips: Skips, unit: str = "line", where: str = "") -> tuple[list[str], list[list[str]], bool]:
+    """(column names, the data rows of ``head``, whether a header was found) for the file's first
+    rows ``head`` starting on ``lines``; title rows are reported to ``skips`` (``where`` before the
+    reason: a sheet's name), and ``width`` learns the header's width (the data rows of ``head``
+    noted against it)."""
+    at, headed = find_header(head, has_value)
+    if headed:
+        header, data = head[at], head[at + 1:]
+    else:
+        header, data = [f"column_{i + 1}" for i in range(len(head[at]) if at < len(head) else 0)], head[at:]
+    if at:
+        above = f"{unit} {lines[0]}" if at == 1 else f"{unit}s {lines[0]}-{lines[at - 1]}"
+        below = f"the header ({unit} {lines[at]})" if headed else f"the data (no header row; {unit} {lines[at]} on)"
+        skips.add(f"{where}{above} above {below} read as a title: not classified", line=lines[0])
+    width.header = len(header)
+    for row, line in zip(data, lines[len(head) - len(data):], strict=True):
+        if len(row) > width.header:
+            width.note(row, line)
+    return header, data, headed

@@ -92,3 +92,69 @@ def test_xlsx_cells_past_a_short_header_are_classified(tmp_path: Path, dimension
     # with <dimension> the header row is padded to the sheet's width: an unnamed cell, nothing wider
     assert [(s.location.line, "sheet Sheet: 40 rows" in s.reason) for s in inventory.skipped] == (
         [] if dimension else [(2, True)])
+
+
+ROSTER = [[str(i + 1), NAMES[i % 8], NUMBERS[i], PHONES[i]] for i in range(40)]  # 序号 姓名 身份证号码 联系电话
+HEADER = ["序号", "姓名", "身份证号码", "联系电话"]
+FOUND = {"姓名": "cn_person_name", "身份证号码": "cn_resident_id", "联系电话": "cn_mobile"}
+
+
+@pytest.mark.parametrize("above, reason", [
+    # the usual 花名册: a one-cell title (a merged A1:D1 in the workbook), then the header
+    ([["某县2024年低保对象花名册", "", "", ""]], "line 1 above the header (line 2)"),
+    # a title, then who filled it in and when (two cells of four), then the header
+    ([["某县2024年低保对象花名册"], ["填报单位：某县民政局", "", "填报日期：2024年1月31日", ""]],
+     "lines 1-2 above the header (line 3)"),
+    # a blank line before the title
+    ([[], ["低保对象花名册"]], "lines 1-2 above the header (line 3)"),
+    ([], None),  # the first row is the header: nothing above it, nothing said
+])
+def test_csv_title_rows_above_the_header(tmp_path: Path, above: list[list[str]], reason: str | None) -> None:
+    # R15-17: the title was taken for the header: column_1..4, 姓名 untagged, the header a data row, 3级
+    lines = [",".join(row) for row in [*above, HEADER, *ROSTER]]
+    (tmp_path / "roster.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    inventory = _scan(tmp_path / "roster.csv")
+    assert _tagged(inventory) == FOUND and inventory.tables[0].rows == 40
+    assert inventory.tables[0].level == "G4"
+    assert [(s.location.line, s.reason) for s in inventory.skipped] == (
+        [] if reason is None else [(1, f"{reason} read as a title: not classified")])
+
+
+def test_xlsx_merged_title_row_above_the_header(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "名单"
+    sheet.append(["某县2024年低保对象花名册"])
+    sheet.merge_cells("A1:D1")
+    sheet.append(HEADER)
+    for row in ROSTER:
+        sheet.append([int(row[0]), *row[1:]])
+    book.save(tmp_path / "title.xlsx")
+    inventory = _scan(tmp_path / "title.xlsx")
+    assert _tagged(inventory) == FOUND and inventory.tables[0].rows == 40
+    (skipped,) = inventory.skipped
+    assert (skipped.location.line, skipped.reason) == (
+        1, "sheet 名单: row 1 above the header (row 2) read as a title: not classified")
+
+
+@pytest.mark.parametrize("rows", [
+    ROSTER,                                                          # the first row holds an ID number
+    [[NAMES[i % 8], "男", "汉族", str(20 + i)] for i in range(40)],  # a number in it (an age)
+])
+def test_headerless_files_keep_every_row_as_data(tmp_path: Path, rows: list[list[str]]) -> None:
+    (tmp_path / "data.csv").write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    inventory = _scan(tmp_path / "data.csv")
+    (table,) = inventory.tables
+    assert table.rows == 40 and inventory.skipped == ()
+    assert [f.field for f in table.fields] == ["column_1", "column_2", "column_3", "column_4"]
+
+
+def test_a_title_over_headerless_data_is_reported_and_the_data_kept(tmp_path: Path) -> None:
+    rows = [["低保对象花名册"], *ROSTER]
+    (tmp_path / "data.csv").write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    inventory = _scan(tmp_path / "data.csv")
+    (table,) = inventory.tables
+    assert table.rows == 40 and [f.field for f in table.fields] == ["column_1", "column_2", "column_3", "column_4"]
+    (skipped,) = inventory.skipped
+    assert (skipped.location.line, skipped.reason) == (
+        1, "line 1 above the data (no header row; line 2 on) read as a title: not classified")
