@@ -15,9 +15,10 @@ target                          source
 ``mysql://…``, ``sqlite:///…``  PyMySQL); passwords from the environment only
 ``*.csv``, ``*.tsv``            delimited text (UTF-8, or GB18030 as Excel writes it)
 ``*.jsonl``, ``*.ndjson``       JSON lines, nested fields as dotted paths
+``*.json``                      one JSON text: an array's items as JSON lines
 ``*.xlsx``                      every sheet (openpyxl)
 ``*.db``, ``*.sqlite(3)``       SQLite file, read-only
-a folder                        every file above in it
+a folder                        every file above in it; others reported
 ==============================  ===========================================
 """
 

@@ -1,4 +1,4 @@
-"""File sources (stage: classification): CSV, TSV, JSON lines, XLSX and SQLite files.
+"""File sources (stage: classification): CSV, TSV, JSON lines, JSON, XLSX and SQLite files.
 
 Each file is one table (each sheet, for XLSX; each table, for SQLite). Rows are sampled with a
 seeded reservoir (Algorithm R) so that a large file's sample covers it all, not its head, and
@@ -11,7 +11,8 @@ Bulk work goes on past bad parts: a cell over MAX_CELL characters (128 KiB, the 
 default limit: a blob, a base64 attachment, a log dump) is left out of the sample, reported with its
 file, line and column and counted; a sampled JSON line that does not parse likewise; a quoted field
 that runs past READ_LIMIT (an unclosed quote) ends the file's reading there, keeping the rows read;
-a file of a folder that cannot be read at all is reported and the other files are classified.
+a file of a folder that cannot be read at all is reported and the other files are classified; a
+folder's files of other types (.xls, .txt, ...) are each reported with what to do and counted.
 
 The header is looked for in the first rows (sources/layout.py): title rows above it (a roster's
 merged title) are reported and left out; a first row holding a value (an ID number, a phone number,
@@ -36,18 +37,31 @@ from typing import Any, Final
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import Skipped, TableSample, named
 from govsoc.classification.sources.charset import Tally, Undecodable, bom_charset, guess_charset, tallied
-from govsoc.classification.sources.json_records import flatten, json_lines, record_columns
+from govsoc.classification.sources.json_records import flatten, json_document, json_lines, record_columns
 from govsoc.classification.sources.layout import HEAD_ROWS, Width, split_head
 from govsoc.classification.sources.sampling import SEED, reservoir
 from govsoc.classification.sources.skips import LISTED, MAX_CELL, Skips, scanner
 from govsoc.core.errors import ConfigError, GovsocError, Location
 
-__all__ = ["FileSource", "SUFFIXES", "flatten", "reservoir", "record_columns", "MAX_CELL", "READ_LIMIT", "SEED",
-           "LISTED"]
+__all__ = ["FileSource", "SUFFIXES", "LEFT_OUT", "flatten", "reservoir", "record_columns", "MAX_CELL", "READ_LIMIT",
+           "SEED", "LISTED"]
 
 #: suffix -> reader name
-SUFFIXES: Final = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx",
-                   ".db": "sqlite", ".sqlite": "sqlite", ".sqlite3": "sqlite"}
+SUFFIXES: Final = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
+                   ".xlsx": "xlsx", ".db": "sqlite", ".sqlite": "sqlite", ".sqlite3": "sqlite"}
+#: What to do with a file of a folder whose type is not read (suffix -> advice); others get OTHER.
+LEFT_OUT: Final = {
+    ".xls": "convert to .xlsx or .csv (Excel 97-2003 workbooks are not read)",
+    ".et": "convert to .xlsx or .csv (WPS spreadsheets are not read)",
+    ".xlsm": "save as .xlsx or .csv (macro-enabled workbooks are not read)",
+    ".xlsb": "save as .xlsx or .csv (binary workbooks are not read)",
+    ".ods": "save as .xlsx or .csv",
+    ".txt": "rename to .csv or .tsv if it is delimited text, .jsonl if JSON lines",
+    ".dbf": "export to .csv",
+    ".mdb": "export each table to .csv",
+    ".accdb": "export each table to .csv",
+}
+OTHER: Final = "not a table format read here (" + ", ".join(sorted(SUFFIXES)) + ")"
 #: Longest field the CSV reader accepts at all (memory bound for an unclosed quote).
 READ_LIMIT: Final = 16 * 1024 * 1024
 
@@ -90,10 +104,17 @@ class FileSource:
             return [self.path]
         return sorted(p for p in self.path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
 
+    def _left_out(self) -> list[Path]:
+        """A folder's files of other types, which are reported, not read."""
+        if self.path.is_file():
+            return []
+        return sorted(p for p in self.path.rglob("*") if p.is_file() and p.suffix.lower() not in SUFFIXES)
+
     def count(self) -> int | None:
         """The number of tables ``tables`` yields (one per sheet, per SQLite table, per other file;
-        one for a file that cannot be read), the unit the progress bar advances in."""
-        return sum(_table_count(path) for path in self._files())
+        one for a file that cannot be read; one for a folder's files of other types), the unit the
+        progress bar advances in."""
+        return sum(_table_count(path) for path in self._files()) + (1 if self._left_out() else 0)
 
     def tables(self) -> Iterator[TableSample]:
         """Every file's tables. A file named alone that cannot be read raises ConfigError; in a
@@ -108,8 +129,12 @@ class FileSource:
                         raise
                     raise ConfigError(f"cannot read: {e}", location=Location(path=str(path))) from e
                 why = e.message if isinstance(e, GovsocError) else f"cannot read: {e}"
+                where = e.location if isinstance(e, GovsocError) and e.location else Location(path=str(path))
                 yield TableSample(dataset=str(path), table=path.name, rows=None, columns=(), readable=False,
-                                  skipped=(Skipped(location=Location(path=str(path)), reason=why),), skipped_count=1)
+                                  skipped=(Skipped(location=where, reason=why),), skipped_count=1)
+        left_out = self._left_out()
+        if left_out:
+            yield _left_out(self.path, left_out)
 
     def _delimited(self, path: Path, delimiter: str) -> Iterator[TableSample]:
         # streamed, never read whole (exports run to gigabytes). The charset: a BOM's (UTF-8, -16,
@@ -163,6 +188,9 @@ class FileSource:
     def _jsonl(self, path: Path) -> Iterator[TableSample]:
         yield json_lines(path, self.sample)
 
+    def _json(self, path: Path) -> Iterator[TableSample]:
+        yield json_document(path, self.sample)
+
     def _xlsx(self, path: Path) -> Iterator[TableSample]:
         try:
             import openpyxl
@@ -198,6 +226,21 @@ class FileSource:
         from govsoc.classification.sources.sql import SqlSource
 
         yield from SqlSource(f"sqlite:///{path.resolve()}", sample=self.sample).tables()
+
+
+def _left_out(folder: Path, paths: list[Path]) -> TableSample:
+    """One unreadable table for a folder's files of other types: each a skip with its advice, all
+    counted, the first LISTED of each type listed (a folder of scans does not hide its one .xls)."""
+    listed: list[Skipped] = []
+    per_type: dict[str, int] = {}
+    for path in paths:
+        suffix = path.suffix.lower()
+        per_type[suffix] = per_type.get(suffix, 0) + 1
+        if per_type[suffix] <= LISTED:
+            listed.append(Skipped(location=Location(path=str(path)),
+                                  reason=f"type {suffix or '(none)'} not classified: {LEFT_OUT.get(suffix, OTHER)}"))
+    return TableSample(dataset=str(folder), table=folder.name, rows=None, columns=(), readable=False,
+                       skipped=tuple(listed), skipped_count=len(paths))
 
 
 _SHEET: Final = re.compile(rb"<(?:\w+:)?sheet\b")

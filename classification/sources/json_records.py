@@ -1,5 +1,5 @@
-"""JSON lines as tables (stage: classification; a part of sources/files.py, also used by the
-Elasticsearch source).
+"""JSON lines and JSON files as tables (stage: classification; a part of sources/files.py, also
+used by the Elasticsearch source).
 
 A record's scalars become columns named by their dotted path (``person.xm``); the elements of a list
 share ``path[]`` (``contacts[].sjhm``). A line that is an array is a row: its items are the fields
@@ -7,6 +7,8 @@ share ``path[]`` (``contacts[].sjhm``). A line that is an array is a row: its it
 false holds nothing and is reported. A JSON text is UTF-8 (RFC 8259 §8.1); a BOM names another
 Unicode charset, and is ignored as §8.1 lets a parser. A line that is not JSON, or a value over
 MAX_CELL characters, is reported with its line (and column, or path) and counted; the rest is read.
+A .json file (an API's or a portal's export) is one JSON text: an array's items are read as lines
+are, any other value is one record.
 """
 
 from __future__ import annotations
@@ -14,15 +16,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import TableSample, named
 from govsoc.classification.sources.charset import bom_charset
 from govsoc.classification.sources.sampling import reservoir
 from govsoc.classification.sources.skips import MAX_CELL, Skips
+from govsoc.core.errors import ConfigError, Location
 
-__all__ = ["flatten", "record_columns", "json_lines", "as_record"]
+__all__ = ["flatten", "record_columns", "json_lines", "json_document", "as_record", "JSON_LIMIT"]
+
+#: Largest .json file read (whole, as the json module reads); JSON lines are streamed, any size.
+JSON_LIMIT: Final = 64 << 20
 
 
 def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
@@ -92,6 +98,38 @@ def json_lines(path: Path, sample: int) -> TableSample:
                        skipped=tuple(skips.listed), skipped_count=skips.count)
 
 
+def json_document(path: Path, sample: int) -> TableSample:
+    """The JSON file at ``path`` (one JSON text, read whole up to JSON_LIMIT bytes) as one table: an
+    array's items are its rows, read as JSON lines are; any other value is one row. A text that does
+    not parse is a ConfigError at its line and column."""
+    size = path.stat().st_size
+    if size > JSON_LIMIT:
+        raise ConfigError(f"a JSON file of {size / 2**20:,.0f} MiB (over {JSON_LIMIT >> 20} MiB) is not read whole: "
+                          "write it as JSON lines (jq -c '.[]') to classify it", location=Location(path=str(path)))
+    data = path.read_bytes()
+    try:
+        value = json.loads(data.decode(bom_charset(data[:4]) or "utf-8"))
+    except json.JSONDecodeError as e:
+        raise ConfigError(not_json(e), location=Location(path=str(path), line=e.lineno, column=e.colno)) from e
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"not UTF-8 (RFC 8259 §8.1) at byte {e.start:,}: save it as UTF-8",
+                          location=Location(path=str(path))) from e
+    skips = Skips(str(path))
+    items, total = reservoir(enumerate(value if isinstance(value, list) else [value]), sample)
+    records: list[dict[str, Any]] = []
+    for index, item in sorted(items, key=lambda pair: pair[0]):
+        fields = as_record(item)
+        if fields is None:
+            skips.add(f"item {index} is JSON {json.dumps(item)}: nothing to classify", name=f"[{index}]")
+        else:
+            records.append(_without_long(fields, "", None, skips))
+    renamed: list[str] = []
+    columns = record_columns(records, str(path), total, renamed)
+    skips.renamed(renamed)
+    return TableSample(dataset=str(path), table=path.name, rows=total, columns=columns,
+                       skipped=tuple(skips.listed), skipped_count=skips.count)
+
+
 def _long_lines_cut(lines: Iterable[str], skips: Skips) -> Iterator[tuple[int, str | dict[str, Any]]]:
     """(line number, line) for every non-blank line; a line longer than MAX_CELL is parsed here
     and comes as its record without the values over MAX_CELL (each reported by its path)."""
@@ -109,7 +147,7 @@ def _long_lines_cut(lines: Iterable[str], skips: Skips) -> Iterator[tuple[int, s
         yield number, record if fields is None else _without_long(fields, "", number, skips)
 
 
-def _without_long(value: Any, path: str, line: int, skips: Skips) -> Any:
+def _without_long(value: Any, path: str, line: int | None, skips: Skips) -> Any:
     if isinstance(value, dict):
         return {k: _without_long(v, f"{path}.{k}" if path else str(k), line, skips) for k, v in value.items()}
     if isinstance(value, list):

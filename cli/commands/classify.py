@@ -33,7 +33,7 @@ def classify(app: AppContext, target: str, output: Path | None, scheme: str, sam
     """Classify and grade the data in TARGET (数据分类分级清单).
 
     \b
-    TARGET is a file or folder (CSV, TSV, JSON lines, XLSX, SQLite), a database URL
+    TARGET is a file or folder (CSV, TSV, JSON lines, JSON, XLSX, SQLite), a database URL
     (postgresql://user@host/db, mysql://user@host/db, sqlite:///path.db) or es://INDEX.
     Database passwords come from GOVSOC_DB_PASSWORD or GOVSOC_DB_PASSWORD_FILE (chmod 600),
     never the command line; Elasticsearch uses the configured cluster and GOVSOC_ES_* credentials.
