@@ -95,8 +95,9 @@ class FileSource:
         self.path = path
         self.sample = sample
         self.name = str(path.absolute())  # one saved result per file or folder, however it was typed
-        if path.is_file() and path.suffix.lower() not in SUFFIXES:
-            raise ConfigError(f"cannot classify {path.suffix or 'this'} files (known: {', '.join(sorted(SUFFIXES))})",
+        suffix = path.suffix.lower()
+        if path.is_file() and suffix not in SUFFIXES:
+            raise ConfigError(f"type {suffix or '(none)'} not classified: {LEFT_OUT.get(suffix, OTHER)}",
                               location=Location(path=str(path)))
 
     def _files(self) -> list[Path]:

@@ -100,3 +100,15 @@ def test_json_items_that_hold_nothing_are_reported(tmp_path: Path) -> None:
     inventory = _scan(tmp_path / "x.json")
     (skipped,) = inventory.skipped
     assert (skipped.location.field, skipped.reason) == ("[39]", "item 39 is JSON null: nothing to classify")
+
+
+@pytest.mark.parametrize("name, advice", [
+    ("old.xls", "convert to .xlsx or .csv"),  # named alone, the same advice as in a folder
+    ("list.txt", "rename to .csv or .tsv"),
+    ("scan.jpg", "not a table format read here"),
+])
+def test_a_file_of_another_type_named_alone_is_refused_with_the_same_advice(tmp_path: Path, name: str,
+                                                                            advice: str) -> None:
+    (tmp_path / name).write_bytes(OLE2)
+    with pytest.raises(ConfigError, match=f"type {Path(name).suffix} not classified: {advice}"):
+        open_source(str(tmp_path / name))
