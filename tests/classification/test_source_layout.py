@@ -9,10 +9,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govsoc.classification.grading import load_scheme
 from govsoc.classification.inventory import Inventory, build_inventory
 from govsoc.classification.sources import open_source
+from govsoc.classification.sources.layout import HEAD_ROWS, Width, split_head
+from govsoc.classification.sources.skips import Skips, scanner
 from tests.classification.test_sources import NAMES, PHONES, ids
 
 NUMBERS = ids(40)
@@ -158,3 +162,23 @@ def test_a_title_over_headerless_data_is_reported_and_the_data_kept(tmp_path: Pa
     (skipped,) = inventory.skipped
     assert (skipped.location.line, skipped.reason) == (
         1, "line 1 above the data (no header row; line 2 on) read as a title: not classified")
+
+
+CELLS = st.one_of(st.just(""), st.sampled_from(["姓名", "身份证号码", "某县花名册", "1", "2024-01-31", " ", "备注"]),
+                  st.sampled_from(NUMBERS[:3] + PHONES[:3]), st.text(max_size=8))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(CELLS, max_size=6), max_size=HEAD_ROWS))
+def test_every_head_row_is_a_title_the_header_or_data(head: list[list[str]]) -> None:
+    # nothing read is lost or taken twice: the rows before the header (or the data) are reported
+    # as titles, one skip, and the header and the data rows are the rest, in order
+    skips = Skips("f.csv")
+    lines = list(range(1, len(head) + 1))
+    header, data, headed = split_head(head, lines, has_value=lambda cell: bool(scanner().scan(cell)),
+                                      width=Width(), skips=skips)
+    titles = len(head) - len(data) - (1 if headed else 0)
+    assert titles >= 0 and head[titles:] == ([header] if headed else []) + data
+    assert skips.count == (1 if titles else 0)
+    if not headed:
+        assert header == [f"column_{i + 1}" for i in range(len(data[0]) if data else 0)]
