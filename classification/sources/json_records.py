@@ -8,7 +8,7 @@ false holds nothing and is reported. A JSON text is UTF-8 (RFC 8259 §8.1); a BO
 Unicode charset, and is ignored as §8.1 lets a parser. A line that is not JSON, or a value over
 MAX_CELL characters, is reported with its line (and column, or path) and counted; the rest is read.
 A .json file (an API's or a portal's export) is one JSON text: an array's items are read as lines
-are, any other value is one record.
+are (streamed, each at the line it starts on), any other value is one record.
 """
 
 from __future__ import annotations
@@ -16,18 +16,20 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TextIO
 
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import TableSample, named
 from govsoc.classification.sources.charset import bom_charset
+from govsoc.classification.sources.json_stream import array_items
 from govsoc.classification.sources.sampling import reservoir
 from govsoc.classification.sources.skips import MAX_CELL, Skips
 from govsoc.core.errors import ConfigError, Location
 
 __all__ = ["flatten", "record_columns", "json_lines", "json_document", "as_record", "JSON_LIMIT"]
 
-#: Largest .json file read (whole, as the json module reads); JSON lines are streamed, any size.
+#: Longest .json text (characters) read whole, one that is not an array; arrays and JSON lines are
+#: streamed, any size.
 JSON_LIMIT: Final = 64 << 20
 
 
@@ -99,35 +101,54 @@ def json_lines(path: Path, sample: int) -> TableSample:
 
 
 def json_document(path: Path, sample: int) -> TableSample:
-    """The JSON file at ``path`` (one JSON text, read whole up to JSON_LIMIT bytes) as one table: an
-    array's items are its rows, read as JSON lines are; any other value is one row. A text that does
-    not parse is a ConfigError at its line and column."""
-    size = path.stat().st_size
-    if size > JSON_LIMIT:
-        raise ConfigError(f"a JSON file of {size / 2**20:,.0f} MiB (over {JSON_LIMIT >> 20} MiB) is not read whole: "
-                          "write it as JSON lines (jq -c '.[]') to classify it", location=Location(path=str(path)))
-    data = path.read_bytes()
-    try:
-        value = json.loads(data.decode(bom_charset(data[:4]) or "utf-8"))
-    except json.JSONDecodeError as e:
-        raise ConfigError(not_json(e), location=Location(path=str(path), line=e.lineno, column=e.colno)) from e
-    except UnicodeDecodeError as e:
-        raise ConfigError(f"not UTF-8 (RFC 8259 §8.1) at byte {e.start:,}: save it as UTF-8",
-                          location=Location(path=str(path))) from e
+    """The JSON file at ``path`` (one JSON text) as one table: an array's items are its rows, read as
+    JSON lines are and streamed (json_stream); any other value is one row, read whole up to
+    JSON_LIMIT. A text that does not parse is a ConfigError at its line and column."""
     skips = Skips(str(path))
-    items, total = reservoir(enumerate(value if isinstance(value, list) else [value]), sample)
+    with path.open("rb") as raw:
+        encoding = bom_charset(raw.read(4)) or "utf-8"
+    try:
+        with path.open(encoding=encoding) as f:
+            if _opens_array(f):
+                items, total = reservoir(array_items(f, str(path)), sample)
+            else:
+                items, total = [(1, _whole(path, f.read()))], 1
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"not UTF-8 (RFC 8259 §8.1) at byte {e.start:,} of a read: save it as UTF-8",
+                          location=Location(path=str(path))) from e
     records: list[dict[str, Any]] = []
-    for index, item in sorted(items, key=lambda pair: pair[0]):
+    for line, item in sorted(items, key=lambda pair: pair[0]):
         fields = as_record(item)
         if fields is None:
-            skips.add(f"item {index} is JSON {json.dumps(item)}: nothing to classify", name=f"[{index}]")
+            skips.add(f"JSON {json.dumps(item)}: not an object, array, string or number, nothing to classify",
+                      line=line)
         else:
-            records.append(_without_long(fields, "", None, skips))
+            records.append(_without_long(fields, "", line, skips))
     renamed: list[str] = []
     columns = record_columns(records, str(path), total, renamed)
     skips.renamed(renamed)
     return TableSample(dataset=str(path), table=path.name, rows=total, columns=columns,
                        skipped=tuple(skips.listed), skipped_count=skips.count)
+
+
+def _opens_array(f: TextIO) -> bool:
+    """Whether the text's first character that is not whitespace is '['; ``f`` is put back at its start."""
+    while True:
+        text = f.read(1 << 12)
+        stripped = text.lstrip(" \t\n\r")
+        if stripped or not text:
+            f.seek(0)
+            return stripped.startswith("[")
+
+
+def _whole(path: Path, text: str) -> Any:
+    if len(text) > JSON_LIMIT:
+        raise ConfigError(f"a JSON text of {len(text):,} characters that is not an array (over {JSON_LIMIT:,}) "
+                          "is not read", location=Location(path=str(path)))
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ConfigError(not_json(e), location=Location(path=str(path), line=e.lineno, column=e.colno)) from e
 
 
 def _long_lines_cut(lines: Iterable[str], skips: Skips) -> Iterator[tuple[int, str | dict[str, Any]]]:

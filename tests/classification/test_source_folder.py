@@ -3,15 +3,19 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govsoc.classification.grading import load_scheme
 from govsoc.classification.inventory import Inventory, build_inventory
 from govsoc.classification.sources import open_source
 from govsoc.classification.sources.files import LISTED, FileSource
+from govsoc.classification.sources.json_stream import array_items
 from govsoc.core.errors import ConfigError
 from tests.classification.test_sources import NAMES, PHONES, ids
 
@@ -95,20 +99,42 @@ def test_a_json_file_that_does_not_parse_is_named_at_its_line(tmp_path: Path) ->
         3, 10, "not JSON: Expecting ':' delimiter")
 
 
-def test_json_items_that_hold_nothing_are_reported(tmp_path: Path) -> None:
-    (tmp_path / "x.json").write_text(json.dumps([*_records()[:39], None]), encoding="utf-8")
+def test_json_items_that_hold_nothing_are_reported_at_their_line(tmp_path: Path) -> None:
+    items = [*_records()[:39], None]  # item 39 on line 41
+    (tmp_path / "x.json").write_text("[\n" + ",\n".join(json.dumps(i) for i in items) + "\n]\n", encoding="utf-8")
     inventory = _scan(tmp_path / "x.json")
     (skipped,) = inventory.skipped
-    assert (skipped.location.field, skipped.reason) == ("[39]", "item 39 is JSON null: nothing to classify")
+    assert (skipped.location.line, skipped.reason) == (
+        41, "JSON null: not an object, array, string or number, nothing to classify")
 
 
-@pytest.mark.parametrize("name, advice", [
-    ("old.xls", "convert to .xlsx or .csv"),  # named alone, the same advice as in a folder
-    ("list.txt", "rename to .csv or .tsv"),
-    ("scan.jpg", "not a table format read here"),
-])
-def test_a_file_of_another_type_named_alone_is_refused_with_the_same_advice(tmp_path: Path, name: str,
-                                                                            advice: str) -> None:
-    (tmp_path / name).write_bytes(OLE2)
-    with pytest.raises(ConfigError, match=f"type {Path(name).suffix} not classified: {advice}"):
-        open_source(str(tmp_path / name))
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+                           | st.text(max_size=20),
+                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner,
+                                                                                       max_size=4), max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(JSON_VALUES, max_size=12), st.integers(0, 3), st.integers(1, 9))
+def test_streamed_array_items_are_json_loads_items(items: list[object], indent: int, chunk: int) -> None:
+    # chunks of 1-9 characters cut every item, number, escape and literal somewhere
+    text = json.dumps(items, indent=indent or None, ensure_ascii=bool(indent % 2))
+    got = list(array_items(io.StringIO(text), "x.json", chunk=chunk))
+    assert [item for _, item in got] == json.loads(text)
+    if indent:  # each item starts a line: the one after the lines of the items before it
+        starts = [2 + sum(json.dumps(i, indent=indent).count("\n") + 1 for i in items[:k]) for k in range(len(items))]
+        assert [line for line, _ in got] == starts
+    else:
+        assert all(line == 1 for line, _ in got)
+
+
+@pytest.mark.parametrize("text", ["[1,]", "[1 2]", '[{"a": 1}', "[1] x", "[\n 1,\n tru\n]", '[1, "ab'])
+def test_streamed_errors_are_where_json_loads_puts_them(text: str) -> None:
+    with pytest.raises(json.JSONDecodeError) as expected:
+        json.loads(text)
+    for chunk in (1, 2, 64):
+        with pytest.raises(ConfigError) as got:
+            list(array_items(io.StringIO(text), "x.json", chunk=chunk))
+        assert got.value.location is not None
+        assert (got.value.location.line, got.value.location.column) == (expected.value.lineno, expected.value.colno)
+        assert got.value.message == "not JSON: " + expected.value.msg

@@ -1,0 +1,117 @@
+"""The items of a JSON array, streamed (stage: classification; a part of sources/json_records.py).
+
+A .json export (a portal's, an API's) is most often one array of records and can run to gigabytes;
+json.load would hold all of it, and its objects, at once. array_items reads the text in chunks and
+decodes one item at a time (json.JSONDecoder.raw_decode, RFC 8259 §5 arrays), so that memory holds
+one item and a chunk. Each item comes with the line it starts on; text that is not JSON raises
+ConfigError at its line and column, as json.loads would have named it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any, Final, TextIO
+
+from govsoc.core.errors import ConfigError, Location
+
+__all__ = ["array_items", "CHUNK", "ITEM_LIMIT"]
+
+#: Characters read at a time.
+CHUNK: Final = 1 << 16
+#: Longest item (characters) held to decode; a longer one ends the reading with an error.
+ITEM_LIMIT: Final = 64 << 20
+_SPACE: Final = " \t\n\r"  # RFC 8259 §2 insignificant whitespace
+# what follows an item when the chunk may have cut it: nothing held but what could go on a number
+# ("0" of "0.5", "1e" of "1e5") or whitespace, up to the end of the text held
+_MAY_CONTINUE: Final = re.compile(r"[0-9.eE+\- \t\n\r]*\Z")
+
+
+class _Text:
+    """A window on the text: ``buf``, read on demand, ``pos`` the next character to look at; the
+    character at ``mark`` is on ``line`` at ``column`` (kept as positions move forward, so that
+    newlines are counted once)."""
+
+    def __init__(self, f: TextIO, path: str, chunk: int) -> None:
+        self.f, self.path, self.chunk = f, path, chunk
+        self.buf, self.pos, self.mark, self.line, self.column, self.eof = "", 0, 0, 1, 1, False
+
+    def more(self) -> bool:
+        """Read more (as much again as is held, so that a long item is decoded a few times only);
+        False at the end of the text, when nothing was read or moved."""
+        if self.eof:
+            return False
+        if len(self.buf) - self.pos > ITEM_LIMIT:
+            raise self.error(f"an item of over {ITEM_LIMIT >> 20} MiB: not read", self.pos)
+        text = self.f.read(max(self.chunk, len(self.buf) - self.pos))
+        if not text:
+            self.eof = True
+            return False  # nothing moved: the caller's positions still hold
+        if self.pos > self.chunk:  # let go of what was decoded
+            self.where(self.pos)
+            self.buf, self.pos, self.mark = self.buf[self.pos:], 0, 0
+        self.buf += text
+        return True
+
+    def where(self, at: int) -> tuple[int, int]:
+        """(line, column) of ``buf[at]``, at or after the last position asked about."""
+        lines = self.buf.count("\n", self.mark, at)
+        if lines:
+            self.line += lines
+            self.column = at - self.buf.rfind("\n", self.mark, at)
+        else:
+            self.column += at - self.mark
+        self.mark = at
+        return self.line, self.column
+
+    def next_char(self) -> str:
+        """The next character that is not whitespace ("" at the end), not consumed."""
+        while True:
+            while self.pos < len(self.buf) and self.buf[self.pos] in _SPACE:
+                self.pos += 1
+            if self.pos < len(self.buf) or not self.more():
+                return self.buf[self.pos:self.pos + 1]
+
+    def error(self, message: str, at: int) -> ConfigError:
+        line, column = self.where(at)
+        return ConfigError(f"not JSON: {message}", location=Location(path=self.path, line=line, column=column))
+
+
+def array_items(f: TextIO, path: str, *, chunk: int = CHUNK) -> Iterator[tuple[int, Any]]:
+    """(line, item) for each item of the array that is the whole text of ``f``."""
+    text = _Text(f, path, chunk)
+    decoder = json.JSONDecoder()
+    if text.next_char() != "[":
+        raise text.error("Expecting '['", text.pos)
+    text.pos += 1
+    if text.next_char() == "]":
+        text.pos += 1
+    else:
+        while True:
+            text.next_char()
+            item, end = _decode(text, decoder)
+            yield text.where(text.pos)[0], item
+            text.pos = end
+            following = text.next_char()
+            text.pos += 1
+            if following == "]":
+                break
+            if following != ",":
+                raise text.error("Expecting ',' delimiter", text.pos - 1)
+    if text.next_char():
+        raise text.error("Extra data", text.pos)
+
+
+def _decode(text: _Text, decoder: json.JSONDecoder) -> tuple[Any, int]:
+    """The item at ``text.pos`` and where it ends, reading more while it may be cut by the chunk's end
+    (a failed decode, or nothing after it but what could go on the number it ends with)."""
+    while True:
+        try:
+            item, end = decoder.raw_decode(text.buf, text.pos)
+        except json.JSONDecodeError as e:
+            if text.more():
+                continue
+            raise text.error(e.msg, e.pos) from None
+        if not _MAY_CONTINUE.match(text.buf, end) or not text.more():
+            return item, end
