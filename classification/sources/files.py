@@ -298,8 +298,10 @@ def _rows(reader: Any, header: list[str], skips: Skips, next_line: Callable[[], 
 
 
 def _too_long(skips: Skips, header: list[str], line: int, index: int, length: int) -> None:
+    # named as the inventory names the column: an unnamed one, or one past the header, column_N
+    name = header[index] if index < len(header) else ""
     skips.add(f"cell of {length:,} characters (over {MAX_CELL // 1024} KiB): not classified",
-              line=line, column=index + 1, name=header[index] if index < len(header) else None)
+              line=line, column=index + 1, name=named(name, None) or f"column_{index + 1}")
 
 
 def _noted(rows: Iterator[list[str]], width: Width) -> Iterator[list[str]]:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from govsoc.classification.grading import load_scheme
 from govsoc.classification.inventory import Inventory, build_inventory
 from govsoc.classification.sources import open_source
+from govsoc.classification.sources.files import MAX_CELL
 from govsoc.classification.sources.layout import HEAD_ROWS, Width, split_head
 from govsoc.classification.sources.skips import Skips, scanner
 from tests.classification.test_sources import NAMES, PHONES, ids
@@ -70,6 +71,18 @@ def test_one_ragged_row_is_reported_at_its_line_and_padding_is_not(tmp_path: Pat
     (skipped,) = inventory.skipped
     assert skipped.location.line == 7 and skipped.reason.startswith("1 row holds cells past the header's 2 names")
     assert "column_3..column_4" in skipped.reason
+
+
+def test_an_oversized_cell_is_named_as_the_inventory_names_its_column(tmp_path: Path) -> None:
+    body = ["sfz,,tel"] + [f"{NUMBERS[i]},x,{PHONES[i]}" for i in range(40)]
+    body[3] += "," + "A" * (MAX_CELL + 1)  # line 4, past the header
+    body[20] = f"{NUMBERS[19]},{'B' * (MAX_CELL + 1)},{PHONES[19]}"  # line 21, under the unnamed column
+    (tmp_path / "big.csv").write_text("\n".join(body) + "\n", encoding="utf-8")
+    inventory = _scan(tmp_path / "big.csv")
+    fields = [f.field for f in inventory.tables[0].fields]
+    where = [(s.location.line, s.location.column, s.location.field) for s in inventory.skipped
+             if s.reason.startswith("cell of")]
+    assert where == [(4, 4, "column_4"), (21, 2, "column_2")] and fields == ["sfz", "column_2", "tel"]
 
 
 def test_a_headerless_csv_with_longer_rows_keeps_their_cells(tmp_path: Path) -> None:
