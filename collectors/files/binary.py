@@ -17,9 +17,11 @@ follower killed at any moment judge the same bytes the same way:
 
 - a *text line*: HEAD_BYTES bytes or more, none of them a control byte (tab, VT, FF, CR, ESC and
   the separators FS, GS, RS, US are text: ANSI colours, a final CR, auditd's ENRICHED records, JSON
-  text sequences); the logger's time and tag alone make a line that long;
-- a *non-text line*: any control byte in it, a NUL byte too (crash padding, 16 NUL bytes or
-  more, is no part of any line: the reader skips it);
+  text sequences); the logger's time and tag alone make a line that long. Also a line whose
+  first HEAD_BYTES bytes are clean and whose control bytes are few (CONTROL_SHARE at most): a
+  logged line with an attacker's byte in a field is parsed like any other (R11k-1);
+- a *non-text line*: any other line with a control byte in it, a NUL byte too (crash padding,
+  16 NUL bytes or more, is no part of any line: the reader skips it);
 - a short clean line (fewer than HEAD_BYTES bytes, blank lines too) says nothing: it is a line
   of its own among text lines, and part of the group it falls in among non-text lines (the
   tail of a logged field after its last raw newline, " port 4444").
@@ -51,9 +53,14 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\xa1\xb2\xc3\xd4", "a pcap capture"),
     (b"\x0a\x0d\x0d\x0a", "a pcapng capture"),
     (b"ElfFile\x00", "a Windows event log (EVTX)"),
-    (b"BZh", "a bzip2 archive"),
     (b"\xfd7zXZ\x00", "an xz archive"),
     (b"(\xb5/\xfd", "a zstd archive"),
+)
+#: Formats whose first bytes alone are ordinary text: their header is checked further. bzip2's
+#: "BZh" is a log line's possible start ("BZh user logged in" kept a whole new log out, R11k-4);
+#: a stream goes on with its block size digit and a block's (or the end's) 48-bit magic.
+MAGIC_PATTERNS: tuple[tuple[re.Pattern[bytes], str], ...] = (
+    (re.compile(rb"BZh[1-9](?:1AY&SY|\x17rE8P\x90)"), "a bzip2 archive"),
 )
 #: Share of control bytes above which a sample is binary.
 CONTROL_SHARE = 0.10
@@ -95,9 +102,9 @@ def _made_of_lines(sample: bytes, *, starts_line: bool = False) -> bool:
 
 def sniff_binary(head: bytes) -> str | None:
     """Why ``head`` (a file's first bytes) is not text, or None when it is text."""
-    for magic, what in MAGIC:
-        if head.startswith(magic):
-            return what
+    what = binary_magic(head)
+    if what is not None:
+        return what
     share = _control_share(head)
     if share is not None and not _made_of_lines(head, starts_line=True):
         return f"binary data ({share}% control bytes in its first {len(head)} bytes)"
@@ -117,12 +124,21 @@ def _control_share(sample: bytes) -> int | None:
 
 def binary_magic(data: bytes) -> str | None:
     """What the binary format ``data`` starts with is, by its magic number, or None."""
-    return next((what for magic, what in MAGIC if data.startswith(magic)), None)
+    return next((what for magic, what in MAGIC if data.startswith(magic)), None) \
+        or next((what for pattern, what in MAGIC_PATTERNS if pattern.match(data)), None)
 
 
 def line_kind(line: bytes) -> str:
     """What ``line`` (a line's bytes without its newline) is: TEXT, SHORT (clean, shorter than
-    HEAD_BYTES: says nothing) or NON_TEXT (a control byte in it), by its own bytes alone."""
-    if line.translate(None, _TEXT):
-        return NON_TEXT
-    return TEXT if len(line) >= HEAD_BYTES else SHORT
+    HEAD_BYTES: says nothing) or NON_TEXT, by its own bytes alone. A line with control bytes is
+    text when it starts as text (HEAD_BYTES clean bytes: a logger's time and tag) and they are
+    few (CONTROL_SHARE at most, as for a file's head): a logged line whose field an attacker
+    filled with one such byte (a user name ``root\x01``) is still parsed, its fields seen by the
+    rules; F11m's "any control byte" rule kept each such line from every field rule (R11k-1)."""
+    control = len(line.translate(None, _TEXT))
+    if not control:
+        return TEXT if len(line) >= HEAD_BYTES else SHORT
+    if len(line) >= HEAD_BYTES and control <= CONTROL_SHARE * len(line) \
+            and not line[:HEAD_BYTES].translate(None, _TEXT):
+        return TEXT
+    return NON_TEXT

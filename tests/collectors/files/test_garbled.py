@@ -224,3 +224,56 @@ def test_a_hostile_line_the_files_end_cuts_is_counted_once(tmp_path: Path, pipel
     counters = checkpoint.counters
     assert (counters["records"], counters["parse_failures"], counters["garbled"]) == (121, 1, 1), counters
     assert source_status(checkpoint, datetime.now(UTC))["garbled"] == 1
+
+
+def test_a_logged_line_with_a_control_byte_in_a_field_is_parsed(tmp_path: Path, pipeline: Pipeline,
+                                                                sqlite_store: SqliteStore) -> None:
+    """R11k-1: one attacker-chosen control byte in a field sshd logs as it is (a user name
+    ``root\\x01``, ``a\\x00b``) made F11m's rule take the whole line as non-text: a garbled
+    pipeline_error with no user and no source, hidden from every field rule (brute force,
+    failed logins by source). A line that starts as text and holds few control bytes is parsed."""
+    log = tmp_path / "auth.log"
+    evil = {"10.3.0.3": b"root\x01", "10.6.0.6": b"a\x00b", "10.7.0.7": b"x\x1b\x7f\x08y"}
+    log.write_bytes(lines(0, 3) + b"".join(
+        b"Dec 10 07:00:0%d LabSZ sshd[%d]: Failed password for %s from %s port 22 ssh2\n"
+        % (n, n, user, address.encode()) + lines(10 * n, 2) for n, (address, user) in enumerate(evil.items())))
+    summary = pipeline.ingest_file(log)
+    assert (summary.records, summary.garbled, summary.parse_failures) == (3 + 3 * 3, 0, 0), summary.line()
+    assert errors(sqlite_store) == []  # on the old code: three garbled events
+    for address, user in evil.items():
+        found = [e.fields for e in sqlite_store.search(Query(terms={"source.ip": (address,)}))]
+        assert len(found) == 1 and found[0].get("event.outcome") == "failure", found
+        # a NUL is stored as U+FFFD (core.coercion: SQLite's text functions stop at NUL)
+        assert found[0].get("user.name") == user.decode().replace("\x00", "\ufffd"), found
+
+
+def test_a_line_mostly_of_control_bytes_after_a_clean_start_is_still_garbled(tmp_path: Path, pipeline: Pipeline,
+                                                                              sqlite_store: SqliteStore) -> None:
+    """The other side of R11k-1's rule: a clean start is not enough when control bytes are more
+    than a tenth of the line (binary written after a logger's prefix)."""
+    log = tmp_path / "auth.log"
+    rng = random.Random(5)
+    blob = bytes(rng.choice(b"\x01\x02\x03\x04\x05abcdefgh") for _ in range(400))
+    log.write_bytes(lines(0, 2) + b"Dec 10 07:00:00 LabSZ app: " + blob + b"\n" + lines(2, 2))
+    summary = pipeline.ingest_file(log)
+    assert (summary.records, summary.garbled) == (5, 1), summary.line()
+    assert len(errors(sqlite_store)) == 1
+
+
+def test_a_log_whose_first_line_starts_with_bzh_is_read_and_a_bzip2_file_refused(
+        tmp_path: Path, pipeline: Pipeline, sqlite_store: SqliteStore) -> None:
+    """R11k-4: the three bytes "BZh" were taken for bzip2's magic number, and a new log whose
+    first line begins with them ("BZh user logged in") was refused whole, every run. A bzip2
+    stream goes on with a block size digit and a block's magic; only that is refused."""
+    import bz2
+
+    log = tmp_path / "app.log"
+    log.write_bytes(b"BZh user logged in from the console\n" + lines(0, 20))
+    summary = pipeline.ingest_file(log)
+    assert summary.binary is None and summary.records == 21, summary.line()
+    archive = tmp_path / "old.log"
+    archive.write_bytes(bz2.compress(lines(0, 20)))
+    assert pipeline.ingest_file(archive).binary == "a bzip2 archive"
+    empty = tmp_path / "empty.log"
+    empty.write_bytes(bz2.compress(b""))
+    assert pipeline.ingest_file(empty).binary == "a bzip2 archive"

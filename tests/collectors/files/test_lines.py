@@ -20,9 +20,10 @@ from govsoc.collectors.files.lines import ReadStats, read_lines
 def reference(content: bytes, max_bytes: int) -> list[tuple[int, bytes, bool, bool]]:
     """(offset, data, truncated, partial) of each non-blank record: the lines, by plain splitting
     (on newlines, then on runs of 16 or more NUL bytes: crash padding ends a torn line; leading
-    NULs skipped), then each group of lines with a control byte in them (and the clean lines
-    under 16 bytes among them) one record, ended by a clean line of 16 bytes or more (the
-    64 KiB cap is beyond these contents)."""
+    NULs skipped), then each group of non-text lines (a control byte in them, unless their first
+    16 bytes are clean and control bytes a tenth of them at most), with the clean lines under 16
+    bytes among them, one record, ended by a text line of 16 bytes or more (the 64 KiB cap is
+    beyond these contents)."""
     pieces = []  # (offset, first max_bytes bytes, length, ends with a newline, last)
     parts = content.split(b"\n")
     position = 0
@@ -56,7 +57,11 @@ def reference(content: bytes, max_bytes: int) -> list[tuple[int, bytes, bool, bo
 
     group: list[tuple[int, bytes, int, bool, bool]] = []
     for piece in pieces:
-        control = re.search(rb"[\x00-\x08\x0a\x0e-\x1a\x1c-\x1f]", piece[1]) is not None
+        # FS, GS, RS, US and ESC are text (3975026); a line with control bytes is text when its
+        # first 16 bytes are clean and they are a tenth of it at most (R11k-1)
+        controls = len(re.findall(rb"[\x00-\x08\x0a\x0e-\x1a]", piece[1]))
+        control = controls > 0 and (len(piece[1]) < 16 or 10 * controls > len(piece[1])
+                                    or re.search(rb"[\x00-\x08\x0a\x0e-\x1a]", piece[1][:16]) is not None)
         if group and not control and len(piece[1]) >= 16 and not piece[4]:
             add_group(group, False)
             group = []
