@@ -100,6 +100,12 @@ def _made_of_lines(sample: bytes, *, starts_line: bool = False) -> bool:
     return 2 * text >= heads
 
 
+#: UTF-16 text: a byte order mark, or ASCII letters each beside a NUL (R11k-2).
+_UTF16 = re.compile(rb"\xff\xfe|\xfe\xff|(?:[\x09\x0a\x0d\x20-\x7e]\x00){8}|(?:\x00[\x09\x0a\x0d\x20-\x7e]){8}")
+#: What a UTF-16 log is told (the reader reads bytes split at b"\n": a UTF-16 line is not that).
+UTF16_TEXT = "UTF-16 text (not read: convert it to UTF-8, e.g. iconv -f UTF-16 -t UTF-8)"
+
+
 def sniff_binary(head: bytes) -> str | None:
     """Why ``head`` (a file's first bytes) is not text, or None when it is text."""
     what = binary_magic(head)
@@ -124,6 +130,11 @@ def _control_share(sample: bytes) -> int | None:
 
 def binary_magic(data: bytes) -> str | None:
     """What the binary format ``data`` starts with is, by its magic number, or None."""
+    if _UTF16.match(data):
+        # One NUL in every two bytes: read as lines of bytes it was one garbled group for ever,
+        # cut by the file's last "\n\x00" and its NULs taken for crash padding (R11k-2), or
+        # "binary data" (no BOM). SQL Server's ERRORLOG and some Windows services write it.
+        return UTF16_TEXT
     return next((what for magic, what in MAGIC if data.startswith(magic)), None) \
         or next((what for pattern, what in MAGIC_PATTERNS if pattern.match(data)), None)
 

@@ -277,3 +277,17 @@ def test_a_log_whose_first_line_starts_with_bzh_is_read_and_a_bzip2_file_refused
     empty = tmp_path / "empty.log"
     empty.write_bytes(bz2.compress(b""))
     assert pipeline.ingest_file(empty).binary == "a bzip2 archive"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_log_is_refused_once_saying_so(tmp_path: Path, pipeline: Pipeline, sqlite_store: SqliteStore,
+                                               encoding: str) -> None:
+    """R11k-2: a UTF-16 log (SQL Server's ERRORLOG, some Windows services) was one garbled group
+    flagged partial for ever (its last "\\n\\x00" cut it), the NUL after each newline dropped as
+    crash padding, or, without a byte order mark, "binary data". It is refused by its head, once,
+    saying what it is and how to read it."""
+    log = tmp_path / "errorlog.log"
+    log.write_bytes(lines(0, 20).decode().encode(encoding))
+    summary = pipeline.ingest_file(log)
+    assert summary.binary is not None and "UTF-16" in summary.binary, summary.line()
+    assert summary.records == 0 and not list(sqlite_store.search(Query()))
