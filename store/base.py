@@ -341,6 +341,17 @@ class Store(metaclass=ABCMeta):
         the first hits of several queries in one request (a detection pass of many rules)."""
         return [self.search(query) for query in queries]
 
+    def query_parts(self, native: str) -> dict[str, Any]:
+        """What this store works out from a rule's native query before it runs it, to keep with
+        the rule's kept conversion (govsoc.rules.conversions), so that a later pass, in another
+        process, takes it back (:meth:`reuse_query_parts`) instead of working it out again:
+        keys named after the store kind. {} (the default): nothing."""
+        return {}
+
+    def reuse_query_parts(self, native: str, kept: Mapping[str, Any]) -> None:  # noqa: B027  (optional)
+        """Take back, from a kept conversion document, what :meth:`query_parts` gave for
+        ``native`` on an earlier pass; what it cannot use it ignores (and works out again)."""
+
     def interrupt(self) -> None:  # noqa: B027  (optional: most stores stop at the KeyboardInterrupt)
         """Ctrl-C, called by a SIGINT handler on the main thread before it raises
         KeyboardInterrupt: a store whose statements run Python code inside its engine (SQLite's

@@ -54,6 +54,8 @@ from govsoc.store.sqlite_aggs import (
 )
 from govsoc.store.sqlite_ahead import Execute, ReadAhead
 from govsoc.store.sqlite_batch import search_many
+from govsoc.store.sqlite_conjuncts import conjuncts
+from govsoc.store.sqlite_conjuncts import remember as remember_conjuncts
 from govsoc.store.sqlite_layout import (
     ALERT_EVENTS,
     ALERT_EVENTS_ALL,
@@ -104,6 +106,8 @@ _DELETE_CHUNK = 2000
 #: How long one statement waits for the write lock, and how long a write keeps retrying it
 #: (each retry restarts the whole, idempotent, batch) before it gives up with a StoreError.
 _BUSY_MS = 5000
+#: The key of a kept conversion's conjuncts (query_parts).
+_CONJUNCTS = "sqlite.conjuncts"
 _RETRY_SECONDS = 300.0
 @functools.cache
 def _ascii_folding() -> str:
@@ -937,6 +941,17 @@ class SqliteStore(Store):
                 self._retrying(attempt)
         except sqlite3.Error as e:
             raise StoreError(f"state write failed: {e}", location=Location(path=str(self.path))) from e
+
+    def query_parts(self, native: str) -> dict[str, Any]:
+        """The top-level conjuncts of ``native`` (govsoc.store.sqlite_conjuncts), which a
+        combined scan shares between rules: kept with the rule's conversion (Store.query_parts)."""
+        return {_CONJUNCTS: list(conjuncts(native))}
+
+    def reuse_query_parts(self, native: str, kept: Mapping[str, Any]) -> None:
+        """The conjuncts an earlier pass kept for ``native`` (Store.reuse_query_parts)."""
+        parts = kept.get(_CONJUNCTS)
+        if isinstance(parts, list):
+            remember_conjuncts(native, parts)
 
     def reading_ahead(self) -> ReadAhead:
         """The connection that runs a detection pass's next statement ahead of it, on a thread

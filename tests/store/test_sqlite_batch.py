@@ -16,7 +16,7 @@ from govsoc.rules.backends import backend_for
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
 from govsoc.store.sqlite_batch import common_fragment
-from govsoc.store.sqlite_conjuncts import conjuncts
+from govsoc.store.sqlite_conjuncts import conjuncts, remember
 from govsoc.store.sqlite_query import field_expression
 
 T0 = datetime(2026, 5, 1, tzinfo=UTC)
@@ -171,6 +171,18 @@ def test_the_reading_connection_keeps_no_second_large_page_cache(store: SqliteSt
 ])
 def test_conjuncts(sql: str, expected: tuple[str, ...]) -> None:
     assert conjuncts(sql) == expected
+
+
+@pytest.mark.parametrize("parts", [
+    ["x = 1", "z = 3"],  # a part the condition does not hold (a damaged kept conversion)
+    [],                  # nothing
+    ["x = 1", 7],        # not text
+    ["x = 1", ""],       # an empty part
+])
+def test_kept_conjuncts_that_cannot_be_the_conditions_are_not_taken(parts: list[object]) -> None:
+    sql = "x = 1 AND (y = 2 OR w = 4)"
+    assert not remember(sql, parts)  # type: ignore[arg-type]
+    assert conjuncts(sql) == ("x = 1", "y = 2 OR w = 4")
 
 
 def test_shared_conjuncts_are_tested_once_before_the_rules_own_parts(store: SqliteStore) -> None:
