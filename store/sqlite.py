@@ -54,8 +54,8 @@ from govsoc.store.sqlite_aggs import (
 )
 from govsoc.store.sqlite_ahead import Execute, ReadAhead
 from govsoc.store.sqlite_batch import search_many
-from govsoc.store.sqlite_conjuncts import conjuncts
 from govsoc.store.sqlite_conjuncts import remember as remember_conjuncts
+from govsoc.store.sqlite_conjuncts import spans as conjunct_spans
 from govsoc.store.sqlite_layout import (
     ALERT_EVENTS,
     ALERT_EVENTS_ALL,
@@ -106,9 +106,9 @@ _DELETE_CHUNK = 2000
 #: How long one statement waits for the write lock, and how long a write keeps retrying it
 #: (each retry restarts the whole, idempotent, batch) before it gives up with a StoreError.
 _BUSY_MS = 5000
-#: The key of a kept conversion's conjuncts (query_parts).
-_CONJUNCTS = "sqlite.conjuncts"
 _RETRY_SECONDS = 300.0
+#: The key of a kept conversion's conjuncts, as character spans (query_parts).
+_CONJUNCTS = "sqlite.conjuncts"
 @functools.cache
 def _ascii_folding() -> str:
     """Non-ASCII code points whose fold is ASCII (U+0130 -> i, U+212A KELVIN SIGN -> k): a text
@@ -943,9 +943,10 @@ class SqliteStore(Store):
             raise StoreError(f"state write failed: {e}", location=Location(path=str(self.path))) from e
 
     def query_parts(self, native: str) -> dict[str, Any]:
-        """The top-level conjuncts of ``native`` (govsoc.store.sqlite_conjuncts), which a
-        combined scan shares between rules: kept with the rule's conversion (Store.query_parts)."""
-        return {_CONJUNCTS: list(conjuncts(native))}
+        """Where the top-level conjuncts of ``native`` stand in it (govsoc.store.sqlite_conjuncts),
+        which a combined scan shares between rules: kept with the rule's conversion
+        (Store.query_parts)."""
+        return {_CONJUNCTS: conjunct_spans(native)}
 
     def reuse_query_parts(self, native: str, kept: Mapping[str, Any]) -> None:
         """The conjuncts an earlier pass kept for ``native`` (Store.reuse_query_parts)."""

@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-__all__ = ["MAX_SPLIT", "calls_python", "conjuncts", "remember"]
+__all__ = ["MAX_SPLIT", "calls_python", "conjuncts", "remember", "spans"]
 
 MAX_SPLIT: Final[int] = 20_000
 #: Conditions whose conjuncts are remembered (:func:`remember`) at most: a pass's rules.
@@ -45,20 +45,38 @@ def calls_python(sql: str) -> bool:
 _remembered: dict[str, tuple[str, ...]] = {}
 
 
-def remember(sql: str, parts: Sequence[str]) -> bool:
-    """Take the conjuncts of ``sql`` that an earlier pass worked out with this very code (kept
-    with the rule's conversion, whose digest covers this module: govsoc.rules.conversions), so
-    that :func:`conjuncts` need not read ``sql`` again. Splitting costs about half a millisecond
-    a rule (its native query is some 4 KB of SQL), 40-50 ms of CPU for 100 rules: a third of an
-    incremental pass over 10,000 events, run by a fresh process each time (the daemon starts one
-    per pass). Parts that cannot be ``sql``'s (not text, empty, not found in it) are not taken:
-    False, and the split is worked out again when asked."""
-    taken = tuple(parts)
-    if not taken or not all(isinstance(part, str) and part and part in sql for part in taken):
+def spans(sql: str) -> list[list[int]]:
+    """Where each of :func:`conjuncts` of ``sql`` stands in it: [start, end] character offsets,
+    the form kept with a rule's conversion (the parts' own text would double its size)."""
+    found: list[list[int]] = []
+    at = 0
+    for part in conjuncts(sql):  # in the order they stand, each a piece of ``sql``
+        start = sql.find(part, at)
+        if start < 0:  # (cannot be: kept nothing, and the next pass splits it again)
+            return []
+        found.append([start, start + len(part)])
+        at = start + len(part)
+    return found
+
+
+def remember(sql: str, kept: Sequence[Sequence[int]]) -> bool:
+    """Take the conjuncts of ``sql`` that an earlier pass worked out with this very code, as
+    :func:`spans` (kept with the rule's conversion, whose digest covers this module:
+    govsoc.rules.conversions), so that :func:`conjuncts` need not read ``sql`` again. Splitting
+    costs about half a millisecond a rule (its native query is some 4 KB of SQL), 40-50 ms of
+    CPU for 100 rules: a third of an incremental pass over 10,000 events, run by a fresh process
+    each time (the daemon starts one per pass). Spans that cannot be ``sql``'s (not pairs of
+    integers, empty, outside it) are not taken: False, and the split is worked out again."""
+    try:
+        parts = tuple(sql[start:end] for start, end in kept
+                      if type(start) is int and type(end) is int and 0 <= start < end <= len(sql))
+    except (TypeError, ValueError):  # not pairs
+        return False
+    if not parts or len(parts) != len(kept):
         return False
     if len(_remembered) >= REMEMBERED:
         _remembered.clear()
-    _remembered[sql] = taken
+    _remembered[sql] = parts
     return True
 
 

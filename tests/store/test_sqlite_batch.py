@@ -16,7 +16,7 @@ from govsoc.rules.backends import backend_for
 from govsoc.store.base import Query
 from govsoc.store.sqlite import SqliteStore
 from govsoc.store.sqlite_batch import common_fragment
-from govsoc.store.sqlite_conjuncts import conjuncts, remember
+from govsoc.store.sqlite_conjuncts import conjuncts, remember, spans
 from govsoc.store.sqlite_query import field_expression
 
 T0 = datetime(2026, 5, 1, tzinfo=UTC)
@@ -173,16 +173,31 @@ def test_conjuncts(sql: str, expected: tuple[str, ...]) -> None:
     assert conjuncts(sql) == expected
 
 
-@pytest.mark.parametrize("parts", [
-    ["x = 1", "z = 3"],  # a part the condition does not hold (a damaged kept conversion)
-    [],                  # nothing
-    ["x = 1", 7],        # not text
-    ["x = 1", ""],       # an empty part
+@pytest.mark.parametrize("kept", [
+    [[0, 5], [100, 120]],  # a span outside the condition (a damaged kept conversion)
+    [],                    # nothing
+    [[0, 5], ["7", 9]],    # not integers
+    [[0, 5], [9, 9]],      # an empty part
+    [[0, 5], [9]],         # not a pair
+    [5, 9],                # not pairs
 ])
-def test_kept_conjuncts_that_cannot_be_the_conditions_are_not_taken(parts: list[object]) -> None:
+def test_kept_conjuncts_that_cannot_be_the_conditions_are_not_taken(kept: list[object]) -> None:
     sql = "x = 1 AND (y = 2 OR w = 4)"
-    assert not remember(sql, parts)  # type: ignore[arg-type]
+    assert not remember(sql, kept)  # type: ignore[arg-type]
     assert conjuncts(sql) == ("x = 1", "y = 2 OR w = 4")
+
+
+@pytest.mark.parametrize("sql", [
+    "x = 1 AND (y = 2 OR w = 4)",
+    "  ((a AND b)) AND a AND (c)  ",                        # blanks, enclosing parentheses, a repeat
+    "x = 'it''s AND' AND y",
+    "(CASE WHEN a AND b THEN c ELSE d END) AND (x AND y)",
+    "A AND (B AND A)",                                      # a part that also stands in " AND "
+])
+def test_kept_spans_give_back_the_conjuncts(sql: str) -> None:
+    split = conjuncts(sql)
+    assert remember(sql, spans(sql))
+    assert conjuncts(sql) == split
 
 
 def test_shared_conjuncts_are_tested_once_before_the_rules_own_parts(store: SqliteStore) -> None:
