@@ -9,7 +9,7 @@ from typing import Final, Protocol
 from govsoc.classification.columns import ColumnSample
 from govsoc.core.errors import Location
 
-__all__ = ["TableSample", "Source", "Skipped", "printable_name", "named", "RENAMED"]
+__all__ = ["TableSample", "Source", "Skipped", "printable_name", "named", "escaped_name", "RENAMED", "NOT_UTF8"]
 
 #: The reason listed for a name printable_name changed.
 RENAMED: Final = "name holds a lone surrogate (no UTF-8 form): classified under the name with it escaped"
@@ -29,6 +29,21 @@ def named(name: str, renamed: list[str] | None) -> str:
     if shown != name and renamed is not None:
         renamed.append(shown)
     return shown
+
+
+#: The reason listed for a file, folder or table name escaped_name changed.
+NOT_UTF8: Final = "name is not UTF-8 (a GBK name from a Windows share or archive?): shown and saved with " \
+                  "its undecodable bytes as \\xNN"
+
+
+def escaped_name(name: str) -> str:
+    """``name``, a file, folder or table name (bytes the system gave), printable and savable: each
+    byte that is not UTF-8, which Python decodes to U+DC80-U+DCFF (surrogateescape, PEP 383), written
+    as ``\\xd5``, as the terminal shows it (cli.terminal); any other lone surrogate as
+    :func:`printable_name` writes it. A name that is UTF-8 is returned as it is."""
+    if _encodes(name):
+        return name
+    return "".join(f"\\x{ord(c) - 0xDC00:02x}" if "\udc80" <= c <= "\udcff" else printable_name(c) for c in name)
 
 
 def _encodes(text: str) -> bool:
