@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
@@ -26,7 +26,8 @@ from typing import Any, Final
 from govsoc.classification.columns import ColumnClassifier, ColumnDecision
 from govsoc.classification.grading import Scheme, grade_column, grade_table, rank, tagged_recognizers
 from govsoc.classification.recognizer import recognizers
-from govsoc.classification.sources.base import Skipped, TableSample
+from govsoc.classification.sources.base import NOT_UTF8, Skipped, TableSample, escaped_name
+from govsoc.core.errors import Location
 from govsoc.core.results import RESULTS_DIR, read_results, write_result
 
 __all__ = ["FieldRecord", "TableRecord", "Inventory", "ReportSection", "build_inventory", "save_inventory",
@@ -173,7 +174,17 @@ def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Schem
     records: list[TableRecord] = []
     skipped: list[Skipped] = []
     skipped_count = 0
+    renamed: set[str] = set()
+    if escaped_name(source) != source:
+        source = escaped_name(source)
+        skipped.append(Skipped(location=Location(path=source), reason=NOT_UTF8))
+        skipped_count += 1
     for table in tables:
+        table, new_name = _escaped(table)
+        if new_name and table.table not in renamed:
+            renamed.add(table.table)
+            skipped.append(Skipped(location=Location(path=table.dataset), reason=NOT_UTF8))
+            skipped_count += 1
         skipped.extend(table.skipped)
         skipped_count += table.skipped_count
         if not table.readable:
@@ -196,6 +207,35 @@ def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Schem
                      skipped=tuple(skipped), skipped_count=skipped_count)
 
 
+def _escaped(table: TableSample) -> tuple[TableSample, bool]:
+    """``table`` with its file, folder and table names, and the places of its skipped parts, as
+    escaped_name writes them (a GBK file name from a Windows share: surrogateescape'd bytes, which
+    no UTF-8 text holds, so the run could neither print nor save them), and whether its own name
+    (file, sheet, table) had to be escaped. Names enter the inventory here, once: no consumer of it
+    (listing, saved JSON, reports) meets a lone surrogate."""
+    dataset, name = escaped_name(table.dataset), escaped_name(table.table)
+    places = tuple(replace(s, location=replace(s.location, path=escaped_name(s.location.path or "") or None,
+                                               field=escaped_name(s.location.field or "") or None))
+                   for s in table.skipped)
+    if (dataset, name, places) == (table.dataset, table.table, table.skipped):
+        return table, False
+    columns = tuple(replace(c, dataset=escaped_name(c.dataset), table=escaped_name(c.table)) for c in table.columns)
+    return replace(table, dataset=dataset, table=name, columns=columns, skipped=places), name != table.table
+
+
+def _without_surrogates(value: Any) -> Any:
+    """A loaded inventory with every lone surrogate escaped (escaped_name): an inventory saved
+    before names were escaped holds GBK file names as JSON escapes (\\udcd5), which read back as
+    lone surrogates that the HTML and JSON report writers cannot encode."""
+    if isinstance(value, str):
+        return escaped_name(value)
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    return value
+
+
 def save_inventory(inventory: Inventory, data_dir: Path) -> Path:
     """Save ``inventory`` as its source's result under ``data_dir`` (replacing the previous run's)."""
     return write_result(data_dir / RESULTS_SUBDIR, inventory.source, inventory.to_dict())
@@ -208,4 +248,4 @@ def _is_inventory(data: dict[str, Any]) -> bool:
 def load_inventories(folder: Path) -> list[dict[str, Any]]:
     """The inventories saved in ``folder`` (``<data dir>/results/classification``), one per source,
     the newest ``generated`` winning, sorted by source; other and broken files are logged and skipped."""
-    return read_results(folder, key="source", stamp="generated", valid=_is_inventory)
+    return read_results(folder, key="source", stamp="generated", valid=_is_inventory, unwrap=_without_surrogates)

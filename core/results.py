@@ -148,7 +148,8 @@ def result_file_name(subject: str) -> str:
     # never a leading '-': a file "-rf.json" is an option to the shell tools that meet it (rm *)
     readable = re.sub(r"_+", "_", "".join(c if c.isalnum() or c in "-_" else "_" for c in subject)).strip("_")[-40:]
     readable = readable.lstrip("-_")
-    digest = hashlib.sha256(subject.encode("utf-8")).hexdigest()[:16]
+    # surrogatepass: a name holding a lone surrogate (a path's undecodable byte) still has its own digest
+    digest = hashlib.sha256(subject.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return f"{readable}-{digest}.json" if readable else f"{digest}.json"
 
 

@@ -58,7 +58,9 @@ def classify(app: AppContext, target: str, output: Path | None, scheme: str, sam
     target_file = save_inventory(inventory, app.config.data_dir)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(json.dumps(inventory.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        # as write_result writes it: a lone surrogate left in a string is its JSON escape, never a crash
+        output.write_bytes((json.dumps(inventory.to_dict(), ensure_ascii=False, indent=2) + "\n")
+                           .encode("utf-8", "backslashreplace"))
         target_file = output
     # every name below is data (file, sheet, table, column names; scheme labels from a YAML file):
     # printed through _shown, never as markup or control sequences
