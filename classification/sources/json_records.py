@@ -22,6 +22,7 @@ from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import TableSample, named
 from govsoc.classification.sources.charset import bom_charset
 from govsoc.classification.sources.json_stream import array_items
+from govsoc.classification.sources.json_line import LineRefused, load_line
 from govsoc.classification.sources.sampling import reservoir
 from govsoc.classification.sources.skips import MAX_CELL, Skips
 from govsoc.core.errors import ConfigError, Location
@@ -83,9 +84,12 @@ def json_lines(path: Path, sample: int) -> TableSample:
     records: list[dict[str, Any]] = []
     for number, line in lines:
         try:
-            record = json.loads(line) if isinstance(line, str) else line
+            record = load_line(line) if isinstance(line, str) else line
         except json.JSONDecodeError as e:
             skips.add(not_json(e), line=number, column=e.colno)
+            continue
+        except LineRefused as e:  # too deep to classify: that line, not the run (R15b-22)
+            skips.add(e.message, line=number)
             continue
         fields = as_record(record)
         if fields is None:
@@ -146,9 +150,11 @@ def _whole(path: Path, text: str) -> Any:
         raise ConfigError(f"a JSON text of {len(text):,} characters that is not an array (over {JSON_LIMIT:,}) "
                           "is not read", location=Location(path=str(path)))
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=str)  # integers as their digits (see json_line)
     except json.JSONDecodeError as e:
         raise ConfigError(not_json(e), location=Location(path=str(path), line=e.lineno, column=e.colno)) from e
+    except RecursionError:  # the file, not the run (R15b-22)
+        raise ConfigError("a JSON text nested too deep to parse: not read", location=Location(path=str(path))) from None
 
 
 def _long_lines_cut(lines: Iterable[str], skips: Skips) -> Iterator[tuple[int, str | dict[str, Any]]]:
@@ -160,9 +166,12 @@ def _long_lines_cut(lines: Iterable[str], skips: Skips) -> Iterator[tuple[int, s
                 yield number, line
             continue
         try:
-            record = json.loads(line)
+            record = load_line(line)
         except json.JSONDecodeError as e:
             skips.add(not_json(e), line=number, column=e.colno)
+            continue
+        except LineRefused as e:
+            skips.add(e.message, line=number)
             continue
         fields = as_record(record)
         yield number, record if fields is None else _without_long(fields, "", number, skips)

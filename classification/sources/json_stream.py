@@ -81,7 +81,7 @@ class _Text:
 def array_items(f: TextIO, path: str, *, chunk: int = CHUNK) -> Iterator[tuple[int, Any]]:
     """(line, item) for each item of the array that is the whole text of ``f``."""
     text = _Text(f, path, chunk)
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(parse_int=str)  # integers as their digits (see json_line)
     if text.next_char() != "[":
         raise text.error("Expecting '['", text.pos)
     text.pos += 1
@@ -113,5 +113,7 @@ def _decode(text: _Text, decoder: json.JSONDecoder) -> tuple[Any, int]:
             if text.more():
                 continue
             raise text.error(e.msg, e.pos) from None
+        except RecursionError:  # the file, not the run (R15b-22)
+            raise text.error("an item nested too deep to parse", text.pos) from None
         if not _MAY_CONTINUE.match(text.buf, end) or not text.more():
             return item, end
