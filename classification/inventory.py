@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from govsoc.classification.columns import ColumnClassifier, ColumnDecision
+from govsoc.classification.free_text import mask_free_text
 from govsoc.classification.grading import Scheme, grade_column, grade_table, rank, tagged_recognizers
 from govsoc.classification.recognizer import recognizers
 from govsoc.classification.sources.base import NOT_UTF8, Skipped, TableSample, escaped_name
@@ -153,9 +154,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _field(table: TableSample, d: ColumnDecision, scheme: Scheme, beside: frozenset[str]) -> FieldRecord:
+def _field(table: TableSample, d: ColumnDecision, scheme: Scheme, beside: frozenset[str],
+           shown: Callable[[str], str]) -> FieldRecord:
     grade = grade_column(d, scheme, beside) if d.status != "none" else None
-    return FieldRecord(dataset=table.dataset, table=table.table, field=d.field, comment=d.comment, status=d.status,
+    return FieldRecord(dataset=shown(table.dataset), table=shown(table.table), field=d.field, comment=d.comment,
+                       status=d.status,
                        recognizer=d.recognizer, entity=d.entity, category=grade.category if grade else "",
                        pi_class=grade.pi_class if grade else "none",
                        pipl_sensitive=grade.pipl_sensitive if grade else False,
@@ -169,42 +172,79 @@ def _field(table: TableSample, d: ColumnDecision, scheme: Scheme, beside: frozen
 def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Scheme, sample_size: int,
                     classifier: ColumnClassifier | None = None,
                     on_table: Callable[[TableSample], None] | None = None) -> Inventory:
-    """Decide and grade every column of every table."""
+    """Decide and grade every column of every table. Names enter the inventory escaped (see
+    _escaped) and with what a recognizer finds in them masked (see _Names)."""
     classifier = classifier or ColumnClassifier()
+    names = _Names(classifier)
     records: list[TableRecord] = []
     skipped: list[Skipped] = []
     skipped_count = 0
-    renamed: set[str] = set()
     if escaped_name(source) != source:
         source = escaped_name(source)
         skipped.append(Skipped(location=Location(path=source), reason=NOT_UTF8))
         skipped_count += 1
     for table in tables:
-        table, new_name = _escaped(table)
-        if new_name and table.table not in renamed:
-            renamed.add(table.table)
-            skipped.append(Skipped(location=Location(path=table.dataset), reason=NOT_UTF8))
-            skipped_count += 1
-        skipped.extend(table.skipped)
-        skipped_count += table.skipped_count
-        if not table.readable:
-            if on_table:
-                on_table(table)
-            continue
-        decisions = classifier.decide_all(table.columns)
-        rolled = grade_table(table.table, decisions, scheme, rows=table.rows)
-        beside = tagged_recognizers(decisions)
-        records.append(TableRecord(dataset=table.dataset, table=table.table, rows=table.rows, level=rolled.level,
-                                   level_label=rolled.label, basis=rolled.basis,
-                                   important_candidate=rolled.important_candidate,
-                                   important_reason=rolled.important_reason,
-                                   fields=tuple(_field(table, d, scheme, beside) for d in decisions)))
+        table, notice = names.enter(table)
+        skipped.extend(notice)
+        skipped.extend(names.skip(s) for s in table.skipped)
+        skipped_count += table.skipped_count + len(notice)
+        if table.readable:
+            records.append(_record(table, classifier, scheme, names.shown))
         if on_table:
             on_table(table)
     return Inventory(source=source, scheme=scheme.name, scheme_title=scheme.title,
                      generated=datetime.now(UTC).isoformat(timespec="seconds"), sample_size=sample_size,
                      recognizers=tuple(sorted(classifier.scanner.recognizers)), tables=tuple(records),
                      skipped=tuple(skipped), skipped_count=skipped_count)
+
+
+def _record(table: TableSample, classifier: ColumnClassifier, scheme: Scheme,
+            shown: Callable[[str], str]) -> TableRecord:
+    # the names the reasons and the table's basis quote are the ones the fields show (a reason
+    # quotes its field's name: "the name 'users.zhang.san@gov.cn.tel' says so")
+    decisions = [replace(d, field=shown(d.field), reason=shown(d.reason)) for d in classifier.decide_all(table.columns)]
+    rolled = grade_table(shown(table.table), decisions, scheme, rows=table.rows)
+    beside = tagged_recognizers(decisions)
+    return TableRecord(dataset=shown(table.dataset), table=shown(table.table), rows=table.rows, level=rolled.level,
+                       level_label=rolled.label, basis=rolled.basis, important_candidate=rolled.important_candidate,
+                       important_reason=rolled.important_reason,
+                       fields=tuple(_field(table, d, scheme, beside, shown) for d in decisions))
+
+
+class _Names:
+    """File, table and field names as the inventory (and the classify listing) shows them: what a
+    recognizer finds in them masked, as the report chapter masks them (reports.inventory): free-
+    text masking first, which sees an ID number or an e-mail address whole (张三_1101….csv,
+    a JSON key zhang.san@gov.cn, which the field-name masking cuts at its dots), then the column
+    classifier's shown_name. Scanned forms and per-person exports are named 姓名_身份证号; the
+    saved inventory must not hold in clear what the listing of values masks. The source, which
+    names the saved result, is kept as typed."""
+
+    def __init__(self, classifier: ColumnClassifier) -> None:
+        self.classifier = classifier
+        self._shown: dict[str, str] = {}
+        self._renamed: set[str] = set()
+
+    def shown(self, name: str) -> str:
+        """``name`` with what a recognizer finds in it masked."""
+        if name not in self._shown:
+            self._shown[name] = self.classifier.shown_name(mask_free_text(name))
+        return self._shown[name]
+
+    def skip(self, skipped: Skipped) -> Skipped:
+        """A skipped part with its file and field names shown masked."""
+        where = skipped.location
+        return replace(skipped, location=replace(where, path=self.shown(where.path) if where.path else where.path,
+                                                 field=self.shown(where.field) if where.field else where.field))
+
+    def enter(self, table: TableSample) -> tuple[TableSample, list[Skipped]]:
+        """``table`` with its names escaped, and the notice to count when its own name had to be
+        (once per name)."""
+        table, renamed = _escaped(table)
+        if not renamed or table.table in self._renamed:
+            return table, []
+        self._renamed.add(table.table)
+        return table, [Skipped(location=Location(path=self.shown(table.dataset)), reason=NOT_UTF8)]
 
 
 def _escaped(table: TableSample) -> tuple[TableSample, bool]:
