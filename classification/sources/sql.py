@@ -28,6 +28,7 @@ from urllib.parse import quote
 
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import NOT_UTF8, Skipped, TableSample, escaped_name
+from govsoc.classification.sources.files import MAX_CELL
 from govsoc.core.config import read_secret_file
 from govsoc.core.errors import ConfigError, GovsocError, Location
 
@@ -178,7 +179,7 @@ class SqlSource:
                 read = self._column_values(conn, table, table.c[column["name"]])
                 notes = read.notes()
                 skipped.extend(Skipped(location=where, reason=note) for note in notes)
-                count += read.binary + (1 if read.recoded or read.replaced else 0)
+                count += read.binary + read.long + (1 if read.recoded or read.replaced else 0)
                 samples.append(ColumnSample(dataset=self.name, field=column["name"], table=name,
                                             comment=column.get("comment") or "", rows=rows,
                                             values=[v for v in read.values if v]))
@@ -189,9 +190,15 @@ class SqlSource:
     def _column_values(self, conn: Any, table: Any, col: Any) -> _Read:
         """The first ``sample`` non-blank values of a column as text (a SQLite file's from across
         the table), with what was binary or not UTF-8 among them."""
-        from sqlalchemy import String, func, or_, select
+        from sqlalchemy import String, case, func, literal, or_, select
 
-        query = select(col).where(col.is_not(None))
+        # a value over MAX_CELL (a scanned ID card or a PDF as base64 TEXT or BLOB beside the 办件's
+        # columns) is not fetched: its length is, and it is counted as the file reader counts one
+        if self.backend == "sqlite" or isinstance(col.type, String):
+            length = func.length(col) if self.backend == "sqlite" else func.char_length(col)
+            query = select(case((length <= MAX_CELL, col), else_=literal(None)), length).where(col.is_not(None))
+        else:
+            query = select(col, literal(None)).where(col.is_not(None))
         # blank cells (a column added after the early rows were migrated, U+3000 a form left) would
         # fill the sample: only values are sampled, blank by the test _text applies (str.strip)
         if self.backend == "sqlite":
@@ -204,19 +211,22 @@ class SqlSource:
         elif isinstance(col.type, String):
             query = query.where(func.trim(col) != "")  # MySQL's TRIM takes one string, not a set
         read = _Read()
-        for value, rowid in self._spread(conn, table, query):
+        for value, length, rowid in self._spread(conn, table, query):
+            if value is None and length is not None and length > MAX_CELL:
+                read.long += 1
+                continue
             text, kind = _text(value)
             read.add(text, kind, rowid)
         return read
 
-    def _spread(self, conn: Any, table: Any, query: Any) -> list[tuple[Any, Any]]:
-        """(value, rowid or None) of the rows of ``query``, at most ``sample``: a SQLite file's from
+    def _spread(self, conn: Any, table: Any, query: Any) -> list[tuple[Any, ...]]:
+        """The rows of ``query`` (value, length) with the rowid or None, at most ``sample``: a SQLite file's from
         across the table, in an order a hash of the rowid fixes (the same file, the same sample, as
         the file reader's seeded reservoir), or, in a table without a rowid (WITHOUT ROWID, or every
         name of it taken by a column), evenly spaced in the table's order; a server's the first
         ones (LIMIT: a few pages, not a scan and a sort of a production table)."""
         if self.backend != "sqlite":
-            return [(value, None) for (value,) in conn.execute(query.limit(self.sample))]
+            return [(*row, None) for row in conn.execute(query.limit(self.sample))]
         from sqlalchemy import literal_column
         from sqlalchemy.exc import OperationalError
 
@@ -225,23 +235,23 @@ class SqlSource:
         if rowid is not None:
             spread = query.add_columns(literal_column(rowid)).order_by(literal_column(_hashed(rowid)))
             try:
-                return [(v, r) for v, r in conn.execute(spread.limit(self.sample))]
+                return [tuple(row) for row in conn.execute(spread.limit(self.sample))]
             except OperationalError:  # WITHOUT ROWID
                 pass
         return self._stride(conn, query)
 
-    def _stride(self, conn: Any, query: Any) -> list[tuple[Any, Any]]:
+    def _stride(self, conn: Any, query: Any) -> list[tuple[Any, ...]]:
         """At most ``sample`` rows of ``query`` evenly spaced over all of them: row n (from 0) of
         N is taken when n·sample mod N < sample, once per N/sample rows."""
         from sqlalchemy import func, select
 
         total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
         if total <= self.sample:
-            return [(value, None) for (value,) in conn.execute(query)]
+            return [(*row, None) for row in conn.execute(query)]
         numbered = query.add_columns(func.row_number().over().label("govsoc_n")).subquery()
-        value, n = list(numbered.c)
-        picked = select(value).where(((n - 1) * self.sample) % total < self.sample)
-        return [(v, None) for (v,) in conn.execute(picked)]
+        *values, n = list(numbered.c)
+        picked = select(*values).where(((n - 1) * self.sample) % total < self.sample)
+        return [(*row, None) for row in conn.execute(picked)]
 
 
 #: The characters Python's str.strip() takes off (str.isspace: tab to CR, FS to US, space, NEL,
@@ -270,6 +280,7 @@ class _Read:
 
     values: list[str] = field(default_factory=list)
     binary: int = 0
+    long: int = 0
     recoded: int = 0
     replaced: int = 0
     first: Any = None  # the rowid of the first value not UTF-8, when known
@@ -292,7 +303,10 @@ class _Read:
     def notes(self) -> list[str]:
         """The reasons to list for this column (binary values left out; TEXT values not UTF-8)."""
         notes = []
-        sampled = len(self.values) + self.binary
+        sampled = len(self.values) + self.binary + self.long
+        if self.long:
+            notes.append(f"{self.long:,} of {sampled:,} sampled values are over {MAX_CELL // 1024} KiB (a blob, a "
+                         "base64 attachment): not classified")
         if self.binary:
             notes.append(f"{self.binary:,} of {sampled:,} sampled values are binary, not text (UTF-8 or GB18030): "
                          "not classified")

@@ -148,3 +148,56 @@ def test_nul_terminated_blob_text_is_text(tmp_path: Path) -> None:
     assert fields[("p", "xm")].recognizer == "cn_person_name"
     assert fields[("p", "sfzh")].recognizer == "cn_resident_id"
     assert inventory.skipped_count == 0
+
+
+def test_a_value_over_max_cell_is_counted_not_fetched(tmp_path: Path) -> None:
+    # R15b-30: 办件 systems keep scanned ID cards as base64 TEXT or BLOB beside the person's row;
+    # every sampled value was fetched and scanned whole (150 rows of 2 MB: 63 s, 1.2 GB)
+    from govsoc.classification.sources.files import MAX_CELL
+
+    big = "QUJD" * (MAX_CELL // 4 + 1)
+    path = _db(tmp_path / "docs.db", "create table docs (scan text, photo blob, sfzh text)",
+               rows={"docs": [(big, big.encode(), v) for v in ids(5)] + [("短", b"ok", v) for v in ids(5)]})
+    inventory = _inventory(path)
+    fields = _fields(inventory)
+    assert fields[("docs", "sfzh")].recognizer == "cn_resident_id"
+    assert fields[("docs", "scan")].sampled == 5 and fields[("docs", "photo")].sampled == 5  # the short ones
+    assert {s.location.field: s.reason for s in inventory.skipped} == {
+        f"docs.{c}": f"5 of 10 sampled values are over {MAX_CELL // 1024} KiB (a blob, a base64 attachment): "
+                     "not classified" for c in ("scan", "photo")}
+    assert inventory.skipped_count == 10
+
+
+def test_postgresql_blanks_long_values_and_numerics(postgres: dict[str, str]) -> None:
+    # R15b-15 on the head-LIMIT path every server takes: U+3000 and tab cells filled the sample;
+    # R15b-30: a long value is counted, not fetched; R15b-10: an integral NUMERIC is its integer
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from govsoc.classification.sources.files import MAX_CELL
+    from govsoc.classification.sources.sql import SqlSource
+
+    admin = create_engine(postgres["url"].replace("postgres@", f"postgres:{postgres['password']}@")
+                          .replace("postgresql://", "postgresql+psycopg://"))
+    table = f"t_{uuid.uuid4().hex[:8]}"
+    with admin.begin() as conn:
+        conn.execute(text(f"create table {table} (n serial, zjhm text, scan text, sjhm numeric(20, 1))"))
+        conn.execute(text(f"insert into {table} (zjhm, scan, sjhm) values (:z, :s, :p)"),
+                     [{"z": "\u3000" if i % 2 else "\t \u00a0", "s": "QUJD" * (MAX_CELL // 4 + 1), "p": None}
+                      for i in range(30)]
+                     + [{"z": v, "s": "短", "p": int(PHONES[i])} for i, v in enumerate(ids(40))])
+    try:
+        source = SqlSource(postgres["url"], sample=20, env={"GOVSOC_DB_PASSWORD": postgres["password"]})
+        inventory = build_inventory((t for t in source.tables() if t.table == table), source=source.name,
+                                    scheme=load_scheme("gbt43697"), sample_size=20)
+        fields = _fields(inventory)
+        assert fields[(table, "zjhm")].recognizer == "cn_resident_id" and fields[(table, "zjhm")].sampled == 20
+        assert fields[(table, "sjhm")].recognizer == "cn_mobile"
+        (skip,) = inventory.skipped
+        # the server's first rows in no set order: some of them long
+        assert skip.location.field == f"{table}.scan" and " of 20 sampled values are over 128 KiB" in skip.reason
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"drop table {table}"))
+        admin.dispose()
