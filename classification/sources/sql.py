@@ -114,7 +114,27 @@ class SqlSource:
     def _table_names(self) -> list[str]:
         from sqlalchemy import inspect
 
-        return sorted(inspect(self._open()).get_table_names(schema=self.schema))
+        names = inspect(self._open()).get_table_names(schema=self.schema)
+        return sorted(set(names) - self._shadow_tables())
+
+    def _shadow_tables(self) -> set[str]:
+        """A SQLite file's shadow tables: the ones a virtual table keeps its data in (FTS5's m_data,
+        m_content, m_docsize ..., R*Tree's _node, _parent, _rowid), which SQLite 3.37 and later names
+        in PRAGMA table_list. The virtual table is classified; its shadows would list its content a
+        second time and its index blocks as binary values. An older SQLite lists them all."""
+        if self.backend != "sqlite":
+            return set()
+        from sqlalchemy import text
+        from sqlalchemy.exc import OperationalError
+
+        with self._open().connect() as conn:
+            try:
+                rows = conn.execute(text("PRAGMA table_list")).all()
+            except OperationalError:
+                return set()
+            finally:
+                conn.rollback()
+        return {row[1] for row in rows if row[0] == (self.schema or "main") and row[2] == "shadow"}
 
     def count(self) -> int | None:
         """The number of tables."""

@@ -201,3 +201,15 @@ def test_postgresql_blanks_long_values_and_numerics(postgres: dict[str, str]) ->
         with admin.begin() as conn:
             conn.execute(text(f"drop table {table}"))
         admin.dispose()
+
+
+def test_a_full_text_index_is_one_table(tmp_path: Path) -> None:
+    # R15b-28: an FTS5 table's shadow tables were listed beside it: its content classified twice,
+    # its index blocks and document sizes counted as hundreds of "binary" values
+    path = _db(tmp_path / "fts.db", "create virtual table m_docs using fts5(body)", "create table p (sjhm text)",
+               rows={"m_docs": [(f"来电 {p}",) for p in PHONES], "p": [(p,) for p in PHONES]})
+    inventory = _inventory(path)
+    assert [t.table for t in inventory.tables] == ["m_docs", "p"]
+    assert _fields(inventory)[("m_docs", "body")].recognizer == "cn_mobile"
+    assert inventory.skipped_count == 0
+    assert open_source(str(path)).count() == 2
