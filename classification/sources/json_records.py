@@ -21,8 +21,8 @@ from typing import Any, Final, TextIO
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import TableSample, named
 from govsoc.classification.sources.charset import bom_charset
-from govsoc.classification.sources.json_stream import array_items
 from govsoc.classification.sources.json_line import LineRefused, load_line
+from govsoc.classification.sources.json_stream import array_items
 from govsoc.classification.sources.sampling import reservoir
 from govsoc.classification.sources.skips import MAX_CELL, Skips
 from govsoc.core.errors import ConfigError, Location
