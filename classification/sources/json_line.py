@@ -18,7 +18,7 @@ from typing import Any, Final
 
 from govsoc.core.errors import ParseError
 
-__all__ = ["load_line", "LineRefused", "MAX_DEPTH"]
+__all__ = ["load_line", "LineRefused", "MAX_DEPTH", "too_deep"]
 
 #: Deepest nesting of arrays and objects a line may have (a record's dotted paths stay readable,
 #: and flatten's recursion stays far under the interpreter's limit of 1,000 frames).
@@ -43,6 +43,12 @@ def load_line(line: str) -> Any:
             raise LineRefused(f"nested {depth:,} levels deep (over {MAX_DEPTH}): not classified")
         return value
     return json.loads(line, parse_int=str)
+
+
+def too_deep(value: Any) -> str | None:
+    """Why ``value`` (a parsed item) is not classified when it nests deeper than MAX_DEPTH, else None."""
+    depth = _depth(value)
+    return f"nested {depth:,} levels deep (over {MAX_DEPTH}): not classified" if depth > MAX_DEPTH else None
 
 
 def _depth(value: Any) -> int:

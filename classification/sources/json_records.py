@@ -21,7 +21,7 @@ from typing import Any, Final, TextIO
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import TableSample, named
 from govsoc.classification.sources.charset import bom_charset
-from govsoc.classification.sources.json_line import LineRefused, load_line
+from govsoc.classification.sources.json_line import LineRefused, load_line, too_deep
 from govsoc.classification.sources.json_stream import array_items
 from govsoc.classification.sources.sampling import reservoir
 from govsoc.classification.sources.skips import MAX_CELL, Skips
@@ -122,6 +122,10 @@ def json_document(path: Path, sample: int) -> TableSample:
                           location=Location(path=str(path))) from e
     records: list[dict[str, Any]] = []
     for line, item in sorted(items, key=lambda pair: pair[0]):
+        deep = too_deep(item)  # as a JSON line's (json_line): flatten would recurse past the limit
+        if deep is not None:
+            skips.add(deep, line=line)
+            continue
         fields = as_record(item)
         if fields is None:
             skips.add(f"JSON {json.dumps(item)}: not an object, array, string or number, nothing to classify",

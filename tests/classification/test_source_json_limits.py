@@ -46,8 +46,11 @@ def test_a_json_array_file_too_deep_or_with_a_long_number_does_not_end_the_run(t
     records = [{"sfzh": v, "n": 7} for v in ids(40)]
     (tmp_path / "big.json").write_text(json.dumps(records).replace(": 7", ": " + "7" * 5_000), encoding="utf-8")
     (tmp_path / "b.csv").write_text("sjhm\n" + "\n".join(PHONES) + "\n", encoding="utf-8")
+    items = [{"sfzh": v} for v in ids(40)] + [{"a": [[[[[[[[[[1]]]]]]]]]]}]  # R15c-4: 900 levels parse, flatten
+    (tmp_path / "items.json").write_text(json.dumps(items)[:-1] + ", " + "[" * 900 + "]" * 900 + "]", encoding="utf-8")
     source = open_source(str(tmp_path))
     inventory = build_inventory(source.tables(), source=source.name, scheme=load_scheme("gbt43697"), sample_size=1000)
     fields = {(t.table, f.field): f for t in inventory.tables for f in t.fields}
     assert fields[("big.json", "sfzh")].recognizer == "cn_resident_id"
+    assert fields[("items.json", "sfzh")].recognizer == "cn_resident_id"
     assert fields[("b.csv", "sjhm")].recognizer == "cn_mobile"
