@@ -49,7 +49,9 @@ _IPV4: Final = re.compile(r"^(\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}$")
 
 def mask_account(name: str) -> str:
     """``admin`` -> ``a***``: enough to tell most accounts apart in a list, not to read them;
-    the star count is fixed, so the length stays hidden."""
+    the star count is fixed, so the length stays hidden. The built-in account rule only: a caller
+    masks an account by ``mask("account", name)``, so that a rule a deployment puts in
+    MASK_RULES is the one every listing and report uses."""
     return name[0] + STARS if len(name) > 1 else STARS
 
 

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
-from govsoc.classification.masking import mask, mask_account
+from govsoc.classification.masking import mask
 from govsoc.classification.pinyin_names import person_name_value
 from govsoc.classification.recognizer import Match, Recognizer
 
@@ -74,7 +74,7 @@ def is_account_key(key: str) -> bool:
 
 def account_hit(key: str, value: str, start: int) -> Match:
     """The hit of an account ``value`` under ``key``, starting at ``start``: masked by the account rule."""
-    return Match(recognizer="account", start=start, end=start + len(value), masked=mask_account(value), score=0.5,
+    return Match(recognizer="account", start=start, end=start + len(value), masked=mask("account", value), score=0.5,
                  reason=f"an account: the value of {key!r}")
 
 

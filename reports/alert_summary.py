@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from govsoc.classification.asset_names import mask_asset_name
-from govsoc.classification.masking import mask_account
+from govsoc.classification.masking import mask
 from govsoc.reports.document import Chart, Document, Figure, Figures, Section, Series, Table
 from govsoc.reports.period import Period
 from govsoc.reports.situation import LEVEL_ORDER
@@ -43,7 +43,7 @@ def build_alert_summary(store: Store, period: Period, *, lang: str, masked: bool
         user, host = str(alert.context.get("user.name") or ""), str(alert.context.get("host.name") or "")
         source = alert.group.get("source.ip") or alert.context.get("source.ip") or ""
         latest.append((period.local(alert.start), alert.rule_title, t.get(f"level_{alert.level}", alert.level),
-                       shown_status(alert.status, t), str(source), mask_account(user) if masked and user else user,
+                       shown_status(alert.status, t), str(source), mask("account", user) if masked and user else user,
                        mask_asset_name(host) if masked else host, alert.event_count + alert.suppressed))
     total = sum(levels.values())
     sections = (

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from govsoc.classification.asset_names import mask_asset_name
-from govsoc.classification.masking import mask_account
+from govsoc.classification.masking import mask
 from govsoc.core.alert import LEVELS, Alert
 from govsoc.reports.document import Chart, Document, Figure, Figures, Section, Series, Table
 from govsoc.reports.labels import labels
@@ -148,7 +148,7 @@ def _row(alert: Alert, masked: bool, zone: ZoneInfo) -> AlertRow:
         id=alert.id, time=_local(alert.start, zone), end=_local(alert.end, zone),
         rule=alert.rule_title, rule_id=alert.rule_id, author=alert.author or "", level=alert.level,
         kind=alert.kind, events=alert.event_count + alert.suppressed, source=str(source),
-        user=mask_account(user) if (user and masked) else user,
+        user=mask("account", user) if (user and masked) else user,
         host=mask_asset_name(host) if masked else host, tags=alert.tags,
     )
 

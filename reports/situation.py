@@ -32,7 +32,7 @@ from typing import Any
 
 from govsoc.classification.asset_names import mask_asset_name
 from govsoc.classification.free_text import mask_free_text
-from govsoc.classification.masking import mask_account
+from govsoc.classification.masking import mask
 from govsoc.core.alert import Alert
 from govsoc.core.event import format_timestamp
 from govsoc.reports.compliance import Saved, compliance_blocks, compliance_recommendations, load_saved
@@ -253,7 +253,7 @@ def _shown_asset(name: str, heading: str, masked: bool) -> str:
     if not masked:
         return name
     if heading == "accounts_targeted":
-        return mask_account(name)
+        return mask("account", name)
     return mask_asset_name(name, "host" if heading == "host" else "agency" if heading == "agency" else "system")
 
 
@@ -303,7 +303,7 @@ def _evidence(alert: Alert, period: Period, masked: bool) -> tuple[str, ...]:
             text = mask_free_text(text[:_SCAN_CHARS])
             user = item.fields.get("user.name")
             if isinstance(user, str) and user:
-                text = text.replace(user, mask_account(user))
+                text = text.replace(user, mask("account", user))
         text = text[:_EVIDENCE_CHARS]
         if masked and cut:
             # what the cut leaves of a longer number is no longer recognized: mask a trailing digit run
