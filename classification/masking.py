@@ -42,8 +42,33 @@ from typing import Final
 __all__ = ["mask", "mask_many", "mask_account", "MASK_RULES", "STARS"]
 
 STARS: Final = "***"
-#: The administrative part of an address: units up to the county (小区/社区/园区 are not districts).
-_ADDRESS_LEVELS: Final = re.compile(r"^(?:[^省市区县旗\d]{1,8}?(?:省|自治区|市|自治州|盟|地区|(?<![小社园])区|县|旗))+")
+#: Street- and township-level unit characters (cn_codes.ADDRESS_UNITS, 镇/乡/村): a division's
+#: name holds one only as its first character (路桥区, 镇江市, 乡宁县, 道里区) or in 鼓楼/钟楼.
+_UNIT_CHARS: Final = "路街巷弄道号栋幢室楼座组镇乡村"
+
+
+def _division(longest: int) -> str:
+    """A division's name of at most ``longest`` characters: no level character, digit or blank,
+    and no street-level unit after its first character (a name is not ``天河路王五``)."""
+    other = rf"[^省市区县旗\d\s{_UNIT_CHARS}]"
+    return rf"(?:鼓楼|钟楼|[{_UNIT_CHARS}]{other}{{0,{longest - 1}}}?|{other}{{1,{longest}}}?)"
+
+
+#: Words ending in 市/区/旗 that name no division (超市, 菜市; 家属区, 住宅区, 工业区, 校区; 红旗),
+#: by the character before the level (none ends a division's name in GB/T 2260).
+_NOT_CITY: Final = "(?<![超菜夜集早街])"
+_NOT_DISTRICT: Final = "(?<![小社园属宅业校景厂发活范税片理验贸舍公务住能街览护心学病禁灾])"
+_NOT_BANNER: Final = "(?<![红国彩锦军队党])"
+#: The administrative part of an address, as the rule shows it (GB/T 2260's three levels, each
+#: at most once, in order, and nothing after the county): a province (省, 自治区, 特别行政区, or a
+#: municipality), a prefecture (市, 自治州, 地区, 盟), a county (区, 县, 旗, a county-level 市).
+#: Before F15k any run of 'name + 市/区' counted, so '广州市天河区天河路王五超市旁' showed the
+#: street and a name ('...王五超市****', R15-12).
+_ADDRESS_LEVELS: Final = re.compile(
+    rf"^(?:(?:北京|天津|上海|重庆)市|{_division(5)}(?:省|自治区|特别行政区))?"
+    rf"(?:{_division(12)}自治州|{_division(8)}(?:地区|盟|{_NOT_CITY}市))?"
+    rf"(?:{_division(12)}自治[县旗]|{_division(5)}(?:林区|{_NOT_DISTRICT}区|县|{_NOT_CITY}市)"
+    rf"|{_division(8)}{_NOT_BANNER}旗)?")
 _IPV4: Final = re.compile(r"^(\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}$")
 
 
@@ -109,7 +134,7 @@ def _name(text: str) -> str:
 
 def _address(text: str) -> str:
     m = _ADDRESS_LEVELS.match(text)
-    if m and m.end() < len(text):
+    if m and 0 < m.end() < len(text):
         return m.group() + "****"
     return text[:2] + "****" if len(text) > 6 else STARS
 

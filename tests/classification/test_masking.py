@@ -109,3 +109,57 @@ def test_mask_many_asks_a_rule_put_in_place_of_a_built_in_one(monkeypatch: pytes
     as mask does; the bulk form stands only for the built-in rule."""
     monkeypatch.setitem(MASK_RULES, "mobile", lambda text: "hidden")
     assert mask_many("mobile", ["13812345678"] * 3) == ["hidden"] * 3 == [mask("mobile", "13812345678")] * 3
+
+
+@pytest.mark.parametrize("address, shown", [
+    # R15-12: a later word ending in 市 or 区 is no division: the street and the name stay hidden
+    ("广州市天河区天河路王五超市旁", "广州市天河区****"),
+    ("上海市浦东新区张江镇李四家属区3号楼", "上海市浦东新区****"),
+    ("北京市朝阳区王小明家住宅区5栋", "北京市朝阳区****"),
+    ("广州市王五超市旁", "广州市****"),                      # no district: the city only
+    ("广州市天河路李区5号", "广州市****"),                    # a street is no district's name
+    ("杭州市红旗路5号", "杭州市****"),                        # 红旗 is no banner
+    # the three levels, each once, whatever their suffix
+    ("浙江省杭州市西湖区文三路1号", "浙江省杭州市西湖区****"),
+    ("江苏省苏州市昆山市玉山镇1号", "江苏省苏州市昆山市****"),  # a county-level city
+    ("内蒙古自治区鄂尔多斯市达拉特旗树林召镇", "内蒙古自治区鄂尔多斯市达拉特旗****"),
+    ("新疆维吾尔自治区伊犁哈萨克自治州察布查尔锡伯自治县X路", "新疆维吾尔自治区伊犁哈萨克自治州察布查尔锡伯自治县****"),
+    ("湖北省神农架林区松柏镇", "湖北省神农架林区****"),
+    ("大兴安岭地区加格达奇区1号", "大兴安岭地区加格达奇区****"),
+    # division names holding a street-level character, or a denied one, are still divisions
+    ("江苏省南京市鼓楼区中山路1号", "江苏省南京市鼓楼区****"),
+    ("黑龙江省哈尔滨市道里区1号", "黑龙江省哈尔滨市道里区****"),
+    ("浙江省台州市路桥区1号", "浙江省台州市路桥区****"),
+    ("江苏省镇江市京口区1号", "江苏省镇江市京口区****"),
+    ("山东省东营市东营区1号", "山东省东营市东营区****"),
+    ("四川省攀枝花市东区1号", "四川省攀枝花市东区****"),
+])
+def test_the_address_rule_shows_the_divisions_only(address: str, shown: str) -> None:
+    assert mask("address", address) == shown
+
+
+_PROVINCES = ("浙江省", "广东省", "黑龙江省", "内蒙古自治区", "广西壮族自治区", "新疆维吾尔自治区")
+_CITIES = ("杭州市", "广州市", "哈尔滨市", "呼和浩特市", "镇江市", "攀枝花市", "伊犁哈萨克自治州", "大兴安岭地区",
+           "锡林郭勒盟")
+_COUNTIES = ("西湖区", "天河区", "鼓楼区", "道里区", "路桥区", "昆山市", "浦东新区", "单县", "乡宁县", "达拉特旗",
+             "察布查尔锡伯自治县", "神农架林区", "东营区")
+#: Characters of street and person names (none a level or a unit character).
+_NAME_CHARS = st.text(alphabet="天河中山人民解放文三建国王五李四张小明家幸福和平东西南北新华长安光明",
+                      min_size=1, max_size=4)
+#: The street-level token that ends what may be shown, and what follows it: words ending in 市 and
+#: 区 that are no division, numbers, names.
+_STREET_UNITS = st.sampled_from(["路", "街", "巷", "弄", "大道", "镇", "乡", "街道", "村"])
+_TAIL = st.lists(st.sampled_from(["超市", "菜市", "门市部", "家属区", "住宅区", "工业区", "校区", "小区", "市", "区",
+                                  "县", "旗", "88号", "3号楼", "5栋", "王五", "李四家", "旁", "对面"]), min_size=1,
+                 max_size=5).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(province=st.one_of(st.just(""), st.sampled_from(_PROVINCES)), city=st.sampled_from(_CITIES),
+       municipality=st.sampled_from(("", "", "北京市", "上海市")),
+       county=st.one_of(st.just(""), st.sampled_from(_COUNTIES)), street=_NAME_CHARS, unit=_STREET_UNITS,
+       tail=_TAIL)
+def test_nothing_after_the_first_street_level_token_is_shown(province: str, city: str, municipality: str,
+                                                             county: str, street: str, unit: str, tail: str) -> None:
+    divisions = (municipality or province + city) + county
+    assert mask("address", divisions + street + unit + tail) == divisions + "****"
