@@ -154,6 +154,13 @@ class ColumnClassifier:
             found = {}  # address_id, phone_type, card_count: about the thing, not the thing
         return found
 
+    def name_against(self, *names: str) -> frozenset[str]:
+        """Recognizer ids whose NOT_CONTEXT the names (column, comment) hold: a column named
+        ``version`` or ``固件版本`` holds versions, whatever share of them is an IPv4 address."""
+        tokens, joined = name_tokens(*names)
+        return frozenset(i for i, rec in self.scanner.recognizers.items()
+                         if rec.NOT_CONTEXT and _says(rec.NOT_CONTEXT, tokens, joined))
+
     def shown_name(self, name: str, recognizer: str | None = None) -> str:
         """``name`` as it may be printed: what any recognizer finds in it without context masked,
         and, with ``recognizer`` (the column's kind, which the name does not name), what that one
@@ -207,8 +214,10 @@ class ColumnClassifier:
                 if len(shown) < EXAMPLES:
                     shown.append(next(m.masked for m in hits if m.recognizer == ident))
         n = len(values)
+        against = self.name_against(sample.field, sample.comment)
         passing = [_Candidate(self.scanner.recognizers[i], c, named.get(i, "none"), examples[i])
-                   for i, c in counts.items() if _passes(self.scanner.recognizers[i], c, n, named.get(i, "none"))]
+                   for i, c in counts.items()
+                   if i not in against and _passes(self.scanner.recognizers[i], c, n, named.get(i, "none"))]
         by_chance = _by_chance(passing, values, named)
         passing = [c for c in passing if c.rec.id not in by_chance]
         if passing:
@@ -231,11 +240,13 @@ class ColumnClassifier:
                                   status="suspected", recognizer=rec.id, entity=rec.entity, confidence=0.3,
                                   sampled=n, hits=0, hit_ratio=0.0, name_match="strong", rows=sample.rows,
                                   reason=f"name '{sample.field}' names {rec.entity}, {why}: review")
-        best_ratio = max(counts.values(), default=0) / n if n else 0.0
+        best_ratio = max((c for i, c in counts.items() if i not in against), default=0) / n if n else 0.0
         return ColumnDecision(dataset=sample.dataset, field=sample.field, comment=sample.comment, status="none",
                               recognizer=None, entity="", confidence=round(1.0 - best_ratio, 3), sampled=n, hits=0,
                               hit_ratio=0.0, name_match="none", rows=sample.rows,
-                              reason=f"no recognizer reached its threshold on {n} sampled values")
+                              reason=f"no recognizer reached its threshold on {n} sampled values"
+                              + "".join(f"; {i} set aside: the name '{sample.field}' says the values are"
+                                        " something else" for i in sorted(against) if counts[i]))
 
     def _tagged(self, sample: ColumnSample, best: _Candidate, n: int,
                 runners: tuple[tuple[str, float], ...]) -> ColumnDecision:

@@ -4,10 +4,12 @@ Positives come from Faker's zh_CN provider where it has the type (resident IDs, 
 addresses, mobiles, e-mail, plates, IPs, MACs, cards) and from generators written here from the
 standards where it has not (USCC and organisation codes with their check characters, UnionPay
 cards with real BINs and Luhn, VINs with their ISO 3779 check, permits, real-estate numbers).
-Negatives are adversarial: order numbers, timestamps, invoice codes and numbers, 18-digit
-strings with a wrong check character or an impossible date (with the check character made
-right), phone-like numbers in unallocated segments, card-like numbers failing Luhn, version
-strings, hashes, times of day, file names, common words that start with a surname.
+Negatives are adversarial: order numbers (also 16-20 random digits after DD, SO or a glued 订单),
+timestamps, invoice codes and numbers, 18-digit strings with a wrong check character or an
+impossible date (with the check character made right; also with a UnionPay prefix that passes
+Luhn), phone-like numbers in unallocated segments, card-like numbers failing Luhn, version
+strings (4-part ones after their label; bare, in columns named version or 固件版本), hashes, times
+of day, file names, common words that start with a surname.
 
 Faker is a development dependency (``pip install 'govsoc[dev]'``); everything else is product code.
 """
@@ -316,6 +318,26 @@ def _negative_makers(fake: Faker, rng: random.Random) -> dict[str, Callable[[], 
             return f"978-7-{rng.randint(100, 999)}-{_digits(rng, 5)}-{rng.randint(0, 9)}"
         return moment().strftime(rng.choice(("%Y %m%d %H%M %S00", "%Y%m%d %H%M%S %f", "%Y-%m%d-%H%M-%S00")))
 
+    def labelled_order_number() -> str:
+        # R15-18: a shop's order number, 16-20 random digits after its prefix or label (订单 glued)
+        return rng.choice(("", "DD", "SO", "订单")) + _digits(rng, rng.randint(16, 20))
+
+    def labelled_version() -> str:
+        # R15-3/18: a 4-part assembly or firmware version as text writes it, each part a valid
+        # octet (bare, such a value is an IPv4 address by its form: columns named so are below)
+        label = rng.choice(("version ", "Version: ", "ver ", "v", "V", "版本", "版本号：", "固件版本 ", "firmware="))
+        return label + ".".join(str(rng.randint(a, b)) for a, b in ((1, 9), (0, 30), (0, 255), (0, 255)))
+
+    def id_like_card() -> str:
+        # F15i's seed-15 FP (621228200713019300): region 62 (Gansu) and an impossible month or
+        # day, check character made right and, the hardest case, a UnionPay prefix passing Luhn
+        while True:
+            body = "62" + _digits(rng, 4) + str(rng.randint(1950, 2015)) + \
+                rng.choice(("1301", "0230", "0431", "0001", "1200", "1532")) + _digits(rng, 3)
+            number = body + resident_id_check_char(body)
+            if number.isdigit() and luhn_ok(number):
+                return number
+
     def wrong_uscc() -> str:
         code = _uscc(rng, str(fake.ssn())[:6])
         return code[:17] + rng.choice([c for c in USCC_ALPHABET if c != code[17]])
@@ -325,7 +347,10 @@ def _negative_makers(fake: Faker, rng: random.Random) -> dict[str, Callable[[], 
             "ID with a future birth date": future_birth, "phone-like, unallocated segment": unused_prefix_phone,
             "card-like, Luhn fails": luhn_failing_card, "versions, hashes, files, amounts": software,
             "text and look-alike words": words, "USCC with wrong check character": wrong_uscc,
-            "look-alikes in groups (ID 6-8-4, phone 3-4-4, card 4-4-4-4)": in_groups}
+            "look-alikes in groups (ID 6-8-4, phone 3-4-4, card 4-4-4-4)": in_groups,
+            "order number, prefixed or labelled (DD, SO, 订单)": labelled_order_number,
+            "4-part version after its label": labelled_version,
+            "ID look-alike (62, impossible date) passing Luhn": id_like_card}
 
 
 def labelled_values(seed: int = 15, per_type: int = 400) -> list[Labelled]:
@@ -394,6 +419,8 @@ _NEGATIVE_COLUMNS: Final = (
     # 10 of serial numbers, MOD 11-2 1 in 11 of 办件编号 (区划代码 + 受理日期 + 4-digit sequence)
     ("order_no", "", "card-shaped serial"), ("lsh", "流水号", "UnionPay-prefixed serial"),
     ("sqbh", "申请编号", "case number"),
+    # 4-part versions whose parts are all octets (R15-3): the column's name says what they are
+    ("version", "", "dotted version"), ("gjbb", "固件版本", "dotted version"),
 )
 
 
@@ -411,6 +438,7 @@ def labelled_columns(seed: int = 15, rows: int = 200) -> list[tuple[ColumnSample
         "hash": lambda: str(fake.sha256()),
         "card-shaped serial": lambda: "9" + _digits(rng, 18),
         "UnionPay-prefixed serial": lambda: "62" + _digits(rng, 17),
+        "dotted version": lambda: ".".join(str(rng.randint(a, b)) for a, b in ((1, 6), (0, 9), (0, 20), (0, 200))),
         "case number": lambda: rng.choice(("330106", "110105", "440305")) + (
             date(2016, 1, 1) + timedelta(days=rng.randint(0, 3000))).strftime("%Y%m%d") + f"{rng.randint(1, 9999):04d}",
     }

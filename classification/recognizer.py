@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
 __all__ = ["Pattern", "Match", "Recognizer", "recognizers", "register", "normalize", "PiClass", "CONTEXT_BOOST",
-           "masked_text", "new_match", "new_matches", "HitCache"]
+           "masked_text", "new_match", "new_matches", "HitCache", "not_labelled"]
 
 PiClass = Literal["none", "general", "sensitive"]
 
@@ -54,6 +54,22 @@ NOT_AFTER: Final = r"(?![0-9A-Za-z])"
 #: inside a decimal ('latency=0.13812345678', '13812345678.5'); a full stop ends a number.
 NUMBER_BEFORE: Final = NOT_BEFORE + r"(?!(?<=\.)[0-9])"
 NUMBER_AFTER: Final = NOT_AFTER + r"(?!\.[0-9])"
+
+
+def not_labelled(labels: Iterable[str], separators: Iterable[str] = ("",), *, then: str = "") -> str:
+    """Look-behinds that fail where one of ``labels`` followed by one of ``separators`` (and by
+    ``then``, an expression of one character: a pattern's first, already consumed) stands just
+    before: a number after a label saying what it is (``订单9908...``, ``version 1.7.19.104``) is
+    that, not a card or an address. ASCII labels match in any case, as words of their own. Python's look-behinds take
+    alternatives of one width only, so the labels are grouped by width."""
+    by_width: dict[int, list[str]] = {}
+    for label in labels:
+        for sep in separators:
+            text = label + sep
+            # an ASCII label is a word of its own ('ver ' but not 'server ')
+            form = f"(?<![A-Za-z])(?i:{re.escape(text)})" if text.isascii() else re.escape(text)
+            by_width.setdefault(len(text), []).append(form + then)
+    return "".join(f"(?<!{'|'.join(forms)})" for _, forms in sorted(by_width.items()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +228,9 @@ class Recognizer(ABC):
     #: English, Chinese). Words the reference calls ambiguous (xm, dz, kh ...) go in WEAK_CONTEXT.
     CONTEXT: ClassVar[tuple[str, ...]] = ()
     WEAK_CONTEXT: ClassVar[tuple[str, ...]] = ()
+    #: Column-name words that say a column holds something else of this shape (a column named
+    #: ``version`` holds 1.7.19.104 versions, not IPv4 addresses): the column is not tagged so.
+    NOT_CONTEXT: ClassVar[tuple[str, ...]] = ()
     FLAGS: ClassVar[int] = re.ASCII
 
     _compiled: ClassVar[tuple[tuple[Pattern, re.Pattern[str]], ...]]

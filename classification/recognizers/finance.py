@@ -8,18 +8,25 @@ check. A masked card (``6222****1234``) is not a card number.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from govsoc.classification.check_vectors import luhn_may_pass
 from govsoc.classification.checksums import luhn_ok
 from govsoc.classification.cn_codes import card_issuer
-from govsoc.classification.recognizer import NOT_AFTER, NOT_BEFORE, Pattern, Recognizer, register
-from govsoc.classification.recognizers.identity import ID_SHAPED
+from govsoc.classification.recognizer import NOT_AFTER, NOT_BEFORE, Pattern, Recognizer, not_labelled, register
+from govsoc.classification.recognizers.identity import ID_SHAPED, id_checked
 
 __all__ = ["BankCardRecognizer"]
 
 #: 16 digits starting with a date yymmdd of 2015-2030 in the Mastercard 2-series range: the
 #: common order-number layout (date + sequence), more often than a 2-series card in China.
 _DATED = re.compile(r"2[2-7](?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{10}$")
+
+
+#: Labels that say the number after them is an order or serial number (订单9908617258725991750,
+#: 流水号：6228...), glued or after a separator: a card's Luhn check passes by chance in one of ten.
+_SERIAL_LABELS: Final = ("订单", "单号", "订单编号", "流水号", "交易号")
+_NOT_SERIAL: Final = r"(?=\d)" + not_labelled(_SERIAL_LABELS, ("", ":", "：", " ", "="))
 
 
 @register("cn_bank_card")
@@ -36,10 +43,10 @@ class BankCardRecognizer(Recognizer):
     mask_rule = "bank_card"
     TRIGGER = r"\d{4}[ -]?\d{4}[ -]?\d{4}"
     PATTERNS = (
-        Pattern("13-19 digits", NOT_BEFORE + r"\d{13,19}" + NOT_AFTER, 0.3, shapes=(SHAPES[0],),
+        Pattern("13-19 digits", NOT_BEFORE + _NOT_SERIAL + r"\d{13,19}" + NOT_AFTER, 0.3, shapes=(SHAPES[0],),
                 layout=r"(?<![0a])0{13,19}(?![0a])"),  # a whole run: not in 20-digit order numbers
-        Pattern("groups of four", NOT_BEFORE + r"\d{4}(?:[ -]\d{4}){2,3}(?:[ -]?\d{1,3})?" + NOT_AFTER, 0.3,
-                shapes=(SHAPES[1],)),
+        Pattern("groups of four", NOT_BEFORE + _NOT_SERIAL + r"\d{4}(?:[ -]\d{4}){2,3}(?:[ -]?\d{1,3})?" + NOT_AFTER,
+                0.3, shapes=(SHAPES[1],)),
     )
     CONTEXT = ("yhkh", "yinhangka", "yhzh", "bank_card", "bankcard", "card_no", "cardno", "account_no", "acct",
                "银行卡", "卡号", "银行账号", "账号")
@@ -50,7 +57,7 @@ class BankCardRecognizer(Recognizer):
         scheme = card_issuer(candidate)
         if scheme is None or not luhn_ok(candidate):
             return None
-        if len(candidate) == 18 and ID_SHAPED.match(candidate):
+        if len(candidate) == 18 and (ID_SHAPED.match(candidate) or id_checked(candidate)):
             return None  # region + a 19xx/20xx date: an ID number (even an invalid one), rarely a card
         if scheme == "Mastercard" and _DATED.match(candidate):
             return None

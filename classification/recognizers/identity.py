@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ResidentIdRecognizer", "LegacyResidentIdRecognizer", "ForeignPermanentResidentIdRecognizer",
     "DisabilityCertificateRecognizer", "MilitaryIdRecognizer", "PassportRecognizer", "HkMacauPermitRecognizer",
-    "TaiwanPermitRecognizer", "MainlandTravelPermitRecognizer", "birth_date", "ID_SHAPED", "MINOR",
+    "TaiwanPermitRecognizer", "MainlandTravelPermitRecognizer", "birth_date", "ID_SHAPED", "MINOR", "id_checked",
 ]
 
 _DATE8: Final = r"(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
@@ -47,6 +47,15 @@ _ID_CONTEXT: Final = ("sfzh", "sfzhm", "sfz", "shenfenzheng", "shenfenzhenghao",
 #: 18-digit recognizers (cards, all-digit USCCs) leave such numbers alone.
 ID_SHAPED: Final = re.compile(r"(?:1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[1-3])\d{4}(?:19|20)\d{2}"
                               r"(?:0[1-9]|1[0-2])(?:[0-2]\d|3[01])\d{3}[0-9X]$")
+
+
+def id_checked(number: str) -> bool:
+    """An 18-digit number with a province prefix, a birth year's century and a right GB 11643
+    check character, whatever its month and day: an ID number's form, mistyped or made up
+    (621228200713019300, month 13), which other 18-digit recognizers leave alone as they do
+    ID_SHAPED numbers (a card or an all-digit USCC of a province-code prefix passes these about
+    once in 370)."""
+    return number[:2] in PROVINCE_CODES and number[6:8] in ("18", "19", "20") and resident_id_ok(number)
 
 
 def birth_date(digits8: str) -> date | None:

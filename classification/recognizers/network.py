@@ -8,7 +8,7 @@ import re
 from typing import Final
 
 from govsoc.classification.checksums import luhn_ok
-from govsoc.classification.recognizer import NOT_AFTER, NOT_BEFORE, Pattern, Recognizer, register
+from govsoc.classification.recognizer import NOT_AFTER, NOT_BEFORE, Pattern, Recognizer, not_labelled, register
 
 __all__ = ["Ipv4Recognizer", "Ipv6Recognizer", "MacRecognizer", "ImeiRecognizer", "ImsiRecognizer", "IccidRecognizer"]
 
@@ -38,6 +38,12 @@ def _scope(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
     return "global" if address.is_global else "reserved"
 
 
+#: Words that say a dotted quad after them is a version (``version 1.7.19.104``, ``固件版本：2.1.0.33``;
+#: assembly and firmware versions have four parts), and the separators between.
+_VERSION_LABELS: Final = ("version", "ver", "ver.", "firmware", "fw", "版本", "版本号", "固件")
+_LABEL_SEPARATORS: Final = ("", " ", ":", ": ", "=", "：")
+
+
 @register("ipv4")
 class Ipv4Recognizer(Recognizer):
     """IPv4 addresses in dotted-quad form."""
@@ -50,11 +56,15 @@ class Ipv4Recognizer(Recognizer):
     mask_rule = "ipv4"
     TRIGGER = r"\d\.\d{1,3}\.\d"
     STRIP = ""
-    PATTERNS = (Pattern("dotted quad", r"(?<![0-9A-Za-z.])(?:\d{1,3}\.){3}\d{1,3}(?![0-9A-Za-z]|\.\d)", 0.6,
-                        # the look-behind after the first digit (classification/search_form.py)
-                        search=r"\d(?<![0-9A-Za-z.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?![0-9A-Za-z]|\.\d)",
+    PATTERNS = (Pattern("dotted quad", r"(?<![0-9A-Za-z.])(?=\d)" + not_labelled(_VERSION_LABELS, _LABEL_SEPARATORS)
+                        + r"(?:\d{1,3}\.){3}\d{1,3}(?![0-9A-Za-z]|\.\d)", 0.6,
+                        # the look-behinds after the first digit (classification/search_form.py)
+                        search=r"\d(?<![0-9A-Za-z.]\d)" + not_labelled(_VERSION_LABELS, _LABEL_SEPARATORS, then=r"\d")
+                        + r"\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?![0-9A-Za-z]|\.\d)",
                         layout=r"(?<![0a.])(?:0{1,3}\.){3}0{1,3}(?![0a]|\.0)"),)
     CONTEXT = ("ip", "ip_addr", "ipaddr", "src_ip", "dst_ip", "client_ip", "x_forwarded_for", "ip地址")
+    #: A column so named holds versions (1.7.19.104), not addresses (R15-3).
+    NOT_CONTEXT = ("version", "ver", "firmware", "fw", "版本", "固件")
 
     def validate(self, candidate: str) -> str | None:
         """Four octets of 0-255 without leading zeros (what ipaddress accepts, without its cost:

@@ -13,7 +13,7 @@ from govsoc.classification.check_vectors import mod31_may_pass, uscc_ok_many
 from govsoc.classification.checksums import organisation_code_ok, registration_number_ok, uscc_ok
 from govsoc.classification.cn_codes import PLATE_PROVINCES, PROVINCE_CODES
 from govsoc.classification.recognizer import NOT_AFTER, NOT_BEFORE, Pattern, Recognizer, register
-from govsoc.classification.recognizers.identity import ID_SHAPED
+from govsoc.classification.recognizers.identity import ID_SHAPED, id_checked
 
 __all__ = [
     "UsccRecognizer", "OrganisationCodeRecognizer", "RegistrationNumberRecognizer", "LegacyTaxIdRecognizer",
@@ -28,7 +28,7 @@ def _why_uscc(code: str) -> str | None:
     registered in, or the shape of an ID number."""
     if code[2:4] not in PROVINCE_CODES and code[2:4] != "10":  # 10xxxx: central registration
         return None
-    if ID_SHAPED.match(code):
+    if ID_SHAPED.match(code) or id_checked(code):
         return None  # an all-digit code shaped like an ID number is taken for one
     who = " (个体工商户: a natural person)" if code[:2] == "92" else ""
     return f"GB 32100 check character {code[17]} and GB 11714 code {code[8:17]}{who}"
