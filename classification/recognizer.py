@@ -553,25 +553,31 @@ class HitCache:
     a table of LIMIT entries starts again; every table starts again when the hour changes (as
     the ID numbers' "today" does: a holder turns 14, a birth date stops being in the future).
     The keys are candidate values in clear text; they stay in this process's memory as the
-    values scanned do, and leave it only through the masked Matches."""
+    values scanned do, and leave it only through the masked Matches. The masked form is the
+    recognizer's masking rule's, so the tables also start again when that rule is no longer the
+    one in force (a deployment's MASK_RULES entry put in place after a scan: before F15k the
+    cache kept the old masks for up to an hour, and scan_many disagreed with scan, R15-20)."""
 
-    __slots__ = ("hour", "tables")
+    __slots__ = ("hour", "rule", "tables")
 
     LIMIT: Final = 1 << 16
 
     def __init__(self) -> None:
         self.hour = -1
+        self.rule: Callable[[str], str] | None = None
         self.tables: dict[tuple[int, bool], dict[HitKey, Match | None]] = {}
 
     @staticmethod
     def of(recognizer: Recognizer) -> HitCache:
-        """The recognizer instance's cache, emptied if the hour has changed since it was filled."""
+        """The recognizer instance's cache, emptied if the hour or the masking rule in force for
+        its ``mask_rule`` has changed since it was filled."""
         cache: HitCache | None = recognizer.__dict__.get("_hit_cache")
         if cache is None:
             cache = recognizer.__dict__["_hit_cache"] = HitCache()
         hour = int(time.time()) // 3600
-        if cache.hour != hour:
-            cache.hour, cache.tables = hour, {}
+        rule = masking.MASK_RULES.get(recognizer.mask_rule)
+        if cache.hour != hour or cache.rule is not rule:
+            cache.hour, cache.rule, cache.tables = hour, rule, {}
         return cache
 
     def table(self, pattern: int, context: bool) -> dict[HitKey, Match | None]:

@@ -2,7 +2,8 @@
 every display uses: the recognizers' hits, free-text masking, the structured values of a log line
 (JSON members, key=value accounts) and, in tests/reports/test_mask_rules.py, the reports. Before
 F15k the account rule was called by name (masking.mask_account) in structured_values and three
-reports, so a replaced rule was bypassed there (R15-19)."""
+reports, so a replaced rule was bypassed there (R15-19), and the joined scan's HitCache kept the
+Matches masked by the rule in force when they were judged (R15-20)."""
 
 from __future__ import annotations
 
@@ -74,3 +75,20 @@ def test_structured_values_use_the_replaced_rule(text: str, rule: str, monkeypat
     monkeypatch.setitem(MASK_RULES, rule, lambda value: _marker(rule))
     shown = FreeTextMasker().mask(text)
     assert _marker(rule) in shown, shown
+
+
+@pytest.mark.parametrize("rule, recognizer, values", [
+    ("mobile", "cn_mobile", [f"1391234{i:04d}" for i in range(100)]),   # R15-20's repro
+    ("id_card", "cn_resident_id", ["11010519491231002X", "110105194912310029"] * 50),
+    ("bank_card", "cn_bank_card", ["6222021234567890128"] * 100),
+    ("email", "email", [f"user{i}@example.com" for i in range(100)]),
+])
+def test_scan_many_masks_by_the_rule_in_force_after_a_change(rule: str, recognizer: str, values: list[str],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    scanner = Scanner([recognizer])
+    before = dict(scanner.scan_many(values))  # judged and cached under the built-in rule
+    assert before and all(h.masked != _marker(rule) for hits in before.values() for h in hits)
+    monkeypatch.setitem(MASK_RULES, rule, lambda text: _marker(rule))
+    after = dict(scanner.scan_many(values))
+    assert after == {i: scanner.scan(v) for i, v in enumerate(values) if scanner.scan(v)}
+    assert {h.masked for hits in after.values() for h in hits} == {_marker(rule)}
