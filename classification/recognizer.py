@@ -188,7 +188,9 @@ def normalize(value: str) -> str:
     """NFKC (full-width digits and letters to ASCII; dashes to '-') one character at a time, keeping every
     offset: a character that NFKC turns into several ('……' into six dots, '™' into "TM", '½'
     into "1⁄2", U+FDFA into 18) stays as it is, and so does a sequence NFKC would compose into
-    one ('e' + U+0301, Hangul jamo): spans found in the folded text are spans of the value.
+    one ('e' + U+0301, Hangul jamo): spans found in the folded text are spans of the value. An
+    ASCII letter before a combining mark is folded to the letter they compose to ('e' + U+0301
+    to 'é' + U+0301), so that a number ends before a decomposed letter as before a composed one.
     (Before F15i the whole value's NFKC was taken whenever its length was unchanged, and an
     expansion and a composition in one value cancelled out in length but shifted every span
     after them: the mask fell beside an ID number's digits.)"""
@@ -196,12 +198,27 @@ def normalize(value: str) -> str:
         return value
     if unicodedata.is_normalized("NFKC", value):
         return value.translate(_DASHES)  # the common case: NFKC changes nothing
-    return value.translate(_FOLDS)
+    folded = value.translate(_FOLDS)
+    # an ASCII letter and the combining mark after it are one letter, the precomposed one
+    # ('a' + U+0301 is 'á'): the letter is folded to it, the mark left beside it, so that the
+    # decomposed text (NFD: macOS file names) ends a number as the composed one does
+    return _MARKED.sub(_composed, folded) if _MARKED.search(folded) else folded
 
 
 #: Dashes NFKC leaves alone that people (and word processors) put between digit groups
 #: (138–0013–8000): read as '-', one character for one, so spans stay.
 _DASHES: Final = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
+
+
+#: An ASCII letter followed by a combining diacritical mark (U+0300-U+036F, U+1AB0-U+1AFF,
+#: U+1DC0-U+1DFF, U+20D0-U+20FF, U+FE20-U+FE2F), the mark captured.
+_MARKED: Final = re.compile("([A-Za-z])(?=([\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]))")
+
+
+def _composed(m: re.Match[str]) -> str:
+    """The letter the match's letter and mark compose to (NFC), or the letter when none does."""
+    one = unicodedata.normalize("NFC", m.group(1) + m.group(2))
+    return one if len(one) == 1 else m.group(1)
 
 
 def _fold(c: str) -> str:
