@@ -209,6 +209,9 @@ def _nul_free(tree: Any) -> bool:
         elif name == "IN":
             if _matches_nul(av) is not False:
                 return False
+        elif name == "NOT_LITERAL":  # [^x]: every character but x
+            if av != 0:
+                return False
         elif name == "BRANCH":
             if not all(_nul_free(branch) for branch in av[1]):
                 return False

@@ -26,7 +26,7 @@ _DATED = re.compile(r"2[2-7](?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{10}$")
 #: Labels that say the number after them is an order or serial number (订单9908617258725991750,
 #: 流水号：6228...), glued or after a separator: a card's Luhn check passes by chance in one of ten.
 _SERIAL_LABELS: Final = ("订单", "单号", "订单编号", "流水号", "交易号")
-_NOT_SERIAL: Final = r"(?=\d)" + not_labelled(_SERIAL_LABELS, ("", ":", "：", " ", "="))
+_NOT_SERIAL: Final = not_labelled(_SERIAL_LABELS, ("", ":", "：", " ", "="))
 
 
 @register("cn_bank_card")
@@ -43,10 +43,11 @@ class BankCardRecognizer(Recognizer):
     mask_rule = "bank_card"
     TRIGGER = r"\d{4}[ -]?\d{4}[ -]?\d{4}"
     PATTERNS = (
-        Pattern("13-19 digits", NOT_BEFORE + _NOT_SERIAL + r"\d{13,19}" + NOT_AFTER, 0.3, shapes=(SHAPES[0],),
-                layout=r"(?<![0a])0{13,19}(?![0a])"),  # a whole run: not in 20-digit order numbers
-        Pattern("groups of four", NOT_BEFORE + _NOT_SERIAL + r"\d{4}(?:[ -]\d{4}){2,3}(?:[ -]?\d{1,3})?" + NOT_AFTER,
-                0.3, shapes=(SHAPES[1],)),
+        # the labels looked behind only where the number follows (the look-ahead first)
+        Pattern("13-19 digits", NOT_BEFORE + r"(?=\d{13})" + _NOT_SERIAL + r"\d{13,19}" + NOT_AFTER, 0.3,
+                shapes=(SHAPES[0],), layout=r"(?<![0a])0{13,19}(?![0a])"),  # a whole run: not in 20-digit order numbers
+        Pattern("groups of four", NOT_BEFORE + r"(?=\d{4}[ -]\d{4}[ -]\d{4})" + _NOT_SERIAL
+                + r"\d{4}(?:[ -]\d{4}){2,3}(?:[ -]?\d{1,3})?" + NOT_AFTER, 0.3, shapes=(SHAPES[1],)),
     )
     CONTEXT = ("yhkh", "yinhangka", "yhzh", "bank_card", "bankcard", "card_no", "cardno", "account_no", "acct",
                "银行卡", "卡号", "银行账号", "账号")

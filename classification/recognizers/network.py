@@ -56,10 +56,14 @@ class Ipv4Recognizer(Recognizer):
     mask_rule = "ipv4"
     TRIGGER = r"\d\.\d{1,3}\.\d"
     STRIP = ""
-    PATTERNS = (Pattern("dotted quad", r"(?<![0-9A-Za-z.])(?=\d)" + not_labelled(_VERSION_LABELS, _LABEL_SEPARATORS)
+    # the labels are looked behind only where a dotted quad follows (a log's other numbers cost
+    # no look-behinds): 10 % of the search's time instead of 200 %
+    PATTERNS = (Pattern("dotted quad", r"(?<![0-9A-Za-z.])(?=(?:\d{1,3}\.){3}\d)"
+                        + not_labelled(_VERSION_LABELS, _LABEL_SEPARATORS)
                         + r"(?:\d{1,3}\.){3}\d{1,3}(?![0-9A-Za-z]|\.\d)", 0.6,
                         # the look-behinds after the first digit (classification/search_form.py)
-                        search=r"\d(?<![0-9A-Za-z.]\d)" + not_labelled(_VERSION_LABELS, _LABEL_SEPARATORS, then=r"\d")
+                        search=r"\d(?<![0-9A-Za-z.]\d)(?=\d{0,2}\.(?:\d{1,3}\.){2}\d)"
+                        + not_labelled(_VERSION_LABELS, _LABEL_SEPARATORS, then=r"\d")
                         + r"\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?![0-9A-Za-z]|\.\d)",
                         layout=r"(?<![0a.])(?:0{1,3}\.){3}0{1,3}(?![0a]|\.0)"),)
     CONTEXT = ("ip", "ip_addr", "ipaddr", "src_ip", "dst_ip", "client_ip", "x_forwarded_for", "ip地址")

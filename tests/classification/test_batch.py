@@ -348,6 +348,11 @@ def test_only_patterns_that_cannot_match_the_separator_run_over_joined_values() 
 
     assert joinable(Tight(), False)
 
+    class Labelled(EmailRecognizer):  # [^\x00]: every character but the separator
+        PATTERNS = (Pattern("labelled", r"\d(?<![a-z][^\x00]\d)\d{10}(?![0-9A-Za-z])", 0.5),)
+
+    assert joinable(Labelled(), False)
+
 
 def test_joined_find_gives_each_values_hits_in_its_order() -> None:
     """find_joined over joined values = find_folded of each value, hits at the values' edges
