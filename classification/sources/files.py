@@ -30,11 +30,12 @@ import sys
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any, Final
 
-from govsoc.classification.columns import ColumnSample
+from govsoc.classification.columns import ColumnClassifier, ColumnSample
 from govsoc.classification.sources.base import Skipped, TableSample, named
 from govsoc.classification.sources.charset import Tally, Undecodable, bom_charset, guess_charset, tallied
 from govsoc.classification.sources.json_records import flatten, json_document, json_lines, record_columns
@@ -69,6 +70,16 @@ READ_LIMIT: Final = 16 * 1024 * 1024
 def _has_value(cell: str) -> bool:
     """Whether a recognizer finds a value in ``cell``: nothing a column name holds."""
     return bool(scanner().scan(cell))
+
+
+@lru_cache(maxsize=1)
+def _classifier() -> ColumnClassifier:
+    return ColumnClassifier(scanner())
+
+
+def _names_column(cell: str) -> bool:
+    """Whether ``cell`` names a column a recognizer knows strongly (姓名, 身份证号, sfzh)."""
+    return "strong" in _classifier().name_context(cell).values()
 
 
 @contextmanager
@@ -165,7 +176,8 @@ class FileSource:
             for row in islice(rows_read, HEAD_ROWS):
                 head.append(row)
                 lines.append(width.last)
-            header, data, headed = split_head(head, lines, has_value=_has_value, width=width, skips=skips)
+            header, data, headed = split_head(head, lines, has_value=_has_value, width=width, skips=skips,
+                                                names_column=_names_column)
             names.extend(header)
             for line, index, length in held:
                 _too_long(skips, names, line, index, length)
@@ -211,7 +223,8 @@ class FileSource:
                 renamed: list[str] = []
                 title = named(sheet.title, renamed)
                 header, data, headed = split_head(head, list(range(1, len(head) + 1)), has_value=_has_value,
-                                                  width=width, skips=skips, unit="row", where=f"sheet {title}: ")
+                                                  width=width, skips=skips, unit="row", where=f"sheet {title}: ",
+                                                  names_column=_names_column)
                 rows, total = reservoir(chain(data, cells), self.sample)
                 columns = _columns(str(path), width.names(header), rows, total, renamed)
                 skips.renamed(renamed)

@@ -6,10 +6,12 @@ then the column names, then the data. The first HEAD_ROWS rows are read before a
 Title rows open the file: rows that fill at most half the widest row's cells (one cell at least
 counts as a title) and hold no value (a recognizer's hit, a number, a date). The header is the first
 row, among them or just after them, whose cells are all short non-numeric text holding no value and
-that fills more than half the widest row; failing that, the first such row of two cells or more (a
-header short of names, see below); failing that there is no header: the rows after the titles are
-data, in columns column_1, column_2 ... A file whose first row is the header, or data, reads as
-before. Title rows are reported once (their lines, and the header's) and not classified.
+that fills more than half the widest row, or that holds no value and names a column a recognizer
+knows (姓名, 身份证号 beside years or months: 姓名,身份证号,2023,2024; or beside a long name);
+failing that, the first such row of two cells or more (a header short of names, see below);
+failing that there is no header: the rows after the titles are data, in columns column_1,
+column_2 ... A file whose first row is the header, or data, reads as before. Title rows are
+reported once (their lines, and the header's) and not classified.
 
 Hand-made exports are not always square: a header that lacks its last names leaves cells past it in
 every row. Those cells are data like any other: each position past the header becomes a column of
@@ -76,9 +78,11 @@ class Width:
                 + ("; is the header short of names?" if headed else ""))
 
 
-def find_header(head: list[list[str]], has_value: Callable[[str], bool]) -> tuple[int, bool]:
+def find_header(head: list[list[str]], has_value: Callable[[str], bool],
+                names_column: Callable[[str], bool] = lambda cell: False) -> tuple[int, bool]:
     """(how many title rows open ``head``, the file's first rows; whether the row after them is the
-    header): the module docstring says how they are told apart."""
+    header): the module docstring says how they are told apart. ``names_column``: whether a cell is
+    a column name a recognizer knows (姓名, 身份证号, sfzh)."""
     counts = [sum(1 for cell in row if cell.strip()) for row in head]
     widest = max(counts, default=0)
     half = widest // 2
@@ -86,6 +90,11 @@ def find_header(head: list[list[str]], has_value: Callable[[str], bool]) -> tupl
     for i, row in enumerate(head):
         filled = [cell.strip() for cell in row if cell.strip()]
         plain = not any(_NUMBER.fullmatch(cell) or has_value(cell) for cell in filled)
+        if counts[i] > half and not any(has_value(cell) for cell in filled) \
+                and any(names_column(cell) for cell in filled if not _NUMBER.fullmatch(cell)):
+            # a row naming a known column is the header, beside years or months (姓名,身份证号,2023,2024:
+            # R15c-1) and long names (a column's definition in its name: R15c-14)
+            return i, True
         if plain and filled and all(len(cell) <= NAME_LIMIT for cell in filled):
             if counts[i] > half:
                 return i, True
@@ -97,12 +106,13 @@ def find_header(head: list[list[str]], has_value: Callable[[str], bool]) -> tupl
 
 
 def split_head(head: list[list[str]], lines: list[int], *, has_value: Callable[[str], bool], width: Width,
-               skips: Skips, unit: str = "line", where: str = "") -> tuple[list[str], list[list[str]], bool]:
+               skips: Skips, unit: str = "line", where: str = "",
+               names_column: Callable[[str], bool] = lambda cell: False) -> tuple[list[str], list[list[str]], bool]:
     """(column names, the data rows of ``head``, whether a header was found) for the file's first
     rows ``head`` starting on ``lines``; title rows are reported to ``skips`` (``where`` before the
     reason: a sheet's name), and ``width`` learns the header's width (the data rows of ``head``
     noted against it)."""
-    at, headed = find_header(head, has_value)
+    at, headed = find_header(head, has_value, names_column)
     if headed:
         header, data = head[at], head[at + 1:]
     else:

@@ -195,3 +195,22 @@ def test_every_head_row_is_a_title_the_header_or_data(head: list[list[str]]) -> 
     assert skips.count == (1 if titles else 0)
     if not headed:
         assert header == [f"column_{i + 1}" for i in range(len(data[0]) if data else 0)]
+
+
+@pytest.mark.parametrize("extra", [
+    ["2023", "2024"],                 # R15c-1: a subsidy per year
+    ["1", "2", "3"],                  # monthly columns written as numbers
+    ["2024-01", "2024-02"],
+    ["家庭人均月收入（元）（含工资性收入、经营性收入、财产性收入和转移性收入，不含政府发放的各类优待抚恤金、低保金）"],  # R15c-14
+])
+def test_a_header_naming_known_columns_beside_numbers_or_a_long_name_is_the_header(tmp_path: Path,
+                                                                                   extra: list[str]) -> None:
+    """F15j's header search took a row holding a number or a date, or a name over 64 characters,
+    for data: 姓名,身份证号码,2023,2024 lost its header, 姓名 went untagged and the table fell from
+    4级 to 3级, silently (R15c-1, -14). A row that names a column a recognizer knows is the header."""
+    rows = [[NAMES[i % 8], NUMBERS[i], *("350" for _ in extra)] for i in range(40)]
+    lines = [",".join(["姓名", "身份证号码", *extra])] + [",".join(r) for r in rows]
+    (tmp_path / "pivot.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    inventory = _scan(tmp_path / "pivot.csv")
+    assert _tagged(inventory) == {"姓名": "cn_person_name", "身份证号码": "cn_resident_id"}
+    assert inventory.tables[0].rows == 40 and inventory.tables[0].level == "G4"
