@@ -201,7 +201,8 @@ def test_every_head_row_is_a_title_the_header_or_data(head: list[list[str]]) -> 
     ["2023", "2024"],                 # R15c-1: a subsidy per year
     ["1", "2", "3"],                  # monthly columns written as numbers
     ["2024-01", "2024-02"],
-    ["家庭人均月收入（元）（含工资性收入、经营性收入、财产性收入和转移性收入，不含政府发放的各类优待抚恤金、低保金）"],  # R15c-14
+    # R15c-14: a column's definition in its name
+    ["家庭人均月收入（元）（含工资性收入、经营性收入、财产性收入和转移性收入，不含政府发放的各类优待抚恤金、低保金）"],
 ])
 def test_a_header_naming_known_columns_beside_numbers_or_a_long_name_is_the_header(tmp_path: Path,
                                                                                    extra: list[str]) -> None:
