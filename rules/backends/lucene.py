@@ -65,9 +65,11 @@ _OPS = SigmaCompareExpression.CompareOperators
 #: Every document, and none (a purely negative group matches nothing in query_string).
 _EVERYTHING = "*:*"
 _NOTHING = "(NOT *:*)"
-#: The longest bounded repetition ({m,n}, n above this) sent to Elasticsearch as it is: the node
-#: refused [^"]{0,64} before a word as too complex to determinize.
-_MAX_BOUNDED = 32
+#: The longest bounded repetition ({m,n} or {n}, n above this) sent to Elasticsearch as it is: the
+#: node refused [^"]{0,64} before a word as too complex to determinize, and [ab]*a[ab]{12}: a count
+#: after text its repeated part can also match makes the automaton remember every position among
+#: the last n, 2^n states; it builds 2^8. A longer count goes as a superset checked exactly.
+_MAX_BOUNDED = 8
 #: The longest Lucene regexp with loops sent as it is. Elasticsearch builds a regexp's automaton
 #: on every shard (a daily index each): the egov pack's SQL injection patterns (300-600
 #: characters, overlapping loops such as a comment's [^*/]*) cost 0.5-3 s a shard each, and the
