@@ -37,7 +37,7 @@ from typing import Any, Final
 
 from govsoc.classification.columns import ColumnClassifier, ColumnSample
 from govsoc.classification.sources.base import Skipped, TableSample, named
-from govsoc.classification.sources.charset import Tally, Undecodable, bom_charset, guess_charset, tallied
+from govsoc.classification.sources.charset import COUNTED, Tally, Undecodable, evidence, first_charset, tallied
 from govsoc.classification.sources.json_records import flatten, json_document, json_lines, record_columns
 from govsoc.classification.sources.layout import HEAD_ROWS, Width, split_head
 from govsoc.classification.sources.sampling import SEED, reservoir
@@ -150,21 +150,25 @@ class FileSource:
 
     def _delimited(self, path: Path, delimiter: str) -> Iterator[TableSample]:
         # streamed, never read whole (exports run to gigabytes). The charset: a BOM's (UTF-8, -16,
-        # -32); else UTF-8 while the text holds nothing else, re-read as GB18030 from the start when
-        # an undecodable byte comes before any non-ASCII UTF-8 (an export whose first MiB is ASCII)
-        with path.open("rb") as raw:
-            head = raw.read(1 << 20)
-        encoding = bom_charset(head) or guess_charset(head)
-        if encoding == "utf-8":
+        # -32); else UTF-8 while the text holds nothing else, decided again on the file's evidence
+        # (charset.Evidence) and re-read from the start at the first byte that is not UTF-8
+        encoding, found = first_charset(path)
+        if encoding == "utf-8-sig" and found is None:
             try:
-                yield self._read_delimited(path, delimiter, "utf-8-sig", "strict")
+                yield self._read_delimited(path, delimiter, encoding, "strict")
                 return
-            except Undecodable as e:
-                encoding = "utf-8-sig" if e.utf8_seen else "gb18030"
-        yield self._read_delimited(path, delimiter, encoding, "replace")
+            except Undecodable:
+                found = evidence(path)
+                encoding = found.charset()
+        doubt = found.doubt() if found else None
+        yield self._read_delimited(path, delimiter, "utf-8-sig" if encoding == "utf-8" else encoding, COUNTED,
+                                   doubt)
 
-    def _read_delimited(self, path: Path, delimiter: str, encoding: str, errors: str) -> TableSample:
+    def _read_delimited(self, path: Path, delimiter: str, encoding: str, errors: str,
+                        doubt: str | None = None) -> TableSample:
         skips = Skips(str(path))
+        if doubt:
+            skips.add(doubt)
         tally = Tally()
         with path.open(encoding=encoding, errors=errors, newline="") as f, _field_limit(READ_LIMIT):
             reader = csv.reader(tallied(f, tally), delimiter=delimiter)
