@@ -12,16 +12,17 @@ is not text in that charset.
 from __future__ import annotations
 
 import codecs
+import io
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Final, TextIO
 
 from govsoc.core.errors import ConfigError, Location
 
 __all__ = ["BAD_SHARE", "BOMS", "BIG5", "EVIDENCE", "Evidence", "Tally", "Undecodable", "bom_charset", "evidence",
-           "first_charset", "tallied"]
+           "first_charset", "open_text", "tallied", "utf16_without_bom"]
 
 #: BOMs, longest first (UTF-32 LE's starts with UTF-16 LE's): what Excel's "Unicode text" writes.
 BOMS: Final = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
@@ -41,6 +42,8 @@ UTF8_MARGIN: Final = 10
 #: characters of nearly every Chinese name and address: none of 3,000 Faker zh_CN people) before the
 #: reading is doubted: Big5 text read as GB18030 gives 42 % (Faker zh_TW), UTF-8 text 60 %.
 RARE_SHARE: Final = 0.2
+#: Bytes of the head that tell UTF-16 without a BOM.
+UTF16_HEAD: Final = 64 * 1024
 #: Bytes read at a time (and the head that may choose UTF-8 on its own).
 CHUNK: Final = 1 << 20
 COUNTED: Final = "govsoc.counted"
@@ -142,8 +145,8 @@ def first_charset(path: Path) -> tuple[str, Evidence | None]:
     ``evidence(path)``, so a GBK body under a UTF-8 BOM (what a tool that only prepends the BOM
     leaves) is read as GB18030. Any other file is decided now on its Evidence."""
     with path.open("rb") as raw:
-        head = raw.read(4)
-    named = bom_charset(head)
+        head = raw.read(UTF16_HEAD)
+    named = bom_charset(head) or utf16_without_bom(head)
     if named:
         return named, None
     found = evidence(path, chunks=1)
@@ -151,6 +154,31 @@ def first_charset(path: Path) -> tuple[str, Evidence | None]:
         return "utf-8-sig", None
     found = found if found.non_ascii >= EVIDENCE else evidence(path)
     return found.charset(), found
+
+
+def utf16_without_bom(head: bytes) -> str | None:
+    """"utf-16-le" or "-be" when ``head`` is UTF-16 text without its BOM: ASCII characters (digits,
+    delimiters, line ends) put a NUL at every other byte, on one side only, and the text decodes to
+    printable characters; else None."""
+    head = head[:len(head) & ~1]
+    if len(head) < 16:
+        return None
+    odd, even = head[1::2].count(0) / (len(head) / 2), head[0::2].count(0) / (len(head) / 2)
+    codec = "utf-16-le" if odd >= 0.3 > 100 * even else "utf-16-be" if even >= 0.3 > 100 * odd else None
+    if codec is None:
+        return None
+    text = head.decode(codec, "replace")
+    shown = sum(c.isprintable() or c in "\t\r\n" for c in text)
+    return codec if shown >= 0.99 * len(text) else None
+
+
+def open_text(path: Path, encoding: str, errors: str) -> TextIO:
+    """``path`` as text (newline="" for the csv module). A UTF-8 BOM before a body decided to be
+    in another charset (a tool that only prepended it) is left out, not read as GB18030."""
+    raw = path.open("rb")
+    if encoding != "utf-8-sig" and raw.read(len(codecs.BOM_UTF8)) != codecs.BOM_UTF8:
+        raw.seek(0)
+    return io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline="")
 
 
 def _count(error: UnicodeError) -> tuple[str, int]:

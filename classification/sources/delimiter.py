@@ -23,12 +23,13 @@ HEAD: Final = 16 * 1024
 
 def sniffed(text: TextIO, expected: str) -> str | None:
     """The delimiter ``text`` uses when its first row is one cell under ``expected`` and another
-    of CANDIDATES splits it, else None. ``text`` is left at its start (it is read from there)."""
+    of CANDIDATES splits it, else None. ``text`` is left where it was (it is read from there)."""
+    start = text.tell()  # not 0: a BOM left out by charset.open_text
     try:
         head = text.read(HEAD)
     except UnicodeDecodeError:  # a strict read: the reader will meet it and decide the charset
         head = ""
-    text.seek(0)
+    text.seek(start)
     if not head:
         return None
     cut = head if len(head) < HEAD else head[:max(head.rfind("\n"), 0)]  # whole lines only

@@ -37,7 +37,15 @@ from typing import Any, Final
 
 from govsoc.classification.columns import ColumnClassifier, ColumnSample
 from govsoc.classification.sources.base import Skipped, TableSample, named
-from govsoc.classification.sources.charset import COUNTED, Tally, Undecodable, evidence, first_charset, tallied
+from govsoc.classification.sources.charset import (
+    COUNTED,
+    Tally,
+    Undecodable,
+    evidence,
+    first_charset,
+    open_text,
+    tallied,
+)
 from govsoc.classification.sources.delimiter import sniffed
 from govsoc.classification.sources.json_records import flatten, json_document, json_lines, record_columns
 from govsoc.classification.sources.layout import HEAD_ROWS, Width, split_head
@@ -171,7 +179,7 @@ class FileSource:
         if doubt:
             skips.add(doubt)
         tally = Tally()
-        with path.open(encoding=encoding, errors=errors, newline="") as f, _field_limit(READ_LIMIT):
+        with open_text(path, encoding, errors) as f, _field_limit(READ_LIMIT):
             found = sniffed(f, delimiter)
             if found:
                 skips.add(f"delimited by {found!r}, not {delimiter!r} as its suffix says: read with {found!r}")

@@ -5,6 +5,7 @@ pair (石 = CA AF) is GB18030, and a U+FFFD that valid UTF-8 holds is text, not 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from pathlib import Path
@@ -119,3 +120,20 @@ def test_a_gb18030_reading_of_rare_characters_is_doubted_aloud(tmp_path: Path) -
     (tmp_path / "p.csv").write_bytes(odd + b",x\r\n" + data)
     inventory = _inventory(tmp_path / "p.csv")
     assert any("outside GB 2312" in s.reason and s.location.line is None for s in inventory.skipped)
+
+
+@pytest.mark.parametrize("data", [
+    # R15b-5: a tool that "converts to UTF-8" by prepending the BOM to a GBK body
+    lambda text: codecs.BOM_UTF8 + text.encode("gbk"),
+    # UTF-16 without a BOM (every ASCII character's other byte NUL), either byte order; R15-9's
+    # refusal of it as "not text" was a charset not tried
+    lambda text: text.encode("utf-16-le"),
+    lambda text: text.encode("utf-16-be"),
+])
+def test_a_body_in_another_charset_than_its_bom_or_no_bom_says_is_read(tmp_path: Path, data: object) -> None:
+    text = _rows([("xm", "sfzh", "sjhm", "sku"), *ROWS])
+    (tmp_path / "p.csv").write_bytes(data(text))  # type: ignore[operator]
+    (table,) = open_source(str(tmp_path / "p.csv")).tables()
+    assert [c.field for c in table.columns] == ["xm", "sfzh", "sjhm", "sku"]  # the BOM is not read as 锘
+    assert table.skipped_count == 0 and table.rows == len(ROWS)
+    assert _tagged(_inventory(tmp_path / "p.csv")) == EXPECTED
