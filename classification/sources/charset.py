@@ -102,10 +102,11 @@ class Evidence:
         self.big5_bad += self._big5.decode(chunk, final).count("\ufffd")
 
     def charset(self) -> str:
-        """"utf-8" when the UTF-8 reading is clean or wins by UTF8_MARGIN; else BIG5 when the
+        """"utf-8" when the UTF-8 reading is clean, wins by UTF8_MARGIN or leaves no more bytes
+        undecodable than GB18030 (a stray byte among ASCII says nothing of GBK); else BIG5 when the
         GB18030 reading is doubtful (see doubt) and Big5 decodes it with no more bad bytes; else
         "gb18030"."""
-        if self.utf8_chars >= UTF8_MARGIN * self.utf8_bad:
+        if self.utf8_chars >= UTF8_MARGIN * self.utf8_bad or self.utf8_bad <= self.gb_bad:
             return "utf-8"
         if self._rare() and self.big5_bad <= self.gb_bad:
             return BIG5

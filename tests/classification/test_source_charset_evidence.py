@@ -137,3 +137,16 @@ def test_a_body_in_another_charset_than_its_bom_or_no_bom_says_is_read(tmp_path:
     assert [c.field for c in table.columns] == ["xm", "sfzh", "sjhm", "sku"]  # the BOM is not read as 锘
     assert table.skipped_count == 0 and table.rows == len(ROWS)
     assert _tagged(_inventory(tmp_path / "p.csv")) == EXPECTED
+
+
+@pytest.mark.parametrize("tail, charset", [
+    ("", "utf-8"),                       # one stray byte among ASCII: nothing says GBK
+    ("张三,李四,王五\r\n", "utf-8"),      # five UTF-8 characters after it: too few for the margin alone
+    ("张三,李四,王五\r\n", "gb18030"),    # the same in GBK: UTF-8 leaves more bytes undecodable
+])
+def test_little_evidence_goes_to_the_reading_with_fewer_bad_bytes(tmp_path: Path, tail: str, charset: str) -> None:
+    from govsoc.classification.sources.charset import evidence
+
+    path = tmp_path / "p.csv"
+    path.write_bytes(ASCII_HEAD.encode() + b"Jos\xe9,1\r\n" + tail.encode("gbk" if charset == "gb18030" else "utf-8"))
+    assert evidence(path).charset() == charset
