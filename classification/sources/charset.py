@@ -38,6 +38,11 @@ EVIDENCE: Final = 256 * 1024
 #: (a GB 2312 pair with lead C2-DF and trail A1-BF, 石 CA AF, is a valid UTF-8 pair; 0.15-0.5 in the
 #: R15b corpora), while a UTF-8 file with stray bytes has thousands per bad byte.
 UTF8_MARGIN: Final = 10
+#: Share of the non-ASCII bytes in valid 3-byte UTF-8 sequences (CJK) that makes a file UTF-8 whatever
+#: else it holds (a cell of cp1252 text: R15b-3's quoted_latin1_head.csv, 29 % in its first MiB, 40 %
+#: whole): GBK text forms them by chance, 2 % of its non-ASCII bytes (Faker zh_CN), 10 % in R15b's
+#: 100-name corpus; Big5 under 1 %.
+WIDE_SHARE: Final = 0.25
 #: Share of the characters a GB18030 reading gives that may fall outside GB 2312 (the 6,763
 #: characters of nearly every Chinese name and address: none of 3,000 Faker zh_CN people) before the
 #: reading is doubted: Big5 text read as GB18030 gives 42 % (Faker zh_TW), UTF-8 text 60 %.
@@ -73,6 +78,7 @@ class Evidence:
 
     non_ascii: int = 0
     utf8_chars: int = 0  # valid multi-byte UTF-8 sequences
+    utf8_wide: int = 0  # of which 3 bytes long or more: CJK
     utf8_bad: int = 0  # U+FFFD the UTF-8 decoder made
     gb_chars: int = 0
     gb_bad: int = 0
@@ -92,7 +98,10 @@ class Evidence:
         text = self._utf8.decode(chunk, final)
         bad = text.count("\ufffd") - chunk.count("\ufffd".encode())  # a U+FFFD the file holds is text
         self.utf8_bad += bad
-        self.utf8_chars += max(0, len(text) - ascii_bytes - bad)
+        chars = max(0, len(text) - ascii_bytes - bad)
+        self.utf8_chars += chars
+        # 2 bytes a character, 3 a wide one (4-byte ones count as wide too): in C, no per-character test
+        self.utf8_wide += max(0, len(text.encode()) - 3 * bad - ascii_bytes - 2 * chars)
         text = self._gb.decode(chunk, final)
         bad = text.count("\ufffd") - chunk.count("\ufffd".encode("gb18030"))
         self.gb_bad += bad
@@ -106,7 +115,8 @@ class Evidence:
         undecodable than GB18030 (a stray byte among ASCII says nothing of GBK); else BIG5 when the
         GB18030 reading is doubtful (see doubt) and Big5 decodes it with no more bad bytes; else
         "gb18030"."""
-        if self.utf8_chars >= UTF8_MARGIN * self.utf8_bad or self.utf8_bad <= self.gb_bad:
+        if (self.utf8_chars >= UTF8_MARGIN * self.utf8_bad or self.utf8_bad <= self.gb_bad
+                or 3 * self.utf8_wide >= WIDE_SHARE * self.non_ascii):
             return "utf-8"
         if self._rare() and self.big5_bad <= self.gb_bad:
             return BIG5
@@ -204,6 +214,7 @@ class Tally:
     replaced: int = 0
     nul: int = 0
     first_bad: int | None = None
+    bad_lines: int = 0
     lf: int = 0
     cr: int = 0
     non_ascii: bool = False
@@ -226,17 +237,21 @@ class Tally:
         self.nul += line.count("\x00")
         placed = min(line.count("\ufffd"), self.replaced - self._placed)
         self._placed += placed
-        if self.first_bad is None and (placed or "\x00" in line):
-            self.first_bad = self.next_line()
+        if placed or "\x00" in line:
+            self.bad_lines += 1
+            if self.first_bad is None:
+                self.first_bad = self.next_line()
 
     def judge(self, path: Path, encoding: str) -> str | None:
-        """Refuse the file (ConfigError) when over BAD_SHARE of it is U+FFFD or NUL; else the
-        reason to list a few replaced bytes under (None: there were none)."""
+        """Refuse the file (ConfigError) when over BAD_SHARE of its characters and of its lines hold
+        U+FFFD or NUL (a few long cells in another charset do not refuse the rest); else the reason
+        to list a few replaced bytes under (None: there were none)."""
         if not self.bad:
             return None
+        lines = max(self.next_line() - 1, 1)
         what = (f"{self.bad:,} of {self.chars:,} characters read as {encoding} are undecodable bytes (U+FFFD) "
-                f"or NUL, the first on line {self.first_bad}")
-        if self.bad > BAD_SHARE * self.chars:
+                f"or NUL, on {self.bad_lines:,} of {lines:,} lines, the first on line {self.first_bad}")
+        if self.bad > BAD_SHARE * self.chars and self.bad_lines > BAD_SHARE * lines:
             raise ConfigError(f"{what}: not text in this charset (binary, or saved in another one); "
                               "not classified", location=Location(path=str(path)))
         return f"{what}: those cells classified with the replacement"

@@ -150,3 +150,18 @@ def test_little_evidence_goes_to_the_reading_with_fewer_bad_bytes(tmp_path: Path
     path = tmp_path / "p.csv"
     path.write_bytes(ASCII_HEAD.encode() + b"Jos\xe9,1\r\n" + tail.encode("gbk" if charset == "gb18030" else "utf-8"))
     assert evidence(path).charset() == charset
+
+
+def test_a_cp1252_cell_before_utf8_rows_is_one_bad_line_not_the_file(tmp_path: Path) -> None:
+    # R15b-3's variant: a 1 MB note in cp1252 heads a UTF-8 file of 3,000 people with addresses. Its
+    # bytes are far over 1 % of the file, but on one line of 3,002; the UTF-8 Chinese after it is
+    # far over what GBK forms by chance
+    note = "Résumé of the applicant, see the attached café receipt. " * 18_000
+    rows = [(name, sfzh, sjhm, f"浙江省杭州市西湖区文三路{i}号") for i in range(75) for name, sfzh, sjhm, _ in ROWS]
+    data = (b"xm,sfzh,sjhm,dz\r\n" + f',,,"{note}"\r\n'.encode("cp1252") + _rows(rows).encode("utf-8"))
+    (tmp_path / "p.csv").write_bytes(data)
+    inventory = _inventory(tmp_path / "p.csv")
+    assert EXPECTED.items() <= _tagged(inventory).items() and inventory.tables[0].rows == 1 + len(rows)
+    replaced = [s for s in inventory.skipped if "U+FFFD" in s.reason]
+    assert [(s.location.line, "utf-8" in s.reason, "on 1 of 3,002 lines" in s.reason) for s in replaced] == [
+        (2, True, True)]
