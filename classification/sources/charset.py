@@ -279,5 +279,6 @@ def tallied(lines: Iterable[str], tally: Tally) -> Iterator[str]:
             yield line
     except UnicodeDecodeError:  # strict UTF-8 only; the decoder reads ahead of the lines given
         raise Undecodable() from None
-    finally:
-        _READING.tally = None
+    finally:  # run when the reading ends, or later when an early stop frees the generator
+        if getattr(_READING, "tally", None) is tally:
+            _READING.tally = None

@@ -3,9 +3,10 @@
 Each file is one table (each sheet, for XLSX; each table, for SQLite). Rows are sampled with a
 seeded reservoir (Algorithm R) so that a large file's sample covers it all, not its head, and
 the same file gives the same sample twice. CSV/TSV are read in the charset their BOM names (UTF-8,
-UTF-16 as Excel's "Unicode text", UTF-32), else as UTF-8 or, when that fails, GB18030 (what
-Chinese Excel and WPS export), also when the first non-UTF-8 byte comes after a long ASCII head. A
-file whose decoding is over 1 % U+FFFD or NUL is not text in that charset: refused, not graded.
+UTF-16 as Excel's "Unicode text", UTF-32), else in UTF-8, GB18030 (what Chinese Excel and WPS
+export) or Big5 as the evidence of the file's non-ASCII bytes says (sources/charset.py), with the
+delimiter the head shows when the suffix's splits nothing (sources/delimiter.py). A file whose
+decoding is over 1 % U+FFFD or NUL, on over 1 % of its lines, is not text in that charset: refused.
 
 Bulk work goes on past bad parts: a cell over MAX_CELL characters (128 KiB, the csv module's own
 default limit: a blob, a base64 attachment, a log dump) is left out of the sample, reported with its

@@ -165,3 +165,22 @@ def test_a_cp1252_cell_before_utf8_rows_is_one_bad_line_not_the_file(tmp_path: P
     replaced = [s for s in inventory.skipped if "U+FFFD" in s.reason]
     assert [(s.location.line, "utf-8" in s.reason, "on 1 of 3,002 lines" in s.reason) for s in replaced] == [
         (2, True, True)]
+
+
+def test_a_reading_left_early_does_not_stop_the_next_one_counting(tmp_path: Path) -> None:
+    # a reading that ends early (an unclosed quote) frees its generator later: its end must not
+    # stop the next file's replacements being counted (they decide refusal)
+    from govsoc.classification.sources.charset import COUNTED, Tally, open_text, tallied
+
+    (tmp_path / "a.csv").write_text("a\nb\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_bytes(b"x\n" * 10_000 + b"\xff\xfe\n" * 10)
+    tally = Tally()
+    with open_text(tmp_path / "a.csv", "utf-8", COUNTED) as a, open_text(tmp_path / "b.csv", "utf-8", COUNTED) as b:
+        first = tallied(a, Tally())
+        next(first)
+        second = tallied(b, tally)
+        next(second)
+        first.close()
+        for _ in second:
+            pass
+    assert tally.replaced == 20 and tally.first_bad == 10_001
