@@ -249,6 +249,7 @@ class Tally:
         if not self.bad:
             return None
         lines = max(self.next_line() - 1, 1)
+        encoding = "utf-8" if encoding == "utf-8-sig" else encoding  # the codec that strips a BOM is UTF-8
         what = (f"{self.bad:,} of {self.chars:,} characters read as {encoding} are undecodable bytes (U+FFFD) "
                 f"or NUL, on {self.bad_lines:,} of {lines:,} lines, the first on line {self.first_bad}")
         if self.bad > BAD_SHARE * self.chars and self.bad_lines > BAD_SHARE * lines:

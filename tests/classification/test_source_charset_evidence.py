@@ -184,3 +184,11 @@ def test_a_reading_left_early_does_not_stop_the_next_one_counting(tmp_path: Path
         for _ in second:
             pass
     assert tally.replaced == 20 and tally.first_bad == 10_001
+
+
+def test_the_charset_is_named_as_people_know_it(tmp_path: Path) -> None:
+    # "read as utf-8-sig" named Python's codec that strips a BOM, not the charset
+    (tmp_path / "p.csv").write_bytes(_rows([("xm", "sfzh", "sjhm", "sku"), *ROWS]).encode() + b"\xff\r\n")
+    (table,) = open_source(str(tmp_path / "p.csv")).tables()
+    (skip,) = table.skipped
+    assert "read as utf-8 are undecodable" in skip.reason
