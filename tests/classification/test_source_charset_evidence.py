@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from faker import Faker
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from govsoc.classification.grading import load_scheme
 from govsoc.classification.inventory import Inventory, build_inventory
@@ -192,3 +194,17 @@ def test_the_charset_is_named_as_people_know_it(tmp_path: Path) -> None:
     (table,) = open_source(str(tmp_path / "p.csv")).tables()
     (skip,) = table.skipped
     assert "read as utf-8 are undecodable" in skip.reason
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=3000), prefix=st.sampled_from([b"", codecs.BOM_UTF8, codecs.BOM_UTF16_LE,
+                                                              "姓名;身份证号\n".encode("gbk")]))
+def test_any_bytes_are_read_or_refused_by_name(tmp_path: Path, data: bytes, prefix: bytes) -> None:
+    # the charset and delimiter choice never fails otherwise than with ConfigError naming the file
+    from govsoc.core.errors import ConfigError
+
+    (tmp_path / "p.csv").write_bytes(prefix + data)
+    try:
+        list(open_source(str(tmp_path / "p.csv")).tables())
+    except ConfigError as e:
+        assert e.location is not None and e.location.path == str(tmp_path / "p.csv")
