@@ -8,18 +8,26 @@ do) together with its name, its comment and its table's name as context (Google 
 kind of recognizer          tagged when
 ==========================  =========================================================
 check character backed      hit ratio >= 0.10 and >= 5 hits (or all, if fewer values);
-                            >= 0.02 when the name says so; and, either way, at least half
-                            of the values that have the shape pass the check
+                            >= 0.02 when the name says so; and, either way, hits far
+                            above chance among the distinct candidates (below)
 shape only                  hit ratio >= 0.30; >= 0.10 when the name says so
 context only (names, ...)   the name says so and hit ratio >= 0.50
 ==========================  =========================================================
 
-A check character passes by chance in a share of the values that have a recognizer's shape
-(Luhn 1 in 10 of random digit runs, GB 11643 MOD 11-2 1 in 11 of 办件编号 = 区划代码 + date +
-sequence, GB 32100 1 in 31): a column of random 16-19-digit order numbers has ~10 % Luhn hits.
-So the hits are also compared with the values that have the shape (:data:`CHECKED_SHARE`, five
-times Luhn's chance rate): what clears that bar was written with the check, not found by it.
-A column whose name says so but whose hits fall under that bar is ``suspected``, for review.
+A check character passes by chance in a share of the numbers of a recognizer's form
+(:attr:`Recognizer.CHANCE`: Luhn 1 in 10 of random digit runs with an issuer's prefix, GB 11643
+MOD 11-2 1 in 11 of 办件编号 = 区划代码 + date + sequence): a column of random 16-19-digit order
+numbers has ~10 % Luhn hits (R15-2). So the hits are counted per candidate, not per value: each
+distinct number of the form, meeting all that ``validate`` asks but the check
+(:meth:`Recognizer.candidates`: issuer prefix and length and no ID number's form for a card; region
+and real date of birth for an ID number), placeholders (one digit repeated) and repeats left out.
+A cell listing seven order numbers is seven candidates, not one value with a 52 % chance of a hit
+(R15b-2); a payload's timestamp or an ID number is no card candidate, and cannot outweigh the
+cards beside it (R15b-1). The hits must be at least :data:`CHANCE_TIMES` the chance rate and so
+many that chance gives as many less than :data:`ALPHA` of the time (binomial tail; ALPHA_NAMED
+when the name says so). A column whose name says so but whose hits fail that is ``suspected``,
+for review; unless its candidates are spreadsheet numbers (15 significant digits kept: the check
+character lost, R15b-19), which a column whose name says so is tagged with, saying why.
 
 A name that says so with no value evidence (empty, hashed or encrypted columns) gives a
 ``suspected`` decision for review. Ambiguous abbreviations (xm 姓名/项目, dz 地址/电子,
@@ -37,10 +45,11 @@ names), the column's recognizer masks it as well.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Final, Literal
 
 from govsoc.classification.recognizer import Recognizer, masked_text
@@ -54,9 +63,18 @@ SAMPLE_SIZE: Final = 1000
 _SEGMENTS: Final = re.compile(r"(\.|\[\])")
 STRONG_RATIO: Final = 0.10
 STRONG_RATIO_NAMED: Final = 0.02
-#: Share of the values with a checksum recognizer's shape that must pass its check: well above
-#: the check's chance rate (Luhn 0.10, MOD 11-2 0.09, MOD 31 0.03), below real data's (~1.0).
-CHECKED_SHARE: Final = 0.5
+#: A checksum recognizer's hits must be at least this many times its check's chance rate
+#: (Recognizer.CHANCE) among its distinct candidates ...
+CHANCE_TIMES: Final = 2
+#: ... and chance alone must give as many so rarely (binomial tail): once in 10,000 columns, once
+#: in 100 where the column's name says so.
+ALPHA: Final = 1e-4
+ALPHA_NAMED: Final = 1e-2
+#: Significant digits a spreadsheet keeps of a number (Excel, IEEE 754 double): an ID number or a
+#: card stored as a number loses the rest, its check character with them.
+SIGNIFICANT: Final = 15
+#: How often a number of more than 15 digits has only zeros after the 15th by chance (16 digits).
+LOST_CHANCE: Final = 1 / 10
 SHAPE_RATIO: Final = 0.30
 SHAPE_RATIO_NAMED: Final = 0.10
 CONTEXT_RATIO: Final = 0.50
@@ -130,6 +148,8 @@ class _Candidate:
     hits: int
     name: Literal["strong", "weak", "none"]
     examples: list[str]
+    #: the recognizer's checks, when its candidates are taken with their check characters lost
+    lost: _Checks | None = None
 
 
 class ColumnClassifier:
@@ -218,24 +238,26 @@ class ColumnClassifier:
         passing = [_Candidate(self.scanner.recognizers[i], c, named.get(i, "none"), examples[i])
                    for i, c in counts.items()
                    if i not in against and _passes(self.scanner.recognizers[i], c, n, named.get(i, "none"))]
-        by_chance = _by_chance(passing, values, named)
+        checks = self._checks(passing, values, named, against)
+        by_chance = {i: e for i, e in checks.items() if not e.beyond_chance(named.get(i) == "strong")}
+        lost = [e for i, e in by_chance.items() if named.get(i) == "strong" and e.lost_checks(n)]
         passing = [c for c in passing if c.rec.id not in by_chance]
+        passing += [_Candidate(e.rec, e.lost_values, "strong", e.lost_examples, e) for e in lost]
         if passing:
             passing.sort(key=lambda c: (c.rec.checksum, c.name == "strong", c.hits), reverse=True)
             best = passing[0]
             runners = tuple((c.rec.id, round(c.hits / n, 3)) for c in passing[1:])
-            return replace(self._tagged(sample, best, n, runners), minors=minors[best.rec.id])
+            tagged = self._tagged(sample, best, n, runners, checks.get(best.rec.id))
+            return replace(tagged, minors=minors[best.rec.id])
         strong = [i for i, how in named.items() if how == "strong"]
-        chance = [i for i in strong if i in by_chance]
+        chance = [i for i in strong if i in by_chance and by_chance[i].candidates]
         if strong and (n == 0 or _opaque(values) or chance):
             rec = self.scanner.recognizers[(chance or strong)[0]]
             why = "values are hashed or encoded (pseudonymised?)"
             if n == 0:
                 why = "no values sampled"
             elif chance:
-                passed, shaped = by_chance[rec.id]
-                why = (f"only {passed} of the {shaped} sampled values with its shape pass its check"
-                       f" (under {CHECKED_SHARE:.0%}: a check passes by chance in some)")
+                why = by_chance[rec.id].why_chance()
             return ColumnDecision(dataset=sample.dataset, field=sample.field, comment=sample.comment,
                                   status="suspected", recognizer=rec.id, entity=rec.entity, confidence=0.3,
                                   sampled=n, hits=0, hit_ratio=0.0, name_match="strong", rows=sample.rows,
@@ -248,10 +270,21 @@ class ColumnClassifier:
                               + "".join(f"; {i} set aside: the name '{sample.field}' says the values are"
                                         " something else" for i in sorted(against) if counts[i]))
 
-    def _tagged(self, sample: ColumnSample, best: _Candidate, n: int,
-                runners: tuple[tuple[str, float], ...]) -> ColumnDecision:
+    def _checks(self, passing: list[_Candidate], values: Sequence[str], named: Mapping[str, str],
+                against: frozenset[str]) -> dict[str, _Checks]:
+        """The candidates and hits (:class:`_Checks`) of each checksum recognizer that passed its
+        ratio, and of each one the name strongly says (whose checks may all be lost)."""
+        recs = self.scanner.recognizers
+        asked = {c.rec.id for c in passing if c.rec.checksum}
+        asked |= {i for i, how in named.items() if how == "strong" and recs[i].checksum and i not in against}
+        return {i: _Checks.of(recs[i], values, context=i in named) for i in sorted(asked)}
+
+    def _tagged(self, sample: ColumnSample, best: _Candidate, n: int, runners: tuple[tuple[str, float], ...],
+                checks: _Checks | None = None) -> ColumnDecision:
         rec, ratio = best.rec, best.hits / n
-        if rec.checksum:
+        if best.lost is not None:
+            confidence, kind = 0.6, ""
+        elif rec.checksum:
             confidence = 0.7 + 0.3 * min(1.0, ratio / 0.9)
             kind = "validated (check character)"
         elif rec.needs_context:
@@ -265,6 +298,11 @@ class ColumnClassifier:
         said = {"strong": f"; the name '{sample.field}' says so", "weak": f"; the name '{sample.field}' may say so",
                 "none": ""}[best.name]
         reason = f"{best.hits} of {n} sampled values ({ratio:.1%}) are {kind} {rec.entity}{said}"
+        if best.lost is not None:
+            reason = (f"{best.hits} of {n} sampled values ({ratio:.1%}) are {rec.entity} with the digits after"
+                      f" the {SIGNIFICANT}th lost (stored as spreadsheet numbers?){said}")
+        if checks is not None:
+            reason += "; " + (checks.why_lost() if best.lost is not None else checks.why_checked())
         return ColumnDecision(dataset=sample.dataset, field=sample.field, comment=sample.comment, status="tagged",
                               recognizer=rec.id, entity=rec.entity, confidence=round(min(1.0, confidence), 3),
                               reason=reason, sampled=n, hits=best.hits, hit_ratio=round(ratio, 4),
@@ -302,19 +340,118 @@ def _passes(rec: Recognizer, hits: int, n: int, name: str) -> bool:
     return ratio >= (SHAPE_RATIO_NAMED if name == "strong" else SHAPE_RATIO)
 
 
-def _by_chance(passing: list[_Candidate], values: Sequence[str],
-               named: Mapping[str, str]) -> dict[str, tuple[int, int]]:
-    """Checksum recognizer id -> (hits, values with its shape) for the candidates whose hits are
-    under CHECKED_SHARE of the values that have its shape: a check passing by chance in a column
-    of look-alike numbers (R15-2), not values written with the check."""
-    found: dict[str, tuple[int, int]] = {}
-    for candidate in passing:
-        rec = candidate.rec
-        if rec.checksum:
-            shaped = sum(1 for v in values if rec.shaped(v, context=rec.id in named))
-            if candidate.hits < CHECKED_SHARE * shaped:
-                found[rec.id] = (candidate.hits, shaped)
-    return found
+def binomial_tail(k: int, n: int, p: float) -> float:
+    """P(X >= k) for X ~ Binomial(n, p): how often chance alone gives ``k`` or more hits among
+    ``n`` candidates that each pass with probability ``p``. Summed in log space from ``k`` up,
+    stopping where the terms no longer add to the sum (they fall from the mode on)."""
+    if k <= 0:
+        return 1.0
+    if k > n:
+        return 0.0
+    if p <= 0.0 or p >= 1.0:
+        return 0.0 if p <= 0.0 else 1.0
+    logs = (math.lgamma(n + 1), math.log(p), math.log1p(-p))
+    total = 0.0
+    for i in range(k, n + 1):
+        term = math.exp(logs[0] - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * logs[1] + (n - i) * logs[2])
+        total += term
+        if i > n * p and term <= total * 1e-15:
+            break
+    return min(1.0, total)
+
+
+def _placeholder(candidate: str) -> bool:
+    """One character repeated (0000000000000000000, 6666666666666666): a blank filled in."""
+    return candidate.count(candidate[0]) == len(candidate)
+
+
+def _spreadsheet_number(candidate: str) -> bool:
+    """A number of more than 15 digits of which only the first 15 are real: written with zeros
+    after the 15th (Excel shows and exports 110105194912310000 for 110105194912310021), or as the
+    exact value of the binary float a spreadsheet keeps (110105194912310016): the check
+    character, and the digits before it, are lost."""
+    if len(candidate) <= SIGNIFICANT or not candidate.isdigit():
+        return False
+    if candidate[SIGNIFICANT:].count("0") == len(candidate) - SIGNIFICANT:
+        return True
+    kept = float(candidate)
+    if int(kept) != int(candidate):
+        return False
+    mantissa = repr(kept).split("e")[0].replace(".", "").rstrip("0")
+    return len(mantissa) <= SIGNIFICANT
+
+
+@dataclass(slots=True)
+class _Checks:
+    """The check characters of one checksum recognizer over a column: its distinct candidates
+    (numbers of its form, :meth:`Recognizer.candidates`; placeholders left out), how many pass the
+    check, and how many are spreadsheet numbers whose check is lost (:func:`_spreadsheet_number`)."""
+
+    rec: Recognizer
+    candidates: int = 0
+    hits: int = 0
+    lost: int = 0
+    lost_values: int = 0
+    lost_examples: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, rec: Recognizer, values: Sequence[str], *, context: bool) -> _Checks:
+        """Count over ``values``: each distinct candidate once, however often it comes back."""
+        checks = cls(rec)
+        seen: set[str] = set()
+        for value in values:
+            lost_here = False
+            for candidate in rec.candidates(value, context=context):
+                if _placeholder(candidate):
+                    continue
+                if _spreadsheet_number(candidate):
+                    if not lost_here and len(checks.lost_examples) < EXAMPLES:
+                        checks.lost_examples.append(rec.mask(candidate))
+                    lost_here = True
+                    checks.lost += candidate not in seen
+                if candidate in seen:
+                    continue
+                seen.add(candidate)
+                checks.candidates += 1
+                checks.hits += rec.validate(candidate) is not None
+            checks.lost_values += lost_here
+        return checks
+
+    def beyond_chance(self, named: bool) -> bool:
+        """Whether the hits are more than the check passing by chance gives: at least
+        CHANCE_TIMES the chance rate of the candidates, and a binomial tail under ALPHA
+        (ALPHA_NAMED where the column's name says so)."""
+        return _beyond(self.hits, self.candidates, self.rec.CHANCE, ALPHA_NAMED if named else ALPHA)
+
+    def lost_checks(self, n: int) -> bool:
+        """Whether the candidates are spreadsheet numbers (their checks lost) beyond chance (a
+        number of 16 digits ends in 0 one time in 10, longer ones less often), in a share of the
+        ``n`` sampled values a named column needs."""
+        named_share = n > 0 and self.lost_values / n >= STRONG_RATIO_NAMED
+        return named_share and _beyond(self.lost, self.candidates, LOST_CHANCE, ALPHA_NAMED)
+
+    def _counted(self) -> str:
+        return f"{self.hits} of the {self.candidates} distinct numbers of its form pass its check"
+
+    def why_checked(self) -> str:
+        """The hits against chance, for a tagged column's reason."""
+        return f"{self._counted()} (by chance 1 in {round(1 / self.rec.CHANCE)})"
+
+    def why_chance(self) -> str:
+        """Why the hits are not taken, for a suspected column's reason."""
+        return (f"only {self._counted()}: no more than chance gives (1 in {round(1 / self.rec.CHANCE)}), "
+                "so the check passing proves nothing")
+
+    def why_lost(self) -> str:
+        """Why a column whose checks fail is still tagged (a spreadsheet kept 15 digits)."""
+        return (f"{self.lost} of the {self.candidates} distinct numbers of its form keep only {SIGNIFICANT} "
+                f"significant digits, so their check characters are lost ({self._counted()})")
+
+
+def _beyond(hits: int, candidates: int, chance: float, alpha: float) -> bool:
+    if candidates == 0 or hits < CHANCE_TIMES * chance * candidates:
+        return False
+    return binomial_tail(hits, candidates, chance) <= alpha
 
 
 def _opaque(values: Sequence[str]) -> bool:

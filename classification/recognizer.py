@@ -264,6 +264,10 @@ class Recognizer(ABC):
     level: ClassVar[str] = "G3"
     #: True when a check character backs the hit (GB 11643, GB 32100, Luhn ...).
     checksum: ClassVar[bool] = False
+    #: Of a checksum recognizer, the share of its candidates (:meth:`candidates`) whose check
+    #: passes by chance: Luhn and ISO 7064 MOD 11,10 one in 10, MOD 11 with an X (GB 11643,
+    #: GB 11714, ISO 3779) one in 11, GB 32100's MOD 31 one in 31.
+    CHANCE: ClassVar[float] = 1 / 10
     #: True when a hit counts only with context (a column name or keyword): bare 8-digit
     #: permit numbers, names, 15-digit legacy IDs. Set by itself when every pattern is
     #: context_only.
@@ -318,14 +322,27 @@ class Recognizer(ABC):
         without it."""
         return iter(self.find_folded(value if value.isascii() else normalize(value), context=context))
 
-    def shaped(self, value: str, *, context: bool = False) -> bool:
-        """Whether a pattern of this recognizer matches in ``value`` before ``validate`` is asked:
-        the value has the shape a hit needs (a column decision compares the hits with these
-        candidates, since a check character passes by chance in a share of them)."""
+    def unchecked(self, candidate: str) -> bool:
+        """Whether ``candidate`` (separators removed, upper-case) meets everything ``validate``
+        asks but the check character: an issuer prefix and length, a region and a real date.
+        The base class has no such test (the pattern is all the rest); a checksum recognizer
+        whose ``validate`` asks more overrides it."""
+        return True
+
+    def candidates(self, value: str, *, context: bool = False) -> Iterator[str]:
+        """The numbers in ``value`` (separators removed, upper-case) that could have passed the
+        check: each match of a pattern that :meth:`unchecked` accepts. A column decision compares
+        the hits with these, since a check character passes by chance in :attr:`CHANCE` of them."""
         if self.needs_context and not context:
-            return False
+            return
         text = value if value.isascii() else normalize(value)
-        return any(regex.search(text) for pattern, regex in self._compiled if context or not pattern.context_only)
+        for pattern, regex in self._compiled:
+            if pattern.context_only and not context:
+                continue
+            for m in regex.finditer(text):
+                candidate = m.group().translate(self._strip_table).upper()
+                if self.unchecked(candidate):
+                    yield candidate
 
     def find_folded(self, text: str, *, context: bool = False) -> list[Match]:
         """``find`` of a value that ``normalize`` has folded already (the scanner folds each

@@ -55,14 +55,20 @@ class BankCardRecognizer(Recognizer):
 
     def validate(self, candidate: str) -> str | None:
         """An issuer whose prefix and length fit, and the Luhn check."""
+        if not luhn_ok(candidate) or not self.unchecked(candidate):
+            return None
+        return f"{card_issuer(candidate)} prefix and length ({len(candidate)} digits), Luhn check"
+
+    def unchecked(self, candidate: str) -> bool:
+        """An issuer's prefix and length, and neither an ID number's form (region + a 19xx/20xx
+        date, or its check: an ID number, even an invalid one, rarely a card) nor a dated
+        order number in the Mastercard 2-series: all ``validate`` asks but the Luhn check."""
         scheme = card_issuer(candidate)
-        if scheme is None or not luhn_ok(candidate):
-            return None
+        if scheme is None:
+            return False
         if len(candidate) == 18 and (ID_SHAPED.match(candidate) or id_checked(candidate)):
-            return None  # region + a 19xx/20xx date: an ID number (even an invalid one), rarely a card
-        if scheme == "Mastercard" and _DATED.match(candidate):
-            return None
-        return f"{scheme} prefix and length ({len(candidate)} digits), Luhn check"
+            return False
+        return not (scheme == "Mastercard" and _DATED.match(candidate))
 
     def screen(self, candidates: list[str]) -> list[bool] | None:
         """The Luhn check of every candidate at once (validate requires it): most card-like

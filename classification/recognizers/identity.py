@@ -31,6 +31,7 @@ __all__ = [
     "ResidentIdRecognizer", "LegacyResidentIdRecognizer", "ForeignPermanentResidentIdRecognizer",
     "DisabilityCertificateRecognizer", "MilitaryIdRecognizer", "PassportRecognizer", "HkMacauPermitRecognizer",
     "TaiwanPermitRecognizer", "MainlandTravelPermitRecognizer", "birth_date", "ID_SHAPED", "MINOR", "id_checked",
+    "id18_unchecked",
 ]
 
 _DATE8: Final = r"(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
@@ -117,6 +118,15 @@ def _why_id18(number: str, what: str) -> str | None:
     return why + MINOR if _fourteenth(born) > today else why
 
 
+def id18_unchecked(number: str) -> bool:
+    """An 18-character number's region prefix and a real date of birth, not in the future and
+    not before BIRTH_YEAR_FLOOR: all ``_why_id18`` asks but the MOD 11-2 check character."""
+    if number[:2] not in PROVINCE_CODES or not number[6:14].isdigit():
+        return False
+    born = _calendar_date(number[6:14])
+    return born is not None and BIRTH_YEAR_FLOOR <= born.year and born <= _today()
+
+
 #: The first two digits -> how a reason begins ("HK residence permit region " ...; "region " else).
 _WHERE: Final = {"81": "HK residence permit region ", "82": "Macau residence permit region ",
                  "83": "Taiwan residence permit region "}
@@ -201,10 +211,15 @@ class ResidentIdRecognizer(Recognizer):
                 Pattern("18-digit GB 11643 number in 6-8-4 groups", NOT_BEFORE + ID18_GROUPED + NOT_AFTER, 0.5,
                         shapes=(SHAPES[1],)))
     CONTEXT = _ID_CONTEXT
+    CHANCE = 1 / 11
 
     def validate(self, candidate: str) -> str | None:
         """Region prefix, real date of birth not in the future, MOD 11-2 check character."""
         return _why_id18(candidate, _PERMITS.get(candidate[:2], ""))
+
+    def unchecked(self, candidate: str) -> bool:
+        """Region prefix and a real date of birth: all ``validate`` asks but MOD 11-2."""
+        return id18_unchecked(candidate)
 
     def validate_many(self, candidates: list[str]) -> list[str | None]:
         """``validate`` of every candidate at once (see :func:`_why_id18_many`): a table's ID
@@ -258,14 +273,17 @@ class ForeignPermanentResidentIdRecognizer(Recognizer):
     PATTERNS = (Pattern("18-digit 2023 card number",
                         NOT_BEFORE + r"9\d{5}" + _DATE8 + r"\d{3}[0-9Xx]" + NOT_AFTER, 0.5),)
     CONTEXT = ("永久居留", "永居证", "permanent_resident")
+    CHANCE = 1 / 11
 
     def validate(self, candidate: str) -> str | None:
         """Issuing province, real date of birth, MOD 11-2 check character."""
-        if candidate[1:3] not in PROVINCE_CODES or birth_date(candidate[6:14]) is None:
-            return None
-        if not resident_id_ok(candidate):
+        if not self.unchecked(candidate) or not resident_id_ok(candidate):
             return None
         return f"issued in region {candidate[1:3]}, real birth date, MOD 11-2 check character {candidate[17]}"
+
+    def unchecked(self, candidate: str) -> bool:
+        """Issuing province and a real date of birth: all ``validate`` asks but MOD 11-2."""
+        return candidate[1:3] in PROVINCE_CODES and birth_date(candidate[6:14]) is not None
 
 
 @register("cn_disability_certificate")
@@ -283,11 +301,17 @@ class DisabilityCertificateRecognizer(Recognizer):
     TRIGGER = r"\d{17}[\dXx]\d"
     PATTERNS = (Pattern("ID number + category + grade", NOT_BEFORE + ID18 + r"[1-7][1-4]" + NOT_AFTER, 0.5),)
     CONTEXT = ("残疾", "cjrzh", "disability")
+    CHANCE = 1 / 11
 
     def validate(self, candidate: str) -> str | None:
         """The embedded ID number validates; category 1-7, grade 1-4."""
         why = _why_id18(candidate[:18], "")
         return None if why is None else f"{why}; category {candidate[18]} grade {candidate[19]}"
+
+    def unchecked(self, candidate: str) -> bool:
+        """The embedded ID number's region and date of birth (the pattern holds the category
+        and grade): all ``validate`` asks but MOD 11-2."""
+        return id18_unchecked(candidate[:18])
 
 
 @register("cn_military_id")

@@ -53,6 +53,7 @@ class UsccRecognizer(Recognizer):
                         NOT_BEFORE + r"[1-9ANY][1-9]\d{6}" + _USCC_CHAR + r"{10}" + NOT_AFTER, 0.5,
                         layout=r"(?<![0a])[0a]0{7}[0a]{10}(?![0a])"),)
     CONTEXT = ("tyshxydm", "shxydm", "uscc", "credit_code", "统一社会信用代码", "信用代码", "nsrsbh", "纳税人识别号")
+    CHANCE = 1 / 31
 
     def validate(self, candidate: str) -> str | None:
         """Region prefix, embedded organisation code check and the MOD 31 check character."""
@@ -90,6 +91,7 @@ class OrganisationCodeRecognizer(Recognizer):
         Pattern("XXXXXXXXC", NOT_BEFORE + r"[0-9A-Z]{8}[0-9X]" + NOT_AFTER, 0.2, context_only=True),
     )
     CONTEXT = ("zzjgdm", "org_code", "organization_code", "组织机构代码", "机构代码")
+    CHANCE = 1 / 11
 
     def validate(self, candidate: str) -> str | None:
         """The GB 11714 check character, and at least five digits in the body."""

@@ -58,6 +58,7 @@ class VinRecognizer(Recognizer):
     TRIGGER = r"[A-HJ-NPR-Z0-9]{17}"
     PATTERNS = (Pattern("17 characters", NOT_BEFORE + r"[A-HJ-NPR-Z0-9]{17}" + NOT_AFTER, 0.3),)
     CONTEXT = ("vin", "clsbdh", "车架号", "车辆识别代号")
+    CHANCE = 1 / 11
 
     def validate(self, candidate: str) -> str | None:
         """Letters and digits both present, and the ISO 3779 check character."""

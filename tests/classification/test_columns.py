@@ -124,7 +124,7 @@ def test_a_named_column_whose_checks_pass_by_chance_is_suspected() -> None:
     """A column named 银行卡号 of serial numbers that pass Luhn by chance: for review, not tagged."""
     d = CLASSIFIER.decide(ColumnSample(dataset="t", field="银行卡号", values=_card_shaped_serials(random.Random(3))))
     assert (d.status, d.recognizer) == ("suspected", "cn_bank_card")
-    assert "of the 500 sampled values with its shape pass its check" in d.reason
+    assert "of the 500 distinct numbers of its form pass its check" in d.reason
 
 
 @pytest.mark.parametrize("values, expected", [
