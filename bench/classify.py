@@ -271,6 +271,7 @@ from pathlib import Path
 
 from govsoc.classification.columns import ColumnClassifier
 from govsoc.classification.evaluation import (
+    chance_columns,
     format_table,
     labelled_columns,
     labelled_values,
@@ -415,7 +416,8 @@ def evaluation(per_type: int, seeds: Sequence[int]) -> str:
         scores = score_values(scanner, items)
         rate, kinds = negative_false_positive_rate(scanner, items)
         negatives = sum(1 for i in items if i.label is None)
-        total, per_column = score_columns(ColumnClassifier(scanner), labelled_columns(seed=seed))
+        columns = labelled_columns(seed=seed) + chance_columns(seed=seed)
+        total, per_column = score_columns(ColumnClassifier(scanner), columns)
         lines += [f"== values, seed {seed}: {per_type} positives per recognizer, {negatives} adversarial negatives",
                   format_table(scores, checksum),
                   f"false positives on negatives: {rate:.3%} {kinds or ''}",

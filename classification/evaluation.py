@@ -31,8 +31,8 @@ from govsoc.classification.scanner import Scanner
 if TYPE_CHECKING:
     from faker import Faker
 
-__all__ = ["Labelled", "Score", "labelled_values", "labelled_columns", "score_values", "score_columns",
-           "negative_false_positive_rate", "format_table"]
+__all__ = ["Labelled", "Score", "labelled_values", "labelled_columns", "chance_columns", "score_values",
+           "score_columns", "negative_false_positive_rate", "format_table"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -457,6 +457,33 @@ def labelled_columns(seed: int = 15, rows: int = 200) -> list[tuple[ColumnSample
             values = [v if rng.random() > 0.05 else f"请联系{positives['cn_mobile'][1]()}" for v in values]
         columns.append((ColumnSample(dataset="eval", field=name, comment=comment, values=values), None))
     return columns
+
+
+def chance_columns(seed: int = 15, rows: int = 500) -> list[tuple[ColumnSample, str | None]]:
+    """Columns that try a checksum recognizer's bar against chance (R15b-1, R15b-2), apart from
+    :func:`labelled_columns` so that the speed corpus built from those stays as it was: payloads
+    with a card in 30 % of rows beside a 13-digit timestamp in each, and a 银行卡号 column with a
+    zero placeholder in 65 % (both bank cards); cells listing seven random 19-digit order numbers
+    or seven 办件编号 (neither: per value, a check passes by chance 1-(9/10)^7 = 52 % of the time)."""
+    fake, rng = _faker(seed), random.Random(seed + 2)
+    card = _positive_makers(fake, rng)["cn_bank_card"][1]
+
+    def stamp() -> str:
+        return str(rng.randint(1_690_000_000_000, 1_710_000_000_000))
+
+    def case() -> str:
+        return rng.choice(("330106", "110105", "440305")) + (date(2016, 1, 1) + timedelta(
+            days=rng.randint(0, 3000))).strftime("%Y%m%d") + f"{rng.randint(1, 9999):04d}"
+
+    makers: tuple[tuple[str, str, str | None, Callable[[], str]], ...] = (
+        ("bw", "报文", "cn_bank_card", lambda: (f'{{"card":"{card().replace(" ", "")}","ts":{stamp()}}}'
+                                               if rng.random() < 0.3 else f'{{"ts":{stamp()}}}')),
+        ("yhkh", "银行卡号", "cn_bank_card", lambda: card() if rng.random() < 0.35 else "0" * 19),
+        ("glzd", "关联订单", None, lambda: ",".join("9" + _digits(rng, 18) for _ in range(7))),
+        ("glbj", "关联办件", None, lambda: ",".join(case() for _ in range(7))),
+    )
+    return [(ColumnSample(dataset="eval", field=name, comment=comment, values=[make() for _ in range(rows)]), label)
+            for name, comment, label, make in makers]
 
 
 def score_columns(classifier: ColumnClassifier,

@@ -8,6 +8,7 @@ import pytest
 
 from govsoc.classification.columns import ColumnClassifier
 from govsoc.classification.evaluation import (
+    chance_columns,
     labelled_columns,
     labelled_values,
     negative_false_positive_rate,
@@ -38,6 +39,14 @@ def test_false_positives_on_adversarial_negatives_under_01_percent(items: list) 
     rate, kinds = negative_false_positive_rate(SCANNER, items)
     assert sum(1 for i in items if i.label is None) >= 2500
     assert rate < 0.001, kinds
+
+
+def test_columns_against_chance_are_decided_right() -> None:
+    """R15b-1/-2 shapes: cards beside timestamps and among zero placeholders are tagged, cells
+    listing seven look-alike numbers are not (five seeds)."""
+    for seed in range(15, 20):
+        total, per_label = score_columns(ColumnClassifier(SCANNER), chance_columns(seed=seed))
+        assert (total.tp, total.fp, total.fn) == (2, 0, 0), (seed, per_label)
 
 
 def test_column_decisions_reach_f1_097() -> None:
