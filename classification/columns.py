@@ -9,7 +9,8 @@ kind of recognizer          tagged when
 ==========================  =========================================================
 check character backed      hit ratio >= 0.10 and >= 5 hits (or all, if fewer values);
                             >= 0.02 when the name says so; and, either way, hits far
-                            above chance among the distinct candidates (below)
+                            above chance among the distinct candidates (below: without
+                            a name, 4 of 4 at least; with one, 2 of 2)
 shape only                  hit ratio >= 0.30; >= 0.10 when the name says so
 context only (names, ...)   the name says so and hit ratio >= 0.50
 ==========================  =========================================================
@@ -438,8 +439,8 @@ class _Checks:
 
     def why_chance(self) -> str:
         """Why the hits are not taken, for a suspected column's reason."""
-        return (f"only {self._counted()}: no more than chance gives (1 in {round(1 / self.rec.CHANCE)}), "
-                "so the check passing proves nothing")
+        return (f"only {self._counted()}, where chance alone passes 1 in {round(1 / self.rec.CHANCE)}:"
+                " not shown to be written with the check")
 
     def why_lost(self) -> str:
         """Why a column whose checks fail is still tagged (a spreadsheet kept 15 digits)."""
@@ -450,7 +451,8 @@ class _Checks:
 def _beyond(hits: int, candidates: int, chance: float, alpha: float) -> bool:
     if candidates == 0 or hits < CHANCE_TIMES * chance * candidates:
         return False
-    return binomial_tail(hits, candidates, chance) <= alpha
+    # a relative margin: p ** k in floating point lands just over ALPHA (0.1 ** 4 = 1.0000000000000009e-4)
+    return binomial_tail(hits, candidates, chance) <= alpha * (1 + 1e-9)
 
 
 def _opaque(values: Sequence[str]) -> bool:
