@@ -420,7 +420,12 @@ class _Checks:
     def beyond_chance(self, named: bool) -> bool:
         """Whether the hits are more than the check passing by chance gives: at least
         CHANCE_TIMES the chance rate of the candidates, and a binomial tail under ALPHA
-        (ALPHA_NAMED where the column's name says so)."""
+        (ALPHA_NAMED where the column's name says so). A column whose name says so and whose every
+        distinct candidate passes is what its name says, however few they are: one account repeated
+        on every row of a 银行卡号 (yhkh) column is a card number to mask (a test can tell chance from
+        a column only over many numbers; the name already told)."""
+        if named and self.hits and self.hits == self.candidates:
+            return True
         return _beyond(self.hits, self.candidates, self.rec.CHANCE, ALPHA_NAMED if named else ALPHA)
 
     def lost_checks(self, n: int) -> bool:

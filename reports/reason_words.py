@@ -22,6 +22,12 @@ _WHY: Final = {"no values sampled": "未抽到值",
 _SUFFIXES: Final = (
     (re.compile(r"; holder under 14 \(PIPL art\. 28\)"), "；持有人未满14周岁（个人信息保护法第二十八条）"),
     (re.compile(r"; the heading '(.*)' is one of them \(no header row\?\)"), "；表头“{0}”本身就是此类值（无表头行？）"),
+    # classification.columns._Checks: the check characters against chance (F15n)
+    (re.compile(r"; (\d+) of the (\d+) distinct numbers of its form keep only (\d+) significant digits, so their "
+                r"check characters are lost \((\d+) of the \d+ distinct numbers of its form pass its check\)"),
+     "；形式相符的 {1} 个不同号码中 {0} 个只保留 {2} 位有效数字，校验位已丢失（{3} 个通过校验）"),
+    (re.compile(r"; (\d+) of the (\d+) distinct numbers of its form pass its check \(by chance 1 in (\d+)\)"),
+     "；形式相符的 {1} 个不同号码中 {0} 个通过校验（偶然通过约为 1/{2}）"),
 )
 
 
@@ -40,6 +46,11 @@ _SHAPES: Final[tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...
     (re.compile(r"(?P<hits>\d+) of (?P<n>\d+) sampled values \((?P<pct>[\d.]+%)\) are "
                 r"(?P<kind>validated \(check character\)|matching, with the column name as context,|matching) "
                 r"(?P<entity>.+?)(?:; the name '(?P<name>.*)' (?P<how>says so|may say so))?"), _tagged),
+    (re.compile(r"(?P<hits>\d+) of (?P<n>\d+) sampled values \((?P<pct>[\d.]+%)\) are (?P<entity>.+?) with the "
+                r"digits after the (?P<sig>\d+)th lost \(stored as spreadsheet numbers\?\)"
+                r"(?:; the name '(?P<name>.*)' (?P<how>says so|may say so))?"),
+     lambda m: (f"抽样 {m['n']} 个值中 {m['hits']} 个（{m['pct']}）为{_entity(m['entity'])}，第 {m['sig']} 位之后的数字"
+                "已丢失（以电子表格数字保存？）" + (f"；字段名“{m['name']}”{_NAMED[m['how']]}" if m["name"] else ""))),
     (re.compile(r"no recognizer reached its threshold on (?P<n>\d+) sampled values"),
      lambda m: f"抽样 {m['n']} 个值，没有识别器达到阈值"),
     (re.compile(r"name '(?P<name>.*)' names (?P<entity>.+?), (?P<why>no values sampled|values are hashed or "

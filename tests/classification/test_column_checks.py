@@ -130,7 +130,7 @@ def test_a_named_column_of_random_numbers_with_trailing_zeros_is_still_only_susp
     ("c1", 4, "tagged"),        # 4 of 4 distinct Luhn candidates: chance gives that 1 in 10,000
     ("c1", 3, "none"),          # 3 of 3: 1 in 1,000, too often for a column with no name
     ("银行卡号", 2, "tagged"),  # a name that says so: 2 of 2, 1 in 100
-    ("银行卡号", 1, "suspected"),  # one card: as likely by chance as 1 in 10
+    ("银行卡号", 1, "tagged"),  # one card, every candidate passing, under a name that says so
 ])
 def test_few_distinct_cards_meet_the_bar_exactly_at_its_edge(field: str, count: int, expected: str) -> None:
     rng = random.Random(count)
