@@ -7,9 +7,13 @@ Title rows open the file: rows that fill at most half the widest row's cells (on
 counts as a title) and hold no value (a recognizer's hit, a number, a date). The header is the first
 row, among them or just after them, whose cells are all short non-numeric text holding no value and
 that fills more than half the widest row, or that holds no value and names a column a recognizer
-knows (姓名, 身份证号 beside years or months: 姓名,身份证号,2023,2024; or beside a long name);
-failing that, the first such row of two cells or more (a header short of names, see below);
-failing that there is no header: the rows after the titles are data, in columns column_1,
+knows (姓名, 身份证号 beside years or months: 姓名,身份证号,2023,2024; or beside a long name).
+Rows above the first row naming a known column that fill fewer cells than it are titles and notes
+whatever they hold (填报日期 beside a date cell, 联系电话 beside a number, a title beside 单位：元
+over a roster of three columns): data does not come above a header. Failing a header, the first
+plain row of two cells or more among the titles, or a row of one cell naming a known column just
+above the data (姓名 over rows of name, ID number and mobile), is the header (short of names, see
+below); failing that there is no header: the rows after the titles are data, in columns column_1,
 column_2 ... A file whose first row is the header, or data, reads as before. Title rows are
 reported once (their lines, and the header's) and not classified.
 
@@ -72,7 +76,7 @@ class Width:
             return None
         width = self.header
         extra = f"column_{width + 1}" + (f"..column_{self.widest}" if self.widest > width + 1 else "")
-        what = f"the header's {width} names" if headed else f"the first row's {width} cells"
+        what = f"the header's {width} name{'s' if width > 1 else ''}" if headed else f"the first row's {width} cells"
         rows = f"{self.rows:,} rows hold" if self.rows > 1 else "1 row holds"
         return (f"{rows} cells past {what} (the first on this {unit}): classified as {extra}"
                 + ("; is the header short of names?" if headed else ""))
@@ -86,23 +90,42 @@ def find_header(head: list[list[str]], has_value: Callable[[str], bool],
     counts = [sum(1 for cell in row if cell.strip()) for row in head]
     widest = max(counts, default=0)
     half = widest // 2
+    filled = [[cell.strip() for cell in row if cell.strip()] for row in head]
+    valued = [any(has_value(cell) for cell in cells) for cells in filled]
+    known = [counts[i] > half and not valued[i] and any(names_column(cell) for cell in cells
+                                                       if not _NUMBER.fullmatch(cell))
+             for i, cells in enumerate(filled)]
+    # the first row naming a known column: the rows above it that fill fewer cells are titles and
+    # notes whatever they hold (填报日期 beside a date cell, 联系电话 beside a number: R15c-9; a
+    # title beside 单位：元 over a roster of three columns: R15c-16); data does not come above a header
+    named = next((i for i, is_known in enumerate(known) if is_known), None)
     short = None  # the first row of names too short to cover the data: a header short of names
-    for i, row in enumerate(head):
-        filled = [cell.strip() for cell in row if cell.strip()]
-        plain = not any(_NUMBER.fullmatch(cell) or has_value(cell) for cell in filled)
-        if counts[i] > half and not any(has_value(cell) for cell in filled) \
-                and any(names_column(cell) for cell in filled if not _NUMBER.fullmatch(cell)):
+    for i, cells in enumerate(filled):
+        if known[i]:
             # a row naming a known column is the header, beside years or months (姓名,身份证号,2023,2024:
             # R15c-1) and long names (a column's definition in its name: R15c-14)
             return i, True
-        if plain and filled and all(len(cell) <= NAME_LIMIT for cell in filled):
+        if named is not None and counts[i] < counts[named]:
+            continue
+        plain = not valued[i] and not any(_NUMBER.fullmatch(cell) for cell in cells)
+        if plain and cells and all(len(cell) <= NAME_LIMIT for cell in cells):
             if counts[i] > half:
                 return i, True
             if short is None and counts[i] > 1:
                 short = i
         if not plain or counts[i] > max(1, half) or counts[i] == widest:
+            if short is None and i and counts[i - 1] == 1 and known_alone(filled[i - 1], valued[i - 1],
+                                                                          names_column):
+                return i - 1, True  # one name over the data: a header short of names (R15c-2)
             return (short, True) if short is not None else (i, False)  # not a title row: data
     return (short, True) if short is not None else (0, False)
+
+
+def known_alone(cells: list[str], valued: bool, names_column: Callable[[str], bool]) -> bool:
+    """Whether a row of one filled cell names a known column (姓名 over rows of name, ID number and
+    mobile), holding no value, number or date: the header, short of names, not a title."""
+    (cell,) = cells
+    return not valued and not _NUMBER.fullmatch(cell) and len(cell) <= NAME_LIMIT and names_column(cell)
 
 
 def split_head(head: list[list[str]], lines: list[int], *, has_value: Callable[[str], bool], width: Width,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -201,7 +202,7 @@ def test_every_head_row_is_a_title_the_header_or_data(head: list[list[str]]) -> 
     ["2023", "2024"],                 # R15c-1: a subsidy per year
     ["1", "2", "3"],                  # monthly columns written as numbers
     ["2024-01", "2024-02"],
-    # R15c-14: a column's definition in its name
+    # R15c-14: a column's definition in its name (over 64 characters)
     ["家庭人均月收入（元）（含工资性收入、经营性收入、财产性收入和转移性收入，不含政府发放的各类优待抚恤金、低保金）"],
 ])
 def test_a_header_naming_known_columns_beside_numbers_or_a_long_name_is_the_header(tmp_path: Path,
@@ -215,3 +216,110 @@ def test_a_header_naming_known_columns_beside_numbers_or_a_long_name_is_the_head
     inventory = _scan(tmp_path / "pivot.csv")
     assert _tagged(inventory) == {"姓名": "cn_person_name", "身份证号码": "cn_resident_id"}
     assert inventory.tables[0].rows == 40 and inventory.tables[0].level == "G4"
+
+
+def _roster_xlsx(path: Path, above: list[list[object]], header: list[str], rows: list[list[str]]) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "名单"
+    for row in [*above, header, *rows]:
+        sheet.append(row)
+    book.save(path)
+
+
+NOTES = [
+    # R15c-9: 填报日期 in one cell, the date in the next (3 cells of 4: more than half the row)
+    ["填报单位：某乡", "", "填报日期：", "2024-01-31"],
+    # a contact line: a phone number in it (2 cells of 4)
+    ["联系人：李明", "", "联系电话：0571-88881234", ""],
+]
+
+
+@pytest.mark.parametrize("note", NOTES)
+def test_a_note_line_holding_a_date_or_a_phone_under_the_title_is_a_title(tmp_path: Path, note: list[str]) -> None:
+    """R15c-9: the 填报 line under a 花名册's title held a date cell or a phone; the search stopped
+    there and said "no header row": the header became a data row, 姓名 untagged, 3级 for 4级."""
+    lines = [",".join(row) for row in [["某县2024年低保对象花名册", "", "", ""], note, HEADER, *ROSTER]]
+    (tmp_path / "roster.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    inventory = _scan(tmp_path / "roster.csv")
+    assert _tagged(inventory) == FOUND and inventory.tables[0].rows == 40 and inventory.tables[0].level == "G4"
+    assert [(s.location.line, s.reason) for s in inventory.skipped] == [
+        (1, "lines 1-2 above the header (line 3) read as a title: not classified")]
+
+
+def test_xlsx_note_line_with_a_real_date_cell_is_a_title(tmp_path: Path) -> None:
+    # a date typed into a cell: openpyxl reads a datetime ("2024-01-31 00:00:00")
+    above: list[list[object]] = [["某县2024年低保对象花名册"],
+                                 ["填报单位：某乡", None, "填报日期：", datetime(2024, 1, 31)]]
+    _roster_xlsx(tmp_path / "note.xlsx", above, HEADER, ROSTER)
+    inventory = _scan(tmp_path / "note.xlsx")
+    assert _tagged(inventory) == FOUND and inventory.tables[0].rows == 40 and inventory.tables[0].level == "G4"
+    assert [(s.location.line, s.reason) for s in inventory.skipped] == [
+        (1, "sheet 名单: rows 1-2 above the header (row 3) read as a title: not classified")]
+
+
+ONE_NAME = [[NAMES[i % 8], NUMBERS[i], PHONES[i]] for i in range(40)]
+ONE_FOUND = {"姓名": "cn_person_name", "column_2": "cn_resident_id", "column_3": "cn_mobile"}
+
+
+def test_a_one_name_header_over_wider_data_is_the_header(tmp_path: Path) -> None:
+    """R15c-2: 姓名 alone over rows of name, ID number and mobile was reported as a title: the name
+    column went untagged and the table was 3级, not 4级. One cell naming a known column directly
+    over the data is the header, short of names (the cells past it reported, as R15-15's are)."""
+    (tmp_path / "one.csv").write_text("姓名\n" + "\n".join(",".join(r) for r in ONE_NAME) + "\n", encoding="utf-8")
+    inventory = _scan(tmp_path / "one.csv")
+    assert _tagged(inventory) == ONE_FOUND and inventory.tables[0].rows == 40 and inventory.tables[0].level == "G4"
+    (skipped,) = inventory.skipped
+    assert skipped.location.line == 2 and skipped.reason.startswith("40 rows hold cells past the header's 1 name ")
+
+
+def test_xlsx_one_name_header_is_the_header(tmp_path: Path) -> None:
+    # openpyxl writes <dimension>: row 1 is padded to three cells, two of them empty
+    _roster_xlsx(tmp_path / "one.xlsx", [], ["姓名"], ONE_NAME)
+    inventory = _scan(tmp_path / "one.xlsx")
+    assert _tagged(inventory) == ONE_FOUND and inventory.tables[0].level == "G4" and inventory.skipped == ()
+
+
+def test_a_one_cell_title_over_headerless_data_stays_a_title(tmp_path: Path) -> None:
+    # the contrast: a cell naming no column (a title) over data is no header
+    rows = "\n".join(",".join(r) for r in ONE_NAME)
+    (tmp_path / "t.csv").write_text("低保对象名单\n" + rows + "\n", encoding="utf-8")
+    inventory = _scan(tmp_path / "t.csv")
+    assert [f.field for f in inventory.tables[0].fields] == ["column_1", "column_2", "column_3"]
+    assert [s.reason.split(" read ")[0] for s in inventory.skipped] == [
+        "line 1 above the data (no header row; line 2 on)"]
+
+
+@pytest.mark.parametrize("title, header, titled", [
+    # R15c-16: a title and 单位：元 fill 2 cells of 3 (more than half): the title was the header
+    (["某县2024年低保对象花名册", "", "单位：元"], ["姓名", "身份证号码", "联系电话"], True),
+    (["某县2024年低保对象花名册", "制表日期", ""], ["姓名", "身份证号码", "联系电话"], True),
+    # a data dictionary: a header naming no known column over rows that name them, as full as it:
+    # the first row stays the header
+    (["字段名", "中文名", "说明"], ["xm", "姓名", "申请人姓名"], False),
+])
+def test_a_title_over_a_narrow_roster_is_a_title(tmp_path: Path, title: list[str], header: list[str],
+                                                 titled: bool) -> None:
+    rows = [[NAMES[i % 8], NUMBERS[i], PHONES[i]] for i in range(40)]
+    (tmp_path / "r.csv").write_text("\n".join(",".join(r) for r in [title, header, *rows]) + "\n", encoding="utf-8")
+    inventory = _scan(tmp_path / "r.csv")
+    names = [f.field for f in inventory.tables[0].fields]
+    if titled:
+        assert names == header and inventory.tables[0].rows == 40 and inventory.tables[0].level == "G4"
+        assert [(s.location.line, s.reason) for s in inventory.skipped] == [
+            (1, "line 1 above the header (line 2) read as a title: not classified")]
+    else:
+        assert names == title and inventory.tables[0].rows == 41 and inventory.skipped == ()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(CELLS, max_size=6), max_size=HEAD_ROWS))
+def test_every_head_row_is_a_title_the_header_or_data_when_names_are_known(head: list[list[str]]) -> None:
+    # the same with column names known (the rows above a known header, a one-name header)
+    skips = Skips("f.csv")
+    header, data, headed = split_head(head, list(range(1, len(head) + 1)),
+                                      has_value=lambda cell: bool(scanner().scan(cell)), width=Width(),
+                                      skips=skips, names_column=lambda cell: cell.strip() in ("姓名", "身份证号码"))
+    titles = len(head) - len(data) - (1 if headed else 0)
+    assert titles >= 0 and head[titles:] == ([header] if headed else []) + data
+    assert skips.count == (1 if titles else 0)
