@@ -2,13 +2,17 @@
 used by the Elasticsearch source).
 
 A record's scalars become columns named by their dotted path (``person.xm``); the elements of a list
-share ``path[]`` (``contacts[].sjhm``). A line that is an array is a row: its items are the fields
-``[0]``, ``[1]`` ...; a line that is a string or number is the field ``$``; a line of null, true or
-false holds nothing and is reported. A JSON text is UTF-8 (RFC 8259 §8.1); a BOM names another
+share ``path[]`` (``contacts[].sjhm``). A line that is an array of objects holds records (a JSON
+array saved as one .jsonl line, a page of an API's results): each object is a row. Any other array
+line is a row: its items are the fields ``[0]``, ``[1]`` ... up to POSITIONS, the items past it
+sharing the field ``[]`` as a nested array's do (a line of 2,000 ID numbers is 65 fields, not 2,000);
+a line that is a string or number is the field ``$``; a line of null, true or false holds nothing
+and is reported. A JSON text is UTF-8 (RFC 8259 §8.1); a BOM names another
 Unicode charset, and is ignored as §8.1 lets a parser. A line that is not JSON, or a value over
 MAX_CELL characters, is reported with its line (and column, or path) and counted; the rest is read.
 A .json file (an API's or a portal's export) is one JSON text: an array's items are read as lines
-are (streamed, each at the line it starts on), any other value is one record.
+are (streamed, each at the line it starts on; an item that is an array of objects, as a paged dump
+wraps its pages, gives its objects as rows), any other value is one record.
 """
 
 from __future__ import annotations
@@ -27,11 +31,13 @@ from govsoc.classification.sources.sampling import reservoir
 from govsoc.classification.sources.skips import MAX_CELL, Skips
 from govsoc.core.errors import ConfigError, Location
 
-__all__ = ["flatten", "record_columns", "json_lines", "json_document", "as_record", "JSON_LIMIT"]
+__all__ = ["flatten", "record_columns", "json_lines", "json_document", "as_record", "JSON_LIMIT", "POSITIONS"]
 
 #: Longest .json text (characters) read whole, one that is not an array; arrays and JSON lines are
 #: streamed, any size.
 JSON_LIMIT: Final = 64 << 20
+#: Items of an array row named by their position (``[0]`` .. ``[63]``); the items past them share ``[]``.
+POSITIONS: Final = 64
 
 
 def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
@@ -60,16 +66,38 @@ def record_columns(records: list[dict[str, Any]], dataset: str, total: int,
 
 def as_record(value: Any) -> dict[str, Any] | None:
     """The fields of one record: an object's own; an array's items named by position, ``[0]``,
-    ``[1]`` (a row without a header: nested below them as in any record, ``[2].sfz``, ``[3][]``);
-    a string or number is the field ``$`` (JSONPath's name for the root). None for null, true and
-    false, which hold nothing to classify."""
+    ``[1]`` (a row without a header: nested below them as in any record, ``[2].sfz``, ``[3][]``),
+    those past POSITIONS sharing ``[]`` (never a field per item: R15c-13); a string or number is the
+    field ``$`` (JSONPath's name for the root). None for null, true and false, which hold nothing
+    to classify."""
     if isinstance(value, dict):
         return value
     if isinstance(value, list):
-        return {f"[{i}]": item for i, item in enumerate(value)}
+        fields: dict[str, Any] = {f"[{i}]": item for i, item in enumerate(value[:POSITIONS])}
+        if len(value) > POSITIONS:
+            fields[""] = value[POSITIONS:]  # flatten names a list under the empty key "[]", "[].sfzh"
+        return fields
     if value is None or isinstance(value, bool):
         return None
     return {"$": value}
+
+
+def records_of(value: Any) -> list[dict[str, Any]] | None:
+    """The objects of ``value`` when it is an array of objects only (records, each a row), else None."""
+    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+        return value
+    return None
+
+
+def _unwrapped(items: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
+    """(line, item) with an item that is an array of objects given as its objects, each at its line."""
+    for line, item in items:
+        inner = records_of(item)
+        if inner is None:
+            yield line, item
+        else:
+            for record in inner:
+                yield line, record
 
 
 def json_lines(path: Path, sample: int) -> TableSample:
@@ -114,7 +142,7 @@ def json_document(path: Path, sample: int) -> TableSample:
     try:
         with path.open(encoding=encoding) as f:
             if _opens_array(f):
-                items, total = reservoir(array_items(f, str(path)), sample)
+                items, total = reservoir(_unwrapped(array_items(f, str(path))), sample)
             else:
                 items, total = [(1, _whole(path, f.read()))], 1
     except UnicodeDecodeError as e:
@@ -163,10 +191,14 @@ def _whole(path: Path, text: str) -> Any:
 
 def _long_lines_cut(lines: Iterable[str], skips: Skips) -> Iterator[tuple[int, str | dict[str, Any]]]:
     """(line number, line) for every non-blank line; a line longer than MAX_CELL is parsed here
-    and comes as its record without the values over MAX_CELL (each reported by its path)."""
+    and comes as its record without the values over MAX_CELL (each reported by its path). A line
+    that is an array is parsed here too: an array of objects comes as its objects, one row each,
+    so that they are counted and sampled as rows (R15c-13)."""
     for number, line in enumerate(lines, 1):
         if len(line) <= MAX_CELL:
-            if line.strip():
+            if line.lstrip(" \t\r").startswith("["):
+                yield from _array_line(number, line, skips)
+            elif line.strip():
                 yield number, line
             continue
         try:
@@ -177,8 +209,28 @@ def _long_lines_cut(lines: Iterable[str], skips: Skips) -> Iterator[tuple[int, s
         except LineRefused as e:
             skips.add(e.message, line=number)
             continue
+        inner = records_of(record)
+        if inner is not None:
+            for item in inner:
+                yield number, _without_long(item, "", number, skips)
+            continue
         fields = as_record(record)
         yield number, record if fields is None else _without_long(fields, "", number, skips)
+
+
+def _array_line(number: int, line: str, skips: Skips) -> Iterator[tuple[int, Any]]:
+    """A short line opening with '[': its objects when it is an array of objects, else the line as read."""
+    try:
+        value = load_line(line)
+    except (json.JSONDecodeError, LineRefused):
+        yield number, line  # reported where lines are parsed, after sampling, as any line
+        return
+    inner = records_of(value)
+    if inner is None:
+        yield number, line
+    else:
+        for record in inner:
+            yield number, record
 
 
 def _without_long(value: Any, path: str, line: int | None, skips: Skips) -> Any:

@@ -14,6 +14,7 @@ from govsoc.classification.grading import load_scheme
 from govsoc.classification.inventory import Inventory, build_inventory
 from govsoc.classification.sources import open_source
 from govsoc.classification.sources.files import MAX_CELL
+from govsoc.classification.sources.json_records import POSITIONS
 from tests.classification.test_sources import NAMES, PHONES, ids
 
 NUMBERS = ids(40)
@@ -72,3 +73,41 @@ def test_a_mixed_file_keeps_every_kind_and_reports_lines_holding_nothing(tmp_pat
     assert [(s.location.line, s.reason.split(":")[0]) for s in inventory.skipped] == [
         (11, "JSON null"), (21, "JSON true")]
     assert inventory.skipped_count == 2 and inventory.tables[0].rows == 120
+
+
+def _records(n: int) -> list[dict[str, str]]:
+    return [{"xm": NAMES[i % 8], "sfzh": NUMBERS[i % 40], "sjhm": PHONES[i % 40]} for i in range(n)]
+
+
+ROSTER_FOUND = {"xm": "cn_person_name", "sfzh": "cn_resident_id", "sjhm": "cn_mobile"}
+
+
+@pytest.mark.parametrize("name, text, rows", [
+    # R15c-13: a JSON array saved as one .jsonl line: a field per record and key ([0].xm .. [39].sjhm)
+    ("one.jsonl", json.dumps(_records(40), ensure_ascii=False) + "\n", 40),
+    # a line over MAX_CELL (parsed apart from the others): 3,000 records were 9,000 fields
+    ("long.jsonl", json.dumps(_records(3_000), ensure_ascii=False) + "\n", 3_000),
+    # two pages, one a line each, beside an ordinary record line
+    ("pages.jsonl", "".join(json.dumps(_records(20), ensure_ascii=False) + "\n" for _ in range(2))
+     + json.dumps(_records(1)[0], ensure_ascii=False) + "\n", 41),
+    # a paged dump saved as .json: an array of pages, each an array of records
+    ("paged.json", json.dumps([_records(20), _records(20)], ensure_ascii=False), 40),
+])
+def test_an_array_of_records_is_rows_not_positions(tmp_path: Path, name: str, text: str, rows: int) -> None:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    inventory = _scan(tmp_path / name)
+    (table,) = inventory.tables
+    assert [f.field for f in table.fields] == ["xm", "sfzh", "sjhm"] and _tagged(inventory) == ROSTER_FOUND
+    assert table.rows == rows and inventory.skipped == ()
+
+
+@pytest.mark.parametrize("name", ["ids.jsonl", "ids.json"])
+def test_positions_past_the_bound_share_one_field(tmp_path: Path, name: str) -> None:
+    """A line (or an item) of 2,000 ID numbers was 2,000 fields, one value each: positions are
+    named up to POSITIONS, the items past them share ``[]`` as a nested array's do."""
+    line = json.dumps(ids(2_000) if name.endswith("l") else [ids(2_000)])
+    (tmp_path / name).write_text(line + "\n", encoding="utf-8")
+    (table,) = _scan(tmp_path / name).tables
+    assert [f.field for f in table.fields] == [f"[{i}]" for i in range(POSITIONS)] + ["[]"]
+    (rest,) = [f for f in table.fields if f.field == "[]"]
+    assert rest.recognizer == "cn_resident_id" and table.rows == 1
