@@ -14,7 +14,11 @@ over a roster of three columns): data does not come above a header. Failing a he
 plain row of two cells or more among the titles, or a row of one cell naming a known column just
 above the data (姓名 over rows of name, ID number and mobile), is the header (short of names, see
 below); failing that there is no header: the rows after the titles are data, in columns column_1,
-column_2 ... A file whose first row is the header, or data, reads as before. Title rows are
+column_2 ... A header of two rows is one header: a row naming known columns over the blanks of the
+header below it (姓名,身份证号码,家庭成员情况 over ,,关系,姓名,...), or a row of names under the header's
+merged cells (序号,姓名,基本情况,, over ,,性别,身份证号码,住址); a merged cell's name heads the names
+under it (家庭成员情况.姓名, as a JSON record's paths). A file whose first row is the header, or data,
+reads as before. Title rows are
 reported once (their lines, and the header's) and not classified.
 
 Hand-made exports are not always square: a header that lacks its last names leaves cells past it in
@@ -136,16 +140,66 @@ def split_head(head: list[list[str]], lines: list[int], *, has_value: Callable[[
     reason: a sheet's name), and ``width`` learns the header's width (the data rows of ``head``
     noted against it)."""
     at, headed = find_header(head, has_value, names_column)
+    merged = two_row_header(head[at - 1], head[at], names_column) if headed and at else None
+    first = at - 1 if merged is not None else at  # the header's first row
+    if headed and merged is None and at + 1 < len(head) and _names_below(head[at], head[at + 1], has_value):
+        merged = two_row_header(head[at], head[at + 1], lambda name: True)
+        at += 1
     if headed:
-        header, data = head[at], head[at + 1:]
+        header, data = merged or head[at], head[at + 1:]
     else:
         header, data = [f"column_{i + 1}" for i in range(len(head[at]) if at < len(head) else 0)], head[at:]
-    if at:
-        above = f"{unit} {lines[0]}" if at == 1 else f"{unit}s {lines[0]}-{lines[at - 1]}"
-        below = f"the header ({unit} {lines[at]})" if headed else f"the data (no header row; {unit} {lines[at]} on)"
+    if first:
+        above = f"{unit} {lines[0]}" if first == 1 else f"{unit}s {lines[0]}-{lines[first - 1]}"
+        rows = f"{unit} {lines[at]}" if first == at else f"{unit}s {lines[first]}-{lines[at]}"
+        below = f"the header ({rows})" if headed else f"the data (no header row; {unit} {lines[at]} on)"
         skips.add(f"{where}{above} above {below} read as a title: not classified", line=lines[0])
     width.header = len(header)
     for row, line in zip(data, lines[len(head) - len(data):], strict=True):
         if len(row) > width.header:
             width.note(row, line)
     return header, data, headed
+
+
+def _names_below(header: list[str], row: list[str], has_value: Callable[[str], bool]) -> bool:
+    """Whether ``row``, under the header, names the columns of its merged cells: it holds no value,
+    number or date, and its cells stand only under the header's blanks and the names that head them
+    (序号,姓名,基本情况,,, over ,,性别,身份证号码,住址: a group over its names), within the header's
+    width, leaving a name of the header alone. A first record under a short header (王芳 under 姓名,
+    cells past the header) is no such row."""
+    names = [cell.strip() for cell in header]
+    cells = [cell.strip() for cell in row]
+    filled = [i for i, cell in enumerate(cells) if cell]
+    if not filled or filled[-1] >= len(names):
+        return False
+    if any(has_value(cells[i]) or _NUMBER.fullmatch(cells[i]) or len(cells[i]) > NAME_LIMIT for i in filled):
+        return False
+    heads = {i for i, name in enumerate(names) if name and i + 1 < len(names) and not names[i + 1]}
+    return all(not names[i] or i in heads for i in filled) and any(
+        name and (i >= len(cells) or not cells[i]) for i, name in enumerate(names))
+
+
+def two_row_header(top: list[str], header: list[str], names_column: Callable[[str], bool]) -> list[str] | None:
+    """The header of two rows when the row above ``header`` names known columns over its blanks
+    (姓名,身份证号码,家庭成员情况,,, over ,,关系,姓名,身份证号,电话: R15c-3), else None (a title or a group
+    row over a full header stays a title). A name of the top row over names of the lower one (a merged
+    cell) heads them: 家庭成员情况.关系, 家庭成员情况.姓名 ... as a JSON record's paths do."""
+    width = max(len(top), len(header))
+    upper = [cell.strip() for cell in top] + [""] * (width - len(top))
+    lower = [cell.strip() for cell in header] + [""] * (width - len(header))
+    alone = [name for name, below in zip(upper, lower, strict=True) if name and not below]
+    if not alone or not all(len(name) <= NAME_LIMIT and names_column(name) for name in alone):
+        return None
+    # a name over a name heads a merged cell: the cell after it is blank (not 姓名,身份证号 over a record)
+    if any(name and below and (i + 1 >= width or upper[i + 1])
+           for i, (name, below) in enumerate(zip(upper, lower, strict=True))):
+        return None
+    names, group = [], ""
+    for name, below in zip(upper, lower, strict=True):
+        if name and not below:
+            group = ""
+            names.append(name)
+        else:
+            group = name or (group if below else "")
+            names.append(f"{group}.{below}" if group and below else below)
+    return names

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -187,13 +188,22 @@ CELLS = st.one_of(st.just(""), st.sampled_from(["姓名", "身份证号码", "�
 def test_every_head_row_is_a_title_the_header_or_data(head: list[list[str]]) -> None:
     # nothing read is lost or taken twice: the rows before the header (or the data) are reported
     # as titles, one skip, and the header and the data rows are the rest, in order
+    _check_split(head, lambda cell: False)
+
+
+def _check_split(head: list[list[str]], names_column: Callable[[str], bool]) -> None:
     skips = Skips("f.csv")
-    lines = list(range(1, len(head) + 1))
-    header, data, headed = split_head(head, lines, has_value=lambda cell: bool(scanner().scan(cell)),
-                                      width=Width(), skips=skips)
-    titles = len(head) - len(data) - (1 if headed else 0)
-    assert titles >= 0 and head[titles:] == ([header] if headed else []) + data
-    assert skips.count == (1 if titles else 0)
+    header, data, headed = split_head(head, list(range(1, len(head) + 1)),
+                                      has_value=lambda cell: bool(scanner().scan(cell)), width=Width(),
+                                      skips=skips, names_column=names_column)
+    above = len(head) - len(data)
+    assert above >= 0 and head[above:] == data
+    # a header of two rows (a group over its names) is neither row; a header of one is its row
+    rows = 0 if not headed else 1 if above and header == head[above - 1] else 2
+    titles = above - rows
+    assert titles >= 0 and skips.count == (1 if titles else 0)
+    if rows == 2:
+        assert len(header) == max(len(head[above - 2]), len(head[above - 1]))
     if not headed:
         assert header == [f"column_{i + 1}" for i in range(len(data[0]) if data else 0)]
 
@@ -316,10 +326,57 @@ def test_a_title_over_a_narrow_roster_is_a_title(tmp_path: Path, title: list[str
 @given(st.lists(st.lists(CELLS, max_size=6), max_size=HEAD_ROWS))
 def test_every_head_row_is_a_title_the_header_or_data_when_names_are_known(head: list[list[str]]) -> None:
     # the same with column names known (the rows above a known header, a one-name header)
-    skips = Skips("f.csv")
-    header, data, headed = split_head(head, list(range(1, len(head) + 1)),
-                                      has_value=lambda cell: bool(scanner().scan(cell)), width=Width(),
-                                      skips=skips, names_column=lambda cell: cell.strip() in ("姓名", "身份证号码"))
-    titles = len(head) - len(data) - (1 if headed else 0)
-    assert titles >= 0 and head[titles:] == ([header] if headed else []) + data
-    assert skips.count == (1 if titles else 0)
+    _check_split(head, lambda cell: cell.strip() in ("姓名", "身份证号码"))
+
+
+def test_a_two_row_header_with_names_in_the_top_row_is_one_header(tmp_path: Path) -> None:
+    """R15c-3: 姓名,身份证号码 named in the top row, beside a merged 家庭成员情况 over the lower row's
+    关系,姓名,身份证号,电话: the top row was read as a title and the household head's columns went
+    unnamed (column_1, column_2). The two rows are one header; a group's names head the names below."""
+    top = ["姓名", "身份证号码", "家庭成员情况", "", "", ""]
+    lower = ["", "", "关系", "姓名", "身份证号", "电话"]
+    rows = [[NAMES[i % 8], NUMBERS[i], "配偶", NAMES[(i + 3) % 8], NUMBERS[39 - i], PHONES[i]] for i in range(40)]
+    (tmp_path / "two.csv").write_text("\n".join(",".join(r) for r in [top, lower, *rows]) + "\n", encoding="utf-8")
+    inventory = _scan(tmp_path / "two.csv")
+    (table,) = inventory.tables
+    assert [f.field for f in table.fields] == ["姓名", "身份证号码", "家庭成员情况.关系", "家庭成员情况.姓名",
+                                               "家庭成员情况.身份证号", "家庭成员情况.电话"]
+    assert _tagged(inventory)["姓名"] == "cn_person_name" and _tagged(inventory)["身份证号码"] == "cn_resident_id"
+    assert table.rows == 40 and inventory.skipped == ()
+
+
+def test_a_title_above_a_two_row_header_is_reported_with_both_rows(tmp_path: Path) -> None:
+    above = [["某县困难家庭花名册"], ["姓名", "身份证号码", "家庭成员情况", ""], ["", "", "姓名", "身份证号"]]
+    rows = [[NAMES[i % 8], NUMBERS[i], NAMES[(i + 3) % 8], NUMBERS[39 - i]] for i in range(40)]
+    (tmp_path / "t.csv").write_text("\n".join(",".join(r) for r in [*above, *rows]) + "\n", encoding="utf-8")
+    inventory = _scan(tmp_path / "t.csv")
+    assert [f.field for f in inventory.tables[0].fields] == [
+        "姓名", "身份证号码", "家庭成员情况.姓名", "家庭成员情况.身份证号"]
+    assert [(s.location.line, s.reason) for s in inventory.skipped] == [
+        (1, "line 1 above the header (lines 2-3) read as a title: not classified")]
+
+
+def test_a_group_row_on_top_of_a_full_header_names_the_columns_below_it(tmp_path: Path) -> None:
+    # the full row on top (序号, 姓名 and the groups), the group's names below: the lower row was a data row
+    top = ["序号", "姓名", "基本情况", "", "", "联系方式", ""]
+    lower = ["", "", "性别", "身份证号码", "住址", "手机", "座机"]
+    rows = [[str(i + 1), NAMES[i % 8], "男", NUMBERS[i], "北京市朝阳区文一路1号", PHONES[i], "0571-88881234"]
+            for i in range(40)]
+    (tmp_path / "two.csv").write_text("\n".join(",".join(r) for r in [top, lower, *rows]) + "\n", encoding="utf-8")
+    inventory = _scan(tmp_path / "two.csv")
+    (table,) = inventory.tables
+    assert [f.field for f in table.fields] == ["序号", "姓名", "基本情况.性别", "基本情况.身份证号码", "基本情况.住址",
+                                               "联系方式.手机", "联系方式.座机"]
+    assert table.rows == 40 and _tagged(inventory)["基本情况.身份证号码"] == "cn_resident_id"
+
+
+@pytest.mark.parametrize("first", [
+    ["王芳", "", "汉族", "群众"],       # a first record under a short header, its ID blank (R15c-10's file)
+    ["王芳", "备注", "", ""],           # plain text under both names
+])
+def test_a_first_record_is_never_merged_into_the_header(tmp_path: Path, first: list[str]) -> None:
+    rows = [[NAMES[i % 8], NUMBERS[i], "汉族", "群众"] for i in range(40)]
+    (tmp_path / "r.csv").write_text("\n".join(",".join(r) for r in [["姓名", "身份证号"], first, *rows]) + "\n",
+                                    encoding="utf-8")
+    fields = [f.field for f in _scan(tmp_path / "r.csv").tables[0].fields]
+    assert not any("王芳" in field or "." in field for field in fields)
