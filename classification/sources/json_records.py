@@ -100,9 +100,10 @@ def _unwrapped(items: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
                 yield line, record
 
 
-def json_lines(path: Path, sample: int) -> TableSample:
-    """The JSON lines file at ``path`` as one table of ``sample`` sampled lines."""
-    skips = Skips(str(path))
+def json_lines(path: Path, sample: int, skips: Skips | None = None) -> TableSample:
+    """The JSON lines file at ``path`` as one table of ``sample`` sampled lines (reported to
+    ``skips``, a new one by default)."""
+    skips = skips or Skips(str(path))
     with path.open("rb") as raw:
         head = raw.read(4)
     # JSON text is UTF-8 (RFC 8259 §8.1), and a parser may ignore a BOM: Windows PowerShell's
@@ -141,6 +142,12 @@ def json_document(path: Path, sample: int) -> TableSample:
         encoding = bom_charset(raw.read(4)) or "utf-8"
     try:
         with path.open(encoding=encoding) as f:
+            second = _second_value_line(f)
+            if second is not None:
+                # mongoexport's default, many "export JSON" buttons: one value a line under .json (R15c-6)
+                skips.add("one JSON value a line (JSON lines, not one JSON text): read as JSON lines; "
+                          "name the file .jsonl", line=second)
+                return json_lines(path, sample, skips)
             if _opens_array(f):
                 items, total = reservoir(_unwrapped(array_items(f, str(path))), sample)
             else:
@@ -165,6 +172,28 @@ def json_document(path: Path, sample: int) -> TableSample:
     skips.renamed(renamed)
     return TableSample(dataset=str(path), table=path.name, rows=total, columns=columns,
                        skipped=tuple(skips.listed), skipped_count=skips.count)
+
+
+def _second_value_line(f: TextIO) -> int | None:
+    """The line of the second value when the text is JSON lines: its first line (up to a MiB) is a
+    whole JSON value and a later line is not blank; else None. ``f`` is put back at its start."""
+    try:
+        first = f.readline(1 << 20)
+        number = 1
+        while first and not first.strip():
+            first, number = f.readline(1 << 20), number + 1
+        if not first.endswith("\n"):
+            return None  # one line (a compact JSON text), or a line too long to try
+        try:
+            json.loads(first, parse_int=str)
+        except (ValueError, RecursionError):
+            return None  # "{" or "[" of an indented text: the text goes on below
+        for later, line in enumerate(iter(lambda: f.readline(1 << 20), ""), number + 1):
+            if line.strip():
+                return later
+        return None
+    finally:
+        f.seek(0)
 
 
 def _opens_array(f: TextIO) -> bool:

@@ -111,3 +111,31 @@ def test_positions_past_the_bound_share_one_field(tmp_path: Path, name: str) -> 
     assert [f.field for f in table.fields] == [f"[{i}]" for i in range(POSITIONS)] + ["[]"]
     (rest,) = [f for f in table.fields if f.field == "[]"]
     assert rest.recognizer == "cn_resident_id" and table.rows == 1
+
+
+@pytest.mark.parametrize("lines", [
+    [json.dumps(r, ensure_ascii=False) for r in _records(40)],                    # mongoexport's default
+    [json.dumps([r["sfzh"], r["sjhm"]]) for r in _records(40)],                   # array lines
+    ["", *(json.dumps(r, ensure_ascii=False) for r in _records(40))],             # a blank first line
+])
+def test_json_lines_named_json_are_read_as_json_lines_and_said_so(tmp_path: Path, lines: list[str]) -> None:
+    """R15c-6: JSON lines saved as .json were refused whole ("not JSON: Extra data" at line 2):
+    none of the records was classified. They are read as JSON lines, and the file reported once."""
+    (tmp_path / "export.json").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    inventory = _scan(tmp_path / "export.json")
+    assert inventory.tables[0].rows == 40 and "cn_resident_id" in _tagged(inventory).values()
+    second = 3 if lines[0] == "" else 2
+    assert [(s.location.line, s.reason) for s in inventory.skipped] == [
+        (second, "one JSON value a line (JSON lines, not one JSON text): read as JSON lines; name the file .jsonl")]
+
+
+@pytest.mark.parametrize("text", [
+    json.dumps(_records(40), ensure_ascii=False),                       # one line, no newline
+    json.dumps(_records(40), ensure_ascii=False) + "\n",                # one line and its newline
+    json.dumps(_records(40), ensure_ascii=False, indent=2) + "\n",      # indented: "[" alone on line 1
+    json.dumps({"data": _records(40)}, ensure_ascii=False, indent=1),   # an envelope, indented
+])
+def test_one_json_text_stays_one_json_text(tmp_path: Path, text: str) -> None:
+    (tmp_path / "one.json").write_text(text, encoding="utf-8")
+    inventory = _scan(tmp_path / "one.json")
+    assert inventory.skipped == () and inventory.tables[0].rows in (1, 40)
