@@ -26,7 +26,7 @@ from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import TableSample, named
 from govsoc.classification.sources.charset import bom_charset
 from govsoc.classification.sources.json_line import LineRefused, load_line, too_deep
-from govsoc.classification.sources.json_stream import array_items
+from govsoc.classification.sources.json_stream import TextCut, array_items
 from govsoc.classification.sources.sampling import reservoir
 from govsoc.classification.sources.skips import MAX_CELL, Skips
 from govsoc.core.errors import ConfigError, Location
@@ -136,7 +136,9 @@ def json_lines(path: Path, sample: int, skips: Skips | None = None) -> TableSamp
 def json_document(path: Path, sample: int) -> TableSample:
     """The JSON file at ``path`` (one JSON text) as one table: an array's items are its rows, read as
     JSON lines are and streamed (json_stream); any other value is one row, read whole up to
-    JSON_LIMIT. A text that does not parse is a ConfigError at its line and column."""
+    JSON_LIMIT. A text that does not parse is a ConfigError at its line and column, unless it ends
+    inside the array after items: those are kept and the cut reported (an interrupted export). JSON lines
+    under a .json name are read as JSON lines, and reported once."""
     skips = Skips(str(path))
     with path.open("rb") as raw:
         encoding = bom_charset(raw.read(4)) or "utf-8"
@@ -149,7 +151,7 @@ def json_document(path: Path, sample: int) -> TableSample:
                           "name the file .jsonl", line=second)
                 return json_lines(path, sample, skips)
             if _opens_array(f):
-                items, total = reservoir(_unwrapped(array_items(f, str(path))), sample)
+                items, total = reservoir(_unwrapped(_until_cut(array_items(f, str(path)), skips)), sample)
             else:
                 items, total = [(1, _whole(path, f.read()))], 1
     except UnicodeDecodeError as e:
@@ -172,6 +174,24 @@ def json_document(path: Path, sample: int) -> TableSample:
     skips.renamed(renamed)
     return TableSample(dataset=str(path), table=path.name, rows=total, columns=columns,
                        skipped=tuple(skips.listed), skipped_count=skips.count)
+
+
+def _until_cut(items: Iterator[tuple[int, Any]], skips: Skips) -> Iterator[tuple[int, Any]]:
+    """``items``; a text that ends inside the array after an item (an export cut short) ends them,
+    reported at its line and column with the items before it kept (R15c-7), as the CSV reader keeps
+    the rows before an unclosed quote. Other text that is not JSON, or a cut before any item, is
+    the file's error, as before (a syntax error with text after it may hide anything)."""
+    read = False
+    try:
+        for item in items:
+            read = True
+            yield item
+    except TextCut as e:
+        if not read:
+            raise
+        where = e.location or Location(path=skips.path)
+        skips.add(f"{e.message}: the text ends here, the items before it read", line=where.line,
+                  column=where.column)
 
 
 def _second_value_line(f: TextIO) -> int | None:

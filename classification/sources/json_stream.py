@@ -4,7 +4,8 @@ A .json export (a portal's, an API's) is most often one array of records and can
 json.load would hold all of it, and its objects, at once. array_items reads the text in chunks and
 decodes one item at a time (json.JSONDecoder.raw_decode, RFC 8259 §5 arrays), so that memory holds
 one item and a chunk. Each item comes with the line it starts on; text that is not JSON raises
-ConfigError at its line and column, as json.loads would have named it.
+ConfigError at its line and column, as json.loads would have named it; TextCut when the text ends
+inside the array (an export cut short), so that the reader can keep the items before it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any, Final, TextIO
 
 from govsoc.core.errors import ConfigError, Location
 
-__all__ = ["array_items", "CHUNK", "ITEM_LIMIT"]
+__all__ = ["array_items", "TextCut", "CHUNK", "ITEM_LIMIT"]
 
 #: Characters read at a time.
 CHUNK: Final = 1 << 16
@@ -26,6 +27,10 @@ _SPACE: Final = " \t\n\r"  # RFC 8259 §2 insignificant whitespace
 # what follows an item when the chunk may have cut it: nothing held but what could go on a number
 # ("0" of "0.5", "1e" of "1e5") or whitespace, up to the end of the text held
 _MAY_CONTINUE: Final = re.compile(r"[0-9.eE+\- \t\n\r]*\Z")
+
+
+class TextCut(ConfigError):
+    """The text ends inside the array: in an item, or where ',' or ']' was to follow one."""
 
 
 class _Text:
@@ -73,9 +78,10 @@ class _Text:
             if self.pos < len(self.buf) or not self.more():
                 return self.buf[self.pos:self.pos + 1]
 
-    def error(self, message: str, at: int) -> ConfigError:
+    def error(self, message: str, at: int, *, cut: bool = False) -> ConfigError:
         line, column = self.where(at)
-        return ConfigError(f"not JSON: {message}", location=Location(path=self.path, line=line, column=column))
+        kind = TextCut if cut else ConfigError
+        return kind(f"not JSON: {message}", location=Location(path=self.path, line=line, column=column))
 
 
 def array_items(f: TextIO, path: str, *, chunk: int = CHUNK) -> Iterator[tuple[int, Any]]:
@@ -98,7 +104,7 @@ def array_items(f: TextIO, path: str, *, chunk: int = CHUNK) -> Iterator[tuple[i
             if following == "]":
                 break
             if following != ",":
-                raise text.error("Expecting ',' delimiter", text.pos - 1)
+                raise text.error("Expecting ',' delimiter", text.pos - 1, cut=not following)
     if text.next_char():
         raise text.error("Extra data", text.pos)
 
@@ -112,7 +118,9 @@ def _decode(text: _Text, decoder: json.JSONDecoder) -> tuple[Any, int]:
         except json.JSONDecodeError as e:
             if text.more():
                 continue
-            raise text.error(e.msg, e.pos) from None
+            # at the end of the text, or in a string the end of the text left open: cut short
+            cut = e.pos >= len(text.buf.rstrip(_SPACE)) or e.msg.startswith("Unterminated string")
+            raise text.error(e.msg, e.pos, cut=cut) from None
         except RecursionError:  # the file, not the run (R15b-22)
             raise text.error("an item nested too deep to parse", text.pos) from None
         if not _MAY_CONTINUE.match(text.buf, end) or not text.more():

@@ -15,6 +15,7 @@ from govsoc.classification.inventory import Inventory, build_inventory
 from govsoc.classification.sources import open_source
 from govsoc.classification.sources.files import MAX_CELL
 from govsoc.classification.sources.json_records import POSITIONS
+from govsoc.core.errors import ConfigError
 from tests.classification.test_sources import NAMES, PHONES, ids
 
 NUMBERS = ids(40)
@@ -139,3 +140,29 @@ def test_one_json_text_stays_one_json_text(tmp_path: Path, text: str) -> None:
     (tmp_path / "one.json").write_text(text, encoding="utf-8")
     inventory = _scan(tmp_path / "one.json")
     assert inventory.skipped == () and inventory.tables[0].rows in (1, 40)
+
+
+@pytest.mark.parametrize("cut", [
+    lambda text: text.index(f'"sfzh": "{NUMBERS[30]}"') + 14,   # in the 31st record's ID string
+    lambda text: text.index(f'"sfzh": "{NUMBERS[30]}"'),        # between two of its members
+    lambda text: text.index(f'"xm": "{NAMES[30 % 8]}"', text.index(NUMBERS[29])) - 6,  # after "}," of the 30th
+    lambda text: text.index(f'"xm": "{NAMES[30 % 8]}"', text.index(NUMBERS[29])) - 7,  # after its "}"
+])
+def test_a_json_array_cut_short_keeps_the_records_before_the_cut(tmp_path: Path,
+                                                                cut: Callable[[str], int]) -> None:
+    """R15c-7: an indented array cut short (an interrupted export) was one ConfigError for the file:
+    none of the records read before the cut was classified. They are kept; the cut is reported."""
+    text = json.dumps(_records(40), ensure_ascii=False, indent=2)
+    (tmp_path / "cut.json").write_text(text[:cut(text)], encoding="utf-8")
+    inventory = _scan(tmp_path / "cut.json")
+    assert _tagged(inventory) == ROSTER_FOUND and inventory.tables[0].rows == 30
+    (skipped,) = inventory.skipped
+    assert skipped.location.line == text[:cut(text)].count("\n") + 1  # where the text ends
+    assert skipped.reason.startswith("not JSON: ") and skipped.reason.endswith("the items before it read")
+
+
+def test_a_syntax_error_with_text_after_it_is_the_files_error(tmp_path: Path) -> None:
+    # not a cut: a trailing comma before "]" (text follows the error) refuses the file as before
+    (tmp_path / "comma.json").write_text(json.dumps(_records(40), ensure_ascii=False)[:-1] + ", ]", encoding="utf-8")
+    with pytest.raises(ConfigError, match="Expecting value"):
+        _scan(tmp_path / "comma.json")
