@@ -112,13 +112,8 @@ def json_lines(path: Path, sample: int, skips: Skips | None = None) -> TableSamp
         lines, total = reservoir(_long_lines_cut(f, skips), sample)
     records: list[dict[str, Any]] = []
     for number, line in lines:
-        try:
-            record = load_line(line) if isinstance(line, str) else line
-        except json.JSONDecodeError as e:
-            skips.add(not_json(e), line=number, column=e.colno)
-            continue
-        except LineRefused as e:  # too deep to classify: that line, not the run (R15b-22)
-            skips.add(e.message, line=number)
+        record = _line_value(number, line, skips) if isinstance(line, str) else line
+        if record is _UNREAD:
             continue
         fields = as_record(record)
         if fields is None:
@@ -250,13 +245,8 @@ def _long_lines_cut(lines: Iterable[str], skips: Skips) -> Iterator[tuple[int, s
             elif line.strip():
                 yield number, line
             continue
-        try:
-            record = load_line(line)
-        except json.JSONDecodeError as e:
-            skips.add(not_json(e), line=number, column=e.colno)
-            continue
-        except LineRefused as e:
-            skips.add(e.message, line=number)
+        record = _line_value(number, line, skips)
+        if record is _UNREAD:
             continue
         inner = records_of(record)
         if inner is not None:
@@ -265,6 +255,22 @@ def _long_lines_cut(lines: Iterable[str], skips: Skips) -> Iterator[tuple[int, s
             continue
         fields = as_record(record)
         yield number, record if fields is None else _without_long(fields, "", number, skips)
+
+
+#: What _line_value gives for a line it reported instead of reading.
+_UNREAD: Final = object()
+
+
+def _line_value(number: int, line: str, skips: Skips) -> Any:
+    """``line`` (line ``number``) parsed, or _UNREAD once reported to ``skips``: not JSON (at its
+    column), or too deep to classify (that line, not the run: R15b-22)."""
+    try:
+        return load_line(line)
+    except json.JSONDecodeError as e:
+        skips.add(not_json(e), line=number, column=e.colno)
+    except LineRefused as e:
+        skips.add(e.message, line=number)
+    return _UNREAD
 
 
 def _array_line(number: int, line: str, skips: Skips) -> Iterator[tuple[int, Any]]:
