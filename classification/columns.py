@@ -92,13 +92,19 @@ _NOT_VALUES: Final = frozenset({"id", "type", "count", "flag", "status", "len", 
 Status = Literal["tagged", "suspected", "none"]
 
 
+#: Spaces (ASCII, U+3000) and line breaks between two Chinese characters of a name: a form spreads
+#: a heading over its cell's width (姓  名, 身 份 证 号) or breaks it in two (姓\n名, 手机\n号码, R15c-17).
+_CJK_GAP: Final = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
 def name_tokens(*names: str) -> tuple[frozenset[str], str]:
     """Lower-case tokens of column/table names (split on '_', '-', '.', spaces, camelCase and
-    digits) and the joined text (for Chinese words and multi-word keys like ``id_card``)."""
+    digits) and the joined text (for Chinese words and multi-word keys like ``id_card``). Spaces and
+    line breaks between Chinese characters are no split: 姓  名 and 姓\n名 are 姓名 (R15c-17)."""
     tokens: set[str] = set()
     parts: list[str] = []
     for name in names:
-        spaced = re.sub(r"([a-z])([A-Z])", r"\1_\2", name)
+        spaced = re.sub(r"([a-z])([A-Z])", r"\1_\2", _CJK_GAP.sub("", name))
         for token in re.split(r"[^0-9A-Za-z\u4e00-\u9fff]+|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])", spaced):
             if token:
                 tokens.add(token.lower())

@@ -32,16 +32,20 @@ class PersonNameRecognizer(Recognizer):
         Pattern("surname + given name", f"(?<!{_HAN}){_HAN}{{2,4}}(?!{_HAN})", 0.4, context_only=True),
         Pattern("minority name", f"(?<!{_HAN}){_HAN}{{1,6}}[·•]{_HAN}{{1,8}}(?!{_HAN})", 0.4, context_only=True),
     )
+    #: the headings of registers and forms whose column holds a person's name (户籍, 低保, 快递, 工商):
+    #: the person the row is about or who acted for it (R15c-17)
     CONTEXT = ("xingming", "name", "real_name", "realname", "full_name", "姓名", "名字", "联系人", "法定代表人",
-               "法人代表", "申请人", "负责人", "患者")
+               "法人代表", "申请人", "负责人", "患者", "户主", "监护人", "经办人", "收件人", "寄件人", "代理人",
+               "委托人", "受托人", "投保人", "被保险人", "受益人", "当事人", "举报人", "投诉人", "承办人",
+               "填报人", "审核人", "联系人员", "持卡人", "开户人", "缴费人", "就诊人", "入住人")
     WEAK_CONTEXT = ("xm",)
 
     def validate(self, candidate: str) -> str | None:
         """A surname from the list, not a common word."""
         if "·" in candidate or "•" in candidate:
             return "minority name with a middle dot"
-        if candidate in NOT_NAMES:
-            return None
+        if candidate in NOT_NAMES or candidate in self.CONTEXT:
+            return None  # 申请人 is a surname and two characters, and a heading: no value (R15c-17)
         if candidate[:2] in COMPOUND_SURNAMES and len(candidate) >= 3:
             return f"compound surname {candidate[:2]}"
         if candidate[0] in SINGLE_SURNAMES and len(candidate) <= 3:
