@@ -218,6 +218,11 @@ class Tally:
     lf: int = 0
     cr: int = 0
     non_ascii: bool = False
+    #: the last line read, and the first line of the record being read (``fresh``: the next line
+    #: read begins one), for a record the csv reader refuses (sources/long_records.py)
+    last: str = ""
+    head: str = ""
+    fresh: bool = True
     _placed: int = 0  # replacements placed on a line: the decoder reads ahead of the lines
 
     @property
@@ -272,6 +277,9 @@ def tallied(lines: Iterable[str], tally: Tally) -> Iterator[str]:
             elif "\x00" in line:
                 tally.note_bad(line)
             tally.chars += len(line)
+            tally.last = line
+            if tally.fresh:
+                tally.head, tally.fresh = line, False
             end = line[-1:]
             if end == "\n":
                 tally.lf += 1

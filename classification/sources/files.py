@@ -29,8 +29,9 @@ import csv
 import re
 import sys
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, islice
 from pathlib import Path
@@ -50,6 +51,7 @@ from govsoc.classification.sources.charset import (
 from govsoc.classification.sources.delimiter import sniffed
 from govsoc.classification.sources.json_records import flatten, json_document, json_lines, record_columns
 from govsoc.classification.sources.layout import HEAD_ROWS, Width, split_head
+from govsoc.classification.sources.long_records import field_index, over_limit, skip_record
 from govsoc.classification.sources.sampling import SEED, reservoir
 from govsoc.classification.sources.skips import LISTED, MAX_CELL, Skips, scanner
 from govsoc.core.errors import ConfigError, GovsocError, Location
@@ -185,11 +187,12 @@ class FileSource:
             if found:
                 skips.add(f"delimited by {found!r}, not {delimiter!r} as its suffix says: read with {found!r}")
                 delimiter = found
-            reader = csv.reader(tallied(f, tally), delimiter=delimiter)
+            text = tallied(f, tally)
+            reader = csv.reader(text, delimiter=delimiter)
             names: list[str] = []  # filled once the header is known: skip reports name the column
             width = Width()
-            held: list[tuple[int, int, int]] = []
-            rows_read = _rows(reader, names, skips, tally.next_line, width, held)
+            held: list[tuple[int, int, str]] = []
+            rows_read = _rows(_Reading(reader, text, tally), names, skips, width, held)
             head, lines = [], []
             for row in islice(rows_read, HEAD_ROWS):
                 head.append(row)
@@ -197,8 +200,8 @@ class FileSource:
             header, data, headed = split_head(head, lines, has_value=_has_value, width=width, skips=skips,
                                                 names_column=_names_column)
             names.extend(header)
-            for line, index, length in held:
-                _too_long(skips, names, line, index, length)
+            for line, index, reason in held:
+                _too_long(skips, names, line, index, reason)
             rows, total = reservoir(chain(data, rows_read), self.sample)
         replaced = tally.judge(path, encoding)
         if replaced:
@@ -298,41 +301,63 @@ def _table_count(path: Path) -> int:
     return 1
 
 
-def _rows(reader: Any, header: list[str], skips: Skips, next_line: Callable[[], int], width: Width,
-          held: list[tuple[int, int, int]]) -> Iterator[list[str]]:
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """A delimited file being read: the csv reader, the lines it reads, their tally."""
+
+    reader: Any
+    lines: Iterator[str]
+    tally: Tally
+
+
+def _rows(reading: _Reading, header: list[str], skips: Skips, width: Width,
+          held: list[tuple[int, int, str]]) -> Iterator[list[str]]:
     """The reader's rows with cells over MAX_CELL blanked (each reported at the line its record
     starts on, by its column's name: while the header is not known yet, the first rows', as (line,
-    column index, length), are ``held`` for _too_long); a field past READ_LIMIT ends the file there.
+    column index, reason), are ``held`` for _too_long); a record with a field past READ_LIMIT is
+    reported and left out (sources/long_records.py), an unclosed quote ends the file there.
     A row longer than the header is noted in ``width``."""
-    line = next_line()
+    tally = reading.tally
     while True:
+        line, tally.fresh = tally.next_line(), True
         try:
-            row = next(reader)
+            row = next(reading.reader)
         except StopIteration:
             return
         except csv.Error as e:
-            skips.add(f"{e}: the rest of the file is not read (an unclosed quote?)", line=line)
-            return
+            spans = tally.head is not tally.last  # the record began on an earlier line
+            if not over_limit(e) or not skip_record(reading.lines, tally.last, open_before=spans):
+                skips.add(f"{e}: the rest of the file is not read (an unclosed quote?)", line=line)
+                return
+            index = field_index(tally.head, reading.reader.dialect.delimiter, READ_LIMIT)
+            _long(line, index, f"field over {READ_LIMIT >> 20} MiB (the reader's limit): the record is not read",
+                  header, skips, width, held)
+            continue
         if row and max(map(len, row)) > MAX_CELL:
             for i, cell in enumerate(row):
                 if len(cell) > MAX_CELL:
-                    if width.header == sys.maxsize:
-                        held.append((line, i, len(cell)))
-                    else:
-                        _too_long(skips, header, line, i, len(cell))
+                    _long(line, i, f"cell of {len(cell):,} characters (over {MAX_CELL // 1024} KiB): not classified",
+                          header, skips, width, held)
                     row[i] = ""
         if len(row) > width.header:
             width.note(row, line)
         width.last = line
         yield row
-        line = next_line()
 
 
-def _too_long(skips: Skips, header: list[str], line: int, index: int, length: int) -> None:
+def _long(line: int, index: int, reason: str, header: list[str], skips: Skips, width: Width,
+          held: list[tuple[int, int, str]]) -> None:
+    """Report the ``index``-th cell of the record on ``line`` as too long (held while the header is not known)."""
+    if width.header == sys.maxsize:
+        held.append((line, index, reason))
+    else:
+        _too_long(skips, header, line, index, reason)
+
+
+def _too_long(skips: Skips, header: list[str], line: int, index: int, reason: str) -> None:
     # named as the inventory names the column: an unnamed one, or one past the header, column_N
     name = header[index] if index < len(header) else ""
-    skips.add(f"cell of {length:,} characters (over {MAX_CELL // 1024} KiB): not classified",
-              line=line, column=index + 1, name=named(name, None) or f"column_{index + 1}")
+    skips.add(reason, line=line, column=index + 1, name=named(name, None) or f"column_{index + 1}")
 
 
 def _noted(rows: Iterator[list[str]], width: Width) -> Iterator[list[str]]:

@@ -71,6 +71,24 @@ def test_an_unclosed_quote_keeps_the_rows_before_it(tmp_path: Path) -> None:
     assert skipped.location.line == len(ROWS) + 2 and "not read" in skipped.reason
 
 
+@pytest.mark.parametrize("huge", [
+    "y" * (17 << 20),  # unquoted, on its one line (a log dump pasted into a cell)
+    '"' + ("y" * (1 << 20) + "\n") * 17 + '"',  # quoted, over 17 lines, its record's fields after it
+    '"' + 'say ""hi"" ' * (2 << 20) + '"',  # quoted with doubled quotes inside
+])
+def test_a_field_over_the_read_limit_costs_its_record_only(tmp_path: Path, huge: str) -> None:
+    # R15b-6: a field over csv.field_size_limit (16 MiB) ended the file's reading, the rows after it lost
+    body = "xm,sfzh,sjhm,sku\n" + "".join(",".join(r) + "\n" for r in ROWS[:5])
+    after = "".join(",".join(r) + "\n" for r in ROWS[5:])
+    (tmp_path / "h.csv").write_text(body + f"x,{huge},y\n" + after, encoding="utf-8")
+    inventory = _scan(tmp_path / "h.csv")
+    (table,) = inventory.tables
+    assert table.rows == len(ROWS) and _tagged(inventory, "h.csv") == EXPECTED
+    (skipped,) = inventory.skipped
+    assert (skipped.location.line, skipped.location.column, skipped.location.field) == (7, 2, "sfzh")
+    assert "16 MiB" in skipped.reason and "record" in skipped.reason
+
+
 def test_an_unreadable_file_of_a_folder_is_reported_and_the_others_classified(tmp_path: Path) -> None:
     (tmp_path / "a.xlsx").write_bytes(b"not a workbook")
     with (tmp_path / "b.csv").open("w", newline="", encoding="utf-8") as f:
