@@ -8,8 +8,10 @@ line is a row: its items are the fields ``[0]``, ``[1]`` ... up to POSITIONS, th
 sharing the field ``[]`` as a nested array's do (a line of 2,000 ID numbers is 65 fields, not 2,000);
 a line that is a string or number is the field ``$``; a line of null, true or false holds nothing
 and is reported. A JSON text is UTF-8 (RFC 8259 §8.1); a BOM names another
-Unicode charset, and is ignored as §8.1 lets a parser. A line that is not JSON, or a value over
-MAX_CELL characters, is reported with its line (and column, or path) and counted; the rest is read.
+Unicode charset, and is ignored as §8.1 lets a parser; a line of a UTF-8 file holding a byte that
+is not UTF-8 is reported (line, column, the byte) and not read, the others are (R15b-14). A line
+that is not JSON, or a value over MAX_CELL characters, is reported with its line (and column, or
+path) and counted; the rest is read.
 A .json file (an API's or a portal's export) is one JSON text: an array's items are read as lines
 are (streamed, each at the line it starts on; an item that is an array of objects, as a paged dump
 wraps its pages, gives its objects as rows), any other value is one record.
@@ -18,6 +20,7 @@ wraps its pages, gives its objects as rows), any other value is one record.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, Final, TextIO
@@ -108,7 +111,8 @@ def json_lines(path: Path, sample: int, skips: Skips | None = None) -> TableSamp
         head = raw.read(4)
     # JSON text is UTF-8 (RFC 8259 §8.1), and a parser may ignore a BOM: Windows PowerShell's
     # Out-File writes UTF-16 with one, Notepad UTF-8 with one
-    with path.open(encoding=bom_charset(head) or "utf-8") as f:
+    encoding = bom_charset(head) or "utf-8"
+    with path.open(encoding=encoding, errors=_errors(encoding)) as f:
         lines, total = reservoir(_long_lines_cut(f, skips), sample)
     records: list[dict[str, Any]] = []
     for number, line in lines:
@@ -137,14 +141,15 @@ def json_document(path: Path, sample: int) -> TableSample:
     skips = Skips(str(path))
     with path.open("rb") as raw:
         encoding = bom_charset(raw.read(4)) or "utf-8"
+    with path.open(encoding=encoding, errors=_errors(encoding)) as f:
+        second = _second_value_line(f)
+    if second is not None:
+        # mongoexport's default, many "export JSON" buttons: one value a line under .json (R15c-6)
+        skips.add("one JSON value a line (JSON lines, not one JSON text): read as JSON lines; "
+                  "name the file .jsonl", line=second)
+        return json_lines(path, sample, skips)
     try:
         with path.open(encoding=encoding) as f:
-            second = _second_value_line(f)
-            if second is not None:
-                # mongoexport's default, many "export JSON" buttons: one value a line under .json (R15c-6)
-                skips.add("one JSON value a line (JSON lines, not one JSON text): read as JSON lines; "
-                          "name the file .jsonl", line=second)
-                return json_lines(path, sample, skips)
             if _opens_array(f):
                 items, total = reservoir(_unwrapped(_until_cut(array_items(f, str(path)), skips)), sample)
             else:
@@ -239,6 +244,11 @@ def _long_lines_cut(lines: Iterable[str], skips: Skips) -> Iterator[tuple[int, s
     that is an array is parsed here too: an array of objects comes as its objects, one row each,
     so that they are counted and sampled as rows (R15c-13)."""
     for number, line in enumerate(lines, 1):
+        bad = None if line.isascii() else _ESCAPED.search(line)
+        if bad is not None:  # one stray byte costs its line, not the file (R15b-14)
+            skips.add(f"byte 0x{ord(bad.group()) - 0xDC00:02x} is not UTF-8 (RFC 8259 §8.1): the line is not read",
+                      line=number, column=bad.start() + 1)
+            continue
         if len(line) <= MAX_CELL:
             if line.lstrip(" \t\r").startswith("["):
                 yield from _array_line(number, line, skips)
@@ -255,6 +265,17 @@ def _long_lines_cut(lines: Iterable[str], skips: Skips) -> Iterator[tuple[int, s
             continue
         fields = as_record(record)
         yield number, record if fields is None else _without_long(fields, "", number, skips)
+
+
+#: A byte that is not UTF-8, as surrogateescape decodes it (PEP 383: U+DC80-U+DCFF).
+_ESCAPED: Final = re.compile("[\udc80-\udcff]")
+
+
+def _errors(encoding: str) -> str:
+    """How the lines of a JSON text in ``encoding`` are decoded: a UTF-8 line's bytes that are not
+    UTF-8 kept as PEP 383 escapes, for _long_lines_cut to report by line; other charsets (a BOM's
+    UTF-16, UTF-32) strictly."""
+    return "surrogateescape" if encoding == "utf-8" else "strict"
 
 
 #: What _line_value gives for a line it reported instead of reading.

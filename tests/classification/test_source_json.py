@@ -166,3 +166,20 @@ def test_a_syntax_error_with_text_after_it_is_the_files_error(tmp_path: Path) ->
     (tmp_path / "comma.json").write_text(json.dumps(_records(40), ensure_ascii=False)[:-1] + ", ]", encoding="utf-8")
     with pytest.raises(ConfigError, match="Expecting value"):
         _scan(tmp_path / "comma.json")
+
+
+@pytest.mark.parametrize("name", ["p.jsonl", "p.json"])  # a .json of JSON lines is read as JSON lines
+def test_a_stray_byte_costs_its_line_only(tmp_path: Path, name: str) -> None:
+    # R15b-14: one byte that is not UTF-8 refused the whole file ("cannot read: 'utf-8' codec can't decode")
+    lines = [json.dumps({"xm": NAMES[i % 8], "sfzh": NUMBERS[i], "sjhm": PHONES[i]}, ensure_ascii=False).encode()
+             for i in range(40)]
+    lines[4] = lines[4].replace(b'"xm"', b'"x\xffm"')  # line 5: a byte of no charset in a key
+    lines[8] = lines[8][:-1] + b', "note": "caf\xe9"}'  # line 9: Latin-1 pasted into a UTF-8 file
+    (tmp_path / name).write_bytes(b"\n".join(lines) + b"\n")
+    inventory = _scan(tmp_path / name)
+    assert _tagged(inventory) == {"xm": "cn_person_name", "sfzh": "cn_resident_id", "sjhm": "cn_mobile"}
+    assert inventory.tables[0].rows == 38
+    bad = [s for s in inventory.skipped if "UTF-8" in s.reason and "JSON lines" not in s.reason]
+    column = len(lines[8].split(b"\xe9")[0].decode()) + 1  # characters before the byte, from 1
+    assert [(s.location.line, s.location.column) for s in bad] == [(5, 4), (9, column)]  # {"x then the byte: column 4
+    assert "0xff" in bad[0].reason and "0xe9" in bad[1].reason
