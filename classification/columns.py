@@ -53,6 +53,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final, Literal
 
+from govsoc.classification.invisible import visible
 from govsoc.classification.recognizer import Recognizer, masked_text
 from govsoc.classification.recognizers.identity import MINOR
 from govsoc.classification.scanner import Scanner
@@ -227,7 +228,9 @@ class ColumnClassifier:
         return replace(decision, field=shown, reason=decision.reason.replace(f"'{sample.field}'", f"'{shown}'"))
 
     def _decide(self, sample: ColumnSample, heading: dict[str, Literal["strong", "weak"]]) -> ColumnDecision:
-        values = [v for v in sample.values if v][:SAMPLE_SIZE]
+        # read as a reader sees them: a zero-width space inside an ID number hides nothing (R15b-16)
+        values = [v if v.isascii() or (seen := visible(v)) is None else seen[0]
+                  for v in sample.values if v][:SAMPLE_SIZE]
         named = {**self.name_context(sample.field, sample.comment), **heading}
         counts: Counter[str] = Counter()
         minors: Counter[str] = Counter()

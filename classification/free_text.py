@@ -47,6 +47,7 @@ from typing import Final
 from govsoc.classification.columns import ColumnClassifier
 from govsoc.classification.credentials import credential_hits
 from govsoc.classification.digit_runs import GluedNumbers
+from govsoc.classification.invisible import placed, visible
 from govsoc.classification.masking import mask
 from govsoc.classification.percent import percent_decoded
 from govsoc.classification.pinyin_names import person_name_at, pinyin_name_hits
@@ -118,7 +119,8 @@ class FreeTextMasker:
         if not text:
             return text
         view, offsets = percent_decoded(text) if "%" in text else (text, [])
-        hits = self.hits(view)
+        seen = visible(view)  # read as a reader sees it: 138\u200b0013\u200b8000 is a number (R15b-16)
+        hits = self.hits(view) if seen is None else placed(self.hits(seen[0]), seen[1])
         if not hits:
             return text
         if offsets:

@@ -40,6 +40,7 @@ from operator import add, itemgetter, not_, or_
 from typing import Final
 
 from govsoc.classification.batch import SEP, ShapeGate, class_of, folded_chunk, offset_array, signatures, starts
+from govsoc.classification.invisible import INVISIBLE, placed, visible
 from govsoc.classification.recognizer import MANY_SPANS, Match, Occupied, Recognizer, normalize, recognizers
 
 __all__ = ["Scanner", "scan_naive", "PRIORITY", "CLASSES"]
@@ -127,8 +128,13 @@ class Scanner:
         return found
 
     def scan(self, value: str, context: frozenset[str] = frozenset()) -> list[Match]:
-        """Every hit in ``value``; ``context`` holds the ids that the column or field names."""
+        """Every hit in ``value``; ``context`` holds the ids that the column or field names. A value
+        is read as a reader sees it: without zero-width and other invisible characters (invisible.py)."""
         ascii_text = value.isascii()
+        if not ascii_text:
+            seen = visible(value)
+            if seen is not None:
+                return placed(self.scan(seen[0], context), seen[1])
         if self._inline and not ascii_text:
             context = context | self._inline_context(value)
         plan = self._plan(context)
@@ -149,7 +155,16 @@ class Scanner:
         (govsoc.classification.batch): joined, folded, mapped to class strings, and each class
         string looked up in the plan's table of recognizers by shape; only values with a
         candidate run their candidates one by one. A chunk's (index, hits) are listed at once
-        and handed out by C code (``chain``): no Python frame runs per value with a hit."""
+        and handed out by C code (``chain``): no Python frame runs per value with a hit. Values
+        holding invisible characters are scanned as ``scan`` reads them (invisible.py)."""
+        hidden = _hidden(values)
+        if hidden:
+            shown = [hidden[i][0] if i in hidden else v for i, v in enumerate(values)]
+            return ((i, placed(hits, hidden[i][1]) if i in hidden else hits)
+                    for i, hits in self._scan_many(shown, context))
+        return self._scan_many(values, context)
+
+    def _scan_many(self, values: Sequence[str], context: frozenset[str]) -> Iterator[tuple[int, list[Match]]]:
         plan = self._plan(context)
         if plan.trigger_gate is not None or len(values) < 64:
             return self._scan_each(values, context, plan)
@@ -326,6 +341,15 @@ class Scanner:
 
     def _inline_context(self, value: str) -> frozenset[str]:
         return frozenset(i for i, words in self._inline.items() if any(w in value for w in words))
+
+
+def _hidden(values: Sequence[str]) -> dict[int, tuple[str, list[int]]]:
+    """index -> ``visible`` of each value holding an invisible character (one C-level test of
+    all the values joined when none does)."""
+    joined = "".join(values)
+    if joined.isascii() or INVISIBLE.search(joined) is None:
+        return {}
+    return {i: seen for i, value in enumerate(values) if (seen := visible(value)) is not None}
 
 
 _CHUNK: Final = 8192
