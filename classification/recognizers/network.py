@@ -81,6 +81,10 @@ class Ipv4Recognizer(Recognizer):
         return f"valid IPv4 ({scope})"
 
 
+#: Groups of one or two decimal digits around '::' (12::30, 9::05): a time, not an address.
+_TIME_LIKE: Final = re.compile(r"\d{1,2}(?:::?\d{1,2})+", re.ASCII)
+
+
 @register("ipv6")
 class Ipv6Recognizer(Recognizer):
     """IPv6 addresses (full, compressed, IPv4-suffixed)."""
@@ -94,13 +98,17 @@ class Ipv6Recognizer(Recognizer):
     TRIGGER = r"[0-9A-Fa-f]:[0-9A-Fa-f:]"
     STRIP = ""
     PATTERNS = (Pattern("IPv6", r"(?<![0-9A-Za-z:.])(?:[0-9A-Fa-f]{1,4}|:)?(?::[0-9A-Fa-f]{0,4}){2,7}"
-                        r"(?:(?<=:)\d{1,3}(?:\.\d{1,3}){3})?(?![0-9A-Za-z:])", 0.6),)
+                        r"(?:(?<=:)\d{1,3}(?:\.\d{1,3}){3})?(?![0-9A-Za-z:]|\.\d)", 0.6),)
     CONTEXT = ("ip", "ipv6", "src_ip", "dst_ip", "client_ip", "ip地址")
 
     def validate(self, candidate: str) -> str | None:
-        """Parses as IPv6 and is not a time of day or a MAC address."""
+        """Parses as IPv6 and is not a time of day, a MAC address or a scope (R15b-25)."""
         if candidate.count(":") == 5 and "::" not in candidate:
             return None  # six groups: a MAC address written with colons is never IPv6 without '::'
+        if not any(c.isdigit() for c in candidate):
+            return None  # '::' alone, or scopes of hex-letter words: C::f, face::add, dead::beef
+        if "::" in candidate and _TIME_LIKE.fullmatch(candidate):
+            return None  # 12::30, 09::05: a time typed with a doubled colon
         try:
             address = ipaddress.IPv6Address(candidate)
         except ValueError:

@@ -87,6 +87,26 @@ CASES = [
     ("ipv4", "256.1.1.1", False, False),
     ("ipv6", "2001:db8::1", True, False),
     ("ipv6", "12:30:45", False, False),                           # a time of day
+    # R15b-25: '::' both ways. Not addresses: scopes of C++, Perl, Rust (hex letters only), '::'
+    # alone, a time typed with a doubled colon, a Windows path
+    ("ipv6", "use Data::Dumper; Cache::face::add", False, False),  # Perl scopes of hex letters
+    ("ipv6", "std::vector<Foo::Bar>", False, False),              # C++ scopes
+    ("ipv6", "impl Add for dead::beef::Cafe {}", False, False),   # Rust path of hex words
+    ("ipv6", "C::f(); a::b", False, False),                       # one-letter C++ classes
+    ("ipv6", "return face::add(x)", False, False),                # a call through a module of hex letters
+    ("ipv6", "x = a ? b :: c", False, False),                     # '::' alone (Haskell, a typo)
+    ("ipv6", "::", False, False),                                 # the unspecified address alone: no one's
+    ("ipv6", "开会时间 12::30", False, False),                      # a time typed with a doubled colon
+    ("ipv6", "09::05 - 10::45", False, False),                    # times again
+    ("ipv6", r"C:\Windows\System32\drivers", False, False),      # a Windows path
+    # and compressed addresses are addresses
+    ("ipv6", "::1", True, False),                                 # loopback
+    ("ipv6", "fe80::1%eth0", True, False),                        # link-local with a zone
+    ("ipv6", "2001:db8::", True, False),                          # a prefix's network address
+    ("ipv6", "[2001:db8::8a2e:370:7334]:443", True, False),       # in brackets with a port
+    ("ipv6", "::ffff:10.0.0.1", True, False),                     # IPv4-mapped
+    ("ipv6", "2001::1", True, False),                             # decimal-looking groups of an address
+    ("ipv6", "1:2:3:4:5:6:7:8", True, False),                     # eight short groups, no '::': no time
     ("mac", "00:1a:2b:3c:4d:5e", True, False),
     ("mac", "001a.2b3c.4d5e", True, False),                       # Cisco notation
     ("mac", "ff:ff:ff:ff:ff:ff", False, False),                   # broadcast
@@ -134,6 +154,16 @@ def test_case(rec: str, value: str, found: bool | None, context: bool) -> None:
     hits = SCANNER.scan(value, frozenset({rec}) if context else frozenset())
     ids = [m.recognizer for m in hits]
     assert (rec in ids) == (found is not False), (value, hits)
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("::ffff:10.0.0.1", "::ffff:10.0.0.1"),  # the IPv4 part is the address's, not cut at '10'
+    ("from ::ffff:192.168.1.20.", "::ffff:192.168.1.20"),  # a full stop after it ends it
+    ("fe80::1%eth0", "fe80::1"),
+])
+def test_an_ipv6_hit_is_the_whole_address(text: str, address: str) -> None:
+    (hit,) = [h for h in SCANNER.scan(text) if h.recognizer == "ipv6"]
+    assert text[hit.start:hit.end] == address
 
 
 def test_every_registered_recognizer_has_a_positive_row() -> None:
