@@ -1,8 +1,9 @@
 """Decisions per column or field (stage: classification; shared/reference/classification.md §7).
 
-A column is judged on a sample of its non-null values (up to 1,000, as AWS SDPS and Huawei DBSS
-do) together with its name, its comment and its table's name as context (Google DLP's
-``windowBefore = 1`` hotword on the header, Macie's column-name keywords). Per recognizer:
+A column is judged on a sample of its non-null values (up to 1,000 by default, as AWS SDPS and
+Huawei DBSS do; ``govsoc classify --sample N`` judges up to N) together with its name, its comment
+and its table's name as context (Google DLP's ``windowBefore = 1`` hotword on the header, Macie's
+column-name keywords). Per recognizer:
 
 ==========================  =========================================================
 kind of recognizer          tagged when
@@ -163,8 +164,10 @@ class _Candidate:
 class ColumnClassifier:
     """Decides columns with one :class:`Scanner` (all recognizers by default)."""
 
-    def __init__(self, scanner: Scanner | None = None) -> None:
+    def __init__(self, scanner: Scanner | None = None, *, sample_size: int = SAMPLE_SIZE) -> None:
         self.scanner = scanner or Scanner()
+        #: values judged per column at most (``govsoc classify --sample``: R15b-26, never capped below it)
+        self.sample_size = sample_size
 
     def name_context(self, *names: str) -> dict[str, Literal["strong", "weak"]]:
         """Recognizer id -> how strongly the names (column, comment, table) point at it."""
@@ -230,7 +233,7 @@ class ColumnClassifier:
     def _decide(self, sample: ColumnSample, heading: dict[str, Literal["strong", "weak"]]) -> ColumnDecision:
         # read as a reader sees them: a zero-width space inside an ID number hides nothing (R15b-16)
         values = [v if v.isascii() or (seen := visible(v)) is None else seen[0]
-                  for v in sample.values if v][:SAMPLE_SIZE]
+                  for v in sample.values if v][:self.sample_size]
         named = {**self.name_context(sample.field, sample.comment), **heading}
         counts: Counter[str] = Counter()
         minors: Counter[str] = Counter()

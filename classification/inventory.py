@@ -174,7 +174,7 @@ def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Schem
                     on_table: Callable[[TableSample], None] | None = None) -> Inventory:
     """Decide and grade every column of every table. Names enter the inventory escaped (see
     _escaped) and with what a recognizer finds in them masked (see _Names)."""
-    classifier = classifier or ColumnClassifier()
+    classifier = classifier or ColumnClassifier(sample_size=sample_size)
     names = _Names(classifier)
     records: list[TableRecord] = []
     skipped: list[Skipped] = []

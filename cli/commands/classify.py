@@ -27,7 +27,7 @@ def _shown(text: str) -> str:
 @click.option("--scheme", default="gbt43697", show_default=True,
               help="Grading scheme: gbt43697, zhejiang, or a YAML file of the same shape.")
 @click.option("--sample", type=click.IntRange(1, 100_000), default=1000, show_default=True,
-              help="Values sampled per column.")
+              help="Rows sampled per table, and values judged per column (all of them: 1-100,000).")
 @click.pass_obj
 def classify(app: AppContext, target: str, output: Path | None, scheme: str, sample: int) -> None:
     """Classify and grade the data in TARGET (数据分类分级清单).

@@ -117,3 +117,24 @@ def test_a_folder_typed_two_ways_is_one_saved_source(govsoc: Run, tmp_path: Path
     assert govsoc("classify", str(tmp_path / "exports"))[0] == 0  # the newest run replaces the first
     (saved,) = (home / RESULTS_SUBDIR).iterdir()
     assert json.loads(saved.read_text(encoding="utf-8"))["source"] == str(tmp_path / "exports")
+
+
+@pytest.mark.parametrize("sample", [1000, 2500, 4000])
+def test_classify_judges_as_many_values_as_sample_says(govsoc: Run, tmp_path: Path, sample: int) -> None:
+    # R15b-26: --sample over 1000 was taken for rows and then silently cut to 1,000 values a column
+    bodies = [f"1101051970{(i % 12) + 1:02d}{(i % 28) + 1:02d}{i % 1000:03d}" for i in range(4000)]
+    with (tmp_path / "big.csv").open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["sfzh", "bz"])
+        writer.writerows([b + resident_id_check_char(b), "正常"] for b in bodies)
+    out = tmp_path / "inv.json"
+    code, _, stderr = govsoc("classify", str(tmp_path / "big.csv"), "--sample", str(sample), "-o", str(out))
+    assert code == 0, stderr
+    inventory = json.loads(out.read_text(encoding="utf-8"))
+    fields = {f["field"]: f for f in inventory["tables"][0]["fields"]}
+    assert inventory["sample_size"] == sample and fields["sfzh"]["sampled"] == sample
+
+
+def test_classify_help_says_what_sample_bounds(govsoc: Run) -> None:
+    code, stdout, _ = govsoc("classify", "--help")
+    assert code == 0 and "100,000" in stdout and "values judged per column" in stdout
