@@ -4,14 +4,21 @@ A file's suffix names its delimiter (.csv a comma, .tsv a tab), but files are re
 "Unicode text" export (tab-delimited UTF-16) saved as .csv, a European-locale Excel's semicolon
 CSV. When the first row is one cell under the suffix's delimiter, the head is sniffed (the csv
 module's Sniffer, restricted to CANDIDATES), and a delimiter that splits the first row is used and
-said (R15b-29). A file whose first row splits under the suffix's delimiter is read with it.
+said (R15b-29); so is one that splits a later row of the head into names of which one names a
+known column (a roster's title row above 姓名;身份证号;手机号: the title is one cell under any
+delimiter). A one-column file whose values hold the delimiter (xm over 张伟;张伟) has no such row.
+A file whose first row splits under the suffix's delimiter is read with it.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
+from itertools import islice
 from typing import Final, TextIO
+
+from govsoc.classification.sources.layout import HEAD_ROWS
 
 __all__ = ["CANDIDATES", "HEAD", "sniffed"]
 
@@ -21,9 +28,11 @@ CANDIDATES: Final = ",;\t|"
 HEAD: Final = 16 * 1024
 
 
-def sniffed(text: TextIO, expected: str) -> str | None:
+def sniffed(text: TextIO, expected: str, names_column: Callable[[str], bool] = lambda cell: False) -> str | None:
     """The delimiter ``text`` uses when its first row is one cell under ``expected`` and another
-    of CANDIDATES splits it, else None. ``text`` is left where it was (it is read from there)."""
+    of CANDIDATES splits it, or splits a later row of the head into cells of which one
+    ``names_column`` (a column name a recognizer knows: a header under a title), else None.
+    ``text`` is left where it was (it is read from there)."""
     start = text.tell()  # not 0: a BOM left out by charset.open_text
     try:
         head = text.read(HEAD)
@@ -40,6 +49,12 @@ def sniffed(text: TextIO, expected: str) -> str | None:
         found = csv.Sniffer().sniff(cut, delimiters=CANDIDATES).delimiter
     except csv.Error:  # no candidate is consistent over the head: one column after all
         return None
-    if found == expected or len(next(csv.reader(io.StringIO(cut), delimiter=found), [])) < 2:
+    if found == expected:
+        return None
+    try:
+        first, *later = islice(csv.reader(io.StringIO(cut), delimiter=found), HEAD_ROWS)
+    except csv.Error:  # not delimited text after all (a bare CR in binary): the reader reports it
+        return None
+    if len(first) < 2 and not any(len(row) > 1 and any(map(names_column, row)) for row in later):
         return None
     return found

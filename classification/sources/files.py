@@ -183,7 +183,7 @@ class FileSource:
             skips.add(doubt)
         tally = Tally()
         with open_text(path, encoding, errors) as f, _field_limit(READ_LIMIT):
-            found = sniffed(f, delimiter)
+            found = sniffed(f, delimiter, _names_column)
             if found:
                 skips.add(f"delimited by {found!r}, not {delimiter!r} as its suffix says: read with {found!r}")
                 delimiter = found

@@ -48,3 +48,18 @@ def test_a_one_column_file_stays_one_column(tmp_path: Path) -> None:
     (tmp_path / "p.csv").write_text(text, encoding="utf-8")
     (table,) = open_source(str(tmp_path / "p.csv")).tables()
     assert [c.field for c in table.columns] == ["xm"] and table.skipped_count == 0
+
+
+@pytest.mark.parametrize("title", [
+    "某县2024年低保对象花名册",  # a roster's title, one cell under any delimiter
+    "某县2024年低保对象花名册;;;",  # the title row padded with empty cells, as Excel saves a merged title
+])
+def test_a_semicolon_file_with_a_title_row_is_read_in_columns(tmp_path: Path, title: str) -> None:
+    # known limit of R15b-29: the title row split under no delimiter, so the file was one column
+    body = _text(";").replace("xm;sfzh;sjhm;sku", "姓名;身份证号;手机号;sku")
+    (tmp_path / "p.csv").write_text(title + "\r\n" + body, encoding="utf-8")
+    (table,) = open_source(str(tmp_path / "p.csv")).tables()
+    assert [c.field for c in table.columns] == ["姓名", "身份证号", "手机号", "sku"] and table.rows == len(ROWS)
+    assert decided(str(tmp_path / "p.csv")) == {("p.csv", "姓名"): "cn_person_name",
+                                                 ("p.csv", "身份证号"): "cn_resident_id",
+                                                 ("p.csv", "手机号"): "cn_mobile"}
