@@ -29,7 +29,7 @@ from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import TableSample, named
 from govsoc.classification.sources.charset import bom_charset
 from govsoc.classification.sources.json_line import LineRefused, load_line, too_deep
-from govsoc.classification.sources.json_stream import TextCut, array_items
+from govsoc.classification.sources.json_stream import TOO_DEEP, TextCut, array_items
 from govsoc.classification.sources.sampling import reservoir
 from govsoc.classification.sources.skips import MAX_CELL, Skips
 from govsoc.core.errors import ConfigError, Location
@@ -183,9 +183,12 @@ def _until_cut(items: Iterator[tuple[int, Any]], skips: Skips) -> Iterator[tuple
     the file's error, as before (a syntax error with text after it may hide anything)."""
     read = False
     try:
-        for item in items:
+        for line, item in items:
             read = True
-            yield item
+            if item is TOO_DEEP:  # that item only (R15b-22's limit, now per item)
+                skips.add("an item nested too deep to parse: not read", line=line)
+                continue
+            yield line, item
     except TextCut as e:
         if not read:
             raise

@@ -5,7 +5,9 @@ json.load would hold all of it, and its objects, at once. array_items reads the 
 decodes one item at a time (json.JSONDecoder.raw_decode, RFC 8259 §5 arrays), so that memory holds
 one item and a chunk. Each item comes with the line it starts on; text that is not JSON raises
 ConfigError at its line and column, as json.loads would have named it; TextCut when the text ends
-inside the array (an export cut short), so that the reader can keep the items before it.
+inside the array (an export cut short), so that the reader can keep the items before it. An item
+nested too deep for the decoder is passed over (its brackets counted, its strings skipped) and given
+as TOO_DEEP: it costs that item, not the items after it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any, Final, TextIO
 
 from govsoc.core.errors import ConfigError, Location
 
-__all__ = ["array_items", "TextCut", "CHUNK", "ITEM_LIMIT"]
+__all__ = ["array_items", "TextCut", "CHUNK", "ITEM_LIMIT", "TOO_DEEP"]
 
 #: Characters read at a time.
 CHUNK: Final = 1 << 16
@@ -27,6 +29,17 @@ _SPACE: Final = " \t\n\r"  # RFC 8259 §2 insignificant whitespace
 # what follows an item when the chunk may have cut it: nothing held but what could go on a number
 # ("0" of "0.5", "1e" of "1e5") or whitespace, up to the end of the text held
 _MAY_CONTINUE: Final = re.compile(r"[0-9.eE+\- \t\n\r]*\Z")
+
+
+#: What array_items gives for an item nested too deep to decode (R15b-22: RecursionError).
+TOO_DEEP: Final = object()
+#: A bracket or the start of a string, in an item passed over; a whole string (escapes kept whole).
+_BRACKET: Final = re.compile(r'[\[\]{}"]')
+_STRING: Final = re.compile(r'"(?:[^"\\]+|\\.)*"')
+
+
+class _Deep(Exception):
+    """The decoder ran out of stack in an item."""
 
 
 class TextCut(ConfigError):
@@ -96,7 +109,10 @@ def array_items(f: TextIO, path: str, *, chunk: int = CHUNK) -> Iterator[tuple[i
     else:
         while True:
             text.next_char()
-            item, end = _decode(text, decoder)
+            try:
+                item, end = _decode(text, decoder)
+            except _Deep:
+                item, end = TOO_DEEP, _passed_over(text)
             yield text.where(text.pos)[0], item
             text.pos = end
             following = text.next_char()
@@ -121,7 +137,27 @@ def _decode(text: _Text, decoder: json.JSONDecoder) -> tuple[Any, int]:
             # at the end of the text, or in a string the end of the text left open: cut short
             cut = e.pos >= len(text.buf.rstrip(_SPACE)) or e.msg.startswith("Unterminated string")
             raise text.error(e.msg, e.pos, cut=cut) from None
-        except RecursionError:  # the file, not the run (R15b-22)
-            raise text.error("an item nested too deep to parse", text.pos) from None
+        except RecursionError:  # the item, not the file, nor the run (R15b-22)
+            raise _Deep() from None
         if not _MAY_CONTINUE.match(text.buf, end) or not text.more():
             return item, end
+
+
+def _passed_over(text: _Text) -> int:
+    """Where the item at ``text.pos`` (an array or object) ends, found by counting its brackets
+    outside its strings, without decoding it; TextCut when the text ends first."""
+    depth, at = 0, text.pos
+    while True:
+        bracket = _BRACKET.search(text.buf, at)
+        string = _STRING.match(text.buf, bracket.start()) if bracket and bracket.group() == '"' else None
+        if bracket is None or (bracket.group() == '"' and string is None):  # read on: the chunk cut it
+            offset = (bracket.start() if bracket else len(text.buf)) - text.pos
+            if not text.more():
+                raise text.error("an item nested too deep to parse, and the text ends in it", text.pos, cut=True)
+            at = text.pos + offset
+            continue
+        at = string.end() if string else bracket.end()
+        if string is None:
+            depth += 1 if bracket.group() in "[{" else -1
+            if depth == 0:
+                return at

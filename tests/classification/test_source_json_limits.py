@@ -54,3 +54,27 @@ def test_a_json_array_file_too_deep_or_with_a_long_number_does_not_end_the_run(t
     assert fields[("big.json", "sfzh")].recognizer == "cn_resident_id"
     assert fields[("items.json", "sfzh")].recognizer == "cn_resident_id"
     assert fields[("b.csv", "sjhm")].recognizer == "cn_mobile"
+
+
+def test_a_json_array_item_too_deep_costs_that_item_only(tmp_path: Path) -> None:
+    # known limit of R15b-22's fix: an item past the decoder's stack after good records refused the
+    # whole file ("deep.json:22:1: not JSON: an item nested too deep to parse"), the records after it lost
+    records = [json.dumps({"sfzh": v, "sjhm": p}) for v, p in zip(ids(40), PHONES, strict=True)]
+    deep = '{"note": "[{\\"a]", "x": ' + "[" * 50_000 + '"]]"' + "]" * 50_000 + "}"  # brackets in strings too
+    text = "[\n" + ",\n".join([*records[:20], deep, *records[20:]]) + "\n]\n"
+    (tmp_path / "deep.json").write_text(text, encoding="utf-8")
+    inventory = build_inventory(open_source(str(tmp_path / "deep.json")).tables(), source="s",
+                                scheme=load_scheme("gbt43697"), sample_size=1000)
+    (table,) = inventory.tables
+    assert table.rows == 40
+    assert {f.field: f.recognizer for f in table.fields} == {"sfzh": "cn_resident_id", "sjhm": "cn_mobile"}
+    assert [(s.location.line, "too deep" in s.reason) for s in inventory.skipped] == [(22, True)]
+
+
+def test_a_json_array_cut_inside_a_deep_item_keeps_the_items_before(tmp_path: Path) -> None:
+    records = [json.dumps({"sfzh": v}) for v in ids(40)]
+    (tmp_path / "cut.json").write_text("[\n" + ",\n".join(records) + ",\n" + "[" * 50_000, encoding="utf-8")
+    inventory = build_inventory(open_source(str(tmp_path / "cut.json")).tables(), source="s",
+                                scheme=load_scheme("gbt43697"), sample_size=1000)
+    (table,) = inventory.tables
+    assert table.rows == 40 and [s.location.line for s in inventory.skipped] == [42]
