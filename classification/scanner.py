@@ -131,10 +131,9 @@ class Scanner:
         """Every hit in ``value``; ``context`` holds the ids that the column or field names. A value
         is read as a reader sees it: without zero-width and other invisible characters (invisible.py)."""
         ascii_text = value.isascii()
-        if not ascii_text:
-            seen = visible(value)
-            if seen is not None:
-                return placed(self.scan(seen[0], context), seen[1])
+        if not ascii_text and INVISIBLE.search(value) is not None:  # rare: one C-level search
+            shown, kept = visible(value) or (value, [])
+            return placed(self.scan(shown, context), kept)
         if self._inline and not ascii_text:
             context = context | self._inline_context(value)
         plan = self._plan(context)
