@@ -5,11 +5,13 @@ the connection: coercing its values, building its row (the JSON of the remaining
 deflated document), SQLite's B-tree and index updates. A thread cannot share that work with the
 parser, so a large write is handed to a child process (:func:`main`, started with the store's
 path) that owns a second connection to the same file: the caller sends the events as they are
-(govsoc.store.sqlite_rows.Unstored), a chunk at a time; the child coerces, splits and deflates
-each chunk as it comes (coerce_parts, split_row, then the store's packing) and inserts the
-chunks in transactions of several chunks (see govsoc.store.sqlite._TRANSACTION). While the
-child works on a batch the ingest pipeline parses the next. The caller keeps the parsing and
-the pipeline's own work; the store's (which grows with the store: index updates) all overlaps it.
+(govsoc.store.sqlite_rows.Unstored), a chunk at a time, and every other chunk as the rows it
+built of them (the balance of the two processes, issue 11); the child coerces, splits and
+deflates each chunk of events as it comes (coerce_parts, split_row, then the store's packing;
+a chunk of rows is only deflated) and inserts the chunks in transactions of several chunks
+(see govsoc.store.sqlite._TRANSACTION). While the child works on a batch the ingest pipeline
+parses the next. The caller keeps the parsing and the pipeline's own work; the store's (which
+grows with the store: index updates) overlaps it.
 
 The write stays synchronous: :meth:`WriterProcess.wait` returns only when the child has
 committed every transaction it was sent, so a checkpoint that follows it never runs ahead of
@@ -19,9 +21,11 @@ input closes (its parent closed the store, exited or was killed); chunks it hold
 then are dropped, as their write never returned.
 
 Protocol, over the child's stdin and a private copy of its stdout: each message is a 4-byte
-big-endian length and a pickle. Parent -> child: ``(chunk, ingested, commit)``, a list of
-events (govsoc.store.sqlite_rows.Unstored), the write's ``event.ingested`` and whether to insert
-the chunk with those held since the last commit. Child -> parent, one per commit:
+big-endian length and a pickle. Parent -> child: ``(chunk, ingested, commit, refused)``, a list
+of events (govsoc.store.sqlite_rows.Unstored), the write's ``event.ingested``, whether to insert
+the chunk with those held since the last commit, and None; or, for a chunk whose rows the parent
+built (see govsoc.store.sqlite._BUILT_HERE), those rows (Prepared, not deflated: the dictionaries
+are the child's) and the (event id, why) of the chunk's events it refused. Child -> parent, one per commit:
 ``(WriteReceipt, None)`` or ``(None, "the error")`` (a failure drops the rest of that
 transaction's chunks). Both ends are the same interpreter and trust each other.
 
@@ -84,15 +88,17 @@ class WriterProcess:
         """Whether the child still runs."""
         return self._process.poll() is None
 
-    def send(self, rows: list[Any], *, ingested: str, commit: bool = True) -> None:
+    def send(self, rows: list[Any], *, ingested: str, commit: bool = True,
+             refused: list[tuple[str, str]] | None = None) -> None:
         """Hand a chunk of events (govsoc.store.sqlite_rows.Unstored) written at ``ingested``
-        to the child; with ``commit``, the child inserts it and the chunks sent since the last
-        commit in one transaction (answered by :meth:`wait`)."""
+        to the child, or with ``refused`` the rows built here of a chunk (Prepared) and the
+        events of it refused; with ``commit``, the child inserts it and the chunks sent since
+        the last commit in one transaction (answered by :meth:`wait`)."""
         try:
-            _write(self._out, pickle.dumps((rows, ingested, commit), protocol=pickle.HIGHEST_PROTOCOL))
+            _write(self._out, pickle.dumps((rows, ingested, commit, refused), protocol=pickle.HIGHEST_PROTOCOL))
         except OSError as e:
             raise self._ended(e) from e
-        self._open += len(rows)
+        self._open += len(rows) + len(refused or ())
         if commit:
             self._sent.append(self._open)
             self._open = 0
@@ -217,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         with relaxed_gc():
             while True:
                 try:
-                    rows, ingested, commit = _read(0)
+                    rows, ingested, commit, refused = _read(0)
                 except EOFError:
                     return 0  # what it held uncommitted is dropped: its write never returned
                 if failure is None and store is None:
@@ -227,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
                         failure = e.message
                 if failure is None and store is not None:
                     try:
-                        stored = store.insert_unstored(rows, ingested=ingested, commit=commit)
+                        stored = store.insert_unstored(rows, ingested=ingested, commit=commit, refused=refused)
                     except StoreError as e:
                         failure = e.message
                         store.discard_held()
