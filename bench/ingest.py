@@ -127,6 +127,35 @@ so the step below is counted in instructions; see /work/findings/P11e.md):
   us a line took: with ~10 us a line of such waits, 0.5x (52 us) needs the writer's CPU at ~42 us
   (-28 %), or the waits overlapped: the next batch sent before the last one's answer (two
   batches in flight, acknowledged in order; see the findings).
+
+P11h (2026-12-02 11:10-12:00, load 4-10 throughout, other helpers' tests running: wall ratios are
+the machine's; the CPU figures say what the code does):
+
+* Before (main 99725fa), 200,000 lines, load 4.1: parse-only 59,728 lines/s, ingest 12,909 = 0.22x;
+  CPU 17 us/line parsing, 30 + 42 ingesting, 0.40x on two free cores; first/last 0.99; the writer
+  over the first / last 100,000 38 / 43 us of CPU; store 77 MB = 3.49x. The brief's quiet run
+  (load ~1): 15 us parsing, 29 + 39, 0.38x.
+* 5414d7d (P11h 1): every other chunk of a large write is built into rows in the ingest process
+  and sent as rows (store.sqlite._BUILT_HERE); the writer only deflates and inserts them. 200,000
+  lines, interleaved with the same code with the split off (load 4.8-7.5): off 22 / 41 + 56 and
+  22 / 40 + 55 (0.39x both), on 22 / 50 + 44 (0.45x) and 20 / 42 + 38 (0.48x); the writer's
+  CPU an event over the first / last 100,000 54-55 / 52-56 -> 35-42 / 38-46 us.
+* 1,000,000 lines after 5414d7d (11:52-11:58, load 8.5-10.4): parse-only 16,835 lines/s, ingest
+  3,752 = 0.22x (wall, at this load); CPU 21 us/line parsing, 47 + 47 ingesting, 0.45x on two
+  free cores, 0.22x on one; first / last 100,000 3,241 / 3,134 ev/s = 0.97 (CPU of the ingest
+  process 1.03); the writer over the first / last 100,000: 40 / 57 us of CPU, 561 / 3,685 bytes
+  written an event; store 385 MB = 3.50x. The two processes are now even (47 / 47) where the
+  writer led by 40 %: the target (each <= 2x parse-only, 42 us here) still needs ~5 us a line
+  less CPU on each side.
+* Measured and not landed (micro-benchmarks on the captured writer input, 50,000 sshd documents,
+  best of 3-5, load 4-6): a compressor copied from one set up with the shape's dictionary saves
+  0.25 of 1.3 us (each row's dictionary ends with its own event.original, so the copy still
+  needs a compressor of its own); Z_FIXED codes: the same bytes, no faster (7.0-7.2 against
+  7.2-7.5 us interleaved); deflate level 3 instead of 6: -0.8 to -1 us, +3 bytes an event;
+  marshal instead of pickle: dumps 1.2-1.4 against 2.3-2.9 us, loads 3.8 against 4.3, but it
+  turns a bytearray into bytes silently; the remaining fields' dict made by copy-and-delete
+  instead of zip: -0.8 us an event of rows_of. Per index, the writer's INSERT (dropping it in a
+  replay, noisy): 1-2 us each of events_id, events_source_ip, events_key_host_name, _user_name.
 """
 
 from __future__ import annotations
