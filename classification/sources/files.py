@@ -39,6 +39,7 @@ from typing import Any, Final
 
 from govsoc.classification.columns import ColumnClassifier, ColumnSample
 from govsoc.classification.sources.base import Skipped, TableSample, named
+from govsoc.classification.sources.body import Body
 from govsoc.classification.sources.charset import (
     COUNTED,
     Tally,
@@ -202,7 +203,9 @@ class FileSource:
             names.extend(header)
             for line, index, reason in held:
                 _too_long(skips, names, line, index, reason)
-            rows, total = reservoir(chain(data, rows_read), self.sample)
+            body = Body(path=path, encoding=encoding, errors=errors, delimiter=delimiter, skips=skips, tally=tally,
+                        width=width)
+            rows, total = reservoir(body.rows(data, rows_read), self.sample)
         replaced = tally.judge(path, encoding)
         if replaced:
             skips.add(replaced, line=tally.first_bad)
