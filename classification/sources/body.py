@@ -1,19 +1,28 @@
 """The body of a delimited file: its records after the header, checked as they are read (stage:
 classification; a part of sources/files.py).
 
-The head (sources/layout.py) decides the header from the first rows; what follows is read in one
-pass and may not keep to it. A last record that spans lines may be a quote the end of the file cuts
-(sources/unclosed.py, R15d-2): it is checked once the records run out, and read again as records.
+The head (sources/layout.py) decides the header and the delimiter from the first rows; what follows
+is read in one pass and may not keep to them (R15d-10): two exports appended with ``cat a.csv
+b.csv`` repeat the header, in their own column order; an export from a European-locale Excel
+appended to a comma one changes the delimiter, each of its records one cell under a header of
+several names. A record whose cells are the header's names, in any order, is a header: reported by
+line, not counted, and the records below it read in its order. A record of one cell under a header
+of several names that another delimiter (delimiter.CANDIDATES) splits into the header's width is
+split so; such records are reported once (how many, the first's line), unless one alone that
+nothing splits (a label, a stray byte's line). A last record that spans lines may be a quote the
+end of the file cuts (sources/unclosed.py, R15d-2): it is checked once the records run out, and
+read again as records.
 """
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 
 from govsoc.classification.sources.charset import Tally
+from govsoc.classification.sources.delimiter import CANDIDATES
 from govsoc.classification.sources.layout import Width
 from govsoc.classification.sources.skips import Skips
 from govsoc.classification.sources.unclosed import cut_by_the_end, lines_from, reread
@@ -21,28 +30,82 @@ from govsoc.classification.sources.unclosed import cut_by_the_end, lines_from, r
 __all__ = ["Body"]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Body:
-    """A delimited file being read: where it is, how it is decoded and split, where its reports go,
-    its line count (``tally``) and the start line of the last record read (``width.last``)."""
+    """A delimited file being read: where it is, how it is decoded and split, its header, where its
+    reports go, its line count (``tally``) and the start line of the last record read (``width.last``)."""
 
     path: Path
     encoding: str
     errors: str
     delimiter: str
+    header: list[str]
     skips: Skips
     tally: Tally
     width: Width
+    #: the position in a repeated header of each of the first header's names (None: its own order)
+    order: list[int] | None = None
+    #: records of one cell: how many, the first's line, the delimiter that split them
+    narrow: int = 0
+    narrow_at: int = 0
+    split: str | None = None
 
-    def rows(self, data: list[list[str]], rest: Iterator[list[str]]) -> Iterator[list[str]]:
-        """The head's data rows, then the records ``rest`` reads; a last record the end of the file
-        cut is replaced by its first line and followed by the records of the lines after it."""
+    def rows(self, data: list[list[str]], lines: list[int], rest: Iterator[list[str]]) -> Iterator[list[str]]:
+        """The head's data rows (on ``lines``), then the records ``rest`` reads, each as the header
+        reads it (the module docstring says how); then the records of a quote the end cut."""
+        names = frozenset(self.header) | frozenset(name.strip() for name in self.header)
+        names, several = names - {""}, len(self.header) > 1
         last: list[str] | None = None
-        for last in chain(data, rest):
-            yield last
+        for row, line in zip(data, lines, strict=True):
+            found = self._look(row, line) if several else row
+            if found is not None:
+                last = found
+                yield found
+        for row in rest:
+            # per record of a file of millions: the common one (cells, its first no name) goes on as it is
+            if several and (len(row) < 2 or row[0] in names or self.order is not None):
+                found = self._look(row, self.width.last)
+                if found is None:
+                    continue
+                row = found
+            last = row
+            yield row
+        self._report()
         # a record spanning lines, or one line whose last cell holds its line break (its quote open)
         if last and (self.tally.next_line() > self.width.last + 1 or last[-1].endswith(("\n", "\r"))):
             yield from self._unclosed(last)
+
+    def _look(self, row: list[str], line: int) -> list[str] | None:
+        """``row`` as the header reads it; None for a repeated header (reported)."""
+        if len(row) == 1 and row[0].strip():
+            row = self._split(row, line)
+        cells = [cell.strip() for cell in row]
+        if len(cells) == len(self.header) and set(cells) == {name.strip() for name in self.header}:
+            moved = [cells.index(name.strip()) for name in self.header]
+            self.order = None if moved == list(range(len(moved))) else moved
+            self.skips.add("the header again (files appended?): read as the header, not a record"
+                           + ("; the records below it in its column order" if self.order else ""), line=line)
+            return None
+        if self.order is not None:
+            return [row[i] if i < len(row) else "" for i in self.order] + row[len(self.order):]
+        return row
+
+    def _split(self, row: list[str], line: int) -> list[str]:
+        self.narrow += 1
+        if self.narrow == 1:
+            self.narrow_at = line
+        if self.split is None:  # a record of one cell may be a label (一、城关镇): the next may tell
+            self.split = next((d for d in CANDIDATES if d != self.delimiter
+                               and len(next(csv.reader(row, delimiter=d))) == len(self.header)), None)
+        return next(csv.reader(row, delimiter=self.split)) if self.split else row
+
+    def _report(self) -> None:
+        if not self.split and self.narrow < 2:
+            return  # one such record (a label, a stray byte's line) is read as it is
+        what = (f"{self.narrow:,} record{'s' if self.narrow > 1 else ''} of one cell under the header's "
+                f"{len(self.header)} names (the first on this line)")
+        self.skips.add(f"{what}: split by {self.split!r}, the delimiter changes part-way (files appended?)"
+                       if self.split else f"{what}: not split; the delimiter changes part-way?", line=self.narrow_at)
 
     def _unclosed(self, last: list[str]) -> Iterator[list[str]]:
         first = self.width.last

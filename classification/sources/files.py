@@ -203,9 +203,9 @@ class FileSource:
             names.extend(header)
             for line, index, reason in held:
                 _too_long(skips, names, line, index, reason)
-            body = Body(path=path, encoding=encoding, errors=errors, delimiter=delimiter, skips=skips, tally=tally,
-                        width=width)
-            rows, total = reservoir(body.rows(data, rows_read), self.sample)
+            body = Body(path=path, encoding=encoding, errors=errors, delimiter=delimiter, header=header, skips=skips,
+                        tally=tally, width=width)
+            rows, total = reservoir(body.rows(data, lines[len(lines) - len(data):], rows_read), self.sample)
         replaced = tally.judge(path, encoding)
         if replaced:
             skips.add(replaced, line=tally.first_bad)
