@@ -9,7 +9,8 @@ several names. A record whose cells are the header's names, in any order, is a h
 line, not counted, and the records below it read in its order. A record of one cell under a header
 of several names that another delimiter (delimiter.CANDIDATES) splits into the header's width is
 split so; such records are reported once (how many, the first's line), unless one alone that
-nothing splits (a label, a stray byte's line). A last record that spans lines may be a quote the
+nothing splits (a label, a stray byte's line). Totals, notes and sign-offs below the records
+(sources/footers.py, R15d-6) are left out and reported. A last record that spans lines may be a quote the
 end of the file cuts (sources/unclosed.py, R15d-2): it is checked once the records run out, and
 read again as records.
 """
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from govsoc.classification.sources.charset import Tally
 from govsoc.classification.sources.delimiter import CANDIDATES
+from govsoc.classification.sources.footers import WORDS, Footers
 from govsoc.classification.sources.layout import Width
 from govsoc.classification.sources.skips import Skips
 from govsoc.classification.sources.unclosed import cut_by_the_end, lines_from, reread
@@ -49,42 +51,55 @@ class Body:
     narrow: int = 0
     narrow_at: int = 0
     split: str | None = None
+    footers: Footers | None = None
+    #: the header's names, stripped
+    heads: frozenset[str] = frozenset()
 
     def rows(self, data: list[list[str]], lines: list[int], rest: Iterator[list[str]]) -> Iterator[list[str]]:
         """The head's data rows (on ``lines``), then the records ``rest`` reads, each as the header
         reads it (the module docstring says how); then the records of a quote the end cut."""
-        names = frozenset(self.header) | frozenset(name.strip() for name in self.header)
-        names, several = names - {""}, len(self.header) > 1
+        self.heads = frozenset(name.strip() for name in self.header)
+        names = frozenset(self.header) | self.heads
+        names, several = (names - {""}) | WORDS, len(self.header) > 1
+        self.footers = footers = Footers(len(self.header))
         last: list[str] | None = None
         for row, line in zip(data, lines, strict=True):
             found = self._look(row, line) if several else row
             if found is not None:
                 last = found
                 yield found
+        look = not several  # a one-column file: nothing to look at (True: never looked at below)
         for row in rest:
-            # per record of a file of millions: the common one (cells, its first no name) goes on as it is
-            if several and (len(row) < 2 or row[0] in names or self.order is not None):
-                found = self._look(row, self.width.last)
-                if found is None:
-                    continue
-                row = found
+            # per record of a file of millions: the common one (cells, its first no name, no colon)
+            # goes on after one set lookup and two substring tests
+            if look or len(row) < 2 or row[0] in names or "：" in row[0] or ":" in row[0]:
+                if several:
+                    found = self._look(row, self.width.last)
+                    look = self.order is not None  # columns re-mapped: every record from here on
+                    if found is None:
+                        continue
+                    row = found
             last = row
             yield row
         self._report()
+        footers.report(self.skips)
         # a record spanning lines, or one line whose last cell holds its line break (its quote open)
         if last and (self.tally.next_line() > self.width.last + 1 or last[-1].endswith(("\n", "\r"))):
             yield from self._unclosed(last)
 
     def _look(self, row: list[str], line: int) -> list[str] | None:
-        """``row`` as the header reads it; None for a repeated header (reported)."""
+        """``row`` as the header reads it; None for a repeated header (reported) or a footer row
+        (sources/footers.py: counted, reported at the end)."""
         if len(row) == 1 and row[0].strip():
             row = self._split(row, line)
         cells = [cell.strip() for cell in row]
-        if len(cells) == len(self.header) and set(cells) == {name.strip() for name in self.header}:
+        if len(cells) == len(self.header) and cells[0] in self.heads and set(cells) == self.heads:
             moved = [cells.index(name.strip()) for name in self.header]
             self.order = None if moved == list(range(len(moved))) else moved
             self.skips.add("the header again (files appended?): read as the header, not a record"
                            + ("; the records below it in its column order" if self.order else ""), line=line)
+            return None
+        if self.footers is not None and self.footers.left_out(row, line):
             return None
         if self.order is not None:
             return [row[i] if i < len(row) else "" for i in self.order] + row[len(self.order):]
