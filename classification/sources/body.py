@@ -124,8 +124,8 @@ class Body:
 
     def _unclosed(self, last: list[str]) -> Iterator[list[str]]:
         first = self.width.last
-        lines = lines_from(self.path, self.encoding, self.errors, first)
-        if not cut_by_the_end(lines, self.delimiter):
+        lines = lines_from(self.path, self.encoding, self.errors, first, csv.field_size_limit())
+        if lines is None or not cut_by_the_end(lines, self.delimiter):
             return
         records = reread(lines, first, self.delimiter, self.skips)
         last[:] = next(records)  # counted already, as the record of its first line

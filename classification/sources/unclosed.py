@@ -25,14 +25,22 @@ from govsoc.classification.sources.skips import Skips
 __all__ = ["lines_from", "cut_by_the_end", "reread"]
 
 
-def lines_from(path: Path, encoding: str, errors: str, first: int) -> list[str]:
-    """The lines of ``path`` from line ``first`` on, numbered as Tally numbers them."""
+def lines_from(path: Path, encoding: str, errors: str, first: int, limit: int) -> list[str] | None:
+    """The lines of ``path`` from line ``first`` on, numbered as Tally numbers them; None when they
+    hold over ``limit`` characters (more than the reader takes in one field: no quote the end cuts,
+    or the reader said so; the rest of a file of gigabytes is not held)."""
     tally = Tally()
     with open_text(path, encoding, errors) as f:
         lines = tallied(f, tally)
         while tally.next_line() < first and next(lines, None) is not None:
             pass
-        return list(lines)
+        kept, size = [], 0
+        for line in lines:
+            size += len(line)
+            if size > limit:
+                return None
+            kept.append(line)
+        return kept
 
 
 def cut_by_the_end(lines: list[str], delimiter: str) -> bool:

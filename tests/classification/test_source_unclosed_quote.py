@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from govsoc.classification.sources import open_source
+from govsoc.classification.sources.unclosed import lines_from
 from tests.classification.test_sources import ROWS
 
 
@@ -47,3 +48,11 @@ def test_a_quoted_cell_of_several_lines_at_the_end_stays_one_cell(tmp_path: Path
     (table,) = open_source(str(tmp_path / "q.csv")).tables()
     assert table.rows == len(ROWS) and table.skipped == ()
     assert {c.field: c.values for c in table.columns}["bz"] == ["备注\n第二行,含逗号\n第三行"]
+
+
+def test_the_lines_after_a_quote_are_held_only_up_to_the_field_limit(tmp_path: Path) -> None:
+    # a quote that runs past the reader's limit was reported by the reader; its tail (the rest of a
+    # file of gigabytes) is not read into memory to look at it again
+    (tmp_path / "q.csv").write_text("xm,sfzh\n" + "".join(f"张伟,{i}\n" for i in range(1000)), encoding="utf-8")
+    assert len(lines_from(tmp_path / "q.csv", "utf-8", "strict", 2, 10_000) or []) == 1000
+    assert lines_from(tmp_path / "q.csv", "utf-8", "strict", 2, 5_000) is None
