@@ -264,13 +264,17 @@ class ColumnClassifier:
             return replace(tagged, minors=minors[best.rec.id])
         strong = [i for i, how in named.items() if how == "strong"]
         chance = [i for i in strong if i in by_chance and by_chance[i].candidates]
-        if strong and (n == 0 or _opaque(values) or chance):
-            rec = self.scanner.recognizers[(chance or strong)[0]]
+        by_name = [i for i in strong if self.scanner.recognizers[i].BY_NAME and i not in against]
+        if strong and (n == 0 or _opaque(values) or chance or by_name):
+            rec = self.scanner.recognizers[(chance or (strong if n == 0 or _opaque(values) else by_name))[0]]
             why = "values are hashed or encoded (pseudonymised?)"
             if n == 0:
                 why = "no values sampled"
             elif chance:
                 why = by_chance[rec.id].why_chance()
+            elif rec.BY_NAME and not _opaque(values):
+                why = (f"a PIPL art. 28 category ({rec.category}) whose values need no shape; {counts[rec.id]} of {n}"
+                       " sampled values are of the expected kind")
             return ColumnDecision(dataset=sample.dataset, field=sample.field, comment=sample.comment,
                                   status="suspected", recognizer=rec.id, entity=rec.entity, confidence=0.3,
                                   sampled=n, hits=0, hit_ratio=0.0, name_match="strong", rows=sample.rows,
