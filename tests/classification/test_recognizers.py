@@ -131,6 +131,10 @@ CASES = [
     ("cn_person_name", "张三", False, False),                       # names only with context
     ("cn_birth_date", "1990-05-17", True, True),
     ("cn_birth_date", "1990-02-30", False, True),
+    ("cn_birth_date", "1990-05-17T00:00:00Z", True, True),          # RFC 3339 (mongoexport $date)
+    ("cn_birth_date", "1990-05-17T08:30:00.123+08:00", True, True),  # fraction and offset
+    ("cn_address", "文三路19号6幢590室", True, True),                  # street part in a 详细地址 column
+    ("cn_address", "文三路19号6幢590室", False, False),                # ... only with context
     ("cn_social_security_number", "HKG012345678", True, False),
     ("cn_social_security_number", "11010519491231002X", True, True),
     ("cn_medical_insurance_number", "YB12345678", True, True),
