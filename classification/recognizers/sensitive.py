@@ -46,7 +46,7 @@ CATEGORIES: Final = (
     # closed list of religions (reference §5.7), whole words only: 请教, 教育 are no religion
     SensitiveCategory("cn_religion", "宗教信仰", "宗教信仰 religious belief",
                       ("宗教", "信仰", "zjxy", "zongjiao", "religion", "religious", "faith"),
-                      f"(?<![{_HAN}])(?:无宗教信仰|不信教|藏传佛教|汉传佛教|佛教|道教|伊斯兰教|天主教|基督教|"
+                      f"(?<![{_HAN}])(?:不信教|藏传佛教|汉传佛教|佛教|道教|伊斯兰教|天主教|基督教|"
                       f"东正教|新教|犹太教|印度教|萨满教)(?![{_HAN}])"),
     # diagnoses and states of health: ICD-10 codes, words of illness, test results, 健康/良好
     SensitiveCategory("cn_health", "医疗健康", "健康状况/病史 health or medical condition",
@@ -61,7 +61,7 @@ CATEGORIES: Final = (
                       f"(?:视力|听力|言语|语言|肢体|智力|精神|多重)残疾|(?<![{_HAN}0-9])[一二三四1-4]级(?![{_HAN}0-9])"),
     # a conviction, sentence or penalty in words (未公开的违法犯罪记录, GB/T 35273-2020 Annex B)
     SensitiveCategory("cn_criminal_record", "特定身份", "违法犯罪记录 criminal record",
-                      ("犯罪记录", "违法犯罪", "犯罪", "前科", "刑事处罚", "服刑", "刑满释放", "fzjl", "criminal"),
+                      ("犯罪记录", "违法犯罪", "犯罪", "前科", "刑事处罚", "服刑", "fzjl", "criminal"),
                       f"[{_HAN}0-9]*(?:罪|刑|判处|拘役|缓刑|管制|劳教|前科|服刑|释放|拘留)[{_HAN}0-9]*"),
     # a place and a time, or a coordinate pair: continuous precise points (TC260 guide 2024)
     SensitiveCategory("cn_whereabouts", "行踪轨迹", "行踪轨迹 whereabouts",
