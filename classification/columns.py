@@ -266,13 +266,13 @@ class ColumnClassifier:
         strong = [i for i, how in named.items() if how == "strong"]
         chance = [i for i in strong if i in by_chance and by_chance[i].candidates]
         by_name = [i for i in strong if self.scanner.recognizers[i].BY_NAME and i not in against]
-        lost = n > 0 and scientific >= 0.8 * n
-        if strong and (n == 0 or _opaque(values) or chance or by_name or lost):
-            rec = self.scanner.recognizers[(chance or (strong if n == 0 or lost or _opaque(values) else by_name))[0]]
+        sci = n > 0 and scientific >= 0.8 * n
+        if strong and (n == 0 or _opaque(values) or chance or by_name or sci):
+            rec = self.scanner.recognizers[(chance or (strong if n == 0 or sci or _opaque(values) else by_name))[0]]
             why = "values are hashed or encoded (pseudonymised?)"
             if n == 0:
                 why = "no values sampled"
-            elif lost:
+            elif sci:
                 why = (f"{scientific} of {n} sampled values are numbers in a spreadsheet's scientific form"
                        " (1.10105E+17): the digits past those kept, check characters with them, lost by a spreadsheet")
             elif chance:
