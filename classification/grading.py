@@ -224,17 +224,20 @@ def dataset_candidates(tables: Sequence[tuple[str, int | None, Collection[str]]]
     for i, (_, _, categories) in enumerate(tables):
         for category in categories:
             by_category.setdefault(category, []).append(i)
-    reasons: dict[int, list[str]] = {}
+    datasets: dict[tuple[int, ...], list[str]] = {}  # the same tables holding several categories: one reason
     for category, members in sorted(by_category.items()):
         sizes = [tables[i][1] or 0 for i in members]
-        if len(members) < 2 or sum(sizes) < scheme.important_review_rows or max(sizes) >= scheme.important_review_rows:
-            continue
-        names = ", ".join(tables[i][0] for i in members)
-        for i in members:
+        if len(members) >= 2 and sum(sizes) >= scheme.important_review_rows > max(sizes):
+            datasets.setdefault(tuple(members), []).append(category)
+    reasons: dict[int, list[str]] = {}
+    for group, categories in datasets.items():
+        rows = sum(tables[i][1] or 0 for i in group)
+        names = ", ".join(tables[i][0] for i in group)
+        for i in group:
             reasons.setdefault(i, []).append(
-                f"{sum(sizes):,} rows of sensitive personal information ({category}) over {len(members)} tables of "
-                f"this scan ({names}): one dataset split over files, sheets or tables; review it against GB/T "
-                "43697 Annex G (重要数据识别), the scale being the dataset's")
+                f"{rows:,} rows of sensitive personal information ({', '.join(categories)}) over {len(group)} tables"
+                f" of this scan ({names}): one dataset split over files, sheets or tables; review it against GB/T"
+                " 43697 Annex G (重要数据识别), the scale being the dataset's")
     return {i: "; ".join(r) for i, r in reasons.items()}
 
 

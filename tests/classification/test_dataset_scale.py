@@ -41,6 +41,7 @@ def test_a_dataset_split_over_files_is_flagged_as_one() -> None:
     inventory = build_inventory(tables, source="split", scheme=load_scheme("gbt43697"), sample_size=1000)
     reason = inventory.tables[0].important_reason
     assert "1,200,000 rows" in reason and "金融账户" in reason and "part3.csv" in reason and "Annex G" in reason
+    assert reason.count("1,200,000 rows") == 1  # the ID numbers and the cards of the same tables: one reason
 
 
 def test_parts_below_the_scale_together_are_not_flagged() -> None:
