@@ -21,7 +21,8 @@ follower killed at any moment judge the same bytes the same way:
   first HEAD_BYTES bytes are clean and whose control bytes are few (CONTROL_SHARE at most): a
   logged line with an attacker's byte in a field is parsed like any other (R11k-1);
 - a *non-text line*: any other line with a control byte in it, a NUL byte too (crash padding,
-  16 NUL bytes or more, is no part of any line: the reader skips it);
+  NUL bytes at a line's start, is no part of any line: the reader skips it), unless the file's
+  parser reads it (collectors.files.readable: the logger wrote its head, R11l-1);
 - a short clean line (fewer than HEAD_BYTES bytes, blank lines too) says nothing: it is a line
   of its own among text lines, and part of the group it falls in among non-text lines (the
   tail of a logged field after its last raw newline, " port 4444").

@@ -18,8 +18,9 @@ Padding after the last line read (a log that ends in a crash's NUL bytes) is not
 and reporting it again each run (R11 F3), unless its first bytes are no longer NUL (a writer that
 extends its file with NULs and fills them in place, as log4j's memory-mapped appender does).
 
-Lines that are not text (collectors.files.binary.line_kind: a control byte in them) are judged
-one by one, by their own bytes: consecutive ones are one group, ended by the next text line or
+Lines that are not text (collectors.files.binary.line_kind: a control byte in them) and that the
+file's parser does not read (``reads``: collectors.files.readable, R11l-1) are judged one by one,
+by their own bytes: consecutive ones are one group, ended by the next text line or
 at the first line end GROUP_BYTES after the group's start, and returned as one record flagged
 ``garbled`` (counted in ``garbled``); the read goes on at the next line, however far it is. A
 group the content's end cuts (its end not told: the next line may still be a non-text one) is,
