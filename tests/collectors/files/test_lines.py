@@ -123,6 +123,14 @@ def test_memory_stays_bounded_on_a_huge_unterminated_line() -> None:
     (b"Dec 10 06:55:46 LabSZ sshd[1]: ok\n" * 10, None),                    # a log
     (b"\x00" * 5000 + b"Dec 10 06:55:46 LabSZ sshd[1]: ok\n", None),       # crash padding is not binary
     ("登录失败 用户 管理员\n".encode("gbk") * 10, None),                      # GBK text
+    # R11l-4 5: a UTF-16 mark then Latin-1 text was refused as UTF-16; UTF-32 was called UTF-16
+    (b"\xff\xfe" + "Dec 10 06:55:46 café sshd[1]: ok\n".encode("latin-1") * 10, None),
+    ("Dec 10 06:55:46 h sshd[1]: ok\n".encode("utf-32") * 10, "UTF-32 text"),       # with its mark
+    ("Dec 10 06:55:46 h sshd[1]: ok\n".encode("utf-32-be") * 10, "UTF-32 text"),    # without
+    ("Dec 10 06:55:46 h sshd[1]: ok\n".encode("utf-32-le") * 10, "UTF-32 text"),
+    ("Dec 10 06:55:46 h sshd[1]: ok\n".encode("utf-16") * 10, "UTF-16 text"),
+    ("Dec 10 06:55:46 h sshd[1]: ok\n".encode("utf-16-be") * 10, "UTF-16 text"),
+    (b"\xff\xfe", "UTF-16 text"),                                                    # a mark alone
 ])
 def test_binary_sniffing(head: bytes, verdict: str | None) -> None:
     found = sniff_binary(head)
