@@ -584,6 +584,10 @@ class Pipeline:
         summary.read_error = stats.error
         summary.damage = stats.damage
         summary.garbled, summary.waiting_garbled = stats.garbled, stats.waiting_garbled
+        if stats.wide_text is not None:  # said as a UTF-16 file is, once, where it starts (R11l-3)
+            at, what = stats.wide_text
+            summary.note = f"from byte {at}: {what}; its bytes kept in the garbled events flagged " \
+                           f"{what.split(' ', 1)[0].lower()}"
         self._delete_superseded(tracker.checkpoint)
 
     def _delete_superseded(self, checkpoint: Checkpoint) -> None:

@@ -145,11 +145,16 @@ def binary_magic(data: bytes) -> str | None:
     # One NUL in every two bytes: read as lines of bytes it was one garbled group for ever, cut
     # by the file's last "\n\x00" and its NULs taken for crash padding (R11k-2), or "binary
     # data" (no BOM). SQL Server's ERRORLOG and some Windows services write it.
-    wide = next((what for pattern, what in WIDE_TEXT if pattern.match(data)), None)
+    wide = wide_text(data)
     if wide is not None:
         return wide
     return next((what for magic, what in MAGIC if data.startswith(magic)), None) \
         or next((what for pattern, what in MAGIC_PATTERNS if pattern.match(data)), None)
+
+
+def wide_text(data: bytes) -> str | None:
+    """What Unicode text that is not UTF-8 ``data`` starts with is (UTF16_TEXT, UTF32_TEXT), or None."""
+    return next((what for pattern, what in WIDE_TEXT if pattern.match(data)), None)
 
 
 def line_kind(line: bytes) -> str:

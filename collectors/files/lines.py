@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from govsoc.collectors.base import FILE_ORIGIN, RawRecord
-from govsoc.collectors.files.binary import GROUP_BYTES, NON_TEXT, TEXT, TEXT_BYTES, line_kind
+from govsoc.collectors.files.binary import GROUP_BYTES, NON_TEXT, TEXT, TEXT_BYTES, line_kind, wide_text
 from govsoc.collectors.files.identity import TAIL_BYTES, open_content
 
 #: The default record size limit (plan: 1 MiB).
@@ -81,6 +81,9 @@ class ReadStats:
     garbled: int = 0
     #: ``waiting`` bytes are a group of non-text lines the content's end cuts, not one line.
     waiting_garbled: bool = False
+    #: Where the first group of UTF-16 (or UTF-32) text read starts, and what it is told
+    #: (collectors.files.binary.WIDE_TEXT): its groups are flagged ``utf-16`` (``utf-32``).
+    wide_text: tuple[int, str] | None = None
     #: The content position read to.
     read_to: int = 0
     #: The last chunks read, (content position, bytes), newest last: the bytes really read, for
@@ -208,6 +211,10 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
         stats.garbled += 1
         newline = group.length - group.newline  # without its last line's newline
         data = bytes(group.data[:newline] if newline <= max_bytes else group.data)
+        wide = wide_text(data[:64])
+        if wide is not None:  # UTF-16 text written into a UTF-8 log (R11l-3): said where it starts
+            flags = (*flags, wide.split(" ", 1)[0].lower())
+            stats.wide_text = stats.wide_text or (group.offset, wide)
         return emit(data, group.offset, group.end, newline, group.last, flags, group.number)
 
     def line_record(piece: _Piece) -> RawRecord | None:

@@ -312,3 +312,24 @@ def test_a_utf16_log_is_refused_once_saying_so(tmp_path: Path, pipeline: Pipelin
     summary = pipeline.ingest_file(log)
     assert summary.binary is not None and "UTF-16" in summary.binary, summary.line()
     assert summary.records == 0 and not list(sqlite_store.search(Query()))
+
+
+def test_utf16_text_appended_to_a_utf8_log_is_said_where_it_starts(tmp_path: Path, pipeline: Pipeline,
+                                                                   sqlite_store: SqliteStore) -> None:
+    """R11l-3: the head check looks at a file's head only, so UTF-16 text appended to a UTF-8 log
+    after a checkpoint (PowerShell's `>>` of Windows PowerShell 5.1) was stored as garbage without a
+    word of what it is. It is said as a UTF-16 file is, with where it starts, and its groups
+    flagged utf-16; the read goes on (nothing an attacker's field can make stop it)."""
+    log = tmp_path / "auth.log"
+    head = lines(0, 200)
+    log.write_bytes(head)
+    pipeline.ingest_file(log)
+    wide = lines(200, 1000).decode().encode("utf-16")
+    with log.open("ab") as out:
+        out.write(wide + lines(1200, 10))
+    summary = pipeline.ingest_file(log)
+    assert f"from byte {len(head)}: UTF-16 text (not read: convert it to UTF-8" in summary.line(), summary.line()
+    kept = errors(sqlite_store)
+    assert 0 < len(kept) <= len(wide) // (64 << 10) + 1
+    assert all("utf-16" in e["govsoc.flags"] for e in kept)  # type: ignore[operator]
+    assert sqlite_store.count(Query()) == 210 + len(kept)  # the UTF-8 lines after it parsed
