@@ -7,7 +7,7 @@ import gzip
 import io
 import re
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from hypothesis import given, settings
@@ -178,31 +178,40 @@ def test_a_gzip_file_cut_short_gives_its_complete_lines_and_says_why() -> None:
 
 
 HOSTILE = st.lists(st.sampled_from([b"Dec 10 06:55:46 host app: ok\n", b"\x01\x02", b"\x07", b"\n", b"\r\n", b"\x00",
-                                    b"\x00" * 20, b"x" * 40, b"\xff\xfe", b"ab\n", b" port 4444\n"]),
+                                    b"\x00" * 20, b"x" * 40, b"\xff\xfe", b"ab\n", b" port 4444\n",
+                                    b"Dec 10 06:55:47 host app: \x01\x01\x01\x01\x01"]),
                    max_size=80).map(b"".join)
 
 
-def records(content: bytes, *, chunk: int, start: int = 0, final: bool = True,
-            group_bytes: int = 48) -> list[tuple[int, bytes, tuple[str, ...], int]]:
+def records(content: bytes, *, chunk: int, start: int = 0, final: bool = True, group_bytes: int = 48,
+            reads: Callable[[bytes], bool] | None = None) -> list[tuple[int, bytes, tuple[str, ...], int]]:
     return [(r.offset, r.data, r.flags, r.end or 0) for r in read_lines(
-        io.BytesIO(content), origin="t", start=start, final=final, chunk_size=chunk, group_bytes=group_bytes)]
+        io.BytesIO(content), origin="t", start=start, final=final, chunk_size=chunk, group_bytes=group_bytes,
+        reads=reads)]
+
+
+def syslog_head(data: bytes) -> bool:
+    """A parser's answer (collectors.files.readable): lines with the logger's head are read."""
+    return data.startswith(b"Dec 10 ")
 
 
 @settings(max_examples=300, deadline=None)
-@given(HOSTILE, st.sampled_from([1, 2, 7, 64, 4096]), st.integers(0, 1 << 12))
-def test_what_is_stored_depends_on_the_bytes_only(content: bytes, chunk: int, cut: int) -> None:
+@given(HOSTILE, st.sampled_from([1, 2, 7, 64, 4096]), st.integers(0, 1 << 12), st.sampled_from([None, syslog_head]))
+def test_what_is_stored_depends_on_the_bytes_only(content: bytes, chunk: int, cut: int,
+                                                  reads: Callable[[bytes], bool] | None) -> None:
     # R11j-7: garbage was split differently by one run, by runs over pieces and by a follower,
-    # and by the reader's chunk size (F11k). With a small group cap (groups cut at 48 bytes):
-    whole = records(content, chunk=4096)
-    assert records(content, chunk=chunk) == whole  # any chunk size
+    # and by the reader's chunk size (F11k). With a small group cap (groups cut at 48 bytes),
+    # with and without a parser's answers (R11l-1, -2):
+    whole = records(content, chunk=4096, reads=reads)
+    assert records(content, chunk=chunk, reads=reads) == whole  # any chunk size
     prefix = content[:cut]
     # a read of what was written so far stores the first records of the whole file, and a
     # final one at most one more, flagged partial (replaced once read whole)
-    waiting = records(prefix, chunk=chunk, final=False)
+    waiting = records(prefix, chunk=chunk, final=False, reads=reads)
     assert waiting == whole[:len(waiting)]
-    final = records(prefix, chunk=chunk)
+    final = records(prefix, chunk=chunk, reads=reads)
     complete = [r for r in final if "partial" not in r[2]]
     assert complete == waiting and len(final) - len(complete) <= 1
     # and the next read, from the end of the last one stored, gives the rest
     start = waiting[-1][3] if waiting else 0
-    assert records(content, chunk=chunk, start=start) == whole[len(waiting):]
+    assert records(content, chunk=chunk, start=start, reads=reads) == whole[len(waiting):]
