@@ -50,7 +50,8 @@ CATEGORIES: Final = (
                       f"东正教|新教|犹太教|印度教|萨满教)(?![{_HAN}])"),
     # diagnoses and states of health: ICD-10 codes, words of illness, test results, 健康/良好
     SensitiveCategory("cn_health", "医疗健康", "健康状况/病史 health or medical condition",
-                      ("健康状况", "健康情况", "病史", "既往史", "过敏史", "疾病", "诊断", "病情", "病种", "传染病",
+                      ("健康状况", "健康情况", "病史", "既往史", "过敏史", "疾病", "诊断结果", "临床诊断", "疾病诊断",
+                       "病情", "病种", "传染病",
                        "jkzk", "health", "diagnosis", "disease", "illness", "medical_history"),
                       f"(?<![A-Za-z0-9])[A-TV-Z][0-9]{{2}}(?:\\.[0-9]{{1,2}})?(?![A-Za-z0-9])|"
                       f"[{_HAN}A-Za-z]*(?:病|症|炎|癌|瘤|阳性|阴性|血压|血糖|血脂|艾滋|HIV|抑郁|焦虑|残疾|损伤|骨折|"
@@ -65,7 +66,9 @@ CATEGORIES: Final = (
                       f"[{_HAN}0-9]*(?:罪|刑|判处|拘役|缓刑|管制|劳教|前科|服刑|释放|拘留)[{_HAN}0-9]*"),
     # a place and a time, or a coordinate pair: continuous precise points (TC260 guide 2024)
     SensitiveCategory("cn_whereabouts", "行踪轨迹", "行踪轨迹 whereabouts",
-                      ("行踪", "轨迹", "行程", "活动轨迹", "出行记录", "xzgj", "trajectory", "whereabouts"),
+                      # not 轨迹 or 行程 alone: 操作轨迹 is an audit trail, 行程单号 an itinerary's number
+                      ("行踪", "行动轨迹", "活动轨迹", "出行轨迹", "行程轨迹", "行程记录", "出行记录", "xzgj",
+                       "trajectory", "whereabouts"),
                       r"(?<![0-9.])[0-9]{1,3}\.[0-9]{2,}\s*[,，]\s*[0-9]{1,3}\.[0-9]{2,}(?![0-9.])|"
                       r"(?<![0-9])(?:19|20)[0-9]{2}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}日?[ T]?[0-9]{1,2}[:时][0-9]{2}"),
     # images (data: URIs, long Base64, image files) and feature vectors, under a biometric name

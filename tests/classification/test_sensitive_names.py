@@ -63,6 +63,9 @@ def test_the_name_alone_makes_the_column_suspected_saying_values_need_no_shape(f
     ("status", DISABILITY),
     ("产品图片", FACES),            # an image is no face without a biometric name
     ("教育程度", ["本科", "大专"] * 20),  # 教育: no 宗教 in the name
+    ("故障诊断", ["正常", "端口down", "CPU过高"] * 10),   # an IT asset's fault diagnosis, not a person's
+    ("操作轨迹", ["登录", "查询", "导出"] * 10),           # an audit trail of operations
+    ("行程单号", [f"XC2024{i:06d}" for i in range(30)]),  # an itinerary's number
 ])
 def test_values_without_a_naming_column_are_nothing(field: str, values: list[str]) -> None:
     assert decide(field, values)[0] == "none"
