@@ -32,7 +32,7 @@ from govsoc.core.errors import Location
 from govsoc.core.results import RESULTS_DIR, read_results, write_result
 
 __all__ = ["FieldRecord", "TableRecord", "Inventory", "ReportSection", "build_inventory", "save_inventory",
-           "load_inventories", "RESULTS_SUBDIR"]
+           "load_inventories", "shown_source", "RESULTS_SUBDIR"]
 
 #: Where under the data directory the saved inventories live.
 RESULTS_SUBDIR: Final = Path(RESULTS_DIR, "classification")
@@ -157,7 +157,9 @@ def _plain(value: Any) -> Any:
 def _field(table: TableSample, d: ColumnDecision, scheme: Scheme, beside: frozenset[str],
            shown: Callable[[str], str]) -> FieldRecord:
     grade = grade_column(d, scheme, beside) if d.status != "none" else None
-    return FieldRecord(dataset=shown(table.dataset), table=shown(table.table), field=d.field, comment=d.comment,
+    # a comment is free text written by whoever designed the schema: '如 110105199001011237（张三）' (R15d-3)
+    return FieldRecord(dataset=shown(table.dataset), table=shown(table.table), field=d.field,
+                       comment=mask_free_text(d.comment),
                        status=d.status,
                        recognizer=d.recognizer, entity=d.entity, category=grade.category if grade else "",
                        pi_class=grade.pi_class if grade else "none",
@@ -181,28 +183,32 @@ def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Schem
     skipped_count = 0
     if escaped_name(source) != source:
         source = escaped_name(source)
-        skipped.append(Skipped(location=Location(path=source), reason=NOT_UTF8))
+        skipped.append(Skipped(location=Location(path=names.shown(source)), reason=NOT_UTF8))
         skipped_count += 1
     for table in tables:
         table, notice = names.enter(table)
+        decisions = classifier.decide_all(table.columns) if table.readable else []
+        names.learn_headings(table, decisions)
         skipped.extend(notice)
         skipped.extend(names.skip(s) for s in table.skipped)
         skipped_count += table.skipped_count + len(notice)
         if table.readable:
-            records.append(_record(table, classifier, scheme, names.shown))
+            records.append(_record(table, decisions, scheme, names.shown))
         if on_table:
             on_table(table)
-    return Inventory(source=source, scheme=scheme.name, scheme_title=scheme.title,
+    # the source names the saved result and is shown by every reader of it: masked as the file names
+    # in it are (张三_110105199001011237.csv, R15d-4)
+    return Inventory(source=names.shown(source), scheme=scheme.name, scheme_title=scheme.title,
                      generated=datetime.now(UTC).isoformat(timespec="seconds"), sample_size=sample_size,
                      recognizers=tuple(sorted(classifier.scanner.recognizers)), tables=tuple(records),
                      skipped=tuple(skipped), skipped_count=skipped_count)
 
 
-def _record(table: TableSample, classifier: ColumnClassifier, scheme: Scheme,
+def _record(table: TableSample, decided: list[ColumnDecision], scheme: Scheme,
             shown: Callable[[str], str]) -> TableRecord:
     # the names the reasons and the table's basis quote are the ones the fields show (a reason
     # quotes its field's name: "the name 'users.zhang.san@gov.cn.tel' says so")
-    decisions = [replace(d, field=shown(d.field), reason=shown(d.reason)) for d in classifier.decide_all(table.columns)]
+    decisions = [_shown_decision(d, shown) for d in decided]
     rolled = grade_table(shown(table.table), decisions, scheme, rows=table.rows)
     beside = tagged_recognizers(decisions)
     return TableRecord(dataset=shown(table.dataset), table=shown(table.table), rows=table.rows, level=rolled.level,
@@ -211,14 +217,22 @@ def _record(table: TableSample, classifier: ColumnClassifier, scheme: Scheme,
                        fields=tuple(_field(table, d, scheme, beside, shown) for d in decisions))
 
 
+def _shown_decision(d: ColumnDecision, shown: Callable[[str], str]) -> ColumnDecision:
+    field = shown(d.field)
+    # a reason quotes its field's name as the field shows it (a heading learnt to be a value)
+    reason = d.reason.replace(f"'{d.field}'", f"'{field}'") if field != d.field else d.reason
+    return replace(d, field=field, reason=shown(reason))
+
+
 class _Names:
     """File, table and field names as the inventory (and the classify listing) shows them: what a
     recognizer finds in them masked, as the report chapter masks them (reports.inventory): free-
     text masking first, which sees an ID number or an e-mail address whole (张三_1101….csv,
     a JSON key zhang.san@gov.cn, which the field-name masking cuts at its dots), then the column
     classifier's shown_name. Scanned forms and per-person exports are named 姓名_身份证号; the
-    saved inventory must not hold in clear what the listing of values masks. The source, which
-    names the saved result, is kept as typed."""
+    saved inventory must not hold in clear what the listing of values masks; nor may the source,
+    which names the saved result (R15d-4). A heading that is a value by its row (learn_headings)
+    is masked wherever it is shown."""
 
     def __init__(self, classifier: ColumnClassifier) -> None:
         self.classifier = classifier
@@ -230,6 +244,29 @@ class _Names:
         if name not in self._shown:
             self._shown[name] = self.classifier.shown_name(mask_free_text(name))
         return self._shown[name]
+
+    def learn_headings(self, table: TableSample, decisions: list[ColumnDecision]) -> None:
+        """Learn the headings of ``table`` that are values by their row, to show them masked
+        (R15d-2): a 登记表 read as a table takes ``姓名,黄伟芳,性别,男`` for its header, a transposed
+        table ``姓名,<60 names>``. A heading that names a kind its own column does not hold (the
+        column under that 姓名 holds labels, not names) gives that kind's context to the heading
+        after it and, as the row's first, to every heading after it; a heading that names nothing
+        itself is masked with that context, as the value of ``key=value`` text is. A 姓名 heading
+        over a column of names is a real header: its neighbours (关系, 国籍) are left alone."""
+        fields = [c.field for c in table.columns]
+        given = [self._context(f, d) for f, d in zip(fields, decisions, strict=False)]
+        for i, field in enumerate(fields[1:len(given)], start=1):
+            kinds = {*given[0], *given[i - 1]}
+            if kinds and not self.classifier.name_context(field):
+                shown = self.shown(field)
+                for kind in sorted(kinds):
+                    shown = self.classifier.shown_name(shown, kind)
+                self._shown[field] = shown
+
+    def _context(self, field: str, decision: ColumnDecision) -> set[str]:
+        """The kinds ``field`` names that its own column (``decision``) does not hold."""
+        held = {decision.recognizer, *(r for r, _ in decision.runners_up)}
+        return {k for k, how in self.classifier.name_context(field).items() if how == "strong" and k not in held}
 
     def skip(self, skipped: Skipped) -> Skipped:
         """A skipped part with its file and field names shown masked."""
@@ -274,6 +311,12 @@ def _without_surrogates(value: Any) -> Any:
     if isinstance(value, list):
         return [_without_surrogates(v) for v in value]
     return value
+
+
+def shown_source(name: str) -> str:
+    """A source's name as the inventory shows it (build_inventory), for what is printed before the
+    inventory exists (a progress line)."""
+    return _Names(ColumnClassifier()).shown(escaped_name(name))
 
 
 def save_inventory(inventory: Inventory, data_dir: Path) -> Path:
