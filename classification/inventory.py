@@ -17,7 +17,7 @@ per source. reports/inventory.py turns one into the report's 数据分类分级 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -224,6 +224,13 @@ def _shown_decision(d: ColumnDecision, shown: Callable[[str], str]) -> ColumnDec
     return replace(d, field=field, reason=shown(reason))
 
 
+def _not_held(named: Mapping[str, str], decision: ColumnDecision) -> set[str]:
+    """The kinds a heading names strongly (``named``) that its own column (``decision``) does not
+    hold (an empty column is 'suspected' of what its name says: held)."""
+    held = {decision.recognizer, *(r for r, _ in decision.runners_up)}
+    return {k for k, how in named.items() if how == "strong" and k not in held}
+
+
 class _Names:
     """File, table and field names as the inventory (and the classify listing) shows them: what a
     recognizer finds in them masked, as the report chapter masks them (reports.inventory): free-
@@ -253,20 +260,16 @@ class _Names:
         after it and, as the row's first, to every heading after it; a heading that names nothing
         itself is masked with that context, as the value of ``key=value`` text is. A 姓名 heading
         over a column of names is a real header: its neighbours (关系, 国籍) are left alone."""
-        fields = [c.field for c in table.columns]
-        given = [self._context(f, d) for f, d in zip(fields, decisions, strict=False)]
-        for i, field in enumerate(fields[1:len(given)], start=1):
+        fields = [c.field for c in table.columns][:len(decisions)]
+        named = [self.classifier.name_context(f) for f in fields]
+        given = [_not_held(n, d) for n, d in zip(named, decisions, strict=False)]
+        for i, field in enumerate(fields[1:], start=1):
             kinds = {*given[0], *given[i - 1]}
-            if kinds and not self.classifier.name_context(field):
+            if kinds and not named[i]:
                 shown = self.shown(field)
                 for kind in sorted(kinds):
                     shown = self.classifier.shown_name(shown, kind)
                 self._shown[field] = shown
-
-    def _context(self, field: str, decision: ColumnDecision) -> set[str]:
-        """The kinds ``field`` names that its own column (``decision``) does not hold."""
-        held = {decision.recognizer, *(r for r, _ in decision.runners_up)}
-        return {k for k, how in self.classifier.name_context(field).items() if how == "strong" and k not in held}
 
     def skip(self, skipped: Skipped) -> Skipped:
         """A skipped part with its file and field names shown masked."""

@@ -75,12 +75,13 @@ def test_a_transposed_table_shows_no_name_from_its_first_row(tmp_path: Path, hom
     assert not any(v in text for v in IDS + MOBILES + CARDS)
 
 
+@pytest.mark.parametrize("rows", [len(NAMES), 0])
 def test_headings_beside_a_column_of_names_stay_as_they_are(tmp_path: Path, home: Path,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
-    # the other side: 姓名 over a column of names is a real header; 关系, 国籍 and 原因 are read by
-    # the person-name recognizer as names (关, 国, 原 are surnames) once context is given, so a
-    # context taken from the row alone would mask every heading after a 姓名
-    lines = ["姓名,关系,国籍,原因"] + [f"{name},配偶,中国,迁入" for name in NAMES]
+                                                            capsys: pytest.CaptureFixture[str], rows: int) -> None:
+    # the other side: 姓名 over a column of names (or over nothing: a template) is a real header;
+    # 关系, 国籍 and 原因 are read by the person-name recognizer as names (关, 国, 原 are surnames)
+    # once context is given, so a context taken from the row alone would mask every heading after 姓名
+    lines = ["姓名,关系,国籍,原因"] + [f"{name},配偶,中国,迁入" for name in NAMES[:rows]]
     (tmp_path / "family.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     text = _everything(tmp_path, capsys, str(tmp_path / "family.csv"))
     assert all(f'"field": "{h}"' in text for h in ("姓名", "关系", "国籍", "原因"))
