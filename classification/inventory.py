@@ -193,7 +193,7 @@ def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Schem
         skipped.extend(names.skip(s) for s in table.skipped)
         skipped_count += table.skipped_count + len(notice)
         if table.readable:
-            records.append(_record(table, decisions, scheme, names.shown))
+            records.append(_record(table, decisions, scheme, names))
         if on_table:
             on_table(table)
     # the source names the saved result and is shown by every reader of it: masked as the file names
@@ -204,24 +204,17 @@ def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Schem
                      skipped=tuple(skipped), skipped_count=skipped_count)
 
 
-def _record(table: TableSample, decided: list[ColumnDecision], scheme: Scheme,
-            shown: Callable[[str], str]) -> TableRecord:
+def _record(table: TableSample, decided: list[ColumnDecision], scheme: Scheme, names: _Names) -> TableRecord:
     # the names the reasons and the table's basis quote are the ones the fields show (a reason
     # quotes its field's name: "the name 'users.zhang.san@gov.cn.tel' says so")
-    decisions = [_shown_decision(d, shown) for d in decided]
+    shown = names.shown
+    decisions = [names.decision(c.field, d) for c, d in zip(table.columns, decided, strict=True)]
     rolled = grade_table(shown(table.table), decisions, scheme, rows=table.rows)
     beside = tagged_recognizers(decisions)
     return TableRecord(dataset=shown(table.dataset), table=shown(table.table), rows=table.rows, level=rolled.level,
                        level_label=rolled.label, basis=rolled.basis, important_candidate=rolled.important_candidate,
                        important_reason=rolled.important_reason,
                        fields=tuple(_field(table, d, scheme, beside, shown) for d in decisions))
-
-
-def _shown_decision(d: ColumnDecision, shown: Callable[[str], str]) -> ColumnDecision:
-    field = shown(d.field)
-    # a reason quotes its field's name as the field shows it (a heading learnt to be a value)
-    reason = d.reason.replace(f"'{d.field}'", f"'{field}'") if field != d.field else d.reason
-    return replace(d, field=field, reason=shown(reason))
 
 
 def _not_held(named: Mapping[str, str], decision: ColumnDecision) -> set[str]:
@@ -270,6 +263,18 @@ class _Names:
                 for kind in sorted(kinds):
                     shown = self.classifier.shown_name(shown, kind)
                 self._shown[field] = shown
+
+    def decision(self, raw: str, d: ColumnDecision) -> ColumnDecision:
+        """``d`` (the column headed ``raw``) with its field and reason as shown. Free-text masking
+        sees the raw heading whole (李四13812345678: a name beside its phone), which the column's
+        own masking (d.field: 李四138****5678) hides from it; that masking (a name heading a column
+        of names) is done again over it, with the column's kind."""
+        field = self.shown(raw)
+        if d.field != raw and d.recognizer is not None:
+            field = self.classifier.shown_name(field, d.recognizer)
+        # a reason quotes its field's name as the field shows it
+        reason = d.reason.replace(f"'{d.field}'", f"'{field}'") if field != d.field else d.reason
+        return replace(d, field=field, reason=self.shown(reason))
 
     def skip(self, skipped: Skipped) -> Skipped:
         """A skipped part with its file and field names shown masked."""

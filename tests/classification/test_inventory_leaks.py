@@ -7,6 +7,7 @@ compliance report in HTML, JSON and Markdown."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -108,3 +109,15 @@ def test_postgresql_column_comments_are_masked(tmp_path: Path, home: Path, postg
     assert "公民身份号码，如" in shown  # the comment is there, masked
     for raw in (IDS[1], "张三", "王小明", MOBILES[1], *NAMES, *IDS, *MOBILES):
         assert raw not in shown, raw
+
+
+def test_a_name_glued_to_a_phone_in_a_heading_is_masked(tmp_path: Path, home: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    # R15d-2: a column named 李四13812345678 over phones was shown 李四138****5678: the column's own
+    # masking hid the phone, so the free-text masker no longer saw the name beside it
+    with sqlite3.connect(tmp_path / "people.sqlite") as db:
+        db.execute(f'create table rk (xm text, "李四{MOBILES[0]}" text)')
+        db.executemany("insert into rk values (?, ?)", zip(NAMES, MOBILES, strict=True))
+    db.close()
+    text = _everything(tmp_path, capsys, str(tmp_path / "people.sqlite"))
+    assert "李四" not in text and f"李**{MOBILES[0][:3]}****{MOBILES[0][-4:]}" in text
