@@ -176,6 +176,44 @@ Measured (P12h, 2026-12-02, same machine, load average 9-17: a CI run and other 
   wall, 5.2x CPU (2.51 s), incremental 5.2 % wall / 5.3 % CPU (0.13 s); ff9a5a4 4.1x wall (it
   waited 3.5 s for alert writes, main 2.6 s), 5.2x CPU (2.51 s), incremental 3.7 % / 4.0 %
   (0.10 s).
+
+Measured (P12j, 2026-12-02, same machine, load average 4-12: other helpers and their tests on
+both cores and on the shared node; the node's CPU figures count every client).
+
+* Before (main 99725fa, `--no-sqlite --events 200000`, 11:12-11:15, load 4.1 -> 7.1): baseline
+  6.82 s (CPU 2.66 s); full pass 4.33 s = 1.6x (3.77 s = 1.8x without the write wait), CPU
+  client 0.71 + node 2.02 s = 1.0x less, alert writes 4.39 s on two threads (waited 0.56 s),
+  incremental 0.84 s = 19.4 % (CPU 0.09 s = 3.2 %); 9,633 / 467 matches = the baseline's rows.
+  Full command (main's store, 11:33-11:42, load 7.2 -> 10.6): baseline 51.77 s (CPU 16.25 s);
+  full pass 25.76 s = 2.0x (15.01 s = 3.5x), CPU client 2.33 + node 9.65 s = 1.4x less, alert
+  writes 34.87 s of which the pass waited 10.75 s; incremental 1.24 s = 4.8 % (CPU 5.3 %).
+* Where a 200,000-event full pass goes (a prepared index, the pass alone, per-index stats of
+  the node and a timeline of every request): alerts index 2,140 ms of indexing for 10,100
+  alerts (~0.2 ms each under contention) and 516 ms in 4 periodic refreshes; events index
+  query phase 906 ms and fetch 1,130 ms over the 100 searches. The 100 searches alone (five
+  _msearch of 20, as the pass sends them) 0.47-0.57 s wall; sorted on _doc instead of
+  @timestamp, event.id 0.25 s once and 1.25 s the next time, stored_fields _none_ 0.21-0.44 s,
+  _source filtered to event.id 0.85 s: within the shared node's noise, and the alert keeps
+  the whole event as evidence, so its source is fetched (not changed). 9,633 alerts bulk
+  created alone: 0.54-0.78 s, node CPU 0.41-0.44 s; with refresh_interval -1 0.62-0.67 s, node
+  0.30 s; auto ids (not possible: alert ids are deterministic) and chunks of 500 no cheaper.
+* The timeline of a first pass on a new store: the pass's thread read its rule states and kept
+  conversions from the state index that prepare_writes was creating (a cluster-state update,
+  0.36-0.81 s at load 5-7), so the first _msearch left 0.6 s after the start. After e3e8733
+  (an index found missing and still being made reads as empty): 200,000 events, the pass
+  alone on new alerts and state indices, interleaved with main at load 5: 3.22 / 2.73 / 3.25 s
+  -> 2.08 / 2.00 / 3.17 s.
+* After e3e8733, `--no-sqlite --events 200000` (11:53-11:57, load 10.5): baseline 8.87 s (CPU
+  3.05 s); full pass 4.36 s = 2.0x (3.57 s = 2.5x), CPU client 0.73 + node 1.35 s = 1.5x less,
+  alert writes 5.27 s (waited 0.79 s), incremental 0.60 s = 13.8 % (CPU 0.08 s = 3.9 %).
+  Full command (11:43-11:53, load 8.5 -> 8.2): baseline 51.13 s (CPU 16.33 s); full pass
+  9.53 s = 5.4x (6.53 s = 7.8x without the write wait), CPU client 2.10 + node 4.34 s = 2.5x
+  less, alert writes 13.71 s of which the pass waited 3.00 s, incremental 1.05 s = 11.0 % (CPU
+  0.40 s = 6.2 %), peak 196 / 84 MiB; 48,574 / 467 matches = the baseline's rows. Most of the
+  difference from the run before (25.76 s, node CPU 9.65 s) is the shared node's other
+  clients, not e3e8733 (worth ~0.4-1 s on a first pass): one run each, not a measured gain.
+  The incremental pass's wall (0.6-1.2 s against a CPU of 0.1-0.6 s) is round trips queued
+  behind the node's other work: by CPU it is 3-6 %, by wall 11-14 %.
 """
 
 from __future__ import annotations

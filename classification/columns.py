@@ -58,6 +58,7 @@ from govsoc.classification.invisible import visible
 from govsoc.classification.recognizer import Recognizer, masked_text
 from govsoc.classification.recognizers.identity import MINOR
 from govsoc.classification.scanner import Scanner
+from govsoc.classification.spreadsheet_values import as_written
 
 __all__ = ["ColumnSample", "ColumnDecision", "ColumnClassifier", "name_tokens", "SAMPLE_SIZE"]
 
@@ -232,8 +233,8 @@ class ColumnClassifier:
 
     def _decide(self, sample: ColumnSample, heading: dict[str, Literal["strong", "weak"]]) -> ColumnDecision:
         # read as a reader sees them: a zero-width space inside an ID number hides nothing (R15b-16)
-        values = [v if v.isascii() or (seen := visible(v)) is None else seen[0]
-                  for v in sample.values if v][:self.sample_size]
+        values, scientific = as_written([v if v.isascii() or (seen := visible(v)) is None else seen[0]
+                                         for v in sample.values if v][:self.sample_size])
         named = {**self.name_context(sample.field, sample.comment), **heading}
         counts: Counter[str] = Counter()
         minors: Counter[str] = Counter()
@@ -264,13 +265,21 @@ class ColumnClassifier:
             return replace(tagged, minors=minors[best.rec.id])
         strong = [i for i, how in named.items() if how == "strong"]
         chance = [i for i in strong if i in by_chance and by_chance[i].candidates]
-        if strong and (n == 0 or _opaque(values) or chance):
-            rec = self.scanner.recognizers[(chance or strong)[0]]
+        by_name = [i for i in strong if self.scanner.recognizers[i].BY_NAME and i not in against]
+        sci = n > 0 and scientific >= 0.8 * n
+        if strong and (n == 0 or _opaque(values) or chance or by_name or sci):
+            rec = self.scanner.recognizers[(chance or (strong if n == 0 or sci or _opaque(values) else by_name))[0]]
             why = "values are hashed or encoded (pseudonymised?)"
             if n == 0:
                 why = "no values sampled"
+            elif sci:
+                why = (f"{scientific} of {n} sampled values are numbers in a spreadsheet's scientific form"
+                       " (1.10105E+17): the digits past those kept, check characters with them, lost by a spreadsheet")
             elif chance:
                 why = by_chance[rec.id].why_chance()
+            elif rec.BY_NAME and not _opaque(values):
+                why = (f"a PIPL art. 28 category ({rec.category}) whose values need no shape; {counts[rec.id]} of {n}"
+                       " sampled values are of the expected kind")
             return ColumnDecision(dataset=sample.dataset, field=sample.field, comment=sample.comment,
                                   status="suspected", recognizer=rec.id, entity=rec.entity, confidence=0.3,
                                   sampled=n, hits=0, hit_ratio=0.0, name_match="strong", rows=sample.rows,

@@ -361,7 +361,22 @@ def labelled_values(seed: int = 15, per_type: int = 400) -> list[Labelled]:
         items.extend(Labelled(make(), label, context) for _ in range(per_type))
     for note, make_negative in _negative_makers(fake, rng).items():
         items.extend(Labelled(make_negative(), None, False, note) for _ in range(per_type))
+    # a random source of their own: the values above stay those of the seed before these were added
+    own = random.Random(seed + 28)
+    for label, words in _ART28_VALUES.items():
+        items.extend(Labelled(own.choice(words), label, True) for _ in range(per_type))
     return items
+
+
+#: Values of the PIPL art. 28 categories known by their column's name (recognizers/sensitive.py).
+_ART28_VALUES: Final = {
+    "cn_religion": ("佛教", "道教", "伊斯兰教", "天主教", "基督教", "藏传佛教", "东正教"),
+    "cn_health": ("高血压", "HIV阳性", "精神分裂症", "2型糖尿病", "健康", "良好", "I10", "E11.9", "乙肝病毒携带"),
+    "cn_disability": ("视力残疾", "听力残疾", "言语残疾", "肢体残疾", "智力残疾", "精神残疾", "多重残疾", "二级"),
+    "cn_criminal_record": ("2019年盗窃罪判处有期徒刑一年", "诈骗罪缓刑二年", "行政拘留十日", "抢劫罪判处有期徒刑五年"),
+    "cn_whereabouts": ("120.15,30.28 2024-01-01 08:00", "2024-03-02 10:15 西湖区文三路", "116.40,39.90"),
+    "cn_biometric": ("data:image/jpeg;base64,/9j/4AAQSkZJRgABAQ", "faces/0001.jpg", "fp/left_index.wsq"),
+}
 
 
 def score_values(scanner: Scanner, items: Sequence[Labelled]) -> dict[str, Score]:

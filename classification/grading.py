@@ -17,7 +17,7 @@ dataset's is the highest of its tables.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Final, Literal
@@ -31,7 +31,8 @@ from govsoc.core.errors import ConfigError
 from govsoc.core.yamlfile import load_yaml, locate_validation_error
 
 __all__ = ["LEVELS", "Scheme", "Grade", "TableGrade", "load_scheme", "grade_column", "grade_table", "rank",
-           "IDENTITY_DOCUMENTS", "PIPL_SENSITIVE", "tagged_recognizers"]
+           "IDENTITY_DOCUMENTS", "PIPL_SENSITIVE", "tagged_recognizers",
+           "dataset_candidates"]
 
 Level = Literal["CORE", "IMPORTANT", "G4", "G3", "G2", "G1"]
 #: Internal scale, highest first.
@@ -163,7 +164,28 @@ def grade_column(decision: ColumnDecision, scheme: Scheme, beside: Collection[st
 def grade_table(dataset: str, decisions: Sequence[ColumnDecision], scheme: Scheme,
                 rows: int | None = None) -> TableGrade:
     """Roll a table's columns up: the highest column level, raised by the scheme's combinations
-    (就高从严); flag it for 重要数据 review when it holds sensitive PI at the scheme's scale."""
+    (就高从严); flag it for 重要数据 review when it holds sensitive PI at the scheme's scale.
+
+    就高从严 (GB/T 43697-2024, principles: in doubt, the higher level) also for the columns in
+    doubt: a ``suspected`` column (its name says what it holds, its values cannot show it: hashed,
+    check characters failing, a PIPL art. 28 category of no shape) counts as what it is suspected
+    of until a person reviews it. When that gives a higher level (the column's own, or a
+    combination it completes: an ID number beside a name), the table carries it, its basis saying
+    "pending review" and what the level is without the suspected columns (R15d-9)."""
+    rolled = _rolled(dataset, decisions, scheme, rows)
+    doubted = [d.field for d in decisions if d.status == "suspected" and d.recognizer]
+    if not doubted:
+        return rolled
+    as_if = _rolled(dataset, [replace(d, status="tagged") if d.status == "suspected" else d for d in decisions],
+                    scheme, rows)
+    if rank(as_if.level) <= rank(rolled.level):
+        return rolled
+    basis = (f"{as_if.label} pending review (就高从严, GB/T 43697-2024): suspected {', '.join(doubted)} counted"
+             f" until reviewed, {as_if.basis}; without them {rolled.label}")
+    return replace(rolled, level=as_if.level, label=as_if.label, basis=basis)
+
+
+def _rolled(dataset: str, decisions: Sequence[ColumnDecision], scheme: Scheme, rows: int | None) -> TableGrade:
     beside = tagged_recognizers(decisions)
     graded = [(d, g) for d in decisions if d.status == "tagged" for g in [grade_column(d, scheme, beside)] if g]
     if not graded:
@@ -188,6 +210,35 @@ def grade_table(dataset: str, decisions: Sequence[ColumnDecision], scheme: Schem
               "GB/T 43697 Annex G (重要数据识别)") if candidate else ""
     return TableGrade(dataset=dataset, level=level, label=scheme.label(level), basis=basis,
                       sensitive_pi_fields=sensitive, important_candidate=candidate, important_reason=reason)
+
+
+def dataset_candidates(tables: Sequence[tuple[str, int | None, Collection[str]]], scheme: Scheme) -> dict[int, str]:
+    """重要数据 review of a scan's tables taken together (GB/T 43697-2024 点面结合; §6.6 汇聚融合;
+    Annex G's "certain scale" is the data set's, not the storage unit's): ``tables`` are (name,
+    rows, categories of its sensitive PI fields) in scan order (a folder's files, a workbook's
+    sheets, a database's tables, an index pattern's indices). Where the tables holding one
+    category hold the scheme's scale together and none alone (a roster split per month or over
+    Excel sheets of 1,048,575 rows at most), each of them gets a reason naming the dataset: table
+    index -> reason (R15d-4)."""
+    by_category: dict[str, list[int]] = {}
+    for i, (_, _, categories) in enumerate(tables):
+        for category in categories:
+            by_category.setdefault(category, []).append(i)
+    datasets: dict[tuple[int, ...], list[str]] = {}  # the same tables holding several categories: one reason
+    for category, members in sorted(by_category.items()):
+        sizes = [tables[i][1] or 0 for i in members]
+        if len(members) >= 2 and sum(sizes) >= scheme.important_review_rows > max(sizes):
+            datasets.setdefault(tuple(members), []).append(category)
+    reasons: dict[int, list[str]] = {}
+    for group, categories in datasets.items():
+        rows = sum(tables[i][1] or 0 for i in group)
+        names = ", ".join(tables[i][0] for i in group)
+        for i in group:
+            reasons.setdefault(i, []).append(
+                f"{rows:,} rows of sensitive personal information ({', '.join(categories)}) over {len(group)} tables"
+                f" of this scan ({names}): one dataset split over files, sheets or tables; review it against GB/T"
+                " 43697 Annex G (重要数据识别), the scale being the dataset's")
+    return {i: "; ".join(r) for i, r in reasons.items()}
 
 
 def roll_up(tables: Iterable[TableGrade]) -> str:

@@ -25,7 +25,14 @@ from typing import Any, Final
 
 from govsoc.classification.columns import ColumnClassifier, ColumnDecision
 from govsoc.classification.free_text import mask_free_text
-from govsoc.classification.grading import Scheme, grade_column, grade_table, rank, tagged_recognizers
+from govsoc.classification.grading import (
+    Scheme,
+    dataset_candidates,
+    grade_column,
+    grade_table,
+    rank,
+    tagged_recognizers,
+)
 from govsoc.classification.recognizer import recognizers
 from govsoc.classification.sources.base import NOT_UTF8, Skipped, TableSample, escaped_name
 from govsoc.core.errors import Location
@@ -196,12 +203,23 @@ def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Schem
             records.append(_record(table, decisions, scheme, names))
         if on_table:
             on_table(table)
+    records = _datasets(records, scheme)
     # the source names the saved result and is shown by every reader of it: masked as the file names
     # in it are (张三_110105199001011237.csv, R15d-4)
     return Inventory(source=names.shown(source), scheme=scheme.name, scheme_title=scheme.title,
                      generated=datetime.now(UTC).isoformat(timespec="seconds"), sample_size=sample_size,
                      recognizers=tuple(sorted(classifier.scanner.recognizers)), tables=tuple(records),
                      skipped=tuple(skipped), skipped_count=skipped_count)
+
+
+def _datasets(records: list[TableRecord], scheme: Scheme) -> list[TableRecord]:
+    """The tables of a dataset split over files, sheets or tables flagged for 重要数据 review
+    together (grading.dataset_candidates), each table's own reason kept before the dataset's."""
+    sensitive = [(t.table, t.rows, {f.category for f in t.fields if f.status == "tagged" and f.pipl_sensitive})
+                 for t in records]
+    flagged = dataset_candidates(sensitive, scheme)
+    return [replace(t, important_candidate=True, important_reason="; ".join(filter(None, (
+        t.important_reason, flagged[i])))) if i in flagged else t for i, t in enumerate(records)]
 
 
 def _record(table: TableSample, decided: list[ColumnDecision], scheme: Scheme, names: _Names) -> TableRecord:

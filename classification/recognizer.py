@@ -272,6 +272,9 @@ class Recognizer(ABC):
     #: permit numbers, names, 15-digit legacy IDs. Set by itself when every pattern is
     #: context_only.
     needs_context: ClassVar[bool] = False
+    #: True when a column's name alone makes it ``suspected`` of holding this, whatever its values
+    #: (PIPL art. 28 categories whose values have no shape: 宗教信仰, 健康状况; recognizers/sensitive.py).
+    BY_NAME: ClassVar[bool] = False
     #: The masking rule of govsoc.classification.masking that displays a hit.
     mask_rule: ClassVar[str] = "generic"
     #: A cheap expression every hit contains: the scanner's prefilter.

@@ -52,6 +52,7 @@ from govsoc.collectors.files.held import HeldFiles
 from govsoc.collectors.files.identity import RENAMED_OVER, FileView, look, open_content, same_file
 from govsoc.collectors.files.lines import DEFAULT_MAX_RECORD_BYTES, ReadStats, read_lines
 from govsoc.collectors.files.paths import PathRecords
+from govsoc.collectors.files.readable import parser_reads
 from govsoc.collectors.files.tracker import FileTracker, RecordFileTracker, unchanged
 from govsoc.collectors.spool import DEFAULT_MAX_BYTES, DrainInterrupted, Spool
 from govsoc.collectors.summary import Delivery, IngestSummary
@@ -561,7 +562,8 @@ class Pipeline:
             summary.unchanged = True
             return
         # Without a parser named, a file keeps the one chosen when it was first read.
-        parser = parsers.get(options.parser or checkpoint.parser or detect_parser(view.path))()
+        parser_id = options.parser or checkpoint.parser or detect_parser(view.path)
+        parser = parsers.get(parser_id)()
         context = ParseContext(timezone=ZoneInfo(options.timezone), year=options.year, host=options.host,
                                reference=datetime.fromtimestamp(view.mtime, tz=UTC))
         stats = ReadStats()
@@ -572,7 +574,8 @@ class Pipeline:
                                   fd=None if view.compressed else stream.fileno())
             records = read_lines(stream, origin=f"file://{view.path}", identity=checkpoint.identity,
                                  start=checkpoint.offset, first_line=checkpoint.line, padding=checkpoint.padding,
-                                 max_bytes=options.max_record_bytes, final=options.final, stats=stats)
+                                 max_bytes=options.max_record_bytes, final=options.final, stats=stats,
+                                 reads=parser_reads(parser_id, context, f"file://{view.path}"))
             self.run(_Filtered(tracker.skip_known_partial(records)), parser, context, summary,
                      batch_size=options.batch_size, acknowledged=tracker.acknowledged, delivering=tracker.delivering)
             tracker.finish()
@@ -581,6 +584,10 @@ class Pipeline:
         summary.read_error = stats.error
         summary.damage = stats.damage
         summary.garbled, summary.waiting_garbled = stats.garbled, stats.waiting_garbled
+        if stats.wide_text is not None:  # said as a UTF-16 file is, once, where it starts (R11l-3)
+            at, what = stats.wide_text
+            summary.note = f"from byte {at}: {what}; its bytes kept in the garbled events flagged " \
+                           f"{what.split(' ', 1)[0].lower()}"
         self._delete_superseded(tracker.checkpoint)
 
     def _delete_superseded(self, checkpoint: Checkpoint) -> None:

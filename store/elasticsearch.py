@@ -270,6 +270,9 @@ class ElasticsearchStore(Store):
         self._alerts_dirty = False
         #: Creating the alerts and state indices a pass writes to, when missing (prepare_writes).
         self._preparing: dict[str, threading.Thread] = {}
+        #: Set once prepare_writes knows whether an index existed; the ones it found missing.
+        self._looked: dict[str, threading.Event] = {}
+        self._missing: set[str] = set()
         self._where = Location(path=redact_url(settings.url))
         credentials = credentials or EsCredentials()
         auth: dict[str, Any] = {}
@@ -1017,7 +1020,8 @@ class ElasticsearchStore(Store):
 
     def get_state(self, key: str) -> dict[str, Any] | None:
         """A state document (a realtime get: no refresh needed)."""
-        self._prepared(self.state_index)  # as put_state: the index prepare_writes creates
+        if self._being_made(self.state_index):
+            return None
         found = self._unless(404, self.client.get, f"cannot read state {key!r}", index=self.state_index, id=key)
         return None if found is None else state_document(key, _state_text(found))
 
@@ -1051,9 +1055,8 @@ class ElasticsearchStore(Store):
     def get_states(self, keys: Sequence[str], *,
                    damaged: Callable[[str], None] | None = None) -> dict[str, dict[str, Any]]:
         """Many state documents in one realtime multi-get (a damaged one: Store.get_states)."""
-        if not keys:
+        if not keys or self._being_made(self.state_index):
             return {}
-        self._prepared(self.state_index)
         answer = self._call(lambda: self.client.mget(index=self.state_index, ids=list(keys), realtime=True),
                             "cannot read state")
         found: dict[str, dict[str, Any]] = {}
@@ -1076,14 +1079,35 @@ class ElasticsearchStore(Store):
                 thread = threading.Thread(target=self._create_missing, args=(index,), name="govsoc-es-prepare",
                                           daemon=True)
                 self._preparing[index] = thread
+                self._looked[index] = threading.Event()
                 thread.start()
 
     def _create_missing(self, index: str) -> None:
         try:
             if not self.client.indices.exists(index=index):
+                self._missing.add(index)
+                self._looked[index].set()
                 self.client.indices.create(index=index)
         except (ApiError, TransportError):
             pass  # created meanwhile by another writer; else the write that needs it says why
+        finally:
+            self._looked[index].set()
+
+    def _being_made(self, index: str) -> bool:
+        """Whether ``index`` was missing when prepare_writes looked and is being created now: it
+        holds nothing yet, so a read answers at once instead of waiting for the creation (a
+        cluster-state update, 0.4-0.6 s on the shared node, in which a first pass on a new store
+        sent no search: it was reading its states and kept conversions). Otherwise (the index
+        existed, or its creation ended) a read waits as a write does: a get on a shard still
+        starting fails."""
+        thread = self._preparing.get(index)
+        if thread is None:
+            return False
+        self._looked[index].wait()
+        if index in self._missing and thread.is_alive():
+            return True
+        self._prepared(index)
+        return False
 
     def _prepared(self, *indices: str) -> None:
         """Wait until prepare_writes made these indices (every one when none is named)."""

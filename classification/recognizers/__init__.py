@@ -15,6 +15,7 @@ from govsoc.classification.recognizers import (  # noqa: F401  (imported for reg
     network,
     organisation,
     person,
+    sensitive,
     social,
     vehicle,
 )

@@ -67,12 +67,16 @@ class AddressRecognizer(Recognizer):
     mask_rule = "address"
     FLAGS = 0
     STRIP = ""
-    TRIGGER = "[省市区县旗镇乡]"
+    TRIGGER = "[省市区县旗镇乡路街巷弄道]"
     PATTERNS = (Pattern("省/市/区县 + street + number",
                         r"[\u4e00-\u9fa5]{1,12}?(?:省|自治区|市|自治州|盟|地区|区|县|旗)"
-                        r"[\u4e00-\u9fa50-9A-Za-z\-－#（）()]{2,48}", 0.6),)
-    CONTEXT = ("dizhi", "zz", "jtzz", "hjdz", "xzz", "hjd", "address", "addr", "地址", "住址", "家庭住址", "户籍地",
-               "现住址", "居住地", "通讯地址")
+                        r"[\u4e00-\u9fa50-9A-Za-z\-－#（）()]{2,48}", 0.6),
+                # the street part alone (文三路19号6幢590室): forms keep 省/市/区 in columns of their
+                # own and this in 详细地址 (R15d-8); a street and a number, so only with context
+                Pattern("street + number", r"(?<![\u4e00-\u9fa5])[\u4e00-\u9fa5]{1,12}?(?:路|街|巷|弄|道)"
+                        r"[0-9]{1,5}(?:号|弄)[\u4e00-\u9fa50-9A-Za-z\-－#（）()]{0,40}", 0.4, context_only=True))
+    CONTEXT = ("dizhi", "zz", "jtzz", "hjdz", "xzz", "hjd", "xxdz", "address", "addr", "地址", "住址", "家庭住址",
+               "户籍地", "现住址", "居住地", "通讯地址")
     WEAK_CONTEXT = ("dz",)
 
     def validate(self, candidate: str) -> str | None:

@@ -67,13 +67,16 @@ class BirthDateRecognizer(Recognizer):
     STRIP = ""
     TRIGGER = r"(?:19|20)\d\d"
     PATTERNS = (
-        Pattern("date", NOT_BEFORE + r"(?:19|20)\d{2}(?:[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{4})" + NOT_AFTER, 0.3,
+        # an RFC 3339 / ISO 8601 date-time is the date it holds (mongoexport's {"$date": ...}, JSON APIs)
+        Pattern("date", NOT_BEFORE + r"(?:19|20)\d{2}(?:[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{4})"
+                r"(?:T\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?" + NOT_AFTER, 0.3,
                 context_only=True),
     )
     CONTEXT = ("csrq", "chushengriqi", "birthday", "birth_date", "birthdate", "dob", "出生日期", "生日")
 
     def validate(self, candidate: str) -> str | None:
-        """A real calendar date in the past, after 1900."""
+        """A real calendar date in the past, after 1900 (of a date-time, its date)."""
+        candidate = candidate.split("T")[0]
         parts = [int(p) for p in candidate.replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-")
                  .replace(".", "-").split("-") if p] if not candidate.isdigit() else \
             [int(candidate[:4]), int(candidate[4:6]), int(candidate[6:8])]

@@ -22,8 +22,9 @@ from govsoc.classification.sources.layout import HEAD_ROWS
 
 __all__ = ["CANDIDATES", "HEAD", "sniffed"]
 
-#: The delimiters spreadsheet and database exports write.
-CANDIDATES: Final = ",;\t|"
+#: The delimiters spreadsheet and database exports write; \x01 is Hive's and DataX's default field
+#: separator (R15d-10), \x1f the ASCII unit separator some dumps use.
+CANDIDATES: Final = ",;\t|\x01\x1f"
 #: Characters of the head sniffed: some dozens of rows (the Sniffer's cost grows with it).
 HEAD: Final = 16 * 1024
 

@@ -39,6 +39,7 @@ from typing import Any, Final
 
 from govsoc.classification.columns import ColumnClassifier, ColumnSample
 from govsoc.classification.sources.base import Skipped, TableSample, named
+from govsoc.classification.sources.body import Body
 from govsoc.classification.sources.charset import (
     COUNTED,
     Tally,
@@ -49,6 +50,7 @@ from govsoc.classification.sources.charset import (
     tallied,
 )
 from govsoc.classification.sources.delimiter import sniffed
+from govsoc.classification.sources.footers import Footers
 from govsoc.classification.sources.json_records import flatten, json_document, json_lines, record_columns
 from govsoc.classification.sources.layout import HEAD_ROWS, Width, split_head
 from govsoc.classification.sources.long_records import field_index, over_limit, skip_record
@@ -202,7 +204,9 @@ class FileSource:
             names.extend(header)
             for line, index, reason in held:
                 _too_long(skips, names, line, index, reason)
-            rows, total = reservoir(chain(data, rows_read), self.sample)
+            body = Body(path=path, encoding=encoding, errors=errors, delimiter=delimiter, header=header, skips=skips,
+                        tally=tally, width=width)
+            rows, total = reservoir(body.rows(data, lines[len(lines) - len(data):], rows_read), self.sample)
         replaced = tally.judge(path, encoding)
         if replaced:
             skips.add(replaced, line=tally.first_bad)
@@ -246,8 +250,11 @@ class FileSource:
                 header, data, headed = split_head(head, list(range(1, len(head) + 1)), has_value=_has_value,
                                                   width=width, skips=skips, unit="row", where=f"sheet {title}: ",
                                                   names_column=_names_column)
-                rows, total = reservoir(chain(data, cells), self.sample)
+                footers = Footers(len(header))
+                rows, total = reservoir((row for number, row in enumerate(chain(data, cells), len(head) - len(data) + 1)
+                                         if len(header) < 2 or not footers.left_out(row, number)), self.sample)
                 columns = _columns(str(path), width.names(header), rows, total, renamed)
+                footers.report(skips, unit="row", where=f"sheet {title}: ")
                 skips.renamed(renamed)
                 wider = width.reason(headed=headed, unit="row")
                 if wider:

@@ -14,7 +14,10 @@ that is not JSON, or a value over MAX_CELL characters, is reported with its line
 path) and counted; the rest is read.
 A .json file (an API's or a portal's export) is one JSON text: an array's items are read as lines
 are (streamed, each at the line it starts on; an item that is an array of objects, as a paged dump
-wraps its pages, gives its objects as rows), any other value is one record.
+wraps its pages, gives its objects as rows), a map's entries likewise, any other value is one record.
+An object keyed by data (ID numbers, phones, row numbers: sources/json_maps.py) is a map: its keys
+are the values of one field ``{key}``, its entries share the path ``{}``; a table names at most
+json_maps.FIELDS fields, the values past them reported.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import TableSample, named
 from govsoc.classification.sources.charset import bom_charset
 from govsoc.classification.sources.json_line import LineRefused, load_line, too_deep
+from govsoc.classification.sources.json_maps import ENTRY, FIELDS, KEY, entries, is_map
 from govsoc.classification.sources.json_stream import TOO_DEEP, TextCut, array_items
 from govsoc.classification.sources.sampling import reservoir
 from govsoc.classification.sources.skips import MAX_CELL, Skips
@@ -46,6 +50,11 @@ POSITIONS: Final = 64
 def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
     """(dotted path, text) for every scalar in a JSON value; list elements share ``path[]``."""
     if isinstance(value, dict):
+        if is_map(value):  # keys that are data (R15d-11): values of one field, the entries one path
+            for key, inner in value.items():
+                yield prefix + KEY, key
+                yield from flatten(inner, prefix + ENTRY)
+            return
         for key, inner in value.items():
             yield from flatten(inner, f"{prefix}.{key}" if prefix else str(key))
     elif isinstance(value, list):
@@ -56,13 +65,24 @@ def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
 
 
 def record_columns(records: list[dict[str, Any]], dataset: str, total: int,
-                   renamed: list[str] | None = None) -> tuple[ColumnSample, ...]:
-    """One column per dotted path of the records; a path that had to be escaped (see
-    printable_name) is appended to ``renamed``."""
+                   renamed: list[str] | None = None, skips: Skips | None = None) -> tuple[ColumnSample, ...]:
+    """One column per dotted path of the records, the first FIELDS paths (the values of the others
+    counted and reported to ``skips``); a path that had to be escaped (see printable_name) is
+    appended to ``renamed``."""
     fields: dict[str, list[str]] = {}
+    past, first = 0, ""
     for record in records:
         for path, text in flatten(record):
-            fields.setdefault(path, []).append(text)
+            values = fields.get(path)
+            if values is None:
+                if len(fields) >= FIELDS:
+                    past, first = past + 1, first or path
+                    continue
+                values = fields[path] = []
+            values.append(text)
+    if past and skips is not None:
+        skips.add(f"{past:,} values under field names past the first {FIELDS:,} (keys that are data?): "
+                  "not classified", name=first)
     return tuple(ColumnSample(dataset=dataset, field=named(path, renamed), values=values, rows=total)
                  for path, values in fields.items())
 
@@ -126,7 +146,7 @@ def json_lines(path: Path, sample: int, skips: Skips | None = None) -> TableSamp
         else:
             records.append(fields)
     renamed: list[str] = []
-    columns = record_columns(records, str(path), total, renamed)
+    columns = record_columns(records, str(path), total, renamed, skips)
     skips.renamed(renamed)
     return TableSample(dataset=str(path), table=path.name, rows=total, columns=columns,
                        skipped=tuple(skips.listed), skipped_count=skips.count)
@@ -153,7 +173,10 @@ def json_document(path: Path, sample: int) -> TableSample:
             if _opens_array(f):
                 items, total = reservoir(_unwrapped(_until_cut(array_items(f, str(path)), skips)), sample)
             else:
-                items, total = [(1, _whole(path, f.read()))], 1
+                whole = _whole(path, f.read())
+                # a map (R15d-11: json.dump of a dict by ID number): its entries are the rows
+                items, total = (reservoir(((1, entry) for entry in entries(whole)), sample)
+                                if isinstance(whole, dict) and is_map(whole) else ([(1, whole)], 1))
     except UnicodeDecodeError as e:
         raise ConfigError(f"not UTF-8 (RFC 8259 §8.1) at byte {e.start:,} of a read: save it as UTF-8",
                           location=Location(path=str(path))) from e
@@ -170,7 +193,7 @@ def json_document(path: Path, sample: int) -> TableSample:
         else:
             records.append(_without_long(fields, "", line, skips))
     renamed: list[str] = []
-    columns = record_columns(records, str(path), total, renamed)
+    columns = record_columns(records, str(path), total, renamed, skips)
     skips.renamed(renamed)
     return TableSample(dataset=str(path), table=path.name, rows=total, columns=columns,
                        skipped=tuple(skips.listed), skipped_count=skips.count)

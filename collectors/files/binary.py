@@ -21,7 +21,8 @@ follower killed at any moment judge the same bytes the same way:
   first HEAD_BYTES bytes are clean and whose control bytes are few (CONTROL_SHARE at most): a
   logged line with an attacker's byte in a field is parsed like any other (R11k-1);
 - a *non-text line*: any other line with a control byte in it, a NUL byte too (crash padding,
-  16 NUL bytes or more, is no part of any line: the reader skips it);
+  NUL bytes at a line's start, is no part of any line: the reader skips it), unless the file's
+  parser reads it (collectors.files.readable: the logger wrote its head, R11l-1);
 - a short clean line (fewer than HEAD_BYTES bytes, blank lines too) says nothing: it is a line
   of its own among text lines, and part of the group it falls in among non-text lines (the
   tail of a logged field after its last raw newline, " port 4444").
@@ -100,10 +101,21 @@ def _made_of_lines(sample: bytes, *, starts_line: bool = False) -> bool:
     return 2 * text >= heads
 
 
-#: UTF-16 text: a byte order mark, or ASCII letters each beside a NUL (R11k-2).
-_UTF16 = re.compile(rb"\xff\xfe|\xfe\xff|(?:[\x09\x0a\x0d\x20-\x7e]\x00){8}|(?:\x00[\x09\x0a\x0d\x20-\x7e]){8}")
 #: What a UTF-16 log is told (the reader reads bytes split at b"\n": a UTF-16 line is not that).
 UTF16_TEXT = "UTF-16 text (not read: convert it to UTF-8, e.g. iconv -f UTF-16 -t UTF-8)"
+UTF32_TEXT = "UTF-32 text (not read: convert it to UTF-8, e.g. iconv -f UTF-32 -t UTF-8)"
+_ASCII = rb"[\x09\x0a\x0d\x20-\x7e]"
+#: Unicode text that is not UTF-8, by its byte order mark or its shape (ASCII letters each beside
+#: NULs, R11k-2), and what it is told; UTF-32 first, its little-endian mark starting as UTF-16's
+#: does (a UTF-32 file was called UTF-16). A UTF-16 mark is one when NULs follow it (a log's
+#: ASCII times and digits) or nothing does: "\xff\xfe" then Latin-1 text was refused as UTF-16
+#: (R11l-4 5).
+WIDE_TEXT: tuple[tuple[re.Pattern[bytes], str], ...] = (
+    (re.compile(rb"\xff\xfe\x00\x00|\x00\x00\xfe\xff|(?:" + _ASCII + rb"\x00\x00\x00){4}|(?:\x00\x00\x00"
+                + _ASCII + rb"){4}"), UTF32_TEXT),
+    (re.compile(rb"(?:\xff\xfe|\xfe\xff)(?:\Z|(?=[^\x00]{0,62}\x00))|(?:" + _ASCII + rb"\x00){8}|(?:\x00" + _ASCII
+                + rb"){8}"), UTF16_TEXT),
+)
 
 
 def sniff_binary(head: bytes) -> str | None:
@@ -130,13 +142,19 @@ def _control_share(sample: bytes) -> int | None:
 
 def binary_magic(data: bytes) -> str | None:
     """What the binary format ``data`` starts with is, by its magic number, or None."""
-    if _UTF16.match(data):
-        # One NUL in every two bytes: read as lines of bytes it was one garbled group for ever,
-        # cut by the file's last "\n\x00" and its NULs taken for crash padding (R11k-2), or
-        # "binary data" (no BOM). SQL Server's ERRORLOG and some Windows services write it.
-        return UTF16_TEXT
+    # One NUL in every two bytes: read as lines of bytes it was one garbled group for ever, cut
+    # by the file's last "\n\x00" and its NULs taken for crash padding (R11k-2), or "binary
+    # data" (no BOM). SQL Server's ERRORLOG and some Windows services write it.
+    wide = wide_text(data)
+    if wide is not None:
+        return wide
     return next((what for magic, what in MAGIC if data.startswith(magic)), None) \
         or next((what for pattern, what in MAGIC_PATTERNS if pattern.match(data)), None)
+
+
+def wide_text(data: bytes) -> str | None:
+    """What Unicode text that is not UTF-8 ``data`` starts with is (UTF16_TEXT, UTF32_TEXT), or None."""
+    return next((what for pattern, what in WIDE_TEXT if pattern.match(data)), None)
 
 
 def line_kind(line: bytes) -> str:

@@ -2,28 +2,33 @@
 
 Memory stays bounded whatever the input: a line longer than the record size limit (1 MiB by
 default) keeps its first bytes and is flagged ``truncated``, the rest is skipped without being
-held; runs of NUL bytes at the start of a line (the padding a crash leaves in a log file) are
-skipped and counted, and a run of 16 or more inside a line ends it there: the text before is a
-line torn by the crash (flagged ``torn``), the text after the padding the next line, kept whole
-however long the padding. A read error (a gzip file still being written, or cut short) ends the
-read at the last complete line, with the reason in the stats. CRLF is handled; blank lines are
-skipped but counted. An unterminated last line is held back (it may still be being written)
-unless the read is final, when it is returned flagged ``partial``.
+held; runs of NUL bytes at the start of a line (the padding a crash leaves in a log file: a file
+extended past its last write follows a line end or the file's start) are skipped and counted.
+NUL bytes inside a line are that line's bytes, however many (R11l-7: a run of 16 in a logged
+field ended the line there, and an attacker's text after it, "Dec  2 10:00:00 host sshd[1]:
+Accepted password for admin ...", was read as a log line of its own); a line the content's end
+cuts loses a trailing run of PADDING_BYTES NULs or more (its unwritten rest). A read error (a
+gzip file still being written, or cut short) ends the read at the last complete line, with the
+reason in the stats. CRLF is handled; blank lines are skipped but counted. An unterminated last
+line is held back (it may still be being written) unless the read is final, when it is returned
+flagged ``partial``.
 
 Padding after the last line read (a log that ends in a crash's NUL bytes) is noted in the stats
 (``padded_to``), so that the checkpoint skips it: the next read starts after it instead of reading
 and reporting it again each run (R11 F3), unless its first bytes are no longer NUL (a writer that
 extends its file with NULs and fills them in place, as log4j's memory-mapped appender does).
 
-Lines that are not text (collectors.files.binary.line_kind: a control byte in them) are judged
-one by one, by their own bytes: consecutive ones are one group, ended by the next text line or
-at the first line end GROUP_BYTES after the group's start, and returned as one record flagged
-``garbled`` (counted in ``garbled``); the read goes on at the next line, however far it is. A
-group the content's end cuts (its end not told: the next line may still be a non-text one) is,
-in a final read, one record flagged ``garbled`` and ``partial`` from its start to the end, as an
-unterminated last line is (R11j-10): the checkpoint stays at its start and the longer read
-replaces it; a read that is not final (--follow) waits before it (``waiting``, with
-``waiting_garbled``). So where reads start and end never changes what is stored (R11j-7).
+Lines that are not text (collectors.files.binary.line_kind: a control byte in them) and that the
+file's parser does not read (``reads``: collectors.files.readable, R11l-1) are judged one by one,
+by their own bytes: consecutive ones are one group, ended by the next text line (with
+``reads``, the next line the parser reads: a clean line it does not read, as an executable's
+strings, is the group's) or at the first line end GROUP_BYTES after the group's start, and
+returned as one record flagged ``garbled`` (counted in ``garbled``); the read goes on at the
+next line, however far it is. A group the content's end cuts (its end not told: the next line
+may still be a non-text one) is, in a final read, one record flagged ``garbled`` and
+``partial`` from its start to the end, as an unterminated last line is (R11j-10): the checkpoint
+stays at its start and the longer read replaces it; a read that is not final (--follow) waits
+before it (``waiting``, with ``waiting_garbled``). So where reads start and end never changes what is stored (R11j-7).
 """
 
 from __future__ import annotations
@@ -32,22 +37,22 @@ import gzip
 import os
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from govsoc.collectors.base import FILE_ORIGIN, RawRecord
-from govsoc.collectors.files.binary import GROUP_BYTES, NON_TEXT, TEXT, TEXT_BYTES, line_kind
+from govsoc.collectors.files.binary import GROUP_BYTES, NON_TEXT, TEXT, TEXT_BYTES, line_kind, wide_text
 from govsoc.collectors.files.identity import TAIL_BYTES, open_content
 
 #: The default record size limit (plan: 1 MiB).
 DEFAULT_MAX_RECORD_BYTES = 1 << 20
 _CHUNK = 1 << 20
 _NON_NUL = re.compile(rb"[^\x00]")
-#: A run of this many NUL bytes inside a line is crash padding, not text.
+#: A run of this many NUL bytes or more ending a line the content's end cuts is the unwritten
+#: rest of that line (a crash's padding, a memory-mapped writer's extension), not its text.
 PADDING_BYTES = 16
-_PAD = b"\x00" * PADDING_BYTES
 #: How many of the last chunks read are kept for checkpoint tail digests (acknowledgements lag
 #: the reader by about two batches; beyond that the digest is read from the open file).
 _KEPT_CHUNKS = 4
@@ -76,6 +81,9 @@ class ReadStats:
     garbled: int = 0
     #: ``waiting`` bytes are a group of non-text lines the content's end cuts, not one line.
     waiting_garbled: bool = False
+    #: Where the first group of UTF-16 (or UTF-32) text read starts, and what it is told
+    #: (collectors.files.binary.WIDE_TEXT): its groups are flagged ``utf-16`` (``utf-32``).
+    wide_text: tuple[int, str] | None = None
     #: The content position read to.
     read_to: int = 0
     #: The last chunks read, (content position, bytes), newest last: the bytes really read, for
@@ -102,10 +110,9 @@ class _Line:
     offset: int = -1
     data: bytearray | None = None
     length: int = 0
-    #: NUL bytes at the end of what was added so far (a padding run may span chunks).
+    #: NUL bytes at the end of what was added so far (a run may span chunks): the unwritten rest
+    #: of a line the content's end cuts, when PADDING_BYTES or more.
     zeros: int = 0
-    #: Ended by crash padding: the rest of its bytes are NULs up to the next line.
-    torn: bool = False
 
     def add(self, piece: bytes, cap: int) -> None:
         assert self.data is not None
@@ -113,39 +120,27 @@ class _Line:
         if room > 0:
             self.data += piece[:room]
         self.length += len(piece)
-
-    def feed(self, chunk: bytes, pos: int, stop: int, cap: int) -> tuple[int | None, int]:
-        """Add ``chunk[pos:stop]``; returns where crash padding begins in the chunk (the line is
-        then torn there) or None, and how many NUL bytes already added turned out to be padding."""
-        lead = len(chunk[pos:pos + PADDING_BYTES]) - len(chunk[pos:pos + PADDING_BYTES].lstrip(b"\x00"))
-        if self.zeros and self.zeros + min(lead, stop - pos) >= PADDING_BYTES:
-            dropped, self.length, self.zeros, self.torn = self.zeros, self.length - self.zeros, 0, True
-            assert self.data is not None
-            del self.data[self.length:]
-            return pos, dropped
-        pad = chunk.find(_PAD, pos, stop)
-        piece = chunk[pos:pad if pad >= 0 else stop]
-        self.add(piece, cap)
-        if pad >= 0:
-            self.zeros, self.torn = 0, True
-            return pad, 0
         kept = len(piece.rstrip(b"\x00"))
         self.zeros = self.zeros + len(piece) if kept == 0 else len(piece) - kept
-        return None, 0
+
+    def cut(self) -> tuple[bytes, int]:
+        """Its bytes and length as the content's end leaves it: without a trailing run of NUL
+        bytes (a writer that extended the file before filling it, or a crash's padding)."""
+        assert self.data is not None
+        length = self.length - self.zeros if self.zeros >= PADDING_BYTES else self.length
+        return bytes(self.data[:length]), length
 
 
 @dataclass(slots=True)
 class _Piece:
-    """One line as split (a newline, crash padding or the content's end ends it): its first
-    ``max_bytes`` bytes, its length and where it ends; ``torn`` by crash padding, ``open`` when
-    the content ended before its newline."""
+    """One line as split (a newline or the content's end ends it): its first ``max_bytes``
+    bytes, its length and where it ends; ``open`` when the content ended before its newline."""
 
     data: bytes
     offset: int
     end: int
     length: int
     number: int
-    torn: bool = False
     open: bool = False
     #: No control byte in it (known from its chunk's, without looking at the line).
     clean: bool = False
@@ -162,26 +157,28 @@ class _Group:
     end: int = 0
     length: int = 0
     last: int = 0
-    #: Whether its last line ended with a newline (1) or not (0: torn, or the content's end).
+    #: Whether its last line ended with a newline (1) or not (0: the content's end).
     newline: int = 0
 
     def add(self, piece: _Piece, cap: int) -> None:
-        self.newline = 0 if piece.torn or piece.open else 1
+        self.newline = 0 if piece.open else 1
         room = cap - len(self.data)
         if room > 0:
             self.data += (piece.data + b"\n" * self.newline)[:room]
         self.length += piece.length + self.newline
-        self.end, self.last = piece.end, piece.number - piece.torn
+        self.end, self.last = piece.end, piece.number
 
 
 def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, start: int = 0,
                first_line: int = 0, max_bytes: int = DEFAULT_MAX_RECORD_BYTES, final: bool = True,
                stats: ReadStats | None = None, chunk_size: int = _CHUNK, padding: int = 0,
-               group_bytes: int = GROUP_BYTES) -> Iterator[RawRecord]:
+               group_bytes: int = GROUP_BYTES, reads: Callable[[bytes], bool] | None = None) -> Iterator[RawRecord]:
     """The records of ``stream`` from content position ``start`` (line ``first_line`` + 1);
     ``padding`` NUL bytes after ``start`` were read before: reading starts after them, unless
     they were written over since. A group of non-text lines ends at the first line end
-    ``group_bytes`` after its start at the latest (tests make it small)."""
+    ``group_bytes`` after its start at the latest (tests make it small). A line with control
+    bytes that ``reads`` (the file's parser: collectors.files.readable) is a line of its own,
+    never garbage (R11l-1)."""
     stats = stats if stats is not None else ReadStats()
     fd = _plain_fd(stream)
     if padding and fd is not None and not _still_nul(fd, start, padding):
@@ -214,12 +211,13 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
         stats.garbled += 1
         newline = group.length - group.newline  # without its last line's newline
         data = bytes(group.data[:newline] if newline <= max_bytes else group.data)
+        wide = wide_text(data[:64])
+        if wide is not None:  # UTF-16 text written into a UTF-8 log (R11l-3): said where it starts
+            flags = (*flags, wide.split(" ", 1)[0].lower())
+            stats.wide_text = stats.wide_text or (group.offset, wide)
         return emit(data, group.offset, group.end, newline, group.last, flags, group.number)
 
     def line_record(piece: _Piece) -> RawRecord | None:
-        # a torn line and the line after its padding share one physical line number
-        if piece.torn:
-            return emit(piece.data, piece.offset, piece.end, piece.length, piece.number - 1, ("torn",), piece.number)
         return emit(piece.data, piece.offset, piece.end, piece.length, piece.number)
 
     group: _Group | None = None
@@ -230,6 +228,11 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
                 yield record
             continue
         kind = line_kind(piece.data)
+        if reads is not None and (kind == NON_TEXT or (kind == TEXT and group is not None)):
+            # A line the parser reads is a line: the logger wrote its head, whatever a field holds
+            # (R11l-1). A text line it does not read inside a group is the group's: the strings
+            # of an executable written into a log split it into an event a line (R11l-2).
+            kind = TEXT if reads(piece.data) else NON_TEXT
         if piece.open:  # the content's end: a partial line, alone or ending a group
             if group is None and kind != NON_TEXT:
                 if final and stats.error is None:  # after a read error the line may go on: wait for it
@@ -294,20 +297,8 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
         pos, size = 0, len(chunk)
         stats.chunks = (*_kept(stats.chunks), (base, chunk))
         stats.read_to = base + size
-        padded = _PAD in chunk
         clean = not chunk.translate(None, TEXT_BYTES)
         while pos < size:
-            if line.torn:  # skip the padding; the next byte that is not NUL starts the next line
-                found = _NON_NUL.search(chunk, pos)
-                stop = found.start() if found else size
-                stats.nul_bytes_skipped += stop - pos
-                pos = stop
-                if found is None:
-                    break
-                # The torn text and the line after the padding share one physical line number.
-                yield _Piece(bytes(line.data or b""), line.offset, base + pos, line.length, number + 1, torn=True)
-                line = _Line()
-                continue
             if line.data is None:
                 if chunk[pos] == 0:  # crash padding before a line: skip, count
                     found = _NON_NUL.search(chunk, pos)
@@ -316,19 +307,17 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
                     pos, stats.padded_to = stop, base + stop
                     continue
                 newline = chunk.find(b"\n", pos)
-                if newline >= 0 and (not padded or chunk.find(_PAD, pos, newline) < 0):  # the common case
+                if newline >= 0:  # the common case: the whole line in this chunk
                     number += 1
                     yield _Piece(chunk[pos:min(newline, pos + max_bytes)], base + pos, base + newline + 1,
-                                 newline - pos, number, False, False, clean)
+                                 newline - pos, number, False, clean)
                     pos = newline + 1
                     continue
                 line = _Line(offset=base + pos, data=bytearray())
+            # NUL bytes inside a line are its bytes, however many (R11l-7: 16 of them in a logged
+            # field ended the line there, and the attacker's text after them was a line of its own)
             newline = chunk.find(b"\n", pos)
-            pad, dropped = line.feed(chunk, pos, newline if newline >= 0 else size, max_bytes)
-            stats.nul_bytes_skipped += dropped
-            if pad is not None:
-                pos = pad
-                continue
+            line.add(chunk[pos:newline if newline >= 0 else size], max_bytes)
             if newline < 0:
                 break
             number += 1
@@ -340,7 +329,8 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
         if fd is not None and stats.error is None and not _unchanged_before(fd, stats):
             stats.error = _changed(base)
     if line.data is not None:
-        yield _Piece(bytes(line.data), line.offset, base, line.length, number + 1, open=True)
+        data, length = line.cut()
+        yield _Piece(data, line.offset, base, length, number + 1, open=True)
 
 
 def _kept(chunks: tuple[tuple[int, bytes], ...]) -> tuple[tuple[int, bytes], ...]:

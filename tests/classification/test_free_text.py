@@ -378,3 +378,42 @@ def test_key_value_accounts_are_masked_as_json_ones(text: str, hidden: list[str]
 def test_names_in_latin_letters_are_masked(text: str, hidden: list[str], shown: list[str]) -> None:
     _assert_masked(text, hidden, shown)
 
+
+
+def _card() -> str:
+    from govsoc.classification.checksums import luhn_ok
+
+    return next(f"622848001234567812{d}" for d in "0123456789" if luhn_ok(f"622848001234567812{d}"))
+
+
+def _digits_of(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
+@pytest.mark.parametrize("char", [
+    "\u200b",   # zero-width space: text pasted from web pages
+    "\u200d",   # zero-width joiner
+    "\u2060",   # word joiner
+    "\ufeff",   # BOM inside a line (a file joined from pieces)
+    "\u00ad",   # soft hyphen: Word
+    "\u00a0",   # no-break space: Excel/WPS digit groups, web copies
+    "\u3000",   # ideographic space (全角空格)
+    "\u2013",   # en dash: what Word auto-corrects '-' into
+    "\uff0d",   # full-width hyphen-minus
+])
+def test_a_number_with_an_invisible_or_non_ascii_separator_is_masked(char: str) -> None:
+    # R15d-1: '身份证11010519900\u200b1011237' and the card with U+00A0 were shown in clear
+    card = _card()
+    texts = [f"身份证{RESIDENT_ID[:11]}{char}{RESIDENT_ID[11:]} 手机{MOBILE[:3]}{char}{MOBILE[3:]}",
+             f"卡号{char.join((card[:4], card[4:8], card[8:12], card[12:16], card[16:]))}",
+             f"身份证{char.join((RESIDENT_ID[:6], RESIDENT_ID[6:14], RESIDENT_ID[14:]))}"]
+    for text in texts:
+        out = mask_free_text(text)
+        for number in (RESIDENT_ID, MOBILE, card):
+            assert number not in _digits_of(out) + "X", (text, out)
+        assert "*" in out, out
+
+
+def test_text_without_a_number_keeps_its_invisible_characters() -> None:
+    text = "系统\u200b启动\u3000完成\u00a0ok 2024"
+    assert mask_free_text(text) == text

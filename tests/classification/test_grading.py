@@ -117,3 +117,29 @@ def test_an_id_number_beside_a_name_is_sensitive_pi(tmp_path: Path) -> None:
     scheme = load_scheme("gbt43697")
     decisions = [tagged("xm", "cn_person_name"), tagged("hz", "cn_passport")]
     assert grade_table("t", decisions, scheme).sensitive_pi_fields == ("hz",)  # any identity document
+
+
+def suspected(field: str, recognizer: str) -> ColumnDecision:
+    return ColumnDecision(dataset="t", field=field, comment="", status="suspected", recognizer=recognizer, entity="",
+                          confidence=0.3, reason="", sampled=40, hits=0, hit_ratio=0.0, name_match="strong")
+
+
+@pytest.mark.parametrize("decisions, level, without", [
+    # wrongcheck.csv (R15d-9): 40 ID numbers with wrong check characters beside 姓名 read 2级; in
+    # doubt the higher level (就高从严): the ID column counts, and with the name it is 4级
+    ([tagged("姓名", "cn_person_name"), suspected("身份证号", "cn_resident_id")], "G4", "一般数据（2级）"),
+    # a suspected column alone: its own candidate level, not "no personal data" at 1级
+    ([suspected("卡号公式", "cn_bank_card")], "G4", "一般数据（1级）"),
+    ([tagged("ip", "ipv4"), suspected("宗教信仰", "cn_religion")], "G4", "一般数据（2级）"),
+])
+def test_a_suspected_column_counts_in_its_tables_level_pending_review(decisions: list[ColumnDecision], level: str,
+                                                                    without: str) -> None:
+    table = grade_table("t", decisions, load_scheme("gbt43697"))
+    assert table.level == level and "pending review" in table.basis and "就高从严" in table.basis
+    assert f"without them {without}" in table.basis
+
+
+def test_a_suspected_column_below_the_tables_level_changes_nothing() -> None:
+    decisions = [tagged("yhkh", "cn_bank_card"), suspected("sjh", "cn_mobile")]
+    table = grade_table("t", decisions, load_scheme("gbt43697"))
+    assert table.level == "G4" and "pending" not in table.basis

@@ -131,9 +131,22 @@ CASES = [
     ("cn_person_name", "张三", False, False),                       # names only with context
     ("cn_birth_date", "1990-05-17", True, True),
     ("cn_birth_date", "1990-02-30", False, True),
+    ("cn_birth_date", "1990-05-17T00:00:00Z", True, True),          # RFC 3339 (mongoexport $date)
+    ("cn_birth_date", "1990-05-17T08:30:00.123+08:00", True, True),  # fraction and offset
+    ("cn_address", "文三路19号6幢590室", True, True),                  # street part in a 详细地址 column
+    ("cn_address", "文三路19号6幢590室", False, False),                # ... only with context
     ("cn_social_security_number", "HKG012345678", True, False),
     ("cn_social_security_number", "11010519491231002X", True, True),
     ("cn_medical_insurance_number", "YB12345678", True, True),
+    ("cn_religion", "伊斯兰教", True, True),                        # a closed list, in a 宗教信仰 column
+    ("cn_religion", "请教", False, True),                          # a word holding 教 is no religion
+    ("cn_religion", "佛教", False, False),                         # only with context
+    ("cn_health", "HIV阳性", True, True),
+    ("cn_health", "健康状况", False, True),                        # the naming word itself (a header)
+    ("cn_disability", "视力残疾", True, True),
+    ("cn_criminal_record", "2019年盗窃罪判处有期徒刑一年", True, True),
+    ("cn_whereabouts", "120.15,30.28 2024-01-01 08:00", True, True),
+    ("cn_biometric", "data:image/jpeg;base64,/9j/4AAQ", True, True),
 ]
 
 

@@ -198,8 +198,9 @@ def test_killed_while_the_partial_copy_is_deleted(run: Run, point: str) -> None:
 
 def hostile_line() -> bytes:
     """One sshd line whose user name holds 9 KiB of control bytes with a raw newline every 20-90
-    bytes, as sshd logs a client's field unescaped: one logged line, stored as one record
-    flagged garbled (collectors.files.lines)."""
+    bytes, as sshd logs a client's field unescaped: one logged line, stored as two records, its
+    first line (sshd's, parsed: R11l-1) and the field's lines after it, one record flagged garbled
+    (collectors.files.lines)."""
     rng = random.Random(10)
     field = bytearray()
     while len(field) < 9000:
@@ -221,12 +222,13 @@ AFTER = b"".join(sshd(i) for i in range(101, 121))
 
 def expected_with_hostile(log: Path) -> set[str]:
     """The ids of the file's records, computed as expected_ids does, with the hostile logged line
-    one record: its bytes without its newline, at its start."""
+    two records: its first line, and the lines after it as one (its bytes without its newline)."""
     data = log.read_bytes()
     identity = hashlib.sha256(data[:1024]).hexdigest()[:32]
-    at = data.index(HOSTILE)
-    ids = {i for i in expected_ids(log) if i not in _line_ids(identity, data, at, at + len(HOSTILE))}
-    digest = hashlib.sha1(HOSTILE[:-1]).hexdigest()[:16]
+    start = data.index(HOSTILE)
+    at = start + HOSTILE.index(b"\n") + 1
+    ids = {i for i in expected_ids(log) if i not in _line_ids(identity, data, at, start + len(HOSTILE))}
+    digest = hashlib.sha1(HOSTILE[at - start:-1]).hexdigest()[:16]
     return ids | {hashlib.sha256(f"{identity}\x1f{at}\x1f{digest}".encode()).hexdigest()[:32]}
 
 

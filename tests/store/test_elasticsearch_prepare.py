@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from govsoc.core.event import Event, make_id
-from govsoc.rules import detect, load_rules
+from govsoc.rules import RuleSet, detect, load_rules
 from govsoc.store.elasticsearch import ElasticsearchStore
 
 T0 = datetime(2026, 5, 4, 8, tzinfo=UTC)
@@ -26,17 +26,22 @@ level: low
 """
 
 
-@pytest.mark.es
-def test_a_pass_asks_for_its_indices_before_its_first_search(elastic9_store: ElasticsearchStore,
-                                                              tmp_path: Path) -> None:
-    store = elastic9_store
-    store.write(Event(id=make_id("prepare", n), timestamp=T0 + timedelta(seconds=n), dataset="linux.auth",
+def _failures_and_rule(store: ElasticsearchStore, folder: Path, seed: str) -> RuleSet:
+    """30 sshd failures stored, and RULE, which matches each of them."""
+    store.write(Event(id=make_id(seed, n), timestamp=T0 + timedelta(seconds=n), dataset="linux.auth",
                       fields={"event.module": "linux", "process.name": "sshd", "event.action": "ssh_login",
                               "event.outcome": "failure", "user.name": f"user{n}", "message": f"Failed {n}"})
                 for n in range(30))
     store.refresh()
-    (tmp_path / "rule.yml").write_text(RULE, encoding="utf-8")
-    ruleset = load_rules([tmp_path])
+    (folder / "rule.yml").write_text(RULE, encoding="utf-8")
+    return load_rules([folder])
+
+
+@pytest.mark.es
+def test_a_pass_asks_for_its_indices_before_its_first_search(elastic9_store: ElasticsearchStore,
+                                                              tmp_path: Path) -> None:
+    store = elastic9_store
+    ruleset = _failures_and_rule(store, tmp_path, "prepare")
     requests: list[tuple[float, str, str, str]] = []
     perform = store.client.transport.perform_request
 
@@ -86,3 +91,38 @@ def test_a_state_change_waits_for_the_state_index_being_prepared(elastic9_store:
     assert created and writes, spans
     assert min(writes) > created[0], spans  # the document written once the index was made
     assert [e["alert"] for e in rejudge.pending(store)] == ["a"]
+
+
+@pytest.mark.es
+def test_a_first_pass_searches_while_its_state_index_is_still_being_made(elastic9_store: ElasticsearchStore,
+                                                                          tmp_path: Path) -> None:
+    # P12j: the pass read its rule states and kept conversions from the state index that
+    # prepare_writes was creating, so it waited for the creation (0.4-0.6 s on the shared node)
+    # before its first search. An index found missing holds nothing: its reads answer at once.
+    store = elastic9_store
+    ruleset = _failures_and_rule(store, tmp_path, "made")
+    spans: list[tuple[float, float, str, str]] = []
+    perform = store.client.transport.perform_request
+
+    def slow(method: str, target: str, *args: Any, **kwargs: Any) -> Any:
+        began = time.perf_counter()
+        if method == "PUT" and target.split("?")[0].strip("/") == store.state_index:
+            time.sleep(1.5)  # a busy node's cluster-state update
+        try:
+            return perform(method, target, *args, **kwargs)
+        finally:
+            spans.append((began, time.perf_counter(), method, target.split("?")[0]))
+
+    store.client.transport.perform_request = slow  # type: ignore[method-assign]
+    summary = detect(store, ruleset)
+    assert summary.failed == [] and summary.matches == {"5a0c7d0e-0000-4000-8000-0000000000bb": 30}
+    made = [end for _, end, method, target in spans if method == "PUT" and target.strip("/") == store.state_index]
+    searched = [began for began, _, _, target in spans if target.endswith("_msearch")]
+    assert made and searched, spans
+    assert min(searched) < made[0], spans  # before: the first search only once the index was made
+    # the rule's state was saved once the index was made, and is read as before
+    from govsoc.rules.state import state_key
+
+    assert list(store.get_states([state_key("5a0c7d0e-0000-4000-8000-0000000000bb")])) == [
+        state_key("5a0c7d0e-0000-4000-8000-0000000000bb")]
+    assert len(list(store.alerts())) == 30

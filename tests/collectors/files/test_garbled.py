@@ -38,7 +38,17 @@ def hostile(seed: int, size: int = 8192) -> bytes:
         field += bytes(rng.choice(b"\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17")
                        for _ in range(rng.randrange(20, 90)))
         field += b"\n"
-    return b"Dec 10 07:00:00 LabSZ sshd[999]: Invalid user " + bytes(field[:-1]) + b" from 10.9.9.9 port 4444\n"
+    return HEAD + bytes(field[:-1]) + b" from 10.9.9.9 port 4444\n"
+
+
+#: The head sshd writes before the client's field: the hostile line's first line is sshd's, read by
+#: the parser whatever the field's bytes after it (R11l-1); the field's lines after it are garbage.
+HEAD = b"Dec 10 07:00:00 LabSZ sshd[999]: Invalid user "
+
+
+def rest(bad: bytes) -> bytes:
+    """The lines of hostile line ``bad`` after its first (sshd's own), without the last newline."""
+    return bad[bad.index(b"\n") + 1:-1]
 
 
 @pytest.fixture
@@ -58,10 +68,13 @@ def test_a_logged_field_of_control_bytes_and_raw_newlines_does_not_stop_the_log(
     summary = pipeline.ingest_file(log)
     # before: "stopped at byte 31791: binary data (..)": the 300 lines after it never stored
     assert summary.binary is None, summary.line()
-    assert summary.records == 601 and sqlite_store.count(Query()) == 601
+    # the hostile line's first line is sshd's (parsed: R11l-1), the field's lines after it one group
+    assert summary.records == 602 and sqlite_store.count(Query()) == 602
+    (head,) = sqlite_store.search(Query(terms={"process.pid": (999,)}))
+    assert head.get("event.kind") == "event" and head.get("event.original") == bad[:bad.index(b"\n")].decode()
     (error,) = errors(sqlite_store)
     # the run is one event, its bytes kept exactly; its text escaped (no raw control byte or newline)
-    assert base64.b64decode(str(error["govsoc.original_base64"])) == bad[:-1]
+    assert base64.b64decode(str(error["govsoc.original_base64"])) == rest(bad)
     assert "garbled" in error["govsoc.flags"]  # type: ignore[operator]
     assert not any(c < " " for c in str(error["message"]))
     assert "1 group of non-text lines kept as garbled" in summary.line()
@@ -72,7 +85,7 @@ def test_a_logged_field_of_control_bytes_and_raw_newlines_does_not_stop_the_log(
     with log.open("ab") as out:
         out.write(lines(600, 50) + hostile(2) + lines(650, 50))
     again = pipeline.ingest_file(log)
-    assert again.records == 101 and sqlite_store.count(Query()) == 702 and len(errors(sqlite_store)) == 2
+    assert again.records == 102 and sqlite_store.count(Query()) == 704 and len(errors(sqlite_store)) == 2
 
 
 def test_a_new_log_that_starts_with_such_a_line_is_read(tmp_path: Path, pipeline: Pipeline,
@@ -82,20 +95,20 @@ def test_a_new_log_that_starts_with_such_a_line_is_read(tmp_path: Path, pipeline
     log = tmp_path / "auth.log"
     log.write_bytes(hostile(3) + lines(0, 200))
     summary = pipeline.ingest_file(log)
-    assert (summary.binary, summary.records) == (None, 201), summary.line()
-    assert sqlite_store.count(Query()) == 201 and len(errors(sqlite_store)) == 1
+    assert (summary.binary, summary.records) == (None, 202), summary.line()
+    assert sqlite_store.count(Query()) == 202 and len(errors(sqlite_store)) == 1
 
 
-def test_hostile_lines_one_after_another_are_one_group(tmp_path: Path, pipeline: Pipeline,
-                                                       sqlite_store: SqliteStore) -> None:
-    # five hostile requests in a row (20 KB, no text line between), then the log goes on: one
-    # group, one event, every later line read
+def test_hostile_lines_one_after_another_are_one_group_each(tmp_path: Path, pipeline: Pipeline,
+                                                            sqlite_store: SqliteStore) -> None:
+    # five hostile requests in a row (20 KB, no text line between), then the log goes on: each
+    # one sshd's first line (parsed: R11l-1) and one group of its field's lines, every later line read
     log = tmp_path / "auth.log"
     log.write_bytes(lines(0, 10) + b"".join(hostile(s, 4000) for s in range(5)) + lines(10, 10))
     summary = pipeline.ingest_file(log)
-    assert (summary.binary, summary.records, summary.parse_failures, summary.garbled) == (None, 21, 1, 1), \
+    assert (summary.binary, summary.records, summary.parse_failures, summary.garbled) == (None, 30, 5, 5), \
         summary.line()
-    assert sqlite_store.count(Query()) == 21
+    assert sqlite_store.count(Query()) == 30
 
 
 def test_a_file_stopped_by_the_old_rule_is_judged_again(tmp_path: Path, pipeline: Pipeline,
@@ -115,8 +128,8 @@ def test_a_file_stopped_by_the_old_rule_is_judged_again(tmp_path: Path, pipeline
     old.pop("binary_rule", None)
     (pipeline.checkpoints.folder / f"{checkpoint.identity}.json").write_text(__import__("json").dumps(old))
     summary = pipeline.ingest_file(log)
-    assert (summary.binary, summary.records) == (None, 301), summary.line()
-    assert sqlite_store.count(Query()) == 601
+    assert (summary.binary, summary.records) == (None, 302), summary.line()
+    assert sqlite_store.count(Query()) == 602
     (checkpoint,) = pipeline.checkpoints.all()
     assert checkpoint.binary is None and checkpoint.offset == stat.st_size
     assert pipeline.ingest_file(log).unchanged
@@ -155,28 +168,29 @@ def test_a_run_at_the_end_of_the_file_is_not_said_binary(tmp_path: Path, pipelin
     log = tmp_path / "auth.log"
     log.write_bytes(lines(0, 100) + hostile(6))
     polled = pipeline.ingest_file(log, IngestOptions(final=False))
-    assert (polled.binary, polled.records, polled.waiting) == (None, 100, len(hostile(6))), polled.line()
+    # its first line is sshd's, read (R11l-1); the field's lines after it wait
+    waiting = len(rest(hostile(6))) + 1
+    assert (polled.binary, polled.records, polled.waiting) == (None, 101, waiting), polled.line()
     # said for what it is (R11j-12: "N bytes of an unterminated last line")
-    assert f"{len(hostile(6))} bytes of non-text lines left for later (waiting for the next text line)" \
-        in polled.line()
+    assert f"{waiting} bytes of non-text lines left for later (waiting for the next text line)" in polled.line()
     (checkpoint,) = pipeline.checkpoints.all()
     assert checkpoint.binary is None and "binary" not in checkpoint.counters
     with log.open("ab") as out:
         out.write(lines(100, 10))
     later = pipeline.ingest_file(log, IngestOptions(final=False))
     assert (later.binary, later.records, later.garbled) == (None, 11, 1), later.line()
-    assert sqlite_store.count(Query()) == 111
+    assert sqlite_store.count(Query()) == 112
     once = tmp_path / "once.log"
     once.write_bytes(lines(200, 10) + hostile(7))
     summary = pipeline.ingest_file(once)
-    assert (summary.binary, summary.records, summary.garbled) == (None, 11, 1), summary.line()
+    assert (summary.binary, summary.records, summary.garbled) == (None, 12, 1), summary.line()
 
 
 def test_an_executable_written_into_a_log_is_kept_in_groups(tmp_path: Path, pipeline: Pipeline,
                                                              sqlite_store: SqliteStore) -> None:
     # cat's body (no ELF header) written into a log mid-line, then logging goes on: the lines
     # after it are read, the executable kept as a bounded number of events (not one per 0x0a
-    # byte in it); its help text lines are text lines, each an unparsed line of its own
+    # byte in it); its help text lines, which the parser does not read, are the groups' (R11l-2)
     cat = shutil.which("cat")
     assert cat is not None
     body = Path(cat).resolve().read_bytes()[64:]
@@ -186,14 +200,15 @@ def test_an_executable_written_into_a_log_is_kept_in_groups(tmp_path: Path, pipe
     assert summary.binary is None, summary.line()
     stored = {str(e.get("event.original")) for e in sqlite_store.search(Query())}
     assert all(sshd(i)[:-1].decode() in stored for i in range(1000, 1100))
-    assert summary.parse_failures < body.count(b"\n") // 3  # 48 of 194 line ends: its help text lines
+    assert summary.parse_failures == summary.garbled <= len(body) // (64 << 10) + 1  # 48 before R11l-2
 
 
 def test_a_string_of_hostile_lines_longer_than_the_cap_is_two_groups(tmp_path: Path, pipeline: Pipeline,
                                                                          sqlite_store: SqliteStore) -> None:
-    # twelve 8 KiB hostile lines in a row, no text line between: the lines after them are read
+    # twelve 8 KiB hostile fields in a row (their lines, without sshd's first line: no line the
+    # parser reads between them): the lines after them are read
     log = tmp_path / "auth.log"
-    log.write_bytes(lines(0, 10) + b"".join(hostile(20 + s) for s in range(12)) + lines(10, 100))
+    log.write_bytes(lines(0, 10) + b"".join(rest(hostile(20 + s)) + b"\n" for s in range(12)) + lines(10, 100))
     summary = pipeline.ingest_file(log)
     # one group of 96 KiB: cut at the first line end 64 KiB after its start, two events
     assert (summary.binary, summary.records, summary.garbled) == (None, 112, 2), summary.line()
@@ -210,7 +225,7 @@ def test_a_hostile_line_the_files_end_cuts_is_counted_once(tmp_path: Path, pipel
     log = tmp_path / "auth.log"
     log.write_bytes(lines(0, 100) + bad[:cut])
     first = pipeline.ingest_file(log)
-    assert (first.records, first.garbled, first.partial) == (101, 1, 1), first.line()
+    assert (first.records, first.garbled, first.partial) == (102, 1, 1), first.line()
     (copy,) = errors(sqlite_store)  # said for what it is: no text line after it yet
     assert "cut by the end of the file" in str(copy["error.message"]), copy["error.message"]
     with log.open("ab") as out:
@@ -218,11 +233,11 @@ def test_a_hostile_line_the_files_end_cuts_is_counted_once(tmp_path: Path, pipel
     second = pipeline.ingest_file(log)
     assert (second.records, second.garbled, second.replaced_partial) == (21, 1, 1), second.line()
     (error,) = errors(sqlite_store)
-    assert base64.b64decode(str(error["govsoc.original_base64"])) == bad[:-1]
+    assert base64.b64decode(str(error["govsoc.original_base64"])) == rest(bad)
     (checkpoint,) = pipeline.checkpoints.all()
     assert checkpoint.partial is None
     counters = checkpoint.counters
-    assert (counters["records"], counters["parse_failures"], counters["garbled"]) == (121, 1, 1), counters
+    assert (counters["records"], counters["parse_failures"], counters["garbled"]) == (122, 1, 1), counters
     assert source_status(checkpoint, datetime.now(UTC))["garbled"] == 1
 
 
@@ -247,17 +262,23 @@ def test_a_logged_line_with_a_control_byte_in_a_field_is_parsed(tmp_path: Path, 
         assert found[0].get("user.name") == user.decode().replace("\x00", "\ufffd"), found
 
 
-def test_a_line_mostly_of_control_bytes_after_a_clean_start_is_still_garbled(tmp_path: Path, pipeline: Pipeline,
-                                                                              sqlite_store: SqliteStore) -> None:
-    """The other side of R11k-1's rule: a clean start is not enough when control bytes are more
-    than a tenth of the line (binary written after a logger's prefix)."""
+def test_a_line_mostly_of_control_bytes_is_parsed_when_its_parser_reads_it(
+        tmp_path: Path, pipeline: Pipeline, sqlite_store: SqliteStore) -> None:
+    """R11l-1: control bytes over a tenth of a line made it garbage, grouped with its neighbours
+    into one garbled event: sshd's "Invalid user <100 x \x01> from 1.2.3.4" hid from every field
+    rule. The logger writes the head, not the attacker: a line the file's parser reads is a line
+    whatever follows its head; the same bytes without a head the parser reads are garbage."""
     log = tmp_path / "auth.log"
     rng = random.Random(5)
     blob = bytes(rng.choice(b"\x01\x02\x03\x04\x05abcdefgh") for _ in range(400))
-    log.write_bytes(lines(0, 2) + b"Dec 10 07:00:00 LabSZ app: " + blob + b"\n" + lines(2, 2))
+    log.write_bytes(lines(0, 2) + b"Dec 10 07:00:00 LabSZ app: " + blob + b"\n" + lines(2, 2) + blob + b"\n"
+                    + lines(4, 2))
     summary = pipeline.ingest_file(log)
-    assert (summary.records, summary.garbled) == (5, 1), summary.line()
-    assert len(errors(sqlite_store)) == 1
+    assert (summary.records, summary.garbled) == (8, 1), summary.line()
+    (parsed,) = sqlite_store.search(Query(terms={"log.syslog.appname": ("app",)}))
+    assert parsed.get("event.kind") == "event" and parsed.get("message") == blob.decode()
+    (error,) = errors(sqlite_store)
+    assert base64.b64decode(str(error["govsoc.original_base64"])) == blob
 
 
 def test_a_log_whose_first_line_starts_with_bzh_is_read_and_a_bzip2_file_refused(
@@ -291,3 +312,24 @@ def test_a_utf16_log_is_refused_once_saying_so(tmp_path: Path, pipeline: Pipelin
     summary = pipeline.ingest_file(log)
     assert summary.binary is not None and "UTF-16" in summary.binary, summary.line()
     assert summary.records == 0 and not list(sqlite_store.search(Query()))
+
+
+def test_utf16_text_appended_to_a_utf8_log_is_said_where_it_starts(tmp_path: Path, pipeline: Pipeline,
+                                                                   sqlite_store: SqliteStore) -> None:
+    """R11l-3: the head check looks at a file's head only, so UTF-16 text appended to a UTF-8 log
+    after a checkpoint (PowerShell's `>>` of Windows PowerShell 5.1) was stored as garbage without a
+    word of what it is. It is said as a UTF-16 file is, with where it starts, and its groups
+    flagged utf-16; the read goes on (nothing an attacker's field can make stop it)."""
+    log = tmp_path / "auth.log"
+    head = lines(0, 200)
+    log.write_bytes(head)
+    pipeline.ingest_file(log)
+    wide = lines(200, 1000).decode().encode("utf-16")
+    with log.open("ab") as out:
+        out.write(wide + lines(1200, 10))
+    summary = pipeline.ingest_file(log)
+    assert f"from byte {len(head)}: UTF-16 text (not read: convert it to UTF-8" in summary.line(), summary.line()
+    kept = errors(sqlite_store)
+    assert 0 < len(kept) <= len(wide) // (64 << 10) + 1
+    assert all("utf-16" in e["govsoc.flags"] for e in kept)  # type: ignore[operator]
+    assert sqlite_store.count(Query()) == 210 + len(kept)  # the UTF-8 lines after it parsed

@@ -102,9 +102,12 @@ def test_a_70_kb_logged_field_does_not_stop_the_log(tmp_path: Path) -> None:
     log.write_bytes(b"".join(text(i) for i in range(300)) + bad + b"".join(text(i) for i in range(300, 1300)))
     pipeline = ingest(log, tmp_path)
     expect_every_text_line_parsed_once(tmp_path / "events.db", list(range(1300)))
-    # the field is kept, in two groups (64 KiB from the first's start, then the rest)
+    # sshd's first line is parsed (R11l-1); the field's lines after it kept in two groups (64 KiB
+    # from the first's start, then the rest): every byte of the line, less the two newlines between
     errors = [original for (kind, original), n in stored(tmp_path / "events.db").items() if kind == "pipeline_error"]
-    assert len(errors) == 2 and sum(map(len, errors)) > 70_000
+    head = bad[:bad.index(b"\n")].decode()
+    assert parsed(tmp_path / "events.db")[head] == 1
+    assert len(errors) == 2 and len(head) + sum(map(len, errors)) + 2 == len(bad) - 1
     (checkpoint,) = pipeline.checkpoints.all()
     assert checkpoint.binary is None and checkpoint.counters["garbled"] == 2
 

@@ -1,0 +1,108 @@
+"""PIPL art. 28 sensitive categories known by their column's name (stage: classification;
+shared/reference/classification.md §4.1, §4.3, §5.7).
+
+宗教信仰, 健康状况, 残疾类别, 犯罪记录, 行踪轨迹, 人脸照片: the values of such columns have no shape a
+pattern could find alone (佛教, 高血压, 视力残疾, free text, images), so the column's name is what
+says what they are. Each row of :data:`CATEGORIES` is one recognizer: the words (Chinese, pinyin
+initials as government schemas write them: zjxy 宗教信仰, jkzk 健康状况, English) that name the
+category, and a vocabulary of values that are plausibly of it. Both are context only:
+
+- the name and plausible values (half the sampled values at least, as for every context-only
+  recognizer) tag the column;
+- the name alone (values of no expected form: codes, other words) makes it ``suspected`` for a
+  person to review (:attr:`Recognizer.BY_NAME`, ColumnClassifier), never tagged: a name alone is
+  weaker evidence than a name with values that fit it.
+
+Categories are PIPL art. 28's (:data:`govsoc.classification.grading.PIPL_SENSITIVE`). A criminal
+record is sensitive PI by GB/T 35273-2020 Annex B (未公开的违法犯罪记录); art. 28's list has no
+word of its own for it and the TC260 guide (2024) files identities unsuitable for disclosure as
+特定身份, so it is graded under that one. 婚姻状况 (marriage history, Annex B "其他") is not an art.
+28 category and is not here.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Final, NamedTuple
+
+from govsoc.classification.recognizer import Pattern, Recognizer, register
+
+__all__ = ["CATEGORIES", "SensitiveCategory"]
+
+_HAN: Final = "\u4e00-\u9fa5"
+
+
+class SensitiveCategory(NamedTuple):
+    """One row: recognizer id, PIPL art. 28 category, entity text, naming words, value vocabulary."""
+
+    ident: str
+    category: str
+    entity: str
+    context: tuple[str, ...]
+    values: str
+
+
+#: id, category, entity, words naming the column, an expression of plausible values (why per row).
+CATEGORIES: Final = (
+    # closed list of religions (reference §5.7), whole words only: 请教, 教育 are no religion
+    SensitiveCategory("cn_religion", "宗教信仰", "宗教信仰 religious belief",
+                      ("宗教", "信仰", "zjxy", "zongjiao", "religion", "religious", "faith"),
+                      f"(?<![{_HAN}])(?:不信教|藏传佛教|汉传佛教|佛教|道教|伊斯兰教|天主教|基督教|"
+                      f"东正教|新教|犹太教|印度教|萨满教)(?![{_HAN}])"),
+    # diagnoses and states of health: ICD-10 codes, words of illness, test results, 健康/良好
+    SensitiveCategory("cn_health", "医疗健康", "健康状况/病史 health or medical condition",
+                      ("健康状况", "健康情况", "病史", "既往史", "过敏史", "疾病", "诊断", "病情", "病种", "传染病",
+                       "jkzk", "health", "diagnosis", "disease", "illness", "medical_history"),
+                      f"(?<![A-Za-z0-9])[A-TV-Z][0-9]{{2}}(?:\\.[0-9]{{1,2}})?(?![A-Za-z0-9])|"
+                      f"[{_HAN}A-Za-z]*(?:病|症|炎|癌|瘤|阳性|阴性|血压|血糖|血脂|艾滋|HIV|抑郁|焦虑|残疾|损伤|骨折|"
+                      f"怀孕|妊娠|过敏|健康|良好|较差|一般)[{_HAN}]*"),
+    # disability categories and grades (GB/T 26341: 视力 听力 言语 肢体 智力 精神 多重; 一级..四级)
+    SensitiveCategory("cn_disability", "特定身份", "残疾类别/等级 disability category or grade",
+                      ("残疾类别", "残疾类型", "残疾等级", "残疾情况", "残疾状况", "cjlb", "cjdj", "disability"),
+                      f"(?:视力|听力|言语|语言|肢体|智力|精神|多重)残疾|(?<![{_HAN}0-9])[一二三四1-4]级(?![{_HAN}0-9])"),
+    # a conviction, sentence or penalty in words (未公开的违法犯罪记录, GB/T 35273-2020 Annex B)
+    SensitiveCategory("cn_criminal_record", "特定身份", "违法犯罪记录 criminal record",
+                      ("犯罪记录", "违法犯罪", "犯罪", "前科", "刑事处罚", "服刑", "fzjl", "criminal"),
+                      f"[{_HAN}0-9]*(?:罪|刑|判处|拘役|缓刑|管制|劳教|前科|服刑|释放|拘留)[{_HAN}0-9]*"),
+    # a place and a time, or a coordinate pair: continuous precise points (TC260 guide 2024)
+    SensitiveCategory("cn_whereabouts", "行踪轨迹", "行踪轨迹 whereabouts",
+                      ("行踪", "轨迹", "行程", "活动轨迹", "出行记录", "xzgj", "trajectory", "whereabouts"),
+                      r"(?<![0-9.])[0-9]{1,3}\.[0-9]{2,}\s*[,，]\s*[0-9]{1,3}\.[0-9]{2,}(?![0-9.])|"
+                      r"(?<![0-9])(?:19|20)[0-9]{2}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}日?[ T]?[0-9]{1,2}[:时][0-9]{2}"),
+    # images (data: URIs, long Base64, image files) and feature vectors, under a biometric name
+    SensitiveCategory("cn_biometric", "生物识别", "人脸/指纹等生物识别 biometric data",
+                      ("人脸", "面部", "指纹", "虹膜", "声纹", "掌纹", "步态", "rlzp", "renlian", "zhiwen", "face",
+                       "fingerprint", "iris", "voiceprint", "biometric"),
+                      r"data:image/[a-z]+;base64,|(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{64,}={0,2}|"
+                      r"[A-Za-z0-9_/.-]+\.(?:jpe?g|png|bmp|webp|wav|wsq)(?![A-Za-z0-9])|"
+                      r"-?[0-9]\.[0-9]+(?:\s*,\s*-?[0-9]\.[0-9]+){15,}"),
+)
+
+
+class _SensitiveByName(Recognizer):
+    """A category of :data:`CATEGORIES`: context only, the name alone enough to suspect it."""
+
+    pi_class = "sensitive"
+    level = "G4"
+    BY_NAME: ClassVar[bool] = True
+    FLAGS = 0
+    STRIP = ""
+    TRIGGER = r"."
+
+    def validate(self, candidate: str) -> str | None:
+        """Any value of the vocabulary counts (it is the column's name that says what it is), but
+        a naming word itself: 健康状况 and 犯罪记录 are column names, not a health state or a record."""
+        if any(word in candidate for word in self.CONTEXT if not word.isascii()):
+            return None
+        return f"{self.category} value under a column named so (no shape of its own)"
+
+
+def _recognizer(row: SensitiveCategory) -> type[Recognizer]:
+    attributes = {"__doc__": f"{row.entity}: {row.category} (PIPL art. 28), known by the column's name.",
+                  "entity": row.entity, "category": row.category, "CONTEXT": row.context,
+                  "PATTERNS": (Pattern(f"{row.category} value", row.values, 0.4, context_only=True),)}
+    cls = type(f"{row.ident.removeprefix('cn_').title().replace('_', '')}Recognizer", (_SensitiveByName,), attributes)
+    return register(row.ident)(cls)
+
+
+for _row in CATEGORIES:
+    _recognizer(_row)

@@ -1,0 +1,135 @@
+"""The body of a delimited file: its records after the header, checked as they are read (stage:
+classification; a part of sources/files.py).
+
+The head (sources/layout.py) decides the header and the delimiter from the first rows; what follows
+is read in one pass and may not keep to them (R15d-10): two exports appended with ``cat a.csv
+b.csv`` repeat the header, in their own column order; an export from a European-locale Excel
+appended to a comma one changes the delimiter, each of its records one cell under a header of
+several names. A record whose cells are the header's names, in any order, is a header: reported by
+line, not counted, and the records below it read in its order. A record of one cell under a header
+of several names that another delimiter (delimiter.CANDIDATES) splits into the header's width is
+split so; such records are reported once (how many, the first's line), unless one alone that
+nothing splits (a label, a stray byte's line). Totals, notes and sign-offs below the records
+(sources/footers.py, R15d-6) are left out and reported. A last record that spans lines may be a quote the
+end of the file cuts (sources/unclosed.py, R15d-2): it is checked once the records run out, and
+read again as records.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from govsoc.classification.sources.charset import Tally
+from govsoc.classification.sources.delimiter import CANDIDATES
+from govsoc.classification.sources.footers import WORDS, Footers
+from govsoc.classification.sources.layout import Width
+from govsoc.classification.sources.skips import Skips
+from govsoc.classification.sources.unclosed import cut_by_the_end, lines_from, reread
+
+__all__ = ["Body"]
+
+
+@dataclass(slots=True, kw_only=True)
+class Body:
+    """A delimited file being read: where it is, how it is decoded and split, its header, where its
+    reports go, its line count (``tally``) and the start line of the last record read (``width.last``)."""
+
+    path: Path
+    encoding: str
+    errors: str
+    delimiter: str
+    header: list[str]
+    skips: Skips
+    tally: Tally
+    width: Width
+    #: the position in a repeated header of each of the first header's names (None: its own order)
+    order: list[int] | None = None
+    #: records of one cell: how many, the first's line, the delimiter that split them
+    narrow: int = 0
+    narrow_at: int = 0
+    split: str | None = None
+    footers: Footers | None = None
+    #: the header's names, stripped
+    heads: frozenset[str] = frozenset()
+
+    def rows(self, data: list[list[str]], lines: list[int], rest: Iterator[list[str]]) -> Iterator[list[str]]:
+        """The head's data rows (on ``lines``), then the records ``rest`` reads, each as the header
+        reads it (the module docstring says how); then the records of a quote the end cut."""
+        self.heads = frozenset(name.strip() for name in self.header)
+        names = frozenset(self.header) | self.heads
+        names, several = (names - {""}) | WORDS, len(self.header) > 1
+        self.footers = footers = Footers(len(self.header))
+        last: list[str] | None = None
+        for row, line in zip(data, lines, strict=True):
+            found = self._look(row, line) if several else row
+            if found is not None:
+                last = found
+                yield found
+        look = not several  # a one-column file: nothing to look at (True: never looked at below)
+        for row in rest:
+            # per record of a file of millions: the common one (cells, its first no name, no colon)
+            # goes on after one set lookup and two substring tests
+            if look or len(row) < 2 or row[0] in names or "：" in row[0] or ":" in row[0]:
+                if several:
+                    found = self._look(row, self.width.last)
+                    look = self.order is not None  # columns re-mapped: every record from here on
+                    if found is None:
+                        continue
+                    row = found
+            last = row
+            yield row
+        self._report()
+        footers.report(self.skips)
+        # a record spanning lines, or one line whose last cell holds its line break (its quote open)
+        if last and (self.tally.next_line() > self.width.last + 1 or last[-1].endswith(("\n", "\r"))):
+            yield from self._unclosed(last)
+
+    def _look(self, row: list[str], line: int) -> list[str] | None:
+        """``row`` as the header reads it; None for a repeated header (reported) or a footer row
+        (sources/footers.py: counted, reported at the end)."""
+        if len(row) == 1 and row[0].strip():
+            row = self._split(row, line)
+        cells = [cell.strip() for cell in row]
+        if len(cells) == len(self.header) and cells[0] in self.heads and set(cells) == self.heads:
+            moved = [cells.index(name.strip()) for name in self.header]
+            self.order = None if moved == list(range(len(moved))) else moved
+            self.skips.add("the header again (files appended?): read as the header, not a record"
+                           + ("; the records below it in its column order" if self.order else ""), line=line)
+            return None
+        if self.footers is not None and self.footers.left_out(row, line):
+            return None
+        if self.order is not None:
+            return [row[i] if i < len(row) else "" for i in self.order] + row[len(self.order):]
+        return row
+
+    def _split(self, row: list[str], line: int) -> list[str]:
+        self.narrow += 1
+        if self.narrow == 1:
+            self.narrow_at = line
+        if self.split is None:  # a record of one cell may be a label (一、城关镇): the next may tell
+            self.split = next((d for d in CANDIDATES if d != self.delimiter
+                               and len(next(csv.reader(row, delimiter=d))) == len(self.header)), None)
+        return next(csv.reader(row, delimiter=self.split)) if self.split else row
+
+    def _report(self) -> None:
+        if not self.split and self.narrow < 2:
+            return  # one such record (a label, a stray byte's line) is read as it is
+        what = (f"{self.narrow:,} record{'s' if self.narrow > 1 else ''} of one cell under the header's "
+                f"{len(self.header)} names (the first on this line)")
+        self.skips.add(f"{what}: split by {self.split!r}, the delimiter changes part-way (files appended?)"
+                       if self.split else f"{what}: not split; the delimiter changes part-way?", line=self.narrow_at)
+
+    def _unclosed(self, last: list[str]) -> Iterator[list[str]]:
+        first = self.width.last
+        lines = lines_from(self.path, self.encoding, self.errors, first, csv.field_size_limit())
+        if lines is None or not cut_by_the_end(lines, self.delimiter):
+            return
+        records = reread(lines, first, self.delimiter, self.skips)
+        last[:] = next(records)  # counted already, as the record of its first line
+        for row in records:
+            if len(row) > self.width.header:
+                self.width.note(row, first)
+            yield row

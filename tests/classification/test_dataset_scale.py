@@ -1,0 +1,61 @@
+"""重要数据 review of a dataset split over files, sheets or tables (R15d-4): GB/T 43697's scale is
+the data set's (点面结合, 汇聚融合, Annex G), so a scan sums the rows of its tables holding one kind
+of sensitive personal information."""
+
+from __future__ import annotations
+
+from govsoc.classification.checksums import luhn_ok, resident_id_check_char
+from govsoc.classification.columns import ColumnSample
+from govsoc.classification.grading import load_scheme
+from govsoc.classification.inventory import build_inventory
+from govsoc.classification.sources.base import TableSample
+
+NAMES = ["张伟", "王芳", "李娜", "刘洋", "陈静"] * 8
+
+
+def ids(n: int) -> list[str]:
+    bodies = [f"1101051990{(i % 12) + 1:02d}{(i % 28) + 1:02d}{i % 1000:03d}" for i in range(n)]
+    return [b + resident_id_check_char(b) for b in bodies]
+
+
+def cards(n: int) -> list[str]:
+    return [next(f"622848{i:012d}{d}" for d in "0123456789" if luhn_ok(f"622848{i:012d}{d}")) for i in range(n)]
+
+
+def part(name: str, rows: int) -> TableSample:
+    columns = (ColumnSample(dataset="split", field="姓名", values=NAMES, rows=rows),
+               ColumnSample(dataset="split", field="身份证号", values=ids(40), rows=rows),
+               ColumnSample(dataset="split", field="银行卡号", values=cards(40), rows=rows))
+    return TableSample(dataset="split", table=name, columns=columns, rows=rows)
+
+
+def flagged(*tables: TableSample) -> list[str]:
+    inventory = build_inventory(tables, source="split", scheme=load_scheme("gbt43697"), sample_size=1000)
+    return list(inventory.summary()["important_candidates"])
+
+
+def test_a_dataset_split_over_files_is_flagged_as_one() -> None:
+    # split/ of the finding: 3 x 400,000 rows of 姓名, 身份证号, 银行卡号 (an export split per month)
+    tables = [part(f"part{i}.csv", 400_000) for i in (1, 2, 3)]
+    assert flagged(*tables) == ["part1.csv", "part2.csv", "part3.csv"]
+    inventory = build_inventory(tables, source="split", scheme=load_scheme("gbt43697"), sample_size=1000)
+    reason = inventory.tables[0].important_reason
+    assert "1,200,000 rows" in reason and "金融账户" in reason and "part3.csv" in reason and "Annex G" in reason
+    assert reason.count("1,200,000 rows") == 1  # the ID numbers and the cards of the same tables: one reason
+
+
+def test_parts_below_the_scale_together_are_not_flagged() -> None:
+    assert flagged(part("a.csv", 400_000), part("b.csv", 400_000)) == []
+
+
+def test_a_table_without_the_sensitive_kind_does_not_join_the_sum() -> None:
+    plain = TableSample(dataset="split", table="log.csv", rows=900_000,
+                        columns=(ColumnSample(dataset="split", field="备注", values=["正常"] * 40, rows=900_000),))
+    assert flagged(part("a.csv", 400_000), plain) == []
+
+
+def test_one_table_at_the_scale_keeps_its_own_reason_only() -> None:
+    inventory = build_inventory([part("big.csv", 1_500_000), part("small.csv", 10)], source="s",
+                                scheme=load_scheme("gbt43697"), sample_size=1000)
+    assert [t.important_candidate for t in inventory.tables] == [True, False]
+    assert "over 2 tables" not in inventory.tables[0].important_reason
