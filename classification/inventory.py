@@ -17,7 +17,7 @@ per source. reports/inventory.py turns one into the report's 数据分类分级 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,7 +39,7 @@ from govsoc.core.errors import Location
 from govsoc.core.results import RESULTS_DIR, read_results, write_result
 
 __all__ = ["FieldRecord", "TableRecord", "Inventory", "ReportSection", "build_inventory", "save_inventory",
-           "load_inventories", "RESULTS_SUBDIR"]
+           "load_inventories", "shown_source", "RESULTS_SUBDIR"]
 
 #: Where under the data directory the saved inventories live.
 RESULTS_SUBDIR: Final = Path(RESULTS_DIR, "classification")
@@ -164,7 +164,9 @@ def _plain(value: Any) -> Any:
 def _field(table: TableSample, d: ColumnDecision, scheme: Scheme, beside: frozenset[str],
            shown: Callable[[str], str]) -> FieldRecord:
     grade = grade_column(d, scheme, beside) if d.status != "none" else None
-    return FieldRecord(dataset=shown(table.dataset), table=shown(table.table), field=d.field, comment=d.comment,
+    # a comment is free text written by whoever designed the schema: '如 110105199001011237（张三）' (R15d-3)
+    return FieldRecord(dataset=shown(table.dataset), table=shown(table.table), field=d.field,
+                       comment=mask_free_text(d.comment),
                        status=d.status,
                        recognizer=d.recognizer, entity=d.entity, category=grade.category if grade else "",
                        pi_class=grade.pi_class if grade else "none",
@@ -188,19 +190,23 @@ def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Schem
     skipped_count = 0
     if escaped_name(source) != source:
         source = escaped_name(source)
-        skipped.append(Skipped(location=Location(path=source), reason=NOT_UTF8))
+        skipped.append(Skipped(location=Location(path=names.shown(source)), reason=NOT_UTF8))
         skipped_count += 1
     for table in tables:
         table, notice = names.enter(table)
+        decisions = classifier.decide_all(table.columns) if table.readable else []
+        names.learn_headings(table, decisions)
         skipped.extend(notice)
         skipped.extend(names.skip(s) for s in table.skipped)
         skipped_count += table.skipped_count + len(notice)
         if table.readable:
-            records.append(_record(table, classifier, scheme, names.shown))
+            records.append(_record(table, decisions, scheme, names))
         if on_table:
             on_table(table)
     records = _datasets(records, scheme)
-    return Inventory(source=source, scheme=scheme.name, scheme_title=scheme.title,
+    # the source names the saved result and is shown by every reader of it: masked as the file names
+    # in it are (张三_110105199001011237.csv, R15d-4)
+    return Inventory(source=names.shown(source), scheme=scheme.name, scheme_title=scheme.title,
                      generated=datetime.now(UTC).isoformat(timespec="seconds"), sample_size=sample_size,
                      recognizers=tuple(sorted(classifier.scanner.recognizers)), tables=tuple(records),
                      skipped=tuple(skipped), skipped_count=skipped_count)
@@ -216,11 +222,11 @@ def _datasets(records: list[TableRecord], scheme: Scheme) -> list[TableRecord]:
         t.important_reason, flagged[i])))) if i in flagged else t for i, t in enumerate(records)]
 
 
-def _record(table: TableSample, classifier: ColumnClassifier, scheme: Scheme,
-            shown: Callable[[str], str]) -> TableRecord:
+def _record(table: TableSample, decided: list[ColumnDecision], scheme: Scheme, names: _Names) -> TableRecord:
     # the names the reasons and the table's basis quote are the ones the fields show (a reason
     # quotes its field's name: "the name 'users.zhang.san@gov.cn.tel' says so")
-    decisions = [replace(d, field=shown(d.field), reason=shown(d.reason)) for d in classifier.decide_all(table.columns)]
+    shown = names.shown
+    decisions = [names.decision(c.field, d) for c, d in zip(table.columns, decided, strict=True)]
     rolled = grade_table(shown(table.table), decisions, scheme, rows=table.rows)
     beside = tagged_recognizers(decisions)
     return TableRecord(dataset=shown(table.dataset), table=shown(table.table), rows=table.rows, level=rolled.level,
@@ -229,14 +235,22 @@ def _record(table: TableSample, classifier: ColumnClassifier, scheme: Scheme,
                        fields=tuple(_field(table, d, scheme, beside, shown) for d in decisions))
 
 
+def _not_held(named: Mapping[str, str], decision: ColumnDecision) -> set[str]:
+    """The kinds a heading names strongly (``named``) that its own column (``decision``) does not
+    hold (an empty column is 'suspected' of what its name says: held)."""
+    held = {decision.recognizer, *(r for r, _ in decision.runners_up)}
+    return {k for k, how in named.items() if how == "strong" and k not in held}
+
+
 class _Names:
     """File, table and field names as the inventory (and the classify listing) shows them: what a
     recognizer finds in them masked, as the report chapter masks them (reports.inventory): free-
     text masking first, which sees an ID number or an e-mail address whole (张三_1101….csv,
     a JSON key zhang.san@gov.cn, which the field-name masking cuts at its dots), then the column
     classifier's shown_name. Scanned forms and per-person exports are named 姓名_身份证号; the
-    saved inventory must not hold in clear what the listing of values masks. The source, which
-    names the saved result, is kept as typed."""
+    saved inventory must not hold in clear what the listing of values masks; nor may the source,
+    which names the saved result (R15d-4). A heading that is a value by its row (learn_headings)
+    is masked wherever it is shown."""
 
     def __init__(self, classifier: ColumnClassifier) -> None:
         self.classifier = classifier
@@ -248,6 +262,37 @@ class _Names:
         if name not in self._shown:
             self._shown[name] = self.classifier.shown_name(mask_free_text(name))
         return self._shown[name]
+
+    def learn_headings(self, table: TableSample, decisions: list[ColumnDecision]) -> None:
+        """Learn the headings of ``table`` that are values by their row, to show them masked
+        (R15d-2): a 登记表 read as a table takes ``姓名,黄伟芳,性别,男`` for its header, a transposed
+        table ``姓名,<60 names>``. A heading that names a kind its own column does not hold (the
+        column under that 姓名 holds labels, not names) gives that kind's context to the heading
+        after it and, as the row's first, to every heading after it; a heading that names nothing
+        itself is masked with that context, as the value of ``key=value`` text is. A 姓名 heading
+        over a column of names is a real header: its neighbours (关系, 国籍) are left alone."""
+        fields = [c.field for c in table.columns][:len(decisions)]
+        named = [self.classifier.name_context(f) for f in fields]
+        given = [_not_held(n, d) for n, d in zip(named, decisions, strict=False)]
+        for i, field in enumerate(fields[1:], start=1):
+            kinds = {*given[0], *given[i - 1]}
+            if kinds and not named[i]:
+                shown = self.shown(field)
+                for kind in sorted(kinds):
+                    shown = self.classifier.shown_name(shown, kind)
+                self._shown[field] = shown
+
+    def decision(self, raw: str, d: ColumnDecision) -> ColumnDecision:
+        """``d`` (the column headed ``raw``) with its field and reason as shown. Free-text masking
+        sees the raw heading whole (李四13812345678: a name beside its phone), which the column's
+        own masking (d.field: 李四138****5678) hides from it; that masking (a name heading a column
+        of names) is done again over it, with the column's kind."""
+        field = self.shown(raw)
+        if d.field != raw and d.recognizer is not None:
+            field = self.classifier.shown_name(field, d.recognizer)
+        # a reason quotes its field's name as the field shows it
+        reason = d.reason.replace(f"'{d.field}'", f"'{field}'") if field != d.field else d.reason
+        return replace(d, field=field, reason=self.shown(reason))
 
     def skip(self, skipped: Skipped) -> Skipped:
         """A skipped part with its file and field names shown masked."""
@@ -292,6 +337,12 @@ def _without_surrogates(value: Any) -> Any:
     if isinstance(value, list):
         return [_without_surrogates(v) for v in value]
     return value
+
+
+def shown_source(name: str) -> str:
+    """A source's name as the inventory shows it (build_inventory), for what is printed before the
+    inventory exists (a progress line)."""
+    return _Names(ColumnClassifier()).shown(escaped_name(name))
 
 
 def save_inventory(inventory: Inventory, data_dir: Path) -> Path:

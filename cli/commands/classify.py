@@ -42,7 +42,7 @@ def classify(app: AppContext, target: str, output: Path | None, scheme: str, sam
     where the compliance report reads it.
     """
     from govsoc.classification.grading import load_scheme
-    from govsoc.classification.inventory import build_inventory, save_inventory
+    from govsoc.classification.inventory import build_inventory, save_inventory, shown_source
     from govsoc.classification.sources import open_source
     from govsoc.cli.progress import progress
 
@@ -52,7 +52,7 @@ def classify(app: AppContext, target: str, output: Path | None, scheme: str, sam
         es_url = os.environ.get("GOVSOC_ES_URL") or app.config.store.elasticsearch.url
     source = open_source(target, sample=sample, es_url=es_url)
     with progress() as bar:
-        task = bar.add_task(_shown(f"classify {source.name}"), total=source.count())
+        task = bar.add_task(_shown(f"classify {shown_source(source.name)}"), total=source.count())
         inventory = build_inventory(source.tables(), source=source.name, scheme=grading, sample_size=sample,
                                     on_table=lambda _t: bar.advance(task))
     target_file = save_inventory(inventory, app.config.data_dir)
