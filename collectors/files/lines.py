@@ -20,15 +20,14 @@ extends its file with NULs and fills them in place, as log4j's memory-mapped app
 
 Lines that are not text (collectors.files.binary.line_kind: a control byte in them) and that the
 file's parser does not read (``reads``: collectors.files.readable, R11l-1) are judged one by one,
-by their own bytes: consecutive ones are one group, ended by the next text line (with
-``reads``, the next line the parser reads: a clean line it does not read, as an executable's
-strings, is the group's) or at the first line end GROUP_BYTES after the group's start, and
-returned as one record flagged ``garbled`` (counted in ``garbled``); the read goes on at the
-next line, however far it is. A group the content's end cuts (its end not told: the next line
-may still be a non-text one) is, in a final read, one record flagged ``garbled`` and
-``partial`` from its start to the end, as an unterminated last line is (R11j-10): the checkpoint
-stays at its start and the longer read replaces it; a read that is not final (--follow) waits
-before it (``waiting``, with ``waiting_garbled``). So where reads start and end never changes what is stored (R11j-7).
+by their own bytes: consecutive ones are one group, ended by the next text line or
+at the first line end GROUP_BYTES after the group's start, and returned as one record flagged
+``garbled`` (counted in ``garbled``); the read goes on at the next line, however far it is. A
+group the content's end cuts (its end not told: the next line may still be a non-text one) is,
+in a final read, one record flagged ``garbled`` and ``partial`` from its start to the end, as an
+unterminated last line is (R11j-10): the checkpoint stays at its start and the longer read
+replaces it; a read that is not final (--follow) waits before it (``waiting``, with
+``waiting_garbled``). So where reads start and end never changes what is stored (R11j-7).
 """
 
 from __future__ import annotations
@@ -228,11 +227,8 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
                 yield record
             continue
         kind = line_kind(piece.data)
-        if reads is not None and (kind == NON_TEXT or (kind == TEXT and group is not None)):
-            # A line the parser reads is a line: the logger wrote its head, whatever a field holds
-            # (R11l-1). A text line it does not read inside a group is the group's: the strings
-            # of an executable written into a log split it into an event a line (R11l-2).
-            kind = TEXT if reads(piece.data) else NON_TEXT
+        if kind == NON_TEXT and reads is not None and reads(piece.data):
+            kind = TEXT  # the parser reads it: the logger wrote its head, whatever a field holds
         if piece.open:  # the content's end: a partial line, alone or ending a group
             if group is None and kind != NON_TEXT:
                 if final and stats.error is None:  # after a read error the line may go on: wait for it

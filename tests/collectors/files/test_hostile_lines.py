@@ -3,8 +3,6 @@ their own (R11l-1, R11l-7), on a real sshd log (loghub's OpenSSH_2k) with one ho
 
 from __future__ import annotations
 
-import base64
-import shutil
 from pathlib import Path
 
 import pytest
@@ -72,23 +70,3 @@ def test_nul_bytes_in_a_logged_field_forge_no_line(tmp_path: Path, sqlite_store:
             assert checkpoint.counters.get("nul_bytes_skipped", 0) == 0
         finally:
             store.close()
-
-
-def test_an_executable_appended_to_a_log_is_a_few_groups_not_an_event_a_line(
-        tmp_path: Path, sqlite_store: SqliteStore, corpus: Path) -> None:
-    # R11l-2: /bin/ls written into a log (no head check: the file began as text) was 152
-    # pipeline_error events, 7 garbled groups and 145 of its strings each an unparsed line of its
-    # own, since every clean line of 16 bytes ended a group. A clean line the parser does not read
-    # is the group's now: groups of 64 KiB, every byte kept, the log's lines after it parsed.
-    executable = Path(shutil.which("ls") or "/bin/ls").resolve().read_bytes()
-    real = real_lines(corpus)
-    pipeline = ingest(tmp_path, sqlite_store, b"".join(real[:100]) + executable + b"\n" + b"".join(real[100:]))
-    errors = sorted((e for e in sqlite_store.search(Query(terms={"event.kind": ("pipeline_error",)}))),
-                    key=lambda e: int(str(e.get("log.offset"))))
-    assert 0 < len(errors) <= len(executable) // (64 << 10) + 1
-    assert all("garbled" in e.get("govsoc.flags") for e in errors)
-    assert b"\n".join(base64.b64decode(str(e.get("govsoc.original_base64"))) for e in errors) == \
-        b"\n".join(line.lstrip(b"\x00") for line in executable.split(b"\n")).strip(b"\n")
-    assert sqlite_store.count(Query()) == 200 + len(errors)
-    (checkpoint,) = pipeline.checkpoints.all()
-    assert checkpoint.counters["garbled"] == len(errors) and checkpoint.binary is None
