@@ -109,11 +109,13 @@ _ASCII = rb"[\x09\x0a\x0d\x20-\x7e]"
 #: NULs, R11k-2), and what it is told; UTF-32 first, its little-endian mark starting as UTF-16's
 #: does (a UTF-32 file was called UTF-16). A UTF-16 mark is one when NULs follow it (a log's
 #: ASCII times and digits) or nothing does: "\xff\xfe" then Latin-1 text was refused as UTF-16
-#: (R11l-4 5).
+#: (R11l-4 5), or a UTF-16 line end does within 4 KiB: a first line in Chinese has no
+#: NUL (R11m-7).
 WIDE_TEXT: tuple[tuple[re.Pattern[bytes], str], ...] = (
     (re.compile(rb"\xff\xfe\x00\x00|\x00\x00\xfe\xff|(?:" + _ASCII + rb"\x00\x00\x00){4}|(?:\x00\x00\x00"
                 + _ASCII + rb"){4}"), UTF32_TEXT),
-    (re.compile(rb"(?:\xff\xfe|\xfe\xff)(?:\Z|(?=[^\x00]{0,62}\x00))|(?:" + _ASCII + rb"\x00){8}|(?:\x00" + _ASCII
+    (re.compile(rb"(?:\xff\xfe|\xfe\xff)(?:\Z|(?=[^\x00]{0,62}\x00)|(?=[\s\S]{0,4094}?(?:\n\x00|\x00\n)))"
+                rb"|(?:" + _ASCII + rb"\x00){8}|(?:\x00" + _ASCII
                 + rb"){8}"), UTF16_TEXT),
 )
 

@@ -131,6 +131,9 @@ def test_memory_stays_bounded_on_a_huge_unterminated_line() -> None:
     ("Dec 10 06:55:46 h sshd[1]: ok\n".encode("utf-16") * 10, "UTF-16 text"),
     ("Dec 10 06:55:46 h sshd[1]: ok\n".encode("utf-16-be") * 10, "UTF-16 text"),
     (b"\xff\xfe", "UTF-16 text"),                                                    # a mark alone
+    # R11m-7: a mark then a first line in Chinese (no NUL in its first 62 bytes) is still UTF-16
+    (("系统服务启动完成，" * 8 + "\n").encode("utf-16") + "Dec 10 06:55:46 h ok\n".encode("utf-16-le"), "UTF-16 text"),
+    (b"\xfe\xff" + ("系统服务启动完成，" * 8 + "\n").encode("utf-16-be"), "UTF-16 text"),       # big-endian
 ])
 def test_binary_sniffing(head: bytes, verdict: str | None) -> None:
     found = sniff_binary(head)
