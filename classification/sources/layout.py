@@ -10,7 +10,9 @@ that fills more than half the widest row, or that holds no value and names a col
 knows (姓名, 身份证号 beside years or months: 姓名,身份证号,2023,2024; or beside a long name).
 Rows above the first row naming a known column that fill fewer cells than it are titles and notes
 whatever they hold (填报日期 beside a date cell, 联系电话 beside a number, a title beside 单位：元
-over a roster of three columns): data does not come above a header. Failing a header, the first
+over a roster of three columns), and so are rows as full as it whose cells are all label：value items
+(a 填报 line, 单位：某乡,填报人：张三,电话：138...,日期：2024-01-31: R15d-13): data does not come above a
+header. Failing a header, the first
 plain row of two cells or more among the titles, or a row of one cell naming a known column just
 above the data (姓名 over rows of name, ID number and mobile), is the header (short of names, see
 below); failing that there is no header: the rows after the titles are data, in columns column_1,
@@ -46,6 +48,8 @@ NAME_LIMIT: Final = 64
 # a number (序号 1, 12.5, 1,234, 50%) or a date (2024-01-31, 2024/1/31 08:00, 2024年1月31日): data
 _NUMBER: Final = re.compile(r"[-+]?(?:\d[\d,]*)?\.?\d+%?|\d{4}[-/.年]\d{1,2}(?:[-/.月]\d{1,2}日?)?(?:\s.*)?")
 
+# a label and its value (填报人：张三, 日期:2024-01-31, 审核：): a short label of letters, no digit
+_LABEL: Final = re.compile(r"[^\W\d_][^\W\d]{0,11}\s*[：:].*", re.S)
 
 @dataclass(slots=True)
 class Width:
@@ -109,7 +113,7 @@ def find_header(head: list[list[str]], has_value: Callable[[str], bool],
             # a row naming a known column is the header, beside years or months (姓名,身份证号,2023,2024:
             # R15c-1) and long names (a column's definition in its name: R15c-14)
             return i, True
-        if named is not None and counts[i] < counts[named]:
+        if named is not None and (counts[i] < counts[named] or is_note(cells)):
             continue
         plain = not valued[i] and not any(_NUMBER.fullmatch(cell) for cell in cells)
         if plain and cells and all(len(cell) <= NAME_LIMIT for cell in cells):
@@ -123,6 +127,15 @@ def find_header(head: list[list[str]], has_value: Callable[[str], bool],
                 return i - 1, True  # one name over the data: a header short of names (R15c-2)
             return (short, True) if short is not None else (i, False)  # not a title row: data
     return (short, True) if short is not None else (0, False)
+
+
+def is_note(cells: list[str]) -> bool:
+    """Whether a row's filled ``cells`` are all label：value items (单位：某乡, 电话：138..., 审核：李四),
+    one a cell as a 填报 line spreads them across the width, or the value of a bare label before it
+    (填报日期：, then a date cell): a note, not a record."""
+    labels = [_LABEL.fullmatch(cell) is not None for cell in cells]
+    bare = [label and cell.rstrip()[-1] in "：:" for label, cell in zip(labels, cells, strict=True)]
+    return any(labels) and all(labels[i] or (i and bare[i - 1]) for i in range(len(cells)))
 
 
 def known_alone(cells: list[str], valued: bool, names_column: Callable[[str], bool]) -> bool:

@@ -251,10 +251,7 @@ def test_a_note_line_holding_a_date_or_a_phone_under_the_title_is_a_title(tmp_pa
     there and said "no header row": the header became a data row, 姓名 untagged, 3级 for 4级."""
     lines = [",".join(row) for row in [["某县2024年低保对象花名册", "", "", ""], note, HEADER, *ROSTER]]
     (tmp_path / "roster.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    inventory = _scan(tmp_path / "roster.csv")
-    assert _tagged(inventory) == FOUND and inventory.tables[0].rows == 40 and inventory.tables[0].level == "G4"
-    assert [(s.location.line, s.reason) for s in inventory.skipped] == [
-        (1, "lines 1-2 above the header (line 3) read as a title: not classified")]
+    _assert_roster(_scan(tmp_path / "roster.csv"), "lines 1-2 above the header (line 3)")
 
 
 def test_xlsx_note_line_with_a_real_date_cell_is_a_title(tmp_path: Path) -> None:
@@ -262,10 +259,49 @@ def test_xlsx_note_line_with_a_real_date_cell_is_a_title(tmp_path: Path) -> None
     above: list[list[object]] = [["某县2024年低保对象花名册"],
                                  ["填报单位：某乡", None, "填报日期：", datetime(2024, 1, 31)]]
     _roster_xlsx(tmp_path / "note.xlsx", above, HEADER, ROSTER)
-    inventory = _scan(tmp_path / "note.xlsx")
+    _assert_roster(_scan(tmp_path / "note.xlsx"), "sheet 名单: rows 1-2 above the header (row 3)")
+
+
+def _assert_roster(inventory: Inventory, above: str) -> None:
+    """The roster under its titles: its three columns tagged, 40 rows, 4级, the titles reported once."""
     assert _tagged(inventory) == FOUND and inventory.tables[0].rows == 40 and inventory.tables[0].level == "G4"
-    assert [(s.location.line, s.reason) for s in inventory.skipped] == [
-        (1, "sheet 名单: rows 1-2 above the header (row 3) read as a title: not classified")]
+    assert [(s.location.line, s.reason) for s in inventory.skipped] == [(1, f"{above} read as a title: not classified")]
+
+
+FULL_NOTES = [
+    # R15d-13: one label：value item a cell, as wide as the header, a phone and a date among them
+    ["单位：某乡民政办", "填报人：张三", "电话：13812345678", "日期：2024-01-31"],
+    # the same with ASCII colons and a label left empty (填报日期: still to be filled in)
+    ["填报单位:某乡", "填报人:张三", "联系电话:0571-88881234", "填报日期:"],
+    # wider than the header (a fifth item past its last name)
+    ["单位：某乡", "填报人：张三", "电话：13812345678", "日期：2024-01-31", "审核：李四"],
+]
+
+
+@pytest.mark.parametrize("note", FULL_NOTES)
+def test_a_note_line_as_wide_as_the_header_is_a_title(tmp_path: Path, note: list[str]) -> None:
+    """R15d-13: a 填报 line of label：value cells filling as many cells as the header above it was
+    judged as data (it holds a phone, a date): no header at all, 姓名 untagged, 3级 for 4级, silently."""
+    lines = [",".join(row) for row in [note, HEADER, *ROSTER]]
+    (tmp_path / "roster.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _assert_roster(_scan(tmp_path / "roster.csv"), "line 1 above the header (line 2)")
+
+
+def test_xlsx_note_line_as_wide_as_the_header_is_a_title(tmp_path: Path) -> None:
+    # the same in a workbook, the date a real date cell after its label's cell
+    above: list[list[object]] = [["填报单位：某乡", "填报人：张三", "填报日期：", datetime(2024, 1, 31)]]
+    _roster_xlsx(tmp_path / "note.xlsx", above, HEADER, ROSTER)
+    _assert_roster(_scan(tmp_path / "note.xlsx"), "sheet 名单: row 1 above the header (row 2)")
+
+
+def test_a_record_with_a_colon_above_a_known_header_is_not_a_note_line(tmp_path: Path) -> None:
+    # a record as wide as the header whose cells are not all label：value items stays judged as before
+    # (data: no header), so a file of records with a note in one cell is not cut at a colon
+    rows = [[str(i + 1), NAMES[i % 8], NUMBERS[i], "备注：已核实"] for i in range(3)]
+    (tmp_path / "r.csv").write_text("\n".join(",".join(r) for r in [*rows[:1], HEADER, *rows[1:]]) + "\n",
+                                    encoding="utf-8")
+    inventory = _scan(tmp_path / "r.csv")
+    assert inventory.tables[0].rows == 4 and inventory.skipped == ()
 
 
 ONE_NAME = [[NAMES[i % 8], NUMBERS[i], PHONES[i]] for i in range(40)]
