@@ -31,6 +31,7 @@ from typing import Any, Final, TextIO
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import TableSample, named
 from govsoc.classification.sources.charset import bom_charset
+from govsoc.classification.sources.json_envelope import envelope, records_of
 from govsoc.classification.sources.json_line import LineRefused, load_line, too_deep
 from govsoc.classification.sources.json_maps import ENTRY, FIELDS, KEY, entries, is_map
 from govsoc.classification.sources.json_stream import TOO_DEEP, TextCut, array_items
@@ -105,13 +106,6 @@ def as_record(value: Any) -> dict[str, Any] | None:
     return {"$": value}
 
 
-def records_of(value: Any) -> list[dict[str, Any]] | None:
-    """The objects of ``value`` when it is an array of objects only (records, each a row), else None."""
-    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
-        return value
-    return None
-
-
 def _unwrapped(items: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
     """(line, item) with an item that is an array of objects given as its objects, each at its line."""
     for line, item in items:
@@ -173,10 +167,7 @@ def json_document(path: Path, sample: int) -> TableSample:
             if _opens_array(f):
                 items, total = reservoir(_unwrapped(_until_cut(array_items(f, str(path)), skips)), sample)
             else:
-                whole = _whole(path, f.read())
-                # a map (R15d-11: json.dump of a dict by ID number): its entries are the rows
-                items, total = (reservoir(((1, entry) for entry in entries(whole)), sample)
-                                if isinstance(whole, dict) and is_map(whole) else ([(1, whole)], 1))
+                items, total = _whole_rows(_whole(path, f.read()), sample, skips)
     except UnicodeDecodeError as e:
         raise ConfigError(f"not UTF-8 (RFC 8259 §8.1) at byte {e.start:,} of a read: save it as UTF-8",
                           location=Location(path=str(path))) from e
@@ -197,6 +188,19 @@ def json_document(path: Path, sample: int) -> TableSample:
     skips.renamed(renamed)
     return TableSample(dataset=str(path), table=path.name, rows=total, columns=columns,
                        skipped=tuple(skips.listed), skipped_count=skips.count)
+
+
+def _whole_rows(whole: Any, sample: int, skips: Skips) -> tuple[list[tuple[int, Any]], int]:
+    """(sampled (line, row), rows) of a JSON text read whole: a map's entries (R15d-11: json.dump of
+    a dict by ID number), an envelope's records (R15d-16: {"code":0,"data":{"list":[…]}}, its path
+    reported), else the value as one row."""
+    if isinstance(whole, dict) and is_map(whole):
+        return reservoir(((1, entry) for entry in entries(whole)), sample)
+    found = envelope(whole)
+    if found is None:
+        return [(1, whole)], 1
+    skips.add(found.reason(), line=1)
+    return reservoir(((1, record) for record in found.records), sample)
 
 
 def _until_cut(items: Iterator[tuple[int, Any]], skips: Skips) -> Iterator[tuple[int, Any]]:

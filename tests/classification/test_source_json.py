@@ -139,7 +139,9 @@ def test_json_lines_named_json_are_read_as_json_lines_and_said_so(tmp_path: Path
 def test_one_json_text_stays_one_json_text(tmp_path: Path, text: str) -> None:
     (tmp_path / "one.json").write_text(text, encoding="utf-8")
     inventory = _scan(tmp_path / "one.json")
-    assert inventory.skipped == () and inventory.tables[0].rows in (1, 40)
+    # the envelope says which path its rows came from (R15d-16), nothing else is reported
+    assert [s.reason.split(":")[0] for s in inventory.skipped] in ([], ["a JSON envelope"])
+    assert inventory.tables[0].rows == 40
 
 
 @pytest.mark.parametrize("cut", [
@@ -183,3 +185,29 @@ def test_a_stray_byte_costs_its_line_only(tmp_path: Path, name: str) -> None:
     column = len(lines[8].split(b"\xe9")[0].decode()) + 1  # characters before the byte, from 1
     assert [(s.location.line, s.location.column) for s in bad] == [(5, 4), (9, column)]  # {"x then the byte: column 4
     assert "0xff" in bad[0].reason and "0xe9" in bad[1].reason
+
+
+@pytest.mark.parametrize("value, path, beside", [
+    # an API's dump: the list two levels down, a status code and a total beside it
+    ({"code": 0, "msg": "ok", "data": {"total": 40, "list": _records(40)}}, "data.list", "code, msg, data.total"),
+    # a portal's export: the records one level down, nothing beside them
+    ({"rows": _records(40)}, "rows", ""),
+])
+def test_a_json_envelope_s_records_are_the_rows(tmp_path: Path, value: object, path: str, beside: str) -> None:
+    """R15d-16: an envelope around 40 records was one row (rows=1, fields data.list[].xm ...), the
+    count the inventory reports and the 重要数据 scale test compares. Its records are the rows, and
+    the path they were read from is said once."""
+    (tmp_path / "api.json").write_text(json.dumps(value, ensure_ascii=False, indent=1), encoding="utf-8")
+    inventory = _scan(tmp_path / "api.json")
+    assert _tagged(inventory) == ROSTER_FOUND and inventory.tables[0].rows == 40
+    left = f"; {beside} beside them not classified" if beside else ""
+    assert [(s.location.line, s.reason) for s in inventory.skipped] == [
+        (1, f"a JSON envelope: the 40 records of {path} read as the rows{left}")]
+
+
+def test_two_arrays_of_records_side_by_side_stay_one_record(tmp_path: Path) -> None:
+    # two tables in one text (persons, accounts): no one array is the rows; read as before, one record
+    value = {"persons": _records(40), "accounts": [{"zh": NUMBERS[i]} for i in range(40)]}
+    (tmp_path / "two.json").write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+    inventory = _scan(tmp_path / "two.json")
+    assert inventory.tables[0].rows == 1 and inventory.skipped == ()
