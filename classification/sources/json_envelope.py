@@ -5,17 +5,22 @@ Government platforms' exports and API captures wrap their records: {"code": 0, "
 (R15d-16), the count the inventory reports and the 重要数据 scale test compares. An object whose
 members, nested objects walked, hold exactly one array of objects is an envelope: that array's
 objects are the rows, as a top-level array's are, and its path (``data.list``) is reported once
-with the members beside it, which are not classified (status codes, totals, page numbers).
+with the members beside it, which are not classified (status codes, totals, page numbers). An
+envelope over json_records.JSON_LIMIT is streamed (json_stream.envelope_items): the first array of
+objects in it is the rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Final
 
 from govsoc.classification.sources.json_maps import is_map
 
-__all__ = ["Envelope", "envelope", "records_of"]
+__all__ = ["BESIDE", "Envelope", "envelope", "envelope_reason", "records_of"]
+
+#: Members beside the records named in the report.
+BESIDE: Final = 10
 
 
 def records_of(value: Any) -> list[dict[str, Any]] | None:
@@ -35,8 +40,15 @@ class Envelope:
 
     def reason(self) -> str:
         """What the file's report says once: which path was read as the rows, what was left."""
-        left = f"; {', '.join(self.beside)} beside them not classified" if self.beside else ""
-        return f"a JSON envelope: the {len(self.records):,} records of {self.path} read as the rows{left}"
+        return envelope_reason(self.path, len(self.records), self.beside)
+
+
+def envelope_reason(path: str, rows: int, beside: list[str]) -> str:
+    """The report of an envelope whose ``rows`` records at ``path`` were read, ``beside`` not (the
+    first BESIDE of them named)."""
+    names = ", ".join(beside[:BESIDE]) + (f" and {len(beside) - BESIDE:,} more" if len(beside) > BESIDE else "")
+    left = f"; {names} beside them not classified" if beside else ""
+    return f"a JSON envelope: the {rows:,} records of {path} read as the rows{left}"
 
 
 def envelope(value: Any) -> Envelope | None:

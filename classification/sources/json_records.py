@@ -31,18 +31,18 @@ from typing import Any, Final, TextIO
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import TableSample, named
 from govsoc.classification.sources.charset import bom_charset
-from govsoc.classification.sources.json_envelope import envelope, records_of
+from govsoc.classification.sources.json_envelope import envelope, envelope_reason, records_of
 from govsoc.classification.sources.json_line import LineRefused, load_line, too_deep
 from govsoc.classification.sources.json_maps import ENTRY, FIELDS, KEY, entries, is_map
-from govsoc.classification.sources.json_stream import TOO_DEEP, TextCut, array_items
+from govsoc.classification.sources.json_stream import TOO_DEEP, Found, TextCut, array_items, envelope_items
 from govsoc.classification.sources.sampling import reservoir
 from govsoc.classification.sources.skips import MAX_CELL, Skips
 from govsoc.core.errors import ConfigError, Location
 
 __all__ = ["flatten", "record_columns", "json_lines", "json_document", "as_record", "JSON_LIMIT", "POSITIONS"]
 
-#: Longest .json text (characters) read whole, one that is not an array; arrays and JSON lines are
-#: streamed, any size.
+#: Longest .json text (characters) read whole, one that is not an array; arrays, JSON lines and
+#: longer objects' first array of objects (an envelope, R15d-16) are streamed, any size.
 JSON_LIMIT: Final = 64 << 20
 #: Items of an array row named by their position (``[0]`` .. ``[63]``); the items past them share ``[]``.
 POSITIONS: Final = 64
@@ -167,7 +167,11 @@ def json_document(path: Path, sample: int) -> TableSample:
             if _opens_array(f):
                 items, total = reservoir(_unwrapped(_until_cut(array_items(f, str(path)), skips)), sample)
             else:
-                items, total = _whole_rows(_whole(path, f.read()), sample, skips)
+                if _opens_array(f, "{") and _longer(f, JSON_LIMIT):
+                    # an envelope too long to hold (R15d-16): streamed
+                    items, total = _streamed_envelope(f, path, sample, skips)
+                else:
+                    items, total = _whole_rows(_whole(path, f.read()), sample, skips)
     except UnicodeDecodeError as e:
         raise ConfigError(f"not UTF-8 (RFC 8259 §8.1) at byte {e.start:,} of a read: save it as UTF-8",
                           location=Location(path=str(path))) from e
@@ -201,6 +205,18 @@ def _whole_rows(whole: Any, sample: int, skips: Skips) -> tuple[list[tuple[int, 
         return [(1, whole)], 1
     skips.add(found.reason(), line=1)
     return reservoir(((1, record) for record in found.records), sample)
+
+
+def _streamed_envelope(f: TextIO, path: Path, sample: int, skips: Skips) -> tuple[list[tuple[int, Any]], int]:
+    """(sampled (line, row), rows) of an object over JSON_LIMIT: the objects of its first array of
+    objects, streamed, the path reported; ConfigError when it holds none."""
+    found = Found()
+    items, total = reservoir(_unwrapped(_until_cut(envelope_items(f, str(path), found), skips)), sample)
+    if found.path is None:
+        raise ConfigError(f"a JSON text over {JSON_LIMIT:,} characters holding no array of objects is not read",
+                          location=Location(path=str(path)))
+    skips.add(envelope_reason(found.path, total, found.beside), line=1)
+    return items, total
 
 
 def _until_cut(items: Iterator[tuple[int, Any]], skips: Skips) -> Iterator[tuple[int, Any]]:
@@ -246,14 +262,24 @@ def _second_value_line(f: TextIO) -> int | None:
         f.seek(0)
 
 
-def _opens_array(f: TextIO) -> bool:
-    """Whether the text's first character that is not whitespace is '['; ``f`` is put back at its start."""
+def _longer(f: TextIO, limit: int) -> bool:
+    """Whether the text is longer than ``limit`` characters, read a MiB at a time; ``f`` is put back at its start."""
+    size = 0
+    while size <= limit and (text := f.read(1 << 20)):
+        size += len(text)
+    f.seek(0)
+    return size > limit
+
+
+def _opens_array(f: TextIO, bracket: str = "[") -> bool:
+    """Whether the text's first character that is not whitespace is ``bracket`` ('[', or '{' for an
+    object); ``f`` is put back at its start."""
     while True:
         text = f.read(1 << 12)
         stripped = text.lstrip(" \t\n\r")
         if stripped or not text:
             f.seek(0)
-            return stripped.startswith("[")
+            return stripped.startswith(bracket)
 
 
 def _whole(path: Path, text: str) -> Any:

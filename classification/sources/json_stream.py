@@ -19,7 +19,7 @@ from typing import Any, Final, TextIO
 
 from govsoc.core.errors import ConfigError, Location
 
-__all__ = ["array_items", "TextCut", "CHUNK", "ITEM_LIMIT", "TOO_DEEP"]
+__all__ = ["array_items", "envelope_items", "Found", "TextCut", "CHUNK", "ITEM_LIMIT", "TOO_DEEP"]
 
 #: Characters read at a time.
 CHUNK: Final = 1 << 16
@@ -104,6 +104,69 @@ def array_items(f: TextIO, path: str, *, chunk: int = CHUNK) -> Iterator[tuple[i
     if text.next_char() != "[":
         raise text.error("Expecting '['", text.pos)
     text.pos += 1
+    yield from _items(text, decoder)
+    if text.next_char():
+        raise text.error("Extra data", text.pos)
+
+
+class Found:
+    """Where envelope_items found the records: the array's dotted path, the members beside it."""
+
+    __slots__ = ("path", "beside")
+
+    def __init__(self) -> None:
+        self.path: str | None = None
+        self.beside: list[str] = []
+
+
+def envelope_items(f: TextIO, path: str, found: Found, *, chunk: int = CHUNK) -> Iterator[tuple[int, Any]]:
+    """(line, item) for each item of the first array of objects in the object that is the whole text
+    of ``f`` (an API's envelope, nested objects walked), streamed as array_items streams an array;
+    ``found`` learns its path and the members beside it (decoded one at a time, then let go)."""
+    text = _Text(f, path, chunk)
+    decoder = json.JSONDecoder(parse_int=str)
+    if text.next_char() != "{":
+        raise text.error("Expecting '{'", text.pos)
+    yield from _members(text, decoder, "", found)
+    if text.next_char():
+        raise text.error("Extra data", text.pos)
+
+
+def _members(text: _Text, decoder: json.JSONDecoder, prefix: str, found: Found) -> Iterator[tuple[int, Any]]:
+    """The items of the records' array among the members of the object at ``text.pos``."""
+    text.pos += 1
+    if text.next_char() == "}":
+        text.pos += 1
+        return
+    while True:
+        if text.next_char() != '"':
+            raise text.error("Expecting property name enclosed in double quotes", text.pos, cut=not text.next_char())
+        key, text.pos = _decode(text, decoder)
+        if text.next_char() != ":":
+            raise text.error("Expecting ':' delimiter", text.pos, cut=not text.next_char())
+        text.pos += 1
+        name = f"{prefix}.{key}" if prefix else str(key)
+        first = text.next_char()
+        if first == "{":
+            yield from _members(text, decoder, name, found)
+        elif first == "[" and found.path is None:
+            text.pos += 1
+            if text.next_char() == "{":
+                found.path = name
+                yield from _items(text, decoder)
+            else:  # an array of values: beside the records, read and let go
+                found.beside.append(name)
+                for _ in _items(text, decoder):
+                    pass
+        else:
+            found.beside.append(name)
+            _value, text.pos = _decode(text, decoder)
+        if _closed(text, "}"):
+            return
+
+
+def _items(text: _Text, decoder: json.JSONDecoder) -> Iterator[tuple[int, Any]]:
+    """(line, item) for each item of the array whose '[' was just consumed, up to its ']'."""
     if text.next_char() == "]":
         text.pos += 1
     else:
@@ -115,14 +178,18 @@ def array_items(f: TextIO, path: str, *, chunk: int = CHUNK) -> Iterator[tuple[i
                 item, end = TOO_DEEP, _passed_over(text)
             yield text.where(text.pos)[0], item
             text.pos = end
-            following = text.next_char()
-            text.pos += 1
-            if following == "]":
+            if _closed(text, "]"):
                 break
-            if following != ",":
-                raise text.error("Expecting ',' delimiter", text.pos - 1, cut=not following)
-    if text.next_char():
-        raise text.error("Extra data", text.pos)
+
+
+def _closed(text: _Text, close: str) -> bool:
+    """Past the ',' or ``close`` after a member or item: whether it was ``close``; ConfigError for
+    anything else (TextCut at the end of the text)."""
+    following = text.next_char()
+    text.pos += 1
+    if following != close and following != ",":
+        raise text.error("Expecting ',' delimiter", text.pos - 1, cut=not following)
+    return following == close
 
 
 def _decode(text: _Text, decoder: json.JSONDecoder) -> tuple[Any, int]:

@@ -4,6 +4,7 @@ holds nothing (null, true, false) is reported with its line and counted."""
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 
 from govsoc.classification.grading import load_scheme
 from govsoc.classification.inventory import Inventory, build_inventory
-from govsoc.classification.sources import open_source
+from govsoc.classification.sources import json_records, json_stream, open_source
 from govsoc.classification.sources.files import MAX_CELL
 from govsoc.classification.sources.json_records import POSITIONS
 from govsoc.core.errors import ConfigError
@@ -211,3 +212,35 @@ def test_two_arrays_of_records_side_by_side_stay_one_record(tmp_path: Path) -> N
     (tmp_path / "two.json").write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
     inventory = _scan(tmp_path / "two.json")
     assert inventory.tables[0].rows == 1 and inventory.skipped == ()
+
+
+def test_an_envelope_over_the_limit_is_streamed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """R15d-16: an envelope over JSON_LIMIT (92 M characters) was refused whole, nothing classified
+    (exit 2). Its first array of objects is streamed as a top-level array is."""
+    monkeypatch.setattr(json_records, "JSON_LIMIT", 1000)
+    value = {"code": 0, "data": {"total": 2000, "tags": ["a", "b"], "list": _records(2000)}, "page": {"no": 1}}
+    (tmp_path / "api.json").write_text(json.dumps(value, ensure_ascii=False, indent=1), encoding="utf-8")
+    inventory = _scan(tmp_path / "api.json")
+    assert _tagged(inventory) == ROSTER_FOUND and inventory.tables[0].rows == 2000
+    assert [(s.location.line, s.reason) for s in inventory.skipped] == [
+        (1, "a JSON envelope: the 2,000 records of data.list read as the rows; "
+            "code, data.total, data.tags, page.no beside them not classified")]
+
+
+def test_an_object_over_the_limit_without_records_is_refused(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(json_records, "JSON_LIMIT", 100)
+    (tmp_path / "big.json").write_text(json.dumps({"a": "x" * 200, "b": [1, 2]}), encoding="utf-8")
+    with pytest.raises(ConfigError, match="holding no array of objects"):
+        _scan(tmp_path / "big.json")
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 1 << 16])
+def test_envelope_items_give_the_records_whatever_the_chunk(chunk: int) -> None:
+    records = [{"i": str(i), "s": '"}], ' + "x" * i} for i in range(50)]  # brackets inside strings
+    value = {"code": 0, "msg": "成功", "data": {"list": records, "n": 50}}
+    found = json_stream.Found()
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    items = [item for _, item in json_stream.envelope_items(io.StringIO(text), "e.json", found, chunk=chunk)]
+    assert items == records and found.path == "data.list"
+    assert found.beside == ["code", "msg", "data.n"]
