@@ -52,7 +52,7 @@ from govsoc.classification.masking import mask
 from govsoc.classification.percent import percent_decoded
 from govsoc.classification.pinyin_names import person_name_at, pinyin_name_hits
 from govsoc.classification.quantities import is_quantity
-from govsoc.classification.recognizer import Match, masked_text, normalize
+from govsoc.classification.recognizer import Match, Recognizer, masked_text, normalize
 from govsoc.classification.recognizers.identity import ID_SHAPED
 from govsoc.classification.scanner import Scanner
 from govsoc.classification.structured_values import account_hit, is_account_key, structured_hits
@@ -84,11 +84,27 @@ _ID_SHAPED: Final = re.compile(r"(?<![0-9A-Za-z])(?:" + ID_SHAPED.pattern.rstrip
 #: Recognizers a key may give context to (the rest find what they find without it).
 _KEYED_KINDS: Final = ("cn_person_name", "cn_resident_id_15", "cn_passport", "cn_hk_macau_permit",
                        "cn_mainland_travel_permit", "cn_social_security_number", "cn_disability_certificate",
-                       "cn_address", "cn_landline", "cn_birth_date", "cn_licence_plate")
+                       "cn_address", "cn_landline", "cn_birth_date", "cn_licence_plate", "gps")
 #: What the free text is scanned for without a key: the ingest set, landline numbers written
 #: with their area code set off (0755-88881234, (0755)8888-1234; run together they are as often
-#: invoice codes, and count only after a key) and licence plates (Chinese text only).
-IN_FREE_TEXT: Final = (*AT_INGEST, "cn_landline", "cn_licence_plate")
+#: invoice codes, and count only after a key), licence plates (Chinese text only), and what
+#: shows where a person is (R15d-27; precise location is sensitive PI, reference §4.3): a
+#: coordinate pair inside China with four decimals or more, and an address with its
+#: administrative units down to a street and a number (省/市/区 + 路/号).
+IN_FREE_TEXT: Final = (*AT_INGEST, "cn_landline", "cn_licence_plate", "gps", "cn_address")
+_DATE: Final = r"(?:19|20)\d{2}(?:[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{4})"
+#: A value a label names though no ``key=value`` shape sets it off (R15d-27): the label runs into
+#: the value (``经度120.155070``), or stands after it (``1990年1月1日出生``, ``1990年1月1日生，``).
+#: The value is read with that recognizer's context (a date after 出生 is a birth date).
+_LABELLED: Final = (
+    (re.compile(r"(?:经纬度|经度|纬度|坐标|定位)[ \t:：=为]*(?P<v>-?\d{1,3}\.\d{4,}"
+                r"(?:[ \t]*[,，/ ][ \t]*-?\d{1,3}\.\d{4,})?)(?![0-9.])"), "gps"),
+    (re.compile(r"(?:出生日期|出生于|出生|生日|生于)[ \t:：=为是]*(?P<v>" + _DATE + ")(?![0-9])"), "cn_birth_date"),
+    (re.compile(r"(?<![0-9])(?P<v>" + _DATE + r")[ \t]*(?:出生|生人|生(?=[，,。；;、)）\s]|$))"), "cn_birth_date"),
+    # a person's record as a profile writes it: the name, then the sex alone (张三，男，汉族)
+    (re.compile(r"(?<![\u4e00-\u9fa5])(?P<v>[\u4e00-\u9fa5]{2,4})[，,、 ][ \t]*[男女](?=[，,、。；; ])"),
+     "cn_person_name"),
+)
 #: Keys whose Chinese value may be a person's name though no column would be named so: the name
 #: attributes of an X.500 distinguished name as a certificate subject prints them (RFC 4514 §3:
 #: CN, O, OU; RFC 4519 givenName, sn, pseudonym; a personal certificate's CN is its holder, an
@@ -109,7 +125,7 @@ class FreeTextMasker:
         self.scanner = Scanner(IN_FREE_TEXT)
         self.columns = ColumnClassifier()
         everything = self.columns.scanner.recognizers
-        self.keyed = {i: everything[i] for i in _KEYED_KINDS if i in everything}
+        self.keyed: dict[str, Recognizer] = {i: everything[i] for i in _KEYED_KINDS if i in everything}
         self.names = everything["cn_person_name"]
         self.id_mask = everything["cn_resident_id"]
         self.glued = GluedNumbers(everything)
@@ -135,6 +151,7 @@ class FreeTextMasker:
         found += [h for h in self.glued.hits(normalize(text), found) if not _counted(text, h)]
         found += structured_hits(text, found, context_of=self.columns.name_context, keyed=self.keyed)
         found += self._keyed(text, found)
+        found += self._labelled(text, found)
         found += self._beside_identifiers(text, found)
         found += pinyin_name_hits(text, found)
         return found
@@ -176,6 +193,18 @@ class FreeTextMasker:
             if context.get("cn_address") == "strong" and _free(start, m.end(3), found + out) \
                     and _CHINESE_VALUE.search(value):
                 out.append(self._labelled_address(value, start))
+        return out
+
+    def _labelled(self, text: str, found: list[Match]) -> list[Match]:
+        """Values named by a label they are not set off from (_LABELLED)."""
+        out: list[Match] = []
+        for pattern, kind in _LABELLED:
+            for m in pattern.finditer(text):
+                start = m.start("v")
+                for hit in self.keyed[kind].find(m.group("v"), context=True):
+                    s, e = start + hit.start, start + hit.end
+                    if _free(s, e, found + out):
+                        out.append(dataclasses.replace(hit, start=s, end=e))
         return out
 
     def _labelled_address(self, value: str, start: int) -> Match:

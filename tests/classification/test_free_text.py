@@ -71,6 +71,20 @@ def test_personal_data_in_free_text_is_masked(text: str, hidden: list[str], show
     # pinyin place names without a cue; a thing's name under a name key
     "waiting for tianjin; host=shanghai-dc01 city=beijing",
     '{"name":"web-server","file":{"name":"report.pdf"}} name=nginx',
+    # review R15d-27: what the location, birth-date and profile rules must leave alone
+    # a date before 生效 (takes effect) is no birth date
+    "本办法自2026年1月1日生效",
+    # versions, times and durations with decimals: no coordinate pair, no context
+    "nginx 1.24.0 started at 2026-01-02 10:00:01.1234",
+    "took 30.2740 ms, 120.1550 ms",
+    # a pair outside China's box is no coordinate of a person here (load figures)
+    "ratio 0.123456,0.654321",
+    # a region without a street and number is no address; a temperature is no coordinate
+    "上海市浦东新区 机房温度 30.5",
+    # a date after 发布于 is a release date
+    "版本 2.1.0 发布于 2026-01-01",
+    # the word 性别 before a sex is a heading, not a name
+    "性别，男，年龄不详",
 ])
 def test_text_without_personal_data_is_left_alone(text: str) -> None:
     assert mask_free_text(text) == text
@@ -417,3 +431,28 @@ def test_a_number_with_an_invisible_or_non_ascii_separator_is_masked(char: str) 
 def test_text_without_a_number_keeps_its_invisible_characters() -> None:
     text = "系统\u200b启动\u3000完成\u00a0ok 2024"
     assert mask_free_text(text) == text
+
+
+# --- review R15d-27: location, birth dates and role-keyed names in free text ---
+
+PROFILE = "张三，男，汉族，1990年1月1日出生，住浙江省杭州市西湖区文三路100号，身份证号110105199001011237"
+
+
+@pytest.mark.parametrize(("text", "hidden", "shown"), [
+    # a coordinate pair inside China, six decimals (about 0.1 m): the gps rule keeps two
+    ("坐标 30.274085,120.155070", ["274085", "155070"], ["30.27,120.16"]),
+    # single coordinates after their keys, and after Chinese labels run into the value
+    ("lng:120.155070 lat:30.274085", ["155070", "274085"], ["lng:120.16", "lat:30.27"]),
+    ("经度120.155070 纬度30.274085", ["155070", "274085"], ["经度120.16", "纬度30.27"]),
+    # a profile: name before the sex, birth date before 出生, address down to the street number
+    (PROFILE, ["张三", "1月1日", "文三路", "100号"],
+     [mask("name", "张三"), "1990-**-**出生", "浙江省杭州市西湖区****"]),
+    # a birth date after 出生于, and before 生 ending a clause
+    ("出生于1990年5月6日", ["5月6日"], ["出生于1990-**-**"]),
+    ("李四，1985年3月2日生，汉族", ["3月2日"], ["1985-**-**生"]),
+    # a name after a role key of a payment record (收款人 heads a column of names as 持卡人 does)
+    ("收款人：李四 账号：6228480402564890018", ["李四"], [f"收款人：{mask('name', '李四')}"]),
+])
+def test_location_birth_dates_and_role_names_are_masked(text: str, hidden: list[str], shown: list[str]) -> None:
+    _assert_masked(text, hidden, shown)
+
