@@ -31,7 +31,7 @@ __all__ = [
     "ResidentIdRecognizer", "LegacyResidentIdRecognizer", "ForeignPermanentResidentIdRecognizer",
     "DisabilityCertificateRecognizer", "MilitaryIdRecognizer", "PassportRecognizer", "HkMacauPermitRecognizer",
     "TaiwanPermitRecognizer", "MainlandTravelPermitRecognizer", "birth_date", "ID_SHAPED", "MINOR", "id_checked",
-    "id18_unchecked",
+    "id18_unchecked", "under_fourteen",
 ]
 
 _DATE8: Final = r"(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
@@ -86,6 +86,11 @@ def _fourteenth(born: date) -> date:
         return born.replace(year=born.year + 14)
     except ValueError:  # born on 29 February
         return date(born.year + 14, 3, 1)
+
+
+def under_fourteen(born: date) -> bool:
+    """A person born on ``born`` is under 14 today (PIPL art. 28, 31: all their PI is sensitive)."""
+    return _fourteenth(born) > _today()
 
 
 _day: list[object] = [None, None]

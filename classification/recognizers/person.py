@@ -8,6 +8,7 @@ from datetime import date
 
 from govsoc.classification.cn_codes import COMPOUND_SURNAMES, NOT_NAMES, SINGLE_SURNAMES
 from govsoc.classification.recognizer import NOT_AFTER, NOT_BEFORE, Pattern, Recognizer, register
+from govsoc.classification.recognizers.identity import MINOR, under_fourteen
 
 __all__ = ["PersonNameRecognizer", "BirthDateRecognizer"]
 
@@ -76,7 +77,8 @@ class BirthDateRecognizer(Recognizer):
     CONTEXT = ("csrq", "chushengriqi", "birthday", "birth_date", "birthdate", "dob", "出生日期", "生日")
 
     def validate(self, candidate: str) -> str | None:
-        """A real calendar date in the past, after 1900 (of a date-time, its date)."""
+        """A real calendar date in the past, after 1900 (of a date-time, its date); a holder under 14
+        today is said so (MINOR), for column decisions to count."""
         candidate = candidate.split("T")[0]
         parts = [int(p) for p in candidate.replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-")
                  .replace(".", "-").split("-") if p] if not candidate.isdigit() else \
@@ -85,4 +87,7 @@ class BirthDateRecognizer(Recognizer):
             born = date(*parts[:3]) if len(parts) == 3 else None
         except ValueError:
             return None
-        return "real past date (column context)" if born and born <= date.today() else None
+        if born is None or born > date.today():
+            return None
+        # a child under 14 by the date alone, as by an ID number's date (R15d-8: 学籍, 接种 rosters)
+        return "real past date (column context)" + (MINOR if under_fourteen(born) else "")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from govsoc.classification.columns import ColumnDecision
-from govsoc.classification.grading import grade_column, grade_table, load_scheme, rank
+from govsoc.classification.grading import Scheme, grade_column, grade_table, load_scheme, rank
 from govsoc.core.errors import ConfigError
 
 
@@ -71,6 +71,18 @@ def test_scheme_errors_point_at_the_yaml(tmp_path: Path) -> None:
         load_scheme("nonexistent")
 
 
+def _nine_minors_of_twenty(decision: ColumnDecision, recognizer: str) -> Scheme:
+    """``decision`` counts 9 holders under 14 of 20 sampled: its column is sensitive and G4, and so
+    is every PI field of its table (PIPL art. 28). The scheme it was graded by."""
+    assert (decision.recognizer, decision.minors, decision.sampled) == (recognizer, 9, 20)
+    scheme = load_scheme("gbt43697")
+    grade = grade_column(decision, scheme)
+    assert grade is not None and grade.pipl_sensitive and grade.level == "G4" and "under 14" in grade.basis
+    table = grade_table("t", [decision, tagged("xm", "cn_person_name")], scheme)
+    assert table.level == "G4" and set(table.sensitive_pi_fields) == {decision.field, "xm"}
+    return scheme
+
+
 def test_id_numbers_of_children_under_14_make_the_column_and_table_sensitive() -> None:
     from datetime import date
 
@@ -82,12 +94,7 @@ def test_id_numbers_of_children_under_14_make_the_column_and_table_sensitive() -
              [f"1101051980{m:02d}15{m:03d}" for m in range(1, 12)]
     numbers = [b + resident_id_check_char(b) for b in bodies]
     decision = ColumnClassifier().decide(ColumnSample(dataset="t", field="sfzh", values=numbers))
-    assert (decision.recognizer, decision.minors, decision.sampled) == ("cn_resident_id", 9, 20)
-    scheme = load_scheme("gbt43697")
-    grade = grade_column(decision, scheme)
-    assert grade is not None and grade.pipl_sensitive and grade.level == "G4" and "under 14" in grade.basis
-    table = grade_table("t", [decision, tagged("xm", "cn_person_name")], scheme)
-    assert table.level == "G4" and set(table.sensitive_pi_fields) == {"sfzh", "xm"}
+    scheme = _nine_minors_of_twenty(decision, "cn_resident_id")
     adults = ColumnClassifier().decide(ColumnSample(dataset="t", field="sfzh", values=numbers[9:]))
     assert adults.minors == 0 and not grade_column(adults, scheme).pipl_sensitive  # type: ignore[union-attr]
 
@@ -143,3 +150,33 @@ def test_a_suspected_column_below_the_tables_level_changes_nothing() -> None:
     decisions = [tagged("yhkh", "cn_bank_card"), suspected("sjh", "cn_mobile")]
     table = grade_table("t", decisions, load_scheme("gbt43697"))
     assert table.level == "G4" and "pending" not in table.basis
+
+
+def test_dates_of_birth_of_children_under_14_make_the_column_and_table_sensitive() -> None:
+    """R15d-8: a roster of pupils by 出生日期 (no ID number) holds minors' PI as an ID column does."""
+    from datetime import date, timedelta
+
+    from govsoc.classification.columns import ColumnClassifier, ColumnSample
+
+    young = date.today().year - 5  # five-year-olds: under 14 whatever today's date
+    pupils = [f"{young}-{m:02d}-1{m}" for m in range(1, 10)]
+    parents = [f"1980-{m:02d}-15" for m in range(1, 12)]
+    _nine_minors_of_twenty(ColumnClassifier().decide(ColumnSample(dataset="t", field="csrq", values=pupils + parents)),
+                           "cn_birth_date")
+    # the boundary: 14 today is no longer under 14, 14 tomorrow still is (PIPL art. 28 "不满十四周岁")
+    today = date.today()
+    if (today.month, today.day) != (2, 29):
+        fourteen = today.replace(year=today.year - 14)
+        ages = {d.isoformat(): d for d in (fourteen, fourteen + timedelta(days=1))}
+        found = ColumnClassifier().decide(ColumnSample(dataset="t", field="csrq", values=list(ages) * 5))
+        assert found.minors == 5, found
+
+
+def test_adults_dates_of_birth_are_not_minors() -> None:
+    from govsoc.classification.columns import ColumnClassifier, ColumnSample
+
+    adults = ColumnClassifier().decide(ColumnSample(dataset="t", field="csrq",
+                                                    values=[f"19{y}-03-0{y % 9 + 1}" for y in range(50, 70)]))
+    scheme = load_scheme("gbt43697")
+    assert adults.recognizer == "cn_birth_date" and adults.minors == 0
+    assert not grade_column(adults, scheme).pipl_sensitive  # type: ignore[union-attr]
