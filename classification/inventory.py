@@ -162,8 +162,12 @@ def _plain(value: Any) -> Any:
 
 
 def _field(table: TableSample, d: ColumnDecision, scheme: Scheme, beside: frozenset[str],
-           shown: Callable[[str], str]) -> FieldRecord:
+           shown: Callable[[str], str], sensitive: tuple[str, ...] = ()) -> FieldRecord:
     grade = grade_column(d, scheme, beside) if d.status != "none" else None
+    # the table's verdict: beside a minor's data every PI field is sensitive (PIPL art. 28, R15d-8)
+    if grade is not None and d.field in sensitive and not grade.pipl_sensitive:
+        grade = replace(grade, pipl_sensitive=True,
+                        basis=grade.basis + "; in a table of holders under 14 (PIPL art. 28)")
     # a comment is free text written by whoever designed the schema: '如 110105199001011237（张三）' (R15d-3)
     return FieldRecord(dataset=shown(table.dataset), table=shown(table.table), field=d.field,
                        comment=mask_free_text(d.comment),
@@ -232,7 +236,8 @@ def _record(table: TableSample, decided: list[ColumnDecision], scheme: Scheme, n
     return TableRecord(dataset=shown(table.dataset), table=shown(table.table), rows=table.rows, level=rolled.level,
                        level_label=rolled.label, basis=rolled.basis, important_candidate=rolled.important_candidate,
                        important_reason=rolled.important_reason,
-                       fields=tuple(_field(table, d, scheme, beside, shown) for d in decisions))
+                       fields=tuple(_field(table, d, scheme, beside, shown, rolled.sensitive_pi_fields)
+                                    for d in decisions))
 
 
 def _not_held(named: Mapping[str, str], decision: ColumnDecision) -> set[str]:

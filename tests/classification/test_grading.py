@@ -180,3 +180,22 @@ def test_adults_dates_of_birth_are_not_minors() -> None:
     scheme = load_scheme("gbt43697")
     assert adults.recognizer == "cn_birth_date" and adults.minors == 0
     assert not grade_column(adults, scheme).pipl_sensitive  # type: ignore[union-attr]
+
+
+def test_every_pi_field_beside_pupils_dates_of_birth_is_sensitive(tmp_path: Path) -> None:
+    # R15d-8: minors_birth.csv (xm, csrq of children, jhrdh): the table listed all three as
+    # sensitive PI, the field rows and the summary only csrq (or none before dates counted)
+    from datetime import date
+
+    from govsoc.classification.inventory import build_inventory
+    from govsoc.classification.sources import open_source
+    from tests.classification.test_sources import NAMES, PHONES
+
+    young = date.today().year - 8
+    (tmp_path / "pupils.csv").write_text("xm,csrq,jhrdh\n" + "".join(
+        f"{NAMES[i % 8]},{young}-{i % 12 + 1:02d}-{i % 28 + 1:02d},{PHONES[i]}\n" for i in range(40)), encoding="utf-8")
+    source = open_source(str(tmp_path / "pupils.csv"))
+    inventory = build_inventory(source.tables(), source=source.name, scheme=load_scheme("gbt43697"), sample_size=1000)
+    fields = [f for t in inventory.tables for f in t.fields]
+    assert [f.field for f in fields if f.pipl_sensitive] == ["xm", "csrq", "jhrdh"], fields
+    assert inventory.summary()["pipl_sensitive_fields"] == 3 and inventory.tables[0].level == "G4"
