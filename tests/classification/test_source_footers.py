@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl  # extra `classify`, which dev pulls in: missing, the tests fail, never skip
 import pytest
 
 from govsoc.classification.sources import open_source
@@ -21,7 +22,6 @@ def _csv(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> None:
 
 
 def _xlsx(path: Path, rows: list[list[str]]) -> None:
-    openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
     for row in rows:
         book.active.append(row)
