@@ -37,24 +37,40 @@ def _failures_and_rule(store: ElasticsearchStore, folder: Path, seed: str) -> Ru
     return load_rules([folder])
 
 
+Span = tuple[float, float, str, str, str]
+
+
+def _spans(store: ElasticsearchStore, slow_put: str | None = None) -> list[Span]:
+    """Every request the store's client sends from now on, as (began, ended, thread, method,
+    target without its query); a PUT of the index ``slow_put`` takes 1.5 s more (a busy node's
+    cluster-state update)."""
+    spans: list[Span] = []
+    perform = store.client.transport.perform_request
+
+    def seen(method: str, target: str, *args: Any, **kwargs: Any) -> Any:
+        began, path = time.perf_counter(), target.split("?")[0]
+        if method == "PUT" and path.strip("/") == slow_put:
+            time.sleep(1.5)
+        try:
+            return perform(method, target, *args, **kwargs)
+        finally:
+            spans.append((began, time.perf_counter(), threading.current_thread().name, method, path))
+
+    store.client.transport.perform_request = seen  # type: ignore[method-assign]
+    return spans
+
+
 @pytest.mark.es
 def test_a_pass_asks_for_its_indices_before_its_first_search(elastic9_store: ElasticsearchStore,
                                                               tmp_path: Path) -> None:
     store = elastic9_store
     ruleset = _failures_and_rule(store, tmp_path, "prepare")
-    requests: list[tuple[float, str, str, str]] = []
-    perform = store.client.transport.perform_request
-
-    def seen(method: str, target: str, *args: Any, **kwargs: Any) -> Any:
-        requests.append((time.perf_counter(), threading.current_thread().name, method, target.split("?")[0]))
-        return perform(method, target, *args, **kwargs)
-
-    store.client.transport.perform_request = seen  # type: ignore[method-assign]
+    requests = _spans(store)
     summary = detect(store, ruleset)
     assert summary.failed == [] and summary.matches == {"5a0c7d0e-0000-4000-8000-0000000000bb": 30}
     assert len(list(store.alerts())) == 30
-    first_search = min(t for t, _, _, target in requests if target.endswith("_msearch"))
-    created = {target.strip("/"): (t, thread) for t, thread, method, target in requests if method == "PUT"
+    first_search = min(t for t, _, _, _, target in requests if target.endswith("_msearch"))
+    created = {target.strip("/"): (t, thread) for t, _, thread, method, target in requests if method == "PUT"
                and target.strip("/") in (store.alerts_index, store.state_index)}
     # both made by index creations sent before the first search (before: by the first alert
     # bulk and the first state save, after the searches, on the writers' and the pass's threads)
@@ -71,22 +87,12 @@ def test_a_state_change_waits_for_the_state_index_being_prepared(elastic9_store:
     from govsoc.store import rejudge
 
     store = elastic9_store
-    spans: list[tuple[float, float, str, str]] = []
-    perform = store.client.transport.perform_request
-
-    def seen(method: str, target: str, *args: Any, **kwargs: Any) -> Any:
-        began = time.perf_counter()
-        try:
-            return perform(method, target, *args, **kwargs)
-        finally:
-            spans.append((began, time.perf_counter(), method, target.split("?")[0]))
-
-    store.client.transport.perform_request = seen  # type: ignore[method-assign]
+    spans = _spans(store)
     store.prepare_writes()
     rejudge.record(store, [{"rule": "r", "alert": "a", "group": {}, "start": "2026-05-04T08:00:00Z",
                             "end": "2026-05-04T08:01:00Z"}])
-    created = [end for _, end, method, target in spans if method == "PUT" and target.strip("/") == store.state_index]
-    writes = [began for began, _, method, target in spans if method in ("PUT", "POST")
+    created = [end for _, end, _, method, target in spans if method == "PUT" and target.strip("/") == store.state_index]
+    writes = [began for began, _, _, method, target in spans if method in ("PUT", "POST")
               and target.startswith(f"/{store.state_index}/")]
     assert created and writes, spans
     assert min(writes) > created[0], spans  # the document written once the index was made
@@ -101,23 +107,11 @@ def test_a_first_pass_searches_while_its_state_index_is_still_being_made(elastic
     # before its first search. An index found missing holds nothing: its reads answer at once.
     store = elastic9_store
     ruleset = _failures_and_rule(store, tmp_path, "made")
-    spans: list[tuple[float, float, str, str]] = []
-    perform = store.client.transport.perform_request
-
-    def slow(method: str, target: str, *args: Any, **kwargs: Any) -> Any:
-        began = time.perf_counter()
-        if method == "PUT" and target.split("?")[0].strip("/") == store.state_index:
-            time.sleep(1.5)  # a busy node's cluster-state update
-        try:
-            return perform(method, target, *args, **kwargs)
-        finally:
-            spans.append((began, time.perf_counter(), method, target.split("?")[0]))
-
-    store.client.transport.perform_request = slow  # type: ignore[method-assign]
+    spans = _spans(store, slow_put=store.state_index)  # the state index made slowly, as on a busy node
     summary = detect(store, ruleset)
     assert summary.failed == [] and summary.matches == {"5a0c7d0e-0000-4000-8000-0000000000bb": 30}
-    made = [end for _, end, method, target in spans if method == "PUT" and target.strip("/") == store.state_index]
-    searched = [began for began, _, _, target in spans if target.endswith("_msearch")]
+    made = [end for _, end, _, method, target in spans if method == "PUT" and target.strip("/") == store.state_index]
+    searched = [began for began, _, _, _, target in spans if target.endswith("_msearch")]
     assert made and searched, spans
     assert min(searched) < made[0], spans  # before: the first search only once the index was made
     # the rule's state was saved once the index was made, and is read as before
