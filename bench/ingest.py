@@ -156,6 +156,41 @@ the machine's; the CPU figures say what the code does):
   turns a bytearray into bytes silently; the remaining fields' dict made by copy-and-delete
   instead of zip: -0.8 us an event of rows_of. Per index, the writer's INSERT (dropping it in a
   replay, noisy): 1-2 us each of events_id, events_source_ip, events_key_host_name, _user_name.
+
+P11i (2026-12-02 14:30-15:40, main 87993b0, load 6-16 throughout, other helpers' tests running;
+CPU figures below swing 10-20 % between runs at this load, component figures are the best of
+3-5 repeats over the same captured input):
+
+* 200,000 lines, main 87993b0: load 6.4: parse-only 21,733 lines/s, ingest 7,898 = 0.36x; CPU
+  24 us/line parsing, 47 + 42 ingesting, 0.50x on two free cores, 0.26x on one; first/last 0.86;
+  the writer over the first / last 100,000 38 / 43 us; store 77 MB = 3.49x. Load 8-11: 28 us,
+  56 + 49, 0.50x / 0.27x; writer 46 / 49 us; 3.49x.
+* Where an event's CPU goes (py-spy record --subprocesses, 250 Hz, 200,000 lines, 17,431
+  samples; then each part timed alone on the captured writer input, bench.ingest_writer's
+  CaptureSink, 200,000 events). The writer process (42-49 us an event): the INSERT (executemany,
+  SQLite's B-tree and index updates) 39 % of its samples, 20.4-20.6 us an event replayed in
+  20,000-row transactions, of it 9-10 us the three secondary indexes together (events_source_ip,
+  events_key_host_name, events_key_user_name dropped: 10.7-11.5 us; one at a time 1-4 us each, in
+  the noise); deflating and binding (RowCodec.pack) 24 %, 10-12 us, of it zlib 5.3-5.9 (the
+  compressor's set-up with its dictionary 1.3-1.4 of it, the same with a 512-byte dictionary as
+  with 1,536: the rest is deflate's own block work on ~350 bytes); building rows (rows_of) for
+  its half of the chunks 18 %; reading and unpickling 5.5 % (Unstored 4.7 us an event, rows 3.1);
+  the COMMIT 3 %; new dictionaries 1 %. rows_of wherever it runs, 15.1 us an event: the shape's
+  plan looked up 1.7 (two tuples of 25 made and hashed per event), the coercion check 3.9, the
+  row 6.5 (orjson of the remaining fields 2.6, the "null" scan after it 0.65, the remaining
+  fields' dict 1.8), the loop itself ~3. The ingest process (47-56 us): parsing (the parser's
+  normalise 14.5 % of the run's samples, of it ipaddress 4.7 %), reading lines, the event ids
+  (SHA-1 + SHA-256, 5 % of its samples), the pipeline's second Event per event, rows_of for
+  every other chunk (10 %), pickling and the pipe (7 %: dumps 2.8 us an event as Unstored, 3.6
+  as rows, 408 against 626 bytes an event); checkpoints 0.4 %.
+* Measured and not landed: a multi-row INSERT (8 or 32 rows a statement, the rows' tuples
+  flattened in Python) instead of executemany: 25.4-29.1 us an event against 20.4-20.6, slower;
+  deflate level 3 / 2 / 1 instead of 6: 4.9-5.1 / 4.6-5.0 / 4.9-5.0 us against 5.3-5.9, 32.4 /
+  33.0 / 34.3 bytes against 32.2 (under 1 us); a bigger page cache: it is 64 MiB already. No
+  single part but the secondary indexes (~10 us of the writer's ~45) comes near the ~17 us a
+  line the target needs on each side, and those serve the ad-hoc --where / --top searches that
+  ecs.INDEXED names (detection reads by seq): whether to keep all three, or build them after a
+  bulk load, is a decision about search speed, not one this benchmark can take.
 """
 
 from __future__ import annotations
