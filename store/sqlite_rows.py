@@ -108,17 +108,18 @@ def _message_parts(original: str | None, message: str) -> tuple[int | None, int 
     return None, None, message
 
 
-def _document(fields: dict[str, Any]) -> bytes:
+def _document(fields: dict[str, Any], *, floatless: bool = False) -> bytes:
     """The remaining fields' JSON as UTF-8: orjson's (the json module's text, a few times
     faster), else json's where orjson would differ: an integer beyond 64 bits or a key that is
     not text (refused), NaN or infinity (written as null; a null is rare enough here to look
-    again). A lone surrogate (coercion replaces them) raises UnicodeEncodeError, a ValueError:
-    the event is refused, not the batch."""
+    again, unless ``floatless``: no value is a float, as on a row plan's path). A lone surrogate
+    (coercion replaces them) raises UnicodeEncodeError, a ValueError: the event is refused, not
+    the batch."""
     try:
         text = orjson.dumps(fields)
     except orjson.JSONEncodeError:
         return _dumps(fields).encode("utf-8")
-    return _dumps(fields).encode("utf-8") if b"null" in text else text
+    return _dumps(fields).encode("utf-8") if not floatless and b"null" in text else text
 
 
 #: (place among the HOT columns, HOT field).
@@ -221,10 +222,10 @@ class _RowPlan:
     """How the events of one shape become rows when coercion leaves them unchanged (see
     :func:`row_of`): the same columns, remaining fields and order as split_fields gives."""
 
-    __slots__ = ("hot", "lists", "mask", "message", "names", "original", "rest", "unchanged")
+    __slots__ = ("floatless", "hot", "lists", "mask", "message", "names", "original", "rest", "unchanged")
 
     def __init__(self, unchanged: Callable[[Sequence[Mapping[str, Any]]], bool], *, original: bool, message: bool,
-                 hot: tuple[str, ...], mask: int, rest: tuple[str, ...], lists: str) -> None:
+                 hot: tuple[str, ...], mask: int, rest: tuple[str, ...], lists: str, floatless: bool) -> None:
         self.unchanged = unchanged
         self.original, self.message = original, message
         self.hot = values_at(hot)
@@ -233,6 +234,8 @@ class _RowPlan:
         #: The remaining fields' names, event.ingested last (split_fields' shape).
         self.names = (*rest, _INGESTED)
         self.lists = lists
+        #: No remaining field is a float: orjson's text needs no second look (see _document).
+        self.floatless = floatless
 
     @classmethod
     def make(cls, names: tuple[str, ...], types: tuple[type, ...]) -> _RowPlan | None:
@@ -255,7 +258,8 @@ class _RowPlan:
         # list_names of the remaining fields: each list holds texts only (unchanged_all_check)
         listed = [name for name in rest if kinds[name] is list and name not in ARRAYS]
         return cls(unchanged, original="event.original" in kinds, message="message" in kinds, hot=hot, mask=mask,
-                   rest=rest, lists="|" + "|".join(listed) + "|" if listed else "")
+                   rest=rest, lists="|" + "|".join(listed) + "|" if listed else "",
+                   floatless=all(kinds[name] is not float for name in rest))
 
     def row(self, event: Unstored, ingested: str) -> Prepared:
         """The row of an event of this shape that coercion leaves unchanged."""
@@ -268,7 +272,7 @@ class _RowPlan:
         fields = dict(zip(self.names, (*self.rest(given), ingested), strict=True))
         return (id_key(clean_text(event_id)), ts, clean_text(dataset),
                 (original, message_at, message_len, message_text, self.lists), self.mask, self.hot(given),
-                _document(fields), self.names)
+                _document(fields, floatless=self.floatless), self.names)
 
 
 _INGESTED: Final = "event.ingested"

@@ -134,6 +134,29 @@ def test_a_chunk_is_checked_once_a_shape(tmp_path: Path) -> None:
     # chunk 2: one a shape
     assert len(calls) == 1 + 625 + 1 + 2
 
+
+def test_a_planned_row_is_encoded_once_when_a_text_says_null(monkeypatch: Any) -> None:
+    # On a plan's path no remaining value is a float unless the shape says so: orjson's text is
+    # json's, and a "null" inside a text (a user named null, a message that quotes one) is no
+    # NaN. The old code encoded such a row twice, the second time with the json module (a look
+    # for b"null" after every orjson text, 0.65 us an event, issue 11). A float under a field
+    # the ECS table does not list still gets json's NaN.
+    def second_encoding(value: object) -> str:
+        raise AssertionError(f"encoded again with the json module: {value!r}")
+
+    monkeypatch.setattr(sqlite_rows, "_dumps", second_encoding)
+    fields = {**ORDINARY, "related.user": ["null"], "custom.note": "null"}
+    event: Unstored = ("0123456789abcdef0123456789abcdef", 1_772_625_600_000_000, "linux.auth", fields)
+    row = row_of(event, INGESTED)
+    assert sqlite_rows._PLANS[(tuple(fields), tuple(map(type, fields.values())))] is not None
+    assert b'"custom.note":"null"' in row[6]
+    monkeypatch.undo()
+    with_nan = {**ORDINARY, "custom.ratio": float("nan")}
+    nan_event: Unstored = (*event[:3], with_nan)
+    assert b'"custom.ratio":NaN' in row_of(nan_event, INGESTED)[6]
+    assert row_of(nan_event, INGESTED) == split_row(coerce_parts(nan_event, INGESTED))
+
+
 def _stored_events() -> list[Event]:
     """Rows of every NULL pattern: message inside the original (message_len NULL), message not in
     it (message_text set), no remaining fields (codec and doc NULL), an id that is not hex (text)."""
