@@ -196,6 +196,10 @@ CPU figures below swing 10-20 % between runs at this load, component figures are
   with the json module when a text holds "null"): rows_of, best of 7 over 20,000 captured events,
   interleaved old / new at load 6-8: 14.5 / 14.3, 16.0 / 15.3, 13.6 / 12.3 us an event (-0.6 us
   expected, the scan's cost; within this load's noise, and far from the ~17 us the target needs).
+* 200,000 lines after 273e4e7 (P11i 1; 15:22, load 8.5-10.8): parse-only 17,920 lines/s, ingest
+  3,897 = 0.22x (wall, at this load); CPU 19 us/line parsing, 48 + 41 ingesting, 0.39x on two
+  free cores, 0.21x on one; first/last 1.25; the writer over the first / last 100,000 40 / 41 us;
+  store 77 MB = 3.49x. The same as before within the noise: the target stays MISSED.
 """
 
 from __future__ import annotations
