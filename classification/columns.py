@@ -13,7 +13,8 @@ check character backed      hit ratio >= 0.10 and >= 5 hits (or all, if fewer va
                             above chance among the distinct candidates (below: without
                             a name, 4 of 4 at least; with one, 2 of 2)
 shape only                  hit ratio >= 0.30; >= 0.10 when the name says so
-context only (names, ...)   the name says so and hit ratio >= 0.50
+context only (names, ...)   the name says so and hit ratio >= 0.50 (or a keyword in
+                            the value says so: 申请人黄伟芳, 联系人李四)
 ==========================  =========================================================
 
 A check character passes by chance in a share of the numbers of a recognizer's form
@@ -35,8 +36,9 @@ A name that says so with no value evidence (empty, hashed or encrypted columns) 
 ``suspected`` decision for review. Ambiguous abbreviations (xm 姓名/项目, dz 地址/电子,
 kh 卡号/客户, dh 电话/单号) are weak: they enable context-only recognizers but never tag alone.
 Among candidates the one with a passing check character wins, then the name match, then the
-higher ratio; the others stay as runners-up. Each decision carries a confidence and a reason a
-person can check.
+higher ratio, then the stricter validation (scanner.PRIORITY); the others stay as runners-up, and
+each of them, having passed its own bar, is a kind the column holds too (grading.column_kinds).
+Each decision carries a confidence and a reason a person can check.
 
 A field name can be data (a JSON object keyed by phone numbers, the first row of a CSV file without
 a header): names are shown masked like values, in the decision, its reason and everything built on
@@ -57,7 +59,7 @@ from typing import Final, Literal
 from govsoc.classification.invisible import visible
 from govsoc.classification.recognizer import Recognizer, masked_text
 from govsoc.classification.recognizers.identity import MINOR
-from govsoc.classification.scanner import Scanner
+from govsoc.classification.scanner import PRIORITY, Scanner
 from govsoc.classification.spreadsheet_values import as_written
 
 __all__ = ["ColumnSample", "ColumnDecision", "ColumnClassifier", "name_tokens", "SAMPLE_SIZE"]
@@ -236,33 +238,27 @@ class ColumnClassifier:
         values, scientific = as_written([v if v.isascii() or (seen := visible(v)) is None else seen[0]
                                          for v in sample.values if v][:self.sample_size])
         named = {**self.name_context(sample.field, sample.comment), **heading}
-        counts: Counter[str] = Counter()
-        minors: Counter[str] = Counter()
-        examples: dict[str, list[str]] = {}
-        for _, hits in self.scanner.scan_many(values, frozenset(named)):
-            for ident in {m.recognizer for m in hits if MINOR in m.reason}:
-                minors[ident] += 1
-            for ident in {m.recognizer for m in hits}:
-                counts[ident] += 1
-                shown = examples.setdefault(ident, [])
-                if len(shown) < EXAMPLES:
-                    shown.append(next(m.masked for m in hits if m.recognizer == ident))
+        counts, minors, examples = self._tally(values, named)
         n = len(values)
         against = self.name_against(sample.field, sample.comment)
         passing = [_Candidate(self.scanner.recognizers[i], c, named.get(i, "none"), examples[i])
                    for i, c in counts.items()
-                   if i not in against and _passes(self.scanner.recognizers[i], c, n, named.get(i, "none"))]
+                   if i not in against and _passes(self.scanner.recognizers[i], c, n, named.get(i, "inline"))]
         checks = self._checks(passing, values, named, against)
         by_chance = {i: e for i, e in checks.items() if not e.beyond_chance(named.get(i) == "strong")}
         lost = [e for i, e in by_chance.items() if named.get(i) == "strong" and e.lost_checks(n)]
         passing = [c for c in passing if c.rec.id not in by_chance]
         passing += [_Candidate(e.rec, e.lost_values, "strong", e.lost_examples, e) for e in lost]
         if passing:
-            passing.sort(key=lambda c: (c.rec.checksum, c.name == "strong", c.hits), reverse=True)
+            # ties go to the stricter validation (scanner.PRIORITY), then the id: the same column
+            # decides the same in every run (the hits' kinds come out of a set, in hash order)
+            passing.sort(key=lambda c: (c.rec.id,))
+            passing.sort(key=lambda c: (c.rec.checksum, c.name == "strong", c.hits, PRIORITY.get(c.rec.id, 0)),
+                         reverse=True)
             best = passing[0]
             runners = tuple((c.rec.id, round(c.hits / n, 3)) for c in passing[1:])
             tagged = self._tagged(sample, best, n, runners, checks.get(best.rec.id))
-            return replace(tagged, minors=minors[best.rec.id])
+            return replace(tagged, minors=max(minors[c.rec.id] for c in passing))
         strong = [i for i, how in named.items() if how == "strong"]
         chance = [i for i in strong if i in by_chance and by_chance[i].candidates]
         by_name = [i for i in strong if self.scanner.recognizers[i].BY_NAME and i not in against]
@@ -292,6 +288,23 @@ class ColumnClassifier:
                               + "".join(f"; {i} set aside: the name '{sample.field}' says the values are"
                                         " something else" for i in sorted(against) if counts[i]))
 
+    def _tally(self, values: Sequence[str], named: Mapping[str, str]) -> tuple[Counter[str], Counter[str],
+                                                                              dict[str, list[str]]]:
+        """Per recognizer: the values it hits, those of them whose holder is under 14, and a few
+        masked examples."""
+        counts: Counter[str] = Counter()
+        minors: Counter[str] = Counter()
+        examples: dict[str, list[str]] = {}
+        for _, hits in self.scanner.scan_many(values, frozenset(named)):
+            for ident in {m.recognizer for m in hits if MINOR in m.reason}:
+                minors[ident] += 1
+            for ident in {m.recognizer for m in hits}:
+                counts[ident] += 1
+                shown = examples.setdefault(ident, [])
+                if len(shown) < EXAMPLES:
+                    shown.append(next(m.masked for m in hits if m.recognizer == ident))
+        return counts, minors, examples
+
     def _checks(self, passing: list[_Candidate], values: Sequence[str], named: Mapping[str, str],
                 against: frozenset[str]) -> dict[str, _Checks]:
         """The candidates and hits (:class:`_Checks`) of each checksum recognizer that passed its
@@ -311,7 +324,8 @@ class ColumnClassifier:
             kind = "validated (check character)"
         elif rec.needs_context:
             confidence = 0.4 + 0.5 * ratio
-            kind = "matching, with the column name as context,"
+            kind = "matching, with the column name as context," if best.name != "none" else \
+                "matching, with a keyword in the value as context,"
         else:
             confidence = 0.5 + 0.4 * ratio
             kind = "matching"
@@ -350,6 +364,9 @@ def _says(words: Sequence[str], tokens: frozenset[str], joined: str) -> bool:
 
 
 def _passes(rec: Recognizer, hits: int, n: int, name: str) -> bool:
+    """Whether ``hits`` of ``n`` values reach the bar of ``rec`` (module docstring); ``name``: how
+    strongly the column's names say so, ``inline`` where they do not (a context-only recognizer's
+    hits then had a keyword in their value as context: 申请人黄伟芳, R15d-5)."""
     if n == 0 or hits == 0:
         return False
     ratio = hits / n
@@ -359,7 +376,7 @@ def _passes(rec: Recognizer, hits: int, n: int, name: str) -> bool:
         if name == "strong":
             return ratio >= STRONG_RATIO_NAMED
         return ratio >= STRONG_RATIO and hits >= min(MIN_HITS, n)
-    return ratio >= (SHAPE_RATIO_NAMED if name == "strong" else SHAPE_RATIO)
+    return ratio >= (SHAPE_RATIO_NAMED if name == "strong" else SHAPE_RATIO)  # weak, none, inline alike
 
 
 def binomial_tail(k: int, n: int, p: float) -> float:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Final
 from govsoc.classification.checksums import USCC_ALPHABET, luhn_ok, resident_id_check_char
 from govsoc.classification.cn_codes import PLATE_PROVINCES
 from govsoc.classification.columns import ColumnClassifier, ColumnSample
+from govsoc.classification.grading import column_kinds
 from govsoc.classification.scanner import Scanner
 
 if TYPE_CHECKING:
@@ -504,13 +505,17 @@ def chance_columns(seed: int = 15, rows: int = 500) -> list[tuple[ColumnSample, 
 def score_columns(classifier: ColumnClassifier,
                   columns: Sequence[tuple[ColumnSample, str | None]]) -> tuple[Score, dict[str, Score]]:
     """Micro-averaged column decisions, and per label (a tagged column of the wrong type counts as
-    a FP of the decided type and a FN of the label)."""
+    a FP of the decided type and a FN of the label). Every other kind a tagged column is found to
+    hold (grading.column_kinds: the runners-up, which grade it too) counts as a FP of that kind:
+    no column here holds two (R15d-5)."""
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
     fn: Counter[str] = Counter()
     for sample, label in columns:
         decided = classifier.decide(sample)
         got = decided.recognizer if decided.status == "tagged" else None
+        for other in column_kinds(decided)[1:] if got is not None else ():
+            fp[other] += other != label
         if got == label and label is not None:
             tp[label] += 1
             continue

@@ -31,7 +31,7 @@ from govsoc.core.errors import ConfigError
 from govsoc.core.yamlfile import load_yaml, locate_validation_error
 
 __all__ = ["LEVELS", "Scheme", "Grade", "TableGrade", "load_scheme", "grade_column", "grade_table", "rank",
-           "IDENTITY_DOCUMENTS", "PIPL_SENSITIVE", "tagged_recognizers",
+           "IDENTITY_DOCUMENTS", "PIPL_SENSITIVE", "tagged_recognizers", "column_kinds",
            "dataset_candidates"]
 
 Level = Literal["CORE", "IMPORTANT", "G4", "G3", "G2", "G1"]
@@ -110,10 +110,15 @@ class Grade:
 
     level: str
     label: str
+    #: the categories of :attr:`categories` joined (、), highest level first
     category: str
     pi_class: str
     pipl_sensitive: bool
     basis: str
+    #: every category the column's kinds fall in, highest level first
+    categories: tuple[str, ...] = ()
+    #: the recognizers the column holds (:func:`column_kinds`)
+    kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -129,18 +134,52 @@ class TableGrade:
     important_reason: str
 
 
+def column_kinds(decision: ColumnDecision) -> tuple[str, ...]:
+    """The recognizers a column holds: its decision's, then (a tagged column) its runners-up, each
+    of which passed the bar a winner passes in it (ColumnDecision.runners_up): a 情况说明 column of
+    ID number, mobile, address and bank card holds all four (R15d-5)."""
+    if decision.recognizer is None:
+        return ()
+    if decision.status != "tagged":
+        return (decision.recognizer,)
+    return tuple(dict.fromkeys((decision.recognizer, *(r for r, _ in decision.runners_up))))
+
+
 def tagged_recognizers(decisions: Sequence[ColumnDecision]) -> frozenset[str]:
-    """The recognizers of a table's tagged columns (what :func:`grade_column` judges a column beside)."""
-    return frozenset(d.recognizer for d in decisions if d.status == "tagged" and d.recognizer)
+    """The recognizers of a table's tagged columns, every kind of each (:func:`column_kinds`):
+    what :func:`grade_column` judges a column beside and the combinations see."""
+    return frozenset(k for d in decisions if d.status == "tagged" for k in column_kinds(d))
 
 
 def grade_column(decision: ColumnDecision, scheme: Scheme, beside: Collection[str] = ()) -> Grade | None:
     """The grade of a tagged (or suspected) column; None for columns holding nothing. ``beside``:
     the recognizers of the table's tagged columns (:func:`tagged_recognizers`): an identity
-    document beside a person's name is sensitive PI (:data:`IDENTITY_DOCUMENTS`)."""
-    if decision.recognizer is None:
+    document beside a person's name is sensitive PI (:data:`IDENTITY_DOCUMENTS`). A column holding
+    several kinds (:func:`column_kinds`) takes the highest level among them, every category and
+    the sensitivity of any (GB/T 43697-2024 就高从严, R15d-5)."""
+    kinds = [_kind_grade(k, scheme, beside) for k in column_kinds(decision)]
+    if not kinds:
         return None
-    cls = recognizers.get(decision.recognizer)
+    level = max((k.level for k in kinds), key=rank)
+    sensitive = any(k.pipl_sensitive for k in kinds)
+    basis = kinds[0].basis if len(kinds) == 1 else \
+        f"highest of {len(kinds)} kinds held (就高从严): " + "; ".join(f"[{k.basis}]" for k in kinds)
+    if decision.minors:
+        # PIPL art. 28: all personal information of a child under 14 is sensitive
+        sensitive, level = True, max(level, "G4", key=rank)
+        basis += f"; {decision.minors} of {decision.sampled} sampled holders are under 14"
+    if sensitive:
+        basis += "; PIPL art. 28 sensitive personal information"
+    categories = tuple(dict.fromkeys(k.category for k in sorted(kinds, key=lambda k: rank(k.level), reverse=True)))
+    pi_class = next((c for c in ("sensitive", "general") if any(k.pi_class == c for k in kinds)), kinds[0].pi_class)
+    return Grade(level=level, label=scheme.label(level), category="、".join(categories), categories=categories,
+                 kinds=tuple(k.kinds[0] for k in kinds), pi_class=pi_class, pipl_sensitive=sensitive, basis=basis)
+
+
+def _kind_grade(ident: str, scheme: Scheme, beside: Collection[str]) -> Grade:
+    """The grade one recognizer gives a column: its level (the scheme's override), category and
+    sensitivity (an identity document beside a person's name)."""
+    cls = recognizers.get(ident)
     override = scheme.overrides.get(cls.id)
     level = override.level if override and override.level else cls.level
     category = override.category if override and override.category else cls.category
@@ -151,14 +190,8 @@ def grade_column(decision: ColumnDecision, scheme: Scheme, beside: Collection[st
         sensitive = True
         basis += ("; beside a person's name in the table: GB/T 35273-2020 Annex B 个人身份信息 "
                   "(an ID number alone is not sensitive, GB/T 45574-2025)")
-    if decision.minors:
-        # PIPL art. 28: all personal information of a child under 14 is sensitive
-        sensitive, level = True, max(level, "G4", key=rank)
-        basis += f"; {decision.minors} of {decision.sampled} sampled holders are under 14"
-    if sensitive:
-        basis += "; PIPL art. 28 sensitive personal information"
-    return Grade(level=level, label=scheme.label(level), category=category, pi_class=cls.pi_class,
-                 pipl_sensitive=sensitive, basis=basis)
+    return Grade(level=level, label=scheme.label(level), category=category, categories=(category,), kinds=(ident,),
+                 pi_class=cls.pi_class, pipl_sensitive=sensitive, basis=basis)
 
 
 def grade_table(dataset: str, decisions: Sequence[ColumnDecision], scheme: Scheme,
@@ -194,7 +227,7 @@ def _rolled(dataset: str, decisions: Sequence[ColumnDecision], scheme: Scheme, r
                           important_candidate=False, important_reason="")
     top_decision, top = max(graded, key=lambda x: rank(x[1].level))
     level, basis = top.level, f"highest column {top_decision.field}: {top.label}"
-    present = {d.recognizer for d, _ in graded}
+    present = {k for _, g in graded for k in g.kinds}
     minors = [d.field for d, _ in graded if d.minors]
     if minors and rank("G4") > rank(level):
         level, basis = "G4", f"holders under 14 in {', '.join(minors)}: all their PI is sensitive (PIPL art. 28)"

@@ -73,6 +73,11 @@ class FieldRecord:
     mask_rule: str
     #: auto until a person confirms or overrides the decision (reference §9)
     review: str = "auto"
+    #: every recognizer the field holds, the decided one first (grading.column_kinds, R15d-5);
+    #: ``entity`` and ``category`` name them all
+    kinds: tuple[str, ...] = ()
+    #: every category of those, highest level first
+    categories: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -172,7 +177,9 @@ def _field(table: TableSample, d: ColumnDecision, scheme: Scheme, beside: frozen
     return FieldRecord(dataset=shown(table.dataset), table=shown(table.table), field=d.field,
                        comment=mask_free_text(d.comment),
                        status=d.status,
-                       recognizer=d.recognizer, entity=d.entity, category=grade.category if grade else "",
+                       recognizer=d.recognizer, entity=_entities(grade.kinds) if grade else d.entity,
+                       category=grade.category if grade else "",
+                       kinds=grade.kinds if grade else (), categories=grade.categories if grade else (),
                        pi_class=grade.pi_class if grade else "none",
                        pipl_sensitive=grade.pipl_sensitive if grade else False,
                        level=grade.level if grade else "G1", level_label=grade.label if grade else scheme.label("G1"),
@@ -180,6 +187,11 @@ def _field(table: TableSample, d: ColumnDecision, scheme: Scheme, beside: frozen
                        confidence=d.confidence, reason=d.reason, masked_examples=d.masked_examples, sampled=d.sampled,
                        hits=d.hits, hit_ratio=d.hit_ratio, runners_up=d.runners_up,
                        mask_rule=recognizers.get(d.recognizer).mask_rule if d.recognizer else "")
+
+
+def _entities(kinds: tuple[str, ...]) -> str:
+    """What the kinds held are called, joined (、): 居民身份证号 resident ID number、银行卡号 ..."""
+    return "、".join(recognizers.get(k).entity for k in kinds)
 
 
 def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Scheme, sample_size: int,
@@ -219,7 +231,8 @@ def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Schem
 def _datasets(records: list[TableRecord], scheme: Scheme) -> list[TableRecord]:
     """The tables of a dataset split over files, sheets or tables flagged for 重要数据 review
     together (grading.dataset_candidates), each table's own reason kept before the dataset's."""
-    sensitive = [(t.table, t.rows, {f.category for f in t.fields if f.status == "tagged" and f.pipl_sensitive})
+    sensitive = [(t.table, t.rows, {c for f in t.fields if f.status == "tagged" and f.pipl_sensitive
+                                    for c in f.categories or (f.category,)})
                  for t in records]
     flagged = dataset_candidates(sensitive, scheme)
     return [replace(t, important_candidate=True, important_reason="; ".join(filter(None, (

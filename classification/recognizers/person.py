@@ -15,6 +15,13 @@ __all__ = ["PersonNameRecognizer", "BirthDateRecognizer"]
 _HAN = r"[\u4e00-\u9fa5]"
 
 
+def _after_heading(headings: tuple[str, ...]) -> str:
+    """Two to four Chinese characters right after one of the Chinese ``headings`` (a look-behind
+    each: Python's are of fixed width), none after them."""
+    behind = "|".join(f"(?<={h})" for h in sorted((h for h in headings if not h.isascii()), key=len, reverse=True))
+    return f"(?:{behind}){_HAN}{{2,4}}(?!{_HAN})"
+
+
 @register("cn_person_name")
 class PersonNameRecognizer(Recognizer):
     """中文姓名: a known surname (single or compound) + one or two given-name characters, or a
@@ -29,10 +36,6 @@ class PersonNameRecognizer(Recognizer):
     FLAGS = 0
     STRIP = ""
     TRIGGER = _HAN
-    PATTERNS = (
-        Pattern("surname + given name", f"(?<!{_HAN}){_HAN}{{2,4}}(?!{_HAN})", 0.4, context_only=True),
-        Pattern("minority name", f"(?<!{_HAN}){_HAN}{{1,6}}[·•]{_HAN}{{1,8}}(?!{_HAN})", 0.4, context_only=True),
-    )
     #: the headings of registers and forms whose column holds a person's name (户籍, 低保, 快递, 工商):
     #: the person the row is about or who acted for it (R15c-17)
     CONTEXT = ("xingming", "name", "real_name", "realname", "full_name", "姓名", "名字", "联系人", "法定代表人",
@@ -40,6 +43,13 @@ class PersonNameRecognizer(Recognizer):
                "委托人", "受托人", "投保人", "被保险人", "受益人", "当事人", "举报人", "投诉人", "承办人",
                "填报人", "审核人", "联系人员", "持卡人", "开户人", "缴费人", "就诊人", "入住人",
                "收款人", "付款人", "汇款人", "领款人")
+    PATTERNS = (
+        Pattern("surname + given name", f"(?<!{_HAN}){_HAN}{{2,4}}(?!{_HAN})", 0.4, context_only=True),
+        Pattern("minority name", f"(?<!{_HAN}){_HAN}{{1,6}}[·•]{_HAN}{{1,8}}(?!{_HAN})", 0.4, context_only=True),
+        # a heading written into the text with its value glued on, as 情况说明 and 备注 are written
+        # (申请人黄伟芳，身份证号…, 联系人李四13812345678): the name is the run right after it (R15d-5)
+        Pattern("surname + given name after its heading", _after_heading(CONTEXT), 0.4, context_only=True),
+    )
     WEAK_CONTEXT = ("xm",)
 
     def validate(self, candidate: str) -> str | None:
