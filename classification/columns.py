@@ -57,7 +57,7 @@ from dataclasses import dataclass, field, replace
 from typing import Final, Literal
 
 from govsoc.classification.invisible import visible
-from govsoc.classification.recognizer import Recognizer, masked_text
+from govsoc.classification.recognizer import Match, Recognizer, masked_text, normalize
 from govsoc.classification.recognizers.identity import MINOR
 from govsoc.classification.scanner import PRIORITY, Scanner
 from govsoc.classification.spreadsheet_values import as_written
@@ -65,6 +65,8 @@ from govsoc.classification.spreadsheet_values import as_written
 __all__ = ["ColumnSample", "ColumnDecision", "ColumnClassifier", "name_tokens", "SAMPLE_SIZE"]
 
 SAMPLE_SIZE: Final = 1000
+#: The recognizer whose numbers other kinds may be (a 社会保障号码 is one): R15d-29.
+_RESIDENT_ID: Final = "cn_resident_id"
 #: Path separators of a field name (JSON paths): each segment is scanned alone.
 _SEGMENTS: Final = re.compile(r"(\.|\[\])")
 STRONG_RATIO: Final = 0.10
@@ -291,11 +293,16 @@ class ColumnClassifier:
     def _tally(self, values: Sequence[str], named: Mapping[str, str]) -> tuple[Counter[str], Counter[str],
                                                                               dict[str, list[str]]]:
         """Per recognizer: the values it hits, those of them whose holder is under 14, and a few
-        masked examples."""
+        masked examples. A hit of another kind whose number validates as a resident ID number (a
+        社会保障号码 is the 公民身份号码, Social Insurance Law art. 58; a 医保号 often is) counts for
+        cn_resident_id as well: the value is one, whatever its column calls it (R15d-29)."""
         counts: Counter[str] = Counter()
         minors: Counter[str] = Counter()
         examples: dict[str, list[str]] = {}
-        for _, hits in self.scanner.scan_many(values, frozenset(named)):
+        resident = self.scanner.recognizers.get(_RESIDENT_ID)
+        for index, hits in self.scanner.scan_many(values, frozenset(named)):
+            if resident is not None and all(m.recognizer != _RESIDENT_ID for m in hits):
+                hits = [*hits, *_as_resident_id(resident, values[index], hits)]
             for ident in {m.recognizer for m in hits if MINOR in m.reason}:
                 minors[ident] += 1
             for ident in {m.recognizer for m in hits}:
@@ -348,6 +355,18 @@ class ColumnClassifier:
     def decide_all(self, samples: Iterable[ColumnSample]) -> list[ColumnDecision]:
         """Decisions for many columns, in order."""
         return [self.decide(s) for s in samples]
+
+
+def _as_resident_id(resident: Recognizer, value: str, hits: Sequence[Match]) -> list[Match]:
+    """The first hit in ``value`` whose number is a valid resident ID number, as ``resident``'s."""
+    text = value if value.isascii() else normalize(value)
+    for m in hits:
+        number = text[m.start:m.end].replace(" ", "").replace("-", "").upper()
+        if len(number) == 18 and number[:17].isdigit():
+            why = resident.validate(number)
+            if why is not None:
+                return [replace(m, recognizer=resident.id, masked=resident.mask(number), reason=why)]
+    return []
 
 
 def _says(words: Sequence[str], tokens: frozenset[str], joined: str) -> bool:
