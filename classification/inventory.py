@@ -144,7 +144,8 @@ class Inventory:
                 "sample_size": self.sample_size, "recognizers": list(self.recognizers), "summary": self.summary(),
                 "tables": [_plain(asdict(t)) for t in self.tables],
                 "skipped": [{"path": s.location.path, "line": s.location.line, "column": s.location.column,
-                             "field": s.location.field, "reason": s.reason} for s in self.skipped]}
+                             "field": s.location.field, "reason": s.reason, **({"note": True} if s.note else {})}
+                            for s in self.skipped]}
 
     def section(self) -> ReportSection:
         """The 数据分类分级清单 section: one row per field that holds something (masked examples only)."""

@@ -139,7 +139,8 @@ def inventory_section(inventory_json: Mapping[str, Any], lang: str = "zh", maske
             Finding(level="medium", title=w("important_title").format(table=shown(str(t.get("table", "")))),
                     text=shown(str(t.get("important_reason", ""))), advice=w("important_advice"),
                     reference="GB/T 43697-2024") for t in important)))
-    skipped = list(inventory_json.get("skipped") or [])
+    # notes (a delimiter other than the suffix's, a bound on columns) left nothing unclassified
+    skipped = [s for s in inventory_json.get("skipped") or [] if not s.get("note")]
     if skipped:
         blocks.append(Table(caption=w("skipped_list"), columns=(w("where"), w("field"), w("why")),
                             rows=tuple((_where(s, shown), shown(str(s.get("field") or "")), str(s.get("reason", "")))

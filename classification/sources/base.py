@@ -57,10 +57,13 @@ def _encodes(text: str) -> bool:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Skipped:
     """A part of a source left unclassified (a cell over the size limit, a line that is not JSON,
-    a file that cannot be read): where it is and why. Bulk work reports these and goes on."""
+    a file that cannot be read): where it is and why. Bulk work reports these and goes on.
+    ``note``: nothing was left out, only something said of the source (a delimiter other than its
+    suffix's, a bound on its columns): listed with the skips, never counted among them."""
 
     location: Location
     reason: str
+    note: bool = False
 
     def __str__(self) -> str:
         return f"{self.location}: {self.reason}"

@@ -56,6 +56,7 @@ from govsoc.classification.sources.layout import HEAD_ROWS, Width, split_head
 from govsoc.classification.sources.long_records import field_index, over_limit, skip_record
 from govsoc.classification.sources.sampling import SEED, reservoir
 from govsoc.classification.sources.skips import LISTED, MAX_CELL, Skips, scanner
+from govsoc.classification.sources.wide_rows import WideRows, bounded
 from govsoc.core.errors import ConfigError, GovsocError, Location
 
 __all__ = ["FileSource", "SUFFIXES", "LEFT_OUT", "flatten", "reservoir", "record_columns", "MAX_CELL", "READ_LIMIT",
@@ -111,6 +112,20 @@ def _columns(dataset: str, header: list[str], rows: list[list[str]], total: int,
     return tuple(ColumnSample(dataset=dataset, field=named(name, renamed) or f"column_{i + 1}", rows=total,
                               values=[r[i].strip() for r in rows if i < len(r) and r[i] and r[i].strip()])
                  for i, name in enumerate(header))
+
+
+def _delimited_columns(dataset: str, names: list[str], rows: list[list[str]], total: int, *, named: int,
+                       wide: WideRows, skips: Skips) -> tuple[ColumnSample, ...]:
+    """The columns of a delimited table within its bound, the field past it, the list rows' field
+    (sources/wide_rows.py); the bound and the list rows noted in ``skips``."""
+    names, past, why = bounded(dataset, names, rows, total, named=named, size=wide.size)
+    extra = tuple(c for c in (past, wide.column(dataset)) if c is not None)
+    if why:
+        skips.note(why)
+    listed = wide.note()
+    if listed:
+        skips.note(listed, line=wide.first)
+    return _columns(dataset, names, rows, total) + extra
 
 
 class FileSource:
@@ -194,14 +209,17 @@ class FileSource:
             names: list[str] = []  # filled once the header is known: skip reports name the column
             width = Width()
             held: list[tuple[int, int, str]] = []
-            rows_read = _rows(_Reading(reader, text, tally), names, skips, width, held)
+            wide = WideRows(self.sample)
+            rows_read = _rows(_Reading(reader, text, tally, wide), names, skips, width, held)
             head, lines = [], []
             for row in islice(rows_read, HEAD_ROWS):
                 head.append(row)
                 lines.append(width.last)
+            head, lines = wide.split_head(head, lines)
             header, data, headed = split_head(head, lines, has_value=_has_value, width=width, skips=skips,
                                                 names_column=_names_column)
             names.extend(header)
+            wide.know(len(header))
             for line, index, reason in held:
                 _too_long(skips, names, line, index, reason)
             body = Body(path=path, encoding=encoding, errors=errors, delimiter=delimiter, header=header, skips=skips,
@@ -213,9 +231,10 @@ class FileSource:
         wider = width.reason(headed=headed)
         if wider:
             skips.add(wider, line=width.first)
-        return TableSample(dataset=str(path), table=path.name, rows=total,
-                           columns=_columns(str(path), width.names(header), rows, total), skipped=tuple(skips.listed),
-                           skipped_count=skips.count)
+        columns = _delimited_columns(str(path), width.names(header), rows, total, named=len(header) if headed else 0,
+                                     wide=wide, skips=skips)
+        return TableSample(dataset=str(path), table=path.name, rows=total + wide.seen, columns=columns,
+                           skipped=tuple(skips.listed), skipped_count=skips.count)
 
     def _csv(self, path: Path) -> Iterator[TableSample]:
         return self._delimited(path, ",")
@@ -315,6 +334,7 @@ class _Reading:
     reader: Any
     lines: Iterator[str]
     tally: Tally
+    wide: WideRows
 
 
 def _rows(reading: _Reading, header: list[str], skips: Skips, width: Width,
@@ -347,6 +367,9 @@ def _rows(reading: _Reading, header: list[str], skips: Skips, width: Width,
                           header, skips, width, held)
                     row[i] = ""
         if len(row) > width.header:
+            if len(row) > reading.wide.limit:
+                reading.wide.take(row, line)  # a list pasted into a row (sources/wide_rows.py)
+                continue
             width.note(row, line)
         width.last = line
         yield row

@@ -41,6 +41,12 @@ class Skips:
             self.listed.append(Skipped(location=Location(path=self.path, line=line, column=column, field=shown),
                                        reason=reason))
 
+    def note(self, reason: str, *, line: int | None = None) -> None:
+        """List what is said of the file while nothing is left out (a delimiter other than its
+        suffix's, title rows, a bound): listed like a skip, not counted as one (R15d-26)."""
+        if len(self.listed) < LISTED:
+            self.listed.append(Skipped(location=Location(path=self.path, line=line), reason=reason, note=True))
+
     def renamed(self, names: list[str]) -> None:
         """Count each name printable_name escaped (base.named)."""
         for name in names:

@@ -72,10 +72,10 @@ def classify(app: AppContext, target: str, output: Path | None, scheme: str, sam
                 cells = (f.field, f.status, f.entity, f.level_label, f"{f.confidence:.2f}", " ".join(f.masked_examples))
                 click.echo("  " + "\t".join(_shown(c) for c in cells))
     for skipped in inventory.skipped:
-        click.echo(f"govsoc: skipped {_shown(str(skipped))}", err=True)
-    if inventory.skipped_count > len(inventory.skipped):
-        click.echo(f"govsoc: skipped {inventory.skipped_count - len(inventory.skipped)} more (counted, not listed)",
-                   err=True)
+        click.echo(f"govsoc: {'note' if skipped.note else 'skipped'} {_shown(str(skipped))}", err=True)
+    listed = sum(not s.note for s in inventory.skipped)  # notes are listed, never counted
+    if inventory.skipped_count > listed:
+        click.echo(f"govsoc: skipped {inventory.skipped_count - listed} more (counted, not listed)", err=True)
     summary = inventory.summary()
     click.echo(f"{summary['tables']} tables, {summary['fields']} fields: {summary['tagged']} tagged, "
                f"{summary['suspected']} suspected, {inventory.skipped_count} skipped, "
