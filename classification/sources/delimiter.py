@@ -42,18 +42,20 @@ def sniffed(text: TextIO, expected: str, names_column: Callable[[str], bool] = l
     text.seek(start)
     if not head:
         return None
-    cut = head if len(head) < HEAD else head[:max(head.rfind("\n"), 0)]  # whole lines only
-    first = next(csv.reader(io.StringIO(cut), delimiter=expected), [])
+    # whole lines only, ended by LF, CRLF or a lone CR (Excel for Mac: R15d-28), as the file is read
+    cut = head if len(head) < HEAD else head[:max(head.rfind("\n"), head.rfind("\r"), 0)]
+    first = next(csv.reader(io.StringIO(cut, newline=""), delimiter=expected), [])
     if len(first) != 1:
         return None
     try:
-        found = csv.Sniffer().sniff(cut, delimiters=CANDIDATES).delimiter
+        # the Sniffer splits on LF alone
+        found = csv.Sniffer().sniff(cut.replace("\r\n", "\n").replace("\r", "\n"), delimiters=CANDIDATES).delimiter
     except csv.Error:  # no candidate is consistent over the head: one column after all
         return None
     if found == expected:
         return None
     try:
-        first, *later = islice(csv.reader(io.StringIO(cut), delimiter=found), HEAD_ROWS)
+        first, *later = islice(csv.reader(io.StringIO(cut, newline=""), delimiter=found), HEAD_ROWS)
     except csv.Error:  # not delimited text after all (a bare CR in binary): the reader reports it
         return None
     if len(first) < 2 and not any(len(row) > 1 and any(map(names_column, row)) for row in later):

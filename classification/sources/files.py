@@ -27,15 +27,13 @@ from __future__ import annotations
 
 import csv
 import re
-import sys
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 from govsoc.classification.columns import ColumnClassifier, ColumnSample
 from govsoc.classification.sources.base import Skipped, TableSample, named
@@ -49,11 +47,12 @@ from govsoc.classification.sources.charset import (
     open_text,
     tallied,
 )
+from govsoc.classification.sources.compressed import refuse_compressed
 from govsoc.classification.sources.delimiter import sniffed
 from govsoc.classification.sources.footers import Footers
 from govsoc.classification.sources.json_records import flatten, json_document, json_lines, record_columns
 from govsoc.classification.sources.layout import HEAD_ROWS, Width, split_head
-from govsoc.classification.sources.long_records import field_index, over_limit, skip_record
+from govsoc.classification.sources.records import READ_LIMIT, Reading, records, too_long
 from govsoc.classification.sources.sampling import SEED, reservoir
 from govsoc.classification.sources.skips import LISTED, MAX_CELL, Skips, scanner
 from govsoc.classification.sources.wide_rows import WideRows, bounded
@@ -78,8 +77,8 @@ LEFT_OUT: Final = {
     ".accdb": "export each table to .csv",
 }
 OTHER: Final = "not a table format read here (" + ", ".join(sorted(SUFFIXES)) + ")"
-#: Longest field the CSV reader accepts at all (memory bound for an unclosed quote).
-READ_LIMIT: Final = 16 * 1024 * 1024
+#: Readers of text, which a compressed file under their suffix would give bytes (sources/compressed.py).
+_TEXT: Final = frozenset({"csv", "tsv", "jsonl", "json"})
 
 
 def _has_value(cell: str) -> bool:
@@ -163,6 +162,8 @@ class FileSource:
         for path in self._files():
             kind = SUFFIXES[path.suffix.lower()]
             try:
+                if kind in _TEXT:
+                    refuse_compressed(path)
                 yield from getattr(self, f"_{kind}")(path)
             except (OSError, ValueError, csv.Error, GovsocError) as e:
                 if self.path.is_file():
@@ -210,7 +211,7 @@ class FileSource:
             width = Width()
             held: list[tuple[int, int, str]] = []
             wide = WideRows(self.sample)
-            rows_read = _rows(_Reading(reader, text, tally, wide), names, skips, width, held)
+            rows_read = records(Reading(reader, text, tally, wide), names, skips, width, held)
             head, lines = [], []
             for row in islice(rows_read, HEAD_ROWS):
                 head.append(row)
@@ -221,7 +222,7 @@ class FileSource:
             names.extend(header)
             wide.know(len(header))
             for line, index, reason in held:
-                _too_long(skips, names, line, index, reason)
+                too_long(skips, names, line, index, reason)
             body = Body(path=path, encoding=encoding, errors=errors, delimiter=delimiter, header=header, skips=skips,
                         tally=tally, width=width)
             rows, total = reservoir(body.rows(data, lines[len(lines) - len(data):], rows_read), self.sample)
@@ -325,69 +326,6 @@ def _table_count(path: Path) -> int:
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, GovsocError):
         return 1  # tables() reports it as one unreadable table
     return 1
-
-
-@dataclass(frozen=True, slots=True)
-class _Reading:
-    """A delimited file being read: the csv reader, the lines it reads, their tally."""
-
-    reader: Any
-    lines: Iterator[str]
-    tally: Tally
-    wide: WideRows
-
-
-def _rows(reading: _Reading, header: list[str], skips: Skips, width: Width,
-          held: list[tuple[int, int, str]]) -> Iterator[list[str]]:
-    """The reader's rows with cells over MAX_CELL blanked (each reported at the line its record
-    starts on, by its column's name: while the header is not known yet, the first rows', as (line,
-    column index, reason), are ``held`` for _too_long); a record with a field past READ_LIMIT is
-    reported and left out (sources/long_records.py), an unclosed quote ends the file there.
-    A row longer than the header is noted in ``width``."""
-    tally = reading.tally
-    while True:
-        line, tally.fresh = tally.next_line(), True
-        try:
-            row = next(reading.reader)
-        except StopIteration:
-            return
-        except csv.Error as e:
-            spans = tally.head is not tally.last  # the record began on an earlier line
-            if not over_limit(e) or not skip_record(reading.lines, tally.last, open_before=spans):
-                skips.add(f"{e}: the rest of the file is not read (an unclosed quote?)", line=line)
-                return
-            index = field_index(tally.head, reading.reader.dialect.delimiter, READ_LIMIT)
-            _long(line, index, f"field over {READ_LIMIT >> 20} MiB (the reader's limit): the record is not read",
-                  header, skips, width, held)
-            continue
-        if row and max(map(len, row)) > MAX_CELL:
-            for i, cell in enumerate(row):
-                if len(cell) > MAX_CELL:
-                    _long(line, i, f"cell of {len(cell):,} characters (over {MAX_CELL // 1024} KiB): not classified",
-                          header, skips, width, held)
-                    row[i] = ""
-        if len(row) > width.header:
-            if len(row) > reading.wide.limit:
-                reading.wide.take(row, line)  # a list pasted into a row (sources/wide_rows.py)
-                continue
-            width.note(row, line)
-        width.last = line
-        yield row
-
-
-def _long(line: int, index: int, reason: str, header: list[str], skips: Skips, width: Width,
-          held: list[tuple[int, int, str]]) -> None:
-    """Report the ``index``-th cell of the record on ``line`` as too long (held while the header is not known)."""
-    if width.header == sys.maxsize:
-        held.append((line, index, reason))
-    else:
-        _too_long(skips, header, line, index, reason)
-
-
-def _too_long(skips: Skips, header: list[str], line: int, index: int, reason: str) -> None:
-    # named as the inventory names the column: an unnamed one, or one past the header, column_N
-    name = header[index] if index < len(header) else ""
-    skips.add(reason, line=line, column=index + 1, name=named(name, None) or f"column_{index + 1}")
 
 
 def _noted(rows: Iterator[list[str]], width: Width) -> Iterator[list[str]]:

@@ -124,8 +124,8 @@ FOUND = {"姓名": "cn_person_name", "身份证号码": "cn_resident_id", "联�
     # a title, then who filled it in and when (two cells of four), then the header
     ([["某县2024年低保对象花名册"], ["填报单位：某县民政局", "", "填报日期：2024年1月31日", ""]],
      "lines 1-2 above the header (line 3)"),
-    # a blank line before the title
-    ([[], ["低保对象花名册"]], "lines 1-2 above the header (line 3)"),
+    # a blank line before the title: no row (R15d-28), the title alone above the header
+    ([[], ["低保对象花名册"]], "line 2 above the header (line 3)"),
     ([], None),  # the first row is the header: nothing above it, nothing said
 ])
 def test_csv_title_rows_above_the_header(tmp_path: Path, above: list[list[str]], reason: str | None) -> None:
@@ -136,7 +136,7 @@ def test_csv_title_rows_above_the_header(tmp_path: Path, above: list[list[str]],
     assert _tagged(inventory) == FOUND and inventory.tables[0].rows == 40
     assert inventory.tables[0].level == "G4"
     assert [(s.location.line, s.reason) for s in inventory.skipped] == (
-        [] if reason is None else [(1, f"{reason} read as a title: not classified")])
+        [] if reason is None else [(int(reason.split()[1].split("-")[0]), f"{reason} read as a title: not classified")])
 
 
 def test_xlsx_merged_title_row_above_the_header(tmp_path: Path) -> None:
