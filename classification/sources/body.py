@@ -96,7 +96,7 @@ class Body:
         if len(cells) == len(self.header) and cells[0] in self.heads and set(cells) == self.heads:
             moved = [cells.index(name.strip()) for name in self.header]
             self.order = None if moved == list(range(len(moved))) else moved
-            self.skips.add("the header again (files appended?): read as the header, not a record"
+            self.skips.note("the header again (files appended?): read as the header, not a record"
                            + ("; the records below it in its column order" if self.order else ""), line=line)
             return None
         if self.footers is not None and self.footers.left_out(row, line):
@@ -119,7 +119,7 @@ class Body:
             return  # one such record (a label, a stray byte's line) is read as it is
         what = (f"{self.narrow:,} record{'s' if self.narrow > 1 else ''} of one cell under the header's "
                 f"{len(self.header)} names (the first on this line)")
-        self.skips.add(f"{what}: split by {self.split!r}, the delimiter changes part-way (files appended?)"
+        self.skips.note(f"{what}: split by {self.split!r}, the delimiter changes part-way (files appended?)"
                        if self.split else f"{what}: not split; the delimiter changes part-way?", line=self.narrow_at)
 
     def _unclosed(self, last: list[str]) -> Iterator[list[str]]:

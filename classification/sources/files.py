@@ -198,12 +198,12 @@ class FileSource:
                         doubt: str | None = None) -> TableSample:
         skips = Skips(str(path))
         if doubt:
-            skips.add(doubt)
+            skips.note(doubt)
         tally = Tally()
         with open_text(path, encoding, errors) as f, _field_limit(READ_LIMIT):
             found = sniffed(f, delimiter, _names_column)
             if found:
-                skips.add(f"delimited by {found!r}, not {delimiter!r} as its suffix says: read with {found!r}")
+                skips.note(f"delimited by {found!r}, not {delimiter!r} as its suffix says: read with {found!r}")
                 delimiter = found
             text = tallied(f, tally)
             reader = csv.reader(text, delimiter=delimiter)
@@ -228,10 +228,10 @@ class FileSource:
             rows, total = reservoir(body.rows(data, lines[len(lines) - len(data):], rows_read), self.sample)
         replaced = tally.judge(path, encoding)
         if replaced:
-            skips.add(replaced, line=tally.first_bad)
+            skips.note(replaced, line=tally.first_bad)
         wider = width.reason(headed=headed)
         if wider:
-            skips.add(wider, line=width.first)
+            skips.note(wider, line=width.first)
         columns = _delimited_columns(str(path), width.names(header), rows, total, named=len(header) if headed else 0,
                                      wide=wide, skips=skips)
         return TableSample(dataset=str(path), table=path.name, rows=total + wide.seen, columns=columns,
@@ -278,7 +278,7 @@ class FileSource:
                 skips.renamed(renamed)
                 wider = width.reason(headed=headed, unit="row")
                 if wider:
-                    skips.add(f"sheet {title}: {wider}", line=width.first)
+                    skips.note(f"sheet {title}: {wider}", line=width.first)
                 yield TableSample(dataset=str(path), table=f"{path.name}:{title}", rows=total,
                                   columns=columns, skipped=tuple(skips.listed), skipped_count=skips.count)
         finally:

@@ -139,6 +139,9 @@ def json_lines(path: Path, sample: int, skips: Skips | None = None) -> TableSamp
                       line=number)
         else:
             records.append(fields)
+    # the records read (R15d-26): a line refused is no row; those of the lines a sample left out are
+    # not parsed, so a file over the sample counts its sampled lines' refusals only
+    total -= len(lines) - len(records)
     renamed: list[str] = []
     columns = record_columns(records, str(path), total, renamed, skips)
     skips.renamed(renamed)
@@ -159,7 +162,7 @@ def json_document(path: Path, sample: int) -> TableSample:
         second = _second_value_line(f)
     if second is not None:
         # mongoexport's default, many "export JSON" buttons: one value a line under .json (R15c-6)
-        skips.add("one JSON value a line (JSON lines, not one JSON text): read as JSON lines; "
+        skips.note("one JSON value a line (JSON lines, not one JSON text): read as JSON lines; "
                   "name the file .jsonl", line=second)
         return json_lines(path, sample, skips)
     try:
@@ -203,7 +206,7 @@ def _whole_rows(whole: Any, sample: int, skips: Skips) -> tuple[list[tuple[int, 
     found = envelope(whole)
     if found is None:
         return [(1, whole)], 1
-    skips.add(found.reason(), line=1)
+    skips.note(found.reason(), line=1)
     return reservoir(((1, record) for record in found.records), sample)
 
 
@@ -215,7 +218,7 @@ def _streamed_envelope(f: TextIO, path: Path, sample: int, skips: Skips) -> tupl
     if found.path is None:
         raise ConfigError(f"a JSON text over {JSON_LIMIT:,} characters holding no array of objects is not read",
                           location=Location(path=str(path)))
-    skips.add(envelope_reason(found.path, total, found.beside), line=1)
+    skips.note(envelope_reason(found.path, total, found.beside), line=1)
     return items, total
 
 

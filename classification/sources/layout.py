@@ -166,7 +166,7 @@ def split_head(head: list[list[str]], lines: list[int], *, has_value: Callable[[
         above = f"{unit} {lines[0]}" if first == 1 else f"{unit}s {lines[0]}-{lines[first - 1]}"
         rows = f"{unit} {lines[at]}" if first == at else f"{unit}s {lines[first]}-{lines[at]}"
         below = f"the header ({rows})" if headed else f"the data (no header row; {unit} {lines[at]} on)"
-        skips.add(f"{where}{above} above {below} read as a title: not classified", line=lines[0])
+        skips.note(f"{where}{above} above {below} read as a title: not classified", line=lines[0])
     width.header = len(header)
     for row, line in zip(data, lines[len(head) - len(data):], strict=True):
         if len(row) > width.header:

@@ -198,8 +198,8 @@ class SqlSource:
                     continue
                 read = self._column_values(conn, table, table.c[column["name"]])
                 notes = read.notes()
-                skipped.extend(Skipped(location=where, reason=note) for note in notes)
-                count += read.binary + read.long + (1 if read.recoded or read.replaced else 0)
+                skipped.extend(Skipped(location=where, reason=why, note=not left_out) for why, left_out in notes)
+                count += sum(left_out for _, left_out in notes)  # a column's values left out: one skip (R15d-26)
                 samples.append(ColumnSample(dataset=self.name, field=column["name"], table=name,
                                             comment=column.get("comment") or "", rows=rows,
                                             values=[v for v in read.values if v]))
@@ -320,22 +320,24 @@ class _Read:
             elif not isinstance(self.first, int) or rowid < self.first:
                 self.first = rowid  # the sample's order is a hash's: name the one nearest the top
 
-    def notes(self) -> list[str]:
-        """The reasons to list for this column (binary values left out; TEXT values not UTF-8)."""
+    def notes(self) -> list[tuple[str, bool]]:
+        """The reasons to list for this column, each with whether values were left out (values over
+        MAX_CELL, binary values: one skip each, however many values) or only said (TEXT values not
+        UTF-8, classified as read: a note)."""
         notes = []
         sampled = len(self.values) + self.binary + self.long
         if self.long:
-            notes.append(f"{self.long:,} of {sampled:,} sampled values are over {MAX_CELL // 1024} KiB (a blob, a "
-                         "base64 attachment): not classified")
+            notes.append((f"{self.long:,} of {sampled:,} sampled values are over {MAX_CELL // 1024} KiB (a blob, "
+                          "a base64 attachment): not classified", True))
         if self.binary:
-            notes.append(f"{self.binary:,} of {sampled:,} sampled values are binary, not text (UTF-8 or GB18030): "
-                         "not classified")
+            notes.append((f"{self.binary:,} of {sampled:,} sampled values are binary, not text (UTF-8 or GB18030): "
+                          "not classified", True))
         if self.recoded or self.replaced:
             where = f"rowid {self.first}" if isinstance(self.first, int) else str(self.first)
             how = [f"{self.recoded:,} read as GB18030"] if self.recoded else []
             how += [f"{self.replaced:,} with their undecodable bytes as U+FFFD"] if self.replaced else []
-            notes.append(f"{self.recoded + self.replaced:,} of {sampled:,} sampled TEXT values are not UTF-8 (the "
-                         f"first at {where}): {', '.join(how)}; classified so")
+            notes.append((f"{self.recoded + self.replaced:,} of {sampled:,} sampled TEXT values are not UTF-8 (the "
+                          f"first at {where}): {', '.join(how)}; classified so", False))
         return notes
 
 
