@@ -213,8 +213,6 @@ class Tally:
     chars: int = 0
     replaced: int = 0
     nul: int = 0
-    first_bad: int | None = None
-    bad_lines: int = 0
     lf: int = 0
     cr: int = 0
     non_ascii: bool = False
@@ -224,11 +222,27 @@ class Tally:
     head: str = ""
     fresh: bool = True
     _placed: int = 0  # replacements placed on a line: the decoder reads ahead of the lines
+    #: lines holding a bad character, and the first, counted both ways lines may end: by LF (CRLF)
+    #: and by a lone CR, until the file shows which (next_line): a lone CR in binary splits the
+    #: text, not the lines, and before the first LF it is not known to (R15d-31)
+    _bad: list[int] = field(default_factory=lambda: [0, 0])
+    _bad_first: list[int | None] = field(default_factory=lambda: [None, None])
+    _bad_at: list[int] = field(default_factory=lambda: [0, 0])
 
     @property
     def bad(self) -> int:
         """Bytes replaced and NULs."""
         return self.replaced + self.nul
+
+    @property
+    def bad_lines(self) -> int:
+        """Lines holding a byte replaced or a NUL, as next_line numbers lines."""
+        return self._bad[0 if self.lf else 1]
+
+    @property
+    def first_bad(self) -> int | None:
+        """The first of them."""
+        return self._bad_first[0 if self.lf else 1]
 
     def next_line(self) -> int:
         """The line the next text read starts on, as editors, grep and sed number them: LF and
@@ -242,10 +256,13 @@ class Tally:
         self.nul += line.count("\x00")
         placed = min(line.count("\ufffd"), self.replaced - self._placed)
         self._placed += placed
-        if placed or "\x00" in line:
-            self.bad_lines += 1
-            if self.first_bad is None:
-                self.first_bad = self.next_line()
+        if not placed and "\x00" not in line:
+            return
+        for way, at in enumerate((self.lf + 1, self.cr + 1)):
+            if at != self._bad_at[way]:  # once a line
+                self._bad[way], self._bad_at[way] = self._bad[way] + 1, at
+                if self._bad_first[way] is None:
+                    self._bad_first[way] = at
 
     def judge(self, path: Path, encoding: str) -> str | None:
         """Refuse the file (ConfigError) when over BAD_SHARE of its characters and of its lines hold
@@ -253,7 +270,8 @@ class Tally:
         to list a few replaced bytes under (None: there were none)."""
         if not self.bad:
             return None
-        lines = max(self.next_line() - 1, 1)
+        ended = not self.last or self.last.endswith("\n" if self.lf else "\r")  # else a last line without its end
+        lines = max(self.next_line() - ended, 1)
         encoding = "utf-8" if encoding == "utf-8-sig" else encoding  # the codec that strips a BOM is UTF-8
         what = (f"{self.bad:,} of {self.chars:,} characters read as {encoding} are undecodable bytes (U+FFFD) "
                 f"or NUL, on {self.bad_lines:,} of {lines:,} lines, the first on line {self.first_bad}")

@@ -72,3 +72,11 @@ def test_a_compressed_file_is_named_as_such(tmp_path: Path, pack: object, kind: 
     (tmp_path / "b.csv").write_text("\n".join(ROSTER) + "\n", encoding="utf-8")
     inventory = _inventory(tmp_path)  # in a folder: reported, the other file read
     assert [s.reason.split(",")[0] for s in inventory.skipped] == [f"compressed: {kind}"]
+
+
+def test_a_binary_file_has_no_more_bad_lines_than_lines(tmp_path: Path) -> None:
+    # R15d-31: lone CRs in binary split the text, not the lines editors count: "on 51 of 31 lines"
+    chunk = bytes([0x89, 0x50, 0x0D, 0xFF, 0x00, 0x0D, 0x1A, 0x0D, 0x80, 0x0D])
+    (tmp_path / "png.csv").write_bytes(b"\n".join(chunk * 3 for _ in range(30)) + chunk)  # no LF ends the last
+    with pytest.raises(ConfigError, match=r"on 30 of 30 lines, the first on line 1"):
+        list(open_source(str(tmp_path / "png.csv")).tables())
