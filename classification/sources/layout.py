@@ -48,6 +48,9 @@ NAME_LIMIT: Final = 64
 # a number (序号 1, 12.5, 1,234, 50%) or a date (2024-01-31, 2024/1/31 08:00, 2024年1月31日): data
 _NUMBER: Final = re.compile(r"[-+]?(?:\d[\d,]*)?\.?\d+%?|\d{4}[-/.年]\d{1,2}(?:[-/.月]\d{1,2}日?)?(?:\s.*)?")
 
+# a control character inside a cell: a line break (Alt+Enter), a tab, ESC
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")
+
 # a label and its value (填报人：张三, 日期:2024-01-31, 审核：): a short label of letters, no digit
 _LABEL: Final = re.compile(r"[^\W\d_][^\W\d]{0,11}\s*[：:].*", re.S)
 
@@ -98,7 +101,7 @@ def find_header(head: list[list[str]], has_value: Callable[[str], bool],
     counts = [sum(1 for cell in row if cell.strip()) for row in head]
     widest = max(counts, default=0)
     half = widest // 2
-    filled = [[cell.strip() for cell in row if cell.strip()] for row in head]
+    filled = [[_first_line(cell.strip(), names_column) for cell in row if cell.strip()] for row in head]
     valued = [any(has_value(cell) for cell in cells) for cells in filled]
     known = [counts[i] > half and not valued[i] and any(names_column(cell) for cell in cells
                                                        if not _NUMBER.fullmatch(cell))
@@ -127,6 +130,14 @@ def find_header(head: list[list[str]], has_value: Callable[[str], bool],
                 return i - 1, True  # one name over the data: a header short of names (R15c-2)
             return (short, True) if short is not None else (i, False)  # not a title row: data
     return (short, True) if short is not None else (0, False)
+
+
+def _first_line(cell: str, names_column: Callable[[str], bool]) -> str:
+    """``cell`` as a heading is judged: its text before a control character (a line break, a tab,
+    ESC) when that text names a known column (身份证号 over a second line, 姓名 before a tab: R15d-37),
+    else the whole cell. Such a header is the header; its names are the cells as they are."""
+    first = _CONTROL.split(cell, 1)[0].strip()
+    return first if first != cell and first and names_column(first) else cell
 
 
 def is_note(cells: list[str]) -> bool:
