@@ -57,13 +57,15 @@ class WideRows:
 
     def split_head(self, head: list[list[str]], lines: list[int]) -> tuple[list[list[str]], list[int]]:
         """``head`` (on ``lines``) without its list rows, which are taken: a row over POSITIONS cells
-        FAR times as wide as the other rows of the head are in the middle (the only row of a one-row
-        file; two list rows among ten do not make each other a table's width)."""
+        FAR times as wide as the other rows of the head are in the middle, when they are no wider than
+        POSITIONS (the only row of a one-row file; two list rows among ten do not make each other a
+        table's width; a header of 20,000 names over rows of 4,000 cells is a wide table's header)."""
         widths = [_filled(row) for row in head]
         kept: list[int] = []
         for i, width in enumerate(widths):
             others = sorted(widths[:i] + widths[i + 1:])
-            if width > POSITIONS and width > FAR * (others[(len(others) - 1) // 2] if others else 0):
+            middle = others[(len(others) - 1) // 2] if others else 0
+            if width > POSITIONS and width > FAR * middle and middle <= POSITIONS:
                 self.take(head[i], lines[i])
             else:
                 kept.append(i)

@@ -73,3 +73,11 @@ def test_the_columns_past_the_bound_share_one_field_and_the_bound_is_said(tmp_pa
     fields = [f.field for f in named.tables[0].fields]
     assert fields == [f"q{c}" for c in range(COLUMNS)] + [f"column_{COLUMNS + 1}..column_{wide}"]
     assert f"bound of {COLUMNS:,}" in named.skipped[0].reason
+
+
+def test_a_header_far_wider_than_wide_rows_is_still_the_header(tmp_path: Path) -> None:
+    # R15d's wide_hdr.csv: 20,000 names over rows of 4,000 cells; here 400 over rows of 80
+    (tmp_path / "h.csv").write_text(",".join(f"c{c}" for c in range(400)) + "\n" + "\n".join(
+        ",".join(["是"] * 80) for _ in range(20)) + "\n", encoding="utf-8")
+    (table,) = _inventory(tmp_path / "h.csv").tables
+    assert table.rows == 20 and [f.field for f in table.fields][:2] == ["c0", "c1"] and len(table.fields) == 400
