@@ -4,10 +4,15 @@ Memory stays bounded whatever the input: a line longer than the record size limi
 default) keeps its first bytes and is flagged ``truncated``, the rest is skipped without being
 held; runs of NUL bytes at the start of a line (the padding a crash leaves in a log file: a file
 extended past its last write follows a line end or the file's start) are skipped and counted.
-NUL bytes inside a line are that line's bytes, however many (R11l-7: a run of 16 in a logged
-field ended the line there, and an attacker's text after it, "Dec  2 10:00:00 host sshd[1]:
-Accepted password for admin ...", was read as a log line of its own); a line the content's end
-cuts loses a trailing run of PADDING_BYTES NULs or more (its unwritten rest). A read error (a
+NUL bytes inside a line are that line's bytes (R11l-7: a run of 16 in a logged field ended the
+line there, and an attacker's text after it, "Dec  2 10:00:00 host sshd[1]: Accepted password
+for admin ...", was read as a log line of its own), unless they are a filesystem's crash padding
+(collectors.files.padding: a block of the file's offsets zeroed mid-line, R11m-1): then the text
+before it is returned flagged ``torn`` (its ``end`` after the padding, as before R11l-7), the
+padding counted, and the text after it is the next line, with the same physical line number,
+flagged ``after_padding`` (so is a line after such padding at a line start: the flag hangs on the
+bytes, not on where a read started). A line the content's end cuts loses a trailing run of
+PADDING_BYTES NULs or more (its unwritten rest). A read error (a
 gzip file still being written, or cut short) ends the read at the last complete line, with the
 reason in the stats. CRLF is handled; blank lines are skipped but counted. An unterminated last
 line is held back (it may still be being written) unless the read is final, when it is returned
@@ -34,7 +39,6 @@ from __future__ import annotations
 
 import gzip
 import os
-import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -44,14 +48,14 @@ from typing import BinaryIO
 from govsoc.collectors.base import FILE_ORIGIN, RawRecord
 from govsoc.collectors.files.binary import GROUP_BYTES, NON_TEXT, TEXT, TEXT_BYTES, line_kind, wide_text
 from govsoc.collectors.files.identity import TAIL_BYTES, open_content
+from govsoc.collectors.files.padding import NON_NUL, PADDING_BYTES, LineBuffer, crash_padding, run_before, still_nul
 
 #: The default record size limit (plan: 1 MiB).
 DEFAULT_MAX_RECORD_BYTES = 1 << 20
 _CHUNK = 1 << 20
-_NON_NUL = re.compile(rb"[^\x00]")
-#: A run of this many NUL bytes or more ending a line the content's end cuts is the unwritten
-#: rest of that line (a crash's padding, a memory-mapped writer's extension), not its text.
-PADDING_BYTES = 16
+_PAD = b"\x00" * PADDING_BYTES
+#: The flag of a line (or group) that follows crash padding (collectors.files.padding), by whether it does.
+_AFTER: dict[bool, tuple[str, ...]] = {False: (), True: ("after_padding",)}
 #: How many of the last chunks read are kept for checkpoint tail digests (acknowledgements lag
 #: the reader by about two batches; beyond that the digest is read from the open file).
 _KEPT_CHUNKS = 4
@@ -103,34 +107,6 @@ class ReadStats:
 
 
 @dataclass(slots=True)
-class _Line:
-    """The line being assembled across chunks: its first bytes (capped) and its full length."""
-
-    offset: int = -1
-    data: bytearray | None = None
-    length: int = 0
-    #: NUL bytes at the end of what was added so far (a run may span chunks): the unwritten rest
-    #: of a line the content's end cuts, when PADDING_BYTES or more.
-    zeros: int = 0
-
-    def add(self, piece: bytes, cap: int) -> None:
-        assert self.data is not None
-        room = cap - len(self.data)
-        if room > 0:
-            self.data += piece[:room]
-        self.length += len(piece)
-        kept = len(piece.rstrip(b"\x00"))
-        self.zeros = self.zeros + len(piece) if kept == 0 else len(piece) - kept
-
-    def cut(self) -> tuple[bytes, int]:
-        """Its bytes and length as the content's end leaves it: without a trailing run of NUL
-        bytes (a writer that extended the file before filling it, or a crash's padding)."""
-        assert self.data is not None
-        length = self.length - self.zeros if self.zeros >= PADDING_BYTES else self.length
-        return bytes(self.data[:length]), length
-
-
-@dataclass(slots=True)
 class _Piece:
     """One line as split (a newline or the content's end ends it): its first ``max_bytes``
     bytes, its length and where it ends; ``open`` when the content ended before its newline."""
@@ -143,6 +119,9 @@ class _Piece:
     open: bool = False
     #: No control byte in it (known from its chunk's, without looking at the line).
     clean: bool = False
+    #: Ended by crash padding (collectors.files.padding), or following it.
+    torn: bool = False
+    after: bool = False
 
 
 @dataclass(slots=True)
@@ -156,16 +135,18 @@ class _Group:
     end: int = 0
     length: int = 0
     last: int = 0
-    #: Whether its last line ended with a newline (1) or not (0: the content's end).
+    #: Whether its last line ended with a newline (1) or not (0: torn, or the content's end).
     newline: int = 0
+    #: Its first line follows crash padding.
+    after: bool = False
 
     def add(self, piece: _Piece, cap: int) -> None:
-        self.newline = 0 if piece.open else 1
+        self.newline = 0 if piece.open or piece.torn else 1
         room = cap - len(self.data)
         if room > 0:
             self.data += (piece.data + b"\n" * self.newline)[:room]
         self.length += piece.length + self.newline
-        self.end, self.last = piece.end, piece.number
+        self.end, self.last = piece.end, piece.number - piece.torn
 
 
 def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, start: int = 0,
@@ -180,13 +161,13 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
     never garbage (R11l-1)."""
     stats = stats if stats is not None else ReadStats()
     fd = _plain_fd(stream)
-    if padding and fd is not None and not _still_nul(fd, start, padding):
+    if padding and fd is not None and not still_nul(fd, start, padding):
         padding = 0  # filled in place since (a memory-mapped writer): read it
     stats.consumed, stats.lines, stats.padded_to = start, first_line, start + padding
-    base = start + padding
+    base, run = start + padding, None
     if base:
-        try:
-            stream.seek(base)
+        try:  # the NUL bytes just before it tell whether its first line follows crash padding
+            run = run_before(stream, base)
         except (EOFError, OSError, zlib.error) as e:  # a gzip copy shorter than the position (still written)
             stats.error = f"content unreadable before byte {base}: {e}"
             return
@@ -214,15 +195,24 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
         if wide is not None:  # UTF-16 text written into a UTF-8 log (R11l-3): said where it starts
             flags = (*flags, wide.split(" ", 1)[0].lower())
             stats.wide_text = stats.wide_text or (group.offset, wide)
+        flags = (*flags, *_AFTER[group.after])
         return emit(data, group.offset, group.end, newline, group.last, flags, group.number)
 
-    def line_record(piece: _Piece) -> RawRecord | None:
-        return emit(piece.data, piece.offset, piece.end, piece.length, piece.number)
+    def line_record(piece: _Piece, flags: tuple[str, ...] = ()) -> RawRecord | None:
+        flags = (*flags, *_AFTER[piece.after])
+        if piece.torn:  # the torn text and the line after its padding share one physical line number
+            return emit(piece.data, piece.offset, piece.end, piece.length, piece.number - 1, ("torn", *flags),
+                        piece.number)
+        return emit(piece.data, piece.offset, piece.end, piece.length, piece.number, flags)
+
+    def start_group(piece: _Piece) -> _Group:
+        return _Group(offset=piece.offset, number=piece.number, padded_to=stats.padded_to, data=bytearray(),
+                      after=piece.after)
 
     group: _Group | None = None
-    for piece in _pieces(stream, base, first_line, max_bytes, chunk_size, fd, stats):
+    for piece in _pieces(stream, base, first_line, max_bytes, chunk_size, fd, stats, run):
         if piece.clean and group is None:  # the common case: text among text
-            record = emit(piece.data, piece.offset, piece.end, piece.length, piece.number)
+            record = emit(piece.data, piece.offset, piece.end, piece.length, piece.number, _AFTER[piece.after])
             if record is not None:
                 yield record
             continue
@@ -232,36 +222,42 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
         if piece.open:  # the content's end: a partial line, alone or ending a group
             if group is None and kind != NON_TEXT:
                 if final and stats.error is None:  # after a read error the line may go on: wait for it
-                    record = emit(piece.data, piece.offset, piece.end, piece.length, piece.number, ("partial",))
+                    record = line_record(piece, ("partial",))
                     if record is not None:
                         yield record
                 else:
                     stats.waiting = piece.length
                 return
-            group = group or _Group(offset=piece.offset, number=piece.number, padded_to=stats.padded_to,
-                                    data=bytearray())
+            group = group or start_group(piece)
             group.add(piece, max_bytes)
             break
-        if group is None:
-            if kind != NON_TEXT:
-                record = line_record(piece)
+        if piece.torn:  # crash padding ends the line, and a group it is in
+            if group is not None and kind == TEXT:
+                record, group = flush(group), None
                 if record is not None:
                     yield record
-                continue
-            group = _Group(offset=piece.offset, number=piece.number, padded_to=stats.padded_to, data=bytearray())
-        elif kind == TEXT:  # the group ends before it
-            record = flush(group)
-            group = None
+            if group is None and kind != NON_TEXT:
+                record = line_record(piece)
+            else:
+                group = group or start_group(piece)
+                group.add(piece, max_bytes)
+                record, group = flush(group, ("garbled", "torn")), None
             if record is not None:
                 yield record
+            continue
+        if group is not None and kind == TEXT:  # the group ends before it
+            record, group = flush(group), None
+            if record is not None:
+                yield record
+        if group is None and kind != NON_TEXT:
             record = line_record(piece)
             if record is not None:
                 yield record
             continue
+        group = group or start_group(piece)
         group.add(piece, max_bytes)
         if group.end - group.offset >= group_bytes:  # the cap: the next group starts here
-            record = flush(group)
-            group = None
+            record, group = flush(group), None
             if record is not None:
                 yield record
     if group is None:
@@ -280,11 +276,12 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
 
 
 def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size: int, fd: int | None,
-            stats: ReadStats) -> Iterator[_Piece]:
+            stats: ReadStats, run: int | None) -> Iterator[_Piece]:
     """The lines of ``stream`` from content position ``base`` (line ``number`` + 1), blank ones
     too, each as a _Piece; crash padding skipped and counted (``nul_bytes_skipped``,
-    ``padded_to``); the last one ``open`` when the content ends before its newline."""
-    line = _Line()
+    ``padded_to``); the last one ``open`` when the content ends before its newline. ``run`` is
+    where a run of NUL bytes ending at ``base`` starts: the first line follows it."""
+    line, after = LineBuffer(), False
     stats.read_to = base
     while chunk := _read(stream, chunk_size, stats):
         if fd is not None and not _unchanged_before(fd, stats):
@@ -293,32 +290,43 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
         pos, size = 0, len(chunk)
         stats.chunks = (*_kept(stats.chunks), (base, chunk))
         stats.read_to = base + size
-        clean = not chunk.translate(None, TEXT_BYTES)
+        clean, padded = not chunk.translate(None, TEXT_BYTES), _PAD in chunk
         while pos < size:
             if line.data is None:
                 if chunk[pos] == 0:  # crash padding before a line: skip, count
-                    found = _NON_NUL.search(chunk, pos)
+                    found = NON_NUL.search(chunk, pos)
                     stop = found.start() if found else size
                     stats.nul_bytes_skipped += stop - pos
+                    run = base + pos if run is None else run
                     pos, stats.padded_to = stop, base + stop
                     continue
+                if run is not None:  # the line after it is flagged when it is a crash's
+                    after, run = after or crash_padding(run, base + pos), None
                 newline = chunk.find(b"\n", pos)
-                if newline >= 0:  # the common case: the whole line in this chunk
+                if newline >= 0 and not (padded and chunk.find(_PAD, pos, newline) >= 0):  # the common case
                     number += 1
                     yield _Piece(chunk[pos:min(newline, pos + max_bytes)], base + pos, base + newline + 1,
-                                 newline - pos, number, False, clean)
-                    pos = newline + 1
+                                 newline - pos, number, clean=clean, after=after)
+                    pos, after = newline + 1, False
                     continue
-                line = _Line(offset=base + pos, data=bytearray())
-            # NUL bytes inside a line are its bytes, however many (R11l-7: 16 of them in a logged
-            # field ended the line there, and the attacker's text after them was a line of its own)
+                line, after = LineBuffer(offset=base + pos, data=bytearray(), after=after), False
+            # NUL bytes inside a line are its bytes (R11l-7: 16 of them in a logged field ended the
+            # line there, and the attacker's text after them was a line of its own), unless they
+            # are a filesystem's crash padding (R11m-1: collectors.files.padding)
             newline = chunk.find(b"\n", pos)
-            line.add(chunk[pos:newline if newline >= 0 else size], max_bytes)
+            torn = line.feed(chunk, pos, newline if newline >= 0 else size, base, max_bytes, ends_line=newline >= 0)
+            if torn is not None:  # the text after the padding is the next line, the same physical one
+                stats.nul_bytes_skipped += torn[1] - torn[0]
+                yield _Piece(bytes(line.data or b""), line.offset, torn[1], line.length, number + 1, torn=True,
+                             after=line.after)
+                line, after, pos = LineBuffer(), True, torn[1] - base
+                continue
             if newline < 0:
                 break
             number += 1
-            yield _Piece(bytes(line.data or b""), line.offset, base + newline + 1, line.length, number)
-            line = _Line()
+            yield _Piece(bytes(line.data or b""), line.offset, base + newline + 1, line.length, number,
+                         after=line.after)
+            line = LineBuffer()
             pos = newline + 1
         base += size
     else:  # the end, or a truncation below the position read to (R11e F1): the last chunk tells
@@ -326,7 +334,7 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
             stats.error = _changed(base)
     if line.data is not None:
         data, length = line.cut()
-        yield _Piece(data, line.offset, base, length, number + 1, open=True)
+        yield _Piece(data, line.offset, base, length, number + 1, open=True, after=line.after)
 
 
 def _kept(chunks: tuple[tuple[int, bytes], ...]) -> tuple[tuple[int, bytes], ...]:
@@ -345,15 +353,6 @@ def _plain_fd(stream: BinaryIO) -> int | None:
         return stream.fileno()
     except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError
         return None
-
-
-def _still_nul(fd: int, start: int, padding: int) -> bool:
-    """Whether the padding read before at ``start`` still begins with NUL bytes (a writer that
-    fills what it extended writes from its start; one read of at most a chunk tells)."""
-    try:
-        return not os.pread(fd, min(padding, _CHUNK), start).strip(b"\x00")
-    except OSError:
-        return False  # read it again: the read itself reports what is wrong
 
 
 def _changed(position: int) -> str:

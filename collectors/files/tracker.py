@@ -101,7 +101,8 @@ class FileTracker:
                 offset, line = last.offset, (last.line or 1) - 1
                 self.summary.partial += 1
             else:
-                offset, line = last.end or last.offset, last.line or 0
+                # a torn line's physical line goes on after its padding: not yet counted
+                offset, line = last.end or last.offset, (last.line or 0) - ("torn" in last.flags)
             checkpoint = replace(checkpoint, offset=offset, line=line, padding=0, partial=partial, pending=pending,
                                  superseded=superseded)
         summary = self.summary

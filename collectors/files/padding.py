@@ -1,0 +1,124 @@
+"""Crash padding inside a log line: where a filesystem's zeroed blocks tore a line, told from NUL
+bytes an attacker put in a logged field (collectors.files.lines reads the lines).
+
+After a power loss a filesystem reads back the blocks it had not written as NUL bytes: ext4's
+delayed allocation and xfs zero whole blocks, from a block boundary up to the size the file had,
+and after the reboot the logger appends its next lines after them. The line being written when
+the crash came is torn at a block boundary, mid-line, and the first line after the reboot follows
+the padding with no line end between (R11m-1: that root login was stored inside the torn line's
+event, or past 1 MiB of padding not at all). A field an attacker fills with NUL bytes sits
+wherever the log has grown to (R11l-7: 16 NULs then a forged "Accepted password" line must stay
+inside its line).
+
+So a run of NUL bytes inside a line is crash padding (``crash_padding``) when it is a
+filesystem's unit: it starts on a block boundary of the file's offsets (PADDING_BYTES long at
+least: a crash's tail is as long as the file was past its last written block, often less than a
+block), or it covers a whole aligned block (a writer that extended its file with NULs and was
+torn mid-line, a sector-sized tear). The text before it is the torn line, flagged ``torn``; the
+text after it a line of its own, flagged ``after_padding`` so that a rule or an analyst can weigh
+it: an attacker's run lands on a block boundary by chance, one try in BLOCK_BYTES. Other runs stay
+the line's bytes. The same rule tells whether a line follows crash padding at a line start, so
+the flag does not hang on where a read started (``run_before``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import BinaryIO
+
+#: A filesystem block: what a crash zeroes whole, from its boundaries on the file's offsets.
+BLOCK_BYTES = 4096
+#: A run of this many NUL bytes or more is padding when it starts on a block boundary; ending a
+#: line the content's end cuts, it is that line's unwritten rest.
+PADDING_BYTES = 16
+_RUN = re.compile(rb"\x00{%d,}" % PADDING_BYTES)
+NON_NUL = re.compile(rb"[^\x00]")
+#: How far before a read's start ``run_before`` looks: a run this long covers an aligned block.
+_LOOK_BACK = 2 * BLOCK_BYTES
+
+
+def crash_padding(start: int, end: int) -> bool:
+    """Whether NUL bytes from file position ``start`` to ``end`` are a crash's padding: from a
+    block boundary (PADDING_BYTES at least), or over a whole aligned block."""
+    boundary = -(-start // BLOCK_BYTES) * BLOCK_BYTES
+    return (start == boundary and end - start >= PADDING_BYTES) or end - boundary >= BLOCK_BYTES
+
+
+def run_before(stream: BinaryIO, base: int) -> int | None:
+    """Where the run of NUL bytes ending at content position ``base`` starts (None when the byte
+    before it is not NUL), read from the up to _LOOK_BACK bytes before it; leaves ``stream`` at
+    ``base``. A run longer than that starts before it, which crash_padding answers alike."""
+    lead = min(base, _LOOK_BACK)
+    stream.seek(base - lead)
+    window = stream.read(lead) if lead else b""
+    if len(window) != lead:  # shorter than said (a gzip copy still written): seek fails alike
+        stream.seek(base)
+        return None
+    kept = len(window.rstrip(b"\x00"))
+    return None if kept == lead else base - lead + kept
+
+
+def still_nul(fd: int, start: int, padding: int) -> bool:
+    """Whether the padding read before at ``start`` still begins with NUL bytes (a writer that
+    fills what it extended writes from its start; one read of at most a chunk tells)."""
+    try:
+        return not os.pread(fd, min(padding, 1 << 20), start).strip(b"\x00")
+    except OSError:
+        return False  # read it again: the read itself reports what is wrong
+
+
+@dataclass(slots=True)
+class LineBuffer:
+    """The line being assembled across chunks: its first bytes (capped), its full length, and
+    whether it follows crash padding."""
+
+    offset: int = -1
+    data: bytearray | None = None
+    length: int = 0
+    #: NUL bytes at the end of what was added so far (a run may span chunks).
+    zeros: int = 0
+    after: bool = False
+
+    def add(self, piece: bytes, cap: int) -> None:
+        assert self.data is not None
+        room = cap - len(self.data)
+        if room > 0:
+            self.data += piece[:room]
+        self.length += len(piece)
+        kept = len(piece.rstrip(b"\x00"))
+        self.zeros = self.zeros + len(piece) if kept == 0 else len(piece) - kept
+
+    def feed(self, chunk: bytes, pos: int, stop: int, base: int, cap: int, *,
+             ends_line: bool) -> tuple[int, int] | None:
+        """Add ``chunk[pos:stop]`` (at content position ``base``; ``ends_line`` when a line end
+        follows it), up to the first run of NUL bytes in it that is crash padding: that run's
+        start and end are returned and the line is cut at its start (torn there)."""
+        if self.zeros:  # a run from earlier chunks goes on here, or ended where they did
+            found = NON_NUL.search(chunk, pos, stop)
+            if found is not None or ends_line:  # the run from earlier chunks ends here
+                end = base + (found.start() if found is not None else stop)
+                if crash_padding(base + pos - self.zeros, end):
+                    return self._torn(base + pos - self.zeros, end)
+        for run in _RUN.finditer(chunk, pos, stop):
+            if run.end() == stop and not ends_line:
+                break  # it may go on in the next chunk: told there
+            if crash_padding(base + run.start(), base + run.end()) and not (run.start() == pos and self.zeros):
+                self.add(chunk[pos:run.start()], cap)
+                return self._torn(base + run.start(), base + run.end())
+        self.add(chunk[pos:stop], cap)
+        return None
+
+    def _torn(self, start: int, end: int) -> tuple[int, int]:
+        assert self.data is not None
+        self.length, self.zeros = start - self.offset, 0
+        del self.data[self.length:]
+        return start, end
+
+    def cut(self) -> tuple[bytes, int]:
+        """Its bytes and length as the content's end leaves it: without a trailing run of NUL
+        bytes (a writer that extended the file before filling it, or a crash's padding)."""
+        assert self.data is not None
+        length = self.length - self.zeros if self.zeros >= PADDING_BYTES else self.length
+        return bytes(self.data[:length]), length

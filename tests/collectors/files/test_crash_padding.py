@@ -1,0 +1,170 @@
+"""A crash's padding inside a line: a filesystem's zeroed block ends the torn line, the first line
+after the reboot is a line of its own, flagged ``after_padding`` (R11m-1); an attacker's NULs in
+a logged field that do not make such a block stay the line's bytes (R11l-7)."""
+
+from __future__ import annotations
+
+import gzip
+import io
+from pathlib import Path
+
+import pytest
+
+from govsoc.collectors import IngestOptions, Pipeline
+from govsoc.collectors.base import RawRecord
+from govsoc.collectors.files.lines import ReadStats, read_lines
+from govsoc.collectors.files.padding import crash_padding
+from govsoc.store.base import Query
+from govsoc.store.sqlite import SqliteStore
+
+LOGIN = b"Dec 10 11:00:00 LabSZ sshd[30001]: Accepted password for root from 7.7.7.7 port 5555 ssh2"
+TORN = b"Dec 10 07:30:00 LabSZ sshd[24300]: Failed password for "
+
+
+def torn_log(head: list[bytes], shift: int, run: int, after: bytes = LOGIN + b"\n") -> bytes:
+    """``head``'s lines, then TORN whose NUL run starts ``shift`` bytes after a 4096 boundary
+    (its end made to fall there by a filler line), ``run`` NULs, then ``after``."""
+    body = b"".join(head)
+    filler = -(len(body) + len(TORN) + 37 - shift) % 4096
+    body += b"Dec 10 07:29:59 LabSZ sshd[24299]: x" + b"y" * filler + b"\n" + TORN
+    assert (len(body) - shift) % 4096 == 0
+    return body + b"\x00" * run + after
+
+
+def head_lines(count: int = 40) -> list[bytes]:
+    return [b"Dec 10 07:%02d:00 LabSZ sshd[%d]: Connection closed by 10.0.0.%d [preauth]\n" % (i % 60, i, i)
+            for i in range(count)]
+
+
+def read(content: bytes, *, chunk: int = 1 << 20, start: int = 0, final: bool = True,
+         stats: ReadStats | None = None, gz: bool = False) -> list[RawRecord]:
+    stream = gzip.GzipFile(fileobj=io.BytesIO(gzip.compress(content))) if gz else io.BytesIO(content)
+    return list(read_lines(stream, origin="t", start=start, final=final, chunk_size=chunk, stats=stats))
+
+
+@pytest.mark.parametrize(("shift", "run", "split"), [
+    (0, 2699, True),         # e3: ext4 zeroed the last block from its boundary to the old size
+    (0, 900, True),          # e17: the torn line ends "Failed password for " at the boundary
+    (0, 3 << 20, True),      # e9: zeroed past the record size limit: the login was cut away
+    (-100, 4196, True),      # from mid-block over a whole block (a writer that extended with NULs)
+    (0, 16, True),           # on a boundary, as long as the shortest padding
+    (0, 15, False),          # on a boundary, shorter than any padding
+    (-100, 4195, False),     # one byte short of a whole block, not from a boundary
+    (1, 16, False),          # R11l-7's attack: 16, 300, 5,000 NULs in a field, off a boundary
+    (1, 300, False),
+    (1, 5000, False),
+    (-3000, 5000, False),
+])
+def test_a_nul_run_ends_its_line_only_when_it_is_a_crash_block(shift: int, run: int, split: bool) -> None:
+    content = torn_log(head_lines(), shift, run)
+    stats = ReadStats()
+    records = read(content, stats=stats)
+    assert [r.line for r in records[:40]] == list(range(1, 41)) and records[40].data.startswith(b"Dec 10 07:29:59")
+    if split:
+        torn, login = records[41:]
+        assert (torn.data, torn.flags, torn.line) == (TORN, ("torn",), 42)
+        assert (login.data, login.flags, login.line) == (LOGIN, ("after_padding",), 42)
+        assert login.offset == len(content) - len(LOGIN) - 1 and stats.nul_bytes_skipped == run
+    else:
+        (whole,) = records[41:]  # (a line of over a tenth NULs a garbled group: not parsed here)
+        assert (whole.data, whole.line) == (TORN + b"\x00" * run + LOGIN, 42)
+        assert not {"torn", "after_padding"} & set(whole.flags)
+        assert stats.nul_bytes_skipped == 0
+
+
+@pytest.mark.parametrize(("shift", "run"), [(0, 2699), (-100, 4196), (1, 300), (0, 9000)])
+def test_what_is_stored_does_not_hang_on_chunks_reads_or_gzip(shift: int, run: int) -> None:
+    content = torn_log(head_lines(), shift, run, LOGIN + b"\n" + LOGIN.replace(b"7.7.7.7", b"7.7.7.8") + b"\n")
+    whole = [(r.offset, r.data, r.flags, r.line, r.end) for r in read(content)]
+    for chunk in (1, 7, 4093, 4096):  # offsets are the file's, not a chunk's
+        assert [(r.offset, r.data, r.flags, r.line, r.end) for r in read(content, chunk=chunk)] == whole
+    assert [(r.offset, r.data, r.flags, r.line, r.end) for r in read(content, gz=True, chunk=4096)] == whole
+    # a read from any record's end, or from a line's start (a partial copy's), gives the rest
+    # with the same flags: the run before it is looked at
+    for index, (offset, *_rest, end) in enumerate(whole):
+        for start, rest in ((end, whole[index + 1:]), (offset, whole[index:])):
+            got = [(r.offset, r.data, r.flags, r.end) for r in read(content, start=start, chunk=4093)]
+            assert got == [(o, d, f, e) for o, d, f, _line, e in rest]
+    # a read of a prefix stores the first records and at most one partial (replaced later)
+    for cut in range(len(content) - len(LOGIN) - run - 60, len(content), 97):
+        waiting = [(r.offset, r.data, r.flags, r.line, r.end) for r in read(content[:cut], final=False)]
+        assert waiting == whole[:len(waiting)]
+        final = read(content[:cut])
+        assert sum("partial" in r.flags for r in final) <= 1
+
+
+def test_crash_padding_is_a_block_of_the_files_offsets() -> None:
+    assert crash_padding(8192, 8192 + 16) and not crash_padding(8192, 8192 + 15)
+    assert crash_padding(8191, 8192 + 4096) and not crash_padding(8191, 8191 + 4096)
+    assert crash_padding(0, 16)  # the file's start is a boundary (a line start: skipped anyway)
+
+
+def ingest(tmp_path: Path, store: SqliteStore, content: bytes, *, append: bool = False) -> str:
+    log = tmp_path / "auth.log"
+    with log.open("ab" if append else "wb") as out:
+        out.write(content)
+    pipeline = Pipeline(store, data_dir=tmp_path / "state")
+    return pipeline.ingest_file(log, IngestOptions(parser="linux.auth", year=2024)).line()
+
+
+def real_head(corpus: Path, count: int) -> list[bytes]:
+    src = (corpus / "loghub/OpenSSH/OpenSSH_2k.log").read_bytes().replace(b"\r\n", b"\n")
+    return src.splitlines(keepends=True)[:count]
+
+
+@pytest.mark.parametrize(("shift", "run"), [
+    (0, 2699),      # e3: the root login after the reboot was inside the torn line's event
+    (0, 900),       # e17: ... stored as a FAILED login by a garbage user
+    (0, 3 << 20),   # e9: ... and past 1 MiB of padding not stored at all
+])
+def test_the_first_login_after_a_crash_is_an_event(tmp_path: Path, sqlite_store: SqliteStore, corpus: Path,
+                                                   shift: int, run: int) -> None:
+    said = ingest(tmp_path, sqlite_store, torn_log(real_head(corpus, 40), shift, run))
+    assert f"{run} NUL padding bytes skipped" in said
+    (login,) = sqlite_store.search(Query(terms={"source.ip": ("7.7.7.7",)}))
+    assert (login.get("event.action"), login.get("event.outcome"), login.get("user.name")) == (
+        "ssh_login", "success", "root")
+    assert login.get("govsoc.flags") == ["after_padding"]
+    (torn,) = sqlite_store.search(Query(terms={"process.pid": (24300,)}))
+    assert "torn" in (torn.get("govsoc.flags") or []) and "Accepted" not in str(torn.get("event.original"))
+    assert sqlite_store.count(Query()) == 43  # 40 lines, the filler, the torn line and the login
+    ingest(tmp_path, sqlite_store, b"", append=True)
+    assert sqlite_store.count(Query()) == 43  # nothing twice
+
+
+def test_a_crash_read_before_the_reboot_then_after_it(tmp_path: Path, sqlite_store: SqliteStore,
+                                                      corpus: Path) -> None:
+    # a run while the file ended in the padding stores the torn text partial; the next run, after
+    # sshd wrote again, replaces it and reads the login after the padding, once
+    content = torn_log(real_head(corpus, 40), 0, 2699)
+    cut = len(content) - len(LOGIN) - 1
+    assert "1 unterminated last line stored, flagged partial" in ingest(tmp_path, sqlite_store, content[:cut])
+    ingest(tmp_path, sqlite_store, content[cut:], append=True)
+    assert sqlite_store.count(Query()) == 43
+    assert sqlite_store.count(Query(terms={"source.ip": ("7.7.7.7",)})) == 1
+    (torn,) = sqlite_store.search(Query(terms={"process.pid": (24300,)}))
+    assert torn.get("govsoc.flags") == ["torn"]
+    ingest(tmp_path, sqlite_store, LOGIN.replace(b"7.7.7.7", b"7.7.7.9") + b"\n", append=True)
+    (later,) = sqlite_store.search(Query(terms={"source.ip": ("7.7.7.9",)}))
+    assert later.get("govsoc.flags") is None and sqlite_store.count(Query()) == 44
+
+
+def test_a_followed_crash_counts_the_torn_line_once(tmp_path: Path, sqlite_store: SqliteStore) -> None:
+    # --follow: the torn line is stored when the padding ends, the login after it waits for its
+    # newline; the checkpoint must not count the torn line's physical line before that line ends
+    # (it counted it: the login was line 43 of a file it is line 42 of)
+    log = tmp_path / "auth.log"
+    content = torn_log(head_lines(), 0, 2699)
+    log.write_bytes(content[:-1])
+    pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state")
+    options = IngestOptions(parser="linux.auth", year=2024, final=False)
+    pipeline.ingest_file(log, options)
+    (checkpoint,) = pipeline.checkpoints.all()
+    assert (checkpoint.offset, checkpoint.line) == (len(content) - len(LOGIN) - 1, 41)
+    with log.open("ab") as out:
+        out.write(b"\n")
+    pipeline.ingest_file(log, options)
+    (checkpoint,) = pipeline.checkpoints.all()
+    assert (checkpoint.offset, checkpoint.line) == (len(content), 42)
+    (login,) = sqlite_store.search(Query(terms={"source.ip": ("7.7.7.7",)}))
+    assert login.get("govsoc.flags") == ["after_padding"] and sqlite_store.count(Query()) == 43
