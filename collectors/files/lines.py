@@ -32,7 +32,9 @@ group the content's end cuts (its end not told: the next line may still be a non
 in a final read, one record flagged ``garbled`` and ``partial`` from its start to the end, as an
 unterminated last line is (R11j-10): the checkpoint stays at its start and the longer read
 replaces it; a read that is not final (--follow) waits before it (``waiting``, with
-``waiting_garbled``). So where reads start and end never changes what is stored (R11j-7).
+``waiting_garbled``). So where reads start and end never changes what is stored (R11j-7). In a
+final read an unterminated last line the file's parser reads ends the group, which is then
+complete, and is a partial line of its own (R11m-8).
 """
 
 from __future__ import annotations
@@ -216,10 +218,15 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
             if record is not None:
                 yield record
             continue
-        kind = line_kind(piece.data)
+        kind, read = line_kind(piece.data), False
         if kind == NON_TEXT and reads is not None and reads(piece.data):
             kind = TEXT  # the parser reads it: the logger wrote its head, whatever a field holds
+            read = True
         if piece.open:  # the content's end: a partial line, alone or ending a group
+            if group is not None and final and stats.error is None and _ends_group(piece, kind, read, reads):
+                record, group = flush(group), None  # R11m-8: the parser reads it: not the group's
+                if record is not None:
+                    yield record
             if group is None and kind != NON_TEXT:
                 if final and stats.error is None:  # after a read error the line may go on: wait for it
                     record = line_record(piece, ("partial",))
@@ -273,6 +280,14 @@ def read_lines(stream: BinaryIO, *, origin: str, identity: str | None = None, st
             yield record
     else:
         stats.waiting, stats.waiting_garbled = stats.read_to - group.offset, True
+
+
+def _ends_group(piece: _Piece, kind: str, read: bool, reads: Callable[[bytes], bool] | None) -> bool:
+    """Whether a last line the content's end cuts ends the group before it in a final read: the
+    file's parser reads it (R11m-8: a login after a garbled line, at the end of a rotated .gz,
+    was stored inside the garbled event), as it will once the line is whole. Without a parser
+    the group takes it, its end not told."""
+    return kind == TEXT and reads is not None and (read or reads(piece.data))
 
 
 def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size: int, fd: int | None,
