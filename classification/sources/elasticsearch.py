@@ -4,7 +4,10 @@
 or GOVSOC_ES_URL; credentials from GOVSOC_ES_API_KEY or GOVSOC_ES_USER + GOVSOC_ES_PASSWORD(_FILE),
 never the command line). Documents are drawn with a seeded ``random_score`` so that a sample
 spans the index, not its first segment; ``_source`` fields become dotted paths as for JSON lines.
-Only searches and counts are sent.
+The mapping (GET INDEX/_mapping) names the fields ``_source`` keeps out (``_source.excludes``,
+stored or doc-values-only fields): those are read from the same documents through
+``docvalue_fields`` / ``stored_fields``, and one that cannot be read is still listed (judged by its
+name: "no values sampled") and counted as skipped. Only searches, counts and mapping reads are sent.
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from govsoc.classification.sources.base import RENAMED, Skipped, TableSample
+from govsoc.classification.columns import ColumnSample
+from govsoc.classification.sources.base import RENAMED, Skipped, TableSample, named
+from govsoc.classification.sources.es_mapping import HiddenField, hidden_fields
 from govsoc.classification.sources.json_records import record_columns
 from govsoc.core.config import es_credentials, redact_url
 from govsoc.core.errors import ConfigError, GovsocError, Location
@@ -73,12 +78,51 @@ class EsSource:
                 total = int(self.client.count(index=index)["count"])
                 found = self.client.search(index=index, size=self.sample, source=True,
                                            query={"function_score": {"random_score": {"seed": 15, "field": "_seq_no"}}})
+                mappings = self.client.indices.get_mapping(index=index)[index]["mappings"]
             except Exception as e:
                 raise GovsocError(f"{self.name}: {type(e).__name__}: {e}") from None
-            records = [hit["_source"] for hit in found["hits"]["hits"] if isinstance(hit.get("_source"), dict)]
+            hits = found["hits"]["hits"]
+            records = [hit["_source"] for hit in hits if isinstance(hit.get("_source"), dict)]
             renamed: list[str] = []  # Elasticsearch keeps a key "sfz\udc00" as it was sent
             columns = record_columns(records, self.name, total, renamed)
+            hidden, unread = self._hidden(index, mappings, [hit["_id"] for hit in hits], total, renamed)
             skipped = tuple(Skipped(location=Location(path=self.name, field=f"{index}.{name}"), reason=RENAMED)
-                            for name in renamed)
-            yield TableSample(dataset=self.name, table=index, rows=total, columns=columns,
+                            for name in renamed) + unread
+            yield TableSample(dataset=self.name, table=index, rows=total, columns=columns + hidden,
                               skipped=skipped, skipped_count=len(skipped))
+
+    def _hidden(self, index: str, mappings: Mapping[str, Any], ids: list[str], total: int,
+                renamed: list[str]) -> tuple[tuple[ColumnSample, ...], tuple[Skipped, ...]]:
+        """The mapped fields ``_source`` keeps out, as columns: sampled from the same documents
+        (``ids``) through doc values or stored fields where they can be, empty (judged by name)
+        where not, each of those also listed as skipped with why."""
+        fields = hidden_fields(mappings)
+        readable = [f for f in fields if f.docvalue or f.stored]
+        values: dict[str, list[str]] = {f.path: [] for f in fields}
+        why = {f.path: f.why for f in fields if f.why}
+        if readable and ids:
+            try:
+                values.update(self._read(index, ids, readable))
+            except Exception as e:  # one field the node refuses to return must not lose the index
+                why.update((f.path, f"kept out of _source, reading it failed: {type(e).__name__}: {e}")
+                           for f in readable)
+        columns = tuple(ColumnSample(dataset=self.name, field=named(path, renamed), values=[] if path in why else v,
+                                     rows=total) for path, v in values.items())
+        unread = tuple(Skipped(location=Location(path=self.name, field=f"{index}.{path}"), reason=reason)
+                       for path, reason in why.items())
+        return columns, unread
+
+    def _read(self, index: str, ids: list[str], readable: list[HiddenField]) -> dict[str, list[str]]:
+        """The values of the ``readable`` hidden fields in the documents ``ids``, by field path."""
+        docvalues = sorted({f.docvalue for f in readable if f.docvalue})
+        stored = sorted({f.stored for f in readable if f.stored})
+        found = self.client.search(index=index, size=len(ids), source=False, query={"ids": {"values": ids}},
+                                   docvalue_fields=[{"field": name} for name in docvalues] or None,
+                                   stored_fields=stored or None)
+        values: dict[str, list[str]] = {f.path: [] for f in readable}
+        for hit in found["hits"]["hits"]:
+            got = hit.get("fields") or {}
+            for f in readable:
+                read = got.get(f.stored or f.docvalue or "") or []
+                values[f.path].extend(str(v) for v in read if v is not None and not isinstance(v, bool))
+        return values
