@@ -11,6 +11,8 @@ id_card    region (6) + last 4           110101********1234   (birth date hidden
 mobile     first 3 + last 4              138****5678
 landline   area code + last 2            0571****34
 bank_card  first 4 + last 4              6222 **** **** 1234
+masked_*   a masked value: no more kept  110***********1234 -> 110********1234
+           than the raw kind's rule      (ID, mobile and card forms already masked)
 name       first character               张**
 address    down to district/county       北京市朝阳区****
 email      first character of the user   d***@126.com
@@ -179,6 +181,18 @@ def _date(text: str) -> str:
     return m.group(1) + "-**-**" if m else STARS
 
 
+def _remasked(keep: Callable[[str], str], middle: str, tail: int) -> Callable[[str], str]:
+    """The rule for a value already masked (recognizers/masked.py): no more kept than its raw
+    kind's rule keeps (``keep`` of the digits before the stars, the last ``tail`` after them),
+    the stars fixed, so a looser mask found in the data (622848******0018) is not shown looser."""
+    def rule(text: str) -> str:
+        before, _, after = text.partition("*")
+        before, after = _digits(before), _digits(after)
+        return keep(before) + middle + after[-tail:] if before and after else STARS
+
+    return rule
+
+
 #: rule id -> function. Recognizers name their rule (Recognizer.mask_rule).
 MASK_RULES: Final[dict[str, Callable[[str], str]]] = {
     "id_card": _id_card,
@@ -186,6 +200,9 @@ MASK_RULES: Final[dict[str, Callable[[str], str]]] = {
     "landline": _landline,
     "bank_card": _bank_card,
     "name": _name,
+    "masked_id_card": _remasked(itemgetter(slice(None, 6)), "********", 4),
+    "masked_mobile": _remasked(itemgetter(slice(-3, None)), "****", 4),
+    "masked_bank_card": _remasked(itemgetter(slice(None, 4)), " **** **** ", 4),
     "address": _address,
     "email": _email,
     "plate": _keep(3, 1, "***", minimum=7),

@@ -49,6 +49,8 @@ __all__ = ["Scanner", "scan_naive", "PRIORITY", "CLASSES"]
 PRIORITY: dict[str, int] = {
     "cn_disability_certificate": 30, "cn_resident_id": 20, "cn_foreign_permanent_resident_id": 20, "cn_uscc": 20,
     "iccid": 15, "vin": 12, "cn_bank_card": 10, "cn_mobile": 8, "cn_landline": 5, "cn_real_estate_unit": 15,
+    # a Gansu ID masked 6 + 8 + 4 (620102********1234) is also a masked card's shape: an ID, as unmasked
+    "masked_cn_resident_id": 20, "masked_cn_bank_card": 10,
 }
 
 

@@ -1,7 +1,7 @@
 """The built-in recognizers (stage: classification). Importing this package registers them.
 
 Each module holds one family (identity documents, organisations, finance, contact, network,
-vehicles, locations, personal attributes, social insurance); see ``recognizers.ids()`` in
+vehicles, locations, personal attributes, social insurance, values already masked); see ``recognizers.ids()`` in
 :mod:`govsoc.classification.recognizer` for every id.
 """
 
@@ -12,6 +12,7 @@ from govsoc.classification.recognizers import (  # noqa: F401  (imported for reg
     finance,
     identity,
     location,
+    masked,
     network,
     organisation,
     person,

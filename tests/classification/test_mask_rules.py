@@ -35,6 +35,10 @@ VALUES = {
     "mac": "00:1a:2b:3c:4d:5e",
     "gps": "39.904211,116.407395",
     "public": "91350100M000100Y43",
+    # values already masked (recognizers/masked.py), shown by no more than their raw kind's rule
+    "masked_id_card": "110105********1234",
+    "masked_mobile": "138****5678",
+    "masked_bank_card": "6228 **** **** 0018",
 }
 
 

@@ -147,6 +147,29 @@ CASES = [
     ("cn_criminal_record", "2019年盗窃罪判处有期徒刑一年", True, True),
     ("cn_whereabouts", "120.15,30.28 2024-01-01 08:00", True, True),
     ("cn_biometric", "data:image/jpeg;base64,/9j/4AAQ", True, True),
+    # values already masked (R15d-25): their own tags, the raw recognizers find nothing in them
+    ("masked_cn_resident_id", "110105********1234", True, False),      # govsoc's id_card rule
+    ("masked_cn_resident_id", "110***********123X", True, False),      # first 3 + last 4 (Hutool)
+    ("masked_cn_resident_id", "1****************2", True, False),      # first 1 + last 1 (godlp CHINAID)
+    ("masked_cn_resident_id", "990105********1234", False, False),     # region 99 does not exist
+    ("masked_cn_resident_id", "110105****1234", False, False),         # not 18 characters
+    ("masked_cn_resident_id", "1101051990******1234", False, False),   # 20 characters: no ID
+    ("masked_cn_mobile", "138****5678", True, False),                  # govsoc's mobile rule
+    ("masked_cn_mobile", "手机138******78，", True, False),             # godlp offset 3, length 6
+    ("masked_cn_mobile", "+86 138****5678", True, False),
+    ("masked_cn_mobile", "120****5678", False, False),                 # 120 is no mobile segment
+    ("masked_cn_mobile", "138****56789", False, False),                # 12 characters
+    ("masked_cn_bank_card", "6228 **** **** 0018", True, False),       # govsoc's bank_card rule
+    ("masked_cn_bank_card", "622848******0018", True, False),          # PCI first 6 + last 4
+    ("masked_cn_bank_card", "6228********0018", True, False),
+    ("masked_cn_bank_card", "1228 **** **** 0018", False, False),      # no issuer's first digit
+    ("masked_cn_bank_card", "2024-****-0018", False, False),           # too short for a card
+    ("masked_cn_person_name", "张*", True, True),                      # name rule 张* / 张**
+    ("masked_cn_person_name", "王*明", True, True),                    # first and last kept
+    ("masked_cn_person_name", "欧阳**", True, True),                   # compound surname
+    ("masked_cn_person_name", "张*", False, False),                    # only in a column named for names
+    ("masked_cn_person_name", "说明*", False, True),                   # 说 is no surname
+    ("masked_cn_person_name", "张****", False, True),                  # four stars: no name's form
 ]
 
 
