@@ -67,8 +67,9 @@ class Ipv4Recognizer(Recognizer):
                         + r"\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?![0-9A-Za-z]|\.\d)",
                         layout=r"(?<![0a.])(?:0{1,3}\.){3}0{1,3}(?![0a]|\.0)"),)
     CONTEXT = ("ip", "ip_addr", "ipaddr", "src_ip", "dst_ip", "client_ip", "x_forwarded_for", "ip地址")
-    #: A column so named holds versions (1.7.19.104), not addresses (R15-3).
-    NOT_CONTEXT = ("version", "ver", "firmware", "fw", "版本", "固件")
+    #: A column so named holds versions (1.7.19.104), not addresses (R15-3); appver, build and
+    #: buildno one word, bbh / bb the pinyin of 版本号 / 版本 (R15d-30).
+    NOT_CONTEXT = ("version", "ver", "firmware", "fw", "版本", "固件", "appver", "build", "buildno", "bbh", "bb")
 
     def validate(self, candidate: str) -> str | None:
         """Four octets of 0-255 without leading zeros (what ipaddress accepts, without its cost:

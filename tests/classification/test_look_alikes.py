@@ -67,6 +67,8 @@ def _versions(seed: int) -> list[str]:
 
 @pytest.mark.parametrize("field, comment", [
     ("version", ""), ("固件版本", ""), ("app_ver", ""), ("fw_version", ""), ("c7", "版本号"), ("firmware", ""),
+    # R15d-30: one-word and pinyin names of version columns (appver, build number, bbh = 版本号)
+    ("appver", ""), ("build", ""), ("buildno", ""), ("bbh", ""), ("bb", ""),
 ])
 def test_a_column_named_version_is_not_tagged_ipv4(field: str, comment: str) -> None:
     decision = ColumnClassifier().decide(ColumnSample(dataset="x", field=field, comment=comment, values=_versions(3)))
