@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Final
 
-from govsoc.classification.cn_codes import COMPOUND_SURNAMES, MOBILE_PREFIXES, PROVINCE_CODES, SINGLE_SURNAMES
+from govsoc.classification.cn_codes import COMPOUND_SURNAMES, PROVINCE_CODES, SINGLE_SURNAMES
 from govsoc.classification.recognizer import NOT_AFTER, NOT_BEFORE, Pattern, Recognizer, register
 from govsoc.classification.recognizers.contact import MobileRecognizer
 from govsoc.classification.recognizers.finance import BankCardRecognizer
@@ -31,6 +31,8 @@ _BEFORE: Final = NOT_BEFORE + r"(?<!\*)"
 _AFTER: Final = NOT_AFTER + r"(?!\*)"
 #: A digit then four stars, with a blank or '-' between or not (stars are punctuation, class x).
 _SHAPES: Final = ("0xxxx", "0sxxxx")
+#: The raw mobile recognizer, whose length and segment test a masked number passes as well.
+_MOBILE: Final = MobileRecognizer()
 _DE_IDENTIFIED: Final = "masked (de-identified, GB/T 37964), still personal information (PIPL art. 73)"
 
 
@@ -82,11 +84,9 @@ class MaskedMobileRecognizer(_MaskedRecognizer):
                         0.5),)
 
     def validate(self, candidate: str) -> str | None:
-        """11 characters in an allocated segment."""
-        number = candidate[-11:]
-        if len(candidate) not in (11, 13, 15) or number[:3] not in MOBILE_PREFIXES:
-            return None
-        return f"mobile number, segment {number[:3]}: {_DE_IDENTIFIED}"
+        """11 characters (13, 15 with +86, 0086) in an allocated segment, as a raw number."""
+        why = _MOBILE.validate(candidate)  # its length and first three digits only: stars pass
+        return f"{why}: {_DE_IDENTIFIED}" if why else None
 
 
 @register("masked_cn_bank_card")
