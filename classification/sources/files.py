@@ -50,6 +50,7 @@ from govsoc.classification.sources.charset import (
 from govsoc.classification.sources.compressed import refuse_compressed
 from govsoc.classification.sources.delimiter import sniffed
 from govsoc.classification.sources.footers import Footers
+from govsoc.classification.sources.formulas import uncached_formulas
 from govsoc.classification.sources.json_records import flatten, json_document, json_lines, record_columns
 from govsoc.classification.sources.layout import HEAD_ROWS, Width, split_head
 from govsoc.classification.sources.records import READ_LIMIT, Reading, records, too_long
@@ -274,6 +275,7 @@ class FileSource:
                 rows, total = reservoir((row for number, row in enumerate(chain(data, cells), len(head) - len(data) + 1)
                                          if len(header) < 2 or not footers.left_out(row, number)), self.sample)
                 columns = _columns(str(path), width.names(header), rows, total, renamed)
+                uncached_formulas(path, sheet.title, columns, skips)
                 footers.report(skips, unit="row", where=f"sheet {title}: ")
                 skips.renamed(renamed)
                 wider = width.reason(headed=headed, unit="row")
