@@ -366,7 +366,36 @@ def labelled_values(seed: int = 15, per_type: int = 400) -> list[Labelled]:
     own = random.Random(seed + 28)
     for label, words in _ART28_VALUES.items():
         items.extend(Labelled(own.choice(words), label, True) for _ in range(per_type))
+    masked = random.Random(seed + 37)  # the same for the masked forms, added after the others
+    for label, (context, make) in _masked_makers(masked).items():
+        items.extend(Labelled(make(), label, context) for _ in range(per_type))
     return items
+
+
+def _masked_makers(rng: random.Random) -> dict[str, tuple[bool, Callable[[], str]]]:
+    """Values already masked (recognizers/masked.py) in the forms of reference §8: govsoc's own
+    rules, Hutool's first 3 + last 4, godlp's first 1 + last 1, PCI's first 6 + last 4."""
+    def id_number() -> str:
+        body = rng.choice(("110105", "320102", "440305", "510104")) + \
+            f"{rng.randint(1950, 2010)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{_digits(rng, 3)}"
+        number = body + resident_id_check_char(body)
+        head, tail = rng.choice(((6, 4), (3, 4), (1, 1)))
+        return number[:head] + "*" * (18 - head - tail) + number[-tail:]
+
+    def mobile() -> str:
+        n = rng.choice(("138", "139", "150", "186", "177", "199")) + _digits(rng, 8)
+        return rng.choice((f"{n[:3]}****{n[-4:]}", f"{n[:3]}******{n[-2:]}", f"+86 {n[:3]}****{n[-4:]}"))
+
+    def card() -> str:
+        n = _luhn_complete(rng.choice(_UNIONPAY_BINS) + _digits(rng, 12))
+        return rng.choice((f"{n[:4]} **** **** {n[-4:]}", f"{n[:6]}******{n[-4:]}"))
+
+    def name() -> str:
+        surname = rng.choice(("张", "王", "李", "赵", "欧阳", "司马"))
+        return surname + rng.choice(("*", "**", "*" + rng.choice("伟芳娜敏静")))
+
+    return {"masked_cn_resident_id": (False, id_number), "masked_cn_mobile": (False, mobile),
+            "masked_cn_bank_card": (False, card), "masked_cn_person_name": (True, name)}
 
 
 #: Values of the PIPL art. 28 categories known by their column's name (recognizers/sensitive.py).
