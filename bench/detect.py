@@ -367,6 +367,37 @@ def node_cpu_seconds(store: Any) -> float | None:
     return sum(int(n["process"]["cpu"]["total_in_millis"]) for n in stats["nodes"].values()) / 1000
 
 
+#: Per-index figures of the node's indices stats, as (section, key) -> the name shown.
+INDEX_TIMES = ((("indexing", "index_time_in_millis"), "indexing"), (("search", "query_time_in_millis"), "query"),
+               (("search", "fetch_time_in_millis"), "fetch"), (("refresh", "total_time_in_millis"), "refresh"),
+               (("refresh", "total"), "refreshes"), (("merges", "total_time_in_millis"), "merges"))
+
+
+def index_times(store: Any) -> dict[str, dict[str, int]] | None:
+    """The node's milliseconds (and refresh count) per kind of this store's indices (events,
+    alerts, state): only this prefix's indices, so other clients of a shared node do not count
+    here as they do in its CPU seconds. None for SQLite."""
+    if getattr(store, "kind", "") != "elasticsearch":
+        return None
+    stats = store.client.indices.stats(index=f"{store.prefix}-*", metric="indexing,search,refresh,merge")
+    kinds: dict[str, dict[str, int]] = {}
+    for name, index in stats.get("indices", {}).items():
+        kind = name[len(store.prefix) + 1:].split("-")[0]
+        total = kinds.setdefault(kind, dict.fromkeys((shown for _, shown in INDEX_TIMES), 0))
+        for (section, key), shown in INDEX_TIMES:
+            total[shown] += int(index["primaries"].get(section, {}).get(key, 0))
+    return kinds
+
+
+def index_change(before: dict[str, dict[str, int]] | None,
+                 after: dict[str, dict[str, int]] | None) -> dict[str, dict[str, int]] | None:
+    """What a pass added to :func:`index_times` (an index it created counts from zero)."""
+    if before is None or after is None:
+        return None
+    return {kind: {k: v - before.get(kind, {}).get(k, 0) for k, v in figures.items()}
+            for kind, figures in sorted(after.items())}
+
+
 def peak_mib() -> float:
     """This process's peak resident memory. Linux's ru_maxrss survives fork and exec, so a child
     started by a parent holding 600 MiB reports at least 600 MiB; VmHWM belongs to the process's
@@ -406,14 +437,15 @@ def child(spec: dict[str, str]) -> None:
             writing[0] += time.perf_counter() - began
 
     store.write_alerts = timed_write
-    node_before = node_cpu_seconds(store)
+    node_before, indices_before = node_cpu_seconds(store), index_times(store)
     with section() as figures:
         summary = run_pass(store, ruleset)
-    node_after = node_cpu_seconds(store)
+    node_after, indices_after = node_cpu_seconds(store), index_times(store)
     store.close()
     print(json.dumps({**figures, "rss_mib": peak_mib(), "alert_write_s": writing[0],
                       "write_wait_s": summary.write_wait,
                       "node_cpu_s": None if node_before is None or node_after is None else node_after - node_before,
+                      "indices": index_change(indices_before, indices_after),
                       "matches": sum(summary.matches.values()), "alerts": summary.alerts,
                       "failed": [str(f) for f in summary.failed]}))
 
@@ -423,6 +455,15 @@ def where(result: dict[str, Any]) -> str:
     node = "" if result["node_cpu_s"] is None else f", node CPU {result['node_cpu_s']:.2f} s (all its clients)"
     return (f"client CPU {result['cpu_s']:.2f} s{node}, in alert writes {result['alert_write_s']:.2f} s "
             f"(waited for {result['write_wait_s']:.2f} s) of {result['seconds']:.2f} s, load {result['load']:.1f}")
+
+
+def per_index(result: dict[str, Any]) -> str:
+    """The node's per-index times over a pass, as a table cell ("" for SQLite)."""
+    if not result.get("indices"):
+        return ""
+    return "; ".join(f"{kind}: " + ", ".join(f"{name} {value:,}" + ("" if name == "refreshes" else " ms")
+                                            for name, value in figures.items() if value)
+                     for kind, figures in result["indices"].items())
 
 
 def all_cpu(result: dict[str, Any]) -> float:
@@ -514,6 +555,9 @@ def bench_store(spec: dict[str, str], count: int, new: int, table: Table, base: 
                   "" if scan is None else f"{scan['rows']:,} rows", "", "")
     table.add_row(name, "", "where the full pass's time went", where(full), "", "", "")
     table.add_row(name, "", "where the incremental pass's time went", where(incremental), "", "", "")
+    if full.get("indices"):
+        table.add_row(name, "", "node per index, full pass", per_index(full), "", "", "")
+        table.add_row(name, "", "node per index, incremental pass", per_index(incremental), "", "", "")
 
 
 def main() -> None:
