@@ -229,7 +229,17 @@ class DetectionPass:
                 pass  # kept conversions only save time: the next pass converts again
         self._save_states()
         self._forget_rejudged({str(r.id) for r in [*rules, *correlations]})
+        self._publish()
         return self.summary
+
+    def _publish(self) -> None:
+        """Make the pass's alerts searchable before it returns (Store.refresh_alerts: one
+        refresh, where Elasticsearch's alerts index refreshes by itself only every 30 s). They
+        are written: a failed refresh is said, and the store's own interval publishes them."""
+        try:
+            self.store.refresh_alerts()
+        except GovsocError as e:
+            self.summary.notices.append(f"the alerts are written but not yet searchable: {e.message}")
 
     def _unique(self) -> tuple[list[SigmaRule], list[SigmaCorrelationRule]]:
         """The rules to run: those whose log source govsoc collects (the others are "no source"),

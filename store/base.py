@@ -366,6 +366,11 @@ class Store(metaclass=ABCMeta):
     def refresh(self) -> None:  # noqa: B027  (optional: most stores see their writes at once)
         """Make every write so far visible to searches (a no-op where writes are at once)."""
 
+    def refresh_alerts(self) -> None:  # noqa: B027  (optional: most stores see their writes at once)
+        """Make the alerts written so far searchable by every reader: a detection pass ends with
+        it, so that `govsoc alerts` right after `govsoc detect` lists every alert (a no-op where
+        writes are at once)."""
+
     @abstractmethod
     def close(self) -> None:
         """Release connections and files."""

@@ -96,6 +96,12 @@ _STATE_PATIENCE = 30.0
 #: request stays in flight plus the refresh interval (1 s), and than the clock skew between the
 #: hosts that write and the host that detects.
 INGEST_MARGIN = timedelta(seconds=30)
+#: How often the node makes new alerts searchable by itself (the alerts index's refresh_interval).
+#: Each refresh in a pass writing thousands of alerts was node work (P12j: 0.5 s of a 2.6 s pass
+#: at 200,000 events, at the default 1 s); a pass ends with one refresh of its own
+#: (:meth:`ElasticsearchStore.refresh_alerts`), so this bounds only how long the alerts of a pass
+#: that died stay unsearchable.
+ALERTS_REFRESH_INTERVAL = "30s"
 #: Threads that send bulk chunks of events at once (elasticsearch.helpers.parallel_bulk).
 _BULK_THREADS = 2
 #: How often an alert upsert or triage change is retried after losing a race to another writer,
@@ -320,17 +326,20 @@ class ElasticsearchStore(Store):
         ``_meta`` is kept."""
         settings = {"number_of_shards": 1, "number_of_replicas": self.settings.number_of_replicas,
                     "analysis": {"normalizer": {CASELESS: {"type": "custom", "filter": ["lowercase"]}}}}
-        wanted = {"events": (self.events_pattern, ecs_mappings()), "alerts": (self.alerts_index, ALERT_MAPPINGS),
-                  "state": (self.state_index, {"dynamic": False, "properties": {}})}
+        alerts = {**settings, "refresh_interval": ALERTS_REFRESH_INTERVAL}
+        wanted = {"events": (self.events_pattern, settings, ecs_mappings()),
+                  "alerts": (self.alerts_index, alerts, ALERT_MAPPINGS),
+                  "state": (self.state_index, settings, {"dynamic": False, "properties": {}})}
         installed = self._installed_templates()
-        for kind, (pattern, mappings) in wanted.items():
+        for kind, (pattern, index_settings, mappings) in wanted.items():
             body: dict[str, Any] = {"index_patterns": [pattern], "priority": 200,
-                                    "template": {"settings": settings, "mappings": mappings}}
+                                    "template": {"settings": index_settings, "mappings": mappings}}
             meta = {_TEMPLATE_DIGEST: hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()}
             name = f"{self.prefix}-{kind}"
             if installed.get(name) != {"index_patterns": [pattern], "priority": 200, "_meta": meta}:
                 if kind == "alerts":  # before the template: a failure here is tried again at the next open
                     self._add_alert_fields()
+                    self._upgrade_alerts_settings()
                 self._call(lambda n=name, b=body, m=meta: self.client.indices.put_index_template(name=n, meta=m, **b),
                            f"cannot install the {kind} template")
 
@@ -348,6 +357,21 @@ class ElasticsearchStore(Store):
                 raise StoreError(f"cannot add the new alert fields: {_describe(e)}", location=self._where) from e
         except TransportError as e:
             raise StoreError(f"cannot add the new alert fields: {_describe(e)}", location=self._where) from e
+
+    def _upgrade_alerts_settings(self) -> None:
+        """Give an alerts index made from an older template the refresh interval of this one
+        (ALERTS_REFRESH_INTERVAL): at the default 1 s the node refreshed it every second of a
+        pass. A dynamic setting, changed in place."""
+        try:
+            self.client.indices.put_settings(index=self.alerts_index,
+                                             settings={"index": {"refresh_interval": ALERTS_REFRESH_INTERVAL}})
+        except ApiError as e:
+            if e.meta.status != 404:  # 404: no alerts index yet (the template gives the new one its interval)
+                raise StoreError(f"cannot set the alerts index's refresh interval: {_describe(e)}",
+                                 location=self._where) from e
+        except TransportError as e:
+            raise StoreError(f"cannot set the alerts index's refresh interval: {_describe(e)}",
+                             location=self._where) from e
 
     def _installed_templates(self) -> dict[str, dict[str, Any]]:
         """This prefix's index templates -> their index patterns, priority and ``_meta`` (one
@@ -705,7 +729,7 @@ class ElasticsearchStore(Store):
     def _aggregation(self, query: Query, target: Target, aggs: dict[str, Any]) -> dict[str, Any]:
         """The answer of one size-0 search with ``aggs`` over the events or the alerts."""
         if target == "alerts":
-            self._refresh_alerts()
+            self.refresh_alerts()
             index, es_query = self.alerts_index, alert_query(query)
         else:
             index, es_query = self.events_pattern, self._query(query)
@@ -773,7 +797,7 @@ class ElasticsearchStore(Store):
         """Drop alerts whose last event is before ``cutoff``: their ids are read through a point
         in time and deleted in bulk (no _delete_by_query, which the minimal distribution lacks)."""
         expired = {"range": {"event.end": {"lt": format_timestamp(cutoff)}}}
-        self._refresh_alerts()
+        self.refresh_alerts()
         if dry_run:
             answer = self._call(lambda: self.client.count(index=self.alerts_index, query=expired,
                                                           allow_no_indices=True, ignore_unavailable=True),
@@ -830,7 +854,7 @@ class ElasticsearchStore(Store):
         if pending:
             receipt += AlertReceipt(rejected=tuple((i, "kept conflicting with concurrent writers")
                                                    for i in sorted(pending)))
-        self._alerts_dirty = True  # searched after a refresh (_refresh_alerts); read by id at once
+        self._alerts_dirty = True  # searched after a refresh (refresh_alerts); read by id at once
         return receipt
 
     def _stored_alerts(self, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -988,7 +1012,7 @@ class ElasticsearchStore(Store):
         bounds = {k: format_timestamp(v) for k, v in (("gte", start), ("lt", end)) if v is not None}
         if bounds:
             filters.append({"range": {"@timestamp": bounds}})
-        self._refresh_alerts()
+        self.refresh_alerts()
         for source in self._scan(self.alerts_index, {"bool": {"filter": filters}},
                                  [("@timestamp", order), ("alert.id", order)], limit, snapshot=True):
             yield Alert.from_document(source)
@@ -999,9 +1023,11 @@ class ElasticsearchStore(Store):
                                                        allow_no_indices=True), "refresh failed")
         self._alerts_dirty = False
 
-    def _refresh_alerts(self) -> None:
-        """Make this store's alert writes searchable before alerts are searched: writes leave
-        the refresh to the first search that needs it (one refresh per pass, not one per rule)."""
+    def refresh_alerts(self) -> None:
+        """Make this store's alert writes searchable, to every reader: before this store searches
+        alerts, at the end of a detection pass, at close. Writes leave the refresh to here (one
+        refresh per pass, not one per rule or per request), and the alerts index refreshes by
+        itself only every ALERTS_REFRESH_INTERVAL."""
         if self._alerts_dirty:
             self._call(lambda: self.client.indices.refresh(index=self.alerts_index, ignore_unavailable=True),
                        "refresh failed")
@@ -1169,7 +1195,7 @@ class ElasticsearchStore(Store):
         """Make alert writes searchable for other readers, then close the client's connections."""
         self._prepared()
         try:
-            self._refresh_alerts()
+            self.refresh_alerts()
         except StoreError:  # the cluster is gone: its own refresh interval publishes them later
             pass
         self.client.close()
