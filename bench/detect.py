@@ -259,6 +259,30 @@ count in as they do in the node's CPU seconds, though they still lengthen them.
   alerts refresh 20-116 ms. The incremental pass's fixed part is round trips and the
   node's queue, not client CPU: the 5 % target against a 200,000-event full pass (1.5-6 s) is
   out of reach by wall; against 1,000,000 events see below.
+* Full `--no-sqlite` (1,000,000 events), 6f52d7a (15:16-15:28, load 7.9 -> 6.5): baseline
+  44.18 s (CPU 18.32 s); full pass 14.94 s = 3.0x (11.80 s = 3.7x without the write wait), CPU
+  client 2.54 + node 5.96 s = 2.2x less, alert writes 18.02 s on two threads of which the pass
+  waited 3.14 s; node per index: alerts indexing 11,095 ms and refresh 2,155 ms in 3 refreshes
+  (48,574 alerts), events query 6,025 ms and fetch 7,294 ms; incremental 1.09 s = 7.3 % (CPU
+  0.52 s = 6.1 %; alerts refresh 85 ms); peak 196 / 85 MiB; 48,574 / 467 matches = the
+  baseline's rows. Main (87993b0) right after, on a quieter machine (15:29-15:38, load 4.0 ->
+  4.2): baseline 18.29 s (CPU 17.30 s); full pass 6.08 s = 3.0x (4.50 s = 4.1x), CPU client 2.08
+  + node 4.05 s = 2.8x less, alert writes 7.41 s (waited 1.58 s); alerts indexing 4,180 ms and
+  refresh 1,111 ms in 5 refreshes (its last refresh, at close, not counted), events query
+  5,174 ms, fetch 3,671 ms; incremental 0.49 s = 8.0 % (CPU 0.13 s = 2.1 %); 48,574 / 467
+  matches. The two runs' loads differ (node CPU 5.96 against 4.05 s for the same work): this
+  pair shows no gain either way at 1,000,000 events. 6f52d7a again at main's load (15:38-15:45,
+  load 2.4 -> 3.3): baseline 21.19 s (CPU 14.14 s); full pass 7.53 s = 2.8x (5.86 s = 3.6x), CPU
+  client 2.01 + node 4.13 s = 6.14 s (main 6.13 s) = 2.3x less (the baseline's CPU 14.14 against
+  17.30 s), alert writes 8.91 s (waited 1.68 s); alerts indexing 4,564 ms and refresh 665 ms in
+  3 refreshes, its final one included (main 1,111 ms in 5 without it), events query 2,779 ms,
+  fetch 4,901 ms; incremental 0.44 s = 5.9 % (CPU 0.11 s = 1.7 %; alerts refresh 55 ms);
+  48,574 / 467 matches. At equal load the pass's CPU is the same (6.14 / 6.13 s): the refreshes
+  saved are ~0.5 s of the node's refresh time, within the other parts' noise.
+  The 5x target is not met on Elasticsearch (2.8-3.0x wall, 2.2-2.8x CPU); the incremental one
+  is by CPU (1.7-6.1 %), not by wall (5.9-8.0 %). The largest parts left are the node's: alert
+  indexing (4.2-11.1 s of indexing time for 48,574 alerts, 0.09-0.23 ms each) and the events'
+  fetch phase (3.7-7.3 s).
 """
 
 from __future__ import annotations
