@@ -10,15 +10,16 @@ event, or past 1 MiB of padding not at all). A field an attacker fills with NUL 
 wherever the log has grown to (R11l-7: 16 NULs then a forged "Accepted password" line must stay
 inside its line).
 
-So a run of NUL bytes inside a line is crash padding (``crash_padding``) when it is a
-filesystem's unit: it starts on a block boundary of the file's offsets (PADDING_BYTES long at
+So a run of NUL bytes inside a line is crash padding (``crash_padding``) when it is where a
+filesystem's zeroing starts: on a block boundary of the file's offsets (PADDING_BYTES long at
 least: a crash's tail is as long as the file was past its last written block, often less than a
-block), or it covers a whole aligned block (a writer that extended its file with NULs and was
-torn mid-line, a sector-sized tear). The text before it is the torn line, flagged ``torn``; the
-text after it a line of its own, flagged ``after_padding`` so that a rule or an analyst can weigh
-it: an attacker's run lands on a block boundary by chance, one try in BLOCK_BYTES. Other runs stay
-the line's bytes. The same rule tells whether a line follows crash padding at a line start, so
-the flag does not hang on where a read started (``run_before``).
+block). Its length alone never makes a run padding (R11n-1: a rule "covers a whole aligned block"
+let a field of 8,191 NULs anywhere end its line and forge the text after it). The text before it
+is the torn line, flagged ``torn``; the text after it a line of its own, flagged
+``after_padding`` so that a rule or an analyst can weigh it: an attacker's run lands on a block
+boundary by chance, one try in BLOCK_BYTES. Other runs stay the line's bytes. The same rule tells
+whether a line follows crash padding at a line start, so the flag does not hang on where a read
+started (``run_before``).
 """
 
 from __future__ import annotations
@@ -35,29 +36,35 @@ BLOCK_BYTES = 4096
 PADDING_BYTES = 16
 _RUN = re.compile(rb"\x00{%d,}" % PADDING_BYTES)
 NON_NUL = re.compile(rb"[^\x00]")
-#: How far before a read's start ``run_before`` looks: a run this long covers an aligned block.
+#: How far before a read's start ``run_before`` looks at a time (further while it sees NULs only).
 _LOOK_BACK = 2 * BLOCK_BYTES
 
 
 def crash_padding(start: int, end: int) -> bool:
     """Whether NUL bytes from file position ``start`` to ``end`` are a crash's padding: from a
-    block boundary (PADDING_BYTES at least), or over a whole aligned block."""
-    boundary = -(-start // BLOCK_BYTES) * BLOCK_BYTES
-    return (start == boundary and end - start >= PADDING_BYTES) or end - boundary >= BLOCK_BYTES
+    block boundary, PADDING_BYTES at least."""
+    return start % BLOCK_BYTES == 0 and end - start >= PADDING_BYTES
 
 
 def run_before(stream: BinaryIO, base: int) -> int | None:
     """Where the run of NUL bytes ending at content position ``base`` starts (None when the byte
-    before it is not NUL), read from the up to _LOOK_BACK bytes before it; leaves ``stream`` at
-    ``base``. A run longer than that starts before it, which crash_padding answers alike."""
-    lead = min(base, _LOOK_BACK)
-    stream.seek(base - lead)
-    window = stream.read(lead) if lead else b""
-    if len(window) != lead:  # shorter than said (a gzip copy still written): seek fails alike
-        stream.seek(base)
-        return None
-    kept = len(window.rstrip(b"\x00"))
-    return None if kept == lead else base - lead + kept
+    before it is not NUL), read back _LOOK_BACK bytes, then twice as many each time while they are
+    all NUL (a gzip stream seeks back by reading from its start: a few seeks, not one a block);
+    leaves ``stream`` at ``base``."""
+    start, step = base, _LOOK_BACK
+    while start:
+        lead, step = min(start, step), min(step * 2, 1 << 20)
+        stream.seek(start - lead)
+        window = stream.read(lead)
+        if len(window) != lead:  # shorter than said (a gzip copy still written): seek fails alike
+            stream.seek(base)
+            return None
+        kept = len(window.rstrip(b"\x00"))
+        start -= lead - kept
+        if kept:
+            break
+    stream.seek(base)
+    return None if start == base else start
 
 
 def still_nul(fd: int, start: int, padding: int) -> bool:

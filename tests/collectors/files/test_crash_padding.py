@@ -46,7 +46,6 @@ def read(content: bytes, *, chunk: int = 1 << 20, start: int = 0, final: bool = 
     (0, 2699, True),         # e3: ext4 zeroed the last block from its boundary to the old size
     (0, 900, True),          # e17: the torn line ends "Failed password for " at the boundary
     (0, 3 << 20, True),      # e9: zeroed past the record size limit: the login was cut away
-    (-100, 4196, True),      # from mid-block over a whole block (a writer that extended with NULs)
     (0, 16, True),           # on a boundary, as long as the shortest padding
     (0, 15, False),          # on a boundary, shorter than any padding
     (-100, 4195, False),     # one byte short of a whole block, not from a boundary
@@ -54,6 +53,11 @@ def read(content: bytes, *, chunk: int = 1 << 20, start: int = 0, final: bool = 
     (1, 300, False),
     (1, 5000, False),
     (-3000, 5000, False),
+    (-100, 4196, False),     # R11n-1: over a whole aligned block, not from a boundary: its length
+    (1, 8191, False),        # alone never makes padding (8,191 NULs cover a block at any offset,
+    (333, 8191, False),      # and forged a root login after them)
+    (4095, 8191, False),
+    (1, 20000, False),
 ])
 def test_a_nul_run_ends_its_line_only_when_it_is_a_crash_block(shift: int, run: int, split: bool) -> None:
     content = torn_log(head_lines(), shift, run)
@@ -72,7 +76,7 @@ def test_a_nul_run_ends_its_line_only_when_it_is_a_crash_block(shift: int, run: 
         assert stats.nul_bytes_skipped == 0
 
 
-@pytest.mark.parametrize(("shift", "run"), [(0, 2699), (-100, 4196), (1, 300), (0, 9000)])
+@pytest.mark.parametrize(("shift", "run"), [(0, 2699), (-100, 4196), (1, 300), (0, 9000), (0, 40000)])
 def test_what_is_stored_does_not_hang_on_chunks_reads_or_gzip(shift: int, run: int) -> None:
     content = torn_log(head_lines(), shift, run, LOGIN + b"\n" + LOGIN.replace(b"7.7.7.7", b"7.7.7.8") + b"\n")
     whole = [(r.offset, r.data, r.flags, r.line, r.end) for r in read(content)]
@@ -95,7 +99,7 @@ def test_what_is_stored_does_not_hang_on_chunks_reads_or_gzip(shift: int, run: i
 
 def test_crash_padding_is_a_block_of_the_files_offsets() -> None:
     assert crash_padding(8192, 8192 + 16) and not crash_padding(8192, 8192 + 15)
-    assert crash_padding(8191, 8192 + 4096) and not crash_padding(8191, 8191 + 4096)
+    assert not crash_padding(8191, 8192 + 4096) and not crash_padding(8193, 8193 + 3 * 4096)  # R11n-1
     assert crash_padding(0, 16)  # the file's start is a boundary (a line start: skipped anyway)
 
 
