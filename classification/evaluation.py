@@ -234,7 +234,8 @@ def _positive_makers(fake: Faker, rng: random.Random) -> dict[str, tuple[bool, C
         "cn_address": (False, lambda: str(fake.address())),
         "cn_person_name": (True, lambda: str(fake.name())),
         "cn_birth_date": (True, lambda: fake.date_of_birth(minimum_age=1, maximum_age=95).strftime(
-            rng.choice(("%Y-%m-%d", "%Y%m%d", "%Y/%m/%d", "%Y年%m月%d日")))),
+            rng.choice(("%Y-%m-%d", "%Y%m%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y.%m", "%Y年%m月")))),
+        "cn_age": (True, lambda: str(rng.randint(0, 99)) + rng.choice(("", "", "岁"))),
         "cn_social_security_number": (False, lambda: rng.choice(("HKG", "MAC", "TWN")) + "0" + _digits(rng, 8)),
         "cn_medical_insurance_number": (True, lambda: rng.choice(("", "YB", "M")) + _digits(rng, rng.randint(8, 12))),
     }
@@ -451,7 +452,8 @@ _COLUMN_NAMES: Final[dict[str, tuple[tuple[str, str], ...]]] = {
     "mac": (("mac", ""), ("device_mac", "设备MAC")),
     "gps": (("location", "定位"), ("jwd", "经纬度")),
     "cn_passport": (("hzhm", "护照号码"), ("passport_no", "")),
-    "cn_birth_date": (("csrq", "出生日期"), ("birthday", "")),
+    "cn_birth_date": (("csrq", "出生日期"), ("birthday", ""), ("csny", "出生年月")),
+    "cn_age": (("nl", "年龄"), ("age", "")),
     "vin": (("clsbdh", "车辆识别代号"), ("vin", "")),
 }
 _NEGATIVE_COLUMNS: Final = (

@@ -1,13 +1,14 @@
 """The built-in recognizers (stage: classification). Importing this package registers them.
 
 Each module holds one family (identity documents, organisations, finance, contact, network,
-vehicles, locations, personal attributes, social insurance, values already masked); see ``recognizers.ids()`` in
+vehicles, locations, personal attributes, ages, social insurance, values already masked); see ``recognizers.ids()`` in
 :mod:`govsoc.classification.recognizer` for every id.
 """
 
 from __future__ import annotations
 
 from govsoc.classification.recognizers import (  # noqa: F401  (imported for registration)
+    age,
     contact,
     finance,
     identity,

@@ -67,7 +67,9 @@ class PersonNameRecognizer(Recognizer):
 
 @register("cn_birth_date")
 class BirthDateRecognizer(Recognizer):
-    """出生日期: a real past date (YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD, YYYY年M月D日); context only."""
+    """出生日期: a real past date (YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD, YYYY年M月D日), or the year and
+    month rosters write under 出生年月 (1990.01, 1990年1月, 199001, 1990-01: the 干部任免审批表's
+    form, R15e-17); context only."""
 
     SHAPES = ("0000",)
 
@@ -83,18 +85,22 @@ class BirthDateRecognizer(Recognizer):
         Pattern("date", NOT_BEFORE + r"(?:19|20)\d{2}(?:[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{4})"
                 r"(?:T\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?" + NOT_AFTER, 0.3,
                 context_only=True),
+        Pattern("year and month", NOT_BEFORE + r"(?:19|20)\d{2}(?:[-/.年]\d{1,2}(?:月|(?![-/.月]))|\d{2})"
+                + NOT_AFTER, 0.3, context_only=True),
     )
-    CONTEXT = ("csrq", "chushengriqi", "birthday", "birth_date", "birthdate", "dob", "出生日期", "生日")
+    #: 出生 covers 出生年月, 出生年月日 (the 居民身份证's label), 出生时间 (R15e-17)
+    CONTEXT = ("csrq", "csny", "chushengriqi", "birthday", "birth_date", "birthdate", "birth", "dob", "出生", "生日")
 
     def validate(self, candidate: str) -> str | None:
-        """A real calendar date in the past, after 1900 (of a date-time, its date); a holder under 14
-        today is said so (MINOR), for column decisions to count."""
+        """A real calendar date in the past, after 1900 (of a date-time, its date; of a year and
+        month, their first day); a holder under 14 today is said so (MINOR), for column decisions
+        to count: of a year and month, only when every day of it puts the holder under 14."""
         candidate = candidate.split("T")[0]
         parts = [int(p) for p in candidate.replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-")
                  .replace(".", "-").split("-") if p] if not candidate.isdigit() else \
-            [int(candidate[:4]), int(candidate[4:6]), int(candidate[6:8])]
+            [int(candidate[:4]), int(candidate[4:6]), int(candidate[6:8] or 1)]
         try:
-            born = date(*parts[:3]) if len(parts) == 3 else None
+            born = date(*parts, *(1,) * (3 - len(parts))) if len(parts) in (2, 3) else None
         except ValueError:
             return None
         if born is None or born > date.today():

@@ -133,6 +133,11 @@ CASES = [
     ("cn_birth_date", "1990-02-30", False, True),
     ("cn_birth_date", "1990-05-17T00:00:00Z", True, True),          # RFC 3339 (mongoexport $date)
     ("cn_birth_date", "1990-05-17T08:30:00.123+08:00", True, True),  # fraction and offset
+    ("cn_birth_date", "1990年1月", True, True),                      # 出生年月 (R15e-17)
+    ("cn_birth_date", "1990.13", False, True),                       # no 13th month
+    ("cn_age", "12岁", True, True),                                   # 年龄 (R15e-17)
+    ("cn_age", "130", False, True),                                   # older than anyone
+    ("cn_age", "12", False, False),                                   # ages only with context
     ("cn_address", "文三路19号6幢590室", True, True),                  # street part in a 详细地址 column
     ("cn_address", "文三路19号6幢590室", False, False),                # ... only with context
     ("cn_social_security_number", "HKG012345678", True, False),
