@@ -35,6 +35,7 @@ from govsoc.classification.sources.json_envelope import envelope, envelope_reaso
 from govsoc.classification.sources.json_line import LineRefused, load_line, too_deep
 from govsoc.classification.sources.json_maps import ENTRY, FIELDS, KEY, entries, is_map
 from govsoc.classification.sources.json_stream import TOO_DEEP, Found, TextCut, array_items, envelope_items
+from govsoc.classification.sources.json_wrappers import unwrapped
 from govsoc.classification.sources.sampling import reservoir
 from govsoc.classification.sources.skips import MAX_CELL, Skips
 from govsoc.core.errors import ConfigError, Location
@@ -51,6 +52,9 @@ POSITIONS: Final = 64
 def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
     """(dotted path, text) for every scalar in a JSON value; list elements share ``path[]``."""
     if isinstance(value, dict):
+        if (wrapped := unwrapped(value)) is not None:  # mongoexport's {"$date": ...} (R15e-26)
+            yield prefix, wrapped
+            return
         if is_map(value):  # keys that are data (R15d-11): values of one field, the entries one path
             for key, inner in value.items():
                 yield prefix + KEY, key
