@@ -56,7 +56,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final, Literal
 
-from govsoc.classification.invisible import visible
+from govsoc.classification.invisible import INVISIBLE, visible
 from govsoc.classification.recognizer import Match, Recognizer, masked_text, normalize
 from govsoc.classification.recognizers.identity import MINOR
 from govsoc.classification.scanner import PRIORITY, Scanner
@@ -107,11 +107,13 @@ _CJK_GAP: Final = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 def name_tokens(*names: str) -> tuple[frozenset[str], str]:
     """Lower-case tokens of column/table names (split on '_', '-', '.', spaces, camelCase and
     digits) and the joined text (for Chinese words and multi-word keys like ``id_card``). Spaces and
-    line breaks between Chinese characters are no split: 姓  名 and 姓\n名 are 姓名 (R15c-17)."""
+    line breaks between Chinese characters are no split: 姓  名 and 姓\n名 are 姓名 (R15c-17), and
+    invisible characters none: 姓\u200b名 is 姓名."""
     tokens: set[str] = set()
     parts: list[str] = []
     for name in names:
-        spaced = re.sub(r"([a-z])([A-Z])", r"\1_\2", _CJK_GAP.sub("", name))
+        # a heading copied from a web form or a template may hold a zero-width character (R15e-12)
+        spaced = re.sub(r"([a-z])([A-Z])", r"\1_\2", _CJK_GAP.sub("", INVISIBLE.sub("", name)))
         for token in re.split(r"[^0-9A-Za-z\u4e00-\u9fff]+|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])", spaced):
             if token:
                 tokens.add(token.lower())
