@@ -37,6 +37,9 @@ class AgeRecognizer(Recognizer):
     )
     CONTEXT = ("age", "nianling", "年龄", "周岁", "岁数")
     WEAK_CONTEXT = ("nl",)
+    #: the age of a thing, not of a person: max_age, cache_age, password_age, cert_age, session_age
+    NOT_CONTEXT = ("max_age", "cache", "cookie", "password", "pwd", "cert", "session", "token", "ttl", "file",
+                   "days", "seconds")
 
     def validate(self, candidate: str) -> str | None:
         """Whole years up to OLDEST; under FOURTEEN said so (MINOR) for column decisions to count."""

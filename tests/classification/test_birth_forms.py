@@ -83,3 +83,8 @@ def test_free_text_masks_a_year_and_month_of_birth_to_the_year() -> None:
     from govsoc.classification.free_text import mask_free_text
 
     assert mask_free_text("出生年月：1990.01，籍贯浙江") == "出生年月：1990-**-**，籍贯浙江"
+
+
+@pytest.mark.parametrize("field", ["max_age", "cache_age", "password_age", "cert_age_days"])
+def test_the_age_of_a_thing_is_no_persons_age(field: str) -> None:
+    assert _decide(field, [str(3 + i % 11) for i in range(40)]).recognizer != "cn_age"
