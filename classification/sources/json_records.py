@@ -30,7 +30,7 @@ from typing import Any, Final, TextIO
 
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import TableSample, named
-from govsoc.classification.sources.charset import bom_charset
+from govsoc.classification.sources.charset import json_charset
 from govsoc.classification.sources.json_envelope import envelope, envelope_reason, records_of
 from govsoc.classification.sources.json_line import LineRefused, load_line, too_deep
 from govsoc.classification.sources.json_maps import ENTRY, FIELDS, KEY, entries, is_map
@@ -125,13 +125,13 @@ def json_lines(path: Path, sample: int, skips: Skips | None = None) -> TableSamp
     """The JSON lines file at ``path`` as one table of ``sample`` sampled lines (reported to
     ``skips``, a new one by default)."""
     skips = skips or Skips(str(path))
-    with path.open("rb") as raw:
-        head = raw.read(4)
     # JSON text is UTF-8 (RFC 8259 §8.1), and a parser may ignore a BOM: Windows PowerShell's
-    # Out-File writes UTF-16 with one, Notepad UTF-8 with one
-    encoding = bom_charset(head) or "utf-8"
+    # Out-File writes UTF-16 with one, Notepad UTF-8 with one; Chinese Windows tools GBK (R15e-7)
+    encoding, note = json_charset(path)
+    if note:
+        skips.note(note)
     with path.open(encoding=encoding, errors=_errors(encoding)) as f:
-        lines, total = reservoir(_long_lines_cut(f, skips), sample)
+        lines, total = reservoir(_long_lines_cut(f, skips, encoding), sample)
     records: list[dict[str, Any]] = []
     for number, line in lines:
         record = _line_value(number, line, skips) if isinstance(line, str) else line
@@ -160,8 +160,7 @@ def json_document(path: Path, sample: int) -> TableSample:
     inside the array after items: those are kept and the cut reported (an interrupted export). JSON lines
     under a .json name are read as JSON lines, and reported once."""
     skips = Skips(str(path))
-    with path.open("rb") as raw:
-        encoding = bom_charset(raw.read(4)) or "utf-8"
+    encoding, note = json_charset(path)
     with path.open(encoding=encoding, errors=_errors(encoding)) as f:
         second = _second_value_line(f)
     if second is not None:
@@ -169,6 +168,8 @@ def json_document(path: Path, sample: int) -> TableSample:
         skips.note("one JSON value a line (JSON lines, not one JSON text): read as JSON lines; "
                   "name the file .jsonl", line=second)
         return json_lines(path, sample, skips)
+    if note:
+        skips.note(note)
     try:
         with path.open(encoding=encoding) as f:
             if _opens_array(f):
@@ -180,7 +181,7 @@ def json_document(path: Path, sample: int) -> TableSample:
                 else:
                     items, total = _whole_rows(_whole(path, f.read()), sample, skips)
     except UnicodeDecodeError as e:
-        raise ConfigError(f"not UTF-8 (RFC 8259 §8.1) at byte {e.start:,} of a read: save it as UTF-8",
+        raise ConfigError(f"not {_named(encoding)} at byte {e.start:,} of a read: save it as UTF-8",
                           location=Location(path=str(path))) from e
     records: list[dict[str, Any]] = []
     for line, item in sorted(items, key=lambda pair: pair[0]):
@@ -301,7 +302,8 @@ def _whole(path: Path, text: str) -> Any:
         raise ConfigError("a JSON text nested too deep to parse: not read", location=Location(path=str(path))) from None
 
 
-def _long_lines_cut(lines: Iterable[str], skips: Skips) -> Iterator[tuple[int, str | dict[str, Any]]]:
+def _long_lines_cut(lines: Iterable[str], skips: Skips,
+                    encoding: str) -> Iterator[tuple[int, str | dict[str, Any]]]:
     """(line number, line) for every non-blank line; a line longer than MAX_CELL is parsed here
     and comes as its record without the values over MAX_CELL (each reported by its path). A line
     that is an array is parsed here too: an array of objects comes as its objects, one row each,
@@ -309,7 +311,7 @@ def _long_lines_cut(lines: Iterable[str], skips: Skips) -> Iterator[tuple[int, s
     for number, line in enumerate(lines, 1):
         bad = None if line.isascii() else _ESCAPED.search(line)
         if bad is not None:  # one stray byte costs its line, not the file (R15b-14)
-            skips.add(f"byte 0x{ord(bad.group()) - 0xDC00:02x} is not UTF-8 (RFC 8259 §8.1): the line is not read",
+            skips.add(f"byte 0x{ord(bad.group()) - 0xDC00:02x} is not {_named(encoding)}: the line is not read",
                       line=number, column=bad.start() + 1)
             continue
         if len(line) <= MAX_CELL:
@@ -335,10 +337,14 @@ _ESCAPED: Final = re.compile("[\udc80-\udcff]")
 
 
 def _errors(encoding: str) -> str:
-    """How the lines of a JSON text in ``encoding`` are decoded: a UTF-8 line's bytes that are not
-    UTF-8 kept as PEP 383 escapes, for _long_lines_cut to report by line; other charsets (a BOM's
-    UTF-16, UTF-32) strictly."""
-    return "surrogateescape" if encoding == "utf-8" else "strict"
+    """How the lines of a JSON text in ``encoding`` are decoded: a UTF-8 (or GB18030, Big5) line's
+    bytes that are not in its charset kept as PEP 383 escapes, for _long_lines_cut to report by
+    line; a BOM's charsets (UTF-8 with a BOM, UTF-16, UTF-32) strictly."""
+    return "strict" if encoding.startswith("utf-") and encoding != "utf-8" else "surrogateescape"
+
+
+def _named(encoding: str) -> str:
+    return "UTF-8 (RFC 8259 §8.1)" if encoding.startswith("utf-8") else encoding
 
 
 #: What _line_value gives for a line it reported instead of reading.

@@ -113,3 +113,24 @@ def test_json_lines_with_a_bom_are_read_whole(tmp_path: Path, bom: bytes, codec:
     (table,) = inventory.tables
     assert {f.field: f.recognizer for f in table.fields if f.status == "tagged"} == EXPECTED
     assert inventory.skipped_count == 0 and table.rows == len(ROWS)
+
+
+@pytest.mark.parametrize("name, codec", [
+    ("p.jsonl", "gbk"),      # R15e-7: Chinese Windows tools write JSON lines in the ANSI code page
+    ("p.jsonl", "gb18030"),  # the same from a tool that writes GB18030
+    ("p.json", "gbk"),       # one JSON array in GBK: refused whole before, "not UTF-8 at byte"
+])
+def test_json_in_gbk_is_read_as_gb18030_and_said(tmp_path: Path, name: str, codec: str) -> None:
+    """R15e-7: a GBK JSON-lines file was 40 lines "byte 0x.. is not UTF-8: the line is not read",
+    rows=0 and graded 一般数据（1级）. Its charset is decided on evidence as a CSV file's is, and the
+    reading is said once (RFC 8259 §8.1 asks for UTF-8)."""
+    records = [dict(zip(("xm", "sfzh", "sjhm"), row, strict=False)) for row in ROWS]
+    text = ("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records) if name.endswith("l")
+            else json.dumps(records, ensure_ascii=False, indent=1))
+    (tmp_path / name).write_bytes(text.encode(codec))
+    inventory = _inventory(tmp_path / name)
+    (table,) = inventory.tables
+    assert {f.field: f.recognizer for f in table.fields if f.status == "tagged"} == EXPECTED
+    assert inventory.skipped_count == 0 and table.rows == len(ROWS)
+    (note,) = inventory.skipped
+    assert note.reason.startswith("not UTF-8 (RFC 8259 §8.1)") and note.reason.endswith("read as gb18030")
