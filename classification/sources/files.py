@@ -49,6 +49,7 @@ from govsoc.classification.sources.charset import (
 )
 from govsoc.classification.sources.compressed import refuse_compressed
 from govsoc.classification.sources.delimiter import sniffed
+from govsoc.classification.sources.folder import walk
 from govsoc.classification.sources.footers import Footers
 from govsoc.classification.sources.formulas import uncached_formulas
 from govsoc.classification.sources.json_records import flatten, json_document, json_lines, record_columns
@@ -143,13 +144,16 @@ class FileSource:
     def _files(self) -> list[Path]:
         if self.path.is_file():
             return [self.path]
-        return sorted(p for p in self.path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+        return [p for p in walk(self.path).files if p.suffix.lower() in SUFFIXES]
 
-    def _left_out(self) -> list[Path]:
-        """A folder's files of other types, which are reported, not read."""
+    def _left_out(self) -> list[tuple[Path, str | None]]:
+        """A folder's files of other types (reason None: by their type) and what is not a file or is
+        a link not followed (sources/folder.py), which are reported, not read."""
         if self.path.is_file():
             return []
-        return sorted(p for p in self.path.rglob("*") if p.is_file() and p.suffix.lower() not in SUFFIXES)
+        walked = walk(self.path)
+        others: list[tuple[Path, str | None]] = [(p, None) for p in walked.files if p.suffix.lower() not in SUFFIXES]
+        return others + [(p, why) for p, why in walked.passed]
 
     def count(self) -> int | None:
         """The number of tables ``tables`` yields (one per sheet, per SQLite table, per other file;
@@ -292,17 +296,18 @@ class FileSource:
         yield from SqlSource(f"sqlite:///{path.resolve()}", sample=self.sample).tables()
 
 
-def _left_out(folder: Path, paths: list[Path]) -> TableSample:
-    """One unreadable table for a folder's files of other types: each a skip with its advice, all
-    counted, the first LISTED of each type listed (a folder of scans does not hide its one .xls)."""
+def _left_out(folder: Path, paths: list[tuple[Path, str | None]]) -> TableSample:
+    """One unreadable table for a folder's files of other types and its paths not read: each a skip
+    with its advice or reason, all counted, the first LISTED of each type listed (a folder of scans
+    does not hide its one .xls, nor its linked folder)."""
     listed: list[Skipped] = []
     per_type: dict[str, int] = {}
-    for path in paths:
-        suffix = path.suffix.lower()
+    for path, why in paths:
+        suffix = path.suffix.lower() if why is None else why
         per_type[suffix] = per_type.get(suffix, 0) + 1
         if per_type[suffix] <= LISTED:
-            listed.append(Skipped(location=Location(path=str(path)),
-                                  reason=f"type {suffix or '(none)'} not classified: {LEFT_OUT.get(suffix, OTHER)}"))
+            reason = why or f"type {suffix or '(none)'} not classified: {LEFT_OUT.get(suffix, OTHER)}"
+            listed.append(Skipped(location=Location(path=str(path)), reason=reason))
     return TableSample(dataset=str(folder), table=folder.name, rows=None, columns=(), readable=False,
                        skipped=tuple(listed), skipped_count=len(paths))
 
