@@ -181,7 +181,7 @@ class ColumnClassifier:
         tokens, joined = name_tokens(*names)
         found: dict[str, Literal["strong", "weak"]] = {}
         for ident, rec in self.scanner.recognizers.items():
-            if _says(rec.CONTEXT, tokens, joined):
+            if _says(rec.CONTEXT, tokens, _without(joined, rec.CONTEXT_EXCEPT)):
                 found[ident] = "strong"
             elif _says(rec.WEAK_CONTEXT, tokens, joined):
                 found[ident] = "weak"
@@ -382,6 +382,13 @@ def _says(words: Sequence[str], tokens: frozenset[str], joined: str) -> bool:
         elif word in tokens:
             return True
     return False
+
+
+def _without(joined: str, words: Sequence[str]) -> str:
+    """``joined`` with each of ``words`` (Recognizer.CONTEXT_EXCEPT) blanked out."""
+    for word in words:
+        joined = joined.replace(word, "_")
+    return joined
 
 
 def _passes(rec: Recognizer, hits: int, n: int, name: str) -> bool:

@@ -42,7 +42,11 @@ class PersonNameRecognizer(Recognizer):
                "法人代表", "申请人", "负责人", "患者", "户主", "监护人", "经办人", "收件人", "寄件人", "代理人",
                "委托人", "受托人", "投保人", "被保险人", "受益人", "当事人", "举报人", "投诉人", "承办人",
                "填报人", "审核人", "联系人员", "持卡人", "开户人", "缴费人", "就诊人", "入住人",
-               "收款人", "付款人", "汇款人", "领款人")
+               "收款人", "付款人", "汇款人", "领款人",
+               # the account holder of bank, utility and subsidy (一卡通) tables: 户名, 开户名, 账户名称 (R15e-13)
+               "户名")
+    #: headings holding a word of CONTEXT that name no person: a login (用户名) and a shop (商户名称)
+    CONTEXT_EXCEPT = ("用户名", "商户名", "门户名")
     PATTERNS = (
         Pattern("surname + given name", f"(?<!{_HAN}){_HAN}{{2,4}}(?!{_HAN})", 0.4, context_only=True),
         Pattern("minority name", f"(?<!{_HAN}){_HAN}{{1,6}}[·•]{_HAN}{{1,8}}(?!{_HAN})", 0.4, context_only=True),
@@ -50,7 +54,7 @@ class PersonNameRecognizer(Recognizer):
         # (申请人黄伟芳，身份证号…, 联系人李四13812345678): the name is the run right after it (R15d-5)
         Pattern("surname + given name after its heading", _after_heading(CONTEXT), 0.4, context_only=True),
     )
-    WEAK_CONTEXT = ("xm",)
+    WEAK_CONTEXT = ("xm", "khm")  # khm: 开户名's initials (kh is also 卡号, 客户)
 
     def validate(self, candidate: str) -> str | None:
         """A surname from the list, not a common word."""
