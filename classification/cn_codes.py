@@ -13,7 +13,7 @@ from typing import Final
 
 __all__ = [
     "PROVINCE_CODES", "MOBILE_PREFIXES", "CARD_ISSUERS", "PLATE_PROVINCES", "SINGLE_SURNAMES",
-    "COMPOUND_SURNAMES", "ADDRESS_UNITS", "ADDRESS_REGIONS", "NOT_NAMES", "card_issuer",
+    "COMPOUND_SURNAMES", "ADDRESS_UNITS", "ADDRESS_REGIONS", "NOT_NAMES", "TRADITIONAL_SURNAMES", "card_issuer",
 ]
 
 #: First two digits of a GB/T 2260 region code (§5.1): provinces, 71 Taiwan, 81/82/83 the
@@ -90,6 +90,20 @@ COMPOUND_SURNAMES: Final = frozenset({
     "令狐", "端木", "独孤", "南宫", "西门", "万俟", "闻人", "赫连", "澹台", "公冶", "宗政", "濮阳", "太叔",
     "申屠", "轩辕", "呼延", "钟离", "百里", "东郭", "拓跋", "完颜", "司空", "第五",
 })
+
+#: The traditional forms (繁体, as Big5 and 港澳台 records write them) of the characters of the
+#: surnames above whose simplified form differs (通用规范汉字表 2013, its 繁简对照): traditional ->
+#: simplified. The same surnames, not more: a name is folded through it before the surname test.
+TRADITIONAL_SURNAMES: Final = {ord(pair[0]): pair[1] for pair in (
+    "張张 劉刘 陳陈 楊杨 黃黄 趙赵 吳吴 孫孙 馬马 羅罗 鄭郑 謝谢 許许 韓韩 馮冯 鄧邓 葉叶 蘇苏 "
+    "盧卢 蔣蒋 呂吕 鍾钟 譚谭 陸陆 賈贾 韋韦 鄒邹 閆闫 龍龙 賀贺 顧顾 龔龚 萬万 錢钱 嚴严 湯汤 "
+    "溫温 齊齐 喬乔 龐庞 顏颜 莊庄 聶聂 魯鲁 歐欧 關关 蘭兰 寧宁 紀纪 畢毕 單单 駱骆 藍蓝 鮑鲍 "
+    "華华 饒饶 陽阳 時时 農农 繆缪 簡简 車车 項项 連连 蘆芦 麥麦 婁娄 竇窦 黨党 費费 衛卫 應应 "
+    "閔闵 鄔邬 邊边 師师 欒栾 榮荣 叢丛 鞏巩 遲迟 鄺邝 談谈 荊荆 樂乐 儲储 勞劳 諶谌 藺蔺 樓楼 "
+    "盤盘 滿满 聞闻 厲厉 區区 闞阚 權权 強强 帥帅 蓋盖 練练 豐丰 國国 計计 晉晋 門门 雲云 來来 "
+    "闕阙 烏乌 況况 鮮鲜 諸诸 戰战 銀银 賓宾 陰阴 堯尧 閉闭 賴赖 蕭萧 閻阎 宮宫 "
+    # characters of the compound surnames only (東方, 長孫, 鍾離, 軒轅, 獨孤, 澹臺)
+    "東东 長长 離离 軒轩 轅辕 獨独 臺台").split()}
 
 #: Words that start with a surname but are not names (Presidio issue #889's traps and others
 #: met in column values): a cell equal to one of these is never a name.

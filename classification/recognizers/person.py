@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from govsoc.classification.cn_codes import COMPOUND_SURNAMES, NOT_NAMES, SINGLE_SURNAMES
+from govsoc.classification.cn_codes import COMPOUND_SURNAMES, NOT_NAMES, SINGLE_SURNAMES, TRADITIONAL_SURNAMES
 from govsoc.classification.recognizer import NOT_AFTER, NOT_BEFORE, Pattern, Recognizer, register
 from govsoc.classification.recognizers.identity import MINOR, under_fourteen
 
@@ -57,9 +57,11 @@ class PersonNameRecognizer(Recognizer):
     WEAK_CONTEXT = ("xm", "khm")  # khm: 开户名's initials (kh is also 卡号, 客户)
 
     def validate(self, candidate: str) -> str | None:
-        """A surname from the list, not a common word."""
+        """A surname from the list, not a common word; a name in traditional characters is read in
+        its simplified form (黃偉芳: surname 黄, R15e-15)."""
         if "·" in candidate or "•" in candidate:
             return "minority name with a middle dot"
+        candidate = candidate.translate(TRADITIONAL_SURNAMES)
         if candidate in NOT_NAMES or candidate in self.CONTEXT:
             return None  # 申请人 is a surname and two characters, and a heading: no value (R15c-17)
         if candidate[:2] in COMPOUND_SURNAMES and len(candidate) >= 3:

@@ -1,7 +1,8 @@
 """Columns of people's names that the name recognizer missed (issue 15, review R15e): the account
 holder's headings of bank, utility and subsidy tables (户名, 开户名, 账户名称: R15e-13). A name is
 个人基本资料 whatever role heads it (GB/T 35273-2020 Annex A), and beside an ID number it makes
-the table 4级 (身份证号与姓名同表, schemes/gbt43697.yaml)."""
+the table 4级 (身份证号与姓名同表, schemes/gbt43697.yaml); names in traditional characters, as Big5
+and 港澳台 records write them (黃偉芳, 歐陽娜: R15e-15)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from govsoc.classification.cn_codes import COMPOUND_SURNAMES, SINGLE_SURNAMES, TRADITIONAL_SURNAMES
 from govsoc.classification.columns import ColumnClassifier, ColumnSample
 from govsoc.classification.grading import load_scheme
 from govsoc.classification.inventory import build_inventory
@@ -17,6 +19,9 @@ from govsoc.classification.sources import open_source
 from tests.classification.test_sources import NAMES, PHONES, ids
 
 NUMBERS = ids(40)
+#: traditional surnames (R15e-15's list) with traditional given names
+TRADITIONAL = [s + g for s, g in zip("黃陳劉楊趙吳孫馬羅鄭謝許韓馮鄧蕭葉蘇盧蔣", ["偉芳", "娜", "麗華", "強", "靜"] * 4,
+                                     strict=True)] + ["歐陽娜", "司馬強", "諸葛亮", "鍾離靜"]
 COLUMN = [NAMES[i % 8] for i in range(40)]
 
 
@@ -60,3 +65,43 @@ def test_an_account_holder_beside_the_id_number_is_level_4(tmp_path: Path) -> No
     (table,) = inventory.tables
     assert {f.field: f.recognizer for f in table.fields}["户名"] == "cn_person_name"
     assert table.level == "G4"
+
+
+def _inventory_level(path: Path) -> tuple[dict[str, str | None], str]:
+    source = open_source(str(path))
+    inventory = build_inventory(source.tables(), source=source.name, scheme=load_scheme("gbt43697"), sample_size=1000)
+    (table,) = inventory.tables
+    return {f.field: f.recognizer for f in table.fields}, table.level
+
+
+@pytest.mark.parametrize("name", ["黃偉芳", "陳娜", "劉麗華", "歐陽娜", "鍾離靜"])
+def test_a_name_in_traditional_characters_is_a_name(name: str) -> None:
+    rec = ColumnClassifier().scanner.recognizers["cn_person_name"]
+    (hit,) = rec.find(name, context=True)
+    assert (hit.start, hit.end) == (0, len(name)) and name not in hit.masked
+
+
+def test_a_column_of_traditional_names_is_tagged() -> None:
+    assert _decide("姓名", TRADITIONAL) == ("tagged", "cn_person_name")
+    # the contrast: traditional names count with context only, as simplified ones do
+    assert _decide("備註", TRADITIONAL)[0] == "none"
+
+
+def test_the_traditional_forms_are_of_listed_surnames_only() -> None:
+    # the table folds a traditional character to a listed surname's: it adds no surname of its own
+    simplified = SINGLE_SURNAMES | {c for s in COMPOUND_SURNAMES for c in s}
+    assert all(chr(t) not in simplified and s in simplified for t, s in TRADITIONAL_SURNAMES.items())
+
+
+@pytest.mark.parametrize("encoding", ["big5", "utf-8"])
+def test_a_traditional_roster_beside_id_numbers_is_level_4(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "roster.csv"  # R15e-15's c/big5.csv shape: 姓名, 身分證號, 聯絡電話, 住址
+    with path.open("w", newline="", encoding=encoding) as f:
+        writer = csv.writer(f)
+        writer.writerow(["姓名", "身分證號", "聯絡電話", "住址"])
+        writer.writerows([TRADITIONAL[i % len(TRADITIONAL)], NUMBERS[i], PHONES[i], "臺北市大安區復興南路一段390號"]
+                         for i in range(40))
+    fields, level = _inventory_level(path)
+    assert fields["姓名"] == "cn_person_name"
+    assert level == "G4"
+
