@@ -57,6 +57,8 @@ from dataclasses import dataclass, field, replace
 from typing import Final, Literal
 
 from govsoc.classification.invisible import INVISIBLE, visible
+from govsoc.classification.masking import mask
+from govsoc.classification.pinyin_names import PERSON_HEADINGS, column_name_value
 from govsoc.classification.recognizer import Match, Recognizer, masked_text, normalize
 from govsoc.classification.recognizers.identity import MINOR
 from govsoc.classification.scanner import PRIORITY, Scanner
@@ -67,6 +69,8 @@ __all__ = ["ColumnSample", "ColumnDecision", "ColumnClassifier", "name_tokens", 
 SAMPLE_SIZE: Final = 1000
 #: The recognizer whose numbers other kinds may be (a 社会保障号码 is one): R15d-29.
 _RESIDENT_ID: Final = "cn_resident_id"
+#: The recognizer whose names may be written in Latin letters too (R15e-14).
+_PERSON: Final = "cn_person_name"
 #: Path separators of a field name (JSON paths): each segment is scanned alone.
 _SEGMENTS: Final = re.compile(r"(\.|\[\])")
 STRONG_RATIO: Final = 0.10
@@ -243,6 +247,8 @@ class ColumnClassifier:
                                          for v in sample.values if v][:self.sample_size])
         named = {**self.name_context(sample.field, sample.comment), **heading}
         counts, minors, examples = self._tally(values, named)
+        if _PERSON in named:
+            self._latin_names(values, counts, examples, self._says_person(sample))
         n = len(values)
         against = self.name_against(sample.field, sample.comment)
         passing = [_Candidate(self.scanner.recognizers[i], c, named.get(i, "none"), examples[i])
@@ -313,6 +319,28 @@ class ColumnClassifier:
                 if len(shown) < EXAMPLES:
                     shown.append(next(m.masked for m in hits if m.recognizer == ident))
         return counts, minors, examples
+
+    def _says_person(self, sample: ColumnSample) -> bool:
+        """Whether the column's names say a person (a Chinese heading of cn_person_name, or one of
+        PERSON_HEADINGS), not just ``name`` or ``xm``: under it a name in any Latin spelling counts."""
+        tokens, joined = name_tokens(sample.field, sample.comment)
+        rec = self.scanner.recognizers[_PERSON]
+        chinese = tuple(w for w in rec.CONTEXT if not w.isascii())
+        return _says(chinese, tokens, _without(joined, rec.CONTEXT_EXCEPT)) or _says(tuple(PERSON_HEADINGS), tokens,
+                                                                                   joined)
+
+    @staticmethod
+    def _latin_names(values: Sequence[str], counts: Counter[str], examples: dict[str, list[str]],
+                     any_spelling: bool) -> None:
+        """Counts for cn_person_name, when its column's name says so, the values that are names in Latin
+        letters (pinyin_names.column_name_value: ZHANG WEI, passport spelling; R15e-14). Chinese names
+        are the recognizer's; a column holds one script or the other, so the counts add up."""
+        shown = examples.setdefault(_PERSON, [])
+        for value in values:
+            if value.isascii() and column_name_value(value.strip(), any_spelling=any_spelling):
+                counts[_PERSON] += 1
+                if len(shown) < EXAMPLES:
+                    shown.append(mask("name", value.strip()))
 
     def _checks(self, passing: list[_Candidate], values: Sequence[str], named: Mapping[str, str],
                 against: frozenset[str]) -> dict[str, _Checks]:

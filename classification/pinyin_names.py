@@ -36,8 +36,8 @@ from typing import Final
 from govsoc.classification.masking import mask
 from govsoc.classification.recognizer import Match
 
-__all__ = ["ACCOUNT_CUES", "LOGIN_VERBS", "NOT_PINYIN_NAMES", "pinyin_word", "is_pinyin_name", "person_name_value",
-           "person_name_at", "pinyin_name_hits"]
+__all__ = ["ACCOUNT_CUES", "LOGIN_VERBS", "NOT_PINYIN_NAMES", "PERSON_HEADINGS", "pinyin_word", "is_pinyin_name",
+           "person_name_value", "column_name_value", "person_name_at", "pinyin_name_hits"]
 
 #: Words after which a word is an account or a person's name (lower case; sshd, pam, sudo, web apps).
 ACCOUNT_CUES: Final = ("user", "username", "user name", "account", "login", "logon", "login name", "for user",
@@ -63,6 +63,35 @@ _BEFORE_VERB: Final = re.compile(
     + "|".join(re.escape(v) for v in sorted(LOGIN_VERBS, key=len, reverse=True)) + r")(?![A-Za-z])")
 #: A name of two or three capitalised words (John Smith, Mary-Jane O'Neil).
 _LATIN_NAME: Final = re.compile(r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?(?: [A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?){1,2}")
+
+
+#: Column headings (lower-case tokens) that say a person, not a thing, is named: under them a name
+#: in any Latin spelling counts (SMITH JOHN, Mary Ann Lee); under a bare ``name`` or ``xm`` only a
+#: pinyin one does (a ``name`` column of things holds ``Default Policy``). Any Chinese heading of
+#: cn_person_name (姓名, 英文姓名, 护照姓名, 持卡人 ...) says a person as well.
+PERSON_HEADINGS: Final = frozenset({"full_name", "fullname", "real_name", "realname", "english_name", "englishname",
+                                    "passport_name", "person_name", "xingming", "first_name", "last_name",
+                                    "given_name", "family_name", "surname"})
+#: One word of a name as a register writes it: capitalised (Smith) or in capitals (SMITH, O'NEIL).
+_NAME_WORD: Final = re.compile(r"[A-Z](?:[a-z]+|[A-Z]+)(?:[-'][A-Z]?[A-Za-z]+)?")
+
+
+def column_name_value(value: str, *, any_spelling: bool) -> bool:
+    """True when ``value``, a cell of a column whose heading names people's names, is a name in Latin
+    letters (R15e-14): two or three words, a pinyin surname first or last and one or two syllables
+    beside it (``ZHANG WEI``, ``Wei Zhang``, ``OUYANG XIU``, ``Zhang Xiao Ming``), or, with
+    ``any_spelling`` (a heading of PERSON_HEADINGS or a Chinese one), two or three capitalised words or
+    words in capitals (``John Smith``, ``SMITH JOHN``, passport spelling). One word is no name here:
+    a column of ``Beijing``, ``Tianjin`` reads as pinyin too."""
+    words = value.split()
+    if not 2 <= len(words) <= 3 or not value.isascii() or not all(w.replace("-", "").isalpha() for w in words):
+        return False
+    surname, given = _parts()
+    lower = [w.lower().replace("-", "") for w in words]
+    if (surname.fullmatch(lower[0]) and given.fullmatch("".join(lower[1:]))) or \
+            (surname.fullmatch(lower[-1]) and given.fullmatch("".join(lower[:-1]))):
+        return not NOT_PINYIN_NAMES.intersection(lower)
+    return any_spelling and all(_NAME_WORD.fullmatch(w) for w in words)
 
 
 @cache

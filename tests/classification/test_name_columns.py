@@ -105,3 +105,47 @@ def test_a_traditional_roster_beside_id_numbers_is_level_4(tmp_path: Path, encod
     assert fields["姓名"] == "cn_person_name"
     assert level == "G4"
 
+
+#: names as passports, 出入境 and ASCII-only systems write them (R15e-14)
+PINYIN = ["ZHANG WEI", "Li Na", "WANG FANG", "Wei Zhang", "OUYANG XIU", "Zhang Xiao Ming", "LIU MINJUN", "chen jing"]
+FOREIGN = ["SMITH JOHN", "TANAKA HIROSHI", "John Smith", "Mary Ann Lee", "O'NEIL SEAN", "KIM MIN-JUN"]
+
+
+@pytest.mark.parametrize("heading", ["姓名", "英文姓名", "护照姓名", "拼音姓名", "full_name", "Name", "name", "xm"])
+def test_names_in_pinyin_under_a_name_heading_are_names(heading: str) -> None:
+    assert _decide(heading, [PINYIN[i % len(PINYIN)] for i in range(40)]) == ("tagged", "cn_person_name")
+
+
+@pytest.mark.parametrize("heading", ["英文姓名", "护照姓名", "姓名", "full_name", "english_name"])
+def test_foreign_names_under_a_person_heading_are_names(heading: str) -> None:
+    values = [(FOREIGN + PINYIN[:2])[i % 8] for i in range(40)]
+    assert _decide(heading, values) == ("tagged", "cn_person_name")
+
+
+@pytest.mark.parametrize(("heading", "values"), [
+    ("备注", PINYIN),  # the same names under no name heading: not names (ZHANG SAN alone is not one)
+    ("remark", FOREIGN),
+    ("name", ["Default Policy", "Core Switch", "Main Gate", "Admin Group", "Guest Network", "Backup Server"]),
+    ("name", ["Beijing", "Tianjin", "Shanghai", "Hangzhou", "Nanjing", "Wuhan"]),  # one word: a place, not a name
+    ("name", ["nginx", "web-server", "eth0", "zhangsan-pc", "db01", "ZHANG"]),
+    ("姓名", ["N/A", "TBD", "NULL", "unknown", "-", "NONE"]),  # placeholders, not names
+    ("product_name", PINYIN),  # a product's name: the heading's own word says a thing
+    ("英文姓名", ["a b", "1 2", "ZHANG 3", "Zhang_Wei", "zhang.wei", "ZHANG WEI LI NA X"]),
+])
+def test_latin_words_that_are_no_names(heading: str, values: list[str]) -> None:
+    assert _decide(heading, [values[i % len(values)] for i in range(40)])[0] == "none"
+
+
+def test_a_passport_register_makes_the_passport_sensitive(tmp_path: Path) -> None:
+    path = tmp_path / "register.csv"  # R15e-14's b_passport.csv shape: 境外人员住宿登记
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["英文姓名", "护照号码", "国籍", "入住日期"])
+        writer.writerows([(PINYIN + FOREIGN)[i % 14], f"E{10000000 + i * 7919}", "USA", "2024-03-23"]
+                         for i in range(40))
+    source = open_source(str(path))
+    inventory = build_inventory(source.tables(), source=source.name, scheme=load_scheme("gbt43697"), sample_size=1000)
+    fields = {f.field: f for f in inventory.tables[0].fields}
+    assert fields["英文姓名"].recognizer == "cn_person_name"
+    # an identity document beside a person's name is sensitive PI (GB/T 35273-2020 Annex B; grading)
+    assert (fields["护照号码"].recognizer, fields["护照号码"].pipl_sensitive) == ("cn_passport", True)
