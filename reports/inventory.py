@@ -193,8 +193,8 @@ PHRASES_EN: Final[dict[str, str]] = {
     "车辆信息": "vehicle information", "金融账户": "financial accounts",
     "GB/T 43697-2024 数据分类分级规则": "GB/T 43697-2024 data classification and grading rules",
     "浙江 DB33/T 2350-2021 公共数据分类分级": "Zhejiang DB33/T 2350-2021 public data classification and grading",
-    "身份证号与姓名同表（可直接识别个人），就高从严":
-        "ID numbers and names in one table (directly identify a person): the higher level applies",
+    "身份证件号码与姓名同表（可直接识别个人），就高从严":
+        "identity document numbers and names in one table (directly identify a person): the higher level applies",
     "姓名与手机号同表": "names and mobile numbers in one table",
     "可识别个人的金融账户/医疗/精确位置信息":
         "financial accounts, medical data or precise locations of identifiable people",

@@ -81,7 +81,7 @@ def test_a_combination_sees_a_column_s_second_kind() -> None:
     name = ColumnDecision(dataset="t", field="xm", comment="", status="tagged", recognizer="cn_person_name",
                           entity="", confidence=1.0, reason="", sampled=10, hits=10, hit_ratio=1.0, name_match="strong")
     rolled = grade_table("t", [both, name], SCHEME)
-    assert rolled.level == "G4" and "身份证号与姓名同表" in rolled.basis
+    assert rolled.level == "G4" and "身份证件号码与姓名同表" in rolled.basis
     assert "备注" in rolled.sensitive_pi_fields  # the ID number beside a name: GB/T 35273 Annex B
 
 
@@ -100,7 +100,7 @@ def test_a_name_after_its_heading_in_the_text_joins_the_id_number() -> None:
     d = _decide("情况说明", values)
     assert "cn_person_name" in column_kinds(d)
     rolled = grade_table("t", [d], SCHEME)
-    assert rolled.level == "G4" and "身份证号与姓名同表" in rolled.basis
+    assert rolled.level == "G4" and "身份证件号码与姓名同表" in rolled.basis
 
 
 def test_a_heading_word_before_no_name_is_no_name() -> None:

@@ -42,6 +42,21 @@ def test_table_rolls_up_to_its_highest_column_and_combinations_raise_it() -> Non
     assert grade_table("t", [], scheme).level == "G1"
 
 
+@pytest.mark.parametrize("scheme_name", ["gbt43697", "zhejiang"])
+@pytest.mark.parametrize("document", ["cn_resident_id", "cn_resident_id_15", "cn_foreign_permanent_resident_id",
+                                      "cn_passport", "cn_hk_macau_permit", "cn_taiwan_permit",
+                                      "cn_mainland_travel_permit"])
+def test_any_identity_document_number_beside_a_name_is_g4(scheme_name: str, document: str) -> None:
+    # GB/T 35273-2020 Annex B lists passports and permits beside the ID card as 个人身份信息; a
+    # passport register (护照号 + 姓名) identifies its holders as directly as 身份证号 + 姓名 does:
+    # the same 就高从严 combination, G4, in both schemes (was G3 for every document but the ID card)
+    scheme = load_scheme(scheme_name)
+    table = grade_table("t", [tagged("zjhm", document), tagged("xm", "cn_person_name")], scheme)
+    assert table.level == "G4", (document, table.basis)
+    alone = grade_table("t", [tagged("zjhm", document), tagged("ip", "ipv4")], scheme)
+    assert rank(alone.level) < rank("G4") or scheme_name == "zhejiang"
+
+
 def test_zhejiang_scheme_relabels_and_overrides() -> None:
     scheme = load_scheme("zhejiang")
     grade = grade_column(tagged("sfzh", "cn_resident_id"), scheme)
