@@ -428,12 +428,40 @@ def open_store(spec: dict[str, str]) -> Any:
 
 
 def node_cpu_seconds(store: Any) -> float | None:
-    """CPU seconds the Elasticsearch node(s) used so far (nodes stats; every client of the node
-    counts, not only this pass), or None for SQLite, which runs inside the pass's process."""
+    """CPU seconds the Elasticsearch node(s) used so far (every client of the node counts, not
+    only this pass), or None for SQLite, which runs inside the pass's process. Read from the
+    node's own process where it runs on this machine (:func:`local_cpu_seconds`): nodes stats
+    give a process's CPU as sampled at most once a second (``refresh_interval_in_millis``,
+    1,000 by default; P12l saw the same figure and timestamp over 1.3 s of calls), so each end
+    of a pass read there may lag by a second of the node's CPU, up to 2 s on two busy cores
+    against the 1-4 s a pass costs the node."""
     if getattr(store, "kind", "") != "elasticsearch":
         return None
     stats = store.client.nodes.stats(metric="process")
-    return sum(int(n["process"]["cpu"]["total_in_millis"]) for n in stats["nodes"].values()) / 1000
+    sampled = {node: int(n["process"]["cpu"]["total_in_millis"]) / 1000 for node, n in stats["nodes"].items()}
+    local = local_cpu_seconds(store, sampled)
+    return local if local is not None else sum(sampled.values())
+
+
+def local_cpu_seconds(store: Any, sampled: dict[str, float]) -> float | None:
+    """The nodes' CPU seconds from /proc, read now, when every node runs on this machine:
+    each node's process id (nodes info) names a process whose CPU is at least the node's
+    sampled figure and at most a second of every core's more (else the id is another
+    process's: a node in a container, or on another host). None when any node is not here."""
+    info = store.client.nodes.info(metric="process")
+    total = 0.0
+    for node, figures in info["nodes"].items():
+        pid = figures.get("process", {}).get("id")
+        try:
+            with open(f"/proc/{int(pid)}/stat", encoding="ascii") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except (OSError, TypeError, ValueError, IndexError):
+            return None
+        cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        if node not in sampled or not -0.05 <= cpu - sampled[node] <= 2.0 * (os.cpu_count() or 1):
+            return None
+        total += cpu
+    return total
 
 
 #: Per-index figures of the node's indices stats, as (section, key) -> the name shown.

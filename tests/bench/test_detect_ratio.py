@@ -3,6 +3,7 @@ baseline measured minutes before the passes, at another load, made the wall rati
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from typing import Any
@@ -37,3 +38,53 @@ def test_the_full_pass_runs_between_two_baseline_runs(monkeypatch: pytest.Monkey
     assert order == ["baseline", "sqlite", "baseline"]
     assert full["seconds"] == 4.0
     assert base["seconds"] == 20.0 and base["cpu_s"] == 10.0 and base["rows"] == 7
+
+
+class _Client:
+    """A node's answers: nodes info naming ``pid``, nodes stats with a CPU figure sampled once."""
+
+    def __init__(self, pid: int, sampled_ms: int) -> None:
+        self.nodes = self
+        self.pid, self.sampled_ms = pid, sampled_ms
+
+    def info(self, metric: str) -> dict[str, Any]:
+        return {"nodes": {"n1": {"process": {"id": self.pid}}}}
+
+    def stats(self, metric: str) -> dict[str, Any]:
+        return {"nodes": {"n1": {"process": {"cpu": {"total_in_millis": self.sampled_ms}}}}}
+
+
+class _Store:
+    kind = "elasticsearch"
+
+    def __init__(self, client: _Client) -> None:
+        self.client = client
+
+
+def _cpu_of(pid: int) -> float:
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads /proc")
+def test_a_local_nodes_cpu_is_read_from_its_process_not_from_a_stale_sample() -> None:
+    # Nodes stats sample a node's CPU at most once a second: a pass's two readings there may
+    # each lag by a second of the node's CPU. A node here is read from /proc, now: the CPU
+    # the "node" burns after its last sample counts.
+    burn = ("import sys, time\nend = time.process_time() + 0.4\nwhile time.process_time() < end: pass\n"
+            "print('done', flush=True)\nsys.stdin.read()")
+    node = subprocess.Popen([sys.executable, "-c", burn], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        sampled = _cpu_of(node.pid)  # the node's last sample, before it burned
+        assert node.stdout is not None and node.stdout.readline().strip() == "done"
+        read = detect.node_cpu_seconds(_Store(_Client(node.pid, int(sampled * 1000))))
+    finally:
+        node.communicate("")
+    assert read is not None and read - sampled >= 0.35
+
+
+def test_a_process_id_that_is_not_the_nodes_falls_back_to_nodes_stats() -> None:
+    # A node in a container (or on another host) names a process id that is another process
+    # here: its CPU disagrees with the node's sampled figure, so the sample is used.
+    assert detect.node_cpu_seconds(_Store(_Client(os.getpid(), 987_654_000))) == 987_654.0
