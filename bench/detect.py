@@ -464,6 +464,17 @@ def local_cpu_seconds(store: Any, sampled: dict[str, float]) -> float | None:
     return total
 
 
+def others_rate(store: Any, seconds: float = 2.0) -> float | None:
+    """The node's CPU seconds a second over ``seconds`` before a pass, while this process asks
+    nothing of it: its other clients' rate on a shared node (None for SQLite). Shown beside the
+    pass's node CPU, never subtracted: the other clients' load changes from second to second."""
+    first = node_cpu_seconds(store)
+    if first is None:
+        return None
+    time.sleep(seconds)
+    return (float(node_cpu_seconds(store) or 0.0) - first) / seconds
+
+
 #: Per-index figures of the node's indices stats, as (section, key) -> the name shown.
 INDEX_TIMES = ((("indexing", "index_time_in_millis"), "indexing"), (("search", "query_time_in_millis"), "query"),
                (("search", "fetch_time_in_millis"), "fetch"), (("refresh", "total_time_in_millis"), "refresh"),
@@ -534,6 +545,7 @@ def child(spec: dict[str, str]) -> None:
             writing[0] += time.perf_counter() - began
 
     store.write_alerts = timed_write
+    others = others_rate(store)
     node_before, indices_before = node_cpu_seconds(store), index_times(store)
     with section() as figures:
         summary = run_pass(store, ruleset)
@@ -542,6 +554,7 @@ def child(spec: dict[str, str]) -> None:
     print(json.dumps({**figures, "rss_mib": peak_mib(), "alert_write_s": writing[0],
                       "write_wait_s": summary.write_wait,
                       "node_cpu_s": None if node_before is None or node_after is None else node_after - node_before,
+                      "node_others_cpu_s": None if others is None else others * figures["seconds"],
                       "indices": index_change(indices_before, indices_after),
                       "matches": sum(summary.matches.values()), "alerts": summary.alerts,
                       "failed": [str(f) for f in summary.failed]}))
@@ -549,7 +562,10 @@ def child(spec: dict[str, str]) -> None:
 
 def where(result: dict[str, Any]) -> str:
     """Where a pass's time went, as a table cell."""
-    node = "" if result["node_cpu_s"] is None else f", node CPU {result['node_cpu_s']:.2f} s (all its clients)"
+    node = "" if result["node_cpu_s"] is None else f", node CPU {result['node_cpu_s']:.2f} s (all its clients"
+    if result.get("node_others_cpu_s") is not None:
+        node += f"; at their rate before the pass, others ~{result['node_others_cpu_s']:.2f} s"
+    node += ")" if node else ""
     return (f"client CPU {result['cpu_s']:.2f} s{node}, in alert writes {result['alert_write_s']:.2f} s "
             f"(waited for {result['write_wait_s']:.2f} s) of {result['seconds']:.2f} s, load {result['load']:.1f}")
 

@@ -88,3 +88,21 @@ def test_a_process_id_that_is_not_the_nodes_falls_back_to_nodes_stats() -> None:
     # A node in a container (or on another host) names a process id that is another process
     # here: its CPU disagrees with the node's sampled figure, so the sample is used.
     assert detect.node_cpu_seconds(_Store(_Client(os.getpid(), 987_654_000))) == 987_654.0
+
+
+class _BusyClient(_Client):
+    """A node whose other clients keep it busy: each nodes stats answer 0.3 s of CPU later."""
+
+    def __init__(self) -> None:
+        super().__init__(pid=-1, sampled_ms=0)
+
+    def stats(self, metric: str) -> dict[str, Any]:
+        self.sampled_ms += 300
+        return super().stats(metric)
+
+
+def test_the_nodes_other_clients_rate_is_measured_before_the_pass() -> None:
+    # A shared node's CPU over a pass counts every client's work: the rate of the others,
+    # measured while the pass asks nothing, is shown beside it (0.3 s of CPU in 0.1 s here).
+    assert detect.others_rate(_Store(_BusyClient()), seconds=0.1) == pytest.approx(3.0)
+    assert detect.others_rate(type("S", (), {"kind": "sqlite"})()) is None
