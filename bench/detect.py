@@ -283,6 +283,63 @@ count in as they do in the node's CPU seconds, though they still lengthen them.
   is by CPU (1.7-6.1 %), not by wall (5.9-8.0 %). The largest parts left are the node's: alert
   indexing (4.2-11.1 s of indexing time for 48,574 alerts, 0.09-0.23 ms each) and the events'
   fetch phase (3.7-7.3 s).
+
+Measured (P12l, 2026-12-02, same machine, load average 10-15: other helpers' tests on both cores
+and on the shared node). The node's CPU is now read from its process (/proc) where it runs here
+(ada9f3b): nodes stats sample it at most once a second, so each end of a pass read there could
+lag by up to a second of the node's CPU. Every figure below is node CPU from /proc, which still
+counts the node's other clients; the directions were measured alone, interleaved, on a prepared
+200,000-event index (9,633 hits of the 100 rules), not assumed.
+
+* The searches (the pass's 100 bodies as its five _msearch of 20; 3 interleaved rounds): as sent
+  0.53-0.59 s of node CPU; ``_source: false`` + ``stored_fields: _none_`` 0.28-0.36 s (the fetch
+  phase 1.6-2.2 s -> 0.06-0.42 s summed): loading each hit's source is half the searches' node
+  CPU, ~26 us a hit (a search's profile: load_stored_fields 10-30 us a hit, the LZ4 block it sits
+  in; the events index already uses Lucene's BEST_SPEED stored fields). ``_source`` filtered to
+  the evidence fields 0.56-0.76 s (the node parses each source to filter it: dearer). The alert
+  must hold its evidence snapshot (core.alert: an alert stays readable after retention drops
+  its events), and ``message`` and ``event.original`` have no doc values to read it from, so
+  the source is fetched (not changed). The 100 rules as named ``should`` clauses (hits say by
+  ``matched_queries`` which rules they matched; each hit fetched once): five searches of 20
+  0.45-0.52 s (as sent 0.53-0.55 s in the same rounds), one of 100 0.62-0.66 s (its fetch
+  tests every named query on every segment): no gain worth a second reading path. Sorting on
+  _doc, on @timestamp alone, pages of 300 / 1,000, without the ``_ignored`` clause: within the
+  noise (nodes stats CPU, query 0.7-2.1 s summed).
+* Alert indexing (the pass's 9,633 alerts bulk-created alone into a new index, chunks of 2,000,
+  then a refresh; 5 interleaved rounds, load 13-15): as now (deterministic ids, ``create``)
+  0.40-0.88 s, median 0.42 s = 44 us an alert; automatic ids 0.36-0.47 s (0.38); doc values
+  off on event.ids, rule.reference, rule.author, alert.assignee 0.35-0.73 s (0.41); no field
+  mapped at all (``dynamic: false``, only _source and _id) 0.19-0.39 s (0.23). Earlier rounds:
+  translog ``async`` 0.41-0.59 against 0.46-0.89 s, ``context``/``group`` not indexed 0.46-0.78
+  s. So the node's floor is ~24 us a document, the mapping's ~15 fields (each searched, sorted
+  or aggregated by the alert views: event.ids finds the alerts of deleted events) add ~20 us,
+  and the explicit id's lookup ~4 us, within the noise: no change kept.
+* A full pass on the prepared index (3 runs each): node CPU 1.80-1.85 s, with the alerts and
+  state indices made before it 1.73-1.99 s, with write_alerts stubbed out 0.86-0.87 s; client
+  0.56-0.81 s (cProfile: Event.from_document, the alert and its JSON ~35-47 us a hit; converting
+  the 100 rules ~0.3 s).
+* What 5x needs: the baseline's 14-17 s of CPU for 48,574 rows at 1,000,000 events leave 2.8-3.5
+  s for the whole pass, 58-72 us an alert with nothing else counted. Measured per alert: client
+  ~35 us + fetching its event ~26 us + indexing it ~44 us (~24 us with nothing mapped) = ~105
+  us, 5.1 s for 48,574 alerts before the query phase (~0.3 s of node CPU for the 100 searches at
+  200,000 events, more at 1,000,000) and converting the rules (~0.3 s): at most ~3x by CPU. 5x
+  on Elasticsearch needs fewer node documents or source fetches per alert, a change of what an
+  alert document is (e.g. an event's evidence kept once and referenced by its alerts, not
+  copied into each), not a setting of this node.
+* Full `--no-sqlite` (1,000,000 events, ada9f3b: no detection code changed against main,
+  18:00-18:15, load 11.3 -> 14.2): baseline 63.38 s (CPU 16.33 s); full pass 26.57 s = 2.4x
+  (15.33 s = 4.1x without the write wait), CPU client 2.36 + node 6.58 s = 1.8x less, alert
+  writes 36.17 s of which the pass waited 11.25 s; node per index: alerts indexing 20,900 ms
+  and refresh 3,734 ms in 3 refreshes, events query 6,557 ms and fetch 8,315 ms; incremental
+  2.86 s = 10.8 % (CPU client 0.13 + node 0.94 s = 12.0 %); peak 197 / 84 MiB; 48,574 / 467
+  matches = the baseline's rows. Against P12k's 4.05-4.13 s of node CPU at load 2.4-4.2 for the
+  same pass, the 2.5 s more here are likely the node's other clients at load 13-14 (that run
+  could not tell): a4e6158 shows their rate, measured over 2 s just before each pass, beside.
+  `--no-sqlite --events 200000` after a4e6158 (18:16-18:22, load 15.5 -> 18.3): baseline 15.63
+  s (CPU 3.57 s); full pass 11.17 s = 1.4x, CPU client 1.00 + node 2.26 s = 1.1x less, of the
+  node's 2.26 s ~1.01 s at the others' rate; incremental 2.21 s = 19.8 % (CPU 0.10 + 0.49 s =
+  18.2 %); 9,633 / 467 matches = the baseline's rows. Neither target is met on Elasticsearch at
+  this load, and by the bound above the full pass's 5x is not within this alert model's reach.
 """
 
 from __future__ import annotations
