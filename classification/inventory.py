@@ -16,7 +16,6 @@ per source. reports/inventory.py turns one into the report's 数据分类分级 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
@@ -34,6 +33,7 @@ from govsoc.classification.grading import (
     tagged_recognizers,
 )
 from govsoc.classification.recognizer import recognizers
+from govsoc.classification.saved import one_scan_per_table, summarise
 from govsoc.classification.sources.base import NOT_UTF8, Skipped, TableSample, escaped_name
 from govsoc.core.errors import Location
 from govsoc.core.results import RESULTS_DIR, read_results, write_result
@@ -127,15 +127,7 @@ class Inventory:
 
     def summary(self) -> dict[str, Any]:
         """Counts for the report's first lines."""
-        fields = [f for t in self.tables for f in t.fields]
-        levels = Counter(f.level for f in fields if f.status == "tagged")
-        return {"tables": len(self.tables), "fields": len(fields),
-                "tagged": sum(1 for f in fields if f.status == "tagged"),
-                "suspected": sum(1 for f in fields if f.status == "suspected"),
-                "pipl_sensitive_fields": sum(1 for f in fields if f.status == "tagged" and f.pipl_sensitive),
-                "by_level": {level: levels[level] for level in sorted(levels, key=rank, reverse=True)},
-                "level": self.level, "important_candidates": [t.table for t in self.tables if t.important_candidate],
-                "skipped": self.skipped_count}
+        return summarise([asdict(t) for t in self.tables], self.skipped_count)
 
     def to_dict(self) -> dict[str, Any]:
         """The inventory as JSON-ready data."""
@@ -375,5 +367,8 @@ def _is_inventory(data: dict[str, Any]) -> bool:
 
 def load_inventories(folder: Path) -> list[dict[str, Any]]:
     """The inventories saved in ``folder`` (``<data dir>/results/classification``), one per source,
-    the newest ``generated`` winning, sorted by source; other and broken files are logged and skipped."""
-    return read_results(folder, key="source", stamp="generated", valid=_is_inventory, unwrap=_without_surrogates)
+    the newest ``generated`` winning, sorted by source, each table counted once (a file saved both by
+    itself and as part of its folder's scan: the newer scan, classification.saved); other and broken
+    files are logged and skipped."""
+    saved = read_results(folder, key="source", stamp="generated", valid=_is_inventory, unwrap=_without_surrogates)
+    return one_scan_per_table(saved)

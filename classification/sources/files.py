@@ -133,11 +133,13 @@ class FileSource:
     """A file, or every supported file in a folder."""
 
     def __init__(self, path: Path, *, sample: int) -> None:
-        self.path = path
+        # one saved result per file or folder however it was typed ('dd/../dd/x.csv', './x.csv', a
+        # link to it), and its tables named by the same full path (R15e-25)
+        self.path = path.resolve()
         self.sample = sample
-        self.name = str(path.absolute())  # one saved result per file or folder, however it was typed
-        suffix = path.suffix.lower()
-        if path.is_file() and suffix not in SUFFIXES:
+        self.name = str(self.path)
+        suffix = self.path.suffix.lower()
+        if self.path.is_file() and suffix not in SUFFIXES:
             raise ConfigError(f"type {suffix or '(none)'} not classified: {LEFT_OUT.get(suffix, OTHER)}",
                               location=Location(path=str(path)))
 

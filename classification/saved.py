@@ -1,0 +1,77 @@
+"""Which saved inventories a report counts: one scan per table (R15e-25).
+
+``govsoc classify`` keeps each source's newest inventory (inventory.save_inventory, keyed by the
+source's resolved path). A file can still be saved twice: once as part of a folder's scan and once
+by itself (``govsoc classify dd`` then ``govsoc classify dd/base.csv``); counting both would put
+the same people in the compliance report's figures twice. Of two scans that cover one table the
+newer counts: a folder scanned after a file inside it replaces that file's inventory; a file (or
+sub-folder) scanned after its folder replaces the folder's tables read from it, and the folder's
+summary is counted again over the tables left. Sources that are not paths (databases,
+Elasticsearch indices) are never inside one another and stay as they are.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from pathlib import PurePosixPath
+from typing import Any
+
+from govsoc.classification.grading import rank
+
+__all__ = ["one_scan_per_table", "summarise"]
+
+#: a SQLite file's tables are named by its DSN (sources/sql.py) inside a folder's scan
+_SQLITE = "sqlite:///"
+
+
+def summarise(tables: Sequence[Mapping[str, Any]], skipped: int) -> dict[str, Any]:
+    """The summary counts of an inventory over ``tables`` (their JSON form, Inventory.to_dict)."""
+    fields = [f for t in tables for f in t.get("fields") or ()]
+    tagged = [f for f in fields if f.get("status") == "tagged"]
+    levels = Counter(str(f.get("level")) for f in tagged)
+    return {"tables": len(tables), "fields": len(fields), "tagged": len(tagged),
+            "suspected": sum(1 for f in fields if f.get("status") == "suspected"),
+            "pipl_sensitive_fields": sum(1 for f in tagged if f.get("pipl_sensitive")),
+            "by_level": {level: levels[level] for level in sorted(levels, key=rank, reverse=True)},
+            "level": max((str(t.get("level")) for t in tables), key=rank, default="G1"),
+            "important_candidates": [t.get("table") for t in tables if t.get("important_candidate")],
+            "skipped": skipped}
+
+
+def _path(name: object) -> PurePosixPath | None:
+    text = str(name)
+    if text.startswith(_SQLITE):
+        text = text[len(_SQLITE):]
+    path = PurePosixPath(text)
+    return path if path.is_absolute() else None
+
+
+def _inside(name: object, folder: PurePosixPath) -> bool:
+    path = _path(name)
+    return path is not None and path.is_relative_to(folder)
+
+
+def _without(inventory: dict[str, Any], inner: list[PurePosixPath]) -> dict[str, Any] | None:
+    """``inventory`` without the tables read from ``inner`` paths; None when none is left."""
+    tables = [t for t in inventory.get("tables") or () if not any(_inside(t.get("dataset"), p) for p in inner)]
+    if len(tables) == len(inventory.get("tables") or ()):
+        return inventory
+    if not tables:
+        return None
+    skipped = (inventory.get("summary") or {}).get("skipped", 0)
+    return {**inventory, "tables": tables, "summary": summarise(tables, int(skipped or 0))}
+
+
+def one_scan_per_table(inventories: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``inventories`` (one per source) with every table counted once, by its newest scan."""
+    kept: list[tuple[PurePosixPath | None, dict[str, Any]]] = []
+    for inventory in sorted(inventories, key=lambda d: str(d.get("generated", "")), reverse=True):
+        own = _path(inventory.get("source"))
+        if own is not None and any(p is not None and own.is_relative_to(p) for p, _ in kept):
+            continue  # a newer scan of a folder that holds this source
+        inner = [p for p, _ in kept if own is not None and p is not None and p.is_relative_to(own)]
+        left = _without(inventory, inner) if inner else inventory
+        if left is not None:
+            kept.append((own, left))
+    return sorted((inventory for _, inventory in kept), key=lambda d: str(d.get("source")))
