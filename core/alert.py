@@ -46,6 +46,9 @@ EVIDENCE_FIELDS = (
     "source.ip", "source.port", "destination.ip", "destination.port",
     "user.name", "host.name", "process.name", "process.command_line", "url.original",
     "govsoc.system", "govsoc.zone",
+    # how govsoc read the event (torn, after_padding, partial, type_error ...): an analyst weighs
+    # a login read right after a crash's NUL padding differently (R11n)
+    "govsoc.flags",
     # flows (pcap, NetFlow/IPFIX, Zeek conn) have no raw line: these are their evidence
     "network.transport", "network.protocol", "network.bytes", "network.packets",
 )
