@@ -17,6 +17,7 @@ import click
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
 from govsoc.cli.progress import progress
+from govsoc.cli.stop_signals import stopping_on_signals
 from govsoc.cli.terminal import printable
 from govsoc.collectors import IngestOptions, IngestSummary, Pipeline, parsers, path_text
 from govsoc.collectors.files.discover import configured_folder, expand, folder_link, named_paths
@@ -270,21 +271,12 @@ def _follow(app: AppContext, paths: tuple[str, ...], parser: str | None, year: i
     # The first Ctrl-C ends the run after the poll under way (see Follower.run); a second one
     # interrupts that poll too (what it stored is kept and its checkpoint resumes the file).
     stop = threading.Event()
-
-    def interrupted(_signum: int, _frame: object) -> None:
-        if stop.is_set():
-            raise KeyboardInterrupt
-        stop.set()
-
-    main = threading.current_thread() is threading.main_thread()  # only there may it take signals
-    previous = signal.signal(signal.SIGINT, interrupted) if main else None
     try:
-        follower.run(until=None if stop_after is None else time.monotonic() + stop_after, on_poll=report, stop=stop)
+        with stopping_on_signals(stop.set, (signal.SIGINT,), second_interrupts=True):
+            follower.run(until=None if stop_after is None else time.monotonic() + stop_after, on_poll=report,
+                         stop=stop)
     except KeyboardInterrupt:
         pass
-    finally:
-        if main:
-            signal.signal(signal.SIGINT, previous)
     click.echo(_one_line(closing_line(seen, app.config.data_dir / "rejects", drained=pipeline.drained,
                                       spool_pending_bytes=pipeline.spool.pending_bytes(),
                                       misconfigured=pipeline.misconfigured is not None)))

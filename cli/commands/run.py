@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import signal
 import threading
-from types import FrameType
 
 import click
 
 from govsoc.cli.context import AppContext
 from govsoc.cli.main import cli
+from govsoc.cli.stop_signals import stopping_on_signals
 from govsoc.cli.terminal import printable
 
 
@@ -25,12 +25,5 @@ def run(app: AppContext) -> None:
 
     stop = threading.Event()
 
-    def on_signal(signum: int, _frame: FrameType | None) -> None:
-        stop.set()
-
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
-    try:
+    with stopping_on_signals(stop.set, (signal.SIGTERM, signal.SIGINT)):
         Daemon(app.config, app.config_path, lambda m: click.echo(printable(f"govsoc run: {m}"), err=True)).run(stop)
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
