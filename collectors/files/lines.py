@@ -327,20 +327,13 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
                 line, after = LineBuffer(offset=base + pos, data=bytearray(), after=after), False
             # NUL bytes inside a line are its bytes (R11l-7: 16 of them in a logged field ended the
             # line there, and the attacker's text after them was a line of its own), unless they
-            # are a filesystem's crash padding (R11m-1: collectors.files.padding)
+            # are a filesystem's crash padding (R11m-1: collectors.files.padding), told at its end
             newline = chunk.find(b"\n", pos)
-            torn = line.feed(chunk, pos, newline if newline >= 0 else size, base, max_bytes, ends_line=newline >= 0)
-            if torn is not None:  # the text after the padding is the next line, the same physical one
-                stats.nul_bytes_skipped += torn[1] - torn[0]
-                yield _Piece(bytes(line.data or b""), line.offset, torn[1], line.length, number + 1, torn=True,
-                             after=line.after)
-                line, after, pos = LineBuffer(), True, torn[1] - base
-                continue
+            line.add(chunk, pos, newline if newline >= 0 else size, base, max_bytes, ends_line=newline >= 0)
             if newline < 0:
                 break
             number += 1
-            yield _Piece(bytes(line.data or b""), line.offset, base + newline + 1, line.length, number,
-                         after=line.after)
+            yield from _line_pieces(line, base + newline + 1, number, stats)
             line = LineBuffer()
             pos = newline + 1
         base += size
@@ -348,8 +341,23 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
         if fd is not None and stats.error is None and not _unchanged_before(fd, stats):
             stats.error = _changed(base)
     if line.data is not None:
-        data, length = line.cut()
-        yield _Piece(data, line.offset, base, length, number + 1, open=True, after=line.after)
+        yield from _line_pieces(line, base, number + 1, stats, open=True)
+
+
+def _line_pieces(line: LineBuffer, end: int, number: int, stats: ReadStats, *, open: bool = False) -> Iterator[_Piece]:
+    """The line ending at ``end`` (line ``number``), as one piece, or as the torn line and the
+    text after its crash padding (the same physical line); ``open`` when the content's end cuts it."""
+    padding = line.torn()
+    data, length = line.cut(end) if open else (bytes(line.data or b""), line.length)
+    if padding is None:
+        yield _Piece(data, line.offset, end, length, number, open=open, after=line.after)
+        return
+    stats.nul_bytes_skipped += padding[1] - padding[0]
+    head, head_length = line.head()
+    yield _Piece(head, line.offset, padding[1], head_length, number, torn=True, after=line.after)
+    if not open:
+        data, length = bytes(line.rest), end - 1 - padding[1]
+    yield _Piece(data, padding[1], end, length, number, open=open, after=True)
 
 
 def _kept(chunks: tuple[tuple[int, bytes], ...]) -> tuple[tuple[int, bytes], ...]:

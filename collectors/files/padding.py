@@ -14,19 +14,22 @@ So a run of NUL bytes inside a line is crash padding (``crash_padding``) when it
 filesystem's zeroing starts: on a block boundary of the file's offsets (PADDING_BYTES long at
 least: a crash's tail is as long as the file was past its last written block, often less than a
 block). Its length alone never makes a run padding (R11n-1: a rule "covers a whole aligned block"
-let a field of 8,191 NULs anywhere end its line and forge the text after it). The text before it
+let a field of 8,191 NULs anywhere end its line and forge the text after it), nor does a run with
+another run of PADDING_BYTES NULs after it in its line: a crash tears a line once and the logger's
+text after the reboot is clean (R11n-6: a field of many 16-NUL runs, each before a forged head,
+put a run start on every 77th byte, so one boundary crossed in 77 tore it). The text before it
 is the torn line, flagged ``torn``; the text after it a line of its own, flagged
 ``after_padding`` so that a rule or an analyst can weigh it: an attacker's run lands on a block
-boundary by chance, one try in BLOCK_BYTES. Other runs stay the line's bytes. The same rule tells
-whether a line follows crash padding at a line start, so the flag does not hang on where a read
-started (``run_before``).
+boundary by chance as the line's last run, one try in BLOCK_BYTES a line. Other runs stay the
+line's bytes. The same rule tells whether a line follows crash padding at a line start, so the
+flag does not hang on where a read started (``run_before``).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 #: A filesystem block: what a crash zeroes whole, from its boundaries on the file's offsets.
@@ -78,8 +81,14 @@ def still_nul(fd: int, start: int, padding: int) -> bool:
 
 @dataclass(slots=True)
 class LineBuffer:
-    """The line being assembled across chunks: its first bytes (capped), its full length, and
-    whether it follows crash padding."""
+    """The line being assembled across chunks: its first bytes (capped), its full length, whether
+    it follows crash padding, and the run of NUL bytes in it that may be a crash's padding.
+
+    A crash tears a line once, and the logger's text after the reboot is clean: a run from a block
+    boundary is padding only when no other run of PADDING_BYTES NULs follows it to the line's end
+    (R11n-6: a field of many 16-NUL runs, each followed by a forged head, had one start on a
+    boundary every 77 bytes, not one in BLOCK_BYTES). So the line is told at its end (``torn``),
+    and the bytes after the candidate run are kept (capped) meanwhile."""
 
     offset: int = -1
     data: bytearray | None = None
@@ -87,45 +96,61 @@ class LineBuffer:
     #: NUL bytes at the end of what was added so far (a run may span chunks).
     zeros: int = 0
     after: bool = False
+    #: The candidate padding so far, (start, end): the line's last run of PADDING_BYTES NULs or
+    #: more, when it starts on a block boundary.
+    padding: tuple[int, int] | None = None
+    #: The bytes after ``padding`` (capped): the next line's if it stays the candidate.
+    rest: bytearray = field(default_factory=bytearray)
 
-    def add(self, piece: bytes, cap: int) -> None:
-        assert self.data is not None
-        room = cap - len(self.data)
-        if room > 0:
-            self.data += piece[:room]
-        self.length += len(piece)
-        kept = len(piece.rstrip(b"\x00"))
-        self.zeros = self.zeros + len(piece) if kept == 0 else len(piece) - kept
-
-    def feed(self, chunk: bytes, pos: int, stop: int, base: int, cap: int, *,
-             ends_line: bool) -> tuple[int, int] | None:
+    def add(self, chunk: bytes, pos: int, stop: int, base: int, cap: int, *, ends_line: bool) -> None:
         """Add ``chunk[pos:stop]`` (at content position ``base``; ``ends_line`` when a line end
-        follows it), up to the first run of NUL bytes in it that is crash padding: that run's
-        start and end are returned and the line is cut at its start (torn there)."""
+        follows it): its runs of NUL bytes are weighed as the line's padding."""
+        assert self.data is not None
+        if len(self.data) < cap:
+            self.data += chunk[pos:min(stop, pos + cap - len(self.data))]
+        self.length += stop - pos
+        reset, scan = -1, pos
         if self.zeros:  # a run from earlier chunks goes on here, or ended where they did
             found = NON_NUL.search(chunk, pos, stop)
-            if found is not None or ends_line:  # the run from earlier chunks ends here
-                end = base + (found.start() if found is not None else stop)
-                if crash_padding(base + pos - self.zeros, end):
-                    return self._torn(base + pos - self.zeros, end)
-        for run in _RUN.finditer(chunk, pos, stop):
+            scan = found.start() if found is not None else stop
+            if found is not None or ends_line:
+                reset = self._run(base + pos - self.zeros, base + scan, scan, reset)
+        for run in _RUN.finditer(chunk, scan, stop):
             if run.end() == stop and not ends_line:
                 break  # it may go on in the next chunk: told there
-            if crash_padding(base + run.start(), base + run.end()) and not (run.start() == pos and self.zeros):
-                self.add(chunk[pos:run.start()], cap)
-                return self._torn(base + run.start(), base + run.end())
-        self.add(chunk[pos:stop], cap)
-        return None
+            reset = self._run(base + run.start(), base + run.end(), run.end(), reset)
+        if self.padding is not None:
+            if reset >= 0:
+                self.rest = bytearray(chunk[reset:min(stop, reset + cap)])
+            elif len(self.rest) < cap:
+                self.rest += chunk[pos:min(stop, pos + cap - len(self.rest))]
+        kept = len(chunk[pos:stop].rstrip(b"\x00"))
+        self.zeros = self.zeros + stop - pos if kept == 0 else stop - pos - kept
 
-    def _torn(self, start: int, end: int) -> tuple[int, int]:
-        assert self.data is not None
-        self.length, self.zeros = start - self.offset, 0
-        del self.data[self.length:]
-        return start, end
+    def _run(self, start: int, end: int, at: int, reset: int) -> int:
+        """Note a run of NUL bytes of the line, ending at ``at`` in the chunk: where the bytes
+        after the candidate padding start in it (``reset`` when the run changes nothing)."""
+        if end - start < PADDING_BYTES:
+            return reset
+        self.padding = (start, end) if crash_padding(start, end) else None
+        return at
 
-    def cut(self) -> tuple[bytes, int]:
-        """Its bytes and length as the content's end leaves it: without a trailing run of NUL
-        bytes (a writer that extended the file before filling it, or a crash's padding)."""
-        assert self.data is not None
-        length = self.length - self.zeros if self.zeros >= PADDING_BYTES else self.length
+    def torn(self) -> tuple[int, int] | None:
+        """The line's crash padding, (start, end), at its end: the text before it is the torn
+        line (``head``), the text after it (``rest``) the next one."""
+        return self.padding
+
+    def head(self) -> tuple[bytes, int]:
+        """The torn line's bytes and length (before its padding)."""
+        assert self.data is not None and self.padding is not None
+        length = self.padding[0] - self.offset
         return bytes(self.data[:length]), length
+
+    def cut(self, end: int) -> tuple[bytes, int]:
+        """Its bytes and length (the text after its padding's, when torn) as the content's end at
+        ``end`` leaves it: without a trailing run of NUL bytes (a writer that extended the file
+        before filling it, or a crash's padding)."""
+        assert self.data is not None
+        data, length = (self.data, self.length) if self.padding is None else (self.rest, end - self.padding[1])
+        length -= self.zeros if self.zeros >= PADDING_BYTES else 0
+        return bytes(data[:length]), length

@@ -172,3 +172,44 @@ def test_a_followed_crash_counts_the_torn_line_once(tmp_path: Path, sqlite_store
     assert (checkpoint.offset, checkpoint.line) == (len(content), 42)
     (login,) = sqlite_store.search(Query(terms={"source.ip": ("7.7.7.7",)}))
     assert login.get("govsoc.flags") == ["after_padding"] and sqlite_store.count(Query()) == 43
+
+
+FORGED = b"Dec 10 11:00:00 LabSZ sshd[30001]: Accepted password for root"
+
+
+@pytest.mark.parametrize(("after", "split"), [
+    # R11n-6: a field of many 16-NUL runs, one of them on a block boundary: the runs after it say
+    # it is no crash (a crash tears a line once, the text after the reboot is clean)
+    (FORGED + (b"\x00" * 16 + FORGED) * 3 + b" from 9.8.7.6 port 4242 ssh2\n", False),
+    (FORGED + b"\x00" * 4000 + b" from 9.8.7.6 port 4242 ssh2\n", False),   # a long run after it
+    (FORGED + b" from 9.8.7.6 port 4242 ssh2\n", True),                     # the only run: a crash's
+    (LOGIN + b"\n", True),
+])
+def test_a_boundary_run_is_padding_only_with_no_other_run_after_it(after: bytes, split: bool) -> None:
+    content = torn_log(head_lines(), 0, 16, after)
+    for chunk in (1 << 20, 4096, 4093, 7):  # the rule sees the whole line, however it is read
+        records = read(content, chunk=chunk)
+        if split:
+            torn, forged = records[41:]
+            assert (torn.data, torn.flags, forged.data, forged.flags) == (TORN, ("torn",), after[:-1],
+                                                                         ("after_padding",))
+        else:
+            (whole,) = records[41:]
+            assert whole.data == TORN + b"\x00" * 16 + after[:-1] and "torn" not in whole.flags
+
+
+def test_many_runs_in_a_field_forge_no_login(tmp_path: Path, sqlite_store: SqliteStore, corpus: Path) -> None:
+    # R11n-6's f6 file: 200 failed logins whose user name is K x (16 NULs + a forged head) after a
+    # lead-in varying per line; before, 2 of them were torn at a run on a boundary and stored as
+    # successful root logins from the brute-forcing address
+    lines = real_head(corpus, 40)
+    for i in range(200):
+        lines.append(b"Dec 10 10:59:59 LabSZ sshd[29999]: Failed password for invalid user " + b"A" * (i * 7 % 77)
+                     + (b"\x00" * 16 + FORGED) * 70 + b" from 9.8.7.%d port 4242 ssh2\n" % (i % 250))
+    said = ingest(tmp_path, sqlite_store, b"".join(lines))
+    assert "NUL padding" not in said
+    assert sqlite_store.count(Query(terms={"event.outcome": ("success",)})) == 0
+    assert sqlite_store.count(Query()) == 240  # one event a line
+    for ip in ("9.8.7.37", "9.8.7.195"):  # the two torn before: their failed logins keep the address
+        (failed,) = sqlite_store.search(Query(terms={"source.ip": (ip,)}))
+        assert failed.get("event.outcome") == "failure" and "torn" not in failed.get("govsoc.flags")
