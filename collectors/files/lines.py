@@ -42,6 +42,7 @@ from __future__ import annotations
 import gzip
 import os
 import zlib
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,12 +51,11 @@ from typing import BinaryIO
 from govsoc.collectors.base import FILE_ORIGIN, RawRecord
 from govsoc.collectors.files.binary import GROUP_BYTES, NON_TEXT, TEXT, TEXT_BYTES, line_kind, wide_text
 from govsoc.collectors.files.identity import TAIL_BYTES, open_content
-from govsoc.collectors.files.padding import NON_NUL, PADDING_BYTES, LineBuffer, crash_padding, run_before, still_nul
+from govsoc.collectors.files.padding import BLOCK_BYTES, NON_NUL, LineBuffer, crash_padding, run_before, still_nul
 
 #: The default record size limit (plan: 1 MiB).
 DEFAULT_MAX_RECORD_BYTES = 1 << 20
 _CHUNK = 1 << 20
-_PAD = b"\x00" * PADDING_BYTES
 #: The flag of a line (or group) that follows crash padding (collectors.files.padding), by whether it does.
 _AFTER: dict[bool, tuple[str, ...]] = {False: (), True: ("after_padding",)}
 #: How many of the last chunks read are kept for checkpoint tail digests (acknowledgements lag
@@ -305,7 +305,7 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
         pos, size = 0, len(chunk)
         stats.chunks = (*_kept(stats.chunks), (base, chunk))
         stats.read_to = base + size
-        clean, padded = not chunk.translate(None, TEXT_BYTES), _PAD in chunk
+        clean, marks = not chunk.translate(None, TEXT_BYTES), _marks(chunk, base)
         while pos < size:
             if line.data is None:
                 if chunk[pos] == 0:  # crash padding before a line: skip, count
@@ -318,7 +318,7 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
                 if run is not None:  # the line after it is flagged when it is a crash's
                     after, run = after or crash_padding(run, base + pos), None
                 newline = chunk.find(b"\n", pos)
-                if newline >= 0 and not (padded and chunk.find(_PAD, pos, newline) >= 0):  # the common case
+                if newline >= 0 and not (marks and _marked(marks, pos, newline)):  # the common case
                     number += 1
                     yield _Piece(chunk[pos:min(newline, pos + max_bytes)], base + pos, base + newline + 1,
                                  newline - pos, number, clean=clean, after=after)
@@ -358,6 +358,20 @@ def _line_pieces(line: LineBuffer, end: int, number: int, stats: ReadStats, *, o
     if not open:
         data, length = bytes(line.rest), end - 1 - padding[1]
     yield _Piece(data, padding[1], end, length, number, open=open, after=True)
+
+
+def _marks(chunk: bytes, base: int) -> list[int]:
+    """Where ``chunk`` (at content position ``base``) holds a NUL byte on a block boundary: only a
+    line with one may be torn by crash padding (collectors.files.padding)."""
+    if b"\x00" not in chunk:
+        return []
+    return [i for i in range(-base % BLOCK_BYTES, len(chunk), BLOCK_BYTES) if chunk[i] == 0]
+
+
+def _marked(marks: list[int], pos: int, stop: int) -> bool:
+    """Whether one of ``marks`` is in ``[pos, stop)``."""
+    at = bisect_left(marks, pos)
+    return at < len(marks) and marks[at] < stop
 
 
 def _kept(chunks: tuple[tuple[int, bytes], ...]) -> tuple[tuple[int, bytes], ...]:

@@ -11,13 +11,16 @@ wherever the log has grown to (R11l-7: 16 NULs then a forged "Accepted password"
 inside its line).
 
 So a run of NUL bytes inside a line is crash padding (``crash_padding``) when it is where a
-filesystem's zeroing starts: on a block boundary of the file's offsets (PADDING_BYTES long at
-least: a crash's tail is as long as the file was past its last written block, often less than a
-block). Its length alone never makes a run padding (R11n-1: a rule "covers a whole aligned block"
-let a field of 8,191 NULs anywhere end its line and forge the text after it), nor does a run with
-another run of PADDING_BYTES NULs after it in its line: a crash tears a line once and the logger's
-text after the reboot is clean (R11n-6: a field of many 16-NUL runs, each before a forged head,
-put a run start on every 77th byte, so one boundary crossed in 77 tore it). The text before it
+filesystem's zeroing starts: on a block boundary of the file's offsets, whatever its length (a
+crash's tail is as long as the file was past its last written block: 1 to 4,095 bytes in the last
+block, so 15 tears in 4,096 lose fewer than 16 bytes, R11n-2; on a boundary an attacker's odds do
+not hang on the length). Its length alone never makes a run padding (R11n-1: a rule "covers a
+whole aligned block" let a field of 8,191 NULs anywhere end its line and forge the text after it),
+nor does a run with another run of PADDING_BYTES NULs after it in its line: a crash tears a line
+once and the logger's text after the reboot is clean (R11n-6: a field of many 16-NUL runs, each
+before a forged head, put a run start on every 77th byte, so one boundary crossed in 77 tore it).
+A shorter run is padding only as the line's last NUL bytes, with text after it (else short runs
+spread through a field would beat the odds again). The text before it
 is the torn line, flagged ``torn``; the text after it a line of its own, flagged
 ``after_padding`` so that a rule or an analyst can weigh it: an attacker's run lands on a block
 boundary by chance as the line's last run, one try in BLOCK_BYTES a line. Other runs stay the
@@ -34,7 +37,7 @@ from typing import BinaryIO
 
 #: A filesystem block: what a crash zeroes whole, from its boundaries on the file's offsets.
 BLOCK_BYTES = 4096
-#: A run of this many NUL bytes or more is padding when it starts on a block boundary; ending a
+#: A run of this many NUL bytes or more after a boundary run says that run is no crash's; ending a
 #: line the content's end cuts, it is that line's unwritten rest.
 PADDING_BYTES = 16
 _RUN = re.compile(rb"\x00{%d,}" % PADDING_BYTES)
@@ -44,9 +47,10 @@ _LOOK_BACK = 2 * BLOCK_BYTES
 
 
 def crash_padding(start: int, end: int) -> bool:
-    """Whether NUL bytes from file position ``start`` to ``end`` are a crash's padding: from a
-    block boundary, PADDING_BYTES at least."""
-    return start % BLOCK_BYTES == 0 and end - start >= PADDING_BYTES
+    """Whether NUL bytes from file position ``start`` to ``end`` may be a crash's padding: from a
+    block boundary (R11n-2: a tear losing 1..15 bytes past it is one too; on a boundary an
+    attacker's odds do not hang on the run's length, and LineBuffer weighs what follows)."""
+    return start % BLOCK_BYTES == 0 and end > start
 
 
 def run_before(stream: BinaryIO, base: int) -> int | None:
@@ -109,30 +113,40 @@ class LineBuffer:
         if len(self.data) < cap:
             self.data += chunk[pos:min(stop, pos + cap - len(self.data))]
         self.length += stop - pos
+        kept = len(chunk[pos:stop].rstrip(b"\x00"))
+        told = stop if ends_line else pos + kept  # runs before it are whole; one after it may go on
         reset, scan = -1, pos
         if self.zeros:  # a run from earlier chunks goes on here, or ended where they did
             found = NON_NUL.search(chunk, pos, stop)
             scan = found.start() if found is not None else stop
             if found is not None or ends_line:
-                reset = self._run(base + pos - self.zeros, base + scan, scan, reset)
-        for run in _RUN.finditer(chunk, scan, stop):
-            if run.end() == stop and not ends_line:
-                break  # it may go on in the next chunk: told there
-            reset = self._run(base + run.start(), base + run.end(), run.end(), reset)
+                reset = self._run(base + pos - self.zeros, base + scan, scan, reset, last=scan == told == stop)
+        for run in _RUN.finditer(chunk, scan, told):
+            reset = self._run(base + run.start(), base + run.end(), run.end(), reset, last=run.end() == stop)
+            scan = run.end()
+        nul = chunk.rfind(b"\x00", scan, told)  # the last shorter run: told after the longer ones
+        if nul >= 0:
+            start = nul
+            while start > scan and chunk[start - 1] == 0:
+                start -= 1
+            reset = self._run(base + start, base + nul + 1, nul + 1, reset, last=ends_line and nul + 1 == stop)
         if self.padding is not None:
             if reset >= 0:
                 self.rest = bytearray(chunk[reset:min(stop, reset + cap)])
             elif len(self.rest) < cap:
                 self.rest += chunk[pos:min(stop, pos + cap - len(self.rest))]
-        kept = len(chunk[pos:stop].rstrip(b"\x00"))
         self.zeros = self.zeros + stop - pos if kept == 0 else stop - pos - kept
 
-    def _run(self, start: int, end: int, at: int, reset: int) -> int:
-        """Note a run of NUL bytes of the line, ending at ``at`` in the chunk: where the bytes
-        after the candidate padding start in it (``reset`` when the run changes nothing)."""
-        if end - start < PADDING_BYTES:
+    def _run(self, start: int, end: int, at: int, reset: int, *, last: bool) -> int:
+        """Note a run of NUL bytes of the line, ending at ``at`` in the chunk (``last``: at the
+        line's end): where the bytes after the candidate padding start in it (``reset`` when the
+        run changes nothing). A run of PADDING_BYTES or more ends any candidate before it; a
+        shorter one ends a shorter candidate (whose text after it must hold no NUL byte) and is
+        one itself with text after it."""
+        long = end - start >= PADDING_BYTES
+        if not long and self.padding is not None and self.padding[1] - self.padding[0] >= PADDING_BYTES:
             return reset
-        self.padding = (start, end) if crash_padding(start, end) else None
+        self.padding = (start, end) if crash_padding(start, end) and (long or not last) else None
         return at
 
     def torn(self) -> tuple[int, int] | None:

@@ -46,8 +46,9 @@ def read(content: bytes, *, chunk: int = 1 << 20, start: int = 0, final: bool = 
     (0, 2699, True),         # e3: ext4 zeroed the last block from its boundary to the old size
     (0, 900, True),          # e17: the torn line ends "Failed password for " at the boundary
     (0, 3 << 20, True),      # e9: zeroed past the record size limit: the login was cut away
-    (0, 16, True),           # on a boundary, as long as the shortest padding
-    (0, 15, False),          # on a boundary, shorter than any padding
+    (0, 16, True),           # on a boundary, 16 NULs
+    (0, 15, True),           # R11n-2: a tear that lost 1..15 bytes past the boundary (~15 tears in
+    (0, 1, True),            # 4,096): on a boundary the odds do not hang on the run's length
     (-100, 4195, False),     # one byte short of a whole block, not from a boundary
     (1, 16, False),          # R11l-7's attack: 16, 300, 5,000 NULs in a field, off a boundary
     (1, 300, False),
@@ -98,7 +99,7 @@ def test_what_is_stored_does_not_hang_on_chunks_reads_or_gzip(shift: int, run: i
 
 
 def test_crash_padding_is_a_block_of_the_files_offsets() -> None:
-    assert crash_padding(8192, 8192 + 16) and not crash_padding(8192, 8192 + 15)
+    assert crash_padding(8192, 8192 + 16) and crash_padding(8192, 8192 + 1)  # R11n-2: 1..15 too
     assert not crash_padding(8191, 8192 + 4096) and not crash_padding(8193, 8193 + 3 * 4096)  # R11n-1
     assert crash_padding(0, 16)  # the file's start is a boundary (a line start: skipped anyway)
 
@@ -120,6 +121,8 @@ def real_head(corpus: Path, count: int) -> list[bytes]:
     (0, 2699),      # e3: the root login after the reboot was inside the torn line's event
     (0, 900),       # e17: ... stored as a FAILED login by a garbage user
     (0, 3 << 20),   # e9: ... and past 1 MiB of padding not stored at all
+    (0, 1),         # R11n-2 lost1: u47's login got u48's address, u48's login no event
+    (0, 15),        # R11n-2 lost15
 ])
 def test_the_first_login_after_a_crash_is_an_event(tmp_path: Path, sqlite_store: SqliteStore, corpus: Path,
                                                    shift: int, run: int) -> None:
@@ -183,19 +186,38 @@ FORGED = b"Dec 10 11:00:00 LabSZ sshd[30001]: Accepted password for root"
     (FORGED + (b"\x00" * 16 + FORGED) * 3 + b" from 9.8.7.6 port 4242 ssh2\n", False),
     (FORGED + b"\x00" * 4000 + b" from 9.8.7.6 port 4242 ssh2\n", False),   # a long run after it
     (FORGED + b" from 9.8.7.6 port 4242 ssh2\n", True),                     # the only run: a crash's
+    (FORGED + b"\x00" * 15 + b" from 9.8.7.6 port 4242 ssh2\n", True),      # 15 NULs after 16: a field's
     (LOGIN + b"\n", True),
 ])
 def test_a_boundary_run_is_padding_only_with_no_other_run_after_it(after: bytes, split: bool) -> None:
     content = torn_log(head_lines(), 0, 16, after)
+    check_split(content, 16, after, split)
+
+
+@pytest.mark.parametrize(("run", "after", "split"), [
+    # R11n-2: a run shorter than 16 on a boundary is padding only when the text after it holds no
+    # NUL byte (else short runs spread through a field would again beat one try in 4,096 a line)
+    (1, FORGED + b" from 9.8.7.6 port 4242 ssh2\n", True),
+    (15, LOGIN + b"\n", True),
+    (1, FORGED + (b"\x00" + FORGED) * 3 + b" from 9.8.7.6 port 4242 ssh2\n", False),
+    (15, FORGED + b"\x00" * 20 + b" from 9.8.7.6 port 4242 ssh2\n", False),
+    (3, b"\n", False),  # ending its line: a writer's NULs, no text after them to part
+])
+def test_a_short_boundary_run_is_padding_only_as_the_lines_last_nul_bytes(run: int, after: bytes,
+                                                                          split: bool) -> None:
+    check_split(torn_log(head_lines(), 0, run, after), run, after, split)
+
+
+def check_split(content: bytes, run: int, after: bytes, split: bool) -> None:
     for chunk in (1 << 20, 4096, 4093, 7):  # the rule sees the whole line, however it is read
         records = read(content, chunk=chunk)
         if split:
             torn, forged = records[41:]
-            assert (torn.data, torn.flags, forged.data, forged.flags) == (TORN, ("torn",), after[:-1],
-                                                                         ("after_padding",))
+            assert (torn.data, torn.flags, forged.data) == (TORN, ("torn",), after[:-1])
+            assert forged.flags[-1:] == ("after_padding",)  # (garbled first when NULs are in it)
         else:
             (whole,) = records[41:]
-            assert whole.data == TORN + b"\x00" * 16 + after[:-1] and "torn" not in whole.flags
+            assert whole.data == TORN + b"\x00" * run + after[:-1] and "torn" not in whole.flags
 
 
 def test_many_runs_in_a_field_forge_no_login(tmp_path: Path, sqlite_store: SqliteStore, corpus: Path) -> None:
