@@ -51,7 +51,7 @@ from typing import BinaryIO
 from govsoc.collectors.base import FILE_ORIGIN, RawRecord
 from govsoc.collectors.files.binary import GROUP_BYTES, NON_TEXT, TEXT, TEXT_BYTES, line_kind, wide_text
 from govsoc.collectors.files.identity import TAIL_BYTES, open_content
-from govsoc.collectors.files.padding import BLOCK_BYTES, NON_NUL, LineBuffer, crash_padding, run_before, still_nul
+from govsoc.collectors.files.padding import NON_NUL, BlockGrid, LineBuffer, run_before, still_nul
 
 #: The default record size limit (plan: 1 MiB).
 DEFAULT_MAX_RECORD_BYTES = 1 << 20
@@ -296,7 +296,7 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
     too, each as a _Piece; crash padding skipped and counted (``nul_bytes_skipped``,
     ``padded_to``); the last one ``open`` when the content ends before its newline. ``run`` is
     where a run of NUL bytes ending at ``base`` starts: the first line follows it."""
-    line, after = LineBuffer(), False
+    line, after, grid = LineBuffer(), False, BlockGrid(stream)
     stats.read_to = base
     while chunk := _read(stream, chunk_size, stats):
         if fd is not None and not _unchanged_before(fd, stats):
@@ -305,7 +305,7 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
         pos, size = 0, len(chunk)
         stats.chunks = (*_kept(stats.chunks), (base, chunk))
         stats.read_to = base + size
-        clean, marks = not chunk.translate(None, TEXT_BYTES), _marks(chunk, base)
+        clean, marks = not chunk.translate(None, TEXT_BYTES), grid.marks(chunk, base)
         while pos < size:
             if line.data is None:
                 if chunk[pos] == 0:  # crash padding before a line: skip, count
@@ -316,7 +316,7 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
                     pos, stats.padded_to = stop, base + stop
                     continue
                 if run is not None:  # the line after it is flagged when it is a crash's
-                    after, run = after or crash_padding(run, base + pos), None
+                    after, run = after or grid.padding(run, base + pos), None
                 newline = chunk.find(b"\n", pos)
                 if newline >= 0 and not (marks and _marked(marks, pos, newline)):  # the common case
                     number += 1
@@ -324,7 +324,7 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
                                  newline - pos, number, clean=clean, after=after)
                     pos, after = newline + 1, False
                     continue
-                line, after = LineBuffer(offset=base + pos, data=bytearray(), after=after), False
+                line, after = LineBuffer(offset=base + pos, data=bytearray(), after=after, grid=grid), False
             # NUL bytes inside a line are its bytes (R11l-7: 16 of them in a logged field ended the
             # line there, and the attacker's text after them was a line of its own), unless they
             # are a filesystem's crash padding (R11m-1: collectors.files.padding), told at its end
@@ -358,14 +358,6 @@ def _line_pieces(line: LineBuffer, end: int, number: int, stats: ReadStats, *, o
     if not open:
         data, length = bytes(line.rest), end - 1 - padding[1]
     yield _Piece(data, padding[1], end, length, number, open=open, after=True)
-
-
-def _marks(chunk: bytes, base: int) -> list[int]:
-    """Where ``chunk`` (at content position ``base``) holds a NUL byte on a block boundary: only a
-    line with one may be torn by crash padding (collectors.files.padding)."""
-    if b"\x00" not in chunk:
-        return []
-    return [i for i in range(-base % BLOCK_BYTES, len(chunk), BLOCK_BYTES) if chunk[i] == 0]
 
 
 def _marked(marks: list[int], pos: int, stop: int) -> bool:

@@ -26,12 +26,19 @@ is the torn line, flagged ``torn``; the text after it a line of its own, flagged
 boundary by chance as the line's last run, one try in BLOCK_BYTES a line. Other runs stay the
 line's bytes. The same rule tells whether a line follows crash padding at a line start, so the
 flag does not hang on where a read started (``run_before``).
+
+The grid is the file's offsets, or in a gzip file of several members each member's content's
+(``BlockGrid``, R11n-3). A limit: where a plain copy puts a log after other bytes (`cat a b`) the
+grid it was written on cannot be known from the bytes, and its tears are not told.
 """
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
+import zlib
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -51,6 +58,79 @@ def crash_padding(start: int, end: int) -> bool:
     block boundary (R11n-2: a tear losing 1..15 bytes past it is one too; on a boundary an
     attacker's odds do not hang on the run's length, and LineBuffer weighs what follows)."""
     return start % BLOCK_BYTES == 0 and end > start
+
+
+class BlockGrid:
+    """The block boundaries of a content's positions: the file's offsets, or in a gzip file of
+    several members (`gzip -c auth.log.1 >> archive.gz`) each member's own, from the start of its
+    content (R11n-3: a crashed log gzipped after an older one had its padding 6,749 bytes off the
+    content's grid, and the reboot's first line was merged into the torn one again). Where a
+    plain copy puts a file after other bytes (`cat auth.log.2 auth.log.1 > old.log`) the grid
+    cannot be known: its tears are not told. A gzip file's members are found (one more
+    decompression) only once a NUL byte is met."""
+
+    def __init__(self, stream: BinaryIO | None = None) -> None:
+        self._stream = stream if isinstance(stream, gzip.GzipFile) else None
+        self._origins: list[int] | None = None if self._stream is not None else [0]
+
+    def origins(self) -> list[int]:
+        """The content positions where a grid starts: 0, then each later gzip member's start."""
+        if self._origins is None:
+            self._origins = gzip_members(self._stream)
+        return self._origins
+
+    def padding(self, start: int, end: int) -> bool:
+        """``crash_padding`` on the grid of the member holding ``start``."""
+        origins = self.origins()
+        origin = origins[bisect_right(origins, start) - 1]
+        return crash_padding(start - origin, end - origin)
+
+    def marks(self, chunk: bytes, base: int) -> list[int]:
+        """Where ``chunk`` (at content position ``base``) holds a NUL byte on a block boundary:
+        only a line with one may be torn."""
+        if b"\x00" not in chunk:
+            return []
+        origins, end, marks = self.origins(), base + len(chunk), []
+        for at in range(bisect_right(origins, base) - 1, len(origins)):
+            if origins[at] >= end:
+                break
+            first = max(base, origins[at])
+            first += -(first - origins[at]) % BLOCK_BYTES
+            stop = min(end, origins[at + 1]) if at + 1 < len(origins) else end
+            marks += [p - base for p in range(first, stop, BLOCK_BYTES) if chunk[p - base] == 0]
+        return marks
+
+
+def gzip_members(stream: gzip.GzipFile | None) -> list[int]:
+    """The content positions where the members of gzip ``stream`` start (0 first), read from its
+    compressed file, which is left where it was; as far as it decompresses (a damaged or still
+    written file: the read stops there too)."""
+    raw, starts = getattr(stream, "fileobj", None), [0]
+    if raw is None:
+        return starts
+    here, total, pending, ended = raw.tell(), 0, b"", False
+    inflate = zlib.decompressobj(31)
+    try:
+        raw.seek(0)
+        while pending or (pending := raw.read(1 << 16)):
+            if ended:  # a new member, after NUL bytes gzip allows between members
+                if not (pending := pending.lstrip(b"\x00")):
+                    continue
+                inflate, ended = zlib.decompressobj(31), False
+                starts.append(total)
+            total += len(inflate.decompress(pending, 1 << 20))
+            pending = inflate.unconsumed_tail
+            if inflate.eof:
+                pending, ended = inflate.unused_data, True
+    except (OSError, zlib.error):
+        pass  # what decompressed before tells the members the read will reach
+    finally:
+        raw.seek(here)
+    return starts
+
+
+#: The grid of a plain file's (or a stream's) offsets.
+PLAIN = BlockGrid()
 
 
 def run_before(stream: BinaryIO, base: int) -> int | None:
@@ -105,6 +185,7 @@ class LineBuffer:
     padding: tuple[int, int] | None = None
     #: The bytes after ``padding`` (capped): the next line's if it stays the candidate.
     rest: bytearray = field(default_factory=bytearray)
+    grid: BlockGrid = PLAIN
 
     def add(self, chunk: bytes, pos: int, stop: int, base: int, cap: int, *, ends_line: bool) -> None:
         """Add ``chunk[pos:stop]`` (at content position ``base``; ``ends_line`` when a line end
@@ -146,7 +227,7 @@ class LineBuffer:
         long = end - start >= PADDING_BYTES
         if not long and self.padding is not None and self.padding[1] - self.padding[0] >= PADDING_BYTES:
             return reset
-        self.padding = (start, end) if crash_padding(start, end) and (long or not last) else None
+        self.padding = (start, end) if self.grid.padding(start, end) and (long or not last) else None
         return at
 
     def torn(self) -> tuple[int, int] | None:

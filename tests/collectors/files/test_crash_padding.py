@@ -235,3 +235,47 @@ def test_many_runs_in_a_field_forge_no_login(tmp_path: Path, sqlite_store: Sqlit
     for ip in ("9.8.7.37", "9.8.7.195"):  # the two torn before: their failed logins keep the address
         (failed,) = sqlite_store.search(Query(terms={"source.ip": (ip,)}))
         assert failed.get("event.outcome") == "failure" and "torn" not in failed.get("govsoc.flags")
+
+
+def members(*contents: bytes) -> gzip.GzipFile:
+    """A multi-member gzip stream, as `gzip -c auth.log.1 >> archive.gz` builds one."""
+    return gzip.GzipFile(fileobj=io.BytesIO(b"".join(gzip.compress(c) for c in contents)))
+
+
+@pytest.mark.parametrize(("older", "run"), [(6749, 900), (1, 1), (4095, 16), (8192, 2699)])
+def test_a_gzip_member_starts_its_own_block_grid(older: int, run: int) -> None:
+    # R11n-3: a crashed log gzipped after an older one (a second member): its padding starts
+    # ``older`` bytes off the content's grid, on its own member's; it was merged into the torn line
+    first = (b"Dec 10 06:59:59 LabSZ sshd[1]: " + b"x" * older)[:older - 1] + b"\n"
+    assert len(first) == older
+    crashed = torn_log(head_lines(), 0, run)
+    want = [(r.offset + len(first), r.data, r.flags) for r in read(crashed)]
+    assert ("torn",) in [flags for *_rest, flags in want]
+    for chunk in (1 << 20, 4096, 4093):
+        got = list(read_lines(members(first, crashed), origin="t", chunk_size=chunk))
+        assert [(r.offset, r.data, r.flags) for r in got if r.offset >= len(first)] == want
+    for start, *_rest in want[-3:]:  # from a checkpoint in the second member: the flag as before
+        got = list(read_lines(members(first, crashed), origin="t", start=start, chunk_size=4093))
+        assert [(r.offset, r.data, r.flags) for r in got] == [w for w in want if w[0] >= start]
+
+
+def test_a_member_grid_does_not_tear_the_first_members_lines() -> None:
+    # the first member's offsets keep the content's grid: an attacker's run 7 bytes off it stays
+    # in its line though 7 bytes later a member would start a grid there
+    attacked = torn_log(head_lines(), 7, 300)
+    got = list(read_lines(members(attacked, LOGIN + b"\n"), origin="t", chunk_size=4093))
+    assert not any("torn" in r.flags for r in got) and len(got) == 43
+
+
+def test_a_crashed_log_appended_to_a_gzip_archive(tmp_path: Path, sqlite_store: SqliteStore, corpus: Path) -> None:
+    # R11n-3's archive.log.gz (`gzip -c auth.log.1 >> archive.gz`): the login after the padding
+    # got no event of its own (132 records for 133 lines, u123's login with u134's address)
+    archive = tmp_path / "archive.log.gz"
+    older = b"".join(real_head(corpus, 120)[40:])
+    archive.write_bytes(gzip.compress(older) + gzip.compress(torn_log(real_head(corpus, 40), 0, 900)))
+    said = Pipeline(sqlite_store, data_dir=tmp_path / "state").ingest_file(
+        archive, IngestOptions(parser="linux.auth", year=2024)).line()
+    assert "900 NUL padding bytes skipped" in said
+    (login,) = sqlite_store.search(Query(terms={"source.ip": ("7.7.7.7",)}))
+    assert login.get("govsoc.flags") == ["after_padding"] and login.get("event.outcome") == "success"
+    assert sqlite_store.count(Query()) == 80 + 43
