@@ -135,9 +135,12 @@ PLAIN = BlockGrid()
 
 def run_before(stream: BinaryIO, base: int) -> int | None:
     """Where the run of NUL bytes ending at content position ``base`` starts (None when the byte
-    before it is not NUL), read back _LOOK_BACK bytes, then twice as many each time while they are
-    all NUL (a gzip stream seeks back by reading from its start: a few seeks, not one a block);
-    leaves ``stream`` at ``base``."""
+    before it is not NUL); leaves ``stream`` at ``base``. A file is read back _LOOK_BACK bytes,
+    then twice as many each time (up to 1 MiB) while they are all NUL; a gzip stream, which seeks
+    back by decompressing from its start (R11n-5: a 128 MiB run read back in 1 MiB steps took
+    8.7 s, quadratic), is read once from its start instead."""
+    if isinstance(stream, gzip.GzipFile):
+        return _run_before_forward(stream, base)
     start, step = base, _LOOK_BACK
     while start:
         lead, step = min(start, step), min(step * 2, 1 << 20)
@@ -151,6 +154,20 @@ def run_before(stream: BinaryIO, base: int) -> int | None:
         if kept:
             break
     stream.seek(base)
+    return None if start == base else start
+
+
+def _run_before_forward(stream: gzip.GzipFile, base: int) -> int | None:
+    """``run_before`` by one read from the content's start, in 1 MiB windows."""
+    stream.seek(0)
+    start = at = 0  # start: after the last byte that is not NUL
+    while at < base:
+        window = stream.read(min(1 << 20, base - at))
+        if not window:  # shorter than said (a gzip copy still written): seek fails alike
+            stream.seek(base)
+            return None
+        kept = len(window.rstrip(b"\x00"))
+        start, at = at + kept if kept else start, at + len(window)
     return None if start == base else start
 
 
