@@ -69,6 +69,9 @@ class ReadStats:
 
     blank_lines: int = 0
     nul_bytes_skipped: int = 0
+    #: Runs of NUL bytes taken as crash padding (at a line start, or tearing a line), and lines torn.
+    nul_runs: int = 0
+    torn_lines: int = 0
     truncated: int = 0
     waiting: int = 0
     #: The position after the last complete line read (blank ones included) and its number.
@@ -296,7 +299,7 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
     too, each as a _Piece; crash padding skipped and counted (``nul_bytes_skipped``,
     ``padded_to``); the last one ``open`` when the content ends before its newline. ``run`` is
     where a run of NUL bytes ending at ``base`` starts: the first line follows it."""
-    line, after, grid = LineBuffer(), False, BlockGrid(stream)
+    line, after, grid, skipping = LineBuffer(), False, BlockGrid(stream), False
     stats.read_to = base
     while chunk := _read(stream, chunk_size, stats):
         if fd is not None and not _unchanged_before(fd, stats):
@@ -312,11 +315,12 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
                     found = NON_NUL.search(chunk, pos)
                     stop = found.start() if found else size
                     stats.nul_bytes_skipped += stop - pos
-                    run = base + pos if run is None else run
+                    stats.nul_runs += not skipping  # (one a read goes on from is counted by this read too)
+                    run, skipping = base + pos if run is None else run, True
                     pos, stats.padded_to = stop, base + stop
                     continue
                 if run is not None:  # the line after it is flagged when it is a crash's
-                    after, run = after or grid.padding(run, base + pos), None
+                    after, run, skipping = after or grid.padding(run, base + pos), None, False
                 newline = chunk.find(b"\n", pos)
                 if newline >= 0 and not (marks and _marked(marks, pos, newline)):  # the common case
                     number += 1
@@ -353,6 +357,7 @@ def _line_pieces(line: LineBuffer, end: int, number: int, stats: ReadStats, *, o
         yield _Piece(data, line.offset, end, length, number, open=open, after=line.after)
         return
     stats.nul_bytes_skipped += padding[1] - padding[0]
+    stats.nul_runs, stats.torn_lines = stats.nul_runs + 1, stats.torn_lines + 1
     head, head_length = line.head()
     yield _Piece(head, line.offset, padding[1], head_length, number, torn=True, after=line.after)
     if not open:

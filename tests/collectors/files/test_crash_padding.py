@@ -127,7 +127,8 @@ def real_head(corpus: Path, count: int) -> list[bytes]:
 def test_the_first_login_after_a_crash_is_an_event(tmp_path: Path, sqlite_store: SqliteStore, corpus: Path,
                                                    shift: int, run: int) -> None:
     said = ingest(tmp_path, sqlite_store, torn_log(real_head(corpus, 40), shift, run))
-    assert f"{run} NUL padding bytes skipped" in said
+    # R11n-4: said as runs and torn lines, not only bytes (a crash, or a field taken for one)
+    assert f"1 NUL run taken as crash padding (torn lines: 1; {run} bytes skipped)" in said
     (login,) = sqlite_store.search(Query(terms={"source.ip": ("7.7.7.7",)}))
     assert (login.get("event.action"), login.get("event.outcome"), login.get("user.name")) == (
         "ssh_login", "success", "root")
@@ -275,7 +276,7 @@ def test_a_crashed_log_appended_to_a_gzip_archive(tmp_path: Path, sqlite_store: 
     archive.write_bytes(gzip.compress(older) + gzip.compress(torn_log(real_head(corpus, 40), 0, 900)))
     said = Pipeline(sqlite_store, data_dir=tmp_path / "state").ingest_file(
         archive, IngestOptions(parser="linux.auth", year=2024)).line()
-    assert "900 NUL padding bytes skipped" in said
+    assert "1 NUL run taken as crash padding (torn lines: 1; 900 bytes skipped)" in said
     (login,) = sqlite_store.search(Query(terms={"source.ip": ("7.7.7.7",)}))
     assert login.get("govsoc.flags") == ["after_padding"] and login.get("event.outcome") == "success"
     assert sqlite_store.count(Query()) == 80 + 43
@@ -305,3 +306,13 @@ def test_the_run_before_a_gzip_read_is_found_in_one_pass() -> None:
     (login,) = read_lines(gzip.GzipFile(fileobj=raw), origin="t", start=4096 + run, stats=stats)
     assert login.flags == ("after_padding",)  # from a block boundary: a crash's
     assert raw.read_bytes <= 3 * len(raw.getbuffer())
+
+
+def test_padding_runs_and_torn_lines_are_counted(tmp_path: Path, sqlite_store: SqliteStore) -> None:
+    # R11n-4: "N NUL padding bytes skipped" did not tell a crash's tear from a field's bytes; the
+    # runs and the lines torn are said by the ingest line and kept for `govsoc status`
+    content = torn_log([b"\x00" * 300, *head_lines()], 0, 2699) + b"\x00" * 5 + LOGIN + b"\n"
+    said = ingest(tmp_path, sqlite_store, content)
+    assert "3 NUL runs taken as crash padding (torn lines: 1; 3004 bytes skipped)" in said
+    (checkpoint,) = Pipeline(sqlite_store, data_dir=tmp_path / "state").checkpoints.all()
+    assert (checkpoint.counters["nul_runs"], checkpoint.counters["torn_lines"]) == (3, 1)
