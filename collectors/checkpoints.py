@@ -53,7 +53,7 @@ RECORD_FILE = "record-file"
 
 #: Counters kept per source, shown by `govsoc status`.
 COUNTERS = ("records", "events", "created", "duplicates", "rejected", "dropped", "spooled",
-            "parse_failures", "truncated", "nul_bytes_skipped", "binary", "garbled")
+            "parse_failures", "truncated", "nul_bytes_skipped", "nul_runs", "torn_lines", "binary", "garbled")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -584,6 +584,7 @@ class Pipeline:
         summary.read_error = stats.error
         summary.damage = stats.damage
         summary.garbled, summary.waiting_garbled = stats.garbled, stats.waiting_garbled
+        summary.nul_runs, summary.torn_lines = stats.nul_runs, stats.torn_lines
         if stats.wide_text is not None:  # said as a UTF-16 file is, once, where it starts (R11l-3)
             at, what = stats.wide_text
             summary.note = f"from byte {at}: {what}; its bytes kept in the garbled events flagged " \

@@ -15,6 +15,14 @@ def garbled_groups(count: int) -> str:
             "read on after each")
 
 
+def crash_padding(runs: int, torn: int, nul_bytes: int) -> str:
+    """How NUL padding skipped is said, by the ingest line and `govsoc status` alike: as runs and
+    torn lines (R11n-4: "N NUL padding bytes skipped" asserted a crash where a field's runs were
+    taken for one; the torn lines are the ones to look at, flagged ``torn``)."""
+    return (f"{runs} NUL run{'s' if runs != 1 else ''} taken as crash padding (torn lines: {torn}; "
+            f"{nul_bytes} bytes skipped)")
+
+
 @dataclass(frozen=True, slots=True)
 class Delivery:
     """Where one batch went: into the store (the receipt), the spool, or dropped."""
@@ -39,6 +47,8 @@ class IngestSummary:
     dropped: int = 0
     truncated: int = 0
     nul_bytes_skipped: int = 0
+    nul_runs: int = 0
+    torn_lines: int = 0
     #: Bytes of an unterminated last line left for a later run (follow mode), or of a group of
     #: non-text lines the file's end cuts (``waiting_garbled``, R11j-12).
     waiting: int = 0
@@ -91,7 +101,8 @@ class IngestSummary:
                  f"{self.parse_failures} unparsed kept as pipeline_error events, {self.rejected} rejected{where}"]
         notes = [(self.unreadable, "records unreadable (damaged), skipped"),
                  (self.dropped, "dropped (spool full)"), (self.truncated, "over the record size limit, truncated"),
-                 (self.nul_bytes_skipped, "NUL padding bytes skipped"),
+                 (self.nul_runs,
+                  crash_padding(self.nul_runs, self.torn_lines, self.nul_bytes_skipped)[len(str(self.nul_runs)) + 1:]),
                  (self.garbled, garbled_groups(self.garbled)[len(str(self.garbled)) + 1:]),
                  (self.partial, "unterminated last line stored, flagged partial"),
                  (self.replaced_partial, "completed line replaced its partial copy"),

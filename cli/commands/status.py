@@ -23,7 +23,7 @@ from govsoc.collectors.flows.run_marker import lost_runs
 from govsoc.collectors.receivers import OUTCOMES, counters_folder, load_counters
 from govsoc.collectors.receivers.backlog import backlog_spool
 from govsoc.collectors.spool import Spool
-from govsoc.collectors.summary import garbled_groups
+from govsoc.collectors.summary import crash_padding, garbled_groups
 from govsoc.core.config import Config
 from govsoc.core.errors import ParseError
 
@@ -68,6 +68,8 @@ def source_status(checkpoint: Checkpoint, now: datetime, drained: dict[str, int]
                 "partial": checkpoint.partial is not None,
                 "truncated": checkpoint.counters.get("truncated", 0),
                 "nul_bytes_skipped": checkpoint.counters.get("nul_bytes_skipped", 0),
+                "nul_runs": checkpoint.counters.get("nul_runs", 0),
+                "torn_lines": checkpoint.counters.get("torn_lines", 0),
                 # runs of non-text lines in a text log, each kept as one pipeline_error event (R11i-5)
                 "garbled": checkpoint.counters.get("garbled", 0),
                 # binary content found in a text file: what, and the byte its line starts at (read up to there)
@@ -377,6 +379,9 @@ def status(app: AppContext, fmt: str, silent_after: float, show_senders: bool) -
                                 f"an older rule; the next run reads on from there)"))
         if row["garbled"]:
             click.echo(one_line(f"garbled: {row['source']}: {garbled_groups(row['garbled'])}"))
+        if row["nul_runs"]:  # R11n-4: the torn lines (flagged torn) are where to look
+            click.echo(one_line(f"padding: {row['source']}: "
+                                f"{crash_padding(row['nul_runs'], row['torn_lines'], row['nul_bytes_skipped'])}"))
     for link in refused:
         click.echo(one_line(f"refused: {link['path']}: {link['refused']} times; {link['reason']}"))
     if damaged_checkpoints:

@@ -42,6 +42,7 @@ from __future__ import annotations
 import gzip
 import os
 import zlib
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,12 +51,11 @@ from typing import BinaryIO
 from govsoc.collectors.base import FILE_ORIGIN, RawRecord
 from govsoc.collectors.files.binary import GROUP_BYTES, NON_TEXT, TEXT, TEXT_BYTES, line_kind, wide_text
 from govsoc.collectors.files.identity import TAIL_BYTES, open_content
-from govsoc.collectors.files.padding import NON_NUL, PADDING_BYTES, LineBuffer, crash_padding, run_before, still_nul
+from govsoc.collectors.files.padding import NON_NUL, BlockGrid, LineBuffer, run_before, still_nul
 
 #: The default record size limit (plan: 1 MiB).
 DEFAULT_MAX_RECORD_BYTES = 1 << 20
 _CHUNK = 1 << 20
-_PAD = b"\x00" * PADDING_BYTES
 #: The flag of a line (or group) that follows crash padding (collectors.files.padding), by whether it does.
 _AFTER: dict[bool, tuple[str, ...]] = {False: (), True: ("after_padding",)}
 #: How many of the last chunks read are kept for checkpoint tail digests (acknowledgements lag
@@ -69,6 +69,9 @@ class ReadStats:
 
     blank_lines: int = 0
     nul_bytes_skipped: int = 0
+    #: Runs of NUL bytes taken as crash padding (at a line start, or tearing a line), and lines torn.
+    nul_runs: int = 0
+    torn_lines: int = 0
     truncated: int = 0
     waiting: int = 0
     #: The position after the last complete line read (blank ones included) and its number.
@@ -296,7 +299,7 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
     too, each as a _Piece; crash padding skipped and counted (``nul_bytes_skipped``,
     ``padded_to``); the last one ``open`` when the content ends before its newline. ``run`` is
     where a run of NUL bytes ending at ``base`` starts: the first line follows it."""
-    line, after = LineBuffer(), False
+    line, after, grid, skipping = LineBuffer(), False, BlockGrid(stream), False
     stats.read_to = base
     while chunk := _read(stream, chunk_size, stats):
         if fd is not None and not _unchanged_before(fd, stats):
@@ -305,42 +308,36 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
         pos, size = 0, len(chunk)
         stats.chunks = (*_kept(stats.chunks), (base, chunk))
         stats.read_to = base + size
-        clean, padded = not chunk.translate(None, TEXT_BYTES), _PAD in chunk
+        clean, marks = not chunk.translate(None, TEXT_BYTES), grid.marks(chunk, base)
         while pos < size:
             if line.data is None:
                 if chunk[pos] == 0:  # crash padding before a line: skip, count
                     found = NON_NUL.search(chunk, pos)
                     stop = found.start() if found else size
                     stats.nul_bytes_skipped += stop - pos
-                    run = base + pos if run is None else run
+                    stats.nul_runs += not skipping  # (one a read goes on from is counted by this read too)
+                    run, skipping = base + pos if run is None else run, True
                     pos, stats.padded_to = stop, base + stop
                     continue
                 if run is not None:  # the line after it is flagged when it is a crash's
-                    after, run = after or crash_padding(run, base + pos), None
+                    after, run, skipping = after or grid.padding(run, base + pos), None, False
                 newline = chunk.find(b"\n", pos)
-                if newline >= 0 and not (padded and chunk.find(_PAD, pos, newline) >= 0):  # the common case
+                if newline >= 0 and not (marks and _marked(marks, pos, newline)):  # the common case
                     number += 1
                     yield _Piece(chunk[pos:min(newline, pos + max_bytes)], base + pos, base + newline + 1,
                                  newline - pos, number, clean=clean, after=after)
                     pos, after = newline + 1, False
                     continue
-                line, after = LineBuffer(offset=base + pos, data=bytearray(), after=after), False
+                line, after = LineBuffer(offset=base + pos, data=bytearray(), after=after, grid=grid), False
             # NUL bytes inside a line are its bytes (R11l-7: 16 of them in a logged field ended the
             # line there, and the attacker's text after them was a line of its own), unless they
-            # are a filesystem's crash padding (R11m-1: collectors.files.padding)
+            # are a filesystem's crash padding (R11m-1: collectors.files.padding), told at its end
             newline = chunk.find(b"\n", pos)
-            torn = line.feed(chunk, pos, newline if newline >= 0 else size, base, max_bytes, ends_line=newline >= 0)
-            if torn is not None:  # the text after the padding is the next line, the same physical one
-                stats.nul_bytes_skipped += torn[1] - torn[0]
-                yield _Piece(bytes(line.data or b""), line.offset, torn[1], line.length, number + 1, torn=True,
-                             after=line.after)
-                line, after, pos = LineBuffer(), True, torn[1] - base
-                continue
+            line.add(chunk, pos, newline if newline >= 0 else size, base, max_bytes, ends_line=newline >= 0)
             if newline < 0:
                 break
             number += 1
-            yield _Piece(bytes(line.data or b""), line.offset, base + newline + 1, line.length, number,
-                         after=line.after)
+            yield from _line_pieces(line, base + newline + 1, number, stats)
             line = LineBuffer()
             pos = newline + 1
         base += size
@@ -348,8 +345,30 @@ def _pieces(stream: BinaryIO, base: int, number: int, max_bytes: int, chunk_size
         if fd is not None and stats.error is None and not _unchanged_before(fd, stats):
             stats.error = _changed(base)
     if line.data is not None:
-        data, length = line.cut()
-        yield _Piece(data, line.offset, base, length, number + 1, open=True, after=line.after)
+        yield from _line_pieces(line, base, number + 1, stats, open=True)
+
+
+def _line_pieces(line: LineBuffer, end: int, number: int, stats: ReadStats, *, open: bool = False) -> Iterator[_Piece]:
+    """The line ending at ``end`` (line ``number``), as one piece, or as the torn line and the
+    text after its crash padding (the same physical line); ``open`` when the content's end cuts it."""
+    padding = line.torn()
+    data, length = line.cut(end) if open else (bytes(line.data or b""), line.length)
+    if padding is None:
+        yield _Piece(data, line.offset, end, length, number, open=open, after=line.after)
+        return
+    stats.nul_bytes_skipped += padding[1] - padding[0]
+    stats.nul_runs, stats.torn_lines = stats.nul_runs + 1, stats.torn_lines + 1
+    head, head_length = line.head()
+    yield _Piece(head, line.offset, padding[1], head_length, number, torn=True, after=line.after)
+    if not open:
+        data, length = bytes(line.rest), end - 1 - padding[1]
+    yield _Piece(data, padding[1], end, length, number, open=open, after=True)
+
+
+def _marked(marks: list[int], pos: int, stop: int) -> bool:
+    """Whether one of ``marks`` is in ``[pos, stop)``."""
+    at = bisect_left(marks, pos)
+    return at < len(marks) and marks[at] < stop
 
 
 def _kept(chunks: tuple[tuple[int, bytes], ...]) -> tuple[tuple[int, bytes], ...]:

@@ -139,7 +139,8 @@ class FileTracker:
             # as text is never stopped now, so it was read on past it (R11i-5, R11j-9, -11)
             checkpoint = replace(checkpoint, binary=None, binary_at=0, binary_rule=0)
         checkpoint = self._hinted(checkpoint.counted(truncated=self.stats.truncated, garbled=self.stats.garbled,
-                                                     nul_bytes_skipped=self.stats.nul_bytes_skipped))
+                                                     nul_bytes_skipped=self.stats.nul_bytes_skipped,
+                                                     nul_runs=self.stats.nul_runs, torn_lines=self.stats.torn_lines))
         if checkpoint != self.checkpoint:  # the last batch's save often says it all already
             self.checkpoint = self.checkpoints.save(checkpoint, can_wait=unchanged(self.view, checkpoint))
         self.summary.offset = self.checkpoint.offset

@@ -101,3 +101,18 @@ def test_ingest_and_status_count_groups_of_non_text_lines_alike(govsoc: Run, tmp
     assert code == 0 and said in out, out
     code, out, _ = govsoc("status")
     assert code == 0 and f"garbled: {log}: {said}" in out.replace("\n", " "), out
+
+
+def test_ingest_and_status_say_crash_padding_as_runs_and_torn_lines(govsoc: Run, tmp_path: Path) -> None:
+    # R11n-4: both said "N NUL padding bytes skipped" (status: a bare counter), which asserted a
+    # crash where a field's run was taken for one: now the runs and the torn lines, alike
+    log = tmp_path / "auth.log"
+    head = b"".join(sshd(i) for i in range(60))
+    head += b"Dec 10 06:01:00 h sshd[7]: x" + b"y" * (-(len(head) + 29 + 20) % 4096) + b"\n"
+    torn = b"Dec 10 06:01:01 h sshd[8]: Failed pass"  # torn at a block boundary, 900 bytes zeroed
+    log.write_bytes(head + torn[:20] + b"\x00" * 900 + sshd(99) + b"\x00" * 40 + sshd(100))
+    said = "2 NUL runs taken as crash padding (torn lines: 1; 940 bytes skipped)"
+    code, out, _ = govsoc("ingest", str(log))
+    assert code == 0 and said in out, out
+    code, out, _ = govsoc("status")
+    assert code == 0 and f"padding: {log}: {said}" in out.replace("\n", " "), out
