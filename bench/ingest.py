@@ -200,6 +200,56 @@ CPU figures below swing 10-20 % between runs at this load, component figures are
   3,897 = 0.22x (wall, at this load); CPU 19 us/line parsing, 48 + 41 ingesting, 0.39x on two
   free cores, 0.21x on one; first/last 1.25; the writer over the first / last 100,000 40 / 41 us;
   store 77 MB = 3.49x. The same as before within the noise: the target stays MISSED.
+
+P11j (2026-12-02 17:45-18:55, load 8.5-17 throughout, other helpers' suites running: wall ratios
+swing 0.22-0.46x between runs of the same code; the CPU figures and where each process waits
+are what the code does). Where the two processes wait: /proc/PID/task/*/stat and wchan of every
+thread sampled every 50 ms over a run (a process "blocked" when none of its threads runs or is
+runnable), 200,000 lines.
+
+* Before (main 6b78719): the parent blocked 12.0 % of the ingest (load 8.5-10), 12.2 % and
+  10.4 % (load 14-15.5), all through the run (a tenth of the run 26 % at worst): its delivery
+  thread in WriterProcess.wait (anon_pipe_read) and its parser waiting for it (futex), because
+  the child inserted a batch's 20,000 rows only when its last chunk came and the parser could
+  hand over its next batch only once the batch before was committed and acknowledged. The
+  writer blocked 7-10 % (waiting for chunks, anon_pipe_read) all through.
+* f8a9791 (the child inserts each chunk as it comes, in a transaction committed with the last)
+  and db838b0 (two batches may be queued for delivery), the runs interleaved with those above:
+  the parent blocked 9.7 % (load 14-15.4) and 14.6 % (load 14-16.6, two 1,000,000-line runs
+  started during its last third), none of it before the last third of the run: what is left is
+  the end, where the parser is done and the delivery thread waits for the child to work off the
+  batches queued (at most two: a fifth of a 200,000-line run, a 25th of 1,000,000; the delivery
+  thread then in anon_pipe_write, the child's pipe full).
+  The writer still waits for chunks 7-8 % (9-10 % before): the parent, which parses, builds
+  every other chunk's rows and pickles, is the slower of the two.
+* 200,000 lines interleaved A (main) / B (P11j), CPU us/line parsing, ingest process + writer
+  (two free cores), wall: load 14-15.5: A 21, 53 + 46 (0.39x), 0.32x; B 23, 49 + 41 (0.46x),
+  0.26x; A 21, 46 + 41 (0.46x), 0.31x; B 18, 41 + 36 (0.43x), 0.19x (the load rose to 16.6
+  during its ingest: its parse-only ran before); first/last 1.03, 1.02, 1.19, 0.65 (the same
+  rise); store 77 MB = 3.49x each. Earlier, load 11-14: A 0.26x / 0.22x wall (40 + 35, 46 +
+  40), B 0.31x / 0.24x (39 + 34, 39 + 35). At this load the wall figures say nothing either way.
+* 1,000,000 lines, A and B run at the same time (18:35-18:53, load 11-16.8, each the other's
+  load too): A parse-only 5,308 lines/s, ingest 1,387 = 0.26x; CPU 18 us/line parsing, 42 + 42,
+  0.42x on two free cores; first/last 1.62 (the load fell); the writer over the first / last
+  100,000 32 / 45 us, 561 / 3,685 bytes written an event. B 5,392, 1,397 = 0.26x; 18, 43 + 43,
+  0.42x; 1.45; 32 / 47 us, 556 / 3,678 bytes. Store 385 MB = 3.50x both. Blocked: A's parent
+  15.2 % (2 % in the first tenth of the ingest, 32 % in the last), writer 12.1 %; B's parent
+  14.7 % (0 % in the first two tenths, 35 % in the last), writer 8.1 %. In B the parent waits
+  only with two batches queued, the writer being the slower one by then (its CPU an event
+  grows with the store: 32 -> 47 us); at this load the wall shows no difference.
+* 200,000 lines once more as the load fell (18:55-18:57): A (load 10.5-9.5) parse-only 12,714
+  lines/s, ingest 3,546 = 0.28x; CPU 18, 40 + 35 (0.45x); parent blocked 12.0 % (16 % in the
+  second tenth of the ingest, 42 % in the last), writer 10.3 %. B (load 9.5-7.6) parse-only
+  38,190 lines/s, ingest 7,671 = 0.20x (twice A's rate, and parse-only three times: the load
+  fell between them); CPU 17, 40 + 35 (0.42x); parent blocked 14.1 % (0-2 % in the first half,
+  45-49 % in the last fifth: the child's queue), writer 7.6 %.
+* Not done: the WAL checkpoint every 256 MiB still runs inside the child's COMMIT, before its
+  answer (off the critical path now that a batch waits queued, but still the child's time);
+  event ids stay SHA-1 + SHA-256 (a stored contract: one hash means migrating every id);
+  _BUILT_HERE (the parent builds half the chunks' rows) was balanced when the child led: the
+  parent now leads by 5-8 us a line, so 1 chunk in 3 would balance them (about -2.6 us the
+  parent, +2.8 the child: not measured). The target needs about 5 us a line less CPU on each
+  side as well; it stays MISSED at this load.
 """
 
 from __future__ import annotations

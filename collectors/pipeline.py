@@ -24,6 +24,7 @@ import logging
 import re
 import shutil
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
@@ -368,8 +369,8 @@ class Pipeline:
         before ``acknowledged`` would otherwise leave unnamed: collectors.files.tracker).
 
         A full batch is delivered (and acknowledged) on a second thread while this one parses
-        the next: one batch in flight, acknowledged in order, and run returns only after the
-        last one is. The store's own work then overlaps parsing (the SQLite store inserts in a
+        the next: up to two batches in flight (_DEPTH), acknowledged in order, and run returns
+        only after the last one is. The store's own work then overlaps parsing (the SQLite store inserts in a
         writer process; Elasticsearch answers over the network). With ``flush_seconds`` (a live
         source), a batch whose first event waited that long is delivered with the next record
         or the source's next tick (a LiveSource yields None when nothing came for a while),
@@ -387,8 +388,9 @@ class Pipeline:
         read = ReadCounts(summary.records, summary.events, summary.parse_failures)
         settle = functools.partial(self._settle, summary=summary, on_full=on_full, acknowledged=acknowledged,
                                    delivering=delivering)
-        # Two batches of events are alive at a time: the cycle collector runs less often meanwhile.
-        with relaxed_gc(), _OneAhead() as ahead:
+        # Up to three batches of events are alive at a time (_DEPTH): the cycle collector runs less
+        # often meanwhile.
+        with relaxed_gc(), _Ahead() as ahead:
             begun = 0.0  # when the batch's first event came (flush_seconds)
             held = 0  # bytes of the batch's records (batch_bytes)
             for record, finished in self.events(source.records(), parser, context, summary, read):
@@ -635,38 +637,56 @@ _OVERLAP_MIN = 1000
 BATCH_BYTES = 8 << 20
 
 
-class _OneAhead:
-    """Runs settle steps in order, at most one of them on a second thread while the caller goes
-    on; leaving the ``with`` waits for it (and raises what it raised)."""
+#: Batches handed to the delivery thread and not settled yet, at most (P11j): the one being
+#: delivered and the next, parsed meanwhile. With one, the parser waited at every batch for the
+#: store's commit and the checkpoint after it, and the store waited for the parser's next batch.
+_DEPTH = 2
+
+
+class _Ahead:
+    """Runs settle steps in order, up to _DEPTH of them on a second thread while the caller goes
+    on; a step queued after one that failed is not run (its batch is neither delivered nor
+    acknowledged: no checkpoint passes a batch that failed). Leaving the ``with`` waits for
+    them (and raises what the failed one raised)."""
 
     def __init__(self) -> None:
         self._executor: ThreadPoolExecutor | None = None
-        self._pending: Future[None] | None = None
+        self._pending: deque[Future[None]] = deque()
+        self._failed = False  # set and read on the second thread only
 
-    def __enter__(self) -> _OneAhead:
+    def __enter__(self) -> _Ahead:
         return self
 
     def submit(self, step: Callable[[], None], *, overlap: bool) -> None:
-        """Run ``step`` after the one in flight: on the second thread, or here."""
-        self._wait()
+        """Run ``step`` after those in flight: on the second thread, or here."""
         if not overlap:
+            self._wait(0)
             step()
             return
+        self._wait(_DEPTH - 1)
         if self._executor is None:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="govsoc-deliver")
-        self._pending = self._executor.submit(step)
+        self._pending.append(self._executor.submit(self._run, step))
 
-    def _wait(self) -> None:
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            pending.result()
+    def _run(self, step: Callable[[], None]) -> None:
+        if self._failed:
+            return
+        try:
+            step()
+        except BaseException:
+            self._failed = True
+            raise
+
+    def _wait(self, keep: int) -> None:
+        while len(self._pending) > keep:
+            self._pending.popleft().result()
 
     def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
         try:
             if exc_type is None:
-                self._wait()
-            elif self._pending is not None:  # the caller failed: let the batch in flight finish
-                wait([self._pending])
+                self._wait(0)
+            else:  # the caller failed: let the batches in flight finish
+                wait(list(self._pending))
         finally:
             if self._executor is not None:
                 self._executor.shutdown(wait=True)

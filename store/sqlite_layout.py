@@ -356,6 +356,13 @@ class RowCodec:
         for codec_id, zdict in made.values():
             self._zdicts[codec_id] = zdict
 
+    def forget(self, made: Mapping[tuple[str, ...], tuple[int, bytes]]) -> None:
+        """Drop dictionaries remembered before their transaction committed, once it rolled back."""
+        for shape, (codec_id, _) in made.items():
+            if self._by_shape.get(shape, (None,))[0] == codec_id:
+                del self._by_shape[shape]
+            self._zdicts.pop(codec_id, None)
+
     def pack(self, batch: Sequence[Prepared],
              dictionaries: Mapping[tuple[str, ...], tuple[int, bytes]]) -> list[tuple[int, tuple[Any, ...]]]:
         """(column mask, insert values) of each prepared event, in order: the values for

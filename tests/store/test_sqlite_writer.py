@@ -24,6 +24,7 @@ from govsoc.core.event import Event, make_id
 from govsoc.store import sqlite as sqlite_module
 from govsoc.store.base import Query
 from govsoc.store.sqlite import _CHUNK, _TRANSACTION, SqliteStore
+from govsoc.store.sqlite_rows import unstored
 from tests.conftest import need
 
 T0 = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
@@ -338,5 +339,62 @@ def test_an_ingest_of_20000_lines_is_one_transaction(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "events.db", writer_process=False)
     try:
         assert store.count(Query()) == 22_000
+    finally:
+        store.close()
+
+
+def _chunk(batch: list[Event]) -> list[Any]:
+    return [unstored(e) for e in batch]
+
+
+def test_the_writer_inserts_each_chunk_as_it_comes_and_commits_them_together(tmp_path: Path) -> None:
+    # P11j: the child held a write's chunks and inserted all 20,000 rows when the last one came
+    # (about 0.4 s on a quiet machine), while the parent, its batch sent, waited for the answer
+    # and then its parser for the parent's next hand-over: a stall every batch. Each chunk is now
+    # inserted as it comes, in a transaction committed with the write's last chunk; readers see
+    # nothing before that commit.
+    store = SqliteStore(tmp_path / "events.db", writer_process=False)
+    reader = sqlite3.connect(tmp_path / "events.db")
+    try:
+        first, second = events(_CHUNK), events(_CHUNK, start=_CHUNK)
+        assert store.insert_unstored(_chunk(first), ingested="2026-03-04T12:00:00Z", commit=False) is None
+        assert store._db.execute("SELECT count(*) FROM events").fetchone()[0] == storable(first)
+        assert reader.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+        receipt = store.insert_unstored(_chunk(second), ingested="2026-03-04T12:00:00Z", commit=True)
+        assert receipt is not None
+        assert (receipt.created, receipt.duplicates, len(receipt.rejected)) == (
+            storable(first) + storable(second), 0, 2 * _CHUNK - storable(first) - storable(second))
+        assert reader.execute("SELECT count(*) FROM events").fetchone()[0] == receipt.created
+    finally:
+        reader.close()
+        store.close()
+
+
+def test_a_chunk_that_fails_rolls_back_its_write_and_forgets_its_dictionaries(tmp_path: Path) -> None:
+    # A write's chunks are inserted as they come (above): one that fails drops the write whole,
+    # and the compression dictionaries its first chunks made, rolled back with it, are never
+    # used again (a row deflated against a dictionary no codecs row holds could not be read).
+    store = SqliteStore(tmp_path / "events.db", writer_process=False)
+    try:
+        store._db.execute("CREATE TEMP TRIGGER boom BEFORE INSERT ON events WHEN NEW.dataset = 'test.boom' "
+                          "BEGIN SELECT RAISE(ABORT, 'boom'); END")
+        first = events(_CHUNK)
+        broken = [Event(id=make_id("boom", n), timestamp=T0, dataset="test.boom", fields={"message": "x"})
+                  for n in range(10)]
+        assert store.insert_unstored(_chunk(first), ingested="2026-03-04T12:00:00Z", commit=False) is None
+        with pytest.raises(StoreError, match="boom"):
+            store.insert_unstored(_chunk(broken), ingested="2026-03-04T12:00:00Z", commit=True)
+        store.discard_held()
+        assert not store._db.in_transaction
+        assert store.count(Query()) == 0
+        assert store._db.execute("SELECT count(*) FROM codecs").fetchone()[0] == 0
+        receipt = store.insert_unstored(_chunk(first), ingested="2026-03-04T12:00:00Z", commit=True)
+        assert receipt is not None and receipt.created == storable(first)
+        here = SqliteStore(tmp_path / "here.db", writer_process=False)
+        try:
+            here.write(first)
+            assert documents(store) == documents(here)
+        finally:
+            here.close()
     finally:
         store.close()
