@@ -555,6 +555,21 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
     ("message|contains: 'x\u0264'", {"message": "ax\ua7cbb"}, True),
     ("message|contains: 'ax\u0264b'", {"message": "zax\ua7cbbz"}, True),  # three and more: runs of the folded text
     ("k: ['x\u2c5f']", {"message": "ax\u2c2fb"}, True),  # a keyword: the search text's lower-cased pieces
+    # -- what Lucene's regexps cannot say (backreferences, lookarounds, atomic groups, possessive
+    # quantifiers, \b, inline flags) or the node will not build still means PCRE's answer on
+    # Elasticsearch: a superset checked candidate by candidate (F12l, issue 12 b)
+    ("user.name|re: '^(\\w)\\1'", {"user.name": "aab"}, True),  # a backreference
+    ("user.name|re: '^(\\w)\\1'", {"user.name": "abb"}, False),
+    ("user.name|re: '(?<=x)y'", {"user.name": "xy"}, True),  # a lookbehind
+    ("user.name|re: '(?<=x)y'", {"user.name": "zy"}, False),
+    ("s: {user.name|re: '(?<=x)y'}\n  condition: not s", {"user.name": "zy"}, True),
+    ("user.name|re: '^(?>a+)b'", {"user.name": "aab"}, True),  # an atomic group
+    ("user.name|re: '^a++a'", {"user.name": "aaa"}, False),  # possessive: a++ leaves no a behind
+    ("user.name|re: '\\bcmd\\b'", {"user.name": "run cmd now"}, True),
+    ("user.name|re: '\\bcmd\\b'", {"user.name": "runcmd now"}, False),
+    ("user.name|re: '(?x)a b'", {"user.name": "ab"}, True),  # PCRE's extended flag: white space ignored
+    ("user.name|re: '[ab]*a[ab]{12}y'", {"user.name": "ba" + "b" * 12 + "y"}, True),  # the node refused it
+    ("user.name|re: '[ab]*a[ab]{12}y'", {"user.name": "a" + "b" * 13 + "y"}, False),
 ]
 
 
