@@ -271,8 +271,9 @@ class GovsocLuceneBackend(LuceneBackend):
             pattern = relaxed
         # A number's or an address's text: its .caseless (the ip type itself refuses a regexp: R12c F4).
         typed = field_type(str(cond.field)) in {"ip", *NUMERIC_TYPES}
-        field = self.escape_and_quote_field(search_field(cond.field, caseless=ignore_case, pattern=typed))
-        if ignore_case and not typed and self.relax:
+        searched = search_field(cond.field, caseless=ignore_case, pattern=typed)
+        field = self.escape_and_quote_field(searched)
+        if ignore_case and not typed and searched.endswith(".caseless") and self.relax:
             return self._dotted_i(str(cond.field), f"{field}:/{pattern}/")
         return f"{field}:/{pattern}/"
 
