@@ -279,12 +279,20 @@ class GovsocLuceneBackend(LuceneBackend):
 
     def _dotted_i(self, name: str, query: str) -> str:
         """A caseless regexp on a lower-cased field, where İ is an i that PCRE's caseless
-        matching keeps apart (F12l): the documents whose field holds İ are the exact check's
-        to decide (ExactNative.apart), so they are candidates whatever the regexp says (under
-        an odd number of NOTs, never matches of it)."""
+        matching keeps apart (F12l): the field is noted, and the rule's whole query becomes a
+        candidate for every document whose field holds İ (LuceneRuleBackend.convert, once per
+        field), which the exact check decides (ExactNative.apart)."""
         self.apart.add(name)
-        held = f"{self.escape_and_quote_field(search_field(name, caseless=False))}:*{DOTTED_I}*"
-        return f"({query} AND NOT {held})" if self._negations % 2 else f"({query} OR {held})"
+        return query
+
+    def dotted_i_candidates(self, lucene: str) -> str:
+        """``lucene`` or any document holding İ in a field :meth:`_dotted_i` noted: a superset
+        only on those documents, each checked exactly."""
+        if not self.apart:
+            return lucene
+        held = [f"{self.escape_and_quote_field(search_field(name, caseless=False))}:*{DOTTED_I}*"
+                for name in sorted(self.apart)]
+        return f"({lucene}) OR {' OR '.join(held)}"
 
     def convert_condition_val_str(self, cond: ConditionValueExpression, state: Any) -> str:
         value = folded(value_of(cond, SigmaString))
@@ -336,19 +344,23 @@ class LuceneRuleBackend(RuleBackend):
                 lucene = super().convert(rule)
             finally:
                 self._superset = False
-            return exact_native(lucene, sql, superset=True, apart=self._apart())
+            return self._exact(lucene, sql, superset=True)
         if sql is not None and len(_WILDCARD.findall(lucene)) > MAX_WILDCARDS:
             self._superset = self._bounded = True
             try:
                 lucene = super().convert(rule)
             finally:
                 self._superset = self._bounded = False
-            return exact_native(lucene, sql, superset=True, apart=self._apart())
-        return lucene if sql is None else exact_native(lucene, sql, superset=False, apart=self._apart())
+            return self._exact(lucene, sql, superset=True)
+        return lucene if sql is None else self._exact(lucene, sql, superset=False)
 
-    def _apart(self) -> tuple[str, ...]:
-        """The fields the last conversion's caseless regexps leave to the exact check (F12l)."""
-        return tuple(sorted(self._last.apart)) if self._last is not None else ()
+    def _exact(self, lucene: str, sql: str, *, superset: bool) -> str:
+        """The exact native, with the documents the last conversion's caseless regexps leave to
+        the exact check as candidates too (F12l)."""
+        if self._last is None or not self._last.apart:
+            return exact_native(lucene, sql, superset=superset)
+        return exact_native(self._last.dotted_i_candidates(lucene), sql, superset=superset,
+                            apart=tuple(sorted(self._last.apart)))
 
     def _backend(self) -> Any:
         backend = GovsocLuceneBackend(govsoc_ecs_pipeline())
