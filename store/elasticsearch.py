@@ -72,6 +72,7 @@ from govsoc.store.elasticsearch_aggs import (
 from govsoc.store.elasticsearch_many import CHUNK, FIRST_PAGE, FirstPages, page_body
 from govsoc.store.elasticsearch_query import (
     CASELESS,
+    DOTTED_I,
     GRAMS_FIELD,
     KEYWORD_IGNORE_ABOVE,
     SEARCH_TEXT_FIELD,
@@ -700,7 +701,8 @@ class ElasticsearchStore(Store):
         if check is None:
             return self._count(self._query(query))
         whole = dataclasses.replace(query, limit=None)
-        if check.every_hit:
+        if check.every_hit or check.exact is not None and check.exact.apart:
+            # a document holding İ is checked too (_Check._apart): the node cannot count it
             return sum(1 for _ in self._sources(whole))
         # Elasticsearch counts the documents it indexed whole; the others are checked one by one.
         sort: list[tuple[str, str]] = [("@timestamp", "asc"), ("event.id", "asc")]
@@ -1351,7 +1353,7 @@ class _Check:
         memory: Any = None
         try:
             for hit in hits:
-                needs = self.every_hit or "_ignored" in hit or _moved(hit["_source"])
+                needs = self.every_hit or "_ignored" in hit or _moved(hit["_source"]) or self._apart(hit["_source"])
                 if not needs and not pending:
                     yield hit["_source"]
                     continue
@@ -1367,6 +1369,12 @@ class _Check:
         finally:
             if memory is not None:
                 memory.close()
+
+    def _apart(self, source: Mapping[str, Any]) -> bool:
+        """Whether a document holds İ in a field a caseless ``|re`` of the rule searched on its
+        lower-cased sub-field, where it is an i (ExactNative.apart): the check decides it."""
+        return self.exact is not None and any(
+            isinstance(item, str) and DOTTED_I in item for name in self.exact.apart for item in _values(source, name))
 
     def _decide(self, pending: list[tuple[dict[str, Any], bool]], memory: Any) -> Iterator[dict[str, Any]]:
         checked = [hit["_source"] for hit, needs in pending if needs]
@@ -1402,11 +1410,16 @@ def _memory_store() -> Any:
 
 def _holds(source: Mapping[str, Any], name: str, values: Collection[Any]) -> bool:
     """Whether a document's field (any element of it) equals one of ``values``, as a term does."""
+    wanted = {str(v) for v in values}
+    return any(str(item) in wanted for item in _values(source, name) if item is not None)
+
+
+def _values(source: Mapping[str, Any], name: str) -> list[Any]:
+    """The values of a document's field (its elements, for a list)."""
     node: Any = source
     for part in name.split("."):
         node = node.get(part) if isinstance(node, Mapping) else None
-    wanted = {str(v) for v in values}
-    return any(str(item) in wanted for item in (node if isinstance(node, list) else [node]) if item is not None)
+    return node if isinstance(node, list) else [node]
 
 
 def _count_values(events: Iterable[Event], field: str, size: int) -> list[Bucket]:

@@ -51,9 +51,9 @@ from govsoc.core.ecs import NUMERIC_TYPES, field_type
 from govsoc.core.json_text import json_text
 from govsoc.store.sqlite_prefilter import parse_network
 
-__all__ = ["CASELESS", "ExactNative", "GRAM", "GRAMS_FIELD", "SEARCH_SPAN", "SEARCH_TEXT_FIELD", "cidr_query",
-           "contains_field", "decode_native", "exact_native", "grams_phrase", "grams_text", "search_field",
-           "search_text", "too_long", "with_search_text", "without_grams"]
+__all__ = ["CASELESS", "DOTTED_I", "ExactNative", "GRAM", "GRAMS_FIELD", "SEARCH_SPAN", "SEARCH_TEXT_FIELD",
+           "cidr_query", "contains_field", "decode_native", "exact_native", "grams_phrase", "grams_text",
+           "search_field", "search_text", "too_long", "with_search_text", "without_grams"]
 
 #: The normalizer name the index template defines and every ``.caseless`` sub-field uses.
 CASELESS: Final[str] = "govsoc_lowercase"
@@ -230,11 +230,20 @@ class ExactNative:
     sql: str
     #: Every candidate must be checked with ``sql`` (else only documents with unindexed values).
     superset: bool
+    #: Fields whose documents holding :data:`DOTTED_I` are checked too: a caseless ``|re`` on
+    #: them is searched in ``.caseless``, where İ is an i, which PCRE's caseless matching keeps
+    #: apart (rules/backends/lucene.py sends such documents as candidates).
+    apart: tuple[str, ...] = ()
 
 
-def exact_native(lucene: str, sql: str, *, superset: bool) -> str:
+#: The letter the lower-cased field holds as another (İ as i) where PCRE keeps them apart.
+DOTTED_I: Final[str] = "\u0130"
+
+
+def exact_native(lucene: str, sql: str, *, superset: bool, apart: tuple[str, ...] = ()) -> str:
     """The ``Query.native`` text of a rule with an exact check."""
-    return _EXACT_PREFIX + json.dumps([lucene, sql, superset], ensure_ascii=False) + "}"
+    return _EXACT_PREFIX + json.dumps([lucene, sql, superset, *([list(apart)] if apart else [])],
+                                      ensure_ascii=False) + "}"
 
 
 def decode_native(native: str) -> ExactNative | None:
@@ -242,8 +251,9 @@ def decode_native(native: str) -> ExactNative | None:
     query_string begins like an encoded one: ``{`` opens a range, never a quoted name)."""
     if not native.startswith(_EXACT_PREFIX):
         return None
-    lucene, sql, superset = json.loads(native[len(_EXACT_PREFIX):-1])
-    return ExactNative(lucene=str(lucene), sql=str(sql), superset=bool(superset))
+    lucene, sql, superset, *apart = json.loads(native[len(_EXACT_PREFIX):-1])
+    return ExactNative(lucene=str(lucene), sql=str(sql), superset=bool(superset),
+                       apart=tuple(map(str, apart[0])) if apart else ())
 
 
 def too_long(value: Any) -> bool:

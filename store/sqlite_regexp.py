@@ -29,8 +29,9 @@ SQLite has no REGEXP of its own; the store installs two (govsoc.store.sqlite_que
     stopped; per value the searcher only notes which value it is on, where two setitimer calls
     cost ~3 us, R12g F3); where that timer cannot be had, ITIMER_VIRTUAL per value (the whole
     process's CPU). Python delivers signals on the main thread only (where `govsoc detect` runs
-    rules, also under the daemon, whose jobs are processes); on another thread the search runs
-    unbounded.
+    rules, also under the daemon, whose jobs are processes); on another thread the search is the
+    ``regex`` module's, with its own timeout of :data:`CPU_SECONDS` (the same pattern, read as
+    re reads it: VERSION0), which fails the rule the same way.
 
 SQLite turns an exception raised inside a function into "user-defined function raised
 exception"; :func:`query_error` gives the overrun's own message instead.
@@ -49,8 +50,10 @@ from types import FrameType
 from typing import Any, Final
 
 import re2
+import regex
 
 from govsoc.core.errors import StoreError
+from govsoc.store.dotted_i import apart_pattern, apart_value
 from govsoc.store.thread_cpu_timer import start_ticks
 
 __all__ = ["CPU_SECONDS", "RE2_STEPS_PER_SECOND", "RegexpOverrun", "bounded_search", "linear_search",
@@ -152,9 +155,10 @@ def bounded_search(pattern: str, value: object, field: str) -> bool:
     text = _text(value)
     if text is None:
         return False
-    compiled = _python(pattern)
+    text = apart_value(text)  # İ and ı as PCRE reads them (govsoc.store.dotted_i)
     if threading.get_ident() != _MAIN_THREAD:
-        return compiled.search(text) is not None
+        return _off_main(pattern, text, field)
+    compiled = _python(pattern)
     global _armed, _generation, _ticking
     if _ticking is None:
         _ticking = start_ticks(_TICK_SECONDS, _overrun)  # installs the handler
@@ -174,6 +178,19 @@ def bounded_search(pattern: str, value: object, field: str) -> bool:
         _armed = False
         if not _ticking:
             signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+
+
+def _off_main(pattern: str, text: str, field: str) -> bool:
+    """The search on a thread other than the main one, where no signal reaches: the ``regex``
+    module's, which stops itself past ``timeout`` (F12l; Python's re there ran unbounded). Its
+    timeout counts the process's CPU (other threads' too), so a search may be stopped sooner;
+    the patterns it runs are those Python's re runs (VERSION0, re's own syntax and meaning)."""
+    try:
+        return _off_main_compiled(pattern).search(text, timeout=CPU_SECONDS) is not None
+    except TimeoutError:
+        _local.overrun = (f"|re {pattern!r} on {field} ran over {CPU_SECONDS:g} s of CPU off the main thread on one "
+                          f"value of {len(text):,} characters (it backtracks: write it without nested repetition)")
+        raise RegexpOverrun("regular expression over its CPU bound") from None
 
 
 def query_error(error: Exception) -> str:
@@ -229,4 +246,21 @@ def _re2(pattern: str) -> tuple[Callable[[Any, bytes, int, int], list[tuple[int,
 
 @functools.lru_cache(maxsize=1024)
 def _python(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+    return re.compile(apart_pattern(pattern))
+
+
+#: An explicit ASCII set as rules/backends/pcre.py writes PCRE's character types and POSIX classes.
+_ASCII_SET: Final[re.Pattern[str]] = re.compile(r"\(\?a:\[(\^?)((?:\\.|[^\]\\])*)\]\)")
+
+
+@functools.lru_cache(maxsize=256)
+def _off_main_compiled(pattern: str) -> Any:
+    """The pattern for the regex module. Under i, re folds an ASCII group's set within ASCII
+    only, where regex also takes the long s and the Kelvin sign for s and k: the set is written
+    for ASCII characters alone (a negated one takes every other character, as re's does)."""
+    def ascii_only(set_: re.Match[str]) -> str:
+        if set_[1]:
+            return f"(?:(?!(?-i:[\\x00-\\x7f]))(?s:.)|(?a:[^{set_[2]}]))"
+        return f"(?:(?=(?-i:[\\x00-\\x7f]))(?a:[{set_[2]}]))"
+
+    return regex.compile(_ASCII_SET.sub(ascii_only, apart_pattern(pattern)), regex.VERSION0)

@@ -40,7 +40,7 @@ from sigma.types import (
     SpecialChars,
 )
 
-from govsoc.core.caseless import SIGMAS, fold
+from govsoc.core.caseless import APART, SIGMAS, fold
 from govsoc.core.ecs import NUMERIC_TYPES, field_type
 from govsoc.core.errors import RuleError
 from govsoc.rules.backends.base import RuleBackend, backends, value_of
@@ -48,6 +48,7 @@ from govsoc.rules.backends.regex import inline_flags, lucene_regexp, regexp_size
 from govsoc.rules.backends.sqlite import SqliteRuleBackend
 from govsoc.rules.pipeline import govsoc_ecs_pipeline
 from govsoc.store.elasticsearch_query import (
+    DOTTED_I,
     SEARCH_SPAN,
     SEARCH_TEXT_FIELD,
     cidr_query,
@@ -108,6 +109,11 @@ class GovsocLuceneBackend(LuceneBackend):
     #: Whether long lists of patterns go as a superset (a rule over MAX_WILDCARDS, in superset mode).
     bounded = False
     _negations = 0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Fields of caseless regexps whose documents holding İ the exact check decides (_dotted_i).
+        self.apart: set[str] = set()
 
     def convert_condition_or(self, cond: ConditionOR, state: Any) -> Any:
         if self.bounded and sum(map(_is_pattern, cond.args)) >= _LIST_PATTERNS:
@@ -265,8 +271,28 @@ class GovsocLuceneBackend(LuceneBackend):
             pattern = relaxed
         # A number's or an address's text: its .caseless (the ip type itself refuses a regexp: R12c F4).
         typed = field_type(str(cond.field)) in {"ip", *NUMERIC_TYPES}
-        field = self.escape_and_quote_field(search_field(cond.field, caseless=ignore_case, pattern=typed))
+        searched = search_field(cond.field, caseless=ignore_case, pattern=typed)
+        field = self.escape_and_quote_field(searched)
+        if ignore_case and not typed and searched.endswith(".caseless") and self.relax:
+            return self._dotted_i(str(cond.field), f"{field}:/{pattern}/")
         return f"{field}:/{pattern}/"
+
+    def _dotted_i(self, name: str, query: str) -> str:
+        """A caseless regexp on a lower-cased field, where İ is an i that PCRE's caseless
+        matching keeps apart (F12l): the field is noted, and the rule's whole query becomes a
+        candidate for every document whose field holds İ (LuceneRuleBackend.convert, once per
+        field), which the exact check decides (ExactNative.apart)."""
+        self.apart.add(name)
+        return query
+
+    def dotted_i_candidates(self, lucene: str) -> str:
+        """``lucene`` or any document holding İ in a field :meth:`_dotted_i` noted: a superset
+        only on those documents, each checked exactly."""
+        if not self.apart:
+            return lucene
+        held = [f"{self.escape_and_quote_field(search_field(name, caseless=False))}:*{DOTTED_I}*"
+                for name in sorted(self.apart)]
+        return f"({lucene}) OR {' OR '.join(held)}"
 
     def convert_condition_val_str(self, cond: ConditionValueExpression, state: Any) -> str:
         value = folded(value_of(cond, SigmaString))
@@ -297,6 +323,7 @@ class LuceneRuleBackend(RuleBackend):
     _superset = False
     _relax = False
     _bounded = False
+    _last: GovsocLuceneBackend | None = None
 
     def convert(self, rule: SigmaRule) -> str:
         """The rule as Lucene, with its SQLite condition as the exact check when the SQLite
@@ -317,21 +344,30 @@ class LuceneRuleBackend(RuleBackend):
                 lucene = super().convert(rule)
             finally:
                 self._superset = False
-            return exact_native(lucene, sql, superset=True)
+            return self._exact(lucene, sql, superset=True)
         if sql is not None and len(_WILDCARD.findall(lucene)) > MAX_WILDCARDS:
             self._superset = self._bounded = True
             try:
                 lucene = super().convert(rule)
             finally:
                 self._superset = self._bounded = False
-            return exact_native(lucene, sql, superset=True)
-        return lucene if sql is None else exact_native(lucene, sql, superset=False)
+            return self._exact(lucene, sql, superset=True)
+        return lucene if sql is None else self._exact(lucene, sql, superset=False)
+
+    def _exact(self, lucene: str, sql: str, *, superset: bool) -> str:
+        """The exact native, with the documents the last conversion's caseless regexps leave to
+        the exact check as candidates too (F12l)."""
+        if self._last is None or not self._last.apart:
+            return exact_native(lucene, sql, superset=superset)
+        return exact_native(self._last.dotted_i_candidates(lucene), sql, superset=superset,
+                            apart=tuple(sorted(self._last.apart)))
 
     def _backend(self) -> Any:
         backend = GovsocLuceneBackend(govsoc_ecs_pipeline())
         backend.superset = self._superset
         backend.relax = self._relax
         backend.bounded = self._bounded
+        self._last = backend
         return backend
 
 
@@ -413,12 +449,13 @@ def _unescaped_parts(value: SigmaString) -> SigmaString:
 
 
 def _sigma_regexp(value: SigmaString) -> str | None:
-    """A folded Sigma string that holds σ, as the query_string regexp (slashes included) that
-    matches it where each σ may be either lower case the store's normalizer leaves (σ, ς:
-    govsoc.core.caseless); None when it holds no σ (then pySigma's own conversion). Lucene's
-    regexps match the whole term, as Sigma's equality does; every character that is not a letter
-    or digit is escaped."""
-    if not any(isinstance(p, str) and SIGMAS[0] in p for p in value.s):
+    """A folded Sigma string that holds σ or another letter the store's normalizer may leave
+    otherwise (govsoc.core.caseless.APART: ς for σ; on a node whose Java knows an older Unicode,
+    a capital whose lower case came later, F12l), as the query_string regexp (slashes included)
+    that matches it where each such letter may be any of those; None when it holds none (then
+    pySigma's own conversion). Lucene's regexps match the whole term, as Sigma's equality does;
+    every character that is not a letter or digit is escaped."""
+    if not any(isinstance(p, str) and any(c in APART for c in p) for p in value.s):
         return None
     out = []
     for part in value.s:
@@ -427,7 +464,7 @@ def _sigma_regexp(value: SigmaString) -> str | None:
         elif part == SpecialChars.WILDCARD_SINGLE:
             out.append(".")
         else:
-            out.extend(f"[{SIGMAS}]" if c == SIGMAS[0] else c if c.isalnum() else "\\" + c for c in str(part))
+            out.extend(f"[{c}{APART[c]}]" if c in APART else c if c.isalnum() else "\\" + c for c in str(part))
     return "/" + "".join(out) + "/"
 
 

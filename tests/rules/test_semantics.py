@@ -527,6 +527,49 @@ ROWS: list[tuple[str, dict[str, Any], bool]] = [
     ("k: ['Trojan*FOUND']\n  condition: not k", {"message": "Trojan." + "x" * 5000 + " FOUND"}, False),
     # event.original is an ECS field like any other: a field condition on it is answered
     ("event.original|contains: whoami", {"message": "x", "event.original": "cmd /c whoami"}, True),
+    # -- |re with i is PCRE's caseless matching: Unicode simple case folding (CaseFolding.txt C + S),
+    # where İ (U+0130) and ı (U+0131) are letters of their own; only their Turkic mappings (status T,
+    # PCRE2_EXTRA_TURKISH_CASING, off by default) make them i (F12l). Elasticsearch's lower-cased field
+    # holds İ as i, and Python's re (the SQLite store's fallback) takes both for i.
+    ("user.name|re|i: '^admin$'", {"user.name": "adm\u0130n"}, False),
+    ("user.name|re|i: '^adm[^i]n$'", {"user.name": "adm\u0130n"}, True),  # İ is not an i: [^i] takes it
+    ("user.name|re|i: '^ADMIN$'", {"user.name": "admin"}, True),  # ...while i and I are one letter
+    ("message|re|i: 'login admin'", {"message": "LOGIN ADM\u0130N"}, False),
+    ("s: {user.name|re|i: '^admin$'}\n  condition: not s", {"user.name": "adm\u0130n"}, True),
+    ("user.name|re|i: '^adm(?=i)in$'", {"user.name": "adm\u0130n"}, False),  # a lookahead: Python's re
+    ("user.name|re|i: '^adm(?=i)in$'", {"user.name": "adm\u0131n"}, False),  # ı neither
+    ("user.name|re|i: '^adm(?=i)in$'", {"user.name": "ADMIN"}, True),
+    ("user.name|re|i: '^adm(?=\u0130)\u0130n$'", {"user.name": "admin"}, False),  # İ in the pattern too
+    ("user.name|re|i: '^adm(?=\u0130)\u0130n$'", {"user.name": "adm\u0130n"}, True),
+    ("user.name|re|i: '^adm[\u0100-\u017f]n(?!x)'", {"user.name": "adm\u0130n"}, True),  # in a range
+    ("user.name|re|i: '^adm[\u0100-\u017f]n(?!x)'", {"user.name": "admin"}, False),
+    # -- caseless string values mean one letter in two cases whichever Unicode version a store's
+    # lower-casing knows (F12l): Ⱟ/ⱟ are a pair since Unicode 14 (Java 17, under Elasticsearch 8.19,
+    # knows 13), Ꟍ/ɤ since Unicode 16 (Python 3.11 knows 14; Java 25, under Elasticsearch 9, 16).
+    ("user.name: '\u2c5f'", {"user.name": "\u2c2f"}, True),
+    ("user.name: '\u2c2f'", {"user.name": "\u2c5f"}, True),
+    ("user.name|contains: 'x\u2c5f'", {"user.name": "ax\u2c2fb"}, True),
+    ("user.name: '\u0264'", {"user.name": "\ua7cb"}, True),
+    ("user.name: '\ua7cb'", {"user.name": "\u0264"}, True),
+    ("user.name: '\u0264'", {"user.name": "\u0263"}, False),
+    ("message|contains: 'x\u0264'", {"message": "ax\ua7cbb"}, True),
+    ("message|contains: 'ax\u0264b'", {"message": "zax\ua7cbbz"}, True),  # three and more: runs of the folded text
+    ("k: ['x\u2c5f']", {"message": "ax\u2c2fb"}, True),  # a keyword: the search text's lower-cased pieces
+    # -- what Lucene's regexps cannot say (backreferences, lookarounds, atomic groups, possessive
+    # quantifiers, \b, inline flags) or the node will not build still means PCRE's answer on
+    # Elasticsearch: a superset checked candidate by candidate (F12l, issue 12 b)
+    ("user.name|re: '^(\\w)\\1'", {"user.name": "aab"}, True),  # a backreference
+    ("user.name|re: '^(\\w)\\1'", {"user.name": "abb"}, False),
+    ("user.name|re: '(?<=x)y'", {"user.name": "xy"}, True),  # a lookbehind
+    ("user.name|re: '(?<=x)y'", {"user.name": "zy"}, False),
+    ("s: {user.name|re: '(?<=x)y'}\n  condition: not s", {"user.name": "zy"}, True),
+    ("user.name|re: '^(?>a+)b'", {"user.name": "aab"}, True),  # an atomic group
+    ("user.name|re: '^a++a'", {"user.name": "aaa"}, False),  # possessive: a++ leaves no a behind
+    ("user.name|re: '\\bcmd\\b'", {"user.name": "run cmd now"}, True),
+    ("user.name|re: '\\bcmd\\b'", {"user.name": "runcmd now"}, False),
+    ("user.name|re: '(?x)a b'", {"user.name": "ab"}, True),  # PCRE's extended flag: white space ignored
+    ("user.name|re: '[ab]*a[ab]{12}y'", {"user.name": "ba" + "b" * 12 + "y"}, True),  # the node refused it
+    ("user.name|re: '[ab]*a[ab]{12}y'", {"user.name": "a" + "b" * 13 + "y"}, False),
 ]
 
 

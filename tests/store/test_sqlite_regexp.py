@@ -11,9 +11,11 @@ from __future__ import annotations
 import os
 import random
 import re
+import subprocess
+import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
@@ -101,3 +103,62 @@ def test_a_forked_child_is_bounded_too(monkeypatch: pytest.MonkeyPatch) -> None:
         os._exit(0)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 7
+
+
+#: Backtracks in Python's re and in the regex module alike (the lookahead keeps it from RE2).
+OFF_MAIN_PATTERN = "^(?!b)(a|aa)+$"
+
+
+def on_a_thread(call: Callable[[], object], seconds: float) -> tuple[bool, object]:
+    """(whether ``call`` ended within ``seconds`` on a thread of its own, what it returned or raised)."""
+    out: list[object] = []
+
+    def run() -> None:
+        try:
+            out.append(call())
+        except Exception as e:  # noqa: BLE001 - handed to the test
+            out.append(e)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    return not thread.is_alive(), out[0] if out else None
+
+
+def test_a_search_off_the_main_thread_is_bounded_too() -> None:
+    """F12l: no signal reaches another thread, and there Python's re ran unbounded, holding the
+    GIL (on the old code this child never answered: killed after 60 s); now the regex module's own
+    timeout stops it and the rule fails saying so, as on the main thread. In a child process, so
+    that a search that is not stopped cannot hold this one."""
+    child = f"""
+import threading
+from govsoc.store import sqlite_regexp
+sqlite_regexp.CPU_SECONDS = 0.3
+said = []
+def search():
+    try:
+        sqlite_regexp.bounded_search({OFF_MAIN_PATTERN!r}, "a" * 60 + "b", "message")
+        said.append("not stopped")
+    except sqlite_regexp.RegexpOverrun as e:  # what the failed query says, on the thread that ran it
+        said.append(sqlite_regexp.query_error(Exception(f"user-defined function raised exception: {{e}}")))
+thread = threading.Thread(target=search)
+thread.start()
+thread.join()
+print(said[0])
+"""
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=60, check=True)
+    assert "ran over 0.3 s of CPU off the main thread on one value of 61 characters" in done.stdout
+
+
+@pytest.mark.parametrize("pattern", [
+    "(?i)^admin$", "(?i)^adm[\u0100-\u017f]n", "(?i)^adm(?=\u0130)\u0130n$", "(?i)(?a:[0-9A-Za-z_])+$",
+    "(?i)(?a:[^\\t\\n\\x0b\\f\\r ])x", "(?:\\A|^(?!\\Z))$", "(?i)\u03c3", "(?i)k", "(?i)s", "(?i)\u00e9",
+    "(?s:.)b", "a{0,2}b", "(?i)[^i]", "\\bword\\b"])
+def test_off_the_main_thread_the_answers_are_the_main_threads(pattern: str) -> None:
+    """The regex module reads the fallback's patterns as re does: the same answer on both kinds of
+    thread for every Latin-1 and Latin Extended-A character and the case-folding ones around it."""
+    values = [chr(c) + tail for c in [*range(0x180), 0x212A, 0x017F, 0x1E9E, 0x03C2, 0x0130, 0x0131]
+              for tail in ("", "b", "x", "dmin", "n")] + ["admin", "ADM\u0130N", "adm\u0131n", "a word.", "\n"]
+    main = [bounded_search(pattern, value, "message") for value in values]
+    ended, off = on_a_thread(lambda: [bounded_search(pattern, value, "message") for value in values], 60)
+    assert ended and off == main

@@ -27,7 +27,10 @@ pytestmark = [pytest.mark.capture]
 
 
 def _capture(env: dict[str, str], port: int) -> subprocess.Popen[str]:
-    process = subprocess.Popen([sys.executable, "-m", "govsoc.cli", "capture", "-i", "lo", "--filter",
+    # --verbose: an internal error's traceback is in stderr, which a failed assertion shows (this
+    # test failed once under load with "internal error: RuntimeError: dictionary changed size
+    # during iteration" and nothing saying where)
+    process = subprocess.Popen([sys.executable, "-m", "govsoc.cli", "--verbose", "capture", "-i", "lo", "--filter",
                                 f"udp port {port}"], env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert process.stderr is not None
     for line in process.stderr:  # notices of lost runs come first
