@@ -1,6 +1,7 @@
 """File sources (stage: classification): CSV, TSV, JSON lines, JSON, XLSX and SQLite files.
 
-Each file is one table (each sheet, for XLSX; each table, for SQLite). Rows are sampled with a
+Each file is one table (each sheet, for XLSX; each table, for SQLite; each array of records in
+a JSON envelope, and the members beside them, sources/json_envelope.py). Rows are sampled with a
 seeded reservoir (Algorithm R) so that a large file's sample covers it all, not its head, and
 the same file gives the same sample twice. CSV/TSV are read in the charset their BOM names (UTF-8,
 UTF-16 as Excel's "Unicode text", UTF-32), else in UTF-8, GB18030 (what Chinese Excel and WPS
@@ -252,7 +253,7 @@ class FileSource:
         yield json_lines(path, self.sample)
 
     def _json(self, path: Path) -> Iterator[TableSample]:
-        yield json_document(path, self.sample)
+        yield from json_document(path, self.sample)
 
     def _xlsx(self, path: Path) -> Iterator[TableSample]:
         try:
