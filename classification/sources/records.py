@@ -20,6 +20,7 @@ from govsoc.classification.sources.base import named
 from govsoc.classification.sources.charset import Tally
 from govsoc.classification.sources.layout import Width
 from govsoc.classification.sources.long_records import field_index, over_limit, skip_record
+from govsoc.classification.sources.sampling import Prefixes
 from govsoc.classification.sources.skips import MAX_CELL, Skips
 from govsoc.classification.sources.unclosed import strays
 from govsoc.classification.sources.wide_rows import WideRows
@@ -38,6 +39,7 @@ class Reading:
     lines: Iterator[str]
     tally: Tally
     wide: WideRows
+    prefixes: Prefixes
 
 
 def records(reading: Reading, header: list[str], skips: Skips, width: Width,
@@ -66,10 +68,15 @@ def records(reading: Reading, header: list[str], skips: Skips, width: Width,
                   header, skips, width, held)
             continue
         read = tally.next_line() - line  # lines the record spans
-        known = before if width.header == sys.maxsize else width.header
-        rebuilt = None if read < 2 else strays(row, line, read, tally.head, tally.last, known,
+        rebuilt = None if read < 2 else strays(row, line, read, tally.head, tally.last,
+                                               before if width.header == sys.maxsize else width.header,
                                                reading.reader.dialect.delimiter, skips)
-        for at, record in enumerate(rebuilt or [row], line):
+        if rebuilt is None:  # per record of a file of millions: no list built around it
+            if _checked(row, line, reading, header, skips, width, held):
+                width.last, before = line, len(row)
+                yield row
+            continue
+        for at, record in enumerate(rebuilt, line):
             if _checked(record, at, reading, header, skips, width, held):
                 width.last, before = at, len(record)
                 yield record
@@ -80,12 +87,15 @@ def _checked(row: list[str], line: int, reading: Reading, header: list[str], ski
     """Whether ``row`` (on ``line``) is a record, its cells over MAX_CELL blanked (see records)."""
     if not any(row):
         return False  # a blank line (CR CR LF's second end, a padding row ,,,): no record (R15d-28)
-    if max(map(len, row)) > MAX_CELL:
+    longest = max(map(len, row))
+    if longest > MAX_CELL:
         for i, cell in enumerate(row):
             if len(cell) > MAX_CELL:
                 _long(line, i, f"cell of {len(cell):,} characters (over {MAX_CELL // 1024} KiB): not classified",
                       header, skips, width, held)
                 row[i] = ""
+    if longest > reading.prefixes.cap:  # what a sample may hold of a value (R15e-23)
+        reading.prefixes.row(row, line, longest)
     if len(row) > width.header:
         if len(row) > reading.wide.limit:
             reading.wide.take(row, line)  # a list pasted into a row (sources/wide_rows.py)
