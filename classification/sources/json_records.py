@@ -37,7 +37,7 @@ from govsoc.classification.sources.json_maps import ENTRY, FIELDS, KEY, entries,
 from govsoc.classification.sources.json_opening import longer, opens_array, second_value_line
 from govsoc.classification.sources.json_stream import HELD, TOO_DEEP, Found, TextCut, array_items, envelope_items
 from govsoc.classification.sources.json_wrappers import unwrapped
-from govsoc.classification.sources.sampling import reservoir, reservoirs
+from govsoc.classification.sources.sampling import Prefixes, reservoir, reservoirs
 from govsoc.classification.sources.skips import MAX_CELL, Skips
 from govsoc.core.errors import ConfigError, Location
 
@@ -131,8 +131,12 @@ def json_lines(path: Path, sample: int, skips: Skips | None = None) -> TableSamp
     encoding, note = json_charset(path)
     if note:
         skips.note(note)
+    prefixes = Prefixes(sample)
     with path.open(encoding=encoding, errors=_errors(encoding)) as f:
-        lines, total = reservoir(_long_lines_cut(f, skips, encoding), sample)
+        lines, total = reservoir(_long_lines_cut(f, skips, encoding, prefixes), sample)
+    cut = prefixes.note()
+    if cut:
+        skips.note(cut, line=prefixes.first)
     records: list[dict[str, Any]] = []
     for number, line in lines:
         record = _line_value(number, line, skips) if isinstance(line, str) else line
@@ -284,19 +288,21 @@ def _whole(path: Path, text: str) -> Any:
         raise ConfigError("a JSON text nested too deep to parse: not read", location=Location(path=str(path))) from None
 
 
-def _long_lines_cut(lines: Iterable[str], skips: Skips,
-                    encoding: str) -> Iterator[tuple[int, str | dict[str, Any]]]:
-    """(line number, line) for every non-blank line; a line longer than MAX_CELL is parsed here
-    and comes as its record without the values over MAX_CELL (each reported by its path). A line
-    that is an array is parsed here too: an array of objects comes as its objects, one row each,
-    so that they are counted and sampled as rows (R15c-13)."""
+def _long_lines_cut(lines: Iterable[str], skips: Skips, encoding: str,
+                    prefixes: Prefixes) -> Iterator[tuple[int, str | dict[str, Any]]]:
+    """(line number, line) for every non-blank line; a line longer than MAX_CELL, or than what a
+    sample holds of a value (``prefixes.cap``, under MAX_CELL at a sample over 1,000: R15e-23), is
+    parsed here and comes as its record without the values over MAX_CELL (each reported by its
+    path), the others cut to the cap. A line that is an array is parsed here too: an array of
+    objects comes as its objects, one row each, so that they are counted and sampled as rows (R15c-13)."""
+    limit = min(MAX_CELL, prefixes.cap)
     for number, line in enumerate(lines, 1):
         bad = None if line.isascii() else _ESCAPED.search(line)
         if bad is not None:  # one stray byte costs its line, not the file (R15b-14)
             skips.add(f"byte 0x{ord(bad.group()) - 0xDC00:02x} is not {_named(encoding)}: the line is not read",
                       line=number, column=bad.start() + 1)
             continue
-        if len(line) <= MAX_CELL:
+        if len(line) <= limit:
             if line.lstrip(" \t\r").startswith("["):
                 yield from _array_line(number, line, skips)
             elif line.strip():
@@ -308,10 +314,19 @@ def _long_lines_cut(lines: Iterable[str], skips: Skips,
         inner = records_of(record)
         if inner is not None:
             for item in inner:
-                yield number, _without_long(item, "", number, skips)
+                yield number, _cut(_without_long(item, "", number, skips), prefixes, number)
             continue
         fields = as_record(record)
-        yield number, record if fields is None else _without_long(fields, "", number, skips)
+        yield number, record if fields is None else _cut(_without_long(fields, "", number, skips), prefixes, number)
+
+
+def _cut(value: Any, prefixes: Prefixes, line: int) -> Any:
+    """``value`` with each string over ``prefixes.cap`` cut to it (a JSON record a sample holds)."""
+    if isinstance(value, dict):
+        return {k: _cut(v, prefixes, line) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_cut(v, prefixes, line) for v in value]
+    return prefixes.row([value], line)[0] if isinstance(value, str) and len(value) > prefixes.cap else value
 
 
 #: A byte that is not UTF-8, as surrogateescape decodes it (PEP 383: U+DC80-U+DCFF).

@@ -5,6 +5,7 @@ COLUMN_CHARS // sample characters, and the cut is said."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +24,13 @@ def _csv(path: Path) -> Path:
     return path / "long.csv"
 
 
+def _jsonl(path: Path) -> Path:
+    lines = [json.dumps({"xm": xm, "sfzh": sfzh, "bz": f"{sfzh}说明{'甲' * LONG}"}, ensure_ascii=False) + "\n"
+             for xm, sfzh, _, _ in ROWS]
+    (path / "long.jsonl").write_text("".join(lines), encoding="utf-8")
+    return path / "long.jsonl"
+
+
 def _xlsx(path: Path) -> Path:
     import openpyxl  # extra `classify`, which dev pulls in
     book = openpyxl.Workbook()
@@ -34,7 +42,7 @@ def _xlsx(path: Path) -> Path:
     return path / "long.xlsx"
 
 
-@pytest.mark.parametrize("write", [_csv, _xlsx])
+@pytest.mark.parametrize("write", [_csv, _jsonl, _xlsx])
 def test_a_large_sample_holds_a_prefix_of_each_long_value(tmp_path: Path, write: Callable[[Path], Path]) -> None:
     cap = COLUMN_CHARS // 100_000  # 1,310 characters
     (table,) = open_source(str(write(tmp_path)), sample=100_000).tables()
@@ -44,7 +52,8 @@ def test_a_large_sample_holds_a_prefix_of_each_long_value(tmp_path: Path, write:
     assert columns["bz"] == [f"{sfzh}说明{'甲' * LONG}"[:cap] for _, sfzh, _, _ in ROWS]
     assert columns["sfzh"] == [row[1] for row in ROWS]  # short values whole
     (note,) = [s for s in table.skipped if s.note]
-    assert note.location.line == 2 and f"{len(ROWS)} values over {cap:,} characters (the first" in note.reason
+    assert note.location.line == (1 if write is _jsonl else 2)
+    assert f"{len(ROWS)} values over {cap:,} characters (the first" in note.reason
 
 
 def test_the_default_sample_keeps_such_values_whole(tmp_path: Path) -> None:
