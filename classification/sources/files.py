@@ -1,6 +1,7 @@
 """File sources (stage: classification): CSV, TSV, JSON lines, JSON, XLSX and SQLite files.
 
-Each file is one table (each sheet, for XLSX; each table, for SQLite). Rows are sampled with a
+Each file is one table (each sheet, for XLSX; each table, for SQLite; each array of records in
+a JSON envelope, and the members beside them, sources/json_envelope.py). Rows are sampled with a
 seeded reservoir (Algorithm R) so that a large file's sample covers it all, not its head, and
 the same file gives the same sample twice. CSV/TSV are read in the charset their BOM names (UTF-8,
 UTF-16 as Excel's "Unicode text", UTF-32), else in UTF-8, GB18030 (what Chinese Excel and WPS
@@ -55,7 +56,7 @@ from govsoc.classification.sources.formulas import uncached_formulas
 from govsoc.classification.sources.json_records import flatten, json_document, json_lines, record_columns
 from govsoc.classification.sources.layout import HEAD_ROWS, Width, split_head
 from govsoc.classification.sources.records import READ_LIMIT, Reading, records, too_long
-from govsoc.classification.sources.sampling import SEED, reservoir
+from govsoc.classification.sources.sampling import SEED, Prefixes, reservoir
 from govsoc.classification.sources.skips import LISTED, MAX_CELL, Skips, scanner
 from govsoc.classification.sources.wide_rows import WideRows, bounded
 from govsoc.core.errors import ConfigError, GovsocError, Location
@@ -217,8 +218,8 @@ class FileSource:
             names: list[str] = []  # filled once the header is known: skip reports name the column
             width = Width()
             held: list[tuple[int, int, str]] = []
-            wide = WideRows(self.sample)
-            rows_read = records(Reading(reader, text, tally, wide), names, skips, width, held)
+            wide, prefixes = WideRows(self.sample), Prefixes(self.sample)
+            rows_read = records(Reading(reader, text, tally, wide, prefixes), names, skips, width, held)
             head, lines = [], []
             for row in islice(rows_read, HEAD_ROWS):
                 head.append(row)
@@ -236,6 +237,9 @@ class FileSource:
         replaced = tally.judge(path, encoding)
         if replaced:
             skips.note(replaced, line=tally.first_bad)
+        cut = prefixes.note()
+        if cut:
+            skips.note(cut, line=prefixes.first)
         wider = width.reason(headed=headed)
         if wider:
             skips.note(wider, line=width.first)
@@ -254,7 +258,7 @@ class FileSource:
         yield json_lines(path, self.sample)
 
     def _json(self, path: Path) -> Iterator[TableSample]:
-        yield json_document(path, self.sample)
+        yield from json_document(path, self.sample)
 
     def _xlsx(self, path: Path) -> Iterator[TableSample]:
         try:
@@ -277,12 +281,16 @@ class FileSource:
                 header, data, headed = split_head(head, list(range(1, len(head) + 1)), has_value=_has_value,
                                                   width=width, skips=skips, unit="row", where=f"sheet {title}: ",
                                                   names_column=_names_column)
-                footers = Footers(len(header))
-                rows, total = reservoir((row for number, row in enumerate(chain(data, cells), len(head) - len(data) + 1)
+                footers, prefixes = Footers(len(header)), Prefixes(self.sample)
+                rows, total = reservoir((prefixes.row(row, number)
+                                         for number, row in enumerate(chain(data, cells), len(head) - len(data) + 1)
                                          if len(header) < 2 or not footers.left_out(row, number)), self.sample)
                 columns = _columns(str(path), width.names(header), rows, total, renamed)
                 uncached_formulas(path, sheet.title, columns, skips)
                 footers.report(skips, unit="row", where=f"sheet {title}: ")
+                cut = prefixes.note()
+                if cut:
+                    skips.note(f"sheet {title}: {cut}", line=prefixes.first)
                 skips.renamed(renamed)
                 wider = width.reason(headed=headed, unit="row")
                 if wider:

@@ -3,11 +3,13 @@
 Government platforms' exports and API captures wrap their records: {"code": 0, "msg": "ok",
 "data": {"total": 600000, "list": [{…}, …]}}. Read as one record, 300,000 people were "rows=1"
 (R15d-16), the count the inventory reports and the 重要数据 scale test compares. An object whose
-members, nested objects walked, hold exactly one array of objects is an envelope: that array's
-objects are the rows, as a top-level array's are, and its path (``data.list``) is reported once
-with the members beside it, which are not classified (status codes, totals, page numbers). An
-envelope over json_records.JSON_LIMIT is streamed (json_stream.envelope_items): the first array of
-objects in it is the rows.
+members, nested objects walked, hold an array of objects is an envelope: each such array is a
+table, its objects the rows (``data.users`` and ``data.accounts`` two tables; a small ``tags``
+array before ``data.list`` no longer takes the records' place: R15e-1), and the members beside
+them (a status code, a total, the operator's name or phone) are one row of a table of their own,
+classified like any other (R15e-9: they were listed raw in the report and never looked at). An
+envelope over json_records.JSON_LIMIT is streamed (json_stream.envelope_items) to the same tables.
+Paths are data too (a key can be a phone number): each is shown masked as a field name is.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, Final
 
+from govsoc.classification.recognizer import masked_text
 from govsoc.classification.sources.json_maps import is_map
+from govsoc.classification.sources.skips import scanner
 
-__all__ = ["BESIDE", "Envelope", "envelope", "envelope_reason", "records_of"]
+__all__ = ["BESIDE", "Envelope", "envelope", "envelope_reason", "records_of", "shown_path"]
 
-#: Members beside the records named in the report.
-BESIDE: Final = 10
+#: The table the members beside the records are a row of, after the file's name.
+BESIDE: Final = ":(envelope)"
 
 
 def records_of(value: Any) -> list[dict[str, Any]] | None:
@@ -30,42 +34,41 @@ def records_of(value: Any) -> list[dict[str, Any]] | None:
     return None
 
 
+def shown_path(path: str) -> str:
+    """``path`` (a key path: data) with what a recognizer finds in it masked, as skips mask field names."""
+    return masked_text(path, scanner().scan(path))
+
+
 class Envelope:
-    """The records of an envelope, the path they were found at and the paths of the members beside them."""
+    """The arrays of records of an envelope by their paths, and the members beside them (path -> value)."""
 
-    __slots__ = ("path", "records", "beside")
+    __slots__ = ("tables", "beside")
 
-    def __init__(self, path: str, records: list[dict[str, Any]], beside: list[str]) -> None:
-        self.path, self.records, self.beside = path, records, beside
-
-    def reason(self) -> str:
-        """What the file's report says once: which path was read as the rows, what was left."""
-        return envelope_reason(self.path, len(self.records), self.beside)
+    def __init__(self, tables: dict[str, list[dict[str, Any]]], beside: dict[str, Any]) -> None:
+        self.tables, self.beside = tables, beside
 
 
-def envelope_reason(path: str, rows: int, beside: list[str]) -> str:
-    """The report of an envelope whose ``rows`` records at ``path`` were read, ``beside`` not (the
-    first BESIDE of them named)."""
-    names = ", ".join(beside[:BESIDE]) + (f" and {len(beside) - BESIDE:,} more" if len(beside) > BESIDE else "")
-    left = f"; {names} beside them not classified" if beside else ""
-    return f"a JSON envelope: the {rows:,} records of {path} read as the rows{left}"
+def envelope_reason(path: str, rows: int, tables: int, beside: int, file: str) -> str:
+    """The note of the table of the ``rows`` records at ``path`` in an envelope of ``tables`` such
+    arrays and ``beside`` other members (read as the table ``file`` + BESIDE)."""
+    others = f" (one of its {tables:,} arrays of records, each a table)" if tables > 1 else ""
+    left = f"; the members beside them ({beside:,}) read as one row, the table {file}{BESIDE}" if beside else ""
+    return f"a JSON envelope: the {rows:,} records of {shown_path(path)} read as the rows{others}{left}"
 
 
 def envelope(value: Any) -> Envelope | None:
-    """The envelope ``value`` is, when it is an object (not a map) holding one array of objects, else None."""
+    """The envelope ``value`` is, when it is an object (not a map) holding an array of objects, else None."""
     if not isinstance(value, dict) or is_map(value):
         return None
-    arrays, beside = [], []
+    tables: dict[str, list[dict[str, Any]]] = {}
+    beside: dict[str, Any] = {}
     for path, inner in _members(value, ""):
         records = records_of(inner)
         if records is None:
-            beside.append(path)
+            beside[path] = inner
         else:
-            arrays.append((path, records))
-    if len(arrays) != 1:  # none, or several tables side by side: one record as before
-        return None
-    (path, records), = arrays
-    return Envelope(path, records, beside)
+            tables[path] = records
+    return Envelope(tables, beside) if tables else None
 
 
 def _members(value: dict[str, Any], prefix: str) -> Iterator[tuple[str, Any]]:

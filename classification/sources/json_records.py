@@ -31,19 +31,20 @@ from typing import Any, Final, TextIO
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import TableSample, named
 from govsoc.classification.sources.charset import json_charset
-from govsoc.classification.sources.json_envelope import envelope, envelope_reason, records_of
+from govsoc.classification.sources.json_envelope import BESIDE, envelope, envelope_reason, records_of, shown_path
 from govsoc.classification.sources.json_line import LineRefused, load_line, too_deep
 from govsoc.classification.sources.json_maps import ENTRY, FIELDS, KEY, entries, is_map
-from govsoc.classification.sources.json_stream import TOO_DEEP, Found, TextCut, array_items, envelope_items
+from govsoc.classification.sources.json_opening import longer, opens_array, second_value_line
+from govsoc.classification.sources.json_stream import HELD, TOO_DEEP, Found, TextCut, array_items, envelope_items
 from govsoc.classification.sources.json_wrappers import unwrapped
-from govsoc.classification.sources.sampling import reservoir
+from govsoc.classification.sources.sampling import Prefixes, reservoir, reservoirs
 from govsoc.classification.sources.skips import MAX_CELL, Skips
 from govsoc.core.errors import ConfigError, Location
 
 __all__ = ["flatten", "record_columns", "json_lines", "json_document", "as_record", "JSON_LIMIT", "POSITIONS"]
 
 #: Longest .json text (characters) read whole, one that is not an array; arrays, JSON lines and
-#: longer objects' first array of objects (an envelope, R15d-16) are streamed, any size.
+#: longer objects' arrays of objects (an envelope, R15d-16, R15e-1) are streamed, any size.
 JSON_LIMIT: Final = 64 << 20
 #: Items of an array row named by their position (``[0]`` .. ``[63]``); the items past them share ``[]``.
 POSITIONS: Final = 64
@@ -130,8 +131,12 @@ def json_lines(path: Path, sample: int, skips: Skips | None = None) -> TableSamp
     encoding, note = json_charset(path)
     if note:
         skips.note(note)
+    prefixes = Prefixes(sample)
     with path.open(encoding=encoding, errors=_errors(encoding)) as f:
-        lines, total = reservoir(_long_lines_cut(f, skips, encoding), sample)
+        lines, total = reservoir(_long_lines_cut(f, skips, encoding, prefixes), sample)
+    cut = prefixes.note()
+    if cut:
+        skips.note(cut, line=prefixes.first)
     records: list[dict[str, Any]] = []
     for number, line in lines:
         record = _line_value(number, line, skips) if isinstance(line, str) else line
@@ -153,36 +158,56 @@ def json_lines(path: Path, sample: int, skips: Skips | None = None) -> TableSamp
                        skipped=tuple(skips.listed), skipped_count=skips.count)
 
 
-def json_document(path: Path, sample: int) -> TableSample:
-    """The JSON file at ``path`` (one JSON text) as one table: an array's items are its rows, read as
-    JSON lines are and streamed (json_stream); any other value is one row, read whole up to
-    JSON_LIMIT. A text that does not parse is a ConfigError at its line and column, unless it ends
-    inside the array after items: those are kept and the cut reported (an interrupted export). JSON lines
-    under a .json name are read as JSON lines, and reported once."""
+#: Sampled (line, row) of each table of a JSON text and its rows, by the path of its records (None: the text's).
+_Parts = dict[str | None, tuple[list[tuple[int, Any]], int]]
+
+
+def json_document(path: Path, sample: int) -> list[TableSample]:
+    """The JSON file at ``path`` (one JSON text) as its tables: an array's items are the rows of one,
+    read as JSON lines are and streamed (json_stream); an envelope's arrays of records are a table
+    each, the members beside them one more (json_envelope); any other value is one row, read whole
+    up to JSON_LIMIT. A text that does not parse is a ConfigError at its line and column, unless it
+    ends inside the array after items: those are kept and the cut reported (an interrupted export).
+    JSON lines under a .json name are read as JSON lines, and reported once."""
     skips = Skips(str(path))
     encoding, note = json_charset(path)
     with path.open(encoding=encoding, errors=_errors(encoding)) as f:
-        second = _second_value_line(f)
+        second = second_value_line(f)
     if second is not None:
         # mongoexport's default, many "export JSON" buttons: one value a line under .json (R15c-6)
         skips.note("one JSON value a line (JSON lines, not one JSON text): read as JSON lines; "
                   "name the file .jsonl", line=second)
-        return json_lines(path, sample, skips)
+        return [json_lines(path, sample, skips)]
     if note:
         skips.note(note)
+    beside: dict[str, Any] = {}
+    parts: _Parts
     try:
         with path.open(encoding=encoding) as f:
-            if _opens_array(f):
-                items, total = reservoir(_unwrapped(_until_cut(array_items(f, str(path)), skips)), sample)
+            if opens_array(f):
+                parts = {None: reservoir(_unwrapped(_until_cut(array_items(f, str(path)), skips)), sample)}
+            elif opens_array(f, "{") and longer(f, JSON_LIMIT):
+                # an envelope too long to hold (R15d-16): streamed
+                parts, beside = _streamed_envelope(f, path, sample, skips)
             else:
-                if _opens_array(f, "{") and _longer(f, JSON_LIMIT):
-                    # an envelope too long to hold (R15d-16): streamed
-                    items, total = _streamed_envelope(f, path, sample, skips)
-                else:
-                    items, total = _whole_rows(_whole(path, f.read()), sample, skips)
+                parts, beside = _whole_rows(_whole(path, f.read()), sample, skips)
     except UnicodeDecodeError as e:
         raise ConfigError(f"not {_named(encoding)} at byte {e.start:,} of a read: save it as UTF-8",
                           location=Location(path=str(path))) from e
+    tables: list[TableSample] = []
+    for key, (items, total) in parts.items():
+        table_skips = Skips(str(path)) if tables else skips  # what is said of the file: on its first table
+        name = path.name if key is None or len(parts) == 1 else f"{path.name}:{shown_path(key)}"
+        if key is not None:
+            table_skips.note(envelope_reason(key, total, len(parts), len(beside), path.name), line=1)
+        tables.append(_table(path, name, items, total, table_skips))
+    if beside:  # the members beside the records: one row, classified (R15e-9)
+        tables.append(_table(path, path.name + BESIDE, [(1, beside)], 1, Skips(str(path))))
+    return tables
+
+
+def _table(path: Path, name: str, items: list[tuple[int, Any]], total: int, skips: Skips) -> TableSample:
+    """The table ``name`` of the JSON text at ``path``: ``items`` (sampled (line, row)) of ``total``."""
     records: list[dict[str, Any]] = []
     for line, item in sorted(items, key=lambda pair: pair[0]):
         deep = too_deep(item)  # as a JSON line's (json_line): flatten would recurse past the limit
@@ -198,33 +223,36 @@ def json_document(path: Path, sample: int) -> TableSample:
     renamed: list[str] = []
     columns = record_columns(records, str(path), total, renamed, skips)
     skips.renamed(renamed)
-    return TableSample(dataset=str(path), table=path.name, rows=total, columns=columns,
+    return TableSample(dataset=str(path), table=name, rows=total, columns=columns,
                        skipped=tuple(skips.listed), skipped_count=skips.count)
 
 
-def _whole_rows(whole: Any, sample: int, skips: Skips) -> tuple[list[tuple[int, Any]], int]:
-    """(sampled (line, row), rows) of a JSON text read whole: a map's entries (R15d-11: json.dump of
-    a dict by ID number), an envelope's records (R15d-16: {"code":0,"data":{"list":[…]}}, its path
-    reported), else the value as one row."""
+def _whole_rows(whole: Any, sample: int, skips: Skips) -> tuple[_Parts, dict[str, Any]]:
+    """The tables of a JSON text read whole and the members beside them: a map's entries (R15d-11:
+    json.dump of a dict by ID number), an envelope's records (R15d-16: {"code":0,"data":{"list":[…]}},
+    each array of them a table, R15e-1), else the value as one row."""
     if isinstance(whole, dict) and is_map(whole):
-        return reservoir(((1, entry) for entry in entries(whole)), sample)
+        return {None: reservoir(((1, entry) for entry in entries(whole)), sample)}, {}
     found = envelope(whole)
     if found is None:
-        return [(1, whole)], 1
-    skips.note(found.reason(), line=1)
-    return reservoir(((1, record) for record in found.records), sample)
+        return {None: ([(1, whole)], 1)}, {}
+    return {key: reservoir(((1, record) for record in records), sample)
+            for key, records in found.tables.items()}, found.beside
 
 
-def _streamed_envelope(f: TextIO, path: Path, sample: int, skips: Skips) -> tuple[list[tuple[int, Any]], int]:
-    """(sampled (line, row), rows) of an object over JSON_LIMIT: the objects of its first array of
-    objects, streamed, the path reported; ConfigError when it holds none."""
+def _streamed_envelope(f: TextIO, path: Path, sample: int, skips: Skips) -> tuple[_Parts, dict[str, Any]]:
+    """The tables of an object over JSON_LIMIT, each array of objects in it streamed (R15e-1: not
+    only the first), and the members beside them; ConfigError when it holds no array of objects."""
     found = Found()
-    items, total = reservoir(_unwrapped(_until_cut(envelope_items(f, str(path), found), skips)), sample)
-    if found.path is None:
+    items = _unwrapped(_until_cut(envelope_items(f, str(path), found), skips))
+    parts: _Parts = dict(reservoirs(((found.path, pair) for pair in items), sample))
+    if not found.tables:
         raise ConfigError(f"a JSON text over {JSON_LIMIT:,} characters holding no array of objects is not read",
                           location=Location(path=str(path)))
-    skips.note(envelope_reason(found.path, total, found.beside), line=1)
-    return items, total
+    if found.dropped:
+        skips.add(f"{found.dropped:,} items of arrays of values beside the records, past the first {HELD:,} "
+                  "of each: not classified", line=1)
+    return parts, found.beside
 
 
 def _until_cut(items: Iterator[tuple[int, Any]], skips: Skips) -> Iterator[tuple[int, Any]]:
@@ -248,48 +276,6 @@ def _until_cut(items: Iterator[tuple[int, Any]], skips: Skips) -> Iterator[tuple
                   column=where.column)
 
 
-def _second_value_line(f: TextIO) -> int | None:
-    """The line of the second value when the text is JSON lines: its first line (up to a MiB) is a
-    whole JSON value and a later line is not blank; else None. ``f`` is put back at its start."""
-    try:
-        first = f.readline(1 << 20)
-        number = 1
-        while first and not first.strip():
-            first, number = f.readline(1 << 20), number + 1
-        if not first.endswith("\n"):
-            return None  # one line (a compact JSON text), or a line too long to try
-        try:
-            json.loads(first, parse_int=str)
-        except (ValueError, RecursionError):
-            return None  # "{" or "[" of an indented text: the text goes on below
-        for later, line in enumerate(iter(lambda: f.readline(1 << 20), ""), number + 1):
-            if line.strip():
-                return later
-        return None
-    finally:
-        f.seek(0)
-
-
-def _longer(f: TextIO, limit: int) -> bool:
-    """Whether the text is longer than ``limit`` characters, read a MiB at a time; ``f`` is put back at its start."""
-    size = 0
-    while size <= limit and (text := f.read(1 << 20)):
-        size += len(text)
-    f.seek(0)
-    return size > limit
-
-
-def _opens_array(f: TextIO, bracket: str = "[") -> bool:
-    """Whether the text's first character that is not whitespace is ``bracket`` ('[', or '{' for an
-    object); ``f`` is put back at its start."""
-    while True:
-        text = f.read(1 << 12)
-        stripped = text.lstrip(" \t\n\r")
-        if stripped or not text:
-            f.seek(0)
-            return stripped.startswith(bracket)
-
-
 def _whole(path: Path, text: str) -> Any:
     if len(text) > JSON_LIMIT:
         raise ConfigError(f"a JSON text of {len(text):,} characters that is not an array (over {JSON_LIMIT:,}) "
@@ -302,19 +288,21 @@ def _whole(path: Path, text: str) -> Any:
         raise ConfigError("a JSON text nested too deep to parse: not read", location=Location(path=str(path))) from None
 
 
-def _long_lines_cut(lines: Iterable[str], skips: Skips,
-                    encoding: str) -> Iterator[tuple[int, str | dict[str, Any]]]:
-    """(line number, line) for every non-blank line; a line longer than MAX_CELL is parsed here
-    and comes as its record without the values over MAX_CELL (each reported by its path). A line
-    that is an array is parsed here too: an array of objects comes as its objects, one row each,
-    so that they are counted and sampled as rows (R15c-13)."""
+def _long_lines_cut(lines: Iterable[str], skips: Skips, encoding: str,
+                    prefixes: Prefixes) -> Iterator[tuple[int, str | dict[str, Any]]]:
+    """(line number, line) for every non-blank line; a line longer than MAX_CELL, or than what a
+    sample holds of a value (``prefixes.cap``, under MAX_CELL at a sample over 1,000: R15e-23), is
+    parsed here and comes as its record without the values over MAX_CELL (each reported by its
+    path), the others cut to the cap. A line that is an array is parsed here too: an array of
+    objects comes as its objects, one row each, so that they are counted and sampled as rows (R15c-13)."""
+    limit = min(MAX_CELL, prefixes.cap)
     for number, line in enumerate(lines, 1):
         bad = None if line.isascii() else _ESCAPED.search(line)
         if bad is not None:  # one stray byte costs its line, not the file (R15b-14)
             skips.add(f"byte 0x{ord(bad.group()) - 0xDC00:02x} is not {_named(encoding)}: the line is not read",
                       line=number, column=bad.start() + 1)
             continue
-        if len(line) <= MAX_CELL:
+        if len(line) <= limit:
             if line.lstrip(" \t\r").startswith("["):
                 yield from _array_line(number, line, skips)
             elif line.strip():
@@ -326,10 +314,19 @@ def _long_lines_cut(lines: Iterable[str], skips: Skips,
         inner = records_of(record)
         if inner is not None:
             for item in inner:
-                yield number, _without_long(item, "", number, skips)
+                yield number, _cut(_without_long(item, "", number, skips), prefixes, number)
             continue
         fields = as_record(record)
-        yield number, record if fields is None else _without_long(fields, "", number, skips)
+        yield number, record if fields is None else _cut(_without_long(fields, "", number, skips), prefixes, number)
+
+
+def _cut(value: Any, prefixes: Prefixes, line: int) -> Any:
+    """``value`` with each string over ``prefixes.cap`` cut to it (a JSON record a sample holds)."""
+    if isinstance(value, dict):
+        return {k: _cut(v, prefixes, line) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_cut(v, prefixes, line) for v in value]
+    return prefixes.row([value], line)[0] if isinstance(value, str) and len(value) > prefixes.cap else value
 
 
 #: A byte that is not UTF-8, as surrogateescape decodes it (PEP 383: U+DC80-U+DCFF).

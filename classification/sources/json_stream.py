@@ -110,19 +110,28 @@ def array_items(f: TextIO, path: str, *, chunk: int = CHUNK) -> Iterator[tuple[i
 
 
 class Found:
-    """Where envelope_items found the records: the array's dotted path, the members beside it."""
+    """What envelope_items found: ``path`` the dotted path of the array of objects whose items are
+    being given (each array of objects in turn, R15e-1), ``tables`` those paths in order, ``beside``
+    the other members (path -> value; an array of values to its first HELD items, ``dropped``
+    counting the rest)."""
 
-    __slots__ = ("path", "beside")
+    __slots__ = ("path", "tables", "beside", "dropped")
 
     def __init__(self) -> None:
         self.path: str | None = None
-        self.beside: list[str] = []
+        self.tables: list[str] = []
+        self.beside: dict[str, Any] = {}
+        self.dropped = 0
+
+
+#: Items kept of an array of values beside the records (a tags list, a page's ids).
+HELD: Final = 1000
 
 
 def envelope_items(f: TextIO, path: str, found: Found, *, chunk: int = CHUNK) -> Iterator[tuple[int, Any]]:
-    """(line, item) for each item of the first array of objects in the object that is the whole text
-    of ``f`` (an API's envelope, nested objects walked), streamed as array_items streams an array;
-    ``found`` learns its path and the members beside it (decoded one at a time, then let go)."""
+    """(line, item) for each item of each array of objects in the object that is the whole text of
+    ``f`` (an API's envelope, nested objects walked), streamed as array_items streams an array;
+    ``found.path`` names the array the item is of, ``found`` learns the members beside them."""
     text = _Text(f, path, chunk)
     decoder = json.JSONDecoder(parse_int=str)
     if text.next_char() != "{":
@@ -133,7 +142,7 @@ def envelope_items(f: TextIO, path: str, found: Found, *, chunk: int = CHUNK) ->
 
 
 def _members(text: _Text, decoder: json.JSONDecoder, prefix: str, found: Found) -> Iterator[tuple[int, Any]]:
-    """The items of the records' array among the members of the object at ``text.pos``."""
+    """The items of the arrays of objects among the members of the object at ``text.pos``."""
     text.pos += 1
     if text.next_char() == "}":
         text.pos += 1
@@ -149,18 +158,22 @@ def _members(text: _Text, decoder: json.JSONDecoder, prefix: str, found: Found) 
         first = text.next_char()
         if first == "{":
             yield from _members(text, decoder, name, found)
-        elif first == "[" and found.path is None:
+        elif first == "[":
             text.pos += 1
             if text.next_char() == "{":
                 found.path = name
+                found.tables.append(name)
                 yield from _items(text, decoder)
-            else:  # an array of values: beside the records, read and let go
-                found.beside.append(name)
-                for _ in _items(text, decoder):
-                    pass
+            else:  # an array of values: beside the records, its first HELD items kept
+                held: list[Any] = []
+                found.beside[name] = held
+                for _, item in _items(text, decoder):
+                    if len(held) < HELD and item is not TOO_DEEP:
+                        held.append(item)
+                    else:
+                        found.dropped += 1
         else:
-            found.beside.append(name)
-            _value, text.pos = _decode(text, decoder)
+            found.beside[name], text.pos = _decode(text, decoder)
         if _closed(text, "}"):
             return
 

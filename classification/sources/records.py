@@ -20,7 +20,9 @@ from govsoc.classification.sources.base import named
 from govsoc.classification.sources.charset import Tally
 from govsoc.classification.sources.layout import Width
 from govsoc.classification.sources.long_records import field_index, over_limit, skip_record
+from govsoc.classification.sources.sampling import Prefixes
 from govsoc.classification.sources.skips import MAX_CELL, Skips
+from govsoc.classification.sources.unclosed import strays
 from govsoc.classification.sources.wide_rows import WideRows
 
 __all__ = ["READ_LIMIT", "Reading", "records", "too_long"]
@@ -37,6 +39,7 @@ class Reading:
     lines: Iterator[str]
     tally: Tally
     wide: WideRows
+    prefixes: Prefixes
 
 
 def records(reading: Reading, header: list[str], skips: Skips, width: Width,
@@ -48,6 +51,7 @@ def records(reading: Reading, header: list[str], skips: Skips, width: Width,
     A row of no cell is no record; a row far wider than the table is ``reading.wide``'s (a list); one
     longer than the header is noted in ``width``."""
     tally = reading.tally
+    before = 0  # the width of the record before: the table's, while the header is not known
     while True:
         line, tally.fresh = tally.next_line(), True
         try:
@@ -63,21 +67,41 @@ def records(reading: Reading, header: list[str], skips: Skips, width: Width,
             _long(line, index, f"field over {READ_LIMIT >> 20} MiB (the reader's limit): the record is not read",
                   header, skips, width, held)
             continue
-        if not any(row):
-            continue  # a blank line (CR CR LF's second end, a padding row ,,,): no record (R15d-28)
-        if max(map(len, row)) > MAX_CELL:
-            for i, cell in enumerate(row):
-                if len(cell) > MAX_CELL:
-                    _long(line, i, f"cell of {len(cell):,} characters (over {MAX_CELL // 1024} KiB): not classified",
-                          header, skips, width, held)
-                    row[i] = ""
-        if len(row) > width.header:
-            if len(row) > reading.wide.limit:
-                reading.wide.take(row, line)  # a list pasted into a row (sources/wide_rows.py)
-                continue
-            width.note(row, line)
-        width.last = line
-        yield row
+        read = tally.next_line() - line  # lines the record spans
+        rebuilt = None if read < 2 else strays(row, line, read, tally.head, tally.last,
+                                               before if width.header == sys.maxsize else width.header,
+                                               reading.reader.dialect.delimiter, skips)
+        if rebuilt is None:  # per record of a file of millions: no list built around it
+            if _checked(row, line, reading, header, skips, width, held):
+                width.last, before = line, len(row)
+                yield row
+            continue
+        for at, record in enumerate(rebuilt, line):
+            if _checked(record, at, reading, header, skips, width, held):
+                width.last, before = at, len(record)
+                yield record
+
+
+def _checked(row: list[str], line: int, reading: Reading, header: list[str], skips: Skips, width: Width,
+             held: list[tuple[int, int, str]]) -> bool:
+    """Whether ``row`` (on ``line``) is a record, its cells over MAX_CELL blanked (see records)."""
+    if not any(row):
+        return False  # a blank line (CR CR LF's second end, a padding row ,,,): no record (R15d-28)
+    longest = max(map(len, row))
+    if longest > MAX_CELL:
+        for i, cell in enumerate(row):
+            if len(cell) > MAX_CELL:
+                _long(line, i, f"cell of {len(cell):,} characters (over {MAX_CELL // 1024} KiB): not classified",
+                      header, skips, width, held)
+                row[i] = ""
+    if longest > reading.prefixes.cap:  # what a sample may hold of a value (R15e-23)
+        reading.prefixes.row(row, line, longest)
+    if len(row) > width.header:
+        if len(row) > reading.wide.limit:
+            reading.wide.take(row, line)  # a list pasted into a row (sources/wide_rows.py)
+            return False
+        width.note(row, line)
+    return True
 
 
 def _long(line: int, index: int, reason: str, header: list[str], skips: Skips, width: Width,

@@ -11,18 +11,26 @@ quote is reported where it opens, the line holding it is read alone as its recor
 quote (a typo's, not a cell of thousands of lines), and the lines after it are read as records
 again, each further such quote likewise. Such a record is at most the reader's field limit long,
 so it is held whole.
+
+A second stray quote closes the first (R15e-3: a roster with two names typed with a quote lost the
+15 records between them in one 姓名 cell, rows=25 for 40, without a word). RFC 4180 §2.6 lets a
+quoted field hold line breaks, not whole records: a record whose one cell spans lines, each line
+inside it splitting into the header's width of cells, is that breakage (``strays``). The pair is
+reported where each quote is, and the lines are read as records, each quote left out.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Final
 
 from govsoc.classification.sources.charset import Tally, open_text, tallied
 from govsoc.classification.sources.skips import Skips
 
-__all__ = ["lines_from", "cut_by_the_end", "reread"]
+__all__ = ["lines_from", "cut_by_the_end", "reread", "strays"]
 
 
 def lines_from(path: Path, encoding: str, errors: str, first: int, limit: int) -> list[str] | None:
@@ -96,3 +104,38 @@ def reread(lines: list[str], first: int, delimiter: str, skips: Skips) -> Iterat
             continue
         yield held
         return
+
+
+#: A line end inside a quoted cell, as the csv module keeps it.
+_LINE_END: Final = re.compile(r"\r\n|\r|\n")
+
+
+def strays(row: list[str], first: int, lines: int, head: str, last: str, width: int, delimiter: str,
+           skips: Skips) -> list[list[str]] | None:
+    """The records of ``row``, read from line ``first`` over ``lines`` lines (``head`` the first,
+    ``last`` the last, as read), when a quote opened on its first line and a stray quote closed on
+    its last made them one cell: each line alone, its quote left out, the pair reported; None for a
+    record that is not so (no line inside the cell a record of the header's ``width`` cells)."""
+    spanning = [cell for cell in row if _LINE_END.search(cell)]
+    if width < 2 or len(spanning) != 1:
+        return None
+    inside = _LINE_END.split(spanning[0])[1:-1]  # whole lines: no quote in them, or it would have closed the cell
+    if not inside or len(inside) + 2 != lines or any(_width(line, delimiter) != width for line in inside):
+        return None
+    opened, closed = _opening(head.rstrip("\r\n"), delimiter), last.find('"') + 1
+    if not opened or not closed:
+        return None
+    skips.add(f"quote opened here is closed by a stray quote on line {first + lines - 1:,} column {closed} "
+              f"(RFC 4180 §2.6): the {lines - 2:,} lines between them, of {width} cells each, were one cell; "
+              "each line read as a record without the two quotes", line=first, column=opened)
+    return [_cells(head[:opened - 1] + head[opened:], delimiter),
+            *(_cells(line, delimiter) for line in inside),
+            _cells(last[:closed - 1] + last[closed:], delimiter)]
+
+
+def _cells(line: str, delimiter: str) -> list[str]:
+    return next(csv.reader([line], delimiter=delimiter), [])
+
+
+def _width(line: str, delimiter: str) -> int:
+    return len(_cells(line, delimiter))

@@ -84,7 +84,8 @@ def test_a_json_file_is_read(tmp_path: Path, value: object, expected: dict[str, 
     inventory = _scan(tmp_path / "export.json")
     assert _tagged(inventory, "export.json") == expected
     assert [s.reason for s in inventory.skipped] == (
-        ["a JSON envelope: the 40 records of data read as the rows; code beside them not classified"]
+        ["a JSON envelope: the 40 records of data read as the rows; "
+         "the members beside them (1) read as one row, the table export.json:(envelope)"]
         if isinstance(value, dict) else [])
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -189,42 +190,46 @@ def test_a_stray_byte_costs_its_line_only(tmp_path: Path, name: str) -> None:
 
 
 @pytest.mark.parametrize("value, path, beside", [
-    # an API's dump: the list two levels down, a status code and a total beside it
-    ({"code": 0, "msg": "ok", "data": {"total": 40, "list": _records(40)}}, "data.list", "code, msg, data.total"),
+    # an API's dump: the list two levels down, a status code and a total beside it (R15e-9: one row
+    # of a table of their own)
+    ({"code": 0, "msg": "ok", "data": {"total": 40, "list": _records(40)}}, "data.list", 3),
     # a portal's export: the records one level down, nothing beside them
-    ({"rows": _records(40)}, "rows", ""),
+    ({"rows": _records(40)}, "rows", 0),
 ])
-def test_a_json_envelope_s_records_are_the_rows(tmp_path: Path, value: object, path: str, beside: str) -> None:
+def test_a_json_envelope_s_records_are_the_rows(tmp_path: Path, value: object, path: str, beside: int) -> None:
     """R15d-16: an envelope around 40 records was one row (rows=1, fields data.list[].xm ...), the
     count the inventory reports and the 重要数据 scale test compares. Its records are the rows, and
     the path they were read from is said once."""
     (tmp_path / "api.json").write_text(json.dumps(value, ensure_ascii=False, indent=1), encoding="utf-8")
-    inventory = _scan(tmp_path / "api.json")
+    inventory = _scan_envelope(tmp_path / "api.json", beside)
     assert _tagged(inventory) == ROSTER_FOUND and inventory.tables[0].rows == 40
-    left = f"; {beside} beside them not classified" if beside else ""
+    left = f"; the members beside them ({beside}) read as one row, the table api.json:(envelope)" if beside else ""
     assert [(s.location.line, s.reason) for s in inventory.skipped] == [
         (1, f"a JSON envelope: the 40 records of {path} read as the rows{left}")]
 
 
-def test_two_arrays_of_records_side_by_side_stay_one_record(tmp_path: Path) -> None:
-    # two tables in one text (persons, accounts): no one array is the rows; read as before, one record
-    value = {"persons": _records(40), "accounts": [{"zh": NUMBERS[i]} for i in range(40)]}
-    (tmp_path / "two.json").write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
-    inventory = _scan(tmp_path / "two.json")
-    assert inventory.tables[0].rows == 1 and inventory.skipped == ()
+def _scan_envelope(target: Path, beside: int) -> Inventory:
+    """The inventory of an envelope without the table of the ``beside`` members beside its records."""
+    inventory = _scan(target)
+    if beside:
+        (*records, members) = inventory.tables
+        assert members.table == f"{target.name}:(envelope)" and members.rows == 1
+        assert len(members.fields) == beside
+        inventory = replace(inventory, tables=tuple(records))
+    return inventory
 
 
 def test_an_envelope_over_the_limit_is_streamed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """R15d-16: an envelope over JSON_LIMIT (92 M characters) was refused whole, nothing classified
-    (exit 2). Its first array of objects is streamed as a top-level array is."""
+    (exit 2). Its arrays of objects are streamed as a top-level array is."""
     monkeypatch.setattr(json_records, "JSON_LIMIT", 1000)
     value = {"code": 0, "data": {"total": 2000, "tags": ["a", "b"], "list": _records(2000)}, "page": {"no": 1}}
     (tmp_path / "api.json").write_text(json.dumps(value, ensure_ascii=False, indent=1), encoding="utf-8")
-    inventory = _scan(tmp_path / "api.json")
+    inventory = _scan_envelope(tmp_path / "api.json", 4)  # code, data.total, data.tags[], page.no
     assert _tagged(inventory) == ROSTER_FOUND and inventory.tables[0].rows == 2000
     assert [(s.location.line, s.reason) for s in inventory.skipped] == [
         (1, "a JSON envelope: the 2,000 records of data.list read as the rows; "
-            "code, data.total, data.tags, page.no beside them not classified")]
+            "the members beside them (4) read as one row, the table api.json:(envelope)")]
 
 
 def test_an_object_over_the_limit_without_records_is_refused(tmp_path: Path,
@@ -242,5 +247,5 @@ def test_envelope_items_give_the_records_whatever_the_chunk(chunk: int) -> None:
     found = json_stream.Found()
     text = json.dumps(value, ensure_ascii=False, indent=2)
     items = [item for _, item in json_stream.envelope_items(io.StringIO(text), "e.json", found, chunk=chunk)]
-    assert items == records and found.path == "data.list"
-    assert found.beside == ["code", "msg", "data.n"]
+    assert items == records and found.tables == ["data.list"]
+    assert found.beside == {"code": "0", "msg": "成功", "data.n": "50"}

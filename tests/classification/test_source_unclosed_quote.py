@@ -56,3 +56,27 @@ def test_the_lines_after_a_quote_are_held_only_up_to_the_field_limit(tmp_path: P
     (tmp_path / "q.csv").write_text("xm,sfzh\n" + "".join(f"张伟,{i}\n" for i in range(1000)), encoding="utf-8")
     assert len(lines_from(tmp_path / "q.csv", "utf-8", "strict", 2, 10_000) or []) == 1000
     assert lines_from(tmp_path / "q.csv", "utf-8", "strict", 2, 5_000) is None
+
+
+@pytest.mark.parametrize("pair, newline", [
+    ((3, 8), "\n"),      # both within the rows the header is looked for in
+    ((20, 35), "\n"),    # in the body's one pass
+    ((20, 35), "\r\n"),  # the same, as Excel on Windows ends lines
+])
+def test_a_second_stray_quote_does_not_swallow_the_records_between(tmp_path: Path, pair: tuple[int, int],
+                                                                  newline: str) -> None:
+    """R15e-3: two stray quotes (two ID numbers typed with a quote) made the records between them
+    one cell, closed by the second: rows=25 for 40, without a word. Each line is read as a record,
+    without its quote, and the pair reported where the first opens."""
+    first, second = pair
+    text = "".join(_lines(list(pair))).replace("\n", newline)
+    (tmp_path / "q.csv").write_text(text, encoding="utf-8", newline="")
+    (table,) = open_source(str(tmp_path / "q.csv")).tables()
+    columns = {c.field: c.values for c in table.columns}
+    assert table.rows == len(ROWS)
+    assert columns["xm"] == [row[0] for row in ROWS]
+    assert columns["sfzh"] == [row[1] for row in ROWS]
+    (skipped,) = table.skipped
+    assert (skipped.location.line, skipped.location.column) == (first + 2, len(ROWS[first][0]) + 2)
+    assert skipped.reason.startswith(f"quote opened here is closed by a stray quote on line {second + 2} column "
+                                     f"{len(ROWS[second][0]) + 2} (RFC 4180 §2.6): the {second - first - 1} lines")
