@@ -9,9 +9,9 @@ several names. A record whose cells are the header's names, in any order, is a h
 line, not counted, and the records below it read in its order. A record of one cell under a header
 of several names that another delimiter (delimiter.CANDIDATES) splits into the header's width is
 split so; such records are reported once (how many, the first's line), unless one alone that
-nothing splits (a label, a stray byte's line). Totals, notes and sign-offs below the records
-(sources/footers.py, R15d-6) are left out and reported. A last record that spans lines may be a quote the
-end of the file cuts (sources/unclosed.py, R15d-2): it is checked once the records run out, and
+nothing splits (a label, a stray byte's line). Totals, and notes and sign-offs below the records
+(sources/footers.py, R15d-6, R15e-4) are left out and reported. A last record that spans lines may
+be a quote the end of the file cuts (sources/unclosed.py, R15d-2): it is checked once the records run out, and
 read again as records.
 """
 
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from govsoc.classification.sources.charset import Tally
 from govsoc.classification.sources.delimiter import CANDIDATES
-from govsoc.classification.sources.footers import WORDS, Footers
+from govsoc.classification.sources.footers import WORDS, Footers, Hits, no_hits
 from govsoc.classification.sources.layout import Width
 from govsoc.classification.sources.skips import Skips
 from govsoc.classification.sources.unclosed import cut_by_the_end, lines_from, reread
@@ -54,6 +54,8 @@ class Body:
     footers: Footers | None = None
     #: the header's names, stripped
     heads: frozenset[str] = frozenset()
+    #: what a column's recognizers find in a cell (a footer candidate holding one is a record)
+    hits: Hits = no_hits
 
     def rows(self, data: list[list[str]], lines: list[int], rest: Iterator[list[str]]) -> Iterator[list[str]]:
         """The head's data rows (on ``lines``), then the records ``rest`` reads, each as the header
@@ -61,12 +63,14 @@ class Body:
         self.heads = frozenset(name.strip() for name in self.header)
         names = frozenset(self.header) | self.heads
         names, several = (names - {""}) | WORDS, len(self.header) > 1
-        self.footers = footers = Footers(len(self.header))
+        self.footers = footers = Footers(len(self.header), self.hits)
         last: list[str] | None = None
         for row, line in zip(data, lines, strict=True):
             found = self._look(row, line) if several else row
             if found is not None:
                 last = found
+                if footers.held:
+                    yield from footers.release()
                 yield found
         look = not several  # a one-column file: nothing to look at (True: never looked at below)
         for row in rest:
@@ -80,6 +84,8 @@ class Body:
                         continue
                     row = found
             last = row
+            if footers.held:
+                yield from footers.release()
             yield row
         self._report()
         footers.report(self.skips)
@@ -99,7 +105,7 @@ class Body:
             self.skips.note("the header again (files appended?): read as the header, not a record"
                            + ("; the records below it in its column order" if self.order else ""), line=line)
             return None
-        if self.footers is not None and self.footers.left_out(row, line):
+        if self.footers is not None and self.footers.take(row, line):
             return None
         if self.order is not None:
             return [row[i] if i < len(row) else "" for i in self.order] + row[len(self.order):]

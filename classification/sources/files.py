@@ -50,7 +50,7 @@ from govsoc.classification.sources.charset import (
 from govsoc.classification.sources.compressed import refuse_compressed
 from govsoc.classification.sources.delimiter import sniffed
 from govsoc.classification.sources.folder import walk
-from govsoc.classification.sources.footers import Footers
+from govsoc.classification.sources.footers import Footers, Hits
 from govsoc.classification.sources.formulas import uncached_formulas
 from govsoc.classification.sources.json_records import flatten, json_document, json_lines, record_columns
 from govsoc.classification.sources.layout import HEAD_ROWS, Width, split_head
@@ -96,6 +96,18 @@ def _classifier() -> ColumnClassifier:
 def _names_column(cell: str) -> bool:
     """Whether ``cell`` names a column a recognizer knows strongly (姓名, 身份证号, sfzh)."""
     return "strong" in _classifier().name_context(cell).values()
+
+
+def _hits(header: list[str]) -> Hits:
+    """What the recognizers of the column at a position find in a cell: those its name says
+    (a name under 姓名) and those that need no name (an ID number anywhere)."""
+    contexts = [frozenset(ident for ident, how in _classifier().name_context(name).items() if how == "strong")
+                for name in header]
+
+    def hits(cell: str, column: int) -> list[str]:
+        context = contexts[column] if column < len(contexts) else frozenset()
+        return [match.reason.split(":", 1)[0] for match in scanner().scan(cell, context)]
+    return hits
 
 
 @contextmanager
@@ -229,7 +241,7 @@ class FileSource:
             for line, index, reason in held:
                 too_long(skips, names, line, index, reason)
             body = Body(path=path, encoding=encoding, errors=errors, delimiter=delimiter, header=header, skips=skips,
-                        tally=tally, width=width)
+                        tally=tally, width=width, hits=_hits(header))
             rows, total = reservoir(body.rows(data, lines[len(lines) - len(data):], rows_read), self.sample)
         replaced = tally.judge(path, encoding)
         if replaced:
@@ -275,9 +287,9 @@ class FileSource:
                 header, data, headed = split_head(head, list(range(1, len(head) + 1)), has_value=_has_value,
                                                   width=width, skips=skips, unit="row", where=f"sheet {title}: ",
                                                   names_column=_names_column)
-                footers = Footers(len(header))
-                rows, total = reservoir((row for number, row in enumerate(chain(data, cells), len(head) - len(data) + 1)
-                                         if len(header) < 2 or not footers.left_out(row, number)), self.sample)
+                footers = Footers(len(header) if len(header) > 1 else 0, _hits(header))
+                numbered = enumerate(chain(data, cells), len(head) - len(data) + 1)
+                rows, total = reservoir(footers.kept(numbered), self.sample)
                 columns = _columns(str(path), width.names(header), rows, total, renamed)
                 uncached_formulas(path, sheet.title, columns, skips)
                 footers.report(skips, unit="row", where=f"sheet {title}: ")
