@@ -72,7 +72,9 @@ class Body:
                 if footers.held:
                     yield from footers.release()
                 yield found
-        look = not several  # a one-column file: nothing to look at (True: never looked at below)
+        # a one-column file: nothing to look at (True: never looked at below); a header again among
+        # the head's rows (its columns re-mapped): every record from here on
+        look = not several or self.order is not None
         for row in rest:
             # per record of a file of millions: the common one (cells, its first no name, no colon)
             # goes on after one set lookup and two substring tests

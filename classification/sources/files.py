@@ -53,7 +53,7 @@ from govsoc.classification.sources.folder import walk
 from govsoc.classification.sources.footers import Footers, Hits
 from govsoc.classification.sources.formulas import uncached_formulas
 from govsoc.classification.sources.json_records import flatten, json_document, json_lines, record_columns
-from govsoc.classification.sources.layout import HEAD_ROWS, Width, split_head
+from govsoc.classification.sources.layout import HEAD_ROWS, LABEL, Width, split_head
 from govsoc.classification.sources.records import READ_LIMIT, Reading, records, too_long
 from govsoc.classification.sources.sampling import SEED, reservoir
 from govsoc.classification.sources.skips import LISTED, MAX_CELL, Skips, scanner
@@ -108,6 +108,14 @@ def _hits(header: list[str]) -> Hits:
         context = contexts[column] if column < len(contexts) else frozenset()
         return [match.reason.split(":", 1)[0] for match in scanner().scan(cell, context)]
     return hits
+
+
+def _fits(header: list[str], row: list[str]) -> int:
+    """How many cells of ``row`` hold what the recognizers of their column under ``header`` take, a
+    label：value item (电话：138..., a 填报 line's) aside."""
+    hits = _hits(header)
+    return sum(1 for i, cell in enumerate(row) if cell.strip() and not LABEL.fullmatch(cell.strip())
+               and hits(cell.strip(), i))
 
 
 @contextmanager
@@ -235,7 +243,7 @@ class FileSource:
                 lines.append(width.last)
             head, lines = wide.split_head(head, lines)
             header, data, headed = split_head(head, lines, has_value=_has_value, width=width, skips=skips,
-                                                names_column=_names_column)
+                                              names_column=_names_column, fits=_fits)
             names.extend(header)
             wide.know(len(header))
             for line, index, reason in held:
@@ -286,7 +294,7 @@ class FileSource:
                 title = named(sheet.title, renamed)
                 header, data, headed = split_head(head, list(range(1, len(head) + 1)), has_value=_has_value,
                                                   width=width, skips=skips, unit="row", where=f"sheet {title}: ",
-                                                  names_column=_names_column)
+                                                  names_column=_names_column, fits=_fits)
                 footers = Footers(len(header) if len(header) > 1 else 0, _hits(header))
                 numbered = enumerate(chain(data, cells), len(head) - len(data) + 1)
                 rows, total = reservoir(footers.kept(numbered), self.sample)

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Final
 
+from govsoc.classification.sources.layout import LABEL
 from govsoc.classification.sources.skips import Skips
 
 __all__ = ["FOOTER", "WORDS", "Footers", "Hits", "no_hits"]
@@ -40,8 +41,6 @@ WORDS: Final = frozenset({"合计", "小计", "总计", "合 计", "小 计", "�
                           "说明", "填报人", "填表人", "审核人", "制表人", "制表", "负责人", "单位负责人"})
 #: Note or sign-off rows held at once until a record or the end tells (past it, they are footers).
 HELD: Final = 1000
-# a footer's own item in a cell: a short label, a colon and its value (电话：138..., 审核人：张三)
-_ITEM: Final = re.compile(r"[^\W\d_][^\W\d]{0,11}\s*[：:].*", re.S)
 
 #: (cell, its column's position) -> the names of what the column's recognizers find in it
 Hits = Callable[[str, int], list[str]]
@@ -72,7 +71,7 @@ class Footers:
         held rows back as records when a record follows them)."""
         if not row or not FOOTER.fullmatch(row[0]) or sum(1 for cell in row if cell.strip()) >= self.width:
             return False
-        if any(cell.strip() and not _ITEM.fullmatch(cell.strip()) and self.hits(cell.strip(), i)
+        if any(cell.strip() and not LABEL.fullmatch(cell.strip()) and self.hits(cell.strip(), i)
                for i, cell in enumerate(row[1:], 1)):
             return False  # a record whose first cell is a role or a remark (负责人,马刚,110105...)
         if TOTALS.match(row[0]) or len(self.held) >= HELD:
