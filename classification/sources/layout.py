@@ -42,13 +42,20 @@ from typing import Final
 
 from govsoc.classification.sources.skips import Skips
 
-__all__ = ["Width", "HEAD_ROWS", "LABEL", "NAME_LIMIT", "find_header", "split_head"]
+__all__ = ["Width", "HEAD_ROWS", "HEADING_ENDS", "LABEL", "NAME_LIMIT", "find_header", "heading_row",
+           "split_head"]
 
 #: Rows read before the header is looked for (title rows, the header, the first data rows): a
 #: 统计报表's title and 填表说明 run past ten lines (R15e-6).
 HEAD_ROWS: Final = 40
 #: Known columns a row names that make it the header whatever the rows above it hold.
 KNOWN_NAMES: Final = 3
+#: How a column name ends, whatever a recognizer knows (发放日期, 金额, 备注, 对方账号): a row of
+#: such names below the records is a header of its own (files appended: R15e-5).
+HEADING_ENDS: Final = ("日期", "时间", "金额", "备注", "编号", "序号", "名称", "类型", "状态", "数量", "说明",
+                       "地址", "号码", "账号", "户名", "姓名", "电话", "代码", "年龄", "性别", "民族", "职务",
+                       "原因", "结果", "方式", "情况", "单位", "部门", "证号", "手机", "住址", "卡号", "关系", "职业",
+                       "学历", "籍贯", "等级", "标准")
 #: Longest cell (characters) that can be a column name.
 NAME_LIMIT: Final = 64
 # a number (序号 1, 12.5, 1,234, 50%) or a date (2024-01-31, 2024/1/31 08:00, 2024年1月31日): data
@@ -82,6 +89,10 @@ class Width:
         if self.first is None:
             self.first = line
         self.widest = max(self.widest, last + 1)
+
+    def restart(self, header: int) -> None:
+        """Count again under a header of ``header`` names (a table of its own below: R15e-5)."""
+        self.header, self.rows, self.first, self.widest = header, 0, None, 0
 
     def names(self, header: list[str]) -> list[str]:
         """``header`` widened to the widest row: the positions past it are unnamed (column_N)."""
@@ -144,6 +155,17 @@ def find_header(head: list[list[str]], has_value: Callable[[str], bool],
                 return i - 1, True  # one name over the data: a header short of names (R15c-2)
             return (short, True) if short is not None else (i, False)  # not a title row: data
     return (short, True) if short is not None else (0, False)
+
+
+def heading_row(cells: list[str], has_value: Callable[[str], bool], names_column: Callable[[str], bool]) -> bool:
+    """Whether ``cells`` (stripped) are column names: two or more, each short and without a digit,
+    naming a known column (与户主关系, 成员姓名) or ending as a column name does (HEADING_ENDS) and
+    holding no value, and none after an empty cell (发放日期,金额,备注; 交易时间,金额,对方户名,对方账号)."""
+    filled = [cell for cell in cells if cell]
+    if len(filled) < 2 or cells[:len(filled)] != filled:
+        return False
+    return all(len(cell) <= NAME_LIMIT and not any(ch.isdigit() for ch in cell)
+               and (names_column(cell) or cell.endswith(HEADING_ENDS) and not has_value(cell)) for cell in filled)
 
 
 def _first_line(cell: str, names_column: Callable[[str], bool]) -> str:
