@@ -9,23 +9,23 @@ several names. A record whose cells are the header's names, in any order, is a h
 line, not counted, and the records below it read in its order. A record of one cell under a header
 of several names that another delimiter (delimiter.CANDIDATES) splits into the header's width is
 split so; such records are reported once (how many, the first's line), unless one alone that
-nothing splits (a label, a stray byte's line). Totals, notes and sign-offs below the records
-(sources/footers.py, R15d-6) are left out and reported. A last record that spans lines may be a quote the
-end of the file cuts (sources/unclosed.py, R15d-2): it is checked once the records run out, and
+nothing splits (a label, a stray byte's line). Totals, and notes and sign-offs below the records
+(sources/footers.py, R15d-6, R15e-4) are left out and reported. A last record that spans lines may
+be a quote the end of the file cuts (sources/unclosed.py, R15d-2): it is checked once the records run out, and
 read again as records.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from govsoc.classification.sources.charset import Tally
 from govsoc.classification.sources.delimiter import CANDIDATES
-from govsoc.classification.sources.footers import WORDS, Footers
-from govsoc.classification.sources.layout import Width
+from govsoc.classification.sources.footers import WORDS, Footers, Hits, no_hits
+from govsoc.classification.sources.layout import HEADING_ENDS, Width, heading_row
 from govsoc.classification.sources.skips import Skips
 from govsoc.classification.sources.unclosed import cut_by_the_end, lines_from, reread
 
@@ -47,42 +47,73 @@ class Body:
     width: Width
     #: the position in a repeated header of each of the first header's names (None: its own order)
     order: list[int] | None = None
-    #: records of one cell: how many, the first's line, the delimiter that split them
+    #: records of one cell: how many, the first's line, the delimiter that split them; records of
+    #: several cells that it split into the header's width (its delimiter's lines holding ours)
     narrow: int = 0
+    other: int = 0
     narrow_at: int = 0
     split: str | None = None
     footers: Footers | None = None
     #: the header's names, stripped
     heads: frozenset[str] = frozenset()
+    #: what a column's recognizers find in a cell (a footer candidate holding one is a record)
+    hits: Hits = no_hits
+    #: whether a cell holds a value, names a known column (a header of its own below the records)
+    has_value: Callable[[str], bool] = lambda cell: False
+    names_column: Callable[[str], bool] = lambda cell: False
+    #: a header of its own below the records: (its names, its line, the head's rows after it, on
+    #: their lines); the records after it are the next table's
+    next: tuple[list[str], int, list[list[str]], list[int]] | None = None
+    records: int = 0
 
     def rows(self, data: list[list[str]], lines: list[int], rest: Iterator[list[str]]) -> Iterator[list[str]]:
-        """The head's data rows (on ``lines``), then the records ``rest`` reads, each as the header
-        reads it (the module docstring says how); then the records of a quote the end cut."""
+        """The head's data rows (on ``lines``; those longer than the header noted in ``width``), then
+        the records ``rest`` reads, each as the header reads it (the module docstring says how); then
+        the records of a quote the end cut. A header of its own below the records ends them (``next``)."""
         self.heads = frozenset(name.strip() for name in self.header)
         names = frozenset(self.header) | self.heads
-        names, several = (names - {""}) | WORDS, len(self.header) > 1
-        self.footers = footers = Footers(len(self.header))
+        names, several, wide = (names - {""}) | WORDS, len(self.header) > 1, len(self.header)
+        self.footers = footers = Footers(len(self.header), self.hits)
         last: list[str] | None = None
-        for row, line in zip(data, lines, strict=True):
+        for at, (row, line) in enumerate(zip(data, lines, strict=True)):
             found = self._look(row, line) if several else row
+            if self.next is not None:
+                self.next = (self.next[0], line, data[at + 1:], lines[at + 1:])
+                break
+            if len(row) > self.width.header:  # noted here: the rows below a header of its own are not ours
+                self.width.note(row, line)
             if found is not None:
                 last = found
+                if footers.held:
+                    yield from footers.release()
+                self.records += 1
                 yield found
-        look = not several  # a one-column file: nothing to look at (True: never looked at below)
-        for row in rest:
-            # per record of a file of millions: the common one (cells, its first no name, no colon)
-            # goes on after one set lookup and two substring tests
-            if look or len(row) < 2 or row[0] in names or "：" in row[0] or ":" in row[0]:
+        # a one-column file: nothing to look at (True: never looked at below); a header again among
+        # the head's rows (its columns re-mapped): every record from here on
+        look = not several or self.order is not None
+        for row in () if self.next else rest:
+            # per record of a file of millions: the common one (the header's width, its first cell no
+            # name, no colon, no BOM) goes on after a length test, one set lookup and three substring tests
+            if (look or len(row) != wide or row[0] in names or "：" in row[0] or ":" in row[0]
+                    or "\ufeff" in row[0] or row[0].endswith(HEADING_ENDS)):
                 if several:
                     found = self._look(row, self.width.last)
                     look = self.order is not None  # columns re-mapped: every record from here on
+                    if self.next is not None:
+                        self.next = (self.next[0], self.width.last, [], [])
+                        break
                     if found is None:
                         continue
                     row = found
             last = row
+            if footers.held:
+                yield from footers.release()
+            self.records += 1
             yield row
         self._report()
         footers.report(self.skips)
+        if self.next is not None:
+            return  # the table ends at a header of its own: the next one's records follow
         # a record spanning lines, or one line whose last cell holds its line break (its quote open)
         if last and (self.tally.next_line() > self.width.last + 1 or last[-1].endswith(("\n", "\r"))):
             yield from self._unclosed(last)
@@ -90,34 +121,55 @@ class Body:
     def _look(self, row: list[str], line: int) -> list[str] | None:
         """``row`` as the header reads it; None for a repeated header (reported) or a footer row
         (sources/footers.py: counted, reported at the end)."""
-        if len(row) == 1 and row[0].strip():
+        if len(row) != len(self.header) and any(cell.strip() for cell in row):
             row = self._split(row, line)
         cells = [cell.strip() for cell in row]
+        if cells:  # the header of a second Excel export opens with its BOM (R15e-5)
+            cells[0] = cells[0].lstrip("\ufeff").strip()
         if len(cells) == len(self.header) and cells[0] in self.heads and set(cells) == self.heads:
             moved = [cells.index(name.strip()) for name in self.header]
             self.order = None if moved == list(range(len(moved))) else moved
             self.skips.note("the header again (files appended?): read as the header, not a record"
                            + ("; the records below it in its column order" if self.order else ""), line=line)
             return None
-        if self.footers is not None and self.footers.left_out(row, line):
+        if self.records and heading_row(cells, self.has_value, self.names_column):
+            self.next = (row, line, [], [])  # a header of its own below the records (R15e-5)
+            return None
+        if self.footers is not None and self.footers.take(row, line):
             return None
         if self.order is not None:
             return [row[i] if i < len(row) else "" for i in self.order] + row[len(self.order):]
         return row
 
     def _split(self, row: list[str], line: int) -> list[str]:
-        self.narrow += 1
-        if self.narrow == 1:
-            self.narrow_at = line
-        if self.split is None:  # a record of one cell may be a label (一、城关镇): the next may tell
-            self.split = next((d for d in CANDIDATES if d != self.delimiter
-                               and len(next(csv.reader(row, delimiter=d))) == len(self.header)), None)
-        return next(csv.reader(row, delimiter=self.split)) if self.split else row
+        """``row``, not of the header's width, split by another delimiter: a record of one cell by the
+        first that splits one into the header's width (一、城关镇, a label, may come first: the next may
+        tell); one of several cells when another delimiter, more frequent in its line than ours, splits
+        it into the header's width (刘艳;110105...;文三路100号,5幢 under a comma header: R15e-5)."""
+        one = len(row) == 1
+        text = row[0] if one else self.delimiter.join(row)  # the line as read, its quotes aside
+        if not one and ("\n" in text or "\r" in text or not any(
+                text.count(d) > text.count(self.delimiter) for d in CANDIDATES if d != self.delimiter)):
+            # a record spanning lines (a quote left open: sources/unclosed.py), or a short or long
+            # record of our delimiter (sources/layout.Width reports it): a few C-level counts a row
+            return row
+        split = self.split or next((d for d in CANDIDATES if d != self.delimiter
+                                    and len(next(csv.reader([text], delimiter=d))) == len(self.header)), None)
+        parts = next(csv.reader([text], delimiter=split)) if split else row
+        if not one and (len(parts) != len(self.header) or text.count(split or "") <= text.count(self.delimiter)):
+            return row  # a short or long record of our delimiter: sources/layout.Width reports it
+        self.narrow += one
+        self.other += not one
+        self.narrow_at = self.narrow_at or line
+        self.split = self.split or (split if len(parts) == len(self.header) else None)
+        return parts if self.split else row
 
     def _report(self) -> None:
         if not self.split and self.narrow < 2:
             return  # one such record (a label, a stray byte's line) is read as it is
-        what = (f"{self.narrow:,} record{'s' if self.narrow > 1 else ''} of one cell under the header's "
+        count = self.narrow + self.other
+        cells = "of one cell" if not self.other else f"in {self.split!r}, not {self.delimiter!r},"
+        what = (f"{count:,} record{'s' if count > 1 else ''} {cells} under the header's "
                 f"{len(self.header)} names (the first on this line)")
         self.skips.note(f"{what}: split by {self.split!r}, the delimiter changes part-way (files appended?)"
                        if self.split else f"{what}: not split; the delimiter changes part-way?", line=self.narrow_at)

@@ -20,8 +20,10 @@ The header is looked for in the first rows (sources/layout.py): title rows above
 merged title) are reported and left out; a first row holding a value (an ID number, a phone number,
 a number, a date: nothing a heading holds) is data, not a header: the columns are named column_1,
 column_2 ... and the row is sampled with the others. Cells past a short header are columns of their
-own, named the same way, and the file is reported once. Field names in skip reports are masked like
-values.
+own, named the same way, and the file is reported once. A row of column names below the records
+(two exports appended, tables stacked on a sheet: sources/layout.heading_row) starts a table of its
+own, named after its line (``a.csv (line 32)``, ``b.xlsx:Sheet (row 25)``), and is reported.
+Field names in skip reports are masked like values.
 """
 
 from __future__ import annotations
@@ -31,14 +33,14 @@ import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from itertools import chain, islice
 from pathlib import Path
 from typing import Final
 
-from govsoc.classification.columns import ColumnClassifier, ColumnSample
+from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import Skipped, TableSample, named
 from govsoc.classification.sources.body import Body
+from govsoc.classification.sources.cells import column_hits, fits, has_value, names_column, until_header
 from govsoc.classification.sources.charset import (
     COUNTED,
     Tally,
@@ -57,7 +59,7 @@ from govsoc.classification.sources.json_records import flatten, json_document, j
 from govsoc.classification.sources.layout import HEAD_ROWS, Width, split_head
 from govsoc.classification.sources.records import READ_LIMIT, Reading, records, too_long
 from govsoc.classification.sources.sampling import SEED, Prefixes, reservoir
-from govsoc.classification.sources.skips import LISTED, MAX_CELL, Skips, scanner
+from govsoc.classification.sources.skips import LISTED, MAX_CELL, Skips
 from govsoc.classification.sources.wide_rows import WideRows, bounded
 from govsoc.core.errors import ConfigError, GovsocError, Location
 
@@ -82,21 +84,6 @@ LEFT_OUT: Final = {
 OTHER: Final = "not a table format read here (" + ", ".join(sorted(SUFFIXES)) + ")"
 #: Readers of text, which a compressed file under their suffix would give bytes (sources/compressed.py).
 _TEXT: Final = frozenset({"csv", "tsv", "jsonl", "json"})
-
-
-def _has_value(cell: str) -> bool:
-    """Whether a recognizer finds a value in ``cell``: nothing a column name holds."""
-    return bool(scanner().scan(cell))
-
-
-@lru_cache(maxsize=1)
-def _classifier() -> ColumnClassifier:
-    return ColumnClassifier(scanner())
-
-
-def _names_column(cell: str) -> bool:
-    """Whether ``cell`` names a column a recognizer knows strongly (姓名, 身份证号, sfzh)."""
-    return "strong" in _classifier().name_context(cell).values()
 
 
 @contextmanager
@@ -193,23 +180,23 @@ class FileSource:
         encoding, found = first_charset(path)
         if encoding == "utf-8-sig" and found is None:
             try:
-                yield self._read_delimited(path, delimiter, encoding, "strict")
+                yield from self._read_delimited(path, delimiter, encoding, "strict")
                 return
             except Undecodable:
                 found = evidence(path)
                 encoding = found.charset()
         doubt = found.doubt() if found else None
-        yield self._read_delimited(path, delimiter, "utf-8-sig" if encoding == "utf-8" else encoding, COUNTED,
-                                   doubt)
+        yield from self._read_delimited(path, delimiter, "utf-8-sig" if encoding == "utf-8" else encoding, COUNTED,
+                                        doubt)
 
     def _read_delimited(self, path: Path, delimiter: str, encoding: str, errors: str,
-                        doubt: str | None = None) -> TableSample:
+                        doubt: str | None = None) -> list[TableSample]:
         skips = Skips(str(path))
         if doubt:
             skips.note(doubt)
         tally = Tally()
         with open_text(path, encoding, errors) as f, _field_limit(READ_LIMIT):
-            found = sniffed(f, delimiter, _names_column)
+            found = sniffed(f, delimiter, names_column)
             if found:
                 skips.note(f"delimited by {found!r}, not {delimiter!r} as its suffix says: read with {found!r}")
                 delimiter = found
@@ -225,28 +212,57 @@ class FileSource:
                 head.append(row)
                 lines.append(width.last)
             head, lines = wide.split_head(head, lines)
-            header, data, headed = split_head(head, lines, has_value=_has_value, width=width, skips=skips,
-                                                names_column=_names_column)
+            header, data, headed = split_head(head, lines, has_value=has_value, width=width, skips=skips,
+                                              names_column=names_column, fits=fits)
             names.extend(header)
+            width.restart(len(header))  # the head's data rows are noted as the body reads them
             wide.know(len(header))
             for line, index, reason in held:
                 too_long(skips, names, line, index, reason)
             body = Body(path=path, encoding=encoding, errors=errors, delimiter=delimiter, header=header, skips=skips,
-                        tally=tally, width=width)
+                        tally=tally, width=width, hits=column_hits(header), has_value=has_value,
+                        names_column=names_column)
             rows, total = reservoir(body.rows(data, lines[len(lines) - len(data):], rows_read), self.sample)
+            wider, wider_at, widened = width.reason(headed=headed), width.first, width.names(header)
+            later = self._later(body, rows_read, names)
         replaced = tally.judge(path, encoding)
         if replaced:
             skips.note(replaced, line=tally.first_bad)
         cut = prefixes.note()
         if cut:
             skips.note(cut, line=prefixes.first)
-        wider = width.reason(headed=headed)
         if wider:
-            skips.note(wider, line=width.first)
-        columns = _delimited_columns(str(path), width.names(header), rows, total, named=len(header) if headed else 0,
+            skips.note(wider, line=wider_at)
+        columns = _delimited_columns(str(path), widened, rows, total, named=len(header) if headed else 0,
                                      wide=wide, skips=skips)
-        return TableSample(dataset=str(path), table=path.name, rows=total + wide.seen, columns=columns,
-                           skipped=tuple(skips.listed), skipped_count=skips.count)
+        return [TableSample(dataset=str(path), table=path.name, rows=total + wide.seen, columns=columns,
+                            skipped=tuple(skips.listed), skipped_count=skips.count), *later]
+
+    def _later(self, body: Body, rows_read: Iterator[list[str]], names: list[str]) -> list[TableSample]:
+        """The tables below a header of their own (files appended: R15e-5), each read with its header
+        from the line after it; the first table's report says where each begins."""
+        tables: list[TableSample] = []
+        width = body.width
+        while body.next is not None:
+            header, line, data, lines = body.next
+            table = f"{body.path.name} (line {line})"
+            body.skips.note(f"a header of its own below the records (files appended?): the rows from this line "
+                            f"read as the table {table!r}", line=line)
+            skips = Skips(str(body.path))
+            names[:] = header  # skip reports name the new table's columns
+            width.restart(len(header))
+            body = Body(path=body.path, encoding=body.encoding, errors=body.errors, delimiter=body.delimiter,
+                        header=header, skips=skips, tally=body.tally, width=width, hits=column_hits(header),
+                        has_value=has_value, names_column=names_column)
+            rows, total = reservoir(body.rows(data, lines, rows_read), self.sample)
+            wider = width.reason(headed=True)
+            if wider:
+                skips.note(wider, line=width.first)
+            columns = _delimited_columns(str(body.path), width.names(header), rows, total, named=len(header),
+                                         wide=WideRows(self.sample), skips=skips)
+            tables.append(TableSample(dataset=str(body.path), table=table, rows=total, columns=columns,
+                                      skipped=tuple(skips.listed), skipped_count=skips.count))
+        return tables
 
     def _csv(self, path: Path) -> Iterator[TableSample]:
         return self._delimited(path, ",")
@@ -278,27 +294,51 @@ class FileSource:
                 skips = Skips(str(path))
                 renamed: list[str] = []
                 title = named(sheet.title, renamed)
-                header, data, headed = split_head(head, list(range(1, len(head) + 1)), has_value=_has_value,
+                header, data, headed = split_head(head, list(range(1, len(head) + 1)), has_value=has_value,
                                                   width=width, skips=skips, unit="row", where=f"sheet {title}: ",
-                                                  names_column=_names_column)
-                footers, prefixes = Footers(len(header)), Prefixes(self.sample)
-                rows, total = reservoir((prefixes.row(row, number)
-                                         for number, row in enumerate(chain(data, cells), len(head) - len(data) + 1)
-                                         if len(header) < 2 or not footers.left_out(row, number)), self.sample)
-                columns = _columns(str(path), width.names(header), rows, total, renamed)
-                uncached_formulas(path, sheet.title, columns, skips)
-                footers.report(skips, unit="row", where=f"sheet {title}: ")
-                cut = prefixes.note()
-                if cut:
-                    skips.note(f"sheet {title}: {cut}", line=prefixes.first)
-                skips.renamed(renamed)
-                wider = width.reason(headed=headed, unit="row")
-                if wider:
-                    skips.note(f"sheet {title}: {wider}", line=width.first)
-                yield TableSample(dataset=str(path), table=f"{path.name}:{title}", rows=total,
-                                  columns=columns, skipped=tuple(skips.listed), skipped_count=skips.count)
+                                                  names_column=names_column, fits=fits)
+                width.restart(len(header))  # the head's data rows are noted as they are read
+                found: list[tuple[int, list[str]]] = []
+                source = enumerate(chain(data, cells), len(head) - len(data) + 1)
+                numbered = until_header(source, width, len(head) + 1, found)
+                table = f"{path.name}:{title}"
+                yield self._sheet_part(path, sheet.title, table, header, numbered, width, skips, renamed, headed,
+                                       found)
+                while found:  # a header of its own below the records (tables stacked on one sheet: R15e-5)
+                    number, row = found.pop()
+                    header = row[:max(i + 1 for i, cell in enumerate(row) if cell.strip())]
+                    width.restart(len(header))
+                    numbered = until_header(source, width, len(head) + 1, found)
+                    yield self._sheet_part(path, sheet.title, f"{table} (row {number})", header, numbered, width,
+                                           Skips(str(path)), [], True, found)
         finally:
             book.close()
+
+    def _sheet_part(self, path: Path, sheet: str, table: str, header: list[str],
+                    numbered: Iterator[tuple[int, list[str]]], width: Width, skips: Skips, renamed: list[str],
+                    headed: bool, found: list[tuple[int, list[str]]]) -> TableSample:
+        """One table of a sheet: the records ``numbered`` yields under ``header``, footers left out;
+        a header of its own that ends them (``found``) said."""
+        where = f"sheet {named(sheet, [])}: "
+        footers, prefixes = Footers(len(header) if len(header) > 1 else 0, column_hits(header)), Prefixes(self.sample)
+        rows, total = reservoir(footers.kept((number, prefixes.row(row, number)) for number, row in numbered),
+                                self.sample)
+        if found:
+            part = f"{table.split(' (row ')[0]} (row {found[-1][0]})"
+            skips.note(f"{where}a header of its own below the records: the rows from this row read as the table "
+                       f"{part!r}", line=found[-1][0])
+        columns = _columns(str(path), width.names(header), rows, total, renamed)
+        uncached_formulas(path, sheet, columns, skips)
+        footers.report(skips, unit="row", where=where)
+        cut = prefixes.note()
+        if cut:
+            skips.note(f"{where}{cut}", line=prefixes.first)
+        skips.renamed(renamed)
+        wider = width.reason(headed=headed, unit="row")
+        if wider:
+            skips.note(f"{where}{wider}", line=width.first)
+        return TableSample(dataset=str(path), table=table, rows=total, columns=columns,
+                           skipped=tuple(skips.listed), skipped_count=skips.count)
 
     def _sqlite(self, path: Path) -> Iterator[TableSample]:
         from govsoc.classification.sources.sql import SqlSource

@@ -12,7 +12,10 @@ Rows above the first row naming a known column that fill fewer cells than it are
 whatever they hold (填报日期 beside a date cell, 联系电话 beside a number, a title beside 单位：元
 over a roster of three columns), and so are rows as full as it whose cells are all label：value items
 (a 填报 line, 单位：某乡,填报人：张三,电话：138...,日期：2024-01-31: R15d-13): data does not come above a
-header. Failing a header, the first
+header. A row naming KNOWN_NAMES known columns or more (姓名,身份证号码,联系电话) is the header whatever
+the rows above it hold, unless one is a record of its columns (two cells or more that the named
+columns' recognizers take): a 填报 line with a bare date or name among its items is a title (R15e-6).
+Failing a header, the first
 plain row of two cells or more among the titles, or a row of one cell naming a known column just
 above the data (姓名 over rows of name, ID number and mobile), is the header (short of names, see
 below); failing that there is no header: the rows after the titles are data, in columns column_1,
@@ -39,10 +42,20 @@ from typing import Final
 
 from govsoc.classification.sources.skips import Skips
 
-__all__ = ["Width", "HEAD_ROWS", "NAME_LIMIT", "find_header", "split_head"]
+__all__ = ["Width", "HEAD_ROWS", "HEADING_ENDS", "LABEL", "NAME_LIMIT", "find_header", "heading_row",
+           "split_head"]
 
-#: Rows read before the header is looked for (title rows, the header, the first data rows).
-HEAD_ROWS: Final = 10
+#: Rows read before the header is looked for (title rows, the header, the first data rows): a
+#: 统计报表's title and 填表说明 run past ten lines (R15e-6).
+HEAD_ROWS: Final = 40
+#: Known columns a row names that make it the header whatever the rows above it hold.
+KNOWN_NAMES: Final = 3
+#: How a column name ends, whatever a recognizer knows (发放日期, 金额, 备注, 对方账号): a row of
+#: such names below the records is a header of its own (files appended: R15e-5).
+HEADING_ENDS: Final = ("日期", "时间", "金额", "备注", "编号", "序号", "名称", "类型", "状态", "数量", "说明",
+                       "地址", "号码", "账号", "户名", "姓名", "电话", "代码", "年龄", "性别", "民族", "职务",
+                       "原因", "结果", "方式", "情况", "单位", "部门", "证号", "手机", "住址", "卡号", "关系", "职业",
+                       "学历", "籍贯", "等级", "标准")
 #: Longest cell (characters) that can be a column name.
 NAME_LIMIT: Final = 64
 # a number (序号 1, 12.5, 1,234, 50%) or a date (2024-01-31, 2024/1/31 08:00, 2024年1月31日): data
@@ -52,7 +65,7 @@ _NUMBER: Final = re.compile(r"[-+]?(?:\d[\d,]*)?\.?\d+%?|\d{4}[-/.年]\d{1,2}(?:
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")
 
 # a label and its value (填报人：张三, 日期:2024-01-31, 审核：): a short label of letters, no digit
-_LABEL: Final = re.compile(r"[^\W\d_][^\W\d]{0,11}\s*[：:].*", re.S)
+LABEL: Final = re.compile(r"[^\W\d_][^\W\d]{0,11}\s*[：:].*", re.S)
 
 @dataclass(slots=True)
 class Width:
@@ -77,6 +90,10 @@ class Width:
             self.first = line
         self.widest = max(self.widest, last + 1)
 
+    def restart(self, header: int) -> None:
+        """Count again under a header of ``header`` names (a table of its own below: R15e-5)."""
+        self.header, self.rows, self.first, self.widest = header, 0, None, 0
+
     def names(self, header: list[str]) -> list[str]:
         """``header`` widened to the widest row: the positions past it are unnamed (column_N)."""
         return header + [""] * (self.widest - len(header))
@@ -94,10 +111,12 @@ class Width:
 
 
 def find_header(head: list[list[str]], has_value: Callable[[str], bool],
-                names_column: Callable[[str], bool] = lambda cell: False) -> tuple[int, bool]:
+                names_column: Callable[[str], bool] = lambda cell: False,
+                fits: Callable[[list[str], list[str]], int] = lambda header, row: 0) -> tuple[int, bool]:
     """(how many title rows open ``head``, the file's first rows; whether the row after them is the
     header): the module docstring says how they are told apart. ``names_column``: whether a cell is
-    a column name a recognizer knows (姓名, 身份证号, sfzh)."""
+    a column name a recognizer knows (姓名, 身份证号, sfzh); ``fits``: how many cells of a row hold
+    what the recognizers of the column a header names there take (张伟 under 姓名)."""
     counts = [sum(1 for cell in row if cell.strip()) for row in head]
     widest = max(counts, default=0)
     half = widest // 2
@@ -110,6 +129,12 @@ def find_header(head: list[list[str]], has_value: Callable[[str], bool],
     # notes whatever they hold (填报日期 beside a date cell, 联系电话 beside a number: R15c-9; a
     # title beside 单位：元 over a roster of three columns: R15c-16); data does not come above a header
     named = next((i for i, is_known in enumerate(known) if is_known), None)
+    if (named is not None and len({cell for cell in filled[named] if names_column(cell)}) >= KNOWN_NAMES
+            and all(fits(head[named], row) < 2 for row in head[:named])):
+        # a row naming several known columns is the header whatever the rows above it hold (a 填报
+        # line whose date or name has no label, 某乡民政办,张三,138...,2024-01-31: R15e-6), unless one
+        # of them is a record of its columns (张伟 under 姓名, an ID number under 身份证号码)
+        return named, True
     short = None  # the first row of names too short to cover the data: a header short of names
     for i, cells in enumerate(filled):
         if known[i]:
@@ -132,6 +157,17 @@ def find_header(head: list[list[str]], has_value: Callable[[str], bool],
     return (short, True) if short is not None else (0, False)
 
 
+def heading_row(cells: list[str], has_value: Callable[[str], bool], names_column: Callable[[str], bool]) -> bool:
+    """Whether ``cells`` (stripped) are column names: two or more, each short and without a digit,
+    naming a known column (与户主关系, 成员姓名) or ending as a column name does (HEADING_ENDS) and
+    holding no value, and none after an empty cell (发放日期,金额,备注; 交易时间,金额,对方户名,对方账号)."""
+    filled = [cell for cell in cells if cell]
+    if len(filled) < 2 or cells[:len(filled)] != filled:
+        return False
+    return all(len(cell) <= NAME_LIMIT and not any(ch.isdigit() for ch in cell)
+               and (names_column(cell) or cell.endswith(HEADING_ENDS) and not has_value(cell)) for cell in filled)
+
+
 def _first_line(cell: str, names_column: Callable[[str], bool]) -> str:
     """``cell`` as a heading is judged: its text before a control character (a line break, a tab,
     ESC) when that text names a known column (身份证号 over a second line, 姓名 before a tab: R15d-37),
@@ -144,7 +180,7 @@ def is_note(cells: list[str]) -> bool:
     """Whether a row's filled ``cells`` are all label：value items (单位：某乡, 电话：138..., 审核：李四),
     one a cell as a 填报 line spreads them across the width, or the value of a bare label before it
     (填报日期：, then a date cell): a note, not a record."""
-    labels = [_LABEL.fullmatch(cell) is not None for cell in cells]
+    labels = [LABEL.fullmatch(cell) is not None for cell in cells]
     bare = [label and cell.rstrip()[-1] in "：:" for label, cell in zip(labels, cells, strict=True)]
     return any(labels) and all(labels[i] or (i and bare[i - 1]) for i in range(len(cells)))
 
@@ -158,12 +194,14 @@ def known_alone(cells: list[str], valued: bool, names_column: Callable[[str], bo
 
 def split_head(head: list[list[str]], lines: list[int], *, has_value: Callable[[str], bool], width: Width,
                skips: Skips, unit: str = "line", where: str = "",
-               names_column: Callable[[str], bool] = lambda cell: False) -> tuple[list[str], list[list[str]], bool]:
+               names_column: Callable[[str], bool] = lambda cell: False,
+               fits: Callable[[list[str], list[str]], int] = lambda header, row: 0,
+               ) -> tuple[list[str], list[list[str]], bool]:
     """(column names, the data rows of ``head``, whether a header was found) for the file's first
     rows ``head`` starting on ``lines``; title rows are reported to ``skips`` (``where`` before the
     reason: a sheet's name), and ``width`` learns the header's width (the data rows of ``head``
-    noted against it)."""
-    at, headed = find_header(head, has_value, names_column)
+    noted against it); ``fits`` as find_header's."""
+    at, headed = find_header(head, has_value, names_column, fits)
     merged = two_row_header(head[at - 1], head[at], names_column) if headed and at else None
     first = at - 1 if merged is not None else at  # the header's first row
     if headed and merged is None and at + 1 < len(head) and _names_below(head[at], head[at + 1], has_value):

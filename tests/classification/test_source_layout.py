@@ -298,12 +298,15 @@ def test_xlsx_note_line_as_wide_as_the_header_is_a_title(tmp_path: Path) -> None
 
 def test_a_record_with_a_colon_above_a_known_header_is_not_a_note_line(tmp_path: Path) -> None:
     # a record as wide as the header whose cells are not all label：value items stays judged as before
-    # (data: no header), so a file of records with a note in one cell is not cut at a colon
+    # (data: no header), so a file of records with a note in one cell is not cut at a colon; the row of
+    # column names below it is a header of its own, starting a table (R15e-5; was a record of the first)
     rows = [[str(i + 1), NAMES[i % 8], NUMBERS[i], "备注：已核实"] for i in range(3)]
     (tmp_path / "r.csv").write_text("\n".join(",".join(r) for r in [*rows[:1], HEADER, *rows[1:]]) + "\n",
                                     encoding="utf-8")
     inventory = _scan(tmp_path / "r.csv")
-    assert inventory.tables[0].rows == 4 and inventory.skipped == ()
+    assert [(t.table, t.rows) for t in inventory.tables] == [("r.csv", 1), ("r.csv (line 2)", 2)]
+    (note,) = inventory.skipped
+    assert note.location.line == 2 and "a header of its own" in note.reason
 
 
 ONE_NAME = [[NAMES[i % 8], NUMBERS[i], PHONES[i]] for i in range(40)]
