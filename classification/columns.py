@@ -56,6 +56,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final, Literal
 
+from govsoc.classification.identifier_names import is_field_word
 from govsoc.classification.invisible import INVISIBLE, visible
 from govsoc.classification.masking import mask
 from govsoc.classification.pinyin_names import PERSON_HEADINGS, column_name_value
@@ -215,7 +216,9 @@ class ColumnClassifier:
     def _shown_part(self, part: str, recognizer: str | None) -> str:
         recs = self.scanner.recognizers
         # a keyword gives context to what surrounds it, and never is the value (申请人, 联系人)
-        hits = [m for m in self.scanner.scan(part) if part[m.start:m.end] not in recs[m.recognizer].CONTEXT]
+        # ... and a heading word shaped as a name (修改人, 母亲 after 姓名 in a reason) is no name (R15e-19)
+        hits = [m for m in self.scanner.scan(part) if part[m.start:m.end] not in recs[m.recognizer].CONTEXT
+                and not (m.recognizer == "cn_person_name" and is_field_word(part[m.start:m.end]))]
         if recognizer is not None:
             extra = [m for m in self.scanner.recognizers[recognizer].find(part, context=True)
                      if all(m.end <= h.start or h.end <= m.start for h in hits)]
@@ -232,11 +235,12 @@ class ColumnClassifier:
                      if r.needs_context and not sample.field.isascii() and any(r.find(sample.field, context=True))]
             retry = self._decide(sample, dict.fromkeys(kinds, "weak")) if kinds else decision
             if retry.status == "tagged" and retry.recognizer in kinds:
-                heading_is_value = f"the heading '{sample.field}' is one of them (no header row?)"
                 decision = replace(retry, reason=retry.reason.replace(f"the name '{sample.field}' may say so",
-                                                                      heading_is_value))
+                                                                      _heading_is_value(sample.field)))
         strong = decision.status == "tagged" and decision.name_match == "strong"
-        shown = self.shown_name(sample.field, None if strong else decision.recognizer)
+        # a heading word shaped as a value (修改人, 母亲: surname 修, 母) is shown as it is (R15e-19)
+        word = is_field_word(sample.field)
+        shown = self.shown_name(sample.field, None if strong or word else decision.recognizer)
         if shown == sample.field:
             return decision
         return replace(decision, field=shown, reason=decision.reason.replace(f"'{sample.field}'", f"'{shown}'"))
@@ -559,3 +563,11 @@ def _opaque(values: Sequence[str]) -> bool:
     opaque = sum(1 for v in values if re.fullmatch(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}|"
                                                    r"[A-Za-z0-9+/]{16,}={0,2}", v))
     return opaque >= 0.8 * len(values)
+
+
+def _heading_is_value(field: str) -> str:
+    """Why a heading naming no kind gives its column's kind context: a heading word (修改人, 母亲)
+    names a person's role or kin; any other heading is taken for one of the values (R15e-19)."""
+    if is_field_word(field):
+        return f"the heading '{field}' names a person's role or kin"
+    return f"the heading '{field}' is one of them (no header row?)"

@@ -32,6 +32,7 @@ from govsoc.classification.grading import (
     rank,
     tagged_recognizers,
 )
+from govsoc.classification.identifier_names import mask_person_names
 from govsoc.classification.recognizer import recognizers
 from govsoc.classification.saved import one_scan_per_table, summarise
 from govsoc.classification.sources.base import NOT_UTF8, Skipped, TableSample, escaped_name
@@ -160,14 +161,14 @@ def _plain(value: Any) -> Any:
 
 
 def _field(table: TableSample, d: ColumnDecision, scheme: Scheme, beside: frozenset[str],
-           shown: Callable[[str], str], sensitive: tuple[str, ...] = ()) -> FieldRecord:
+           place: Callable[[str], str], sensitive: tuple[str, ...] = ()) -> FieldRecord:
     grade = grade_column(d, scheme, beside) if d.status != "none" else None
     # the table's verdict: beside a minor's data every PI field is sensitive (PIPL art. 28, R15d-8)
     if grade is not None and d.field in sensitive and not grade.pipl_sensitive:
         grade = replace(grade, pipl_sensitive=True,
                         basis=grade.basis + "; in a table of holders under 14 (PIPL art. 28)")
     # a comment is free text written by whoever designed the schema: '如 110105199001011237（张三）' (R15d-3)
-    return FieldRecord(dataset=shown(table.dataset), table=shown(table.table), field=d.field,
+    return FieldRecord(dataset=place(table.dataset), table=place(table.table), field=d.field,
                        comment=mask_free_text(d.comment),
                        status=d.status,
                        recognizer=d.recognizer, entity=_entities(grade.kinds) if grade else d.entity,
@@ -199,7 +200,7 @@ def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Schem
     skipped_count = 0
     if escaped_name(source) != source:
         source = escaped_name(source)
-        skipped.append(Skipped(location=Location(path=names.shown(source)), reason=NOT_UTF8))
+        skipped.append(Skipped(location=Location(path=names.place(source)), reason=NOT_UTF8))
         skipped_count += 1
     for table in tables:
         table, notice = names.enter(table)
@@ -215,7 +216,7 @@ def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Schem
     records = _datasets(records, scheme)
     # the source names the saved result and is shown by every reader of it: masked as the file names
     # in it are (张三_110105199001011237.csv, R15d-4)
-    return Inventory(source=names.shown(source), scheme=scheme.name, scheme_title=scheme.title,
+    return Inventory(source=names.place(source), scheme=scheme.name, scheme_title=scheme.title,
                      generated=datetime.now(UTC).isoformat(timespec="seconds"), sample_size=sample_size,
                      recognizers=tuple(sorted(classifier.scanner.recognizers)), tables=tuple(records),
                      skipped=tuple(skipped), skipped_count=skipped_count)
@@ -235,14 +236,14 @@ def _datasets(records: list[TableRecord], scheme: Scheme) -> list[TableRecord]:
 def _record(table: TableSample, decided: list[ColumnDecision], scheme: Scheme, names: _Names) -> TableRecord:
     # the names the reasons and the table's basis quote are the ones the fields show (a reason
     # quotes its field's name: "the name 'users.zhang.san@gov.cn.tel' says so")
-    shown = names.shown
+    place = names.place
     decisions = [names.decision(c.field, d) for c, d in zip(table.columns, decided, strict=True)]
-    rolled = grade_table(shown(table.table), decisions, scheme, rows=table.rows)
+    rolled = grade_table(place(table.table), decisions, scheme, rows=table.rows)
     beside = tagged_recognizers(decisions)
-    return TableRecord(dataset=shown(table.dataset), table=shown(table.table), rows=table.rows, level=rolled.level,
+    return TableRecord(dataset=place(table.dataset), table=place(table.table), rows=table.rows, level=rolled.level,
                        level_label=rolled.label, basis=rolled.basis, important_candidate=rolled.important_candidate,
                        important_reason=rolled.important_reason,
-                       fields=tuple(_field(table, d, scheme, beside, shown, rolled.sensitive_pi_fields)
+                       fields=tuple(_field(table, d, scheme, beside, place, rolled.sensitive_pi_fields)
                                     for d in decisions))
 
 
@@ -273,6 +274,12 @@ class _Names:
         if name not in self._shown:
             self._shown[name] = self.classifier.shown_name(mask_free_text(name))
         return self._shown[name]
+
+    def place(self, name: str) -> str:
+        """A file, folder, sheet or table name (or a path of them) as shown: a person's name alone
+        in it (王五.csv, a sheet 孙芳军, a table 王小明, 张三丰/) masked as well (R15e-11). Headings
+        are left to the column decisions, which know whether a heading is one of its column's values."""
+        return mask_person_names(self.shown(name))
 
     def learn_headings(self, table: TableSample, decisions: list[ColumnDecision]) -> None:
         """Learn the headings of ``table`` that are values by their row, to show them masked
@@ -306,10 +313,12 @@ class _Names:
         return replace(d, field=field, reason=self.shown(reason))
 
     def skip(self, skipped: Skipped) -> Skipped:
-        """A skipped part with its file and field names shown masked."""
+        """A skipped part with its file and field names, and the names its reason quotes (a sheet's:
+        "sheet 孙芳军: row 1 above the header", R15e-10), shown masked."""
         where = skipped.location
-        return replace(skipped, location=replace(where, path=self.shown(where.path) if where.path else where.path,
-                                                 field=self.shown(where.field) if where.field else where.field))
+        return replace(skipped, reason=mask_person_names(skipped.reason),
+                       location=replace(where, path=self.place(where.path) if where.path else where.path,
+                                        field=self.shown(where.field) if where.field else where.field))
 
     def enter(self, table: TableSample) -> tuple[TableSample, list[Skipped]]:
         """``table`` with its names escaped, and the notice to count when its own name had to be
@@ -318,7 +327,7 @@ class _Names:
         if not renamed or table.table in self._renamed:
             return table, []
         self._renamed.add(table.table)
-        return table, [Skipped(location=Location(path=self.shown(table.dataset)), reason=NOT_UTF8)]
+        return table, [Skipped(location=Location(path=self.place(table.dataset)), reason=NOT_UTF8)]
 
 
 def _escaped(table: TableSample) -> tuple[TableSample, bool]:
@@ -353,7 +362,7 @@ def _without_surrogates(value: Any) -> Any:
 def shown_source(name: str) -> str:
     """A source's name as the inventory shows it (build_inventory), for what is printed before the
     inventory exists (a progress line)."""
-    return _Names(ColumnClassifier()).shown(escaped_name(name))
+    return _Names(ColumnClassifier()).place(escaped_name(name))
 
 
 def save_inventory(inventory: Inventory, data_dir: Path) -> Path:

@@ -54,6 +54,7 @@ from govsoc.classification.sources.compressed import refuse_compressed
 from govsoc.classification.sources.delimiter import sniffed
 from govsoc.classification.sources.folder import walk
 from govsoc.classification.sources.footers import Footers
+from govsoc.classification.sources.forms import form_table, is_form
 from govsoc.classification.sources.formulas import uncached_formulas
 from govsoc.classification.sources.json_records import flatten, json_document, json_lines, record_columns
 from govsoc.classification.sources.layout import HEAD_ROWS, Width, split_head
@@ -212,6 +213,8 @@ class FileSource:
                 head.append(row)
                 lines.append(width.last)
             head, lines = wide.split_head(head, lines)
+            if is_form(head, has_value, names_column):  # 姓名,黄伟芳,性别,男 / 身份证号,… (R15e-10)
+                return [form_table(str(path), path.name, chain(head, rows_read), self.sample, skips)]
             header, data, headed = split_head(head, lines, has_value=has_value, width=width, skips=skips,
                                               names_column=names_column, fits=fits)
             names.extend(header)
@@ -294,6 +297,10 @@ class FileSource:
                 skips = Skips(str(path))
                 renamed: list[str] = []
                 title = named(sheet.title, renamed)
+                if is_form(head, has_value, names_column):  # a 登记表 a sheet (R15e-10)
+                    yield form_table(str(path), f"{path.name}:{title}", chain(head, cells), self.sample, skips,
+                                     f"sheet {title}: ")
+                    continue
                 header, data, headed = split_head(head, list(range(1, len(head) + 1)), has_value=has_value,
                                                   width=width, skips=skips, unit="row", where=f"sheet {title}: ",
                                                   names_column=names_column, fits=fits)

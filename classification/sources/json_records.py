@@ -33,7 +33,7 @@ from govsoc.classification.sources.base import TableSample, named
 from govsoc.classification.sources.charset import json_charset
 from govsoc.classification.sources.json_envelope import BESIDE, envelope, envelope_reason, records_of, shown_path
 from govsoc.classification.sources.json_line import LineRefused, load_line, too_deep
-from govsoc.classification.sources.json_maps import ENTRY, FIELDS, KEY, entries, is_map
+from govsoc.classification.sources.json_maps import ENTRY, FIELDS, entries, is_map, map_key
 from govsoc.classification.sources.json_opening import longer, opens_array, second_value_line
 from govsoc.classification.sources.json_stream import HELD, TOO_DEEP, Found, TextCut, array_items, envelope_items
 from govsoc.classification.sources.json_wrappers import unwrapped
@@ -56,9 +56,10 @@ def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
         if (wrapped := unwrapped(value)) is not None:  # mongoexport's {"$date": ...} (R15e-26)
             yield prefix, wrapped
             return
-        if is_map(value):  # keys that are data (R15d-11): values of one field, the entries one path
+        if (key_field := map_key(value)) is not None:
+            # keys that are data (R15d-11) or names (R15e-8): values of one field, the entries one path
             for key, inner in value.items():
-                yield prefix + KEY, key
+                yield prefix + key_field, key
                 yield from flatten(inner, prefix + ENTRY)
             return
         for key, inner in value.items():
