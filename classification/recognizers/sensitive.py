@@ -39,6 +39,8 @@ class SensitiveCategory(NamedTuple):
     entity: str
     context: tuple[str, ...]
     values: str
+    #: column words that hold a naming word but name something else (故障诊断: an asset's fault)
+    except_: tuple[str, ...] = ()
 
 
 #: id, category, entity, words naming the column, an expression of plausible values (why per row).
@@ -48,14 +50,22 @@ CATEGORIES: Final = (
                       ("宗教", "信仰", "zjxy", "zongjiao", "religion", "religious", "faith"),
                       f"(?<![{_HAN}])(?:不信教|藏传佛教|汉传佛教|佛教|道教|伊斯兰教|天主教|基督教|"
                       f"东正教|新教|犹太教|印度教|萨满教)(?![{_HAN}])"),
-    # diagnoses and states of health: ICD-10 codes, words of illness, test results, 健康/良好
+    # diagnoses and states of health: ICD-10 codes, words of illness, test results, 健康/良好.
+    # 诊断 names the 病案首页's 主要诊断/其他诊断 and every 出院/入院/门诊诊断 (R15e-16); jbmc is 疾病名称,
+    # icd a code of ICD-10 (never zd alone: 诊断 or 字段, reference §7). 故障诊断 and its like are an
+    # asset's, and the date, time or doctor of a diagnosis is not one.
     SensitiveCategory("cn_health", "医疗健康", "健康状况/病史 health or medical condition",
-                      ("健康状况", "健康情况", "病史", "既往史", "过敏史", "疾病", "诊断结果", "临床诊断", "疾病诊断",
-                       "病情", "病种", "传染病",
-                       "jkzk", "health", "diagnosis", "disease", "illness", "medical_history"),
+                      ("健康状况", "健康情况", "病史", "既往史", "过敏史", "疾病", "诊断", "病情", "病种", "传染病",
+                       "jkzk", "jbmc", "icd", "health", "diagnosis", "diagnoses", "disease", "illness",
+                       "medical_history"),
                       f"(?<![A-Za-z0-9])[A-TV-Z][0-9]{{2}}(?:\\.[0-9]{{1,2}})?(?![A-Za-z0-9])|"
                       f"[{_HAN}A-Za-z]*(?:病|症|炎|癌|瘤|阳性|阴性|血压|血糖|血脂|艾滋|HIV|抑郁|焦虑|残疾|损伤|骨折|"
-                      f"怀孕|妊娠|过敏|健康|良好|较差|一般)[{_HAN}]*"),
+                      # diagnoses named without 病/症/炎 (肺结核, 脑梗死, 哮喘 ...: 病案首页 主要诊断 values)
+                      f"结核|梗死|梗塞|脑梗|心梗|中风|卒中|哮喘|痛风|痴呆|贫血|结石|囊肿|息肉|溃疡|感染|疝|疹|流感|"
+                      f"出血|衰竭|硬化|休克|中毒|烧伤|烫伤|瘫痪|失明|失聪|不孕|流产|早产|梅毒|乙肝|丙肝|携带|"
+                      f"怀孕|妊娠|过敏|健康|良好|较差|一般)[{_HAN}]*",
+                      ("故障诊断", "网络诊断", "系统诊断", "设备诊断", "自诊断", "远程诊断", "诊断日志", "诊断工具",
+                       "诊断日期", "诊断时间", "诊断医生", "诊断医师")),
     # disability categories and grades (GB/T 26341: 视力 听力 言语 肢体 智力 精神 多重; 一级..四级)
     SensitiveCategory("cn_disability", "特定身份", "残疾类别/等级 disability category or grade",
                       ("残疾类别", "残疾类型", "残疾等级", "残疾情况", "残疾状况", "cjlb", "cjdj", "disability"),
@@ -93,8 +103,14 @@ class _SensitiveByName(Recognizer):
 
     def validate(self, candidate: str) -> str | None:
         """Any value of the vocabulary counts (it is the column's name that says what it is), but
-        a naming word itself: 健康状况 and 犯罪记录 are column names, not a health state or a record."""
-        if any(word in candidate for word in self.CONTEXT if not word.isascii()):
+        a naming word itself: 健康状况 and 犯罪记录 are column names, not a health state or a record.
+        What is left of a value without its naming words must still be of the vocabulary:
+        诊断为抑郁症 is a diagnosis, 疾病诊断 a heading."""
+        rest = candidate
+        for word in self.CONTEXT:
+            if not word.isascii():
+                rest = rest.replace(word, " ")
+        if rest != candidate and not any(regex.search(rest) for _, regex in self._compiled):
             return None
         return f"{self.category} value under a column named so (no shape of its own)"
 
@@ -102,6 +118,7 @@ class _SensitiveByName(Recognizer):
 def _recognizer(row: SensitiveCategory) -> type[Recognizer]:
     attributes = {"__doc__": f"{row.entity}: {row.category} (PIPL art. 28), known by the column's name.",
                   "entity": row.entity, "category": row.category, "CONTEXT": row.context,
+                  "CONTEXT_EXCEPT": row.except_,
                   "PATTERNS": (Pattern(f"{row.category} value", row.values, 0.4, context_only=True),)}
     cls = type(f"{row.ident.removeprefix('cn_').title().replace('_', '')}Recognizer", (_SensitiveByName,), attributes)
     return register(row.ident)(cls)
