@@ -416,10 +416,9 @@ def _says(words: Sequence[str], tokens: frozenset[str], joined: str) -> bool:
 
 
 def _without(joined: str, words: Sequence[str]) -> str:
-    """``joined`` with each of ``words`` (Recognizer.CONTEXT_EXCEPT) blanked out."""
-    for word in words:
-        joined = joined.replace(word, "_")
-    return joined
+    """``joined`` with each of ``words`` (Recognizer.CONTEXT_EXCEPT: words or regular expressions,
+    人脸...设备 for any device that reads faces) blanked out."""
+    return re.sub("|".join(words), "_", joined) if words else joined
 
 
 def _passes(rec: Recognizer, hits: int, n: int, name: str) -> bool:

@@ -49,7 +49,9 @@ CATEGORIES: Final = (
     SensitiveCategory("cn_religion", "宗教信仰", "宗教信仰 religious belief",
                       ("宗教", "信仰", "zjxy", "zongjiao", "religion", "religious", "faith"),
                       f"(?<![{_HAN}])(?:不信教|藏传佛教|汉传佛教|佛教|道教|伊斯兰教|天主教|基督教|"
-                      f"东正教|新教|犹太教|印度教|萨满教)(?![{_HAN}])"),
+                      f"东正教|新教|犹太教|印度教|萨满教)(?![{_HAN}])",
+                      # a register of temples or of religious bodies is no one's belief (R15e-24)
+                      (f"宗教[{_HAN}]{{0,4}}?(?:场所|团体|机构|院校|学校|事务|部门|协会|组织|局|办)",)),
     # diagnoses and states of health: ICD-10 codes, words of illness, test results, 健康/良好.
     # 诊断 names the 病案首页's 主要诊断/其他诊断 and every 出院/入院/门诊诊断 (R15e-16); jbmc is 疾病名称,
     # icd a code of ICD-10 (never zd alone: 诊断 or 字段, reference §7). 故障诊断 and its like are an
@@ -78,16 +80,54 @@ CATEGORIES: Final = (
     SensitiveCategory("cn_whereabouts", "行踪轨迹", "行踪轨迹 whereabouts",
                       # not 轨迹 or 行程 alone: 操作轨迹 is an audit trail, 行程单号 an itinerary's number
                       ("行踪", "行动轨迹", "活动轨迹", "出行轨迹", "行程轨迹", "行程记录", "出行记录", "xzgj",
-                       "trajectory", "whereabouts"),
+                       "住宿记录", "住宿信息", "入住记录", "开房记录", "trajectory", "whereabouts"),
                       r"(?<![0-9.])[0-9]{1,3}\.[0-9]{2,}\s*[,，]\s*[0-9]{1,3}\.[0-9]{2,}(?![0-9.])|"
-                      r"(?<![0-9])(?:19|20)[0-9]{2}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}日?[ T]?[0-9]{1,2}[:时][0-9]{2}"),
+                      r"(?<![0-9])(?:19|20)[0-9]{2}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}日?[ T]?[0-9]{1,2}[:时][0-9]{2}|"
+                      # lodging (GB/T 35273 Annex A 个人位置信息: 住宿信息): a hotel stayed at
+                      f"[{_HAN}A-Za-z0-9()（）]*(?:酒店|宾馆|旅馆|饭店|客栈|民宿|招待所|旅社)[{_HAN}A-Za-z0-9()（）]*"),
     # images (data: URIs, long Base64, image files) and feature vectors, under a biometric name
     SensitiveCategory("cn_biometric", "生物识别", "人脸/指纹等生物识别 biometric data",
                       ("人脸", "面部", "指纹", "虹膜", "声纹", "掌纹", "步态", "rlzp", "renlian", "zhiwen", "face",
                        "fingerprint", "iris", "voiceprint", "biometric"),
                       r"data:image/[a-z]+;base64,|(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{64,}={0,2}|"
                       r"[A-Za-z0-9_/.-]+\.(?:jpe?g|png|bmp|webp|wav|wsq)(?![A-Za-z0-9])|"
-                      r"-?[0-9]\.[0-9]+(?:\s*,\s*-?[0-9]\.[0-9]+){15,}"),
+                      r"-?[0-9]\.[0-9]+(?:\s*,\s*-?[0-9]\.[0-9]+){15,}",
+                      # a device that reads faces or fingerprints is no one's face (门禁 device lists, R15e-24)
+                      (f"(?:人脸|面部|指纹|虹膜|声纹|掌纹|步态)[{_HAN}]{{0,4}}?"
+                       f"(?:设备|锁|型号|机|仪|终端|闸|门禁|摄像|相机|系统|模块|算法|厂商|品牌|器|装置)",)),
+    # genes (GB/T 35273 Annex A 个人生物识别信息: 基因): sequences, SNP ids, STR genotypes, results in words
+    SensitiveCategory("cn_genetic", "生物识别", "基因 genetic data",
+                      ("基因", "dna", "gene", "genetic", "genome", "genotype"),
+                      r"(?<![A-Za-z])[ACGT]{20,}(?![A-Za-z])|(?<![A-Za-z0-9])rs[0-9]{3,}(?![0-9])|"
+                      r"[A-Z][0-9A-Z]{2,}[:：]\s*[0-9]{1,2}(?:\.[0-9])?\s*[,/]\s*[0-9]{1,2}(?:\.[0-9])?|"
+                      f"[{_HAN}A-Za-z0-9]*(?:突变|变异|阳性|阴性|未检出|检出|携带|野生型|杂合|纯合)[{_HAN}]*",
+                      (f"基因[{_HAN}]{{0,4}}?(?:设备|仪|试剂|公司|机构|实验室)",)),
+    # 个人财产: deposits, balances, income, property values (GB/T 35273 Annex B 个人财产信息; the TC260
+    # guide files 存款信息, 房产信息 under 金融账户; reference §5.3 "收入、余额" G4): amounts as values.
+    # A revenue of a government or a company (财政收入, 营业收入) is no one's income.
+    SensitiveCategory("cn_property", "金融账户", "个人财产(存款/余额/收入) personal property or income",
+                      ("存款", "余额", "收入", "工资", "薪资", "薪酬", "薪金", "房产价值", "房产估值", "财产状况",
+                       "income", "salary", "deposit", "wage", "account_balance"),
+                      r"(?<![0-9A-Za-z.,])[¥￥$]?-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?"
+                      r"(?:\s*(?:元|万元|万|CNY|RMB))?(?![0-9A-Za-z.,])",
+                      ("财政收入", "税收收入", "营业收入", "业务收入", "经营收入", "销售收入", "非税收入", "预算收入",
+                       "库存余额", "预算余额", "短信余额", "流量余额", "余额宝")),
+    # 征信, credit and loan records (GB/T 35273 Annex B: 信贷记录, 征信信息; 金融账户 in the TC260 guide)
+    SensitiveCategory("cn_credit_record", "金融账户", "征信/信贷记录 credit or loan record",
+                      ("征信", "信用记录", "信用报告", "信贷记录", "贷款记录", "贷款逾期", "逾期记录", "逾期情况",
+                       "credit_record", "credit_report", "credit_history"),
+                      f"[{_HAN}0-9]*(?:逾期|正常|良好|不良|关注|次级|可疑|损失|呆账|结清|欠款|失信|白户)[{_HAN}0-9]*"),
+    # communication and browsing records (GB/T 35273 Annex B 其他: 通信记录和内容, 网页浏览记录): a
+    # time, a number, a duration or an address visited
+    SensitiveCategory("cn_communication_record", "通信记录", "通信/上网记录 communication or browsing record",
+                      ("通话记录", "通话详单", "通信记录", "短信记录", "聊天记录", "上网记录", "浏览记录", "call_log",
+                       "call_record", "browsing_history"),
+                      r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])|(?<![0-9])(?:19|20)[0-9]{2}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2}"
+                      r"日?[ T]?[0-9]{1,2}[:时][0-9]{2}|[0-9]+\s*(?:秒|分钟|分|s)(?![A-Za-z])|https?://[^\s]+"),
+    # sexual orientation (GB/T 35273 Annex B 其他)
+    SensitiveCategory("cn_sexual_orientation", "性取向", "性取向 sexual orientation",
+                      ("性取向", "性倾向", "sexual_orientation"),
+                      f"(?<![{_HAN}])(?:异性恋|同性恋|双性恋|无性恋|泛性恋|男同|女同|LGBT)(?![{_HAN}])"),
 )
 
 

@@ -107,3 +107,58 @@ def test_a_case_table_of_names_and_diagnoses_is_sensitive_and_4() -> None:
     table = inventory.tables[0]
     sensitive = {f.field for f in table.fields if f.status == "tagged" and f.pipl_sensitive}
     assert table.level == "G4" and sensitive == {"主要诊断", "其他诊断"}, (table.level, table.basis, sensitive)
+
+
+@pytest.mark.parametrize("field, values, category", [
+    # GB/T 35273 Annex B sensitive PI with typical values under its usual names (R15e-24): all 'none' before
+    ("存款余额", ["12500.00", "8000", "35万元"] * 10, "金融账户"),    # 个人财产: deposits (TC260: 存款信息)
+    ("账户余额", ["¥8,000", "1,250.50"] * 15, "金融账户"),
+    ("月收入", ["6200元", "8000"] * 15, "金融账户"),                  # reference §5.3 收入 G4
+    ("工资", ["6200.50", "7800"] * 15, "金融账户"),
+    ("房产价值", ["1,250,000", "980000"] * 15, "金融账户"),          # TC260: 房产信息
+    ("征信", ["正常", "逾期3次", "关注类"] * 10, "金融账户"),          # 征信信息, 信贷记录
+    ("信用记录", ["良好", "不良"] * 15, "金融账户"),
+    ("通话记录", ["2024-03-02 10:15 13812345678 120秒"] * 30, "通信记录"),   # Annex B 通信记录
+    ("上网记录", ["https://www.example.com/a?id=1"] * 30, "通信记录"),      # Annex B 网页浏览记录
+    ("住宿记录", ["2024-01-02 如家酒店(西湖店)"] * 30, "行踪轨迹"),          # Annex A 住宿信息
+    ("开房记录", ["汉庭酒店 2024-01-02"] * 30, "行踪轨迹"),
+    ("性取向", ["异性恋", "同性恋", "双性恋"] * 10, "性取向"),              # Annex B 其他
+    ("基因检测结果", ["BRCA1突变阳性", "未检出致病变异"] * 15, "生物识别"),  # Annex A 生物识别: 基因
+    ("DNA", ["D3S1358: 15,16", "TH01: 6,9.3"] * 15, "生物识别"),
+])
+def test_annex_b_categories_with_values_that_fit_are_sensitive(field: str, values: list[str], category: str) -> None:
+    d = CLASSIFIER.decide(ColumnSample(dataset="t", field=field, values=values))
+    grade = grade_column(d, SCHEME)
+    assert d.status == "tagged" and grade is not None, d.reason
+    assert (grade.category, grade.pipl_sensitive, grade.level) == (category, True, "G4")
+
+
+@pytest.mark.parametrize("field, values", [
+    # a biometric or religious word before a device or a place names the thing (R15e-24): b_assets.csv was 4级
+    ("人脸识别设备编号", [f"FR-{i:04d}" for i in range(30)]),
+    ("指纹锁型号", ["ZW-X3", "ZW-X2"] * 15),
+    ("人脸识别门禁型号", ["DS-K1T671", "DS-K1T341"] * 15),
+    ("虹膜采集器", ["IR-100"] * 30),
+    ("宗教活动场所", ["灵隐寺", "西湖天主堂"] * 15),   # a register of temples: no one's belief
+    ("宗教场所名称", ["灵隐寺"] * 30),
+    ("宗教团体", ["市佛教协会"] * 30),
+    # a government's or a company's revenue is no one's income
+    ("财政收入", ["12500.00"] * 30),
+    ("营业收入", ["1200"] * 30),
+])
+def test_a_device_a_place_or_a_revenue_is_no_sensitive_category(field: str, values: list[str]) -> None:
+    d = CLASSIFIER.decide(ColumnSample(dataset="t", field=field, values=values))
+    assert d.status == "none", d.reason
+
+
+def test_a_device_list_with_no_person_stays_low() -> None:
+    # b_assets.csv of R15e-24: 设备台账 of face readers and fingerprint locks, 4级 "pending review" before
+    columns = (ColumnSample(dataset="d", field="序号", values=[str(i) for i in range(60)], rows=60),
+               ColumnSample(dataset="d", field="人脸识别设备编号", values=[f"FR-{i:04d}" for i in range(60)], rows=60),
+               ColumnSample(dataset="d", field="安装位置", values=["1号楼大厅", "2号楼东门"] * 30, rows=60),
+               ColumnSample(dataset="d", field="指纹锁型号", values=["ZW-X3", "ZW-X2"] * 30, rows=60),
+               ColumnSample(dataset="d", field="IP地址", values=[f"10.0.5.{i}" for i in range(60)], rows=60))
+    inventory = build_inventory([TableSample(dataset="d", table="b_assets.csv", columns=columns, rows=60)],
+                                source="d", scheme=SCHEME, sample_size=1000)
+    table = inventory.tables[0]
+    assert table.level == "G2" and "pending review" not in table.basis, (table.level, table.basis)
