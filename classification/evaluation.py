@@ -406,6 +406,11 @@ _ART28_VALUES: Final = {
     "cn_disability": ("视力残疾", "听力残疾", "言语残疾", "肢体残疾", "智力残疾", "精神残疾", "多重残疾", "二级"),
     "cn_criminal_record": ("2019年盗窃罪判处有期徒刑一年", "诈骗罪缓刑二年", "行政拘留十日", "抢劫罪判处有期徒刑五年"),
     "cn_whereabouts": ("120.15,30.28 2024-01-01 08:00", "2024-03-02 10:15 西湖区文三路", "116.40,39.90"),
+    "cn_genetic": ("BRCA1突变阳性", "rs1801133", "D3S1358: 15,16", "ACGTTGCAACGTTGCAACGTAGCT", "未检出致病变异"),
+    "cn_property": ("12500.00", "¥8,000", "35万元", "6200元", "1,250,000.50"),
+    "cn_credit_record": ("正常", "逾期3次", "关注类", "已结清", "当前逾期90天"),
+    "cn_communication_record": ("2024-03-02 10:15 13812345678 120秒", "13912345678", "https://www.example.com/a"),
+    "cn_sexual_orientation": ("异性恋", "同性恋", "双性恋", "无性恋"),
     "cn_biometric": ("data:image/jpeg;base64,/9j/4AAQSkZJRgABAQ", "faces/0001.jpg", "fp/left_index.wsq"),
 }
 

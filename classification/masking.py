@@ -56,10 +56,10 @@ def _division(longest: int) -> str:
     return rf"(?:鼓楼|钟楼|[{_UNIT_CHARS}]{other}{{0,{longest - 1}}}?|{other}{{1,{longest}}}?)"
 
 
-#: Words ending in 市/区/旗 that name no division (超市, 菜市; 家属区, 住宅区, 工业区, 校区; 红旗),
+#: Words ending in 市/区/旗 that name no division (超市, 菜市; 家属区, 住宅区, 工业区, 校区, an estate's 一区; 红旗),
 #: by the character before the level (none ends a division's name in GB/T 2260).
 _NOT_CITY: Final = "(?<![超菜夜集早街])"
-_NOT_DISTRICT: Final = "(?<![小社园属宅业校景厂发活范税片理验贸舍公务住能街览护心学病禁灾])"
+_NOT_DISTRICT: Final = "(?<![小社园属宅业校景厂发活范税片理验贸舍公务住能街览护心学病禁灾一二三四五六七八九十])"
 _NOT_BANNER: Final = "(?<![红国彩锦军队党])"
 #: The administrative part of an address, as the rule shows it (GB/T 2260's three levels, each
 #: at most once, in order, and nothing after the county): a province (省, 自治区, 特别行政区, or a
@@ -138,7 +138,9 @@ def _address(text: str) -> str:
     m = _ADDRESS_LEVELS.match(text)
     if m and 0 < m.end() < len(text):
         return m.group() + "****"
-    return text[:2] + "****" if len(text) > 6 else STARS
+    # no division to show: what is below the county (a street, an estate, a village) is not shown
+    # either (R15e-22: 阳光花园3幢 was 阳光****, 张家村3组 张家****)
+    return STARS
 
 
 def _email(text: str) -> str:

@@ -292,8 +292,8 @@ class Recognizer(ABC):
     #: English, Chinese). Words the reference calls ambiguous (xm, dz, kh ...) go in WEAK_CONTEXT.
     CONTEXT: ClassVar[tuple[str, ...]] = ()
     WEAK_CONTEXT: ClassVar[tuple[str, ...]] = ()
-    #: Chinese column-name words that hold a CONTEXT word but do not name this kind (用户名, a login,
-    #: holds 户名, an account holder): read as if absent.
+    #: Chinese column-name words (or regular expressions) that hold a CONTEXT word but do not name
+    #: this kind (用户名, a login, holds 户名, an account holder): read as if absent.
     CONTEXT_EXCEPT: ClassVar[tuple[str, ...]] = ()
     #: Column-name words that say a column holds something else of this shape (a column named
     #: ``version`` holds 1.7.19.104 versions, not IPv4 addresses): the column is not tagged so.

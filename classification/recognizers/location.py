@@ -67,14 +67,25 @@ class AddressRecognizer(Recognizer):
     mask_rule = "address"
     FLAGS = 0
     STRIP = ""
-    TRIGGER = "[省市区县旗镇乡路街巷弄道]"
+    TRIGGER = "[省市区县旗镇乡路街巷弄道村庄屯寨幢栋楼座]"
     PATTERNS = (Pattern("省/市/区县 + street + number",
                         r"[\u4e00-\u9fa5]{1,12}?(?:省|自治区|市|自治州|盟|地区|区|县|旗)"
                         r"[\u4e00-\u9fa50-9A-Za-z\-－#（）()]{2,48}", 0.6),
                 # the street part alone (文三路19号6幢590室): forms keep 省/市/区 in columns of their
                 # own and this in 详细地址 (R15d-8); a street and a number, so only with context
                 Pattern("street + number", r"(?<![\u4e00-\u9fa5])[\u4e00-\u9fa5]{1,12}?(?:路|街|巷|弄|道)"
-                        r"[0-9]{1,5}(?:号|弄)[\u4e00-\u9fa50-9A-Za-z\-－#（）()]{0,40}", 0.4, context_only=True))
+                        r"[0-9]{1,5}(?:号|弄)[\u4e00-\u9fa50-9A-Za-z\-－#（）()]{0,40}", 0.4, context_only=True),
+                # a village, its 村民小组 and a number (张家村3组45号): the address of most people on a
+                # 农村低保, 扶贫 or 医保 roster (R15e-22; GB/T 35273 Annex A 住址); only with context
+                Pattern("village + group + number",
+                        r"(?<![\u4e00-\u9fa5])[\u4e00-\u9fa5]{1,12}?(?:村|庄|屯|寨|社区|嘎查)"
+                        r"(?:[0-9一二三四五六七八九十]{1,3}(?:组|队|社))?[0-9]{1,5}号[\u4e00-\u9fa50-9A-Za-z\-－#（）()]{0,40}",
+                        0.4, context_only=True),
+                # an estate and a building (阳光花园3幢2单元1101室, 翠苑一区12幢), only with context
+                Pattern("estate + building", r"(?<![\u4e00-\u9fa5])[\u4e00-\u9fa5]{1,12}?"
+                        r"(?:花园|苑|公寓|新村|家园|山庄|小区|城|园|府|湾|庭)[0-9一二三四五六七八九十]{0,3}[区期]?"
+                        r"[0-9]{1,4}(?:幢|栋|号楼|座)[\u4e00-\u9fa50-9A-Za-z\-－#（）()]{0,40}", 0.4,
+                        context_only=True))
     CONTEXT = ("dizhi", "zz", "jtzz", "hjdz", "xzz", "hjd", "xxdz", "address", "addr", "地址", "住址", "家庭住址",
                "户籍地", "现住址", "居住地", "通讯地址")
     WEAK_CONTEXT = ("dz",)

@@ -152,6 +152,17 @@ CASES = [
     ("cn_criminal_record", "2019年盗窃罪判处有期徒刑一年", True, True),
     ("cn_whereabouts", "120.15,30.28 2024-01-01 08:00", True, True),
     ("cn_biometric", "data:image/jpeg;base64,/9j/4AAQ", True, True),
+    # GB/T 35273 Annex B sensitive categories by their column (R15e-24)
+    ("cn_genetic", "BRCA1突变阳性", True, True),                  # a gene test's result
+    ("cn_genetic", "D3S1358: 15,16", True, True),                 # an STR genotype
+    ("cn_genetic", "rs1801133", False, False),                     # only with context
+    ("cn_property", "12500.00", True, True),                       # a deposit, an income: an amount
+    ("cn_property", "12500.00", False, False),                     # ... only under such a name
+    ("cn_credit_record", "逾期3次", True, True),
+    ("cn_communication_record", "2024-03-02 10:15 13812345678 120秒", True, True),
+    ("cn_sexual_orientation", "同性恋", True, True),
+    ("cn_sexual_orientation", "男同事", False, True),              # a colleague, not an orientation
+    ("cn_whereabouts", "2024-01-02 如家酒店(西湖店)", True, True),   # a lodging record
     # values already masked (R15d-25): their own tags, the raw recognizers find nothing in them
     ("masked_cn_resident_id", "110105********1234", True, False),      # govsoc's id_card rule
     ("masked_cn_resident_id", "110***********123X", True, False),      # first 3 + last 4 (Hutool)

@@ -226,7 +226,9 @@ def test_a_header_naming_known_columns_beside_numbers_or_a_long_name_is_the_head
     lines = [",".join(["姓名", "身份证号码", *extra])] + [",".join(r) for r in rows]
     (tmp_path / "pivot.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     inventory = _scan(tmp_path / "pivot.csv")
-    assert _tagged(inventory) == {"姓名": "cn_person_name", "身份证号码": "cn_resident_id"}
+    # a household's income (收入) is personal property, sensitive (GB/T 35273 Annex B, R15e-24)
+    income = {extra[0]: "cn_property"} if "收入" in extra[0] else {}
+    assert _tagged(inventory) == {"姓名": "cn_person_name", "身份证号码": "cn_resident_id", **income}
     assert inventory.tables[0].rows == 40 and inventory.tables[0].level == "G4"
 
 
