@@ -109,6 +109,11 @@ _LABELLED: Final = (
     (re.compile(r"(?<![\u4e00-\u9fa5])(?P<v>[\u4e00-\u9fa5]{2,4})[，,、 ][ \t]*[男女](?=[，,、。；; ])"),
      "cn_person_name"),
 )
+#: A sole trader's (个体工商户) credit code after its label, glued on or not: GB 32100 §4 puts the
+#: registering office (9 = 工商) and the kind (2 = 个体工商户) first. Other credit codes are an
+#: organisation's, public (mask rule "public"); this one names a natural person (R15e-20).
+_SOLE_TRADER: Final = re.compile(r"(?:统一社会信用代码|社会信用代码|信用代码)[ \t:：=]*"
+                                 r"(?P<v>92\d{6}[0-9A-HJ-NPQRTUWXY]{10})(?![0-9A-Za-z])")
 #: Keys whose Chinese value may be a person's name though no column would be named so: the name
 #: attributes of an X.500 distinguished name as a certificate subject prints them (RFC 4514 §3:
 #: CN, O, OU; RFC 4519 givenName, sn, pseudonym; a personal certificate's CN is its holder, an
@@ -159,6 +164,7 @@ class FreeTextMasker:
         found += _unless_taken(coordinate_hits(text, context_of=self.columns.name_context, gps=self.keyed["gps"]),
                                found)
         found += _unless_taken(role_name_hits(text, self.names), found)
+        found += _unless_taken(_sole_trader_codes(text), found)
         found += self._beside_identifiers(text, found)
         found += pinyin_name_hits(text, found)
         return found
@@ -270,6 +276,12 @@ def _counted(text: str, hit: Match) -> bool:
     """A number alone (no letters, '+' or separators in it) standing where a size or a count does
     (``200 13912345678`` in an access log, ``15000000000 bytes``): a figure, not an identifier."""
     return text[hit.start:hit.end].isdigit() and is_quantity(text, hit.start, hit.end)
+
+
+def _sole_trader_codes(text: str) -> Iterable[Match]:
+    for m in _SOLE_TRADER.finditer(text):
+        yield Match(recognizer="cn_uscc", start=m.start("v"), end=m.end("v"), masked=mask("document", m.group("v")),
+                    score=0.5, reason="统一社会信用代码 of a 个体工商户 (a natural person), after its label")
 
 
 def _unless_taken(hits: Iterable[Match], taken: list[Match]) -> list[Match]:

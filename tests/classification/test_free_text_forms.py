@@ -70,6 +70,10 @@ def test_names_without_a_key_value_shape_are_masked(text: str, hidden: list[str]
     # a WeChat id is an account: masked by the account rule
     ("微信号 wangwu1990", ["wangwu1990"], [f"微信号 {mask('account', 'wangwu1990')}"]),
     ("微信：wangwu1990", ["wangwu1990"], [f"微信：{mask('account', 'wangwu1990')}"]),
+    # a 个体工商户's credit code (GB 32100: 9 = 工商, 2 = sole trader) names a natural person,
+    # glued to its label or after a colon; masked by the document rule
+    ("统一社会信用代码92330106MA2GL0XX3B", ["330106MA2GL0XX"], ["统一社会信用代码92****3B"]),
+    ("信用代码：92330106MA2GL0XX3B", ["330106MA2GL0XX"], ["信用代码：92****3B"]),
 ])
 def test_contact_ids_after_their_labels_are_masked(text: str, hidden: list[str], shown: list[str]) -> None:
     _assert_masked(text, hidden, shown)
@@ -95,6 +99,8 @@ def test_contact_ids_after_their_labels_are_masked(text: str, hidden: list[str],
     '{"score": 30.274085, "ratio": 0.123456}',  # JSON numbers under keys that name no location
     "温度 36°5'",  # degrees and minutes without seconds: not precise
     "QQ群 共有 12 人",
+    # an enterprise's credit code (91: 工商 + 企业) is public (企业信息公示暂行条例 art. 6)
+    "统一社会信用代码91330106MA27XXXX0X",
 ])
 def test_text_without_personal_data_stays(text: str) -> None:
     assert mask_free_text(text) == text
