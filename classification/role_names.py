@@ -36,6 +36,8 @@ _HAN: Final = r"[\u4e00-\u9fa5]"
 _ROLES: Final = sorted((w for w in PersonNameRecognizer.CONTEXT if not w.isascii()), key=len, reverse=True)
 #: Characters that make a role word part of a longer one: 负责人员 (staff), 申请人数 (a count), 申请人们.
 _LONGER_WORD: Final = "员数们群次"
+#: Words that make a role word part of a heading (与户主关系, 申请人类型, 监护人信息), not a name.
+_HEADING_AFTER: Final = ("关系", "类型", "类别", "信息", "情况", "意见", "证件", "地址", "电话", "单位", "签字", "签名")
 #: Words a sentence puts right after a name (a diagnosis, a signature, a possessive, the sex).
 _AFTER_NAME: Final = ("诊断", "确诊", "患有", "罹患", "感染", "签字", "签名", "签收", "同意", "本人", "的",
                       "男", "女", "先生", "女士", "同志", "于", "因", "系", "称", "已", "在", "和", "与", "及", "等")
@@ -54,7 +56,8 @@ def role_name_hits(text: str, names: Recognizer) -> Iterator[Match]:
     (the person-name recognizer); they may overlap hits the caller has, which it drops."""
     for m in _ROLE_THEN_NAME.finditer(text):
         role = m.group()
-        if text[m.end():m.end() + 1] in _LONGER_WORD or _in_exception(text, m.start(), role):
+        if text[m.end():m.end() + 1] in _LONGER_WORD or text.startswith(_HEADING_AFTER, m.end()) \
+                or _in_exception(text, m.start(), role):
             continue
         hit = _name_at(text, m.end(), names)
         if hit is not None:
@@ -83,6 +86,8 @@ def _name_at(text: str, start: int, names: Recognizer) -> Match | None:
     while end < len(text) and end - start < 9 and re.match(_HAN, text[end]):
         end += 1
     for n in range(min(end - start, 4), 1, -1):
+        if text[start + n - 1] == "员":
+            continue  # a job title (安全员, 管理员), not a name
         if start + n == end or text.startswith(_AFTER_NAME, start + n):
             for hit in _judged(text, start, start + n, names, ""):
                 return hit

@@ -85,6 +85,9 @@ def test_contact_ids_after_their_labels_are_masked(text: str, hidden: list[str],
     "申请人数 120",  # the number of applicants
     "申请人于今日提交材料",  # 于 here is a preposition, not the surname
     "负责人已签字",
+    "与户主关系：之子",  # 户主关系 (relation to the head of household) is a heading, 关 no surname here
+    "经办人于今日办理",  # 于今日: a preposition and a day
+    "申请人安全员",  # a job title ending in 员
     "状态，如正常、停用",  # a comment's examples that are no names
     "单位名称，如杭州市公安局",
     "如下：共3条",
