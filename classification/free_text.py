@@ -45,6 +45,7 @@ from functools import cache
 from typing import Final
 
 from govsoc.classification.columns import ColumnClassifier
+from govsoc.classification.coordinate_forms import coordinate_hits
 from govsoc.classification.credentials import credential_hits
 from govsoc.classification.digit_runs import GluedNumbers
 from govsoc.classification.invisible import placed, visible
@@ -54,6 +55,7 @@ from govsoc.classification.pinyin_names import person_name_at, pinyin_name_hits
 from govsoc.classification.quantities import is_quantity
 from govsoc.classification.recognizer import Match, Recognizer, masked_text, normalize
 from govsoc.classification.recognizers.identity import ID_SHAPED
+from govsoc.classification.role_names import role_name_hits
 from govsoc.classification.scanner import Scanner
 from govsoc.classification.structured_values import account_hit, is_account_key, structured_hits
 from govsoc.classification.tagging import AT_INGEST
@@ -84,7 +86,7 @@ _ID_SHAPED: Final = re.compile(r"(?<![0-9A-Za-z])(?:" + ID_SHAPED.pattern.rstrip
 #: Recognizers a key may give context to (the rest find what they find without it).
 _KEYED_KINDS: Final = ("cn_person_name", "cn_resident_id_15", "cn_passport", "cn_hk_macau_permit",
                        "cn_mainland_travel_permit", "cn_social_security_number", "cn_disability_certificate",
-                       "cn_address", "cn_landline", "cn_birth_date", "cn_licence_plate", "gps")
+                       "cn_address", "cn_landline", "cn_birth_date", "cn_licence_plate", "gps", "cn_qq")
 #: What the free text is scanned for without a key: the ingest set, landline numbers written
 #: with their area code set off (0755-88881234, (0755)8888-1234; run together they are as often
 #: invoice codes, and count only after a key), licence plates (Chinese text only), and what
@@ -99,12 +101,19 @@ _DATE: Final = r"(?:19|20)\d{2}(?:[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{4})"
 _LABELLED: Final = (
     (re.compile(r"(?:经纬度|经度|纬度|坐标|定位)[ \t:：=为]*(?P<v>-?\d{1,3}\.\d{4,}"
                 r"(?:[ \t]*[,，/ ][ \t]*-?\d{1,3}\.\d{4,})?)(?![0-9.])"), "gps"),
+    # a QQ number after its ASCII label and a blank (QQ 12345678), which _KEYED takes from Chinese labels only
+    (re.compile(r"(?<![A-Za-z])QQ(?:号码|号)?[ \t:：=]*(?P<v>[1-9]\d{4,10})(?![0-9])", re.IGNORECASE), "cn_qq"),
     (re.compile(r"(?:出生日期|出生于|出生|生日|生于)[ \t:：=为是]*(?P<v>" + _DATE + ")(?![0-9])"), "cn_birth_date"),
     (re.compile(r"(?<![0-9])(?P<v>" + _DATE + r")[ \t]*(?:出生|生人|生(?=[，,。；;、)）\s]|$))"), "cn_birth_date"),
     # a person's record as a profile writes it: the name, then the sex alone (张三，男，汉族)
     (re.compile(r"(?<![\u4e00-\u9fa5])(?P<v>[\u4e00-\u9fa5]{2,4})[，,、 ][ \t]*[男女](?=[，,、。；; ])"),
      "cn_person_name"),
 )
+#: A sole trader's (个体工商户) credit code after its label, glued on or not: GB 32100 §4 puts the
+#: registering office (9 = 工商) and the kind (2 = 个体工商户) first. Other credit codes are an
+#: organisation's, public (mask rule "public"); this one names a natural person (R15e-20).
+_SOLE_TRADER: Final = re.compile(r"(?:统一社会信用代码|社会信用代码|信用代码)[ \t:：=]*"
+                                 r"(?P<v>92\d{6}[0-9A-HJ-NPQRTUWXY]{10})(?![0-9A-Za-z])")
 #: Keys whose Chinese value may be a person's name though no column would be named so: the name
 #: attributes of an X.500 distinguished name as a certificate subject prints them (RFC 4514 §3:
 #: CN, O, OU; RFC 4519 givenName, sn, pseudonym; a personal certificate's CN is its holder, an
@@ -152,6 +161,10 @@ class FreeTextMasker:
         found += structured_hits(text, found, context_of=self.columns.name_context, keyed=self.keyed)
         found += self._keyed(text, found)
         found += self._labelled(text, found)
+        found += _unless_taken(coordinate_hits(text, context_of=self.columns.name_context, gps=self.keyed["gps"]),
+                               found)
+        found += _unless_taken(role_name_hits(text, self.names), found)
+        found += _unless_taken(_sole_trader_codes(text), found)
         found += self._beside_identifiers(text, found)
         found += pinyin_name_hits(text, found)
         return found
@@ -263,6 +276,21 @@ def _counted(text: str, hit: Match) -> bool:
     """A number alone (no letters, '+' or separators in it) standing where a size or a count does
     (``200 13912345678`` in an access log, ``15000000000 bytes``): a figure, not an identifier."""
     return text[hit.start:hit.end].isdigit() and is_quantity(text, hit.start, hit.end)
+
+
+def _sole_trader_codes(text: str) -> Iterable[Match]:
+    for m in _SOLE_TRADER.finditer(text):
+        yield Match(recognizer="cn_uscc", start=m.start("v"), end=m.end("v"), masked=mask("document", m.group("v")),
+                    score=0.5, reason="统一社会信用代码 of a 个体工商户 (a natural person), after its label")
+
+
+def _unless_taken(hits: Iterable[Match], taken: list[Match]) -> list[Match]:
+    """``hits`` overlapping none of ``taken`` nor an earlier one of them."""
+    out: list[Match] = []
+    for hit in hits:
+        if _free(hit.start, hit.end, taken + out):
+            out.append(hit)
+    return out
 
 
 def _free(start: int, end: int, taken: Iterable[Match]) -> bool:

@@ -30,7 +30,9 @@ __all__ = ["ACCOUNT_KEYS", "structured_hits", "is_account_key", "account_hit"]
 #: Member and element names whose value is an account (lower case, '-' '.' ' ' read as '_').
 ACCOUNT_KEYS: Final = frozenset({"account", "user", "username", "user_name", "userid", "user_id", "login",
                                  "loginname", "login_name", "loginid", "uid", "account_name", "accountname",
-                                 "账号", "账户", "用户", "用户名", "登录名", "登录账号"})
+                                 "账号", "账户", "用户", "用户名", "登录名", "登录账号",
+                                 # a WeChat id is an account of its own (R15e-20: 微信号 wangwu1990)
+                                 "微信", "微信号", "微信账号", "wechat", "wechat_id", "wechatid", "weixin"})
 #: A JSON member with a string value, also escaped inside a JSON string (``\\"key\\":\\"value\\"``).
 _MEMBER: Final = re.compile(r'(?P<q>\\?")(?P<key>[^"\\]{1,48})(?P=q)[ \t]*:[ \t]*(?P=q)(?P<value>(?:[^"\\]|\\(?!"))*)'
                             r'(?P=q)')

@@ -1,0 +1,107 @@
+"""Person names free text writes without a ``key: value`` shape (stage: classification; PIPL art.
+28 and 51, GB/T 35273-2020 §6.2 display masking and Annex A 个人基本资料; review R15e-20).
+
+classification.free_text reads ``监护人：王五`` as a key and its value. Case notes, 备注 and
+database column comments write the same without the colon, and in two more ways:
+
+- **glued to a role word** (``监护人王五``, ``申请人王五（男）``, ``经办人张伟签字``): a heading of
+  the person-name recognizer's list (PersonNameRecognizer.CONTEXT, R15d-6: 申请人, 负责人, 患者,
+  户主 ...) with the name run on. The name is the Chinese run after it when the run ends there,
+  or the part of it followed by a word a sentence puts after a name (_AFTER_NAME: 诊断, 签字,
+  的 ...); a role word that is the start of a longer word (负责人员, 申请人数) is none;
+- **beside a diagnosis** (``李四确诊为肺结核``): a name of its own (no Chinese character before it)
+  followed by a diagnosis verb. With ``患者李四诊断为HIV阳性`` both say the same: health
+  information of an identified person, sensitive (PIPL art. 28);
+- **as an example** (``姓名，如王小明``, ``例：王小明``, ``如：王小明、李四``, ``e.g. 王小明``): what a
+  column comment gives after 如/例/例如/比如/示例/e.g.; every name of the list.
+
+Every candidate is judged by the person-name recognizer with context (a known surname, not a
+common word: cn_codes.NOT_NAMES), and masked by its rule.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterator
+from typing import Final
+
+from govsoc.classification.recognizer import Match, Recognizer
+from govsoc.classification.recognizers.person import PersonNameRecognizer
+
+__all__ = ["role_name_hits"]
+
+_HAN: Final = r"[\u4e00-\u9fa5]"
+#: Role words (the Chinese headings of PersonNameRecognizer.CONTEXT), longest first.
+_ROLES: Final = sorted((w for w in PersonNameRecognizer.CONTEXT if not w.isascii()), key=len, reverse=True)
+#: Characters that make a role word part of a longer one: 负责人员 (staff), 申请人数 (a count), 申请人们.
+_LONGER_WORD: Final = "员数们群次"
+#: Words that make a role word part of a heading (与户主关系, 申请人类型, 监护人信息), not a name.
+_HEADING_AFTER: Final = ("关系", "类型", "类别", "信息", "情况", "意见", "证件", "地址", "电话", "单位", "签字", "签名")
+#: Words a sentence puts right after a name (a diagnosis, a signature, a possessive, the sex).
+_AFTER_NAME: Final = ("诊断", "确诊", "患有", "罹患", "感染", "签字", "签名", "签收", "同意", "本人", "的",
+                      "男", "女", "先生", "女士", "同志", "于", "因", "系", "称", "已", "在", "和", "与", "及", "等")
+#: Verbs of a diagnosis after a name of its own.
+_DIAGNOSIS: Final = r"(?:被|经)?(?:诊断|确诊|患有|罹患|感染)"
+_ROLE_THEN_NAME: Final = re.compile("(?:" + "|".join(_ROLES) + f")(?=({_HAN}{{2,8}}))")
+_NAME_THEN_DIAGNOSIS: Final = re.compile(f"(?<!{_HAN})({_HAN}{{2,4}}?)(?={_DIAGNOSIS})")
+#: An example marker of a comment, then the list it gives (names separated by 、，,/ 和 及).
+_EXAMPLE: Final = re.compile(r"(?:(?<![\u4e00-\u9fa5])(?:例如|比如|譬如|示例|举例|如|例)|(?<![A-Za-z])(?:e\.g\.|eg\.|"
+                             r"for example|such as))[ \t]*[:：,，]?[ \t]*")
+_LIST_SEPARATOR: Final = re.compile(r"[ \t]*(?:[、，,/]|和|及)[ \t]*")
+
+
+def role_name_hits(text: str, names: Recognizer) -> Iterator[Match]:
+    """The names of ``text`` written in the ways of the module docstring, judged by ``names``
+    (the person-name recognizer); they may overlap hits the caller has, which it drops."""
+    for m in _ROLE_THEN_NAME.finditer(text):
+        role = m.group()
+        if text[m.end():m.end() + 1] in _LONGER_WORD or text.startswith(_HEADING_AFTER, m.end()) \
+                or _in_exception(text, m.start(), role):
+            continue
+        hit = _name_at(text, m.end(), names)
+        if hit is not None:
+            yield dataclasses.replace(hit, reason=f"{hit.reason}: after the role word {role!r}")
+    for m in _NAME_THEN_DIAGNOSIS.finditer(text):
+        yield from _judged(text, m.start(1), m.end(1), names, "beside a diagnosis (PIPL art. 28)")
+    for m in _EXAMPLE.finditer(text):
+        yield from _examples(text, m.end(), names)
+
+
+def _examples(text: str, start: int, names: Recognizer) -> Iterator[Match]:
+    """The names of the list starting at ``start`` (a comment's examples), up to the first item
+    that is none."""
+    while (hit := _name_at(text, start, names)) is not None:
+        yield dataclasses.replace(hit, reason=f"{hit.reason}: an example a comment gives")
+        sep = _LIST_SEPARATOR.match(text, hit.end)
+        if sep is None:
+            return
+        start = sep.end()
+
+
+def _name_at(text: str, start: int, names: Recognizer) -> Match | None:
+    """The name starting at ``start``: the whole Chinese run there (two to four characters), or
+    its first characters when a word of _AFTER_NAME follows them; longest first."""
+    end = start
+    while end < len(text) and end - start < 9 and re.match(_HAN, text[end]):
+        end += 1
+    for n in range(min(end - start, 4), 1, -1):
+        if text[start + n - 1] == "员":
+            continue  # a job title (安全员, 管理员), not a name
+        if start + n == end or text.startswith(_AFTER_NAME, start + n):
+            for hit in _judged(text, start, start + n, names, ""):
+                return hit
+    return None
+
+
+def _judged(text: str, start: int, end: int, names: Recognizer, why: str) -> Iterator[Match]:
+    for hit in names.find(text[start:end], context=True):
+        if hit.start == 0 and hit.end == end - start:
+            reason = f"{hit.reason}: {why}" if why else hit.reason
+            yield dataclasses.replace(hit, start=start, end=end, reason=reason)
+
+
+def _in_exception(text: str, start: int, role: str) -> bool:
+    """The role word is the end of a heading naming no person (用户名, 商户名: CONTEXT_EXCEPT)."""
+    end = start + len(role)
+    return any(text[max(0, end - len(w)):end] == w for w in PersonNameRecognizer.CONTEXT_EXCEPT if w.endswith(role))
