@@ -250,18 +250,28 @@ def dataset_candidates(tables: Sequence[tuple[str, int | None, Collection[str]]]
     Annex G's "certain scale" is the data set's, not the storage unit's): ``tables`` are (name,
     rows, categories of its sensitive PI fields) in scan order (a folder's files, a workbook's
     sheets, a database's tables, an index pattern's indices). Where the tables holding one
-    category hold the scheme's scale together and none alone (a roster split per month or over
+    category, or all of them, hold the scheme's scale together and none alone (a roster split per month or over
     Excel sheets of 1,048,575 rows at most), each of them gets a reason naming the dataset: table
     index -> reason (R15d-4)."""
+    # A table at the scale alone has a reason of its own (table_grade); the sum is of the tables
+    # below it, so that two half-year exports beside a full year's still add up (R15e-21: a
+    # member over the scale hid the others' sum). The categories are summed one by one, then
+    # all of them together: Annex G's scale is of people's sensitive personal information, not of
+    # one category (a 低保 set split into 发放表 with bank cards and 名册 with ID numbers).
+    scale = scheme.important_review_rows
+    below = [i for i, (_, rows, categories) in enumerate(tables) if categories and (rows or 0) < scale]
     by_category: dict[str, list[int]] = {}
-    for i, (_, _, categories) in enumerate(tables):
-        for category in categories:
+    for i in below:
+        for category in tables[i][2]:
             by_category.setdefault(category, []).append(i)
     datasets: dict[tuple[int, ...], list[str]] = {}  # the same tables holding several categories: one reason
     for category, members in sorted(by_category.items()):
-        sizes = [tables[i][1] or 0 for i in members]
-        if len(members) >= 2 and sum(sizes) >= scheme.important_review_rows > max(sizes):
+        if len(members) >= 2 and sum(tables[i][1] or 0 for i in members) >= scale:
             datasets.setdefault(tuple(members), []).append(category)
+    together = tuple(below)
+    if (len(by_category) >= 2 and len(together) >= 2 and together not in datasets
+            and sum(tables[i][1] or 0 for i in together) >= scale):
+        datasets[together] = sorted(by_category)
     reasons: dict[int, list[str]] = {}
     for group, categories in datasets.items():
         rows = sum(tables[i][1] or 0 for i in group)

@@ -59,3 +59,33 @@ def test_one_table_at_the_scale_keeps_its_own_reason_only() -> None:
                                 scheme=load_scheme("gbt43697"), sample_size=1000)
     assert [t.important_candidate for t in inventory.tables] == [True, False]
     assert "over 2 tables" not in inventory.tables[0].important_reason
+
+
+def one_kind(name: str, rows: int, field: str, values: list[str]) -> TableSample:
+    columns = (ColumnSample(dataset="split", field="姓名", values=NAMES, rows=rows),
+               ColumnSample(dataset="split", field=field, values=values, rows=rows))
+    return TableSample(dataset="split", table=name, columns=columns, rows=rows)
+
+
+def test_halves_beside_a_table_at_the_scale_still_add_up() -> None:
+    # R15e-21: 2023.csv alone at the scale hid the sum of 2024h1 and 2024h2 (1.2 M rows together)
+    tables = [part("2023.csv", 1_200_000), part("2024h1.csv", 600_000), part("2024h2.csv", 600_000)]
+    inventory = build_inventory(tables, source="split", scheme=load_scheme("gbt43697"), sample_size=1000)
+    assert [t.important_candidate for t in inventory.tables] == [True, True, True]
+    halves = inventory.tables[1].important_reason
+    assert "1,200,000 rows" in halves and "over 2 tables" in halves and "2024h2.csv" in halves
+    assert "2023.csv" not in halves  # summed with the tables below the scale only
+    assert "over 2 tables" not in inventory.tables[0].important_reason
+
+
+def test_different_sensitive_kinds_of_one_scan_add_up() -> None:
+    # R15e-21: a 低保 set split into 发放表 (bank cards) and 名册 (ID numbers), 600,000 rows each
+    paid = one_kind("发放表.csv", 600_000, "银行卡号", cards(40))
+    roll = one_kind("名册.csv", 600_000, "身份证号", ids(40))
+    inventory = build_inventory([paid, roll], source="split", scheme=load_scheme("gbt43697"), sample_size=1000)
+    assert [t.important_candidate for t in inventory.tables] == [True, True]
+    reason = inventory.tables[0].important_reason
+    assert "1,200,000 rows" in reason and "金融账户" in reason and "名册.csv" in reason
+    # and below the scale together they are still not flagged
+    small = [one_kind("a.csv", 400_000, "银行卡号", cards(40)), one_kind("b.csv", 400_000, "身份证号", ids(40))]
+    assert flagged(*small) == []
