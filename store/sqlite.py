@@ -909,11 +909,24 @@ class SqliteStore(Store):
         """Writes are visible at once; this lets the query planner's statistics catch up with
         them (PRAGMA optimize, bounded by analysis_limit: milliseconds), so that rules pick their
         most selective index rather than the first one."""
-        try:
-            self._db.execute("PRAGMA analysis_limit=1000")
-            self._db.execute("PRAGMA optimize=0x10002")
-        except sqlite3.Error as e:
-            raise StoreError(f"optimize failed: {e}", location=Location(path=str(self.path))) from e
+        # ANALYZE reads, then writes its statistics: a writer's commit in between makes the write
+        # fail at once with "database is locked" (WAL: the read snapshot is stale, so SQLite calls
+        # no busy handler). It failed a watcher's refresh beside a live capture's writes (CI-
+        # equivalent run, session 22). Statistics are a hint: tried a few times, else left to
+        # the next refresh, never an error of the pass that asked.
+        for pause in (0.01, 0.05, 0.2, None):
+            try:
+                self._db.execute("PRAGMA analysis_limit=1000")
+                self._db.execute("PRAGMA optimize=0x10002")
+                return
+            except sqlite3.OperationalError as e:
+                if not _is_busy(e):
+                    raise StoreError(f"optimize failed: {e}", location=Location(path=str(self.path))) from e
+                if pause is None:
+                    return
+                time.sleep(pause)
+            except sqlite3.Error as e:
+                raise StoreError(f"optimize failed: {e}", location=Location(path=str(self.path))) from e
 
     # -- ingest positions and engine state -----------------------------------------------------
     def position(self) -> str | None:
