@@ -273,7 +273,8 @@ class GovsocLuceneBackend(LuceneBackend):
         typed = field_type(str(cond.field)) in {"ip", *NUMERIC_TYPES}
         searched = search_field(cond.field, caseless=ignore_case, pattern=typed)
         field = self.escape_and_quote_field(searched)
-        if ignore_case and not typed and searched.endswith(".caseless") and self.relax:
+        # a caseless search that reads another field than a case-sensitive one: a lower-cased field
+        if ignore_case and not typed and self.relax and searched != search_field(cond.field, caseless=False):
             return self._dotted_i(str(cond.field), f"{field}:/{pattern}/")
         return f"{field}:/{pattern}/"
 
