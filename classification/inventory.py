@@ -34,7 +34,7 @@ from govsoc.classification.grading import (
 )
 from govsoc.classification.identifier_names import mask_person_names
 from govsoc.classification.recognizer import recognizers
-from govsoc.classification.saved import one_scan_per_table, summarise
+from govsoc.classification.saved import one_scan_per_table, path_keys, source_key, summarise
 from govsoc.classification.sources.base import NOT_UTF8, Skipped, TableSample, escaped_name
 from govsoc.core.errors import Location
 from govsoc.core.results import RESULTS_DIR, read_results, write_result
@@ -94,6 +94,8 @@ class TableRecord:
     important_candidate: bool
     important_reason: str
     fields: tuple[FieldRecord, ...]
+    #: where the table was read from, as classification.saved compares it (never shown)
+    dataset_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -120,6 +122,8 @@ class Inventory:
     #: parts of the source left unclassified (first few per table) and how many in all
     skipped: tuple[Skipped, ...] = ()
     skipped_count: int = 0
+    #: the source's real path as classification.saved compares it: a masked name is no key (R15f-11)
+    source_keys: tuple[str, ...] = ()
 
     @property
     def level(self) -> str:
@@ -132,7 +136,7 @@ class Inventory:
 
     def to_dict(self) -> dict[str, Any]:
         """The inventory as JSON-ready data."""
-        return {"title": "数据分类分级清单", "source": self.source,
+        return {"title": "数据分类分级清单", "source": self.source, "source_keys": list(self.source_keys),
                 "scheme": {"name": self.scheme, "title": self.scheme_title}, "generated": self.generated,
                 "sample_size": self.sample_size, "recognizers": list(self.recognizers), "summary": self.summary(),
                 "tables": [_plain(asdict(t)) for t in self.tables],
@@ -219,7 +223,7 @@ def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Schem
     return Inventory(source=names.place(source), scheme=scheme.name, scheme_title=scheme.title,
                      generated=datetime.now(UTC).isoformat(timespec="seconds"), sample_size=sample_size,
                      recognizers=tuple(sorted(classifier.scanner.recognizers)), tables=tuple(records),
-                     skipped=tuple(skipped), skipped_count=skipped_count)
+                     skipped=tuple(skipped), skipped_count=skipped_count, source_keys=path_keys(source))
 
 
 def _datasets(records: list[TableRecord], scheme: Scheme) -> list[TableRecord]:
@@ -242,7 +246,7 @@ def _record(table: TableSample, decided: list[ColumnDecision], scheme: Scheme, n
     beside = tagged_recognizers(decisions)
     return TableRecord(dataset=place(table.dataset), table=place(table.table), rows=table.rows, level=rolled.level,
                        level_label=rolled.label, basis=rolled.basis, important_candidate=rolled.important_candidate,
-                       important_reason=rolled.important_reason,
+                       important_reason=rolled.important_reason, dataset_keys=path_keys(table.dataset),
                        fields=tuple(_field(table, d, scheme, beside, place, rolled.sensitive_pi_fields)
                                     for d in decisions))
 
@@ -366,8 +370,10 @@ def shown_source(name: str) -> str:
 
 
 def save_inventory(inventory: Inventory, data_dir: Path) -> Path:
-    """Save ``inventory`` as its source's result under ``data_dir`` (replacing the previous run's)."""
-    return write_result(data_dir / RESULTS_SUBDIR, inventory.source, inventory.to_dict())
+    """Save ``inventory`` as its source's result under ``data_dir`` (replacing the previous run's):
+    named by its shown source and its key, since two sources can show alike (王**.csv, R15f-11)."""
+    data = inventory.to_dict()
+    return write_result(data_dir / RESULTS_SUBDIR, f"{source_key(data)}/{inventory.source}", data)
 
 
 def _is_inventory(data: dict[str, Any]) -> bool:
@@ -379,5 +385,11 @@ def load_inventories(folder: Path) -> list[dict[str, Any]]:
     the newest ``generated`` winning, sorted by source, each table counted once (a file saved both by
     itself and as part of its folder's scan: the newer scan, classification.saved); other and broken
     files are logged and skipped."""
-    saved = read_results(folder, key="source", stamp="generated", valid=_is_inventory, unwrap=_without_surrogates)
+    saved = read_results(folder, key="source_key", stamp="generated", valid=_is_inventory, unwrap=_keyed)
     return one_scan_per_table(saved)
+
+
+def _keyed(data: Any) -> Any:
+    """A loaded inventory (see _without_surrogates) with its source's key (classification.saved)."""
+    data = _without_surrogates(data)
+    return {**data, "source_key": source_key(data)} if isinstance(data, dict) else data

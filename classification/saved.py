@@ -8,18 +8,25 @@ newer counts: a folder scanned after a file inside it replaces that file's inven
 sub-folder) scanned after its folder replaces the folder's tables read from it, and the folder's
 summary is counted again over the tables left. Sources that are not paths (databases,
 Elasticsearch indices) are never inside one another and stay as they are.
+
+Containment is decided on the real resolved paths, never on the names shown: those are masked
+(王芳.csv and 王刚.csv both show as 王**.csv, R15f-11). An inventory keeps, beside its masked names,
+:func:`path_keys` of its source and of each table's dataset: digests of the resolved path and of
+every folder above it, so that "inside" is a lookup and no saved file holds a path in clear. A
+SQLite DSN names its file, relative to the working directory of the scan (R15f-35).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from govsoc.classification.grading import rank
 
-__all__ = ["one_scan_per_table", "summarise"]
+__all__ = ["one_scan_per_table", "path_keys", "summarise", "source_key"]
 
 #: a SQLite file's tables are named by its DSN (sources/sql.py) inside a folder's scan
 _SQLITE = "sqlite:///"
@@ -40,21 +47,49 @@ def summarise(tables: Sequence[Mapping[str, Any]], skipped: int) -> dict[str, An
 
 
 def _path(name: object) -> PurePosixPath | None:
+    """The resolved path a source or dataset name stands for: a path, or a SQLite DSN's file
+    (relative to the working directory, as SQLite opens it); None for other sources."""
     text = str(name)
     if text.startswith(_SQLITE):
-        text = text[len(_SQLITE):]
-    path = PurePosixPath(text)
-    return path if path.is_absolute() else None
+        text = text[len(_SQLITE):].split("?", 1)[0]
+        if not text or text == ":memory:":
+            return None
+    elif not text.startswith("/"):
+        return None
+    return PurePosixPath(Path(text).resolve())
 
 
-def _inside(name: object, folder: PurePosixPath) -> bool:
+def _digest(text: str) -> str:
+    # surrogatepass: a name holding a lone surrogate (a path's undecodable byte) has its own digest
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+def path_keys(name: str) -> tuple[str, ...]:
+    """The keys of the source or dataset ``name`` (unmasked, as read): the digest of its resolved
+    path, then of each folder above it; a source that is no path has its name's digest alone."""
     path = _path(name)
-    return path is not None and path.is_relative_to(folder)
+    if path is None:
+        return (_digest(f"name:{name}"),)
+    return tuple(_digest(str(p)) for p in (path, *path.parents))
 
 
-def _without(inventory: dict[str, Any], inner: list[PurePosixPath]) -> dict[str, Any] | None:
-    """``inventory`` without the tables read from ``inner`` paths; None when none is left."""
-    tables = [t for t in inventory.get("tables") or () if not any(_inside(t.get("dataset"), p) for p in inner)]
+def _keys(record: Mapping[str, Any], field: str, name: str) -> tuple[str, ...]:
+    keys = record.get(field)
+    if isinstance(keys, list) and keys and all(isinstance(k, str) for k in keys):
+        return tuple(keys)
+    # saved before the keys were: its (masked) name stands for itself, as it did then
+    return path_keys(str(record.get(name)))
+
+
+def source_key(inventory: Mapping[str, Any]) -> str:
+    """The key that tells the saved inventories of two sources apart (their shown names may agree)."""
+    return _keys(inventory, "source_keys", "source")[0]
+
+
+def _without(inventory: dict[str, Any], inner: list[str]) -> dict[str, Any] | None:
+    """``inventory`` without the tables read from inside the ``inner`` keys; None when none is left."""
+    tables = [t for t in inventory.get("tables") or ()
+              if not set(inner) & set(_keys(t, "dataset_keys", "dataset"))]
     if len(tables) == len(inventory.get("tables") or ()):
         return inventory
     if not tables:
@@ -65,12 +100,12 @@ def _without(inventory: dict[str, Any], inner: list[PurePosixPath]) -> dict[str,
 
 def one_scan_per_table(inventories: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """``inventories`` (one per source) with every table counted once, by its newest scan."""
-    kept: list[tuple[PurePosixPath | None, dict[str, Any]]] = []
+    kept: list[tuple[tuple[str, ...], dict[str, Any]]] = []
     for inventory in sorted(inventories, key=lambda d: str(d.get("generated", "")), reverse=True):
-        own = _path(inventory.get("source"))
-        if own is not None and any(p is not None and own.is_relative_to(p) for p, _ in kept):
-            continue  # a newer scan of a folder that holds this source
-        inner = [p for p, _ in kept if own is not None and p is not None and p.is_relative_to(own)]
+        own = _keys(inventory, "source_keys", "source")
+        if any(keys[0] in own for keys, _ in kept):
+            continue  # a newer scan of this source or of a folder that holds it
+        inner = [keys[0] for keys, _ in kept if own[0] in keys]
         left = _without(inventory, inner) if inner else inventory
         if left is not None:
             kept.append((own, left))

@@ -27,6 +27,7 @@ from typing import Any, Final
 from govsoc.classification.columns import ColumnClassifier
 from govsoc.classification.free_text import mask_free_text
 from govsoc.classification.grading import LEVELS, rank
+from govsoc.classification.saved import source_key
 from govsoc.core.results import result_file_name
 from govsoc.reports.document import Chart, Figure, Figures, Finding, Findings, Paragraph, Section, Series, Table
 from govsoc.reports.period import local_text
@@ -108,6 +109,7 @@ def inventory_section(inventory_json: Mapping[str, Any], lang: str = "zh", maske
     """The 数据分类分级清单 section of one saved inventory (see the module docstring); times are
     shown in ``timezone``, the report's."""
     w, shown = _words(lang), _masker(masked)
+    key = source_key(inventory_json)
     inventory_json = _in_english(inventory_json) if lang == "en" else _in_chinese(inventory_json)
     summary: Mapping[str, Any] = inventory_json.get("summary") or {}
     tables: list[Mapping[str, Any]] = list(inventory_json.get("tables") or [])
@@ -146,8 +148,10 @@ def inventory_section(inventory_json: Mapping[str, Any], lang: str = "zh", maske
                             rows=tuple((_where(s, shown), shown(str(s.get("field") or "")), str(s.get("reason", "")))
                                        for s in skipped),
                             total=int(summary.get("skipped") or len(skipped))))
-    # the id (an HTML anchor) is made of the shown name: a raw one would carry what the masking hid
-    return Section(id=f"inventory.{result_file_name(shown(source)).removesuffix('.json')}",
+    # the id (an HTML anchor) is made of the shown name and the source's key (two sources can show
+    # alike, 王**.csv, R15f-11): a raw name would carry what the masking hid
+    anchor = result_file_name(f"{key}/{shown(source)}").removesuffix(".json")
+    return Section(id=f"inventory.{anchor}",
                    title=f"{w('title')}：{shown(source)}" if lang != "en" else f"{w('title')}: {shown(source)}",
                    blocks=tuple(blocks))
 

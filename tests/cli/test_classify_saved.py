@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 from pathlib import Path
+
+import pytest
 
 from govsoc.classification.checksums import resident_id_check_char
 from govsoc.classification.inventory import RESULTS_SUBDIR, load_inventories
@@ -69,3 +72,99 @@ def test_the_newer_of_a_folder_scan_and_a_file_scan_counts_each_table_once(govso
     assert left["summary"]["tables"] == 1 and left["summary"]["fields"] == 2
     assert left["summary"]["level"] == "G4" and left["summary"]["tagged"] == 2
     assert inventories["a.csv"]["summary"]["tables"] == 1
+
+
+def _totals(results: Path) -> tuple[int, int]:
+    """(inventories, tables) that the reports count from the saved results in ``results``."""
+    inventories = load_inventories(results)
+    return len(inventories), sum(i["summary"]["tables"] for i in inventories)
+
+
+def _two_people(tmp_path: Path) -> Path:
+    """A folder q/ of 王芳.csv and 王刚.csv (both shown as 王**.csv), 30 people each."""
+    folder = tmp_path / "q"
+    folder.mkdir()
+    _people(folder / "王芳.csv", 0)
+    _people(folder / "王刚.csv", 100)
+    return folder
+
+
+def test_two_files_whose_masked_names_agree_are_two_sources(govsoc: Run, tmp_path: Path, home: Path) -> None:
+    # R15f-11: 王芳.csv and 王刚.csv both show as 王**.csv; the second scan replaced the first's saved
+    # result (same file name, same hash) and the report counted 60 people for 120
+    folder = _two_people(tmp_path)
+    for name in ("王芳.csv", "王刚.csv"):
+        assert govsoc("classify", str(folder / name))[0] == 0
+    results = home / RESULTS_SUBDIR
+    assert len(list(results.glob("*.json"))) == 2
+    assert _totals(results) == (2, 2)
+    saved = "".join(p.name + p.read_text(encoding="utf-8") for p in results.glob("*.json"))
+    assert "王芳" not in saved and "王刚" not in saved  # the real names are neither shown nor saved
+
+
+def test_a_file_scanned_after_its_folder_takes_only_its_own_table(govsoc: Run, tmp_path: Path, home: Path) -> None:
+    # R15f-11: the folder's 王刚.csv was dropped as "inside" the newer scan of 王芳.csv (both 王**.csv)
+    folder = _two_people(tmp_path)
+    assert govsoc("classify", str(folder))[0] == 0
+    assert govsoc("classify", str(folder / "王芳.csv"))[0] == 0
+    results = home / RESULTS_SUBDIR
+    _dated(results, "/q", "2026-12-02T10:00:00+00:00")
+    _dated(results, ".csv", "2026-12-02T11:00:00+00:00")
+    assert _totals(results) == (2, 2)
+    folder_inv = next(i for i in load_inventories(results) if i["source"].endswith("/q"))
+    assert folder_inv["summary"]["tables"] == 1
+
+
+def test_sub_folders_whose_masked_names_agree_are_two_sources(govsoc: Run, tmp_path: Path, home: Path) -> None:
+    # R15f-11: per-person (or per-village) sub-folders 王芳/ and 王刚/ scanned one by one
+    for name, first in (("王芳", 0), ("王刚", 100)):
+        (tmp_path / "towns" / name).mkdir(parents=True)
+        _people(tmp_path / "towns" / name / "低保名册.csv", first)
+        assert govsoc("classify", str(tmp_path / "towns" / name))[0] == 0
+    assert _totals(home / RESULTS_SUBDIR) == (2, 2)
+
+
+def test_a_relative_sqlite_dsn_is_the_file_its_folder_scan_read(govsoc: Run, tmp_path: Path, home: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # R15f-35: `classify sq ; classify sqlite:///sq/db.sqlite` counted the database's tables twice
+    folder = tmp_path / "sq"
+    folder.mkdir()
+    _people(folder / "a.csv", 0)
+    with sqlite3.connect(folder / "db.sqlite") as db:
+        db.execute("CREATE TABLE t_people (xm TEXT, sfzh TEXT)")
+        db.executemany("INSERT INTO t_people VALUES (?, ?)", [("张伟", "110105198001011234")] * 5)
+    db.close()
+    monkeypatch.chdir(tmp_path)
+    assert govsoc("classify", str(folder))[0] == 0
+    assert govsoc("classify", "sqlite:///sq/db.sqlite")[0] == 0
+    results = home / RESULTS_SUBDIR
+    _dated(results, "/sq", "2026-12-02T10:00:00+00:00")
+    _dated(results, "db.sqlite", "2026-12-02T11:00:00+00:00")
+    assert _totals(results) == (2, 2)  # a.csv from the folder, t_people from the DSN
+    # the folder scanned last holds both: the DSN's scan is inside it
+    _dated(results, "/sq", "2026-12-02T12:00:00+00:00")
+    assert _totals(results) == (1, 2)
+
+
+def test_the_compliance_report_lists_both_sources(govsoc: Run, tmp_path: Path) -> None:
+    # R15f-11: the report's 数据分类分级清单 had one row for 王芳.csv and 王刚.csv, and one section
+    folder = _two_people(tmp_path)
+    for name in ("王芳.csv", "王刚.csv"):
+        assert govsoc("classify", str(folder / name))[0] == 0
+    target = tmp_path / "c.json"
+    code, _, err = govsoc("report", "compliance", "--unsigned", "--format", "json", "-o", str(target))
+    assert code == 0, err
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert [i["tables"] for i in data["data"]["inventories"]] == [1, 1]
+    ids = [s["id"] for s in _sections(data["sections"]) if str(s["id"]).startswith("inventory.")]
+    assert len(ids) == 2 and len(set(ids)) == 2
+    assert "王芳" not in target.read_text(encoding="utf-8")
+
+
+def _sections(sections: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Every section in ``sections``, nested ones too."""
+    found: list[dict[str, object]] = []
+    for section in sections:
+        found.append(section)
+        found.extend(_sections([b for b in section.get("blocks") or () if isinstance(b, dict) and "id" in b]))
+    return found
