@@ -9,8 +9,13 @@ as values are, by the ``name`` rule (张**). Headings are words, though, and man
 surname character: 修改人, 母亲, 车牌号, 花名册, 明细 (R15e-19): a token is a person's name only when
 the name recognizer validates it (a listed surname, not a common word: cn_codes.NOT_NAMES) and it
 is no field word (FIELD_WORDS, a recognizer's own context word, or a word ending in a character
-given names do not end in: FIELD_ENDINGS). A name followed by a word of a per-person file
-(家庭成员, 档案, 的 ...: TAILS) is one too.
+given names do not end in: FIELD_ENDINGS). A place is no name either: a run ending in an
+administrative unit (萧山区, 李庄镇, 王家村, 张家港: PLACE_ENDINGS, GB/T 2260 naming) or a known place
+written without one (江北, 沈阳, 常熟: PLACES), nor is an ordinary word (原始, 封面, 司法: WORDS); the
+inventory showed folders of 各乡镇 as 江**, 李** (R15f-23) and read a map keyed by villages as a map of
+people (R15f-29). Inside a longer run a name is found at any position that a file name puts one
+(R15f-9): at the run's start or after a year, a date, 关于, 第三组 (LEADS), and before a word of a
+per-person document (家庭成员, 档案, 的, 身份证, 简历, 申请, 同志 ...: FOLLOWS) or the run's end.
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ from govsoc.classification.masking import mask
 from govsoc.classification.recognizer import recognizers
 from govsoc.classification.recognizers.person import PersonNameRecognizer
 
-__all__ = ["FIELD_WORDS", "FIELD_ENDINGS", "TAILS", "is_field_word", "is_person_name", "mask_person_names"]
+__all__ = ["FIELD_WORDS", "FIELD_ENDINGS", "TAILS", "FOLLOWS", "LEADS", "PLACES", "PLACE_ENDINGS", "WORDS",
+           "is_field_word", "is_person_name", "is_place", "mask_person_names"]
 
 #: Headings and file words that open with a surname character and are no one's name: kin and
 #: roles a roster has a column for (R15e-19), and the words of registers' file and sheet names.
@@ -41,6 +47,57 @@ FIELD_ENDINGS: Final = frozenset("人员者号码牌址型类别期额数率况�
 #: Words that follow a person's name in a per-person file, folder or sheet name (赵六家庭成员.csv,
 #: 张三丰档案, 王五的材料): the name before them is masked.
 TAILS: Final = ("家庭成员", "家庭", "家属", "一家", "档案", "材料", "资料", "信息", "个人", "户籍", "的")
+#: Words that follow a person's name in a per-person document's file name (王小明身份证复印件.csv,
+#: 张三申请表.xlsx, 关于王小明同志的考察材料.csv, R15f-9): TAILS and these.
+FOLLOWS: Final = TAILS + (
+    "同志", "先生", "女士", "身份证", "户口", "复印件", "申请", "简历", "履历", "工资", "考察", "登记", "述职", "病历",
+    "体检", "社保", "医保", "劳动", "合同", "结婚", "离婚", "照片", "银行", "流水", "来访", "投诉", "请假", "处分",
+    "证明", "任免", "审批", "入党", "考核", "奖惩", "学历", "毕业", "死亡", "出生", "护照", "驾驶证", "房产证",
+    "不动产", "征信", "缴费", "报销", "借款", "欠款", "起诉", "判决", "笔录", "询问", "举报", "信访", "和", "与", "及")
+#: What precedes a person's name inside a file name: a year or date (2024年王小明…), 关于, a group.
+LEADS: Final = ("年", "月", "日", "度", "关于", "组", "班", "队", "第", "的", "和", "与", "及", "致", "给")
+#: Last characters (and words) of administrative units, GB/T 2260 naming down to villages: a run
+#: ending in one is a place (萧山区, 李庄镇, 王家村, 马家湾, 张家港), never a name (R15f-23).
+PLACE_ENDINGS: Final = ("省", "市", "区", "县", "镇", "乡", "村", "庄", "屯", "港", "湾", "旗", "盟", "州", "坝", "桥",
+                        "寨", "堡", "营", "沟", "街道", "社区", "嘎查", "苏木")
+#: Places written without their unit that open with a surname character: provinces, cities,
+#: districts and counties as folders of 各区县/各乡镇 name them (江北, 沈阳, 常熟, 萧山).
+PLACES: Final = frozenset("""
+    江北 江宁 江门 江阴 江津 江都 江夏 江汉 江岸 江干 江油 江山 沈阳 沈河 常熟 常德 常州 秦淮 秦皇岛 吴江 吴中 吴兴
+    萧山 余杭 余姚 海淀 海口 海宁 海门 海安 海盐 海珠 海曙 海沧 海城 海陵 郑州 周口 周至 黄山 黄石 黄冈 黄埔 黄浦 黄陂
+    黄岩 金华 金山 金昌 金牛 金水 金平 金湾 马鞍山 石家庄 石景山 石嘴山 石狮 张家港 张家口 张家界 张掖 徐家汇 徐州
+    徐汇 徐闻 南京 南昌 南宁 南通 南充 南阳 南平 南山 南岸 南沙 南海 南开 南湖 南浔 昆明 昆山 包头 鞍山 抚顺 本溪
+    丹东 锦州 营口 阜新 阜阳 辽阳 辽宁 盘锦 铁岭 朝阳 长春 长沙 长治 长宁 长寿 长安 吉林 吉安 四平 辽源 通化 白山
+    松原 白城 延吉 延安 延庆 哈尔滨 齐齐哈尔 鸡西 鹤岗 鹤壁 双鸭山 大庆 伊春 佳木斯 七台河 牡丹江 黑河 绥化 连云港
+    淮安 淮南 淮北 盐城 扬州 镇江 泰州 泰安 宿迁 宿州 宁波 宁德 宁夏 嘉兴 湖州 绍兴 衢州 舟山 台州 丽水 丽江 合肥
+    芜湖 蚌埠 铜陵 铜川 铜仁 安庆 安阳 安顺 安康 安徽 滁州 六安 亳州 池州 宣城 福州 福田 厦门 莆田 三明 泉州 漳州
+    龙岩 龙岗 龙华 龙湾 龙泉驿 景德镇 萍乡 九江 新余 鹰潭 赣州 宜春 宜昌 宜宾 宜兴 抚州 上饶 济南 济宁 青岛 淄博
+    枣庄 东营 烟台 潍坊 威海 日照 临沂 德州 德阳 聊城 滨州 菏泽 开封 洛阳 平顶山 平凉 平谷 新乡 焦作 濮阳 许昌 漯河
+    三门峡 商丘 商洛 信阳 驻马店 武汉 武威 武侯 十堰 襄阳 鄂州 荆门 荆州 孝感 咸宁 咸阳 随州 恩施 株洲 湘潭 衡阳
+    衡水 邵阳 岳阳 益阳 郴州 永州 永川 永康 怀化 怀柔 娄底 广州 广元 广安 韶关 深圳 珠海 汕头 汕尾 佛山 湛江 茂名
+    肇庆 惠州 梅州 河源 阳江 阳泉 清远 东莞 中山 潮州 揭阳 云浮 柳州 桂林 梧州 北海 防城港 钦州 贵港 贵阳 玉林 玉溪
+    百色 贺州 河池 来宾 崇左 崇明 三亚 儋州 成都 成华 自贡 攀枝花 泸州 绵阳 遂宁 内江 乐山 乐清 眉山 达州 雅安 巴中
+    巴南 资阳 六盘水 遵义 毕节 曲靖 保山 保定 昭通 普洱 临沧 拉萨 西安 宝鸡 宝安 宝山 渭南 汉中 榆林 兰州 嘉峪关
+    白银 白云 天水 酒泉 庆阳 定西 陇南 西宁 银川 吴忠 固原 中卫 乌鲁木齐 克拉玛依 吐鲁番 哈密 太原 大同 晋城 晋中
+    朔州 运城 忻州 临汾 吕梁 呼和浩特 乌海 赤峰 通辽 通州 鄂尔多斯 呼伦贝尔 巴彦淖尔 乌兰察布 唐山 邯郸 邢台 承德
+    沧州 廊坊 北京 上海 天津 重庆 河北 山西 江苏 浙江 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州 云南 陕西
+    甘肃 青海 台湾 内蒙古 广西 西藏 新疆 香港 澳门 丰台 东城 西城 顺义 昌平 大兴 房山 密云 门头沟 浦东 静安 普陀
+    虹口 杨浦 闵行 嘉定 松江 青浦 奉贤 鼓楼 玄武 建邺 栖霞 雨花台 六合 溧水 高淳 相城 姑苏 太仓 上城 拱墅 西湖
+    滨江 临平 钱塘 富阳 临安 桐庐 淳安 建德 义乌 东阳 慈溪 诸暨 柯桥 上虞 温岭 临海 瑞安 鹿城 瓯海 渝中 合川 沙坪坝
+    九龙坡 北碚 万州 涪陵 黔江 綦江 锦江 青羊 双流 郫都 温江 新都 天河 越秀 荔湾 番禺 花都 从化 增城 罗湖 坪山 盐田
+    高新 经开 城关 城厢 城中 城东 城西 城南 城北 石桥 高港 华龙 沙湾 秀英 兴山 锡山 龙潭 滨城 东丽 高坪 西夏
+    """.split())
+#: Ordinary words that open with a surname character, as file, sheet and folder names hold them:
+#: never a name (原始数据, 封面, 司法 ..., R15f-23).
+WORDS: Final = frozenset("""
+    原始 原件 原表 原稿 原版 封面 封底 封存 封闭 司法 严重 严格 陆地 陆续 钱款 钱粮 黄页 蓝图 蓝皮书 白皮书 白名单
+    高中 高校 高龄 高层 全体 全员 全年 全部 常用 常住 常见 初稿 初审 初始 初中 初级 修订 修改 修缮 公示 公告 公共 公众
+    公务 公积金 公用 公路 宣传 武装 危房 危险 危化 冷链 冷库 银行 银联 查询 查验 查处 查封 商务 商业 商铺 门禁 门户
+    门诊 门牌 施工 支出 支付 支部 支援 信访 信贷 信函 智慧 智能 幸福 居家 居住 居委 明细 备份 副本 普查 普通 台账
+    汇总 万元 金库 钱包 雷达 雷电 龙头 海洋 海域 云端 景点 向导 花卉 沙盘 齐全 申诉 申领 国有 国资 国库 相关 相片
+    容量 敬老 来访 来电 宿舍 印章 印发 战略 战备 玉米 利润 利息 利率 干线 元数据 展示 展览 富民 安居 康复 康养
+    卫计 成绩 成果 路线 路灯 管网 管线 党政 党委 党员 农村 农户 水利 文旅 文明 易燃 吉祥 包干 晋升 计生 和谐 宁静
+    """.split())
 
 _HAN_RUN: Final = re.compile(r"[\u4e00-\u9fa5]+")
 _NAMES: Final = PersonNameRecognizer()
@@ -60,19 +117,38 @@ def is_field_word(token: str) -> bool:
             or any(token.startswith(w) or token.endswith(w) for w in words))
 
 
+def is_place(token: str) -> bool:
+    """Whether ``token`` (Chinese characters) names a place: a known one, or a run ending in an
+    administrative unit."""
+    return token in PLACES or (len(token) > 1 and token.endswith(PLACE_ENDINGS))
+
+
 def is_person_name(token: str) -> bool:
     """Whether ``token`` is a person's name (2-4 Chinese characters with a listed surname, not a
-    common or field word)."""
+    common or field word, not a place)."""
     return (2 <= len(token) <= 4 and _HAN_RUN.fullmatch(token) is not None and not is_field_word(token)
-            and _NAMES.validate(token) is not None)
+            and token not in WORDS and not is_place(token) and _NAMES.validate(token) is not None)
+
+
+def _name_at(run: str, start: int) -> int:
+    """The length of the person's name at ``start`` of ``run`` (0 for none): the shortest that a
+    FOLLOWS word or the run's end follows (王五的材料: 王五, not 王五的)."""
+    for length in (2, 3, 4):
+        rest = run[start + length:]
+        if start + length <= len(run) and (not rest or rest.startswith(FOLLOWS)) \
+                and is_person_name(run[start:start + length]):
+            return length
+    return 0
 
 
 def _masked_run(run: str) -> str:
-    if is_person_name(run):
-        return mask("name", run)
-    # the name is what comes before the first tail word (王五的材料: 王五, not 王五的)
-    cut = min((run.find(tail) for tail in TAILS if run.find(tail) > 0), default=0)
-    return mask("name", run[:cut]) + run[cut:] if cut and is_person_name(run[:cut]) else run
+    shown: list[str] = []
+    start = 0
+    while start < len(run):
+        length = _name_at(run, start) if start == 0 or run[:start].endswith(LEADS) else 0
+        shown.append(mask("name", run[start:start + length]) if length else run[start])
+        start += length or 1
+    return "".join(shown)
 
 
 def mask_person_names(text: str) -> str:
