@@ -60,7 +60,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final, Literal
 
-from govsoc.classification.identifier_names import is_field_word
+from govsoc.classification.identifier_names import is_field_word, is_person_name
 from govsoc.classification.invisible import INVISIBLE, visible
 from govsoc.classification.masking import mask
 from govsoc.classification.pinyin_names import PERSON_HEADINGS, column_name_value
@@ -217,6 +217,8 @@ class ColumnClassifier:
         return "".join(shown)
 
     def _shown_part(self, part: str, recognizer: str | None) -> str:
+        if is_person_name(part):
+            return mask("name", part)  # a heading per person (排班表 日期,黄伟芳,李娜 …): R15f-10
         recs = self.scanner.recognizers
         # a keyword gives context to what surrounds it, and never is the value (申请人, 联系人)
         # ... and a heading word shaped as a name (修改人, 母亲 after 姓名 in a reason) is no name (R15e-19)
