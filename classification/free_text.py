@@ -112,7 +112,9 @@ _LABELLED: Final = (
 #: A sole trader's (个体工商户) credit code after its label, glued on or not: GB 32100 §4 puts the
 #: registering office (9 = 工商) and the kind (2 = 个体工商户) first. Other credit codes are an
 #: organisation's, public (mask rule "public"); this one names a natural person (R15e-20).
-_SOLE_TRADER: Final = re.compile(r"(?:统一社会信用代码|社会信用代码|信用代码)[ \t:：=]*"
+#: A 个体工商户's licence names the same code 营业执照号 or 注册号 (R15f-32).
+_SOLE_TRADER: Final = re.compile(r"(?:统一社会信用代码|社会信用代码|信用代码|营业执照号码|营业执照号|营业执照|执照号"
+                                 r"|注册号)[ \t:：=]*"
                                  r"(?P<v>92\d{6}[0-9A-HJ-NPQRTUWXY]{10})(?![0-9A-Za-z])")
 #: Keys whose Chinese value may be a person's name though no column would be named so: the name
 #: attributes of an X.500 distinguished name as a certificate subject prints them (RFC 4514 §3:

@@ -12,6 +12,10 @@ database column comments write the same without the colon, and in two more ways:
 - **beside a diagnosis** (``李四确诊为肺结核``): a name of its own (no Chinese character before it)
   followed by a diagnosis verb. With ``患者李四诊断为HIV阳性`` both say the same: health
   information of an identified person, sensitive (PIPL art. 28);
+- **with a kin word or title** (``妻子李梅``, ``代领人王小明``, ``村民王五反映``, ``王五同志``, ``致王五先生``,
+  ``王五的妻子``: R15f-32): kin words and roles (KIN_AND_ROLES) as the headings above, a name of its
+  own (or after 致/关于) before 同志/先生/女士/老师 or 的 + a kin word; these only when
+  identifier_names.is_person_name takes the run (no word: 高中老师, 全体同志, 村民来信);
 - **as an example** (``姓名，如王小明``, ``例：王小明``, ``如：王小明、李四``, ``e.g. 王小明``): what a
   column comment gives after 如/例/例如/比如/示例/e.g.; every name of the list.
 
@@ -26,21 +30,34 @@ import re
 from collections.abc import Iterator
 from typing import Final
 
+from govsoc.classification.identifier_names import is_person_name
 from govsoc.classification.recognizer import Match, Recognizer
 from govsoc.classification.recognizers.person import PersonNameRecognizer
 
 __all__ = ["role_name_hits"]
 
 _HAN: Final = r"[\u4e00-\u9fa5]"
-#: Role words (the Chinese headings of PersonNameRecognizer.CONTEXT), longest first.
-_ROLES: Final = sorted((w for w in PersonNameRecognizer.CONTEXT if not w.isascii()), key=len, reverse=True)
+#: Kin words and roles that 情况说明 and case notes put before a name as the headings do (户主王五，
+#: 妻子李梅，儿子王小明; 代领人王小明; 村民王五反映: R15f-32).
+KIN_AND_ROLES: Final = (
+    "妻子", "丈夫", "儿子", "女儿", "父亲", "母亲", "配偶", "爱人", "之子", "之女", "孙子", "孙女", "儿媳", "女婿",
+    "哥哥", "姐姐", "弟弟", "妹妹", "代领人", "代办人", "担保人", "陪同人", "见证人", "证明人", "介绍人", "报案人",
+    "嫌疑人", "被告人", "继承人", "赡养人", "抚养人", "签收人", "村民", "居民")
+#: Role words (the Chinese headings of PersonNameRecognizer.CONTEXT, and KIN_AND_ROLES), longest first.
+_ROLES: Final = sorted({*(w for w in PersonNameRecognizer.CONTEXT if not w.isascii()), *KIN_AND_ROLES},
+                       key=len, reverse=True)
 #: Characters that make a role word part of a longer one: 负责人员 (staff), 申请人数 (a count), 申请人们.
 _LONGER_WORD: Final = "员数们群次"
 #: Words that make a role word part of a heading (与户主关系, 申请人类型, 监护人信息), not a name.
 _HEADING_AFTER: Final = ("关系", "类型", "类别", "信息", "情况", "意见", "证件", "地址", "电话", "单位", "签字", "签名")
 #: Words a sentence puts right after a name (a diagnosis, a signature, a possessive, the sex).
 _AFTER_NAME: Final = ("诊断", "确诊", "患有", "罹患", "感染", "签字", "签名", "签收", "同意", "本人", "的",
-                      "男", "女", "先生", "女士", "同志", "于", "因", "系", "称", "已", "在", "和", "与", "及", "等")
+                      "男", "女", "先生", "女士", "同志", "老师", "于", "因", "系", "称", "已", "在", "和", "与", "及",
+                      "等", "反映", "表示", "来访", "说")
+#: Titles a sentence puts after a name (王五同志, 致王五先生, 王小明老师), and a name's kin (王五的妻子).
+_TITLE: Final = r"(?:同志|先生|女士|老师|的(?:" + "|".join(KIN_AND_ROLES[:18]) + "))"
+#: What may stand before a name with a title: no Chinese character, or 致/关于/的/给 (a letter's, a file's).
+_NAME_THEN_TITLE: Final = re.compile(f"(?:(?<!{_HAN})|(?<=致)|(?<=给)|(?<=关于))(?=({_HAN}{{2,4}}?){_TITLE})")
 #: Verbs of a diagnosis after a name of its own.
 _DIAGNOSIS: Final = r"(?:被|经)?(?:诊断|确诊|患有|罹患|感染)"
 _ROLE_THEN_NAME: Final = re.compile("(?:" + "|".join(_ROLES) + f")(?=({_HAN}{{2,8}}))")
@@ -60,10 +77,16 @@ def role_name_hits(text: str, names: Recognizer) -> Iterator[Match]:
                 or _in_exception(text, m.start(), role):
             continue
         hit = _name_at(text, m.end(), names)
+        # after a kin word or 村民 a word is as likely as a name (村民来信, 妻子的意见): a name only
+        if hit is not None and role in KIN_AND_ROLES and not is_person_name(text[hit.start:hit.end]):
+            continue
         if hit is not None:
             yield dataclasses.replace(hit, reason=f"{hit.reason}: after the role word {role!r}")
     for m in _NAME_THEN_DIAGNOSIS.finditer(text):
         yield from _judged(text, m.start(1), m.end(1), names, "beside a diagnosis (PIPL art. 28)")
+    for m in _NAME_THEN_TITLE.finditer(text):
+        if is_person_name(m.group(1)):  # 高中老师, 全体同志: words
+            yield from _judged(text, m.start(1), m.end(1), names, "before a title or kin word")
     for m in _EXAMPLE.finditer(text):
         yield from _examples(text, m.end(), names)
 
