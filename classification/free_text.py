@@ -102,13 +102,20 @@ _LABELLED: Final = (
     (re.compile(r"(?:经纬度|经度|纬度|坐标|定位)[ \t:：=为]*(?P<v>-?\d{1,3}\.\d{4,}"
                 r"(?:[ \t]*[,，/ ][ \t]*-?\d{1,3}\.\d{4,})?)(?![0-9.])"), "gps"),
     # a QQ number after its ASCII label and a blank (QQ 12345678), which _KEYED takes from Chinese labels only
-    (re.compile(r"(?<![A-Za-z])QQ(?:号码|号)?[ \t:：=]*(?P<v>[1-9]\d{4,10})(?![0-9])", re.IGNORECASE), "cn_qq"),
+    # … and its spoken names 扣扣, 企鹅 (R15f-32)
+    (re.compile(r"(?:(?<![A-Za-z])QQ|扣扣|企鹅)(?:号码|号)?[ \t:：=]*(?P<v>[1-9]\d{4,10})(?![0-9])", re.IGNORECASE),
+     "cn_qq"),
     (re.compile(r"(?:出生日期|出生于|出生|生日|生于)[ \t:：=为是]*(?P<v>" + _DATE + ")(?![0-9])"), "cn_birth_date"),
     (re.compile(r"(?<![0-9])(?P<v>" + _DATE + r")[ \t]*(?:出生|生人|生(?=[，,。；;、)）\s]|$))"), "cn_birth_date"),
     # a person's record as a profile writes it: the name, then the sex alone (张三，男，汉族)
     (re.compile(r"(?<![\u4e00-\u9fa5])(?P<v>[\u4e00-\u9fa5]{2,4})[，,、 ][ \t]*[男女](?=[，,、。；; ])"),
      "cn_person_name"),
 )
+#: A WeChat id (6-20 letters, digits, '-', '_', a letter first) after the names text gives WeChat:
+#: 微信(号), V信, and vx/wx/wechat set off by a colon or a blank (wxWidgets is no label; R15f-32).
+_WECHAT: Final = re.compile(r"(?:(?<![A-Za-z])(?:vx|wx|wechat)(?:[ \t]*[:：=][ \t]*|[ \t]+)|(?<![A-Za-z])v信[ \t:：=]*"
+                            r"|微信(?:账号|号)?[ \t:：=]*)(?P<v>[A-Za-z][-_A-Za-z0-9]{5,19})(?![-_A-Za-z0-9])",
+                            re.IGNORECASE)
 #: A sole trader's (个体工商户) credit code after its label, glued on or not: GB 32100 §4 puts the
 #: registering office (9 = 工商) and the kind (2 = 个体工商户) first. Other credit codes are an
 #: organisation's, public (mask rule "public"); this one names a natural person (R15e-20).
@@ -220,6 +227,9 @@ class FreeTextMasker:
                     s, e = start + hit.start, start + hit.end
                     if _free(s, e, found + out):
                         out.append(dataclasses.replace(hit, start=s, end=e))
+        for m in _WECHAT.finditer(text):
+            if _free(m.start("v"), m.end("v"), found + out):
+                out.append(account_hit("微信", m.group("v"), m.start("v")))
         return out
 
     def _labelled_address(self, value: str, start: int) -> Match:

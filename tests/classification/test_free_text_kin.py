@@ -1,7 +1,7 @@
 """Names that free text writes after kin words and roles, and before titles (issue 15 review
 R15f-32): 情况说明, 备注 and report text (户主王五，妻子李梅，儿子王小明; 代领人王小明; 王五同志;
 致王五先生) kept every name but the one after a listed heading, and a 个体工商户's credit code
-after 营业执照号 or 注册号 in clear."""
+after 营业执照号 or 注册号, QQ numbers after 扣扣 and WeChat ids after vx/V信 in clear."""
 
 from __future__ import annotations
 
@@ -39,4 +39,19 @@ def test_kin_words_and_titles_beside_words_are_left_as_they_are(text: str) -> No
     ("营业执照号91330106MA2H2KJ63B", "营业执照号91330106MA2H2KJ63B"),  # a company's (91): public
 ])
 def test_a_sole_traders_code_after_its_licence_label_is_masked(text: str, shown: str) -> None:
+    assert mask_free_text(text) == shown
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("扣扣12345678", "扣扣12****78"),  # QQ by its spoken name
+    ("企鹅号：12345678", "企鹅号：12****78"),
+    ("vx: wangwu1990", "vx: w***"),  # a WeChat id after the names text gives WeChat
+    ("V信 wangwu1990", "V信 w***"),
+    ("微信号wangwu1990", "微信号w***"),
+    ("wx wangwu_1990", "wx w***"),
+    ("wxWidgets 3.2", "wxWidgets 3.2"),  # no label: a library's name
+    ("vx支付宝", "vx支付宝"),
+    ("微信支付", "微信支付"),
+])
+def test_qq_and_wechat_ids_by_their_other_names_are_masked(text: str, shown: str) -> None:
     assert mask_free_text(text) == shown
