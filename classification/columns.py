@@ -66,6 +66,7 @@ from govsoc.classification.masking import mask
 from govsoc.classification.pinyin_names import PERSON_HEADINGS, column_name_value
 from govsoc.classification.recognizer import Match, Recognizer, masked_text, normalize
 from govsoc.classification.recognizers.identity import MINOR
+from govsoc.classification.recognizers.sensitive import PEOPLE_ONLY, about_people
 from govsoc.classification.role_names import NAME_SHARE, is_role_heading, name_share
 from govsoc.classification.scanner import PRIORITY, Scanner
 from govsoc.classification.spreadsheet_values import as_written
@@ -415,8 +416,18 @@ class ColumnClassifier:
                               rows=sample.rows)
 
     def decide_all(self, samples: Iterable[ColumnSample]) -> list[ColumnDecision]:
-        """Decisions for many columns, in order."""
-        return [self.decide(s) for s in samples]
+        """Decisions for the columns of one table, in order; a kind that is a person's only in a
+        table about people (sensitive.PEOPLE_ONLY: 工资, 存款, 收入) none in a table about none (R15f-26)."""
+        samples = list(samples)
+        decided = [self.decide(s) for s in samples]
+        recs = self.scanner.recognizers
+        kinds = [(d.recognizer, recs[d.recognizer].category) for d in decided if d.recognizer in recs]
+        if not any(r in PEOPLE_ONLY for r, _ in kinds) or about_people(samples[0].table or samples[0].dataset, kinds):
+            return decided
+        return [replace(d, status="none", recognizer=None, entity="", confidence=0.5, hits=0, hit_ratio=0.0,
+                        name_match="none", masked_examples=(), reason=f"{d.reason}; set aside: no column of the "
+                        "table names a person nor does its name, so these are an organisation's figures")
+                if d.recognizer in PEOPLE_ONLY else d for d in decided]
 
 
 def _as_resident_id(resident: Recognizer, value: str, hits: Sequence[Match]) -> list[Match]:
