@@ -66,6 +66,8 @@ from govsoc.classification.masking import mask
 from govsoc.classification.pinyin_names import PERSON_HEADINGS, column_name_value
 from govsoc.classification.recognizer import Match, Recognizer, masked_text, normalize
 from govsoc.classification.recognizers.identity import MINOR
+from govsoc.classification.recognizers.sensitive import PEOPLE_ONLY, about_people
+from govsoc.classification.role_names import NAME_SHARE, is_role_heading, name_share
 from govsoc.classification.scanner import PRIORITY, Scanner
 from govsoc.classification.spreadsheet_values import as_written
 
@@ -95,6 +97,8 @@ SHAPE_RATIO: Final = 0.30
 SHAPE_RATIO_NAMED: Final = 0.10
 CONTEXT_RATIO: Final = 0.50
 MIN_HITS: Final = 5
+#: Share of a column's values that are names for it to be suspected whatever its heading (R15f-15).
+ALMOST_ALL_NAMES: Final = 0.95
 EXAMPLES: Final = 3
 
 #: Tokens that make a column named "..._name" not a person's name (accounts, products, files).
@@ -236,19 +240,41 @@ class ColumnClassifier:
         column of names: a file without a header row) gives that kind its context."""
         decision = self._decide(sample, {})
         if decision.status != "tagged" and not self.name_context(sample.field, sample.comment):
-            kinds = [i for i, r in self.scanner.recognizers.items()
-                     if r.needs_context and not sample.field.isascii() and any(r.find(sample.field, context=True))]
-            retry = self._decide(sample, dict.fromkeys(kinds, "weak")) if kinds else decision
-            if retry.status == "tagged" and retry.recognizer in kinds:
-                decision = replace(retry, reason=retry.reason.replace(f"the name '{sample.field}' may say so",
-                                                                      _heading_is_value(sample.field)))
+            decision = self._by_heading(sample, decision)
         strong = decision.status == "tagged" and decision.name_match == "strong"
         # a heading word shaped as a value (修改人, 母亲: surname 修, 母) is shown as it is (R15e-19)
-        word = is_field_word(sample.field)
+        word = is_field_word(sample.field) or is_role_heading(sample.field)
         shown = self.shown_name(sample.field, None if strong or word else decision.recognizer)
         if shown == sample.field:
             return decision
         return replace(decision, field=shown, reason=decision.reason.replace(f"'{sample.field}'", f"'{shown}'"))
+
+    def _by_heading(self, sample: ColumnSample, decision: ColumnDecision) -> ColumnDecision:
+        """``decision`` of a column whose heading names no kind, retried with the heading as context:
+        a role or kin word (车主, 承租人, 父亲) over values nearly all names gives names theirs (R15f-15);
+        a heading that is itself a value of a context-only kind (张伟, 修改人) its kind (R15e-19); a
+        heading word naming no one (房号, 门牌号) none (R15f-25). Values almost all names are suspected."""
+        names, n = name_share(sample.values[:self.sample_size])
+        role = is_role_heading(sample.field)
+        if role and n and names >= NAME_SHARE * n:
+            kinds = [_PERSON]
+        elif is_field_word(sample.field) and not role:
+            kinds = []
+        else:
+            kinds = [i for i, r in self.scanner.recognizers.items()
+                     if r.needs_context and not sample.field.isascii() and any(r.find(sample.field, context=True))]
+        retry = self._decide(sample, dict.fromkeys(kinds, "weak")) if kinds else decision
+        if retry.status == "tagged" and retry.recognizer in kinds:
+            return replace(retry, reason=retry.reason.replace(f"the name '{sample.field}' may say so",
+                                                              _heading_is_value(sample.field)))
+        if n < MIN_HITS or names < ALMOST_ALL_NAMES * n:
+            return decision
+        rec = self.scanner.recognizers[_PERSON]
+        examples = tuple(mask(rec.mask_rule, v.strip()) for v in sample.values if v.strip())[:EXAMPLES]
+        return replace(decision, status="suspected", recognizer=_PERSON, entity=rec.entity, confidence=0.3,
+                       hits=names, hit_ratio=round(names / n, 3), masked_examples=examples,
+                       reason=f"{names} of {n} sampled values are people's names (a listed surname, no common, "
+                              f"heading or place word) under a heading that names no person: review")
 
     def _decide(self, sample: ColumnSample, heading: dict[str, Literal["strong", "weak"]]) -> ColumnDecision:
         # read as a reader sees them: a zero-width space inside an ID number hides nothing (R15b-16)
@@ -392,8 +418,18 @@ class ColumnClassifier:
                               rows=sample.rows)
 
     def decide_all(self, samples: Iterable[ColumnSample]) -> list[ColumnDecision]:
-        """Decisions for many columns, in order."""
-        return [self.decide(s) for s in samples]
+        """Decisions for the columns of one table, in order; a kind that is a person's only in a
+        table about people (sensitive.PEOPLE_ONLY: 工资, 存款, 收入) none in a table about none (R15f-26)."""
+        samples = list(samples)
+        decided = [self.decide(s) for s in samples]
+        recs = self.scanner.recognizers
+        kinds = [(d.recognizer, recs[d.recognizer].category) for d in decided if d.recognizer in recs]
+        if not any(r in PEOPLE_ONLY for r, _ in kinds) or about_people(samples[0].table or samples[0].dataset, kinds):
+            return decided
+        return [replace(d, status="none", recognizer=None, entity="", confidence=0.5, hits=0, hit_ratio=0.0,
+                        name_match="none", masked_examples=(), reason=f"{d.reason}; set aside: no column of the "
+                        "table names a person nor does its name, so these are an organisation's figures")
+                if d.recognizer in PEOPLE_ONLY else d for d in decided]
 
 
 def _as_resident_id(resident: Recognizer, value: str, hits: Sequence[Match]) -> list[Match]:
@@ -573,6 +609,6 @@ def _opaque(values: Sequence[str]) -> bool:
 def _heading_is_value(field: str) -> str:
     """Why a heading naming no kind gives its column's kind context: a heading word (修改人, 母亲)
     names a person's role or kin; any other heading is taken for one of the values (R15e-19)."""
-    if is_field_word(field):
+    if is_field_word(field) or is_role_heading(field):
         return f"the heading '{field}' names a person's role or kin"
     return f"the heading '{field}' is one of them (no header row?)"

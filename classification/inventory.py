@@ -34,7 +34,7 @@ from govsoc.classification.grading import (
 )
 from govsoc.classification.identifier_names import mask_person_names
 from govsoc.classification.recognizer import recognizers
-from govsoc.classification.saved import one_scan_per_table, path_keys, source_key, summarise
+from govsoc.classification.saved import one_scan_per_table, path_keys, source_key, summarise, summed_by_folder
 from govsoc.classification.sources.base import NOT_UTF8, Skipped, TableSample, escaped_name
 from govsoc.core.errors import Location
 from govsoc.core.results import RESULTS_DIR, read_results, write_result
@@ -383,10 +383,11 @@ def _is_inventory(data: dict[str, Any]) -> bool:
 def load_inventories(folder: Path) -> list[dict[str, Any]]:
     """The inventories saved in ``folder`` (``<data dir>/results/classification``), one per source,
     the newest ``generated`` winning, sorted by source, each table counted once (a file saved both by
-    itself and as part of its folder's scan: the newer scan, classification.saved); other and broken
+    itself and as part of its folder's scan: the newer scan, classification.saved), a dataset split
+    over files scanned one by one summed by folder (saved.summed_by_folder); other and broken
     files are logged and skipped."""
     saved = read_results(folder, key="source_key", stamp="generated", valid=_is_inventory, unwrap=_keyed)
-    return one_scan_per_table(saved)
+    return summed_by_folder(one_scan_per_table(saved))
 
 
 def _keyed(data: Any) -> Any:

@@ -21,20 +21,28 @@ database column comments write the same without the colon, and in two more ways:
 
 Every candidate is judged by the person-name recognizer with context (a known surname, not a
 common word: cn_codes.NOT_NAMES), and masked by its rule.
+
+A column heading names a person's role or kin (``is_role_heading``: 车主, 承租人, 嫌疑人, 代领人,
+驾驶员, 死者, 父亲, 配偶, 子女, 学生, 住户 ...) when it ends in a role character (人, 者, 主, 员) or is
+a kin or person word; under one, a column whose values are nearly all names (``name_share``: a
+listed surname, no common, heading or place word) holds names (R15f-15). 房号, 门牌号 and 单元 name
+a place, no one: no role headings (R15f-25).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Final
 
+from govsoc.classification.cn_codes import ADDRESS_REGIONS, ADDRESS_UNITS
 from govsoc.classification.identifier_names import is_person_name
+from govsoc.classification.invisible import INVISIBLE
 from govsoc.classification.recognizer import Match, Recognizer
 from govsoc.classification.recognizers.person import PersonNameRecognizer
 
-__all__ = ["role_name_hits"]
+__all__ = ["role_name_hits", "is_role_heading", "name_share"]
 
 _HAN: Final = r"[\u4e00-\u9fa5]"
 #: Kin words and roles that 情况说明 and case notes put before a name as the headings do (户主王五，
@@ -128,3 +136,38 @@ def _in_exception(text: str, start: int, role: str) -> bool:
     """The role word is the end of a heading naming no person (用户名, 商户名: CONTEXT_EXCEPT)."""
     end = start + len(role)
     return any(text[max(0, end - len(w)):end] == w for w in PersonNameRecognizer.CONTEXT_EXCEPT if w.endswith(role))
+
+
+#: Last characters of a heading naming the person a row is about or who acted for it (车主, 承租人,
+#: 嫌疑人, 代领人, 死者, 驾驶员), and the kin and person words of registers (R15f-15).
+_ROLE_ENDINGS: Final = "人者主员"
+_PERSON_WORDS: Final = frozenset({
+    "父亲", "母亲", "配偶", "子女", "儿子", "女儿", "妻子", "丈夫", "祖父", "祖母", "外公", "外婆", "兄弟", "姐妹",
+    "家长", "学生", "员工", "职工", "教师", "老师", "医生", "护士", "乘客", "旅客", "住户", "租户", "农户", "客户",
+    "股东", "司机", "患者", "病人", "老人", "儿童", "村民", "居民", "党员", "干部", "户主", "本人", "亲属", "家属",
+    "联系人", "紧急联系人", "被告", "原告", "犯人", "罪犯", "学员", "会员", "职员", "病患", "孕妇", "新生儿",
+})
+#: Headings of an address part (房号, 门牌号, 单元): no person's role, whatever their surname-like first character.
+_PLACE_HEADINGS: Final = ("号", "单元", "幢", "栋", "室", "楼", "地址", "住址", "村", "组")
+#: Last words of a place value (王家村, 李庄, 张家湾, 县财政局 is a heading word already): no one's name.
+_PLACE_ENDINGS: Final = (*ADDRESS_REGIONS, *ADDRESS_UNITS, "庄", "屯", "寨", "湾", "坝", "堡", "集")
+#: Share of values a role heading's column must hold as names to be tagged as names.
+NAME_SHARE: Final = 0.9
+
+
+def is_role_heading(field: str) -> bool:
+    """Whether the column heading ``field`` names a person's role or kin (see the module docstring)."""
+    text = "".join(_HAN_RUNS.findall(INVISIBLE.sub("", field)))
+    if not text or text.endswith(_PLACE_HEADINGS):
+        return False
+    return text in _PERSON_WORDS or text[-1] in _ROLE_ENDINGS
+
+
+def name_share(values: Sequence[str]) -> tuple[int, int]:
+    """How many of the non-empty ``values`` are a person's name as a whole (is_person_name, no
+    place word at its end), and how many there are."""
+    seen = [v.strip() for v in values if v.strip()]
+    return sum(1 for v in seen if is_person_name(v) and not v.endswith(_PLACE_ENDINGS)), len(seen)
+
+
+_HAN_RUNS: Final = re.compile("[\u4e00-\u9fa5]+")

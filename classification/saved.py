@@ -14,6 +14,11 @@ Containment is decided on the real resolved paths, never on the names shown: tho
 :func:`path_keys` of its source and of each table's dataset: digests of the resolved path and of
 every folder above it, so that "inside" is a lookup and no saved file holds a path in clear. A
 SQLite DSN names its file, relative to the working directory of the scan (R15f-35).
+
+A dataset split over files is summed whatever the scans that read them (R15f-30: 2024h1.csv and
+2024h2.csv, 600,000 people each, scanned one by one were never summed, where a scan of their
+folder flags them): the tables of one folder, from two scans or more, are taken together as a
+scan's are (grading.dataset_candidates), and the tables so flagged get the reason.
 """
 
 from __future__ import annotations
@@ -24,9 +29,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from govsoc.classification.grading import rank
+from govsoc.classification.grading import dataset_candidates, load_scheme, rank
+from govsoc.core.errors import ConfigError
 
-__all__ = ["one_scan_per_table", "path_keys", "summarise", "source_key"]
+__all__ = ["one_scan_per_table", "path_keys", "summarise", "source_key", "summed_by_folder"]
 
 #: a SQLite file's tables are named by its DSN (sources/sql.py) inside a folder's scan
 _SQLITE = "sqlite:///"
@@ -110,3 +116,46 @@ def one_scan_per_table(inventories: Sequence[dict[str, Any]]) -> list[dict[str, 
         if left is not None:
             kept.append((own, left))
     return sorted((inventory for _, inventory in kept), key=lambda d: str(d.get("source")))
+
+
+def summed_by_folder(inventories: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``inventories`` (one scan per table) with the tables of each folder that two scans or more
+    read flagged for 重要数据 review together (see the module docstring), their summaries counted again."""
+    groups: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for i, inventory in enumerate(inventories):
+        scheme = str((inventory.get("scheme") or {}).get("name", ""))
+        for j, table in enumerate(inventory.get("tables") or ()):
+            keys = _keys(table, "dataset_keys", "dataset")
+            if len(keys) > 1:  # a path: keys[1] is its folder's, by the real path (never the masked name)
+                groups.setdefault((keys[1], scheme), []).append((i, j))
+    flagged: dict[tuple[int, int], str] = {}
+    for (_, scheme), members in groups.items():
+        if len({i for i, _ in members}) < 2:
+            continue  # one scan: summed by it already
+        try:
+            rules = load_scheme(scheme)
+        except ConfigError:
+            continue  # a scheme file no longer there: its own scans' sums stand
+        tables = [inventories[i]["tables"][j] for i, j in members]
+        found = dataset_candidates([(str(t.get("table")), t.get("rows"), _sensitive(t)) for t in tables], rules)
+        flagged.update((members[k], reason) for k, reason in found.items())
+    if not flagged:
+        return list(inventories)
+    return [_flagged(inventory, {j: r for (k, j), r in flagged.items() if k == i})
+            for i, inventory in enumerate(inventories)]
+
+
+def _sensitive(table: Mapping[str, Any]) -> set[str]:
+    """The categories of ``table``'s sensitive personal information (its JSON form)."""
+    return {str(c) for f in table.get("fields") or () if f.get("status") == "tagged" and f.get("pipl_sensitive")
+            for c in f.get("categories") or (f.get("category"),)}
+
+
+def _flagged(inventory: dict[str, Any], reasons: Mapping[int, str]) -> dict[str, Any]:
+    if not reasons:
+        return inventory
+    tables = [{**t, "important_candidate": True, "important_reason": "; ".join(filter(None, (
+        t.get("important_reason"), reasons[j].replace("of this scan", "of the scans of one folder"))))}
+        if j in reasons else t for j, t in enumerate(inventory.get("tables") or ())]
+    skipped = (inventory.get("summary") or {}).get("skipped", 0)
+    return {**inventory, "tables": tables, "summary": summarise(tables, int(skipped or 0))}

@@ -13,6 +13,8 @@ from govsoc.classification.recognizers.identity import MINOR, under_fourteen
 __all__ = ["PersonNameRecognizer", "BirthDateRecognizer"]
 
 _HAN = r"[\u4e00-\u9fa5]"
+#: Ends of a building's parts (3幢2单元1101室): no given name ends so.
+_ADDRESS_PARTS = ("单元", "幢", "栋", "室")
 
 
 def _after_heading(headings: tuple[str, ...]) -> str:
@@ -64,6 +66,8 @@ class PersonNameRecognizer(Recognizer):
         candidate = candidate.translate(TRADITIONAL_SURNAMES)
         if candidate in NOT_NAMES or candidate in self.CONTEXT:
             return None  # 申请人 is a surname and two characters, and a heading: no value (R15c-17)
+        if candidate.endswith(_ADDRESS_PARTS):
+            return None  # 3幢2单元1101: 单 is a surname, 单元 an address part (R15f-25)
         if candidate[:2] in COMPOUND_SURNAMES and len(candidate) >= 3:
             return f"compound surname {candidate[:2]}"
         if candidate[0] in SINGLE_SURNAMES and len(candidate) <= 3:

@@ -22,11 +22,12 @@ word of its own for it and the TC260 guide (2024) files identities unsuitable fo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar, Final, NamedTuple
 
 from govsoc.classification.recognizer import Pattern, Recognizer, register
 
-__all__ = ["CATEGORIES", "SensitiveCategory"]
+__all__ = ["CATEGORIES", "SensitiveCategory", "PERSON_KINDS", "about_people"]
 
 _HAN: Final = "\u4e00-\u9fa5"
 
@@ -111,7 +112,9 @@ CATEGORIES: Final = (
                       r"(?<![0-9A-Za-z.,])[¥￥$]?-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?"
                       r"(?:\s*(?:元|万元|万|CNY|RMB))?(?![0-9A-Za-z.,])",
                       ("财政收入", "税收收入", "营业收入", "业务收入", "经营收入", "销售收入", "非税收入", "预算收入",
-                       "库存余额", "预算余额", "短信余额", "流量余额", "余额宝")),
+                       "库存余额", "预算余额", "短信余额", "流量余额", "余额宝",
+                       # an organisation's 会计科目 and 统计 figures (R15f-26)
+                       "工资总额", "应付工资", "应付职工薪酬", "科目余额", "单位存款", "企业存款", "对公存款")),
     # 征信, credit and loan records (GB/T 35273 Annex B: 信贷记录, 征信信息; 金融账户 in the TC260 guide)
     SensitiveCategory("cn_credit_record", "金融账户", "征信/信贷记录 credit or loan record",
                       ("征信", "信用记录", "信用报告", "信贷记录", "贷款记录", "贷款逾期", "逾期记录", "逾期情况",
@@ -129,6 +132,23 @@ CATEGORIES: Final = (
                       ("性取向", "性倾向", "sexual_orientation"),
                       f"(?<![{_HAN}])(?:异性恋|同性恋|双性恋|无性恋|泛性恋|男同|女同|LGBT)(?![{_HAN}])"),
 )
+
+
+#: Kinds by their categories that say whose a row is: a name, an ID number, a phone, an address (R15f-26).
+PERSON_KINDS: Final = frozenset({"个人基本资料", "个人身份信息"})
+#: Kinds that are a person's only in a table about people: 工资, 存款, 收入 of a unit's books are its own.
+PEOPLE_ONLY: Final = frozenset({"cn_property"})
+#: Words of a table name whose rows are people (职工工资表, 人员花名册, 个人存款明细).
+_PEOPLE_TABLES: Final = ("个人", "人员", "职工", "员工", "居民", "花名册", "名单", "名册", "person", "people", "staff",
+                         "employee", "resident")
+
+
+def about_people(table: str, kinds: Iterable[tuple[str, str]]) -> bool:
+    """Whether a table is about people: a column of ``kinds`` ((recognizer id, category) of its
+    columns tagged or suspected) identifies a person, or its name says its rows are people. The
+    kinds of PEOPLE_ONLY count in such a table only: 工资总额, 银行存款 and 应付工资 of a 单位 table
+    are an organisation's accounts, no one's property (R15f-26)."""
+    return any(category in PERSON_KINDS for _, category in kinds) or any(w in table.lower() for w in _PEOPLE_TABLES)
 
 
 class _SensitiveByName(Recognizer):

@@ -39,8 +39,9 @@ def test_name_tokens_split_snake_camel_and_digits() -> None:
     ("sfzh", "", ids(4) + ["x"] * 46, ("tagged", "cn_resident_id")),
     # names only with context: 姓名 comment
     ("f3", "姓名", ["张三", "李四", "王小明", "欧阳娜娜"] * 10, ("tagged", "cn_person_name")),
-    # the same values without a name saying so: nothing (names need context)
-    ("f3", "", ["张三", "李四", "王小明", "欧阳娜娜"] * 10, ("none", None)),
+    # the same values without a name saying so: not tagged (names need context), but
+    # suspected, all being names (R15f-15)
+    ("f3", "", ["张三", "李四", "王小明", "欧阳娜娜"] * 10, ("suspected", "cn_person_name")),
     # xm = 项目 with project names: the weak abbreviation never tags alone
     ("xm", "项目名称", ["智慧城市一期", "政务云迁移", "数据中台建设"] * 10, ("none", None)),
     # a column named for ID numbers holding hashes: suspected (pseudonymised), for review

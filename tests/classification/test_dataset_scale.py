@@ -4,10 +4,13 @@ of sensitive personal information."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 from govsoc.classification.checksums import luhn_ok, resident_id_check_char
 from govsoc.classification.columns import ColumnSample
-from govsoc.classification.grading import load_scheme
-from govsoc.classification.inventory import build_inventory
+from govsoc.classification.grading import dataset_candidates, load_scheme
+from govsoc.classification.inventory import RESULTS_SUBDIR, build_inventory, load_inventories, save_inventory
 from govsoc.classification.sources.base import TableSample
 
 NAMES = ["张伟", "王芳", "李娜", "刘洋", "陈静"] * 8
@@ -89,3 +92,47 @@ def test_different_sensitive_kinds_of_one_scan_add_up() -> None:
     # and below the scale together they are still not flagged
     small = [one_kind("a.csv", 400_000, "银行卡号", cards(40)), one_kind("b.csv", 400_000, "身份证号", ids(40))]
     assert flagged(*small) == []
+
+
+def test_a_dataset_of_many_files_names_its_group_not_every_member_in_each() -> None:
+    # R15f-27: 1,200 batch files of 900 people: each reason listed all 1,200 names (25,414
+    # characters each, a 56 MB inventory, 52 MB report): quadratic in the number of files
+    tables = [(f"2024年第{i:04d}批发放名单.csv", 900, {"特定身份"}) for i in range(1200)]
+    reasons = dataset_candidates(tables, load_scheme("gbt43697"))
+    assert sorted(reasons) == list(range(1200)) and len(set(reasons.values())) == 1
+    reason = reasons[0]
+    assert "1,080,000 rows" in reason and "over 1,200 tables" in reason and "split dataset 1 " in reason
+    assert "2024年第0009批发放名单.csv, … and 1,190 more" in reason and "第0010批" not in reason
+    assert len(reason) < 1000  # was 25,414
+
+
+def test_two_datasets_of_one_scan_have_their_own_numbers() -> None:
+    tables = [("a1.csv", 600_000, {"特定身份"}), ("a2.csv", 600_000, {"特定身份"}),
+              ("b1.csv", 600_000, {"金融账户"}), ("b2.csv", 600_000, {"金融账户"})]
+    reasons = dataset_candidates(tables, load_scheme("gbt43697"))
+    assert "split dataset 1 (a1.csv, a2.csv)" in reasons[0]
+    assert "split dataset 2 (b1.csv, b2.csv)" in reasons[2]
+
+
+def _saved_alone(data_dir: Path, path: Path, rows: int) -> None:
+    # one file scanned by itself, as `govsoc classify split/2024h1.csv` saves it (dataset = the file's path)
+    table = part(path.name, rows)
+    table = replace(table, dataset=str(path), columns=tuple(replace(c, dataset=str(path)) for c in table.columns))
+    save_inventory(build_inventory([table], source=str(path), scheme=load_scheme("gbt43697"), sample_size=1000),
+                   data_dir)
+
+
+def test_halves_of_a_dataset_scanned_one_by_one_are_summed_by_the_report(tmp_path: Path) -> None:
+    # R15f-30: split/2024h1.csv and split/2024h2.csv, 600,000 people each, scanned one by one:
+    # 重要数据候选 0 for each in the compliance report, where a scan of split/ flags both
+    folder = tmp_path / "data" / "split"
+    for name in ("2024h1.csv", "2024h2.csv"):
+        _saved_alone(tmp_path, folder / name, 600_000)
+    _saved_alone(tmp_path, tmp_path / "data" / "other" / "2023.csv", 600_000)  # another folder: not summed in
+    inventories = {Path(str(i["source"])).name: i for i in load_inventories(tmp_path / RESULTS_SUBDIR)}
+    for name in ("2024h1.csv", "2024h2.csv"):
+        (table,) = inventories[name]["tables"]
+        assert table["important_candidate"] and "1,200,000 rows" in table["important_reason"]
+        assert "over 2 tables of the scans of one folder" in table["important_reason"]
+        assert inventories[name]["summary"]["important_candidates"] == [name]
+    assert inventories["2023.csv"]["summary"]["important_candidates"] == []

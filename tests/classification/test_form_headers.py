@@ -52,9 +52,10 @@ def test_every_heading_is_read_without_the_spaces_between_its_characters(heading
 
 
 def test_a_heading_that_names_no_person_stays_unnamed() -> None:
-    # the contrast: a column of names under 备注 is not tagged (names count only with context)
+    # the contrast: a column of names under 备注 is not tagged (names count only with context),
+    # only suspected, every value being a name (R15f-15)
     decision = ColumnClassifier().decide(ColumnSample(dataset="d", field="备  注", values=COLUMN))
-    assert decision.status == "none"
+    assert decision.status == "suspected"
 
 
 HEADINGS = ["姓  名", "身 份 证 号", "手机\n号码", "户主", "监护人", "申请人"]

@@ -83,8 +83,9 @@ def test_a_name_in_traditional_characters_is_a_name(name: str) -> None:
 
 def test_a_column_of_traditional_names_is_tagged() -> None:
     assert _decide("姓名", TRADITIONAL) == ("tagged", "cn_person_name")
-    # the contrast: traditional names count with context only, as simplified ones do
-    assert _decide("備註", TRADITIONAL)[0] == "none"
+    # the contrast: traditional names count with context only, as simplified ones do (suspected
+    # without it, all being names: R15f-15)
+    assert _decide("備註", TRADITIONAL)[0] == "suspected"
 
 
 def test_the_traditional_forms_are_of_listed_surnames_only() -> None:
