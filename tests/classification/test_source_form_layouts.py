@@ -98,3 +98,111 @@ def test_a_csv_of_forms_with_gaps_is_a_record_per_form(tmp_path: Path) -> None:
     (table,) = _scan(tmp_path / "gaps.csv").tables
     assert table.rows == 20 and table.level == "G4"
     assert _tagged(table) == FORM
+
+
+def _csv(path: Path, rows: list[list[str]]) -> Path:
+    path.write_text("\n".join(",".join(row) for row in rows) + "\n", encoding="utf-8-sig")
+    return path
+
+
+def test_a_form_whose_values_are_column_words_is_a_form(tmp_path: Path) -> None:
+    # R15f-5, f/form_role_value.csv: 与户主关系 = 户主, 备注 = 联系电话已核实 made it a headerless table,
+    # rows=60 for 20 people, the names never tagged, 3级
+    rows = [row for i in range(20) for row in (
+        ["姓名", PEOPLE[i], "与户主关系", "户主"], ["身份证号", NUMBERS[i], "联系电话", PHONES[i]],
+        ["家庭住址", ADDRESSES[i % 2], "备注", "联系电话已核实"])]
+    (table,) = _scan(_csv(tmp_path / "role.csv", rows)).tables
+    assert table.rows == 20 and table.level == "G4"  # 身份证号与姓名同表
+    tagged = _tagged(table)
+    assert tagged["姓名"] == "cn_person_name" and tagged["身份证号"] == "cn_resident_id"
+
+
+MEMBERS = [["姓名", "与申请人关系", "身份证号", "健康状况"],
+           *([PEOPLE[10 + j], "配偶" if j == 0 else "子女", NUMBERS[10 + j], "良好"] for j in range(4))]
+
+
+def _applicant(i: int) -> list[list[str]]:
+    return [["最低生活保障申请审批表"], ["申请人姓名", PEOPLE[i], "性别", "男"],
+            ["身份证号", NUMBERS[i], "联系电话", PHONES[i]], ["家庭住址", ADDRESSES[0], "开户银行卡号", CARDS[i]],
+            ["家庭成员情况"], *MEMBERS]
+
+
+def _form_then_members(tables: tuple[object, ...], name: str) -> None:
+    form, members = tables
+    assert form.table == name and form.rows == 1 and form.level == "G4"  # type: ignore[attr-defined]
+    assert {"身份证号": "cn_resident_id", "开户银行卡号": "cn_bank_card"}.items() <= _tagged(form).items()
+    assert members.rows == 4  # type: ignore[attr-defined]
+    assert {"姓名": "cn_person_name", "身份证号": "cn_resident_id"}.items() <= _tagged(members).items()
+
+
+def test_an_application_form_then_its_members_table_per_sheet(tmp_path: Path) -> None:
+    # R15f-6, x/dibao_apply.xlsx: the applicant block read as a table under `申请人姓名,<name>,性别,男`,
+    # rows=3 3级, the applicant's ID number and bank card in no field
+    path = _book(tmp_path / "dibao.xlsx", {"申请表1": _applicant(0)})  # type: ignore[dict-item]
+    _form_then_members(_scan(path).tables, "dibao.xlsx:申请表1")
+
+
+def test_an_application_form_then_its_members_table_in_a_csv(tmp_path: Path) -> None:
+    # R15f-6, f/dibao_apply.csv: the same as a CSV
+    path = _csv(tmp_path / "dibao.csv", [row + [""] * (4 - len(row)) for row in _applicant(1)])
+    _form_then_members(_scan(path).tables, "dibao.csv")
+
+
+def test_form_blocks_then_a_roster_are_a_form_and_a_table(tmp_path: Path) -> None:
+    # R15f-14, f/forms_then_table.csv: 15 blocks then 汇总名单 and 30 people: rows=16 and fields named by
+    # the people's ID numbers and row numbers; the roster's names never judged
+    rows = [row for i in range(15) for row in (*(_strings(r) for r in _pairs(i)), [""] * 4)]
+    rows += [["汇总名单", "", "", ""], ["序号", "姓名", "身份证号", "联系电话"]]
+    rows += [[str(n + 1), PEOPLE[n % 20], NUMBERS[n], PHONES[n]] for n in range(30)]
+    form, roster = _scan(_csv(tmp_path / "ftt.csv", rows)).tables
+    assert form.rows == 15 and _tagged(form) == FORM
+    assert roster.table == f"ftt.csv (line {len(rows) - 30})" and roster.rows == 30
+    assert [f.field for f in roster.fields] == ["序号", "姓名", "身份证号", "联系电话"]
+    assert {"姓名": "cn_person_name", "身份证号": "cn_resident_id", "联系电话": "cn_mobile"}.items() <= \
+        _tagged(roster).items()
+
+
+def _strings(row: list[str | None]) -> list[str]:
+    return [cell or "" for cell in row]
+
+
+def _cadre(i: int) -> Rows:
+    """A 干部任免审批表: pairs with a 照片 cell, a 简历 cell of lines, a section heading, the family's table."""
+    return [["干部任免审批表"],
+            ["姓名", PEOPLE[i], "性别", "男", "出生年月\n（岁）", "1975.06\n（49岁）", "照片"],
+            ["民族", "汉族", "籍贯", "浙江杭州", "出生地", "浙江杭州"],
+            ["入党时间", "1998.07", "参加工作时间", "1996.08", "健康状况", "健康"],
+            ["身份证号", NUMBERS[i], "现任职务", "某局副局长"],
+            ["简历", "1996.08--2000.07 某乡干部\n2000.07--2010.01 某局科员\n2010.01-- 某局副局长"],
+            ["家庭主要成员及重要社会关系"],
+            ["称谓", "姓名", "年龄", "政治面貌", "工作单位及职务"],
+            ["妻子", PEOPLE[i + 5], "47", "中共党员", "某小学教师"],
+            ["儿子", PEOPLE[i + 10], "20", "共青团员", "某大学学生"]]
+
+
+def test_a_cadre_appointment_form_per_sheet(tmp_path: Path) -> None:
+    # R15f-1, x/renmian.xlsx: each sheet rows=8 一般数据（1级）, 0 tagged: the first row of pairs the header
+    path = _book(tmp_path / "renmian.xlsx", {PEOPLE[i]: _cadre(i) for i in range(2)})
+    inventory = _scan(path)
+    assert inventory.level == "G4"  # 身份证号与姓名同表
+    for i, (form, family) in enumerate(zip(inventory.tables[::2], inventory.tables[1::2], strict=True)):
+        assert form.rows == 1 and form.level == "G4"
+        assert {"姓名": "cn_person_name", "身份证号": "cn_resident_id"}.items() <= _tagged(form).items()
+        assert family.rows == 2 and _tagged(family)["姓名"] == "cn_person_name"
+        names = next(f for f in family.fields if f.field == "姓名")
+        assert names.sampled == 2 and {e[0] for e in names.masked_examples} == {PEOPLE[i + 5][0], PEOPLE[i + 10][0]}
+
+
+TYPES = [("姓名", "varchar(50)"), ("身份证号", "char(18)"), ("联系电话", "varchar(20)"), ("家庭住址", "varchar(200)"),
+         ("银行卡号", "varchar(19)"), ("宗教信仰", "varchar(20)"), ("健康状况", "varchar(50)")]
+
+
+@pytest.mark.parametrize("header", [
+    ["字段名称", "字段类型"],  # R15f-34: read as a 登记表, one record, 4级 pending review
+    ["字段", "说明"],  # headings that are not known column names
+])
+def test_a_data_dictionary_is_no_form(tmp_path: Path, header: list[str]) -> None:
+    path = _csv(tmp_path / "dict.csv", [header, *([name, kind] for name, kind in TYPES)])
+    (table,) = _scan(path).tables
+    assert table.rows == len(TYPES) and table.level == "G1"
+    assert [f.field for f in table.fields] == header
