@@ -140,10 +140,11 @@ def is_form(head: list[list[str]], has_value: Test, names_column: Test) -> bool:
 
 
 def form_records(rows: Iterable[tuple[int, list[str]]], has_value: Test, names_column: Test,
-                 found: Found) -> Iterator[dict[str, str]]:
+                 found: Found, left: list[int] | None = None) -> Iterator[dict[str, str]]:
     """The records of a form's numbered rows: label -> value, a new record where a label comes
     again; rows of one cell (titles, section headings), notes and blank rows hold none. A header
-    row ends them: it is put in ``found`` (the rows after it are a table's)."""
+    row ends them: it is put in ``found`` (the rows after it are a table's). The numbers of rows of
+    none of these kinds, not read, go to ``left``."""
     record: dict[str, str] = {}
     for number, row in rows:
         cells = _filled(row)
@@ -152,7 +153,10 @@ def form_records(rows: Iterable[tuple[int, list[str]]], has_value: Test, names_c
         if _header(cells, has_value, names_column):
             found.append((number, row))
             break
-        for label, value in _pairs(cells, has_value, names_column) or []:
+        pairs = _pairs(cells, has_value, names_column)
+        if pairs is None and left is not None:
+            left.append(number)
+        for label, value in pairs or []:
             if label in record:
                 yield record
                 record = {}
@@ -166,7 +170,8 @@ def form_table(dataset: str, table: str, rows: Iterable[tuple[int, list[str]]], 
     """The form whose numbered rows are ``rows`` as a table of ``sample`` sampled records, the labels
     its fields (in the order first met); the reading noted in ``skips`` (``where`` before it: a
     sheet). A header row that ends the form is put in ``found`` (the caller reads the table under it)."""
-    records, total = reservoir(form_records(rows, has_value, names_column, found), sample)
+    left: list[int] = []
+    records, total = reservoir(form_records(rows, has_value, names_column, found, left), sample)
     fields: dict[str, list[str]] = {}
     for record in records:
         for label, value in record.items():
@@ -176,6 +181,9 @@ def form_table(dataset: str, table: str, rows: Iterable[tuple[int, list[str]]], 
     after = f"; a header below it ({unit} {found[0][0]}) begins a table" if found else ""
     skips.note(f"{where}a form (label cells beside value cells: {', '.join(list(fields)[:3])} ...): "
                f"read as {total:,} record{'s' if total != 1 else ''}, the labels as fields{after}")
+    if left:  # a roster under the form without a header of its own: said, never dropped unseen
+        skips.add(f"{where}{len(left):,} {unit}{'s' if len(left) != 1 else ''} inside the form neither label "
+                  f"and value cells nor a heading (the first on this {unit}): not read, look at them", line=left[0])
     renamed: list[str] = []
     columns = tuple(ColumnSample(dataset=dataset, field=named(label, renamed), values=values, rows=total)
                     for label, values in fields.items())

@@ -206,3 +206,15 @@ def test_a_data_dictionary_is_no_form(tmp_path: Path, header: list[str]) -> None
     (table,) = _scan(path).tables
     assert table.rows == len(TYPES) and table.level == "G1"
     assert [f.field for f in table.fields] == header
+
+
+def test_rows_inside_a_form_that_are_no_pairs_are_reported(tmp_path: Path) -> None:
+    # people listed below the first 40 lines of form blocks, without a header of their own, were read
+    # as label/value pairs (1 = <name>, <ID> = <mobile>) without a word
+    rows = [_strings(row) for i in range(14) for row in _pairs(i)]  # 42 lines: past the head's 40
+    rows += [[str(n + 1), PEOPLE[n], NUMBERS[n], PHONES[n]] for n in range(14, 19)]
+    inventory = _scan(_csv(tmp_path / "form_rows.csv", rows))
+    (table,) = inventory.tables
+    assert table.rows == 14 and _tagged(table) == FORM
+    (skip,) = [s for s in inventory.skipped if not s.note]
+    assert inventory.skipped_count == 1 and skip.location.line == 43 and "5 lines inside the form" in skip.reason
