@@ -61,9 +61,9 @@ def _filled(row: list[str]) -> list[tuple[int, str]]:
 
 
 def _label(cell: str, has_value: Test, names_column: Test) -> bool:
-    """Whether ``cell`` can be a label: short, no digit (序号 1, an ID number), no value unless it
-    names a column (与户主关系 holds the relation word 户主)."""
-    return (len(cell) <= _LABEL and not any(ch.isdigit() for ch in cell)
+    """Whether ``cell`` can be a label: short, not mostly digits (序号 15, a date, an ID number;
+    联系电话2 is a label), no value unless it names a column (与户主关系 holds the relation word 户主)."""
+    return (len(cell) <= _LABEL and 2 * sum(ch.isdigit() for ch in cell) < len(cell)
             and (names_column(cell) or not has_value(cell)))
 
 

@@ -218,3 +218,12 @@ def test_rows_inside_a_form_that_are_no_pairs_are_reported(tmp_path: Path) -> No
     assert table.rows == 14 and _tagged(table) == FORM
     (skip,) = [s for s in inventory.skipped if not s.note]
     assert inventory.skipped_count == 1 and skip.location.line == 43 and "5 lines inside the form" in skip.reason
+
+
+def test_a_label_with_a_digit_is_a_label(tmp_path: Path) -> None:
+    # 联系电话2 (a second phone) is a label; a cell of digits (序号 15, an ID number) is none
+    rows = [row for i in range(3) for row in ([*_strings(_pairs(i)[0]), "联系电话2", PHONES[20 + i]],
+                                              *(_strings(r) + ["", ""] for r in _pairs(i)[1:]))]
+    (table,) = _scan(_csv(tmp_path / "phone2.csv", rows)).tables
+    assert table.rows == 3 and table.level == "G4"
+    assert _tagged(table) == {**FORM, "联系电话2": "cn_mobile"}
