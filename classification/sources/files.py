@@ -214,7 +214,9 @@ class FileSource:
                 lines.append(width.last)
             head, lines = wide.split_head(head, lines)
             if is_form(head, has_value, names_column):  # 姓名,黄伟芳,性别,男 / 身份证号,… (R15e-10)
-                return [form_table(str(path), path.name, chain(head, rows_read), self.sample, skips)]
+                return self._form(path, Body(path=path, encoding=encoding, errors=errors, delimiter=delimiter,
+                                             header=[], skips=skips, tally=tally, width=width),
+                                  list(zip(lines, head, strict=True)), rows_read, names)
             header, data, headed = split_head(head, lines, has_value=has_value, width=width, skips=skips,
                                               names_column=names_column, fits=fits)
             names.extend(header)
@@ -240,6 +242,22 @@ class FileSource:
                                      wide=wide, skips=skips)
         return [TableSample(dataset=str(path), table=path.name, rows=total + wide.seen, columns=columns,
                             skipped=tuple(skips.listed), skipped_count=skips.count), *later]
+
+    def _form(self, path: Path, body: Body, head: list[tuple[int, list[str]]], rows_read: Iterator[list[str]],
+              names: list[str]) -> list[TableSample]:
+        """A form (its first rows ``head``, on their lines), then the tables below a header that ends
+        it (R15f-6, R15f-14: a 家庭成员 table, a 汇总名单), read as tables of their own."""
+        found: list[tuple[int, list[str]]] = []
+        rows = chain(head, ((body.width.last, row) for row in rows_read))
+        form = form_table(str(path), path.name, rows, self.sample, body.skips, has_value=has_value,
+                          names_column=names_column, found=found, unit="line")
+        if not found:
+            return [form]
+        line, row = found[0]
+        rest = [(number, cells) for number, cells in head if number > line]
+        body.next = (row[:max(i + 1 for i, cell in enumerate(row) if cell.strip())], line,
+                     [cells for _, cells in rest], [number for number, _ in rest])
+        return [form, *self._later(body, rows_read, names)]
 
     def _later(self, body: Body, rows_read: Iterator[list[str]], names: list[str]) -> list[TableSample]:
         """The tables below a header of their own (files appended: R15e-5), each read with its header
@@ -297,29 +315,38 @@ class FileSource:
                 skips = Skips(str(path))
                 renamed: list[str] = []
                 title = named(sheet.title, renamed)
+                table = f"{path.name}:{title}"
                 if is_form(head, has_value, names_column):  # a 登记表 a sheet (R15e-10)
-                    yield form_table(str(path), f"{path.name}:{title}", chain(head, cells), self.sample, skips,
-                                     f"sheet {title}: ")
+                    found: list[tuple[int, list[str]]] = []
+                    source = enumerate(chain(head, cells), 1)
+                    yield form_table(str(path), table, source, self.sample, skips, f"sheet {title}: ",
+                                     has_value=has_value, names_column=names_column, found=found)
+                    yield from self._stacked(path, sheet.title, table, source, width, len(head) + 1, found)
                     continue
                 header, data, headed = split_head(head, list(range(1, len(head) + 1)), has_value=has_value,
                                                   width=width, skips=skips, unit="row", where=f"sheet {title}: ",
                                                   names_column=names_column, fits=fits)
                 width.restart(len(header))  # the head's data rows are noted as they are read
-                found: list[tuple[int, list[str]]] = []
+                found = []
                 source = enumerate(chain(data, cells), len(head) - len(data) + 1)
                 numbered = until_header(source, width, len(head) + 1, found)
-                table = f"{path.name}:{title}"
                 yield self._sheet_part(path, sheet.title, table, header, numbered, width, skips, renamed, headed,
                                        found)
-                while found:  # a header of its own below the records (tables stacked on one sheet: R15e-5)
-                    number, row = found.pop()
-                    header = row[:max(i + 1 for i, cell in enumerate(row) if cell.strip())]
-                    width.restart(len(header))
-                    numbered = until_header(source, width, len(head) + 1, found)
-                    yield self._sheet_part(path, sheet.title, f"{table} (row {number})", header, numbered, width,
-                                           Skips(str(path)), [], True, found)
+                yield from self._stacked(path, sheet.title, table, source, width, len(head) + 1, found)
         finally:
             book.close()
+
+    def _stacked(self, path: Path, sheet: str, table: str, source: Iterator[tuple[int, list[str]]], width: Width,
+                 noted_from: int, found: list[tuple[int, list[str]]]) -> Iterator[TableSample]:
+        """The tables of a sheet below a header of their own (``found``; tables stacked on one sheet:
+        R15e-5; a table below a form: R15f-6), each to the next such header."""
+        while found:
+            number, row = found.pop()
+            header = row[:max(i + 1 for i, cell in enumerate(row) if cell.strip())]
+            width.restart(len(header))
+            numbered = until_header(source, width, noted_from, found)
+            yield self._sheet_part(path, sheet, f"{table} (row {number})", header, numbered, width,
+                                   Skips(str(path)), [], True, found)
 
     def _sheet_part(self, path: Path, sheet: str, table: str, header: list[str],
                     numbered: Iterator[tuple[int, list[str]]], width: Width, skips: Skips, renamed: list[str],

@@ -1,5 +1,5 @@
-"""Forms (登记表, 采集表) laid out as label cells beside value cells (stage: classification; a part
-of sources/files.py).
+"""Forms (登记表, 采集表, 审批表) laid out as label cells beside value cells (stage: classification; a
+part of sources/files.py).
 
 A 个人信息采集表 is not a table: under its title, rows of label and value cells side by side
 (``姓名,孙芳军,性别,男`` / ``身份证号,<ID>,联系电话,<mobile>`` / ``家庭住址,<address>,银行卡号,<card>``),
@@ -9,19 +9,34 @@ ID number and bank card were values of columns named 男 and 孙芳军, never fo
 records: each label a field, the value beside it its value, a record ending where a label comes
 again (the next person's block).
 
-A text is a form when, after its title rows (one filled cell), every row that is not blank is a
-row of pairs (FORM_PAIRS): cells at even positions are labels (short text holding no value), the
-ones beside them values, and none of the values names a known column (a header row does: 姓名 over
-身份证号), and at least FORM_LABELS labels name known columns (姓名, 身份证号, 联系电话).
+A row of pairs is read over its filled cells: a template merges a value over two or three columns
+(openpyxl and a WPS CSV export give the merged range's other cells as empty: ``姓名,<name>,,性别,男,``)
+and draws the form from column B (R15f-4). A label is a short cell holding no value and no digit; its
+value the filled cell after it, unless that one stands apart from it (empty cells between) and names
+a column itself: then the label's value is blank and that cell the next label.
+
+A text is a form when, above its first header row, after its title rows, the rows that are not
+blank, one-cell headings (家庭主要成员及重要社会关系) or note rows (编号：2024001, 填表人：王五 / 填表日期：…)
+are rows of pairs; at least FORM_LABELS labels name known columns (姓名, 身份证号, 联系电话), the values
+are mostly not column words (与户主关系 = 户主 is a value: R15f-5; a header row is all column words)
+and some value is data a recognizer takes under its label (a 数据字典's 姓名 = varchar(50) is none:
+R15f-34); a first row of column names (字段名称,字段类型) makes a table.
+
+A header row (three or more column names side by side) below the form's rows ends the form: the
+rows from it are a table (a 低保申请审批表's 家庭成员, a 干部任免审批表's 家庭主要成员, a 汇总名单 after 15
+登记表 blocks: R15f-6, R15f-14, R15f-1), read by the caller.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from itertools import pairwise
 from typing import Final
 
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import TableSample, named
+from govsoc.classification.sources.cells import column_hits
+from govsoc.classification.sources.layout import HEADING_ENDS, LABEL, heading_row
 from govsoc.classification.sources.sampling import reservoir
 from govsoc.classification.sources.skips import Skips
 
@@ -31,55 +46,117 @@ __all__ = ["FORM_LABELS", "is_form", "form_records", "form_table"]
 FORM_LABELS: Final = 3
 #: Longest label (characters).
 _LABEL: Final = 16
+#: Fewest column names of a header row inside a form (与户主关系,户主 is a label and its value).
+_HEADER: Final = 3
+
+Test = Callable[[str], bool]
+Pairs = list[tuple[str, str]]
+#: a row numbered (its line or sheet row) and a header found below a form, put there by form_records
+Found = list[tuple[int, list[str]]]
 
 
-def _filled(row: list[str]) -> list[str]:
-    """``row`` without the blank cells at its end."""
-    end = len(row)
-    while end and not row[end - 1].strip():
-        end -= 1
-    return [c.strip() for c in row[:end]]
+def _filled(row: list[str]) -> list[tuple[int, str]]:
+    """``row``'s filled cells, stripped, with their positions."""
+    return [(i, cell.strip()) for i, cell in enumerate(row) if cell.strip()]
 
 
-def _pairs(row: list[str], has_value: Callable[[str], bool],
-           names_column: Callable[[str], bool]) -> list[tuple[str, str]] | None:
-    """``row``'s (label, value) pairs when it is a row of pairs, else None."""
-    if len(row) < 2:
+def _label(cell: str, has_value: Test, names_column: Test) -> bool:
+    """Whether ``cell`` can be a label: short, not mostly digits (序号 15, a date, an ID number;
+    联系电话2 is a label), no value unless it names a column (与户主关系 holds the relation word 户主)."""
+    return (len(cell) <= _LABEL and 2 * sum(ch.isdigit() for ch in cell) < len(cell)
+            and (names_column(cell) or not has_value(cell)))
+
+
+def _pairs(cells: list[tuple[int, str]], has_value: Test, names_column: Test) -> Pairs | None:
+    """The (label, value) pairs of a row of filled ``cells`` when it is a row of pairs, else None."""
+    if len(cells) < 2:
         return None
-    pairs = [(row[i], row[i + 1] if i + 1 < len(row) else "") for i in range(0, len(row), 2)]
-    for label, value in pairs:
-        if not label or len(label) > _LABEL or has_value(label) or label.replace(".", "").isdigit():
+    pairs: Pairs = []
+    i = 0
+    while i < len(cells):
+        at, label = cells[i]
+        if not _label(label, has_value, names_column):
             return None
-        if value and names_column(value):
-            return None  # 姓名,身份证号,...: a header
+        after = cells[i + 1] if i + 1 < len(cells) else None
+        if after is None or after[0] > at + 1 and _label(after[1], has_value, names_column) and names_column(after[1]):
+            pairs.append((label, ""))  # 姓名,,性别,男: a blank value, 性别 the next label
+            i += 1
+        else:
+            pairs.append((label, after[1]))
+            i += 2
     return pairs
 
 
-def is_form(head: list[list[str]], has_value: Callable[[str], bool], names_column: Callable[[str], bool]) -> bool:
-    """Whether the first rows ``head`` of a text are a form's (see the module docstring)."""
-    rows = [r for r in map(_filled, head) if r]
-    while rows and len(rows[0]) == 1:
-        rows.pop(0)  # titles
-    named = 0
-    for row in rows:
-        pairs = _pairs(row, has_value, names_column)
+def _note(cells: list[tuple[int, str]]) -> bool:
+    """Whether filled ``cells`` (two or more) are a title or sign-off row: label：value items
+    (填表人：王五,,,填表日期：…), or a title apart from them (个人信息采集表,,,编号：2024001); a label
+    beside its value (备注,电话：已核实) is a pair."""
+    items = all(LABEL.fullmatch(cell) for _, cell in cells[1:])
+    return items and (bool(LABEL.fullmatch(cells[0][1])) or cells[1][0] > cells[0][0] + 1)
+
+
+def _header(cells: list[tuple[int, str]], has_value: Test, names_column: Test, least: int = _HEADER) -> bool:
+    """Whether filled ``cells`` are a header row: ``least`` or more column names side by side, or
+    labels side by side, most of them column words (称谓,姓名,年龄,政治面貌,工作单位及职务), none of
+    them a value a recognizer takes under the one before it (姓名,张英,与户主关系,户主 is pairs)."""
+    texts = [cell for _, cell in cells]
+    if len(cells) < least or cells[-1][0] - cells[0][0] != len(cells) - 1:
+        return False
+    if heading_row(texts, has_value, names_column):
+        return True
+    if not all(_label(text, has_value, names_column) for text in texts):
+        return False
+    words = sum(names_column(text) or text.endswith(HEADING_ENDS) for text in texts)
+    return 2 * words > len(texts) and not any(column_hits([a])(b, 0) for a, b in pairwise(texts))
+
+
+def _form_rows(head: Iterable[list[str]], has_value: Test, names_column: Test) -> list[Pairs] | None:
+    """The rows of pairs of the form ``head`` begins with (up to a header row), None when a row there
+    is none of pairs, headings, notes or blank, or the first is a header."""
+    rows: list[Pairs] = []
+    for row in head:
+        cells = _filled(row)
+        if not cells or len(cells) == 1 or _note(cells):
+            continue  # blank, a title or a section heading, a title or sign-off row
+        if _header(cells, has_value, names_column, _HEADER if rows else 2):
+            break  # 字段名称,字段类型 first: a table; a header below the pairs: the form ends
+        pairs = _pairs(cells, has_value, names_column)
         if pairs is None:
-            return False
-        named += sum(names_column(label) for label, _ in pairs)
-    return named >= FORM_LABELS
+            return None
+        rows.append(pairs)
+    return rows
 
 
-def form_records(rows: Iterable[list[str]]) -> Iterator[dict[str, str]]:
-    """The records of a form's rows: label -> value, a new record where a label comes again; rows
-    of one cell (titles, block headings) and blank rows hold none."""
+def is_form(head: list[list[str]], has_value: Test, names_column: Test) -> bool:
+    """Whether the first rows ``head`` of a text are a form's (see the module docstring)."""
+    rows = _form_rows(head, has_value, names_column)
+    pairs = [pair for row in rows or [] for pair in row]
+    values = [(label, value) for label, value in pairs if value]
+    if sum(names_column(label) for label, _ in pairs) < FORM_LABELS:
+        return False
+    if 2 * sum(names_column(value) for _, value in values) > len(values):
+        return False  # mostly column words: a header's, not data
+    return any(column_hits([label])(value, 0) for label, value in values)
+
+
+def form_records(rows: Iterable[tuple[int, list[str]]], has_value: Test, names_column: Test,
+                 found: Found, left: list[int] | None = None) -> Iterator[dict[str, str]]:
+    """The records of a form's numbered rows: label -> value, a new record where a label comes
+    again; rows of one cell (titles, section headings), notes and blank rows hold none. A header
+    row ends them: it is put in ``found`` (the rows after it are a table's). The numbers of rows of
+    none of these kinds, not read, go to ``left``."""
     record: dict[str, str] = {}
-    for row in map(_filled, rows):
-        if len(row) < 2:
+    for number, row in rows:
+        cells = _filled(row)
+        if not cells or len(cells) == 1 or _note(cells):
             continue
-        for i in range(0, len(row), 2):
-            label, value = row[i], row[i + 1] if i + 1 < len(row) else ""
-            if not label:
-                continue
+        if _header(cells, has_value, names_column):
+            found.append((number, row))
+            break
+        pairs = _pairs(cells, has_value, names_column)
+        if pairs is None and left is not None:
+            left.append(number)
+        for label, value in pairs or []:
             if label in record:
                 yield record
                 record = {}
@@ -88,19 +165,25 @@ def form_records(rows: Iterable[list[str]]) -> Iterator[dict[str, str]]:
         yield record
 
 
-def form_table(dataset: str, table: str, rows: Iterable[list[str]], sample: int, skips: Skips,
-               where: str = "") -> TableSample:
-    """The form whose rows are ``rows`` as a table of ``sample`` sampled records, the labels its
-    fields (in the order first met); the reading noted in ``skips`` (``where`` before it: a sheet)."""
-    records, total = reservoir(form_records(rows), sample)
+def form_table(dataset: str, table: str, rows: Iterable[tuple[int, list[str]]], sample: int, skips: Skips,
+               where: str = "", *, has_value: Test, names_column: Test, found: Found, unit: str = "row") -> TableSample:
+    """The form whose numbered rows are ``rows`` as a table of ``sample`` sampled records, the labels
+    its fields (in the order first met); the reading noted in ``skips`` (``where`` before it: a
+    sheet). A header row that ends the form is put in ``found`` (the caller reads the table under it)."""
+    left: list[int] = []
+    records, total = reservoir(form_records(rows, has_value, names_column, found, left), sample)
     fields: dict[str, list[str]] = {}
     for record in records:
         for label, value in record.items():
             fields.setdefault(label, [])
             if value:
                 fields[label].append(value)
+    after = f"; a header below it ({unit} {found[0][0]}) begins a table" if found else ""
     skips.note(f"{where}a form (label cells beside value cells: {', '.join(list(fields)[:3])} ...): "
-               f"read as {total:,} record{'s' if total != 1 else ''}, the labels as fields")
+               f"read as {total:,} record{'s' if total != 1 else ''}, the labels as fields{after}")
+    if left:  # a roster under the form without a header of its own: said, never dropped unseen
+        skips.add(f"{where}{len(left):,} {unit}{'s' if len(left) != 1 else ''} inside the form neither label "
+                  f"and value cells nor a heading (the first on this {unit}): not read, look at them", line=left[0])
     renamed: list[str] = []
     columns = tuple(ColumnSample(dataset=dataset, field=named(label, renamed), values=values, rows=total)
                     for label, values in fields.items())
