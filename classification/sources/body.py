@@ -148,10 +148,11 @@ class Body:
         it into the header's width (刘艳;110105...;文三路100号,5幢 under a comma header: R15e-5)."""
         one = len(row) == 1
         text = row[0] if one else self.delimiter.join(row)  # the line as read, its quotes aside
-        if not one and ("\n" in text or "\r" in text or not any(
-                text.count(d) > text.count(self.delimiter) for d in CANDIDATES if d != self.delimiter)):
-            # a record spanning lines (a quote left open: sources/unclosed.py), or a short or long
-            # record of our delimiter (sources/layout.Width reports it): a few C-level counts a row
+        if "\n" in text or "\r" in text or not one and not any(
+                text.count(d) > text.count(self.delimiter) for d in CANDIDATES if d != self.delimiter):
+            # a record spanning lines (a quote left open, in its first cell too: sources/unclosed.py,
+            # R15f-22), or a short or long record of our delimiter (sources/layout.Width reports it):
+            # a few C-level counts a row
             return row
         split = self.split or next((d for d in CANDIDATES if d != self.delimiter
                                     and len(next(csv.reader([text], delimiter=d))) == len(self.header)), None)

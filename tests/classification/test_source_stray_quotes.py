@@ -1,0 +1,44 @@
+"""Stray quotes in a hand-typed CSV (issue 15 review R15f): RFC 4180 §2.5-2.7 says a quoted field
+ends with a quote; a quote typed before a name opens a field that the end of the file, the reader's
+field limit or a second stray quote ends. Each such quote costs its own line, never the records
+after it, and is reported where it opens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from govsoc.classification.sources import open_source
+from tests.classification.test_sources import ROWS
+
+
+def _roster(open_at: list[int], *, first: bool) -> list[str]:
+    """The header and ROWS as CSV lines, each row in ``open_at`` with a quote typed before its name
+    (``first``: the name is the first column, as in a roster's 姓名,身份证号,...) that nothing closes."""
+    quote = chr(34)
+    if first:
+        return ["xm,sfzh,sjhm,bz\n"] + [f'{quote if i in open_at else ""}{xm},{sfzh},{sjhm},{bz}\n'
+                                        for i, (xm, sfzh, sjhm, bz) in enumerate(ROWS)]
+    return ["xh,xm,sfzh,sjhm\n"] + [f'{i + 1},{quote if i in open_at else ""}{xm},{sfzh},{sjhm}\n'
+                                    for i, (xm, sfzh, sjhm, _) in enumerate(ROWS)]
+
+
+@pytest.mark.parametrize("open_at", [
+    [2],    # within the rows the header is looked for in
+    [30],   # past the head, in the body's one pass (R15f-22's quote_first_cell.csv: line 31)
+    [39],   # the last record: the quote opens one line that the end of the file closes
+])
+def test_a_quote_opening_the_first_cell_costs_its_own_line(tmp_path: Path, open_at: list[int]) -> None:
+    """R15f-22: the quote made the rest of the file one cell of one record; the body took that one
+    cell for a record in another delimiter and split its text, line breaks and all, which the csv
+    module refuses ("new-line character seen in unquoted field"): the whole file was "cannot read"."""
+    (tmp_path / "q.csv").write_text("".join(_roster(open_at, first=True)), encoding="utf-8")
+    (table,) = open_source(str(tmp_path / "q.csv")).tables()
+    assert table.rows == len(ROWS)
+    columns = {c.field: c.values for c in table.columns}
+    assert columns["xm"] == [row[0] for row in ROWS]  # the quoted one too, without its quote
+    assert columns["sfzh"] == [row[1] for row in ROWS]
+    (skipped,) = table.skipped
+    assert (skipped.location.line, skipped.location.column) == (open_at[0] + 2, 1)
+    assert "never closed" in skipped.reason
