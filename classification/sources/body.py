@@ -181,8 +181,8 @@ class Body:
         if lines is None or not cut_by_the_end(lines, self.delimiter):
             return
         records = reread(lines, first, self.delimiter, self.skips)
-        last[:] = next(records)  # counted already, as the record of its first line
-        for row in records:
+        last[:] = next(records)[1]  # counted already, as the record of its first line
+        for line, row in records:
             if len(row) > self.width.header:
-                self.width.note(row, first)
+                self.width.note(row, line)
             yield row

@@ -12,7 +12,8 @@ decoding is over 1 % U+FFFD or NUL, on over 1 % of its lines, is not text in tha
 Bulk work goes on past bad parts: a cell over MAX_CELL characters (128 KiB, the csv module's own
 default limit: a blob, a base64 attachment, a log dump) is left out of the sample, reported with its
 file, line and column and counted; a sampled JSON line that does not parse likewise; a quoted field
-that runs past READ_LIMIT (an unclosed quote) ends the file's reading there, keeping the rows read;
+that runs past READ_LIMIT from a quote typed before a cell is read again from that line, the quote
+left out (R15f-21), any other ends the file's reading there, keeping the rows read;
 a file of a folder that cannot be read at all is reported and the other files are classified; a
 folder's files of other types (.xls, .txt, ...) are each reported with what to do and counted.
 
@@ -61,6 +62,7 @@ from govsoc.classification.sources.layout import HEAD_ROWS, Width, split_head
 from govsoc.classification.sources.records import READ_LIMIT, Reading, records, too_long
 from govsoc.classification.sources.sampling import SEED, Prefixes, reservoir
 from govsoc.classification.sources.skips import LISTED, MAX_CELL, Skips
+from govsoc.classification.sources.unclosed import lines_from
 from govsoc.classification.sources.wide_rows import WideRows, bounded
 from govsoc.core.errors import ConfigError, GovsocError, Location
 
@@ -207,7 +209,9 @@ class FileSource:
             width = Width()
             held: list[tuple[int, int, str]] = []
             wide, prefixes = WideRows(self.sample), Prefixes(self.sample)
-            rows_read = records(Reading(reader, text, tally, wide, prefixes), names, skips, width, held)
+            reading = Reading(reader, text, tally, wide, prefixes,
+                              lambda first, until: lines_from(path, encoding, errors, first, 2 * READ_LIMIT, until))
+            rows_read = records(reading, names, skips, width, held)
             head, lines = [], []
             for row in islice(rows_read, HEAD_ROWS):
                 head.append(row)

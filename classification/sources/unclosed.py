@@ -10,7 +10,9 @@ line and parsed strictly: when the end of the text is what ends it ("unexpected 
 quote is reported where it opens, the line holding it is read alone as its record, without that
 quote (a typo's, not a cell of thousands of lines), and the lines after it are read as records
 again, each further such quote likewise. Such a record is at most the reader's field limit long,
-so it is held whole.
+so it is held whole. A quote typed before a cell of a big file runs past that limit first (R15f-21:
+rows=97 of 1,000,000): when its line without it, and the next line, split into the table's width
+(``past_limit``), the lines the reader gave up are read again the same way, and the reading goes on.
 
 A second stray quote closes the first (R15e-3: a roster with two names typed with a quote lost the
 15 records between them in one 姓名 cell, rows=25 for 40, without a word). RFC 4180 §2.6 lets a
@@ -30,13 +32,14 @@ from typing import Final
 from govsoc.classification.sources.charset import Tally, open_text, tallied
 from govsoc.classification.sources.skips import Skips
 
-__all__ = ["lines_from", "cut_by_the_end", "reread", "strays"]
+__all__ = ["lines_from", "cut_by_the_end", "reread", "past_limit", "strays"]
 
 
-def lines_from(path: Path, encoding: str, errors: str, first: int, limit: int) -> list[str] | None:
-    """The lines of ``path`` from line ``first`` on, numbered as Tally numbers them; None when they
-    hold over ``limit`` characters (more than the reader takes in one field: no quote the end cuts,
-    or the reader said so; the rest of a file of gigabytes is not held)."""
+def lines_from(path: Path, encoding: str, errors: str, first: int, limit: int,
+               until: int | None = None) -> list[str] | None:
+    """The lines of ``path`` from line ``first`` on (to line ``until``, when given), numbered as
+    Tally numbers them; None when they hold over ``limit`` characters (more than the reader takes in
+    one field: no quote the end cuts, or the reader said so; the rest of a file of gigabytes is not held)."""
     tally = Tally()
     with open_text(path, encoding, errors) as f:
         lines = tallied(f, tally)
@@ -48,6 +51,8 @@ def lines_from(path: Path, encoding: str, errors: str, first: int, limit: int) -
             if size > limit:
                 return None
             kept.append(line)
+            if until is not None and tally.next_line() > until:
+                break
         return kept
 
 
@@ -77,33 +82,43 @@ def _opening(line: str, delimiter: str) -> int:
     return at
 
 
-def reread(lines: list[str], first: int, delimiter: str, skips: Skips) -> Iterator[list[str]]:
+def reread(lines: list[str], first: int, delimiter: str, skips: Skips,
+           reach: str | None = None) -> Iterator[tuple[int, list[str]]]:
     """The records of ``lines`` (starting on line ``first``), whose first record the end of the text
-    cut: that record's first line alone, then the lines after it, each quote the end cuts again
-    reported and read the same way."""
+    cut, with the line each starts on: that record's first line alone, then the lines after it, each
+    quote the end cuts again reported and read the same way. ``reach``: how far the first quote ran,
+    when not to the end of ``lines`` (past the reader's field limit: R15f-21)."""
     start = 0
     while start < len(lines):
         line = lines[start]
         at = _opening(line.rstrip("\r\n"), delimiter)
-        skips.add(f"quote opened here is never closed (RFC 4180 §2.7): the {len(lines) - start - 1:,} lines after "
-                  "it were one cell; this line read without it and the lines after it read as records",
-                  line=first + start, column=at)
-        yield next(csv.reader([line[:at - 1] + line[at:] if at else line], delimiter=delimiter), [])
-        start += 1
+        ran = reach or f"the {len(lines) - start - 1:,} lines after it were one cell"
+        skips.add(f"quote opened here is never closed (RFC 4180 §2.7): {ran}; this line read without it and "
+                  "the lines after it read as records", line=first + start, column=at)
+        yield first + start, next(csv.reader([line[:at - 1] + line[at:] if at else line], delimiter=delimiter), [])
+        start, reach = start + 1, None
         reader = csv.reader(lines[start:], delimiter=delimiter)
         held: list[str] | None = None
         began = at = 0
         for row in reader:
             if held is not None:
-                yield held
+                yield first + start + at, held
             held, at, began = row, began, reader.line_num
         if held is None:
             return
         if at + 1 < began and cut_by_the_end(lines[start + at:], delimiter):
             start += at
             continue
-        yield held
+        yield first + start + at, held
         return
+
+
+def past_limit(lines: list[str], width: int, delimiter: str) -> bool:
+    """Whether ``lines``, a record whose field ran past the reader's limit, are a quote typed before a
+    cell (R15f-21), not a long quoted cell: the first line without that quote, and the next, each
+    split into the table's ``width`` of cells (a blob's lines do not)."""
+    at = _opening(lines[0].rstrip("\r\n"), delimiter) if len(lines) > 1 and width > 1 else 0
+    return bool(at) and _width(lines[0][:at - 1] + lines[0][at:], delimiter) == width == _width(lines[1], delimiter)
 
 
 #: A line end inside a quoted cell, as the csv module keeps it.

@@ -42,3 +42,28 @@ def test_a_quote_opening_the_first_cell_costs_its_own_line(tmp_path: Path, open_
     (skipped,) = table.skipped
     assert (skipped.location.line, skipped.location.column) == (open_at[0] + 2, 1)
     assert "never closed" in skipped.reason
+
+
+def test_a_quote_whose_rest_passes_the_field_limit_costs_its_own_line(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """R15f-21: one quote typed before a name on line 100 of a roster of 1,000,000 (76 MB) made the
+    rest of the file one field; past the reader's 16 MiB limit the reading stopped there ("the rest of
+    the file is not read"): rows=97. The limit is lowered here through files.READ_LIMIT (the limit the
+    reader is given) and records.READ_LIMIT (the one it reports), so the file need not be 17 MB."""
+    from govsoc.classification.sources import files, records
+
+    monkeypatch.setattr(files, "READ_LIMIT", 20_000)
+    monkeypatch.setattr(records, "READ_LIMIT", 20_000)
+    count, quoted = 2_000, 99  # about 90,000 characters: the quote's field runs past the limit
+    people = [ROWS[i % len(ROWS)] for i in range(count)]
+    lines = ["xh,xm,sfzh,sjhm\n"] + [f'{i + 1},{chr(34) if i == quoted else ""}{xm},{sfzh},{sjhm}\n'
+                                     for i, (xm, sfzh, sjhm, _) in enumerate(people)]
+    (tmp_path / "big.csv").write_text("".join(lines), encoding="utf-8")
+    (table,) = open_source(str(tmp_path / "big.csv"), sample=count).tables()
+    assert table.rows == count  # was 99: the rows before the quote
+    columns = {c.field: c.values for c in table.columns}
+    assert columns["xm"] == [row[0] for row in people]  # the quoted one too, without its quote
+    assert columns["sfzh"] == [row[1] for row in people]
+    (skipped,) = table.skipped
+    assert (skipped.location.line, skipped.location.column) == (quoted + 2, len(str(quoted + 1)) + 2)
+    assert "never closed" in skipped.reason and "limit" in skipped.reason
