@@ -58,9 +58,12 @@ def fits(header: list[str], row: list[str]) -> int:
 def until_header(rows: Iterator[tuple[int, list[str]]], width: Width, noted_from: int,
                   found: list[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
     """``rows`` ((number, row) pairs; those before ``noted_from``, the head's, noted in ``width``) up
-    to a header of its own below a record (sources/layout.heading_row), which is put in ``found``."""
+    to a header of its own below a record (sources/layout.heading_row), which is put in ``found``.
+    A row of empty cells is no record (a template's borders drawn down to row 20,001: R15f-20)."""
     records = False
     for number, row in rows:
+        if not any(row):
+            continue
         if records and not any(ch.isdigit() for cell in row for ch in cell) and heading_row(
                 [cell.strip() for cell in row], has_value, names_column):
             found.append((number, row))
