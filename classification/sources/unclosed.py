@@ -17,8 +17,11 @@ rows=97 of 1,000,000): when its line without it, and the next line, split into t
 A second stray quote closes the first (R15e-3: a roster with two names typed with a quote lost the
 15 records between them in one 姓名 cell, rows=25 for 40, without a word). RFC 4180 §2.6 lets a
 quoted field hold line breaks, not whole records: a record whose one cell spans lines, each line
-inside it splitting into the header's width of cells, is that breakage (``strays``). The pair is
-reported where each quote is, and the lines are read as records, each quote left out.
+inside it splitting into the header's width of cells, is that breakage (``strays``); so is one
+most of whose lines do (R15f-7: a comma in an address, a short row, a blank line among them). The
+pair is reported where each quote is, and the lines are read as records, each quote left out. A
+quoted cell some of whose lines split so, but not most, is reported ("a quoted cell holds N
+lines"), never counted as one record without a word.
 """
 
 from __future__ import annotations
@@ -130,18 +133,25 @@ def strays(row: list[str], first: int, lines: int, head: str, last: str, width: 
     """The records of ``row``, read from line ``first`` over ``lines`` lines (``head`` the first,
     ``last`` the last, as read), when a quote opened on its first line and a stray quote closed on
     its last made them one cell: each line alone, its quote left out, the pair reported; None for a
-    record that is not so (no line inside the cell a record of the header's ``width`` cells)."""
+    record that is not so: no line inside the cell a record of the header's ``width`` cells, or (that
+    reported) no more than half its lines (R15f-7: an address with a comma, a short row or a blank
+    line among the 15 records between two quotes left them one cell)."""
     spanning = [cell for cell in row if _LINE_END.search(cell)]
     if width < 2 or len(spanning) != 1:
         return None
     inside = _LINE_END.split(spanning[0])[1:-1]  # whole lines: no quote in them, or it would have closed the cell
-    if not inside or len(inside) + 2 != lines or any(_width(line, delimiter) != width for line in inside):
-        return None
+    filled = [line for line in inside if line.strip()]
+    fit = sum(1 for line in filled if _width(line, delimiter) == width)
     opened, closed = _opening(head.rstrip("\r\n"), delimiter), last.find('"') + 1
-    if not opened or not closed:
+    if not fit or len(inside) + 2 != lines or not opened or not closed:
         return None
+    if fit * 2 <= len(filled):  # a note of several lines may hold a line of commas: said, kept one cell
+        skips.add(f"a quoted cell holds {lines:,} lines, {fit:,} of them of the header's {width} cells (a stray "
+                  "quote? RFC 4180 §2.6): read as one cell", line=first, column=opened)
+        return None
+    each = "each" if fit == len(inside) else f"{fit:,} of them"
     skips.add(f"quote opened here is closed by a stray quote on line {first + lines - 1:,} column {closed} "
-              f"(RFC 4180 §2.6): the {lines - 2:,} lines between them, of {width} cells each, were one cell; "
+              f"(RFC 4180 §2.6): the {lines - 2:,} lines between them, {each} of {width} cells, were one cell; "
               "each line read as a record without the two quotes", line=first, column=opened)
     return [_cells(head[:opened - 1] + head[opened:], delimiter),
             *(_cells(line, delimiter) for line in inside),

@@ -67,3 +67,47 @@ def test_a_quote_whose_rest_passes_the_field_limit_costs_its_own_line(tmp_path: 
     (skipped,) = table.skipped
     assert (skipped.location.line, skipped.location.column) == (quoted + 2, len(str(quoted + 1)) + 2)
     assert "never closed" in skipped.reason and "limit" in skipped.reason
+
+
+def _pair(shape: str) -> str:
+    """R15f-7's rosters (mkq.py): 40 people, a quote typed before the names of records 7 and 22
+    (lines 8 and 23), and between them one line not of the header's width."""
+    rows = [[str(i + 1), xm, sfzh, sjhm, "北京市朝阳区建国路88号"] for i, (xm, sfzh, sjhm, _) in enumerate(ROWS)]
+    for i in (6, 21):
+        rows[i][1] = '"' + rows[i][1]
+    if shape == "wide":
+        rows[12][4] = "浙江省杭州市,西湖区文三路5号"  # an address with a comma, unquoted: 6 cells
+    elif shape == "short":
+        rows[10] = rows[10][:4]  # no address: 4 cells
+    lines = [",".join(row) for row in rows]
+    if shape == "blank":
+        lines.insert(14, "")  # a blank line after record 14
+    return "序号,姓名,身份证号,联系电话,家庭住址\r\n" + "\r\n".join(lines) + "\r\n"
+
+
+@pytest.mark.parametrize("shape", ["wide", "short", "blank"])
+def test_two_stray_quotes_around_a_line_of_another_width_swallow_no_record(tmp_path: Path, shape: str) -> None:
+    """R15f-7: the pair was read as records only when every line between the quotes split into the
+    header's width; one address with a comma, one short row or a blank line among the 15, and the
+    15 people were one 姓名 cell: rows=25 for 40, nothing said."""
+    (tmp_path / "q.csv").write_text(_pair(shape), encoding="utf-8", newline="")
+    (table,) = open_source(str(tmp_path / "q.csv")).tables()
+    assert table.rows == len(ROWS)
+    columns = {c.field: c.values for c in table.columns}
+    assert columns["姓名"] == [row[0] for row in ROWS]
+    assert columns["身份证号"] == [row[1] for row in ROWS]
+    quote = next(s for s in table.skipped if "stray quote" in s.reason)
+    assert (quote.location.line, quote.location.column) == (8, 3)
+
+
+def test_a_quoted_note_holding_a_line_of_the_header_s_width_is_said(tmp_path: Path) -> None:
+    # a quoted 备注 of five lines, one of them a record's width of cells: kept one cell (most of its
+    # lines are no record), but said, never counted as one record without a word (R15f-7)
+    lines = [f"{xm},{sfzh},{sjhm},{bz}\n" for xm, sfzh, sjhm, bz in ROWS]
+    lines[20] = f'{ROWS[20][0]},{ROWS[20][1]},{ROWS[20][2]},"情况说明\n第二行\n张三,1,2,3\n第四行\n第五行"\n'
+    (tmp_path / "q.csv").write_text("xm,sfzh,sjhm,bz\n" + "".join(lines), encoding="utf-8")
+    (table,) = open_source(str(tmp_path / "q.csv")).tables()
+    assert table.rows == len(ROWS)
+    (skipped,) = table.skipped
+    assert (skipped.location.line, skipped.location.column) == (22, len(",".join(ROWS[20][:3])) + 2)
+    assert "a quoted cell holds 5 lines, 1 of them of the header's 4 cells" in skipped.reason
