@@ -41,7 +41,7 @@ from typing import Final
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import Skipped, TableSample, named
 from govsoc.classification.sources.body import Body
-from govsoc.classification.sources.cells import column_hits, fits, has_value, names_column, until_header
+from govsoc.classification.sources.cells import Numbered, column_hits, fits, has_value, names_column, until_header
 from govsoc.classification.sources.charset import (
     COUNTED,
     Tally,
@@ -310,7 +310,7 @@ class FileSource:
                                                   names_column=names_column, fits=fits)
                 width.restart(len(header))  # the head's data rows are noted as they are read
                 found: list[tuple[int, list[str]]] = []
-                source = enumerate(chain(data, cells), len(head) - len(data) + 1)
+                source = Numbered(enumerate(chain(data, cells), len(head) - len(data) + 1))
                 numbered = until_header(source, width, len(head) + 1, found)
                 table = f"{path.name}:{title}"
                 yield self._sheet_part(path, sheet.title, table, header, numbered, width, skips, renamed, headed,

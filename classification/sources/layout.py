@@ -43,7 +43,7 @@ from typing import Final
 from govsoc.classification.sources.skips import Skips
 
 __all__ = ["Width", "HEAD_ROWS", "HEADING_ENDS", "LABEL", "NAME_LIMIT", "find_header", "heading_row",
-           "split_head"]
+           "short_record", "split_head"]
 
 #: Rows read before the header is looked for (title rows, the header, the first data rows): a
 #: 统计报表's title and 填表说明 run past ten lines (R15e-6).
@@ -61,6 +61,8 @@ NAME_LIMIT: Final = 64
 # a number (序号 1, 12.5, 1,234, 50%) or a date (2024-01-31, 2024/1/31 08:00, 2024年1月31日): data
 _NUMBER: Final = re.compile(r"[-+]?(?:\d[\d,]*)?\.?\d+%?|\d{4}[-/.年]\d{1,2}(?:[-/.月]\d{1,2}日?)?(?:\s.*)?")
 
+# a digit anywhere: no column name holds one
+_DIGIT: Final = re.compile(r"\d")
 # a control character inside a cell: a line break (Alt+Enter), a tab, ESC
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -159,13 +161,32 @@ def find_header(head: list[list[str]], has_value: Callable[[str], bool],
 
 def heading_row(cells: list[str], has_value: Callable[[str], bool], names_column: Callable[[str], bool]) -> bool:
     """Whether ``cells`` (stripped) are column names: two or more, each short and without a digit,
-    naming a known column (与户主关系, 成员姓名) or ending as a column name does (HEADING_ENDS) and
-    holding no value, and none after an empty cell (发放日期,金额,备注; 交易时间,金额,对方户名,对方账号)."""
+    none after an empty cell, and each naming a known column (与户主关系, 成员姓名) or ending as a
+    column name does (HEADING_ENDS) and holding no value (发放日期,金额,备注; 交易时间,金额,对方户名,对方账号);
+    or two of them so at least and none holding a value, whatever the others (月份,发放金额,银行卡号:
+    R15f-8)."""
     filled = [cell for cell in cells if cell]
-    if len(filled) < 2 or cells[:len(filled)] != filled:
+    if len(filled) < 2 or cells[:len(filled)] != filled or any(
+            len(cell) > NAME_LIMIT or _DIGIT.search(cell) for cell in filled):
         return False
-    return all(len(cell) <= NAME_LIMIT and not any(ch.isdigit() for ch in cell)
-               and (names_column(cell) or cell.endswith(HEADING_ENDS) and not has_value(cell)) for cell in filled)
+    named = 0
+    for i, cell in enumerate(filled):
+        if names_column(cell) or cell.endswith(HEADING_ENDS) and not has_value(cell):
+            named += 1
+        elif named + len(filled) - i - 1 < 2:
+            return False  # a record of words: given up as soon as two names cannot be found
+    return named == len(filled) or not any(has_value(cell) for cell in filled)
+
+
+def short_record(cells: list[str], above: list[str] | None, below: Callable[[], list[str] | None]) -> bool:
+    """Whether ``cells``, column names as heading_row takes them, are a record short of cells, not a
+    header of its own (a post no one holds, 财务部门,负责人,,,: R15f-24): they fill fewer cells than the
+    record ``above`` and the row ``below`` gives (read only then)."""
+    filled = sum(1 for cell in cells if cell.strip())
+    if filled >= sum(1 for cell in above or () if cell.strip()):
+        return False
+    after = below()
+    return after is not None and filled < sum(1 for cell in after if cell.strip())
 
 
 def _first_line(cell: str, names_column: Callable[[str], bool]) -> str:
