@@ -14,7 +14,9 @@ over a roster of three columns), and so are rows as full as it whose cells are a
 (a 填报 line, 单位：某乡,填报人：张三,电话：138...,日期：2024-01-31: R15d-13): data does not come above a
 header. A row naming KNOWN_NAMES known columns or more (姓名,身份证号码,联系电话) is the header whatever
 the rows above it hold, unless one is a record of its columns (two cells or more that the named
-columns' recognizers take): a 填报 line with a bare date or name among its items is a title (R15e-6).
+columns' recognizers take): a 填报 line with a bare date or name among its items is a title (R15e-6);
+but a table above it (a plain row of names, then two rows or more of as many cells) is a table of its
+own, read first, the row naming known columns a header of its own below it (R15f-33).
 Failing a header, the first
 plain row of two cells or more among the titles, or a row of one cell naming a known column just
 above the data (姓名 over rows of name, ID number and mobile), is the header (short of names, see
@@ -135,8 +137,9 @@ def find_header(head: list[list[str]], has_value: Callable[[str], bool],
             and all(fits(head[named], row) < 2 for row in head[:named])):
         # a row naming several known columns is the header whatever the rows above it hold (a 填报
         # line whose date or name has no label, 某乡民政办,张三,138...,2024-01-31: R15e-6), unless one
-        # of them is a record of its columns (张伟 under 姓名, an ID number under 身份证号码)
-        return named, True
+        # of them is a record of its columns (张伟 under 姓名, an ID number under 身份证号码); a table
+        # of its own above it is read first (R15f-33)
+        return _table_above(counts, filled, valued, named), True
     short = None  # the first row of names too short to cover the data: a header short of names
     for i, cells in enumerate(filled):
         if known[i]:
@@ -157,6 +160,21 @@ def find_header(head: list[list[str]], has_value: Callable[[str], bool],
                 return i - 1, True  # one name over the data: a header short of names (R15c-2)
             return (short, True) if short is not None else (i, False)  # not a title row: data
     return (short, True) if short is not None else (0, False)
+
+
+def _table_above(counts: list[int], filled: list[list[str]], valued: list[bool], named: int) -> int:
+    """The header of a table of its own above the row ``named`` (a small table over a roster:
+    序号,发放金额,备注 and its 12 rows, R15f-33): its first row of two cells or more, when it is plain
+    (no value, number or date; no label：value note) and the two rows or more below it up to ``named``
+    each fill as many cells, none a note; else ``named``, the rows above it titles."""
+    first = next((i for i in range(named) if counts[i] > 1), None)
+    # three names at least: label, value pairs in two cells (填报单位,某乡 / 填报人,张三) stay titles
+    if first is None or counts[first] < 3 or valued[first] or is_note(filled[first]) or any(
+            _NUMBER.fullmatch(cell) or len(cell) > NAME_LIMIT for cell in filled[first]):
+        return named
+    rows = [i for i in range(first + 1, named) if counts[i]]
+    fill = all(counts[i] == counts[first] and not is_note(filled[i]) for i in rows)
+    return first if len(rows) >= 2 and fill else named
 
 
 def heading_row(cells: list[str], has_value: Callable[[str], bool], names_column: Callable[[str], bool]) -> bool:

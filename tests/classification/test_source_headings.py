@@ -62,3 +62,16 @@ def test_a_post_no_one_holds_is_a_record_not_a_header(tmp_path: Path, suffix: st
     assert [(t.table.split(":")[0], t.rows) for t in tables] == [(f"vacancy{suffix}", 61)]
     columns = {c.field: c.values for c in tables[0].columns}
     assert columns["姓名"] == [person[0] for person in PEOPLE]
+
+
+@pytest.mark.parametrize("upper", [
+    [["序号", "发放金额", "备注"], *([str(i + 1), "560.00", "无"] for i in range(12))],  # no known column named
+    [["村组", "户数", "人数"], *([f"{i + 1}组", "38", "94"] for i in range(12))],
+])
+def test_a_small_table_above_a_roster_is_a_table_not_a_title(tmp_path: Path, upper: list[list[str]]) -> None:
+    """R15f-33: the roster's header (three known columns) won whatever the rows above it held, and
+    a table of 12 records above it, its header naming no known column, was "read as a title"."""
+    tables = _write(tmp_path / "small.csv", [*upper, ["姓名", "身份证号", "联系电话"], *PEOPLE])
+    assert [t.rows for t in tables] == [12, 60]
+    assert {c.field: c.values for c in tables[0].columns}[upper[0][1]] == [row[1] for row in upper[1:]]
+    assert {c.field: c.values for c in tables[1].columns}["姓名"] == [person[0] for person in PEOPLE]
