@@ -62,6 +62,8 @@ class Numbered:
     def __init__(self, rows: Iterator[tuple[int, list[str]]]) -> None:
         self.rows = rows
         self.held: list[tuple[int, list[str]]] = []
+        #: the number of a row of one cell just above a header of its own (以下为新增人员): its title
+        self.title: int | None = None
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         return self
@@ -83,17 +85,29 @@ def until_header(rows: Numbered, width: Width, noted_from: int,
                  found: list[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
     """``rows`` ((number, row) pairs; those before ``noted_from``, the head's, noted in ``width``) up
     to a header of its own below a record (sources/layout.heading_row; not a record short of cells,
-    layout.short_record), which is put in ``found``. A row of empty cells is no record (a template's
-    borders drawn down to row 20,001: R15f-20)."""
+    layout.short_record), which is put in ``found``; a row of one cell, no digit, just above it is
+    its title (``rows.title``), not a record. A row of empty cells is no record (a template's borders
+    drawn down to row 20,001: R15f-20)."""
     last: list[str] | None = None
+    label: tuple[int, list[str]] | None = None  # a row of one cell and no digit: a title if a header follows
     for number, row in rows:
         if not any(row):
             continue
-        if last and not any(ch.isdigit() for cell in row for ch in cell) and heading_row(
+        digitless = not any(ch.isdigit() for cell in row for ch in cell)
+        if last and digitless and heading_row(
                 [cell.strip() for cell in row], has_value, names_column) and not short_record(row, last, rows.peek):
             found.append((number, row))
+            rows.title = label[0] if label else None
             return
+        if label:
+            yield label
+            label = None
         if number < noted_from and len(row) > width.header:
             width.note(row, number)
+        if last and digitless and sum(1 for cell in row if cell.strip()) == 1:
+            label = number, row
+            continue
         last = row if any(cell.strip() for cell in row) else last
         yield number, row
+    if label:
+        yield label

@@ -319,9 +319,13 @@ class FileSource:
                     number, row = found.pop()
                     header = row[:max(i + 1 for i, cell in enumerate(row) if cell.strip())]
                     width.restart(len(header))
+                    part = Skips(str(path))
+                    if source.title:  # 以下为新增人员 above the header: its title (R15f-20)
+                        part.note(f"sheet {title}: row {source.title} above the header (row {number}) read as a "
+                                  "title: not classified", line=source.title)
                     numbered = until_header(source, width, len(head) + 1, found)
                     yield self._sheet_part(path, sheet.title, f"{table} (row {number})", header, numbered, width,
-                                           Skips(str(path)), [], True, found)
+                                           part, [], True, found)
         finally:
             book.close()
 

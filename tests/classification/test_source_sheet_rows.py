@@ -42,3 +42,25 @@ def test_empty_formatted_rows_are_no_records(tmp_path: Path, style: str) -> None
     assert table.rows == len(PEOPLE)  # was 2000 (borders) and 999 (fonts): the styled rows counted
     columns = {c.field: c.values for c in table.columns}
     assert columns["姓名"] == [person[1] for person in PEOPLE]
+
+
+def test_blank_rows_and_a_label_between_stacked_tables_are_no_records(tmp_path: Path) -> None:
+    """R15e's stacked2.xlsx (R15f-20): 20 people, two blank rows, 以下为新增人员, then a table of its
+    own; the first table was rows=23 for 20. The label is the table below's title, and said."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "身份证号", "备注"])
+    for person in PEOPLE[:20]:
+        sheet.append([person[1], person[2]])
+    sheet.append([])
+    sheet.append([None, None, None])
+    sheet.append(["以下为新增人员"])
+    sheet.append(["姓名", "联系电话", "银行卡号"])
+    for i, person in enumerate(PEOPLE[20:40]):
+        sheet.append([person[1], person[3], f"62284800000000{i:05d}"])
+    book.save(tmp_path / "stacked.xlsx")
+    tables = list(open_source(str(tmp_path / "stacked.xlsx")).tables())
+    assert [(t.table, t.rows) for t in tables] == [("stacked.xlsx:Sheet", 20), ("stacked.xlsx:Sheet (row 25)", 20)]
+    assert {c.field: c.values for c in tables[0].columns}["姓名"] == [person[1] for person in PEOPLE[:20]]
+    (title,) = tables[1].skipped
+    assert title.location.line == 24 and "read as a title" in title.reason
