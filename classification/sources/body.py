@@ -10,22 +10,28 @@ line, not counted, and the records below it read in its order. A record of one c
 of several names that another delimiter (delimiter.CANDIDATES) splits into the header's width is
 split so; such records are reported once (how many, the first's line), unless one alone that
 nothing splits (a label, a stray byte's line). Totals, and notes and sign-offs below the records
-(sources/footers.py, R15d-6, R15e-4) are left out and reported. A last record that spans lines may
-be a quote the end of the file cuts (sources/unclosed.py, R15d-2): it is checked once the records run out, and
-read again as records.
+(sources/footers.py, R15d-6, R15e-4) are left out and reported. A row of column names below the
+records (sources/layout.heading_row) starts a table of its own, unless it fills fewer cells than the
+record above it and the row below it (a post no one holds: layout.short_record, R15f-24); a record
+holding no digit is looked at for one whatever its first cell (月份,发放金额,银行卡号: R15f-8). A last
+record that spans lines may be a quote the end of the file cuts (sources/unclosed.py, R15d-2): it is
+checked once the records run out, and read again as records.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Final
 
 from govsoc.classification.sources.charset import Tally
 from govsoc.classification.sources.delimiter import CANDIDATES
 from govsoc.classification.sources.footers import WORDS, Footers, Hits, no_hits
-from govsoc.classification.sources.layout import HEADING_ENDS, Width, heading_row
+from govsoc.classification.sources.layout import HEADING_ENDS, Width, heading_row, short_record
 from govsoc.classification.sources.skips import Skips
 from govsoc.classification.sources.unclosed import cut_by_the_end, lines_from, reread
 
@@ -65,6 +71,8 @@ class Body:
     #: their lines); the records after it are the next table's
     next: tuple[list[str], int, list[list[str]], list[int]] | None = None
     records: int = 0
+    #: the last record read
+    last: list[str] | None = None
 
     def rows(self, data: list[list[str]], lines: list[int], rest: Iterator[list[str]]) -> Iterator[list[str]]:
         """The head's data rows (on ``lines``; those longer than the header noted in ``width``), then
@@ -74,53 +82,58 @@ class Body:
         names = frozenset(self.header) | self.heads
         names, several, wide = (names - {""}) | WORDS, len(self.header) > 1, len(self.header)
         self.footers = footers = Footers(len(self.header), self.hits)
-        last: list[str] | None = None
+        ahead = _Ahead(rest, self.width)
         for at, (row, line) in enumerate(zip(data, lines, strict=True)):
-            found = self._look(row, line) if several else row
+            found = self._look(row, line, partial(ahead.peek, data[at + 1:at + 2])) if several else row
             if self.next is not None:
-                self.next = (self.next[0], line, data[at + 1:], lines[at + 1:])
+                self.next = (self.next[0], line, data[at + 1:] + ahead.rows(), lines[at + 1:] + ahead.lines())
                 break
             if len(row) > self.width.header:  # noted here: the rows below a header of its own are not ours
                 self.width.note(row, line)
             if found is not None:
-                last = found
-                if footers.held:
-                    yield from footers.release()
-                self.records += 1
-                yield found
+                yield from self._record(found)
         # a one-column file: nothing to look at (True: never looked at below); a header again among
         # the head's rows (its columns re-mapped): every record from here on
-        look = not several or self.order is not None
-        for row in () if self.next else rest:
+        look, digits = not several or self.order is not None, True
+        for row, line in () if self.next else ahead:
             # per record of a file of millions: the common one (the header's width, its first cell no
-            # name, no colon, no BOM) goes on after a length test, one set lookup and three substring tests
+            # name, no colon, no BOM, a digit in it or in the record before) goes on after a length
+            # test, one set lookup, three substring tests and a digit search (a row of none below one
+            # of digits is looked at: 月份,发放金额,银行卡号 below a roster, R15f-8)
+            before, digits = digits, any(map(_DIGIT, row))
             if (look or len(row) != wide or row[0] in names or "：" in row[0] or ":" in row[0]
-                    or "\ufeff" in row[0] or row[0].endswith(HEADING_ENDS)):
+                    or "\ufeff" in row[0] or row[0].endswith(HEADING_ENDS) or before and not digits):
                 if several:
-                    found = self._look(row, self.width.last)
+                    found = self._look(row, line, ahead.peek)
                     look = self.order is not None  # columns re-mapped: every record from here on
                     if self.next is not None:
-                        self.next = (self.next[0], self.width.last, [], [])
+                        self.next = (self.next[0], line, ahead.rows(), ahead.lines())
                         break
                     if found is None:
                         continue
                     row = found
-            last = row
-            if footers.held:
-                yield from footers.release()
-            self.records += 1
-            yield row
+            yield from self._record(row)
         self._report()
         footers.report(self.skips)
         if self.next is not None:
             return  # the table ends at a header of its own: the next one's records follow
         # a record spanning lines, or one line whose last cell holds its line break (its quote open)
+        last = self.last
         if last and (self.tally.next_line() > self.width.last + 1 or last[-1].endswith(("\n", "\r"))):
             yield from self._unclosed(last)
 
-    def _look(self, row: list[str], line: int) -> list[str] | None:
-        """``row`` as the header reads it; None for a repeated header (reported) or a footer row
-        (sources/footers.py: counted, reported at the end)."""
+    def _record(self, row: list[str]) -> Iterator[list[str]]:
+        """``row``, a record, after the footer candidates held above it (records after all)."""
+        self.last = row
+        if self.footers is not None and self.footers.held:
+            yield from self.footers.release()
+        self.records += 1
+        yield row
+
+    def _look(self, row: list[str], line: int, after: Callable[[], list[str] | None]) -> list[str] | None:
+        """``row`` as the header reads it; None for a repeated header (reported), a header of its own
+        (``next``; ``after`` gives the row below it) or a footer row (sources/footers.py: counted,
+        reported at the end)."""
         if len(row) != len(self.header) and any(cell.strip() for cell in row):
             row = self._split(row, line)
         cells = [cell.strip() for cell in row]
@@ -132,7 +145,8 @@ class Body:
             self.skips.note("the header again (files appended?): read as the header, not a record"
                            + ("; the records below it in its column order" if self.order else ""), line=line)
             return None
-        if self.records and heading_row(cells, self.has_value, self.names_column):
+        if self.records and heading_row(cells, self.has_value, self.names_column) and not short_record(
+                cells, self.last, after):
             self.next = (row, line, [], [])  # a header of its own below the records (R15e-5)
             return None
         if self.footers is not None and self.footers.take(row, line):
@@ -148,10 +162,11 @@ class Body:
         it into the header's width (刘艳;110105...;文三路100号,5幢 under a comma header: R15e-5)."""
         one = len(row) == 1
         text = row[0] if one else self.delimiter.join(row)  # the line as read, its quotes aside
-        if not one and ("\n" in text or "\r" in text or not any(
-                text.count(d) > text.count(self.delimiter) for d in CANDIDATES if d != self.delimiter)):
-            # a record spanning lines (a quote left open: sources/unclosed.py), or a short or long
-            # record of our delimiter (sources/layout.Width reports it): a few C-level counts a row
+        if "\n" in text or "\r" in text or not one and not any(
+                text.count(d) > text.count(self.delimiter) for d in CANDIDATES if d != self.delimiter):
+            # a record spanning lines (a quote left open, in its first cell too: sources/unclosed.py,
+            # R15f-22), or a short or long record of our delimiter (sources/layout.Width reports it):
+            # a few C-level counts a row
             return row
         split = self.split or next((d for d in CANDIDATES if d != self.delimiter
                                     and len(next(csv.reader([text], delimiter=d))) == len(self.header)), None)
@@ -180,8 +195,49 @@ class Body:
         if lines is None or not cut_by_the_end(lines, self.delimiter):
             return
         records = reread(lines, first, self.delimiter, self.skips)
-        last[:] = next(records)  # counted already, as the record of its first line
-        for row in records:
+        last[:] = next(records)[1]  # counted already, as the record of its first line
+        for line, row in records:
             if len(row) > self.width.header:
-                self.width.note(row, first)
+                self.width.note(row, line)
             yield row
+
+
+#: A digit in a cell (a record's 序号, ID number, phone): no header holds one.
+_DIGIT: Final = re.compile(r"\d").search
+
+
+class _Ahead:
+    """The records a delimited file's reader gives, each with its line, one read ahead at need (the
+    row below a header-like row: R15f-24)."""
+
+    def __init__(self, rest: Iterator[list[str]], width: Width) -> None:
+        self.rest, self.width = rest, width
+        self.held: list[tuple[list[str], int]] = []
+
+    def __iter__(self) -> Iterator[tuple[list[str], int]]:
+        return self
+
+    def __next__(self) -> tuple[list[str], int]:
+        if self.held:
+            return self.held.pop()
+        row = next(self.rest)
+        return row, self.width.last  # the reader keeps the line a record starts on
+
+    def peek(self, before: list[list[str]] | None = None) -> list[str] | None:
+        """The next record, read ahead (None at the end); the first of ``before`` (the head's rows
+        yet to come) if any."""
+        if before:
+            return before[0]
+        if not self.held:
+            row = next(self.rest, None)
+            if row is None:
+                return None
+            self.held.append((row, self.width.last))
+        return self.held[-1][0]
+
+    def rows(self) -> list[list[str]]:
+        """The record read ahead, if any (the next table's, below a header of its own)."""
+        return [row for row, _ in self.held]
+
+    def lines(self) -> list[int]:
+        return [line for _, line in self.held]

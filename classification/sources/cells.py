@@ -14,10 +14,10 @@ from functools import lru_cache
 
 from govsoc.classification.columns import ColumnClassifier
 from govsoc.classification.sources.footers import Hits
-from govsoc.classification.sources.layout import LABEL, Width, heading_row
+from govsoc.classification.sources.layout import LABEL, Width, heading_row, short_record
 from govsoc.classification.sources.skips import scanner
 
-__all__ = ["has_value", "names_column", "column_hits", "fits", "until_header"]
+__all__ = ["has_value", "names_column", "column_hits", "fits", "Numbered", "until_header"]
 
 
 def has_value(cell: str) -> bool:
@@ -30,6 +30,7 @@ def _classifier() -> ColumnClassifier:
     return ColumnClassifier(scanner())
 
 
+@lru_cache(maxsize=4096)  # a sheet's records of words are asked row by row (男, 汉族, 群众 repeat)
 def names_column(cell: str) -> bool:
     """Whether ``cell`` names a column a recognizer knows strongly (姓名, 身份证号, sfzh)."""
     return "strong" in _classifier().name_context(cell).values()
@@ -55,17 +56,58 @@ def fits(header: list[str], row: list[str]) -> int:
                and hits(cell.strip(), i))
 
 
-def until_header(rows: Iterator[tuple[int, list[str]]], width: Width, noted_from: int,
-                  found: list[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+class Numbered:
+    """A sheet's rows, numbered, one read ahead at need (the row below a header-like row: R15f-24)."""
+
+    def __init__(self, rows: Iterator[tuple[int, list[str]]]) -> None:
+        self.rows = rows
+        self.held: list[tuple[int, list[str]]] = []
+        #: the number of a row of one cell just above a header of its own (以下为新增人员): its title
+        self.title: int | None = None
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        return self
+
+    def __next__(self) -> tuple[int, list[str]]:
+        return self.held.pop() if self.held else next(self.rows)
+
+    def peek(self) -> list[str] | None:
+        """The next row, read ahead (None at the end)."""
+        if not self.held:
+            ahead = next(self.rows, None)
+            if ahead is None:
+                return None
+            self.held.append(ahead)
+        return self.held[-1][1]
+
+
+def until_header(rows: Numbered, width: Width, noted_from: int,
+                 found: list[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
     """``rows`` ((number, row) pairs; those before ``noted_from``, the head's, noted in ``width``) up
-    to a header of its own below a record (sources/layout.heading_row), which is put in ``found``."""
-    records = False
+    to a header of its own below a record (sources/layout.heading_row; not a record short of cells,
+    layout.short_record), which is put in ``found``; a row of one cell, no digit, just above it is
+    its title (``rows.title``), not a record. A row of empty cells is no record (a template's borders
+    drawn down to row 20,001: R15f-20)."""
+    last: list[str] | None = None
+    label: tuple[int, list[str]] | None = None  # a row of one cell and no digit: a title if a header follows
     for number, row in rows:
-        if records and not any(ch.isdigit() for cell in row for ch in cell) and heading_row(
-                [cell.strip() for cell in row], has_value, names_column):
+        if not any(row):
+            continue
+        digitless = not any(ch.isdigit() for cell in row for ch in cell)
+        if last and digitless and heading_row(
+                [cell.strip() for cell in row], has_value, names_column) and not short_record(row, last, rows.peek):
             found.append((number, row))
+            rows.title = label[0] if label else None
             return
+        if label:
+            yield label
+            label = None
         if number < noted_from and len(row) > width.header:
             width.note(row, number)
-        records = records or any(cell.strip() for cell in row)
+        if last and digitless and sum(1 for cell in row if cell.strip()) == 1:
+            label = number, row
+            continue
+        last = row if any(cell.strip() for cell in row) else last
         yield number, row
+    if label:
+        yield label

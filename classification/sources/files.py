@@ -12,7 +12,8 @@ decoding is over 1 % U+FFFD or NUL, on over 1 % of its lines, is not text in tha
 Bulk work goes on past bad parts: a cell over MAX_CELL characters (128 KiB, the csv module's own
 default limit: a blob, a base64 attachment, a log dump) is left out of the sample, reported with its
 file, line and column and counted; a sampled JSON line that does not parse likewise; a quoted field
-that runs past READ_LIMIT (an unclosed quote) ends the file's reading there, keeping the rows read;
+that runs past READ_LIMIT from a quote typed before a cell is read again from that line, the quote
+left out (R15f-21), any other ends the file's reading there, keeping the rows read;
 a file of a folder that cannot be read at all is reported and the other files are classified; a
 folder's files of other types (.xls, .txt, ...) are each reported with what to do and counted.
 
@@ -40,7 +41,7 @@ from typing import Final
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import Skipped, TableSample, named
 from govsoc.classification.sources.body import Body
-from govsoc.classification.sources.cells import column_hits, fits, has_value, names_column, until_header
+from govsoc.classification.sources.cells import Numbered, column_hits, fits, has_value, names_column, until_header
 from govsoc.classification.sources.charset import (
     COUNTED,
     Tally,
@@ -61,6 +62,7 @@ from govsoc.classification.sources.layout import HEAD_ROWS, Width, split_head
 from govsoc.classification.sources.records import READ_LIMIT, Reading, records, too_long
 from govsoc.classification.sources.sampling import SEED, Prefixes, reservoir
 from govsoc.classification.sources.skips import LISTED, MAX_CELL, Skips
+from govsoc.classification.sources.unclosed import lines_from
 from govsoc.classification.sources.wide_rows import WideRows, bounded
 from govsoc.core.errors import ConfigError, GovsocError, Location
 
@@ -207,7 +209,9 @@ class FileSource:
             width = Width()
             held: list[tuple[int, int, str]] = []
             wide, prefixes = WideRows(self.sample), Prefixes(self.sample)
-            rows_read = records(Reading(reader, text, tally, wide, prefixes), names, skips, width, held)
+            reading = Reading(reader, text, tally, wide, prefixes,
+                              lambda first, until: lines_from(path, encoding, errors, first, 2 * READ_LIMIT, until))
+            rows_read = records(reading, names, skips, width, held)
             head, lines = [], []
             for row in islice(rows_read, HEAD_ROWS):
                 head.append(row)
@@ -318,7 +322,7 @@ class FileSource:
                 table = f"{path.name}:{title}"
                 if is_form(head, has_value, names_column):  # a 登记表 a sheet (R15e-10)
                     found: list[tuple[int, list[str]]] = []
-                    source = enumerate(chain(head, cells), 1)
+                    source = Numbered(enumerate(chain(head, cells), 1))
                     yield form_table(str(path), table, source, self.sample, skips, f"sheet {title}: ",
                                      has_value=has_value, names_column=names_column, found=found)
                     yield from self._stacked(path, sheet.title, table, source, width, len(head) + 1, found)
@@ -327,8 +331,8 @@ class FileSource:
                                                   width=width, skips=skips, unit="row", where=f"sheet {title}: ",
                                                   names_column=names_column, fits=fits)
                 width.restart(len(header))  # the head's data rows are noted as they are read
-                found = []
-                source = enumerate(chain(data, cells), len(head) - len(data) + 1)
+                found: list[tuple[int, list[str]]] = []
+                source = Numbered(enumerate(chain(data, cells), len(head) - len(data) + 1))
                 numbered = until_header(source, width, len(head) + 1, found)
                 yield self._sheet_part(path, sheet.title, table, header, numbered, width, skips, renamed, headed,
                                        found)
@@ -336,7 +340,7 @@ class FileSource:
         finally:
             book.close()
 
-    def _stacked(self, path: Path, sheet: str, table: str, source: Iterator[tuple[int, list[str]]], width: Width,
+    def _stacked(self, path: Path, sheet: str, table: str, source: Numbered, width: Width,
                  noted_from: int, found: list[tuple[int, list[str]]]) -> Iterator[TableSample]:
         """The tables of a sheet below a header of their own (``found``; tables stacked on one sheet:
         R15e-5; a table below a form: R15f-6), each to the next such header."""
@@ -344,9 +348,13 @@ class FileSource:
             number, row = found.pop()
             header = row[:max(i + 1 for i, cell in enumerate(row) if cell.strip())]
             width.restart(len(header))
+            part = Skips(str(path))
+            if source.title:  # 以下为新增人员 above the header: its title (R15f-20)
+                part.note(f"sheet {named(sheet, [])}: row {source.title} above the header (row {number}) read as a "
+                          "title: not classified", line=source.title)
             numbered = until_header(source, width, noted_from, found)
-            yield self._sheet_part(path, sheet, f"{table} (row {number})", header, numbered, width,
-                                   Skips(str(path)), [], True, found)
+            yield self._sheet_part(path, sheet, f"{table} (row {number})", header, numbered, width, part, [], True,
+                                   found)
 
     def _sheet_part(self, path: Path, sheet: str, table: str, header: list[str],
                     numbered: Iterator[tuple[int, list[str]]], width: Width, skips: Skips, renamed: list[str],

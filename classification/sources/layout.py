@@ -14,7 +14,9 @@ over a roster of three columns), and so are rows as full as it whose cells are a
 (a 填报 line, 单位：某乡,填报人：张三,电话：138...,日期：2024-01-31: R15d-13): data does not come above a
 header. A row naming KNOWN_NAMES known columns or more (姓名,身份证号码,联系电话) is the header whatever
 the rows above it hold, unless one is a record of its columns (two cells or more that the named
-columns' recognizers take): a 填报 line with a bare date or name among its items is a title (R15e-6).
+columns' recognizers take): a 填报 line with a bare date or name among its items is a title (R15e-6);
+but a table above it (a plain row of names, then two rows or more of as many cells) is a table of its
+own, read first, the row naming known columns a header of its own below it (R15f-33).
 Failing a header, the first
 plain row of two cells or more among the titles, or a row of one cell naming a known column just
 above the data (姓名 over rows of name, ID number and mobile), is the header (short of names, see
@@ -43,7 +45,7 @@ from typing import Final
 from govsoc.classification.sources.skips import Skips
 
 __all__ = ["Width", "HEAD_ROWS", "HEADING_ENDS", "LABEL", "NAME_LIMIT", "find_header", "heading_row",
-           "split_head"]
+           "short_record", "split_head"]
 
 #: Rows read before the header is looked for (title rows, the header, the first data rows): a
 #: 统计报表's title and 填表说明 run past ten lines (R15e-6).
@@ -61,6 +63,8 @@ NAME_LIMIT: Final = 64
 # a number (序号 1, 12.5, 1,234, 50%) or a date (2024-01-31, 2024/1/31 08:00, 2024年1月31日): data
 _NUMBER: Final = re.compile(r"[-+]?(?:\d[\d,]*)?\.?\d+%?|\d{4}[-/.年]\d{1,2}(?:[-/.月]\d{1,2}日?)?(?:\s.*)?")
 
+# a digit anywhere: no column name holds one
+_DIGIT: Final = re.compile(r"\d")
 # a control character inside a cell: a line break (Alt+Enter), a tab, ESC
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -133,8 +137,9 @@ def find_header(head: list[list[str]], has_value: Callable[[str], bool],
             and all(fits(head[named], row) < 2 for row in head[:named])):
         # a row naming several known columns is the header whatever the rows above it hold (a 填报
         # line whose date or name has no label, 某乡民政办,张三,138...,2024-01-31: R15e-6), unless one
-        # of them is a record of its columns (张伟 under 姓名, an ID number under 身份证号码)
-        return named, True
+        # of them is a record of its columns (张伟 under 姓名, an ID number under 身份证号码); a table
+        # of its own above it is read first (R15f-33)
+        return _table_above(counts, filled, valued, named), True
     short = None  # the first row of names too short to cover the data: a header short of names
     for i, cells in enumerate(filled):
         if known[i]:
@@ -157,15 +162,49 @@ def find_header(head: list[list[str]], has_value: Callable[[str], bool],
     return (short, True) if short is not None else (0, False)
 
 
+def _table_above(counts: list[int], filled: list[list[str]], valued: list[bool], named: int) -> int:
+    """The header of a table of its own above the row ``named`` (a small table over a roster:
+    序号,发放金额,备注 and its 12 rows, R15f-33): its first row of two cells or more, when it is plain
+    (no value, number or date; no label：value note) and the two rows or more below it up to ``named``
+    each fill as many cells, none a note; else ``named``, the rows above it titles."""
+    first = next((i for i in range(named) if counts[i] > 1), None)
+    # three names at least: label, value pairs in two cells (填报单位,某乡 / 填报人,张三) stay titles
+    if first is None or counts[first] < 3 or valued[first] or is_note(filled[first]) or any(
+            _NUMBER.fullmatch(cell) or len(cell) > NAME_LIMIT for cell in filled[first]):
+        return named
+    rows = [i for i in range(first + 1, named) if counts[i]]
+    fill = all(counts[i] == counts[first] and not is_note(filled[i]) for i in rows)
+    return first if len(rows) >= 2 and fill else named
+
+
 def heading_row(cells: list[str], has_value: Callable[[str], bool], names_column: Callable[[str], bool]) -> bool:
     """Whether ``cells`` (stripped) are column names: two or more, each short and without a digit,
-    naming a known column (与户主关系, 成员姓名) or ending as a column name does (HEADING_ENDS) and
-    holding no value, and none after an empty cell (发放日期,金额,备注; 交易时间,金额,对方户名,对方账号)."""
+    none after an empty cell, and each naming a known column (与户主关系, 成员姓名) or ending as a
+    column name does (HEADING_ENDS) and holding no value (发放日期,金额,备注; 交易时间,金额,对方户名,对方账号);
+    or two of them so at least and none holding a value, whatever the others (月份,发放金额,银行卡号:
+    R15f-8)."""
     filled = [cell for cell in cells if cell]
-    if len(filled) < 2 or cells[:len(filled)] != filled:
+    if len(filled) < 2 or cells[:len(filled)] != filled or any(
+            len(cell) > NAME_LIMIT or _DIGIT.search(cell) for cell in filled):
         return False
-    return all(len(cell) <= NAME_LIMIT and not any(ch.isdigit() for ch in cell)
-               and (names_column(cell) or cell.endswith(HEADING_ENDS) and not has_value(cell)) for cell in filled)
+    named = 0
+    for i, cell in enumerate(filled):
+        if names_column(cell) or cell.endswith(HEADING_ENDS) and not has_value(cell):
+            named += 1
+        elif named + len(filled) - i - 1 < 2:
+            return False  # a record of words: given up as soon as two names cannot be found
+    return named == len(filled) or not any(has_value(cell) for cell in filled)
+
+
+def short_record(cells: list[str], above: list[str] | None, below: Callable[[], list[str] | None]) -> bool:
+    """Whether ``cells``, column names as heading_row takes them, are a record short of cells, not a
+    header of its own (a post no one holds, 财务部门,负责人,,,: R15f-24): they fill fewer cells than the
+    record ``above`` and the row ``below`` gives (read only then)."""
+    filled = sum(1 for cell in cells if cell.strip())
+    if filled >= sum(1 for cell in above or () if cell.strip()):
+        return False
+    after = below()
+    return after is not None and filled < sum(1 for cell in after if cell.strip())
 
 
 def _first_line(cell: str, names_column: Callable[[str], bool]) -> str:

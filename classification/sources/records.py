@@ -2,7 +2,9 @@
 part of sources/files.py).
 
 A cell over MAX_CELL is blanked and reported by its column; a record with a field past READ_LIMIT
-is reported and left out (sources/long_records.py), an unclosed quote ends the file there; a row
+is reported and left out (sources/long_records.py); one that is a quote typed before a cell, its
+lines splitting into the table's width, is read again from its line without the quote
+(sources/unclosed.py, R15f-21); any other unclosed quote ends the file there; a row
 of no cell (a blank line, CR CR LF's second end, a padding row ``,,,``) is no record (R15d-28); a
 row far wider than the table is a list (sources/wide_rows.py, R15d-17); a row longer than the
 header is noted in its Width.
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -22,13 +24,15 @@ from govsoc.classification.sources.layout import Width
 from govsoc.classification.sources.long_records import field_index, over_limit, skip_record
 from govsoc.classification.sources.sampling import Prefixes
 from govsoc.classification.sources.skips import MAX_CELL, Skips
-from govsoc.classification.sources.unclosed import strays
+from govsoc.classification.sources.unclosed import past_limit, reread, strays
 from govsoc.classification.sources.wide_rows import WideRows
 
 __all__ = ["READ_LIMIT", "Reading", "records", "too_long"]
 
 #: Longest field the CSV reader accepts at all (memory bound for an unclosed quote).
 READ_LIMIT: Final = 16 * 1024 * 1024
+#: How far a quote typed before a cell ran, read again from its line (R15f-21).
+_REACH: Final = "the lines after it were one cell, past the reader's field limit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +44,9 @@ class Reading:
     tally: Tally
     wide: WideRows
     prefixes: Prefixes
+    #: the file's lines from one line to another, read again (None: from nowhere); a quote typed
+    #: before a cell that runs past the field limit is read again from its line (R15f-21)
+    again: Callable[[int, int], list[str] | None] | None = None
 
 
 def records(reading: Reading, header: list[str], skips: Skips, width: Width,
@@ -60,6 +67,14 @@ def records(reading: Reading, header: list[str], skips: Skips, width: Width,
             return
         except csv.Error as e:
             spans = tally.head is not tally.last  # the record began on an earlier line
+            table = before if width.header == sys.maxsize else width.header
+            again = _again(reading, line, table) if spans and over_limit(e) else None
+            if again is not None:
+                for at, record in reread(again, line, reading.reader.dialect.delimiter, skips, _REACH):
+                    if _checked(record, at, reading, header, skips, width, held):
+                        width.last, before = at, len(record)
+                        yield record
+                continue
             if not over_limit(e) or not skip_record(reading.lines, tally.last, open_before=spans):
                 skips.add(f"{e}: the rest of the file is not read (an unclosed quote?)", line=line)
                 return
@@ -80,6 +95,15 @@ def records(reading: Reading, header: list[str], skips: Skips, width: Width,
             if _checked(record, at, reading, header, skips, width, held):
                 width.last, before = at, len(record)
                 yield record
+
+
+def _again(reading: Reading, line: int, table: int) -> list[str] | None:
+    """The lines from ``line`` to the last read, when the record on them ran past the field limit
+    because a quote was typed before a cell (unclosed.past_limit), else None."""
+    if reading.again is None:
+        return None
+    lines = reading.again(line, reading.tally.next_line() - 1)
+    return lines if lines and past_limit(lines, table, reading.reader.dialect.delimiter) else None
 
 
 def _checked(row: list[str], line: int, reading: Reading, header: list[str], skips: Skips, width: Width,
