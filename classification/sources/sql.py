@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -29,6 +29,7 @@ from urllib.parse import quote
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import NOT_UTF8, Skipped, TableSample, escaped_name
 from govsoc.classification.sources.files import MAX_CELL
+from govsoc.classification.sources.sql_catalog import Catalog, Relation, default_catalog, pg_catalog
 from govsoc.core.config import read_secret_file
 from govsoc.core.errors import ConfigError, GovsocError, Location
 
@@ -42,7 +43,7 @@ DRIVERS: Final = {"postgresql": "postgresql+psycopg", "postgres": "postgresql+ps
 
 
 class SqlSource:
-    """Every table of a database's default (or given) schema."""
+    """Every table of a database (PostgreSQL: of every schema; others: of the default or given one)."""
 
     def __init__(self, dsn: str, *, sample: int, env: Mapping[str, str] | None = None,
                  schema: str | None = None) -> None:
@@ -111,11 +112,19 @@ class SqlSource:
             self._engine.dispose()
             self._engine = None
 
-    def _table_names(self) -> list[str]:
+    def _catalog(self) -> Catalog:
+        """The relations to read: a PostgreSQL database's in every schema, partitions through
+        their root (sources.sql_catalog); another's tables of the default (or given) schema."""
         from sqlalchemy import inspect
 
+        if self.backend == "postgresql" and self.schema is None:
+            with self._open().connect() as conn:
+                try:
+                    return pg_catalog(conn)
+                finally:
+                    conn.rollback()
         names = inspect(self._open()).get_table_names(schema=self.schema)
-        return sorted(set(names) - self._shadow_tables())
+        return default_catalog(set(names) - self._shadow_tables(), self.schema)
 
     def _shadow_tables(self) -> set[str]:
         """A SQLite file's shadow tables: the ones a virtual table keeps its data in (FTS5's m_data,
@@ -138,15 +147,23 @@ class SqlSource:
 
     def count(self) -> int | None:
         """The number of tables."""
-        return len(self._call(self._table_names))
+        return len(self._call(self._catalog).relations)
 
     def tables(self) -> Iterator[TableSample]:
         """Every table, sampled. A table that cannot be read (a name that is not UTF-8, a virtual
         table of a module this SQLite lacks) is reported as one unreadable table and the others are
         read."""
         try:
-            for name in self._call(self._table_names):
-                yield self._table_or_skip(name)
+            catalog: Catalog = self._call(self._catalog)
+            said = [Skipped(location=Location(path=self.name), reason=why, note=True) for why in catalog.notes]
+            said += [Skipped(location=Location(path=self.name), reason=why) for why in catalog.refused]
+            for relation in catalog.relations:
+                table = self._table_or_skip(relation)
+                if said:  # what the database holds beside its tables: said once, with the first
+                    table = replace(table, skipped=(*said, *table.skipped),
+                                    skipped_count=table.skipped_count + len(catalog.refused))
+                    said = []
+                yield table
         finally:
             self.close()
 
@@ -158,54 +175,74 @@ class SqlSource:
         except SQLAlchemyError as e:
             raise GovsocError(f"{self.name}: {_said(e)}") from None
 
-    def _table_or_skip(self, name: str) -> TableSample:
+    def _table_or_skip(self, relation: Relation) -> TableSample:
         from sqlalchemy.exc import SQLAlchemyError
 
-        shown = escaped_name(name)
+        shown = escaped_name(relation.shown)
         try:
-            if shown != name:
+            if shown != relation.shown:
                 # the sqlite3 module sends SQL as UTF-8 text only: no statement can name this table
                 raise UnicodeError(f"{NOT_UTF8}; SQL can only name a table in UTF-8, so it cannot be read")
-            return self._table(name)
+            return self._table(relation)
         except (SQLAlchemyError, UnicodeError) as e:
             why = _said(e) if isinstance(e, SQLAlchemyError) else str(e)
             return TableSample(dataset=self.name, table=shown, rows=None, columns=(), readable=False,
                                skipped=(Skipped(location=Location(path=self.name, field=shown),
                                                 reason=f"table not classified: {why}"),), skipped_count=1)
 
-    def _table(self, name: str) -> TableSample:
+    def _table(self, relation: Relation) -> TableSample:
         from sqlalchemy import MetaData, Table, func, inspect, select
 
         engine = self._open()
         inspector = inspect(engine)
-        columns = inspector.get_columns(name, schema=self.schema)
+        name, shown = relation.name, relation.shown
+        columns = inspector.get_columns(name, schema=relation.schema)
         try:
-            comment = (inspector.get_table_comment(name, schema=self.schema) or {}).get("text") or ""
+            comment = (inspector.get_table_comment(name, schema=relation.schema) or {}).get("text") or ""
         except NotImplementedError:
             comment = ""
-        table = Table(name, MetaData(), schema=self.schema, autoload_with=engine)
+        table = Table(name, MetaData(), schema=relation.schema, autoload_with=engine)
         samples: list[ColumnSample] = []
-        skipped: list[Skipped] = []
+        skipped = [Skipped(location=Location(path=self.name, field=shown), reason=relation.note, note=True)
+                   ] if relation.note else []
         count = 0
         with engine.connect() as conn:
+            # a root's count and sample are of every partition and inheritance child (SELECT reads them)
             rows = conn.execute(select(func.count()).select_from(table)).scalar_one()
-            for column in columns:
-                where = Location(path=self.name, field=f"{name}.{escaped_name(column['name'])}")
+            for source, column, field in self._columns(inspector, relation, columns):
+                where = Location(path=self.name, field=f"{shown}.{escaped_name(field)}")
                 if escaped_name(column["name"]) != column["name"]:
                     skipped.append(Skipped(location=where, reason=f"column {NOT_UTF8}; SQL can only name a "
                                                                   "column in UTF-8: not classified"))
                     count += 1
                     continue
-                read = self._column_values(conn, table, table.c[column["name"]])
+                origin = table if source is None else source
+                read = self._column_values(conn, origin, origin.c[column["name"]])
                 notes = read.notes()
                 skipped.extend(Skipped(location=where, reason=why, note=not left_out) for why, left_out in notes)
                 count += sum(left_out for _, left_out in notes)  # a column's values left out: one skip (R15d-26)
-                samples.append(ColumnSample(dataset=self.name, field=column["name"], table=name,
+                samples.append(ColumnSample(dataset=self.name, field=field, table=shown,
                                             comment=column.get("comment") or "", rows=rows,
                                             values=[v for v in read.values if v]))
             conn.rollback()
-        return TableSample(dataset=self.name, table=name, rows=rows, columns=tuple(samples), comment=comment,
+        return TableSample(dataset=self.name, table=shown, rows=rows, columns=tuple(samples), comment=comment,
                            skipped=tuple(skipped), skipped_count=count)
+
+    def _columns(self, inspector: Any, relation: Relation,
+                 columns: list[Any]) -> Iterator[tuple[Any, Any, str]]:
+        """(the table to read it from or None for the relation's own, column, field name): the
+        relation's columns, then its inheritance children's own columns as ``child.column``
+        (a partition has its root's columns only)."""
+        from sqlalchemy import MetaData, Table
+
+        for column in columns:
+            yield None, column, column["name"]
+        have = {c["name"] for c in columns}
+        for part in relation.parts:
+            extra = [c for c in inspector.get_columns(part.name, schema=part.schema) if c["name"] not in have]
+            if extra:
+                child = Table(part.name, MetaData(), schema=part.schema, autoload_with=inspector.bind)
+                yield from ((child, c, f"{part.shown}.{c['name']}") for c in extra)
 
     def _column_values(self, conn: Any, table: Any, col: Any) -> _Read:
         """The first ``sample`` non-blank values of a column as text (a SQLite file's from across
