@@ -17,19 +17,18 @@ GOVSOC_DB_PASSWORD_FILE (a file only its owner may read). Printed DSNs hide the 
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote
 
 from govsoc.classification.columns import ColumnSample
-from govsoc.classification.sources.base import NOT_UTF8, Skipped, TableSample, escaped_name
+from govsoc.classification.sources.base import NOT_UTF8, Skipped, TableSample, escaped_name, printable_name
 from govsoc.classification.sources.files import MAX_CELL
 from govsoc.classification.sources.sql_catalog import Catalog, Relation, default_catalog, pg_catalog
+from govsoc.classification.sources.sql_values import ColumnRead, surrogate_text
 from govsoc.core.config import read_secret_file
 from govsoc.core.errors import ConfigError, GovsocError, Location
 
@@ -91,7 +90,7 @@ class SqlSource:
 
                 def connect() -> sqlite3.Connection:
                     connection = sqlite3.connect(uri, uri=True)
-                    connection.text_factory = _surrogate_text
+                    connection.text_factory = surrogate_text
                     return connection
 
                 kwargs["creator"] = connect
@@ -221,9 +220,13 @@ class SqlSource:
                 notes = read.notes()
                 skipped.extend(Skipped(location=where, reason=why, note=not left_out) for why, left_out in notes)
                 count += sum(left_out for _, left_out in notes)  # a column's values left out: one skip (R15d-26)
-                samples.append(ColumnSample(dataset=self.name, field=field, table=shown,
-                                            comment=column.get("comment") or "", rows=rows,
-                                            values=[v for v in read.values if v]))
+                if read.values or not read.paths:
+                    samples.append(ColumnSample(dataset=self.name, field=field, table=shown,
+                                                comment=column.get("comment") or "", rows=rows,
+                                                values=[v for v in read.values if v]))
+                # a JSON document's paths (doc.xm, doc.family[].sfzh: R15f-31), as the JSON reader names them
+                samples.extend(ColumnSample(dataset=self.name, field=printable_name(path), table=shown, rows=rows,
+                                            values=values) for path, values in read.paths.items())
             conn.rollback()
         return TableSample(dataset=self.name, table=shown, rows=rows, columns=tuple(samples), comment=comment,
                            skipped=tuple(skipped), skipped_count=count)
@@ -244,7 +247,7 @@ class SqlSource:
                 child = Table(part.name, MetaData(), schema=part.schema, autoload_with=inspector.bind)
                 yield from ((child, c, f"{part.shown}.{c['name']}") for c in extra)
 
-    def _column_values(self, conn: Any, table: Any, col: Any) -> _Read:
+    def _column_values(self, conn: Any, table: Any, col: Any) -> ColumnRead:
         """The first ``sample`` non-blank values of a column as text (a SQLite file's from across
         the table), with what was binary or not UTF-8 among them."""
         from sqlalchemy import String, case, func, literal, or_, select
@@ -267,13 +270,12 @@ class SqlSource:
             query = query.where(func.btrim(col, WHITESPACE) != "")
         elif isinstance(col.type, String):
             query = query.where(func.trim(col) != "")  # MySQL's TRIM takes one string, not a set
-        read = _Read()
+        read = ColumnRead(name=col.name)
         for value, length, rowid in self._spread(conn, table, query):
             if value is None and length is not None and length > MAX_CELL:
                 read.long += 1
                 continue
-            text, kind = _text(value)
-            read.add(text, kind, rowid)
+            read.add_value(value, rowid)
         return read
 
     def _spread(self, conn: Any, table: Any, query: Any) -> list[tuple[Any, ...]]:
@@ -329,91 +331,3 @@ def _hashed(rowid: str) -> str:
 
 def _said(e: Exception) -> str:
     return f"{type(e).__name__}: {str(e).splitlines()[0]}"
-
-
-@dataclass(slots=True)
-class _Read:
-    """One column's sampled values as text, and how many were binary or not UTF-8 text."""
-
-    values: list[str] = field(default_factory=list)
-    binary: int = 0
-    long: int = 0
-    recoded: int = 0
-    replaced: int = 0
-    first: Any = None  # the rowid of the first value not UTF-8, when known
-
-    def add(self, text: str | None, kind: str, rowid: Any) -> None:
-        if text is None:
-            self.binary += 1
-            return
-        self.values.append(text)
-        if kind:
-            if kind == "gb18030":
-                self.recoded += 1
-            else:
-                self.replaced += 1
-            if rowid is None:
-                self.first = self.first or f"sampled value {len(self.values)}"
-            elif not isinstance(self.first, int) or rowid < self.first:
-                self.first = rowid  # the sample's order is a hash's: name the one nearest the top
-
-    def notes(self) -> list[tuple[str, bool]]:
-        """The reasons to list for this column, each with whether values were left out (values over
-        MAX_CELL, binary values: one skip each, however many values) or only said (TEXT values not
-        UTF-8, classified as read: a note)."""
-        notes = []
-        sampled = len(self.values) + self.binary + self.long
-        if self.long:
-            notes.append((f"{self.long:,} of {sampled:,} sampled values are over {MAX_CELL // 1024} KiB (a blob, "
-                          "a base64 attachment): not classified", True))
-        if self.binary:
-            notes.append((f"{self.binary:,} of {sampled:,} sampled values are binary, not text (UTF-8 or GB18030): "
-                          "not classified", True))
-        if self.recoded or self.replaced:
-            where = f"rowid {self.first}" if isinstance(self.first, int) else str(self.first)
-            how = [f"{self.recoded:,} read as GB18030"] if self.recoded else []
-            how += [f"{self.replaced:,} with their undecodable bytes as U+FFFD"] if self.replaced else []
-            notes.append((f"{self.recoded + self.replaced:,} of {sampled:,} sampled TEXT values are not UTF-8 (the "
-                          f"first at {where}): {', '.join(how)}; classified so", False))
-        return notes
-
-
-def _text(value: object) -> tuple[str | None, str]:
-    """The value as text and how it was read: "" as it came, "gb18030" or "replaced" for TEXT that
-    is not UTF-8; None for bytes that are not text. SQLite is typeless and legacy applications keep
-    text in BLOBs (GBK bytes), and write GBK through the TEXT API too (the connection hands such
-    TEXT over with surrogateescape): bytes are text when they decode strictly as UTF-8, else as
-    GB18030, and hold no control character but tab and line ends (images, hashes and ciphertext
-    do); a C string's terminating NULs (and CHAR(n)'s NUL padding) are not part of it. TEXT that is
-    neither is read with U+FFFD for its undecodable bytes. A whole number in a REAL (a phone column
-    pandas wrote with a NaN in it: 13800138000.0) is its integer's text, as a spreadsheet's is."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            data = value.encode("utf-8", "surrogateescape").rstrip(b"\0")
-        else:
-            return value.rstrip("\0").strip(), ""
-        try:
-            return data.decode("gb18030").strip(), "gb18030"
-        except UnicodeDecodeError:
-            return data.decode("utf-8", "replace").strip(), "replaced"
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        data = bytes(value).rstrip(b"\0")
-        for encoding in ("utf-8", "gb18030"):
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            if not any(c < " " and c not in "\t\r\n" or c == "\x7f" for c in text):
-                return text.strip(), ""
-        return None, ""
-    if isinstance(value, (float, Decimal)) and math.isfinite(value) and value == int(value):
-        return str(int(value)), ""
-    return str(value).strip(), ""
-
-
-def _surrogate_text(data: bytes) -> str:
-    # TEXT that is not UTF-8 (GBK through sqlite3_bind_text) would raise and end the whole file's
-    # reading; decoded so, _text reads its bytes as it reads a BLOB's
-    return data.decode("utf-8", "surrogateescape")

@@ -1,15 +1,11 @@
 """A PostgreSQL database read whole (issue 15 review R15f): a partitioned or inherited table is one
 table counted once (R15f-17); tables outside the default schema and materialized views are read,
 views and schemas the user may not use are named (R15f-18). Each test has a database of its own on
-the session's server (tests.classification.conftest), so that the tables listed are its own."""
+the session's server (tests.classification.conftest: database), so that the tables listed are its own."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from govsoc.classification.grading import load_scheme
 from govsoc.classification.inventory import Inventory, build_inventory
@@ -17,44 +13,6 @@ from govsoc.classification.sources.sql import SqlSource
 from tests.classification.test_sources import NAMES, PHONES, ids
 
 PEOPLE = [(NAMES[i % 8], v, PHONES[i % 40], i % 4 + 1) for i, v in enumerate(ids(120))]
-
-
-def _engine(url: str, password: str) -> Any:
-    from sqlalchemy import create_engine
-
-    return create_engine(url.replace("@", f":{password}@", 1).replace("postgresql://", "postgresql+psycopg://"),
-                         isolation_level="AUTOCOMMIT")
-
-
-@pytest.fixture
-def database(postgres: dict[str, str]) -> Iterator[dict[str, Any]]:
-    """A fresh database: {'url', 'password', 'run': execute statements in it as its owner}."""
-    from sqlalchemy import text
-
-    name = f"d_{uuid.uuid4().hex[:8]}"
-    server = _engine(postgres["url"], postgres["password"])
-    with server.connect() as conn:
-        conn.execute(text(f"create database {name}"))
-    url = postgres["url"].rsplit("/", 1)[0] + f"/{name}"
-    engine = _engine(url, postgres["password"])
-
-    def run(*statements: str, rows: dict[str, list[tuple[Any, ...]]] | None = None) -> None:
-        with engine.connect() as conn:
-            for statement in statements:
-                conn.execute(text(statement))
-            for table, values in (rows or {}).items():
-                places = ", ".join(f":c{i}" for i in range(len(values[0])))
-                conn.execute(text(f"insert into {table} values ({places})"),
-                             [{f"c{i}": v for i, v in enumerate(row)} for row in values])
-
-    try:
-        yield {"url": url, "password": postgres["password"], "run": run}
-    finally:
-        engine.dispose()
-        with server.connect() as conn:
-            conn.execute(text(f"drop database {name} with (force)"))
-            conn.execute(text("drop role if exists reader"))
-        server.dispose()
 
 
 def _inventory(url: str, password: str, scale: int = 1_000_000) -> Inventory:
@@ -108,15 +66,16 @@ def test_every_schema_and_materialized_views_are_read_views_and_closed_schemas_n
     # R15f-18: only the search path's first schema was read: hr.emp and the materialized view (a
     # stored copy of the people) were absent without a word; a schema this user may not use and a
     # plain view (no data of its own) are named, the first as a skip, the second in a note
+    reader = database["reader"]
     database["run"](
         "create table rk (xm text, sfzh text, sjhm text, yf int)", "create schema hr",
         "create table hr.emp (xm text, sfzh text)", "create schema secret", "create table secret.t (sfzh text)",
         "create materialized view hr.mv_rk as select xm, sjhm from rk", "create view v_rk as select xm from rk",
-        f"create role reader login password '{database['password']}'", "grant usage on schema hr to reader",
-        "grant select on all tables in schema public, hr to reader",
+        f"create role {reader} login password '{database['password']}'", f"grant usage on schema hr to {reader}",
+        f"grant select on all tables in schema public, hr to {reader}",
         rows={"rk": PEOPLE[:40], "hr.emp": [p[:2] for p in PEOPLE[40:100]]})
     database["run"]("refresh materialized view hr.mv_rk")
-    inventory = _inventory(database["url"].replace("postgres@", "reader@"), database["password"])
+    inventory = _inventory(database["url"].replace("postgres@", f"{reader}@"), database["password"])
     assert [(t.table, t.rows) for t in inventory.tables] == [("rk", 40), ("hr.emp", 60), ("hr.mv_rk", 40)]
     assert _tagged(inventory) == {
         ("rk", "xm"): "cn_person_name", ("rk", "sfzh"): "cn_resident_id", ("rk", "sjhm"): "cn_mobile",
