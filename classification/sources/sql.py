@@ -163,6 +163,9 @@ class SqlSource:
                                     skipped_count=table.skipped_count + len(catalog.refused))
                     said = []
                 yield table
+            if said:  # no table to read: what there is still said
+                yield TableSample(dataset=self.name, table="", rows=None, columns=(), readable=False,
+                                  skipped=tuple(said), skipped_count=len(catalog.refused))
         finally:
             self.close()
 

@@ -7,7 +7,8 @@ the tables, partitioned tables and materialized views (a stored copy: ``CREATE M
 the search path's first one (government databases hold one schema per 业务系统); a table outside
 the default schema is named ``schema.table``. A schema the user may not use is named with the
 number of its tables, never passed over in silence. A plain view stores nothing (its rows are
-its tables'): the views are named once in a note, not read.
+its tables'): the views are named once in a note, not read; so are foreign tables, whose rows are
+another server's (a SELECT would query it: that server is classified where it is).
 
 A partition (``PARTITION OF``) or an inheritance child (``INHERITS``) is read through its root
 (pg_inherits): a SELECT on the root reads every descendant, so the root is one table whose row
@@ -36,7 +37,7 @@ _RELATIONS: Final = """
 select c.oid, n.nspname, c.relname, c.relkind, has_schema_privilege(n.oid, 'USAGE'),
        n.nspname = current_schema()
 from pg_class c join pg_namespace n on n.oid = c.relnamespace
-where c.relkind in ('r', 'p', 'm', 'v') and n.nspname not like 'pg\\_%' and n.nspname <> 'information_schema'
+where c.relkind in ('r', 'p', 'm', 'v', 'f') and n.nspname not like 'pg\\_%' and n.nspname <> 'information_schema'
 """
 _INHERITS: Final = "select inhrelid, inhparent from pg_inherits"
 
@@ -105,21 +106,27 @@ def pg_catalog(conn: Any) -> Catalog:
             descendants.setdefault(top, []).append(oid)
     relations: list[Relation] = []
     views: list[str] = []
+    foreign: list[str] = []
     refused: dict[str, int] = {}
     for oid, (schema, _name, kind, usable, _) in by_oid.items():
         if not usable:
             refused[schema] = refused.get(schema, 0) + (kind in READ_KINDS and oid not in parent)
-        elif kind == "v":
-            views.append(relation(oid).shown)
-        elif oid not in parent or parent[oid] not in by_oid:
+        elif parent.get(oid) in by_oid:
+            continue  # a partition or child (a foreign one too): read through its root
+        elif kind in ("v", "f"):
+            (views if kind == "v" else foreign).append(relation(oid).shown)
+        else:
             relations.append(_with_parts(relation(oid), [relation(d) for d in descendants.get(oid, [])],
                                          partitioned=kind == "p"))
-    notes = (f"{len(views):,} view{'s' * (len(views) != 1)} ({listed(views)}) not read: a view stores no data, "
-             "the tables it selects from are classified",) if views else ()
+    notes: list[str] = [f"{len(views):,} view{'s' * (len(views) != 1)} ({listed(views)}) not read: a view stores "
+                        "no data, the tables it selects from are classified"] if views else []
+    if foreign:
+        notes.append(f"{len(foreign):,} foreign table{'s' * (len(foreign) != 1)} ({listed(foreign)}) not read: their "
+                  "rows live outside this database (a foreign data wrapper's server or file); classify them there")
     closed = tuple(f"schema {s}: this user may not use it (no USAGE privilege): its {n:,} table{'s' * (n != 1)} "
                    "not classified" for s, n in sorted(refused.items()) if n)
     return Catalog(relations=tuple(sorted(relations, key=lambda r: (r.schema is not None, r.schema or "", r.name))),
-                   notes=notes, refused=closed)
+                   notes=tuple(notes), refused=closed)
 
 
 def _with_parts(top: Relation, parts: list[Relation], *, partitioned: bool) -> Relation:

@@ -86,3 +86,17 @@ def test_every_schema_and_materialized_views_are_read_views_and_closed_schemas_n
         ("1 view (v_rk) not read: a view stores no data, the tables it selects from are classified", True),
         ("schema secret: this user may not use it (no USAGE privilege): its 1 table not classified", False)}
     assert inventory.skipped_count == 1
+
+
+def test_views_and_foreign_tables_alone_are_still_named(database: dict[str, Any]) -> None:
+    # a database whose user may read no table of its own: what it holds is said, never an empty
+    # inventory without a word (a foreign table's rows are another server's: a SELECT would query it)
+    database["run"]("create extension if not exists file_fdw", "create server files foreign data wrapper file_fdw",
+                    "create foreign table ft (xm text) server files options (filename '/dev/null')",
+                    "create view v1 as select 1 as n")
+    inventory = _inventory(database["url"], database["password"])
+    assert inventory.tables == ()
+    assert {s.reason for s in inventory.skipped if s.note} == {
+        "1 view (v1) not read: a view stores no data, the tables it selects from are classified",
+        "1 foreign table (ft) not read: their rows live outside this database (a foreign data wrapper's server "
+        "or file); classify them there"}
