@@ -256,9 +256,9 @@ class SqlSource:
         from sqlalchemy import String, case, func, literal, or_, select
 
         # a value over MAX_CELL (a scanned ID card or a PDF as base64 TEXT or BLOB beside the 办件's
-        # columns) is not fetched: its length is, and it is counted as the file reader counts one
-        if self.backend == "sqlite" or isinstance(col.type, String):
-            length = func.length(col) if self.backend == "sqlite" else func.char_length(col)
+        # columns, a JSON document holding one) is not fetched: its length is, and it is counted as
+        # the file reader counts one
+        if (length := self._length(col)) is not None:
             query = select(case((length <= MAX_CELL, col), else_=literal(None)), length).where(col.is_not(None))
         else:
             query = select(col, literal(None)).where(col.is_not(None))
@@ -280,6 +280,19 @@ class SqlSource:
                 continue
             read.add_value(value, rowid)
         return read
+
+    def _length(self, col: Any) -> Any:
+        """The SQL length of a value of ``col`` (characters; bytes of a binary one), or None where
+        it is not known cheaply (numbers, dates: never long)."""
+        from sqlalchemy import ARRAY, JSON, LargeBinary, String, Text, cast, func
+
+        if self.backend == "sqlite" or isinstance(col.type, LargeBinary):
+            return func.length(col)  # SQLite's of any type; a server's bytea or BLOB in bytes
+        if isinstance(col.type, String):
+            return func.char_length(col)
+        if self.backend == "postgresql" and isinstance(col.type, (JSON, ARRAY)):
+            return func.char_length(cast(col, Text))
+        return None
 
     def _spread(self, conn: Any, table: Any, query: Any) -> list[tuple[Any, ...]]:
         """The rows of ``query`` (value, length) with the rowid or None, at most ``sample``: a SQLite file's from

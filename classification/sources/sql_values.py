@@ -32,6 +32,7 @@ class ColumnRead:
     values: list[str] = field(default_factory=list)
     paths: dict[str, list[str]] = field(default_factory=dict)
     past: int = 0  # values under paths past the first FIELDS
+    documents: int = 0  # values read by their paths
     binary: int = 0
     long: int = 0
     recoded: int = 0
@@ -48,6 +49,7 @@ class ColumnRead:
         if doc is None:
             self.add(text, kind, rowid)
             return
+        self.documents += 1
         for path, inner in flatten(doc, self.name):
             values = self.paths.get(path)
             if values is None:
@@ -77,7 +79,7 @@ class ColumnRead:
         MAX_CELL, binary values: one skip each, however many values) or only said (TEXT values not
         UTF-8, classified as read: a note)."""
         notes = []
-        sampled = len(self.values) + self.binary + self.long
+        sampled = len(self.values) + self.documents + self.binary + self.long
         if self.past:
             notes.append((f"{self.past:,} values of its JSON documents under paths past the first {FIELDS:,} (keys "
                           "that are data?): not classified", True))

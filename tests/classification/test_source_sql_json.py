@@ -61,3 +61,22 @@ def test_a_text_column_of_json_documents_is_read_by_its_paths(tmp_path: Path) ->
     assert {k: v for k, v in _tagged(inventory, "rk").items() if k != "doc"} == PATHS
     assert fields["doc"].sampled == 1 and fields["doc.xm"].sampled == 60
     assert _level(inventory, "rk") == "一般数据（4级）"
+
+
+def test_a_long_json_document_or_bytea_is_counted_not_fetched(database: dict[str, Any]) -> None:
+    # R15b-30's rule on a server's json/jsonb, array and bytea columns: a document holding a scanned
+    # ID card as base64 was fetched whole (only text and varchar were measured first)
+    from govsoc.classification.sources.files import MAX_CELL
+
+    big = "QUJD" * (MAX_CELL // 4 + 1)
+    database["run"]("create table t_scan (doc jsonb, scan bytea, pics text[])", rows={"t_scan": [
+        (json.dumps({"sfzh": IDS[i], "photo": big}), big.encode(), [big]) for i in range(5)] + [
+        (json.dumps({"sfzh": IDS[i]}), b"ok", ["ok"]) for i in range(5, 10)]})
+    source = SqlSource(database["url"], sample=1000, env={"GOVSOC_DB_PASSWORD": database["password"]})
+    inventory = build_inventory(source.tables(), source=source.name, scheme=SCHEME, sample_size=1000)
+    assert _tagged(inventory, "t_scan") == {"doc.sfzh": "cn_resident_id"}
+    fields = {f.field: f for t in inventory.tables for f in t.fields}
+    assert fields["doc.sfzh"].sampled == 5
+    assert {s.location.field: s.reason for s in inventory.skipped} == {
+        f"t_scan.{c}": f"5 of 10 sampled values are over {MAX_CELL // 1024} KiB (a blob, a base64 attachment): "
+                       "not classified" for c in ("doc", "scan", "pics")}
