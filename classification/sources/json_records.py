@@ -90,8 +90,10 @@ def record_columns(records: list[dict[str, Any]], dataset: str, total: int,
     if past and skips is not None:
         skips.add(f"{past:,} values under field names past the first {FIELDS:,} (keys that are data?): "
                   "not classified", name=first)
-    return tuple(ColumnSample(dataset=dataset, field=named(path, renamed), values=values, rows=total)
-                 for path, values in fields.items())
+    # a blank key ("": a PHP array's unnamed element) is named by its place, as a CSV's blank heading (R15f-2)
+    return tuple(ColumnSample(dataset=dataset, field=named(path, renamed) if path.strip() else f"column_{place}",
+                              values=values, rows=total)
+                 for place, (path, values) in enumerate(fields.items(), 1))
 
 
 def as_record(value: Any) -> dict[str, Any] | None:

@@ -174,7 +174,7 @@ class SqlSource:
                                                 reason=f"table not classified: {why}"),), skipped_count=1)
 
     def _table(self, name: str) -> TableSample:
-        from sqlalchemy import MetaData, Table, func, inspect, select
+        from sqlalchemy import MetaData, Table, func, inspect, literal_column, select
 
         engine = self._open()
         inspector = inspect(engine)
@@ -183,24 +183,28 @@ class SqlSource:
             comment = (inspector.get_table_comment(name, schema=self.schema) or {}).get("text") or ""
         except NotImplementedError:
             comment = ""
-        table = Table(name, MetaData(), schema=self.schema, autoload_with=engine)
+        # a SQLite column may be named "" (SQLAlchemy builds no Column of that name): read by its quoted name
+        table = Table(name, MetaData(), schema=self.schema, autoload_with=engine,
+                      include_columns=[c["name"] for c in columns if c["name"]])
         samples: list[ColumnSample] = []
         skipped: list[Skipped] = []
         count = 0
         with engine.connect() as conn:
             rows = conn.execute(select(func.count()).select_from(table)).scalar_one()
-            for column in columns:
+            for place, column in enumerate(columns, 1):
                 where = Location(path=self.name, field=f"{name}.{escaped_name(column['name'])}")
                 if escaped_name(column["name"]) != column["name"]:
                     skipped.append(Skipped(location=where, reason=f"column {NOT_UTF8}; SQL can only name a "
                                                                   "column in UTF-8: not classified"))
                     count += 1
                     continue
-                read = self._column_values(conn, table, table.c[column["name"]])
+                col = table.c[column["name"]] if column["name"] else literal_column('""')
+                read = self._column_values(conn, table, col)
                 notes = read.notes()
                 skipped.extend(Skipped(location=where, reason=why, note=not left_out) for why, left_out in notes)
                 count += sum(left_out for _, left_out in notes)  # a column's values left out: one skip (R15d-26)
-                samples.append(ColumnSample(dataset=self.name, field=column["name"], table=name,
+                samples.append(ColumnSample(dataset=self.name, field=column["name"] or f"column_{place}",
+                                            table=name,
                                             comment=column.get("comment") or "", rows=rows,
                                             values=[v for v in read.values if v]))
             conn.rollback()
@@ -219,6 +223,7 @@ class SqlSource:
             query = select(case((length <= MAX_CELL, col), else_=literal(None)), length).where(col.is_not(None))
         else:
             query = select(col, literal(None)).where(col.is_not(None))
+        query = query.select_from(table)  # a column read by its quoted name does not name its table
         # blank cells (a column added after the early rows were migrated, U+3000 a form left) would
         # fill the sample: only values are sampled, blank by the test _text applies (str.strip)
         if self.backend == "sqlite":
