@@ -21,6 +21,7 @@ import re
 from typing import Any, Final
 
 from govsoc.classification.identifier_names import is_person_name
+from govsoc.classification.sources.json_line import members
 
 __all__ = ["DATA_KEY", "ENTRY", "FIELDS", "KEY", "NAME_KEY", "entries", "is_map", "map_key"]
 
@@ -56,7 +57,7 @@ def is_map(value: dict[str, Any]) -> bool:
 def entries(value: dict[str, Any]) -> list[dict[str, Any]]:
     """A map's entries as records: the key under its map_key, beside an object's own fields (a
     record keyed by its ID number or its holder's name) or any other value under ENTRY (a phone
-    book: mobile -> name, name -> mobile)."""
+    book: mobile -> name, name -> mobile); a repeated key's every entry (two 王芳: R15f-19)."""
     key_field = map_key(value) or KEY
     return [{key_field: key, **inner} if isinstance(inner, dict) and not is_map(inner)
-            else {key_field: key, ENTRY: inner} for key, inner in value.items()]
+            else {key_field: key, ENTRY: inner} for key, inner in members(value)]

@@ -32,7 +32,7 @@ from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import TableSample, named
 from govsoc.classification.sources.charset import json_charset
 from govsoc.classification.sources.json_envelope import BESIDE, envelope, envelope_reason, records_of, shown_path
-from govsoc.classification.sources.json_line import LineRefused, load_line, too_deep
+from govsoc.classification.sources.json_line import LineRefused, load_line, mapped, members, object_pairs, too_deep
 from govsoc.classification.sources.json_maps import ENTRY, FIELDS, entries, is_map, map_key
 from govsoc.classification.sources.json_opening import longer, opens_array, second_value_line
 from govsoc.classification.sources.json_stream import HELD, TOO_DEEP, Found, TextCut, array_items, envelope_items
@@ -58,11 +58,11 @@ def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
             return
         if (key_field := map_key(value)) is not None:
             # keys that are data (R15d-11) or names (R15e-8): values of one field, the entries one path
-            for key, inner in value.items():
+            for key, inner in members(value):
                 yield prefix + key_field, key
                 yield from flatten(inner, prefix + ENTRY)
             return
-        for key, inner in value.items():
+        for key, inner in members(value):  # a repeated name's values too (R15f-19)
             yield from flatten(inner, f"{prefix}.{key}" if prefix else str(key))
     elif isinstance(value, list):
         for inner in value:
@@ -284,7 +284,7 @@ def _whole(path: Path, text: str) -> Any:
         raise ConfigError(f"a JSON text of {len(text):,} characters that is not an array (over {JSON_LIMIT:,}) "
                           "is not read", location=Location(path=str(path)))
     try:
-        return json.loads(text, parse_int=str)  # integers as their digits (see json_line)
+        return json.loads(text, parse_int=str, object_pairs_hook=object_pairs)  # integers as digits (json_line)
     except json.JSONDecodeError as e:
         raise ConfigError(not_json(e), location=Location(path=str(path), line=e.lineno, column=e.colno)) from e
     except RecursionError:  # the file, not the run (R15b-22)
@@ -326,7 +326,7 @@ def _long_lines_cut(lines: Iterable[str], skips: Skips, encoding: str,
 def _cut(value: Any, prefixes: Prefixes, line: int) -> Any:
     """``value`` with each string over ``prefixes.cap`` cut to it (a JSON record a sample holds)."""
     if isinstance(value, dict):
-        return {k: _cut(v, prefixes, line) for k, v in value.items()}
+        return mapped(value, lambda _, v: _cut(v, prefixes, line))
     if isinstance(value, list):
         return [_cut(v, prefixes, line) for v in value]
     return prefixes.row([value], line)[0] if isinstance(value, str) and len(value) > prefixes.cap else value
@@ -380,7 +380,7 @@ def _array_line(number: int, line: str, skips: Skips) -> Iterator[tuple[int, Any
 
 def _without_long(value: Any, path: str, line: int | None, skips: Skips) -> Any:
     if isinstance(value, dict):
-        return {k: _without_long(v, f"{path}.{k}" if path else str(k), line, skips) for k, v in value.items()}
+        return mapped(value, lambda k, v: _without_long(v, f"{path}.{k}" if path else str(k), line, skips))
     if isinstance(value, list):
         return [_without_long(v, f"{path}[]", line, skips) for v in value]
     if isinstance(value, str) and len(value) > MAX_CELL:
