@@ -33,7 +33,16 @@ from govsoc.classification.sources.base import TableSample, named
 from govsoc.classification.sources.charset import json_charset
 from govsoc.classification.sources.json_envelope import BESIDE, envelope, envelope_reason, records_of, shown_path
 from govsoc.classification.sources.json_line import LineRefused, load_line, mapped, members, object_pairs, too_deep
-from govsoc.classification.sources.json_maps import ENTRY, FIELDS, entries, is_map, map_key
+from govsoc.classification.sources.json_maps import (
+    ENTRY,
+    FIELDS,
+    entries,
+    is_map,
+    key_fields,
+    line_rows,
+    map_key,
+    name_map,
+)
 from govsoc.classification.sources.json_opening import longer, opens_array, second_value_line
 from govsoc.classification.sources.json_stream import HELD, TOO_DEEP, Found, TextCut, array_items, envelope_items
 from govsoc.classification.sources.json_wrappers import unwrapped
@@ -59,7 +68,8 @@ def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
         if (key_field := map_key(value)) is not None:
             # keys that are data (R15d-11) or names (R15e-8): values of one field, the entries one path
             for key, inner in members(value):
-                yield prefix + key_field, key
+                for field, part in key_fields(key_field, key).items():  # 王芳_<ID>: the name, the ID
+                    yield prefix + field, part
                 yield from flatten(inner, prefix + ENTRY)
             return
         for key, inner in members(value):  # a repeated name's values too (R15f-19)
@@ -150,7 +160,7 @@ def json_lines(path: Path, sample: int, skips: Skips | None = None) -> TableSamp
             skips.add(f"JSON {json.dumps(record)}: not an object, array, string or number, nothing to classify",
                       line=number)
         else:
-            records.append(fields)
+            records.extend(line_rows(fields))
     # the records read (R15d-26): a line refused is no row; those of the lines a sample left out are
     # not parsed, so a file over the sample counts its sampled lines' refusals only
     total -= len(lines) - len(records)
@@ -236,6 +246,8 @@ def _whole_rows(whole: Any, sample: int, skips: Skips) -> tuple[_Parts, dict[str
     each array of them a table, R15e-1), else the value as one row."""
     if isinstance(whole, dict) and is_map(whole):
         return {None: reservoir(((1, entry) for entry in entries(whole)), sample)}, {}
+    if isinstance(whole, dict) and (split := name_map(whole)) is not None:  # names and a "total" (R15f-13)
+        return {None: reservoir(((1, entry) for entry in entries(split[0])), sample)}, split[1]
     found = envelope(whole)
     if found is None:
         return {None: ([(1, whole)], 1)}, {}
