@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import Any, Final
 
 from govsoc.classification.recognizer import masked_text
+from govsoc.classification.sources.json_columnar import columnar
 from govsoc.classification.sources.json_maps import NAME_KEY, entries, is_map, map_key, name_map
 from govsoc.classification.sources.skips import scanner
 
@@ -77,9 +78,10 @@ def _members(value: dict[str, Any], prefix: str) -> Iterator[tuple[str, Any]]:
     """(dotted path, value) of each member that is not an object to walk (a map is a value)."""
     for key, inner in value.items():
         path = f"{prefix}.{key}" if prefix else str(key)
-        split = name_map(inner) if isinstance(inner, dict) and inner and not is_map(inner) else None
-        if split is not None:  # names beside a "total": the map, and the members beside it walked
-            yield path, split[0]
+        split = columnar(inner) or name_map(inner) if isinstance(inner, dict) and inner and not is_map(inner) \
+            else None
+        if split is not None:  # columns and rows (R15f-12), names beside a "total" (R15f-13): the
+            yield path, split[0]  # records or the map, and the members beside them walked
             yield from _members(split[1], path)
         elif isinstance(inner, dict) and inner and not is_map(inner):
             yield from _members(inner, path)

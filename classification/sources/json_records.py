@@ -31,18 +31,10 @@ from typing import Any, Final, TextIO
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import TableSample, named
 from govsoc.classification.sources.charset import json_charset
+from govsoc.classification.sources.json_columnar import as_table
 from govsoc.classification.sources.json_envelope import BESIDE, envelope, envelope_reason, records_of, shown_path
 from govsoc.classification.sources.json_line import LineRefused, load_line, mapped, members, object_pairs, too_deep
-from govsoc.classification.sources.json_maps import (
-    ENTRY,
-    FIELDS,
-    entries,
-    is_map,
-    key_fields,
-    line_rows,
-    map_key,
-    name_map,
-)
+from govsoc.classification.sources.json_maps import ENTRY, FIELDS, key_fields, line_rows, map_key
 from govsoc.classification.sources.json_opening import longer, opens_array, second_value_line
 from govsoc.classification.sources.json_stream import HELD, TOO_DEEP, Found, TextCut, array_items, envelope_items
 from govsoc.classification.sources.json_wrappers import unwrapped
@@ -244,10 +236,9 @@ def _whole_rows(whole: Any, sample: int, skips: Skips) -> tuple[_Parts, dict[str
     """The tables of a JSON text read whole and the members beside them: a map's entries (R15d-11:
     json.dump of a dict by ID number), an envelope's records (R15d-16: {"code":0,"data":{"list":[…]}},
     each array of them a table, R15e-1), else the value as one row."""
-    if isinstance(whole, dict) and is_map(whole):
-        return {None: reservoir(((1, entry) for entry in entries(whole)), sample)}, {}
-    if isinstance(whole, dict) and (split := name_map(whole)) is not None:  # names and a "total" (R15f-13)
-        return {None: reservoir(((1, entry) for entry in entries(split[0])), sample)}, split[1]
+    table = as_table(whole) if isinstance(whole, dict) else None  # a map, columns and rows (R15f-12, -13)
+    if table is not None:
+        return {None: reservoir(((1, entry) for entry in table[0]), sample)}, table[1]
     found = envelope(whole)
     if found is None:
         return {None: ([(1, whole)], 1)}, {}
