@@ -203,7 +203,9 @@ class SqlSource:
             comment = (inspector.get_table_comment(name, schema=relation.schema) or {}).get("text") or ""
         except NotImplementedError:
             comment = ""
-        table = Table(name, MetaData(), schema=relation.schema, autoload_with=engine)
+        # a SQLite column may be named "" (SQLAlchemy builds no Column of that name): read by its quoted name
+        table = Table(name, MetaData(), schema=relation.schema, autoload_with=engine,
+                      include_columns=[c["name"] for c in columns if c["name"]])
         samples: list[ColumnSample] = []
         skipped = [Skipped(location=Location(path=self.name, field=shown), reason=relation.note, note=True)
                    ] if relation.note else []
@@ -219,7 +221,7 @@ class SqlSource:
                     count += 1
                     continue
                 origin = table if source is None else source
-                read = self._column_values(conn, origin, origin.c[column["name"]])
+                read = self._column_values(conn, origin, _column(origin, column["name"]))
                 notes = read.notes()
                 skipped.extend(Skipped(location=where, reason=why, note=not left_out) for why, left_out in notes)
                 count += sum(left_out for _, left_out in notes)  # a column's values left out: one skip (R15d-26)
@@ -241,13 +243,14 @@ class SqlSource:
         (a partition has its root's columns only)."""
         from sqlalchemy import MetaData, Table
 
-        for column in columns:
-            yield None, column, column["name"]
+        for place, column in enumerate(columns, 1):
+            yield None, column, column["name"] or f"column_{place}"
         have = {c["name"] for c in columns}
         for part in relation.parts:
             extra = [c for c in inspector.get_columns(part.name, schema=part.schema) if c["name"] not in have]
             if extra:
-                child = Table(part.name, MetaData(), schema=part.schema, autoload_with=inspector.bind)
+                child = Table(part.name, MetaData(), schema=part.schema, autoload_with=inspector.bind,
+                              include_columns=[c["name"] for c in extra if c["name"]])
                 yield from ((child, c, f"{part.shown}.{c['name']}") for c in extra)
 
     def _column_values(self, conn: Any, table: Any, col: Any) -> ColumnRead:
@@ -262,6 +265,7 @@ class SqlSource:
             query = select(case((length <= MAX_CELL, col), else_=literal(None)), length).where(col.is_not(None))
         else:
             query = select(col, literal(None)).where(col.is_not(None))
+        query = query.select_from(table)  # a column read by its quoted name does not name its table
         # blank cells (a column added after the early rows were migrated, U+3000 a form left) would
         # fill the sample: only values are sampled, blank by the test _text applies (str.strip)
         if self.backend == "sqlite":
@@ -343,6 +347,14 @@ def _hashed(rowid: str) -> str:
     For rowids under 2^31 the order is rowid * 2654435761 mod 2^32 as before."""
     return (f"((({rowid} & 2147483647) * 2654435761) % 4294967296"
             f" + ((({rowid} >> 31) & 2147483647) * 2246822519) % 4294967296) % 4294967296")
+
+
+def _column(table: Any, name: str) -> Any:
+    """``table``'s column ``name``; a SQLite column named "" by its quoted name (SQLAlchemy builds
+    no Column of that name)."""
+    from sqlalchemy import literal_column
+
+    return table.c[name] if name else literal_column('""')
 
 
 def _said(e: Exception) -> str:
