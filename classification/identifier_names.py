@@ -123,7 +123,8 @@ def _context_words() -> frozenset[str]:
 def is_field_word(token: str) -> bool:
     """Whether ``token`` (Chinese characters) reads as a heading or file word, never a name."""
     words = _context_words()
-    return (token in FIELD_WORDS or token in words or token[-1] in FIELD_ENDINGS
+    # token[-1:]: a JSON key may be "" (R15f-2), which is no word
+    return (token in FIELD_WORDS or token in words or token[-1:] in FIELD_ENDINGS
             or any(token.startswith(w) or token.endswith(w) for w in words))
 
 

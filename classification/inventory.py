@@ -208,13 +208,16 @@ def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Schem
         skipped_count += 1
     for table in tables:
         table, notice = names.enter(table)
-        decisions = classifier.decide_all(table.columns) if table.readable else []
-        names.learn_headings(table, decisions)
+        try:
+            decisions = classifier.decide_all(table.columns) if table.readable else []
+            names.learn_headings(table, decisions)
+            if table.readable:
+                records.append(_record(table, decisions, scheme, names))
+        except Exception as e:  # one table's fault costs that table, never the scan's other tables (R15f-2)
+            notice.append(_failed(table, e, names))
         skipped.extend(notice)
         skipped.extend(names.skip(s) for s in table.skipped)
         skipped_count += table.skipped_count + len(notice)
-        if table.readable:
-            records.append(_record(table, decisions, scheme, names))
         if on_table:
             on_table(table)
     records = _datasets(records, scheme)
@@ -224,6 +227,14 @@ def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Schem
                      generated=datetime.now(UTC).isoformat(timespec="seconds"), sample_size=sample_size,
                      recognizers=tuple(sorted(classifier.scanner.recognizers)), tables=tuple(records),
                      skipped=tuple(skipped), skipped_count=skipped_count, source_keys=path_keys(source))
+
+
+def _failed(table: TableSample, error: Exception, names: _Names) -> Skipped:
+    """The skip line of a table whose classification raised ``error``: its file and table named,
+    the error's text masked as any reason is (it may quote a value)."""
+    why = mask_free_text(f"table not classified: internal error {type(error).__name__}: {error}")
+    return Skipped(location=Location(path=names.place(table.dataset), field=names.place(table.table)),
+                   reason=mask_person_names(why))
 
 
 def _datasets(records: list[TableRecord], scheme: Scheme) -> list[TableRecord]:

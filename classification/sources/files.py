@@ -163,12 +163,14 @@ class FileSource:
                 if kind in _TEXT:
                     refuse_compressed(path)
                 yield from getattr(self, f"_{kind}")(path)
-            except (OSError, ValueError, csv.Error, GovsocError) as e:
+            except Exception as e:  # in a folder, a file's fault (even a bug's) costs that file (R15f-2)
+                read_error = isinstance(e, (OSError, ValueError, csv.Error, GovsocError))
                 if self.path.is_file():
-                    if isinstance(e, GovsocError):
+                    if isinstance(e, GovsocError) or not read_error:
                         raise
                     raise ConfigError(f"cannot read: {e}", location=Location(path=str(path))) from e
-                why = e.message if isinstance(e, GovsocError) else f"cannot read: {e}"
+                why = e.message if isinstance(e, GovsocError) else \
+                    f"cannot read: {e}" if read_error else f"cannot read: internal error {type(e).__name__}: {e}"
                 where = e.location if isinstance(e, GovsocError) and e.location else Location(path=str(path))
                 yield TableSample(dataset=str(path), table=path.name, rows=None, columns=(), readable=False,
                                   skipped=(Skipped(location=where, reason=why),), skipped_count=1)

@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from typing import Any, Final
 
 from govsoc.classification.recognizer import masked_text
-from govsoc.classification.sources.json_maps import is_map
+from govsoc.classification.sources.json_columnar import columnar
+from govsoc.classification.sources.json_maps import NAME_KEY, entries, is_map, map_key, name_map
 from govsoc.classification.sources.skips import scanner
 
 __all__ = ["BESIDE", "Envelope", "envelope", "envelope_reason", "records_of", "shown_path"]
@@ -64,6 +65,8 @@ def envelope(value: Any) -> Envelope | None:
     beside: dict[str, Any] = {}
     for path, inner in _members(value, ""):
         records = records_of(inner)
+        if records is None and isinstance(inner, dict) and _keyed(inner):
+            records = entries(inner)  # {"data": {"<name>": {…}, …}}: its entries the rows (R15f-13)
         if records is None:
             beside[path] = inner
         else:
@@ -75,7 +78,19 @@ def _members(value: dict[str, Any], prefix: str) -> Iterator[tuple[str, Any]]:
     """(dotted path, value) of each member that is not an object to walk (a map is a value)."""
     for key, inner in value.items():
         path = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(inner, dict) and inner and not is_map(inner):
+        split = columnar(inner) or name_map(inner) if isinstance(inner, dict) and inner and not is_map(inner) \
+            else None
+        if split is not None:  # columns and rows (R15f-12), names beside a "total" (R15f-13): the
+            yield path, split[0]  # records or the map, and the members beside them walked
+            yield from _members(split[1], path)
+        elif isinstance(inner, dict) and inner and not is_map(inner):
             yield from _members(inner, path)
         else:
             yield path, inner
+
+
+def _keyed(value: dict[str, Any]) -> bool:
+    """Whether ``value``, a member of an envelope, is a map of records: keyed by people's names, or
+    by data (ID numbers, row numbers) with an object for each key."""
+    key = map_key(value)
+    return key == NAME_KEY or (key is not None and all(isinstance(inner, dict) for inner in value.values()))

@@ -31,9 +31,10 @@ from typing import Any, Final, TextIO
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import TableSample, named
 from govsoc.classification.sources.charset import json_charset
+from govsoc.classification.sources.json_columnar import as_table
 from govsoc.classification.sources.json_envelope import BESIDE, envelope, envelope_reason, records_of, shown_path
-from govsoc.classification.sources.json_line import LineRefused, load_line, too_deep
-from govsoc.classification.sources.json_maps import ENTRY, FIELDS, entries, is_map, map_key
+from govsoc.classification.sources.json_line import LineRefused, load_line, mapped, members, object_pairs, too_deep
+from govsoc.classification.sources.json_maps import ENTRY, FIELDS, key_fields, line_rows, map_key
 from govsoc.classification.sources.json_opening import longer, opens_array, second_value_line
 from govsoc.classification.sources.json_stream import HELD, TOO_DEEP, Found, TextCut, array_items, envelope_items
 from govsoc.classification.sources.json_wrappers import unwrapped
@@ -58,11 +59,12 @@ def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
             return
         if (key_field := map_key(value)) is not None:
             # keys that are data (R15d-11) or names (R15e-8): values of one field, the entries one path
-            for key, inner in value.items():
-                yield prefix + key_field, key
+            for key, inner in members(value):
+                for field, part in key_fields(key_field, key).items():  # 王芳_<ID>: the name, the ID
+                    yield prefix + field, part
                 yield from flatten(inner, prefix + ENTRY)
             return
-        for key, inner in value.items():
+        for key, inner in members(value):  # a repeated name's values too (R15f-19)
             yield from flatten(inner, f"{prefix}.{key}" if prefix else str(key))
     elif isinstance(value, list):
         for inner in value:
@@ -90,8 +92,10 @@ def record_columns(records: list[dict[str, Any]], dataset: str, total: int,
     if past and skips is not None:
         skips.add(f"{past:,} values under field names past the first {FIELDS:,} (keys that are data?): "
                   "not classified", name=first)
-    return tuple(ColumnSample(dataset=dataset, field=named(path, renamed), values=values, rows=total)
-                 for path, values in fields.items())
+    # a blank key ("": a PHP array's unnamed element) is named by its place, as a CSV's blank heading (R15f-2)
+    return tuple(ColumnSample(dataset=dataset, field=named(path, renamed) if path.strip() else f"column_{place}",
+                              values=values, rows=total)
+                 for place, (path, values) in enumerate(fields.items(), 1))
 
 
 def as_record(value: Any) -> dict[str, Any] | None:
@@ -148,7 +152,7 @@ def json_lines(path: Path, sample: int, skips: Skips | None = None) -> TableSamp
             skips.add(f"JSON {json.dumps(record)}: not an object, array, string or number, nothing to classify",
                       line=number)
         else:
-            records.append(fields)
+            records.extend(line_rows(fields))
     # the records read (R15d-26): a line refused is no row; those of the lines a sample left out are
     # not parsed, so a file over the sample counts its sampled lines' refusals only
     total -= len(lines) - len(records)
@@ -232,8 +236,9 @@ def _whole_rows(whole: Any, sample: int, skips: Skips) -> tuple[_Parts, dict[str
     """The tables of a JSON text read whole and the members beside them: a map's entries (R15d-11:
     json.dump of a dict by ID number), an envelope's records (R15d-16: {"code":0,"data":{"list":[…]}},
     each array of them a table, R15e-1), else the value as one row."""
-    if isinstance(whole, dict) and is_map(whole):
-        return {None: reservoir(((1, entry) for entry in entries(whole)), sample)}, {}
+    table = as_table(whole) if isinstance(whole, dict) else None  # a map, columns and rows (R15f-12, -13)
+    if table is not None:
+        return {None: reservoir(((1, entry) for entry in table[0]), sample)}, table[1]
     found = envelope(whole)
     if found is None:
         return {None: ([(1, whole)], 1)}, {}
@@ -282,7 +287,7 @@ def _whole(path: Path, text: str) -> Any:
         raise ConfigError(f"a JSON text of {len(text):,} characters that is not an array (over {JSON_LIMIT:,}) "
                           "is not read", location=Location(path=str(path)))
     try:
-        return json.loads(text, parse_int=str)  # integers as their digits (see json_line)
+        return json.loads(text, parse_int=str, object_pairs_hook=object_pairs)  # integers as digits (json_line)
     except json.JSONDecodeError as e:
         raise ConfigError(not_json(e), location=Location(path=str(path), line=e.lineno, column=e.colno)) from e
     except RecursionError:  # the file, not the run (R15b-22)
@@ -324,7 +329,7 @@ def _long_lines_cut(lines: Iterable[str], skips: Skips, encoding: str,
 def _cut(value: Any, prefixes: Prefixes, line: int) -> Any:
     """``value`` with each string over ``prefixes.cap`` cut to it (a JSON record a sample holds)."""
     if isinstance(value, dict):
-        return {k: _cut(v, prefixes, line) for k, v in value.items()}
+        return mapped(value, lambda _, v: _cut(v, prefixes, line))
     if isinstance(value, list):
         return [_cut(v, prefixes, line) for v in value]
     return prefixes.row([value], line)[0] if isinstance(value, str) and len(value) > prefixes.cap else value
@@ -378,7 +383,7 @@ def _array_line(number: int, line: str, skips: Skips) -> Iterator[tuple[int, Any
 
 def _without_long(value: Any, path: str, line: int | None, skips: Skips) -> Any:
     if isinstance(value, dict):
-        return {k: _without_long(v, f"{path}.{k}" if path else str(k), line, skips) for k, v in value.items()}
+        return mapped(value, lambda k, v: _without_long(v, f"{path}.{k}" if path else str(k), line, skips))
     if isinstance(value, list):
         return [_without_long(v, f"{path}[]", line, skips) for v in value]
     if isinstance(value, str) and len(value) > MAX_CELL:

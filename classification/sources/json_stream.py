@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, Final, TextIO
 
+from govsoc.classification.sources.json_line import object_pairs
 from govsoc.core.errors import ConfigError, Location
 
 __all__ = ["array_items", "envelope_items", "Found", "TextCut", "CHUNK", "ITEM_LIMIT", "TOO_DEEP"]
@@ -100,7 +101,7 @@ class _Text:
 def array_items(f: TextIO, path: str, *, chunk: int = CHUNK) -> Iterator[tuple[int, Any]]:
     """(line, item) for each item of the array that is the whole text of ``f``."""
     text = _Text(f, path, chunk)
-    decoder = json.JSONDecoder(parse_int=str)  # integers as their digits (see json_line)
+    decoder = json.JSONDecoder(parse_int=str, object_pairs_hook=object_pairs)  # integers as digits (json_line)
     if text.next_char() != "[":
         raise text.error("Expecting '['", text.pos)
     text.pos += 1
@@ -133,7 +134,7 @@ def envelope_items(f: TextIO, path: str, found: Found, *, chunk: int = CHUNK) ->
     ``f`` (an API's envelope, nested objects walked), streamed as array_items streams an array;
     ``found.path`` names the array the item is of, ``found`` learns the members beside them."""
     text = _Text(f, path, chunk)
-    decoder = json.JSONDecoder(parse_int=str)
+    decoder = json.JSONDecoder(parse_int=str, object_pairs_hook=object_pairs)
     if text.next_char() != "{":
         raise text.error("Expecting '{'", text.pos)
     yield from _members(text, decoder, "", found)

@@ -17,18 +17,18 @@ GOVSOC_DB_PASSWORD_FILE (a file only its owner may read). Printed DSNs hide the 
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote
 
 from govsoc.classification.columns import ColumnSample
-from govsoc.classification.sources.base import NOT_UTF8, Skipped, TableSample, escaped_name
+from govsoc.classification.sources.base import NOT_UTF8, Skipped, TableSample, escaped_name, printable_name
 from govsoc.classification.sources.files import MAX_CELL
+from govsoc.classification.sources.sql_catalog import Catalog, Relation, default_catalog, pg_catalog
+from govsoc.classification.sources.sql_values import ColumnRead, surrogate_text
 from govsoc.core.config import read_secret_file
 from govsoc.core.errors import ConfigError, GovsocError, Location
 
@@ -42,7 +42,7 @@ DRIVERS: Final = {"postgresql": "postgresql+psycopg", "postgres": "postgresql+ps
 
 
 class SqlSource:
-    """Every table of a database's default (or given) schema."""
+    """Every table of a database (PostgreSQL: of every schema; others: of the default or given one)."""
 
     def __init__(self, dsn: str, *, sample: int, env: Mapping[str, str] | None = None,
                  schema: str | None = None) -> None:
@@ -90,7 +90,7 @@ class SqlSource:
 
                 def connect() -> sqlite3.Connection:
                     connection = sqlite3.connect(uri, uri=True)
-                    connection.text_factory = _surrogate_text
+                    connection.text_factory = surrogate_text
                     return connection
 
                 kwargs["creator"] = connect
@@ -111,11 +111,19 @@ class SqlSource:
             self._engine.dispose()
             self._engine = None
 
-    def _table_names(self) -> list[str]:
+    def _catalog(self) -> Catalog:
+        """The relations to read: a PostgreSQL database's in every schema, partitions through
+        their root (sources.sql_catalog); another's tables of the default (or given) schema."""
         from sqlalchemy import inspect
 
+        if self.backend == "postgresql" and self.schema is None:
+            with self._open().connect() as conn:
+                try:
+                    return pg_catalog(conn)
+                finally:
+                    conn.rollback()
         names = inspect(self._open()).get_table_names(schema=self.schema)
-        return sorted(set(names) - self._shadow_tables())
+        return default_catalog(set(names) - self._shadow_tables(), self.schema)
 
     def _shadow_tables(self) -> set[str]:
         """A SQLite file's shadow tables: the ones a virtual table keeps its data in (FTS5's m_data,
@@ -138,15 +146,26 @@ class SqlSource:
 
     def count(self) -> int | None:
         """The number of tables."""
-        return len(self._call(self._table_names))
+        return len(self._call(self._catalog).relations)
 
     def tables(self) -> Iterator[TableSample]:
         """Every table, sampled. A table that cannot be read (a name that is not UTF-8, a virtual
         table of a module this SQLite lacks) is reported as one unreadable table and the others are
         read."""
         try:
-            for name in self._call(self._table_names):
-                yield self._table_or_skip(name)
+            catalog: Catalog = self._call(self._catalog)
+            said = [Skipped(location=Location(path=self.name), reason=why, note=True) for why in catalog.notes]
+            said += [Skipped(location=Location(path=self.name), reason=why) for why in catalog.refused]
+            for relation in catalog.relations:
+                table = self._table_or_skip(relation)
+                if said:  # what the database holds beside its tables: said once, with the first
+                    table = replace(table, skipped=(*said, *table.skipped),
+                                    skipped_count=table.skipped_count + len(catalog.refused))
+                    said = []
+                yield table
+            if said:  # no table to read: what there is still said
+                yield TableSample(dataset=self.name, table="", rows=None, columns=(), readable=False,
+                                  skipped=tuple(said), skipped_count=len(catalog.refused))
         finally:
             self.close()
 
@@ -158,67 +177,95 @@ class SqlSource:
         except SQLAlchemyError as e:
             raise GovsocError(f"{self.name}: {_said(e)}") from None
 
-    def _table_or_skip(self, name: str) -> TableSample:
+    def _table_or_skip(self, relation: Relation) -> TableSample:
         from sqlalchemy.exc import SQLAlchemyError
 
-        shown = escaped_name(name)
+        shown = escaped_name(relation.shown)
         try:
-            if shown != name:
+            if shown != relation.shown:
                 # the sqlite3 module sends SQL as UTF-8 text only: no statement can name this table
                 raise UnicodeError(f"{NOT_UTF8}; SQL can only name a table in UTF-8, so it cannot be read")
-            return self._table(name)
+            return self._table(relation)
         except (SQLAlchemyError, UnicodeError) as e:
             why = _said(e) if isinstance(e, SQLAlchemyError) else str(e)
             return TableSample(dataset=self.name, table=shown, rows=None, columns=(), readable=False,
                                skipped=(Skipped(location=Location(path=self.name, field=shown),
                                                 reason=f"table not classified: {why}"),), skipped_count=1)
 
-    def _table(self, name: str) -> TableSample:
+    def _table(self, relation: Relation) -> TableSample:
         from sqlalchemy import MetaData, Table, func, inspect, select
 
         engine = self._open()
         inspector = inspect(engine)
-        columns = inspector.get_columns(name, schema=self.schema)
+        name, shown = relation.name, relation.shown
+        columns = inspector.get_columns(name, schema=relation.schema)
         try:
-            comment = (inspector.get_table_comment(name, schema=self.schema) or {}).get("text") or ""
+            comment = (inspector.get_table_comment(name, schema=relation.schema) or {}).get("text") or ""
         except NotImplementedError:
             comment = ""
-        table = Table(name, MetaData(), schema=self.schema, autoload_with=engine)
+        # a SQLite column may be named "" (SQLAlchemy builds no Column of that name): read by its quoted name
+        table = Table(name, MetaData(), schema=relation.schema, autoload_with=engine,
+                      include_columns=[c["name"] for c in columns if c["name"]])
         samples: list[ColumnSample] = []
-        skipped: list[Skipped] = []
+        skipped = [Skipped(location=Location(path=self.name, field=shown), reason=relation.note, note=True)
+                   ] if relation.note else []
         count = 0
         with engine.connect() as conn:
+            # a root's count and sample are of every partition and inheritance child (SELECT reads them)
             rows = conn.execute(select(func.count()).select_from(table)).scalar_one()
-            for column in columns:
-                where = Location(path=self.name, field=f"{name}.{escaped_name(column['name'])}")
+            for source, column, field in self._columns(inspector, relation, columns):
+                where = Location(path=self.name, field=f"{shown}.{escaped_name(field)}")
                 if escaped_name(column["name"]) != column["name"]:
                     skipped.append(Skipped(location=where, reason=f"column {NOT_UTF8}; SQL can only name a "
                                                                   "column in UTF-8: not classified"))
                     count += 1
                     continue
-                read = self._column_values(conn, table, table.c[column["name"]])
+                origin = table if source is None else source
+                read = self._column_values(conn, origin, _column(origin, column["name"]))
                 notes = read.notes()
                 skipped.extend(Skipped(location=where, reason=why, note=not left_out) for why, left_out in notes)
                 count += sum(left_out for _, left_out in notes)  # a column's values left out: one skip (R15d-26)
-                samples.append(ColumnSample(dataset=self.name, field=column["name"], table=name,
-                                            comment=column.get("comment") or "", rows=rows,
-                                            values=[v for v in read.values if v]))
+                if read.values or not read.paths:
+                    samples.append(ColumnSample(dataset=self.name, field=field, table=shown,
+                                                comment=column.get("comment") or "", rows=rows,
+                                                values=[v for v in read.values if v]))
+                # a JSON document's paths (doc.xm, doc.family[].sfzh: R15f-31), as the JSON reader names them
+                samples.extend(ColumnSample(dataset=self.name, field=printable_name(path), table=shown, rows=rows,
+                                            values=values) for path, values in read.paths.items())
             conn.rollback()
-        return TableSample(dataset=self.name, table=name, rows=rows, columns=tuple(samples), comment=comment,
+        return TableSample(dataset=self.name, table=shown, rows=rows, columns=tuple(samples), comment=comment,
                            skipped=tuple(skipped), skipped_count=count)
 
-    def _column_values(self, conn: Any, table: Any, col: Any) -> _Read:
+    def _columns(self, inspector: Any, relation: Relation,
+                 columns: list[Any]) -> Iterator[tuple[Any, Any, str]]:
+        """(the table to read it from or None for the relation's own, column, field name): the
+        relation's columns, then its inheritance children's own columns as ``child.column``
+        (a partition has its root's columns only)."""
+        from sqlalchemy import MetaData, Table
+
+        for place, column in enumerate(columns, 1):
+            yield None, column, column["name"] or f"column_{place}"
+        have = {c["name"] for c in columns}
+        for part in relation.parts:
+            extra = [c for c in inspector.get_columns(part.name, schema=part.schema) if c["name"] not in have]
+            if extra:
+                child = Table(part.name, MetaData(), schema=part.schema, autoload_with=inspector.bind,
+                              include_columns=[c["name"] for c in extra if c["name"]])
+                yield from ((child, c, f"{part.shown}.{c['name']}") for c in extra)
+
+    def _column_values(self, conn: Any, table: Any, col: Any) -> ColumnRead:
         """The first ``sample`` non-blank values of a column as text (a SQLite file's from across
         the table), with what was binary or not UTF-8 among them."""
         from sqlalchemy import String, case, func, literal, or_, select
 
         # a value over MAX_CELL (a scanned ID card or a PDF as base64 TEXT or BLOB beside the 办件's
-        # columns) is not fetched: its length is, and it is counted as the file reader counts one
-        if self.backend == "sqlite" or isinstance(col.type, String):
-            length = func.length(col) if self.backend == "sqlite" else func.char_length(col)
+        # columns, a JSON document holding one) is not fetched: its length is, and it is counted as
+        # the file reader counts one
+        if (length := self._length(col)) is not None:
             query = select(case((length <= MAX_CELL, col), else_=literal(None)), length).where(col.is_not(None))
         else:
             query = select(col, literal(None)).where(col.is_not(None))
+        query = query.select_from(table)  # a column read by its quoted name does not name its table
         # blank cells (a column added after the early rows were migrated, U+3000 a form left) would
         # fill the sample: only values are sampled, blank by the test _text applies (str.strip)
         if self.backend == "sqlite":
@@ -230,14 +277,26 @@ class SqlSource:
             query = query.where(func.btrim(col, WHITESPACE) != "")
         elif isinstance(col.type, String):
             query = query.where(func.trim(col) != "")  # MySQL's TRIM takes one string, not a set
-        read = _Read()
+        read = ColumnRead(name=col.name)
         for value, length, rowid in self._spread(conn, table, query):
             if value is None and length is not None and length > MAX_CELL:
                 read.long += 1
                 continue
-            text, kind = _text(value)
-            read.add(text, kind, rowid)
+            read.add_value(value, rowid)
         return read
+
+    def _length(self, col: Any) -> Any:
+        """The SQL length of a value of ``col`` (characters; bytes of a binary one), or None where
+        it is not known cheaply (numbers, dates: never long)."""
+        from sqlalchemy import ARRAY, JSON, LargeBinary, String, Text, cast, func
+
+        if self.backend == "sqlite" or isinstance(col.type, LargeBinary):
+            return func.length(col)  # SQLite's of any type; a server's bytea or BLOB in bytes
+        if isinstance(col.type, String):
+            return func.char_length(col)
+        if self.backend == "postgresql" and isinstance(col.type, (JSON, ARRAY)):
+            return func.char_length(cast(col, Text))
+        return None
 
     def _spread(self, conn: Any, table: Any, query: Any) -> list[tuple[Any, ...]]:
         """The rows of ``query`` (value, length) with the rowid or None, at most ``sample``: a SQLite file's from
@@ -290,93 +349,13 @@ def _hashed(rowid: str) -> str:
             f" + ((({rowid} >> 31) & 2147483647) * 2246822519) % 4294967296) % 4294967296")
 
 
+def _column(table: Any, name: str) -> Any:
+    """``table``'s column ``name``; a SQLite column named "" by its quoted name (SQLAlchemy builds
+    no Column of that name)."""
+    from sqlalchemy import literal_column
+
+    return table.c[name] if name else literal_column('""')
+
+
 def _said(e: Exception) -> str:
     return f"{type(e).__name__}: {str(e).splitlines()[0]}"
-
-
-@dataclass(slots=True)
-class _Read:
-    """One column's sampled values as text, and how many were binary or not UTF-8 text."""
-
-    values: list[str] = field(default_factory=list)
-    binary: int = 0
-    long: int = 0
-    recoded: int = 0
-    replaced: int = 0
-    first: Any = None  # the rowid of the first value not UTF-8, when known
-
-    def add(self, text: str | None, kind: str, rowid: Any) -> None:
-        if text is None:
-            self.binary += 1
-            return
-        self.values.append(text)
-        if kind:
-            if kind == "gb18030":
-                self.recoded += 1
-            else:
-                self.replaced += 1
-            if rowid is None:
-                self.first = self.first or f"sampled value {len(self.values)}"
-            elif not isinstance(self.first, int) or rowid < self.first:
-                self.first = rowid  # the sample's order is a hash's: name the one nearest the top
-
-    def notes(self) -> list[tuple[str, bool]]:
-        """The reasons to list for this column, each with whether values were left out (values over
-        MAX_CELL, binary values: one skip each, however many values) or only said (TEXT values not
-        UTF-8, classified as read: a note)."""
-        notes = []
-        sampled = len(self.values) + self.binary + self.long
-        if self.long:
-            notes.append((f"{self.long:,} of {sampled:,} sampled values are over {MAX_CELL // 1024} KiB (a blob, "
-                          "a base64 attachment): not classified", True))
-        if self.binary:
-            notes.append((f"{self.binary:,} of {sampled:,} sampled values are binary, not text (UTF-8 or GB18030): "
-                          "not classified", True))
-        if self.recoded or self.replaced:
-            where = f"rowid {self.first}" if isinstance(self.first, int) else str(self.first)
-            how = [f"{self.recoded:,} read as GB18030"] if self.recoded else []
-            how += [f"{self.replaced:,} with their undecodable bytes as U+FFFD"] if self.replaced else []
-            notes.append((f"{self.recoded + self.replaced:,} of {sampled:,} sampled TEXT values are not UTF-8 (the "
-                          f"first at {where}): {', '.join(how)}; classified so", False))
-        return notes
-
-
-def _text(value: object) -> tuple[str | None, str]:
-    """The value as text and how it was read: "" as it came, "gb18030" or "replaced" for TEXT that
-    is not UTF-8; None for bytes that are not text. SQLite is typeless and legacy applications keep
-    text in BLOBs (GBK bytes), and write GBK through the TEXT API too (the connection hands such
-    TEXT over with surrogateescape): bytes are text when they decode strictly as UTF-8, else as
-    GB18030, and hold no control character but tab and line ends (images, hashes and ciphertext
-    do); a C string's terminating NULs (and CHAR(n)'s NUL padding) are not part of it. TEXT that is
-    neither is read with U+FFFD for its undecodable bytes. A whole number in a REAL (a phone column
-    pandas wrote with a NaN in it: 13800138000.0) is its integer's text, as a spreadsheet's is."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            data = value.encode("utf-8", "surrogateescape").rstrip(b"\0")
-        else:
-            return value.rstrip("\0").strip(), ""
-        try:
-            return data.decode("gb18030").strip(), "gb18030"
-        except UnicodeDecodeError:
-            return data.decode("utf-8", "replace").strip(), "replaced"
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        data = bytes(value).rstrip(b"\0")
-        for encoding in ("utf-8", "gb18030"):
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            if not any(c < " " and c not in "\t\r\n" or c == "\x7f" for c in text):
-                return text.strip(), ""
-        return None, ""
-    if isinstance(value, (float, Decimal)) and math.isfinite(value) and value == int(value):
-        return str(int(value)), ""
-    return str(value).strip(), ""
-
-
-def _surrogate_text(data: bytes) -> str:
-    # TEXT that is not UTF-8 (GBK through sqlite3_bind_text) would raise and end the whole file's
-    # reading; decoded so, _text reads its bytes as it reads a BLOB's
-    return data.decode("utf-8", "surrogateescape")

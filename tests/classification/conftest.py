@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 
@@ -45,3 +46,43 @@ def postgres_table(postgres: dict[str, str], columns: Sequence[str], rows: Seque
         with engine.begin() as conn:
             conn.execute(text(f"drop table if exists {name}"))
         engine.dispose()
+
+
+def _engine(url: str, password: str) -> Any:
+    from sqlalchemy import create_engine
+
+    return create_engine(url.replace("@", f":{password}@", 1).replace("postgresql://", "postgresql+psycopg://"),
+                         isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture
+def database(postgres: dict[str, str]) -> Iterator[dict[str, Any]]:
+    """A fresh database of its own on the session's server (a test that lists every table sees its
+    own only): {'url', 'password', 'run': execute statements in it as its owner, 'reader': the name
+    of a role the test may create, dropped afterwards}."""
+    from sqlalchemy import text
+
+    name = f"d_{uuid.uuid4().hex[:8]}"
+    server = _engine(postgres["url"], postgres["password"])
+    with server.connect() as conn:
+        conn.execute(text(f"create database {name}"))
+    url = postgres["url"].rsplit("/", 1)[0] + f"/{name}"
+    engine = _engine(url, postgres["password"])
+
+    def run(*statements: str, rows: dict[str, list[tuple[Any, ...]]] | None = None) -> None:
+        with engine.connect() as conn:
+            for statement in statements:
+                conn.execute(text(statement))
+            for table, values in (rows or {}).items():
+                places = ", ".join(f":c{i}" for i in range(len(values[0])))
+                conn.execute(text(f"insert into {table} values ({places})"),
+                             [{f"c{i}": v for i, v in enumerate(row)} for row in values])
+
+    try:
+        yield {"url": url, "password": postgres["password"], "run": run, "reader": f"{name}_reader"}
+    finally:
+        engine.dispose()
+        with server.connect() as conn:
+            conn.execute(text(f"drop database {name} with (force)"))
+            conn.execute(text(f"drop role if exists {name}_reader"))
+        server.dispose()

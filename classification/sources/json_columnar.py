@@ -1,0 +1,90 @@
+"""Columnar JSON as records (stage: classification; a part of sources/json_records.py).
+
+APIs and data tools dump a table by columns, not by records: pandas ``to_json(orient="split")``
+({"columns": [...], "index": [...], "data": [[...], ...]}), a portal's {"fields": [...], "rows":
+[[...]]}, Elasticsearch's _sql API ({"columns": [{"name": ..., "type": ...}], "rows": [[...]]}),
+ClickHouse's JSONCompact ({"meta": [{"name": ...}], "data": [[...]]}); pandas' orient="columns"
+({"xm": {"0": ..., "1": ...}}) and a dict of equal-length lists ({"xm": [...], "sfzh": [...]}).
+Read as one record, 60 people were rows=1 and one field ``data[][]`` holding every cell, the names
+never judged beside the ID numbers (R15f-12). :func:`columnar` gives such an object's records, one
+per row, each named by the columns' names, so that the row count is the table's.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from govsoc.classification.sources.json_maps import DATA_KEY, entries, is_map, name_map
+
+__all__ = ["as_table", "columnar", "NAMES", "ROWS"]
+
+#: Members that name the columns (strings, or objects with a "name": ES _sql, ClickHouse "meta").
+NAMES: Final = ("columns", "fields", "meta", "schema", "header", "headers", "names")
+#: Members that hold the rows as arrays of cells.
+ROWS: Final = ("data", "rows", "values", "datarows", "records")
+#: Members of a split dump that are neither: pandas' row labels.
+_LABELS: Final = frozenset({"index"})
+
+
+def as_table(value: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
+    """The records of a JSON object that is a table by its keys (a map: json_maps; most keys names
+    beside a "total": R15f-13) or by its columns (:func:`columnar`), and its other members; None
+    for a record."""
+    if is_map(value):
+        return entries(value), {}
+    split = name_map(value)
+    if split is not None:
+        return entries(split[0]), split[1]
+    return columnar(value)
+
+
+def columnar(value: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
+    """The records of ``value`` when it is a table by columns, and its other members (a split
+    dump's "total" or "cursor"); None for any other object."""
+    split = _split(value)
+    if split is not None:
+        return split
+    records = _by_columns(value)
+    return (records, {}) if records is not None else None
+
+
+def _names(value: Any) -> list[str] | None:
+    """Column names: an array of strings, or of objects each with a string "name"."""
+    if not isinstance(value, list) or not value:
+        return None
+    names = [item.get("name") if isinstance(item, dict) else item for item in value]
+    return [n for n in names if isinstance(n, str)] if all(isinstance(n, str) for n in names) else None
+
+
+def _split(value: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
+    """A names member beside a member of rows, each an array of as many cells as there are names."""
+    for names_key in NAMES:
+        names = _names(value.get(names_key))
+        if names is None:
+            continue
+        for rows_key in ROWS:
+            rows = value.get(rows_key)
+            if isinstance(rows, list) and rows and all(isinstance(r, list) and len(r) == len(names) for r in rows):
+                rest = {k: v for k, v in value.items() if k not in (names_key, rows_key) and k not in _LABELS}
+                return [dict(zip(names, row, strict=True)) for row in rows], rest
+    return None
+
+
+def _by_columns(value: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """Two or more columns, each an array of two or more scalars of one length, or each an object
+    keyed by the same row labels (numbers: pandas' index)."""
+    columns = list(value.values())
+    if len(columns) < 2:
+        return None
+    if all(isinstance(c, list) and not any(isinstance(v, (dict, list)) for v in c) for c in columns):
+        lengths = {len(c) for c in columns}
+        if len(lengths) != 1 or lengths.pop() < 2:
+            return None
+        return [dict(zip(value, row, strict=True)) for row in zip(*columns, strict=True)]
+    if not all(isinstance(c, dict) for c in columns):
+        return None
+    labels = list(columns[0])
+    if len(labels) < 2 or not all(DATA_KEY.fullmatch(label) for label in labels) \
+            or any(list(c) != labels or any(isinstance(v, (dict, list)) for v in c.values()) for c in columns):
+        return None
+    return [{name: column[label] for name, column in value.items()} for label in labels]

@@ -1,0 +1,52 @@
+"""Columnar JSON dumps (issue 15 review R15f-12): pandas orient=split, a portal's {"fields", "rows"},
+Elasticsearch's _sql output, pandas orient=columns and a dict of equal-length lists were one row (and
+a field ``data[][]`` pooling every cell: the names never judged, 4级 -> 3级). Each is a table with the
+columns' names and a row per row."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.classification.test_source_json import NUMBERS, _scan
+from tests.classification.test_source_json_name_maps import PEOPLE
+from tests.classification.test_sources import PHONES
+
+COLUMNS = ["xm", "sfzh", "sjh"]
+ROWS = [[PEOPLE[i], NUMBERS[i], PHONES[i]] for i in range(40)]
+
+
+def _shapes() -> dict[str, object]:
+    return {
+        # pandas df.to_json(orient="split")
+        "split": {"columns": COLUMNS, "index": list(range(40)), "data": ROWS},
+        # a portal's API in its envelope
+        "fields and rows": {"code": 0, "msg": "ok", "data": {"fields": COLUMNS, "rows": ROWS}},
+        # Elasticsearch POST _sql?format=json
+        "es sql": {"columns": [{"name": c, "type": "text"} for c in COLUMNS], "rows": ROWS},
+        # pandas df.to_json(orient="columns")
+        "columns": {c: {str(i): row[k] for i, row in enumerate(ROWS)} for k, c in enumerate(COLUMNS)},
+        # a dict of equal-length lists (df.to_dict(orient="list"))
+        "lists": {c: [row[k] for row in ROWS] for k, c in enumerate(COLUMNS)},
+    }
+
+
+@pytest.mark.parametrize("shape", list(_shapes()))
+def test_a_columnar_dump_is_a_table_of_its_rows(shape: str, tmp_path: Path) -> None:
+    path = tmp_path / f"{shape.replace(' ', '_')}.json"
+    path.write_text(json.dumps(_shapes()[shape], ensure_ascii=False), encoding="utf-8")
+    table = _scan(path).tables[0]
+    tagged = {f.field: f.recognizer for f in table.fields if f.status == "tagged"}
+    assert table.rows == 40  # was 1
+    assert tagged == {"xm": "cn_person_name", "sfzh": "cn_resident_id", "sjh": "cn_mobile"}
+    assert table.level == "G4"  # 身份证号与姓名同表, as the same records by rows
+
+
+def test_two_lists_of_another_length_are_a_record(tmp_path: Path) -> None:
+    # a record whose lists differ in length is no table by columns
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps({"phones": PHONES[:2], "ids": NUMBERS[:3]}), encoding="utf-8")
+    (table,) = _scan(path).tables
+    assert table.rows == 1 and {f.field for f in table.fields} == {"phones[]", "ids[]"}
