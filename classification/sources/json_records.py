@@ -33,7 +33,15 @@ from govsoc.classification.sources.base import TableSample, named
 from govsoc.classification.sources.charset import json_charset
 from govsoc.classification.sources.json_columnar import as_table
 from govsoc.classification.sources.json_envelope import BESIDE, envelope, envelope_reason, records_of, shown_path
-from govsoc.classification.sources.json_line import LineRefused, load_line, mapped, members, object_pairs, too_deep
+from govsoc.classification.sources.json_line import (
+    BULK_ACTION,
+    LineRefused,
+    load_line,
+    mapped,
+    members,
+    object_pairs,
+    too_deep,
+)
 from govsoc.classification.sources.json_maps import ENTRY, FIELDS, key_fields, line_rows, map_key
 from govsoc.classification.sources.json_nested import nested_tables
 from govsoc.classification.sources.json_opening import longer, opens_array, second_value_line
@@ -319,6 +327,7 @@ def _long_lines_cut(lines: Iterable[str], skips: Skips, encoding: str,
     path), the others cut to the cap. A line that is an array is parsed here too: an array of
     objects comes as its objects, one row each, so that they are counted and sampled as rows (R15c-13)."""
     limit = min(MAX_CELL, prefixes.cap)
+    actions: list[int] = []
     for number, line in enumerate(lines, 1):
         bad = None if line.isascii() else _ESCAPED.search(line)
         if bad is not None:  # one stray byte costs its line, not the file (R15b-14)
@@ -328,6 +337,8 @@ def _long_lines_cut(lines: Iterable[str], skips: Skips, encoding: str,
         if len(line) <= limit:
             if line.lstrip(" \t\r").startswith("["):
                 yield from _array_line(number, line, skips)
+            elif BULK_ACTION.match(line):
+                actions.append(number)
             elif line.strip():
                 yield number, line
             continue
@@ -341,6 +352,9 @@ def _long_lines_cut(lines: Iterable[str], skips: Skips, encoding: str,
             continue
         fields = as_record(record)
         yield number, record if fields is None else _cut(_without_long(fields, "", number, skips), prefixes, number)
+    if actions:
+        skips.note(f"{len(actions):,} Elasticsearch _bulk action lines ({{\"index\": …}} before a document): "
+                   "not records, not counted", line=actions[0])
 
 
 def _cut(value: Any, prefixes: Prefixes, line: int) -> Any:
