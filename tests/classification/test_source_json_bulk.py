@@ -1,5 +1,6 @@
-"""Elasticsearch _bulk files (issue 15 review R15f-36): an action line ({"index": {"_index": …,
-"_id": …}}) before each document was a record, doubling the row count (60 documents, rows=120)."""
+"""Smaller JSON misreadings (issue 15 review R15f-36): an Elasticsearch _bulk file's action line
+({"index": {"_index": …, "_id": …}}) before each document was a record, doubling the row count (60
+documents, rows=120); an envelope of one record said "the 1 records"."""
 
 from __future__ import annotations
 
@@ -34,3 +35,12 @@ def test_a_record_with_an_index_field_is_read(tmp_path: Path) -> None:
                             for i in range(10)), encoding="utf-8")
     (table,) = _scan(path).tables
     assert table.rows == 10
+
+
+def test_an_envelope_of_one_record_says_one_record(tmp_path: Path) -> None:
+    # R15f-36: "the 1 records of data.list"
+    path = tmp_path / "env_one.json"
+    path.write_text(json.dumps({"code": 0, "data": {"list": [{"xm": PEOPLE[0]}]}}, ensure_ascii=False),
+                    encoding="utf-8")
+    (note,) = [s.reason for s in _scan(path).skipped if "envelope" in s.reason]
+    assert note.startswith("a JSON envelope: the 1 record of data.list read as the rows")
