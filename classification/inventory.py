@@ -320,7 +320,8 @@ class _Names:
         sees the raw heading whole (李四13812345678: a name beside its phone), which the column's
         own masking (d.field: 李四138****5678) hides from it; that masking (a name heading a column
         of names) is done again over it, with the column's kind."""
-        field = self.shown(raw)
+        # a person's name in a key is masked as in a file name: the (envelope) row's operator_张三丰 (R15f-13)
+        field = mask_person_names(self.shown(raw))
         if d.field != raw and d.recognizer is not None:
             field = self.classifier.shown_name(field, d.recognizer)
         # a reason quotes its field's name as the field shows it

@@ -298,7 +298,7 @@ class FileSource:
         return self._delimited(path, "\t")
 
     def _jsonl(self, path: Path) -> Iterator[TableSample]:
-        yield json_lines(path, self.sample)
+        yield from json_lines(path, self.sample)
 
     def _json(self, path: Path) -> Iterator[TableSample]:
         yield from json_document(path, self.sample)

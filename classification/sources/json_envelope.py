@@ -54,7 +54,8 @@ def envelope_reason(path: str, rows: int, tables: int, beside: int, file: str) -
     arrays and ``beside`` other members (read as the table ``file`` + BESIDE)."""
     others = f" (one of its {tables:,} arrays of records, each a table)" if tables > 1 else ""
     left = f"; the members beside them ({beside:,}) read as one row, the table {file}{BESIDE}" if beside else ""
-    return f"a JSON envelope: the {rows:,} records of {shown_path(path)} read as the rows{others}{left}"
+    what = "the 1 record" if rows == 1 else f"the {rows:,} records"  # R15f-36: "the 1 records"
+    return f"a JSON envelope: {what} of {shown_path(path)} read as the rows{others}{left}"
 
 
 def envelope(value: Any) -> Envelope | None:

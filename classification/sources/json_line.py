@@ -20,17 +20,23 @@ were never read (R15f-19: 60 entries over 6 names read as 6 rows). Objects are p
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
 from govsoc.core.errors import ParseError
 
 __all__ = ["load_line", "LineRefused", "MAX_DEPTH", "too_deep", "Repeated", "object_pairs", "members",
-           "mapped"]
+           "mapped", "BULK_ACTION"]
 
 #: Deepest nesting of arrays and objects a line may have (a record's dotted paths stay readable,
 #: and flatten's recursion stays far under the interpreter's limit of 1,000 frames).
 MAX_DEPTH: Final = 100
+
+
+#: An Elasticsearch _bulk action line ({"index": {"_index": …, "_id": …}} before each document, as
+#: the _bulk API and elasticdump write them): metadata, not a record (R15f-36: 60 documents were rows=120).
+BULK_ACTION: Final = re.compile(r'\s*\{\s*"(?:index|create|update|delete)"\s*:\s*\{[^{}\[\]]*\}\s*\}\s*\Z')
 
 
 class Repeated(dict[str, Any]):

@@ -33,8 +33,17 @@ from govsoc.classification.sources.base import TableSample, named
 from govsoc.classification.sources.charset import json_charset
 from govsoc.classification.sources.json_columnar import as_table
 from govsoc.classification.sources.json_envelope import BESIDE, envelope, envelope_reason, records_of, shown_path
-from govsoc.classification.sources.json_line import LineRefused, load_line, mapped, members, object_pairs, too_deep
+from govsoc.classification.sources.json_line import (
+    BULK_ACTION,
+    LineRefused,
+    load_line,
+    mapped,
+    members,
+    object_pairs,
+    too_deep,
+)
 from govsoc.classification.sources.json_maps import ENTRY, FIELDS, key_fields, line_rows, map_key
+from govsoc.classification.sources.json_nested import nested_tables
 from govsoc.classification.sources.json_opening import longer, opens_array, second_value_line
 from govsoc.classification.sources.json_stream import HELD, TOO_DEEP, Found, TextCut, array_items, envelope_items
 from govsoc.classification.sources.json_wrappers import unwrapped
@@ -127,9 +136,9 @@ def _unwrapped(items: Iterable[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
                 yield line, record
 
 
-def json_lines(path: Path, sample: int, skips: Skips | None = None) -> TableSample:
+def json_lines(path: Path, sample: int, skips: Skips | None = None) -> list[TableSample]:
     """The JSON lines file at ``path`` as one table of ``sample`` sampled lines (reported to
-    ``skips``, a new one by default)."""
+    ``skips``, a new one by default), and one of each array of records inside them (_tables)."""
     skips = skips or Skips(str(path))
     # JSON text is UTF-8 (RFC 8259 §8.1), and a parser may ignore a BOM: Windows PowerShell's
     # Out-File writes UTF-16 with one, Notepad UTF-8 with one; Chinese Windows tools GBK (R15e-7)
@@ -156,11 +165,7 @@ def json_lines(path: Path, sample: int, skips: Skips | None = None) -> TableSamp
     # the records read (R15d-26): a line refused is no row; those of the lines a sample left out are
     # not parsed, so a file over the sample counts its sampled lines' refusals only
     total -= len(lines) - len(records)
-    renamed: list[str] = []
-    columns = record_columns(records, str(path), total, renamed, skips)
-    skips.renamed(renamed)
-    return TableSample(dataset=str(path), table=path.name, rows=total, columns=columns,
-                       skipped=tuple(skips.listed), skipped_count=skips.count)
+    return _tables(path, path.name, records, total, skips)
 
 
 #: Sampled (line, row) of each table of a JSON text and its rows, by the path of its records (None: the text's).
@@ -182,7 +187,7 @@ def json_document(path: Path, sample: int) -> list[TableSample]:
         # mongoexport's default, many "export JSON" buttons: one value a line under .json (R15c-6)
         skips.note("one JSON value a line (JSON lines, not one JSON text): read as JSON lines; "
                   "name the file .jsonl", line=second)
-        return [json_lines(path, sample, skips)]
+        return json_lines(path, sample, skips)
     if note:
         skips.note(note)
     beside: dict[str, Any] = {}
@@ -205,13 +210,13 @@ def json_document(path: Path, sample: int) -> list[TableSample]:
         name = path.name if key is None or len(parts) == 1 else f"{path.name}:{shown_path(key)}"
         if key is not None:
             table_skips.note(envelope_reason(key, total, len(parts), len(beside), path.name), line=1)
-        tables.append(_table(path, name, items, total, table_skips))
+        tables.extend(_table(path, name, items, total, table_skips))
     if beside:  # the members beside the records: one row, classified (R15e-9)
-        tables.append(_table(path, path.name + BESIDE, [(1, beside)], 1, Skips(str(path))))
+        tables.extend(_table(path, path.name + BESIDE, [(1, beside)], 1, Skips(str(path))))
     return tables
 
 
-def _table(path: Path, name: str, items: list[tuple[int, Any]], total: int, skips: Skips) -> TableSample:
+def _table(path: Path, name: str, items: list[tuple[int, Any]], total: int, skips: Skips) -> list[TableSample]:
     """The table ``name`` of the JSON text at ``path``: ``items`` (sampled (line, row)) of ``total``."""
     records: list[dict[str, Any]] = []
     for line, item in sorted(items, key=lambda pair: pair[0]):
@@ -225,6 +230,26 @@ def _table(path: Path, name: str, items: list[tuple[int, Any]], total: int, skip
                       line=line)
         else:
             records.append(_without_long(fields, "", line, skips))
+    return _tables(path, name, records, total, skips)
+
+
+def _tables(path: Path, name: str, records: list[dict[str, Any]], total: int, skips: Skips) -> list[TableSample]:
+    """The table ``name`` of ``records`` (those read of ``total``), and one of each array of records
+    inside them that is a table of its own (json_nested: households inside villages, R15f-16), its
+    rows its objects (over a sample: as many a record as in the records read)."""
+    records, nested = nested_tables(records)
+    tables = [_sample(path, name, records, total, skips)]
+    for key, items in nested.items():
+        rows = len(items) if len(records) >= total else round(len(items) * total / len(records))
+        inner = Skips(str(path))
+        inner.note(f"the {rows:,} objects of {shown_path(key)} inside the {total:,} records of {name}: read as "
+                   "a table of their own" + ("" if len(records) >= total else
+                                             f" (counted as in the {len(records):,} records read)"), line=1)
+        tables.extend(_tables(path, f"{name}:{shown_path(key)}", items, rows, inner))  # members in households
+    return tables
+
+
+def _sample(path: Path, name: str, records: list[dict[str, Any]], total: int, skips: Skips) -> TableSample:
     renamed: list[str] = []
     columns = record_columns(records, str(path), total, renamed, skips)
     skips.renamed(renamed)
@@ -302,6 +327,7 @@ def _long_lines_cut(lines: Iterable[str], skips: Skips, encoding: str,
     path), the others cut to the cap. A line that is an array is parsed here too: an array of
     objects comes as its objects, one row each, so that they are counted and sampled as rows (R15c-13)."""
     limit = min(MAX_CELL, prefixes.cap)
+    actions: list[int] = []
     for number, line in enumerate(lines, 1):
         bad = None if line.isascii() else _ESCAPED.search(line)
         if bad is not None:  # one stray byte costs its line, not the file (R15b-14)
@@ -311,6 +337,8 @@ def _long_lines_cut(lines: Iterable[str], skips: Skips, encoding: str,
         if len(line) <= limit:
             if line.lstrip(" \t\r").startswith("["):
                 yield from _array_line(number, line, skips)
+            elif BULK_ACTION.match(line):
+                actions.append(number)
             elif line.strip():
                 yield number, line
             continue
@@ -324,6 +352,9 @@ def _long_lines_cut(lines: Iterable[str], skips: Skips, encoding: str,
             continue
         fields = as_record(record)
         yield number, record if fields is None else _cut(_without_long(fields, "", number, skips), prefixes, number)
+    if actions:
+        skips.note(f"{len(actions):,} Elasticsearch _bulk action lines ({{\"index\": …}} before a document): "
+                   "not records, not counted", line=actions[0])
 
 
 def _cut(value: Any, prefixes: Prefixes, line: int) -> Any:

@@ -73,3 +73,12 @@ def test_a_record_with_two_name_like_fields_is_no_map(tmp_path: Path) -> None:
     path = _dump(tmp_path / "one.json", {"黄伟芳": "x", "xm": "王芳", "sfzh": NUMBERS[0], "sjh": PHONES[0]})
     (table,) = _scan(path).tables
     assert table.rows == 1 and "{name}" not in {f.field for f in table.fields}
+
+
+def test_a_name_in_a_member_beside_the_records_is_masked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    # R15e-9's env_keys.json: the (envelope) row's field "operator_张三丰" was saved and printed in clear
+    path = _dump(tmp_path / "env_keys.json", {"code": 0, "operator_张三丰": "x",
+                                              "data": {"list": [_person(i) | {"xm": PEOPLE[i]} for i in range(10)]}})
+    out = listed(path, tmp_path, monkeypatch, capsys)
+    assert "张三丰" not in out and "operator_张**" in out
