@@ -258,11 +258,10 @@ class ColumnClassifier:
         role = is_role_heading(sample.field)
         if role and n and names >= NAME_SHARE * n:
             kinds = [_PERSON]
-        elif is_field_word(sample.field) and not role:
-            kinds = []
-        else:
-            kinds = [i for i, r in self.scanner.recognizers.items()
-                     if r.needs_context and not sample.field.isascii() and any(r.find(sample.field, context=True))]
+        else:  # a heading word naming no one (房号) is no name; it may still be a kind's own word (罪名: R15f-28)
+            word = is_field_word(sample.field) and not role
+            kinds = [i for i, r in self.scanner.recognizers.items() if r.needs_context and not sample.field.isascii()
+                     and not (word and i == _PERSON) and any(r.find(sample.field, context=True))]
         retry = self._decide(sample, dict.fromkeys(kinds, "weak")) if kinds else decision
         if retry.status == "tagged" and retry.recognizer in kinds:
             return replace(retry, reason=retry.reason.replace(f"the name '{sample.field}' may say so",

@@ -333,7 +333,7 @@ class FileSource:
                                                   width=width, skips=skips, unit="row", where=f"sheet {title}: ",
                                                   names_column=names_column, fits=fits)
                 width.restart(len(header))  # the head's data rows are noted as they are read
-                found: list[tuple[int, list[str]]] = []
+                found = []
                 source = Numbered(enumerate(chain(data, cells), len(head) - len(data) + 1))
                 numbered = until_header(source, width, len(head) + 1, found)
                 yield self._sheet_part(path, sheet.title, table, header, numbered, width, skips, renamed, headed,

@@ -102,7 +102,10 @@ def _header(cells: list[tuple[int, str]], has_value: Test, names_column: Test, l
     texts = [cell for _, cell in cells]
     if len(cells) < least or cells[-1][0] - cells[0][0] != len(cells) - 1:
         return False
-    if heading_row(texts, has_value, names_column):
+    # heading_row takes two names among words (月份,发放金额,银行卡号: R15f-8); inside a form a header
+    # names a column in every cell (民族,汉族,籍贯,浙江杭州 is pairs)
+    if heading_row(texts, has_value, names_column) and all(
+            names_column(text) or text.endswith(HEADING_ENDS) and not has_value(text) for text in texts):
         return True
     if not all(_label(text, has_value, names_column) for text in texts):
         return False
