@@ -32,6 +32,7 @@ from govsoc.collectors.files.identity import (
     FileView,
     compressed_copy,
     fingerprint,
+    plain_copy,
     read_tail_digest,
     view_tail_digest,
 )
@@ -219,6 +220,8 @@ class CheckpointStore:
         self._by_print: dict[int, dict[str, list[str]]] = {}
         self._prints: dict[str, tuple[str, int]] = {}
         self._prints_listed: int | None = None
+        #: files found to be copies of a log (copied()), by (device, inode, size, mtime): the identity, or ""
+        self._copies: dict[tuple[int, int, int, float], str] = {}
         self._all: list[Checkpoint] = []
         self._all_listed: int | None = None
         self._by_path: dict[str, list[Checkpoint]] = {}
@@ -545,6 +548,36 @@ class CheckpointStore:
 
     def match(self, view: FileView) -> Checkpoint | None:
         """The checkpoint of the file ``view`` shows, or None when it is a file not seen before."""
+        candidates = self._candidates(view)
+        consistent = [c for c in candidates if _consistent(c, view) and not _still_elsewhere(c, view)]
+        if not consistent:
+            return None
+        same_inode = [c for c in consistent if (c.device, c.inode) == (view.device, view.inode)]
+        return (same_inode or consistent)[-1]
+
+    def copied(self, view: FileView) -> Checkpoint | None:
+        """The checkpoint of a log still at its path of which the new plain file ``view`` shows is
+        a copy, whole or in part (identity.plain_copy), or None. logrotate's ``copy`` leaves such a
+        copy beside the log for good, ``copytruncate`` until it truncates the log: a poll between
+        the two took the copy for a new file and stored the lines it shares with the log twice (68
+        events for 56 lines). Judged once per state of the file (size, time), not at every poll."""
+        if view.compressed or not view.size:
+            return None  # compressed copies: compressed_copy, in match
+        state = (view.device, view.inode, view.size, view.mtime)
+        if state in self._copies:
+            return self.get(self._copies[state]) if self._copies[state] else None
+        found = None
+        for candidate in reversed(self._candidates(view)):
+            if _still_elsewhere(candidate, view) and _copy_of(candidate, view):
+                found = candidate
+                break
+        if len(self._copies) > 4096:  # the states of one process's copies: a bound, not a cache policy
+            self._copies.clear()
+        self._copies[state] = found.identity if found is not None else ""
+        return found
+
+    def _candidates(self, view: FileView) -> list[Checkpoint]:
+        """The checkpoints whose fingerprint ``view``'s first bytes have, oldest update first."""
         # The fingerprint of an identity never changes; the rest is read fresh for the few candidates.
         candidates: list[Checkpoint] = []
         for length, identities in self._fingerprints().items():
@@ -557,11 +590,7 @@ class CheckpointStore:
             pending = [c for c in self._pending.values() if c.identity not in self._prints]
         candidates += [c for c in pending if view.prefix_fingerprint(c.fingerprint_bytes) == c.fingerprint]
         candidates.sort(key=lambda c: c.updated)  # newest last
-        consistent = [c for c in candidates if _consistent(c, view) and not _still_elsewhere(c, view)]
-        if not consistent:
-            return None
-        same_inode = [c for c in consistent if (c.device, c.inode) == (view.device, view.inode)]
-        return (same_inode or consistent)[-1]
+        return candidates
 
     def register(self, view: FileView, parser: str) -> Checkpoint:
         """A new checkpoint at position 0 for a file not seen before, saved before any of its
@@ -665,6 +694,18 @@ def _still_elsewhere(checkpoint: Checkpoint, view: FileView) -> bool:
                 return False
             # logrotate's compress (and gzip -k) leaves both for a while: a copy is the same file (R11 F8)
             return not (view.compressed and compressed_copy(view, original, checkpoint.offset))
+    except OSError:
+        return False
+
+
+def _copy_of(checkpoint: Checkpoint, view: FileView) -> bool:
+    """Whether ``view`` is a copy of the file still at the checkpoint's path (identity.plain_copy)."""
+    try:
+        with open(checkpoint.path, "rb") as original:
+            st = os.fstat(original.fileno())
+            if (st.st_dev, st.st_ino) != (checkpoint.device, checkpoint.inode):
+                return False
+            return plain_copy(view, original)
     except OSError:
         return False
 

@@ -71,6 +71,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _REGISTRY_LOCK = "registry"
+#: A file's note when it is a copy of a log still being read (logrotate's copy or copytruncate).
+COPY_NOTE = "a copy of a log still at its path (logrotate copy or copytruncate under way): its lines are read there"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -478,6 +480,8 @@ class Pipeline:
             return summary
         checkpoint, summary.binary = self.known(view, options)
         if checkpoint is None:
+            if summary.binary is None:  # a copy of a log being read: nothing of its own
+                summary.unchanged, summary.note = True, COPY_NOTE
             return summary
         with self.checkpoints.lock(checkpoint.identity):
             checkpoint = self.checkpoints.get(checkpoint.identity) or checkpoint
@@ -488,9 +492,12 @@ class Pipeline:
 
     def known(self, view: FileView, options: IngestOptions) -> tuple[Checkpoint | None, str | None]:
         """The checkpoint of the line file ``view`` shows, registered now when the file is new;
-        or None and what it is, when a new file is binary content."""
+        or None and what it is, when a new file is binary content; (None, None) for a new file that
+        is a copy of a log still at its path (checkpoints.copied), which is not read."""
         with self.checkpoints.lock(_REGISTRY_LOCK):
             checkpoint = self.checkpoints.match(view)
+            if checkpoint is None and self.checkpoints.copied(view) is not None:
+                return None, None  # its lines are read from the log it copies
             if checkpoint is None:
                 binary = sniff_binary(view.head)
                 # A known format is refused whole; control bytes alone may be a run of garbage at

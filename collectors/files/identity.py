@@ -304,3 +304,21 @@ def compressed_copy(view: FileView, original: BinaryIO, offset: int) -> bool:
                 return False
             position += len(piece)
     return True
+
+
+def plain_copy(view: FileView, original: BinaryIO) -> bool:
+    """Whether the plain file ``view`` shows holds exactly the first ``view.size`` bytes of
+    ``original``: a copy of it, whole or still being written (logrotate's ``copy``, and
+    ``copytruncate`` before its truncate). Costs a read of both; asked only of a new file whose
+    first bytes are those of a log still at its path."""
+    original.seek(0)
+    remaining = view.size or 0
+    with open_bytes(view.path) as copy:
+        if not same_file(copy, view):
+            return False
+        while remaining:
+            piece = copy.read(min(_COMPARE_BYTES, remaining))
+            if not piece or original.read(len(piece)) != piece:
+                return False
+            remaining -= len(piece)
+    return True

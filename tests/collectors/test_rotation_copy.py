@@ -1,0 +1,88 @@
+"""A poll between logrotate's copy and its truncate (copytruncate), or after a ``copy`` that
+leaves the log as it is: the copy beside the log holds lines read, or to be read, from the log
+itself; it is not a new file (CI of stop 35's predecessor: 68 events stored for 56 lines)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from govsoc.collectors import IngestOptions, Pipeline
+from govsoc.collectors.follow import Follower
+from govsoc.store.base import Query
+from govsoc.store.sqlite import SqliteStore
+from tests.collectors.test_rotation import write
+
+
+def followed(folder: Path, store: SqliteStore, lines: int, pattern: str = "auth.log") -> tuple[Path, Follower]:
+    """auth.log in ``folder`` with ``lines`` lines, and a follower of ``pattern`` that read them."""
+    log = folder / "auth.log"
+    follower = Follower(Pipeline(store, data_dir=folder / "state"), [str(folder / pattern)],
+                        lambda _path: IngestOptions())
+    write(log, 0, lines)
+    follower.poll()
+    return log, follower
+
+
+def originals(store: SqliteStore) -> list[str]:
+    return [str(e.get("event.original")) for e in store.search(Query())]
+
+
+def numbers(store: SqliteStore) -> list[int]:
+    return sorted(int(line.split("sshd[")[1].split("]")[0]) for line in originals(store))
+
+
+def truncate(log: Path) -> None:
+    with log.open("r+b") as out:  # logrotate's copytruncate: the same inode, emptied
+        out.truncate(0)
+
+
+@pytest.mark.parametrize(("pattern", "copied"), [("auth.log", 1.0), ("auth.log*", 1.0), ("auth.log", 0.5)])
+def test_a_poll_between_the_copy_and_the_truncate_stores_each_line_once(tmp_path: Path, sqlite_store: SqliteStore,
+                                                                        pattern: str, copied: float) -> None:
+    # The poll in the window: auth.log.1 is the copy, auth.log not truncated yet. The copy was
+    # taken for a rotated file never read, registered anew and read whole: lines 0-39, read from
+    # auth.log before, stored twice (its identity is not auth.log's: other event ids). With the
+    # glob `auth.log*`, auth.log.1 is a followed path of its own: the same; ``copied`` 0.5: the
+    # poll sees the copy half written (logrotate copies in blocks).
+    copy = tmp_path / "auth.log.1"
+    log, follower = followed(tmp_path, sqlite_store, 40, pattern)
+    write(log, 40, 10)  # not read yet when logrotate copies
+    data = log.read_bytes()
+    copy.write_bytes(data[:int(len(data) * copied) + 7] if copied < 1 else data)
+    follower.poll()
+    copy.write_bytes(data)
+    truncate(log)
+    write(log, 50, 5)
+    follower.poll()
+    follower.poll()
+    assert numbers(sqlite_store) == list(range(55))
+
+
+def test_logrotates_copy_leaves_the_log_and_is_not_read_again(tmp_path: Path, sqlite_store: SqliteStore) -> None:
+    # logrotate's ``copy``: the log stays as it is and grows on; the copy holds lines of the log
+    log, follower = followed(tmp_path, sqlite_store, 30)
+    write(log, 30, 5)
+    shutil.copy2(log, tmp_path / "auth.log.1")
+    for start in (35, 40):
+        follower.poll()
+        write(log, start, 5)
+    follower.poll()
+    assert numbers(sqlite_store) == list(range(45))
+
+
+def test_an_older_file_that_starts_as_the_log_does_is_still_read(tmp_path: Path, sqlite_store: SqliteStore) -> None:
+    # Not a copy: a rotated file longer than the log, whose first lines are the log's, written
+    # after the first look: a file of its own, read whole, as before (its first three lines are
+    # the log's by their text, two events each: one per file).
+    log, follower = followed(tmp_path, sqlite_store, 3)
+    older = tmp_path / "auth.log.1"
+    older.write_bytes(log.read_bytes())
+    write(older, 3, 7)
+    os.utime(older)
+    follower.poll()
+    follower.poll()
+    assert numbers(sqlite_store) == [0, 0, 1, 1, 2, 2, *range(3, 10)]
