@@ -9,9 +9,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -70,12 +72,23 @@ def test_follow_waits_for_room_on_a_full_state_disk(tmp_path: Path, disk: Path) 
     fill_disk(disk)
     with log.open("ab") as out:
         out.write(b"".join(sshd(i) for i in range(100, 150)))
-    with following(config, env, 20, log) as follower:
+    with following(config, env, 300, log) as follower:
         time.sleep(4)
         # before: ended within a second, exit 1, "cannot save the checkpoint: No space left on device"
         assert follower.poll() is None, follower.communicate()
+        said: list[str] = []
+        stderr = follower.stderr
+        assert stderr is not None
+        reader = threading.Thread(target=lambda: said.extend(iter(stderr.readline, "")), daemon=True)
+        reader.start()
         (disk / "filler").unlink()  # room again
-        out, err = follower.communicate(timeout=60)
+        deadline = time.monotonic() + 120
+        while not any("room again for checkpoints" in line for line in said) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        follower.send_signal(signal.SIGINT)  # stops between polls: the checkpoint of that poll saved
+        out = follower.communicate(timeout=60)[0]
+        reader.join(timeout=10)
+        err = "".join(said)
     assert follower.returncode == 0, err
     assert err.count("DISK FULL") == 1, err  # said once, not at every try
     assert "room again for checkpoints" in err
@@ -100,7 +113,7 @@ def test_a_store_on_the_full_disk_is_said_in_one_line_without_a_traceback(tmp_pa
     config.write_text(f"data_dir: {home}\nstore:\n  backend: sqlite\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("GOVSOC_")}
     log.write_bytes(b"".join(sshd(i) for i in range(100)))
-    with following(config, env, 25, log) as follower:
+    with following(config, env, 300, log) as follower:
         # the disk fills under a follower whose store is open (R11j's repro): its next large
         # write is the writer process's, which opens the store on the full disk
         _wait_for_rows(home / "events.db", 100)
@@ -110,6 +123,8 @@ def test_a_store_on_the_full_disk_is_said_in_one_line_without_a_traceback(tmp_pa
         time.sleep(5)
         assert follower.poll() is None, follower.communicate()
         (disk / "filler").unlink()  # room again
+        _wait_for_rows(home / "events.db", 2600)
+        follower.send_signal(signal.SIGINT)
         out, err = follower.communicate(timeout=90)
     assert follower.returncode == 0, err
     assert "Traceback" not in err, err  # before: 3 tracebacks of the writer process
