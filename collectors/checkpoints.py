@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from govsoc.collectors.files.discover import rotation_age
 from govsoc.collectors.files.identity import (
     FINGERPRINT_BYTES,
     FileView,
@@ -556,8 +557,9 @@ class CheckpointStore:
         return (same_inode or consistent)[-1]
 
     def copied(self, view: FileView) -> Checkpoint | None:
-        """The checkpoint of a log still at its path of which the new plain file ``view`` shows is
-        a copy, whole or in part (identity.plain_copy), or None. logrotate's ``copy`` leaves such a
+        """The checkpoint of a log still at its path of which the new plain file ``view`` shows,
+        under one of the log's rotated names (auth.log.1, auth.log-20261203), is a copy, whole or
+        in part (identity.plain_copy), or None. logrotate's ``copy`` leaves such a
         copy beside the log for good, ``copytruncate`` until it truncates the log: a poll between
         the two took the copy for a new file and stored the lines it shares with the log twice (68
         events for 56 lines). Judged once per state of the file (size, time), not at every poll."""
@@ -568,6 +570,10 @@ class CheckpointStore:
             return self.get(self._copies[state]) if self._copies[state] else None
         found = None
         for candidate in reversed(self._candidates(view)):
+            # only under a rotated name of the log (logrotate's copy): the same bytes in another
+            # folder or under another name are a source of their own (a host's log and another's)
+            if rotation_age(Path(candidate.path), view.path) is None:
+                continue
             if _still_elsewhere(candidate, view) and _copy_of(candidate, view):
                 found = candidate
                 break

@@ -90,8 +90,8 @@ class IngestSummary:
             return f"{self.source}: not read: {self.error}"
         if self.binary:
             return f"{self.source}: not read: {self.binary} (choose a parser for its format with --parser)"
-        if self.unchanged and self.identity is None:
-            return f"{self.source}: empty, nothing to read"
+        if self.unchanged and self.identity is None:  # empty, or a copy of a log (its note: R11o-3)
+            return f"{self.source}: {self.note or 'empty, nothing to read'}"
         if self.unchanged:
             return f"{self.source}: unchanged since the last run (checkpoint at {self.unit} {self.offset})"
         where = f" -> {self.rejects_path}" if self.rejects_path else ""

@@ -53,7 +53,12 @@ def test_a_poll_between_the_copy_and_the_truncate_stores_each_line_once(tmp_path
     write(log, 40, 10)  # not read yet when logrotate copies
     data = log.read_bytes()
     copy.write_bytes(data[:int(len(data) * copied) + 7] if copied < 1 else data)
-    follower.poll()
+    said = follower.poll()
+    # R11o-3: the copy's line said "empty, nothing to read" for a 4 KiB file
+    if pattern == "auth.log*":
+        assert {s.line() for s in said if s.source.endswith("auth.log.1")} == {
+            f"{copy}: a copy of a log still at its path (logrotate copy or copytruncate under way): "
+            "its lines are read there"}
     copy.write_bytes(data)
     truncate(log)
     write(log, 50, 5)
@@ -86,3 +91,17 @@ def test_an_older_file_that_starts_as_the_log_does_is_still_read(tmp_path: Path,
     follower.poll()
     follower.poll()
     assert numbers(sqlite_store) == [0, 0, 1, 1, 2, 2, *range(3, 10)]
+
+
+def test_the_same_bytes_in_another_folder_are_a_source_of_their_own(tmp_path: Path,
+                                                                    sqlite_store: SqliteStore) -> None:
+    # two hosts' logs (or a test's two fixtures) that hold the same lines: each is read (the copy
+    # rule is for the log's rotated names only; tests/cli/test_ingest_classification.py saw it)
+    log, follower = followed(tmp_path, sqlite_store, 10)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "auth.log").write_bytes(log.read_bytes())
+    (tmp_path / "auth.log.old").write_bytes(log.read_bytes())  # not a name logrotate gives
+    pipeline = follower.pipeline
+    assert pipeline.ingest_file(other / "auth.log").receipt.created == 10
+    assert pipeline.ingest_file(tmp_path / "auth.log.old").receipt.created == 10
