@@ -34,7 +34,14 @@ from govsoc.classification.grading import (
 )
 from govsoc.classification.identifier_names import mask_person_names
 from govsoc.classification.recognizer import recognizers
-from govsoc.classification.saved import one_scan_per_table, path_keys, source_key, summarise, summed_by_folder
+from govsoc.classification.saved import (
+    one_scan_per_table,
+    path_keys,
+    replace_unkeyed,
+    source_key,
+    summarise,
+    summed_by_folder,
+)
 from govsoc.classification.sources.base import NOT_UTF8, Skipped, TableSample, escaped_name
 from govsoc.core.errors import Location
 from govsoc.core.results import RESULTS_DIR, read_results, write_result
@@ -124,6 +131,11 @@ class Inventory:
     skipped_count: int = 0
     #: the source's real path as classification.saved compares it: a masked name is no key (R15f-11)
     source_keys: tuple[str, ...] = ()
+    #: whether those keys are keyed with the data folder's secret (classification.path_secret)
+    keyed: bool = False
+    #: the plain keys results saved before the secret gave this source (never saved: save_inventory
+    #: replaces those results with their plain keys, so that one source is not counted twice)
+    unkeyed_keys: tuple[str, ...] = ()
 
     @property
     def level(self) -> str:
@@ -137,6 +149,7 @@ class Inventory:
     def to_dict(self) -> dict[str, Any]:
         """The inventory as JSON-ready data."""
         return {"title": "数据分类分级清单", "source": self.source, "source_keys": list(self.source_keys),
+                **({"keys": "hmac-sha256"} if self.keyed else {}),
                 "scheme": {"name": self.scheme, "title": self.scheme_title}, "generated": self.generated,
                 "sample_size": self.sample_size, "recognizers": list(self.recognizers), "summary": self.summary(),
                 "tables": [_plain(asdict(t)) for t in self.tables],
@@ -194,9 +207,10 @@ def _entities(kinds: tuple[str, ...]) -> str:
 
 def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Scheme, sample_size: int,
                     classifier: ColumnClassifier | None = None,
-                    on_table: Callable[[TableSample], None] | None = None) -> Inventory:
+                    on_table: Callable[[TableSample], None] | None = None, secret: bytes = b"") -> Inventory:
     """Decide and grade every column of every table. Names enter the inventory escaped (see
-    _escaped) and with what a recognizer finds in them masked (see _Names)."""
+    _escaped) and with what a recognizer finds in them masked (see _Names); the paths' keys are
+    keyed with ``secret`` (the data folder's: path_secret.results_secret; plain without)."""
     classifier = classifier or ColumnClassifier(sample_size=sample_size)
     names = _Names(classifier)
     records: list[TableRecord] = []
@@ -212,7 +226,7 @@ def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Schem
             decisions = classifier.decide_all(table.columns) if table.readable else []
             names.learn_headings(table, decisions)
             if table.readable:
-                records.append(_record(table, decisions, scheme, names))
+                records.append(_record(table, decisions, scheme, names, secret))
         except Exception as e:  # one table's fault costs that table, never the scan's other tables (R15f-2)
             notice.append(_failed(table, e, names))
         skipped.extend(notice)
@@ -226,7 +240,8 @@ def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Schem
     return Inventory(source=names.place(source), scheme=scheme.name, scheme_title=scheme.title,
                      generated=datetime.now(UTC).isoformat(timespec="seconds"), sample_size=sample_size,
                      recognizers=tuple(sorted(classifier.scanner.recognizers)), tables=tuple(records),
-                     skipped=tuple(skipped), skipped_count=skipped_count, source_keys=path_keys(source))
+                     skipped=tuple(skipped), skipped_count=skipped_count, source_keys=path_keys(source, secret),
+                     keyed=bool(secret), unkeyed_keys=path_keys(source) if secret else ())
 
 
 def _failed(table: TableSample, error: Exception, names: _Names) -> Skipped:
@@ -248,7 +263,8 @@ def _datasets(records: list[TableRecord], scheme: Scheme) -> list[TableRecord]:
         t.important_reason, flagged[i])))) if i in flagged else t for i, t in enumerate(records)]
 
 
-def _record(table: TableSample, decided: list[ColumnDecision], scheme: Scheme, names: _Names) -> TableRecord:
+def _record(table: TableSample, decided: list[ColumnDecision], scheme: Scheme, names: _Names,
+            secret: bytes) -> TableRecord:
     # the names the reasons and the table's basis quote are the ones the fields show (a reason
     # quotes its field's name: "the name 'users.zhang.san@gov.cn.tel' says so")
     place = names.place
@@ -257,7 +273,7 @@ def _record(table: TableSample, decided: list[ColumnDecision], scheme: Scheme, n
     beside = tagged_recognizers(decisions)
     return TableRecord(dataset=place(table.dataset), table=place(table.table), rows=table.rows, level=rolled.level,
                        level_label=rolled.label, basis=rolled.basis, important_candidate=rolled.important_candidate,
-                       important_reason=rolled.important_reason, dataset_keys=path_keys(table.dataset),
+                       important_reason=rolled.important_reason, dataset_keys=path_keys(table.dataset, secret),
                        fields=tuple(_field(table, d, scheme, beside, place, rolled.sensitive_pi_fields)
                                     for d in decisions))
 
@@ -385,7 +401,11 @@ def save_inventory(inventory: Inventory, data_dir: Path) -> Path:
     """Save ``inventory`` as its source's result under ``data_dir`` (replacing the previous run's):
     named by its shown source and its key, since two sources can show alike (王**.csv, R15f-11)."""
     data = inventory.to_dict()
-    return write_result(data_dir / RESULTS_SUBDIR, f"{source_key(data)}/{inventory.source}", data)
+    folder = data_dir / RESULTS_SUBDIR
+    written = write_result(folder, f"{source_key(data)}/{inventory.source}", data)
+    if inventory.unkeyed_keys:
+        replace_unkeyed(folder, inventory.unkeyed_keys, written)
+    return written
 
 
 def _is_inventory(data: dict[str, Any]) -> bool:

@@ -12,7 +12,9 @@ Elasticsearch indices) are never inside one another and stay as they are.
 Containment is decided on the real resolved paths, never on the names shown: those are masked
 (王芳.csv and 王刚.csv both show as 王**.csv, R15f-11). An inventory keeps, beside its masked names,
 :func:`path_keys` of its source and of each table's dataset: digests of the resolved path and of
-every folder above it, so that "inside" is a lookup and no saved file holds a path in clear. A
+every folder above it, so that "inside" is a lookup and no saved file holds a path in clear. The
+digests are keyed with the data folder's secret (classification.path_secret): a plain digest
+let a reader of the results test guessed names against it. A
 SQLite DSN names its file, relative to the working directory of the scan (R15f-35).
 
 A dataset split over files is summed whatever the scans that read them (R15f-30: 2024h1.csv and
@@ -24,6 +26,8 @@ scan's are (grading.dataset_candidates), and the tables so flagged get the reaso
 from __future__ import annotations
 
 import hashlib
+import hmac
+import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
@@ -31,8 +35,10 @@ from typing import Any
 
 from govsoc.classification.grading import dataset_candidates, load_scheme, rank
 from govsoc.core.errors import ConfigError
+from govsoc.core.results import write_file
 
-__all__ = ["one_scan_per_table", "path_keys", "summarise", "source_key", "summed_by_folder"]
+__all__ = ["one_scan_per_table", "path_keys", "summarise", "source_key", "summed_by_folder", "unkeyed_left",
+           "replace_unkeyed"]
 
 #: a SQLite file's tables are named by its DSN (sources/sql.py) inside a folder's scan
 _SQLITE = "sqlite:///"
@@ -65,18 +71,23 @@ def _path(name: object) -> PurePosixPath | None:
     return PurePosixPath(Path(text).resolve())
 
 
-def _digest(text: str) -> str:
+def _digest(text: str, secret: bytes) -> str:
     # surrogatepass: a name holding a lone surrogate (a path's undecodable byte) has its own digest
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+    data = text.encode("utf-8", "surrogatepass")
+    if secret:  # keyed (classification.path_secret): no guess can be tested without the secret
+        return hmac.new(secret, data, hashlib.sha256).hexdigest()[:24]
+    return hashlib.sha256(data).hexdigest()[:24]
 
 
-def path_keys(name: str) -> tuple[str, ...]:
+def path_keys(name: str, secret: bytes = b"") -> tuple[str, ...]:
     """The keys of the source or dataset ``name`` (unmasked, as read): the digest of its resolved
-    path, then of each folder above it; a source that is no path has its name's digest alone."""
+    path, then of each folder above it; a source that is no path has its name's digest alone.
+    Keyed with ``secret`` (the data folder's, path_secret.results_secret); without, the plain
+    digests results saved before the secret have (to recognise and replace them)."""
     path = _path(name)
     if path is None:
-        return (_digest(f"name:{name}"),)
-    return tuple(_digest(str(p)) for p in (path, *path.parents))
+        return (_digest(f"name:{name}", secret),)
+    return tuple(_digest(str(p), secret) for p in (path, *path.parents))
 
 
 def _keys(record: Mapping[str, Any], field: str, name: str) -> tuple[str, ...]:
@@ -102,6 +113,38 @@ def _without(inventory: dict[str, Any], inner: list[str]) -> dict[str, Any] | No
         return None
     skipped = (inventory.get("summary") or {}).get("skipped", 0)
     return {**inventory, "tables": tables, "summary": summarise(tables, int(skipped or 0))}
+
+
+def unkeyed_left(saved: dict[str, Any], own: tuple[str, ...]) -> dict[str, Any] | None:
+    """What is left of ``saved``, a result with plain keys (saved before the data folder's secret),
+    once a scan whose plain keys are ``own`` (its path's, then its folders') is saved keyed: None
+    when the scan covers it (the same source, or one inside the scanned folder); without the tables
+    read from inside the scanned source when it is a folder holding it; else ``saved`` itself."""
+    keys = _keys(saved, "source_keys", "source")
+    if own[0] in keys:  # the scanned source is ``saved``'s or a folder above it
+        return None
+    return _without(saved, [own[0]]) if keys[0] in own else saved
+
+
+def replace_unkeyed(folder: Path, own: tuple[str, ...], written: Path) -> None:
+    """The results in ``folder`` saved before the data folder's secret (plain keys) that the scan
+    just saved at ``written`` (``own``: its plain keys) replaces, wholly or in part (unkeyed_left):
+    removed, or rewritten in place without the tables it covers."""
+    for path in sorted(folder.glob("*.json")):
+        if path == written:
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            continue  # not an inventory to judge: load_inventories logs it
+        if not isinstance(data, dict) or data.get("keys") or not isinstance(data.get("tables"), list):
+            continue
+        left = unkeyed_left(data, own)
+        if left is None:
+            path.unlink(missing_ok=True)
+        elif left is not data:  # as core.results.write_result writes
+            text = json.dumps(left, ensure_ascii=False, indent=2) + "\n"
+            write_file(path, text.encode("utf-8", "backslashreplace"))
 
 
 def one_scan_per_table(inventories: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:

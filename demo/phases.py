@@ -142,11 +142,13 @@ def classify_export(config: Config, path: Path) -> dict[str, Any]:
     """The classification inventory of the applicants' export, saved where reports read it."""
     from govsoc.classification.grading import load_scheme
     from govsoc.classification.inventory import build_inventory
+    from govsoc.classification.path_secret import results_secret
     from govsoc.classification.sources import open_source
 
     scheme = load_scheme("gbt43697")
     source = open_source(str(path), sample=1000)
-    inventory = build_inventory(source.tables(), source=source.name, scheme=scheme, sample_size=1000)
+    inventory = build_inventory(source.tables(), source=source.name, scheme=scheme, sample_size=1000,
+                                secret=results_secret(config.data_dir))
     folder = config.data_dir / "results" / "classification"
     document = inventory.to_dict()
     write_file(folder / result_name(path.stem), json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"))

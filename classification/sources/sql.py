@@ -40,6 +40,9 @@ __all__ = ["SqlSource"]
 #: Dialect name -> the driver govsoc installs for it (extra `classify`).
 DRIVERS: Final = {"postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg", "mysql": "mysql+pymysql"}
 
+#: Connection parameters that hold a password: refused in a DSN's query as in its user part.
+_SECRET_PARAMETERS: Final = frozenset({"password", "passwd", "pwd", "sslpassword"})
+
 
 class SqlSource:
     """Every table of a database (PostgreSQL: of every schema; others: of the default or given one)."""
@@ -56,7 +59,8 @@ class SqlSource:
             url = make_url(dsn)
         except ArgumentError as e:
             raise ConfigError(f"not a database URL: {e}") from None
-        if url.password is not None:
+        # the query's password (libpq's password/sslpassword, PyMySQL's passwd) is as visible (R15g-20)
+        if url.password is not None or {k.lower() for k in url.query} & _SECRET_PARAMETERS:
             raise ConfigError("a password in the DSN would be visible to every user of this machine (ps, shell "
                               "history): remove it and set GOVSOC_DB_PASSWORD or GOVSOC_DB_PASSWORD_FILE")
         password = env.get("GOVSOC_DB_PASSWORD")

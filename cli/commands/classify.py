@@ -43,6 +43,7 @@ def classify(app: AppContext, target: str, output: Path | None, scheme: str, sam
     """
     from govsoc.classification.grading import load_scheme
     from govsoc.classification.inventory import build_inventory, save_inventory, shown_source
+    from govsoc.classification.path_secret import results_secret
     from govsoc.classification.sources import open_source
     from govsoc.cli.progress import progress
 
@@ -54,7 +55,7 @@ def classify(app: AppContext, target: str, output: Path | None, scheme: str, sam
     with progress() as bar:
         task = bar.add_task(_shown(f"classify {shown_source(source.name)}"), total=source.count())
         inventory = build_inventory(source.tables(), source=source.name, scheme=grading, sample_size=sample,
-                                    on_table=lambda _t: bar.advance(task))
+                                    on_table=lambda _t: bar.advance(task), secret=results_secret(app.config.data_dir))
     target_file = save_inventory(inventory, app.config.data_dir)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)

@@ -42,8 +42,13 @@ def test_classify_writes_the_inventory_and_lists_masked_values(govsoc: Run, tmp_
     assert "110105********" in stdout and "6222 **** **** 0128" in stdout
 
 
-def test_classify_refuses_a_password_in_the_dsn(govsoc: Run) -> None:
-    code, stdout, stderr = govsoc("classify", "postgresql://u:hunter2@127.0.0.1:1/db")
+@pytest.mark.parametrize("dsn", ["postgresql://u:hunter2@127.0.0.1:1/db",
+                                 # R15g-20: the query's password was accepted (and digested into the keys)
+                                 "postgresql://u@/db?host=/tmp&port=1&password=hunter2",
+                                 "postgresql://u@127.0.0.1:1/db?sslpassword=hunter2",
+                                 "mysql://u@127.0.0.1:1/db?passwd=hunter2", "mysql://u@127.0.0.1:1/db?PASSWORD=hunter2"])
+def test_classify_refuses_a_password_in_the_dsn(govsoc: Run, dsn: str) -> None:
+    code, stdout, stderr = govsoc("classify", dsn)
     assert code == 2 and "GOVSOC_DB_PASSWORD" in stderr and "hunter2" not in stderr + stdout
 
 

@@ -51,10 +51,7 @@ def test_one_file_typed_three_ways_is_one_source(govsoc: Run, tmp_path: Path, ho
 
 def test_the_newer_of_a_folder_scan_and_a_file_scan_counts_each_table_once(govsoc: Run, tmp_path: Path,
                                                                           home: Path) -> None:
-    folder = tmp_path / "dd"
-    folder.mkdir()
-    _people(folder / "a.csv", 0)
-    _people(folder / "b.csv", 100)
+    folder = _two_files(tmp_path)
     assert govsoc("classify", str(folder))[0] == 0
     assert govsoc("classify", str(folder / "a.csv"))[0] == 0
     results = home / RESULTS_SUBDIR
@@ -80,13 +77,23 @@ def _totals(results: Path) -> tuple[int, int]:
     return len(inventories), sum(i["summary"]["tables"] for i in inventories)
 
 
-def _two_people(tmp_path: Path) -> Path:
-    """A folder q/ of 王芳.csv and 王刚.csv (both shown as 王**.csv), 30 people each."""
-    folder = tmp_path / "q"
+def _folder_of(tmp_path: Path, name: str, files: tuple[str, str]) -> Path:
+    """A folder ``name`` of the two ``files``, 30 people each (others in each)."""
+    folder = tmp_path / name
     folder.mkdir()
-    _people(folder / "王芳.csv", 0)
-    _people(folder / "王刚.csv", 100)
+    for first, file in zip((0, 100), files, strict=True):
+        _people(folder / file, first)
     return folder
+
+
+def _two_files(tmp_path: Path) -> Path:
+    """A folder dd/ of a.csv and b.csv."""
+    return _folder_of(tmp_path, "dd", ("a.csv", "b.csv"))
+
+
+def _two_people(tmp_path: Path) -> Path:
+    """A folder q/ of 王芳.csv and 王刚.csv (both shown as 王**.csv)."""
+    return _folder_of(tmp_path, "q", ("王芳.csv", "王刚.csv"))
 
 
 def test_two_files_whose_masked_names_agree_are_two_sources(govsoc: Run, tmp_path: Path, home: Path) -> None:
