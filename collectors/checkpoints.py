@@ -567,14 +567,18 @@ class CheckpointStore:
             return None  # compressed copies: compressed_copy, in match
         state = (view.device, view.inode, view.size, view.mtime)
         if state in self._copies:
-            return self.get(self._copies[state]) if self._copies[state] else None
+            # asked again cheaply (R11o-4: the log changed since, the judgment stood): the log still
+            # there, as long as the copy at least, with the copy's last bytes where the copy ends
+            known = self.get(self._copies[state]) if self._copies[state] else None
+            if known is None or (_still_elsewhere(known, view) and _copy_of(known, view, whole=False)):
+                return known
         found = None
         for candidate in reversed(self._candidates(view)):
             # only under a rotated name of the log (logrotate's copy): the same bytes in another
             # folder or under another name are a source of their own (a host's log and another's)
             if rotation_age(Path(candidate.path), view.path) is None:
                 continue
-            if _still_elsewhere(candidate, view) and _copy_of(candidate, view):
+            if _still_elsewhere(candidate, view) and _copy_of(candidate, view, whole=True):
                 found = candidate
                 break
         if len(self._copies) > 4096:  # the states of one process's copies: a bound, not a cache policy
@@ -704,14 +708,19 @@ def _still_elsewhere(checkpoint: Checkpoint, view: FileView) -> bool:
         return False
 
 
-def _copy_of(checkpoint: Checkpoint, view: FileView) -> bool:
-    """Whether ``view`` is a copy of the file still at the checkpoint's path (identity.plain_copy)."""
+def _copy_of(checkpoint: Checkpoint, view: FileView, *, whole: bool) -> bool:
+    """Whether ``view`` is a copy of the file still at the checkpoint's path: compared ``whole``
+    (identity.plain_copy), or, for a copy found so before, by the bytes before the copy's end
+    in both (a log only grows: unless it was rewritten, the copy is still its beginning)."""
     try:
         with open(checkpoint.path, "rb") as original:
             st = os.fstat(original.fileno())
-            if (st.st_dev, st.st_ino) != (checkpoint.device, checkpoint.inode):
+            if (st.st_dev, st.st_ino) != (checkpoint.device, checkpoint.inode) or st.st_size < (view.size or 0):
                 return False
-            return plain_copy(view, original)
+            if whole:
+                return plain_copy(view, original)
+            end = read_tail_digest(original.fileno(), view.size or 0)
+            return end is not None and end == view_tail_digest(view, view.size or 0)
     except OSError:
         return False
 

@@ -105,3 +105,26 @@ def test_the_same_bytes_in_another_folder_are_a_source_of_their_own(tmp_path: Pa
     pipeline = follower.pipeline
     assert pipeline.ingest_file(other / "auth.log").receipt.created == 10
     assert pipeline.ingest_file(tmp_path / "auth.log.old").receipt.created == 10
+
+
+def test_a_copy_judged_once_is_judged_again_when_the_log_changed(tmp_path: Path, sqlite_store: SqliteStore) -> None:
+    # R11o-4: a file once found to be a copy of the log stayed one for the process while its own
+    # state was unchanged, whatever the log became: whoever may write the log made auth.log hold
+    # auth.log.1's lines while auth.log.1 was polled, and put it back; auth.log.1's 20 lines were
+    # never stored (0 of 20) until a restart. One process following both (as `--follow auth.log
+    # auth.log.1`: two patterns, polled one after the other).
+    log, rotated = tmp_path / "auth.log", tmp_path / "auth.log.1"
+    log.write_bytes(b"Dec 10 07:")  # no line yet: registered with a 10-byte fingerprint
+    pipeline = Pipeline(sqlite_store, data_dir=tmp_path / "state")
+    live, other = (Follower(pipeline, [str(p)], lambda _path: IngestOptions()) for p in (log, rotated))
+    live.poll()
+    write(rotated, 0, 20)
+    with log.open("r+b") as out:  # the same inode: auth.log.1's bytes, then its own
+        out.write(rotated.read_bytes() + b"Dec 10 07:")
+    other.poll()
+    with log.open("r+b") as out:
+        out.truncate(10)
+    for _ in range(2):
+        other.poll()
+        live.poll()
+    assert numbers(sqlite_store) == list(range(20))
