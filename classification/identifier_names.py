@@ -28,6 +28,7 @@ from typing import Final
 
 import govsoc.classification.recognizers  # noqa: F401  (the registry, filled)
 from govsoc.classification.masking import mask
+from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import recognizers
 from govsoc.classification.recognizers.person import PersonNameRecognizer
 
@@ -153,9 +154,11 @@ def is_place(token: str) -> bool:
 
 
 def is_person_name(token: str) -> bool:
-    """Whether ``token`` is a person's name (2-4 Chinese characters with a listed surname, not a
-    common or field word, not a place)."""
-    return (2 <= len(token) <= 4 and _HAN_RUN.fullmatch(token) is not None and not is_field_word(token)
+    """Whether ``token`` is a person's name (2-4 Chinese characters with a listed surname, or 2-8
+    of Tibetan, Uyghur or Mongolian name words: 扎西次仁, 阿不都热合曼; not a common or field word,
+    not a place)."""
+    return ((2 <= len(token) <= 4 or is_minority_name(token)) and _HAN_RUN.fullmatch(token) is not None
+            and not is_field_word(token)
             and token not in WORDS and not is_place(token) and _NAMES.validate(token) is not None)
 
 
@@ -169,7 +172,7 @@ def _name_at(run: str, start: int, depth: int = 0) -> int:
     """The length of the person's name at ``start`` of ``run`` (0 for none): the shortest that a
     FOLLOWS word, the run's end or a RUN_ENDS character ending the run follows (王五的材料: 王五,
     not 王五的), else the longest that another name follows (王小明李四)."""
-    names = [n for n in (2, 3, 4) if start + n <= len(run) and is_person_name(run[start:start + n])]
+    names = [n for n in range(2, 9) if start + n <= len(run) and is_person_name(run[start:start + n])]
     for length in names:
         rest = run[start + length:]
         if not rest or rest.startswith(FOLLOWS) or rest in RUN_ENDS:
