@@ -14,23 +14,28 @@ administrative unit (萧山区, 李庄镇, 王家村, 张家港: PLACE_ENDINGS, 
 written without one (江北, 沈阳, 常熟: PLACES), nor is an ordinary word (原始, 封面, 司法: WORDS); the
 inventory showed folders of 各乡镇 as 江**, 李** (R15f-23) and read a map keyed by villages as a map of
 people (R15f-29). Inside a longer run a name is found at any position that a file name puts one
-(R15f-9): at the run's start or after a year, a date, 关于, 第三组 (LEADS), and before a word of a
-per-person document (家庭成员, 档案, 的, 身份证, 简历, 申请, 同志 ...: FOLLOWS) or the run's end.
+(R15f-9): at the run's start or after a year, a date, 关于, 第三组, 给予 (LEADS), a kin or role word
+(低保户, 户主, 被执行人, 长子: ROLE_LEADS and the name recognizer's headings) or another name, and
+before a word of a per-person document (家庭成员, 档案, 的, 身份证, 简历, 申请, 同志 ...: FOLLOWS), the
+run's end, 户/家 ending it (张建国家, 第三组王小明户: RUN_ENDS) or another name (王小明李四; R15g-5).
 """
 
 from __future__ import annotations
 
 import re
 from functools import cache
+from importlib import resources
 from typing import Final
 
 import govsoc.classification.recognizers  # noqa: F401  (the registry, filled)
 from govsoc.classification.masking import mask
+from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import recognizers
 from govsoc.classification.recognizers.person import PersonNameRecognizer
 
-__all__ = ["FIELD_WORDS", "FIELD_ENDINGS", "TAILS", "FOLLOWS", "LEADS", "PLACES", "PLACE_ENDINGS", "WORDS",
-           "is_field_word", "is_person_name", "is_place", "mask_person_names"]
+__all__ = ["FIELD_WORDS", "FIELD_ENDINGS", "TAILS", "FOLLOWS", "LEADS", "ROLE_LEADS", "RUN_ENDS", "PLACES",
+           "PLACE_ENDINGS", "WORDS",
+           "division_names", "is_field_word", "is_person_name", "is_place", "mask_person_names"]
 
 #: Headings and file words that open with a surname character and are no one's name: kin and
 #: roles a roster has a column for (R15e-19), and the words of registers' file and sheet names.
@@ -55,9 +60,24 @@ FOLLOWS: Final = TAILS + (
     "同志", "先生", "女士", "身份证", "户口", "复印件", "申请", "简历", "履历", "工资", "考察", "登记", "述职", "病历",
     "体检", "社保", "医保", "劳动", "合同", "结婚", "离婚", "照片", "银行", "流水", "来访", "投诉", "请假", "处分",
     "证明", "任免", "审批", "入党", "考核", "奖惩", "学历", "毕业", "死亡", "出生", "护照", "驾驶证", "房产证",
-    "不动产", "征信", "缴费", "报销", "借款", "欠款", "起诉", "判决", "笔录", "询问", "举报", "信访", "和", "与", "及")
-#: What precedes a person's name inside a file name: a year or date (2024年王小明…), 关于, a group.
-LEADS: Final = ("年", "月", "日", "度", "关于", "组", "班", "队", "第", "的", "和", "与", "及", "致", "给")
+    "不动产", "征信", "缴费", "报销", "借款", "欠款", "起诉", "判决", "笔录", "询问", "举报", "信访", "和", "与", "及",
+    "名下", "案件", "事迹", "情况")
+#: What precedes a person's name inside a file name: a year or date (2024年王小明…), 关于, a group,
+#: a decision's verb (关于给予王小明同志…处分的决定), a kin or role word (ROLE_LEADS).
+LEADS: Final = ("年", "月", "日", "度", "关于", "组", "班", "队", "第", "的", "和", "与", "及", "致", "给", "给予",
+                "授予", "对")
+#: Kin and role words that a file, sheet or table name puts right before a person's name
+#: (低保户王小明.csv, 户主王小明家庭.csv, 被执行人王五.xlsx; R15g-5), beside the name recognizer's
+#: own headings (申请人, 户主, 监护人 ...: PersonNameRecognizer.CONTEXT).
+ROLE_LEADS: Final = (
+    "妻子", "丈夫", "儿子", "女儿", "父亲", "母亲", "配偶", "爱人", "之子", "之女", "孙子", "孙女", "儿媳", "女婿",
+    "长子", "长女", "次子", "次女", "三子", "三女", "幼子", "幼女", "养子", "养女", "继子", "继女", "其父", "其母",
+    "其妻", "其夫", "其子", "其女", "岳父", "岳母", "公公", "婆婆", "哥哥", "姐姐", "弟弟", "妹妹", "前妻", "前夫",
+    "低保户", "五保户", "特困户", "贫困户", "困难户", "边缘户", "监测户", "脱贫户", "优抚对象", "被执行人",
+    "被申请人", "被监护人", "被告人", "被告", "原告", "第三人", "嫌疑人", "罪犯", "死者", "村民", "居民", "党员")
+#: Single characters that end a run right after a person's name: his household or family
+#: (第三组王小明户.csv, 张建国家.csv; R15g-5).
+RUN_ENDS: Final = ("户", "家")
 #: Last characters (and words) of administrative units, GB/T 2260 naming down to villages: a run
 #: ending in one is a place (萧山区, 李庄镇, 王家村, 马家湾, 张家港), never a name (R15f-23).
 PLACE_ENDINGS: Final = ("省", "市", "区", "县", "镇", "乡", "村", "庄", "屯", "港", "湾", "旗", "盟", "州", "坝", "桥",
@@ -106,7 +126,7 @@ WORDS: Final = frozenset("""
     景观 宫颈 冷却 席位 卫星 米价 柏油 桂花 商标 沙土 荣誉 仲裁 巩固 池塘 麻醉 迟到 官职 谈话 惠民 乐器 南北 储量
     原价 燕麦 劳务 劳动 皮革 盘点 满意度 位置 花费 权属 强度 屠宰 盖章 练习 廉洁 巴士 丰收 索引 宣誓 晋级 初始值
     门店 云盘 容积 敬语 薄厚 羊群 阿姨 母婴 修理 鲜度 印刷 玉器 银两 哈希 宾馆 勾选 呼叫 干预 冶炼 元素 衣服 展位
-    阴影 智力 幸运 植物 衡器 富余 闭环 由来 来信 来函
+    阴影 智力 幸运 植物 衡器 富余 闭环 由来 来信 来函 周报 农民 单亲 文学 雷锋
     """.split())
 
 _HAN_RUN: Final = re.compile(r"[\u4e00-\u9fa5]+")
@@ -128,37 +148,55 @@ def is_field_word(token: str) -> bool:
             or any(token.startswith(w) or token.endswith(w) for w in words))
 
 
+@cache
+def division_names() -> frozenset[str]:
+    """The GB/T 2260 county- and prefecture-level names without their unit (龙游, 平湖, 柯城, 景宁:
+    place_names.txt beside this module; R15g-24)."""
+    text = resources.files("govsoc.classification").joinpath("place_names.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
 def is_place(token: str) -> bool:
-    """Whether ``token`` (Chinese characters) names a place: a known one, or a run ending in an
-    administrative unit."""
-    return token in PLACES or (len(token) > 1 and token.endswith(PLACE_ENDINGS))
+    """Whether ``token`` (Chinese characters) names a place: a known one (PLACES, or a county or
+    prefecture of GB/T 2260 without its unit), or a run ending in an administrative unit."""
+    return token in PLACES or (len(token) > 1 and token.endswith(PLACE_ENDINGS)) or token in division_names()
 
 
 def is_person_name(token: str) -> bool:
-    """Whether ``token`` is a person's name (2-4 Chinese characters with a listed surname, not a
-    common or field word, not a place)."""
-    return (2 <= len(token) <= 4 and _HAN_RUN.fullmatch(token) is not None and not is_field_word(token)
+    """Whether ``token`` is a person's name (2-4 Chinese characters with a listed surname, or 2-8
+    of Tibetan, Uyghur or Mongolian name words: 扎西次仁, 阿不都热合曼; not a common or field word,
+    not a place)."""
+    return ((2 <= len(token) <= 4 or is_minority_name(token)) and _HAN_RUN.fullmatch(token) is not None
+            and not is_field_word(token)
             and token not in WORDS and not is_place(token) and _NAMES.validate(token) is not None)
 
 
-def _name_at(run: str, start: int) -> int:
+@cache
+def _leads() -> tuple[str, ...]:
+    """LEADS, ROLE_LEADS and the name recognizer's Chinese headings: what a name may follow."""
+    return (*LEADS, *ROLE_LEADS, *(w for w in PersonNameRecognizer.CONTEXT if not w.isascii()))
+
+
+def _name_at(run: str, start: int, depth: int = 0) -> int:
     """The length of the person's name at ``start`` of ``run`` (0 for none): the shortest that a
-    FOLLOWS word or the run's end follows (王五的材料: 王五, not 王五的)."""
-    for length in (2, 3, 4):
+    FOLLOWS word, the run's end or a RUN_ENDS character ending the run follows (王五的材料: 王五,
+    not 王五的), else the longest that another name follows (王小明李四)."""
+    names = [n for n in range(2, 9) if start + n <= len(run) and is_person_name(run[start:start + n])]
+    for length in names:
         rest = run[start + length:]
-        if start + length <= len(run) and (not rest or rest.startswith(FOLLOWS)) \
-                and is_person_name(run[start:start + length]):
+        if not rest or rest.startswith(FOLLOWS) or rest in RUN_ENDS:
             return length
-    return 0
+    # names run together: the longest first (王小明李四: 王小明, not 王小 + 明李四)
+    return next((n for n in reversed(names) if depth < 3 and _name_at(run, start + n, depth + 1)), 0)
 
 
 def _masked_run(run: str) -> str:
     shown: list[str] = []
-    start = 0
+    start, after_name = 0, False
     while start < len(run):
-        length = _name_at(run, start) if start == 0 or run[:start].endswith(LEADS) else 0
+        length = _name_at(run, start) if start == 0 or after_name or run[:start].endswith(_leads()) else 0
         shown.append(mask("name", run[start:start + length]) if length else run[start])
-        start += length or 1
+        start, after_name = start + (length or 1), bool(length)
     return "".join(shown)
 
 

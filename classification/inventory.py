@@ -350,7 +350,7 @@ class _Names:
         where = skipped.location
         return replace(skipped, reason=mask_person_names(skipped.reason),
                        location=replace(where, path=self.place(where.path) if where.path else where.path,
-                                        field=self.shown(where.field) if where.field else where.field))
+                                        field=self.place(where.field) if where.field else where.field))
 
     def enter(self, table: TableSample) -> tuple[TableSample, list[Skipped]]:
         """``table`` with its names escaped, and the notice to count when its own name had to be

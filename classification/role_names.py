@@ -37,7 +37,7 @@ from collections.abc import Iterator, Sequence
 from typing import Final
 
 from govsoc.classification.cn_codes import ADDRESS_REGIONS, ADDRESS_UNITS
-from govsoc.classification.identifier_names import is_person_name
+from govsoc.classification.identifier_names import ROLE_LEADS, is_person_name
 from govsoc.classification.invisible import INVISIBLE
 from govsoc.classification.recognizer import Match, Recognizer
 from govsoc.classification.recognizers.person import PersonNameRecognizer
@@ -47,10 +47,13 @@ __all__ = ["role_name_hits", "is_role_heading", "name_share"]
 _HAN: Final = r"[\u4e00-\u9fa5]"
 #: Kin words and roles that 情况说明 and case notes put before a name as the headings do (户主王五，
 #: 妻子李梅，儿子王小明; 代领人王小明; 村民王五反映: R15f-32).
-KIN_AND_ROLES: Final = (
+KIN_AND_ROLES: Final = tuple(dict.fromkeys((
     "妻子", "丈夫", "儿子", "女儿", "父亲", "母亲", "配偶", "爱人", "之子", "之女", "孙子", "孙女", "儿媳", "女婿",
     "哥哥", "姐姐", "弟弟", "妹妹", "代领人", "代办人", "担保人", "陪同人", "见证人", "证明人", "介绍人", "报案人",
-    "嫌疑人", "被告人", "继承人", "赡养人", "抚养人", "签收人", "村民", "居民")
+    "嫌疑人", "被告人", "继承人", "赡养人", "抚养人", "签收人", "村民", "居民",
+    # kin by birth order or marriage, with 其 (其父, 长子, 女婿), household roles (低保户, 五保户)
+    # and a court's (被执行人): what file names put before a name too (R15g-21, R15g-5)
+    *ROLE_LEADS)))
 #: Role words (the Chinese headings of PersonNameRecognizer.CONTEXT, and KIN_AND_ROLES), longest first.
 _ROLES: Final = sorted({*(w for w in PersonNameRecognizer.CONTEXT if not w.isascii()), *KIN_AND_ROLES},
                        key=len, reverse=True)
@@ -62,13 +65,22 @@ _HEADING_AFTER: Final = ("关系", "类型", "类别", "信息", "情况", "意�
 _AFTER_NAME: Final = ("诊断", "确诊", "患有", "罹患", "感染", "签字", "签名", "签收", "同意", "本人", "的",
                       "男", "女", "先生", "女士", "同志", "老师", "于", "因", "系", "称", "已", "在", "和", "与", "及",
                       "等", "反映", "表示", "来访", "说")
+#: And what 情况说明 write after the name of a kin or household word (妻子李梅离婚后, 儿子王小明随母亲
+#: 生活, 由其女婿张建国代领, 被执行人王五名下, 低保户王小明家: R15g-21); only there, where the name
+#: must be one by identifier_names.is_person_name too (经办人于今日办理 is no name).
+_AFTER_KIN_NAME: Final = _AFTER_NAME + (
+    "离婚", "结婚", "随", "代领", "代办", "名下", "家", "户", "生活", "去世", "病故", "死亡", "现", "住", "居住",
+    "务工", "外出", "就读", "患", "身患", "一起", "共同", "现年", "出生", "是", "为", "将", "把", "被", "向", "到",
+    "去", "来", "持", "领取", "不", "未", "也", "均", "共", "曾", "自", "从", "夫妇", "夫妻", "母子", "父子", "母女",
+    "父女")
 #: Titles a sentence puts after a name (王五同志, 致王五先生, 王小明老师), and a name's kin (王五的妻子).
 _TITLE: Final = r"(?:同志|先生|女士|老师|的(?:" + "|".join(KIN_AND_ROLES[:18]) + "))"
 #: What may stand before a name with a title: no Chinese character, or 致/关于/的/给 (a letter's, a file's).
 _NAME_THEN_TITLE: Final = re.compile(f"(?:(?<!{_HAN})|(?<=致)|(?<=给)|(?<=关于))(?=({_HAN}{{2,4}}?){_TITLE})")
 #: Verbs of a diagnosis after a name of its own.
 _DIAGNOSIS: Final = r"(?:被|经)?(?:诊断|确诊|患有|罹患|感染)"
-_ROLE_THEN_NAME: Final = re.compile("(?:" + "|".join(_ROLES) + f")(?=({_HAN}{{2,8}}))")
+#: A role word (group 1), after 其 or not (其女婿: 女婿, not 其女), then the run where a name is.
+_ROLE_THEN_NAME: Final = re.compile("其?(" + "|".join(_ROLES) + f")(?=({_HAN}{{2,8}}))")
 _NAME_THEN_DIAGNOSIS: Final = re.compile(f"(?<!{_HAN})({_HAN}{{2,4}}?)(?={_DIAGNOSIS})")
 #: An example marker of a comment, then the list it gives (names separated by 、，,/ 和 及).
 _EXAMPLE: Final = re.compile(r"(?:(?<![\u4e00-\u9fa5])(?:例如|比如|譬如|示例|举例|如|例)|(?<![A-Za-z])(?:e\.g\.|eg\.|"
@@ -80,13 +92,14 @@ def role_name_hits(text: str, names: Recognizer) -> Iterator[Match]:
     """The names of ``text`` written in the ways of the module docstring, judged by ``names``
     (the person-name recognizer); they may overlap hits the caller has, which it drops."""
     for m in _ROLE_THEN_NAME.finditer(text):
-        role = m.group()
+        role = m.group(1)
         if text[m.end():m.end() + 1] in _LONGER_WORD or text.startswith(_HEADING_AFTER, m.end()) \
-                or _in_exception(text, m.start(), role):
+                or _in_exception(text, m.start(1), role):
             continue
-        hit = _name_at(text, m.end(), names)
+        kin = role in KIN_AND_ROLES
+        hit = _name_at(text, m.end(), names, _AFTER_KIN_NAME if kin else _AFTER_NAME)
         # after a kin word or 村民 a word is as likely as a name (村民来信, 妻子的意见): a name only
-        if hit is not None and role in KIN_AND_ROLES and not is_person_name(text[hit.start:hit.end]):
+        if hit is not None and kin and not is_person_name(text[hit.start:hit.end]):
             continue
         if hit is not None:
             yield dataclasses.replace(hit, reason=f"{hit.reason}: after the role word {role!r}")
@@ -110,16 +123,16 @@ def _examples(text: str, start: int, names: Recognizer) -> Iterator[Match]:
         start = sep.end()
 
 
-def _name_at(text: str, start: int, names: Recognizer) -> Match | None:
+def _name_at(text: str, start: int, names: Recognizer, after: tuple[str, ...] = _AFTER_NAME) -> Match | None:
     """The name starting at ``start``: the whole Chinese run there (two to four characters), or
-    its first characters when a word of _AFTER_NAME follows them; longest first."""
+    its first characters when a word of ``after`` follows them; longest first."""
     end = start
     while end < len(text) and end - start < 9 and re.match(_HAN, text[end]):
         end += 1
     for n in range(min(end - start, 4), 1, -1):
         if text[start + n - 1] == "员":
             continue  # a job title (安全员, 管理员), not a name
-        if start + n == end or text.startswith(_AFTER_NAME, start + n):
+        if start + n == end or text.startswith(after, start + n):
             for hit in _judged(text, start, start + n, names, ""):
                 return hit
     return None

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from govsoc.classification.cn_codes import COMPOUND_SURNAMES, NOT_NAMES, SINGLE_SURNAMES, TRADITIONAL_SURNAMES
+from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import NOT_AFTER, NOT_BEFORE, Pattern, Recognizer, register
 from govsoc.classification.recognizers.identity import MINOR, under_fourteen
 
@@ -27,7 +28,8 @@ def _after_heading(headings: tuple[str, ...]) -> str:
 @register("cn_person_name")
 class PersonNameRecognizer(Recognizer):
     """中文姓名: a known surname (single or compound) + one or two given-name characters, or a
-    minority name written with a middle dot; context only."""
+    minority name written with a middle dot, or made of Tibetan, Uyghur or Mongolian name words
+    (扎西次仁, 阿依古丽, 其其格: R15g-6); context only."""
 
     NEEDS_NON_ASCII = True
 
@@ -52,6 +54,9 @@ class PersonNameRecognizer(Recognizer):
     PATTERNS = (
         Pattern("surname + given name", f"(?<!{_HAN}){_HAN}{{2,4}}(?!{_HAN})", 0.4, context_only=True),
         Pattern("minority name", f"(?<!{_HAN}){_HAN}{{1,6}}[·•]{_HAN}{{1,8}}(?!{_HAN})", 0.4, context_only=True),
+        # a Tibetan, Uyghur or Mongolian name without the dot (阿不都热合曼, 买买提艾力; R15g-6):
+        # validate() takes it only when made of name words (govsoc.classification.minority_names)
+        Pattern("minority name without the dot", f"(?<!{_HAN}){_HAN}{{5,8}}(?!{_HAN})", 0.4, context_only=True),
         # a heading written into the text with its value glued on, as 情况说明 and 备注 are written
         # (申请人黄伟芳，身份证号…, 联系人李四13812345678): the name is the run right after it (R15d-5)
         Pattern("surname + given name after its heading", _after_heading(CONTEXT), 0.4, context_only=True),
@@ -68,10 +73,12 @@ class PersonNameRecognizer(Recognizer):
             return None  # 申请人 is a surname and two characters, and a heading: no value (R15c-17)
         if candidate.endswith(_ADDRESS_PARTS):
             return None  # 3幢2单元1101: 单 is a surname, 单元 an address part (R15f-25)
-        if candidate[:2] in COMPOUND_SURNAMES and len(candidate) >= 3:
+        if candidate[:2] in COMPOUND_SURNAMES and 3 <= len(candidate) <= 4:
             return f"compound surname {candidate[:2]}"
         if candidate[0] in SINGLE_SURNAMES and len(candidate) <= 3:
             return f"surname {candidate[0]}"
+        if is_minority_name(candidate):
+            return "Tibetan, Uyghur or Mongolian name words (no Han surname)"
         return None
 
 
