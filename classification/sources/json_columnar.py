@@ -22,8 +22,8 @@ __all__ = ["as_table", "columnar", "NAMES", "ROWS"]
 NAMES: Final = ("columns", "fields", "meta", "schema", "header", "headers", "names")
 #: Members that hold the rows as arrays of cells.
 ROWS: Final = ("data", "rows", "values", "datarows", "records")
-#: Members of a split dump that are neither: pandas' row labels.
-_LABELS: Final = frozenset({"index"})
+#: The member of a split dump that is neither: pandas' row labels (the DataFrame's index).
+_LABELS: Final = "index"
 
 
 def as_table(value: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
@@ -65,9 +65,21 @@ def _split(value: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]]
         for rows_key in ROWS:
             rows = value.get(rows_key)
             if isinstance(rows, list) and rows and all(isinstance(r, list) and len(r) == len(names) for r in rows):
-                rest = {k: v for k, v in value.items() if k not in (names_key, rows_key) and k not in _LABELS}
-                return [dict(zip(names, row, strict=True)) for row in rows], rest
+                rest = {k: v for k, v in value.items() if k not in (names_key, rows_key, _LABELS)}
+                records = [dict(zip(names, row, strict=True)) for row in rows]
+                return _labelled(records, value.get(_LABELS), names), rest
     return None
+
+
+def _labelled(records: list[dict[str, Any]], labels: Any, names: list[str]) -> list[dict[str, Any]]:
+    """``records`` each with its row label as a column of its own (named "index", or "(index)" when a
+    column is so named) unless the labels are pandas' default 0..n-1: a frame indexed by 姓名 or 证件号
+    (df.set_index("xm").to_json(orient="split")) keeps that column in "index" alone (R15g-5)."""
+    if not isinstance(labels, list) or len(labels) != len(records) \
+            or all(str(label) == str(place) for place, label in enumerate(labels)):
+        return records
+    name = "(index)" if _LABELS in names else _LABELS
+    return [{name: label, **record} for label, record in zip(labels, records, strict=True)]
 
 
 def _by_columns(value: dict[str, Any]) -> list[dict[str, Any]] | None:

@@ -50,3 +50,22 @@ def test_two_lists_of_another_length_are_a_record(tmp_path: Path) -> None:
     path.write_text(json.dumps({"phones": PHONES[:2], "ids": NUMBERS[:3]}), encoding="utf-8")
     (table,) = _scan(path).tables
     assert table.rows == 1 and {f.field for f in table.fields} == {"phones[]", "ids[]"}
+
+
+@pytest.mark.parametrize(("index", "fields"), [
+    # df.set_index("xm").to_json(orient="split"): the names are the index, read as a column (R15g-5)
+    (PEOPLE, {"index", "sfzh", "sjh"}),
+    # pandas' default RangeIndex is row numbers, no column
+    (list(range(40)), {"sfzh", "sjh"}),
+])
+def test_a_split_dump_s_index_is_a_column_unless_row_numbers(index: list[object], fields: set[str],
+                                                               tmp_path: Path) -> None:
+    path = tmp_path / "split.json"
+    value = {"columns": ["sfzh", "sjh"], "index": index, "data": [row[1:] for row in ROWS]}
+    path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+    (table,) = _scan(path).tables
+    judged = {f.field: f.recognizer for f in table.fields}
+    assert table.rows == 40 and set(judged) == fields
+    if "index" in fields:
+        assert judged["index"] == "cn_person_name"  # was no field: the names never judged
+        assert table.level == "G4"  # 身份证号与姓名同表 (was G3)
