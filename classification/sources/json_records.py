@@ -261,8 +261,11 @@ def _whole_rows(whole: Any, sample: int, skips: Skips) -> tuple[_Parts, dict[str
     """The tables of a JSON text read whole and the members beside them: a map's entries (R15d-11:
     json.dump of a dict by ID number), an envelope's records (R15d-16: {"code":0,"data":{"list":[…]}},
     each array of them a table, R15e-1), else the value as one row."""
-    table = as_table(whole) if isinstance(whole, dict) else None  # a map, columns and rows (R15f-12, -13)
+    notes: list[str] = []  # a table by columns of unequal lengths (R15g-14)
+    table = as_table(whole, notes) if isinstance(whole, dict) else None  # a map, columns and rows (R15f-12, -13)
     if table is not None:
+        for said in notes:
+            skips.note(said, line=1)
         return {None: reservoir(((1, entry) for entry in table[0]), sample)}, table[1]
     found = envelope(whole)
     if found is None:
