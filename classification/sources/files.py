@@ -44,6 +44,7 @@ from govsoc.classification.sources.body import Body
 from govsoc.classification.sources.cells import Numbered, column_hits, fits, has_value, names_column, until_header
 from govsoc.classification.sources.charset import (
     COUNTED,
+    NotText,
     Tally,
     Undecodable,
     evidence,
@@ -59,6 +60,7 @@ from govsoc.classification.sources.forms import form_table, is_form
 from govsoc.classification.sources.formulas import uncached_formulas
 from govsoc.classification.sources.json_records import flatten, json_document, json_lines, record_columns
 from govsoc.classification.sources.layout import HEAD_ROWS, Width, split_head
+from govsoc.classification.sources.mixed_charsets import MIXED, mixed_lines, mixed_note
 from govsoc.classification.sources.records import READ_LIMIT, Reading, records, too_long
 from govsoc.classification.sources.sampling import SEED, Prefixes, reservoir
 from govsoc.classification.sources.skips import LISTED, MAX_CELL, Skips
@@ -191,8 +193,14 @@ class FileSource:
                 found = evidence(path)
                 encoding = found.charset()
         doubt = found.doubt() if found else None
-        yield from self._read_delimited(path, delimiter, "utf-8-sig" if encoding == "utf-8" else encoding, COUNTED,
-                                        doubt)
+        try:
+            yield from self._read_delimited(path, delimiter, "utf-8-sig" if encoding == "utf-8" else encoding,
+                                            COUNTED, doubt)
+        except NotText:  # a GBK export and a UTF-8 one joined: each line in its own (R15g-10)
+            lines = mixed_lines(path)
+            if lines is None:
+                raise
+            yield from self._read_delimited(path, delimiter, MIXED, COUNTED, mixed_note(lines))
 
     def _read_delimited(self, path: Path, delimiter: str, encoding: str, errors: str,
                         doubt: str | None = None) -> list[TableSample]:
