@@ -7,7 +7,7 @@ A file whose first MiB is UTF-8 (or ASCII) is read as UTF-8 strictly, and the fi
 not UTF-8 (Undecodable) sends it back to be decided on the evidence around and after that byte.
 Tally counts what the decoding replaced (COUNTED, the decoder's own replacements: a U+FFFD the
 file holds is text) and NULs, and the lines as editors number them; over BAD_SHARE of a file, it
-is not text in that charset.
+is not text in that charset (NotText; a file of lines in two charsets is read by sources/mixed_charsets.py).
 """
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ from typing import Final, TextIO
 
 from govsoc.core.errors import ConfigError, Location
 
-__all__ = ["BAD_SHARE", "BOMS", "BIG5", "EVIDENCE", "Evidence", "Tally", "Undecodable", "bom_charset", "evidence",
-           "first_charset", "json_charset", "open_text", "tallied", "utf16_without_bom"]
+__all__ = ["BAD_SHARE", "BOMS", "BIG5", "EVIDENCE", "Evidence", "NotText", "Tally", "Undecodable", "bom_charset",
+           "evidence", "first_charset", "json_charset", "open_text", "tallied", "utf16_without_bom"]
 
 #: BOMs, longest first (UTF-32 LE's starts with UTF-16 LE's): what Excel's "Unicode text" writes.
 BOMS: Final = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
@@ -66,6 +66,10 @@ def bom_charset(head: bytes) -> str | None:
 
 class Undecodable(Exception):
     """A strict UTF-8 read met a byte that is not UTF-8: the file is decided again on its Evidence."""
+
+
+class NotText(ConfigError):
+    """Over BAD_SHARE of a file's characters and lines are undecodable in the charset it was read in."""
 
 
 @dataclass(slots=True)
@@ -296,7 +300,7 @@ class Tally:
         what = (f"{self.bad:,} of {self.chars:,} characters read as {encoding} are undecodable bytes (U+FFFD) "
                 f"or NUL, on {self.bad_lines:,} of {lines:,} lines, the first on line {self.first_bad}")
         if self.bad > BAD_SHARE * self.chars and self.bad_lines > BAD_SHARE * lines:
-            raise ConfigError(f"{what}: not text in this charset (binary, or saved in another one); "
+            raise NotText(f"{what}: not text in this charset (binary, or saved in another one); "
                               "not classified", location=Location(path=str(path)))
         return f"{what}: those cells classified with the replacement"
 
@@ -329,3 +333,4 @@ def tallied(lines: Iterable[str], tally: Tally) -> Iterator[str]:
     finally:  # run when the reading ends, or later when an early stop frees the generator
         if getattr(_READING, "tally", None) is tally:
             _READING.tally = None
+

@@ -44,6 +44,7 @@ from govsoc.classification.sources.body import Body
 from govsoc.classification.sources.cells import Numbered, column_hits, fits, has_value, names_column, until_header
 from govsoc.classification.sources.charset import (
     COUNTED,
+    NotText,
     Tally,
     Undecodable,
     evidence,
@@ -59,11 +60,13 @@ from govsoc.classification.sources.forms import form_table, is_form
 from govsoc.classification.sources.formulas import uncached_formulas
 from govsoc.classification.sources.json_records import flatten, json_document, json_lines, record_columns
 from govsoc.classification.sources.layout import HEAD_ROWS, Width, split_head
+from govsoc.classification.sources.mixed_charsets import MIXED, mixed_lines, mixed_note
 from govsoc.classification.sources.records import READ_LIMIT, Reading, records, too_long
 from govsoc.classification.sources.sampling import SEED, Prefixes, reservoir
 from govsoc.classification.sources.skips import LISTED, MAX_CELL, Skips
 from govsoc.classification.sources.unclosed import lines_from
 from govsoc.classification.sources.wide_rows import WideRows, bounded
+from govsoc.classification.sources.workbook_kinds import left_out_advice, sniffed_kind, workbook_file
 from govsoc.core.errors import ConfigError, GovsocError, Location
 
 __all__ = ["FileSource", "SUFFIXES", "LEFT_OUT", "flatten", "reservoir", "record_columns", "MAX_CELL", "READ_LIMIT",
@@ -130,14 +133,14 @@ class FileSource:
         self.sample = sample
         self.name = str(self.path)
         suffix = self.path.suffix.lower()
-        if self.path.is_file() and suffix not in SUFFIXES:
-            raise ConfigError(f"type {suffix or '(none)'} not classified: {LEFT_OUT.get(suffix, OTHER)}",
-                              location=Location(path=str(path)))
+        if self.path.is_file() and _kind(self.path) is None:
+            advice = left_out_advice(self.path, LEFT_OUT.get(suffix, OTHER))
+            raise ConfigError(f"type {suffix or '(none)'} not classified: {advice}", location=Location(path=str(path)))
 
     def _files(self) -> list[Path]:
         if self.path.is_file():
             return [self.path]
-        return [p for p in walk(self.path).files if p.suffix.lower() in SUFFIXES]
+        return [p for p in walk(self.path).files if _kind(p)]
 
     def _left_out(self) -> list[tuple[Path, str | None]]:
         """A folder's files of other types (reason None: by their type) and what is not a file or is
@@ -145,7 +148,7 @@ class FileSource:
         if self.path.is_file():
             return []
         walked = walk(self.path)
-        others: list[tuple[Path, str | None]] = [(p, None) for p in walked.files if p.suffix.lower() not in SUFFIXES]
+        others: list[tuple[Path, str | None]] = [(p, None) for p in walked.files if _kind(p) is None]
         return others + [(p, why) for p, why in walked.passed]
 
     def count(self) -> int | None:
@@ -158,7 +161,7 @@ class FileSource:
         """Every file's tables. A file named alone that cannot be read raises ConfigError; in a
         folder it is reported (an unreadable TableSample) and the other files are read."""
         for path in self._files():
-            kind = SUFFIXES[path.suffix.lower()]
+            kind = _kind(path)
             try:
                 if kind in _TEXT:
                     refuse_compressed(path)
@@ -191,8 +194,14 @@ class FileSource:
                 found = evidence(path)
                 encoding = found.charset()
         doubt = found.doubt() if found else None
-        yield from self._read_delimited(path, delimiter, "utf-8-sig" if encoding == "utf-8" else encoding, COUNTED,
-                                        doubt)
+        try:
+            yield from self._read_delimited(path, delimiter, "utf-8-sig" if encoding == "utf-8" else encoding,
+                                            COUNTED, doubt)
+        except NotText:  # a GBK export and a UTF-8 one joined: each line in its own (R15g-10)
+            lines = mixed_lines(path)
+            if lines is None:
+                raise
+            yield from self._read_delimited(path, delimiter, MIXED, COUNTED, mixed_note(lines))
 
     def _read_delimited(self, path: Path, delimiter: str, encoding: str, errors: str,
                         doubt: str | None = None) -> list[TableSample]:
@@ -309,7 +318,7 @@ class FileSource:
         except ImportError as e:
             raise ConfigError("XLSX files need openpyxl: pip install 'govsoc[classify]'") from e
         try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            book = openpyxl.load_workbook(workbook_file(path), read_only=True, data_only=True)
         except Exception as e:  # zipfile.BadZipFile, KeyError, InvalidFileException: openpyxl has no one root
             raise ConfigError(f"not a readable XLSX workbook: {type(e).__name__}: {e}",
                               location=Location(path=str(path))) from e
@@ -400,7 +409,8 @@ def _left_out(folder: Path, paths: list[tuple[Path, str | None]]) -> TableSample
         suffix = path.suffix.lower() if why is None else why
         per_type[suffix] = per_type.get(suffix, 0) + 1
         if per_type[suffix] <= LISTED:
-            reason = why or f"type {suffix or '(none)'} not classified: {LEFT_OUT.get(suffix, OTHER)}"
+            reason = why or f"type {suffix or '(none)'} not classified: " \
+                            f"{left_out_advice(path, LEFT_OUT.get(suffix, OTHER))}"
             listed.append(Skipped(location=Location(path=str(path)), reason=reason))
     return TableSample(dataset=str(folder), table=folder.name, rows=None, columns=(), readable=False,
                        skipped=tuple(listed), skipped_count=len(paths))
@@ -409,8 +419,14 @@ def _left_out(folder: Path, paths: list[tuple[Path, str | None]]) -> TableSample
 _SHEET: Final = re.compile(rb"<(?:\w+:)?sheet\b")
 
 
+def _kind(path: Path) -> str | None:
+    """The reader of ``path``: its suffix's, or XLSX for an OOXML workbook under another workbook
+    suffix (an XLSX renamed .xls, .et saved as OOXML, .xlsm: R15g-17); None for a file not read."""
+    return SUFFIXES.get(path.suffix.lower()) or sniffed_kind(path)
+
+
 def _table_count(path: Path) -> int:
-    kind = SUFFIXES[path.suffix.lower()]
+    kind = _kind(path)
     try:
         if kind == "xlsx":
             # the workbook part alone: openpyxl would read the shared strings too

@@ -14,6 +14,7 @@ from pathlib import Path
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import printable_name
 from govsoc.classification.sources.skips import Skips
+from govsoc.classification.sources.workbook_kinds import workbook_file
 
 __all__ = ["uncached_formulas"]
 
@@ -27,7 +28,7 @@ def uncached_formulas(path: Path, sheet: str, columns: tuple[ColumnSample, ...],
         return
     import openpyxl
 
-    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    book = openpyxl.load_workbook(workbook_file(path), read_only=True, data_only=False)
     try:
         counts = dict.fromkeys(empty, 0)
         for row in book[sheet].iter_rows(values_only=True):

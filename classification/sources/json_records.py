@@ -45,7 +45,15 @@ from govsoc.classification.sources.json_line import (
 from govsoc.classification.sources.json_maps import ENTRY, FIELDS, key_fields, line_rows, map_key
 from govsoc.classification.sources.json_nested import nested_tables
 from govsoc.classification.sources.json_opening import longer, opens_array, second_value_line
-from govsoc.classification.sources.json_stream import HELD, TOO_DEEP, Found, TextCut, array_items, envelope_items
+from govsoc.classification.sources.json_stream import (
+    HELD,
+    TOO_DEEP,
+    Found,
+    Resumed,
+    TextCut,
+    array_items,
+    envelope_items,
+)
 from govsoc.classification.sources.json_wrappers import unwrapped
 from govsoc.classification.sources.sampling import Prefixes, reservoir, reservoirs
 from govsoc.classification.sources.skips import MAX_CELL, Skips
@@ -261,8 +269,11 @@ def _whole_rows(whole: Any, sample: int, skips: Skips) -> tuple[_Parts, dict[str
     """The tables of a JSON text read whole and the members beside them: a map's entries (R15d-11:
     json.dump of a dict by ID number), an envelope's records (R15d-16: {"code":0,"data":{"list":[…]}},
     each array of them a table, R15e-1), else the value as one row."""
-    table = as_table(whole) if isinstance(whole, dict) else None  # a map, columns and rows (R15f-12, -13)
+    notes: list[str] = []  # a table by columns of unequal lengths (R15g-14)
+    table = as_table(whole, notes) if isinstance(whole, dict) else None  # a map, columns and rows (R15f-12, -13)
     if table is not None:
+        for said in notes:
+            skips.note(said, line=1)
         return {None: reservoir(((1, entry) for entry in table[0]), sample)}, table[1]
     found = envelope(whole)
     if found is None:
@@ -289,8 +300,9 @@ def _streamed_envelope(f: TextIO, path: Path, sample: int, skips: Skips) -> tupl
 def _until_cut(items: Iterator[tuple[int, Any]], skips: Skips) -> Iterator[tuple[int, Any]]:
     """``items``; a text that ends inside the array after an item (an export cut short) ends them,
     reported at its line and column with the items before it kept (R15c-7), as the CSV reader keeps
-    the rows before an unclosed quote. Other text that is not JSON, or a cut before any item, is
-    the file's error, as before (a syntax error with text after it may hide anything)."""
+    the rows before an unclosed quote; so does a syntax error after items, reported, the items after
+    it read from the next record that opens its line (json_stream: R15g-12). A text that is not JSON
+    before any item is the file's error, as before."""
     read = False
     try:
         for line, item in items:
@@ -298,13 +310,17 @@ def _until_cut(items: Iterator[tuple[int, Any]], skips: Skips) -> Iterator[tuple
             if item is TOO_DEEP:  # that item only (R15b-22's limit, now per item)
                 skips.add("an item nested too deep to parse: not read", line=line)
                 continue
+            if isinstance(item, Resumed):  # a stray comma between records costs the text up to the next (R15g-12)
+                where = item.location or Location(path=skips.path)
+                skips.add(f"{item.message}: read on at the record on line {item.line:,}, the text from here to it "
+                          "not read", line=where.line, column=where.column)
+                continue
             yield line, item
     except TextCut as e:
         if not read:
             raise
         where = e.location or Location(path=skips.path)
-        skips.add(f"{e.message}: the text ends here, the items before it read", line=where.line,
-                  column=where.column)
+        skips.add(f"{e.message}: {e.after}", line=where.line, column=where.column)
 
 
 def _whole(path: Path, text: str) -> Any:

@@ -7,7 +7,11 @@ one item and a chunk. Each item comes with the line it starts on; text that is n
 ConfigError at its line and column, as json.loads would have named it; TextCut when the text ends
 inside the array (an export cut short), so that the reader can keep the items before it. An item
 nested too deep for the decoder is passed over (its brackets counted, its strings skipped) and given
-as TOO_DEEP: it costs that item, not the items after it.
+as TOO_DEEP: it costs that item, not the items after it. A syntax error inside an array of records
+(a stray comma between two, a record missing a comma: R15g-12) costs the text up to the next line
+that opens a record at the records' indentation, given as a Resumed item; with no such line after
+it (records not one a line, or none after the error) it ends the array as a cut does (TextBroken),
+the items before it kept.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from typing import Any, Final, TextIO
 from govsoc.classification.sources.json_line import object_pairs
 from govsoc.core.errors import ConfigError, Location
 
-__all__ = ["array_items", "envelope_items", "Found", "TextCut", "CHUNK", "ITEM_LIMIT", "TOO_DEEP"]
+__all__ = ["array_items", "envelope_items", "Found", "Resumed", "TextBroken", "TextCut", "CHUNK", "ITEM_LIMIT",
+           "TOO_DEEP"]
 
 #: Characters read at a time.
 CHUNK: Final = 1 << 16
@@ -45,6 +50,25 @@ class _Deep(Exception):
 
 class TextCut(ConfigError):
     """The text ends inside the array: in an item, or where ',' or ']' was to follow one."""
+
+    #: What becomes of the text, said after the error when items were read before it.
+    after = "the text ends here, the items before it read"
+
+
+class TextBroken(TextCut):
+    """A syntax error in an array after items, with no line after it opening a record to read on at."""
+
+    after = "no line after it opens a record to read on at: the items before it read, the rest not"
+
+
+class Resumed:
+    """What _items gives, as an item, for a syntax error it read past: the error (``message`` at
+    ``location``) and the line of the record it read on at."""
+
+    __slots__ = ("message", "location", "line")
+
+    def __init__(self, error: ConfigError, line: int) -> None:
+        self.message, self.location, self.line = error.message, error.location, line
 
 
 class _Text:
@@ -169,7 +193,7 @@ def _members(text: _Text, decoder: json.JSONDecoder, prefix: str, found: Found) 
                 held: list[Any] = []
                 found.beside[name] = held
                 for _, item in _items(text, decoder):
-                    if len(held) < HELD and item is not TOO_DEEP:
+                    if len(held) < HELD and item is not TOO_DEEP and not isinstance(item, Resumed):
                         held.append(item)
                     else:
                         found.dropped += 1
@@ -180,20 +204,72 @@ def _members(text: _Text, decoder: json.JSONDecoder, prefix: str, found: Found) 
 
 
 def _items(text: _Text, decoder: json.JSONDecoder) -> Iterator[tuple[int, Any]]:
-    """(line, item) for each item of the array whose '[' was just consumed, up to its ']'."""
+    """(line, item) for each item of the array whose '[' was just consumed, up to its ']'; a syntax
+    error read past (_read_on) as a Resumed item."""
     if text.next_char() == "]":
         text.pos += 1
-    else:
-        while True:
-            text.next_char()
-            try:
-                item, end = _decode(text, decoder)
-            except _Deep:
-                item, end = TOO_DEEP, _passed_over(text)
-            yield text.where(text.pos)[0], item
-            text.pos = end
+        return
+    indent: str | None = None  # of the records that open their line: where to read on after an error
+    while True:
+        text.next_char()
+        try:
+            item, end = _item(text, decoder)
+        except TextCut:
+            raise
+        except ConfigError as e:  # positions are read again: reading on may have let go of the text before
+            yield _read_on(text, e, indent, text.pos + 1)
+            continue
+        if isinstance(item, dict):
+            indent = _indent(text, text.pos, indent)
+        yield text.where(text.pos)[0], item
+        text.pos = end
+        try:
             if _closed(text, "]"):
                 break
+        except TextCut:
+            raise
+        except ConfigError as e:
+            if text.buf[text.mark] == "{" and indent is not None and text.column == len(indent) + 1:
+                text.pos = text.mark  # a missing ',' between two records: read on at the second
+                yield (e.location.line if e.location and e.location.line else 0), Resumed(e, text.line)
+            else:
+                yield _read_on(text, e, indent, text.pos)
+
+
+def _item(text: _Text, decoder: json.JSONDecoder) -> tuple[Any, int]:
+    """The item at ``text.pos`` and where it ends (TOO_DEEP, passed over, for one too deep to decode)."""
+    try:
+        return _decode(text, decoder)
+    except _Deep:
+        return TOO_DEEP, _passed_over(text)
+
+
+def _indent(text: _Text, start: int, known: str | None) -> str | None:
+    """The blanks before the record at ``start`` when it opens its line, else ``known``."""
+    line = text.buf.rfind("\n", 0, start) + 1
+    blanks = text.buf[line:start]
+    return blanks if line and not blanks.strip(" \t") else known
+
+
+def _read_on(text: _Text, error: ConfigError, indent: str | None, after: int) -> tuple[int, Resumed]:
+    """``error`` (at ``text.mark``) read past: ``text.pos`` moved to the next record opening its
+    line at ``indent`` from ``after`` on, and the error as a Resumed item at its line; TextBroken
+    with no such record."""
+    where = error.location or Location(path=text.path)
+    match = None
+    if indent is not None:
+        opening = re.compile("\n" + re.escape(indent) + "{")
+        at = max(after, text.mark - len(indent) - 1)  # a record at or past the error, which where() counted to
+        while (match := opening.search(text.buf, at)) is None:
+            # nothing is to be kept before the last characters, which may begin a match
+            text.pos = at = max(at, text.mark, len(text.buf) - len(indent) - 1)
+            if not text.more():
+                break
+            at = text.pos  # more() may have let go of what was before it
+    if match is None:
+        raise TextBroken(error.message, location=where)
+    text.pos = match.end() - 1
+    return where.line or 0, Resumed(error, text.where(text.pos)[0])
 
 
 def _closed(text: _Text, close: str) -> bool:

@@ -90,16 +90,17 @@ def test_a_json_file_is_read(tmp_path: Path, value: object, expected: dict[str, 
 
 
 def test_a_json_file_that_does_not_parse_is_named_at_its_line(tmp_path: Path) -> None:
-    (tmp_path / "bad.json").write_text('[\n {"sfzh": "1"},\n {"sfzh" "2"}\n]\n', encoding="utf-8")
+    # an error in the first item (one after items costs what it breaks: R15g-12)
+    (tmp_path / "bad.json").write_text('[\n {"sfzh" "1"},\n {"sfzh": "2"}\n]\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="delimiter") as e:
         _scan(tmp_path / "bad.json")
-    assert e.value.location is not None and (e.value.location.line, e.value.location.column) == (3, 10)
+    assert e.value.location is not None and (e.value.location.line, e.value.location.column) == (2, 10)
     (tmp_path / "ok.csv").write_text("sfzh\n" + "\n".join(NUMBERS) + "\n", encoding="utf-8")
     inventory = _scan(tmp_path)  # in a folder: reported at its line, the other file classified
     assert [t.table for t in inventory.tables] == ["ok.csv"]
     (skipped,) = inventory.skipped
     assert (skipped.location.line, skipped.location.column, skipped.reason) == (
-        3, 10, "not JSON: Expecting ':' delimiter")
+        2, 10, "not JSON: Expecting ':' delimiter")
 
 
 def test_json_items_that_hold_nothing_are_reported_at_their_line(tmp_path: Path) -> None:

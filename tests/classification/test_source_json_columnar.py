@@ -50,3 +50,65 @@ def test_two_lists_of_another_length_are_a_record(tmp_path: Path) -> None:
     path.write_text(json.dumps({"phones": PHONES[:2], "ids": NUMBERS[:3]}), encoding="utf-8")
     (table,) = _scan(path).tables
     assert table.rows == 1 and {f.field for f in table.fields} == {"phones[]", "ids[]"}
+
+
+@pytest.mark.parametrize(("index", "fields"), [
+    # df.set_index("xm").to_json(orient="split"): the names are the index, read as a column (R15g-5)
+    (PEOPLE, {"index", "sfzh", "sjh"}),
+    # pandas' default RangeIndex is row numbers, no column
+    (list(range(40)), {"sfzh", "sjh"}),
+])
+def test_a_split_dump_s_index_is_a_column_unless_row_numbers(index: list[object], fields: set[str],
+                                                               tmp_path: Path) -> None:
+    path = tmp_path / "split.json"
+    value = {"columns": ["sfzh", "sjh"], "index": index, "data": [row[1:] for row in ROWS]}
+    path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+    (table,) = _scan(path).tables
+    judged = {f.field: f.recognizer for f in table.fields}
+    assert table.rows == 40 and set(judged) == fields
+    if "index" in fields:
+        assert judged["index"] == "cn_person_name"  # was no field: the names never judged
+        assert table.level == "G4"  # 身份证号与姓名同表 (was G3)
+
+
+def test_columns_one_value_short_are_a_table_of_the_longest(tmp_path: Path) -> None:
+    # R15g-14: {"xm":[40], "sfzh":[39], "sjh":[40]} (a null at the end dropped) was rows=1, fields xm[] ...
+    path = tmp_path / "unequal.json"
+    value = {"xm": PEOPLE[:40], "sfzh": NUMBERS[:39], "sjh": PHONES[:40]}
+    path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+    inventory = _scan(path)
+    (table,) = inventory.tables
+    assert table.rows == 40
+    assert {f.field: f.recognizer for f in table.fields if f.status == "tagged"} == {
+        "xm": "cn_person_name", "sfzh": "cn_resident_id", "sjh": "cn_mobile"}
+    assert any("sfzh: 39 values for 40 rows" in s.reason for s in inventory.skipped)
+
+
+def test_a_column_of_lists_is_a_column(tmp_path: Path) -> None:
+    # R15g-14: two phones a person ({"xm":[40], "phones":[[m1, m2] x 40]}) was rows=1
+    path = tmp_path / "lists.json"
+    value = {"xm": PEOPLE[:40], "phones": [[PHONES[i], PHONES[39 - i]] for i in range(40)]}
+    path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+    (table,) = _scan(path).tables
+    assert table.rows == 40
+    assert {f.field: f.recognizer for f in table.fields if f.status == "tagged"} == {
+        "xm": "cn_person_name", "phones[]": "cn_mobile"}
+
+
+def test_a_table_by_columns_inside_records_is_a_table_of_its_own(tmp_path: Path) -> None:
+    # R15g-14: members by columns in each household are read as an array of members would be
+    path = tmp_path / "households.json"
+    value = [{"hz": PEOPLE[i], "members": {"xm": PEOPLE[i:i + 3], "sfzh": NUMBERS[i:i + 3]}} for i in range(0, 36, 3)]
+    path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+    tables = {t.table: t for t in _scan(path).tables}
+    members = tables["households.json:members[]"]
+    assert members.rows == 36 and tables["households.json"].rows == 12
+    assert {f.field for f in members.fields} == {"xm", "sfzh"} and members.level == "G4"
+
+
+def test_lists_of_lengths_far_apart_are_a_record(tmp_path: Path) -> None:
+    # 40 phones beside 30 ID numbers is no table by columns missing a value: one record, as before
+    path = tmp_path / "apart.json"
+    path.write_text(json.dumps({"phones": PHONES[:40], "ids": NUMBERS[:30]}), encoding="utf-8")
+    (table,) = _scan(path).tables
+    assert table.rows == 1 and {f.field for f in table.fields} == {"phones[]", "ids[]"}
