@@ -110,7 +110,10 @@ def _header(cells: list[tuple[int, str]], has_value: Test, names_column: Test, l
     if not all(_label(text, has_value, names_column) for text in texts):
         return False
     words = sum(names_column(text) or text.endswith(HEADING_ENDS) for text in texts)
-    return 2 * words > len(texts) and not any(column_hits([a])(b, 0) for a, b in pairwise(texts))
+    # a column name is no value under the one before it, whatever a recognizer reads in it (与户主关系
+    # holds 关系, a name after 户主: R15g-2, an ordinary 户籍 roster read as a 登记表)
+    return 2 * words > len(texts) and not any(column_hits([a])(b, 0) for a, b in pairwise(texts)
+                                              if not names_column(b))
 
 
 def _form_rows(head: Iterable[list[str]], has_value: Test, names_column: Test) -> list[Pairs] | None:
