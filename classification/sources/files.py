@@ -254,13 +254,14 @@ class FileSource:
         """A form (its first rows ``head``, on their lines), then the tables below a header that ends
         it (R15f-6, R15f-14: a 家庭成员 table, a 汇总名单), read as tables of their own."""
         found: list[tuple[int, list[str]]] = []
-        rows = chain(head, ((body.width.last, row) for row in rows_read))
+        rows = Numbered(chain(head, ((body.width.last, row) for row in rows_read)))
         form = form_table(str(path), path.name, rows, self.sample, body.skips, has_value=has_value,
                           names_column=names_column, found=found, unit="line")
         if not found:
             return [form]
         line, row = found[0]
-        rest = [(number, cells) for number, cells in head if number > line]
+        # the head's rows after the header, or the row read ahead below it (R15g-9)
+        rest = [(number, cells) for number, cells in head if number > line] or rows.held[::-1]
         body.next = (row[:max(i + 1 for i, cell in enumerate(row) if cell.strip())], line,
                      [cells for _, cells in rest], [number for number, _ in rest])
         return [form, *self._later(body, rows_read, names)]

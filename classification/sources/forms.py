@@ -35,7 +35,7 @@ from typing import Final
 
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import TableSample, named
-from govsoc.classification.sources.cells import column_hits
+from govsoc.classification.sources.cells import Numbered, column_hits
 from govsoc.classification.sources.layout import HEADING_ENDS, LABEL, heading_row
 from govsoc.classification.sources.sampling import reservoir
 from govsoc.classification.sources.skips import Skips
@@ -116,6 +116,26 @@ def _header(cells: list[tuple[int, str]], has_value: Test, names_column: Test, l
                                               if not names_column(b))
 
 
+def _table_head(cells: list[tuple[int, str]], rows: Numbered, has_value: Test, names_column: Test) -> bool:
+    """Whether filled ``cells`` inside a form head a table of as many columns (联络员,联系电话 over
+    杨强,138...: R15g-9): side by side, labels without a digit, one naming a known column, none a value
+    a recognizer takes under the one before it; the row below fills the same cells, its first no
+    label naming a column (身份证号,<ID> below 与户主关系,户主 is the form's), and holds what the
+    header's columns take."""
+    texts = [cell for _, cell in cells]
+    if (len(cells) < 2 or cells[-1][0] - cells[0][0] != len(cells) - 1 or any(ch.isdigit() for ch in "".join(texts))
+            or not all(_label(text, has_value, names_column) for text in texts)
+            or not any(names_column(text) for text in texts)
+            or any(column_hits([a])(b, 0) for a, b in pairwise(texts) if not names_column(b))):
+        return False
+    below = rows.peek()
+    under = _filled(below or [])
+    if [at for at, _ in under] != [at for at, _ in cells] or names_column(under[0][1]):
+        return False
+    hits = column_hits(texts)
+    return any(hits(text, k) for k, (_, text) in enumerate(under))
+
+
 def _form_rows(head: Iterable[list[str]], has_value: Test, names_column: Test) -> list[Pairs] | None:
     """The rows of pairs of the form ``head`` begins with (up to a header row), None when a row there
     is none of pairs, headings, notes or blank, or the first is a header."""
@@ -145,18 +165,19 @@ def is_form(head: list[list[str]], has_value: Test, names_column: Test) -> bool:
     return any(column_hits([label])(value, 0) for label, value in values)
 
 
-def form_records(rows: Iterable[tuple[int, list[str]]], has_value: Test, names_column: Test,
+def form_records(rows: Numbered, has_value: Test, names_column: Test,
                  found: Found, left: list[int] | None = None) -> Iterator[dict[str, str]]:
     """The records of a form's numbered rows: label -> value, a new record where a label comes
     again; rows of one cell (titles, section headings), notes and blank rows hold none. A header
-    row ends them: it is put in ``found`` (the rows after it are a table's). The numbers of rows of
-    none of these kinds, not read, go to ``left``."""
+    row ends them (or a row of names over a record of as many cells: _table_head): it is put in
+    ``found`` (the rows after it are a table's, the one read ahead held in ``rows``). The numbers
+    of rows of none of these kinds, not read, go to ``left``."""
     record: dict[str, str] = {}
     for number, row in rows:
         cells = _filled(row)
         if not cells or len(cells) == 1 or _note(cells):
             continue
-        if _header(cells, has_value, names_column):
+        if _header(cells, has_value, names_column) or _table_head(cells, rows, has_value, names_column):
             found.append((number, row))
             break
         pairs = _pairs(cells, has_value, names_column)
@@ -171,7 +192,7 @@ def form_records(rows: Iterable[tuple[int, list[str]]], has_value: Test, names_c
         yield record
 
 
-def form_table(dataset: str, table: str, rows: Iterable[tuple[int, list[str]]], sample: int, skips: Skips,
+def form_table(dataset: str, table: str, rows: Numbered, sample: int, skips: Skips,
                where: str = "", *, has_value: Test, names_column: Test, found: Found, unit: str = "row") -> TableSample:
     """The form whose numbered rows are ``rows`` as a table of ``sample`` sampled records, the labels
     its fields (in the order first met); the reading noted in ``skips`` (``where`` before it: a

@@ -70,3 +70,56 @@ def test_a_roster_sheet_is_a_table_of_its_columns(tmp_path: Path) -> None:
     book.save(tmp_path / "words_roster.xlsx")
     (table,) = _tables(tmp_path / "words_roster.xlsx")
     _no_form(table)
+
+
+ADDRESSES = ["北京市朝阳区建国路88号3栋201", "浙江省杭州市西湖区文三路100号"]
+CARDS = [f"62220245335534{i:04d}" for i in range(24)]  # the card column is read by its label
+
+
+def _block(i: int) -> list[list[str]]:
+    """Person ``i``'s 登记表 block and the blank line after it (R15g-9's f/forms_then_2col.csv)."""
+    return [["姓名", PEOPLE[i], "性别", "男"], ["身份证号", NUMBERS[i], "联系电话", PHONES[i]],
+            ["家庭住址", ADDRESSES[i % 2], "银行卡号", CARDS[i]], [""]]
+
+
+#: two-column tables as forms' appendices: the header, then a row per person
+TWO_COLUMNS = {"联络员": lambda i: [PEOPLE[i], PHONES[i]], "户主": lambda i: [PEOPLE[i], NUMBERS[i]]}
+
+
+@pytest.mark.parametrize("blocks", [10, 2])  # the header past the rows read first (40), and among them
+@pytest.mark.parametrize("first", list(TWO_COLUMNS))
+def test_a_two_column_table_below_forms_is_a_table(tmp_path: Path, blocks: int, first: str) -> None:
+    # R15g-9, f/forms_then_2col.csv: one table rows=10, then 30 fields named by the people (杨**, 胡**
+    # ...), each "tagged 手机号" on one value; no second table
+    second = "联系电话" if first == "联络员" else "身份证号"
+    rows = [*(row for i in range(blocks) for row in _block(i)), ["联络员名单"], [first, second],
+            *(TWO_COLUMNS[first](i) for i in range(24))]
+    path = tmp_path / "forms_then_2col.csv"
+    path.write_text("\n".join(",".join(row) for row in rows) + "\n", encoding="utf-8")
+    form, table = _tables(path)
+    assert form.rows == blocks and [c.field for c in form.columns] == ["姓名", "性别", "身份证号", "联系电话",
+                                                                       "家庭住址", "银行卡号"]
+    assert table.rows == 24 and [c.field for c in table.columns] == [first, second]
+    assert sorted(table.columns[0].values) == sorted(PEOPLE)
+
+
+def test_a_two_column_table_below_a_form_sheet_is_a_table(tmp_path: Path) -> None:
+    # R15g-9 on a sheet: the form's records took the people as labels
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in [*(row for i in range(3) for row in _block(i)), ["联络员", "联系电话"],
+                *(TWO_COLUMNS["联络员"](i) for i in range(24))]:
+        sheet.append(row)
+    book.save(tmp_path / "forms.xlsx")
+    form, table = _tables(tmp_path / "forms.xlsx")
+    assert form.rows == 3 and table.rows == 24 and [c.field for c in table.columns] == ["联络员", "联系电话"]
+
+
+def test_a_form_of_a_pair_a_row_keeps_its_pairs(tmp_path: Path) -> None:
+    # 与户主关系,户主 over 身份证号,<ID>: the form's pairs (a label naming a column below), no table
+    rows = [row for i in range(3) for row in (["姓名", PEOPLE[i]], ["与户主关系", "户主"], ["身份证号", NUMBERS[i]],
+                                              ["联系电话", PHONES[i]], [""])]
+    path = tmp_path / "pairs.csv"
+    path.write_text("\n".join(",".join(row) for row in rows) + "\n", encoding="utf-8")
+    (form,) = _tables(path)
+    assert form.rows == 3 and [c.field for c in form.columns] == ["姓名", "与户主关系", "身份证号", "联系电话"]
