@@ -40,10 +40,13 @@ from govsoc.classification.sources.layout import HEADING_ENDS, LABEL, heading_ro
 from govsoc.classification.sources.sampling import reservoir
 from govsoc.classification.sources.skips import Skips
 
-__all__ = ["FORM_LABELS", "is_form", "form_records", "form_table"]
+__all__ = ["FORM_AHEAD", "FORM_LABELS", "is_form", "form_records", "form_table"]
 
 #: Labels naming known columns a form needs (fewer: a table's header, a note line).
 FORM_LABELS: Final = 3
+#: Rows read ahead below a header of its own to see whether a form begins there again (审批表 blocks
+#: down one file: its rows of pairs up to the 家庭成员 header).
+FORM_AHEAD: Final = 8
 #: Longest label (characters).
 _LABEL: Final = 16
 #: Fewest column names of a header row inside a form (与户主关系,户主 is a label and its value).

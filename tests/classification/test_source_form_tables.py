@@ -123,3 +123,54 @@ def test_a_form_of_a_pair_a_row_keeps_its_pairs(tmp_path: Path) -> None:
     path.write_text("\n".join(",".join(row) for row in rows) + "\n", encoding="utf-8")
     (form,) = _tables(path)
     assert form.rows == 3 and [c.field for c in form.columns] == ["姓名", "与户主关系", "身份证号", "联系电话"]
+
+
+def _application(i: int, gap: int) -> list[list[str]]:
+    """Applicant ``i``'s 低保申请审批表 (R15g-8's mkg1.py): the pairs (each value followed by ``gap``
+    empty cells, as a merged value's range reads), 家庭成员情况 and its table of 3, a blank row."""
+    def pairs(*cells: str) -> list[str]:
+        return [out for label, value in zip(cells[::2], cells[1::2], strict=True)
+                for out in (label, value, *[""] * gap)]
+    members = [[PEOPLE[(3 * i + j + 1) % 24], "子女", NUMBERS[(3 * i + j + 1) % 24], "健康"] for j in range(3)]
+    return [["低保申请审批表"], pairs("申请人姓名", PEOPLE[i], "性别", "男"),
+            pairs("身份证号", NUMBERS[i], "联系电话", PHONES[i]),
+            pairs("家庭住址", ADDRESSES[i % 2], "银行卡号", CARDS[i]),
+            ["家庭成员情况"], ["姓名", "与申请人关系", "身份证号", "健康状况"], *members, [""]]
+
+
+def _applications(tables: list[TableSample], count: int) -> None:
+    """Every applicant's block is a form of one record, every 家庭成员 table a table of its members."""
+    forms = [t for t in tables if t.columns and t.columns[0].field == "申请人姓名"]
+    assert len(forms) == count and all(t.rows == 1 for t in forms)
+    fields = {c.field: c.values for t in forms for c in t.columns if c.field in ("身份证号", "银行卡号")}
+    assert len(fields) == 2
+    cards = sorted(value for t in forms for c in t.columns if c.field == "银行卡号" for value in c.values)
+    assert cards == CARDS[:count]  # R15g-8: the 2nd..10th applicants' cards in no field
+    members = [t for t in tables if [c.field for c in t.columns][:2] == ["姓名", "与申请人关系"]]
+    assert len(members) == count
+    names = {value for t in members for value in t.columns[0].values}
+    assert {PEOPLE[(3 * i + j + 1) % 24] for i in range(count) for j in range(3)} <= names
+    assert sorted(value for t in forms for value in t.columns[0].values) == sorted(PEOPLE[:count])
+
+
+def test_application_blocks_down_a_file_are_a_form_each(tmp_path: Path) -> None:
+    # R15g-8, f/form_blocks_members.csv: rows=1 (the first applicant), then 19 tables, (line 12) rows=3
+    # 一般数据（3级） with fields 陈** (地址) and 男 (手机号): the 2nd..10th applicants' ID numbers and cards lost
+    path = tmp_path / "form_blocks_members.csv"
+    path.write_text("\n".join(",".join(row) for i in range(10) for row in _application(i, 0)) + "\n",
+                    encoding="utf-8")
+    _applications(_tables(path), 10)
+
+
+def test_application_blocks_down_a_sheet_are_a_form_each(tmp_path: Path) -> None:
+    # R15g-8, x/blocks.xlsx (values merged over two columns): 审批表 rows=1, then (row 6) rows=7 ... with
+    # fields 身份证号, 健康状况, column_5: the next applicant's rows records of the members' table
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "审批表"
+    for row in (row for i in range(6) for row in _application(i, 1)):
+        sheet.append(row)
+    book.save(tmp_path / "blocks.xlsx")
+    tables = _tables(tmp_path / "blocks.xlsx")
+    _applications(tables, 6)
+    assert all(t.rows == 3 for t in tables if t.columns[0].field == "姓名")
