@@ -29,6 +29,7 @@ rows from it are a table (a 低保申请审批表's 家庭成员, a 干部任免
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from itertools import pairwise
 from typing import Final
@@ -52,6 +53,12 @@ _LABEL: Final = 16
 #: Fewest column names of a header row inside a form (与户主关系,户主 is a label and its value).
 _HEADER: Final = 3
 
+#: How the labels of sign-off and title items begin or end (填表人, 填报日期, 审核人, 编号, 单位).
+_NOTES: Final = ("填表", "填报", "审核", "审批", "制表", "经办", "负责人", "签字", "签名", "盖章", "编号", "日期",
+                 "单位")
+#: Where a label：value item's label ends.
+_ITEM: Final = re.compile(r"\s*[：:]\s*")
+
 Test = Callable[[str], bool]
 Pairs = list[tuple[str, str]]
 #: a row numbered (its line or sheet row) and a header found below a form, put there by form_records
@@ -61,6 +68,21 @@ Found = list[tuple[int, list[str]]]
 def _filled(row: list[str]) -> list[tuple[int, str]]:
     """``row``'s filled cells, stripped, with their positions."""
     return [(i, cell.strip()) for i, cell in enumerate(row) if cell.strip()]
+
+
+def _items(row: list[str], names_column: Test) -> list[str]:
+    """``row`` with each label：value item split into a label cell and a value cell (姓名：张三,性别：男:
+    a Word or 问卷 form pasted into Excel, R15g-10) when its filled cells are all such items, one
+    naming a known column and none a sign-off's or a title's (填表人：王五, 填报日期：…, 编号：2024001,
+    单位：某乡: a note, not pairs)."""
+    filled = [cell.strip() for cell in row if cell.strip()]
+    if not filled or not all(LABEL.fullmatch(cell) for cell in filled):
+        return row
+    labels = [_ITEM.split(cell, 1)[0].strip() for cell in filled]
+    if any(label.startswith(_NOTES) or label.endswith(_NOTES) for label in labels) or not any(
+            names_column(label) for label in labels):
+        return row
+    return [part.strip() for cell in row for part in (_ITEM.split(cell.strip(), 1) if cell.strip() else [cell])]
 
 
 def _label(cell: str, has_value: Test, names_column: Test) -> bool:
@@ -144,7 +166,7 @@ def _form_rows(head: Iterable[list[str]], has_value: Test, names_column: Test) -
     is none of pairs, headings, notes or blank, or the first is a header."""
     rows: list[Pairs] = []
     for row in head:
-        cells = _filled(row)
+        cells = _filled(_items(row, names_column))
         if not cells or len(cells) == 1 or _note(cells):
             continue  # blank, a title or a section heading, a title or sign-off row
         if _header(cells, has_value, names_column, _HEADER if rows else 2):
@@ -177,7 +199,7 @@ def form_records(rows: Numbered, has_value: Test, names_column: Test,
     of rows of none of these kinds, not read, go to ``left``."""
     record: dict[str, str] = {}
     for number, row in rows:
-        cells = _filled(row)
+        cells = _filled(_items(row, names_column))
         if not cells or len(cells) == 1 or _note(cells):
             continue
         if _header(cells, has_value, names_column) or _table_head(cells, rows, has_value, names_column):

@@ -174,3 +174,49 @@ def test_application_blocks_down_a_sheet_are_a_form_each(tmp_path: Path) -> None
     tables = _tables(tmp_path / "blocks.xlsx")
     _applications(tables, 6)
     assert all(t.rows == 3 for t in tables if t.columns[0].field == "姓名")
+
+
+def _colon_block(i: int) -> list[list[str]]:
+    """Person ``i``'s 登记表 whose cells hold label：value (R15g-10's f/colon_form.csv)."""
+    return [["个人信息登记表"], [f"姓名：{PEOPLE[i]}", "性别：男", "民族：汉族"],
+            [f"身份证号：{NUMBERS[i]}", f"联系电话：{PHONES[i]}", ""],
+            [f"家庭住址：{ADDRESSES[i % 2]}", f"银行卡号：{CARDS[i]}", ""], [""]]
+
+
+COLON_FIELDS = ["姓名", "性别", "民族", "身份证号", "联系电话", "家庭住址", "银行卡号"]
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_label_value_cells_are_a_form(tmp_path: Path, count: int) -> None:
+    # R15g-10, f/colon_one.csv: rows=3 一般数据（3级）, fields column_1 (地址) and column_2 (手机号), the ID
+    # number, the name and the card in none; f/colon_form.csv: 20 people rows=79, the names never judged
+    path = tmp_path / "colon.csv"
+    path.write_text("\n".join(",".join(row) for i in range(count) for row in _colon_block(i)) + "\n",
+                    encoding="utf-8")
+    (form,) = _tables(path)
+    assert form.rows == count and [c.field for c in form.columns] == COLON_FIELDS
+    values = {c.field: sorted(c.values) for c in form.columns}
+    assert values["姓名"] == sorted(PEOPLE[:count]) and values["银行卡号"] == CARDS[:count]
+
+
+def test_label_value_cells_on_a_sheet_are_a_form(tmp_path: Path) -> None:
+    # R15g-10 on a sheet: a Word form pasted into Excel
+    book = openpyxl.Workbook()
+    for row in _colon_block(0):
+        book.active.append(row)
+    book.save(tmp_path / "colon.xlsx")
+    (form,) = _tables(tmp_path / "colon.xlsx")
+    assert form.rows == 1 and [c.field for c in form.columns] == COLON_FIELDS
+
+
+def test_a_filing_line_above_a_roster_stays_a_title(tmp_path: Path) -> None:
+    # label：value items of a sign-off or a title (单位, 填报人, 审核人, 日期) are a note, never a form's pairs
+    # (three labels naming columns, 张伟 a name under 填报人)
+    rows = [["某乡低保对象花名册", "", "", ""],
+            ["单位：某乡", "填报人：张伟", "审核人：李强", f"电话：{PHONES[30]}", "日期：2024-01-31"],
+            ["姓名", "身份证号", "联系电话", "家庭住址"],
+            *([PEOPLE[i], NUMBERS[i], PHONES[i], ADDRESSES[i % 2]] for i in range(20))]
+    path = tmp_path / "roster.csv"
+    path.write_text("\n".join(",".join(row) for row in rows) + "\n", encoding="utf-8")
+    (table,) = _tables(path)
+    assert table.rows == 20 and [c.field for c in table.columns] == ["姓名", "身份证号", "联系电话", "家庭住址"]
