@@ -192,15 +192,19 @@ def is_form(head: list[list[str]], has_value: Test, names_column: Test) -> bool:
 
 def form_records(rows: Numbered, has_value: Test, names_column: Test,
                  found: Found, left: list[int] | None = None) -> Iterator[dict[str, str]]:
-    """The records of a form's numbered rows: label -> value, a new record where a label comes
-    again; rows of one cell (titles, section headings), notes and blank rows hold none. A header
+    """The records of a form's numbered rows: label -> value, a new record where the record's first
+    label comes again, or any of its labels after a row of none (the next block); a label again
+    inside a block is a second field (联系电话, 联系电话#2: R15g-18). Rows of one cell (titles,
+    section headings), notes and blank rows hold none. A header
     row ends them (or a row of names over a record of as many cells: _table_head): it is put in
     ``found`` (the rows after it are a table's, the one read ahead held in ``rows``). The numbers
     of rows of none of these kinds, not read, go to ``left``."""
     record: dict[str, str] = {}
+    apart = False  # a blank row, a title or a note since the record's last pair
     for number, row in rows:
         cells = _filled(_items(row, names_column))
         if not cells or len(cells) == 1 or _note(cells):
+            apart = True
             continue
         if _header(cells, has_value, names_column) or _table_head(cells, rows, has_value, names_column):
             found.append((number, row))
@@ -209,12 +213,19 @@ def form_records(rows: Numbered, has_value: Test, names_column: Test,
         if pairs is None and left is not None:
             left.append(number)
         for label, value in pairs or []:
-            if label in record:
+            if label in record and (apart or label == next(iter(record))):
                 yield record
                 record = {}
-            record[label] = value
+            record[_again(label, record)] = value
+            apart = False
     if record:
         yield record
+
+
+def _again(label: str, record: dict[str, str]) -> str:
+    """``label``, or ``label#N`` when ``record`` holds it already (a second 联系电话 in one block)."""
+    return next(name for n in range(1, len(record) + 2)
+                if (name := label if n == 1 else f"{label}#{n}") not in record)
 
 
 def form_table(dataset: str, table: str, rows: Numbered, sample: int, skips: Skips,

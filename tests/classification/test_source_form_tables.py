@@ -220,3 +220,21 @@ def test_a_filing_line_above_a_roster_stays_a_title(tmp_path: Path) -> None:
     path.write_text("\n".join(",".join(row) for row in rows) + "\n", encoding="utf-8")
     (table,) = _tables(path)
     assert table.rows == 20 and [c.field for c in table.columns] == ["姓名", "身份证号", "联系电话", "家庭住址"]
+
+
+@pytest.mark.parametrize("apart", [[[""]], []])  # blocks a blank line apart, and one under the other
+def test_a_label_twice_in_a_block_is_a_second_field(tmp_path: Path, apart: list[list[str]]) -> None:
+    # R15g-18, f/form_repeat_label.csv: 20 people rows=40, each record pairing one person's second phone
+    # with the next person's name and ID number
+    second = [f"1377700{i:04d}" for i in range(20)]
+    rows = [row for i in range(20) for row in (
+        ["姓名", PEOPLE[i], "性别", "男"], ["身份证号", NUMBERS[i], "联系电话", PHONES[i]],
+        ["家庭住址", ADDRESSES[i % 2], "联系电话", second[i]], *apart)]
+    path = tmp_path / "form_repeat_label.csv"
+    path.write_text("\n".join(",".join(row) for row in rows) + "\n", encoding="utf-8")
+    (form,) = _tables(path)
+    assert form.rows == 20
+    values = {c.field: c.values for c in form.columns}
+    assert list(values) == ["姓名", "性别", "身份证号", "联系电话", "家庭住址", "联系电话#2"]
+    pairs = sorted(zip(values["姓名"], values["联系电话#2"], strict=True))
+    assert pairs == sorted(zip(PEOPLE[:20], second, strict=True))
