@@ -193,8 +193,9 @@ def is_form(head: list[list[str]], has_value: Test, names_column: Test) -> bool:
 def form_records(rows: Numbered, has_value: Test, names_column: Test,
                  found: Found, left: list[int] | None = None) -> Iterator[dict[str, str]]:
     """The records of a form's numbered rows: label -> value, a new record where the record's first
-    label comes again, or any of its labels after a row of none (the next block); a label again
-    inside a block is a second field (联系电话, 联系电话#2: R15g-18). Rows of one cell (titles,
+    label comes again, or any of its labels opening a row or after a row of none (the next block);
+    a label again beside another inside a block is a second field (联系电话, 联系电话#2: R15g-18).
+    Rows of one cell (titles,
     section headings), notes and blank rows hold none. A header
     row ends them (or a row of names over a record of as many cells: _table_head): it is put in
     ``found`` (the rows after it are a table's, the one read ahead held in ``rows``). The numbers
@@ -212,8 +213,9 @@ def form_records(rows: Numbered, has_value: Test, names_column: Test,
         pairs = _pairs(cells, has_value, names_column)
         if pairs is None and left is not None:
             left.append(number)
-        for label, value in pairs or []:
-            if label in record and (apart or label == next(iter(record))):
+        for at, (label, value) in enumerate(pairs or []):
+            # a second 联系电话 beside another label is the block's; a row opening with a label met, the next block's
+            if label in record and (apart or not at or label == next(iter(record))):
                 yield record
                 record = {}
             record[_again(label, record)] = value

@@ -238,3 +238,14 @@ def test_a_label_twice_in_a_block_is_a_second_field(tmp_path: Path, apart: list[
     assert list(values) == ["姓名", "性别", "身份证号", "联系电话", "家庭住址", "联系电话#2"]
     pairs = sorted(zip(values["姓名"], values["联系电话#2"], strict=True))
     assert pairs == sorted(zip(PEOPLE[:20], second, strict=True))
+
+
+def test_a_label_opening_a_row_again_is_the_next_record(tmp_path: Path) -> None:
+    # f/kv_vertical.csv (属性,值 over a pair a row, person after person): the first label of the record
+    # is 属性, so 姓名 again opened no record: rows=1 of 161 fields (姓名#2 ...) with R15g-18's first fix
+    rows = [["属性", "值"], *(row for i in range(20) for row in (
+        ["姓名", PEOPLE[i]], ["身份证号", NUMBERS[i]], ["联系电话", PHONES[i]], ["家庭住址", ADDRESSES[i % 2]]))]
+    path = tmp_path / "kv_vertical.csv"
+    path.write_text("\n".join(",".join(row) for row in rows) + "\n", encoding="utf-8")
+    (form,) = _tables(path)
+    assert form.rows == 20 and [c.field for c in form.columns] == ["属性", "姓名", "身份证号", "联系电话", "家庭住址"]
