@@ -149,13 +149,14 @@ def _table_head(cells: list[tuple[int, str]], rows: Numbered, has_value: Test, n
     header's columns take."""
     texts = [cell for _, cell in cells]
     if (len(cells) < 2 or cells[-1][0] - cells[0][0] != len(cells) - 1 or any(ch.isdigit() for ch in "".join(texts))
-            or not all(_label(text, has_value, names_column) for text in texts)
-            or not any(names_column(text) for text in texts)
-            or any(column_hits([a])(b, 0) for a, b in pairwise(texts) if not names_column(b))):
+            or not any(names_column(text) for text in texts)):
         return False
-    below = rows.peek()
-    under = _filled(below or [])
+    # the row below first (a form's next row opens with a label naming a column): the recognizers last
+    under = _filled(rows.peek() or [])
     if [at for at, _ in under] != [at for at, _ in cells] or names_column(under[0][1]):
+        return False
+    if not all(_label(text, has_value, names_column) for text in texts) or any(
+            column_hits([a])(b, 0) for a, b in pairwise(texts) if not names_column(b)):
         return False
     hits = column_hits(texts)
     return any(hits(text, k) for k, (_, text) in enumerate(under))
