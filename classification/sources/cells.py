@@ -9,8 +9,9 @@ where a sheet's records end at a header of their own (tables stacked on one shee
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
+from itertools import islice
 
 from govsoc.classification.columns import ColumnClassifier
 from govsoc.classification.sources.footers import Hits
@@ -71,6 +72,13 @@ class Numbered:
     def __next__(self) -> tuple[int, list[str]]:
         return self.held.pop() if self.held else next(self.rows)
 
+    def ahead(self, count: int) -> list[list[str]]:
+        """The next ``count`` rows (fewer at the end), read ahead and held."""
+        rows = self.held[::-1]
+        rows.extend(islice(self.rows, max(0, count - len(rows))))
+        self.held = rows[::-1]
+        return [row for _, row in rows[:count]]
+
     def peek(self) -> list[str] | None:
         """The next row, read ahead (None at the end)."""
         if not self.held:
@@ -81,24 +89,30 @@ class Numbered:
         return self.held[-1][1]
 
 
-def until_header(rows: Numbered, width: Width, noted_from: int,
-                 found: list[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+def until_header(rows: Numbered, width: Width, noted_from: int, found: list[tuple[int, list[str]]],
+                 form: Callable[[list[str]], bool] = lambda row: False) -> Iterator[tuple[int, list[str]]]:
     """``rows`` ((number, row) pairs; those before ``noted_from``, the head's, noted in ``width``) up
     to a header of its own below a record (sources/layout.heading_row; not a record short of cells,
-    layout.short_record), which is put in ``found``; a row of one cell, no digit, just above it is
-    its title (``rows.title``), not a record. A row of empty cells is no record (a template's borders
-    drawn down to row 20,001: R15f-20)."""
+    layout.short_record), or a row after a blank row or a title whose first cell names a column and
+    that ``form`` says begins a form (审批表 blocks down one sheet: R15g-8), which is put in ``found``;
+    a row of one cell, no digit, just above it is its title (``rows.title``), not a record. A row of
+    empty cells is no record (a template's borders drawn down to row 20,001: R15f-20)."""
     last: list[str] | None = None
     label: tuple[int, list[str]] | None = None  # a row of one cell and no digit: a title if a header follows
+    blank = False  # a blank row since the last record
     for number, row in rows:
         if not any(row):
+            blank = True
             continue
         digitless = not any(ch.isdigit() for cell in row for ch in cell)
-        if last and digitless and heading_row(
-                [cell.strip() for cell in row], has_value, names_column) and not short_record(row, last, rows.peek):
+        first = next((cell.strip() for cell in row if cell.strip()), "")
+        if last and digitless and (heading_row([cell.strip() for cell in row], has_value, names_column)
+                                   and not short_record(row, last, rows.peek)
+                                   or (blank or label) and names_column(first) and form(row)):
             found.append((number, row))
             rows.title = label[0] if label else None
             return
+        blank = False
         if label:
             yield label
             label = None

@@ -32,7 +32,7 @@ from __future__ import annotations
 import csv
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import chain, islice
 from pathlib import Path
@@ -56,7 +56,7 @@ from govsoc.classification.sources.compressed import refuse_compressed
 from govsoc.classification.sources.delimiter import sniffed
 from govsoc.classification.sources.folder import walk
 from govsoc.classification.sources.footers import Footers
-from govsoc.classification.sources.forms import form_table, is_form
+from govsoc.classification.sources.forms import FORM_AHEAD, form_table, is_form
 from govsoc.classification.sources.formulas import uncached_formulas
 from govsoc.classification.sources.json_records import flatten, json_document, json_lines, record_columns
 from govsoc.classification.sources.layout import HEAD_ROWS, Width, split_head
@@ -262,17 +262,24 @@ class FileSource:
               names: list[str]) -> list[TableSample]:
         """A form (its first rows ``head``, on their lines), then the tables below a header that ends
         it (R15f-6, R15f-14: a 家庭成员 table, a 汇总名单), read as tables of their own."""
+        return [self._form_part(body, path.name, head, rows_read), *self._later(body, rows_read, names)]
+
+    def _form_part(self, body: Body, table: str, head: list[tuple[int, list[str]]],
+                   rows_read: Iterator[list[str]]) -> TableSample:
+        """The form whose first rows are ``head`` (on their lines) as the table ``table``; a header that
+        ends it is ``body.next``, the rows after it read ahead given with it."""
         found: list[tuple[int, list[str]]] = []
-        rows = chain(head, ((body.width.last, row) for row in rows_read))
-        form = form_table(str(path), path.name, rows, self.sample, body.skips, has_value=has_value,
+        rows = Numbered(chain(head, ((body.width.last, row) for row in rows_read)))
+        form = form_table(str(body.path), table, rows, self.sample, body.skips, has_value=has_value,
                           names_column=names_column, found=found, unit="line")
-        if not found:
-            return [form]
-        line, row = found[0]
-        rest = [(number, cells) for number, cells in head if number > line]
-        body.next = (row[:max(i + 1 for i, cell in enumerate(row) if cell.strip())], line,
-                     [cells for _, cells in rest], [number for number, _ in rest])
-        return [form, *self._later(body, rows_read, names)]
+        body.next = None
+        if found:
+            line, row = found[0]
+            # the head's rows after the header, or the row read ahead below it (R15g-9)
+            rest = [(number, cells) for number, cells in head if number > line] or rows.held[::-1]
+            body.next = (row[:max(i + 1 for i, cell in enumerate(row) if cell.strip())], line,
+                         [cells for _, cells in rest], [number for number, _ in rest])
+        return form
 
     def _later(self, body: Body, rows_read: Iterator[list[str]], names: list[str]) -> list[TableSample]:
         """The tables below a header of their own (files appended: R15e-5), each read with its header
@@ -285,6 +292,15 @@ class FileSource:
             body.skips.note(f"a header of its own below the records (files appended?): the rows from this line "
                             f"read as the table {table!r}", line=line)
             skips = Skips(str(body.path))
+            ahead = list(zip(lines, data, strict=True))
+            ahead.extend((width.last, row) for row in islice(rows_read, max(0, FORM_AHEAD - len(ahead))))
+            if is_form([header, *(row for _, row in ahead)], has_value, names_column):
+                # the next form's first row of pairs (审批表 blocks down one file, each with its 家庭成员: R15g-8)
+                body = Body(path=body.path, encoding=body.encoding, errors=body.errors, delimiter=body.delimiter,
+                            header=[], skips=skips, tally=body.tally, width=width)
+                tables.append(self._form_part(body, table, [(line, header), *ahead], rows_read))
+                continue
+            data, lines = [row for _, row in ahead], [number for number, _ in ahead]
             names[:] = header  # skip reports name the new table's columns
             width.restart(len(header))
             body = Body(path=body.path, encoding=body.encoding, errors=body.errors, delimiter=body.delimiter,
@@ -344,12 +360,17 @@ class FileSource:
                 width.restart(len(header))  # the head's data rows are noted as they are read
                 found = []
                 source = Numbered(enumerate(chain(data, cells), len(head) - len(data) + 1))
-                numbered = until_header(source, width, len(head) + 1, found)
+                numbered = until_header(source, width, len(head) + 1, found, self._form_below(source))
                 yield self._sheet_part(path, sheet.title, table, header, numbered, width, skips, renamed, headed,
                                        found)
                 yield from self._stacked(path, sheet.title, table, source, width, len(head) + 1, found)
         finally:
             book.close()
+
+    @staticmethod
+    def _form_below(source: Numbered) -> Callable[[list[str]], bool]:
+        """Whether a sheet's row, with the rows read ahead below it, begins a form (R15g-8)."""
+        return lambda row: is_form([row, *source.ahead(FORM_AHEAD)], has_value, names_column)
 
     def _stacked(self, path: Path, sheet: str, table: str, source: Numbered, width: Width,
                  noted_from: int, found: list[tuple[int, list[str]]]) -> Iterator[TableSample]:
@@ -357,13 +378,21 @@ class FileSource:
         R15e-5; a table below a form: R15f-6), each to the next such header."""
         while found:
             number, row = found.pop()
+            if is_form([row, *source.ahead(FORM_AHEAD)], has_value, names_column):
+                # the next form's first row of pairs (审批表 blocks down one sheet: R15g-8)
+                source.held.append((number, row))
+                source.title = None  # the form's title, not the table's below it
+                yield form_table(str(path), f"{table} (row {number})", source, self.sample, Skips(str(path)),
+                                 f"sheet {named(sheet, [])}: ", has_value=has_value, names_column=names_column,
+                                 found=found)
+                continue
             header = row[:max(i + 1 for i, cell in enumerate(row) if cell.strip())]
             width.restart(len(header))
             part = Skips(str(path))
             if source.title:  # 以下为新增人员 above the header: its title (R15f-20)
                 part.note(f"sheet {named(sheet, [])}: row {source.title} above the header (row {number}) read as a "
                           "title: not classified", line=source.title)
-            numbered = until_header(source, width, noted_from, found)
+            numbered = until_header(source, width, noted_from, found, self._form_below(source))
             yield self._sheet_part(path, sheet, f"{table} (row {number})", header, numbered, width, part, [], True,
                                    found)
 

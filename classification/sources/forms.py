@@ -29,25 +29,35 @@ rows from it are a table (a 低保申请审批表's 家庭成员, a 干部任免
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from itertools import pairwise
 from typing import Final
 
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import TableSample, named
-from govsoc.classification.sources.cells import column_hits
+from govsoc.classification.sources.cells import Numbered, column_hits
 from govsoc.classification.sources.layout import HEADING_ENDS, LABEL, heading_row
 from govsoc.classification.sources.sampling import reservoir
 from govsoc.classification.sources.skips import Skips
 
-__all__ = ["FORM_LABELS", "is_form", "form_records", "form_table"]
+__all__ = ["FORM_AHEAD", "FORM_LABELS", "is_form", "form_records", "form_table"]
 
 #: Labels naming known columns a form needs (fewer: a table's header, a note line).
 FORM_LABELS: Final = 3
+#: Rows read ahead below a header of its own to see whether a form begins there again (审批表 blocks
+#: down one file: its rows of pairs up to the 家庭成员 header).
+FORM_AHEAD: Final = 8
 #: Longest label (characters).
 _LABEL: Final = 16
 #: Fewest column names of a header row inside a form (与户主关系,户主 is a label and its value).
 _HEADER: Final = 3
+
+#: How the labels of sign-off and title items begin or end (填表人, 填报日期, 审核人, 编号, 单位).
+_NOTES: Final = ("填表", "填报", "审核", "审批", "制表", "经办", "负责人", "签字", "签名", "盖章", "编号", "日期",
+                 "单位")
+#: Where a label：value item's label ends.
+_ITEM: Final = re.compile(r"\s*[：:]\s*")
 
 Test = Callable[[str], bool]
 Pairs = list[tuple[str, str]]
@@ -58,6 +68,21 @@ Found = list[tuple[int, list[str]]]
 def _filled(row: list[str]) -> list[tuple[int, str]]:
     """``row``'s filled cells, stripped, with their positions."""
     return [(i, cell.strip()) for i, cell in enumerate(row) if cell.strip()]
+
+
+def _items(row: list[str], names_column: Test) -> list[str]:
+    """``row`` with each label：value item split into a label cell and a value cell (姓名：张三,性别：男:
+    a Word or 问卷 form pasted into Excel, R15g-10) when its filled cells are all such items, one
+    naming a known column and none a sign-off's or a title's (填表人：王五, 填报日期：…, 编号：2024001,
+    单位：某乡: a note, not pairs)."""
+    filled = [cell.strip() for cell in row if cell.strip()]
+    if not filled or not all(LABEL.fullmatch(cell) for cell in filled):
+        return row
+    labels = [_ITEM.split(cell, 1)[0].strip() for cell in filled]
+    if any(label.startswith(_NOTES) or label.endswith(_NOTES) for label in labels) or not any(
+            names_column(label) for label in labels):
+        return row
+    return [part.strip() for cell in row for part in (_ITEM.split(cell.strip(), 1) if cell.strip() else [cell])]
 
 
 def _label(cell: str, has_value: Test, names_column: Test) -> bool:
@@ -110,7 +135,31 @@ def _header(cells: list[tuple[int, str]], has_value: Test, names_column: Test, l
     if not all(_label(text, has_value, names_column) for text in texts):
         return False
     words = sum(names_column(text) or text.endswith(HEADING_ENDS) for text in texts)
-    return 2 * words > len(texts) and not any(column_hits([a])(b, 0) for a, b in pairwise(texts))
+    # a column name is no value under the one before it, whatever a recognizer reads in it (与户主关系
+    # holds 关系, a name after 户主: R15g-2, an ordinary 户籍 roster read as a 登记表)
+    return 2 * words > len(texts) and not any(column_hits([a])(b, 0) for a, b in pairwise(texts)
+                                              if not names_column(b))
+
+
+def _table_head(cells: list[tuple[int, str]], rows: Numbered, has_value: Test, names_column: Test) -> bool:
+    """Whether filled ``cells`` inside a form head a table of as many columns (联络员,联系电话 over
+    杨强,138...: R15g-9): side by side, labels without a digit, one naming a known column, none a value
+    a recognizer takes under the one before it; the row below fills the same cells, its first no
+    label naming a column (身份证号,<ID> below 与户主关系,户主 is the form's), and holds what the
+    header's columns take."""
+    texts = [cell for _, cell in cells]
+    if (len(cells) < 2 or cells[-1][0] - cells[0][0] != len(cells) - 1 or any(ch.isdigit() for ch in "".join(texts))
+            or not any(names_column(text) for text in texts)):
+        return False
+    # the row below first (a form's next row opens with a label naming a column): the recognizers last
+    under = _filled(rows.peek() or [])
+    if [at for at, _ in under] != [at for at, _ in cells] or names_column(under[0][1]):
+        return False
+    if not all(_label(text, has_value, names_column) for text in texts) or any(
+            column_hits([a])(b, 0) for a, b in pairwise(texts) if not names_column(b)):
+        return False
+    hits = column_hits(texts)
+    return any(hits(text, k) for k, (_, text) in enumerate(under))
 
 
 def _form_rows(head: Iterable[list[str]], has_value: Test, names_column: Test) -> list[Pairs] | None:
@@ -118,7 +167,7 @@ def _form_rows(head: Iterable[list[str]], has_value: Test, names_column: Test) -
     is none of pairs, headings, notes or blank, or the first is a header."""
     rows: list[Pairs] = []
     for row in head:
-        cells = _filled(row)
+        cells = _filled(_items(row, names_column))
         if not cells or len(cells) == 1 or _note(cells):
             continue  # blank, a title or a section heading, a title or sign-off row
         if _header(cells, has_value, names_column, _HEADER if rows else 2):
@@ -142,33 +191,47 @@ def is_form(head: list[list[str]], has_value: Test, names_column: Test) -> bool:
     return any(column_hits([label])(value, 0) for label, value in values)
 
 
-def form_records(rows: Iterable[tuple[int, list[str]]], has_value: Test, names_column: Test,
+def form_records(rows: Numbered, has_value: Test, names_column: Test,
                  found: Found, left: list[int] | None = None) -> Iterator[dict[str, str]]:
-    """The records of a form's numbered rows: label -> value, a new record where a label comes
-    again; rows of one cell (titles, section headings), notes and blank rows hold none. A header
-    row ends them: it is put in ``found`` (the rows after it are a table's). The numbers of rows of
-    none of these kinds, not read, go to ``left``."""
+    """The records of a form's numbered rows: label -> value, a new record where the record's first
+    label comes again, or any of its labels opening a row or after a row of none (the next block);
+    a label again beside another inside a block is a second field (联系电话, 联系电话#2: R15g-18).
+    Rows of one cell (titles,
+    section headings), notes and blank rows hold none. A header
+    row ends them (or a row of names over a record of as many cells: _table_head): it is put in
+    ``found`` (the rows after it are a table's, the one read ahead held in ``rows``). The numbers
+    of rows of none of these kinds, not read, go to ``left``."""
     record: dict[str, str] = {}
+    apart = False  # a blank row, a title or a note since the record's last pair
     for number, row in rows:
-        cells = _filled(row)
+        cells = _filled(_items(row, names_column))
         if not cells or len(cells) == 1 or _note(cells):
+            apart = True
             continue
-        if _header(cells, has_value, names_column):
+        if _header(cells, has_value, names_column) or _table_head(cells, rows, has_value, names_column):
             found.append((number, row))
             break
         pairs = _pairs(cells, has_value, names_column)
         if pairs is None and left is not None:
             left.append(number)
-        for label, value in pairs or []:
-            if label in record:
+        for at, (label, value) in enumerate(pairs or []):
+            # a second 联系电话 beside another label is the block's; a row opening with a label met, the next block's
+            if label in record and (apart or not at or label == next(iter(record))):
                 yield record
                 record = {}
-            record[label] = value
+            record[_again(label, record)] = value
+            apart = False
     if record:
         yield record
 
 
-def form_table(dataset: str, table: str, rows: Iterable[tuple[int, list[str]]], sample: int, skips: Skips,
+def _again(label: str, record: dict[str, str]) -> str:
+    """``label``, or ``label#N`` when ``record`` holds it already (a second 联系电话 in one block)."""
+    return next(name for n in range(1, len(record) + 2)
+                if (name := label if n == 1 else f"{label}#{n}") not in record)
+
+
+def form_table(dataset: str, table: str, rows: Numbered, sample: int, skips: Skips,
                where: str = "", *, has_value: Test, names_column: Test, found: Found, unit: str = "row") -> TableSample:
     """The form whose numbered rows are ``rows`` as a table of ``sample`` sampled records, the labels
     its fields (in the order first met); the reading noted in ``skips`` (``where`` before it: a
