@@ -41,7 +41,15 @@ from typing import Final
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import Skipped, TableSample, named
 from govsoc.classification.sources.body import Body
-from govsoc.classification.sources.cells import Numbered, column_hits, fits, has_value, names_column, until_header
+from govsoc.classification.sources.cells import (
+    Numbered,
+    Unused,
+    column_hits,
+    fits,
+    has_value,
+    names_column,
+    until_header,
+)
 from govsoc.classification.sources.charset import (
     COUNTED,
     Tally,
@@ -276,6 +284,7 @@ class FileSource:
             body.skips.note(f"a header of its own below the records (files appended?): the rows from this line "
                             f"read as the table {table!r}", line=line)
             skips = Skips(str(body.path))
+            skips.blanked = body.skips.blanked  # the reader's too-long cells
             names[:] = header  # skip reports name the new table's columns
             width.restart(len(header))
             body = Body(path=body.path, encoding=body.encoding, errors=body.errors, delimiter=body.delimiter,
@@ -335,9 +344,9 @@ class FileSource:
                 width.restart(len(header))  # the head's data rows are noted as they are read
                 found = []
                 source = Numbered(enumerate(chain(data, cells), len(head) - len(data) + 1))
-                numbered = until_header(source, width, len(head) + 1, found)
+                numbered = until_header(source, width, len(head) + 1, found, column_hits(header))
                 yield self._sheet_part(path, sheet.title, table, header, numbered, width, skips, renamed, headed,
-                                       found)
+                                       found, source.unused)
                 yield from self._stacked(path, sheet.title, table, source, width, len(head) + 1, found)
         finally:
             book.close()
@@ -354,19 +363,22 @@ class FileSource:
             if source.title:  # 以下为新增人员 above the header: its title (R15f-20)
                 part.note(f"sheet {named(sheet, [])}: row {source.title} above the header (row {number}) read as a "
                           "title: not classified", line=source.title)
-            numbered = until_header(source, width, noted_from, found)
+            numbered = until_header(source, width, noted_from, found, column_hits(header))
+            source.unused = Unused()  # the rows of this table's own
             yield self._sheet_part(path, sheet, f"{table} (row {number})", header, numbered, width, part, [], True,
-                                   found)
+                                   found, source.unused)
 
     def _sheet_part(self, path: Path, sheet: str, table: str, header: list[str],
                     numbered: Iterator[tuple[int, list[str]]], width: Width, skips: Skips, renamed: list[str],
-                    headed: bool, found: list[tuple[int, list[str]]]) -> TableSample:
+                    headed: bool, found: list[tuple[int, list[str]]], unused: Unused) -> TableSample:
         """One table of a sheet: the records ``numbered`` yields under ``header``, footers left out;
-        a header of its own that ends them (``found``) said."""
+        a header of its own that ends them (``found``) said, and the rows holding only their serial
+        number that ``numbered`` left out (``unused``: R15g-14)."""
         where = f"sheet {named(sheet, [])}: "
         footers, prefixes = Footers(len(header) if len(header) > 1 else 0, column_hits(header)), Prefixes(self.sample)
         rows, total = reservoir(footers.kept((number, prefixes.row(row, number)) for number, row in numbered),
                                 self.sample)
+        unused.report(skips, "row", where)
         if found:
             part = f"{table.split(' (row ')[0]} (row {found[-1][0]})"
             skips.note(f"{where}a header of its own below the records: the rows from this row read as the table "

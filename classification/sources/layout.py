@@ -45,7 +45,7 @@ from typing import Final
 from govsoc.classification.sources.skips import Skips
 
 __all__ = ["Width", "HEAD_ROWS", "HEADING_ENDS", "LABEL", "NAME_LIMIT", "find_header", "heading_row",
-           "short_record", "split_head"]
+           "other_shape", "short_record", "split_head"]
 
 #: Rows read before the header is looked for (title rows, the header, the first data rows): a
 #: 统计报表's title and 填表说明 run past ten lines (R15e-6).
@@ -60,6 +60,8 @@ HEADING_ENDS: Final = ("日期", "时间", "金额", "备注", "编号", "序号
                        "学历", "籍贯", "等级", "标准")
 #: Longest cell (characters) that can be a column name.
 NAME_LIMIT: Final = 64
+#: Longest name of a header that names no known column (村组, 户数, 人数: R15g-20).
+_SHORT: Final = 8
 # a number (序号 1, 12.5, 1,234, 50%) or a date (2024-01-31, 2024/1/31 08:00, 2024年1月31日): data
 _NUMBER: Final = re.compile(r"[-+]?(?:\d[\d,]*)?\.?\d+%?|\d{4}[-/.年]\d{1,2}(?:[-/.月]\d{1,2}日?)?(?:\s.*)?")
 
@@ -194,6 +196,22 @@ def heading_row(cells: list[str], has_value: Callable[[str], bool], names_column
         elif named + len(filled) - i - 1 < 2:
             return False  # a record of words: given up as soon as two names cannot be found
     return named == len(filled) or not any(has_value(cell) for cell in filled)
+
+
+def other_shape(cells: list[str], above: list[str] | None, below: Callable[[], list[str] | None],
+                has_value: Callable[[str], bool], hits: Callable[[str, int], list[str]]) -> bool:
+    """Whether ``cells`` (stripped), a row of two short words or more, none after an empty cell, no
+    digit, no value and nothing its column's recognizers take (``hits``), head rows of another shape
+    than the record ``above``: the row ``below`` (read only then) holds a digit in a column where
+    that record holds none (村组,户数,人数 over 1组,45,160 below a roster of names: R15g-20)."""
+    filled = [cell for cell in cells if cell]
+    if above is None or len(filled) < 2 or cells[:len(filled)] != filled or any(
+            len(cell) > _SHORT or _DIGIT.search(cell) or has_value(cell) or hits(cell, i)
+            for i, cell in enumerate(filled)):
+        return False
+    after = below()
+    return after is not None and any(_DIGIT.search(cell) and not (i < len(above) and _DIGIT.search(above[i]))
+                                     for i, cell in enumerate(after))
 
 
 def short_record(cells: list[str], above: list[str] | None, below: Callable[[], list[str] | None]) -> bool:
