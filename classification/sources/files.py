@@ -66,7 +66,7 @@ from govsoc.classification.sources.footers import Footers
 from govsoc.classification.sources.forms import form_table, is_form
 from govsoc.classification.sources.formulas import uncached_formulas
 from govsoc.classification.sources.json_records import flatten, json_document, json_lines, record_columns
-from govsoc.classification.sources.layout import HEAD_ROWS, Width, split_head
+from govsoc.classification.sources.layout import HEAD_ROWS, Width, sideways, split_head
 from govsoc.classification.sources.records import READ_LIMIT, Reading, records, too_long
 from govsoc.classification.sources.sampling import SEED, Prefixes, reservoir
 from govsoc.classification.sources.skips import LISTED, MAX_CELL, Skips
@@ -94,6 +94,9 @@ LEFT_OUT: Final = {
 }
 OTHER: Final = "not a table format read here (" + ", ".join(sorted(SUFFIXES)) + ")"
 #: Readers of text, which a compressed file under their suffix would give bytes (sources/compressed.py).
+#: What is said of a table drawn sideways, read turned back (layout.sideways: R15g-11).
+SIDEWAYS: Final = ("a table drawn sideways (a field per row, its name in the first cell; a record per column): "
+                   "read turned back, each column a record")
 _TEXT: Final = frozenset({"csv", "tsv", "jsonl", "json"})
 
 
@@ -231,6 +234,10 @@ class FileSource:
                 return self._form(path, Body(path=path, encoding=encoding, errors=errors, delimiter=delimiter,
                                              header=[], skips=skips, tally=tally, width=width),
                                   list(zip(lines, head, strict=True)), rows_read, names)
+            turned = sideways(head, names_column) if len(head) < HEAD_ROWS else None
+            if turned:
+                skips.note(SIDEWAYS, line=lines[0])
+                head, lines = turned, [lines[0]] * len(turned)
             header, data, headed = split_head(head, lines, has_value=has_value, width=width, skips=skips,
                                               names_column=names_column, fits=fits)
             names.extend(header)
@@ -338,6 +345,10 @@ class FileSource:
                                      has_value=has_value, names_column=names_column, found=found)
                     yield from self._stacked(path, sheet.title, table, source, width, len(head) + 1, found)
                     continue
+                turned = sideways(head, names_column) if len(head) < HEAD_ROWS else None
+                if turned:
+                    skips.note(f"sheet {title}: {SIDEWAYS}", line=1)
+                    head = turned
                 header, data, headed = split_head(head, list(range(1, len(head) + 1)), has_value=has_value,
                                                   width=width, skips=skips, unit="row", where=f"sheet {title}: ",
                                                   names_column=names_column, fits=fits)

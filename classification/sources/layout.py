@@ -40,12 +40,13 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import zip_longest
 from typing import Final
 
 from govsoc.classification.sources.skips import Skips
 
 __all__ = ["Width", "HEAD_ROWS", "HEADING_ENDS", "LABEL", "NAME_LIMIT", "find_header", "heading_row",
-           "other_shape", "short_record", "split_head"]
+           "other_shape", "short_record", "sideways", "split_head"]
 
 #: Rows read before the header is looked for (title rows, the header, the first data rows): a
 #: 统计报表's title and 填表说明 run past ten lines (R15e-6).
@@ -212,6 +213,23 @@ def other_shape(cells: list[str], above: list[str] | None, below: Callable[[], l
     after = below()
     return after is not None and any(_DIGIT.search(cell) and not (i < len(above) and _DIGIT.search(above[i]))
                                      for i, cell in enumerate(after))
+
+
+def sideways(head: list[list[str]], names_column: Callable[[str], bool]) -> list[list[str]] | None:
+    """``head``, a whole short text that is no form, turned back when it is a table drawn sideways (a
+    field per row, its name in the first cell, a record per column: a roster pasted transposed, a
+    申请表's 家庭成员 part, R15g-11), else None: rows of three cells or more whose first cells are short
+    names without a digit, KNOWN_NAMES of them naming known columns (姓名, 身份证号, 联系电话), and at
+    most half the rows with a cell past the first naming one (称谓,户主,配偶 and 健康状况,…,残疾 are
+    values; a 登记表's labels in its third column are on every row)."""
+    rows = [[cell.strip() for cell in row] for row in head if any(cell.strip() for cell in row)]
+    if len(rows) < KNOWN_NAMES or any(len(row) < 3 or not row[0] or len(row[0]) > NAME_LIMIT
+                                      or _DIGIT.search(row[0]) for row in rows):
+        return None
+    if sum(1 for row in rows if names_column(row[0])) < KNOWN_NAMES or sum(
+            1 for row in rows if any(names_column(cell) for cell in row[1:] if cell)) > len(rows) // 2:
+        return None
+    return [list(cells) for cells in zip_longest(*rows, fillvalue="")]
 
 
 def short_record(cells: list[str], above: list[str] | None, below: Callable[[], list[str] | None]) -> bool:
