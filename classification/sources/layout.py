@@ -219,14 +219,16 @@ def sideways(head: list[list[str]], names_column: Callable[[str], bool]) -> list
     """``head``, a whole short text that is no form, turned back when it is a table drawn sideways (a
     field per row, its name in the first cell, a record per column: a roster pasted transposed, a
     申请表's 家庭成员 part, R15g-11), else None: rows of three cells or more whose first cells are short
-    names without a digit, KNOWN_NAMES of them naming known columns (姓名, 身份证号, 联系电话), and at
+    names without a digit, KNOWN_NAMES of them and half the rows at least naming known columns (姓名,
+    身份证号, 联系电话; not a 登记表 over its 家庭成员 table, their names first in rows), and at
     most half the rows with a cell past the first naming one (称谓,户主,配偶 and 健康状况,…,残疾 are
     values; a 登记表's labels in its third column are on every row)."""
     rows = [[cell.strip() for cell in row] for row in head if any(cell.strip() for cell in row)]
     if len(rows) < KNOWN_NAMES or any(len(row) < 3 or not row[0] or len(row[0]) > NAME_LIMIT
                                       or _DIGIT.search(row[0]) for row in rows):
         return None
-    if sum(1 for row in rows if names_column(row[0])) < KNOWN_NAMES or sum(
+    known = sum(1 for row in rows if names_column(row[0]))
+    if known < KNOWN_NAMES or known * 2 < len(rows) or sum(
             1 for row in rows if any(names_column(cell) for cell in row[1:] if cell)) > len(rows) // 2:
         return None
     return [list(cells) for cells in zip_longest(*rows, fillvalue="")]

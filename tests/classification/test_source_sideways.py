@@ -51,3 +51,15 @@ def test_a_form_of_label_value_pairs_is_no_sideways_table(tmp_path: Path) -> Non
                               ["家庭住址", "北京市朝阳区建国路88号", "民族", "汉族"]])
     (table,) = open_source(str(tmp_path / "f.csv")).tables()
     assert not any("sideways" in s.reason for s in table.skipped)
+
+
+def test_a_form_over_its_members_table_is_no_sideways_table(tmp_path: Path) -> None:
+    # R15g's f/form_members_gap.csv: a 审批表's pairs (labels in the first and fourth columns), then a
+    # 家庭成员 header and its members, their names first: read as before, never turned
+    rows = [["低保申请审批表", "", "", "", ""], ["申请人姓名", NAMES[0], "", "性别", "男"],
+            ["身份证号", PEOPLE[0], "", "联系电话", PHONES[0]],
+            ["家庭住址", "北京市朝阳区建国路88号", "", "民族", "汉族"],
+            ["家庭成员情况", "", "", "", ""], ["姓名", "", "与申请人关系", "身份证号", "健康状况"],
+            *([NAMES[i], "", "子女", PEOPLE[i], "健康"] for i in range(1, 5))]
+    _csv(tmp_path / "g.csv", rows)
+    assert not any("sideways" in s.reason for t in open_source(str(tmp_path / "g.csv")).tables() for s in t.skipped)
