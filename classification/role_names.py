@@ -40,7 +40,7 @@ from govsoc.classification.cn_codes import ADDRESS_REGIONS, ADDRESS_UNITS
 from govsoc.classification.identifier_names import ROLE_LEADS, is_person_name
 from govsoc.classification.invisible import INVISIBLE
 from govsoc.classification.recognizer import Match, Recognizer
-from govsoc.classification.recognizers.person import PersonNameRecognizer
+from govsoc.classification.recognizers.person import HEADING_AFTER, PersonNameRecognizer
 
 __all__ = ["role_name_hits", "is_role_heading", "name_share"]
 
@@ -60,7 +60,7 @@ _ROLES: Final = sorted({*(w for w in PersonNameRecognizer.CONTEXT if not w.isasc
 #: Characters that make a role word part of a longer one: 负责人员 (staff), 申请人数 (a count), 申请人们.
 _LONGER_WORD: Final = "员数们群次"
 #: Words that make a role word part of a heading (与户主关系, 申请人类型, 监护人信息), not a name.
-_HEADING_AFTER: Final = ("关系", "类型", "类别", "信息", "情况", "意见", "证件", "地址", "电话", "单位", "签字", "签名")
+_HEADING_AFTER: Final = HEADING_AFTER
 #: Words a sentence puts right after a name (a diagnosis, a signature, a possessive, the sex).
 _AFTER_NAME: Final = ("诊断", "确诊", "患有", "罹患", "感染", "签字", "签名", "签收", "同意", "本人", "的",
                       "男", "女", "先生", "女士", "同志", "老师", "于", "因", "系", "称", "已", "在", "和", "与", "及",

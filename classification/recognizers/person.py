@@ -11,18 +11,21 @@ from govsoc.classification.minority_names import is_minority_name
 from govsoc.classification.recognizer import NOT_AFTER, NOT_BEFORE, Pattern, Recognizer, register
 from govsoc.classification.recognizers.identity import MINOR, under_fourteen
 
-__all__ = ["PersonNameRecognizer", "BirthDateRecognizer"]
+__all__ = ["PersonNameRecognizer", "BirthDateRecognizer", "HEADING_AFTER"]
 
 _HAN = r"[\u4e00-\u9fa5]"
 #: Ends of a building's parts (3幢2单元1101室): no given name ends so.
 _ADDRESS_PARTS = ("单元", "幢", "栋", "室")
+#: Words that make a heading word part of a longer heading (与户主关系, 申请人类型, 监护人信息, 申请人房产),
+#: not the start of a name after it: 关, 房, 单 are surnames (R15g-1).
+HEADING_AFTER = ("关系", "类型", "类别", "信息", "情况", "意见", "证件", "地址", "电话", "单位", "签字", "签名", "房产")
 
 
 def _after_heading(headings: tuple[str, ...]) -> str:
     """Two to four Chinese characters right after one of the Chinese ``headings`` (a look-behind
-    each: Python's are of fixed width), none after them."""
+    each: Python's are of fixed width), none after them, not starting with a word of HEADING_AFTER."""
     behind = "|".join(f"(?<={h})" for h in sorted((h for h in headings if not h.isascii()), key=len, reverse=True))
-    return f"(?:{behind}){_HAN}{{2,4}}(?!{_HAN})"
+    return f"(?:{behind})(?!{'|'.join(HEADING_AFTER)}){_HAN}{{2,4}}(?!{_HAN})"
 
 
 @register("cn_person_name")

@@ -23,15 +23,16 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Final
 
+from govsoc.classification.sources.cells import Unused
 from govsoc.classification.sources.charset import Tally
 from govsoc.classification.sources.delimiter import CANDIDATES
 from govsoc.classification.sources.footers import WORDS, Footers, Hits, no_hits
-from govsoc.classification.sources.layout import HEADING_ENDS, Width, heading_row, short_record
+from govsoc.classification.sources.layout import HEADING_ENDS, Width, heading_row, other_shape, short_record
 from govsoc.classification.sources.skips import Skips
 from govsoc.classification.sources.unclosed import cut_by_the_end, lines_from, reread
 
@@ -73,6 +74,8 @@ class Body:
     records: int = 0
     #: the last record read
     last: list[str] | None = None
+    #: rows holding only their serial number (a template numbered in advance: R15g-14), not records
+    unused: Unused = field(default_factory=Unused)
 
     def rows(self, data: list[list[str]], lines: list[int], rest: Iterator[list[str]]) -> Iterator[list[str]]:
         """The head's data rows (on ``lines``; those longer than the header noted in ``width``), then
@@ -91,7 +94,7 @@ class Body:
             if len(row) > self.width.header:  # noted here: the rows below a header of its own are not ours
                 self.width.note(row, line)
             if found is not None:
-                yield from self._record(found)
+                yield from self._record(found, line)
         # a one-column file: nothing to look at (True: never looked at below); a header again among
         # the head's rows (its columns re-mapped): every record from here on
         look, digits = not several or self.order is not None, True
@@ -112,8 +115,9 @@ class Body:
                     if found is None:
                         continue
                     row = found
-            yield from self._record(row)
+            yield from self._record(row, line)
         self._report()
+        self.unused.report(self.skips)
         footers.report(self.skips)
         if self.next is not None:
             return  # the table ends at a header of its own: the next one's records follow
@@ -122,8 +126,11 @@ class Body:
         if last and (self.tally.next_line() > self.width.last + 1 or last[-1].endswith(("\n", "\r"))):
             yield from self._unclosed(last)
 
-    def _record(self, row: list[str]) -> Iterator[list[str]]:
-        """``row``, a record, after the footer candidates held above it (records after all)."""
+    def _record(self, row: list[str], line: int) -> Iterator[list[str]]:
+        """``row``, a record, after the footer candidates held above it (records after all); none
+        when it holds only its serial number under a header of several names (R15g-14)."""
+        if len(self.header) > 1 and line not in self.skips.blanked and self.unused.take(row, line):
+            return
         self.last = row
         if self.footers is not None and self.footers.held:
             yield from self.footers.release()
@@ -145,8 +152,8 @@ class Body:
             self.skips.note("the header again (files appended?): read as the header, not a record"
                            + ("; the records below it in its column order" if self.order else ""), line=line)
             return None
-        if self.records and heading_row(cells, self.has_value, self.names_column) and not short_record(
-                cells, self.last, after):
+        if self.records and (heading_row(cells, self.has_value, self.names_column) and not short_record(
+                cells, self.last, after) or other_shape(cells, self.last, after, self.has_value, self.hits)):
             self.next = (row, line, [], [])  # a header of its own below the records (R15e-5)
             return None
         if self.footers is not None and self.footers.take(row, line):

@@ -9,16 +9,22 @@ where a sheet's records end at a header of their own (tables stacked on one shee
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
+from typing import Final
 
 from govsoc.classification.columns import ColumnClassifier
-from govsoc.classification.sources.footers import Hits
-from govsoc.classification.sources.layout import LABEL, Width, heading_row, short_record
-from govsoc.classification.sources.skips import scanner
+from govsoc.classification.sources.footers import Hits, no_hits
+from govsoc.classification.sources.layout import LABEL, Width, heading_row, other_shape, short_record
+from govsoc.classification.sources.skips import Skips, scanner
 
-__all__ = ["has_value", "names_column", "column_hits", "fits", "Numbered", "until_header"]
+__all__ = ["has_value", "names_column", "column_hits", "fits", "Numbered", "until_header", "Unused"]
+
+#: A serial number (序号 1..20000, as a fill handle numbers a template's rows before it is sent out).
+_SERIAL: Final = re.compile(r"\s*\d{1,7}\.?\s*")
 
 
 def has_value(cell: str) -> bool:
@@ -57,6 +63,31 @@ def fits(header: list[str], row: list[str]) -> int:
                and hits(cell.strip(), i))
 
 
+@dataclass(slots=True)
+class Unused:
+    """A table's rows whose only filled cell is a serial number in the first column: a template's
+    unused rows, numbered in advance (R15g-14), not records; how many, the first one's line."""
+
+    count: int = 0
+    first: int = 0
+
+    def take(self, row: list[str], line: int) -> bool:
+        """Whether ``row`` (on ``line``) is such a row; counted if so. The caller asks under a header
+        of two names or more (a one-column table of numbers is values)."""
+        if not row or not _SERIAL.fullmatch(row[0]) or any(cell.strip() for cell in row[1:]):
+            return False
+        self.count += 1
+        self.first = self.first or line
+        return True
+
+    def report(self, skips: Skips, unit: str = "line", where: str = "") -> None:
+        """Say the rows once (a note: nothing of value is left out)."""
+        if self.count:
+            rows = f"{self.count:,} rows" if self.count > 1 else "1 row"
+            skips.note(f"{where}{rows} holding only a serial number in the first column (the first on this "
+                       f"{unit}): a template's unused rows, numbered in advance; not counted", line=self.first)
+
+
 class Numbered:
     """A sheet's rows, numbered, one read ahead at need (the row below a header-like row: R15f-24)."""
 
@@ -65,6 +96,8 @@ class Numbered:
         self.held: list[tuple[int, list[str]]] = []
         #: the number of a row of one cell just above a header of its own (以下为新增人员): its title
         self.title: int | None = None
+        #: rows holding only their serial number (R15g-14), of the table being read
+        self.unused = Unused()
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         return self
@@ -90,13 +123,17 @@ class Numbered:
 
 
 def until_header(rows: Numbered, width: Width, noted_from: int, found: list[tuple[int, list[str]]],
-                 form: Callable[[list[str]], bool] = lambda row: False) -> Iterator[tuple[int, list[str]]]:
+                 form: Callable[[list[str]], bool] = lambda row: False,
+                 hits: Hits = no_hits) -> Iterator[tuple[int, list[str]]]:
     """``rows`` ((number, row) pairs; those before ``noted_from``, the head's, noted in ``width``) up
     to a header of its own below a record (sources/layout.heading_row; not a record short of cells,
-    layout.short_record), or a row after a blank row or a title whose first cell names a column and
-    that ``form`` says begins a form (审批表 blocks down one sheet: R15g-8), which is put in ``found``;
-    a row of one cell, no digit, just above it is its title (``rows.title``), not a record. A row of
-    empty cells is no record (a template's borders drawn down to row 20,001: R15f-20)."""
+    layout.short_record; or a header of rows of another shape, layout.other_shape, ``hits`` saying
+    what the columns' recognizers take), or a row after a blank row or a title whose first cell names
+    a column and that ``form`` says begins a form (审批表 blocks down one sheet: R15g-9), which is put
+    in ``found``; a row of one cell, no digit, just above it is its title (``rows.title``), not a
+    record. A row of empty cells is no record (a template's borders drawn down to row 20,001:
+    R15f-20), nor is one holding only its serial number under a header of two names or more (a
+    template numbered in advance: R15g-15; counted in ``rows.unused``)."""
     last: list[str] | None = None
     label: tuple[int, list[str]] | None = None  # a row of one cell and no digit: a title if a header follows
     blank = False  # a blank row since the last record
@@ -104,11 +141,14 @@ def until_header(rows: Numbered, width: Width, noted_from: int, found: list[tupl
         if not any(row):
             blank = True
             continue
+        if width.header > 1 and rows.unused.take(row, number):
+            continue
         digitless = not any(ch.isdigit() for cell in row for ch in cell)
         first = next((cell.strip() for cell in row if cell.strip()), "")
-        if last and digitless and (heading_row([cell.strip() for cell in row], has_value, names_column)
-                                   and not short_record(row, last, rows.peek)
-                                   or (blank or label) and names_column(first) and form(row)):
+        cells = [cell.strip() for cell in row] if last and digitless else []
+        if cells and (heading_row(cells, has_value, names_column) and not short_record(row, last, rows.peek)
+                      or other_shape(cells, last, rows.peek, has_value, hits)
+                      or (blank or label) and names_column(first) and form(row)):
             found.append((number, row))
             rows.title = label[0] if label else None
             return

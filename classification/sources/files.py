@@ -41,7 +41,15 @@ from typing import Final
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import Skipped, TableSample, named
 from govsoc.classification.sources.body import Body
-from govsoc.classification.sources.cells import Numbered, column_hits, fits, has_value, names_column, until_header
+from govsoc.classification.sources.cells import (
+    Numbered,
+    Unused,
+    column_hits,
+    fits,
+    has_value,
+    names_column,
+    until_header,
+)
 from govsoc.classification.sources.charset import (
     COUNTED,
     NotText,
@@ -59,7 +67,7 @@ from govsoc.classification.sources.footers import Footers
 from govsoc.classification.sources.forms import FORM_AHEAD, form_table, is_form
 from govsoc.classification.sources.formulas import uncached_formulas
 from govsoc.classification.sources.json_records import flatten, json_document, json_lines, record_columns
-from govsoc.classification.sources.layout import HEAD_ROWS, Width, split_head
+from govsoc.classification.sources.layout import HEAD_ROWS, Width, sideways, split_head
 from govsoc.classification.sources.mixed_charsets import MIXED, mixed_lines, mixed_note
 from govsoc.classification.sources.records import READ_LIMIT, Reading, records, too_long
 from govsoc.classification.sources.sampling import SEED, Prefixes, reservoir
@@ -89,6 +97,9 @@ LEFT_OUT: Final = {
 }
 OTHER: Final = "not a table format read here (" + ", ".join(sorted(SUFFIXES)) + ")"
 #: Readers of text, which a compressed file under their suffix would give bytes (sources/compressed.py).
+#: What is said of a table drawn sideways, read turned back (layout.sideways: R15g-11).
+SIDEWAYS: Final = ("a table drawn sideways (a field per row, its name in the first cell; a record per column): "
+                   "read turned back, each column a record")
 _TEXT: Final = frozenset({"csv", "tsv", "jsonl", "json"})
 
 
@@ -232,6 +243,10 @@ class FileSource:
                 return self._form(path, Body(path=path, encoding=encoding, errors=errors, delimiter=delimiter,
                                              header=[], skips=skips, tally=tally, width=width),
                                   list(zip(lines, head, strict=True)), rows_read, names)
+            turned = sideways(head, names_column) if len(head) < HEAD_ROWS else None
+            if turned:
+                skips.note(SIDEWAYS, line=lines[0])
+                head, lines = turned, [lines[0]] * len(turned)
             header, data, headed = split_head(head, lines, has_value=has_value, width=width, skips=skips,
                                               names_column=names_column, fits=fits)
             names.extend(header)
@@ -292,6 +307,7 @@ class FileSource:
             body.skips.note(f"a header of its own below the records (files appended?): the rows from this line "
                             f"read as the table {table!r}", line=line)
             skips = Skips(str(body.path))
+            skips.blanked = body.skips.blanked  # the reader's too-long cells
             ahead = list(zip(lines, data, strict=True))
             ahead.extend((width.last, row) for row in islice(rows_read, max(0, FORM_AHEAD - len(ahead))))
             if is_form([header, *(row for _, row in ahead)], has_value, names_column):
@@ -354,15 +370,20 @@ class FileSource:
                                      has_value=has_value, names_column=names_column, found=found)
                     yield from self._stacked(path, sheet.title, table, source, width, len(head) + 1, found)
                     continue
+                turned = sideways(head, names_column) if len(head) < HEAD_ROWS else None
+                if turned:
+                    skips.note(f"sheet {title}: {SIDEWAYS}", line=1)
+                    head = turned
                 header, data, headed = split_head(head, list(range(1, len(head) + 1)), has_value=has_value,
                                                   width=width, skips=skips, unit="row", where=f"sheet {title}: ",
                                                   names_column=names_column, fits=fits)
                 width.restart(len(header))  # the head's data rows are noted as they are read
                 found = []
                 source = Numbered(enumerate(chain(data, cells), len(head) - len(data) + 1))
-                numbered = until_header(source, width, len(head) + 1, found, self._form_below(source))
+                numbered = until_header(source, width, len(head) + 1, found, self._form_below(source),
+                                        column_hits(header))
                 yield self._sheet_part(path, sheet.title, table, header, numbered, width, skips, renamed, headed,
-                                       found)
+                                       found, source.unused)
                 yield from self._stacked(path, sheet.title, table, source, width, len(head) + 1, found)
         finally:
             book.close()
@@ -392,19 +413,22 @@ class FileSource:
             if source.title:  # 以下为新增人员 above the header: its title (R15f-20)
                 part.note(f"sheet {named(sheet, [])}: row {source.title} above the header (row {number}) read as a "
                           "title: not classified", line=source.title)
-            numbered = until_header(source, width, noted_from, found, self._form_below(source))
+            numbered = until_header(source, width, noted_from, found, self._form_below(source), column_hits(header))
+            source.unused = Unused()  # the rows of this table's own
             yield self._sheet_part(path, sheet, f"{table} (row {number})", header, numbered, width, part, [], True,
-                                   found)
+                                   found, source.unused)
 
     def _sheet_part(self, path: Path, sheet: str, table: str, header: list[str],
                     numbered: Iterator[tuple[int, list[str]]], width: Width, skips: Skips, renamed: list[str],
-                    headed: bool, found: list[tuple[int, list[str]]]) -> TableSample:
+                    headed: bool, found: list[tuple[int, list[str]]], unused: Unused) -> TableSample:
         """One table of a sheet: the records ``numbered`` yields under ``header``, footers left out;
-        a header of its own that ends them (``found``) said."""
+        a header of its own that ends them (``found``) said, and the rows holding only their serial
+        number that ``numbered`` left out (``unused``: R15g-14)."""
         where = f"sheet {named(sheet, [])}: "
         footers, prefixes = Footers(len(header) if len(header) > 1 else 0, column_hits(header)), Prefixes(self.sample)
         rows, total = reservoir(footers.kept((number, prefixes.row(row, number)) for number, row in numbered),
                                 self.sample)
+        unused.report(skips, "row", where)
         if found:
             part = f"{table.split(' (row ')[0]} (row {found[-1][0]})"
             skips.note(f"{where}a header of its own below the records: the rows from this row read as the table "

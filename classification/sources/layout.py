@@ -40,12 +40,13 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import zip_longest
 from typing import Final
 
 from govsoc.classification.sources.skips import Skips
 
 __all__ = ["Width", "HEAD_ROWS", "HEADING_ENDS", "LABEL", "NAME_LIMIT", "find_header", "heading_row",
-           "short_record", "split_head"]
+           "other_shape", "short_record", "sideways", "split_head"]
 
 #: Rows read before the header is looked for (title rows, the header, the first data rows): a
 #: 统计报表's title and 填表说明 run past ten lines (R15e-6).
@@ -60,6 +61,8 @@ HEADING_ENDS: Final = ("日期", "时间", "金额", "备注", "编号", "序号
                        "学历", "籍贯", "等级", "标准")
 #: Longest cell (characters) that can be a column name.
 NAME_LIMIT: Final = 64
+#: Longest name of a header that names no known column (村组, 户数, 人数: R15g-20).
+_SHORT: Final = 8
 # a number (序号 1, 12.5, 1,234, 50%) or a date (2024-01-31, 2024/1/31 08:00, 2024年1月31日): data
 _NUMBER: Final = re.compile(r"[-+]?(?:\d[\d,]*)?\.?\d+%?|\d{4}[-/.年]\d{1,2}(?:[-/.月]\d{1,2}日?)?(?:\s.*)?")
 
@@ -194,6 +197,41 @@ def heading_row(cells: list[str], has_value: Callable[[str], bool], names_column
         elif named + len(filled) - i - 1 < 2:
             return False  # a record of words: given up as soon as two names cannot be found
     return named == len(filled) or not any(has_value(cell) for cell in filled)
+
+
+def other_shape(cells: list[str], above: list[str] | None, below: Callable[[], list[str] | None],
+                has_value: Callable[[str], bool], hits: Callable[[str, int], list[str]]) -> bool:
+    """Whether ``cells`` (stripped), a row of two short words or more, none after an empty cell, no
+    digit, no value and nothing its column's recognizers take (``hits``), head rows of another shape
+    than the record ``above``: the row ``below`` (read only then) holds a digit in a column where
+    that record holds none (村组,户数,人数 over 1组,45,160 below a roster of names: R15g-20)."""
+    filled = [cell for cell in cells if cell]
+    if above is None or len(filled) < 2 or cells[:len(filled)] != filled or any(
+            len(cell) > _SHORT or _DIGIT.search(cell) or has_value(cell) or hits(cell, i)
+            for i, cell in enumerate(filled)):
+        return False
+    after = below()
+    return after is not None and any(_DIGIT.search(cell) and not (i < len(above) and _DIGIT.search(above[i]))
+                                     for i, cell in enumerate(after))
+
+
+def sideways(head: list[list[str]], names_column: Callable[[str], bool]) -> list[list[str]] | None:
+    """``head``, a whole short text that is no form, turned back when it is a table drawn sideways (a
+    field per row, its name in the first cell, a record per column: a roster pasted transposed, a
+    申请表's 家庭成员 part, R15g-11), else None: rows of three cells or more whose first cells are short
+    names without a digit, KNOWN_NAMES of them and half the rows at least naming known columns (姓名,
+    身份证号, 联系电话; not a 登记表 over its 家庭成员 table, their names first in rows), and at
+    most half the rows with a cell past the first naming one (称谓,户主,配偶 and 健康状况,…,残疾 are
+    values; a 登记表's labels in its third column are on every row)."""
+    rows = [[cell.strip() for cell in row] for row in head if any(cell.strip() for cell in row)]
+    if len(rows) < KNOWN_NAMES or any(len(row) < 3 or not row[0] or len(row[0]) > NAME_LIMIT
+                                      or _DIGIT.search(row[0]) for row in rows):
+        return None
+    known = sum(1 for row in rows if names_column(row[0]))
+    if known < KNOWN_NAMES or known * 2 < len(rows) or sum(
+            1 for row in rows if any(names_column(cell) for cell in row[1:] if cell)) > len(rows) // 2:
+        return None
+    return [list(cells) for cells in zip_longest(*rows, fillvalue="")]
 
 
 def short_record(cells: list[str], above: list[str] | None, below: Callable[[], list[str] | None]) -> bool:

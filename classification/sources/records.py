@@ -131,6 +131,7 @@ def _checked(row: list[str], line: int, reading: Reading, header: list[str], ski
 def _long(line: int, index: int, reason: str, header: list[str], skips: Skips, width: Width,
           held: list[tuple[int, int, str]]) -> None:
     """Report the ``index``-th cell of the record on ``line`` as too long (held while the header is not known)."""
+    skips.blanked.add(line)
     if width.header == sys.maxsize:
         held.append((line, index, reason))
     else:

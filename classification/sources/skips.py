@@ -31,6 +31,8 @@ class Skips:
     path: str
     listed: list[Skipped] = field(default_factory=list)
     count: int = 0
+    #: the lines of records a cell of which was left out (too long): records whatever is left
+    blanked: set[int] = field(default_factory=set)
 
     def add(self, reason: str, *, line: int | None = None, column: int | None = None,
             name: str | None = None) -> None:
