@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
+from govsoc.classification.attribute_values import pivoted
 from govsoc.classification.columns import ColumnClassifier, ColumnDecision
 from govsoc.classification.free_text import mask_free_text
 from govsoc.classification.grading import (
@@ -220,7 +221,7 @@ def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Schem
         source = escaped_name(source)
         skipped.append(Skipped(location=Location(path=names.place(source)), reason=NOT_UTF8))
         skipped_count += 1
-    for table in tables:
+    for table in pivoted(tables, classifier):  # attribute/value rows read as records (R15g-13)
         table, notice = names.enter(table)
         try:
             decisions = classifier.decide_all(table.columns) if table.readable else []
