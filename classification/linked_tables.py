@@ -70,6 +70,10 @@ class _Table(Protocol):
     @property
     def basis(self) -> str: ...
     @property
+    def rows(self) -> int | None: ...
+    @property
+    def important_candidate(self) -> bool: ...
+    @property
     def fields(self) -> Sequence[_Field]: ...
 
 
@@ -229,4 +233,11 @@ def _with_link(record: TableRecord, raised: tuple[str, str] | None, by: str, own
     fields = tuple(replace(f, pipl_sensitive=True, grade_basis=f.grade_basis + note)
                    if set(f.kinds) & set(IDENTITY_DOCUMENTS) and not f.pipl_sensitive and f.status == "tagged" else f
                    for f in record.fields)
-    return replace(record, fields=fields)
+    record = replace(record, fields=fields)
+    if record.important_candidate or (record.rows or 0) < scheme.important_review_rows:
+        return record
+    # now holding sensitive PI at the scale by itself: flagged as grading.grade_table flags a table
+    sensitive = ", ".join(f.field for f in fields if f.pipl_sensitive)
+    return replace(record, important_candidate=True, important_reason=(
+        f"{record.rows:,} rows of sensitive personal information ({sensitive}, linked to names): review against "
+        "GB/T 43697 Annex G (重要数据识别)"))

@@ -126,3 +126,19 @@ def test_a_surrogate_id_in_every_table_is_no_key() -> None:
     numbers = [str(i) for i in range(100)]
     users, orders = keys("users", "id", numbers), keys("orders", "id", numbers)
     assert links([users, orders], [frozenset({"cn_person_name"}), frozenset({"cn_resident_id"})]) == []
+
+
+def test_an_id_table_at_the_scale_linked_to_names_is_flagged_for_review() -> None:
+    # 1,200,000 ID numbers in a cert table, the names in person: sensitive once linked, so 重要数据 review
+    rows = 1_200_000
+    keys = [str(100_000 + i) for i in range(200)]
+    person_table = TableSample(dataset="db", table="person", rows=rows, columns=(
+        ColumnSample(dataset="db", table="person", field="id", values=keys, rows=rows),
+        ColumnSample(dataset="db", table="person", field="xm", values=[person(i)[0] for i in range(200)], rows=rows)))
+    cert_table = TableSample(dataset="db", table="cert", rows=rows, columns=(
+        ColumnSample(dataset="db", table="cert", field="person_id", values=keys, rows=rows),
+        ColumnSample(dataset="db", table="cert", field="zjhm", values=[person(i)[1] for i in range(200)], rows=rows)))
+    inventory = build_inventory([person_table, cert_table], source="db", scheme=load_scheme("gbt43697"),
+                                sample_size=1000)
+    cert = table(inventory, "cert")
+    assert cert.important_candidate and "1,200,000 rows" in cert.important_reason and "zjhm" in cert.important_reason
