@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
+from govsoc.classification.attribute_values import pivoted
 from govsoc.classification.columns import ColumnClassifier, ColumnDecision
 from govsoc.classification.free_text import mask_free_text
 from govsoc.classification.grading import (
@@ -33,6 +34,7 @@ from govsoc.classification.grading import (
     tagged_recognizers,
 )
 from govsoc.classification.identifier_names import mask_person_names
+from govsoc.classification.linked_tables import Keys, keys_of, linked
 from govsoc.classification.recognizer import recognizers
 from govsoc.classification.saved import (
     one_scan_per_table,
@@ -214,19 +216,21 @@ def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Schem
     classifier = classifier or ColumnClassifier(sample_size=sample_size)
     names = _Names(classifier)
     records: list[TableRecord] = []
+    decided: list[tuple[Keys, list[ColumnDecision]]] = []
     skipped: list[Skipped] = []
     skipped_count = 0
     if escaped_name(source) != source:
         source = escaped_name(source)
         skipped.append(Skipped(location=Location(path=names.place(source)), reason=NOT_UTF8))
         skipped_count += 1
-    for table in tables:
+    for table in pivoted(tables, classifier):  # attribute/value rows read as records (R15g-13)
         table, notice = names.enter(table)
         try:
             decisions = classifier.decide_all(table.columns) if table.readable else []
             names.learn_headings(table, decisions)
             if table.readable:
                 records.append(_record(table, decisions, scheme, names, secret))
+                decided.append((keys_of(table), decisions))
         except Exception as e:  # one table's fault costs that table, never the scan's other tables (R15f-2)
             notice.append(_failed(table, e, names))
         skipped.extend(notice)
@@ -234,7 +238,7 @@ def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Schem
         skipped_count += table.skipped_count + len(notice)
         if on_table:
             on_table(table)
-    records = _datasets(records, scheme)
+    records = _datasets(linked(records, decided, scheme), scheme)  # tables joined by a key (R15g-3)
     # the source names the saved result and is shown by every reader of it: masked as the file names
     # in it are (张三_110105199001011237.csv, R15d-4)
     return Inventory(source=names.place(source), scheme=scheme.name, scheme_title=scheme.title,

@@ -1,0 +1,143 @@
+"""Attribute/value (EAV) tables pivoted into records before their columns are judged (stage:
+classification; shared/reference/classification.md §2.6).
+
+Form builders and key-value stores export one row per answer, not per person: ``记录编号,字段名,
+字段值`` (a 问卷/表单 platform's submissions, an EAV table of a 业务系统), or in JSON ``[{"field":
+"姓名", "value": …}, …]``. Read as they are, every answer lands in one value column: the names are
+a third of its values and never judged, so 身份证件号码与姓名同表 never fires, and 60 people count as
+180 rows (R15g-13). The attribute column says what each value is; :func:`pivoted` makes a field of
+each attribute, named by it (so the name gives its context, as a heading does), and counts the
+records, not the answers.
+
+A table is such a layout when one of its columns (the attribute) holds few distinct words, each
+repeated, at least two of which name a kind as a heading would (姓名, 身份证号: ColumnClassifier.
+name_context), and another (the value) as many values as it, row for row. A column whose values
+repeat once per attribute, each (record, attribute) pair once, is the record id: the records are
+its distinct values; without one (and no other column mostly distinct: a roster's 证件类型 names
+kinds too), each record answers its most frequent attribute once. The values under the attributes
+must differ in shape (numbers under some, words under others: a column of names grouped by
+与户主关系 is no value column), and the sampled columns must be aligned row for row (as many values
+in each: a source drops empty cells), else the table is left as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Final
+
+from govsoc.classification.columns import ColumnClassifier, ColumnSample
+from govsoc.classification.sources.base import Skipped, TableSample
+from govsoc.core.errors import Location
+
+__all__ = ["pivoted", "MAX_ATTRIBUTES"]
+
+#: Distinct attribute words a pivoted table may have at most (a form's questions).
+MAX_ATTRIBUTES: Final = 64
+_NUMBER: Final = re.compile(r"[\d\s+\-()*.Xx]+")
+#: Attribute words that must name a kind as a heading does for the table to be pivoted.
+NAMING_ATTRIBUTES: Final = 2
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    attribute: int
+    value: int
+    record: int | None
+
+
+def pivoted(tables: Iterable[TableSample], classifier: ColumnClassifier) -> Iterator[TableSample]:
+    """``tables`` with every attribute/value table read as records (module docstring), each such
+    table carrying a note that says how it was read."""
+    for table in tables:
+        layout = _layout(table, classifier) if table.readable else None
+        yield table if layout is None else _pivot(table, layout)
+
+
+def _layout(table: TableSample, classifier: ColumnClassifier) -> _Layout | None:
+    columns = table.columns
+    size = max((len(c.values) for c in columns), default=0)
+    aligned = [i for i, c in enumerate(columns) if size and len(c.values) == size]
+    attribute = next((i for i in aligned if _names_attributes(columns[i].values, classifier)), None)
+    if attribute is None:
+        return None
+    kinds = len(set(columns[attribute].values))
+    values = [i for i in aligned if i != attribute and len(set(columns[i].values)) > kinds]
+    if not values:
+        return None
+    records = [i for i in values if _keys_records(columns[i].values, columns[attribute].values)]
+    # the record id: the keying column with the most records; the value: the most varied of the rest
+    record = max(records, key=lambda i: len(set(columns[i].values)), default=None)
+    value = max((i for i in values if i != record), key=lambda i: len(set(columns[i].values)), default=None)
+    if value is None or (record is None and _other_records(columns, (attribute, value))):
+        return None
+    if not _mixed(columns[attribute].values, columns[value].values):
+        return None
+    return _Layout(attribute=attribute, value=value, record=record)
+
+
+def _other_records(columns: Sequence[ColumnSample], layout: tuple[int, int]) -> bool:
+    """Whether a column beside the attribute and value ones is mostly distinct: without a record id
+    the rows are then records already (姓名,证件类型,证件号码: 居民身份证 and 护照 name kinds, yet
+    each row is a person)."""
+    return any(len(set(c.values)) * 2 > len(c.values) for i, c in enumerate(columns) if i not in layout)
+
+
+def _names_attributes(values: Sequence[str], classifier: ColumnClassifier) -> bool:
+    """Whether ``values`` are an attribute column: few distinct words, each repeated, at least
+    NAMING_ATTRIBUTES of which name a kind strongly."""
+    counts = Counter(values)
+    if not 2 <= len(counts) <= MAX_ATTRIBUTES or len(counts) * 2 > len(values):
+        return False
+    naming = sum(1 for word in counts if "strong" in classifier.name_context(word).values())
+    return naming >= NAMING_ATTRIBUTES
+
+
+def _mixed(attributes: Sequence[str], values: Sequence[str]) -> bool:
+    """Whether the values of the attributes are of different shapes (numbers under some, words
+    under others), as a value column pooling 姓名 and 身份证号 is: a column of one kind grouped by a
+    few repeated words (names by 与户主关系) is a table's column, not answers."""
+    numeric: dict[str, list[bool]] = {}
+    for word, value in zip(attributes, values, strict=True):
+        numeric.setdefault(word, []).append(_NUMBER.fullmatch(value) is not None)
+    shares = [sum(flags) * 2 >= len(flags) for flags in numeric.values()]
+    return any(shares) and not all(shares)
+
+
+def _keys_records(keys: Sequence[str], attributes: Sequence[str]) -> bool:
+    """Whether ``keys`` identify records: repeated, and each (key, attribute) pair once in nine of ten."""
+    distinct = len(set(keys))
+    return 2 <= distinct * 2 <= len(keys) and len(set(zip(keys, attributes, strict=True))) * 10 >= len(keys) * 9
+
+
+def _pivot(table: TableSample, layout: _Layout) -> TableSample:
+    columns = table.columns
+    attributes, values = columns[layout.attribute], columns[layout.value]
+    by_attribute: dict[str, list[str]] = {}
+    for word, value in zip(attributes.values, values.values, strict=True):
+        by_attribute.setdefault(word, []).append(value)
+    sampled = len(values.values)
+    if layout.record is not None:
+        records = len(set(columns[layout.record].values))
+        keyed = f"the records by '{columns[layout.record].field}'"
+    else:
+        records = max(map(len, by_attribute.values()))
+        keyed = f"each record answering '{max(by_attribute, key=lambda w: len(by_attribute[w]))}' once"
+    rows = _scaled(records, sampled, table.rows)
+    fields = tuple(ColumnSample(dataset=values.dataset, table=values.table, field=word, values=answers, rows=rows)
+                   for word, answers in by_attribute.items())
+    kept = tuple(replace(c, rows=rows) for i, c in enumerate(columns) if i not in (layout.attribute, layout.value))
+    how = (f"attribute/value layout: {table.rows if table.rows is not None else sampled:,} rows of answers read as "
+           f"{rows if rows is not None else records:,} records, a field per value of '{attributes.field}' "
+           f"({len(by_attribute):,} fields holding '{values.field}'), {keyed}")
+    note = Skipped(location=Location(path=table.dataset, field=table.table or None), reason=how, note=True)
+    return replace(table, rows=rows, columns=kept + fields, skipped=(*table.skipped, note))
+
+
+def _scaled(records: int, sampled: int, rows: int | None) -> int | None:
+    """The table's records: those of the sample, scaled to the table's rows when it was sampled."""
+    if rows is None or rows <= sampled:
+        return records if rows is not None else None
+    return round(records * rows / sampled)

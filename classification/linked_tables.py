@@ -1,0 +1,243 @@
+"""Tables of one source joined by a key graded together for the combination rules (stage:
+classification; GB/T 43697-2024 §6.6 汇聚融合, 就高从严; shared/reference/classification.md §2.6).
+
+A relational 业务系统 (人口库, 社保, 民政) keeps a person's name in one table and the person's ID
+number in another (person(id, xm), cert(person_id, zjhm)); a workbook is split into 基本信息 and
+证件信息 sheets by 编号. Graded table by table, the ID table is "an ID number alone" (3级) where the
+pair, joined by the key, is 身份证件号码与姓名同表 (4级, R15g-3). :func:`linked` finds the tables of a
+scan that share a key column and applies the scheme's combination rules to what the linked tables
+hold together: a table that holds a part of a combination the others complete is raised to the
+combination's level, its basis naming the tables it is linked to and by which key; an identity
+document's field linked to a name is sensitive as it is beside one (grading.IDENTITY_DOCUMENTS).
+
+Two columns are a key between two tables when their headings are the same (编号 and 编号; not a
+surrogate id, which every table has), or one is the other's table and heading (person.id and
+cert.person_id), the values of one are nearly all distinct (a key, not a 性别 column), and the
+sampled values overlap: half the smaller column's distinct values are in the other (estimated from
+bottom-k sketches, :class:`Keys`: a scan keeps no table's values). A row-number heading (序号) is
+no key: every sheet has 1..n. Large tables sampled apart may share too few sampled values to be
+seen linked.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Collection, Sequence
+from dataclasses import Field, dataclass, replace
+from itertools import combinations, product
+from typing import Any, ClassVar, Final, Protocol, TypeVar
+
+from govsoc.classification.columns import ColumnDecision
+from govsoc.classification.grading import IDENTITY_DOCUMENTS, Scheme, rank, tagged_recognizers
+from govsoc.classification.sources.base import TableSample
+
+__all__ = ["linked", "Link", "links", "Keys", "keys_of", "SKETCH"]
+
+#: Headings of row numbers, never a key between tables (lower case).
+ROW_NUMBERS: Final = frozenset({"序号", "行号", "序", "顺序号", "no", "no.", "#", "index", "rownum", "row", "line"})
+#: Headings of a table's own surrogate key, which join another table only as ``<table>_id`` (lower case).
+SURROGATES: Final = frozenset({"id", "_id", "pk", "rowid", "oid", "uuid", "key"})
+_PERSON: Final = "cn_person_name"
+
+
+class _Field(Protocol):
+    """What is read of an inventory.FieldRecord (a dataclass: inventory imports this module)."""
+
+    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]
+
+    @property
+    def field(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def kinds(self) -> tuple[str, ...]: ...
+    @property
+    def pipl_sensitive(self) -> bool: ...
+    @property
+    def grade_basis(self) -> str: ...
+
+
+class _Table(Protocol):
+    """What is read of an inventory.TableRecord."""
+
+    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]
+
+    @property
+    def table(self) -> str: ...
+    @property
+    def level(self) -> str: ...
+    @property
+    def basis(self) -> str: ...
+    @property
+    def rows(self) -> int | None: ...
+    @property
+    def important_candidate(self) -> bool: ...
+    @property
+    def fields(self) -> Sequence[_Field]: ...
+
+
+TableRecord = TypeVar("TableRecord", bound=_Table)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Keys:
+    """What a table keeps for linking (not its values): the name of each column that may be a key
+    (key heading -> column index) and a bottom-k sketch of its values (SKETCH smallest CRC-32s:
+    two sketches share as large a part as their columns' values do; a column of at most SKETCH
+    distinct values is its whole set)."""
+
+    headings: dict[str, int]
+    sketches: tuple[tuple[int, frozenset[int], bool], ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Link:
+    """Column ``column`` of table ``table`` holds the key column ``other_column`` of ``other``."""
+
+    table: int
+    column: int
+    other: int
+    other_column: int
+    shared: int
+
+
+#: Values of a column a sketch keeps at most.
+SKETCH: Final = 256
+
+
+def keys_of(table: TableSample) -> Keys:
+    """The table's :class:`Keys` (its headings as keys: 编号, and person_id as person.id is)."""
+    headings: dict[str, int] = {}
+    sketches = []
+    for i, column in enumerate(table.columns):
+        values = {v.strip() for v in column.values if v.strip()}
+        hashes = frozenset(sorted(zlib.crc32(v.encode("utf-8", "surrogatepass")) for v in values)[:SKETCH])
+        sketches.append((len(values), hashes, len(values) * 10 >= len(column.values) * 9))
+        field = column.field.strip().lower()
+        if field and field not in ROW_NUMBERS:
+            if field not in SURROGATES:  # every table's own id: a key of another table only as person_id
+                headings.setdefault(field, i)
+            own = _last(table.table or table.dataset)
+            if not field.startswith(own):
+                headings.setdefault(f"{own}_{field}", i)
+                headings.setdefault(f"{own}{field}", i)
+    return Keys(headings=headings, sketches=tuple(sketches))
+
+
+def links(tables: Sequence[Keys], kinds: Sequence[frozenset[str]]) -> list[Link]:
+    """Every key between two of ``tables`` whose ``kinds`` differ (linking same-kind tables
+    changes nothing: a folder of monthly rosters is never compared pair by pair), one a pair of
+    columns."""
+    by_heading: dict[str, list[tuple[int, int]]] = {}
+    for i, keys in enumerate(tables):
+        for heading, column in keys.headings.items():
+            by_heading.setdefault(heading, []).append((i, column))
+    found: dict[tuple[int, int, int, int], Link] = {}
+    for members in by_heading.values():
+        # the tables under one heading by what they hold: only tables of different kinds are compared,
+        # so 1,200 monthly rosters under 编号 cost no pair at all
+        groups: dict[frozenset[str], list[tuple[int, int]]] = {}
+        for i, a in members:
+            groups.setdefault(kinds[i], []).append((i, a))
+        for first, second in combinations(groups.values(), 2):
+            for one, two in product(first, second):
+                (i, a), (j, b) = sorted((one, two))  # in scan order
+                shared = _shared(tables[i].sketches[a], tables[j].sketches[b]) if i != j else 0
+                if shared:
+                    found[(i, a, j, b)] = Link(table=i, column=a, other=j, other_column=b, shared=shared)
+    return list(found.values())
+
+
+def _last(name: str) -> str:
+    """The table's own name: the last part of ``file.xlsx:sheet`` or ``db.table``."""
+    return re.split(r"[.:/\\]", name.strip())[-1].lower()
+
+
+def _shared(first: tuple[int, frozenset[int], bool], second: tuple[int, frozenset[int], bool]) -> int:
+    """Values (estimated past a sketch) the two columns share when they join as a key, else 0."""
+    (size, sketch, unique), (other_size, other_sketch, other_unique) = first, second
+    if size < 2 or other_size < 2 or not (unique or other_unique):
+        return 0
+    union = sorted(sketch | other_sketch)[:SKETCH]
+    both = sum(1 for h in union if h in sketch and h in other_sketch)
+    # containment of the smaller in the larger, from the sketches' Jaccard share J: |A∩B| = J(|A|+|B|)/(1+J)
+    jaccard = both / len(union)
+    shared = round(jaccard * (size + other_size) / (1 + jaccard))
+    return shared if shared >= 2 and shared * 2 >= min(size, other_size) else 0
+
+
+def linked(records: Sequence[TableRecord], tables: Sequence[tuple[Keys, Sequence[ColumnDecision]]],
+           scheme: Scheme) -> list[TableRecord]:
+    """``records`` (one per table of ``tables``, in order) with the combination rules applied over
+    the tables linked by a key (module docstring)."""
+    kinds = [tagged_recognizers(d) for _, d in tables]
+    found = links([t for t, _ in tables], kinds)
+    if not found:
+        return list(records)
+    out = list(records)
+    for i, record in enumerate(records):
+        mine = [k for k in found if i in (k.table, k.other)]
+        others = sorted({k.other if k.table == i else k.table for k in mine})
+        together = set(kinds[i]).union(*(kinds[j] for j in others))
+        raised = _raised(record, kinds[i], together, scheme)
+        if raised is None and not _identity_named(kinds[i], together):
+            continue
+        by = "; ".join(_said(k, i, records) for k in mine)
+        out[i] = _with_link(record, raised, by, kinds[i], together, scheme)
+    return out
+
+
+def _said(link: Link, i: int, records: Sequence[TableRecord]) -> str:
+    mine, theirs = (link.column, link.other_column) if link.table == i else (link.other_column, link.column)
+    other = records[link.other if link.table == i else link.table]
+    return (f"table {other.table} by {records[i].fields[mine].field} = {other.fields[theirs].field} "
+            f"({link.shared:,} sampled values shared)")
+
+
+def _hits(rule_all: Collection[str], rule_person: Collection[str], present: Collection[str]) -> bool:
+    return bool((rule_all and all(r in present for r in rule_all))
+                or (rule_person and _PERSON in present and set(present) & set(rule_person)))
+
+
+def _raised(record: TableRecord, own: Collection[str], together: Collection[str],
+            scheme: Scheme) -> tuple[str, str] | None:
+    """(level, why) of the highest combination the linked tables complete and this one alone does
+    not, when it is above the table's level and the table holds a part of it."""
+    best: tuple[str, str] | None = None
+    for rule in scheme.combinations:
+        parts = {*rule.when_all, *rule.when_any_with_person, *([_PERSON] if rule.when_any_with_person else [])}
+        if not _hits(rule.when_all, rule.when_any_with_person, together) or \
+                _hits(rule.when_all, rule.when_any_with_person, own) or not parts & set(own):
+            continue
+        if rank(rule.level) > rank(best[0] if best else record.level):
+            best = (rule.level, rule.why)
+    return best
+
+
+def _identity_named(own: Collection[str], together: Collection[str]) -> bool:
+    """Whether an identity document here is linked to a person's name held elsewhere."""
+    return _PERSON not in own and _PERSON in together and bool(set(own) & set(IDENTITY_DOCUMENTS))
+
+
+def _with_link(record: TableRecord, raised: tuple[str, str] | None, by: str, own: Collection[str],
+               together: Collection[str], scheme: Scheme) -> TableRecord:
+    if raised is not None:
+        level, why = raised
+        basis = (f"{record.basis}; linked to {by}: {why} across the linked tables (汇聚融合, GB/T 43697-2024 "
+                 f"§6.6, 就高从严) -> {scheme.label(level)}")
+        record = replace(record, level=level, level_label=scheme.label(level), basis=basis)
+    if not _identity_named(own, together):
+        return record
+    note = f"; linked to a person's name ({by}): GB/T 35273-2020 Annex B 个人身份信息"
+    fields = tuple(replace(f, pipl_sensitive=True, grade_basis=f.grade_basis + note)
+                   if set(f.kinds) & set(IDENTITY_DOCUMENTS) and not f.pipl_sensitive and f.status == "tagged" else f
+                   for f in record.fields)
+    record = replace(record, fields=fields)
+    if record.important_candidate or (record.rows or 0) < scheme.important_review_rows:
+        return record
+    # now holding sensitive PI at the scale by itself: flagged as grading.grade_table flags a table
+    sensitive = ", ".join(f.field for f in fields if f.pipl_sensitive)
+    return replace(record, important_candidate=True, important_reason=(
+        f"{record.rows:,} rows of sensitive personal information ({sensitive}, linked to names): review against "
+        "GB/T 43697 Annex G (重要数据识别)"))

@@ -1,0 +1,121 @@
+"""Attribute/value (EAV) layouts read as records (R15g-13): a form builder's answers
+({"field": "姓名", "value": …}) and 记录编号,字段名,字段值 tables put every answer in one value
+column; pivoted, each attribute is a field judged by its own name and the records are counted,
+not the answers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from govsoc.classification.checksums import luhn_ok, resident_id_check_char
+from govsoc.classification.grading import load_scheme
+from govsoc.classification.inventory import Inventory, TableRecord, build_inventory
+from govsoc.classification.sources import open_source
+
+SURNAMES = "王李张刘陈杨黄赵吴周"
+GIVEN = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强"]
+PEOPLE = 60
+
+
+def people() -> list[tuple[str, str, str, str]]:
+    """(name, ID number, mobile, bank card) of PEOPLE people, every one valid."""
+    out = []
+    for i in range(PEOPLE):
+        body = f"1101051980{i % 12 + 1:02d}{i % 28 + 1:02d}{i:03d}"
+        card = next(f"622202{i:012d}{d}" for d in "0123456789" if luhn_ok(f"622202{i:012d}{d}"))
+        out.append((SURNAMES[i % 10] + GIVEN[i % 8], body + resident_id_check_char(body), f"139{i:08d}", card))
+    return out
+
+
+def scan(path: Path) -> Inventory:
+    source = open_source(str(path))
+    return build_inventory(source.tables(), source=source.name, scheme=load_scheme("gbt43697"), sample_size=1000)
+
+
+def only(inventory: Inventory, suffix: str) -> TableRecord:
+    return next(t for t in inventory.tables if t.table.endswith(suffix))
+
+
+def eav_csv(path: Path) -> Path:
+    lines = ["记录编号,字段名,字段值"]
+    for n, (name, ident, mobile, _) in enumerate(people()):
+        lines += [f"{n},姓名,{name}", f"{n},身份证号,{ident}", f"{n},联系电话,{mobile}"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_record_id_attribute_value_table_is_read_as_records(tmp_path: Path) -> None:
+    # t/eav.csv of the finding: 180 rows, 60 people; before, one field 字段值 "居民身份证号、手机号",
+    # rows=180 and 3级: the names never judged
+    table = only(scan(eav_csv(tmp_path / "eav.csv")), "eav.csv")
+    assert table.rows == PEOPLE
+    kinds = {f.field: f.recognizer for f in table.fields}
+    assert kinds["姓名"] == "cn_person_name" and kinds["身份证号"] == "cn_resident_id"
+    assert kinds["联系电话"] == "cn_mobile"
+    assert table.level == "G4" and "身份证件号码与姓名同表" in table.basis
+
+
+def test_the_reading_is_said_once_as_a_note(tmp_path: Path) -> None:
+    inventory = scan(eav_csv(tmp_path / "eav.csv"))
+    notes = [s for s in inventory.skipped if "attribute/value" in s.reason]
+    assert len(notes) == 1 and notes[0].note
+    assert "180 rows of answers read as 60 records" in notes[0].reason and "'记录编号'" in notes[0].reason
+    assert inventory.skipped_count == 0  # a note, nothing left out
+
+
+def test_form_builder_answers_in_json_are_pivoted(tmp_path: Path) -> None:
+    # j/eav_answers.json of the finding: answers[] rows=240, 'value' "居民身份证号、银行卡号", names unjudged
+    data = [{"id": n, "submitted": "2024-03-01", "answers": [
+        {"field": "姓名", "value": name}, {"field": "身份证号", "value": ident},
+        {"field": "联系电话", "value": mobile}, {"field": "银行卡号", "value": card}]}
+        for n, (name, ident, mobile, card) in enumerate(people())]
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"code": 0, "data": data}, ensure_ascii=False), encoding="utf-8")
+    table = only(scan(path), "answers[]")
+    assert table.rows == PEOPLE  # no record id: each record answers 姓名 once
+    fields = {f.field: f for f in table.fields}
+    assert fields["姓名"].recognizer == "cn_person_name" and fields["银行卡号"].recognizer == "cn_bank_card"
+    # the ID numbers beside the names they belong to: 个人身份信息, sensitive (GB/T 35273-2020 Annex B)
+    assert fields["身份证号"].recognizer == "cn_resident_id" and fields["身份证号"].pipl_sensitive
+
+
+def test_rows_of_record_attribute_value_objects_are_pivoted(tmp_path: Path) -> None:
+    rows = [{"record_id": n, "attr": attr, "val": value} for n, person in enumerate(people())
+            for attr, value in zip(("姓名", "身份证号", "联系电话"), person, strict=False)]
+    path = tmp_path / "eav_rows.json"
+    path.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    table = only(scan(path), "eav_rows.json")
+    assert table.rows == PEOPLE and "身份证件号码与姓名同表" in table.basis
+
+
+@pytest.mark.parametrize("header, rows", [
+    # a metrics table: few repeated names, but none names a kind of personal data
+    ("host,metric,value", [f"h{i % 7},{m},{i * 3}" for i in range(60) for m in ("cpu", "mem", "disk")]),
+    # a roster with a 性别 column: few distinct values, yet they are values, not headings
+    ("姓名,性别,身份证号", [f"{p[0]},{'男' if i % 2 else '女'},{p[1]}" for i, p in enumerate(people())]),
+    # a roster's 证件类型: 居民身份证 and 护照 name kinds as headings do, yet each row is a person
+    ("姓名,证件类型,证件号码", [f"{p[0]},{'护照' if i % 3 else '居民身份证'},{p[1]}" for i, p in enumerate(people())]),
+    # households: 户号 repeats, (户号, 称谓) once each, and 户主/联系人 name kinds; but the names are one kind
+    ("户号,称谓,姓名", [f"H{i // 2},{'户主' if i % 2 else '联系人'},{p[0]}" for i, p in enumerate(people())]),
+])
+def test_tables_that_are_not_attribute_value_layouts_are_left_as_they_are(
+        tmp_path: Path, header: str, rows: list[str]) -> None:
+    path = tmp_path / "plain.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    inventory = scan(path)
+    table = only(inventory, "plain.csv")
+    assert [f.field for f in table.fields] == header.split(",") and table.rows == len(rows)
+    assert not [s for s in inventory.skipped if "attribute/value" in s.reason]
+
+
+def test_unaligned_columns_are_not_pivoted(tmp_path: Path) -> None:
+    # an empty 字段值 cell: the sampled columns are no longer row for row, so no attribute is guessed
+    path = eav_csv(tmp_path / "eav.csv")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = "0,姓名,"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = only(scan(path), "eav.csv")
+    assert [f.field for f in table.fields] == ["记录编号", "字段名", "字段值"]
