@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 from typing import Final
 
 import govsoc.classification.recognizers  # noqa: F401  (the registry, filled)
@@ -35,7 +34,7 @@ from govsoc.classification.recognizers.person import PersonNameRecognizer
 
 __all__ = ["FIELD_WORDS", "FIELD_ENDINGS", "TAILS", "FOLLOWS", "LEADS", "ROLE_LEADS", "RUN_ENDS", "PLACES",
            "PLACE_ENDINGS", "WORDS",
-           "division_names", "is_field_word", "is_person_name", "is_place", "mask_person_names"]
+           "is_field_word", "is_person_name", "is_place", "mask_person_names"]
 
 #: Headings and file words that open with a surname character and are no one's name: kin and
 #: roles a roster has a column for (R15e-19), and the words of registers' file and sheet names.
@@ -148,18 +147,10 @@ def is_field_word(token: str) -> bool:
             or any(token.startswith(w) or token.endswith(w) for w in words))
 
 
-@cache
-def division_names() -> frozenset[str]:
-    """The GB/T 2260 county- and prefecture-level names without their unit (龙游, 平湖, 柯城, 景宁:
-    place_names.txt beside this module; R15g-24)."""
-    text = resources.files("govsoc.classification").joinpath("place_names.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
-
-
 def is_place(token: str) -> bool:
-    """Whether ``token`` (Chinese characters) names a place: a known one (PLACES, or a county or
-    prefecture of GB/T 2260 without its unit), or a run ending in an administrative unit."""
-    return token in PLACES or (len(token) > 1 and token.endswith(PLACE_ENDINGS)) or token in division_names()
+    """Whether ``token`` (Chinese characters) names a place: a known one, or a run ending in an
+    administrative unit."""
+    return token in PLACES or (len(token) > 1 and token.endswith(PLACE_ENDINGS))
 
 
 def is_person_name(token: str) -> bool:
