@@ -18,10 +18,7 @@ A second stray quote closes the first (R15e-3: a roster with two names typed wit
 15 records between them in one 姓名 cell, rows=25 for 40, without a word). RFC 4180 §2.6 lets a
 quoted field hold line breaks, not whole records: a record whose one cell spans lines, each line
 inside it splitting into the header's width of cells, is that breakage (``strays``); so is one
-most of whose lines do (R15f-7: a comma in an address, a short row, a blank line among them). A
-stray quote closes mid-cell (…,"王五,…); a quote followed by the delimiter or the line's end closes
-its cell well, and such a cell is one cell whatever its lines hold (a 备注 typed with Alt+Enter
-listing 家庭成员 as name,relation,ID,mobile lines: R15g-23), noted. The
+most of whose lines do (R15f-7: a comma in an address, a short row, a blank line among them). The
 pair is reported where each quote is, and the lines are read as records, each quote left out. A
 quoted cell some of whose lines split so, but not most, is reported ("a quoted cell holds N
 lines"), never counted as one record without a word.
@@ -145,16 +142,12 @@ def strays(row: list[str], first: int, lines: int, head: str, last: str, width: 
     inside = _LINE_END.split(spanning[0])[1:-1]  # whole lines: no quote in them, or it would have closed the cell
     filled = [line for line in inside if line.strip()]
     fit = sum(1 for line in filled if _width(line, delimiter) == width)
-    opened, closed = _opening(head.rstrip("\r\n"), delimiter), _closing(last)
+    opened, closed = _opening(head.rstrip("\r\n"), delimiter), last.find('"') + 1
     if not fit or len(inside) + 2 != lines or not opened or not closed:
         return None
     if fit * 2 <= len(filled):  # a note of several lines may hold a line of commas: said, kept one cell
         skips.add(f"a quoted cell holds {lines:,} lines, {fit:,} of them of the header's {width} cells (a stray "
                   "quote? RFC 4180 §2.6): read as one cell", line=first, column=opened)
-        return None
-    if last[closed:closed + 1] in (delimiter, "\r", "\n", ""):  # a quote closing a cell well: no stray (R15g-23)
-        skips.note(f"a quoted cell holds {lines:,} lines, {fit:,} of them of the header's {width} cells: read as one "
-                   "cell, its closing quote well-formed (RFC 4180 §2.6-2.7)", line=first)
         return None
     each = "each" if fit == len(inside) else f"{fit:,} of them"
     skips.add(f"quote opened here is closed by a stray quote on line {first + lines - 1:,} column {closed} "
@@ -163,15 +156,6 @@ def strays(row: list[str], first: int, lines: int, head: str, last: str, width: 
     return [_cells(head[:opened - 1] + head[opened:], delimiter),
             *(_cells(line, delimiter) for line in inside),
             _cells(last[:closed - 1] + last[closed:], delimiter)]
-
-
-def _closing(last: str) -> int:
-    """The column (from 1) of the quote closing a quoted cell on its last line ``last``, a quote
-    written twice being one inside it (RFC 4180 §2.7); 0 for none."""
-    at = last.find('"')
-    while at >= 0 and last.startswith('""', at):
-        at = last.find('"', at + 2)
-    return at + 1
 
 
 def _cells(line: str, delimiter: str) -> list[str]:
