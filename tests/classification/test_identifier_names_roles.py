@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from govsoc.classification.identifier_names import mask_person_names
-from govsoc.classification.inventory import RESULTS_SUBDIR
-from govsoc.cli import main
+from tests.classification.test_inventory_person_names import classified
 from tests.classification.test_source_json import NUMBERS
 
 #: (file name, the names in it), each a way a 政务 file names its person after a word
@@ -56,12 +55,7 @@ def test_the_listing_inventory_and_saved_result_mask_them(tmp_path: Path, monkey
     for path, _names in NAMED[:6]:
         (folder / path).write_text("姓名,身份证号\n" + "".join(f"黄伟芳,{NUMBERS[i]}\n" for i in range(10)),
                                    encoding="utf-8")
-    home = tmp_path / "home"
-    monkeypatch.setenv("GOVSOC_HOME", str(home))
-    output = tmp_path / "out.json"
-    assert main(["classify", str(folder), "-o", str(output)]) == 0
-    captured = capsys.readouterr()
-    (saved,) = (home / RESULTS_SUBDIR).iterdir()
-    for text in (captured.out, captured.err, output.read_text(encoding="utf-8"), saved.read_text(encoding="utf-8")):
+    out, texts = classified(folder, tmp_path, monkeypatch, capsys)
+    for text in texts:
         assert not [n for n in ("王小明", "李四", "张建国") if n in text]
-    assert "低保户王**.csv  rows=10" in captured.out and "王**李**.csv  rows=10" in captured.out
+    assert "低保户王**.csv  rows=10" in out and "王**李**.csv  rows=10" in out

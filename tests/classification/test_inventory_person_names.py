@@ -36,17 +36,26 @@ def test_names_in_folders_files_and_tables_are_masked(tmp_path: Path, monkeypatc
         db.execute("CREATE TABLE 王小明 (xm TEXT, sjh TEXT)")
         db.executemany("INSERT INTO 王小明 VALUES (?, ?)", [(PEOPLE[i % 8], PHONES[i]) for i in range(10)])
     db.close()
+    out, texts = classified(folder, tmp_path, monkeypatch, capsys)
+    for text in texts:
+        assert not [name for name in ("张三丰", "王五", "赵六", "王小明") if name in text]
+    for shown in ("花名册.csv  rows=10", "王**.csv  rows=10", "赵**家庭成员.csv  rows=10", "王**  rows=10"):
+        assert shown in out  # masked by the name rule; 花名册 and 家庭成员 are words, kept
+    assert "张**/花名册.csv" in texts[2]
+
+
+def classified(folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+               capsys: pytest.CaptureFixture[str]) -> tuple[str, list[str]]:
+    """`govsoc classify folder -o out.json` into a home under ``tmp_path``: its listing, and every
+    text a reader sees (listing, stderr, the -o inventory, the one saved result)."""
     home = tmp_path / "home"
     monkeypatch.setenv("GOVSOC_HOME", str(home))
     output = tmp_path / "out.json"
     assert main(["classify", str(folder), "-o", str(output)]) == 0
     captured = capsys.readouterr()
     (saved,) = (home / RESULTS_SUBDIR).iterdir()
-    for text in (captured.out, captured.err, output.read_text(encoding="utf-8"), saved.read_text(encoding="utf-8")):
-        assert not [name for name in ("张三丰", "王五", "赵六", "王小明") if name in text]
-    for shown in ("花名册.csv  rows=10", "王**.csv  rows=10", "赵**家庭成员.csv  rows=10", "王**  rows=10"):
-        assert shown in captured.out  # masked by the name rule; 花名册 and 家庭成员 are words, kept
-    assert "张**/花名册.csv" in output.read_text(encoding="utf-8")
+    return captured.out, [captured.out, captured.err, output.read_text(encoding="utf-8"),
+                          saved.read_text(encoding="utf-8")]
 
 
 @pytest.mark.parametrize("heading", [
