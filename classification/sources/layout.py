@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from itertools import zip_longest
 from typing import Final
 
+from govsoc.classification.role_names import is_role_heading
 from govsoc.classification.sources.skips import Skips
 
 __all__ = ["Width", "HEAD_ROWS", "HEADING_ENDS", "LABEL", "NAME_LIMIT", "find_header", "heading_row",
@@ -222,16 +223,27 @@ def sideways(head: list[list[str]], names_column: Callable[[str], bool]) -> list
     names without a digit, KNOWN_NAMES of them and half the rows at least naming known columns (姓名,
     身份证号, 联系电话; not a 登记表 over its 家庭成员 table, their names first in rows), and at
     most half the rows with a cell past the first naming one (称谓,户主,配偶 and 健康状况,…,残疾 are
-    values; a 登记表's labels in its third column are on every row)."""
+    values; a 登记表's labels in its third column are on every row). A role or kin word first
+    (法定代表人, 联系人, 投保人, 受益人, 户主) names no field: it is a value, the row a person's record
+    (角色,姓名,身份证号码,手机号码 over 法定代表人,张三,...: R15h-3), and a first row naming two known
+    columns past its first cell, none a role, is an ordinary table's header."""
     rows = [[cell.strip() for cell in row] for row in head if any(cell.strip() for cell in row)]
     if len(rows) < KNOWN_NAMES or any(len(row) < 3 or not row[0] or len(row[0]) > NAME_LIMIT
                                       or _DIGIT.search(row[0]) for row in rows):
         return None
-    known = sum(1 for row in rows if names_column(row[0]))
+    if sum(1 for cell in rows[0][1:] if cell and _field_name(cell, names_column)) >= 2:
+        return None
+    known = sum(1 for row in rows if _field_name(row[0], names_column))
     if known < KNOWN_NAMES or known * 2 < len(rows) or sum(
             1 for row in rows if any(names_column(cell) for cell in row[1:] if cell)) > len(rows) // 2:
         return None
     return [list(cells) for cells in zip_longest(*rows, fillvalue="")]
+
+
+def _field_name(cell: str, names_column: Callable[[str], bool]) -> bool:
+    """Whether ``cell`` names a known column as a field does: not a role or kin word (法定代表人,
+    受益人, 户主 name a person's part, a value of a 角色 column: R15h-3)."""
+    return names_column(cell) and not is_role_heading(cell)
 
 
 def short_record(cells: list[str], above: list[str] | None, below: Callable[[], list[str] | None]) -> bool:
