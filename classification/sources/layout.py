@@ -46,7 +46,7 @@ from typing import Final
 from govsoc.classification.role_names import is_role_heading
 from govsoc.classification.sources.skips import Skips
 
-__all__ = ["Width", "HEAD_ROWS", "HEADING_ENDS", "LABEL", "NAME_LIMIT", "find_header", "heading_row",
+__all__ = ["Width", "HEAD_ROWS", "HEADING_ENDS", "LABEL", "NAME_LIMIT", "VACANT", "find_header", "heading_row",
            "other_shape", "short_record", "sideways", "split_head"]
 
 #: Rows read before the header is looked for (title rows, the header, the first data rows): a
@@ -71,6 +71,9 @@ _NUMBER: Final = re.compile(r"[-+]?(?:\d[\d,]*)?\.?\d+%?|\d{4}[-/.年]\d{1,2}(?:
 _DIGIT: Final = re.compile(r"\d")
 # a control character inside a cell: a line break (Alt+Enter), a tab, ESC
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")
+
+#: A cell saying that nothing is there: a vacant post's name (空缺, 暂缺), a dash or a slash (R15h-5).
+VACANT: Final = re.compile(r"[-—–－─_/／\\]+|空缺|暂缺|空|缺|无|暂无|待定|待配备?|未配备?")
 
 # a label and its value (填报人：张三, 日期:2024-01-31, 审核：): a short label of letters, no digit
 LABEL: Final = re.compile(r"[^\W\d_][^\W\d]{0,11}\s*[：:].*", re.S)
@@ -205,14 +208,18 @@ def other_shape(cells: list[str], above: list[str] | None, below: Callable[[], l
     """Whether ``cells`` (stripped), a row of two short words or more, none after an empty cell, no
     digit, no value and nothing its column's recognizers take (``hits``), head rows of another shape
     than the record ``above``: the row ``below`` (read only then) holds a digit in a column where
-    that record holds none (村组,户数,人数 over 1组,45,160 below a roster of names: R15g-20)."""
+    that record holds words, or past its end (村组,户数,人数 over 1组,45,160 below a roster of names:
+    R15g-20). A cell of the record left empty or holding a placeholder (空缺, 暂缺, —: a vacant post,
+    R15h-5) says nothing of its column: a vacant post over another is no header."""
     filled = [cell for cell in cells if cell]
     if above is None or len(filled) < 2 or cells[:len(filled)] != filled or any(
             len(cell) > _SHORT or _DIGIT.search(cell) or has_value(cell) or hits(cell, i)
             for i, cell in enumerate(filled)):
         return False
+    words = [bool(cell.strip()) and not VACANT.fullmatch(cell.strip()) and not _DIGIT.search(cell)
+             for cell in above]
     after = below()
-    return after is not None and any(_DIGIT.search(cell) and not (i < len(above) and _DIGIT.search(above[i]))
+    return after is not None and any(_DIGIT.search(cell) and (i >= len(words) or words[i])
                                      for i, cell in enumerate(after))
 
 
