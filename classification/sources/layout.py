@@ -73,7 +73,7 @@ _DIGIT: Final = re.compile(r"\d")
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")
 
 #: A cell saying that nothing is there: a vacant post's name (空缺, 暂缺), a dash or a slash (R15h-5).
-VACANT: Final = re.compile(r"[-—–－─_/／\\]+|空缺|暂缺|空|缺|无|暂无|待定|待配备?|未配备?")
+VACANT: Final = re.compile(r"[-—–－─_/／\\]+|[（(【\[]?(?:空缺|暂缺|暂空|空|缺|无|暂无|待定|待配备?|未配备?)[）)】\]]?")
 
 # a label and its value (填报人：张三, 日期:2024-01-31, 审核：): a short label of letters, no digit
 LABEL: Final = re.compile(r"[^\W\d_][^\W\d]{0,11}\s*[：:].*", re.S)

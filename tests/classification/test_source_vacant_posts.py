@@ -43,6 +43,7 @@ def _roster(vacant: list[str], at: tuple[int, ...], department: bool) -> tuple[l
     (["—", "—", "—"], (3, 4), False),  # a dash in every cell of the post
     (["空缺", "空缺", "空缺"], (9, 10), False),  # near the end
     (["", "", ""], (3, 4), True),  # nothing written: 部门 and 职务 are the row's only cells
+    (["（暂缺）", "（暂缺）", "（暂缺）"], (3, 4), False),  # the placeholder in brackets, in every cell
 ])
 @pytest.mark.parametrize("name, write", [("r.csv", _csv), ("r.xlsx", _xlsx)])
 def test_vacant_posts_keep_the_roster_one_table(tmp_path: Path, vacant: list[str], at: tuple[int, ...],
@@ -53,7 +54,7 @@ def test_vacant_posts_keep_the_roster_one_table(tmp_path: Path, vacant: list[str
     (table,) = source.tables()  # was two: the second vacant post a header
     assert table.rows == 12  # the vacant posts are rows of the roster
     columns = {c.field: c.values for c in table.columns}
-    assert [v for v in columns["身份证号码"] if v.strip() not in ("", "—", "空缺")] == held
+    assert [v for v in columns["身份证号码"] if v.strip() not in ("", "—", "空缺", "（暂缺）")] == held
     inventory = build_inventory(open_source(str(tmp_path / name)).tables(), source=source.name,
                                 scheme=load_scheme("gbt43697"), sample_size=1000)
     assert [t.level for t in inventory.tables] == ["G4"]
