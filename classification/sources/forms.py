@@ -59,6 +59,9 @@ _NOTES: Final = ("填表", "填报", "审核", "审批", "制表", "经办", "�
 #: Where a label：value item's label ends.
 _ITEM: Final = re.compile(r"\s*[：:]\s*")
 
+#: A label and its value in one cell split by blanks: spaces, a full-width space, a tab (R15h-19).
+_SPACED: Final = re.compile(r"([^\W\d_][^\W\d]{0,11})[ \t\u3000\xa0]+(\S.*)", re.S)
+
 Test = Callable[[str], bool]
 Pairs = list[tuple[str, str]]
 #: a row numbered (its line or sheet row) and a header found below a form, put there by form_records
@@ -74,15 +77,37 @@ def _items(row: list[str], names_column: Test) -> list[str]:
     """``row`` with each label：value item split into a label cell and a value cell (姓名：张三,性别：男:
     a Word or 问卷 form pasted into Excel, R15g-10) when its filled cells are all such items, one
     naming a known column and none a sign-off's or a title's (填表人：王五, 填报日期：…, 编号：2024001,
-    单位：某乡: a note, not pairs)."""
+    单位：某乡: a note, not pairs). A label and its value split by blanks (姓名 张三, 姓名　张三,
+    姓名<tab>张三: R15h-19) is read as such an item (see _spaced)."""
+    row = _spaced(row, names_column)
     filled = [cell.strip() for cell in row if cell.strip()]
     if not filled or not all(LABEL.fullmatch(cell) for cell in filled):
         return row
     labels = [_ITEM.split(cell, 1)[0].strip() for cell in filled]
-    if any(label.startswith(_NOTES) or label.endswith(_NOTES) for label in labels) or not any(
-            names_column(label) for label in labels):
+    if any(_is_note(label) for label in labels) or not any(names_column(label) for label in labels):
         return row
     return [part.strip() for cell in row for part in (_ITEM.split(cell.strip(), 1) if cell.strip() else [cell])]
+
+
+def _is_note(label: str) -> bool:
+    """Whether ``label`` is a sign-off's or a title's (填表人, 填报日期, 编号, 单位)."""
+    return label.startswith(_NOTES) or label.endswith(_NOTES)
+
+
+def _spaced(row: list[str], names_column: Test) -> list[str]:
+    """``row`` with its label-blanks-value cells written label：value (姓名 张三 -> 姓名：张三), when its
+    filled cells are all such cells or label：value items and most of the labels split by blanks are
+    column words or a note's (姓名, 性别, 家庭住址, 填表人; not 张伟 before a phone number, nor 北京市
+    before 朝阳区); else ``row`` as it is."""
+    filled = [cell.strip() for cell in row if cell.strip()]
+    spaced = [m for cell in filled if not LABEL.fullmatch(cell) and (m := _SPACED.fullmatch(cell))]
+    if not spaced or len(spaced) + sum(1 for cell in filled if LABEL.fullmatch(cell)) < len(filled):
+        return row
+    words = sum(names_column(m[1]) or m[1].endswith(HEADING_ENDS) or _is_note(m[1]) for m in spaced)
+    if 2 * words <= len(spaced):
+        return row
+    return [f"{m[1]}：{m[2].strip()}" if (m := _SPACED.fullmatch(cell.strip())) and not LABEL.fullmatch(cell.strip())
+            else cell for cell in row]
 
 
 def _label(cell: str, has_value: Test, names_column: Test) -> bool:

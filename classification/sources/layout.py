@@ -43,9 +43,10 @@ from dataclasses import dataclass
 from itertools import zip_longest
 from typing import Final
 
+from govsoc.classification.role_names import is_role_heading
 from govsoc.classification.sources.skips import Skips
 
-__all__ = ["Width", "HEAD_ROWS", "HEADING_ENDS", "LABEL", "NAME_LIMIT", "find_header", "heading_row",
+__all__ = ["Width", "HEAD_ROWS", "HEADING_ENDS", "LABEL", "NAME_LIMIT", "VACANT", "find_header", "heading_row",
            "other_shape", "short_record", "sideways", "split_head"]
 
 #: Rows read before the header is looked for (title rows, the header, the first data rows): a
@@ -70,6 +71,9 @@ _NUMBER: Final = re.compile(r"[-+]?(?:\d[\d,]*)?\.?\d+%?|\d{4}[-/.年]\d{1,2}(?:
 _DIGIT: Final = re.compile(r"\d")
 # a control character inside a cell: a line break (Alt+Enter), a tab, ESC
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")
+
+#: A cell saying that nothing is there: a vacant post's name (空缺, 暂缺), a dash or a slash (R15h-5).
+VACANT: Final = re.compile(r"[-—–－─_/／\\]+|[（(【\[]?(?:空缺|暂缺|暂空|空|缺|无|暂无|待定|待配备?|未配备?)[）)】\]]?")
 
 # a label and its value (填报人：张三, 日期:2024-01-31, 审核：): a short label of letters, no digit
 LABEL: Final = re.compile(r"[^\W\d_][^\W\d]{0,11}\s*[：:].*", re.S)
@@ -204,14 +208,18 @@ def other_shape(cells: list[str], above: list[str] | None, below: Callable[[], l
     """Whether ``cells`` (stripped), a row of two short words or more, none after an empty cell, no
     digit, no value and nothing its column's recognizers take (``hits``), head rows of another shape
     than the record ``above``: the row ``below`` (read only then) holds a digit in a column where
-    that record holds none (村组,户数,人数 over 1组,45,160 below a roster of names: R15g-20)."""
+    that record holds words, or past its end (村组,户数,人数 over 1组,45,160 below a roster of names:
+    R15g-20). A cell of the record left empty or holding a placeholder (空缺, 暂缺, —: a vacant post,
+    R15h-5) says nothing of its column: a vacant post over another is no header."""
     filled = [cell for cell in cells if cell]
     if above is None or len(filled) < 2 or cells[:len(filled)] != filled or any(
             len(cell) > _SHORT or _DIGIT.search(cell) or has_value(cell) or hits(cell, i)
             for i, cell in enumerate(filled)):
         return False
+    words = [bool(cell.strip()) and not VACANT.fullmatch(cell.strip()) and not _DIGIT.search(cell)
+             for cell in above]
     after = below()
-    return after is not None and any(_DIGIT.search(cell) and not (i < len(above) and _DIGIT.search(above[i]))
+    return after is not None and any(_DIGIT.search(cell) and (i >= len(words) or words[i])
                                      for i, cell in enumerate(after))
 
 
@@ -222,16 +230,27 @@ def sideways(head: list[list[str]], names_column: Callable[[str], bool]) -> list
     names without a digit, KNOWN_NAMES of them and half the rows at least naming known columns (姓名,
     身份证号, 联系电话; not a 登记表 over its 家庭成员 table, their names first in rows), and at
     most half the rows with a cell past the first naming one (称谓,户主,配偶 and 健康状况,…,残疾 are
-    values; a 登记表's labels in its third column are on every row)."""
+    values; a 登记表's labels in its third column are on every row). A role or kin word first
+    (法定代表人, 联系人, 投保人, 受益人, 户主) names no field: it is a value, the row a person's record
+    (角色,姓名,身份证号码,手机号码 over 法定代表人,张三,...: R15h-3), and a first row naming two known
+    columns past its first cell, none a role, is an ordinary table's header."""
     rows = [[cell.strip() for cell in row] for row in head if any(cell.strip() for cell in row)]
     if len(rows) < KNOWN_NAMES or any(len(row) < 3 or not row[0] or len(row[0]) > NAME_LIMIT
                                       or _DIGIT.search(row[0]) for row in rows):
         return None
-    known = sum(1 for row in rows if names_column(row[0]))
+    if sum(1 for cell in rows[0][1:] if cell and _field_name(cell, names_column)) >= 2:
+        return None
+    known = sum(1 for row in rows if _field_name(row[0], names_column))
     if known < KNOWN_NAMES or known * 2 < len(rows) or sum(
             1 for row in rows if any(names_column(cell) for cell in row[1:] if cell)) > len(rows) // 2:
         return None
     return [list(cells) for cells in zip_longest(*rows, fillvalue="")]
+
+
+def _field_name(cell: str, names_column: Callable[[str], bool]) -> bool:
+    """Whether ``cell`` names a known column as a field does: not a role or kin word (法定代表人,
+    受益人, 户主 name a person's part, a value of a 角色 column: R15h-3)."""
+    return names_column(cell) and not is_role_heading(cell)
 
 
 def short_record(cells: list[str], above: list[str] | None, below: Callable[[], list[str] | None]) -> bool:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from govsoc.classification.grading import load_scheme
+from govsoc.classification.inventory import build_inventory
 from govsoc.classification.sources import open_source
 from tests.classification.test_source_footers import _csv, _xlsx
 from tests.classification.test_sources import NAMES, PHONES, ids
@@ -63,3 +65,40 @@ def test_a_form_over_its_members_table_is_no_sideways_table(tmp_path: Path) -> N
             *([NAMES[i], "", "子女", PEOPLE[i], "健康"] for i in range(1, 5))]
     _csv(tmp_path / "g.csv", rows)
     assert not any("sideways" in s.reason for t in open_source(str(tmp_path / "g.csv")).tables() for s in t.skipped)
+
+
+#: R15h-3: short ordinary tables whose first column is a value (a role; a state), not a field name
+FIRSTS = {
+    "enterprise": ("角色", ["法定代表人", "联系人", "经办人"]),  # 企业登记: who signs, who is called, who filed it
+    "insurance": ("角色", ["投保人", "被保险人", "受益人"]),  # 保单: the policy's parties
+    # no role: 残疾 names a known column (健康状况's), the header row past its first cell says it is one
+    "disability": ("人员类别", ["残疾", "残疾", "残疾"]),
+}
+
+
+@pytest.mark.parametrize("first", FIRSTS.values(), ids=FIRSTS.keys())
+@pytest.mark.parametrize("name, write", [("r.csv", _csv), ("r.xlsx", _xlsx)])
+def test_a_table_of_values_in_its_first_column_is_no_sideways_table(tmp_path: Path, first: tuple[str, list[str]],
+                                                                     name: str, write: object) -> None:
+    # its header row names 姓名, 身份证号码, 手机号码: each row a person, the first cell one of its values
+    heading, values = first
+    rows = [[heading, "姓名", "身份证号码", "手机号码"],
+            *([value, NAMES[i], PEOPLE[i], PHONES[i]] for i, value in enumerate(values))]
+    write(tmp_path / name, rows)  # type: ignore[operator]
+    source = open_source(str(tmp_path / name))
+    (table,) = source.tables()
+    assert not any("sideways" in s.reason for s in table.skipped)
+    columns = {c.field: c.values for c in table.columns}
+    assert table.rows == 3 and columns["身份证号码"] == PEOPLE[:3] and columns[heading] == values
+    inventory = build_inventory(open_source(str(tmp_path / name)).tables(), source=source.name,
+                                scheme=load_scheme("gbt43697"), sample_size=1000)
+    assert inventory.tables[0].level == "G4"  # was G3: turned, the names and ID numbers lost
+
+
+def test_rows_opening_with_roles_and_no_header_are_no_sideways_table(tmp_path: Path) -> None:
+    # R15h-3 without its header row: 法定代表人, 联系人, 经办人 name no field; each row is a record
+    roles = FIRSTS["enterprise"][1]
+    _csv(tmp_path / "r.csv", [[role, NAMES[i], PEOPLE[i], PHONES[i]] for i, role in enumerate(roles)])
+    (table,) = open_source(str(tmp_path / "r.csv")).tables()
+    assert not any("sideways" in s.reason for s in table.skipped)
+    assert table.rows == 3 and [c.values for c in table.columns][2] == PEOPLE[:3]  # was the roles' columns
