@@ -80,7 +80,7 @@ def _layout(table: TableSample, classifier: ColumnClassifier) -> _Layout | None:
     record = max(records, key=lambda i: len(set(_cells(cells, i))), default=None)
     answers = [i for i in values if i != record and _mixed(words, _cells(cells, i))]
     value = max(answers, key=lambda i: len(set(_cells(cells, i))), default=None)
-    if value is None or (record is None and _other_records(cells, (attribute, value))):
+    if value is None or (record is None and _other_records(table.columns, (attribute, value))):
         return None
     return _Layout(attribute=attribute, value=value, record=record, cells=tuple(cells))
 
@@ -103,11 +103,11 @@ def _cells(cells: Sequence[list[str] | None], i: int) -> list[str]:
     return column
 
 
-def _other_records(cells: Sequence[list[str] | None], layout: tuple[int, int]) -> bool:
+def _other_records(columns: Sequence[ColumnSample], layout: tuple[int, int]) -> bool:
     """Whether a column beside the attribute and value ones is mostly distinct: without a record id
     the rows are then records already (姓名,证件类型,证件号码: 居民身份证 and 护照 name kinds, yet
     each row is a person)."""
-    return any(c is None or len(set(c) - {""}) * 2 > len(c) for i, c in enumerate(cells) if i not in layout)
+    return any(len(set(c.values)) * 2 > len(c.values) for i, c in enumerate(columns) if i not in layout)
 
 
 def _names_attributes(values: Sequence[str], classifier: ColumnClassifier) -> bool:

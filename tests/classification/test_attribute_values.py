@@ -87,6 +87,19 @@ def test_form_builder_answers_in_json_are_pivoted(tmp_path: Path) -> None:
     assert fields["身份证号"].recognizer == "cn_resident_id" and fields["身份证号"].pipl_sensitive
 
 
+def test_a_sparse_column_beside_answers_without_a_record_id_does_not_undo_the_pivot(tmp_path: Path) -> None:
+    # a few answers carry a note (已核实): a column short of the others, not aligned, and not mostly
+    # distinct: no record of its own, so the answers are still pivoted (99e2785 took any column it
+    # could not align for a record id's rival)
+    data = [{"id": n, "answers": [{"field": "姓名", "value": name}, {"field": "身份证号", "value": ident},
+                                  {"field": "联系电话", "value": mobile, **({"note": "已核实"} if n % 6 == 0 else {})}]}
+            for n, (name, ident, mobile, _) in enumerate(people())]
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"code": 0, "data": data}, ensure_ascii=False), encoding="utf-8")
+    table = only(scan(path), "answers[]")
+    assert table.rows == PEOPLE and "身份证件号码与姓名同表" in table.basis
+
+
 def test_rows_of_record_attribute_value_objects_are_pivoted(tmp_path: Path) -> None:
     rows = [{"record_id": n, "attr": attr, "val": value} for n, person in enumerate(people())
             for attr, value in zip(("姓名", "身份证号", "联系电话"), person, strict=False)]
