@@ -191,11 +191,13 @@ def summed_by_folder(inventories: Sequence[dict[str, Any]]) -> list[dict[str, An
 def _folders(inventories: Sequence[dict[str, Any]]) -> dict[tuple[int, int], tuple[list[str], tuple[str, int]]]:
     """Each saved table read from a path (inventory, table) -> the keys of the folders whose sums it
     is in, and its scheme (name, 重要数据 scale). A folder's sum is of the tables of its tree (the
-    sub-folders' too, as a scan of it sums them: R15g-16) where it holds a table read from a file
-    of its own; a folder that holds only folders (data/ above split/ and other/) is no dataset, and
-    neither is its tree. Scans whose scheme is unknown (a YAML scheme saved without its scale, then
-    removed) are left to their own sums."""
+    sub-folders' too, as a scan of it sums them: R15g-16) where it holds a file of sensitive
+    personal information of its own (a 说明.csv of none makes no dataset of its folder); a folder
+    that holds only folders (data/ above split/ and other/) is no dataset, and neither is its tree.
+    Scans whose scheme is unknown (a YAML scheme saved without its scale, then removed) are left to
+    their own sums."""
     found: dict[tuple[int, int], tuple[list[str], tuple[str, int]]] = {}
+    holding: set[str] = set()  # folders holding a file of sensitive personal information of their own
     for i, inventory in enumerate(inventories):
         scheme = _scheme(inventory.get("scheme") or {})
         if scheme is None:
@@ -204,7 +206,7 @@ def _folders(inventories: Sequence[dict[str, Any]]) -> dict[tuple[int, int], tup
             keys = _keys(table, "dataset_keys", "dataset")
             if len(keys) > 1:  # a path: keys[1:] are its folders', by the real path (never the masked name)
                 found[(i, j)] = (list(keys[1:]), scheme)
-    holding = {folders[0] for folders, _ in found.values()}
+                holding |= {keys[1]} if _sensitive(table) else set()
     return {at: ([f for f in folders if f in holding], scheme) for at, (folders, scheme) in found.items()}
 
 
