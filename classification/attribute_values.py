@@ -16,8 +16,16 @@ repeat once per attribute, each (record, attribute) pair once, is the record id:
 its distinct values; without one (and no other column mostly distinct: a roster's 证件类型 names
 kinds too), each record answers its most frequent attribute once. The values under the attributes
 must differ in shape (numbers under some, words under others: a column of names grouped by
-与户主关系 is no value column), and the sampled columns must be aligned row for row (as many values
-in each: a source drops empty cells), else the table is left as it is.
+与户主关系 is no value column), and the sampled columns must be aligned row for row, else the table
+is left as it is.
+
+A source leaves empty cells out: a person with no phone (字段名=手机号, 字段值 empty) leaves the value
+column one value short. Where the source says which row each value came from (ColumnSample.places:
+a file's rows, a SQLite rowid), the columns are paired by it and an empty answer is an empty cell
+(R15h-7); where it does not (a server's sample), the columns are aligned only when none is short.
+Columns beside the three (updated_at, 操作人, 来源: one per answer) are kept as they are: the value
+column is the one whose values differ in shape under the attributes, not merely the most varied
+(a per-answer timestamp is more varied than the answers).
 """
 
 from __future__ import annotations
@@ -46,6 +54,7 @@ class _Layout:
     attribute: int
     value: int
     record: int | None
+    cells: tuple[list[str] | None, ...]  # the columns row for row (_row_for_row)
 
 
 def pivoted(tables: Iterable[TableSample], classifier: ColumnClassifier) -> Iterator[TableSample]:
@@ -57,25 +66,41 @@ def pivoted(tables: Iterable[TableSample], classifier: ColumnClassifier) -> Iter
 
 
 def _layout(table: TableSample, classifier: ColumnClassifier) -> _Layout | None:
-    columns = table.columns
-    size = max((len(c.values) for c in columns), default=0)
-    aligned = [i for i, c in enumerate(columns) if size and len(c.values) == size]
-    attribute = next((i for i in aligned if _names_attributes(columns[i].values, classifier)), None)
+    cells = _row_for_row(table.columns)
+    aligned = [i for i, c in enumerate(cells) if c is not None]
+    attribute = next((i for i in aligned if _names_attributes(_cells(cells, i), classifier)), None)
     if attribute is None:
         return None
-    kinds = len(set(columns[attribute].values))
-    values = [i for i in aligned if i != attribute and len(set(columns[i].values)) > kinds]
-    if not values:
-        return None
-    records = [i for i in values if _keys_records(columns[i].values, columns[attribute].values)]
+    words = _cells(cells, attribute)
+    kinds = len(set(words))
+    values = [i for i in aligned if i != attribute and len(set(_cells(cells, i))) > kinds]
+    records = [i for i in values if _keys_records(_cells(cells, i), words)]
     # the record id: the keying column with the most records; the value: the most varied of the rest
-    record = max(records, key=lambda i: len(set(columns[i].values)), default=None)
-    value = max((i for i in values if i != record), key=lambda i: len(set(columns[i].values)), default=None)
-    if value is None or (record is None and _other_records(columns, (attribute, value))):
+    # whose values differ in shape under the attributes (a per-answer updated_at is of one shape)
+    record = max(records, key=lambda i: len(set(_cells(cells, i))), default=None)
+    answers = [i for i in values if i != record and _mixed(words, _cells(cells, i))]
+    value = max(answers, key=lambda i: len(set(_cells(cells, i))), default=None)
+    if value is None or (record is None and _other_records(table.columns, (attribute, value))):
         return None
-    if not _mixed(columns[attribute].values, columns[value].values):
-        return None
-    return _Layout(attribute=attribute, value=value, record=record)
+    return _Layout(attribute=attribute, value=value, record=record, cells=tuple(cells))
+
+
+def _row_for_row(columns: Sequence[ColumnSample]) -> list[list[str] | None]:
+    """Each column's sampled cells row for row, an empty cell as "" (None: a column that cannot be
+    aligned). By the values' places when every column has them, over the rows of the longest
+    column; else only the columns with as many values as the longest are aligned."""
+    size = max((len(c.values) for c in columns), default=0)
+    if size and all(len(c.places) == len(c.values) for c in columns):
+        rows = max(columns, key=lambda c: len(c.values)).places
+        by_place = [dict(zip(c.places, c.values, strict=True)) for c in columns]
+        return [[cells.get(place, "") for place in rows] for cells in by_place]
+    return [list(c.values) if size and len(c.values) == size else None for c in columns]
+
+
+def _cells(cells: Sequence[list[str] | None], i: int) -> list[str]:
+    column = cells[i]
+    assert column is not None  # only aligned columns are asked for
+    return column
 
 
 def _other_records(columns: Sequence[ColumnSample], layout: tuple[int, int]) -> bool:
@@ -89,7 +114,7 @@ def _names_attributes(values: Sequence[str], classifier: ColumnClassifier) -> bo
     """Whether ``values`` are an attribute column: few distinct words, each repeated, at least
     NAMING_ATTRIBUTES of which name a kind strongly."""
     counts = Counter(values)
-    if not 2 <= len(counts) <= MAX_ATTRIBUTES or len(counts) * 2 > len(values):
+    if "" in counts or not 2 <= len(counts) <= MAX_ATTRIBUTES or len(counts) * 2 > len(values):
         return False
     naming = sum(1 for word in counts if "strong" in classifier.name_context(word).values())
     return naming >= NAMING_ATTRIBUTES
@@ -101,13 +126,16 @@ def _mixed(attributes: Sequence[str], values: Sequence[str]) -> bool:
     few repeated words (names by 与户主关系) is a table's column, not answers."""
     numeric: dict[str, list[bool]] = {}
     for word, value in zip(attributes, values, strict=True):
-        numeric.setdefault(word, []).append(_NUMBER.fullmatch(value) is not None)
+        if value:  # an empty answer has no shape
+            numeric.setdefault(word, []).append(_NUMBER.fullmatch(value) is not None)
     shares = [sum(flags) * 2 >= len(flags) for flags in numeric.values()]
     return any(shares) and not all(shares)
 
 
 def _keys_records(keys: Sequence[str], attributes: Sequence[str]) -> bool:
     """Whether ``keys`` identify records: repeated, and each (key, attribute) pair once in nine of ten."""
+    if "" in keys:  # a row without its record
+        return False
     distinct = len(set(keys))
     return 2 <= distinct * 2 <= len(keys) and len(set(zip(keys, attributes, strict=True))) * 10 >= len(keys) * 9
 
@@ -115,16 +143,19 @@ def _keys_records(keys: Sequence[str], attributes: Sequence[str]) -> bool:
 def _pivot(table: TableSample, layout: _Layout) -> TableSample:
     columns = table.columns
     attributes, values = columns[layout.attribute], columns[layout.value]
-    by_attribute: dict[str, list[str]] = {}
-    for word, value in zip(attributes.values, values.values, strict=True):
-        by_attribute.setdefault(word, []).append(value)
-    sampled = len(values.values)
+    words, cells = _cells(layout.cells, layout.attribute), _cells(layout.cells, layout.value)
+    by_attribute: dict[str, list[str]] = {word: [] for word in words}
+    for word, value in zip(words, cells, strict=True):
+        if value:  # an empty answer: the attribute's field holds nothing for this record
+            by_attribute[word].append(value)
+    sampled = len(words)
     if layout.record is not None:
-        records = len(set(columns[layout.record].values))
+        records = len(set(_cells(layout.cells, layout.record)))
         keyed = f"the records by '{columns[layout.record].field}'"
     else:
-        records = max(map(len, by_attribute.values()))
-        keyed = f"each record answering '{max(by_attribute, key=lambda w: len(by_attribute[w]))}' once"
+        asked = Counter(words)
+        records = max(asked.values())
+        keyed = f"each record answering '{max(asked, key=lambda w: asked[w])}' once"
     rows = _scaled(records, sampled, table.rows)
     fields = tuple(ColumnSample(dataset=values.dataset, table=values.table, field=word, values=answers, rows=rows)
                    for word, answers in by_attribute.items())

@@ -60,6 +60,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final, Literal
 
+from govsoc.classification.column_sample import ColumnSample
 from govsoc.classification.identifier_names import is_field_word, is_person_name
 from govsoc.classification.invisible import INVISIBLE, visible
 from govsoc.classification.masking import mask
@@ -131,19 +132,6 @@ def name_tokens(*names: str) -> tuple[frozenset[str], str]:
                 tokens.add(token.lower())
                 parts.append(token.lower())
     return frozenset(tokens), "_".join(parts)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ColumnSample:
-    """What a source hands over for one column or field: where it is and sampled values."""
-
-    dataset: str
-    field: str
-    values: Sequence[str]
-    comment: str = ""
-    table: str = ""
-    rows: int | None = None
-    nulls: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

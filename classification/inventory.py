@@ -124,6 +124,8 @@ class Inventory:
     source: str
     scheme: str
     scheme_title: str
+    #: the scheme's 重要数据 scale, saved so that scans under a YAML scheme are summed too (R15g-16)
+    scheme_scale: int | None = None
     generated: str
     sample_size: int
     recognizers: tuple[str, ...]
@@ -152,7 +154,8 @@ class Inventory:
         """The inventory as JSON-ready data."""
         return {"title": "数据分类分级清单", "source": self.source, "source_keys": list(self.source_keys),
                 **({"keys": "hmac-sha256"} if self.keyed else {}),
-                "scheme": {"name": self.scheme, "title": self.scheme_title}, "generated": self.generated,
+                "scheme": {"name": self.scheme, "title": self.scheme_title, "important_review_rows": self.scheme_scale},
+                "generated": self.generated,
                 "sample_size": self.sample_size, "recognizers": list(self.recognizers), "summary": self.summary(),
                 "tables": [_plain(asdict(t)) for t in self.tables],
                 "skipped": [{"path": s.location.path, "line": s.location.line, "column": s.location.column,
@@ -242,6 +245,7 @@ def build_inventory(tables: Iterable[TableSample], *, source: str, scheme: Schem
     # the source names the saved result and is shown by every reader of it: masked as the file names
     # in it are (张三_110105199001011237.csv, R15d-4)
     return Inventory(source=names.place(source), scheme=scheme.name, scheme_title=scheme.title,
+                     scheme_scale=scheme.important_review_rows,
                      generated=datetime.now(UTC).isoformat(timespec="seconds"), sample_size=sample_size,
                      recognizers=tuple(sorted(classifier.scanner.recognizers)), tables=tuple(records),
                      skipped=tuple(skipped), skipped_count=skipped_count, source_keys=path_keys(source, secret),

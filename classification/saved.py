@@ -20,7 +20,10 @@ SQLite DSN names its file, relative to the working directory of the scan (R15f-3
 A dataset split over files is summed whatever the scans that read them (R15f-30: 2024h1.csv and
 2024h2.csv, 600,000 people each, scanned one by one were never summed, where a scan of their
 folder flags them): the tables of one folder, from two scans or more, are taken together as a
-scan's are (grading.dataset_candidates), and the tables so flagged get the reason.
+scan's are (grading.dataset_candidates), and the tables so flagged get the reason. A folder's tables
+are those of its tree, as a scan of the folder would read them (split/2024h1.csv beside
+split/h2/2024h2.csv: R15g-16), where the folder holds a part of its own (data/ over split/ and other/
+is no dataset); the scale is the one each scan saved with its scheme, a YAML scheme's too.
 """
 
 from __future__ import annotations
@@ -164,21 +167,18 @@ def one_scan_per_table(inventories: Sequence[dict[str, Any]]) -> list[dict[str, 
 def summed_by_folder(inventories: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """``inventories`` (one scan per table) with the tables of each folder that two scans or more
     read flagged for 重要数据 review together (see the module docstring), their summaries counted again."""
-    groups: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    for i, inventory in enumerate(inventories):
-        scheme = str((inventory.get("scheme") or {}).get("name", ""))
-        for j, table in enumerate(inventory.get("tables") or ()):
-            keys = _keys(table, "dataset_keys", "dataset")
-            if len(keys) > 1:  # a path: keys[1] is its folder's, by the real path (never the masked name)
-                groups.setdefault((keys[1], scheme), []).append((i, j))
+    groups: dict[tuple[str, str, int], list[tuple[int, int]]] = {}
+    for (i, j), (folders, scheme) in _folders(inventories).items():
+        for folder in folders:
+            groups.setdefault((folder, *scheme), []).append((i, j))
     flagged: dict[tuple[int, int], str] = {}
-    for (_, scheme), members in groups.items():
+    # dataset_candidates reads a scheme's scale alone: each group's is the one its scans saved
+    base = load_scheme("gbt43697")
+    # a folder's sum after its sub-folders': a table in both is given the larger dataset's reason
+    for (_, _, scale), members in sorted(groups.items(), key=lambda g: len(g[1])):
         if len({i for i, _ in members}) < 2:
             continue  # one scan: summed by it already
-        try:
-            rules = load_scheme(scheme)
-        except ConfigError:
-            continue  # a scheme file no longer there: its own scans' sums stand
+        rules = base.model_copy(update={"important_review_rows": scale})
         tables = [inventories[i]["tables"][j] for i, j in members]
         found = dataset_candidates([(str(t.get("table")), t.get("rows"), _sensitive(t)) for t in tables], rules)
         flagged.update((members[k], reason) for k, reason in found.items())
@@ -186,6 +186,40 @@ def summed_by_folder(inventories: Sequence[dict[str, Any]]) -> list[dict[str, An
         return list(inventories)
     return [_flagged(inventory, {j: r for (k, j), r in flagged.items() if k == i})
             for i, inventory in enumerate(inventories)]
+
+
+def _folders(inventories: Sequence[dict[str, Any]]) -> dict[tuple[int, int], tuple[list[str], tuple[str, int]]]:
+    """Each saved table read from a path (inventory, table) -> the keys of the folders whose sums it
+    is in, and its scheme (name, 重要数据 scale). A folder's sum is of the tables of its tree (the
+    sub-folders' too, as a scan of it sums them: R15g-16) where it holds a file of sensitive
+    personal information of its own (a 说明.csv of none makes no dataset of its folder); a folder
+    that holds only folders (data/ above split/ and other/) is no dataset, and neither is its tree.
+    Scans whose scheme is unknown (a YAML scheme saved without its scale, then removed) are left to
+    their own sums."""
+    found: dict[tuple[int, int], tuple[list[str], tuple[str, int]]] = {}
+    holding: set[str] = set()  # folders holding a file of sensitive personal information of their own
+    for i, inventory in enumerate(inventories):
+        scheme = _scheme(inventory.get("scheme") or {})
+        if scheme is None:
+            continue
+        for j, table in enumerate(inventory.get("tables") or ()):
+            keys = _keys(table, "dataset_keys", "dataset")
+            if len(keys) > 1:  # a path: keys[1:] are its folders', by the real path (never the masked name)
+                found[(i, j)] = (list(keys[1:]), scheme)
+                holding |= {keys[1]} if _sensitive(table) else set()
+    return {at: ([f for f in folders if f in holding], scheme) for at, (folders, scheme) in found.items()}
+
+
+def _scheme(scheme: Mapping[str, Any]) -> tuple[str, int] | None:
+    """A saved scan's scheme: its name and 重要数据 scale, as saved (a YAML scheme's, R15g-16), else
+    the built-in scheme's of that name; None when neither is known."""
+    name, scale = str(scheme.get("name", "")), scheme.get("important_review_rows")
+    if isinstance(scale, int) and not isinstance(scale, bool) and scale > 0:
+        return name, scale
+    try:
+        return name, load_scheme(name).important_review_rows
+    except ConfigError:
+        return None  # a scheme file no longer there: its own scans' sums stand
 
 
 def _sensitive(table: Mapping[str, Any]) -> set[str]:

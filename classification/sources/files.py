@@ -38,7 +38,6 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Final
 
-from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import Skipped, TableSample, named
 from govsoc.classification.sources.body import Body
 from govsoc.classification.sources.cells import (
@@ -70,10 +69,11 @@ from govsoc.classification.sources.json_records import flatten, json_document, j
 from govsoc.classification.sources.layout import HEAD_ROWS, Width, sideways, split_head
 from govsoc.classification.sources.mixed_charsets import MIXED, mixed_lines, mixed_note
 from govsoc.classification.sources.records import READ_LIMIT, Reading, records, too_long
+from govsoc.classification.sources.row_columns import delimited_columns, row_columns
 from govsoc.classification.sources.sampling import SEED, Prefixes, reservoir
 from govsoc.classification.sources.skips import LISTED, MAX_CELL, Skips
 from govsoc.classification.sources.unclosed import lines_from
-from govsoc.classification.sources.wide_rows import WideRows, bounded
+from govsoc.classification.sources.wide_rows import WideRows
 from govsoc.classification.sources.workbook_kinds import left_out_advice, sniffed_kind, workbook_file
 from govsoc.core.errors import ConfigError, GovsocError, Location
 
@@ -111,27 +111,6 @@ def _field_limit(limit: int) -> Iterator[None]:
         yield
     finally:
         csv.field_size_limit(before)
-
-
-def _columns(dataset: str, header: list[str], rows: list[list[str]], total: int,
-             renamed: list[str] | None = None) -> tuple[ColumnSample, ...]:
-    return tuple(ColumnSample(dataset=dataset, field=named(name, renamed) or f"column_{i + 1}", rows=total,
-                              values=[r[i].strip() for r in rows if i < len(r) and r[i] and r[i].strip()])
-                 for i, name in enumerate(header))
-
-
-def _delimited_columns(dataset: str, names: list[str], rows: list[list[str]], total: int, *, named: int,
-                       wide: WideRows, skips: Skips) -> tuple[ColumnSample, ...]:
-    """The columns of a delimited table within its bound, the field past it, the list rows' field
-    (sources/wide_rows.py); the bound and the list rows noted in ``skips``."""
-    names, past, why = bounded(dataset, names, rows, total, named=named, size=wide.size)
-    extra = tuple(c for c in (past, wide.column(dataset)) if c is not None)
-    if why:
-        skips.note(why)
-    listed = wide.note()
-    if listed:
-        skips.note(listed, line=wide.first)
-    return _columns(dataset, names, rows, total) + extra
 
 
 class FileSource:
@@ -268,8 +247,8 @@ class FileSource:
             skips.note(cut, line=prefixes.first)
         if wider:
             skips.note(wider, line=wider_at)
-        columns = _delimited_columns(str(path), widened, rows, total, named=len(header) if headed else 0,
-                                     wide=wide, skips=skips)
+        columns = delimited_columns(str(path), widened, rows, total, named=len(header) if headed else 0,
+                                    wide=wide, skips=skips)
         return [TableSample(dataset=str(path), table=path.name, rows=total + wide.seen, columns=columns,
                             skipped=tuple(skips.listed), skipped_count=skips.count), *later]
 
@@ -326,8 +305,8 @@ class FileSource:
             wider = width.reason(headed=True)
             if wider:
                 skips.note(wider, line=width.first)
-            columns = _delimited_columns(str(body.path), width.names(header), rows, total, named=len(header),
-                                         wide=WideRows(self.sample), skips=skips)
+            columns = delimited_columns(str(body.path), width.names(header), rows, total, named=len(header),
+                                        wide=WideRows(self.sample), skips=skips)
             tables.append(TableSample(dataset=str(body.path), table=table, rows=total, columns=columns,
                                       skipped=tuple(skips.listed), skipped_count=skips.count))
         return tables
@@ -433,7 +412,7 @@ class FileSource:
             part = f"{table.split(' (row ')[0]} (row {found[-1][0]})"
             skips.note(f"{where}a header of its own below the records: the rows from this row read as the table "
                        f"{part!r}", line=found[-1][0])
-        columns = _columns(str(path), width.names(header), rows, total, renamed)
+        columns = row_columns(str(path), width.names(header), rows, total, renamed)
         uncached_formulas(path, sheet, columns, skips)
         footers.report(skips, unit="row", where=where)
         cut = prefixes.note()

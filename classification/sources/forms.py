@@ -17,12 +17,17 @@ a column itself: then the label's value is blank and that cell the next label.
 
 A text is a form when, above its first header row, after its title rows, the rows that are not
 blank, one-cell headings (家庭主要成员及重要社会关系) or note rows (编号：2024001, 填表人：王五 / 填表日期：…)
-are rows of pairs; at least FORM_LABELS labels name known columns (姓名, 身份证号, 联系电话), the values
+are rows of pairs (an odd row among them, fewer than the rows of pairs, is left and said, not the form
+undone: R15g-8); at least FORM_LABELS labels name known columns (姓名, 身份证号, 联系电话), the values
 are mostly not column words (与户主关系 = 户主 is a value: R15f-5; a header row is all column words)
 and some value is data a recognizer takes under its label (a 数据字典's 姓名 = varchar(50) is none:
 R15f-34); a first row of column names (字段名称,字段类型) makes a table.
 
-A header row (three or more column names side by side) below the form's rows ends the form: the
+A value of the kind of the one before it (联系电话,<mobile>,<mobile>) is the label's second field; a
+label naming a column may be longer than a value-free label (申请人家庭上年度人均可支配月收入（元）).
+
+A header row (three or more column names side by side, one merged over two columns among them)
+below the form's rows ends the form: the
 rows from it are a table (a 低保申请审批表's 家庭成员, a 干部任免审批表's 家庭主要成员, a 汇总名单 after 15
 登记表 blocks: R15f-6, R15f-14, R15f-1), read by the caller.
 """
@@ -112,9 +117,14 @@ def _spaced(row: list[str], names_column: Test) -> list[str]:
 
 def _label(cell: str, has_value: Test, names_column: Test) -> bool:
     """Whether ``cell`` can be a label: short, not mostly digits (序号 15, a date, an ID number;
-    联系电话2 is a label), no value unless it names a column (与户主关系 holds the relation word 户主)."""
-    return (len(cell) <= _LABEL and 2 * sum(ch.isdigit() for ch in cell) < len(cell)
-            and (names_column(cell) or not has_value(cell)))
+    联系电话2 is a label), no value unless it names a column (与户主关系 holds the relation word 户主).
+    A longer one is a label when it names a column and holds no value (申请人家庭上年度人均可支配月收入
+    （元）: R15g-8); a sentence (本人承诺以上所填信息真实有效…) is none."""
+    if 2 * sum(ch.isdigit() for ch in cell) >= len(cell):
+        return False
+    if len(cell) > _LABEL:
+        return names_column(cell) and not has_value(cell)
+    return names_column(cell) or not has_value(cell)
 
 
 def _pairs(cells: list[tuple[int, str]], has_value: Test, names_column: Test) -> Pairs | None:
@@ -122,7 +132,7 @@ def _pairs(cells: list[tuple[int, str]], has_value: Test, names_column: Test) ->
     if len(cells) < 2:
         return None
     pairs: Pairs = []
-    i = 0
+    i, more = 0, False
     while i < len(cells):
         at, label = cells[i]
         if not _label(label, has_value, names_column):
@@ -133,8 +143,22 @@ def _pairs(cells: list[tuple[int, str]], has_value: Test, names_column: Test) ->
             i += 1
         else:
             pairs.append((label, after[1]))
-            i += 2
-    return pairs
+            past = _more_values(cells, i + 2, pairs)
+            more, i = more or past > i + 2, past
+    # one label and its values is a record per column (姓名,张三,李四: a table drawn sideways), no pairs
+    return None if more and len({label for label, _ in pairs}) == 1 else pairs
+
+
+def _more_values(cells: list[tuple[int, str]], i: int, pairs: Pairs) -> int:
+    """The place after the values at ``i`` of the kind of the last pair's (联系电话,<mobile>,<mobile>:
+    a second phone, R15g-8), each put in ``pairs`` under its label (a second field of it)."""
+    label, first = pairs[-1]
+    hits = column_hits([label])
+    kinds = set(hits(first, 0))
+    while i < len(cells) and kinds and kinds & set(hits(cells[i][1], 0)):
+        pairs.append((label, cells[i][1]))
+        i += 1
+    return i
 
 
 def _note(cells: list[tuple[int, str]]) -> bool:
@@ -150,7 +174,7 @@ def _header(cells: list[tuple[int, str]], has_value: Test, names_column: Test, l
     labels side by side, most of them column words (称谓,姓名,年龄,政治面貌,工作单位及职务), none of
     them a value a recognizer takes under the one before it (姓名,张英,与户主关系,户主 is pairs)."""
     texts = [cell for _, cell in cells]
-    if len(cells) < least or cells[-1][0] - cells[0][0] != len(cells) - 1:
+    if len(cells) < least or not _side_by_side(cells):
         return False
     # heading_row takes two names among words (月份,发放金额,银行卡号: R15f-8); inside a form a header
     # names a column in every cell (民族,汉族,籍贯,浙江杭州 is pairs)
@@ -164,6 +188,14 @@ def _header(cells: list[tuple[int, str]], has_value: Test, names_column: Test, l
     # holds 关系, a name after 户主: R15g-2, an ordinary 户籍 roster read as a 登记表)
     return 2 * words > len(texts) and not any(column_hits([a])(b, 0) for a, b in pairwise(texts)
                                               if not names_column(b))
+
+
+def _side_by_side(cells: list[tuple[int, str]]) -> bool:
+    """Whether filled ``cells`` stand side by side, but for a merged one (称谓,姓名,,年龄,工作单位:
+    姓名 over two columns, R15g-8): more cells beside the one before them than apart from it (a row
+    of labels with blank values, 姓名,,性别,,民族, is all apart)."""
+    apart = sum(b > a + 1 for (a, _), (b, _) in pairwise(cells))
+    return not apart or len(cells) - 1 - apart > apart
 
 
 def _table_head(cells: list[tuple[int, str]], rows: Numbered, has_value: Test, names_column: Test) -> bool:
@@ -191,6 +223,7 @@ def _form_rows(head: Iterable[list[str]], has_value: Test, names_column: Test) -
     """The rows of pairs of the form ``head`` begins with (up to a header row), None when a row there
     is none of pairs, headings, notes or blank, or the first is a header."""
     rows: list[Pairs] = []
+    odd = 0
     for row in head:
         cells = _filled(_items(row, names_column))
         if not cells or len(cells) == 1 or _note(cells):
@@ -198,10 +231,11 @@ def _form_rows(head: Iterable[list[str]], has_value: Test, names_column: Test) -
         if _header(cells, has_value, names_column, _HEADER if rows else 2):
             break  # 字段名称,字段类型 first: a table; a header below the pairs: the form ends
         pairs = _pairs(cells, has_value, names_column)
-        if pairs is None:
-            return None
-        rows.append(pairs)
-    return rows
+        if pairs is None and not rows:
+            return None  # a form opens with pairs
+        odd += pairs is None  # one odd row does not undo the form (R15g-8): form_records says it is left
+        rows.extend([pairs] if pairs is not None else [])
+    return rows if odd < len(rows) else None
 
 
 def is_form(head: list[list[str]], has_value: Test, names_column: Test) -> bool:

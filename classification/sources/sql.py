@@ -230,9 +230,10 @@ class SqlSource:
                 skipped.extend(Skipped(location=where, reason=why, note=not left_out) for why, left_out in notes)
                 count += sum(left_out for _, left_out in notes)  # a column's values left out: one skip (R15d-26)
                 if read.values or not read.paths:
+                    values, places = read.sample()
                     samples.append(ColumnSample(dataset=self.name, field=field, table=shown,
                                                 comment=column.get("comment") or "", rows=rows,
-                                                values=[v for v in read.values if v]))
+                                                values=values, places=places))
                 # a JSON document's paths (doc.xm, doc.family[].sfzh: R15f-31), as the JSON reader names them
                 samples.extend(ColumnSample(dataset=self.name, field=printable_name(path), table=shown, rows=rows,
                                             values=values) for path, values in read.paths.items())

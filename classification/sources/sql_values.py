@@ -30,6 +30,7 @@ class ColumnRead:
 
     name: str = ""  # the column's, which its JSON documents' paths start with
     values: list[str] = field(default_factory=list)
+    rowids: list[Any] = field(default_factory=list)  # each value's rowid (None where not known)
     paths: dict[str, list[str]] = field(default_factory=dict)
     past: int = 0  # values under paths past the first FIELDS
     documents: int = 0  # values read by their paths
@@ -64,6 +65,7 @@ class ColumnRead:
             self.binary += 1
             return
         self.values.append(text)
+        self.rowids.append(rowid)
         if kind:
             if kind == "gb18030":
                 self.recoded += 1
@@ -73,6 +75,13 @@ class ColumnRead:
                 self.first = self.first or f"sampled value {len(self.values)}"
             elif not isinstance(self.first, int) or rowid < self.first:
                 self.first = rowid  # the sample's order is a hash's: name the one nearest the top
+
+    def sample(self) -> tuple[list[str], list[int]]:
+        """The values, blank ones left out, and their rowids when every one is known (else none):
+        ColumnSample.values and places."""
+        kept = [(v, r) for v, r in zip(self.values, self.rowids, strict=True) if v]
+        places = [r for _, r in kept]
+        return [v for v, _ in kept], places if all(isinstance(r, int) for r in places) else []
 
     def notes(self) -> list[tuple[str, bool]]:
         """The reasons to list for this column, each with whether values were left out (values over

@@ -6,14 +6,19 @@ not the answers."""
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+from govsoc.classification.attribute_values import pivoted
 from govsoc.classification.checksums import luhn_ok, resident_id_check_char
+from govsoc.classification.columns import ColumnClassifier, ColumnSample
 from govsoc.classification.grading import load_scheme
 from govsoc.classification.inventory import Inventory, TableRecord, build_inventory
 from govsoc.classification.sources import open_source
+from govsoc.classification.sources.base import TableSample
 
 SURNAMES = "王李张刘陈杨黄赵吴周"
 GIVEN = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强"]
@@ -82,6 +87,19 @@ def test_form_builder_answers_in_json_are_pivoted(tmp_path: Path) -> None:
     assert fields["身份证号"].recognizer == "cn_resident_id" and fields["身份证号"].pipl_sensitive
 
 
+def test_a_sparse_column_beside_answers_without_a_record_id_does_not_undo_the_pivot(tmp_path: Path) -> None:
+    # a few answers carry a note (已核实): a column short of the others, not aligned, and not mostly
+    # distinct: no record of its own, so the answers are still pivoted (99e2785 took any column it
+    # could not align for a record id's rival)
+    data = [{"id": n, "answers": [{"field": "姓名", "value": name}, {"field": "身份证号", "value": ident},
+                                  {"field": "联系电话", "value": mobile, **({"note": "已核实"} if n % 6 == 0 else {})}]}
+            for n, (name, ident, mobile, _) in enumerate(people())]
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"code": 0, "data": data}, ensure_ascii=False), encoding="utf-8")
+    table = only(scan(path), "answers[]")
+    assert table.rows == PEOPLE and "身份证件号码与姓名同表" in table.basis
+
+
 def test_rows_of_record_attribute_value_objects_are_pivoted(tmp_path: Path) -> None:
     rows = [{"record_id": n, "attr": attr, "val": value} for n, person in enumerate(people())
             for attr, value in zip(("姓名", "身份证号", "联系电话"), person, strict=False)]
@@ -111,11 +129,72 @@ def test_tables_that_are_not_attribute_value_layouts_are_left_as_they_are(
     assert not [s for s in inventory.skipped if "attribute/value" in s.reason]
 
 
-def test_unaligned_columns_are_not_pivoted(tmp_path: Path) -> None:
-    # an empty 字段值 cell: the sampled columns are no longer row for row, so no attribute is guessed
-    path = eav_csv(tmp_path / "eav.csv")
-    lines = path.read_text(encoding="utf-8").splitlines()
-    lines[1] = "0,姓名,"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    table = only(scan(path), "eav.csv")
-    assert [f.field for f in table.fields] == ["记录编号", "字段名", "字段值"]
+def answers(extra: str, empty: bool) -> tuple[list[str], list[tuple[object, ...]]]:
+    """The heading and rows of a person_id,attr,value table of PEOPLE people, a column ``extra``
+    after them (one value per answer), every fifth person's 手机号 empty when ``empty``."""
+    heading = ["person_id", "attr", "value", *([extra] if extra else [])]
+    rows: list[tuple[object, ...]] = []
+    for n, (name, ident, mobile, _) in enumerate(people()):
+        for attr, value in (("姓名", name), ("身份证号", ident), ("手机号", "" if empty and n % 5 == 0 else mobile)):
+            more = {"updated_at": f"2024-03-{n % 28 + 1:02d} {len(rows) // 3600:02d}:{len(rows) // 60 % 60:02d}:"
+                                  f"{len(rows) % 60:02d}", "answer_id": str(100000 + len(rows)),
+                    "operator": f"{'王李张'[len(rows) % 3]}经办",
+                    "source": ("窗口", "网办", "自助机")[n % 3], "": ""}[extra]
+            rows.append((n, attr, value, *([more] if extra else [])))
+    return heading, rows
+
+
+def written(path: Path, heading: list[str], rows: list[tuple[object, ...]]) -> Path:
+    if path.suffix == ".csv":
+        path.write_text("\n".join([",".join(heading), *(",".join(map(str, r)) for r in rows)]) + "\n",
+                        encoding="utf-8")
+        return path
+    with closing(sqlite3.connect(path)) as db:
+        db.execute(f"CREATE TABLE eav ({', '.join(heading)})")
+        db.executemany(f"INSERT INTO eav VALUES ({', '.join('?' * len(heading))})", rows)
+        db.commit()
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".db"])
+@pytest.mark.parametrize("extra, empty", [
+    # R15h-7 (a): a per-answer timestamp, more varied than the answers, was taken for the value
+    # column (all of one shape: no pivot), rows=180 3级
+    ("updated_at", False),
+    # R15h-7 (a): the answer's own key (a serial per row), more varied than the answers: as above
+    ("answer_id", False),
+    # who keyed each answer in, the channel of each submission: few words, none naming a kind,
+    # never the attribute nor the value column (guards: pivoted before the fix too)
+    ("operator", False),
+    ("source", False),
+    # R15h-7 (b): a person with no phone: the source leaves the empty value out, the value column
+    # was one short per such person and no longer row for row (rows=180 3级)
+    ("", True),
+    # both at once, as a real EAV table has them
+    ("updated_at", True),
+])
+def test_attribute_value_tables_with_more_columns_or_empty_answers_are_pivoted(
+        tmp_path: Path, suffix: str, extra: str, empty: bool) -> None:
+    path = written(tmp_path / f"eav{suffix}", *answers(extra, empty))
+    table = only(scan(path), "eav" if suffix == ".db" else "eav.csv")
+    assert table.rows == PEOPLE
+    kinds = {f.field: f.recognizer for f in table.fields}
+    assert kinds["姓名"] == "cn_person_name" and kinds["身份证号"] == "cn_resident_id"
+    assert kinds["手机号"] == "cn_mobile"
+    assert table.level == "G4" and "身份证件号码与姓名同表" in table.basis
+    assert not extra or extra in kinds  # a column beside the three is judged as it is
+
+
+def test_unaligned_columns_are_not_pivoted() -> None:
+    # a source that does not say which row a value came from (a server's sample: no places) and an
+    # empty 字段值 left out: the columns are no longer row for row, so no attribute is guessed
+    # (before R15h-7 this was a CSV file; a file's rows now pair the columns across the empty cell)
+    rows = [(str(n), attr, value) for n, person in enumerate(people())
+            for attr, value in zip(("姓名", "身份证号", "联系电话"), person, strict=False)]
+    rows[0] = ("0", "姓名", "")
+    fields = ("记录编号", "字段名", "字段值")
+    columns = tuple(ColumnSample(dataset="db", table="eav", field=field, rows=len(rows),
+                                 values=[r[i] for r in rows if r[i]]) for i, field in enumerate(fields))
+    table = TableSample(dataset="db", table="eav", rows=len(rows), columns=columns)
+    [read] = pivoted([table], ColumnClassifier())
+    assert [c.field for c in read.columns] == ["记录编号", "字段名", "字段值"]
