@@ -54,13 +54,17 @@ class Keys:
     (key heading -> column index; ``qualified``: the headings naming the table, person_id of
     person.id), a bottom-k sketch of each column's values (distinct values, hashes, nearly all
     distinct), its running-number columns (``numbered``: keys only by a qualified heading) and
-    its columns that are no key (``unkeyed``: dates, categories)."""
+    its columns that are no key (``unkeyed``: dates, categories); the table's ``name`` and ``fields``
+    and the foreign keys its database declares (``declared``: column -> (table, field), R15h-8)."""
 
     headings: dict[str, int]
     sketches: tuple[tuple[int, frozenset[int], bool], ...]
     qualified: frozenset[str] = frozenset()
     numbered: frozenset[int] = frozenset()
     unkeyed: frozenset[int] = frozenset()
+    name: str = ""
+    fields: tuple[str, ...] = ()
+    declared: tuple[tuple[int, str, str], ...] = ()
 
 
 def own_name(table: TableSample) -> str:
@@ -94,8 +98,11 @@ def keys_of(table: TableSample) -> Keys:
                 for heading in (f"{own}_{field}", f"{own}{field}"):
                     headings.setdefault(heading, i)
                     qualified.add(heading)
+    fields = tuple(c.field for c in table.columns)
+    declared = tuple((fields.index(r.column), r.table, r.other_column) for r in table.references if r.column in fields)
     return Keys(headings=headings, sketches=tuple(sketches), qualified=frozenset(qualified),
-                numbered=frozenset(numbered), unkeyed=frozenset(unkeyed))
+                numbered=frozenset(numbered), unkeyed=frozenset(unkeyed), name=table.table, fields=fields,
+                declared=declared)
 
 
 def _sketch(column: ColumnSample, values: set[str]) -> tuple[int, frozenset[int], bool]:

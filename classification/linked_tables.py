@@ -82,6 +82,7 @@ class Link:
     other: int
     other_column: int
     shared: int
+    declared: bool = False
 
 
 def links(tables: Sequence[Keys], kinds: Sequence[frozenset[str]]) -> list[Link]:
@@ -106,7 +107,29 @@ def links(tables: Sequence[Keys], kinds: Sequence[frozenset[str]]) -> list[Link]
                 shared = _shared(_side(tables[i], a, named), _side(tables[j], b, named)) if i != j else 0
                 if shared:
                     found[(i, a, j, b)] = Link(table=i, column=a, other=j, other_column=b, shared=shared)
+    found.update(_declared(tables, found))
     return list(found.values())
+
+
+def _declared(tables: Sequence[Keys], found: dict[tuple[int, int, int, int], Link],
+              ) -> dict[tuple[int, int, int, int], Link]:
+    """The links the database declares (cert.person_id REFERENCES person(id), R15h-8): made whatever
+    the samples share (tables sampled apart may share no value), when the referred column may
+    identify a record and the referring one is no date nor category (link_keys)."""
+    by_name = {keys.name: j for j, keys in enumerate(tables) if keys.name}
+    declared: dict[tuple[int, int, int, int], Link] = {}
+    for i, keys in enumerate(tables):
+        for a, other, field in keys.declared:
+            j = by_name.get(other, i)
+            b = tables[j].fields.index(field) if field in tables[j].fields else -1
+            referred = _side(tables[j], b, True) if j != i and b >= 0 else None
+            if referred is None or not referred[3] or a in keys.unkeyed:
+                continue
+            pair = (*min((i, a), (j, b)), *max((i, a), (j, b)))  # in scan order
+            shared = found[pair].shared if pair in found else 0
+            declared[pair] = Link(table=pair[0], column=pair[1], other=pair[2], other_column=pair[3], shared=shared,
+                                  declared=True)
+    return declared
 
 
 _Side = tuple[int, frozenset[int], bool, bool]
@@ -164,8 +187,8 @@ def linked(records: Sequence[TableRecord], tables: Sequence[tuple[Keys, Sequence
 def _said(link: Link, i: int, records: Sequence[TableRecord]) -> str:
     mine, theirs = (link.column, link.other_column) if link.table == i else (link.other_column, link.column)
     other = records[link.other if link.table == i else link.table]
-    return (f"table {other.table} by {records[i].fields[mine].field} = {other.fields[theirs].field} "
-            f"({link.shared:,} sampled values shared)")
+    how = "a foreign key the database declares" if link.declared else f"{link.shared:,} sampled values shared"
+    return f"table {other.table} by {records[i].fields[mine].field} = {other.fields[theirs].field} ({how})"
 
 
 def _hits(rule_all: Collection[str], rule_person: Collection[str], present: Collection[str]) -> bool:

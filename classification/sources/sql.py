@@ -27,7 +27,7 @@ from urllib.parse import quote
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import NOT_UTF8, Skipped, TableSample, escaped_name, printable_name
 from govsoc.classification.sources.files import MAX_CELL
-from govsoc.classification.sources.sql_catalog import Catalog, Relation, default_catalog, pg_catalog
+from govsoc.classification.sources.sql_catalog import Catalog, Relation, declared_keys, default_catalog, pg_catalog
 from govsoc.classification.sources.sql_values import ColumnRead, surrogate_text
 from govsoc.core.config import read_secret_file
 from govsoc.core.errors import ConfigError, GovsocError, Location
@@ -238,7 +238,7 @@ class SqlSource:
                                             values=values) for path, values in read.paths.items())
             conn.rollback()
         return TableSample(dataset=self.name, table=shown, rows=rows, columns=tuple(samples), comment=comment,
-                           skipped=tuple(skipped), skipped_count=count)
+                           skipped=tuple(skipped), skipped_count=count, references=declared_keys(inspector, relation))
 
     def _columns(self, inspector: Any, relation: Relation,
                  columns: list[Any]) -> Iterator[tuple[Any, Any, str]]:
