@@ -14,24 +14,22 @@ it no key however its values overlap another's (R15h-2):
   repeat (单位 of three offices): a group of people, not a person.
 
 No value is kept: a table's sample gives its hashes, or the reader's sketch of all the column's
-values when it saw more rows than it sampled (:class:`govsoc.classification.columns.KeySketch`).
+values when it saw more rows than it sampled (sources.key_sketch, R15h-15).
 """
 
 from __future__ import annotations
 
 import re
-import zlib
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Final
 
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import TableSample
+from govsoc.classification.sources.key_sketch import SKETCH, KeySketch, value_hash
 
 __all__ = ["Keys", "keys_of", "SKETCH", "MIN_KEYS", "ROW_NUMBERS", "SURROGATES", "CATEGORIES", "own_name"]
 
-#: Values of a column a sketch keeps at most.
-SKETCH: Final = 256
 #: Distinct values a key column holds at least (fewer: a category, or too few to tell a link by).
 MIN_KEYS: Final = 10
 #: Headings of row numbers, never a key between tables (lower case).
@@ -85,7 +83,8 @@ def keys_of(table: TableSample) -> Keys:
     own = own_name(table)
     for i, column in enumerate(table.columns):
         values = {v.strip() for v in column.values if v.strip()}
-        sketches.append(_sketch(column, values))
+        whole = table.keys[i] if i < len(table.keys) and table.keys[i].field == column.field else None
+        sketches.append(_sketch(column, values, whole))
         field = column.field.strip().lower()
         if _numbered(values, table.rows):
             numbered.add(i)
@@ -105,10 +104,14 @@ def keys_of(table: TableSample) -> Keys:
                 declared=declared)
 
 
-def _sketch(column: ColumnSample, values: set[str]) -> tuple[int, frozenset[int], bool]:
-    """(distinct values, bottom-k hashes, nearly all distinct) of the column's sampled values."""
-    hashes = frozenset(sorted(zlib.crc32(v.encode("utf-8", "surrogatepass")) for v in values)[:SKETCH])
-    return len(values), hashes, len(values) * 10 >= len(column.values) * 9
+def _sketch(column: ColumnSample, values: set[str], whole: KeySketch | None) -> tuple[int, frozenset[int], bool]:
+    """(distinct values, bottom-k hashes, nearly all distinct) of the column: its sampled values, or
+    the reader's sketch of all of them (``whole``) when it saw more than the sample holds (R15h-15).
+    Nearly all distinct is the sample's (a sample of a unique column is unique)."""
+    unique = len(values) * 10 >= len(column.values) * 9
+    if whole is not None and whole.rows > len(column.values):
+        return max(whole.distinct, len(values)), whole.hashes, unique
+    return len(values), frozenset(sorted(value_hash(v) for v in values)[:SKETCH]), unique
 
 
 def _numbered(values: set[str], rows: int | None) -> bool:

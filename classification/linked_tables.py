@@ -15,7 +15,9 @@ surrogate id, which every table has), or one is the other's table and heading (p
 cert.person_id); one of them identifies a record (nearly all distinct, at least MIN_KEYS values,
 not a running 1..n number unless its heading names its table, not dates nor a category: link_keys,
 R15h-2) and the other's values come from its set: half of them are in it (estimated from bottom-k
-sketches, :class:`Keys`: a scan keeps no table's values). A row-number heading (序号) is no key.
+sketches, :class:`Keys`: a scan keeps no table's values; a file's over all its rows, sources.key_sketch,
+R15h-15). A row-number heading (序号) is no key. A foreign key the database declares links its two
+tables whatever their samples share (R15h-8).
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Final, Protocol
 
 from govsoc.classification.columns import ColumnSample
+from govsoc.classification.sources.key_sketch import KeySketch
 from govsoc.core.errors import Location
 
 __all__ = ["TableSample", "Reference", "Source", "Skipped", "printable_name", "named", "escaped_name", "RENAMED",
@@ -85,7 +86,8 @@ class TableSample:
     """One table's sampled columns. ``rows`` is the table's size (None when unknown).
     ``skipped`` lists what was left out (at most a few per table) and ``skipped_count`` counts
     all of it; ``readable`` is False for a file that could not be read at all (no columns);
-    ``references``: the foreign keys a database declares on it (linked_tables links on them)."""
+    ``references``: the foreign keys a database declares on it (linked_tables links on them);
+    ``keys``: a file reader's sketches of its columns' values over all the rows (sources.key_sketch)."""
 
     dataset: str
     table: str
@@ -96,6 +98,7 @@ class TableSample:
     skipped_count: int = 0
     readable: bool = True
     references: tuple[Reference, ...] = ()
+    keys: tuple[KeySketch, ...] = ()
 
 
 class Source(Protocol):
