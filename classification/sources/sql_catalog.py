@@ -149,9 +149,11 @@ def _with_parts(top: Relation, parts: list[Relation], *, partitioned: bool) -> R
 def declared_keys(inspector: Any, relation: Relation) -> tuple[Reference, ...]:
     """The single-column foreign keys ``relation`` declares, the referred table named as the
     catalog names it (``schema.table`` outside the default schema)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     try:
         keys = inspector.get_foreign_keys(relation.name, schema=relation.schema)
-    except NotImplementedError:
+    except (NotImplementedError, SQLAlchemyError):  # no link is worth the table's columns
         return ()
     default = inspector.default_schema_name
     found = []

@@ -82,3 +82,19 @@ def test_a_declared_foreign_key_links_postgresql_tables(database: dict[str, Any]
     cert = table(inventory, "hr.cert")
     assert cert.level == "G4" and f"table {people} by owner = id (a foreign key the database declares)" in cert.basis
     assert table(inventory, people).level == "G4"
+
+
+@pytest.mark.parametrize("reference", [
+    "owner references ghost",  # a table since dropped, no column named: SQLAlchemy's reflection raised
+    "owner integer references ghost(id)",  # a table since dropped (SQLite keeps the declaration)
+])
+def test_a_foreign_key_to_a_missing_table_costs_no_column(tmp_path: Path, reference: str) -> None:
+    # cert was "table not classified: NoSuchTableError: ghost" (ArgumentError without a column): its IDs unread
+    path = tmp_path / "db.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute(f"create table cert ({reference}, id_number text)")
+        db.executemany("insert into cert values (?, ?)", [(i, person(i)[1]) for i in range(PEOPLE)])
+    db.close()
+    inventory = _graded(open_source(f"sqlite:///{path}", sample=SAMPLE))
+    assert inventory.skipped_count == 0
+    assert table(inventory, "cert").level == "G3"
