@@ -10,8 +10,9 @@ it no key however its values overlap another's (R15h-2):
   autoincrement id counts from 1): a key only by a heading naming its table (cert.person_id for
   person.id), never by a shared plain heading (编号 and 编号 of two rosters);
 - dates (2024-03-01, 2024年3月1日, 20240301): every table of one month shares them;
-- a category: a heading naming one (单位, 部门, 性别, 民族...) or fewer than MIN_KEYS values, which
-  repeat (单位 of three offices): a group of people, not a person.
+- a category: a heading naming one (单位, 部门, 性别, 民族...), fewer than MIN_KEYS values, which
+  repeat (单位 of three offices), or values each on REPEATS sampled rows and more (20 units' codes
+  over 400 staff): a group of people, not a person.
 
 No value is kept: a table's sample gives its hashes, or the reader's sketch of all the column's
 values when it saw more rows than it sampled (sources.key_sketch, R15h-15).
@@ -28,10 +29,12 @@ from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import TableSample
 from govsoc.classification.sources.key_sketch import SKETCH, KeySketch, value_hash
 
-__all__ = ["Keys", "keys_of", "SKETCH", "MIN_KEYS", "ROW_NUMBERS", "SURROGATES", "CATEGORIES", "own_name"]
+__all__ = ["Keys", "keys_of", "SKETCH", "MIN_KEYS", "REPEATS", "ROW_NUMBERS", "SURROGATES", "CATEGORIES", "own_name"]
 
 #: Distinct values a key column holds at least (fewer: a category, or too few to tell a link by).
 MIN_KEYS: Final = 10
+#: Sampled rows a value of a column holds on average from which the column is a category (a unit's code).
+REPEATS: Final = 20
 #: Headings of row numbers, never a key between tables (lower case).
 ROW_NUMBERS: Final = frozenset({"序号", "行号", "序", "顺序号", "no", "no.", "#", "index", "rownum", "row", "line"})
 #: Headings of a table's own surrogate key, which join another table only as ``<table>_id`` (lower case).
@@ -127,5 +130,7 @@ def _dated(values: set[str]) -> bool:
 
 
 def _category(values: set[str], column: ColumnSample) -> bool:
-    """Whether the column holds a few values, repeated: a category, not a record's key."""
-    return len(values) < MIN_KEYS and len(column.values) >= 2 * len(values)
+    """Whether the column holds a few values, repeated, or each value on REPEATS rows and more of
+    its sample (20 units' codes over 400 staff): a category, not a person's key."""
+    return bool(values) and (len(values) < MIN_KEYS and len(column.values) >= 2 * len(values)
+                             or len(column.values) >= REPEATS * len(values))

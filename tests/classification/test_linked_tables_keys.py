@@ -43,6 +43,20 @@ def test_unrelated_rosters_are_not_linked(tmp_path: Path, key: str, value: Calla
     assert "linked to" not in certs.basis
 
 
+def test_a_unit_code_repeated_over_its_staff_links_no_person(tmp_path: Path) -> None:
+    # units.csv lists 20 units by code with each head's name; staff.csv 400 people's ID numbers by unit code:
+    # the code is unique in units.csv and staff's codes all come from it, but it names a unit, not a person
+    folder = tmp_path / "f"
+    folder.mkdir()
+    with open(folder / "units.csv", "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([["单位编码", "负责人"], *([f"U{i:03d}", person(i)[0]] for i in range(20))])
+    with open(folder / "staff.csv", "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([["单位编码", "身份证号码"], *([f"U{i % 20:03d}", person(i)[1]] for i in range(400))])
+    inventory = scan(folder)
+    staff = table(inventory, "staff.csv")
+    assert staff.level == "G3" and "linked to" not in staff.basis
+
+
 @pytest.mark.parametrize(("key", "other_key", "value"), [
     ("person_id", None, lambda i: f"P{7 * i + 13:06d}"),  # a person key shared under one heading
     ("编号", None, lambda i: f"A{i:04d}"),  # 编号 of a person, not a row number: A0000..A0049
