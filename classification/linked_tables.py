@@ -12,17 +12,16 @@ document's field linked to a name is sensitive as it is beside one (grading.IDEN
 
 Two columns are a key between two tables when their headings are the same (编号 and 编号; not a
 surrogate id, which every table has), or one is the other's table and heading (person.id and
-cert.person_id), the values of one are nearly all distinct (a key, not a 性别 column), and the
-sampled values overlap: half the smaller column's distinct values are in the other (estimated from
-bottom-k sketches, :class:`Keys`: a scan keeps no table's values). A row-number heading (序号) is
-no key: every sheet has 1..n. Large tables sampled apart may share too few sampled values to be
-seen linked.
+cert.person_id); one of them identifies a record (nearly all distinct, at least MIN_KEYS values,
+not a running 1..n number unless its heading names its table, not dates nor a category: link_keys,
+R15h-2) and the other's values come from its set: half of them are in it (estimated from bottom-k
+sketches, :class:`Keys`: a scan keeps no table's values; a file's over all its rows, sources.key_sketch,
+R15h-15). A row-number heading (序号) is no key. A foreign key the database declares links its two
+tables whatever their samples share (R15h-8).
 """
 
 from __future__ import annotations
 
-import re
-import zlib
 from collections.abc import Collection, Sequence
 from dataclasses import Field, dataclass, replace
 from itertools import combinations, product
@@ -30,14 +29,10 @@ from typing import Any, ClassVar, Final, Protocol, TypeVar
 
 from govsoc.classification.columns import ColumnDecision
 from govsoc.classification.grading import IDENTITY_DOCUMENTS, Scheme, rank, tagged_recognizers
-from govsoc.classification.sources.base import TableSample
+from govsoc.classification.link_keys import MIN_KEYS, SKETCH, Keys, keys_of
 
 __all__ = ["linked", "Link", "links", "Keys", "keys_of", "SKETCH"]
 
-#: Headings of row numbers, never a key between tables (lower case).
-ROW_NUMBERS: Final = frozenset({"序号", "行号", "序", "顺序号", "no", "no.", "#", "index", "rownum", "row", "line"})
-#: Headings of a table's own surrogate key, which join another table only as ``<table>_id`` (lower case).
-SURROGATES: Final = frozenset({"id", "_id", "pk", "rowid", "oid", "uuid", "key"})
 _PERSON: Final = "cn_person_name"
 
 
@@ -81,17 +76,6 @@ TableRecord = TypeVar("TableRecord", bound=_Table)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Keys:
-    """What a table keeps for linking (not its values): the name of each column that may be a key
-    (key heading -> column index) and a bottom-k sketch of its values (SKETCH smallest CRC-32s:
-    two sketches share as large a part as their columns' values do; a column of at most SKETCH
-    distinct values is its whole set)."""
-
-    headings: dict[str, int]
-    sketches: tuple[tuple[int, frozenset[int], bool], ...]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Link:
     """Column ``column`` of table ``table`` holds the key column ``other_column`` of ``other``."""
 
@@ -100,29 +84,7 @@ class Link:
     other: int
     other_column: int
     shared: int
-
-
-#: Values of a column a sketch keeps at most.
-SKETCH: Final = 256
-
-
-def keys_of(table: TableSample) -> Keys:
-    """The table's :class:`Keys` (its headings as keys: 编号, and person_id as person.id is)."""
-    headings: dict[str, int] = {}
-    sketches = []
-    for i, column in enumerate(table.columns):
-        values = {v.strip() for v in column.values if v.strip()}
-        hashes = frozenset(sorted(zlib.crc32(v.encode("utf-8", "surrogatepass")) for v in values)[:SKETCH])
-        sketches.append((len(values), hashes, len(values) * 10 >= len(column.values) * 9))
-        field = column.field.strip().lower()
-        if field and field not in ROW_NUMBERS:
-            if field not in SURROGATES:  # every table's own id: a key of another table only as person_id
-                headings.setdefault(field, i)
-            own = _last(table.table or table.dataset)
-            if not field.startswith(own):
-                headings.setdefault(f"{own}_{field}", i)
-                headings.setdefault(f"{own}{field}", i)
-    return Keys(headings=headings, sketches=tuple(sketches))
+    declared: bool = False
 
 
 def links(tables: Sequence[Keys], kinds: Sequence[frozenset[str]]) -> list[Link]:
@@ -134,7 +96,7 @@ def links(tables: Sequence[Keys], kinds: Sequence[frozenset[str]]) -> list[Link]
         for heading, column in keys.headings.items():
             by_heading.setdefault(heading, []).append((i, column))
     found: dict[tuple[int, int, int, int], Link] = {}
-    for members in by_heading.values():
+    for heading, members in by_heading.items():
         # the tables under one heading by what they hold: only tables of different kinds are compared,
         # so 1,200 monthly rosters under 编号 cost no pair at all
         groups: dict[frozenset[str], list[tuple[int, int]]] = {}
@@ -143,28 +105,64 @@ def links(tables: Sequence[Keys], kinds: Sequence[frozenset[str]]) -> list[Link]
         for first, second in combinations(groups.values(), 2):
             for one, two in product(first, second):
                 (i, a), (j, b) = sorted((one, two))  # in scan order
-                shared = _shared(tables[i].sketches[a], tables[j].sketches[b]) if i != j else 0
+                named = heading in tables[i].qualified or heading in tables[j].qualified
+                shared = _shared(_side(tables[i], a, named), _side(tables[j], b, named)) if i != j else 0
                 if shared:
                     found[(i, a, j, b)] = Link(table=i, column=a, other=j, other_column=b, shared=shared)
+    found.update(_declared(tables, found))
     return list(found.values())
 
 
-def _last(name: str) -> str:
-    """The table's own name: the last part of ``file.xlsx:sheet`` or ``db.table``."""
-    return re.split(r"[.:/\\]", name.strip())[-1].lower()
+def _declared(tables: Sequence[Keys], found: dict[tuple[int, int, int, int], Link],
+              ) -> dict[tuple[int, int, int, int], Link]:
+    """The links the database declares (cert.person_id REFERENCES person(id), R15h-8): made whatever
+    the samples share (tables sampled apart may share no value), when the referred column may
+    identify a record and the referring one is no date nor category (link_keys)."""
+    by_name = {keys.name: j for j, keys in enumerate(tables) if keys.name}
+    declared: dict[tuple[int, int, int, int], Link] = {}
+    for i, keys in enumerate(tables):
+        for a, other, field in keys.declared:
+            j = by_name.get(other, i)
+            b = tables[j].fields.index(field) if field in tables[j].fields else -1
+            referred = _side(tables[j], b, True) if j != i and b >= 0 else None
+            if referred is None or not referred[3] or a in keys.unkeyed:
+                continue
+            pair = (*min((i, a), (j, b)), *max((i, a), (j, b)))  # in scan order
+            shared = found[pair].shared if pair in found else 0
+            declared[pair] = Link(table=pair[0], column=pair[1], other=pair[2], other_column=pair[3], shared=shared,
+                                  declared=True)
+    return declared
 
 
-def _shared(first: tuple[int, frozenset[int], bool], second: tuple[int, frozenset[int], bool]) -> int:
-    """Values (estimated past a sketch) the two columns share when they join as a key, else 0."""
-    (size, sketch, unique), (other_size, other_sketch, other_unique) = first, second
-    if size < 2 or other_size < 2 or not (unique or other_unique):
+_Side = tuple[int, frozenset[int], bool, bool]
+
+
+def _side(keys: Keys, column: int, named: bool) -> _Side | None:
+    """The column's (distinct values, sketch, nearly all distinct, may identify a record), None when
+    it is no key at all (dates, a category: link_keys). A running number identifies a record only
+    under a heading naming its table (person.id as cert.person_id), never under a plain one (编号)."""
+    if column in keys.unkeyed:
+        return None
+    size, sketch, unique = keys.sketches[column]
+    return size, sketch, unique, unique and size >= MIN_KEYS and (named or column not in keys.numbered)
+
+
+def _shared(first: _Side | None, second: _Side | None) -> int:
+    """Values (estimated past a sketch) the two columns share when one identifies a record and most
+    of the other's values come from its set (R15h-2), else 0."""
+    if first is None or second is None:
+        return 0
+    (size, sketch, _, keyed), (other_size, other_sketch, _, other_keyed) = first, second
+    if size < 2 or other_size < 2 or not (keyed or other_keyed):
         return 0
     union = sorted(sketch | other_sketch)[:SKETCH]
     both = sum(1 for h in union if h in sketch and h in other_sketch)
-    # containment of the smaller in the larger, from the sketches' Jaccard share J: |A∩B| = J(|A|+|B|)/(1+J)
+    # |A∩B| from the sketches' Jaccard share J: J(|A|+|B|)/(1+J)
     jaccard = both / len(union)
     shared = round(jaccard * (size + other_size) / (1 + jaccard))
-    return shared if shared >= 2 and shared * 2 >= min(size, other_size) else 0
+    # the values of the referring column come from the key's set: half its values are in it at least
+    referring = [other_size] * keyed + [size] * other_keyed
+    return shared if shared >= 2 and shared * 2 >= min(referring) else 0
 
 
 def linked(records: Sequence[TableRecord], tables: Sequence[tuple[Keys, Sequence[ColumnDecision]]],
@@ -191,8 +189,8 @@ def linked(records: Sequence[TableRecord], tables: Sequence[tuple[Keys, Sequence
 def _said(link: Link, i: int, records: Sequence[TableRecord]) -> str:
     mine, theirs = (link.column, link.other_column) if link.table == i else (link.other_column, link.column)
     other = records[link.other if link.table == i else link.table]
-    return (f"table {other.table} by {records[i].fields[mine].field} = {other.fields[theirs].field} "
-            f"({link.shared:,} sampled values shared)")
+    how = "a foreign key the database declares" if link.declared else f"{link.shared:,} sampled values shared"
+    return f"table {other.table} by {records[i].fields[mine].field} = {other.fields[theirs].field} ({how})"
 
 
 def _hits(rule_all: Collection[str], rule_person: Collection[str], present: Collection[str]) -> bool:

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from typing import Final, Protocol
 
 from govsoc.classification.columns import ColumnSample
+from govsoc.classification.sources.key_sketch import KeySketch
 from govsoc.core.errors import Location
 
-__all__ = ["TableSample", "Source", "Skipped", "printable_name", "named", "escaped_name", "RENAMED", "NOT_UTF8"]
+__all__ = ["TableSample", "Reference", "Source", "Skipped", "printable_name", "named", "escaped_name", "RENAMED",
+           "NOT_UTF8"]
 
 #: The reason listed for a name printable_name changed.
 RENAMED: Final = "name holds a lone surrogate (no UTF-8 form): classified under the name with it escaped"
@@ -70,10 +72,22 @@ class Skipped:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Reference:
+    """A foreign key the database declares: column ``column`` holds values of ``other_column`` of
+    the table ``table`` (named as the source names its tables: ``hr.emp`` outside the default schema)."""
+
+    column: str
+    table: str
+    other_column: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TableSample:
     """One table's sampled columns. ``rows`` is the table's size (None when unknown).
     ``skipped`` lists what was left out (at most a few per table) and ``skipped_count`` counts
-    all of it; ``readable`` is False for a file that could not be read at all (no columns)."""
+    all of it; ``readable`` is False for a file that could not be read at all (no columns);
+    ``references``: the foreign keys a database declares on it (linked_tables links on them);
+    ``keys``: a file reader's sketches of its columns' values over all the rows (sources.key_sketch)."""
 
     dataset: str
     table: str
@@ -83,6 +97,8 @@ class TableSample:
     skipped: tuple[Skipped, ...] = ()
     skipped_count: int = 0
     readable: bool = True
+    references: tuple[Reference, ...] = ()
+    keys: tuple[KeySketch, ...] = ()
 
 
 class Source(Protocol):

@@ -66,6 +66,7 @@ from govsoc.classification.sources.footers import Footers
 from govsoc.classification.sources.forms import FORM_AHEAD, form_table, is_form
 from govsoc.classification.sources.formulas import uncached_formulas
 from govsoc.classification.sources.json_records import flatten, json_document, json_lines, record_columns
+from govsoc.classification.sources.key_sketch import KeySketcher
 from govsoc.classification.sources.layout import HEAD_ROWS, Width, sideways, split_head
 from govsoc.classification.sources.mixed_charsets import MIXED, mixed_lines, mixed_note
 from govsoc.classification.sources.records import READ_LIMIT, Reading, records, too_long
@@ -236,7 +237,9 @@ class FileSource:
             body = Body(path=path, encoding=encoding, errors=errors, delimiter=delimiter, header=header, skips=skips,
                         tally=tally, width=width, hits=column_hits(header), has_value=has_value,
                         names_column=names_column)
-            rows, total = reservoir(body.rows(data, lines[len(lines) - len(data):], rows_read), self.sample)
+            sketcher = KeySketcher()  # every row's keys, for tables linked past the sample (R15h-15)
+            rows, total = reservoir(sketcher.rows(body.rows(data, lines[len(lines) - len(data):], rows_read)),
+                                    self.sample)
             wider, wider_at, widened = width.reason(headed=headed), width.first, width.names(header)
             later = self._later(body, rows_read, names)
         replaced = tally.judge(path, encoding)
@@ -250,6 +253,7 @@ class FileSource:
         columns = delimited_columns(str(path), widened, rows, total, named=len(header) if headed else 0,
                                     wide=wide, skips=skips)
         return [TableSample(dataset=str(path), table=path.name, rows=total + wide.seen, columns=columns,
+                            keys=sketcher.sketches([c.field for c in columns]),
                             skipped=tuple(skips.listed), skipped_count=skips.count), *later]
 
     def _form(self, path: Path, body: Body, head: list[tuple[int, list[str]]], rows_read: Iterator[list[str]],
@@ -301,13 +305,15 @@ class FileSource:
             body = Body(path=body.path, encoding=body.encoding, errors=body.errors, delimiter=body.delimiter,
                         header=header, skips=skips, tally=body.tally, width=width, hits=column_hits(header),
                         has_value=has_value, names_column=names_column)
-            rows, total = reservoir(body.rows(data, lines, rows_read), self.sample)
+            sketcher = KeySketcher()
+            rows, total = reservoir(sketcher.rows(body.rows(data, lines, rows_read)), self.sample)
             wider = width.reason(headed=True)
             if wider:
                 skips.note(wider, line=width.first)
             columns = delimited_columns(str(body.path), width.names(header), rows, total, named=len(header),
                                         wide=WideRows(self.sample), skips=skips)
             tables.append(TableSample(dataset=str(body.path), table=table, rows=total, columns=columns,
+                                      keys=sketcher.sketches([c.field for c in columns]),
                                       skipped=tuple(skips.listed), skipped_count=skips.count))
         return tables
 
@@ -405,7 +411,9 @@ class FileSource:
         number that ``numbered`` left out (``unused``: R15g-14)."""
         where = f"sheet {named(sheet, [])}: "
         footers, prefixes = Footers(len(header) if len(header) > 1 else 0, column_hits(header)), Prefixes(self.sample)
-        rows, total = reservoir(footers.kept((number, prefixes.row(row, number)) for number, row in numbered),
+        sketcher = KeySketcher()
+        rows, total = reservoir(sketcher.rows(footers.kept((number, prefixes.row(row, number))
+                                                           for number, row in numbered)),
                                 self.sample)
         unused.report(skips, "row", where)
         if found:
@@ -423,6 +431,7 @@ class FileSource:
         if wider:
             skips.note(f"{where}{wider}", line=width.first)
         return TableSample(dataset=str(path), table=table, rows=total, columns=columns,
+                           keys=sketcher.sketches([c.field for c in columns]),
                            skipped=tuple(skips.listed), skipped_count=skips.count)
 
     def _sqlite(self, path: Path) -> Iterator[TableSample]:

@@ -27,7 +27,7 @@ from urllib.parse import quote
 from govsoc.classification.columns import ColumnSample
 from govsoc.classification.sources.base import NOT_UTF8, Skipped, TableSample, escaped_name, printable_name
 from govsoc.classification.sources.files import MAX_CELL
-from govsoc.classification.sources.sql_catalog import Catalog, Relation, default_catalog, pg_catalog
+from govsoc.classification.sources.sql_catalog import Catalog, Relation, declared_keys, default_catalog, pg_catalog
 from govsoc.classification.sources.sql_values import ColumnRead, surrogate_text
 from govsoc.core.config import read_secret_file
 from govsoc.core.errors import ConfigError, GovsocError, Location
@@ -197,7 +197,7 @@ class SqlSource:
                                                 reason=f"table not classified: {why}"),), skipped_count=1)
 
     def _table(self, relation: Relation) -> TableSample:
-        from sqlalchemy import MetaData, Table, func, inspect, select
+        from sqlalchemy import func, inspect, select
 
         engine = self._open()
         inspector = inspect(engine)
@@ -208,8 +208,7 @@ class SqlSource:
         except NotImplementedError:
             comment = ""
         # a SQLite column may be named "" (SQLAlchemy builds no Column of that name): read by its quoted name
-        table = Table(name, MetaData(), schema=relation.schema, autoload_with=engine,
-                      include_columns=[c["name"] for c in columns if c["name"]])
+        table = _plain(name, relation.schema, columns)
         samples: list[ColumnSample] = []
         skipped = [Skipped(location=Location(path=self.name, field=shown), reason=relation.note, note=True)
                    ] if relation.note else []
@@ -239,14 +238,13 @@ class SqlSource:
                                             values=values) for path, values in read.paths.items())
             conn.rollback()
         return TableSample(dataset=self.name, table=shown, rows=rows, columns=tuple(samples), comment=comment,
-                           skipped=tuple(skipped), skipped_count=count)
+                           skipped=tuple(skipped), skipped_count=count, references=declared_keys(inspector, relation))
 
     def _columns(self, inspector: Any, relation: Relation,
                  columns: list[Any]) -> Iterator[tuple[Any, Any, str]]:
         """(the table to read it from or None for the relation's own, column, field name): the
         relation's columns, then its inheritance children's own columns as ``child.column``
         (a partition has its root's columns only)."""
-        from sqlalchemy import MetaData, Table
 
         for place, column in enumerate(columns, 1):
             yield None, column, column["name"] or f"column_{place}"
@@ -254,8 +252,7 @@ class SqlSource:
         for part in relation.parts:
             extra = [c for c in inspector.get_columns(part.name, schema=part.schema) if c["name"] not in have]
             if extra:
-                child = Table(part.name, MetaData(), schema=part.schema, autoload_with=inspector.bind,
-                              include_columns=[c["name"] for c in extra if c["name"]])
+                child = _plain(part.name, part.schema, extra)
                 yield from ((child, c, f"{part.shown}.{c['name']}") for c in extra)
 
     def _column_values(self, conn: Any, table: Any, col: Any) -> ColumnRead:
@@ -352,6 +349,15 @@ def _hashed(rowid: str) -> str:
     For rowids under 2^31 the order is rowid * 2654435761 mod 2^32 as before."""
     return (f"((({rowid} & 2147483647) * 2654435761) % 4294967296"
             f" + ((({rowid} >> 31) & 2147483647) * 2246822519) % 4294967296) % 4294967296")
+
+
+def _plain(name: str, schema: str | None, columns: list[Any]) -> Any:
+    """The table ``name`` of the inspector's ``columns`` (their names and types), its constraints not
+    reflected: a foreign key to a table the file lacks (SQLite keeps ``REFERENCES ghost``) made the
+    reflection raise, and the table's columns went unread."""
+    from sqlalchemy import Column, MetaData, Table
+
+    return Table(name, MetaData(), *(Column(c["name"], c["type"]) for c in columns if c["name"]), schema=schema)
 
 
 def _column(table: Any, name: str) -> Any:

@@ -18,6 +18,11 @@ root lacks, are read from it under ``child.column``.
 
 Other databases (SQLite, MySQL): the tables of the DSN's (or the given) schema, as SQLAlchemy's
 inspector names them.
+
+The foreign keys each table declares (SQLite's PRAGMA foreign_key_list, PostgreSQL's pg_constraint,
+MySQL's information_schema, as the inspector reads them) are kept with it: cert.person_id
+REFERENCES person(id) joins the two tables whatever rows each one's sample holds (R15h-8). A key
+of several columns joins no single pair of them and is left out.
 """
 
 from __future__ import annotations
@@ -26,7 +31,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
-__all__ = ["Relation", "Catalog", "pg_catalog", "default_catalog", "listed"]
+from govsoc.classification.sources.base import Reference
+
+__all__ = ["Relation", "Catalog", "pg_catalog", "default_catalog", "listed", "declared_keys"]
 
 #: Relation kinds read (pg_class.relkind): ordinary, partitioned table, materialized view.
 READ_KINDS: Final = {"r": "table", "p": "partitioned table", "m": "materialized view"}
@@ -137,3 +144,26 @@ def _with_parts(top: Relation, parts: list[Relation], *, partitioned: bool) -> R
     note = (f"{len(parts):,} {what} of {top.shown} ({listed(p.shown for p in parts)}): read and counted in it, "
             "not listed as tables of their own")
     return Relation(schema=top.schema, name=top.name, shown=top.shown, parts=tuple(parts), note=note)
+
+
+def declared_keys(inspector: Any, relation: Relation) -> tuple[Reference, ...]:
+    """The single-column foreign keys ``relation`` declares, the referred table named as the
+    catalog names it (``schema.table`` outside the default schema)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        keys = inspector.get_foreign_keys(relation.name, schema=relation.schema)
+    except (NotImplementedError, SQLAlchemyError):  # no link is worth the table's columns
+        return ()
+    default = inspector.default_schema_name
+    found = []
+    for key in keys:
+        if len(key["constrained_columns"]) != 1 or len(key["referred_columns"]) != 1:
+            continue
+        # None: the default schema's; a schema the catalog shows unqualified (MySQL's given one) likewise
+        schema = key.get("referred_schema")
+        bare = schema in (None, default) or (schema == relation.schema and relation.shown == relation.name)
+        table = key["referred_table"] if bare else f"{schema}.{key['referred_table']}"
+        found.append(Reference(column=key["constrained_columns"][0], table=table,
+                               other_column=key["referred_columns"][0]))
+    return tuple(found)

@@ -1,0 +1,136 @@
+"""What a table keeps for linking to the other tables of a scan (stage: classification; a part of
+linked_tables.py, GB/T 43697-2024 §6.6 汇聚融合).
+
+A column links two tables only when it may identify a record: the key headings of each table
+(编号, and person_id for person.id) and, per column, a bottom-k sketch of its values (the SKETCH
+smallest CRC-32s: two sketches share as large a part as their columns' values do) and what makes
+it no key however its values overlap another's (R15h-2):
+
+- a running number: integers within 1..rows (every roster numbers its rows, every table's
+  autoincrement id counts from 1): a key only by a heading naming its table (cert.person_id for
+  person.id), never by a shared plain heading (编号 and 编号 of two rosters);
+- dates (2024-03-01, 2024年3月1日, 20240301): every table of one month shares them;
+- a category: a heading naming one (单位, 部门, 性别, 民族...), fewer than MIN_KEYS values, which
+  repeat (单位 of three offices), or values each on REPEATS sampled rows and more (20 units' codes
+  over 400 staff): a group of people, not a person.
+
+No value is kept: a table's sample gives its hashes, or the reader's sketch of all the column's
+values when it saw more rows than it sampled (sources.key_sketch, R15h-15).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Final
+
+from govsoc.classification.columns import ColumnSample
+from govsoc.classification.sources.base import TableSample
+from govsoc.classification.sources.key_sketch import SKETCH, KeySketch, value_hash
+
+__all__ = ["Keys", "keys_of", "SKETCH", "MIN_KEYS", "REPEATS", "ROW_NUMBERS", "SURROGATES", "CATEGORIES", "own_name"]
+
+#: Distinct values a key column holds at least (fewer: a category, or too few to tell a link by).
+MIN_KEYS: Final = 10
+#: Sampled rows a value of a column holds on average from which the column is a category (a unit's code).
+REPEATS: Final = 20
+#: Headings of row numbers, never a key between tables (lower case).
+ROW_NUMBERS: Final = frozenset({"序号", "行号", "序", "顺序号", "no", "no.", "#", "index", "rownum", "row", "line"})
+#: Headings of a table's own surrogate key, which join another table only as ``<table>_id`` (lower case).
+SURROGATES: Final = frozenset({"id", "_id", "pk", "rowid", "oid", "uuid", "key"})
+#: Headings of a category of people (a group, never one person's record), lower case.
+CATEGORIES: Final = frozenset({
+    "单位", "部门", "科室", "处室", "所属单位", "所在单位", "工作单位", "单位名称", "部门名称", "机构", "所属机构",
+    "性别", "民族", "地区", "区县", "区划", "乡镇", "街道", "社区", "村", "村组", "类型", "类别", "状态",
+    "职务", "职级", "dept", "department", "unit", "org", "gender", "sex", "type", "status", "category"})
+_DATE: Final = re.compile(r"(?:19|20)\d\d(?:[-/.年]\d{1,2}[-/.月]\d{1,2}日?|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))"
+                          r"(?:[ T]\d{1,2}:\d\d(?::\d\d(?:\.\d+)?)?)?")
+_FILE_PART: Final = re.compile(r" \((?:line|row) \d+\)$")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Keys:
+    """What a table keeps for linking (not its values): the name of each column that may be a key
+    (key heading -> column index; ``qualified``: the headings naming the table, person_id of
+    person.id), a bottom-k sketch of each column's values (distinct values, hashes, nearly all
+    distinct), its running-number columns (``numbered``: keys only by a qualified heading) and
+    its columns that are no key (``unkeyed``: dates, categories); the table's ``name`` and ``fields``
+    and the foreign keys its database declares (``declared``: column -> (table, field), R15h-8)."""
+
+    headings: dict[str, int]
+    sketches: tuple[tuple[int, frozenset[int], bool], ...]
+    qualified: frozenset[str] = frozenset()
+    numbered: frozenset[int] = frozenset()
+    unkeyed: frozenset[int] = frozenset()
+    name: str = ""
+    fields: tuple[str, ...] = ()
+    declared: tuple[tuple[int, str, str], ...] = ()
+
+
+def own_name(table: TableSample) -> str:
+    """The table's own name, lower case: the last part of ``db.table`` or ``file.xlsx:sheet``, a
+    file's stem (roster of roster.csv: every CSV's ``id`` is not ``csv_id``, R15h-2)."""
+    name = _FILE_PART.sub("", (table.table or table.dataset).strip())
+    if name == PurePath(table.dataset).name or not table.table:
+        name = PurePath(name).stem
+    return re.split(r"[.:/\\]", name)[-1].lower()
+
+
+def keys_of(table: TableSample) -> Keys:
+    """The table's :class:`Keys` (its headings as keys: 编号, and person_id as person.id is)."""
+    headings: dict[str, int] = {}
+    qualified: set[str] = set()
+    sketches = []
+    numbered, unkeyed = set(), set()
+    own = own_name(table)
+    for i, column in enumerate(table.columns):
+        values = {v.strip() for v in column.values if v.strip()}
+        whole = table.keys[i] if i < len(table.keys) and table.keys[i].field == column.field else None
+        sketches.append(_sketch(column, values, whole))
+        field = column.field.strip().lower()
+        if _numbered(values, table.rows):
+            numbered.add(i)
+        if field in CATEGORIES or _dated(values) or _category(values, column):
+            unkeyed.add(i)
+        if field and field not in ROW_NUMBERS:
+            if field not in SURROGATES:  # every table's own id: a key of another table only as person_id
+                headings.setdefault(field, i)
+            if own and not field.startswith(own):
+                for heading in (f"{own}_{field}", f"{own}{field}"):
+                    headings.setdefault(heading, i)
+                    qualified.add(heading)
+    fields = tuple(c.field for c in table.columns)
+    declared = tuple((fields.index(r.column), r.table, r.other_column) for r in table.references if r.column in fields)
+    return Keys(headings=headings, sketches=tuple(sketches), qualified=frozenset(qualified),
+                numbered=frozenset(numbered), unkeyed=frozenset(unkeyed), name=table.table, fields=fields,
+                declared=declared)
+
+
+def _sketch(column: ColumnSample, values: set[str], whole: KeySketch | None) -> tuple[int, frozenset[int], bool]:
+    """(distinct values, bottom-k hashes, nearly all distinct) of the column: its sampled values, or
+    the reader's sketch of all of them (``whole``) when it saw more than the sample holds (R15h-15).
+    Nearly all distinct is the sample's (a sample of a unique column is unique)."""
+    unique = len(values) * 10 >= len(column.values) * 9
+    if whole is not None and whole.rows > len(column.values):
+        return max(whole.distinct, len(values)), whole.hashes, unique
+    return len(values), frozenset(sorted(value_hash(v) for v in values)[:SKETCH]), unique
+
+
+def _numbered(values: set[str], rows: int | None) -> bool:
+    """Whether the values are row numbers: integers, none past the table's rows (a sample of 1..n)."""
+    if len(values) < 2 or not all(v.isascii() and v.isdigit() for v in values):
+        return False
+    return max(int(v) for v in values) <= max(rows or 0, len(values)) * 21 // 20 + 1
+
+
+def _dated(values: set[str]) -> bool:
+    """Whether nearly all the values are dates (or times of a day)."""
+    return bool(values) and sum(1 for v in values if _DATE.fullmatch(v)) * 10 >= len(values) * 9
+
+
+def _category(values: set[str], column: ColumnSample) -> bool:
+    """Whether the column holds a few values, repeated, or each value on REPEATS rows and more of
+    its sample (20 units' codes over 400 staff): a category, not a person's key."""
+    return bool(values) and (len(values) < MIN_KEYS and len(column.values) >= 2 * len(values)
+                             or len(column.values) >= REPEATS * len(values))

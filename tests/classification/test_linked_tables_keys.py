@@ -1,0 +1,69 @@
+"""Which columns link two tables (R15h-2): a key identifies a record in one table (unique there,
+not a running 1..n number, not a date, not a category) and the other's values come from its set.
+Unrelated rosters that share a numbering, a date or a 单位 column are graded each alone."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.classification.test_linked_tables import person, scan, table
+
+UNITS = ["民政局", "人社局", "公安局"]
+
+
+def rosters(folder: Path, key: str, value: Callable[[int], str], other_key: str | None = None) -> Path:
+    """roster.csv (key, 姓名) of people 0..49 and certs.csv (key, 身份证号码) of people 500..549."""
+    folder.mkdir()
+    for name, heading, column, first in (("roster.csv", key, 0, 0), ("certs.csv", other_key or key, 1, 500)):
+        with open(folder / name, "w", newline="", encoding="utf-8") as f:
+            out = csv.writer(f)
+            out.writerow([heading, "姓名" if column == 0 else "身份证号码"])
+            out.writerows([value(i), person(first + i)[column]] for i in range(50))
+    return folder
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("序号", lambda i: str(i + 1)),  # the brief's case: both rosters number their rows 1..50
+    ("编号", lambda i: str(i + 1)),  # 编号 1..n is a row number too, however headed
+    ("编号", lambda i: f"{i + 1:04d}"),  # zero-padded 0001..0050: still 1..n
+    ("id", lambda i: str(i + 1)),  # every CSV's own id (was read as csv_id in both files)
+    ("日期", lambda i: f"2024-{i // 28 + 1:02d}-{i % 28 + 1:02d}"),  # a date column: 50 distinct days
+    ("登记日期", lambda i: f"2024年{i // 28 + 1}月{i % 28 + 1}日"),  # dates written in Chinese
+    ("部门", lambda i: f"第{i + 1}科"),  # a department heading: a group of people, however many
+    ("单位", lambda i: UNITS[i % 3]),  # three offices, repeated: a category, no key
+])
+def test_unrelated_rosters_are_not_linked(tmp_path: Path, key: str, value: Callable[[int], str]) -> None:
+    inventory = scan(rosters(tmp_path / "f", key, value))
+    certs, roster = table(inventory, "certs.csv"), table(inventory, "roster.csv")
+    assert (certs.level, roster.level) == ("G3", "G2"), certs.basis
+    assert "linked to" not in certs.basis
+
+
+def test_a_unit_code_repeated_over_its_staff_links_no_person(tmp_path: Path) -> None:
+    # units.csv lists 20 units by code with each head's name; staff.csv 400 people's ID numbers by unit code:
+    # the code is unique in units.csv and staff's codes all come from it, but it names a unit, not a person
+    folder = tmp_path / "f"
+    folder.mkdir()
+    with open(folder / "units.csv", "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([["单位编码", "负责人"], *([f"U{i:03d}", person(i)[0]] for i in range(20))])
+    with open(folder / "staff.csv", "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([["单位编码", "身份证号码"], *([f"U{i % 20:03d}", person(i)[1]] for i in range(400))])
+    inventory = scan(folder)
+    staff = table(inventory, "staff.csv")
+    assert staff.level == "G3" and "linked to" not in staff.basis
+
+
+@pytest.mark.parametrize(("key", "other_key", "value"), [
+    ("person_id", None, lambda i: f"P{7 * i + 13:06d}"),  # a person key shared under one heading
+    ("编号", None, lambda i: f"A{i:04d}"),  # 编号 of a person, not a row number: A0000..A0049
+    ("id", "roster_id", lambda i: str(i + 1)),  # roster.id 1..n named by certs.roster_id: a key by its name
+])
+def test_a_person_key_still_links(tmp_path: Path, key: str, other_key: str | None, value: Callable[[int], str]) -> None:
+    inventory = scan(rosters(tmp_path / "f", key, value, other_key))
+    certs = table(inventory, "certs.csv")
+    assert certs.level == "G4" and f"by {other_key or key} = {key}" in certs.basis
+    assert table(inventory, "roster.csv").level == "G4"
