@@ -180,7 +180,7 @@ def is_place(token: str) -> bool:
 
 def is_person_name(token: str) -> bool:
     """Whether ``token`` is a person's name (2-4 Chinese characters with a listed surname, or 2-8
-    of Tibetan, Uyghur or Mongolian name words: 扎西次仁, 阿不都热合曼; not a common or field word,
+    of Tibetan, Uyghur, Kazakh or Mongolian name words: 扎西次仁, 阿不都热合曼; not a common or field word,
     not a place, not a kin or role word: 孙子, 孙女 and 边缘 open with a surname)."""
     return ((2 <= len(token) <= 4 or is_minority_name(token)) and _HAN_RUN.fullmatch(token) is not None
             and not is_field_word(token) and token not in _ROLE_WORDS
