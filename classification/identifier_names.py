@@ -196,7 +196,11 @@ def _leads() -> tuple[str, ...]:
 def _name_at(run: str, start: int, depth: int = 0) -> int:
     """The length of the person's name at ``start`` of ``run`` (0 for none): the shortest that a
     FOLLOWS word, the run's end or a RUN_ENDS character ending the run follows (王五的材料: 王五,
-    not 王五的), else the longest that another name follows (王小明李四)."""
+    not 王五的), else the longest that another name follows (王小明李四). None opens at a unit
+    inside the run: the unit ends the place before it (柯城区低保, 万州区低保: 区 is a surname, and
+    柯城 + 区低保 was read as two names, R15g-25)."""
+    if start and run.startswith(UNIT_LEADS, start):
+        return 0
     names = [n for n in range(2, 9) if start + n <= len(run) and is_person_name(run[start:start + n])]
     for length in names:
         rest = run[start + length:]
