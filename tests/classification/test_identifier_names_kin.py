@@ -49,6 +49,10 @@ KEPT = [
     "衢州市龙游县民政局.csv",  # a city, a county and an office
     "城乡低保名册.csv",  # words before 低保
     "边缘低保.csv",  # 边缘 opens with the surname 边 and is a word
+    "残疾人关爱.csv",  # 关爱 (关 a surname) after a category: a word, not a name
+    "留守儿童关怀.csv",  # likewise 关怀
+    "残疾人管控.csv",  # 管 a surname
+    "特困人员易地搬迁.csv",  # 易 a surname
 ]
 
 
