@@ -16,7 +16,8 @@ inventory showed folders of 各乡镇 as 江**, 李** (R15f-23) and read a map k
 people (R15f-29). Inside a longer run a name is found at any position that a file name puts one
 (R15f-9): at the run's start or after a year, a date, 关于, 第三组, 给予 (LEADS), a kin or role word
 (低保户, 户主, 被执行人, 长子, 特困人员, 残疾人, 老伴, 侄子: ROLE_LEADS and the name recognizer's
-headings, themselves no names), a place's unit (龙游县王小明: UNIT_LEADS; R15h-17) or another name, and
+headings, themselves no names), a place (龙游县王小明, 萧山王小明: UNIT_LEADS, PLACES; R15h-17; no name
+opens at a unit: 柯城区低保 is a place and a word, R15g-25) or another name, and
 before a word of a per-person document (家庭成员, 档案, 的, 身份证, 简历, 申请, 同志 ...: FOLLOWS), the
 run's end, 户/家 ending it (张建国家, 第三组王小明户: RUN_ENDS) or another name (王小明李四; R15g-5).
 """
@@ -49,8 +50,10 @@ FIELD_WORDS: Final = frozenset({
     "罪名", "涉嫌罪名", "罪行", "案由",
 })
 #: Last characters of headings (修改人, 操作员, 申请者, 车牌号, 房号, 学历, 类别 ...) that end no given
-#: name in common use: a token ending in one is a word, not a name.
-FIELD_ENDINGS: Final = frozenset("人员者号码牌址型类别期额数率况注称部局委办所处院校表册单库录簿档案料历证态龄")
+#: name in common use: a token ending in one is a word, not a name; and the last characters of
+#: institutions a place names before them (高新区文联, 城关镇文化馆, 龙游县边检站, 公墓: R15h-17).
+FIELD_ENDINGS: Final = frozenset("人员者号码牌址型类别期额数率况注称部局委办所处院校表册单库录簿档案料历证态龄"
+                                 "联社馆站墓厂店场队")
 #: Words that follow a person's name in a per-person file, folder or sheet name (赵六家庭成员.csv,
 #: 张三丰档案, 王五的材料): the name before them is masked.
 TAILS: Final = ("家庭成员", "家庭", "家属", "一家", "档案", "材料", "资料", "信息", "个人", "户籍", "的")
@@ -150,6 +153,7 @@ WORDS: Final = frozenset("""
     原价 燕麦 劳务 劳动 皮革 盘点 满意度 位置 花费 权属 强度 屠宰 盖章 练习 廉洁 巴士 丰收 索引 宣誓 晋级 初始值
     门店 云盘 容积 敬语 薄厚 羊群 阿姨 母婴 修理 鲜度 印刷 玉器 银两 哈希 宾馆 勾选 呼叫 干预 冶炼 元素 衣服 展位
     阴影 智力 幸运 植物 衡器 富余 闭环 由来 来信 来函 周报 农民 单亲 文学 雷锋 边缘 关爱 关怀 管控 班级 易地
+    管委会 居委会 村委会 农商行 国投
     """.split())
 
 _HAN_RUN: Final = re.compile(r"[\u4e00-\u9fa5]+")
@@ -189,8 +193,10 @@ def is_person_name(token: str) -> bool:
 
 @cache
 def _leads() -> tuple[str, ...]:
-    """LEADS, ROLE_LEADS, UNIT_LEADS and the name recognizer's Chinese headings: what a name may follow."""
-    return (*LEADS, *ROLE_LEADS, *UNIT_LEADS, *(w for w in PersonNameRecognizer.CONTEXT if not w.isascii()))
+    """LEADS, ROLE_LEADS, UNIT_LEADS, PLACES (萧山王小明.csv: a place written without its unit shields
+    no name either, R15h-17) and the name recognizer's Chinese headings: what a name may follow."""
+    return (*LEADS, *ROLE_LEADS, *UNIT_LEADS, *sorted(PLACES),
+            *(w for w in PersonNameRecognizer.CONTEXT if not w.isascii()))
 
 
 def _name_at(run: str, start: int, depth: int = 0) -> int:

@@ -36,3 +36,17 @@ def test_a_place_with_its_unit_is_shown(county: str, unit: str) -> None:
 ])
 def test_a_person_beside_or_named_like_a_place_is_masked(path: str, shown: str) -> None:
     assert mask_person_names(f"/data/{path}") == f"/data/{shown}"
+
+
+@pytest.mark.parametrize(("path", "shown"), [
+    ("萧山王小明.csv", "萧山王**.csv"),  # a known place without its unit before a name shields it no more
+    ("北京王小明档案.csv", "北京王**档案.csv"),  # the same with a document word after
+    ("高新区管委会.csv", "高新区管委会.csv"),  # an office after a unit: 管 is a surname, 管委会 a word
+    ("高新区文联.csv", "高新区文联.csv"),  # institutions' last characters end no given name
+    ("城关镇文化馆.csv", "城关镇文化馆.csv"),  # likewise 馆
+    ("龙游县边检站.csv", "龙游县边检站.csv"),  # likewise 站
+    ("高新区公墓.csv", "高新区公墓.csv"),  # likewise 墓
+    ("高新区居委会.csv", "高新区居委会.csv"),  # 居 is a surname, 居委会 a word
+])
+def test_what_follows_a_place_is_judged_as_a_name_or_a_word(path: str, shown: str) -> None:
+    assert mask_person_names(f"/data/{path}") == f"/data/{shown}"
